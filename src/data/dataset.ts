@@ -1,0 +1,36 @@
+// The data set in memory: every sequence's values in one Float32Array over a SharedArrayBuffer, so that
+// every worker reads it without copying. Owns the layout and its construction; parsing lives in csv.ts.
+//
+// Legend: N sequences, D channels, L total time steps (Σ lengths).
+
+export interface DataSet {
+  readonly D: number;
+  readonly channels: readonly string[]; // [D] channel names
+  readonly classes: readonly string[]; // sorted class names; labels index into it
+  readonly values: Float32Array; // [L][D] over a SharedArrayBuffer; sequence n starts at step offsets[n]
+  readonly offsets: Float64Array; // [N] first step of each sequence (steps, not floats); SharedArrayBuffer
+  readonly lengths: Int32Array; // [N] steps of each sequence; SharedArrayBuffer
+  readonly labels: Int32Array; // [N] class index, −1 when the file has no label (predict); SharedArrayBuffer
+  readonly ids: readonly string[]; // [N] sequence id (long layout) or row number (wide)
+  readonly sources: readonly SequenceSource[]; // [N] where each sequence came from, for messages
+}
+
+export interface SequenceSource {
+  readonly file: string;
+  readonly line: number; // first line of the sequence in its file (1-based, header counted)
+}
+
+/** Float32Array over a fresh SharedArrayBuffer. */
+export function sharedFloat32(n: number): Float32Array {
+  return new Float32Array(new SharedArrayBuffer(Math.max(1, n) * 4)).subarray(0, n);
+}
+export function sharedFloat64(n: number): Float64Array {
+  return new Float64Array(new SharedArrayBuffer(Math.max(1, n) * 8)).subarray(0, n);
+}
+export function sharedInt32(n: number): Int32Array {
+  return new Int32Array(new SharedArrayBuffer(Math.max(1, n) * 4)).subarray(0, n);
+}
+
+export function sequenceCount(ds: DataSet): number {
+  return ds.lengths.length;
+}

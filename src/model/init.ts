@@ -1,0 +1,42 @@
+// Seeded initial parameters: Glorot-uniform W_xh and W_hy, orthogonal W_hh, zero biases (the Keras/tfjs
+// defaults for a SimpleRNN, which keep the recurrence norm-preserving at the start of training).
+
+import { type FloatArray, type Shape, viewsOf } from './layout.js';
+import { type Rng, normal } from './rng.js';
+
+/** U(-a, a) with a = sqrt(6 / (fanIn + fanOut)), for a [rows][cols] matrix. */
+function glorotUniform(out: FloatArray, rows: number, cols: number, rng: Rng): void {
+  const a = Math.sqrt(6 / (rows + cols));
+  for (let i = 0; i < rows * cols; i++) out[i] = (2 * rng.next() - 1) * a;
+}
+
+/** Q of the QR decomposition of an n×n standard-normal matrix, signs fixed so diag(R) > 0 (Haar-distributed). */
+function orthogonal(out: FloatArray, n: number, rng: Rng): void {
+  const q = new Float64Array(n * n); // columns of the Gaussian matrix, orthonormalised in place (row-major [i][j])
+  for (let i = 0; i < n * n; i++) q[i] = normal(rng);
+  // Modified Gram-Schmidt over columns, twice for numerical orthogonality.
+  for (let j = 0; j < n; j++) {
+    for (let pass = 0; pass < 2; pass++) {
+      for (let p = 0; p < j; p++) {
+        let dot = 0;
+        for (let i = 0; i < n; i++) dot += q[i * n + p] * q[i * n + j];
+        for (let i = 0; i < n; i++) q[i * n + j] -= dot * q[i * n + p];
+      }
+    }
+    let norm = 0;
+    for (let i = 0; i < n; i++) norm += q[i * n + j] * q[i * n + j];
+    norm = Math.sqrt(norm);
+    for (let i = 0; i < n; i++) q[i * n + j] /= norm;
+  }
+  for (let i = 0; i < n * n; i++) out[i] = q[i];
+}
+
+/** Fills `flat` (one parameter set in the layout of `shape`) with fresh initial values. */
+export function initParameters(flat: FloatArray, shape: Shape, rng: Rng): void {
+  const P = viewsOf(flat, shape);
+  glorotUniform(P.W_xh, shape.H, shape.D, rng);
+  orthogonal(P.W_hh, shape.H, rng);
+  P.b_h.fill(0);
+  glorotUniform(P.W_hy, shape.C, shape.H, rng);
+  P.b_y.fill(0);
+}

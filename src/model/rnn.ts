@@ -1,0 +1,195 @@
+// The numeric core: forward pass and truncated backpropagation through time for one sequence of the Elman
+// RNN with a many-to-one softmax readout. Pure functions over flat typed arrays, generic over
+// Float32Array | Float64Array so the gradient checks can run the same code in float64. No I/O, no
+// allocation per time step: callers hand in a Workspace sized once per worker.
+//
+// Legend: T steps of this sequence, D channels, H hidden units, C classes, k BPTT horizon (0 = full).
+//   h_t    = tanh(W_xh x_t + W_hh h_{t-1} + b_h),  h_0 = 0
+//   z      = h_T                      (readout "last")
+//          = (1/T) Σ_{t=1..T} h_t     (readout "mean")
+//   logits = W_hy z + b_y,  p = softmax(logits),  loss = −log p[label]
+//
+// Truncation: with 0 < k < T the first T−k steps run forward without keeping their states, and h_{T−k} is
+// a constant for the gradient (PyTorch: run x[:T−k] under no_grad, detach h, run x[T−k:] from it). For the
+// mean readout the sum of the discarded states is kept as a constant too. k = 0 or k ≥ T is full BPTT.
+
+import { type FloatArray, type Params, type Shape } from './layout.js';
+
+export type Readout = 'last' | 'mean';
+
+export interface Workspace<A extends FloatArray> {
+  readonly capacity: number; // the most time steps hs can hold (window length)
+  readonly hs: A; // [(capacity+1)][H] post-tanh states h_{s}, h_{s+1}, ..., h_T of the kept window
+  readonly hsum: A; // [H] running sum of the states before the window (mean readout)
+  readonly z: A; // [H] readout input
+  readonly p: A; // [C] probabilities
+  readonly dz: A; // [H]
+  readonly dh: A; // [H] gradient flowing into h_t from later steps
+  readonly dhraw: A; // [H] gradient before tanh
+}
+
+export function createWorkspace<A extends FloatArray>(
+  make: (n: number) => A,
+  shape: Shape,
+  capacity: number,
+): Workspace<A> {
+  const { H, C } = shape;
+  return {
+    capacity,
+    hs: make((capacity + 1) * H),
+    hsum: make(H),
+    z: make(H),
+    p: make(C),
+    dz: make(H),
+    dh: make(H),
+    dhraw: make(H),
+  };
+}
+
+/** The window length the workspace must hold for a sequence of T steps with horizon k. */
+export function windowLength(T: number, k: number): number {
+  return k > 0 && k < T ? k : T;
+}
+
+/** One recurrent step: out = tanh(W_xh x + W_hh hPrev + b_h). x at x[xo..xo+D), hPrev at hp[ho..ho+H). */
+function step<A extends FloatArray>(
+  out: FloatArray, oo: number,
+  P: Params<A>, D: number, H: number,
+  x: FloatArray, xo: number,
+  hp: FloatArray, ho: number, first: boolean,
+): void {
+  const { W_xh, W_hh, b_h } = P;
+  for (let i = 0; i < H; i++) {
+    let a = b_h[i];
+    const wi = i * D;
+    for (let d = 0; d < D; d++) a += W_xh[wi + d] * x[xo + d];
+    if (!first) {
+      const ri = i * H;
+      for (let j = 0; j < H; j++) a += W_hh[ri + j] * hp[ho + j];
+    }
+    out[oo + i] = Math.tanh(a);
+  }
+}
+
+/** Log-sum-exp softmax of logits = W_hy z + b_y into p; returns log p[label] (or 0 when label < 0). */
+function readoutSoftmax<A extends FloatArray>(p: FloatArray, P: Params<A>, H: number, C: number, z: FloatArray, label: number): number {
+  const { W_hy, b_y } = P;
+  let max = -Infinity;
+  for (let c = 0; c < C; c++) {
+    let a = b_y[c];
+    const r = c * H;
+    for (let j = 0; j < H; j++) a += W_hy[r + j] * z[j];
+    p[c] = a;
+    if (a > max) max = a;
+  }
+  let sum = 0;
+  for (let c = 0; c < C; c++) sum += Math.exp(p[c] - max);
+  const lse = max + Math.log(sum);
+  const logpLabel = label >= 0 ? p[label] - lse : 0;
+  for (let c = 0; c < C; c++) p[c] = Math.exp(p[c] - lse);
+  return logpLabel;
+}
+
+/**
+ * Forward pass over one sequence (values x[xo + t*D + d], t < T), keeping the last windowLength(T, k) states
+ * in ws.hs (hs[0] = h_{T−w}, the constant the truncated gradient starts from), z in ws.z and the class
+ * probabilities in ws.p. Returns log p[label] (0 when label < 0).
+ */
+export function forward<A extends FloatArray>(
+  ws: Workspace<A>, P: Params<A>, shape: Shape, readout: Readout, k: number,
+  x: FloatArray, xo: number, T: number, label: number,
+): number {
+  const { D, H, C } = shape;
+  const w = windowLength(T, k);
+  if (w > ws.capacity) throw new Error(`bug: workspace holds ${ws.capacity} steps, window needs ${w}`);
+  const s = T - w; // steps run without keeping their states
+  const { hs, hsum, z } = ws;
+  hsum.fill(0);
+  // Steps 1..s, ping-ponging between hs rows 0 and 1; the last one must land in row 0.
+  for (let t = 1; t <= s; t++) {
+    const row = (s - t) & 1; // so that t = s writes row 0
+    step(hs, row * H, P, D, H, x, xo + (t - 1) * D, hs, (1 - row) * H, t === 1);
+    if (readout === 'mean') for (let i = 0; i < H; i++) hsum[i] += hs[row * H + i];
+  }
+  if (s === 0) hs.fill(0, 0, H);
+  for (let t = 1; t <= w; t++) {
+    step(hs, t * H, P, D, H, x, xo + (s + t - 1) * D, hs, (t - 1) * H, s + t === 1);
+  }
+  if (readout === 'last') {
+    for (let i = 0; i < H; i++) z[i] = hs[w * H + i];
+  } else {
+    for (let i = 0; i < H; i++) {
+      let a = hsum[i];
+      for (let t = 1; t <= w; t++) a += hs[t * H + i];
+      z[i] = a / T;
+    }
+  }
+  return readoutSoftmax(ws.p, P, H, C, z, label);
+}
+
+/**
+ * Backward pass after forward() on the same workspace: accumulates (+=) weight · d(−log p[label])/dθ into G.
+ * The states before the window are constants; the recurrence gradient stops at h_{T−w}.
+ */
+export function backward<A extends FloatArray>(
+  G: Params<FloatArray>, ws: Workspace<A>, P: Params<A>, shape: Shape, readout: Readout, k: number,
+  x: FloatArray, xo: number, T: number, label: number, weight: number,
+): void {
+  const { D, H, C } = shape;
+  const w = windowLength(T, k);
+  const s = T - w;
+  const { hs, z, p, dz, dh, dhraw } = ws;
+  const { W_hh, W_hy } = P;
+  // dlogits = weight (p − onehot(label)); readout gradients.
+  dz.fill(0);
+  for (let c = 0; c < C; c++) {
+    const g = weight * (p[c] - (c === label ? 1 : 0));
+    G.b_y[c] += g;
+    const r = c * H;
+    for (let j = 0; j < H; j++) {
+      G.W_hy[r + j] += g * z[j];
+      dz[j] += g * W_hy[r + j];
+    }
+  }
+  const inv = 1 / T;
+  dh.fill(0);
+  for (let t = w; t >= 1; t--) {
+    const ho = t * H;
+    const po = (t - 1) * H;
+    const xoT = xo + (s + t - 1) * D;
+    const hasPrev = s + t > 1; // h_0 = 0 contributes nothing to dW_hh
+    for (let i = 0; i < H; i++) {
+      let g = dh[i];
+      if (readout === 'mean') g += dz[i] * inv;
+      else if (t === w) g += dz[i];
+      const h = hs[ho + i];
+      dhraw[i] = g * (1 - h * h); // backprop through tanh
+    }
+    for (let i = 0; i < H; i++) {
+      const g = dhraw[i];
+      G.b_h[i] += g;
+      const wi = i * D;
+      for (let d = 0; d < D; d++) G.W_xh[wi + d] += g * x[xoT + d];
+      if (hasPrev) {
+        const ri = i * H;
+        for (let j = 0; j < H; j++) G.W_hh[ri + j] += g * hs[po + j];
+      }
+    }
+    if (t > 1) {
+      // dh_{t-1} = W_hh^T dhraw; at t = 1 it would flow into the constant h_{T−w}.
+      dh.fill(0);
+      for (let i = 0; i < H; i++) {
+        const g = dhraw[i];
+        const ri = i * H;
+        for (let j = 0; j < H; j++) dh[j] += W_hh[ri + j] * g;
+      }
+    }
+  }
+}
+
+/** Index of the largest probability (first on ties). */
+export function argmax(p: FloatArray): number {
+  let best = 0;
+  for (let c = 1; c < p.length; c++) if (p[c] > p[best]) best = c;
+  return best;
+}
