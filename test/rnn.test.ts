@@ -1,0 +1,178 @@
+// Gradient checks of the numeric core (src/model/rnn.ts): every parameter element against float64 central
+// finite differences of the batch loss, for both readouts, full and truncated BPTT; truncation checked against
+// an independent reference that holds the pre-window part constant (PyTorch's detach). Plus: k ≥ T is
+// bit-identical to k = 0, float32 agrees with float64, a closed-form all-zero case, and one step's backward
+// against the chain rule written out by hand. The PyTorch comparison lives in reference.test.ts.
+//
+// Legend: N sequences, T steps, D channels, H hidden, C classes, k BPTT horizon (0 = full).
+
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+
+import { initParameters } from '../src/model/init.js';
+import { type Shape, layoutOf, viewsOf } from '../src/model/layout.js';
+import { type Readout, backward, createWorkspace, forward } from '../src/model/rnn.js';
+import { createRng, normal } from '../src/model/rng.js';
+import {
+  type Batch, describeIndex, kernelLossAndGrad, makeBatch, maxRelError, numericGrad, refBatchLoss, refStep,
+} from './helpers/gradcheck.js';
+
+const shape: Shape = { D: 3, H: 5, C: 4 };
+const lengths = [1, 3, 7, 12];
+const READOUTS: Readout[] = ['last', 'mean'];
+const f64 = (n: number) => new Float64Array(n);
+const f32 = (n: number) => new Float32Array(n);
+
+/** Realistic initial weights plus small random biases, so every parameter has a non-trivial gradient. */
+function realisticParams(seed: number): Float64Array {
+  const rng = createRng(seed);
+  const flat = new Float64Array(layoutOf(shape).size);
+  initParameters(flat, shape, rng);
+  const P = viewsOf(flat, shape);
+  for (let i = 0; i < P.b_h.length; i++) P.b_h[i] = 0.3 * normal(rng);
+  for (let i = 0; i < P.b_y.length; i++) P.b_y[i] = 0.3 * normal(rng);
+  return flat;
+}
+
+const theta = realisticParams(1);
+const batch: Batch = makeBatch(createRng(2), shape, lengths);
+
+describe('rnn kernel: gradient check against float64 central differences', () => {
+  // k = 0 and 12 (= max T) are full BPTT; k = 1 and 4 truncate the longer sequences and not the shorter ones.
+  for (const readout of READOUTS) {
+    for (const k of [0, 1, 4, 12]) {
+      it(`readout ${readout}, k = ${k}`, () => {
+        const { loss, grad } = kernelLossAndGrad(theta, batch.x, f64, shape, readout, k, batch);
+        const ref = refBatchLoss(theta, theta, shape, readout, k, batch);
+        assert.ok(Math.abs(loss - ref) <= 1e-13 * Math.abs(ref), `forward loss ${loss} vs reference ${ref}`);
+        const num = numericGrad(theta, shape, readout, k, batch, 1e-5);
+        const { err, at } = maxRelError(grad, num, 1e-4);
+        assert.ok(
+          err < 1e-6,
+          `relative error ${err.toExponential(2)} at ${describeIndex(shape, at)}: kernel ${grad[at]}, numeric ${num[at]}`,
+        );
+      });
+    }
+  }
+
+  it('truncation matters: k = 1 differs from full BPTT in W_hh', () => {
+    const full = kernelLossAndGrad(theta, batch.x, f64, shape, 'last', 0, batch).grad;
+    const trunc = kernelLossAndGrad(theta, batch.x, f64, shape, 'last', 1, batch).grad;
+    const { err } = maxRelError(full, trunc, 1e-4);
+    assert.ok(err > 1e-2, 'the gradient check above would not tell truncated from full BPTT');
+  });
+});
+
+describe('rnn kernel: truncation edge cases', () => {
+  for (const readout of READOUTS) {
+    it(`k ≥ T gives bit-identical gradients to k = 0 (readout ${readout}, float64 and float32)`, () => {
+      const theta32 = Float32Array.from(theta);
+      const x32 = Float32Array.from(batch.x);
+      const full64 = kernelLossAndGrad(theta, batch.x, f64, shape, readout, 0, batch);
+      const full32 = kernelLossAndGrad(theta32, x32, f32, shape, readout, 0, batch);
+      for (const k of [12, 13, 1000]) {
+        const a = kernelLossAndGrad(theta, batch.x, f64, shape, readout, k, batch);
+        assert.equal(a.loss, full64.loss);
+        assert.deepEqual(a.grad, full64.grad);
+        const b = kernelLossAndGrad(theta32, x32, f32, shape, readout, k, batch);
+        assert.equal(b.loss, full32.loss);
+        assert.deepEqual(b.grad, full32.grad);
+      }
+    });
+  }
+});
+
+describe('rnn kernel: float32 against float64', () => {
+  for (const readout of READOUTS) {
+    for (const k of [0, 4]) {
+      it(`agree to ~1e-5 relative (readout ${readout}, k = ${k})`, () => {
+        // Round the inputs once, so both precisions differentiate the same function.
+        const theta32 = Float32Array.from(theta);
+        const x32 = Float32Array.from(batch.x);
+        const a = kernelLossAndGrad(Float64Array.from(theta32), Float64Array.from(x32), f64, shape, readout, k, batch);
+        const b = kernelLossAndGrad(theta32, x32, f32, shape, readout, k, batch);
+        assert.ok(Math.abs(a.loss - b.loss) <= 1e-6 * Math.abs(a.loss), `loss ${b.loss} vs ${a.loss}`);
+        const { err, at } = maxRelError(b.grad, a.grad, 1e-3);
+        assert.ok(err < 1e-5, `relative error ${err.toExponential(2)} at ${describeIndex(shape, at)}`);
+      });
+    }
+  }
+});
+
+describe('rnn kernel: closed forms', () => {
+  it('all weights zero: p uniform, loss = log C, dB_y = mean(p − onehot), all else zero', () => {
+    const flat = new Float64Array(layoutOf(shape).size);
+    for (const readout of READOUTS) {
+      for (const k of [0, 2]) {
+        const { loss, grad } = kernelLossAndGrad(flat, batch.x, f64, shape, readout, k, batch);
+        assert.ok(Math.abs(loss - Math.log(shape.C)) < 1e-15, `loss ${loss}`);
+        const G = viewsOf(grad, shape);
+        const N = lengths.length;
+        for (let c = 0; c < shape.C; c++) {
+          const want = 1 / shape.C - batch.labels.filter((l) => l === c).length / N;
+          assert.ok(Math.abs(G.b_y[c] - want) < 1e-15, `b_y[${c}] = ${G.b_y[c]}, want ${want}`);
+        }
+        for (const name of ['W_xh', 'W_hh', 'b_h', 'W_hy'] as const) {
+          assert.ok(G[name].every((v) => v === 0), `${name} gradient should be zero`);
+        }
+      }
+    }
+  });
+
+  it('W_xh = W_hh = 0: every state is tanh(b_h), so both readouts give the same loss', () => {
+    const flat = Float64Array.from(theta);
+    const P = viewsOf(flat, shape);
+    P.W_xh.fill(0);
+    P.W_hh.fill(0);
+    const last = kernelLossAndGrad(flat, batch.x, f64, shape, 'last', 0, batch);
+    const mean = kernelLossAndGrad(flat, batch.x, f64, shape, 'mean', 0, batch);
+    assert.ok(Math.abs(last.loss - mean.loss) < 1e-14);
+    const G = viewsOf(last.grad, shape);
+    const Gm = viewsOf(mean.grad, shape);
+    for (let c = 0; c < shape.C; c++) assert.ok(Math.abs(G.b_y[c] - Gm.b_y[c]) < 1e-15);
+  });
+});
+
+describe('rnn kernel: one step alone', () => {
+  it('k = 1 backward equals the chain rule through the last step with h_{T-1} given', () => {
+    // With k = 1 only the last step is differentiated: dlogits = p − onehot, dz = W_hy^T dlogits (the upstream
+    // gradient, random through the random W_hy), dhraw = (1 − h_T²) ⊙ dz, and dW_xh, dW_hh, db_h are outer
+    // products of dhraw with x_T, h_{T−1}, 1.
+    const { D, H, C } = shape;
+    const P = viewsOf(theta, shape);
+    const n = 3; // the T = 12 sequence
+    const T = batch.lengths[n];
+    const xo = batch.offsets[n];
+    const label = batch.labels[n];
+    let hPrev: Float64Array | null = null;
+    for (let t = 0; t < T - 1; t++) hPrev = refStep(P, shape, batch.x, xo + t * D, hPrev);
+    const hT = refStep(P, shape, batch.x, xo + (T - 1) * D, hPrev);
+    const logits = Array.from({ length: C }, (_, c) => P.b_y[c] + hT.reduce((a, h, j) => a + P.W_hy[c * H + j] * h, 0));
+    const m = Math.max(...logits);
+    const e = logits.map((l) => Math.exp(l - m));
+    const p = e.map((v) => v / e.reduce((a, b) => a + b, 0));
+    const dlogits = p.map((v, c) => v - (c === label ? 1 : 0));
+    const dhraw = Array.from({ length: H }, (_, j) => {
+      let dz = 0;
+      for (let c = 0; c < C; c++) dz += P.W_hy[c * H + j] * dlogits[c];
+      return (1 - hT[j] * hT[j]) * dz;
+    });
+
+    const grad = new Float64Array(layoutOf(shape).size).fill(0.5); // backward must accumulate onto this
+    const ws = createWorkspace(f64, shape, 1);
+    forward(ws, P, shape, 'last', 1, batch.x, xo, T, label);
+    backward(viewsOf(grad, shape), ws, P, shape, 'last', 1, batch.x, xo, T, label, 2);
+    const G = viewsOf(grad, shape);
+    const close = (got: number, want: number, what: string) =>
+      assert.ok(Math.abs(got - 0.5 - 2 * want) < 1e-14, `${what}: got ${(got - 0.5) / 2}, want ${want}`);
+    for (let c = 0; c < C; c++) {
+      close(G.b_y[c], dlogits[c], `b_y[${c}]`);
+      for (let j = 0; j < H; j++) close(G.W_hy[c * H + j], dlogits[c] * hT[j], `W_hy[${c}][${j}]`);
+    }
+    for (let i = 0; i < H; i++) {
+      close(G.b_h[i], dhraw[i], `b_h[${i}]`);
+      for (let d = 0; d < D; d++) close(G.W_xh[i * D + d], dhraw[i] * batch.x[xo + (T - 1) * D + d], `W_xh[${i}][${d}]`);
+      for (let j = 0; j < H; j++) close(G.W_hh[i * H + j], dhraw[i] * hPrev![j], `W_hh[${i}][${j}]`);
+    }
+  });
+});
