@@ -1,0 +1,117 @@
+// `train-signals train`: flags → TrainOptions → train() → a summary on stdout. Progress goes to stderr.
+
+import type { Argv, ArgumentsCamelCase } from 'yargs';
+import { availableParallelism } from 'node:os';
+import { existsSync, statSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { loadModel } from '../../io/model-file.js';
+import { TRAIN_DEFAULTS, train } from '../../train/train.js';
+import type { EpochRecord } from '../../train/fit.js';
+import { UserError } from '../../errors.js';
+import { type DataArgs, dataOptions, isInt, loadOptionsOf, requireFlag } from '../options.js';
+import { printEvaluations } from './evaluate.js';
+
+const d = TRAIN_DEFAULTS;
+
+export const trainOptions = {
+  ...dataOptions,
+  test: { type: 'string', array: true, describe: 'held-out CSV file(s) to evaluate after training' },
+  out: { type: 'string', default: 'model.json', describe: 'where to write the model file' },
+  hidden: { type: 'number', default: d.hidden, describe: 'hidden units H' },
+  readout: { choices: ['last', 'mean'] as const, default: d.readout, describe: 'z = h_T (last) or the mean of h_t over time' },
+  bptt: { type: 'number', default: d.bptt, describe: 'truncated-BPTT horizon k (0 = full BPTT)' },
+  epochs: { type: 'number', default: d.epochs, describe: 'passes over the training data' },
+  'batch-size': { type: 'number', default: d.batchSize, describe: 'sequences per optimizer step' },
+  optimizer: { choices: ['adam', 'sgd', 'momentum'] as const, default: d.optimizer },
+  lr: { type: 'number', describe: 'learning rate (default: adam 1e-3, sgd and momentum 1e-2)' },
+  clip: { type: 'number', default: d.clip, describe: 'global gradient-norm clipping (0 = off)' },
+  threads: { type: 'number', default: availableParallelism(), describe: 'worker threads' },
+  seed: { type: 'number', default: d.seed, describe: 'seed for init, split and shuffling' },
+  'val-split': { type: 'number', default: d.valSplit, describe: 'fraction of each class held out for validation' },
+  patience: { type: 'number', default: d.patience, describe: 'stop after this many epochs without validation improvement (0 = never)' },
+  normalize: { choices: ['zscore', 'none'] as const, default: d.normalize, describe: 'per-channel input scaling' },
+  init: { type: 'string', describe: 'start from the parameters of this model file' },
+  quiet: { type: 'boolean', default: false, describe: 'print only results' },
+} as const;
+
+type TrainArgs = DataArgs & {
+  files: string[];
+  test?: string[];
+  out: string;
+  hidden: number;
+  readout: 'last' | 'mean';
+  bptt: number;
+  epochs: number;
+  'batch-size': number;
+  optimizer: 'adam' | 'sgd' | 'momentum';
+  lr?: number;
+  clip: number;
+  threads: number;
+  seed: number;
+  'val-split': number;
+  patience: number;
+  normalize: 'zscore' | 'none';
+  init?: string;
+  quiet: boolean;
+};
+
+function checkFlags(a: TrainArgs): void {
+  requireFlag(isInt(a.hidden) && a.hidden >= 1, `--hidden must be a whole number ≥ 1 (got ${a.hidden})`);
+  requireFlag(isInt(a.bptt) && a.bptt >= 0, `--bptt must be a whole number ≥ 0 (got ${a.bptt})`);
+  requireFlag(isInt(a.epochs) && a.epochs >= 1, `--epochs must be a whole number ≥ 1 (got ${a.epochs})`);
+  requireFlag(isInt(a['batch-size']) && a['batch-size'] >= 1, `--batch-size must be a whole number ≥ 1 (got ${a['batch-size']})`);
+  requireFlag(a.lr === undefined || (Number.isFinite(a.lr) && a.lr > 0), `--lr must be a number > 0 (got ${a.lr})`);
+  requireFlag(Number.isFinite(a.clip) && a.clip >= 0, `--clip must be a number ≥ 0 (got ${a.clip})`);
+  requireFlag(isInt(a.threads) && a.threads >= 1 && a.threads <= 256, `--threads must be a whole number from 1 to 256 (got ${a.threads})`);
+  requireFlag(isInt(a.seed), `--seed must be a whole number (got ${a.seed})`);
+  requireFlag(Number.isFinite(a['val-split']) && a['val-split'] >= 0 && a['val-split'] < 1, `--val-split must be in [0, 1) (got ${a['val-split']})`);
+  requireFlag(isInt(a.patience) && a.patience >= 0, `--patience must be a whole number ≥ 0 (got ${a.patience})`);
+  const outDir = dirname(resolve(a.out));
+  if (!existsSync(outDir) || !statSync(outDir).isDirectory()) {
+    throw new UserError(`the folder for --out does not exist (${outDir}); create it or choose another path`);
+  }
+}
+
+function epochLine(e: EpochRecord, epochs: number): string {
+  const f = (x: number | null, p = 4) => (x === null ? '-' : x.toFixed(p));
+  return `epoch ${String(e.epoch).padStart(String(epochs).length)}/${epochs}  loss ${f(e.loss)}  acc ${f(e.accuracy, 3)}` +
+    `  val_loss ${f(e.valLoss)}  val_acc ${f(e.valAccuracy, 3)}  ${Math.round(e.sequencesPerSecond)} seq/s  ${e.seconds.toFixed(1)}s`;
+}
+
+export const trainCommand = {
+  command: ['train <files..>', '$0 <files..>'],
+  describe: 'train a model on labelled CSV files',
+  builder: (y: Argv) => y.positional('files', { type: 'string', array: true, describe: 'training CSV file(s)' }).options(trainOptions),
+  handler: async (argv: ArgumentsCamelCase<TrainArgs>) => {
+    const a = argv as unknown as TrainArgs;
+    checkFlags(a);
+    const init = a.init ? loadModel(a.init) : undefined;
+    const r = await train({
+      ...loadOptionsOf(a),
+      files: a.files,
+      test: a.test,
+      out: a.out,
+      hidden: a.hidden,
+      readout: a.readout,
+      bptt: a.bptt,
+      epochs: a.epochs,
+      batchSize: a['batch-size'],
+      optimizer: a.optimizer,
+      lr: a.lr,
+      clip: a.clip,
+      threads: a.threads,
+      seed: a.seed,
+      valSplit: a['val-split'],
+      patience: a.patience,
+      normalize: a.normalize,
+      init,
+      onEpoch: a.quiet ? undefined : (e) => process.stderr.write(epochLine(e, a.epochs) + '\n'),
+    });
+    const m = r.model;
+    process.stdout.write(
+      `model: ${a.out} (${m.classes.length} classes, ${m.shape.D} channel(s), H=${m.shape.H}, readout ${m.readout}; ` +
+        `best epoch ${r.bestEpoch} of ${r.history.length}; ${r.seconds.toFixed(1)} s, ${Math.round(r.sequencesPerSecond)} seq/s on ${a.threads} thread(s))\n`,
+    );
+    if (r.test.length > 0) printEvaluations(r.test, false);
+  },
+};

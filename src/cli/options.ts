@@ -1,0 +1,39 @@
+// Flag definitions shared by commands, and the checks that turn out-of-range flags into one-line errors
+// before any work starts.
+
+import { UserError } from '../errors.js';
+
+export const dataOptions = {
+  format: { choices: ['auto', 'wide', 'long'] as const, default: 'auto', describe: 'CSV layout (auto-detected by default)' },
+  'label-column': { type: 'string', default: 'label', describe: 'column holding the class label' },
+  'id-column': { type: 'string', default: 'id', describe: 'long layout: column holding the sequence id' },
+  'time-column': { type: 'string', default: 't', describe: 'long layout: column ordering the steps (optional in the file)' },
+  channels: { type: 'string', describe: 'long layout: comma-separated channel columns (default: all others)' },
+} as const;
+
+export interface DataArgs {
+  format: 'auto' | 'wide' | 'long';
+  'label-column': string;
+  'id-column': string;
+  'time-column': string;
+  channels?: string;
+}
+
+export function loadOptionsOf(a: DataArgs) {
+  return {
+    format: a.format,
+    labelColumn: a['label-column'],
+    idColumn: a['id-column'],
+    timeColumn: a['time-column'],
+    channels: a.channels ? a.channels.split(',').map((s) => s.trim()).filter((s) => s.length > 0) : undefined,
+  };
+}
+
+/** Throws a flag error unless `ok`. */
+export function requireFlag(ok: boolean, message: string): void {
+  if (!ok) throw new UserError(message);
+}
+
+export function isInt(x: unknown): x is number {
+  return typeof x === 'number' && Number.isInteger(x);
+}

@@ -1,0 +1,40 @@
+// Per-channel z-scoring with training-set statistics. The statistics travel in the model file so that
+// evaluation and prediction see inputs on the same scale as training.
+
+import type { DataSet } from './dataset.js';
+
+export interface Normalization {
+  readonly mean: readonly number[]; // [D]
+  readonly std: readonly number[]; // [D]
+}
+
+/** Mean and (population) standard deviation of every channel over all time steps; a constant channel gets std 1. */
+export function channelStatistics(ds: DataSet): Normalization {
+  const { D, values } = ds;
+  const L = values.length / D;
+  const mean = new Float64Array(D);
+  const m2 = new Float64Array(D);
+  // Welford's update: stable for long recordings with a large offset.
+  for (let t = 0; t < L; t++) {
+    for (let d = 0; d < D; d++) {
+      const x = values[t * D + d];
+      const delta = x - mean[d];
+      mean[d] += delta / (t + 1);
+      m2[d] += delta * (x - mean[d]);
+    }
+  }
+  const std = Array.from(m2, (s) => {
+    const v = L > 0 ? Math.sqrt(s / L) : 0;
+    return v > 1e-12 && Number.isFinite(v) ? Math.fround(v) : 1;
+  });
+  return { mean: Array.from(mean, (m) => Math.fround(m)), std };
+}
+
+/** x ← (x − mean) / std, in place, on the shared values. */
+export function applyNormalization(ds: DataSet, norm: Normalization): void {
+  const { D, values } = ds;
+  for (let i = 0; i < values.length; i++) {
+    const d = i % D;
+    values[i] = (values[i] - norm.mean[d]) / norm.std[d];
+  }
+}

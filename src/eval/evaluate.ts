@@ -1,0 +1,60 @@
+// Evaluation of a model on held-out files: each file is loaded on its own, checked against the model's
+// channels, normalized with the model's statistics, and scored.
+
+import { loadDataSet, type LoadOptions } from '../data/csv.js';
+import type { DataSet } from '../data/dataset.js';
+import { applyNormalization } from '../data/normalize.js';
+import { UserError } from '../errors.js';
+import type { Model } from '../model/model.js';
+import { type Scores, UNKNOWN_LABEL, labelsForModel, score } from './score.js';
+
+export interface FileEvaluation {
+  readonly file: string;
+  readonly sequences: number;
+  readonly accuracy: number;
+  readonly loss: number;
+  readonly unknownLabels: { readonly count: number; readonly labels: readonly string[] };
+  readonly scores: Scores;
+  readonly data: DataSet;
+}
+
+/** Refuses a data set whose channels do not match the model's. */
+export function checkChannels(model: Model, ds: DataSet, file: string): void {
+  if (ds.D !== model.shape.D) {
+    throw new UserError(
+      `has ${ds.D} channel(s) but the model was trained on ${model.shape.D} (${model.channels.join(', ')}); give data with the model's channels`,
+      { file },
+    );
+  }
+}
+
+/** Loads `file`, puts it on the model's scale, and scores it. */
+export async function evaluateFile(model: Model, file: string, load: LoadOptions = {}): Promise<FileEvaluation> {
+  const ds = await loadDataSet([file], { ...load, requireLabels: load.requireLabels ?? true });
+  checkChannels(model, ds, file);
+  if (model.normalization) applyNormalization(ds, model.normalization);
+  const labels = labelsForModel(ds.labels, ds.classes, model);
+  const scores = score(model, { D: ds.D, values: ds.values, offsets: ds.offsets, lengths: ds.lengths, labels });
+  const unknown = new Set<string>();
+  let count = 0;
+  labels.forEach((l, n) => {
+    if (l === UNKNOWN_LABEL) {
+      count++;
+      unknown.add(ds.classes[ds.labels[n]]);
+    }
+  });
+  return {
+    file, sequences: scores.count, accuracy: scores.accuracy, loss: scores.loss,
+    unknownLabels: { count, labels: [...unknown].sort() }, scores, data: ds,
+  };
+}
+
+export interface EvaluateOptions extends LoadOptions {
+  readonly files: readonly string[];
+}
+
+export async function evaluate(model: Model, o: EvaluateOptions): Promise<FileEvaluation[]> {
+  const out: FileEvaluation[] = [];
+  for (const file of o.files) out.push(await evaluateFile(model, file, o));
+  return out;
+}

@@ -1,0 +1,14 @@
+// The public library API: everything the CLI does, a program can do by import.
+
+export { train, TRAIN_DEFAULTS, type TrainOptions, type TrainResult } from './train/train.js';
+export { fit, type FitOptions, type FitResult, type EpochRecord } from './train/fit.js';
+export { evaluate, evaluateFile, type EvaluateOptions, type FileEvaluation } from './eval/evaluate.js';
+export { score, type Scores } from './eval/score.js';
+export { loadModel, saveModel, parseModel, serializeModel } from './io/model-file.js';
+export { loadDataSet, type LoadOptions } from './data/csv.js';
+export type { DataSet } from './data/dataset.js';
+export { channelStatistics, applyNormalization, type Normalization } from './data/normalize.js';
+export type { Model } from './model/model.js';
+export type { Shape } from './model/layout.js';
+export type { Readout } from './model/rnn.js';
+export { UserError } from './errors.js';

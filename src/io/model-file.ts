@@ -1,0 +1,140 @@
+// The model file: JSON, written atomically, read back with every field checked. Matrices are arrays of rows;
+// each number is the shortest decimal that reads back as the same float32, so a save/load round trip keeps
+// every bit.
+//
+// {"format":"train-signals/rnn","version":1,"inputSize":D,"hiddenSize":H,"readout":"last"|"mean",
+//  "classes":[...],"channels":[...],"normalization":{"mean":[...],"std":[...]}|null,
+//  "parameters":{"W_xh":[[...]],"W_hh":[[...]],"b_h":[...],"W_hy":[[...]],"b_y":[...]},"training":{...}}
+
+import { readFileSync, statSync } from 'node:fs';
+import { UserError } from '../errors.js';
+import { PARAM_NAMES, type Shape, layoutOf, viewsOf } from '../model/layout.js';
+import type { Model } from '../model/model.js';
+import { writeFileAtomic } from './atomic.js';
+
+export const MODEL_FORMAT = 'train-signals/rnn';
+export const MODEL_VERSION = 1;
+
+/** The shortest decimal string that Math.fround maps back to x (x already a float32 value). */
+export function float32String(x: number): string {
+  if (!Number.isFinite(x)) throw new Error(`bug: non-finite parameter ${x}`);
+  for (let p = 1; p < 10; p++) {
+    const s = x.toPrecision(p);
+    if (Math.fround(Number(s)) === x) return String(Number(s));
+  }
+  return String(x);
+}
+
+/** The model as JSON text: float32-exact numbers, one matrix row per line. */
+export function serializeModel(m: Model): string {
+  for (let i = 0; i < m.parameters.length; i++) {
+    if (!Number.isFinite(m.parameters[i])) throw new Error('bug: refusing to write a model with non-finite parameters');
+  }
+  const l = layoutOf(m.shape);
+  const P = viewsOf(m.parameters, m.shape);
+  const vec = (v: Float32Array): string => '[' + Array.from(v, float32String).join(',') + ']';
+  const params = PARAM_NAMES.map((name) => {
+    const cols = l.cols[name];
+    const body = name === 'b_h' || name === 'b_y'
+      ? vec(P[name])
+      : '[\n    ' + Array.from({ length: l.rows[name] }, (_, r) => vec(P[name].subarray(r * cols, (r + 1) * cols))).join(',\n    ') + '\n  ]';
+    return `  ${JSON.stringify(name)}: ${body}`;
+  }).join(',\n');
+  const head = {
+    format: MODEL_FORMAT,
+    version: MODEL_VERSION,
+    inputSize: m.shape.D,
+    hiddenSize: m.shape.H,
+    readout: m.readout,
+    classes: m.classes,
+    channels: m.channels,
+    normalization: m.normalization,
+  };
+  const headText = Object.entries(head).map(([k, v]) => `${JSON.stringify(k)}: ${JSON.stringify(v)}`).join(',\n');
+  return `{\n${headText},\n"parameters": {\n${params}\n},\n"training": ${JSON.stringify(m.training)}\n}\n`;
+}
+
+export function saveModel(path: string, m: Model): void {
+  writeFileAtomic(path, serializeModel(m));
+}
+
+function fail(file: string, what: string): never {
+  throw new UserError(`${what}; is this a model file written by train-signals train?`, { file });
+}
+
+function stringArray(file: string, v: unknown, field: string): string[] {
+  if (!Array.isArray(v) || v.length === 0 || !v.every((s) => typeof s === 'string')) fail(file, `"${field}" must be a non-empty array of strings`);
+  return v as string[];
+}
+
+function readNumbers(file: string, v: unknown, field: string, n: number, out: Float32Array, at: number): void {
+  if (!Array.isArray(v) || v.length !== n) fail(file, `"${field}" must hold ${n} numbers`);
+  for (let i = 0; i < n; i++) {
+    const x = (v as unknown[])[i];
+    if (typeof x !== 'number' || !Number.isFinite(x)) fail(file, `"${field}" holds a value that is not a finite number`);
+    out[at + i] = x;
+  }
+}
+
+/** Parses and checks a model document; `file` names it in errors. */
+export function parseModel(text: string, file: string): Model {
+  let doc: any;
+  try {
+    doc = JSON.parse(text);
+  } catch (e) {
+    fail(file, `not valid JSON (${(e as Error).message}), perhaps truncated`);
+  }
+  if (doc === null || typeof doc !== 'object') fail(file, 'not a JSON object');
+  if (doc.format !== MODEL_FORMAT) fail(file, `"format" is ${JSON.stringify(doc.format)}, expected "${MODEL_FORMAT}"`);
+  if (doc.version !== MODEL_VERSION) fail(file, `model version ${JSON.stringify(doc.version)} is not supported (this tool reads version ${MODEL_VERSION})`);
+  const classes = stringArray(file, doc.classes, 'classes');
+  const channels = stringArray(file, doc.channels, 'channels');
+  const D = doc.inputSize;
+  const H = doc.hiddenSize;
+  if (!Number.isInteger(D) || D !== channels.length) fail(file, `"inputSize" must equal the number of channels (${channels.length})`);
+  if (!Number.isInteger(H) || H < 1) fail(file, '"hiddenSize" must be a positive integer');
+  if (classes.length < 2) fail(file, '"classes" must name at least two classes');
+  if (doc.readout !== 'last' && doc.readout !== 'mean') fail(file, '"readout" must be "last" or "mean"');
+  const shape: Shape = { D, H, C: classes.length };
+  const l = layoutOf(shape);
+  const parameters = new Float32Array(new SharedArrayBuffer(l.size * 4));
+  const p = doc.parameters;
+  if (p === null || typeof p !== 'object') fail(file, '"parameters" is missing');
+  for (const name of PARAM_NAMES) {
+    const rows = l.rows[name];
+    const cols = l.cols[name];
+    const v = p[name];
+    if (name === 'b_h' || name === 'b_y') {
+      readNumbers(file, v, name, rows, parameters, l.offset[name]);
+    } else {
+      if (!Array.isArray(v) || v.length !== rows) fail(file, `"${name}" must have ${rows} rows of ${cols}`);
+      for (let r = 0; r < rows; r++) readNumbers(file, v[r], `${name}[${r}]`, cols, parameters, l.offset[name] + r * cols);
+    }
+  }
+  let normalization = null;
+  if (doc.normalization !== null && doc.normalization !== undefined) {
+    const n = doc.normalization;
+    const mean = new Float32Array(D);
+    const std = new Float32Array(D);
+    readNumbers(file, n.mean, 'normalization.mean', D, mean, 0);
+    readNumbers(file, n.std, 'normalization.std', D, std, 0);
+    if (std.some((s) => !(s > 0))) fail(file, '"normalization.std" must be positive');
+    normalization = { mean: Array.from(mean), std: Array.from(std) };
+  }
+  const training = doc.training !== null && typeof doc.training === 'object' ? doc.training : {};
+  return { shape, readout: doc.readout, classes, channels, normalization, parameters, training };
+}
+
+export function loadModel(path: string): Model {
+  let text: string;
+  try {
+    if (statSync(path).isDirectory()) throw new UserError('is a directory; give the model file (.json) written by train', { file: path });
+    text = readFileSync(path, 'utf8');
+  } catch (e) {
+    if (e instanceof UserError) throw e;
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT') throw new UserError('model file not found; check the path given to --model', { file: path });
+    throw new UserError(`cannot read the model file (${code ?? (e as Error).message})`, { file: path });
+  }
+  return parseModel(text, path);
+}

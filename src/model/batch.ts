@@ -1,0 +1,64 @@
+// Gradient of a chunk of sequences: the unit of work that a worker (or the main thread, with one thread)
+// computes into its own gradient slot. Chunks are fixed slices of the mini-batch, independent of the thread
+// count, and the coordinator sums their slots in chunk order, so the result is bit-identical for any number of
+// threads. Pure: no I/O, no allocation beyond what the caller hands in.
+//
+// Legend: N sequences in the data set, B sequences in a batch, P parameters, D channels, C classes.
+
+import { type FloatArray, type Shape, viewsOf } from './layout.js';
+import { type Readout, type Workspace, argmax, backward, forward } from './rnn.js';
+
+/** The sequences a kernel reads: the DataSet fields without names. */
+export interface Sequences {
+  readonly D: number;
+  readonly values: FloatArray; // [L][D]
+  readonly offsets: Float64Array; // [N] first step of each sequence
+  readonly lengths: Int32Array; // [N]
+  readonly labels: Int32Array; // [N]
+}
+
+export interface ChunkStats {
+  loss: number; // Σ weight · (−log p[label])
+  weight: number; // Σ weight (the batch loss and gradient are divided by the batch total)
+  correct: number; // sequences whose argmax is the label
+}
+
+/**
+ * Accumulates into the gradient G (flat, in the layout of `shape`, zeroed by the caller) the sum over the
+ * sequences order[from..to) of weight(label) · d(−log p[label])/dθ. classWeight[c] weights class c
+ * (null: all 1). Returns the chunk's loss and weight sums and its correct count.
+ */
+export function chunkGradient<A extends FloatArray>(
+  G: FloatArray, params: A, shape: Shape, readout: Readout, k: number,
+  data: Sequences, order: Int32Array, from: number, to: number,
+  classWeight: Float64Array | null, ws: Workspace<A>,
+): ChunkStats {
+  const P = viewsOf(params, shape);
+  const Gv = viewsOf(G, shape);
+  const stats: ChunkStats = { loss: 0, weight: 0, correct: 0 };
+  for (let i = from; i < to; i++) {
+    const n = order[i];
+    const T = data.lengths[n];
+    const xo = data.offsets[n] * data.D;
+    const label = data.labels[n];
+    const w = classWeight === null ? 1 : classWeight[label];
+    const logp = forward(ws, P, shape, readout, k, data.values, xo, T, label);
+    backward(Gv, ws, P, shape, readout, k, data.values, xo, T, label, w);
+    stats.loss -= w * logp;
+    stats.weight += w;
+    if (argmax(ws.p) === label) stats.correct++;
+  }
+  return stats;
+}
+
+/** Class probabilities of sequence n into probs[0..C). Returns log p[label] (0 when unlabelled). */
+export function predictSequence<A extends FloatArray>(
+  probs: FloatArray, params: A, shape: Shape, readout: Readout, data: Sequences, n: number, ws: Workspace<A>,
+): number {
+  const P = viewsOf(params, shape);
+  const T = data.lengths[n];
+  // A horizon of 1 keeps only the last state: inference needs O(H) memory whatever the length.
+  const logp = forward(ws, P, shape, readout, 1, data.values, data.offsets[n] * data.D, T, data.labels[n]);
+  probs.set(ws.p);
+  return logp;
+}

@@ -1,0 +1,16 @@
+// A trained model as data: shape, readout, names, normalization and the flat parameters. No behaviour;
+// saving and loading live in io/model-file.ts, prediction in eval/.
+
+import type { Shape } from './layout.js';
+import type { Readout } from './rnn.js';
+import type { Normalization } from '../data/normalize.js';
+
+export interface Model {
+  readonly shape: Shape; // D = channels.length, C = classes.length
+  readonly readout: Readout;
+  readonly classes: readonly string[];
+  readonly channels: readonly string[];
+  readonly normalization: Normalization | null;
+  readonly parameters: Float32Array; // flat, in layoutOf(shape)
+  readonly training: Record<string, unknown>; // hyperparameters, history, timing: informational only
+}

@@ -1,0 +1,66 @@
+// Gradient clipping and the optimizer step, each one loop over the flat parameter layout. Pure: the state
+// (moments, step count) is a plain object the caller owns, so a checkpoint can save and restore it.
+
+export type OptimizerName = 'adam' | 'sgd' | 'momentum';
+
+export const DEFAULT_LR: Record<OptimizerName, number> = { adam: 1e-3, sgd: 1e-2, momentum: 1e-2 };
+
+export interface OptimizerState {
+  readonly name: OptimizerName;
+  step: number; // updates done so far
+  readonly m: Float32Array; // [P] first moment (adam) or velocity (momentum); unused by sgd
+  readonly v: Float32Array; // [P] second moment (adam only)
+}
+
+export function createOptimizerState(name: OptimizerName, P: number): OptimizerState {
+  return { name, step: 0, m: new Float32Array(name === 'sgd' ? 0 : P), v: new Float32Array(name === 'adam' ? P : 0) };
+}
+
+/** The global L2 norm of g. */
+export function globalNorm(g: Float64Array): number {
+  let s = 0;
+  for (let i = 0; i < g.length; i++) s += g[i] * g[i];
+  return Math.sqrt(s);
+}
+
+/** Scales g so that ‖g‖ ≤ maxNorm (as torch.nn.utils.clip_grad_norm_); maxNorm 0 = off. Returns the norm before. */
+export function clipGlobalNorm(g: Float64Array, maxNorm: number): number {
+  const norm = globalNorm(g);
+  if (maxNorm > 0 && norm > maxNorm) {
+    const scale = maxNorm / (norm + 1e-6);
+    for (let i = 0; i < g.length; i++) g[i] *= scale;
+  }
+  return norm;
+}
+
+const BETA1 = 0.9;
+const BETA2 = 0.999;
+const EPS = 1e-8;
+const MOMENTUM = 0.9;
+
+/**
+ * One update of params from gradient g with learning rate lr (PyTorch semantics):
+ *   sgd       θ ← θ − lr g
+ *   momentum  u ← μ u + g;  θ ← θ − lr u                         (μ = 0.9)
+ *   adam      m ← β1 m + (1−β1) g;  v ← β2 v + (1−β2) g²;  θ ← θ − lr m̂ / (√v̂ + ε)
+ */
+export function optimizerStep(params: Float32Array, g: Float64Array, state: OptimizerState, lr: number): void {
+  state.step++;
+  const { m, v } = state;
+  if (state.name === 'sgd') {
+    for (let i = 0; i < params.length; i++) params[i] -= lr * g[i];
+  } else if (state.name === 'momentum') {
+    for (let i = 0; i < params.length; i++) {
+      m[i] = MOMENTUM * m[i] + g[i];
+      params[i] -= lr * m[i];
+    }
+  } else {
+    const c1 = 1 - Math.pow(BETA1, state.step);
+    const c2 = 1 - Math.pow(BETA2, state.step);
+    for (let i = 0; i < params.length; i++) {
+      m[i] = BETA1 * m[i] + (1 - BETA1) * g[i];
+      v[i] = BETA2 * v[i] + (1 - BETA2) * g[i] * g[i];
+      params[i] -= (lr * (m[i] / c1)) / (Math.sqrt(v[i] / c2) + EPS);
+    }
+  }
+}

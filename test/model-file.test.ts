@@ -1,0 +1,84 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { float32String, loadModel, parseModel, saveModel, serializeModel } from '../src/io/model-file.js';
+import { initParameters } from '../src/model/init.js';
+import { layoutOf } from '../src/model/layout.js';
+import type { Model } from '../src/model/model.js';
+import { createRng } from '../src/model/rng.js';
+import { UserError } from '../src/errors.js';
+
+function model(): Model {
+  const shape = { D: 2, H: 5, C: 3 };
+  const parameters = new Float32Array(layoutOf(shape).size);
+  initParameters(parameters, shape, createRng(3));
+  parameters[0] = 1e-40; // a subnormal survives too
+  return {
+    shape, readout: 'mean', classes: ['a', 'b', 'c'], channels: ['x', 'y'],
+    normalization: { mean: [Math.fround(0.1), -2], std: [Math.fround(1.3), 4] }, parameters, training: { epochs: 3 },
+  };
+}
+
+test('float32String is the shortest decimal that reads back as the same float32', () => {
+  const rng = createRng(1);
+  for (let i = 0; i < 2000; i++) {
+    const x = Math.fround((rng.next() - 0.5) * 10 ** Math.floor(rng.next() * 12 - 6));
+    const s = float32String(x);
+    assert.equal(Math.fround(Number(s)), x);
+    const digits = s.replace(/e.*$/, '').replace(/[-.]/g, '').replace(/^0+/, '');
+    assert.ok(digits.length <= 9, s); // float32 never needs more than 9 significant digits
+  }
+  assert.equal(float32String(Math.fround(0.1)), '0.1');
+});
+
+test('a saved model loads back with every parameter bit kept', () => {
+  const m = model();
+  const dir = mkdtempSync(join(tmpdir(), 'ts-model-'));
+  const path = join(dir, 'm.json');
+  saveModel(path, m);
+  const back = loadModel(path);
+  assert.deepEqual(new Uint32Array(back.parameters.buffer), new Uint32Array(m.parameters.buffer));
+  assert.deepEqual(back.classes, m.classes);
+  assert.deepEqual(back.channels, m.channels);
+  assert.deepEqual(back.normalization, m.normalization);
+  assert.equal(back.readout, 'mean');
+  assert.deepEqual(readdirSync(dir), ['m.json']); // no temp file left behind
+  const doc = JSON.parse(readFileSync(path, 'utf8'));
+  assert.equal(doc.format, 'train-signals/rnn');
+  assert.equal(doc.parameters.W_hh.length, 5);
+  assert.equal(doc.parameters.W_xh[0].length, 2);
+  assert.equal(doc.parameters.W_hy.length, 3);
+});
+
+test('bad model files are refused with a message naming the file', () => {
+  const good = JSON.parse(serializeModel(model()));
+  const cases: Array<[string, string, RegExp]> = [
+    ['truncated', serializeModel(model()).slice(0, 200), /not valid JSON/],
+    ['other format', JSON.stringify({ ...good, format: 'keras' }), /"format"/],
+    ['other version', JSON.stringify({ ...good, version: 2 }), /version/],
+    ['wrong shape', JSON.stringify({ ...good, parameters: { ...good.parameters, W_hh: good.parameters.W_hh.slice(1) } }), /W_hh/],
+    ['NaN', serializeModel(model()).replace(/"b_y": \[[^\]]*\]/, '"b_y": [NaN,0,0]'), /not valid JSON|finite/],
+    ['null value', JSON.stringify({ ...good, parameters: { ...good.parameters, b_h: [null, 0, 0, 0, 0] } }), /b_h/],
+  ];
+  for (const [name, text, re] of cases) {
+    assert.throws(() => parseModel(text, 'bad.json'), (e: unknown) => {
+      assert.ok(e instanceof UserError, name);
+      assert.match(e.message, /^bad\.json: /, name);
+      assert.match(e.message, re, name);
+      return true;
+    });
+  }
+  const dir = mkdtempSync(join(tmpdir(), 'ts-model-'));
+  assert.throws(() => loadModel(join(dir, 'missing.json')), /not found/);
+  assert.throws(() => loadModel(dir), /directory/);
+  writeFileSync(join(dir, 'e.json'), '');
+  assert.throws(() => loadModel(join(dir, 'e.json')), /not valid JSON/);
+});
+
+test('refuses to write a model holding NaN', () => {
+  const m = model();
+  m.parameters[3] = NaN;
+  assert.throws(() => serializeModel(m), /non-finite/);
+});

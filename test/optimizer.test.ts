@@ -1,0 +1,55 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { clipGlobalNorm, createOptimizerState, optimizerStep } from '../src/train/optimizer.js';
+
+test('adam: the first step moves each parameter by lr against the sign of its gradient', () => {
+  const p = new Float32Array([1, -1, 0.5]);
+  const g = new Float64Array([0.3, -2, 1e-3]);
+  const s = createOptimizerState('adam', 3);
+  optimizerStep(p, g, s, 0.01);
+  // m̂ = g, v̂ = g², so the step is lr · g / (|g| + ε).
+  assert.ok(Math.abs(p[0] - Math.fround(1 - 0.01)) < 1e-7);
+  assert.ok(Math.abs(p[1] - Math.fround(-1 + 0.01)) < 1e-7);
+  assert.ok(Math.abs(p[2] - Math.fround(0.5 - 0.01 * (1e-3 / (1e-3 + 1e-8)))) < 1e-7);
+  assert.equal(s.step, 1);
+});
+
+test('adam matches a float64 re-implementation over several steps', () => {
+  const p = new Float32Array([0.2, -0.7]);
+  const s = createOptimizerState('adam', 2);
+  const ref = [0.2, -0.7], m = [0, 0], v = [0, 0];
+  for (let t = 1; t <= 5; t++) {
+    const g = new Float64Array([Math.sin(t), Math.cos(t) * 3]);
+    optimizerStep(p, g, s, 1e-2);
+    for (let i = 0; i < 2; i++) {
+      m[i] = 0.9 * m[i] + 0.1 * g[i];
+      v[i] = 0.999 * v[i] + 0.001 * g[i] * g[i];
+      ref[i] -= (1e-2 * m[i] / (1 - 0.9 ** t)) / (Math.sqrt(v[i] / (1 - 0.999 ** t)) + 1e-8);
+    }
+  }
+  for (let i = 0; i < 2; i++) assert.ok(Math.abs(p[i] - ref[i]) < 1e-6);
+});
+
+test('sgd and momentum follow their update rules', () => {
+  const p = new Float32Array([1]);
+  optimizerStep(p, new Float64Array([2]), createOptimizerState('sgd', 1), 0.1);
+  assert.equal(p[0], Math.fround(0.8));
+  const q = new Float32Array([1]);
+  const s = createOptimizerState('momentum', 1);
+  optimizerStep(q, new Float64Array([1]), s, 0.1); // u = 1
+  optimizerStep(q, new Float64Array([1]), s, 0.1); // u = 1.9
+  assert.ok(Math.abs(q[0] - (1 - 0.1 - 0.19)) < 1e-6);
+});
+
+test('global-norm clipping scales the whole gradient to the limit and leaves small ones alone', () => {
+  const g = new Float64Array([3, 4]);
+  assert.equal(clipGlobalNorm(g, 1), 5);
+  assert.ok(Math.abs(Math.hypot(g[0], g[1]) - 1) < 1e-6);
+  assert.ok(Math.abs(g[0] / g[1] - 0.75) < 1e-12);
+  const h = new Float64Array([0.3, 0.4]);
+  clipGlobalNorm(h, 1);
+  assert.deepEqual(Array.from(h), [0.3, 0.4]);
+  const k = new Float64Array([30, 40]);
+  clipGlobalNorm(k, 0);
+  assert.deepEqual(Array.from(k), [30, 40]);
+});
