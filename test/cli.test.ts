@@ -1,0 +1,102 @@
+// End-to-end: the built command on the bundled data, as a user runs it.
+
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { cli } from './helpers/cli.js';
+
+const tmp = () => mkdtempSync(join(tmpdir(), 'ts-cli-'));
+
+test('train on the long-format multichannel set, then evaluate --json with the documented schema', () => {
+  const dir = tmp();
+  const out = join(dir, 'motion.json');
+  const r = cli(['train', 'datasets/motion/train.csv', '--test', 'datasets/motion/test.csv', '--out', out, '--epochs', '3', '--hidden', '8', '--threads', '2']);
+  assert.equal(r.code, 0, r.stderr);
+  assert.match(r.stderr, /epoch 1\/3/);
+  assert.match(r.stdout, /datasets\/motion\/test\.csv/);
+  const model = JSON.parse(readFileSync(out, 'utf8'));
+  assert.equal(model.format, 'train-signals/rnn');
+  assert.equal(model.inputSize, 3);
+  assert.equal(model.hiddenSize, 8);
+  const e = cli(['evaluate', '--model', out, 'datasets/motion/test.csv', '--json']);
+  assert.equal(e.code, 0, e.stderr);
+  const j = JSON.parse(e.stdout);
+  assert.equal(j.files.length, 1);
+  const f = j.files[0];
+  assert.equal(f.file, 'datasets/motion/test.csv');
+  assert.ok(f.sequences > 0);
+  assert.ok(f.accuracy >= 0 && f.accuracy <= 1);
+  assert.ok(Number.isFinite(f.loss));
+});
+
+test('a CSV file alone means train; --quiet prints no progress', () => {
+  const dir = tmp();
+  const out = join(dir, 'm.json');
+  const r = cli(['datasets/motion/train.csv', '--out', out, '--epochs', '1', '--hidden', '4', '--quiet']);
+  assert.equal(r.code, 0, r.stderr);
+  assert.equal(r.stderr, '');
+  assert.ok(existsSync(out));
+});
+
+test('the same seed gives the same model file with 1 and 3 threads, apart from timing', () => {
+  const dir = tmp();
+  const files = [1, 3].map((t) => {
+    const out = join(dir, `m${t}.json`);
+    const r = cli(['train', 'datasets/motion/train.csv', '--out', out, '--epochs', '2', '--hidden', '6', '--threads', String(t), '--quiet']);
+    assert.equal(r.code, 0, r.stderr);
+    const doc = JSON.parse(readFileSync(out, 'utf8'));
+    delete doc.training.timing;
+    return doc;
+  });
+  assert.deepEqual(files[0], files[1]);
+});
+
+test('flags out of range and missing files: one line on stderr, exit 2, nothing written', () => {
+  const dir = tmp();
+  const out = join(dir, 'never.json');
+  const cases: Array<[string[], RegExp]> = [
+    [['--hidden', '0'], /--hidden must be/],
+    [['--lr', '-1'], /--lr must be/],
+    [['--threads', '0'], /--threads must be/],
+    [['--val-split', '1'], /--val-split must be/],
+    [['--batch-size', '0'], /--batch-size must be/],
+    [['--bptt', '-2'], /--bptt must be/],
+  ];
+  for (const [flags, re] of cases) {
+    const r = cli(['train', 'datasets/cbf/train.csv', '--out', out, ...flags]);
+    assert.equal(r.code, 2, flags.join(' '));
+    assert.match(r.stderr, re);
+    assert.equal(r.stderr.trim().split('\n').length, 1, r.stderr);
+    assert.ok(!existsSync(out));
+  }
+  const missing = cli(['train', join(dir, 'nope.csv'), '--out', out]);
+  assert.equal(missing.code, 2);
+  assert.match(missing.stderr, /nope\.csv/);
+  assert.equal(missing.stderr.trim().split('\n').length, 1);
+  const noDir = cli(['train', 'datasets/cbf/train.csv', '--out', join(dir, 'no', 'such', 'm.json')]);
+  assert.equal(noDir.code, 2);
+  assert.match(noDir.stderr, /--out/);
+  const unknown = cli(['train', 'datasets/cbf/train.csv', '--no-such-flag']);
+  assert.equal(unknown.code, 2);
+});
+
+test('one class only is refused before training', () => {
+  const dir = tmp();
+  const f = join(dir, 'one.csv');
+  writeFileSync(f, 'label,a,b,c\nx,1,2,3\nx,2,3,4\n');
+  const r = cli(['train', f, '--out', join(dir, 'm.json')]);
+  assert.equal(r.code, 2);
+  assert.match(r.stderr, /one class/);
+  assert.ok(!existsSync(join(dir, 'm.json')));
+});
+
+test('evaluate refuses a file whose channel count differs from the model', () => {
+  const dir = tmp();
+  const out = join(dir, 'm.json');
+  assert.equal(cli(['train', 'datasets/motion/train.csv', '--out', out, '--epochs', '1', '--hidden', '4', '--quiet']).code, 0);
+  const r = cli(['evaluate', '--model', out, 'datasets/cbf/test.csv']);
+  assert.equal(r.code, 2);
+  assert.match(r.stderr, /channel/);
+});

@@ -1,0 +1,18 @@
+// Learning: with the default flags, the bundled CBF data trains to ≥ 0.90 held-out accuracy.
+
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { cli } from './helpers/cli.js';
+
+test('default flags reach ≥ 0.90 test accuracy on the bundled CBF data', () => {
+  const out = join(mkdtempSync(join(tmpdir(), 'ts-learn-')), 'cbf.json');
+  const r = cli(['train', 'datasets/cbf/train.csv', '--test', 'datasets/cbf/test.csv', '--out', out, '--quiet']);
+  assert.equal(r.code, 0, r.stderr);
+  const m = /datasets\/cbf\/test\.csv\s+(\d+)\s+([\d.]+)/.exec(r.stdout);
+  assert.ok(m, r.stdout);
+  assert.equal(Number(m[1]), 300);
+  assert.ok(Number(m[2]) >= 0.9, `test accuracy ${m[2]}`);
+});
