@@ -1,0 +1,205 @@
+// Accumulation of a data set while files stream in: values go into fixed-size Float32Array chunks (so a
+// multi-GB file never needs one growing array or one string), sequences into small per-sequence lists; finish()
+// copies everything once into the shared buffers of a DataSet. Peak memory is about twice the float32 size of
+// the values: the chunks plus the shared copy, for the moment of that copy.
+//
+// Owns the chunk storage, the class numbering (plain JS string sort) and the channel agreement between files.
+// Does not parse anything; csv.ts, wide.ts and long.ts feed it.
+//
+// Legend: N sequences, D channels, L total time steps (Σ lengths).
+
+import { UserError } from '../errors.js';
+import {
+  type DataSet,
+  type SequenceSource,
+  sharedFloat32,
+  sharedFloat64,
+  sharedInt32,
+} from './dataset.js';
+
+const SHIFT = 16;
+const CHUNK = 1 << SHIFT; // items (rows of `width` numbers) per chunk
+const MASK = CHUNK - 1;
+
+type Typed = Float32Array | Float64Array | Int32Array;
+
+/**
+ * A growable list of rows of `width` numbers, stored in chunks of 2^16 rows so that a row never straddles
+ * two chunks. Row r lives in chunks[r >>> 16] at ((r & 0xffff) * width).
+ */
+export class Chunks<A extends Typed> {
+  readonly width: number;
+  private readonly make: (n: number) => A;
+  private chunks: A[] = [];
+  private pos = 0; // numbers used in the last chunk
+  private count = 0; // numbers pushed in all
+
+  constructor(width: number, make: (n: number) => A) {
+    this.width = width;
+    this.make = make;
+  }
+
+  /** Rows pushed so far (complete or not). */
+  get rows(): number {
+    return Math.floor(this.count / this.width);
+  }
+
+  push(x: number): void {
+    let last = this.chunks[this.chunks.length - 1];
+    if (last === undefined || this.pos === last.length) {
+      last = this.make(CHUNK * this.width);
+      this.chunks.push(last);
+      this.pos = 0;
+    }
+    last[this.pos++] = x;
+    this.count++;
+  }
+
+  /** Number i of a width-1 list. */
+  get(i: number): number {
+    return this.chunks[i >>> SHIFT][i & MASK];
+  }
+
+  /** Copies rows [from, from + n) into dst at dstRow (rows of the same width). */
+  copyOut(dst: Typed, dstRow: number, from: number, n: number): void {
+    const w = this.width;
+    while (n > 0) {
+      const chunk = this.chunks[from >>> SHIFT];
+      const start = from & MASK;
+      const take = Math.min(n, CHUNK - start);
+      dst.set(chunk.subarray(start * w, (start + take) * w), dstRow * w);
+      from += take;
+      dstRow += take;
+      n -= take;
+    }
+  }
+
+  /** Overwrites rows [at, at + perm.length): row at + k becomes row perm[k] of src (rows of the same width). */
+  scatterIn(at: number, src: Typed, perm: Int32Array): void {
+    const w = this.width;
+    for (let k = 0; k < perm.length; k++) {
+      const r = at + k;
+      const chunk = this.chunks[r >>> SHIFT];
+      const o = (r & MASK) * w;
+      const s = perm[k] * w;
+      for (let d = 0; d < w; d++) chunk[o + d] = src[s + d];
+    }
+  }
+
+  /** Drops everything (lets the chunks be collected). */
+  clear(): void {
+    this.chunks = [];
+    this.pos = 0;
+    this.count = 0;
+  }
+}
+
+export function float32Chunks(width: number): Chunks<Float32Array> {
+  return new Chunks(width, (n) => new Float32Array(n));
+}
+export function float64Chunks(width: number): Chunks<Float64Array> {
+  return new Chunks(width, (n) => new Float64Array(n));
+}
+export function int32Chunks(width: number): Chunks<Int32Array> {
+  return new Chunks(width, (n) => new Int32Array(n));
+}
+
+/** Collects the sequences of every file in order; the readers push values into `steps` and then add sequences. */
+export class DataSetBuilder {
+  private channelList: readonly string[] | null = null;
+  private channelsFile = '';
+  private stepChunks: Chunks<Float32Array> | null = null; // [L][D] in final order once a file has ended
+  private readonly lengths: number[] = []; // [N]
+  private readonly classIndex: number[] = []; // [N] index into classOrder (first appearance), −1 for none
+  private readonly classOrder = new Map<string, number>();
+  private readonly ids: string[] = []; // [N]
+  private readonly sources: SequenceSource[] = []; // [N]
+
+  /**
+   * Called by each file before its first value. The first call fixes the channels (and D); later files must
+   * name the same channels in the same order. Returns the step storage to push values into.
+   */
+  begin(channels: readonly string[], file: string, line: number): Chunks<Float32Array> {
+    if (this.channelList === null) {
+      this.channelList = [...channels];
+      this.channelsFile = file;
+      this.stepChunks = float32Chunks(channels.length);
+    } else if (!sameList(this.channelList, channels)) {
+      throw new UserError(
+        `channels [${channels.join(', ')}] differ from [${this.channelList.join(', ')}] of ${this.channelsFile}; ` +
+          'files loaded together must have the same channels in the same order',
+        { file, line },
+      );
+    }
+    return this.stepChunks!;
+  }
+
+  /** Steps stored so far (the next sequence starts here). */
+  get steps(): number {
+    return this.stepChunks === null ? 0 : this.stepChunks.rows;
+  }
+
+  /** Appends a sequence whose `length` steps are the last ones pushed (in order). */
+  addSequence(id: string, label: string | null, length: number, file: string, line: number): void {
+    let c = -1;
+    if (label !== null) {
+      c = this.classOrder.get(label) ?? -1;
+      if (c < 0) {
+        c = this.classOrder.size;
+        this.classOrder.set(label, c);
+      }
+    }
+    this.lengths.push(length);
+    this.classIndex.push(c);
+    this.ids.push(id);
+    this.sources.push({ file, line });
+  }
+
+  finish(): DataSet {
+    const steps = this.stepChunks!;
+    const D = steps.width;
+    const N = this.lengths.length;
+    const L = steps.rows;
+
+    const classes = [...this.classOrder.keys()].sort();
+    const rank = new Int32Array(classes.length); // first-appearance index → sorted index
+    classes.forEach((name, i) => (rank[this.classOrder.get(name)!] = i));
+
+    const offsets = sharedFloat64(N);
+    const lengths = sharedInt32(N);
+    const labels = sharedInt32(N);
+    let at = 0;
+    for (let n = 0; n < N; n++) {
+      offsets[n] = at;
+      lengths[n] = this.lengths[n];
+      labels[n] = this.classIndex[n] < 0 ? -1 : rank[this.classIndex[n]];
+      at += this.lengths[n];
+    }
+
+    let values: Float32Array;
+    try {
+      values = sharedFloat32(L * D);
+    } catch (e) {
+      if (!(e instanceof RangeError)) throw e;
+      throw new UserError(`the data set has ${L * D} values, too many to hold in one shared buffer; load fewer files`);
+    }
+    steps.copyOut(values, 0, 0, L);
+    steps.clear();
+
+    return {
+      D,
+      channels: this.channelList!,
+      classes,
+      values,
+      offsets,
+      lengths,
+      labels,
+      ids: this.ids,
+      sources: this.sources,
+    };
+  }
+}
+
+function sameList(a: readonly string[], b: readonly string[]): boolean {
+  return a.length === b.length && a.every((x, i) => x === b[i]);
+}

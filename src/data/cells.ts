@@ -1,0 +1,89 @@
+// Cell-level parsing shared by the wide and long readers: numbers (decimal float literals that are finite,
+// and for values, finite in float32 too) and names (labels, ids, header cells). Owns the wording of every
+// cell-level error. Does not know about layouts, files or streams.
+//
+// The hot path is toValue(), called once per value cell: it returns NaN for anything it rejects, and only then
+// does the caller ask valueError() why, so the common case pays for one trim, one Number() and one fround.
+
+import { UserError } from '../errors.js';
+
+/** Where a cell is: file, 1-based line (header counted), 1-based field number. */
+export interface CellWhere {
+  readonly file: string;
+  readonly line: number;
+  readonly column?: number;
+}
+
+/**
+ * `cell` as a float64 when it is a decimal float literal ('1e-05', '-0.5', '.5', '3.', '+2') with a finite
+ * value; NaN otherwise (empty, whitespace-only, '0x10', '0b1', 'NaN', 'Infinity', '1e400', 'abc').
+ */
+export function toNumber(cell: string): number {
+  const s = cell.trim();
+  if (s === '') return NaN; // Number('') is 0
+  if (s.length > 2 && s.charCodeAt(0) === 48) {
+    const c1 = s.charCodeAt(1) | 0x20; // lower case
+    if (c1 === 0x78 || c1 === 0x6f || c1 === 0x62) return NaN; // 0x.., 0o.., 0b..: Number() takes them
+  }
+  const x = Number(s);
+  return x - x === 0 ? x : NaN; // finite
+}
+
+/** `cell` as a float32 (Math.fround), NaN when toNumber rejects it or it overflows float32. */
+export function toValue(cell: string): number {
+  const x = Math.fround(toNumber(cell));
+  return x - x === 0 ? x : NaN;
+}
+
+export function isBlank(cell: string): boolean {
+  return cell.trim() === '';
+}
+
+/** The cell, quoted and cut short, for a message. JSON escapes make NULs and control bytes visible. */
+export function show(cell: string): string {
+  return cell.length > 40 ? JSON.stringify(cell.slice(0, 40)) + '…' : JSON.stringify(cell);
+}
+
+// Control characters other than tab, CR, LF: a text CSV has none, a binary file has plenty.
+const BINARY = /[\u0000-\u0008\u000b\u000c\u000e-\u001f]/;
+
+export function binaryError(where: CellWhere): UserError {
+  return new UserError(
+    'binary data (NUL or control bytes) in a cell; this does not look like a CSV text file (is it compressed?)',
+    where,
+  );
+}
+
+/**
+ * Why toValue rejected `cell`. `column` names it for the message: `column "ax"` or `column 3`;
+ * `what` says what the cell must be, e.g. 'every channel cell must be a number'.
+ */
+export function valueError(cell: string, where: CellWhere, column: string, what: string): UserError {
+  const s = cell.trim();
+  if (BINARY.test(cell)) return binaryError(where);
+  if (s === '') return new UserError(`empty cell in ${column}; ${what}`, where);
+  if (/^[+-]?(nan|inf|infinity)$/i.test(s)) {
+    return new UserError(`non-finite value ${show(s)} in ${column}; values must be finite numbers`, where);
+  }
+  if (/^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/.test(s)) {
+    return new UserError(
+      `value ${show(s)} in ${column} is out of float32 range (magnitude above 3.4e38); rescale the data`,
+      where,
+    );
+  }
+  return new UserError(
+    `non-numeric value ${show(s)} in ${column}; ${what} (a decimal number such as 1.5 or -2e-3)`,
+    where,
+  );
+}
+
+/** A name cell (label, id, header cell), trimmed; binary data is an error. */
+export function toName(cell: string, where: CellWhere): string {
+  if (BINARY.test(cell)) throw binaryError(where);
+  return cell.trim();
+}
+
+/** `column "ax"` when the file has a header, else `column 3` (1-based). */
+export function columnName(header: readonly string[] | null, index: number): string {
+  return header !== null && index < header.length ? `column ${JSON.stringify(header[index])}` : `column ${index + 1}`;
+}

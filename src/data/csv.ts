@@ -1,0 +1,181 @@
+// Loading labelled signals from CSV files into one shared DataSet. Each file is streamed through csv-parse
+// (never read into one string), its layout detected from its first row, and its rows handed to the layout's
+// reader (wide.ts: one sequence per row; long.ts: one time step per row, grouped by id). Several files are
+// concatenated in order and must agree on the channels.
+//
+// Owns the options, layout detection, file access and the translation of fs and csv-parse failures into
+// UserErrors that name file and line. Does not own row rules (wide.ts, long.ts), number parsing (cells.ts) or
+// storage (builder.ts). Checks about what training needs (e.g. at least two classes) belong to the trainer.
+
+import { createReadStream } from 'node:fs';
+import { stat } from 'node:fs/promises';
+import { CsvError, parse } from 'csv-parse';
+import { UserError, isUserError } from '../errors.js';
+import { DataSetBuilder } from './builder.js';
+import { isBlank } from './cells.js';
+import type { DataSet } from './dataset.js';
+import { LongReader } from './long.js';
+import { WideReader } from './wide.js';
+
+export interface LoadOptions {
+  format?: 'auto' | 'wide' | 'long'; // default auto: long when the first row has the id column, else wide
+  labelColumn?: string; // default 'label'
+  idColumn?: string; // default 'id'
+  timeColumn?: string; // default 't'
+  channels?: readonly string[]; // long layout: which columns are channels (default: all but id/time/label)
+  requireLabels?: boolean; // default true; false for predict (label column optional, labels −1 when absent)
+}
+
+type Resolved = Required<Omit<LoadOptions, 'channels'>> & { channels?: readonly string[] };
+
+interface RowReader {
+  row(cells: readonly string[], line: number): void;
+  end(lastLine: number): void;
+}
+
+const MAX_RECORD_BYTES = 128 * 1024 * 1024; // one CSV record; a longer one is not a signal file
+
+/**
+ * Loads `files` (in order) into one DataSet. Throws a UserError naming file, line and, where it helps, column,
+ * for anything wrong with the input.
+ */
+export async function loadDataSet(files: readonly string[], opts: LoadOptions = {}): Promise<DataSet> {
+  const o = resolveOptions(opts);
+  if (files.length === 0) throw new UserError('no input files; give at least one CSV file');
+  const builder = new DataSetBuilder();
+  for (const file of files) await loadFile(file, o, builder);
+  return builder.finish();
+}
+
+function resolveOptions(opts: LoadOptions): Resolved {
+  const o: Resolved = {
+    format: opts.format ?? 'auto',
+    labelColumn: opts.labelColumn ?? 'label',
+    idColumn: opts.idColumn ?? 'id',
+    timeColumn: opts.timeColumn ?? 't',
+    channels: opts.channels,
+    requireLabels: opts.requireLabels ?? true,
+  };
+  if (!['auto', 'wide', 'long'].includes(o.format)) {
+    throw new UserError(`format must be auto, wide or long, not ${JSON.stringify(o.format)}`);
+  }
+  for (const key of ['labelColumn', 'idColumn', 'timeColumn'] as const) {
+    if (typeof o[key] !== 'string' || o[key].trim() === '') {
+      throw new UserError(`${key} must be a non-empty column name, not ${JSON.stringify(o[key])}`);
+    }
+  }
+  return o;
+}
+
+async function loadFile(file: string, o: Resolved, builder: DataSetBuilder): Promise<void> {
+  try {
+    if ((await stat(file)).isDirectory()) {
+      throw new UserError('is a directory, not a CSV file; give the path of a file', { file });
+    }
+  } catch (e) {
+    throw toUserError(e, file, 0);
+  }
+
+  const input = createReadStream(file);
+  // No `info` and no `skip_empty_lines`: csv-parse's per-record info snapshot costs as much as the parsing.
+  // Lines are counted here instead: a record spans one line plus the line breaks inside its quoted fields,
+  // and a blank line arrives as a record of one blank field.
+  const parser = parse({ bom: true, relax_column_count: true, max_record_size: MAX_RECORD_BYTES });
+  input.on('error', (e) => parser.destroy(e));
+  input.pipe(parser);
+
+  let reader: RowReader | null = null;
+  let line = 0; // last line of the last record read
+  let lastLine = 0; // line of the last non-blank record
+  try {
+    for await (const record of parser as AsyncIterable<string[]>) {
+      const start = line + 1;
+      line = start + breaksIn(record);
+      if (record.length === 1 && isBlank(record[0])) continue; // blank line
+      if (reader === null) reader = openReader(file, record, start, o, builder);
+      else reader.row(record, start);
+      lastLine = start;
+    }
+  } catch (e) {
+    throw toUserError(e, file, line);
+  } finally {
+    input.destroy();
+    parser.destroy();
+  }
+  if (reader === null) {
+    throw new UserError('the file is empty; expected a header or rows of labelled values', { file, line: 1 });
+  }
+  reader.end(lastLine);
+}
+
+/** Line breaks inside the (quoted) fields of a record. */
+function breaksIn(record: readonly string[]): number {
+  let n = 0;
+  for (const cell of record) {
+    for (let i = cell.indexOf('\n'); i >= 0; i = cell.indexOf('\n', i + 1)) n++;
+  }
+  return n;
+}
+
+/** Detects the layout from the first row (unless forced) and starts its reader. */
+function openReader(file: string, first: string[], line: number, o: Resolved, builder: DataSetBuilder): RowReader {
+  const long = o.format === 'long' || (o.format === 'auto' && first.some((c) => c.trim() === o.idColumn));
+  if (long) return new LongReader(file, first, line, o, builder);
+  if (o.channels !== undefined && o.channels.length > 0) {
+    throw new UserError(
+      `channels were given but this file is in the wide layout (one sequence per row, one channel); ` +
+        `a long-layout file needs a header with an ${JSON.stringify(o.idColumn)} column`,
+      { file, line },
+    );
+  }
+  return new WideReader(file, first, line, o, builder);
+}
+
+/**
+ * fs and csv-parse failures as UserErrors; UserErrors pass through; anything else is a bug and is rethrown.
+ * `lastLine`: the last line of the last record read (an unclosed quote opens the record after it).
+ */
+function toUserError(e: unknown, file: string, lastLine: number): unknown {
+  if (isUserError(e)) return e;
+  if (e instanceof CsvError) {
+    const at = typeof e.lines === 'number' && e.lines > 0 ? e.lines : lastLine + 1;
+    switch (e.code) {
+      case 'CSV_QUOTE_NOT_CLOSED':
+        return new UserError(
+          'unterminated quote: a quoted field starting on this line is never closed; close the quote or remove it',
+          { file, line: lastLine + 1 },
+        );
+      case 'CSV_INVALID_CLOSING_QUOTE':
+      case 'INVALID_OPENING_QUOTE':
+        return new UserError(
+          'misplaced quote: quotes must enclose a whole field ("a,b"), with "" for a quote inside it',
+          { file, line: at },
+        );
+      case 'CSV_MAX_RECORD_SIZE':
+        return new UserError(
+          `a record longer than ${MAX_RECORD_BYTES / 1024 / 1024} MiB; this does not look like a CSV text file`,
+          { file, line: at },
+        );
+      default:
+        return new UserError(`malformed CSV (${e.code}): ${e.message}`, { file, line: at });
+    }
+  }
+  const code = (e as NodeJS.ErrnoException | null)?.code;
+  switch (code) {
+    case 'ENOENT':
+      return new UserError('no such file; check the path', { file });
+    case 'EISDIR':
+      return new UserError('is a directory, not a CSV file; give the path of a file', { file });
+    case 'EACCES':
+    case 'EPERM':
+      return new UserError('permission denied; make the file readable', { file });
+    case 'ERR_INVALID_ARG_TYPE':
+    case 'ERR_INVALID_ARG_VALUE':
+      return new UserError('not a usable file path', { file: String(file) });
+    default:
+      if (typeof code === 'string' && /^E[A-Z]+$/.test(code)) {
+        return new UserError(`cannot read the file (${code}); check the path and the disk`, { file });
+      }
+      return e;
+  }
+}

@@ -1,0 +1,300 @@
+// The long layout: one time step per row, under a required header with an id column, an optional time column,
+// a label column (optional only when labels are not required) and channel columns. A sequence's rows need not
+// be contiguous nor in time order: rows are grouped by id (ids keep their first-appearance order) and, when
+// there is a time column, sorted by time, which must then be strictly increasing.
+//
+// Values are pushed straight into the builder's step chunks in arrival order; no per-row JS object is made.
+// Per row we keep only what the regrouping needs: the time (float64, when there is a time column) and, as runs,
+// which sequence it belongs to. Line numbers are kept as a sparse map (they only drift from the row number at
+// blank or multi-line records). At the end of the file, if the rows were not already grouped and ordered, the
+// file's steps are copied out once and scattered back in final order.
+//
+// Owns the row rules of this layout; cell parsing is cells.ts', storage is builder.ts'.
+
+import { UserError } from '../errors.js';
+import { type Chunks, type DataSetBuilder, float64Chunks, int32Chunks } from './builder.js';
+import { show, toName, toNumber, toValue, valueError } from './cells.js';
+
+export interface LongOptions {
+  readonly labelColumn: string;
+  readonly idColumn: string;
+  readonly timeColumn: string;
+  readonly channels?: readonly string[];
+  readonly requireLabels: boolean;
+}
+
+const WHAT = 'every channel cell must be a number';
+
+/** Row → line, stored only where line − row changes. */
+class LineMap {
+  private readonly rows: number[] = [];
+  private readonly deltas: number[] = [];
+
+  note(row: number, line: number): void {
+    const d = line - row;
+    if (this.deltas.length === 0 || this.deltas[this.deltas.length - 1] !== d) {
+      this.rows.push(row);
+      this.deltas.push(d);
+    }
+  }
+
+  line(row: number): number {
+    let lo = 0;
+    let hi = this.rows.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if (this.rows[mid] <= row) lo = mid;
+      else hi = mid - 1;
+    }
+    return row + this.deltas[lo];
+  }
+}
+
+export class LongReader {
+  private readonly file: string;
+  private readonly opts: LongOptions;
+  private readonly builder: DataSetBuilder;
+  private readonly steps: Chunks<Float32Array>;
+  private readonly header: string[];
+  private readonly idAt: number;
+  private readonly timeAt: number; // −1: no time column
+  private readonly labelAt: number; // −1: no label column
+  private readonly channelAt: number[]; // [D] cell index of each channel
+  private readonly firstStep: number; // the builder's step count when this file began
+
+  // Per sequence of this file, in first-appearance order.
+  private readonly seqOf = new Map<string, number>();
+  private readonly ids: string[] = [];
+  private readonly labels: (string | null)[] = [];
+  private readonly firstLine: number[] = [];
+  private readonly count: number[] = [];
+  private readonly lastTime: number[] = [];
+  private readonly lastLine: number[] = [];
+  private readonly unsorted: boolean[] = []; // some row came with a time below its predecessor's
+
+  // Per row of this file.
+  private rows = 0;
+  private readonly times = float64Chunks(1); // [rows] time of each row (only with a time column)
+  private readonly runSeq = int32Chunks(1); // [runs] sequence of each run of consecutive rows
+  private readonly runLen = int32Chunks(1); // [runs] rows in each run
+  private runSeqNow = -1; // sequence of the current (last) run
+  private lastRunLen = 0; // rows in the current (last) run, not yet pushed
+  private readonly lines = new LineMap();
+
+  constructor(file: string, first: readonly string[], line: number, opts: LongOptions, builder: DataSetBuilder) {
+    this.file = file;
+    this.opts = opts;
+    this.builder = builder;
+    const header = first.map((c, i) => toName(c, { file, line, column: i + 1 }));
+    this.header = header;
+    const where = { file, line };
+    header.forEach((name, i) => {
+      if (header.indexOf(name) !== i) {
+        throw new UserError(`duplicate column name ${show(name)} in the header; give every column its own name`, {
+          ...where,
+          column: i + 1,
+        });
+      }
+    });
+
+    this.idAt = header.indexOf(opts.idColumn);
+    if (this.idAt < 0) {
+      throw new UserError(
+        `the long layout needs a header with an id column named ${show(opts.idColumn)}; add it or pass its name`,
+        where,
+      );
+    }
+    this.timeAt = header.indexOf(opts.timeColumn);
+    this.labelAt = header.indexOf(opts.labelColumn);
+    if (this.labelAt < 0 && opts.requireLabels) {
+      throw new UserError(
+        `no label column named ${show(opts.labelColumn)} in the header; add it or pass the label column's name`,
+        where,
+      );
+    }
+
+    const reserved = new Set([this.idAt, this.timeAt, this.labelAt]);
+    if (opts.channels !== undefined && opts.channels.length > 0) {
+      this.channelAt = opts.channels.map((name) => {
+        const i = header.indexOf(name);
+        if (i < 0) {
+          throw new UserError(
+            `channel ${show(name)} is not a column of the header (${header.join(', ')}); name existing columns`,
+            where,
+          );
+        }
+        if (reserved.has(i)) {
+          throw new UserError(`column ${show(name)} is the id, time or label column; it cannot be a channel`, where);
+        }
+        return i;
+      });
+    } else {
+      this.channelAt = header.map((_, i) => i).filter((i) => !reserved.has(i));
+      if (this.channelAt.length === 0) {
+        throw new UserError('the header has no channel columns (only id, time and label); add value columns', where);
+      }
+    }
+
+    this.firstStep = builder.steps;
+    this.steps = builder.begin(
+      this.channelAt.map((i) => header[i]),
+      file,
+      line,
+    );
+  }
+
+  row(cells: readonly string[], line: number): void {
+    const { file, header } = this;
+    if (cells.length !== header.length) {
+      throw new UserError(
+        `ragged long-format row: ${cells.length} cells but the header has ${header.length}; ` +
+          'every row needs one cell per column',
+        { file, line },
+      );
+    }
+
+    const id = toName(cells[this.idAt], { file, line, column: this.idAt + 1 });
+    if (id === '') {
+      throw new UserError(`empty id in column ${show(header[this.idAt])}; every row needs its sequence's id`, {
+        file,
+        line,
+        column: this.idAt + 1,
+      });
+    }
+    let label: string | null = null;
+    if (this.labelAt >= 0) {
+      label = cells[this.labelAt].trim();
+      if (label === '') {
+        if (this.opts.requireLabels) {
+          throw new UserError(
+            `missing label in column ${show(header[this.labelAt])}; every sequence needs a class name`,
+            { file, line, column: this.labelAt + 1 },
+          );
+        }
+        label = null;
+      }
+    }
+
+    let s = this.seqOf.get(id);
+    if (s === undefined) {
+      s = this.ids.length;
+      if (label !== null) label = toName(label, { file, line, column: this.labelAt + 1 });
+      this.seqOf.set(id, s);
+      this.ids.push(id);
+      this.labels.push(label);
+      this.firstLine.push(line);
+      this.count.push(0);
+      this.lastTime.push(-Infinity);
+      this.lastLine.push(line);
+      this.unsorted.push(false);
+    } else if (label !== this.labels[s]) {
+      throw new UserError(
+        `label changes from ${show(this.labels[s] ?? '')} to ${show(label ?? '')} within sequence ${show(id)} ` +
+          `(first row on line ${this.firstLine[s]}); a sequence has one label`,
+        { file, line, column: this.labelAt + 1 },
+      );
+    }
+
+    if (this.timeAt >= 0) {
+      const t = toNumber(cells[this.timeAt]);
+      if (t !== t) {
+        throw new UserError(
+          `non-numeric time ${show(cells[this.timeAt])} in column ${show(header[this.timeAt])}; ` +
+            'the time column must hold finite numbers',
+          { file, line, column: this.timeAt + 1 },
+        );
+      }
+      if (t === this.lastTime[s]) throw this.duplicateTime(s, t, this.lastLine[s], line);
+      if (t < this.lastTime[s]) this.unsorted[s] = true;
+      this.lastTime[s] = t;
+      this.times.push(t);
+    }
+    this.lastLine[s] = line;
+
+    for (const i of this.channelAt) {
+      const x = toValue(cells[i]);
+      if (x !== x) throw valueError(cells[i], { file, line, column: i + 1 }, `column ${show(header[i])}`, WHAT);
+      this.steps.push(x);
+    }
+
+    if (s === this.runSeqNow) {
+      this.lastRunLen++;
+    } else {
+      if (this.rows > 0) this.runLen.push(this.lastRunLen);
+      this.runSeq.push(s);
+      this.runSeqNow = s;
+      this.lastRunLen = 1;
+    }
+    this.count[s]++;
+    this.lines.note(this.rows, line);
+    this.rows++;
+  }
+
+  /** Regroups and orders this file's steps, then adds its sequences. `lastLine`: the file's last line. */
+  end(lastLine: number): void {
+    const { file } = this;
+    if (this.rows === 0) {
+      throw new UserError('no sequences: the file has a header but no data rows; add one row per time step', {
+        file,
+        line: lastLine,
+      });
+    }
+    this.runLen.push(this.lastRunLen);
+
+    const S = this.ids.length;
+    const inOrder = this.runSeq.rows === S && !this.unsorted.includes(true);
+    if (!inOrder) this.reorder();
+
+    for (let s = 0; s < S; s++) {
+      this.builder.addSequence(this.ids[s], this.labels[s], this.count[s], file, this.firstLine[s]);
+    }
+  }
+
+  /**
+   * perm[k] = the arrival row (within this file) of the k-th step in final order: sequences in first-appearance
+   * order, each one's rows in arrival order (a counting sort over the runs), then sorted by time where rows came
+   * out of order. The file's steps are copied out once and scattered back through perm.
+   */
+  private reorder(): void {
+    const S = this.ids.length;
+    const start = new Int32Array(S + 1); // [S + 1] first position of each sequence in perm
+    for (let s = 0; s < S; s++) start[s + 1] = start[s] + this.count[s];
+    const next = start.slice(0, S);
+    const perm = new Int32Array(this.rows);
+    let row = 0;
+    for (let r = 0; r < this.runSeq.rows; r++) {
+      const s = this.runSeq.get(r);
+      for (let k = this.runLen.get(r); k > 0; k--) perm[next[s]++] = row++;
+    }
+    this.runSeq.clear();
+    this.runLen.clear();
+
+    for (let s = 0; s < S; s++) {
+      if (!this.unsorted[s]) continue;
+      const rows = perm.subarray(start[s], start[s + 1]);
+      rows.sort((a, b) => this.times.get(a) - this.times.get(b));
+      for (let k = 1; k < rows.length; k++) {
+        const t = this.times.get(rows[k]);
+        if (t === this.times.get(rows[k - 1])) {
+          const [a, b] = [this.lines.line(rows[k - 1]), this.lines.line(rows[k])].sort((x, y) => x - y);
+          throw this.duplicateTime(s, t, a, b);
+        }
+      }
+    }
+
+    this.times.clear(); // before the copy below, to keep the peak down
+
+    const D = this.steps.width;
+    const copy = new Float32Array(this.rows * D); // [rows][D] this file's steps in arrival order
+    this.steps.copyOut(copy, 0, this.firstStep, this.rows);
+    this.steps.scatterIn(this.firstStep, copy, perm);
+  }
+
+  private duplicateTime(s: number, t: number, earlier: number, line: number): UserError {
+    return new UserError(
+      `duplicate time ${t} for id ${show(this.ids[s])} (also on line ${earlier}); each (id, time) pair must ` +
+        'appear once',
+      { file: this.file, line, column: this.timeAt + 1 },
+    );
+  }
+}

@@ -1,0 +1,142 @@
+// The wide layout: one sequence per row, D = 1. With a header (a first row with a non-numeric cell after the
+// first, or a cell equal to the label column's name), the label is the column so named and every other cell
+// is a value; without one, the label is the first cell. Rows may be ragged: trailing empty cells are ignored,
+// an empty cell before the last value is an error. Ids are the 1-based data row numbers (or, when the layout
+// is forced to wide and the header has an id column, that column).
+//
+// Owns the row rules of this layout; cell parsing is cells.ts', storage is builder.ts'.
+
+import { UserError } from '../errors.js';
+import type { Chunks, DataSetBuilder } from './builder.js';
+import { columnName, isBlank, toName, toValue, valueError } from './cells.js';
+
+export interface WideOptions {
+  readonly labelColumn: string;
+  readonly idColumn: string;
+  readonly requireLabels: boolean;
+}
+
+const WHAT = 'every value cell of a wide row must be a number';
+
+/** Whether the first row of a wide file is a header rather than data. */
+export function isWideHeader(cells: readonly string[], labelColumn: string): boolean {
+  for (let i = 0; i < cells.length; i++) {
+    const c = cells[i];
+    if (c.trim() === labelColumn) return true;
+    if (i > 0 && !isBlank(c) && Number.isNaN(toValue(c))) return true;
+  }
+  return false;
+}
+
+export class WideReader {
+  private readonly file: string;
+  private readonly opts: WideOptions;
+  private readonly builder: DataSetBuilder;
+  private readonly steps: Chunks<Float32Array>;
+  private readonly header: string[] | null;
+  private readonly labelAt: number; // cell index of the label, −1 for none
+  private readonly idAt: number; // cell index of the id, −1: ids are row numbers
+  private dataRows = 0;
+
+  /** Takes the file's first row, which is either its header or its first sequence. */
+  constructor(file: string, first: readonly string[], line: number, opts: WideOptions, builder: DataSetBuilder) {
+    this.file = file;
+    this.opts = opts;
+    this.builder = builder;
+    this.steps = builder.begin(['value'], file, line);
+    if (isWideHeader(first, opts.labelColumn)) {
+      const header = first.map((c, i) => toName(c, { file, line, column: i + 1 }));
+      while (header.length > 0 && header[header.length - 1] === '') header.pop(); // trailing commas
+      this.header = header;
+      this.labelAt = header.indexOf(opts.labelColumn);
+      this.idAt = header.indexOf(opts.idColumn);
+      if (this.labelAt < 0 && opts.requireLabels) {
+        const example = header.find((c, i) => i > 0 && Number.isNaN(toValue(c))) ?? header[0];
+        throw new UserError(
+          `the first row looks like a header (it has non-numeric cells such as ${JSON.stringify(example)}) ` +
+            `but no column named ${JSON.stringify(opts.labelColumn)}; name the label column ` +
+            `${JSON.stringify(opts.labelColumn)}, pass the label column's name, or remove the header`,
+          { file, line },
+        );
+      }
+    } else {
+      this.header = null;
+      this.labelAt = 0;
+      this.idAt = -1;
+      this.row(first, line);
+    }
+  }
+
+  row(cells: readonly string[], line: number): void {
+    const { file, header, labelAt, idAt } = this;
+    let end = cells.length;
+    while (end > 0 && isBlank(cells[end - 1])) end--; // ragged rows: trailing empty cells
+    if (header !== null && end > header.length) {
+      throw new UserError(
+        `row has ${end} cells but the header has ${header.length}; add the missing column names to the header ` +
+          'or remove the extra cells',
+        { file, line, column: header.length + 1 },
+      );
+    }
+
+    let label: string | null = null;
+    if (labelAt >= 0) {
+      label = labelAt < end ? toName(cells[labelAt], { file, line, column: labelAt + 1 }) : '';
+      if (label === '') {
+        if (this.opts.requireLabels) {
+          throw new UserError(
+            `missing label in ${columnName(header, labelAt)}; every sequence needs a class name`,
+            { file, line, column: labelAt + 1 },
+          );
+        }
+        label = null;
+      }
+    }
+
+    let count = 0;
+    for (let i = 0; i < end; i++) {
+      if (i === labelAt || i === idAt) continue;
+      const x = toValue(cells[i]);
+      if (x !== x) {
+        const where = { file, line, column: i + 1 };
+        if (isBlank(cells[i])) {
+          throw new UserError(
+            `empty cell in ${columnName(header, i)} before the last value of the row; only trailing cells ` +
+              'may be empty (ragged rows), fill in the value or remove the row',
+            where,
+          );
+        }
+        throw valueError(cells[i], where, columnName(header, i), WHAT);
+      }
+      this.steps.push(x);
+      count++;
+    }
+    if (count === 0) {
+      throw new UserError('row has no values; a sequence needs at least one time step', { file, line });
+    }
+
+    this.dataRows++;
+    let id = String(this.dataRows);
+    if (idAt >= 0) {
+      id = idAt < end ? toName(cells[idAt], { file, line, column: idAt + 1 }) : '';
+      if (id === '') {
+        throw new UserError(`empty id in ${columnName(header, idAt)}; every row needs an id`, {
+          file,
+          line,
+          column: idAt + 1,
+        });
+      }
+    }
+    this.builder.addSequence(id, label, count, file, line);
+  }
+
+  /** `lastLine`: the file's last line, for the message when the header has no rows under it. */
+  end(lastLine: number): void {
+    if (this.dataRows === 0) {
+      throw new UserError('no sequences: the file has a header but no data rows; add one row per sequence', {
+        file: this.file,
+        line: lastLine,
+      });
+    }
+  }
+}

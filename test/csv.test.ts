@@ -1,0 +1,268 @@
+// Tests of src/data/csv.ts: both layouts load exactly, the tolerated irregularities (ragged wide rows, BOM,
+// CRLF, blank lines, non-contiguous and out-of-order long rows) and, table-driven, every rejected input with
+// the file, line and key phrase of its message.
+
+import assert from 'node:assert/strict';
+import { mkdir, mkdtemp, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import { type LoadOptions, loadDataSet } from '../src/data/csv.js';
+import type { DataSet } from '../src/data/dataset.js';
+import { UserError } from '../src/errors.js';
+
+async function tempDir(): Promise<string> {
+  return mkdtemp(join(tmpdir(), 'csv-test-'));
+}
+
+async function fileWith(content: string | Buffer, name = 'data.csv'): Promise<string> {
+  const path = join(await tempDir(), name);
+  await writeFile(path, content);
+  return path;
+}
+
+const f32 = (xs: readonly number[]): number[] => xs.map((x) => Math.fround(x));
+
+/** Sequence n's values as [T][D] plain numbers. */
+function sequence(ds: DataSet, n: number): number[][] {
+  const out: number[][] = [];
+  for (let t = 0; t < ds.lengths[n]; t++) {
+    const at = (ds.offsets[n] + t) * ds.D;
+    out.push(Array.from(ds.values.subarray(at, at + ds.D)));
+  }
+  return out;
+}
+
+test('wide layout with header: values, lengths, offsets, labels, ids, sources, sorted classes', async () => {
+  const file = await fileWith('label,t0,t1,t2\nfunnel,0.1,-2.5,3\nbell,1e-05,.5,3.\ncylinder,-0.5, +2 ,7\n');
+  const ds = await loadDataSet([file]);
+  assert.equal(ds.D, 1);
+  assert.deepEqual(ds.channels, ['value']);
+  assert.deepEqual(ds.classes, ['bell', 'cylinder', 'funnel']);
+  assert.deepEqual(Array.from(ds.labels), [2, 0, 1]);
+  assert.deepEqual(Array.from(ds.lengths), [3, 3, 3]);
+  assert.deepEqual(Array.from(ds.offsets), [0, 3, 6]);
+  assert.deepEqual(Array.from(ds.values), f32([0.1, -2.5, 3, 1e-5, 0.5, 3, -0.5, 2, 7]));
+  assert.deepEqual(ds.ids, ['1', '2', '3']);
+  assert.deepEqual(ds.sources, [2, 3, 4].map((line) => ({ file, line })));
+  assert.ok(ds.values.buffer instanceof SharedArrayBuffer);
+  assert.ok(ds.offsets.buffer instanceof SharedArrayBuffer);
+  assert.ok(ds.lengths.buffer instanceof SharedArrayBuffer);
+  assert.ok(ds.labels.buffer instanceof SharedArrayBuffer);
+});
+
+test('wide layout: label column anywhere in the header', async () => {
+  const ds = await loadDataSet([await fileWith('a,b,class\n1,2,x\n3,4,y\n')], { labelColumn: 'class' });
+  assert.deepEqual(Array.from(ds.values), [1, 2, 3, 4]);
+  assert.deepEqual(ds.classes, ['x', 'y']);
+});
+
+test('wide layout without header (UCR style): the first column is the label', async () => {
+  const ds = await loadDataSet([await fileWith('2,0.25,0.5\n1,1.5,2.5\n10,3,4\n')]);
+  assert.deepEqual(ds.classes, ['1', '10', '2']); // plain string sort
+  assert.deepEqual(Array.from(ds.labels), [2, 0, 1]);
+  assert.deepEqual(Array.from(ds.values), [0.25, 0.5, 1.5, 2.5, 3, 4]);
+  assert.deepEqual(ds.sources[0], { file: ds.sources[0].file, line: 1 });
+});
+
+test('wide layout: ragged rows, trailing empty cells ignored', async () => {
+  const ds = await loadDataSet([await fileWith('label,t0,t1,t2,t3\na,1,2,3,4\nb,5,6,,\nc,7\na,8,9, ,\n')]);
+  assert.deepEqual(Array.from(ds.lengths), [4, 2, 1, 2]);
+  assert.deepEqual(Array.from(ds.offsets), [0, 4, 6, 7]);
+  assert.deepEqual(Array.from(ds.values), [1, 2, 3, 4, 5, 6, 7, 8, 9]);
+});
+
+test('BOM, CRLF line ends and blank lines are accepted; lines stay right', async () => {
+  const file = await fileWith('\ufefflabel,t0,t1\r\nx,1,2\r\n\r\ny,3,4\r\n');
+  const ds = await loadDataSet([file]);
+  assert.deepEqual(ds.classes, ['x', 'y']);
+  assert.deepEqual(Array.from(ds.values), [1, 2, 3, 4]);
+  assert.deepEqual(ds.sources.map((s) => s.line), [2, 4]);
+  const long = await loadDataSet([await fileWith('\ufeffid,t,label,x\r\na,0,p,1\r\na,1,p,2\r\n')]);
+  assert.deepEqual(Array.from(long.values), [1, 2]);
+});
+
+test('long layout: non-contiguous rows grouped by id in first-appearance order, time column reorders', async () => {
+  const file = await fileWith(
+    'id,t,label,ax,ay\n' +
+      'b,0,walk,1,10\n' +
+      'a,2,run,0.3,30\n' +
+      'b,1,walk,2,20\n' +
+      'a,0,run,0.1,10\n' +
+      'c,5,walk,9,9\n' +
+      'a,1.5,run,0.2,20\n',
+  );
+  const ds = await loadDataSet([file]);
+  assert.equal(ds.D, 2);
+  assert.deepEqual(ds.channels, ['ax', 'ay']);
+  assert.deepEqual(ds.ids, ['b', 'a', 'c']);
+  assert.deepEqual(ds.classes, ['run', 'walk']);
+  assert.deepEqual(Array.from(ds.labels), [1, 0, 1]);
+  assert.deepEqual(Array.from(ds.lengths), [2, 3, 1]);
+  assert.deepEqual(Array.from(ds.offsets), [0, 2, 5]);
+  assert.deepEqual(sequence(ds, 0), [[1, 10], [2, 20]]);
+  assert.deepEqual(sequence(ds, 1), [f32([0.1, 10]), f32([0.2, 20]), f32([0.3, 30])]);
+  assert.deepEqual(sequence(ds, 2), [[9, 9]]);
+  assert.deepEqual(ds.sources.map((s) => s.line), [2, 3, 6]);
+});
+
+test('long layout: channels option picks and orders columns; no time column keeps arrival order', async () => {
+  const file = await fileWith('label,x,id,y,z\np,1,s,2,3\np,4,s,5,6\nq,7,r,8,9\n');
+  const ds = await loadDataSet([file], { channels: ['z', 'x'] });
+  assert.deepEqual(ds.channels, ['z', 'x']);
+  assert.deepEqual(ds.ids, ['s', 'r']);
+  assert.deepEqual(sequence(ds, 0), [[3, 1], [6, 4]]);
+  assert.deepEqual(sequence(ds, 1), [[9, 7]]);
+});
+
+test('long layout: many interleaved, shuffled rows across chunk boundaries load in order', async () => {
+  const S = 3;
+  const T = 30000; // 90 000 rows > one 65 536-step chunk
+  const rows: string[] = [];
+  for (let t = 0; t < T; t++) for (let s = 0; s < S; s++) rows.push(`q${s},${t},c${s % 2},${s}.5,${t},${-t}`);
+  for (let i = rows.length - 1; i > 0; i -= 7) [rows[i], rows[i - 3]] = [rows[i - 3], rows[i]]; // some disorder
+  const ds = await loadDataSet([await fileWith('id,t,label,a,b,c\n' + rows.join('\n') + '\n')]);
+  assert.deepEqual(Array.from(ds.lengths), [T, T, T]);
+  for (let s = 0; s < S; s++) {
+    const seq = sequence(ds, s);
+    const bad = seq.findIndex((v, t) => v[0] !== s + 0.5 || v[1] !== t || v[2] !== -t);
+    assert.equal(bad, -1, `sequence q${s} step ${bad}`);
+  }
+});
+
+test('several files are concatenated in order', async () => {
+  const dir = await tempDir();
+  const a = join(dir, 'a.csv');
+  const b = join(dir, 'b.csv');
+  await writeFile(a, 'label,t0,t1\nz,1,2\n');
+  await writeFile(b, 'y,3\nx,4,5,6\n');
+  const ds = await loadDataSet([a, b]);
+  assert.deepEqual(ds.classes, ['x', 'y', 'z']);
+  assert.deepEqual(Array.from(ds.labels), [2, 1, 0]);
+  assert.deepEqual(Array.from(ds.offsets), [0, 2, 3]);
+  assert.deepEqual(Array.from(ds.values), [1, 2, 3, 4, 5, 6]);
+  assert.deepEqual(ds.sources, [{ file: a, line: 2 }, { file: b, line: 1 }, { file: b, line: 2 }]);
+
+  const c = join(dir, 'c.csv');
+  const d = join(dir, 'd.csv');
+  await writeFile(c, 'id,t,label,ax,ay\ns,0,p,1,2\n');
+  await writeFile(d, 'id,t,label,ax,ay\ns,0,q,3,4\n');
+  const long = await loadDataSet([c, d]);
+  assert.deepEqual(long.ids, ['s', 's']);
+  assert.deepEqual(Array.from(long.values), [1, 2, 3, 4]);
+});
+
+test('files with different channels are rejected', async () => {
+  const dir = await tempDir();
+  const a = join(dir, 'a.csv');
+  const b = join(dir, 'b.csv');
+  await writeFile(a, 'id,t,label,ax,ay\ns,0,p,1,2\n');
+  await writeFile(b, 'id,t,label,ax,az\ns,0,p,1,2\n');
+  await assert.rejects(loadDataSet([a, b]), (e: unknown) => {
+    assert.ok(e instanceof UserError);
+    assert.match(e.message, /b\.csv:1: channels \[ax, az\] differ from \[ax, ay\]/);
+    return true;
+  });
+  await assert.rejects(loadDataSet([a, await fileWith('label,t0\nx,1\n')]), /differ/);
+});
+
+test('requireLabels false: labels are −1 where absent', async () => {
+  const wide = await loadDataSet([await fileWith('t0,t1\n1,2\n3,4\n')], { requireLabels: false });
+  assert.deepEqual(wide.classes, []);
+  assert.deepEqual(Array.from(wide.labels), [-1, -1]);
+  assert.deepEqual(Array.from(wide.values), [1, 2, 3, 4]);
+  const mixed = await loadDataSet([await fileWith('label,t0\nx,1\n,2\n')], { requireLabels: false });
+  assert.deepEqual(mixed.classes, ['x']);
+  assert.deepEqual(Array.from(mixed.labels), [0, -1]);
+  const long = await loadDataSet([await fileWith('id,t,x\na,0,1\nb,0,2\na,1,3\n')], { requireLabels: false });
+  assert.deepEqual(Array.from(long.labels), [-1, -1]);
+  assert.deepEqual(sequence(long, 0), [[1], [3]]);
+});
+
+test('format override: wide forced on a header with an id column takes ids from it', async () => {
+  const ds = await loadDataSet([await fileWith('id,label,t0\nfirst,x,1\nsecond,y,2\n')], { format: 'wide' });
+  assert.deepEqual(ds.ids, ['first', 'second']);
+  assert.deepEqual(Array.from(ds.values), [1, 2]);
+});
+
+interface Bad {
+  name: string;
+  content?: string | Buffer; // file contents; absent: `path` decides
+  path?: 'missing' | 'directory';
+  opts?: LoadOptions;
+  line?: number; // expected line; absent: the message names no line
+  phrase: string | RegExp;
+}
+
+const BAD: Bad[] = [
+  { name: 'missing file', path: 'missing', phrase: 'no such file' },
+  { name: 'directory', path: 'directory', phrase: 'is a directory' },
+  { name: 'empty file', content: '', line: 1, phrase: 'the file is empty' },
+  { name: 'blank lines only', content: '\n\n\n', line: 1, phrase: 'the file is empty' },
+  { name: 'wide header only', content: 'label,t0,t1\n', line: 1, phrase: 'no sequences' },
+  { name: 'long header only', content: 'id,t,label,x\n', line: 1, phrase: 'no sequences' },
+  { name: 'non-numeric wide cell', content: 'label,t0,t1\nx,1,abc\n', line: 2, phrase: 'non-numeric value "abc" in column "t1"' },
+  { name: 'hex number', content: 'label,t0\nx,0x10\n', line: 2, phrase: 'non-numeric value "0x10"' },
+  { name: 'NaN', content: 'label,t0,t1\nx,1,2\ny,NaN,1\n', line: 3, phrase: 'non-finite value "NaN"' },
+  { name: 'Infinity', content: 'label,t0\nx,-Infinity\n', line: 2, phrase: 'non-finite value "-Infinity"' },
+  { name: 'overflows float64', content: 'label,t0\nx,1e400\n', line: 2, phrase: 'out of float32 range' },
+  { name: 'overflows float32', content: '1,2,3\n1,2,-1e39\n', line: 2, phrase: 'value "-1e39" in column 3 is out of float32 range' },
+  { name: 'empty label', content: 'label,t0\nx,1\n,2\n', line: 3, phrase: 'missing label in column "label"' },
+  { name: 'no label column', content: 'a,b\n1,2\n', line: 1, phrase: 'no column named "label"' },
+  { name: 'wide row with no values', content: 'label,t0\nx,1\ny,,\n', line: 3, phrase: 'row has no values' },
+  { name: 'wide row, label only', content: 'x\n', line: 1, phrase: 'row has no values' },
+  { name: 'empty cell mid-row', content: 'label,t0,t1,t2\nx,1,,3\n', line: 2, phrase: 'empty cell in column "t1" before the last value' },
+  { name: 'whitespace cell mid-row', content: 'x,1,  ,3\n', line: 1, phrase: 'empty cell in column 3' },
+  { name: 'wide row longer than header', content: 'label,t0\nx,1,2\n', line: 2, phrase: 'row has 3 cells but the header has 2' },
+  { name: 'ragged long row', content: 'id,t,label,x\na,0,p,1\na,1,p\n', line: 3, phrase: 'ragged long-format row' },
+  { name: 'long row too long', content: 'id,t,label,x\na,0,p,1,5\n', line: 2, phrase: 'ragged long-format row' },
+  { name: 'non-numeric channel', content: 'id,t,label,c1,c2\na,0,p,1,abc\n', line: 2, phrase: 'non-numeric value "abc" in column "c2"; every channel cell must be a number' },
+  { name: 'non-numeric time', content: 'id,t,label,x\na,zero,p,1\n', line: 2, phrase: 'non-numeric time "zero"' },
+  { name: 'duplicate time, in order', content: 'id,t,label,x\na,0,p,1\na,0,p,2\n', line: 3, phrase: 'duplicate time 0 for id "a" (also on line 2)' },
+  { name: 'duplicate time, after sorting', content: 'id,t,label,x\na,2,p,1\nb,1,p,1\na,1,p,2\n\na,2,p,3\n', line: 6, phrase: 'duplicate time 2 for id "a" (also on line 2)' },
+  { name: 'label changes', content: 'id,t,label,x\na,0,p,1\nb,0,q,1\na,1,q,2\n', line: 4, phrase: 'label changes from "p" to "q" within sequence "a"' },
+  { name: 'missing long label', content: 'id,t,label,x\na,0,,1\n', line: 2, phrase: 'missing label in column "label"' },
+  { name: 'no long label column', content: 'id,t,x\na,0,1\n', line: 1, phrase: 'no label column named "label"' },
+  { name: 'empty id', content: 'id,t,label,x\n,0,p,1\n', line: 2, phrase: 'empty id' },
+  { name: 'channel not in header', content: 'id,t,label,x\na,0,p,1\n', opts: { channels: ['x', 'q'] }, line: 1, phrase: 'channel "q" is not a column' },
+  { name: 'channel is the time column', content: 'id,t,label,x\na,0,p,1\n', opts: { channels: ['t'] }, line: 1, phrase: 'cannot be a channel' },
+  { name: 'no channel columns', content: 'id,t,label\na,0,p\n', line: 1, phrase: 'no channel columns' },
+  { name: 'duplicate header name', content: 'id,t,label,x,x\na,0,p,1,2\n', line: 1, phrase: 'duplicate column name "x"' },
+  { name: 'long forced without id', content: 'label,t0\nx,1\n', opts: { format: 'long' }, line: 1, phrase: 'needs a header with an id column' },
+  { name: 'channels on a wide file', content: 'label,t0\nx,1\n', opts: { channels: ['x'] }, line: 1, phrase: 'wide layout' },
+  { name: 'error after blank lines', content: 'label,t0\nx,1\n\n\ny,abc\n', line: 5, phrase: 'non-numeric value "abc"' },
+  { name: 'error with CRLF', content: 'label,t0\r\nx,1\r\ny,abc\r\n', line: 3, phrase: 'non-numeric value "abc"' },
+  { name: 'error after a quoted line break', content: 'label,t0\n"a\nb",1\ny,abc\n', line: 4, phrase: 'non-numeric value "abc"' },
+  { name: 'unterminated quote', content: 'label,t0\nx,1\n"y,2\nz,3\n', line: 3, phrase: 'unterminated quote' },
+  { name: 'misplaced quote', content: 'label,t0\nx,1\ny,2"3\n', line: 3, phrase: 'misplaced quote' },
+  { name: 'NUL bytes in a value', content: Buffer.from('label,t0,t1\nx,1,\0\0\x01\n'), line: 2, phrase: 'binary data' },
+  { name: 'NUL bytes in a label', content: Buffer.from('label,t0\nx\0y,1\n'), line: 2, phrase: 'binary data' },
+  { name: 'binary file', content: Buffer.from([0x1f, 0x8b, 0x08, 0, 0, 0, 0, 0, 0, 3, 0x2c, 0xcb, 0x0a, 0x41]), line: 1, phrase: 'binary data' },
+  { name: 'bad format option', content: 'label,t0\nx,1\n', opts: { format: 'tsv' as 'wide' }, phrase: 'format must be auto, wide or long' },
+];
+
+for (const bad of BAD) {
+  test(`rejects: ${bad.name}`, async () => {
+    let file: string;
+    if (bad.path === 'missing') file = join(await tempDir(), 'nope.csv');
+    else if (bad.path === 'directory') {
+      file = join(await tempDir(), 'dir.csv');
+      await mkdir(file);
+    } else file = await fileWith(bad.content ?? '');
+    await assert.rejects(loadDataSet([file], bad.opts), (e: unknown) => {
+      assert.ok(e instanceof UserError, `not a UserError: ${String(e)}`);
+      if (typeof bad.phrase === 'string') assert.ok(e.message.includes(bad.phrase), e.message);
+      else assert.match(e.message, bad.phrase);
+      if (bad.name === 'bad format option') return true; // an option error names no file
+      assert.ok(e.message.startsWith(file + ':'), e.message);
+      assert.equal(e.file, file);
+      assert.equal(e.line, bad.line, e.message);
+      if (bad.line !== undefined) assert.ok(e.message.startsWith(`${file}:${bad.line}:`), e.message);
+      return true;
+    });
+  });
+}
+
+test('rejects: no files', async () => {
+  await assert.rejects(loadDataSet([]), /no input files/);
+});
