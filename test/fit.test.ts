@@ -28,6 +28,8 @@ test('shards cover every chunk once, in order, for any thread count', () => {
 for (const variant of [
   { name: 'full BPTT, mean readout', o: {} },
   { name: 'truncated BPTT k=4, last readout, odd batch', o: { bptt: 4, readout: 'last' as const, batchSize: 11 } },
+  { name: 'reference ts kernel', o: { kernel: 'ts' as const } },
+  { name: 'chunks of 5, truncated k=7', o: { chunkSize: 5, bptt: 7, batchSize: 17 } },
 ]) {
   test(`parameters are bit-identical with 1, 2 and 3 threads (${variant.name})`, async () => {
     const runs = [];

@@ -1,6 +1,12 @@
-// The coordinator: shards each mini-batch's fixed chunks across N piscina workers (or runs them on this
-// thread when N = 1), waits for all of them, and sums the chunk gradients in chunk order. The sum order is
-// the same for every N, which is what makes training bit-identical across thread counts.
+// The coordinator: shards each mini-batch's fixed chunks across N computing threads — this thread computes
+// shard 0 itself while N − 1 piscina workers compute the others — waits for all of them, and sums the chunk
+// gradients in chunk order. The sum order is the same for every N, which is what makes training
+// bit-identical across thread counts.
+//
+// Timing of a step (BatchResult): computeMs is the parallel phase, from handing out the shards to the last
+// shard done; slowestMs is the largest compute time any thread measured for its own shard; waitMs =
+// computeMs − slowestMs is what the parallel phase cost beyond useful work (dispatch, wake-up, messages).
+// reduceMs is the fixed-order sum of the slots.
 //
 // Legend: P parameters, B batch size, K chunks in the batch.
 
@@ -10,7 +16,10 @@ import type { Shape } from '../model/layout.js';
 import type { Readout } from '../model/rnn.js';
 import type { Sequences } from '../model/batch.js';
 import { sharedFloat32, sharedFloat64, sharedInt32 } from '../data/dataset.js';
-import { type GradTask, type SharedState, STATS_WIDTH, createWorkspaceFor, runGradTask } from './shared-state.js';
+import { kernelModule, memoryPlan, scratchPlan, sharedMemory } from '../kernel/wasm.js';
+import {
+  type GradTask, type KernelName, type SharedState, type WasmShared, STATS_WIDTH, createTaskContext, runGradTask, slotView,
+} from './shared-state.js';
 
 const WORKER_URL = new URL('../../workers/grad-worker.js', import.meta.url);
 
@@ -25,19 +34,24 @@ export interface EngineOptions {
   readonly data: Sequences; // over SharedArrayBuffers
   readonly capacity: number;
   readonly classWeight: Float64Array | null;
+  readonly kernel?: KernelName; // default 'wasm'
 }
 
 export interface BatchResult {
   loss: number; // weighted mean cross-entropy of the batch
   correct: number;
   count: number;
-  computeMs: number; // wall time until the last worker finished
+  computeMs: number; // the parallel phase: wall time from handing out shards until the last one finished
+  slowestMs: number; // the largest own compute time of any thread in this step
+  waitMs: number; // computeMs − slowestMs: dispatch, wake-up and messages
   reduceMs: number; // summing the slots
 }
 
 export interface GradientEngine {
   readonly state: SharedState;
   readonly threads: number;
+  /** The weights every thread reads ([P], shared); the caller updates them in place between steps. */
+  readonly params: Float32Array;
   /** The averaged gradient of order[batchStart, batchEnd) at the current params into grad ([P], float64). */
   gradient(batchStart: number, batchEnd: number, grad: Float64Array): Promise<BatchResult>;
   close(): Promise<void>;
@@ -57,27 +71,51 @@ export function shardChunks(K: number, threads: number): Array<[number, number]>
   return out;
 }
 
+/**
+ * The wasm kernel's shared memory: params (initialised from `initial`), maxChunks slots and one scratch
+ * region per computing thread.
+ */
+function createWasmShared(o: EngineOptions, maxChunks: number, threads: number): { wasm: WasmShared; params: Float32Array; slots: Float32Array } {
+  const P = o.params.length;
+  const sp = scratchPlan(o.shape, o.chunkSize, o.capacity);
+  const plan = memoryPlan(P, maxChunks, threads, sp);
+  const memory = sharedMemory(plan.bytes);
+  const params = new Float32Array(memory.buffer, plan.params, P);
+  params.set(o.params);
+  const slots = new Float32Array(memory.buffer, plan.slots, (maxChunks * plan.slotStride) >> 2);
+  const claim = sharedInt32(1);
+  claim[0] = 1; // region 0 is the coordinator's
+  return { wasm: { module: kernelModule(), memory, plan, claim }, params, slots };
+}
+
 export function createEngine(o: EngineOptions): GradientEngine {
   const P = o.params.length;
   const maxChunks = Math.ceil(o.maxBatch / o.chunkSize);
+  const threads = Math.max(1, o.threads);
+  const kernel = o.kernel ?? 'wasm';
+  const w = kernel === 'wasm' ? createWasmShared(o, maxChunks, threads) : null;
   const state: SharedState = {
     shape: o.shape,
     readout: o.readout,
     k: o.k,
     chunkSize: o.chunkSize,
     capacity: o.capacity,
-    params: o.params,
-    slots: sharedFloat32(maxChunks * P),
+    params: w ? w.params : o.params,
+    slots: w ? w.slots : sharedFloat32(maxChunks * P),
     stats: sharedFloat64(maxChunks * STATS_WIDTH),
     order: sharedInt32(o.data.lengths.length),
     data: o.data,
     classWeight: o.classWeight,
+    kernel,
+    wasm: w ? w.wasm : null,
   };
-  const threads = Math.max(1, o.threads);
+  // This thread computes shard 0; the pool's threads − 1 workers compute the rest.
   const pool = threads > 1
-    ? new Piscina({ filename: WORKER_URL.href, minThreads: threads, maxThreads: threads, idleTimeout: 60_000, workerData: state })
+    ? new Piscina({
+      filename: WORKER_URL.href, minThreads: threads - 1, maxThreads: threads - 1, idleTimeout: 60_000, workerData: state,
+    })
     : null;
-  const ws = pool === null ? createWorkspaceFor(state) : null;
+  const tc = createTaskContext(state, 0);
   let fault: 'throw' | 'exit' | undefined;
   let closed = false;
 
@@ -87,10 +125,12 @@ export function createEngine(o: EngineOptions): GradientEngine {
     if (K > maxChunks) throw new Error(`bug: batch of ${B} exceeds the engine's ${o.maxBatch}`);
     const t0 = performance.now();
     const shards = shardChunks(K, threads);
-    if (pool === null) {
-      runGradTask(state, { batchStart, batchEnd, from: 0, to: K }, ws!);
+    let slowestMs: number;
+    if (pool === null || shards.length === 1) {
+      runGradTask(state, { batchStart, batchEnd, from: 0, to: K }, tc);
+      slowestMs = performance.now() - t0;
     } else {
-      const tasks = shards.map(([from, to], i) => {
+      const tasks: Promise<number>[] = shards.slice(1).map(([from, to], i) => {
         const task: GradTask & { fault?: string } = { batchStart, batchEnd, from, to };
         if (fault !== undefined && i === 0) {
           task.fault = fault;
@@ -98,8 +138,11 @@ export function createEngine(o: EngineOptions): GradientEngine {
         }
         return pool.run(task);
       });
+      const tm = performance.now();
+      runGradTask(state, { batchStart, batchEnd, from: shards[0][0], to: shards[0][1] }, tc);
+      slowestMs = performance.now() - tm;
       try {
-        await Promise.all(tasks);
+        for (const ms of await Promise.all(tasks)) slowestMs = Math.max(slowestMs, ms);
       } catch (e) {
         await Promise.allSettled(tasks);
         await close();
@@ -113,8 +156,8 @@ export function createEngine(o: EngineOptions): GradientEngine {
     let weight = 0;
     let correct = 0;
     for (let c = 0; c < K; c++) {
-      const base = c * P;
-      for (let i = 0; i < P; i++) grad[i] += state.slots[base + i];
+      const slot = slotView(state, c);
+      for (let i = 0; i < P; i++) grad[i] += slot[i];
       loss += state.stats[c * STATS_WIDTH];
       weight += state.stats[c * STATS_WIDTH + 1];
       correct += state.stats[c * STATS_WIDTH + 2];
@@ -122,7 +165,9 @@ export function createEngine(o: EngineOptions): GradientEngine {
     const inv = weight > 0 ? 1 / weight : 0;
     for (let i = 0; i < P; i++) grad[i] *= inv;
     const t2 = performance.now();
-    return { loss: loss * inv, correct, count: B, computeMs: t1 - t0, reduceMs: t2 - t1 };
+    const computeMs = t1 - t0;
+    slowestMs = Math.min(slowestMs, computeMs);
+    return { loss: loss * inv, correct, count: B, computeMs, slowestMs, waitMs: computeMs - slowestMs, reduceMs: t2 - t1 };
   }
 
   async function close(): Promise<void> {
@@ -134,6 +179,7 @@ export function createEngine(o: EngineOptions): GradientEngine {
   return {
     state,
     threads,
+    params: state.params,
     gradient,
     close,
     injectFault(kind) {

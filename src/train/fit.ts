@@ -14,6 +14,7 @@ import { createRng, shuffle } from '../model/rng.js';
 import { type Readout, windowLength } from '../model/rnn.js';
 import { score } from '../eval/score.js';
 import { createEngine } from './coordinator.js';
+import type { KernelName } from './shared-state.js';
 import { type OptimizerName, clipGlobalNorm, createOptimizerState, optimizerStep } from './optimizer.js';
 import { stratifiedSplit } from './split.js';
 
@@ -31,6 +32,7 @@ export interface FitOptions {
   readonly valSplit: number;
   readonly patience: number; // epochs without validation improvement before stopping; 0 = never stop early
   readonly chunkSize: number; // sequences per gradient chunk (fixed, so results do not depend on threads)
+  readonly kernel?: KernelName; // 'wasm' (default, fast) or 'ts' (the reference kernel)
   readonly init?: Model; // start from these parameters (shape and readout come from it)
   readonly onEpoch?: (e: EpochRecord) => void;
 }
@@ -77,9 +79,10 @@ export async function fit(ds: DataSet, normalization: Normalization | null, o: F
   const batchSize = Math.min(o.batchSize, nTrain);
   const engine = createEngine({
     shape, readout, k: o.bptt, threads: o.threads, chunkSize: o.chunkSize, maxBatch: batchSize,
-    params, capacity: longestWindow(ds, o.bptt), classWeight: null,
+    params, capacity: longestWindow(ds, o.bptt), classWeight: null, kernel: o.kernel,
     data: { D: ds.D, values: ds.values, offsets: ds.offsets, lengths: ds.lengths, labels: ds.labels },
   });
+  const theta = engine.params; // the shared weights the threads read; updated in place between steps
   const grad = new Float64Array(params.length);
   const opt = createOptimizerState(o.optimizer, params.length);
   const best = new Float32Array(params);
@@ -106,7 +109,7 @@ export async function fit(ds: DataSet, normalization: Normalization | null, o: F
         const r = await engine.gradient(b, Math.min(b + batchSize, nTrain), grad);
         const tu = performance.now();
         clipGlobalNorm(grad, o.clip);
-        optimizerStep(params, grad, opt, o.lr);
+        optimizerStep(theta, grad, opt, o.lr);
         updateMs += performance.now() - tu;
         computeMs += r.computeMs;
         reduceMs += r.reduceMs;
@@ -117,7 +120,7 @@ export async function fit(ds: DataSet, normalization: Normalization | null, o: F
       let valLoss: number | null = null;
       let valAccuracy: number | null = null;
       if (split.val.length > 0) {
-        const s = score(modelOf(params), engine.state.data, split.val);
+        const s = score(modelOf(theta), engine.state.data, split.val);
         valLoss = s.loss;
         valAccuracy = s.accuracy;
       }
@@ -133,7 +136,7 @@ export async function fit(ds: DataSet, normalization: Normalization | null, o: F
       if (monitored < bestLoss) {
         bestLoss = monitored;
         bestEpoch = epoch;
-        best.set(params);
+        best.set(theta);
       } else if (o.patience > 0 && epoch - bestEpoch >= o.patience) {
         break;
       }

@@ -3,12 +3,28 @@
 // coordinator writes params and order, and only between steps; a worker writes only the gradient slots and
 // stats rows of the chunks it was given.
 //
+// Two kernels compute a chunk: 'wasm' (src/kernel/fast.ts, the default: params and slots then live in one
+// shared WebAssembly.Memory, see src/kernel/wasm.ts) and 'ts' (src/model/batch.ts, the reference).
+//
 // Legend: P parameters, B batch size, K = ceil(B / chunkSize) chunks per batch.
 
 import type { Shape } from '../model/layout.js';
 import type { Readout } from '../model/rnn.js';
-import { type Sequences, chunkGradient } from '../model/batch.js';
+import { type ChunkStats, type Sequences, chunkGradient } from '../model/batch.js';
 import { createWorkspace, type Workspace } from '../model/rnn.js';
+import { type FastContext, createFastContext, fastChunkGradient, packWeights } from '../kernel/fast.js';
+import type { MemoryPlan } from '../kernel/wasm.js';
+
+export type KernelName = 'ts' | 'wasm';
+export const KERNELS: readonly KernelName[] = ['wasm', 'ts'];
+
+/** The shared WebAssembly memory of the 'wasm' kernel: params and slots are views into it. */
+export interface WasmShared {
+  readonly module: WebAssembly.Module;
+  readonly memory: WebAssembly.Memory;
+  readonly plan: MemoryPlan;
+  readonly claim: Int32Array; // [1] next free scratch region; the coordinator holds region 0
+}
 
 export interface SharedState {
   readonly shape: Shape;
@@ -17,11 +33,13 @@ export interface SharedState {
   readonly chunkSize: number; // sequences per chunk: fixed, independent of the thread count
   readonly capacity: number; // longest window any sequence needs
   readonly params: Float32Array; // [P]
-  readonly slots: Float32Array; // [K][P] one gradient per chunk
+  readonly slots: Float32Array; // [K][stride] one gradient per chunk (stride ≥ P, see slotView)
   readonly stats: Float64Array; // [K][3] loss sum, weight sum, correct count per chunk
   readonly order: Int32Array; // [N] the epoch's permutation of the training sequences
   readonly data: Sequences;
   readonly classWeight: Float64Array | null; // [C]
+  readonly kernel: KernelName;
+  readonly wasm: WasmShared | null; // when kernel is 'wasm'
 }
 
 /** A task: chunks [from, to) of the batch order[batchStart, batchEnd). */
@@ -34,21 +52,49 @@ export interface GradTask {
 
 export const STATS_WIDTH = 3;
 
-export function createWorkspaceFor(st: SharedState): Workspace<Float32Array> {
-  return createWorkspace((n) => new Float32Array(n), st.shape, st.capacity);
+/** What one computing thread keeps between tasks: a reference workspace, or its kernel instance and scratch. */
+export type TaskContext =
+  | { readonly kernel: 'ts'; readonly ws: Workspace<Float32Array> }
+  | { readonly kernel: 'wasm'; readonly cx: FastContext };
+
+/**
+ * The context of one computing thread. With the wasm kernel each thread instantiates the module over the
+ * shared memory and claims its own scratch region (the coordinator passes region 0, workers claim the next).
+ */
+export function createTaskContext(st: SharedState, region?: number): TaskContext {
+  if (st.kernel === 'ts' || st.wasm === null) {
+    return { kernel: 'ts', ws: createWorkspace((n) => new Float32Array(n), st.shape, st.capacity) };
+  }
+  const { module, memory, plan, claim } = st.wasm;
+  const r = region ?? Atomics.add(claim, 0, 1);
+  if (r >= plan.regions) throw new Error(`bug: scratch region ${r} requested, the memory holds ${plan.regions}`);
+  return { kernel: 'wasm', cx: createFastContext(module, memory, plan.scratch + r * plan.scratchPlan.size, plan.scratchPlan, st.shape) };
 }
 
 /** Computes chunks [from, to) of a batch into their slots. Synchronous: nothing is left pending. */
-export function runGradTask(st: SharedState, task: GradTask, ws: Workspace<Float32Array>): void {
-  const P = st.params.length;
+export function runGradTask(st: SharedState, task: GradTask, tc: TaskContext): void {
+  if (tc.kernel === 'wasm') packWeights(tc.cx, st.wasm!.plan.params);
   for (let c = task.from; c < task.to; c++) {
     const lo = task.batchStart + c * st.chunkSize;
     const hi = Math.min(lo + st.chunkSize, task.batchEnd);
-    const G = st.slots.subarray(c * P, (c + 1) * P);
-    G.fill(0);
-    const s = chunkGradient(G, st.params, st.shape, st.readout, st.k, st.data, st.order, lo, hi, st.classWeight, ws);
+    let s: ChunkStats;
+    if (tc.kernel === 'wasm') {
+      const plan = st.wasm!.plan;
+      s = fastChunkGradient(tc.cx, plan.slots + c * plan.slotStride, st.params, st.readout, st.k, st.data, st.order, lo, hi, st.classWeight);
+    } else {
+      const G = slotView(st, c);
+      G.fill(0);
+      s = chunkGradient(G, st.params, st.shape, st.readout, st.k, st.data, st.order, lo, hi, st.classWeight, tc.ws);
+    }
     st.stats[c * STATS_WIDTH] = s.loss;
     st.stats[c * STATS_WIDTH + 1] = s.weight;
     st.stats[c * STATS_WIDTH + 2] = s.correct;
   }
+}
+
+/** Slot c's gradient [P] (the slots are strided in the wasm memory). */
+export function slotView(st: SharedState, c: number): Float32Array {
+  const P = st.params.length;
+  const stride = st.wasm ? st.wasm.plan.slotStride >> 2 : P;
+  return st.slots.subarray(c * stride, c * stride + P);
 }

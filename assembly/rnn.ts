@@ -1,0 +1,267 @@
+// The fast numeric core, in AssemblyScript compiled to WebAssembly SIMD (128-bit, f32x4): the Elman RNN's
+// forward and truncated-BPTT backward for one chunk of sequences at once, so that each step is a
+// matrix-matrix product whose weights are reused by every row of the chunk. Owns only arithmetic over
+// pointers into one shared linear memory; it allocates nothing, knows no files, no threads and no layout
+// beyond what the caller passes. src/kernel/fast.ts drives it; src/model/rnn.ts is the reference it is
+// tested against. Not here: the softmax readout and loss (tiny, done in JS in float64 as in the reference).
+//
+// Legend: Mc rows of a chunk (a multiple of 4; row r is a sequence, rows sorted by length, longest first),
+// D channels, H hidden units, Hp = H rounded up to 8 (padding columns hold zeros and stay zero), W steps
+// in the stored window, a "slab" = [Mc][Hp] floats: one time step of every row.
+//
+// Time is right-aligned: all rows of a chunk end at the same step, and row r starts at step starts[r]
+// (Tmax − T_r). Before its start a row is held at exactly 0, its gradient rows are exactly 0, so it
+// contributes exact zeros to every sum: the result equals running each sequence alone.
+//
+// Pointers and strides are in bytes. Every buffer is 16-byte aligned.
+
+@inline function madd(acc: v128, a: v128, b: v128): v128 {
+  return f32x4.add(acc, f32x4.mul(a, b));
+}
+
+/**
+ * C[4·mt rows][N] += Σ_{s<S} A(r, s) · B(s, n). A(r, s) at A + tile·at + r·ar + s·as; B(s, n..n+7) at
+ * B + (n/8)·bn + s·bs; C row r at C + r·lc. N % 8 == 0. Register tile: 4 rows × 8 columns (8 accumulators).
+ * Each output element is summed in s order, whatever tile it is in, so results do not depend on M or N.
+ */
+export function gemm(
+  mt: i32, N: i32, S: i32,
+  A: usize, at: usize, ar: usize, as: usize,
+  B: usize, bn: usize, bs: usize,
+  C: usize, lc: usize,
+): void {
+  for (let t = 0; t < mt; t++) {
+    const a0 = A + <usize>t * at;
+    const c0 = C + <usize>(t * 4) * lc;
+    const c1 = c0 + lc;
+    const c2 = c1 + lc;
+    const c3 = c2 + lc;
+    for (let n = 0; n < N; n += 8) {
+      const cn = <usize>n << 2;
+      let x00 = v128.load(c0 + cn), x01 = v128.load(c0 + cn, 16);
+      let x10 = v128.load(c1 + cn), x11 = v128.load(c1 + cn, 16);
+      let x20 = v128.load(c2 + cn), x21 = v128.load(c2 + cn, 16);
+      let x30 = v128.load(c3 + cn), x31 = v128.load(c3 + cn, 16);
+      let b = B + <usize>(n >> 3) * bn;
+      let a = a0;
+      for (let s = 0; s < S; s++) {
+        const b0 = v128.load(b);
+        const b1 = v128.load(b, 16);
+        let w = v128.load32_splat(a);
+        x00 = madd(x00, w, b0); x01 = madd(x01, w, b1);
+        w = v128.load32_splat(a + ar);
+        x10 = madd(x10, w, b0); x11 = madd(x11, w, b1);
+        w = v128.load32_splat(a + 2 * ar);
+        x20 = madd(x20, w, b0); x21 = madd(x21, w, b1);
+        w = v128.load32_splat(a + 3 * ar);
+        x30 = madd(x30, w, b0); x31 = madd(x31, w, b1);
+        a += as;
+        b += bs;
+      }
+      v128.store(c0 + cn, x00); v128.store(c0 + cn, x01, 16);
+      v128.store(c1 + cn, x10); v128.store(c1 + cn, x11, 16);
+      v128.store(c2 + cn, x20); v128.store(c2 + cn, x21, 16);
+      v128.store(c3 + cn, x30); v128.store(c3 + cn, x31, 16);
+    }
+  }
+}
+
+// tanh, float32, within ~2 ulp: an odd minimax polynomial for |x| < 0.625, 1 − 2/(e^{2|x|} + 1) above it
+// (e^y = 2^n · e^r, |r| ≤ ln2/2, Taylor to degree 7), ±1 from |x| ≥ 9 on.
+const T1: f32 = -0.3333328366279602;
+const T2: f32 = 0.13331489264965057;
+const T3: f32 = -0.05374304577708244;
+const T4: f32 = 0.020648540928959846;
+const T5: f32 = -0.005714396946132183;
+const LOG2E: f32 = 1.4426950408889634;
+const LN2_HI: f32 = 0.693145751953125;
+const LN2_LO: f32 = 1.428606765330187e-6;
+
+@inline function tanh4(x: v128): v128 {
+  const a = f32x4.min(f32x4.abs(x), f32x4.splat(9.0));
+  // small |x|: x + x·u·P(u), u = x²
+  const u = f32x4.mul(x, x);
+  let p = f32x4.add(f32x4.mul(f32x4.splat(T5), u), f32x4.splat(T4));
+  p = f32x4.add(f32x4.mul(p, u), f32x4.splat(T3));
+  p = f32x4.add(f32x4.mul(p, u), f32x4.splat(T2));
+  p = f32x4.add(f32x4.mul(p, u), f32x4.splat(T1));
+  p = f32x4.mul(p, u);
+  const small = f32x4.add(x, f32x4.mul(x, p));
+  // large |x|: e = exp(2a)
+  const y = f32x4.add(a, a);
+  const n = f32x4.nearest(f32x4.mul(y, f32x4.splat(LOG2E)));
+  const r = f32x4.sub(f32x4.sub(y, f32x4.mul(n, f32x4.splat(LN2_HI))), f32x4.mul(n, f32x4.splat(LN2_LO)));
+  let e = f32x4.add(f32x4.mul(f32x4.splat(1.0 / 5040.0), r), f32x4.splat(1.0 / 720.0));
+  e = f32x4.add(f32x4.mul(e, r), f32x4.splat(1.0 / 120.0));
+  e = f32x4.add(f32x4.mul(e, r), f32x4.splat(1.0 / 24.0));
+  e = f32x4.add(f32x4.mul(e, r), f32x4.splat(1.0 / 6.0));
+  e = f32x4.add(f32x4.mul(e, r), f32x4.splat(0.5));
+  e = f32x4.add(f32x4.mul(e, r), f32x4.splat(1.0));
+  e = f32x4.add(f32x4.mul(e, r), f32x4.splat(1.0));
+  const scale = i32x4.shl(i32x4.add(i32x4.trunc_sat_f32x4_s(n), i32x4.splat(127)), 23);
+  e = f32x4.mul(e, scale);
+  const big = f32x4.sub(f32x4.splat(1.0), f32x4.div(f32x4.splat(2.0), f32x4.add(e, f32x4.splat(1.0))));
+  const signed = v128.or(big, v128.and(x, i32x4.splat(0x80000000)));
+  return v128.bitselect(small, signed, f32x4.lt(a, f32x4.splat(0.625)));
+}
+
+/** In place tanh of n floats at p (n % 4 == 0). Exported for the accuracy test. */
+export function tanhInPlace(p: usize, n: i32): void {
+  const end = p + (<usize>n << 2);
+  for (; p < end; p += 16) v128.store(p, tanh4(v128.load(p)));
+}
+
+/**
+ * Packs the weights for one task. From the parameter layout (W_xh [H][D] at wxh, W_hh [H][H] at whh,
+ * b_h [H] at bh) into:
+ *   fwd  [Hp/8][Hp][8]  panels of W_hh^T: fwd[jb][k][jj] = W_hh[8jb+jj][k]   (h_{t−1} W_hh^T)
+ *   bwd  [Hp/8][Hp][8]  panels of W_hh:   bwd[jb][i][jj] = W_hh[i][8jb+jj]   (da W_hh)
+ *   wxt  [D][Hp]        W_xh^T
+ *   bias [Hp]
+ * with zeros in every padding position.
+ */
+export function pack(H: i32, D: i32, Hp: i32, wxh: usize, whh: usize, bh: usize, fwd: usize, bwd: usize, wxt: usize, bias: usize): void {
+  for (let jb = 0; jb < Hp; jb += 8) {
+    for (let k = 0; k < Hp; k++) {
+      for (let jj = 0; jj < 8; jj++) {
+        const j = jb + jj;
+        const o = (<usize>(jb * Hp + k * 8 + jj)) << 2;
+        store<f32>(fwd + o, j < H && k < H ? load<f32>(whh + (<usize>(j * H + k) << 2)) : 0);
+        store<f32>(bwd + o, j < H && k < H ? load<f32>(whh + (<usize>(k * H + j) << 2)) : 0);
+      }
+    }
+  }
+  for (let d = 0; d < D; d++) {
+    for (let j = 0; j < Hp; j++) {
+      store<f32>(wxt + (<usize>(d * Hp + j) << 2), j < H ? load<f32>(wxh + (<usize>(j * D + d) << 2)) : 0);
+    }
+  }
+  for (let j = 0; j < Hp; j++) store<f32>(bias + (<usize>j << 2), j < H ? load<f32>(bh + (<usize>j << 2)) : 0);
+}
+
+/** One step for all Mc rows: next = tanh(bias + x W_xh^T + prev W_hh^T); rows with tau < starts[r] set to 0. */
+function step(
+  Mc: i32, D: i32, Hp: i32, fwd: usize, wxt: usize, bias: usize,
+  x: usize, prev: usize, next: usize, tau: i32, starts: usize,
+): void {
+  const row = <usize>Hp << 2;
+  for (let r = 0; r < Mc; r++) {
+    const o = next + <usize>r * row;
+    const xr = x + (<usize>(r * D) << 2);
+    for (let j: usize = 0; j < row; j += 16) {
+      let acc = v128.load(bias + j);
+      for (let d = 0; d < D; d++) {
+        acc = madd(acc, v128.load32_splat(xr + (<usize>d << 2)), v128.load(wxt + <usize>d * row + j));
+      }
+      v128.store(o + j, acc);
+    }
+  }
+  gemm(Mc >> 2, Hp, Hp, prev, 4 * row, row, 4, fwd, <usize>Hp * 32, 32, next, row);
+  tanhInPlace(next, Mc * Hp);
+  for (let r = 0; r < Mc; r++) {
+    if (tau < load<i32>(starts + (<usize>r << 2))) memory.fill(next + <usize>r * row, 0, row);
+  }
+}
+
+@inline function addRows(dst: usize, src: usize, n: i32): void {
+  const end = dst + (<usize>n << 2);
+  for (; dst < end; dst += 16, src += 16) v128.store(dst, f32x4.add(v128.load(dst), v128.load(src)));
+}
+
+/**
+ * Runs steps tau0 .. tau0+nsteps−1 with inputs xs [nsteps][Mc][D].
+ * store = 1: states go to slabs: slab j at hs + j·slab holds the state before step tau0+j (slab 0 is the
+ *   input), so slabs 1..nsteps are written.
+ * store = 0: the state is carried in slab 0 of hs, using slab 1 as scratch; it ends in slab 0.
+ * hsum ≠ 0: the running sum of every state is added there (mean readout).
+ */
+export function forward(
+  Mc: i32, D: i32, Hp: i32, fwd: usize, wxt: usize, bias: usize,
+  xs: usize, tau0: i32, nsteps: i32, starts: usize, hs: usize, store: i32, hsum: usize,
+): void {
+  const slab = <usize>(Mc * Hp) << 2;
+  const xstep = <usize>(Mc * D) << 2;
+  for (let j = 0; j < nsteps; j++) {
+    const x = xs + <usize>j * xstep;
+    if (store) {
+      const next = hs + <usize>(j + 1) * slab;
+      step(Mc, D, Hp, fwd, wxt, bias, x, next - slab, next, tau0 + j, starts);
+      if (hsum) addRows(hsum, next, Mc * Hp);
+    } else {
+      step(Mc, D, Hp, fwd, wxt, bias, x, hs, hs + slab, tau0 + j, starts);
+      memory.copy(hs, hs + slab, slab);
+      if (hsum) addRows(hsum, hs, Mc * Hp);
+    }
+  }
+}
+
+/**
+ * Truncated BPTT over the stored window of W steps (absolute steps tau0 .. tau0+W−1), after forward(store=1)
+ * left the states in slabs 0..W of hs and the inputs in xs [W][Mc][D]. dh [Mc][Hp] holds dL/dz for the last
+ * readout (the gradient into the final state), zeros for the mean readout; dzT [Mc][Hp] (mean readout, else 0)
+ * holds dL/dz / T_r, added to every step of the row's window. Accumulates (+=) into ghh [Hp][Hp] (dW_hh),
+ * gxt [D][Hp] (dW_xh^T) and gb [Hp] (db_h). da [NB][Mc][Hp] and dhp [Mc][Hp] are scratch. The state in
+ * slab 0 is a constant: no gradient flows into it, but it is h_{t−1} for dW_hh of step tau0.
+ */
+export function backward(
+  Mc: i32, D: i32, Hp: i32, bwd: usize,
+  xs: usize, tau0: i32, W: i32, starts: usize, hs: usize,
+  dh: usize, dzT: usize, da: usize, NB: i32, dhp: usize,
+  ghh: usize, gxt: usize, gb: usize,
+): void {
+  const row = <usize>Hp << 2;
+  const slab = <usize>Mc * row;
+  let hi = W; // the block of steps [lo, hi) whose da rows are in the da buffer
+  for (let j = W - 1; j >= 0; j--) {
+    const lo = hi - NB > 0 ? hi - NB : 0;
+    const daj = da + <usize>(j - lo) * slab;
+    const h = hs + <usize>(j + 1) * slab;
+    const tau = tau0 + j;
+    for (let r = 0; r < Mc; r++) {
+      const ro = <usize>r * row;
+      if (tau < load<i32>(starts + (<usize>r << 2))) {
+        memory.fill(daj + ro, 0, row);
+        continue;
+      }
+      for (let q: usize = 0; q < row; q += 16) {
+        let g = v128.load(dh + ro + q);
+        if (dzT) g = f32x4.add(g, v128.load(dzT + ro + q));
+        const hv = v128.load(h + ro + q);
+        // backprop through tanh: da = g ⊙ (1 − h²)
+        v128.store(daj + ro + q, f32x4.mul(g, f32x4.sub(f32x4.splat(1.0), f32x4.mul(hv, hv))));
+      }
+    }
+    if (j > 0) {
+      // dh_{t−1} = da_t W_hh (at j = 0 it would flow into the constant state)
+      memory.fill(dhp, 0, slab);
+      gemm(Mc >> 2, Hp, Hp, daj, 4 * row, row, 4, bwd, <usize>Hp * 32, 32, dhp, row);
+      memory.copy(dh, dhp, slab);
+    }
+    if (j == lo) {
+      // The block is complete: weight gradients as one product over its (step, row) pairs.
+      const S = (hi - lo) * Mc;
+      const h0 = hs + <usize>lo * slab; // h_{t−1} of the block's first step
+      gemm(Hp >> 2, Hp, S, da, 16, 4, row, h0, 32, row, ghh, row);
+      const x0 = xs + (<usize>(lo * Mc * D) << 2);
+      for (let s = 0; s < S; s++) {
+        const ds = da + <usize>s * row;
+        addRows(gb, ds, Hp);
+        for (let d = 0; d < D; d++) {
+          const xv = v128.load32_splat(x0 + (<usize>(s * D + d) << 2));
+          const g = gxt + <usize>d * row;
+          for (let q: usize = 0; q < row; q += 16) v128.store(g + q, madd(v128.load(g + q), xv, v128.load(ds + q)));
+        }
+      }
+      hi = lo;
+    }
+  }
+}
+
+/** Writes the padded accumulators into a gradient slot in the parameter layout (W_xh, W_hh, b_h parts). */
+export function scatter(H: i32, D: i32, Hp: i32, ghh: usize, gxt: usize, gb: usize, wxh: usize, whh: usize, bh: usize): void {
+  for (let i = 0; i < H; i++) {
+    for (let d = 0; d < D; d++) store<f32>(wxh + (<usize>(i * D + d) << 2), load<f32>(gxt + (<usize>(d * Hp + i) << 2)));
+    memory.copy(whh + (<usize>(i * H) << 2), ghh + (<usize>(i * Hp) << 2), <usize>H << 2);
+  }
+  memory.copy(bh, gb, <usize>H << 2);
+}

@@ -1,0 +1,261 @@
+// The fast gradient of a chunk: the sequences of one fixed chunk of the batch run together through the
+// WebAssembly kernel (assembly/rnn.ts), time-major, as matrix-matrix products. Same contract as
+// chunkGradient in src/model/batch.ts (the reference it is tested against); the result depends only on the
+// chunk, never on which thread computes it. Also the batched forward-only pass used for scoring.
+//
+// Per chunk: sort its rows by length (longest first; ties by position), right-align them in time so they
+// all end at step Tmax; stream the untracked prefix (steps before the BPTT window) through forward() block by
+// block without keeping states; run the window keeping every state; softmax readout and loss here in float64
+// exactly as the reference does; then backward() over the window and scatter the padded gradient into the
+// chunk's slot. Memory per chunk is O(Mc·(k + XB)·H), whatever the sequences' lengths.
+//
+// Legend: Mc rows per chunk, n ≤ Mc sequences in it, T_r length of row r, Tmax the longest, W stored window,
+// D channels, H hidden, Hp padded H, C classes, k BPTT horizon (0 = full).
+
+import { type Shape, layoutOf } from '../model/layout.js';
+import { type Readout, windowLength } from '../model/rnn.js';
+import type { ChunkStats, Sequences } from '../model/batch.js';
+import { type KernelExports, type ScratchPlan, NB, XB, instantiate, kernelModule, scratchPlan, sharedMemory } from './wasm.js';
+
+const NEVER = 0x7fffffff; // start of an unused row: it stays 0 throughout
+
+/** One thread's view of the kernel: its instance over the shared memory and its scratch region. */
+export interface FastContext {
+  readonly ex: KernelExports;
+  readonly f32: Float32Array; // the whole memory
+  readonly i32: Int32Array;
+  readonly base: number; // byte offset of this thread's scratch region
+  readonly sp: ScratchPlan;
+  readonly shape: Shape;
+  readonly rows: Int32Array; // [Mc] sequence index of each sorted row
+}
+
+export function createFastContext(
+  module: WebAssembly.Module, memory: WebAssembly.Memory, base: number, sp: ScratchPlan, shape: Shape,
+): FastContext {
+  const ex = instantiate(module, memory);
+  return {
+    ex, base, sp, shape,
+    f32: new Float32Array(memory.buffer),
+    i32: new Int32Array(memory.buffer),
+    rows: new Int32Array(sp.Mc),
+  };
+}
+
+/** Packs the weights at byte offset `params` into this thread's scratch. Once per task. */
+export function packWeights(cx: FastContext, params: number): void {
+  const { D, H } = cx.shape;
+  const l = layoutOf(cx.shape);
+  const b = cx.base;
+  const sp = cx.sp;
+  cx.ex.pack(H, D, sp.Hp, params + 4 * l.offset.W_xh, params + 4 * l.offset.W_hh, params + 4 * l.offset.b_h,
+    b + sp.fwd, b + sp.bwd, b + sp.wxt, b + sp.bias);
+}
+
+/** Sorts the chunk's sequences into cx.rows (longest first) and writes starts; returns n and Tmax. */
+function arrange(cx: FastContext, data: Sequences, order: ArrayLike<number>, from: number, to: number): { n: number; Tmax: number } {
+  const n = to - from;
+  const { rows, sp } = cx;
+  for (let i = 0; i < n; i++) rows[i] = order[from + i];
+  // insertion sort, stable: n is small
+  for (let i = 1; i < n; i++) {
+    const v = rows[i];
+    const T = data.lengths[v];
+    let j = i - 1;
+    while (j >= 0 && data.lengths[rows[j]] < T) {
+      rows[j + 1] = rows[j];
+      j--;
+    }
+    rows[j + 1] = v;
+  }
+  const Tmax = n > 0 ? data.lengths[rows[0]] : 0;
+  const s = (cx.base + sp.starts) >> 2;
+  for (let r = 0; r < sp.Mc; r++) cx.i32[s + r] = r < n ? Tmax - data.lengths[rows[r]] : NEVER;
+  return { n, Tmax };
+}
+
+/** Copies steps [tau, tau + nb) of the chunk's rows into xs [nb][Mc][D], zeros where a row has not started. */
+function gather(cx: FastContext, data: Sequences, n: number, Tmax: number, tau: number, nb: number): void {
+  const { f32, sp, rows } = cx;
+  const D = data.D;
+  const Mc = sp.Mc;
+  const xs = (cx.base + sp.xs) >> 2;
+  const { values, offsets, lengths } = data;
+  for (let r = 0; r < Mc; r++) {
+    const start = r < n ? Tmax - lengths[rows[r]] : NEVER;
+    const src = r < n ? offsets[rows[r]] * D : 0;
+    for (let j = 0; j < nb; j++) {
+      const t = tau + j;
+      const o = xs + (j * Mc + r) * D;
+      if (t < start) {
+        for (let d = 0; d < D; d++) f32[o + d] = 0;
+      } else {
+        const i = src + (t - start) * D;
+        for (let d = 0; d < D; d++) f32[o + d] = values[i + d];
+      }
+    }
+  }
+}
+
+/** Forward over steps [0, Tmax): the prefix streamed and the last W steps kept (store), or all streamed. */
+function forwardChunk(cx: FastContext, data: Sequences, readout: Readout, n: number, Tmax: number, W: number, store: boolean): void {
+  const { ex, sp, f32 } = cx;
+  const b = cx.base;
+  const D = data.D;
+  const slab = sp.Mc * sp.Hp;
+  f32.fill(0, (b + sp.hs) >> 2, ((b + sp.hs) >> 2) + slab);
+  const hsum = readout === 'mean' ? b + sp.hsum : 0;
+  if (hsum) f32.fill(0, hsum >> 2, (hsum >> 2) + slab);
+  const tau0 = store ? Tmax - W : Tmax;
+  for (let tau = 0; tau < tau0; tau += XB) {
+    const nb = Math.min(XB, tau0 - tau);
+    gather(cx, data, n, Tmax, tau, nb);
+    ex.forward(sp.Mc, D, sp.Hp, b + sp.fwd, b + sp.wxt, b + sp.bias, b + sp.xs, tau, nb, b + sp.starts, b + sp.hs, 0, hsum);
+  }
+  if (store) {
+    gather(cx, data, n, Tmax, tau0, W);
+    ex.forward(sp.Mc, D, sp.Hp, b + sp.fwd, b + sp.wxt, b + sp.bias, b + sp.xs, tau0, W, b + sp.starts, b + sp.hs, 1, hsum);
+  }
+}
+
+/**
+ * Softmax of logits = W_hy z + b_y for row r into p (float64, as the reference); z read from the final state
+ * (last) or the running sum / T (mean). Returns log p[label] (0 when label < 0).
+ */
+function head(
+  cx: FastContext, params: Float32Array, readout: Readout, r: number, T: number, finalState: number,
+  z: Float64Array, p: Float64Array, label: number,
+): number {
+  const { H, C } = cx.shape;
+  const l = layoutOf(cx.shape);
+  const { f32, sp } = cx;
+  const src = readout === 'last' ? finalState + r * sp.Hp : ((cx.base + sp.hsum) >> 2) + r * sp.Hp;
+  for (let i = 0; i < H; i++) z[i] = readout === 'last' ? f32[src + i] : Math.fround(f32[src + i] / T);
+  const Why = l.offset.W_hy;
+  const by = l.offset.b_y;
+  let max = -Infinity;
+  for (let c = 0; c < C; c++) {
+    let a = params[by + c];
+    const o = Why + c * H;
+    for (let j = 0; j < H; j++) a += params[o + j] * z[j];
+    p[c] = a;
+    if (a > max) max = a;
+  }
+  let sum = 0;
+  for (let c = 0; c < C; c++) sum += Math.exp(p[c] - max);
+  const lse = max + Math.log(sum);
+  const logp = label >= 0 ? p[label] - lse : 0;
+  for (let c = 0; c < C; c++) p[c] = Math.fround(Math.exp(p[c] - lse));
+  return logp;
+}
+
+function argmax64(p: Float64Array, C: number): number {
+  let best = 0;
+  for (let c = 1; c < C; c++) if (p[c] > p[best]) best = c;
+  return best;
+}
+
+/**
+ * The fast chunkGradient: writes (not adds) into the slot at byte offset `slot` the sum over the sequences
+ * order[from..to) of weight(label) · d(−log p[label])/dθ at the params at byte offset `paramsAt`
+ * (`params` is the same array as a view). packWeights must have run for these params.
+ */
+export function fastChunkGradient(
+  cx: FastContext, slot: number, params: Float32Array, readout: Readout, k: number,
+  data: Sequences, order: ArrayLike<number>, from: number, to: number, classWeight: Float64Array | null,
+): ChunkStats {
+  const { ex, sp, f32, shape } = cx;
+  const { D, H, C } = shape;
+  const l = layoutOf(shape);
+  const b = cx.base;
+  const Hp = sp.Hp;
+  const slab = sp.Mc * Hp;
+  const { n, Tmax } = arrange(cx, data, order, from, to);
+  const W = windowLength(Tmax, k);
+  if (W > sp.Wc) throw new Error(`bug: scratch holds ${sp.Wc} steps, window needs ${W}`);
+  forwardChunk(cx, data, readout, n, Tmax, W, true);
+
+  const G = slot >> 2;
+  f32.fill(0, G + l.offset.W_hy, G + l.size); // W_hy and b_y accumulate here; the rest is written by scatter
+  const dh = (b + sp.dh) >> 2;
+  const dzT = (b + sp.dzT) >> 2;
+  f32.fill(0, dh, dh + slab);
+  if (readout === 'mean') f32.fill(0, dzT, dzT + slab);
+  const finalState = ((b + sp.hs) >> 2) + W * slab;
+  const z = new Float64Array(H);
+  const p = new Float64Array(C);
+  const stats: ChunkStats = { loss: 0, weight: 0, correct: 0 };
+  for (let r = 0; r < n; r++) {
+    const seq = cx.rows[r];
+    const T = data.lengths[seq];
+    const label = data.labels[seq];
+    const w = classWeight === null ? 1 : classWeight[label];
+    const logp = head(cx, params, readout, r, T, finalState, z, p, label);
+    stats.loss -= w * logp;
+    stats.weight += w;
+    if (argmax64(p, C) === label) stats.correct++;
+    // dlogits = w (p − onehot); dW_hy += dlogits z^T; db_y += dlogits; dz = W_hy^T dlogits
+    const dz = readout === 'last' ? dh + r * Hp : dzT + r * Hp;
+    for (let c = 0; c < C; c++) {
+      const g = w * (p[c] - (c === label ? 1 : 0));
+      f32[G + l.offset.b_y + c] += g;
+      const o = l.offset.W_hy + c * H;
+      for (let j = 0; j < H; j++) {
+        f32[G + o + j] += g * z[j];
+        f32[dz + j] += g * params[o + j];
+      }
+    }
+    if (readout === 'mean') for (let j = 0; j < H; j++) f32[dz + j] /= T;
+  }
+
+  f32.fill(0, (b + sp.ghh) >> 2, ((b + sp.ghh) >> 2) + Hp * Hp);
+  f32.fill(0, (b + sp.gxt) >> 2, ((b + sp.gxt) >> 2) + D * Hp);
+  f32.fill(0, (b + sp.gb) >> 2, ((b + sp.gb) >> 2) + Hp);
+  ex.backward(sp.Mc, D, Hp, b + sp.bwd, b + sp.xs, Tmax - W, W, b + sp.starts, b + sp.hs,
+    b + sp.dh, readout === 'mean' ? b + sp.dzT : 0, b + sp.da, NB, b + sp.dhp, b + sp.ghh, b + sp.gxt, b + sp.gb);
+  ex.scatter(H, D, Hp, b + sp.ghh, b + sp.gxt, b + sp.gb, slot + 4 * l.offset.W_xh, slot + 4 * l.offset.W_hh, slot + 4 * l.offset.b_h);
+  return stats;
+}
+
+/** Rows per inference chunk: more rows reuse each weight load more; the tile is 4 rows. */
+const PREDICT_ROWS = 16;
+
+/**
+ * Forward-only scoring with the fast kernel: class probabilities of sequences idx[i] into probs [N][C] and
+ * log p[label] into logp [N] (0 when unlabelled). Memory O(PREDICT_ROWS · (XB + H²)), whatever the lengths.
+ */
+export function fastPredict(
+  parameters: Float32Array, shape: Shape, readout: Readout, data: Sequences, idx: ArrayLike<number>,
+  probs: Float32Array, logp: Float64Array,
+): void {
+  const { H, C } = shape;
+  const N = idx.length;
+  const sp = scratchPlan(shape, PREDICT_ROWS, 1);
+  const P = layoutOf(shape).size;
+  const paramsAt = 65536;
+  const base = paramsAt + Math.ceil((P * 4) / 64) * 64;
+  const memory = sharedMemory(base + sp.size);
+  const cx = createFastContext(kernelModule(), memory, base, sp, shape);
+  const params = cx.f32.subarray(paramsAt >> 2, (paramsAt >> 2) + P);
+  params.set(parameters);
+  packWeights(cx, paramsAt);
+  // Sort by length so each chunk's rows are alike (fewer idle rows); results are per sequence anyway.
+  const sorted = Int32Array.from({ length: N }, (_, i) => i).sort((a, b) => data.lengths[idx[b]] - data.lengths[idx[a]] || a - b);
+  const order = Int32Array.from(sorted, (i) => idx[i]);
+  const z = new Float64Array(H);
+  const p = new Float64Array(C);
+  for (let from = 0; from < N; from += sp.Mc) {
+    const to = Math.min(N, from + sp.Mc);
+    const { n, Tmax } = arrange(cx, data, order, from, to);
+    forwardChunk(cx, data, readout, n, Tmax, 1, false);
+    // order is already sorted, and arrange() sorts stably, so row r is order[from + r].
+    for (let r = 0; r < n; r++) {
+      const seq = cx.rows[r];
+      const i = sorted[from + r];
+      const label = data.labels[seq];
+      const lp = head(cx, params, readout, r, data.lengths[seq], (cx.base + sp.hs) >> 2, z, p, label);
+      for (let c = 0; c < C; c++) probs[i * C + c] = p[c];
+      logp[i] = lp;
+    }
+  }
+}

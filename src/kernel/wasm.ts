@@ -1,0 +1,148 @@
+// The WebAssembly side of the fast kernel: loading the module that `npm run build` compiles from
+// assembly/rnn.ts, and the plan of the one shared linear memory that the coordinator and every worker
+// instantiate it over. Owns byte offsets and instantiation; the arithmetic is in assembly/rnn.ts and its
+// driving in fast.ts.
+//
+// What lives in the shared memory (a WebAssembly.Memory with shared: true, whose buffer is a
+// SharedArrayBuffer, created once per engine and handed to each worker once in workerData):
+//   params  [P]           the weights; only the coordinator writes them, between steps
+//   slots   [K][Pa]       one gradient per chunk of the batch (Pa = P rounded up to 4 floats)
+//   scratch [R][...]      one region per computing thread (workspace, packed weights, padded gradients)
+// What does not: the data set. It stays in the SharedArrayBuffers the loader filled (handed to each worker
+// once, like the memory); a task streams its chunk's steps from there into its scratch, time-major, block by
+// block. Copying the data set into wasm memory would double the process's largest allocation.
+//
+// Legend: P parameters, K chunks per batch, R computing threads, Mc rows per chunk (multiple of 4), D channels,
+// H hidden units, Hp = H rounded up to 8, Wc the longest stored window, NB steps per weight-gradient block,
+// XB steps per streamed input block.
+
+import { readFileSync } from 'node:fs';
+import type { Shape } from '../model/layout.js';
+
+export interface KernelExports {
+  readonly gemm: (...a: number[]) => void;
+  readonly tanhInPlace: (p: number, n: number) => void;
+  readonly pack: (H: number, D: number, Hp: number, wxh: number, whh: number, bh: number, fwd: number, bwd: number, wxt: number, bias: number) => void;
+  readonly forward: (
+    Mc: number, D: number, Hp: number, fwd: number, wxt: number, bias: number,
+    xs: number, tau0: number, nsteps: number, starts: number, hs: number, store: number, hsum: number,
+  ) => void;
+  readonly backward: (
+    Mc: number, D: number, Hp: number, bwd: number, xs: number, tau0: number, W: number, starts: number, hs: number,
+    dh: number, dzT: number, da: number, NB: number, dhp: number, ghh: number, gxt: number, gb: number,
+  ) => void;
+  readonly scatter: (H: number, D: number, Hp: number, ghh: number, gxt: number, gb: number, wxh: number, whh: number, bh: number) => void;
+}
+
+const WASM_URL = new URL('../../kernel/rnn.wasm', import.meta.url);
+const PAGE = 65536;
+const RESERVED = PAGE; // bytes kept free at address 0 (the compiler's static area; empty today)
+export const NB = 16; // steps per weight-gradient block in backward
+export const XB = 512; // steps per streamed input block in the untracked prefix
+
+let cached: WebAssembly.Module | null = null;
+
+/** The compiled kernel module (compiled once per thread; a Module can also be posted to workers). */
+export function kernelModule(): WebAssembly.Module {
+  if (cached === null) {
+    let bytes: Buffer;
+    try {
+      bytes = readFileSync(WASM_URL);
+    } catch (e) {
+      throw new Error(`the WebAssembly kernel ${WASM_URL.pathname} is missing: run \`npm run build\``, { cause: e });
+    }
+    cached = new WebAssembly.Module(new Uint8Array(bytes));
+  }
+  return cached;
+}
+
+export function instantiate(module: WebAssembly.Module, memory: WebAssembly.Memory): KernelExports {
+  return new WebAssembly.Instance(module, { env: { memory } }).exports as unknown as KernelExports;
+}
+
+/** A shared memory of at least `bytes` bytes (fixed size: it never grows, so views never go stale). */
+export function sharedMemory(bytes: number): WebAssembly.Memory {
+  const pages = Math.ceil(bytes / PAGE);
+  if (pages > 65536) throw new Error(`the kernel needs ${bytes} bytes of WebAssembly memory, more than 4 GiB`);
+  return new WebAssembly.Memory({ initial: pages, maximum: pages, shared: true });
+}
+
+const align = (n: number, a: number) => Math.ceil(n / a) * a;
+
+/** Byte offsets of one thread's workspace, relative to its region's start. */
+export interface ScratchPlan {
+  readonly Mc: number;
+  readonly Hp: number;
+  readonly Wc: number; // slabs 0..Wc of hs
+  readonly XS: number; // steps xs holds
+  readonly fwd: number;
+  readonly bwd: number;
+  readonly wxt: number;
+  readonly bias: number;
+  readonly hs: number;
+  readonly xs: number;
+  readonly hsum: number;
+  readonly dh: number;
+  readonly dzT: number;
+  readonly dhp: number;
+  readonly da: number;
+  readonly ghh: number;
+  readonly gxt: number;
+  readonly gb: number;
+  readonly starts: number;
+  readonly size: number;
+}
+
+export function scratchPlan(shape: Shape, rows: number, window: number): ScratchPlan {
+  const { D, H } = shape;
+  const Mc = align(Math.max(1, rows), 4);
+  const Hp = align(H, 8);
+  const Wc = Math.max(1, window);
+  const XS = Math.max(Wc, XB);
+  const slab = Mc * Hp * 4;
+  let at = 0;
+  const take = (bytes: number) => {
+    const o = at;
+    at += align(bytes, 64);
+    return o;
+  };
+  const plan = {
+    Mc, Hp, Wc, XS,
+    fwd: take(Hp * Hp * 4),
+    bwd: take(Hp * Hp * 4),
+    wxt: take(D * Hp * 4),
+    bias: take(Hp * 4),
+    hs: take((Wc + 1) * slab),
+    xs: take(XS * Mc * D * 4),
+    hsum: take(slab),
+    dh: take(slab),
+    dzT: take(slab),
+    dhp: take(slab),
+    da: take(NB * slab),
+    ghh: take(Hp * Hp * 4),
+    gxt: take(D * Hp * 4),
+    gb: take(Hp * 4),
+    starts: take(Mc * 4),
+    size: 0,
+  };
+  return { ...plan, size: at };
+}
+
+/** The engine's memory: params, K gradient slots and R scratch regions. */
+export interface MemoryPlan {
+  readonly params: number; // byte offset of params [P]
+  readonly slots: number; // byte offset of slot 0
+  readonly slotStride: number; // bytes between slots
+  readonly scratch: number; // byte offset of region 0
+  readonly scratchPlan: ScratchPlan;
+  readonly regions: number;
+  readonly bytes: number;
+}
+
+export function memoryPlan(P: number, K: number, regions: number, sp: ScratchPlan): MemoryPlan {
+  const slotStride = align(P * 4, 64);
+  const params = RESERVED;
+  const slots = params + slotStride;
+  const scratch = slots + K * slotStride;
+  return { params, slots, slotStride, scratch, scratchPlan: sp, regions, bytes: scratch + regions * sp.size };
+}

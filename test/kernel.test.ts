@@ -1,0 +1,150 @@
+// The fast WebAssembly kernel (src/kernel/fast.ts over assembly/rnn.ts) against the reference kernel
+// (src/model/batch.ts): chunk loss, stats and every gradient element, for both readouts, full and truncated
+// BPTT, D > 1, H not a multiple of 8, mixed lengths in a chunk, chunks not a multiple of 4 rows. The
+// reference runs in float64 (the truth); the fast float32 result must be as close to it as the reference's
+// own float32 result is, within a small factor. Also: the vectorized tanh, and batched inference.
+//
+// Legend: N sequences, T steps, D channels, H hidden, C classes, k BPTT horizon (0 = full).
+
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+
+import { type Sequences, chunkGradient, predictSequence } from '../src/model/batch.js';
+import { initParameters } from '../src/model/init.js';
+import { type Shape, layoutOf } from '../src/model/layout.js';
+import { type Readout, createWorkspace, windowLength } from '../src/model/rnn.js';
+import { createRng, normal } from '../src/model/rng.js';
+import { createFastContext, fastChunkGradient, fastPredict, packWeights } from '../src/kernel/fast.js';
+import { kernelModule, instantiate, memoryPlan, scratchPlan, sharedMemory } from '../src/kernel/wasm.js';
+
+function dataOf(rng: ReturnType<typeof createRng>, D: number, C: number, lengths: number[]): Sequences {
+  const N = lengths.length;
+  const offsets = new Float64Array(N);
+  let L = 0;
+  for (let n = 0; n < N; n++) {
+    offsets[n] = L;
+    L += lengths[n];
+  }
+  const values = new Float32Array(L * D).map(() => normal(rng));
+  const labels = Int32Array.from(lengths, () => Math.floor(rng.next() * C));
+  return { D, values, offsets, lengths: Int32Array.from(lengths), labels };
+}
+
+function maxRel(a: ArrayLike<number>, b: ArrayLike<number>): number {
+  let scale = 0;
+  for (let i = 0; i < b.length; i++) scale = Math.max(scale, Math.abs(b[i]));
+  let e = 0;
+  for (let i = 0; i < a.length; i++) e = Math.max(e, Math.abs(a[i] - b[i]));
+  return e / Math.max(scale, 1e-12);
+}
+
+interface Case {
+  shape: Shape;
+  readout: Readout;
+  k: number;
+  lengths: number[];
+  chunk: number;
+}
+
+function runCase(c: Case): void {
+  const rng = createRng(11);
+  const { shape } = c;
+  const P = layoutOf(shape).size;
+  const params = new Float32Array(P);
+  initParameters(params, shape, rng);
+  for (let i = 0; i < P; i++) params[i] += 0.05 * normal(rng); // non-zero biases
+  const data = dataOf(rng, shape.D, shape.C, c.lengths);
+  const N = c.lengths.length;
+  const order = Int32Array.from({ length: N }, (_, i) => (i * 7) % N);
+  const window = Math.max(...c.lengths.map((T) => windowLength(T, c.k)));
+  const classWeight = Float64Array.from({ length: shape.C }, (_, i) => 1 + 0.5 * i);
+
+  const sp = scratchPlan(shape, c.chunk, window);
+  const plan = memoryPlan(P, 1, 1, sp);
+  const memory = sharedMemory(plan.bytes);
+  const cx = createFastContext(kernelModule(), memory, plan.scratch, sp, shape);
+  const theta = new Float32Array(memory.buffer, plan.params, P);
+  theta.set(params);
+  packWeights(cx, plan.params);
+  const slot = new Float32Array(memory.buffer, plan.slots, P);
+
+  const params64 = Float64Array.from(params);
+  const data64 = { ...data, values: Float64Array.from(data.values) };
+  const ws64 = createWorkspace((n) => new Float64Array(n), shape, window);
+  const ws32 = createWorkspace((n) => new Float32Array(n), shape, window);
+  for (let from = 0; from < N; from += c.chunk) {
+    const to = Math.min(N, from + c.chunk);
+    slot.fill(NaN); // the fast kernel must write every element
+    const fast = fastChunkGradient(cx, plan.slots, theta, c.readout, c.k, data, order, from, to, classWeight);
+    const g64 = new Float64Array(P);
+    const ref = chunkGradient(g64, params64, shape, c.readout, c.k, data64, order, from, to, classWeight, ws64);
+    const g32 = new Float32Array(P);
+    chunkGradient(g32, params, shape, c.readout, c.k, data, order, from, to, classWeight, ws32);
+    assert.ok(Math.abs(fast.loss - ref.loss) <= 1e-5 * Math.abs(ref.loss), `loss ${fast.loss} vs ${ref.loss}`);
+    assert.equal(fast.weight, ref.weight);
+    assert.equal(fast.correct, ref.correct);
+    const eFast = maxRel(slot, g64);
+    const eRef = maxRel(g32, g64);
+    assert.ok(eFast < Math.max(4 * eRef, 2e-6), `gradient error ${eFast.toExponential(2)} (float32 reference: ${eRef.toExponential(2)})`);
+  }
+}
+
+describe('fast kernel against the reference kernel', () => {
+  const mixed = [1, 3, 7, 12, 12, 5, 30, 2, 9, 17, 4];
+  for (const readout of ['last', 'mean'] as const) {
+    for (const k of [0, 4, 1]) {
+      it(`readout ${readout}, k = ${k}, D = 3, H = 13, chunks of 4 and 3, mixed lengths`, () => {
+        runCase({ shape: { D: 3, H: 13, C: 4 }, readout, k, lengths: mixed, chunk: 4 });
+        runCase({ shape: { D: 3, H: 13, C: 4 }, readout, k, lengths: mixed, chunk: 3 });
+      });
+    }
+  }
+  it('H = 64, D = 1, equal lengths, chunk of 8, full and truncated', () => {
+    for (const k of [0, 16]) runCase({ shape: { D: 1, H: 64, C: 3 }, readout: 'last', k, lengths: Array(16).fill(40), chunk: 8 });
+  });
+  it('long sequences stream through the prefix in blocks (T > 512 with k = 8)', () => {
+    runCase({ shape: { D: 2, H: 8, C: 2 }, readout: 'mean', k: 8, lengths: [1300, 700, 9, 1100], chunk: 4 });
+  });
+});
+
+describe('fast kernel pieces', () => {
+  it('tanh is within 2 ulp of Math.tanh', () => {
+    const memory = sharedMemory(65536 * 3);
+    const ex = instantiate(kernelModule(), memory);
+    const n = 16384;
+    const f = new Float32Array(memory.buffer, 65536, n);
+    let worst = 0;
+    for (const range of [1e-3, 0.7, 3, 12]) {
+      for (let i = 0; i < n; i++) f[i] = ((i / n) * 2 - 1) * range;
+      const x = Float32Array.from(f);
+      ex.tanhInPlace(65536, n);
+      for (let i = 0; i < n; i++) {
+        const ref = Math.tanh(x[i]);
+        const ulp = Math.max(Math.abs(ref), 1e-38) * 2 ** -23;
+        worst = Math.max(worst, Math.abs(f[i] - ref) / ulp);
+      }
+    }
+    assert.ok(worst <= 2, `worst error ${worst.toFixed(2)} ulp`);
+  });
+
+  it('batched inference gives the reference probabilities', () => {
+    const rng = createRng(3);
+    const shape = { D: 2, H: 10, C: 3 };
+    const params = new Float32Array(layoutOf(shape).size);
+    initParameters(params, shape, rng);
+    const data = dataOf(rng, 2, 3, [5, 40, 1, 33, 33, 7, 600, 2, 19, 25, 3, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18]);
+    const idx = Int32Array.from([3, 0, 6, 21, 5, 5, 1, 2, 4, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20]);
+    for (const readout of ['last', 'mean'] as const) {
+      const probs = new Float32Array(idx.length * 3);
+      const logp = new Float64Array(idx.length);
+      fastPredict(params, shape, readout, data, idx, probs, logp);
+      const ws = createWorkspace((n) => new Float32Array(n), shape, 1);
+      const p = new Float32Array(3);
+      for (let i = 0; i < idx.length; i++) {
+        const lp = predictSequence(p, params, shape, readout, data, idx[i], ws);
+        assert.ok(Math.abs(lp - logp[i]) < 1e-4, `${readout} seq ${idx[i]}: log p ${logp[i]} vs ${lp}`);
+        for (let c = 0; c < 3; c++) assert.ok(Math.abs(p[c] - probs[i * 3 + c]) < 1e-4);
+      }
+    }
+  });
+});
