@@ -2,6 +2,8 @@
 
 export { train, TRAIN_DEFAULTS, type TrainOptions, type TrainResult } from './train/train.js';
 export { fit, type FitOptions, type FitResult, type EpochRecord } from './train/fit.js';
+export { tune, type TuneFilesOptions } from './train/train.js';
+export { tuneThreads, formatTune, type TuneOptions, type TuneResult, type TuneRow } from './train/tune.js';
 export { evaluate, evaluateFile, type EvaluateOptions, type FileEvaluation } from './eval/evaluate.js';
 export { score, type Scores } from './eval/score.js';
 export { loadModel, saveModel, parseModel, serializeModel } from './io/model-file.js';

@@ -7,6 +7,7 @@ import { hideBin } from 'yargs/helpers';
 import { isUserError } from '../errors.js';
 import { trainCommand } from './commands/train.js';
 import { evaluateCommand } from './commands/evaluate.js';
+import { tuneCommand } from './commands/tune.js';
 
 const NAME = 'train-signals';
 
@@ -18,6 +19,7 @@ export async function main(argv: string[]): Promise<number> {
       .scriptName(NAME)
       .command(evaluateCommand as any)
       .command(trainCommand as any)
+      .command(tuneCommand as any)
       .option('debug', { type: 'boolean', default: false, describe: 'print stack traces of internal errors' })
       .strict()
       .demandCommand(1, 'give a training CSV file, or a command (see --help)')

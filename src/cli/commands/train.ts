@@ -25,7 +25,8 @@ export const trainOptions = {
   optimizer: { choices: ['adam', 'sgd', 'momentum'] as const, default: d.optimizer },
   lr: { type: 'number', describe: 'learning rate (default: adam 1e-3, sgd and momentum 1e-2)' },
   clip: { type: 'number', default: d.clip, describe: 'global gradient-norm clipping (0 = off)' },
-  threads: { type: 'number', default: availableParallelism(), describe: 'worker threads' },
+  threads: { type: 'string', default: String(availableParallelism()), describe: 'computing threads, or auto (measure briefly, as tune does)' },
+  kernel: { choices: ['wasm', 'ts'] as const, default: 'wasm', hidden: true, describe: 'gradient kernel: wasm (fast) or ts (reference)' },
   seed: { type: 'number', default: d.seed, describe: 'seed for init, split and shuffling' },
   'val-split': { type: 'number', default: d.valSplit, describe: 'fraction of each class held out for validation' },
   patience: { type: 'number', default: d.patience, describe: 'stop after this many epochs without validation improvement (0 = never)' },
@@ -46,7 +47,8 @@ type TrainArgs = DataArgs & {
   optimizer: 'adam' | 'sgd' | 'momentum';
   lr?: number;
   clip: number;
-  threads: number;
+  threads: string;
+  kernel: 'wasm' | 'ts';
   seed: number;
   'val-split': number;
   patience: number;
@@ -62,7 +64,8 @@ function checkFlags(a: TrainArgs): void {
   requireFlag(isInt(a['batch-size']) && a['batch-size'] >= 1, `--batch-size must be a whole number ≥ 1 (got ${a['batch-size']})`);
   requireFlag(a.lr === undefined || (Number.isFinite(a.lr) && a.lr > 0), `--lr must be a number > 0 (got ${a.lr})`);
   requireFlag(Number.isFinite(a.clip) && a.clip >= 0, `--clip must be a number ≥ 0 (got ${a.clip})`);
-  requireFlag(isInt(a.threads) && a.threads >= 1 && a.threads <= 256, `--threads must be a whole number from 1 to 256 (got ${a.threads})`);
+  requireFlag(a.threads === 'auto' || /^[0-9]+$/.test(String(a.threads)) && +a.threads >= 1 && +a.threads <= 256,
+    `--threads must be auto or a whole number from 1 to 256 (got ${a.threads})`);
   requireFlag(isInt(a.seed), `--seed must be a whole number (got ${a.seed})`);
   requireFlag(Number.isFinite(a['val-split']) && a['val-split'] >= 0 && a['val-split'] < 1, `--val-split must be in [0, 1) (got ${a['val-split']})`);
   requireFlag(isInt(a.patience) && a.patience >= 0, `--patience must be a whole number ≥ 0 (got ${a.patience})`);
@@ -99,7 +102,8 @@ export const trainCommand = {
       optimizer: a.optimizer,
       lr: a.lr,
       clip: a.clip,
-      threads: a.threads,
+      threads: a.threads === 'auto' ? 'auto' : Number(a.threads),
+      kernel: a.kernel,
       seed: a.seed,
       valSplit: a['val-split'],
       patience: a.patience,
@@ -110,7 +114,7 @@ export const trainCommand = {
     const m = r.model;
     process.stdout.write(
       `model: ${a.out} (${m.classes.length} classes, ${m.shape.D} channel(s), H=${m.shape.H}, readout ${m.readout}; ` +
-        `best epoch ${r.bestEpoch} of ${r.history.length}; ${r.seconds.toFixed(1)} s, ${Math.round(r.sequencesPerSecond)} seq/s on ${a.threads} thread(s))\n`,
+        `best epoch ${r.bestEpoch} of ${r.history.length}; ${r.seconds.toFixed(1)} s, ${Math.round(r.sequencesPerSecond)} seq/s on ${(m.training as { timing: { threads: number } }).timing.threads} thread(s))\n`,
     );
     if (r.test.length > 0) printEvaluations(r.test, false);
   },

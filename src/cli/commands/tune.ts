@@ -1,0 +1,70 @@
+// `train-signals tune`: flags → tune() → the thread-count table (or --json) on stdout.
+
+import type { Argv, ArgumentsCamelCase } from 'yargs';
+import { TRAIN_DEFAULTS, tune } from '../../train/train.js';
+import { formatTune } from '../../train/tune.js';
+import { type DataArgs, dataOptions, isInt, loadOptionsOf, requireFlag } from '../options.js';
+
+const d = TRAIN_DEFAULTS;
+
+export const tuneOptions = {
+  ...dataOptions,
+  threads: { type: 'string', describe: 'comma-separated thread counts to measure (default: 1 .. cores)' },
+  steps: { type: 'number', default: 30, describe: 'timed training steps per thread count' },
+  json: { type: 'boolean', default: false, describe: 'print JSON' },
+  hidden: { type: 'number', default: d.hidden, describe: 'hidden units H' },
+  readout: { choices: ['last', 'mean'] as const, default: d.readout },
+  bptt: { type: 'number', default: d.bptt, describe: 'truncated-BPTT horizon k (0 = full BPTT)' },
+  'batch-size': { type: 'number', default: d.batchSize, describe: 'sequences per optimizer step' },
+  optimizer: { choices: ['adam', 'sgd', 'momentum'] as const, default: d.optimizer },
+  lr: { type: 'number', describe: 'learning rate (default: adam 1e-3, sgd and momentum 1e-2)' },
+  clip: { type: 'number', default: d.clip, describe: 'global gradient-norm clipping (0 = off)' },
+  seed: { type: 'number', default: d.seed },
+  normalize: { choices: ['zscore', 'none'] as const, default: d.normalize },
+  kernel: { choices: ['wasm', 'ts'] as const, default: 'wasm', hidden: true },
+} as const;
+
+type TuneArgs = DataArgs & {
+  files: string[];
+  threads?: string;
+  steps: number;
+  json: boolean;
+  hidden: number;
+  readout: 'last' | 'mean';
+  bptt: number;
+  'batch-size': number;
+  optimizer: 'adam' | 'sgd' | 'momentum';
+  lr?: number;
+  clip: number;
+  seed: number;
+  normalize: 'zscore' | 'none';
+  kernel: 'wasm' | 'ts';
+};
+
+function threadList(s: string | undefined): number[] | undefined {
+  if (s === undefined) return undefined;
+  const list = s.split(',').map((x) => x.trim()).filter((x) => x.length > 0).map(Number);
+  requireFlag(list.length > 0 && list.every((n) => isInt(n) && n >= 1 && n <= 256),
+    `--threads must be a comma-separated list of whole numbers from 1 to 256 (got ${s})`);
+  return list;
+}
+
+export const tuneCommand = {
+  command: 'tune <files..>',
+  describe: 'measure training speed at each thread count and recommend one',
+  builder: (y: Argv) => y.positional('files', { type: 'string', array: true, describe: 'training CSV file(s)' }).options(tuneOptions),
+  handler: async (argv: ArgumentsCamelCase<TuneArgs>) => {
+    const a = argv as unknown as TuneArgs;
+    const threads = threadList(a.threads);
+    requireFlag(isInt(a.steps) && a.steps >= 1, `--steps must be a whole number ≥ 1 (got ${a.steps})`);
+    requireFlag(isInt(a.hidden) && a.hidden >= 1, `--hidden must be a whole number ≥ 1 (got ${a.hidden})`);
+    requireFlag(isInt(a.bptt) && a.bptt >= 0, `--bptt must be a whole number ≥ 0 (got ${a.bptt})`);
+    requireFlag(isInt(a['batch-size']) && a['batch-size'] >= 1, `--batch-size must be a whole number ≥ 1 (got ${a['batch-size']})`);
+    const r = await tune({
+      ...loadOptionsOf(a), files: a.files, threads, steps: a.steps, hidden: a.hidden, readout: a.readout, bptt: a.bptt,
+      batchSize: a['batch-size'], optimizer: a.optimizer, lr: a.lr, clip: a.clip, seed: a.seed, normalize: a.normalize,
+      kernel: a.kernel,
+    });
+    process.stdout.write(a.json ? JSON.stringify(r) + '\n' : formatTune(r));
+  },
+};

@@ -1,0 +1,143 @@
+// Thread-count tuning: real training steps (forward, truncated BPTT, reduce, clip, optimizer step) with the
+// caller's model flags on the caller's data, at each thread count, and the count to use. `train-signals tune`
+// prints it; `train --threads auto` runs it briefly before training. No I/O.
+//
+// A step's time splits into: compute (the slowest thread's own compute time: useful work on the critical
+// path), waiting (the rest of the parallel phase: handing out shards, waking workers, collecting results,
+// and nothing else — imbalance between shards counts as compute of the slowest) and reduce+update (the
+// serial part on the coordinator: fixed-order sum of the chunk slots, clipping, optimizer step).
+// Parallel efficiency at N threads = seq/s(N) / (N · seq/s(1)).
+//
+// Legend: N threads, B batch size, P parameters.
+
+import { availableParallelism } from 'node:os';
+import type { DataSet } from '../data/dataset.js';
+import { initParameters } from '../model/init.js';
+import { type Shape, layoutOf } from '../model/layout.js';
+import { createRng, shuffle } from '../model/rng.js';
+import { type Readout, windowLength } from '../model/rnn.js';
+import { createEngine } from './coordinator.js';
+import { type OptimizerName, clipGlobalNorm, createOptimizerState, optimizerStep } from './optimizer.js';
+import type { KernelName } from './shared-state.js';
+
+export interface TuneOptions {
+  readonly threads?: readonly number[]; // default 1 .. available cores
+  readonly steps?: number; // timed steps per thread count (default 30)
+  readonly warmupSteps?: number; // untimed steps first (default 5)
+  readonly hidden: number;
+  readonly readout: Readout;
+  readonly bptt: number;
+  readonly batchSize: number;
+  readonly chunkSize: number;
+  readonly optimizer: OptimizerName;
+  readonly lr: number;
+  readonly clip: number;
+  readonly seed?: number;
+  readonly kernel?: KernelName;
+}
+
+export interface TuneRow {
+  readonly threads: number;
+  readonly sequencesPerSecond: number;
+  readonly speedup: number; // against the first row (1 thread when measured)
+  readonly efficiency: number; // speedup / (threads / first row's threads)
+  readonly stepMs: number; // mean wall time per step
+  readonly computeMs: number; // mean per step: the slowest thread's own compute
+  readonly waitingMs: number; // mean per step: parallel phase beyond that
+  readonly reduceUpdateMs: number; // mean per step: reduce + clip + optimizer
+}
+
+export interface TuneResult {
+  readonly rows: TuneRow[];
+  readonly recommended: number;
+  readonly batchSize: number;
+  readonly chunks: number; // chunks per batch: no more threads than this can be busy
+}
+
+/** Default thread counts: 1 .. the cores available. */
+export function defaultThreadCounts(): number[] {
+  return Array.from({ length: Math.max(1, availableParallelism()) }, (_, i) => i + 1);
+}
+
+/** Times `steps` training steps at each thread count on `ds` (already normalized). */
+export async function tuneThreads(ds: DataSet, o: TuneOptions): Promise<TuneResult> {
+  const counts = [...new Set(o.threads ?? defaultThreadCounts())].sort((a, b) => a - b);
+  const steps = o.steps ?? 30;
+  const warmup = o.warmupSteps ?? 5;
+  const N = ds.lengths.length;
+  const B = Math.min(o.batchSize, N);
+  const shape: Shape = { D: ds.D, H: o.hidden, C: ds.classes.length };
+  let capacity = 1;
+  for (let n = 0; n < N; n++) capacity = Math.max(capacity, windowLength(ds.lengths[n], o.bptt));
+  const rows: Omit<TuneRow, 'speedup' | 'efficiency'>[] = [];
+  for (const threads of counts) {
+    const rng = createRng(o.seed ?? 1);
+    const init = new Float32Array(layoutOf(shape).size);
+    initParameters(init, shape, rng);
+    const engine = createEngine({
+      shape, readout: o.readout, k: o.bptt, threads, chunkSize: o.chunkSize, maxBatch: B, params: init,
+      capacity, classWeight: null, kernel: o.kernel,
+      data: { D: ds.D, values: ds.values, offsets: ds.offsets, lengths: ds.lengths, labels: ds.labels },
+    });
+    const order = Int32Array.from({ length: N }, (_, i) => i);
+    shuffle(rng, order);
+    engine.state.order.set(order);
+    const grad = new Float64Array(init.length);
+    const opt = createOptimizerState(o.optimizer, init.length);
+    let at = 0;
+    let compute = 0;
+    let waiting = 0;
+    let serial = 0;
+    let t0 = 0;
+    try {
+      for (let s = 0; s < warmup + steps; s++) {
+        if (s === warmup) {
+          compute = waiting = serial = 0;
+          t0 = performance.now();
+        }
+        if (at + B > N) at = 0;
+        const r = await engine.gradient(at, at + B, grad);
+        at += B;
+        const tu = performance.now();
+        clipGlobalNorm(grad, o.clip);
+        optimizerStep(engine.params, grad, opt, o.lr);
+        serial += r.reduceMs + (performance.now() - tu);
+        compute += r.slowestMs;
+        waiting += r.waitMs;
+      }
+    } finally {
+      await engine.close();
+    }
+    const ms = performance.now() - t0;
+    rows.push({
+      threads,
+      sequencesPerSecond: (steps * B) / (ms / 1000),
+      stepMs: ms / steps,
+      computeMs: compute / steps,
+      waitingMs: waiting / steps,
+      reduceUpdateMs: serial / steps,
+    });
+  }
+  const base = rows[0];
+  const full = rows.map((r) => {
+    const speedup = r.sequencesPerSecond / base.sequencesPerSecond;
+    return { ...r, speedup, efficiency: speedup / (r.threads / base.threads) };
+  });
+  // The fewest threads within 5 % of the fastest: extra threads that buy nothing only take cores away.
+  const best = Math.max(...full.map((r) => r.sequencesPerSecond));
+  const recommended = full.find((r) => r.sequencesPerSecond >= 0.95 * best)!.threads;
+  return { rows: full, recommended, batchSize: B, chunks: Math.ceil(B / o.chunkSize) };
+}
+
+/** The table `tune` prints. */
+export function formatTune(t: TuneResult): string {
+  const head = ['threads', 'seq/s', 'speedup', 'efficiency', 'step ms', 'compute', 'waiting', 'reduce+update'];
+  const lines = t.rows.map((r) => [
+    String(r.threads), r.sequencesPerSecond.toFixed(0), r.speedup.toFixed(2), r.efficiency.toFixed(2), r.stepMs.toFixed(3),
+    r.computeMs.toFixed(3), r.waitingMs.toFixed(3), r.reduceUpdateMs.toFixed(3),
+  ]);
+  const w = head.map((h, i) => Math.max(h.length, ...lines.map((l) => l[i].length)));
+  const fmt = (cells: string[]) => cells.map((c, i) => c.padStart(w[i])).join('  ');
+  return [fmt(head), ...lines.map(fmt), '',
+    `recommended: --threads ${t.recommended}  (batch ${t.batchSize} = ${t.chunks} chunks; more threads than chunks stay idle)`].join('\n') + '\n';
+}

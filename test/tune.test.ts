@@ -1,0 +1,21 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { formatTune, tuneThreads } from '../src/train/tune.js';
+import { syntheticDataSet } from './helpers/synthetic.js';
+
+test('tune measures every thread count asked for and recommends one of them', async () => {
+  const r = await tuneThreads(syntheticDataSet(40, 2, 3), {
+    threads: [2, 1], steps: 3, warmupSteps: 1, hidden: 8, readout: 'mean', bptt: 0, batchSize: 16, chunkSize: 4,
+    optimizer: 'adam', lr: 1e-3, clip: 1,
+  });
+  assert.deepEqual(r.rows.map((x) => x.threads), [1, 2]);
+  assert.ok([1, 2].includes(r.recommended));
+  assert.equal(r.chunks, 4);
+  for (const row of r.rows) {
+    assert.ok(row.sequencesPerSecond > 0 && Number.isFinite(row.efficiency));
+    assert.ok(row.computeMs > 0 && row.waitingMs >= 0 && row.reduceUpdateMs >= 0);
+    assert.ok(row.computeMs + row.waitingMs + row.reduceUpdateMs <= row.stepMs * 1.05 + 0.05);
+  }
+  assert.equal(r.rows[0].speedup, 1);
+  assert.match(formatTune(r), /recommended: --threads [12]/);
+});
