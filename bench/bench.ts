@@ -1,0 +1,300 @@
+// `npm run bench`: training and inference throughput on the issue's workloads (W1, W2 full and truncated to
+// the last 64 steps, W3) on random data of their shapes, with 1 and 2 threads; PyTorch
+// (../shared/anchors/torch_rnn_bench.py, when /usr/bin/python3 has torch) and the native C reference
+// (../shared/anchors/rnn_ref.c, when gcc is there) measured in the same run, and the ratios; then the two
+// memory figures (RSS growth training on 200,000-step sequences with --bptt 64; peak memory loading a
+// long-format CSV against the float32 size of its values), each in a fresh child process.
+// A script, not a test: it times things. Flags: --quick (shorter), --no-torch, --no-c, --no-memory,
+// --json FILE (append the measurements).
+//
+// Legend: D channels, T steps, H hidden, C classes, B batch, k BPTT horizon.
+
+import { spawnSync } from 'node:child_process';
+import { appendFileSync, createWriteStream, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { cpus, tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { once } from 'node:events';
+import { sharedFloat32, sharedFloat64, sharedInt32, type DataSet } from '../src/data/dataset.js';
+import { initParameters } from '../src/model/init.js';
+import { layoutOf } from '../src/model/layout.js';
+import { createRng, normal } from '../src/model/rng.js';
+import { createEngine } from '../src/train/coordinator.js';
+import { createOptimizerState, optimizerStep } from '../src/train/optimizer.js';
+import { fastPredict } from '../src/kernel/fast.js';
+import { fit } from '../src/train/fit.js';
+import { loadDataSet } from '../src/data/csv.js';
+
+const HERE = dirname(fileURLToPath(import.meta.url)); // dist/bench
+const ROOT = resolve(HERE, '../..');
+const ANCHORS = resolve(ROOT, '../shared/anchors');
+const args = process.argv.slice(2);
+const flag = (f: string) => args.includes(f);
+const QUICK = flag('--quick');
+const TARGET_S = QUICK ? 0.3 : 0.8;
+const REPS = QUICK ? 3 : 5;
+
+interface Workload { id: string; D: number; T: number; H: number; C: number; B: number; k: number; torchMode: string }
+const WORKLOADS: Workload[] = [
+  { id: 'W1', D: 1, T: 128, H: 64, C: 3, B: 32, k: 0, torchMode: 'train_full_bptt' },
+  { id: 'W2', D: 3, T: 512, H: 128, C: 6, B: 64, k: 0, torchMode: 'train_full_bptt' },
+  { id: 'W2-k64', D: 3, T: 512, H: 128, C: 6, B: 64, k: 64, torchMode: 'train_tbptt_last64' },
+  { id: 'W3', D: 1, T: 24, H: 16, C: 2, B: 16, k: 0, torchMode: 'train_full_bptt' },
+];
+const fwdFlops = (w: Workload, T = w.T) => 2 * T * w.H * (w.D + w.H) + 2 * w.H * w.C;
+const trainFlops = (w: Workload) => (w.k > 0 ? fwdFlops(w) + 2 * fwdFlops(w, w.k) : 3 * fwdFlops(w));
+
+function randomDataSet(N: number, D: number, T: number, C: number, seed: number): DataSet {
+  const rng = createRng(seed);
+  const values = sharedFloat32(N * T * D);
+  for (let i = 0; i < values.length; i++) values[i] = normal(rng);
+  const offsets = sharedFloat64(N);
+  const lengths = sharedInt32(N);
+  const labels = sharedInt32(N);
+  for (let n = 0; n < N; n++) {
+    offsets[n] = n * T;
+    lengths[n] = T;
+    labels[n] = Math.floor(rng.next() * C);
+  }
+  return {
+    D, values, offsets, lengths, labels,
+    channels: Array.from({ length: D }, (_, d) => `c${d}`), classes: Array.from({ length: C }, (_, c) => `k${c}`),
+    ids: [], sources: [],
+  };
+}
+
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+
+/** Median seq/s of REPS repetitions of ~TARGET_S each, after a warm-up, of `step` (which does `per` sequences). */
+async function rate(step: () => Promise<void> | void, per: number): Promise<number> {
+  let n = 0;
+  const t0 = performance.now();
+  while (performance.now() - t0 < 1000 * Math.max(0.3, TARGET_S) || n < 3) {
+    await step();
+    n++;
+  }
+  const iters = Math.max(2, Math.round((TARGET_S * 1000) / ((performance.now() - t0) / n)));
+  const rates: number[] = [];
+  for (let r = 0; r < REPS; r++) {
+    const t1 = performance.now();
+    for (let i = 0; i < iters; i++) await step();
+    rates.push((iters * per) / ((performance.now() - t1) / 1000));
+  }
+  return median(rates);
+}
+
+async function trainRate(w: Workload, threads: number): Promise<number> {
+  const ds = randomDataSet(4 * w.B, w.D, w.T, w.C, 1);
+  const shape = { D: w.D, H: w.H, C: w.C };
+  const init = new Float32Array(layoutOf(shape).size);
+  initParameters(init, shape, createRng(2));
+  const engine = createEngine({
+    shape, readout: 'last', k: w.k, threads, chunkSize: 4, maxBatch: w.B, params: init,
+    capacity: w.k > 0 ? w.k : w.T, classWeight: null, data: ds,
+  });
+  engine.state.order.set(Int32Array.from({ length: 4 * w.B }, (_, i) => i));
+  const grad = new Float64Array(init.length);
+  const opt = createOptimizerState('adam', init.length);
+  let at = 0;
+  try {
+    return await rate(async () => {
+      await engine.gradient(at, at + w.B, grad);
+      optimizerStep(engine.params, grad, opt, 1e-3);
+      at = (at + w.B) % (4 * w.B);
+    }, w.B);
+  } finally {
+    await engine.close();
+  }
+}
+
+/** Median seq/s of batched forward-only scoring (one thread) over 4·B sequences. */
+async function inferRate(w: Workload): Promise<number> {
+  const N = 4 * w.B;
+  const ds = randomDataSet(N, w.D, w.T, w.C, 3);
+  const shape = { D: w.D, H: w.H, C: w.C };
+  const params = new Float32Array(layoutOf(shape).size);
+  initParameters(params, shape, createRng(2));
+  const idx = Int32Array.from({ length: N }, (_, i) => i);
+  const probs = new Float32Array(N * w.C);
+  const logp = new Float64Array(N);
+  return rate(() => fastPredict(params, shape, 'last', ds, idx, probs, logp), N);
+}
+
+function hasTorch(): boolean {
+  if (!existsSync('/usr/bin/python3') || !existsSync(join(ANCHORS, 'torch_rnn_bench.py'))) return false;
+  return spawnSync('/usr/bin/python3', ['-c', 'import torch'], { stdio: 'ignore' }).status === 0;
+}
+
+type TorchRow = { workload: string; mode: string; threads: number; seq_per_s_median: number };
+
+function runTorch(threads: number): TorchRow[] {
+  const out = join(mkdtempSync(join(tmpdir(), 'ts-bench-')), 'torch.jsonl');
+  const a = [join(ANCHORS, 'torch_rnn_bench.py'), '--threads', String(threads), '--json', out,
+    '--reps', String(QUICK ? 3 : 5), '--target-s', String(TARGET_S), '--warmup-s', '0.5'];
+  if (threads > 1) a.push('--blas-threads', '1'); // the best 2-thread configuration in RESULTS.md
+  const env: NodeJS.ProcessEnv = { ...process.env, LD_LIBRARY_PATH: '/usr/lib/x86_64-linux-gnu/openblas-pthread' };
+  delete env.OPENBLAS_CORETYPE;
+  delete env.OPENBLAS_L2_SIZE;
+  const r = spawnSync('/usr/bin/python3', a, { env, encoding: 'utf8' });
+  if (r.status !== 0 || !existsSync(out)) {
+    process.stderr.write(`PyTorch run failed (${r.status}): ${r.stderr.slice(-500)}\n`);
+    return [];
+  }
+  return readFileSync(out, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as TorchRow);
+}
+
+type CRow = { mode: string; seq_per_s_median: number };
+
+function runC(w: Workload, threads: number, exe: string): CRow[] {
+  const r = spawnSync(exe, ['bench', ...[w.D, w.T, w.H, w.C, w.B, threads].map(String), String(QUICK ? 3 : 5), String(TARGET_S)], { encoding: 'utf8' });
+  if (r.status !== 0) return [];
+  return r.stdout.trim().split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l) as CRow);
+}
+
+function buildC(): string | null {
+  const src = join(ANCHORS, 'rnn_ref.c');
+  if (!existsSync(src)) return null;
+  const exe = join(mkdtempSync(join(tmpdir(), 'ts-cref-')), 'rnn_ref');
+  const r = spawnSync('gcc', ['-O3', '-march=native', '-ffast-math', '-fopenmp', '-o', exe, src, '-lm'], { encoding: 'utf8' });
+  return r.status === 0 ? exe : null;
+}
+
+// ---------------------------------------------------------------- memory children
+
+async function childLongSequences(threads: number): Promise<void> {
+  const N = 8;
+  const T = 200_000;
+  const ds = randomDataSet(N, 1, T, 2, 5);
+  const dataBytes = ds.values.byteLength;
+  (globalThis as { gc?: () => void }).gc?.();
+  const before = process.memoryUsage().rss;
+  let peak = before;
+  await fit(ds, null, {
+    hidden: 64, readout: 'mean', bptt: 64, epochs: 2, batchSize: 8, optimizer: 'adam', lr: 1e-3, clip: 1, threads,
+    seed: 1, valSplit: 0, patience: 0, chunkSize: 4,
+    onEpoch: () => { peak = Math.max(peak, process.memoryUsage().rss); },
+  });
+  peak = Math.max(peak, process.memoryUsage().rss, process.resourceUsage().maxRSS * 1024);
+  process.stdout.write(JSON.stringify({ threads, dataBytes, before, peak, growth: peak - before }) + '\n');
+}
+
+async function childLoadLong(file: string): Promise<void> {
+  (globalThis as { gc?: () => void }).gc?.();
+  const before = process.memoryUsage().rss;
+  const ds = await loadDataSet([file], { format: 'long' });
+  const peak = Math.max(process.memoryUsage().rss, process.resourceUsage().maxRSS * 1024);
+  process.stdout.write(JSON.stringify({ values: ds.values.length, float32Bytes: ds.values.byteLength, before, peak, growth: peak - before }) + '\n');
+}
+
+async function writeLongCsv(file: string, sequences: number, T: number, D: number): Promise<void> {
+  const s = createWriteStream(file);
+  const rng = createRng(9);
+  s.write(['id', 't', 'label', ...Array.from({ length: D }, (_, d) => `c${d}`)].join(',') + '\n');
+  for (let n = 0; n < sequences; n++) {
+    let chunk = '';
+    for (let t = 0; t < T; t++) {
+      chunk += `s${n},${t},${n % 3}`;
+      for (let d = 0; d < D; d++) chunk += ',' + normal(rng).toFixed(5);
+      chunk += '\n';
+    }
+    if (!s.write(chunk)) await once(s, 'drain');
+  }
+  s.end();
+  await once(s, 'finish');
+}
+
+function child(mode: string, extra: string[]): Record<string, number> | null {
+  const r = spawnSync(process.execPath, ['--expose-gc', fileURLToPath(import.meta.url), '--child', mode, ...extra], { encoding: 'utf8' });
+  if (r.status !== 0) {
+    process.stderr.write(`memory child ${mode} failed: ${r.stderr.slice(-800)}\n`);
+    return null;
+  }
+  return JSON.parse(r.stdout.trim().split('\n').at(-1)!);
+}
+
+const MB = (b: number) => (b / 2 ** 20).toFixed(1);
+
+async function memory(): Promise<Record<string, unknown>> {
+  const out: Record<string, unknown> = {};
+  console.log('\nMemory');
+  for (const threads of [1, 2]) {
+    const m = child('long', [String(threads)]);
+    if (!m) continue;
+    out[`long_${threads}`] = m;
+    console.log(`  training on 8 sequences of 200,000 steps (data ${MB(m.dataBytes)} MB), --bptt 64, H 64, ${threads} thread(s): ` +
+      `RSS grew ${MB(m.growth)} MB (${MB(m.growth / threads)} MB per thread)`);
+  }
+  const dir = mkdtempSync(join(tmpdir(), 'ts-long-'));
+  try {
+    const file = join(dir, 'long.csv');
+    await writeLongCsv(file, QUICK ? 200 : 1000, 500, 3);
+    const m = child('load', [file]);
+    if (m) {
+      out.load_long = m;
+      console.log(`  loading a long-format CSV of ${m.values.toLocaleString()} values (float32 ${MB(m.float32Bytes)} MB): ` +
+        `peak RSS growth ${MB(m.growth)} MB = ${(m.growth / m.float32Bytes).toFixed(2)}× the float32 size`);
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+  return out;
+}
+
+// ---------------------------------------------------------------- main
+
+async function main(): Promise<void> {
+  if (args[0] === '--child') {
+    if (args[1] === 'long') return childLongSequences(Number(args[2]));
+    if (args[1] === 'load') return childLoadLong(args[2]);
+  }
+  console.log(`machine: ${cpus()[0]?.model ?? '?'}, ${cpus().length} cores; node ${process.version}`);
+  const results: Record<string, unknown>[] = [];
+  const torch = !flag('--no-torch') && hasTorch();
+  const torchRows: TorchRow[] = [];
+  if (torch) {
+    console.log('running PyTorch (../shared/anchors/torch_rnn_bench.py, Debian torch + OpenBLAS) ...');
+    torchRows.push(...runTorch(1), ...runTorch(2));
+  } else if (!flag('--no-torch')) {
+    console.log('note: /usr/bin/python3 has no torch (or ../shared/anchors is absent): PyTorch columns skipped');
+  }
+  const cExe = flag('--no-c') ? null : buildC();
+  if (!cExe && !flag('--no-c')) console.log('note: could not build ../shared/anchors/rnn_ref.c with gcc: C columns skipped');
+  const torchOf = (w: Workload, mode: string, threads: number) =>
+    torchRows.find((r) => r.workload === w.id.slice(0, 2) && r.mode === mode && r.threads === threads)?.seq_per_s_median;
+
+  const head = ['workload', 'thr', 'train seq/s', 'GFLOP/s', 'torch', 'ours/torch', 'C', 'ours/C', 'infer seq/s', 'GFLOP/s', 'torch', 'ours/torch'];
+  const rows: string[][] = [];
+  for (const w of WORKLOADS) {
+    const ir = await inferRate(w);
+    for (const threads of [1, 2]) {
+      const tr = await trainRate(w, threads);
+      const tt = torchOf(w, w.torchMode, threads);
+      const ti = torchOf(w, 'infer', threads);
+      const c = cExe && w.k === 0 ? runC(w, threads, cExe) : [];
+      const ct = c.find((r) => r.mode === 'train_full_bptt')?.seq_per_s_median;
+      const f = (x: number | undefined, p = 0) => (x === undefined ? '-' : x.toFixed(p));
+      const infer = threads === 1 ? ir : undefined;
+      rows.push([
+        w.id, String(threads), f(tr), f((tr * trainFlops(w)) / 1e9, 1), f(tt), tt ? (tr / tt).toFixed(2) : '-', f(ct), ct ? (tr / ct).toFixed(2) : '-',
+        f(infer), infer ? ((infer * fwdFlops(w)) / 1e9).toFixed(1) : '-', threads === 1 ? f(ti) : '-', infer && ti ? (infer / ti).toFixed(2) : '-',
+      ]);
+      results.push({ workload: w.id, threads, train: tr, infer, torchTrain: tt, torchInfer: ti, cTrain: ct, trainGflops: (tr * trainFlops(w)) / 1e9 });
+      console.log(rows.at(-1)!.join('  '));
+    }
+  }
+  const wd = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
+  console.log('\n' + [head, ...rows].map((r) => r.map((c, i) => c.padStart(wd[i])).join('  ')).join('\n'));
+  for (const w of WORKLOADS.filter((x) => x.k === 0 || x.id === 'W2-k64')) {
+    const r1 = results.find((r) => r.workload === w.id && r.threads === 1)!;
+    const r2 = results.find((r) => r.workload === w.id && r.threads === 2)!;
+    const best = Math.max(...[torchOf(w, w.torchMode, 1), torchOf(w, w.torchMode, 2)].filter((x): x is number => x !== undefined), 0);
+    console.log(`${w.id}: parallel efficiency at 2 threads ${((r2.train as number) / (2 * (r1.train as number))).toFixed(2)}` +
+      (best ? `; 2 threads / best PyTorch ${((r2.train as number) / best).toFixed(2)}, 1 thread / best PyTorch ${((r1.train as number) / best).toFixed(2)}` : ''));
+  }
+  const mem = flag('--no-memory') ? {} : await memory();
+  const jsonAt = args.indexOf('--json');
+  if (jsonAt >= 0) appendFileSync(args[jsonAt + 1], JSON.stringify({ date: new Date().toISOString(), results, memory: mem }) + '\n');
+  if (cExe) rmSync(dirname(cExe), { recursive: true, force: true });
+}
+
+await main();
