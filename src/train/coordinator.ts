@@ -18,8 +18,17 @@ import type { Sequences } from '../model/batch.js';
 import { sharedFloat32, sharedFloat64, sharedInt32 } from '../data/dataset.js';
 import { kernelModule, memoryPlan, scratchPlan, sharedMemory } from '../kernel/wasm.js';
 import {
-  type GradTask, type KernelName, type SharedState, type WasmShared, STATS_WIDTH, createTaskContext, runGradTask, slotView,
+  CTRL_DONE, CTRL_GEN, CTRL_ROW, CTRL_ROW_WIDTH, CTRL_STOP, type KernelName, type SharedState, type WasmShared, STATS_WIDTH,
+  createTaskContext, runGradTask, slotView,
 } from './shared-state.js';
+
+/** How long the coordinator spins on DONE before it sleeps in Atomics.waitAsync (ms). */
+const SPIN_MS = 2;
+
+// Atomics.waitAsync (Node ≥ 16) is in TypeScript's es2024 lib; this project targets es2022.
+const waitAsync = (Atomics as unknown as {
+  waitAsync(a: Int32Array, i: number, v: number, ms: number): { async: boolean; value: Promise<string> | string };
+}).waitAsync;
 
 const WORKER_URL = new URL('../../workers/grad-worker.js', import.meta.url);
 
@@ -108,7 +117,11 @@ export function createEngine(o: EngineOptions): GradientEngine {
     classWeight: o.classWeight,
     kernel,
     wasm: w ? w.wasm : null,
+    ctrl: sharedInt32(CTRL_ROW + CTRL_ROW_WIDTH * Math.max(0, threads - 1)),
+    workerMs: sharedFloat64(Math.max(0, threads - 1)),
   };
+  const workers = threads - 1;
+  const ctrl = state.ctrl;
   // This thread computes shard 0; the pool's threads − 1 workers compute the rest.
   const pool = threads > 1
     ? new Piscina({
@@ -118,6 +131,26 @@ export function createEngine(o: EngineOptions): GradientEngine {
   const tc = createTaskContext(state, 0);
   let fault: 'throw' | 'exit' | undefined;
   let closed = false;
+  // One serve task per worker for the engine's life; a rejection (a throw, or the worker exiting) is kept
+  // and reported by the step that is waiting.
+  let failure: Error | null = null;
+  const serving = pool === null ? [] : Array.from({ length: workers }, (_, i) =>
+    pool.run({ w: i + 1, gen: 0, workers }).catch((e: Error) => {
+      failure ??= e;
+    }));
+
+  /** Waits until every worker has reported this step, or one has failed. */
+  async function allDone(): Promise<void> {
+    const until = performance.now() + SPIN_MS;
+    while (Atomics.load(ctrl, CTRL_DONE) < workers && performance.now() < until);
+    for (;;) {
+      const done = Atomics.load(ctrl, CTRL_DONE);
+      if (done >= workers) return;
+      if (failure !== null) throw failure;
+      const r = waitAsync(ctrl, CTRL_DONE, done, 100);
+      if (r.async) await r.value;
+    }
+  }
 
   async function gradient(batchStart: number, batchEnd: number, grad: Float64Array): Promise<BatchResult> {
     const B = batchEnd - batchStart;
@@ -130,24 +163,30 @@ export function createEngine(o: EngineOptions): GradientEngine {
       runGradTask(state, { batchStart, batchEnd, from: 0, to: K }, tc);
       slowestMs = performance.now() - t0;
     } else {
-      const tasks: Promise<number>[] = shards.slice(1).map(([from, to], i) => {
-        const task: GradTask & { fault?: string } = { batchStart, batchEnd, from, to };
-        if (fault !== undefined && i === 0) {
-          task.fault = fault;
-          fault = undefined;
-        }
-        return pool.run(task);
-      });
+      if (failure !== null || closed) throw new Error('bug: gradient() on a closed engine');
+      for (let i = 0; i < workers; i++) {
+        const row = CTRL_ROW + i * CTRL_ROW_WIDTH;
+        const [from, to] = shards[i + 1] ?? [0, 0];
+        ctrl[row] = batchStart;
+        ctrl[row + 1] = batchEnd;
+        ctrl[row + 2] = from;
+        ctrl[row + 3] = to;
+        ctrl[row + 4] = i === 0 && fault !== undefined ? (fault === 'throw' ? 1 : 2) : 0;
+      }
+      fault = undefined;
+      Atomics.store(ctrl, CTRL_DONE, 0);
+      Atomics.add(ctrl, CTRL_GEN, 1);
+      Atomics.notify(ctrl, CTRL_GEN);
       const tm = performance.now();
       runGradTask(state, { batchStart, batchEnd, from: shards[0][0], to: shards[0][1] }, tc);
       slowestMs = performance.now() - tm;
       try {
-        for (const ms of await Promise.all(tasks)) slowestMs = Math.max(slowestMs, ms);
+        await allDone();
       } catch (e) {
-        await Promise.allSettled(tasks);
         await close();
         throw new Error(`a gradient worker failed: ${(e as Error).message}`, { cause: e });
       }
+      for (let i = 0; i < workers; i++) slowestMs = Math.max(slowestMs, state.workerMs[i]);
     }
     const t1 = performance.now();
     // Fixed-order reduction: chunk 0, 1, ..., K−1, whatever shard computed them.
@@ -173,7 +212,13 @@ export function createEngine(o: EngineOptions): GradientEngine {
   async function close(): Promise<void> {
     if (closed) return;
     closed = true;
-    if (pool !== null) await pool.destroy();
+    if (pool !== null) {
+      Atomics.store(ctrl, CTRL_STOP, 1);
+      Atomics.add(ctrl, CTRL_GEN, 1);
+      Atomics.notify(ctrl, CTRL_GEN);
+      await Promise.allSettled(serving);
+      await pool.destroy();
+    }
   }
 
   return {

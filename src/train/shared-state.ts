@@ -40,6 +40,8 @@ export interface SharedState {
   readonly classWeight: Float64Array | null; // [C]
   readonly kernel: KernelName;
   readonly wasm: WasmShared | null; // when kernel is 'wasm'
+  readonly ctrl: Int32Array; // the step doorbell (CTRL_*)
+  readonly workerMs: Float64Array; // [workers] each worker's compute time in the current step
 }
 
 /** A task: chunks [from, to) of the batch order[batchStart, batchEnd). */
@@ -51,6 +53,19 @@ export interface GradTask {
 }
 
 export const STATS_WIDTH = 3;
+
+// The step doorbell: an Int32Array over a SharedArrayBuffer through which the coordinator hands each worker
+// its shard of every step without a message. Each worker runs one long piscina task (serve) that sleeps in
+// Atomics.wait on GEN; the coordinator writes the workers' task rows, then bumps GEN and notifies; each
+// worker computes, stores its compute time, and increments DONE (the last one notifies). All of these are
+// sequentially consistent Atomics operations, so a worker's slot writes are visible to the coordinator once
+// it has seen DONE reach the worker count, and the coordinator's weight update is visible to the workers
+// once they have seen GEN move. STOP ends the serve loops.
+export const CTRL_GEN = 0;
+export const CTRL_DONE = 1;
+export const CTRL_STOP = 2;
+export const CTRL_ROW = 4; // worker w's task row starts at CTRL_ROW + w · CTRL_ROW_WIDTH
+export const CTRL_ROW_WIDTH = 5; // batchStart, batchEnd, from, to, fault (0 none, 1 throw, 2 exit)
 
 /** What one computing thread keeps between tasks: a reference workspace, or its kernel instance and scratch. */
 export type TaskContext =
