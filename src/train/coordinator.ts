@@ -148,7 +148,12 @@ export function createEngine(o: EngineOptions): GradientEngine {
       if (done >= workers) return;
       if (failure !== null) throw failure;
       const r = waitAsync(ctrl, CTRL_DONE, done, 100);
-      if (r.async) await r.value;
+      if (!r.async) continue;
+      // A waitAsync promise does not keep Node's event loop alive; this timer does (and bounds the sleep, so
+      // a failed worker's rejection is seen).
+      let timer: NodeJS.Timeout | undefined;
+      await Promise.race([r.value, new Promise((resolve) => { timer = setTimeout(resolve, 50); })]);
+      clearTimeout(timer);
     }
   }
 
