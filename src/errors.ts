@@ -28,3 +28,42 @@ function formatWhere(w: { file?: string; line?: number; column?: number }): stri
 export function isUserError(e: unknown): e is UserError {
   return e instanceof UserError;
 }
+
+/**
+ * Training stopped on request (SIGINT / SIGTERM, or an AbortSignal) after finishing its current step. The CLI
+ * prints where the checkpoint is and how to resume, and exits 130. Not a UserError: nothing is wrong.
+ */
+export class InterruptedError extends Error {
+  /** The checkpoint written on the way out; undefined when interrupted before the first step. */
+  checkpoint?: string;
+  readonly epoch: number; // the epoch in progress (1-based); 0 before training started
+  readonly step: number; // optimizer steps done so far
+
+  constructor(epoch: number, step: number, checkpoint?: string) {
+    super(epoch === 0 ? 'interrupted before training started' : `interrupted in epoch ${epoch} after step ${step}`);
+    this.name = 'InterruptedError';
+    this.epoch = epoch;
+    this.step = step;
+    this.checkpoint = checkpoint;
+  }
+}
+
+export function isInterrupted(e: unknown): e is InterruptedError {
+  return e instanceof InterruptedError;
+}
+
+/**
+ * A non-finite loss, gradient or parameter stopped training. Caused by the hyperparameters (learning rate,
+ * clipping), so a UserError: one line, exit 2. The weights at the moment of detection are never saved.
+ */
+export class DivergedError extends UserError {
+  readonly epoch: number;
+  readonly step: number;
+
+  constructor(detail: string, epoch: number, step: number) {
+    super(detail);
+    this.name = 'DivergedError';
+    this.epoch = epoch;
+    this.step = step;
+  }
+}

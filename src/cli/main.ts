@@ -1,19 +1,59 @@
 #!/usr/bin/env node
 // The command-line entry point: yargs commands over the library, and the only place that sets exit codes.
-// User errors: one line, exit 2. Bugs: a short message, exit 1 (the stack with --debug).
+// User errors: one line, exit 2. Bugs: a short message, exit 1 (the stack with --debug). Interrupted: exit 130,
+// with the command that resumes from the checkpoint.
 
 import yargs from 'yargs';
 import { hideBin } from 'yargs/helpers';
-import { isUserError } from '../errors.js';
+import { UserError, isInterrupted, isUserError } from '../errors.js';
+import { installSignalHandlers } from './interrupt.js';
 import { trainCommand } from './commands/train.js';
 import { evaluateCommand } from './commands/evaluate.js';
 import { tuneCommand } from './commands/tune.js';
 
 const NAME = 'train-signals';
 
+/** A yargs usage error (unknown flag, bad choice, missing argument) as one line. */
+function usageError(msg: string): UserError {
+  return new UserError(`${msg.replace(/\s*\n\s*/g, ' ').trim()} (see ${NAME} --help)`);
+}
+
+/**
+ * Usage errors yargs lets through: a single-valued flag given twice (yargs makes it an array) and a flag
+ * that takes a value given without one (yargs silently uses the default).
+ */
+function checkArgs(raw: readonly string[], argv: Record<string, unknown>, y: any): void {
+  const o = y.getOptions();
+  const arrays = new Set<string>(o.array);
+  const booleans = new Set<string>(o.boolean);
+  const known = new Set<string>(Object.keys(o.key));
+  for (const key of known) {
+    if (!arrays.has(key) && Array.isArray(argv[key])) throw usageError(`--${key} was given more than once`);
+  }
+  const end = raw.indexOf('--');
+  for (let i = 0; i < (end < 0 ? raw.length : end); i++) {
+    const m = /^--([^=]+)$/.exec(raw[i]);
+    if (m === null || !known.has(m[1]) || booleans.has(m[1])) continue;
+    const next = raw[i + 1];
+    if (next === undefined || next.startsWith('--')) throw usageError(`--${m[1]} needs a value`);
+  }
+}
+
+/** The command line again with `--resume <ckpt>` (replacing any --resume), quoted for a POSIX shell. */
+function resumeCommand(argv: readonly string[], checkpoint: string): string {
+  const args: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    if (argv[i] === '--resume') i++;
+    else if (!argv[i].startsWith('--resume=')) args.push(argv[i]);
+  }
+  args.push('--resume', checkpoint);
+  const quote = (s: string) => (/^[\w@%+=:,./-]+$/.test(s) ? s : `'${s.replace(/'/g, `'\\''`)}'`);
+  return [NAME, ...args.map(quote)].join(' ');
+}
+
 export async function main(argv: string[]): Promise<number> {
   const debug = argv.includes('--debug');
-  let usageError: string | null = null;
+  installSignalHandlers(NAME);
   try {
     await yargs(argv)
       .scriptName(NAME)
@@ -25,14 +65,24 @@ export async function main(argv: string[]): Promise<number> {
       .demandCommand(1, 'give a training CSV file, or a command (see --help)')
       .recommendCommands()
       .wrap(Math.min(110, process.stdout.columns || 100))
+      .middleware(((a: any, y: any) => checkArgs(argv, a, y)) as any, true)
       .fail((msg, err) => {
-        if (err) throw err;
-        usageError = msg;
+        // Throwing stops yargs here: returning would let it run the command anyway.
+        throw err ?? usageError(msg);
       })
       .help()
       .version()
       .parseAsync();
   } catch (e) {
+    if (isInterrupted(e)) {
+      if (e.checkpoint === undefined) {
+        process.stderr.write(`${NAME}: ${e.message}; nothing was written\n`);
+      } else {
+        process.stderr.write(`${NAME}: ${e.message}; the checkpoint is ${e.checkpoint}\n`);
+        process.stderr.write(`${NAME}: to resume: ${resumeCommand(argv, e.checkpoint)}\n`);
+      }
+      return 130;
+    }
     if (isUserError(e)) {
       process.stderr.write(`${NAME}: ${e.message}\n`);
       return 2;
@@ -42,13 +92,12 @@ export async function main(argv: string[]): Promise<number> {
     else process.stderr.write(`${NAME}: this is a bug; rerun with --debug for the stack trace and report it\n`);
     return 1;
   }
-  if (usageError !== null) {
-    process.stderr.write(`${NAME}: ${usageError} (see ${NAME} --help)\n`);
-    return 2;
-  }
   return 0;
 }
 
 main(hideBin(process.argv)).then((code) => {
   process.exitCode = code;
+  // After a failure nothing may keep the process alive (a stuck worker thread, a pending handle): exit
+  // anyway once stderr has had time to drain.
+  if (code !== 0) setTimeout(() => process.exit(code), 2000).unref();
 });

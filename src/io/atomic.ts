@@ -1,8 +1,11 @@
 // Atomic file writes: a temp file in the same folder, fsync, rename. A reader (or a crash) sees the old file
-// or the new one, never a torn one.
+// or the new one, never a torn one: a failed write (disk full, EIO) removes the temp file and leaves the old
+// file as it was; a kill mid-write leaves at most a stray temp file. Also the up-front check that an output
+// path is writable, so that no one learns after hours of training that the folder does not exist.
 
-import { closeSync, fsyncSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
-import { basename, dirname, join } from 'node:path';
+import { closeSync, fsyncSync, openSync, renameSync, rmSync, statSync, writeSync } from 'node:fs';
+import { basename, dirname, join, resolve } from 'node:path';
+import { UserError } from '../errors.js';
 
 export function writeFileAtomic(path: string, data: string | Uint8Array): void {
   const tmp = join(dirname(path), `.${basename(path)}.${process.pid}.${Date.now()}.tmp`);
@@ -28,4 +31,34 @@ export function writeFileAtomic(path: string, data: string | Uint8Array): void {
   } catch {
     // Some file systems refuse fsync on a directory; the rename is still atomic there.
   }
+}
+
+/**
+ * Checks, before any work starts, that `path` can be written atomically: its folder exists and accepts a new
+ * file (one is created and removed), and `path` is not a folder. `flag` names the option in the message
+ * (e.g. '--out'). Throws a UserError saying what to do.
+ */
+export function checkWritable(path: string, flag: string): void {
+  const dir = dirname(resolve(path));
+  const say = (what: string) => new UserError(`${flag} ${path}: ${what}`);
+  let st;
+  try {
+    st = statSync(dir);
+  } catch {
+    throw say(`the folder ${dir} does not exist; create it or choose another path`);
+  }
+  if (!st.isDirectory()) throw say(`${dir} is not a folder; choose another path`);
+  try {
+    if (statSync(path).isDirectory()) throw say('is a folder; give a file name');
+  } catch (e) {
+    if (e instanceof UserError) throw e;
+  }
+  const probe = join(dir, `.${basename(path)}.${process.pid}.probe.tmp`);
+  try {
+    closeSync(openSync(probe, 'wx', 0o644));
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code ?? String(e);
+    throw say(`cannot create files in ${dir} (${code}); check its permissions and free space, or choose another path`);
+  }
+  rmSync(probe, { force: true });
 }

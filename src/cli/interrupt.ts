@@ -1,0 +1,43 @@
+// SIGINT and SIGTERM for the command line. While a command holds a graceful signal (gracefulSignal()), the
+// first Ctrl-C aborts it: training finishes the step in progress, writes its checkpoint and stops, and the
+// entry point exits 130 with the command that resumes. A second signal, or a signal while no command holds
+// one, stops at once (exit 130).
+//
+// Stopping at once is safe for every file: each one is written synchronously and atomically (temp file,
+// fsync, rename; src/io/atomic.ts), and a signal handler only runs between two JavaScript tasks, so no write
+// is ever half done when it exits. What can be left behind is at most a stray `.name.<pid>.<time>.tmp` file.
+//
+// Does not own exit codes for anything but these signals; main.ts owns the rest.
+
+const STOP_CODE = 130;
+
+let graceful: AbortController | null = null;
+let installed = false;
+
+/**
+ * Installs the handlers (once). `name` prefixes the messages.
+ */
+export function installSignalHandlers(name: string): void {
+  if (installed) return;
+  installed = true;
+  const onSignal = (sig: NodeJS.Signals): void => {
+    if (graceful !== null && !graceful.signal.aborted) {
+      graceful.abort(sig);
+      process.stderr.write(
+        `${name}: ${sig} received; finishing the current step and writing the checkpoint ` +
+          '(press Ctrl-C again to stop at once)\n',
+      );
+      return;
+    }
+    process.stderr.write(`${name}: stopped at once (${sig}); files already written are intact\n`);
+    process.exit(STOP_CODE);
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+}
+
+/** A signal that the first SIGINT / SIGTERM aborts, for the command that runs now. */
+export function gracefulSignal(): AbortSignal {
+  graceful = new AbortController();
+  return graceful.signal;
+}

@@ -1,0 +1,144 @@
+// Tests of src/io/atomic.ts: an existing file is never left truncated or half written, whether the write
+// fails (disk full, I/O error) or the process is killed in the middle of it; and checkWritable refuses output
+// paths that could not be written before any work starts.
+
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import fs, { chmodSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { syncBuiltinESMExports } from 'node:module';
+import { spawn } from 'node:child_process';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { checkWritable, writeFileAtomic } from '../src/io/atomic.js';
+import { saveModel } from '../src/io/model-file.js';
+import { UserError } from '../src/errors.js';
+import { initParameters } from '../src/model/init.js';
+import { layoutOf } from '../src/model/layout.js';
+import { createRng } from '../src/model/rng.js';
+import type { Model } from '../src/model/model.js';
+
+const tmp = () => mkdtempSync(join(tmpdir(), 'ts-atomic-'));
+
+/** Replaces fs[name] for the duration of fn; the named imports of node:fs (as atomic.ts uses) follow. */
+function withFs<K extends keyof typeof fs>(name: K, impl: (typeof fs)[K], fn: () => void): void {
+  const saved = fs[name];
+  (fs as any)[name] = impl;
+  syncBuiltinESMExports();
+  try {
+    fn();
+  } finally {
+    (fs as any)[name] = saved;
+    syncBuiltinESMExports();
+  }
+}
+
+function errno(code: string): NodeJS.ErrnoException {
+  return Object.assign(new Error(`${code}: injected`), { code });
+}
+
+test('writes a new file and replaces an existing one, leaving no temp file', () => {
+  const dir = tmp();
+  const f = join(dir, 'out.json');
+  writeFileAtomic(f, 'one');
+  assert.equal(readFileSync(f, 'utf8'), 'one');
+  writeFileAtomic(f, new TextEncoder().encode('two'));
+  assert.equal(readFileSync(f, 'utf8'), 'two');
+  assert.deepEqual(readdirSync(dir), ['out.json']);
+});
+
+test('disk full in the middle of the write: the old file is intact, the temp file removed, the error thrown', () => {
+  const dir = tmp();
+  const f = join(dir, 'model.json');
+  writeFileSync(f, 'the old, good model');
+  const realWrite = fs.writeSync;
+  let calls = 0;
+  const failing = ((fd: number, buf: Uint8Array, off: number, len: number) => {
+    if (calls++ === 0) return realWrite(fd, buf, off, Math.min(len, 5)); // a partial write first
+    throw errno('ENOSPC');
+  }) as typeof fs.writeSync;
+  withFs('writeSync', failing, () => {
+    assert.throws(() => writeFileAtomic(f, 'x'.repeat(100_000)), (e: NodeJS.ErrnoException) => e.code === 'ENOSPC');
+  });
+  assert.equal(readFileSync(f, 'utf8'), 'the old, good model');
+  assert.deepEqual(readdirSync(dir), ['model.json']);
+});
+
+test('fsync fails (I/O error): the old file is intact', () => {
+  const dir = tmp();
+  const f = join(dir, 'c.ckpt');
+  writeFileSync(f, 'old');
+  withFs('fsyncSync', (() => { throw errno('EIO'); }) as typeof fs.fsyncSync, () => {
+    assert.throws(() => writeFileAtomic(f, 'new'), /EIO/);
+  });
+  assert.equal(readFileSync(f, 'utf8'), 'old');
+  assert.deepEqual(readdirSync(dir), ['c.ckpt']);
+});
+
+test('saveModel goes through the atomic write: a failed save keeps the previous model', () => {
+  const dir = tmp();
+  const f = join(dir, 'model.json');
+  writeFileSync(f, 'previous model');
+  const shape = { D: 2, H: 3, C: 2 };
+  const parameters = new Float32Array(layoutOf(shape).size);
+  initParameters(parameters, shape, createRng(1));
+  const m: Model = { shape, readout: 'mean', classes: ['a', 'b'], channels: ['x', 'y'], normalization: null, parameters, training: {} };
+  withFs('writeSync', (() => { throw errno('ENOSPC'); }) as typeof fs.writeSync, () => {
+    assert.throws(() => saveModel(f, m), /ENOSPC/);
+  });
+  assert.equal(readFileSync(f, 'utf8'), 'previous model');
+  saveModel(f, m);
+  assert.match(readFileSync(f, 'utf8'), /train-signals\/rnn/);
+});
+
+test('killed (SIGKILL) in the middle of the write: the old file is intact', async () => {
+  const dir = tmp();
+  const f = join(dir, 'model.json');
+  writeFileSync(f, 'old model');
+  const atomicUrl = new URL('../src/io/atomic.js', import.meta.url).href;
+  // The child writes the first 10 bytes of the new file, says so, then stalls until killed.
+  const child = `
+    import fs from 'node:fs';
+    import { syncBuiltinESMExports } from 'node:module';
+    const { writeFileAtomic } = await import(${JSON.stringify(atomicUrl)});
+    const real = fs.writeSync;
+    fs.writeSync = (fd, buf, off, len) => {
+      const n = real(fd, buf, off, Math.min(len, 10));
+      process.stdout.write('writing\\n');
+      Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0);
+      return n;
+    };
+    syncBuiltinESMExports();
+    writeFileAtomic(${JSON.stringify(f)}, 'n'.repeat(1 << 20));
+  `;
+  const p = spawn(process.execPath, ['--input-type=module', '-e', child], { stdio: ['ignore', 'pipe', 'inherit'] });
+  await new Promise<void>((resolve, reject) => {
+    p.stdout.on('data', (d: Buffer) => {
+      if (d.toString().includes('writing')) p.kill('SIGKILL');
+    });
+    p.on('exit', (_code, signal) => (signal === 'SIGKILL' ? resolve() : reject(new Error(`child ended with ${_code}`))));
+  });
+  assert.equal(readFileSync(f, 'utf8'), 'old model');
+  // At most a stray temp file beside it, never a torn model.json.
+  assert.ok(readdirSync(dir).every((n) => n === 'model.json' || /^\.model\.json\..*\.tmp$/.test(n)), readdirSync(dir).join());
+});
+
+test('checkWritable: refuses a missing folder, a folder as the file, an unwritable folder; accepts the rest', () => {
+  const dir = tmp();
+  checkWritable(join(dir, 'm.json'), '--out');
+  assert.deepEqual(readdirSync(dir), [], 'the probe file is removed');
+  const fails = (p: string, re: RegExp) =>
+    assert.throws(() => checkWritable(p, '--out'), (e: unknown) => e instanceof UserError && re.test(e.message) && e.message.startsWith('--out '));
+  fails(join(dir, 'no', 'such', 'm.json'), /does not exist/);
+  mkdirSync(join(dir, 'sub'));
+  fails(join(dir, 'sub'), /is a folder/);
+  writeFileSync(join(dir, 'file'), '');
+  fails(join(dir, 'file', 'm.json'), /not a folder/);
+  if (process.getuid?.() !== 0) {
+    const ro = join(dir, 'ro');
+    mkdirSync(ro);
+    chmodSync(ro, 0o555);
+    fails(join(ro, 'm.json'), /cannot create files/);
+    chmodSync(ro, 0o755);
+  }
+});
+
