@@ -76,17 +76,79 @@ function readNumbers(file: string, v: unknown, field: string, n: number, out: Fl
   }
 }
 
-/** Parses and checks a model document; `file` names it in errors. */
+/**
+ * Where a JSON.parse error happened (1-based line and column) and what it was, in one short line (V8's own
+ * message quotes the text, line breaks included).
+ */
+export function jsonErrorWhere(text: string, e: Error): { line: number; column: number; what: string } {
+  let pos = text.length;
+  let what = 'the text ends early (truncated?)';
+  const at = / in JSON at position (\d+)/.exec(e.message);
+  const token = /^Unexpected token '(.)'/su.exec(e.message);
+  if (at !== null) {
+    pos = Number(at[1]);
+    what = e.message.slice(0, at.index).toLowerCase();
+  } else if (token !== null) {
+    pos = firstOutsideStrings(text, token[1]);
+    what = `unexpected ${JSON.stringify(token[1])}` + (/[NI]/.test(token[1]) ? ' (NaN and Infinity cannot be stored in JSON)' : '');
+  } else if (!/end of JSON input/.test(e.message)) {
+    what = e.message.split('\n')[0].slice(0, 80);
+  }
+  const before = text.slice(0, pos);
+  const line = before.split('\n').length;
+  return { line, column: pos - before.lastIndexOf('\n'), what };
+}
+
+/** The position of the first `ch` outside JSON strings (text.length if none). */
+function firstOutsideStrings(text: string, ch: string): number {
+  let inString = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i];
+    if (inString) {
+      if (c === '\\') i++;
+      else if (c === '"') inString = false;
+    } else if (c === '"') inString = true;
+    else if (c === ch) return i;
+  }
+  return text.length;
+}
+
+/** The line of the first `"key"` in the text (a model file has one key per line), for field errors. */
+function lineOfKey(text: string, field: string): number | undefined {
+  const [head, ...rest] = field.split(/[.[]/);
+  let i = text.indexOf(JSON.stringify(head));
+  if (i < 0) return undefined;
+  const tail = rest.filter((r) => !r.endsWith(']')).at(-1);
+  if (tail !== undefined) {
+    const j = text.indexOf(JSON.stringify(tail), i);
+    if (j >= 0) i = j;
+  }
+  return text.slice(0, i).split('\n').length;
+}
+
+/** Parses and checks a model document; `file` names it in errors, with the line of the field at fault. */
 export function parseModel(text: string, file: string): Model {
+  try {
+    return parseModelDoc(text, file);
+  } catch (e) {
+    if (!(e instanceof UserError) || e.line !== undefined) throw e;
+    const field = /^"([^"]+)"/.exec(e.detail)?.[1];
+    const line = field === undefined ? undefined : lineOfKey(text, field);
+    throw line === undefined ? e : new UserError(e.detail, { file, line });
+  }
+}
+
+function parseModelDoc(text: string, file: string): Model {
   let doc: any;
   try {
     doc = JSON.parse(text);
   } catch (e) {
-    fail(file, `not valid JSON (${(e as Error).message}), perhaps truncated`);
+    const w = jsonErrorWhere(text, e as Error);
+    throw new UserError(`not valid JSON: ${w.what}; the model file is damaged or not a model file; write it again with train`, { file, line: w.line, column: w.column });
   }
   if (doc === null || typeof doc !== 'object') fail(file, 'not a JSON object');
   if (doc.format !== MODEL_FORMAT) fail(file, `"format" is ${JSON.stringify(doc.format)}, expected "${MODEL_FORMAT}"`);
-  if (doc.version !== MODEL_VERSION) fail(file, `model version ${JSON.stringify(doc.version)} is not supported (this tool reads version ${MODEL_VERSION})`);
+  if (doc.version !== MODEL_VERSION) fail(file, `"version" ${JSON.stringify(doc.version)} is not supported (this tool reads model files of version ${MODEL_VERSION})`);
   const classes = stringArray(file, doc.classes, 'classes');
   const channels = stringArray(file, doc.channels, 'channels');
   const D = doc.inputSize;
@@ -94,6 +156,7 @@ export function parseModel(text: string, file: string): Model {
   if (!Number.isInteger(D) || D !== channels.length) fail(file, `"inputSize" must equal the number of channels (${channels.length})`);
   if (!Number.isInteger(H) || H < 1) fail(file, '"hiddenSize" must be a positive integer');
   if (classes.length < 2) fail(file, '"classes" must name at least two classes');
+  if (new Set(classes).size !== classes.length) fail(file, '"classes" must not repeat a name');
   if (doc.readout !== 'last' && doc.readout !== 'mean') fail(file, '"readout" must be "last" or "mean"');
   const shape: Shape = { D, H, C: classes.length };
   const l = layoutOf(shape);

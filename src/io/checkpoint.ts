@@ -1,0 +1,222 @@
+// The checkpoint file: the whole training state at an epoch end (or at the step where an interrupt stopped
+// it), written atomically, read back with every field checked, so that `train --resume` continues a run to
+// the same bits as if it had never stopped. Also the data fingerprint that tells whether the resumed run sees
+// the same training data.
+//
+// JSON with the numeric arrays as base64 of their little-endian bytes (float32 and int32 exactly, and
+// compact):
+//   {"format":"train-signals/checkpoint","version":1,
+//    "model":{"shape":{D,H,C},"readout","classes","channels","normalization"},
+//    "hyperparameters":{...},"data":{"sequences","steps","fingerprint"},
+//    "state":{"epoch","batchStart","lossSum","correct","batches","stopped","rng","bestLoss","bestEpoch",
+//             "optimizer":{"name","step"},"history"},
+//    "arrays":{"params","best","m","v","order","train","val"}}
+//
+// Does not decide what must match on resume (train.ts does); does not know the loop (fit.ts).
+
+import { readFileSync, statSync } from 'node:fs';
+import { UserError } from '../errors.js';
+import type { DataSet } from '../data/dataset.js';
+import type { Normalization } from '../data/normalize.js';
+import { type Shape, layoutOf } from '../model/layout.js';
+import type { Readout } from '../model/rnn.js';
+import type { EpochRecord } from '../train/fit.js';
+import type { OptimizerName } from '../train/optimizer.js';
+import type { FitState } from '../train/state.js';
+import { writeFileAtomic } from './atomic.js';
+import { jsonErrorWhere } from './model-file.js';
+
+export const CHECKPOINT_FORMAT = 'train-signals/checkpoint';
+export const CHECKPOINT_VERSION = 1;
+
+export interface Checkpoint {
+  readonly model: {
+    readonly shape: Shape;
+    readonly readout: Readout;
+    readonly classes: readonly string[];
+    readonly channels: readonly string[];
+    readonly normalization: Normalization | null;
+  };
+  readonly hyperparameters: Readonly<Record<string, unknown>>; // as train() resolved them
+  readonly data: { readonly sequences: number; readonly steps: number; readonly fingerprint: string };
+  readonly state: FitState;
+}
+
+/** A fingerprint of the training data as loaded (before normalization): values, lengths, labels and names. */
+export function dataFingerprint(ds: DataSet): string {
+  let a = 0x811c9dc5; // FNV-1a, two lanes with different offsets: 64 bits of fingerprint
+  let b = 0x01000193 ^ 0x5bd1e995;
+  const mix = (x: number) => {
+    a = Math.imul(a ^ x, 0x01000193);
+    b = Math.imul(b ^ x, 0x5bd1e995) ^ (b >>> 15);
+  };
+  const bits = new Int32Array(ds.values.buffer, ds.values.byteOffset, ds.values.length);
+  for (let i = 0; i < bits.length; i++) mix(bits[i]);
+  for (let n = 0; n < ds.lengths.length; n++) {
+    mix(ds.lengths[n]);
+    mix(ds.labels[n]);
+  }
+  for (const s of [...ds.classes, '\u0000', ...ds.channels]) for (let i = 0; i < s.length; i++) mix(s.charCodeAt(i));
+  const hex = (x: number) => (x >>> 0).toString(16).padStart(8, '0');
+  return hex(a) + hex(b);
+}
+
+const b64 = (a: Float32Array | Int32Array): string => Buffer.from(a.buffer, a.byteOffset, a.byteLength).toString('base64');
+
+export function serializeCheckpoint(c: Checkpoint): string {
+  const s = c.state;
+  for (const a of [s.params, s.best]) {
+    for (let i = 0; i < a.length; i++) if (!Number.isFinite(a[i])) throw new Error('bug: refusing to checkpoint non-finite parameters');
+  }
+  const doc = {
+    format: CHECKPOINT_FORMAT,
+    version: CHECKPOINT_VERSION,
+    model: c.model,
+    hyperparameters: c.hyperparameters,
+    data: c.data,
+    state: {
+      epoch: s.epoch, batchStart: s.batchStart, lossSum: s.lossSum, correct: s.correct, batches: s.batches,
+      stopped: s.stopped, rng: s.rng, bestLoss: Number.isFinite(s.bestLoss) ? s.bestLoss : null, bestEpoch: s.bestEpoch,
+      optimizer: { name: s.optimizer.name, step: s.optimizer.step }, history: s.history,
+    },
+    arrays: {
+      params: b64(s.params), best: b64(s.best), m: b64(s.optimizer.m), v: b64(s.optimizer.v),
+      order: b64(s.order), train: b64(s.split.train), val: b64(s.split.val),
+    },
+  };
+  return JSON.stringify(doc, null, 1) + '\n';
+}
+
+export function saveCheckpoint(path: string, c: Checkpoint): void {
+  writeFileAtomic(path, serializeCheckpoint(c));
+}
+
+function fail(file: string, what: string, line?: number): never {
+  throw new UserError(`${what}; is this a checkpoint written by train-signals train? (start afresh without --resume)`, { file, line });
+}
+
+function int(file: string, v: unknown, field: string, min = 0): number {
+  if (typeof v !== 'number' || !Number.isInteger(v) || v < min) fail(file, `"${field}" must be a whole number ≥ ${min}`);
+  return v;
+}
+
+function finite(file: string, v: unknown, field: string): number {
+  if (typeof v !== 'number' || !Number.isFinite(v)) fail(file, `"${field}" must be a finite number`);
+  return v;
+}
+
+function names(file: string, v: unknown, field: string): string[] {
+  if (!Array.isArray(v) || !v.every((s) => typeof s === 'string')) fail(file, `"${field}" must be an array of strings`);
+  return v as string[];
+}
+
+function decode<A extends Float32Array | Int32Array>(file: string, v: unknown, field: string, n: number, make: (n: number) => A): A {
+  if (typeof v !== 'string' || !/^[A-Za-z0-9+/]*={0,2}$/.test(v)) fail(file, `"arrays.${field}" must be base64 text`);
+  const bytes = Buffer.from(v, 'base64');
+  if (bytes.length !== n * 4) fail(file, `"arrays.${field}" holds ${bytes.length / 4} numbers, expected ${n} (truncated, or another model)`);
+  const out = make(n);
+  new Uint8Array(out.buffer, out.byteOffset, out.byteLength).set(bytes);
+  return out;
+}
+
+/** Parses and checks a checkpoint document; `file` names it in errors. */
+export function parseCheckpoint(text: string, file: string): Checkpoint {
+  let doc: any;
+  try {
+    doc = JSON.parse(text);
+  } catch (e) {
+    const where = jsonErrorWhere(text, e as Error);
+    throw new UserError(`not valid JSON (${(e as Error).message}); the checkpoint is damaged, perhaps truncated; start afresh without --resume`, { file, ...where });
+  }
+  if (doc === null || typeof doc !== 'object') fail(file, 'not a JSON object');
+  if (doc.format !== CHECKPOINT_FORMAT) {
+    if (doc.format === 'train-signals/rnn') fail(file, 'this is a model file, not a checkpoint; pass it to --init to start from its weights');
+    fail(file, `"format" is ${JSON.stringify(doc.format)}, expected "${CHECKPOINT_FORMAT}"`);
+  }
+  if (doc.version !== CHECKPOINT_VERSION) fail(file, `checkpoint version ${JSON.stringify(doc.version)} is not supported (this tool reads version ${CHECKPOINT_VERSION})`);
+  const m = doc.model ?? {};
+  const sh = m.shape ?? {};
+  const shape: Shape = { D: int(file, sh.D, 'model.shape.D', 1), H: int(file, sh.H, 'model.shape.H', 1), C: int(file, sh.C, 'model.shape.C', 2) };
+  if (m.readout !== 'last' && m.readout !== 'mean') fail(file, '"model.readout" must be "last" or "mean"');
+  const classes = names(file, m.classes, 'model.classes');
+  const channels = names(file, m.channels, 'model.channels');
+  if (classes.length !== shape.C || channels.length !== shape.D) fail(file, '"model.classes" and "model.channels" must match "model.shape"');
+  let normalization: Normalization | null = null;
+  if (m.normalization !== null) {
+    const n = m.normalization ?? {};
+    if (!Array.isArray(n.mean) || !Array.isArray(n.std) || n.mean.length !== shape.D || n.std.length !== shape.D ||
+      ![...n.mean, ...n.std].every((x) => typeof x === 'number' && Number.isFinite(x))) {
+      fail(file, `"model.normalization" must hold ${shape.D} finite means and standard deviations`);
+    }
+    normalization = { mean: n.mean, std: n.std };
+  }
+  const hp = doc.hyperparameters;
+  if (hp === null || typeof hp !== 'object' || Array.isArray(hp)) fail(file, '"hyperparameters" must be an object');
+  const d = doc.data ?? {};
+  const data = { sequences: int(file, d.sequences, 'data.sequences', 1), steps: int(file, d.steps, 'data.steps'), fingerprint: String(d.fingerprint) };
+
+  const s = doc.state ?? {};
+  const a = doc.arrays ?? {};
+  const P = layoutOf(shape).size;
+  const opt = s.optimizer ?? {};
+  if (!['adam', 'sgd', 'momentum'].includes(opt.name)) fail(file, '"state.optimizer.name" must be adam, sgd or momentum');
+  const name = opt.name as OptimizerName;
+  const nTrain = a.train;
+  const trainLen = typeof nTrain === 'string' ? Buffer.from(nTrain, 'base64').length / 4 : -1;
+  const train = decode(file, a.train, 'train', Math.max(0, Math.floor(trainLen)), (n) => new Int32Array(n));
+  const val = decode(file, a.val, 'val', data.sequences - train.length, (n) => new Int32Array(n));
+  if (train.length < 1) fail(file, '"arrays.train" must name at least one sequence');
+  const seen = new Uint8Array(data.sequences);
+  for (const i of [...train, ...val]) {
+    if (!(i >= 0 && i < data.sequences) || seen[i]++) fail(file, '"arrays.train" and "arrays.val" must divide the sequences between them');
+  }
+  const order = decode(file, a.order, 'order', train.length, (n) => new Int32Array(n));
+  const sortedTrain = Int32Array.from(train).sort();
+  if (Int32Array.from(order).sort().some((x, i) => x !== sortedTrain[i])) {
+    fail(file, '"arrays.order" must be a permutation of the training sequences');
+  }
+  const params = decode(file, a.params, 'params', P, (n) => new Float32Array(new SharedArrayBuffer(n * 4)));
+  const best = decode(file, a.best, 'best', P, (n) => new Float32Array(n));
+  if (!params.every(Number.isFinite) || !best.every(Number.isFinite)) fail(file, 'the parameters hold NaN or Infinity');
+  const mm = decode(file, a.m, 'm', name === 'sgd' ? 0 : P, (n) => new Float32Array(n));
+  const vv = decode(file, a.v, 'v', name === 'adam' ? P : 0, (n) => new Float32Array(n));
+  if (!Array.isArray(s.rng) || s.rng.length !== 4 || !s.rng.every((x: unknown) => Number.isInteger(x) && (x as number) >= 0 && (x as number) < 2 ** 32)) {
+    fail(file, '"state.rng" must be four unsigned 32-bit integers');
+  }
+  if (!Array.isArray(s.history) || !s.history.every((h: unknown) => h !== null && typeof h === 'object')) fail(file, '"state.history" must be an array of epoch records');
+  const batchStart = int(file, s.batchStart, 'state.batchStart');
+  if (batchStart > train.length) fail(file, '"state.batchStart" lies past the training sequences');
+  if (typeof s.stopped !== 'boolean') fail(file, '"state.stopped" must be true or false');
+  const state: FitState = {
+    epoch: int(file, s.epoch, 'state.epoch', 1),
+    batchStart,
+    lossSum: finite(file, s.lossSum, 'state.lossSum'),
+    correct: int(file, s.correct, 'state.correct'),
+    batches: int(file, s.batches, 'state.batches'),
+    stopped: s.stopped,
+    rng: [s.rng[0], s.rng[1], s.rng[2], s.rng[3]],
+    split: { train, val },
+    order,
+    params,
+    best,
+    bestLoss: s.bestLoss === null ? Infinity : finite(file, s.bestLoss, 'state.bestLoss'),
+    bestEpoch: int(file, s.bestEpoch, 'state.bestEpoch'),
+    optimizer: { name, step: int(file, opt.step, 'state.optimizer.step'), m: mm, v: vv },
+    history: s.history as EpochRecord[],
+  };
+  return { model: { shape, readout: m.readout, classes, channels, normalization }, hyperparameters: hp, data, state };
+}
+
+export function loadCheckpoint(path: string): Checkpoint {
+  let text: string;
+  try {
+    if (statSync(path).isDirectory()) throw new UserError('is a directory; give the checkpoint file (.ckpt) that train wrote', { file: path });
+    text = readFileSync(path, 'utf8');
+  } catch (e) {
+    if (e instanceof UserError) throw e;
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT') throw new UserError('checkpoint not found; check the path given to --resume', { file: path });
+    throw new UserError(`cannot read the checkpoint (${code ?? (e as Error).message})`, { file: path });
+  }
+  return parseCheckpoint(text, path);
+}

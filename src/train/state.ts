@@ -1,0 +1,27 @@
+// The training loop's whole state between two steps: what a checkpoint holds and what `fit(..., { resume })`
+// continues from. A run that stops at any step and resumes from this state ends with the same bits as a run
+// that never stopped, because the state holds everything the loop reads. Types only; fit.ts produces and
+// consumes it, io/checkpoint.ts writes and reads it.
+//
+// Legend: P parameters, N sequences, nTrain training sequences after the validation split.
+
+import type { EpochRecord } from './fit.js';
+import type { OptimizerState } from './optimizer.js';
+
+export interface FitState {
+  readonly epoch: number; // the epoch in progress, or the next one when batchStart is 0 (1-based)
+  readonly batchStart: number; // where in `order` the epoch continues; 0: not begun (its shuffle is pending)
+  readonly lossSum: number; // partial sums of the epoch in progress (0 when batchStart is 0)
+  readonly correct: number;
+  readonly batches: number;
+  readonly stopped: boolean; // early stopping ended the run: resuming returns at once
+  readonly rng: readonly [number, number, number, number]; // the seeded generator's state (rng.state())
+  readonly split: { readonly train: Int32Array; readonly val: Int32Array }; // [nTrain], [N − nTrain] sequence indices
+  readonly order: Int32Array; // [nTrain] the current epoch's permutation; the next shuffle starts from it
+  readonly params: Float32Array; // [P]
+  readonly best: Float32Array; // [P] the weights with the best validation loss so far
+  readonly bestLoss: number; // Infinity before the first epoch end
+  readonly bestEpoch: number; // 0 before the first epoch end
+  readonly optimizer: OptimizerState; // step count and moments [P]
+  readonly history: readonly EpochRecord[];
+}
