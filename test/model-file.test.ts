@@ -65,7 +65,7 @@ test('bad model files are refused with a message naming the file', () => {
   for (const [name, text, re] of cases) {
     assert.throws(() => parseModel(text, 'bad.json'), (e: unknown) => {
       assert.ok(e instanceof UserError, name);
-      assert.match(e.message, /^bad\.json: /, name);
+      assert.match(e.message, /^bad\.json:\d+(:\d+)?: /, name); // with the line of the fault
       assert.match(e.message, re, name);
       return true;
     });
