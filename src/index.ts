@@ -7,6 +7,8 @@ export { tuneThreads, formatTune, type TuneOptions, type TuneResult, type TuneRo
 export { evaluate, evaluateFile, type EvaluateOptions, type FileEvaluation } from './eval/evaluate.js';
 export { score, type Scores } from './eval/score.js';
 export { loadModel, saveModel, parseModel, serializeModel } from './io/model-file.js';
+export { exportOnnx, saveOnnx, ONNX_OPSET, ONNX_IR_VERSION } from './io/onnx.js';
+export { exportSafetensors, saveSafetensors, parseSafetensors, loadSafetensors, loadInitModel } from './io/safetensors.js';
 export { loadDataSet, type LoadOptions } from './data/csv.js';
 export type { DataSet } from './data/dataset.js';
 export { channelStatistics, applyNormalization, type Normalization } from './data/normalize.js';

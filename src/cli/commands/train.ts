@@ -4,7 +4,7 @@ import type { Argv, ArgumentsCamelCase } from 'yargs';
 import { availableParallelism } from 'node:os';
 import { existsSync, statSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
-import { loadModel } from '../../io/model-file.js';
+import { loadInitModel } from '../../io/safetensors.js';
 import { TRAIN_DEFAULTS, train } from '../../train/train.js';
 import type { EpochRecord } from '../../train/fit.js';
 import { UserError } from '../../errors.js';
@@ -31,7 +31,7 @@ export const trainOptions = {
   'val-split': { type: 'number', default: d.valSplit, describe: 'fraction of each class held out for validation' },
   patience: { type: 'number', default: d.patience, describe: 'stop after this many epochs without validation improvement (0 = never)' },
   normalize: { choices: ['zscore', 'none'] as const, default: d.normalize, describe: 'per-channel input scaling' },
-  init: { type: 'string', describe: 'start from the parameters of this model file' },
+  init: { type: 'string', describe: 'start from the parameters of this model file (or .safetensors file in the export layout)' },
   quiet: { type: 'boolean', default: false, describe: 'print only results' },
 } as const;
 
@@ -88,7 +88,7 @@ export const trainCommand = {
   handler: async (argv: ArgumentsCamelCase<TrainArgs>) => {
     const a = argv as unknown as TrainArgs;
     checkFlags(a);
-    const init = a.init ? loadModel(a.init) : undefined;
+    const init = a.init ? loadInitModel(a.init) : undefined;
     const r = await train({
       ...loadOptionsOf(a),
       files: a.files,

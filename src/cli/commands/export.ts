@@ -1,0 +1,49 @@
+// `train-signals export`: a model file → an ONNX file (for onnxruntime) and/or a safetensors file (for PyTorch).
+
+import type { Argv, ArgumentsCamelCase } from 'yargs';
+import { existsSync, statSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { loadModel } from '../../io/model-file.js';
+import { saveOnnx } from '../../io/onnx.js';
+import { saveSafetensors } from '../../io/safetensors.js';
+import { UserError } from '../../errors.js';
+import { requireFlag } from '../options.js';
+
+interface ExportArgs {
+  model: string;
+  onnx?: string;
+  safetensors?: string;
+}
+
+function checkOutput(flag: string, path: string): void {
+  const dir = dirname(resolve(path));
+  if (!existsSync(dir) || !statSync(dir).isDirectory()) {
+    throw new UserError(`the folder for ${flag} does not exist (${dir}); create it or choose another path`);
+  }
+}
+
+export const exportCommand = {
+  command: 'export',
+  describe: 'write a trained model as ONNX (onnxruntime) and/or safetensors (PyTorch)',
+  builder: (y: Argv) =>
+    y.options({
+      model: { type: 'string', demandOption: true, describe: 'model file written by train' },
+      onnx: { type: 'string', describe: 'write an ONNX file here' },
+      safetensors: { type: 'string', describe: 'write a safetensors file here (PyTorch names)' },
+    } as const),
+  handler: async (argv: ArgumentsCamelCase<ExportArgs>) => {
+    const a = argv as unknown as ExportArgs;
+    requireFlag(a.onnx !== undefined || a.safetensors !== undefined, 'give --onnx <file>, --safetensors <file>, or both');
+    if (a.onnx !== undefined) checkOutput('--onnx', a.onnx);
+    if (a.safetensors !== undefined) checkOutput('--safetensors', a.safetensors);
+    const model = loadModel(a.model);
+    if (a.onnx !== undefined) {
+      saveOnnx(a.onnx, model);
+      process.stdout.write(`onnx: ${a.onnx}\n`);
+    }
+    if (a.safetensors !== undefined) {
+      saveSafetensors(a.safetensors, model);
+      process.stdout.write(`safetensors: ${a.safetensors}\n`);
+    }
+  },
+};

@@ -1,0 +1,217 @@
+// safetensors export and import: the model's parameters under PyTorch's names, so that `nn.RNN(D, H,
+// batch_first=True)` as `rnn` plus `nn.Linear(H, C)` as `fc` load them with `load_state_dict`, and a file in
+// that layout (written here or by PyTorch) can start training again (`train --init m.safetensors`). Owns the
+// format and the name mapping; deliberately nothing else (no dtype conversion: F32 only).
+//
+// Format (https://github.com/huggingface/safetensors): 8 bytes little-endian u64 n, then n bytes of UTF-8 JSON
+// (padded with spaces to a multiple of 8 here, so the data starts aligned), then the data buffer. The header maps
+// each tensor name to {"dtype","shape","data_offsets":[begin,end]} (byte offsets into the data buffer, which the
+// tensors cover contiguously), plus "__metadata__", a map of strings to strings.
+//
+// Mapping (D channels, H hidden units, C classes), F32 little-endian, row-major:
+//   rnn.weight_ih_l0 [H][D] = W_xh     rnn.weight_hh_l0 [H][H] = W_hh
+//   rnn.bias_ih_l0   [H]    = b_h      rnn.bias_hh_l0   [H]    = 0 (on import, added into b_h)
+//   fc.weight        [C][H] = W_hy     fc.bias          [C]    = b_y
+// __metadata__: classes, channels (JSON arrays), normalization ({"mean":[...],"std":[...]} or null) and readout
+// ("last" or "mean"), each a JSON string.
+
+import { readFileSync, statSync } from 'node:fs';
+import { UserError } from '../errors.js';
+import { type Shape, layoutOf, viewsOf } from '../model/layout.js';
+import type { Model } from '../model/model.js';
+import type { Normalization } from '../data/normalize.js';
+import { writeFileAtomic } from './atomic.js';
+import { loadModel } from './model-file.js';
+
+export const TENSOR_NAMES = [
+  'rnn.weight_ih_l0', 'rnn.weight_hh_l0', 'rnn.bias_ih_l0', 'rnn.bias_hh_l0', 'fc.weight', 'fc.bias',
+] as const;
+type TensorName = (typeof TENSOR_NAMES)[number];
+
+function shapes(s: Shape): Record<TensorName, number[]> {
+  return {
+    'rnn.weight_ih_l0': [s.H, s.D],
+    'rnn.weight_hh_l0': [s.H, s.H],
+    'rnn.bias_ih_l0': [s.H],
+    'rnn.bias_hh_l0': [s.H],
+    'fc.weight': [s.C, s.H],
+    'fc.bias': [s.C],
+  };
+}
+
+/** The model as a safetensors file. */
+export function exportSafetensors(m: Model): Uint8Array {
+  const P = viewsOf(m.parameters, m.shape);
+  const data: Record<TensorName, Float32Array> = {
+    'rnn.weight_ih_l0': P.W_xh,
+    'rnn.weight_hh_l0': P.W_hh,
+    'rnn.bias_ih_l0': P.b_h,
+    'rnn.bias_hh_l0': new Float32Array(m.shape.H),
+    'fc.weight': P.W_hy,
+    'fc.bias': P.b_y,
+  };
+  const shape = shapes(m.shape);
+  const header: Record<string, unknown> = {
+    __metadata__: {
+      classes: JSON.stringify(m.classes),
+      channels: JSON.stringify(m.channels),
+      normalization: JSON.stringify(m.normalization),
+      readout: JSON.stringify(m.readout),
+    },
+  };
+  let at = 0;
+  for (const name of TENSOR_NAMES) {
+    const bytes = data[name].length * 4;
+    header[name] = { dtype: 'F32', shape: shape[name], data_offsets: [at, at + bytes] };
+    at += bytes;
+  }
+  let json = JSON.stringify(header);
+  const enc = new TextEncoder();
+  let n = enc.encode(json).length;
+  json += ' '.repeat((8 - (n % 8)) % 8);
+  const head = enc.encode(json);
+  n = head.length;
+  const out = new Uint8Array(8 + n + at);
+  const dv = new DataView(out.buffer);
+  dv.setBigUint64(0, BigInt(n), true);
+  out.set(head, 8);
+  let o = 8 + n;
+  for (const name of TENSOR_NAMES) {
+    for (const x of data[name]) {
+      dv.setFloat32(o, x, true);
+      o += 4;
+    }
+  }
+  return out;
+}
+
+export function saveSafetensors(path: string, m: Model): void {
+  writeFileAtomic(path, exportSafetensors(m));
+}
+
+// ---- import ----
+
+const HINT = 'export one with train-signals export --safetensors, or see README "Serving and scaling out"';
+
+function fail(file: string, what: string): never {
+  throw new UserError(`${what}; ${HINT}`, { file });
+}
+
+function metaJson(file: string, meta: Record<string, unknown>, key: string): unknown {
+  const v = meta[key];
+  if (typeof v !== 'string') fail(file, `__metadata__ lacks "${key}" (a JSON string)`);
+  try {
+    return JSON.parse(v);
+  } catch {
+    fail(file, `__metadata__ "${key}" is not valid JSON (${JSON.stringify(v.slice(0, 40))})`);
+  }
+}
+
+function names(file: string, v: unknown, key: string): string[] {
+  if (!Array.isArray(v) || v.length === 0 || !v.every((s) => typeof s === 'string')) {
+    fail(file, `__metadata__ "${key}" must be a JSON array of strings`);
+  }
+  return v as string[];
+}
+
+/** Reads a safetensors file in the layout above back into a model; `file` names it in errors. */
+export function parseSafetensors(bytes: Uint8Array, file: string): Model {
+  if (bytes.length < 8) fail(file, `not a safetensors file (${bytes.length} bytes, shorter than its 8-byte header length)`);
+  const dv = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const n64 = dv.getBigUint64(0, true);
+  if (n64 > BigInt(bytes.length - 8)) fail(file, `not a safetensors file, or truncated (header length ${n64} exceeds the file)`);
+  const n = Number(n64);
+  let header: any;
+  try {
+    header = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(bytes.subarray(8, 8 + n)));
+  } catch {
+    fail(file, 'not a safetensors file (its header is not valid JSON)');
+  }
+  if (header === null || typeof header !== 'object' || Array.isArray(header)) fail(file, 'not a safetensors file (its header is not a JSON object)');
+  const meta = header.__metadata__;
+  if (meta === null || typeof meta !== 'object') fail(file, 'no __metadata__ with classes, channels, normalization and readout');
+
+  const classes = names(file, metaJson(file, meta, 'classes'), 'classes');
+  const channels = names(file, metaJson(file, meta, 'channels'), 'channels');
+  if (classes.length < 2) fail(file, '__metadata__ "classes" must name at least two classes');
+  // readout is written JSON-encoded ("\"mean\""); a bare mean, as a hand-written file may have it, is read too.
+  const readout = meta.readout === 'last' || meta.readout === 'mean' ? meta.readout : metaJson(file, meta, 'readout');
+  if (readout !== 'last' && readout !== 'mean') fail(file, '__metadata__ "readout" must be "last" or "mean"');
+
+  const ih = header['rnn.weight_ih_l0'];
+  const H = Array.isArray(ih?.shape) ? ih.shape[0] : undefined;
+  if (!Number.isInteger(H) || H < 1) {
+    const dp = Object.keys(header).some((k) => k.startsWith('module.')) ? ' (names start with "module.": save model.module.state_dict(), not the DDP wrapper\'s)' : '';
+    fail(file, `no tensor "rnn.weight_ih_l0" of shape [H, D]${dp}`);
+  }
+  const shape: Shape = { D: channels.length, H, C: classes.length };
+  const want = shapes(shape);
+  const dataLength = bytes.length - 8 - n;
+  const tensors = {} as Record<TensorName, Float32Array>;
+  for (const key of Object.keys(header)) {
+    if (key !== '__metadata__' && !(TENSOR_NAMES as readonly string[]).includes(key)) {
+      fail(file, `unexpected tensor "${key}" (this tool reads a one-layer nn.RNN "rnn" and nn.Linear "fc")`);
+    }
+  }
+  for (const name of TENSOR_NAMES) {
+    const t = header[name];
+    if (t === null || typeof t !== 'object') fail(file, `no tensor "${name}"`);
+    if (t.dtype !== 'F32') fail(file, `tensor "${name}" has dtype ${JSON.stringify(t.dtype)}; only F32 is read (save with .float())`);
+    if (!Array.isArray(t.shape) || t.shape.join(',') !== want[name].join(',')) {
+      fail(file, `tensor "${name}" has shape ${JSON.stringify(t.shape)}, expected [${want[name].join(', ')}] for ${shape.D} channel(s), H=${shape.H}, ${shape.C} classes`);
+    }
+    const off = t.data_offsets;
+    const size = want[name].reduce((a, b) => a * b, 1) * 4;
+    if (!Array.isArray(off) || off.length !== 2 || !Number.isInteger(off[0]) || !Number.isInteger(off[1]) ||
+        off[0] < 0 || off[1] - off[0] !== size || off[1] > dataLength) {
+      fail(file, `tensor "${name}" has data_offsets ${JSON.stringify(off)} outside the ${dataLength}-byte data buffer or not ${size} bytes long`);
+    }
+    const v = new Float32Array(size / 4);
+    const base = 8 + n + off[0];
+    for (let i = 0; i < v.length; i++) v[i] = dv.getFloat32(base + 4 * i, true);
+    if (v.some((x) => !Number.isFinite(x))) fail(file, `tensor "${name}" holds a value that is not finite`);
+    tensors[name] = v;
+  }
+
+  let normalization: Normalization | null = null;
+  const norm = metaJson(file, meta, 'normalization') as any;
+  if (norm !== null) {
+    const ok = (a: unknown) => Array.isArray(a) && a.length === shape.D && a.every((x) => typeof x === 'number' && Number.isFinite(x));
+    if (typeof norm !== 'object' || !ok(norm.mean) || !ok(norm.std) || norm.std.some((s: number) => !(s > 0))) {
+      fail(file, `__metadata__ "normalization" must be null or {"mean":[${shape.D} numbers],"std":[${shape.D} positive numbers]}`);
+    }
+    normalization = { mean: norm.mean.map(Math.fround), std: norm.std.map(Math.fround) };
+  }
+
+  const parameters = new Float32Array(new SharedArrayBuffer(layoutOf(shape).size * 4));
+  const P = viewsOf(parameters, shape);
+  P.W_xh.set(tensors['rnn.weight_ih_l0']);
+  P.W_hh.set(tensors['rnn.weight_hh_l0']);
+  const bih = tensors['rnn.bias_ih_l0'];
+  const bhh = tensors['rnn.bias_hh_l0'];
+  // b_h = bias_ih + bias_hh. Adding an exact zero keeps the other term as it is (also −0), so a file written
+  // by exportSafetensors reads back bit for bit.
+  for (let i = 0; i < shape.H; i++) P.b_h[i] = bhh[i] === 0 ? bih[i] : bih[i] + bhh[i];
+  P.W_hy.set(tensors['fc.weight']);
+  P.b_y.set(tensors['fc.bias']);
+  return { shape, readout, classes, channels, normalization, parameters, training: { source: file } };
+}
+
+export function loadSafetensors(path: string): Model {
+  let bytes: Uint8Array;
+  try {
+    if (statSync(path).isDirectory()) throw new UserError('is a directory; give a .safetensors file', { file: path });
+    bytes = readFileSync(path);
+  } catch (e) {
+    if (e instanceof UserError) throw e;
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT') throw new UserError('file not found; check the path', { file: path });
+    throw new UserError(`cannot read the file (${code ?? (e as Error).message})`, { file: path });
+  }
+  return parseSafetensors(bytes, path);
+}
+
+/** A model to start training from: a .safetensors file in the layout above, or else a model file. */
+export function loadInitModel(path: string): Model {
+  return path.toLowerCase().endsWith('.safetensors') ? loadSafetensors(path) : loadModel(path);
+}

@@ -1,0 +1,82 @@
+// `train-signals export` and `train --init <file>.safetensors`, through the built command.
+
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import * as ort from 'onnxruntime-node';
+import { cli } from './helpers/cli.js';
+import { loadModel } from '../src/io/model-file.js';
+import { loadSafetensors } from '../src/io/safetensors.js';
+import { evaluateFile } from '../src/eval/evaluate.js';
+import { loadDataSet } from '../src/data/csv.js';
+
+const tmp = () => mkdtempSync(join(tmpdir(), 'ts-export-'));
+const bits = (a: Float32Array) => Array.from(new Uint32Array(Float32Array.from(a).buffer));
+
+test('export writes ONNX and safetensors in one call; onnxruntime agrees with evaluate; --init reads the safetensors file', async () => {
+  const dir = tmp();
+  const json = join(dir, 'm.json');
+  const r = cli(['train', 'datasets/motion/train.csv', '--out', json, '--epochs', '1', '--hidden', '5', '--threads', '1', '--quiet']);
+  assert.equal(r.code, 0, r.stderr);
+  const onnx = join(dir, 'm.onnx');
+  const st = join(dir, 'm.safetensors');
+  const e = cli(['export', '--model', json, '--onnx', onnx, '--safetensors', st]);
+  assert.equal(e.code, 0, e.stderr);
+  assert.match(e.stdout, /m\.onnx/);
+  assert.match(e.stdout, /m\.safetensors/);
+  const model = loadModel(json);
+
+  // The ONNX file on the held-out file, against what evaluate computes.
+  const file = 'datasets/motion/test.csv';
+  const ours = (await evaluateFile(model, file)).scores.probabilities;
+  const ds = await loadDataSet([file]);
+  const N = ds.lengths.length;
+  const T = Math.max(...ds.lengths);
+  const signals = new Float32Array(N * T * ds.D);
+  for (let n = 0; n < N; n++) signals.set(ds.values.subarray(ds.offsets[n] * ds.D, (ds.offsets[n] + ds.lengths[n]) * ds.D), n * T * ds.D);
+  const session = await ort.InferenceSession.create(onnx, { logSeverityLevel: 3 });
+  const out = await session.run({
+    signals: new ort.Tensor('float32', signals, [N, T, ds.D]),
+    lengths: new ort.Tensor('int32', Int32Array.from(ds.lengths), [N]),
+  });
+  await session.release();
+  const p = out.probabilities.data as Float32Array;
+  let d = 0;
+  for (let i = 0; i < p.length; i++) d = Math.max(d, Math.abs(p[i] - ours[i]));
+  assert.ok(d <= 1e-5, `largest difference ${d}`);
+
+  // safetensors keeps every bit; train --init accepts it.
+  assert.deepEqual(bits(loadSafetensors(st).parameters), bits(model.parameters));
+  const again = join(dir, 'again.json');
+  const t = cli(['train', 'datasets/motion/train.csv', '--init', st, '--out', again, '--epochs', '1', '--threads', '1', '--quiet']);
+  assert.equal(t.code, 0, t.stderr);
+  const m2 = loadModel(again);
+  assert.deepEqual(m2.classes, model.classes);
+  assert.deepEqual(m2.shape, model.shape);
+  assert.deepEqual(m2.normalization, model.normalization);
+  assert.equal(m2.readout, model.readout);
+});
+
+test('export and --init errors: one line, exit 2, nothing written', () => {
+  const dir = tmp();
+  const bad = join(dir, 'bad.safetensors');
+  writeFileSync(bad, Buffer.from([8, 0, 0, 0, 0, 0, 0, 0, 0x7b, 0x7d, 0x20]));
+  const out = join(dir, 'never.json');
+  const cases: Array<[string[], RegExp]> = [
+    [['train', 'datasets/motion/train.csv', '--init', bad, '--out', out, '--epochs', '1'], /bad\.safetensors: .*truncated/],
+    [['export', '--model', 'nowhere.json', '--onnx', join(dir, 'x.onnx')], /nowhere\.json: model file not found/],
+    [['export', '--model', 'nowhere.json'], /give --onnx <file>, --safetensors <file>, or both/],
+    [['export', '--model', 'nowhere.json', '--onnx', join(dir, 'no', 'x.onnx')], /the folder for --onnx does not exist/],
+  ];
+  for (const [args, re] of cases) {
+    const r = cli(args);
+    assert.equal(r.code, 2, `${args.join(' ')}: ${r.stderr}`);
+    assert.match(r.stderr, re);
+    assert.equal(r.stderr.trim().split('\n').length, 1, r.stderr);
+  }
+  assert.ok(!existsSync(out));
+  assert.ok(!existsSync(join(dir, 'x.onnx')));
+  assert.equal(readFileSync(bad).length, 11);
+});

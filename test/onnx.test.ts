@@ -1,0 +1,180 @@
+// The ONNX export, run by onnxruntime-node: the same probabilities as our own forward pass (score(), which
+// evaluate and predict use) within 1e-5, on random batches of mixed lengths and on models trained on the bundled
+// data, for both readouts, with and without normalization. Padding past each length is NaN, so a graph that read
+// it would fail loudly. The file's header fields are read back by a protobuf reader of the test's own.
+
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import * as ort from 'onnxruntime-node';
+import { exportOnnx } from '../src/io/onnx.js';
+import { score } from '../src/eval/score.js';
+import { evaluateFile } from '../src/eval/evaluate.js';
+import { loadDataSet } from '../src/data/csv.js';
+import type { DataSet } from '../src/data/dataset.js';
+import type { Normalization } from '../src/data/normalize.js';
+import { initParameters } from '../src/model/init.js';
+import { layoutOf } from '../src/model/layout.js';
+import type { Model } from '../src/model/model.js';
+import type { Readout } from '../src/model/rnn.js';
+import { createRng, normal, type Rng } from '../src/model/rng.js';
+import { train } from '../src/train/train.js';
+
+const TOLERANCE = 1e-5;
+let largest = 0; // the largest |ONNX − ours| over every test in this file, printed at the end
+
+/** Raw (unnormalized) sequences padded with NaN into signals [N][T][D], with their lengths [N]. */
+function padded(values: Float32Array, offsets: ArrayLike<number>, lengths: ArrayLike<number>, D: number) {
+  const N = lengths.length;
+  let T = 1;
+  for (let n = 0; n < N; n++) T = Math.max(T, lengths[n]);
+  const signals = new Float32Array(N * T * D).fill(NaN);
+  for (let n = 0; n < N; n++) {
+    signals.set(values.subarray(offsets[n] * D, (offsets[n] + lengths[n]) * D), n * T * D);
+  }
+  return {
+    signals: new ort.Tensor('float32', signals, [N, T, D]),
+    lengths: new ort.Tensor('int32', Int32Array.from(lengths), [N]),
+  };
+}
+
+async function onnxProbabilities(m: Model, feeds: ReturnType<typeof padded>): Promise<Float32Array> {
+  const session = await ort.InferenceSession.create(exportOnnx(m), { logSeverityLevel: 3 });
+  try {
+    const out = await session.run(feeds);
+    assert.deepEqual(out.probabilities.dims, [feeds.lengths.dims[0], m.shape.C]);
+    return out.probabilities.data as Float32Array;
+  } finally {
+    await session.release();
+  }
+}
+
+function maxDifference(a: ArrayLike<number>, b: ArrayLike<number>): number {
+  assert.equal(a.length, b.length);
+  let d = 0;
+  for (let i = 0; i < a.length; i++) {
+    const e = Math.abs(a[i] - b[i]);
+    if (!(e <= d)) d = Number.isNaN(e) ? Infinity : e;
+  }
+  largest = Math.max(largest, d);
+  return d;
+}
+
+function randomModel(rng: Rng, D: number, H: number, C: number, readout: Readout, normalize: boolean): Model {
+  const shape = { D, H, C };
+  const parameters = new Float32Array(layoutOf(shape).size);
+  initParameters(parameters, shape, rng);
+  for (let i = 0; i < parameters.length; i++) parameters[i] += 0.2 * normal(rng); // non-zero biases too
+  const normalization: Normalization | null = normalize
+    ? { mean: Array.from({ length: D }, () => Math.fround(normal(rng))), std: Array.from({ length: D }, () => Math.fround(0.5 + rng.next())) }
+    : null;
+  return {
+    shape, readout, normalization, parameters, training: {},
+    classes: Array.from({ length: C }, (_, c) => `k${c}`), channels: Array.from({ length: D }, (_, d) => `c${d}`),
+  };
+}
+
+for (const readout of ['last', 'mean'] as const) {
+  for (const normalize of [false, true]) {
+    test(`random batches of mixed lengths: readout ${readout}, ${normalize ? 'z-scored' : 'no normalization'}`, async (t) => {
+      const rng = createRng(readout === 'last' ? 11 : 12);
+      let worst = 0;
+      for (const [D, H, C] of [[1, 5, 2], [3, 16, 4], [2, 9, 3]]) {
+        const m = randomModel(rng, D, H, C, readout, normalize);
+        const lengths = Int32Array.from([1, 37, 2, 19, 37, 5, 1, 28, 11], (T) => T); // T = 1 and ties with the longest
+        const offsets = new Float64Array(lengths.length);
+        let L = 0;
+        lengths.forEach((T, n) => { offsets[n] = L; L += T; });
+        const raw = Float32Array.from({ length: L * D }, () => 1.5 * normal(rng) + 0.7);
+        // Ours: normalized as evaluate() does, then score().
+        const values = Float32Array.from(raw, (x, i) => (m.normalization ? (x - m.normalization.mean[i % D]) / m.normalization.std[i % D] : x));
+        const ours = score(m, { D, values, offsets, lengths, labels: new Int32Array(lengths.length).fill(-1) });
+        const theirs = await onnxProbabilities(m, padded(raw, offsets, lengths, D));
+        worst = Math.max(worst, maxDifference(theirs, ours.probabilities));
+      }
+      t.diagnostic(`largest |onnxruntime − score| = ${worst.toExponential(2)}`);
+      assert.ok(worst <= TOLERANCE, `largest difference ${worst}`);
+    });
+  }
+}
+
+/** ONNX on a held-out file, against evaluateFile (load, the model's normalization, score) on the same file. */
+async function compareOnFile(t: { diagnostic(s: string): void }, m: Model, file: string): Promise<void> {
+  const ours = await evaluateFile(m, file);
+  const raw: DataSet = await loadDataSet([file]);
+  const theirs = await onnxProbabilities(m, padded(raw.values, raw.offsets, raw.lengths, raw.D));
+  const d = maxDifference(theirs, ours.scores.probabilities);
+  t.diagnostic(`${file}: ${raw.lengths.length} sequences, readout ${m.readout}, ${m.normalization ? 'z-scored' : 'no normalization'}: largest |onnxruntime − ours| = ${d.toExponential(2)}`);
+  assert.ok(d <= TOLERANCE, `largest difference ${d}`);
+}
+
+const bundled: Array<[string, string, Readout, 'zscore' | 'none']> = [
+  ['datasets/cbf/train.csv', 'datasets/cbf/test.csv', 'mean', 'zscore'],
+  ['datasets/cbf/train.csv', 'datasets/cbf/test.csv', 'last', 'none'],
+  ['datasets/motion/train.csv', 'datasets/motion/test.csv', 'last', 'zscore'],
+  ['datasets/motion/train.csv', 'datasets/motion/test.csv', 'mean', 'none'],
+];
+for (const [trainFile, testFile, readout, normalize] of bundled) {
+  test(`bundled data: a model trained on ${trainFile} (readout ${readout}, normalize ${normalize}) on ${testFile}`, async (t) => {
+    const { model } = await train({ files: [trainFile], hidden: 12, epochs: 2, readout, normalize, threads: 2, valSplit: 0 });
+    await compareOnFile(t, model, testFile);
+  });
+}
+
+/** Just enough protobuf reading for the test: the top-level fields of a message, as (field, wire, value). */
+function readFields(b: Uint8Array): Array<{ field: number; value: bigint | Uint8Array }> {
+  const out: Array<{ field: number; value: bigint | Uint8Array }> = [];
+  let i = 0;
+  const varint = (): bigint => {
+    let v = 0n;
+    for (let s = 0n; ; s += 7n) {
+      const byte = b[i++];
+      v |= BigInt(byte & 0x7f) << s;
+      if (byte < 0x80) return v;
+    }
+  };
+  while (i < b.length) {
+    const k = Number(varint());
+    const field = k >> 3;
+    const wire = k & 7;
+    if (wire === 0) out.push({ field, value: varint() });
+    else if (wire === 2) {
+      const n = Number(varint());
+      out.push({ field, value: b.subarray(i, i + n) });
+      i += n;
+    } else throw new Error(`unexpected wire type ${wire}`);
+  }
+  return out;
+}
+
+test('the ONNX file: opset 17, the documented inputs and output, class and channel names in metadata_props', async () => {
+  const m = randomModel(createRng(3), 2, 4, 3, 'mean', true);
+  const bytes = exportOnnx(m);
+  const fields = readFields(bytes);
+  const text = (v: bigint | Uint8Array) => new TextDecoder().decode(v as Uint8Array);
+  assert.equal(fields.find((f) => f.field === 1)?.value, 8n); // ir_version
+  const opset = readFields(fields.find((f) => f.field === 8)!.value as Uint8Array);
+  assert.deepEqual(opset.map((f) => f.field === 1 ? text(f.value) : f.value), ['', 17n]);
+  const meta = Object.fromEntries(fields.filter((f) => f.field === 14).map((f) => {
+    const [k, v] = readFields(f.value as Uint8Array).map((e) => text(e.value));
+    return [k, v];
+  }));
+  assert.deepEqual(JSON.parse(meta.classes), ['k0', 'k1', 'k2']);
+  assert.deepEqual(JSON.parse(meta.channels), ['c0', 'c1']);
+  assert.equal(meta.readout, 'mean');
+  assert.deepEqual(JSON.parse(meta.normalization), m.normalization);
+
+  const session = await ort.InferenceSession.create(bytes, { logSeverityLevel: 3 });
+  assert.deepEqual(session.inputNames, ['signals', 'lengths']);
+  assert.deepEqual(session.outputNames, ['probabilities']);
+  const [signals, lengths] = session.inputMetadata as ort.InferenceSession.TensorValueMetadata[];
+  assert.deepEqual([signals.type, signals.shape], ['float32', ['batch', 'time', 2]]);
+  assert.deepEqual([lengths.type, lengths.shape], ['int32', ['batch']]);
+  const out = session.outputMetadata[0] as ort.InferenceSession.TensorValueMetadata;
+  assert.deepEqual([out.type, out.shape], ['float32', ['batch', 3]]);
+  await session.release();
+});
+
+test('largest probability difference against onnxruntime', (t) => {
+  t.diagnostic(`largest |onnxruntime − ours| over this file's tests: ${largest.toExponential(2)} (tolerance ${TOLERANCE})`);
+  assert.ok(largest <= TOLERANCE);
+});

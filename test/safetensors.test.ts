@@ -1,0 +1,195 @@
+// The safetensors export: the file follows the format exactly (checked by a parser of the test's own, written
+// from the format's description, not from src/), a model read back as an --init model keeps every parameter bit,
+// and malformed files are refused with one line naming the file.
+
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { exportSafetensors, loadInitModel, parseSafetensors, saveSafetensors } from '../src/io/safetensors.js';
+import { saveModel } from '../src/io/model-file.js';
+import { initParameters } from '../src/model/init.js';
+import { layoutOf, viewsOf } from '../src/model/layout.js';
+import type { Model } from '../src/model/model.js';
+import type { Readout } from '../src/model/rnn.js';
+import { createRng, normal } from '../src/model/rng.js';
+import { UserError } from '../src/errors.js';
+
+function model(readout: Readout, normalized: boolean, seed = 4): Model {
+  const shape = { D: 3, H: 6, C: 4 };
+  const rng = createRng(seed);
+  const parameters = new Float32Array(layoutOf(shape).size);
+  initParameters(parameters, shape, rng);
+  const P = viewsOf(parameters, shape);
+  for (let i = 0; i < shape.H; i++) P.b_h[i] = Math.fround(0.1 * normal(rng));
+  P.b_h[1] = -0; // a negative zero and a subnormal survive too
+  P.b_h[2] = 1e-40;
+  P.b_y[0] = Math.fround(-3.25);
+  return {
+    shape, readout, classes: ['bell', 'cylinder', 'funnel', 'x y'], channels: ['ax', 'ay', 'az'],
+    normalization: normalized ? { mean: [0.5, -1, 1e-3].map(Math.fround), std: [2, 0.25, 7].map(Math.fround) } : null,
+    parameters, training: {},
+  };
+}
+
+interface Parsed {
+  header: Record<string, any>;
+  tensors: Record<string, { dtype: string; shape: number[]; data: Float32Array }>;
+  metadata: Record<string, string>;
+}
+
+/** A strict reader of the safetensors layout: fails on anything the format does not allow. */
+function readSafetensors(bytes: Uint8Array): Parsed {
+  assert.ok(bytes.length >= 8, 'shorter than the 8-byte header length');
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const n = Number(view.getBigUint64(0, true)); // u64, little-endian
+  assert.ok(8 + n <= bytes.length, 'header length past the end of the file');
+  assert.equal((8 + n) % 8, 0, 'header not padded to a multiple of 8 bytes');
+  const headerText = new TextDecoder('utf-8', { fatal: true }).decode(bytes.subarray(8, 8 + n));
+  assert.equal(headerText[0], '{', 'header must start with {');
+  assert.match(headerText, /^\{.*\} *$/s, 'only spaces may pad the header');
+  const header = JSON.parse(headerText);
+  const dataStart = 8 + n;
+  const dataLength = bytes.length - dataStart;
+  const metadata = header.__metadata__ ?? {};
+  for (const [k, v] of Object.entries(metadata)) assert.equal(typeof v, 'string', `__metadata__.${k} must be a string`);
+  const entries = Object.entries(header).filter(([k]) => k !== '__metadata__') as Array<[string, any]>;
+  // The data buffer is covered by the tensors, in offset order, without gaps or overlaps.
+  const byOffset = [...entries].sort((a, b) => a[1].data_offsets[0] - b[1].data_offsets[0]);
+  let at = 0;
+  const tensors: Parsed['tensors'] = {};
+  for (const [name, t] of byOffset) {
+    assert.deepEqual(Object.keys(t).sort(), ['data_offsets', 'dtype', 'shape'], name);
+    assert.equal(t.dtype, 'F32', name);
+    assert.ok(Array.isArray(t.shape) && t.shape.every((d: unknown) => Number.isInteger(d) && (d as number) >= 0), name);
+    const [begin, end] = t.data_offsets;
+    assert.equal(begin, at, `${name} does not start where the previous tensor ended`);
+    assert.equal(end - begin, 4 * t.shape.reduce((a: number, b: number) => a * b, 1), `${name} byte length`);
+    assert.ok(end <= dataLength, `${name} past the end of the data`);
+    at = end;
+    const data = new Float32Array((end - begin) / 4);
+    for (let i = 0; i < data.length; i++) data[i] = view.getFloat32(dataStart + begin + 4 * i, true); // F32 little-endian
+    tensors[name] = { dtype: t.dtype, shape: t.shape, data };
+  }
+  assert.equal(at, dataLength, 'bytes after the last tensor');
+  return { header, tensors, metadata };
+}
+
+const bits = (a: Float32Array) => Array.from(new Uint32Array(Float32Array.from(a).buffer));
+
+test('the file follows the safetensors format, with PyTorch names, shapes and the metadata', () => {
+  for (const readout of ['last', 'mean'] as const) {
+    for (const normalized of [true, false]) {
+      const m = model(readout, normalized);
+      const f = readSafetensors(exportSafetensors(m));
+      const P = viewsOf(m.parameters, m.shape);
+      const { D, H, C } = m.shape;
+      const expect: Record<string, [number[], Float32Array]> = {
+        'rnn.weight_ih_l0': [[H, D], P.W_xh],
+        'rnn.weight_hh_l0': [[H, H], P.W_hh],
+        'rnn.bias_ih_l0': [[H], P.b_h],
+        'rnn.bias_hh_l0': [[H], new Float32Array(H)],
+        'fc.weight': [[C, H], P.W_hy],
+        'fc.bias': [[C], P.b_y],
+      };
+      assert.deepEqual(Object.keys(f.tensors).sort(), Object.keys(expect).sort());
+      for (const [name, [shape, data]] of Object.entries(expect)) {
+        assert.deepEqual(f.tensors[name].shape, shape, name);
+        assert.deepEqual(bits(f.tensors[name].data), bits(data), name);
+      }
+      assert.deepEqual(Object.keys(f.metadata).sort(), ['channels', 'classes', 'normalization', 'readout']);
+      assert.deepEqual(JSON.parse(f.metadata.classes), m.classes);
+      assert.deepEqual(JSON.parse(f.metadata.channels), m.channels);
+      assert.deepEqual(JSON.parse(f.metadata.normalization), m.normalization);
+      assert.equal(JSON.parse(f.metadata.readout), readout);
+    }
+  }
+});
+
+test('exported and read back as an --init model, every parameter bit is kept', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'ts-safetensors-'));
+  for (const readout of ['last', 'mean'] as const) {
+    for (const normalized of [true, false]) {
+      const m = model(readout, normalized, readout === 'last' ? 8 : 9);
+      const path = join(dir, `m-${readout}-${normalized}.safetensors`);
+      saveSafetensors(path, m);
+      const back = loadInitModel(path);
+      assert.deepEqual(bits(back.parameters), bits(m.parameters));
+      assert.ok(Object.is(viewsOf(back.parameters, back.shape).b_h[1], -0));
+      assert.deepEqual(back.shape, m.shape);
+      assert.equal(back.readout, readout);
+      assert.deepEqual(back.classes, m.classes);
+      assert.deepEqual(back.channels, m.channels);
+      assert.deepEqual(back.normalization, m.normalization);
+    }
+  }
+  assert.ok(readdirSync(dir).every((f) => f.endsWith('.safetensors'))); // no temp files left behind
+  // A model file still loads through the same path (JSON numbers have no −0, so this one holds none).
+  const json = model('mean', true);
+  viewsOf(json.parameters, json.shape).b_h[1] = 0;
+  saveModel(join(dir, 'm.json'), json);
+  assert.deepEqual(bits(loadInitModel(join(dir, 'm.json')).parameters), bits(json.parameters));
+});
+
+test('bias_hh_l0 from PyTorch is added into b_h', () => {
+  const m = model('mean', false);
+  const bytes = exportSafetensors(m);
+  const f = readSafetensors(bytes);
+  const n = Number(new DataView(bytes.buffer).getBigUint64(0, true));
+  const [begin] = f.header['rnn.bias_hh_l0'].data_offsets;
+  const dv = new DataView(bytes.buffer);
+  for (let i = 0; i < m.shape.H; i++) dv.setFloat32(8 + n + begin + 4 * i, 0.5, true);
+  const back = parseSafetensors(bytes, 'torch.safetensors');
+  const want = Float32Array.from(viewsOf(m.parameters, m.shape).b_h, (b) => b + 0.5);
+  assert.deepEqual(bits(viewsOf(back.parameters, back.shape).b_h), bits(want));
+});
+
+/** Rewrites the header of an exported file (keeping the data) through `edit`. */
+function withHeader(bytes: Uint8Array, edit: (h: any) => void): Uint8Array {
+  const n = Number(new DataView(bytes.buffer, bytes.byteOffset).getBigUint64(0, true));
+  const h = JSON.parse(new TextDecoder().decode(bytes.subarray(8, 8 + n)));
+  edit(h);
+  const text = new TextEncoder().encode(JSON.stringify(h));
+  const out = new Uint8Array(8 + text.length + bytes.length - 8 - n);
+  new DataView(out.buffer).setBigUint64(0, BigInt(text.length), true);
+  out.set(text, 8);
+  out.set(bytes.subarray(8 + n), 8 + text.length);
+  return out;
+}
+
+test('malformed files are refused with one line naming the file', () => {
+  const good = exportSafetensors(model('mean', true));
+  const cases: Array<[string, Uint8Array, RegExp]> = [
+    ['empty', new Uint8Array(0), /not a safetensors file/],
+    ['truncated header', good.subarray(0, 40), /truncated/],
+    ['truncated data', good.subarray(0, good.length - 4), /data_offsets/],
+    ['not JSON', Uint8Array.from([4, 0, 0, 0, 0, 0, 0, 0, 0x7b, 0x7b, 0x7b, 0x7b]), /not valid JSON/],
+    ['no metadata', withHeader(good, (h) => delete h.__metadata__), /__metadata__/],
+    ['no classes', withHeader(good, (h) => delete h.__metadata__.classes), /"classes"/],
+    ['bad readout', withHeader(good, (h) => { h.__metadata__.readout = '"sum"'; }), /readout/],
+    ['bad normalization', withHeader(good, (h) => { h.__metadata__.normalization = '{"mean":[1]}'; }), /normalization/],
+    ['F16', withHeader(good, (h) => { h['fc.bias'].dtype = 'F16'; }), /dtype "F16"/],
+    ['wrong shape', withHeader(good, (h) => { h['fc.weight'].shape = [3, 6]; }), /"fc\.weight" has shape \[3,6\]/],
+    ['offsets out of bounds', withHeader(good, (h) => { h['fc.bias'].data_offsets = [10000, 10016]; }), /data_offsets/],
+    ['missing tensor', withHeader(good, (h) => delete h['rnn.bias_hh_l0']), /no tensor "rnn\.bias_hh_l0"/],
+    ['two layers', withHeader(good, (h) => { h['rnn.weight_ih_l1'] = h['rnn.weight_ih_l0']; }), /unexpected tensor "rnn\.weight_ih_l1"/],
+    ['DDP names', withHeader(good, (h) => {
+      for (const k of Object.keys(h)) if (k !== '__metadata__') { h[`module.${k}`] = h[k]; delete h[k]; }
+    }), /model\.module\.state_dict\(\)/],
+  ];
+  for (const [name, bytes, re] of cases) {
+    assert.throws(() => parseSafetensors(bytes, 'bad.safetensors'), (e: unknown) => {
+      assert.ok(e instanceof UserError, name);
+      assert.match(e.message, /^bad\.safetensors: /, name);
+      assert.match(e.message, re, `${name}: ${e.message}`);
+      assert.ok(!e.message.includes('\n'), name);
+      return true;
+    }, name);
+  }
+  const dir = mkdtempSync(join(tmpdir(), 'ts-safetensors-'));
+  assert.throws(() => loadInitModel(join(dir, 'missing.safetensors')), /not found/);
+  writeFileSync(join(dir, 'text.safetensors'), 'hello, world');
+  assert.throws(() => loadInitModel(join(dir, 'text.safetensors')), UserError);
+  assert.equal(readFileSync(join(dir, 'text.safetensors'), 'utf8'), 'hello, world');
+});
