@@ -10,6 +10,7 @@ import { installSignalHandlers } from './interrupt.js';
 import { trainCommand } from './commands/train.js';
 import { evaluateCommand } from './commands/evaluate.js';
 import { tuneCommand } from './commands/tune.js';
+import { predictCommand } from './commands/predict.js';
 import { exportCommand } from './commands/export.js';
 
 const NAME = 'train-signals';
@@ -62,6 +63,7 @@ export async function main(argv: string[]): Promise<number> {
       .command(trainCommand as any)
       .command(tuneCommand as any)
       .command(exportCommand as any)
+      .command(predictCommand as any)
       .option('debug', { type: 'boolean', default: false, describe: 'print stack traces of internal errors' })
       .strict()
       .demandCommand(1, 'give a training CSV file, or a command (see --help)')

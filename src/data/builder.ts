@@ -86,6 +86,13 @@ export class Chunks<A extends Typed> {
     }
   }
 
+  /** Empties the list but keeps its first chunk for reuse (streaming: one sequence at a time). */
+  rewind(): void {
+    this.chunks.length = Math.min(1, this.chunks.length);
+    this.pos = 0;
+    this.count = 0;
+  }
+
   /** Drops everything (lets the chunks be collected). */
   clear(): void {
     this.chunks = [];
@@ -104,8 +111,32 @@ export function int32Chunks(width: number): Chunks<Int32Array> {
   return new Chunks(width, (n) => new Int32Array(n));
 }
 
-/** Collects the sequences of every file in order; the readers push values into `steps` and then add sequences. */
+/** One sequence as it leaves a streaming builder: its values are a fresh copy, [length][D]. */
+export interface StreamedSequence {
+  readonly id: string;
+  readonly label: string | null;
+  readonly values: Float32Array; // [length][D]
+  readonly length: number;
+  readonly D: number;
+  readonly channels: readonly string[];
+  readonly file: string;
+  readonly line: number;
+}
+
+/**
+ * Collects the sequences of every file in order; the readers push values into `steps` and then add sequences.
+ * Streaming (predict): constructed with `emit`, it hands each sequence over as soon as it is added and forgets
+ * it, so memory holds one sequence at a time; finish() is then not used.
+ */
 export class DataSetBuilder {
+  private readonly emit: ((s: StreamedSequence) => void) | undefined;
+  /** Streaming: set by the consumer when it wants the reader to wait (output backpressure). */
+  pending: Promise<void> | null = null;
+
+  constructor(emit?: (s: StreamedSequence) => void) {
+    this.emit = emit;
+  }
+
   private channelList: readonly string[] | null = null;
   private channelsFile = '';
   private stepChunks: Chunks<Float32Array> | null = null; // [L][D] in final order once a file has ended
@@ -141,6 +172,15 @@ export class DataSetBuilder {
 
   /** Appends a sequence whose `length` steps are the last ones pushed (in order). */
   addSequence(id: string, label: string | null, length: number, file: string, line: number): void {
+    if (this.emit !== undefined) {
+      const steps = this.stepChunks!;
+      const D = steps.width;
+      const values = new Float32Array(length * D);
+      steps.copyOut(values, 0, steps.rows - length, length);
+      steps.rewind();
+      this.emit({ id, label, values, length, D, channels: this.channelList!, file, line });
+      return;
+    }
     let c = -1;
     if (label !== null) {
       c = this.classOrder.get(label) ?? -1;

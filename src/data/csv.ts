@@ -11,7 +11,8 @@ import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { CsvError, parse } from 'csv-parse';
 import { UserError, isUserError } from '../errors.js';
-import { DataSetBuilder } from './builder.js';
+import { DataSetBuilder, type StreamedSequence } from './builder.js';
+import { ContiguousLongReader } from './long-stream.js';
 import { isBlank } from './cells.js';
 import type { DataSet } from './dataset.js';
 import { LongReader } from './long.js';
@@ -47,6 +48,20 @@ export async function loadDataSet(files: readonly string[], opts: LoadOptions = 
   return builder.finish();
 }
 
+/**
+ * Streams one file sequence by sequence into `emit`, holding one sequence in memory at a time (predict).
+ * Wide files always stream. Long files stream when each sequence's rows are contiguous (in any time order
+ * within the run); a sequence id that comes back after another began throws NotContiguousError, and the caller
+ * falls back to loadDataSet. `wait`, when given, is awaited after each record that leaves it non-null.
+ */
+export async function streamFile(
+  file: string, opts: LoadOptions, emit: (s: StreamedSequence) => void, wait?: () => Promise<void> | null,
+): Promise<void> {
+  const o = resolveOptions(opts);
+  const builder = new DataSetBuilder(emit);
+  await loadFile(file, o, builder, true, wait);
+}
+
 function resolveOptions(opts: LoadOptions): Resolved {
   const o: Resolved = {
     format: opts.format ?? 'auto',
@@ -67,7 +82,9 @@ function resolveOptions(opts: LoadOptions): Resolved {
   return o;
 }
 
-async function loadFile(file: string, o: Resolved, builder: DataSetBuilder): Promise<void> {
+async function loadFile(
+  file: string, o: Resolved, builder: DataSetBuilder, streaming = false, wait?: () => Promise<void> | null,
+): Promise<void> {
   try {
     if ((await stat(file)).isDirectory()) {
       throw new UserError('is a directory, not a CSV file; give the path of a file', { file });
@@ -92,9 +109,11 @@ async function loadFile(file: string, o: Resolved, builder: DataSetBuilder): Pro
       const start = line + 1;
       line = start + breaksIn(record);
       if (record.length === 1 && isBlank(record[0])) continue; // blank line
-      if (reader === null) reader = openReader(file, record, start, o, builder);
+      if (reader === null) reader = openReader(file, record, start, o, builder, streaming);
       else reader.row(record, start);
       lastLine = start;
+      const w = wait?.();
+      if (w) await w;
     }
   } catch (e) {
     throw toUserError(e, file, line);
@@ -118,9 +137,9 @@ function breaksIn(record: readonly string[]): number {
 }
 
 /** Detects the layout from the first row (unless forced) and starts its reader. */
-function openReader(file: string, first: string[], line: number, o: Resolved, builder: DataSetBuilder): RowReader {
+function openReader(file: string, first: string[], line: number, o: Resolved, builder: DataSetBuilder, streaming = false): RowReader {
   const long = o.format === 'long' || (o.format === 'auto' && first.some((c) => c.trim() === o.idColumn));
-  if (long) return new LongReader(file, first, line, o, builder);
+  if (long) return streaming ? new ContiguousLongReader(file, first, line, o, builder) : new LongReader(file, first, line, o, builder);
   if (o.channels !== undefined && o.channels.length > 0) {
     throw new UserError(
       `channels were given but this file is in the wide layout (one sequence per row, one channel); ` +

@@ -7,6 +7,7 @@ import { applyNormalization } from '../data/normalize.js';
 import { UserError } from '../errors.js';
 import type { Model } from '../model/model.js';
 import { type Scores, UNKNOWN_LABEL, labelsForModel, score } from './score.js';
+import { type Metrics, type Tally, addPrediction, createTally, mergeTallies, metricsOf } from './metrics.js';
 
 export interface FileEvaluation {
   readonly file: string;
@@ -16,6 +17,8 @@ export interface FileEvaluation {
   readonly unknownLabels: { readonly count: number; readonly labels: readonly string[] };
   readonly scores: Scores;
   readonly data: DataSet;
+  readonly tally: Tally; // the confusion counts and log-loss sum, for totals over files
+  readonly metrics: Metrics;
 }
 
 /** Refuses a data set whose channels do not match the model's. */
@@ -43,10 +46,23 @@ export async function evaluateFile(model: Model, file: string, load: LoadOptions
       unknown.add(ds.classes[ds.labels[n]]);
     }
   });
+  const C = model.shape.C;
+  const tally = createTally(model.classes);
+  for (let n = 0; n < scores.count; n++) {
+    const l = ds.labels[n];
+    const m = labels[n];
+    addPrediction(tally, l < 0 ? null : ds.classes[l], scores.predicted[n], m >= 0 ? scores.probabilities[n * C + m] : 0);
+  }
   return {
     file, sequences: scores.count, accuracy: scores.accuracy, loss: scores.loss,
-    unknownLabels: { count, labels: [...unknown].sort() }, scores, data: ds,
+    unknownLabels: { count, labels: [...unknown].sort() }, scores, data: ds, tally, metrics: metricsOf(tally),
   };
+}
+
+/** The metrics of several files' sequences pooled together. */
+export function totalMetrics(results: readonly FileEvaluation[]): Metrics | null {
+  if (results.length === 0) return null;
+  return metricsOf(results.map((r) => r.tally).reduce((a, b) => mergeTallies(a, b)));
 }
 
 export interface EvaluateOptions extends LoadOptions {

@@ -8,20 +8,25 @@ import { UserError } from '../errors.js';
 import { saveModel } from '../io/model-file.js';
 import type { Model } from '../model/model.js';
 import type { Readout } from '../model/rnn.js';
-import { type FileEvaluation, evaluate } from '../eval/evaluate.js';
+import { type FileEvaluation, evaluate, totalMetrics } from '../eval/evaluate.js';
 import { type EpochRecord, type FitResult, fit } from './fit.js';
 import { DEFAULT_LR, type OptimizerName } from './optimizer.js';
 import type { KernelName } from './shared-state.js';
 import { type TuneResult, tuneThreads } from './tune.js';
+import type { BatchProgress } from './fit.js';
+import type { LrSchedule } from './schedule.js';
+import type { ClassWeights } from './class-weights.js';
+import type { DataSet } from '../data/dataset.js';
+import { writeReport } from '../eval/report.js';
 
 export interface TrainOptions extends LoadOptions {
   readonly files: readonly string[];
   readonly test?: readonly string[];
   readonly out?: string;
   readonly hidden?: number;
-  readonly readout?: Readout;
+  readonly readout?: Readout | 'auto'; // auto: by sequence length, see autoReadout
   readonly bptt?: number;
-  readonly epochs?: number;
+  readonly epochs?: number | 'auto'; // auto: see autoEpochs
   readonly batchSize?: number;
   readonly optimizer?: OptimizerName;
   readonly lr?: number;
@@ -29,29 +34,94 @@ export interface TrainOptions extends LoadOptions {
   readonly threads?: number | 'auto'; // 'auto': measure briefly (as `tune`) and use the recommended count
   readonly kernel?: KernelName; // 'wasm' (default) or 'ts', the reference kernel
   readonly seed?: number;
-  readonly valSplit?: number;
+  readonly valSplit?: number | 'auto'; // auto: see autoValSplit
   readonly patience?: number;
+  readonly classWeights?: ClassWeights;
+  readonly schedule?: LrSchedule;
+  readonly warmup?: number; // fraction of all steps
+  readonly minSteps?: number; // epochs auto: at least this many optimizer steps
+  readonly report?: string; // write the HTML report here
   readonly normalize?: 'zscore' | 'none';
   readonly init?: Model;
   readonly chunkSize?: number;
   readonly onEpoch?: (e: EpochRecord) => void;
+  readonly onBatch?: (b: BatchProgress) => void;
+  readonly onStart?: (hp: ReturnType<typeof resolveHyperparameters>) => void; // before the first epoch
 }
 
 /** The defaults `train` uses; README explains each choice. */
 export const TRAIN_DEFAULTS = {
   hidden: 64,
-  readout: 'mean' as Readout,
+  readout: 'auto' as Readout | 'auto',
   bptt: 0,
-  epochs: 60,
+  epochs: 'auto' as number | 'auto',
   batchSize: 32,
   optimizer: 'adam' as OptimizerName,
   clip: 1,
   seed: 1,
-  valSplit: 0.1,
+  valSplit: 'auto' as number | 'auto',
   patience: 0,
   normalize: 'zscore' as const,
   chunkSize: 4,
+  classWeights: 'none' as ClassWeights,
+  schedule: 'cosine' as LrSchedule,
+  warmup: 0.05,
+  minSteps: 1500,
+  minEpochs: 60,
+  shortSequence: 30, // readout auto: last when the median length is at most this, else mean
+  minValidation: 100, // val-split auto: hold out 10 % only when that is at least this many sequences
 };
+
+function median(xs: Int32Array): number {
+  const s = Int32Array.from(xs).sort();
+  return s.length === 0 ? 0 : s.length % 2 ? s[(s.length - 1) >> 1] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+}
+
+/** Readout auto: the last step on short sequences (median length ≤ 30), the mean over time on longer ones. */
+export function autoReadout(lengths: Int32Array): Readout {
+  return median(lengths) <= TRAIN_DEFAULTS.shortSequence ? 'last' : 'mean';
+}
+
+/** Val-split auto: 0.1 when that holds out at least 100 sequences, else none (train on all, keep the last weights). */
+export function autoValSplit(N: number): number {
+  return N * 0.1 >= TRAIN_DEFAULTS.minValidation ? 0.1 : 0;
+}
+
+/** Epochs auto: at least 60 epochs and at least minSteps optimizer steps. */
+export function autoEpochs(nTrain: number, batchSize: number, minSteps: number): number {
+  const perEpoch = Math.ceil(nTrain / Math.min(batchSize, nTrain));
+  return Math.max(TRAIN_DEFAULTS.minEpochs, Math.ceil(minSteps / perEpoch));
+}
+
+/** The hyperparameters train() will use on `ds`, with every 'auto' resolved. */
+export function resolveHyperparameters(ds: DataSet, o: Omit<TrainOptions, 'files'>) {
+  const d = TRAIN_DEFAULTS;
+  const optimizer = o.optimizer ?? d.optimizer;
+  const N = ds.lengths.length;
+  const vs = o.valSplit ?? d.valSplit;
+  const valSplit = vs === 'auto' ? autoValSplit(N) : vs;
+  const batchSize = o.batchSize ?? d.batchSize;
+  const readout = o.init?.readout ?? o.readout ?? d.readout;
+  const epochs = o.epochs ?? d.epochs;
+  const nTrain = N - Math.round(N * valSplit); // about: the split is stratified
+  return {
+    hidden: o.init?.shape.H ?? o.hidden ?? d.hidden,
+    readout: readout === 'auto' ? autoReadout(ds.lengths) : readout,
+    bptt: o.bptt ?? d.bptt,
+    epochs: epochs === 'auto' ? autoEpochs(nTrain, batchSize, o.minSteps ?? d.minSteps) : epochs,
+    batchSize,
+    optimizer,
+    lr: o.lr ?? DEFAULT_LR[optimizer],
+    schedule: o.schedule ?? d.schedule,
+    warmup: o.warmup ?? d.warmup,
+    clip: o.clip ?? d.clip,
+    seed: o.seed ?? d.seed,
+    valSplit,
+    patience: o.patience ?? d.patience,
+    classWeights: o.classWeights ?? d.classWeights,
+    chunkSize: o.chunkSize ?? d.chunkSize,
+  };
+}
 
 export interface TrainResult extends FitResult {
   readonly test: FileEvaluation[];
@@ -77,28 +147,15 @@ export async function train(o: TrainOptions): Promise<TrainResult> {
     normalization = channelStatistics(ds);
   }
   if (normalization) applyNormalization(ds, normalization);
-  const optimizer = o.optimizer ?? d.optimizer;
-  const hp = {
-    hidden: o.init?.shape.H ?? o.hidden ?? d.hidden,
-    readout: o.init?.readout ?? o.readout ?? d.readout,
-    bptt: o.bptt ?? d.bptt,
-    epochs: o.epochs ?? d.epochs,
-    batchSize: o.batchSize ?? d.batchSize,
-    optimizer,
-    lr: o.lr ?? DEFAULT_LR[optimizer],
-    clip: o.clip ?? d.clip,
-    seed: o.seed ?? d.seed,
-    valSplit: o.valSplit ?? d.valSplit,
-    patience: o.patience ?? d.patience,
-    chunkSize: o.chunkSize ?? d.chunkSize,
-  };
+  const hp = resolveHyperparameters(ds, o);
   let threads = o.threads === 'auto' ? 0 : o.threads ?? availableParallelism();
   let tuned: TuneResult | undefined;
   if (threads === 0) {
     tuned = await tuneThreads(ds, { ...hp, steps: 8, warmupSteps: 2, kernel: o.kernel, threads: defaultCounts() });
     threads = tuned.recommended;
   }
-  const r = await fit(ds, normalization, { ...hp, threads, init: o.init, onEpoch: o.onEpoch, kernel: o.kernel });
+  o.onStart?.(hp);
+  const r = await fit(ds, normalization, { ...hp, threads, init: o.init, onEpoch: o.onEpoch, onBatch: o.onBatch, kernel: o.kernel });
   const model: Model = {
     ...r.model,
     training: {
@@ -112,6 +169,7 @@ export async function train(o: TrainOptions): Promise<TrainResult> {
   };
   if (o.out) saveModel(o.out, model);
   const test = o.test && o.test.length > 0 ? await evaluate(model, { ...o, files: o.test }) : [];
+  if (o.report) writeReport(o.report, { model, history: r.history, train: ds, evaluations: test, total: totalMetrics(test), seconds: r.seconds, sequencesPerSecond: r.sequencesPerSecond });
   return { ...r, model, test };
 }
 
@@ -146,7 +204,7 @@ export async function tune(o: TuneFilesOptions): Promise<TuneResult> {
   if ((o.normalize ?? d.normalize) === 'zscore') applyNormalization(ds, channelStatistics(ds));
   const optimizer = o.optimizer ?? d.optimizer;
   return tuneThreads(ds, {
-    threads: o.threads, steps: o.steps, hidden: o.hidden ?? d.hidden, readout: o.readout ?? d.readout, bptt: o.bptt ?? d.bptt,
+    threads: o.threads, steps: o.steps, hidden: o.hidden ?? d.hidden, readout: o.readout ?? autoReadout(ds.lengths), bptt: o.bptt ?? d.bptt,
     batchSize: o.batchSize ?? d.batchSize, chunkSize: o.chunkSize ?? d.chunkSize, optimizer, lr: o.lr ?? DEFAULT_LR[optimizer],
     clip: o.clip ?? d.clip, seed: o.seed ?? d.seed, kernel: o.kernel,
   });

@@ -2,15 +2,45 @@
 
 import type { Argv, ArgumentsCamelCase } from 'yargs';
 import { loadModel } from '../../io/model-file.js';
-import { type FileEvaluation, evaluate } from '../../eval/evaluate.js';
+import { type FileEvaluation, evaluate, totalMetrics } from '../../eval/evaluate.js';
+import type { Metrics } from '../../eval/metrics.js';
+import { detailTables, summaryTable } from '../format.js';
 import { type DataArgs, dataOptions, loadOptionsOf } from '../options.js';
 
 type EvaluateArgs = DataArgs & { model: string; files: string[]; json: boolean };
 
-export function evaluationJson(results: readonly FileEvaluation[]) {
+function metricsJson(m: Metrics) {
   return {
-    files: results.map((r) => ({ file: r.file, sequences: r.sequences, accuracy: r.accuracy, loss: r.loss })),
+    balancedAccuracy: m.balancedAccuracy, macroF1: m.macroF1, logLoss: m.logLoss, classes: m.classes,
+    confusion: m.confusion, perClass: m.perClass, unknownLabels: m.unknownLabels,
   };
+}
+
+export function evaluationJson(results: readonly FileEvaluation[]) {
+  const total = totalMetrics(results);
+  return {
+    files: results.map((r) => ({
+      file: r.file, sequences: r.sequences, accuracy: r.accuracy, loss: r.loss, ...metricsJson(r.metrics),
+    })),
+    total: total === null ? null : {
+      files: results.length, sequences: total.sequences, accuracy: total.accuracy,
+      loss: weightedLoss(results), ...metricsJson(total),
+    },
+  };
+}
+
+/** The mean cross-entropy over all files' sequences with known labels. */
+function weightedLoss(results: readonly FileEvaluation[]): number {
+  let sum = 0;
+  let n = 0;
+  for (const r of results) {
+    const k = r.metrics.labelled - r.metrics.unknownLabels.count;
+    if (k > 0) {
+      sum += r.loss * k;
+      n += k;
+    }
+  }
+  return n > 0 ? sum / n : NaN;
 }
 
 export function printEvaluations(results: readonly FileEvaluation[], json: boolean): void {
@@ -18,16 +48,11 @@ export function printEvaluations(results: readonly FileEvaluation[], json: boole
     process.stdout.write(JSON.stringify(evaluationJson(results)) + '\n');
     return;
   }
-  const width = Math.max(4, ...results.map((r) => r.file.length));
-  process.stdout.write(`${'file'.padEnd(width)}  sequences  accuracy    loss\n`);
-  for (const r of results) {
-    process.stdout.write(
-      `${r.file.padEnd(width)}  ${String(r.sequences).padStart(9)}  ${r.accuracy.toFixed(4).padStart(8)}  ${r.loss.toFixed(4).padStart(6)}\n`,
-    );
-    if (r.unknownLabels.count > 0) {
-      process.stdout.write(`  ${r.unknownLabels.count} sequence(s) with labels the model never saw (${r.unknownLabels.labels.join(', ')}), counted as errors\n`);
-    }
-  }
+  const rows = results.map((r) => ({ name: r.file, metrics: r.metrics }));
+  const total = totalMetrics(results);
+  if (total !== null && results.length > 1) rows.push({ name: 'total', metrics: total });
+  process.stdout.write(summaryTable(rows));
+  for (const r of rows) process.stdout.write(`\n${r.name}\n` + detailTables(r.metrics));
 }
 
 export const evaluateCommand = {

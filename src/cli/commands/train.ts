@@ -6,7 +6,9 @@ import { existsSync, statSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { loadInitModel } from '../../io/safetensors.js';
 import { TRAIN_DEFAULTS, train } from '../../train/train.js';
-import type { EpochRecord } from '../../train/fit.js';
+import { CLASS_WEIGHTS, type ClassWeights } from '../../train/class-weights.js';
+import { LR_SCHEDULES, type LrSchedule } from '../../train/schedule.js';
+import { createProgress } from '../progress.js';
 import { UserError } from '../../errors.js';
 import { type DataArgs, dataOptions, isInt, loadOptionsOf, requireFlag } from '../options.js';
 import { printEvaluations } from './evaluate.js';
@@ -18,9 +20,9 @@ export const trainOptions = {
   test: { type: 'string', array: true, describe: 'held-out CSV file(s) to evaluate after training' },
   out: { type: 'string', default: 'model.json', describe: 'where to write the model file' },
   hidden: { type: 'number', default: d.hidden, describe: 'hidden units H' },
-  readout: { choices: ['last', 'mean'] as const, default: d.readout, describe: 'z = h_T (last) or the mean of h_t over time' },
+  readout: { choices: ['auto', 'last', 'mean'] as const, default: d.readout, describe: 'z = h_T (last) or the mean of h_t over time; auto: last when the median length is ≤ 30, else mean' },
   bptt: { type: 'number', default: d.bptt, describe: 'truncated-BPTT horizon k (0 = full BPTT)' },
-  epochs: { type: 'number', default: d.epochs, describe: 'passes over the training data' },
+  epochs: { type: 'string', default: String(d.epochs), describe: `passes over the training data; auto: at least ${d.minEpochs} and at least ${d.minSteps} optimizer steps` },
   'batch-size': { type: 'number', default: d.batchSize, describe: 'sequences per optimizer step' },
   optimizer: { choices: ['adam', 'sgd', 'momentum'] as const, default: d.optimizer },
   lr: { type: 'number', describe: 'learning rate (default: adam 1e-3, sgd and momentum 1e-2)' },
@@ -28,7 +30,11 @@ export const trainOptions = {
   threads: { type: 'string', default: String(availableParallelism()), describe: 'computing threads, or auto (measure briefly, as tune does)' },
   kernel: { choices: ['wasm', 'ts'] as const, default: 'wasm', hidden: true, describe: 'gradient kernel: wasm (fast) or ts (reference)' },
   seed: { type: 'number', default: d.seed, describe: 'seed for init, split and shuffling' },
-  'val-split': { type: 'number', default: d.valSplit, describe: 'fraction of each class held out for validation' },
+  'val-split': { type: 'string', default: String(d.valSplit), describe: `fraction of each class held out for validation; auto: 0.1 when that is ≥ ${d.minValidation} sequences, else 0` },
+  'class-weights': { choices: CLASS_WEIGHTS, default: d.classWeights, describe: 'balanced: weight class c by n / (C · n_c) in the loss' },
+  schedule: { choices: LR_SCHEDULES, default: d.schedule, describe: 'learning-rate schedule: cosine (with warmup) or constant' },
+  warmup: { type: 'number', default: d.warmup, describe: 'cosine schedule: linear warmup over this fraction of the steps' },
+  report: { type: 'string', describe: 'write a self-contained HTML report (curves, confusion matrices, examples) here' },
   patience: { type: 'number', default: d.patience, describe: 'stop after this many epochs without validation improvement (0 = never)' },
   normalize: { choices: ['zscore', 'none'] as const, default: d.normalize, describe: 'per-channel input scaling' },
   init: { type: 'string', describe: 'start from the parameters of this model file (or .safetensors file in the export layout)' },
@@ -40,9 +46,9 @@ type TrainArgs = DataArgs & {
   test?: string[];
   out: string;
   hidden: number;
-  readout: 'last' | 'mean';
+  readout: 'auto' | 'last' | 'mean';
   bptt: number;
-  epochs: number;
+  epochs: string;
   'batch-size': number;
   optimizer: 'adam' | 'sgd' | 'momentum';
   lr?: number;
@@ -50,7 +56,11 @@ type TrainArgs = DataArgs & {
   threads: string;
   kernel: 'wasm' | 'ts';
   seed: number;
-  'val-split': number;
+  'val-split': string;
+  'class-weights': ClassWeights;
+  schedule: LrSchedule;
+  warmup: number;
+  report?: string;
   patience: number;
   normalize: 'zscore' | 'none';
   init?: string;
@@ -60,25 +70,27 @@ type TrainArgs = DataArgs & {
 function checkFlags(a: TrainArgs): void {
   requireFlag(isInt(a.hidden) && a.hidden >= 1, `--hidden must be a whole number ≥ 1 (got ${a.hidden})`);
   requireFlag(isInt(a.bptt) && a.bptt >= 0, `--bptt must be a whole number ≥ 0 (got ${a.bptt})`);
-  requireFlag(isInt(a.epochs) && a.epochs >= 1, `--epochs must be a whole number ≥ 1 (got ${a.epochs})`);
+  requireFlag(a.epochs === 'auto' || (/^[0-9]+$/.test(a.epochs) && +a.epochs >= 1), `--epochs must be auto or a whole number ≥ 1 (got ${a.epochs})`);
   requireFlag(isInt(a['batch-size']) && a['batch-size'] >= 1, `--batch-size must be a whole number ≥ 1 (got ${a['batch-size']})`);
   requireFlag(a.lr === undefined || (Number.isFinite(a.lr) && a.lr > 0), `--lr must be a number > 0 (got ${a.lr})`);
   requireFlag(Number.isFinite(a.clip) && a.clip >= 0, `--clip must be a number ≥ 0 (got ${a.clip})`);
   requireFlag(a.threads === 'auto' || /^[0-9]+$/.test(String(a.threads)) && +a.threads >= 1 && +a.threads <= 256,
     `--threads must be auto or a whole number from 1 to 256 (got ${a.threads})`);
   requireFlag(isInt(a.seed), `--seed must be a whole number (got ${a.seed})`);
-  requireFlag(Number.isFinite(a['val-split']) && a['val-split'] >= 0 && a['val-split'] < 1, `--val-split must be in [0, 1) (got ${a['val-split']})`);
+  const vs = Number(a['val-split']);
+  requireFlag(a['val-split'] === 'auto' || (a['val-split'].trim() !== '' && Number.isFinite(vs) && vs >= 0 && vs < 1), `--val-split must be auto or a number in [0, 1) (got ${a['val-split']})`);
+  requireFlag(Number.isFinite(a.warmup) && a.warmup >= 0 && a.warmup < 1, `--warmup must be a number in [0, 1) (got ${a.warmup})`);
   requireFlag(isInt(a.patience) && a.patience >= 0, `--patience must be a whole number ≥ 0 (got ${a.patience})`);
   const outDir = dirname(resolve(a.out));
   if (!existsSync(outDir) || !statSync(outDir).isDirectory()) {
     throw new UserError(`the folder for --out does not exist (${outDir}); create it or choose another path`);
   }
-}
-
-function epochLine(e: EpochRecord, epochs: number): string {
-  const f = (x: number | null, p = 4) => (x === null ? '-' : x.toFixed(p));
-  return `epoch ${String(e.epoch).padStart(String(epochs).length)}/${epochs}  loss ${f(e.loss)}  acc ${f(e.accuracy, 3)}` +
-    `  val_loss ${f(e.valLoss)}  val_acc ${f(e.valAccuracy, 3)}  ${Math.round(e.sequencesPerSecond)} seq/s  ${e.seconds.toFixed(1)}s`;
+  if (a.report !== undefined) {
+    const reportDir = dirname(resolve(a.report));
+    if (!existsSync(reportDir) || !statSync(reportDir).isDirectory()) {
+      throw new UserError(`the folder for --report does not exist (${reportDir}); create it or choose another path`);
+    }
+  }
 }
 
 export const trainCommand = {
@@ -89,6 +101,7 @@ export const trainCommand = {
     const a = argv as unknown as TrainArgs;
     checkFlags(a);
     const init = a.init ? loadInitModel(a.init) : undefined;
+    let progress: ReturnType<typeof createProgress> | undefined;
     const r = await train({
       ...loadOptionsOf(a),
       files: a.files,
@@ -97,7 +110,7 @@ export const trainCommand = {
       hidden: a.hidden,
       readout: a.readout,
       bptt: a.bptt,
-      epochs: a.epochs,
+      epochs: a.epochs === 'auto' ? 'auto' : Number(a.epochs),
       batchSize: a['batch-size'],
       optimizer: a.optimizer,
       lr: a.lr,
@@ -105,12 +118,18 @@ export const trainCommand = {
       threads: a.threads === 'auto' ? 'auto' : Number(a.threads),
       kernel: a.kernel,
       seed: a.seed,
-      valSplit: a['val-split'],
+      valSplit: a['val-split'] === 'auto' ? 'auto' : Number(a['val-split']),
+      classWeights: a['class-weights'],
+      schedule: a.schedule,
+      warmup: a.warmup,
+      report: a.report,
       patience: a.patience,
       normalize: a.normalize,
       init,
-      onEpoch: a.quiet ? undefined : (e) => process.stderr.write(epochLine(e, a.epochs) + '\n'),
-    });
+      onStart: a.quiet ? undefined : (hp) => { progress = createProgress(process.stderr, hp.epochs); },
+      onBatch: a.quiet ? undefined : (b) => progress?.onBatch(b),
+      onEpoch: a.quiet ? undefined : (e) => progress?.onEpoch(e),
+    }).finally(() => progress?.end());
     const m = r.model;
     process.stdout.write(
       `model: ${a.out} (${m.classes.length} classes, ${m.shape.D} channel(s), H=${m.shape.H}, readout ${m.readout}; ` +

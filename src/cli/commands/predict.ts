@@ -1,0 +1,51 @@
+// `train-signals predict`: a model and CSV files (labels optional) → one CSV row per sequence with the predicted
+// class and every class probability, to --out (written atomically) or stdout. Streams; see eval/predict.ts.
+
+import type { Argv, ArgumentsCamelCase } from 'yargs';
+import { existsSync, statSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { loadModel } from '../../io/model-file.js';
+import { predict } from '../../eval/predict.js';
+import { type RowOutput, fileOutput, streamOutput } from '../../io/stream-out.js';
+import { UserError } from '../../errors.js';
+import { type DataArgs, dataOptions, loadOptionsOf } from '../options.js';
+
+type PredictArgs = DataArgs & { model: string; files: string[]; out?: string; quiet: boolean };
+
+export const predictCommand = {
+  command: 'predict <files..>',
+  describe: 'predict the class of every sequence in CSV files (labels optional)',
+  builder: (y: Argv) =>
+    y
+      .positional('files', { type: 'string', array: true, describe: 'CSV file(s) to predict' })
+      .options({
+        ...dataOptions,
+        model: { type: 'string', demandOption: true, describe: 'model file written by train' },
+        out: { type: 'string', describe: 'write the predictions CSV here (atomically); default stdout' },
+        quiet: { type: 'boolean', default: false, describe: 'print nothing on stderr' },
+      }),
+  handler: async (argv: ArgumentsCamelCase<PredictArgs>) => {
+    const a = argv as unknown as PredictArgs;
+    const model = loadModel(a.model);
+    if (a.out !== undefined) {
+      const dir = dirname(resolve(a.out));
+      if (!existsSync(dir) || !statSync(dir).isDirectory()) {
+        throw new UserError(`the folder for --out does not exist (${dir}); create it or choose another path`);
+      }
+    }
+    const out: RowOutput = a.out !== undefined ? fileOutput(a.out) : streamOutput(process.stdout);
+    try {
+      const r = await predict(model, { ...loadOptionsOf(a), files: a.files }, out);
+      await out.commit();
+      if (!a.quiet) {
+        for (const f of r.files) {
+          process.stderr.write(`${f.file}: ${f.sequences} sequence(s) predicted${f.streamed ? '' : ' (rows of a sequence not contiguous: loaded whole)'}\n`);
+        }
+        if (a.out !== undefined) process.stderr.write(`predictions: ${a.out}\n`);
+      }
+    } catch (e) {
+      out.abort();
+      throw e;
+    }
+  },
+};

@@ -1,0 +1,101 @@
+// Training progress on stderr. On a terminal: a live bar for the running epoch (batches done, running loss and
+// accuracy, seq/s, ETA of the epoch and of the run), redrawn at most ten times a second, and one line per
+// finished epoch. Anywhere else (pipes, CI, files): the epoch line alone. Colour only on a terminal and only when
+// NO_COLOR is unset or empty (no-color.org). `--quiet` means no progress object at all.
+//
+// Owns the wording of progress; train() knows nothing about it beyond the two callbacks.
+
+import type { BatchProgress, EpochRecord } from '../train/fit.js';
+
+export interface ProgressStream {
+  write(s: string): unknown;
+  readonly isTTY?: boolean;
+  readonly columns?: number;
+}
+
+export interface Progress {
+  onBatch(b: BatchProgress): void;
+  onEpoch(e: EpochRecord): void;
+  /** Clears a half-drawn bar (on success or failure). */
+  end(): void;
+}
+
+const REDRAW_MS = 100;
+
+export function useColor(stream: ProgressStream, env: NodeJS.ProcessEnv = process.env): boolean {
+  return stream.isTTY === true && !(env.NO_COLOR !== undefined && env.NO_COLOR !== '');
+}
+
+/** 75 → "1m15s", 4.2 → "4.2s". */
+export function duration(s: number): string {
+  if (!Number.isFinite(s) || s < 0) return '?';
+  if (s < 10) return `${s.toFixed(1)}s`;
+  if (s < 60) return `${Math.round(s)}s`;
+  const m = Math.floor(s / 60);
+  if (m < 60) return `${m}m${String(Math.round(s - 60 * m)).padStart(2, '0')}s`;
+  return `${Math.floor(m / 60)}h${String(m % 60).padStart(2, '0')}m`;
+}
+
+const f = (x: number | null, p = 4) => (x === null || !Number.isFinite(x) ? '-' : x.toFixed(p));
+
+export function epochLine(e: EpochRecord, epochs: number): string {
+  return `epoch ${String(e.epoch).padStart(String(epochs).length)}/${epochs}  loss ${f(e.loss)}  acc ${f(e.accuracy, 3)}` +
+    `  val_loss ${f(e.valLoss)}  val_acc ${f(e.valAccuracy, 3)}  ${Math.round(e.sequencesPerSecond)} seq/s  ${e.seconds.toFixed(1)}s`;
+}
+
+export function createProgress(stream: ProgressStream, epochs: number, env: NodeJS.ProcessEnv = process.env): Progress {
+  const tty = stream.isTTY === true;
+  const color = useColor(stream, env);
+  const paint = (code: string, s: string) => (color ? `\x1b[${code}m${s}\x1b[0m` : s);
+  let drawn = false;
+  let last = 0;
+  let doneSeconds = 0; // wall time of finished epochs
+  let doneEpochs = 0;
+
+  function bar(b: BatchProgress): string {
+    const width = 24;
+    const full = Math.round((width * b.batch) / b.batches);
+    const rate = b.seconds > 0 ? b.seen / b.seconds : 0;
+    const epochEta = b.batch > 0 ? (b.seconds * (b.batches - b.batch)) / b.batch : NaN;
+    const perEpoch = b.batch > 0 ? (b.seconds * b.batches) / b.batch : NaN;
+    const avgEpoch = doneEpochs > 0 ? doneSeconds / doneEpochs : perEpoch;
+    const runEta = epochEta + avgEpoch * (b.epochs - b.epoch);
+    const e = String(b.epochs);
+    const line = `epoch ${String(b.epoch).padStart(e.length)}/${e} ` +
+      paint('36', '█'.repeat(full)) + paint('2', '░'.repeat(width - full)) +
+      ` ${String(b.batch).padStart(String(b.batches).length)}/${b.batches}` +
+      `  loss ${f(b.loss)}  acc ${f(b.accuracy, 3)}  ${Math.round(rate)} seq/s  ETA ${duration(epochEta)} (run ${duration(runEta)})`;
+    const cols = stream.columns ?? 0;
+    return cols > 20 && visibleLength(line) > cols - 1 ? line.slice(0, line.length - (visibleLength(line) - cols + 1)) : line;
+  }
+
+  return {
+    onBatch(b) {
+      if (!tty) return;
+      const now = performance.now();
+      if (b.batch < b.batches && now - last < REDRAW_MS) return;
+      last = now;
+      stream.write(`\r\x1b[2K${bar(b)}`);
+      drawn = true;
+    },
+    onEpoch(e) {
+      doneSeconds += e.seconds;
+      doneEpochs++;
+      const line = epochLine(e, epochs);
+      if (tty) {
+        stream.write(`\r\x1b[2K${color ? line.replace(/(val_acc )(\S+)/, (_, a: string, v: string) => a + paint('1', v)) : line}\n`);
+        drawn = false;
+      } else {
+        stream.write(line + '\n');
+      }
+    },
+    end() {
+      if (drawn) stream.write('\r\x1b[2K');
+      drawn = false;
+    },
+  };
+}
+
+function visibleLength(s: string): number {
+  return s.replace(/\x1b\[[0-9;]*m/g, '').length;
+}

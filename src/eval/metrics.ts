@@ -1,0 +1,136 @@
+// Classification metrics from a confusion matrix: accuracy, balanced accuracy, macro-F1, per-class precision /
+// recall / F1 / support, and log-loss from a running sum. Pure: numbers in, numbers out; no model, no files.
+//
+// The classes of a tally are the model's classes followed by any label the model never saw ("unknown" labels,
+// in the order first met). An unknown label gets a row like any class (its support counts), and a column that
+// stays zero, because the model can never predict it: every such sequence is an error, and its class has
+// recall 0. The matrix is therefore square, rows = true class, columns = predicted class, on the same names.
+//
+// Definitions (as scikit-learn's, with zero_division = 0):
+//   precision_c = M[c][c] / Σ_r M[r][c]     recall_c = M[c][c] / Σ_j M[c][j]     F1 = 2 P R / (P + R)
+//   accuracy = Σ_c M[c][c] / Σ M;  balanced accuracy = mean recall over classes with support > 0;
+//   macro-F1 = mean F1 over classes that occur in the truth or in the predictions;
+//   log-loss = mean over sequences with a known label of −log max(p[label], 1e-15).
+//
+// Legend: C classes (model + unknown), N sequences.
+
+export const LOG_LOSS_EPS = 1e-15;
+
+export interface Tally {
+  readonly classes: string[]; // [C] model classes, then unknown labels
+  readonly known: number; // how many of `classes` are the model's
+  readonly confusion: number[][]; // [C][C] rows true, columns predicted
+  logLossSum: number; // Σ −log max(p[label], eps) over sequences with a known label
+  logLossCount: number;
+  unlabelled: number; // sequences without a label (not in the matrix)
+}
+
+export interface ClassMetrics {
+  readonly class: string;
+  readonly precision: number;
+  readonly recall: number;
+  readonly f1: number;
+  readonly support: number;
+}
+
+export interface Metrics {
+  readonly sequences: number; // labelled + unlabelled
+  readonly labelled: number;
+  readonly accuracy: number;
+  readonly balancedAccuracy: number;
+  readonly macroF1: number;
+  readonly logLoss: number;
+  readonly classes: string[];
+  readonly confusion: number[][];
+  readonly perClass: ClassMetrics[];
+  readonly unknownLabels: { readonly count: number; readonly labels: string[] };
+}
+
+export function createTally(modelClasses: readonly string[]): Tally {
+  const C = modelClasses.length;
+  return {
+    classes: [...modelClasses], known: C, confusion: Array.from({ length: C }, () => new Array<number>(C).fill(0)),
+    logLossSum: 0, logLossCount: 0, unlabelled: 0,
+  };
+}
+
+/** The row of class `name`, adding an unknown class (a row and a zero column) when it is new. */
+function rowOf(t: Tally, name: string): number {
+  const i = t.classes.indexOf(name);
+  if (i >= 0) return i;
+  t.classes.push(name);
+  for (const row of t.confusion) row.push(0);
+  t.confusion.push(new Array<number>(t.classes.length).fill(0));
+  return t.classes.length - 1;
+}
+
+/**
+ * Counts one sequence: its true label by name (null: unlabelled), the predicted model class index, and p[label]
+ * (ignored unless the label is one of the model's).
+ */
+export function addPrediction(t: Tally, label: string | null, predicted: number, pLabel: number): void {
+  if (label === null) {
+    t.unlabelled++;
+    return;
+  }
+  const r = rowOf(t, label);
+  t.confusion[r][predicted]++;
+  if (r < t.known) {
+    t.logLossSum -= Math.log(Math.max(pLabel, LOG_LOSS_EPS));
+    t.logLossCount++;
+  }
+}
+
+/** A new tally holding the counts of both (the model classes must agree). */
+export function mergeTallies(a: Tally, b: Tally): Tally {
+  const t = createTally(a.classes.slice(0, a.known));
+  for (const src of [a, b]) {
+    const map = src.classes.map((name) => rowOf(t, name));
+    src.confusion.forEach((row, r) => row.forEach((n, c) => (t.confusion[map[r]][map[c]] += n)));
+    t.logLossSum += src.logLossSum;
+    t.logLossCount += src.logLossCount;
+    t.unlabelled += src.unlabelled;
+  }
+  return t;
+}
+
+const ratio = (a: number, b: number) => (b > 0 ? a / b : 0);
+
+/** Every metric of a tally. With no labelled sequence, the rates are NaN. */
+export function metricsOf(t: Tally): Metrics {
+  const M = t.confusion;
+  const C = t.classes.length;
+  let total = 0;
+  let diag = 0;
+  const rowSum = new Array<number>(C).fill(0);
+  const colSum = new Array<number>(C).fill(0);
+  for (let r = 0; r < C; r++) {
+    for (let c = 0; c < C; c++) {
+      total += M[r][c];
+      rowSum[r] += M[r][c];
+      colSum[c] += M[r][c];
+    }
+    diag += M[r][r];
+  }
+  const perClass: ClassMetrics[] = t.classes.map((name, c) => {
+    const precision = ratio(M[c][c], colSum[c]);
+    const recall = ratio(M[c][c], rowSum[c]);
+    return { class: name, precision, recall, f1: ratio(2 * precision * recall, precision + recall), support: rowSum[c] };
+  });
+  const present = perClass.filter((_, c) => rowSum[c] > 0);
+  const occurring = perClass.filter((_, c) => rowSum[c] > 0 || colSum[c] > 0);
+  const mean = (xs: number[]) => (xs.length > 0 ? xs.reduce((a, b) => a + b, 0) / xs.length : NaN);
+  const unknown = t.classes.slice(t.known).map((name, i) => ({ name, n: rowSum[t.known + i] }));
+  return {
+    sequences: total + t.unlabelled,
+    labelled: total,
+    accuracy: total > 0 ? diag / total : NaN,
+    balancedAccuracy: mean(present.map((m) => m.recall)),
+    macroF1: mean(occurring.map((m) => m.f1)),
+    logLoss: t.logLossCount > 0 ? t.logLossSum / t.logLossCount : NaN,
+    classes: [...t.classes],
+    confusion: M.map((row) => [...row]),
+    perClass,
+    unknownLabels: { count: unknown.reduce((a, u) => a + u.n, 0), labels: unknown.map((u) => u.name) },
+  };
+}

@@ -1,0 +1,102 @@
+// predict(): class probabilities for every sequence of unlabelled (or labelled) files, as CSV rows
+// `file,id,label,predicted,p_<class>...`, streamed: each file is read sequence by sequence (csv.ts streamFile),
+// normalized with the model's statistics and scored on its own, and its row written at once, so memory holds one
+// sequence whatever the file's size. Long-layout files stream when each sequence's rows are contiguous; when an
+// id comes back later, that file's rows are taken back and the file is loaded whole instead (loadDataSet).
+//
+// Legend: T steps of one sequence, D channels, C classes.
+
+import { type LoadOptions, loadDataSet, streamFile } from '../data/csv.js';
+import type { StreamedSequence } from '../data/builder.js';
+import { NotContiguousError } from '../data/long-stream.js';
+import { UserError } from '../errors.js';
+import type { Model } from '../model/model.js';
+import { viewsOf } from '../model/layout.js';
+import { argmax, createWorkspace, forward } from '../model/rnn.js';
+import type { RowOutput } from '../io/stream-out.js';
+
+export interface PredictOptions extends LoadOptions {
+  readonly files: readonly string[];
+}
+
+export interface PredictSummary {
+  readonly files: { readonly file: string; readonly sequences: number; readonly streamed: boolean }[];
+  readonly sequences: number;
+}
+
+/** A CSV field, quoted when it must be. */
+export function csvField(s: string): string {
+  return /[",\r\n]/.test(s) || s !== s.trim() ? `"${s.replace(/"/g, '""')}"` : s;
+}
+
+export function predictionHeader(model: Model): string {
+  return ['file', 'id', 'label', 'predicted', ...model.classes.map((c) => `p_${c}`)].map(csvField).join(',') + '\n';
+}
+
+/** Scores sequences one at a time with the model: normalizes in place, returns probabilities [C]. */
+export function createPredictor(model: Model): (values: Float32Array, T: number) => Float32Array {
+  const ws = createWorkspace((n) => new Float32Array(n), model.shape, 1);
+  const P = viewsOf(model.parameters, model.shape);
+  const { D } = model.shape;
+  const norm = model.normalization;
+  return (values, T) => {
+    if (norm) for (let i = 0; i < T * D; i++) values[i] = (values[i] - norm.mean[i % D]) / norm.std[i % D];
+    // A horizon of 1 keeps only the last state: O(H) memory whatever T.
+    forward(ws, P, model.shape, model.readout, 1, values, 0, T, -1);
+    return Float32Array.from(ws.p);
+  };
+}
+
+function checkChannels(model: Model, D: number, file: string): void {
+  if (D !== model.shape.D) {
+    throw new UserError(
+      `has ${D} channel(s) but the model was trained on ${model.shape.D} (${model.channels.join(', ')}); give data with the model's channels`,
+      { file },
+    );
+  }
+}
+
+/** Writes the header and one row per sequence of every file to `out` (which the caller commits or aborts). */
+export async function predict(model: Model, o: PredictOptions, out: RowOutput): Promise<PredictSummary> {
+  const run = createPredictor(model);
+  const opts: LoadOptions = { ...o, requireLabels: false };
+  out.write(predictionHeader(model));
+  const summary: PredictSummary['files'] = [];
+  let total = 0;
+  const row = (file: string, id: string, label: string | null, p: Float32Array) => {
+    const cells = [file, id, label ?? '', model.classes[argmax(p)]].map(csvField);
+    for (let c = 0; c < p.length; c++) cells.push(String(Number(p[c].toPrecision(6))));
+    out.write(cells.join(',') + '\n');
+  };
+  for (const file of o.files) {
+    let n = 0;
+    let checked = false;
+    out.mark();
+    try {
+      await streamFile(file, opts, (s: StreamedSequence) => {
+        if (!checked) {
+          checkChannels(model, s.D, file);
+          checked = true;
+        }
+        row(file, s.id, s.label, run(s.values, s.length));
+        n++;
+      }, out.pending);
+      summary.push({ file, sequences: n, streamed: true });
+    } catch (e) {
+      if (!(e instanceof NotContiguousError)) throw e;
+      out.rewind();
+      const ds = await loadDataSet([file], opts);
+      checkChannels(model, ds.D, file);
+      n = ds.lengths.length;
+      for (let k = 0; k < n; k++) {
+        const T = ds.lengths[k];
+        const values = ds.values.slice(ds.offsets[k] * ds.D, (ds.offsets[k] + T) * ds.D);
+        row(file, ds.ids[k], ds.labels[k] < 0 ? null : ds.classes[ds.labels[k]], run(values, T));
+      }
+      summary.push({ file, sequences: n, streamed: false });
+    }
+    out.release();
+    total += n;
+  }
+  return { files: summary, sequences: total };
+}

@@ -1,0 +1,384 @@
+// The HTML report: one self-contained file (inline CSS and SVG, no script, no external resource) that a person
+// opens after training or evaluation: learning curves, a confusion-matrix heat map and per-class table per
+// held-out file, a few example signals per class, the data summary, the hyperparameters and throughput.
+//
+// renderReport() is pure (data in, a string out); writeReport() writes it atomically. Every chart is an <svg>
+// with class "chart" and explicit width and height, which is what the browser test measures.
+//
+// Legend: C classes, N sequences, D channels, E epochs.
+
+import { writeFileAtomic } from '../io/atomic.js';
+import type { DataSet } from '../data/dataset.js';
+import type { Model } from '../model/model.js';
+import { layoutOf } from '../model/layout.js';
+import type { Metrics } from './metrics.js';
+
+/** What a report shows; every part but the model is optional. */
+export interface ReportInput {
+  readonly title?: string;
+  readonly model: Model;
+  readonly history?: readonly ReportEpoch[]; // default: the model file's training.history
+  readonly train?: DataSet; // the training data (a train report); else examples come from the evaluated files
+  readonly evaluations: readonly { readonly file: string; readonly metrics: Metrics; readonly data?: DataSet }[];
+  readonly total?: Metrics | null;
+  readonly seconds?: number;
+  readonly sequencesPerSecond?: number;
+}
+
+export interface ReportEpoch {
+  readonly epoch: number;
+  readonly loss: number;
+  readonly accuracy: number;
+  readonly valLoss: number | null;
+  readonly valAccuracy: number | null;
+  readonly lr?: number;
+}
+
+const PALETTE = ['#2563eb', '#dc2626', '#16a34a', '#9333ea', '#ea580c', '#0891b2', '#ca8a04', '#db2777', '#4b5563', '#65a30d', '#7c3aed', '#0f766e'];
+const EXAMPLES_PER_CLASS = 3;
+const MAX_POINTS = 240; // per drawn line; longer signals are reduced to min/max pairs
+
+export function esc(s: unknown): string {
+  return String(s).replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
+}
+
+const num = (x: number, p = 4) => (Number.isFinite(x) ? x.toFixed(p) : '–');
+const r1 = (x: number) => Math.round(x * 10) / 10;
+
+/** "Nice" tick values covering [lo, hi]. */
+function ticks(lo: number, hi: number, n = 5): number[] {
+  if (!(hi > lo)) return [lo];
+  const raw = (hi - lo) / n;
+  const mag = Math.pow(10, Math.floor(Math.log10(raw)));
+  const step = [1, 2, 2.5, 5, 10].map((m) => m * mag).find((s) => s >= raw) ?? 10 * mag;
+  const out: number[] = [];
+  for (let v = Math.ceil(lo / step - 1e-9) * step; v <= hi + 1e-9 * step; v += step) out.push(Math.abs(v) < step * 1e-9 ? 0 : v);
+  return out;
+}
+
+const fmtTick = (v: number) => (Math.abs(v) >= 1e5 || (Math.abs(v) < 0.01 && v !== 0) ? v.toExponential(1).replace('e-', '·10⁻').replace(/⁻(\d+)/, (_, d: string) => '⁻' + [...d].map((c) => '⁰¹²³⁴⁵⁶⁷⁸⁹'[+c]).join('')) : String(Number(v.toPrecision(4))));
+
+interface Series {
+  readonly name: string;
+  readonly color: string;
+  readonly points: readonly [number, number][];
+  readonly dashed?: boolean;
+}
+
+/** A line chart with axes, ticks, grid and a legend. */
+function lineChart(series: readonly Series[], o: { title: string; xLabel: string; yLabel: string; width?: number; height?: number; yMin?: number; yMax?: number }): string {
+  const W = o.width ?? 460;
+  const H = o.height ?? 260;
+  const m = { l: 52, r: 14, t: 30, b: 40 };
+  const pts = series.flatMap((s) => s.points).filter(([, y]) => Number.isFinite(y));
+  const xs = pts.map(([x]) => x);
+  const ys = pts.map(([, y]) => y);
+  let x0 = Math.min(...xs, 1);
+  let x1 = Math.max(...xs, 1);
+  if (x1 === x0) x1 = x0 + 1;
+  let y0 = o.yMin ?? Math.min(...ys, 0);
+  let y1 = o.yMax ?? Math.max(...ys, 1e-9);
+  if (y1 === y0) y1 = y0 + 1;
+  const pad = (y1 - y0) * 0.04;
+  if (o.yMin === undefined) y0 -= pad;
+  if (o.yMax === undefined) y1 += pad;
+  const sx = (x: number) => m.l + ((x - x0) / (x1 - x0)) * (W - m.l - m.r);
+  const sy = (y: number) => H - m.b - ((y - y0) / (y1 - y0)) * (H - m.t - m.b);
+  let g = '';
+  for (const t of ticks(y0, y1)) {
+    g += `<line class="grid" x1="${m.l}" x2="${W - m.r}" y1="${r1(sy(t))}" y2="${r1(sy(t))}"/>` +
+      `<text class="tick" x="${m.l - 6}" y="${r1(sy(t) + 4)}" text-anchor="end">${fmtTick(t)}</text>`;
+  }
+  for (const t of ticks(x0, x1, 6).filter((t) => Number.isInteger(t) || x1 - x0 < 6)) {
+    g += `<line class="axis" x1="${r1(sx(t))}" x2="${r1(sx(t))}" y1="${H - m.b}" y2="${H - m.b + 4}"/>` +
+      `<text class="tick" x="${r1(sx(t))}" y="${H - m.b + 16}" text-anchor="middle">${fmtTick(t)}</text>`;
+  }
+  g += `<line class="axis" x1="${m.l}" x2="${W - m.r}" y1="${H - m.b}" y2="${H - m.b}"/>`;
+  g += `<line class="axis" x1="${m.l}" x2="${m.l}" y1="${m.t}" y2="${H - m.b}"/>`;
+  for (const s of series) {
+    const d = s.points.filter(([, y]) => Number.isFinite(y)).map(([x, y], i) => `${i ? 'L' : 'M'}${r1(sx(x))} ${r1(sy(y))}`).join('');
+    if (d) g += `<path d="${d}" fill="none" stroke="${s.color}" stroke-width="2"${s.dashed ? ' stroke-dasharray="5 3"' : ''}/>`;
+  }
+  let lx = m.l + 8;
+  for (const s of series) {
+    g += `<line x1="${lx}" x2="${lx + 18}" y1="${m.t - 12}" y2="${m.t - 12}" stroke="${s.color}" stroke-width="2"${s.dashed ? ' stroke-dasharray="5 3"' : ''}/>` +
+      `<text class="legend" x="${lx + 22}" y="${m.t - 8}">${esc(s.name)}</text>`;
+    lx += 34 + 7 * s.name.length;
+  }
+  g += `<text class="label" x="${(m.l + W - m.r) / 2}" y="${H - 6}" text-anchor="middle">${esc(o.xLabel)}</text>`;
+  g += `<text class="label" transform="translate(13 ${(m.t + H - m.b) / 2}) rotate(-90)" text-anchor="middle">${esc(o.yLabel)}</text>`;
+  return `<figure><figcaption>${esc(o.title)}</figcaption><svg class="chart" role="img" aria-label="${esc(o.title)}" width="${W}" height="${H}" viewBox="0 0 ${W} ${H}">${g}</svg></figure>`;
+}
+
+/** The confusion matrix as a heat map: cell shade = share of the true class's row, count in the cell. */
+function heatmap(m: Metrics, title: string): string {
+  const C = m.classes.length;
+  const label = Math.min(160, 34 + 7 * Math.max(...m.classes.map((c) => Math.min(c.length, 18))));
+  const cell = Math.max(28, Math.min(64, Math.floor(360 / C)));
+  const W = label + C * cell + 20;
+  const H = 34 + label + C * cell + 10;
+  const top = 34 + label;
+  let g = `<text class="label" x="${label + (C * cell) / 2}" y="14" text-anchor="middle">predicted class</text>`;
+  g += `<text class="label" transform="translate(12 ${top + (C * cell) / 2}) rotate(-90)" text-anchor="middle">true class</text>`;
+  const short = (s: string) => (s.length > 18 ? s.slice(0, 17) + '…' : s);
+  m.classes.forEach((c, j) => {
+    g += `<text class="tick" transform="translate(${label + j * cell + cell / 2 + 4} ${top - 6}) rotate(-50)">${esc(short(c))}</text>`;
+  });
+  m.confusion.forEach((row, i) => {
+    const total = row.reduce((a, b) => a + b, 0);
+    g += `<text class="tick" x="${label - 6}" y="${top + i * cell + cell / 2 + 4}" text-anchor="end">${esc(short(m.classes[i]))}</text>`;
+    row.forEach((n, j) => {
+      const share = total > 0 ? n / total : 0;
+      const hue = i === j ? '37,99,235' : '220,38,38';
+      const fill = n === 0 ? '#f8fafc' : `rgba(${hue},${(0.12 + 0.88 * share).toFixed(3)})`;
+      const dark = share > 0.55;
+      g += `<rect x="${label + j * cell}" y="${top + i * cell}" width="${cell - 2}" height="${cell - 2}" rx="3" fill="${fill}"><title>true ${esc(m.classes[i])}, predicted ${esc(m.classes[j])}: ${n} (${(100 * share).toFixed(1)} % of the row)</title></rect>`;
+      g += `<text class="cell${dark ? ' on-dark' : ''}" x="${label + j * cell + (cell - 2) / 2}" y="${top + i * cell + cell / 2 + 3}" text-anchor="middle">${n}</text>`;
+    });
+  });
+  return `<figure><figcaption>${esc(title)}</figcaption><svg class="chart" role="img" aria-label="${esc(title)}" width="${W}" height="${H}" viewBox="0 0 ${W} ${H}">${g}</svg></figure>`;
+}
+
+/** Sequence n's channels reduced to at most MAX_POINTS points each (min and max of each bucket kept). */
+function reduced(ds: DataSet, n: number): number[][] {
+  const T = ds.lengths[n];
+  const o = ds.offsets[n];
+  const out: number[][] = [];
+  for (let d = 0; d < ds.D; d++) {
+    const at = (t: number) => ds.values[(o + t) * ds.D + d];
+    if (T <= MAX_POINTS) {
+      out.push(Array.from({ length: T }, (_, t) => at(t)));
+      continue;
+    }
+    const buckets = MAX_POINTS / 2;
+    const line: number[] = [];
+    for (let b = 0; b < buckets; b++) {
+      const lo = Math.floor((b * T) / buckets);
+      const hi = Math.floor(((b + 1) * T) / buckets);
+      let mn = Infinity;
+      let mx = -Infinity;
+      for (let t = lo; t < hi; t++) {
+        mn = Math.min(mn, at(t));
+        mx = Math.max(mx, at(t));
+      }
+      line.push(mn, mx);
+    }
+    out.push(line);
+  }
+  return out;
+}
+
+/** A small line chart of one sequence (every channel, one colour each), without axes. */
+function sparkline(ds: DataSet, n: number, caption: string): string {
+  const W = 200;
+  const H = 72;
+  const lines = reduced(ds, n);
+  let lo = Infinity;
+  let hi = -Infinity;
+  for (const l of lines) for (const v of l) { lo = Math.min(lo, v); hi = Math.max(hi, v); }
+  if (!(hi > lo)) { lo -= 1; hi += 1; }
+  let g = `<rect x="0" y="0" width="${W}" height="${H}" fill="#fff"/>`;
+  lines.forEach((l, d) => {
+    const sx = (i: number) => 4 + (i / Math.max(1, l.length - 1)) * (W - 8);
+    const sy = (v: number) => H - 4 - ((v - lo) / (hi - lo)) * (H - 8);
+    g += `<path d="${l.map((v, i) => `${i ? 'L' : 'M'}${r1(sx(i))} ${r1(sy(v))}`).join('')}" fill="none" stroke="${PALETTE[d % PALETTE.length]}" stroke-width="1.3"/>`;
+  });
+  return `<figure class="spark"><svg class="chart" role="img" aria-label="${esc(caption)}" width="${W}" height="${H}" viewBox="0 0 ${W} ${H}">${g}</svg><figcaption>${esc(caption)}</figcaption></figure>`;
+}
+
+/** Vertical bars with labels under them. */
+function barChart(labels: readonly string[], values: readonly number[], o: { title: string; xLabel: string; yLabel: string; color?: string }): string {
+  const W = Math.max(260, Math.min(560, 60 + labels.length * 40));
+  const H = 220;
+  const m = { l: 48, r: 10, t: 16, b: 56 };
+  const max = Math.max(1, ...values);
+  const bw = (W - m.l - m.r) / Math.max(1, labels.length);
+  const sy = (v: number) => H - m.b - (v / max) * (H - m.t - m.b);
+  let g = '';
+  for (const t of ticks(0, max, 4)) {
+    g += `<line class="grid" x1="${m.l}" x2="${W - m.r}" y1="${r1(sy(t))}" y2="${r1(sy(t))}"/><text class="tick" x="${m.l - 6}" y="${r1(sy(t) + 4)}" text-anchor="end">${fmtTick(t)}</text>`;
+  }
+  const every = Math.ceil(labels.length / 14);
+  labels.forEach((l, i) => {
+    const x = m.l + i * bw + bw * 0.12;
+    g += `<rect x="${r1(x)}" y="${r1(sy(values[i]))}" width="${r1(bw * 0.76)}" height="${r1(H - m.b - sy(values[i]))}" fill="${o.color ?? PALETTE[i % PALETTE.length]}"><title>${esc(l)}: ${values[i]}</title></rect>`;
+    if (i % every === 0) {
+      const s = l.length > 14 ? l.slice(0, 13) + '…' : l;
+      g += `<text class="tick" transform="translate(${r1(x + bw * 0.38 + 3)} ${H - m.b + 10}) rotate(-35)" text-anchor="end">${esc(s)}</text>`;
+    }
+  });
+  g += `<line class="axis" x1="${m.l}" x2="${W - m.r}" y1="${H - m.b}" y2="${H - m.b}"/>`;
+  g += `<text class="label" x="${(m.l + W) / 2}" y="${H - 4}" text-anchor="middle">${esc(o.xLabel)}</text>`;
+  g += `<text class="label" transform="translate(12 ${(m.t + H - m.b) / 2}) rotate(-90)" text-anchor="middle">${esc(o.yLabel)}</text>`;
+  return `<figure><figcaption>${esc(o.title)}</figcaption><svg class="chart" role="img" aria-label="${esc(o.title)}" width="${W}" height="${H}" viewBox="0 0 ${W} ${H}">${g}</svg></figure>`;
+}
+
+function table(header: readonly string[], rows: readonly (readonly string[])[], numeric = true): string {
+  return `<table><thead><tr>${header.map((h) => `<th>${esc(h)}</th>`).join('')}</tr></thead><tbody>` +
+    rows.map((r) => `<tr>${r.map((c, i) => `<td${numeric && i > 0 ? ' class="num"' : ''}>${esc(c)}</td>`).join('')}</tr>`).join('') +
+    '</tbody></table>';
+}
+
+function perClassTable(m: Metrics): string {
+  const known = m.classes.length - m.unknownLabels.labels.length;
+  return table(['class', 'precision', 'recall', 'F1', 'support'],
+    m.perClass.map((c, i) => [c.class + (i >= known ? ' (unknown to the model)' : ''), num(c.precision), num(c.recall), num(c.f1), String(c.support)]));
+}
+
+function metricCards(m: Metrics): string {
+  const card = (label: string, value: string) => `<div class="card"><div class="v">${esc(value)}</div><div class="k">${esc(label)}</div></div>`;
+  return `<div class="cards">${card('sequences', String(m.sequences))}${card('accuracy', num(m.accuracy))}${card('balanced accuracy', num(m.balancedAccuracy))}` +
+    `${card('macro-F1', num(m.macroF1))}${card('log-loss', num(m.logLoss))}</div>` +
+    (m.unknownLabels.count > 0
+      ? `<p class="warn">${m.unknownLabels.count} sequence(s) carry labels the model never saw (${esc(m.unknownLabels.labels.join(', '))}); they count as errors.</p>`
+      : '');
+}
+
+function dataSummary(ds: DataSet, classes: readonly string[], what: string): string {
+  const N = ds.lengths.length;
+  const counts = classes.map(() => 0);
+  let unlabelled = 0;
+  for (let n = 0; n < N; n++) {
+    const l = ds.labels[n];
+    if (l < 0) unlabelled++;
+    else counts[l]++;
+  }
+  const sorted = Int32Array.from(ds.lengths).sort();
+  const q = (p: number) => sorted[Math.min(N - 1, Math.floor(p * (N - 1)))];
+  const lo = sorted[0];
+  const hi = sorted[N - 1];
+  let hist = '';
+  if (hi > lo) {
+    const B = Math.min(20, hi - lo + 1);
+    const width = (hi - lo + 1) / B;
+    const bins = new Array<number>(B).fill(0);
+    for (const T of sorted) bins[Math.min(B - 1, Math.floor((T - lo) / width))]++;
+    const labels = bins.map((_, b) => `${Math.ceil(lo + b * width)}–${Math.ceil(lo + (b + 1) * width) - 1}`);
+    hist = barChart(labels, bins, { title: 'sequence lengths', xLabel: 'steps', yLabel: 'sequences', color: '#64748b' });
+  } else {
+    hist = `<p>Every sequence has ${lo} steps.</p>`;
+  }
+  return `<p>${esc(what)}: ${N} sequences, ${ds.D} channel(s) (${esc(ds.channels.join(', '))}), ${classes.length} classes` +
+    `${unlabelled ? `, ${unlabelled} unlabelled` : ''}; lengths min ${lo}, median ${q(0.5)}, max ${hi} (${sorted.reduce((a, b) => a + b, 0)} steps in all).</p>` +
+    `<div class="row">${barChart([...classes], counts, { title: 'sequences per class', xLabel: 'class', yLabel: 'sequences' })}${hist}</div>` +
+    table(['class', 'sequences', 'share'], classes.map((c, i) => [c, String(counts[i]), `${((100 * counts[i]) / Math.max(1, N - unlabelled)).toFixed(1)} %`]));
+}
+
+function examples(ds: DataSet, classes: readonly string[]): string {
+  let out = '';
+  classes.forEach((c, k) => {
+    const picks: number[] = [];
+    for (let n = 0; n < ds.lengths.length && picks.length < EXAMPLES_PER_CLASS; n++) if (ds.labels[n] === k) picks.push(n);
+    if (picks.length === 0) return;
+    out += `<div class="examples"><h3>${esc(c)}</h3><div class="row">${picks.map((n) => sparkline(ds, n, `${ds.ids[n]} · ${ds.lengths[n]} steps`)).join('')}</div></div>`;
+  });
+  const legend = ds.D > 1
+    ? `<p class="note">Channels: ${ds.channels.map((ch, d) => `<span style="color:${PALETTE[d % PALETTE.length]}">■</span> ${esc(ch)}`).join(' ')}</p>`
+    : '';
+  return legend + out;
+}
+
+function historyOf(r: ReportInput): readonly ReportEpoch[] {
+  if (r.history) return r.history;
+  const h = (r.model.training as { history?: unknown }).history;
+  return Array.isArray(h) ? (h as ReportEpoch[]) : [];
+}
+
+function kv(obj: Record<string, unknown>): string {
+  return table(['setting', 'value'], Object.entries(obj).map(([k, v]) => [k, typeof v === 'object' ? JSON.stringify(v) : String(v)]), false);
+}
+
+const CSS = `
+*{box-sizing:border-box}body{font:14px/1.45 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;color:#0f172a;background:#f1f5f9;margin:0}
+header{background:#0f172a;color:#f8fafc;padding:18px 28px}header h1{margin:0;font-size:20px}header p{margin:4px 0 0;color:#cbd5e1}
+main{max-width:1180px;margin:0 auto;padding:8px 20px 40px}section{background:#fff;border-radius:10px;box-shadow:0 1px 3px rgba(15,23,42,.08);padding:14px 20px;margin:16px 0}
+h2{font-size:17px;margin:2px 0 10px}h3{font-size:14px;margin:10px 0 4px;color:#334155}
+figure{margin:6px 12px 6px 0;display:inline-block;vertical-align:top}figcaption{font-size:12px;color:#475569;margin:0 0 2px}
+.spark figcaption{margin:2px 0 0}.row{display:flex;flex-wrap:wrap;align-items:flex-start}
+svg.chart{display:block;background:#fff}.grid{stroke:#e2e8f0}.axis{stroke:#94a3b8}.tick{font-size:11px;fill:#475569}.label{font-size:12px;fill:#334155}
+.legend{font-size:12px;fill:#0f172a}.cell{font-size:12px;fill:#0f172a;font-variant-numeric:tabular-nums}.cell.on-dark{fill:#fff}
+table{border-collapse:collapse;margin:8px 0;font-variant-numeric:tabular-nums}th,td{padding:3px 10px;border-bottom:1px solid #e2e8f0;text-align:left}
+th{font-weight:600;color:#334155;background:#f8fafc}td.num{text-align:right}
+.cards{display:flex;flex-wrap:wrap;gap:10px;margin:6px 0 10px}.card{background:#f8fafc;border:1px solid #e2e8f0;border-radius:8px;padding:8px 14px;min-width:120px}
+.card .v{font-size:20px;font-weight:600}.card .k{font-size:12px;color:#64748b}.warn{color:#b45309}.note{color:#475569;font-size:12px}
+.examples h3{margin-top:6px}.file{border-top:1px solid #e2e8f0;padding-top:8px;margin-top:8px}.file:first-of-type{border-top:0}
+`;
+
+export function renderReport(r: ReportInput): string {
+  const m = r.model;
+  const training = m.training as { hyperparameters?: Record<string, unknown>; timing?: Record<string, unknown>; files?: string[]; bestEpoch?: number; sequences?: number };
+  const title = r.title ?? 'train-signals report';
+  const history = historyOf(r);
+  const parts: string[] = [];
+
+  parts.push(`<section><h2>Model</h2><p>Elman RNN, ${m.shape.D} channel(s) → H = ${m.shape.H} → ${m.shape.C} classes ` +
+    `(${esc(m.classes.join(', '))}); readout <b>${esc(m.readout)}</b>; ${layoutOf(m.shape).size} parameters; ` +
+    `inputs ${m.normalization ? 'z-scored per channel with the training statistics' : 'not normalized'}.` +
+    `${training.files ? ` Trained on ${esc(training.files.join(', '))}.` : ''}</p></section>`);
+
+  if (history.length > 0) {
+    const ep = (f: (e: ReportEpoch) => number | null) => history.map((e) => [e.epoch, f(e) ?? NaN] as [number, number]);
+    const hasVal = history.some((e) => e.valLoss !== null);
+    const loss: Series[] = [{ name: 'train loss', color: PALETTE[0], points: ep((e) => e.loss) }];
+    const acc: Series[] = [{ name: 'train accuracy', color: PALETTE[0], points: ep((e) => e.accuracy) }];
+    if (hasVal) {
+      loss.push({ name: 'validation loss', color: PALETTE[1], points: ep((e) => e.valLoss), dashed: true });
+      acc.push({ name: 'validation accuracy', color: PALETTE[1], points: ep((e) => e.valAccuracy), dashed: true });
+    }
+    const best = training.bestEpoch;
+    parts.push(`<section><h2>Learning curves</h2><p>${history.length} epochs${best ? `; the kept weights are from epoch ${best}` : ''}` +
+      `${hasVal ? '' : '; no validation split (the training curves only)'}.</p><div class="row">` +
+      lineChart(loss, { title: 'cross-entropy loss per epoch', xLabel: 'epoch', yLabel: 'loss' }) +
+      lineChart(acc, { title: 'accuracy per epoch', xLabel: 'epoch', yLabel: 'accuracy', yMin: 0, yMax: 1 }) +
+      (history.some((e) => e.lr !== undefined)
+        ? lineChart([{ name: 'learning rate', color: PALETTE[2], points: ep((e) => e.lr ?? NaN) }], { title: 'learning rate (last step of each epoch)', xLabel: 'epoch', yLabel: 'learning rate', yMin: 0 })
+        : '') +
+      '</div></section>');
+  }
+
+  if (r.evaluations.length > 0) {
+    let s = '<section><h2>Held-out evaluation</h2>';
+    if (r.total && r.evaluations.length > 1) s += `<div class="file"><h3>all files together</h3>${metricCards(r.total)}</div>`;
+    for (const e of r.evaluations) {
+      s += `<div class="file"><h3>${esc(e.file)}</h3>${metricCards(e.metrics)}<div class="row">` +
+        heatmap(e.metrics, `confusion matrix: ${e.file} (rows true, columns predicted)`) +
+        `<div>${perClassTable(e.metrics)}</div></div></div>`;
+    }
+    parts.push(s + '</section>');
+  }
+
+  const exampleData = r.train ?? r.evaluations.find((e) => e.data)?.data;
+  if (exampleData) {
+    const from = r.train ? 'training data' : `evaluated data (${r.evaluations.find((e) => e.data)!.file})`;
+    const classes = exampleData.classes;
+    parts.push(`<section><h2>Example signals</h2><p class="note">The first ${EXAMPLES_PER_CLASS} sequences of each class in the ${esc(from)}` +
+      `${m.normalization ? ', after z-scoring' : ''}.</p>${examples(exampleData, classes)}</section>`);
+    parts.push(`<section><h2>Data</h2>${dataSummary(exampleData, classes, from)}</section>`);
+  }
+
+  const hp = training.hyperparameters;
+  if (hp) parts.push(`<section><h2>Hyperparameters</h2>${kv(hp)}</section>`);
+  const timing = training.timing ?? {};
+  const seconds = r.seconds ?? (timing.seconds as number | undefined);
+  const rate = r.sequencesPerSecond ?? (timing.sequencesPerSecond as number | undefined);
+  if (seconds !== undefined || rate !== undefined) {
+    parts.push(`<section><h2>Throughput</h2>${kv({
+      'training time': seconds !== undefined ? `${seconds.toFixed(1)} s` : '–',
+      'sequences per second': rate !== undefined ? Math.round(rate) : '–',
+      'training sequences': training.sequences ?? '–',
+      threads: timing.threads ?? '–',
+      kernel: timing.kernel ?? '–',
+    })}</section>`);
+  }
+
+  return `<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+<link rel="icon" href="data:,"><title>${esc(title)}</title><style>${CSS}</style></head>
+<body><header><h1>${esc(title)}</h1><p>${esc(m.classes.length)} classes · ${esc(m.shape.D)} channel(s) · H ${esc(m.shape.H)} · readout ${esc(m.readout)}</p></header>
+<main>${parts.join('\n')}</main></body></html>
+`;
+}
+
+export function writeReport(path: string, r: ReportInput): void {
+  writeFileAtomic(path, renderReport(r));
+}

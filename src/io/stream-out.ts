@@ -1,0 +1,133 @@
+// Streamed text output for predict: rows go out as they are made, to a file or to stdout.
+//
+// To a file: into a temp file in the same folder, in 64 KiB writes; commit() fsyncs it and renames it over the
+// destination (and fsyncs the folder), so a reader sees the old file or the whole new one; abort() removes it.
+// A file's rows can be taken back (mark() / rewind(): the temp file is truncated to the mark), which predict
+// uses when a long-layout file turns out not to be streamable and is read again whole.
+// To stdout: written as they come, with backpressure (pending() is the promise to await). Between mark() and
+// release() rows are held in memory instead, since stdout cannot be taken back.
+
+import { closeSync, fsyncSync, ftruncateSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
+
+export interface RowOutput {
+  write(s: string): void;
+  /** Start of a part that may be taken back. */
+  mark(): void;
+  /** Drops everything written since mark(). */
+  rewind(): void;
+  /** The part since mark() is final. */
+  release(): void;
+  /** A promise to await before writing more (stdout backpressure), or null. */
+  pending(): Promise<void> | null;
+  commit(): Promise<void>;
+  abort(): void;
+}
+
+const FLUSH_BYTES = 64 * 1024;
+
+export function fileOutput(path: string): RowOutput {
+  const tmp = join(dirname(path), `.${basename(path)}.${process.pid}.${Date.now()}.tmp`);
+  let fd: number | null = openSync(tmp, 'w', 0o644);
+  let buf: string[] = [];
+  let bufBytes = 0;
+  let pos = 0; // bytes in the temp file
+  let markAt = 0;
+  const flush = () => {
+    if (bufBytes === 0 || fd === null) return;
+    const b = Buffer.from(buf.join(''), 'utf8');
+    let off = 0;
+    while (off < b.length) off += writeSync(fd, b, off, b.length - off, pos + off);
+    pos += b.length;
+    buf = [];
+    bufBytes = 0;
+  };
+  return {
+    write(s) {
+      buf.push(s);
+      bufBytes += s.length;
+      if (bufBytes >= FLUSH_BYTES) flush();
+    },
+    mark() {
+      flush();
+      markAt = pos;
+    },
+    rewind() {
+      buf = [];
+      bufBytes = 0;
+      if (fd !== null) ftruncateSync(fd, markAt);
+      pos = markAt;
+    },
+    release() {},
+    pending: () => null,
+    async commit() {
+      flush();
+      fsyncSync(fd!);
+      closeSync(fd!);
+      fd = null;
+      renameSync(tmp, path);
+      try {
+        const dfd = openSync(dirname(path), 'r');
+        try { fsyncSync(dfd); } finally { closeSync(dfd); }
+      } catch {
+        // Some file systems refuse fsync on a folder; the rename is still atomic there.
+      }
+    },
+    abort() {
+      if (fd !== null) closeSync(fd);
+      fd = null;
+      rmSync(tmp, { force: true });
+    },
+  };
+}
+
+export function streamOutput(stream: NodeJS.WritableStream): RowOutput {
+  let buf: string[] = [];
+  let bufBytes = 0;
+  let holding = false;
+  let held: string[] = [];
+  let wait: Promise<void> | null = null;
+  let broken = false;
+  stream.on('error', () => {
+    broken = true; // e.g. EPIPE: the reader went away; nothing more to write
+  });
+  const flush = () => {
+    if (bufBytes === 0 || broken) return;
+    const ok = stream.write(buf.join(''));
+    buf = [];
+    bufBytes = 0;
+    if (!ok && wait === null) wait = new Promise<void>((res) => stream.once('drain', () => { wait = null; res(); }));
+  };
+  return {
+    write(s) {
+      if (holding) {
+        held.push(s);
+        return;
+      }
+      buf.push(s);
+      bufBytes += s.length;
+      if (bufBytes >= FLUSH_BYTES) flush();
+    },
+    mark() {
+      holding = true;
+      held = [];
+    },
+    rewind() {
+      held = [];
+    },
+    release() {
+      holding = false;
+      for (const s of held) this.write(s);
+      held = [];
+    },
+    pending: () => wait,
+    async commit() {
+      flush();
+      if (wait) await wait;
+    },
+    abort() {
+      buf = [];
+      held = [];
+    },
+  };
+}
