@@ -1,0 +1,97 @@
+// Everything train() checks before the first training step, so that no one learns after an hour of training
+// that the output folder does not exist, that a test file has a typo on line 9000, or that the --init model has
+// other channels. Also what must agree between a checkpoint and the run that resumes it.
+//
+// Owns the checks and their messages; does not load the training data (csv.ts) or train (fit.ts).
+
+import { resolve } from 'node:path';
+import { loadDataSet, type LoadOptions } from '../data/csv.js';
+import type { DataSet } from '../data/dataset.js';
+import { UserError } from '../errors.js';
+import { checkWritable } from '../io/atomic.js';
+import type { Checkpoint } from '../io/checkpoint.js';
+import type { Model } from '../model/model.js';
+
+export interface OutputPaths {
+  readonly out?: string;
+  readonly checkpoint?: string; // undefined: no checkpoints
+  readonly checkpointIsDefault: boolean; // `<out>.ckpt`, removed once the model is written
+  readonly report?: string;
+}
+
+/**
+ * The output paths train() will write, each checked writable (a probe file is created and removed in its
+ * folder), none of them an input file or another output.
+ */
+export function checkOutputs(o: { files: readonly string[]; test?: readonly string[]; out?: string; checkpoint?: string; report?: string; resume?: string }): OutputPaths {
+  const checkpoint = o.checkpoint ?? (o.out !== undefined ? `${o.out}.ckpt` : undefined);
+  const inputs = new Map<string, string>();
+  for (const f of [...o.files, ...(o.test ?? [])]) inputs.set(resolve(f), f);
+  const taken = new Map<string, string>();
+  const outputs: Array<[string, string | undefined]> = [['--out', o.out], ['--checkpoint', checkpoint], ['--report', o.report]];
+  for (const [flag, path] of outputs) {
+    if (path === undefined) continue;
+    const abs = resolve(path);
+    if (inputs.has(abs)) throw new UserError(`${flag} ${path}: is one of the input files; writing it would destroy your data; choose another name`);
+    const other = taken.get(abs);
+    if (other !== undefined) throw new UserError(`${flag} ${path}: is also the path of ${other}; give each output its own path`);
+    taken.set(abs, flag);
+    checkWritable(path, flag === '--checkpoint' && o.checkpoint === undefined ? '--checkpoint (default: --out + .ckpt)' : flag);
+  }
+  return { out: o.out, checkpoint, checkpointIsDefault: o.checkpoint === undefined, report: o.report };
+}
+
+/** Refuses `ds` (loaded from `file`) unless its channels are the model's, by count, name and order. */
+export function checkChannelsMatch(channels: readonly string[], file: string, expected: readonly string[], whose: string): void {
+  if (channels.length === expected.length && channels.every((c, i) => c === expected[i])) return;
+  const list = (xs: readonly string[]) => `[${xs.join(', ')}]`;
+  const what = channels.length !== expected.length
+    ? `has ${channels.length} channel(s) ${list(channels)} but ${whose} has ${expected.length} ${list(expected)}`
+    : `channels ${list(channels)} differ from ${whose}'s ${list(expected)}`;
+  throw new UserError(`${what}; give data with the same channels in the same order (or --channels to pick them)`, { file, line: 1 });
+}
+
+/** The --init model against the training data: same channels (count, names, order) and the same classes. */
+export function checkInit(init: Model, ds: DataSet, file: string): void {
+  checkChannelsMatch(ds.channels, file, init.channels, 'the --init model');
+  if (init.classes.length !== ds.classes.length || init.classes.some((c, i) => c !== ds.classes[i])) {
+    throw new UserError(
+      `classes [${ds.classes.join(', ')}] differ from the --init model's [${init.classes.join(', ')}]; ` +
+        'train on data with the same classes, or start without --init',
+      { file },
+    );
+  }
+}
+
+/**
+ * Parses every --test file now (each on its own, as evaluation will) and checks its channels against the
+ * training data, so that a bad test file fails before training rather than after it.
+ */
+export async function checkTestFiles(files: readonly string[] | undefined, load: LoadOptions, train: DataSet): Promise<void> {
+  for (const file of files ?? []) {
+    const ds = await loadDataSet([file], { ...load, requireLabels: true });
+    checkChannelsMatch(ds.channels, file, train.channels, 'the training data');
+  }
+}
+
+/** Hyperparameters that may change on resume; every other one must equal the checkpoint's. */
+export const RESUMABLE_CHANGES = new Set(['epochs', 'lr', 'clip', 'patience', 'threads', 'kernel']);
+
+/**
+ * Refuses to resume `ck` with other data or other hyperparameters than the run that wrote it (apart from
+ * RESUMABLE_CHANGES): resuming would then not continue that run.
+ */
+export function checkResume(ck: Checkpoint, file: string, ds: DataSet, fingerprint: string, hp: Readonly<Record<string, unknown>>): void {
+  const say = (what: string) => new UserError(`${what}; resume with the command that started the run (or start afresh without --resume)`, { file });
+  if (ck.data.sequences !== ds.lengths.length || ck.data.fingerprint !== fingerprint) {
+    throw say(`the training data differ from the data this checkpoint was trained on (${ck.data.sequences} sequences then, ${ds.lengths.length} now)`);
+  }
+  for (const [key, was] of Object.entries(ck.hyperparameters)) {
+    if (RESUMABLE_CHANGES.has(key)) continue;
+    const now = hp[key];
+    if (JSON.stringify(now) !== JSON.stringify(was)) {
+      const flag = '--' + key.replace(/[A-Z]/g, (c) => '-' + c.toLowerCase());
+      throw say(`${flag} is ${JSON.stringify(now)} but the checkpoint was trained with ${JSON.stringify(was)}`);
+    }
+  }
+}

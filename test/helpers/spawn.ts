@@ -1,0 +1,58 @@
+// Runs the built CLI asynchronously: several at once (the bad-input table), or one that a test signals while it
+// runs (interrupts). Complements cli.ts, which runs one synchronously.
+
+import { type ChildProcess, spawn } from 'node:child_process';
+import { CLI, ROOT, type Run } from './cli.js';
+
+export interface Running {
+  readonly child: ChildProcess;
+  /** Resolves when stderr has printed something matching `re` (rejects if the process ends first). */
+  waitFor(re: RegExp): Promise<void>;
+  /** Resolves with the outcome and the seconds it took from the start. */
+  readonly done: Promise<Run & { seconds: number; signal: NodeJS.Signals | null }>;
+}
+
+export function start(args: string[], opts: { cwd?: string; env?: Record<string, string> } = {}): Running {
+  const t0 = performance.now();
+  const child = spawn(process.execPath, [CLI, ...args], {
+    cwd: opts.cwd ?? ROOT,
+    env: { ...process.env, NO_COLOR: '1', ...opts.env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let stdout = '';
+  let stderr = '';
+  const waiters: Array<{ re: RegExp; resolve: () => void; reject: (e: Error) => void }> = [];
+  child.stdout!.on('data', (d: Buffer) => (stdout += d.toString()));
+  child.stderr!.on('data', (d: Buffer) => {
+    stderr += d.toString();
+    for (let i = waiters.length - 1; i >= 0; i--) {
+      if (waiters[i].re.test(stderr)) waiters.splice(i, 1)[0].resolve();
+    }
+  });
+  const done = new Promise<Run & { seconds: number; signal: NodeJS.Signals | null }>((resolve) => {
+    child.on('close', (code, signal) => {
+      for (const w of waiters.splice(0)) w.reject(new Error(`the CLI ended (code ${code}) before printing ${w.re}; stderr: ${stderr}`));
+      resolve({ code, signal, stdout, stderr, seconds: (performance.now() - t0) / 1000 });
+    });
+  });
+  return {
+    child,
+    done,
+    waitFor: (re) =>
+      re.test(stderr) ? Promise.resolve() : new Promise<void>((resolve, reject) => waiters.push({ re, resolve, reject })),
+  };
+}
+
+/** Runs every job with at most `limit` at once; results in job order. */
+export async function runAll<T>(jobs: Array<() => Promise<T>>, limit: number): Promise<T[]> {
+  const out: T[] = new Array(jobs.length);
+  let next = 0;
+  const worker = async () => {
+    while (next < jobs.length) {
+      const i = next++;
+      out[i] = await jobs[i]();
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, jobs.length) }, worker));
+  return out;
+}

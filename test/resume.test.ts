@@ -1,0 +1,132 @@
+// Stopping and resuming (src/train/fit.ts, src/io/checkpoint.ts): a run interrupted anywhere — at an epoch
+// end, in the middle of an epoch, after an epoch's last step, several times over — and resumed from its
+// checkpoint file ends with the same bits as the run that never stopped. Also divergence (no non-finite
+// weights escape) and worker faults (named, no hang).
+
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { fit, type FitOptions } from '../src/train/fit.js';
+import type { FitState } from '../src/train/state.js';
+import { type Checkpoint, parseCheckpoint, serializeCheckpoint } from '../src/io/checkpoint.js';
+import { DivergedError, InterruptedError } from '../src/errors.js';
+import { syntheticDataSet } from './helpers/synthetic.js';
+
+const base: FitOptions = {
+  hidden: 6, readout: 'mean', bptt: 0, epochs: 4, batchSize: 7, optimizer: 'adam', lr: 3e-3, clip: 1,
+  threads: 2, seed: 3, valSplit: 0.2, patience: 0, chunkSize: 2,
+};
+const data = () => syntheticDataSet(36, 2, 3, 11, 4, 16);
+
+function bits(a: Float32Array): number[] {
+  return Array.from(new Uint32Array(a.buffer.slice(a.byteOffset, a.byteOffset + a.byteLength)));
+}
+
+/** The state through the checkpoint file format and back, as a resumed CLI run would see it. */
+function throughFile(s: FitState): FitState {
+  const ds = data();
+  const ck: Checkpoint = {
+    model: { shape: { D: ds.D, H: base.hidden, C: ds.classes.length }, readout: 'mean', classes: ds.classes, channels: ds.channels, normalization: null },
+    hyperparameters: {}, data: { sequences: ds.lengths.length, steps: 0, fingerprint: 'x' }, state: s,
+  };
+  return parseCheckpoint(serializeCheckpoint(ck), 'test.ckpt').state;
+}
+
+/**
+ * Runs fit, aborting when `stopAt(epoch, batch)` says so (batch 0: at the epoch end), then resumes from the
+ * last checkpoint until done. Returns the final result and how many times it stopped.
+ */
+async function interrupted(o: Partial<FitOptions>, stops: Array<[number, number]>) {
+  let resume: FitState | undefined;
+  let stopsDone = 0;
+  for (;;) {
+    const ac = new AbortController();
+    const [se, sb] = stops[stopsDone] ?? [-1, -1];
+    let last: FitState | undefined;
+    try {
+      const r = await fit(data(), null, {
+        ...base, ...o, resume, signal: ac.signal,
+        onBatch: (p) => { if (p.epoch === se && p.batch === sb) ac.abort(); },
+        onEpoch: (e) => { if (e.epoch === se && sb === 0) ac.abort(); },
+        onCheckpoint: (s) => { last = s; },
+      });
+      return { r, stopsDone };
+    } catch (e) {
+      if (!(e instanceof InterruptedError)) throw e;
+      assert.ok(last !== undefined, 'a checkpoint was written before stopping');
+      resume = throughFile(last);
+      stopsDone++;
+    }
+  }
+}
+
+for (const variant of [
+  { name: 'adam, constant rate', o: {} },
+  { name: 'momentum, cosine schedule with warmup, truncated BPTT, 1 thread', o: { optimizer: 'momentum' as const, lr: 1e-2, schedule: 'cosine' as const, warmup: 0.1, bptt: 3, threads: 1 } },
+  { name: 'sgd, no validation split', o: { optimizer: 'sgd' as const, lr: 5e-2, valSplit: 0 } },
+]) {
+  test(`interrupted and resumed runs end bit-identical to the uninterrupted run (${variant.name})`, async () => {
+    const ref = await fit(data(), null, { ...base, ...variant.o } as FitOptions);
+    const cases: Array<[string, Array<[number, number]>]> = [
+      ['at an epoch end', [[2, 0]]],
+      ['in the middle of an epoch', [[3, 2]]],
+      ['after the last step of an epoch', [[1, 5]]], // 29 training sequences in batches of 7: 5 steps
+      ['three times', [[1, 1], [1, 3], [3, 0]]],
+    ];
+    for (const [name, stops] of cases) {
+      const { r, stopsDone } = await interrupted(variant.o as Partial<FitOptions>, stops);
+      assert.equal(stopsDone, stops.length, name);
+      assert.deepEqual(bits(r.model.parameters), bits(ref.model.parameters), name);
+      assert.equal(r.bestEpoch, ref.bestEpoch, name);
+      assert.deepEqual(r.history.map((h) => [h.epoch, h.loss, h.accuracy, h.valLoss, h.lr]), ref.history.map((h) => [h.epoch, h.loss, h.accuracy, h.valLoss, h.lr]), name);
+    }
+  });
+}
+
+test('early stopping survives a resume: the stopped run resumes to its end at once', async () => {
+  const o = { epochs: 30, patience: 2, lr: 0.2 };
+  const ref = await fit(data(), null, { ...base, ...o });
+  assert.ok(ref.history.length < 30, `stopped early after ${ref.history.length} epochs`);
+  let last: FitState | undefined;
+  await fit(data(), null, { ...base, ...o, onCheckpoint: (s) => { last = s; } });
+  assert.equal(last!.stopped, true);
+  const r = await fit(data(), null, { ...base, ...o, resume: throughFile(last!) });
+  assert.deepEqual(bits(r.model.parameters), bits(ref.model.parameters));
+  assert.equal(r.history.length, ref.history.length);
+});
+
+test('an abort before the first step throws at once and writes nothing', async () => {
+  const ac = new AbortController();
+  ac.abort();
+  let wrote = false;
+  await assert.rejects(fit(data(), null, { ...base, signal: ac.signal, onCheckpoint: () => { wrote = true; } }), (e: unknown) => e instanceof InterruptedError && e.epoch === 0);
+  assert.equal(wrote, false);
+});
+
+test('divergence stops training with what to try; no non-finite weights reach a checkpoint', async () => {
+  const states: FitState[] = [];
+  await assert.rejects(
+    fit(data(), null, { ...base, optimizer: 'sgd', lr: 1e38, clip: 0, onCheckpoint: (s) => states.push(s) }),
+    (e: unknown) => {
+      assert.ok(e instanceof DivergedError, String(e));
+      assert.match(e.message, /^training diverged in epoch \d+, step \d+: .*; try a smaller --lr \(now 1e\+38\) or gradient clipping/);
+      return true;
+    },
+  );
+  for (const s of states) assert.ok(s.params.every(Number.isFinite) && s.best.every(Number.isFinite));
+});
+
+for (const kind of ['throw', 'exit'] as const) {
+  test(`a gradient worker that ${kind === 'throw' ? 'throws' : 'exits'} ends fit with the failure named, promptly`, async () => {
+    const t0 = performance.now();
+    await assert.rejects(
+      fit(data(), null, { ...base, threads: 2, fault: { kind, step: 3 } }),
+      (e: unknown) => {
+        assert.ok(e instanceof Error);
+        assert.match(e.message, /worker/);
+        if (kind === 'throw') assert.match(e.message, /injected fault/);
+        return true;
+      },
+    );
+    assert.ok(performance.now() - t0 < 10_000, 'within seconds');
+  });
+}
