@@ -4,8 +4,8 @@
 // Legend: N sequences, C classes.
 
 import type { Sequences } from '../model/batch.js';
-import { predictSequence } from '../model/batch.js';
-import { argmax, createWorkspace } from '../model/rnn.js';
+import { argmax } from '../model/rnn.js';
+import { fastPredict } from '../kernel/fast.js';
 import type { Model } from '../model/model.js';
 
 export const UNLABELLED = -1;
@@ -31,7 +31,6 @@ export function score(model: Model, data: Sequences, indices?: Int32Array): Scor
   const { C } = model.shape;
   const idx = indices ?? Int32Array.from({ length: data.lengths.length }, (_, i) => i);
   const N = idx.length;
-  const ws = createWorkspace((n) => new Float32Array(n), model.shape, 1);
   const probabilities = new Float32Array(N * C);
   const predicted = new Int32Array(N);
   const labels = new Int32Array(N);
@@ -40,10 +39,13 @@ export function score(model: Model, data: Sequences, indices?: Int32Array): Scor
   let correct = 0;
   let labelled = 0;
   const forModel = { ...data, labels: data.labels.map((l) => (l >= 0 ? l : -1)) };
+  // Forward-only, batched: the fast kernel scores sequences in chunks (reference: predictSequence in batch.ts).
+  const logps = new Float64Array(N);
+  fastPredict(model.parameters, model.shape, model.readout, forModel, idx, probabilities, logps);
   for (let i = 0; i < N; i++) {
     const n = idx[i];
     const probs = probabilities.subarray(i * C, (i + 1) * C);
-    const logp = predictSequence(probs, model.parameters, model.shape, model.readout, forModel, n, ws);
+    const logp = logps[i];
     predicted[i] = argmax(probs);
     labels[i] = data.labels[n];
     if (labels[i] !== UNLABELLED) labelled++;
