@@ -53,8 +53,12 @@ test('export writes ONNX and safetensors in one call; onnxruntime agrees with pr
   tc.diagnostic(`largest |onnxruntime − predict| = ${d.toExponential(2)} (predict prints 6 significant digits)`);
   assert.ok(d <= 1e-5, `largest difference ${d}`);
 
-  // safetensors keeps every bit; train --init accepts it.
+  // safetensors keeps every bit; export takes it back to the same ONNX file; train --init accepts it.
   assert.deepEqual(bits(loadSafetensors(st).parameters), bits(model.parameters));
+  const onnx2 = join(dir, 'from-safetensors.onnx');
+  const e2 = cli(['export', '--model', st, '--onnx', onnx2]);
+  assert.equal(e2.code, 0, e2.stderr);
+  assert.deepEqual(readFileSync(onnx2), readFileSync(onnx));
   const again = join(dir, 'again.json');
   const t = cli(['train', 'datasets/motion/train.csv', '--init', st, '--out', again, '--epochs', '1', '--threads', '1', '--quiet']);
   assert.equal(t.code, 0, t.stderr);

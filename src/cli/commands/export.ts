@@ -1,11 +1,11 @@
 // `train-signals export`: a model file → an ONNX file (for onnxruntime) and/or a safetensors file (for PyTorch).
+// A .safetensors file (say, one PyTorch went on training) exports to ONNX too.
 
 import type { Argv, ArgumentsCamelCase } from 'yargs';
 import { existsSync, statSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
-import { loadModel } from '../../io/model-file.js';
 import { saveOnnx } from '../../io/onnx.js';
-import { saveSafetensors } from '../../io/safetensors.js';
+import { loadInitModel, saveSafetensors } from '../../io/safetensors.js';
 import { UserError } from '../../errors.js';
 import { requireFlag } from '../options.js';
 
@@ -27,7 +27,7 @@ export const exportCommand = {
   describe: 'write a trained model as ONNX (onnxruntime) and/or safetensors (PyTorch)',
   builder: (y: Argv) =>
     y.options({
-      model: { type: 'string', demandOption: true, describe: 'model file written by train' },
+      model: { type: 'string', demandOption: true, describe: 'model file written by train (or a .safetensors file in the export layout)' },
       onnx: { type: 'string', describe: 'write an ONNX file here' },
       safetensors: { type: 'string', describe: 'write a safetensors file here (PyTorch names)' },
     } as const),
@@ -36,7 +36,7 @@ export const exportCommand = {
     requireFlag(a.onnx !== undefined || a.safetensors !== undefined, 'give --onnx <file>, --safetensors <file>, or both');
     if (a.onnx !== undefined) checkOutput('--onnx', a.onnx);
     if (a.safetensors !== undefined) checkOutput('--safetensors', a.safetensors);
-    const model = loadModel(a.model);
+    const model = loadInitModel(a.model);
     if (a.onnx !== undefined) {
       saveOnnx(a.onnx, model);
       process.stdout.write(`onnx: ${a.onnx}\n`);
