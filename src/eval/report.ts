@@ -69,7 +69,7 @@ interface Series {
 function lineChart(series: readonly Series[], o: { title: string; xLabel: string; yLabel: string; width?: number; height?: number; yMin?: number; yMax?: number }): string {
   const W = o.width ?? 460;
   const H = o.height ?? 260;
-  const m = { l: 52, r: 14, t: 30, b: 40 };
+  const m = { l: 66, r: 14, t: 30, b: 40 };
   const pts = series.flatMap((s) => s.points).filter(([, y]) => Number.isFinite(y));
   const xs = pts.map(([x]) => x);
   const ys = pts.map(([, y]) => y);
@@ -301,7 +301,7 @@ table{border-collapse:collapse;margin:8px 0;font-variant-numeric:tabular-nums}th
 th{font-weight:600;color:#334155;background:#f8fafc}td.num{text-align:right}
 .cards{display:flex;flex-wrap:wrap;gap:10px;margin:6px 0 10px}.card{background:#f8fafc;border:1px solid #e2e8f0;border-radius:8px;padding:8px 14px;min-width:120px}
 .card .v{font-size:20px;font-weight:600}.card .k{font-size:12px;color:#64748b}.warn{color:#b45309}.note{color:#475569;font-size:12px}
-.examples h3{margin-top:6px}.file{border-top:1px solid #e2e8f0;padding-top:8px;margin-top:8px}.file:first-of-type{border-top:0}
+.col{margin-right:48px}.examples h3{margin-top:6px}.file{border-top:1px solid #e2e8f0;padding-top:8px;margin-top:8px}.file:first-of-type{border-top:0}
 `;
 
 export function renderReport(r: ReportInput): string {
@@ -357,18 +357,17 @@ export function renderReport(r: ReportInput): string {
   }
 
   const hp = training.hyperparameters;
-  if (hp) parts.push(`<section><h2>Hyperparameters</h2>${kv(hp)}</section>`);
   const timing = training.timing ?? {};
   const seconds = r.seconds ?? (timing.seconds as number | undefined);
   const rate = r.sequencesPerSecond ?? (timing.sequencesPerSecond as number | undefined);
-  if (seconds !== undefined || rate !== undefined) {
-    parts.push(`<section><h2>Throughput</h2>${kv({
+  if (hp || seconds !== undefined || rate !== undefined) {
+    parts.push(`<section><div class="row"><div class="col"><h2>Hyperparameters</h2>${hp ? kv(hp) : '<p>–</p>'}</div><div class="col"><h2>Throughput</h2>${kv({
       'training time': seconds !== undefined ? `${seconds.toFixed(1)} s` : '–',
       'sequences per second': rate !== undefined ? Math.round(rate) : '–',
       'training sequences': training.sequences ?? '–',
       threads: timing.threads ?? '–',
       kernel: timing.kernel ?? '–',
-    })}</section>`);
+    })}</div></div></section>`);
   }
 
   return `<!doctype html>

@@ -4,10 +4,14 @@ import type { Argv, ArgumentsCamelCase } from 'yargs';
 import { loadModel } from '../../io/model-file.js';
 import { type FileEvaluation, evaluate, totalMetrics } from '../../eval/evaluate.js';
 import type { Metrics } from '../../eval/metrics.js';
+import { writeReport } from '../../eval/report.js';
+import { UserError } from '../../errors.js';
+import { existsSync, statSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
 import { detailTables, summaryTable } from '../format.js';
 import { type DataArgs, dataOptions, loadOptionsOf } from '../options.js';
 
-type EvaluateArgs = DataArgs & { model: string; files: string[]; json: boolean };
+type EvaluateArgs = DataArgs & { model: string; files: string[]; json: boolean; report?: string };
 
 function metricsJson(m: Metrics) {
   return {
@@ -65,11 +69,21 @@ export const evaluateCommand = {
         ...dataOptions,
         model: { type: 'string', demandOption: true, describe: 'model file written by train' },
         json: { type: 'boolean', default: false, describe: 'print JSON instead of a table' },
+        report: { type: 'string', describe: 'also write a self-contained HTML report (confusion matrices, examples, the model\'s learning curves) here' },
       }),
   handler: async (argv: ArgumentsCamelCase<EvaluateArgs>) => {
     const a = argv as unknown as EvaluateArgs;
     const model = loadModel(a.model);
+    if (a.report !== undefined) {
+      const dir = dirname(resolve(a.report));
+      if (!existsSync(dir) || !statSync(dir).isDirectory()) {
+        throw new UserError(`the folder for --report does not exist (${dir}); create it or choose another path`);
+      }
+    }
     const results = await evaluate(model, { ...loadOptionsOf(a), files: a.files });
     printEvaluations(results, a.json);
+    if (a.report !== undefined) {
+      writeReport(a.report, { title: 'train-signals evaluation', model, evaluations: results, total: totalMetrics(results) });
+    }
   },
 };
