@@ -29,15 +29,17 @@ function checkArgs(raw: readonly string[], argv: Record<string, unknown>, y: any
   const arrays = new Set<string>(o.array);
   const booleans = new Set<string>(o.boolean);
   const known = new Set<string>(Object.keys(o.key));
-  for (const key of known) {
-    if (!arrays.has(key) && Array.isArray(argv[key])) throw usageError(`--${key} was given more than once`);
-  }
+  const seen = new Set<string>();
   const end = raw.indexOf('--');
   for (let i = 0; i < (end < 0 ? raw.length : end); i++) {
-    const m = /^--([^=]+)$/.exec(raw[i]);
-    if (m === null || !known.has(m[1]) || booleans.has(m[1])) continue;
+    const m = /^--([^=]+)(=.*)?$/.exec(raw[i]);
+    if (m === null || !known.has(m[1])) continue;
+    const key = m[1];
+    if (seen.has(key) && !arrays.has(key) && Array.isArray(argv[key])) throw usageError(`--${key} was given more than once`);
+    seen.add(key);
+    if (m[2] !== undefined || booleans.has(key)) continue;
     const next = raw[i + 1];
-    if (next === undefined || next.startsWith('--')) throw usageError(`--${m[1]} needs a value`);
+    if (next === undefined || next.startsWith('--')) throw usageError(`--${key} needs a value`);
   }
 }
 

@@ -1,5 +1,8 @@
 // train(): the library entry point the CLI's `train` command is a shell over. Loads the training files,
 // checks them, normalizes, fits, writes the model file atomically and evaluates the held-out files.
+// Everything that can be checked is checked before the first step (preflight.ts): outputs writable, test
+// files parsed, --init and --resume compatible. A checkpoint is written at every epoch end (and on
+// interrupt); the default one (`<out>.ckpt`) is removed once the model is written.
 
 import { availableParallelism } from 'node:os';
 import { loadDataSet, type LoadOptions } from '../data/csv.js';
@@ -18,6 +21,11 @@ import type { LrSchedule } from './schedule.js';
 import type { ClassWeights } from './class-weights.js';
 import type { DataSet } from '../data/dataset.js';
 import { writeReport } from '../eval/report.js';
+import { rmSync } from 'node:fs';
+import { DivergedError, InterruptedError, isInterrupted } from '../errors.js';
+import { type Checkpoint, dataFingerprint, loadCheckpoint, saveCheckpoint } from '../io/checkpoint.js';
+import type { FitState } from './state.js';
+import { checkInit, checkOutputs, checkResume, checkTestFiles } from './preflight.js';
 
 export interface TrainOptions extends LoadOptions {
   readonly files: readonly string[];
@@ -47,6 +55,10 @@ export interface TrainOptions extends LoadOptions {
   readonly onEpoch?: (e: EpochRecord) => void;
   readonly onBatch?: (b: BatchProgress) => void;
   readonly onStart?: (hp: ReturnType<typeof resolveHyperparameters>) => void; // before the first epoch
+  readonly checkpoint?: string; // where to write the checkpoint at every epoch end (default: `${out}.ckpt`)
+  readonly resume?: string; // a checkpoint to continue from
+  readonly signal?: AbortSignal; // when aborted: finish the step, write the checkpoint, throw InterruptedError
+  readonly fault?: { readonly kind: 'throw' | 'exit'; readonly step: number }; // test hook, see FitOptions
 }
 
 /** The defaults `train` uses; README explains each choice. */
@@ -129,7 +141,10 @@ export interface TrainResult extends FitResult {
 
 export async function train(o: TrainOptions): Promise<TrainResult> {
   const d = TRAIN_DEFAULTS;
+  const outputs = checkOutputs(o);
+  const resume = o.resume !== undefined ? loadCheckpoint(o.resume) : undefined;
   const ds = await loadDataSet(o.files, { ...o, requireLabels: true });
+  const fingerprint = resume !== undefined || outputs.checkpoint !== undefined ? dataFingerprint(ds) : '';
   if (ds.classes.length < 2) {
     throw new UserError(
       `only one class (${JSON.stringify(ds.classes[0])}) in the training data; a classifier needs at least two`,
@@ -137,11 +152,11 @@ export async function train(o: TrainOptions): Promise<TrainResult> {
     );
   }
   let normalization: Normalization | null = null;
-  if (o.init) {
-    if (o.init.shape.D !== ds.D) throw new UserError(`has ${ds.D} channel(s) but the --init model has ${o.init.shape.D}`, { file: o.files[0] });
-    if (o.init.classes.join('\u0000') !== ds.classes.join('\u0000')) {
-      throw new UserError(`classes ${ds.classes.join(', ')} differ from the --init model's ${o.init.classes.join(', ')}`, { file: o.files[0] });
-    }
+  if (o.init) checkInit(o.init, ds, o.files[0]);
+  await checkTestFiles(o.test, o, ds);
+  if (resume) {
+    normalization = resume.model.normalization;
+  } else if (o.init) {
     normalization = o.init.normalization;
   } else if ((o.normalize ?? d.normalize) === 'zscore') {
     normalization = channelStatistics(ds);
@@ -154,8 +169,29 @@ export async function train(o: TrainOptions): Promise<TrainResult> {
     tuned = await tuneThreads(ds, { ...hp, steps: 8, warmupSteps: 2, kernel: o.kernel, threads: defaultCounts() });
     threads = tuned.recommended;
   }
+  const recorded = { ...hp, normalize: normalization ? 'zscore' : 'none', init: o.init ? true : false };
+  if (resume) checkResume(resume, o.resume!, ds, fingerprint, recorded);
+  if (o.signal?.aborted) throw new InterruptedError(0, 0, o.resume);
+  const ckModel: Checkpoint['model'] = {
+    shape: o.init?.shape ?? { D: ds.D, H: hp.hidden, C: ds.classes.length }, readout: hp.readout,
+    classes: ds.classes, channels: ds.channels, normalization,
+  };
+  let last: { path: string; epoch: number } | undefined = resume ? { path: o.resume!, epoch: resume.state.history.length } : undefined;
+  const path = outputs.checkpoint;
+  const onCheckpoint = path === undefined ? undefined : (state: FitState) => {
+    saveCheckpoint(path, { model: ckModel, hyperparameters: recorded, data: { sequences: ds.lengths.length, steps: ds.values.length / ds.D, fingerprint }, state });
+    last = { path, epoch: state.history.length };
+  };
   o.onStart?.(hp);
-  const r = await fit(ds, normalization, { ...hp, threads, init: o.init, onEpoch: o.onEpoch, onBatch: o.onBatch, kernel: o.kernel });
+  let r: FitResult;
+  try {
+    r = await fit(ds, normalization, {
+      ...hp, threads, init: o.init, onEpoch: o.onEpoch, onBatch: o.onBatch, kernel: o.kernel,
+      resume: resume?.state, onCheckpoint, signal: o.signal, fault: o.fault,
+    });
+  } catch (e) {
+    throw withCheckpoint(e, last);
+  }
   const model: Model = {
     ...r.model,
     training: {
@@ -168,9 +204,28 @@ export async function train(o: TrainOptions): Promise<TrainResult> {
     },
   };
   if (o.out) saveModel(o.out, model);
+  if (o.out && path !== undefined && outputs.checkpointIsDefault) rmSync(path, { force: true }); // the model is the result now
   const test = o.test && o.test.length > 0 ? await evaluate(model, { ...o, files: o.test }) : [];
   if (o.report) writeReport(o.report, { model, history: r.history, train: ds, evaluations: test, total: totalMetrics(test), seconds: r.seconds, sequencesPerSecond: r.sequencesPerSecond });
   return { ...r, model, test };
+}
+
+/** A failure of fit() with where the last good checkpoint is, so that no one loses the epochs behind it. */
+function withCheckpoint(e: unknown, last: { path: string; epoch: number } | undefined): unknown {
+  if (isInterrupted(e)) {
+    e.checkpoint = last?.path;
+    return e;
+  }
+  const where = last === undefined
+    ? 'no checkpoint was written (it stopped in the first epoch)'
+    : `the last good checkpoint (after epoch ${last.epoch}) is ${last.path}`;
+  if (e instanceof DivergedError) {
+    const how = last === undefined ? '' : `; continue from it with --resume ${last.path} and a smaller --lr`;
+    return new DivergedError(`${e.detail}; no model was written; ${where}${how}`, e.epoch, e.step);
+  }
+  if (e instanceof UserError || !(e instanceof Error)) return e;
+  const how = last === undefined ? '' : ` (continue from it with --resume ${last.path})`;
+  return new Error(`${e.message}; training stopped; ${where}${how}`, { cause: e });
 }
 
 /** 1 .. cores, capped at 8 counts measured (auto must stay brief). */

@@ -9,6 +9,7 @@ import { TRAIN_DEFAULTS, train } from '../../train/train.js';
 import { CLASS_WEIGHTS, type ClassWeights } from '../../train/class-weights.js';
 import { LR_SCHEDULES, type LrSchedule } from '../../train/schedule.js';
 import { createProgress } from '../progress.js';
+import { gracefulSignal } from '../interrupt.js';
 import { UserError } from '../../errors.js';
 import { type DataArgs, dataOptions, isInt, loadOptionsOf, requireFlag } from '../options.js';
 import { printEvaluations } from './evaluate.js';
@@ -39,6 +40,8 @@ export const trainOptions = {
   normalize: { choices: ['zscore', 'none'] as const, default: d.normalize, describe: 'per-channel input scaling' },
   init: { type: 'string', describe: 'start from the parameters of this model file (or .safetensors file in the export layout)' },
   quiet: { type: 'boolean', default: false, describe: 'print only results' },
+  checkpoint: { type: 'string', describe: 'write the training state here at every epoch end (default: --out + .ckpt, removed once the model is written)' },
+  resume: { type: 'string', describe: 'continue the run that wrote this checkpoint (give the same flags as that run)' },
 } as const;
 
 type TrainArgs = DataArgs & {
@@ -65,6 +68,8 @@ type TrainArgs = DataArgs & {
   normalize: 'zscore' | 'none';
   init?: string;
   quiet: boolean;
+  checkpoint?: string;
+  resume?: string;
 };
 
 function checkFlags(a: TrainArgs): void {
@@ -91,6 +96,15 @@ function checkFlags(a: TrainArgs): void {
       throw new UserError(`the folder for --report does not exist (${reportDir}); create it or choose another path`);
     }
   }
+}
+
+/**
+ * Test hook: TRAIN_SIGNALS_FAULT=throw|exit[@step] makes a gradient worker fail in that optimizer step
+ * (default 0; needs --threads 2 or more), to test that a failing worker ends the run promptly.
+ */
+function faultFromEnv(): { kind: 'throw' | 'exit'; step: number } | undefined {
+  const m = /^(throw|exit)(?:@(\d+))?$/.exec(process.env.TRAIN_SIGNALS_FAULT ?? '');
+  return m === null ? undefined : { kind: m[1] as 'throw' | 'exit', step: Number(m[2] ?? 0) };
 }
 
 export const trainCommand = {
@@ -126,6 +140,10 @@ export const trainCommand = {
       patience: a.patience,
       normalize: a.normalize,
       init,
+      checkpoint: a.checkpoint,
+      resume: a.resume,
+      signal: gracefulSignal(),
+      fault: faultFromEnv(),
       onStart: a.quiet ? undefined : (hp) => { progress = createProgress(process.stderr, hp.epochs); },
       onBatch: a.quiet ? undefined : (b) => progress?.onBatch(b),
       onEpoch: a.quiet ? undefined : (e) => progress?.onEpoch(e),

@@ -1,0 +1,109 @@
+// The CLI under signals and failures, as a user meets them: Ctrl-C finishes the step, writes the checkpoint,
+// prints the command that resumes, exits 130, and the resumed run ends with the same model as a run that was
+// never interrupted; a second Ctrl-C stops at once without a torn file; a failing gradient worker ends the
+// run with exit 1 within seconds; divergence exits 2 and writes no model.
+
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { start } from './helpers/spawn.js';
+import { parseCheckpoint } from '../src/io/checkpoint.js';
+
+const tmp = () => mkdtempSync(join(tmpdir(), 'ts-int-'));
+const trainArgs = (epochs: number) => ['train', 'datasets/cbf/train.csv', '--hidden', '24', '--epochs', String(epochs), '--threads', '2', '--val-split', '0.1'];
+const TRAIN = trainArgs(30);
+
+function modelWithoutTiming(path: string): unknown {
+  const doc = JSON.parse(readFileSync(path, 'utf8'));
+  delete doc.training.timing;
+  return doc;
+}
+
+test('Ctrl-C: checkpoint, the resume command, exit 130; the resumed run ends bit-identical to an uninterrupted one', async () => {
+  const dir = tmp();
+  const ref = join(dir, 'ref.json');
+  const full = await start([...TRAIN, '--out', ref, '--quiet']).done;
+  assert.equal(full.code, 0, full.stderr);
+
+  const out = join(dir, 'm.json');
+  const run = start([...TRAIN, '--out', out]);
+  await run.waitFor(/epoch +2\/30/);
+  run.child.kill('SIGINT');
+  const r = await run.done;
+  assert.equal(r.code, 130, r.stderr);
+  assert.match(r.stderr, /SIGINT received; finishing the current step and writing the checkpoint/);
+  assert.match(r.stderr, new RegExp(`interrupted in epoch \\d+ after step \\d+; the checkpoint is ${out}\\.ckpt`));
+  assert.ok(!existsSync(out), 'no model from an interrupted run');
+  assert.ok(existsSync(`${out}.ckpt`));
+  const cmd = /to resume: train-signals (.*)\n/.exec(r.stderr);
+  assert.ok(cmd !== null, r.stderr);
+  const args = cmd[1].split(' ');
+  assert.deepEqual(args.slice(-2), ['--resume', `${out}.ckpt`]);
+
+  const resumed = await start([...args, '--quiet']).done;
+  assert.equal(resumed.code, 0, resumed.stderr);
+  assert.deepEqual(modelWithoutTiming(out), modelWithoutTiming(ref));
+  assert.ok(!existsSync(`${out}.ckpt`), 'the default checkpoint is removed once the model is written');
+  assert.ok(!readdirSync(dir).some((n) => n.endsWith('.tmp')));
+});
+
+test('SIGTERM is handled like Ctrl-C', async () => {
+  const dir = tmp();
+  const out = join(dir, 'm.json');
+  const run = start([...trainArgs(3000), '--out', out]);
+  await run.waitFor(/epoch +2\/3000/);
+  run.child.kill('SIGTERM');
+  const r = await run.done;
+  assert.equal(r.code, 130, r.stderr);
+  assert.match(r.stderr, /SIGTERM received/);
+  parseCheckpoint(readFileSync(`${out}.ckpt`, 'utf8'), 'm.json.ckpt');
+});
+
+test('a second Ctrl-C stops at once; whatever is on disk is whole', async () => {
+  const dir = tmp();
+  const out = join(dir, 'm.json');
+  writeFileSync(out, 'the previous model');
+  const run = start([...trainArgs(3000), '--out', out, '--checkpoint', join(dir, 'c.ckpt')]);
+  await run.waitFor(/epoch +2\/3000/);
+  run.child.kill('SIGINT');
+  run.child.kill('SIGINT');
+  const r = await run.done;
+  assert.equal(r.code, 130, r.stderr);
+  assert.ok(r.seconds < 30);
+  assert.equal(readFileSync(out, 'utf8'), 'the previous model');
+  const ck = join(dir, 'c.ckpt');
+  if (existsSync(ck)) parseCheckpoint(readFileSync(ck, 'utf8'), ck); // an epoch-end checkpoint, whole
+  assert.ok(!readdirSync(dir).some((n) => n.endsWith('.tmp')), readdirSync(dir).join());
+});
+
+for (const [kind, at] of [['throw', 2], ['exit', 2], ['throw', 25]] as const) {
+  test(`a gradient worker that ${kind === 'throw' ? 'throws' : 'exits'} in step ${at}: exit 1 within seconds, failure named, no model`, async () => {
+    const dir = tmp();
+    const out = join(dir, 'm.json');
+    const r = await start([...TRAIN, '--out', out, '--quiet'], { env: { TRAIN_SIGNALS_FAULT: `${kind}@${at}` } }).done;
+    assert.equal(r.code, 1, r.stderr);
+    assert.ok(r.seconds < 15, `took ${r.seconds} s`);
+    assert.match(r.stderr, /^train-signals: internal error: a gradient worker failed: /);
+    assert.match(r.stderr, kind === 'throw' ? /injected fault/ : /exited with code/);
+    // Step 25 lies in epoch 3 (9 steps an epoch): the checkpoint of epoch 2 is named and kept.
+    if (at === 25) {
+      assert.match(r.stderr, new RegExp(`the last good checkpoint \\(after epoch 2\\) is ${out}\\.ckpt`));
+      parseCheckpoint(readFileSync(`${out}.ckpt`, 'utf8'), 'ckpt');
+    }
+    assert.ok(!existsSync(out));
+  });
+}
+
+test('divergence: one line saying what to try, exit 2, the existing model untouched', async () => {
+  const dir = tmp();
+  const out = join(dir, 'm.json');
+  writeFileSync(out, 'the previous model');
+  const r = await start([...TRAIN, '--out', out, '--optimizer', 'sgd', '--lr', '1e38', '--clip', '0']).done;
+  assert.equal(r.code, 2, r.stderr);
+  const lines = r.stderr.trim().split('\n').filter((l) => l.startsWith('train-signals:'));
+  assert.equal(lines.length, 1, r.stderr);
+  assert.match(lines[0], /training diverged in epoch 1, step \d+: .*try a smaller --lr \(now 1e\+38\) or gradient clipping.*no model was written/);
+  assert.equal(readFileSync(out, 'utf8'), 'the previous model');
+});
