@@ -46,7 +46,7 @@ export function epochLine(e: EpochRecord, epochs: number): string {
 export function createProgress(stream: ProgressStream, epochs: number, env: NodeJS.ProcessEnv = process.env): Progress {
   const tty = stream.isTTY === true;
   const color = useColor(stream, env);
-  const paint = (code: string, s: string) => (color ? `\x1b[${code}m${s}\x1b[0m` : s);
+  const paint = (code: string, s: string) => (color && s !== '' ? `\x1b[${code}m${s}\x1b[0m` : s);
   let drawn = false;
   let last = 0;
   let doneSeconds = 0; // wall time of finished epochs

@@ -1,0 +1,59 @@
+// Progress on stderr: a live bar on a terminal (colour unless NO_COLOR), one plain line per epoch elsewhere.
+
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { createProgress, duration } from '../src/cli/progress.js';
+import type { BatchProgress, EpochRecord } from '../src/train/fit.js';
+
+function sink(isTTY: boolean) {
+  const out: string[] = [];
+  return { out, stream: { isTTY, columns: 200, write: (s: string) => out.push(s) } };
+}
+
+const batch = (b: number): BatchProgress => ({ epoch: 1, epochs: 2, batch: b, batches: 4, seen: 8 * b, loss: 0.5, accuracy: 0.75, lr: 1e-3, seconds: 0.1 * b });
+const epoch = (e: number): EpochRecord => ({ epoch: e, loss: 0.4, accuracy: 0.8, valLoss: null, valAccuracy: null, lr: 1e-3, seconds: 0.4, sequencesPerSecond: 80 });
+
+test('terminal: a bar with batches, running loss and accuracy, seq/s and ETA, then one line per epoch', () => {
+  const { out, stream } = sink(true);
+  const p = createProgress(stream, 2, {});
+  for (let b = 1; b <= 4; b++) p.onBatch(batch(b));
+  p.onEpoch(epoch(1));
+  p.end();
+  const text = out.join('');
+  assert.match(text, /\r\x1b\[2K/); // redrawn in place
+  assert.match(text, /4\/4/);
+  assert.match(text, /loss 0\.5000/);
+  assert.match(text, /acc 0\.750/);
+  assert.match(text, /80 seq\/s/);
+  assert.match(text, /ETA /);
+  assert.match(text, /\x1b\[36m/); // coloured bar
+  assert.match(text.replace(/\x1b\[[0-9;]*m/g, ''), /epoch 1\/2 {2}loss 0\.4000 {2}acc 0\.800 {2}val_loss - {2}val_acc -/);
+});
+
+test('NO_COLOR: the bar stays, the colour goes', () => {
+  const { out, stream } = sink(true);
+  const p = createProgress(stream, 2, { NO_COLOR: '1' });
+  p.onBatch(batch(4));
+  p.onEpoch(epoch(1));
+  const text = out.join('');
+  assert.match(text, /█/);
+  assert.doesNotMatch(text, /\x1b\[[0-9;]*m/);
+});
+
+test('not a terminal: one plain line per epoch, nothing else', () => {
+  const { out, stream } = sink(false);
+  const p = createProgress(stream, 2, {});
+  for (let b = 1; b <= 4; b++) p.onBatch(batch(b));
+  p.onEpoch(epoch(1));
+  p.onEpoch(epoch(2));
+  p.end();
+  assert.equal(out.length, 2);
+  assert.ok(out.every((l) => /^epoch [12]\/2 .*\n$/.test(l) && !l.includes('\x1b')));
+});
+
+test('durations read as a person would', () => {
+  assert.equal(duration(4.25), '4.3s');
+  assert.equal(duration(42), '42s');
+  assert.equal(duration(75), '1m15s');
+  assert.equal(duration(7300), '2h01m');
+});
