@@ -105,7 +105,8 @@ export function exportOnnx(m: Model): Uint8Array {
     x = 'normalized';
   }
 
-  // The recurrence. ONNX RNN wants time-major input (layout 0; onnxruntime's CPU kernel supports only that).
+  // The recurrence, on time-major input: layout 0, the operator's default and its oldest form (opset 7),
+  // rather than the batch-major layout 1 added in opset 14, which not every runtime implements.
   nodes.push(node('Transpose', [x], ['x_tnd'], [attrInts('perm', [1, 0, 2])]));
   inits.push(floatTensor('W', [1, H, D], P.W_xh));
   inits.push(floatTensor('R', [1, H, H], P.W_hh));
