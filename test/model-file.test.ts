@@ -15,6 +15,7 @@ function model(): Model {
   const parameters = new Float32Array(layoutOf(shape).size);
   initParameters(parameters, shape, createRng(3));
   parameters[0] = 1e-40; // a subnormal survives too
+  parameters[1] = -0; // and the sign of zero
   return {
     shape, readout: 'mean', classes: ['a', 'b', 'c'], channels: ['x', 'y'],
     normalization: { mean: [Math.fround(0.1), -2], std: [Math.fround(1.3), 4] }, parameters, training: { epochs: 3 },

@@ -18,6 +18,7 @@ export const MODEL_VERSION = 1;
 /** The shortest decimal string that Math.fround maps back to x (x already a float32 value). */
 export function float32String(x: number): string {
   if (!Number.isFinite(x)) throw new Error(`bug: non-finite parameter ${x}`);
+  if (Object.is(x, -0)) return '-0'; // String(-0) is "0": keep the sign bit
   for (let p = 1; p < 10; p++) {
     const s = x.toPrecision(p);
     if (Math.fround(Number(s)) === x) return String(Number(s));
