@@ -21,12 +21,21 @@ export interface FileEvaluation {
   readonly metrics: Metrics;
 }
 
-/** Refuses a data set whose channels do not match the model's. */
+/** Refuses a data set whose channels do not match the model's (count, names, order). */
 export function checkChannels(model: Model, ds: DataSet, file: string): void {
   if (ds.D !== model.shape.D) {
     throw new UserError(
       `has ${ds.D} channel(s) but the model was trained on ${model.shape.D} (${model.channels.join(', ')}); give data with the model's channels`,
-      { file },
+      { file, line: 1 },
+    );
+  }
+  const differ = ds.channels.findIndex((c, i) => c !== model.channels[i]);
+  if (differ >= 0) {
+    throw new UserError(
+      `channels [${ds.channels.join(', ')}] differ from the model's [${model.channels.join(', ')}] ` +
+        `(${JSON.stringify(ds.channels[differ])} where the model has ${JSON.stringify(model.channels[differ])}); ` +
+        'give data with the same channels in the same order (or --channels to pick them)',
+      { file, line: 1 },
     );
   }
 }

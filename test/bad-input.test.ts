@@ -1,0 +1,183 @@
+// The bad-input table, run through the built CLI as a user meets it: every malformed input file, model file,
+// checkpoint or output path gives exactly one line on stderr, `train-signals: <file>:<line>[:<column>]: ...`
+// (no file part for flag errors), exit code 2, and leaves the folder as it was: no model, no checkpoint, no
+// temp file, and an existing model file unchanged. A UTF-8 BOM and CRLF line ends are accepted.
+
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdirSync, mkdtempSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { runAll, start } from './helpers/spawn.js';
+import { serializeModel } from '../src/io/model-file.js';
+import { initParameters } from '../src/model/init.js';
+import { layoutOf } from '../src/model/layout.js';
+import type { Model } from '../src/model/model.js';
+import { createRng } from '../src/model/rng.js';
+
+function modelText(channels: string[], classes: string[], H = 3): string {
+  const shape = { D: channels.length, H, C: classes.length };
+  const parameters = new Float32Array(layoutOf(shape).size);
+  initParameters(parameters, shape, createRng(2));
+  const m: Model = { shape, readout: 'mean', classes, channels, normalization: null, parameters, training: {} };
+  return serializeModel(m);
+}
+
+const WIDE = 'label,t0,t1,t2\na,1,2,3\nb,3,2,1\na,1,2,2\nb,3,3,1\n';
+const LONG = 'id,t,label,ax,ay,az\ns1,0,p,1,2,3\ns1,1,p,2,3,4\ns2,0,q,0,1,0\ns2,1,q,1,0,1\ns3,0,p,1,1,1\ns4,0,q,2,2,2\n';
+const WIDE_MODEL = modelText(['value'], ['a', 'b']);
+const LONG_MODEL = modelText(['ax', 'ay', 'az'], ['p', 'q']);
+const withModel = (f: (m: any) => void, base = WIDE_MODEL): string => {
+  const doc = JSON.parse(base);
+  f(doc);
+  return JSON.stringify(doc, null, 1);
+};
+const GZIP = Buffer.from([0x1f, 0x8b, 0x08, 0, 0, 0, 0, 0, 0, 3, 0x2c, 0xcb, 0x0a, 0x41, 0x00, 0xff]);
+
+type Content = string | Buffer | { dir: true };
+interface Bad {
+  name: string;
+  files: Record<string, Content>; // written into a fresh folder, the CLI's working directory
+  args: string[]; // without the common training flags (added for `train`)
+  error: RegExp; // the whole line after `train-signals: `
+}
+
+const T = (...extra: string[]) => ['train', 'data.csv', ...extra];
+const bad: Bad[] = [
+  // ── CSV content ──
+  { name: 'empty file', files: { 'data.csv': '' }, args: T(), error: /^data\.csv:1: the file is empty/ },
+  { name: 'header only (wide)', files: { 'data.csv': 'label,t0,t1\n' }, args: T(), error: /^data\.csv:1: no sequences: the file has a header but no data rows/ },
+  { name: 'header only (long)', files: { 'data.csv': 'id,t,label,x\n' }, args: T(), error: /^data\.csv:1: no sequences/ },
+  { name: 'non-numeric cell', files: { 'data.csv': 'label,t0,t1\na,1,2\nb,1,abc\n' }, args: T(), error: /^data\.csv:3:3: non-numeric value "abc" in column "t1"/ },
+  { name: 'NaN', files: { 'data.csv': 'label,t0,t1\na,1,2\nb,NaN,1\n' }, args: T(), error: /^data\.csv:3:2: non-finite value "NaN" in column "t0"/ },
+  { name: 'Infinity', files: { 'data.csv': 'label,t0\na,1\nb,-Infinity\n' }, args: T(), error: /^data\.csv:3:2: non-finite value "-Infinity"/ },
+  { name: '1e400', files: { 'data.csv': 'label,t0\na,1\nb,1e400\n' }, args: T(), error: /^data\.csv:3:2: value "1e400" in column "t0" is out of float32 range/ },
+  { name: 'missing label (wide)', files: { 'data.csv': 'label,t0\na,1\n,2\n' }, args: T(), error: /^data\.csv:3:1: missing label in column "label"/ },
+  { name: 'empty label (long)', files: { 'data.csv': 'id,t,label,x\ns,0,a,1\nr,0,  ,1\n' }, args: T(), error: /^data\.csv:3:3: missing label in column "label"/ },
+  { name: 'no label column', files: { 'data.csv': 'a,b\n1,2\n' }, args: T(), error: /^data\.csv:1: the first row looks like a header .* but no column named "label"/ },
+  { name: 'a single class', files: { 'data.csv': 'label,t0\na,1\na,2\n' }, args: T(), error: /^data\.csv: only one class \("a"\) in the training data/ },
+  { name: 'wide row with no values', files: { 'data.csv': 'label,t0,t1\na,1,2\nb,,\n' }, args: T(), error: /^data\.csv:3: row has no values/ },
+  { name: 'wide row longer than the header', files: { 'data.csv': 'label,t0\na,1,2\n' }, args: T(), error: /^data\.csv:2:3: row has 3 cells but the header has 2/ },
+  { name: 'long: empty id', files: { 'data.csv': 'id,t,label,x\ns,0,a,1\n,1,a,2\n' }, args: T(), error: /^data\.csv:3:1: empty id in column "id"/ },
+  { name: 'long forced, no id column', files: { 'data.csv': WIDE }, args: T('--format', 'long'), error: /^data\.csv:1: the long layout needs a header with an id column named "id"/ },
+  { name: 'long: duplicate (id, t)', files: { 'data.csv': 'id,t,label,x\ns,0,a,1\nr,0,b,1\ns,0,a,2\n' }, args: T(), error: /^data\.csv:4:2: duplicate time 0 for id "s" \(also on line 2\)/ },
+  { name: 'long: duplicate (id, t) after reordering', files: { 'data.csv': 'id,t,label,x\ns,2,a,1\ns,1,a,1\ns,2,a,3\nr,0,b,1\n' }, args: T(), error: /^data\.csv:4:2: duplicate time 2 for id "s" \(also on line 2\)/ },
+  { name: 'long: non-numeric time', files: { 'data.csv': 'id,t,label,x\ns,0,a,1\ns,later,a,2\n' }, args: T(), error: /^data\.csv:3:2: non-numeric time "later" in column "t"/ },
+  { name: 'long: label changes within a sequence', files: { 'data.csv': 'id,t,label,x\ns,0,a,1\nr,0,b,1\ns,1,b,2\n' }, args: T(), error: /^data\.csv:4:3: label changes from "a" to "b" within sequence "s" \(first row on line 2\)/ },
+  { name: 'long: too few cells', files: { 'data.csv': 'id,t,label,x\ns,0,a,1\ns,1,a\n' }, args: T(), error: /^data\.csv:3: ragged long-format row: 3 cells but the header has 4/ },
+  { name: 'long: too many cells', files: { 'data.csv': 'id,t,label,x\ns,0,a,1,9\n' }, args: T(), error: /^data\.csv:2: ragged long-format row: 5 cells but the header has 4/ },
+  { name: 'unterminated quote', files: { 'data.csv': 'label,t0\na,1\n"b,2\nc,3\n' }, args: T(), error: /^data\.csv:3: unterminated quote/ },
+  { name: 'binary garbage (gzip)', files: { 'data.csv': GZIP }, args: T(), error: /^data\.csv:1(:\d+)?: binary data/ },
+  { name: 'NUL bytes in a cell', files: { 'data.csv': Buffer.from('label,t0,t1\na,1,2\nb,1,\0\0\n') }, args: T(), error: /^data\.csv:3:3: binary data/ },
+  { name: 'a directory instead of a file', files: { 'data.csv': { dir: true } }, args: T(), error: /^data\.csv: is a directory, not a CSV file/ },
+  { name: 'a missing file', files: {}, args: T(), error: /^data\.csv: no such file; check the path/ },
+  { name: 'two training files with other channels', files: { 'data.csv': LONG, 'more.csv': LONG.replace('az', 'bz') }, args: ['train', 'data.csv', 'more.csv'], error: /^more\.csv:1: channels \[ax, ay, bz\] differ from \[ax, ay, az\] of data\.csv/ },
+  // ── --test files, parsed before training ──
+  { name: '--test: a bad cell', files: { 'data.csv': WIDE, 'test.csv': 'label,t0\na,1\nb,x1\n' }, args: T('--test', 'test.csv'), error: /^test\.csv:3:2: non-numeric value "x1"/ },
+  { name: '--test: missing', files: { 'data.csv': WIDE }, args: T('--test', 'nope.csv'), error: /^nope\.csv: no such file/ },
+  { name: '--test: other channel count', files: { 'data.csv': LONG, 'test.csv': WIDE }, args: T('--test', 'test.csv'), error: /^test\.csv:1: has 1 channel\(s\) \[value\] but the training data has 3 \[ax, ay, az\]/ },
+  { name: '--test: other channel names', files: { 'data.csv': LONG, 'test.csv': LONG.replace('ay', 'gy') }, args: T('--test', 'test.csv'), error: /^test\.csv:1: channels \[ax, gy, az\] differ from the training data's \[ax, ay, az\]/ },
+  // ── --init model files ──
+  { name: '--init: other channel count', files: { 'data.csv': WIDE, 'm.json': LONG_MODEL }, args: T('--init', 'm.json'), error: /^data\.csv:1: has 1 channel\(s\) \[value\] but the --init model has 3 \[ax, ay, az\]/ },
+  { name: '--init: other channel names', files: { 'data.csv': LONG.replace('az', 'gz'), 'm.json': LONG_MODEL }, args: T('--init', 'm.json'), error: /^data\.csv:1: channels \[ax, ay, gz\] differ from the --init model's \[ax, ay, az\]/ },
+  { name: '--init: other classes', files: { 'data.csv': WIDE, 'm.json': modelText(['value'], ['a', 'c']) }, args: T('--init', 'm.json'), error: /^data\.csv: classes \[a, b\] differ from the --init model's \[a, c\]/ },
+  { name: '--init: truncated', files: { 'data.csv': WIDE, 'm.json': WIDE_MODEL.slice(0, 300) }, args: T('--init', 'm.json'), error: /^m\.json:\d+:\d+: not valid JSON: .*the model file is damaged/ },
+  { name: '--init: another format', files: { 'data.csv': WIDE, 'm.json': withModel((m) => (m.format = 'keras/h5')) }, args: T('--init', 'm.json'), error: /^m\.json:2: "format" is "keras\/h5", expected "train-signals\/rnn"/ },
+  { name: '--init: another version', files: { 'data.csv': WIDE, 'm.json': withModel((m) => (m.version = 99)) }, args: T('--init', 'm.json'), error: /^m\.json:3: "version" 99 is not supported/ },
+  { name: '--init: wrong shapes', files: { 'data.csv': WIDE, 'm.json': withModel((m) => m.parameters.W_hh.pop()) }, args: T('--init', 'm.json'), error: /^m\.json:\d+: "W_hh" must have 3 rows of 3/ },
+  { name: '--init: NaN in the text', files: { 'data.csv': WIDE, 'm.json': WIDE_MODEL.replace(/"b_y": \[[^\]]*\]/, '"b_y": [NaN,0]') }, args: T('--init', 'm.json'), error: /^m\.json:\d+:\d+: not valid JSON: unexpected "N" \(NaN and Infinity cannot be stored in JSON\)/ },
+  { name: '--init: a number that overflows to Infinity', files: { 'data.csv': WIDE, 'm.json': WIDE_MODEL.replace(/"b_h": \[[^,\]]*/, '"b_h": [1e999') }, args: T('--init', 'm.json'), error: /^m\.json:\d+: "b_h" holds a value that is not a finite number/ },
+  { name: '--init: a CSV file', files: { 'data.csv': WIDE }, args: T('--init', 'data.csv'), error: /^data\.csv:1:1: not valid JSON/ },
+  { name: '--init: a directory', files: { 'data.csv': WIDE, 'm.json': { dir: true } }, args: T('--init', 'm.json'), error: /^m\.json: is a directory/ },
+  { name: '--init: missing', files: { 'data.csv': WIDE }, args: T('--init', 'gone.json'), error: /^gone\.json: model file not found/ },
+  // ── evaluate ──
+  { name: 'evaluate: other channel count', files: { 'data.csv': WIDE, 'm.json': LONG_MODEL }, args: ['evaluate', '--model', 'm.json', 'data.csv'], error: /^data\.csv:1: has 1 channel\(s\) but the model was trained on 3/ },
+  { name: 'evaluate: other channel names', files: { 'data.csv': LONG.replace('ax', 'gx'), 'm.json': LONG_MODEL }, args: ['evaluate', '--model', 'm.json', 'data.csv'], error: /^data\.csv:1: channels \[gx, ay, az\] differ from the model's \[ax, ay, az\]/ },
+  { name: 'evaluate: truncated model', files: { 'data.csv': WIDE, 'm.json': WIDE_MODEL.slice(0, -40) }, args: ['evaluate', '--model', 'm.json', 'data.csv'], error: /^m\.json:\d+:\d+: not valid JSON/ },
+  { name: 'evaluate: NaN in a model', files: { 'data.csv': WIDE, 'm.json': WIDE_MODEL.replace(/"b_y": \[[^\]]*\]/, '"b_y": [0,NaN]') }, args: ['evaluate', '--model', 'm.json', 'data.csv'], error: /^m\.json:\d+:\d+: not valid JSON: unexpected "N"/ },
+  { name: 'evaluate: a bad cell', files: { 'data.csv': 'label,t0\na,1\nb,--1\n', 'm.json': WIDE_MODEL }, args: ['evaluate', '--model', 'm.json', 'data.csv'], error: /^data\.csv:3:2: non-numeric value "--1"/ },
+  // ── --resume checkpoints ──
+  { name: '--resume: a model file', files: { 'data.csv': WIDE, 'm.json': WIDE_MODEL }, args: T('--resume', 'm.json'), error: /^m\.json: this is a model file, not a checkpoint/ },
+  { name: '--resume: truncated', files: { 'data.csv': WIDE, 'c.ckpt': '{"format":"train-signals/checkpoint","version":1,"model":{"sha' }, args: T('--resume', 'c.ckpt'), error: /^c\.ckpt:1:\d+: not valid JSON.*damaged, perhaps truncated/ },
+  { name: '--resume: missing', files: { 'data.csv': WIDE }, args: T('--resume', 'c.ckpt'), error: /^c\.ckpt: checkpoint not found/ },
+  // ── output paths and flags (no file part) ──
+  { name: '--out in a missing folder', files: { 'data.csv': WIDE }, args: ['train', 'data.csv', '--out', 'no/such/m.json'], error: /^(--out no\/such\/m\.json: the folder .* does not exist|the folder for --out does not exist)/ },
+  { name: '--out is a folder', files: { 'data.csv': WIDE, 'models': { dir: true } }, args: ['train', 'data.csv', '--out', 'models'], error: /^--out models: is a folder; give a file name/ },
+  { name: '--out is the training file', files: { 'data.csv': WIDE }, args: ['train', 'data.csv', '--out', 'data.csv'], error: /^--out data\.csv: is one of the input files/ },
+  { name: '--checkpoint in a missing folder', files: { 'data.csv': WIDE }, args: T('--checkpoint', 'gone/c.ckpt'), error: /^--checkpoint gone\/c\.ckpt: the folder .* does not exist/ },
+  { name: '--checkpoint equals --out', files: { 'data.csv': WIDE }, args: T('--checkpoint', 'model.json'), error: /^--checkpoint model\.json: is also the path of --out/ },
+  { name: '--lr 0', files: { 'data.csv': WIDE }, args: T('--lr', '0'), error: /^--lr must be a number > 0 \(got 0\)/ },
+  { name: '--threads 300', files: { 'data.csv': WIDE }, args: T('--threads', '300'), error: /^--threads must be auto or a whole number from 1 to 256/ },
+  { name: '--hidden without a value', files: { 'data.csv': WIDE }, args: T('--hidden'), error: /^--hidden needs a value/ },
+  { name: 'an unknown flag', files: { 'data.csv': WIDE }, args: T('--hiden', '8'), error: /^Unknown argument: hiden \(see train-signals --help\)/ },
+  { name: 'a choice out of range', files: { 'data.csv': WIDE }, args: T('--optimizer', 'lbfgs'), error: /^Invalid values: Argument: optimizer, Given: "lbfgs"/ },
+  { name: 'evaluate without --model', files: { 'data.csv': WIDE }, args: ['evaluate', 'data.csv'], error: /^Missing required argument: model/ },
+];
+
+function setUp(files: Record<string, Content>, preexisting: boolean): string {
+  const dir = mkdtempSync(join(tmpdir(), 'ts-bad-'));
+  for (const [name, content] of Object.entries(files)) {
+    if (typeof content === 'object' && 'dir' in content) mkdirSync(join(dir, name));
+    else writeFileSync(join(dir, name), content);
+  }
+  if (preexisting) writeFileSync(join(dir, 'model.json'), 'the previous model\n');
+  return dir;
+}
+
+/** Every file's name, size and mtime: the folder must look the same afterwards. */
+function snapshot(dir: string): string {
+  return readdirSync(dir).sort().map((n) => {
+    const s = statSync(join(dir, n));
+    return `${n}:${s.isDirectory() ? 'dir' : s.size}:${s.mtimeMs}`;
+  }).join('\n');
+}
+
+const COMMON = ['--out', 'model.json', '--epochs', '1', '--hidden', '2', '--threads', '1', '--quiet'];
+
+test(`${bad.length} bad inputs: one line naming file and line, exit 2, nothing written or changed`, async () => {
+  assert.ok(bad.length >= 30);
+  const results = await runAll(bad.map((b, i) => async () => {
+    // Odd cases start with a model file in place (it must stay as it was), even ones without (none may appear).
+    const preexisting = i % 2 === 1 && !('model.json' in b.files);
+    const dir = setUp(b.files, preexisting);
+    const before = snapshot(dir);
+    let args = b.args;
+    if (args[0] === 'train') {
+      // The common flags, unless the case gives its own value of one.
+      const common: string[] = [];
+      for (let k = 0; k < COMMON.length; k += COMMON[k + 1]?.startsWith('--') || COMMON[k] === '--quiet' ? 1 : 2) {
+        if (!args.includes(COMMON[k])) common.push(...(COMMON[k] === '--quiet' ? [COMMON[k]] : [COMMON[k], COMMON[k + 1]]));
+      }
+      args = [...args, ...common];
+    }
+    const r = await start(args, { cwd: dir }).done;
+    return { b, r, dir, before, after: snapshot(dir), preexisting };
+  }), 3);
+  const failures: string[] = [];
+  for (const { b, r, dir, before, after, preexisting } of results) {
+    const lines = r.stderr.split('\n').filter((l) => l !== '');
+    const problems: string[] = [];
+    if (r.code !== 2) problems.push(`exit ${r.code}`);
+    if (lines.length !== 1) problems.push(`${lines.length} lines on stderr`);
+    const m = /^train-signals: (.*)$/.exec(lines[0] ?? '');
+    if (m === null || !b.error.test(m[1])) problems.push(`message does not match ${b.error}`);
+    if (after !== before) problems.push(`the folder changed:\n${before}\n→\n${after}`);
+    if (preexisting && readFileSync(join(dir, 'model.json'), 'utf8') !== 'the previous model\n') problems.push('model.json changed');
+    if (r.stdout !== '') problems.push(`stdout: ${r.stdout}`);
+    if (problems.length > 0) failures.push(`${b.name}: ${problems.join('; ')}\n    stderr: ${r.stderr.trim()}`);
+  }
+  assert.equal(failures.length, 0, `\n${failures.join('\n')}`);
+});
+
+test('a UTF-8 BOM and CRLF line ends are accepted (both layouts)', async () => {
+  const wide = '\ufeff' + WIDE.replace(/\n/g, '\r\n');
+  const long = '\ufeff' + LONG.replace(/\n/g, '\r\n');
+  for (const [name, content] of [['wide', wide], ['long', long]] as const) {
+    const dir = setUp({ 'data.csv': content, 'test.csv': content }, false);
+    const r = await start(['train', 'data.csv', '--test', 'test.csv', ...COMMON], { cwd: dir }).done;
+    assert.equal(r.code, 0, `${name}: ${r.stderr}`);
+    const model = JSON.parse(readFileSync(join(dir, 'model.json'), 'utf8'));
+    assert.deepEqual(model.classes, name === 'wide' ? ['a', 'b'] : ['p', 'q']);
+    assert.deepEqual(model.channels, name === 'wide' ? ['value'] : ['ax', 'ay', 'az']);
+  }
+});
