@@ -77,38 +77,71 @@ const LOG2E: f32 = 1.4426950408889634;
 const LN2_HI: f32 = 0.693145751953125;
 const LN2_LO: f32 = 1.428606765330187e-6;
 
-@inline function tanh4(x: v128): v128 {
-  const a = f32x4.min(f32x4.abs(x), f32x4.splat(9.0));
-  // small |x|: x + x·u·P(u), u = x²
-  const u = f32x4.mul(x, x);
-  let p = f32x4.add(f32x4.mul(f32x4.splat(T5), u), f32x4.splat(T4));
-  p = f32x4.add(f32x4.mul(p, u), f32x4.splat(T3));
-  p = f32x4.add(f32x4.mul(p, u), f32x4.splat(T2));
-  p = f32x4.add(f32x4.mul(p, u), f32x4.splat(T1));
-  p = f32x4.mul(p, u);
-  const small = f32x4.add(x, f32x4.mul(x, p));
-  // large |x|: e = exp(2a)
-  const y = f32x4.add(a, a);
-  const n = f32x4.nearest(f32x4.mul(y, f32x4.splat(LOG2E)));
-  const r = f32x4.sub(f32x4.sub(y, f32x4.mul(n, f32x4.splat(LN2_HI))), f32x4.mul(n, f32x4.splat(LN2_LO)));
-  let e = f32x4.add(f32x4.mul(f32x4.splat(1.0 / 5040.0), r), f32x4.splat(1.0 / 720.0));
-  e = f32x4.add(f32x4.mul(e, r), f32x4.splat(1.0 / 120.0));
-  e = f32x4.add(f32x4.mul(e, r), f32x4.splat(1.0 / 24.0));
-  e = f32x4.add(f32x4.mul(e, r), f32x4.splat(1.0 / 6.0));
-  e = f32x4.add(f32x4.mul(e, r), f32x4.splat(0.5));
-  e = f32x4.add(f32x4.mul(e, r), f32x4.splat(1.0));
-  e = f32x4.add(f32x4.mul(e, r), f32x4.splat(1.0));
-  const scale = i32x4.shl(i32x4.add(i32x4.trunc_sat_f32x4_s(n), i32x4.splat(127)), 23);
-  e = f32x4.mul(e, scale);
-  const big = f32x4.sub(f32x4.splat(1.0), f32x4.div(f32x4.splat(2.0), f32x4.add(e, f32x4.splat(1.0))));
-  const signed = v128.or(big, v128.and(x, i32x4.splat(0x80000000)));
-  return v128.bitselect(small, signed, f32x4.lt(a, f32x4.splat(0.625)));
-}
+// V8 rebuilds every vector constant inside the loop from an immediate (3 instructions each, about 20 of them
+// here), so the constants live in a static table and each is one load. f32x4.pmin is one vminps where
+// f32x4.min needs NaN fix-ups; rounding to an integer with the 1.5·2^23 shifter gives the same nearest-even k
+// as f32x4.nearest and k's bits as an integer, with no float → int conversion. Bit-for-bit the same function.
+const SHIFTER: f32 = 12582912.0; // 1.5 · 2^23, bits 0x4B400000
+const EXP_BIAS: f32 = reinterpret<f32>(127 - 0x4B400000); // as i32: adds 127 and removes the shifter's bits
+const SIGN: f32 = reinterpret<f32>(0x80000000); // the sign bit
+// [21][4]: each constant splatted; byte offsets in the comments. Every instantiation writes the same bytes
+// (at an address in the reserved first page), then they are only read.
+const TANH_K = memory.data<f32>([
+  9.0, 9.0, 9.0, 9.0, // 0
+  1.0, 1.0, 1.0, 1.0, // 16
+  2.0, 2.0, 2.0, 2.0, // 32
+  0.625, 0.625, 0.625, 0.625, // 48
+  T1, T1, T1, T1, // 64
+  T2, T2, T2, T2, // 80
+  T3, T3, T3, T3, // 96
+  T4, T4, T4, T4, // 112
+  T5, T5, T5, T5, // 128
+  LOG2E, LOG2E, LOG2E, LOG2E, // 144
+  LN2_HI, LN2_HI, LN2_HI, LN2_HI, // 160
+  LN2_LO, LN2_LO, LN2_LO, LN2_LO, // 176
+  SHIFTER, SHIFTER, SHIFTER, SHIFTER, // 192
+  <f32>(1.0 / 5040.0), <f32>(1.0 / 5040.0), <f32>(1.0 / 5040.0), <f32>(1.0 / 5040.0), // 208
+  <f32>(1.0 / 720.0), <f32>(1.0 / 720.0), <f32>(1.0 / 720.0), <f32>(1.0 / 720.0), // 224
+  <f32>(1.0 / 120.0), <f32>(1.0 / 120.0), <f32>(1.0 / 120.0), <f32>(1.0 / 120.0), // 240
+  <f32>(1.0 / 24.0), <f32>(1.0 / 24.0), <f32>(1.0 / 24.0), <f32>(1.0 / 24.0), // 256
+  <f32>(1.0 / 6.0), <f32>(1.0 / 6.0), <f32>(1.0 / 6.0), <f32>(1.0 / 6.0), // 272
+  0.5, 0.5, 0.5, 0.5, // 288
+  EXP_BIAS, EXP_BIAS, EXP_BIAS, EXP_BIAS, // 304
+  SIGN, SIGN, SIGN, SIGN, // 320
+], 16);
 
 /** In place tanh of n floats at p (n % 4 == 0). Exported for the accuracy test. */
 export function tanhInPlace(p: usize, n: i32): void {
+  const K = TANH_K;
   const end = p + (<usize>n << 2);
-  for (; p < end; p += 16) v128.store(p, tanh4(v128.load(p)));
+  for (; p < end; p += 16) {
+    const x = v128.load(p);
+    const a = f32x4.pmin(f32x4.abs(x), v128.load(K));
+    // small |x|: x + x·u·P(u), u = x²
+    const u = f32x4.mul(x, x);
+    let q = f32x4.add(f32x4.mul(v128.load(K, 128), u), v128.load(K, 112));
+    q = f32x4.add(f32x4.mul(q, u), v128.load(K, 96));
+    q = f32x4.add(f32x4.mul(q, u), v128.load(K, 80));
+    q = f32x4.add(f32x4.mul(q, u), v128.load(K, 64));
+    q = f32x4.mul(q, u);
+    const small = f32x4.add(x, f32x4.mul(x, q));
+    // large |x|: e = exp(2a) = 2^k · e^r, k = nearest(2a · log2 e)
+    const y = f32x4.add(a, a);
+    const s = f32x4.add(f32x4.mul(y, v128.load(K, 144)), v128.load(K, 192)); // k + 1.5·2^23: k in the low bits
+    const k = f32x4.sub(s, v128.load(K, 192));
+    const r = f32x4.sub(f32x4.sub(y, f32x4.mul(k, v128.load(K, 160))), f32x4.mul(k, v128.load(K, 176)));
+    let e = f32x4.add(f32x4.mul(v128.load(K, 208), r), v128.load(K, 224));
+    e = f32x4.add(f32x4.mul(e, r), v128.load(K, 240));
+    e = f32x4.add(f32x4.mul(e, r), v128.load(K, 256));
+    e = f32x4.add(f32x4.mul(e, r), v128.load(K, 272));
+    e = f32x4.add(f32x4.mul(e, r), v128.load(K, 288));
+    e = f32x4.add(f32x4.mul(e, r), v128.load(K, 16));
+    e = f32x4.add(f32x4.mul(e, r), v128.load(K, 16));
+    e = f32x4.mul(e, i32x4.shl(i32x4.add(s, v128.load(K, 304)), 23)); // · 2^k
+    const big = f32x4.sub(v128.load(K, 16), f32x4.div(v128.load(K, 32), f32x4.add(e, v128.load(K, 16))));
+    const signed = v128.or(big, v128.and(x, v128.load(K, 320)));
+    v128.store(p, v128.bitselect(small, signed, f32x4.lt(a, v128.load(K, 48))));
+  }
 }
 
 /**
@@ -200,13 +233,13 @@ export function forward(
  * left the states in slabs 0..W of hs and the inputs in xs [W][Mc][D]. dh [Mc][Hp] holds dL/dz for the last
  * readout (the gradient into the final state), zeros for the mean readout; dzT [Mc][Hp] (mean readout, else 0)
  * holds dL/dz / T_r, added to every step of the row's window. Accumulates (+=) into ghh [Hp][Hp] (dW_hh),
- * gxt [D][Hp] (dW_xh^T) and gb [Hp] (db_h). da [NB][Mc][Hp] and dhp [Mc][Hp] are scratch. The state in
- * slab 0 is a constant: no gradient flows into it, but it is h_{t−1} for dW_hh of step tau0.
+ * gxt [D][Hp] (dW_xh^T) and gb [Hp] (db_h). da [NB][Mc][Hp], dhp [Mc][Hp], pa and pb [NB·Mc·Hp] are scratch.
+ * The state in slab 0 is a constant: no gradient flows into it, but it is h_{t−1} for dW_hh of step tau0.
  */
 export function backward(
   Mc: i32, D: i32, Hp: i32, bwd: usize,
   xs: usize, tau0: i32, W: i32, starts: usize, hs: usize,
-  dh: usize, dzT: usize, da: usize, NB: i32, dhp: usize,
+  dh: usize, dzT: usize, da: usize, NB: i32, dhp: usize, pa: usize, pb: usize,
   ghh: usize, gxt: usize, gb: usize,
 ): void {
   const row = <usize>Hp << 2;
@@ -228,7 +261,7 @@ export function backward(
         if (dzT) g = f32x4.add(g, v128.load(dzT + ro + q));
         const hv = v128.load(h + ro + q);
         // backprop through tanh: da = g ⊙ (1 − h²)
-        v128.store(daj + ro + q, f32x4.mul(g, f32x4.sub(f32x4.splat(1.0), f32x4.mul(hv, hv))));
+        v128.store(daj + ro + q, f32x4.mul(g, f32x4.sub(v128.load(TANH_K, 16), f32x4.mul(hv, hv)))); // 1.0
       }
     }
     if (j > 0) {
@@ -241,7 +274,18 @@ export function backward(
       // The block is complete: weight gradients as one product over its (step, row) pairs.
       const S = (hi - lo) * Mc;
       const h0 = hs + <usize>lo * slab; // h_{t−1} of the block's first step
-      gemm(Hp >> 2, Hp, S, da, 16, 4, row, h0, 32, row, ghh, row);
+      // Packed copies (O(S·Hp), against the product's O(S·Hp²)) so that both operands stream contiguously:
+      // pa [Hp/4][S][4] = da^T in 4-row tiles, pb [Hp/8][S][8] = the states in 8-column panels. Same sum order.
+      for (let s = 0; s < S; s++) {
+        const ds = da + <usize>s * row;
+        const hsr = h0 + <usize>s * row;
+        const so = <usize>s << 4;
+        for (let q: usize = 0; q < row; q += 16) {
+          v128.store(pa + <usize>S * q + so, v128.load(ds + q));
+          v128.store(pb + <usize>S * (q & ~31) + (so << 1) + (q & 16), v128.load(hsr + q));
+        }
+      }
+      gemm(Hp >> 2, Hp, S, pa, <usize>S << 4, 4, 16, pb, <usize>S << 5, 32, ghh, row);
       const x0 = xs + (<usize>(lo * Mc * D) << 2);
       for (let s = 0; s < S; s++) {
         const ds = da + <usize>s * row;

@@ -212,7 +212,8 @@ export function fastChunkGradient(
   f32.fill(0, (b + sp.gxt) >> 2, ((b + sp.gxt) >> 2) + D * Hp);
   f32.fill(0, (b + sp.gb) >> 2, ((b + sp.gb) >> 2) + Hp);
   ex.backward(sp.Mc, D, Hp, b + sp.bwd, b + sp.xs, Tmax - W, W, b + sp.starts, b + sp.hs,
-    b + sp.dh, readout === 'mean' ? b + sp.dzT : 0, b + sp.da, NB, b + sp.dhp, b + sp.ghh, b + sp.gxt, b + sp.gb);
+    b + sp.dh, readout === 'mean' ? b + sp.dzT : 0, b + sp.da, NB, b + sp.dhp, b + sp.pa, b + sp.pb,
+    b + sp.ghh, b + sp.gxt, b + sp.gb);
   ex.scatter(H, D, Hp, b + sp.ghh, b + sp.gxt, b + sp.gb, slot + 4 * l.offset.W_xh, slot + 4 * l.offset.W_hh, slot + 4 * l.offset.b_h);
   return stats;
 }

@@ -29,14 +29,14 @@ export interface KernelExports {
   ) => void;
   readonly backward: (
     Mc: number, D: number, Hp: number, bwd: number, xs: number, tau0: number, W: number, starts: number, hs: number,
-    dh: number, dzT: number, da: number, NB: number, dhp: number, ghh: number, gxt: number, gb: number,
+    dh: number, dzT: number, da: number, NB: number, dhp: number, pa: number, pb: number, ghh: number, gxt: number, gb: number,
   ) => void;
   readonly scatter: (H: number, D: number, Hp: number, ghh: number, gxt: number, gb: number, wxh: number, whh: number, bh: number) => void;
 }
 
 const WASM_URL = new URL('../../kernel/rnn.wasm', import.meta.url);
 const PAGE = 65536;
-const RESERVED = PAGE; // bytes kept free at address 0 (the compiler's static area; empty today)
+const RESERVED = PAGE; // bytes kept free at address 0 (the compiler's static area: tanh's constants)
 export const NB = 16; // steps per weight-gradient block in backward
 export const XB = 512; // steps per streamed input block in the untracked prefix
 
@@ -86,6 +86,8 @@ export interface ScratchPlan {
   readonly dzT: number;
   readonly dhp: number;
   readonly da: number;
+  readonly pa: number; // packed da^T tiles of a weight-gradient block
+  readonly pb: number; // packed state panels of a weight-gradient block
   readonly ghh: number;
   readonly gxt: number;
   readonly gb: number;
@@ -119,6 +121,8 @@ export function scratchPlan(shape: Shape, rows: number, window: number): Scratch
     dzT: take(slab),
     dhp: take(slab),
     da: take(NB * slab),
+    pa: take(NB * slab),
+    pb: take(NB * slab),
     ghh: take(Hp * Hp * 4),
     gxt: take(D * Hp * 4),
     gb: take(Hp * 4),
