@@ -96,6 +96,11 @@ const bad: Bad[] = [
   { name: 'evaluate: truncated model', files: { 'data.csv': WIDE, 'm.json': WIDE_MODEL.slice(0, -40) }, args: ['evaluate', '--model', 'm.json', 'data.csv'], error: /^m\.json:\d+:\d+: not valid JSON/ },
   { name: 'evaluate: NaN in a model', files: { 'data.csv': WIDE, 'm.json': WIDE_MODEL.replace(/"b_y": \[[^\]]*\]/, '"b_y": [0,NaN]') }, args: ['evaluate', '--model', 'm.json', 'data.csv'], error: /^m\.json:\d+:\d+: not valid JSON: unexpected "N"/ },
   { name: 'evaluate: a bad cell', files: { 'data.csv': 'label,t0\na,1\nb,--1\n', 'm.json': WIDE_MODEL }, args: ['evaluate', '--model', 'm.json', 'data.csv'], error: /^data\.csv:3:2: non-numeric value "--1"/ },
+  // ── predict and export ──
+  { name: 'predict: --out is the input file', files: { 'data.csv': WIDE, 'm.json': WIDE_MODEL }, args: ['predict', '--model', 'm.json', 'data.csv', '--out', 'data.csv'], error: /^--out data\.csv: is one of the input files/ },
+  { name: 'predict: a bad cell', files: { 'data.csv': 'label,t0\na,1\nb,1;2\n', 'm.json': WIDE_MODEL }, args: ['predict', '--model', 'm.json', 'data.csv', '--out', 'p.csv'], error: /^data\.csv:3:2: non-numeric value "1;2"/ },
+  { name: 'predict: other channel count', files: { 'data.csv': WIDE, 'm.json': LONG_MODEL }, args: ['predict', '--model', 'm.json', 'data.csv', '--out', 'p.csv'], error: /^data\.csv(:1)?: .*channel/ },
+  { name: 'export: --onnx in a missing folder', files: { 'm.json': WIDE_MODEL }, args: ['export', '--model', 'm.json', '--onnx', 'gone/m.onnx'], error: /the folder for --onnx does not exist/ },
   // ── --resume checkpoints ──
   { name: '--resume: a model file', files: { 'data.csv': WIDE, 'm.json': WIDE_MODEL }, args: T('--resume', 'm.json'), error: /^m\.json: this is a model file, not a checkpoint/ },
   { name: '--resume: truncated', files: { 'data.csv': WIDE, 'c.ckpt': '{"format":"train-signals/checkpoint","version":1,"model":{"sha' }, args: T('--resume', 'c.ckpt'), error: /^c\.ckpt:1:\d+: not valid JSON.*damaged, perhaps truncated/ },

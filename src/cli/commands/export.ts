@@ -7,6 +7,7 @@ import { dirname, resolve } from 'node:path';
 import { saveOnnx } from '../../io/onnx.js';
 import { loadInitModel, saveSafetensors } from '../../io/safetensors.js';
 import { UserError } from '../../errors.js';
+import { checkWritable } from '../../io/atomic.js';
 import { requireFlag } from '../options.js';
 
 interface ExportArgs {
@@ -20,6 +21,7 @@ function checkOutput(flag: string, path: string): void {
   if (!existsSync(dir) || !statSync(dir).isDirectory()) {
     throw new UserError(`the folder for ${flag} does not exist (${dir}); create it or choose another path`);
   }
+  checkWritable(path, flag); // a file can be created there (permissions, space)
 }
 
 export const exportCommand = {

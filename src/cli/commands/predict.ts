@@ -8,6 +8,7 @@ import { loadModel } from '../../io/model-file.js';
 import { predict } from '../../eval/predict.js';
 import { type RowOutput, fileOutput, streamOutput } from '../../io/stream-out.js';
 import { UserError } from '../../errors.js';
+import { checkWritable } from '../../io/atomic.js';
 import { type DataArgs, dataOptions, loadOptionsOf } from '../options.js';
 
 type PredictArgs = DataArgs & { model: string; files: string[]; out?: string; quiet: boolean };
@@ -32,6 +33,10 @@ export const predictCommand = {
       if (!existsSync(dir) || !statSync(dir).isDirectory()) {
         throw new UserError(`the folder for --out does not exist (${dir}); create it or choose another path`);
       }
+      if (a.files.some((f) => resolve(f) === resolve(a.out!)) || resolve(a.model) === resolve(a.out)) {
+        throw new UserError(`--out ${a.out}: is one of the input files; writing it would destroy it; choose another name`);
+      }
+      checkWritable(a.out, '--out'); // a file can be created there (permissions, space)
     }
     const out: RowOutput = a.out !== undefined ? fileOutput(a.out) : streamOutput(process.stdout);
     try {
