@@ -15,4 +15,7 @@ export { channelStatistics, applyNormalization, type Normalization } from './dat
 export type { Model } from './model/model.js';
 export type { Shape } from './model/layout.js';
 export type { Readout } from './model/rnn.js';
-export { UserError } from './errors.js';
+export { UserError, InterruptedError, DivergedError, isUserError, isInterrupted } from './errors.js';
+export { loadCheckpoint, saveCheckpoint, parseCheckpoint, serializeCheckpoint, type Checkpoint } from './io/checkpoint.js';
+export type { FitState } from './train/state.js';
+export { writeFileAtomic } from './io/atomic.js';
