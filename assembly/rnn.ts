@@ -20,49 +20,102 @@
 }
 
 /**
- * C[4·mt rows][N] += Σ_{s<S} A(r, s) · B(s, n). A(r, s) at A + tile·at + r·ar + s·as; B(s, n..n+7) at
- * B + (n/8)·bn + s·bs; C row r at C + r·lc. N % 8 == 0. Register tile: 4 rows × 8 columns (8 accumulators).
- * Each output element is summed in s order, whatever tile it is in, so results do not depend on M or N.
+ * C[4·mt rows][N] = init + Σ_{s<S} A(r, s) · B(s, n), with A packed in 4-row tiles: A(r, s) of row 4t + r at
+ * A + t·at + 16s + 4r; B(s, n..n+7) at B + (n/8)·bn + 32s (8-column panels); C row r at C + r·lc; N % 8 == 0.
+ * init: ACC the values in C (C += …); ZERO nothing (C is only written); PROJECT the input projection
+ * bias(n) + Σ_d x(r, d) · wxt(d, n), d in order (bias [N] at bias, x [4·mt][D] at x, wxt [D][N] at wxt).
+ * Register tile: 4 rows × 8 columns (8 accumulators). With A packed, every load is at a constant offset from
+ * one of two pointers, so the loop is the 16 multiply/adds, 6 loads and 2 increments per s (V8 does not
+ * strength-reduce a + r·ar). Each output element is summed in s order, whatever tile it is in, so results do
+ * not depend on M or N.
  */
+const ACC = 0;
+const ZERO = 1;
+const PROJECT = 2;
 export function gemm(
-  mt: i32, N: i32, S: i32,
-  A: usize, at: usize, ar: usize, as: usize,
-  B: usize, bn: usize, bs: usize,
-  C: usize, lc: usize,
+  init: i32, mt: i32, N: i32, S: i32,
+  A: usize, at: usize, B: usize, bn: usize, C: usize, lc: usize,
+  bias: usize, x: usize, D: i32, wxt: usize,
 ): void {
+  const xrow = <usize>D << 2;
   for (let t = 0; t < mt; t++) {
     const a0 = A + <usize>t * at;
+    const aEnd = a0 + (<usize>S << 4);
     const c0 = C + <usize>(t * 4) * lc;
     const c1 = c0 + lc;
     const c2 = c1 + lc;
     const c3 = c2 + lc;
     for (let n = 0; n < N; n += 8) {
       const cn = <usize>n << 2;
-      let x00 = v128.load(c0 + cn), x01 = v128.load(c0 + cn, 16);
-      let x10 = v128.load(c1 + cn), x11 = v128.load(c1 + cn, 16);
-      let x20 = v128.load(c2 + cn), x21 = v128.load(c2 + cn, 16);
-      let x30 = v128.load(c3 + cn), x31 = v128.load(c3 + cn, 16);
+      let x00: v128, x01: v128, x10: v128, x11: v128, x20: v128, x21: v128, x30: v128, x31: v128;
+      if (init == ACC) {
+        x00 = v128.load(c0 + cn); x01 = v128.load(c0 + cn, 16);
+        x10 = v128.load(c1 + cn); x11 = v128.load(c1 + cn, 16);
+        x20 = v128.load(c2 + cn); x21 = v128.load(c2 + cn, 16);
+        x30 = v128.load(c3 + cn); x31 = v128.load(c3 + cn, 16);
+      } else if (init == ZERO) {
+        x00 = x01 = x10 = x11 = x20 = x21 = x30 = x31 = i32x4.splat(0);
+      } else {
+        x00 = x10 = x20 = x30 = v128.load(bias + cn);
+        x01 = x11 = x21 = x31 = v128.load(bias + cn, 16);
+        let xr = x + <usize>(t * 4) * xrow;
+        let wx = wxt + cn;
+        for (let d = 0; d < D; d++) {
+          const w0 = v128.load(wx), w1 = v128.load(wx, 16);
+          let v = v128.load32_splat(xr);
+          x00 = madd(x00, v, w0); x01 = madd(x01, v, w1);
+          v = v128.load32_splat(xr + xrow);
+          x10 = madd(x10, v, w0); x11 = madd(x11, v, w1);
+          v = v128.load32_splat(xr + 2 * xrow);
+          x20 = madd(x20, v, w0); x21 = madd(x21, v, w1);
+          v = v128.load32_splat(xr + 3 * xrow);
+          x30 = madd(x30, v, w0); x31 = madd(x31, v, w1);
+          xr += 4;
+          wx += <usize>N << 2;
+        }
+      }
       let b = B + <usize>(n >> 3) * bn;
-      let a = a0;
-      for (let s = 0; s < S; s++) {
+      for (let a = a0; a < aEnd; a += 16) {
         const b0 = v128.load(b);
         const b1 = v128.load(b, 16);
         let w = v128.load32_splat(a);
         x00 = madd(x00, w, b0); x01 = madd(x01, w, b1);
-        w = v128.load32_splat(a + ar);
+        w = v128.load32_splat(a, 4);
         x10 = madd(x10, w, b0); x11 = madd(x11, w, b1);
-        w = v128.load32_splat(a + 2 * ar);
+        w = v128.load32_splat(a, 8);
         x20 = madd(x20, w, b0); x21 = madd(x21, w, b1);
-        w = v128.load32_splat(a + 3 * ar);
+        w = v128.load32_splat(a, 12);
         x30 = madd(x30, w, b0); x31 = madd(x31, w, b1);
-        a += as;
-        b += bs;
+        b += 32;
       }
       v128.store(c0 + cn, x00); v128.store(c0 + cn, x01, 16);
       v128.store(c1 + cn, x10); v128.store(c1 + cn, x11, 16);
       v128.store(c2 + cn, x20); v128.store(c2 + cn, x21, 16);
       v128.store(c3 + cn, x30); v128.store(c3 + cn, x31, 16);
     }
+  }
+}
+
+/** Packs Mc rows of Hp floats (row r at src + r·row) into 4-row tiles for gemm: dst [Mc/4][Hp][4]. */
+function packRows(Mc: i32, Hp: i32, src: usize, dst: usize): void {
+  const row = <usize>Hp << 2;
+  for (let t = 0; t < Mc; t += 4) {
+    const s0 = src + <usize>t * row;
+    const s1 = s0 + row;
+    const s2 = s1 + row;
+    const s3 = s2 + row;
+    for (let q: usize = 0; q < row; q += 16) {
+      // 4 × 4 transpose: rows r0..r3 of columns q/4 .. q/4+3 → columns of 4 rows
+      const r0 = v128.load(s0 + q), r1 = v128.load(s1 + q), r2 = v128.load(s2 + q), r3 = v128.load(s3 + q);
+      const l01 = v128.shuffle<i32>(r0, r1, 0, 4, 1, 5), l23 = v128.shuffle<i32>(r2, r3, 0, 4, 1, 5);
+      const h01 = v128.shuffle<i32>(r0, r1, 2, 6, 3, 7), h23 = v128.shuffle<i32>(r2, r3, 2, 6, 3, 7);
+      const o = dst + (q << 2);
+      v128.store(o, v128.shuffle<i32>(l01, l23, 0, 1, 4, 5));
+      v128.store(o, v128.shuffle<i32>(l01, l23, 2, 3, 6, 7), 16);
+      v128.store(o, v128.shuffle<i32>(h01, h23, 0, 1, 4, 5), 32);
+      v128.store(o, v128.shuffle<i32>(h01, h23, 2, 3, 6, 7), 48);
+    }
+    dst += <usize>Hp << 4;
   }
 }
 
@@ -172,24 +225,17 @@ export function pack(H: i32, D: i32, Hp: i32, wxh: usize, whh: usize, bh: usize,
   for (let j = 0; j < Hp; j++) store<f32>(bias + (<usize>j << 2), j < H ? load<f32>(bh + (<usize>j << 2)) : 0);
 }
 
-/** One step for all Mc rows: next = tanh(bias + x W_xh^T + prev W_hh^T); rows with tau < starts[r] set to 0. */
+/**
+ * One step for all Mc rows: next = tanh(bias + x W_xh^T + prev W_hh^T); rows with tau < starts[r] set to 0.
+ * ap [Mc·Hp] is scratch (prev packed for gemm).
+ */
 function step(
   Mc: i32, D: i32, Hp: i32, fwd: usize, wxt: usize, bias: usize,
-  x: usize, prev: usize, next: usize, tau: i32, starts: usize,
+  x: usize, prev: usize, next: usize, tau: i32, starts: usize, ap: usize,
 ): void {
   const row = <usize>Hp << 2;
-  for (let r = 0; r < Mc; r++) {
-    const o = next + <usize>r * row;
-    const xr = x + (<usize>(r * D) << 2);
-    for (let j: usize = 0; j < row; j += 16) {
-      let acc = v128.load(bias + j);
-      for (let d = 0; d < D; d++) {
-        acc = madd(acc, v128.load32_splat(xr + (<usize>d << 2)), v128.load(wxt + <usize>d * row + j));
-      }
-      v128.store(o + j, acc);
-    }
-  }
-  gemm(Mc >> 2, Hp, Hp, prev, 4 * row, row, 4, fwd, <usize>Hp * 32, 32, next, row);
+  packRows(Mc, Hp, prev, ap);
+  gemm(PROJECT, Mc >> 2, Hp, Hp, ap, <usize>Hp << 4, fwd, <usize>Hp * 32, next, row, bias, x, D, wxt);
   tanhInPlace(next, Mc * Hp);
   for (let r = 0; r < Mc; r++) {
     if (tau < load<i32>(starts + (<usize>r << 2))) memory.fill(next + <usize>r * row, 0, row);
@@ -206,11 +252,11 @@ function step(
  * store = 1: states go to slabs: slab j at hs + j·slab holds the state before step tau0+j (slab 0 is the
  *   input), so slabs 1..nsteps are written.
  * store = 0: the state is carried in slab 0 of hs, using slab 1 as scratch; it ends in slab 0.
- * hsum ≠ 0: the running sum of every state is added there (mean readout).
+ * hsum ≠ 0: the running sum of every state is added there (mean readout). ap [Mc·Hp] is scratch.
  */
 export function forward(
   Mc: i32, D: i32, Hp: i32, fwd: usize, wxt: usize, bias: usize,
-  xs: usize, tau0: i32, nsteps: i32, starts: usize, hs: usize, store: i32, hsum: usize,
+  xs: usize, tau0: i32, nsteps: i32, starts: usize, hs: usize, store: i32, hsum: usize, ap: usize,
 ): void {
   const slab = <usize>(Mc * Hp) << 2;
   const xstep = <usize>(Mc * D) << 2;
@@ -218,10 +264,10 @@ export function forward(
     const x = xs + <usize>j * xstep;
     if (store) {
       const next = hs + <usize>(j + 1) * slab;
-      step(Mc, D, Hp, fwd, wxt, bias, x, next - slab, next, tau0 + j, starts);
+      step(Mc, D, Hp, fwd, wxt, bias, x, next - slab, next, tau0 + j, starts, ap);
       if (hsum) addRows(hsum, next, Mc * Hp);
     } else {
-      step(Mc, D, Hp, fwd, wxt, bias, x, hs, hs + slab, tau0 + j, starts);
+      step(Mc, D, Hp, fwd, wxt, bias, x, hs, hs + slab, tau0 + j, starts, ap);
       memory.copy(hs, hs + slab, slab);
       if (hsum) addRows(hsum, hs, Mc * Hp);
     }
@@ -233,13 +279,13 @@ export function forward(
  * left the states in slabs 0..W of hs and the inputs in xs [W][Mc][D]. dh [Mc][Hp] holds dL/dz for the last
  * readout (the gradient into the final state), zeros for the mean readout; dzT [Mc][Hp] (mean readout, else 0)
  * holds dL/dz / T_r, added to every step of the row's window. Accumulates (+=) into ghh [Hp][Hp] (dW_hh),
- * gxt [D][Hp] (dW_xh^T) and gb [Hp] (db_h). da [NB][Mc][Hp], dhp [Mc][Hp], pa and pb [NB·Mc·Hp] are scratch.
+ * gxt [D][Hp] (dW_xh^T) and gb [Hp] (db_h). da [NB][Mc][Hp], pa and pb [NB·Mc·Hp] are scratch.
  * The state in slab 0 is a constant: no gradient flows into it, but it is h_{t−1} for dW_hh of step tau0.
  */
 export function backward(
   Mc: i32, D: i32, Hp: i32, bwd: usize,
   xs: usize, tau0: i32, W: i32, starts: usize, hs: usize,
-  dh: usize, dzT: usize, da: usize, NB: i32, dhp: usize, pa: usize, pb: usize,
+  dh: usize, dzT: usize, da: usize, NB: i32, pa: usize, pb: usize,
   ghh: usize, gxt: usize, gb: usize,
 ): void {
   const row = <usize>Hp << 2;
@@ -265,10 +311,9 @@ export function backward(
       }
     }
     if (j > 0) {
-      // dh_{t−1} = da_t W_hh (at j = 0 it would flow into the constant state)
-      memory.fill(dhp, 0, slab);
-      gemm(Mc >> 2, Hp, Hp, daj, 4 * row, row, 4, bwd, <usize>Hp * 32, 32, dhp, row);
-      memory.copy(dh, dhp, slab);
+      // dh_{t−1} = da_t W_hh (at j = 0 it would flow into the constant state); da_t packed into pa first
+      packRows(Mc, Hp, daj, pa);
+      gemm(ZERO, Mc >> 2, Hp, Hp, pa, <usize>Hp << 4, bwd, <usize>Hp * 32, dh, row, 0, 0, 0, 0);
     }
     if (j == lo) {
       // The block is complete: weight gradients as one product over its (step, row) pairs.
@@ -285,7 +330,7 @@ export function backward(
           v128.store(pb + <usize>S * (q & ~31) + (so << 1) + (q & 16), v128.load(hsr + q));
         }
       }
-      gemm(Hp >> 2, Hp, S, pa, <usize>S << 4, 4, 16, pb, <usize>S << 5, 32, ghh, row);
+      gemm(ACC, Hp >> 2, Hp, S, pa, <usize>S << 4, pb, <usize>S << 5, ghh, row, 0, 0, 0, 0);
       const x0 = xs + (<usize>(lo * Mc * D) << 2);
       for (let s = 0; s < S; s++) {
         const ds = da + <usize>s * row;

@@ -110,11 +110,11 @@ function forwardChunk(cx: FastContext, data: Sequences, readout: Readout, n: num
   for (let tau = 0; tau < tau0; tau += XB) {
     const nb = Math.min(XB, tau0 - tau);
     gather(cx, data, n, Tmax, tau, nb);
-    ex.forward(sp.Mc, D, sp.Hp, b + sp.fwd, b + sp.wxt, b + sp.bias, b + sp.xs, tau, nb, b + sp.starts, b + sp.hs, 0, hsum);
+    ex.forward(sp.Mc, D, sp.Hp, b + sp.fwd, b + sp.wxt, b + sp.bias, b + sp.xs, tau, nb, b + sp.starts, b + sp.hs, 0, hsum, b + sp.ap);
   }
   if (store) {
     gather(cx, data, n, Tmax, tau0, W);
-    ex.forward(sp.Mc, D, sp.Hp, b + sp.fwd, b + sp.wxt, b + sp.bias, b + sp.xs, tau0, W, b + sp.starts, b + sp.hs, 1, hsum);
+    ex.forward(sp.Mc, D, sp.Hp, b + sp.fwd, b + sp.wxt, b + sp.bias, b + sp.xs, tau0, W, b + sp.starts, b + sp.hs, 1, hsum, b + sp.ap);
   }
 }
 
@@ -212,7 +212,7 @@ export function fastChunkGradient(
   f32.fill(0, (b + sp.gxt) >> 2, ((b + sp.gxt) >> 2) + D * Hp);
   f32.fill(0, (b + sp.gb) >> 2, ((b + sp.gb) >> 2) + Hp);
   ex.backward(sp.Mc, D, Hp, b + sp.bwd, b + sp.xs, Tmax - W, W, b + sp.starts, b + sp.hs,
-    b + sp.dh, readout === 'mean' ? b + sp.dzT : 0, b + sp.da, NB, b + sp.dhp, b + sp.pa, b + sp.pb,
+    b + sp.dh, readout === 'mean' ? b + sp.dzT : 0, b + sp.da, NB, b + sp.pa, b + sp.pb,
     b + sp.ghh, b + sp.gxt, b + sp.gb);
   ex.scatter(H, D, Hp, b + sp.ghh, b + sp.gxt, b + sp.gb, slot + 4 * l.offset.W_xh, slot + 4 * l.offset.W_hh, slot + 4 * l.offset.b_h);
   return stats;

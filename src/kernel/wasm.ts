@@ -25,11 +25,11 @@ export interface KernelExports {
   readonly pack: (H: number, D: number, Hp: number, wxh: number, whh: number, bh: number, fwd: number, bwd: number, wxt: number, bias: number) => void;
   readonly forward: (
     Mc: number, D: number, Hp: number, fwd: number, wxt: number, bias: number,
-    xs: number, tau0: number, nsteps: number, starts: number, hs: number, store: number, hsum: number,
+    xs: number, tau0: number, nsteps: number, starts: number, hs: number, store: number, hsum: number, ap: number,
   ) => void;
   readonly backward: (
     Mc: number, D: number, Hp: number, bwd: number, xs: number, tau0: number, W: number, starts: number, hs: number,
-    dh: number, dzT: number, da: number, NB: number, dhp: number, pa: number, pb: number, ghh: number, gxt: number, gb: number,
+    dh: number, dzT: number, da: number, NB: number, pa: number, pb: number, ghh: number, gxt: number, gb: number,
   ) => void;
   readonly scatter: (H: number, D: number, Hp: number, ghh: number, gxt: number, gb: number, wxh: number, whh: number, bh: number) => void;
 }
@@ -84,7 +84,7 @@ export interface ScratchPlan {
   readonly hsum: number;
   readonly dh: number;
   readonly dzT: number;
-  readonly dhp: number;
+  readonly ap: number; // one slab packed in 4-row tiles (the recurrent product's left operand)
   readonly da: number;
   readonly pa: number; // packed da^T tiles of a weight-gradient block
   readonly pb: number; // packed state panels of a weight-gradient block
@@ -119,7 +119,7 @@ export function scratchPlan(shape: Shape, rows: number, window: number): Scratch
     hsum: take(slab),
     dh: take(slab),
     dzT: take(slab),
-    dhp: take(slab),
+    ap: take(slab),
     da: take(NB * slab),
     pa: take(NB * slab),
     pb: take(NB * slab),
