@@ -52,14 +52,20 @@ export async function loadDataSet(files: readonly string[], opts: LoadOptions = 
  * Streams one file sequence by sequence into `emit`, holding one sequence in memory at a time (predict).
  * Wide files always stream. Long files stream when each sequence's rows are contiguous (in any time order
  * within the run); a sequence id that comes back after another began throws NotContiguousError, and the caller
- * falls back to loadDataSet. `wait`, when given, is awaited after each record that leaves it non-null.
+ * falls back to loadDataSet. `hooks.opened` learns the layout before the first sequence; `hooks.wait`, when
+ * it returns a promise after a record, is awaited (output backpressure).
  */
 export async function streamFile(
-  file: string, opts: LoadOptions, emit: (s: StreamedSequence) => void, wait?: () => Promise<void> | null,
+  file: string, opts: LoadOptions, emit: (s: StreamedSequence) => void, hooks: StreamHooks = {},
 ): Promise<void> {
   const o = resolveOptions(opts);
   const builder = new DataSetBuilder(emit);
-  await loadFile(file, o, builder, true, wait);
+  await loadFile(file, o, builder, true, hooks);
+}
+
+export interface StreamHooks {
+  readonly opened?: (layout: 'wide' | 'long') => void;
+  readonly wait?: () => Promise<void> | null;
 }
 
 function resolveOptions(opts: LoadOptions): Resolved {
@@ -83,7 +89,7 @@ function resolveOptions(opts: LoadOptions): Resolved {
 }
 
 async function loadFile(
-  file: string, o: Resolved, builder: DataSetBuilder, streaming = false, wait?: () => Promise<void> | null,
+  file: string, o: Resolved, builder: DataSetBuilder, streaming = false, hooks: StreamHooks = {},
 ): Promise<void> {
   try {
     if ((await stat(file)).isDirectory()) {
@@ -109,10 +115,12 @@ async function loadFile(
       const start = line + 1;
       line = start + breaksIn(record);
       if (record.length === 1 && isBlank(record[0])) continue; // blank line
-      if (reader === null) reader = openReader(file, record, start, o, builder, streaming);
-      else reader.row(record, start);
+      if (reader === null) {
+        reader = openReader(file, record, start, o, builder, streaming);
+        hooks.opened?.(reader instanceof ContiguousLongReader || reader instanceof LongReader ? 'long' : 'wide');
+      } else reader.row(record, start);
       lastLine = start;
-      const w = wait?.();
+      const w = hooks.wait?.();
       if (w) await w;
     }
   } catch (e) {

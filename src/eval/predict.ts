@@ -71,7 +71,6 @@ export async function predict(model: Model, o: PredictOptions, out: RowOutput): 
   for (const file of o.files) {
     let n = 0;
     let checked = false;
-    out.mark();
     try {
       await streamFile(file, opts, (s: StreamedSequence) => {
         if (!checked) {
@@ -80,7 +79,11 @@ export async function predict(model: Model, o: PredictOptions, out: RowOutput): 
         }
         row(file, s.id, s.label, run(s.values, s.length));
         n++;
-      }, out.pending);
+      }, {
+        // A long file may turn out not to be streamable: its rows stay revocable until it ends.
+        opened: (layout) => { if (layout === 'long') out.mark(); },
+        wait: out.pending,
+      });
       summary.push({ file, sequences: n, streamed: true });
     } catch (e) {
       if (!(e instanceof NotContiguousError)) throw e;

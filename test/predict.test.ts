@@ -1,0 +1,141 @@
+// predict end to end: one row per sequence with every class probability, labels optional, the same predictions
+// as evaluate, long files streamed when their ids are contiguous and loaded whole when not, atomic --out, and
+// rows coming out while the input is still being written (a FIFO), which is what streaming means.
+
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn, execFileSync } from 'node:child_process';
+import { createWriteStream, existsSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { CLI, ROOT, cli } from './helpers/cli.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'ts-predict-'));
+const cbfModel = join(dir, 'cbf.json');
+const motionModel = join(dir, 'motion.json');
+
+function parse(csv: string): string[][] {
+  return csv.trim().split('\n').map((l) => l.split(','));
+}
+
+test('setup: two small models', () => {
+  for (const [data, out] of [['datasets/cbf/train.csv', cbfModel], ['datasets/motion/train.csv', motionModel]]) {
+    const r = cli(['train', data, '--out', out, '--epochs', '3', '--hidden', '8', '--threads', '1', '--quiet']);
+    assert.equal(r.code, 0, r.stderr);
+  }
+});
+
+test('wide file: one row per sequence, probabilities summing to 1, the accuracy evaluate reports', () => {
+  const r = cli(['predict', '--model', cbfModel, 'datasets/cbf/test.csv']);
+  assert.equal(r.code, 0, r.stderr);
+  const rows = parse(r.stdout);
+  assert.deepEqual(rows[0], ['file', 'id', 'label', 'predicted', 'p_bell', 'p_cylinder', 'p_funnel']);
+  assert.equal(rows.length, 301);
+  assert.equal(rows[1][1], '1'); // row number
+  let correct = 0;
+  for (const row of rows.slice(1)) {
+    const p = row.slice(4).map(Number);
+    assert.ok(Math.abs(p.reduce((a, b) => a + b, 0) - 1) < 1e-4, row.join(','));
+    const best = ['bell', 'cylinder', 'funnel'][p.indexOf(Math.max(...p))];
+    assert.equal(row[3], best);
+    if (row[2] === row[3]) correct++;
+  }
+  const e = cli(['evaluate', '--model', cbfModel, 'datasets/cbf/test.csv', '--json']);
+  assert.equal(e.code, 0, e.stderr);
+  assert.equal(correct / 300, JSON.parse(e.stdout).files[0].accuracy);
+});
+
+test('the label column is optional', () => {
+  const lines = readFileSync(join(ROOT, 'datasets/cbf/test.csv'), 'utf8').trim().split('\n');
+  const header = lines[0].split(',');
+  const li = header.indexOf('label');
+  const strip = (l: string) => l.split(',').filter((_, i) => i !== li).join(',');
+  const f = join(dir, 'unlabelled.csv');
+  writeFileSync(f, lines.slice(0, 6).map(strip).join('\n') + '\n');
+  const r = cli(['predict', '--model', cbfModel, f]);
+  assert.equal(r.code, 0, r.stderr);
+  const rows = parse(r.stdout);
+  assert.equal(rows.length, 6);
+  assert.ok(rows.slice(1).every((row) => row[2] === '' && ['bell', 'cylinder', 'funnel'].includes(row[3])));
+});
+
+test('long layout: contiguous ids stream, interleaved ids fall back to loading, same predictions', () => {
+  const src = readFileSync(join(ROOT, 'datasets/motion/test.csv'), 'utf8').trim().split('\n');
+  const header = src[0];
+  const idAt = header.split(',').indexOf('id');
+  const body = src.slice(1);
+  const byId = [...body].sort((a, b) => (a.split(',')[idAt] < b.split(',')[idAt] ? -1 : a.split(',')[idAt] > b.split(',')[idAt] ? 1 : 0));
+  const contiguous = join(dir, 'contiguous.csv');
+  writeFileSync(contiguous, [header, ...byId].join('\n') + '\n'); // a stable sort keeps each id's time order
+  const interleaved = join(dir, 'interleaved.csv');
+  writeFileSync(interleaved, [header, ...body].join('\n') + '\n');
+  const a = cli(['predict', '--model', motionModel, contiguous]);
+  assert.equal(a.code, 0, a.stderr);
+  assert.doesNotMatch(a.stderr, /loaded whole/);
+  const b = cli(['predict', '--model', motionModel, interleaved]);
+  assert.equal(b.code, 0, b.stderr);
+  const rowsA = parse(a.stdout).slice(1);
+  const rowsB = parse(b.stdout).slice(1);
+  const ids = new Set(body.map((l) => l.split(',')[idAt]));
+  assert.equal(rowsA.length, ids.size);
+  const key = (r: string[]) => r.slice(1).join(',');
+  assert.deepEqual(rowsA.map(key).sort(), rowsB.map(key).sort());
+  assert.match(b.stderr, /loaded whole/); // the bundled file interleaves its sequences
+});
+
+test('--out is written atomically: complete on success, absent after an error, no temp file left', () => {
+  const out = join(dir, 'preds.csv');
+  const r = cli(['predict', '--model', cbfModel, 'datasets/cbf/test.csv', '--out', out]);
+  assert.equal(r.code, 0, r.stderr);
+  assert.equal(r.stdout, '');
+  assert.equal(parse(readFileSync(out, 'utf8')).length, 301);
+  const bad = join(dir, 'bad.csv');
+  const lines = readFileSync(join(ROOT, 'datasets/cbf/test.csv'), 'utf8').trim().split('\n');
+  writeFileSync(bad, [...lines.slice(0, 50), lines[50].replace(/,[^,]*$/, ',oops'), ...lines.slice(51)].join('\n'));
+  const out2 = join(dir, 'never.csv');
+  const e = cli(['predict', '--model', cbfModel, bad, '--out', out2]);
+  assert.equal(e.code, 2);
+  assert.match(e.stderr, /bad\.csv.*51/);
+  assert.ok(!existsSync(out2));
+  assert.deepEqual(readdirSync(dir).filter((f) => f.endsWith('.tmp')), []);
+  const ch = cli(['predict', '--model', motionModel, 'datasets/cbf/test.csv', '--out', out2]);
+  assert.equal(ch.code, 2);
+  assert.match(ch.stderr, /channel/);
+});
+
+test('streams: rows come out while the input is still being written', { timeout: 180_000 }, async () => {
+  const fifo = join(dir, 'in.csv');
+  execFileSync('mkfifo', [fifo]);
+  const lines = readFileSync(join(ROOT, 'datasets/cbf/test.csv'), 'utf8').trim().split('\n');
+  const child = spawn(process.execPath, [CLI, 'predict', '--model', cbfModel, fifo, '--quiet'], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+  let stdout = '';
+  let stderr = '';
+  child.stderr.on('data', (d) => (stderr += d));
+  const w = createWriteStream(fifo);
+  try {
+  w.write(lines[0] + '\n');
+  // 64 KiB of output is flushed at once: write enough sequences for that, then wait for rows before the rest.
+  const first = 1600;
+  for (let i = 0; i < first; i++) w.write(lines[1 + (i % 300)] + '\n');
+  const early = await new Promise<number>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`no rows before the input ended; stderr: ${stderr}`)), 60_000);
+    child.stdout.on('data', (d) => {
+      stdout += d;
+      const n = stdout.split('\n').length - 2;
+      if (n > 0) {
+        clearTimeout(timer);
+        resolve(n);
+      }
+    });
+  });
+  assert.ok(early > 0 && early <= first, `rows before the end: ${early}`);
+  for (let i = 0; i < 400; i++) w.write(lines[1 + (i % 300)] + '\n');
+  w.end();
+  const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+  assert.equal(code, 0, stderr);
+  assert.equal(stdout.trim().split('\n').length, 1 + first + 400);
+  } finally {
+    w.destroy();
+    if (child.exitCode === null) child.kill();
+  }
+});
