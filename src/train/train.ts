@@ -12,7 +12,7 @@ import { saveModel } from '../io/model-file.js';
 import type { Model } from '../model/model.js';
 import type { Readout } from '../model/rnn.js';
 import { type FileEvaluation, evaluate, totalMetrics } from '../eval/evaluate.js';
-import { type EpochRecord, type FitResult, fit } from './fit.js';
+import { type EpochRecord, type FitOptions, type FitResult, fit } from './fit.js';
 import { DEFAULT_LR, type OptimizerName } from './optimizer.js';
 import type { KernelName } from './shared-state.js';
 import { type TuneResult, tuneThreads } from './tune.js';
@@ -81,6 +81,7 @@ export const TRAIN_DEFAULTS = {
   minSteps: 1500,
   minEpochs: 60,
   shortSequence: 30, // readout auto: last when the median length is at most this, else mean
+  probeFraction: 0.25, // readout auto on long sequences: each readout's probe run gets this share of the epochs
   minValidation: 100, // val-split auto: hold out 10 % only when that is at least this many sequences
 };
 
@@ -162,12 +163,18 @@ export async function train(o: TrainOptions): Promise<TrainResult> {
     normalization = channelStatistics(ds);
   }
   if (normalization) applyNormalization(ds, normalization);
-  const hp = resolveHyperparameters(ds, o);
+  let hp = resolveHyperparameters(ds, o);
   let threads = o.threads === 'auto' ? 0 : o.threads ?? availableParallelism();
   let tuned: TuneResult | undefined;
   if (threads === 0) {
     tuned = await tuneThreads(ds, { ...hp, steps: 8, warmupSteps: 2, kernel: o.kernel, threads: defaultCounts() });
     threads = tuned.recommended;
+  }
+  let probe: Record<string, number> | undefined;
+  if (resume) hp = { ...hp, readout: resume.model.readout };
+  else if ((o.readout ?? d.readout) === 'auto' && !o.init && hp.readout === 'mean') {
+    probe = await probeReadouts(ds, normalization, { ...hp, threads, kernel: o.kernel });
+    hp = { ...hp, readout: probe.last < probe.mean ? 'last' : 'mean' };
   }
   const recorded = { ...hp, normalize: normalization ? 'zscore' : 'none', init: o.init ? true : false };
   if (resume) checkResume(resume, o.resume!, ds, fingerprint, recorded);
@@ -199,6 +206,7 @@ export async function train(o: TrainOptions): Promise<TrainResult> {
       sequences: ds.lengths.length,
       hyperparameters: { ...hp, normalize: normalization ? 'zscore' : 'none', init: o.init ? true : false },
       bestEpoch: r.bestEpoch,
+      ...(probe ? { readoutProbe: probe } : {}),
       history: r.history.map(({ seconds: _s, sequencesPerSecond: _q, ...rest }) => rest),
       timing: { threads, seconds: r.seconds, sequencesPerSecond: r.sequencesPerSecond, kernel: o.kernel ?? 'wasm', ...(tuned ? { tuned: true } : {}) },
     },
@@ -208,6 +216,24 @@ export async function train(o: TrainOptions): Promise<TrainResult> {
   const test = o.test && o.test.length > 0 ? await evaluate(model, { ...o, files: o.test }) : [];
   if (o.report) writeReport(o.report, { model, history: r.history, train: ds, evaluations: test, total: totalMetrics(test), seconds: r.seconds, sequencesPerSecond: r.sequencesPerSecond });
   return { ...r, model, test };
+}
+
+/**
+ * Readout auto on sequences longer than 30 steps: a short run with each readout (a quarter of the epochs, the
+ * same seed, no validation split), and the one that ends with the lower training loss wins. Underfitting is
+ * how a vanilla RNN fails (README, "Defaults, measured"), so the training loss is the right judge, and it
+ * needs no held-out data. Returns the last epoch's mean training loss per readout.
+ */
+async function probeReadouts(ds: DataSet, normalization: Normalization | null, hp: Omit<FitOptions, 'readout'>): Promise<Record<'mean' | 'last', number>> {
+  const out = { mean: Infinity, last: Infinity };
+  for (const readout of ['mean', 'last'] as const) {
+    const r = await fit(ds, normalization, {
+      ...hp, readout, valSplit: 0, patience: 0, epochs: Math.max(1, Math.round(hp.epochs * TRAIN_DEFAULTS.probeFraction)),
+    });
+    const loss = r.history[r.history.length - 1].loss;
+    out[readout] = Number.isFinite(loss) ? loss : Infinity;
+  }
+  return out;
 }
 
 /** A failure of fit() with where the last good checkpoint is, so that no one loses the epochs behind it. */
