@@ -1,5 +1,5 @@
-// The gradient worker: attaches to the shared state once, then for each task runs the forward pass and
-// truncated BPTT over its chunks of the batch into their gradient slots. One synchronous function that
+// The gradient worker: attaches to the shared state once, then for each step runs the forward pass and
+// truncated BPTT over the chunks of the batch it claims into their gradient slots. One synchronous function that
 // serves every step of a run through the doorbell in shared memory (see shared-state.ts), so that a step
 // costs no message; it records its own compute time, which the coordinator uses to split a step's time into
 // compute and waiting.
@@ -31,7 +31,7 @@ export default function serve({ w, gen, workers }: { w: number; gen: number; wor
     const t0 = performance.now();
     const from = ctrl[row + 2];
     const to = ctrl[row + 3];
-    if (to > from) runGradTask(st, { batchStart: ctrl[row], batchEnd: ctrl[row + 1], from, to }, tc);
+    if (to > from) runGradTask(st, { batchStart: ctrl[row], batchEnd: ctrl[row + 1], from, to, claim: true }, tc);
     st.workerMs[w - 1] = performance.now() - t0;
     steps++;
     if (Atomics.add(ctrl, CTRL_DONE, 1) + 1 === workers) Atomics.notify(ctrl, CTRL_DONE);

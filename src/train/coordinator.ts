@@ -1,7 +1,8 @@
-// The coordinator: shards each mini-batch's fixed chunks across N computing threads — this thread computes
-// shard 0 itself while N − 1 piscina workers compute the others — waits for all of them, and sums the chunk
-// gradients in chunk order. The sum order is the same for every N, which is what makes training
-// bit-identical across thread counts.
+// The coordinator: spreads each mini-batch's fixed chunks across N computing threads — this thread and N − 1
+// piscina workers claim them one at a time from a shared counter (see shared-state.ts) — waits for all of
+// them, and sums the chunk gradients in chunk order. The sum order is the same for every N, and a chunk's
+// gradient does not depend on which thread computed it, which is what makes training bit-identical across
+// thread counts.
 //
 // Timing of a step (BatchResult): computeMs is the parallel phase, from handing out the shards to the last
 // shard done; slowestMs is the largest compute time any thread measured for its own shard; waitMs =
@@ -18,7 +19,7 @@ import type { Sequences } from '../model/batch.js';
 import { sharedFloat32, sharedFloat64, sharedInt32 } from '../data/dataset.js';
 import { kernelModule, memoryPlan, scratchPlan, sharedMemory } from '../kernel/wasm.js';
 import {
-  CTRL_DONE, CTRL_GEN, CTRL_ROW, CTRL_ROW_WIDTH, CTRL_STOP, type KernelName, type SharedState, type WasmShared, STATS_WIDTH,
+  CTRL_DONE, CTRL_GEN, CTRL_NEXT, CTRL_ROW, CTRL_ROW_WIDTH, CTRL_STOP, type KernelName, type SharedState, type WasmShared, STATS_WIDTH,
   createTaskContext, runGradTask, slotView,
 } from './shared-state.js';
 
@@ -169,21 +170,23 @@ export function createEngine(o: EngineOptions): GradientEngine {
       slowestMs = performance.now() - t0;
     } else {
       if (failure !== null || closed) throw new Error('bug: gradient() on a closed engine');
+      // Every thread claims from all K chunks: contiguous static shards (shardChunks) lose a whole shard's
+      // difference when one thread runs slower, dynamic claiming at most one chunk.
       for (let i = 0; i < workers; i++) {
         const row = CTRL_ROW + i * CTRL_ROW_WIDTH;
-        const [from, to] = shards[i + 1] ?? [0, 0];
         ctrl[row] = batchStart;
         ctrl[row + 1] = batchEnd;
-        ctrl[row + 2] = from;
-        ctrl[row + 3] = to;
+        ctrl[row + 2] = 0;
+        ctrl[row + 3] = K;
         ctrl[row + 4] = i === 0 && fault !== undefined ? (fault === 'throw' ? 1 : 2) : 0;
       }
       fault = undefined;
+      Atomics.store(ctrl, CTRL_NEXT, 0);
       Atomics.store(ctrl, CTRL_DONE, 0);
       Atomics.add(ctrl, CTRL_GEN, 1);
       Atomics.notify(ctrl, CTRL_GEN);
       const tm = performance.now();
-      runGradTask(state, { batchStart, batchEnd, from: shards[0][0], to: shards[0][1] }, tc);
+      runGradTask(state, { batchStart, batchEnd, from: 0, to: K, claim: true }, tc);
       slowestMs = performance.now() - tm;
       try {
         await allDone();

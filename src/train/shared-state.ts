@@ -44,26 +44,34 @@ export interface SharedState {
   readonly workerMs: Float64Array; // [workers] each worker's compute time in the current step
 }
 
-/** A task: chunks [from, to) of the batch order[batchStart, batchEnd). */
+/**
+ * A task: chunks [from, to) of the batch order[batchStart, batchEnd). With `claim`, the threads of a step
+ * share the range: each takes the next chunk from the doorbell's NEXT counter until none is left.
+ */
 export interface GradTask {
   readonly batchStart: number;
   readonly batchEnd: number;
   readonly from: number;
   readonly to: number;
+  readonly claim?: boolean;
 }
 
 export const STATS_WIDTH = 3;
 
-// The step doorbell: an Int32Array over a SharedArrayBuffer through which the coordinator hands each worker
-// its shard of every step without a message. Each worker runs one long piscina task (serve) that sleeps in
-// Atomics.wait on GEN; the coordinator writes the workers' task rows, then bumps GEN and notifies; each
-// worker computes, stores its compute time, and increments DONE (the last one notifies). All of these are
-// sequentially consistent Atomics operations, so a worker's slot writes are visible to the coordinator once
-// it has seen DONE reach the worker count, and the coordinator's weight update is visible to the workers
-// once they have seen GEN move. STOP ends the serve loops.
+// The step doorbell: an Int32Array over a SharedArrayBuffer through which the coordinator hands the workers
+// every step without a message. Each worker runs one long piscina task (serve) that sleeps in Atomics.wait
+// on GEN; the coordinator writes the workers' task rows and resets NEXT to 0, then bumps GEN and notifies;
+// every thread (the coordinator too) then claims chunks one at a time with Atomics.add on NEXT until the
+// batch's are all taken, so a thread that is slower (descheduled by the OS, or given longer sequences) simply
+// takes fewer: which thread computes a chunk never changes its slot or its bits. Each worker then stores its
+// compute time and increments DONE (the last one notifies). All of these are sequentially consistent Atomics
+// operations, so a worker's slot writes are visible to the coordinator once it has seen DONE reach the worker
+// count, and the coordinator's weight update (and the reset of NEXT) is visible to the workers once they have
+// seen GEN move; a worker claims nothing after its DONE. STOP ends the serve loops.
 export const CTRL_GEN = 0;
 export const CTRL_DONE = 1;
 export const CTRL_STOP = 2;
+export const CTRL_NEXT = 3; // the next chunk of the step to claim
 export const CTRL_ROW = 4; // worker w's task row starts at CTRL_ROW + w · CTRL_ROW_WIDTH
 export const CTRL_ROW_WIDTH = 5; // batchStart, batchEnd, from, to, fault (0 none, 1 throw, 2 exit)
 
@@ -86,10 +94,15 @@ export function createTaskContext(st: SharedState, region?: number): TaskContext
   return { kernel: 'wasm', cx: createFastContext(module, memory, plan.scratch + r * plan.scratchPlan.size, plan.scratchPlan, st.shape) };
 }
 
-/** Computes chunks [from, to) of a batch into their slots. Synchronous: nothing is left pending. */
+/**
+ * Computes chunks [from, to) of a batch into their slots (with task.claim, those it claims of them).
+ * Synchronous: nothing is left pending.
+ */
 export function runGradTask(st: SharedState, task: GradTask, tc: TaskContext): void {
   if (tc.kernel === 'wasm') packWeights(tc.cx, st.wasm!.plan.params);
-  for (let c = task.from; c < task.to; c++) {
+  for (let next = task.from; ; next++) {
+    const c = task.claim ? task.from + Atomics.add(st.ctrl, CTRL_NEXT, 1) : next;
+    if (c >= task.to) break;
     const lo = task.batchStart + c * st.chunkSize;
     const hi = Math.min(lo + st.chunkSize, task.batchEnd);
     let s: ChunkStats;
