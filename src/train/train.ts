@@ -206,7 +206,6 @@ export async function train(o: TrainOptions): Promise<TrainResult> {
       sequences: ds.lengths.length,
       hyperparameters: { ...hp, normalize: normalization ? 'zscore' : 'none', init: o.init ? true : false },
       bestEpoch: r.bestEpoch,
-      ...(probe ? { readoutProbe: probe } : {}),
       history: r.history.map(({ seconds: _s, sequencesPerSecond: _q, ...rest }) => rest),
       timing: { threads, seconds: r.seconds, sequencesPerSecond: r.sequencesPerSecond, kernel: o.kernel ?? 'wasm', ...(tuned ? { tuned: true } : {}) },
     },
@@ -227,11 +226,15 @@ export async function train(o: TrainOptions): Promise<TrainResult> {
 async function probeReadouts(ds: DataSet, normalization: Normalization | null, hp: Omit<FitOptions, 'readout'>): Promise<Record<'mean' | 'last', number>> {
   const out = { mean: Infinity, last: Infinity };
   for (const readout of ['mean', 'last'] as const) {
-    const r = await fit(ds, normalization, {
-      ...hp, readout, valSplit: 0, patience: 0, epochs: Math.max(1, Math.round(hp.epochs * TRAIN_DEFAULTS.probeFraction)),
-    });
-    const loss = r.history[r.history.length - 1].loss;
-    out[readout] = Number.isFinite(loss) ? loss : Infinity;
+    try {
+      const r = await fit(ds, normalization, {
+        ...hp, readout, valSplit: 0, patience: 0, epochs: Math.max(1, Math.round(hp.epochs * TRAIN_DEFAULTS.probeFraction)),
+      });
+      const loss = r.history[r.history.length - 1].loss;
+      out[readout] = Number.isFinite(loss) ? loss : Infinity;
+    } catch (e) {
+      if (!(e instanceof DivergedError)) throw e; // a diverging probe loses; the real run reports divergence itself
+    }
   }
   return out;
 }
