@@ -173,7 +173,7 @@ export async function train(o: TrainOptions): Promise<TrainResult> {
   let probe: Record<string, number> | undefined;
   if (resume) hp = { ...hp, readout: resume.model.readout };
   else if ((o.readout ?? d.readout) === 'auto' && !o.init && hp.readout === 'mean') {
-    probe = await probeReadouts(ds, normalization, { ...hp, threads, kernel: o.kernel });
+    probe = await probeReadouts(ds, normalization, { ...hp, threads, kernel: o.kernel, signal: o.signal });
     hp = { ...hp, readout: probe.last < probe.mean ? 'last' : 'mean' };
   }
   const recorded = { ...hp, normalize: normalization ? 'zscore' : 'none', init: o.init ? true : false };
@@ -225,10 +225,16 @@ export async function train(o: TrainOptions): Promise<TrainResult> {
  */
 async function probeReadouts(ds: DataSet, normalization: Normalization | null, hp: Omit<FitOptions, 'readout'>): Promise<Record<'mean' | 'last', number>> {
   const out = { mean: Infinity, last: Infinity };
+  // A quarter of the epochs, but never more than a quarter of the default step budget: the probe judges early
+  // training, and a long --epochs should not make it long too.
+  const nTrain = ds.lengths.length; // the probe has no validation split
+  const perEpoch = Math.ceil(nTrain / Math.min(hp.batchSize, nTrain));
+  const cap = Math.ceil((TRAIN_DEFAULTS.minSteps * TRAIN_DEFAULTS.probeFraction) / perEpoch);
+  const epochs = Math.max(1, Math.min(Math.round(hp.epochs * TRAIN_DEFAULTS.probeFraction), cap));
   for (const readout of ['mean', 'last'] as const) {
     try {
       const r = await fit(ds, normalization, {
-        ...hp, readout, valSplit: 0, patience: 0, epochs: Math.max(1, Math.round(hp.epochs * TRAIN_DEFAULTS.probeFraction)),
+        ...hp, readout, valSplit: 0, patience: 0, epochs,
       });
       const loss = r.history[r.history.length - 1].loss;
       out[readout] = Number.isFinite(loss) ? loss : Infinity;
