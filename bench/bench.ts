@@ -11,7 +11,7 @@
 
 import { spawnSync } from 'node:child_process';
 import { appendFileSync, createWriteStream, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { cpus, tmpdir } from 'node:os';
+import { cpus, loadavg, tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { once } from 'node:events';
@@ -127,9 +127,9 @@ function hasTorch(): boolean {
 
 type TorchRow = { workload: string; mode: string; threads: number; seq_per_s_median: number };
 
-function runTorch(threads: number): TorchRow[] {
+function runTorch(threads: number, workloads: string): TorchRow[] {
   const out = join(mkdtempSync(join(tmpdir(), 'ts-bench-')), 'torch.jsonl');
-  const a = [join(ANCHORS, 'torch_rnn_bench.py'), '--threads', String(threads), '--json', out,
+  const a = [join(ANCHORS, 'torch_rnn_bench.py'), '--threads', String(threads), '--workloads', workloads, '--json', out,
     '--reps', String(QUICK ? 3 : 5), '--target-s', String(TARGET_S), '--warmup-s', '0.5'];
   if (threads > 1) a.push('--blas-threads', '1'); // the best 2-thread configuration in RESULTS.md
   const env: NodeJS.ProcessEnv = { ...process.env, LD_LIBRARY_PATH: '/usr/lib/x86_64-linux-gnu/openblas-pthread' };
@@ -247,13 +247,13 @@ async function main(): Promise<void> {
     if (args[1] === 'long') return childLongSequences(Number(args[2]));
     if (args[1] === 'load') return childLoadLong(args[2]);
   }
-  console.log(`machine: ${cpus()[0]?.model ?? '?'}, ${cpus().length} cores; node ${process.version}`);
+  const load = () => loadavg().map((x) => x.toFixed(2)).join(' ');
+  console.log(`machine: ${cpus()[0]?.model ?? '?'}, ${cpus().length} cores; node ${process.version}; load average ${load()}`);
   const results: Record<string, unknown>[] = [];
   const torch = !flag('--no-torch') && hasTorch();
   const torchRows: TorchRow[] = [];
   if (torch) {
-    console.log('running PyTorch (../shared/anchors/torch_rnn_bench.py, Debian torch + OpenBLAS) ...');
-    torchRows.push(...runTorch(1), ...runTorch(2));
+    console.log('PyTorch (../shared/anchors/torch_rnn_bench.py, Debian torch + OpenBLAS) runs just before ours, per workload');
   } else if (!flag('--no-torch')) {
     console.log('note: /usr/bin/python3 has no torch (or ../shared/anchors is absent): PyTorch columns skipped');
   }
@@ -264,7 +264,14 @@ async function main(): Promise<void> {
 
   const head = ['workload', 'thr', 'train seq/s', 'GFLOP/s', 'torch', 'ours/torch', 'C', 'ours/C', 'infer seq/s', 'GFLOP/s', 'torch', 'ours/torch'];
   const rows: string[][] = [];
+  // PyTorch runs right before ours on the same workload, so that both see about the same load from other jobs.
+  const torchDone = new Set<string>();
   for (const w of WORKLOADS) {
+    const family = w.id.slice(0, 2);
+    if (torch && !torchDone.has(family)) {
+      torchDone.add(family);
+      torchRows.push(...runTorch(1, family), ...runTorch(2, family));
+    }
     const ir = await inferRate(w);
     for (const threads of [1, 2]) {
       const tr = await trainRate(w, threads);
@@ -291,6 +298,7 @@ async function main(): Promise<void> {
     console.log(`${w.id}: parallel efficiency at 2 threads ${((r2.train as number) / (2 * (r1.train as number))).toFixed(2)}` +
       (best ? `; 2 threads / best PyTorch ${((r2.train as number) / best).toFixed(2)}, 1 thread / best PyTorch ${((r1.train as number) / best).toFixed(2)}` : ''));
   }
+  console.log(`load average ${load()}`);
   const mem = flag('--no-memory') ? {} : await memory();
   const jsonAt = args.indexOf('--json');
   if (jsonAt >= 0) appendFileSync(args[jsonAt + 1], JSON.stringify({ date: new Date().toISOString(), results, memory: mem }) + '\n');
