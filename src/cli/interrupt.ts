@@ -1,7 +1,7 @@
-// SIGINT and SIGTERM for the command line. While a command holds a graceful signal (gracefulSignal()), the
-// first Ctrl-C aborts it: training finishes the step in progress, writes its checkpoint and stops, and the
-// entry point exits 130 with the command that resumes. A second signal, or a signal while no command holds
-// one, stops at once (exit 130).
+// SIGINT and SIGTERM for the command line. While training runs (between armGraceful() and disarmGraceful()),
+// the first Ctrl-C aborts the command's graceful signal: training finishes the step in progress, writes its
+// checkpoint and stops, and the entry point exits 130 with the command that resumes. A second signal, or a
+// signal at any other time (loading data, evaluating), stops at once (exit 130): there is nothing to save.
 //
 // Stopping at once is safe for every file: each one is written synchronously and atomically (temp file,
 // fsync, rename; src/io/atomic.ts), and a signal handler only runs between two JavaScript tasks, so no write
@@ -12,6 +12,7 @@
 const STOP_CODE = 130;
 
 let graceful: AbortController | null = null;
+let armed = false;
 let installed = false;
 
 /**
@@ -21,7 +22,7 @@ export function installSignalHandlers(name: string): void {
   if (installed) return;
   installed = true;
   const onSignal = (sig: NodeJS.Signals): void => {
-    if (graceful !== null && !graceful.signal.aborted) {
+    if (graceful !== null && armed && !graceful.signal.aborted) {
       graceful.abort(sig);
       process.stderr.write(
         `${name}: ${sig} received; finishing the current step and writing the checkpoint ` +
@@ -36,8 +37,19 @@ export function installSignalHandlers(name: string): void {
   process.on('SIGTERM', onSignal);
 }
 
-/** A signal that the first SIGINT / SIGTERM aborts, for the command that runs now. */
+/** A signal that the first SIGINT / SIGTERM aborts while armed, for the command that runs now. */
 export function gracefulSignal(): AbortSignal {
   graceful = new AbortController();
+  armed = false;
   return graceful.signal;
+}
+
+/** From now on the first signal stops gracefully (training has started). */
+export function armGraceful(): void {
+  armed = true;
+}
+
+/** From now on a signal stops at once again (training has ended). */
+export function disarmGraceful(): void {
+  armed = false;
 }

@@ -59,6 +59,7 @@ export interface TrainOptions extends LoadOptions {
   readonly resume?: string; // a checkpoint to continue from
   readonly signal?: AbortSignal; // when aborted: finish the step, write the checkpoint, throw InterruptedError
   readonly fault?: { readonly kind: 'throw' | 'exit'; readonly step: number }; // test hook, see FitOptions
+  readonly onTrained?: () => void; // training is over (the model is written); evaluation follows
 }
 
 /** The defaults `train` uses; README explains each choice. */
@@ -212,6 +213,7 @@ export async function train(o: TrainOptions): Promise<TrainResult> {
   };
   if (o.out) saveModel(o.out, model);
   if (o.out && path !== undefined && outputs.checkpointIsDefault) rmSync(path, { force: true }); // the model is the result now
+  o.onTrained?.();
   const test = o.test && o.test.length > 0 ? await evaluate(model, { ...o, files: o.test }) : [];
   if (o.report) writeReport(o.report, { model, history: r.history, train: ds, evaluations: test, total: totalMetrics(test), seconds: r.seconds, sequencesPerSecond: r.sequencesPerSecond });
   return { ...r, model, test };

@@ -9,7 +9,7 @@ import { TRAIN_DEFAULTS, train } from '../../train/train.js';
 import { CLASS_WEIGHTS, type ClassWeights } from '../../train/class-weights.js';
 import { LR_SCHEDULES, type LrSchedule } from '../../train/schedule.js';
 import { createProgress } from '../progress.js';
-import { gracefulSignal } from '../interrupt.js';
+import { armGraceful, disarmGraceful, gracefulSignal } from '../interrupt.js';
 import { UserError } from '../../errors.js';
 import { type DataArgs, dataOptions, isInt, loadOptionsOf, requireFlag } from '../options.js';
 import { printEvaluations } from './evaluate.js';
@@ -144,7 +144,11 @@ export const trainCommand = {
       resume: a.resume,
       signal: gracefulSignal(),
       fault: faultFromEnv(),
-      onStart: a.quiet ? undefined : (hp) => { progress = createProgress(process.stderr, hp.epochs); },
+      onStart: (hp) => {
+        armGraceful(); // Ctrl-C from here on: finish the step, write the checkpoint
+        if (!a.quiet) progress = createProgress(process.stderr, hp.epochs);
+      },
+      onTrained: disarmGraceful,
       onBatch: a.quiet ? undefined : (b) => progress?.onBatch(b),
       onEpoch: a.quiet ? undefined : (e) => progress?.onEpoch(e),
     }).finally(() => progress?.end());
