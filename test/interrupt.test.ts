@@ -107,3 +107,27 @@ test('divergence: one line saying what to try, exit 2, the existing model untouc
   assert.match(lines[0], /training diverged in epoch 1, step \d+: .*try a smaller --lr \(now 1e\+38\) or gradient clipping.*no model was written/);
   assert.equal(readFileSync(out, 'utf8'), 'the previous model');
 });
+
+test('--resume refuses other hyperparameters or other data, and may extend --epochs', async () => {
+  const dir = tmp();
+  const out = join(dir, 'm.json');
+  const ck = join(dir, 'kept.ckpt');
+  const args = (epochs: number, ...extra: string[]) =>
+    ['train', 'datasets/motion/train.csv', '--hidden', '4', '--epochs', String(epochs), '--threads', '1', '--quiet', '--out', out, '--checkpoint', ck, ...extra];
+  const first = await start(args(2)).done;
+  assert.equal(first.code, 0, first.stderr);
+  assert.ok(existsSync(ck), 'a checkpoint named with --checkpoint is kept');
+
+  const hidden = await start([...args(2), '--resume', ck].map((a) => (a === '4' ? '5' : a))).done;
+  assert.equal(hidden.code, 2);
+  assert.match(hidden.stderr, /^train-signals: .*kept\.ckpt: --hidden is 5 but the checkpoint was trained with 4; resume with the command that started the run/);
+
+  const other = await start([...args(2), '--resume', ck].map((a) => (a === 'datasets/motion/train.csv' ? 'datasets/motion/test.csv' : a))).done;
+  assert.equal(other.code, 2);
+  assert.match(other.stderr, /the training data differ from the data this checkpoint was trained on/);
+
+  const more = await start([...args(4), '--resume', ck]).done;
+  assert.equal(more.code, 0, more.stderr);
+  const model = JSON.parse(readFileSync(out, 'utf8'));
+  assert.equal(model.training.history.length, 4);
+});
