@@ -5,7 +5,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, execFileSync } from 'node:child_process';
-import { createWriteStream, existsSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { closeSync, constants, createWriteStream, existsSync, openSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CLI, ROOT, cli } from './helpers/cli.js';
@@ -112,13 +112,17 @@ test('streams: rows come out while the input is still being written', { timeout:
   let stderr = '';
   child.stderr.on('data', (d) => (stderr += d));
   const w = createWriteStream(fifo);
+  // If the child dies before opening the FIFO, our open would block a libuv thread forever and hang the test
+  // process; the finally block below opens the read end itself to release it. Errors after that are expected.
+  w.on('error', (e) => { if (child.exitCode === null) stderr += `writer: ${e.message}`; });
   try {
   w.write(lines[0] + '\n');
   // 64 KiB of output is flushed at once: write enough sequences for that, then wait for rows before the rest.
   const first = 1600;
   for (let i = 0; i < first; i++) w.write(lines[1 + (i % 300)] + '\n');
   const early = await new Promise<number>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`no rows before the input ended; stderr: ${stderr}`)), 60_000);
+    const timer = setTimeout(() => reject(new Error(`no rows before the input ended; stderr: ${stderr}`)), 120_000);
+    child.on('close', (code) => reject(new Error(`predict exited (${code}) before any row; stderr: ${stderr}`)));
     child.stdout.on('data', (d) => {
       stdout += d;
       const n = stdout.split('\n').length - 2;
@@ -135,7 +139,8 @@ test('streams: rows come out while the input is still being written', { timeout:
   assert.equal(code, 0, stderr);
   assert.equal(stdout.trim().split('\n').length, 1 + first + 400);
   } finally {
-    w.destroy();
     if (child.exitCode === null) child.kill();
+    closeSync(openSync(fifo, constants.O_RDONLY | constants.O_NONBLOCK));
+    w.destroy();
   }
 });
