@@ -63,6 +63,8 @@ test('flags out of range and missing files: one line on stderr, exit 2, nothing 
     [['--val-split', '1'], /--val-split must be/],
     [['--batch-size', '0'], /--batch-size must be/],
     [['--bptt', '-2'], /--bptt must be/],
+    [['--weight-decay', '-0.1'], /--weight-decay must be/],
+    [['--noise', '-1'], /--noise must be/],
   ];
   for (const [flags, re] of cases) {
     const r = cli(['train', 'datasets/cbf/train.csv', '--out', out, ...flags]);

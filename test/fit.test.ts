@@ -30,6 +30,7 @@ for (const variant of [
   { name: 'truncated BPTT k=4, last readout, odd batch', o: { bptt: 4, readout: 'last' as const, batchSize: 11 } },
   { name: 'reference ts kernel', o: { kernel: 'ts' as const } },
   { name: 'chunks of 5, truncated k=7', o: { chunkSize: 5, bptt: 7, batchSize: 17 } },
+  { name: 'input noise and weight decay', o: { noise: 0.2, weightDecay: 0.05 } },
 ]) {
   test(`parameters are bit-identical with 1, 2 and 3 threads (${variant.name})`, async () => {
     const runs = [];
@@ -65,4 +66,15 @@ test('early stopping stops after `patience` epochs without validation improvemen
   assert.ok(r.history.length < 40 || r.bestEpoch === 40);
   const best = r.history[r.bestEpoch - 1].valLoss!;
   assert.ok(r.history.every((h) => h.valLoss! >= best));
+});
+
+test('input noise changes training, leaves the data set as it was, and is repeatable', async () => {
+  const ds = syntheticDataSet(30, 2, 2);
+  const before = Float32Array.from(ds.values);
+  const a = await fit(ds, null, { ...base, noise: 0.3 });
+  assert.deepEqual(ds.values, before);
+  const b = await fit(ds, null, { ...base, noise: 0.3 });
+  const plain = await fit(ds, null, base);
+  assert.deepEqual(bits(a.model.parameters), bits(b.model.parameters));
+  assert.notDeepEqual(bits(a.model.parameters), bits(plain.model.parameters));
 });

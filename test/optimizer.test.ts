@@ -53,3 +53,31 @@ test('global-norm clipping scales the whole gradient to the limit and leaves sma
   clipGlobalNorm(k, 0);
   assert.deepEqual(Array.from(k), [30, 40]);
 });
+
+test('decoupled weight decay: every rule first shrinks θ by (1 − lr·λ), as torch.optim.AdamW', () => {
+  // sgd with a zero gradient: only the decay acts.
+  const p = new Float32Array([2, -4]);
+  optimizerStep(p, new Float64Array([0, 0]), createOptimizerState('sgd', 2), 0.1, 0.5);
+  assert.deepEqual(Array.from(p), [Math.fround(2 * 0.95), Math.fround(-4 * 0.95)]);
+  // adam: decay, then the usual Adam step, over several steps against a float64 re-implementation.
+  const q = new Float32Array([0.2, -0.7]);
+  const s = createOptimizerState('adam', 2);
+  const ref = [0.2, -0.7], m = [0, 0], v = [0, 0];
+  const lr = 1e-2, wd = 0.3;
+  for (let t = 1; t <= 5; t++) {
+    const g = new Float64Array([Math.sin(t), Math.cos(t) * 3]);
+    optimizerStep(q, g, s, lr, wd);
+    for (let i = 0; i < 2; i++) {
+      ref[i] *= 1 - lr * wd;
+      m[i] = 0.9 * m[i] + 0.1 * g[i];
+      v[i] = 0.999 * v[i] + 0.001 * g[i] * g[i];
+      ref[i] -= (lr * m[i] / (1 - 0.9 ** t)) / (Math.sqrt(v[i] / (1 - 0.999 ** t)) + 1e-8);
+    }
+  }
+  for (let i = 0; i < 2; i++) assert.ok(Math.abs(q[i] - ref[i]) < 1e-6);
+  // λ = 0 is exactly the plain rule.
+  const a = new Float32Array([0.5]), b = new Float32Array([0.5]);
+  optimizerStep(a, new Float64Array([0.1]), createOptimizerState('adam', 1), 1e-3);
+  optimizerStep(b, new Float64Array([0.1]), createOptimizerState('adam', 1), 1e-3, 0);
+  assert.equal(a[0], b[0]);
+});

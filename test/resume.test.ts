@@ -63,6 +63,7 @@ for (const variant of [
   { name: 'adam, constant rate', o: {} },
   { name: 'momentum, cosine schedule with warmup, truncated BPTT, 1 thread', o: { optimizer: 'momentum' as const, lr: 1e-2, schedule: 'cosine' as const, warmup: 0.1, bptt: 3, threads: 1 } },
   { name: 'sgd, no validation split', o: { optimizer: 'sgd' as const, lr: 5e-2, valSplit: 0 } },
+  { name: 'adam with input noise and weight decay', o: { noise: 0.2, weightDecay: 0.1 } },
 ]) {
   test(`interrupted and resumed runs end bit-identical to the uninterrupted run (${variant.name})`, async () => {
     const ref = await fit(data(), null, { ...base, ...variant.o } as FitOptions);

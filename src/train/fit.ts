@@ -26,6 +26,7 @@ import { type OptimizerName, clipGlobalNorm, createOptimizerState, optimizerStep
 import { stratifiedSplit } from './split.js';
 import { type LrSchedule, scheduledLr } from './schedule.js';
 import { type ClassWeights, classWeightsOf } from './class-weights.js';
+import { addInputNoise } from './augment.js';
 
 export interface FitOptions {
   readonly hidden: number;
@@ -56,6 +57,8 @@ export interface FitOptions {
   readonly classWeights?: ClassWeights; // 'none' (default) or 'balanced': n / (C · n_c) on the training split
   readonly schedule?: LrSchedule; // 'constant' (default here; train() defaults to cosine)
   readonly warmup?: number; // cosine: warmup steps as a fraction of all steps (default 0)
+  readonly weightDecay?: number; // decoupled weight decay λ: θ ← θ (1 − lr λ) every step (default 0)
+  readonly noise?: number; // σ of Gaussian noise added to the training inputs, fresh every epoch (default 0; augment.ts)
 }
 
 /** Progress within an epoch, reported after each step. */
@@ -165,6 +168,11 @@ export async function fit(ds: DataSet, normalization: Normalization | null, o: F
         (o.clip > 0 ? ` or a smaller --clip (now ${o.clip})` : ' or gradient clipping, e.g. --clip 1 (now off)'),
       epoch, opt.step,
     );
+  // Input noise: the engine reads ds.values, so the training sequences are overwritten with noisy copies at
+  // every epoch start and restored from `clean` before validation and when fit returns.
+  const noise = o.noise ?? 0;
+  const clean = noise > 0 ? Float32Array.from(ds.values) : null;
+  const restore = () => { if (clean) ds.values.set(clean); };
   const modelOf = (p: Float32Array): Model => ({
     shape, readout, classes: ds.classes, channels: ds.channels, normalization, parameters: p, training: {},
   });
@@ -179,6 +187,7 @@ export async function fit(ds: DataSet, normalization: Normalization | null, o: F
         batches = 0;
       }
       engine.state.order.set(order);
+      if (clean) addInputNoise(ds.values, clean, ds.D, ds.offsets, ds.lengths, split.train, noise, o.seed, epoch);
       // The rate of the last step taken (an epoch resumed after its last step takes none).
       let lr = step > 0 ? scheduledLr(o.lr, o.schedule ?? 'constant', step - 1, totalSteps, warmupSteps) : o.lr;
       while (b < nTrain) {
@@ -189,7 +198,7 @@ export async function fit(ds: DataSet, normalization: Normalization | null, o: F
         const norm = clipGlobalNorm(grad, o.clip);
         if (!Number.isFinite(norm)) throw diverged(`the gradient norm is ${norm}`);
         lr = scheduledLr(o.lr, o.schedule ?? 'constant', step++, totalSteps, warmupSteps);
-        optimizerStep(theta, grad, opt, lr);
+        optimizerStep(theta, grad, opt, lr, o.weightDecay ?? 0);
         if (!allFinite(theta)) throw diverged('a parameter overflowed to a non-finite value');
         updateMs += performance.now() - tu;
         computeMs += r.computeMs;
@@ -209,6 +218,7 @@ export async function fit(ds: DataSet, normalization: Normalization | null, o: F
         }
       }
       b = 0;
+      restore();
       let valLoss: number | null = null;
       let valAccuracy: number | null = null;
       if (split.val.length > 0) {
@@ -238,6 +248,7 @@ export async function fit(ds: DataSet, normalization: Normalization | null, o: F
       if (o.signal?.aborted) throw new InterruptedError(epoch, opt.step);
     }
   } finally {
+    restore();
     await engine.close();
   }
   const seconds = (performance.now() - t0) / 1000;

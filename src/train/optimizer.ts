@@ -43,10 +43,16 @@ const MOMENTUM = 0.9;
  *   sgd       θ ← θ − lr g
  *   momentum  u ← μ u + g;  θ ← θ − lr u                         (μ = 0.9)
  *   adam      m ← β1 m + (1−β1) g;  v ← β2 v + (1−β2) g²;  θ ← θ − lr m̂ / (√v̂ + ε)
+ * With weightDecay λ > 0, each rule first shrinks every parameter, decoupled from the gradient (AdamW,
+ * Loshchilov & Hutter; torch.optim.AdamW's `p.mul_(1 − lr·λ)`): θ ← θ (1 − lr λ). The gradient is unchanged.
  */
-export function optimizerStep(params: Float32Array, g: Float64Array, state: OptimizerState, lr: number): void {
+export function optimizerStep(params: Float32Array, g: Float64Array, state: OptimizerState, lr: number, weightDecay = 0): void {
   state.step++;
   const { m, v } = state;
+  if (weightDecay > 0) {
+    const keep = 1 - lr * weightDecay;
+    for (let i = 0; i < params.length; i++) params[i] *= keep;
+  }
   if (state.name === 'sgd') {
     for (let i = 0; i < params.length; i++) params[i] -= lr * g[i];
   } else if (state.name === 'momentum') {

@@ -35,6 +35,8 @@ export const trainOptions = {
   'class-weights': { choices: CLASS_WEIGHTS, default: d.classWeights, describe: 'balanced: weight class c by n / (C · n_c) in the loss' },
   schedule: { choices: LR_SCHEDULES, default: d.schedule, describe: 'learning-rate schedule: cosine (with warmup) or constant' },
   warmup: { type: 'number', default: d.warmup, describe: 'cosine schedule: linear warmup over this fraction of the steps' },
+  'weight-decay': { type: 'number', default: d.weightDecay, describe: 'decoupled weight decay λ (AdamW-style): every step shrinks the weights by lr·λ' },
+  noise: { type: 'number', default: d.noise, describe: 'augmentation: Gaussian noise of this standard deviation on the normalized training inputs, fresh every epoch (0 = off)' },
   report: { type: 'string', describe: 'write a self-contained HTML report (curves, confusion matrices, examples) here' },
   patience: { type: 'number', default: d.patience, describe: 'stop after this many epochs without validation improvement (0 = never)' },
   normalize: { choices: ['zscore', 'none'] as const, default: d.normalize, describe: 'per-channel input scaling' },
@@ -63,6 +65,8 @@ type TrainArgs = DataArgs & {
   'class-weights': ClassWeights;
   schedule: LrSchedule;
   warmup: number;
+  'weight-decay': number;
+  noise: number;
   report?: string;
   patience: number;
   normalize: 'zscore' | 'none';
@@ -85,6 +89,8 @@ function checkFlags(a: TrainArgs): void {
   const vs = Number(a['val-split']);
   requireFlag(a['val-split'] === 'auto' || (a['val-split'].trim() !== '' && Number.isFinite(vs) && vs >= 0 && vs < 1), `--val-split must be auto or a number in [0, 1) (got ${a['val-split']})`);
   requireFlag(Number.isFinite(a.warmup) && a.warmup >= 0 && a.warmup < 1, `--warmup must be a number in [0, 1) (got ${a.warmup})`);
+  requireFlag(Number.isFinite(a['weight-decay']) && a['weight-decay'] >= 0, `--weight-decay must be a number ≥ 0 (got ${a['weight-decay']})`);
+  requireFlag(Number.isFinite(a.noise) && a.noise >= 0, `--noise must be a number ≥ 0 (got ${a.noise})`);
   requireFlag(isInt(a.patience) && a.patience >= 0, `--patience must be a whole number ≥ 0 (got ${a.patience})`);
   const outDir = dirname(resolve(a.out));
   if (!existsSync(outDir) || !statSync(outDir).isDirectory()) {
@@ -136,6 +142,8 @@ export const trainCommand = {
       classWeights: a['class-weights'],
       schedule: a.schedule,
       warmup: a.warmup,
+      weightDecay: a['weight-decay'],
+      noise: a.noise,
       report: a.report,
       patience: a.patience,
       normalize: a.normalize,
