@@ -37,6 +37,34 @@ export function gemm(
   A: usize, at: usize, B: usize, bn: usize, C: usize, lc: usize,
   bias: usize, x: usize, D: i32, wxt: usize,
 ): void {
+  if (init == ACC) gemmAcc(mt, N, S, A, at, B, bn, C, lc);
+  else if (init == ZERO) gemmZero(mt, N, S, A, at, B, bn, C, lc);
+  else gemmProject(false, mt, N, S, A, at, B, bn, C, lc, bias, x, D, wxt);
+}
+
+// One function per init mode (and, for the forward step, with tanh applied to the finished tile in registers
+// before it is stored): V8 neither unswitches loops nor keeps the eight accumulators in registers across a
+// runtime choice between three initializations, and spilled them (the projection cost a W2 step 4 µs of 21).
+// Same arithmetic in the same order as one generic function.
+function gemmAcc(mt: i32, N: i32, S: i32, A: usize, at: usize, B: usize, bn: usize, C: usize, lc: usize): void {
+  gemmT(ACC, false, mt, N, S, A, at, B, bn, C, lc, 0, 0, 0, 0);
+}
+function gemmZero(mt: i32, N: i32, S: i32, A: usize, at: usize, B: usize, bn: usize, C: usize, lc: usize): void {
+  gemmT(ZERO, false, mt, N, S, A, at, B, bn, C, lc, 0, 0, 0, 0);
+}
+function gemmProject(
+  act: bool, mt: i32, N: i32, S: i32, A: usize, at: usize, B: usize, bn: usize, C: usize, lc: usize,
+  bias: usize, x: usize, D: i32, wxt: usize,
+): void {
+  if (act) gemmT(PROJECT, true, mt, N, S, A, at, B, bn, C, lc, bias, x, D, wxt);
+  else gemmT(PROJECT, false, mt, N, S, A, at, B, bn, C, lc, bias, x, D, wxt);
+}
+
+@inline function gemmT(
+  init: i32, act: bool, mt: i32, N: i32, S: i32,
+  A: usize, at: usize, B: usize, bn: usize, C: usize, lc: usize,
+  bias: usize, x: usize, D: i32, wxt: usize,
+): void {
   const xrow = <usize>D << 2;
   for (let t = 0; t < mt; t++) {
     const a0 = A + <usize>t * at;
@@ -87,6 +115,10 @@ export function gemm(
         w = v128.load32_splat(a, 12);
         x30 = madd(x30, w, b0); x31 = madd(x31, w, b1);
         b += 32;
+      }
+      if (act) {
+        x00 = tanh4(x00); x01 = tanh4(x01); x10 = tanh4(x10); x11 = tanh4(x11);
+        x20 = tanh4(x20); x21 = tanh4(x21); x30 = tanh4(x30); x31 = tanh4(x31);
       }
       v128.store(c0 + cn, x00); v128.store(c0 + cn, x01, 16);
       v128.store(c1 + cn, x10); v128.store(c1 + cn, x11, 16);
@@ -165,11 +197,19 @@ const TANH_K = memory.data<f32>([
 
 /** In place tanh of n floats at p (n % 4 == 0). Exported for the accuracy test. */
 export function tanhInPlace(p: usize, n: i32): void {
-  const K = TANH_K;
   const end = p + (<usize>n << 2);
-  for (; p < end; p += 16) {
-    const x = v128.load(p);
-    const a = f32x4.pmin(f32x4.abs(x), v128.load(K));
+  for (; p < end; p += 16) v128.store(p, tanh4(v128.load(p)));
+}
+
+/**
+ * tanh of 4 floats. Each branch is computed only when some lane takes it (the test is per vector, so a
+ * step whose pre-activations are all large or all small skips a third or two thirds of the work); the lanes
+ * take the same branch as ever, so the result is bit-for-bit the same.
+ */
+@inline function tanh4(x: v128): v128 {
+  const K = TANH_K;
+  const small4 = f32x4.lt(f32x4.abs(x), v128.load(K, 48)); // |x| < 0.625 (false for NaN, as before)
+  if (i32x4.all_true(small4)) {
     // small |x|: x + x·u·P(u), u = x²
     const u = f32x4.mul(x, x);
     let q = f32x4.add(f32x4.mul(v128.load(K, 128), u), v128.load(K, 112));
@@ -177,7 +217,27 @@ export function tanhInPlace(p: usize, n: i32): void {
     q = f32x4.add(f32x4.mul(q, u), v128.load(K, 80));
     q = f32x4.add(f32x4.mul(q, u), v128.load(K, 64));
     q = f32x4.mul(q, u);
+    return f32x4.add(x, f32x4.mul(x, q));
+  }
+  const big = tanhBig(x);
+  if (!v128.any_true(small4)) return big;
+  {
+    const u = f32x4.mul(x, x);
+    let q = f32x4.add(f32x4.mul(v128.load(K, 128), u), v128.load(K, 112));
+    q = f32x4.add(f32x4.mul(q, u), v128.load(K, 96));
+    q = f32x4.add(f32x4.mul(q, u), v128.load(K, 80));
+    q = f32x4.add(f32x4.mul(q, u), v128.load(K, 64));
+    q = f32x4.mul(q, u);
     const small = f32x4.add(x, f32x4.mul(x, q));
+    return v128.bitselect(small, big, small4);
+  }
+}
+
+/** tanh of 4 floats by 1 − 2/(e^{2|x|} + 1), sign restored: the lanes with |x| ≥ 0.625. */
+@inline function tanhBig(x: v128): v128 {
+  const K = TANH_K;
+  {
+    const a = f32x4.pmin(f32x4.abs(x), v128.load(K));
     // large |x|: e = exp(2a) = 2^k · e^r, k = nearest(2a · log2 e)
     const y = f32x4.add(a, a);
     const s = f32x4.add(f32x4.mul(y, v128.load(K, 144)), v128.load(K, 192)); // k + 1.5·2^23: k in the low bits
@@ -192,8 +252,7 @@ export function tanhInPlace(p: usize, n: i32): void {
     e = f32x4.add(f32x4.mul(e, r), v128.load(K, 16));
     e = f32x4.mul(e, i32x4.shl(i32x4.add(s, v128.load(K, 304)), 23)); // · 2^k
     const big = f32x4.sub(v128.load(K, 16), f32x4.div(v128.load(K, 32), f32x4.add(e, v128.load(K, 16))));
-    const signed = v128.or(big, v128.and(x, v128.load(K, 320)));
-    v128.store(p, v128.bitselect(small, signed, f32x4.lt(a, v128.load(K, 48))));
+    return v128.or(big, v128.and(x, v128.load(K, 320)));
   }
 }
 
@@ -235,8 +294,7 @@ function step(
 ): void {
   const row = <usize>Hp << 2;
   packRows(Mc, Hp, prev, ap);
-  gemm(PROJECT, Mc >> 2, Hp, Hp, ap, <usize>Hp << 4, fwd, <usize>Hp * 32, next, row, bias, x, D, wxt);
-  tanhInPlace(next, Mc * Hp);
+  gemmProject(true, Mc >> 2, Hp, Hp, ap, <usize>Hp << 4, fwd, <usize>Hp * 32, next, row, bias, x, D, wxt);
   for (let r = 0; r < Mc; r++) {
     if (tau < load<i32>(starts + (<usize>r << 2))) memory.fill(next + <usize>r * row, 0, row);
   }
@@ -251,7 +309,7 @@ function step(
  * Runs steps tau0 .. tau0+nsteps−1 with inputs xs [nsteps][Mc][D].
  * store = 1: states go to slabs: slab j at hs + j·slab holds the state before step tau0+j (slab 0 is the
  *   input), so slabs 1..nsteps are written.
- * store = 0: the state is carried in slab 0 of hs, using slab 1 as scratch; it ends in slab 0.
+ * store = 0: the state is carried in slabs 0 and 1 of hs, alternately (no copy per step); it ends in slab 0.
  * hsum ≠ 0: the running sum of every state is added there (mean readout). ap [Mc·Hp] is scratch.
  */
 export function forward(
@@ -267,11 +325,13 @@ export function forward(
       step(Mc, D, Hp, fwd, wxt, bias, x, next - slab, next, tau0 + j, starts, ap);
       if (hsum) addRows(hsum, next, Mc * Hp);
     } else {
-      step(Mc, D, Hp, fwd, wxt, bias, x, hs, hs + slab, tau0 + j, starts, ap);
-      memory.copy(hs, hs + slab, slab);
-      if (hsum) addRows(hsum, hs, Mc * Hp);
+      const prev = j & 1 ? hs + slab : hs;
+      const next = j & 1 ? hs : hs + slab;
+      step(Mc, D, Hp, fwd, wxt, bias, x, prev, next, tau0 + j, starts, ap);
+      if (hsum) addRows(hsum, next, Mc * Hp);
     }
   }
+  if (!store && nsteps & 1) memory.copy(hs, hs + slab, slab);
 }
 
 /**
@@ -313,7 +373,7 @@ export function backward(
     if (j > 0) {
       // dh_{t−1} = da_t W_hh (at j = 0 it would flow into the constant state); da_t packed into pa first
       packRows(Mc, Hp, daj, pa);
-      gemm(ZERO, Mc >> 2, Hp, Hp, pa, <usize>Hp << 4, bwd, <usize>Hp * 32, dh, row, 0, 0, 0, 0);
+      gemmZero(Mc >> 2, Hp, Hp, pa, <usize>Hp << 4, bwd, <usize>Hp * 32, dh, row);
     }
     if (j == lo) {
       // The block is complete: weight gradients as one product over its (step, row) pairs.
@@ -330,7 +390,7 @@ export function backward(
           v128.store(pb + <usize>S * (q & ~31) + (so << 1) + (q & 16), v128.load(hsr + q));
         }
       }
-      gemm(ACC, Hp >> 2, Hp, S, pa, <usize>S << 4, pb, <usize>S << 5, ghh, row, 0, 0, 0, 0);
+      gemmAcc(Hp >> 2, Hp, S, pa, <usize>S << 4, pb, <usize>S << 5, ghh, row);
       const x0 = xs + (<usize>(lo * Mc * D) << 2);
       for (let s = 0; s < S; s++) {
         const ds = da + <usize>s * row;

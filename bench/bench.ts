@@ -5,7 +5,7 @@
 // memory figures (RSS growth training on 200,000-step sequences with --bptt 64; peak memory loading a
 // long-format CSV against the float32 size of its values), each in a fresh child process.
 // A script, not a test: it times things. Flags: --quick (shorter), --no-torch, --no-c, --no-memory,
-// --json FILE (append the measurements).
+// --json FILE (append the measurements), --infer-only (inference and PyTorch's one-thread inference only).
 //
 // Legend: D channels, T steps, H hidden, C classes, B batch, k BPTT horizon.
 
@@ -242,6 +242,17 @@ async function memory(): Promise<Record<string, unknown>> {
 
 // ---------------------------------------------------------------- main
 
+/** --infer-only: per workload family, PyTorch's one-thread inference then ours, and the same-run ratio. */
+async function inferOnly(torch: boolean): Promise<void> {
+  for (const w of WORKLOADS.filter((x) => x.k === 0)) {
+    const ti = torch ? runTorch(1, w.id).find((r) => r.mode === 'infer')?.seq_per_s_median : undefined;
+    const ir = await inferRate(w);
+    console.log(`${w.id} infer ${ir.toFixed(0)} seq/s (${((ir * fwdFlops(w)) / 1e9).toFixed(1)} GFLOP/s)` +
+      (ti ? `, PyTorch 1 thread ${ti.toFixed(0)}, ours / PyTorch ${(ir / ti).toFixed(2)}` : ''));
+  }
+  console.log(`load average ${loadavg().map((x) => x.toFixed(2)).join(' ')}`);
+}
+
 async function main(): Promise<void> {
   if (args[0] === '--child') {
     if (args[1] === 'long') return childLongSequences(Number(args[2]));
@@ -257,6 +268,7 @@ async function main(): Promise<void> {
   } else if (!flag('--no-torch')) {
     console.log('note: /usr/bin/python3 has no torch (or ../shared/anchors is absent): PyTorch columns skipped');
   }
+  if (flag('--infer-only')) return inferOnly(torch);
   const cExe = flag('--no-c') ? null : buildC();
   if (!cExe && !flag('--no-c')) console.log('note: could not build ../shared/anchors/rnn_ref.c with gcc: C columns skipped');
   const torchOf = (w: Workload, mode: string, threads: number) =>

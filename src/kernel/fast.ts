@@ -12,7 +12,7 @@
 // Legend: Mc rows per chunk, n ≤ Mc sequences in it, T_r length of row r, Tmax the longest, W stored window,
 // D channels, H hidden, Hp padded H, C classes, k BPTT horizon (0 = full).
 
-import { type Shape, layoutOf } from '../model/layout.js';
+import { type Layout, type Shape, layoutOf } from '../model/layout.js';
 import { type Readout, windowLength } from '../model/rnn.js';
 import type { ChunkStats, Sequences } from '../model/batch.js';
 import { type KernelExports, type ScratchPlan, NB, XB, instantiate, kernelModule, scratchPlan, sharedMemory } from './wasm.js';
@@ -123,11 +123,10 @@ function forwardChunk(cx: FastContext, data: Sequences, readout: Readout, n: num
  * (last) or the running sum / T (mean). Returns log p[label] (0 when label < 0).
  */
 function head(
-  cx: FastContext, params: Float32Array, readout: Readout, r: number, T: number, finalState: number,
+  cx: FastContext, l: Layout, params: Float32Array, readout: Readout, r: number, T: number, finalState: number,
   z: Float64Array, p: Float64Array, label: number,
 ): number {
   const { H, C } = cx.shape;
-  const l = layoutOf(cx.shape);
   const { f32, sp } = cx;
   const src = readout === 'last' ? finalState + r * sp.Hp : ((cx.base + sp.hsum) >> 2) + r * sp.Hp;
   for (let i = 0; i < H; i++) z[i] = readout === 'last' ? f32[src + i] : Math.fround(f32[src + i] / T);
@@ -190,7 +189,7 @@ export function fastChunkGradient(
     const T = data.lengths[seq];
     const label = data.labels[seq];
     const w = classWeight === null ? 1 : classWeight[label];
-    const logp = head(cx, params, readout, r, T, finalState, z, p, label);
+    const logp = head(cx, l, params, readout, r, T, finalState, z, p, label);
     stats.loss -= w * logp;
     stats.weight += w;
     if (argmax64(p, C) === label) stats.correct++;
@@ -222,6 +221,22 @@ export function fastChunkGradient(
 const PREDICT_ROWS = 16;
 
 /**
+ * The scoring memory and the kernel instance over it, kept between calls (instantiating and allocating a
+ * fresh shared memory per call cost more than the whole computation of a small model); replaced by a larger
+ * one when a model needs more. Per thread, like every module-level value; fastPredict is synchronous.
+ */
+let predictKernel: { memory: WebAssembly.Memory; ex: KernelExports; f32: Float32Array; i32: Int32Array } | null = null;
+
+function predictContext(bytes: number, base: number, sp: ScratchPlan, shape: Shape): FastContext {
+  if (predictKernel === null || predictKernel.memory.buffer.byteLength < bytes) {
+    const memory = sharedMemory(bytes);
+    predictKernel = { memory, ex: instantiate(kernelModule(), memory), f32: new Float32Array(memory.buffer), i32: new Int32Array(memory.buffer) };
+  }
+  const { ex, f32, i32 } = predictKernel;
+  return { ex, f32, i32, base, sp, shape, rows: new Int32Array(sp.Mc) };
+}
+
+/**
  * Forward-only scoring with the fast kernel: class probabilities of sequences idx[i] into probs [N][C] and
  * log p[label] into logp [N] (0 when unlabelled). Memory O(PREDICT_ROWS · (XB + H²)), whatever the lengths.
  */
@@ -232,11 +247,11 @@ export function fastPredict(
   const { H, C } = shape;
   const N = idx.length;
   const sp = scratchPlan(shape, PREDICT_ROWS, 1);
-  const P = layoutOf(shape).size;
+  const l = layoutOf(shape);
+  const P = l.size;
   const paramsAt = 65536;
   const base = paramsAt + Math.ceil((P * 4) / 64) * 64;
-  const memory = sharedMemory(base + sp.size);
-  const cx = createFastContext(kernelModule(), memory, base, sp, shape);
+  const cx = predictContext(base + sp.size, base, sp, shape);
   const params = cx.f32.subarray(paramsAt >> 2, (paramsAt >> 2) + P);
   params.set(parameters);
   packWeights(cx, paramsAt);
@@ -254,7 +269,7 @@ export function fastPredict(
       const seq = cx.rows[r];
       const i = sorted[from + r];
       const label = data.labels[seq];
-      const lp = head(cx, params, readout, r, data.lengths[seq], (cx.base + sp.hs) >> 2, z, p, label);
+      const lp = head(cx, l, params, readout, r, data.lengths[seq], (cx.base + sp.hs) >> 2, z, p, label);
       for (let c = 0; c < C; c++) probs[i * C + c] = p[c];
       logp[i] = lp;
     }
