@@ -19,3 +19,13 @@ test('tune measures every thread count asked for and recommends one of them', as
   assert.equal(r.rows[0].speedup, 1);
   assert.match(formatTune(r), /recommended: --threads [12]/);
 });
+
+test('the tune command runs with the default flags and prints the table, or JSON', async () => {
+  const { cli } = await import('./helpers/cli.js');
+  const r = cli(['tune', 'datasets/motion/train.csv', '--steps', '2', '--threads', '1,2', '--hidden', '8']);
+  assert.equal(r.code, 0, r.stderr);
+  assert.match(r.stdout, /recommended: --threads [12]/);
+  const j = cli(['tune', 'datasets/motion/train.csv', '--steps', '2', '--threads', '1', '--hidden', '8', '--json']);
+  assert.equal(j.code, 0, j.stderr);
+  assert.equal(JSON.parse(j.stdout).rows[0].threads, 1);
+});

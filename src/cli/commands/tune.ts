@@ -13,7 +13,7 @@ export const tuneOptions = {
   steps: { type: 'number', default: 30, describe: 'timed training steps per thread count' },
   json: { type: 'boolean', default: false, describe: 'print JSON' },
   hidden: { type: 'number', default: d.hidden, describe: 'hidden units H' },
-  readout: { choices: ['last', 'mean'] as const, default: d.readout },
+  readout: { choices: ['auto', 'last', 'mean'] as const, default: d.readout, describe: 'as for train (auto: by the median length)' },
   bptt: { type: 'number', default: d.bptt, describe: 'truncated-BPTT horizon k (0 = full BPTT)' },
   'batch-size': { type: 'number', default: d.batchSize, describe: 'sequences per optimizer step' },
   optimizer: { choices: ['adam', 'sgd', 'momentum'] as const, default: d.optimizer },
@@ -30,7 +30,7 @@ type TuneArgs = DataArgs & {
   steps: number;
   json: boolean;
   hidden: number;
-  readout: 'last' | 'mean';
+  readout: 'auto' | 'last' | 'mean';
   bptt: number;
   'batch-size': number;
   optimizer: 'adam' | 'sgd' | 'momentum';
@@ -61,7 +61,7 @@ export const tuneCommand = {
     requireFlag(isInt(a.bptt) && a.bptt >= 0, `--bptt must be a whole number ≥ 0 (got ${a.bptt})`);
     requireFlag(isInt(a['batch-size']) && a['batch-size'] >= 1, `--batch-size must be a whole number ≥ 1 (got ${a['batch-size']})`);
     const r = await tune({
-      ...loadOptionsOf(a), files: a.files, threads, steps: a.steps, hidden: a.hidden, readout: a.readout, bptt: a.bptt,
+      ...loadOptionsOf(a), files: a.files, threads, steps: a.steps, hidden: a.hidden, readout: a.readout === 'auto' ? undefined : a.readout, bptt: a.bptt,
       batchSize: a['batch-size'], optimizer: a.optimizer, lr: a.lr, clip: a.clip, seed: a.seed, normalize: a.normalize,
       kernel: a.kernel,
     });
