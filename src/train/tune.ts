@@ -24,6 +24,8 @@ export interface TuneOptions {
   readonly threads?: readonly number[]; // default 1 .. available cores
   readonly steps?: number; // timed steps per thread count (default 30)
   readonly warmupSteps?: number; // untimed steps first (default 5)
+  readonly warmupMs?: number; // and untimed for at least this long (default 300): a fresh worker's code is still tiering up
+  readonly measureMs?: number; // timed for at least this long (default 300), whatever `steps` says
   readonly hidden: number;
   readonly readout: Readout;
   readonly bptt: number;
@@ -64,6 +66,8 @@ export async function tuneThreads(ds: DataSet, o: TuneOptions): Promise<TuneResu
   const counts = [...new Set(o.threads ?? defaultThreadCounts())].sort((a, b) => a - b);
   const steps = o.steps ?? 30;
   const warmup = o.warmupSteps ?? 5;
+  const warmupMs = o.warmupMs ?? 300;
+  const measureMs = o.measureMs ?? 300;
   const N = ds.lengths.length;
   const B = Math.min(o.batchSize, N);
   const shape: Shape = { D: ds.D, H: o.hidden, C: ds.classes.length };
@@ -88,12 +92,14 @@ export async function tuneThreads(ds: DataSet, o: TuneOptions): Promise<TuneResu
     let compute = 0;
     let waiting = 0;
     let serial = 0;
-    let t0 = 0;
+    let t0 = performance.now();
+    let timed = -1; // steps timed so far; −1 while warming up
     try {
-      for (let s = 0; s < warmup + steps; s++) {
-        if (s === warmup) {
+      for (let s = 0; timed < steps || performance.now() - t0 < measureMs; s++) {
+        if (timed < 0 && s >= warmup && performance.now() - t0 >= warmupMs) {
           compute = waiting = serial = 0;
           t0 = performance.now();
+          timed = 0;
         }
         if (at + B > N) at = 0;
         const r = await engine.gradient(at, at + B, grad);
@@ -104,6 +110,7 @@ export async function tuneThreads(ds: DataSet, o: TuneOptions): Promise<TuneResu
         serial += r.reduceMs + (performance.now() - tu);
         compute += r.slowestMs;
         waiting += r.waitMs;
+        if (timed >= 0) timed++;
       }
     } finally {
       await engine.close();
@@ -111,11 +118,11 @@ export async function tuneThreads(ds: DataSet, o: TuneOptions): Promise<TuneResu
     const ms = performance.now() - t0;
     rows.push({
       threads,
-      sequencesPerSecond: (steps * B) / (ms / 1000),
-      stepMs: ms / steps,
-      computeMs: compute / steps,
-      waitingMs: waiting / steps,
-      reduceUpdateMs: serial / steps,
+      sequencesPerSecond: (timed * B) / (ms / 1000),
+      stepMs: ms / timed,
+      computeMs: compute / timed,
+      waitingMs: waiting / timed,
+      reduceUpdateMs: serial / timed,
     });
   }
   const base = rows[0];
