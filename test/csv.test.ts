@@ -7,8 +7,10 @@ import { mkdir, mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
+import { DataSetBuilder } from '../src/data/builder.js';
 import { type LoadOptions, loadDataSet } from '../src/data/csv.js';
 import type { DataSet } from '../src/data/dataset.js';
+import { LongReader } from '../src/data/long.js';
 import { UserError } from '../src/errors.js';
 
 async function tempDir(): Promise<string> {
@@ -150,6 +152,31 @@ test('several files are concatenated in order', async () => {
   const long = await loadDataSet([c, d]);
   assert.deepEqual(long.ids, ['s', 's']);
   assert.deepEqual(Array.from(long.values), [1, 2, 3, 4]);
+});
+
+test('values are a fixed-length view over the shared buffer they were written into (no final copy)', async () => {
+  const ds = await loadDataSet([await fileWith('id,t,label,a,b\ns,0,p,1,2\ns,1,p,3,4\nr,0,q,5,6\n')]);
+  assert.ok(ds.values.buffer instanceof SharedArrayBuffer);
+  // The buffer grows in large steps; a length-tracking view would show its whole length.
+  assert.equal(ds.values.length, 6);
+  assert.deepEqual(Array.from(ds.values), [1, 2, 3, 4, 5, 6]);
+});
+
+test('rows beyond the reserved shared buffer spill into chunks and load the same, reordered across the edge', () => {
+  // 20 bytes of "text" reserve 40 bytes: 5 rows of 2 channels in the buffer, the rest in chunks.
+  const builder = new DataSetBuilder(undefined, 20);
+  const opts = { labelColumn: 'label', idColumn: 'id', timeColumn: 't', requireLabels: true };
+  const reader = new LongReader('f.csv', ['id', 't', 'label', 'a', 'b'], 1, opts, builder);
+  const rows: string[][] = [];
+  for (let t = 0; t < 6; t++) for (const id of ['x', 'y']) rows.push([id, String(5 - t), id, String(t), String(-t)]);
+  rows.forEach((cells, i) => reader.row(cells, i + 2));
+  reader.end(rows.length + 1);
+  const ds = builder.finish();
+  assert.ok(ds.values.buffer instanceof SharedArrayBuffer);
+  assert.deepEqual(Array.from(ds.lengths), [6, 6]);
+  for (let n = 0; n < 2; n++) {
+    assert.deepEqual(sequence(ds, n), [5, 4, 3, 2, 1, 0].map((t) => [t, 0 - t]));
+  }
 });
 
 test('files with different channels are rejected', async () => {

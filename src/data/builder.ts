@@ -1,9 +1,12 @@
-// Accumulation of a data set while files stream in: values go into fixed-size Float32Array chunks (so a
-// multi-GB file never needs one growing array or one string), sequences into small per-sequence lists; finish()
-// copies everything once into the shared buffers of a DataSet. Peak memory is about twice the float32 size of
-// the values: the chunks plus the shared copy, for the moment of that copy.
+// Accumulation of a data set while files stream in. Values go straight into one growable SharedArrayBuffer,
+// reserved (address space only) from an upper bound on the values the files can hold and grown as they come,
+// so the DataSet's values are a view over it and peak memory is about the float32 size of the values. Rows
+// beyond that reservation (a file that grew, a pipe, more than 4 GiB) spill into fixed-size Float32Array chunks
+// (so a multi-GB file never needs one growing array or one string), and finish() then copies everything once
+// into a fresh shared buffer (peak about twice the float32 size, for the moment of that copy). Sequences go
+// into small per-sequence lists.
 //
-// Owns the chunk storage, the class numbering (plain JS string sort) and the channel agreement between files.
+// Owns the step storage, the class numbering (plain JS string sort) and the channel agreement between files.
 // Does not parse anything; csv.ts, wide.ts and long.ts feed it.
 //
 // Legend: N sequences, D channels, L total time steps (Σ lengths).
@@ -23,11 +26,23 @@ const MASK = CHUNK - 1;
 
 type Typed = Float32Array | Float64Array | Int32Array;
 
+/** Where the readers put values: a growable list of rows of `width` numbers. */
+export interface StepStore {
+  readonly width: number;
+  /** Rows pushed so far (complete or not). */
+  readonly rows: number;
+  push(x: number): void;
+  /** Copies rows [from, from + n) into dst at dstRow (rows of the same width). */
+  copyOut(dst: Typed, dstRow: number, from: number, n: number): void;
+  /** Overwrites rows [at, at + perm.length): row at + k becomes row perm[k] of src (rows of the same width). */
+  scatterIn(at: number, src: Typed, perm: Int32Array): void;
+}
+
 /**
  * A growable list of rows of `width` numbers, stored in chunks of 2^16 rows so that a row never straddles
  * two chunks. Row r lives in chunks[r >>> 16] at ((r & 0xffff) * width).
  */
-export class Chunks<A extends Typed> {
+export class Chunks<A extends Typed> implements StepStore {
   readonly width: number;
   private readonly make: (n: number) => A;
   private chunks: A[] = [];
@@ -111,6 +126,96 @@ export function int32Chunks(width: number): Chunks<Int32Array> {
   return new Chunks(width, (n) => new Int32Array(n));
 }
 
+const MAX_GROWABLE_BYTES = 2 ** 32; // V8's limit on a growable SharedArrayBuffer's maxByteLength
+const GROW_BYTES = 16 << 20; // the buffer grows by this much at a time (untouched pages cost no memory)
+
+// A growable SharedArrayBuffer (ES2024: Node 20's V8 has it, the ES2022 lib this project compiles with does not
+// declare it).
+type GrowableBuffer = SharedArrayBuffer & { grow(byteLength: number): void };
+const GrowableBuffer = SharedArrayBuffer as unknown as new (byteLength: number, o: { maxByteLength: number }) => GrowableBuffer;
+
+/**
+ * Float32 rows in one growable SharedArrayBuffer of at most `reserveBytes`, then (past that) in chunks.
+ * `view` is a fixed-length view over the buffer's current bytes, recreated after each grow: a length-tracking
+ * view would follow the growth by itself but reads about ten times slower.
+ */
+export class SharedSteps implements StepStore {
+  readonly width: number;
+  private readonly buffer: GrowableBuffer | null; // growable; null when nothing could be reserved
+  private readonly capacity: number; // numbers the reservation holds (whole rows)
+  private view: Float32Array; // [buffer.byteLength / 4]
+  private count = 0; // numbers pushed into the buffer
+  private readonly overflow: Chunks<Float32Array>; // rows from capacity / width on
+
+  constructor(width: number, reserveBytes: number) {
+    this.width = width;
+    const rows = Math.floor(Math.min(reserveBytes, MAX_GROWABLE_BYTES) / 4 / width);
+    let buffer: GrowableBuffer | null = null;
+    if (rows > 0) {
+      try {
+        buffer = new GrowableBuffer(0, { maxByteLength: rows * width * 4 });
+      } catch (e) {
+        if (!(e instanceof RangeError)) throw e; // no address space for it: everything goes to the chunks
+      }
+    }
+    this.buffer = buffer;
+    this.capacity = buffer === null ? 0 : rows * width;
+    this.view = new Float32Array(0);
+    this.overflow = float32Chunks(width);
+  }
+
+  get rows(): number {
+    return Math.floor(this.count / this.width) + this.overflow.rows;
+  }
+
+  push(x: number): void {
+    if (this.count < this.view.length) this.view[this.count++] = x;
+    else this.pushSlow(x);
+  }
+
+  private pushSlow(x: number): void {
+    if (this.count < this.capacity) {
+      const buffer = this.buffer!;
+      buffer.grow(Math.min(this.capacity * 4, buffer.byteLength + GROW_BYTES));
+      this.view = new Float32Array(buffer, 0, buffer.byteLength / 4);
+      this.view[this.count++] = x;
+    } else this.overflow.push(x);
+  }
+
+  copyOut(dst: Typed, dstRow: number, from: number, n: number): void {
+    const w = this.width;
+    const inBuffer = Math.max(0, Math.min(n, this.capacity / w - from));
+    if (inBuffer > 0) dst.set(this.view.subarray(from * w, (from + inBuffer) * w), dstRow * w);
+    if (n > inBuffer) this.overflow.copyOut(dst, dstRow + inBuffer, from + inBuffer - this.capacity / w, n - inBuffer);
+  }
+
+  scatterIn(at: number, src: Typed, perm: Int32Array): void {
+    const w = this.width;
+    const view = this.view;
+    const inBuffer = Math.max(0, Math.min(perm.length, this.capacity / w - at));
+    for (let k = 0; k < inBuffer; k++) {
+      const o = (at + k) * w;
+      const s = perm[k] * w;
+      for (let d = 0; d < w; d++) view[o + d] = src[s + d];
+    }
+    if (perm.length > inBuffer) this.overflow.scatterIn(at + inBuffer - this.capacity / w, src, perm.subarray(inBuffer));
+  }
+
+  /**
+   * The first n numbers as a fixed-length Float32Array over a SharedArrayBuffer: a view over the buffer when
+   * every row fit in it (no copy), else a fresh copy (the chunks are dropped as soon as it is made).
+   */
+  take(n: number): Float32Array {
+    if (this.overflow.rows === 0 && this.buffer !== null && n <= this.count) {
+      return new Float32Array(this.buffer, 0, n);
+    }
+    const values = sharedFloat32(n);
+    this.copyOut(values, 0, 0, n / this.width);
+    this.overflow.clear();
+    return values;
+  }
+}
+
 /** One sequence as it leaves a streaming builder: its values are a fresh copy, [length][D]. */
 export interface StreamedSequence {
   readonly id: string;
@@ -133,13 +238,22 @@ export class DataSetBuilder {
   /** Streaming: set by the consumer when it wants the reader to wait (output backpressure). */
   pending: Promise<void> | null = null;
 
-  constructor(emit?: (s: StreamedSequence) => void) {
+  /**
+   * `textBytes`: the size of the files to come (0 when unknown), an upper bound on the float32 bytes of their
+   * values (every value takes at least 2 bytes of text: a digit and a separator), used to reserve the buffer.
+   */
+  constructor(emit?: (s: StreamedSequence) => void, textBytes = 0) {
     this.emit = emit;
+    this.textBytes = textBytes;
   }
+
+  private readonly textBytes: number;
 
   private channelList: readonly string[] | null = null;
   private channelsFile = '';
-  private stepChunks: Chunks<Float32Array> | null = null; // [L][D] in final order once a file has ended
+  // [L][D] in final order once a file has ended; chunks when streaming (rewound per sequence), else shared
+  private stepChunks: Chunks<Float32Array> | null = null;
+  private sharedSteps: SharedSteps | null = null;
   private readonly lengths: number[] = []; // [N]
   private readonly classIndex: number[] = []; // [N] index into classOrder (first appearance), −1 for none
   private readonly classOrder = new Map<string, number>();
@@ -150,11 +264,12 @@ export class DataSetBuilder {
    * Called by each file before its first value. The first call fixes the channels (and D); later files must
    * name the same channels in the same order. Returns the step storage to push values into.
    */
-  begin(channels: readonly string[], file: string, line: number): Chunks<Float32Array> {
+  begin(channels: readonly string[], file: string, line: number): StepStore {
     if (this.channelList === null) {
       this.channelList = [...channels];
       this.channelsFile = file;
-      this.stepChunks = float32Chunks(channels.length);
+      if (this.emit !== undefined) this.stepChunks = float32Chunks(channels.length);
+      else this.sharedSteps = new SharedSteps(channels.length, 2 * this.textBytes);
     } else if (!sameList(this.channelList, channels)) {
       throw new UserError(
         `channels [${channels.join(', ')}] differ from [${this.channelList.join(', ')}] of ${this.channelsFile}; ` +
@@ -162,12 +277,12 @@ export class DataSetBuilder {
         { file, line },
       );
     }
-    return this.stepChunks!;
+    return (this.stepChunks ?? this.sharedSteps)!;
   }
 
   /** Steps stored so far (the next sequence starts here). */
   get steps(): number {
-    return this.stepChunks === null ? 0 : this.stepChunks.rows;
+    return (this.stepChunks ?? this.sharedSteps)?.rows ?? 0;
   }
 
   /** Appends a sequence whose `length` steps are the last ones pushed (in order). */
@@ -196,7 +311,7 @@ export class DataSetBuilder {
   }
 
   finish(): DataSet {
-    const steps = this.stepChunks!;
+    const steps = this.sharedSteps!;
     const D = steps.width;
     const N = this.lengths.length;
     const L = steps.rows;
@@ -218,13 +333,12 @@ export class DataSetBuilder {
 
     let values: Float32Array;
     try {
-      values = sharedFloat32(L * D);
+      values = steps.take(L * D);
     } catch (e) {
       if (!(e instanceof RangeError)) throw e;
       throw new UserError(`the data set has ${L * D} values, too many to hold in one shared buffer; load fewer files`);
     }
-    steps.copyOut(values, 0, 0, L);
-    steps.clear();
+    this.sharedSteps = null;
 
     return {
       D,

@@ -43,7 +43,11 @@ const MAX_RECORD_BYTES = 128 * 1024 * 1024; // one CSV record; a longer one is n
 export async function loadDataSet(files: readonly string[], opts: LoadOptions = {}): Promise<DataSet> {
   const o = resolveOptions(opts);
   if (files.length === 0) throw new UserError('no input files; give at least one CSV file');
-  const builder = new DataSetBuilder();
+  // The files' sizes bound the values' float32 size, to reserve the shared buffer (a file that cannot be
+  // stat'ed counts 0 here; loadFile reports it in turn).
+  let textBytes = 0;
+  for (const file of files) textBytes += await stat(file).then((s) => (s.isFile() ? s.size : 0), () => 0);
+  const builder = new DataSetBuilder(undefined, textBytes);
   for (const file of files) await loadFile(file, o, builder);
   return builder.finish();
 }

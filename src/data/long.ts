@@ -4,7 +4,7 @@
 // there is a time column, sorted by time, which must then be strictly increasing.
 //
 // Values are pushed straight into the builder's step chunks in arrival order; no per-row JS object is made.
-// Per row we keep only what the regrouping needs: the time (float64, when there is a time column) and, as runs,
+// Per row we keep only what the regrouping needs: the time (when there is a time column) and, as runs,
 // which sequence it belongs to. Line numbers are kept as a sparse map (they only drift from the row number at
 // blank or multi-line records). At the end of the file, if the rows were not already grouped and ordered, the
 // file's steps are copied out once and scattered back in final order.
@@ -12,7 +12,7 @@
 // Owns the row rules of this layout; cell parsing is cells.ts', storage is builder.ts'.
 
 import { UserError } from '../errors.js';
-import { type Chunks, type DataSetBuilder, float64Chunks, int32Chunks } from './builder.js';
+import { type Chunks, type DataSetBuilder, type StepStore, float64Chunks, int32Chunks } from './builder.js';
 import { show, toName, toNumber, toValue, valueError } from './cells.js';
 
 export interface LongOptions {
@@ -54,7 +54,7 @@ export class LongReader {
   private readonly file: string;
   private readonly opts: LongOptions;
   private readonly builder: DataSetBuilder;
-  private readonly steps: Chunks<Float32Array>;
+  private readonly steps: StepStore;
   private readonly header: string[];
   private readonly idAt: number;
   private readonly timeAt: number; // −1: no time column
@@ -74,7 +74,10 @@ export class LongReader {
 
   // Per row of this file.
   private rows = 0;
-  private readonly times = float64Chunks(1); // [rows] time of each row (only with a time column)
+  // [rows] time of each row (only with a time column): int32 while every time is an integer, half the memory of
+  // float64, which it becomes (once) at the first time that is not
+  private times: Chunks<Int32Array | Float64Array> = int32Chunks(1);
+  private timesInt = true;
   private readonly runSeq = int32Chunks(1); // [runs] sequence of each run of consecutive rows
   private readonly runLen = int32Chunks(1); // [runs] rows in each run
   private runSeqNow = -1; // sequence of the current (last) run
@@ -207,6 +210,7 @@ export class LongReader {
       if (t === this.lastTime[s]) throw this.duplicateTime(s, t, this.lastLine[s], line);
       if (t < this.lastTime[s]) this.unsorted[s] = true;
       this.lastTime[s] = t;
+      if (this.timesInt && (t | 0) !== t) this.widenTimes();
       this.times.push(t);
     }
     this.lastLine[s] = line;
@@ -244,6 +248,7 @@ export class LongReader {
     const S = this.ids.length;
     const inOrder = this.runSeq.rows === S && !this.unsorted.includes(true);
     if (!inOrder) this.reorder();
+    this.times.clear();
 
     for (let s = 0; s < S; s++) {
       this.builder.addSequence(this.ids[s], this.labels[s], this.count[s], file, this.firstLine[s]);
@@ -288,6 +293,14 @@ export class LongReader {
     const copy = new Float32Array(this.rows * D); // [rows][D] this file's steps in arrival order
     this.steps.copyOut(copy, 0, this.firstStep, this.rows);
     this.steps.scatterIn(this.firstStep, copy, perm);
+  }
+
+  /** The times so far as float64 (a time arrived that int32 cannot hold). */
+  private widenTimes(): void {
+    const wide = float64Chunks(1);
+    for (let r = 0; r < this.times.rows; r++) wide.push(this.times.get(r));
+    this.times = wide;
+    this.timesInt = false;
   }
 
   private duplicateTime(s: number, t: number, earlier: number, line: number): UserError {

@@ -7,7 +7,7 @@
 // Owns the row rules of this layout; cell parsing is cells.ts', storage is builder.ts'.
 
 import { UserError } from '../errors.js';
-import type { Chunks, DataSetBuilder } from './builder.js';
+import type { DataSetBuilder, StepStore } from './builder.js';
 import { columnName, isBlank, toName, toValue, valueError } from './cells.js';
 
 export interface WideOptions {
@@ -32,7 +32,7 @@ export class WideReader {
   private readonly file: string;
   private readonly opts: WideOptions;
   private readonly builder: DataSetBuilder;
-  private readonly steps: Chunks<Float32Array>;
+  private readonly steps: StepStore;
   private readonly header: string[] | null;
   private readonly labelAt: number; // cell index of the label, −1 for none
   private readonly idAt: number; // cell index of the id, −1: ids are row numbers
