@@ -207,30 +207,23 @@ export function tanhInPlace(p: usize, n: i32): void {
  * take the same branch as ever, so the result is bit-for-bit the same.
  */
 @inline function tanh4(x: v128): v128 {
-  const K = TANH_K;
-  const small4 = f32x4.lt(f32x4.abs(x), v128.load(K, 48)); // |x| < 0.625 (false for NaN, as before)
-  if (i32x4.all_true(small4)) {
-    // small |x|: x + x·u·P(u), u = x²
-    const u = f32x4.mul(x, x);
-    let q = f32x4.add(f32x4.mul(v128.load(K, 128), u), v128.load(K, 112));
-    q = f32x4.add(f32x4.mul(q, u), v128.load(K, 96));
-    q = f32x4.add(f32x4.mul(q, u), v128.load(K, 80));
-    q = f32x4.add(f32x4.mul(q, u), v128.load(K, 64));
-    q = f32x4.mul(q, u);
-    return f32x4.add(x, f32x4.mul(x, q));
-  }
+  const small4 = f32x4.lt(f32x4.abs(x), v128.load(TANH_K, 48)); // |x| < 0.625 (false for NaN, as before)
+  if (i32x4.all_true(small4)) return tanhSmall(x);
   const big = tanhBig(x);
   if (!v128.any_true(small4)) return big;
-  {
-    const u = f32x4.mul(x, x);
-    let q = f32x4.add(f32x4.mul(v128.load(K, 128), u), v128.load(K, 112));
-    q = f32x4.add(f32x4.mul(q, u), v128.load(K, 96));
-    q = f32x4.add(f32x4.mul(q, u), v128.load(K, 80));
-    q = f32x4.add(f32x4.mul(q, u), v128.load(K, 64));
-    q = f32x4.mul(q, u);
-    const small = f32x4.add(x, f32x4.mul(x, q));
-    return v128.bitselect(small, big, small4);
-  }
+  return v128.bitselect(tanhSmall(x), big, small4);
+}
+
+/** tanh for small |x|: x + x·u·P(u), u = x². */
+@inline function tanhSmall(x: v128): v128 {
+  const K = TANH_K;
+  const u = f32x4.mul(x, x);
+  let q = f32x4.add(f32x4.mul(v128.load(K, 128), u), v128.load(K, 112));
+  q = f32x4.add(f32x4.mul(q, u), v128.load(K, 96));
+  q = f32x4.add(f32x4.mul(q, u), v128.load(K, 80));
+  q = f32x4.add(f32x4.mul(q, u), v128.load(K, 64));
+  q = f32x4.mul(q, u);
+  return f32x4.add(x, f32x4.mul(x, q));
 }
 
 /** tanh of 4 floats by 1 − 2/(e^{2|x|} + 1), sign restored: the lanes with |x| ≥ 0.625. */

@@ -14,7 +14,7 @@
 //
 // Does not decide what must match on resume (train.ts does); does not know the loop (fit.ts).
 
-import { readFileSync, statSync } from 'node:fs';
+import { readInputFile } from './read-input.js';
 import { UserError } from '../errors.js';
 import type { DataSet } from '../data/dataset.js';
 import type { Normalization } from '../data/normalize.js';
@@ -208,15 +208,10 @@ export function parseCheckpoint(text: string, file: string): Checkpoint {
 }
 
 export function loadCheckpoint(path: string): Checkpoint {
-  let text: string;
-  try {
-    if (statSync(path).isDirectory()) throw new UserError('is a directory; give the checkpoint file (.ckpt) that train wrote', { file: path });
-    text = readFileSync(path, 'utf8');
-  } catch (e) {
-    if (e instanceof UserError) throw e;
-    const code = (e as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT') throw new UserError('checkpoint not found; check the path given to --resume', { file: path });
-    throw new UserError(`cannot read the checkpoint (${code ?? (e as Error).message})`, { file: path });
-  }
+  const text = readInputFile(path, {
+    isDirectory: 'is a directory; give the checkpoint file (.ckpt) that train wrote',
+    notFound: 'checkpoint not found; check the path given to --resume',
+    cannotRead: 'the checkpoint',
+  }).toString('utf8');
   return parseCheckpoint(text, path);
 }

@@ -6,7 +6,7 @@
 //  "classes":[...],"channels":[...],"normalization":{"mean":[...],"std":[...]}|null,
 //  "parameters":{"W_xh":[[...]],"W_hh":[[...]],"b_h":[...],"W_hy":[[...]],"b_y":[...]},"training":{...}}
 
-import { readFileSync, statSync } from 'node:fs';
+import { readInputFile } from './read-input.js';
 import { UserError } from '../errors.js';
 import { PARAM_NAMES, type Shape, layoutOf, viewsOf } from '../model/layout.js';
 import type { Model } from '../model/model.js';
@@ -190,15 +190,10 @@ function parseModelDoc(text: string, file: string): Model {
 }
 
 export function loadModel(path: string): Model {
-  let text: string;
-  try {
-    if (statSync(path).isDirectory()) throw new UserError('is a directory; give the model file (.json) written by train', { file: path });
-    text = readFileSync(path, 'utf8');
-  } catch (e) {
-    if (e instanceof UserError) throw e;
-    const code = (e as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT') throw new UserError('model file not found; check the path given to --model', { file: path });
-    throw new UserError(`cannot read the model file (${code ?? (e as Error).message})`, { file: path });
-  }
+  const text = readInputFile(path, {
+    isDirectory: 'is a directory; give the model file (.json) written by train',
+    notFound: 'model file not found; check the path given to --model',
+    cannotRead: 'the model file',
+  }).toString('utf8');
   return parseModel(text, path);
 }

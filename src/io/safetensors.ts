@@ -15,7 +15,7 @@
 // __metadata__: classes, channels (JSON arrays), normalization ({"mean":[...],"std":[...]} or null) and readout
 // ("last" or "mean"), each a JSON string.
 
-import { readFileSync, statSync } from 'node:fs';
+import { readInputFile } from './read-input.js';
 import { UserError } from '../errors.js';
 import { type Shape, layoutOf, viewsOf } from '../model/layout.js';
 import type { Model } from '../model/model.js';
@@ -198,16 +198,9 @@ export function parseSafetensors(bytes: Uint8Array, file: string): Model {
 }
 
 export function loadSafetensors(path: string): Model {
-  let bytes: Uint8Array;
-  try {
-    if (statSync(path).isDirectory()) throw new UserError('is a directory; give a .safetensors file', { file: path });
-    bytes = readFileSync(path);
-  } catch (e) {
-    if (e instanceof UserError) throw e;
-    const code = (e as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT') throw new UserError('file not found; check the path', { file: path });
-    throw new UserError(`cannot read the file (${code ?? (e as Error).message})`, { file: path });
-  }
+  const bytes = readInputFile(path, {
+    isDirectory: 'is a directory; give a .safetensors file', notFound: 'file not found; check the path', cannotRead: 'the file',
+  });
   return parseSafetensors(bytes, path);
 }
 
