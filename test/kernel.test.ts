@@ -15,7 +15,7 @@ import { type Shape, layoutOf } from '../src/model/layout.js';
 import { type Readout, createWorkspace, windowLength } from '../src/model/rnn.js';
 import { createRng, normal } from '../src/model/rng.js';
 import { createFastContext, fastChunkGradient, fastPredict, packWeights } from '../src/kernel/fast.js';
-import { kernelModule, instantiate, memoryPlan, scratchPlan, sharedMemory } from '../src/kernel/wasm.js';
+import { type KernelBuild, defaultBuild, kernelModule, instantiate, memoryPlan, scratchPlan, sharedMemory } from '../src/kernel/wasm.js';
 
 function dataOf(rng: ReturnType<typeof createRng>, D: number, C: number, lengths: number[]): Sequences {
   const N = lengths.length;
@@ -44,6 +44,7 @@ interface Case {
   k: number;
   lengths: number[];
   chunk: number;
+  build?: KernelBuild;
 }
 
 function runCase(c: Case): void {
@@ -62,7 +63,7 @@ function runCase(c: Case): void {
   const sp = scratchPlan(shape, c.chunk, window);
   const plan = memoryPlan(P, 1, 1, sp);
   const memory = sharedMemory(plan.bytes);
-  const cx = createFastContext(kernelModule(), memory, plan.scratch, sp, shape);
+  const cx = createFastContext(kernelModule(c.build), memory, plan.scratch, sp, shape);
   const theta = new Float32Array(memory.buffer, plan.params, P);
   theta.set(params);
   packWeights(cx, plan.params);
@@ -90,6 +91,15 @@ function runCase(c: Case): void {
 }
 
 describe('fast kernel against the reference kernel', () => {
+  it('both builds (fused and plain multiply-adds) pass, and the default is the fused one here', () => {
+    assert.equal(defaultBuild(), 'fma', 'this Node should compile the relaxed-SIMD build');
+    for (const build of ['fma', 'plain'] as const) {
+      for (const readout of ['last', 'mean'] as const) {
+        runCase({ shape: { D: 3, H: 13, C: 4 }, readout, k: 4, lengths: [1, 3, 7, 12, 12, 5, 30, 2, 9, 17, 4], chunk: 4, build });
+        runCase({ shape: { D: 2, H: 40, C: 3 }, readout, k: 0, lengths: [20, 3, 20, 19, 8], chunk: 8, build });
+      }
+    }
+  });
   const mixed = [1, 3, 7, 12, 12, 5, 30, 2, 9, 17, 4];
   for (const readout of ['last', 'mean'] as const) {
     for (const k of [0, 4, 1]) {
@@ -108,24 +118,26 @@ describe('fast kernel against the reference kernel', () => {
 });
 
 describe('fast kernel pieces', () => {
-  it('tanh is within 2 ulp of Math.tanh', () => {
-    const memory = sharedMemory(65536 * 3);
-    const ex = instantiate(kernelModule(), memory);
-    const n = 16384;
-    const f = new Float32Array(memory.buffer, 65536, n);
-    let worst = 0;
-    for (const range of [1e-3, 0.7, 3, 12]) {
-      for (let i = 0; i < n; i++) f[i] = ((i / n) * 2 - 1) * range;
-      const x = Float32Array.from(f);
-      ex.tanhInPlace(65536, n);
-      for (let i = 0; i < n; i++) {
-        const ref = Math.tanh(x[i]);
-        const ulp = Math.max(Math.abs(ref), 1e-38) * 2 ** -23;
-        worst = Math.max(worst, Math.abs(f[i] - ref) / ulp);
+  for (const build of ['fma', 'plain'] as const) {
+    it(`tanh is within 2 ulp of Math.tanh (${build} build)`, () => {
+      const memory = sharedMemory(65536 * 3);
+      const ex = instantiate(kernelModule(build), memory);
+      const n = 16384;
+      const f = new Float32Array(memory.buffer, 65536, n);
+      let worst = 0;
+      for (const range of [1e-3, 0.7, 3, 12]) {
+        for (let i = 0; i < n; i++) f[i] = ((i / n) * 2 - 1) * range;
+        const x = Float32Array.from(f);
+        ex.tanhInPlace(65536, n);
+        for (let i = 0; i < n; i++) {
+          const ref = Math.tanh(x[i]);
+          const ulp = Math.max(Math.abs(ref), 1e-38) * 2 ** -23;
+          worst = Math.max(worst, Math.abs(f[i] - ref) / ulp);
+        }
       }
-    }
-    assert.ok(worst <= 2, `worst error ${worst.toFixed(2)} ulp`);
-  });
+      assert.ok(worst <= 2, `worst error ${worst.toFixed(2)} ulp`);
+    });
+  }
 
   it('batched inference gives the reference probabilities', () => {
     const rng = createRng(3);

@@ -17,6 +17,7 @@
 // XB steps per streamed input block.
 
 import { readFileSync } from 'node:fs';
+import { setFlagsFromString } from 'node:v8';
 import type { Shape } from '../model/layout.js';
 
 export interface KernelExports {
@@ -34,26 +35,63 @@ export interface KernelExports {
   readonly scatter: (H: number, D: number, Hp: number, ghh: number, gxt: number, gb: number, wxh: number, whh: number, bh: number) => void;
 }
 
-const WASM_URL = new URL('../../kernel/rnn.wasm', import.meta.url);
+const WASM_DIR = new URL('../../kernel/', import.meta.url);
 const PAGE = 65536;
 const RESERVED = PAGE; // bytes kept free at address 0 (the compiler's static area: tanh's constants)
 export const NB = 16; // steps per weight-gradient block in backward
 export const XB = 512; // steps per streamed input block in the untracked prefix
 
-let cached: WebAssembly.Module | null = null;
+/**
+ * The two builds of assembly/rnn.ts: `fma` fuses each multiply-add of the products (relaxed SIMD, about 1.5×
+ * the speed where the CPU has FMA), `plain` is SIMD only, for engines without relaxed SIMD.
+ */
+export type KernelBuild = 'fma' | 'plain';
 
-/** The compiled kernel module (compiled once per thread; a Module can also be posted to workers). */
-export function kernelModule(): WebAssembly.Module {
-  if (cached === null) {
-    let bytes: Buffer;
-    try {
-      bytes = readFileSync(WASM_URL);
-    } catch (e) {
-      throw new Error(`the WebAssembly kernel ${WASM_URL.pathname} is missing: run \`npm run build\``, { cause: e });
-    }
-    cached = new WebAssembly.Module(new Uint8Array(bytes));
+const cached = new Map<KernelBuild, WebAssembly.Module>();
+
+function compile(build: KernelBuild): WebAssembly.Module {
+  const url = new URL(build === 'fma' ? 'rnn-fma.wasm' : 'rnn.wasm', WASM_DIR);
+  let bytes: Buffer;
+  try {
+    bytes = readFileSync(url);
+  } catch (e) {
+    throw new Error(`the WebAssembly kernel ${url.pathname} is missing: run \`npm run build\``, { cause: e });
   }
-  return cached;
+  // Node 20's V8 has relaxed SIMD behind this flag (on by default from Node 22); flags are per process, so
+  // workers, which instantiate the module posted to them, see it too.
+  if (build === 'fma') setFlagsFromString('--experimental-wasm-relaxed-simd');
+  return new WebAssembly.Module(new Uint8Array(bytes));
+}
+
+/**
+ * The compiled kernel module (compiled once per thread; a Module can also be posted to workers): the `fma`
+ * build where this engine compiles it, else `plain`. TRAIN_SIGNALS_KERNEL=plain forces the plain build.
+ */
+export function kernelModule(build: KernelBuild = defaultBuild()): WebAssembly.Module {
+  let m = cached.get(build);
+  if (m === undefined) {
+    m = compile(build);
+    cached.set(build, m);
+  }
+  return m;
+}
+
+let chosen: KernelBuild | null = null;
+
+/** Which build kernelModule() gives by default here. */
+export function defaultBuild(): KernelBuild {
+  if (chosen === null) {
+    chosen = 'plain';
+    if (process.env.TRAIN_SIGNALS_KERNEL !== 'plain') {
+      try {
+        kernelModule('fma');
+        chosen = 'fma';
+      } catch (e) {
+        if (!(e instanceof WebAssembly.CompileError)) throw e;
+      }
+    }
+  }
+  return chosen;
 }
 
 export function instantiate(module: WebAssembly.Module, memory: WebAssembly.Memory): KernelExports {
