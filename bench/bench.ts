@@ -170,7 +170,7 @@ async function childLongSequences(threads: number): Promise<void> {
   const before = process.memoryUsage().rss;
   let peak = before;
   await fit(ds, null, {
-    hidden: 64, readout: 'mean', bptt: 64, epochs: 2, batchSize: 8, optimizer: 'adam', lr: 1e-3, clip: 1, threads,
+    hidden: 64, readout: 'mean', bptt: 64, epochs: 2, batchSize: 8, optimizer: 'adam', lr: 1e-3, clip: 1, threads, noise: 0.1,
     seed: 1, valSplit: 0, patience: 0, chunkSize: 4,
     onEpoch: () => { peak = Math.max(peak, process.memoryUsage().rss); },
   });
@@ -221,7 +221,7 @@ async function memory(): Promise<Record<string, unknown>> {
     const m = child('long', [String(threads)]);
     if (!m) continue;
     out[`long_${threads}`] = m;
-    console.log(`  training on 8 sequences of 200,000 steps (data ${MB(m.dataBytes)} MB), --bptt 64, H 64, ${threads} thread(s): ` +
+    console.log(`  training on 8 sequences of 200,000 steps (data ${MB(m.dataBytes)} MB), --bptt 64, H 64, input noise 0.1, ${threads} thread(s): ` +
       `RSS grew ${MB(m.growth)} MB (${MB(m.growth / threads)} MB per thread)`);
   }
   const dir = mkdtempSync(join(tmpdir(), 'ts-long-'));

@@ -2,6 +2,10 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { addInputNoise, noiseSeed } from '../src/train/augment.js';
 import { syntheticDataSet } from './helpers/synthetic.js';
+import { createEngine } from '../src/train/coordinator.js';
+import { initParameters } from '../src/model/init.js';
+import { layoutOf } from '../src/model/layout.js';
+import { createRng } from '../src/model/rng.js';
 
 test('input noise depends only on (seed, epoch, sequence): the same whatever the order of the sequences', () => {
   const ds = syntheticDataSet(12, 3, 2);
@@ -36,4 +40,39 @@ test('input noise touches only the given sequences and has standard deviation σ
   const sd = Math.sqrt(s2 / k - mean * mean);
   assert.ok(Math.abs(mean) < 0.01, `mean ${mean}`);
   assert.ok(Math.abs(sd - 0.3) < 0.01, `sd ${sd}`);
+});
+
+test('the kernels add the noise as they read a chunk: the same bits as noising the data first, any kernel, any thread count, and the data set is left clean', async () => {
+  // Long enough (k = 8 with lengths up to 600) that the fast kernel streams the prefix in several blocks.
+  const ds = syntheticDataSet(22, 2, 3, 5, 3, 600);
+  const clean = Float32Array.from(ds.values);
+  const shape = { D: 2, H: 9, C: 3 };
+  const params = new Float32Array(layoutOf(shape).size);
+  initParameters(params, shape, createRng(4));
+  const order = Int32Array.from({ length: 22 }, (_, i) => (i * 5) % 22);
+  const sigma = 0.25, seed = 17, epoch = 6, k = 8;
+  const run = async (kernel: 'ts' | 'wasm', threads: number, noisy: boolean) => {
+    const e = createEngine({
+      shape, readout: 'mean', k, threads, chunkSize: 4, maxBatch: 22, params, capacity: k, classWeight: null, data: ds, kernel,
+      noise: noisy ? { sigma, seed } : null,
+    });
+    e.state.order.set(order);
+    const g = new Float64Array(params.length);
+    const r = await e.gradient(0, 22, g, epoch);
+    await e.close();
+    return { g, loss: r.loss };
+  };
+  for (const kernel of ['ts', 'wasm'] as const) {
+    const streamed = [await run(kernel, 1, true), await run(kernel, 2, true)];
+    assert.deepEqual(ds.values, clean, 'the data set is never written');
+    addInputNoise(ds.values, clean, ds.D, ds.offsets, ds.lengths, order, sigma, seed, epoch);
+    const materialized = await run(kernel, 1, false);
+    ds.values.set(clean);
+    for (const s of streamed) {
+      assert.deepEqual(s.g, materialized.g, kernel);
+      assert.equal(s.loss, materialized.loss);
+    }
+    const noiseless = await run(kernel, 1, false);
+    assert.notDeepEqual(noiseless.g, materialized.g);
+  }
 });

@@ -31,7 +31,7 @@ export default function serve({ w, gen, workers }: { w: number; gen: number; wor
     const t0 = performance.now();
     const from = ctrl[row + 2];
     const to = ctrl[row + 3];
-    if (to > from) runGradTask(st, { batchStart: ctrl[row], batchEnd: ctrl[row + 1], from, to, claim: true }, tc);
+    if (to > from) runGradTask(st, { batchStart: ctrl[row], batchEnd: ctrl[row + 1], from, to, claim: true, epoch: ctrl[row + 5] }, tc);
     st.workerMs[w - 1] = performance.now() - t0;
     steps++;
     if (Atomics.add(ctrl, CTRL_DONE, 1) + 1 === workers) Atomics.notify(ctrl, CTRL_DONE);

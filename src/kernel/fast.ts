@@ -15,6 +15,8 @@
 import { type Layout, type Shape, layoutOf } from '../model/layout.js';
 import { type Readout, windowLength } from '../model/rnn.js';
 import type { ChunkStats, Sequences } from '../model/batch.js';
+import { normal, type Rng } from '../model/rng.js';
+import { type InputNoise, noiseRng } from '../train/augment.js';
 import { type KernelExports, type ScratchPlan, NB, XB, instantiate, kernelModule, scratchPlan, sharedMemory } from './wasm.js';
 
 const NEVER = 0x7fffffff; // start of an unused row: it stays 0 throughout
@@ -74,8 +76,17 @@ function arrange(cx: FastContext, data: Sequences, order: ArrayLike<number>, fro
   return { n, Tmax };
 }
 
-/** Copies steps [tau, tau + nb) of the chunk's rows into xs [nb][Mc][D], zeros where a row has not started. */
-function gather(cx: FastContext, data: Sequences, n: number, Tmax: number, tau: number, nb: number): void {
+/** Input noise of the chunk's rows: σ and row r's generator, which the gathers advance in step order. */
+interface RowNoise {
+  readonly sigma: number;
+  readonly rngs: Rng[];
+}
+
+/**
+ * Copies steps [tau, tau + nb) of the chunk's rows into xs [nb][Mc][D], zeros where a row has not started,
+ * with each row's noise added (blocks are gathered in step order, so each value gets its own draw).
+ */
+function gather(cx: FastContext, data: Sequences, n: number, Tmax: number, tau: number, nb: number, noise: RowNoise | null): void {
   const { f32, sp, rows } = cx;
   const D = data.D;
   const Mc = sp.Mc;
@@ -89,16 +100,22 @@ function gather(cx: FastContext, data: Sequences, n: number, Tmax: number, tau: 
       const o = xs + (j * Mc + r) * D;
       if (t < start) {
         for (let d = 0; d < D; d++) f32[o + d] = 0;
-      } else {
+      } else if (noise === null || r >= n) {
         const i = src + (t - start) * D;
         for (let d = 0; d < D; d++) f32[o + d] = values[i + d];
+      } else {
+        const i = src + (t - start) * D;
+        const rng = noise.rngs[r];
+        for (let d = 0; d < D; d++) f32[o + d] = values[i + d] + noise.sigma * normal(rng);
       }
     }
   }
 }
 
 /** Forward over steps [0, Tmax): the prefix streamed and the last W steps kept (store), or all streamed. */
-function forwardChunk(cx: FastContext, data: Sequences, readout: Readout, n: number, Tmax: number, W: number, store: boolean): void {
+function forwardChunk(
+  cx: FastContext, data: Sequences, readout: Readout, n: number, Tmax: number, W: number, store: boolean, noise: RowNoise | null,
+): void {
   const { ex, sp, f32 } = cx;
   const b = cx.base;
   const D = data.D;
@@ -109,11 +126,11 @@ function forwardChunk(cx: FastContext, data: Sequences, readout: Readout, n: num
   const tau0 = store ? Tmax - W : Tmax;
   for (let tau = 0; tau < tau0; tau += XB) {
     const nb = Math.min(XB, tau0 - tau);
-    gather(cx, data, n, Tmax, tau, nb);
+    gather(cx, data, n, Tmax, tau, nb, noise);
     ex.forward(sp.Mc, D, sp.Hp, b + sp.fwd, b + sp.wxt, b + sp.bias, b + sp.xs, tau, nb, b + sp.starts, b + sp.hs, 0, hsum, b + sp.ap);
   }
   if (store) {
-    gather(cx, data, n, Tmax, tau0, W);
+    gather(cx, data, n, Tmax, tau0, W, noise);
     ex.forward(sp.Mc, D, sp.Hp, b + sp.fwd, b + sp.wxt, b + sp.bias, b + sp.xs, tau0, W, b + sp.starts, b + sp.hs, 1, hsum, b + sp.ap);
   }
 }
@@ -157,11 +174,13 @@ function argmax64(p: Float64Array, C: number): number {
 /**
  * The fast chunkGradient: writes (not adds) into the slot at byte offset `slot` the sum over the sequences
  * order[from..to) of weight(label) · d(−log p[label])/dθ at the params at byte offset `paramsAt`
- * (`params` is the same array as a view). packWeights must have run for these params.
+ * (`params` is the same array as a view). packWeights must have run for these params. With `noise`, the
+ * inputs are the sequences plus their noise of `epoch` (see src/train/augment.ts).
  */
 export function fastChunkGradient(
   cx: FastContext, slot: number, params: Float32Array, readout: Readout, k: number,
   data: Sequences, order: ArrayLike<number>, from: number, to: number, classWeight: Float64Array | null,
+  noise: InputNoise | null = null, epoch = 0,
 ): ChunkStats {
   const { ex, sp, f32, shape } = cx;
   const { D, H, C } = shape;
@@ -172,7 +191,9 @@ export function fastChunkGradient(
   const { n, Tmax } = arrange(cx, data, order, from, to);
   const W = windowLength(Tmax, k);
   if (W > sp.Wc) throw new Error(`bug: scratch holds ${sp.Wc} steps, window needs ${W}`);
-  forwardChunk(cx, data, readout, n, Tmax, W, true);
+  const rowNoise = noise === null || noise.sigma === 0 ? null
+    : { sigma: noise.sigma, rngs: Array.from({ length: n }, (_, r) => noiseRng(noise, epoch, cx.rows[r])) };
+  forwardChunk(cx, data, readout, n, Tmax, W, true, rowNoise);
 
   const G = slot >> 2;
   f32.fill(0, G + l.offset.W_hy, G + l.size); // W_hy and b_y accumulate here; the rest is written by scatter
@@ -263,7 +284,7 @@ export function fastPredict(
   for (let from = 0; from < N; from += sp.Mc) {
     const to = Math.min(N, from + sp.Mc);
     const { n, Tmax } = arrange(cx, data, order, from, to);
-    forwardChunk(cx, data, readout, n, Tmax, 1, false);
+    forwardChunk(cx, data, readout, n, Tmax, 1, false, null);
     // order is already sorted, and arrange() sorts stably, so row r is order[from + r].
     for (let r = 0; r < n; r++) {
       const seq = cx.rows[r];

@@ -1,14 +1,23 @@
-// Input-noise augmentation (`--noise σ`): before every epoch, each training sequence is replaced by its clean
-// (normalized) values plus Gaussian noise of standard deviation σ, drawn fresh per epoch. Pure.
+// Input-noise augmentation (`--noise σ`): in every epoch, each training sequence is read as its clean
+// (normalized) values plus Gaussian noise of standard deviation σ, drawn afresh per epoch. Pure.
 //
-// The noise of sequence n in epoch e comes from its own generator, seeded by a hash of (seed, e, n), and is
-// written by the coordinator before the epoch's first step, so it is the same whatever the thread count, the
-// batch order or the chunking, and a run resumed in the middle of an epoch redraws exactly the same noise.
-// The loss is the same function of the (noisy) inputs, so the gradient code is untouched.
+// The noise of sequence n in epoch e comes from its own generator, seeded by a hash of (seed, e, n), and
+// value i of the sequence (step-major, channels inner) gets the i-th draw: value + σ·normal(rng), rounded to
+// float32 once. The kernels add it where a task copies its chunk's steps into its own scratch (the data set is
+// never written), so it is the same whatever the thread count, the batch order or the chunking, a resumed run
+// redraws exactly the same noise, and it costs no memory beyond the chunk's. addInputNoise is the definition
+// written out over a whole array; the tests hold the kernels to it bit for bit.
 //
 // Legend: D channels; values [L][D] with sequence n at steps offsets[n] .. offsets[n] + lengths[n].
 
-import { createRng, normal } from '../model/rng.js';
+import type { Sequences } from '../model/batch.js';
+import { type Rng, createRng, normal } from '../model/rng.js';
+
+/** σ and the run's seed; the epoch comes with each step. */
+export interface InputNoise {
+  readonly sigma: number;
+  readonly seed: number;
+}
 
 /** A 32-bit seed for sequence n in epoch `epoch` of a run seeded `seed` (murmur3's finalizer over the three). */
 export function noiseSeed(seed: number, epoch: number, n: number): number {
@@ -20,6 +29,11 @@ export function noiseSeed(seed: number, epoch: number, n: number): number {
   h = Math.imul(h ^ (h >>> 16), 0x85ebca6b) >>> 0;
   h = Math.imul(h ^ (h >>> 13), 0xc2b2ae35) >>> 0;
   return (h ^ (h >>> 16)) >>> 0;
+}
+
+/** The generator of sequence n's noise in `epoch`: draw i goes to the sequence's value i. */
+export function noiseRng(noise: InputNoise, epoch: number, n: number): Rng {
+  return createRng(noiseSeed(noise.seed, epoch, n));
 }
 
 /**
@@ -38,8 +52,46 @@ export function addInputNoise(
   epoch: number,
 ): void {
   for (const n of indices) {
-    const rng = createRng(noiseSeed(seed, epoch, n));
+    const rng = noiseRng({ sigma, seed }, epoch, n);
     const end = (offsets[n] + lengths[n]) * D;
     for (let i = offsets[n] * D; i < end; i++) values[i] = clean[i] + sigma * normal(rng);
   }
+}
+
+/** A thread's reusable buffer for noisyChunk (grown on demand). */
+export interface NoisyScratch {
+  values: Float32Array;
+}
+
+/**
+ * The sequences order[from..to) with their noise, copied into scratch as sequences 0 .. to−from (in that
+ * order): what the reference kernel reads instead of the data set. O(chunk length) memory.
+ */
+export function noisyChunk(
+  scratch: NoisyScratch, data: Sequences, order: ArrayLike<number>, from: number, to: number,
+  noise: InputNoise, epoch: number,
+): { data: Sequences; order: Int32Array } {
+  const n = to - from;
+  const D = data.D;
+  const offsets = new Float64Array(n);
+  const lengths = new Int32Array(n);
+  const labels = new Int32Array(n);
+  let L = 0;
+  for (let i = 0; i < n; i++) {
+    const s = order[from + i];
+    offsets[i] = L;
+    lengths[i] = data.lengths[s];
+    labels[i] = data.labels[s];
+    L += lengths[i];
+  }
+  if (scratch.values.length < L * D) scratch.values = new Float32Array(L * D);
+  const values = scratch.values;
+  for (let i = 0; i < n; i++) {
+    const s = order[from + i];
+    const rng = noiseRng(noise, epoch, s);
+    const src = data.offsets[s] * D;
+    const dst = offsets[i] * D;
+    for (let j = 0; j < lengths[i] * D; j++) values[dst + j] = data.values[src + j] + noise.sigma * normal(rng);
+  }
+  return { data: { D, values, offsets, lengths, labels }, order: Int32Array.from({ length: n }, (_, i) => i) };
 }

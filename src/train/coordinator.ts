@@ -16,6 +16,7 @@ import { Piscina } from 'piscina';
 import type { Shape } from '../model/layout.js';
 import type { Readout } from '../model/rnn.js';
 import type { Sequences } from '../model/batch.js';
+import type { InputNoise } from './augment.js';
 import { sharedFloat32, sharedFloat64, sharedInt32 } from '../data/dataset.js';
 import { kernelModule, memoryPlan, scratchPlan, sharedMemory } from '../kernel/wasm.js';
 import {
@@ -44,6 +45,7 @@ export interface EngineOptions {
   readonly data: Sequences; // over SharedArrayBuffers
   readonly capacity: number;
   readonly classWeight: Float64Array | null;
+  readonly noise?: InputNoise | null; // input noise, added as each task reads its chunk (default none)
   readonly kernel?: KernelName; // default 'wasm'
 }
 
@@ -62,8 +64,11 @@ export interface GradientEngine {
   readonly threads: number;
   /** The weights every thread reads ([P], shared); the caller updates them in place between steps. */
   readonly params: Float32Array;
-  /** The averaged gradient of order[batchStart, batchEnd) at the current params into grad ([P], float64). */
-  gradient(batchStart: number, batchEnd: number, grad: Float64Array): Promise<BatchResult>;
+  /**
+   * The averaged gradient of order[batchStart, batchEnd) at the current params into grad ([P], float64); with
+   * input noise, the inputs carry the noise of `epoch`.
+   */
+  gradient(batchStart: number, batchEnd: number, grad: Float64Array, epoch?: number): Promise<BatchResult>;
   close(): Promise<void>;
   /** Test hook: make the next task of worker `index` fail. */
   injectFault?(kind: 'throw' | 'exit'): void;
@@ -116,6 +121,7 @@ export function createEngine(o: EngineOptions): GradientEngine {
     order: sharedInt32(o.data.lengths.length),
     data: o.data,
     classWeight: o.classWeight,
+    noise: o.noise ?? null,
     kernel,
     wasm: w ? w.wasm : null,
     ctrl: sharedInt32(CTRL_ROW + CTRL_ROW_WIDTH * Math.max(0, threads - 1)),
@@ -158,7 +164,7 @@ export function createEngine(o: EngineOptions): GradientEngine {
     }
   }
 
-  async function gradient(batchStart: number, batchEnd: number, grad: Float64Array): Promise<BatchResult> {
+  async function gradient(batchStart: number, batchEnd: number, grad: Float64Array, epoch = 0): Promise<BatchResult> {
     const B = batchEnd - batchStart;
     const K = Math.ceil(B / o.chunkSize);
     if (K > maxChunks) throw new Error(`bug: batch of ${B} exceeds the engine's ${o.maxBatch}`);
@@ -166,7 +172,7 @@ export function createEngine(o: EngineOptions): GradientEngine {
     const shards = shardChunks(K, threads);
     let slowestMs: number;
     if (pool === null || shards.length === 1) {
-      runGradTask(state, { batchStart, batchEnd, from: 0, to: K }, tc);
+      runGradTask(state, { batchStart, batchEnd, from: 0, to: K, epoch }, tc);
       slowestMs = performance.now() - t0;
     } else {
       if (failure !== null || closed) throw new Error('bug: gradient() on a closed engine');
@@ -179,6 +185,7 @@ export function createEngine(o: EngineOptions): GradientEngine {
         ctrl[row + 2] = 0;
         ctrl[row + 3] = K;
         ctrl[row + 4] = i === 0 && fault !== undefined ? (fault === 'throw' ? 1 : 2) : 0;
+        ctrl[row + 5] = epoch;
       }
       fault = undefined;
       Atomics.store(ctrl, CTRL_NEXT, 0);
@@ -186,7 +193,7 @@ export function createEngine(o: EngineOptions): GradientEngine {
       Atomics.add(ctrl, CTRL_GEN, 1);
       Atomics.notify(ctrl, CTRL_GEN);
       const tm = performance.now();
-      runGradTask(state, { batchStart, batchEnd, from: 0, to: K, claim: true }, tc);
+      runGradTask(state, { batchStart, batchEnd, from: 0, to: K, claim: true, epoch }, tc);
       slowestMs = performance.now() - tm;
       try {
         await allDone();

@@ -26,7 +26,6 @@ import { type OptimizerName, clipGlobalNorm, createOptimizerState, optimizerStep
 import { stratifiedSplit } from './split.js';
 import { type LrSchedule, scheduledLr } from './schedule.js';
 import { type ClassWeights, classWeightsOf } from './class-weights.js';
-import { addInputNoise } from './augment.js';
 
 export interface FitOptions {
   readonly hidden: number;
@@ -127,6 +126,7 @@ export async function fit(ds: DataSet, normalization: Normalization | null, o: F
   const engine = createEngine({
     shape, readout, k: o.bptt, threads: o.threads, chunkSize: o.chunkSize, maxBatch: batchSize,
     params, capacity: longestWindow(ds, o.bptt), classWeight: classWeightsOf(o.classWeights ?? 'none', ds.labels, split.train, C), kernel: o.kernel,
+    noise: (o.noise ?? 0) > 0 ? { sigma: o.noise!, seed: o.seed } : null,
     data: { D: ds.D, values: ds.values, offsets: ds.offsets, lengths: ds.lengths, labels: ds.labels },
   });
   const theta = engine.params; // the shared weights the threads read; updated in place between steps
@@ -168,11 +168,6 @@ export async function fit(ds: DataSet, normalization: Normalization | null, o: F
         (o.clip > 0 ? ` or a smaller --clip (now ${o.clip})` : ' or gradient clipping, e.g. --clip 1 (now off)'),
       epoch, opt.step,
     );
-  // Input noise: the engine reads ds.values, so the training sequences are overwritten with noisy copies at
-  // every epoch start and restored from `clean` before validation and when fit returns.
-  const noise = o.noise ?? 0;
-  const clean = noise > 0 ? Float32Array.from(ds.values) : null;
-  const restore = () => { if (clean) ds.values.set(clean); };
   const modelOf = (p: Float32Array): Model => ({
     shape, readout, classes: ds.classes, channels: ds.channels, normalization, parameters: p, training: {},
   });
@@ -187,12 +182,11 @@ export async function fit(ds: DataSet, normalization: Normalization | null, o: F
         batches = 0;
       }
       engine.state.order.set(order);
-      if (clean) addInputNoise(ds.values, clean, ds.D, ds.offsets, ds.lengths, split.train, noise, o.seed, epoch);
       // The rate of the last step taken (an epoch resumed after its last step takes none).
       let lr = step > 0 ? scheduledLr(o.lr, o.schedule ?? 'constant', step - 1, totalSteps, warmupSteps) : o.lr;
       while (b < nTrain) {
         if (o.fault !== undefined && o.fault.step === opt.step) engine.injectFault?.(o.fault.kind);
-        const r = await engine.gradient(b, Math.min(b + batchSize, nTrain), grad);
+        const r = await engine.gradient(b, Math.min(b + batchSize, nTrain), grad, epoch);
         const tu = performance.now();
         if (!Number.isFinite(r.loss)) throw diverged(`the loss is ${r.loss}`);
         const norm = clipGlobalNorm(grad, o.clip);
@@ -218,7 +212,6 @@ export async function fit(ds: DataSet, normalization: Normalization | null, o: F
         }
       }
       b = 0;
-      restore();
       let valLoss: number | null = null;
       let valAccuracy: number | null = null;
       if (split.val.length > 0) {
@@ -248,7 +241,6 @@ export async function fit(ds: DataSet, normalization: Normalization | null, o: F
       if (o.signal?.aborted) throw new InterruptedError(epoch, opt.step);
     }
   } finally {
-    restore();
     await engine.close();
   }
   const seconds = (performance.now() - t0) / 1000;

@@ -13,6 +13,7 @@ import type { Readout } from '../model/rnn.js';
 import { type ChunkStats, type Sequences, chunkGradient } from '../model/batch.js';
 import { createWorkspace, type Workspace } from '../model/rnn.js';
 import { type FastContext, createFastContext, fastChunkGradient, packWeights } from '../kernel/fast.js';
+import { type InputNoise, type NoisyScratch, noisyChunk } from './augment.js';
 import type { MemoryPlan } from '../kernel/wasm.js';
 
 export type KernelName = 'ts' | 'wasm';
@@ -38,6 +39,7 @@ export interface SharedState {
   readonly order: Int32Array; // [N] the epoch's permutation of the training sequences
   readonly data: Sequences;
   readonly classWeight: Float64Array | null; // [C]
+  readonly noise: InputNoise | null; // input noise added as each task reads its chunk (augment.ts)
   readonly kernel: KernelName;
   readonly wasm: WasmShared | null; // when kernel is 'wasm'
   readonly ctrl: Int32Array; // the step doorbell (CTRL_*)
@@ -54,6 +56,7 @@ export interface GradTask {
   readonly from: number;
   readonly to: number;
   readonly claim?: boolean;
+  readonly epoch: number; // which noise the inputs get (when st.noise is set)
 }
 
 export const STATS_WIDTH = 3;
@@ -73,11 +76,11 @@ export const CTRL_DONE = 1;
 export const CTRL_STOP = 2;
 export const CTRL_NEXT = 3; // the next chunk of the step to claim
 export const CTRL_ROW = 4; // worker w's task row starts at CTRL_ROW + w · CTRL_ROW_WIDTH
-export const CTRL_ROW_WIDTH = 5; // batchStart, batchEnd, from, to, fault (0 none, 1 throw, 2 exit)
+export const CTRL_ROW_WIDTH = 6; // batchStart, batchEnd, from, to, fault (0 none, 1 throw, 2 exit), epoch
 
 /** What one computing thread keeps between tasks: a reference workspace, or its kernel instance and scratch. */
 export type TaskContext =
-  | { readonly kernel: 'ts'; readonly ws: Workspace<Float32Array> }
+  | { readonly kernel: 'ts'; readonly ws: Workspace<Float32Array>; readonly noisy: NoisyScratch }
   | { readonly kernel: 'wasm'; readonly cx: FastContext };
 
 /**
@@ -86,7 +89,7 @@ export type TaskContext =
  */
 export function createTaskContext(st: SharedState, region?: number): TaskContext {
   if (st.kernel === 'ts' || st.wasm === null) {
-    return { kernel: 'ts', ws: createWorkspace((n) => new Float32Array(n), st.shape, st.capacity) };
+    return { kernel: 'ts', ws: createWorkspace((n) => new Float32Array(n), st.shape, st.capacity), noisy: { values: new Float32Array(0) } };
   }
   const { module, memory, plan, claim } = st.wasm;
   const r = region ?? Atomics.add(claim, 0, 1);
@@ -108,11 +111,19 @@ export function runGradTask(st: SharedState, task: GradTask, tc: TaskContext): v
     let s: ChunkStats;
     if (tc.kernel === 'wasm') {
       const plan = st.wasm!.plan;
-      s = fastChunkGradient(tc.cx, plan.slots + c * plan.slotStride, st.params, st.readout, st.k, st.data, st.order, lo, hi, st.classWeight);
+      s = fastChunkGradient(
+        tc.cx, plan.slots + c * plan.slotStride, st.params, st.readout, st.k, st.data, st.order, lo, hi, st.classWeight,
+        st.noise, task.epoch,
+      );
     } else {
       const G = slotView(st, c);
       G.fill(0);
-      s = chunkGradient(G, st.params, st.shape, st.readout, st.k, st.data, st.order, lo, hi, st.classWeight, tc.ws);
+      if (st.noise !== null && st.noise.sigma > 0) {
+        const nc = noisyChunk(tc.noisy, st.data, st.order, lo, hi, st.noise, task.epoch);
+        s = chunkGradient(G, st.params, st.shape, st.readout, st.k, nc.data, nc.order, 0, hi - lo, st.classWeight, tc.ws);
+      } else {
+        s = chunkGradient(G, st.params, st.shape, st.readout, st.k, st.data, st.order, lo, hi, st.classWeight, tc.ws);
+      }
     }
     st.stats[c * STATS_WIDTH] = s.loss;
     st.stats[c * STATS_WIDTH + 1] = s.weight;

@@ -306,6 +306,7 @@ export interface TuneFilesOptions extends LoadOptions {
   readonly lr?: number;
   readonly clip?: number;
   readonly seed?: number;
+  readonly noise?: number;
   readonly normalize?: 'zscore' | 'none';
   readonly chunkSize?: number;
   readonly kernel?: KernelName;
@@ -320,6 +321,6 @@ export async function tune(o: TuneFilesOptions): Promise<TuneResult> {
   return tuneThreads(ds, {
     threads: o.threads, steps: o.steps, hidden: o.hidden ?? d.hidden, readout: o.readout ?? autoReadout(ds.lengths), bptt: o.bptt ?? d.bptt,
     batchSize: o.batchSize ?? d.batchSize, chunkSize: o.chunkSize ?? d.chunkSize, optimizer, lr: o.lr ?? DEFAULT_LR[optimizer],
-    clip: o.clip ?? d.clip, seed: o.seed ?? d.seed, kernel: o.kernel,
+    clip: o.clip ?? d.clip, seed: o.seed ?? d.seed, noise: o.noise ?? d.noise, kernel: o.kernel,
   });
 }

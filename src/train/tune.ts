@@ -35,6 +35,7 @@ export interface TuneOptions {
   readonly lr: number;
   readonly clip: number;
   readonly seed?: number;
+  readonly noise?: number; // σ of the input noise (default 0): the tasks draw it, so it is part of a step's cost
   readonly kernel?: KernelName;
 }
 
@@ -81,6 +82,7 @@ export async function tuneThreads(ds: DataSet, o: TuneOptions): Promise<TuneResu
     const engine = createEngine({
       shape, readout: o.readout, k: o.bptt, threads, chunkSize: o.chunkSize, maxBatch: B, params: init,
       capacity, classWeight: null, kernel: o.kernel,
+      noise: (o.noise ?? 0) > 0 ? { sigma: o.noise!, seed: o.seed ?? 1 } : null,
       data: { D: ds.D, values: ds.values, offsets: ds.offsets, lengths: ds.lengths, labels: ds.labels },
     });
     const order = Int32Array.from({ length: N }, (_, i) => i);

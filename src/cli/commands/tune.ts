@@ -20,6 +20,7 @@ export const tuneOptions = {
   lr: { type: 'number', describe: 'learning rate (default: adam 1e-3, sgd and momentum 1e-2)' },
   clip: { type: 'number', default: d.clip, describe: 'global gradient-norm clipping (0 = off)' },
   seed: { type: 'number', default: d.seed },
+  noise: { type: 'number', default: d.noise, describe: 'as for train: the input noise the steps draw (0 = off)' },
   normalize: { choices: ['zscore', 'none'] as const, default: d.normalize },
   kernel: { choices: ['wasm', 'ts'] as const, default: 'wasm', hidden: true },
 } as const;
@@ -37,6 +38,7 @@ type TuneArgs = DataArgs & {
   lr?: number;
   clip: number;
   seed: number;
+  noise: number;
   normalize: 'zscore' | 'none';
   kernel: 'wasm' | 'ts';
 };
@@ -59,10 +61,11 @@ export const tuneCommand = {
     requireFlag(isInt(a.steps) && a.steps >= 1, `--steps must be a whole number ≥ 1 (got ${a.steps})`);
     requireFlag(isInt(a.hidden) && a.hidden >= 1, `--hidden must be a whole number ≥ 1 (got ${a.hidden})`);
     requireFlag(isInt(a.bptt) && a.bptt >= 0, `--bptt must be a whole number ≥ 0 (got ${a.bptt})`);
+    requireFlag(Number.isFinite(a.noise) && a.noise >= 0, `--noise must be a number ≥ 0 (got ${a.noise})`);
     requireFlag(isInt(a['batch-size']) && a['batch-size'] >= 1, `--batch-size must be a whole number ≥ 1 (got ${a['batch-size']})`);
     const r = await tune({
       ...loadOptionsOf(a), files: a.files, threads, steps: a.steps, hidden: a.hidden, readout: a.readout === 'auto' ? undefined : a.readout, bptt: a.bptt,
-      batchSize: a['batch-size'], optimizer: a.optimizer, lr: a.lr, clip: a.clip, seed: a.seed, normalize: a.normalize,
+      batchSize: a['batch-size'], optimizer: a.optimizer, lr: a.lr, clip: a.clip, seed: a.seed, noise: a.noise, normalize: a.normalize,
       kernel: a.kernel,
     });
     process.stdout.write(a.json ? JSON.stringify(r) + '\n' : formatTune(r));
