@@ -10,6 +10,7 @@ import {
 } from '../src/train/shared-state.js';
 
 const st = workerData as SharedState;
+const SPIN_MS = 1;
 const tc = createTaskContext(st);
 
 /**
@@ -22,6 +23,10 @@ export default function serve({ w, gen, workers }: { w: number; gen: number; wor
   const row = CTRL_ROW + (w - 1) * CTRL_ROW_WIDTH;
   let steps = 0;
   for (;;) {
+    // Spin a little before sleeping: the next step usually rings within the coordinator's reduce and update
+    // (a fraction of a millisecond), and waking from Atomics.wait costs tens of microseconds.
+    const until = performance.now() + SPIN_MS;
+    while (Atomics.load(ctrl, CTRL_GEN) === gen && performance.now() < until);
     Atomics.wait(ctrl, CTRL_GEN, gen);
     if (Atomics.load(ctrl, CTRL_STOP) !== 0) return steps;
     gen = Atomics.load(ctrl, CTRL_GEN);
@@ -31,7 +36,7 @@ export default function serve({ w, gen, workers }: { w: number; gen: number; wor
     const t0 = performance.now();
     const from = ctrl[row + 2];
     const to = ctrl[row + 3];
-    if (to > from) runGradTask(st, { batchStart: ctrl[row], batchEnd: ctrl[row + 1], from, to, claim: true, epoch: ctrl[row + 5] }, tc);
+    if (to > from) runGradTask(st, { batchStart: ctrl[row], batchEnd: ctrl[row + 1], from, to, claim: true, epoch: ctrl[row + 5], gen }, tc);
     st.workerMs[w - 1] = performance.now() - t0;
     steps++;
     if (Atomics.add(ctrl, CTRL_DONE, 1) + 1 === workers) Atomics.notify(ctrl, CTRL_DONE);

@@ -6,8 +6,9 @@
 //
 // Timing of a step (BatchResult): computeMs is the parallel phase, from handing out the shards to the last
 // shard done; slowestMs is the largest compute time any thread measured for its own shard; waitMs =
-// computeMs − slowestMs is what the parallel phase cost beyond useful work (dispatch, wake-up, messages).
-// reduceMs is the fixed-order sum of the slots.
+// computeMs − slowestMs is what the parallel phase cost beyond useful work (dispatch, wake-up, messages, and
+// the coordinator's summing of finished chunks while others compute). reduceMs is what is left of the
+// fixed-order sum after the parallel phase.
 //
 // Legend: P parameters, B batch size, K chunks in the batch.
 
@@ -56,7 +57,7 @@ export interface BatchResult {
   computeMs: number; // the parallel phase: wall time from handing out shards until the last one finished
   slowestMs: number; // the largest own compute time of any thread in this step
   waitMs: number; // computeMs − slowestMs: dispatch, wake-up and messages
-  reduceMs: number; // summing the slots
+  reduceMs: number; // summing the slots, the part after the parallel phase
 }
 
 export interface GradientEngine {
@@ -125,6 +126,7 @@ export function createEngine(o: EngineOptions): GradientEngine {
     kernel,
     wasm: w ? w.wasm : null,
     ctrl: sharedInt32(CTRL_ROW + CTRL_ROW_WIDTH * Math.max(0, threads - 1)),
+    chunkGen: sharedInt32(maxChunks),
     workerMs: sharedFloat64(Math.max(0, threads - 1)),
   };
   const workers = threads - 1;
@@ -169,6 +171,22 @@ export function createEngine(o: EngineOptions): GradientEngine {
     const K = Math.ceil(B / o.chunkSize);
     if (K > maxChunks) throw new Error(`bug: batch of ${B} exceeds the engine's ${o.maxBatch}`);
     const t0 = performance.now();
+    // Fixed-order reduction: chunk 0, 1, ..., K−1 are summed in that order whatever thread computed them, so
+    // the bits do not depend on the thread count. With workers the coordinator sums each chunk as soon as it
+    // and all before it are done, between its own chunks and while the last ones finish, so little of the sum
+    // is left for after the parallel phase.
+    grad.fill(0);
+    let loss = 0;
+    let weight = 0;
+    let correct = 0;
+    let rc = 0; // chunks summed so far
+    const add = (c: number) => {
+      const slot = slotView(state, c);
+      for (let i = 0; i < P; i++) grad[i] += slot[i];
+      loss += state.stats[c * STATS_WIDTH];
+      weight += state.stats[c * STATS_WIDTH + 1];
+      correct += state.stats[c * STATS_WIDTH + 2];
+    };
     const shards = shardChunks(K, threads);
     let slowestMs: number;
     if (pool === null || shards.length === 1) {
@@ -190,11 +208,21 @@ export function createEngine(o: EngineOptions): GradientEngine {
       fault = undefined;
       Atomics.store(ctrl, CTRL_NEXT, 0);
       Atomics.store(ctrl, CTRL_DONE, 0);
-      Atomics.add(ctrl, CTRL_GEN, 1);
+      const gen = Atomics.add(ctrl, CTRL_GEN, 1) + 1;
       Atomics.notify(ctrl, CTRL_GEN);
+      let summingMs = 0;
+      const sumReady = () => {
+        const ts = performance.now();
+        while (rc < K && Atomics.load(state.chunkGen, rc) === gen) add(rc++);
+        summingMs += performance.now() - ts;
+      };
       const tm = performance.now();
-      runGradTask(state, { batchStart, batchEnd, from: 0, to: K, claim: true, epoch }, tc);
-      slowestMs = performance.now() - tm;
+      runGradTask(state, { batchStart, batchEnd, from: 0, to: K, claim: true, epoch, gen }, tc, sumReady);
+      slowestMs = performance.now() - tm - summingMs;
+      // Spin (a worker's last chunk is a fraction of a millisecond) summing what finishes; then wait without
+      // spinning, which also lets a failed worker's rejection be seen.
+      const until = performance.now() + SPIN_MS;
+      while (rc < K && performance.now() < until) sumReady();
       try {
         await allDone();
       } catch (e) {
@@ -204,18 +232,7 @@ export function createEngine(o: EngineOptions): GradientEngine {
       for (let i = 0; i < workers; i++) slowestMs = Math.max(slowestMs, state.workerMs[i]);
     }
     const t1 = performance.now();
-    // Fixed-order reduction: chunk 0, 1, ..., K−1, whatever shard computed them.
-    grad.fill(0);
-    let loss = 0;
-    let weight = 0;
-    let correct = 0;
-    for (let c = 0; c < K; c++) {
-      const slot = slotView(state, c);
-      for (let i = 0; i < P; i++) grad[i] += slot[i];
-      loss += state.stats[c * STATS_WIDTH];
-      weight += state.stats[c * STATS_WIDTH + 1];
-      correct += state.stats[c * STATS_WIDTH + 2];
-    }
+    while (rc < K) add(rc++);
     const inv = weight > 0 ? 1 / weight : 0;
     for (let i = 0; i < P; i++) grad[i] *= inv;
     const t2 = performance.now();

@@ -43,6 +43,7 @@ export interface SharedState {
   readonly kernel: KernelName;
   readonly wasm: WasmShared | null; // when kernel is 'wasm'
   readonly ctrl: Int32Array; // the step doorbell (CTRL_*)
+  readonly chunkGen: Int32Array; // [K] the generation (CTRL_GEN) of the step whose chunk c was last finished
   readonly workerMs: Float64Array; // [workers] each worker's compute time in the current step
 }
 
@@ -57,6 +58,7 @@ export interface GradTask {
   readonly to: number;
   readonly claim?: boolean;
   readonly epoch: number; // which noise the inputs get (when st.noise is set)
+  readonly gen?: number; // with claim: the step's generation, stored in chunkGen[c] once chunk c is done
 }
 
 export const STATS_WIDTH = 3;
@@ -98,10 +100,10 @@ export function createTaskContext(st: SharedState, region?: number): TaskContext
 }
 
 /**
- * Computes chunks [from, to) of a batch into their slots (with task.claim, those it claims of them).
- * Synchronous: nothing is left pending.
+ * Computes chunks [from, to) of a batch into their slots (with task.claim, those it claims of them), calling
+ * afterChunk after each. Synchronous: nothing is left pending.
  */
-export function runGradTask(st: SharedState, task: GradTask, tc: TaskContext): void {
+export function runGradTask(st: SharedState, task: GradTask, tc: TaskContext, afterChunk?: () => void): void {
   if (tc.kernel === 'wasm') packWeights(tc.cx, st.wasm!.plan.params);
   for (let next = task.from; ; next++) {
     const c = task.claim ? task.from + Atomics.add(st.ctrl, CTRL_NEXT, 1) : next;
@@ -128,6 +130,9 @@ export function runGradTask(st: SharedState, task: GradTask, tc: TaskContext): v
     st.stats[c * STATS_WIDTH] = s.loss;
     st.stats[c * STATS_WIDTH + 1] = s.weight;
     st.stats[c * STATS_WIDTH + 2] = s.correct;
+    // Sequentially consistent: whoever sees the generation here also sees the slot and stats written above.
+    if (task.gen !== undefined) Atomics.store(st.chunkGen, c, task.gen);
+    afterChunk?.();
   }
 }
 
