@@ -66,7 +66,7 @@ function randomDataSet(N: number, D: number, T: number, C: number, seed: number)
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
 /** Median seq/s of REPS repetitions of ~TARGET_S each, after a warm-up, of `step` (which does `per` sequences). */
-async function rate(step: () => Promise<void> | void, per: number): Promise<number> {
+async function rate(step: () => Promise<void> | void, per: number, reps = REPS): Promise<number> {
   let n = 0;
   const t0 = performance.now();
   while (performance.now() - t0 < 1000 * Math.max(0.3, TARGET_S) || n < 3) {
@@ -75,7 +75,7 @@ async function rate(step: () => Promise<void> | void, per: number): Promise<numb
   }
   const iters = Math.max(2, Math.round((TARGET_S * 1000) / ((performance.now() - t0) / n)));
   const rates: number[] = [];
-  for (let r = 0; r < REPS; r++) {
+  for (let r = 0; r < reps; r++) {
     const t1 = performance.now();
     for (let i = 0; i < iters; i++) await step();
     rates.push((iters * per) / ((performance.now() - t1) / 1000));
@@ -83,7 +83,7 @@ async function rate(step: () => Promise<void> | void, per: number): Promise<numb
   return median(rates);
 }
 
-async function trainRate(w: Workload, threads: number): Promise<number> {
+async function trainRate(w: Workload, threads: number, reps = REPS): Promise<number> {
   const ds = randomDataSet(4 * w.B, w.D, w.T, w.C, 1);
   const shape = { D: w.D, H: w.H, C: w.C };
   const init = new Float32Array(layoutOf(shape).size);
@@ -101,7 +101,7 @@ async function trainRate(w: Workload, threads: number): Promise<number> {
       await engine.gradient(at, at + w.B, grad);
       optimizerStep(engine.params, grad, opt, 1e-3);
       at = (at + w.B) % (4 * w.B);
-    }, w.B);
+    }, w.B, reps);
   } finally {
     await engine.close();
   }
@@ -224,18 +224,23 @@ async function memory(): Promise<Record<string, unknown>> {
     console.log(`  training on 8 sequences of 200,000 steps (data ${MB(m.dataBytes)} MB), --bptt 64, H 64, input noise 0.1, ${threads} thread(s): ` +
       `RSS grew ${MB(m.growth)} MB (${MB(m.growth / threads)} MB per thread)`);
   }
-  const dir = mkdtempSync(join(tmpdir(), 'ts-long-'));
-  try {
-    const file = join(dir, 'long.csv');
-    await writeLongCsv(file, QUICK ? 200 : 1000, 500, 3);
-    const m = child('load', [file]);
-    if (m) {
-      out.load_long = m;
-      console.log(`  loading a long-format CSV of ${m.values.toLocaleString()} values (float32 ${MB(m.float32Bytes)} MB): ` +
-        `peak RSS growth ${MB(m.growth)} MB = ${(m.growth / m.float32Bytes).toFixed(2)}× the float32 size`);
+  // A small file shows the fixed overhead of reading (parser and stream buffers, a few MB whatever the size);
+  // a large one the cost per value, which is what the limit of about twice the float32 size is about.
+  const sizes: Array<[number, number]> = QUICK ? [[200, 500]] : [[1000, 500], [20_000, 200]];
+  for (const [sequences, T] of sizes) {
+    const dir = mkdtempSync(join(tmpdir(), 'ts-long-'));
+    try {
+      const file = join(dir, 'long.csv');
+      await writeLongCsv(file, sequences, T, 3);
+      const m = child('load', [file]);
+      if (m) {
+        out[`load_long_${sequences}x${T}`] = m;
+        console.log(`  loading a long-format CSV of ${m.values.toLocaleString()} values (float32 ${MB(m.float32Bytes)} MB): ` +
+          `peak RSS growth ${MB(m.growth)} MB = ${(m.growth / m.float32Bytes).toFixed(2)}× the float32 size`);
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
     }
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
   }
   return out;
 }
@@ -309,6 +314,19 @@ async function main(): Promise<void> {
     const best = Math.max(...[torchOf(w, w.torchMode, 1), torchOf(w, w.torchMode, 2)].filter((x): x is number => x !== undefined), 0);
     console.log(`${w.id}: parallel efficiency at 2 threads ${((r2.train as number) / (2 * (r1.train as number))).toFixed(2)}` +
       (best ? `; 2 threads / best PyTorch ${((r2.train as number) / best).toFixed(2)}, 1 thread / best PyTorch ${((r1.train as number) / best).toFixed(2)}` : ''));
+  }
+  // This machine's speed drifts by ±20 % over seconds, which a 1-thread and a 2-thread figure taken a minute
+  // apart inherit; pairs measured back to back, alternating, and their median ratio, cancel most of it.
+  const PAIRS = QUICK ? 3 : 7;
+  for (const w of WORKLOADS.filter((x) => x.id === 'W1' || x.id === 'W2')) {
+    const ratios: number[] = [];
+    for (let i = 0; i < PAIRS; i++) {
+      const one = await trainRate(w, 1, 1);
+      const two = await trainRate(w, 2, 1);
+      ratios.push(two / (2 * one));
+    }
+    console.log(`${w.id}: parallel efficiency at 2 threads, median of ${PAIRS} back-to-back pairs ${median(ratios).toFixed(2)} ` +
+      `(${ratios.map((r) => r.toFixed(2)).join(' ')})`);
   }
   console.log(`load average ${load()}`);
   const mem = flag('--no-memory') ? {} : await memory();
