@@ -155,14 +155,18 @@ function packRows(Mc: i32, Hp: i32, src: usize, dst: usize): void {
   }
 }
 
-// tanh, float32, within ~2 ulp: an odd minimax polynomial for |x| < 0.625, 1 − 2/(e^{2|x|} + 1) above it
-// (e^y = 2^n · e^r, |r| ≤ ln2/2, Taylor to degree 6), ±1 from |x| ≥ 9 on. Within 1.2 ulp in both builds (their
+// tanh, float32, within ~2 ulp: an odd minimax polynomial for |x| < 1.25, 1 − 2/(e^{2|x|} + 1) above it
+// (e^y = 2^n · e^r, |r| ≤ ln2/2, Taylor to degree 6), ±1 from |x| ≥ 9 on. Within 1.3 ulp in both builds (their
 // multiply-adds round differently, so their bits differ).
-const T1: f32 = -0.3333328366279602;
-const T2: f32 = 0.13331489264965057;
-const T3: f32 = -0.05374304577708244;
-const T4: f32 = 0.020648540928959846;
-const T5: f32 = -0.005714396946132183;
+const T1: f32 = -0.3333333134651184;
+const T2: f32 = 0.13333292305469513;
+const T3: f32 = -0.05396149307489395;
+const T4: f32 = 0.02182125672698021;
+const T5: f32 = -0.008689438924193382;
+const T6: f32 = 0.0032345838844776154;
+const T7: f32 = -0.0010015834122896194;
+const T8: f32 = 0.00021330523304641247;
+const T9: f32 = -2.2069247279432602e-05;
 const LOG2E: f32 = 1.4426950408889634;
 const LN2_HI: f32 = 0.693145751953125;
 const LN2_LO: f32 = 1.428606765330187e-6;
@@ -174,29 +178,33 @@ const LN2_LO: f32 = 1.428606765330187e-6;
 const SHIFTER: f32 = 12582912.0; // 1.5 · 2^23, bits 0x4B400000
 const EXP_BIAS: f32 = reinterpret<f32>(127 - 0x4B400000); // as i32: adds 127 and removes the shifter's bits
 const SIGN: f32 = reinterpret<f32>(0x80000000); // the sign bit
-// [20][4]: each constant splatted; byte offsets in the comments. Every instantiation writes the same bytes
+// [24][4]: each constant splatted; byte offsets in the comments. Every instantiation writes the same bytes
 // (at an address in the reserved first page), then they are only read.
 const TANH_K = memory.data<f32>([
   9.0, 9.0, 9.0, 9.0, // 0
   1.0, 1.0, 1.0, 1.0, // 16
   2.0, 2.0, 2.0, 2.0, // 32
-  0.625, 0.625, 0.625, 0.625, // 48
+  1.25, 1.25, 1.25, 1.25, // 48
   T1, T1, T1, T1, // 64
   T2, T2, T2, T2, // 80
   T3, T3, T3, T3, // 96
   T4, T4, T4, T4, // 112
   T5, T5, T5, T5, // 128
-  LOG2E, LOG2E, LOG2E, LOG2E, // 144
-  LN2_HI, LN2_HI, LN2_HI, LN2_HI, // 160
-  LN2_LO, LN2_LO, LN2_LO, LN2_LO, // 176
-  SHIFTER, SHIFTER, SHIFTER, SHIFTER, // 192
-  <f32>(1.0 / 720.0), <f32>(1.0 / 720.0), <f32>(1.0 / 720.0), <f32>(1.0 / 720.0), // 208
-  <f32>(1.0 / 120.0), <f32>(1.0 / 120.0), <f32>(1.0 / 120.0), <f32>(1.0 / 120.0), // 224
-  <f32>(1.0 / 24.0), <f32>(1.0 / 24.0), <f32>(1.0 / 24.0), <f32>(1.0 / 24.0), // 240
-  <f32>(1.0 / 6.0), <f32>(1.0 / 6.0), <f32>(1.0 / 6.0), <f32>(1.0 / 6.0), // 256
-  0.5, 0.5, 0.5, 0.5, // 272
-  EXP_BIAS, EXP_BIAS, EXP_BIAS, EXP_BIAS, // 288
-  SIGN, SIGN, SIGN, SIGN, // 304
+  T6, T6, T6, T6, // 144
+  T7, T7, T7, T7, // 160
+  T8, T8, T8, T8, // 176
+  T9, T9, T9, T9, // 192
+  LOG2E, LOG2E, LOG2E, LOG2E, // 208
+  LN2_HI, LN2_HI, LN2_HI, LN2_HI, // 224
+  LN2_LO, LN2_LO, LN2_LO, LN2_LO, // 240
+  SHIFTER, SHIFTER, SHIFTER, SHIFTER, // 256
+  <f32>(1.0 / 720.0), <f32>(1.0 / 720.0), <f32>(1.0 / 720.0), <f32>(1.0 / 720.0), // 272
+  <f32>(1.0 / 120.0), <f32>(1.0 / 120.0), <f32>(1.0 / 120.0), <f32>(1.0 / 120.0), // 288
+  <f32>(1.0 / 24.0), <f32>(1.0 / 24.0), <f32>(1.0 / 24.0), <f32>(1.0 / 24.0), // 304
+  <f32>(1.0 / 6.0), <f32>(1.0 / 6.0), <f32>(1.0 / 6.0), <f32>(1.0 / 6.0), // 320
+  0.5, 0.5, 0.5, 0.5, // 336
+  EXP_BIAS, EXP_BIAS, EXP_BIAS, EXP_BIAS, // 352
+  SIGN, SIGN, SIGN, SIGN, // 368
 ], 16);
 
 /** In place tanh of n floats at p (n % 4 == 0). Exported for the accuracy test. */
@@ -206,23 +214,28 @@ export function tanhInPlace(p: usize, n: i32): void {
 }
 
 /**
- * tanh of 4 floats. Each branch is computed only when some lane takes it (the test is per vector, so a
- * step whose pre-activations are all large or all small skips a third or two thirds of the work); the lanes
- * take the same branch as ever, so the result is bit-for-bit the same.
+ * tanh of 4 floats. Each branch is computed only when some lane takes it: the test is per vector, and the
+ * polynomial reaches up to 1.25 so that most vectors (92–98 % of the pre-activations of the benchmark models,
+ * 89 % of a trained CBF model's, against 26–54 % up to 0.625) skip the exponential. Each lane's value depends
+ * only on that lane.
  */
 @inline function tanh4(x: v128): v128 {
-  const small4 = f32x4.lt(f32x4.abs(x), v128.load(TANH_K, 48)); // |x| < 0.625 (false for NaN, as before)
+  const small4 = f32x4.lt(f32x4.abs(x), v128.load(TANH_K, 48)); // |x| < 1.25 (false for NaN)
   if (i32x4.all_true(small4)) return tanhSmall(x);
   const big = tanhBig(x);
   if (!v128.any_true(small4)) return big;
   return v128.bitselect(tanhSmall(x), big, small4);
 }
 
-/** tanh for small |x|: x + x·u·P(u), u = x². */
+/** tanh for small |x|: x + x·u·P(u), u = x², P of degree 8. */
 @inline function tanhSmall(x: v128): v128 {
   const K = TANH_K;
   const u = f32x4.mul(x, x);
-  let q = madd(v128.load(K, 112), v128.load(K, 128), u);
+  let q = madd(v128.load(K, 176), v128.load(K, 192), u);
+  q = madd(v128.load(K, 160), q, u);
+  q = madd(v128.load(K, 144), q, u);
+  q = madd(v128.load(K, 128), q, u);
+  q = madd(v128.load(K, 112), q, u);
   q = madd(v128.load(K, 96), q, u);
   q = madd(v128.load(K, 80), q, u);
   q = madd(v128.load(K, 64), q, u);
@@ -230,25 +243,25 @@ export function tanhInPlace(p: usize, n: i32): void {
   return madd(x, x, q);
 }
 
-/** tanh of 4 floats by 1 − 2/(e^{2|x|} + 1), sign restored: the lanes with |x| ≥ 0.625. */
+/** tanh of 4 floats by 1 − 2/(e^{2|x|} + 1), sign restored: the lanes with |x| ≥ 1.25. */
 @inline function tanhBig(x: v128): v128 {
   const K = TANH_K;
   {
     const a = f32x4.pmin(f32x4.abs(x), v128.load(K));
     // large |x|: e = exp(2a) = 2^k · e^r, k = nearest(2a · log2 e)
     const y = f32x4.add(a, a);
-    const s = madd(v128.load(K, 192), y, v128.load(K, 144)); // k + 1.5·2^23: k in the low bits
-    const k = f32x4.sub(s, v128.load(K, 192));
-    const r = f32x4.sub(f32x4.sub(y, f32x4.mul(k, v128.load(K, 160))), f32x4.mul(k, v128.load(K, 176)));
-    let e = madd(v128.load(K, 224), v128.load(K, 208), r);
-    e = madd(v128.load(K, 240), e, r);
-    e = madd(v128.load(K, 256), e, r);
-    e = madd(v128.load(K, 272), e, r);
+    const s = madd(v128.load(K, 256), y, v128.load(K, 208)); // k + 1.5·2^23: k in the low bits
+    const k = f32x4.sub(s, v128.load(K, 256));
+    const r = f32x4.sub(f32x4.sub(y, f32x4.mul(k, v128.load(K, 224))), f32x4.mul(k, v128.load(K, 240)));
+    let e = madd(v128.load(K, 288), v128.load(K, 272), r);
+    e = madd(v128.load(K, 304), e, r);
+    e = madd(v128.load(K, 320), e, r);
+    e = madd(v128.load(K, 336), e, r);
     e = madd(v128.load(K, 16), e, r);
     e = madd(v128.load(K, 16), e, r);
-    e = f32x4.mul(e, i32x4.shl(i32x4.add(s, v128.load(K, 288)), 23)); // · 2^k
+    e = f32x4.mul(e, i32x4.shl(i32x4.add(s, v128.load(K, 352)), 23)); // · 2^k
     const big = f32x4.sub(v128.load(K, 16), f32x4.div(v128.load(K, 32), f32x4.add(e, v128.load(K, 16))));
-    return v128.or(big, v128.and(x, v128.load(K, 304)));
+    return v128.or(big, v128.and(x, v128.load(K, 368)));
   }
 }
 
