@@ -415,6 +415,22 @@ export function backward(
   }
 }
 
+/**
+ * acc [n] (f64) += slot [n] (f32), each float widened exactly: the coordinator's fixed-order sum of the chunk
+ * gradients, the same bits as the same sum in JavaScript doubles. acc and slot 16-byte aligned.
+ */
+export function accumulate(acc: usize, slot: usize, n: i32): void {
+  const end = slot + (<usize>(n & ~3) << 2);
+  for (; slot < end; slot += 16, acc += 32) {
+    const v = v128.load(slot);
+    v128.store(acc, f64x2.add(v128.load(acc), f64x2.promote_low_f32x4(v)));
+    v128.store(acc, f64x2.add(v128.load(acc, 16), f64x2.promote_low_f32x4(v128.shuffle<i32>(v, v, 2, 3, 0, 1))), 16);
+  }
+  for (let i = 0; i < (n & 3); i++) {
+    store<f64>(acc + (<usize>i << 3), load<f64>(acc + (<usize>i << 3)) + <f64>load<f32>(slot + (<usize>i << 2)));
+  }
+}
+
 /** Writes the padded accumulators into a gradient slot in the parameter layout (W_xh, W_hh, b_h parts). */
 export function scatter(H: i32, D: i32, Hp: i32, ghh: usize, gxt: usize, gb: usize, wxh: usize, whh: usize, bh: usize): void {
   for (let i = 0; i < H; i++) {

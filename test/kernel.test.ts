@@ -139,6 +139,24 @@ describe('fast kernel pieces', () => {
     });
   }
 
+  it('accumulate sums float32 slots into float64 with the bits of the JavaScript loop', () => {
+    const memory = sharedMemory(65536 * 3);
+    const ex = instantiate(kernelModule(), memory);
+    const rng = createRng(8);
+    for (const n of [1, 3, 4, 37, 4483]) {
+      const acc = new Float64Array(memory.buffer, 65536, n);
+      const slot = new Float32Array(memory.buffer, 65536 + 8 * 4496, n);
+      const ref = new Float64Array(n);
+      acc.fill(0);
+      for (let c = 0; c < 5; c++) {
+        for (let i = 0; i < n; i++) slot[i] = normal(rng) * 10 ** Math.floor(rng.next() * 12 - 6);
+        ex.accumulate(65536, 65536 + 8 * 4496, n);
+        for (let i = 0; i < n; i++) ref[i] += slot[i];
+      }
+      assert.deepEqual(Float64Array.from(acc), ref);
+    }
+  });
+
   it('batched inference gives the reference probabilities', () => {
     const rng = createRng(3);
     const shape = { D: 2, H: 10, C: 3 };

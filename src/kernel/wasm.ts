@@ -7,6 +7,7 @@
 // SharedArrayBuffer, created once per engine and handed to each worker once in workerData):
 //   params  [P]           the weights; only the coordinator writes them, between steps
 //   slots   [K][Pa]       one gradient per chunk of the batch (Pa = P rounded up to 4 floats)
+//   sum     [P] f64       the coordinator's fixed-order sum of the slots
 //   scratch [R][...]      one region per computing thread (workspace, packed weights, padded gradients)
 // What does not: the data set. It stays in the SharedArrayBuffers the loader filled (handed to each worker
 // once, like the memory); a task streams its chunk's steps from there into its scratch, time-major, block by
@@ -33,6 +34,7 @@ export interface KernelExports {
     dh: number, dzT: number, da: number, NB: number, pa: number, pb: number, ghh: number, gxt: number, gb: number,
   ) => void;
   readonly scatter: (H: number, D: number, Hp: number, ghh: number, gxt: number, gb: number, wxh: number, whh: number, bh: number) => void;
+  readonly accumulate: (acc: number, slot: number, n: number) => void;
 }
 
 const WASM_DIR = new URL('../../kernel/', import.meta.url);
@@ -170,11 +172,12 @@ export function scratchPlan(shape: Shape, rows: number, window: number): Scratch
   return { ...plan, size: at };
 }
 
-/** The engine's memory: params, K gradient slots and R scratch regions. */
+/** The engine's memory: params, K gradient slots, the coordinator's float64 sum and R scratch regions. */
 export interface MemoryPlan {
   readonly params: number; // byte offset of params [P]
   readonly slots: number; // byte offset of slot 0
   readonly slotStride: number; // bytes between slots
+  readonly sum: number; // byte offset of the sum of the slots [P] (f64)
   readonly scratch: number; // byte offset of region 0
   readonly scratchPlan: ScratchPlan;
   readonly regions: number;
@@ -185,6 +188,7 @@ export function memoryPlan(P: number, K: number, regions: number, sp: ScratchPla
   const slotStride = align(P * 4, 64);
   const params = RESERVED;
   const slots = params + slotStride;
-  const scratch = slots + K * slotStride;
-  return { params, slots, slotStride, scratch, scratchPlan: sp, regions, bytes: scratch + regions * sp.size };
+  const sum = slots + K * slotStride;
+  const scratch = sum + align(P * 8, 64);
+  return { params, slots, slotStride, sum, scratch, scratchPlan: sp, regions, bytes: scratch + regions * sp.size };
 }
