@@ -12,8 +12,8 @@
 // Legend: Mc rows per chunk, n ≤ Mc sequences in it, T_r length of row r, Tmax the longest, W stored window,
 // D channels, H hidden, Hp padded H, C classes, k BPTT horizon (0 = full).
 
-import { type Layout, type Shape, layoutOf } from '../model/layout.js';
-import { type Readout, windowLength } from '../model/rnn.js';
+import { type Params, type Shape, layoutOf, viewsOf } from '../model/layout.js';
+import { type Readout, readoutSoftmax, windowLength } from '../model/rnn.js';
 import type { ChunkStats, Sequences } from '../model/batch.js';
 import { normal, type Rng } from '../model/rng.js';
 import { type InputNoise, noiseRng } from '../train/augment.js';
@@ -136,32 +136,20 @@ function forwardChunk(
 }
 
 /**
- * Softmax of logits = W_hy z + b_y for row r into p (float64, as the reference); z read from the final state
- * (last) or the running sum / T (mean). Returns log p[label] (0 when label < 0).
+ * Softmax of logits = W_hy z + b_y for row r into p (the reference's readoutSoftmax, in float64, then p rounded
+ * to float32 as the reference's float32 workspace holds it); z read from the final state (last) or the running
+ * sum / T (mean). Returns log p[label] (0 when label < 0).
  */
 function head(
-  cx: FastContext, l: Layout, params: Float32Array, readout: Readout, r: number, T: number, finalState: number,
+  cx: FastContext, P: Params<Float32Array>, readout: Readout, r: number, T: number, finalState: number,
   z: Float64Array, p: Float64Array, label: number,
 ): number {
   const { H, C } = cx.shape;
   const { f32, sp } = cx;
   const src = readout === 'last' ? finalState + r * sp.Hp : ((cx.base + sp.hsum) >> 2) + r * sp.Hp;
   for (let i = 0; i < H; i++) z[i] = readout === 'last' ? f32[src + i] : Math.fround(f32[src + i] / T);
-  const Why = l.offset.W_hy;
-  const by = l.offset.b_y;
-  let max = -Infinity;
-  for (let c = 0; c < C; c++) {
-    let a = params[by + c];
-    const o = Why + c * H;
-    for (let j = 0; j < H; j++) a += params[o + j] * z[j];
-    p[c] = a;
-    if (a > max) max = a;
-  }
-  let sum = 0;
-  for (let c = 0; c < C; c++) sum += Math.exp(p[c] - max);
-  const lse = max + Math.log(sum);
-  const logp = label >= 0 ? p[label] - lse : 0;
-  for (let c = 0; c < C; c++) p[c] = Math.fround(Math.exp(p[c] - lse));
+  const logp = readoutSoftmax(p, P, H, C, z, label);
+  for (let c = 0; c < C; c++) p[c] = Math.fround(p[c]);
   return logp;
 }
 
@@ -203,6 +191,7 @@ export function fastChunkGradient(
   if (readout === 'mean') f32.fill(0, dzT, dzT + slab);
   const finalState = ((b + sp.hs) >> 2) + W * slab;
   const z = new Float64Array(H);
+  const Pv = viewsOf(params, shape);
   const p = new Float64Array(C);
   const stats: ChunkStats = { loss: 0, weight: 0, correct: 0 };
   for (let r = 0; r < n; r++) {
@@ -210,7 +199,7 @@ export function fastChunkGradient(
     const T = data.lengths[seq];
     const label = data.labels[seq];
     const w = classWeight === null ? 1 : classWeight[label];
-    const logp = head(cx, l, params, readout, r, T, finalState, z, p, label);
+    const logp = head(cx, Pv, readout, r, T, finalState, z, p, label);
     stats.loss -= w * logp;
     stats.weight += w;
     if (argmax64(p, C) === label) stats.correct++;
@@ -280,6 +269,7 @@ export function fastPredict(
   const sorted = Int32Array.from({ length: N }, (_, i) => i).sort((a, b) => data.lengths[idx[b]] - data.lengths[idx[a]] || a - b);
   const order = Int32Array.from(sorted, (i) => idx[i]);
   const z = new Float64Array(H);
+  const Pv = viewsOf(params, shape);
   const p = new Float64Array(C);
   for (let from = 0; from < N; from += sp.Mc) {
     const to = Math.min(N, from + sp.Mc);
@@ -290,7 +280,7 @@ export function fastPredict(
       const seq = cx.rows[r];
       const i = sorted[from + r];
       const label = data.labels[seq];
-      const lp = head(cx, l, params, readout, r, data.lengths[seq], (cx.base + sp.hs) >> 2, z, p, label);
+      const lp = head(cx, Pv, readout, r, data.lengths[seq], (cx.base + sp.hs) >> 2, z, p, label);
       for (let c = 0; c < C; c++) probs[i * C + c] = p[c];
       logp[i] = lp;
     }

@@ -72,7 +72,7 @@ function step<A extends FloatArray>(
 }
 
 /** Log-sum-exp softmax of logits = W_hy z + b_y into p; returns log p[label] (or 0 when label < 0). */
-function readoutSoftmax<A extends FloatArray>(p: FloatArray, P: Params<A>, H: number, C: number, z: FloatArray, label: number): number {
+export function readoutSoftmax<A extends FloatArray>(p: FloatArray, P: Params<A>, H: number, C: number, z: FloatArray, label: number): number {
   const { W_hy, b_y } = P;
   let max = -Infinity;
   for (let c = 0; c < C; c++) {
