@@ -29,3 +29,13 @@ test('the tune command runs with the default flags and prints the table, or JSON
   assert.equal(j.code, 0, j.stderr);
   assert.equal(JSON.parse(j.stdout).rows[0].threads, 1);
 });
+
+test('tune takes --noise like train (the steps draw it), and refuses a negative one', async () => {
+  const { cli } = await import('./helpers/cli.js');
+  const r = cli(['tune', 'datasets/motion/train.csv', '--steps', '2', '--threads', '1', '--hidden', '8', '--noise', '0.3', '--json']);
+  assert.equal(r.code, 0, r.stderr);
+  assert.ok(JSON.parse(r.stdout).rows[0].sequencesPerSecond > 0);
+  const bad = cli(['tune', 'datasets/motion/train.csv', '--noise', '-1']);
+  assert.equal(bad.code, 2);
+  assert.match(bad.stderr, /--noise must be a number ≥ 0/);
+});
