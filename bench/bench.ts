@@ -5,7 +5,8 @@
 // memory figures (RSS growth training on 200,000-step sequences with --bptt 64; peak memory loading a
 // long-format CSV against the float32 size of its values), each in a fresh child process.
 // A script, not a test: it times things. Flags: --quick (shorter), --no-torch, --no-c, --no-memory,
-// --json FILE (append the measurements), --infer-only (inference and PyTorch's one-thread inference only).
+// --json FILE (append the measurements), --infer-only (inference and PyTorch's one-thread inference only),
+// --efficiency-only (the paired 2-thread efficiency of W1 and W2, ours and the C reference's).
 //
 // Legend: D channels, T steps, H hidden, C classes, B batch, k BPTT horizon.
 
@@ -247,6 +248,33 @@ async function memory(): Promise<Record<string, unknown>> {
 
 // ---------------------------------------------------------------- main
 
+/**
+ * Parallel efficiency at 2 threads of W1 and W2 as the median of `pairs` back-to-back 1- and 2-thread
+ * measurements: this machine's speed drifts by ±20 % over seconds, which a 1-thread and a 2-thread figure taken
+ * a minute apart inherit; pairs measured back to back, alternating, cancel most of it. With the C reference
+ * built, its own 1- and 2-thread pairs are measured between ours, as the hardware's figure for the same minutes.
+ */
+async function pairedEfficiency(pairs: number, cExe: string | null): Promise<void> {
+  for (const w of WORKLOADS.filter((x) => x.id === 'W1' || x.id === 'W2')) {
+    const ours: number[] = [];
+    const c: number[] = [];
+    const cRate = (threads: number) => runC(w, threads, cExe!).find((r) => r.mode === 'train_full_bptt')?.seq_per_s_median;
+    for (let i = 0; i < pairs; i++) {
+      const one = await trainRate(w, 1, 1);
+      const two = await trainRate(w, 2, 1);
+      ours.push(two / (2 * one));
+      if (cExe) {
+        const c1 = cRate(1);
+        const c2 = cRate(2);
+        if (c1 && c2) c.push(c2 / (2 * c1));
+      }
+    }
+    const fmt = (xs: number[]) => `${median(xs).toFixed(2)} (${xs.map((r) => r.toFixed(2)).join(' ')})`;
+    console.log(`${w.id}: parallel efficiency at 2 threads, median of ${pairs} back-to-back pairs ${fmt(ours)}` +
+      (c.length ? `; the C reference in the same minutes ${fmt(c)}` : ''));
+  }
+}
+
 /** --infer-only: per workload family, PyTorch's one-thread inference then ours, and the same-run ratio. */
 async function inferOnly(torch: boolean): Promise<void> {
   for (const w of WORKLOADS.filter((x) => x.k === 0)) {
@@ -275,6 +303,12 @@ async function main(): Promise<void> {
   }
   if (flag('--infer-only')) return inferOnly(torch);
   const cExe = flag('--no-c') ? null : buildC();
+  if (flag('--efficiency-only')) {
+    await pairedEfficiency(QUICK ? 3 : 11, cExe);
+    console.log(`load average ${load()}`);
+    if (cExe) rmSync(dirname(cExe), { recursive: true, force: true });
+    return;
+  }
   if (!cExe && !flag('--no-c')) console.log('note: could not build ../shared/anchors/rnn_ref.c with gcc: C columns skipped');
   const torchOf = (w: Workload, mode: string, threads: number) =>
     torchRows.find((r) => r.workload === w.id.slice(0, 2) && r.mode === mode && r.threads === threads)?.seq_per_s_median;
@@ -315,19 +349,7 @@ async function main(): Promise<void> {
     console.log(`${w.id}: parallel efficiency at 2 threads ${((r2.train as number) / (2 * (r1.train as number))).toFixed(2)}` +
       (best ? `; 2 threads / best PyTorch ${((r2.train as number) / best).toFixed(2)}, 1 thread / best PyTorch ${((r1.train as number) / best).toFixed(2)}` : ''));
   }
-  // This machine's speed drifts by ±20 % over seconds, which a 1-thread and a 2-thread figure taken a minute
-  // apart inherit; pairs measured back to back, alternating, and their median ratio, cancel most of it.
-  const PAIRS = QUICK ? 3 : 7;
-  for (const w of WORKLOADS.filter((x) => x.id === 'W1' || x.id === 'W2')) {
-    const ratios: number[] = [];
-    for (let i = 0; i < PAIRS; i++) {
-      const one = await trainRate(w, 1, 1);
-      const two = await trainRate(w, 2, 1);
-      ratios.push(two / (2 * one));
-    }
-    console.log(`${w.id}: parallel efficiency at 2 threads, median of ${PAIRS} back-to-back pairs ${median(ratios).toFixed(2)} ` +
-      `(${ratios.map((r) => r.toFixed(2)).join(' ')})`);
-  }
+  await pairedEfficiency(QUICK ? 3 : 7, null);
   console.log(`load average ${load()}`);
   const mem = flag('--no-memory') ? {} : await memory();
   const jsonAt = args.indexOf('--json');
