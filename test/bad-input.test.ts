@@ -97,6 +97,9 @@ const bad: Bad[] = [
   { name: 'evaluate: NaN in a model', files: { 'data.csv': WIDE, 'm.json': WIDE_MODEL.replace(/"b_y": \[[^\]]*\]/, '"b_y": [0,NaN]') }, args: ['evaluate', '--model', 'm.json', 'data.csv'], error: /^m\.json:\d+:\d+: not valid JSON: unexpected "N"/ },
   { name: 'evaluate: a bad cell', files: { 'data.csv': 'label,t0\na,1\nb,--1\n', 'm.json': WIDE_MODEL }, args: ['evaluate', '--model', 'm.json', 'data.csv'], error: /^data\.csv:3:2: non-numeric value "--1"/ },
   // ── predict and export ──
+  { name: 'predict: other channel names', files: { 'data.csv': LONG.replace('ax', 'gx'), 'm.json': LONG_MODEL }, args: ['predict', '--model', 'm.json', 'data.csv'], error: /^data\.csv:1: channels \[gx, ay, az\] differ from the model's \[ax, ay, az\]/ },
+  { name: 'predict: channels in another order', files: { 'data.csv': LONG.replace('ax,ay', 'ay,ax'), 'm.json': LONG_MODEL }, args: ['predict', '--model', 'm.json', 'data.csv'], error: /^data\.csv:1: channels \[ay, ax, az\] differ from the model's \[ax, ay, az\]/ },
+  { name: 'predict: other channel count', files: { 'data.csv': WIDE, 'm.json': LONG_MODEL }, args: ['predict', '--model', 'm.json', 'data.csv'], error: /^data\.csv:1: has 1 channel\(s\) but the model was trained on 3/ },
   { name: 'predict: --out is the input file', files: { 'data.csv': WIDE, 'm.json': WIDE_MODEL }, args: ['predict', '--model', 'm.json', 'data.csv', '--out', 'data.csv'], error: /^--out data\.csv: is one of the input files/ },
   { name: 'predict: a bad cell', files: { 'data.csv': 'label,t0\na,1\nb,1;2\n', 'm.json': WIDE_MODEL }, args: ['predict', '--model', 'm.json', 'data.csv', '--out', 'p.csv'], error: /^data\.csv:3:2: non-numeric value "1;2"/ },
   { name: 'predict: other channel count', files: { 'data.csv': WIDE, 'm.json': LONG_MODEL }, args: ['predict', '--model', 'm.json', 'data.csv', '--out', 'p.csv'], error: /^data\.csv(:1)?: .*channel/ },

@@ -21,19 +21,19 @@ export interface FileEvaluation {
   readonly metrics: Metrics;
 }
 
-/** Refuses a data set whose channels do not match the model's (count, names, order). */
-export function checkChannels(model: Model, ds: DataSet, file: string): void {
-  if (ds.D !== model.shape.D) {
+/** Refuses data (from `file`) whose channels do not match the model's (count, names, order). */
+export function checkChannels(model: Model, channels: readonly string[], file: string): void {
+  if (channels.length !== model.shape.D) {
     throw new UserError(
-      `has ${ds.D} channel(s) but the model was trained on ${model.shape.D} (${model.channels.join(', ')}); give data with the model's channels`,
+      `has ${channels.length} channel(s) but the model was trained on ${model.shape.D} (${model.channels.join(', ')}); give data with the model's channels`,
       { file, line: 1 },
     );
   }
-  const differ = ds.channels.findIndex((c, i) => c !== model.channels[i]);
+  const differ = channels.findIndex((c, i) => c !== model.channels[i]);
   if (differ >= 0) {
     throw new UserError(
-      `channels [${ds.channels.join(', ')}] differ from the model's [${model.channels.join(', ')}] ` +
-        `(${JSON.stringify(ds.channels[differ])} where the model has ${JSON.stringify(model.channels[differ])}); ` +
+      `channels [${channels.join(', ')}] differ from the model's [${model.channels.join(', ')}] ` +
+        `(${JSON.stringify(channels[differ])} where the model has ${JSON.stringify(model.channels[differ])}); ` +
         'give data with the same channels in the same order (or --channels to pick them)',
       { file, line: 1 },
     );
@@ -43,7 +43,7 @@ export function checkChannels(model: Model, ds: DataSet, file: string): void {
 /** Loads `file`, puts it on the model's scale, and scores it. */
 export async function evaluateFile(model: Model, file: string, load: LoadOptions = {}): Promise<FileEvaluation> {
   const ds = await loadDataSet([file], { ...load, requireLabels: load.requireLabels ?? true });
-  checkChannels(model, ds, file);
+  checkChannels(model, ds.channels, file);
   if (model.normalization) applyNormalization(ds, model.normalization);
   const labels = labelsForModel(ds.labels, ds.classes, model);
   const scores = score(model, { D: ds.D, values: ds.values, offsets: ds.offsets, lengths: ds.lengths, labels });

@@ -9,10 +9,10 @@
 import { type LoadOptions, loadDataSet, streamFile } from '../data/csv.js';
 import type { StreamedSequence } from '../data/builder.js';
 import { NotContiguousError } from '../data/long-stream.js';
-import { UserError } from '../errors.js';
 import type { Model } from '../model/model.js';
 import { viewsOf } from '../model/layout.js';
 import { argmax, createWorkspace, forward } from '../model/rnn.js';
+import { checkChannels } from './evaluate.js';
 import type { RowOutput } from '../io/stream-out.js';
 
 export interface PredictOptions extends LoadOptions {
@@ -47,15 +47,6 @@ export function createPredictor(model: Model): (values: Float32Array, T: number)
   };
 }
 
-function checkChannels(model: Model, D: number, file: string): void {
-  if (D !== model.shape.D) {
-    throw new UserError(
-      `has ${D} channel(s) but the model was trained on ${model.shape.D} (${model.channels.join(', ')}); give data with the model's channels`,
-      { file },
-    );
-  }
-}
-
 /** Writes the header and one row per sequence of every file to `out` (which the caller commits or aborts). */
 export async function predict(model: Model, o: PredictOptions, out: RowOutput): Promise<PredictSummary> {
   const run = createPredictor(model);
@@ -74,7 +65,7 @@ export async function predict(model: Model, o: PredictOptions, out: RowOutput): 
     try {
       await streamFile(file, opts, (s: StreamedSequence) => {
         if (!checked) {
-          checkChannels(model, s.D, file);
+          checkChannels(model, s.channels, file);
           checked = true;
         }
         row(file, s.id, s.label, run(s.values, s.length));
@@ -89,7 +80,7 @@ export async function predict(model: Model, o: PredictOptions, out: RowOutput): 
       if (!(e instanceof NotContiguousError)) throw e;
       out.rewind();
       const ds = await loadDataSet([file], opts);
-      checkChannels(model, ds.D, file);
+      checkChannels(model, ds.channels, file);
       n = ds.lengths.length;
       for (let k = 0; k < n; k++) {
         const T = ds.lengths[k];
