@@ -1,7 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { fit, type FitOptions } from '../src/train/fit.js';
-import { shardChunks } from '../src/train/coordinator.js';
 import { syntheticDataSet } from './helpers/synthetic.js';
 
 const base: FitOptions = {
@@ -12,18 +11,6 @@ const base: FitOptions = {
 function bits(a: Float32Array): Uint32Array {
   return new Uint32Array(a.buffer.slice(a.byteOffset, a.byteOffset + a.byteLength));
 }
-
-test('shards cover every chunk once, in order, for any thread count', () => {
-  for (const K of [1, 2, 7, 16]) {
-    for (const t of [1, 2, 3, 4, 9]) {
-      const s = shardChunks(K, t);
-      assert.equal(s[0][0], 0);
-      assert.equal(s[s.length - 1][1], K);
-      for (let i = 1; i < s.length; i++) assert.equal(s[i][0], s[i - 1][1]);
-      assert.ok(s.every(([a, b]) => b > a));
-    }
-  }
-});
 
 for (const variant of [
   { name: 'full BPTT, mean readout', o: {} },

@@ -30,6 +30,8 @@ export interface FastContext {
   readonly sp: ScratchPlan;
   readonly shape: Shape;
   readonly rows: Int32Array; // [Mc] sequence index of each sorted row
+  readonly z: Float64Array; // [H] the readout input of one row
+  readonly p: Float64Array; // [C] its probabilities
 }
 
 export function createFastContext(
@@ -41,6 +43,8 @@ export function createFastContext(
     f32: new Float32Array(memory.buffer),
     i32: new Int32Array(memory.buffer),
     rows: new Int32Array(sp.Mc),
+    z: new Float64Array(shape.H),
+    p: new Float64Array(shape.C),
   };
 }
 
@@ -179,8 +183,8 @@ export function fastChunkGradient(
   const { n, Tmax } = arrange(cx, data, order, from, to);
   const W = windowLength(Tmax, k);
   if (W > sp.Wc) throw new Error(`bug: scratch holds ${sp.Wc} steps, window needs ${W}`);
-  const rowNoise = noise === null || noise.sigma === 0 ? null
-    : { sigma: noise.sigma, rngs: Array.from({ length: n }, (_, r) => noiseRng(noise, epoch, cx.rows[r])) };
+  const rowNoise = noise === null ? null
+    : { sigma: noise.sigma, rngs: Array.from({ length: n }, (_, r) => noiseRng(noise.seed, epoch, cx.rows[r])) };
   forwardChunk(cx, data, readout, n, Tmax, W, true, rowNoise);
 
   const G = slot >> 2;
@@ -190,9 +194,8 @@ export function fastChunkGradient(
   f32.fill(0, dh, dh + slab);
   if (readout === 'mean') f32.fill(0, dzT, dzT + slab);
   const finalState = ((b + sp.hs) >> 2) + W * slab;
-  const z = new Float64Array(H);
+  const { z, p } = cx;
   const Pv = viewsOf(params, shape);
-  const p = new Float64Array(C);
   const stats: ChunkStats = { loss: 0, weight: 0, correct: 0 };
   for (let r = 0; r < n; r++) {
     const seq = cx.rows[r];
@@ -243,7 +246,7 @@ function predictContext(bytes: number, base: number, sp: ScratchPlan, shape: Sha
     predictKernel = { memory, ex: instantiate(kernelModule(), memory), f32: new Float32Array(memory.buffer), i32: new Int32Array(memory.buffer) };
   }
   const { ex, f32, i32 } = predictKernel;
-  return { ex, f32, i32, base, sp, shape, rows: new Int32Array(sp.Mc) };
+  return { ex, f32, i32, base, sp, shape, rows: new Int32Array(sp.Mc), z: new Float64Array(shape.H), p: new Float64Array(shape.C) };
 }
 
 /**
@@ -254,7 +257,7 @@ export function fastPredict(
   parameters: Float32Array, shape: Shape, readout: Readout, data: Sequences, idx: ArrayLike<number>,
   probs: Float32Array, logp: Float64Array,
 ): void {
-  const { H, C } = shape;
+  const { C } = shape;
   const N = idx.length;
   const sp = scratchPlan(shape, PREDICT_ROWS, 1);
   const l = layoutOf(shape);
@@ -268,9 +271,8 @@ export function fastPredict(
   // Sort by length so each chunk's rows are alike (fewer idle rows); results are per sequence anyway.
   const sorted = Int32Array.from({ length: N }, (_, i) => i).sort((a, b) => data.lengths[idx[b]] - data.lengths[idx[a]] || a - b);
   const order = Int32Array.from(sorted, (i) => idx[i]);
-  const z = new Float64Array(H);
+  const { z, p } = cx;
   const Pv = viewsOf(params, shape);
-  const p = new Float64Array(C);
   for (let from = 0; from < N; from += sp.Mc) {
     const to = Math.min(N, from + sp.Mc);
     const { n, Tmax } = arrange(cx, data, order, from, to);

@@ -13,10 +13,15 @@
 import type { Sequences } from '../model/batch.js';
 import { type Rng, createRng, normal } from '../model/rng.js';
 
-/** σ and the run's seed; the epoch comes with each step. */
+/** σ (> 0) and the run's seed; the epoch comes with each step. */
 export interface InputNoise {
   readonly sigma: number;
   readonly seed: number;
+}
+
+/** The noise of `--noise sigma` in a run seeded `seed`: null (none) when σ is 0. */
+export function inputNoise(sigma: number | undefined, seed: number): InputNoise | null {
+  return sigma !== undefined && sigma > 0 ? { sigma, seed } : null;
 }
 
 /** A 32-bit seed for sequence n in epoch `epoch` of a run seeded `seed` (murmur3's finalizer over the three). */
@@ -31,9 +36,9 @@ export function noiseSeed(seed: number, epoch: number, n: number): number {
   return (h ^ (h >>> 16)) >>> 0;
 }
 
-/** The generator of sequence n's noise in `epoch`: draw i goes to the sequence's value i. */
-export function noiseRng(noise: InputNoise, epoch: number, n: number): Rng {
-  return createRng(noiseSeed(noise.seed, epoch, n));
+/** The generator of sequence n's noise in `epoch` of a run seeded `seed`: draw i goes to the sequence's value i. */
+export function noiseRng(seed: number, epoch: number, n: number): Rng {
+  return createRng(noiseSeed(seed, epoch, n));
 }
 
 /**
@@ -52,7 +57,7 @@ export function addInputNoise(
   epoch: number,
 ): void {
   for (const n of indices) {
-    const rng = noiseRng({ sigma, seed }, epoch, n);
+    const rng = noiseRng(seed, epoch, n);
     const end = (offsets[n] + lengths[n]) * D;
     for (let i = offsets[n] * D; i < end; i++) values[i] = clean[i] + sigma * normal(rng);
   }
@@ -88,7 +93,7 @@ export function noisyChunk(
   const values = scratch.values;
   for (let i = 0; i < n; i++) {
     const s = order[from + i];
-    const rng = noiseRng(noise, epoch, s);
+    const rng = noiseRng(noise.seed, epoch, s);
     const src = data.offsets[s] * D;
     const dst = offsets[i] * D;
     for (let j = 0; j < lengths[i] * D; j++) values[dst + j] = data.values[src + j] + noise.sigma * normal(rng);

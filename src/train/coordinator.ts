@@ -79,14 +79,6 @@ export function defaultThreads(): number {
   return Math.max(1, availableParallelism());
 }
 
-/** Chunk ranges [from, to) for each of `threads` shards of K chunks, contiguous and balanced. */
-export function shardChunks(K: number, threads: number): Array<[number, number]> {
-  const n = Math.min(threads, K);
-  const out: Array<[number, number]> = [];
-  for (let i = 0; i < n; i++) out.push([Math.floor((i * K) / n), Math.floor(((i + 1) * K) / n)]);
-  return out;
-}
-
 /**
  * The wasm kernel's shared memory: params (initialised from `initial`), maxChunks slots and one scratch
  * region per computing thread.
@@ -197,15 +189,14 @@ export function createEngine(o: EngineOptions): GradientEngine {
       weight += state.stats[c * STATS_WIDTH + 1];
       correct += state.stats[c * STATS_WIDTH + 2];
     };
-    const shards = shardChunks(K, threads);
     let slowestMs: number;
-    if (pool === null || shards.length === 1) {
+    if (pool === null || K === 1) {
       runGradTask(state, { batchStart, batchEnd, from: 0, to: K, epoch }, tc);
       slowestMs = performance.now() - t0;
     } else {
       if (failure !== null || closed) throw new Error('bug: gradient() on a closed engine');
-      // Every thread claims from all K chunks: contiguous static shards (shardChunks) lose a whole shard's
-      // difference when one thread runs slower, dynamic claiming at most one chunk.
+      // Every thread claims from all K chunks: contiguous static shards would lose a whole shard's difference
+      // when one thread runs slower, dynamic claiming at most one chunk.
       for (let i = 0; i < workers; i++) {
         const row = CTRL_ROW + i * CTRL_ROW_WIDTH;
         ctrl[row] = batchStart;

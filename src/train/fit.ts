@@ -21,6 +21,7 @@ import type { FitState } from './state.js';
 import { type Readout, windowLength } from '../model/rnn.js';
 import { score } from '../eval/score.js';
 import { createEngine } from './coordinator.js';
+import { inputNoise } from './augment.js';
 import type { KernelName } from './shared-state.js';
 import { type OptimizerName, clipGlobalNorm, createOptimizerState, optimizerStep } from './optimizer.js';
 import { stratifiedSplit } from './split.js';
@@ -126,7 +127,7 @@ export async function fit(ds: DataSet, normalization: Normalization | null, o: F
   const engine = createEngine({
     shape, readout, k: o.bptt, threads: o.threads, chunkSize: o.chunkSize, maxBatch: batchSize,
     params, capacity: longestWindow(ds, o.bptt), classWeight: classWeightsOf(o.classWeights ?? 'none', ds.labels, split.train, C), kernel: o.kernel,
-    noise: (o.noise ?? 0) > 0 ? { sigma: o.noise!, seed: o.seed } : null,
+    noise: inputNoise(o.noise, o.seed),
     data: { D: ds.D, values: ds.values, offsets: ds.offsets, lengths: ds.lengths, labels: ds.labels },
   });
   const theta = engine.params; // the shared weights the threads read; updated in place between steps

@@ -120,7 +120,7 @@ export function runGradTask(st: SharedState, task: GradTask, tc: TaskContext, af
     } else {
       const G = slotView(st, c);
       G.fill(0);
-      if (st.noise !== null && st.noise.sigma > 0) {
+      if (st.noise !== null) {
         const nc = noisyChunk(tc.noisy, st.data, st.order, lo, hi, st.noise, task.epoch);
         s = chunkGradient(G, st.params, st.shape, st.readout, st.k, nc.data, nc.order, 0, hi - lo, st.classWeight, tc.ws);
       } else {

@@ -17,6 +17,7 @@ import { type Shape, layoutOf } from '../model/layout.js';
 import { createRng, shuffle } from '../model/rng.js';
 import { type Readout, windowLength } from '../model/rnn.js';
 import { createEngine } from './coordinator.js';
+import { inputNoise } from './augment.js';
 import { type OptimizerName, clipGlobalNorm, createOptimizerState, optimizerStep } from './optimizer.js';
 import type { KernelName } from './shared-state.js';
 
@@ -82,7 +83,7 @@ export async function tuneThreads(ds: DataSet, o: TuneOptions): Promise<TuneResu
     const engine = createEngine({
       shape, readout: o.readout, k: o.bptt, threads, chunkSize: o.chunkSize, maxBatch: B, params: init,
       capacity, classWeight: null, kernel: o.kernel,
-      noise: (o.noise ?? 0) > 0 ? { sigma: o.noise!, seed: o.seed ?? 1 } : null,
+      noise: inputNoise(o.noise, o.seed ?? 1),
       data: { D: ds.D, values: ds.values, offsets: ds.offsets, lengths: ds.lengths, labels: ds.labels },
     });
     const order = Int32Array.from({ length: N }, (_, i) => i);
