@@ -36,14 +36,21 @@ export function cbfSequence(rng: Rng, label: CbfClass): number[] {
   return values;
 }
 
-/** `n` sequences, classes in turn (balanced when 3 divides n), then shuffled. */
-export function cbf(rng: Rng, n: number): Labelled[] {
-  const out: Labelled[] = [];
+/** `n` sequences of `make`, the classes in turn (balanced when their count divides n), then shuffled. */
+export function balanced<L extends string, V>(
+  rng: Rng, n: number, classes: readonly L[], make: (rng: Rng, label: L) => V,
+): Array<{ label: L; values: V }> {
+  const out: Array<{ label: L; values: V }> = [];
   for (let i = 0; i < n; i++) {
-    const label = CBF_CLASSES[i % CBF_CLASSES.length];
-    out.push({ label, values: cbfSequence(rng, label) });
+    const label = classes[i % classes.length];
+    out.push({ label, values: make(rng, label) });
   }
   return shuffle(rng, out);
+}
+
+/** `n` CBF sequences, balanced when 3 divides n. */
+export function cbf(rng: Rng, n: number): Labelled[] {
+  return balanced(rng, n, CBF_CLASSES, cbfSequence);
 }
 
 /** Shortest text within 4 decimals: 1.2300 → '1.23', −0.00001 → '0'. Keeps the bundled files small. */

@@ -5,8 +5,8 @@
 //   jump: standing still (az ≈ 1 g) with 1–3 jumps: crouch, push-off, free fall (az ≈ 0), landing spike
 // Every channel gets N(0, 0.08²) noise; lengths are 40–80 steps. Not a loader (that is src/data/csv.ts).
 
-import { type Rng, normal, randInt, shuffle } from '../src/model/rng.js';
-import { fmt } from './cbf.js';
+import { type Rng, normal, randInt } from '../src/model/rng.js';
+import { balanced, fmt } from './cbf.js';
 
 export const MOTION_CLASSES = ['walk', 'run', 'jump'] as const;
 export type MotionClass = (typeof MOTION_CLASSES)[number];
@@ -58,14 +58,9 @@ export function motionSequence(rng: Rng, label: MotionClass): number[][] {
   return steps;
 }
 
-/** `n` sequences, classes in turn (balanced when 3 divides n), then shuffled. */
+/** `n` motion sequences, balanced when 3 divides n. */
 export function motion(rng: Rng, n: number): LabelledSteps[] {
-  const out: LabelledSteps[] = [];
-  for (let i = 0; i < n; i++) {
-    const label = MOTION_CLASSES[i % MOTION_CLASSES.length];
-    out.push({ label, values: motionSequence(rng, label) });
-  }
-  return shuffle(rng, out);
+  return balanced(rng, n, MOTION_CLASSES, motionSequence);
 }
 
 /**
