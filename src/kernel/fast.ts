@@ -104,7 +104,7 @@ function gather(cx: FastContext, data: Sequences, n: number, Tmax: number, tau: 
       const o = xs + (j * Mc + r) * D;
       if (t < start) {
         for (let d = 0; d < D; d++) f32[o + d] = 0;
-      } else if (noise === null || r >= n) {
+      } else if (noise === null) {
         const i = src + (t - start) * D;
         for (let d = 0; d < D; d++) f32[o + d] = values[i + d];
       } else {
