@@ -84,7 +84,14 @@ async function rate(step: () => Promise<void> | void, per: number, reps = REPS):
   return median(rates);
 }
 
-async function trainRate(w: Workload, threads: number, reps = REPS): Promise<number> {
+/**
+ * A training loop on random data of w's shape with `threads` threads: each step() is one gradient step and
+ * Adam update. Our tanh costs more on saturated pre-activations than on small ones, so a thread count that took
+ * more steps in the same time would be timed on later, costlier weights; every step() instead runs the same
+ * CYCLE steps of training over and over, from the weights after PRE steps (bit-identical for any thread count,
+ * as training is).
+ */
+async function trainer(w: Workload, threads: number): Promise<{ step: () => Promise<void>; close: () => Promise<void> }> {
   const ds = randomDataSet(4 * w.B, w.D, w.T, w.C, 1);
   const shape = { D: w.D, H: w.H, C: w.C };
   const init = new Float32Array(layoutOf(shape).size);
@@ -98,32 +105,36 @@ async function trainRate(w: Workload, threads: number, reps = REPS): Promise<num
   let opt = createOptimizerState('adam', init.length);
   let at = 0;
   let steps = 0;
-  const step = async () => {
+  const train = async () => {
     await engine.gradient(at, at + w.B, grad);
     optimizerStep(engine.params, grad, opt, 1e-3);
     at = (at + w.B) % (4 * w.B);
     steps++;
   };
-  try {
-    // Our tanh costs more on saturated pre-activations than on small ones, so a thread count that takes more
-    // steps in the same time would be timed on later, costlier weights. Every thread count is timed on the same
-    // CYCLE steps of training instead, over and over, from the weights after PRE steps (bit-identical for any
-    // thread count, as training is).
-    const PRE = 20;
-    const CYCLE = 16;
-    while (steps < PRE) await step();
-    const snapshot = Float32Array.from(engine.params);
-    const optSnapshot = { ...opt, m: Float32Array.from(opt.m), v: Float32Array.from(opt.v) };
-    return await rate(async () => {
+  const PRE = 20;
+  const CYCLE = 16;
+  while (steps < PRE) await train();
+  const snapshot = Float32Array.from(engine.params);
+  const optSnapshot = { ...opt, m: Float32Array.from(opt.m), v: Float32Array.from(opt.v) };
+  return {
+    step: async () => {
       if ((steps - PRE) % CYCLE === 0) {
         engine.params.set(snapshot);
         opt = { ...optSnapshot, m: Float32Array.from(optSnapshot.m), v: Float32Array.from(optSnapshot.v) };
         at = (PRE * w.B) % (4 * w.B);
       }
-      await step();
-    }, w.B, reps);
+      await train();
+    },
+    close: () => engine.close(),
+  };
+}
+
+async function trainRate(w: Workload, threads: number, reps = REPS): Promise<number> {
+  const t = await trainer(w, threads);
+  try {
+    return await rate(t.step, w.B, reps);
   } finally {
-    await engine.close();
+    await t.close();
   }
 }
 
@@ -267,26 +278,50 @@ async function memory(): Promise<Record<string, unknown>> {
 
 // ---------------------------------------------------------------- main
 
+/** seq/s of `step` (which does `per` sequences) over about `ms`, with no warm-up. */
+async function block(step: () => Promise<void>, per: number, ms: number): Promise<number> {
+  let n = 0;
+  const t0 = performance.now();
+  while (performance.now() - t0 < ms || n < 2) {
+    await step();
+    n++;
+  }
+  return (n * per) / ((performance.now() - t0) / 1000);
+}
+
 /**
  * Parallel efficiency at 2 threads of W1 and W2 as the median of `pairs` back-to-back 1- and 2-thread
  * measurements: this machine's speed drifts by ±20 % over seconds, which a 1-thread and a 2-thread figure taken
- * a minute apart inherit; pairs measured back to back, alternating, cancel most of it. With the C reference
- * built, its own 1- and 2-thread pairs are measured between ours, as the hardware's figure for the same minutes.
+ * a minute apart inherit; blocks of TARGET_S measured back to back, alternating which goes first, cancel most of
+ * it. Both engines are built and warmed once (a fresh worker's JavaScript takes up to a second or so to be
+ * optimized while both cores are busy, which a freshly built 2-thread engine would carry into its figure) and
+ * stay alive between blocks. With the C reference built, its own 1- and 2-thread pairs are measured between
+ * ours, as the hardware's figure for the same minutes.
  */
 async function pairedEfficiency(pairs: number, cExe: string | null): Promise<void> {
   for (const w of WORKLOADS.filter((x) => x.id === 'W1' || x.id === 'W2')) {
     const ours: number[] = [];
     const c: number[] = [];
     const cRate = (threads: number) => runC(w, threads, cExe!).find((r) => r.mode === 'train_full_bptt')?.seq_per_s_median;
-    for (let i = 0; i < pairs; i++) {
-      const one = await trainRate(w, 1, 1);
-      const two = await trainRate(w, 2, 1);
-      ours.push(two / (2 * one));
-      if (cExe) {
-        const c1 = cRate(1);
-        const c2 = cRate(2);
-        if (c1 && c2) c.push(c2 / (2 * c1));
+    const one = await trainer(w, 1);
+    const two = await trainer(w, 2);
+    try {
+      for (let i = 0; i < 2; i++) for (const t of [one, two]) await block(t.step, w.B, 1000);
+      for (let i = 0; i < pairs; i++) {
+        const first = i % 2 === 0 ? one : two;
+        const r1 = await block(first.step, w.B, 1000 * TARGET_S);
+        const r2 = await block((first === one ? two : one).step, w.B, 1000 * TARGET_S);
+        const [s1, s2] = first === one ? [r1, r2] : [r2, r1];
+        ours.push(s2 / (2 * s1));
+        if (cExe) {
+          const c1 = cRate(1);
+          const c2 = cRate(2);
+          if (c1 && c2) c.push(c2 / (2 * c1));
+        }
       }
+    } finally {
+      await one.close();
+      await two.close();
     }
     const fmt = (xs: number[]) => `${median(xs).toFixed(2)} (${xs.map((r) => r.toFixed(2)).join(' ')})`;
     console.log(`${w.id}: parallel efficiency at 2 threads, median of ${pairs} back-to-back pairs ${fmt(ours)}` +
