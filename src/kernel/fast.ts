@@ -120,13 +120,13 @@ function gather(cx: FastContext, data: Sequences, n: number, Tmax: number, tau: 
 function forwardChunk(
   cx: FastContext, data: Sequences, readout: Readout, n: number, Tmax: number, W: number, store: boolean, noise: RowNoise | null,
 ): void {
-  const { ex, sp, f32 } = cx;
+  const { ex, sp } = cx;
   const b = cx.base;
   const D = data.D;
   const slab = sp.Mc * sp.Hp;
-  f32.fill(0, (b + sp.hs) >> 2, ((b + sp.hs) >> 2) + slab);
+  ex.zero(b + sp.hs, 4 * slab);
   const hsum = readout === 'mean' ? b + sp.hsum : 0;
-  if (hsum) f32.fill(0, hsum >> 2, (hsum >> 2) + slab);
+  if (hsum) ex.zero(hsum, 4 * slab);
   const tau0 = store ? Tmax - W : Tmax;
   for (let tau = 0; tau < tau0; tau += XB) {
     const nb = Math.min(XB, tau0 - tau);
@@ -188,11 +188,11 @@ export function fastChunkGradient(
   forwardChunk(cx, data, readout, n, Tmax, W, true, rowNoise);
 
   const G = slot >> 2;
-  f32.fill(0, G + l.offset.W_hy, G + l.size); // W_hy and b_y accumulate here; the rest is written by scatter
+  ex.zero(slot + 4 * l.offset.W_hy, 4 * (l.size - l.offset.W_hy)); // W_hy and b_y accumulate here; the rest is written by scatter
   const dh = (b + sp.dh) >> 2;
   const dzT = (b + sp.dzT) >> 2;
-  f32.fill(0, dh, dh + slab);
-  if (readout === 'mean') f32.fill(0, dzT, dzT + slab);
+  ex.zero(b + sp.dh, 4 * slab);
+  if (readout === 'mean') ex.zero(b + sp.dzT, 4 * slab);
   const finalState = ((b + sp.hs) >> 2) + W * slab;
   const { z, p } = cx;
   const Pv = viewsOf(params, shape);
@@ -220,9 +220,9 @@ export function fastChunkGradient(
     if (readout === 'mean') for (let j = 0; j < H; j++) f32[dz + j] /= T;
   }
 
-  f32.fill(0, (b + sp.ghh) >> 2, ((b + sp.ghh) >> 2) + Hp * Hp);
-  f32.fill(0, (b + sp.gxt) >> 2, ((b + sp.gxt) >> 2) + D * Hp);
-  f32.fill(0, (b + sp.gb) >> 2, ((b + sp.gb) >> 2) + Hp);
+  ex.zero(b + sp.ghh, 4 * Hp * Hp);
+  ex.zero(b + sp.gxt, 4 * D * Hp);
+  ex.zero(b + sp.gb, 4 * Hp);
   ex.backward(sp.Mc, D, Hp, b + sp.bwd, b + sp.xs, Tmax - W, W, b + sp.starts, b + sp.hs,
     b + sp.dh, readout === 'mean' ? b + sp.dzT : 0, b + sp.da, NB, b + sp.pa, b + sp.pb,
     b + sp.ghh, b + sp.gxt, b + sp.gb);

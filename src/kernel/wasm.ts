@@ -35,6 +35,7 @@ export interface KernelExports {
   ) => void;
   readonly scatter: (H: number, D: number, Hp: number, ghh: number, gxt: number, gb: number, wxh: number, whh: number, bh: number) => void;
   readonly accumulate: (acc: number, slot: number, n: number) => void;
+  readonly zero: (p: number, bytes: number) => void;
 }
 
 const WASM_DIR = new URL('../../kernel/', import.meta.url);

@@ -173,7 +173,8 @@ export function createEngine(o: EngineOptions): GradientEngine {
     // and all before it are done, between its own chunks and while the last ones finish, so little of the sum
     // is left for after the parallel phase.
     const acc = sum !== null ? sum.f64 : grad;
-    acc.fill(0);
+    if (sum !== null) sum.ex.zero(sum.at, 8 * P);
+    else grad.fill(0);
     let loss = 0;
     let weight = 0;
     let correct = 0;
