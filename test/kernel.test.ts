@@ -63,10 +63,10 @@ function runCase(c: Case): void {
   const sp = scratchPlan(shape, c.chunk, window);
   const plan = memoryPlan(P, 1, 1, sp);
   const memory = sharedMemory(plan.bytes);
-  const cx = createFastContext(kernelModule(c.build), memory, plan.scratch, sp, shape);
+  const cx = createFastContext(kernelModule(c.build), memory, plan.scratch, sp, shape, plan.params);
   const theta = new Float32Array(memory.buffer, plan.params, P);
   theta.set(params);
-  packWeights(cx, plan.params);
+  packWeights(cx);
   const slot = new Float32Array(memory.buffer, plan.slots, P);
 
   const params64 = Float64Array.from(params);
@@ -76,7 +76,7 @@ function runCase(c: Case): void {
   for (let from = 0; from < N; from += c.chunk) {
     const to = Math.min(N, from + c.chunk);
     slot.fill(NaN); // the fast kernel must write every element
-    const fast = fastChunkGradient(cx, plan.slots, theta, c.readout, c.k, data, order, from, to, classWeight);
+    const fast = fastChunkGradient(cx, plan.slots, c.readout, c.k, data, order, from, to, classWeight);
     const g64 = new Float64Array(P);
     const ref = chunkGradient(g64, params64, shape, c.readout, c.k, data64, order, from, to, classWeight, ws64);
     const g32 = new Float32Array(P);

@@ -12,7 +12,7 @@
 // Legend: Mc rows per chunk, n ≤ Mc sequences in it, T_r length of row r, Tmax the longest, W stored window,
 // D channels, H hidden, Hp padded H, C classes, k BPTT horizon (0 = full).
 
-import { type Params, type Shape, layoutOf, viewsOf } from '../model/layout.js';
+import { type Layout, type Params, type Shape, layoutOf, viewsOf } from '../model/layout.js';
 import { type Readout, readoutSoftmax, windowLength } from '../model/rnn.js';
 import type { ChunkStats, Sequences } from '../model/batch.js';
 import { normal, type Rng } from '../model/rng.js';
@@ -21,7 +21,10 @@ import { type KernelExports, type ScratchPlan, NB, XB, instantiate, kernelModule
 
 const NEVER = 0x7fffffff; // start of an unused row: it stays 0 throughout
 
-/** One thread's view of the kernel: its instance over the shared memory and its scratch region. */
+/**
+ * One thread's view of the kernel: its instance over the shared memory, its scratch region, and the weights
+ * in that memory (views made once, not per chunk: they are the hot path's only allocations otherwise).
+ */
 export interface FastContext {
   readonly ex: KernelExports;
   readonly f32: Float32Array; // the whole memory
@@ -29,17 +32,27 @@ export interface FastContext {
   readonly base: number; // byte offset of this thread's scratch region
   readonly sp: ScratchPlan;
   readonly shape: Shape;
+  readonly layout: Layout;
+  readonly paramsAt: number; // byte offset of the weights [P]
+  readonly params: Params<Float32Array>; // views of them
   readonly rows: Int32Array; // [Mc] sequence index of each sorted row
   readonly z: Float64Array; // [H] the readout input of one row
   readonly p: Float64Array; // [C] its probabilities
 }
 
 export function createFastContext(
-  module: WebAssembly.Module, memory: WebAssembly.Memory, base: number, sp: ScratchPlan, shape: Shape,
+  module: WebAssembly.Module, memory: WebAssembly.Memory, base: number, sp: ScratchPlan, shape: Shape, paramsAt: number,
 ): FastContext {
-  const ex = instantiate(module, memory);
+  return contextOver(instantiate(module, memory), memory, base, sp, shape, paramsAt);
+}
+
+function contextOver(
+  ex: KernelExports, memory: WebAssembly.Memory, base: number, sp: ScratchPlan, shape: Shape, paramsAt: number,
+): FastContext {
+  const layout = layoutOf(shape);
   return {
-    ex, base, sp, shape,
+    ex, base, sp, shape, layout, paramsAt,
+    params: viewsOf(new Float32Array(memory.buffer, paramsAt, layout.size), shape),
     f32: new Float32Array(memory.buffer),
     i32: new Int32Array(memory.buffer),
     rows: new Int32Array(sp.Mc),
@@ -48,10 +61,11 @@ export function createFastContext(
   };
 }
 
-/** Packs the weights at byte offset `params` into this thread's scratch. Once per task. */
-export function packWeights(cx: FastContext, params: number): void {
+/** Packs the context's weights into its scratch. Once per task. */
+export function packWeights(cx: FastContext): void {
   const { D, H } = cx.shape;
-  const l = layoutOf(cx.shape);
+  const l = cx.layout;
+  const params = cx.paramsAt;
   const b = cx.base;
   const sp = cx.sp;
   cx.ex.pack(H, D, sp.Hp, params + 4 * l.offset.W_xh, params + 4 * l.offset.W_hh, params + 4 * l.offset.b_h,
@@ -165,18 +179,18 @@ function argmax64(p: Float64Array, C: number): number {
 
 /**
  * The fast chunkGradient: writes (not adds) into the slot at byte offset `slot` the sum over the sequences
- * order[from..to) of weight(label) · d(−log p[label])/dθ at the params at byte offset `paramsAt`
- * (`params` is the same array as a view). packWeights must have run for these params. With `noise`, the
- * inputs are the sequences plus their noise of `epoch` (see src/train/augment.ts).
+ * order[from..to) of weight(label) · d(−log p[label])/dθ at the context's weights. packWeights must have run
+ * since they last changed. With `noise`, the inputs are the sequences plus their noise of `epoch` (see
+ * src/train/augment.ts).
  */
 export function fastChunkGradient(
-  cx: FastContext, slot: number, params: Float32Array, readout: Readout, k: number,
+  cx: FastContext, slot: number, readout: Readout, k: number,
   data: Sequences, order: ArrayLike<number>, from: number, to: number, classWeight: Float64Array | null,
   noise: InputNoise | null = null, epoch = 0,
 ): ChunkStats {
   const { ex, sp, f32, shape } = cx;
   const { D, H, C } = shape;
-  const l = layoutOf(shape);
+  const l = cx.layout;
   const b = cx.base;
   const Hp = sp.Hp;
   const slab = sp.Mc * Hp;
@@ -195,7 +209,8 @@ export function fastChunkGradient(
   if (readout === 'mean') ex.zero(b + sp.dzT, 4 * slab);
   const finalState = ((b + sp.hs) >> 2) + W * slab;
   const { z, p } = cx;
-  const Pv = viewsOf(params, shape);
+  const Pv = cx.params;
+  const W_hy = Pv.W_hy;
   const stats: ChunkStats = { loss: 0, weight: 0, correct: 0 };
   for (let r = 0; r < n; r++) {
     const seq = cx.rows[r];
@@ -211,10 +226,10 @@ export function fastChunkGradient(
     for (let c = 0; c < C; c++) {
       const g = w * (p[c] - (c === label ? 1 : 0));
       f32[G + l.offset.b_y + c] += g;
-      const o = l.offset.W_hy + c * H;
+      const o = c * H;
       for (let j = 0; j < H; j++) {
-        f32[G + o + j] += g * z[j];
-        f32[dz + j] += g * params[o + j];
+        f32[G + l.offset.W_hy + o + j] += g * z[j];
+        f32[dz + j] += g * W_hy[o + j];
       }
     }
     if (readout === 'mean') for (let j = 0; j < H; j++) f32[dz + j] /= T;
@@ -238,15 +253,14 @@ const PREDICT_ROWS = 16;
  * fresh shared memory per call cost more than the whole computation of a small model); replaced by a larger
  * one when a model needs more. Per thread, like every module-level value; fastPredict is synchronous.
  */
-let predictKernel: { memory: WebAssembly.Memory; ex: KernelExports; f32: Float32Array; i32: Int32Array } | null = null;
+let predictKernel: { memory: WebAssembly.Memory; ex: KernelExports } | null = null;
 
-function predictContext(bytes: number, base: number, sp: ScratchPlan, shape: Shape): FastContext {
+function predictContext(bytes: number, paramsAt: number, base: number, sp: ScratchPlan, shape: Shape): FastContext {
   if (predictKernel === null || predictKernel.memory.buffer.byteLength < bytes) {
     const memory = sharedMemory(bytes);
-    predictKernel = { memory, ex: instantiate(kernelModule(), memory), f32: new Float32Array(memory.buffer), i32: new Int32Array(memory.buffer) };
+    predictKernel = { memory, ex: instantiate(kernelModule(), memory) };
   }
-  const { ex, f32, i32 } = predictKernel;
-  return { ex, f32, i32, base, sp, shape, rows: new Int32Array(sp.Mc), z: new Float64Array(shape.H), p: new Float64Array(shape.C) };
+  return contextOver(predictKernel.ex, predictKernel.memory, base, sp, shape, paramsAt);
 }
 
 /**
@@ -264,15 +278,14 @@ export function fastPredict(
   const P = l.size;
   const paramsAt = 65536;
   const base = paramsAt + Math.ceil((P * 4) / 64) * 64;
-  const cx = predictContext(base + sp.size, base, sp, shape);
-  const params = cx.f32.subarray(paramsAt >> 2, (paramsAt >> 2) + P);
-  params.set(parameters);
-  packWeights(cx, paramsAt);
+  const cx = predictContext(base + sp.size, paramsAt, base, sp, shape);
+  cx.f32.set(parameters, paramsAt >> 2);
+  packWeights(cx);
   // Sort by length so each chunk's rows are alike (fewer idle rows); results are per sequence anyway.
   const sorted = Int32Array.from({ length: N }, (_, i) => i).sort((a, b) => data.lengths[idx[b]] - data.lengths[idx[a]] || a - b);
   const order = Int32Array.from(sorted, (i) => idx[i]);
   const { z, p } = cx;
-  const Pv = viewsOf(params, shape);
+  const Pv = cx.params;
   for (let from = 0; from < N; from += sp.Mc) {
     const to = Math.min(N, from + sp.Mc);
     const { n, Tmax } = arrange(cx, data, order, from, to);

@@ -96,7 +96,7 @@ export function createTaskContext(st: SharedState, region?: number): TaskContext
   const { module, memory, plan, claim } = st.wasm;
   const r = region ?? Atomics.add(claim, 0, 1);
   if (r >= plan.regions) throw new Error(`bug: scratch region ${r} requested, the memory holds ${plan.regions}`);
-  return { kernel: 'wasm', cx: createFastContext(module, memory, plan.scratch + r * plan.scratchPlan.size, plan.scratchPlan, st.shape) };
+  return { kernel: 'wasm', cx: createFastContext(module, memory, plan.scratch + r * plan.scratchPlan.size, plan.scratchPlan, st.shape, plan.params) };
 }
 
 /**
@@ -104,7 +104,7 @@ export function createTaskContext(st: SharedState, region?: number): TaskContext
  * afterChunk after each. Synchronous: nothing is left pending.
  */
 export function runGradTask(st: SharedState, task: GradTask, tc: TaskContext, afterChunk?: () => void): void {
-  if (tc.kernel === 'wasm') packWeights(tc.cx, st.wasm!.plan.params);
+  if (tc.kernel === 'wasm') packWeights(tc.cx);
   for (let next = task.from; ; next++) {
     const c = task.claim ? task.from + Atomics.add(st.ctrl, CTRL_NEXT, 1) : next;
     if (c >= task.to) break;
@@ -114,7 +114,7 @@ export function runGradTask(st: SharedState, task: GradTask, tc: TaskContext, af
     if (tc.kernel === 'wasm') {
       const plan = st.wasm!.plan;
       s = fastChunkGradient(
-        tc.cx, plan.slots + c * plan.slotStride, st.params, st.readout, st.k, st.data, st.order, lo, hi, st.classWeight,
+        tc.cx, plan.slots + c * plan.slotStride, st.readout, st.k, st.data, st.order, lo, hi, st.classWeight,
         st.noise, task.epoch,
       );
     } else {
