@@ -6,7 +6,7 @@
 
 import { workerData } from 'piscina';
 import {
-  CTRL_DONE, CTRL_GEN, CTRL_ROW, CTRL_ROW_WIDTH, CTRL_STOP, type SharedState, createTaskContext, runGradTask,
+  CTRL_DONE, CTRL_GEN, CTRL_ROW, CTRL_ROW_WIDTH, CTRL_STOP, type SharedState, createTaskContext, runGradTask, spinUntil,
 } from '../src/train/shared-state.js';
 
 const st = workerData as SharedState;
@@ -25,8 +25,7 @@ export default function serve({ w, gen, workers }: { w: number; gen: number; wor
   for (;;) {
     // Spin a little before sleeping: the next step usually rings within the coordinator's reduce and update
     // (a fraction of a millisecond), and waking from Atomics.wait costs tens of microseconds.
-    const until = performance.now() + SPIN_MS;
-    while (Atomics.load(ctrl, CTRL_GEN) === gen && performance.now() < until);
+    spinUntil(() => Atomics.load(ctrl, CTRL_GEN) !== gen, SPIN_MS);
     Atomics.wait(ctrl, CTRL_GEN, gen);
     if (Atomics.load(ctrl, CTRL_STOP) !== 0) return steps;
     gen = Atomics.load(ctrl, CTRL_GEN);

@@ -22,7 +22,7 @@ import { sharedFloat32, sharedFloat64, sharedInt32 } from '../data/dataset.js';
 import { kernelModule, memoryPlan, scratchPlan, sharedMemory } from '../kernel/wasm.js';
 import {
   CTRL_DONE, CTRL_GEN, CTRL_NEXT, CTRL_ROW, CTRL_ROW_WIDTH, CTRL_STOP, type KernelName, type SharedState, type WasmShared, STATS_WIDTH,
-  createTaskContext, runGradTask, slotView,
+  createTaskContext, runGradTask, slotView, spinUntil,
 } from './shared-state.js';
 
 /** How long the coordinator spins on DONE before it sleeps in Atomics.waitAsync (ms). */
@@ -147,8 +147,7 @@ export function createEngine(o: EngineOptions): GradientEngine {
 
   /** Waits until every worker has reported this step, or one has failed. */
   async function allDone(): Promise<void> {
-    const until = performance.now() + SPIN_MS;
-    while (Atomics.load(ctrl, CTRL_DONE) < workers && performance.now() < until);
+    spinUntil(() => Atomics.load(ctrl, CTRL_DONE) >= workers, SPIN_MS);
     for (;;) {
       const done = Atomics.load(ctrl, CTRL_DONE);
       if (done >= workers) return;
@@ -213,9 +212,11 @@ export function createEngine(o: EngineOptions): GradientEngine {
       const gen = Atomics.add(ctrl, CTRL_GEN, 1) + 1;
       Atomics.notify(ctrl, CTRL_GEN);
       let summingMs = 0;
+      const ready = () => rc < K && Atomics.load(state.chunkGen, rc) === gen;
       const sumReady = () => {
+        if (!ready()) return;
         const ts = performance.now();
-        while (rc < K && Atomics.load(state.chunkGen, rc) === gen) add(rc++);
+        while (ready()) add(rc++);
         summingMs += performance.now() - ts;
       };
       const tm = performance.now();
@@ -223,8 +224,10 @@ export function createEngine(o: EngineOptions): GradientEngine {
       slowestMs = performance.now() - tm - summingMs;
       // Spin (a worker's last chunk is a fraction of a millisecond) summing what finishes; then wait without
       // spinning, which also lets a failed worker's rejection be seen.
-      const until = performance.now() + SPIN_MS;
-      while (rc < K && performance.now() < until) sumReady();
+      spinUntil(() => {
+        sumReady();
+        return rc >= K;
+      }, SPIN_MS);
       try {
         await allDone();
       } catch (e) {

@@ -136,6 +136,19 @@ export function runGradTask(st: SharedState, task: GradTask, tc: TaskContext, af
   }
 }
 
+/**
+ * Spins until done() or `ms` have passed, reading the clock once every 256 checks: performance.now() costs
+ * about 50 ns and allocates a heap number per call, and that garbage, made while waiting, had both threads
+ * stop for young-generation collections every few dozen steps. Returns done().
+ */
+export function spinUntil(done: () => boolean, ms: number): boolean {
+  const until = performance.now() + ms;
+  for (let i = 1; ; i++) {
+    if (done()) return true;
+    if ((i & 255) === 0 && performance.now() >= until) return done();
+  }
+}
+
 /** Slot c's gradient [P] (the slots are strided in the wasm memory). */
 export function slotView(st: SharedState, c: number): Float32Array {
   const P = st.params.length;
