@@ -416,10 +416,6 @@ export function backward(
 }
 
 /**
- * acc [n] (f64) += slot [n] (f32), each float widened exactly: the coordinator's fixed-order sum of the chunk
- * gradients, the same bits as the same sum in JavaScript doubles. acc and slot 16-byte aligned.
- */
-/**
  * Zeroes `bytes` bytes at p. The host's TypedArray fill on a SharedArrayBuffer stores element by element (about
  * 9× slower than this bulk fill), so every zeroing of the shared memory comes here.
  */
@@ -427,6 +423,10 @@ export function zero(p: usize, bytes: usize): void {
   memory.fill(p, 0, bytes);
 }
 
+/**
+ * acc [n] (f64) += slot [n] (f32), each float widened exactly: the coordinator's fixed-order sum of the chunk
+ * gradients, the same bits as the same sum in JavaScript doubles. acc and slot 16-byte aligned.
+ */
 export function accumulate(acc: usize, slot: usize, n: i32): void {
   const end = slot + (<usize>(n & ~3) << 2);
   for (; slot < end; slot += 16, acc += 32) {

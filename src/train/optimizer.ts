@@ -42,7 +42,8 @@ const MOMENTUM = 0.9;
  * One update of params from gradient g with learning rate lr (PyTorch semantics):
  *   sgd       θ ← θ − lr g
  *   momentum  u ← μ u + g;  θ ← θ − lr u                         (μ = 0.9)
- *   adam      m ← β1 m + (1−β1) g;  v ← β2 v + (1−β2) g²;  θ ← θ − lr m̂ / (√v̂ + ε)   (m̂ = m / (1 − β1ᵗ), v̂ = v / (1 − β2ᵗ))
+ *   adam      m ← β1 m + (1−β1) g;  v ← β2 v + (1−β2) g²;  θ ← θ − lr m̂ / (√v̂ + ε),
+ *             m̂ = m / (1 − β1ᵗ),  v̂ = v / (1 − β2ᵗ)
  * With weightDecay λ > 0, each rule first shrinks every parameter, decoupled from the gradient (AdamW,
  * Loshchilov & Hutter; torch.optim.AdamW's `p.mul_(1 − lr·λ)`): θ ← θ (1 − lr λ). The gradient is unchanged.
  */
@@ -61,8 +62,8 @@ export function optimizerStep(params: Float32Array, g: Float64Array, state: Opti
       params[i] -= lr * m[i];
     }
   } else {
-    // The bias corrections fold into two scalars, as PyTorch folds them (step_size, bias_correction2_sqrt): the loop
-    // then divides once per parameter, not three times (the divisions cost more than the rest of the update).
+    // The bias corrections fold into two scalars, as PyTorch folds them (step_size, bias_correction2_sqrt):
+    // the loop then divides once per parameter, not three times (the divisions cost more than all the rest).
     const stepSize = lr / (1 - Math.pow(BETA1, state.step));
     const invSqrtC2 = 1 / Math.sqrt(1 - Math.pow(BETA2, state.step));
     for (let i = 0; i < params.length; i++) {
