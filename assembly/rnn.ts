@@ -266,6 +266,25 @@ export function tanhInPlace(p: usize, n: i32): void {
 }
 
 /**
+ * The 4 × 4 block at src (rows `stride` bytes apart) transposed: dst + 32·kk holds column kk of the block, as
+ * 4 consecutive floats (the first half of a fwd panel row).
+ */
+@inline function transpose4(dst: usize, src: usize, stride: usize): void {
+  const r0 = v128.load(src);
+  const r1 = v128.load(src + stride);
+  const r2 = v128.load(src + 2 * stride);
+  const r3 = v128.load(src + 3 * stride);
+  const a = v128.shuffle<f32>(r0, r1, 0, 4, 1, 5);
+  const b = v128.shuffle<f32>(r2, r3, 0, 4, 1, 5);
+  const c = v128.shuffle<f32>(r0, r1, 2, 6, 3, 7);
+  const d = v128.shuffle<f32>(r2, r3, 2, 6, 3, 7);
+  v128.store(dst, v128.shuffle<f32>(a, b, 0, 1, 4, 5));
+  v128.store(dst, v128.shuffle<f32>(a, b, 2, 3, 6, 7), 32);
+  v128.store(dst, v128.shuffle<f32>(c, d, 0, 1, 4, 5), 64);
+  v128.store(dst, v128.shuffle<f32>(c, d, 2, 3, 6, 7), 96);
+}
+
+/**
  * Packs the weights for one task. From the parameter layout (W_xh [H][D] at wxh, W_hh [H][H] at whh,
  * b_h [H] at bh) into:
  *   fwd  [Hp/8][Hp][8]  panels of W_hh^T: fwd[jb][k][jj] = W_hh[8jb+jj][k]   (h_{t−1} W_hh^T)
@@ -275,8 +294,27 @@ export function tanhInPlace(p: usize, n: i32): void {
  * with zeros in every padding position.
  */
 export function pack(H: i32, D: i32, Hp: i32, wxh: usize, whh: usize, bh: usize, fwd: usize, bwd: usize, wxt: usize, bias: usize): void {
+  const row = <usize>H << 2;
   for (let jb = 0; jb < Hp; jb += 8) {
-    for (let k = 0; k < Hp; k++) {
+    let k = 0;
+    // A panel of 8 whole rows, 4 columns k at a time: fwd takes a 8 × 4 block of W_hh transposed (two 4 × 4
+    // transposes in registers), bwd 4 rows of 8 contiguous floats. The rest (padding) goes one float at a time.
+    if (jb + 8 <= H) {
+      const src = whh + (<usize>jb << 2);
+      for (; k + 4 <= H; k += 4) {
+        const at = whh + (<usize>(jb * H + k) << 2);
+        const out = fwd + (<usize>(jb * Hp + k * 8) << 2);
+        transpose4(out, at, row);
+        transpose4(out + 16, at + 4 * row, row);
+        for (let kk = 0; kk < 4; kk++) {
+          const from = src + <usize>(k + kk) * row;
+          const to = bwd + (<usize>(jb * Hp + (k + kk) * 8) << 2);
+          v128.store(to, v128.load(from));
+          v128.store(to, v128.load(from, 16), 16);
+        }
+      }
+    }
+    for (; k < Hp; k++) {
       for (let jj = 0; jj < 8; jj++) {
         const j = jb + jj;
         const o = (<usize>(jb * Hp + k * 8 + jj)) << 2;

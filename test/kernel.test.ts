@@ -157,6 +157,40 @@ describe('fast kernel pieces', () => {
     }
   });
 
+  it('pack lays W_hh out in the documented panels, zeros in every padding position', () => {
+    const rng = createRng(9);
+    for (const H of [1, 8, 13, 20, 40, 64]) {
+      const D = 3;
+      const Hp = Math.ceil(H / 8) * 8;
+      const memory = sharedMemory(65536 * 4);
+      const ex = instantiate(kernelModule(), memory);
+      const at = (i: number) => 65536 + i * 4;
+      const view = (from: number, n: number) => {
+        const v = new Float32Array(memory.buffer, at(from), n);
+        for (let i = 0; i < n; i++) v[i] = normal(rng);
+        return v;
+      };
+      const whh = view(0, H * H);
+      const wxh = view(H * H, H * D);
+      const bh = view(H * H + H * D, H);
+      const out = at(H * H + H * D + H + 4);
+      const f32 = new Float32Array(memory.buffer, out, 2 * Hp * Hp + D * Hp + Hp).fill(NaN);
+      ex.pack(H, D, Hp, at(H * H), at(0), at(H * H + H * D), out, out + 4 * Hp * Hp, out + 8 * Hp * Hp, out + 4 * (2 * Hp * Hp + D * Hp));
+      const w = (i: number, j: number) => (i < H && j < H ? whh[i * H + j] : 0);
+      for (let jb = 0; jb < Hp; jb += 8) {
+        for (let k = 0; k < Hp; k++) {
+          for (let jj = 0; jj < 8; jj++) {
+            const o = jb * Hp + k * 8 + jj;
+            assert.equal(f32[o], w(jb + jj, k), `H ${H}: fwd[${jb / 8}][${k}][${jj}]`);
+            assert.equal(f32[Hp * Hp + o], w(k, jb + jj), `H ${H}: bwd[${jb / 8}][${k}][${jj}]`);
+          }
+        }
+      }
+      for (let d = 0; d < D; d++) for (let j = 0; j < Hp; j++) assert.equal(f32[2 * Hp * Hp + d * Hp + j], j < H ? wxh[j * D + d] : 0);
+      for (let j = 0; j < Hp; j++) assert.equal(f32[2 * Hp * Hp + D * Hp + j], j < H ? bh[j] : 0);
+    }
+  });
+
   it('batched inference gives the reference probabilities', () => {
     const rng = createRng(3);
     const shape = { D: 2, H: 10, C: 3 };
