@@ -23,7 +23,7 @@ const NEVER = 0x7fffffff; // start of an unused row: it stays 0 throughout
 
 /**
  * One thread's view of the kernel: its instance over the shared memory, its scratch region, and the weights
- * in that memory (views made once, not per chunk: they are the hot path's only allocations otherwise).
+ * in that memory (their layout and views made once, not per chunk).
  */
 export interface FastContext {
   readonly ex: KernelExports;
@@ -154,19 +154,16 @@ function forwardChunk(
 }
 
 /**
- * Softmax of logits = W_hy z + b_y for row r into p (the reference's readoutSoftmax, in float64, then p rounded
- * to float32 as the reference's float32 workspace holds it); z read from the final state (last) or the running
- * sum / T (mean). Returns log p[label] (0 when label < 0).
+ * Softmax of logits = W_hy z + b_y for row r into cx.p (the reference's readoutSoftmax, in float64, then p
+ * rounded to float32 as the reference's float32 workspace holds it); cx.z read from the final state (last) or
+ * the running sum / T (mean). Returns log p[label] (0 when label < 0).
  */
-function head(
-  cx: FastContext, P: Params<Float32Array>, readout: Readout, r: number, T: number, finalState: number,
-  z: Float64Array, p: Float64Array, label: number,
-): number {
+function head(cx: FastContext, readout: Readout, r: number, T: number, finalState: number, label: number): number {
   const { H, C } = cx.shape;
-  const { f32, sp } = cx;
+  const { f32, sp, z, p } = cx;
   const src = readout === 'last' ? finalState + r * sp.Hp : ((cx.base + sp.hsum) >> 2) + r * sp.Hp;
   for (let i = 0; i < H; i++) z[i] = readout === 'last' ? f32[src + i] : Math.fround(f32[src + i] / T);
-  const logp = readoutSoftmax(p, P, H, C, z, label);
+  const logp = readoutSoftmax(p, cx.params, H, C, z, label);
   for (let c = 0; c < C; c++) p[c] = Math.fround(p[c]);
   return logp;
 }
@@ -209,15 +206,14 @@ export function fastChunkGradient(
   if (readout === 'mean') ex.zero(b + sp.dzT, 4 * slab);
   const finalState = ((b + sp.hs) >> 2) + W * slab;
   const { z, p } = cx;
-  const Pv = cx.params;
-  const W_hy = Pv.W_hy;
+  const W_hy = cx.params.W_hy;
   const stats: ChunkStats = { loss: 0, weight: 0, correct: 0 };
   for (let r = 0; r < n; r++) {
     const seq = cx.rows[r];
     const T = data.lengths[seq];
     const label = data.labels[seq];
     const w = classWeight === null ? 1 : classWeight[label];
-    const logp = head(cx, Pv, readout, r, T, finalState, z, p, label);
+    const logp = head(cx, readout, r, T, finalState, label);
     stats.loss -= w * logp;
     stats.weight += w;
     if (argmax64(p, C) === label) stats.correct++;
@@ -284,8 +280,7 @@ export function fastPredict(
   // Sort by length so each chunk's rows are alike (fewer idle rows); results are per sequence anyway.
   const sorted = Int32Array.from({ length: N }, (_, i) => i).sort((a, b) => data.lengths[idx[b]] - data.lengths[idx[a]] || a - b);
   const order = Int32Array.from(sorted, (i) => idx[i]);
-  const { z, p } = cx;
-  const Pv = cx.params;
+  const { p } = cx;
   for (let from = 0; from < N; from += sp.Mc) {
     const to = Math.min(N, from + sp.Mc);
     const { n, Tmax } = arrange(cx, data, order, from, to);
@@ -295,7 +290,7 @@ export function fastPredict(
       const seq = cx.rows[r];
       const i = sorted[from + r];
       const label = data.labels[seq];
-      const lp = head(cx, Pv, readout, r, data.lengths[seq], (cx.base + sp.hs) >> 2, z, p, label);
+      const lp = head(cx, readout, r, data.lengths[seq], (cx.base + sp.hs) >> 2, label);
       for (let c = 0; c < C; c++) probs[i * C + c] = p[c];
       logp[i] = lp;
     }
