@@ -66,21 +66,22 @@ function randomDataSet(N: number, D: number, T: number, C: number, seed: number)
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
-/** Median seq/s of REPS repetitions of ~TARGET_S each, after a warm-up, of `step` (which does `per` sequences). */
-async function rate(step: () => Promise<void> | void, per: number, reps = REPS): Promise<number> {
+/** seq/s of `step` (which does `per` sequences) over about `ms`, with no warm-up. */
+async function block(step: () => Promise<void> | void, per: number, ms: number): Promise<number> {
   let n = 0;
   const t0 = performance.now();
-  while (performance.now() - t0 < 1000 * Math.max(0.3, TARGET_S) || n < 3) {
+  while (performance.now() - t0 < ms || n < 2) {
     await step();
     n++;
   }
-  const iters = Math.max(2, Math.round((TARGET_S * 1000) / ((performance.now() - t0) / n)));
+  return (n * per) / ((performance.now() - t0) / 1000);
+}
+
+/** Median seq/s of REPS blocks of ~TARGET_S each, after a warm-up, of `step` (which does `per` sequences). */
+async function rate(step: () => Promise<void> | void, per: number, reps = REPS): Promise<number> {
+  await block(step, per, 1000 * Math.max(0.3, TARGET_S));
   const rates: number[] = [];
-  for (let r = 0; r < reps; r++) {
-    const t1 = performance.now();
-    for (let i = 0; i < iters; i++) await step();
-    rates.push((iters * per) / ((performance.now() - t1) / 1000));
-  }
+  for (let r = 0; r < reps; r++) rates.push(await block(step, per, 1000 * TARGET_S));
   return median(rates);
 }
 
@@ -277,17 +278,6 @@ async function memory(): Promise<Record<string, unknown>> {
 }
 
 // ---------------------------------------------------------------- main
-
-/** seq/s of `step` (which does `per` sequences) over about `ms`, with no warm-up. */
-async function block(step: () => Promise<void>, per: number, ms: number): Promise<number> {
-  let n = 0;
-  const t0 = performance.now();
-  while (performance.now() - t0 < ms || n < 2) {
-    await step();
-    n++;
-  }
-  return (n * per) / ((performance.now() - t0) / 1000);
-}
 
 /**
  * Parallel efficiency at 2 threads of W1 and W2 as the median of `pairs` back-to-back 1- and 2-thread
