@@ -99,10 +99,9 @@ const bad: Bad[] = [
   // ── predict and export ──
   { name: 'predict: other channel names', files: { 'data.csv': LONG.replace('ax', 'gx'), 'm.json': LONG_MODEL }, args: ['predict', '--model', 'm.json', 'data.csv'], error: /^data\.csv:1: channels \[gx, ay, az\] differ from the model's \[ax, ay, az\]/ },
   { name: 'predict: channels in another order', files: { 'data.csv': LONG.replace('ax,ay', 'ay,ax'), 'm.json': LONG_MODEL }, args: ['predict', '--model', 'm.json', 'data.csv'], error: /^data\.csv:1: channels \[ay, ax, az\] differ from the model's \[ax, ay, az\]/ },
-  { name: 'predict: other channel count', files: { 'data.csv': WIDE, 'm.json': LONG_MODEL }, args: ['predict', '--model', 'm.json', 'data.csv'], error: /^data\.csv:1: has 1 channel\(s\) but the model was trained on 3/ },
   { name: 'predict: --out is the input file', files: { 'data.csv': WIDE, 'm.json': WIDE_MODEL }, args: ['predict', '--model', 'm.json', 'data.csv', '--out', 'data.csv'], error: /^--out data\.csv: is one of the input files/ },
   { name: 'predict: a bad cell', files: { 'data.csv': 'label,t0\na,1\nb,1;2\n', 'm.json': WIDE_MODEL }, args: ['predict', '--model', 'm.json', 'data.csv', '--out', 'p.csv'], error: /^data\.csv:3:2: non-numeric value "1;2"/ },
-  { name: 'predict: other channel count', files: { 'data.csv': WIDE, 'm.json': LONG_MODEL }, args: ['predict', '--model', 'm.json', 'data.csv', '--out', 'p.csv'], error: /^data\.csv(:1)?: .*channel/ },
+  { name: 'predict: other channel count', files: { 'data.csv': WIDE, 'm.json': LONG_MODEL }, args: ['predict', '--model', 'm.json', 'data.csv', '--out', 'p.csv'], error: /^data\.csv:1: has 1 channel\(s\) but the model was trained on 3/ },
   { name: 'export: --onnx in a missing folder', files: { 'm.json': WIDE_MODEL }, args: ['export', '--model', 'm.json', '--onnx', 'gone/m.onnx'], error: /the folder for --onnx does not exist/ },
   // ── --resume checkpoints ──
   { name: '--resume: a model file', files: { 'data.csv': WIDE, 'm.json': WIDE_MODEL }, args: T('--resume', 'm.json'), error: /^m\.json: this is a model file, not a checkpoint/ },
