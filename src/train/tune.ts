@@ -18,7 +18,7 @@ import { createRng, shuffle } from '../model/rng.js';
 import { type Readout, windowLength } from '../model/rnn.js';
 import { createEngine } from './coordinator.js';
 import { inputNoise } from './augment.js';
-import { type OptimizerName, clipGlobalNorm, createOptimizerState, optimizerStep } from './optimizer.js';
+import { type OptimizerName, clipScale } from './optimizer.js';
 import type { KernelName } from './shared-state.js';
 
 export interface TuneOptions {
@@ -26,6 +26,7 @@ export interface TuneOptions {
   readonly steps?: number; // timed steps per thread count (default 30)
   readonly warmupSteps?: number; // untimed steps first (default 5)
   readonly warmupMs?: number; // and untimed for at least this long (default 300): a fresh worker's code is still tiering up
+  readonly warmupMaxMs?: number; // and then on while the step rate still rises, up to this long (default 2000)
   readonly measureMs?: number; // timed for at least this long (default 300), whatever `steps` says
   readonly hidden: number;
   readonly readout: Readout;
@@ -63,12 +64,43 @@ export function defaultThreadCounts(): number[] {
   return Array.from({ length: Math.max(1, availableParallelism()) }, (_, i) => i + 1);
 }
 
+/** Length of the windows whose step rates tell whether the warm-up is over (ms). */
+const WARMUP_WINDOW_MS = 100;
+
+/**
+ * The warm-up's end: once past minMs, the first window in which the step rate rose by no more than 3 % over
+ * the window before (a fresh process's first multi-thread engine takes about a second to reach full speed, while
+ * its workers' code tiers up), and at maxMs whatever the rate does.
+ */
+function warmupWindows(): { step(): void; steady(elapsedMs: number, minMs: number, maxMs: number): boolean } {
+  let steps = 0;
+  let start = performance.now();
+  let last = 0; // steps per ms in the last whole window; 0 before the first
+  let steadyNow = false;
+  return {
+    step() {
+      steps++;
+      const now = performance.now();
+      if (now - start < WARMUP_WINDOW_MS) return;
+      const rate = steps / (now - start);
+      steadyNow = last > 0 && rate <= 1.03 * last;
+      last = rate;
+      steps = 0;
+      start = now;
+    },
+    steady(elapsedMs, minMs, maxMs) {
+      return elapsedMs >= maxMs || (elapsedMs >= minMs && steadyNow);
+    },
+  };
+}
+
 /** Times `steps` training steps at each thread count on `ds` (already normalized). */
 export async function tuneThreads(ds: DataSet, o: TuneOptions): Promise<TuneResult> {
   const counts = [...new Set(o.threads ?? defaultThreadCounts())].sort((a, b) => a - b);
   const steps = o.steps ?? 30;
   const warmup = o.warmupSteps ?? 5;
   const warmupMs = o.warmupMs ?? 300;
+  const warmupMaxMs = Math.max(warmupMs, o.warmupMaxMs ?? 2000);
   const measureMs = o.measureMs ?? 300;
   const N = ds.lengths.length;
   const B = Math.min(o.batchSize, N);
@@ -89,17 +121,18 @@ export async function tuneThreads(ds: DataSet, o: TuneOptions): Promise<TuneResu
     const order = Int32Array.from({ length: N }, (_, i) => i);
     shuffle(rng, order);
     engine.state.order.set(order);
-    const grad = new Float64Array(init.length);
-    const opt = createOptimizerState(o.optimizer, init.length);
+    const grad = engine.grad;
+    const opt = engine.optimizerState(o.optimizer);
     let at = 0;
     let compute = 0;
     let waiting = 0;
     let serial = 0;
     let t0 = performance.now();
     let timed = -1; // steps timed so far; −1 while warming up
+    const warming = warmupWindows();
     try {
       for (let s = 0; timed < steps || performance.now() - t0 < measureMs; s++) {
-        if (timed < 0 && s >= warmup && performance.now() - t0 >= warmupMs) {
+        if (timed < 0 && s >= warmup && warming.steady(performance.now() - t0, warmupMs, warmupMaxMs)) {
           compute = waiting = serial = 0;
           t0 = performance.now();
           timed = 0;
@@ -108,12 +141,12 @@ export async function tuneThreads(ds: DataSet, o: TuneOptions): Promise<TuneResu
         const r = await engine.gradient(at, at + B, grad);
         at += B;
         const tu = performance.now();
-        clipGlobalNorm(grad, o.clip);
-        optimizerStep(engine.params, grad, opt, o.lr);
+        engine.update(grad, clipScale(engine.norm(grad), o.clip), opt, o.lr);
         serial += r.reduceMs + (performance.now() - tu);
         compute += r.slowestMs;
         waiting += r.waitMs;
         if (timed >= 0) timed++;
+        else warming.step();
       }
     } finally {
       await engine.close();
