@@ -42,7 +42,11 @@ export function checkChannels(model: Model, channels: readonly string[], file: s
 
 /** Loads `file`, puts it on the model's scale, and scores it. */
 export async function evaluateFile(model: Model, file: string, load: LoadOptions = {}): Promise<FileEvaluation> {
-  const ds = await loadDataSet([file], { ...load, requireLabels: load.requireLabels ?? true });
+  return evaluateDataSet(model, file, await loadDataSet([file], { ...load, requireLabels: load.requireLabels ?? true }));
+}
+
+/** Scores `ds`, loaded from `file` and not yet normalized (this normalizes it in place, with the model's statistics). */
+export function evaluateDataSet(model: Model, file: string, ds: DataSet): FileEvaluation {
   checkChannels(model, ds.channels, file);
   if (model.normalization) applyNormalization(ds, model.normalization);
   const labels = labelsForModel(ds.labels, ds.classes, model);

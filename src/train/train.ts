@@ -11,7 +11,7 @@ import { UserError } from '../errors.js';
 import { saveModel } from '../io/model-file.js';
 import type { Model } from '../model/model.js';
 import type { Readout } from '../model/rnn.js';
-import { type FileEvaluation, evaluate, totalMetrics } from '../eval/evaluate.js';
+import { type FileEvaluation, evaluateDataSet, totalMetrics } from '../eval/evaluate.js';
 import { type EpochRecord, type FitOptions, type FitResult, fit } from './fit.js';
 import { DEFAULT_LR, type OptimizerName } from './optimizer.js';
 import type { KernelName } from './shared-state.js';
@@ -161,7 +161,7 @@ export async function train(o: TrainOptions): Promise<TrainResult> {
   }
   let normalization: Normalization | null = null;
   if (o.init) checkInit(o.init, ds, o.files[0]);
-  await checkTestFiles(o.test, o, ds);
+  const testSets = await checkTestFiles(o.test, o, ds);
   if (resume) {
     normalization = resume.model.normalization;
   } else if (o.init) {
@@ -220,7 +220,7 @@ export async function train(o: TrainOptions): Promise<TrainResult> {
   if (o.out) saveModel(o.out, model);
   if (o.out && path !== undefined && outputs.checkpointIsDefault) rmSync(path, { force: true }); // the model is the result now
   o.onTrained?.();
-  const test = o.test && o.test.length > 0 ? await evaluate(model, { ...o, files: o.test }) : [];
+  const test = testSets.map((t, i) => evaluateDataSet(model, o.test![i], t));
   if (o.report) writeReport(o.report, { model, history: r.history, train: ds, evaluations: test, total: totalMetrics(test), seconds: r.seconds, sequencesPerSecond: r.sequencesPerSecond });
   return { ...r, model, test };
 }
