@@ -485,3 +485,5 @@ export function scatter(H: i32, D: i32, Hp: i32, ghh: usize, gxt: usize, gb: usi
   }
   memory.copy(bh, gb, <usize>H << 2);
 }
+
+export { scaleInPlace, sumSquares, optimizerUpdate } from './update';

@@ -21,7 +21,6 @@ import { initParameters } from '../src/model/init.js';
 import { layoutOf } from '../src/model/layout.js';
 import { createRng, normal } from '../src/model/rng.js';
 import { createEngine } from '../src/train/coordinator.js';
-import { createOptimizerState, optimizerStep } from '../src/train/optimizer.js';
 import { fastPredict } from '../src/kernel/fast.js';
 import { fit } from '../src/train/fit.js';
 import { loadDataSet } from '../src/data/csv.js';
@@ -102,13 +101,13 @@ async function trainer(w: Workload, threads: number): Promise<{ step: () => Prom
     capacity: w.k > 0 ? w.k : w.T, classWeight: null, data: ds,
   });
   engine.state.order.set(Int32Array.from({ length: 4 * w.B }, (_, i) => i));
-  const grad = new Float64Array(init.length);
-  let opt = createOptimizerState('adam', init.length);
+  const grad = engine.grad;
+  let opt = engine.optimizerState('adam');
   let at = 0;
   let steps = 0;
   const train = async () => {
     await engine.gradient(at, at + w.B, grad);
-    optimizerStep(engine.params, grad, opt, 1e-3);
+    engine.update(grad, 1, opt, 1e-3);
     at = (at + w.B) % (4 * w.B);
     steps++;
   };
@@ -121,7 +120,7 @@ async function trainer(w: Workload, threads: number): Promise<{ step: () => Prom
     step: async () => {
       if ((steps - PRE) % CYCLE === 0) {
         engine.params.set(snapshot);
-        opt = { ...optSnapshot, m: Float32Array.from(optSnapshot.m), v: Float32Array.from(optSnapshot.v) };
+        opt = engine.optimizerState('adam', optSnapshot);
         at = (PRE * w.B) % (4 * w.B);
       }
       await train();

@@ -7,7 +7,8 @@
 // SharedArrayBuffer, created once per engine and handed to each worker once in workerData):
 //   params  [P]           the weights; only the coordinator writes them, between steps
 //   slots   [K][Pa]       one gradient per chunk of the batch (Pa = P rounded up to 4 floats)
-//   sum     [P] f64       the coordinator's fixed-order sum of the slots
+//   sum     [P] f64       the coordinator's fixed-order sum of the slots, then the step's gradient
+//   m, v    [P] each      the optimizer's moments (f32), which the coordinator's update reads and writes
 //   scratch [R][...]      one region per computing thread (workspace, packed weights, padded gradients)
 // What does not: the data set. It stays in the SharedArrayBuffers the loader filled (handed to each worker
 // once, like the memory); a task streams its chunk's steps from there into its scratch, time-major, block by
@@ -36,6 +37,12 @@ export interface KernelExports {
   readonly scatter: (H: number, D: number, Hp: number, ghh: number, gxt: number, gb: number, wxh: number, whh: number, bh: number) => void;
   readonly accumulate: (acc: number, slot: number, n: number) => void;
   readonly zero: (p: number, bytes: number) => void;
+  readonly scaleInPlace: (a: number, n: number, s: number) => void;
+  readonly sumSquares: (a: number, n: number) => number;
+  readonly optimizerUpdate: (
+    kind: number, p: number, g: number, m: number, v: number, n: number, gs: number, keep: number, lr: number,
+    c1: number, c2: number, c3: number, c4: number, a: number, b: number, eps: number,
+  ) => number;
 }
 
 const WASM_DIR = new URL('../../kernel/', import.meta.url);
@@ -173,12 +180,17 @@ export function scratchPlan(shape: Shape, rows: number, window: number): Scratch
   return { ...plan, size: at };
 }
 
-/** The engine's memory: params, K gradient slots, the coordinator's float64 sum and R scratch regions. */
+/**
+ * The engine's memory: params, K gradient slots, the coordinator's float64 sum, the optimizer's moments and R
+ * scratch regions.
+ */
 export interface MemoryPlan {
   readonly params: number; // byte offset of params [P]
   readonly slots: number; // byte offset of slot 0
   readonly slotStride: number; // bytes between slots
   readonly sum: number; // byte offset of the sum of the slots [P] (f64)
+  readonly m: number; // byte offsets of the optimizer's moments [P] (f32) each
+  readonly v: number;
   readonly scratch: number; // byte offset of region 0
   readonly scratchPlan: ScratchPlan;
   readonly regions: number;
@@ -190,6 +202,8 @@ export function memoryPlan(P: number, K: number, regions: number, sp: ScratchPla
   const params = RESERVED;
   const slots = params + slotStride;
   const sum = slots + K * slotStride;
-  const scratch = sum + align(P * 8, 64);
-  return { params, slots, slotStride, sum, scratch, scratchPlan: sp, regions, bytes: scratch + regions * sp.size };
+  const m = sum + align(P * 8, 64);
+  const v = m + slotStride;
+  const scratch = v + slotStride;
+  return { params, slots, slotStride, sum, m, v, scratch, scratchPlan: sp, regions, bytes: scratch + regions * sp.size };
 }

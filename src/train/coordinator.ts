@@ -18,6 +18,8 @@ import type { Shape } from '../model/layout.js';
 import type { Readout } from '../model/rnn.js';
 import type { Sequences } from '../model/batch.js';
 import type { InputNoise } from './augment.js';
+import { type OptimizerName, type OptimizerState, createOptimizerState, globalNorm, optimizerStep } from './optimizer.js';
+import { fastNorm, fastOptimizerStep } from '../kernel/update.js';
 import { sharedFloat32, sharedFloat64, sharedInt32 } from '../data/dataset.js';
 import { kernelModule, memoryPlan, scratchPlan, sharedMemory } from '../kernel/wasm.js';
 import {
@@ -66,10 +68,25 @@ export interface GradientEngine {
   /** The weights every thread reads ([P], shared); the caller updates them in place between steps. */
   readonly params: Float32Array;
   /**
+   * A gradient buffer [P] in the engine's memory: gradient() into it and update() from it are the fast path
+   * (the kernel's, with the wasm kernel). Overwritten by the next gradient().
+   */
+  readonly grad: Float64Array;
+  /**
    * The averaged gradient of order[batchStart, batchEnd) at the current params into grad ([P], float64); with
    * input noise, the inputs carry the noise of `epoch`.
    */
   gradient(batchStart: number, batchEnd: number, grad: Float64Array, epoch?: number): Promise<BatchResult>;
+  /** A fresh optimizer state (a copy of `from`) whose moments live in the engine's memory, for update(). */
+  optimizerState(name: OptimizerName, from?: OptimizerState): OptimizerState;
+  /** ‖grad‖, as globalNorm. */
+  norm(grad: Float64Array): number;
+  /**
+   * The optimizer step on params from grad · gscale (gscale: the clipping factor, clipScale), as
+   * optimizerStep; false when a weight is no longer finite. With the engine's grad and a state from
+   * optimizerState(), the kernel does it in one pass (same bits); otherwise the reference, which scales grad in place.
+   */
+  update(grad: Float64Array, gscale: number, state: OptimizerState, lr: number, weightDecay?: number): boolean;
   close(): Promise<void>;
   /** Test hook: make the next task of worker `index` fail. */
   injectFault?(kind: 'throw' | 'exit'): void;
@@ -135,6 +152,15 @@ export function createEngine(o: EngineOptions): GradientEngine {
   const sum = w !== null && tc.kernel === 'wasm'
     ? { ex: tc.cx.ex, at: w.wasm.plan.sum, slots: w.wasm.plan.slots, stride: w.wasm.plan.slotStride, f64: new Float64Array(w.wasm.memory.buffer, w.wasm.plan.sum, P) }
     : null;
+  const engineGrad = sum !== null ? sum.f64 : new Float64Array(P);
+  // The moments' home in the engine's memory (one state at a time uses it); the kernel's update runs when
+  // the gradient and the state are the engine's own.
+  const moments = sum !== null && w !== null
+    ? { m: new Float32Array(w.wasm.memory.buffer, w.wasm.plan.m, P), v: new Float32Array(w.wasm.memory.buffer, w.wasm.plan.v, P) }
+    : null;
+  const arrays = w !== null ? { params: w.wasm.plan.params, grad: w.wasm.plan.sum, m: w.wasm.plan.m, v: w.wasm.plan.v } : null;
+  const fast = (grad: Float64Array, st?: OptimizerState) =>
+    sum !== null && grad === engineGrad && (st === undefined || moments !== null && (st.m.length === 0 || st.m === moments.m) && (st.v.length === 0 || st.v === moments.v));
   let fault: 'throw' | 'exit' | undefined;
   let closed = false;
   // One serve task per worker for the engine's life; a rejection (a throw, or the worker exiting) is kept
@@ -239,7 +265,8 @@ export function createEngine(o: EngineOptions): GradientEngine {
     const t1 = performance.now();
     while (rc < K) add(rc++);
     const inv = weight > 0 ? 1 / weight : 0;
-    for (let i = 0; i < P; i++) grad[i] = acc[i] * inv;
+    if (fast(grad)) sum!.ex.scaleInPlace(sum!.at, P, inv);
+    else for (let i = 0; i < P; i++) grad[i] = acc[i] * inv;
     const t2 = performance.now();
     const computeMs = t1 - t0;
     slowestMs = Math.min(slowestMs, computeMs);
@@ -258,11 +285,38 @@ export function createEngine(o: EngineOptions): GradientEngine {
     }
   }
 
+  function optimizerState(name: OptimizerName, from?: OptimizerState): OptimizerState {
+    const fresh = createOptimizerState(name, P);
+    const st = moments === null ? fresh : {
+      ...fresh, m: fresh.m.length > 0 ? moments.m : fresh.m, v: fresh.v.length > 0 ? moments.v : fresh.v,
+    };
+    if (moments !== null) sum!.ex.zero(w!.wasm.plan.m, w!.wasm.plan.v + 4 * P - w!.wasm.plan.m);
+    if (from !== undefined) {
+      if (from.name !== name || from.m.length !== st.m.length || from.v.length !== st.v.length) throw new Error('bug: optimizer state of another kind');
+      st.step = from.step;
+      st.m.set(from.m);
+      st.v.set(from.v);
+    }
+    return st;
+  }
+
+  function update(grad: Float64Array, gscale: number, st: OptimizerState, lr: number, weightDecay = 0): boolean {
+    if (fast(grad, st)) return fastOptimizerStep(sum!.ex, arrays!, P, gscale, st, lr, weightDecay);
+    if (gscale !== 1) for (let i = 0; i < P; i++) grad[i] *= gscale;
+    optimizerStep(state.params, grad, st, lr, weightDecay);
+    for (let i = 0; i < P; i++) if (!Number.isFinite(state.params[i])) return false;
+    return true;
+  }
+
   return {
     state,
     threads,
     params: state.params,
+    grad: engineGrad,
     gradient,
+    optimizerState,
+    norm: (grad) => (fast(grad) ? fastNorm(sum!.ex, arrays!, P) : globalNorm(grad)),
+    update,
     close,
     injectFault(kind) {
       fault = kind;

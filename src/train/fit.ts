@@ -23,7 +23,7 @@ import { score } from '../eval/score.js';
 import { createEngine } from './coordinator.js';
 import { inputNoise } from './augment.js';
 import type { KernelName } from './shared-state.js';
-import { type OptimizerName, clipGlobalNorm, createOptimizerState, optimizerStep } from './optimizer.js';
+import { type OptimizerName, clipScale } from './optimizer.js';
 import { stratifiedSplit } from './split.js';
 import { type LrSchedule, scheduledLr } from './schedule.js';
 import { type ClassWeights, classWeightsOf } from './class-weights.js';
@@ -96,11 +96,6 @@ export interface FitResult {
   readonly updateMs: number;
 }
 
-function allFinite(a: Float32Array): boolean {
-  for (let i = 0; i < a.length; i++) if (a[i] - a[i] !== 0) return false;
-  return true;
-}
-
 function longestWindow(ds: DataSet, k: number): number {
   let w = 1;
   for (let n = 0; n < ds.lengths.length; n++) w = Math.max(w, windowLength(ds.lengths[n], k));
@@ -131,10 +126,8 @@ export async function fit(ds: DataSet, normalization: Normalization | null, o: F
     data: { D: ds.D, values: ds.values, offsets: ds.offsets, lengths: ds.lengths, labels: ds.labels },
   });
   const theta = engine.params; // the shared weights the threads read; updated in place between steps
-  const grad = new Float64Array(params.length);
-  const opt = rs
-    ? { name: rs.optimizer.name, step: rs.optimizer.step, m: Float32Array.from(rs.optimizer.m), v: Float32Array.from(rs.optimizer.v) }
-    : createOptimizerState(o.optimizer, params.length);
+  const grad = engine.grad;
+  const opt = rs ? engine.optimizerState(rs.optimizer.name, rs.optimizer) : engine.optimizerState(o.optimizer);
   const best = new Float32Array(rs ? rs.best : params);
   const history: EpochRecord[] = rs ? [...rs.history] : [];
   let bestLoss = rs ? rs.bestLoss : Infinity;
@@ -190,11 +183,10 @@ export async function fit(ds: DataSet, normalization: Normalization | null, o: F
         const r = await engine.gradient(b, Math.min(b + batchSize, nTrain), grad, epoch);
         const tu = performance.now();
         if (!Number.isFinite(r.loss)) throw diverged(`the loss is ${r.loss}`);
-        const norm = clipGlobalNorm(grad, o.clip);
+        const norm = engine.norm(grad);
         if (!Number.isFinite(norm)) throw diverged(`the gradient norm is ${norm}`);
         lr = scheduledLr(o.lr, o.schedule ?? 'constant', step++, totalSteps, warmupSteps);
-        optimizerStep(theta, grad, opt, lr, o.weightDecay ?? 0);
-        if (!allFinite(theta)) throw diverged('a parameter overflowed to a non-finite value');
+        if (!engine.update(grad, clipScale(norm, o.clip), opt, lr, o.weightDecay ?? 0)) throw diverged('a parameter overflowed to a non-finite value');
         updateMs += performance.now() - tu;
         computeMs += r.computeMs;
         reduceMs += r.reduceMs;

@@ -16,27 +16,41 @@ export function createOptimizerState(name: OptimizerName, P: number): OptimizerS
   return { name, step: 0, m: new Float32Array(name === 'sgd' ? 0 : P), v: new Float32Array(name === 'adam' ? P : 0) };
 }
 
-/** The global L2 norm of g. */
+/**
+ * The global L2 norm of g: the squares summed in four interleaved partial sums s_j (i ≡ j mod 4), combined as
+ * (s0 + s1) + (s2 + s3) (the order the kernel's sumSquares keeps, four independent chains instead of one).
+ */
 export function globalNorm(g: Float64Array): number {
-  let s = 0;
-  for (let i = 0; i < g.length; i++) s += g[i] * g[i];
-  return Math.sqrt(s);
+  const s = [0, 0, 0, 0];
+  for (let i = 0; i < g.length; i++) s[i & 3] += g[i] * g[i];
+  return Math.sqrt((s[0] + s[1]) + (s[2] + s[3]));
 }
 
-/** Scales g so that ‖g‖ ≤ maxNorm (as torch.nn.utils.clip_grad_norm_); maxNorm 0 = off. Returns the norm before. */
+/** The factor that brings a gradient of norm `norm` to ‖g‖ ≤ maxNorm (as torch.nn.utils.clip_grad_norm_); 1 when it is within, or maxNorm is 0 (off). */
+export function clipScale(norm: number, maxNorm: number): number {
+  return maxNorm > 0 && norm > maxNorm ? maxNorm / (norm + 1e-6) : 1;
+}
+
+/** Scales g so that ‖g‖ ≤ maxNorm (clipScale); maxNorm 0 = off. Returns the norm before. */
 export function clipGlobalNorm(g: Float64Array, maxNorm: number): number {
   const norm = globalNorm(g);
-  if (maxNorm > 0 && norm > maxNorm) {
-    const scale = maxNorm / (norm + 1e-6);
-    for (let i = 0; i < g.length; i++) g[i] *= scale;
-  }
+  const scale = clipScale(norm, maxNorm);
+  if (scale !== 1) for (let i = 0; i < g.length; i++) g[i] *= scale;
   return norm;
 }
 
-const BETA1 = 0.9;
-const BETA2 = 0.999;
-const EPS = 1e-8;
-const MOMENTUM = 0.9;
+export const BETA1 = 0.9;
+export const BETA2 = 0.999;
+export const EPS = 1e-8;
+export const MOMENTUM = 0.9;
+
+/**
+ * Adam's bias corrections for update number `step` (1-based), folded into two scalars as PyTorch folds them
+ * (step_size, 1 / bias_correction2_sqrt): the update then divides once per parameter, not three times.
+ */
+export function adamScalars(lr: number, step: number): { stepSize: number; invSqrtC2: number } {
+  return { stepSize: lr / (1 - Math.pow(BETA1, step)), invSqrtC2: 1 / Math.sqrt(1 - Math.pow(BETA2, step)) };
+}
 
 /**
  * One update of params from gradient g with learning rate lr (PyTorch semantics):
@@ -62,10 +76,7 @@ export function optimizerStep(params: Float32Array, g: Float64Array, state: Opti
       params[i] -= lr * m[i];
     }
   } else {
-    // The bias corrections fold into two scalars, as PyTorch folds them (step_size, bias_correction2_sqrt):
-    // the loop then divides once per parameter, not three times (the divisions cost more than all the rest).
-    const stepSize = lr / (1 - Math.pow(BETA1, state.step));
-    const invSqrtC2 = 1 / Math.sqrt(1 - Math.pow(BETA2, state.step));
+    const { stepSize, invSqrtC2 } = adamScalars(lr, state.step);
     for (let i = 0; i < params.length; i++) {
       const gi = g[i];
       const mi = Math.fround(BETA1 * m[i] + (1 - BETA1) * gi);
