@@ -4,6 +4,9 @@
 // gradient does not depend on which thread computed it, which is what makes training bit-identical across
 // thread counts.
 //
+// Between steps the caller takes the gradient's norm and steps the optimizer through the engine (norm(),
+// update()), which with the wasm kernel does that serial part in the kernel over the engine's own memory.
+//
 // Timing of a step (BatchResult): computeMs is the parallel phase, from handing out the shards to the last
 // shard done; slowestMs is the largest compute time any thread measured for its own shard; waitMs =
 // computeMs − slowestMs is what the parallel phase cost beyond useful work (dispatch, wake-up, messages, and
@@ -152,15 +155,19 @@ export function createEngine(o: EngineOptions): GradientEngine {
   const sum = w !== null && tc.kernel === 'wasm'
     ? { ex: tc.cx.ex, at: w.wasm.plan.sum, slots: w.wasm.plan.slots, stride: w.wasm.plan.slotStride, f64: new Float64Array(w.wasm.memory.buffer, w.wasm.plan.sum, P) }
     : null;
-  const engineGrad = sum !== null ? sum.f64 : new Float64Array(P);
-  // The moments' home in the engine's memory (one state at a time uses it); the kernel's update runs when
-  // the gradient and the state are the engine's own.
-  const moments = sum !== null && w !== null
-    ? { m: new Float32Array(w.wasm.memory.buffer, w.wasm.plan.m, P), v: new Float32Array(w.wasm.memory.buffer, w.wasm.plan.v, P) }
-    : null;
-  const arrays = w !== null ? { params: w.wasm.plan.params, grad: w.wasm.plan.sum, m: w.wasm.plan.m, v: w.wasm.plan.v } : null;
-  const fast = (grad: Float64Array, st?: OptimizerState) =>
-    sum !== null && grad === engineGrad && (st === undefined || moments !== null && (st.m.length === 0 || st.m === moments.m) && (st.v.length === 0 || st.v === moments.v));
+  // With the wasm kernel the step's gradient (the sum, scaled in place) and the optimizer's moments live in
+  // the engine's memory, where the kernel averages, measures and applies them (kernel/update.ts): the serial
+  // part of a step, which every other thread waits for. One optimizer state at a time uses the moments.
+  const own = sum !== null && w !== null ? {
+    ex: sum.ex,
+    grad: sum.f64,
+    m: new Float32Array(w.wasm.memory.buffer, w.wasm.plan.m, P),
+    v: new Float32Array(w.wasm.memory.buffer, w.wasm.plan.v, P),
+    at: { params: w.wasm.plan.params, grad: w.wasm.plan.sum, m: w.wasm.plan.m, v: w.wasm.plan.v },
+  } : null;
+  const engineGrad = own !== null ? own.grad : new Float64Array(P);
+  const isOwn = (grad: Float64Array, st?: OptimizerState) => own !== null && grad === own.grad &&
+    (st === undefined || ((st.m.length === 0 || st.m === own.m) && (st.v.length === 0 || st.v === own.v)));
   let fault: 'throw' | 'exit' | undefined;
   let closed = false;
   // One serve task per worker for the engine's life; a rejection (a throw, or the worker exiting) is kept
@@ -265,7 +272,7 @@ export function createEngine(o: EngineOptions): GradientEngine {
     const t1 = performance.now();
     while (rc < K) add(rc++);
     const inv = weight > 0 ? 1 / weight : 0;
-    if (fast(grad)) sum!.ex.scaleInPlace(sum!.at, P, inv);
+    if (own !== null && isOwn(grad)) own.ex.scaleInPlace(own.at.grad, P, inv);
     else for (let i = 0; i < P; i++) grad[i] = acc[i] * inv;
     const t2 = performance.now();
     const computeMs = t1 - t0;
@@ -287,10 +294,12 @@ export function createEngine(o: EngineOptions): GradientEngine {
 
   function optimizerState(name: OptimizerName, from?: OptimizerState): OptimizerState {
     const fresh = createOptimizerState(name, P);
-    const st = moments === null ? fresh : {
-      ...fresh, m: fresh.m.length > 0 ? moments.m : fresh.m, v: fresh.v.length > 0 ? moments.v : fresh.v,
-    };
-    if (moments !== null) sum!.ex.zero(w!.wasm.plan.m, w!.wasm.plan.v + 4 * P - w!.wasm.plan.m);
+    let st = fresh;
+    if (own !== null) {
+      st = { ...fresh, m: fresh.m.length > 0 ? own.m : fresh.m, v: fresh.v.length > 0 ? own.v : fresh.v };
+      own.ex.zero(own.at.m, 4 * P);
+      own.ex.zero(own.at.v, 4 * P);
+    }
     if (from !== undefined) {
       if (from.name !== name || from.m.length !== st.m.length || from.v.length !== st.v.length) throw new Error('bug: optimizer state of another kind');
       st.step = from.step;
@@ -301,7 +310,7 @@ export function createEngine(o: EngineOptions): GradientEngine {
   }
 
   function update(grad: Float64Array, gscale: number, st: OptimizerState, lr: number, weightDecay = 0): boolean {
-    if (fast(grad, st)) return fastOptimizerStep(sum!.ex, arrays!, P, gscale, st, lr, weightDecay);
+    if (own !== null && isOwn(grad, st)) return fastOptimizerStep(own.ex, own.at, P, gscale, st, lr, weightDecay);
     if (gscale !== 1) for (let i = 0; i < P; i++) grad[i] *= gscale;
     optimizerStep(state.params, grad, st, lr, weightDecay);
     for (let i = 0; i < P; i++) if (!Number.isFinite(state.params[i])) return false;
@@ -315,7 +324,7 @@ export function createEngine(o: EngineOptions): GradientEngine {
     grad: engineGrad,
     gradient,
     optimizerState,
-    norm: (grad) => (fast(grad) ? fastNorm(sum!.ex, arrays!, P) : globalNorm(grad)),
+    norm: (grad) => (own !== null && isOwn(grad) ? fastNorm(own.ex, own.at, P) : globalNorm(grad)),
     update,
     close,
     injectFault(kind) {

@@ -1,5 +1,6 @@
 // Gradient clipping and the optimizer step, each one loop over the flat parameter layout. Pure: the state
-// (moments, step count) is a plain object the caller owns, so a checkpoint can save and restore it.
+// (moments, step count) is a plain object the caller owns, so a checkpoint can save and restore it. The
+// reference: the engine's fast path (src/kernel/update.ts) is tested bit for bit against these.
 
 export type OptimizerName = 'adam' | 'sgd' | 'momentum';
 
