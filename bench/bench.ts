@@ -6,7 +6,8 @@
 // long-format CSV against the float32 size of its values), each in a fresh child process.
 // A script, not a test: it times things. Flags: --quick (shorter), --no-torch, --no-c, --no-memory,
 // --json FILE (append the measurements), --infer-only (inference and PyTorch's one-thread inference only),
-// --efficiency-only (the paired 2-thread efficiency of W1 and W2, ours and the C reference's).
+// --efficiency-only (the paired 2-thread efficiency of W1 and W2, ours and the C reference's; --pairs N pairs,
+// default 11).
 //
 // Legend: D channels, T steps, H hidden, C classes, B batch, k BPTT horizon.
 
@@ -353,7 +354,10 @@ async function main(): Promise<void> {
   if (flag('--infer-only')) return inferOnly(torch);
   const cExe = flag('--no-c') ? null : buildC();
   if (flag('--efficiency-only')) {
-    await pairedEfficiency(QUICK ? 3 : 11, cExe);
+    const at = args.indexOf('--pairs');
+    const pairs = at >= 0 ? Number(args[at + 1]) : QUICK ? 3 : 11;
+    if (!(Number.isInteger(pairs) && pairs >= 1)) throw new Error(`--pairs must be a whole number ≥ 1 (got ${args[at + 1]})`);
+    await pairedEfficiency(pairs, cExe);
     console.log(`load average ${load()}`);
     if (cExe) rmSync(dirname(cExe), { recursive: true, force: true });
     return;
