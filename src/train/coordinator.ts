@@ -150,20 +150,19 @@ export function createEngine(o: EngineOptions): GradientEngine {
     })
     : null;
   const tc = createTaskContext(state, 0);
-  // With the wasm kernel the slots are summed by its SIMD accumulate into a float64 region of the memory
-  // (the same bits as the JavaScript loop, a few times faster).
-  const sum = w !== null && tc.kernel === 'wasm'
-    ? { ex: tc.cx.ex, at: w.wasm.plan.sum, slots: w.wasm.plan.slots, stride: w.wasm.plan.slotStride, f64: new Float64Array(w.wasm.memory.buffer, w.wasm.plan.sum, P) }
-    : null;
-  // With the wasm kernel the step's gradient (the sum, scaled in place) and the optimizer's moments live in
-  // the engine's memory, where the kernel averages, measures and applies them (kernel/update.ts): the serial
-  // part of a step, which every other thread waits for. One optimizer state at a time uses the moments.
-  const own = sum !== null && w !== null ? {
-    ex: sum.ex,
-    grad: sum.f64,
+  // With the wasm kernel the coordinator's serial part runs in the kernel over the engine's memory: the slots
+  // are summed by its SIMD accumulate into a float64 region (the same bits as the JavaScript loop, a few times
+  // faster), which, scaled in place, is the step's gradient; the kernel then takes its norm and applies the
+  // optimizer with the moments that live there too (kernel/update.ts). Every other thread waits for this part.
+  // One optimizer state at a time uses the moments.
+  const own = w !== null && tc.kernel === 'wasm' ? {
+    ex: tc.cx.ex,
+    at: { params: w.wasm.plan.params, grad: w.wasm.plan.sum, m: w.wasm.plan.m, v: w.wasm.plan.v },
+    slots: w.wasm.plan.slots,
+    stride: w.wasm.plan.slotStride,
+    grad: new Float64Array(w.wasm.memory.buffer, w.wasm.plan.sum, P),
     m: new Float32Array(w.wasm.memory.buffer, w.wasm.plan.m, P),
     v: new Float32Array(w.wasm.memory.buffer, w.wasm.plan.v, P),
-    at: { params: w.wasm.plan.params, grad: w.wasm.plan.sum, m: w.wasm.plan.m, v: w.wasm.plan.v },
   } : null;
   const engineGrad = own !== null ? own.grad : new Float64Array(P);
   const isOwn = (grad: Float64Array, st?: OptimizerState) => own !== null && grad === own.grad &&
@@ -204,16 +203,16 @@ export function createEngine(o: EngineOptions): GradientEngine {
     // the bits do not depend on the thread count. With workers the coordinator sums each chunk as soon as it
     // and all before it are done, between its own chunks and while the last ones finish, so little of the sum
     // is left for after the parallel phase.
-    const acc = sum !== null ? sum.f64 : grad;
-    if (sum !== null) sum.ex.zero(sum.at, 8 * P);
+    const acc = own !== null ? own.grad : grad;
+    if (own !== null) own.ex.zero(own.at.grad, 8 * P);
     else grad.fill(0);
     let loss = 0;
     let weight = 0;
     let correct = 0;
     let rc = 0; // chunks summed so far
     const add = (c: number) => {
-      if (sum !== null) {
-        sum.ex.accumulate(sum.at, sum.slots + c * sum.stride, P);
+      if (own !== null) {
+        own.ex.accumulate(own.at.grad, own.slots + c * own.stride, P);
       } else {
         const slot = slotView(state, c);
         for (let i = 0; i < P; i++) grad[i] += slot[i];
@@ -293,13 +292,7 @@ export function createEngine(o: EngineOptions): GradientEngine {
   }
 
   function optimizerState(name: OptimizerName, from?: OptimizerState): OptimizerState {
-    const fresh = createOptimizerState(name, P);
-    let st = fresh;
-    if (own !== null) {
-      st = { ...fresh, m: fresh.m.length > 0 ? own.m : fresh.m, v: fresh.v.length > 0 ? own.v : fresh.v };
-      own.ex.zero(own.at.m, 4 * P);
-      own.ex.zero(own.at.v, 4 * P);
-    }
+    const st = createOptimizerState(name, P, own ?? undefined);
     if (from !== undefined) {
       if (from.name !== name || from.m.length !== st.m.length || from.v.length !== st.v.length) throw new Error('bug: optimizer state of another kind');
       st.step = from.step;

@@ -13,8 +13,10 @@ export interface OptimizerState {
   readonly v: Float32Array; // [P] second moment (adam only)
 }
 
-export function createOptimizerState(name: OptimizerName, P: number): OptimizerState {
-  return { name, step: 0, m: new Float32Array(name === 'sgd' ? 0 : P), v: new Float32Array(name === 'adam' ? P : 0) };
+/** A fresh state; with `into` ([P] each), the moments it needs are those arrays, zeroed (where a kernel reaches them). */
+export function createOptimizerState(name: OptimizerName, P: number, into?: { m: Float32Array; v: Float32Array }): OptimizerState {
+  const moment = (used: boolean, a: Float32Array | undefined) => (!used ? new Float32Array(0) : a ? a.fill(0) : new Float32Array(P));
+  return { name, step: 0, m: moment(name !== 'sgd', into?.m), v: moment(name === 'adam', into?.v) };
 }
 
 /**

@@ -72,7 +72,7 @@ const WARMUP_WINDOW_MS = 100;
  * the window before (a fresh process's first multi-thread engine takes about a second to reach full speed, while
  * its workers' code tiers up), and at maxMs whatever the rate does.
  */
-function warmupWindows(): { step(): void; steady(elapsedMs: number, minMs: number, maxMs: number): boolean } {
+function warmupWindows(minMs: number, maxMs: number): { step(): void; steady(elapsedMs: number): boolean } {
   let steps = 0;
   let start = performance.now();
   let last = 0; // steps per ms in the last whole window; 0 before the first
@@ -88,7 +88,7 @@ function warmupWindows(): { step(): void; steady(elapsedMs: number, minMs: numbe
       steps = 0;
       start = now;
     },
-    steady(elapsedMs, minMs, maxMs) {
+    steady(elapsedMs) {
       return elapsedMs >= maxMs || (elapsedMs >= minMs && steadyNow);
     },
   };
@@ -129,10 +129,10 @@ export async function tuneThreads(ds: DataSet, o: TuneOptions): Promise<TuneResu
     let serial = 0;
     let t0 = performance.now();
     let timed = -1; // steps timed so far; −1 while warming up
-    const warming = warmupWindows();
+    const warming = warmupWindows(warmupMs, warmupMaxMs);
     try {
       for (let s = 0; timed < steps || performance.now() - t0 < measureMs; s++) {
-        if (timed < 0 && s >= warmup && warming.steady(performance.now() - t0, warmupMs, warmupMaxMs)) {
+        if (timed < 0 && s >= warmup && warming.steady(performance.now() - t0)) {
           compute = waiting = serial = 0;
           t0 = performance.now();
           timed = 0;
