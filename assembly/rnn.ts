@@ -2,7 +2,7 @@
 // forward and truncated-BPTT backward for one chunk of sequences at once, so that each step is a
 // matrix-matrix product whose weights are reused by every row of the chunk. Owns only arithmetic over
 // pointers into one shared linear memory; it allocates nothing, knows no files, no threads and no layout
-// beyond what the caller passes. src/kernel/fast.ts drives it; src/model/rnn.ts is the reference it is
+// beyond what the caller passes. src/engine/fast.ts drives it; src/model/rnn.ts is the reference it is
 // tested against. Not here: the softmax readout and loss (tiny, done in JS in float64 as in the reference).
 //
 // Legend: Mc rows of a chunk (a multiple of 4; row r is a sequence, rows sorted by length, longest first),
@@ -36,15 +36,6 @@
 const ACC = 0;
 const ZERO = 1;
 const PROJECT = 2;
-export function gemm(
-  init: i32, mt: i32, N: i32, S: i32,
-  A: usize, at: usize, B: usize, bn: usize, C: usize, lc: usize,
-  bias: usize, x: usize, D: i32, wxt: usize,
-): void {
-  if (init == ACC) gemmAcc(mt, N, S, A, at, B, bn, C, lc);
-  else if (init == ZERO) gemmZero(mt, N, S, A, at, B, bn, C, lc);
-  else gemmProject(false, mt, N, S, A, at, B, bn, C, lc, bias, x, D, wxt);
-}
 
 // One function per init mode (and, for the forward step, with tanh applied to the finished tile in registers
 // before it is stored): V8 neither unswitches loops nor keeps the eight accumulators in registers across a

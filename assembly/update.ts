@@ -1,7 +1,7 @@
 // The serial part of a training step on the coordinator, in WebAssembly: averaging the summed gradient, its
 // norm, and the optimizer update with clipping and weight decay folded in, all over arrays in the engine's
 // shared memory. Each function is the same arithmetic in the same order as its reference in
-// src/train/optimizer.ts (plain float64 multiplies and adds, never fused; float32 stores rounded once), so the
+// src/model/optimizer.ts (plain float64 multiplies and adds, never fused; float32 stores rounded once), so the
 // bits are the reference's; two lanes at a time, which is what makes it several times faster than the
 // JavaScript loops (tested bit for bit against them).
 //

@@ -17,12 +17,13 @@ import { cpus, loadavg, tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { once } from 'node:events';
-import { sharedFloat32, sharedFloat64, sharedInt32, type DataSet } from '../src/data/dataset.js';
+import type { DataSet } from '../src/data/dataset.js';
+import { sharedFloat32, sharedFloat64, sharedInt32 } from '../src/data/shared.js';
 import { initParameters } from '../src/model/init.js';
 import { layoutOf } from '../src/model/layout.js';
 import { createRng, normal } from '../src/model/rng.js';
-import { createEngine } from '../src/train/coordinator.js';
-import { fastPredict } from '../src/kernel/fast.js';
+import { createEngine } from '../src/engine/engine.js';
+import { createPredictor } from '../src/engine/predict.js';
 import { fit } from '../src/train/fit.js';
 import { loadDataSet } from '../src/data/csv.js';
 
@@ -101,14 +102,13 @@ async function trainer(w: Workload, threads: number): Promise<{ step: () => Prom
     shape, readout: 'last', k: w.k, threads, chunkSize: 4, maxBatch: w.B, params: init,
     capacity: w.k > 0 ? w.k : w.T, classWeight: null, data: ds,
   });
-  engine.state.order.set(Int32Array.from({ length: 4 * w.B }, (_, i) => i));
-  const grad = engine.grad;
-  let opt = engine.optimizerState('adam');
+  engine.setOrder(Int32Array.from({ length: 4 * w.B }, (_, i) => i));
+  let opt = engine.optimizer('adam');
   let at = 0;
   let steps = 0;
   const train = async () => {
-    await engine.gradient(at, at + w.B, grad);
-    engine.update(grad, 1, opt, 1e-3);
+    await engine.gradient(at, at + w.B);
+    engine.update(1, opt, 1e-3);
     at = (at + w.B) % (4 * w.B);
     steps++;
   };
@@ -121,7 +121,7 @@ async function trainer(w: Workload, threads: number): Promise<{ step: () => Prom
     step: async () => {
       if ((steps - PRE) % CYCLE === 0) {
         engine.params.set(snapshot);
-        opt = engine.optimizerState('adam', optSnapshot);
+        opt = engine.optimizer('adam', optSnapshot);
         at = (PRE * w.B) % (4 * w.B);
       }
       await train();
@@ -149,7 +149,8 @@ async function inferRate(w: Workload): Promise<number> {
   const idx = Int32Array.from({ length: N }, (_, i) => i);
   const probs = new Float32Array(N * w.C);
   const logp = new Float64Array(N);
-  return rate(() => fastPredict(params, shape, 'last', ds, idx, probs, logp), N);
+  const predict = createPredictor(shape, 'last');
+  return rate(() => predict(params, ds, idx, probs, logp), N);
 }
 
 function hasTorch(): boolean {

@@ -1,6 +1,7 @@
 // The public library API: everything the CLI does, a program can do by import.
 
-export { train, TRAIN_DEFAULTS, type TrainOptions, type TrainResult } from './train/train.js';
+export { train, type TrainOptions, type TrainResult } from './train/train.js';
+export { TRAIN_DEFAULTS } from './train/defaults.js';
 export { fit, type FitOptions, type FitResult, type EpochRecord } from './train/fit.js';
 export { tune, type TuneFilesOptions } from './train/train.js';
 export { tuneThreads, formatTune, type TuneOptions, type TuneResult, type TuneRow } from './train/tune.js';
@@ -17,5 +18,5 @@ export type { Shape } from './model/layout.js';
 export type { Readout } from './model/rnn.js';
 export { UserError, InterruptedError, DivergedError, isUserError, isInterrupted } from './errors.js';
 export { loadCheckpoint, saveCheckpoint, parseCheckpoint, serializeCheckpoint, type Checkpoint } from './io/checkpoint.js';
-export type { FitState } from './train/state.js';
+export type { FitState } from './model/state.js';
 export { writeFileAtomic } from './io/atomic.js';

@@ -1,8 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { addInputNoise, noiseSeed } from '../src/train/augment.js';
+import { addInputNoise, noiseSeed } from '../src/model/noise.js';
 import { syntheticDataSet } from './helpers/synthetic.js';
-import { createEngine } from '../src/train/coordinator.js';
+import { createEngine } from '../src/engine/engine.js';
 import { initParameters } from '../src/model/init.js';
 import { layoutOf } from '../src/model/layout.js';
 import { createRng } from '../src/model/rng.js';
@@ -56,9 +56,9 @@ test('the kernels add the noise as they read a chunk: the same bits as noising t
       shape, readout: 'mean', k, threads, chunkSize: 4, maxBatch: 22, params, capacity: k, classWeight: null, data: ds, kernel,
       noise: noisy ? { sigma, seed } : null,
     });
-    e.state.order.set(order);
-    const g = new Float64Array(params.length);
-    const r = await e.gradient(0, 22, g, epoch);
+    e.setOrder(order);
+    const r = await e.gradient(0, 22, epoch);
+    const g = Float64Array.from(e.grad);
     await e.close();
     return { g, loss: r.loss };
   };

@@ -14,8 +14,8 @@ import { type Shape, layoutOf, viewsOf } from '../src/model/layout.js';
 import { type Readout, createWorkspace, windowLength } from '../src/model/rnn.js';
 import { createRng, normal } from '../src/model/rng.js';
 import { classWeightsOf } from '../src/train/class-weights.js';
-import { createEngine } from '../src/train/coordinator.js';
-import { sharedFloat32, sharedFloat64, sharedInt32 } from '../src/data/dataset.js';
+import { createEngine } from '../src/engine/engine.js';
+import { sharedFloat32, sharedFloat64, sharedInt32 } from '../src/data/shared.js';
 import { describeIndex, makeBatch, maxRelError, refSequenceLoss } from './helpers/gradcheck.js';
 
 const shape: Shape = { D: 2, H: 4, C: 3 };
@@ -110,9 +110,9 @@ describe('class weights', () => {
       data: { D: shape.D, values, offsets, lengths: lens, labels }, capacity: Math.max(...lengths), classWeight: weight,
     });
     try {
-      engine.state.order.set(order);
-      const grad = new Float64Array(theta.length);
-      const r = await engine.gradient(0, N, grad);
+      engine.setOrder(order);
+      const r = await engine.gradient(0, N);
+      const grad = engine.grad;
       const ref = weightedLoss(Float64Array.from(p32), Float64Array.from(p32), 'mean', 0);
       assert.ok(Math.abs(r.loss - ref) < 1e-5 * ref, `engine loss ${r.loss} vs ${ref}`);
       const G = new Float64Array(theta.length);

@@ -5,7 +5,7 @@ import { syntheticDataSet } from './helpers/synthetic.js';
 
 const base: FitOptions = {
   hidden: 8, readout: 'mean', bptt: 0, epochs: 3, batchSize: 13, optimizer: 'adam', lr: 3e-3, clip: 1,
-  threads: 1, seed: 5, valSplit: 0.2, patience: 0, chunkSize: 2,
+  threads: 1, seed: 5, valSplit: 0.2, patience: 0, chunkSize: 2, schedule: 'constant', warmup: 0, noise: 0,
 };
 
 function bits(a: Float32Array): Uint32Array {

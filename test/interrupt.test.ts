@@ -9,6 +9,7 @@ import { existsSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } fro
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { start } from './helpers/spawn.js';
+import { FAILING_WORKER_HOOK } from './helpers/cli.js';
 import { parseCheckpoint } from '../src/io/checkpoint.js';
 
 const tmp = () => mkdtempSync(join(tmpdir(), 'ts-int-'));
@@ -82,7 +83,10 @@ for (const [kind, at] of [['throw', 2], ['exit', 2], ['throw', 25]] as const) {
   test(`a gradient worker that ${kind === 'throw' ? 'throws' : 'exits'} in step ${at}: exit 1 within seconds, failure named, no model`, async () => {
     const dir = tmp();
     const out = join(dir, 'm.json');
-    const r = await start([...TRAIN, '--out', out, '--quiet'], { env: { TRAIN_SIGNALS_FAULT: `${kind}@${at}` } }).done;
+    // --readout mean: no probe runs before training, so the failing worker's step count is training's.
+    const r = await start([...TRAIN, '--readout', 'mean', '--out', out, '--quiet'], {
+      node: ['--import', FAILING_WORKER_HOOK], env: { TRAIN_SIGNALS_TEST_FAIL: `${kind}@${at}` },
+    }).done;
     assert.equal(r.code, 1, r.stderr);
     assert.ok(r.seconds < 15, `took ${r.seconds} s`);
     assert.match(r.stderr, /^train-signals: internal error: a gradient worker failed: /);

@@ -1,4 +1,4 @@
-// The fast WebAssembly kernel (src/kernel/fast.ts over assembly/rnn.ts) against the reference kernel
+// The fast WebAssembly kernel (src/engine/fast.ts over assembly/rnn.ts) against the reference kernel
 // (src/model/batch.ts): chunk loss, stats and every gradient element, for both readouts, full and truncated
 // BPTT, D > 1, H not a multiple of 8, mixed lengths in a chunk, chunks not a multiple of 4 rows. The
 // reference runs in float64 (the truth); the fast float32 result must be as close to it as the reference's
@@ -14,8 +14,9 @@ import { initParameters } from '../src/model/init.js';
 import { type Shape, layoutOf } from '../src/model/layout.js';
 import { type Readout, createWorkspace, windowLength } from '../src/model/rnn.js';
 import { createRng, normal } from '../src/model/rng.js';
-import { createFastContext, fastChunkGradient, fastPredict, packWeights } from '../src/kernel/fast.js';
-import { type KernelBuild, defaultBuild, kernelModule, instantiate, memoryPlan, scratchPlan, sharedMemory } from '../src/kernel/wasm.js';
+import { createFastContext, fastChunkGradient, packWeights } from '../src/engine/fast.js';
+import { createPredictor } from '../src/engine/predict.js';
+import { type KernelBuild, defaultBuild, kernelModule, instantiate, memoryPlan, scratchPlan, sharedMemory } from '../src/engine/wasm.js';
 
 function dataOf(rng: ReturnType<typeof createRng>, D: number, C: number, lengths: number[]): Sequences {
   const N = lengths.length;
@@ -201,13 +202,20 @@ describe('fast kernel pieces', () => {
     for (const readout of ['last', 'mean'] as const) {
       const probs = new Float32Array(idx.length * 3);
       const logp = new Float64Array(idx.length);
-      fastPredict(params, shape, readout, data, idx, probs, logp);
+      const predict = createPredictor(shape, readout);
+      predict(params, data, idx, probs, logp);
       const ws = createWorkspace((n) => new Float32Array(n), shape, 1);
       const p = new Float32Array(3);
+      const alone = new Float32Array(3);
+      const logpAlone = new Float64Array(1);
       for (let i = 0; i < idx.length; i++) {
         const lp = predictSequence(p, params, shape, readout, data, idx[i], ws);
         assert.ok(Math.abs(lp - logp[i]) < 1e-4, `${readout} seq ${idx[i]}: log p ${logp[i]} vs ${lp}`);
         for (let c = 0; c < 3; c++) assert.ok(Math.abs(p[c] - probs[i * 3 + c]) < 1e-4);
+        // Scored on its own (as streaming predict scores), a sequence gets the same bits as among the others.
+        predict(params, data, [idx[i]], alone, logpAlone);
+        assert.deepEqual(alone, probs.subarray(i * 3, i * 3 + 3), `${readout} seq ${idx[i]} alone`);
+        assert.equal(logpAlone[0], logp[i]);
       }
     }
   });

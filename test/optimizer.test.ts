@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { clipGlobalNorm, createOptimizerState, optimizerStep } from '../src/train/optimizer.js';
+import { clipGlobalNorm, createOptimizerState, optimizerStep } from '../src/model/optimizer.js';
 
 test('adam: the first step moves each parameter by lr against the sign of its gradient', () => {
   const p = new Float32Array([1, -1, 0.5]);

@@ -6,10 +6,11 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { fit, type FitOptions } from '../src/train/fit.js';
-import type { FitState } from '../src/train/state.js';
+import type { FitState } from '../src/model/state.js';
 import { type Checkpoint, parseCheckpoint, serializeCheckpoint } from '../src/io/checkpoint.js';
 import { DivergedError, InterruptedError } from '../src/errors.js';
 import { syntheticDataSet } from './helpers/synthetic.js';
+import { FAILING_WORKER } from './helpers/cli.js';
 
 const base: FitOptions = {
   hidden: 6, readout: 'mean', bptt: 0, epochs: 4, batchSize: 7, optimizer: 'adam', lr: 3e-3, clip: 1,
@@ -25,7 +26,7 @@ function bits(a: Float32Array): number[] {
 function throughFile(s: FitState): FitState {
   const ds = data();
   const ck: Checkpoint = {
-    model: { shape: { D: ds.D, H: base.hidden, C: ds.classes.length }, readout: 'mean', classes: ds.classes, channels: ds.channels, normalization: null },
+    model: { shape: { D: ds.D, H: base.hidden!, C: ds.classes.length }, readout: 'mean', classes: ds.classes, channels: ds.channels, normalization: null },
     hyperparameters: {}, data: { sequences: ds.lengths.length, steps: 0, fingerprint: 'x' }, state: s,
   };
   return parseCheckpoint(serializeCheckpoint(ck), 'test.ckpt').state;
@@ -118,9 +119,10 @@ test('divergence stops training with what to try; no non-finite weights reach a 
 
 for (const kind of ['throw', 'exit'] as const) {
   test(`a gradient worker that ${kind === 'throw' ? 'throws' : 'exits'} ends fit with the failure named, promptly`, async () => {
+    process.env.TRAIN_SIGNALS_TEST_FAIL = `${kind}@3`; // read by the fixture worker as it starts
     const t0 = performance.now();
     await assert.rejects(
-      fit(data(), null, { ...base, threads: 2, fault: { kind, step: 3 } }),
+      fit(data(), null, { ...base, threads: 2, worker: FAILING_WORKER }),
       (e: unknown) => {
         assert.ok(e instanceof Error);
         assert.match(e.message, /worker/);

@@ -12,13 +12,8 @@
 // Legend: N sequences, D channels, L total time steps (Σ lengths).
 
 import { UserError } from '../errors.js';
-import {
-  type DataSet,
-  type SequenceSource,
-  sharedFloat32,
-  sharedFloat64,
-  sharedInt32,
-} from './dataset.js';
+import type { DataSet, SequenceSource } from './dataset.js';
+import { sharedFloat32, sharedFloat64, sharedInt32 } from './shared.js';
 
 const SHIFT = 16;
 const CHUNK = 1 << SHIFT; // items (rows of `width` numbers) per chunk
@@ -235,8 +230,6 @@ export interface StreamedSequence {
  */
 export class DataSetBuilder {
   private readonly emit: ((s: StreamedSequence) => void) | undefined;
-  /** Streaming: set by the consumer when it wants the reader to wait (output backpressure). */
-  pending: Promise<void> | null = null;
 
   /**
    * `textBytes`: the size of the files to come (0 when unknown), an upper bound on the float32 bytes of their

@@ -1,5 +1,5 @@
 // The data set in memory: every sequence's values in one Float32Array over a SharedArrayBuffer, so that
-// every worker reads it without copying. Owns the layout and its construction; parsing lives in csv.ts.
+// every worker reads it without copying. Owns the layout; building it lives in builder.ts, parsing in csv.ts.
 //
 // Legend: N sequences, D channels, L total time steps (Σ lengths).
 
@@ -18,19 +18,4 @@ export interface DataSet {
 export interface SequenceSource {
   readonly file: string;
   readonly line: number; // first line of the sequence in its file (1-based, header counted)
-}
-
-/** Float32Array over a fresh SharedArrayBuffer. */
-export function sharedFloat32(n: number): Float32Array {
-  return new Float32Array(new SharedArrayBuffer(Math.max(1, n) * 4)).subarray(0, n);
-}
-export function sharedFloat64(n: number): Float64Array {
-  return new Float64Array(new SharedArrayBuffer(Math.max(1, n) * 8)).subarray(0, n);
-}
-export function sharedInt32(n: number): Int32Array {
-  return new Int32Array(new SharedArrayBuffer(Math.max(1, n) * 4)).subarray(0, n);
-}
-
-export function sequenceCount(ds: DataSet): number {
-  return ds.lengths.length;
 }

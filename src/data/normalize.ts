@@ -2,11 +2,9 @@
 // evaluation and prediction see inputs on the same scale as training.
 
 import type { DataSet } from './dataset.js';
+import type { Normalization } from '../model/model.js';
 
-export interface Normalization {
-  readonly mean: readonly number[]; // [D]
-  readonly std: readonly number[]; // [D]
-}
+export type { Normalization };
 
 /** Mean and (population) standard deviation of every channel over all time steps; a constant channel gets std 1. */
 export function channelStatistics(ds: DataSet): Normalization {

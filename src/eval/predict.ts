@@ -1,18 +1,22 @@
 // predict(): class probabilities for every sequence of unlabelled (or labelled) files, as CSV rows
 // `file,id,label,predicted,p_<class>...`, streamed: each file is read sequence by sequence (csv.ts streamFile),
-// normalized with the model's statistics and scored on its own, and its row written at once, so memory holds one
-// sequence whatever the file's size. Long-layout files stream when each sequence's rows are contiguous; when an
-// id comes back later, that file's rows are taken back and the file is loaded whole instead (loadDataSet).
+// normalized with the model's statistics and scored on its own (through the engine's predictor, as evaluate
+// scores), and its row written at once, so memory holds one sequence whatever the file's size. Long-layout
+// files stream when each sequence's rows are contiguous; when an id comes back later, that file's rows are
+// taken back and the file is loaded whole instead (loadDataSet).
 //
 // Legend: T steps of one sequence, D channels, C classes.
 
 import { type LoadOptions, loadDataSet, streamFile } from '../data/csv.js';
 import type { StreamedSequence } from '../data/builder.js';
 import { NotContiguousError } from '../data/long-stream.js';
+import type { DataSet } from '../data/dataset.js';
+import { applyNormalization } from '../data/normalize.js';
 import type { Model } from '../model/model.js';
-import { viewsOf } from '../model/layout.js';
-import { argmax, createWorkspace, forward } from '../model/rnn.js';
+import { argmax } from '../model/rnn.js';
+import { createPredictor } from '../engine/predict.js';
 import { checkChannels } from './evaluate.js';
+import { UNLABELLED } from './score.js';
 import type { RowOutput } from '../io/stream-out.js';
 
 export interface PredictOptions extends LoadOptions {
@@ -33,23 +37,39 @@ export function predictionHeader(model: Model): string {
   return ['file', 'id', 'label', 'predicted', ...model.classes.map((c) => `p_${c}`)].map(csvField).join(',') + '\n';
 }
 
-/** Scores sequences one at a time with the model: normalizes in place, returns probabilities [C]. */
-export function createPredictor(model: Model): (values: Float32Array, T: number) => Float32Array {
-  const ws = createWorkspace((n) => new Float32Array(n), model.shape, 1);
-  const P = viewsOf(model.parameters, model.shape);
-  const { D } = model.shape;
+/**
+ * Scores one sequence at a time with the model, through the engine's predictor (the same bits as evaluate's
+ * whole-file scoring): normalizes its values [T][D] in place, returns probabilities [C].
+ */
+export function createSequenceScorer(model: Model): (values: Float32Array, T: number) => Float32Array {
+  const predict = createPredictor(model.shape, model.readout);
+  const { D, C } = model.shape;
   const norm = model.normalization;
+  const one = { D, offsets: new Float64Array(1), lengths: new Int32Array(1), labels: new Int32Array([UNLABELLED]) };
+  const idx = [0];
+  const logp = new Float64Array(1);
   return (values, T) => {
     if (norm) for (let i = 0; i < T * D; i++) values[i] = (values[i] - norm.mean[i % D]) / norm.std[i % D];
-    // A horizon of 1 keeps only the last state: O(H) memory whatever T.
-    forward(ws, P, model.shape, model.readout, 1, values, 0, T, -1);
-    return Float32Array.from(ws.p);
+    one.lengths[0] = T;
+    const probs = new Float32Array(C);
+    predict(model.parameters, { ...one, values }, idx, probs, logp);
+    return probs;
   };
+}
+
+/** Probabilities [N][C] of every sequence of `ds` (not yet normalized: this normalizes it in place). */
+function scoreDataSet(model: Model, ds: DataSet): Float32Array {
+  if (model.normalization) applyNormalization(ds, model.normalization);
+  const N = ds.lengths.length;
+  const probs = new Float32Array(N * model.shape.C);
+  const data = { D: ds.D, values: ds.values, offsets: ds.offsets, lengths: ds.lengths, labels: new Int32Array(N).fill(UNLABELLED) };
+  createPredictor(model.shape, model.readout)(model.parameters, data, Int32Array.from({ length: N }, (_, i) => i), probs, new Float64Array(N));
+  return probs;
 }
 
 /** Writes the header and one row per sequence of every file to `out` (which the caller commits or aborts). */
 export async function predict(model: Model, o: PredictOptions, out: RowOutput): Promise<PredictSummary> {
-  const run = createPredictor(model);
+  const run = createSequenceScorer(model);
   const opts: LoadOptions = { ...o, requireLabels: false };
   out.write(predictionHeader(model));
   const summary: PredictSummary['files'] = [];
@@ -82,10 +102,10 @@ export async function predict(model: Model, o: PredictOptions, out: RowOutput): 
       const ds = await loadDataSet([file], opts);
       checkChannels(model, ds.channels, file);
       n = ds.lengths.length;
+      const probs = scoreDataSet(model, ds);
+      const C = model.shape.C;
       for (let k = 0; k < n; k++) {
-        const T = ds.lengths[k];
-        const values = ds.values.slice(ds.offsets[k] * ds.D, (ds.offsets[k] + T) * ds.D);
-        row(file, ds.ids[k], ds.labels[k] < 0 ? null : ds.classes[ds.labels[k]], run(values, T));
+        row(file, ds.ids[k], ds.labels[k] < 0 ? null : ds.classes[ds.labels[k]], probs.subarray(k * C, (k + 1) * C));
       }
       summary.push({ file, sequences: n, streamed: false });
     }

@@ -1,12 +1,13 @@
 // Forward-only scoring of a data set with a model: class probabilities, predictions, accuracy and mean
-// cross-entropy. Pure: the caller loads and normalizes the data.
+// cross-entropy, through the engine's one inference path (engine/predict.ts). Pure: the caller loads and
+// normalizes the data.
 //
 // Legend: N sequences, C classes.
 
 import type { Sequences } from '../model/batch.js';
 import { argmax } from '../model/rnn.js';
-import { fastPredict } from '../kernel/fast.js';
 import type { Model } from '../model/model.js';
+import { createPredictor } from '../engine/predict.js';
 
 export const UNLABELLED = -1;
 export const UNKNOWN_LABEL = -2;
@@ -26,31 +27,19 @@ export function labelsForModel(labels: Int32Array, classes: readonly string[], m
   return labels.map((l) => (l < 0 ? UNLABELLED : index.get(classes[l]) ?? UNKNOWN_LABEL));
 }
 
-/** Scores sequences `indices` (default all) of `data`, whose labels are already in the model's class indices. */
-export function score(model: Model, data: Sequences, indices?: Int32Array): Scores {
-  const { C } = model.shape;
-  const idx = indices ?? Int32Array.from({ length: data.lengths.length }, (_, i) => i);
-  const N = idx.length;
-  const probabilities = new Float32Array(N * C);
+/** The scores of N sequences from their probabilities [N][C], log p[label] [N] and labels [N]. */
+export function scoresOf(probabilities: Float32Array, logp: Float64Array, labels: Int32Array, C: number): Scores {
+  const N = labels.length;
   const predicted = new Int32Array(N);
-  const labels = new Int32Array(N);
   let lossSum = 0;
   let lossCount = 0;
   let correct = 0;
   let labelled = 0;
-  const forModel = { ...data, labels: data.labels.map((l) => (l >= 0 ? l : -1)) };
-  // Forward-only, batched: the fast kernel scores sequences in chunks (reference: predictSequence in batch.ts).
-  const logps = new Float64Array(N);
-  fastPredict(model.parameters, model.shape, model.readout, forModel, idx, probabilities, logps);
   for (let i = 0; i < N; i++) {
-    const n = idx[i];
-    const probs = probabilities.subarray(i * C, (i + 1) * C);
-    const logp = logps[i];
-    predicted[i] = argmax(probs);
-    labels[i] = data.labels[n];
+    predicted[i] = argmax(probabilities.subarray(i * C, (i + 1) * C));
     if (labels[i] !== UNLABELLED) labelled++;
     if (labels[i] >= 0) {
-      lossSum -= logp;
+      lossSum -= logp[i];
       lossCount++;
       if (predicted[i] === labels[i]) correct++;
     }
@@ -63,4 +52,16 @@ export function score(model: Model, data: Sequences, indices?: Int32Array): Scor
     accuracy: labelled > 0 ? correct / labelled : NaN,
     loss: lossCount > 0 ? lossSum / lossCount : NaN,
   };
+}
+
+/** Scores sequences `indices` (default all) of `data`, whose labels are already in the model's class indices. */
+export function score(model: Model, data: Sequences, indices?: Int32Array): Scores {
+  const { C } = model.shape;
+  const idx = indices ?? Int32Array.from({ length: data.lengths.length }, (_, i) => i);
+  const probabilities = new Float32Array(idx.length * C);
+  const logp = new Float64Array(idx.length);
+  // The kernel reads a label only to return log p[label]: an unknown one is unlabelled to it.
+  const forKernel = { ...data, labels: data.labels.map((l) => (l >= 0 ? l : UNLABELLED)) };
+  createPredictor(model.shape, model.readout)(model.parameters, forKernel, idx, probabilities, logp);
+  return scoresOf(probabilities, logp, Int32Array.from(idx, (n) => data.labels[n]), C);
 }

@@ -20,9 +20,8 @@ import type { DataSet } from '../data/dataset.js';
 import type { Normalization } from '../data/normalize.js';
 import { type Shape, layoutOf } from '../model/layout.js';
 import type { Readout } from '../model/rnn.js';
-import type { EpochRecord } from '../train/fit.js';
-import type { OptimizerName } from '../train/optimizer.js';
-import type { FitState } from '../train/state.js';
+import type { OptimizerName } from '../model/optimizer.js';
+import type { EpochRecord, FitState } from '../model/state.js';
 import { writeFileAtomic } from './atomic.js';
 import { jsonErrorWhere } from './model-file.js';
 

@@ -53,7 +53,3 @@ export function viewsOf<A extends FloatArray>(flat: A, s: Shape, base = 0): Para
   }
   return v;
 }
-
-export function parameterCount(s: Shape): number {
-  return layoutOf(s).size;
-}

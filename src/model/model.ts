@@ -3,7 +3,12 @@
 
 import type { Shape } from './layout.js';
 import type { Readout } from './rnn.js';
-import type { Normalization } from '../data/normalize.js';
+
+/** Per-channel z-scoring statistics (data/normalize.ts computes and applies them). */
+export interface Normalization {
+  readonly mean: readonly number[]; // [D]
+  readonly std: readonly number[]; // [D]
+}
 
 export interface Model {
   readonly shape: Shape; // D = channels.length, C = classes.length

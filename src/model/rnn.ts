@@ -140,10 +140,10 @@ export function backward<A extends FloatArray>(
   const s = T - w;
   const { hs, z, p, dz, dh, dhraw } = ws;
   const { W_hh, W_hy } = P;
-  // dlogits = weight (p − onehot(label)); readout gradients.
+  // Readout gradients: dW_hy += dlogits z^T; db_y += dlogits; dz = W_hy^T dlogits.
   dz.fill(0);
   for (let c = 0; c < C; c++) {
-    const g = weight * (p[c] - (c === label ? 1 : 0));
+    const g = dlogit(p, c, label, weight);
     G.b_y[c] += g;
     const r = c * H;
     for (let j = 0; j < H; j++) {
@@ -185,6 +185,11 @@ export function backward<A extends FloatArray>(
       }
     }
   }
+}
+
+/** dlogits_c = ∂(−weight · log p[label]) / ∂logits_c = weight (p_c − [c = label]). */
+export function dlogit(p: FloatArray, c: number, label: number, weight: number): number {
+  return weight * (p[c] - (c === label ? 1 : 0));
 }
 
 /** Index of the largest probability (first on ties). */

@@ -1,64 +1,49 @@
 // The training loop on a loaded, normalized data set: seeded init, a shuffled pass per epoch, one synchronous
-// step per mini-batch (coordinator gradient → clip → optimizer), validation after each epoch, early stopping
-// that keeps the best weights. No file I/O: train.ts loads and saves.
+// step per mini-batch (the engine's gradient → clip → optimizer), validation after each epoch, early stopping
+// that keeps the best weights. No file I/O: train.ts loads and saves. Every option left out is the defaults
+// table's (defaults.ts), as for train().
 //
 // Stopping safely: at every epoch end, and after the step in progress when `signal` aborts, the whole state
-// goes to onCheckpoint (a FitState, state.ts); `resume` continues from one to the same bits as a run that
+// goes to onCheckpoint (a FitState, model/state.ts); `resume` continues from one to the same bits as a run that
 // never stopped. A non-finite loss, gradient norm or parameter throws a DivergedError at once, so those
 // weights reach neither a checkpoint nor a model.
 //
 // Legend: N sequences, B batch size, P parameters, H hidden units, k BPTT horizon.
 
-import { sharedFloat32 } from '../data/dataset.js';
 import type { DataSet } from '../data/dataset.js';
 import type { Normalization } from '../data/normalize.js';
 import { initParameters } from '../model/init.js';
 import { type Shape, layoutOf } from '../model/layout.js';
 import type { Model } from '../model/model.js';
-import { createRng, shuffle } from '../model/rng.js';
+import { type Rng, createRng, shuffle } from '../model/rng.js';
+import { windowLength } from '../model/rnn.js';
+import { clipScale } from '../model/optimizer.js';
+import { inputNoise } from '../model/noise.js';
+import type { EpochRecord, FitState } from '../model/state.js';
 import { DivergedError, InterruptedError } from '../errors.js';
-import type { FitState } from './state.js';
-import { type Readout, windowLength } from '../model/rnn.js';
-import { score } from '../eval/score.js';
-import { createEngine } from './coordinator.js';
-import { inputNoise } from './augment.js';
-import type { KernelName } from './shared-state.js';
-import { type OptimizerName, clipScale } from './optimizer.js';
+import { type Engine, createEngine } from '../engine/engine.js';
+import type { KernelName } from '../engine/kernels.js';
+import { scoresOf } from '../eval/score.js';
+import { type HyperparameterOptions, type Hyperparameters, defaultThreads, resolveHyperparameters } from './defaults.js';
 import { stratifiedSplit } from './split.js';
-import { type LrSchedule, scheduledLr } from './schedule.js';
-import { type ClassWeights, classWeightsOf } from './class-weights.js';
+import { scheduledLr } from './schedule.js';
+import { classWeightsOf } from './class-weights.js';
 
-export interface FitOptions {
-  readonly hidden: number;
-  readonly readout: Readout;
-  readonly bptt: number; // k; 0 = full BPTT
-  readonly epochs: number;
-  readonly batchSize: number;
-  readonly optimizer: OptimizerName;
-  readonly lr: number;
-  readonly clip: number; // global-norm clipping, 0 = off
-  readonly threads: number;
-  readonly seed: number;
-  readonly valSplit: number;
-  readonly patience: number; // epochs without validation improvement before stopping; 0 = never stop early
-  readonly chunkSize: number; // sequences per gradient chunk (fixed, so results do not depend on threads)
+export type { EpochRecord };
+
+export interface FitOptions extends HyperparameterOptions {
+  readonly threads?: number; // default: every core
   readonly kernel?: KernelName; // 'wasm' (default, fast) or 'ts' (the reference kernel)
-  readonly init?: Model; // start from these parameters (shape and readout come from it)
   readonly onEpoch?: (e: EpochRecord) => void;
+  readonly onBatch?: (b: BatchProgress) => void; // after every optimizer step
   /** Continue from this state (as onCheckpoint gave it) instead of a fresh start. */
   readonly resume?: FitState;
   /** Gets a copy of the whole state at every epoch end, and after the last step when interrupted. */
   readonly onCheckpoint?: (s: FitState) => void;
   /** Once aborted: the step in progress finishes, onCheckpoint gets the state, fit throws InterruptedError. */
   readonly signal?: AbortSignal;
-  /** Test hook: a gradient worker fails ('throw' or 'exit') in optimizer step `step` (0-based). */
-  readonly fault?: { readonly kind: 'throw' | 'exit'; readonly step: number };
-  readonly onBatch?: (b: BatchProgress) => void; // after every optimizer step
-  readonly classWeights?: ClassWeights; // 'none' (default) or 'balanced': n / (C · n_c) on the training split
-  readonly schedule?: LrSchedule; // 'constant' (default here; train() defaults to cosine)
-  readonly warmup?: number; // cosine: warmup steps as a fraction of all steps (default 0)
-  readonly weightDecay?: number; // decoupled weight decay λ: θ ← θ (1 − lr λ) every step (default 0)
-  readonly noise?: number; // σ of Gaussian noise added to the training inputs, fresh every epoch (default 0; augment.ts)
+  /** The module the engine's worker threads run (default: the gradient worker). */
+  readonly worker?: URL;
 }
 
 /** Progress within an epoch, reported after each step. */
@@ -72,17 +57,6 @@ export interface BatchProgress {
   accuracy: number; // running training accuracy over this epoch's sequences so far
   lr: number; // the rate of the step just taken
   seconds: number; // since the epoch began
-}
-
-export interface EpochRecord {
-  epoch: number;
-  loss: number; // mean training loss over the epoch's batches
-  accuracy: number;
-  valLoss: number | null;
-  valAccuracy: number | null;
-  lr: number;
-  seconds: number;
-  sequencesPerSecond: number;
 }
 
 export interface FitResult {
@@ -102,143 +76,170 @@ function longestWindow(ds: DataSet, k: number): number {
   return w;
 }
 
-export async function fit(ds: DataSet, normalization: Normalization | null, o: FitOptions): Promise<FitResult> {
-  const C = ds.classes.length;
-  const shape: Shape = o.init ? o.init.shape : { D: ds.D, H: o.hidden, C };
-  const readout = o.init ? o.init.readout : o.readout;
-  const rs = o.resume;
-  const rng = createRng(rs ? rs.rng : o.seed);
-  const params = sharedFloat32(layoutOf(shape).size);
-  if (rs) {
-    if (rs.params.length !== params.length) throw new Error(`bug: resuming ${rs.params.length} parameters into ${params.length}`);
-    params.set(rs.params);
+/** The starting weights [P]: the resumed state's, the init model's, or drawn from rng. */
+function initialWeights(shape: Shape, o: FitOptions, rng: Rng): Float32Array {
+  const params = new Float32Array(layoutOf(shape).size);
+  if (o.resume) {
+    if (o.resume.params.length !== params.length) throw new Error(`bug: resuming ${o.resume.params.length} parameters into ${params.length}`);
+    params.set(o.resume.params);
   } else if (o.init) params.set(o.init.parameters);
   else initParameters(params, shape, rng);
+  return params;
+}
 
+/** The loop's position and running sums, as a fresh run or the resumed state has them. */
+function loopStart(o: FitOptions, split: FitState['split']) {
+  const rs = o.resume;
+  return {
+    epoch: rs ? rs.epoch : 1,
+    batchStart: rs ? rs.batchStart : 0,
+    lossSum: rs ? rs.lossSum : 0,
+    correct: rs ? rs.correct : 0,
+    batches: rs ? rs.batches : 0,
+    stopped: rs ? rs.stopped : false,
+    order: Int32Array.from(rs ? rs.order : split.train),
+    bestLoss: rs ? rs.bestLoss : Infinity,
+    bestEpoch: rs ? rs.bestEpoch : 0,
+    history: rs ? [...rs.history] : [] as EpochRecord[],
+  };
+}
+
+function divergedError(what: string, epoch: number, step: number, hp: Hyperparameters): DivergedError {
+  return new DivergedError(
+    `training diverged in epoch ${epoch}, step ${step + 1}: ${what}; try a smaller --lr (now ${hp.lr})` +
+      (hp.clip > 0 ? ` or a smaller --clip (now ${hp.clip})` : ' or gradient clipping, e.g. --clip 1 (now off)'),
+    epoch, step,
+  );
+}
+
+/** Validation loss and accuracy of the engine's current weights on sequences `val`. */
+function validate(engine: Engine, ds: DataSet, val: Int32Array, C: number): { loss: number; accuracy: number } {
+  const probs = new Float32Array(val.length * C);
+  const logp = new Float64Array(val.length);
+  engine.predict(val, probs, logp);
+  return scoresOf(probs, logp, Int32Array.from(val, (n) => ds.labels[n]), C);
+}
+
+export async function fit(ds: DataSet, normalization: Normalization | null, o: FitOptions = {}): Promise<FitResult> {
+  const hp = resolveHyperparameters(ds, o);
+  const C = ds.classes.length;
+  const shape: Shape = o.init ? o.init.shape : { D: ds.D, H: hp.hidden, C };
+  const readout = hp.readout;
+  const rs = o.resume;
+  const rng = createRng(rs ? rs.rng : hp.seed);
+  const initial = initialWeights(shape, o, rng);
   const split = rs ? rs.split
-    : o.valSplit > 0 ? stratifiedSplit(ds.labels, C, o.valSplit, rng) : { train: Int32Array.from(ds.labels.keys()), val: new Int32Array(0) };
+    : hp.valSplit > 0 ? stratifiedSplit(ds.labels, C, hp.valSplit, rng) : { train: Int32Array.from(ds.labels.keys()), val: new Int32Array(0) };
   const nTrain = split.train.length;
-  const batchSize = Math.min(o.batchSize, nTrain);
+  const batchSize = Math.min(hp.batchSize, nTrain);
   const engine = createEngine({
-    shape, readout, k: o.bptt, threads: o.threads, chunkSize: o.chunkSize, maxBatch: batchSize,
-    params, capacity: longestWindow(ds, o.bptt), classWeight: classWeightsOf(o.classWeights ?? 'none', ds.labels, split.train, C), kernel: o.kernel,
-    noise: inputNoise(o.noise, o.seed),
+    shape, readout, k: hp.bptt, threads: o.threads ?? defaultThreads(), chunkSize: hp.chunkSize, maxBatch: batchSize,
+    params: initial, capacity: longestWindow(ds, hp.bptt), classWeight: classWeightsOf(hp.classWeights, ds.labels, split.train, C),
+    kernel: o.kernel, noise: inputNoise(hp.noise, hp.seed), worker: o.worker,
     data: { D: ds.D, values: ds.values, offsets: ds.offsets, lengths: ds.lengths, labels: ds.labels },
   });
   const theta = engine.params; // the shared weights the threads read; updated in place between steps
-  const grad = engine.grad;
-  const opt = rs ? engine.optimizerState(rs.optimizer.name, rs.optimizer) : engine.optimizerState(o.optimizer);
-  const best = new Float32Array(rs ? rs.best : params);
-  const history: EpochRecord[] = rs ? [...rs.history] : [];
-  let bestLoss = rs ? rs.bestLoss : Infinity;
-  let bestEpoch = rs ? rs.bestEpoch : 0;
-  let computeMs = 0;
-  let reduceMs = 0;
-  let updateMs = 0;
+  const opt = rs ? engine.optimizer(rs.optimizer.name, rs.optimizer) : engine.optimizer(hp.optimizer);
+  const best = new Float32Array(rs ? rs.best : initial);
+  const at = loopStart(o, split);
+  const { order, history } = at;
+  const timing = { computeMs: 0, reduceMs: 0, updateMs: 0 };
   const t0 = performance.now();
-  const order = Int32Array.from(rs ? rs.order : split.train);
   const batchesPerEpoch = Math.ceil(nTrain / batchSize);
-  const totalSteps = batchesPerEpoch * o.epochs;
-  const warmupSteps = Math.round((o.warmup ?? 0) * totalSteps);
+  const totalSteps = batchesPerEpoch * hp.epochs;
+  const warmupSteps = Math.round(hp.warmup * totalSteps);
+  const lrAt = (step: number) => scheduledLr(hp.lr, hp.schedule, step, totalSteps, warmupSteps);
   let step = opt.step; // optimizer steps taken, this run and the runs it resumes
   let seen = 0; // sequences trained on in this call
-  // Where the loop stands; a resumed run starts where its checkpoint stopped.
-  let epoch = rs ? rs.epoch : 1;
-  let b = rs ? rs.batchStart : 0;
-  let lossSum = rs ? rs.lossSum : 0;
-  let correct = rs ? rs.correct : 0;
-  let batches = rs ? rs.batches : 0;
-  let stopped = rs ? rs.stopped : false;
   const stateNow = (): FitState => ({
-    epoch, batchStart: b, lossSum, correct, batches, stopped, rng: rng.state(),
-    split: { train: Int32Array.from(split.train), val: Int32Array.from(split.val) }, order: Int32Array.from(order),
-    params: Float32Array.from(theta), best: Float32Array.from(best), bestLoss, bestEpoch,
+    epoch: at.epoch, batchStart: at.batchStart, lossSum: at.lossSum, correct: at.correct, batches: at.batches, stopped: at.stopped,
+    rng: rng.state(), split: { train: Int32Array.from(split.train), val: Int32Array.from(split.val) }, order: Int32Array.from(order),
+    params: Float32Array.from(theta), best: Float32Array.from(best), bestLoss: at.bestLoss, bestEpoch: at.bestEpoch,
     optimizer: { name: opt.name, step: opt.step, m: Float32Array.from(opt.m), v: Float32Array.from(opt.v) },
     history: history.map((h) => ({ ...h })),
   });
-  const diverged = (what: string) =>
-    new DivergedError(
-      `training diverged in epoch ${epoch}, step ${opt.step + 1}: ${what}; try a smaller --lr (now ${o.lr})` +
-        (o.clip > 0 ? ` or a smaller --clip (now ${o.clip})` : ' or gradient clipping, e.g. --clip 1 (now off)'),
-      epoch, opt.step,
-    );
+  const diverged = (what: string) => divergedError(what, at.epoch, opt.step, hp);
   const modelOf = (p: Float32Array): Model => ({
     shape, readout, classes: ds.classes, channels: ds.channels, normalization, parameters: p, training: {},
   });
+
+  /** The steps of the epoch in progress, from at.batchStart; returns the rate of the last step taken. */
+  async function runEpoch(te: number): Promise<number> {
+    // An epoch resumed after its last step takes none: its rate is that of the step before.
+    let lr = step > 0 ? lrAt(step - 1) : hp.lr;
+    while (at.batchStart < nTrain) {
+      const end = Math.min(at.batchStart + batchSize, nTrain);
+      const r = await engine.gradient(at.batchStart, end, at.epoch);
+      const tu = performance.now();
+      if (!Number.isFinite(r.loss)) throw diverged(`the loss is ${r.loss}`);
+      const norm = engine.norm();
+      if (!Number.isFinite(norm)) throw diverged(`the gradient norm is ${norm}`);
+      lr = lrAt(step++);
+      if (!engine.update(clipScale(norm, hp.clip), opt, lr, hp.weightDecay)) throw diverged('a parameter overflowed to a non-finite value');
+      timing.updateMs += performance.now() - tu;
+      timing.computeMs += r.computeMs;
+      timing.reduceMs += r.reduceMs;
+      at.lossSum += r.loss;
+      at.correct += r.correct;
+      at.batches++;
+      o.onBatch?.({
+        epoch: at.epoch, epochs: hp.epochs, batch: at.batches, batches: batchesPerEpoch, seen: end,
+        loss: at.lossSum / at.batches, accuracy: at.correct / end, lr, seconds: (performance.now() - te) / 1000,
+      });
+      seen += end - at.batchStart;
+      at.batchStart = end;
+      if (o.signal?.aborted) {
+        o.onCheckpoint?.(stateNow());
+        throw new InterruptedError(at.epoch, opt.step);
+      }
+    }
+    return lr;
+  }
+
+  /** The epoch's record; keeps the weights with the best validation loss (the last ones without a validation set). */
+  function endEpoch(te: number, lr: number): void {
+    const v = split.val.length > 0 ? validate(engine, ds, split.val, C) : null;
+    const seconds = (performance.now() - te) / 1000;
+    const rec: EpochRecord = {
+      epoch: at.epoch, loss: at.lossSum / at.batches, accuracy: at.correct / nTrain, valLoss: v?.loss ?? null,
+      valAccuracy: v?.accuracy ?? null, lr, seconds, sequencesPerSecond: nTrain / seconds,
+    };
+    history.push(rec);
+    o.onEpoch?.(rec);
+    const monitored = rec.valLoss ?? -at.epoch;
+    if (monitored < at.bestLoss) {
+      at.bestLoss = monitored;
+      at.bestEpoch = at.epoch;
+      best.set(theta);
+    } else if (hp.patience > 0 && at.epoch - at.bestEpoch >= hp.patience) {
+      at.stopped = true;
+    }
+  }
+
   try {
     if (o.signal?.aborted) throw new InterruptedError(0, opt.step); // before the first step: nothing to save
-    for (; epoch <= o.epochs && !stopped; epoch++) {
+    for (; at.epoch <= hp.epochs && !at.stopped; at.epoch++) {
       const te = performance.now();
-      if (b === 0) {
+      if (at.batchStart === 0) {
         shuffle(rng, order);
-        lossSum = 0;
-        correct = 0;
-        batches = 0;
+        at.lossSum = 0;
+        at.correct = 0;
+        at.batches = 0;
       }
-      engine.state.order.set(order);
-      // The rate of the last step taken (an epoch resumed after its last step takes none).
-      let lr = step > 0 ? scheduledLr(o.lr, o.schedule ?? 'constant', step - 1, totalSteps, warmupSteps) : o.lr;
-      while (b < nTrain) {
-        if (o.fault !== undefined && o.fault.step === opt.step) engine.injectFault?.(o.fault.kind);
-        const r = await engine.gradient(b, Math.min(b + batchSize, nTrain), grad, epoch);
-        const tu = performance.now();
-        if (!Number.isFinite(r.loss)) throw diverged(`the loss is ${r.loss}`);
-        const norm = engine.norm(grad);
-        if (!Number.isFinite(norm)) throw diverged(`the gradient norm is ${norm}`);
-        lr = scheduledLr(o.lr, o.schedule ?? 'constant', step++, totalSteps, warmupSteps);
-        if (!engine.update(grad, clipScale(norm, o.clip), opt, lr, o.weightDecay ?? 0)) throw diverged('a parameter overflowed to a non-finite value');
-        updateMs += performance.now() - tu;
-        computeMs += r.computeMs;
-        reduceMs += r.reduceMs;
-        lossSum += r.loss;
-        correct += r.correct;
-        batches++;
-        o.onBatch?.({
-          epoch, epochs: o.epochs, batch: batches, batches: batchesPerEpoch, seen: Math.min(b + batchSize, nTrain),
-          loss: lossSum / batches, accuracy: correct / Math.min(b + batchSize, nTrain), lr, seconds: (performance.now() - te) / 1000,
-        });
-        seen += Math.min(b + batchSize, nTrain) - b;
-        b = Math.min(b + batchSize, nTrain);
-        if (o.signal?.aborted) {
-          o.onCheckpoint?.(stateNow());
-          throw new InterruptedError(epoch, opt.step);
-        }
-      }
-      b = 0;
-      let valLoss: number | null = null;
-      let valAccuracy: number | null = null;
-      if (split.val.length > 0) {
-        const s = score(modelOf(theta), engine.state.data, split.val);
-        valLoss = s.loss;
-        valAccuracy = s.accuracy;
-      }
-      const seconds = (performance.now() - te) / 1000;
-      const rec: EpochRecord = {
-        epoch, loss: lossSum / batches, accuracy: correct / nTrain, valLoss, valAccuracy, lr,
-        seconds, sequencesPerSecond: nTrain / seconds,
-      };
-      history.push(rec);
-      o.onEpoch?.(rec);
-      // Keep the weights with the best validation loss (the last ones when there is no validation set).
-      const monitored = valLoss ?? -epoch;
-      if (monitored < bestLoss) {
-        bestLoss = monitored;
-        bestEpoch = epoch;
-        best.set(theta);
-      } else if (o.patience > 0 && epoch - bestEpoch >= o.patience) {
-        stopped = true;
-      }
-      epoch++; // the checkpoint names the next epoch
+      engine.setOrder(order);
+      const lr = await runEpoch(te);
+      at.batchStart = 0;
+      endEpoch(te, lr);
+      at.epoch++; // the checkpoint names the next epoch
       o.onCheckpoint?.(stateNow());
-      epoch--;
-      if (o.signal?.aborted) throw new InterruptedError(epoch, opt.step);
+      at.epoch--;
+      if (o.signal?.aborted) throw new InterruptedError(at.epoch, opt.step);
     }
   } finally {
     await engine.close();
   }
   const seconds = (performance.now() - t0) / 1000;
-  const model = modelOf(new Float32Array(best));
   return {
-    model, history, bestEpoch, seconds, sequencesPerSecond: seen / seconds, computeMs, reduceMs, updateMs,
+    model: modelOf(new Float32Array(best)), history, bestEpoch: at.bestEpoch, seconds, sequencesPerSecond: seen / seconds, ...timing,
   };
 }

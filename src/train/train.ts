@@ -4,144 +4,45 @@
 // files parsed, --init and --resume compatible. A checkpoint is written at every epoch end (and on
 // interrupt); the default one (`<out>.ckpt`) is removed once the model is written.
 
-import { availableParallelism } from 'node:os';
+import { rmSync } from 'node:fs';
 import { loadDataSet, type LoadOptions } from '../data/csv.js';
+import type { DataSet } from '../data/dataset.js';
 import { type Normalization, applyNormalization, channelStatistics } from '../data/normalize.js';
-import { UserError } from '../errors.js';
+import { DivergedError, InterruptedError, UserError, isInterrupted } from '../errors.js';
+import { type Checkpoint, dataFingerprint, loadCheckpoint, saveCheckpoint } from '../io/checkpoint.js';
 import { saveModel } from '../io/model-file.js';
 import type { Model } from '../model/model.js';
 import type { Readout } from '../model/rnn.js';
+import type { EpochRecord, FitState } from '../model/state.js';
+import type { KernelName } from '../engine/kernels.js';
 import { type FileEvaluation, evaluateDataSet, totalMetrics } from '../eval/evaluate.js';
-import { type EpochRecord, type FitOptions, type FitResult, fit } from './fit.js';
-import { DEFAULT_LR, type OptimizerName } from './optimizer.js';
-import type { KernelName } from './shared-state.js';
-import { type TuneResult, tuneThreads } from './tune.js';
-import type { BatchProgress } from './fit.js';
-import type { LrSchedule } from './schedule.js';
-import type { ClassWeights } from './class-weights.js';
-import type { DataSet } from '../data/dataset.js';
 import { writeReport } from '../eval/report.js';
-import { rmSync } from 'node:fs';
-import { DivergedError, InterruptedError, isInterrupted } from '../errors.js';
-import { type Checkpoint, dataFingerprint, loadCheckpoint, saveCheckpoint } from '../io/checkpoint.js';
-import type { FitState } from './state.js';
+import {
+  type HyperparameterOptions, type Hyperparameters, TRAIN_DEFAULTS, defaultThreadCounts, defaultThreads,
+  resolveHyperparameters,
+} from './defaults.js';
+import { type BatchProgress, type FitOptions, type FitResult, fit } from './fit.js';
+import { type TuneOptions, type TuneResult, tuneThreads } from './tune.js';
 import { checkInit, checkOutputs, checkResume, checkTestFiles } from './preflight.js';
 
-export interface TrainOptions extends LoadOptions {
+export interface TrainOptions extends LoadOptions, HyperparameterOptions {
   readonly files: readonly string[];
   readonly test?: readonly string[];
   readonly out?: string;
-  readonly hidden?: number;
-  readonly readout?: Readout | 'auto'; // auto: by sequence length, see autoReadout
-  readonly bptt?: number;
-  readonly epochs?: number | 'auto'; // auto: see autoEpochs
-  readonly batchSize?: number;
-  readonly optimizer?: OptimizerName;
-  readonly lr?: number;
-  readonly clip?: number;
   readonly threads?: number | 'auto'; // 'auto': measure briefly (as `tune`) and use the recommended count
   readonly kernel?: KernelName; // 'wasm' (default) or 'ts', the reference kernel
-  readonly seed?: number;
-  readonly valSplit?: number | 'auto'; // auto: see autoValSplit
-  readonly patience?: number;
-  readonly classWeights?: ClassWeights;
-  readonly schedule?: LrSchedule;
-  readonly warmup?: number; // fraction of all steps
-  readonly minSteps?: number; // epochs auto: at least this many optimizer steps
-  readonly weightDecay?: number; // decoupled weight decay (AdamW-style)
-  readonly noise?: number; // σ of Gaussian input noise on the normalized training data, fresh every epoch
   readonly report?: string; // write the HTML report here
   readonly normalize?: 'zscore' | 'none';
-  readonly init?: Model;
-  readonly chunkSize?: number;
   readonly onEpoch?: (e: EpochRecord) => void;
   readonly onBatch?: (b: BatchProgress) => void;
-  readonly onStart?: (hp: ReturnType<typeof resolveHyperparameters>) => void; // before the first epoch
+  readonly onStart?: (hp: Hyperparameters) => void; // before the first epoch
   readonly checkpoint?: string; // where to write the checkpoint at every epoch end (default: `${out}.ckpt`)
   readonly resume?: string; // a checkpoint to continue from
   readonly signal?: AbortSignal; // when aborted: finish the step, write the checkpoint, throw InterruptedError
-  readonly fault?: { readonly kind: 'throw' | 'exit'; readonly step: number }; // test hook, see FitOptions
   readonly onTrained?: () => void; // training is over (the model is written); evaluation follows
 }
 
-/** The defaults `train` uses; README explains each choice. */
-export const TRAIN_DEFAULTS = {
-  hidden: 64,
-  readout: 'auto' as Readout | 'auto',
-  bptt: 0,
-  epochs: 'auto' as number | 'auto',
-  batchSize: 32,
-  optimizer: 'adam' as OptimizerName,
-  clip: 1,
-  seed: 1,
-  valSplit: 'auto' as number | 'auto',
-  patience: 0,
-  normalize: 'zscore' as const,
-  chunkSize: 4,
-  classWeights: 'none' as ClassWeights,
-  schedule: 'cosine' as LrSchedule,
-  warmup: 0.05,
-  weightDecay: 0,
-  noise: 0.1,
-  minSteps: 1500,
-  minEpochs: 60,
-  shortSequence: 30, // readout auto: last when the median length is at most this, else mean
-  probeFraction: 0.25, // readout auto on long sequences: each readout's probe run gets this share of the epochs
-  minValidation: 100, // val-split auto: hold out 10 % only when that is at least this many sequences
-};
-
-function median(xs: Int32Array): number {
-  const s = Int32Array.from(xs).sort();
-  return s.length === 0 ? 0 : s.length % 2 ? s[(s.length - 1) >> 1] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
-}
-
-/** Readout auto: the last step on short sequences (median length ≤ 30), the mean over time on longer ones. */
-export function autoReadout(lengths: Int32Array): Readout {
-  return median(lengths) <= TRAIN_DEFAULTS.shortSequence ? 'last' : 'mean';
-}
-
-/** Val-split auto: 0.1 when that holds out at least 100 sequences, else none (train on all, keep the last weights). */
-export function autoValSplit(N: number): number {
-  return N * 0.1 >= TRAIN_DEFAULTS.minValidation ? 0.1 : 0;
-}
-
-/** Epochs auto: at least 60 epochs and at least minSteps optimizer steps. */
-export function autoEpochs(nTrain: number, batchSize: number, minSteps: number): number {
-  const perEpoch = Math.ceil(nTrain / Math.min(batchSize, nTrain));
-  return Math.max(TRAIN_DEFAULTS.minEpochs, Math.ceil(minSteps / perEpoch));
-}
-
-/** The hyperparameters train() will use on `ds`, with every 'auto' resolved. */
-export function resolveHyperparameters(ds: DataSet, o: Omit<TrainOptions, 'files'>) {
-  const d = TRAIN_DEFAULTS;
-  const optimizer = o.optimizer ?? d.optimizer;
-  const N = ds.lengths.length;
-  const vs = o.valSplit ?? d.valSplit;
-  const valSplit = vs === 'auto' ? autoValSplit(N) : vs;
-  const batchSize = o.batchSize ?? d.batchSize;
-  const readout = o.init?.readout ?? o.readout ?? d.readout;
-  const epochs = o.epochs ?? d.epochs;
-  const nTrain = N - Math.round(N * valSplit); // about: the split is stratified
-  return {
-    hidden: o.init?.shape.H ?? o.hidden ?? d.hidden,
-    readout: readout === 'auto' ? autoReadout(ds.lengths) : readout,
-    bptt: o.bptt ?? d.bptt,
-    epochs: epochs === 'auto' ? autoEpochs(nTrain, batchSize, o.minSteps ?? d.minSteps) : epochs,
-    batchSize,
-    optimizer,
-    lr: o.lr ?? DEFAULT_LR[optimizer],
-    schedule: o.schedule ?? d.schedule,
-    warmup: o.warmup ?? d.warmup,
-    weightDecay: o.weightDecay ?? d.weightDecay,
-    noise: o.noise ?? d.noise,
-    clip: o.clip ?? d.clip,
-    seed: o.seed ?? d.seed,
-    valSplit,
-    patience: o.patience ?? d.patience,
-    classWeights: o.classWeights ?? d.classWeights,
-    chunkSize: o.chunkSize ?? d.chunkSize,
-  };
-}
+export { TRAIN_DEFAULTS };
 
 export interface TrainResult extends FitResult {
   readonly test: FileEvaluation[];
@@ -171,16 +72,18 @@ export async function train(o: TrainOptions): Promise<TrainResult> {
   }
   if (normalization) applyNormalization(ds, normalization);
   let hp = resolveHyperparameters(ds, o);
-  let threads = o.threads === 'auto' ? 0 : o.threads ?? availableParallelism();
+  let threads = o.threads === 'auto' ? 0 : o.threads ?? defaultThreads();
   let tuned: TuneResult | undefined;
   if (threads === 0) {
-    tuned = await tuneThreads(ds, { ...hp, steps: 8, warmupSteps: 2, kernel: o.kernel, threads: defaultCounts() });
+    tuned = await tuneThreads(ds, {
+      ...hp, steps: d.autoTuneSteps, warmupSteps: d.autoTuneWarmupSteps, kernel: o.kernel, threads: defaultThreadCounts(true),
+    });
     threads = tuned.recommended;
   }
   let probe: Record<'mean' | 'last', ProbeResult> | undefined;
   if (resume) hp = { ...hp, readout: resume.model.readout };
   else if ((o.readout ?? d.readout) === 'auto' && !o.init && hp.readout === 'mean') {
-    probe = await probeReadouts(ds, normalization, { ...hp, threads, kernel: o.kernel, signal: o.signal });
+    probe = await probeReadouts(ds, normalization, hp, { threads, kernel: o.kernel, signal: o.signal });
     hp = { ...hp, readout: probeWinner(probe) };
   }
   const recorded = { ...hp, normalize: normalization ? 'zscore' : 'none', init: o.init ? true : false };
@@ -201,7 +104,7 @@ export async function train(o: TrainOptions): Promise<TrainResult> {
   try {
     r = await fit(ds, normalization, {
       ...hp, threads, init: o.init, onEpoch: o.onEpoch, onBatch: o.onBatch, kernel: o.kernel,
-      resume: resume?.state, onCheckpoint, signal: o.signal, fault: o.fault,
+      resume: resume?.state, onCheckpoint, signal: o.signal,
     });
   } catch (e) {
     throw withCheckpoint(e, last);
@@ -214,7 +117,7 @@ export async function train(o: TrainOptions): Promise<TrainResult> {
       hyperparameters: { ...hp, normalize: normalization ? 'zscore' : 'none', init: o.init ? true : false },
       bestEpoch: r.bestEpoch,
       history: r.history.map(({ seconds: _s, sequencesPerSecond: _q, ...rest }) => rest),
-      timing: { threads, seconds: r.seconds, sequencesPerSecond: r.sequencesPerSecond, kernel: o.kernel ?? 'wasm', ...(tuned ? { tuned: true } : {}) },
+      timing: { threads, seconds: r.seconds, sequencesPerSecond: r.sequencesPerSecond, kernel: o.kernel ?? d.kernel, ...(tuned ? { tuned: true } : {}) },
     },
   };
   if (o.out) saveModel(o.out, model);
@@ -231,7 +134,9 @@ export async function train(o: TrainOptions): Promise<TrainResult> {
  * how a vanilla RNN fails (README, "Defaults, measured"), so the training loss is the right judge, and it
  * needs no held-out data. Returns the last epoch's mean training loss and accuracy per readout.
  */
-async function probeReadouts(ds: DataSet, normalization: Normalization | null, hp: Omit<FitOptions, 'readout'>): Promise<Record<'mean' | 'last', ProbeResult>> {
+async function probeReadouts(
+  ds: DataSet, normalization: Normalization | null, hp: Hyperparameters, run: Pick<FitOptions, 'threads' | 'kernel' | 'signal'>,
+): Promise<Record<'mean' | 'last', ProbeResult>> {
   const out = { mean: { loss: Infinity, accuracy: 0 }, last: { loss: Infinity, accuracy: 0 } };
   // A quarter of the epochs, but never more than a quarter of the default step budget: the probe judges early
   // training, and a long --epochs should not make it long too.
@@ -241,9 +146,7 @@ async function probeReadouts(ds: DataSet, normalization: Normalization | null, h
   const epochs = Math.max(1, Math.min(Math.round(hp.epochs * TRAIN_DEFAULTS.probeFraction), cap));
   for (const readout of ['mean', 'last'] as const) {
     try {
-      const r = await fit(ds, normalization, {
-        ...hp, readout, valSplit: 0, patience: 0, epochs,
-      });
+      const r = await fit(ds, normalization, { ...hp, ...run, readout, valSplit: 0, patience: 0, epochs });
       const { loss, accuracy } = r.history[r.history.length - 1];
       out[readout] = Number.isFinite(loss) ? { loss, accuracy } : { loss: Infinity, accuracy: 0 };
     } catch (e) {
@@ -287,29 +190,9 @@ function withCheckpoint(e: unknown, last: { path: string; epoch: number } | unde
   return new Error(`${e.message}; training stopped; ${where}${how}`, { cause: e });
 }
 
-/** 1 .. cores, capped at 8 counts measured (auto must stay brief). */
-function defaultCounts(): number[] {
-  const n = Math.max(1, availableParallelism());
-  if (n <= 8) return Array.from({ length: n }, (_, i) => i + 1);
-  return [...new Set([1, 2, 4, Math.floor(n / 2), n - 1, n])].sort((a, b) => a - b);
-}
-
-export interface TuneFilesOptions extends LoadOptions {
+export interface TuneFilesOptions extends LoadOptions, TuneOptions {
   readonly files: readonly string[];
-  readonly threads?: readonly number[];
-  readonly steps?: number;
-  readonly hidden?: number;
-  readonly readout?: Readout;
-  readonly bptt?: number;
-  readonly batchSize?: number;
-  readonly optimizer?: OptimizerName;
-  readonly lr?: number;
-  readonly clip?: number;
-  readonly seed?: number;
-  readonly noise?: number;
   readonly normalize?: 'zscore' | 'none';
-  readonly chunkSize?: number;
-  readonly kernel?: KernelName;
 }
 
 /** `tune` on files: loads and normalizes them as train() does, then tuneThreads() with the same flags. */
@@ -317,10 +200,5 @@ export async function tune(o: TuneFilesOptions): Promise<TuneResult> {
   const d = TRAIN_DEFAULTS;
   const ds = await loadDataSet(o.files, { ...o, requireLabels: true });
   if ((o.normalize ?? d.normalize) === 'zscore') applyNormalization(ds, channelStatistics(ds));
-  const optimizer = o.optimizer ?? d.optimizer;
-  return tuneThreads(ds, {
-    threads: o.threads, steps: o.steps, hidden: o.hidden ?? d.hidden, readout: o.readout ?? autoReadout(ds.lengths), bptt: o.bptt ?? d.bptt,
-    batchSize: o.batchSize ?? d.batchSize, chunkSize: o.chunkSize ?? d.chunkSize, optimizer, lr: o.lr ?? DEFAULT_LR[optimizer],
-    clip: o.clip ?? d.clip, seed: o.seed ?? d.seed, noise: o.noise ?? d.noise, kernel: o.kernel,
-  });
+  return tuneThreads(ds, o);
 }

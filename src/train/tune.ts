@@ -3,41 +3,41 @@
 // prints it; `train --threads auto` runs it briefly before training. No I/O.
 //
 // A step's time splits into: compute (the slowest thread's own compute time: useful work on the critical
-// path), waiting (the rest of the parallel phase: handing out shards, waking workers, collecting results,
-// and nothing else — imbalance between shards counts as compute of the slowest) and reduce+update (the
-// serial part on the coordinator: fixed-order sum of the chunk slots, clipping, optimizer step).
+// path), waiting (the rest of the parallel phase: ringing the doorbell, waking workers, waiting for their last
+// chunks; imbalance between threads counts as compute of the slowest) and reduce+update (the serial part on
+// the coordinator: fixed-order sum of the chunk slots, clipping, optimizer step).
 // Parallel efficiency at N threads = seq/s(N) / (N · seq/s(1)).
 //
 // Legend: N threads, B batch size, P parameters.
 
-import { availableParallelism } from 'node:os';
 import type { DataSet } from '../data/dataset.js';
 import { initParameters } from '../model/init.js';
 import { type Shape, layoutOf } from '../model/layout.js';
 import { createRng, shuffle } from '../model/rng.js';
 import { type Readout, windowLength } from '../model/rnn.js';
-import { createEngine } from './coordinator.js';
-import { inputNoise } from './augment.js';
-import { type OptimizerName, clipScale } from './optimizer.js';
-import type { KernelName } from './shared-state.js';
+import { inputNoise } from '../model/noise.js';
+import { type OptimizerName, clipScale } from '../model/optimizer.js';
+import { createEngine } from '../engine/engine.js';
+import type { KernelName } from '../engine/kernels.js';
+import { TRAIN_DEFAULTS, autoReadout, defaultThreadCounts } from './defaults.js';
 
 export interface TuneOptions {
   readonly threads?: readonly number[]; // default 1 .. available cores
-  readonly steps?: number; // timed steps per thread count (default 30)
-  readonly warmupSteps?: number; // untimed steps first (default 5)
-  readonly warmupMs?: number; // and untimed for at least this long (default 300): a fresh worker's code is still tiering up
-  readonly warmupMaxMs?: number; // and then on while the step rate still rises, up to this long (default 2000)
-  readonly measureMs?: number; // timed for at least this long (default 300), whatever `steps` says
-  readonly hidden: number;
-  readonly readout: Readout;
-  readonly bptt: number;
-  readonly batchSize: number;
-  readonly chunkSize: number;
-  readonly optimizer: OptimizerName;
-  readonly lr: number;
-  readonly clip: number;
+  readonly steps?: number; // timed steps per thread count
+  readonly warmupSteps?: number; // untimed steps first
+  readonly warmupMs?: number; // and untimed for at least this long: a fresh worker's code is still tiering up
+  readonly warmupMaxMs?: number; // and then on while the step rate still rises, up to this long
+  readonly measureMs?: number; // timed for at least this long, whatever `steps` says
+  readonly hidden?: number;
+  readonly readout?: Readout; // default: by sequence length (autoReadout)
+  readonly bptt?: number;
+  readonly batchSize?: number;
+  readonly chunkSize?: number;
+  readonly optimizer?: OptimizerName;
+  readonly lr?: number;
+  readonly clip?: number;
   readonly seed?: number;
-  readonly noise?: number; // σ of the input noise (default 0): the tasks draw it, so it is part of a step's cost
+  readonly noise?: number; // σ of the input noise: the tasks draw it, so it is part of a step's cost
   readonly kernel?: KernelName;
 }
 
@@ -57,11 +57,6 @@ export interface TuneResult {
   readonly recommended: number;
   readonly batchSize: number;
   readonly chunks: number; // chunks per batch: no more threads than this can be busy
-}
-
-/** Default thread counts: 1 .. the cores available. */
-export function defaultThreadCounts(): number[] {
-  return Array.from({ length: Math.max(1, availableParallelism()) }, (_, i) => i + 1);
 }
 
 /** Length of the windows whose step rates tell whether the warm-up is over (ms). */
@@ -94,73 +89,103 @@ function warmupWindows(minMs: number, maxMs: number): { step(): void; steady(ela
   };
 }
 
-/** Times `steps` training steps at each thread count on `ds` (already normalized). */
-export async function tuneThreads(ds: DataSet, o: TuneOptions): Promise<TuneResult> {
-  const counts = [...new Set(o.threads ?? defaultThreadCounts())].sort((a, b) => a - b);
-  const steps = o.steps ?? 30;
-  const warmup = o.warmupSteps ?? 5;
-  const warmupMs = o.warmupMs ?? 300;
-  const warmupMaxMs = Math.max(warmupMs, o.warmupMaxMs ?? 2000);
-  const measureMs = o.measureMs ?? 300;
+type Settings = ReturnType<typeof settingsOf>;
+
+/** The options with every one left out taken from the defaults table. */
+function settingsOf(ds: DataSet, o: TuneOptions) {
+  const d = TRAIN_DEFAULTS;
+  const optimizer = o.optimizer ?? d.optimizer;
+  return {
+    steps: o.steps ?? d.tuneSteps,
+    warmupSteps: o.warmupSteps ?? d.tuneWarmupSteps,
+    warmupMs: o.warmupMs ?? d.tuneWarmupMs,
+    warmupMaxMs: Math.max(o.warmupMs ?? d.tuneWarmupMs, o.warmupMaxMs ?? d.tuneWarmupMaxMs),
+    measureMs: o.measureMs ?? d.tuneMeasureMs,
+    hidden: o.hidden ?? d.hidden,
+    readout: o.readout ?? autoReadout(ds.lengths),
+    bptt: o.bptt ?? d.bptt,
+    batchSize: Math.min(o.batchSize ?? d.batchSize, ds.lengths.length),
+    chunkSize: o.chunkSize ?? d.chunkSize,
+    optimizer,
+    lr: o.lr ?? d.lr[optimizer],
+    clip: o.clip ?? d.clip,
+    seed: o.seed ?? d.seed,
+    noise: o.noise ?? d.noise,
+    kernel: o.kernel ?? d.kernel,
+  };
+}
+
+/** An engine at `threads` threads with seeded weights, over `ds` in a seeded order. */
+function engineFor(ds: DataSet, s: Settings, threads: number) {
   const N = ds.lengths.length;
-  const B = Math.min(o.batchSize, N);
-  const shape: Shape = { D: ds.D, H: o.hidden, C: ds.classes.length };
+  const shape: Shape = { D: ds.D, H: s.hidden, C: ds.classes.length };
   let capacity = 1;
-  for (let n = 0; n < N; n++) capacity = Math.max(capacity, windowLength(ds.lengths[n], o.bptt));
-  const rows: Omit<TuneRow, 'speedup' | 'efficiency'>[] = [];
-  for (const threads of counts) {
-    const rng = createRng(o.seed ?? 1);
-    const init = new Float32Array(layoutOf(shape).size);
-    initParameters(init, shape, rng);
-    const engine = createEngine({
-      shape, readout: o.readout, k: o.bptt, threads, chunkSize: o.chunkSize, maxBatch: B, params: init,
-      capacity, classWeight: null, kernel: o.kernel,
-      noise: inputNoise(o.noise, o.seed ?? 1),
-      data: { D: ds.D, values: ds.values, offsets: ds.offsets, lengths: ds.lengths, labels: ds.labels },
-    });
-    const order = Int32Array.from({ length: N }, (_, i) => i);
-    shuffle(rng, order);
-    engine.state.order.set(order);
-    const grad = engine.grad;
-    const opt = engine.optimizerState(o.optimizer);
-    let at = 0;
-    let compute = 0;
-    let waiting = 0;
-    let serial = 0;
-    let t0 = performance.now();
-    let timed = -1; // steps timed so far; −1 while warming up
-    const warming = warmupWindows(warmupMs, warmupMaxMs);
-    try {
-      for (let s = 0; timed < steps || performance.now() - t0 < measureMs; s++) {
-        if (timed < 0 && s >= warmup && warming.steady(performance.now() - t0)) {
-          compute = waiting = serial = 0;
-          t0 = performance.now();
-          timed = 0;
-        }
-        if (at + B > N) at = 0;
-        const r = await engine.gradient(at, at + B, grad);
-        at += B;
-        const tu = performance.now();
-        engine.update(grad, clipScale(engine.norm(grad), o.clip), opt, o.lr);
-        serial += r.reduceMs + (performance.now() - tu);
-        compute += r.slowestMs;
-        waiting += r.waitMs;
-        if (timed >= 0) timed++;
-        else warming.step();
+  for (let n = 0; n < N; n++) capacity = Math.max(capacity, windowLength(ds.lengths[n], s.bptt));
+  const rng = createRng(s.seed);
+  const init = new Float32Array(layoutOf(shape).size);
+  initParameters(init, shape, rng);
+  const engine = createEngine({
+    shape, readout: s.readout, k: s.bptt, threads, chunkSize: s.chunkSize, maxBatch: s.batchSize, params: init,
+    capacity, classWeight: null, kernel: s.kernel, noise: inputNoise(s.noise, s.seed),
+    data: { D: ds.D, values: ds.values, offsets: ds.offsets, lengths: ds.lengths, labels: ds.labels },
+  });
+  const order = Int32Array.from({ length: N }, (_, i) => i);
+  shuffle(rng, order);
+  engine.setOrder(order);
+  return engine;
+}
+
+/** Warms up, then times at least s.steps training steps (and s.measureMs) at `threads` threads. */
+async function timeThreads(ds: DataSet, s: Settings, threads: number): Promise<Omit<TuneRow, 'speedup' | 'efficiency'>> {
+  const N = ds.lengths.length;
+  const B = s.batchSize;
+  const engine = engineFor(ds, s, threads);
+  const opt = engine.optimizer(s.optimizer);
+  let at = 0;
+  let compute = 0;
+  let waiting = 0;
+  let serial = 0;
+  let t0 = performance.now();
+  let timed = -1; // steps timed so far; −1 while warming up
+  const warming = warmupWindows(s.warmupMs, s.warmupMaxMs);
+  try {
+    for (let i = 0; timed < s.steps || performance.now() - t0 < s.measureMs; i++) {
+      if (timed < 0 && i >= s.warmupSteps && warming.steady(performance.now() - t0)) {
+        compute = waiting = serial = 0;
+        t0 = performance.now();
+        timed = 0;
       }
-    } finally {
-      await engine.close();
+      if (at + B > N) at = 0;
+      const r = await engine.gradient(at, at + B);
+      at += B;
+      const tu = performance.now();
+      engine.update(clipScale(engine.norm(), s.clip), opt, s.lr);
+      serial += r.reduceMs + (performance.now() - tu);
+      compute += r.slowestMs;
+      waiting += r.waitMs;
+      if (timed >= 0) timed++;
+      else warming.step();
     }
-    const ms = performance.now() - t0;
-    rows.push({
-      threads,
-      sequencesPerSecond: (timed * B) / (ms / 1000),
-      stepMs: ms / timed,
-      computeMs: compute / timed,
-      waitingMs: waiting / timed,
-      reduceUpdateMs: serial / timed,
-    });
+  } finally {
+    await engine.close();
   }
+  const ms = performance.now() - t0;
+  return {
+    threads,
+    sequencesPerSecond: (timed * B) / (ms / 1000),
+    stepMs: ms / timed,
+    computeMs: compute / timed,
+    waitingMs: waiting / timed,
+    reduceUpdateMs: serial / timed,
+  };
+}
+
+/** Times training steps at each thread count on `ds` (already normalized), and recommends one. */
+export async function tuneThreads(ds: DataSet, o: TuneOptions = {}): Promise<TuneResult> {
+  const s = settingsOf(ds, o);
+  const counts = [...new Set(o.threads ?? defaultThreadCounts())].sort((a, b) => a - b);
+  const rows: Omit<TuneRow, 'speedup' | 'efficiency'>[] = [];
+  for (const threads of counts) rows.push(await timeThreads(ds, s, threads));
   const base = rows[0];
   const full = rows.map((r) => {
     const speedup = r.sequencesPerSecond / base.sequencesPerSecond;
@@ -169,7 +194,7 @@ export async function tuneThreads(ds: DataSet, o: TuneOptions): Promise<TuneResu
   // The fewest threads within 5 % of the fastest: extra threads that buy nothing only take cores away.
   const best = Math.max(...full.map((r) => r.sequencesPerSecond));
   const recommended = full.find((r) => r.sequencesPerSecond >= 0.95 * best)!.threads;
-  return { rows: full, recommended, batchSize: B, chunks: Math.ceil(B / o.chunkSize) };
+  return { rows: full, recommended, batchSize: s.batchSize, chunks: Math.ceil(s.batchSize / s.chunkSize) };
 }
 
 /** The table `tune` prints. */

@@ -5,6 +5,10 @@ import { fileURLToPath } from 'node:url';
 
 export const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 export const CLI = fileURLToPath(new URL('../../src/cli/main.js', import.meta.url));
+/** For `node --import`: every engine's gradient worker becomes the failing fixture (fixtures/failing-worker.ts). */
+export const FAILING_WORKER_HOOK = new URL('../fixtures/failing-worker-hook.js', import.meta.url).href;
+/** The failing fixture itself, for an engine or fit() in the test's own process. */
+export const FAILING_WORKER = new URL('../fixtures/failing-worker.js', import.meta.url);
 
 export interface Run {
   code: number | null;

@@ -12,9 +12,10 @@ export interface Running {
   readonly done: Promise<Run & { seconds: number; signal: NodeJS.Signals | null }>;
 }
 
-export function start(args: string[], opts: { cwd?: string; env?: Record<string, string> } = {}): Running {
+/** `node` flags go before the CLI (opts.node), e.g. `--import` of a test fixture. */
+export function start(args: string[], opts: { cwd?: string; env?: Record<string, string>; node?: string[] } = {}): Running {
   const t0 = performance.now();
-  const child = spawn(process.execPath, [CLI, ...args], {
+  const child = spawn(process.execPath, [...(opts.node ?? []), CLI, ...args], {
     cwd: opts.cwd ?? ROOT,
     env: { ...process.env, NO_COLOR: '1', ...opts.env },
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -1,6 +1,7 @@
 // A small in-memory data set for tests that need no CSV: C classes of noisy sine waves of mixed lengths.
 
-import { sharedFloat32, sharedFloat64, sharedInt32, type DataSet } from '../../src/data/dataset.js';
+import type { DataSet } from '../../src/data/dataset.js';
+import { sharedFloat32, sharedFloat64, sharedInt32 } from '../../src/data/shared.js';
 import { createRng, normal } from '../../src/model/rng.js';
 
 export function syntheticDataSet(N: number, D: number, C: number, seed = 7, minT = 5, maxT = 30): DataSet {

@@ -1,11 +1,11 @@
 // `train-signals train`: flags → TrainOptions → train() → a summary on stdout. Progress goes to stderr.
 
 import type { Argv, ArgumentsCamelCase } from 'yargs';
-import { availableParallelism } from 'node:os';
 import { existsSync, statSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { loadInitModel } from '../../io/safetensors.js';
-import { TRAIN_DEFAULTS, train } from '../../train/train.js';
+import { train } from '../../train/train.js';
+import { TRAIN_DEFAULTS, defaultThreads } from '../../train/defaults.js';
 import { CLASS_WEIGHTS, type ClassWeights } from '../../train/class-weights.js';
 import { LR_SCHEDULES, type LrSchedule } from '../../train/schedule.js';
 import { createProgress } from '../progress.js';
@@ -26,10 +26,10 @@ export const trainOptions = {
   epochs: { type: 'string', default: String(d.epochs), describe: `passes over the training data; auto: at least ${d.minEpochs} and at least ${d.minSteps} optimizer steps` },
   'batch-size': { type: 'number', default: d.batchSize, describe: 'sequences per optimizer step' },
   optimizer: { choices: ['adam', 'sgd', 'momentum'] as const, default: d.optimizer },
-  lr: { type: 'number', describe: 'learning rate (default: adam 1e-3, sgd and momentum 1e-2)' },
+  lr: { type: 'number', describe: `learning rate (default: adam ${d.lr.adam}, sgd ${d.lr.sgd}, momentum ${d.lr.momentum})` },
   clip: { type: 'number', default: d.clip, describe: 'global gradient-norm clipping (0 = off)' },
-  threads: { type: 'string', default: String(availableParallelism()), describe: 'computing threads, or auto (measure briefly, as tune does)' },
-  kernel: { choices: ['wasm', 'ts'] as const, default: 'wasm', hidden: true, describe: 'gradient kernel: wasm (fast) or ts (reference)' },
+  threads: { type: 'string', default: String(defaultThreads()), describe: 'computing threads, or auto (measure briefly, as tune does)' },
+  kernel: { choices: ['wasm', 'ts'] as const, default: d.kernel, hidden: true, describe: 'gradient kernel: wasm (fast) or ts (reference)' },
   seed: { type: 'number', default: d.seed, describe: 'seed for init, split and shuffling' },
   'val-split': { type: 'string', default: String(d.valSplit), describe: `fraction of each class held out for validation; auto: 0.1 when that is ≥ ${d.minValidation} sequences, else 0` },
   'class-weights': { choices: CLASS_WEIGHTS, default: d.classWeights, describe: 'balanced: weight class c by n / (C · n_c) in the loss' },
@@ -104,15 +104,6 @@ function checkFlags(a: TrainArgs): void {
   }
 }
 
-/**
- * Test hook: TRAIN_SIGNALS_FAULT=throw|exit[@step] makes a gradient worker fail in that optimizer step
- * (default 0; needs --threads 2 or more), to test that a failing worker ends the run promptly.
- */
-function faultFromEnv(): { kind: 'throw' | 'exit'; step: number } | undefined {
-  const m = /^(throw|exit)(?:@(\d+))?$/.exec(process.env.TRAIN_SIGNALS_FAULT ?? '');
-  return m === null ? undefined : { kind: m[1] as 'throw' | 'exit', step: Number(m[2] ?? 0) };
-}
-
 export const trainCommand = {
   command: ['train <files..>', '$0 <files..>'],
   describe: 'train a model on labelled CSV files',
@@ -151,7 +142,6 @@ export const trainCommand = {
       checkpoint: a.checkpoint,
       resume: a.resume,
       signal: gracefulSignal(),
-      fault: faultFromEnv(),
       onStart: (hp) => {
         armGraceful(); // Ctrl-C from here on: finish the step, write the checkpoint
         if (!a.quiet) progress = createProgress(process.stderr, hp.epochs);

@@ -1,7 +1,8 @@
 // `train-signals tune`: flags → tune() → the thread-count table (or --json) on stdout.
 
 import type { Argv, ArgumentsCamelCase } from 'yargs';
-import { TRAIN_DEFAULTS, tune } from '../../train/train.js';
+import { tune } from '../../train/train.js';
+import { TRAIN_DEFAULTS } from '../../train/defaults.js';
 import { formatTune } from '../../train/tune.js';
 import { type DataArgs, dataOptions, isInt, loadOptionsOf, requireFlag } from '../options.js';
 
@@ -10,19 +11,19 @@ const d = TRAIN_DEFAULTS;
 export const tuneOptions = {
   ...dataOptions,
   threads: { type: 'string', describe: 'comma-separated thread counts to measure (default: 1 .. cores)' },
-  steps: { type: 'number', default: 30, describe: 'timed training steps per thread count' },
+  steps: { type: 'number', default: d.tuneSteps, describe: 'timed training steps per thread count' },
   json: { type: 'boolean', default: false, describe: 'print JSON' },
   hidden: { type: 'number', default: d.hidden, describe: 'hidden units H' },
   readout: { choices: ['auto', 'last', 'mean'] as const, default: d.readout, describe: 'as for train (auto: by the median length)' },
   bptt: { type: 'number', default: d.bptt, describe: 'truncated-BPTT horizon k (0 = full BPTT)' },
   'batch-size': { type: 'number', default: d.batchSize, describe: 'sequences per optimizer step' },
   optimizer: { choices: ['adam', 'sgd', 'momentum'] as const, default: d.optimizer },
-  lr: { type: 'number', describe: 'learning rate (default: adam 1e-3, sgd and momentum 1e-2)' },
+  lr: { type: 'number', describe: `learning rate (default: adam ${d.lr.adam}, sgd ${d.lr.sgd}, momentum ${d.lr.momentum})` },
   clip: { type: 'number', default: d.clip, describe: 'global gradient-norm clipping (0 = off)' },
   seed: { type: 'number', default: d.seed },
   noise: { type: 'number', default: d.noise, describe: 'as for train: the input noise the steps draw (0 = off)' },
   normalize: { choices: ['zscore', 'none'] as const, default: d.normalize },
-  kernel: { choices: ['wasm', 'ts'] as const, default: 'wasm', hidden: true },
+  kernel: { choices: ['wasm', 'ts'] as const, default: d.kernel, hidden: true },
 } as const;
 
 type TuneArgs = DataArgs & {

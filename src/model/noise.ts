@@ -10,8 +10,8 @@
 //
 // Legend: D channels; values [L][D] with sequence n at steps offsets[n] .. offsets[n] + lengths[n].
 
-import type { Sequences } from '../model/batch.js';
-import { type Rng, createRng, normal } from '../model/rng.js';
+import type { Sequences } from './batch.js';
+import { type Rng, createRng, normal } from './rng.js';
 
 /** σ (> 0) and the run's seed; the epoch comes with each step. */
 export interface InputNoise {

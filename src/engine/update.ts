@@ -1,12 +1,12 @@
 // The coordinator's serial part of a step through the kernel (assembly/update.ts): the gradient's norm and the
 // optimizer update with clipping, weight decay and the finiteness check in one pass, over the weights, the
-// gradient and the moments where they live in the engine's shared memory. The same bits as optimizer.ts's
+// gradient and the moments where they live in the engine's shared memory. The same bits as model/optimizer.ts's
 // reference (globalNorm, clipGlobalNorm + optimizerStep), which the tests hold it to; several times faster,
 // and this part of a step runs on one thread while the others wait.
 //
 // Legend: P parameters.
 
-import { BETA1, BETA2, EPS, MOMENTUM, type OptimizerState, adamScalars } from '../train/optimizer.js';
+import { BETA1, BETA2, EPS, MOMENTUM, type OptimizerState, adamScalars } from '../model/optimizer.js';
 import type { KernelExports } from './wasm.js';
 
 const KIND = { sgd: 0, momentum: 1, adam: 2 } as const;

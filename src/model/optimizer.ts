@@ -1,10 +1,8 @@
 // Gradient clipping and the optimizer step, each one loop over the flat parameter layout. Pure: the state
 // (moments, step count) is a plain object the caller owns, so a checkpoint can save and restore it. The
-// reference: the engine's fast path (src/kernel/update.ts) is tested bit for bit against these.
+// reference: the engine's fast path (src/engine/update.ts) is tested bit for bit against these.
 
 export type OptimizerName = 'adam' | 'sgd' | 'momentum';
-
-export const DEFAULT_LR: Record<OptimizerName, number> = { adam: 1e-3, sgd: 1e-2, momentum: 1e-2 };
 
 export interface OptimizerState {
   readonly name: OptimizerName;

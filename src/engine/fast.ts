@@ -1,7 +1,7 @@
 // The fast gradient of a chunk: the sequences of one fixed chunk of the batch run together through the
 // WebAssembly kernel (assembly/rnn.ts), time-major, as matrix-matrix products. Same contract as
 // chunkGradient in src/model/batch.ts (the reference it is tested against); the result depends only on the
-// chunk, never on which thread computes it. Also the batched forward-only pass used for scoring.
+// chunk, never on which thread computes it. Its forward pass and readout also serve inference (predict.ts).
 //
 // Per chunk: sort its rows by length (longest first; ties by position), right-align them in time so they
 // all end at step Tmax; stream the untracked prefix (steps before the BPTT window) through forward() block by
@@ -13,11 +13,11 @@
 // D channels, H hidden, Hp padded H, C classes, k BPTT horizon (0 = full).
 
 import { type Layout, type Params, type Shape, layoutOf, viewsOf } from '../model/layout.js';
-import { type Readout, readoutSoftmax, windowLength } from '../model/rnn.js';
+import { type Readout, argmax, dlogit, readoutSoftmax, windowLength } from '../model/rnn.js';
 import type { ChunkStats, Sequences } from '../model/batch.js';
 import { normal, type Rng } from '../model/rng.js';
-import { type InputNoise, noiseRng } from '../train/augment.js';
-import { type KernelExports, type ScratchPlan, NB, XB, instantiate, kernelModule, scratchPlan, sharedMemory } from './wasm.js';
+import { type InputNoise, noiseRng } from '../model/noise.js';
+import { type KernelExports, type ScratchPlan, NB, XB, instantiate } from './wasm.js';
 
 const NEVER = 0x7fffffff; // start of an unused row: it stays 0 throughout
 
@@ -46,7 +46,7 @@ export function createFastContext(
   return contextOver(instantiate(module, memory), memory, base, sp, shape, paramsAt);
 }
 
-function contextOver(
+export function contextOver(
   ex: KernelExports, memory: WebAssembly.Memory, base: number, sp: ScratchPlan, shape: Shape, paramsAt: number,
 ): FastContext {
   const layout = layoutOf(shape);
@@ -73,7 +73,7 @@ export function packWeights(cx: FastContext): void {
 }
 
 /** Sorts the chunk's sequences into cx.rows (longest first) and writes starts; returns n and Tmax. */
-function arrange(cx: FastContext, data: Sequences, order: ArrayLike<number>, from: number, to: number): { n: number; Tmax: number } {
+export function arrange(cx: FastContext, data: Sequences, order: ArrayLike<number>, from: number, to: number): { n: number; Tmax: number } {
   const n = to - from;
   const { rows, sp } = cx;
   for (let i = 0; i < n; i++) rows[i] = order[from + i];
@@ -131,7 +131,7 @@ function gather(cx: FastContext, data: Sequences, n: number, Tmax: number, tau: 
 }
 
 /** Forward over steps [0, Tmax): the prefix streamed and the last W steps kept (store), or all streamed. */
-function forwardChunk(
+export function forwardChunk(
   cx: FastContext, data: Sequences, readout: Readout, n: number, Tmax: number, W: number, store: boolean, noise: RowNoise | null,
 ): void {
   const { ex, sp } = cx;
@@ -158,7 +158,7 @@ function forwardChunk(
  * rounded to float32 as the reference's float32 workspace holds it); cx.z read from the final state (last) or
  * the running sum / T (mean). Returns log p[label] (0 when label < 0).
  */
-function head(cx: FastContext, readout: Readout, r: number, T: number, finalState: number, label: number): number {
+export function head(cx: FastContext, readout: Readout, r: number, T: number, finalState: number, label: number): number {
   const { H, C } = cx.shape;
   const { f32, sp, z, p } = cx;
   const src = readout === 'last' ? finalState + r * sp.Hp : ((cx.base + sp.hsum) >> 2) + r * sp.Hp;
@@ -168,17 +168,11 @@ function head(cx: FastContext, readout: Readout, r: number, T: number, finalStat
   return logp;
 }
 
-function argmax64(p: Float64Array, C: number): number {
-  let best = 0;
-  for (let c = 1; c < C; c++) if (p[c] > p[best]) best = c;
-  return best;
-}
-
 /**
  * The fast chunkGradient: writes (not adds) into the slot at byte offset `slot` the sum over the sequences
  * order[from..to) of weight(label) · d(−log p[label])/dθ at the context's weights. packWeights must have run
  * since they last changed. With `noise`, the inputs are the sequences plus their noise of `epoch` (see
- * src/train/augment.ts).
+ * src/model/noise.ts).
  */
 export function fastChunkGradient(
   cx: FastContext, slot: number, readout: Readout, k: number,
@@ -216,11 +210,11 @@ export function fastChunkGradient(
     const logp = head(cx, readout, r, T, finalState, label);
     stats.loss -= w * logp;
     stats.weight += w;
-    if (argmax64(p, C) === label) stats.correct++;
-    // dlogits = w (p − onehot); dW_hy += dlogits z^T; db_y += dlogits; dz = W_hy^T dlogits
+    if (argmax(p) === label) stats.correct++;
+    // dW_hy += dlogits z^T; db_y += dlogits; dz = W_hy^T dlogits
     const dz = readout === 'last' ? dh + r * Hp : dzT + r * Hp;
     for (let c = 0; c < C; c++) {
-      const g = w * (p[c] - (c === label ? 1 : 0));
+      const g = dlogit(p, c, label, w);
       f32[G + l.offset.b_y + c] += g;
       const o = c * H;
       for (let j = 0; j < H; j++) {
@@ -239,60 +233,4 @@ export function fastChunkGradient(
     b + sp.ghh, b + sp.gxt, b + sp.gb);
   ex.scatter(H, D, Hp, b + sp.ghh, b + sp.gxt, b + sp.gb, slot + 4 * l.offset.W_xh, slot + 4 * l.offset.W_hh, slot + 4 * l.offset.b_h);
   return stats;
-}
-
-/** Rows per inference chunk: more rows reuse each weight load more; the tile is 4 rows. */
-const PREDICT_ROWS = 16;
-
-/**
- * The scoring memory and the kernel instance over it, kept between calls (instantiating and allocating a
- * fresh shared memory per call cost more than the whole computation of a small model); replaced by a larger
- * one when a model needs more. Per thread, like every module-level value; fastPredict is synchronous.
- */
-let predictKernel: { memory: WebAssembly.Memory; ex: KernelExports } | null = null;
-
-function predictContext(bytes: number, paramsAt: number, base: number, sp: ScratchPlan, shape: Shape): FastContext {
-  if (predictKernel === null || predictKernel.memory.buffer.byteLength < bytes) {
-    const memory = sharedMemory(bytes);
-    predictKernel = { memory, ex: instantiate(kernelModule(), memory) };
-  }
-  return contextOver(predictKernel.ex, predictKernel.memory, base, sp, shape, paramsAt);
-}
-
-/**
- * Forward-only scoring with the fast kernel: class probabilities of sequences idx[i] into probs [N][C] and
- * log p[label] into logp [N] (0 when unlabelled). Memory O(PREDICT_ROWS · (XB + H²)), whatever the lengths.
- */
-export function fastPredict(
-  parameters: Float32Array, shape: Shape, readout: Readout, data: Sequences, idx: ArrayLike<number>,
-  probs: Float32Array, logp: Float64Array,
-): void {
-  const { C } = shape;
-  const N = idx.length;
-  const sp = scratchPlan(shape, PREDICT_ROWS, 1);
-  const l = layoutOf(shape);
-  const P = l.size;
-  const paramsAt = 65536;
-  const base = paramsAt + Math.ceil((P * 4) / 64) * 64;
-  const cx = predictContext(base + sp.size, paramsAt, base, sp, shape);
-  cx.f32.set(parameters, paramsAt >> 2);
-  packWeights(cx);
-  // Sort by length so each chunk's rows are alike (fewer idle rows); results are per sequence anyway.
-  const sorted = Int32Array.from({ length: N }, (_, i) => i).sort((a, b) => data.lengths[idx[b]] - data.lengths[idx[a]] || a - b);
-  const order = Int32Array.from(sorted, (i) => idx[i]);
-  const { p } = cx;
-  for (let from = 0; from < N; from += sp.Mc) {
-    const to = Math.min(N, from + sp.Mc);
-    const { n, Tmax } = arrange(cx, data, order, from, to);
-    forwardChunk(cx, data, readout, n, Tmax, 1, false, null);
-    // order is already sorted, and arrange() sorts stably, so row r is order[from + r].
-    for (let r = 0; r < n; r++) {
-      const seq = cx.rows[r];
-      const i = sorted[from + r];
-      const label = data.labels[seq];
-      const lp = head(cx, readout, r, data.lengths[seq], (cx.base + sp.hs) >> 2, label);
-      for (let c = 0; c < C; c++) probs[i * C + c] = p[c];
-      logp[i] = lp;
-    }
-  }
 }

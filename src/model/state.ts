@@ -1,12 +1,23 @@
 // The training loop's whole state between two steps: what a checkpoint holds and what `fit(..., { resume })`
 // continues from. A run that stops at any step and resumes from this state ends with the same bits as a run
-// that never stopped, because the state holds everything the loop reads. Types only; fit.ts produces and
-// consumes it, io/checkpoint.ts writes and reads it.
+// that never stopped, because the state holds everything the loop reads. Types only; train/fit.ts produces
+// and consumes it, io/checkpoint.ts writes and reads it.
 //
 // Legend: P parameters, N sequences, nTrain training sequences after the validation split.
 
-import type { EpochRecord } from './fit.js';
 import type { OptimizerState } from './optimizer.js';
+
+/** One epoch of a run's history. */
+export interface EpochRecord {
+  epoch: number;
+  loss: number; // mean training loss over the epoch's batches
+  accuracy: number;
+  valLoss: number | null;
+  valAccuracy: number | null;
+  lr: number;
+  seconds: number;
+  sequencesPerSecond: number;
+}
 
 export interface FitState {
   readonly epoch: number; // the epoch in progress, or the next one when batchStart is 0 (1-based)

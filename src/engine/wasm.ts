@@ -1,12 +1,12 @@
 // The WebAssembly side of the fast kernel: loading the module that `npm run build` compiles from
 // assembly/rnn.ts, and the plan of the one shared linear memory that the coordinator and every worker
 // instantiate it over. Owns byte offsets and instantiation; the arithmetic is in assembly/rnn.ts and its
-// driving in fast.ts.
+// driving in fast.ts, update.ts and predict.ts.
 //
 // What lives in the shared memory (a WebAssembly.Memory with shared: true, whose buffer is a
 // SharedArrayBuffer, created once per engine and handed to each worker once in workerData):
 //   params  [P]           the weights; only the coordinator writes them, between steps
-//   slots   [K][Pa]       one gradient per chunk of the batch (Pa = P rounded up to 4 floats)
+//   slots   [K][Pa]       one gradient per chunk of the batch (Pa = P rounded up to 16 floats, 64 bytes)
 //   sum     [P] f64       the coordinator's fixed-order sum of the slots, then the step's gradient
 //   m, v    [P] each      the optimizer's moments (f32), which the coordinator's update reads and writes
 //   scratch [R][...]      one region per computing thread (workspace, packed weights, padded gradients)
@@ -23,7 +23,6 @@ import { setFlagsFromString } from 'node:v8';
 import type { Shape } from '../model/layout.js';
 
 export interface KernelExports {
-  readonly gemm: (...a: number[]) => void;
   readonly tanhInPlace: (p: number, n: number) => void;
   readonly pack: (H: number, D: number, Hp: number, wxh: number, whh: number, bh: number, fwd: number, bwd: number, wxt: number, bias: number) => void;
   readonly forward: (
@@ -47,7 +46,7 @@ export interface KernelExports {
 
 const WASM_DIR = new URL('../../kernel/', import.meta.url);
 const PAGE = 65536;
-const RESERVED = PAGE; // bytes kept free at address 0 (the compiler's static area: tanh's constants)
+export const RESERVED = PAGE; // bytes kept free at address 0 (the compiler's static area: tanh's constants)
 export const NB = 16; // steps per weight-gradient block in backward
 export const XB = 512; // steps per streamed input block in the untracked prefix
 

@@ -1,0 +1,116 @@
+// The step doorbell: an Int32Array over a SharedArrayBuffer through which the coordinator hands the workers
+// every step without a message. Owns the field layout and the handshake; what a step computes is task.ts's.
+//
+// Each worker runs one long piscina task (task.ts serve) that sleeps in Atomics.wait on GEN. The coordinator
+// writes the step's task fields and resets NEXT and DONE, then bumps GEN and notifies; every thread (the
+// coordinator too) then claims chunks one at a time with Atomics.add on NEXT until the batch's are all taken,
+// so a thread that is slower (descheduled by the OS, or given longer sequences) simply takes fewer: which
+// thread computes a chunk never changes its slot or its bits. Each worker then increments DONE (the last one
+// notifies). All of these are sequentially consistent Atomics operations, so a worker's slot writes are
+// visible to the coordinator once it has seen DONE reach the worker count, and the coordinator's weight update
+// (and the reset of NEXT) is visible to the workers once they have seen GEN move; a worker claims nothing
+// after its DONE. STOP ends the serve loops.
+
+/** The doorbell's fields (indices into its Int32Array). */
+export const GEN = 0; // generation: bumped once per step, and once more to stop
+export const DONE = 1; // workers finished with the current step
+export const STOP = 2; // 1: the serve loops return
+export const NEXT = 3; // the next chunk of the step to claim
+export const BATCH_START = 4; // the step's task: chunks of order[BATCH_START, BATCH_END) …
+export const BATCH_END = 5;
+export const CHUNKS = 6; // … of which there are CHUNKS
+export const EPOCH = 7; // whose noise the inputs get
+export const DOORBELL_SIZE = 8;
+
+/** One step's work: the batch order[batchStart, batchEnd), its chunk count and its epoch. */
+export interface StepTask {
+  readonly batchStart: number;
+  readonly batchEnd: number;
+  readonly chunks: number;
+  readonly epoch: number;
+}
+
+/** The coordinator hands out a step: returns its generation. */
+export function ring(bell: Int32Array, task: StepTask): number {
+  bell[BATCH_START] = task.batchStart;
+  bell[BATCH_END] = task.batchEnd;
+  bell[CHUNKS] = task.chunks;
+  bell[EPOCH] = task.epoch;
+  Atomics.store(bell, NEXT, 0);
+  Atomics.store(bell, DONE, 0);
+  const gen = Atomics.add(bell, GEN, 1) + 1;
+  Atomics.notify(bell, GEN);
+  return gen;
+}
+
+/** The task of the step the doorbell last rang for. */
+export function taskOf(bell: Int32Array): StepTask {
+  return { batchStart: bell[BATCH_START], batchEnd: bell[BATCH_END], chunks: bell[CHUNKS], epoch: bell[EPOCH] };
+}
+
+/** Claims the step's next chunk (≥ CHUNKS when none is left). */
+export function claim(bell: Int32Array): number {
+  return Atomics.add(bell, NEXT, 1);
+}
+
+/** A worker is done with the step; the last of `workers` wakes the coordinator. */
+export function report(bell: Int32Array, workers: number): void {
+  if (Atomics.add(bell, DONE, 1) + 1 === workers) Atomics.notify(bell, DONE);
+}
+
+/** Ends the serve loops. */
+export function stop(bell: Int32Array): void {
+  Atomics.store(bell, STOP, 1);
+  Atomics.add(bell, GEN, 1);
+  Atomics.notify(bell, GEN);
+}
+
+/**
+ * A worker sleeps until the generation moves past `gen`, after spinning `spinMs` (the next step usually rings
+ * within the coordinator's serial part, a fraction of a millisecond, and waking from Atomics.wait costs tens of
+ * microseconds). Returns the new generation, or −1 once STOP is set.
+ */
+export function awaitRing(bell: Int32Array, gen: number, spinMs: number): number {
+  spinUntil(() => Atomics.load(bell, GEN) !== gen, spinMs);
+  Atomics.wait(bell, GEN, gen);
+  return Atomics.load(bell, STOP) !== 0 ? -1 : Atomics.load(bell, GEN);
+}
+
+// Atomics.waitAsync (Node ≥ 16) is in TypeScript's es2024 lib; this project targets es2022.
+const waitAsync = (Atomics as unknown as {
+  waitAsync(a: Int32Array, i: number, v: number, ms: number): { async: boolean; value: Promise<string> | string };
+}).waitAsync;
+
+/**
+ * The coordinator waits until `workers` have reported, spinning `spinMs` first, then sleeping without blocking
+ * the event loop; throws what failed() returns once it is not null (checked at least every 50 ms).
+ */
+export async function awaitDone(bell: Int32Array, workers: number, spinMs: number, failed: () => Error | null): Promise<void> {
+  spinUntil(() => Atomics.load(bell, DONE) >= workers, spinMs);
+  for (;;) {
+    const done = Atomics.load(bell, DONE);
+    if (done >= workers) return;
+    const failure = failed();
+    if (failure !== null) throw failure;
+    const r = waitAsync(bell, DONE, done, 100);
+    if (!r.async) continue;
+    // A waitAsync promise does not keep Node's event loop alive; this timer does (and bounds the sleep, so a
+    // failed worker's rejection is seen).
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([r.value, new Promise((resolve) => { timer = setTimeout(resolve, 50); })]);
+    clearTimeout(timer);
+  }
+}
+
+/**
+ * Spins until done() or `ms` have passed, reading the clock once every 256 checks: performance.now() costs
+ * about 50 ns and allocates a heap number per call, and that garbage, made while waiting, had both threads
+ * stop for young-generation collections every few dozen steps. Returns done().
+ */
+export function spinUntil(done: () => boolean, ms: number): boolean {
+  const until = performance.now() + ms;
+  for (let i = 1; ; i++) {
+    if (done()) return true;
+    if ((i & 255) === 0 && performance.now() >= until) return done();
+  }
+}

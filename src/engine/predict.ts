@@ -1,0 +1,72 @@
+// Inference: the one forward-only path that validation, evaluate, predict and the library's score all take,
+// through the WebAssembly kernel's forward pass (fast.ts), in chunks of sequences of similar length. A
+// sequence's probabilities do not depend on which others share its chunk (the kernel computes every row on
+// its own), so scoring one sequence at a time (streaming predict) and a whole file (evaluate) give the same
+// bits. The reference is predictSequence in model/batch.ts, which the tests hold it to.
+//
+// Legend: N sequences scored, C classes, H hidden units, XB steps per streamed input block.
+
+import { layoutOf, type Shape } from '../model/layout.js';
+import type { Readout } from '../model/rnn.js';
+import type { Sequences } from '../model/batch.js';
+import { type FastContext, arrange, contextOver, forwardChunk, head, packWeights } from './fast.js';
+import { type KernelExports, RESERVED, instantiate, kernelModule, scratchPlan, sharedMemory } from './wasm.js';
+
+/** Rows per inference chunk: more rows reuse each weight load more; the tile is 4 rows. */
+const PREDICT_ROWS = 16;
+
+/** Scores sequences idx[i] of data with weights params [P]: probabilities into probs [N][C], log p[label] into logp [N]. */
+export type Predictor = (
+  params: Float32Array, data: Sequences, idx: ArrayLike<number>, probs: Float32Array, logp: Float64Array,
+) => void;
+
+/**
+ * The scoring memory and the kernel instance over it, kept between calls (instantiating and allocating a
+ * fresh shared memory per call cost more than the whole computation of a small model); replaced by a larger
+ * one when a model needs more. Per thread, like every module-level value; a predictor is synchronous.
+ */
+let predictKernel: { memory: WebAssembly.Memory; ex: KernelExports } | null = null;
+
+function predictContext(bytes: number, paramsAt: number, base: number, shape: Shape): FastContext {
+  if (predictKernel === null || predictKernel.memory.buffer.byteLength < bytes) {
+    const memory = sharedMemory(bytes);
+    predictKernel = { memory, ex: instantiate(kernelModule(), memory) };
+  }
+  return contextOver(predictKernel.ex, predictKernel.memory, base, scratchPlan(shape, PREDICT_ROWS, 1), shape, paramsAt);
+}
+
+/**
+ * A predictor for models of this shape and readout: each call loads the weights it is given, so predictors
+ * never hold stale ones. Memory O(PREDICT_ROWS · (XB + H²)), whatever the lengths (log p[label] is 0 for
+ * unlabelled sequences, label −1).
+ */
+export function createPredictor(shape: Shape, readout: Readout): Predictor {
+  const { C } = shape;
+  const sp = scratchPlan(shape, PREDICT_ROWS, 1);
+  const P = layoutOf(shape).size;
+  const paramsAt = RESERVED;
+  const base = paramsAt + Math.ceil((P * 4) / 64) * 64;
+  return (params, data, idx, probs, logp) => {
+    const N = idx.length;
+    const cx = predictContext(base + sp.size, paramsAt, base, shape);
+    cx.f32.set(params, paramsAt >> 2);
+    packWeights(cx);
+    // Sort by length so each chunk's rows are alike (fewer idle rows); results are per sequence anyway.
+    const sorted = Int32Array.from({ length: N }, (_, i) => i).sort((a, b) => data.lengths[idx[b]] - data.lengths[idx[a]] || a - b);
+    const order = Int32Array.from(sorted, (i) => idx[i]);
+    const { p } = cx;
+    for (let from = 0; from < N; from += sp.Mc) {
+      const to = Math.min(N, from + sp.Mc);
+      const { n, Tmax } = arrange(cx, data, order, from, to);
+      forwardChunk(cx, data, readout, n, Tmax, 1, false, null);
+      // order is already sorted, and arrange() sorts stably, so row r is order[from + r].
+      for (let r = 0; r < n; r++) {
+        const seq = cx.rows[r];
+        const i = sorted[from + r];
+        const lp = head(cx, readout, r, data.lengths[seq], (cx.base + sp.hs) >> 2, data.labels[seq]);
+        for (let c = 0; c < C; c++) probs[i * C + c] = p[c];
+        logp[i] = lp;
+      }
+    }
+  };
+}

@@ -1,0 +1,137 @@
+// The one table of defaults that train(), fit(), tune, the CLI and its --help read, and the rules that turn
+// 'auto' into a value for a given data set. README ("Defaults, measured") says why each choice.
+//
+// Legend: N sequences, B batch size.
+
+import { availableParallelism } from 'node:os';
+import type { Model } from '../model/model.js';
+import type { Readout } from '../model/rnn.js';
+import type { OptimizerName } from '../model/optimizer.js';
+import type { DataSet } from '../data/dataset.js';
+import type { KernelName } from '../engine/kernels.js';
+import type { ClassWeights } from './class-weights.js';
+import type { LrSchedule } from './schedule.js';
+
+export const TRAIN_DEFAULTS = {
+  hidden: 64,
+  readout: 'auto' as Readout | 'auto',
+  bptt: 0,
+  epochs: 'auto' as number | 'auto',
+  batchSize: 32,
+  optimizer: 'adam' as OptimizerName,
+  lr: { adam: 1e-3, sgd: 1e-2, momentum: 1e-2 } as Readonly<Record<OptimizerName, number>>,
+  clip: 1,
+  seed: 1,
+  valSplit: 'auto' as number | 'auto',
+  patience: 0,
+  normalize: 'zscore' as 'zscore' | 'none',
+  chunkSize: 4,
+  kernel: 'wasm' as KernelName,
+  classWeights: 'none' as ClassWeights,
+  schedule: 'cosine' as LrSchedule,
+  warmup: 0.05,
+  weightDecay: 0,
+  noise: 0.1,
+  minSteps: 1500, // epochs auto: at least this many optimizer steps …
+  minEpochs: 60, // … and at least this many epochs
+  shortSequence: 30, // readout auto: last when the median length is at most this, else the probe decides
+  probeFraction: 0.25, // readout auto on long sequences: each readout's probe run gets this share of the epochs
+  minValidation: 100, // val-split auto: hold out 10 % only when that is at least this many sequences
+  tuneSteps: 30, // tune: timed steps per thread count
+  tuneWarmupSteps: 5, // tune: untimed steps first …
+  tuneWarmupMs: 300, // … and untimed for at least this long: a fresh worker's code is still tiering up …
+  tuneWarmupMaxMs: 2000, // … and then on while the step rate still rises, up to this long
+  tuneMeasureMs: 300, // tune: timed for at least this long, whatever the steps say
+  autoTuneSteps: 8, // --threads auto: the brief measurement's timed steps …
+  autoTuneWarmupSteps: 2, // … and untimed ones
+};
+
+/** --threads' default: every core. */
+export function defaultThreads(): number {
+  return Math.max(1, availableParallelism());
+}
+
+/** Thread counts tune measures by default: 1 .. the cores; with `brief` (--threads auto) at most 6 of them. */
+export function defaultThreadCounts(brief = false): number[] {
+  const n = defaultThreads();
+  if (!brief || n <= 8) return Array.from({ length: n }, (_, i) => i + 1);
+  return [...new Set([1, 2, 4, Math.floor(n / 2), n - 1, n])].sort((a, b) => a - b);
+}
+
+function median(xs: Int32Array): number {
+  const s = Int32Array.from(xs).sort();
+  return s.length === 0 ? 0 : s.length % 2 ? s[(s.length - 1) >> 1] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+}
+
+/** Readout auto by length: the last step on short sequences (median length ≤ 30), the mean over time on longer ones. */
+export function autoReadout(lengths: Int32Array): Readout {
+  return median(lengths) <= TRAIN_DEFAULTS.shortSequence ? 'last' : 'mean';
+}
+
+/** Val-split auto: 0.1 when that holds out at least 100 sequences, else none (train on all, keep the last weights). */
+export function autoValSplit(N: number): number {
+  return N * 0.1 >= TRAIN_DEFAULTS.minValidation ? 0.1 : 0;
+}
+
+/** Epochs auto: at least 60 epochs and at least minSteps optimizer steps. */
+export function autoEpochs(nTrain: number, batchSize: number, minSteps: number): number {
+  const perEpoch = Math.ceil(nTrain / Math.min(batchSize, nTrain));
+  return Math.max(TRAIN_DEFAULTS.minEpochs, Math.ceil(minSteps / perEpoch));
+}
+
+/** The hyperparameter options train() and fit() take; each left out is the table's (or its auto rule's). */
+export interface HyperparameterOptions {
+  readonly hidden?: number;
+  readonly readout?: Readout | 'auto'; // auto: by sequence length (train() then probes long ones)
+  readonly bptt?: number; // k; 0 = full BPTT
+  readonly epochs?: number | 'auto';
+  readonly batchSize?: number;
+  readonly optimizer?: OptimizerName;
+  readonly lr?: number; // default: by optimizer
+  readonly clip?: number; // global-norm clipping, 0 = off
+  readonly seed?: number;
+  readonly valSplit?: number | 'auto';
+  readonly patience?: number; // epochs without validation improvement before stopping; 0 = never stop early
+  readonly classWeights?: ClassWeights;
+  readonly schedule?: LrSchedule;
+  readonly warmup?: number; // cosine: warmup steps as a fraction of all steps
+  readonly minSteps?: number; // epochs auto: at least this many optimizer steps
+  readonly weightDecay?: number; // decoupled weight decay λ: θ ← θ (1 − lr λ) every step
+  readonly noise?: number; // σ of Gaussian noise on the training inputs, fresh every epoch (model/noise.ts)
+  readonly chunkSize?: number; // sequences per gradient chunk (fixed, so results do not depend on threads)
+  readonly init?: Model; // start from these parameters (shape and readout come from it)
+}
+
+export type Hyperparameters = ReturnType<typeof resolveHyperparameters>;
+
+/** The hyperparameters for `ds`, every one given or from the table, with every 'auto' resolved. */
+export function resolveHyperparameters(ds: DataSet, o: HyperparameterOptions) {
+  const d = TRAIN_DEFAULTS;
+  const optimizer = o.optimizer ?? d.optimizer;
+  const N = ds.lengths.length;
+  const vs = o.valSplit ?? d.valSplit;
+  const valSplit = vs === 'auto' ? autoValSplit(N) : vs;
+  const batchSize = o.batchSize ?? d.batchSize;
+  const readout = o.init?.readout ?? o.readout ?? d.readout;
+  const epochs = o.epochs ?? d.epochs;
+  const nTrain = N - Math.round(N * valSplit); // about: the split is stratified
+  return {
+    hidden: o.init?.shape.H ?? o.hidden ?? d.hidden,
+    readout: readout === 'auto' ? autoReadout(ds.lengths) : readout,
+    bptt: o.bptt ?? d.bptt,
+    epochs: epochs === 'auto' ? autoEpochs(nTrain, batchSize, o.minSteps ?? d.minSteps) : epochs,
+    batchSize,
+    optimizer,
+    lr: o.lr ?? d.lr[optimizer],
+    schedule: o.schedule ?? d.schedule,
+    warmup: o.warmup ?? d.warmup,
+    weightDecay: o.weightDecay ?? d.weightDecay,
+    noise: o.noise ?? d.noise,
+    clip: o.clip ?? d.clip,
+    seed: o.seed ?? d.seed,
+    valSplit,
+    patience: o.patience ?? d.patience,
+    classWeights: o.classWeights ?? d.classWeights,
+    chunkSize: o.chunkSize ?? d.chunkSize,
+  };
+}
