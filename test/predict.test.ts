@@ -9,6 +9,10 @@ import { closeSync, constants, createWriteStream, existsSync, openSync, mkdtempS
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CLI, ROOT, cli } from './helpers/cli.js';
+import { loadModel } from '../src/io/model-file.js';
+import { evaluateFile } from '../src/eval/evaluate.js';
+import { createSequenceScorer } from '../src/eval/predict.js';
+import { streamFile } from '../src/data/csv.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'ts-predict-'));
 const cbfModel = join(dir, 'cbf.json');
@@ -142,5 +146,23 @@ test('streams: rows come out while the input is still being written', { timeout:
     if (child.exitCode === null) child.kill();
     closeSync(openSync(fifo, constants.O_RDONLY | constants.O_NONBLOCK));
     w.destroy();
+  }
+});
+
+test('predict (streamed, one sequence at a time) and evaluate (the whole file) give bit-identical probabilities', async () => {
+  // The bundled motion file interleaves its sequences' rows: sorted by id (stably), it streams.
+  const [header, ...rows] = readFileSync(join(ROOT, 'datasets/motion/test.csv'), 'utf8').trim().split('\n');
+  const idAt = header.split(',').indexOf('id');
+  const contiguous = join(dir, 'motion-contiguous.csv');
+  writeFileSync(contiguous, [header, ...rows.map((r, i) => [r, i] as const)
+    .sort((a, b) => a[0].split(',')[idAt].localeCompare(b[0].split(',')[idAt]) || a[1] - b[1]).map((r) => r[0])].join('\n') + '\n');
+  for (const [modelFile, data] of [[cbfModel, join(ROOT, 'datasets/cbf/test.csv')], [motionModel, contiguous]]) {
+    const model = loadModel(modelFile);
+    const evaluated = (await evaluateFile(model, data)).scores.probabilities;
+    const score = createSequenceScorer(model);
+    const streamed: number[] = [];
+    await streamFile(data, { requireLabels: false }, (s) => streamed.push(...score(s.values, s.length)));
+    assert.equal(streamed.length, evaluated.length, data);
+    assert.deepEqual(Float32Array.from(streamed), evaluated, data);
   }
 });

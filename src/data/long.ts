@@ -146,7 +146,19 @@ export class LongReader {
     );
   }
 
+  /** Takes one data row: checks it, files it under its sequence and stores its time and channel values. */
   row(cells: readonly string[], line: number): void {
+    this.checkWidth(cells, line);
+    const id = this.readId(cells, line);
+    const label = this.readLabel(cells, line);
+    const s = this.sequenceOf(id, label, line);
+    this.readTime(cells, s, line);
+    this.readValues(cells, line);
+    this.noteRow(s, line);
+  }
+
+  /** Throws unless the row has one cell per header column. */
+  private checkWidth(cells: readonly string[], line: number): void {
     const { file, header } = this;
     if (cells.length !== header.length) {
       throw new UserError(
@@ -155,7 +167,11 @@ export class LongReader {
         { file, line },
       );
     }
+  }
 
+  /** The row's sequence id, which must not be empty. */
+  private readId(cells: readonly string[], line: number): string {
+    const { file, header } = this;
     const id = toName(cells[this.idAt], { file, line, column: this.idAt + 1 });
     if (id === '') {
       throw new UserError(`empty id in column ${show(header[this.idAt])}; every row needs its sequence's id`, {
@@ -164,43 +180,62 @@ export class LongReader {
         column: this.idAt + 1,
       });
     }
-    let label: string | null = null;
-    if (this.labelAt >= 0) {
-      label = cells[this.labelAt].trim();
-      if (label === '') {
-        if (this.opts.requireLabels) {
-          throw new UserError(
-            `missing label in column ${show(header[this.labelAt])}; every sequence needs a class name`,
-            { file, line, column: this.labelAt + 1 },
-          );
-        }
-        label = null;
-      }
-    }
+    return id;
+  }
 
-    let s = this.seqOf.get(id);
-    if (s === undefined) {
-      s = this.ids.length;
-      if (label !== null) label = toName(label, { file, line, column: this.labelAt + 1 });
-      this.seqOf.set(id, s);
-      this.ids.push(id);
-      this.labels.push(label);
-      this.firstLine.push(line);
-      this.count.push(0);
-      this.lastTime.push(-Infinity);
-      this.lastLine.push(line);
-      this.unsorted.push(false);
-    } else if (label !== this.labels[s]) {
+  /** The row's label, trimmed; null when there is no label column or, where labels are optional, an empty cell. */
+  private readLabel(cells: readonly string[], line: number): string | null {
+    if (this.labelAt < 0) return null;
+    const label = cells[this.labelAt].trim();
+    if (label !== '') return label;
+    if (this.opts.requireLabels) {
+      const { file, header } = this;
       throw new UserError(
-        `label changes from ${show(this.labels[s] ?? '')} to ${show(label ?? '')} within sequence ${show(id)} ` +
-          `(first row on line ${this.firstLine[s]}); a sequence has one label`,
+        `missing label in column ${show(header[this.labelAt])}; every sequence needs a class name`,
         { file, line, column: this.labelAt + 1 },
       );
     }
+    return null;
+  }
 
+  /** The row's sequence: a new one at an id's first row, else the id's, whose label the row must repeat. */
+  private sequenceOf(id: string, label: string | null, line: number): number {
+    const s = this.seqOf.get(id);
+    if (s === undefined) return this.startSequence(id, label, line);
+    if (label !== this.labels[s]) {
+      throw new UserError(
+        `label changes from ${show(this.labels[s] ?? '')} to ${show(label ?? '')} within sequence ${show(id)} ` +
+          `(first row on line ${this.firstLine[s]}); a sequence has one label`,
+        { file: this.file, line, column: this.labelAt + 1 },
+      );
+    }
+    return s;
+  }
+
+  /** Adds a sequence for an id seen for the first time; its label, if any, must be a valid name. */
+  private startSequence(id: string, label: string | null, line: number): number {
+    const s = this.ids.length;
+    if (label !== null) label = toName(label, { file: this.file, line, column: this.labelAt + 1 });
+    this.seqOf.set(id, s);
+    this.ids.push(id);
+    this.labels.push(label);
+    this.firstLine.push(line);
+    this.count.push(0);
+    this.lastTime.push(-Infinity);
+    this.lastLine.push(line);
+    this.unsorted.push(false);
+    return s;
+  }
+
+  /**
+   * Checks and stores the row's time (when there is a time column) against sequence s's previous one, and notes
+   * the row's line as s's last.
+   */
+  private readTime(cells: readonly string[], s: number, line: number): void {
     if (this.timeAt >= 0) {
       const t = toNumber(cells[this.timeAt]);
       if (t !== t) {
+        const { file, header } = this;
         throw new UserError(
           `non-numeric time ${show(cells[this.timeAt])} in column ${show(header[this.timeAt])}; ` +
             'the time column must hold finite numbers',
@@ -214,13 +249,20 @@ export class LongReader {
       this.times.push(t);
     }
     this.lastLine[s] = line;
+  }
 
+  /** Pushes the row's channel values, each of which must be a number, as one step. */
+  private readValues(cells: readonly string[], line: number): void {
+    const { file, header } = this;
     for (const i of this.channelAt) {
       const x = toValue(cells[i]);
       if (x !== x) throw valueError(cells[i], { file, line, column: i + 1 }, `column ${show(header[i])}`, WHAT);
       this.steps.push(x);
     }
+  }
 
+  /** Records that this row belongs to sequence s (extending the current run or starting one) and its line. */
+  private noteRow(s: number, line: number): void {
     if (s === this.runSeqNow) {
       this.lastRunLen++;
     } else {

@@ -12,12 +12,12 @@
 //             "optimizer":{"name","step"},"history"},
 //    "arrays":{"params","best","m","v","order","train","val"}}
 //
-// Does not decide what must match on resume (train.ts does); does not know the loop (fit.ts).
+// Does not decide what must match on resume (train/preflight.ts does); does not know the loop (train/fit.ts).
 
 import { readInputFile } from './read-input.js';
 import { UserError } from '../errors.js';
 import type { DataSet } from '../data/dataset.js';
-import type { Normalization } from '../data/normalize.js';
+import type { Normalization } from '../model/model.js';
 import { type Shape, layoutOf } from '../model/layout.js';
 import type { Readout } from '../model/rnn.js';
 import type { OptimizerName } from '../model/optimizer.js';
@@ -118,8 +118,8 @@ function decode<A extends Float32Array | Int32Array>(file: string, v: unknown, f
   return out;
 }
 
-/** Parses and checks a checkpoint document; `file` names it in errors. */
-export function parseCheckpoint(text: string, file: string): Checkpoint {
+/** The checkpoint's JSON, checked to be an object of this format and version. */
+function parseDocument(text: string, file: string): any {
   let doc: any;
   try {
     doc = JSON.parse(text);
@@ -133,60 +133,94 @@ export function parseCheckpoint(text: string, file: string): Checkpoint {
     fail(file, `"format" is ${JSON.stringify(doc.format)}, expected "${CHECKPOINT_FORMAT}"`);
   }
   if (doc.version !== CHECKPOINT_VERSION) fail(file, `checkpoint version ${JSON.stringify(doc.version)} is not supported (this tool reads version ${CHECKPOINT_VERSION})`);
-  const m = doc.model ?? {};
+  return doc;
+}
+
+/** The "model" part: shape, readout, class and channel names, normalization. */
+function parseModel(file: string, m: any): Checkpoint['model'] {
   const sh = m.shape ?? {};
   const shape: Shape = { D: int(file, sh.D, 'model.shape.D', 1), H: int(file, sh.H, 'model.shape.H', 1), C: int(file, sh.C, 'model.shape.C', 2) };
   if (m.readout !== 'last' && m.readout !== 'mean') fail(file, '"model.readout" must be "last" or "mean"');
   const classes = names(file, m.classes, 'model.classes');
   const channels = names(file, m.channels, 'model.channels');
   if (classes.length !== shape.C || channels.length !== shape.D) fail(file, '"model.classes" and "model.channels" must match "model.shape"');
-  let normalization: Normalization | null = null;
-  if (m.normalization !== null) {
-    const n = m.normalization ?? {};
-    if (!Array.isArray(n.mean) || !Array.isArray(n.std) || n.mean.length !== shape.D || n.std.length !== shape.D ||
-      ![...n.mean, ...n.std].every((x) => typeof x === 'number' && Number.isFinite(x))) {
-      fail(file, `"model.normalization" must hold ${shape.D} finite means and standard deviations`);
-    }
-    normalization = { mean: n.mean, std: n.std };
-  }
-  const hp = doc.hyperparameters;
-  if (hp === null || typeof hp !== 'object' || Array.isArray(hp)) fail(file, '"hyperparameters" must be an object');
-  const d = doc.data ?? {};
-  const data = { sequences: int(file, d.sequences, 'data.sequences', 1), steps: int(file, d.steps, 'data.steps'), fingerprint: String(d.fingerprint) };
+  const normalization = parseNormalization(file, m.normalization, shape.D);
+  return { shape, readout: m.readout, classes, channels, normalization };
+}
 
-  const s = doc.state ?? {};
-  const a = doc.arrays ?? {};
-  const P = layoutOf(shape).size;
-  const opt = s.optimizer ?? {};
-  if (!['adam', 'sgd', 'momentum'].includes(opt.name)) fail(file, '"state.optimizer.name" must be adam, sgd or momentum');
-  const name = opt.name as OptimizerName;
+/** "model.normalization": null, or D finite means and standard deviations. */
+function parseNormalization(file: string, v: any, D: number): Normalization | null {
+  if (v === null) return null;
+  const n = v ?? {};
+  if (!Array.isArray(n.mean) || !Array.isArray(n.std) || n.mean.length !== D || n.std.length !== D ||
+    ![...n.mean, ...n.std].every((x) => typeof x === 'number' && Number.isFinite(x))) {
+    fail(file, `"model.normalization" must hold ${D} finite means and standard deviations`);
+  }
+  return { mean: n.mean, std: n.std };
+}
+
+/** The "data" part: how much training data the run saw, and its fingerprint. */
+function parseData(file: string, d: any): Checkpoint['data'] {
+  return { sequences: int(file, d.sequences, 'data.sequences', 1), steps: int(file, d.steps, 'data.steps'), fingerprint: String(d.fingerprint) };
+}
+
+/** "arrays.train" and "arrays.val": at least one training sequence, and between them every sequence once. */
+function parseSplit(file: string, a: any, sequences: number): FitState['split'] {
   const nTrain = a.train;
   const trainLen = typeof nTrain === 'string' ? Buffer.from(nTrain, 'base64').length / 4 : -1;
   const train = decode(file, a.train, 'train', Math.max(0, Math.floor(trainLen)), (n) => new Int32Array(n));
-  const val = decode(file, a.val, 'val', data.sequences - train.length, (n) => new Int32Array(n));
+  const val = decode(file, a.val, 'val', sequences - train.length, (n) => new Int32Array(n));
   if (train.length < 1) fail(file, '"arrays.train" must name at least one sequence');
-  const seen = new Uint8Array(data.sequences);
+  const seen = new Uint8Array(sequences);
   for (const i of [...train, ...val]) {
-    if (!(i >= 0 && i < data.sequences) || seen[i]++) fail(file, '"arrays.train" and "arrays.val" must divide the sequences between them');
+    if (!(i >= 0 && i < sequences) || seen[i]++) fail(file, '"arrays.train" and "arrays.val" must divide the sequences between them');
   }
+  return { train, val };
+}
+
+/** "arrays.order": a permutation of the training sequences. */
+function parseOrder(file: string, a: any, train: Int32Array): Int32Array {
   const order = decode(file, a.order, 'order', train.length, (n) => new Int32Array(n));
   const sortedTrain = Int32Array.from(train).sort();
   if (Int32Array.from(order).sort().some((x, i) => x !== sortedTrain[i])) {
     fail(file, '"arrays.order" must be a permutation of the training sequences');
   }
+  return order;
+}
+
+/** "arrays.params" and "arrays.best": P finite parameters each (params over a SharedArrayBuffer). */
+function parseWeights(file: string, a: any, P: number): { params: Float32Array; best: Float32Array } {
   const params = decode(file, a.params, 'params', P, (n) => new Float32Array(new SharedArrayBuffer(n * 4)));
   const best = decode(file, a.best, 'best', P, (n) => new Float32Array(n));
   if (!params.every(Number.isFinite) || !best.every(Number.isFinite)) fail(file, 'the parameters hold NaN or Infinity');
-  const mm = decode(file, a.m, 'm', name === 'sgd' ? 0 : P, (n) => new Float32Array(n));
-  const vv = decode(file, a.v, 'v', name === 'adam' ? P : 0, (n) => new Float32Array(n));
+  return { params, best };
+}
+
+/** "arrays.m" and "arrays.v": the optimizer's moments, P numbers where the optimizer keeps them and none elsewhere. */
+function parseMoments(file: string, a: any, name: OptimizerName, P: number): { m: Float32Array; v: Float32Array } {
+  const m = decode(file, a.m, 'm', name === 'sgd' ? 0 : P, (n) => new Float32Array(n));
+  const v = decode(file, a.v, 'v', name === 'adam' ? P : 0, (n) => new Float32Array(n));
+  return { m, v };
+}
+
+/** The "state" part with its "arrays": the training loop's whole state, for a model of this shape and data. */
+function parseState(file: string, s: any, a: any, shape: Shape, data: Checkpoint['data']): FitState {
+  const P = layoutOf(shape).size;
+  const opt = s.optimizer ?? {};
+  if (!['adam', 'sgd', 'momentum'].includes(opt.name)) fail(file, '"state.optimizer.name" must be adam, sgd or momentum');
+  const name = opt.name as OptimizerName;
+  const split = parseSplit(file, a, data.sequences);
+  const order = parseOrder(file, a, split.train);
+  const { params, best } = parseWeights(file, a, P);
+  const { m, v } = parseMoments(file, a, name, P);
   if (!Array.isArray(s.rng) || s.rng.length !== 4 || !s.rng.every((x: unknown) => Number.isInteger(x) && (x as number) >= 0 && (x as number) < 2 ** 32)) {
     fail(file, '"state.rng" must be four unsigned 32-bit integers');
   }
   if (!Array.isArray(s.history) || !s.history.every((h: unknown) => h !== null && typeof h === 'object')) fail(file, '"state.history" must be an array of epoch records');
   const batchStart = int(file, s.batchStart, 'state.batchStart');
-  if (batchStart > train.length) fail(file, '"state.batchStart" lies past the training sequences');
+  if (batchStart > split.train.length) fail(file, '"state.batchStart" lies past the training sequences');
   if (typeof s.stopped !== 'boolean') fail(file, '"state.stopped" must be true or false');
-  const state: FitState = {
+  return {
     epoch: int(file, s.epoch, 'state.epoch', 1),
     batchStart,
     lossSum: finite(file, s.lossSum, 'state.lossSum'),
@@ -194,16 +228,26 @@ export function parseCheckpoint(text: string, file: string): Checkpoint {
     batches: int(file, s.batches, 'state.batches'),
     stopped: s.stopped,
     rng: [s.rng[0], s.rng[1], s.rng[2], s.rng[3]],
-    split: { train, val },
+    split,
     order,
     params,
     best,
     bestLoss: s.bestLoss === null ? Infinity : finite(file, s.bestLoss, 'state.bestLoss'),
     bestEpoch: int(file, s.bestEpoch, 'state.bestEpoch'),
-    optimizer: { name, step: int(file, opt.step, 'state.optimizer.step'), m: mm, v: vv },
+    optimizer: { name, step: int(file, opt.step, 'state.optimizer.step'), m, v },
     history: s.history as EpochRecord[],
   };
-  return { model: { shape, readout: m.readout, classes, channels, normalization }, hyperparameters: hp, data, state };
+}
+
+/** Parses and checks a checkpoint document; `file` names it in errors. */
+export function parseCheckpoint(text: string, file: string): Checkpoint {
+  const doc = parseDocument(text, file);
+  const model = parseModel(file, doc.model ?? {});
+  const hp = doc.hyperparameters;
+  if (hp === null || typeof hp !== 'object' || Array.isArray(hp)) fail(file, '"hyperparameters" must be an object');
+  const data = parseData(file, doc.data ?? {});
+  const state = parseState(file, doc.state ?? {}, doc.arrays ?? {}, model.shape, data);
+  return { model, hyperparameters: hp, data, state };
 }
 
 export function loadCheckpoint(path: string): Checkpoint {

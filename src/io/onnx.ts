@@ -16,7 +16,7 @@
 //
 // metadata_props: format, classes and channels (JSON arrays), readout, normalization (JSON or null).
 
-import { layoutOf, viewsOf } from '../model/layout.js';
+import { type Params, layoutOf, viewsOf } from '../model/layout.js';
 import type { Model } from '../model/model.js';
 import { writeFileAtomic } from './atomic.js';
 import { bytesField, concat, intField, messageField, repeatedIntField, stringField } from './protobuf.js';
@@ -87,89 +87,109 @@ function valueInfo(name: string, elemType: number, dims: (number | string)[]): U
 
 // ---- the graph ----
 
-/** The model as an ONNX file (ModelProto bytes). */
-export function exportOnnx(m: Model): Uint8Array {
-  const { D, H, C } = m.shape;
-  const P = viewsOf(m.parameters, m.shape);
-  if (m.parameters.length !== layoutOf(m.shape).size) throw new Error('bug: parameter buffer does not match the shape');
-  const nodes: Uint8Array[] = [];
-  const inits: Uint8Array[] = [];
+/** Graph nodes and initializers, collected in the order they go into the graph. */
+interface GraphParts {
+  readonly nodes: Uint8Array[];
+  readonly inits: Uint8Array[];
+}
 
-  // Normalization as graph nodes, with the model's float32 statistics.
-  let x = 'signals';
-  if (m.normalization) {
-    inits.push(floatTensor('norm_mean', [D], m.normalization.mean));
-    inits.push(floatTensor('norm_std', [D], m.normalization.std));
-    nodes.push(node('Sub', ['signals', 'norm_mean'], ['centered']));
-    nodes.push(node('Div', ['centered', 'norm_std'], ['normalized']));
-    x = 'normalized';
-  }
+/** Adds the normalization nodes, with the model's float32 statistics; returns the name of the normalized input. */
+function addNormalization(g: GraphParts, m: Model): string {
+  if (!m.normalization) return 'signals';
+  const { D } = m.shape;
+  g.inits.push(floatTensor('norm_mean', [D], m.normalization.mean));
+  g.inits.push(floatTensor('norm_std', [D], m.normalization.std));
+  g.nodes.push(node('Sub', ['signals', 'norm_mean'], ['centered']));
+  g.nodes.push(node('Div', ['centered', 'norm_std'], ['normalized']));
+  return 'normalized';
+}
 
+/** Adds the transpose to time-major input and the RNN's weights W, R and B; returns the RNN's attributes. */
+function addRecurrenceInputs(g: GraphParts, x: string, m: Model, P: Params<Float32Array>): Attribute[] {
+  const { D, H } = m.shape;
   // The recurrence, on time-major input: layout 0, the operator's default and its oldest form (opset 7),
   // rather than the batch-major layout 1 added in opset 14, which not every runtime implements.
-  nodes.push(node('Transpose', [x], ['x_tnd'], [attrInts('perm', [1, 0, 2])]));
-  inits.push(floatTensor('W', [1, H, D], P.W_xh));
-  inits.push(floatTensor('R', [1, H, H], P.W_hh));
+  g.nodes.push(node('Transpose', [x], ['x_tnd'], [attrInts('perm', [1, 0, 2])]));
+  g.inits.push(floatTensor('W', [1, H, D], P.W_xh));
+  g.inits.push(floatTensor('R', [1, H, H], P.W_hh));
   const B = new Float32Array(2 * H); // [Wb = b_h, Rb = 0]
   B.set(P.b_h);
-  inits.push(floatTensor('B', [1, 2 * H], B));
-  const rnnAttrs = [attrInt('hidden_size', H), attrStrings('activations', ['Tanh'])];
+  g.inits.push(floatTensor('B', [1, 2 * H], B));
+  return [attrInt('hidden_size', H), attrStrings('activations', ['Tanh'])];
+}
 
-  inits.push(int64Tensor('axis_0', [1], [0]));
-  if (m.readout === 'last') {
-    // Y_h holds each sequence's state at its own last step (sequence_lens).
-    nodes.push(node('RNN', ['x_tnd', 'W', 'R', 'B', 'lengths'], ['', 'Y_h'], rnnAttrs));
-    nodes.push(node('Squeeze', ['Y_h', 'axis_0'], ['z']));
-  } else {
-    nodes.push(node('RNN', ['x_tnd', 'W', 'R', 'B', 'lengths'], ['Y'], rnnAttrs));
-    nodes.push(node('Squeeze', ['Y', 'axis_1'], ['states'])); // [T][N][H]
-    // valid[t][n] = t < lengths[n]: the spec leaves Y past a sequence's length to the runtime.
-    inits.push(int64Tensor('zero', [], [0]));
-    inits.push(int64Tensor('one', [], [1]));
-    inits.push(int64Tensor('axis_1', [1], [1]));
-    inits.push(int64Tensor('axis_2', [1], [2]));
-    inits.push(floatTensor('zero_f', [], [0]));
-    nodes.push(node('Shape', ['x_tnd'], ['shape_tnd']));
-    nodes.push(node('Gather', ['shape_tnd', 'zero'], ['steps_count'], [attrInt('axis', 0)]));
-    nodes.push(node('Range', ['zero', 'steps_count', 'one'], ['steps'])); // [T] int64
-    nodes.push(node('Unsqueeze', ['steps', 'axis_1'], ['steps_col'])); // [T][1]
-    nodes.push(node('Cast', ['lengths'], ['lengths_i64'], [attrInt('to', INT64)]));
-    nodes.push(node('Less', ['steps_col', 'lengths_i64'], ['valid'])); // [T][N] bool
-    nodes.push(node('Unsqueeze', ['valid', 'axis_2'], ['valid_tn1'])); // [T][N][1]
-    nodes.push(node('Where', ['valid_tn1', 'states', 'zero_f'], ['masked'])); // Where, not Mul: NaN · 0 is NaN
-    nodes.push(node('ReduceSum', ['masked', 'axis_0'], ['state_sum'], [attrInt('keepdims', 0)])); // [N][H]
-    nodes.push(node('Cast', ['lengths'], ['lengths_f'], [attrInt('to', FLOAT)]));
-    nodes.push(node('Unsqueeze', ['lengths_f', 'axis_1'], ['lengths_col'])); // [N][1]
-    nodes.push(node('Div', ['state_sum', 'lengths_col'], ['z']));
-  }
+/** Adds the RNN with readout "last": z = Y_h[0]. */
+function addLastReadout(g: GraphParts, rnnAttrs: Attribute[]): void {
+  // Y_h holds each sequence's state at its own last step (sequence_lens).
+  g.nodes.push(node('RNN', ['x_tnd', 'W', 'R', 'B', 'lengths'], ['', 'Y_h'], rnnAttrs));
+  g.nodes.push(node('Squeeze', ['Y_h', 'axis_0'], ['z']));
+}
 
-  // Readout layer and softmax.
-  inits.push(floatTensor('W_hy', [C, H], P.W_hy));
-  inits.push(floatTensor('b_y', [C], P.b_y));
-  nodes.push(node('Gemm', ['z', 'W_hy', 'b_y'], ['logits'], [attrInt('transB', 1)]));
-  nodes.push(node('Softmax', ['logits'], ['probabilities'], [attrInt('axis', -1)]));
+/** Adds the RNN with readout "mean": z = the mean of the states over each sequence's own steps. */
+function addMeanReadout(g: GraphParts, rnnAttrs: Attribute[]): void {
+  const { nodes, inits } = g;
+  nodes.push(node('RNN', ['x_tnd', 'W', 'R', 'B', 'lengths'], ['Y'], rnnAttrs));
+  nodes.push(node('Squeeze', ['Y', 'axis_1'], ['states'])); // [T][N][H]
+  // valid[t][n] = t < lengths[n]: the spec leaves Y past a sequence's length to the runtime.
+  inits.push(int64Tensor('zero', [], [0]));
+  inits.push(int64Tensor('one', [], [1]));
+  inits.push(int64Tensor('axis_1', [1], [1]));
+  inits.push(int64Tensor('axis_2', [1], [2]));
+  inits.push(floatTensor('zero_f', [], [0]));
+  nodes.push(node('Shape', ['x_tnd'], ['shape_tnd']));
+  nodes.push(node('Gather', ['shape_tnd', 'zero'], ['steps_count'], [attrInt('axis', 0)]));
+  nodes.push(node('Range', ['zero', 'steps_count', 'one'], ['steps'])); // [T] int64
+  nodes.push(node('Unsqueeze', ['steps', 'axis_1'], ['steps_col'])); // [T][1]
+  nodes.push(node('Cast', ['lengths'], ['lengths_i64'], [attrInt('to', INT64)]));
+  nodes.push(node('Less', ['steps_col', 'lengths_i64'], ['valid'])); // [T][N] bool
+  nodes.push(node('Unsqueeze', ['valid', 'axis_2'], ['valid_tn1'])); // [T][N][1]
+  nodes.push(node('Where', ['valid_tn1', 'states', 'zero_f'], ['masked'])); // Where, not Mul: NaN · 0 is NaN
+  nodes.push(node('ReduceSum', ['masked', 'axis_0'], ['state_sum'], [attrInt('keepdims', 0)])); // [N][H]
+  nodes.push(node('Cast', ['lengths'], ['lengths_f'], [attrInt('to', FLOAT)]));
+  nodes.push(node('Unsqueeze', ['lengths_f', 'axis_1'], ['lengths_col'])); // [N][1]
+  nodes.push(node('Div', ['state_sum', 'lengths_col'], ['z']));
+}
 
-  // GraphProto: node 1, name 2, initializer 5, doc_string 10, input 11, output 12.
-  const graph = concat([
-    ...nodes.map((n) => messageField(1, n)),
+/** Adds the readout layer and softmax: probabilities from z. */
+function addClassifier(g: GraphParts, m: Model, P: Params<Float32Array>): void {
+  const { H, C } = m.shape;
+  g.inits.push(floatTensor('W_hy', [C, H], P.W_hy));
+  g.inits.push(floatTensor('b_y', [C], P.b_y));
+  g.nodes.push(node('Gemm', ['z', 'W_hy', 'b_y'], ['logits'], [attrInt('transB', 1)]));
+  g.nodes.push(node('Softmax', ['logits'], ['probabilities'], [attrInt('axis', -1)]));
+}
+
+/** GraphProto: node 1, name 2, initializer 5, doc_string 10, input 11, output 12. */
+function graphProto(g: GraphParts, m: Model): Uint8Array {
+  const { D, H, C } = m.shape;
+  return concat([
+    ...g.nodes.map((n) => messageField(1, n)),
     stringField(2, 'train_signals_rnn'),
-    ...inits.map((t) => messageField(5, t)),
+    ...g.inits.map((t) => messageField(5, t)),
     stringField(10, `Elman RNN (H=${H}, readout ${m.readout}) over ${D} channel(s), ${C} classes. ` +
       'signals [batch][time][channels] float32, lengths [batch] int32 (1..time); probabilities [batch][classes].'),
     messageField(11, valueInfo('signals', FLOAT, ['batch', 'time', D])),
     messageField(11, valueInfo('lengths', INT32, ['batch'])),
     messageField(12, valueInfo('probabilities', FLOAT, ['batch', C])),
   ]);
+}
 
-  const metadata: Record<string, string> = {
+/** The metadata_props: what a server needs besides the graph to read its output. */
+function metadataOf(m: Model): Record<string, string> {
+  return {
     format: 'train-signals/rnn',
     classes: JSON.stringify(m.classes),
     channels: JSON.stringify(m.channels),
     readout: m.readout,
     normalization: JSON.stringify(m.normalization),
   };
-  // ModelProto: ir_version 1, producer_name 2, graph 7, opset_import 8, metadata_props 14.
-  // OperatorSetIdProto: domain 1, version 2. StringStringEntryProto: key 1, value 2.
+}
+
+/**
+ * ModelProto: ir_version 1, producer_name 2, graph 7, opset_import 8, metadata_props 14.
+ * OperatorSetIdProto: domain 1, version 2. StringStringEntryProto: key 1, value 2.
+ */
+function modelProto(graph: Uint8Array, metadata: Record<string, string>): Uint8Array {
   return concat([
     intField(1, ONNX_IR_VERSION),
     stringField(2, 'train-signals'),
@@ -177,6 +197,20 @@ export function exportOnnx(m: Model): Uint8Array {
     messageField(8, concat([stringField(1, ''), intField(2, ONNX_OPSET)])),
     ...Object.entries(metadata).map(([k, v]) => messageField(14, concat([stringField(1, k), stringField(2, v)]))),
   ]);
+}
+
+/** The model as an ONNX file (ModelProto bytes). */
+export function exportOnnx(m: Model): Uint8Array {
+  const P = viewsOf(m.parameters, m.shape);
+  if (m.parameters.length !== layoutOf(m.shape).size) throw new Error('bug: parameter buffer does not match the shape');
+  const g: GraphParts = { nodes: [], inits: [] };
+  const x = addNormalization(g, m);
+  const rnnAttrs = addRecurrenceInputs(g, x, m, P);
+  g.inits.push(int64Tensor('axis_0', [1], [0])); // used by both readouts
+  if (m.readout === 'last') addLastReadout(g, rnnAttrs);
+  else addMeanReadout(g, rnnAttrs);
+  addClassifier(g, m, P);
+  return modelProto(graphProto(g, m), metadataOf(m));
 }
 
 export function saveOnnx(path: string, m: Model): void {

@@ -18,8 +18,7 @@
 import { readInputFile } from './read-input.js';
 import { UserError } from '../errors.js';
 import { type Shape, layoutOf, viewsOf } from '../model/layout.js';
-import type { Model } from '../model/model.js';
-import type { Normalization } from '../data/normalize.js';
+import type { Model, Normalization } from '../model/model.js';
 import { writeFileAtomic } from './atomic.js';
 import { loadModel } from './model-file.js';
 
@@ -114,10 +113,9 @@ function names(file: string, v: unknown, key: string): string[] {
   return v as string[];
 }
 
-/** Reads a safetensors file in the layout above back into a model; `file` names it in errors. */
-export function parseSafetensors(bytes: Uint8Array, file: string): Model {
+/** The file's JSON header, which must be an object, and where the data buffer after it starts. */
+function readHeader(bytes: Uint8Array, dv: DataView, file: string): { header: any; dataStart: number } {
   if (bytes.length < 8) fail(file, `not a safetensors file (${bytes.length} bytes, shorter than its 8-byte header length)`);
-  const dv = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const n64 = dv.getBigUint64(0, true);
   if (n64 > BigInt(bytes.length - 8)) fail(file, `not a safetensors file, or truncated (header length ${n64} exceeds the file)`);
   const n = Number(n64);
@@ -128,31 +126,52 @@ export function parseSafetensors(bytes: Uint8Array, file: string): Model {
     fail(file, 'not a safetensors file (its header is not valid JSON)');
   }
   if (header === null || typeof header !== 'object' || Array.isArray(header)) fail(file, 'not a safetensors file (its header is not a JSON object)');
+  return { header, dataStart: 8 + n };
+}
+
+/** The model's names and readout from __metadata__, and __metadata__ itself. */
+function readMetadata(file: string, header: any): {
+  meta: Record<string, unknown>;
+  classes: string[];
+  channels: string[];
+  readout: Model['readout'];
+} {
   const meta = header.__metadata__;
   if (meta === null || typeof meta !== 'object') fail(file, 'no __metadata__ with classes, channels, normalization and readout');
-
   const classes = names(file, metaJson(file, meta, 'classes'), 'classes');
   const channels = names(file, metaJson(file, meta, 'channels'), 'channels');
   if (classes.length < 2) fail(file, '__metadata__ "classes" must name at least two classes');
   // readout is written JSON-encoded ("\"mean\""); a bare mean, as a hand-written file may have it, is read too.
   const readout = meta.readout === 'last' || meta.readout === 'mean' ? meta.readout : metaJson(file, meta, 'readout');
   if (readout !== 'last' && readout !== 'mean') fail(file, '__metadata__ "readout" must be "last" or "mean"');
+  return { meta, classes, channels, readout };
+}
 
+/** H, from the shape of rnn.weight_ih_l0 (the other shapes are checked against it). */
+function hiddenSize(file: string, header: any): number {
   const ih = header['rnn.weight_ih_l0'];
   const H = Array.isArray(ih?.shape) ? ih.shape[0] : undefined;
   if (!Number.isInteger(H) || H < 1) {
     const dp = Object.keys(header).some((k) => k.startsWith('module.')) ? ' (names start with "module.": save model.module.state_dict(), not the DDP wrapper\'s)' : '';
     fail(file, `no tensor "rnn.weight_ih_l0" of shape [H, D]${dp}`);
   }
-  const shape: Shape = { D: channels.length, H, C: classes.length };
-  const want = shapes(shape);
-  const dataLength = bytes.length - 8 - n;
-  const tensors = {} as Record<TensorName, Float32Array>;
+  return H;
+}
+
+/** Throws at a tensor that is not one of TENSOR_NAMES. */
+function checkTensorNames(file: string, header: any): void {
   for (const key of Object.keys(header)) {
     if (key !== '__metadata__' && !(TENSOR_NAMES as readonly string[]).includes(key)) {
       fail(file, `unexpected tensor "${key}" (this tool reads a one-layer nn.RNN "rnn" and nn.Linear "fc")`);
     }
   }
+}
+
+/** Every tensor of TENSOR_NAMES, each checked for dtype, the shape `shape` implies, its extent and finite values. */
+function readTensors(file: string, header: any, shape: Shape, dv: DataView, dataStart: number): Record<TensorName, Float32Array> {
+  const want = shapes(shape);
+  const dataLength = dv.byteLength - dataStart;
+  const tensors = {} as Record<TensorName, Float32Array>;
   for (const name of TENSOR_NAMES) {
     const t = header[name];
     if (t === null || typeof t !== 'object') fail(file, `no tensor "${name}"`);
@@ -167,22 +186,27 @@ export function parseSafetensors(bytes: Uint8Array, file: string): Model {
       fail(file, `tensor "${name}" has data_offsets ${JSON.stringify(off)} outside the ${dataLength}-byte data buffer or not ${size} bytes long`);
     }
     const v = new Float32Array(size / 4);
-    const base = 8 + n + off[0];
+    const base = dataStart + off[0];
     for (let i = 0; i < v.length; i++) v[i] = dv.getFloat32(base + 4 * i, true);
     if (v.some((x) => !Number.isFinite(x))) fail(file, `tensor "${name}" holds a value that is not finite`);
     tensors[name] = v;
   }
+  return tensors;
+}
 
-  let normalization: Normalization | null = null;
+/** __metadata__ "normalization": null, or D finite means and D positive standard deviations, as float32. */
+function readNormalization(file: string, meta: Record<string, unknown>, D: number): Normalization | null {
   const norm = metaJson(file, meta, 'normalization') as any;
-  if (norm !== null) {
-    const ok = (a: unknown) => Array.isArray(a) && a.length === shape.D && a.every((x) => typeof x === 'number' && Number.isFinite(x));
-    if (typeof norm !== 'object' || !ok(norm.mean) || !ok(norm.std) || norm.std.some((s: number) => !(s > 0))) {
-      fail(file, `__metadata__ "normalization" must be null or {"mean":[${shape.D} numbers],"std":[${shape.D} positive numbers]}`);
-    }
-    normalization = { mean: norm.mean.map(Math.fround), std: norm.std.map(Math.fround) };
+  if (norm === null) return null;
+  const ok = (a: unknown) => Array.isArray(a) && a.length === D && a.every((x) => typeof x === 'number' && Number.isFinite(x));
+  if (typeof norm !== 'object' || !ok(norm.mean) || !ok(norm.std) || norm.std.some((s: number) => !(s > 0))) {
+    fail(file, `__metadata__ "normalization" must be null or {"mean":[${D} numbers],"std":[${D} positive numbers]}`);
   }
+  return { mean: norm.mean.map(Math.fround), std: norm.std.map(Math.fround) };
+}
 
+/** The flat parameters (in layoutOf(shape)) from PyTorch's tensors. */
+function parametersOf(tensors: Record<TensorName, Float32Array>, shape: Shape): Float32Array {
   const parameters = new Float32Array(new SharedArrayBuffer(layoutOf(shape).size * 4));
   const P = viewsOf(parameters, shape);
   P.W_xh.set(tensors['rnn.weight_ih_l0']);
@@ -194,6 +218,19 @@ export function parseSafetensors(bytes: Uint8Array, file: string): Model {
   for (let i = 0; i < shape.H; i++) P.b_h[i] = bhh[i] === 0 ? bih[i] : bih[i] + bhh[i];
   P.W_hy.set(tensors['fc.weight']);
   P.b_y.set(tensors['fc.bias']);
+  return parameters;
+}
+
+/** Reads a safetensors file in the layout above back into a model; `file` names it in errors. */
+export function parseSafetensors(bytes: Uint8Array, file: string): Model {
+  const dv = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const { header, dataStart } = readHeader(bytes, dv, file);
+  const { meta, classes, channels, readout } = readMetadata(file, header);
+  const shape: Shape = { D: channels.length, H: hiddenSize(file, header), C: classes.length };
+  checkTensorNames(file, header);
+  const tensors = readTensors(file, header, shape, dv, dataStart);
+  const normalization = readNormalization(file, meta, shape.D);
+  const parameters = parametersOf(tensors, shape);
   return { shape, readout, classes, channels, normalization, parameters, training: { source: file } };
 }
 
