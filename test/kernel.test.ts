@@ -16,6 +16,8 @@ import { type Readout, createWorkspace, windowLength } from '../src/model/rnn.js
 import { createRng, normal } from '../src/model/rng.js';
 import { createFastContext, fastChunkGradient, packWeights } from '../src/engine/fast.js';
 import { createPredictor } from '../src/engine/predict.js';
+import { frameCount, framedChunk } from '../src/model/frames.js';
+import { chunkScratch } from '../src/model/noise.js';
 import { type KernelBuild, defaultBuild, kernelModule, instantiate, memoryPlan, scratchPlan, sharedMemory } from '../src/engine/wasm.js';
 
 function dataOf(rng: ReturnType<typeof createRng>, D: number, C: number, lengths: number[]): Sequences {
@@ -46,6 +48,7 @@ interface Case {
   lengths: number[];
   chunk: number;
   build?: KernelBuild;
+  stride?: number; // shape.D = channels · stride
 }
 
 function runCase(c: Case): void {
@@ -55,33 +58,37 @@ function runCase(c: Case): void {
   const params = new Float32Array(P);
   initParameters(params, shape, rng);
   for (let i = 0; i < P; i++) params[i] += 0.05 * normal(rng); // non-zero biases
-  const data = dataOf(rng, shape.D, shape.C, c.lengths);
+  const s = c.stride ?? 1;
+  const data = dataOf(rng, shape.D / s, shape.C, c.lengths);
   const N = c.lengths.length;
   const order = Int32Array.from({ length: N }, (_, i) => (i * 7) % N);
-  const window = Math.max(...c.lengths.map((T) => windowLength(T, c.k)));
+  const window = Math.max(...c.lengths.map((T) => windowLength(frameCount(T, s), c.k)));
   const classWeight = Float64Array.from({ length: shape.C }, (_, i) => 1 + 0.5 * i);
 
   const sp = scratchPlan(shape, c.chunk, window);
   const plan = memoryPlan(P, 1, 1, sp);
   const memory = sharedMemory(plan.bytes);
-  const cx = createFastContext(kernelModule(c.build), memory, plan.scratch, sp, shape, plan.params);
+  const cx = createFastContext(kernelModule(c.build), memory, plan.scratch, sp, shape, plan.params, s);
   const theta = new Float32Array(memory.buffer, plan.params, P);
   theta.set(params);
   packWeights(cx);
   const slot = new Float32Array(memory.buffer, plan.slots, P);
 
   const params64 = Float64Array.from(params);
-  const data64 = { ...data, values: Float64Array.from(data.values) };
   const ws64 = createWorkspace((n) => new Float64Array(n), shape, window);
   const ws32 = createWorkspace((n) => new Float32Array(n), shape, window);
   for (let from = 0; from < N; from += c.chunk) {
     const to = Math.min(N, from + c.chunk);
     slot.fill(NaN); // the fast kernel must write every element
     const fast = fastChunkGradient(cx, plan.slots, c.readout, c.k, data, order, from, to, classWeight);
+    // The reference reads the chunk's sequences as frames written out (model/frames.ts).
+    const framed = framedChunk(chunkScratch(), data, order, from, to, s);
+    const n = to - from;
     const g64 = new Float64Array(P);
-    const ref = chunkGradient(g64, params64, shape, c.readout, c.k, data64, order, from, to, classWeight, ws64);
+    const framed64 = { ...framed.data, values: Float64Array.from(framed.data.values) };
+    const ref = chunkGradient(g64, params64, shape, c.readout, c.k, framed64, framed.order, 0, n, classWeight, ws64);
     const g32 = new Float32Array(P);
-    chunkGradient(g32, params, shape, c.readout, c.k, data, order, from, to, classWeight, ws32);
+    chunkGradient(g32, params, shape, c.readout, c.k, framed.data, framed.order, 0, n, classWeight, ws32);
     assert.ok(Math.abs(fast.loss - ref.loss) <= 1e-5 * Math.abs(ref.loss), `loss ${fast.loss} vs ${ref.loss}`);
     assert.equal(fast.weight, ref.weight);
     assert.equal(fast.correct, ref.correct);
@@ -115,6 +122,23 @@ describe('fast kernel against the reference kernel', () => {
   });
   it('long sequences stream through the prefix in blocks (T > 512 with k = 8)', () => {
     runCase({ shape: { D: 2, H: 8, C: 2 }, readout: 'mean', k: 8, lengths: [1300, 700, 9, 1100], chunk: 4 });
+  });
+  for (const readout of ['last', 'mean'] as const) {
+    for (const k of [0, 3]) {
+      it(`bidirectional, readout ${readout}, k = ${k}, D = 3, mixed lengths, both builds`, () => {
+        for (const build of ['fma', 'plain'] as const) {
+          runCase({ shape: { D: 3, H: 13, C: 4, directions: 2 }, readout, k, lengths: mixed, chunk: 4, build });
+        }
+      });
+      it(`frame stacking by 3 of 2 channels (D = 6), readout ${readout}, k = ${k}, lengths from 1 (shorter than a frame) to 30`, () => {
+        runCase({ shape: { D: 6, H: 13, C: 4 }, readout, k, lengths: mixed, chunk: 4, stride: 3 });
+        runCase({ shape: { D: 6, H: 13, C: 4, directions: 2 }, readout, k, lengths: mixed, chunk: 3, stride: 3 });
+      });
+    }
+  }
+  it('bidirectional, frame stacking by 4, long sequences streamed in blocks both ways (k = 8)', () => {
+    runCase({ shape: { D: 8, H: 8, C: 2, directions: 2 }, readout: 'mean', k: 8, lengths: [5200, 2800, 9, 4400], chunk: 4, stride: 4 });
+    runCase({ shape: { D: 8, H: 8, C: 2, directions: 2 }, readout: 'last', k: 8, lengths: [5200, 2800, 9, 4400], chunk: 4, stride: 4 });
   });
 });
 

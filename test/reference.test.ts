@@ -33,7 +33,8 @@ describe(`rnn kernel against PyTorch ${fx.torch_version} (float32)`, () => {
   const size = layoutOf(shape).size;
   const theta = new Float32Array(size);
   const P = viewsOf(theta, shape);
-  for (const name of PARAM_NAMES) {
+  const names = PARAM_NAMES.filter((name) => P[name].length > 0);
+  for (const name of names) {
     assert.equal(fx.params[name].length, P[name].length, `fixture params.${name}: wrong length for shape`);
     P[name].set(fx.params[name]);
   }
@@ -66,7 +67,7 @@ describe(`rnn kernel against PyTorch ${fx.torch_version} (float32)`, () => {
       }
       loss /= N;
       assert.ok(ok(loss, c.loss), `loss ${loss}, PyTorch ${c.loss}`);
-      for (const name of PARAM_NAMES) {
+      for (const name of names) {
         const want = c.grad[name];
         assert.equal(want.length, G[name].length, `fixture grad.${name}: wrong length`);
         for (let i = 0; i < want.length; i++) {

@@ -24,13 +24,12 @@ const f64 = (n: number) => new Float64Array(n);
 const f32 = (n: number) => new Float32Array(n);
 
 /** Realistic initial weights plus small random biases, so every parameter has a non-trivial gradient. */
-function realisticParams(seed: number): Float64Array {
+function realisticParams(seed: number, s: Shape = shape): Float64Array {
   const rng = createRng(seed);
-  const flat = new Float64Array(layoutOf(shape).size);
-  initParameters(flat, shape, rng);
-  const P = viewsOf(flat, shape);
-  for (let i = 0; i < P.b_h.length; i++) P.b_h[i] = 0.3 * normal(rng);
-  for (let i = 0; i < P.b_y.length; i++) P.b_y[i] = 0.3 * normal(rng);
+  const flat = new Float64Array(layoutOf(s).size);
+  initParameters(flat, s, rng);
+  const P = viewsOf(flat, s);
+  for (const b of [P.b_h, P.b_h_r, P.b_y]) for (let i = 0; i < b.length; i++) b[i] = 0.3 * normal(rng);
   return flat;
 }
 
@@ -51,6 +50,24 @@ describe('rnn kernel: gradient check against float64 central differences', () =>
           err < 1e-6,
           `relative error ${err.toExponential(2)} at ${describeIndex(shape, at)}: kernel ${grad[at]}, numeric ${num[at]}`,
         );
+      });
+    }
+  }
+
+  // The reverse direction: its own parameters, the reversed sequence, truncated in its own time.
+  const bi: Shape = { ...shape, directions: 2 };
+  const thetaBi = realisticParams(3, bi);
+  for (const readout of READOUTS) {
+    for (const k of [0, 1, 4, 12]) {
+      it(`bidirectional, readout ${readout}, k = ${k}`, () => {
+        const { loss, grad } = kernelLossAndGrad(thetaBi, batch.x, f64, bi, readout, k, batch);
+        const ref = refBatchLoss(thetaBi, thetaBi, bi, readout, k, batch);
+        assert.ok(Math.abs(loss - ref) <= 1e-13 * Math.abs(ref), `forward loss ${loss} vs reference ${ref}`);
+        const num = numericGrad(thetaBi, bi, readout, k, batch, 1e-5);
+        const { err, at } = maxRelError(grad, num, 1e-4);
+        assert.ok(err < 1e-6, `relative error ${err.toExponential(2)} at ${describeIndex(bi, at)}: kernel ${grad[at]}, numeric ${num[at]}`);
+        const G = viewsOf(grad, bi);
+        assert.ok(G.W_hh_r.some((g) => Math.abs(g) > 1e-6), 'the reverse direction gets a gradient');
       });
     }
   }

@@ -37,12 +37,13 @@ export interface EngineSpec {
   readonly shape: Shape;
   readonly readout: Readout;
   readonly k: number; // BPTT horizon, 0 = full
+  readonly stride?: number; // frame stacking s (default 1): shape.D = channels · s
   readonly threads: number;
   readonly chunkSize: number;
   readonly maxBatch: number;
   readonly params: Float32Array; // [P] the initial weights (copied into the engine's memory)
   readonly data: Sequences; // over SharedArrayBuffers
-  readonly capacity: number; // the longest window any sequence needs
+  readonly capacity: number; // the longest window any sequence needs, in steps (frames)
   readonly classWeight: Float64Array | null;
   readonly noise?: InputNoise | null; // input noise, added as each chunk is read (default none)
   readonly kernel?: KernelName; // default 'wasm'
@@ -87,6 +88,7 @@ function sharedStateOf(s: EngineSpec, maxChunks: number, threads: number): Share
     shape: s.shape,
     readout: s.readout,
     k: s.k,
+    stride: s.stride ?? 1,
     capacity: s.capacity,
     chunkSize: s.chunkSize,
     memory: allocateKernel(kernel, sizes, s.params),
@@ -126,7 +128,7 @@ export function createEngine(spec: EngineSpec): Engine {
   const st = sharedStateOf(spec, maxChunks, threads);
   const kernel = stepKernel(st);
   const pool = workers > 0 ? startWorkers(st, workers, spec.worker ?? GRADIENT_WORKER) : null;
-  const predictor = createPredictor(spec.shape, spec.readout);
+  const predictor = createPredictor(spec.shape, spec.readout, spec.stride ?? 1);
   let closed = false;
 
   /**

@@ -4,19 +4,23 @@
 // chunk, never on which thread computes it. Its forward pass and readout also serve inference (predict.ts).
 //
 // Per chunk: sort its rows by length (longest first; ties by position), right-align them in time so they
-// all end at step Tmax; stream the untracked prefix (steps before the BPTT window) through forward() block by
-// block without keeping states; run the window keeping every state; softmax readout and loss here in float64
-// exactly as the reference does; then backward() over the window and scatter the padded gradient into the
-// chunk's slot. Memory per chunk is O(Mc·(k + XB)·H), whatever the sequences' lengths.
+// all end at step Tmax; per direction, stream the untracked prefix (steps before the BPTT window) through
+// forward() block by block without keeping states, then run the window keeping every state; softmax readout
+// and loss here in float64 exactly as the reference does; then, per direction, backward() over the window and
+// scatter the padded gradient into the chunk's slot. The reverse direction is the same kernel over each row's
+// frames gathered in reverse order (right-aligned too, so it ends at Tmax on the row's first frame). With frame
+// stacking, a step's input is s consecutive samples (model/frames.ts), gathered straight from the data set.
+// Memory per chunk is O(Mc·(k + XB)·H), whatever the sequences' lengths.
 //
-// Legend: Mc rows per chunk, n ≤ Mc sequences in it, T_r length of row r, Tmax the longest, W stored window,
-// D channels, H hidden, Hp padded H, C classes, k BPTT horizon (0 = full).
+// Legend: Mc rows per chunk, n ≤ Mc sequences in it, F_r steps (frames) of row r, Tmax the longest, W stored
+// window, Dc channels, s stride, D = Dc·s inputs per step, H hidden, Hp padded H, C classes, k BPTT horizon
+// (0 = full).
 
-import { type Layout, type Params, type Shape, layoutOf, viewsOf } from '../model/layout.js';
+import { type Layout, type Params, type Shape, directionsOf, layoutOf, viewsOf } from '../model/layout.js';
 import { type Readout, argmax, dlogit, readoutSoftmax, windowLength } from '../model/rnn.js';
 import type { ChunkStats, Sequences } from '../model/batch.js';
-import { normal, type Rng } from '../model/rng.js';
-import { type InputNoise, noiseRng } from '../model/noise.js';
+import { type ChunkScratch, type InputNoise, chunkScratch, noisyChunk } from '../model/noise.js';
+import { frameCount, framePad } from '../model/frames.js';
 import { type KernelExports, type ScratchPlan, NB, XB, instantiate } from './wasm.js';
 
 const NEVER = 0x7fffffff; // start of an unused row: it stays 0 throughout
@@ -35,44 +39,55 @@ export interface FastContext {
   readonly layout: Layout;
   readonly paramsAt: number; // byte offset of the weights [P]
   readonly params: Params<Float32Array>; // views of them
+  readonly stride: number; // s: samples per step
   readonly rows: Int32Array; // [Mc] sequence index of each sorted row
-  readonly z: Float64Array; // [H] the readout input of one row
+  readonly frames: Int32Array; // [Mc] F_r of each sorted row
+  readonly z: Float64Array; // [directions·H] the readout input of one row
   readonly p: Float64Array; // [C] its probabilities
+  readonly noisy: ChunkScratch; // the chunk with its input noise, when there is any
 }
 
 export function createFastContext(
   module: WebAssembly.Module, memory: WebAssembly.Memory, base: number, sp: ScratchPlan, shape: Shape, paramsAt: number,
+  stride = 1,
 ): FastContext {
-  return contextOver(instantiate(module, memory), memory, base, sp, shape, paramsAt);
+  return contextOver(instantiate(module, memory), memory, base, sp, shape, paramsAt, stride);
 }
 
 export function contextOver(
   ex: KernelExports, memory: WebAssembly.Memory, base: number, sp: ScratchPlan, shape: Shape, paramsAt: number,
+  stride = 1,
 ): FastContext {
   const layout = layoutOf(shape);
+  if (shape.D % stride !== 0) throw new Error(`bug: ${shape.D} inputs per step is not a multiple of the stride ${stride}`);
   return {
-    ex, base, sp, shape, layout, paramsAt,
+    ex, base, sp, shape, layout, paramsAt, stride,
     params: viewsOf(new Float32Array(memory.buffer, paramsAt, layout.size), shape),
     f32: new Float32Array(memory.buffer),
     i32: new Int32Array(memory.buffer),
     rows: new Int32Array(sp.Mc),
-    z: new Float64Array(shape.H),
+    frames: new Int32Array(sp.Mc),
+    z: new Float64Array(directionsOf(shape) * shape.H),
     p: new Float64Array(shape.C),
+    noisy: chunkScratch(),
   };
 }
 
-/** Packs the context's weights into its scratch. Once per task. */
+/** Direction d's recurrence parameters, by name. */
+const RECURRENCE = [['W_xh', 'W_hh', 'b_h'], ['W_xh_r', 'W_hh_r', 'b_h_r']] as const;
+
+/** Packs the context's weights, each direction's, into its scratch. Once per task. */
 export function packWeights(cx: FastContext): void {
   const { D, H } = cx.shape;
-  const l = cx.layout;
-  const params = cx.paramsAt;
-  const b = cx.base;
-  const sp = cx.sp;
-  cx.ex.pack(H, D, sp.Hp, params + 4 * l.offset.W_xh, params + 4 * l.offset.W_hh, params + 4 * l.offset.b_h,
-    b + sp.fwd, b + sp.bwd, b + sp.wxt, b + sp.bias);
+  const { base: b, sp, layout: l, paramsAt: w } = cx;
+  for (let d = 0; d < sp.dirs.length; d++) {
+    const dp = sp.dirs[d];
+    const [wxh, whh, bh] = RECURRENCE[d];
+    cx.ex.pack(H, D, sp.Hp, w + 4 * l.offset[wxh], w + 4 * l.offset[whh], w + 4 * l.offset[bh], b + dp.fwd, b + dp.bwd, b + dp.wxt, b + dp.bias);
+  }
 }
 
-/** Sorts the chunk's sequences into cx.rows (longest first) and writes starts; returns n and Tmax. */
+/** Sorts the chunk's sequences into cx.rows (longest first), their step counts into cx.frames, and writes starts; returns n and Tmax. */
 export function arrange(cx: FastContext, data: Sequences, order: ArrayLike<number>, from: number, to: number): { n: number; Tmax: number } {
   const n = to - from;
   const { rows, sp } = cx;
@@ -88,82 +103,86 @@ export function arrange(cx: FastContext, data: Sequences, order: ArrayLike<numbe
     }
     rows[j + 1] = v;
   }
-  const Tmax = n > 0 ? data.lengths[rows[0]] : 0;
+  for (let r = 0; r < n; r++) cx.frames[r] = frameCount(data.lengths[rows[r]], cx.stride);
+  const Tmax = n > 0 ? cx.frames[0] : 0;
   const s = (cx.base + sp.starts) >> 2;
-  for (let r = 0; r < sp.Mc; r++) cx.i32[s + r] = r < n ? Tmax - data.lengths[rows[r]] : NEVER;
+  for (let r = 0; r < sp.Mc; r++) cx.i32[s + r] = r < n ? Tmax - cx.frames[r] : NEVER;
   return { n, Tmax };
 }
 
-/** Input noise of the chunk's rows: σ and row r's generator, which the gathers advance in step order. */
-interface RowNoise {
-  readonly sigma: number;
-  readonly rngs: Rng[];
-}
-
 /**
- * Copies steps [tau, tau + nb) of the chunk's rows into xs [nb][Mc][D], zeros where a row has not started,
- * with each row's noise added (blocks are gathered in step order, so each value gets its own draw).
+ * Copies steps [tau, tau + nb) of the chunk's rows into direction d's xs [nb][Mc][D], zeros where a row has not
+ * started: row r's step tau reads its frame tau − start (forward) or F_r − 1 − (tau − start) (reverse), each
+ * frame s samples of Dc channels, the first frame's padding zeros.
  */
-function gather(cx: FastContext, data: Sequences, n: number, Tmax: number, tau: number, nb: number, noise: RowNoise | null): void {
-  const { f32, sp, rows } = cx;
-  const D = data.D;
+function gather(cx: FastContext, d: number, data: Sequences, n: number, Tmax: number, tau: number, nb: number): void {
+  const { f32, sp, rows, frames, stride } = cx;
+  const Dc = data.D;
+  const D = Dc * stride;
   const Mc = sp.Mc;
-  const xs = (cx.base + sp.xs) >> 2;
+  const xs = (cx.base + sp.dirs[d].xs) >> 2;
   const { values, offsets, lengths } = data;
   for (let r = 0; r < Mc; r++) {
-    const start = r < n ? Tmax - lengths[rows[r]] : NEVER;
-    const src = r < n ? offsets[rows[r]] * D : 0;
+    const F = r < n ? frames[r] : 0;
+    const start = r < n ? Tmax - F : NEVER;
+    const src = r < n ? offsets[rows[r]] * Dc : 0;
+    const pad = r < n ? framePad(lengths[rows[r]], stride) : 0;
     for (let j = 0; j < nb; j++) {
       const t = tau + j;
       const o = xs + (j * Mc + r) * D;
       if (t < start) {
-        for (let d = 0; d < D; d++) f32[o + d] = 0;
-      } else if (noise === null) {
-        const i = src + (t - start) * D;
-        for (let d = 0; d < D; d++) f32[o + d] = values[i + d];
-      } else {
-        const i = src + (t - start) * D;
-        const rng = noise.rngs[r];
-        for (let d = 0; d < D; d++) f32[o + d] = values[i + d] + noise.sigma * normal(rng);
+        for (let e = 0; e < D; e++) f32[o + e] = 0;
+        continue;
       }
+      const f = d === 0 ? t - start : F - 1 - (t - start);
+      const u = f * stride - pad; // the frame's first sample
+      const lead = u < 0 ? -u * Dc : 0; // the first frame's padding
+      for (let e = 0; e < lead; e++) f32[o + e] = 0;
+      const i = src + u * Dc;
+      for (let e = lead; e < D; e++) f32[o + e] = values[i + e];
     }
   }
 }
 
-/** Forward over steps [0, Tmax): the prefix streamed and the last W steps kept (store), or all streamed. */
-export function forwardChunk(
-  cx: FastContext, data: Sequences, readout: Readout, n: number, Tmax: number, W: number, store: boolean, noise: RowNoise | null,
-): void {
+/** Forward over steps [0, Tmax), each direction: the prefix streamed and the last W steps kept (store), or all streamed. */
+export function forwardChunk(cx: FastContext, data: Sequences, readout: Readout, n: number, Tmax: number, W: number, store: boolean): void {
   const { ex, sp } = cx;
   const b = cx.base;
-  const D = data.D;
+  const D = cx.shape.D;
   const slab = sp.Mc * sp.Hp;
-  ex.zero(b + sp.hs, 4 * slab);
-  const hsum = readout === 'mean' ? b + sp.hsum : 0;
-  if (hsum) ex.zero(hsum, 4 * slab);
   const tau0 = store ? Tmax - W : Tmax;
-  for (let tau = 0; tau < tau0; tau += XB) {
-    const nb = Math.min(XB, tau0 - tau);
-    gather(cx, data, n, Tmax, tau, nb, noise);
-    ex.forward(sp.Mc, D, sp.Hp, b + sp.fwd, b + sp.wxt, b + sp.bias, b + sp.xs, tau, nb, b + sp.starts, b + sp.hs, 0, hsum, b + sp.ap);
-  }
-  if (store) {
-    gather(cx, data, n, Tmax, tau0, W, noise);
-    ex.forward(sp.Mc, D, sp.Hp, b + sp.fwd, b + sp.wxt, b + sp.bias, b + sp.xs, tau0, W, b + sp.starts, b + sp.hs, 1, hsum, b + sp.ap);
+  for (let d = 0; d < sp.dirs.length; d++) {
+    const dp = sp.dirs[d];
+    ex.zero(b + dp.hs, 4 * slab);
+    const hsum = readout === 'mean' ? b + dp.hsum : 0;
+    if (hsum) ex.zero(hsum, 4 * slab);
+    for (let tau = 0; tau < tau0; tau += XB) {
+      const nb = Math.min(XB, tau0 - tau);
+      gather(cx, d, data, n, Tmax, tau, nb);
+      ex.forward(sp.Mc, D, sp.Hp, b + dp.fwd, b + dp.wxt, b + dp.bias, b + dp.xs, tau, nb, b + sp.starts, b + dp.hs, 0, hsum, b + sp.ap);
+    }
+    if (store) {
+      gather(cx, d, data, n, Tmax, tau0, W);
+      ex.forward(sp.Mc, D, sp.Hp, b + dp.fwd, b + dp.wxt, b + dp.bias, b + dp.xs, tau0, W, b + sp.starts, b + dp.hs, 1, hsum, b + sp.ap);
+    }
   }
 }
 
 /**
  * Softmax of logits = W_hy z + b_y for row r into cx.p (the reference's readoutSoftmax, in float64, then p
- * rounded to float32 as the reference's float32 workspace holds it); cx.z read from the final state (last) or
- * the running sum / T (mean). Returns log p[label] (0 when label < 0).
+ * rounded to float32 as the reference's float32 workspace holds it); cx.z = [z_fwd; z_rev], each read from the
+ * direction's state in slab `last` (last) or its running sum / F (mean). Returns log p[label] (0 when label < 0).
  */
-export function head(cx: FastContext, readout: Readout, r: number, T: number, finalState: number, label: number): number {
+export function head(cx: FastContext, readout: Readout, r: number, F: number, last: number, label: number): number {
   const { H, C } = cx.shape;
   const { f32, sp, z, p } = cx;
-  const src = readout === 'last' ? finalState + r * sp.Hp : ((cx.base + sp.hsum) >> 2) + r * sp.Hp;
-  for (let i = 0; i < H; i++) z[i] = readout === 'last' ? f32[src + i] : Math.fround(f32[src + i] / T);
-  const logp = readoutSoftmax(p, cx.params, H, C, z, label);
+  const slab = sp.Mc * sp.Hp;
+  for (let d = 0; d < sp.dirs.length; d++) {
+    const dp = sp.dirs[d];
+    const src = readout === 'last' ? ((cx.base + dp.hs) >> 2) + last * slab + r * sp.Hp : ((cx.base + dp.hsum) >> 2) + r * sp.Hp;
+    for (let i = 0; i < H; i++) z[d * H + i] = readout === 'last' ? f32[src + i] : Math.fround(f32[src + i] / F);
+  }
+  const logp = readoutSoftmax(p, cx.params, z.length, C, z, label);
   for (let c = 0; c < C; c++) p[c] = Math.fround(p[c]);
   return logp;
 }
@@ -172,65 +191,95 @@ export function head(cx: FastContext, readout: Readout, r: number, T: number, fi
  * The fast chunkGradient: writes (not adds) into the slot at byte offset `slot` the sum over the sequences
  * order[from..to) of weight(label) · d(−log p[label])/dθ at the context's weights. packWeights must have run
  * since they last changed. With `noise`, the inputs are the sequences plus their noise of `epoch` (see
- * src/model/noise.ts).
+ * src/model/noise.ts), copied into the context's scratch first so that both directions read the same values.
  */
 export function fastChunkGradient(
   cx: FastContext, slot: number, readout: Readout, k: number,
   data: Sequences, order: ArrayLike<number>, from: number, to: number, classWeight: Float64Array | null,
   noise: InputNoise | null = null, epoch = 0,
 ): ChunkStats {
+  if (noise !== null) {
+    const c = noisyChunk(cx.noisy, data, order, from, to, noise, epoch);
+    return fastChunkGradient(cx, slot, readout, k, c.data, c.order, 0, to - from, classWeight);
+  }
+  const { sp } = cx;
+  const { n, Tmax } = arrange(cx, data, order, from, to);
+  const W = windowLength(Tmax, k);
+  if (W > sp.Wc) throw new Error(`bug: scratch holds ${sp.Wc} steps, window needs ${W}`);
+  forwardChunk(cx, data, readout, n, Tmax, W, true);
+  const stats = readoutGradient(cx, slot, readout, data, n, W, classWeight);
+  backwardChunk(cx, slot, readout, Tmax, W);
+  return stats;
+}
+
+/**
+ * The softmax readout of every row: its loss and accuracy into the stats, dW_hy and db_y into the slot, and
+ * each direction's dL/dz seeded for backward (into dh for the last readout, dzT = dL/dz / F for the mean).
+ */
+function readoutGradient(
+  cx: FastContext, slot: number, readout: Readout, data: Sequences, n: number, W: number, classWeight: Float64Array | null,
+): ChunkStats {
   const { ex, sp, f32, shape } = cx;
-  const { D, H, C } = shape;
+  const { H, C } = shape;
   const l = cx.layout;
   const b = cx.base;
   const Hp = sp.Hp;
   const slab = sp.Mc * Hp;
-  const { n, Tmax } = arrange(cx, data, order, from, to);
-  const W = windowLength(Tmax, k);
-  if (W > sp.Wc) throw new Error(`bug: scratch holds ${sp.Wc} steps, window needs ${W}`);
-  const rowNoise = noise === null ? null
-    : { sigma: noise.sigma, rngs: Array.from({ length: n }, (_, r) => noiseRng(noise.seed, epoch, cx.rows[r])) };
-  forwardChunk(cx, data, readout, n, Tmax, W, true, rowNoise);
-
   const G = slot >> 2;
   ex.zero(slot + 4 * l.offset.W_hy, 4 * (l.size - l.offset.W_hy)); // W_hy and b_y accumulate here; the rest is written by scatter
-  const dh = (b + sp.dh) >> 2;
-  const dzT = (b + sp.dzT) >> 2;
-  ex.zero(b + sp.dh, 4 * slab);
-  if (readout === 'mean') ex.zero(b + sp.dzT, 4 * slab);
-  const finalState = ((b + sp.hs) >> 2) + W * slab;
+  for (const dp of sp.dirs) {
+    ex.zero(b + dp.dh, 4 * slab);
+    if (readout === 'mean') ex.zero(b + dp.dzT, 4 * slab);
+  }
+  const seedOf = (d: number) => (b + (readout === 'last' ? sp.dirs[d].dh : sp.dirs[d].dzT)) >> 2;
+  const seed0 = seedOf(0);
+  const seed1 = sp.dirs.length === 2 ? seedOf(1) : 0;
   const { z, p } = cx;
+  const Z = z.length;
   const W_hy = cx.params.W_hy;
   const stats: ChunkStats = { loss: 0, weight: 0, correct: 0 };
   for (let r = 0; r < n; r++) {
     const seq = cx.rows[r];
-    const T = data.lengths[seq];
+    const F = cx.frames[r];
     const label = data.labels[seq];
     const w = classWeight === null ? 1 : classWeight[label];
-    const logp = head(cx, readout, r, T, finalState, label);
+    const logp = head(cx, readout, r, F, W, label);
     stats.loss -= w * logp;
     stats.weight += w;
     if (argmax(p) === label) stats.correct++;
-    // dW_hy += dlogits z^T; db_y += dlogits; dz = W_hy^T dlogits
-    const dz = readout === 'last' ? dh + r * Hp : dzT + r * Hp;
+    // dW_hy += dlogits z^T; db_y += dlogits; dz = W_hy^T dlogits, direction d's part at its seed
     for (let c = 0; c < C; c++) {
       const g = dlogit(p, c, label, w);
       f32[G + l.offset.b_y + c] += g;
-      const o = c * H;
-      for (let j = 0; j < H; j++) {
+      const o = c * Z;
+      for (let j = 0; j < Z; j++) {
         f32[G + l.offset.W_hy + o + j] += g * z[j];
-        f32[dz + j] += g * W_hy[o + j];
+        f32[(j < H ? seed0 + j : seed1 + j - H) + r * Hp] += g * W_hy[o + j];
       }
     }
-    if (readout === 'mean') for (let j = 0; j < H; j++) f32[dz + j] /= T;
+    if (readout === 'mean') {
+      for (let j = 0; j < Z; j++) f32[(j < H ? seed0 + j : seed1 + j - H) + r * Hp] /= F;
+    }
   }
-
-  ex.zero(b + sp.ghh, 4 * Hp * Hp);
-  ex.zero(b + sp.gxt, 4 * D * Hp);
-  ex.zero(b + sp.gb, 4 * Hp);
-  ex.backward(sp.Mc, D, Hp, b + sp.bwd, b + sp.xs, Tmax - W, W, b + sp.starts, b + sp.hs,
-    b + sp.dh, readout === 'mean' ? b + sp.dzT : 0, b + sp.da, NB, b + sp.pa, b + sp.pb,
-    b + sp.ghh, b + sp.gxt, b + sp.gb);
-  ex.scatter(H, D, Hp, b + sp.ghh, b + sp.gxt, b + sp.gb, slot + 4 * l.offset.W_xh, slot + 4 * l.offset.W_hh, slot + 4 * l.offset.b_h);
   return stats;
+}
+
+/** Each direction's truncated BPTT over the stored window, scattered into the slot's W_xh, W_hh, b_h (or _r). */
+function backwardChunk(cx: FastContext, slot: number, readout: Readout, Tmax: number, W: number): void {
+  const { ex, sp, shape } = cx;
+  const { D, H } = shape;
+  const b = cx.base;
+  const Hp = sp.Hp;
+  const l = cx.layout;
+  for (let d = 0; d < sp.dirs.length; d++) {
+    const dp = sp.dirs[d];
+    ex.zero(b + sp.ghh, 4 * Hp * Hp);
+    ex.zero(b + sp.gxt, 4 * D * Hp);
+    ex.zero(b + sp.gb, 4 * Hp);
+    ex.backward(sp.Mc, D, Hp, b + dp.bwd, b + dp.xs, Tmax - W, W, b + sp.starts, b + dp.hs,
+      b + dp.dh, readout === 'mean' ? b + dp.dzT : 0, b + sp.da, NB, b + sp.pa, b + sp.pb,
+      b + sp.ghh, b + sp.gxt, b + sp.gb);
+    const [wxh, whh, bh] = RECURRENCE[d];
+    ex.scatter(H, D, Hp, b + sp.ghh, b + sp.gxt, b + sp.gb, slot + 4 * l.offset[wxh], slot + 4 * l.offset[whh], slot + 4 * l.offset[bh]);
+  }
 }

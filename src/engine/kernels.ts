@@ -14,7 +14,8 @@ import type { Shape } from '../model/layout.js';
 import type { Readout } from '../model/rnn.js';
 import { type ChunkStats, type Sequences, chunkGradient } from '../model/batch.js';
 import { createWorkspace } from '../model/rnn.js';
-import { type InputNoise, type NoisyScratch, noisyChunk } from '../model/noise.js';
+import { type InputNoise, chunkScratch, noisyChunk } from '../model/noise.js';
+import { framedChunk } from '../model/frames.js';
 import { type OptimizerState, globalNorm, optimizerStep } from '../model/optimizer.js';
 import { sharedFloat32 } from '../data/shared.js';
 import { createFastContext, fastChunkGradient, packWeights } from './fast.js';
@@ -33,7 +34,8 @@ export interface ChunkInputs {
   readonly shape: Shape;
   readonly readout: Readout;
   readonly k: number; // BPTT horizon, 0 = full
-  readonly capacity: number; // longest window any sequence needs
+  readonly stride: number; // s: samples per step (model/frames.ts)
+  readonly capacity: number; // longest window any sequence needs, in steps
   readonly memory: KernelMemory;
   readonly order: Int32Array; // [N] the epoch's permutation of the training sequences
   readonly data: Sequences;
@@ -98,7 +100,7 @@ export function stepKernel(st: ChunkInputs): StepKernel {
 function wasmKernel(st: ChunkInputs, mem: Extract<KernelMemory, { kernel: 'wasm' }>, region: number): StepKernel {
   const { plan, memory } = mem;
   if (region >= plan.regions) throw new Error(`bug: scratch region ${region} requested, the memory holds ${plan.regions}`);
-  const cx = createFastContext(mem.module, memory, plan.scratch + region * plan.scratchPlan.size, plan.scratchPlan, st.shape, plan.params);
+  const cx = createFastContext(mem.module, memory, plan.scratch + region * plan.scratchPlan.size, plan.scratchPlan, st.shape, plan.params, st.stride);
   const P = cx.layout.size;
   const at = { params: plan.params, grad: plan.sum, m: plan.m, v: plan.v };
   const { ex } = cx;
@@ -125,7 +127,8 @@ function referenceKernel(st: ChunkInputs, mem: Extract<KernelMemory, { kernel: '
   const { params, slots } = mem;
   const P = params.length;
   const ws = createWorkspace((n) => new Float32Array(n), st.shape, st.capacity);
-  const noisy: NoisyScratch = { values: new Float32Array(0) };
+  const noisy = chunkScratch();
+  const framed = chunkScratch();
   const grad = new Float64Array(P);
   return {
     params, grad, m: new Float32Array(P), v: new Float32Array(P),
@@ -133,9 +136,11 @@ function referenceKernel(st: ChunkInputs, mem: Extract<KernelMemory, { kernel: '
     chunk(c, lo, hi, epoch) {
       const G = slots.subarray(c * P, (c + 1) * P);
       G.fill(0);
-      if (st.noise === null) return chunkGradient(G, params, st.shape, st.readout, st.k, st.data, st.order, lo, hi, st.classWeight, ws);
-      const nc = noisyChunk(noisy, st.data, st.order, lo, hi, st.noise, epoch);
-      return chunkGradient(G, params, st.shape, st.readout, st.k, nc.data, nc.order, 0, hi - lo, st.classWeight, ws);
+      // The reference reads a copy of the chunk when its inputs differ from the data set's values.
+      let chunk = { data: st.data, order: st.order, from: lo, to: hi };
+      if (st.noise !== null) chunk = { ...noisyChunk(noisy, chunk.data, chunk.order, chunk.from, chunk.to, st.noise, epoch), from: 0, to: hi - lo };
+      if (st.stride > 1) chunk = { ...framedChunk(framed, chunk.data, chunk.order, chunk.from, chunk.to, st.stride), from: 0, to: hi - lo };
+      return chunkGradient(G, params, st.shape, st.readout, st.k, chunk.data, chunk.order, chunk.from, chunk.to, st.classWeight, ws);
     },
     zeroSum: () => grad.fill(0),
     addSlot(c) {

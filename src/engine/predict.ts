@@ -27,20 +27,20 @@ export type Predictor = (
  */
 let predictKernel: { memory: WebAssembly.Memory; ex: KernelExports } | null = null;
 
-function predictContext(bytes: number, paramsAt: number, base: number, shape: Shape): FastContext {
+function predictContext(bytes: number, paramsAt: number, base: number, shape: Shape, stride: number): FastContext {
   if (predictKernel === null || predictKernel.memory.buffer.byteLength < bytes) {
     const memory = sharedMemory(bytes);
     predictKernel = { memory, ex: instantiate(kernelModule(), memory) };
   }
-  return contextOver(predictKernel.ex, predictKernel.memory, base, scratchPlan(shape, PREDICT_ROWS, 1), shape, paramsAt);
+  return contextOver(predictKernel.ex, predictKernel.memory, base, scratchPlan(shape, PREDICT_ROWS, 1), shape, paramsAt, stride);
 }
 
 /**
- * A predictor for models of this shape and readout: each call loads the weights it is given, so predictors
- * never hold stale ones. Memory O(PREDICT_ROWS · (XB + H²)), whatever the lengths (log p[label] is 0 for
- * unlabelled sequences, label −1).
+ * A predictor for models of this shape, readout and stride: each call loads the weights it is given, so
+ * predictors never hold stale ones. Memory O(PREDICT_ROWS · (XB + H²)), whatever the lengths (log p[label] is 0
+ * for unlabelled sequences, label −1).
  */
-export function createPredictor(shape: Shape, readout: Readout): Predictor {
+export function createPredictor(shape: Shape, readout: Readout, stride = 1): Predictor {
   const { C } = shape;
   const sp = scratchPlan(shape, PREDICT_ROWS, 1);
   const P = layoutOf(shape).size;
@@ -48,7 +48,7 @@ export function createPredictor(shape: Shape, readout: Readout): Predictor {
   const base = paramsAt + Math.ceil((P * 4) / 64) * 64;
   return (params, data, idx, probs, logp) => {
     const N = idx.length;
-    const cx = predictContext(base + sp.size, paramsAt, base, shape);
+    const cx = predictContext(base + sp.size, paramsAt, base, shape, stride);
     cx.f32.set(params, paramsAt >> 2);
     packWeights(cx);
     // Sort by length so each chunk's rows are alike (fewer idle rows); results are per sequence anyway.
@@ -58,12 +58,12 @@ export function createPredictor(shape: Shape, readout: Readout): Predictor {
     for (let from = 0; from < N; from += sp.Mc) {
       const to = Math.min(N, from + sp.Mc);
       const { n, Tmax } = arrange(cx, data, order, from, to);
-      forwardChunk(cx, data, readout, n, Tmax, 1, false, null);
+      forwardChunk(cx, data, readout, n, Tmax, 1, false);
       // order is already sorted, and arrange() sorts stably, so row r is order[from + r].
       for (let r = 0; r < n; r++) {
         const seq = cx.rows[r];
         const i = sorted[from + r];
-        const lp = head(cx, readout, r, data.lengths[seq], (cx.base + sp.hs) >> 2, data.labels[seq]);
+        const lp = head(cx, readout, r, cx.frames[r], 0, data.labels[seq]);
         for (let c = 0; c < C; c++) probs[i * C + c] = p[c];
         logp[i] = lp;
       }

@@ -14,13 +14,13 @@
 // once, like the memory); a task streams its chunk's steps from there into its scratch, time-major, block by
 // block. Copying the data set into wasm memory would double the process's largest allocation.
 //
-// Legend: P parameters, K chunks per batch, R computing threads, Mc rows per chunk (multiple of 4), D channels,
-// H hidden units, Hp = H rounded up to 8, Wc the longest stored window, NB steps per weight-gradient block,
-// XB steps per streamed input block.
+// Legend: P parameters, K chunks per batch, R computing threads, Mc rows per chunk (multiple of 4), D inputs
+// per step (channels × stride), H hidden units, Hp = H rounded up to 8, Wc the longest stored window, NB steps
+// per weight-gradient block, XB steps per streamed input block.
 
 import { readFileSync } from 'node:fs';
 import { setFlagsFromString } from 'node:v8';
-import type { Shape } from '../model/layout.js';
+import { type Shape, directionsOf } from '../model/layout.js';
 
 export interface KernelExports {
   readonly tanhInPlace: (p: number, n: number) => void;
@@ -116,26 +116,31 @@ export function sharedMemory(bytes: number): WebAssembly.Memory {
 
 const align = (n: number, a: number) => Math.ceil(n / a) * a;
 
+/** Byte offsets of one direction's part of a workspace, relative to its region's start. */
+export interface DirectionPlan {
+  readonly fwd: number; // packed W_hh panels for the forward product
+  readonly bwd: number; // packed W_hh^T panels for the backward product
+  readonly wxt: number; // W_xh^T [D][Hp]
+  readonly bias: number; // b_h [Hp]
+  readonly hs: number; // [Wc + 1] state slabs
+  readonly xs: number; // [XS][Mc][D] the inputs of the streamed block or the stored window
+  readonly hsum: number; // running sum of the states (mean readout)
+  readonly dh: number; // gradient into the final state (last readout); the recurrence's dh after
+  readonly dzT: number; // dL/dz / T per row (mean readout)
+}
+
 /** Byte offsets of one thread's workspace, relative to its region's start. */
 export interface ScratchPlan {
   readonly Mc: number;
   readonly Hp: number;
   readonly Wc: number; // slabs 0..Wc of hs
   readonly XS: number; // steps xs holds
-  readonly fwd: number;
-  readonly bwd: number;
-  readonly wxt: number;
-  readonly bias: number;
-  readonly hs: number;
-  readonly xs: number;
-  readonly hsum: number;
-  readonly dh: number;
-  readonly dzT: number;
+  readonly dirs: readonly DirectionPlan[]; // [directions]
   readonly ap: number; // one slab packed in 4-row tiles (the recurrent product's left operand)
   readonly da: number;
   readonly pa: number; // packed da^T tiles of a weight-gradient block
   readonly pb: number; // packed state panels of a weight-gradient block
-  readonly ghh: number;
+  readonly ghh: number; // one direction's weight gradients, scattered into the slot before the next's
   readonly gxt: number;
   readonly gb: number;
   readonly starts: number;
@@ -155,8 +160,7 @@ export function scratchPlan(shape: Shape, rows: number, window: number): Scratch
     at += align(bytes, 64);
     return o;
   };
-  const plan = {
-    Mc, Hp, Wc, XS,
+  const direction = (): DirectionPlan => ({
     fwd: take(Hp * Hp * 4),
     bwd: take(Hp * Hp * 4),
     wxt: take(D * Hp * 4),
@@ -166,6 +170,10 @@ export function scratchPlan(shape: Shape, rows: number, window: number): Scratch
     hsum: take(slab),
     dh: take(slab),
     dzT: take(slab),
+  });
+  const dirs = Array.from({ length: directionsOf(shape) }, direction);
+  const plan = {
+    Mc, Hp, Wc, XS, dirs,
     ap: take(slab),
     da: take(NB * slab),
     pa: take(NB * slab),

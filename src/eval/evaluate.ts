@@ -23,9 +23,9 @@ export interface FileEvaluation {
 
 /** Refuses data (from `file`) whose channels do not match the model's (count, names, order). */
 export function checkChannels(model: Model, channels: readonly string[], file: string): void {
-  if (channels.length !== model.shape.D) {
+  if (channels.length !== model.channels.length) {
     throw new UserError(
-      `has ${channels.length} channel(s) but the model was trained on ${model.shape.D} (${model.channels.join(', ')}); give data with the model's channels`,
+      `has ${channels.length} channel(s) but the model was trained on ${model.channels.length} (${model.channels.join(', ')}); give data with the model's channels`,
       { file, line: 1 },
     );
   }

@@ -12,7 +12,7 @@ import type { StreamedSequence } from '../data/builder.js';
 import { NotContiguousError } from '../data/long-stream.js';
 import type { DataSet } from '../data/dataset.js';
 import { applyNormalization } from '../data/normalize.js';
-import type { Model } from '../model/model.js';
+import { type Model, strideOf } from '../model/model.js';
 import { argmax } from '../model/rnn.js';
 import { createPredictor } from '../engine/predict.js';
 import { checkChannels } from './evaluate.js';
@@ -42,8 +42,9 @@ export function predictionHeader(model: Model): string {
  * whole-file scoring): normalizes its values [T][D] in place, returns probabilities [C].
  */
 export function createSequenceScorer(model: Model): (values: Float32Array, T: number) => Float32Array {
-  const predict = createPredictor(model.shape, model.readout);
-  const { D, C } = model.shape;
+  const predict = createPredictor(model.shape, model.readout, strideOf(model));
+  const { C } = model.shape;
+  const D = model.channels.length;
   const norm = model.normalization;
   const one = { D, offsets: new Float64Array(1), lengths: new Int32Array(1), labels: new Int32Array([UNLABELLED]) };
   const idx = [0];
@@ -63,7 +64,7 @@ function scoreDataSet(model: Model, ds: DataSet): Float32Array {
   const N = ds.lengths.length;
   const probs = new Float32Array(N * model.shape.C);
   const data = { D: ds.D, values: ds.values, offsets: ds.offsets, lengths: ds.lengths, labels: new Int32Array(N).fill(UNLABELLED) };
-  createPredictor(model.shape, model.readout)(model.parameters, data, Int32Array.from({ length: N }, (_, i) => i), probs, new Float64Array(N));
+  createPredictor(model.shape, model.readout, strideOf(model))(model.parameters, data, Int32Array.from({ length: N }, (_, i) => i), probs, new Float64Array(N));
   return probs;
 }
 

@@ -9,8 +9,8 @@
 
 import { writeFileAtomic } from '../io/atomic.js';
 import type { DataSet } from '../data/dataset.js';
-import type { Model } from '../model/model.js';
-import { layoutOf } from '../model/layout.js';
+import { type Model, strideOf } from '../model/model.js';
+import { directionsOf, layoutOf } from '../model/layout.js';
 import type { Metrics } from './metrics.js';
 
 /** What a report shows; every part but the model is optional. */
@@ -311,7 +311,10 @@ export function renderReport(r: ReportInput): string {
   const history = historyOf(r);
   const parts: string[] = [];
 
-  parts.push(`<section><h2>Model</h2><p>Elman RNN, ${m.shape.D} channel(s) → H = ${m.shape.H} → ${m.shape.C} classes ` +
+  const stride = strideOf(m);
+  const recurrence = `${directionsOf(m.shape) === 2 ? 'bidirectional ' : ''}Elman RNN`;
+  parts.push(`<section><h2>Model</h2><p>${recurrence}, ${m.channels.length} channel(s)` +
+    `${stride > 1 ? ` stacked ${stride} samples per step` : ''} → H = ${m.shape.H} → ${m.shape.C} classes ` +
     `(${esc(m.classes.join(', '))}); readout <b>${esc(m.readout)}</b>; ${layoutOf(m.shape).size} parameters; ` +
     `inputs ${m.normalization ? 'z-scored per channel with the training statistics' : 'not normalized'}.` +
     `${training.files ? ` Trained on ${esc(training.files.join(', '))}.` : ''}</p></section>`);
@@ -373,7 +376,7 @@ export function renderReport(r: ReportInput): string {
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
 <link rel="icon" href="data:,"><title>${esc(title)}</title><style>${CSS}</style></head>
-<body><header><h1>${esc(title)}</h1><p>${esc(m.classes.length)} classes · ${esc(m.shape.D)} channel(s) · H ${esc(m.shape.H)} · readout ${esc(m.readout)}</p></header>
+<body><header><h1>${esc(title)}</h1><p>${esc(m.classes.length)} classes · ${esc(m.channels.length)} channel(s) · H ${esc(m.shape.H)} · readout ${esc(m.readout)}</p></header>
 <main>${parts.join('\n')}</main></body></html>
 `;
 }

@@ -6,7 +6,7 @@
 
 import type { Sequences } from '../model/batch.js';
 import { argmax } from '../model/rnn.js';
-import type { Model } from '../model/model.js';
+import { type Model, strideOf } from '../model/model.js';
 import { createPredictor } from '../engine/predict.js';
 
 export const UNLABELLED = -1;
@@ -62,6 +62,6 @@ export function score(model: Model, data: Sequences, indices?: Int32Array): Scor
   const logp = new Float64Array(idx.length);
   // The kernel reads a label only to return log p[label]: an unknown one is unlabelled to it.
   const forKernel = { ...data, labels: data.labels.map((l) => (l >= 0 ? l : UNLABELLED)) };
-  createPredictor(model.shape, model.readout)(model.parameters, forKernel, idx, probabilities, logp);
+  createPredictor(model.shape, model.readout, strideOf(model))(model.parameters, forKernel, idx, probabilities, logp);
   return scoresOf(probabilities, logp, Int32Array.from(idx, (n) => data.labels[n]), C);
 }

@@ -32,6 +32,7 @@ export interface Checkpoint {
   readonly model: {
     readonly shape: Shape;
     readonly readout: Readout;
+    readonly stride?: number; // frame stacking (default 1)
     readonly classes: readonly string[];
     readonly channels: readonly string[];
     readonly normalization: Normalization | null;
@@ -140,12 +141,18 @@ function parseDocument(text: string, file: string): any {
 function parseModel(file: string, m: any): Checkpoint['model'] {
   const sh = m.shape ?? {};
   const shape: Shape = { D: int(file, sh.D, 'model.shape.D', 1), H: int(file, sh.H, 'model.shape.H', 1), C: int(file, sh.C, 'model.shape.C', 2) };
+  const directions = sh.directions ?? 1;
+  if (directions !== 1 && directions !== 2) fail(file, '"model.shape.directions" must be 1 or 2');
+  const stride = m.stride === undefined ? 1 : int(file, m.stride, 'model.stride', 1);
   if (m.readout !== 'last' && m.readout !== 'mean') fail(file, '"model.readout" must be "last" or "mean"');
   const classes = names(file, m.classes, 'model.classes');
   const channels = names(file, m.channels, 'model.channels');
-  if (classes.length !== shape.C || channels.length !== shape.D) fail(file, '"model.classes" and "model.channels" must match "model.shape"');
-  const normalization = parseNormalization(file, m.normalization, shape.D);
-  return { shape, readout: m.readout, classes, channels, normalization };
+  if (classes.length !== shape.C || channels.length * stride !== shape.D) fail(file, '"model.classes" and "model.channels" must match "model.shape"');
+  const normalization = parseNormalization(file, m.normalization, channels.length);
+  return {
+    shape: directions === 2 ? { ...shape, directions } : shape, readout: m.readout, ...(stride > 1 ? { stride } : {}),
+    classes, channels, normalization,
+  };
 }
 
 /** "model.normalization": null, or D finite means and standard deviations. */

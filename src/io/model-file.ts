@@ -2,18 +2,26 @@
 // each number is the shortest decimal that reads back as the same float32, so a save/load round trip keeps
 // every bit.
 //
-// {"format":"train-signals/rnn","version":1,"inputSize":D,"hiddenSize":H,"readout":"last"|"mean",
-//  "classes":[...],"channels":[...],"normalization":{"mean":[...],"std":[...]}|null,
-//  "parameters":{"W_xh":[[...]],"W_hh":[[...]],"b_h":[...],"W_hy":[[...]],"b_y":[...]},"training":{...}}
+// {"format":"train-signals/rnn","version":1,"inputSize":D·s,"hiddenSize":H,"readout":"last"|"mean",
+//  "stride":s,"bidirectional":false|true,"classes":[...],"channels":[...] (D),
+//  "normalization":{"mean":[...],"std":[...]}|null (per channel),
+//  "parameters":{"W_xh":[[...]],"W_hh":[[...]],"b_h":[...],("W_xh_r","W_hh_r","b_h_r" when bidirectional,)
+//                "W_hy":[[...]],"b_y":[...]},"training":{...}}
+// "stride" and "bidirectional" may be absent (files of earlier versions): 1 and false.
 
 import { readInputFile } from './read-input.js';
 import { UserError } from '../errors.js';
-import { PARAM_NAMES, type Shape, layoutOf, viewsOf } from '../model/layout.js';
-import type { Model } from '../model/model.js';
+import { PARAM_NAMES, type ParamName, type Shape, directionsOf, layoutOf, viewsOf } from '../model/layout.js';
+import { type Model, strideOf } from '../model/model.js';
 import { writeFileAtomic } from './atomic.js';
 
 export const MODEL_FORMAT = 'train-signals/rnn';
 export const MODEL_VERSION = 1;
+
+/** The biases are stored as plain arrays, the matrices as arrays of rows. */
+function isVector(name: ParamName): boolean {
+  return name === 'b_h' || name === 'b_h_r' || name === 'b_y';
+}
 
 /** The shortest decimal string that Math.fround maps back to x (x already a float32 value). */
 export function float32String(x: number): string {
@@ -34,9 +42,9 @@ export function serializeModel(m: Model): string {
   const l = layoutOf(m.shape);
   const P = viewsOf(m.parameters, m.shape);
   const vec = (v: Float32Array): string => '[' + Array.from(v, float32String).join(',') + ']';
-  const params = PARAM_NAMES.map((name) => {
+  const params = PARAM_NAMES.filter((name) => l.rows[name] > 0).map((name) => {
     const cols = l.cols[name];
-    const body = name === 'b_h' || name === 'b_y'
+    const body = isVector(name)
       ? vec(P[name])
       : '[\n    ' + Array.from({ length: l.rows[name] }, (_, r) => vec(P[name].subarray(r * cols, (r + 1) * cols))).join(',\n    ') + '\n  ]';
     return `  ${JSON.stringify(name)}: ${body}`;
@@ -47,6 +55,8 @@ export function serializeModel(m: Model): string {
     inputSize: m.shape.D,
     hiddenSize: m.shape.H,
     readout: m.readout,
+    stride: strideOf(m),
+    bidirectional: directionsOf(m.shape) === 2,
     classes: m.classes,
     channels: m.channels,
     normalization: m.normalization,
@@ -152,14 +162,20 @@ function parseModelDoc(text: string, file: string): Model {
   if (doc.version !== MODEL_VERSION) fail(file, `"version" ${JSON.stringify(doc.version)} is not supported (this tool reads model files of version ${MODEL_VERSION})`);
   const classes = stringArray(file, doc.classes, 'classes');
   const channels = stringArray(file, doc.channels, 'channels');
+  const stride = doc.stride ?? 1;
+  if (!Number.isInteger(stride) || stride < 1) fail(file, '"stride" must be a positive integer');
+  const bidirectional = doc.bidirectional ?? false;
+  if (typeof bidirectional !== 'boolean') fail(file, '"bidirectional" must be true or false');
   const D = doc.inputSize;
   const H = doc.hiddenSize;
-  if (!Number.isInteger(D) || D !== channels.length) fail(file, `"inputSize" must equal the number of channels (${channels.length})`);
+  if (!Number.isInteger(D) || D !== channels.length * stride) {
+    fail(file, `"inputSize" must equal the number of channels times the stride (${channels.length} × ${stride})`);
+  }
   if (!Number.isInteger(H) || H < 1) fail(file, '"hiddenSize" must be a positive integer');
   if (classes.length < 2) fail(file, '"classes" must name at least two classes');
   if (new Set(classes).size !== classes.length) fail(file, '"classes" must not repeat a name');
   if (doc.readout !== 'last' && doc.readout !== 'mean') fail(file, '"readout" must be "last" or "mean"');
-  const shape: Shape = { D, H, C: classes.length };
+  const shape: Shape = { D, H, C: classes.length, ...(bidirectional ? { directions: 2 as const } : {}) };
   const l = layoutOf(shape);
   const parameters = new Float32Array(new SharedArrayBuffer(l.size * 4));
   const p = doc.parameters;
@@ -168,7 +184,9 @@ function parseModelDoc(text: string, file: string): Model {
     const rows = l.rows[name];
     const cols = l.cols[name];
     const v = p[name];
-    if (name === 'b_h' || name === 'b_y') {
+    if (rows === 0) {
+      if (v !== undefined) fail(file, `"${name}" belongs to a bidirectional model, but "bidirectional" is false`);
+    } else if (isVector(name)) {
       readNumbers(file, v, name, rows, parameters, l.offset[name]);
     } else {
       if (!Array.isArray(v) || v.length !== rows) fail(file, `"${name}" must have ${rows} rows of ${cols}`);
@@ -178,15 +196,16 @@ function parseModelDoc(text: string, file: string): Model {
   let normalization = null;
   if (doc.normalization !== null && doc.normalization !== undefined) {
     const n = doc.normalization;
-    const mean = new Float32Array(D);
-    const std = new Float32Array(D);
-    readNumbers(file, n.mean, 'normalization.mean', D, mean, 0);
-    readNumbers(file, n.std, 'normalization.std', D, std, 0);
+    const Dc = channels.length;
+    const mean = new Float32Array(Dc);
+    const std = new Float32Array(Dc);
+    readNumbers(file, n.mean, 'normalization.mean', Dc, mean, 0);
+    readNumbers(file, n.std, 'normalization.std', Dc, std, 0);
     if (std.some((s) => !(s > 0))) fail(file, '"normalization.std" must be positive');
     normalization = { mean: Array.from(mean), std: Array.from(std) };
   }
   const training = doc.training !== null && typeof doc.training === 'object' ? doc.training : {};
-  return { shape, readout: doc.readout, classes, channels, normalization, parameters, training };
+  return { shape, readout: doc.readout, ...(stride > 1 ? { stride } : {}), classes, channels, normalization, parameters, training };
 }
 
 export function loadModel(path: string): Model {

@@ -1,7 +1,7 @@
 // Seeded initial parameters: Glorot-uniform W_xh and W_hy, orthogonal W_hh, zero biases (the Keras/tfjs
 // defaults for a SimpleRNN, which keep the recurrence norm-preserving at the start of training).
 
-import { type FloatArray, type Shape, viewsOf } from './layout.js';
+import { type FloatArray, type Shape, directionsOf, recurrenceOf, viewsOf } from './layout.js';
 import { type Rng, normal } from './rng.js';
 
 /** U(-a, a) with a = sqrt(6 / (fanIn + fanOut)), for a [rows][cols] matrix. */
@@ -34,9 +34,12 @@ function orthogonal(out: FloatArray, n: number, rng: Rng): void {
 /** Fills `flat` (one parameter set in the layout of `shape`) with fresh initial values. */
 export function initParameters(flat: FloatArray, shape: Shape, rng: Rng): void {
   const P = viewsOf(flat, shape);
-  glorotUniform(P.W_xh, shape.H, shape.D, rng);
-  orthogonal(P.W_hh, shape.H, rng);
-  P.b_h.fill(0);
-  glorotUniform(P.W_hy, shape.C, shape.H, rng);
+  for (let d = 0; d < directionsOf(shape); d++) {
+    const R = recurrenceOf(P, d);
+    glorotUniform(R.W_xh, shape.H, shape.D, rng);
+    orthogonal(R.W_hh, shape.H, rng);
+    R.b_h.fill(0);
+  }
+  glorotUniform(P.W_hy, shape.C, directionsOf(shape) * shape.H, rng);
   P.b_y.fill(0);
 }

@@ -11,11 +11,17 @@ export interface Normalization {
 }
 
 export interface Model {
-  readonly shape: Shape; // D = channels.length, C = classes.length
+  readonly shape: Shape; // D = channels.length · stride, C = classes.length
   readonly readout: Readout;
+  readonly stride?: number; // frame stacking s: each step reads s samples of every channel (model/frames.ts); default 1
   readonly classes: readonly string[];
   readonly channels: readonly string[];
   readonly normalization: Normalization | null;
   readonly parameters: Float32Array; // flat, in layoutOf(shape)
   readonly training: Record<string, unknown>; // hyperparameters, history, timing: informational only
+}
+
+/** The model's frame stacking s (1 when it has none). */
+export function strideOf(m: Pick<Model, 'stride'>): number {
+  return m.stride ?? 1;
 }

@@ -63,40 +63,60 @@ export function addInputNoise(
   }
 }
 
-/** A thread's reusable buffer for noisyChunk (grown on demand). */
-export interface NoisyScratch {
+/** A thread's reusable buffers for a chunk's copy (grown on demand, so a step allocates nothing). */
+export interface ChunkScratch {
   values: Float32Array;
+  offsets: Float64Array;
+  lengths: Int32Array;
+  labels: Int32Array;
+  order: Int32Array;
+}
+
+export function chunkScratch(): ChunkScratch {
+  return { values: new Float32Array(0), offsets: new Float64Array(0), lengths: new Int32Array(0), labels: new Int32Array(0), order: new Int32Array(0) };
 }
 
 /**
- * The sequences order[from..to) with their noise, copied into scratch as sequences 0 .. to−from (in that
- * order): what the reference kernel reads instead of the data set. O(chunk length) memory.
+ * Room in scratch for n sequences of L values in all; returns the sequences' view (order 0 .. n−1), whose
+ * values the caller fills.
+ */
+export function chunkCopy(scratch: ChunkScratch, n: number, L: number, D: number): { data: Sequences; order: Int32Array } {
+  if (scratch.offsets.length < n) {
+    scratch.offsets = new Float64Array(n);
+    scratch.lengths = new Int32Array(n);
+    scratch.labels = new Int32Array(n);
+    scratch.order = Int32Array.from({ length: n }, (_, i) => i);
+  }
+  if (scratch.values.length < L) scratch.values = new Float32Array(L);
+  const data = { D, values: scratch.values, offsets: scratch.offsets, lengths: scratch.lengths, labels: scratch.labels };
+  return { data, order: scratch.order };
+}
+
+/**
+ * The sequences order[from..to) with their noise of `epoch`, copied into scratch as sequences 0 .. to−from
+ * (in that order): what a kernel reads instead of the data set. O(chunk length) memory.
  */
 export function noisyChunk(
-  scratch: NoisyScratch, data: Sequences, order: ArrayLike<number>, from: number, to: number,
+  scratch: ChunkScratch, data: Sequences, order: ArrayLike<number>, from: number, to: number,
   noise: InputNoise, epoch: number,
 ): { data: Sequences; order: Int32Array } {
   const n = to - from;
   const D = data.D;
-  const offsets = new Float64Array(n);
-  const lengths = new Int32Array(n);
-  const labels = new Int32Array(n);
   let L = 0;
+  for (let i = 0; i < n; i++) L += data.lengths[order[from + i]];
+  const c = chunkCopy(scratch, n, L * D, D);
+  const { values, offsets, lengths, labels } = c.data;
+  let at = 0;
   for (let i = 0; i < n; i++) {
     const s = order[from + i];
-    offsets[i] = L;
+    offsets[i] = at;
     lengths[i] = data.lengths[s];
     labels[i] = data.labels[s];
-    L += lengths[i];
-  }
-  if (scratch.values.length < L * D) scratch.values = new Float32Array(L * D);
-  const values = scratch.values;
-  for (let i = 0; i < n; i++) {
-    const s = order[from + i];
     const rng = noiseRng(noise.seed, epoch, s);
     const src = data.offsets[s] * D;
-    const dst = offsets[i] * D;
+    const dst = at * D;
     for (let j = 0; j < lengths[i] * D; j++) values[dst + j] = data.values[src + j] + noise.sigma * normal(rng);
+    at += lengths[i];
   }
-  return { data: { D, values, offsets, lengths, labels }, order: Int32Array.from({ length: n }, (_, i) => i) };
+  return c;
 }

@@ -3,27 +3,33 @@
 // Float32Array | Float64Array so the gradient checks can run the same code in float64. No I/O, no
 // allocation per time step: callers hand in a Workspace sized once per worker.
 //
-// Legend: T steps of this sequence, D channels, H hidden units, C classes, k BPTT horizon (0 = full).
+// Legend: T steps of this sequence, D inputs per step, H hidden units, C classes, k BPTT horizon (0 = full).
 //   h_t    = tanh(W_xh x_t + W_hh h_{t-1} + b_h),  h_0 = 0
 //   z      = h_T                      (readout "last")
 //          = (1/T) Σ_{t=1..T} h_t     (readout "mean")
 //   logits = W_hy z + b_y,  p = softmax(logits),  loss = −log p[label]
+// Bidirectional: a second recurrence (W_xh_r, W_hh_r, b_h_r) runs over the reversed sequence x_T … x_1, and
+// z = [z_fwd; z_rev] (2H) with each direction's readout as above (last: the forward h_T and the reverse
+// direction's state after x_1; PyTorch nn.RNN(bidirectional=True)'s h_n).
 //
 // Truncation: with 0 < k < T the first T−k steps run forward without keeping their states, and h_{T−k} is
 // a constant for the gradient (PyTorch: run x[:T−k] under no_grad, detach h, run x[T−k:] from it). For the
-// mean readout the sum of the discarded states is kept as a constant too. k = 0 or k ≥ T is full BPTT.
+// mean readout the sum of the discarded states is kept as a constant too. k = 0 or k ≥ T is full BPTT. The
+// reverse direction truncates the same way in its own time: it is the forward rule applied to x.flip(0), so
+// its gradient crosses its last k steps, those that read x_k … x_1.
 
-import { type FloatArray, type Params, type Shape } from './layout.js';
+import { type FloatArray, type Params, type Recurrence, type Shape, directionsOf, recurrenceOf } from './layout.js';
 
 export type Readout = 'last' | 'mean';
 
 export interface Workspace<A extends FloatArray> {
   readonly capacity: number; // the most time steps hs can hold (window length)
   readonly hs: A; // [(capacity+1)][H] post-tanh states h_{s}, h_{s+1}, ..., h_T of the kept window
+  readonly hs_r: A; // [(capacity+1)][H] the same for the reverse direction (empty when one-directional)
   readonly hsum: A; // [H] running sum of the states before the window (mean readout)
-  readonly z: A; // [H] readout input
+  readonly z: A; // [directions·H] readout input
   readonly p: A; // [C] probabilities
-  readonly dz: A; // [H]
+  readonly dz: A; // [directions·H]
   readonly dh: A; // [H] gradient flowing into h_t from later steps
   readonly dhraw: A; // [H] gradient before tanh
 }
@@ -34,16 +40,23 @@ export function createWorkspace<A extends FloatArray>(
   capacity: number,
 ): Workspace<A> {
   const { H, C } = shape;
+  const Z = directionsOf(shape) * H;
   return {
     capacity,
     hs: make((capacity + 1) * H),
+    hs_r: make(directionsOf(shape) === 2 ? (capacity + 1) * H : 0),
     hsum: make(H),
-    z: make(H),
+    z: make(Z),
     p: make(C),
-    dz: make(H),
+    dz: make(Z),
     dh: make(H),
     dhraw: make(H),
   };
+}
+
+/** Where direction d reads its step t (1-based) of a sequence of T steps at x[xo…]: x_t forward, x_{T+1−t} in reverse. */
+function inputAt(d: number, xo: number, t: number, T: number, D: number): number {
+  return xo + (d === 0 ? t - 1 : T - t) * D;
 }
 
 /** The window length the workspace must hold for a sequence of T steps with horizon k. */
@@ -54,7 +67,7 @@ export function windowLength(T: number, k: number): number {
 /** One recurrent step: out = tanh(W_xh x + W_hh hPrev + b_h). x at x[xo..xo+D), hPrev at hp[ho..ho+H). */
 function step<A extends FloatArray>(
   out: FloatArray, oo: number,
-  P: Params<A>, D: number, H: number,
+  P: Recurrence<A>, D: number, H: number,
   x: FloatArray, xo: number,
   hp: FloatArray, ho: number, first: boolean,
 ): void {
@@ -91,40 +104,54 @@ export function readoutSoftmax<A extends FloatArray>(p: FloatArray, P: Params<A>
 }
 
 /**
- * Forward pass over one sequence (values x[xo + t*D + d], t < T), keeping the last windowLength(T, k) states
- * in ws.hs (hs[0] = h_{T−w}, the constant the truncated gradient starts from), z in ws.z and the class
- * probabilities in ws.p. Returns log p[label] (0 when label < 0).
+ * Forward pass over one sequence (values x[xo + t*D + d], t < T), keeping each direction's last
+ * windowLength(T, k) states in ws.hs / ws.hs_r (row 0 = the constant the truncated gradient starts from), z in
+ * ws.z and the class probabilities in ws.p. Returns log p[label] (0 when label < 0).
  */
 export function forward<A extends FloatArray>(
   ws: Workspace<A>, P: Params<A>, shape: Shape, readout: Readout, k: number,
   x: FloatArray, xo: number, T: number, label: number,
 ): number {
-  const { D, H, C } = shape;
+  const { H, C } = shape;
   const w = windowLength(T, k);
   if (w > ws.capacity) throw new Error(`bug: workspace holds ${ws.capacity} steps, window needs ${w}`);
+  for (let d = 0; d < directionsOf(shape); d++) {
+    recurrenceForward(d === 0 ? ws.hs : ws.hs_r, ws.hsum, ws.z, d * H, recurrenceOf(P, d), shape, readout, k, d, x, xo, T);
+  }
+  return readoutSoftmax(ws.p, P, directionsOf(shape) * H, C, ws.z, label);
+}
+
+/**
+ * Direction d's recurrence over the sequence: its kept states into hs, its readout into z[zo .. zo+H).
+ * hsum is scratch.
+ */
+function recurrenceForward<A extends FloatArray>(
+  hs: A, hsum: A, z: A, zo: number, P: Recurrence<A>, shape: Shape, readout: Readout, k: number, d: number,
+  x: FloatArray, xo: number, T: number,
+): void {
+  const { D, H } = shape;
+  const w = windowLength(T, k);
   const s = T - w; // steps run without keeping their states
-  const { hs, hsum, z } = ws;
   hsum.fill(0);
   // Steps 1..s, ping-ponging between hs rows 0 and 1; the last one must land in row 0.
   for (let t = 1; t <= s; t++) {
     const row = (s - t) & 1; // so that t = s writes row 0
-    step(hs, row * H, P, D, H, x, xo + (t - 1) * D, hs, (1 - row) * H, t === 1);
+    step(hs, row * H, P, D, H, x, inputAt(d, xo, t, T, D), hs, (1 - row) * H, t === 1);
     if (readout === 'mean') for (let i = 0; i < H; i++) hsum[i] += hs[row * H + i];
   }
   if (s === 0) hs.fill(0, 0, H);
   for (let t = 1; t <= w; t++) {
-    step(hs, t * H, P, D, H, x, xo + (s + t - 1) * D, hs, (t - 1) * H, s + t === 1);
+    step(hs, t * H, P, D, H, x, inputAt(d, xo, s + t, T, D), hs, (t - 1) * H, s + t === 1);
   }
   if (readout === 'last') {
-    for (let i = 0; i < H; i++) z[i] = hs[w * H + i];
+    for (let i = 0; i < H; i++) z[zo + i] = hs[w * H + i];
   } else {
     for (let i = 0; i < H; i++) {
       let a = hsum[i];
       for (let t = 1; t <= w; t++) a += hs[t * H + i];
-      z[i] = a / T;
+      z[zo + i] = a / T;
     }
   }
-  return readoutSoftmax(ws.p, P, H, C, z, label);
 }
 
 /**
@@ -135,33 +162,47 @@ export function backward<A extends FloatArray>(
   G: Params<FloatArray>, ws: Workspace<A>, P: Params<A>, shape: Shape, readout: Readout, k: number,
   x: FloatArray, xo: number, T: number, label: number, weight: number,
 ): void {
-  const { D, H, C } = shape;
-  const w = windowLength(T, k);
-  const s = T - w;
-  const { hs, z, p, dz, dh, dhraw } = ws;
-  const { W_hh, W_hy } = P;
+  const { H, C } = shape;
+  const Z = directionsOf(shape) * H;
+  const { z, p, dz } = ws;
+  const { W_hy } = P;
   // Readout gradients: dW_hy += dlogits z^T; db_y += dlogits; dz = W_hy^T dlogits.
   dz.fill(0);
   for (let c = 0; c < C; c++) {
     const g = dlogit(p, c, label, weight);
     G.b_y[c] += g;
-    const r = c * H;
-    for (let j = 0; j < H; j++) {
+    const r = c * Z;
+    for (let j = 0; j < Z; j++) {
       G.W_hy[r + j] += g * z[j];
       dz[j] += g * W_hy[r + j];
     }
   }
+  for (let d = 0; d < directionsOf(shape); d++) {
+    recurrenceBackward(recurrenceOf(G, d), d === 0 ? ws.hs : ws.hs_r, ws, d * H, recurrenceOf(P, d), shape, readout, k, d, x, xo, T);
+  }
+}
+
+/** Direction d's truncated BPTT from dz[zo .. zo+H) through its kept states hs, accumulated into G. */
+function recurrenceBackward<A extends FloatArray>(
+  G: Recurrence<FloatArray>, hs: A, ws: Workspace<A>, zo: number, P: Recurrence<A>, shape: Shape, readout: Readout,
+  k: number, d: number, x: FloatArray, xo: number, T: number,
+): void {
+  const { D, H } = shape;
+  const w = windowLength(T, k);
+  const s = T - w;
+  const { dz, dh, dhraw } = ws;
+  const { W_hh } = P;
   const inv = 1 / T;
   dh.fill(0);
   for (let t = w; t >= 1; t--) {
     const ho = t * H;
     const po = (t - 1) * H;
-    const xoT = xo + (s + t - 1) * D;
+    const xoT = inputAt(d, xo, s + t, T, D);
     const hasPrev = s + t > 1; // h_0 = 0 contributes nothing to dW_hh
     for (let i = 0; i < H; i++) {
       let g = dh[i];
-      if (readout === 'mean') g += dz[i] * inv;
-      else if (t === w) g += dz[i];
+      if (readout === 'mean') g += dz[zo + i] * inv;
+      else if (t === w) g += dz[zo + i];
       const h = hs[ho + i];
       dhraw[i] = g * (1 - h * h); // backprop through tanh
     }
@@ -169,7 +210,7 @@ export function backward<A extends FloatArray>(
       const g = dhraw[i];
       G.b_h[i] += g;
       const wi = i * D;
-      for (let d = 0; d < D; d++) G.W_xh[wi + d] += g * x[xoT + d];
+      for (let e = 0; e < D; e++) G.W_xh[wi + e] += g * x[xoT + e];
       if (hasPrev) {
         const ri = i * H;
         for (let j = 0; j < H; j++) G.W_hh[ri + j] += g * hs[po + j];

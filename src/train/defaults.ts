@@ -4,7 +4,8 @@
 // Legend: N sequences, B batch size.
 
 import { availableParallelism } from 'node:os';
-import type { Model } from '../model/model.js';
+import { type Model, strideOf } from '../model/model.js';
+import { directionsOf } from '../model/layout.js';
 import type { Readout } from '../model/rnn.js';
 import type { OptimizerName } from '../model/optimizer.js';
 import type { DataSet } from '../data/dataset.js';
@@ -16,6 +17,8 @@ export const TRAIN_DEFAULTS = {
   hidden: 64,
   readout: 'auto' as Readout | 'auto',
   bptt: 0,
+  stride: 1 as number | 'auto',
+  bidirectional: false,
   epochs: 'auto' as number | 'auto',
   batchSize: 32,
   optimizer: 'adam' as OptimizerName,
@@ -37,6 +40,8 @@ export const TRAIN_DEFAULTS = {
   shortSequence: 30, // readout auto: last when the median length is at most this, else the probe decides
   probeFraction: 0.25, // readout auto on long sequences: each readout's probe run gets this share of the epochs
   minValidation: 100, // val-split auto: hold out 10 % only when that is at least this many sequences
+  autoStrideSteps: 32, // stride auto: the median sequence becomes about this many steps …
+  maxAutoStride: 16, // … with at most this many samples per step
   tuneSteps: 30, // tune: timed steps per thread count
   tuneWarmupSteps: 5, // tune: untimed steps first …
   tuneWarmupMs: 300, // … and untimed for at least this long: a fresh worker's code is still tiering up …
@@ -45,6 +50,9 @@ export const TRAIN_DEFAULTS = {
   autoTuneSteps: 8, // --threads auto: the brief measurement's timed steps …
   autoTuneWarmupSteps: 2, // … and untimed ones
 };
+
+/** The largest --stride: a step then reads at most this many samples of every channel. */
+export const MAX_STRIDE = 1024;
 
 /** --threads' default: every core. */
 export function defaultThreads(): number {
@@ -68,6 +76,16 @@ export function autoReadout(lengths: Int32Array): Readout {
   return median(lengths) <= TRAIN_DEFAULTS.shortSequence ? 'last' : 'mean';
 }
 
+/** Stride auto: frames of s samples such that the median sequence is about AUTO_STEPS steps long, s ≤ 16. */
+export function autoStride(lengths: Int32Array): number {
+  return Math.max(1, Math.min(TRAIN_DEFAULTS.maxAutoStride, Math.round(median(lengths) / TRAIN_DEFAULTS.autoStrideSteps)));
+}
+
+/** The stride a setting gives on sequences of these lengths. */
+export function strideFor(setting: number | 'auto', lengths: Int32Array): number {
+  return setting === 'auto' ? autoStride(lengths) : setting;
+}
+
 /** Val-split auto: 0.1 when that holds out at least 100 sequences, else none (train on all, keep the last weights). */
 export function autoValSplit(N: number): number {
   return N * 0.1 >= TRAIN_DEFAULTS.minValidation ? 0.1 : 0;
@@ -84,6 +102,8 @@ export interface HyperparameterOptions {
   readonly hidden?: number;
   readonly readout?: Readout | 'auto'; // auto: by sequence length (train() then probes long ones)
   readonly bptt?: number; // k; 0 = full BPTT
+  readonly stride?: number | 'auto'; // frame stacking s (model/frames.ts)
+  readonly bidirectional?: boolean; // a second recurrence over reversed time
   readonly epochs?: number | 'auto';
   readonly batchSize?: number;
   readonly optimizer?: OptimizerName;
@@ -119,6 +139,8 @@ export function resolveHyperparameters(ds: DataSet, o: HyperparameterOptions) {
     hidden: o.init?.shape.H ?? o.hidden ?? d.hidden,
     readout: readout === 'auto' ? autoReadout(ds.lengths) : readout,
     bptt: o.bptt ?? d.bptt,
+    stride: o.init ? strideOf(o.init) : strideFor(o.stride ?? d.stride, ds.lengths),
+    bidirectional: o.init ? directionsOf(o.init.shape) === 2 : o.bidirectional ?? d.bidirectional,
     epochs: epochs === 'auto' ? autoEpochs(nTrain, batchSize, o.minSteps ?? d.minSteps) : epochs,
     batchSize,
     optimizer,

@@ -16,7 +16,7 @@ import { initParameters } from '../model/init.js';
 import { type Shape, layoutOf } from '../model/layout.js';
 import type { Model } from '../model/model.js';
 import { type Rng, createRng, shuffle } from '../model/rng.js';
-import { windowLength } from '../model/rnn.js';
+import { longestWindow } from '../model/frames.js';
 import { clipScale } from '../model/optimizer.js';
 import { inputNoise } from '../model/noise.js';
 import type { EpochRecord, FitState } from '../model/state.js';
@@ -70,10 +70,10 @@ export interface FitResult {
   readonly updateMs: number;
 }
 
-function longestWindow(ds: DataSet, k: number): number {
-  let w = 1;
-  for (let n = 0; n < ds.lengths.length; n++) w = Math.max(w, windowLength(ds.lengths[n], k));
-  return w;
+/** The model's shape for `ds` with these hyperparameters: the --init model's, or inputs channels × stride. */
+export function shapeFor(ds: DataSet, hp: Hyperparameters, init?: Model): Shape {
+  if (init) return init.shape;
+  return { D: ds.D * hp.stride, H: hp.hidden, C: ds.classes.length, ...(hp.bidirectional ? { directions: 2 as const } : {}) };
 }
 
 /** The starting weights [P]: the resumed state's, the init model's, or drawn from rng. */
@@ -123,8 +123,8 @@ function validate(engine: Engine, ds: DataSet, val: Int32Array, C: number): { lo
 export async function fit(ds: DataSet, normalization: Normalization | null, o: FitOptions = {}): Promise<FitResult> {
   const hp = resolveHyperparameters(ds, o);
   const C = ds.classes.length;
-  const shape: Shape = o.init ? o.init.shape : { D: ds.D, H: hp.hidden, C };
-  const readout = hp.readout;
+  const shape = shapeFor(ds, hp, o.init);
+  const { readout, stride } = hp;
   const rs = o.resume;
   const rng = createRng(rs ? rs.rng : hp.seed);
   const initial = initialWeights(shape, o, rng);
@@ -133,8 +133,8 @@ export async function fit(ds: DataSet, normalization: Normalization | null, o: F
   const nTrain = split.train.length;
   const batchSize = Math.min(hp.batchSize, nTrain);
   const engine = createEngine({
-    shape, readout, k: hp.bptt, threads: o.threads ?? defaultThreads(), chunkSize: hp.chunkSize, maxBatch: batchSize,
-    params: initial, capacity: longestWindow(ds, hp.bptt), classWeight: classWeightsOf(hp.classWeights, ds.labels, split.train, C),
+    shape, readout, k: hp.bptt, stride, threads: o.threads ?? defaultThreads(), chunkSize: hp.chunkSize, maxBatch: batchSize,
+    params: initial, capacity: longestWindow(ds.lengths, hp.bptt, stride), classWeight: classWeightsOf(hp.classWeights, ds.labels, split.train, C),
     kernel: o.kernel, noise: inputNoise(hp.noise, hp.seed), worker: o.worker,
     data: { D: ds.D, values: ds.values, offsets: ds.offsets, lengths: ds.lengths, labels: ds.labels },
   });
@@ -160,7 +160,7 @@ export async function fit(ds: DataSet, normalization: Normalization | null, o: F
   });
   const diverged = (what: string) => divergedError(what, at.epoch, opt.step, hp);
   const modelOf = (p: Float32Array): Model => ({
-    shape, readout, classes: ds.classes, channels: ds.channels, normalization, parameters: p, training: {},
+    shape, readout, ...(stride > 1 ? { stride } : {}), classes: ds.classes, channels: ds.channels, normalization, parameters: p, training: {},
   });
 
   /** The steps of the epoch in progress, from at.batchStart; returns the rate of the last step taken. */

@@ -21,7 +21,7 @@ import {
   type HyperparameterOptions, type Hyperparameters, TRAIN_DEFAULTS, defaultThreadCounts, defaultThreads,
   resolveHyperparameters,
 } from './defaults.js';
-import { type BatchProgress, type FitOptions, type FitResult, fit } from './fit.js';
+import { type BatchProgress, type FitOptions, type FitResult, fit, shapeFor } from './fit.js';
 import { type TuneOptions, type TuneResult, tuneThreads } from './tune.js';
 import { checkInit, checkOutputs, checkResume, checkTestFiles } from './preflight.js';
 
@@ -90,7 +90,7 @@ export async function train(o: TrainOptions): Promise<TrainResult> {
   if (resume) checkResume(resume, o.resume!, ds, fingerprint, recorded);
   if (o.signal?.aborted) throw new InterruptedError(0, 0, o.resume);
   const ckModel: Checkpoint['model'] = {
-    shape: o.init?.shape ?? { D: ds.D, H: hp.hidden, C: ds.classes.length }, readout: hp.readout,
+    shape: shapeFor(ds, hp, o.init), readout: hp.readout, ...(hp.stride > 1 ? { stride: hp.stride } : {}),
     classes: ds.classes, channels: ds.channels, normalization,
   };
   let last: { path: string; epoch: number } | undefined = resume ? { path: o.resume!, epoch: resume.state.history.length } : undefined;

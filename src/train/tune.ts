@@ -14,12 +14,13 @@ import type { DataSet } from '../data/dataset.js';
 import { initParameters } from '../model/init.js';
 import { type Shape, layoutOf } from '../model/layout.js';
 import { createRng, shuffle } from '../model/rng.js';
-import { type Readout, windowLength } from '../model/rnn.js';
+import type { Readout } from '../model/rnn.js';
 import { inputNoise } from '../model/noise.js';
 import { type OptimizerName, clipScale } from '../model/optimizer.js';
 import { createEngine } from '../engine/engine.js';
 import type { KernelName } from '../engine/kernels.js';
-import { TRAIN_DEFAULTS, autoReadout, defaultThreadCounts } from './defaults.js';
+import { longestWindow } from '../model/frames.js';
+import { TRAIN_DEFAULTS, autoReadout, defaultThreadCounts, strideFor } from './defaults.js';
 
 export interface TuneOptions {
   readonly threads?: readonly number[]; // default 1 .. available cores
@@ -31,6 +32,8 @@ export interface TuneOptions {
   readonly hidden?: number;
   readonly readout?: Readout; // default: by sequence length (autoReadout)
   readonly bptt?: number;
+  readonly stride?: number | 'auto';
+  readonly bidirectional?: boolean;
   readonly batchSize?: number;
   readonly chunkSize?: number;
   readonly optimizer?: OptimizerName;
@@ -104,6 +107,8 @@ function settingsOf(ds: DataSet, o: TuneOptions) {
     hidden: o.hidden ?? d.hidden,
     readout: o.readout ?? autoReadout(ds.lengths),
     bptt: o.bptt ?? d.bptt,
+    stride: strideFor(o.stride ?? d.stride, ds.lengths),
+    bidirectional: o.bidirectional ?? d.bidirectional,
     batchSize: Math.min(o.batchSize ?? d.batchSize, ds.lengths.length),
     chunkSize: o.chunkSize ?? d.chunkSize,
     optimizer,
@@ -118,14 +123,13 @@ function settingsOf(ds: DataSet, o: TuneOptions) {
 /** An engine at `threads` threads with seeded weights, over `ds` in a seeded order. */
 function engineFor(ds: DataSet, s: Settings, threads: number) {
   const N = ds.lengths.length;
-  const shape: Shape = { D: ds.D, H: s.hidden, C: ds.classes.length };
-  let capacity = 1;
-  for (let n = 0; n < N; n++) capacity = Math.max(capacity, windowLength(ds.lengths[n], s.bptt));
+  const shape: Shape = { D: ds.D * s.stride, H: s.hidden, C: ds.classes.length, ...(s.bidirectional ? { directions: 2 as const } : {}) };
+  const capacity = longestWindow(ds.lengths, s.bptt, s.stride);
   const rng = createRng(s.seed);
   const init = new Float32Array(layoutOf(shape).size);
   initParameters(init, shape, rng);
   const engine = createEngine({
-    shape, readout: s.readout, k: s.bptt, threads, chunkSize: s.chunkSize, maxBatch: s.batchSize, params: init,
+    shape, readout: s.readout, k: s.bptt, stride: s.stride, threads, chunkSize: s.chunkSize, maxBatch: s.batchSize, params: init,
     capacity, classWeight: null, kernel: s.kernel, noise: inputNoise(s.noise, s.seed),
     data: { D: ds.D, values: ds.values, offsets: ds.offsets, lengths: ds.lengths, labels: ds.labels },
   });

@@ -53,8 +53,15 @@ export function kernelLossAndGrad<A extends FloatArray>(
   return { loss: loss / N, grad };
 }
 
+type Rec = Pick<Params<Float64Array>, 'W_xh' | 'W_hh' | 'b_h'>;
+
+/** The reverse direction's recurrence parameters under the forward names. */
+function reverseOf(P: Params<Float64Array>): Rec {
+  return { W_xh: P.W_xh_r, W_hh: P.W_hh_r, b_h: P.b_h_r };
+}
+
 /** h = tanh(W_xh x + W_hh hPrev + b_h), hPrev = null meaning h_0 = 0. Allocates; tests only. */
-export function refStep(P: Params<Float64Array>, s: Shape, x: Float64Array, xo: number, hPrev: Float64Array | null): Float64Array {
+export function refStep(P: Rec, s: Shape, x: Float64Array, xo: number, hPrev: Float64Array | null): Float64Array {
   const h = new Float64Array(s.H);
   for (let i = 0; i < s.H; i++) {
     let a = P.b_h[i];
@@ -69,23 +76,32 @@ export function refStep(P: Params<Float64Array>, s: Shape, x: Float64Array, xo: 
  * −log p[label] of one sequence with PyTorch's detach semantics: the first T−k steps (when 0 < k < T) run
  * with the constant parameters `Pconst`, giving h_{T−k} and the prefix sum Σ_{t≤T−k} h_t as constants; the
  * window and the readout run with `P`. Differentiating this in `P` alone is exactly the truncated gradient.
+ * Bidirectional (s.directions 2): the reverse recurrence runs the same way over x.flip(0) (its first T−k steps,
+ * those that read x_T … x_{k+1}, with the constants), and z = [z_fwd; z_rev].
  */
 export function refSequenceLoss(
   P: Params<Float64Array>, Pconst: Params<Float64Array>, s: Shape, readout: Readout, k: number,
   x: Float64Array, xo: number, T: number, label: number,
 ): number {
   const cut = k > 0 && k < T ? T - k : 0;
-  let h: Float64Array | null = null;
-  const sum = new Float64Array(s.H); // Σ h_t over all steps, for the mean readout
-  for (let t = 0; t < T; t++) {
-    h = refStep(t < cut ? Pconst : P, s, x, xo + t * s.D, h);
-    for (let i = 0; i < s.H; i++) sum[i] += h[i];
+  const dirs = s.directions ?? 1;
+  const Z = dirs * s.H;
+  const z = new Float64Array(Z);
+  for (let d = 0; d < dirs; d++) {
+    const [R, Rc] = d === 0 ? [P, Pconst] : [reverseOf(P), reverseOf(Pconst)];
+    let h: Float64Array | null = null;
+    const sum = new Float64Array(s.H); // Σ h_t over all steps, for the mean readout
+    for (let t = 0; t < T; t++) {
+      const step = d === 0 ? t : T - 1 - t; // the sample direction d reads at its step t
+      h = refStep(t < cut ? Rc : R, s, x, xo + step * s.D, h);
+      for (let i = 0; i < s.H; i++) sum[i] += h[i];
+    }
+    for (let i = 0; i < s.H; i++) z[d * s.H + i] = readout === 'last' ? h![i] : sum[i] / T;
   }
-  const z = readout === 'last' ? h! : sum.map((v) => v / T);
   const logits = new Float64Array(s.C);
   for (let c = 0; c < s.C; c++) {
     let a = P.b_y[c];
-    for (let j = 0; j < s.H; j++) a += P.W_hy[c * s.H + j] * z[j];
+    for (let j = 0; j < Z; j++) a += P.W_hy[c * Z + j] * z[j];
     logits[c] = a;
   }
   const max = Math.max(...logits);

@@ -5,7 +5,7 @@ import { existsSync, statSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { loadInitModel } from '../../io/safetensors.js';
 import { train } from '../../train/train.js';
-import { TRAIN_DEFAULTS, defaultThreads } from '../../train/defaults.js';
+import { MAX_STRIDE, TRAIN_DEFAULTS, defaultThreads } from '../../train/defaults.js';
 import { CLASS_WEIGHTS, type ClassWeights } from '../../train/class-weights.js';
 import { LR_SCHEDULES, type LrSchedule } from '../../train/schedule.js';
 import { createProgress } from '../progress.js';
@@ -22,7 +22,9 @@ export const trainOptions = {
   out: { type: 'string', default: 'model.json', describe: 'where to write the model file' },
   hidden: { type: 'number', default: d.hidden, describe: 'hidden units H' },
   readout: { choices: ['auto', 'last', 'mean'] as const, default: d.readout, describe: 'z = h_T (last) or the mean of h_t over time; auto: last when the median length is ≤ 30, else a short probe run with each decides' },
-  bptt: { type: 'number', default: d.bptt, describe: 'truncated-BPTT horizon k (0 = full BPTT)' },
+  bptt: { type: 'number', default: d.bptt, describe: 'truncated-BPTT horizon k in steps (0 = full BPTT)' },
+  stride: { type: 'string', default: String(d.stride), describe: `frame stacking: each step reads this many consecutive samples of every channel; auto: about ${d.autoStrideSteps} steps for the median sequence (at most ${d.maxAutoStride} samples a step)` },
+  bidirectional: { type: 'boolean', default: d.bidirectional, describe: 'add a second recurrence over reversed time; the classifier reads both' },
   epochs: { type: 'string', default: String(d.epochs), describe: `passes over the training data; auto: at least ${d.minEpochs} and at least ${d.minSteps} optimizer steps` },
   'batch-size': { type: 'number', default: d.batchSize, describe: 'sequences per optimizer step' },
   optimizer: { choices: ['adam', 'sgd', 'momentum'] as const, default: d.optimizer },
@@ -53,6 +55,8 @@ type TrainArgs = DataArgs & {
   hidden: number;
   readout: 'auto' | 'last' | 'mean';
   bptt: number;
+  stride: string;
+  bidirectional: boolean;
   epochs: string;
   'batch-size': number;
   optimizer: 'adam' | 'sgd' | 'momentum';
@@ -79,6 +83,8 @@ type TrainArgs = DataArgs & {
 function checkFlags(a: TrainArgs): void {
   requireFlag(isInt(a.hidden) && a.hidden >= 1, `--hidden must be a whole number ≥ 1 (got ${a.hidden})`);
   requireFlag(isInt(a.bptt) && a.bptt >= 0, `--bptt must be a whole number ≥ 0 (got ${a.bptt})`);
+  requireFlag(a.stride === 'auto' || (/^[0-9]+$/.test(a.stride) && +a.stride >= 1 && +a.stride <= MAX_STRIDE),
+    `--stride must be auto or a whole number from 1 to ${MAX_STRIDE} (got ${a.stride})`);
   requireFlag(a.epochs === 'auto' || (/^[0-9]+$/.test(a.epochs) && +a.epochs >= 1), `--epochs must be auto or a whole number ≥ 1 (got ${a.epochs})`);
   requireFlag(isInt(a['batch-size']) && a['batch-size'] >= 1, `--batch-size must be a whole number ≥ 1 (got ${a['batch-size']})`);
   requireFlag(a.lr === undefined || (Number.isFinite(a.lr) && a.lr > 0), `--lr must be a number > 0 (got ${a.lr})`);
@@ -121,6 +127,8 @@ export const trainCommand = {
       hidden: a.hidden,
       readout: a.readout,
       bptt: a.bptt,
+      stride: a.stride === 'auto' ? 'auto' : Number(a.stride),
+      bidirectional: a.bidirectional,
       epochs: a.epochs === 'auto' ? 'auto' : Number(a.epochs),
       batchSize: a['batch-size'],
       optimizer: a.optimizer,
@@ -152,7 +160,7 @@ export const trainCommand = {
     }).finally(() => progress?.end());
     const m = r.model;
     process.stdout.write(
-      `model: ${a.out} (${m.classes.length} classes, ${m.shape.D} channel(s), H=${m.shape.H}, readout ${m.readout}; ` +
+      `model: ${a.out} (${m.classes.length} classes, ${m.channels.length} channel(s), H=${m.shape.H}, readout ${m.readout}; ` +
         `best epoch ${r.bestEpoch} of ${r.history.length}; ${r.seconds.toFixed(1)} s, ${Math.round(r.sequencesPerSecond)} seq/s on ${(m.training as { timing: { threads: number } }).timing.threads} thread(s))\n`,
     );
     if (r.test.length > 0) printEvaluations(r.test, false);

@@ -2,7 +2,7 @@
 
 import type { Argv, ArgumentsCamelCase } from 'yargs';
 import { tune } from '../../train/train.js';
-import { TRAIN_DEFAULTS } from '../../train/defaults.js';
+import { MAX_STRIDE, TRAIN_DEFAULTS } from '../../train/defaults.js';
 import { formatTune } from '../../train/tune.js';
 import { type DataArgs, dataOptions, isInt, loadOptionsOf, requireFlag } from '../options.js';
 
@@ -15,7 +15,9 @@ export const tuneOptions = {
   json: { type: 'boolean', default: false, describe: 'print JSON' },
   hidden: { type: 'number', default: d.hidden, describe: 'hidden units H' },
   readout: { choices: ['auto', 'last', 'mean'] as const, default: d.readout, describe: 'as for train (auto: by the median length)' },
-  bptt: { type: 'number', default: d.bptt, describe: 'truncated-BPTT horizon k (0 = full BPTT)' },
+  bptt: { type: 'number', default: d.bptt, describe: 'truncated-BPTT horizon k in steps (0 = full BPTT)' },
+  stride: { type: 'string', default: String(d.stride), describe: 'as for train: samples per step, or auto' },
+  bidirectional: { type: 'boolean', default: d.bidirectional, describe: 'as for train: a second recurrence over reversed time' },
   'batch-size': { type: 'number', default: d.batchSize, describe: 'sequences per optimizer step' },
   optimizer: { choices: ['adam', 'sgd', 'momentum'] as const, default: d.optimizer },
   lr: { type: 'number', describe: `learning rate (default: adam ${d.lr.adam}, sgd ${d.lr.sgd}, momentum ${d.lr.momentum})` },
@@ -34,6 +36,8 @@ type TuneArgs = DataArgs & {
   hidden: number;
   readout: 'auto' | 'last' | 'mean';
   bptt: number;
+  stride: string;
+  bidirectional: boolean;
   'batch-size': number;
   optimizer: 'adam' | 'sgd' | 'momentum';
   lr?: number;
@@ -62,10 +66,13 @@ export const tuneCommand = {
     requireFlag(isInt(a.steps) && a.steps >= 1, `--steps must be a whole number ≥ 1 (got ${a.steps})`);
     requireFlag(isInt(a.hidden) && a.hidden >= 1, `--hidden must be a whole number ≥ 1 (got ${a.hidden})`);
     requireFlag(isInt(a.bptt) && a.bptt >= 0, `--bptt must be a whole number ≥ 0 (got ${a.bptt})`);
+    requireFlag(a.stride === 'auto' || (/^[0-9]+$/.test(a.stride) && +a.stride >= 1 && +a.stride <= MAX_STRIDE),
+      `--stride must be auto or a whole number from 1 to ${MAX_STRIDE} (got ${a.stride})`);
     requireFlag(Number.isFinite(a.noise) && a.noise >= 0, `--noise must be a number ≥ 0 (got ${a.noise})`);
     requireFlag(isInt(a['batch-size']) && a['batch-size'] >= 1, `--batch-size must be a whole number ≥ 1 (got ${a['batch-size']})`);
     const r = await tune({
       ...loadOptionsOf(a), files: a.files, threads, steps: a.steps, hidden: a.hidden, readout: a.readout === 'auto' ? undefined : a.readout, bptt: a.bptt,
+      stride: a.stride === 'auto' ? 'auto' : Number(a.stride), bidirectional: a.bidirectional,
       batchSize: a['batch-size'], optimizer: a.optimizer, lr: a.lr, clip: a.clip, seed: a.seed, noise: a.noise, normalize: a.normalize,
       kernel: a.kernel,
     });
