@@ -1,7 +1,9 @@
 // The ONNX export, run by onnxruntime-node: the same probabilities as our own forward pass (score(), which
 // evaluate and predict use) within 1e-5, on random batches of mixed lengths and on models trained on the bundled
-// data, for both readouts, with and without normalization. Padding past each length is NaN, so a graph that read
-// it would fail loudly. The file's header fields are read back by a protobuf reader of the test's own.
+// data, for both readouts, with and without normalization, one-directional and bidirectional, with frames of
+// 1, 3 and 8 samples (lengths not multiples of the stride, some shorter than it). Padding past each length is
+// NaN, so a graph that read it would fail loudly. The file's header fields are read back by a protobuf reader of
+// the test's own.
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -13,7 +15,7 @@ import { loadDataSet } from '../src/data/csv.js';
 import type { DataSet } from '../src/data/dataset.js';
 import type { Normalization } from '../src/data/normalize.js';
 import { initParameters } from '../src/model/init.js';
-import { layoutOf } from '../src/model/layout.js';
+import { type Shape, layoutOf } from '../src/model/layout.js';
 import type { Model } from '../src/model/model.js';
 import type { Readout } from '../src/model/rnn.js';
 import { createRng, normal, type Rng } from '../src/model/rng.js';
@@ -22,11 +24,12 @@ import { train } from '../src/train/train.js';
 const TOLERANCE = 1e-5;
 let largest = 0; // the largest |ONNX − ours| over every test in this file, printed at the end
 
-/** Raw (unnormalized) sequences padded with NaN into signals [N][T][D], with their lengths [N]. */
-function padded(values: Float32Array, offsets: ArrayLike<number>, lengths: ArrayLike<number>, D: number) {
+/** Raw (unnormalized) sequences padded with NaN into signals [N][T][D] (T: the longest + `extra`), with their lengths [N]. */
+function padded(values: Float32Array, offsets: ArrayLike<number>, lengths: ArrayLike<number>, D: number, extra = 0) {
   const N = lengths.length;
   let T = 1;
   for (let n = 0; n < N; n++) T = Math.max(T, lengths[n]);
+  T += extra;
   const signals = new Float32Array(N * T * D).fill(NaN);
   for (let n = 0; n < N; n++) {
     signals.set(values.subarray(offsets[n] * D, (offsets[n] + lengths[n]) * D), n * T * D);
@@ -59,8 +62,9 @@ function maxDifference(a: ArrayLike<number>, b: ArrayLike<number>): number {
   return d;
 }
 
-function randomModel(rng: Rng, D: number, H: number, C: number, readout: Readout, normalize: boolean): Model {
-  const shape = { D, H, C };
+/** A random model over D channels; with frames of `stride` samples and two directions when asked. */
+function randomModel(rng: Rng, D: number, H: number, C: number, readout: Readout, normalize: boolean, stride = 1, bidirectional = false): Model {
+  const shape: Shape = { D: D * stride, H, C, ...(bidirectional ? { directions: 2 as const } : {}) };
   const parameters = new Float32Array(layoutOf(shape).size);
   initParameters(parameters, shape, rng);
   for (let i = 0; i < parameters.length; i++) parameters[i] += 0.2 * normal(rng); // non-zero biases too
@@ -68,9 +72,23 @@ function randomModel(rng: Rng, D: number, H: number, C: number, readout: Readout
     ? { mean: Array.from({ length: D }, () => Math.fround(normal(rng))), std: Array.from({ length: D }, () => Math.fround(0.5 + rng.next())) }
     : null;
   return {
-    shape, readout, normalization, parameters, training: {},
+    shape, readout, ...(stride > 1 ? { stride } : {}), normalization, parameters, training: {},
     classes: Array.from({ length: C }, (_, c) => `k${c}`), channels: Array.from({ length: D }, (_, d) => `c${d}`),
   };
+}
+
+/** The largest |ONNX − score()| of model m on a random batch with these lengths (samples), padded by `extra`. */
+async function randomBatchDifference(rng: Rng, m: Model, lengths: Int32Array, extra = 0): Promise<number> {
+  const D = m.channels.length;
+  const offsets = new Float64Array(lengths.length);
+  let L = 0;
+  lengths.forEach((T, n) => { offsets[n] = L; L += T; });
+  const raw = Float32Array.from({ length: L * D }, () => 1.5 * normal(rng) + 0.7);
+  // Ours: normalized as evaluate() does, then score().
+  const values = Float32Array.from(raw, (x, i) => (m.normalization ? (x - m.normalization.mean[i % D]) / m.normalization.std[i % D] : x));
+  const ours = score(m, { D, values, offsets, lengths, labels: new Int32Array(lengths.length).fill(-1) });
+  const theirs = await onnxProbabilities(m, padded(raw, offsets, lengths, D, extra));
+  return maxDifference(theirs, ours.probabilities);
 }
 
 for (const readout of ['last', 'mean'] as const) {
@@ -81,18 +99,34 @@ for (const readout of ['last', 'mean'] as const) {
       for (const [D, H, C] of [[1, 5, 2], [3, 16, 4], [2, 9, 3]]) {
         const m = randomModel(rng, D, H, C, readout, normalize);
         const lengths = Int32Array.from([1, 37, 2, 19, 37, 5, 1, 28, 11], (T) => T); // T = 1 and ties with the longest
-        const offsets = new Float64Array(lengths.length);
-        let L = 0;
-        lengths.forEach((T, n) => { offsets[n] = L; L += T; });
-        const raw = Float32Array.from({ length: L * D }, () => 1.5 * normal(rng) + 0.7);
-        // Ours: normalized as evaluate() does, then score().
-        const values = Float32Array.from(raw, (x, i) => (m.normalization ? (x - m.normalization.mean[i % D]) / m.normalization.std[i % D] : x));
-        const ours = score(m, { D, values, offsets, lengths, labels: new Int32Array(lengths.length).fill(-1) });
-        const theirs = await onnxProbabilities(m, padded(raw, offsets, lengths, D));
-        worst = Math.max(worst, maxDifference(theirs, ours.probabilities));
+        worst = Math.max(worst, await randomBatchDifference(rng, m, lengths));
       }
       t.diagnostic(`largest |onnxruntime − score| = ${worst.toExponential(2)}`);
       assert.ok(worst <= TOLERANCE, `largest difference ${worst}`);
+    });
+  }
+}
+
+// Stacked and bidirectional: every length below is a multiple of neither 3 nor 8 except 24 (no padding at
+// s = 3 and 8) and 9 (none at s = 3); 1, 2 and 5 are shorter than a frame of 8, 1 and 2 than one of 3.
+const STACKED_LENGTHS = [1, 37, 2, 19, 37, 5, 24, 28, 11, 9];
+for (const readout of ['last', 'mean'] as const) {
+  for (const normalize of [false, true]) {
+    test(`stacked (s = 3, 8) and bidirectional, random batches: readout ${readout}, ${normalize ? 'z-scored' : 'no normalization'}`, async (t) => {
+      const rng = createRng(readout === 'last' ? 21 : 22);
+      let worst = 0;
+      for (const [stride, bidirectional] of [[3, true], [8, true], [3, false], [8, false], [1, true]] as const) {
+        for (const [D, H, C] of [[1, 5, 2], [3, 16, 4]]) {
+          const m = randomModel(rng, D, H, C, readout, normalize, stride, bidirectional);
+          // Padded exactly to the longest, and 6 samples past it (more frames than any sequence has).
+          for (const extra of [0, 6]) {
+            const d = await randomBatchDifference(rng, m, Int32Array.from(STACKED_LENGTHS), extra);
+            assert.ok(d <= TOLERANCE, `s = ${stride}, bidirectional ${bidirectional}, D=${D}, ${extra} past the longest: largest difference ${d}`);
+            worst = Math.max(worst, d);
+          }
+        }
+      }
+      t.diagnostic(`largest |onnxruntime − score| = ${worst.toExponential(2)}`);
     });
   }
 }
@@ -117,6 +151,17 @@ for (const [trainFile, testFile, readout, normalize] of bundled) {
   test(`bundled data: a model trained on ${trainFile} (readout ${readout}, normalize ${normalize}) on ${testFile}`, async (t) => {
     const { model } = await train({ files: [trainFile], hidden: 12, epochs: 2, readout, normalize, threads: 2, valSplit: 0 });
     await compareOnFile(t, model, testFile);
+  });
+}
+
+for (const readout of ['mean', 'last'] as const) {
+  test(`bundled data: a stacked (stride 4) bidirectional model trained on datasets/cbf (readout ${readout})`, async (t) => {
+    const { model } = await train({
+      files: ['datasets/cbf/train.csv'], hidden: 12, epochs: 2, readout, normalize: 'zscore', stride: 4, bidirectional: true, threads: 2, valSplit: 0,
+    });
+    assert.equal(model.stride, 4);
+    assert.equal(model.shape.directions, 2);
+    await compareOnFile(t, model, 'datasets/cbf/test.csv');
   });
 }
 
@@ -172,6 +217,28 @@ test('the ONNX file: opset 17, the documented inputs and output, class and chann
   const out = session.outputMetadata[0] as ort.InferenceSession.TensorValueMetadata;
   assert.deepEqual([out.type, out.shape], ['float32', ['batch', 3]]);
   await session.release();
+});
+
+test('stride and bidirectional in metadata_props and the doc string; a plain model\'s file has neither', async () => {
+  const text = (v: bigint | Uint8Array) => new TextDecoder().decode(v as Uint8Array);
+  const metaOf = (bytes: Uint8Array) => Object.fromEntries(readFields(bytes).filter((f) => f.field === 14).map((f) => {
+    const [k, v] = readFields(f.value as Uint8Array).map((e) => text(e.value));
+    return [k, v];
+  }));
+  const m = randomModel(createRng(4), 2, 4, 3, 'last', true, 3, true);
+  const bytes = exportOnnx(m);
+  const meta = metaOf(bytes);
+  assert.equal(meta.stride, '3');
+  assert.equal(meta.bidirectional, 'true');
+  assert.equal(metaOf(exportOnnx(randomModel(createRng(4), 2, 4, 3, 'last', true, 3, false))).bidirectional, 'false');
+  const graph = readFields(readFields(bytes).find((f) => f.field === 7)!.value as Uint8Array);
+  assert.match(text(graph.find((f) => f.field === 10)!.value), /bidirectional, frames of 3 samples/);
+  const session = await ort.InferenceSession.create(bytes, { logSeverityLevel: 3 });
+  const [signals] = session.inputMetadata as ort.InferenceSession.TensorValueMetadata[];
+  assert.deepEqual(signals.shape, ['batch', 'time', 2]); // channels, not the recurrence's 6 inputs per step
+  await session.release();
+  const plain = metaOf(exportOnnx(randomModel(createRng(4), 2, 4, 3, 'last', true)));
+  assert.deepEqual(Object.keys(plain).sort(), ['channels', 'classes', 'format', 'normalization', 'readout']);
 });
 
 test('largest probability difference against onnxruntime', (t) => {

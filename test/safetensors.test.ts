@@ -1,6 +1,7 @@
 // The safetensors export: the file follows the format exactly (checked by a parser of the test's own, written
-// from the format's description, not from src/), a model read back as an --init model keeps every parameter bit,
-// and malformed files are refused with one line naming the file.
+// from the format's description, not from src/), a model read back as an --init model keeps every parameter bit
+// (one-directional, and stacked bidirectional under nn.RNN(bidirectional=True)'s names with the stride in
+// __metadata__), and malformed files are refused with one line naming the file.
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -10,24 +11,30 @@ import { join } from 'node:path';
 import { exportSafetensors, loadInitModel, parseSafetensors, saveSafetensors } from '../src/io/safetensors.js';
 import { saveModel } from '../src/io/model-file.js';
 import { initParameters } from '../src/model/init.js';
-import { layoutOf, viewsOf } from '../src/model/layout.js';
+import { type Shape, layoutOf, viewsOf } from '../src/model/layout.js';
 import type { Model } from '../src/model/model.js';
 import type { Readout } from '../src/model/rnn.js';
 import { createRng, normal } from '../src/model/rng.js';
 import { UserError } from '../src/errors.js';
 
-function model(readout: Readout, normalized: boolean, seed = 4): Model {
-  const shape = { D: 3, H: 6, C: 4 };
+/** A model of 3 channels, H = 6, 4 classes; stacked and bidirectional when asked. */
+function model(readout: Readout, normalized: boolean, seed = 4, stride = 1, bidirectional = false): Model {
+  const shape: Shape = { D: 3 * stride, H: 6, C: 4, ...(bidirectional ? { directions: 2 as const } : {}) };
   const rng = createRng(seed);
   const parameters = new Float32Array(layoutOf(shape).size);
   initParameters(parameters, shape, rng);
   const P = viewsOf(parameters, shape);
   for (let i = 0; i < shape.H; i++) P.b_h[i] = Math.fround(0.1 * normal(rng));
+  for (let i = 0; i < P.b_h_r.length; i++) P.b_h_r[i] = Math.fround(0.1 * normal(rng));
   P.b_h[1] = -0; // a negative zero and a subnormal survive too
   P.b_h[2] = 1e-40;
+  if (bidirectional) {
+    P.b_h_r[3] = -0;
+    P.b_h_r[4] = -1e-41;
+  }
   P.b_y[0] = Math.fround(-3.25);
   return {
-    shape, readout, classes: ['bell', 'cylinder', 'funnel', 'x y'], channels: ['ax', 'ay', 'az'],
+    shape, readout, ...(stride > 1 ? { stride } : {}), classes: ['bell', 'cylinder', 'funnel', 'x y'], channels: ['ax', 'ay', 'az'],
     normalization: normalized ? { mean: [0.5, -1, 1e-3].map(Math.fround), std: [2, 0.25, 7].map(Math.fround) } : null,
     parameters, training: {},
   };
@@ -107,6 +114,35 @@ test('the file follows the safetensors format, with PyTorch names, shapes and th
   }
 });
 
+test('a stacked bidirectional model: nn.RNN(bidirectional=True)\'s names in state_dict order, fc.weight [C, 2H], the stride in __metadata__', () => {
+  const m = model('last', true, 5, 4, true);
+  const f = readSafetensors(exportSafetensors(m));
+  const P = viewsOf(m.parameters, m.shape);
+  const { D, H, C } = m.shape;
+  assert.equal(D, 12);
+  const expect: Array<[string, number[], Float32Array]> = [
+    ['rnn.weight_ih_l0', [H, D], P.W_xh],
+    ['rnn.weight_hh_l0', [H, H], P.W_hh],
+    ['rnn.bias_ih_l0', [H], P.b_h],
+    ['rnn.bias_hh_l0', [H], new Float32Array(H)],
+    ['rnn.weight_ih_l0_reverse', [H, D], P.W_xh_r],
+    ['rnn.weight_hh_l0_reverse', [H, H], P.W_hh_r],
+    ['rnn.bias_ih_l0_reverse', [H], P.b_h_r],
+    ['rnn.bias_hh_l0_reverse', [H], new Float32Array(H)],
+    ['fc.weight', [C, 2 * H], P.W_hy],
+    ['fc.bias', [C], P.b_y],
+  ];
+  // readSafetensors visits the tensors in data order: the file keeps PyTorch's state_dict order.
+  assert.deepEqual(Object.keys(f.tensors), expect.map(([name]) => name));
+  for (const [name, shape, data] of expect) {
+    assert.deepEqual(f.tensors[name].shape, shape, name);
+    assert.deepEqual(bits(f.tensors[name].data), bits(data), name);
+  }
+  assert.deepEqual(Object.keys(f.metadata).sort(), ['channels', 'classes', 'normalization', 'readout', 'stride']);
+  assert.equal(JSON.parse(f.metadata.stride), 4);
+  assert.deepEqual(JSON.parse(f.metadata.normalization), m.normalization); // per channel: 3 means, 3 stds
+});
+
 test('exported and read back as an --init model, every parameter bit is kept', () => {
   const dir = mkdtempSync(join(tmpdir(), 'ts-safetensors-'));
   for (const readout of ['last', 'mean'] as const) {
@@ -124,6 +160,17 @@ test('exported and read back as an --init model, every parameter bit is kept', (
       assert.deepEqual(back.normalization, m.normalization);
     }
   }
+  for (const [stride, bidirectional] of [[3, true], [5, false], [1, true]] as const) {
+    const m = model('mean', true, 10 + stride, stride, bidirectional);
+    const path = join(dir, `m-${stride}-${bidirectional}.safetensors`);
+    saveSafetensors(path, m);
+    const back = loadInitModel(path);
+    assert.deepEqual(bits(back.parameters), bits(m.parameters), `stride ${stride}, bidirectional ${bidirectional}`);
+    if (bidirectional) assert.ok(Object.is(viewsOf(back.parameters, back.shape).b_h_r[3], -0));
+    assert.deepEqual(back.shape, m.shape);
+    assert.equal(back.stride, m.stride);
+    assert.deepEqual(back.normalization, m.normalization);
+  }
   assert.ok(readdirSync(dir).every((f) => f.endsWith('.safetensors'))); // no temp files left behind
   // A model file still loads through the same path (JSON numbers have no −0, so this one holds none).
   const json = model('mean', true);
@@ -132,17 +179,19 @@ test('exported and read back as an --init model, every parameter bit is kept', (
   assert.deepEqual(bits(loadInitModel(join(dir, 'm.json')).parameters), bits(json.parameters));
 });
 
-test('bias_hh_l0 from PyTorch is added into b_h', () => {
-  const m = model('mean', false);
-  const bytes = exportSafetensors(m);
-  const f = readSafetensors(bytes);
-  const n = Number(new DataView(bytes.buffer).getBigUint64(0, true));
-  const [begin] = f.header['rnn.bias_hh_l0'].data_offsets;
-  const dv = new DataView(bytes.buffer);
-  for (let i = 0; i < m.shape.H; i++) dv.setFloat32(8 + n + begin + 4 * i, 0.5, true);
-  const back = parseSafetensors(bytes, 'torch.safetensors');
-  const want = Float32Array.from(viewsOf(m.parameters, m.shape).b_h, (b) => b + 0.5);
-  assert.deepEqual(bits(viewsOf(back.parameters, back.shape).b_h), bits(want));
+test('bias_hh_l0 (and bias_hh_l0_reverse) from PyTorch is added into b_h (and b_h_r)', () => {
+  for (const [name, param] of [['rnn.bias_hh_l0', 'b_h'], ['rnn.bias_hh_l0_reverse', 'b_h_r']] as const) {
+    const m = model('mean', false, 4, 2, true);
+    const bytes = exportSafetensors(m);
+    const f = readSafetensors(bytes);
+    const n = Number(new DataView(bytes.buffer).getBigUint64(0, true));
+    const [begin] = f.header[name].data_offsets;
+    const dv = new DataView(bytes.buffer);
+    for (let i = 0; i < m.shape.H; i++) dv.setFloat32(8 + n + begin + 4 * i, 0.5, true);
+    const back = parseSafetensors(bytes, 'torch.safetensors');
+    const want = Float32Array.from(viewsOf(m.parameters, m.shape)[param], (b) => b + 0.5);
+    assert.deepEqual(bits(viewsOf(back.parameters, back.shape)[param]), bits(want), name);
+  }
 });
 
 /** Rewrites the header of an exported file (keeping the data) through `edit`. */
@@ -160,6 +209,7 @@ function withHeader(bytes: Uint8Array, edit: (h: any) => void): Uint8Array {
 
 test('malformed files are refused with one line naming the file', () => {
   const good = exportSafetensors(model('mean', true));
+  const stacked = exportSafetensors(model('last', true, 6, 2, true)); // 3 channels × stride 2, bidirectional
   const cases: Array<[string, Uint8Array, RegExp]> = [
     ['empty', new Uint8Array(0), /not a safetensors file/],
     ['truncated header', good.subarray(0, 40), /truncated/],
@@ -177,6 +227,15 @@ test('malformed files are refused with one line naming the file', () => {
     ['DDP names', withHeader(good, (h) => {
       for (const k of Object.keys(h)) if (k !== '__metadata__') { h[`module.${k}`] = h[k]; delete h[k]; }
     }), /model\.module\.state_dict\(\)/],
+    ['a missing reverse tensor', withHeader(stacked, (h) => delete h['rnn.weight_hh_l0_reverse']), /no tensor "rnn\.weight_hh_l0_reverse"/],
+    ['fc.weight [C, H] in a bidirectional file', withHeader(stacked, (h) => { h['fc.weight'].shape = [4, 6]; }),
+      /"fc\.weight" has shape \[4,6\], expected \[4, 12\] for 3 channel\(s\) × stride 2, H=6, 4 classes, bidirectional/],
+    ['fc.weight [C, 2H] without the reverse tensors', withHeader(good, (h) => { h['fc.weight'].shape = [4, 12]; }), /"fc\.weight" has shape \[4,12\], expected \[4, 6\]/],
+    ['stride not dividing the input size', withHeader(stacked, (h) => { h.__metadata__.stride = '4'; }),
+      /"rnn\.weight_ih_l0" reads 6 inputs per step, but 3 channel\(s\) × stride 4 make 12/],
+    ['stride missing from a stacked file', withHeader(stacked, (h) => delete h.__metadata__.stride), /reads 6 inputs per step, but 3 channel\(s\) × stride 1 make 3/],
+    ['stride not an integer', withHeader(stacked, (h) => { h.__metadata__.stride = '1.5'; }), /"stride" must be a positive integer/],
+    ['stride not JSON', withHeader(stacked, (h) => { h.__metadata__.stride = 'two'; }), /"stride" is not valid JSON/],
   ];
   for (const [name, bytes, re] of cases) {
     assert.throws(() => parseSafetensors(bytes, 'bad.safetensors'), (e: unknown) => {

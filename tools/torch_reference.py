@@ -1,7 +1,7 @@
 #!/usr/bin/python3
-"""Writes test/fixtures/torch-reference.json: PyTorch's loss and gradients for the Elman RNN classifier, which
-test/reference.test.ts compares our float32 kernel against (that test needs no Python; only regenerating the
-fixture does).
+"""Writes test/fixtures/torch-reference.json and test/fixtures/torch-reference-bidirectional.json: PyTorch's loss
+and gradients for the Elman RNN classifier, one-directional and bidirectional, which test/reference.test.ts
+compares our float32 kernel against (that test needs no Python; only regenerating the fixtures does).
 
 Regenerate (Debian; the default `python3` on PATH may be a pyenv one without torch, so name Debian's):
 
@@ -21,11 +21,26 @@ W_xh [H][D] = weight_ih_l0, W_hh [H][H] = weight_hh_l0, b_h [H] = bias_ih_l0, W_
 b_y [C] = fc.bias. Sequences are written as [T][D] row-major flat lists. Every float is a float32 value
 written exactly (as its float64 repr), so the test can load it into a Float32Array without rounding.
 
+Bidirectional fixture (shape "directions": 2), with frame stacking: the sequences are raw samples [T][channels]
+and the recurrence reads frames of "stride" s samples, x = F.pad(raw, (0, 0, pad, 0)).reshape(F, s * channels)
+with F = ceil(T / s) and pad = F * s - T (src/model/frames.ts), so D = channels * s and T above is F. Two
+nn.RNN(D, H) modules, `fwd` and `rev`, each truncated by the rule above in its own time:
+
+    z = cat(z_of(fwd, x), z_of(rev, x.flip(0)))      fc = nn.Linear(2H, C)
+
+(the reverse direction is the forward rule applied to the flipped frames). With full BPTT this is exactly
+nn.RNN(D, H, bidirectional=True) with weight_ih_l0_reverse = rev.weight_ih_l0 (and so on): 'last' is h_n
+flattened to [h_n[0]; h_n[1]] (the reverse direction's final state is the one after reading frame 0), 'mean' is
+output.mean(0); the script checks that equivalence (loss and every gradient) before writing anything. Extra
+weights in our layout: W_xh_r [H][D] = weight_ih_l0_reverse, W_hh_r [H][H] = weight_hh_l0_reverse,
+b_h_r [H] = bias_ih_l0_reverse, and W_hy [C][2H] = fc.weight.
+
 The script also runs every case in float64 from the same (float32-rounded) weights and inputs and fails if
-float32 and float64 disagree beyond float32 rounding, so the fixture is known to be a faithful reference.
+float32 and float64 disagree beyond float32 rounding, so the fixtures are known to be faithful references.
 """
 
 import json
+import math
 import os
 
 import torch
@@ -36,7 +51,24 @@ LENGTHS = [5, 9, 13, 2]
 K_TRUNC = 4
 CASES = [(readout, k) for readout in ("last", "mean") for k in (0, K_TRUNC)]  # k = 0: full BPTT
 SEED = 1234
-OUT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "test", "fixtures", "torch-reference.json")
+FIXTURES = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "test", "fixtures")
+OUT = os.path.join(FIXTURES, "torch-reference.json")
+
+# Bidirectional, stacked: frames of BI_STRIDE samples of BI_CHANNELS channels; the lengths (in samples) give
+# 3, 6, 7, 1 and 4 frames (pads 2, 2, 1, 1, 0), so some sequences are longer than K_TRUNC frames and some not.
+BI_CHANNELS, BI_STRIDE, BI_H, BI_C = 2, 3, 5, 3
+BI_D = BI_CHANNELS * BI_STRIDE
+BI_LENGTHS = [7, 16, 20, 2, 12]
+BI_SEED = 4321
+BI_OUT = os.path.join(FIXTURES, "torch-reference-bidirectional.json")
+
+
+def randomize(rnn):
+    """Larger than PyTorch's default U(±1/sqrt(H)) init, so the states are not all in tanh's linear range."""
+    rnn.weight_ih_l0.uniform_(-0.9, 0.9)
+    rnn.weight_hh_l0.uniform_(-0.6, 0.6)
+    rnn.bias_ih_l0.uniform_(-0.5, 0.5)
+    rnn.bias_hh_l0.zero_()
 
 
 def build(dtype):
@@ -44,11 +76,7 @@ def build(dtype):
     rnn = nn.RNN(D, H, num_layers=1, nonlinearity="tanh", batch_first=False)
     fc = nn.Linear(H, C)
     with torch.no_grad():
-        # Larger than PyTorch's default U(±1/sqrt(H)) init, so the states are not all in tanh's linear range.
-        rnn.weight_ih_l0.uniform_(-0.9, 0.9)
-        rnn.weight_hh_l0.uniform_(-0.6, 0.6)
-        rnn.bias_ih_l0.uniform_(-0.5, 0.5)
-        rnn.bias_hh_l0.zero_()
+        randomize(rnn)
         fc.weight.uniform_(-0.8, 0.8)
         fc.bias.uniform_(-0.3, 0.3)
         gen = torch.Generator().manual_seed(SEED + 1)
@@ -57,8 +85,32 @@ def build(dtype):
     return rnn.to(dtype), fc.to(dtype), [x.to(dtype) for x in xs], labels
 
 
-def sequence_logits(rnn, fc, x, readout, k):
-    """Logits [C] of one sequence x [T][D], with the state detached at T-k when 0 < k < T."""
+def build_bidirectional(dtype):
+    """The two directions' nn.RNN, the classifier over [z_fwd; z_rev], raw sequences [T][channels] and labels."""
+    torch.manual_seed(BI_SEED)
+    fwd = nn.RNN(BI_D, BI_H, num_layers=1, nonlinearity="tanh")
+    rev = nn.RNN(BI_D, BI_H, num_layers=1, nonlinearity="tanh")
+    fc = nn.Linear(2 * BI_H, BI_C)
+    with torch.no_grad():
+        randomize(fwd)
+        randomize(rev)
+        fc.weight.uniform_(-0.8, 0.8)
+        fc.bias.uniform_(-0.3, 0.3)
+        gen = torch.Generator().manual_seed(BI_SEED + 1)
+        raws = [torch.randn(T, BI_CHANNELS, generator=gen) for T in BI_LENGTHS]
+        labels = torch.randint(0, BI_C, (len(BI_LENGTHS),), generator=gen).tolist()
+    return fwd.to(dtype), rev.to(dtype), fc.to(dtype), [x.to(dtype) for x in raws], labels
+
+
+def frames(raw, s):
+    """raw [T][channels] as F = ceil(T/s) frames [F][s * channels], the first one behind F*s - T zeros."""
+    T = raw.shape[0]
+    F = math.ceil(T / s)
+    return nn.functional.pad(raw, (0, 0, F * s - T, 0)).reshape(F, s * raw.shape[1])
+
+
+def readout_of(rnn, x, readout, k):
+    """z [H] of one direction over x [T][D], with the state detached at T-k when 0 < k < T."""
     T = x.shape[0]
     xb = x.unsqueeze(1)  # [T][1][D]: batch of one, batch_first=False
     if 0 < k < T:
@@ -66,79 +118,172 @@ def sequence_logits(rnn, fc, x, readout, k):
             out1, h = rnn(xb[: T - k])
         h = h.detach()
         out2, _ = rnn(xb[T - k :], h)
-        z = out2[-1, 0] if readout == "last" else (out1.sum(0)[0] + out2.sum(0)[0]) / T
-    else:
-        out, _ = rnn(xb)
-        z = out[-1, 0] if readout == "last" else out.sum(0)[0] / T
+        return out2[-1, 0] if readout == "last" else (out1.sum(0)[0] + out2.sum(0)[0]) / T
+    out, _ = rnn(xb)
+    return out[-1, 0] if readout == "last" else out.sum(0)[0] / T
+
+
+def sequence_logits(rnn, fc, x, readout, k):
+    """Logits [C] of one sequence x [T][D]."""
+    return fc(readout_of(rnn, x, readout, k))
+
+
+def bidirectional_logits(fwd, rev, fc, x, readout, k):
+    """Logits [C] of one sequence of frames x [F][D]: the reverse direction is the forward rule on x.flip(0)."""
+    return fc(torch.cat([readout_of(fwd, x, readout, k), readout_of(rev, x.flip(0), readout, k)]))
+
+
+def fused_logits(birnn, fc, x, readout):
+    """Logits [C] from nn.RNN(bidirectional=True), full BPTT: h_n as [h_n[0]; h_n[1]], or the mean of output."""
+    out, h_n = birnn(x.unsqueeze(1))  # out [F][1][2H], h_n [2][1][H]
+    z = h_n[:, 0].reshape(-1) if readout == "last" else out.mean(0)[0]
     return fc(z)
 
 
-def run_case(rnn, fc, xs, labels, readout, k):
-    """Batch mean cross-entropy and the gradient of every parameter, in our names."""
-    for p in list(rnn.parameters()) + list(fc.parameters()):
+def run_case(logits, params, xs, labels):
+    """Batch mean cross-entropy of logits(x) and the gradient of every parameter in `params` (our names)."""
+    for p in params.values():
         p.grad = None
-    losses = [
-        nn.functional.cross_entropy(sequence_logits(rnn, fc, x, readout, k).unsqueeze(0), torch.tensor([y]))
-        for x, y in zip(xs, labels)
-    ]
+    losses = [nn.functional.cross_entropy(logits(x).unsqueeze(0), torch.tensor([y])) for x, y in zip(xs, labels)]
     loss = torch.stack(losses).mean()
     loss.backward()
-    grads = {
-        "W_xh": rnn.weight_ih_l0.grad,
-        "W_hh": rnn.weight_hh_l0.grad,
-        "b_h": rnn.bias_ih_l0.grad,
-        "W_hy": fc.weight.grad,
-        "b_y": fc.bias.grad,
+    return float(loss), {name: p.grad.detach().reshape(-1).tolist() for name, p in params.items()}
+
+
+def named(rnn, fc):
+    return {"W_xh": rnn.weight_ih_l0, "W_hh": rnn.weight_hh_l0, "b_h": rnn.bias_ih_l0, "W_hy": fc.weight, "b_y": fc.bias}
+
+
+def named_bidirectional(fwd, rev, fc):
+    return {
+        "W_xh": fwd.weight_ih_l0, "W_hh": fwd.weight_hh_l0, "b_h": fwd.bias_ih_l0,
+        "W_xh_r": rev.weight_ih_l0, "W_hh_r": rev.weight_hh_l0, "b_h_r": rev.bias_ih_l0,
+        "W_hy": fc.weight, "b_y": fc.bias,
     }
-    return float(loss), {name: g.detach().reshape(-1).tolist() for name, g in grads.items()}
+
+
+def fused(fwd, rev):
+    """nn.RNN(bidirectional=True) holding fwd's weights as its forward direction and rev's as its reverse one."""
+    birnn = nn.RNN(fwd.input_size, fwd.hidden_size, nonlinearity="tanh", bidirectional=True).to(fwd.weight_ih_l0.dtype)
+    with torch.no_grad():
+        for name in ("weight_ih_l0", "weight_hh_l0", "bias_ih_l0", "bias_hh_l0"):
+            getattr(birnn, name).copy_(getattr(fwd, name))
+            getattr(birnn, name + "_reverse").copy_(getattr(rev, name))
+    return birnn
+
+
+def named_fused(birnn, fc):
+    return {
+        "W_xh": birnn.weight_ih_l0, "W_hh": birnn.weight_hh_l0, "b_h": birnn.bias_ih_l0,
+        "W_xh_r": birnn.weight_ih_l0_reverse, "W_hh_r": birnn.weight_hh_l0_reverse, "b_h_r": birnn.bias_ih_l0_reverse,
+        "W_hy": fc.weight, "b_y": fc.bias,
+    }
+
+
+def pairs_of(case_a, case_b):
+    """(a, b) for the losses and every gradient element of two run_case results."""
+    (loss_a, g_a), (loss_b, g_b) = case_a, case_b
+    return [(loss_a, loss_b)] + [(a, b) for n in g_a for a, b in zip(g_a[n], g_b[n])]
+
+
+def check_float32(name, case32, case64, worst):
+    """float32 vs float64 of the same function: agreement to float32 rounding, else the reference is unsound."""
+    for a, b in pairs_of(case32, case64):
+        worst["rel"] = max(worst["rel"], abs(a - b) / (1e-6 + abs(b)))
+        worst["abs"] = max(worst["abs"], abs(a - b))
+        assert abs(a - b) <= 1e-6 + 1e-5 * abs(b), f"{name}: float32 {a} vs float64 {b}"
+
+
+def check_fused(readout, two, one):
+    """The two-module formulation equals nn.RNN(bidirectional=True) (float64, so only summation order differs)."""
+    worst = 0.0
+    for a, b in pairs_of(two, one):
+        worst = max(worst, abs(a - b))
+        assert abs(a - b) <= 1e-12 * (1 + abs(b)), f"bidirectional {readout}: two nn.RNN {a} vs nn.RNN(bidirectional=True) {b}"
+    return worst
 
 
 def flat(t):
     return t.detach().reshape(-1).tolist()
 
 
-def main():
-    torch.set_num_threads(1)
+def write(path, fixture):
+    with open(path, "w") as f:
+        json.dump(fixture, f, indent=1)
+        f.write("\n")
+    print(f"wrote {os.path.normpath(path)}")
+
+
+def one_directional_fixture():
     rnn32, fc32, xs32, labels = build(torch.float32)
     rnn64, fc64, xs64, _ = build(torch.float64)  # same float32 values, widened
 
     cases = []
-    worst = worst_abs = 0.0
+    worst = {"abs": 0.0, "rel": 0.0}
     for readout, k in CASES:
-        loss32, g32 = run_case(rnn32, fc32, xs32, labels, readout, k)
-        loss64, g64 = run_case(rnn64, fc64, xs64, labels, readout, k)
-        # float32 vs float64 of the same function: agreement to float32 rounding, else the reference is unsound.
-        pairs = [(loss32, loss64)] + [(a, b) for n in g32 for a, b in zip(g32[n], g64[n])]
-        for a, b in pairs:
-            worst = max(worst, abs(a - b) / (1e-6 + abs(b)))
-            worst_abs = max(worst_abs, abs(a - b))
-            assert abs(a - b) <= 1e-6 + 1e-5 * abs(b), f"{readout} k={k}: float32 {a} vs float64 {b}"
-        cases.append({"readout": readout, "k": k, "loss": loss32, "grad": g32})
-        print(f"readout {readout:4s} k={k}: loss {loss32:.7f} (float64 {loss64:.7f})")
-    print(f"float32 vs float64: largest |a-b| = {worst_abs:.2e}, largest |a-b|/(1e-6+|b|) = {worst:.2e}")
+        case32 = run_case(lambda x: sequence_logits(rnn32, fc32, x, readout, k), named(rnn32, fc32), xs32, labels)
+        case64 = run_case(lambda x: sequence_logits(rnn64, fc64, x, readout, k), named(rnn64, fc64), xs64, labels)
+        check_float32(f"{readout} k={k}", case32, case64, worst)
+        cases.append({"readout": readout, "k": k, "loss": case32[0], "grad": case32[1]})
+        print(f"readout {readout:4s} k={k}: loss {case32[0]:.7f} (float64 {case64[0]:.7f})")
+    print(f"float32 vs float64: largest |a-b| = {worst['abs']:.2e}, largest |a-b|/(1e-6+|b|) = {worst['rel']:.2e}")
 
-    fixture = {
+    return {
         "generator": "tools/torch_reference.py",
         "torch_version": torch.__version__,
         "dtype": "float32",
         "shape": {"D": D, "H": H, "C": C},
-        "params": {
-            "W_xh": flat(rnn32.weight_ih_l0),
-            "W_hh": flat(rnn32.weight_hh_l0),
-            "b_h": flat(rnn32.bias_ih_l0),
-            "W_hy": flat(fc32.weight),
-            "b_y": flat(fc32.bias),
-        },
+        "params": {name: flat(p) for name, p in named(rnn32, fc32).items()},
         "sequences": [flat(x) for x in xs32],
         "lengths": LENGTHS,
         "labels": labels,
         "cases": cases,
     }
-    os.makedirs(os.path.dirname(OUT), exist_ok=True)
-    with open(OUT, "w") as f:
-        json.dump(fixture, f, indent=1)
-        f.write("\n")
-    print(f"wrote {os.path.normpath(OUT)}")
+
+
+def bidirectional_fixture():
+    fwd32, rev32, fc32, raws32, labels = build_bidirectional(torch.float32)
+    fwd64, rev64, fc64, raws64, _ = build_bidirectional(torch.float64)
+    xs32 = [frames(x, BI_STRIDE) for x in raws32]
+    xs64 = [frames(x, BI_STRIDE) for x in raws64]
+    birnn64 = fused(fwd64, rev64)
+
+    cases = []
+    worst = {"abs": 0.0, "rel": 0.0}
+    worst_fused = 0.0
+    for readout, k in CASES:
+        case32 = run_case(lambda x: bidirectional_logits(fwd32, rev32, fc32, x, readout, k), named_bidirectional(fwd32, rev32, fc32), xs32, labels)
+        case64 = run_case(lambda x: bidirectional_logits(fwd64, rev64, fc64, x, readout, k), named_bidirectional(fwd64, rev64, fc64), xs64, labels)
+        check_float32(f"bidirectional {readout} k={k}", case32, case64, worst)
+        if k == 0:
+            one = run_case(lambda x: fused_logits(birnn64, fc64, x, readout), named_fused(birnn64, fc64), xs64, labels)
+            worst_fused = max(worst_fused, check_fused(readout, case64, one))
+        cases.append({"readout": readout, "k": k, "loss": case32[0], "grad": case32[1]})
+        print(f"bidirectional, stride {BI_STRIDE}, readout {readout:4s} k={k}: loss {case32[0]:.7f} (float64 {case64[0]:.7f})")
+    print(f"float32 vs float64: largest |a-b| = {worst['abs']:.2e}, largest |a-b|/(1e-6+|b|) = {worst['rel']:.2e}")
+    print(f"two nn.RNN vs nn.RNN(bidirectional=True), full BPTT, float64: largest |a-b| = {worst_fused:.2e}")
+
+    return {
+        "generator": "tools/torch_reference.py",
+        "torch_version": torch.__version__,
+        "dtype": "float32",
+        "shape": {"D": BI_D, "H": BI_H, "C": BI_C, "directions": 2},
+        "stride": BI_STRIDE,
+        "channels": BI_CHANNELS,
+        "params": {name: flat(p) for name, p in named_bidirectional(fwd32, rev32, fc32).items()},
+        "sequences": [flat(x) for x in raws32],  # raw samples [T][channels]; the test frames them
+        "lengths": BI_LENGTHS,
+        "labels": labels,
+        "cases": cases,
+    }
+
+
+def main():
+    torch.set_num_threads(1)
+    one, bi = one_directional_fixture(), bidirectional_fixture()
+    os.makedirs(FIXTURES, exist_ok=True)
+    write(OUT, one)
+    write(BI_OUT, bi)
 
 
 if __name__ == "__main__":

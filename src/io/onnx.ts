@@ -3,21 +3,32 @@
 // else is plain opset-17 operators. Owns the graph and its encoding (via protobuf.ts); deliberately no decoder
 // and no runtime: the tests check the file with onnxruntime-node.
 //
-// Legend: N batch, T steps (the longest in the batch), D channels, H hidden units, C classes.
+// Legend: N batch, T samples (the longest in the batch), D channels, s stride, F = ⌈T/s⌉ frames, E = s·D
+// inputs per step, K directions (1, or 2 when bidirectional), H hidden units per direction, C classes.
 //
-//   signals [N][T][D] float32, lengths [N] int32 (each in 1..T; steps past a sequence's length are ignored)
+//   signals [N][T][D] float32, lengths [N] int32 (each in 1..T; samples past a sequence's length are ignored)
 //   x        = (signals − mean) / std                 Sub, Div        (only if the model normalizes)
-//   Y, Y_h   = RNN(transpose(x) [T][N][D], W [1][H][D] = W_xh, R [1][H][H] = W_hh, B [1][2H] = [b_h, 0],
-//                  sequence_lens = lengths)           Y [T][1][N][H], Y_h [1][N][H] = h at each own last step
-//   z        = Y_h[0]                                 (readout "last")
-//            = Σ_{t < lengths[n]} Y[t][0][n] / lengths (readout "mean"; the mask t < lengths[n] is built in the
-//                                                      graph rather than trusting Y to be zero past a length)
-//   probabilities [N][C] = softmax(z W_hyᵀ + b_y)     Gemm, Softmax
+//   frames   = x as ⌈L_n/s⌉ frames per sequence       (only if s > 1; model/frames.ts) slot j = f·s + q of
+//              sequence n reads sample j − pad_n, pad_n = ⌈L_n/s⌉·s − L_n: Gather over the flattened [N·T][D]
+//              at an index the graph computes, then Where puts zeros wherever that sample lies outside
+//              0 .. L_n − 1 (the front padding, and all past the length, so NaN there never reaches a value
+//              used), Reshape [N][F·s][D] → [N][F][E]; steps_n = ⌈L_n/s⌉ (= lengths when s = 1)
+//   Y, Y_h   = RNN(transpose(frames) [F][N][E], W [K][H][E] = W_xh (, W_xh_r), R [K][H][H] = W_hh (, W_hh_r),
+//                  B [K][2H] = [b_h, 0] (, [b_h_r, 0]), sequence_lens = steps, direction "forward" or
+//                  "bidirectional")                   Y [F][K][N][H], Y_h [K][N][H]: each direction's state
+//                                                     after its own last step (the reverse one's after frame 0)
+//   z        = Y_h as [N][K·H] = [z_fwd; z_rev]       (readout "last"; Squeeze, or Transpose + Reshape)
+//            = Σ_{f < steps[n]} Y[f] / steps[n]       (readout "mean", as [N][K·H]; the mask f < steps[n] is
+//                                                      built in the graph rather than trusting Y past a length)
+//   probabilities [N][C] = softmax(z W_hyᵀ + b_y)     Gemm, Softmax (W_hy [C][K·H])
 //
-// metadata_props: format, classes and channels (JSON arrays), readout, normalization (JSON or null).
+// metadata_props: format, classes and channels (JSON arrays), readout, normalization (JSON or null), and for a
+// stacked or bidirectional model stride (s) and bidirectional (true/false). A one-directional stride-1 model
+// has no framing, K = 1, no direction attribute and neither metadata entry: its file is byte for byte what it
+// was before stride and bidirectional existed.
 
-import { type Params, layoutOf, viewsOf } from '../model/layout.js';
-import type { Model } from '../model/model.js';
+import { type Params, directionsOf, layoutOf, viewsOf } from '../model/layout.js';
+import { type Model, strideOf } from '../model/model.js';
 import { writeFileAtomic } from './atomic.js';
 import { bytesField, concat, intField, messageField, repeatedIntField, stringField } from './protobuf.js';
 
@@ -30,6 +41,7 @@ const INT32 = 6;
 const INT64 = 7;
 // AttributeProto.AttributeType
 const ATTR_INT = 2;
+const ATTR_STRING = 3;
 const ATTR_INTS = 7;
 const ATTR_STRINGS = 8;
 
@@ -39,6 +51,9 @@ type Attribute = Uint8Array;
 
 function attrInt(name: string, v: number): Attribute {
   return concat([stringField(1, name), intField(20, ATTR_INT), intField(3, v)]);
+}
+function attrString(name: string, v: string): Attribute {
+  return concat([stringField(1, name), intField(20, ATTR_STRING), bytesField(4, new TextEncoder().encode(v))]);
 }
 function attrInts(name: string, vs: number[]): Attribute {
   return concat([stringField(1, name), intField(20, ATTR_INTS), repeatedIntField(8, vs)]);
@@ -91,12 +106,30 @@ function valueInfo(name: string, elemType: number, dims: (number | string)[]): U
 interface GraphParts {
   readonly nodes: Uint8Array[];
   readonly inits: Uint8Array[];
+  readonly constants: Set<string>; // the shared constants already among inits
+}
+
+/** The constant `name`, added to the initializers on first use (framing and the readouts share some); its name. */
+function constant(g: GraphParts, name: string, make: (name: string) => Uint8Array): string {
+  if (!g.constants.has(name)) g.inits.push(make(name));
+  g.constants.add(name);
+  return name;
+}
+
+/** The int64 constant `name` (see constant). */
+function int64Constant(g: GraphParts, name: string, dims: number[], values: number[]): string {
+  return constant(g, name, () => int64Tensor(name, dims, values));
+}
+
+/** The float scalar 0, zero_f (see constant). */
+function floatZero(g: GraphParts): string {
+  return constant(g, 'zero_f', (name) => floatTensor(name, [], [0]));
 }
 
 /** Adds the normalization nodes, with the model's float32 statistics; returns the name of the normalized input. */
 function addNormalization(g: GraphParts, m: Model): string {
   if (!m.normalization) return 'signals';
-  const { D } = m.shape;
+  const D = m.channels.length;
   g.inits.push(floatTensor('norm_mean', [D], m.normalization.mean));
   g.inits.push(floatTensor('norm_std', [D], m.normalization.std));
   g.nodes.push(node('Sub', ['signals', 'norm_mean'], ['centered']));
@@ -104,56 +137,142 @@ function addNormalization(g: GraphParts, m: Model): string {
   return 'normalized';
 }
 
+/**
+ * Adds the sample index each frame slot reads: source [N][F·s] (j − pad_n for slot j of sequence n), and
+ * inside [N][F·s], whether that sample is one of the sequence's own; also each sequence's frame count (int64).
+ */
+function addFrameSources(g: GraphParts, x: string, s: number): { source: string; inside: string; frameCount: string } {
+  const { nodes } = g;
+  const zero = int64Constant(g, 'zero', [], [0]);
+  const one = int64Constant(g, 'one', [], [1]);
+  const axis1 = int64Constant(g, 'axis_1', [1], [1]);
+  int64Constant(g, 'stride', [], [s]);
+  int64Constant(g, 'stride_less_1', [], [s - 1]);
+  nodes.push(node('Shape', [x], ['x_shape']));
+  nodes.push(node('Gather', ['x_shape', one], ['time_count'], [attrInt('axis', 0)]));
+  nodes.push(node('Cast', ['lengths'], ['samples'], [attrInt('to', INT64)])); // [N]
+  // ⌈a/s⌉ = (a + s − 1) / s in integer division, for each length and for the padded time axis.
+  nodes.push(node('Add', ['samples', 'stride_less_1'], ['samples_up']));
+  nodes.push(node('Div', ['samples_up', 'stride'], ['frame_count'])); // [N]
+  nodes.push(node('Mul', ['frame_count', 'stride'], ['framed_samples']));
+  nodes.push(node('Sub', ['framed_samples', 'samples'], ['pad'])); // [N]
+  nodes.push(node('Add', ['time_count', 'stride_less_1'], ['time_up']));
+  nodes.push(node('Div', ['time_up', 'stride'], ['frame_max']));
+  nodes.push(node('Mul', ['frame_max', 'stride'], ['slot_count']));
+  nodes.push(node('Range', [zero, 'slot_count', one], ['slots'])); // [F·s]
+  nodes.push(node('Unsqueeze', ['pad', axis1], ['pad_col'])); // [N][1]
+  nodes.push(node('Sub', ['slots', 'pad_col'], ['source'])); // [N][F·s]
+  nodes.push(node('Unsqueeze', ['samples', axis1], ['samples_col']));
+  nodes.push(node('GreaterOrEqual', ['source', zero], ['after_start']));
+  nodes.push(node('Less', ['source', 'samples_col'], ['before_end']));
+  nodes.push(node('And', ['after_start', 'before_end'], ['inside']));
+  return { source: 'source', inside: 'inside', frameCount: 'frame_count' };
+}
+
+/**
+ * Adds the framing of a stacked model (s > 1): x [N][T][D] → frames [N][F][s·D], each sequence front-padded by
+ * its own pad_n, and steps = ⌈lengths/s⌉ (int32, for sequence_lens). Returns the names of both.
+ */
+function addFrames(g: GraphParts, x: string, m: Model): { x: string; steps: string } {
+  const { nodes } = g;
+  const s = strideOf(m);
+  const D = m.channels.length;
+  const { source, inside, frameCount } = addFrameSources(g, x, s);
+  const zero = int64Constant(g, 'zero', [], [0]);
+  const one = int64Constant(g, 'one', [], [1]);
+  const axis1 = int64Constant(g, 'axis_1', [1], [1]);
+  const axis2 = int64Constant(g, 'axis_2', [1], [2]);
+  // Outside a sequence the index becomes its sample 0 (always there) and the value a zero below: the gather
+  // never reads past the input, and Where (not Mul: NaN · 0 is NaN) keeps the padding out.
+  nodes.push(node('Where', [inside, source, zero], ['source_inside']));
+  nodes.push(node('Gather', ['x_shape', zero], ['batch_count'], [attrInt('axis', 0)]));
+  nodes.push(node('Range', [zero, 'batch_count', one], ['batch_index']));
+  nodes.push(node('Mul', ['batch_index', 'time_count'], ['row_start']));
+  nodes.push(node('Unsqueeze', ['row_start', axis1], ['row_start_col'])); // [N][1]
+  nodes.push(node('Add', ['source_inside', 'row_start_col'], ['row'])); // [N][F·s] into [N·T]
+  nodes.push(node('Reshape', [x, int64Constant(g, 'rows_shape', [2], [-1, D])], ['x_rows'])); // [N·T][D]
+  nodes.push(node('Gather', ['x_rows', 'row'], ['slot_values'], [attrInt('axis', 0)])); // [N][F·s][D]
+  nodes.push(node('Unsqueeze', [inside, axis2], ['inside_3']));
+  nodes.push(node('Where', ['inside_3', 'slot_values', floatZero(g)], ['slot_values_inside']));
+  nodes.push(node('Reshape', ['slot_values_inside', int64Constant(g, 'frames_shape', [3], [0, -1, s * D])], ['frames']));
+  nodes.push(node('Cast', [frameCount], ['frame_lengths'], [attrInt('to', INT32)]));
+  return { x: 'frames', steps: 'frame_lengths' };
+}
+
+/** The K directions' matrices one after the other: [K][rows][cols] from direction 0's and direction 1's. */
+function byDirection(m: Model, forward: Float32Array, reverse: Float32Array): Float32Array {
+  return directionsOf(m.shape) === 2 ? Float32Array.from([...forward, ...reverse]) : forward;
+}
+
+/** The biases [K][2H]: each direction's [Wb = b_h, Rb = 0]. */
+function biases(m: Model, P: Params<Float32Array>): Float32Array {
+  const { H } = m.shape;
+  const B = new Float32Array(directionsOf(m.shape) * 2 * H);
+  B.set(P.b_h);
+  B.set(P.b_h_r, 2 * H);
+  return B;
+}
+
 /** Adds the transpose to time-major input and the RNN's weights W, R and B; returns the RNN's attributes. */
 function addRecurrenceInputs(g: GraphParts, x: string, m: Model, P: Params<Float32Array>): Attribute[] {
   const { D, H } = m.shape;
+  const K = directionsOf(m.shape);
   // The recurrence, on time-major input: layout 0, the operator's default and its oldest form (opset 7),
   // rather than the batch-major layout 1 added in opset 14, which not every runtime implements.
   g.nodes.push(node('Transpose', [x], ['x_tnd'], [attrInts('perm', [1, 0, 2])]));
-  g.inits.push(floatTensor('W', [1, H, D], P.W_xh));
-  g.inits.push(floatTensor('R', [1, H, H], P.W_hh));
-  const B = new Float32Array(2 * H); // [Wb = b_h, Rb = 0]
-  B.set(P.b_h);
-  g.inits.push(floatTensor('B', [1, 2 * H], B));
-  return [attrInt('hidden_size', H), attrStrings('activations', ['Tanh'])];
+  g.inits.push(floatTensor('W', [K, H, D], byDirection(m, P.W_xh, P.W_xh_r)));
+  g.inits.push(floatTensor('R', [K, H, H], byDirection(m, P.W_hh, P.W_hh_r)));
+  g.inits.push(floatTensor('B', [K, 2 * H], biases(m, P)));
+  const attrs = [attrInt('hidden_size', H), attrStrings('activations', Array(K).fill('Tanh'))];
+  // "forward" is the attribute's default: written only when bidirectional, so other graphs keep their bytes.
+  return K === 2 ? [...attrs, attrString('direction', 'bidirectional')] : attrs;
 }
 
-/** Adds the RNN with readout "last": z = Y_h[0]. */
-function addLastReadout(g: GraphParts, rnnAttrs: Attribute[]): void {
-  // Y_h holds each sequence's state at its own last step (sequence_lens).
-  g.nodes.push(node('RNN', ['x_tnd', 'W', 'R', 'B', 'lengths'], ['', 'Y_h'], rnnAttrs));
-  g.nodes.push(node('Squeeze', ['Y_h', 'axis_0'], ['z']));
+/** Adds `out` = `y` [K][…][N][H] with the direction axis moved next to H and merged into it: [… N][K·H]. */
+function addMergeDirections(g: GraphParts, y: string, out: string, perm: number[], shape: number[]): void {
+  g.nodes.push(node('Transpose', [y], [`${y}_directions_inner`], [attrInts('perm', perm)]));
+  g.nodes.push(node('Reshape', [`${y}_directions_inner`, int64Constant(g, `${out}_shape`, [shape.length], shape)], [out]));
 }
 
-/** Adds the RNN with readout "mean": z = the mean of the states over each sequence's own steps. */
-function addMeanReadout(g: GraphParts, rnnAttrs: Attribute[]): void {
-  const { nodes, inits } = g;
-  nodes.push(node('RNN', ['x_tnd', 'W', 'R', 'B', 'lengths'], ['Y'], rnnAttrs));
-  nodes.push(node('Squeeze', ['Y', 'axis_1'], ['states'])); // [T][N][H]
-  // valid[t][n] = t < lengths[n]: the spec leaves Y past a sequence's length to the runtime.
-  inits.push(int64Tensor('zero', [], [0]));
-  inits.push(int64Tensor('one', [], [1]));
-  inits.push(int64Tensor('axis_1', [1], [1]));
-  inits.push(int64Tensor('axis_2', [1], [2]));
-  inits.push(floatTensor('zero_f', [], [0]));
+/** Adds the RNN with readout "last": z = Y_h as [N][K·H]. `steps` (int32 [N]) is each sequence's step count. */
+function addLastReadout(g: GraphParts, rnnAttrs: Attribute[], steps: string, K: number): void {
+  // Y_h holds each direction's state after its own last step of each sequence (sequence_lens).
+  g.nodes.push(node('RNN', ['x_tnd', 'W', 'R', 'B', steps], ['', 'Y_h'], rnnAttrs));
+  if (K === 1) g.nodes.push(node('Squeeze', ['Y_h', 'axis_0'], ['z']));
+  else addMergeDirections(g, 'Y_h', 'z', [1, 0, 2], [0, -1]);
+}
+
+/** Adds the RNN with readout "mean": z = the mean of the states over each sequence's own `steps` (int32 [N]). */
+function addMeanReadout(g: GraphParts, rnnAttrs: Attribute[], steps: string, K: number): void {
+  const { nodes } = g;
+  nodes.push(node('RNN', ['x_tnd', 'W', 'R', 'B', steps], ['Y'], rnnAttrs));
+  // states [F][N][K·H]
+  if (K === 1) nodes.push(node('Squeeze', ['Y', 'axis_1'], ['states']));
+  else addMergeDirections(g, 'Y', 'states', [0, 2, 1, 3], [0, 0, -1]);
+  // valid[t][n] = t < steps[n]: the spec leaves Y past a sequence's length to the runtime.
+  const zero = int64Constant(g, 'zero', [], [0]);
+  const one = int64Constant(g, 'one', [], [1]);
+  const axis1 = int64Constant(g, 'axis_1', [1], [1]);
+  const axis2 = int64Constant(g, 'axis_2', [1], [2]);
+  const zeroF = floatZero(g);
   nodes.push(node('Shape', ['x_tnd'], ['shape_tnd']));
-  nodes.push(node('Gather', ['shape_tnd', 'zero'], ['steps_count'], [attrInt('axis', 0)]));
-  nodes.push(node('Range', ['zero', 'steps_count', 'one'], ['steps'])); // [T] int64
-  nodes.push(node('Unsqueeze', ['steps', 'axis_1'], ['steps_col'])); // [T][1]
-  nodes.push(node('Cast', ['lengths'], ['lengths_i64'], [attrInt('to', INT64)]));
-  nodes.push(node('Less', ['steps_col', 'lengths_i64'], ['valid'])); // [T][N] bool
-  nodes.push(node('Unsqueeze', ['valid', 'axis_2'], ['valid_tn1'])); // [T][N][1]
-  nodes.push(node('Where', ['valid_tn1', 'states', 'zero_f'], ['masked'])); // Where, not Mul: NaN · 0 is NaN
-  nodes.push(node('ReduceSum', ['masked', 'axis_0'], ['state_sum'], [attrInt('keepdims', 0)])); // [N][H]
-  nodes.push(node('Cast', ['lengths'], ['lengths_f'], [attrInt('to', FLOAT)]));
-  nodes.push(node('Unsqueeze', ['lengths_f', 'axis_1'], ['lengths_col'])); // [N][1]
+  nodes.push(node('Gather', ['shape_tnd', zero], ['steps_count'], [attrInt('axis', 0)]));
+  nodes.push(node('Range', [zero, 'steps_count', one], ['steps'])); // [F] int64
+  nodes.push(node('Unsqueeze', ['steps', axis1], ['steps_col'])); // [F][1]
+  nodes.push(node('Cast', [steps], ['lengths_i64'], [attrInt('to', INT64)]));
+  nodes.push(node('Less', ['steps_col', 'lengths_i64'], ['valid'])); // [F][N] bool
+  nodes.push(node('Unsqueeze', ['valid', axis2], ['valid_tn1'])); // [F][N][1]
+  nodes.push(node('Where', ['valid_tn1', 'states', zeroF], ['masked'])); // Where, not Mul: NaN · 0 is NaN
+  nodes.push(node('ReduceSum', ['masked', 'axis_0'], ['state_sum'], [attrInt('keepdims', 0)])); // [N][K·H]
+  nodes.push(node('Cast', [steps], ['lengths_f'], [attrInt('to', FLOAT)]));
+  nodes.push(node('Unsqueeze', ['lengths_f', axis1], ['lengths_col'])); // [N][1]
   nodes.push(node('Div', ['state_sum', 'lengths_col'], ['z']));
 }
 
 /** Adds the readout layer and softmax: probabilities from z. */
 function addClassifier(g: GraphParts, m: Model, P: Params<Float32Array>): void {
   const { H, C } = m.shape;
-  g.inits.push(floatTensor('W_hy', [C, H], P.W_hy));
+  g.inits.push(floatTensor('W_hy', [C, directionsOf(m.shape) * H], P.W_hy));
   g.inits.push(floatTensor('b_y', [C], P.b_y));
   g.nodes.push(node('Gemm', ['z', 'W_hy', 'b_y'], ['logits'], [attrInt('transB', 1)]));
   g.nodes.push(node('Softmax', ['logits'], ['probabilities'], [attrInt('axis', -1)]));
@@ -161,12 +280,14 @@ function addClassifier(g: GraphParts, m: Model, P: Params<Float32Array>): void {
 
 /** GraphProto: node 1, name 2, initializer 5, doc_string 10, input 11, output 12. */
 function graphProto(g: GraphParts, m: Model): Uint8Array {
-  const { D, H, C } = m.shape;
+  const { H, C } = m.shape;
+  const D = m.channels.length;
+  const kind = (directionsOf(m.shape) === 2 ? ', bidirectional' : '') + (strideOf(m) > 1 ? `, frames of ${strideOf(m)} samples` : '');
   return concat([
     ...g.nodes.map((n) => messageField(1, n)),
     stringField(2, 'train_signals_rnn'),
     ...g.inits.map((t) => messageField(5, t)),
-    stringField(10, `Elman RNN (H=${H}, readout ${m.readout}) over ${D} channel(s), ${C} classes. ` +
+    stringField(10, `Elman RNN (H=${H}${kind}, readout ${m.readout}) over ${D} channel(s), ${C} classes. ` +
       'signals [batch][time][channels] float32, lengths [batch] int32 (1..time); probabilities [batch][classes].'),
     messageField(11, valueInfo('signals', FLOAT, ['batch', 'time', D])),
     messageField(11, valueInfo('lengths', INT32, ['batch'])),
@@ -174,14 +295,19 @@ function graphProto(g: GraphParts, m: Model): Uint8Array {
   ]);
 }
 
-/** The metadata_props: what a server needs besides the graph to read its output. */
+/**
+ * The metadata_props: what a server needs besides the graph to read its output; stride and bidirectional only
+ * for a model that has either (absent: 1 and false), so other files keep their bytes.
+ */
 function metadataOf(m: Model): Record<string, string> {
+  const plain = strideOf(m) === 1 && directionsOf(m.shape) === 1;
   return {
     format: 'train-signals/rnn',
     classes: JSON.stringify(m.classes),
     channels: JSON.stringify(m.channels),
     readout: m.readout,
     normalization: JSON.stringify(m.normalization),
+    ...(plain ? {} : { stride: String(strideOf(m)), bidirectional: String(directionsOf(m.shape) === 2) }),
   };
 }
 
@@ -203,12 +329,15 @@ function modelProto(graph: Uint8Array, metadata: Record<string, string>): Uint8A
 export function exportOnnx(m: Model): Uint8Array {
   const P = viewsOf(m.parameters, m.shape);
   if (m.parameters.length !== layoutOf(m.shape).size) throw new Error('bug: parameter buffer does not match the shape');
-  const g: GraphParts = { nodes: [], inits: [] };
-  const x = addNormalization(g, m);
+  if (m.shape.D !== m.channels.length * strideOf(m)) throw new Error('bug: input size is not channels × stride');
+  const g: GraphParts = { nodes: [], inits: [], constants: new Set() };
+  const normalized = addNormalization(g, m);
+  const { x, steps } = strideOf(m) > 1 ? addFrames(g, normalized, m) : { x: normalized, steps: 'lengths' };
   const rnnAttrs = addRecurrenceInputs(g, x, m, P);
-  g.inits.push(int64Tensor('axis_0', [1], [0])); // used by both readouts
-  if (m.readout === 'last') addLastReadout(g, rnnAttrs);
-  else addMeanReadout(g, rnnAttrs);
+  int64Constant(g, 'axis_0', [1], [0]); // used by both readouts
+  const K = directionsOf(m.shape);
+  if (m.readout === 'last') addLastReadout(g, rnnAttrs, steps, K);
+  else addMeanReadout(g, rnnAttrs, steps, K);
   addClassifier(g, m, P);
   return modelProto(graphProto(g, m), metadataOf(m));
 }

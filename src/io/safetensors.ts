@@ -1,31 +1,49 @@
 // safetensors export and import: the model's parameters under PyTorch's names, so that `nn.RNN(D, H,
-// batch_first=True)` as `rnn` plus `nn.Linear(H, C)` as `fc` load them with `load_state_dict`, and a file in
-// that layout (written here or by PyTorch) can start training again (`train --init m.safetensors`). Owns the
-// format and the name mapping; deliberately nothing else (no dtype conversion: F32 only).
+// batch_first=True, bidirectional=…)` as `rnn` plus `nn.Linear(directions·H, C)` as `fc` load them with
+// `load_state_dict`, and a file in that layout (written here or by PyTorch) can start training again
+// (`train --init m.safetensors`). Owns the format and the name mapping; deliberately nothing else (no dtype
+// conversion: F32 only).
 //
 // Format (https://github.com/huggingface/safetensors): 8 bytes little-endian u64 n, then n bytes of UTF-8 JSON
 // (padded with spaces to a multiple of 8 here, so the data starts aligned), then the data buffer. The header maps
 // each tensor name to {"dtype","shape","data_offsets":[begin,end]} (byte offsets into the data buffer, which the
 // tensors cover contiguously), plus "__metadata__", a map of strings to strings.
 //
-// Mapping (D channels, H hidden units, C classes), F32 little-endian, row-major:
-//   rnn.weight_ih_l0 [H][D] = W_xh     rnn.weight_hh_l0 [H][H] = W_hh
-//   rnn.bias_ih_l0   [H]    = b_h      rnn.bias_hh_l0   [H]    = 0 (on import, added into b_h)
-//   fc.weight        [C][H] = W_hy     fc.bias          [C]    = b_y
-// __metadata__: classes, channels (JSON arrays), normalization ({"mean":[...],"std":[...]} or null) and readout
-// ("last" or "mean"), each a JSON string.
+// Mapping (D = channels × stride inputs per step, H hidden units, Z = directions·H, C classes), F32
+// little-endian, row-major, in nn.RNN's state_dict order:
+//   rnn.weight_ih_l0         [H][D] = W_xh      rnn.weight_hh_l0         [H][H] = W_hh
+//   rnn.bias_ih_l0           [H]    = b_h       rnn.bias_hh_l0           [H]    = 0 (on import, added into b_h)
+//   rnn.weight_ih_l0_reverse [H][D] = W_xh_r    rnn.weight_hh_l0_reverse [H][H] = W_hh_r     } bidirectional
+//   rnn.bias_ih_l0_reverse   [H]    = b_h_r     rnn.bias_hh_l0_reverse   [H]    = 0 (→ b_h_r) } models only
+//   fc.weight                [C][Z] = W_hy      fc.bias                  [C]    = b_y
+// A file is bidirectional when it holds the _reverse tensors. __metadata__: classes, channels (JSON arrays),
+// normalization ({"mean":[...],"std":[...]} per channel, or null), readout ("last" or "mean") and, for a
+// stacked model only, stride (s > 1: each step reads s samples of every channel, model/frames.ts; absent: 1),
+// each a JSON string. So a one-directional stride-1 model's file has neither.
 
 import { readInputFile } from './read-input.js';
 import { UserError } from '../errors.js';
-import { type Shape, layoutOf, viewsOf } from '../model/layout.js';
-import type { Model, Normalization } from '../model/model.js';
+import { type Shape, directionsOf, layoutOf, viewsOf } from '../model/layout.js';
+import { type Model, type Normalization, strideOf } from '../model/model.js';
 import { writeFileAtomic } from './atomic.js';
 import { loadModel } from './model-file.js';
 
 export const TENSOR_NAMES = [
-  'rnn.weight_ih_l0', 'rnn.weight_hh_l0', 'rnn.bias_ih_l0', 'rnn.bias_hh_l0', 'fc.weight', 'fc.bias',
+  'rnn.weight_ih_l0', 'rnn.weight_hh_l0', 'rnn.bias_ih_l0', 'rnn.bias_hh_l0',
+  'rnn.weight_ih_l0_reverse', 'rnn.weight_hh_l0_reverse', 'rnn.bias_ih_l0_reverse', 'rnn.bias_hh_l0_reverse',
+  'fc.weight', 'fc.bias',
 ] as const;
 type TensorName = (typeof TENSOR_NAMES)[number];
+
+/** Whether a tensor belongs to the reverse direction (present in bidirectional files only). */
+function isReverse(name: string): boolean {
+  return name.endsWith('_reverse');
+}
+
+/** The tensors a model of this shape has, in file order. */
+function tensorNamesOf(s: Shape): TensorName[] {
+  return TENSOR_NAMES.filter((name) => directionsOf(s) === 2 || !isReverse(name));
+}
 
 function shapes(s: Shape): Record<TensorName, number[]> {
   return {
@@ -33,8 +51,23 @@ function shapes(s: Shape): Record<TensorName, number[]> {
     'rnn.weight_hh_l0': [s.H, s.H],
     'rnn.bias_ih_l0': [s.H],
     'rnn.bias_hh_l0': [s.H],
-    'fc.weight': [s.C, s.H],
+    'rnn.weight_ih_l0_reverse': [s.H, s.D],
+    'rnn.weight_hh_l0_reverse': [s.H, s.H],
+    'rnn.bias_ih_l0_reverse': [s.H],
+    'rnn.bias_hh_l0_reverse': [s.H],
+    'fc.weight': [s.C, directionsOf(s) * s.H],
     'fc.bias': [s.C],
+  };
+}
+
+/** __metadata__: every entry a JSON string; "stride" only for a stacked model, so other files keep their bytes. */
+function metadataOf(m: Model): Record<string, string> {
+  return {
+    classes: JSON.stringify(m.classes),
+    channels: JSON.stringify(m.channels),
+    normalization: JSON.stringify(m.normalization),
+    readout: JSON.stringify(m.readout),
+    ...(strideOf(m) > 1 ? { stride: JSON.stringify(strideOf(m)) } : {}),
   };
 }
 
@@ -46,20 +79,18 @@ export function exportSafetensors(m: Model): Uint8Array {
     'rnn.weight_hh_l0': P.W_hh,
     'rnn.bias_ih_l0': P.b_h,
     'rnn.bias_hh_l0': new Float32Array(m.shape.H),
+    'rnn.weight_ih_l0_reverse': P.W_xh_r,
+    'rnn.weight_hh_l0_reverse': P.W_hh_r,
+    'rnn.bias_ih_l0_reverse': P.b_h_r,
+    'rnn.bias_hh_l0_reverse': new Float32Array(m.shape.H),
     'fc.weight': P.W_hy,
     'fc.bias': P.b_y,
   };
+  const tensorNames = tensorNamesOf(m.shape);
   const shape = shapes(m.shape);
-  const header: Record<string, unknown> = {
-    __metadata__: {
-      classes: JSON.stringify(m.classes),
-      channels: JSON.stringify(m.channels),
-      normalization: JSON.stringify(m.normalization),
-      readout: JSON.stringify(m.readout),
-    },
-  };
+  const header: Record<string, unknown> = { __metadata__: metadataOf(m) };
   let at = 0;
-  for (const name of TENSOR_NAMES) {
+  for (const name of tensorNames) {
     const bytes = data[name].length * 4;
     header[name] = { dtype: 'F32', shape: shape[name], data_offsets: [at, at + bytes] };
     at += bytes;
@@ -75,7 +106,7 @@ export function exportSafetensors(m: Model): Uint8Array {
   dv.setBigUint64(0, BigInt(n), true);
   out.set(head, 8);
   let o = 8 + n;
-  for (const name of TENSOR_NAMES) {
+  for (const name of tensorNames) {
     for (const x of data[name]) {
       dv.setFloat32(o, x, true);
       o += 4;
@@ -129,12 +160,13 @@ function readHeader(bytes: Uint8Array, dv: DataView, file: string): { header: an
   return { header, dataStart: 8 + n };
 }
 
-/** The model's names and readout from __metadata__, and __metadata__ itself. */
+/** The model's names, readout and stride from __metadata__, and __metadata__ itself. */
 function readMetadata(file: string, header: any): {
   meta: Record<string, unknown>;
   classes: string[];
   channels: string[];
   readout: Model['readout'];
+  stride: number;
 } {
   const meta = header.__metadata__;
   if (meta === null || typeof meta !== 'object') fail(file, 'no __metadata__ with classes, channels, normalization and readout');
@@ -144,40 +176,61 @@ function readMetadata(file: string, header: any): {
   // readout is written JSON-encoded ("\"mean\""); a bare mean, as a hand-written file may have it, is read too.
   const readout = meta.readout === 'last' || meta.readout === 'mean' ? meta.readout : metaJson(file, meta, 'readout');
   if (readout !== 'last' && readout !== 'mean') fail(file, '__metadata__ "readout" must be "last" or "mean"');
-  return { meta, classes, channels, readout };
+  return { meta, classes, channels, readout, stride: readStride(file, meta) };
 }
 
-/** H, from the shape of rnn.weight_ih_l0 (the other shapes are checked against it). */
-function hiddenSize(file: string, header: any): number {
+/** __metadata__ "stride": absent (1), or a positive integer as a JSON string. */
+function readStride(file: string, meta: Record<string, unknown>): number {
+  if (meta.stride === undefined) return 1;
+  const s = metaJson(file, meta, 'stride');
+  if (!Number.isInteger(s) || (s as number) < 1) fail(file, '__metadata__ "stride" must be a positive integer (a JSON string such as "4")');
+  return s as number;
+}
+
+/**
+ * The recurrence's shape from the tensors: H and D from rnn.weight_ih_l0 (the other shapes are checked against
+ * them; D must be channels × stride), bidirectional when any _reverse tensor is there (readTensors then wants all).
+ */
+function shapeOf(file: string, header: any, channels: number, stride: number, C: number): Shape {
   const ih = header['rnn.weight_ih_l0'];
-  const H = Array.isArray(ih?.shape) ? ih.shape[0] : undefined;
-  if (!Number.isInteger(H) || H < 1) {
+  const [H, D] = Array.isArray(ih?.shape) ? ih.shape : [];
+  if (!Number.isInteger(H) || H < 1 || !Number.isInteger(D)) {
     const dp = Object.keys(header).some((k) => k.startsWith('module.')) ? ' (names start with "module.": save model.module.state_dict(), not the DDP wrapper\'s)' : '';
     fail(file, `no tensor "rnn.weight_ih_l0" of shape [H, D]${dp}`);
   }
-  return H;
+  if (D !== channels * stride) {
+    fail(file, `tensor "rnn.weight_ih_l0" reads ${D} inputs per step, but ${channels} channel(s) × stride ${stride} make ${channels * stride}; check __metadata__ "channels" and "stride"`);
+  }
+  const bidirectional = TENSOR_NAMES.some((name) => isReverse(name) && Object.hasOwn(header, name));
+  return { D, H, C, ...(bidirectional ? { directions: 2 as const } : {}) };
+}
+
+/** The shape in words, for messages: "3 channel(s) × stride 4, H=6, 2 classes, bidirectional". */
+function shapeInWords(shape: Shape, stride: number): string {
+  const channels = stride > 1 ? `${shape.D / stride} channel(s) × stride ${stride}` : `${shape.D} channel(s)`;
+  return `${channels}, H=${shape.H}, ${shape.C} classes${directionsOf(shape) === 2 ? ', bidirectional' : ''}`;
 }
 
 /** Throws at a tensor that is not one of TENSOR_NAMES. */
 function checkTensorNames(file: string, header: any): void {
   for (const key of Object.keys(header)) {
     if (key !== '__metadata__' && !(TENSOR_NAMES as readonly string[]).includes(key)) {
-      fail(file, `unexpected tensor "${key}" (this tool reads a one-layer nn.RNN "rnn" and nn.Linear "fc")`);
+      fail(file, `unexpected tensor "${key}" (this tool reads a one-layer nn.RNN "rnn", bidirectional or not, and nn.Linear "fc")`);
     }
   }
 }
 
-/** Every tensor of TENSOR_NAMES, each checked for dtype, the shape `shape` implies, its extent and finite values. */
-function readTensors(file: string, header: any, shape: Shape, dv: DataView, dataStart: number): Record<TensorName, Float32Array> {
+/** Every tensor a model of `shape` has, each checked for dtype, the shape `shape` implies, its extent and finite values. */
+function readTensors(file: string, header: any, shape: Shape, stride: number, dv: DataView, dataStart: number): Record<TensorName, Float32Array> {
   const want = shapes(shape);
   const dataLength = dv.byteLength - dataStart;
   const tensors = {} as Record<TensorName, Float32Array>;
-  for (const name of TENSOR_NAMES) {
+  for (const name of tensorNamesOf(shape)) {
     const t = header[name];
     if (t === null || typeof t !== 'object') fail(file, `no tensor "${name}"`);
     if (t.dtype !== 'F32') fail(file, `tensor "${name}" has dtype ${JSON.stringify(t.dtype)}; only F32 is read (save with .float())`);
     if (!Array.isArray(t.shape) || t.shape.join(',') !== want[name].join(',')) {
-      fail(file, `tensor "${name}" has shape ${JSON.stringify(t.shape)}, expected [${want[name].join(', ')}] for ${shape.D} channel(s), H=${shape.H}, ${shape.C} classes`);
+      fail(file, `tensor "${name}" has shape ${JSON.stringify(t.shape)}, expected [${want[name].join(', ')}] for ${shapeInWords(shape, stride)}`);
     }
     const off = t.data_offsets;
     const size = want[name].reduce((a, b) => a * b, 1) * 4;
@@ -194,7 +247,7 @@ function readTensors(file: string, header: any, shape: Shape, dv: DataView, data
   return tensors;
 }
 
-/** __metadata__ "normalization": null, or D finite means and D positive standard deviations, as float32. */
+/** __metadata__ "normalization": null, or D finite means and D positive standard deviations (per channel), as float32. */
 function readNormalization(file: string, meta: Record<string, unknown>, D: number): Normalization | null {
   const norm = metaJson(file, meta, 'normalization') as any;
   if (norm === null) return null;
@@ -205,17 +258,26 @@ function readNormalization(file: string, meta: Record<string, unknown>, D: numbe
   return { mean: norm.mean.map(Math.fround), std: norm.std.map(Math.fround) };
 }
 
+/**
+ * b ← bias_ih + bias_hh. Adding an exact zero keeps the other term as it is (also −0), so a file written by
+ * exportSafetensors reads back bit for bit.
+ */
+function addBiases(b: Float32Array, bih: Float32Array, bhh: Float32Array): void {
+  for (let i = 0; i < b.length; i++) b[i] = bhh[i] === 0 ? bih[i] : bih[i] + bhh[i];
+}
+
 /** The flat parameters (in layoutOf(shape)) from PyTorch's tensors. */
 function parametersOf(tensors: Record<TensorName, Float32Array>, shape: Shape): Float32Array {
   const parameters = new Float32Array(new SharedArrayBuffer(layoutOf(shape).size * 4));
   const P = viewsOf(parameters, shape);
   P.W_xh.set(tensors['rnn.weight_ih_l0']);
   P.W_hh.set(tensors['rnn.weight_hh_l0']);
-  const bih = tensors['rnn.bias_ih_l0'];
-  const bhh = tensors['rnn.bias_hh_l0'];
-  // b_h = bias_ih + bias_hh. Adding an exact zero keeps the other term as it is (also −0), so a file written
-  // by exportSafetensors reads back bit for bit.
-  for (let i = 0; i < shape.H; i++) P.b_h[i] = bhh[i] === 0 ? bih[i] : bih[i] + bhh[i];
+  addBiases(P.b_h, tensors['rnn.bias_ih_l0'], tensors['rnn.bias_hh_l0']);
+  if (directionsOf(shape) === 2) {
+    P.W_xh_r.set(tensors['rnn.weight_ih_l0_reverse']);
+    P.W_hh_r.set(tensors['rnn.weight_hh_l0_reverse']);
+    addBiases(P.b_h_r, tensors['rnn.bias_ih_l0_reverse'], tensors['rnn.bias_hh_l0_reverse']);
+  }
   P.W_hy.set(tensors['fc.weight']);
   P.b_y.set(tensors['fc.bias']);
   return parameters;
@@ -225,13 +287,15 @@ function parametersOf(tensors: Record<TensorName, Float32Array>, shape: Shape): 
 export function parseSafetensors(bytes: Uint8Array, file: string): Model {
   const dv = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const { header, dataStart } = readHeader(bytes, dv, file);
-  const { meta, classes, channels, readout } = readMetadata(file, header);
-  const shape: Shape = { D: channels.length, H: hiddenSize(file, header), C: classes.length };
+  const { meta, classes, channels, readout, stride } = readMetadata(file, header);
+  const shape = shapeOf(file, header, channels.length, stride, classes.length);
   checkTensorNames(file, header);
-  const tensors = readTensors(file, header, shape, dv, dataStart);
-  const normalization = readNormalization(file, meta, shape.D);
+  const tensors = readTensors(file, header, shape, stride, dv, dataStart);
+  const normalization = readNormalization(file, meta, channels.length);
   const parameters = parametersOf(tensors, shape);
-  return { shape, readout, classes, channels, normalization, parameters, training: { source: file } };
+  return {
+    shape, readout, ...(stride > 1 ? { stride } : {}), classes, channels, normalization, parameters, training: { source: file },
+  };
 }
 
 export function loadSafetensors(path: string): Model {
@@ -241,7 +305,7 @@ export function loadSafetensors(path: string): Model {
   return parseSafetensors(bytes, path);
 }
 
-/** A model to start training from: a .safetensors file in the layout above, or else a model file. */
+/** A model from a model file (.json) or a safetensors file (.safetensors): what --model and --init accept. */
 export function loadInitModel(path: string): Model {
   return path.toLowerCase().endsWith('.safetensors') ? loadSafetensors(path) : loadModel(path);
 }

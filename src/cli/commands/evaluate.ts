@@ -1,7 +1,7 @@
 // `train-signals evaluate`: a model and held-out files → accuracy and loss per file (tables, or --json).
 
 import type { Argv, ArgumentsCamelCase } from 'yargs';
-import { loadModel } from '../../io/model-file.js';
+import { loadInitModel } from '../../io/safetensors.js';
 import { type FileEvaluation, evaluate, totalMetrics } from '../../eval/evaluate.js';
 import type { Metrics } from '../../eval/metrics.js';
 import { writeReport } from '../../eval/report.js';
@@ -73,7 +73,7 @@ export const evaluateCommand = {
       }),
   handler: async (argv: ArgumentsCamelCase<EvaluateArgs>) => {
     const a = argv as unknown as EvaluateArgs;
-    const model = loadModel(a.model);
+    const model = loadInitModel(a.model);
     if (a.report !== undefined) {
       const dir = dirname(resolve(a.report));
       if (!existsSync(dir) || !statSync(dir).isDirectory()) {

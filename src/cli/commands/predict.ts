@@ -4,7 +4,7 @@
 import type { Argv, ArgumentsCamelCase } from 'yargs';
 import { existsSync, statSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
-import { loadModel } from '../../io/model-file.js';
+import { loadInitModel } from '../../io/safetensors.js';
 import { predict } from '../../eval/predict.js';
 import { type RowOutput, fileOutput, streamOutput } from '../../io/stream-out.js';
 import { UserError } from '../../errors.js';
@@ -27,7 +27,7 @@ export const predictCommand = {
       }),
   handler: async (argv: ArgumentsCamelCase<PredictArgs>) => {
     const a = argv as unknown as PredictArgs;
-    const model = loadModel(a.model);
+    const model = loadInitModel(a.model);
     if (a.out !== undefined) {
       const dir = dirname(resolve(a.out));
       if (!existsSync(dir) || !statSync(dir).isDirectory()) {

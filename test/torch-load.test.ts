@@ -1,0 +1,135 @@
+// The safetensors export, loaded by plain PyTorch: tools/torch_predict.py (run with Debian's /usr/bin/python3)
+// builds nn.RNN(channels·stride, H, bidirectional=…) + nn.Linear from the file alone, normalizes, frames with
+// F.pad + reshape and reads out as nn.RNN does (h_n, or the mean of its output), and its probabilities match our
+// score() within 1e-5: one-directional and bidirectional, strides 1, 3, 4 and 8, both readouts, random models on
+// lengths that are not multiples of the stride (some shorter than it), and a model trained on datasets/cbf.
+// No PyTorch is a failure, not a skip: .ci/run installs it.
+
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { loadDataSet } from '../src/data/csv.js';
+import { evaluateFile } from '../src/eval/evaluate.js';
+import { score } from '../src/eval/score.js';
+import { saveSafetensors } from '../src/io/safetensors.js';
+import { initParameters } from '../src/model/init.js';
+import { type Shape, layoutOf } from '../src/model/layout.js';
+import type { Model } from '../src/model/model.js';
+import type { Readout } from '../src/model/rnn.js';
+import { createRng, normal, type Rng } from '../src/model/rng.js';
+import { train } from '../src/train/train.js';
+
+const PYTHON = process.env.TORCH_PYTHON ?? '/usr/bin/python3';
+const SCRIPT = fileURLToPath(new URL('../../tools/torch_predict.py', import.meta.url));
+const TOLERANCE = 1e-5;
+let largest = 0; // the largest |PyTorch − ours| over every test in this file, printed at the end
+
+/** Fails (never skips) with what to install when PYTHON cannot import torch. */
+function requireTorch(): void {
+  const r = spawnSync(PYTHON, ['-c', 'import torch'], { encoding: 'utf8' });
+  if (r.status !== 0) {
+    assert.fail(`${PYTHON} cannot import torch (${(r.error?.message ?? r.stderr.trim().split('\n').at(-1)) || 'no output'}): ` +
+      'install Debian\'s PyTorch with apt-get install -y python3-torch libopenblas0-pthread (as .ci/run does), or set TORCH_PYTHON');
+  }
+}
+
+/** PyTorch's probabilities [N][C] for raw sequences [N] of [T][channels], from the model saved as safetensors. */
+function torchProbabilities(m: Model, sequences: number[][][]): Float32Array {
+  const dir = mkdtempSync(join(tmpdir(), 'ts-torch-'));
+  const file = join(dir, 'm.safetensors');
+  saveSafetensors(file, m);
+  writeFileSync(join(dir, 'sequences.json'), JSON.stringify({ sequences }));
+  const r = spawnSync(PYTHON, [SCRIPT, file, join(dir, 'sequences.json')], { encoding: 'utf8', maxBuffer: 1 << 26 });
+  assert.equal(r.status, 0, `tools/torch_predict.py failed: ${r.error?.message ?? r.stderr}`);
+  const rows = JSON.parse(r.stdout).probabilities as number[][];
+  assert.equal(rows.length, sequences.length);
+  assert.ok(rows.every((p) => p.length === m.shape.C));
+  return Float32Array.from(rows.flat());
+}
+
+/** Sequence n of values [L][D] (offsets and lengths in samples) as [T][D] arrays of plain numbers. */
+function rawSequences(values: Float32Array, offsets: ArrayLike<number>, lengths: ArrayLike<number>, D: number): number[][][] {
+  return Array.from({ length: lengths.length }, (_, n) => Array.from({ length: lengths[n] }, (_, t) => {
+    const at = (offsets[n] + t) * D;
+    return Array.from(values.subarray(at, at + D));
+  }));
+}
+
+function maxDifference(a: ArrayLike<number>, b: ArrayLike<number>): number {
+  assert.equal(a.length, b.length);
+  let d = 0;
+  for (let i = 0; i < a.length; i++) {
+    const e = Math.abs(a[i] - b[i]);
+    if (!(e <= d)) d = Number.isNaN(e) ? Infinity : e;
+  }
+  largest = Math.max(largest, d);
+  return d;
+}
+
+/** A random model over D channels, frames of `stride` samples, one or two directions. */
+function randomModel(rng: Rng, D: number, readout: Readout, normalize: boolean, stride: number, bidirectional: boolean): Model {
+  const shape: Shape = { D: D * stride, H: 7, C: 3, ...(bidirectional ? { directions: 2 as const } : {}) };
+  const parameters = new Float32Array(layoutOf(shape).size);
+  initParameters(parameters, shape, rng);
+  for (let i = 0; i < parameters.length; i++) parameters[i] += 0.2 * normal(rng); // non-zero biases too
+  return {
+    shape, readout, ...(stride > 1 ? { stride } : {}), parameters, training: {},
+    classes: ['k0', 'k1', 'k2'], channels: Array.from({ length: D }, (_, d) => `c${d}`),
+    normalization: normalize
+      ? { mean: Array.from({ length: D }, () => Math.fround(normal(rng))), std: Array.from({ length: D }, () => Math.fround(0.5 + rng.next())) }
+      : null,
+  };
+}
+
+test('PyTorch (nn.RNN + nn.Linear from the safetensors file) gives our probabilities: random models', (t) => {
+  requireTorch();
+  const rng = createRng(31);
+  const lengths = Int32Array.from([1, 37, 2, 19, 5, 24, 28, 11, 9]); // some shorter than a frame of 3 or 8
+  const cases: Array<[number, boolean, Readout, boolean]> = [
+    [1, false, 'last', true], // the plain model: the file as it always was
+    [1, false, 'mean', false],
+    [3, true, 'mean', true],
+    [3, true, 'last', false],
+    [8, true, 'last', true],
+    [8, true, 'mean', false],
+    [4, false, 'mean', true],
+    [1, true, 'last', true],
+  ];
+  for (const [stride, bidirectional, readout, normalize] of cases) {
+    const D = 2;
+    const m = randomModel(rng, D, readout, normalize, stride, bidirectional);
+    const offsets = new Float64Array(lengths.length);
+    let L = 0;
+    lengths.forEach((T, n) => { offsets[n] = L; L += T; });
+    const raw = Float32Array.from({ length: L * D }, () => 1.5 * normal(rng) + 0.7);
+    // Ours: normalized as evaluate() does, then score().
+    const values = Float32Array.from(raw, (x, i) => (m.normalization ? (x - m.normalization.mean[i % D]) / m.normalization.std[i % D] : x));
+    const ours = score(m, { D, values, offsets, lengths, labels: new Int32Array(lengths.length).fill(-1) });
+    const d = maxDifference(torchProbabilities(m, rawSequences(raw, offsets, lengths, D)), ours.probabilities);
+    const what = `stride ${stride}, ${bidirectional ? 'bidirectional' : 'one-directional'}, readout ${readout}, ${normalize ? 'z-scored' : 'no normalization'}`;
+    t.diagnostic(`${what}: largest |PyTorch − score| = ${d.toExponential(2)}`);
+    assert.ok(d <= TOLERANCE, `${what}: largest difference ${d}`);
+  }
+});
+
+test('PyTorch gives our probabilities: a stacked (stride 4) bidirectional model trained on datasets/cbf, on its test file', async (t) => {
+  requireTorch();
+  const { model } = await train({
+    files: ['datasets/cbf/train.csv'], hidden: 12, epochs: 2, readout: 'mean', normalize: 'zscore', stride: 4, bidirectional: true, threads: 2, valSplit: 0,
+  });
+  const file = 'datasets/cbf/test.csv';
+  const ours = await evaluateFile(model, file);
+  const raw = await loadDataSet([file]);
+  const d = maxDifference(torchProbabilities(model, rawSequences(raw.values, raw.offsets, raw.lengths, raw.D)), ours.scores.probabilities);
+  t.diagnostic(`${file}: ${raw.lengths.length} sequences: largest |PyTorch − ours| = ${d.toExponential(2)}`);
+  assert.ok(d <= TOLERANCE, `largest difference ${d}`);
+});
+
+test('largest probability difference against PyTorch', (t) => {
+  t.diagnostic(`largest |PyTorch − ours| over this file's tests: ${largest.toExponential(2)} (tolerance ${TOLERANCE})`);
+  assert.ok(largest <= TOLERANCE);
+});

@@ -1,0 +1,100 @@
+#!/usr/bin/python3
+"""Class probabilities of raw sequences from a train-signals .safetensors file, in plain PyTorch: what a user's
+own PyTorch code does with an exported model. test/torch-load.test.ts runs it and holds its output to our
+score() (src/eval/score.ts) within 1e-5.
+
+    /usr/bin/python3 tools/torch_predict.py model.safetensors sequences.json
+
+sequences.json: {"sequences": [[[x_0 per channel], [x_1 ...], ...], ...]}, raw samples [T][channels] each, of
+any lengths. Prints {"probabilities": [[p per class], ...]} (JSON, one row per sequence, in the classes' order
+of __metadata__ "classes").
+
+Needs only PyTorch and the standard library (Debian: apt-get install -y python3-torch libopenblas0-pthread): it
+reads the safetensors format itself (8-byte little-endian header length, JSON header, F32 little-endian data),
+so it needs no `safetensors` package.
+
+The model, from the file alone (src/io/safetensors.ts has the names):
+    rnn = nn.RNN(channels * stride, H, bidirectional=<the _reverse tensors are there>), fc = nn.Linear(K * H, C)
+    x   = (raw - mean) / std                                   per channel, when "normalization" is not null
+    x   = F.pad(x, (0, 0, pad, 0)).reshape(F, stride * channels)    F = ceil(T / stride), pad = F * stride - T
+    out, h_n = rnn(x)                                          each sequence on its own: no padding, no masks
+    z   = cat of h_n over the directions  (readout "last": the forward state after the last frame, the reverse
+          one's after frame 0)  or  out.mean(0)  (readout "mean": each direction's mean over the F steps)
+    p   = softmax(fc(z))
+"""
+
+import json
+import math
+import struct
+import sys
+
+import torch
+from torch import nn
+
+
+def read_safetensors(path):
+    """The tensors (name -> float32 tensor) and the __metadata__ (JSON strings parsed) of a safetensors file."""
+    with open(path, "rb") as f:
+        data = f.read()
+    (n,) = struct.unpack("<Q", data[:8])
+    header = json.loads(data[8 : 8 + n])
+    base = 8 + n
+    tensors = {}
+    for name, t in header.items():
+        if name == "__metadata__":
+            continue
+        assert t["dtype"] == "F32", f"{path}: tensor {name} is {t['dtype']}, not F32"
+        begin, end = t["data_offsets"]
+        values = struct.unpack(f"<{(end - begin) // 4}f", data[base + begin : base + end])
+        tensors[name] = torch.tensor(values, dtype=torch.float32).reshape(t["shape"])
+    meta = {k: json.loads(v) for k, v in header.get("__metadata__", {}).items()}
+    return tensors, meta
+
+
+def build(tensors, meta):
+    """nn.RNN and nn.Linear holding the file's weights (loaded under the file's own names), and the stride."""
+    stride = meta.get("stride", 1)
+    bidirectional = "rnn.weight_ih_l0_reverse" in tensors
+    H, D = tensors["rnn.weight_ih_l0"].shape
+    assert D == len(meta["channels"]) * stride, "rnn.weight_ih_l0 is not [H, channels * stride]"
+    rnn = nn.RNN(D, H, nonlinearity="tanh", bidirectional=bidirectional)
+    fc = nn.Linear((2 if bidirectional else 1) * H, len(meta["classes"]))
+    # Strict: every name and shape of the file must be the modules' own, and nothing may be missing.
+    nn.ModuleDict({"rnn": rnn, "fc": fc}).load_state_dict(tensors)
+    return rnn, fc, stride
+
+
+def frames(x, s):
+    """x [T][channels] as F = ceil(T/s) frames [F][s * channels], the first one behind F*s - T zeros."""
+    T = x.shape[0]
+    F = math.ceil(T / s)
+    return nn.functional.pad(x, (0, 0, F * s - T, 0)).reshape(F, s * x.shape[1])
+
+
+def probabilities(rnn, fc, meta, stride, raw):
+    """p [C] of one raw sequence [T][channels]."""
+    x = torch.tensor(raw, dtype=torch.float32)
+    norm = meta["normalization"]
+    if norm is not None:
+        x = (x - torch.tensor(norm["mean"], dtype=torch.float32)) / torch.tensor(norm["std"], dtype=torch.float32)
+    out, h_n = rnn(frames(x, stride).unsqueeze(1))  # batch of one: out [F][1][K*H], h_n [K][1][H]
+    z = h_n[:, 0].reshape(-1) if meta["readout"] == "last" else out.mean(0)[0]
+    return torch.softmax(fc(z), dim=0)
+
+
+def main():
+    if len(sys.argv) != 3:
+        sys.exit("usage: torch_predict.py model.safetensors sequences.json")
+    torch.set_num_threads(1)
+    tensors, meta = read_safetensors(sys.argv[1])
+    rnn, fc, stride = build(tensors, meta)
+    with open(sys.argv[2]) as f:
+        sequences = json.load(f)["sequences"]
+    with torch.no_grad():
+        rows = [probabilities(rnn, fc, meta, stride, raw).tolist() for raw in sequences]
+    json.dump({"probabilities": rows}, sys.stdout)
+    print()
+
+
+if __name__ == "__main__":
+    main()
