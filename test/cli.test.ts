@@ -18,7 +18,8 @@ test('train on the long-format multichannel set, then evaluate --json with the d
   assert.match(r.stdout, /datasets\/motion\/test\.csv/);
   const model = JSON.parse(readFileSync(out, 'utf8'));
   assert.equal(model.format, 'train-signals/rnn');
-  assert.equal(model.inputSize, 3);
+  assert.equal(model.channels.length, 3);
+  assert.equal(model.inputSize, 3 * model.stride, 'inputs per step: channels × stride');
   assert.equal(model.hiddenSize, 8);
   const e = cli(['evaluate', '--model', out, 'datasets/motion/test.csv', '--json']);
   assert.equal(e.code, 0, e.stderr);

@@ -13,7 +13,8 @@ import { FAILING_WORKER_HOOK } from './helpers/cli.js';
 import { parseCheckpoint } from '../src/io/checkpoint.js';
 
 const tmp = () => mkdtempSync(join(tmpdir(), 'ts-int-'));
-const trainArgs = (epochs: number) => ['train', 'datasets/cbf/train.csv', '--hidden', '24', '--epochs', String(epochs), '--threads', '2', '--val-split', '0.1'];
+// Model selection off: these runs are interrupted in training; selection's own interrupt has a test below.
+const trainArgs = (epochs: number) => ['train', 'datasets/cbf/train.csv', '--hidden', '24', '--epochs', String(epochs), '--threads', '2', '--val-split', '0.1', '--select', 'off'];
 const TRAIN = trainArgs(30);
 
 function modelWithoutTiming(path: string): unknown {
@@ -48,6 +49,29 @@ test('Ctrl-C: checkpoint, the resume command, exit 130; the resumed run ends bit
   assert.deepEqual(modelWithoutTiming(out), modelWithoutTiming(ref));
   assert.ok(!existsSync(`${out}.ckpt`), 'the default checkpoint is removed once the model is written');
   assert.ok(!readdirSync(dir).some((n) => n.endsWith('.tmp')));
+});
+
+test('Ctrl-C during model selection: exit 130, a checkpoint of the scores so far; the resumed run ends bit-identical', async () => {
+  const dir = tmp();
+  const args = ['train', 'datasets/cbf/train.csv', '--hidden', '12', '--epochs', '20', '--threads', '2'];
+  const ref = join(dir, 'ref.json');
+  const full = await start([...args, '--out', ref, '--quiet']).done;
+  assert.equal(full.code, 0, full.stderr);
+  const out = join(dir, 'm.json');
+  const run = start([...args, '--out', out]);
+  await run.waitFor(/selecting 2\/8/);
+  run.child.kill('SIGINT');
+  const r = await run.done;
+  assert.equal(r.code, 130, r.stderr);
+  assert.ok(!/^epoch/m.test(r.stderr), 'stopped before training');
+  const ck = parseCheckpoint(readFileSync(`${out}.ckpt`, 'utf8'), 'ckpt');
+  assert.equal(ck.state, undefined);
+  assert.ok(Object.keys(ck.selection!.scores).length >= 2);
+  const cmd = /to resume: train-signals (.*)\n/.exec(r.stderr);
+  assert.ok(cmd !== null, r.stderr);
+  const resumed = await start([...cmd[1].split(' '), '--quiet']).done;
+  assert.equal(resumed.code, 0, resumed.stderr);
+  assert.deepEqual(modelWithoutTiming(out), modelWithoutTiming(ref));
 });
 
 test('SIGTERM is handled like Ctrl-C', async () => {

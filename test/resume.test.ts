@@ -5,7 +5,8 @@
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { fit, type FitOptions } from '../src/train/fit.js';
+import { fit, shapeFor, type FitOptions } from '../src/train/fit.js';
+import { resolveHyperparameters } from '../src/train/defaults.js';
 import type { FitState } from '../src/model/state.js';
 import { type Checkpoint, parseCheckpoint, serializeCheckpoint } from '../src/io/checkpoint.js';
 import { DivergedError, InterruptedError } from '../src/errors.js';
@@ -14,7 +15,7 @@ import { FAILING_WORKER } from './helpers/cli.js';
 
 const base: FitOptions = {
   hidden: 6, readout: 'mean', bptt: 0, epochs: 4, batchSize: 7, optimizer: 'adam', lr: 3e-3, clip: 1,
-  threads: 2, seed: 3, valSplit: 0.2, patience: 0, chunkSize: 2,
+  threads: 2, seed: 3, valSplit: 0.2, patience: 0, chunkSize: 2, schedule: 'constant', warmup: 0, noise: 0, stride: 1, bidirectional: false,
 };
 const data = () => syntheticDataSet(36, 2, 3, 11, 4, 16);
 
@@ -22,14 +23,15 @@ function bits(a: Float32Array): number[] {
   return Array.from(new Uint32Array(a.buffer.slice(a.byteOffset, a.byteOffset + a.byteLength)));
 }
 
-/** The state through the checkpoint file format and back, as a resumed CLI run would see it. */
-function throughFile(s: FitState): FitState {
+/** The state of a run with options o through the checkpoint file format and back, as a resumed CLI run would see it. */
+function throughFile(s: FitState, o: Partial<FitOptions> = {}): FitState {
   const ds = data();
+  const hp = resolveHyperparameters(ds, { ...base, ...o });
   const ck: Checkpoint = {
-    model: { shape: { D: ds.D, H: base.hidden!, C: ds.classes.length }, readout: 'mean', classes: ds.classes, channels: ds.channels, normalization: null },
+    model: { shape: shapeFor(ds, hp), readout: hp.readout, ...(hp.stride > 1 ? { stride: hp.stride } : {}), classes: ds.classes, channels: ds.channels, normalization: null },
     hyperparameters: {}, data: { sequences: ds.lengths.length, steps: 0, fingerprint: 'x' }, state: s,
   };
-  return parseCheckpoint(serializeCheckpoint(ck), 'test.ckpt').state;
+  return parseCheckpoint(serializeCheckpoint(ck), 'test.ckpt').state!;
 }
 
 /**
@@ -54,7 +56,7 @@ async function interrupted(o: Partial<FitOptions>, stops: Array<[number, number]
     } catch (e) {
       if (!(e instanceof InterruptedError)) throw e;
       assert.ok(last !== undefined, 'a checkpoint was written before stopping');
-      resume = throughFile(last);
+      resume = throughFile(last, o);
       stopsDone++;
     }
   }
@@ -65,6 +67,7 @@ for (const variant of [
   { name: 'momentum, cosine schedule with warmup, truncated BPTT, 1 thread', o: { optimizer: 'momentum' as const, lr: 1e-2, schedule: 'cosine' as const, warmup: 0.1, bptt: 3, threads: 1 } },
   { name: 'sgd, no validation split', o: { optimizer: 'sgd' as const, lr: 5e-2, valSplit: 0 } },
   { name: 'adam with input noise and weight decay', o: { noise: 0.2, weightDecay: 0.1 } },
+  { name: 'bidirectional, frame stacking by 2, cosine schedule, input noise', o: { stride: 2, bidirectional: true, schedule: 'cosine' as const, warmup: 0.05, noise: 0.1 } },
 ]) {
   test(`interrupted and resumed runs end bit-identical to the uninterrupted run (${variant.name})`, async () => {
     const ref = await fit(data(), null, { ...base, ...variant.o } as FitOptions);

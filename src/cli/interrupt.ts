@@ -1,6 +1,6 @@
 // SIGINT and SIGTERM for the command line. While training runs (between armGraceful() and disarmGraceful()),
-// the first Ctrl-C aborts the command's graceful signal: training finishes the step in progress, writes its
-// checkpoint and stops, and the entry point exits 130 with the command that resumes. A second signal, or a
+// the first Ctrl-C aborts the command's graceful signal: training finishes the step in progress (model
+// selection abandons the candidate fits in progress), writes its checkpoint and stops, and the entry point exits 130 with the command that resumes. A second signal, or a
 // signal at any other time (loading data, evaluating), stops at once (exit 130): there is nothing to save.
 //
 // Stopping at once is safe for every file: each one is written synchronously and atomically (temp file,

@@ -6,6 +6,8 @@
 // Owns the wording of progress; train() knows nothing about it beyond the two callbacks.
 
 import type { BatchProgress, EpochRecord } from '../train/fit.js';
+import type { SelectionProgress } from '../train/train.js';
+import type { Selection } from '../train/select.js';
 
 export interface ProgressStream {
   write(s: string): unknown;
@@ -98,4 +100,19 @@ export function createProgress(stream: ProgressStream, epochs: number, env: Node
 
 function visibleLength(s: string): number {
   return s.replace(/\x1b\[[0-9;]*m/g, '').length;
+}
+
+/** Model selection's lines: one per finished (candidate, fold), then every candidate's mean and the choice. */
+export function selectionLines(stream: ProgressStream) {
+  return {
+    onTask(p: SelectionProgress): void {
+      stream.write(`selecting ${p.finished}/${p.total}: ${p.key.replace(/\/(\d+)$/, ', fold $1')}: held-out accuracy ${f(p.score.accuracy)}\n`);
+    },
+    onSelected(s: Selection): void {
+      for (const c of s.scores) {
+        stream.write(`  ${c.name === s.chosen.name ? '*' : ' '} ${c.name}: accuracy ${f(c.accuracy)}, log-loss ${f(c.logLoss)} (${s.folds}-fold)\n`);
+      }
+      stream.write(`selected: ${s.chosen.name}\n`);
+    },
+  };
 }

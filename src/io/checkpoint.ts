@@ -21,7 +21,7 @@ import type { Normalization } from '../model/model.js';
 import { type Shape, layoutOf } from '../model/layout.js';
 import type { Readout } from '../model/rnn.js';
 import type { OptimizerName } from '../model/optimizer.js';
-import type { EpochRecord, FitState } from '../model/state.js';
+import type { EpochRecord, FitState, SelectionState } from '../model/state.js';
 import { writeFileAtomic } from './atomic.js';
 import { jsonErrorWhere } from './model-file.js';
 
@@ -39,7 +39,8 @@ export interface Checkpoint {
   };
   readonly hyperparameters: Readonly<Record<string, unknown>>; // as train() resolved them
   readonly data: { readonly sequences: number; readonly steps: number; readonly fingerprint: string };
-  readonly state: FitState;
+  readonly selection?: SelectionState; // model selection's progress, when the run selects
+  readonly state?: FitState; // absent while model selection is still running
 }
 
 /** A fingerprint of the training data as loaded (before normalization): values, lengths, labels and names. */
@@ -64,16 +65,16 @@ export function dataFingerprint(ds: DataSet): string {
 const b64 = (a: Float32Array | Int32Array): string => Buffer.from(a.buffer, a.byteOffset, a.byteLength).toString('base64');
 
 export function serializeCheckpoint(c: Checkpoint): string {
+  const head = { format: CHECKPOINT_FORMAT, version: CHECKPOINT_VERSION, model: c.model, hyperparameters: c.hyperparameters, data: c.data };
+  const selection = c.selection === undefined ? {} : { selection: c.selection };
   const s = c.state;
+  if (s === undefined) return JSON.stringify({ ...head, ...selection }, null, 1) + '\n';
   for (const a of [s.params, s.best]) {
     for (let i = 0; i < a.length; i++) if (!Number.isFinite(a[i])) throw new Error('bug: refusing to checkpoint non-finite parameters');
   }
   const doc = {
-    format: CHECKPOINT_FORMAT,
-    version: CHECKPOINT_VERSION,
-    model: c.model,
-    hyperparameters: c.hyperparameters,
-    data: c.data,
+    ...head,
+    ...selection,
     state: {
       epoch: s.epoch, batchStart: s.batchStart, lossSum: s.lossSum, correct: s.correct, batches: s.batches,
       stopped: s.stopped, rng: s.rng, bestLoss: Number.isFinite(s.bestLoss) ? s.bestLoss : null, bestEpoch: s.bestEpoch,
@@ -166,6 +167,19 @@ function parseNormalization(file: string, v: any, D: number): Normalization | nu
   return { mean: n.mean, std: n.std };
 }
 
+/** The "selection" part: finished (candidate, fold) scores, and the chosen candidate or null. */
+function parseSelection(file: string, v: any): SelectionState {
+  if (v === null || typeof v !== 'object' || v.scores === null || typeof v.scores !== 'object') fail(file, '"selection.scores" must be an object');
+  const scores: Record<string, { accuracy: number; logLoss: number }> = {};
+  for (const [key, s] of Object.entries(v.scores as Record<string, any>)) {
+    scores[key] = { accuracy: finite(file, s?.accuracy, `selection.scores.${key}.accuracy`), logLoss: finite(file, s?.logLoss, `selection.scores.${key}.logLoss`) };
+  }
+  const c = v.chosen;
+  if (c === null) return { scores, chosen: null };
+  if (c === undefined || typeof c.name !== 'string' || (c.readout !== 'last' && c.readout !== 'mean')) fail(file, '"selection.chosen" must be null or a candidate');
+  return { scores, chosen: { name: c.name, noise: finite(file, c.noise, 'selection.chosen.noise'), readout: c.readout } };
+}
+
 /** The "data" part: how much training data the run saw, and its fingerprint. */
 function parseData(file: string, d: any): Checkpoint['data'] {
   return { sequences: int(file, d.sequences, 'data.sequences', 1), steps: int(file, d.steps, 'data.steps'), fingerprint: String(d.fingerprint) };
@@ -253,8 +267,13 @@ export function parseCheckpoint(text: string, file: string): Checkpoint {
   const hp = doc.hyperparameters;
   if (hp === null || typeof hp !== 'object' || Array.isArray(hp)) fail(file, '"hyperparameters" must be an object');
   const data = parseData(file, doc.data ?? {});
+  const selection = doc.selection === undefined ? undefined : parseSelection(file, doc.selection);
+  if (doc.state === undefined) {
+    if (selection === undefined || selection.chosen !== null) fail(file, '"state" is missing');
+    return { model, hyperparameters: hp, data, selection };
+  }
   const state = parseState(file, doc.state ?? {}, doc.arrays ?? {}, model.shape, data);
-  return { model, hyperparameters: hp, data, state };
+  return { model, hyperparameters: hp, data, ...(selection === undefined ? {} : { selection }), state };
 }
 
 export function loadCheckpoint(path: string): Checkpoint {

@@ -6,6 +6,7 @@
 // Legend: P parameters, N sequences, nTrain training sequences after the validation split.
 
 import type { OptimizerState } from './optimizer.js';
+import type { Readout } from './rnn.js';
 
 /** One epoch of a run's history. */
 export interface EpochRecord {
@@ -35,4 +36,27 @@ export interface FitState {
   readonly bestEpoch: number; // 0 before the first epoch end
   readonly optimizer: OptimizerState; // step count and moments [P]
   readonly history: readonly EpochRecord[];
+}
+
+/** Held-out scores of one candidate on one fold of model selection. */
+export interface FoldScore {
+  readonly accuracy: number;
+  readonly logLoss: number;
+}
+
+/** A configuration model selection compares: what it sets in the run's hyperparameters. */
+export interface Candidate {
+  readonly name: string;
+  readonly noise: number;
+  readonly readout: Readout;
+}
+
+/**
+ * Model selection's progress: every finished (candidate, fold)'s held-out scores by key (`<name>/<fold>`), and
+ * the chosen candidate once selection is over (null before). A checkpoint written during selection holds this
+ * and no FitState yet; a resumed run reruns only the tasks missing here.
+ */
+export interface SelectionState {
+  readonly scores: Readonly<Record<string, FoldScore>>;
+  readonly chosen: Candidate | null;
 }

@@ -17,8 +17,8 @@ export const TRAIN_DEFAULTS = {
   hidden: 64,
   readout: 'auto' as Readout | 'auto',
   bptt: 0,
-  stride: 1 as number | 'auto',
-  bidirectional: false,
+  stride: 'auto' as number | 'auto',
+  bidirectional: true,
   epochs: 'auto' as number | 'auto',
   batchSize: 32,
   optimizer: 'adam' as OptimizerName,
@@ -40,6 +40,10 @@ export const TRAIN_DEFAULTS = {
   shortSequence: 30, // readout auto: last when the median length is at most this, else the probe decides
   probeFraction: 0.25, // readout auto on long sequences: each readout's probe run gets this share of the epochs
   minValidation: 100, // val-split auto: hold out 10 % only when that is at least this many sequences
+  select: 'auto' as 'auto' | 'off', // model selection by cross-validation (select.ts)
+  selectFolds: 2, // … over this many stratified folds …
+  selectStepFraction: 0.5, // … each candidate fit with this share of the step budget …
+  selectNoiseFactor: 3, // … comparing the input noise σ and this many times σ (with each readout)
   autoStrideSteps: 32, // stride auto: the median sequence becomes about this many steps …
   maxAutoStride: 16, // … with at most this many samples per step
   tuneSteps: 30, // tune: timed steps per thread count
@@ -119,6 +123,7 @@ export interface HyperparameterOptions {
   readonly weightDecay?: number; // decoupled weight decay λ: θ ← θ (1 − lr λ) every step
   readonly noise?: number; // σ of Gaussian noise on the training inputs, fresh every epoch (model/noise.ts)
   readonly chunkSize?: number; // sequences per gradient chunk (fixed, so results do not depend on threads)
+  readonly select?: 'auto' | 'off'; // train(): choose the input noise and readout by cross-validation
   readonly init?: Model; // start from these parameters (shape and readout come from it)
 }
 

@@ -13,7 +13,7 @@ import { type Checkpoint, dataFingerprint, loadCheckpoint, saveCheckpoint } from
 import { saveModel } from '../io/model-file.js';
 import type { Model } from '../model/model.js';
 import type { Readout } from '../model/rnn.js';
-import type { EpochRecord, FitState } from '../model/state.js';
+import type { EpochRecord, FitState, FoldScore, SelectionState } from '../model/state.js';
 import type { KernelName } from '../engine/kernels.js';
 import { type FileEvaluation, evaluateDataSet, totalMetrics } from '../eval/evaluate.js';
 import { writeReport } from '../eval/report.js';
@@ -24,6 +24,7 @@ import {
 import { type BatchProgress, type FitOptions, type FitResult, fit, shapeFor } from './fit.js';
 import { type TuneOptions, type TuneResult, tuneThreads } from './tune.js';
 import { checkInit, checkOutputs, checkResume, checkTestFiles } from './preflight.js';
+import { type Selection, budgetOf, selectModel } from './select.js';
 
 export interface TrainOptions extends LoadOptions, HyperparameterOptions {
   readonly files: readonly string[];
@@ -40,9 +41,20 @@ export interface TrainOptions extends LoadOptions, HyperparameterOptions {
   readonly resume?: string; // a checkpoint to continue from
   readonly signal?: AbortSignal; // when aborted: finish the step, write the checkpoint, throw InterruptedError
   readonly onTrained?: () => void; // training is over (the model is written); evaluation follows
+  readonly onSelecting?: () => void; // model selection starts (from here on, `signal` stops it with a checkpoint)
+  readonly onSelection?: (p: SelectionProgress) => void; // model selection: after each candidate's fold
+  readonly onSelected?: (s: Selection) => void; // model selection is over: every score, and the choice
 }
 
 export { TRAIN_DEFAULTS };
+
+/** One finished task of model selection. */
+export interface SelectionProgress {
+  readonly key: string; // `<candidate>/<fold>`
+  readonly score: FoldScore;
+  readonly finished: number;
+  readonly total: number;
+}
 
 export interface TrainResult extends FitResult {
   readonly test: FileEvaluation[];
@@ -80,23 +92,48 @@ export async function train(o: TrainOptions): Promise<TrainResult> {
     });
     threads = tuned.recommended;
   }
-  let probe: Record<'mean' | 'last', ProbeResult> | undefined;
-  if (resume) hp = { ...hp, readout: resume.model.readout };
-  else if ((o.readout ?? d.readout) === 'auto' && !o.init && hp.readout === 'mean') {
-    probe = await probeReadouts(ds, normalization, hp, { threads, kernel: o.kernel, signal: o.signal });
-    hp = { ...hp, readout: probeWinner(probe) };
-  }
-  const recorded = { ...hp, normalize: normalization ? 'zscore' : 'none', init: o.init ? true : false };
-  if (resume) checkResume(resume, o.resume!, ds, fingerprint, recorded);
-  if (o.signal?.aborted) throw new InterruptedError(0, 0, o.resume);
-  const ckModel: Checkpoint['model'] = {
-    shape: shapeFor(ds, hp, o.init), readout: hp.readout, ...(hp.stride > 1 ? { stride: hp.stride } : {}),
-    classes: ds.classes, channels: ds.channels, normalization,
-  };
-  let last: { path: string; epoch: number } | undefined = resume ? { path: o.resume!, epoch: resume.state.history.length } : undefined;
   const path = outputs.checkpoint;
+  const data = { sequences: ds.lengths.length, steps: ds.values.length / ds.D, fingerprint };
+  const recordOf = (h: Hyperparameters) => ({ ...h, normalize: normalization ? 'zscore' : 'none', init: o.init ? true : false });
+  const modelRecordOf = (h: Hyperparameters): Checkpoint['model'] => ({
+    shape: shapeFor(ds, h, o.init), readout: h.readout, ...(h.stride > 1 ? { stride: h.stride } : {}),
+    classes: ds.classes, channels: ds.channels, normalization,
+  });
+  const vary = { noise: o.noise === undefined, readout: (o.readout ?? d.readout) === 'auto' };
+  let selection: SelectionState | undefined;
+  let scores: Selection | undefined;
+  // A resumed run selects again from the scores its checkpoint holds: only the missing tasks train.
+  if ((o.select ?? d.select) === 'auto' && !o.init && (vary.noise || vary.readout)) {
+    if (resume && resume.state === undefined) checkResume(resume, o.resume!, ds, fingerprint, recordOf(hp));
+    const before = hp;
+    const done: Record<string, FoldScore> = { ...resume?.selection?.scores };
+    o.onSelecting?.();
+    try {
+      scores = await selectModel(ds, hp, {
+        vary, budget: budgetOf(o.epochs ?? d.epochs, o.minSteps ?? d.minSteps), threads, kernel: o.kernel, signal: o.signal, done,
+        onTask: (key, s, finished, total) => {
+          done[key] = s;
+          if (path !== undefined) saveCheckpoint(path, { model: modelRecordOf(before), hyperparameters: recordOf(before), data, selection: { scores: done, chosen: null } });
+          o.onSelection?.({ key, score: s, finished, total });
+        },
+      });
+    } catch (e) {
+      if (o.signal?.aborted) throw new InterruptedError(0, 0, path !== undefined && Object.keys(done).length > 0 ? path : o.resume);
+      throw e;
+    }
+    selection = { scores: done, chosen: scores.chosen };
+    o.onSelected?.(scores);
+  }
+  if (selection?.chosen) hp = { ...hp, noise: selection.chosen.noise, readout: selection.chosen.readout };
+  if (resume?.state) hp = { ...hp, readout: resume.model.readout };
+  const recorded = recordOf(hp);
+  if (resume?.state) checkResume(resume, o.resume!, ds, fingerprint, recorded);
+  if (o.signal?.aborted) throw new InterruptedError(0, 0, o.resume);
+  const ckModel = modelRecordOf(hp);
+  const state0 = resume?.state;
+  let last: { path: string; epoch: number } | undefined = state0 ? { path: o.resume!, epoch: state0.history.length } : undefined;
   const onCheckpoint = path === undefined ? undefined : (state: FitState) => {
-    saveCheckpoint(path, { model: ckModel, hyperparameters: recorded, data: { sequences: ds.lengths.length, steps: ds.values.length / ds.D, fingerprint }, state });
+    saveCheckpoint(path, { model: ckModel, hyperparameters: recorded, data, ...(selection ? { selection } : {}), state });
     last = { path, epoch: state.history.length };
   };
   o.onStart?.(hp);
@@ -104,7 +141,7 @@ export async function train(o: TrainOptions): Promise<TrainResult> {
   try {
     r = await fit(ds, normalization, {
       ...hp, threads, init: o.init, onEpoch: o.onEpoch, onBatch: o.onBatch, kernel: o.kernel,
-      resume: resume?.state, onCheckpoint, signal: o.signal,
+      resume: state0, onCheckpoint, signal: o.signal,
     });
   } catch (e) {
     throw withCheckpoint(e, last);
@@ -114,7 +151,8 @@ export async function train(o: TrainOptions): Promise<TrainResult> {
     training: {
       files: o.files,
       sequences: ds.lengths.length,
-      hyperparameters: { ...hp, normalize: normalization ? 'zscore' : 'none', init: o.init ? true : false },
+      hyperparameters: recorded,
+      ...(scores ? { selection: selectionRecord(scores) } : {}),
       bestEpoch: r.bestEpoch,
       history: r.history.map(({ seconds: _s, sequencesPerSecond: _q, ...rest }) => rest),
       timing: { threads, seconds: r.seconds, sequencesPerSecond: r.sequencesPerSecond, kernel: o.kernel ?? d.kernel, ...(tuned ? { tuned: true } : {}) },
@@ -128,48 +166,13 @@ export async function train(o: TrainOptions): Promise<TrainResult> {
   return { ...r, model, test };
 }
 
-/**
- * Readout auto on sequences longer than 30 steps: a short run with each readout (a quarter of the epochs, the
- * same seed, no validation split), and the one that ends with the lower training loss wins (probeWinner). Underfitting is
- * how a vanilla RNN fails (README, "Defaults, measured"), so the training loss is the right judge, and it
- * needs no held-out data. Returns the last epoch's mean training loss and accuracy per readout.
- */
-async function probeReadouts(
-  ds: DataSet, normalization: Normalization | null, hp: Hyperparameters, run: Pick<FitOptions, 'threads' | 'kernel' | 'signal'>,
-): Promise<Record<'mean' | 'last', ProbeResult>> {
-  const out = { mean: { loss: Infinity, accuracy: 0 }, last: { loss: Infinity, accuracy: 0 } };
-  // A quarter of the epochs, but never more than a quarter of the default step budget: the probe judges early
-  // training, and a long --epochs should not make it long too.
-  const nTrain = ds.lengths.length; // the probe has no validation split
-  const perEpoch = Math.ceil(nTrain / Math.min(hp.batchSize, nTrain));
-  const cap = Math.ceil((TRAIN_DEFAULTS.minSteps * TRAIN_DEFAULTS.probeFraction) / perEpoch);
-  const epochs = Math.max(1, Math.min(Math.round(hp.epochs * TRAIN_DEFAULTS.probeFraction), cap));
-  for (const readout of ['mean', 'last'] as const) {
-    try {
-      const r = await fit(ds, normalization, { ...hp, ...run, readout, valSplit: 0, patience: 0, epochs });
-      const { loss, accuracy } = r.history[r.history.length - 1];
-      out[readout] = Number.isFinite(loss) ? { loss, accuracy } : { loss: Infinity, accuracy: 0 };
-    } catch (e) {
-      if (!(e instanceof DivergedError)) throw e; // a diverging probe loses; the real run reports divergence itself
-    }
-  }
-  return out;
-}
-
-/**
- * The probe's verdict: the lower training loss wins, except when both readouts already classify every training
- * sequence: then the loss has nothing left to judge (both are near 0, and which is lower is chance: BasicMotions
- * chose `last` on one seed of three and lost 20 points) and `mean` wins, the readout that averages over time.
- */
-export function probeWinner(p: Record<'mean' | 'last', ProbeResult>): Readout {
-  if (p.mean.accuracy === 1 && p.last.accuracy === 1) return 'mean';
-  return p.last.loss < p.mean.loss ? 'last' : 'mean';
-}
-
-/** The last epoch of a readout's probe run: mean training loss and training accuracy. */
-export interface ProbeResult {
-  readonly loss: number;
-  readonly accuracy: number;
+/** What the model file's training record says of model selection: every candidate's scores, and the choice. */
+function selectionRecord(s: Selection) {
+  return {
+    chosen: s.chosen.name,
+    folds: s.folds,
+    candidates: s.scores.map((c) => ({ name: c.name, accuracy: c.accuracy, logLoss: c.logLoss, folds: c.folds })),
+  };
 }
 
 /** A failure of fit() with where the last good checkpoint is, so that no one loses the epochs behind it. */

@@ -8,7 +8,7 @@ import { train } from '../../train/train.js';
 import { MAX_STRIDE, TRAIN_DEFAULTS, defaultThreads } from '../../train/defaults.js';
 import { CLASS_WEIGHTS, type ClassWeights } from '../../train/class-weights.js';
 import { LR_SCHEDULES, type LrSchedule } from '../../train/schedule.js';
-import { createProgress } from '../progress.js';
+import { createProgress, selectionLines } from '../progress.js';
 import { armGraceful, disarmGraceful, gracefulSignal } from '../interrupt.js';
 import { UserError } from '../../errors.js';
 import { type DataArgs, dataOptions, isInt, loadOptionsOf, requireFlag } from '../options.js';
@@ -24,7 +24,8 @@ export const trainOptions = {
   readout: { choices: ['auto', 'last', 'mean'] as const, default: d.readout, describe: 'z = h_T (last) or the mean of h_t over time; auto: last when the median length is ≤ 30, else a short probe run with each decides' },
   bptt: { type: 'number', default: d.bptt, describe: 'truncated-BPTT horizon k in steps (0 = full BPTT)' },
   stride: { type: 'string', default: String(d.stride), describe: `frame stacking: each step reads this many consecutive samples of every channel; auto: about ${d.autoStrideSteps} steps for the median sequence (at most ${d.maxAutoStride} samples a step)` },
-  bidirectional: { type: 'boolean', default: d.bidirectional, describe: 'add a second recurrence over reversed time; the classifier reads both' },
+  bidirectional: { type: 'boolean', default: d.bidirectional, describe: 'a second recurrence over reversed time; the classifier reads both (--no-bidirectional: one)' },
+  select: { choices: ['auto', 'off'] as const, default: d.select, describe: `auto: choose the input noise (σ or ${d.selectNoiseFactor}σ) and the readout, whichever you leave unset, by ${d.selectFolds}-fold cross-validation on the training data; off: readout by length` },
   epochs: { type: 'string', default: String(d.epochs), describe: `passes over the training data; auto: at least ${d.minEpochs} and at least ${d.minSteps} optimizer steps` },
   'batch-size': { type: 'number', default: d.batchSize, describe: 'sequences per optimizer step' },
   optimizer: { choices: ['adam', 'sgd', 'momentum'] as const, default: d.optimizer },
@@ -38,7 +39,7 @@ export const trainOptions = {
   schedule: { choices: LR_SCHEDULES, default: d.schedule, describe: 'learning-rate schedule: cosine (with warmup) or constant' },
   warmup: { type: 'number', default: d.warmup, describe: 'cosine schedule: linear warmup over this fraction of the steps' },
   'weight-decay': { type: 'number', default: d.weightDecay, describe: 'decoupled weight decay λ (AdamW-style): every step shrinks the weights by lr·λ' },
-  noise: { type: 'number', default: d.noise, describe: 'augmentation: Gaussian noise of this standard deviation on the normalized training inputs, fresh every epoch (0 = off)' },
+  noise: { type: 'number', describe: `augmentation: Gaussian noise of this standard deviation on the normalized training inputs, fresh every epoch (0 = off; default ${d.noise}, or ${d.selectNoiseFactor}× that when --select chooses it)` },
   report: { type: 'string', describe: 'write a self-contained HTML report (curves, confusion matrices, examples) here' },
   patience: { type: 'number', default: d.patience, describe: 'stop after this many epochs without validation improvement (0 = never)' },
   normalize: { choices: ['zscore', 'none'] as const, default: d.normalize, describe: 'per-channel input scaling' },
@@ -57,6 +58,7 @@ type TrainArgs = DataArgs & {
   bptt: number;
   stride: string;
   bidirectional: boolean;
+  select: 'auto' | 'off';
   epochs: string;
   'batch-size': number;
   optimizer: 'adam' | 'sgd' | 'momentum';
@@ -70,7 +72,7 @@ type TrainArgs = DataArgs & {
   schedule: LrSchedule;
   warmup: number;
   'weight-decay': number;
-  noise: number;
+  noise?: number;
   report?: string;
   patience: number;
   normalize: 'zscore' | 'none';
@@ -96,7 +98,7 @@ function checkFlags(a: TrainArgs): void {
   requireFlag(a['val-split'] === 'auto' || (a['val-split'].trim() !== '' && Number.isFinite(vs) && vs >= 0 && vs < 1), `--val-split must be auto or a number in [0, 1) (got ${a['val-split']})`);
   requireFlag(Number.isFinite(a.warmup) && a.warmup >= 0 && a.warmup < 1, `--warmup must be a number in [0, 1) (got ${a.warmup})`);
   requireFlag(Number.isFinite(a['weight-decay']) && a['weight-decay'] >= 0, `--weight-decay must be a number ≥ 0 (got ${a['weight-decay']})`);
-  requireFlag(Number.isFinite(a.noise) && a.noise >= 0, `--noise must be a number ≥ 0 (got ${a.noise})`);
+  requireFlag(a.noise === undefined || (Number.isFinite(a.noise) && a.noise >= 0), `--noise must be a number ≥ 0 (got ${a.noise})`);
   requireFlag(isInt(a.patience) && a.patience >= 0, `--patience must be a whole number ≥ 0 (got ${a.patience})`);
   const outDir = dirname(resolve(a.out));
   if (!existsSync(outDir) || !statSync(outDir).isDirectory()) {
@@ -119,6 +121,7 @@ export const trainCommand = {
     checkFlags(a);
     const init = a.init ? loadInitModel(a.init) : undefined;
     let progress: ReturnType<typeof createProgress> | undefined;
+    const selecting = selectionLines(process.stderr);
     const r = await train({
       ...loadOptionsOf(a),
       files: a.files,
@@ -129,6 +132,7 @@ export const trainCommand = {
       bptt: a.bptt,
       stride: a.stride === 'auto' ? 'auto' : Number(a.stride),
       bidirectional: a.bidirectional,
+      select: a.select,
       epochs: a.epochs === 'auto' ? 'auto' : Number(a.epochs),
       batchSize: a['batch-size'],
       optimizer: a.optimizer,
@@ -155,6 +159,9 @@ export const trainCommand = {
         if (!a.quiet) progress = createProgress(process.stderr, hp.epochs);
       },
       onTrained: disarmGraceful,
+      onSelecting: armGraceful, // Ctrl-C from here on: stop with a checkpoint of the scores so far
+      onSelection: a.quiet ? undefined : (p) => selecting.onTask(p),
+      onSelected: a.quiet ? undefined : (s) => selecting.onSelected(s),
       onBatch: a.quiet ? undefined : (b) => progress?.onBatch(b),
       onEpoch: a.quiet ? undefined : (e) => progress?.onEpoch(e),
     }).finally(() => progress?.end());

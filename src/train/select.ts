@@ -1,0 +1,165 @@
+// Model selection (`--select auto`, the default): which of a few configurations generalizes best on this data,
+// judged on sequences held out from the training set, never on the test files. Stratified K-fold
+// cross-validation: every candidate trains on each fold's training part with a shortened step budget and is
+// scored on the fold's held-out part; the candidate with the best mean held-out accuracy (then the lower mean
+// log-loss, then the earlier in the list) is the configuration the final run trains with on all the data.
+// The candidate fits are independent jobs: they run on the engine's threads at once (engine/pool.ts), one
+// thread each, and their scores do not depend on the thread count or on which finished first.
+//
+// What varies between candidates (input noise and readout) and the budget were measured on the visible
+// UCR/UEA sets (docs/accuracy.md); everything else is the run's own hyperparameters.
+//
+// Legend: N training sequences, K folds, M candidates.
+
+import type { DataSet } from '../data/dataset.js';
+import { subsetOf } from '../data/subset.js';
+import type { Readout } from '../model/rnn.js';
+import type { Candidate, FoldScore } from '../model/state.js';
+import { createRng } from '../model/rng.js';
+import { createTaskPool } from '../engine/pool.js';
+import type { KernelName } from '../engine/kernels.js';
+import { score } from '../eval/score.js';
+import { DivergedError } from '../errors.js';
+import { TRAIN_DEFAULTS, type Hyperparameters } from './defaults.js';
+import { fit } from './fit.js';
+import { stratifiedFolds } from './split.js';
+
+
+/** A candidate's held-out scores: per fold, and their means. */
+export interface CandidateScore extends Candidate {
+  readonly accuracy: number;
+  readonly logLoss: number;
+  readonly folds: readonly { readonly accuracy: number; readonly logLoss: number }[];
+}
+
+export type { Candidate, FoldScore };
+
+export interface Selection {
+  readonly chosen: Candidate;
+  readonly folds: number;
+  readonly scores: readonly CandidateScore[];
+}
+
+/** One candidate on one fold: what a selection worker runs. */
+export interface SelectionTask {
+  readonly candidate: Candidate;
+  readonly fold: number;
+  readonly train: Int32Array;
+  readonly val: Int32Array;
+  readonly hp: Hyperparameters;
+  readonly budget: Budget;
+  readonly kernel?: KernelName;
+}
+
+/** How long a candidate trains: the run's fixed epochs, or (epochs auto) at least this many steps. */
+export type Budget = { readonly epochs: number } | { readonly minSteps: number };
+
+
+/** What every selection worker gets once: the (normalized) training data, without the per-sequence names. */
+export type SelectionData = Omit<DataSet, 'ids' | 'sources'>;
+
+/** What the user left to selection: the input noise, the readout, or both. */
+export interface Varied {
+  readonly noise: boolean;
+  readonly readout: boolean;
+}
+
+/** The candidates for hp: input noise σ and 3σ (when varied; σ > 0), × each readout (when varied). */
+export function candidatesFor(hp: Hyperparameters, vary: Varied): Candidate[] {
+  const noises = vary.noise && hp.noise > 0 ? [hp.noise, Number((TRAIN_DEFAULTS.selectNoiseFactor * hp.noise).toPrecision(12))] : [hp.noise];
+  const readouts: Readout[] = vary.readout ? ['last', 'mean'] : [hp.readout];
+  const out: Candidate[] = [];
+  for (const noise of noises) for (const readout of readouts) out.push({ name: `noise ${noise}, readout ${readout}`, noise, readout });
+  return out;
+}
+
+/** K for N training sequences: as many folds as the budget allows, each class in every fold's training part. */
+export function foldCount(N: number): number {
+  return Math.max(2, Math.min(TRAIN_DEFAULTS.selectFolds, N));
+}
+
+/** Trains the task's candidate on its fold and scores it on the held-out part. */
+export async function runSelectionTask(data: SelectionData, t: SelectionTask): Promise<FoldScore> {
+  const ds: DataSet = { ...data, ids: [], sources: [] };
+  const epochs = 'epochs' in t.budget ? { epochs: t.budget.epochs } : { epochs: 'auto' as const, minSteps: t.budget.minSteps };
+  try {
+    const r = await fit(subsetOf(ds, t.train), null, {
+      ...t.hp, noise: t.candidate.noise, readout: t.candidate.readout, valSplit: 0, patience: 0, ...epochs, threads: 1, kernel: t.kernel,
+    });
+    const s = score(r.model, subsetOf(ds, t.val));
+    return { accuracy: s.accuracy, logLoss: s.loss };
+  } catch (e) {
+    if (e instanceof DivergedError) return { accuracy: 0, logLoss: Number.MAX_VALUE }; // a diverging candidate loses
+    throw e;
+  }
+}
+
+/** The candidates' budget: the run's epochs when it fixes them, else a share of its minimum step count. */
+export function budgetOf(epochs: number | 'auto', minSteps: number): Budget {
+  return epochs === 'auto' ? { minSteps: Math.max(1, Math.round(minSteps * TRAIN_DEFAULTS.selectStepFraction)) } : { epochs };
+}
+
+/** The best candidate by mean held-out accuracy, then lower log-loss, then list order. */
+function best(scores: readonly CandidateScore[]): CandidateScore {
+  return scores.reduce((a, b) => (b.accuracy > a.accuracy || (b.accuracy === a.accuracy && b.logLoss < a.logLoss) ? b : a));
+}
+
+export interface SelectOptions {
+  readonly vary: Varied;
+  readonly budget: Budget;
+  readonly threads: number;
+  readonly kernel?: KernelName;
+  readonly signal?: AbortSignal;
+  /** Scores already known (a resumed run's), by task key `${candidate}/${fold}`. */
+  readonly done?: Readonly<Record<string, FoldScore>>;
+  /** After each task, with its key and scores: what a checkpoint records. */
+  readonly onTask?: (key: string, s: FoldScore, finished: number, total: number) => void;
+}
+
+/** The task key a checkpoint records a score under. */
+export const taskKey = (t: Pick<SelectionTask, 'candidate' | 'fold'>) => `${t.candidate.name}/${t.fold}`;
+
+const WORKER = new URL(import.meta.resolve('../../workers/select-worker.js'));
+
+/** Cross-validates candidatesFor(hp) on ds (normalized) and returns every score and the chosen candidate. */
+export async function selectModel(ds: DataSet, hp: Hyperparameters, o: SelectOptions): Promise<Selection> {
+  const candidates = candidatesFor(hp, o.vary);
+  const K = foldCount(ds.lengths.length);
+  const folds = stratifiedFolds(ds.labels, ds.classes.length, K, createRng(hp.seed));
+  const tasks: SelectionTask[] = [];
+  for (const candidate of candidates) {
+    folds.forEach((f, fold) => tasks.push({ candidate, fold, train: f.train, val: f.val, hp, budget: o.budget, kernel: o.kernel }));
+  }
+  const done: Record<string, FoldScore> = { ...o.done };
+  const todo = tasks.filter((t) => done[taskKey(t)] === undefined);
+  let finished = tasks.length - todo.length;
+  const record = (t: SelectionTask, s: FoldScore) => {
+    done[taskKey(t)] = s;
+    o.onTask?.(taskKey(t), s, ++finished, tasks.length);
+  };
+  const data: SelectionData = {
+    D: ds.D, channels: ds.channels, classes: ds.classes, values: ds.values, offsets: ds.offsets, lengths: ds.lengths, labels: ds.labels,
+  };
+  if (todo.length === 0) {
+    // a resumed run whose checkpoint holds every score
+  } else if (o.threads <= 1) {
+    for (const t of todo) {
+      if (o.signal?.aborted) throw o.signal.reason;
+      record(t, await runSelectionTask(data, t));
+    }
+  } else {
+    const pool = createTaskPool<SelectionTask, FoldScore>(WORKER, o.threads, data, o.signal);
+    try {
+      await pool.run(todo, (i, s) => record(todo[i], s));
+    } finally {
+      await pool.close();
+    }
+  }
+  const scores = candidates.map((c): CandidateScore => {
+    const per = folds.map((_, fold) => done[taskKey({ candidate: c, fold })]);
+    const mean = (f: (s: FoldScore) => number) => per.reduce((a, s) => a + f(s), 0) / per.length;
+    return { ...c, accuracy: mean((s) => s.accuracy), logLoss: mean((s) => s.logLoss), folds: per };
+  });
+  const { accuracy: _a, logLoss: _l, folds: _f, ...chosen } = best(scores);
+  return { chosen, folds: K, scores };
+}

@@ -1,0 +1,97 @@
+// Model selection (src/train/select.ts): the folds partition the training set by class, the candidates are what
+// the user left unset, the scores and the choice do not depend on the thread count, train() records them, and a
+// run interrupted in the middle of selection resumes to the same bits as a run that never stopped.
+
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, existsSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { stratifiedFolds } from '../src/train/split.js';
+import { candidatesFor, selectModel } from '../src/train/select.js';
+import { resolveHyperparameters } from '../src/train/defaults.js';
+import { train } from '../src/train/train.js';
+import { InterruptedError } from '../src/errors.js';
+import { loadCheckpoint } from '../src/io/checkpoint.js';
+import { createRng } from '../src/model/rng.js';
+import { syntheticDataSet } from './helpers/synthetic.js';
+import { ROOT } from './helpers/cli.js';
+
+const bits = (a: Float32Array) => Array.from(new Uint32Array(a.buffer.slice(a.byteOffset, a.byteOffset + a.byteLength)));
+
+test('stratified folds: a partition of the training set, each class spread over the folds', () => {
+  const labels = Int32Array.from({ length: 23 }, (_, n) => (n < 14 ? 0 : n < 20 ? 1 : 2));
+  const folds = stratifiedFolds(labels, 3, 3, createRng(5));
+  const held = folds.flatMap((f) => Array.from(f.val)).sort((a, b) => a - b);
+  assert.deepEqual(held, Array.from({ length: 23 }, (_, n) => n), 'every sequence is held out exactly once');
+  for (const f of folds) {
+    assert.equal(f.train.length + f.val.length, 23);
+    assert.ok(!Array.from(f.val).some((n) => f.train.includes(n)));
+    for (const c of [0, 1, 2]) {
+      const inVal = Array.from(f.val).filter((n) => labels[n] === c).length;
+      const total = labels.filter((l) => l === c).length;
+      assert.ok(Math.abs(inVal - total / 3) <= 1, `class ${c}: ${inVal} of ${total} held out`);
+    }
+  }
+  assert.ok(Math.max(...folds.map((f) => f.val.length)) - Math.min(...folds.map((f) => f.val.length)) <= 1);
+  assert.deepEqual(stratifiedFolds(labels, 3, 3, createRng(5)), folds, 'seeded');
+});
+
+test('the candidates are what the user left to selection', () => {
+  const hp = resolveHyperparameters(syntheticDataSet(10, 1, 2), { noise: 0.1, readout: 'last' });
+  const names = (vary: { noise: boolean; readout: boolean }) => candidatesFor(hp, vary).map((c) => c.name);
+  assert.deepEqual(names({ noise: true, readout: true }),
+    ['noise 0.1, readout last', 'noise 0.1, readout mean', 'noise 0.3, readout last', 'noise 0.3, readout mean']);
+  assert.deepEqual(names({ noise: true, readout: false }), ['noise 0.1, readout last', 'noise 0.3, readout last']);
+  assert.deepEqual(names({ noise: false, readout: true }), ['noise 0.1, readout last', 'noise 0.1, readout mean']);
+  assert.deepEqual(candidatesFor({ ...hp, noise: 0 }, { noise: true, readout: false }).map((c) => c.noise), [0], 'no noise has no multiple');
+});
+
+test('selection gives the same scores and choice on 1 and 2 threads, and chooses the best held-out accuracy', async () => {
+  const ds = syntheticDataSet(30, 2, 3, 9, 8, 40);
+  const hp = resolveHyperparameters(ds, { hidden: 8, stride: 2, bidirectional: true, batchSize: 8 });
+  const o = { vary: { noise: true, readout: true }, budget: { epochs: 3 } };
+  const one = await selectModel(ds, hp, { ...o, threads: 1 });
+  const two = await selectModel(ds, hp, { ...o, threads: 2 });
+  assert.deepEqual(two, one);
+  assert.equal(one.scores.length, 4);
+  assert.equal(one.folds, 2);
+  const top = Math.max(...one.scores.map((s) => s.accuracy));
+  const chosen = one.scores.find((s) => s.name === one.chosen.name)!;
+  assert.equal(chosen.accuracy, top);
+  for (const s of one.scores) assert.equal(s.accuracy, (s.folds[0].accuracy + s.folds[1].accuracy) / 2);
+});
+
+const CBF = join(ROOT, 'datasets/cbf/train.csv');
+const opts = { files: [CBF], hidden: 8, epochs: 2, threads: 2, batchSize: 16 } as const;
+
+test('train() selects by default, trains with the choice and records every candidate', async () => {
+  const seen: string[] = [];
+  const r = await train({ ...opts, onSelection: (p) => seen.push(p.key) });
+  const t = r.model.training as { selection: { chosen: string; folds: number; candidates: { name: string; accuracy: number }[] }; hyperparameters: { noise: number; readout: string } };
+  assert.equal(t.selection.candidates.length, 4);
+  assert.equal(seen.length, 8, 'four candidates on two folds');
+  const chosen = t.selection.candidates.find((c) => c.name === t.selection.chosen)!;
+  assert.equal(chosen.name, `noise ${t.hyperparameters.noise}, readout ${t.hyperparameters.readout}`);
+  assert.equal(r.model.readout, t.hyperparameters.readout);
+  const off = await train({ ...opts, select: 'off' });
+  assert.equal((off.model.training as { selection?: unknown }).selection, undefined);
+});
+
+test('a run interrupted in the middle of selection resumes to the bits of one that never stopped', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'ts-select-'));
+  const whole = await train({ ...opts, out: join(dir, 'whole.json') });
+  const ck = join(dir, 'cut.ckpt');
+  const ac = new AbortController();
+  await assert.rejects(
+    train({ ...opts, out: join(dir, 'cut.json'), checkpoint: ck, signal: ac.signal, onSelection: (p) => { if (p.finished === 3) ac.abort(); } }),
+    (e: unknown) => e instanceof InterruptedError && e.checkpoint === ck,
+  );
+  const saved = loadCheckpoint(ck);
+  assert.equal(saved.state, undefined, 'stopped during selection');
+  assert.ok(Object.keys(saved.selection!.scores).length >= 3);
+  assert.ok(!existsSync(join(dir, 'cut.json')));
+  const resumed = await train({ ...opts, out: join(dir, 'cut.json'), resume: ck });
+  assert.deepEqual(bits(resumed.model.parameters), bits(whole.model.parameters));
+  assert.deepEqual((resumed.model.training as { selection: unknown }).selection, (whole.model.training as { selection: unknown }).selection);
+});
