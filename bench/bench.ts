@@ -1,5 +1,6 @@
 // `npm run bench`: training and inference throughput on the issue's workloads (W1, W2 full and truncated to
-// the last 64 steps, W3) on random data of their shapes, with 1 and 2 threads; PyTorch
+// the last 64 steps, W3, and W2 stacked by 8 and bidirectional, whose GFLOP/s are the kernel's on those paths)
+// on random data of their shapes, with 1 and 2 threads; PyTorch
 // (../shared/anchors/torch_rnn_bench.py, when /usr/bin/python3 has torch) and the native C reference
 // (../shared/anchors/rnn_ref.c, when gcc is there) measured in the same run, and the ratios; then the two
 // memory figures (RSS growth training on 200,000-step sequences with --bptt 64; peak memory loading a
@@ -36,14 +37,20 @@ const QUICK = flag('--quick');
 const TARGET_S = QUICK ? 0.3 : 0.8;
 const REPS = QUICK ? 3 : 5;
 
-interface Workload { id: string; D: number; T: number; H: number; C: number; B: number; k: number; torchMode: string }
+// s: frame stacking, dirs: 2 for bidirectional (ours only: torchMode '' skips the PyTorch and C columns).
+interface Workload { id: string; D: number; T: number; H: number; C: number; B: number; k: number; torchMode: string; s?: number; dirs?: 1 | 2 }
 const WORKLOADS: Workload[] = [
   { id: 'W1', D: 1, T: 128, H: 64, C: 3, B: 32, k: 0, torchMode: 'train_full_bptt' },
   { id: 'W2', D: 3, T: 512, H: 128, C: 6, B: 64, k: 0, torchMode: 'train_full_bptt' },
   { id: 'W2-k64', D: 3, T: 512, H: 128, C: 6, B: 64, k: 64, torchMode: 'train_tbptt_last64' },
   { id: 'W3', D: 1, T: 24, H: 16, C: 2, B: 16, k: 0, torchMode: 'train_full_bptt' },
+  { id: 'W2-s8', D: 3, T: 512, H: 128, C: 6, B: 64, k: 0, torchMode: '', s: 8 },
+  { id: 'W2-bi', D: 3, T: 512, H: 128, C: 6, B: 64, k: 0, torchMode: '', dirs: 2 },
 ];
-const fwdFlops = (w: Workload, T = w.T) => 2 * T * w.H * (w.D + w.H) + 2 * w.H * w.C;
+const stepsOf = (w: Workload, T: number) => Math.ceil(T / (w.s ?? 1));
+const shapeOf = (w: Workload) => ({ D: w.D * (w.s ?? 1), H: w.H, C: w.C, directions: w.dirs ?? 1 });
+const fwdFlops = (w: Workload, T = w.T) =>
+  (w.dirs ?? 1) * (2 * stepsOf(w, T) * w.H * (w.D * (w.s ?? 1) + w.H) + 2 * w.H * w.C);
 const trainFlops = (w: Workload) => (w.k > 0 ? fwdFlops(w) + 2 * fwdFlops(w, w.k) : 3 * fwdFlops(w));
 
 function randomDataSet(N: number, D: number, T: number, C: number, seed: number): DataSet {
@@ -95,12 +102,12 @@ async function rate(step: () => Promise<void> | void, per: number, reps = REPS):
  */
 async function trainer(w: Workload, threads: number): Promise<{ step: () => Promise<void>; close: () => Promise<void> }> {
   const ds = randomDataSet(4 * w.B, w.D, w.T, w.C, 1);
-  const shape = { D: w.D, H: w.H, C: w.C };
+  const shape = shapeOf(w);
   const init = new Float32Array(layoutOf(shape).size);
   initParameters(init, shape, createRng(2));
   const engine = createEngine({
-    shape, readout: 'last', k: w.k, threads, chunkSize: 4, maxBatch: w.B, params: init,
-    capacity: w.k > 0 ? w.k : w.T, classWeight: null, data: ds,
+    shape, readout: 'last', k: w.k, stride: w.s ?? 1, threads, chunkSize: 4, maxBatch: w.B, params: init,
+    capacity: w.k > 0 ? w.k : stepsOf(w, w.T), classWeight: null, data: ds,
   });
   engine.setOrder(Int32Array.from({ length: 4 * w.B }, (_, i) => i));
   let opt = engine.optimizer('adam');
@@ -143,13 +150,13 @@ async function trainRate(w: Workload, threads: number, reps = REPS): Promise<num
 async function inferRate(w: Workload): Promise<number> {
   const N = 4 * w.B;
   const ds = randomDataSet(N, w.D, w.T, w.C, 3);
-  const shape = { D: w.D, H: w.H, C: w.C };
+  const shape = shapeOf(w);
   const params = new Float32Array(layoutOf(shape).size);
   initParameters(params, shape, createRng(2));
   const idx = Int32Array.from({ length: N }, (_, i) => i);
   const probs = new Float32Array(N * w.C);
   const logp = new Float64Array(N);
-  const predict = createPredictor(shape, 'last');
+  const predict = createPredictor(shape, 'last', w.s ?? 1);
   return rate(() => predict(params, ds, idx, probs, logp), N);
 }
 
@@ -381,8 +388,8 @@ async function main(): Promise<void> {
     for (const threads of [1, 2]) {
       const tr = await trainRate(w, threads);
       const tt = torchOf(w, w.torchMode, threads);
-      const ti = torchOf(w, 'infer', threads);
-      const c = cExe && w.k === 0 ? runC(w, threads, cExe) : [];
+      const ti = w.torchMode === '' ? undefined : torchOf(w, 'infer', threads);
+      const c = cExe && w.k === 0 && w.torchMode !== '' ? runC(w, threads, cExe) : [];
       const ct = c.find((r) => r.mode === 'train_full_bptt')?.seq_per_s_median;
       const f = (x: number | undefined, p = 0) => (x === undefined ? '-' : x.toFixed(p));
       const infer = threads === 1 ? ir : undefined;
@@ -396,7 +403,7 @@ async function main(): Promise<void> {
   }
   const wd = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
   console.log('\n' + [head, ...rows].map((r) => r.map((c, i) => c.padStart(wd[i])).join('  ')).join('\n'));
-  for (const w of WORKLOADS.filter((x) => x.k === 0 || x.id === 'W2-k64')) {
+  for (const w of WORKLOADS.filter((x) => (x.k === 0 || x.id === 'W2-k64') && x.torchMode !== '')) {
     const r1 = results.find((r) => r.workload === w.id && r.threads === 1)!;
     const r2 = results.find((r) => r.workload === w.id && r.threads === 2)!;
     const best = Math.max(...[torchOf(w, w.torchMode, 1), torchOf(w, w.torchMode, 2)].filter((x): x is number => x !== undefined), 0);

@@ -20,6 +20,7 @@ import type { Model } from '../src/model/model.js';
 import type { Readout } from '../src/model/rnn.js';
 import { createRng, normal, type Rng } from '../src/model/rng.js';
 import { train } from '../src/train/train.js';
+import { maxDifference, randomModel } from './helpers/models.js';
 
 const TOLERANCE = 1e-5;
 let largest = 0; // the largest |ONNX − ours| over every test in this file, printed at the end
@@ -51,30 +52,11 @@ async function onnxProbabilities(m: Model, feeds: ReturnType<typeof padded>): Pr
   }
 }
 
-function maxDifference(a: ArrayLike<number>, b: ArrayLike<number>): number {
-  assert.equal(a.length, b.length);
-  let d = 0;
-  for (let i = 0; i < a.length; i++) {
-    const e = Math.abs(a[i] - b[i]);
-    if (!(e <= d)) d = Number.isNaN(e) ? Infinity : e;
-  }
+/** maxDifference, kept as the largest seen in this file. */
+function difference(a: ArrayLike<number>, b: ArrayLike<number>): number {
+  const d = maxDifference(a, b);
   largest = Math.max(largest, d);
   return d;
-}
-
-/** A random model over D channels; with frames of `stride` samples and two directions when asked. */
-function randomModel(rng: Rng, D: number, H: number, C: number, readout: Readout, normalize: boolean, stride = 1, bidirectional = false): Model {
-  const shape: Shape = { D: D * stride, H, C, ...(bidirectional ? { directions: 2 as const } : {}) };
-  const parameters = new Float32Array(layoutOf(shape).size);
-  initParameters(parameters, shape, rng);
-  for (let i = 0; i < parameters.length; i++) parameters[i] += 0.2 * normal(rng); // non-zero biases too
-  const normalization: Normalization | null = normalize
-    ? { mean: Array.from({ length: D }, () => Math.fround(normal(rng))), std: Array.from({ length: D }, () => Math.fround(0.5 + rng.next())) }
-    : null;
-  return {
-    shape, readout, ...(stride > 1 ? { stride } : {}), normalization, parameters, training: {},
-    classes: Array.from({ length: C }, (_, c) => `k${c}`), channels: Array.from({ length: D }, (_, d) => `c${d}`),
-  };
 }
 
 /** The largest |ONNX − score()| of model m on a random batch with these lengths (samples), padded by `extra`. */
@@ -88,7 +70,7 @@ async function randomBatchDifference(rng: Rng, m: Model, lengths: Int32Array, ex
   const values = Float32Array.from(raw, (x, i) => (m.normalization ? (x - m.normalization.mean[i % D]) / m.normalization.std[i % D] : x));
   const ours = score(m, { D, values, offsets, lengths, labels: new Int32Array(lengths.length).fill(-1) });
   const theirs = await onnxProbabilities(m, padded(raw, offsets, lengths, D, extra));
-  return maxDifference(theirs, ours.probabilities);
+  return difference(theirs, ours.probabilities);
 }
 
 for (const readout of ['last', 'mean'] as const) {
@@ -136,7 +118,7 @@ async function compareOnFile(t: { diagnostic(s: string): void }, m: Model, file:
   const ours = await evaluateFile(m, file);
   const raw: DataSet = await loadDataSet([file]);
   const theirs = await onnxProbabilities(m, padded(raw.values, raw.offsets, raw.lengths, raw.D));
-  const d = maxDifference(theirs, ours.scores.probabilities);
+  const d = difference(theirs, ours.scores.probabilities);
   t.diagnostic(`${file}: ${raw.lengths.length} sequences, readout ${m.readout}, ${m.normalization ? 'z-scored' : 'no normalization'}: largest |onnxruntime − ours| = ${d.toExponential(2)}`);
   assert.ok(d <= TOLERANCE, `largest difference ${d}`);
 }

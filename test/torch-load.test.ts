@@ -22,6 +22,7 @@ import type { Model } from '../src/model/model.js';
 import type { Readout } from '../src/model/rnn.js';
 import { createRng, normal, type Rng } from '../src/model/rng.js';
 import { train } from '../src/train/train.js';
+import { maxDifference, randomModel } from './helpers/models.js';
 
 const PYTHON = process.env.TORCH_PYTHON ?? '/usr/bin/python3';
 const SCRIPT = fileURLToPath(new URL('../../tools/torch_predict.py', import.meta.url));
@@ -59,30 +60,11 @@ function rawSequences(values: Float32Array, offsets: ArrayLike<number>, lengths:
   }));
 }
 
-function maxDifference(a: ArrayLike<number>, b: ArrayLike<number>): number {
-  assert.equal(a.length, b.length);
-  let d = 0;
-  for (let i = 0; i < a.length; i++) {
-    const e = Math.abs(a[i] - b[i]);
-    if (!(e <= d)) d = Number.isNaN(e) ? Infinity : e;
-  }
+/** maxDifference, kept as the largest seen in this file. */
+function difference(a: ArrayLike<number>, b: ArrayLike<number>): number {
+  const d = maxDifference(a, b);
   largest = Math.max(largest, d);
   return d;
-}
-
-/** A random model over D channels, frames of `stride` samples, one or two directions. */
-function randomModel(rng: Rng, D: number, readout: Readout, normalize: boolean, stride: number, bidirectional: boolean): Model {
-  const shape: Shape = { D: D * stride, H: 7, C: 3, ...(bidirectional ? { directions: 2 as const } : {}) };
-  const parameters = new Float32Array(layoutOf(shape).size);
-  initParameters(parameters, shape, rng);
-  for (let i = 0; i < parameters.length; i++) parameters[i] += 0.2 * normal(rng); // non-zero biases too
-  return {
-    shape, readout, ...(stride > 1 ? { stride } : {}), parameters, training: {},
-    classes: ['k0', 'k1', 'k2'], channels: Array.from({ length: D }, (_, d) => `c${d}`),
-    normalization: normalize
-      ? { mean: Array.from({ length: D }, () => Math.fround(normal(rng))), std: Array.from({ length: D }, () => Math.fround(0.5 + rng.next())) }
-      : null,
-  };
 }
 
 test('PyTorch (nn.RNN + nn.Linear from the safetensors file) gives our probabilities: random models', (t) => {
@@ -101,7 +83,7 @@ test('PyTorch (nn.RNN + nn.Linear from the safetensors file) gives our probabili
   ];
   for (const [stride, bidirectional, readout, normalize] of cases) {
     const D = 2;
-    const m = randomModel(rng, D, readout, normalize, stride, bidirectional);
+    const m = randomModel(rng, D, 7, 3, readout, normalize, stride, bidirectional);
     const offsets = new Float64Array(lengths.length);
     let L = 0;
     lengths.forEach((T, n) => { offsets[n] = L; L += T; });
@@ -109,7 +91,7 @@ test('PyTorch (nn.RNN + nn.Linear from the safetensors file) gives our probabili
     // Ours: normalized as evaluate() does, then score().
     const values = Float32Array.from(raw, (x, i) => (m.normalization ? (x - m.normalization.mean[i % D]) / m.normalization.std[i % D] : x));
     const ours = score(m, { D, values, offsets, lengths, labels: new Int32Array(lengths.length).fill(-1) });
-    const d = maxDifference(torchProbabilities(m, rawSequences(raw, offsets, lengths, D)), ours.probabilities);
+    const d = difference(torchProbabilities(m, rawSequences(raw, offsets, lengths, D)), ours.probabilities);
     const what = `stride ${stride}, ${bidirectional ? 'bidirectional' : 'one-directional'}, readout ${readout}, ${normalize ? 'z-scored' : 'no normalization'}`;
     t.diagnostic(`${what}: largest |PyTorch − score| = ${d.toExponential(2)}`);
     assert.ok(d <= TOLERANCE, `${what}: largest difference ${d}`);
@@ -124,7 +106,7 @@ test('PyTorch gives our probabilities: a stacked (stride 4) bidirectional model 
   const file = 'datasets/cbf/test.csv';
   const ours = await evaluateFile(model, file);
   const raw = await loadDataSet([file]);
-  const d = maxDifference(torchProbabilities(model, rawSequences(raw.values, raw.offsets, raw.lengths, raw.D)), ours.scores.probabilities);
+  const d = difference(torchProbabilities(model, rawSequences(raw.values, raw.offsets, raw.lengths, raw.D)), ours.scores.probabilities);
   t.diagnostic(`${file}: ${raw.lengths.length} sequences: largest |PyTorch − ours| = ${d.toExponential(2)}`);
   assert.ok(d <= TOLERANCE, `largest difference ${d}`);
 });

@@ -21,7 +21,7 @@ import { type OptimizerName, type OptimizerState, createOptimizerState } from '.
 import { sharedFloat64, sharedInt32 } from '../data/shared.js';
 import { DOORBELL_SIZE, awaitDone, ring, spinUntil, stop } from './doorbell.js';
 import { type KernelName, allocateKernel, stepKernel } from './kernels.js';
-import { type SharedState, STATS_WIDTH, chunkStats, runChunks } from './task.js';
+import { type SharedState, STATS_WIDTH, addChunkStats, runChunks } from './task.js';
 import { createPredictor } from './predict.js';
 
 /**
@@ -179,10 +179,7 @@ export function createEngine(spec: EngineSpec): Engine {
     const total = { loss: 0, weight: 0, correct: 0 };
     const add = (c: number) => {
       kernel.addSlot(c);
-      const s = chunkStats(st, c);
-      total.loss += s.loss;
-      total.weight += s.weight;
-      total.correct += s.correct;
+      addChunkStats(total, st, c);
     };
     let summed = 0;
     let slowestMs: number;

@@ -44,7 +44,7 @@ export interface FastContext {
   readonly frames: Int32Array; // [Mc] F_r of each sorted row
   readonly z: Float64Array; // [directions·H] the readout input of one row
   readonly p: Float64Array; // [C] its probabilities
-  readonly noisy: ChunkScratch; // the chunk with its input noise, when there is any
+  noisy: ChunkScratch | null; // the chunk with its input noise (made on first use)
 }
 
 export function createFastContext(
@@ -69,7 +69,7 @@ export function contextOver(
     frames: new Int32Array(sp.Mc),
     z: new Float64Array(directionsOf(shape) * shape.H),
     p: new Float64Array(shape.C),
-    noisy: chunkScratch(),
+    noisy: null,
   };
 }
 
@@ -82,7 +82,8 @@ export function packWeights(cx: FastContext): void {
   const { base: b, sp, layout: l, paramsAt: w } = cx;
   for (let d = 0; d < sp.dirs.length; d++) {
     const dp = sp.dirs[d];
-    const [wxh, whh, bh] = RECURRENCE[d];
+    const names = RECURRENCE[d];
+    const wxh = names[0], whh = names[1], bh = names[2];
     cx.ex.pack(H, D, sp.Hp, w + 4 * l.offset[wxh], w + 4 * l.offset[whh], w + 4 * l.offset[bh], b + dp.fwd, b + dp.bwd, b + dp.wxt, b + dp.bias);
   }
 }
@@ -122,11 +123,13 @@ function gather(cx: FastContext, d: number, data: Sequences, n: number, Tmax: nu
   const Mc = sp.Mc;
   const xs = (cx.base + sp.dirs[d].xs) >> 2;
   const { values, offsets, lengths } = data;
+  const di = d === 0 ? D : -D; // how far the next step's frame is, in values
   for (let r = 0; r < Mc; r++) {
     const F = r < n ? frames[r] : 0;
     const start = r < n ? Tmax - F : NEVER;
-    const src = r < n ? offsets[rows[r]] * Dc : 0;
-    const pad = r < n ? framePad(lengths[rows[r]], stride) : 0;
+    const src = r < n ? offsets[rows[r]] * Dc : 0; // the sequence's first value
+    const first = src - (r < n ? framePad(lengths[rows[r]], stride) : 0) * Dc; // frame 0's first slot
+    const i0 = d === 0 ? first : first + (F - 1) * D; // the frame read at step `start`
     for (let j = 0; j < nb; j++) {
       const t = tau + j;
       const o = xs + (j * Mc + r) * D;
@@ -134,11 +137,9 @@ function gather(cx: FastContext, d: number, data: Sequences, n: number, Tmax: nu
         for (let e = 0; e < D; e++) f32[o + e] = 0;
         continue;
       }
-      const f = d === 0 ? t - start : F - 1 - (t - start);
-      const u = f * stride - pad; // the frame's first sample
-      const lead = u < 0 ? -u * Dc : 0; // the first frame's padding
+      const i = i0 + (t - start) * di;
+      const lead = i < src ? src - i : 0; // the first frame's padding
       for (let e = 0; e < lead; e++) f32[o + e] = 0;
-      const i = src + u * Dc;
       for (let e = lead; e < D; e++) f32[o + e] = values[i + e];
     }
   }
@@ -199,6 +200,7 @@ export function fastChunkGradient(
   noise: InputNoise | null = null, epoch = 0,
 ): ChunkStats {
   if (noise !== null) {
+    cx.noisy ??= chunkScratch();
     const c = noisyChunk(cx.noisy, data, order, from, to, noise, epoch);
     return fastChunkGradient(cx, slot, readout, k, c.data, c.order, 0, to - from, classWeight);
   }
@@ -231,9 +233,8 @@ function readoutGradient(
     ex.zero(b + dp.dh, 4 * slab);
     if (readout === 'mean') ex.zero(b + dp.dzT, 4 * slab);
   }
-  const seedOf = (d: number) => (b + (readout === 'last' ? sp.dirs[d].dh : sp.dirs[d].dzT)) >> 2;
-  const seed0 = seedOf(0);
-  const seed1 = sp.dirs.length === 2 ? seedOf(1) : 0;
+  const seed0 = seedAt(cx, readout, 0);
+  const seed1 = sp.dirs.length === 2 ? seedAt(cx, readout, 1) : 0;
   const { z, p } = cx;
   const Z = z.length;
   const W_hy = cx.params.W_hy;
@@ -264,6 +265,12 @@ function readoutGradient(
   return stats;
 }
 
+/** Where direction d's dL/dz goes for backward (f32 index): dh for the last readout, dzT for the mean. */
+function seedAt(cx: FastContext, readout: Readout, d: number): number {
+  const dp = cx.sp.dirs[d];
+  return (cx.base + (readout === 'last' ? dp.dh : dp.dzT)) >> 2;
+}
+
 /** Each direction's truncated BPTT over the stored window, scattered into the slot's W_xh, W_hh, b_h (or _r). */
 function backwardChunk(cx: FastContext, slot: number, readout: Readout, Tmax: number, W: number): void {
   const { ex, sp, shape } = cx;
@@ -279,7 +286,7 @@ function backwardChunk(cx: FastContext, slot: number, readout: Readout, Tmax: nu
     ex.backward(sp.Mc, D, Hp, b + dp.bwd, b + dp.xs, Tmax - W, W, b + sp.starts, b + dp.hs,
       b + dp.dh, readout === 'mean' ? b + dp.dzT : 0, b + sp.da, NB, b + sp.pa, b + sp.pb,
       b + sp.ghh, b + sp.gxt, b + sp.gb);
-    const [wxh, whh, bh] = RECURRENCE[d];
-    ex.scatter(H, D, Hp, b + sp.ghh, b + sp.gxt, b + sp.gb, slot + 4 * l.offset[wxh], slot + 4 * l.offset[whh], slot + 4 * l.offset[bh]);
+    const names = RECURRENCE[d];
+    ex.scatter(H, D, Hp, b + sp.ghh, b + sp.gxt, b + sp.gb, slot + 4 * l.offset[names[0]], slot + 4 * l.offset[names[1]], slot + 4 * l.offset[names[2]]);
   }
 }

@@ -10,7 +10,7 @@ import { layoutOf, type Shape } from '../model/layout.js';
 import type { Readout } from '../model/rnn.js';
 import type { Sequences } from '../model/batch.js';
 import { type FastContext, arrange, contextOver, forwardChunk, head, packWeights } from './fast.js';
-import { type KernelExports, RESERVED, instantiate, kernelModule, scratchPlan, sharedMemory } from './wasm.js';
+import { type KernelExports, type ScratchPlan, RESERVED, instantiate, kernelModule, scratchPlan, sharedMemory } from './wasm.js';
 
 /** Rows per inference chunk: more rows reuse each weight load more; the tile is 4 rows. */
 const PREDICT_ROWS = 16;
@@ -27,12 +27,12 @@ export type Predictor = (
  */
 let predictKernel: { memory: WebAssembly.Memory; ex: KernelExports } | null = null;
 
-function predictContext(bytes: number, paramsAt: number, base: number, shape: Shape, stride: number): FastContext {
+function predictContext(bytes: number, paramsAt: number, base: number, sp: ScratchPlan, shape: Shape, stride: number): FastContext {
   if (predictKernel === null || predictKernel.memory.buffer.byteLength < bytes) {
     const memory = sharedMemory(bytes);
     predictKernel = { memory, ex: instantiate(kernelModule(), memory) };
   }
-  return contextOver(predictKernel.ex, predictKernel.memory, base, scratchPlan(shape, PREDICT_ROWS, 1), shape, paramsAt, stride);
+  return contextOver(predictKernel.ex, predictKernel.memory, base, sp, shape, paramsAt, stride);
 }
 
 /**
@@ -48,7 +48,7 @@ export function createPredictor(shape: Shape, readout: Readout, stride = 1): Pre
   const base = paramsAt + Math.ceil((P * 4) / 64) * 64;
   return (params, data, idx, probs, logp) => {
     const N = idx.length;
-    const cx = predictContext(base + sp.size, paramsAt, base, shape, stride);
+    const cx = predictContext(base + sp.size, paramsAt, base, sp, shape, stride);
     cx.f32.set(params, paramsAt >> 2);
     packWeights(cx);
     // Sort by length so each chunk's rows are alike (fewer idle rows); results are per sequence anyway.

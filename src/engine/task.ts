@@ -20,10 +20,12 @@ export interface SharedState extends ChunkInputs {
 
 export const STATS_WIDTH = 3;
 
-/** Chunk c's stats, as the thread that computed it recorded them. */
-export function chunkStats(st: SharedState, c: number): ChunkStats {
+/** Adds chunk c's stats, as the thread that computed it recorded them, to `total`. */
+export function addChunkStats(total: ChunkStats, st: SharedState, c: number): void {
   const o = c * STATS_WIDTH;
-  return { loss: st.stats[o], weight: st.stats[o + 1], correct: st.stats[o + 2] };
+  total.loss += st.stats[o];
+  total.weight += st.stats[o + 1];
+  total.correct += st.stats[o + 2];
 }
 
 /**

@@ -12,35 +12,24 @@
 
 import type { DataSet } from '../data/dataset.js';
 import { initParameters } from '../model/init.js';
-import { type Shape, layoutOf } from '../model/layout.js';
+import { layoutOf } from '../model/layout.js';
 import { createRng, shuffle } from '../model/rng.js';
-import type { Readout } from '../model/rnn.js';
 import { inputNoise } from '../model/noise.js';
-import { type OptimizerName, clipScale } from '../model/optimizer.js';
+import { clipScale } from '../model/optimizer.js';
 import { createEngine } from '../engine/engine.js';
 import type { KernelName } from '../engine/kernels.js';
 import { longestWindow } from '../model/frames.js';
-import { TRAIN_DEFAULTS, autoReadout, defaultThreadCounts, strideFor } from './defaults.js';
+import { shapeFor } from './fit.js';
+import { type HyperparameterOptions, TRAIN_DEFAULTS, defaultThreadCounts, resolveHyperparameters } from './defaults.js';
 
-export interface TuneOptions {
+/** The model's options as train() takes them (hidden, readout, stride, …), and how to measure. */
+export interface TuneOptions extends HyperparameterOptions {
   readonly threads?: readonly number[]; // default 1 .. available cores
   readonly steps?: number; // timed steps per thread count
   readonly warmupSteps?: number; // untimed steps first
   readonly warmupMs?: number; // and untimed for at least this long: a fresh worker's code is still tiering up
   readonly warmupMaxMs?: number; // and then on while the step rate still rises, up to this long
   readonly measureMs?: number; // timed for at least this long, whatever `steps` says
-  readonly hidden?: number;
-  readonly readout?: Readout; // default: by sequence length (autoReadout)
-  readonly bptt?: number;
-  readonly stride?: number | 'auto';
-  readonly bidirectional?: boolean;
-  readonly batchSize?: number;
-  readonly chunkSize?: number;
-  readonly optimizer?: OptimizerName;
-  readonly lr?: number;
-  readonly clip?: number;
-  readonly seed?: number;
-  readonly noise?: number; // σ of the input noise: the tasks draw it, so it is part of a step's cost
   readonly kernel?: KernelName;
 }
 
@@ -94,28 +83,18 @@ function warmupWindows(minMs: number, maxMs: number): { step(): void; steady(ela
 
 type Settings = ReturnType<typeof settingsOf>;
 
-/** The options with every one left out taken from the defaults table. */
+/** The options with every one left out taken from the defaults table (the model's as train() resolves them). */
 function settingsOf(ds: DataSet, o: TuneOptions) {
   const d = TRAIN_DEFAULTS;
-  const optimizer = o.optimizer ?? d.optimizer;
+  const hp = resolveHyperparameters(ds, o);
   return {
+    ...hp,
     steps: o.steps ?? d.tuneSteps,
     warmupSteps: o.warmupSteps ?? d.tuneWarmupSteps,
     warmupMs: o.warmupMs ?? d.tuneWarmupMs,
     warmupMaxMs: Math.max(o.warmupMs ?? d.tuneWarmupMs, o.warmupMaxMs ?? d.tuneWarmupMaxMs),
     measureMs: o.measureMs ?? d.tuneMeasureMs,
-    hidden: o.hidden ?? d.hidden,
-    readout: o.readout ?? autoReadout(ds.lengths),
-    bptt: o.bptt ?? d.bptt,
-    stride: strideFor(o.stride ?? d.stride, ds.lengths),
-    bidirectional: o.bidirectional ?? d.bidirectional,
-    batchSize: Math.min(o.batchSize ?? d.batchSize, ds.lengths.length),
-    chunkSize: o.chunkSize ?? d.chunkSize,
-    optimizer,
-    lr: o.lr ?? d.lr[optimizer],
-    clip: o.clip ?? d.clip,
-    seed: o.seed ?? d.seed,
-    noise: o.noise ?? d.noise,
+    batchSize: Math.min(hp.batchSize, ds.lengths.length),
     kernel: o.kernel ?? d.kernel,
   };
 }
@@ -123,7 +102,7 @@ function settingsOf(ds: DataSet, o: TuneOptions) {
 /** An engine at `threads` threads with seeded weights, over `ds` in a seeded order. */
 function engineFor(ds: DataSet, s: Settings, threads: number) {
   const N = ds.lengths.length;
-  const shape: Shape = { D: ds.D * s.stride, H: s.hidden, C: ds.classes.length, ...(s.bidirectional ? { directions: 2 as const } : {}) };
+  const shape = shapeFor(ds, s);
   const capacity = longestWindow(ds.lengths, s.bptt, s.stride);
   const rng = createRng(s.seed);
   const init = new Float32Array(layoutOf(shape).size);
