@@ -13,6 +13,8 @@ import { initParameters } from '../src/model/init.js';
 import { type Shape, layoutOf, viewsOf } from '../src/model/layout.js';
 import { type Readout, backward, createWorkspace, forward } from '../src/model/rnn.js';
 import { createRng, normal } from '../src/model/rng.js';
+import { framedChunk } from '../src/model/frames.js';
+import { chunkScratch } from '../src/model/noise.js';
 import {
   type Batch, describeIndex, kernelLossAndGrad, makeBatch, maxRelError, numericGrad, refBatchLoss, refStep,
 } from './helpers/gradcheck.js';
@@ -68,6 +70,28 @@ describe('rnn kernel: gradient check against float64 central differences', () =>
         assert.ok(err < 1e-6, `relative error ${err.toExponential(2)} at ${describeIndex(bi, at)}: kernel ${grad[at]}, numeric ${num[at]}`);
         const G = viewsOf(grad, bi);
         assert.ok(G.W_hh_r.some((g) => Math.abs(g) > 1e-6), 'the reverse direction gets a gradient');
+      });
+    }
+  }
+
+  // Frame stacking: 2 channels by 3 samples a step (D = 6), the sequences framed as the kernels read them.
+  const framedBatch = (() => {
+    const raw = makeBatch(createRng(4), { D: 2, H: 5, C: 4 }, [1, 5, 9, 14]);
+    const values = new Float32Array(raw.x);
+    const data = { D: 2, values, offsets: Float64Array.from(raw.offsets, (o) => o / 2), lengths: Int32Array.from(raw.lengths), labels: Int32Array.from(raw.labels) };
+    const f = framedChunk(chunkScratch(), data, [0, 1, 2, 3], 0, 4, 3).data;
+    const lengthsF = Array.from(f.lengths.subarray(0, 4));
+    return { x: Float64Array.from(f.values.subarray(0, lengthsF.reduce((a, b) => a + b, 0) * 6)), offsets: Array.from(f.offsets.subarray(0, 4), (o) => o * 6), lengths: lengthsF, labels: raw.labels };
+  })();
+  for (const directions of [1, 2] as const) {
+    for (const k of [0, 2]) {
+      it(`frame stacking by 3 of 2 channels, ${directions === 2 ? 'bidirectional' : 'one direction'}, k = ${k}`, () => {
+        const s: Shape = { D: 6, H: 5, C: 4, directions };
+        const th = realisticParams(5, s);
+        const { grad } = kernelLossAndGrad(th, framedBatch.x, f64, s, 'mean', k, framedBatch);
+        const num = numericGrad(th, s, 'mean', k, framedBatch, 1e-5);
+        const { err, at } = maxRelError(grad, num, 1e-4);
+        assert.ok(err < 1e-6, `relative error ${err.toExponential(2)} at ${describeIndex(s, at)}`);
       });
     }
   }

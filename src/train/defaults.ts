@@ -37,8 +37,7 @@ export const TRAIN_DEFAULTS = {
   noise: 0.1,
   minSteps: 1500, // epochs auto: at least this many optimizer steps …
   minEpochs: 60, // … and at least this many epochs
-  shortSequence: 30, // readout auto: last when the median length is at most this, else the probe decides
-  probeFraction: 0.25, // readout auto on long sequences: each readout's probe run gets this share of the epochs
+  shortSequence: 30, // readout auto without selection: last when the median length is at most this, else mean
   minValidation: 100, // val-split auto: hold out 10 % only when that is at least this many sequences
   select: 'auto' as 'auto' | 'off', // model selection by cross-validation (select.ts)
   selectFolds: 2, // … over this many stratified folds …
@@ -104,7 +103,7 @@ export function autoEpochs(nTrain: number, batchSize: number, minSteps: number):
 /** The hyperparameter options train() and fit() take; each left out is the table's (or its auto rule's). */
 export interface HyperparameterOptions {
   readonly hidden?: number;
-  readonly readout?: Readout | 'auto'; // auto: by sequence length (train() then probes long ones)
+  readonly readout?: Readout | 'auto'; // auto: chosen by train()'s model selection, else by sequence length
   readonly bptt?: number; // k; 0 = full BPTT
   readonly stride?: number | 'auto'; // frame stacking s (model/frames.ts)
   readonly bidirectional?: boolean; // a second recurrence over reversed time

@@ -21,7 +21,7 @@ export const trainOptions = {
   test: { type: 'string', array: true, describe: 'held-out CSV file(s) to evaluate after training' },
   out: { type: 'string', default: 'model.json', describe: 'where to write the model file' },
   hidden: { type: 'number', default: d.hidden, describe: 'hidden units H' },
-  readout: { choices: ['auto', 'last', 'mean'] as const, default: d.readout, describe: 'z = h_T (last) or the mean of h_t over time; auto: last when the median length is ≤ 30, else a short probe run with each decides' },
+  readout: { choices: ['auto', 'last', 'mean'] as const, default: d.readout, describe: 'z = h_T (last) or the mean of h_t over time; auto: chosen by --select (with --select off: last when the median length is ≤ 30, else mean)' },
   bptt: { type: 'number', default: d.bptt, describe: 'truncated-BPTT horizon k in steps (0 = full BPTT)' },
   stride: { type: 'string', default: String(d.stride), describe: `frame stacking: each step reads this many consecutive samples of every channel; auto: about ${d.autoStrideSteps} steps for the median sequence (at most ${d.maxAutoStride} samples a step)` },
   bidirectional: { type: 'boolean', default: d.bidirectional, describe: 'a second recurrence over reversed time; the classifier reads both (--no-bidirectional: one)' },
