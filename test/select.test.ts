@@ -39,22 +39,24 @@ test('stratified folds: a partition of the training set, each class spread over 
 
 test('the candidates are what the user left to selection', () => {
   const hp = resolveHyperparameters(syntheticDataSet(10, 1, 2), { noise: 0.1, readout: 'last' });
-  const names = (vary: { noise: boolean; readout: boolean }) => candidatesFor(hp, vary).map((c) => c.name);
-  assert.deepEqual(names({ noise: true, readout: true }),
-    ['noise 0.1, readout last', 'noise 0.1, readout mean', 'noise 0.3, readout last', 'noise 0.3, readout mean']);
-  assert.deepEqual(names({ noise: true, readout: false }), ['noise 0.1, readout last', 'noise 0.3, readout last']);
-  assert.deepEqual(names({ noise: false, readout: true }), ['noise 0.1, readout last', 'noise 0.1, readout mean']);
-  assert.deepEqual(candidatesFor({ ...hp, noise: 0 }, { noise: true, readout: false }).map((c) => c.noise), [0], 'no noise has no multiple');
+  const names = (vary: { augmentation: boolean; readout: boolean }) => candidatesFor(hp, vary).map((c) => c.name);
+  assert.deepEqual(names({ augmentation: true, readout: true }), [
+    'noise 0.1, readout last', 'noise 0.1, readout mean', 'noise 0.3, readout last', 'noise 0.3, readout mean',
+    'noise 0.1, warp 0.1, readout last', 'noise 0.1, warp 0.1, readout mean',
+  ]);
+  assert.deepEqual(names({ augmentation: true, readout: false }), ['noise 0.1, readout last', 'noise 0.3, readout last', 'noise 0.1, warp 0.1, readout last']);
+  assert.deepEqual(names({ augmentation: false, readout: true }), ['noise 0.1, readout last', 'noise 0.1, readout mean']);
+  assert.deepEqual(candidatesFor({ ...hp, noise: 0 }, { augmentation: true, readout: false }).map((c) => c.noise), [0], 'no noise: the user chose none');
 });
 
 test('selection gives the same scores and choice on 1 and 2 threads, and chooses the best held-out accuracy', async () => {
   const ds = syntheticDataSet(30, 2, 3, 9, 8, 40);
   const hp = resolveHyperparameters(ds, { hidden: 8, stride: 2, bidirectional: true, batchSize: 8 });
-  const o = { vary: { noise: true, readout: true }, budget: { epochs: 3 } };
+  const o = { vary: { augmentation: true, readout: true }, budget: { epochs: 3 } };
   const one = await selectModel(ds, hp, { ...o, threads: 1 });
   const two = await selectModel(ds, hp, { ...o, threads: 2 });
   assert.deepEqual(two, one);
-  assert.equal(one.scores.length, 4);
+  assert.equal(one.scores.length, 6);
   assert.equal(one.folds, 2);
   const top = Math.max(...one.scores.map((s) => s.accuracy));
   const chosen = one.scores.find((s) => s.name === one.chosen.name)!;
@@ -69,10 +71,11 @@ test('train() selects by default, trains with the choice and records every candi
   const seen: string[] = [];
   const r = await train({ ...opts, onSelection: (p) => seen.push(p.key) });
   const t = r.model.training as { selection: { chosen: string; folds: number; candidates: { name: string; accuracy: number }[] }; hyperparameters: { noise: number; readout: string } };
-  assert.equal(t.selection.candidates.length, 4);
-  assert.equal(seen.length, 8, 'four candidates on two folds');
+  assert.equal(t.selection.candidates.length, 6);
+  assert.equal(seen.length, 12, 'six candidates on two folds');
   const chosen = t.selection.candidates.find((c) => c.name === t.selection.chosen)!;
-  assert.equal(chosen.name, `noise ${t.hyperparameters.noise}, readout ${t.hyperparameters.readout}`);
+  const h = t.hyperparameters as { noise: number; warp: number; readout: string };
+  assert.equal(chosen.name, `noise ${h.noise}${h.warp > 0 ? `, warp ${h.warp}` : ''}, readout ${h.readout}`);
   assert.equal(r.model.readout, t.hyperparameters.readout);
   const off = await train({ ...opts, select: 'off' });
   assert.equal((off.model.training as { selection?: unknown }).selection, undefined);

@@ -177,7 +177,8 @@ function parseSelection(file: string, v: any): SelectionState {
   const c = v.chosen;
   if (c === null) return { scores, chosen: null };
   if (c === undefined || typeof c.name !== 'string' || (c.readout !== 'last' && c.readout !== 'mean')) fail(file, '"selection.chosen" must be null or a candidate');
-  return { scores, chosen: { name: c.name, noise: finite(file, c.noise, 'selection.chosen.noise'), readout: c.readout } };
+  const warp = c.warp === undefined ? 0 : finite(file, c.warp, 'selection.chosen.warp');
+  return { scores, chosen: { name: c.name, noise: finite(file, c.noise, 'selection.chosen.noise'), warp, readout: c.readout } };
 }
 
 /** The "data" part: how much training data the run saw, and its fingerprint. */

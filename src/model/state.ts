@@ -48,6 +48,7 @@ export interface FoldScore {
 export interface Candidate {
   readonly name: string;
   readonly noise: number;
+  readonly warp: number;
   readonly readout: Readout;
 }
 

@@ -35,14 +35,16 @@ export const TRAIN_DEFAULTS = {
   warmup: 0.05,
   weightDecay: 0,
   noise: 0.1,
+  warp: 0, // window warping: the fraction of a sequence played at half or double speed (model/noise.ts); 0 = off
   minSteps: 1500, // epochs auto: at least this many optimizer steps …
   minEpochs: 60, // … and at least this many epochs
   shortSequence: 30, // readout auto without selection: last when the median length is at most this, else mean
   minValidation: 100, // val-split auto: hold out 10 % only when that is at least this many sequences
   select: 'auto' as 'auto' | 'off', // model selection by cross-validation (select.ts)
   selectFolds: 2, // … over this many stratified folds …
-  selectStepFraction: 0.5, // … each candidate fit with this share of the step budget …
-  selectNoiseFactor: 3, // … comparing the input noise σ and this many times σ (with each readout)
+  selectStepFraction: 0.4, // … each candidate fit with this share of the step budget …
+  selectNoiseFactor: 3, // … comparing the input noise σ, this many times σ, …
+  selectWarp: 0.1, // … and σ with window warping of this fraction (with each readout)
   autoStrideSteps: 32, // stride auto: the median sequence becomes about this many steps …
   maxAutoStride: 16, // … with at most this many samples per step
   tuneSteps: 30, // tune: timed steps per thread count
@@ -121,6 +123,7 @@ export interface HyperparameterOptions {
   readonly minSteps?: number; // epochs auto: at least this many optimizer steps
   readonly weightDecay?: number; // decoupled weight decay λ: θ ← θ (1 − lr λ) every step
   readonly noise?: number; // σ of Gaussian noise on the training inputs, fresh every epoch (model/noise.ts)
+  readonly warp?: number; // window warping of the training inputs, fresh every epoch (model/noise.ts)
   readonly chunkSize?: number; // sequences per gradient chunk (fixed, so results do not depend on threads)
   readonly select?: 'auto' | 'off'; // train(): choose the input noise and readout by cross-validation
   readonly init?: Model; // start from these parameters (shape and readout come from it)
@@ -153,6 +156,7 @@ export function resolveHyperparameters(ds: DataSet, o: HyperparameterOptions) {
     warmup: o.warmup ?? d.warmup,
     weightDecay: o.weightDecay ?? d.weightDecay,
     noise: o.noise ?? d.noise,
+    warp: o.warp ?? d.warp,
     clip: o.clip ?? d.clip,
     seed: o.seed ?? d.seed,
     valSplit,

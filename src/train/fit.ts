@@ -135,7 +135,7 @@ export async function fit(ds: DataSet, normalization: Normalization | null, o: F
   const engine = createEngine({
     shape, readout, k: hp.bptt, stride, threads: o.threads ?? defaultThreads(), chunkSize: hp.chunkSize, maxBatch: batchSize,
     params: initial, capacity: longestWindow(ds.lengths, hp.bptt, stride), classWeight: classWeightsOf(hp.classWeights, ds.labels, split.train, C),
-    kernel: o.kernel, noise: inputNoise(hp.noise, hp.seed), worker: o.worker,
+    kernel: o.kernel, noise: inputNoise(hp.noise, hp.seed, hp.warp), worker: o.worker,
     data: { D: ds.D, values: ds.values, offsets: ds.offsets, lengths: ds.lengths, labels: ds.labels },
   });
   const theta = engine.params; // the shared weights the threads read; updated in place between steps

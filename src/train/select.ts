@@ -58,18 +58,26 @@ export type Budget = { readonly epochs: number } | { readonly minSteps: number }
 /** What every selection worker gets once: the (normalized) training data, without the per-sequence names. */
 export type SelectionData = Omit<DataSet, 'ids' | 'sources'>;
 
-/** What the user left to selection: the input noise, the readout, or both. */
+/** What the user left to selection: the augmentation (input noise and warping), the readout, or both. */
 export interface Varied {
-  readonly noise: boolean;
+  readonly augmentation: boolean;
   readonly readout: boolean;
 }
 
-/** The candidates for hp: input noise σ and 3σ (when varied; σ > 0), × each readout (when varied). */
+/**
+ * The candidates for hp: when the augmentation is varied, input noise σ, 3σ, and σ with window warping
+ * (σ > 0); × each readout when it is varied.
+ */
 export function candidatesFor(hp: Hyperparameters, vary: Varied): Candidate[] {
-  const noises = vary.noise && hp.noise > 0 ? [hp.noise, Number((TRAIN_DEFAULTS.selectNoiseFactor * hp.noise).toPrecision(12))] : [hp.noise];
+  const d = TRAIN_DEFAULTS;
+  const augmentations = vary.augmentation && hp.noise > 0
+    ? [{ noise: hp.noise, warp: 0 }, { noise: Number((d.selectNoiseFactor * hp.noise).toPrecision(12)), warp: 0 }, { noise: hp.noise, warp: d.selectWarp }]
+    : [{ noise: hp.noise, warp: hp.warp }];
   const readouts: Readout[] = vary.readout ? ['last', 'mean'] : [hp.readout];
   const out: Candidate[] = [];
-  for (const noise of noises) for (const readout of readouts) out.push({ name: `noise ${noise}, readout ${readout}`, noise, readout });
+  for (const { noise, warp } of augmentations) {
+    for (const readout of readouts) out.push({ name: `noise ${noise}${warp > 0 ? `, warp ${warp}` : ''}, readout ${readout}`, noise, warp, readout });
+  }
   return out;
 }
 
@@ -84,7 +92,7 @@ export async function runSelectionTask(data: SelectionData, t: SelectionTask): P
   const epochs = 'epochs' in t.budget ? { epochs: t.budget.epochs } : { epochs: 'auto' as const, minSteps: t.budget.minSteps };
   try {
     const r = await fit(subsetOf(ds, t.train), null, {
-      ...t.hp, noise: t.candidate.noise, readout: t.candidate.readout, valSplit: 0, patience: 0, ...epochs, threads: 1, kernel: t.kernel,
+      ...t.hp, noise: t.candidate.noise, warp: t.candidate.warp, readout: t.candidate.readout, valSplit: 0, patience: 0, ...epochs, threads: 1, kernel: t.kernel,
     });
     const s = score(r.model, subsetOf(ds, t.val));
     return { accuracy: s.accuracy, logLoss: s.loss };

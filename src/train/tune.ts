@@ -109,7 +109,7 @@ function engineFor(ds: DataSet, s: Settings, threads: number) {
   initParameters(init, shape, rng);
   const engine = createEngine({
     shape, readout: s.readout, k: s.bptt, stride: s.stride, threads, chunkSize: s.chunkSize, maxBatch: s.batchSize, params: init,
-    capacity, classWeight: null, kernel: s.kernel, noise: inputNoise(s.noise, s.seed),
+    capacity, classWeight: null, kernel: s.kernel, noise: inputNoise(s.noise, s.seed, s.warp),
     data: { D: ds.D, values: ds.values, offsets: ds.offsets, lengths: ds.lengths, labels: ds.labels },
   });
   const order = Int32Array.from({ length: N }, (_, i) => i);

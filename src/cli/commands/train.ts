@@ -25,7 +25,7 @@ export const trainOptions = {
   bptt: { type: 'number', default: d.bptt, describe: 'truncated-BPTT horizon k in steps (0 = full BPTT)' },
   stride: { type: 'string', default: String(d.stride), describe: `frame stacking: each step reads this many consecutive samples of every channel; auto: about ${d.autoStrideSteps} steps for the median sequence (at most ${d.maxAutoStride} samples a step)` },
   bidirectional: { type: 'boolean', default: d.bidirectional, describe: 'a second recurrence over reversed time; the classifier reads both (--no-bidirectional: one)' },
-  select: { choices: ['auto', 'off'] as const, default: d.select, describe: `auto: choose the input noise (σ or ${d.selectNoiseFactor}σ) and the readout, whichever you leave unset, by ${d.selectFolds}-fold cross-validation on the training data; off: readout by length` },
+  select: { choices: ['auto', 'off'] as const, default: d.select, describe: `auto: choose the augmentation (noise σ, ${d.selectNoiseFactor}σ, or σ with --warp ${d.selectWarp}) and the readout, whichever you leave unset, by ${d.selectFolds}-fold cross-validation on the training data; off: readout by length` },
   epochs: { type: 'string', default: String(d.epochs), describe: `passes over the training data; auto: at least ${d.minEpochs} and at least ${d.minSteps} optimizer steps` },
   'batch-size': { type: 'number', default: d.batchSize, describe: 'sequences per optimizer step' },
   optimizer: { choices: ['adam', 'sgd', 'momentum'] as const, default: d.optimizer },
@@ -38,6 +38,7 @@ export const trainOptions = {
   'class-weights': { choices: CLASS_WEIGHTS, default: d.classWeights, describe: 'balanced: weight class c by n / (C · n_c) in the loss' },
   schedule: { choices: LR_SCHEDULES, default: d.schedule, describe: 'learning-rate schedule: cosine (with warmup) or constant' },
   warmup: { type: 'number', default: d.warmup, describe: 'cosine schedule: linear warmup over this fraction of the steps' },
+  warp: { type: 'number', describe: `augmentation: each epoch, a window of this fraction of every training sequence plays at half or double speed (0 = off; default ${d.warp}, or ${d.selectWarp} when --select chooses it)` },
   'weight-decay': { type: 'number', default: d.weightDecay, describe: 'decoupled weight decay λ (AdamW-style): every step shrinks the weights by lr·λ' },
   noise: { type: 'number', describe: `augmentation: Gaussian noise of this standard deviation on the normalized training inputs, fresh every epoch (0 = off; default ${d.noise}, or ${d.selectNoiseFactor}× that when --select chooses it)` },
   report: { type: 'string', describe: 'write a self-contained HTML report (curves, confusion matrices, examples) here' },
@@ -72,6 +73,7 @@ type TrainArgs = DataArgs & {
   schedule: LrSchedule;
   warmup: number;
   'weight-decay': number;
+  warp?: number;
   noise?: number;
   report?: string;
   patience: number;
@@ -99,6 +101,7 @@ function checkFlags(a: TrainArgs): void {
   requireFlag(Number.isFinite(a.warmup) && a.warmup >= 0 && a.warmup < 1, `--warmup must be a number in [0, 1) (got ${a.warmup})`);
   requireFlag(Number.isFinite(a['weight-decay']) && a['weight-decay'] >= 0, `--weight-decay must be a number ≥ 0 (got ${a['weight-decay']})`);
   requireFlag(a.noise === undefined || (Number.isFinite(a.noise) && a.noise >= 0), `--noise must be a number ≥ 0 (got ${a.noise})`);
+  requireFlag(a.warp === undefined || (Number.isFinite(a.warp) && a.warp >= 0 && a.warp < 1), `--warp must be a number in [0, 1) (got ${a.warp})`);
   requireFlag(isInt(a.patience) && a.patience >= 0, `--patience must be a whole number ≥ 0 (got ${a.patience})`);
   const outDir = dirname(resolve(a.out));
   if (!existsSync(outDir) || !statSync(outDir).isDirectory()) {
@@ -146,6 +149,7 @@ export const trainCommand = {
       schedule: a.schedule,
       warmup: a.warmup,
       weightDecay: a['weight-decay'],
+      warp: a.warp,
       noise: a.noise,
       report: a.report,
       patience: a.patience,
