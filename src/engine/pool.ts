@@ -15,8 +15,8 @@ export interface TaskPool<T, R> {
 
 /**
  * A pool of `threads` workers running `worker`; `shared` goes to every worker once (workerData), so large
- * shared arrays are not sent with each task. An aborted `signal` ends the tasks in flight (their workers are
- * terminated) and the run rejects with the signal's reason.
+ * shared arrays are not sent with each task. An aborted `signal` ends the tasks in flight (the pool is
+ * destroyed, its workers terminated) and the run rejects.
  */
 export function createTaskPool<T, R>(worker: URL, threads: number, shared: unknown, signal?: AbortSignal): TaskPool<T, R> {
   const pool = new Piscina({
@@ -24,11 +24,19 @@ export function createTaskPool<T, R>(worker: URL, threads: number, shared: unkno
   });
   return {
     async run(tasks, onDone) {
-      return Promise.all(tasks.map(async (t, i) => {
-        const r = (await pool.run(t, { signal })) as R;
-        onDone?.(i, r);
-        return r;
-      }));
+      // One listener for the whole run (not one per task, which would pass the EventTarget's warning limit).
+      const stop = () => void pool.destroy();
+      signal?.addEventListener('abort', stop, { once: true });
+      try {
+        if (signal?.aborted) throw signal.reason;
+        return await Promise.all(tasks.map(async (t, i) => {
+          const r = (await pool.run(t)) as R;
+          onDone?.(i, r);
+          return r;
+        }));
+      } finally {
+        signal?.removeEventListener('abort', stop);
+      }
     },
     close: () => pool.destroy(),
   };

@@ -24,6 +24,7 @@ export const tuneOptions = {
   clip: { type: 'number', default: d.clip, describe: 'global gradient-norm clipping (0 = off)' },
   seed: { type: 'number', default: d.seed },
   noise: { type: 'number', default: d.noise, describe: 'as for train: the input noise the steps draw (0 = off)' },
+  warp: { type: 'number', default: d.warp, describe: 'as for train: the window warping the steps draw (0 = off)' },
   normalize: { choices: ['zscore', 'none'] as const, default: d.normalize },
   kernel: { choices: ['wasm', 'ts'] as const, default: d.kernel, hidden: true },
 } as const;
@@ -44,6 +45,7 @@ type TuneArgs = DataArgs & {
   clip: number;
   seed: number;
   noise: number;
+  warp: number;
   normalize: 'zscore' | 'none';
   kernel: 'wasm' | 'ts';
 };
@@ -69,11 +71,12 @@ export const tuneCommand = {
     requireFlag(a.stride === 'auto' || (/^[0-9]+$/.test(a.stride) && +a.stride >= 1 && +a.stride <= MAX_STRIDE),
       `--stride must be auto or a whole number from 1 to ${MAX_STRIDE} (got ${a.stride})`);
     requireFlag(Number.isFinite(a.noise) && a.noise >= 0, `--noise must be a number ≥ 0 (got ${a.noise})`);
+    requireFlag(Number.isFinite(a.warp) && a.warp >= 0 && a.warp < 1, `--warp must be a number in [0, 1) (got ${a.warp})`);
     requireFlag(isInt(a['batch-size']) && a['batch-size'] >= 1, `--batch-size must be a whole number ≥ 1 (got ${a['batch-size']})`);
     const r = await tune({
       ...loadOptionsOf(a), files: a.files, threads, steps: a.steps, hidden: a.hidden, readout: a.readout === 'auto' ? undefined : a.readout, bptt: a.bptt,
       stride: a.stride === 'auto' ? 'auto' : Number(a.stride), bidirectional: a.bidirectional,
-      batchSize: a['batch-size'], optimizer: a.optimizer, lr: a.lr, clip: a.clip, seed: a.seed, noise: a.noise, normalize: a.normalize,
+      batchSize: a['batch-size'], optimizer: a.optimizer, lr: a.lr, clip: a.clip, seed: a.seed, noise: a.noise, warp: a.warp, normalize: a.normalize,
       kernel: a.kernel,
     });
     process.stdout.write(a.json ? JSON.stringify(r) + '\n' : formatTune(r));
