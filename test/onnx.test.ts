@@ -9,18 +9,14 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as ort from 'onnxruntime-node';
 import { exportOnnx } from '../src/io/onnx.js';
-import { score } from '../src/eval/score.js';
 import { evaluateFile } from '../src/eval/evaluate.js';
 import { loadDataSet } from '../src/data/csv.js';
 import type { DataSet } from '../src/data/dataset.js';
-import type { Normalization } from '../src/data/normalize.js';
-import { initParameters } from '../src/model/init.js';
-import { type Shape, layoutOf } from '../src/model/layout.js';
 import type { Model } from '../src/model/model.js';
 import type { Readout } from '../src/model/rnn.js';
-import { createRng, normal, type Rng } from '../src/model/rng.js';
+import { createRng, type Rng } from '../src/model/rng.js';
 import { train } from '../src/train/train.js';
-import { maxDifference, randomModel } from './helpers/models.js';
+import { maxDifference, randomBatch, randomModel } from './helpers/models.js';
 
 const TOLERANCE = 1e-5;
 let largest = 0; // the largest |ONNX − ours| over every test in this file, printed at the end
@@ -61,16 +57,9 @@ function difference(a: ArrayLike<number>, b: ArrayLike<number>): number {
 
 /** The largest |ONNX − score()| of model m on a random batch with these lengths (samples), padded by `extra`. */
 async function randomBatchDifference(rng: Rng, m: Model, lengths: Int32Array, extra = 0): Promise<number> {
-  const D = m.channels.length;
-  const offsets = new Float64Array(lengths.length);
-  let L = 0;
-  lengths.forEach((T, n) => { offsets[n] = L; L += T; });
-  const raw = Float32Array.from({ length: L * D }, () => 1.5 * normal(rng) + 0.7);
-  // Ours: normalized as evaluate() does, then score().
-  const values = Float32Array.from(raw, (x, i) => (m.normalization ? (x - m.normalization.mean[i % D]) / m.normalization.std[i % D] : x));
-  const ours = score(m, { D, values, offsets, lengths, labels: new Int32Array(lengths.length).fill(-1) });
-  const theirs = await onnxProbabilities(m, padded(raw, offsets, lengths, D, extra));
-  return difference(theirs, ours.probabilities);
+  const { raw, offsets, ours } = randomBatch(rng, m, lengths);
+  const theirs = await onnxProbabilities(m, padded(raw, offsets, lengths, m.channels.length, extra));
+  return difference(theirs, ours);
 }
 
 for (const readout of ['last', 'mean'] as const) {

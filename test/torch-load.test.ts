@@ -14,15 +14,12 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { loadDataSet } from '../src/data/csv.js';
 import { evaluateFile } from '../src/eval/evaluate.js';
-import { score } from '../src/eval/score.js';
 import { saveSafetensors } from '../src/io/safetensors.js';
-import { initParameters } from '../src/model/init.js';
-import { type Shape, layoutOf } from '../src/model/layout.js';
 import type { Model } from '../src/model/model.js';
 import type { Readout } from '../src/model/rnn.js';
-import { createRng, normal, type Rng } from '../src/model/rng.js';
+import { createRng } from '../src/model/rng.js';
 import { train } from '../src/train/train.js';
-import { maxDifference, randomModel } from './helpers/models.js';
+import { maxDifference, randomBatch, randomModel } from './helpers/models.js';
 
 const PYTHON = process.env.TORCH_PYTHON ?? '/usr/bin/python3';
 const SCRIPT = fileURLToPath(new URL('../../tools/torch_predict.py', import.meta.url));
@@ -84,14 +81,8 @@ test('PyTorch (nn.RNN + nn.Linear from the safetensors file) gives our probabili
   for (const [stride, bidirectional, readout, normalize] of cases) {
     const D = 2;
     const m = randomModel(rng, D, 7, 3, readout, normalize, stride, bidirectional);
-    const offsets = new Float64Array(lengths.length);
-    let L = 0;
-    lengths.forEach((T, n) => { offsets[n] = L; L += T; });
-    const raw = Float32Array.from({ length: L * D }, () => 1.5 * normal(rng) + 0.7);
-    // Ours: normalized as evaluate() does, then score().
-    const values = Float32Array.from(raw, (x, i) => (m.normalization ? (x - m.normalization.mean[i % D]) / m.normalization.std[i % D] : x));
-    const ours = score(m, { D, values, offsets, lengths, labels: new Int32Array(lengths.length).fill(-1) });
-    const d = difference(torchProbabilities(m, rawSequences(raw, offsets, lengths, D)), ours.probabilities);
+    const { raw, offsets, ours } = randomBatch(rng, m, lengths);
+    const d = difference(torchProbabilities(m, rawSequences(raw, offsets, lengths, D)), ours);
     const what = `stride ${stride}, ${bidirectional ? 'bidirectional' : 'one-directional'}, readout ${readout}, ${normalize ? 'z-scored' : 'no normalization'}`;
     t.diagnostic(`${what}: largest |PyTorch − score| = ${d.toExponential(2)}`);
     assert.ok(d <= TOLERANCE, `${what}: largest difference ${d}`);

@@ -6,13 +6,11 @@
 
 import { rmSync } from 'node:fs';
 import { loadDataSet, type LoadOptions } from '../data/csv.js';
-import type { DataSet } from '../data/dataset.js';
 import { type Normalization, applyNormalization, channelStatistics } from '../data/normalize.js';
 import { DivergedError, InterruptedError, UserError, isInterrupted } from '../errors.js';
 import { type Checkpoint, dataFingerprint, loadCheckpoint, saveCheckpoint } from '../io/checkpoint.js';
 import { saveModel } from '../io/model-file.js';
 import type { Model } from '../model/model.js';
-import type { Readout } from '../model/rnn.js';
 import type { EpochRecord, FitState, FoldScore, SelectionState } from '../model/state.js';
 import type { KernelName } from '../engine/kernels.js';
 import { type FileEvaluation, evaluateDataSet, totalMetrics } from '../eval/evaluate.js';
@@ -21,7 +19,7 @@ import {
   type HyperparameterOptions, type Hyperparameters, TRAIN_DEFAULTS, defaultThreadCounts, defaultThreads,
   resolveHyperparameters,
 } from './defaults.js';
-import { type BatchProgress, type FitOptions, type FitResult, fit, shapeFor } from './fit.js';
+import { type BatchProgress, type FitResult, fit, shapeFor } from './fit.js';
 import { type TuneOptions, type TuneResult, tuneThreads } from './tune.js';
 import { checkInit, checkOutputs, checkResume, checkTestFiles } from './preflight.js';
 import { type Selection, budgetOf, selectModel } from './select.js';

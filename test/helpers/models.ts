@@ -7,6 +7,7 @@ import { type Shape, layoutOf } from '../../src/model/layout.js';
 import type { Model } from '../../src/model/model.js';
 import type { Readout } from '../../src/model/rnn.js';
 import { normal, type Rng } from '../../src/model/rng.js';
+import { score } from '../../src/eval/score.js';
 
 /** A random model over D channels; with frames of `stride` samples and two directions when asked. */
 export function randomModel(rng: Rng, D: number, H: number, C: number, readout: Readout, normalize: boolean, stride = 1, bidirectional = false): Model {
@@ -32,4 +33,19 @@ export function maxDifference(a: ArrayLike<number>, b: ArrayLike<number>): numbe
     if (!(e <= d)) d = Number.isNaN(e) ? Infinity : e;
   }
   return d;
+}
+
+/**
+ * Random raw sequences of these lengths for model m ([Σ T][D], offsets in steps), and our probabilities for
+ * them: normalized as evaluate() does, then scored by score().
+ */
+export function randomBatch(rng: Rng, m: Model, lengths: Int32Array): { raw: Float32Array; offsets: Float64Array; ours: Float32Array } {
+  const D = m.channels.length;
+  const offsets = new Float64Array(lengths.length);
+  let L = 0;
+  lengths.forEach((T, n) => { offsets[n] = L; L += T; });
+  const raw = Float32Array.from({ length: L * D }, () => 1.5 * normal(rng) + 0.7);
+  const values = Float32Array.from(raw, (x, i) => (m.normalization ? (x - m.normalization.mean[i % D]) / m.normalization.std[i % D] : x));
+  const ours = score(m, { D, values, offsets, lengths, labels: new Int32Array(lengths.length).fill(-1) }).probabilities;
+  return { raw, offsets, ours };
 }
