@@ -8,7 +8,7 @@ import { mkdtempSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { stratifiedFolds } from '../src/train/split.js';
-import { candidatesFor, selectModel } from '../src/train/select.js';
+import { candidatesFor, heldOutParts, selectModel } from '../src/train/select.js';
 import { resolveHyperparameters } from '../src/train/defaults.js';
 import { train } from '../src/train/train.js';
 import { InterruptedError } from '../src/errors.js';
@@ -35,6 +35,18 @@ test('stratified folds: a partition of the training set, each class spread over 
   }
   assert.ok(Math.max(...folds.map((f) => f.val.length)) - Math.min(...folds.map((f) => f.val.length)) <= 1);
   assert.deepEqual(stratifiedFolds(labels, 3, 3, createRng(5)), folds, 'seeded');
+});
+
+test('small sets are cross-validated in two folds, large ones judged on one stratified split of a quarter', () => {
+  const small = heldOutParts(Int32Array.from({ length: 30 }, (_, n) => n % 3), 3, 1);
+  assert.equal(small.length, 2);
+  const labels = Int32Array.from({ length: 1200 }, (_, n) => (n < 900 ? 0 : 1));
+  const large = heldOutParts(labels, 2, 1);
+  assert.equal(large.length, 1);
+  const held = Array.from(large[0].val);
+  assert.equal(held.filter((n) => labels[n] === 0).length, 225);
+  assert.equal(held.filter((n) => labels[n] === 1).length, 75);
+  assert.equal(large[0].train.length + large[0].val.length, 1200);
 });
 
 test('the candidates are what the user left to selection', () => {

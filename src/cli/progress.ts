@@ -110,7 +110,7 @@ export function selectionLines(stream: ProgressStream) {
     },
     onSelected(s: Selection): void {
       for (const c of s.scores) {
-        stream.write(`  ${c.name === s.chosen.name ? '*' : ' '} ${c.name}: accuracy ${f(c.accuracy)}, log-loss ${f(c.logLoss)} (${s.folds}-fold)\n`);
+        stream.write(`  ${c.name === s.chosen.name ? '*' : ' '} ${c.name}: accuracy ${f(c.accuracy)}, log-loss ${f(c.logLoss)} (${s.folds === 1 ? 'held-out split' : `${s.folds}-fold`})\n`);
       }
       stream.write(`selected: ${s.chosen.name}\n`);
     },

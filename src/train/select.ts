@@ -22,7 +22,7 @@ import { score } from '../eval/score.js';
 import { DivergedError } from '../errors.js';
 import { TRAIN_DEFAULTS, type Hyperparameters } from './defaults.js';
 import { fit } from './fit.js';
-import { stratifiedFolds } from './split.js';
+import { stratifiedFolds, stratifiedSplit } from './split.js';
 
 
 /** A candidate's held-out scores: per fold, and their means. */
@@ -81,9 +81,15 @@ export function candidatesFor(hp: Hyperparameters, vary: Varied): Candidate[] {
   return out;
 }
 
-/** K for N training sequences: as many folds as the budget allows, each class in every fold's training part. */
-export function foldCount(N: number): number {
-  return Math.max(2, Math.min(TRAIN_DEFAULTS.selectFolds, N));
+/**
+ * The held-out parts: K stratified folds on small sets; on large ones (N ≥ selectHoldoutFrom) a single
+ * stratified split holding out selectHoldout of each class, which judges as reliably at a fraction of the cost.
+ */
+export function heldOutParts(labels: Int32Array, C: number, seed: number): { train: Int32Array; val: Int32Array }[] {
+  const d = TRAIN_DEFAULTS;
+  const rng = createRng(seed);
+  if (labels.length >= d.selectHoldoutFrom) return [stratifiedSplit(labels, C, d.selectHoldout, rng)];
+  return stratifiedFolds(labels, C, Math.max(2, Math.min(d.selectFolds, labels.length)), rng);
 }
 
 /** Trains the task's candidate on its fold and scores it on the held-out part. */
@@ -132,8 +138,8 @@ const WORKER = new URL(import.meta.resolve('../../workers/select-worker.js'));
 /** Cross-validates candidatesFor(hp) on ds (normalized) and returns every score and the chosen candidate. */
 export async function selectModel(ds: DataSet, hp: Hyperparameters, o: SelectOptions): Promise<Selection> {
   const candidates = candidatesFor(hp, o.vary);
-  const K = foldCount(ds.lengths.length);
-  const folds = stratifiedFolds(ds.labels, ds.classes.length, K, createRng(hp.seed));
+  const folds = heldOutParts(ds.labels, ds.classes.length, hp.seed);
+  const K = folds.length;
   const tasks: SelectionTask[] = [];
   for (const candidate of candidates) {
     folds.forEach((f, fold) => tasks.push({ candidate, fold, train: f.train, val: f.val, hp, budget: o.budget, kernel: o.kernel }));
