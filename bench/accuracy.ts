@@ -133,7 +133,7 @@ async function main(): Promise<void> {
       const o = { files: [p.train], test: [p.test], seed, ...over } as TrainOptions;
       const t0 = performance.now();
       const r = await train(o);
-      const wall = (performance.now() - t0) / 1000; // loading, the readout probe, training and the test evaluation
+      const wall = (performance.now() - t0) / 1000; // loading, model selection, training and the test evaluation
       const t = r.test[0];
       accs.push(t.accuracy);
       times.push(wall);

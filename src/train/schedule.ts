@@ -4,7 +4,7 @@
 //   cosine    linear warmup from lr/W to lr over the first W steps, then cosine decay to lr·floor at the last
 //             step: lr_s = lr (floor + (1 − floor)(1 + cos(π (s − W)/(S − 1 − W)))/2)
 //
-// README ("Defaults, measured") says why the default is cosine with a short warmup.
+// docs/accuracy.md (version 1's measurements) says why the default is cosine with a short warmup.
 
 export type LrSchedule = 'constant' | 'cosine';
 export const LR_SCHEDULES: readonly LrSchedule[] = ['cosine', 'constant'];
