@@ -21,8 +21,8 @@ function usageError(msg: string): UserError {
 }
 
 /**
- * Usage errors yargs lets through: a single-valued flag given twice (yargs makes it an array) and a flag
- * that takes a value given without one (yargs silently uses the default).
+ * Usage errors yargs lets through: a single-valued flag given twice (yargs makes it an array), a flag that
+ * takes a value given without one (yargs silently uses the default) or with an empty one.
  */
 function checkArgs(raw: readonly string[], argv: Record<string, unknown>, y: any): void {
   const o = y.getOptions();
@@ -37,7 +37,10 @@ function checkArgs(raw: readonly string[], argv: Record<string, unknown>, y: any
     const key = m[1];
     if (seen.has(key) && !arrays.has(key) && Array.isArray(argv[key])) throw usageError(`--${key} was given more than once`);
     seen.add(key);
-    if (m[2] !== undefined || booleans.has(key)) continue;
+    if (booleans.has(key)) continue;
+    // An empty value is never meant: `--out=` would otherwise write nowhere and `--init=` be ignored.
+    if (m[2] === '=' || (m[2] === undefined && raw[i + 1] === '')) throw usageError(`--${key} needs a value (it was given an empty one)`);
+    if (m[2] !== undefined) continue;
     const next = raw[i + 1];
     if (next === undefined || next.startsWith('--')) throw usageError(`--${key} needs a value`);
   }
