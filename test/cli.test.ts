@@ -5,7 +5,8 @@ import assert from 'node:assert/strict';
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { cli } from './helpers/cli.js';
+import { spawn } from 'node:child_process';
+import { CLI, ROOT, cli } from './helpers/cli.js';
 
 const tmp = () => mkdtempSync(join(tmpdir(), 'ts-cli-'));
 
@@ -102,4 +103,17 @@ test('evaluate refuses a file whose channel count differs from the model', () =>
   const r = cli(['evaluate', '--model', out, 'datasets/cbf/test.csv']);
   assert.equal(r.code, 2);
   assert.match(r.stderr, /channel/);
+});
+
+test('a reader that closes the pipe early (evaluate | head) ends the command quietly, exit 0', async () => {
+  const dir = tmp();
+  const model = join(dir, 'm.json');
+  assert.equal(cli(['train', 'datasets/cbf/train.csv', '--out', model, '--epochs', '1', '--hidden', '4', '--select', 'off', '--quiet']).code, 0);
+  const child = spawn(process.execPath, [CLI, 'evaluate', '--model', model, 'datasets/cbf/test.csv', 'datasets/cbf/train.csv'], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+  let stderr = '';
+  child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+  child.stdout.destroy(); // the reader is gone before the first line, as `| head -0` leaves it
+  const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+  assert.equal(code, 0, stderr);
+  assert.equal(stderr, '');
 });

@@ -104,6 +104,13 @@ export async function main(argv: string[]): Promise<number> {
   return 0;
 }
 
+// A reader that stops early (`evaluate … | head`) closes the pipe: the output is no longer wanted, so end
+// quietly, as Unix tools do, rather than with a stack trace. Files being written are atomic and stay whole.
+process.stdout.on('error', (e: NodeJS.ErrnoException) => {
+  if (e.code !== 'EPIPE') throw e;
+  process.exit(0);
+});
+
 main(hideBin(process.argv)).then((code) => {
   process.exitCode = code;
   // After a failure nothing may keep the process alive (a stuck worker thread, a pending handle): exit
