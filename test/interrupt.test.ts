@@ -74,6 +74,18 @@ test('Ctrl-C during model selection: exit 130, a checkpoint of the scores so far
   assert.deepEqual(modelWithoutTiming(out), modelWithoutTiming(ref));
 });
 
+test('Ctrl-C stops a one-thread run too (its steps run on the main thread)', async () => {
+  const dir = tmp();
+  const out = join(dir, 'm.json');
+  const run = start([...trainArgs(3000).map((a) => (a === '2' ? '1' : a)), '--out', out]);
+  await run.waitFor(/epoch +2\/3000/);
+  run.child.kill('SIGINT');
+  const r = await run.done;
+  assert.equal(r.code, 130, r.stderr);
+  assert.match(r.stderr, /SIGINT received/);
+  parseCheckpoint(readFileSync(`${out}.ckpt`, 'utf8'), 'm.json.ckpt');
+});
+
 test('SIGTERM is handled like Ctrl-C', async () => {
   const dir = tmp();
   const out = join(dir, 'm.json');

@@ -33,6 +33,13 @@ export const GRADIENT_WORKER = new URL(import.meta.resolve('../../workers/grad-w
 /** How long the coordinator spins for the workers' last chunks before it sleeps (ms). */
 const SPIN_MS = 2;
 
+/**
+ * At most this long (ms) between two turns of the event loop: a step's work is synchronous (and a step awaited
+ * on a resolved promise only lets microtasks run), so without a turn a signal handler (Ctrl-C) would wait for
+ * the whole run. One setImmediate every 50 ms costs nothing measurable.
+ */
+const YIELD_MS = 50;
+
 export interface EngineSpec {
   readonly shape: Shape;
   readonly readout: Readout;
@@ -130,6 +137,7 @@ export function createEngine(spec: EngineSpec): Engine {
   const pool = workers > 0 ? startWorkers(st, workers, spec.worker ?? GRADIENT_WORKER) : null;
   const predictor = createPredictor(spec.shape, spec.readout, spec.stride ?? 1);
   let closed = false;
+  let lastTurn = performance.now();
 
   /**
    * The parallel phase with workers: every thread claims from all K chunks (contiguous static shards would lose
@@ -169,6 +177,10 @@ export function createEngine(spec: EngineSpec): Engine {
   }
 
   async function gradient(batchStart: number, batchEnd: number, epoch = 0): Promise<BatchResult> {
+    if (performance.now() - lastTurn > YIELD_MS) {
+      await new Promise((resolve) => setImmediate(resolve));
+      lastTurn = performance.now();
+    }
     const B = batchEnd - batchStart;
     const K = Math.ceil(B / spec.chunkSize);
     if (K > maxChunks) throw new Error(`bug: batch of ${B} exceeds the engine's ${spec.maxBatch}`);
