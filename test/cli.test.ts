@@ -2,7 +2,7 @@
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, linkSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { spawn } from 'node:child_process';
@@ -116,4 +116,22 @@ test('a reader that closes the pipe early (evaluate | head) ends the command qui
   const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
   assert.equal(code, 0, stderr);
   assert.equal(stderr, '');
+});
+
+test('an output that is an input by a hard or symbolic link is refused, and the input is left as it was', () => {
+  const dir = tmp();
+  const model = join(dir, 'm.json');
+  assert.equal(cli(['train', 'datasets/cbf/train.csv', '--out', model, '--epochs', '1', '--hidden', '4', '--select', 'off', '--quiet']).code, 0);
+  const before = readFileSync(model);
+  linkSync(model, join(dir, 'hard.json'));
+  symlinkSync(model, join(dir, 'soft.json'));
+  for (const alias of ['hard.json', 'soft.json']) {
+    const r = cli(['export', '--model', model, '--onnx', join(dir, alias)]);
+    assert.equal(r.code, 2, r.stderr);
+    assert.match(r.stderr, /^train-signals: --onnx .*: is the --model file; writing it would destroy it/);
+    assert.equal(r.stderr.trim().split('\n').length, 1);
+    const e = cli(['evaluate', '--model', join(dir, alias), 'datasets/cbf/test.csv', '--report', model]);
+    assert.equal(e.code, 2, e.stderr);
+    assert.deepEqual(readFileSync(model), before);
+  }
 });

@@ -4,11 +4,11 @@
 //
 // Owns the checks and their messages; does not load the training data (csv.ts) or train (fit.ts).
 
-import { resolve } from 'node:path';
 import { loadDataSet, type LoadOptions } from '../data/csv.js';
 import type { DataSet } from '../data/dataset.js';
 import { UserError } from '../errors.js';
 import { checkWritable } from '../io/atomic.js';
+import { checkDistinct } from '../io/paths.js';
 import type { Checkpoint } from '../io/checkpoint.js';
 import type { Model } from '../model/model.js';
 
@@ -25,17 +25,10 @@ export interface OutputPaths {
  */
 export function checkOutputs(o: { files: readonly string[]; test?: readonly string[]; out?: string; checkpoint?: string; report?: string; resume?: string }): OutputPaths {
   const checkpoint = o.checkpoint ?? (o.out !== undefined ? `${o.out}.ckpt` : undefined);
-  const inputs = new Map<string, string>();
-  for (const f of [...o.files, ...(o.test ?? [])]) inputs.set(resolve(f), f);
-  const taken = new Map<string, string>();
   const outputs: Array<[string, string | undefined]> = [['--out', o.out], ['--checkpoint', checkpoint], ['--report', o.report]];
+  checkDistinct([...o.files, ...(o.test ?? [])].map((f) => ['one of the input files', f] as const), outputs);
   for (const [flag, path] of outputs) {
     if (path === undefined) continue;
-    const abs = resolve(path);
-    if (inputs.has(abs)) throw new UserError(`${flag} ${path}: is one of the input files; writing it would destroy your data; choose another name`);
-    const other = taken.get(abs);
-    if (other !== undefined) throw new UserError(`${flag} ${path}: is also the path of ${other}; give each output its own path`);
-    taken.set(abs, flag);
     checkWritable(path, flag === '--checkpoint' && o.checkpoint === undefined ? '--checkpoint (default: --out + .ckpt)' : flag);
   }
   return { out: o.out, checkpoint, checkpointIsDefault: o.checkpoint === undefined, report: o.report };

@@ -5,6 +5,7 @@ import { loadInitModel } from '../../io/safetensors.js';
 import { type FileEvaluation, evaluate, totalMetrics } from '../../eval/evaluate.js';
 import type { Metrics } from '../../eval/metrics.js';
 import { writeReport } from '../../eval/report.js';
+import { checkDistinct } from '../../io/paths.js';
 import { UserError } from '../../errors.js';
 import { existsSync, statSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
@@ -74,6 +75,7 @@ export const evaluateCommand = {
   handler: async (argv: ArgumentsCamelCase<EvaluateArgs>) => {
     const a = argv as unknown as EvaluateArgs;
     const model = loadInitModel(a.model);
+    checkDistinct([['the --model file', a.model], ...a.files.map((f) => ['one of the input files', f] as const)], [['--report', a.report]]);
     if (a.report !== undefined) {
       const dir = dirname(resolve(a.report));
       if (!existsSync(dir) || !statSync(dir).isDirectory()) {

@@ -6,6 +6,7 @@ import { existsSync, statSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { saveOnnx } from '../../io/onnx.js';
 import { loadInitModel, saveSafetensors } from '../../io/safetensors.js';
+import { checkDistinct } from '../../io/paths.js';
 import { UserError } from '../../errors.js';
 import { checkWritable } from '../../io/atomic.js';
 import { requireFlag } from '../options.js';
@@ -36,6 +37,7 @@ export const exportCommand = {
   handler: async (argv: ArgumentsCamelCase<ExportArgs>) => {
     const a = argv as unknown as ExportArgs;
     requireFlag(a.onnx !== undefined || a.safetensors !== undefined, 'give --onnx <file>, --safetensors <file>, or both');
+    checkDistinct([['the --model file', a.model]], [['--onnx', a.onnx], ['--safetensors', a.safetensors]]);
     if (a.onnx !== undefined) checkOutput('--onnx', a.onnx);
     if (a.safetensors !== undefined) checkOutput('--safetensors', a.safetensors);
     const model = loadInitModel(a.model);

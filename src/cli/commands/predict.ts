@@ -5,6 +5,7 @@ import type { Argv, ArgumentsCamelCase } from 'yargs';
 import { existsSync, statSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { loadInitModel } from '../../io/safetensors.js';
+import { checkDistinct } from '../../io/paths.js';
 import { predict } from '../../eval/predict.js';
 import { type RowOutput, fileOutput, streamOutput } from '../../io/stream-out.js';
 import { UserError } from '../../errors.js';
@@ -33,9 +34,7 @@ export const predictCommand = {
       if (!existsSync(dir) || !statSync(dir).isDirectory()) {
         throw new UserError(`the folder for --out does not exist (${dir}); create it or choose another path`);
       }
-      if (a.files.some((f) => resolve(f) === resolve(a.out!)) || resolve(a.model) === resolve(a.out)) {
-        throw new UserError(`--out ${a.out}: is one of the input files; writing it would destroy it; choose another name`);
-      }
+      checkDistinct([['the --model file', a.model], ...a.files.map((f) => ['one of the input files', f] as const)], [['--out', a.out]]);
       checkWritable(a.out, '--out'); // a file can be created there (permissions, space)
     }
     const out: RowOutput = a.out !== undefined ? fileOutput(a.out) : streamOutput(process.stdout);

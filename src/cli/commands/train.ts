@@ -4,6 +4,7 @@ import type { Argv, ArgumentsCamelCase } from 'yargs';
 import { existsSync, statSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { loadInitModel } from '../../io/safetensors.js';
+import { checkDistinct } from '../../io/paths.js';
 import { train } from '../../train/train.js';
 import { MAX_STRIDE, TRAIN_DEFAULTS, defaultThreads } from '../../train/defaults.js';
 import { CLASS_WEIGHTS, type ClassWeights } from '../../train/class-weights.js';
@@ -122,6 +123,8 @@ export const trainCommand = {
   handler: async (argv: ArgumentsCamelCase<TrainArgs>) => {
     const a = argv as unknown as TrainArgs;
     checkFlags(a);
+    // train() checks its outputs against the data files; the --init file only the command line knows.
+    checkDistinct([['the --init model', a.init]], [['--out', a.out], ['--report', a.report], ['--checkpoint', a.checkpoint ?? `${a.out}.ckpt`]]);
     const init = a.init ? loadInitModel(a.init) : undefined;
     let progress: ReturnType<typeof createProgress> | undefined;
     const selecting = selectionLines(process.stderr);

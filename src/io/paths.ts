@@ -1,0 +1,38 @@
+// Which paths name the same file: so that no output of a command is one of its inputs or another output, by
+// identity rather than spelling (`./m.json`, an absolute path, a symbolic link or a hard link to the same file
+// are all the same file).
+
+import { statSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { UserError } from '../errors.js';
+
+/** The file's identities: its absolute path, and its device and inode when it exists. */
+export function fileKeys(path: string): string[] {
+  const keys = [resolve(path)];
+  try {
+    const s = statSync(path);
+    keys.push(`${s.dev}:${s.ino}`);
+  } catch {
+    // not there yet: only its path can name it
+  }
+  return keys;
+}
+
+/**
+ * Refuses, as a user error, an output that names the same file as an input or as an earlier output. Each entry
+ * is [what, path]: the flag (`--out`), or a description of the input (`one of the input files`).
+ */
+export function checkDistinct(inputs: ReadonlyArray<readonly [string, string | undefined]>, outputs: ReadonlyArray<readonly [string, string | undefined]>): void {
+  const inputsByKey = new Map<string, string>();
+  for (const [what, path] of inputs) if (path !== undefined) for (const k of fileKeys(path)) inputsByKey.set(k, what);
+  const outputsByKey = new Map<string, string>();
+  for (const [flag, path] of outputs) {
+    if (path === undefined) continue;
+    const keys = fileKeys(path);
+    const input = keys.map((k) => inputsByKey.get(k)).find((w) => w !== undefined);
+    if (input !== undefined) throw new UserError(`${flag} ${path}: is ${input}; writing it would destroy it; choose another name`);
+    const other = keys.map((k) => outputsByKey.get(k)).find((w) => w !== undefined);
+    if (other !== undefined) throw new UserError(`${flag} ${path}: is also the path of ${other}; give each output its own path`);
+    for (const k of keys) outputsByKey.set(k, flag);
+  }
+}
