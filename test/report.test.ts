@@ -57,6 +57,12 @@ test('train --report and evaluate --report open in Chromium: charts drawn, no er
 
   const html = readFileSync(trainReport, 'utf8');
   assert.doesNotMatch(html, /<script|https?:\/\/|<link rel="stylesheet"|<img/i, 'self-contained: no script, no external resource');
+  // Model selection: the choice and every candidate's scores, as the model file records them.
+  const selection = JSON.parse(readFileSync(model, 'utf8')).training.selection as { chosen: string; candidates: { name: string }[] };
+  assert.match(html, /<h2>Model selection<\/h2>/);
+  assert.ok(html.includes(`★ ${selection.chosen}`), 'the chosen candidate is marked');
+  for (const c of selection.candidates) assert.ok(html.includes(c.name), `candidate ${c.name} in the report`);
+  assert.match(readFileSync(evalReport, 'utf8'), /<h2>Model selection<\/h2>/, 'evaluate reads it from the model file');
   mkdirSync(OUTPUT, { recursive: true });
   for (const [name, file, minCharts] of [['train', trainReport, 2 + 1 + 3 * 3 + 2], ['evaluate', evalReport, 2 + 2 + 3 * 3 + 2]] as const) {
     const png = join(OUTPUT, `report-${name}.png`);

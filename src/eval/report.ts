@@ -284,6 +284,22 @@ function historyOf(r: ReportInput): readonly ReportEpoch[] {
   return Array.isArray(h) ? (h as ReportEpoch[]) : [];
 }
 
+/** What the model file's training record holds of model selection (train.ts selectionRecord). */
+interface SelectionRecord {
+  readonly chosen: string;
+  readonly folds: number;
+  readonly candidates?: readonly { readonly name: string; readonly accuracy: number; readonly logLoss: number }[];
+}
+
+/** Every candidate's mean held-out accuracy and log-loss, the chosen one marked. */
+function selectionTable(s: SelectionRecord): string {
+  const how = s.folds === 1 ? 'on one stratified held-out split' : `by stratified ${s.folds}-fold cross-validation`;
+  return `<p>Chosen ${how} on the training data: <b>${esc(s.chosen)}</b>.</p>` + table(
+    ['candidate', 'held-out accuracy', 'held-out log-loss'],
+    (s.candidates ?? []).map((c) => [`${c.name === s.chosen ? '★ ' : ''}${c.name}`, c.accuracy.toFixed(4), c.logLoss.toFixed(4)]),
+  );
+}
+
 function kv(obj: Record<string, unknown>): string {
   return table(['setting', 'value'], Object.entries(obj).map(([k, v]) => [k, typeof v === 'object' ? JSON.stringify(v) : String(v)]), false);
 }
@@ -358,6 +374,9 @@ export function renderReport(r: ReportInput): string {
       `${m.normalization ? ', after z-scoring' : ''}.</p>${examples(exampleData, classes)}</section>`);
     parts.push(`<section><h2>Data</h2>${dataSummary(exampleData, classes, from)}</section>`);
   }
+
+  const selection = (m.training as { selection?: SelectionRecord }).selection;
+  if (selection?.candidates) parts.push(`<section><h2>Model selection</h2>${selectionTable(selection)}</section>`);
 
   const hp = training.hyperparameters;
   const timing = training.timing ?? {};
