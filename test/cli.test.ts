@@ -135,3 +135,16 @@ test('an output that is an input by a hard or symbolic link is refused, and the 
     assert.deepEqual(readFileSync(model), before);
   }
 });
+
+test('--version is this package’s own, also run from another package’s folder; -h is --help', () => {
+  const dir = tmp();
+  writeFileSync(join(dir, 'package.json'), JSON.stringify({ name: 'consumer', version: '9.9.9' }));
+  const own = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')).version;
+  const v = cli(['--version'], { cwd: dir });
+  assert.equal(v.code, 0, v.stderr);
+  assert.equal(v.stdout.trim(), own);
+  const h = cli(['-h']);
+  assert.equal(h.code, 0, h.stderr);
+  assert.match(h.stdout, /Commands:/);
+  assert.match(cli(['train', '-h']).stdout, /--stride/);
+});

@@ -3,6 +3,7 @@
 // User errors: one line, exit 2. Bugs: a short message, exit 1 (the stack with --debug). Interrupted: exit 130,
 // with the command that resumes from the checkpoint.
 
+import { readFileSync } from 'node:fs';
 import yargs from 'yargs';
 import { hideBin } from 'yargs/helpers';
 import { UserError, isInterrupted, isUserError } from '../errors.js';
@@ -14,6 +15,12 @@ import { predictCommand } from './commands/predict.js';
 import { exportCommand } from './commands/export.js';
 
 const NAME = 'train-signals';
+
+/** This package's own version (yargs would look for the package.json nearest the process, which, installed
+ * as a dependency, is the consumer's). */
+function packageVersion(): string {
+  return (JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
+}
 
 /** A yargs usage error (unknown flag, bad choice, missing argument) as one line. */
 function usageError(msg: string): UserError {
@@ -70,6 +77,8 @@ export async function main(argv: string[]): Promise<number> {
       .command(exportCommand as any)
       .command(predictCommand as any)
       .option('debug', { type: 'boolean', default: false, describe: 'print stack traces of internal errors' })
+      .version(packageVersion())
+      .alias('h', 'help')
       .strict()
       .demandCommand(1, 'give a training CSV file, or a command (see --help)')
       .recommendCommands()
