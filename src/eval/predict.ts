@@ -16,7 +16,7 @@ import { type Model, strideOf } from '../model/model.js';
 import { argmax } from '../model/rnn.js';
 import { createPredictor } from '../engine/predict.js';
 import { checkChannels } from './evaluate.js';
-import { UNLABELLED } from './score.js';
+import { UNLABELLED, score } from './score.js';
 import type { RowOutput } from '../io/stream-out.js';
 
 export interface PredictOptions extends LoadOptions {
@@ -61,11 +61,8 @@ export function createSequenceScorer(model: Model): (values: Float32Array, T: nu
 /** Probabilities [N][C] of every sequence of `ds` (not yet normalized: this normalizes it in place). */
 function scoreDataSet(model: Model, ds: DataSet): Float32Array {
   if (model.normalization) applyNormalization(ds, model.normalization);
-  const N = ds.lengths.length;
-  const probs = new Float32Array(N * model.shape.C);
-  const data = { D: ds.D, values: ds.values, offsets: ds.offsets, lengths: ds.lengths, labels: new Int32Array(N).fill(UNLABELLED) };
-  createPredictor(model.shape, model.readout, strideOf(model))(model.parameters, data, Int32Array.from({ length: N }, (_, i) => i), probs, new Float64Array(N));
-  return probs;
+  const labels = new Int32Array(ds.lengths.length).fill(UNLABELLED); // only the probabilities are wanted
+  return score(model, { D: ds.D, values: ds.values, offsets: ds.offsets, lengths: ds.lengths, labels }).probabilities;
 }
 
 /** Writes the header and one row per sequence of every file to `out` (which the caller commits or aborts). */
