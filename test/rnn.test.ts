@@ -31,7 +31,7 @@ function realisticParams(seed: number, s: Shape = shape): Float64Array {
   const flat = new Float64Array(layoutOf(s).size);
   initParameters(flat, s, rng);
   const P = viewsOf(flat, s);
-  for (const b of [P.b_h, P.b_h_r, P.b_y]) for (let i = 0; i < b.length; i++) b[i] = 0.3 * normal(rng);
+  for (const b of [P.b_h, P.b_hn, P.b_h_r, P.b_hn_r, P.b_y]) for (let i = 0; i < b.length; i++) b[i] = 0.3 * normal(rng);
   return flat;
 }
 
@@ -101,6 +101,40 @@ describe('rnn kernel: gradient check against float64 central differences', () =>
     const trunc = kernelLossAndGrad(theta, batch.x, f64, shape, 'last', 1, batch).grad;
     const { err } = maxRelError(full, trunc, 1e-4);
     assert.ok(err > 1e-2, 'the gradient check above would not tell truncated from full BPTT');
+  });
+});
+
+describe('GRU cell: gradient check against float64 central differences', () => {
+  // Every GRU parameter (b_hn included), both readouts, full and truncated, both directions, D = 3, lengths 1–12.
+  for (const directions of [1, 2] as const) {
+    const s: Shape = { ...shape, cell: 'gru', directions };
+    const th = realisticParams(7 + directions, s);
+    for (const readout of READOUTS) {
+      for (const k of [0, 1, 4]) {
+        it(`${directions === 2 ? 'bidirectional' : 'one direction'}, readout ${readout}, k = ${k}`, () => {
+          const { loss, grad } = kernelLossAndGrad(th, batch.x, f64, s, readout, k, batch);
+          const ref = refBatchLoss(th, th, s, readout, k, batch);
+          assert.ok(Math.abs(loss - ref) <= 1e-13 * Math.abs(ref), `forward loss ${loss} vs reference ${ref}`);
+          const num = numericGrad(th, s, readout, k, batch, 1e-5);
+          const { err, at } = maxRelError(grad, num, 1e-4);
+          assert.ok(err < 1e-6, `relative error ${err.toExponential(2)} at ${describeIndex(s, at)}: kernel ${grad[at]}, numeric ${num[at]}`);
+          const G = viewsOf(grad, s);
+          for (const name of directions === 2 ? (['b_hn', 'W_hh', 'b_hn_r', 'W_hh_r'] as const) : (['b_hn', 'W_hh'] as const)) {
+            assert.ok(G[name].some((g) => Math.abs(g) > 1e-6), `${name} gets a gradient`);
+          }
+        });
+      }
+    }
+  }
+
+  it('k ≥ T gives bit-identical gradients to k = 0 (float32)', () => {
+    const s: Shape = { ...shape, cell: 'gru', directions: 2 };
+    const th32 = Float32Array.from(realisticParams(11, s));
+    const x32 = Float32Array.from(batch.x);
+    const full = kernelLossAndGrad(th32, x32, f32, s, 'mean', 0, batch);
+    const capped = kernelLossAndGrad(th32, x32, f32, s, 'mean', 12, batch);
+    assert.equal(capped.loss, full.loss);
+    assert.deepEqual(capped.grad, full.grad);
   });
 });
 

@@ -1,7 +1,8 @@
 // Seeded initial parameters: Glorot-uniform W_xh and W_hy, orthogonal W_hh, zero biases (the Keras/tfjs
-// defaults for a SimpleRNN, which keep the recurrence norm-preserving at the start of training).
+// defaults for a SimpleRNN, which keep the recurrence norm-preserving at the start of training). A GRU's gates
+// are initialized each as such a block, r, z, n in turn.
 
-import { type FloatArray, type Shape, directionsOf, recurrenceOf, viewsOf } from './layout.js';
+import { type FloatArray, type Shape, directionsOf, gatesOf, recurrenceOf, viewsOf } from './layout.js';
 import { type Rng, normal } from './rng.js';
 
 /** U(-a, a) with a = sqrt(6 / (fanIn + fanOut)), for a [rows][cols] matrix. */
@@ -36,9 +37,13 @@ export function initParameters(flat: FloatArray, shape: Shape, rng: Rng): void {
   const P = viewsOf(flat, shape);
   for (let d = 0; d < directionsOf(shape); d++) {
     const R = recurrenceOf(P, d);
-    glorotUniform(R.W_xh, shape.H, shape.D, rng);
-    orthogonal(R.W_hh, shape.H, rng);
+    const { D, H } = shape;
+    for (let g = 0; g < gatesOf(shape); g++) {
+      glorotUniform(R.W_xh.subarray(g * H * D, (g + 1) * H * D), H, D, rng);
+      orthogonal(R.W_hh.subarray(g * H * H, (g + 1) * H * H), H, rng);
+    }
     R.b_h.fill(0);
+    R.b_hn.fill(0);
   }
   glorotUniform(P.W_hy, shape.C, directionsOf(shape) * shape.H, rng);
   P.b_y.fill(0);

@@ -2,15 +2,23 @@
 // Gradients, gradient slots and optimizer moments share this layout, so clipping, reduction, update and
 // save are each one loop over a flat array. Owns the layout only; no numerics, no I/O.
 //
-// Dimensions: D the recurrence's input size (channels × stride), H hidden units per direction, C classes.
+// Dimensions: D the recurrence's input size (channels × stride), H hidden units per direction, C classes,
+// G gates per cell (1 for the tanh RNN, 3 for the GRU: r, z, n in PyTorch's order).
 // A bidirectional model has a second recurrence over reversed time with its own W_xh_r, W_hh_r, b_h_r, and the
 // classifier reads both directions' readouts, [2H]; a one-directional model's reverse parameters are empty.
+// The GRU's b_h holds the input biases with the recurrent biases of r and z folded in (b_ir + b_hr, b_iz + b_hz,
+// b_in: sums are all the gates see), and b_hn the recurrent bias of n, which r multiplies; a tanh RNN's b_hn is
+// empty.
+
+/** The recurrent cell: the Elman tanh RNN of the seed notes, or PyTorch's nn.GRU. */
+export type Cell = 'rnn' | 'gru';
 
 export interface Shape {
   readonly D: number;
   readonly H: number;
   readonly C: number;
   readonly directions?: 1 | 2; // 2: bidirectional (default 1)
+  readonly cell?: Cell; // default 'rnn'
 }
 
 /** 1 or 2 recurrences. */
@@ -18,9 +26,18 @@ export function directionsOf(s: Shape): 1 | 2 {
   return s.directions ?? 1;
 }
 
+export function cellOf(s: Shape): Cell {
+  return s.cell ?? 'rnn';
+}
+
+/** G: the rows of W_xh, W_hh and b_h per hidden unit. */
+export function gatesOf(s: Shape): 1 | 3 {
+  return cellOf(s) === 'gru' ? 3 : 1;
+}
+
 export type FloatArray = Float32Array | Float64Array;
 
-export const PARAM_NAMES = ['W_xh', 'W_hh', 'b_h', 'W_xh_r', 'W_hh_r', 'b_h_r', 'W_hy', 'b_y'] as const;
+export const PARAM_NAMES = ['W_xh', 'W_hh', 'b_h', 'b_hn', 'W_xh_r', 'W_hh_r', 'b_h_r', 'b_hn_r', 'W_hy', 'b_y'] as const;
 export type ParamName = (typeof PARAM_NAMES)[number];
 
 export interface Layout {
@@ -31,13 +48,21 @@ export interface Layout {
 }
 
 /**
- * Offsets of W_xh [H][D], W_hh [H][H], b_h [H], then W_xh_r, W_hh_r, b_h_r of the same shapes (0 rows when
- * one-directional), W_hy [C][directions·H], b_y [C], row-major, in this order.
+ * Offsets of W_xh [G·H][D], W_hh [G·H][H], b_h [G·H], b_hn [H] (GRU only), then W_xh_r, W_hh_r, b_h_r, b_hn_r of
+ * the same shapes (0 rows when one-directional), W_hy [C][directions·H], b_y [C], row-major, in this order.
+ * A gate's rows are a block: gate g of hidden unit i is row g·H + i.
  */
 export function layoutOf(s: Shape): Layout {
-  const R = directionsOf(s) === 2 ? s.H : 0;
-  const rows: Record<ParamName, number> = { W_xh: s.H, W_hh: s.H, b_h: s.H, W_xh_r: R, W_hh_r: R, b_h_r: R, W_hy: s.C, b_y: s.C };
-  const cols: Record<ParamName, number> = { W_xh: s.D, W_hh: s.H, b_h: 1, W_xh_r: s.D, W_hh_r: s.H, b_h_r: 1, W_hy: directionsOf(s) * s.H, b_y: 1 };
+  const GH = gatesOf(s) * s.H;
+  const N = cellOf(s) === 'gru' ? s.H : 0;
+  const two = directionsOf(s) === 2;
+  const R = two ? GH : 0;
+  const rows: Record<ParamName, number> = {
+    W_xh: GH, W_hh: GH, b_h: GH, b_hn: N, W_xh_r: R, W_hh_r: R, b_h_r: R, b_hn_r: two ? N : 0, W_hy: s.C, b_y: s.C,
+  };
+  const cols: Record<ParamName, number> = {
+    W_xh: s.D, W_hh: s.H, b_h: 1, b_hn: 1, W_xh_r: s.D, W_hh_r: s.H, b_h_r: 1, b_hn_r: 1, W_hy: directionsOf(s) * s.H, b_y: 1,
+  };
   const offset = {} as Record<ParamName, number>;
   let at = 0;
   for (const name of PARAM_NAMES) {
@@ -48,26 +73,29 @@ export function layoutOf(s: Shape): Layout {
 }
 
 export interface Params<A extends FloatArray> {
-  readonly W_xh: A; // [H][D]
-  readonly W_hh: A; // [H][H]
-  readonly b_h: A; // [H]
-  readonly W_xh_r: A; // [H][D] the reverse direction's (empty when one-directional)
-  readonly W_hh_r: A; // [H][H]
-  readonly b_h_r: A; // [H]
+  readonly W_xh: A; // [G·H][D]
+  readonly W_hh: A; // [G·H][H]
+  readonly b_h: A; // [G·H]
+  readonly b_hn: A; // [H] (GRU; empty for the tanh RNN)
+  readonly W_xh_r: A; // [G·H][D] the reverse direction's (empty when one-directional)
+  readonly W_hh_r: A; // [G·H][H]
+  readonly b_h_r: A; // [G·H]
+  readonly b_hn_r: A; // [H]
   readonly W_hy: A; // [C][directions·H]
   readonly b_y: A; // [C]
 }
 
-/** One direction's recurrence: h_t = tanh(W_xh x_t + W_hh h_{t−1} + b_h). */
+/** One direction's recurrence: h_t = tanh(W_xh x_t + W_hh h_{t−1} + b_h), or the GRU's (rnn.ts). */
 export interface Recurrence<A extends FloatArray> {
-  readonly W_xh: A; // [H][D]
-  readonly W_hh: A; // [H][H]
-  readonly b_h: A; // [H]
+  readonly W_xh: A; // [G·H][D]
+  readonly W_hh: A; // [G·H][H]
+  readonly b_h: A; // [G·H]
+  readonly b_hn: A; // [H] (GRU)
 }
 
 /** Direction d's recurrence (0 forward in time, 1 reverse). */
 export function recurrenceOf<A extends FloatArray>(P: Params<A>, d: number): Recurrence<A> {
-  return d === 0 ? P : { W_xh: P.W_xh_r, W_hh: P.W_hh_r, b_h: P.b_h_r };
+  return d === 0 ? P : { W_xh: P.W_xh_r, W_hh: P.W_hh_r, b_h: P.b_h_r, b_hn: P.b_hn_r };
 }
 
 /** Named views into a flat buffer that holds one parameter set (or one gradient) in the layout. */

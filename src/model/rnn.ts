@@ -17,8 +17,12 @@
 // mean readout the sum of the discarded states is kept as a constant too. k = 0 or k ≥ T is full BPTT. The
 // reverse direction truncates the same way in its own time: it is the forward rule applied to x.flip(0), so
 // its gradient crosses its last k steps, those that read x_k … x_1.
+//
+// GRU (shape.cell 'gru'): the same, with h_t = GRU(x_t, h_{t−1}) of src/model/gru.ts in place of the tanh step;
+// its backward recomputes each step's gates from the kept h_{t−1} and x_t.
 
-import { type FloatArray, type Params, type Recurrence, type Shape, directionsOf, recurrenceOf } from './layout.js';
+import { type FloatArray, type Params, type Recurrence, type Shape, cellOf, directionsOf, recurrenceOf } from './layout.js';
+import { gruStep, gruStepBackward } from './gru.js';
 
 export type Readout = 'last' | 'mean';
 
@@ -31,7 +35,9 @@ export interface Workspace<A extends FloatArray> {
   readonly p: A; // [C] probabilities
   readonly dz: A; // [directions·H]
   readonly dh: A; // [H] gradient flowing into h_t from later steps
-  readonly dhraw: A; // [H] gradient before tanh
+  readonly dhraw: A; // [H] gradient before tanh (tanh RNN); all of dL/dh_t (GRU)
+  readonly gates: A; // [4H] one step's r, z, n, hn (GRU; empty for the tanh RNN)
+  readonly dg: A; // [4H] their gradients (GRU)
 }
 
 export function createWorkspace<A extends FloatArray>(
@@ -41,6 +47,7 @@ export function createWorkspace<A extends FloatArray>(
 ): Workspace<A> {
   const { H, C } = shape;
   const Z = directionsOf(shape) * H;
+  const gru = cellOf(shape) === 'gru' ? 4 * H : 0;
   return {
     capacity,
     hs: make((capacity + 1) * H),
@@ -51,6 +58,8 @@ export function createWorkspace<A extends FloatArray>(
     dz: make(Z),
     dh: make(H),
     dhraw: make(H),
+    gates: make(gru),
+    dg: make(gru),
   };
 }
 
@@ -64,8 +73,20 @@ export function windowLength(T: number, k: number): number {
   return k > 0 && k < T ? k : T;
 }
 
-/** One recurrent step: out = tanh(W_xh x + W_hh hPrev + b_h). x at x[xo..xo+D), hPrev at hp[ho..ho+H). */
+/**
+ * One recurrent step of the shape's cell into out[oo..oo+H): x at x[xo..xo+D), hPrev at hp[ho..ho+H) (h_0 = 0
+ * when `first`). `gates` is the GRU's scratch.
+ */
 function step<A extends FloatArray>(
+  out: FloatArray, oo: number, P: Recurrence<A>, shape: Shape,
+  x: FloatArray, xo: number, hp: FloatArray, ho: number, first: boolean, gates: A,
+): void {
+  if (cellOf(shape) === 'gru') gruStep(out, oo, P, shape.D, shape.H, x, xo, hp, ho, first, gates);
+  else tanhStep(out, oo, P, shape.D, shape.H, x, xo, hp, ho, first);
+}
+
+/** out = tanh(W_xh x + W_hh hPrev + b_h). */
+function tanhStep<A extends FloatArray>(
   out: FloatArray, oo: number,
   P: Recurrence<A>, D: number, H: number,
   x: FloatArray, xo: number,
@@ -116,32 +137,33 @@ export function forward<A extends FloatArray>(
   const w = windowLength(T, k);
   if (w > ws.capacity) throw new Error(`bug: workspace holds ${ws.capacity} steps, window needs ${w}`);
   for (let d = 0; d < directionsOf(shape); d++) {
-    recurrenceForward(d === 0 ? ws.hs : ws.hs_r, ws.hsum, ws.z, d * H, recurrenceOf(P, d), shape, readout, k, d, x, xo, T);
+    recurrenceForward(d === 0 ? ws.hs : ws.hs_r, ws, d * H, recurrenceOf(P, d), shape, readout, k, d, x, xo, T);
   }
   return readoutSoftmax(ws.p, P, directionsOf(shape) * H, C, ws.z, label);
 }
 
 /**
- * Direction d's recurrence over the sequence: its kept states into hs, its readout into z[zo .. zo+H).
- * hsum is scratch.
+ * Direction d's recurrence over the sequence: its kept states into hs, its readout into ws.z[zo .. zo+H).
+ * ws.hsum is scratch.
  */
 function recurrenceForward<A extends FloatArray>(
-  hs: A, hsum: A, z: A, zo: number, P: Recurrence<A>, shape: Shape, readout: Readout, k: number, d: number,
+  hs: A, ws: Workspace<A>, zo: number, P: Recurrence<A>, shape: Shape, readout: Readout, k: number, d: number,
   x: FloatArray, xo: number, T: number,
 ): void {
   const { D, H } = shape;
+  const { hsum, z, gates } = ws;
   const w = windowLength(T, k);
   const s = T - w; // steps run without keeping their states
   hsum.fill(0);
   // Steps 1..s, ping-ponging between hs rows 0 and 1; the last one must land in row 0.
   for (let t = 1; t <= s; t++) {
     const row = (s - t) & 1; // so that t = s writes row 0
-    step(hs, row * H, P, D, H, x, inputAt(d, xo, t, T, D), hs, (1 - row) * H, t === 1);
+    step(hs, row * H, P, shape, x, inputAt(d, xo, t, T, D), hs, (1 - row) * H, t === 1, gates);
     if (readout === 'mean') for (let i = 0; i < H; i++) hsum[i] += hs[row * H + i];
   }
   if (s === 0) hs.fill(0, 0, H);
   for (let t = 1; t <= w; t++) {
-    step(hs, t * H, P, D, H, x, inputAt(d, xo, s + t, T, D), hs, (t - 1) * H, s + t === 1);
+    step(hs, t * H, P, shape, x, inputAt(d, xo, s + t, T, D), hs, (t - 1) * H, s + t === 1, gates);
   }
   if (readout === 'last') {
     for (let i = 0; i < H; i++) z[zo + i] = hs[w * H + i];
@@ -191,40 +213,56 @@ function recurrenceBackward<A extends FloatArray>(
   const w = windowLength(T, k);
   const s = T - w;
   const { dz, dh, dhraw } = ws;
-  const { W_hh } = P;
+  const gru = cellOf(shape) === 'gru';
   const inv = 1 / T;
   dh.fill(0);
   for (let t = w; t >= 1; t--) {
-    const ho = t * H;
-    const po = (t - 1) * H;
-    const xoT = inputAt(d, xo, s + t, T, D);
-    const hasPrev = s + t > 1; // h_0 = 0 contributes nothing to dW_hh
+    // g = dL/dh_t: from the later steps, and from the readout; into dhraw as it is (GRU) or through tanh.
     for (let i = 0; i < H; i++) {
       let g = dh[i];
       if (readout === 'mean') g += dz[zo + i] * inv;
       else if (t === w) g += dz[zo + i];
-      const h = hs[ho + i];
-      dhraw[i] = g * (1 - h * h); // backprop through tanh
-    }
-    for (let i = 0; i < H; i++) {
-      const g = dhraw[i];
-      G.b_h[i] += g;
-      const wi = i * D;
-      for (let e = 0; e < D; e++) G.W_xh[wi + e] += g * x[xoT + e];
-      if (hasPrev) {
-        const ri = i * H;
-        for (let j = 0; j < H; j++) G.W_hh[ri + j] += g * hs[po + j];
+      if (gru) {
+        dhraw[i] = g;
+      } else {
+        const h = hs[t * H + i];
+        dhraw[i] = g * (1 - h * h); // backprop through tanh
       }
     }
-    if (t > 1) {
-      // dh_{t-1} = W_hh^T dhraw; at t = 1 it would flow into the constant h_{T−w}.
-      dh.fill(0);
-      for (let i = 0; i < H; i++) {
-        const g = dhraw[i];
-        const ri = i * H;
-        for (let j = 0; j < H; j++) dh[j] += W_hh[ri + j] * g;
-      }
+    const xoT = inputAt(d, xo, s + t, T, D);
+    const first = s + t === 1; // h_0 = 0 contributes nothing to dW_hh
+    // At t = 1, dh_{t−1} would flow into the constant h_{T−w}.
+    if (gru) gruStepBackward(G, P, D, H, x, xoT, hs, (t - 1) * H, first, dhraw, t > 1 ? dh : null, ws.gates, ws.dg);
+    else tanhStepBackward(G, P, D, H, x, xoT, hs, t * H, first, dhraw, t > 1 ? dh : null);
+  }
+}
+
+/**
+ * The backward of tanhStep from g [H] = dL/da_t (the gradient before tanh): accumulates the step's weight
+ * gradients into G (h_{t−1} is the row before h_t in hs) and, when dhp is not null, dhp = W_hh^T dL/da_t.
+ */
+function tanhStepBackward<A extends FloatArray>(
+  G: Recurrence<FloatArray>, P: Recurrence<A>, D: number, H: number,
+  x: FloatArray, xo: number, hs: A, ho: number, first: boolean, g: FloatArray, dhp: FloatArray | null,
+): void {
+  const po = ho - H;
+  for (let i = 0; i < H; i++) {
+    const a = g[i];
+    G.b_h[i] += a;
+    const wi = i * D;
+    for (let e = 0; e < D; e++) G.W_xh[wi + e] += a * x[xo + e];
+    if (!first) {
+      const ri = i * H;
+      for (let j = 0; j < H; j++) G.W_hh[ri + j] += a * hs[po + j];
     }
+  }
+  if (dhp === null) return;
+  const { W_hh } = P;
+  dhp.fill(0);
+  for (let i = 0; i < H; i++) {
+    const a = g[i];
+    const ri = i * H;
+    for (let j = 0; j < H; j++) dhp[j] += W_hh[ri + j] * a;
   }
 }
 

@@ -53,15 +53,40 @@ export function kernelLossAndGrad<A extends FloatArray>(
   return { loss: loss / N, grad };
 }
 
-type Rec = Pick<Params<Float64Array>, 'W_xh' | 'W_hh' | 'b_h'>;
+type Rec = Pick<Params<Float64Array>, 'W_xh' | 'W_hh' | 'b_h' | 'b_hn'>;
 
 /** The reverse direction's recurrence parameters under the forward names. */
 function reverseOf(P: Params<Float64Array>): Rec {
-  return { W_xh: P.W_xh_r, W_hh: P.W_hh_r, b_h: P.b_h_r };
+  return { W_xh: P.W_xh_r, W_hh: P.W_hh_r, b_h: P.b_h_r, b_hn: P.b_hn_r };
 }
 
-/** h = tanh(W_xh x + W_hh hPrev + b_h), hPrev = null meaning h_0 = 0. Allocates; tests only. */
+/** Row `row` of the [rows][n] matrix W times v (0 when v is null). */
+function rowDot(W: Float64Array, row: number, n: number, v: Float64Array | null, vo = 0): number {
+  let a = 0;
+  if (v !== null) for (let j = 0; j < n; j++) a += W[row * n + j] * v[vo + j];
+  return a;
+}
+
+/**
+ * One GRU step as PyTorch's nn.GRU documents it: r = σ(W_ir x + b_ir + W_hr h + b_hr), z likewise,
+ * n = tanh(W_in x + b_in + r (W_hn h + b_hn)), h' = (1 − z) n + z h; b_h's r and z rows hold b_i + b_h.
+ */
+function refGruStep(P: Rec, s: Shape, x: Float64Array, xo: number, hPrev: Float64Array | null): Float64Array {
+  const { D, H } = s;
+  const sig = (a: number) => 1 / (1 + Math.exp(-a));
+  const h = new Float64Array(H);
+  for (let i = 0; i < H; i++) {
+    const r = sig(P.b_h[i] + rowDot(P.W_xh, i, D, x, xo) + rowDot(P.W_hh, i, H, hPrev));
+    const z = sig(P.b_h[H + i] + rowDot(P.W_xh, H + i, D, x, xo) + rowDot(P.W_hh, H + i, H, hPrev));
+    const n = Math.tanh(P.b_h[2 * H + i] + rowDot(P.W_xh, 2 * H + i, D, x, xo) + r * (P.b_hn[i] + rowDot(P.W_hh, 2 * H + i, H, hPrev)));
+    h[i] = (1 - z) * n + z * (hPrev === null ? 0 : hPrev[i]);
+  }
+  return h;
+}
+
+/** h = tanh(W_xh x + W_hh hPrev + b_h) (or the GRU step), hPrev = null meaning h_0 = 0. Allocates; tests only. */
 export function refStep(P: Rec, s: Shape, x: Float64Array, xo: number, hPrev: Float64Array | null): Float64Array {
+  if (s.cell === 'gru') return refGruStep(P, s, x, xo, hPrev);
   const h = new Float64Array(s.H);
   for (let i = 0; i < s.H; i++) {
     let a = P.b_h[i];
