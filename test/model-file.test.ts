@@ -5,7 +5,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { float32String, loadModel, parseModel, saveModel, serializeModel } from '../src/io/model-file.js';
 import { initParameters } from '../src/model/init.js';
-import { layoutOf } from '../src/model/layout.js';
+import { cellOf, layoutOf } from '../src/model/layout.js';
+import { randomModel } from './helpers/models.js';
 import type { Model } from '../src/model/model.js';
 import { createRng } from '../src/model/rng.js';
 import { UserError } from '../src/errors.js';
@@ -51,6 +52,25 @@ test('a saved model loads back with every parameter bit kept', () => {
   assert.equal(doc.parameters.W_hh.length, 5);
   assert.equal(doc.parameters.W_xh[0].length, 2);
   assert.equal(doc.parameters.W_hy.length, 3);
+});
+
+test('a bidirectional GRU with frame stacking loads back with every bit, its cell and its b_hn', () => {
+  const m = randomModel(createRng(3), 2, 4, 3, 'last', true, 3, true, 'gru');
+  const text = serializeModel(m);
+  const back = parseModel(text, 'g.json');
+  assert.deepEqual(back.shape, m.shape);
+  assert.equal(back.stride, 3);
+  assert.deepEqual(new Uint32Array(back.parameters.buffer), new Uint32Array(m.parameters.buffer));
+  const doc = JSON.parse(text);
+  assert.equal(doc.cell, 'gru');
+  assert.equal(doc.parameters.W_hh.length, 12); // 3H rows: r, z, n
+  assert.equal(doc.parameters.b_hn.length, 4);
+  assert.equal(doc.parameters.b_hn_r.length, 4);
+  assert.equal(JSON.parse(serializeModel(model())).cell, 'rnn');
+  const { cell: _, ...old } = JSON.parse(serializeModel(model()));
+  assert.equal(cellOf(parseModel(JSON.stringify(old), 'old.json').shape), 'rnn'); // files without "cell"
+  assert.throws(() => parseModel(JSON.stringify({ ...doc, cell: 'rnn' }), 'g.json'), /"b_hn" belongs to a GRU, but "cell" is "rnn"/);
+  assert.throws(() => parseModel(JSON.stringify({ ...doc, cell: 'lstm' }), 'g.json'), /"cell" must be "rnn" or "gru"/);
 });
 
 test('bad model files are refused with a message naming the file', () => {

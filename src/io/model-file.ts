@@ -3,15 +3,17 @@
 // every bit.
 //
 // {"format":"train-signals/rnn","version":1,"inputSize":D·s,"hiddenSize":H,"readout":"last"|"mean",
-//  "stride":s,"bidirectional":false|true,"classes":[...],"channels":[...] (D),
+//  "stride":s,"bidirectional":false|true,"cell":"rnn"|"gru","classes":[...],"channels":[...] (D),
 //  "normalization":{"mean":[...],"std":[...]}|null (per channel),
-//  "parameters":{"W_xh":[[...]],"W_hh":[[...]],"b_h":[...],("W_xh_r","W_hh_r","b_h_r" when bidirectional,)
-//                "W_hy":[[...]],"b_y":[...]},"training":{...}}
-// "stride" and "bidirectional" may be absent (files of earlier versions): 1 and false.
+//  "parameters":{"W_xh":[[...]],"W_hh":[[...]],"b_h":[...],("b_hn" for a GRU,)
+//                ("W_xh_r","W_hh_r","b_h_r"(,"b_hn_r") when bidirectional,)"W_hy":[[...]],"b_y":[...]},
+//  "training":{...}}
+// A GRU's W_xh, W_hh and b_h have 3H rows (gates r, z, n; src/model/layout.ts).
+// "stride", "bidirectional" and "cell" may be absent (files of earlier versions): 1, false and "rnn".
 
 import { readInputFile } from './read-input.js';
 import { UserError } from '../errors.js';
-import { PARAM_NAMES, type ParamName, type Shape, directionsOf, layoutOf, viewsOf } from '../model/layout.js';
+import { PARAM_NAMES, type ParamName, type Shape, cellOf, directionsOf, layoutOf, viewsOf } from '../model/layout.js';
 import { type Model, strideOf } from '../model/model.js';
 import { writeFileAtomic } from './atomic.js';
 
@@ -20,7 +22,7 @@ export const MODEL_VERSION = 1;
 
 /** The biases are stored as plain arrays, the matrices as arrays of rows. */
 function isVector(name: ParamName): boolean {
-  return name === 'b_h' || name === 'b_h_r' || name === 'b_y';
+  return name.startsWith('b_');
 }
 
 /** The shortest decimal string that Math.fround maps back to x (x already a float32 value). */
@@ -57,6 +59,7 @@ export function serializeModel(m: Model): string {
     readout: m.readout,
     stride: strideOf(m),
     bidirectional: directionsOf(m.shape) === 2,
+    cell: cellOf(m.shape),
     classes: m.classes,
     channels: m.channels,
     normalization: m.normalization,
@@ -166,6 +169,8 @@ function parseModelDoc(text: string, file: string): Model {
   if (!Number.isInteger(stride) || stride < 1) fail(file, '"stride" must be a positive integer');
   const bidirectional = doc.bidirectional ?? false;
   if (typeof bidirectional !== 'boolean') fail(file, '"bidirectional" must be true or false');
+  const cell = doc.cell ?? 'rnn';
+  if (cell !== 'rnn' && cell !== 'gru') fail(file, '"cell" must be "rnn" or "gru"');
   const D = doc.inputSize;
   const H = doc.hiddenSize;
   if (!Number.isInteger(D) || D !== channels.length * stride) {
@@ -175,11 +180,12 @@ function parseModelDoc(text: string, file: string): Model {
   if (classes.length < 2) fail(file, '"classes" must name at least two classes');
   if (new Set(classes).size !== classes.length) fail(file, '"classes" must not repeat a name');
   if (doc.readout !== 'last' && doc.readout !== 'mean') fail(file, '"readout" must be "last" or "mean"');
-  const shape: Shape = { D, H, C: classes.length, ...(bidirectional ? { directions: 2 as const } : {}) };
+  const shape: Shape = { D, H, C: classes.length, ...(bidirectional ? { directions: 2 as const } : {}), ...(cell === 'gru' ? { cell } : {}) };
   const l = layoutOf(shape);
   const parameters = new Float32Array(new SharedArrayBuffer(l.size * 4));
   const p = doc.parameters;
   if (p === null || typeof p !== 'object') fail(file, '"parameters" is missing');
+  if (cell !== 'gru' && p.b_hn !== undefined) fail(file, `"b_hn" belongs to a GRU, but "cell" is "${cell}"`);
   for (const name of PARAM_NAMES) {
     const rows = l.rows[name];
     const cols = l.cols[name];

@@ -3,15 +3,18 @@
 import assert from 'node:assert/strict';
 import type { Normalization } from '../../src/data/normalize.js';
 import { initParameters } from '../../src/model/init.js';
-import { type Shape, layoutOf } from '../../src/model/layout.js';
+import { type Cell, type Shape, layoutOf } from '../../src/model/layout.js';
 import type { Model } from '../../src/model/model.js';
 import type { Readout } from '../../src/model/rnn.js';
 import { normal, type Rng } from '../../src/model/rng.js';
 import { score } from '../../src/eval/score.js';
 
-/** A random model over D channels; with frames of `stride` samples and two directions when asked. */
-export function randomModel(rng: Rng, D: number, H: number, C: number, readout: Readout, normalize: boolean, stride = 1, bidirectional = false): Model {
-  const shape: Shape = { D: D * stride, H, C, ...(bidirectional ? { directions: 2 as const } : {}) };
+/** A random model over D channels; with frames of `stride` samples, two directions and a GRU cell when asked. */
+export function randomModel(
+  rng: Rng, D: number, H: number, C: number, readout: Readout, normalize: boolean, stride = 1, bidirectional = false,
+  cell: Cell = 'rnn',
+): Model {
+  const shape: Shape = { D: D * stride, H, C, ...(bidirectional ? { directions: 2 as const } : {}), ...(cell === 'gru' ? { cell } : {}) };
   const parameters = new Float32Array(layoutOf(shape).size);
   initParameters(parameters, shape, rng);
   for (let i = 0; i < parameters.length; i++) parameters[i] += 0.2 * normal(rng); // non-zero biases too
