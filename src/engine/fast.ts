@@ -16,7 +16,7 @@
 // window, Dc channels, s stride, D = Dc·s inputs per step, H hidden, Hp padded H, C classes, k BPTT horizon
 // (0 = full).
 
-import { type Layout, type Params, type Shape, directionsOf, layoutOf, viewsOf } from '../model/layout.js';
+import { type Layout, type Params, type Shape, cellOf, directionsOf, layoutOf, viewsOf } from '../model/layout.js';
 import { type Readout, argmax, dlogit, readoutSoftmax, windowLength } from '../model/rnn.js';
 import type { ChunkStats, Sequences } from '../model/batch.js';
 import { type ChunkScratch, type InputNoise, chunkScratch, noisyChunk } from '../model/noise.js';
@@ -59,6 +59,7 @@ export function contextOver(
   stride = 1,
 ): FastContext {
   const layout = layoutOf(shape);
+  if (cellOf(shape) !== 'rnn') throw new Error('bug: the WebAssembly kernel has no GRU yet');
   if (shape.D % stride !== 0) throw new Error(`bug: ${shape.D} inputs per step is not a multiple of the stride ${stride}`);
   return {
     ex, base, sp, shape, layout, paramsAt, stride,

@@ -10,7 +10,7 @@
 import { writeFileAtomic } from '../io/atomic.js';
 import type { DataSet } from '../data/dataset.js';
 import { type Model, strideOf } from '../model/model.js';
-import { directionsOf, layoutOf } from '../model/layout.js';
+import { cellOf, directionsOf, layoutOf } from '../model/layout.js';
 import type { Metrics } from './metrics.js';
 
 /** What a report shows; every part but the model is optional. */
@@ -328,7 +328,7 @@ export function renderReport(r: ReportInput): string {
   const parts: string[] = [];
 
   const stride = strideOf(m);
-  const recurrence = `${directionsOf(m.shape) === 2 ? 'bidirectional ' : ''}Elman RNN`;
+  const recurrence = `${directionsOf(m.shape) === 2 ? 'bidirectional ' : ''}${cellOf(m.shape) === 'gru' ? 'GRU' : 'Elman RNN'}`;
   parts.push(`<section><h2>Model</h2><p>${recurrence}, ${m.channels.length} channel(s)` +
     `${stride > 1 ? ` stacked ${stride} samples per step` : ''} → H = ${m.shape.H} → ${m.shape.C} classes ` +
     `(${esc(m.classes.join(', '))}); readout <b>${esc(m.readout)}</b>; ${layoutOf(m.shape).size} parameters; ` +

@@ -6,7 +6,7 @@
 // JSON with the numeric arrays as base64 of their little-endian bytes (float32 and int32 exactly, and
 // compact):
 //   {"format":"train-signals/checkpoint","version":1,
-//    "model":{"shape":{D,H,C},"readout","classes","channels","normalization"},
+//    "model":{"shape":{D,H,C,directions?,cell?},"readout","classes","channels","normalization"},
 //    "hyperparameters":{...},"data":{"sequences","steps","fingerprint"},
 //    "state":{"epoch","batchStart","lossSum","correct","batches","stopped","rng","bestLoss","bestEpoch",
 //             "optimizer":{"name","step"},"history"},
@@ -144,6 +144,8 @@ function parseModel(file: string, m: any): Checkpoint['model'] {
   const shape: Shape = { D: int(file, sh.D, 'model.shape.D', 1), H: int(file, sh.H, 'model.shape.H', 1), C: int(file, sh.C, 'model.shape.C', 2) };
   const directions = sh.directions ?? 1;
   if (directions !== 1 && directions !== 2) fail(file, '"model.shape.directions" must be 1 or 2');
+  const cell = sh.cell ?? 'rnn';
+  if (cell !== 'rnn' && cell !== 'gru') fail(file, '"model.shape.cell" must be "rnn" or "gru"');
   const stride = m.stride === undefined ? 1 : int(file, m.stride, 'model.stride', 1);
   if (m.readout !== 'last' && m.readout !== 'mean') fail(file, '"model.readout" must be "last" or "mean"');
   const classes = names(file, m.classes, 'model.classes');
@@ -151,7 +153,7 @@ function parseModel(file: string, m: any): Checkpoint['model'] {
   if (classes.length !== shape.C || channels.length * stride !== shape.D) fail(file, '"model.classes" and "model.channels" must match "model.shape"');
   const normalization = parseNormalization(file, m.normalization, channels.length);
   return {
-    shape: directions === 2 ? { ...shape, directions } : shape, readout: m.readout, ...(stride > 1 ? { stride } : {}),
+    shape: { ...shape, ...(directions === 2 ? { directions } : {}), ...(cell === 'gru' ? { cell } : {}) }, readout: m.readout, ...(stride > 1 ? { stride } : {}),
     classes, channels, normalization,
   };
 }

@@ -5,7 +5,7 @@
 
 import { availableParallelism } from 'node:os';
 import { type Model, strideOf } from '../model/model.js';
-import { directionsOf } from '../model/layout.js';
+import { type Cell, cellOf, directionsOf } from '../model/layout.js';
 import type { Readout } from '../model/rnn.js';
 import type { OptimizerName } from '../model/optimizer.js';
 import type { DataSet } from '../data/dataset.js';
@@ -19,6 +19,7 @@ export const TRAIN_DEFAULTS = {
   bptt: 0,
   stride: 'auto' as number | 'auto',
   bidirectional: true,
+  cell: 'rnn' as Cell,
   epochs: 'auto' as number | 'auto',
   batchSize: 32,
   optimizer: 'adam' as OptimizerName,
@@ -111,6 +112,7 @@ export interface HyperparameterOptions {
   readonly bptt?: number; // k; 0 = full BPTT
   readonly stride?: number | 'auto'; // frame stacking s (model/frames.ts)
   readonly bidirectional?: boolean; // a second recurrence over reversed time
+  readonly cell?: Cell; // the recurrent cell: the tanh RNN or a GRU
   readonly epochs?: number | 'auto';
   readonly batchSize?: number;
   readonly optimizer?: OptimizerName;
@@ -150,6 +152,7 @@ export function resolveHyperparameters(ds: DataSet, o: HyperparameterOptions) {
     bptt: o.bptt ?? d.bptt,
     stride: o.init ? strideOf(o.init) : strideFor(o.stride ?? d.stride, ds.lengths),
     bidirectional: o.init ? directionsOf(o.init.shape) === 2 : o.bidirectional ?? d.bidirectional,
+    cell: o.init ? cellOf(o.init.shape) : o.cell ?? d.cell,
     epochs: epochs === 'auto' ? autoEpochs(nTrain, batchSize, o.minSteps ?? d.minSteps) : epochs,
     batchSize,
     optimizer,

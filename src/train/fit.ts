@@ -73,7 +73,10 @@ export interface FitResult {
 /** The model's shape for `ds` with these hyperparameters: the --init model's, or inputs channels × stride. */
 export function shapeFor(ds: DataSet, hp: Hyperparameters, init?: Model): Shape {
   if (init) return init.shape;
-  return { D: ds.D * hp.stride, H: hp.hidden, C: ds.classes.length, ...(hp.bidirectional ? { directions: 2 as const } : {}) };
+  return {
+    D: ds.D * hp.stride, H: hp.hidden, C: ds.classes.length,
+    ...(hp.bidirectional ? { directions: 2 as const } : {}), ...(hp.cell === 'gru' ? { cell: hp.cell } : {}),
+  };
 }
 
 /** The starting weights [P]: the resumed state's, the init model's, or drawn from rng. */

@@ -18,6 +18,7 @@ export const tuneOptions = {
   bptt: { type: 'number', default: d.bptt, describe: 'truncated-BPTT horizon k in steps (0 = full BPTT)' },
   stride: { type: 'string', default: String(d.stride), describe: 'as for train: samples per step, or auto' },
   bidirectional: { type: 'boolean', default: d.bidirectional, describe: 'as for train: a second recurrence over reversed time' },
+  cell: { choices: ['rnn', 'gru'] as const, default: d.cell, describe: 'as for train: the recurrent cell' },
   'batch-size': { type: 'number', default: d.batchSize, describe: 'sequences per optimizer step' },
   optimizer: { choices: ['adam', 'sgd', 'momentum'] as const, default: d.optimizer },
   lr: { type: 'number', describe: `learning rate (default: adam ${d.lr.adam}, sgd ${d.lr.sgd}, momentum ${d.lr.momentum})` },
@@ -39,6 +40,7 @@ type TuneArgs = DataArgs & {
   bptt: number;
   stride: string;
   bidirectional: boolean;
+  cell: 'rnn' | 'gru';
   'batch-size': number;
   optimizer: 'adam' | 'sgd' | 'momentum';
   lr?: number;
@@ -75,7 +77,7 @@ export const tuneCommand = {
     requireFlag(isInt(a['batch-size']) && a['batch-size'] >= 1, `--batch-size must be a whole number ≥ 1 (got ${a['batch-size']})`);
     const r = await tune({
       ...loadOptionsOf(a), files: a.files, threads, steps: a.steps, hidden: a.hidden, readout: a.readout === 'auto' ? undefined : a.readout, bptt: a.bptt,
-      stride: a.stride === 'auto' ? 'auto' : Number(a.stride), bidirectional: a.bidirectional,
+      stride: a.stride === 'auto' ? 'auto' : Number(a.stride), bidirectional: a.bidirectional, cell: a.cell,
       batchSize: a['batch-size'], optimizer: a.optimizer, lr: a.lr, clip: a.clip, seed: a.seed, noise: a.noise, warp: a.warp, normalize: a.normalize,
       kernel: a.kernel,
     });
