@@ -136,3 +136,20 @@ for (const kind of ['throw', 'exit'] as const) {
     assert.ok(performance.now() - t0 < 10_000, 'within seconds');
   });
 }
+
+test('a tampered checkpoint with a standard deviation ≤ 0 or a mean beyond float32 is refused, naming the field', async () => {
+  let last: FitState | undefined;
+  await fit(data(), null, { ...base, epochs: 1, onCheckpoint: (s) => { last = s; } });
+  const ds = data();
+  const hp = resolveHyperparameters(ds, base);
+  const ck = (normalization: { mean: number[]; std: number[] }): string => serializeCheckpoint({
+    model: { shape: shapeFor(ds, hp), readout: hp.readout, ...(hp.stride > 1 ? { stride: hp.stride } : {}), classes: ds.classes, channels: ds.channels, normalization },
+    hyperparameters: {}, data: { sequences: ds.lengths.length, steps: 0, fingerprint: 'x' }, state: last!,
+  });
+  const D = ds.channels.length;
+  const ones = Array.from({ length: D }, () => 1);
+  assert.ok(parseCheckpoint(ck({ mean: ones, std: ones }), 'ok.ckpt').state !== undefined);
+  for (const n of [{ mean: ones, std: ones.map((_, i) => (i === 0 ? 0 : 1)) }, { mean: ones, std: ones.map(() => -1) }, { mean: ones.map(() => 1e39), std: ones }]) {
+    assert.throws(() => parseCheckpoint(ck(n), 't.ckpt'), /^Error: t\.ckpt: "model\.normalization" must hold \d+ float32 means and \d+ positive standard deviations|t\.ckpt.*"model\.normalization"/);
+  }
+});

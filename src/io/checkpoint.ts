@@ -17,7 +17,7 @@
 import { readInputFile } from './read-input.js';
 import { UserError } from '../errors.js';
 import type { DataSet } from '../data/dataset.js';
-import type { Normalization } from '../model/model.js';
+import { type Normalization, isFiniteFloat32, isUsableStd } from '../model/model.js';
 import { type Shape, layoutOf } from '../model/layout.js';
 import type { Readout } from '../model/rnn.js';
 import type { OptimizerName } from '../model/optimizer.js';
@@ -158,13 +158,13 @@ function parseModel(file: string, m: any): Checkpoint['model'] {
   };
 }
 
-/** "model.normalization": null, or D finite means and standard deviations. */
+/** "model.normalization": null, or D means finite as float32 and D positive normal standard deviations. */
 function parseNormalization(file: string, v: any, D: number): Normalization | null {
   if (v === null) return null;
   const n = v ?? {};
   if (!Array.isArray(n.mean) || !Array.isArray(n.std) || n.mean.length !== D || n.std.length !== D ||
-    ![...n.mean, ...n.std].every((x) => typeof x === 'number' && Number.isFinite(x))) {
-    fail(file, `"model.normalization" must hold ${D} finite means and standard deviations`);
+    !n.mean.every(isFiniteFloat32) || !n.std.every(isUsableStd)) {
+    fail(file, `"model.normalization" must hold ${D} float32 means and ${D} positive standard deviations`);
   }
   return { mean: n.mean, std: n.std };
 }

@@ -14,7 +14,7 @@
 import { readInputFile } from './read-input.js';
 import { UserError } from '../errors.js';
 import { PARAM_NAMES, type ParamName, type Shape, cellOf, directionsOf, layoutOf, viewsOf } from '../model/layout.js';
-import { type Model, strideOf } from '../model/model.js';
+import { type Model, isFiniteFloat32, isUsableStd, strideOf } from '../model/model.js';
 import { writeFileAtomic } from './atomic.js';
 
 export const MODEL_FORMAT = 'train-signals/rnn';
@@ -86,6 +86,7 @@ function readNumbers(file: string, v: unknown, field: string, n: number, out: Fl
   for (let i = 0; i < n; i++) {
     const x = (v as unknown[])[i];
     if (typeof x !== 'number' || !Number.isFinite(x)) fail(file, `"${field}" holds a value that is not a finite number`);
+    if (!isFiniteFloat32(x)) fail(file, `"${field}" holds ${x}, beyond float32's range (±3.4e38)`);
     out[at + i] = x;
   }
 }
@@ -207,7 +208,7 @@ function parseModelDoc(text: string, file: string): Model {
     const std = new Float32Array(Dc);
     readNumbers(file, n.mean, 'normalization.mean', Dc, mean, 0);
     readNumbers(file, n.std, 'normalization.std', Dc, std, 0);
-    if (std.some((s) => !(s > 0))) fail(file, '"normalization.std" must be positive');
+    if (!std.every(isUsableStd)) fail(file, '"normalization.std" must hold positive numbers of at least 1.2e-38');
     normalization = { mean: Array.from(mean), std: Array.from(std) };
   }
   const training = doc.training !== null && typeof doc.training === 'object' ? doc.training : {};

@@ -25,3 +25,16 @@ export interface Model {
 export function strideOf(m: Pick<Model, 'stride'>): number {
   return m.stride ?? 1;
 }
+
+/** x is a number that stays finite rounded to float32 (|x| < 3.4e38): what a model may hold. */
+export function isFiniteFloat32(x: unknown): x is number {
+  return typeof x === 'number' && Number.isFinite(Math.fround(x));
+}
+
+/** The smallest normal float32: a standard deviation below it would overflow 1 / std. */
+export const MIN_STD = 2 ** -126;
+
+/** A standard deviation the normalization can divide by: a positive, normal float32. */
+export function isUsableStd(x: unknown): x is number {
+  return isFiniteFloat32(x) && Math.fround(x) >= MIN_STD;
+}
