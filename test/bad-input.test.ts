@@ -55,6 +55,7 @@ const bad: Bad[] = [
   { name: 'missing label (wide)', files: { 'data.csv': 'label,t0\na,1\n,2\n' }, args: T(), error: /^data\.csv:3:1: missing label in column "label"/ },
   { name: 'empty label (long)', files: { 'data.csv': 'id,t,label,x\ns,0,a,1\nr,0,  ,1\n' }, args: T(), error: /^data\.csv:3:3: missing label in column "label"/ },
   { name: 'no label column', files: { 'data.csv': 'a,b\n1,2\n' }, args: T(), error: /^data\.csv:1: the first row looks like a header .* but no column named "label"/ },
+  { name: 'the same training file twice', files: { 'data.csv': WIDE }, args: ['train', 'data.csv', './data.csv', '--out', 'm.json'], error: /^\.\/data\.csv: is named twice \(also as data\.csv\) among the training files; name each file once/ },
   { name: 'a single class', files: { 'data.csv': 'label,t0\na,1\na,2\n' }, args: T(), error: /^data\.csv: only one class \("a"\) in the training data/ },
   { name: 'wide row with no values', files: { 'data.csv': 'label,t0,t1\na,1,2\nb,,\n' }, args: T(), error: /^data\.csv:3: row has no values/ },
   { name: 'wide row longer than the header', files: { 'data.csv': 'label,t0\na,1,2\n' }, args: T(), error: /^data\.csv:2:3: row has 3 cells but the header has 2/ },

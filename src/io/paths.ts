@@ -36,3 +36,20 @@ export function checkDistinct(inputs: ReadonlyArray<readonly [string, string | u
     for (const k of keys) outputsByKey.set(k, flag);
   }
 }
+
+/**
+ * Refuses, as a user error, a file named twice among `paths` (by identity: the same training file given twice
+ * would silently weigh its sequences double).
+ */
+export function checkOnce(paths: readonly string[], what: string): void {
+  const seen = new Map<string, string>();
+  for (const path of paths) {
+    const keys = fileKeys(path);
+    const earlier = keys.map((k) => seen.get(k)).find((p) => p !== undefined);
+    if (earlier !== undefined) {
+      const also = earlier === path ? 'more than once' : `twice (also as ${earlier})`;
+      throw new UserError(`${path}: is named ${also} among ${what}; name each file once`);
+    }
+    for (const k of keys) seen.set(k, path);
+  }
+}

@@ -8,7 +8,7 @@ import { loadDataSet, type LoadOptions } from '../data/csv.js';
 import type { DataSet } from '../data/dataset.js';
 import { UserError } from '../errors.js';
 import { checkWritable } from '../io/atomic.js';
-import { checkDistinct } from '../io/paths.js';
+import { checkDistinct, checkOnce } from '../io/paths.js';
 import type { Checkpoint } from '../io/checkpoint.js';
 import type { Model } from '../model/model.js';
 
@@ -21,11 +21,12 @@ export interface OutputPaths {
 
 /**
  * The output paths train() will write, each checked writable (a probe file is created and removed in its
- * folder), none of them an input file or another output.
+ * folder), none of them an input file or another output; no training file named twice.
  */
 export function checkOutputs(o: { files: readonly string[]; test?: readonly string[]; out?: string; checkpoint?: string; report?: string; resume?: string }): OutputPaths {
   const checkpoint = o.checkpoint ?? (o.out !== undefined ? `${o.out}.ckpt` : undefined);
   const outputs: Array<[string, string | undefined]> = [['--out', o.out], ['--checkpoint', checkpoint], ['--report', o.report]];
+  checkOnce(o.files, 'the training files');
   checkDistinct([...o.files, ...(o.test ?? [])].map((f) => ['one of the input files', f] as const), outputs);
   for (const [flag, path] of outputs) {
     if (path === undefined) continue;
