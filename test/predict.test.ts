@@ -166,3 +166,21 @@ test('predict (streamed, one sequence at a time) and evaluate (the whole file) g
     assert.deepEqual(Float32Array.from(streamed), evaluated, data);
   }
 });
+
+test('labels and ids a spreadsheet would run as formulas are written with a leading quote; plain numbers like -1 are not', () => {
+  const labels = ['=1+1', '-1', '@SUM(A1)', '+cmd'];
+  const rows = Array.from({ length: 16 }, (_, i) => `${i % 4 === 3 ? '-2+3' : `s${i}`},${labels[i % 4]},${(i % 4) - 1},${i % 3},1`);
+  const data = join(dir, 'formula.csv');
+  writeFileSync(data, `id,label,t0,t1,t2\n${rows.join('\n')}\n`);
+  const model = join(dir, 'formula.json');
+  const t = cli(['train', data, '--out', model, '--epochs', '1', '--hidden', '4', '--threads', '1', '--select', 'off', '--stride', '1', '--quiet']);
+  assert.equal(t.code, 0, t.stderr);
+  const r = cli(['predict', '--model', model, data]);
+  assert.equal(r.code, 0, r.stderr);
+  const lines = r.stdout.trim().split('\n');
+  assert.equal(lines[0], 'file,id,label,predicted,p_+cmd,p_-1,p_=1+1,p_@SUM(A1)'); // p_ first: nothing to neutralize
+  const cells = lines.slice(1).map((l) => l.match(/("([^"]|"")*"|[^,]*)(,|$)/g)!.map((c) => c.replace(/,$/, '')));
+  assert.deepEqual(cells.slice(0, 4).map((c) => c[2]), [`"'=1+1"`, '-1', `"'@SUM(A1)"`, `"'+cmd"`]);
+  assert.equal(cells[3][1], `"'-2+3"`); // an id too
+  for (const c of cells) assert.ok(!/^[=+@]/.test(c[3]) && !/^-[^0-9]/.test(c[3]), `predicted ${c[3]}`);
+});

@@ -28,9 +28,15 @@ export interface PredictSummary {
   readonly sequences: number;
 }
 
-/** A CSV field, quoted when it must be. */
+/**
+ * A CSV field, quoted when it must be. Text that a spreadsheet would run as a formula (it starts with =, +, -,
+ * @, a tab or a carriage return and is not a plain number such as -1) gets a leading ' and quotes, as OWASP
+ * recommends against CSV injection; plain numbers stay as they are, so labels like -1 read back unchanged.
+ */
 export function csvField(s: string): string {
-  return /[",\r\n]/.test(s) || s !== s.trim() ? `"${s.replace(/"/g, '""')}"` : s;
+  const quoted = `"${s.replace(/"/g, '""')}"`;
+  if (/^[=+\-@\t\r]/.test(s) && !/^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/.test(s)) return `"'${quoted.slice(1)}`;
+  return /[",\r\n]/.test(s) || s !== s.trim() ? quoted : s;
 }
 
 export function predictionHeader(model: Model): string {
