@@ -148,3 +148,23 @@ test('--version is this package’s own, also run from another package’s folde
   assert.match(h.stdout, /Commands:/);
   assert.match(cli(['train', '-h']).stdout, /--stride/);
 });
+
+test('a label with a newline or a right-to-left override neither breaks evaluate’s table nor reverses the report', () => {
+  const dir = tmp();
+  const data = join(dir, 'd.csv');
+  const labels = ['"line\nbreak"', 'abc\u202Edef'];
+  const rows = Array.from({ length: 12 }, (_, i) => `${labels[i % 2]},${i % 2},${(i % 3) - 1},1`);
+  writeFileSync(data, `label,t0,t1,t2\n${rows.join('\n')}\n`);
+  const model = join(dir, 'm.json');
+  const t = cli(['train', data, '--out', model, '--epochs', '1', '--hidden', '4', '--threads', '1', '--select', 'off', '--quiet']);
+  assert.equal(t.code, 0, t.stderr);
+  const report = join(dir, 'r.html');
+  const e = cli(['evaluate', '--model', model, data, '--report', report]);
+  assert.equal(e.code, 0, e.stderr);
+  assert.ok(!/[\u202E]/.test(e.stdout) && !/[\u202E]/.test(readFileSync(report, 'utf8')), 'no override character is written');
+  assert.match(e.stdout, /abc\\u\{202e\}def/);
+  assert.match(e.stdout, /line\\nbreak/);
+  const confusion = e.stdout.split('\n').filter((l) => /^\s*(line|abc)/.test(l));
+  assert.ok(confusion.length >= 4, e.stdout); // per-class and confusion rows, one line each
+  assert.match(readFileSync(report, 'utf8'), /abc\\u\{202e\}def/);
+});

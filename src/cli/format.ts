@@ -2,10 +2,11 @@
 // commands decide where they go.
 
 import type { Metrics } from '../eval/metrics.js';
+import { visible } from '../eval/visible.js';
 
 /** Rows of cells as aligned columns: the first column left-aligned, the others right-aligned. */
 export function table(header: readonly string[], rows: readonly (readonly string[])[], indent = ''): string {
-  const all = [header, ...rows];
+  const all = [header, ...rows].map((r) => r.map(visible));
   const width = header.map((_, c) => Math.max(...all.map((r) => (r[c] ?? '').length)));
   return all
     .map((r) => indent + r.map((cell, c) => (c === 0 ? cell.padEnd(width[c]) : cell.padStart(width[c]))).join('  ').trimEnd())

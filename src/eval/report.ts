@@ -11,6 +11,7 @@ import { writeFileAtomic } from '../io/atomic.js';
 import type { DataSet } from '../data/dataset.js';
 import { type Model, strideOf } from '../model/model.js';
 import { cellOf, directionsOf, layoutOf } from '../model/layout.js';
+import { visible } from './visible.js';
 import type { Metrics } from './metrics.js';
 
 /** What a report shows; every part but the model is optional. */
@@ -39,7 +40,7 @@ const EXAMPLES_PER_CLASS = 3;
 const MAX_POINTS = 240; // per drawn line; longer signals are reduced to min/max pairs
 
 export function esc(s: unknown): string {
-  return String(s).replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
+  return visible(String(s)).replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
 }
 
 const num = (x: number, p = 4) => (Number.isFinite(x) ? x.toFixed(p) : '–');
