@@ -61,6 +61,7 @@ export function binaryError(where: CellWhere): UserError {
 export function valueError(cell: string, where: CellWhere, column: string, what: string): UserError {
   const s = cell.trim();
   if (BINARY.test(cell)) return binaryError(where);
+  if (cell.includes(REPLACEMENT)) return encodingError(where);
   if (s === '') return new UserError(`empty cell in ${column}; ${what}`, where);
   if (/^[+-]?(nan|inf|infinity)$/i.test(s)) {
     return new UserError(`non-finite value ${show(s)} in ${column}; values must be finite numbers`, where);
@@ -77,10 +78,23 @@ export function valueError(cell: string, where: CellWhere, column: string, what:
   );
 }
 
-/** A name cell (label, id, header cell), trimmed; binary data is an error. */
+/**
+ * A name cell (label, id, header cell), trimmed; binary data is an error, and so is text that is not UTF-8
+ * (which the parser decodes to U+FFFD: `café` and `cafè` saved as Latin-1 would both become `caf\uFFFD`, one class).
+ */
 export function toName(cell: string, where: CellWhere): string {
   if (BINARY.test(cell)) throw binaryError(where);
+  if (cell.includes(REPLACEMENT)) throw encodingError(where);
   return cell.trim();
+}
+
+const REPLACEMENT = '\uFFFD';
+
+function encodingError(where: CellWhere): UserError {
+  return new UserError(
+    'text that is not UTF-8 (bytes of another encoding, such as Latin-1 or Windows-1252); save the file as UTF-8',
+    where,
+  );
 }
 
 /** `column "ax"` when the file has a header, else `column 3` (1-based). */
