@@ -7,8 +7,8 @@ export class UserError extends Error {
   readonly column?: number;
   readonly detail: string;
 
-  constructor(detail: string, where: { file?: string; line?: number; column?: number } = {}) {
-    super(formatWhere(where) + detail);
+  constructor(detail: string, where: { file?: string; line?: number; column?: number; cause?: unknown } = {}) {
+    super(formatWhere(where) + detail, where.cause === undefined ? undefined : { cause: where.cause });
     this.name = 'UserError';
     this.detail = detail;
     this.file = where.file;

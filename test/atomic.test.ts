@@ -4,7 +4,7 @@
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import fs, { chmodSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import fs, { chmodSync, lstatSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { syncBuiltinESMExports } from 'node:module';
 import { spawn } from 'node:child_process';
 import { tmpdir } from 'node:os';
@@ -46,7 +46,7 @@ test('writes a new file and replaces an existing one, leaving no temp file', () 
   assert.deepEqual(readdirSync(dir), ['out.json']);
 });
 
-test('disk full in the middle of the write: the old file is intact, the temp file removed, the error thrown', () => {
+test('disk full in the middle of the write: the old file is intact, the temp file removed, a user error saying what to free', () => {
   const dir = tmp();
   const f = join(dir, 'model.json');
   writeFileSync(f, 'the old, good model');
@@ -57,7 +57,9 @@ test('disk full in the middle of the write: the old file is intact, the temp fil
     throw errno('ENOSPC');
   }) as typeof fs.writeSync;
   withFs('writeSync', failing, () => {
-    assert.throws(() => writeFileAtomic(f, 'x'.repeat(100_000)), (e: NodeJS.ErrnoException) => e.code === 'ENOSPC');
+    assert.throws(() => writeFileAtomic(f, 'x'.repeat(100_000)), (e: unknown) =>
+      e instanceof UserError && /^.*model\.json: the disk is full \(ENOSPC\) while writing it; free space in .* \(the old file is unchanged\)$/.test(e.message) &&
+      (e.cause as NodeJS.ErrnoException).code === 'ENOSPC');
   });
   assert.equal(readFileSync(f, 'utf8'), 'the old, good model');
   assert.deepEqual(readdirSync(dir), ['model.json']);
@@ -83,7 +85,7 @@ test('saveModel goes through the atomic write: a failed save keeps the previous 
   initParameters(parameters, shape, createRng(1));
   const m: Model = { shape, readout: 'mean', classes: ['a', 'b'], channels: ['x', 'y'], normalization: null, parameters, training: {} };
   withFs('writeSync', (() => { throw errno('ENOSPC'); }) as typeof fs.writeSync, () => {
-    assert.throws(() => saveModel(f, m), /ENOSPC/);
+    assert.throws(() => saveModel(f, m), (e: unknown) => e instanceof UserError && /disk is full \(ENOSPC\)/.test(e.message));
   });
   assert.equal(readFileSync(f, 'utf8'), 'previous model');
   saveModel(f, m);
@@ -142,3 +144,40 @@ test('checkWritable: refuses a missing folder, a folder as the file, an unwritab
   }
 });
 
+
+test('a symbolic link is written through (the link stays), an existing file keeps its permissions', () => {
+  const dir = tmp();
+  const real = join(dir, 'real.json');
+  writeFileSync(real, 'old');
+  chmodSync(real, 0o600);
+  const link = join(dir, 'link.json');
+  symlinkSync('real.json', link);
+  writeFileAtomic(link, 'new');
+  assert.ok(lstatSync(link).isSymbolicLink(), 'the link is still a link');
+  assert.equal(readFileSync(real, 'utf8'), 'new');
+  assert.equal(statSync(real).mode & 0o777, 0o600);
+  const dangling = join(dir, 'dangling.json');
+  symlinkSync('made.json', dangling);
+  writeFileAtomic(dangling, 'made');
+  assert.ok(lstatSync(dangling).isSymbolicLink());
+  assert.equal(readFileSync(join(dir, 'made.json'), 'utf8'), 'made');
+});
+
+test('a read-only file is refused, even as root, and left as it was', () => {
+  const dir = tmp();
+  const f = join(dir, 'ro.json');
+  writeFileSync(f, 'keep me');
+  chmodSync(f, 0o444);
+  assert.throws(() => checkWritable(f, '--out'), (e: unknown) => e instanceof UserError && /^--out .*ro\.json: is read-only; make it writable \(chmod u\+w\)/.test(e.message));
+  assert.throws(() => writeFileAtomic(f, 'x'), /is read-only/);
+  assert.equal(readFileSync(f, 'utf8'), 'keep me');
+  assert.equal(statSync(f).mode & 0o777, 0o444);
+});
+
+test('a character device is written in place: /dev/null stays a device, /dev/full is a disk-full user error', () => {
+  checkWritable('/dev/null', '--out');
+  writeFileAtomic('/dev/null', 'discarded');
+  assert.ok(statSync('/dev/null').isCharacterDevice());
+  assert.throws(() => writeFileAtomic('/dev/full', 'x'), (e: unknown) => e instanceof UserError && /^\/dev\/full: the disk is full \(ENOSPC\)/.test(e.message));
+  assert.ok(statSync('/dev/full').isCharacterDevice());
+});

@@ -2,7 +2,7 @@
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, linkSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, linkSync, lstatSync, mkdtempSync, readFileSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { spawn } from 'node:child_process';
@@ -167,4 +167,34 @@ test('a label with a newline or a right-to-left override neither breaks evaluate
   const confusion = e.stdout.split('\n').filter((l) => /^\s*(line|abc)/.test(l));
   assert.ok(confusion.length >= 4, e.stdout); // per-class and confusion rows, one line each
   assert.match(readFileSync(report, 'utf8'), /abc\\u\{202e\}def/);
+});
+
+test('special outputs: /dev/null discards, /dev/full is a disk-full user error, a link is written through, a read-only file is refused', () => {
+  const dir = tmp();
+  const model = join(dir, 'm.json');
+  assert.equal(cli(['train', 'datasets/cbf/train.csv', '--out', model, '--epochs', '1', '--hidden', '4', '--select', 'off', '--quiet']).code, 0);
+  const before = readFileSync(model);
+  const ok = cli(['predict', '--model', model, 'datasets/cbf/test.csv', '--out', '/dev/null', '--quiet']);
+  assert.equal(ok.code, 0, ok.stderr);
+  assert.ok(statSync('/dev/null').isCharacterDevice());
+  for (const args of [['predict', '--model', model, 'datasets/cbf/test.csv', '--out', '/dev/full'], ['export', '--model', model, '--onnx', '/dev/full']]) {
+    const r = cli(args);
+    assert.equal(r.code, 2, r.stderr);
+    assert.match(r.stderr, /^train-signals: \/dev\/full: the disk is full \(ENOSPC\) while writing it; free space in \/dev/);
+    assert.equal(r.stderr.trim().split('\n').length, 1, r.stderr);
+  }
+  const real = join(dir, 'real.csv');
+  writeFileSync(real, 'old');
+  symlinkSync(real, join(dir, 'link.csv'));
+  assert.equal(cli(['predict', '--model', model, 'datasets/cbf/test.csv', '--out', join(dir, 'link.csv'), '--quiet']).code, 0);
+  assert.ok(lstatSync(join(dir, 'link.csv')).isSymbolicLink());
+  assert.match(readFileSync(real, 'utf8'), /^file,id,label,predicted/);
+  const ro = join(dir, 'ro.csv');
+  writeFileSync(ro, 'keep');
+  chmodSync(ro, 0o444);
+  const r = cli(['predict', '--model', model, 'datasets/cbf/test.csv', '--out', ro]);
+  assert.equal(r.code, 2, r.stderr);
+  assert.match(r.stderr, /^train-signals: --out .*ro\.csv: is read-only/);
+  assert.equal(readFileSync(ro, 'utf8'), 'keep');
+  assert.deepEqual(readFileSync(model), before);
 });

@@ -2,30 +2,115 @@
 // or the new one, never a torn one: a failed write (disk full, EIO) removes the temp file and leaves the old
 // file as it was; a kill mid-write leaves at most a stray temp file. Also the up-front check that an output
 // path is writable, so that no one learns after hours of training that the folder does not exist.
+//
+// What an output path may be (outputTarget): a new or existing regular file (replaced atomically, keeping the
+// existing file's permissions); a symbolic link (its target is written, the link stays a link); a character
+// device or a FIFO (written in place: `--out /dev/null` discards, a pipe receives). Refused, before any work:
+// a read-only file (no write permission for anyone: the tool will not override that, even as root), a folder,
+// a block device or a socket. The user's conditions while writing (disk full, quota, read-only file system,
+// permission) are user errors that say what to do; the old file is kept.
 
-import { closeSync, fsyncSync, openSync, renameSync, rmSync, statSync, writeSync } from 'node:fs';
+import { closeSync, fchmodSync, fsyncSync, lstatSync, openSync, readlinkSync, renameSync, rmSync, statSync, writeSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { UserError } from '../errors.js';
 
+/** Where a write to a path lands: `path` after following links, written in place (device, FIFO) or replaced. */
+export interface OutputTarget {
+  readonly path: string;
+  readonly inPlace: boolean;
+  readonly mode: number | null; // the existing file's permission bits, kept on replacing it; null: a new file
+}
+
+const MAX_LINKS = 40; // as the kernel's ELOOP limit
+
+/** The target of an output path; `say` words a refusal (flag and path in front). */
+export function outputTarget(path: string, say: (what: string) => UserError = (w) => new UserError(`${path}: ${w}`)): OutputTarget {
+  let p = resolve(path);
+  for (let links = 0; ; links++) {
+    let st;
+    try {
+      st = lstatSync(p);
+    } catch {
+      return { path: p, inPlace: false, mode: null }; // a new file (or a dangling link's target)
+    }
+    if (st.isSymbolicLink()) {
+      if (links >= MAX_LINKS) throw say('is a chain of more than 40 symbolic links; choose another path');
+      p = resolve(dirname(p), readlinkSync(p));
+      continue;
+    }
+    if (st.isCharacterDevice() || st.isFIFO()) return { path: p, inPlace: true, mode: null };
+    if (st.isDirectory()) throw say('is a folder; give a file name');
+    if (!st.isFile()) throw say(`is a ${st.isBlockDevice() ? 'block device' : 'socket'}; refusing to write over it; choose a regular file`);
+    if ((st.mode & 0o222) === 0) throw say('is read-only; make it writable (chmod u+w) or choose another path');
+    return { path: p, inPlace: false, mode: st.mode & 0o7777 };
+  }
+}
+
+/**
+ * A failure while writing `path` as what the user can do about it, or the error itself when it is not the
+ * user's condition (EIO and the like stay loud).
+ */
+export function writeError(e: unknown, path: string, kept: boolean): unknown {
+  const code = (e as NodeJS.ErrnoException | null)?.code;
+  const after = kept ? 'the old file is unchanged' : 'nothing was written';
+  const dir = dirname(resolve(path));
+  switch (code) {
+    case 'ENOSPC':
+    case 'EDQUOT':
+      return new UserError(`the disk is full (${code}) while writing it; free space in ${dir} and run again (${after})`, { file: path, cause: e });
+    case 'EFBIG':
+      return new UserError(`the file grew past the size this file system or process allows (EFBIG) (${after})`, { file: path, cause: e });
+    case 'EROFS':
+      return new UserError(`the file system is read-only (EROFS); choose another path (${after})`, { file: path, cause: e });
+    case 'EACCES':
+    case 'EPERM':
+      return new UserError(`permission denied (${code}); check the permissions of ${dir} or choose another path (${after})`, { file: path, cause: e });
+    default:
+      return e;
+  }
+}
+
+/** Writes all of buf at fd, from position `at` (null: the current one, as a device or FIFO has). */
+export function writeAll(fd: number, buf: Uint8Array, at: number | null): void {
+  let off = 0;
+  while (off < buf.length) off += writeSync(fd, buf, off, buf.length - off, at === null ? null : at + off);
+}
+
 export function writeFileAtomic(path: string, data: string | Uint8Array): void {
-  const tmp = join(dirname(path), `.${basename(path)}.${process.pid}.${Date.now()}.tmp`);
+  const t = outputTarget(path);
+  const buf = typeof data === 'string' ? Buffer.from(data, 'utf8') : data;
+  if (t.inPlace) {
+    const fd = openSync(t.path, 'w');
+    try {
+      writeAll(fd, buf, null);
+    } catch (e) {
+      throw writeError(e, path, false);
+    } finally {
+      closeSync(fd);
+    }
+    return;
+  }
+  const tmp = join(dirname(t.path), `.${basename(t.path)}.${process.pid}.${Date.now()}.tmp`);
   let fd = -1;
   try {
     fd = openSync(tmp, 'w', 0o644);
-    const buf = typeof data === 'string' ? Buffer.from(data, 'utf8') : data;
-    let off = 0;
-    while (off < buf.length) off += writeSync(fd, buf, off, buf.length - off);
+    if (t.mode !== null) fchmodSync(fd, t.mode);
+    writeAll(fd, buf, 0);
     fsyncSync(fd);
     closeSync(fd);
     fd = -1;
-    renameSync(tmp, path);
+    renameSync(tmp, t.path);
   } catch (e) {
     if (fd >= 0) closeSync(fd);
     rmSync(tmp, { force: true });
-    throw e;
+    throw writeError(e, path, t.mode !== null);
   }
+  syncFolder(t.path);
+}
+
+/** Makes a rename into path's folder durable. */
+export function syncFolder(path: string): void {
   try {
-    // Make the rename itself durable.
     const dfd = openSync(dirname(path), 'r');
     try { fsyncSync(dfd); } finally { closeSync(dfd); }
   } catch {
@@ -34,13 +119,13 @@ export function writeFileAtomic(path: string, data: string | Uint8Array): void {
 }
 
 /**
- * Checks, before any work starts, that `path` can be written atomically: its folder exists and accepts a new
- * file (one is created and removed), and `path` is not a folder. `flag` names the option in the message
- * (e.g. '--out'). Throws a UserError saying what to do.
+ * Checks, before any work starts, that `path` can be written: outputTarget accepts it, and unless it is written
+ * in place, its folder exists and accepts a new file (one is created and removed). `flag` names the option in
+ * the message (e.g. '--out'). Throws a UserError saying what to do.
  */
 export function checkWritable(path: string, flag: string): void {
-  const dir = dirname(resolve(path));
   const say = (what: string) => new UserError(`${flag} ${path}: ${what}`);
+  const dir = dirname(resolve(path));
   let st;
   try {
     st = statSync(dir);
@@ -48,17 +133,16 @@ export function checkWritable(path: string, flag: string): void {
     throw say(`the folder ${dir} does not exist; create it or choose another path`);
   }
   if (!st.isDirectory()) throw say(`${dir} is not a folder; choose another path`);
-  try {
-    if (statSync(path).isDirectory()) throw say('is a folder; give a file name');
-  } catch (e) {
-    if (e instanceof UserError) throw e;
-  }
-  const probe = join(dir, `.${basename(path)}.${process.pid}.probe.tmp`);
+  const t = outputTarget(path, say);
+  if (t.inPlace) return;
+  const into = dirname(t.path);
+  const probe = join(into, `.${basename(t.path)}.${process.pid}.probe.tmp`);
   try {
     closeSync(openSync(probe, 'wx', 0o644));
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code ?? String(e);
-    throw say(`cannot create files in ${dir} (${code}); check its permissions and free space, or choose another path`);
+    if (code === 'ENOENT') throw say(`the folder ${into} does not exist; create it or choose another path`);
+    throw say(`cannot create files in ${into} (${code}); check its permissions and free space, or choose another path`);
   }
   rmSync(probe, { force: true });
 }

@@ -2,13 +2,16 @@
 //
 // To a file: into a temp file in the same folder, in 64 KiB writes; commit() fsyncs it and renames it over the
 // destination (and fsyncs the folder), so a reader sees the old file or the whole new one; abort() removes it.
+// A character device or FIFO (`--out /dev/null`) is written in place; a symbolic link's target is written
+// (io/atomic.ts's outputTarget).
 // A file's rows can be taken back (mark() / rewind(): the temp file is truncated to the mark), which predict
 // uses when a long-layout file turns out not to be streamable and is read again whole.
 // To stdout: written as they come, with backpressure (pending() is the promise to await). Between mark() and
 // release() rows are held in memory instead, since stdout cannot be taken back.
 
-import { closeSync, fsyncSync, ftruncateSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
+import { closeSync, fchmodSync, fsyncSync, ftruncateSync, openSync, renameSync, rmSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
+import { outputTarget, syncFolder, writeAll, writeError } from './atomic.js';
 
 export interface RowOutput {
   write(s: string): void;
@@ -27,8 +30,15 @@ export interface RowOutput {
 const FLUSH_BYTES = 64 * 1024;
 
 export function fileOutput(path: string): RowOutput {
-  const tmp = join(dirname(path), `.${basename(path)}.${process.pid}.${Date.now()}.tmp`);
+  const t = outputTarget(path);
+  return t.inPlace ? deviceOutput(path, t.path) : replacingOutput(path, t.path, t.mode);
+}
+
+/** Into a temp file beside `target`, renamed over it on commit (keeping an existing file's mode). */
+function replacingOutput(path: string, target: string, mode: number | null): RowOutput {
+  const tmp = join(dirname(target), `.${basename(target)}.${process.pid}.${Date.now()}.tmp`);
   let fd: number | null = openSync(tmp, 'w', 0o644);
+  if (mode !== null) fchmodSync(fd, mode);
   let buf: string[] = [];
   let bufBytes = 0;
   let pos = 0; // bytes in the temp file
@@ -36,8 +46,11 @@ export function fileOutput(path: string): RowOutput {
   const flush = () => {
     if (bufBytes === 0 || fd === null) return;
     const b = Buffer.from(buf.join(''), 'utf8');
-    let off = 0;
-    while (off < b.length) off += writeSync(fd, b, off, b.length - off, pos + off);
+    try {
+      writeAll(fd, b, pos);
+    } catch (e) {
+      throw writeError(e, path, mode !== null);
+    }
     pos += b.length;
     buf = [];
     bufBytes = 0;
@@ -62,21 +75,75 @@ export function fileOutput(path: string): RowOutput {
     pending: () => null,
     async commit() {
       flush();
-      fsyncSync(fd!);
+      try {
+        fsyncSync(fd!);
+      } catch (e) {
+        throw writeError(e, path, mode !== null);
+      }
       closeSync(fd!);
       fd = null;
-      renameSync(tmp, path);
-      try {
-        const dfd = openSync(dirname(path), 'r');
-        try { fsyncSync(dfd); } finally { closeSync(dfd); }
-      } catch {
-        // Some file systems refuse fsync on a folder; the rename is still atomic there.
-      }
+      renameSync(tmp, target);
+      syncFolder(target);
     },
     abort() {
       if (fd !== null) closeSync(fd);
       fd = null;
       rmSync(tmp, { force: true });
+    },
+  };
+}
+
+/**
+ * Written in place to a character device or FIFO (`--out /dev/null`), which cannot be taken back: rows between
+ * mark() and release() are held in memory, as for stdout.
+ */
+function deviceOutput(path: string, target: string): RowOutput {
+  let fd: number | null = openSync(target, 'w');
+  let buf: string[] = [];
+  let bufBytes = 0;
+  let holding = false;
+  let held: string[] = [];
+  const flush = () => {
+    if (bufBytes === 0 || fd === null) return;
+    try {
+      writeAll(fd, Buffer.from(buf.join(''), 'utf8'), null);
+    } catch (e) {
+      throw writeError(e, path, false);
+    }
+    buf = [];
+    bufBytes = 0;
+  };
+  return {
+    write(s) {
+      if (holding) {
+        held.push(s);
+        return;
+      }
+      buf.push(s);
+      bufBytes += s.length;
+      if (bufBytes >= FLUSH_BYTES) flush();
+    },
+    mark() {
+      holding = true;
+      held = [];
+    },
+    rewind() {
+      held = [];
+    },
+    release() {
+      holding = false;
+      for (const s of held) this.write(s);
+      held = [];
+    },
+    pending: () => null,
+    async commit() {
+      flush();
+      closeSync(fd!);
+      fd = null;
+    },
+    abort() {
+      if (fd !== null) closeSync(fd);
+      fd = null;
     },
   };
 }

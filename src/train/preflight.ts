@@ -7,7 +7,7 @@
 import { loadDataSet, type LoadOptions } from '../data/csv.js';
 import type { DataSet } from '../data/dataset.js';
 import { UserError } from '../errors.js';
-import { checkWritable } from '../io/atomic.js';
+import { checkWritable, outputTarget } from '../io/atomic.js';
 import { checkDistinct, checkOnce } from '../io/paths.js';
 import type { Checkpoint } from '../io/checkpoint.js';
 import type { Model } from '../model/model.js';
@@ -24,7 +24,8 @@ export interface OutputPaths {
  * folder), none of them an input file or another output; no training file named twice.
  */
 export function checkOutputs(o: { files: readonly string[]; test?: readonly string[]; out?: string; checkpoint?: string; report?: string; resume?: string }): OutputPaths {
-  const checkpoint = o.checkpoint ?? (o.out !== undefined ? `${o.out}.ckpt` : undefined);
+  // No default checkpoint beside a device or FIFO (`--out /dev/null`): there is no folder of the user's there.
+  const checkpoint = o.checkpoint ?? (o.out !== undefined && !writesInPlace(o.out) ? `${o.out}.ckpt` : undefined);
   const outputs: Array<[string, string | undefined]> = [['--out', o.out], ['--checkpoint', checkpoint], ['--report', o.report]];
   checkOnce(o.files, 'the training files');
   checkDistinct([...o.files, ...(o.test ?? [])].map((f) => ['one of the input files', f] as const), outputs);
@@ -33,6 +34,14 @@ export function checkOutputs(o: { files: readonly string[]; test?: readonly stri
     checkWritable(path, flag === '--checkpoint' && o.checkpoint === undefined ? '--checkpoint (default: --out + .ckpt)' : flag);
   }
   return { out: o.out, checkpoint, checkpointIsDefault: o.checkpoint === undefined, report: o.report };
+}
+
+function writesInPlace(path: string): boolean {
+  try {
+    return outputTarget(path).inPlace;
+  } catch {
+    return false; // checkWritable says why
+  }
 }
 
 /** Refuses `ds` (loaded from `file`) unless its channels are the model's, by count, name and order. */
