@@ -2,7 +2,7 @@
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { chmodSync, existsSync, linkSync, lstatSync, mkdtempSync, readFileSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, linkSync, lstatSync, mkdtempSync, readdirSync, readFileSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { spawn } from 'node:child_process';
@@ -197,4 +197,32 @@ test('special outputs: /dev/null discards, /dev/full is a disk-full user error, 
   assert.match(r.stderr, /^train-signals: --out .*ro\.csv: is read-only/);
   assert.equal(readFileSync(ro, 'utf8'), 'keep');
   assert.deepEqual(readFileSync(model), before);
+});
+
+test('- is stdin for an input CSV and stdout for predictions and evaluate’s report; elsewhere a usage error', () => {
+  const dir = tmp();
+  const train = readFileSync(join(ROOT, 'datasets/cbf/train.csv'));
+  const test = readFileSync(join(ROOT, 'datasets/cbf/test.csv'));
+  const model = join(dir, 'm.json');
+  const t = cli(['train', '-', '--out', model, '--epochs', '1', '--hidden', '4', '--select', 'off', '--quiet'], { input: train });
+  assert.equal(t.code, 0, t.stderr);
+  const p = cli(['predict', '--model', model, '-', '--out', '-'], { input: test });
+  assert.equal(p.code, 0, p.stderr);
+  const lines = p.stdout.trim().split('\n');
+  assert.equal(lines.length, 301);
+  assert.match(lines[1], /^stdin,1,/);
+  const e = cli(['evaluate', '--model', model, 'datasets/cbf/test.csv', '--report', '-']);
+  assert.equal(e.code, 0, e.stderr);
+  assert.match(e.stdout, /^<!doctype html>/);
+  assert.match(e.stderr, /accuracy/); // the tables moved to stderr
+  const bad = cli(['evaluate', '--model', model, '-'], { input: 'label,t0\na,1\nb,x\n' });
+  assert.equal(bad.code, 2);
+  assert.match(bad.stderr, /^train-signals: stdin:3:2: non-numeric value "x"/);
+  for (const args of [['train', 'datasets/cbf/train.csv', '--out', '-'], ['evaluate', '--model', '-', 'datasets/cbf/test.csv'], ['export', '--model', model, '--onnx', '-'], ['train', '-', '-']]) {
+    const r = cli(args, { cwd: dir, input: '' });
+    assert.equal(r.code, 2, `${args.join(' ')}: ${r.stderr}`);
+    assert.equal(r.stderr.trim().split('\n').length, 1, r.stderr);
+    assert.match(r.stderr, /cannot be - \(stdin or stdout\) here; give a file path|- \(stdin\) can be only one of the input files/);
+  }
+  assert.deepEqual(readdirSync(dir).sort(), ['m.json']); // nothing written by the refused ones
 });

@@ -7,6 +7,7 @@ import { readFileSync } from 'node:fs';
 import yargs from 'yargs';
 import { hideBin } from 'yargs/helpers';
 import { UserError, isInterrupted, isUserError } from '../errors.js';
+import { STDIN } from '../data/csv.js';
 import { installSignalHandlers } from './interrupt.js';
 import { trainCommand } from './commands/train.js';
 import { evaluateCommand } from './commands/evaluate.js';
@@ -53,6 +54,38 @@ function checkArgs(raw: readonly string[], argv: Record<string, unknown>, y: any
   }
 }
 
+// yargs drops a bare `-`, so it is kept as this token (no argument can hold a NUL) until resolveDashes gives it
+// its meaning.
+const DASH = '\u0000-';
+
+/** The flags where `-` means stdout, by command; a positional CSV file or --test given as `-` is stdin. */
+const DASH_OUTPUTS: Readonly<Record<string, readonly string[]>> = { predict: ['out'], evaluate: ['report'] };
+
+/**
+ * Gives `-` its Unix meaning: stdin for an input CSV file (one of the command's files, or --test), stdout for
+ * predict's --out and evaluate's --report; anywhere else (a model, a checkpoint, an export) a usage error.
+ */
+function resolveDashes(argv: Record<string, unknown>): void {
+  const command = String((argv._ as unknown[])[0] ?? 'train');
+  const stdinOnce = () => {
+    const n = [...((argv.files as string[] | undefined) ?? []), ...((argv.test as string[] | undefined) ?? [])].filter((f) => f === DASH).length;
+    if (n > 1) throw usageError('- (stdin) can be only one of the input files');
+  };
+  stdinOnce();
+  for (const [key, v] of Object.entries(argv)) {
+    if (key === '_' || key === '$0') continue;
+    if (key === 'files' || key === 'test') {
+      if (Array.isArray(v)) argv[key] = v.map((f) => (f === DASH ? STDIN : f));
+      continue;
+    }
+    if (v !== DASH) continue;
+    if (!(DASH_OUTPUTS[command] ?? []).includes(key) && !/[A-Z]/.test(key)) {
+      throw usageError(`--${key} cannot be - (stdin or stdout) here; give a file path`);
+    }
+    argv[key] = '-';
+  }
+}
+
 /** The command line again with `--resume <ckpt>` (replacing any --resume), quoted for a POSIX shell. */
 function resumeCommand(argv: readonly string[], checkpoint: string): string {
   const args: string[] = [];
@@ -69,7 +102,7 @@ export async function main(argv: string[]): Promise<number> {
   const debug = argv.includes('--debug');
   installSignalHandlers(NAME);
   try {
-    await yargs(argv)
+    await yargs(argv.map((a, i) => (a === '-' && !argv.slice(0, i).includes('--') ? DASH : a)))
       .scriptName(NAME)
       .command(evaluateCommand as any)
       .command(trainCommand as any)
@@ -83,7 +116,10 @@ export async function main(argv: string[]): Promise<number> {
       .demandCommand(1, 'give a training CSV file, or a command (see --help)')
       .recommendCommands()
       .wrap(Math.min(110, process.stdout.columns || 100))
-      .middleware(((a: any, y: any) => checkArgs(argv, a, y)) as any, true)
+      .middleware(((a: any, y: any) => {
+        checkArgs(argv, a, y);
+        resolveDashes(a);
+      }) as any, true)
       .fail((msg, err) => {
         // Throwing stops yargs here: returning would let it run the command anyway.
         throw err ?? usageError(msg);

@@ -8,6 +8,7 @@
 // storage (builder.ts). Checks about what training needs (e.g. at least two classes) belong to the trainer.
 
 import { createReadStream } from 'node:fs';
+import type { Readable } from 'node:stream';
 import { stat } from 'node:fs/promises';
 import { CsvError, parse } from 'csv-parse';
 import { UserError, isUserError } from '../errors.js';
@@ -46,7 +47,7 @@ export async function loadDataSet(files: readonly string[], opts: LoadOptions = 
   // The files' sizes bound the values' float32 size, to reserve the shared buffer (a file that cannot be
   // stat'ed counts 0 here; loadFile reports it in turn).
   let textBytes = 0;
-  for (const file of files) textBytes += await stat(file).then((s) => (s.isFile() ? s.size : 0), () => 0);
+  for (const file of files) if (file !== STDIN) textBytes += await stat(file).then((s) => (s.isFile() ? s.size : 0), () => 0);
   const builder = new DataSetBuilder(undefined, textBytes);
   for (const file of files) await loadFile(file, o, builder);
   return builder.finish();
@@ -92,23 +93,32 @@ function resolveOptions(opts: LoadOptions): Resolved {
   return o;
 }
 
+/** The file name that reads standard input, as Unix tools take it (a file called `-` is `./-`); errors and results name it `stdin`. */
+export const STDIN = '-';
+
+/** How messages and results name the file at `path`. */
+export function fileName(path: string): string {
+  return path === STDIN ? 'stdin' : path;
+}
+
 async function loadFile(
-  file: string, o: Resolved, builder: DataSetBuilder, streaming = false, hooks: StreamHooks = {},
+  path: string, o: Resolved, builder: DataSetBuilder, streaming = false, hooks: StreamHooks = {},
 ): Promise<void> {
+  const file = fileName(path);
   try {
-    if ((await stat(file)).isDirectory()) {
+    if (path !== STDIN && (await stat(path)).isDirectory()) {
       throw new UserError('is a directory, not a CSV file; give the path of a file', { file });
     }
   } catch (e) {
     throw toUserError(e, file, 0);
   }
 
-  const input = createReadStream(file);
+  const input: Readable = path === STDIN ? process.stdin : createReadStream(path);
   // No `info` and no `skip_empty_lines`: csv-parse's per-record info snapshot costs as much as the parsing.
   // Lines are counted here instead: a record spans one line plus the line breaks inside its quoted fields,
   // and a blank line arrives as a record of one blank field.
   const parser = parse({ bom: true, relax_column_count: true, max_record_size: MAX_RECORD_BYTES });
-  input.on('error', (e) => parser.destroy(e));
+  input.on('error', (e: Error) => parser.destroy(e));
   input.pipe(parser);
 
   let reader: RowReader | null = null;

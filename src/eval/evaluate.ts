@@ -1,7 +1,7 @@
 // Evaluation of a model on held-out files: each file is loaded on its own, checked against the model's
 // channels, normalized with the model's statistics, and scored.
 
-import { loadDataSet, type LoadOptions } from '../data/csv.js';
+import { fileName, loadDataSet, type LoadOptions } from '../data/csv.js';
 import type { DataSet } from '../data/dataset.js';
 import { applyNormalization } from '../data/normalize.js';
 import { UserError } from '../errors.js';
@@ -42,7 +42,7 @@ export function checkChannels(model: Model, channels: readonly string[], file: s
 
 /** Loads `file`, puts it on the model's scale, and scores it. */
 export async function evaluateFile(model: Model, file: string, load: LoadOptions = {}): Promise<FileEvaluation> {
-  return evaluateDataSet(model, file, await loadDataSet([file], { ...load, requireLabels: load.requireLabels ?? true }));
+  return evaluateDataSet(model, fileName(file), await loadDataSet([file], { ...load, requireLabels: load.requireLabels ?? true }));
 }
 
 /** Scores `ds`, loaded from `file` and not yet normalized (this normalizes it in place, with the model's statistics). */

@@ -7,7 +7,8 @@
 //
 // Legend: T steps of one sequence, D channels, C classes.
 
-import { type LoadOptions, loadDataSet, streamFile } from '../data/csv.js';
+import { type LoadOptions, STDIN, fileName, loadDataSet, streamFile } from '../data/csv.js';
+import { UserError } from '../errors.js';
 import type { StreamedSequence } from '../data/builder.js';
 import { NotContiguousError } from '../data/long-stream.js';
 import type { DataSet } from '../data/dataset.js';
@@ -83,11 +84,12 @@ export async function predict(model: Model, o: PredictOptions, out: RowOutput): 
     for (let c = 0; c < p.length; c++) cells.push(String(Number(p[c].toPrecision(6))));
     out.write(cells.join(',') + '\n');
   };
-  for (const file of o.files) {
+  for (const path of o.files) {
+    const file = fileName(path);
     let n = 0;
     let checked = false;
     try {
-      await streamFile(file, opts, (s: StreamedSequence) => {
+      await streamFile(path, opts, (s: StreamedSequence) => {
         if (!checked) {
           checkChannels(model, s.channels, file);
           checked = true;
@@ -102,8 +104,11 @@ export async function predict(model: Model, o: PredictOptions, out: RowOutput): 
       summary.push({ file, sequences: n, streamed: true });
     } catch (e) {
       if (!(e instanceof NotContiguousError)) throw e;
+      if (path === STDIN) {
+        throw new UserError(`sequence ${JSON.stringify(e.id)} continues after another began, and stdin cannot be read twice; sort the rows by id, or give the file's path`, { file: 'stdin', line: e.line });
+      }
       out.rewind();
-      const ds = await loadDataSet([file], opts);
+      const ds = await loadDataSet([path], opts);
       checkChannels(model, ds.channels, file);
       n = ds.lengths.length;
       const probs = scoreDataSet(model, ds);

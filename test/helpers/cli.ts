@@ -16,9 +16,10 @@ export interface Run {
   stderr: string;
 }
 
-export function cli(args: string[], opts: { cwd?: string; env?: Record<string, string>; timeout?: number } = {}): Run {
+export function cli(args: string[], opts: { cwd?: string; env?: Record<string, string>; timeout?: number; input?: string | Buffer } = {}): Run {
   const r = spawnSync(process.execPath, [CLI, ...args], {
     cwd: opts.cwd ?? ROOT,
+    input: opts.input,
     encoding: 'utf8',
     env: { ...process.env, NO_COLOR: '1', ...opts.env },
     timeout: opts.timeout ?? 240_000,

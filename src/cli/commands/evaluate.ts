@@ -4,11 +4,9 @@ import type { Argv, ArgumentsCamelCase } from 'yargs';
 import { loadInitModel } from '../../io/safetensors.js';
 import { type FileEvaluation, evaluate, totalMetrics } from '../../eval/evaluate.js';
 import type { Metrics } from '../../eval/metrics.js';
-import { writeReport } from '../../eval/report.js';
+import { renderReport, writeReport } from '../../eval/report.js';
 import { checkDistinct } from '../../io/paths.js';
-import { UserError } from '../../errors.js';
-import { existsSync, statSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
+import { checkWritable } from '../../io/atomic.js';
 import { detailTables, summaryTable } from '../format.js';
 import { type DataArgs, dataOptions, loadOptionsOf } from '../options.js';
 
@@ -48,16 +46,16 @@ function weightedLoss(results: readonly FileEvaluation[]): number {
   return n > 0 ? sum / n : NaN;
 }
 
-export function printEvaluations(results: readonly FileEvaluation[], json: boolean): void {
+export function printEvaluations(results: readonly FileEvaluation[], json: boolean, out: NodeJS.WritableStream = process.stdout): void {
   if (json) {
-    process.stdout.write(JSON.stringify(evaluationJson(results)) + '\n');
+    out.write(JSON.stringify(evaluationJson(results)) + '\n');
     return;
   }
   const rows = results.map((r) => ({ name: r.file, metrics: r.metrics }));
   const total = totalMetrics(results);
   if (total !== null && results.length > 1) rows.push({ name: 'total', metrics: total });
-  process.stdout.write(summaryTable(rows));
-  for (const r of rows) process.stdout.write(`\n${r.name}\n` + detailTables(r.metrics));
+  out.write(summaryTable(rows));
+  for (const r of rows) out.write(`\n${r.name}\n` + detailTables(r.metrics));
 }
 
 export const evaluateCommand = {
@@ -70,22 +68,22 @@ export const evaluateCommand = {
         ...dataOptions,
         model: { type: 'string', demandOption: true, describe: 'model file written by train' },
         json: { type: 'boolean', default: false, describe: 'print JSON instead of a table' },
-        report: { type: 'string', describe: 'also write a self-contained HTML report (confusion matrices, examples, the model\'s learning curves) here' },
+        report: { type: 'string', describe: 'also write a self-contained HTML report (confusion matrices, examples, the model\'s learning curves) here; - writes it to stdout (the tables then go to stderr)' },
       }),
   handler: async (argv: ArgumentsCamelCase<EvaluateArgs>) => {
     const a = argv as unknown as EvaluateArgs;
     const model = loadInitModel(a.model);
-    checkDistinct([['the --model file', a.model], ...a.files.map((f) => ['one of the input files', f] as const)], [['--report', a.report]]);
-    if (a.report !== undefined) {
-      const dir = dirname(resolve(a.report));
-      if (!existsSync(dir) || !statSync(dir).isDirectory()) {
-        throw new UserError(`the folder for --report does not exist (${dir}); create it or choose another path`);
-      }
+    const toStdout = a.report === '-';
+    if (a.report !== undefined && !toStdout) {
+      checkDistinct([['the --model file', a.model], ...a.files.map((f) => ['one of the input files', f] as const)], [['--report', a.report]]);
+      checkWritable(a.report, '--report'); // before the work: its folder exists and takes a file
     }
     const results = await evaluate(model, { ...loadOptionsOf(a), files: a.files });
-    printEvaluations(results, a.json);
+    printEvaluations(results, a.json, toStdout ? process.stderr : process.stdout);
     if (a.report !== undefined) {
-      writeReport(a.report, { title: 'train-signals evaluation', model, evaluations: results, total: totalMetrics(results) });
+      const report = { title: 'train-signals evaluation', model, evaluations: results, total: totalMetrics(results) };
+      if (toStdout) process.stdout.write(renderReport(report));
+      else writeReport(a.report, report);
     }
   },
 };

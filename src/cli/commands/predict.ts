@@ -23,12 +23,13 @@ export const predictCommand = {
       .options({
         ...dataOptions,
         model: { type: 'string', demandOption: true, describe: 'model file written by train' },
-        out: { type: 'string', describe: 'write the predictions CSV here (atomically); default stdout' },
+        out: { type: 'string', describe: 'write the predictions CSV here (atomically); default (or -): stdout' },
         quiet: { type: 'boolean', default: false, describe: 'print nothing on stderr' },
       }),
   handler: async (argv: ArgumentsCamelCase<PredictArgs>) => {
     const a = argv as unknown as PredictArgs;
     const model = loadInitModel(a.model);
+    if (a.out === '-') a.out = undefined;
     if (a.out !== undefined) {
       const dir = dirname(resolve(a.out));
       if (!existsSync(dir) || !statSync(dir).isDirectory()) {
