@@ -123,7 +123,7 @@ test('export of a GRU model file: the safetensors file keeps every bit and expor
   writeFileSync(bare, Buffer.concat([length, text, bytes.subarray(8 + n)]));
   const r = cli(['export', '--model', bare, '--onnx', join(dir, 'never.onnx')]);
   assert.equal(r.code, 2, r.stderr);
-  assert.match(r.stderr, /bare\.safetensors: .*an nn\.GRU's \[3H, H\], but __metadata__ has no "cell"; add "cell": "gru"/);
+  assert.match(r.stderr, /bare\.safetensors: .*an nn\.GRU's \[3H, H\], but __metadata__ has no "cell": "gru"; add it/);
   assert.equal(r.stderr.trim().split('\n').length, 1, r.stderr);
   assert.ok(!existsSync(join(dir, 'never.onnx')));
 });

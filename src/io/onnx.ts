@@ -1,7 +1,7 @@
 // ONNX export: a trained model as a standard ONNX graph that any onnxruntime (Python, C++, C#, Java, Node, web)
 // can serve. The recurrence is the ONNX `RNN` operator (Tanh), or `GRU` for a GRU model, so runtimes use their
-// fused kernels; everything else is plain opset-17 operators. Owns the graph and its encoding (via protobuf.ts); deliberately no decoder
-// and no runtime: the tests check the file with onnxruntime-node.
+// fused kernels; everything else is plain opset-17 operators. Owns the graph and its encoding (via
+// protobuf.ts); deliberately no decoder and no runtime: the tests check the file with onnxruntime-node.
 //
 // Legend: N batch, T samples (the longest in the batch), D channels, s stride, F = ⌈T/s⌉ frames, E = s·D
 // inputs per step, K directions (1, or 2 when bidirectional), H hidden units per direction, C classes.
@@ -329,11 +329,12 @@ function graphProto(g: GraphParts, m: Model): Uint8Array {
   const { H, C } = m.shape;
   const D = m.channels.length;
   const kind = (directionsOf(m.shape) === 2 ? ', bidirectional' : '') + (strideOf(m) > 1 ? `, frames of ${strideOf(m)} samples` : '');
+  const cell = cellOf(m.shape) === 'gru' ? 'GRU' : 'Elman RNN';
   return concat([
     ...g.nodes.map((n) => messageField(1, n)),
     stringField(2, 'train_signals_rnn'),
     ...g.inits.map((t) => messageField(5, t)),
-    stringField(10, `${cellOf(m.shape) === 'gru' ? 'GRU' : 'Elman RNN'} (H=${H}${kind}, readout ${m.readout}) over ${D} channel(s), ${C} classes. ` +
+    stringField(10, `${cell} (H=${H}${kind}, readout ${m.readout}) over ${D} channel(s), ${C} classes. ` +
       'signals [batch][time][channels] float32, lengths [batch] int32 (1..time); probabilities [batch][classes].'),
     messageField(11, valueInfo('signals', FLOAT, ['batch', 'time', D])),
     messageField(11, valueInfo('lengths', INT32, ['batch'])),

@@ -232,7 +232,7 @@ function shapeOf(file: string, header: any, channels: number, stride: number, C:
   }
   const hh = header['rnn.weight_hh_l0']?.shape;
   if (cell === 'rnn' && Array.isArray(hh) && hh.length === 2 && hh[1] > 0 && hh[0] === 3 * hh[1]) {
-    fail(file, `tensor "rnn.weight_hh_l0" has shape ${JSON.stringify(hh)}, an nn.GRU's [3H, H], but __metadata__ has no "cell"; add "cell": "gru" for an nn.GRU`);
+    fail(file, `tensor "rnn.weight_hh_l0" has shape ${JSON.stringify(hh)}, an nn.GRU's [3H, H], but __metadata__ has no "cell": "gru"; add it for an nn.GRU`);
   }
   if (cell === 'gru' && GH % 3 !== 0) {
     fail(file, `tensor "rnn.weight_ih_l0" has ${GH} rows, not 3H (nn.GRU's r, z, n blocks), but __metadata__ "cell" is "gru"; is it an nn.RNN's?`);
@@ -311,7 +311,10 @@ function addBiases(b: Float32Array, bih: Float32Array, bhh: Float32Array): void 
  * rows = bias_ih + bias_hh, its n row = bias_ih's, b_hn = bias_hh's n part.
  */
 function foldBiases(shape: Shape, b_h: Float32Array, b_hn: Float32Array, bih: Float32Array, bhh: Float32Array): void {
-  if (cellOf(shape) !== 'gru') return addBiases(b_h, bih, bhh);
+  if (cellOf(shape) !== 'gru') {
+    addBiases(b_h, bih, bhh);
+    return;
+  }
   const H2 = 2 * shape.H;
   addBiases(b_h.subarray(0, H2), bih.subarray(0, H2), bhh.subarray(0, H2));
   b_h.set(bih.subarray(H2), H2);
