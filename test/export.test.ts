@@ -7,9 +7,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as ort from 'onnxruntime-node';
 import { cli } from './helpers/cli.js';
-import { loadModel } from '../src/io/model-file.js';
+import { loadModel, saveModel } from '../src/io/model-file.js';
 import { loadSafetensors } from '../src/io/safetensors.js';
 import { loadDataSet } from '../src/data/csv.js';
+import { createRng } from '../src/model/rng.js';
+import { randomModel } from './helpers/models.js';
 
 const tmp = () => mkdtempSync(join(tmpdir(), 'ts-export-'));
 const bits = (a: Float32Array) => Array.from(new Uint32Array(Float32Array.from(a).buffer));
@@ -89,4 +91,39 @@ test('export and --init errors: one line, exit 2, nothing written', () => {
   assert.ok(!existsSync(out));
   assert.ok(!existsSync(join(dir, 'x.onnx')));
   assert.equal(readFileSync(bad).length, 11);
+});
+
+test('export of a GRU model file: the safetensors file keeps every bit and exports to the same ONNX bytes; one without "cell" is refused', () => {
+  const dir = tmp();
+  const json = join(dir, 'gru.json');
+  // Written directly: training a GRU needs the WebAssembly kernel's GRU, which another branch adds.
+  const m = randomModel(createRng(61), 3, 5, 4, 'mean', true, 2, true, 'gru');
+  saveModel(json, m);
+  const onnx = join(dir, 'gru.onnx');
+  const st = join(dir, 'gru.safetensors');
+  const e = cli(['export', '--model', json, '--onnx', onnx, '--safetensors', st]);
+  assert.equal(e.code, 0, e.stderr);
+  const back = loadSafetensors(st);
+  assert.deepEqual(back.shape, m.shape);
+  assert.deepEqual(bits(back.parameters), bits(loadModel(json).parameters));
+  const onnx2 = join(dir, 'from-safetensors.onnx');
+  const e2 = cli(['export', '--model', st, '--onnx', onnx2]);
+  assert.equal(e2.code, 0, e2.stderr);
+  assert.deepEqual(readFileSync(onnx2), readFileSync(onnx));
+
+  // The same file without __metadata__ "cell": one line, exit 2, naming the file and the fix.
+  const bytes = readFileSync(st);
+  const n = Number(bytes.readBigUInt64LE(0));
+  const header = JSON.parse(bytes.subarray(8, 8 + n).toString('utf8'));
+  delete header.__metadata__.cell;
+  const text = Buffer.from(JSON.stringify(header));
+  const length = Buffer.alloc(8);
+  length.writeBigUInt64LE(BigInt(text.length));
+  const bare = join(dir, 'bare.safetensors');
+  writeFileSync(bare, Buffer.concat([length, text, bytes.subarray(8 + n)]));
+  const r = cli(['export', '--model', bare, '--onnx', join(dir, 'never.onnx')]);
+  assert.equal(r.code, 2, r.stderr);
+  assert.match(r.stderr, /bare\.safetensors: .*an nn\.GRU's \[3H, H\], but __metadata__ has no "cell": "gru"; add it/);
+  assert.equal(r.stderr.trim().split('\n').length, 1, r.stderr);
+  assert.ok(!existsSync(join(dir, 'never.onnx')));
 });

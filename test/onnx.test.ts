@@ -3,7 +3,8 @@
 // data, for both readouts, with and without normalization, one-directional and bidirectional, with frames of
 // 1, 3 and 8 samples (lengths not multiples of the stride, some shorter than it). Padding past each length is
 // NaN, so a graph that read it would fail loudly. The file's header fields are read back by a protobuf reader of
-// the test's own.
+// the test's own. GRU models (the ONNX GRU operator) are held to the reference kernel's probabilities instead
+// of score()'s until the WebAssembly kernel runs the GRU (helpers/models.ts, ourProbabilities).
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -98,6 +99,40 @@ for (const readout of ['last', 'mean'] as const) {
         }
       }
       t.diagnostic(`largest |onnxruntime − score| = ${worst.toExponential(2)}`);
+    });
+  }
+}
+
+// The GRU: one direction at stride 1, then stacked and bidirectional, as above.
+for (const readout of ['last', 'mean'] as const) {
+  for (const normalize of [false, true]) {
+    test(`GRU, random batches of mixed lengths: readout ${readout}, ${normalize ? 'z-scored' : 'no normalization'}`, async (t) => {
+      const rng = createRng(readout === 'last' ? 41 : 42);
+      let worst = 0;
+      for (const [D, H, C] of [[1, 5, 2], [3, 16, 4], [2, 9, 3]]) {
+        const m = randomModel(rng, D, H, C, readout, normalize, 1, false, 'gru');
+        for (const extra of [0, 6]) {
+          const d = await randomBatchDifference(rng, m, Int32Array.from([1, 37, 2, 19, 37, 5, 1, 28, 11]), extra);
+          assert.ok(d <= TOLERANCE, `D=${D}, H=${H}, ${extra} past the longest: largest difference ${d}`);
+          worst = Math.max(worst, d);
+        }
+      }
+      t.diagnostic(`largest |onnxruntime − reference| = ${worst.toExponential(2)}`);
+    });
+    test(`GRU, stacked (s = 3, 8) and bidirectional, random batches: readout ${readout}, ${normalize ? 'z-scored' : 'no normalization'}`, async (t) => {
+      const rng = createRng(readout === 'last' ? 43 : 44);
+      let worst = 0;
+      for (const [stride, bidirectional] of [[3, true], [8, true], [3, false], [1, true]] as const) {
+        for (const [D, H, C] of [[1, 5, 2], [3, 16, 4]]) {
+          const m = randomModel(rng, D, H, C, readout, normalize, stride, bidirectional, 'gru');
+          for (const extra of [0, 6]) {
+            const d = await randomBatchDifference(rng, m, Int32Array.from(STACKED_LENGTHS), extra);
+            assert.ok(d <= TOLERANCE, `s = ${stride}, bidirectional ${bidirectional}, D=${D}, ${extra} past the longest: largest difference ${d}`);
+            worst = Math.max(worst, d);
+          }
+        }
+      }
+      t.diagnostic(`largest |onnxruntime − reference| = ${worst.toExponential(2)}`);
     });
   }
 }
@@ -210,6 +245,42 @@ test('stride and bidirectional in metadata_props and the doc string; a plain mod
   await session.release();
   const plain = metaOf(exportOnnx(randomModel(createRng(4), 2, 4, 3, 'last', true)));
   assert.deepEqual(Object.keys(plain).sort(), ['channels', 'classes', 'format', 'normalization', 'readout']);
+});
+
+test('a GRU model: the GRU operator (linear_before_reset = 1, W [K][3H][E]), "cell" in metadata_props and the doc string', async () => {
+  const text = (v: bigint | Uint8Array) => new TextDecoder().decode(v as Uint8Array);
+  const metaOf = (bytes: Uint8Array) => Object.fromEntries(readFields(bytes).filter((f) => f.field === 14).map((f) => {
+    const [k, v] = readFields(f.value as Uint8Array).map((e) => text(e.value));
+    return [k, v];
+  }));
+  const graphOf = (bytes: Uint8Array) => readFields(readFields(bytes).find((f) => f.field === 7)!.value as Uint8Array);
+  for (const [stride, bidirectional] of [[1, false], [3, true]] as const) {
+    const m = randomModel(createRng(5), 2, 4, 3, 'last', true, stride, bidirectional, 'gru');
+    const bytes = exportOnnx(m);
+    const meta = metaOf(bytes);
+    assert.equal(meta.cell, 'gru');
+    assert.equal(meta.bidirectional, stride === 1 ? undefined : 'true');
+    const graph = graphOf(bytes);
+    assert.match(text(graph.find((f) => f.field === 10)!.value), /^GRU \(H=4/);
+    // NodeProto: op_type 4, attribute 5; AttributeProto: name 1, i 3.
+    const nodes = graph.filter((f) => f.field === 1).map((f) => readFields(f.value as Uint8Array));
+    const recurrences = nodes.filter((n) => ['RNN', 'GRU'].includes(text(n.find((f) => f.field === 4)!.value)));
+    assert.equal(recurrences.length, 1);
+    assert.equal(text(recurrences[0].find((f) => f.field === 4)!.value), 'GRU');
+    const attrs = recurrences[0].filter((f) => f.field === 5).map((f) => readFields(f.value as Uint8Array));
+    const lbr = attrs.find((a) => text(a.find((f) => f.field === 1)!.value) === 'linear_before_reset');
+    assert.equal(lbr?.find((f) => f.field === 3)?.value, 1n);
+    // TensorProto: dims 1, name 8.
+    const inits = graph.filter((f) => f.field === 5).map((f) => readFields(f.value as Uint8Array));
+    const dims = (name: string) => inits.find((t) => text(t.find((f) => f.field === 8)!.value) === name)!
+      .filter((f) => f.field === 1).map((f) => Number(f.value));
+    const K = bidirectional ? 2 : 1;
+    assert.deepEqual(dims('W'), [K, 12, 2 * stride]);
+    assert.deepEqual(dims('R'), [K, 12, 4]);
+    assert.deepEqual(dims('B'), [K, 24]);
+  }
+  // A tanh model's file names no cell.
+  assert.equal(metaOf(exportOnnx(randomModel(createRng(5), 2, 4, 3, 'last', true, 3, true))).cell, undefined);
 });
 
 test('largest probability difference against onnxruntime', (t) => {

@@ -2,7 +2,9 @@
 // batch, for readouts last/mean × full/truncated BPTT, against fixtures written by tools/torch_reference.py (see
 // its header for how to regenerate them): test/fixtures/torch-reference.json (one-directional) and
 // torch-reference-bidirectional.json (bidirectional, frames of 3 samples: its raw sequences go through our
-// framing, src/model/frames.ts, which the fixture's F.pad + reshape defines). Needs no Python.
+// framing, src/model/frames.ts, which the fixture's F.pad + reshape defines) and torch-reference-gru.json (the
+// GRU cell, bidirectional, frames of 3 samples, PyTorch's biases folded into our b_h and b_hn by the script).
+// Needs no Python.
 //
 // Legend: N sequences, T samples, F steps (frames), D inputs per step, H hidden, C classes, k BPTT horizon (0 = full).
 
@@ -12,7 +14,7 @@ import { describe, it } from 'node:test';
 
 import type { Sequences } from '../src/model/batch.js';
 import { frameCount, framedChunk } from '../src/model/frames.js';
-import { PARAM_NAMES, type ParamName, type Shape, layoutOf, viewsOf } from '../src/model/layout.js';
+import { PARAM_NAMES, type ParamName, type Shape, cellOf, layoutOf, viewsOf } from '../src/model/layout.js';
 import { chunkScratch } from '../src/model/noise.js';
 import { type Readout, backward, createWorkspace, forward, windowLength } from '../src/model/rnn.js';
 
@@ -29,7 +31,7 @@ interface Fixture {
 }
 
 // Tests run from dist/test/; the fixtures stay in the source tree.
-const FIXTURES = ['torch-reference.json', 'torch-reference-bidirectional.json'];
+const FIXTURES = ['torch-reference.json', 'torch-reference-bidirectional.json', 'torch-reference-gru.json'];
 
 /** Within float32 rounding of PyTorch's float32 value. */
 const ok = (got: number, want: number) => Math.abs(got - want) <= 1e-5 + 1e-4 * Math.abs(want);
@@ -58,11 +60,13 @@ for (const file of FIXTURES) {
   const fx = JSON.parse(readFileSync(new URL(`../../test/fixtures/${file}`, import.meta.url), 'utf8')) as Fixture;
   const { shape } = fx;
   const s = fx.stride ?? 1;
-  describe(`rnn kernel against PyTorch ${fx.torch_version} (float32): ${file}, directions ${shape.directions ?? 1}, stride ${s}`, () => {
+  describe(`rnn kernel against PyTorch ${fx.torch_version} (float32): ${file}, cell ${cellOf(shape)}, directions ${shape.directions ?? 1}, stride ${s}`, () => {
     const size = layoutOf(shape).size;
     const theta = new Float32Array(size);
     const P = viewsOf(theta, shape);
     const names = PARAM_NAMES.filter((name) => P[name].length > 0);
+    // Every parameter the fixture holds is one this shape has (a GRU fixture read as a tanh one would not be).
+    assert.deepEqual(Object.keys(fx.params).sort(), [...names].sort(), 'fixture params: not the shape\'s parameters');
     for (const name of names) {
       assert.equal(fx.params[name]?.length, P[name].length, `fixture params.${name}: wrong length for shape`);
       P[name].set(fx.params[name]);

@@ -1,7 +1,9 @@
 // The safetensors export: the file follows the format exactly (checked by a parser of the test's own, written
 // from the format's description, not from src/), a model read back as an --init model keeps every parameter bit
 // (one-directional, and stacked bidirectional under nn.RNN(bidirectional=True)'s names with the stride in
-// __metadata__), and malformed files are refused with one line naming the file.
+// __metadata__), and malformed files are refused with one line naming the file. GRU models: nn.GRU's names and
+// shapes, bias_hh = [0, 0, b_hn], every bit kept, and a file with PyTorch's separate biases (non-zero bias_hh in
+// every gate) computes what nn.GRU computes with them.
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -11,15 +13,16 @@ import { join } from 'node:path';
 import { exportSafetensors, loadInitModel, parseSafetensors, saveSafetensors } from '../src/io/safetensors.js';
 import { saveModel } from '../src/io/model-file.js';
 import { initParameters } from '../src/model/init.js';
-import { type Shape, layoutOf, viewsOf } from '../src/model/layout.js';
+import { type Cell, type Shape, layoutOf, viewsOf } from '../src/model/layout.js';
 import type { Model } from '../src/model/model.js';
 import type { Readout } from '../src/model/rnn.js';
 import { createRng, normal } from '../src/model/rng.js';
 import { UserError } from '../src/errors.js';
+import { maxDifference, referenceProbabilities } from './helpers/models.js';
 
-/** A model of 3 channels, H = 6, 4 classes; stacked and bidirectional when asked. */
-function model(readout: Readout, normalized: boolean, seed = 4, stride = 1, bidirectional = false): Model {
-  const shape: Shape = { D: 3 * stride, H: 6, C: 4, ...(bidirectional ? { directions: 2 as const } : {}) };
+/** A model of 3 channels, H = 6, 4 classes; stacked, bidirectional and a GRU when asked. */
+function model(readout: Readout, normalized: boolean, seed = 4, stride = 1, bidirectional = false, cell: Cell = 'rnn'): Model {
+  const shape: Shape = { D: 3 * stride, H: 6, C: 4, ...(bidirectional ? { directions: 2 as const } : {}), ...(cell === 'gru' ? { cell } : {}) };
   const rng = createRng(seed);
   const parameters = new Float32Array(layoutOf(shape).size);
   initParameters(parameters, shape, rng);
@@ -31,6 +34,14 @@ function model(readout: Readout, normalized: boolean, seed = 4, stride = 1, bidi
   if (bidirectional) {
     P.b_h_r[3] = -0;
     P.b_h_r[4] = -1e-41;
+  }
+  if (cell === 'gru') {
+    for (const b of [P.b_hn, P.b_hn_r]) for (let i = 0; i < b.length; i++) b[i] = Math.fround(0.1 * normal(rng));
+    P.b_h[13] = -0; // the n block
+    P.b_h[14] = 2e-40;
+    P.b_hn[0] = -0;
+    P.b_hn[5] = -3e-39;
+    if (bidirectional) P.b_hn_r[2] = -0;
   }
   P.b_y[0] = Math.fround(-3.25);
   return {
@@ -194,6 +205,143 @@ test('bias_hh_l0 (and bias_hh_l0_reverse) from PyTorch is added into b_h (and b_
   }
 });
 
+test('a GRU model: nn.GRU\'s names and shapes in state_dict order, bias_hh = [0, 0, b_hn], "cell" in __metadata__', () => {
+  for (const [stride, bidirectional] of [[1, false], [4, true]] as const) {
+    const m = model('mean', true, 21, stride, bidirectional, 'gru');
+    const f = readSafetensors(exportSafetensors(m));
+    const P = viewsOf(m.parameters, m.shape);
+    const { D, H, C } = m.shape;
+    const hh = (b_hn: Float32Array) => Float32Array.from([...new Float32Array(2 * H), ...b_hn]);
+    const expect: Array<[string, number[], Float32Array]> = [
+      ['rnn.weight_ih_l0', [3 * H, D], P.W_xh],
+      ['rnn.weight_hh_l0', [3 * H, H], P.W_hh],
+      ['rnn.bias_ih_l0', [3 * H], P.b_h],
+      ['rnn.bias_hh_l0', [3 * H], hh(P.b_hn)],
+      ...(bidirectional ? [
+        ['rnn.weight_ih_l0_reverse', [3 * H, D], P.W_xh_r],
+        ['rnn.weight_hh_l0_reverse', [3 * H, H], P.W_hh_r],
+        ['rnn.bias_ih_l0_reverse', [3 * H], P.b_h_r],
+        ['rnn.bias_hh_l0_reverse', [3 * H], hh(P.b_hn_r)],
+      ] as Array<[string, number[], Float32Array]> : []),
+      ['fc.weight', [C, (bidirectional ? 2 : 1) * H], P.W_hy],
+      ['fc.bias', [C], P.b_y],
+    ];
+    assert.deepEqual(Object.keys(f.tensors), expect.map(([name]) => name));
+    for (const [name, shape, data] of expect) {
+      assert.deepEqual(f.tensors[name].shape, shape, name);
+      assert.deepEqual(bits(f.tensors[name].data), bits(data), name);
+    }
+    assert.equal(JSON.parse(f.metadata.cell), 'gru');
+    assert.deepEqual(Object.keys(f.metadata).sort(), ['cell', 'channels', 'classes', 'normalization', 'readout', ...(stride > 1 ? ['stride'] : [])]);
+  }
+  assert.equal(readSafetensors(exportSafetensors(model('mean', true))).metadata.cell, undefined); // a tanh model's names none
+});
+
+test('a GRU model read back as an --init model keeps every bit (−0 and subnormals in b_h and b_hn too)', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'ts-safetensors-'));
+  for (const [stride, bidirectional, readout] of [[1, false, 'last'], [3, true, 'mean'], [1, true, 'last']] as const) {
+    const m = model(readout, stride > 1, 30 + stride, stride, bidirectional, 'gru');
+    const path = join(dir, `gru-${stride}-${bidirectional}.safetensors`);
+    saveSafetensors(path, m);
+    const back = loadInitModel(path);
+    assert.deepEqual(back.shape, m.shape);
+    assert.deepEqual(bits(back.parameters), bits(m.parameters), `stride ${stride}, bidirectional ${bidirectional}`);
+    const B = viewsOf(back.parameters, back.shape);
+    assert.ok(Object.is(B.b_h[13], -0) && Object.is(B.b_hn[0], -0));
+    if (bidirectional) assert.ok(Object.is(B.b_hn_r[2], -0));
+    assert.equal(back.readout, readout);
+    assert.equal(back.stride, m.stride);
+    assert.deepEqual(back.normalization, m.normalization);
+  }
+});
+
+/**
+ * nn.GRU's probabilities [N][C] in float64 from PyTorch-style separate biases (bih, bhh per direction), for
+ * frames [F][D] per sequence: r = σ(W_ir x + b_ir + W_hr h + b_hr), z likewise, n = tanh(W_in x + b_in +
+ * r ⊙ (W_hn h + b_hn)), h' = (1 − z) ⊙ n + z ⊙ h; readout as our model's. Written here from PyTorch's
+ * documentation, apart from src/.
+ */
+function torchStyleGru(
+  dirs: Array<{ Wih: Float32Array; Whh: Float32Array; bih: Float32Array; bhh: Float32Array }>, Why: Float32Array, by: Float32Array,
+  H: number, D: number, readout: Readout, frames: number[][][],
+): Float64Array {
+  const C = by.length;
+  const sig = (a: number) => 1 / (1 + Math.exp(-a));
+  const out = new Float64Array(frames.length * C);
+  frames.forEach((xs, n) => {
+    const z: number[] = [];
+    dirs.forEach((w, d) => {
+      const seq = d === 0 ? xs : [...xs].reverse();
+      let h = new Array(H).fill(0);
+      const sum = new Array(H).fill(0);
+      for (const x of seq) {
+        const gi = (row: number) => w.bih[row] + x.reduce((a, v, e) => a + w.Wih[row * D + e] * v, 0);
+        const gh = (row: number) => w.bhh[row] + h.reduce((a, v, j) => a + w.Whh[row * H + j] * v, 0);
+        h = h.map((hj, i) => {
+          const r = sig(gi(i) + gh(i));
+          const u = sig(gi(H + i) + gh(H + i));
+          const c = Math.tanh(gi(2 * H + i) + r * gh(2 * H + i));
+          return (1 - u) * c + u * hj;
+        });
+        h.forEach((v, i) => { sum[i] += v; });
+      }
+      z.push(...(readout === 'last' ? h : sum.map((v) => v / seq.length)));
+    });
+    const logits = Array.from({ length: C }, (_, c) => by[c] + z.reduce((a, v, j) => a + Why[c * z.length + j] * v, 0));
+    const top = Math.max(...logits);
+    const e = logits.map((l) => Math.exp(l - top));
+    const total = e.reduce((a, b) => a + b, 0);
+    e.forEach((v, c) => { out[n * C + c] = v / total; });
+  });
+  return out;
+}
+
+test('a GRU file from PyTorch with non-zero bias_hh in every gate loads to the function nn.GRU computes', () => {
+  for (const [bidirectional, readout] of [[false, 'last'], [true, 'mean'], [true, 'last']] as const) {
+    const m = model(readout, false, 40, 1, bidirectional, 'gru');
+    const { D, H } = m.shape;
+    const rng = createRng(41);
+    const P = viewsOf(m.parameters, m.shape);
+    // PyTorch's own biases: any bias_ih and bias_hh, every gate of bias_hh non-zero.
+    const dirs = [[P.W_xh, P.W_hh], ...(bidirectional ? [[P.W_xh_r, P.W_hh_r]] : [])].map(([Wih, Whh]) => ({
+      Wih, Whh,
+      bih: Float32Array.from({ length: 3 * H }, () => 0.5 * normal(rng)),
+      bhh: Float32Array.from({ length: 3 * H }, () => 0.5 * normal(rng) + 0.1),
+    }));
+    const bytes = exportSafetensors(m);
+    const f = readSafetensors(bytes);
+    const n = Number(new DataView(bytes.buffer).getBigUint64(0, true));
+    const dv = new DataView(bytes.buffer);
+    const put = (name: string, v: Float32Array) => {
+      const [begin] = f.header[name].data_offsets;
+      v.forEach((x, i) => dv.setFloat32(8 + n + begin + 4 * i, x, true));
+    };
+    dirs.forEach((w, d) => {
+      const suffix = d === 0 ? '' : '_reverse';
+      put(`rnn.bias_ih_l0${suffix}`, w.bih);
+      put(`rnn.bias_hh_l0${suffix}`, w.bhh);
+    });
+    const back = parseSafetensors(bytes, 'torch.safetensors');
+    // The folding, exactly: b_h's r and z rows the float32 sums, its n row bias_ih's, b_hn bias_hh's n part.
+    const B = viewsOf(back.parameters, back.shape);
+    dirs.forEach((w, d) => {
+      const [b_h, b_hn] = d === 0 ? [B.b_h, B.b_hn] : [B.b_h_r, B.b_hn_r];
+      const want = Float32Array.from(w.bih, (b, i) => (i < 2 * H ? b + w.bhh[i] : b));
+      assert.deepEqual(bits(b_h), bits(want));
+      assert.deepEqual(bits(b_hn), bits(w.bhh.subarray(2 * H)));
+    });
+    const lengths = Int32Array.from([1, 9, 4, 17]);
+    const values = Float32Array.from({ length: lengths.reduce((a, b) => a + b, 0) * D }, () => normal(rng));
+    const offsets = new Float64Array(lengths.length);
+    for (let i = 1; i < lengths.length; i++) offsets[i] = offsets[i - 1] + lengths[i - 1];
+    const ours = referenceProbabilities(back, { D, values, offsets, lengths, labels: new Int32Array(lengths.length).fill(-1) });
+    const frames = Array.from(lengths, (T, q) => Array.from({ length: T }, (_, t) => Array.from(values.subarray((offsets[q] + t) * D, (offsets[q] + t + 1) * D))));
+    const theirs = torchStyleGru(dirs, P.W_hy, P.b_y, H, D, readout, frames);
+    const d = maxDifference(ours, theirs);
+    assert.ok(d <= 1e-5, `bidirectional ${bidirectional}, readout ${readout}: largest difference ${d}`);
+  }
+});
+
 /** Rewrites the header of an exported file (keeping the data) through `edit`. */
 function withHeader(bytes: Uint8Array, edit: (h: any) => void): Uint8Array {
   const n = Number(new DataView(bytes.buffer, bytes.byteOffset).getBigUint64(0, true));
@@ -210,6 +358,8 @@ function withHeader(bytes: Uint8Array, edit: (h: any) => void): Uint8Array {
 test('malformed files are refused with one line naming the file', () => {
   const good = exportSafetensors(model('mean', true));
   const stacked = exportSafetensors(model('last', true, 6, 2, true)); // 3 channels × stride 2, bidirectional
+  const gru = exportSafetensors(model('mean', true, 7, 1, false, 'gru'));
+  const gruStacked = exportSafetensors(model('last', true, 8, 2, true, 'gru'));
   const cases: Array<[string, Uint8Array, RegExp]> = [
     ['empty', new Uint8Array(0), /not a safetensors file/],
     ['truncated header', good.subarray(0, 40), /truncated/],
@@ -236,6 +386,17 @@ test('malformed files are refused with one line naming the file', () => {
     ['stride missing from a stacked file', withHeader(stacked, (h) => delete h.__metadata__.stride), /reads 6 inputs per step, but 3 channel\(s\) × stride 1 make 3/],
     ['stride not an integer', withHeader(stacked, (h) => { h.__metadata__.stride = '1.5'; }), /"stride" must be a positive integer/],
     ['stride not JSON', withHeader(stacked, (h) => { h.__metadata__.stride = 'two'; }), /"stride" is not valid JSON/],
+    ['a GRU file without "cell"', withHeader(gru, (h) => delete h.__metadata__.cell),
+      /"rnn\.weight_hh_l0" has shape \[18,6\], an nn\.GRU's \[3H, H\], but __metadata__ has no "cell": "gru"; add it/],
+    ['"cell": "rnn" on a GRU\'s tensors', withHeader(gru, (h) => { h.__metadata__.cell = 'rnn'; }), /an nn\.GRU's \[3H, H\], but __metadata__ has no "cell": "gru"/],
+    ['an unknown cell', withHeader(gru, (h) => { h.__metadata__.cell = '"lstm"'; }), /"cell" must be "rnn" \(nn\.RNN\) or "gru" \(nn\.GRU\)/],
+    ['"cell": "gru" on an nn.RNN\'s tensors', withHeader(good, (h) => { h.__metadata__.cell = '"gru"'; }),
+      /"rnn\.weight_hh_l0" has shape \[6,6\], expected \[6, 2\] for 3 channel\(s\), H=2, 4 classes, GRU/],
+    ['"cell": "gru" with rows not 3H', withHeader(withHeader(good, (h) => { h['rnn.weight_ih_l0'].shape = [8, 3]; }), (h) => { h.__metadata__.cell = 'gru'; }),
+      /"rnn\.weight_ih_l0" has 8 rows, not 3H/],
+    ['a GRU\'s fc.weight [C, H] in a bidirectional file', withHeader(gruStacked, (h) => { h['fc.weight'].shape = [4, 6]; }),
+      /"fc\.weight" has shape \[4,6\], expected \[4, 12\] for 3 channel\(s\) × stride 2, H=6, 4 classes, bidirectional, GRU/],
+    ['a GRU\'s bias_hh of nn.RNN\'s size', withHeader(gru, (h) => { h['rnn.bias_hh_l0'].shape = [6]; }), /"rnn\.bias_hh_l0" has shape \[6\], expected \[18\]/],
   ];
   for (const [name, bytes, re] of cases) {
     assert.throws(() => parseSafetensors(bytes, 'bad.safetensors'), (e: unknown) => {

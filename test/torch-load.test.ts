@@ -3,7 +3,9 @@
 // F.pad + reshape and reads out as nn.RNN does (h_n, or the mean of its output), and its probabilities match our
 // score() within 1e-5: one-directional and bidirectional, strides 1, 3, 4 and 8, both readouts, random models on
 // lengths that are not multiples of the stride (some shorter than it), and a model trained on datasets/cbf.
-// No PyTorch is a failure, not a skip: .ci/run installs it.
+// GRU models load as nn.GRU the same way and are held to the reference kernel (helpers/models.ts,
+// ourProbabilities: the WebAssembly kernel does not run the GRU yet), also from a file whose bias_hh PyTorch
+// filled in every gate. No PyTorch is a failure, not a skip: .ci/run installs it.
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -14,10 +16,11 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { loadDataSet } from '../src/data/csv.js';
 import { evaluateFile } from '../src/eval/evaluate.js';
-import { saveSafetensors } from '../src/io/safetensors.js';
+import { exportSafetensors, loadSafetensors, saveSafetensors } from '../src/io/safetensors.js';
+import { viewsOf } from '../src/model/layout.js';
 import type { Model } from '../src/model/model.js';
 import type { Readout } from '../src/model/rnn.js';
-import { createRng } from '../src/model/rng.js';
+import { createRng, normal } from '../src/model/rng.js';
 import { train } from '../src/train/train.js';
 import { maxDifference, randomBatch, randomModel } from './helpers/models.js';
 
@@ -35,18 +38,23 @@ function requireTorch(): void {
   }
 }
 
-/** PyTorch's probabilities [N][C] for raw sequences [N] of [T][channels], from the model saved as safetensors. */
-function torchProbabilities(m: Model, sequences: number[][][]): Float32Array {
-  const dir = mkdtempSync(join(tmpdir(), 'ts-torch-'));
-  const file = join(dir, 'm.safetensors');
-  saveSafetensors(file, m);
-  writeFileSync(join(dir, 'sequences.json'), JSON.stringify({ sequences }));
-  const r = spawnSync(PYTHON, [SCRIPT, file, join(dir, 'sequences.json')], { encoding: 'utf8', maxBuffer: 1 << 26 });
+/** PyTorch's probabilities [N][C] for raw sequences [N] of [T][channels], from a safetensors file of C classes. */
+function torchProbabilitiesOfFile(file: string, C: number, sequences: number[][][]): Float32Array {
+  const input = join(mkdtempSync(join(tmpdir(), 'ts-torch-')), 'sequences.json');
+  writeFileSync(input, JSON.stringify({ sequences }));
+  const r = spawnSync(PYTHON, [SCRIPT, file, input], { encoding: 'utf8', maxBuffer: 1 << 26 });
   assert.equal(r.status, 0, `tools/torch_predict.py failed: ${r.error?.message ?? r.stderr}`);
   const rows = JSON.parse(r.stdout).probabilities as number[][];
   assert.equal(rows.length, sequences.length);
-  assert.ok(rows.every((p) => p.length === m.shape.C));
+  assert.ok(rows.every((p) => p.length === C));
   return Float32Array.from(rows.flat());
+}
+
+/** PyTorch's probabilities [N][C] for raw sequences [N] of [T][channels], from the model saved as safetensors. */
+function torchProbabilities(m: Model, sequences: number[][][]): Float32Array {
+  const file = join(mkdtempSync(join(tmpdir(), 'ts-torch-')), 'm.safetensors');
+  saveSafetensors(file, m);
+  return torchProbabilitiesOfFile(file, m.shape.C, sequences);
 }
 
 /** Sequence n of values [L][D] (offsets and lengths in samples) as [T][D] arrays of plain numbers. */
@@ -86,6 +94,56 @@ test('PyTorch (nn.RNN + nn.Linear from the safetensors file) gives our probabili
     const what = `stride ${stride}, ${bidirectional ? 'bidirectional' : 'one-directional'}, readout ${readout}, ${normalize ? 'z-scored' : 'no normalization'}`;
     t.diagnostic(`${what}: largest |PyTorch − score| = ${d.toExponential(2)}`);
     assert.ok(d <= TOLERANCE, `${what}: largest difference ${d}`);
+  }
+});
+
+test('PyTorch (nn.GRU + nn.Linear from the safetensors file) gives our probabilities: random GRU models', (t) => {
+  requireTorch();
+  const rng = createRng(51);
+  const lengths = Int32Array.from([1, 37, 2, 19, 5, 24, 28, 11, 9]);
+  const cases: Array<[number, boolean, Readout, boolean]> = [
+    [1, false, 'last', true],
+    [1, false, 'mean', false],
+    [3, true, 'mean', true],
+    [3, true, 'last', false],
+    [8, true, 'last', true],
+    [4, false, 'mean', true],
+    [1, true, 'mean', false],
+  ];
+  for (const [stride, bidirectional, readout, normalize] of cases) {
+    const D = 2;
+    const m = randomModel(rng, D, 7, 3, readout, normalize, stride, bidirectional, 'gru');
+    const { raw, offsets, ours } = randomBatch(rng, m, lengths);
+    const d = difference(torchProbabilities(m, rawSequences(raw, offsets, lengths, D)), ours);
+    const what = `GRU, stride ${stride}, ${bidirectional ? 'bidirectional' : 'one-directional'}, readout ${readout}, ${normalize ? 'z-scored' : 'no normalization'}`;
+    t.diagnostic(`${what}: largest |PyTorch − reference| = ${d.toExponential(2)}`);
+    assert.ok(d <= TOLERANCE, `${what}: largest difference ${d}`);
+  }
+});
+
+test('a GRU file as PyTorch writes it, non-zero bias_hh in every gate: nn.GRU on the file and we on it agree', (t) => {
+  requireTorch();
+  const rng = createRng(52);
+  for (const [bidirectional, readout] of [[true, 'mean'], [false, 'last']] as const) {
+    const m = randomModel(rng, 2, 6, 3, readout, true, 3, bidirectional, 'gru');
+    const bytes = exportSafetensors(m);
+    // Overwrite every bias_ih and bias_hh in place with fresh values, as a file PyTorch trained would hold them.
+    const dv = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+    const n = Number(dv.getBigUint64(0, true));
+    const header = JSON.parse(new TextDecoder().decode(bytes.subarray(8, 8 + n)));
+    for (const name of Object.keys(header).filter((k) => k.includes('.bias_'))) {
+      const [begin, end] = header[name].data_offsets as [number, number];
+      for (let o = begin; o < end; o += 4) dv.setFloat32(8 + n + o, 0.4 * normal(rng) + 0.05, true);
+    }
+    const file = join(mkdtempSync(join(tmpdir(), 'ts-torch-')), 'torch.safetensors');
+    writeFileSync(file, bytes);
+    const back = loadSafetensors(file);
+    assert.ok(viewsOf(back.parameters, back.shape).b_hn.every((b) => b !== 0));
+    const lengths = Int32Array.from([1, 8, 13, 2, 20]);
+    const { raw, offsets, ours } = randomBatch(rng, back, lengths); // ours: from the folded biases
+    const d = difference(torchProbabilitiesOfFile(file, 3, rawSequences(raw, offsets, lengths, 2)), ours);
+    t.diagnostic(`bidirectional ${bidirectional}, readout ${readout}: largest |PyTorch − reference| = ${d.toExponential(2)}`);
+    assert.ok(d <= TOLERANCE, `largest difference ${d}`);
   }
 });
 

@@ -15,6 +15,7 @@ so it needs no `safetensors` package.
 
 The model, from the file alone (src/io/safetensors.ts has the names):
     rnn = nn.RNN(channels * stride, H, bidirectional=<the _reverse tensors are there>), fc = nn.Linear(K * H, C)
+          or nn.GRU(...) with the same arguments when __metadata__ "cell" is "gru" (rnn.weight_ih_l0 is [3H, D])
     x   = (raw - mean) / std                                   per channel, when "normalization" is not null
     x   = F.pad(x, (0, 0, pad, 0)).reshape(F, stride * channels)    F = ceil(T / stride), pad = F * stride - T
     out, h_n = rnn(x)                                          each sequence on its own: no padding, no masks
@@ -52,12 +53,19 @@ def read_safetensors(path):
 
 
 def build(tensors, meta):
-    """nn.RNN and nn.Linear holding the file's weights (loaded under the file's own names), and the stride."""
+    """nn.RNN (or nn.GRU) and nn.Linear holding the file's weights (loaded under the file's own names), and the stride."""
     stride = meta.get("stride", 1)
     bidirectional = "rnn.weight_ih_l0_reverse" in tensors
-    H, D = tensors["rnn.weight_ih_l0"].shape
-    assert D == len(meta["channels"]) * stride, "rnn.weight_ih_l0 is not [H, channels * stride]"
-    rnn = nn.RNN(D, H, nonlinearity="tanh", bidirectional=bidirectional)
+    gru = meta.get("cell", "rnn") == "gru"
+    rows, D = tensors["rnn.weight_ih_l0"].shape
+    assert D == len(meta["channels"]) * stride, "rnn.weight_ih_l0 is not [G * H, channels * stride]"
+    # nn.GRU stacks its three gate blocks (r, z, n) in the rows: [3H, D].
+    assert not gru or rows % 3 == 0, "rnn.weight_ih_l0 of a GRU is not [3H, D]"
+    H = rows // 3 if gru else rows
+    if gru:
+        rnn = nn.GRU(D, H, bidirectional=bidirectional)
+    else:
+        rnn = nn.RNN(D, H, nonlinearity="tanh", bidirectional=bidirectional)
     fc = nn.Linear((2 if bidirectional else 1) * H, len(meta["classes"]))
     # Strict: every name and shape of the file must be the modules' own, and nothing may be missing.
     nn.ModuleDict({"rnn": rnn, "fc": fc}).load_state_dict(tensors)
@@ -77,7 +85,7 @@ def probabilities(rnn, fc, meta, stride, raw):
     norm = meta["normalization"]
     if norm is not None:
         x = (x - torch.tensor(norm["mean"], dtype=torch.float32)) / torch.tensor(norm["std"], dtype=torch.float32)
-    out, h_n = rnn(frames(x, stride).unsqueeze(1))  # batch of one: out [F][1][K*H], h_n [K][1][H]
+    out, h_n = rnn(frames(x, stride).unsqueeze(1))  # batch of one: out [F][1][K*H], h_n [K][1][H] (nn.RNN and nn.GRU alike)
     z = h_n[:, 0].reshape(-1) if meta["readout"] == "last" else out.mean(0)[0]
     return torch.softmax(fc(z), dim=0)
 

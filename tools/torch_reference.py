@@ -1,6 +1,7 @@
 #!/usr/bin/python3
-"""Writes test/fixtures/torch-reference.json and test/fixtures/torch-reference-bidirectional.json: PyTorch's loss
-and gradients for the Elman RNN classifier, one-directional and bidirectional, which test/reference.test.ts
+"""Writes test/fixtures/torch-reference.json, test/fixtures/torch-reference-bidirectional.json and
+test/fixtures/torch-reference-gru.json: PyTorch's loss and gradients for the Elman RNN classifier,
+one-directional and bidirectional, and for the GRU classifier (bidirectional), which test/reference.test.ts
 compares our float32 kernel against (that test needs no Python; only regenerating the fixtures does).
 
 Regenerate (Debian; the default `python3` on PATH may be a pyenv one without torch, so name Debian's):
@@ -35,6 +36,14 @@ output.mean(0); the script checks that equivalence (loss and every gradient) bef
 weights in our layout: W_xh_r [H][D] = weight_ih_l0_reverse, W_hh_r [H][H] = weight_hh_l0_reverse,
 b_h_r [H] = bias_ih_l0_reverse, and W_hy [C][2H] = fc.weight.
 
+GRU fixture (shape "cell": "gru", "directions": 2, frames of "stride" samples as above): the same two-module
+formulation with nn.GRU(D, H) for `fwd` and `rev`, checked against nn.GRU(D, H, bidirectional=True) the same
+way. Every bias_hh is non-zero, so the folding of PyTorch's two biases into ours is exercised. Our layout
+(src/model/layout.ts; gate blocks r, z, n in both): W_xh [3H][D] = weight_ih_l0, W_hh [3H][H] = weight_hh_l0,
+b_h [3H] = bias_ih_l0 + [bias_hh_l0's r and z blocks, 0] (a float32 sum), b_hn [H] = bias_hh_l0's n block, and
+the _r ones from the reverse direction. Gradients in the same layout: b_h's is bias_ih_l0's (its r and z rows
+equal bias_hh_l0's, as the gates see only the sum; the script checks that), b_hn's is bias_hh_l0's n block.
+
 The script also runs every case in float64 from the same (float32-rounded) weights and inputs and fails if
 float32 and float64 disagree beyond float32 rounding, so the fixtures are known to be faithful references.
 """
@@ -61,6 +70,13 @@ BI_D = BI_CHANNELS * BI_STRIDE
 BI_LENGTHS = [7, 16, 20, 2, 12]
 BI_SEED = 4321
 BI_OUT = os.path.join(FIXTURES, "torch-reference-bidirectional.json")
+
+# GRU, bidirectional and stacked like the fixture above (same frame counts), a smaller H: 3H gate rows.
+GRU_CHANNELS, GRU_STRIDE, GRU_H, GRU_C = 2, 3, 4, 3
+GRU_D = GRU_CHANNELS * GRU_STRIDE
+GRU_LENGTHS = [7, 16, 20, 2, 12]
+GRU_SEED = 5678
+GRU_OUT = os.path.join(FIXTURES, "torch-reference-gru.json")
 
 
 def randomize(rnn):
@@ -99,6 +115,27 @@ def build_bidirectional(dtype):
         gen = torch.Generator().manual_seed(BI_SEED + 1)
         raws = [torch.randn(T, BI_CHANNELS, generator=gen) for T in BI_LENGTHS]
         labels = torch.randint(0, BI_C, (len(BI_LENGTHS),), generator=gen).tolist()
+    return fwd.to(dtype), rev.to(dtype), fc.to(dtype), [x.to(dtype) for x in raws], labels
+
+
+def build_gru(dtype):
+    """The two directions' nn.GRU (every bias non-zero), the classifier over [z_fwd; z_rev], raw sequences and labels."""
+    torch.manual_seed(GRU_SEED)
+    fwd = nn.GRU(GRU_D, GRU_H, num_layers=1)
+    rev = nn.GRU(GRU_D, GRU_H, num_layers=1)
+    fc = nn.Linear(2 * GRU_H, GRU_C)
+    with torch.no_grad():
+        for rnn in (fwd, rev):
+            rnn.weight_ih_l0.uniform_(-0.9, 0.9)
+            rnn.weight_hh_l0.uniform_(-0.6, 0.6)
+            rnn.bias_ih_l0.uniform_(-0.5, 0.5)
+            # Away from 0 in every gate: b_hn must be carried, and r and z must fold a real second bias.
+            rnn.bias_hh_l0.uniform_(0.1, 0.5).mul_(torch.randint(0, 2, (3 * GRU_H,)) * 2 - 1)
+        fc.weight.uniform_(-0.8, 0.8)
+        fc.bias.uniform_(-0.3, 0.3)
+        gen = torch.Generator().manual_seed(GRU_SEED + 1)
+        raws = [torch.randn(T, GRU_CHANNELS, generator=gen) for T in GRU_LENGTHS]
+        labels = torch.randint(0, GRU_C, (len(GRU_LENGTHS),), generator=gen).tolist()
     return fwd.to(dtype), rev.to(dtype), fc.to(dtype), [x.to(dtype) for x in raws], labels
 
 
@@ -163,8 +200,11 @@ def named_bidirectional(fwd, rev, fc):
 
 
 def fused(fwd, rev):
-    """nn.RNN(bidirectional=True) holding fwd's weights as its forward direction and rev's as its reverse one."""
-    birnn = nn.RNN(fwd.input_size, fwd.hidden_size, nonlinearity="tanh", bidirectional=True).to(fwd.weight_ih_l0.dtype)
+    """nn.RNN (or nn.GRU) with bidirectional=True holding fwd's weights as its forward direction and rev's as its reverse one."""
+    if isinstance(fwd, nn.GRU):
+        birnn = nn.GRU(fwd.input_size, fwd.hidden_size, bidirectional=True).to(fwd.weight_ih_l0.dtype)
+    else:
+        birnn = nn.RNN(fwd.input_size, fwd.hidden_size, nonlinearity="tanh", bidirectional=True).to(fwd.weight_ih_l0.dtype)
     with torch.no_grad():
         for name in ("weight_ih_l0", "weight_hh_l0", "bias_ih_l0", "bias_hh_l0"):
             getattr(birnn, name).copy_(getattr(fwd, name))
@@ -178,6 +218,56 @@ def named_fused(birnn, fc):
         "W_xh_r": birnn.weight_ih_l0_reverse, "W_hh_r": birnn.weight_hh_l0_reverse, "b_h_r": birnn.bias_ih_l0_reverse,
         "W_hy": fc.weight, "b_y": fc.bias,
     }
+
+
+def torch_named_gru(fwd, rev, fc):
+    """The GRU classifier's parameters under PyTorch's names (a direction's prefix, then its nn.GRU name)."""
+    named = {}
+    for prefix, rnn in (("", fwd), ("reverse.", rev)):
+        for name in ("weight_ih_l0", "weight_hh_l0", "bias_ih_l0", "bias_hh_l0"):
+            named[prefix + name] = getattr(rnn, name)
+    return {**named, "fc.weight": fc.weight, "fc.bias": fc.bias}
+
+
+def torch_named_gru_fused(birnn, fc):
+    """As torch_named_gru, from nn.GRU(bidirectional=True)."""
+    named = {}
+    for prefix, suffix in (("", ""), ("reverse.", "_reverse")):
+        for name in ("weight_ih_l0", "weight_hh_l0", "bias_ih_l0", "bias_hh_l0"):
+            named[prefix + name] = getattr(birnn, name + suffix)
+    return {**named, "fc.weight": fc.weight, "fc.bias": fc.bias}
+
+
+def gru_params_ours(named):
+    """The GRU's parameters (torch_named_gru) in our layout, flat: b_h = bias_ih + [bias_hh's r and z, 0], b_hn = bias_hh's n."""
+    H = GRU_H
+    ours = {}
+    for prefix, suffix in (("", ""), ("reverse.", "_r")):
+        bih, bhh = named[prefix + "bias_ih_l0"].detach(), named[prefix + "bias_hh_l0"].detach()
+        ours["W_xh" + suffix] = flat(named[prefix + "weight_ih_l0"])
+        ours["W_hh" + suffix] = flat(named[prefix + "weight_hh_l0"])
+        ours["b_h" + suffix] = flat(bih + torch.cat([bhh[: 2 * H], torch.zeros(H, dtype=bhh.dtype)]))
+        ours["b_hn" + suffix] = flat(bhh[2 * H :])
+    order = ("W_xh", "W_hh", "b_h", "b_hn", "W_xh_r", "W_hh_r", "b_h_r", "b_hn_r")
+    return {**{name: ours[name] for name in order}, "W_hy": flat(named["fc.weight"]), "b_y": flat(named["fc.bias"])}
+
+
+def gru_grads_ours(case, name):
+    """A run_case result over torch_named_gru as one in our layout: b_h's gradient is bias_ih's, b_hn's bias_hh's n block.
+    The r and z blocks of bias_ih's and bias_hh's gradients must agree (the gates see only their sum)."""
+    loss, g = case
+    H = GRU_H
+    ours = {}
+    for prefix, suffix in (("", ""), ("reverse.", "_r")):
+        gih, ghh = g[prefix + "bias_ih_l0"], g[prefix + "bias_hh_l0"]
+        for a, b in zip(gih[: 2 * H], ghh[: 2 * H]):
+            assert abs(a - b) <= 1e-6 * (1 + abs(b)), f"{name}: d bias_ih {a} vs d bias_hh {b} in the r or z block"
+        ours["W_xh" + suffix] = g[prefix + "weight_ih_l0"]
+        ours["W_hh" + suffix] = g[prefix + "weight_hh_l0"]
+        ours["b_h" + suffix] = gih
+        ours["b_hn" + suffix] = ghh[2 * H :]
+    order = ("W_xh", "W_hh", "b_h", "b_hn", "W_xh_r", "W_hh_r", "b_h_r", "b_hn_r")
+    return loss, {**{n: ours[n] for n in order}, "W_hy": g["fc.weight"], "b_y": g["fc.bias"]}
 
 
 def pairs_of(case_a, case_b):
@@ -194,12 +284,12 @@ def check_float32(name, case32, case64, worst):
         assert abs(a - b) <= 1e-6 + 1e-5 * abs(b), f"{name}: float32 {a} vs float64 {b}"
 
 
-def check_fused(readout, two, one):
-    """The two-module formulation equals nn.RNN(bidirectional=True) (float64, so only summation order differs)."""
+def check_fused(readout, two, one, module="nn.RNN"):
+    """The two-module formulation equals `module`(bidirectional=True) (float64, so only summation order differs)."""
     worst = 0.0
     for a, b in pairs_of(two, one):
         worst = max(worst, abs(a - b))
-        assert abs(a - b) <= 1e-12 * (1 + abs(b)), f"bidirectional {readout}: two nn.RNN {a} vs nn.RNN(bidirectional=True) {b}"
+        assert abs(a - b) <= 1e-12 * (1 + abs(b)), f"bidirectional {readout}: two {module} {a} vs {module}(bidirectional=True) {b}"
     return worst
 
 
@@ -278,12 +368,51 @@ def bidirectional_fixture():
     }
 
 
+def gru_fixture():
+    fwd32, rev32, fc32, raws32, labels = build_gru(torch.float32)
+    fwd64, rev64, fc64, raws64, _ = build_gru(torch.float64)
+    xs32 = [frames(x, GRU_STRIDE) for x in raws32]
+    xs64 = [frames(x, GRU_STRIDE) for x in raws64]
+    birnn64 = fused(fwd64, rev64)
+
+    cases = []
+    worst = {"abs": 0.0, "rel": 0.0}
+    worst_fused = 0.0
+    for readout, k in CASES:
+        name = f"GRU {readout} k={k}"
+        case32 = gru_grads_ours(run_case(lambda x: bidirectional_logits(fwd32, rev32, fc32, x, readout, k), torch_named_gru(fwd32, rev32, fc32), xs32, labels), name)
+        case64 = gru_grads_ours(run_case(lambda x: bidirectional_logits(fwd64, rev64, fc64, x, readout, k), torch_named_gru(fwd64, rev64, fc64), xs64, labels), name)
+        check_float32(name, case32, case64, worst)
+        if k == 0:
+            one = gru_grads_ours(run_case(lambda x: fused_logits(birnn64, fc64, x, readout), torch_named_gru_fused(birnn64, fc64), xs64, labels), name)
+            worst_fused = max(worst_fused, check_fused(readout, case64, one, "nn.GRU"))
+        cases.append({"readout": readout, "k": k, "loss": case32[0], "grad": case32[1]})
+        print(f"GRU, bidirectional, stride {GRU_STRIDE}, readout {readout:4s} k={k}: loss {case32[0]:.7f} (float64 {case64[0]:.7f})")
+    print(f"float32 vs float64: largest |a-b| = {worst['abs']:.2e}, largest |a-b|/(1e-6+|b|) = {worst['rel']:.2e}")
+    print(f"two nn.GRU vs nn.GRU(bidirectional=True), full BPTT, float64: largest |a-b| = {worst_fused:.2e}")
+
+    return {
+        "generator": "tools/torch_reference.py",
+        "torch_version": torch.__version__,
+        "dtype": "float32",
+        "shape": {"D": GRU_D, "H": GRU_H, "C": GRU_C, "directions": 2, "cell": "gru"},
+        "stride": GRU_STRIDE,
+        "channels": GRU_CHANNELS,
+        "params": gru_params_ours(torch_named_gru(fwd32, rev32, fc32)),
+        "sequences": [flat(x) for x in raws32],  # raw samples [T][channels]; the test frames them
+        "lengths": GRU_LENGTHS,
+        "labels": labels,
+        "cases": cases,
+    }
+
+
 def main():
     torch.set_num_threads(1)
-    one, bi = one_directional_fixture(), bidirectional_fixture()
+    one, bi, gru = one_directional_fixture(), bidirectional_fixture(), gru_fixture()
     os.makedirs(FIXTURES, exist_ok=True)
     write(OUT, one)
     write(BI_OUT, bi)
+    write(GRU_OUT, gru)
 
 
 if __name__ == "__main__":

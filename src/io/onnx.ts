@@ -1,7 +1,7 @@
 // ONNX export: a trained model as a standard ONNX graph that any onnxruntime (Python, C++, C#, Java, Node, web)
-// can serve. The recurrence is the ONNX `RNN` operator (Tanh), so runtimes use their fused kernels; everything
-// else is plain opset-17 operators. Owns the graph and its encoding (via protobuf.ts); deliberately no decoder
-// and no runtime: the tests check the file with onnxruntime-node.
+// can serve. The recurrence is the ONNX `RNN` operator (Tanh), or `GRU` for a GRU model, so runtimes use their
+// fused kernels; everything else is plain opset-17 operators. Owns the graph and its encoding (via
+// protobuf.ts); deliberately no decoder and no runtime: the tests check the file with onnxruntime-node.
 //
 // Legend: N batch, T samples (the longest in the batch), D channels, s stride, F = ⌈T/s⌉ frames, E = s·D
 // inputs per step, K directions (1, or 2 when bidirectional), H hidden units per direction, C classes.
@@ -17,17 +17,21 @@
 //                  B [K][2H] = [b_h, 0] (, [b_h_r, 0]), sequence_lens = steps, direction "forward" or
 //                  "bidirectional")                   Y [F][K][N][H], Y_h [K][N][H]: each direction's state
 //                                                     after its own last step (the reverse one's after frame 0)
+//   GRU cell: Y, Y_h = GRU(…, linear_before_reset = 1) instead, with ONNX's gate blocks z, r, h (ours r, z, n):
+//                  W [K][3H][E], R [K][3H][H], B [K][6H] = [Wb_z, Wb_r, Wb_h, Rb_z, Rb_r, Rb_h] with Wb our b_h
+//                  (its r and z rows already hold both biases) and Rb = [0, 0, b_hn]: linear_before_reset
+//                  puts Rb_h inside r ⊙ (R_h h + Rb_h), as nn.GRU has b_hn
 //   z        = Y_h as [N][K·H] = [z_fwd; z_rev]       (readout "last"; Squeeze, or Transpose + Reshape)
 //            = Σ_{f < steps[n]} Y[f] / steps[n]       (readout "mean", as [N][K·H]; the mask f < steps[n] is
 //                                                      built in the graph rather than trusting Y past a length)
 //   probabilities [N][C] = softmax(z W_hyᵀ + b_y)     Gemm, Softmax (W_hy [C][K·H])
 //
-// metadata_props: format, classes and channels (JSON arrays), readout, normalization (JSON or null), and for a
-// stacked or bidirectional model stride (s) and bidirectional (true/false). A one-directional stride-1 model
-// has no framing, K = 1, no direction attribute and neither metadata entry: its file is byte for byte what it
-// was before stride and bidirectional existed.
+// metadata_props: format, classes and channels (JSON arrays), readout, normalization (JSON or null), for a
+// stacked or bidirectional model stride (s) and bidirectional (true/false), and for a GRU cell ("gru"). A
+// one-directional stride-1 tanh model has no framing, K = 1, no direction attribute and none of these three
+// entries: its file is byte for byte what it was before stride, bidirectional and the GRU existed.
 
-import { type Params, directionsOf, layoutOf, viewsOf } from '../model/layout.js';
+import { type Params, cellOf, directionsOf, layoutOf, viewsOf } from '../model/layout.js';
 import { type Model, strideOf } from '../model/model.js';
 import { writeFileAtomic } from './atomic.js';
 import { bytesField, concat, intField, messageField, repeatedIntField, stringField } from './protobuf.js';
@@ -213,17 +217,59 @@ function biases(m: Model, P: Params<Float32Array>): Float32Array {
   return B;
 }
 
-/** Adds the transpose to time-major input and the RNN's weights W, R and B; returns the RNN's attributes. */
+/** Rows [3H][cols] in our gate order r, z, n as ONNX's z, r, h: the z block, the r block, the n block. */
+function onnxGateOrder(a: Float32Array, H: number, cols: number): Float32Array {
+  if (a.length === 0) return a; // a one-directional model's reverse parameters
+  const block = H * cols;
+  const out = new Float32Array(a.length);
+  out.set(a.subarray(block, 2 * block), 0);
+  out.set(a.subarray(0, block), block);
+  out.set(a.subarray(2 * block, 3 * block), 2 * block);
+  return out;
+}
+
+/** The GRU's biases [K][6H]: each direction's [Wb = b_h, Rb = [0, 0, b_hn]], gate blocks in ONNX's order z, r, h. */
+function gruBiases(m: Model, P: Params<Float32Array>): Float32Array {
+  const { H } = m.shape;
+  const K = directionsOf(m.shape);
+  const B = new Float32Array(K * 6 * H);
+  for (let d = 0; d < K; d++) {
+    const [b_h, b_hn] = d === 0 ? [P.b_h, P.b_hn] : [P.b_h_r, P.b_hn_r];
+    B.set(onnxGateOrder(b_h, H, 1), d * 6 * H);
+    B.set(b_hn, d * 6 * H + 5 * H); // Rb_z = Rb_r = 0: b_h's z and r rows hold both biases
+  }
+  return B;
+}
+
+/** The recurrence's operator: 'RNN' (Tanh) or 'GRU'. */
+function recurrenceOp(m: Model): 'RNN' | 'GRU' {
+  return cellOf(m.shape) === 'gru' ? 'GRU' : 'RNN';
+}
+
+/** Adds the transpose to time-major input and the recurrence's weights W, R and B; returns its attributes. */
 function addRecurrenceInputs(g: GraphParts, x: string, m: Model, P: Params<Float32Array>): Attribute[] {
   const { D, H } = m.shape;
   const K = directionsOf(m.shape);
   // The recurrence, on time-major input: layout 0, the operator's default and its oldest form (opset 7),
   // rather than the batch-major layout 1 added in opset 14, which not every runtime implements.
   g.nodes.push(node('Transpose', [x], ['x_tnd'], [attrInts('perm', [1, 0, 2])]));
-  g.inits.push(floatTensor('W', [K, H, D], byDirection(m, P.W_xh, P.W_xh_r)));
-  g.inits.push(floatTensor('R', [K, H, H], byDirection(m, P.W_hh, P.W_hh_r)));
-  g.inits.push(floatTensor('B', [K, 2 * H], biases(m, P)));
-  const attrs = [attrInt('hidden_size', H), attrStrings('activations', Array(K).fill('Tanh'))];
+  let attrs: Attribute[];
+  if (recurrenceOp(m) === 'GRU') {
+    const gates = (a: Float32Array, cols: number) => onnxGateOrder(a, H, cols);
+    g.inits.push(floatTensor('W', [K, 3 * H, D], byDirection(m, gates(P.W_xh, D), gates(P.W_xh_r, D))));
+    g.inits.push(floatTensor('R', [K, 3 * H, H], byDirection(m, gates(P.W_hh, H), gates(P.W_hh_r, H))));
+    g.inits.push(floatTensor('B', [K, 6 * H], gruBiases(m, P)));
+    // linear_before_reset = 1: r multiplies (R_h h + Rb_h), nn.GRU's form (the default 0 applies r to h first).
+    attrs = [
+      attrInt('hidden_size', H), attrInt('linear_before_reset', 1),
+      attrStrings('activations', Array(K).fill(['Sigmoid', 'Tanh']).flat()),
+    ];
+  } else {
+    g.inits.push(floatTensor('W', [K, H, D], byDirection(m, P.W_xh, P.W_xh_r)));
+    g.inits.push(floatTensor('R', [K, H, H], byDirection(m, P.W_hh, P.W_hh_r)));
+    g.inits.push(floatTensor('B', [K, 2 * H], biases(m, P)));
+    attrs = [attrInt('hidden_size', H), attrStrings('activations', Array(K).fill('Tanh'))];
+  }
   // "forward" is the attribute's default: written only when bidirectional, so other graphs keep their bytes.
   return K === 2 ? [...attrs, attrString('direction', 'bidirectional')] : attrs;
 }
@@ -234,18 +280,18 @@ function addMergeDirections(g: GraphParts, y: string, out: string, perm: number[
   g.nodes.push(node('Reshape', [`${y}_directions_inner`, int64Constant(g, `${out}_shape`, [shape.length], shape)], [out]));
 }
 
-/** Adds the RNN with readout "last": z = Y_h as [N][K·H]. `steps` (int32 [N]) is each sequence's step count. */
-function addLastReadout(g: GraphParts, rnnAttrs: Attribute[], steps: string, K: number): void {
+/** Adds the recurrence `op` with readout "last": z = Y_h as [N][K·H]. `steps` (int32 [N]) is each sequence's step count. */
+function addLastReadout(g: GraphParts, op: string, rnnAttrs: Attribute[], steps: string, K: number): void {
   // Y_h holds each direction's state after its own last step of each sequence (sequence_lens).
-  g.nodes.push(node('RNN', ['x_tnd', 'W', 'R', 'B', steps], ['', 'Y_h'], rnnAttrs));
+  g.nodes.push(node(op, ['x_tnd', 'W', 'R', 'B', steps], ['', 'Y_h'], rnnAttrs));
   if (K === 1) g.nodes.push(node('Squeeze', ['Y_h', 'axis_0'], ['z']));
   else addMergeDirections(g, 'Y_h', 'z', [1, 0, 2], [0, -1]);
 }
 
-/** Adds the RNN with readout "mean": z = the mean of the states over each sequence's own `steps` (int32 [N]). */
-function addMeanReadout(g: GraphParts, rnnAttrs: Attribute[], steps: string, K: number): void {
+/** Adds the recurrence `op` with readout "mean": z = the mean of the states over each sequence's own `steps` (int32 [N]). */
+function addMeanReadout(g: GraphParts, op: string, rnnAttrs: Attribute[], steps: string, K: number): void {
   const { nodes } = g;
-  nodes.push(node('RNN', ['x_tnd', 'W', 'R', 'B', steps], ['Y'], rnnAttrs));
+  nodes.push(node(op, ['x_tnd', 'W', 'R', 'B', steps], ['Y'], rnnAttrs));
   // states [F][N][K·H]
   if (K === 1) nodes.push(node('Squeeze', ['Y', 'axis_1'], ['states']));
   else addMergeDirections(g, 'Y', 'states', [0, 2, 1, 3], [0, 0, -1]);
@@ -283,11 +329,12 @@ function graphProto(g: GraphParts, m: Model): Uint8Array {
   const { H, C } = m.shape;
   const D = m.channels.length;
   const kind = (directionsOf(m.shape) === 2 ? ', bidirectional' : '') + (strideOf(m) > 1 ? `, frames of ${strideOf(m)} samples` : '');
+  const cell = cellOf(m.shape) === 'gru' ? 'GRU' : 'Elman RNN';
   return concat([
     ...g.nodes.map((n) => messageField(1, n)),
     stringField(2, 'train_signals_rnn'),
     ...g.inits.map((t) => messageField(5, t)),
-    stringField(10, `Elman RNN (H=${H}${kind}, readout ${m.readout}) over ${D} channel(s), ${C} classes. ` +
+    stringField(10, `${cell} (H=${H}${kind}, readout ${m.readout}) over ${D} channel(s), ${C} classes. ` +
       'signals [batch][time][channels] float32, lengths [batch] int32 (1..time); probabilities [batch][classes].'),
     messageField(11, valueInfo('signals', FLOAT, ['batch', 'time', D])),
     messageField(11, valueInfo('lengths', INT32, ['batch'])),
@@ -297,7 +344,8 @@ function graphProto(g: GraphParts, m: Model): Uint8Array {
 
 /**
  * The metadata_props: what a server needs besides the graph to read its output; stride and bidirectional only
- * for a model that has either (absent: 1 and false), so other files keep their bytes.
+ * for a model that has either (absent: 1 and false), cell only for a GRU (absent: the tanh RNN), so other files
+ * keep their bytes.
  */
 function metadataOf(m: Model): Record<string, string> {
   const plain = strideOf(m) === 1 && directionsOf(m.shape) === 1;
@@ -308,6 +356,7 @@ function metadataOf(m: Model): Record<string, string> {
     readout: m.readout,
     normalization: JSON.stringify(m.normalization),
     ...(plain ? {} : { stride: String(strideOf(m)), bidirectional: String(directionsOf(m.shape) === 2) }),
+    ...(cellOf(m.shape) === 'gru' ? { cell: 'gru' } : {}),
   };
 }
 
@@ -336,8 +385,8 @@ export function exportOnnx(m: Model): Uint8Array {
   const rnnAttrs = addRecurrenceInputs(g, x, m, P);
   int64Constant(g, 'axis_0', [1], [0]); // used by both readouts
   const K = directionsOf(m.shape);
-  if (m.readout === 'last') addLastReadout(g, rnnAttrs, steps, K);
-  else addMeanReadout(g, rnnAttrs, steps, K);
+  if (m.readout === 'last') addLastReadout(g, recurrenceOp(m), rnnAttrs, steps, K);
+  else addMeanReadout(g, recurrenceOp(m), rnnAttrs, steps, K);
   addClassifier(g, m, P);
   return modelProto(graphProto(g, m), metadataOf(m));
 }

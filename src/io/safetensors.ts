@@ -1,5 +1,6 @@
 // safetensors export and import: the model's parameters under PyTorch's names, so that `nn.RNN(D, H,
-// batch_first=True, bidirectional=…)` as `rnn` plus `nn.Linear(directions·H, C)` as `fc` load them with
+// batch_first=True, bidirectional=…)` (or `nn.GRU(…)` for a GRU model) as `rnn` plus `nn.Linear(directions·H, C)`
+// as `fc` load them with
 // `load_state_dict`, and a file in that layout (written here or by PyTorch) can start training again
 // (`train --init m.safetensors`). Owns the format and the name mapping; deliberately nothing else (no dtype
 // conversion: F32 only).
@@ -17,13 +18,21 @@
 //   rnn.bias_ih_l0_reverse   [H]    = b_h_r     rnn.bias_hh_l0_reverse   [H]    = 0 (→ b_h_r) } models only
 //   fc.weight                [C][Z] = W_hy      fc.bias                  [C]    = b_y
 // A file is bidirectional when it holds the _reverse tensors. __metadata__: classes, channels (JSON arrays),
-// normalization ({"mean":[...],"std":[...]} per channel, or null), readout ("last" or "mean") and, for a
-// stacked model only, stride (s > 1: each step reads s samples of every channel, model/frames.ts; absent: 1),
-// each a JSON string. So a one-directional stride-1 model's file has neither.
+// normalization ({"mean":[...],"std":[...]} per channel, or null), readout ("last" or "mean"), for a
+// stacked model only stride (s > 1: each step reads s samples of every channel, model/frames.ts; absent: 1),
+// and for a GRU only cell ("gru"; absent: "rnn"), each a JSON string. So a one-directional stride-1 tanh
+// model's file has neither.
+//
+// GRU (nn.GRU's state_dict; gate blocks r, z, n in both our layout and PyTorch's):
+//   rnn.weight_ih_l0 [3H][D] = W_xh    rnn.weight_hh_l0 [3H][H] = W_hh
+//   rnn.bias_ih_l0   [3H]    = b_h     rnn.bias_hh_l0   [3H]    = [0, 0, b_hn]    (and the _reverse ones)
+// On import, b_h's r and z rows = bias_ih + bias_hh (the gates see only the sum), its n row = bias_ih's n part
+// and b_hn = bias_hh's n part (r multiplies it, so it stays apart): a file from PyTorch with any bias_hh loads
+// to the same function.
 
 import { readInputFile } from './read-input.js';
 import { UserError } from '../errors.js';
-import { type Shape, directionsOf, layoutOf, viewsOf } from '../model/layout.js';
+import { type Cell, type Shape, cellOf, directionsOf, gatesOf, layoutOf, viewsOf } from '../model/layout.js';
 import { type Model, type Normalization, strideOf } from '../model/model.js';
 import { writeFileAtomic } from './atomic.js';
 import { loadModel } from './model-file.js';
@@ -45,22 +54,27 @@ function tensorNamesOf(s: Shape): TensorName[] {
   return TENSOR_NAMES.filter((name) => directionsOf(s) === 2 || !isReverse(name));
 }
 
+/** Each tensor's shape; the recurrence's have G·H rows (G gate blocks: 1, or 3 for the GRU). */
 function shapes(s: Shape): Record<TensorName, number[]> {
+  const GH = gatesOf(s) * s.H;
   return {
-    'rnn.weight_ih_l0': [s.H, s.D],
-    'rnn.weight_hh_l0': [s.H, s.H],
-    'rnn.bias_ih_l0': [s.H],
-    'rnn.bias_hh_l0': [s.H],
-    'rnn.weight_ih_l0_reverse': [s.H, s.D],
-    'rnn.weight_hh_l0_reverse': [s.H, s.H],
-    'rnn.bias_ih_l0_reverse': [s.H],
-    'rnn.bias_hh_l0_reverse': [s.H],
+    'rnn.weight_ih_l0': [GH, s.D],
+    'rnn.weight_hh_l0': [GH, s.H],
+    'rnn.bias_ih_l0': [GH],
+    'rnn.bias_hh_l0': [GH],
+    'rnn.weight_ih_l0_reverse': [GH, s.D],
+    'rnn.weight_hh_l0_reverse': [GH, s.H],
+    'rnn.bias_ih_l0_reverse': [GH],
+    'rnn.bias_hh_l0_reverse': [GH],
     'fc.weight': [s.C, directionsOf(s) * s.H],
     'fc.bias': [s.C],
   };
 }
 
-/** __metadata__: every entry a JSON string; "stride" only for a stacked model, so other files keep their bytes. */
+/**
+ * __metadata__: every entry a JSON string; "stride" only for a stacked model and "cell" only for a GRU, so other
+ * files keep their bytes.
+ */
 function metadataOf(m: Model): Record<string, string> {
   return {
     classes: JSON.stringify(m.classes),
@@ -68,7 +82,15 @@ function metadataOf(m: Model): Record<string, string> {
     normalization: JSON.stringify(m.normalization),
     readout: JSON.stringify(m.readout),
     ...(strideOf(m) > 1 ? { stride: JSON.stringify(strideOf(m)) } : {}),
+    ...(cellOf(m.shape) === 'gru' ? { cell: JSON.stringify('gru') } : {}),
   };
+}
+
+/** bias_hh of one direction: zeros [H] for the tanh RNN (b_h holds it all), [0, 0, b_hn] [3H] for the GRU. */
+function recurrentBias(s: Shape, b_hn: Float32Array): Float32Array {
+  const b = new Float32Array(gatesOf(s) * s.H);
+  if (cellOf(s) === 'gru') b.set(b_hn, 2 * s.H);
+  return b;
 }
 
 /** The model as a safetensors file. */
@@ -78,11 +100,11 @@ export function exportSafetensors(m: Model): Uint8Array {
     'rnn.weight_ih_l0': P.W_xh,
     'rnn.weight_hh_l0': P.W_hh,
     'rnn.bias_ih_l0': P.b_h,
-    'rnn.bias_hh_l0': new Float32Array(m.shape.H),
+    'rnn.bias_hh_l0': recurrentBias(m.shape, P.b_hn),
     'rnn.weight_ih_l0_reverse': P.W_xh_r,
     'rnn.weight_hh_l0_reverse': P.W_hh_r,
     'rnn.bias_ih_l0_reverse': P.b_h_r,
-    'rnn.bias_hh_l0_reverse': new Float32Array(m.shape.H),
+    'rnn.bias_hh_l0_reverse': recurrentBias(m.shape, P.b_hn_r),
     'fc.weight': P.W_hy,
     'fc.bias': P.b_y,
   };
@@ -160,13 +182,14 @@ function readHeader(bytes: Uint8Array, dv: DataView, file: string): { header: an
   return { header, dataStart: 8 + n };
 }
 
-/** The model's names, readout and stride from __metadata__, and __metadata__ itself. */
+/** The model's names, readout, stride and cell from __metadata__, and __metadata__ itself. */
 function readMetadata(file: string, header: any): {
   meta: Record<string, unknown>;
   classes: string[];
   channels: string[];
   readout: Model['readout'];
   stride: number;
+  cell: Cell;
 } {
   const meta = header.__metadata__;
   if (meta === null || typeof meta !== 'object') fail(file, 'no __metadata__ with classes, channels, normalization and readout');
@@ -176,7 +199,15 @@ function readMetadata(file: string, header: any): {
   // readout is written JSON-encoded ("\"mean\""); a bare mean, as a hand-written file may have it, is read too.
   const readout = meta.readout === 'last' || meta.readout === 'mean' ? meta.readout : metaJson(file, meta, 'readout');
   if (readout !== 'last' && readout !== 'mean') fail(file, '__metadata__ "readout" must be "last" or "mean"');
-  return { meta, classes, channels, readout, stride: readStride(file, meta) };
+  return { meta, classes, channels, readout, stride: readStride(file, meta), cell: readCell(file, meta) };
+}
+
+/** __metadata__ "cell": absent ("rnn"), or "rnn" or "gru", JSON-encoded as written here or bare. */
+function readCell(file: string, meta: Record<string, unknown>): Cell {
+  if (meta.cell === undefined) return 'rnn';
+  const cell = meta.cell === 'rnn' || meta.cell === 'gru' ? meta.cell : metaJson(file, meta, 'cell');
+  if (cell !== 'rnn' && cell !== 'gru') fail(file, '__metadata__ "cell" must be "rnn" (nn.RNN) or "gru" (nn.GRU)');
+  return cell;
 }
 
 /** __metadata__ "stride": absent (1), or a positive integer as a JSON string. */
@@ -188,34 +219,43 @@ function readStride(file: string, meta: Record<string, unknown>): number {
 }
 
 /**
- * The recurrence's shape from the tensors: H and D from rnn.weight_ih_l0 (the other shapes are checked against
- * them; D must be channels × stride), bidirectional when any _reverse tensor is there (readTensors then wants all).
+ * The recurrence's shape from the tensors: G·H and D from rnn.weight_ih_l0, G from the cell (the other shapes are
+ * checked against them; D must be channels × stride), bidirectional when any _reverse tensor is there
+ * (readTensors then wants all).
  */
-function shapeOf(file: string, header: any, channels: number, stride: number, C: number): Shape {
+function shapeOf(file: string, header: any, channels: number, stride: number, C: number, cell: Cell): Shape {
   const ih = header['rnn.weight_ih_l0'];
-  const [H, D] = Array.isArray(ih?.shape) ? ih.shape : [];
-  if (!Number.isInteger(H) || H < 1 || !Number.isInteger(D)) {
+  const [GH, D] = Array.isArray(ih?.shape) ? ih.shape : [];
+  if (!Number.isInteger(GH) || GH < 1 || !Number.isInteger(D)) {
     const dp = Object.keys(header).some((k) => k.startsWith('module.')) ? ' (names start with "module.": save model.module.state_dict(), not the DDP wrapper\'s)' : '';
-    fail(file, `no tensor "rnn.weight_ih_l0" of shape [H, D]${dp}`);
+    fail(file, `no tensor "rnn.weight_ih_l0" of shape [${cell === 'gru' ? '3H' : 'H'}, D]${dp}`);
   }
+  const hh = header['rnn.weight_hh_l0']?.shape;
+  if (cell === 'rnn' && Array.isArray(hh) && hh.length === 2 && hh[1] > 0 && hh[0] === 3 * hh[1]) {
+    fail(file, `tensor "rnn.weight_hh_l0" has shape ${JSON.stringify(hh)}, an nn.GRU's [3H, H], but __metadata__ has no "cell": "gru"; add it for an nn.GRU`);
+  }
+  if (cell === 'gru' && GH % 3 !== 0) {
+    fail(file, `tensor "rnn.weight_ih_l0" has ${GH} rows, not 3H (nn.GRU's r, z, n blocks), but __metadata__ "cell" is "gru"; is it an nn.RNN's?`);
+  }
+  const H = cell === 'gru' ? GH / 3 : GH;
   if (D !== channels * stride) {
     fail(file, `tensor "rnn.weight_ih_l0" reads ${D} inputs per step, but ${channels} channel(s) × stride ${stride} make ${channels * stride}; check __metadata__ "channels" and "stride"`);
   }
   const bidirectional = TENSOR_NAMES.some((name) => isReverse(name) && Object.hasOwn(header, name));
-  return { D, H, C, ...(bidirectional ? { directions: 2 as const } : {}) };
+  return { D, H, C, ...(bidirectional ? { directions: 2 as const } : {}), ...(cell === 'gru' ? { cell } : {}) };
 }
 
-/** The shape in words, for messages: "3 channel(s) × stride 4, H=6, 2 classes, bidirectional". */
+/** The shape in words, for messages: "3 channel(s) × stride 4, H=6, 2 classes, bidirectional, GRU". */
 function shapeInWords(shape: Shape, stride: number): string {
   const channels = stride > 1 ? `${shape.D / stride} channel(s) × stride ${stride}` : `${shape.D} channel(s)`;
-  return `${channels}, H=${shape.H}, ${shape.C} classes${directionsOf(shape) === 2 ? ', bidirectional' : ''}`;
+  return `${channels}, H=${shape.H}, ${shape.C} classes${directionsOf(shape) === 2 ? ', bidirectional' : ''}${cellOf(shape) === 'gru' ? ', GRU' : ''}`;
 }
 
 /** Throws at a tensor that is not one of TENSOR_NAMES. */
 function checkTensorNames(file: string, header: any): void {
   for (const key of Object.keys(header)) {
     if (key !== '__metadata__' && !(TENSOR_NAMES as readonly string[]).includes(key)) {
-      fail(file, `unexpected tensor "${key}" (this tool reads a one-layer nn.RNN "rnn", bidirectional or not, and nn.Linear "fc")`);
+      fail(file, `unexpected tensor "${key}" (this tool reads a one-layer nn.RNN or nn.GRU "rnn", bidirectional or not, and nn.Linear "fc")`);
     }
   }
 }
@@ -266,17 +306,32 @@ function addBiases(b: Float32Array, bih: Float32Array, bhh: Float32Array): void 
   for (let i = 0; i < b.length; i++) b[i] = bhh[i] === 0 ? bih[i] : bih[i] + bhh[i];
 }
 
+/**
+ * One direction's b_h (and b_hn) from bias_ih and bias_hh. tanh RNN: b_h = bias_ih + bias_hh. GRU: b_h's r and z
+ * rows = bias_ih + bias_hh, its n row = bias_ih's, b_hn = bias_hh's n part.
+ */
+function foldBiases(shape: Shape, b_h: Float32Array, b_hn: Float32Array, bih: Float32Array, bhh: Float32Array): void {
+  if (cellOf(shape) !== 'gru') {
+    addBiases(b_h, bih, bhh);
+    return;
+  }
+  const H2 = 2 * shape.H;
+  addBiases(b_h.subarray(0, H2), bih.subarray(0, H2), bhh.subarray(0, H2));
+  b_h.set(bih.subarray(H2), H2);
+  b_hn.set(bhh.subarray(H2));
+}
+
 /** The flat parameters (in layoutOf(shape)) from PyTorch's tensors. */
 function parametersOf(tensors: Record<TensorName, Float32Array>, shape: Shape): Float32Array {
   const parameters = new Float32Array(new SharedArrayBuffer(layoutOf(shape).size * 4));
   const P = viewsOf(parameters, shape);
   P.W_xh.set(tensors['rnn.weight_ih_l0']);
   P.W_hh.set(tensors['rnn.weight_hh_l0']);
-  addBiases(P.b_h, tensors['rnn.bias_ih_l0'], tensors['rnn.bias_hh_l0']);
+  foldBiases(shape, P.b_h, P.b_hn, tensors['rnn.bias_ih_l0'], tensors['rnn.bias_hh_l0']);
   if (directionsOf(shape) === 2) {
     P.W_xh_r.set(tensors['rnn.weight_ih_l0_reverse']);
     P.W_hh_r.set(tensors['rnn.weight_hh_l0_reverse']);
-    addBiases(P.b_h_r, tensors['rnn.bias_ih_l0_reverse'], tensors['rnn.bias_hh_l0_reverse']);
+    foldBiases(shape, P.b_h_r, P.b_hn_r, tensors['rnn.bias_ih_l0_reverse'], tensors['rnn.bias_hh_l0_reverse']);
   }
   P.W_hy.set(tensors['fc.weight']);
   P.b_y.set(tensors['fc.bias']);
@@ -287,8 +342,8 @@ function parametersOf(tensors: Record<TensorName, Float32Array>, shape: Shape): 
 export function parseSafetensors(bytes: Uint8Array, file: string): Model {
   const dv = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const { header, dataStart } = readHeader(bytes, dv, file);
-  const { meta, classes, channels, readout, stride } = readMetadata(file, header);
-  const shape = shapeOf(file, header, channels.length, stride, classes.length);
+  const { meta, classes, channels, readout, stride, cell } = readMetadata(file, header);
+  const shape = shapeOf(file, header, channels.length, stride, classes.length, cell);
   checkTensorNames(file, header);
   const tensors = readTensors(file, header, shape, stride, dv, dataStart);
   const normalization = readNormalization(file, meta, channels.length);

@@ -3,9 +3,12 @@
 import assert from 'node:assert/strict';
 import type { Normalization } from '../../src/data/normalize.js';
 import { initParameters } from '../../src/model/init.js';
-import { type Cell, type Shape, layoutOf } from '../../src/model/layout.js';
-import type { Model } from '../../src/model/model.js';
-import type { Readout } from '../../src/model/rnn.js';
+import { type Sequences, predictSequence } from '../../src/model/batch.js';
+import { framedChunk } from '../../src/model/frames.js';
+import { type Cell, type Shape, cellOf, layoutOf } from '../../src/model/layout.js';
+import { type Model, strideOf } from '../../src/model/model.js';
+import { chunkScratch } from '../../src/model/noise.js';
+import { type Readout, createWorkspace } from '../../src/model/rnn.js';
 import { normal, type Rng } from '../../src/model/rng.js';
 import { score } from '../../src/eval/score.js';
 
@@ -39,8 +42,35 @@ export function maxDifference(a: ArrayLike<number>, b: ArrayLike<number>): numbe
 }
 
 /**
+ * Our probabilities [N][C] of normalized sequences [Σ T][channels] through the float32 reference kernel
+ * (predictSequence, model/batch.ts), one sequence at a time after the same framing (model/frames.ts) that the
+ * engine applies: what score() is held to in test/kernel.test.ts.
+ */
+export function referenceProbabilities(m: Model, data: Sequences): Float32Array {
+  const { C } = m.shape;
+  const N = data.lengths.length;
+  const order = Int32Array.from({ length: N }, (_, n) => n);
+  const framed = framedChunk(chunkScratch(), data, order, 0, N, strideOf(m)).data;
+  const ws = createWorkspace((n) => new Float32Array(n), m.shape, 1); // horizon 1: only the last state is kept
+  const probs = new Float32Array(N * C);
+  for (let n = 0; n < N; n++) predictSequence(probs.subarray(n * C, (n + 1) * C), m.parameters, m.shape, m.readout, framed, n, ws);
+  return probs;
+}
+
+/**
+ * Our probabilities [N][C] for model m on normalized sequences: score() (the WebAssembly kernel, which evaluate
+ * and predict use) for the tanh cell. GRU: the reference kernel instead, because the WebAssembly kernel does not
+ * run the GRU yet (another branch adds it); once it does, the GRU goes through score() too and this becomes
+ * score() alone.
+ */
+export function ourProbabilities(m: Model, data: Sequences): Float32Array {
+  if (cellOf(m.shape) === 'gru') return referenceProbabilities(m, data); // TODO: score() once the wasm kernel runs the GRU
+  return score(m, data).probabilities;
+}
+
+/**
  * Random raw sequences of these lengths for model m ([Σ T][D], offsets in steps), and our probabilities for
- * them: normalized as evaluate() does, then scored by score().
+ * them: normalized as evaluate() does, then scored by ourProbabilities (score(), or the reference for a GRU).
  */
 export function randomBatch(rng: Rng, m: Model, lengths: Int32Array): { raw: Float32Array; offsets: Float64Array; ours: Float32Array } {
   const D = m.channels.length;
@@ -49,6 +79,6 @@ export function randomBatch(rng: Rng, m: Model, lengths: Int32Array): { raw: Flo
   lengths.forEach((T, n) => { offsets[n] = L; L += T; });
   const raw = Float32Array.from({ length: L * D }, () => 1.5 * normal(rng) + 0.7);
   const values = Float32Array.from(raw, (x, i) => (m.normalization ? (x - m.normalization.mean[i % D]) / m.normalization.std[i % D] : x));
-  const ours = score(m, { D, values, offsets, lengths, labels: new Int32Array(lengths.length).fill(-1) }).probabilities;
+  const ours = ourProbabilities(m, { D, values, offsets, lengths, labels: new Int32Array(lengths.length).fill(-1) });
   return { raw, offsets, ours };
 }
