@@ -171,3 +171,22 @@ test('--resume refuses other hyperparameters or other data, and may extend --epo
   const model = JSON.parse(readFileSync(out, 'utf8'));
   assert.equal(model.training.history.length, 4);
 });
+
+test('Ctrl-C while predict writes --out: exit 130, no temp file left, an existing output untouched', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'ts-int-predict-'));
+  const model = join(dir, 'm.json');
+  const t = start(['train', 'datasets/cbf/train.csv', '--out', model, '--epochs', '1', '--hidden', '4', '--select', 'off', '--quiet']);
+  assert.equal((await t.done).code, 0);
+  const out = join(dir, 'p.csv');
+  writeFileSync(out, 'the old predictions');
+  const p = start(['predict', '--model', model, '-', '--out', out], { stdin: true });
+  const lines = readFileSync('datasets/cbf/test.csv', 'utf8').split('\n');
+  p.child.stdin!.write(lines.slice(0, 50).join('\n') + '\n'); // and keep the pipe open: predict waits for more
+  for (let i = 0; i < 200 && !readdirSync(dir).some((n) => n.endsWith('.tmp')); i++) await new Promise((r) => setTimeout(r, 50));
+  assert.ok(readdirSync(dir).some((n) => n.endsWith('.tmp')), 'predict has opened its temp file');
+  p.child.kill('SIGINT');
+  const r = await p.done;
+  assert.equal(r.code, 130, r.stderr);
+  assert.deepEqual(readdirSync(dir).sort(), ['m.json', 'p.csv']);
+  assert.equal(readFileSync(out, 'utf8'), 'the old predictions');
+});

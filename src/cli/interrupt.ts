@@ -5,7 +5,8 @@
 //
 // Stopping at once is safe for every file: each one is written synchronously and atomically (temp file,
 // fsync, rename; src/io/atomic.ts), and a signal handler only runs between two JavaScript tasks, so no write
-// is ever half done when it exits. What can be left behind is at most a stray `.name.<pid>.<time>.tmp` file.
+// is ever half done when it exits. An output written over time (predict's rows) registers its cleanup with
+// atStop(), which removes its temp file before the exit.
 //
 // Does not own exit codes for anything but these signals; main.ts owns the rest.
 
@@ -14,6 +15,13 @@ const STOP_CODE = 130;
 let graceful: AbortController | null = null;
 let armed = false;
 let installed = false;
+const cleanups = new Set<() => void>();
+
+/** Runs `cleanup` if a signal stops the command at once; the returned function unregisters it. */
+export function atStop(cleanup: () => void): () => void {
+  cleanups.add(cleanup);
+  return () => cleanups.delete(cleanup);
+}
 
 /**
  * Installs the handlers (once). `name` prefixes the messages.
@@ -30,6 +38,7 @@ export function installSignalHandlers(name: string): void {
       );
       return;
     }
+    for (const c of cleanups) c();
     process.stderr.write(`${name}: stopped at once (${sig}); files already written are intact\n`);
     process.exit(STOP_CODE);
   };

@@ -13,12 +13,13 @@ export interface Running {
 }
 
 /** `node` flags go before the CLI (opts.node), e.g. `--import` of a test fixture. */
-export function start(args: string[], opts: { cwd?: string; env?: Record<string, string>; node?: string[] } = {}): Running {
+/** `stdin: true` gives the child a pipe to write to (child.stdin). */
+export function start(args: string[], opts: { cwd?: string; env?: Record<string, string>; node?: string[]; stdin?: boolean } = {}): Running {
   const t0 = performance.now();
   const child = spawn(process.execPath, [...(opts.node ?? []), CLI, ...args], {
     cwd: opts.cwd ?? ROOT,
     env: { ...process.env, NO_COLOR: '1', ...opts.env },
-    stdio: ['ignore', 'pipe', 'pipe'],
+    stdio: [opts.stdin ? 'pipe' : 'ignore', 'pipe', 'pipe'],
   });
   let stdout = '';
   let stderr = '';

@@ -10,6 +10,7 @@ import { predict } from '../../eval/predict.js';
 import { type RowOutput, fileOutput, streamOutput } from '../../io/stream-out.js';
 import { UserError } from '../../errors.js';
 import { checkWritable } from '../../io/atomic.js';
+import { atStop } from '../interrupt.js';
 import { type DataArgs, dataOptions, loadOptionsOf } from '../options.js';
 
 type PredictArgs = DataArgs & { model: string; files: string[]; out?: string; quiet: boolean };
@@ -39,6 +40,7 @@ export const predictCommand = {
       checkWritable(a.out, '--out'); // a file can be created there (permissions, space)
     }
     const out: RowOutput = a.out !== undefined ? fileOutput(a.out) : streamOutput(process.stdout);
+    const forget = atStop(() => out.abort()); // Ctrl-C leaves no temp file
     try {
       const r = await predict(model, { ...loadOptionsOf(a), files: a.files }, out);
       await out.commit();
@@ -51,6 +53,8 @@ export const predictCommand = {
     } catch (e) {
       out.abort();
       throw e;
+    } finally {
+      forget();
     }
   },
 };
