@@ -21,6 +21,7 @@
 import { readFileSync } from 'node:fs';
 import { setFlagsFromString } from 'node:v8';
 import { type Shape, directionsOf } from '../model/layout.js';
+import { UserError } from '../errors.js';
 
 export interface KernelExports {
   readonly tanhInPlace: (p: number, n: number) => void;
@@ -110,7 +111,7 @@ export function instantiate(module: WebAssembly.Module, memory: WebAssembly.Memo
 /** A shared memory of at least `bytes` bytes (fixed size: it never grows, so views never go stale). */
 export function sharedMemory(bytes: number): WebAssembly.Memory {
   const pages = Math.ceil(bytes / PAGE);
-  if (pages > 65536) throw new Error(`the kernel needs ${bytes} bytes of WebAssembly memory, more than 4 GiB`);
+  if (pages > 65536) throw new UserError(`this model and data need ${(bytes / 2 ** 30).toFixed(1)} GiB of kernel memory, more than the 4 GiB WebAssembly can address; lower --hidden, --threads or --batch-size, or truncate BPTT (--bptt)`);
   return new WebAssembly.Memory({ initial: pages, maximum: pages, shared: true });
 }
 

@@ -183,10 +183,11 @@ function parseModelDoc(text: string, file: string): Model {
   if (doc.readout !== 'last' && doc.readout !== 'mean') fail(file, '"readout" must be "last" or "mean"');
   const shape: Shape = { D, H, C: classes.length, ...(bidirectional ? { directions: 2 as const } : {}), ...(cell === 'gru' ? { cell } : {}) };
   const l = layoutOf(shape);
-  const parameters = new Float32Array(new SharedArrayBuffer(l.size * 4));
   const p = doc.parameters;
   if (p === null || typeof p !== 'object') fail(file, '"parameters" is missing');
   if (cell !== 'gru' && p.b_hn !== undefined) fail(file, `"b_hn" belongs to a GRU, but "cell" is "${cell}"`);
+  checkSizes(file, p, l); // before allocating what the header claims
+  const parameters = new Float32Array(new SharedArrayBuffer(l.size * 4));
   for (const name of PARAM_NAMES) {
     const rows = l.rows[name];
     const cols = l.cols[name];
@@ -213,6 +214,19 @@ function parseModelDoc(text: string, file: string): Model {
   }
   const training = doc.training !== null && typeof doc.training === 'object' ? doc.training : {};
   return { shape, readout: doc.readout, ...(stride > 1 ? { stride } : {}), classes, channels, normalization, parameters, training };
+}
+
+/** Every parameter present with the rows and columns the header implies (values are checked as they are read). */
+function checkSizes(file: string, p: any, l: ReturnType<typeof layoutOf>): void {
+  for (const name of PARAM_NAMES) {
+    const rows = l.rows[name];
+    const v = p[name];
+    if (rows === 0) continue;
+    const n = isVector(name) ? rows : rows * l.cols[name];
+    if (!Array.isArray(v) || v.length !== rows || (!isVector(name) && !v.every((r: unknown) => Array.isArray(r) && r.length === l.cols[name]))) {
+      fail(file, isVector(name) ? `"${name}" must hold ${n} numbers` : `"${name}" must have ${rows} rows of ${l.cols[name]}`);
+    }
+  }
 }
 
 export function loadModel(path: string): Model {

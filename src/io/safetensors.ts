@@ -356,6 +356,7 @@ export function parseSafetensors(bytes: Uint8Array, file: string): Model {
 export function loadSafetensors(path: string): Model {
   const bytes = readInputFile(path, {
     isDirectory: 'is a directory; give a .safetensors file', notFound: 'file not found; check the path', cannotRead: 'the file',
+    maxBytes: 2 ** 31 - 1, // a Buffer's and a Float32Array's reach on every platform Node runs on
   });
   return parseSafetensors(bytes, path);
 }

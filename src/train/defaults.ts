@@ -62,6 +62,9 @@ export const TRAIN_DEFAULTS = {
 /** The largest --stride: a step then reads at most this many samples of every channel. */
 export const MAX_STRIDE = 1024;
 
+/** The largest --hidden: W_hh alone is then 64 MiB per direction and gate, near what the 4 GiB kernel memory holds per thread. */
+export const MAX_HIDDEN = 4096;
+
 /** --threads' default: every core. */
 export function defaultThreads(): number {
   return Math.max(1, availableParallelism());

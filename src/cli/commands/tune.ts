@@ -2,7 +2,7 @@
 
 import type { Argv, ArgumentsCamelCase } from 'yargs';
 import { tune } from '../../train/train.js';
-import { MAX_STRIDE, TRAIN_DEFAULTS } from '../../train/defaults.js';
+import { MAX_HIDDEN, MAX_STRIDE, TRAIN_DEFAULTS } from '../../train/defaults.js';
 import { formatTune } from '../../train/tune.js';
 import { type DataArgs, dataOptions, isInt, loadOptionsOf, requireFlag } from '../options.js';
 
@@ -68,7 +68,7 @@ export const tuneCommand = {
     const a = argv as unknown as TuneArgs;
     const threads = threadList(a.threads);
     requireFlag(isInt(a.steps) && a.steps >= 1, `--steps must be a whole number ≥ 1 (got ${a.steps})`);
-    requireFlag(isInt(a.hidden) && a.hidden >= 1, `--hidden must be a whole number ≥ 1 (got ${a.hidden})`);
+    requireFlag(isInt(a.hidden) && a.hidden >= 1 && a.hidden <= MAX_HIDDEN, `--hidden must be a whole number from 1 to ${MAX_HIDDEN} (got ${a.hidden})`);
     requireFlag(isInt(a.bptt) && a.bptt >= 0, `--bptt must be a whole number ≥ 0 (got ${a.bptt})`);
     requireFlag(a.stride === 'auto' || (/^[0-9]+$/.test(a.stride) && +a.stride >= 1 && +a.stride <= MAX_STRIDE),
       `--stride must be auto or a whole number from 1 to ${MAX_STRIDE} (got ${a.stride})`);
