@@ -43,6 +43,16 @@ export function gemmProject(
   if (act) gemmT(PROJECT, true, mt, N, S, A, at, B, bn, C, lc, bias, x, D, wxt);
   else gemmT(PROJECT, false, mt, N, S, A, at, B, bn, C, lc, bias, x, D, wxt);
 }
+/**
+ * The projection without an activation (the GRU's pre-activations): its own function, so that gemmProject's
+ * one caller, the tanh step, keeps a body specialized to act = true.
+ */
+export function gemmLinear(
+  mt: i32, N: i32, S: i32, A: usize, at: usize, B: usize, bn: usize, C: usize, lc: usize,
+  bias: usize, x: usize, D: i32, wxt: usize,
+): void {
+  gemmT(PROJECT, false, mt, N, S, A, at, B, bn, C, lc, bias, x, D, wxt);
+}
 
 @inline function gemmT(
   init: i32, act: bool, mt: i32, N: i32, S: i32,
