@@ -34,6 +34,20 @@ import { TANH_K, addRows, gemmAcc, gemmLinear, madd, packRows, tanh4 } from './s
   return madd(half, half, tanh4(f32x4.mul(half, a)));
 }
 
+// Backward sets to 0 every gradient below TINY = 2^-100 in magnitude (flushTiny). Over a long window dL/dh
+// decays geometrically, and after a few hundred steps reaches float32's subnormal range, where x86 takes a
+// microcode assist of ~100 cycles per operation (WebAssembly has no flush-to-zero mode): that made the backward
+// of a 512-step window (W2, full BPTT) cost about 10× what two 256-step windows cost. 2^-100 is far below float32's resolution of any sum those
+// values join (the gradients of the later steps of the same row), and a few factors ≥ 2^-24 (the gates' derivatives)
+// keep their products out of the subnormals (≥ 2^-126). NaN and ±∞ are kept.
+const TINY: f32 = 7.888609052210118e-31; // 2^-100
+const GRU_K = memory.data<f32>([TINY, TINY, TINY, TINY], 16);
+
+/** v with the lanes of |v| < 2^-100 set to 0. */
+@inline function flushTiny(v: v128): v128 {
+  return v128.andnot(v, f32x4.lt(f32x4.abs(v), v128.load(GRU_K)));
+}
+
 /** W_hh(c, k) of the padded gate rows: W_hh[g·H + i][k] for c = g·Hp + i, 0 in padding. */
 @inline function whhAt(H: i32, Hp: i32, whh: usize, c: i32, k: i32): f32 {
   const g = c / Hp;
@@ -154,7 +168,8 @@ export function gruForward(
  *   dn = g ⊙ (1 − z), da_n = dn ⊙ (1 − n²), da_r = da_n ⊙ hn ⊙ r(1 − r), da_z = g ⊙ (h − n) ⊙ z(1 − z),
  *   dhn = da_n ⊙ r,
  * into d3 [Mc][3Hp] = [da_r | da_z | dhn] (what multiplies W_hh) and dn [Mc][Hp] = da_n, and dh ← g ⊙ z (the
- * direct part of dL/dh). Rows with tau < starts[r] get exact zeros in all three.
+ * direct part of dL/dh). Rows with tau < starts[r] get exact zeros in all three. g and what goes to d3 and dn are
+ * flushed (flushTiny).
  */
 function gruCellBackward(
   Mc: i32, Hp: i32, tau: i32, starts: usize, h: usize, gate: usize, dh: usize, dzT: usize, d3: usize, dn: usize,
@@ -174,15 +189,16 @@ function gruCellBackward(
     for (let q: usize = 0; q < row; q += 16) {
       let g = v128.load(dh + ro + q);
       if (dzT) g = f32x4.add(g, v128.load(dzT + ro + q));
+      g = flushTiny(g);
       const rv = v128.load(g4 + q);
       const z = v128.load(g4 + row + q);
       const hn = v128.load(g4 + 2 * row + q);
       const n = v128.load(g4 + 3 * row + q);
       const hv = v128.load(h + ro + q);
-      const dan = f32x4.mul(f32x4.mul(g, f32x4.sub(one, z)), f32x4.sub(one, f32x4.mul(n, n)));
-      v128.store(d3r + q, f32x4.mul(f32x4.mul(dan, hn), f32x4.mul(rv, f32x4.sub(one, rv))));
-      v128.store(d3r + row + q, f32x4.mul(f32x4.mul(g, f32x4.sub(hv, n)), f32x4.mul(z, f32x4.sub(one, z))));
-      v128.store(d3r + 2 * row + q, f32x4.mul(dan, rv));
+      const dan = flushTiny(f32x4.mul(f32x4.mul(g, f32x4.sub(one, z)), f32x4.sub(one, f32x4.mul(n, n))));
+      v128.store(d3r + q, flushTiny(f32x4.mul(f32x4.mul(dan, hn), f32x4.mul(rv, f32x4.sub(one, rv)))));
+      v128.store(d3r + row + q, flushTiny(f32x4.mul(f32x4.mul(g, f32x4.sub(hv, n)), f32x4.mul(z, f32x4.sub(one, z)))));
+      v128.store(d3r + 2 * row + q, flushTiny(f32x4.mul(dan, rv)));
       v128.store(dn + ro + q, dan);
       v128.store(dh + ro + q, f32x4.mul(g, z));
     }

@@ -60,6 +60,9 @@ describe('fast GRU kernel against the reference GRU', () => {
       runCase({ shape: gru(2, 8, 2, 2), readout: 'last', k: 8, lengths: [1300, 700, 9, 1100], chunk: 4, build });
     }
   });
+  it('full BPTT over 600 steps: the gradient decays past 2^-100, where backward flushes it to 0, and still matches', () => {
+    runCase({ shape: gru(2, 16, 2), readout: 'last', k: 0, lengths: [600, 450, 2], chunk: 4 });
+  });
 });
 
 describe('GRU inference', () => {
