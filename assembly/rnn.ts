@@ -4,6 +4,8 @@
 // pointers into one shared linear memory; it allocates nothing, knows no files, no threads and no layout
 // beyond what the caller passes. src/engine/fast.ts drives it; src/model/rnn.ts is the reference it is
 // tested against. Not here: the softmax readout and loss (tiny, done in JS in float64 as in the reference).
+// This file is the module's entry: it also exports the GRU cell (assembly/gru.ts); both build on the SIMD
+// building blocks of assembly/simd.ts.
 //
 // Legend: Mc rows of a chunk (a multiple of 4; row r is a sequence, rows sorted by length, longest first),
 // D channels, H hidden units, Hp = H rounded up to 8 (padding columns hold zeros and stay zero), W steps

@@ -1,6 +1,7 @@
 // The WebAssembly side of the fast kernel: loading the module that `npm run build` compiles from
-// assembly/rnn.ts, and the plan of the one shared linear memory that the coordinator and every worker
-// instantiate it over. Owns byte offsets and instantiation; the arithmetic is in assembly/rnn.ts and its
+// assembly/rnn.ts (with the GRU cell of assembly/gru.ts), and the plan of the one shared linear memory that the
+// coordinator and every worker instantiate it over. Owns byte offsets and instantiation; the arithmetic is in
+// assembly/rnn.ts, assembly/gru.ts and assembly/simd.ts, and its
 // driving in fast.ts, update.ts and predict.ts.
 //
 // What lives in the shared memory (a WebAssembly.Memory with shared: true, whose buffer is a
