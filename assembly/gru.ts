@@ -48,13 +48,6 @@ const GRU_K = memory.data<f32>([TINY, TINY, TINY, TINY], 16);
   return v128.andnot(v, f32x4.lt(f32x4.abs(v), v128.load(GRU_K)));
 }
 
-/** W_hh(c, k) of the padded gate rows: W_hh[g·H + i][k] for c = g·Hp + i, 0 in padding. */
-@inline function whhAt(H: i32, Hp: i32, whh: usize, c: i32, k: i32): f32 {
-  const g = c / Hp;
-  const i = c - g * Hp;
-  return i < H && k < H ? load<f32>(whh + (<usize>((g * H + i) * H + k) << 2)) : 0;
-}
-
 /**
  * Packs one direction's GRU weights from the parameter layout (W_xh [3H][D] at wxh, W_hh [3H][H] at whh,
  * b_h [3H] at bh, b_hn [H] at bhn) into fwd, bwd, wxt and bias as the header says. Once per task.
@@ -63,12 +56,18 @@ export function gruPack(
   H: i32, D: i32, Hp: i32, wxh: usize, whh: usize, bh: usize, bhn: usize, fwd: usize, bwd: usize, wxt: usize, bias: usize,
 ): void {
   const G3 = 3 * Hp;
-  for (let c = 0; c < G3; c++) {
-    for (let k = 0; k < Hp; k++) {
-      const w = whhAt(H, Hp, whh, c, k);
-      store<f32>(fwd + (<usize>((c >> 3) * Hp * 8 + k * 8 + (c & 7)) << 2), w);
-      // bwd's row s = c, column j = k
-      store<f32>(bwd + (<usize>((k >> 3) * G3 * 8 + c * 8 + (k & 7)) << 2), w);
+  // Padded row c = g·Hp + i of W_hh (W_hh[g·H + i], or zeros) into fwd's column c and bwd's row c.
+  for (let g = 0; g < 3; g++) {
+    for (let i = 0; i < Hp; i++) {
+      const c = g * Hp + i;
+      const src = whh + (<usize>((g * H + i) * H) << 2);
+      const f = fwd + (<usize>((c >> 3) * Hp * 8 + (c & 7)) << 2); // + 32k
+      const b = bwd + (<usize>(c * 8) << 2); // + (k >> 3)·3Hp·32 + 4(k & 7)
+      for (let k = 0; k < Hp; k++) {
+        const w: f32 = i < H && k < H ? load<f32>(src + (<usize>k << 2)) : 0;
+        store<f32>(f + (<usize>k << 5), w);
+        store<f32>(b + <usize>(k >> 3) * <usize>G3 * 32 + (<usize>(k & 7) << 2), w);
+      }
     }
   }
   const wxn = wxt + (<usize>(D * G3) << 2);
