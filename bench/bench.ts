@@ -1,12 +1,14 @@
 // `npm run bench`: training and inference throughput on the issue's workloads (W1, W2 full and truncated to
-// the last 64 steps, W3, and W2 stacked by 8 and bidirectional, whose GFLOP/s are the kernel's on those paths)
-// on random data of their shapes, with 1 and 2 threads; PyTorch
-// (../shared/anchors/torch_rnn_bench.py, when /usr/bin/python3 has torch) and the native C reference
+// the last 64 steps, W3, and W2 stacked by 8 and bidirectional, whose GFLOP/s are the kernel's on those paths;
+// W1-gru and W2-gru, the same shapes with the GRU cell) on random data of their shapes, with 1 and 2 threads;
+// PyTorch (../shared/anchors/torch_rnn_bench.py for nn.RNN, bench/torch_gru_bench.py for nn.GRU, when
+// /usr/bin/python3 has torch) and the native C reference
 // (../shared/anchors/rnn_ref.c, when gcc is there) measured in the same run, and the ratios; then the two
 // memory figures (RSS growth training on 200,000-step sequences with --bptt 64; peak memory loading a
 // long-format CSV against the float32 size of its values), each in a fresh child process.
 // A script, not a test: it times things. Flags: --quick (shorter), --no-torch, --no-c, --no-memory,
 // --json FILE (append the measurements), --infer-only (inference and PyTorch's one-thread inference only),
+// --gru-only (the GRU rows, their PyTorch nn.GRU columns and their paired 2-thread efficiency only),
 // --efficiency-only (the paired 2-thread efficiency of W1 and W2, ours and the C reference's; --pairs N pairs,
 // default 11).
 //
@@ -36,9 +38,13 @@ const flag = (f: string) => args.includes(f);
 const QUICK = flag('--quick');
 const TARGET_S = QUICK ? 0.3 : 0.8;
 const REPS = QUICK ? 3 : 5;
+const GRU_ONLY = flag('--gru-only');
 
-// s: frame stacking, dirs: 2 for bidirectional (ours only: torchMode '' skips the PyTorch and C columns).
-interface Workload { id: string; D: number; T: number; H: number; C: number; B: number; k: number; torchMode: string; s?: number; dirs?: 1 | 2 }
+// s: frame stacking, dirs: 2 for bidirectional (ours only: torchMode '' skips the PyTorch and C columns), gru: the
+// GRU cell (PyTorch's nn.GRU its column, no C reference).
+interface Workload {
+  id: string; D: number; T: number; H: number; C: number; B: number; k: number; torchMode: string; s?: number; dirs?: 1 | 2; gru?: boolean;
+}
 const WORKLOADS: Workload[] = [
   { id: 'W1', D: 1, T: 128, H: 64, C: 3, B: 32, k: 0, torchMode: 'train_full_bptt' },
   { id: 'W2', D: 3, T: 512, H: 128, C: 6, B: 64, k: 0, torchMode: 'train_full_bptt' },
@@ -46,11 +52,14 @@ const WORKLOADS: Workload[] = [
   { id: 'W3', D: 1, T: 24, H: 16, C: 2, B: 16, k: 0, torchMode: 'train_full_bptt' },
   { id: 'W2-s8', D: 3, T: 512, H: 128, C: 6, B: 64, k: 0, torchMode: '', s: 8 },
   { id: 'W2-bi', D: 3, T: 512, H: 128, C: 6, B: 64, k: 0, torchMode: '', dirs: 2 },
+  { id: 'W1-gru', D: 1, T: 128, H: 64, C: 3, B: 32, k: 0, torchMode: 'train_full_bptt', gru: true },
+  { id: 'W2-gru', D: 3, T: 512, H: 128, C: 6, B: 64, k: 0, torchMode: 'train_full_bptt', gru: true },
 ];
 const stepsOf = (w: Workload, T: number) => Math.ceil(T / (w.s ?? 1));
-const shapeOf = (w: Workload) => ({ D: w.D * (w.s ?? 1), H: w.H, C: w.C, directions: w.dirs ?? 1 });
+const shapeOf = (w: Workload) => ({ D: w.D * (w.s ?? 1), H: w.H, C: w.C, directions: w.dirs ?? 1, ...(w.gru ? { cell: 'gru' as const } : {}) });
+// The products' multiply-adds, as the anchor counts them; a GRU has 3 gates' worth.
 const fwdFlops = (w: Workload, T = w.T) =>
-  (w.dirs ?? 1) * (2 * stepsOf(w, T) * w.H * (w.D * (w.s ?? 1) + w.H) + 2 * w.H * w.C);
+  (w.dirs ?? 1) * (2 * stepsOf(w, T) * (w.gru ? 3 : 1) * w.H * (w.D * (w.s ?? 1) + w.H) + 2 * w.H * w.C);
 const trainFlops = (w: Workload) => (w.k > 0 ? fwdFlops(w) + 2 * fwdFlops(w, w.k) : 3 * fwdFlops(w));
 
 function randomDataSet(N: number, D: number, T: number, C: number, seed: number): DataSet {
@@ -161,15 +170,17 @@ async function inferRate(w: Workload): Promise<number> {
 }
 
 function hasTorch(): boolean {
-  if (!existsSync('/usr/bin/python3') || !existsSync(join(ANCHORS, 'torch_rnn_bench.py'))) return false;
+  if (!existsSync('/usr/bin/python3') || (!GRU_ONLY && !existsSync(join(ANCHORS, 'torch_rnn_bench.py')))) return false;
   return spawnSync('/usr/bin/python3', ['-c', 'import torch'], { stdio: 'ignore' }).status === 0;
 }
 
-type TorchRow = { workload: string; mode: string; threads: number; seq_per_s_median: number };
+type TorchRow = { workload: string; mode: string; threads: number; seq_per_s_median: number; cell?: 'gru' };
 
-function runTorch(threads: number, workloads: string): TorchRow[] {
+/** PyTorch's figures for `workloads` (W1, W2, ...) with `threads` threads: nn.RNN's (the anchor), or nn.GRU's (gru). */
+function runTorch(threads: number, workloads: string, gru = false): TorchRow[] {
   const out = join(mkdtempSync(join(tmpdir(), 'ts-bench-')), 'torch.jsonl');
-  const a = [join(ANCHORS, 'torch_rnn_bench.py'), '--threads', String(threads), '--workloads', workloads, '--json', out,
+  const script = gru ? join(ROOT, 'bench', 'torch_gru_bench.py') : join(ANCHORS, 'torch_rnn_bench.py');
+  const a = [script, '--threads', String(threads), '--workloads', workloads, '--json', out,
     '--reps', String(QUICK ? 3 : 5), '--target-s', String(TARGET_S), '--warmup-s', '0.5'];
   if (threads > 1) a.push('--blas-threads', '1'); // the best 2-thread configuration in RESULTS.md
   const env: NodeJS.ProcessEnv = { ...process.env, LD_LIBRARY_PATH: '/usr/lib/x86_64-linux-gnu/openblas-pthread' };
@@ -297,10 +308,12 @@ async function memory(): Promise<Record<string, unknown>> {
  * ours, as the hardware's figure for the same minutes.
  */
 async function pairedEfficiency(pairs: number, cExe: string | null): Promise<void> {
-  for (const w of WORKLOADS.filter((x) => x.id === 'W1' || x.id === 'W2')) {
+  const ids = GRU_ONLY ? ['W1-gru', 'W2-gru'] : ['W1', 'W2', 'W1-gru', 'W2-gru'];
+  for (const w of WORKLOADS.filter((x) => ids.includes(x.id))) {
     const ours: number[] = [];
     const c: number[] = [];
     const cRate = (threads: number) => runC(w, threads, cExe!).find((r) => r.mode === 'train_full_bptt')?.seq_per_s_median;
+    const withC = cExe !== null && !w.gru;
     const one = await trainer(w, 1);
     const two = await trainer(w, 2);
     try {
@@ -317,7 +330,7 @@ async function pairedEfficiency(pairs: number, cExe: string | null): Promise<voi
         const r2 = await timed(first === one ? two : one);
         const [s1, s2] = first === one ? [r1, r2] : [r2, r1];
         ours.push(s2 / (2 * s1));
-        if (cExe) {
+        if (withC) {
           const c1 = cRate(1);
           const c2 = cRate(2);
           if (c1 && c2) c.push(c2 / (2 * c1));
@@ -335,8 +348,8 @@ async function pairedEfficiency(pairs: number, cExe: string | null): Promise<voi
 
 /** --infer-only: per workload family, PyTorch's one-thread inference then ours, and the same-run ratio. */
 async function inferOnly(torch: boolean): Promise<void> {
-  for (const w of WORKLOADS.filter((x) => x.k === 0)) {
-    const ti = torch ? runTorch(1, w.id).find((r) => r.mode === 'infer')?.seq_per_s_median : undefined;
+  for (const w of WORKLOADS.filter((x) => x.k === 0 && (!GRU_ONLY || x.gru))) {
+    const ti = torch && w.torchMode !== '' ? runTorch(1, w.id.slice(0, 2), w.gru).find((r) => r.mode === 'infer')?.seq_per_s_median : undefined;
     const ir = await inferRate(w);
     console.log(`${w.id} infer ${ir.toFixed(0)} seq/s (${((ir * fwdFlops(w)) / 1e9).toFixed(1)} GFLOP/s)` +
       (ti ? `, PyTorch 1 thread ${ti.toFixed(0)}, ours / PyTorch ${(ir / ti).toFixed(2)}` : ''));
@@ -355,12 +368,13 @@ async function main(): Promise<void> {
   const torch = !flag('--no-torch') && hasTorch();
   const torchRows: TorchRow[] = [];
   if (torch) {
-    console.log('PyTorch (../shared/anchors/torch_rnn_bench.py, Debian torch + OpenBLAS) runs just before ours, per workload');
+    console.log('PyTorch (../shared/anchors/torch_rnn_bench.py for nn.RNN, bench/torch_gru_bench.py for nn.GRU; Debian torch + ' +
+      'OpenBLAS) runs just before ours, per workload');
   } else if (!flag('--no-torch')) {
     console.log('note: /usr/bin/python3 has no torch (or ../shared/anchors is absent): PyTorch columns skipped');
   }
   if (flag('--infer-only')) return inferOnly(torch);
-  const cExe = flag('--no-c') ? null : buildC();
+  const cExe = flag('--no-c') || GRU_ONLY ? null : buildC(); // no C reference of the GRU
   if (flag('--efficiency-only')) {
     const at = args.indexOf('--pairs');
     const pairs = at >= 0 ? Number(args[at + 1]) : QUICK ? 3 : 11;
@@ -370,26 +384,28 @@ async function main(): Promise<void> {
     if (cExe) rmSync(dirname(cExe), { recursive: true, force: true });
     return;
   }
-  if (!cExe && !flag('--no-c')) console.log('note: could not build ../shared/anchors/rnn_ref.c with gcc: C columns skipped');
+  if (!cExe && !flag('--no-c') && !GRU_ONLY) console.log('note: could not build ../shared/anchors/rnn_ref.c with gcc: C columns skipped');
   const torchOf = (w: Workload, mode: string, threads: number) =>
-    torchRows.find((r) => r.workload === w.id.slice(0, 2) && r.mode === mode && r.threads === threads)?.seq_per_s_median;
+    torchRows.find((r) => r.workload === w.id.slice(0, 2) && (r.cell === 'gru') === (w.gru ?? false) && r.mode === mode && r.threads === threads)
+      ?.seq_per_s_median;
 
   const head = ['workload', 'thr', 'train seq/s', 'GFLOP/s', 'torch', 'ours/torch', 'C', 'ours/C', 'infer seq/s', 'GFLOP/s', 'torch', 'ours/torch'];
   const rows: string[][] = [];
   // PyTorch runs right before ours on the same workload, so that both see about the same load from other jobs.
   const torchDone = new Set<string>();
-  for (const w of WORKLOADS) {
+  for (const w of WORKLOADS.filter((x) => !GRU_ONLY || x.gru)) {
     const family = w.id.slice(0, 2);
-    if (torch && !torchDone.has(family)) {
-      torchDone.add(family);
-      torchRows.push(...runTorch(1, family), ...runTorch(2, family));
+    const key = family + (w.gru ? '-gru' : '');
+    if (torch && w.torchMode !== '' && !torchDone.has(key)) {
+      torchDone.add(key);
+      torchRows.push(...runTorch(1, family, w.gru), ...runTorch(2, family, w.gru));
     }
     const ir = await inferRate(w);
     for (const threads of [1, 2]) {
       const tr = await trainRate(w, threads);
       const tt = torchOf(w, w.torchMode, threads);
       const ti = w.torchMode === '' ? undefined : torchOf(w, 'infer', threads);
-      const c = cExe && w.k === 0 && w.torchMode !== '' ? runC(w, threads, cExe) : [];
+      const c = cExe && w.k === 0 && w.torchMode !== '' && !w.gru ? runC(w, threads, cExe) : [];
       const ct = c.find((r) => r.mode === 'train_full_bptt')?.seq_per_s_median;
       const f = (x: number | undefined, p = 0) => (x === undefined ? '-' : x.toFixed(p));
       const infer = threads === 1 ? ir : undefined;
@@ -403,7 +419,7 @@ async function main(): Promise<void> {
   }
   const wd = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
   console.log('\n' + [head, ...rows].map((r) => r.map((c, i) => c.padStart(wd[i])).join('  ')).join('\n'));
-  for (const w of WORKLOADS.filter((x) => (x.k === 0 || x.id === 'W2-k64') && x.torchMode !== '')) {
+  for (const w of WORKLOADS.filter((x) => (x.k === 0 || x.id === 'W2-k64') && x.torchMode !== '' && (!GRU_ONLY || x.gru))) {
     const r1 = results.find((r) => r.workload === w.id && r.threads === 1)!;
     const r2 = results.find((r) => r.workload === w.id && r.threads === 2)!;
     const best = Math.max(...[torchOf(w, w.torchMode, 1), torchOf(w, w.torchMode, 2)].filter((x): x is number => x !== undefined), 0);
@@ -412,7 +428,7 @@ async function main(): Promise<void> {
   }
   await pairedEfficiency(QUICK ? 3 : 7, null);
   console.log(`load average ${load()}`);
-  const mem = flag('--no-memory') ? {} : await memory();
+  const mem = flag('--no-memory') || GRU_ONLY ? {} : await memory();
   const jsonAt = args.indexOf('--json');
   if (jsonAt >= 0) appendFileSync(args[jsonAt + 1], JSON.stringify({ date: new Date().toISOString(), results, memory: mem }) + '\n');
   if (cExe) rmSync(dirname(cExe), { recursive: true, force: true });

@@ -11,12 +11,14 @@
 // frames gathered in reverse order (right-aligned too, so it ends at Tmax on the row's first frame). With frame
 // stacking, a step's input is s consecutive samples (model/frames.ts), gathered straight from the data set.
 // Memory per chunk is O(Mc·(k + XB)·H), whatever the sequences' lengths.
+// The cell (the tanh RNN, assembly/rnn.ts, or the GRU, assembly/gru.ts) is chosen in four places only: packing
+// the weights, a block of forward steps, the window's backward and the scatter of its gradient.
 //
 // Legend: Mc rows per chunk, n ≤ Mc sequences in it, F_r steps (frames) of row r, Tmax the longest, W stored
 // window, Dc channels, s stride, D = Dc·s inputs per step, H hidden, Hp padded H, C classes, k BPTT horizon
 // (0 = full).
 
-import { type Layout, type Params, type Shape, cellOf, directionsOf, layoutOf, viewsOf } from '../model/layout.js';
+import { type Layout, type Params, type Shape, cellOf, directionsOf, gatesOf, layoutOf, viewsOf } from '../model/layout.js';
 import { type Readout, argmax, dlogit, readoutSoftmax, windowLength } from '../model/rnn.js';
 import type { ChunkStats, Sequences } from '../model/batch.js';
 import { type ChunkScratch, type InputNoise, chunkScratch, noisyChunk } from '../model/noise.js';
@@ -59,7 +61,6 @@ export function contextOver(
   stride = 1,
 ): FastContext {
   const layout = layoutOf(shape);
-  if (cellOf(shape) !== 'rnn') throw new Error('bug: the WebAssembly kernel has no GRU yet');
   if (shape.D % stride !== 0) throw new Error(`bug: ${shape.D} inputs per step is not a multiple of the stride ${stride}`);
   return {
     ex, base, sp, shape, layout, paramsAt, stride,
@@ -75,17 +76,18 @@ export function contextOver(
 }
 
 /** Direction d's recurrence parameters, by name. */
-const RECURRENCE = [['W_xh', 'W_hh', 'b_h'], ['W_xh_r', 'W_hh_r', 'b_h_r']] as const;
+const RECURRENCE = [['W_xh', 'W_hh', 'b_h', 'b_hn'], ['W_xh_r', 'W_hh_r', 'b_h_r', 'b_hn_r']] as const;
 
 /** Packs the context's weights, each direction's, into its scratch. Once per task. */
 export function packWeights(cx: FastContext): void {
   const { D, H } = cx.shape;
   const { base: b, sp, layout: l, paramsAt: w } = cx;
+  const gru = cellOf(cx.shape) === 'gru';
   for (let d = 0; d < sp.dirs.length; d++) {
     const dp = sp.dirs[d];
-    const names = RECURRENCE[d];
-    const wxh = names[0], whh = names[1], bh = names[2];
-    cx.ex.pack(H, D, sp.Hp, w + 4 * l.offset[wxh], w + 4 * l.offset[whh], w + 4 * l.offset[bh], b + dp.fwd, b + dp.bwd, b + dp.wxt, b + dp.bias);
+    const [wxh, whh, bh, bhn] = RECURRENCE[d].map((name) => w + 4 * l.offset[name]);
+    if (gru) cx.ex.gruPack(H, D, sp.Hp, wxh, whh, bh, bhn, b + dp.fwd, b + dp.bwd, b + dp.wxt, b + dp.bias);
+    else cx.ex.pack(H, D, sp.Hp, wxh, whh, bh, b + dp.fwd, b + dp.bwd, b + dp.wxt, b + dp.bias);
   }
 }
 
@@ -153,19 +155,25 @@ export function forwardChunk(cx: FastContext, data: Sequences, readout: Readout,
   const D = cx.shape.D;
   const slab = sp.Mc * sp.Hp;
   const tau0 = store ? Tmax - W : Tmax;
+  const gru = cellOf(cx.shape) === 'gru';
   for (let d = 0; d < sp.dirs.length; d++) {
     const dp = sp.dirs[d];
     ex.zero(b + dp.hs, 4 * slab);
     const hsum = readout === 'mean' ? b + dp.hsum : 0;
     if (hsum) ex.zero(hsum, 4 * slab);
+    // Steps tau .. tau + nb − 1 of the inputs gathered in xs, keeping the states (keep = 1) or not.
+    const steps = (tau: number, nb: number, keep: number) => {
+      if (gru) ex.gruForward(sp.Mc, D, sp.Hp, b + dp.fwd, b + dp.wxt, b + dp.bias, b + dp.xs, tau, nb, b + sp.starts, b + dp.hs, b + dp.gates, keep, hsum, b + sp.ap);
+      else ex.forward(sp.Mc, D, sp.Hp, b + dp.fwd, b + dp.wxt, b + dp.bias, b + dp.xs, tau, nb, b + sp.starts, b + dp.hs, keep, hsum, b + sp.ap);
+    };
     for (let tau = 0; tau < tau0; tau += XB) {
       const nb = Math.min(XB, tau0 - tau);
       gather(cx, d, data, n, Tmax, tau, nb);
-      ex.forward(sp.Mc, D, sp.Hp, b + dp.fwd, b + dp.wxt, b + dp.bias, b + dp.xs, tau, nb, b + sp.starts, b + dp.hs, 0, hsum, b + sp.ap);
+      steps(tau, nb, 0);
     }
     if (store) {
       gather(cx, d, data, n, Tmax, tau0, W);
-      ex.forward(sp.Mc, D, sp.Hp, b + dp.fwd, b + dp.wxt, b + dp.bias, b + dp.xs, tau0, W, b + sp.starts, b + dp.hs, 1, hsum, b + sp.ap);
+      steps(tau0, W, 1);
     }
   }
 }
@@ -272,22 +280,30 @@ function seedAt(cx: FastContext, readout: Readout, d: number): number {
   return (cx.base + (readout === 'last' ? dp.dh : dp.dzT)) >> 2;
 }
 
-/** Each direction's truncated BPTT over the stored window, scattered into the slot's W_xh, W_hh, b_h (or _r). */
+/** Each direction's truncated BPTT over the stored window, scattered into the slot's W_xh, W_hh, b_h, b_hn (or _r). */
 function backwardChunk(cx: FastContext, slot: number, readout: Readout, Tmax: number, W: number): void {
   const { ex, sp, shape } = cx;
   const { D, H } = shape;
   const b = cx.base;
   const Hp = sp.Hp;
   const l = cx.layout;
+  const gru = cellOf(shape) === 'gru';
+  const G = gatesOf(shape);
   for (let d = 0; d < sp.dirs.length; d++) {
     const dp = sp.dirs[d];
-    ex.zero(b + sp.ghh, 4 * Hp * Hp);
-    ex.zero(b + sp.gxt, 4 * D * Hp);
-    ex.zero(b + sp.gb, 4 * Hp);
-    ex.backward(sp.Mc, D, Hp, b + dp.bwd, b + dp.xs, Tmax - W, W, b + sp.starts, b + dp.hs,
-      b + dp.dh, readout === 'mean' ? b + dp.dzT : 0, b + sp.da, NB, b + sp.pa, b + sp.pb,
-      b + sp.ghh, b + sp.gxt, b + sp.gb);
-    const names = RECURRENCE[d];
-    ex.scatter(H, D, Hp, b + sp.ghh, b + sp.gxt, b + sp.gb, slot + 4 * l.offset[names[0]], slot + 4 * l.offset[names[1]], slot + 4 * l.offset[names[2]]);
+    ex.zero(b + sp.ghh, 4 * G * Hp * Hp);
+    ex.zero(b + sp.gxt, 4 * D * G * Hp);
+    ex.zero(b + sp.gb, 4 * (gru ? 4 : 1) * Hp);
+    const dzT = readout === 'mean' ? b + dp.dzT : 0;
+    const [wxh, whh, bh, bhn] = RECURRENCE[d].map((name) => slot + 4 * l.offset[name]);
+    if (gru) {
+      ex.gruBackward(sp.Mc, D, Hp, b + dp.bwd, b + dp.xs, Tmax - W, W, b + sp.starts, b + dp.hs, b + dp.gates,
+        b + dp.dh, dzT, b + sp.da, NB, b + sp.pa, b + sp.pb, b + sp.ghh, b + sp.gxt, b + sp.gb);
+      ex.gruScatter(H, D, Hp, b + sp.ghh, b + sp.gxt, b + sp.gb, wxh, whh, bh, bhn);
+    } else {
+      ex.backward(sp.Mc, D, Hp, b + dp.bwd, b + dp.xs, Tmax - W, W, b + sp.starts, b + dp.hs,
+        b + dp.dh, dzT, b + sp.da, NB, b + sp.pa, b + sp.pb, b + sp.ghh, b + sp.gxt, b + sp.gb);
+      ex.scatter(H, D, Hp, b + sp.ghh, b + sp.gxt, b + sp.gb, wxh, whh, bh);
+    }
   }
 }

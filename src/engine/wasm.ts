@@ -1,6 +1,7 @@
 // The WebAssembly side of the fast kernel: loading the module that `npm run build` compiles from
-// assembly/rnn.ts, and the plan of the one shared linear memory that the coordinator and every worker
-// instantiate it over. Owns byte offsets and instantiation; the arithmetic is in assembly/rnn.ts and its
+// assembly/rnn.ts (with the GRU cell of assembly/gru.ts), and the plan of the one shared linear memory that the
+// coordinator and every worker instantiate it over. Owns byte offsets and instantiation; the arithmetic is in
+// assembly/rnn.ts, assembly/gru.ts and assembly/simd.ts, and its
 // driving in fast.ts, update.ts and predict.ts.
 //
 // What lives in the shared memory (a WebAssembly.Memory with shared: true, whose buffer is a
@@ -16,11 +17,12 @@
 //
 // Legend: P parameters, K chunks per batch, R computing threads, Mc rows per chunk (multiple of 4), D inputs
 // per step (channels × stride), H hidden units, Hp = H rounded up to 8, Wc the longest stored window, NB steps
-// per weight-gradient block, XB steps per streamed input block.
+// per weight-gradient block, XB steps per streamed input block, G gates per cell (1 tanh, 3 GRU), E columns per
+// unit of a step's gate buffers (1 tanh; 4 GRU: r, z, hn, n, see assembly/gru.ts).
 
 import { readFileSync } from 'node:fs';
 import { setFlagsFromString } from 'node:v8';
-import { type Shape, directionsOf } from '../model/layout.js';
+import { type Shape, directionsOf, gatesOf } from '../model/layout.js';
 import { UserError } from '../errors.js';
 
 export interface KernelExports {
@@ -35,6 +37,20 @@ export interface KernelExports {
     dh: number, dzT: number, da: number, NB: number, pa: number, pb: number, ghh: number, gxt: number, gb: number,
   ) => void;
   readonly scatter: (H: number, D: number, Hp: number, ghh: number, gxt: number, gb: number, wxh: number, whh: number, bh: number) => void;
+  readonly gruPack: (
+    H: number, D: number, Hp: number, wxh: number, whh: number, bh: number, bhn: number, fwd: number, bwd: number, wxt: number, bias: number,
+  ) => void;
+  readonly gruForward: (
+    Mc: number, D: number, Hp: number, fwd: number, wxt: number, bias: number,
+    xs: number, tau0: number, nsteps: number, starts: number, hs: number, gates: number, store: number, hsum: number, ap: number,
+  ) => void;
+  readonly gruBackward: (
+    Mc: number, D: number, Hp: number, bwd: number, xs: number, tau0: number, W: number, starts: number, hs: number, gates: number,
+    dh: number, dzT: number, da: number, NB: number, pa: number, pb: number, ghh: number, gxt: number, gb: number,
+  ) => void;
+  readonly gruScatter: (
+    H: number, D: number, Hp: number, ghh: number, gxt: number, gb: number, wxh: number, whh: number, bh: number, bhn: number,
+  ) => void;
   readonly accumulate: (acc: number, slot: number, n: number) => void;
   readonly zero: (p: number, bytes: number) => void;
   readonly scaleInPlace: (a: number, n: number, s: number) => void;
@@ -119,11 +135,12 @@ const align = (n: number, a: number) => Math.ceil(n / a) * a;
 
 /** Byte offsets of one direction's part of a workspace, relative to its region's start. */
 export interface DirectionPlan {
-  readonly fwd: number; // packed W_hh panels for the forward product
+  readonly fwd: number; // packed W_hh panels for the forward product ([G·Hp][Hp])
   readonly bwd: number; // packed W_hh^T panels for the backward product
-  readonly wxt: number; // W_xh^T [D][Hp]
-  readonly bias: number; // b_h [Hp]
+  readonly wxt: number; // W_xh^T [D][Hp] (GRU: [D][3Hp] then [D][Hp])
+  readonly bias: number; // b_h [Hp] (GRU: [3Hp] then [Hp])
   readonly hs: number; // [Wc + 1] state slabs
+  readonly gates: number; // GRU: [Wc][Mc][4Hp] each stored step's gates (empty for the tanh cell)
   readonly xs: number; // [XS][Mc][D] the inputs of the streamed block or the stored window
   readonly hsum: number; // running sum of the states (mean readout)
   readonly dh: number; // gradient into the final state (last readout); the recurrence's dh after
@@ -138,18 +155,20 @@ export interface ScratchPlan {
   readonly XS: number; // steps xs holds
   readonly dirs: readonly DirectionPlan[]; // [directions]
   readonly ap: number; // one slab packed in 4-row tiles (the recurrent product's left operand)
-  readonly da: number;
+  readonly da: number; // [NB][Mc][E·Hp] a block's gradients of the pre-activations
   readonly pa: number; // packed da^T tiles of a weight-gradient block
   readonly pb: number; // packed state panels of a weight-gradient block
   readonly ghh: number; // one direction's weight gradients, scattered into the slot before the next's
   readonly gxt: number;
-  readonly gb: number;
+  readonly gb: number; // [E·Hp]: db_h (GRU: then db_hn)
   readonly starts: number;
   readonly size: number;
 }
 
 export function scratchPlan(shape: Shape, rows: number, window: number): ScratchPlan {
   const { D, H } = shape;
+  const G = gatesOf(shape);
+  const E = G === 3 ? 4 : 1;
   const Mc = align(Math.max(1, rows), 4);
   const Hp = align(H, 8);
   const Wc = Math.max(1, window);
@@ -162,11 +181,12 @@ export function scratchPlan(shape: Shape, rows: number, window: number): Scratch
     return o;
   };
   const direction = (): DirectionPlan => ({
-    fwd: take(Hp * Hp * 4),
-    bwd: take(Hp * Hp * 4),
-    wxt: take(D * Hp * 4),
-    bias: take(Hp * 4),
+    fwd: take(G * Hp * Hp * 4),
+    bwd: take(G * Hp * Hp * 4),
+    wxt: take(D * E * Hp * 4),
+    bias: take(E * Hp * 4),
     hs: take((Wc + 1) * slab),
+    gates: take(G === 3 ? Wc * E * slab : 0),
     xs: take(XS * Mc * D * 4),
     hsum: take(slab),
     dh: take(slab),
@@ -176,12 +196,12 @@ export function scratchPlan(shape: Shape, rows: number, window: number): Scratch
   const plan = {
     Mc, Hp, Wc, XS, dirs,
     ap: take(slab),
-    da: take(NB * slab),
-    pa: take(NB * slab),
+    da: take(NB * E * slab),
+    pa: take(NB * G * slab),
     pb: take(NB * slab),
-    ghh: take(Hp * Hp * 4),
-    gxt: take(D * Hp * 4),
-    gb: take(Hp * 4),
+    ghh: take(G * Hp * Hp * 4),
+    gxt: take(D * G * Hp * 4),
+    gb: take(E * Hp * 4),
     starts: take(Mc * 4),
     size: 0,
   };
