@@ -3,8 +3,7 @@
 // data, for both readouts, with and without normalization, one-directional and bidirectional, with frames of
 // 1, 3 and 8 samples (lengths not multiples of the stride, some shorter than it). Padding past each length is
 // NaN, so a graph that read it would fail loudly. The file's header fields are read back by a protobuf reader of
-// the test's own. GRU models (the ONNX GRU operator) are held to the reference kernel's probabilities instead
-// of score()'s until the WebAssembly kernel runs the GRU (helpers/models.ts, ourProbabilities).
+// the test's own. GRU models (the ONNX GRU operator) are held to score() the same way.
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';

@@ -3,8 +3,7 @@
 // F.pad + reshape and reads out as nn.RNN does (h_n, or the mean of its output), and its probabilities match our
 // score() within 1e-5: one-directional and bidirectional, strides 1, 3, 4 and 8, both readouts, random models on
 // lengths that are not multiples of the stride (some shorter than it), and a model trained on datasets/cbf.
-// GRU models load as nn.GRU the same way and are held to the reference kernel (helpers/models.ts,
-// ourProbabilities: the WebAssembly kernel does not run the GRU yet), also from a file whose bias_hh PyTorch
+// GRU models load as nn.GRU the same way and are held to score() too, also from a file whose bias_hh PyTorch
 // filled in every gate. No PyTorch is a failure, not a skip: .ci/run installs it.
 
 import { test } from 'node:test';

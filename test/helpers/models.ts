@@ -5,7 +5,7 @@ import type { Normalization } from '../../src/data/normalize.js';
 import { initParameters } from '../../src/model/init.js';
 import { type Sequences, predictSequence } from '../../src/model/batch.js';
 import { framedChunk } from '../../src/model/frames.js';
-import { type Cell, type Shape, cellOf, layoutOf } from '../../src/model/layout.js';
+import { type Cell, type Shape, layoutOf } from '../../src/model/layout.js';
 import { type Model, strideOf } from '../../src/model/model.js';
 import { chunkScratch } from '../../src/model/noise.js';
 import { type Readout, createWorkspace } from '../../src/model/rnn.js';
@@ -57,20 +57,14 @@ export function referenceProbabilities(m: Model, data: Sequences): Float32Array 
   return probs;
 }
 
-/**
- * Our probabilities [N][C] for model m on normalized sequences: score() (the WebAssembly kernel, which evaluate
- * and predict use) for the tanh cell. GRU: the reference kernel instead, because the WebAssembly kernel does not
- * run the GRU yet (another branch adds it); once it does, the GRU goes through score() too and this becomes
- * score() alone.
- */
+/** Our probabilities [N][C] for model m on normalized sequences: score(), the path evaluate and predict take. */
 export function ourProbabilities(m: Model, data: Sequences): Float32Array {
-  if (cellOf(m.shape) === 'gru') return referenceProbabilities(m, data); // TODO: score() once the wasm kernel runs the GRU
   return score(m, data).probabilities;
 }
 
 /**
  * Random raw sequences of these lengths for model m ([Σ T][D], offsets in steps), and our probabilities for
- * them: normalized as evaluate() does, then scored by ourProbabilities (score(), or the reference for a GRU).
+ * them: normalized as evaluate() does, then scored by ourProbabilities (score()).
  */
 export function randomBatch(rng: Rng, m: Model, lengths: Int32Array): { raw: Float32Array; offsets: Float64Array; ours: Float32Array } {
   const D = m.channels.length;
