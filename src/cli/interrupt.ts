@@ -32,6 +32,10 @@ export function installSignalHandlers(name: string): void {
   const onSignal = (sig: NodeJS.Signals): void => {
     if (graceful !== null && armed && !graceful.signal.aborted) {
       graceful.abort(sig);
+      // The next signal takes the system's default action, ending the process at once even while the main
+      // thread is inside a long step, where no JavaScript handler could run; the shell sees status 130 (143).
+      process.removeListener('SIGINT', onSignal);
+      process.removeListener('SIGTERM', onSignal);
       process.stderr.write(
         `${name}: ${sig} received; finishing the current step and writing the checkpoint ` +
           '(press Ctrl-C again to stop at once)\n',
