@@ -19,7 +19,7 @@ export const TRAIN_DEFAULTS = {
   bptt: 0,
   stride: 'auto' as number | 'auto',
   bidirectional: true,
-  cell: 'rnn' as Cell,
+  cell: 'gru' as Cell,
   epochs: 'auto' as number | 'auto',
   batchSize: 32,
   optimizer: 'adam' as OptimizerName,
