@@ -1,0 +1,150 @@
+// examples/pytorch_ddp.py, the DistributedDataParallel example: a model trained and exported here goes on training
+// under torchrun with two CPU processes (gloo) on datasets/cbf/train.csv, and what it writes has the input's
+// tensor names, shapes and __metadata__, new parameters, and a held-out accuracy (train-signals evaluate on
+// datasets/cbf/test.csv) no worse than the initial model's less 2 points; `export --onnx` takes it. A tanh RNN
+// (readout mean) and a GRU (readout last), both bidirectional with frame stacking (stride auto: 4). A third test
+// holds the example's batched forward pass (padded, packed) to tools/torch_predict.py's, one sequence at a
+// time, on sequences of different lengths in the long layout. No PyTorch is a failure, not a skip: .ci/run
+// installs it.
+
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { ROOT, cli } from './helpers/cli.js';
+import { loadSafetensors } from '../src/io/safetensors.js';
+
+const PYTHON = process.env.TORCH_PYTHON ?? '/usr/bin/python3';
+const EXAMPLE = fileURLToPath(new URL('../../examples/pytorch_ddp.py', import.meta.url));
+const TORCHRUN = '/usr/bin/torchrun';
+const EPOCHS = 5; // the continued run's; the initial model trains for 10 with the CLI
+const tmp = () => mkdtempSync(join(tmpdir(), 'ts-ddp-'));
+
+/** Fails (never skips) with what to install when PYTHON cannot import torch. */
+function requireTorch(): void {
+  const r = spawnSync(PYTHON, ['-c', 'import torch'], { encoding: 'utf8' });
+  if (r.status !== 0) {
+    assert.fail(`${PYTHON} cannot import torch (${(r.error?.message ?? r.stderr.trim().split('\n').at(-1)) || 'no output'}): ` +
+      'install Debian\'s PyTorch with apt-get install -y python3-torch libopenblas0-pthread (as .ci/run does), or set TORCH_PYTHON');
+  }
+}
+
+/**
+ * torchrun (or `python -m torch.distributed.run` where there is none, or TORCH_PYTHON is set) with its flags:
+ * a c10d rendezvous on port 0 (a free one, no fixed port to collide on), and --redirects 2 --tee 2, because
+ * torch 1.13's launcher on Python 3.11 (Debian 12) cannot parse its own defaults ("0": Std.from_str returns None,
+ * AttributeError: 'NoneType' object has no attribute 'get'); 2 tees the workers' stderr, stdout stays as it is.
+ */
+function launcher(logDir: string): string[] {
+  const run = process.env.TORCH_PYTHON === undefined && existsSync(TORCHRUN) ? [TORCHRUN] : [PYTHON, '-m', 'torch.distributed.run'];
+  return [...run, '--nproc_per_node=2', '--rdzv_backend=c10d', '--rdzv_endpoint=localhost:0', '--redirects', '2', '--tee', '2', '--log_dir', logDir];
+}
+
+/** Held-out accuracy of a model file on datasets/cbf/test.csv, by `train-signals evaluate --json`. */
+function accuracy(model: string): number {
+  const r = cli(['evaluate', '--model', model, 'datasets/cbf/test.csv', '--json']);
+  assert.equal(r.code, 0, r.stderr);
+  return JSON.parse(r.stdout).files[0].accuracy;
+}
+
+/** A safetensors file's header: each tensor's dtype and shape (offsets aside), and __metadata__. */
+function header(file: string): Record<string, unknown> {
+  const bytes = readFileSync(file);
+  const n = Number(bytes.readBigUInt64LE(0));
+  const h = JSON.parse(bytes.subarray(8, 8 + n).toString('utf8'));
+  for (const [name, t] of Object.entries<any>(h)) if (name !== '__metadata__') h[name] = { dtype: t.dtype, shape: t.shape };
+  return h;
+}
+
+for (const [cell, readout] of [['rnn', 'mean'], ['gru', 'last']] as const) {
+  test(`examples/pytorch_ddp.py continues a ${cell.toUpperCase()} model (readout ${readout}) under torchrun with 2 processes; train-signals evaluates and exports the result`, (t) => {
+    requireTorch();
+    const dir = tmp();
+    const json = join(dir, 'm.json');
+    const init = join(dir, 'm.safetensors');
+    const out = join(dir, 'continued.safetensors');
+    const tr = cli(['train', 'datasets/cbf/train.csv', '--out', json, '--hidden', '16', '--select', 'off', '--epochs', '10',
+      '--cell', cell, '--readout', readout, '--seed', '1', '--threads', '2', '--quiet']);
+    assert.equal(tr.code, 0, tr.stderr);
+    const ex = cli(['export', '--model', json, '--safetensors', init]);
+    assert.equal(ex.code, 0, ex.stderr);
+
+    const [command, ...args] = launcher(join(dir, 'logs'));
+    const started = Date.now();
+    const r = spawnSync(command, [...args, EXAMPLE, '--init', init, '--data', 'datasets/cbf/train.csv', '--epochs', String(EPOCHS),
+      '--lr', '1e-3', '--batch-size', '16', '--seed', '1', '--out', out], { cwd: ROOT, encoding: 'utf8', timeout: 120_000 });
+    const seconds = (Date.now() - started) / 1000;
+    assert.equal(r.status, 0, `torchrun failed (${r.error?.message ?? `exit ${r.status}`}):\n${r.stdout}\n${r.stderr}`);
+    assert.match(r.stdout, /300 sequences, 2 process\(es\), gloo/);
+    assert.match(r.stdout, new RegExp(`epoch ${EPOCHS}/${EPOCHS}: loss`));
+    t.diagnostic(`torchrun, ${EPOCHS} epochs: ${seconds.toFixed(1)} s; ${r.stdout.trim().split('\n').filter((l) => l.startsWith('epoch')).join('; ')}`);
+
+    // The same names, dtypes, shapes and __metadata__ (as the same strings), and other parameters.
+    assert.deepEqual(header(out), header(init));
+    const before = loadSafetensors(init).parameters;
+    const after = loadSafetensors(out).parameters;
+    assert.equal(after.length, before.length);
+    const changed = after.filter((x, i) => x !== before[i]).length;
+    assert.ok(changed > after.length / 2, `only ${changed} of ${after.length} parameters changed`);
+
+    const a0 = accuracy(init);
+    const a1 = accuracy(out);
+    t.diagnostic(`held-out accuracy on datasets/cbf/test.csv: initial ${a0.toFixed(4)}, continued ${a1.toFixed(4)}`);
+    assert.ok(a1 >= a0 - 0.02, `continued accuracy ${a1} fell more than 2 points below the initial ${a0}`);
+
+    const onnx = cli(['export', '--model', out, '--onnx', join(dir, 'continued.onnx')]);
+    assert.equal(onnx.code, 0, onnx.stderr);
+  });
+}
+
+// The example's forward pass on a zero-padded batch of mixed lengths, packed, against tools/torch_predict.py's on
+// each sequence alone (which test/torch-load.test.ts holds to our score()).
+const SAME_FORWARD = `
+import importlib.util, sys, torch
+sys.path.insert(0, sys.argv[1])
+import torch_predict
+spec = importlib.util.spec_from_file_location('pytorch_ddp', sys.argv[2])
+ddp = importlib.util.module_from_spec(spec)
+spec.loader.exec_module(ddp)
+channels, sequences = ddp.read_data(sys.argv[3], 'auto', 'label', 'id', 't')
+lengths = sorted({len(v) for v, _, _ in sequences})
+for path in sys.argv[4:]:
+    tensors, metadata = ddp.read_safetensors(path)
+    model = ddp.SignalClassifier(tensors, metadata, path)
+    x, n, y = ddp.collate(ddp.examples(model, sys.argv[3], channels, sequences))
+    t, meta = torch_predict.read_safetensors(path)
+    rnn, fc, stride = torch_predict.build(t, meta)
+    with torch.no_grad():
+        ours = torch.softmax(model(x, n), 1)
+        theirs = torch.stack([torch_predict.probabilities(rnn, fc, meta, stride, v) for v, _, _ in sequences])
+    print(f"{len(sequences)} sequences of {lengths[0]} to {lengths[-1]} steps: {(ours - theirs).abs().max().item():.3e}")
+`;
+
+test('examples/pytorch_ddp.py: its batched, packed forward pass gives tools/torch_predict.py\'s probabilities on sequences of mixed lengths', (t) => {
+  requireTorch();
+  const dir = tmp();
+  const files: string[] = [];
+  const cases = [['rnn', 'last', '3'], ['rnn', 'mean', '1'], ['gru', 'mean', '4'], ['gru', 'last', '1']] as const;
+  for (const [cell, readout, stride] of cases) {
+    const json = join(dir, `${cell}-${readout}-${stride}.json`);
+    const tr = cli(['train', 'datasets/motion/train.csv', '--out', json, '--hidden', '6', '--select', 'off', '--epochs', '2',
+      '--cell', cell, '--readout', readout, '--stride', stride, '--threads', '2', '--quiet']);
+    assert.equal(tr.code, 0, tr.stderr);
+    files.push(json.replace(/\.json$/, '.safetensors'));
+    const ex = cli(['export', '--model', json, '--safetensors', files.at(-1)!]);
+    assert.equal(ex.code, 0, ex.stderr);
+  }
+  const tools = fileURLToPath(new URL('../../tools', import.meta.url));
+  const r = spawnSync(PYTHON, ['-c', SAME_FORWARD, tools, EXAMPLE, 'datasets/motion/test.csv', ...files], { cwd: ROOT, encoding: 'utf8' });
+  assert.equal(r.status, 0, r.stderr);
+  const lines = r.stdout.trim().split('\n');
+  assert.equal(lines.length, cases.length);
+  lines.forEach((line, i) => {
+    const d = Number(line.split(': ').at(-1));
+    t.diagnostic(`${cases[i].join(', ')}: ${line}`);
+    assert.ok(d <= 1e-6, `${cases[i].join(', ')}: ${line}`);
+  });
+});
