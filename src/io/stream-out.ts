@@ -93,23 +93,26 @@ function replacingOutput(path: string, target: string, mode: number | null): Row
   };
 }
 
+/** Where a forward-only output's text goes: written in blocks, then finished or dropped. */
+interface Sink {
+  write(text: string): void;
+  pending(): Promise<void> | null;
+  finish(): Promise<void>;
+  drop(): void;
+}
+
 /**
- * Written in place to a character device or FIFO (`--out /dev/null`), which cannot be taken back: rows between
- * mark() and release() are held in memory, as for stdout.
+ * Rows to a sink that cannot take text back (stdout, a device, a FIFO): written in 64 KiB blocks; between mark()
+ * and release() they are held in memory instead, so that rewind() can drop them.
  */
-function deviceOutput(path: string, target: string): RowOutput {
-  let fd: number | null = openSync(target, 'w');
+function forwardOutput(sink: Sink): RowOutput {
   let buf: string[] = [];
   let bufBytes = 0;
   let holding = false;
   let held: string[] = [];
   const flush = () => {
-    if (bufBytes === 0 || fd === null) return;
-    try {
-      writeAll(fd, Buffer.from(buf.join(''), 'utf8'), null);
-    } catch (e) {
-      throw writeError(e, path, false);
-    }
+    if (bufBytes === 0) return;
+    sink.write(buf.join(''));
     buf = [];
     bufBytes = 0;
   };
@@ -135,66 +138,55 @@ function deviceOutput(path: string, target: string): RowOutput {
       for (const s of held) this.write(s);
       held = [];
     },
-    pending: () => null,
+    pending: () => sink.pending(),
     async commit() {
       flush();
-      closeSync(fd!);
-      fd = null;
+      await sink.finish();
     },
     abort() {
-      if (fd !== null) closeSync(fd);
-      fd = null;
+      buf = [];
+      held = [];
+      sink.drop();
     },
   };
 }
 
+/** Written in place to a character device or FIFO (`--out /dev/null`). */
+function deviceOutput(path: string, target: string): RowOutput {
+  let fd: number | null = openSync(target, 'w');
+  const close = () => {
+    if (fd !== null) closeSync(fd);
+    fd = null;
+  };
+  return forwardOutput({
+    write(text) {
+      try {
+        writeAll(fd!, Buffer.from(text, 'utf8'), null);
+      } catch (e) {
+        throw writeError(e, path, false);
+      }
+    },
+    pending: () => null,
+    finish: async () => close(),
+    drop: close,
+  });
+}
+
 export function streamOutput(stream: NodeJS.WritableStream): RowOutput {
-  let buf: string[] = [];
-  let bufBytes = 0;
-  let holding = false;
-  let held: string[] = [];
   let wait: Promise<void> | null = null;
   let broken = false;
   stream.on('error', () => {
     broken = true; // e.g. EPIPE: the reader went away; nothing more to write
   });
-  const flush = () => {
-    if (bufBytes === 0 || broken) return;
-    const ok = stream.write(buf.join(''));
-    buf = [];
-    bufBytes = 0;
-    if (!ok && wait === null) wait = new Promise<void>((res) => stream.once('drain', () => { wait = null; res(); }));
-  };
-  return {
-    write(s) {
-      if (holding) {
-        held.push(s);
-        return;
-      }
-      buf.push(s);
-      bufBytes += s.length;
-      if (bufBytes >= FLUSH_BYTES) flush();
-    },
-    mark() {
-      holding = true;
-      held = [];
-    },
-    rewind() {
-      held = [];
-    },
-    release() {
-      holding = false;
-      for (const s of held) this.write(s);
-      held = [];
+  return forwardOutput({
+    write(text) {
+      if (broken) return;
+      if (!stream.write(text) && wait === null) wait = new Promise<void>((res) => stream.once('drain', () => { wait = null; res(); }));
     },
     pending: () => wait,
-    async commit() {
-      flush();
+    finish: async () => {
       if (wait) await wait;
     },
-    abort() {
-      buf = [];
-      held = [];
-    },
-  };
+    drop() {},
+  });
 }
