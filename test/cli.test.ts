@@ -226,3 +226,19 @@ test('- is stdin for an input CSV and stdout for predictions and evaluate’s re
   }
   assert.deepEqual(readdirSync(dir).sort(), ['m.json']); // nothing written by the refused ones
 });
+
+test('did you mean: a mistyped command or flag is named with the nearest one, exit 2, one line', () => {
+  const cases: Array<[string[], RegExp]> = [
+    [['trian', 'datasets/cbf/train.csv'], /^train-signals: trian is neither a command nor a file; did you mean train-signals train\?/],
+    [['train', 'datasets/cbf/train.csv', '--epoch', '3'], /^train-signals: unknown flag --epoch; did you mean --epochs\?/],
+    [['evaluate', '--modle', 'm.json', 'datasets/cbf/test.csv'], /^train-signals: unknown flag --modle; did you mean --model\?/],
+    [['train', 'datasets/cbf/train.csv', '--no-bidirectonal'], /^train-signals: unknown flag --bidirectonal; did you mean --bidirectional\?/],
+    [['train', 'datasets/cbf/train.csv', '--zzz', '1'], /^train-signals: unknown flag --zzz \(see/],
+  ];
+  for (const [args, re] of cases) {
+    const r = cli(args);
+    assert.equal(r.code, 2, `${args.join(' ')}: ${r.stderr}`);
+    assert.match(r.stderr, re);
+    assert.equal(r.stderr.trim().split('\n').length, 1, r.stderr);
+  }
+});

@@ -3,12 +3,13 @@
 // User errors: one line, exit 2. Bugs: a short message, exit 1 (the stack with --debug). Interrupted: exit 130,
 // with the command that resumes from the checkpoint.
 
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import yargs from 'yargs';
 import { hideBin } from 'yargs/helpers';
 import { UserError, isInterrupted, isUserError } from '../errors.js';
 import { STDIN } from '../data/csv.js';
 import { installSignalHandlers } from './interrupt.js';
+import { closest } from './suggest.js';
 import { trainCommand } from './commands/train.js';
 import { evaluateCommand } from './commands/evaluate.js';
 import { tuneCommand } from './commands/tune.js';
@@ -86,6 +87,29 @@ function resolveDashes(argv: Record<string, unknown>): void {
   }
 }
 
+const COMMANDS = ['train', 'evaluate', 'predict', 'export', 'tune'];
+
+/** A first word that is neither a command nor a file but close to a command: `trian data.csv`. */
+function checkCommand(argv: readonly string[]): void {
+  const first = argv[0];
+  if (first === undefined || first.startsWith('-') || COMMANDS.includes(first) || existsSync(first)) return;
+  const near = closest(first, COMMANDS);
+  if (near !== undefined) throw usageError(`${first} is neither a command nor a file; did you mean ${NAME} ${near}?`);
+}
+
+/** The flags of the command line that the command does not know, with the nearest known flag for each. */
+function unknownFlags(raw: readonly string[], y: any): string | null {
+  const known = Object.keys(y.getOptions().key).filter((k) => k.length > 1 && !/[A-Z]/.test(k));
+  const end = raw.indexOf('--');
+  for (const arg of end < 0 ? raw : raw.slice(0, end)) {
+    const m = /^--(no-)?([^=]+)/.exec(arg);
+    if (m === null || known.includes(m[2]) || known.includes(`${m[1] ?? ''}${m[2]}`)) continue;
+    const near = closest(m[2], known);
+    return `unknown flag --${m[2]}${near === undefined ? '' : `; did you mean --${near}?`}`;
+  }
+  return null;
+}
+
 /** The command line again with `--resume <ckpt>` (replacing any --resume), quoted for a POSIX shell. */
 function resumeCommand(argv: readonly string[], checkpoint: string): string {
   const args: string[] = [];
@@ -102,7 +126,9 @@ export async function main(argv: string[]): Promise<number> {
   const debug = argv.includes('--debug');
   installSignalHandlers(NAME);
   try {
-    await yargs(argv.map((a, i) => (a === '-' && !argv.slice(0, i).includes('--') ? DASH : a)))
+    checkCommand(argv);
+    const cli: any = yargs(argv.map((a, i) => (a === '-' && !argv.slice(0, i).includes('--') ? DASH : a)));
+    await cli
       .scriptName(NAME)
       .command(evaluateCommand as any)
       .command(trainCommand as any)
@@ -120,9 +146,11 @@ export async function main(argv: string[]): Promise<number> {
         checkArgs(argv, a, y);
         resolveDashes(a);
       }) as any, true)
-      .fail((msg, err) => {
-        // Throwing stops yargs here: returning would let it run the command anyway.
-        throw err ?? usageError(msg);
+      .fail((msg: string, err: Error | undefined) => {
+        // Throwing stops yargs here: returning would let it run the command anyway. A mistyped flag is named
+        // first, whatever yargs found (a misspelt --model is also a missing one).
+        if (err) throw err;
+        throw usageError(unknownFlags(argv, cli) ?? msg);
       })
       .help()
       .version()
