@@ -133,7 +133,7 @@ const bad: Bad[] = [
   { name: '--out= (empty)', files: { 'data.csv': WIDE }, args: T('--out='), error: /^--out needs a value \(it was given an empty one\)/ },
   { name: '--init "" (empty)', files: { 'data.csv': WIDE }, args: T('--init', ''), error: /^--init needs a value \(it was given an empty one\)/ },
   { name: 'predict --out= (empty)', files: { 'data.csv': WIDE, 'm.json': WIDE_MODEL }, args: ['predict', '--model', 'm.json', 'data.csv', '--out='], error: /^--out needs a value \(it was given an empty one\)/ },
-  { name: 'an unknown flag', files: { 'data.csv': WIDE }, args: T('--hiden', '8'), error: /^Unknown argument: hiden \(see train-signals --help\)/ },
+  { name: 'an unknown flag', files: { 'data.csv': WIDE }, args: T('--hiden', '8'), error: /^unknown flag --hiden; did you mean --hidden\? \(see train-signals --help\)/ },
   { name: 'a choice out of range', files: { 'data.csv': WIDE }, args: T('--optimizer', 'lbfgs'), error: /^Invalid values: Argument: optimizer, Given: "lbfgs"/ },
   { name: 'evaluate without --model', files: { 'data.csv': WIDE }, args: ['evaluate', 'data.csv'], error: /^Missing required argument: model/ },
 ];
