@@ -101,3 +101,9 @@ function encodingError(where: CellWhere): UserError {
 export function columnName(header: readonly string[] | null, index: number): string {
   return header !== null && index < header.length ? `column ${JSON.stringify(header[index])}` : `column ${index + 1}`;
 }
+
+/** A header's column names for a message: `id, t, label, ax` (the first 20, then how many more). */
+export function columnList(header: readonly string[]): string {
+  const names = header.slice(0, 20).map((c) => c.trim()).join(', ');
+  return header.length > 20 ? `${names}, … ${header.length - 20} more` : names;
+}

@@ -14,7 +14,7 @@ import { CsvError, parse } from 'csv-parse';
 import { UserError, isUserError } from '../errors.js';
 import { DataSetBuilder, type StreamedSequence } from './builder.js';
 import { ContiguousLongReader } from './long-stream.js';
-import { isBlank } from './cells.js';
+import { columnList, isBlank } from './cells.js';
 import type { DataSet } from './dataset.js';
 import { LongReader } from './long.js';
 import { WideReader } from './wide.js';
@@ -22,13 +22,17 @@ import { WideReader } from './wide.js';
 export interface LoadOptions {
   format?: 'auto' | 'wide' | 'long'; // default auto: long when the first row has the id column, else wide
   labelColumn?: string; // default 'label'
-  idColumn?: string; // default 'id'
-  timeColumn?: string; // default 't'
+  idColumn?: string; // default 'id'; one given must be in the header
+  timeColumn?: string; // default 't' (optional in a file); one given must be in the header
   channels?: readonly string[]; // long layout: which columns are channels (default: all but id/time/label)
   requireLabels?: boolean; // default true; false for predict (label column optional, labels −1 when absent)
 }
 
-type Resolved = Required<Omit<LoadOptions, 'channels'>> & { channels?: readonly string[] };
+type Resolved = Required<Omit<LoadOptions, 'channels'>> & {
+  channels?: readonly string[];
+  idColumnGiven: boolean; // named by the caller rather than the default: its absence is an error
+  timeColumnGiven: boolean;
+};
 
 interface RowReader {
   row(cells: readonly string[], line: number): void;
@@ -81,6 +85,8 @@ function resolveOptions(opts: LoadOptions): Resolved {
     timeColumn: opts.timeColumn ?? 't',
     channels: opts.channels,
     requireLabels: opts.requireLabels ?? true,
+    idColumnGiven: opts.idColumn !== undefined,
+    timeColumnGiven: opts.timeColumn !== undefined,
   };
   if (!['auto', 'wide', 'long'].includes(o.format)) {
     throw new UserError(`format must be auto, wide or long, not ${JSON.stringify(o.format)}`);
@@ -161,6 +167,9 @@ function breaksIn(record: readonly string[]): number {
 /** Detects the layout from the first row (unless forced) and starts its reader. */
 function openReader(file: string, first: string[], line: number, o: Resolved, builder: DataSetBuilder, streaming = false): RowReader {
   const long = o.format === 'long' || (o.format === 'auto' && first.some((c) => c.trim() === o.idColumn));
+  if (!long && o.idColumnGiven) {
+    throw new UserError(`no id column named ${JSON.stringify(o.idColumn)} in the first row (${columnList(first)}); name an existing column`, { file, line });
+  }
   if (long) return streaming ? new ContiguousLongReader(file, first, line, o, builder) : new LongReader(file, first, line, o, builder);
   if (o.channels !== undefined && o.channels.length > 0) {
     throw new UserError(

@@ -13,12 +13,13 @@
 
 import { UserError } from '../errors.js';
 import { type Chunks, type DataSetBuilder, type StepStore, float64Chunks, int32Chunks } from './builder.js';
-import { show, toName, toNumber, toValue, valueError } from './cells.js';
+import { columnList, show, toName, toNumber, toValue, valueError } from './cells.js';
 
 export interface LongOptions {
   readonly labelColumn: string;
   readonly idColumn: string;
   readonly timeColumn: string;
+  readonly timeColumnGiven?: boolean; // named by the caller: its absence is an error (else the time column is optional)
   readonly channels?: readonly string[];
   readonly requireLabels: boolean;
 }
@@ -103,15 +104,18 @@ export class LongReader {
     this.idAt = header.indexOf(opts.idColumn);
     if (this.idAt < 0) {
       throw new UserError(
-        `the long layout needs a header with an id column named ${show(opts.idColumn)}; add it or pass its name`,
+        `the long layout needs a header with an id column named ${show(opts.idColumn)} (the header: ${columnList(header)}); add it or pass its name (--id-column)`,
         where,
       );
     }
     this.timeAt = header.indexOf(opts.timeColumn);
+    if (this.timeAt < 0 && opts.timeColumnGiven) {
+      throw new UserError(`no time column named ${show(opts.timeColumn)} in the header (${columnList(header)}); name an existing column (--time-column)`, where);
+    }
     this.labelAt = header.indexOf(opts.labelColumn);
     if (this.labelAt < 0 && opts.requireLabels) {
       throw new UserError(
-        `no label column named ${show(opts.labelColumn)} in the header; add it or pass the label column's name`,
+        `no label column named ${show(opts.labelColumn)} in the header (${columnList(header)}); add it or pass the label column's name (--label-column)`,
         where,
       );
     }

@@ -8,7 +8,7 @@
 
 import { UserError } from '../errors.js';
 import type { DataSetBuilder, StepStore } from './builder.js';
-import { columnName, isBlank, toName, toValue, valueError } from './cells.js';
+import { columnList, columnName, isBlank, toName, toValue, valueError } from './cells.js';
 
 export interface WideOptions {
   readonly labelColumn: string;
@@ -54,8 +54,8 @@ export class WideReader {
         const example = header.find((c, i) => i > 0 && Number.isNaN(toValue(c))) ?? header[0];
         throw new UserError(
           `the first row looks like a header (it has non-numeric cells such as ${JSON.stringify(example)}) ` +
-            `but no column named ${JSON.stringify(opts.labelColumn)}; name the label column ` +
-            `${JSON.stringify(opts.labelColumn)}, pass the label column's name, or remove the header`,
+            `but no column named ${JSON.stringify(opts.labelColumn)} (${columnList(header)}); name the label column ` +
+            `${JSON.stringify(opts.labelColumn)}, pass the label column's name (--label-column), or remove the header`,
           { file, line },
         );
       }
