@@ -7,7 +7,8 @@
 // A sub-folder qualifies with train.csv + test.csv (wide) or train.long.csv + test.long.csv (long); when it has
 // both, the wide pair is used (the same data for univariate sets, and a wide file parses faster). Extra flags
 // override train() options by their camelCase name (`--hidden 32`, `--readout last`, `--lr 3e-3`), which is how
-// README's "Defaults, measured" rows were produced; `--seeds` repeats each set over seeds and reports mean ± sd.
+// README's "Defaults, measured" rows were produced; `--seeds` repeats each set over seeds and reports mean ± sd;
+// `--cells rnn,gru` runs every set with each cell and gives each its column; `--only A,B` keeps those sets.
 // `--json` prints one JSON object per run instead of the table. Nothing is written to the data folder.
 
 import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
@@ -86,90 +87,118 @@ function parseValue(s: string): unknown {
   return s.trim() !== '' && Number.isFinite(x) ? x : s;
 }
 
-function parseArgs(argv: string[]): { folder: string; seeds: number[]; json: boolean; only: string[] | null; over: Record<string, unknown> } {
+interface Args {
+  folder: string;
+  seeds: number[];
+  json: boolean;
+  only: string[] | null;
+  cells: (string | undefined)[]; // each set runs once per cell (undefined: the default cell)
+  over: Record<string, unknown>;
+}
+
+function parseArgs(argv: string[]): Args {
   let folder = '';
   let seeds = [1];
   let json = false;
   let only: string[] | null = null;
+  let cells: (string | undefined)[] = [undefined];
   const over: Record<string, unknown> = {};
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     if (a === '--json') json = true;
     else if (a === '--seeds') seeds = argv[++i].split(',').map(Number);
     else if (a === '--only') only = argv[++i].split(',');
+    else if (a === '--cells') cells = argv[++i].split(',');
     else if (a.startsWith('--')) {
       const key = a.slice(2).replace(/-([a-z])/g, (_, c: string) => c.toUpperCase());
       over[key] = parseValue(argv[++i]);
     } else folder = a;
   }
   if (folder === '') {
-    process.stderr.write('usage: npm run bench:accuracy -- <folder> [--seeds 1,2,3] [--only A,B] [--json] [--<train option> value ...]\n');
+    process.stderr.write('usage: npm run bench:accuracy -- <folder> [--seeds 1,2,3] [--only A,B] [--cells rnn,gru] [--json] [--<train option> value ...]\n');
     process.exit(2);
   }
-  return { folder, seeds, json, only, over };
+  return { folder, seeds, json, only, cells, over };
 }
+
+/** One cell's runs of one set over the seeds. */
+interface Runs {
+  accs: number[];
+  times: number[]; // train()'s wall clock
+  ratios: number[]; // that over the final fit's
+}
+
+const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
 
 const pct = (x: number) => (100 * x).toFixed(2);
 
 async function main(): Promise<void> {
-  const { folder, seeds, json, only, over } = parseArgs(process.argv.slice(2));
+  const { folder, seeds, json, only, cells, over } = parseArgs(process.argv.slice(2));
   const pairs = pairsIn(folder).filter((p) => only === null || only.includes(p.name));
   if (pairs.length === 0) {
     process.stderr.write(`no sub-folder of ${folder} holds train.csv + test.csv or train.long.csv + test.long.csv\n`);
     process.exit(2);
   }
   const baselines = baselinesIn(folder);
-  const summary: { acc: number; dtw?: number; rocket?: number }[] = [];
+  const named = (c: string | undefined) => (c === undefined ? 'test accuracy %' : `--cell ${c} %`);
+  const summary: { accs: number[]; dtw?: number; rocket?: number }[] = [];
   if (!json) {
-    process.stdout.write('| data set | classes | channels | length | train | test accuracy % | 1-NN DTW % | ROCKET % | training time s | × final fit |\n');
-    process.stdout.write('|---|---:|---:|---|---:|---:|---:|---:|---:|---:|\n');
+    const both = (what: string) => (cells.length > 1 ? `${what} (${cells.join(', ')})` : what);
+    process.stdout.write(`| data set | classes | channels | length | train | ${cells.map(named).join(' | ')} | 1-NN DTW % | ROCKET % | ${both('training time s')} | ${both('× final fit')} |\n`);
+    process.stdout.write(`|---|---:|---:|---|---:|${cells.map(() => '---:|').join('')}---:|---:|---:|---:|\n`);
   }
   for (const p of pairs) {
-    const accs: number[] = [];
-    const times: number[] = [];
-    const ratios: number[] = [];
     let shape = { C: 0, D: 0, n: 0, lengths: '' };
-    for (const seed of seeds) {
-      const o = { files: [p.train], test: [p.test], seed, ...over } as TrainOptions;
-      const t0 = performance.now();
-      const r = await train(o);
-      const wall = (performance.now() - t0) / 1000; // loading, model selection, training and the test evaluation
-      const t = r.test[0];
-      accs.push(t.accuracy);
-      times.push(wall);
-      ratios.push(wall / r.seconds);
-      const tr = r.model.training as { sequences: number; hyperparameters: Record<string, unknown>; lengths?: { min: number; max: number } };
-      const min = Math.min(...t.data.lengths);
-      const max = Math.max(...t.data.lengths);
-      shape = { C: r.model.shape.C, D: r.model.channels.length, n: tr.sequences, lengths: min === max ? String(min) : `${min}–${max}` };
-      if (json) {
-        process.stdout.write(JSON.stringify({
-          data: p.name, seed, accuracy: t.accuracy, seconds: wall, fitSeconds: r.seconds, bestEpoch: r.bestEpoch, epochs: r.history.length,
-          trainAccuracy: r.history[r.history.length - 1]?.accuracy, hyperparameters: tr.hyperparameters, over,
-          selection: (r.model.training as { selection?: unknown }).selection,
-        }) + '\n');
+    const runs: Runs[] = [];
+    for (const c of cells) {
+      const r: Runs = { accs: [], times: [], ratios: [] };
+      runs.push(r);
+      for (const seed of seeds) {
+        const o = { files: [p.train], test: [p.test], seed, ...over, ...(c === undefined ? {} : { cell: c }) } as TrainOptions;
+        const t0 = performance.now();
+        const result = await train(o);
+        const wall = (performance.now() - t0) / 1000; // loading, model selection, training and the test evaluation
+        const t = result.test[0];
+        r.accs.push(t.accuracy);
+        r.times.push(wall);
+        r.ratios.push(wall / result.seconds);
+        const tr = result.model.training as { sequences: number; hyperparameters: Record<string, unknown> };
+        const min = Math.min(...t.data.lengths);
+        const max = Math.max(...t.data.lengths);
+        shape = { C: result.model.shape.C, D: result.model.channels.length, n: tr.sequences, lengths: min === max ? String(min) : `${min}–${max}` };
+        if (json) {
+          process.stdout.write(JSON.stringify({
+            data: p.name, seed, accuracy: t.accuracy, seconds: wall, fitSeconds: result.seconds, bestEpoch: result.bestEpoch, epochs: result.history.length,
+            trainAccuracy: result.history[result.history.length - 1]?.accuracy, hyperparameters: tr.hyperparameters, over: { ...over, ...(c === undefined ? {} : { cell: c }) },
+            selection: (result.model.training as { selection?: unknown }).selection,
+          }) + '\n');
+        }
       }
     }
     if (!json) {
-      const mean = accs.reduce((a, b) => a + b, 0) / accs.length;
-      const sd = Math.sqrt(accs.reduce((a, b) => a + (b - mean) ** 2, 0) / Math.max(1, accs.length - 1));
-      const acc = accs.length > 1 ? `${pct(mean)} ± ${pct(sd)}` : pct(mean);
-      const time = (times.reduce((a, b) => a + b, 0) / times.length).toFixed(1);
-      const ratio = (ratios.reduce((a, b) => a + b, 0) / ratios.length).toFixed(1);
       const b = baselines.get(p.name) ?? {};
-      const cell = (x?: number) => (x === undefined ? '–' : x.toFixed(1));
-      const mark = b.dtw !== undefined && 100 * mean >= b.dtw ? ' ✓' : '';
-      process.stdout.write(`| ${p.name} | ${shape.C} | ${shape.D} | ${shape.lengths} | ${shape.n} | ${acc}${mark} | ${cell(b.dtw)} | ${cell(b.rocket)} | ${time} | ${ratio} |\n`);
-      summary.push({ acc: 100 * mean, ...b });
+      const num = (x?: number) => (x === undefined ? '–' : x.toFixed(1));
+      const acc = (r: Runs) => {
+        const m = mean(r.accs);
+        const sd = Math.sqrt(r.accs.reduce((a, x) => a + (x - m) ** 2, 0) / Math.max(1, r.accs.length - 1));
+        const mark = b.dtw !== undefined && 100 * m >= b.dtw ? ' ✓' : '';
+        return (r.accs.length > 1 ? `${pct(m)} ± ${pct(sd)}` : pct(m)) + mark;
+      };
+      const times = runs.map((r) => mean(r.times).toFixed(1)).join(', ');
+      const ratios = runs.map((r) => mean(r.ratios).toFixed(1)).join(', ');
+      process.stdout.write(`| ${p.name} | ${shape.C} | ${shape.D} | ${shape.lengths} | ${shape.n} | ${runs.map(acc).join(' | ')} | ${num(b.dtw)} | ${num(b.rocket)} | ${times} | ${ratios} |\n`);
+      summary.push({ accs: runs.map((r) => 100 * mean(r.accs)), ...b });
     }
   }
   if (!json && summary.length > 0) {
-    const avg = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
     const withDtw = summary.filter((s) => s.dtw !== undefined);
     const withRocket = summary.filter((s) => s.rocket !== undefined);
-    process.stdout.write(`\nmean test accuracy ${avg(summary.map((s) => s.acc)).toFixed(1)} % over ${summary.length} sets; ` +
-      `≥ 1-NN DTW on ${withDtw.filter((s) => s.acc >= s.dtw!).length} of ${withDtw.length}; ` +
-      `on the ${withRocket.length} sets with a ROCKET figure: ours ${avg(withRocket.map((s) => s.acc)).toFixed(1)}, ROCKET ${avg(withRocket.map((s) => s.rocket!)).toFixed(1)}\n`);
+    process.stdout.write('\n');
+    cells.forEach((c, i) => {
+      process.stdout.write(`${c === undefined ? '' : `--cell ${c}: `}mean test accuracy ${mean(summary.map((s) => s.accs[i])).toFixed(1)} % over ${summary.length} sets; ` +
+        `≥ 1-NN DTW on ${withDtw.filter((s) => s.accs[i] >= s.dtw!).length} of ${withDtw.length}; ` +
+        `on the ${withRocket.length} sets with a ROCKET figure: ours ${mean(withRocket.map((s) => s.accs[i])).toFixed(1)}, ROCKET ${mean(withRocket.map((s) => s.rocket!)).toFixed(1)}\n`);
+    });
   }
 }
 
