@@ -1,4 +1,4 @@
-// Progress on stderr: a live bar on a terminal (colour unless NO_COLOR), one plain line per epoch elsewhere.
+// Progress on stderr: a live bar on a terminal (colour unless NO_COLOR), plain epoch lines elsewhere (about 20).
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -56,4 +56,21 @@ test('durations read as a person would', () => {
   assert.equal(duration(42), '42s');
   assert.equal(duration(75), '1m15s');
   assert.equal(duration(7300), '2h01m');
+});
+
+test('not a terminal: about 20 epoch lines however many epochs, the first and the last among them', () => {
+  const { out, stream } = sink(false);
+  const p = createProgress(stream, 150, {});
+  for (let e = 1; e <= 150; e++) p.onEpoch(epoch(e));
+  p.end();
+  const shown = out.map((l) => Number(/^epoch +(\d+)\/150/.exec(l)![1]));
+  assert.ok(shown.length >= 15 && shown.length <= 22, `${shown.length} lines`);
+  assert.equal(shown[0], 1);
+  assert.equal(shown.at(-1), 150);
+  // Stopped early (patience, Ctrl-C): the last epoch run is printed at the end.
+  const s2 = sink(false);
+  const q = createProgress(s2.stream, 150, {});
+  for (let e = 1; e <= 47; e++) q.onEpoch(epoch(e));
+  q.end();
+  assert.match(s2.out.at(-1)!, /^epoch +47\/150/);
 });

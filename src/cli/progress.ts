@@ -1,6 +1,8 @@
 // Training progress on stderr. On a terminal: a live bar for the running epoch (batches done, running loss and
 // accuracy, seq/s, ETA of the epoch and of the run), redrawn at most ten times a second, and one line per
-// finished epoch. Anywhere else (pipes, CI, files): the epoch line alone. Colour only on a terminal and only when
+// finished epoch. Anywhere else (pipes, CI, files): the epoch line alone, for about MAX_LINES epochs evenly
+// spaced (the first, every ⌈epochs / MAX_LINES⌉-th, and the last one run), so that a CI log stays readable.
+// Colour only on a terminal and only when
 // NO_COLOR is unset or empty (no-color.org). `--quiet` means no progress object at all.
 //
 // Owns the wording of progress; train() knows nothing about it beyond the two callbacks.
@@ -23,6 +25,7 @@ export interface Progress {
 }
 
 const REDRAW_MS = 100;
+const MAX_LINES = 20; // epoch lines without a terminal, besides the first and the last
 
 export function useColor(stream: ProgressStream, env: NodeJS.ProcessEnv = process.env): boolean {
   return stream.isTTY === true && !(env.NO_COLOR !== undefined && env.NO_COLOR !== '');
@@ -53,6 +56,8 @@ export function createProgress(stream: ProgressStream, epochs: number, env: Node
   let last = 0;
   let doneSeconds = 0; // wall time of finished epochs
   let doneEpochs = 0;
+  const every = Math.max(1, Math.ceil(epochs / MAX_LINES));
+  let held: string | null = null; // the latest epoch line not printed (no terminal), printed at the end
 
   function bar(b: BatchProgress): string {
     const width = 24;
@@ -87,13 +92,18 @@ export function createProgress(stream: ProgressStream, epochs: number, env: Node
       if (tty) {
         stream.write(`\r\x1b[2K${color ? line.replace(/(val_acc )(\S+)/, (_, a: string, v: string) => a + paint('1', v)) : line}\n`);
         drawn = false;
-      } else {
+      } else if (e.epoch === 1 || e.epoch % every === 0 || e.epoch === epochs) {
         stream.write(line + '\n');
+        held = null;
+      } else {
+        held = line;
       }
     },
     end() {
       if (drawn) stream.write('\r\x1b[2K');
       drawn = false;
+      if (held !== null) stream.write(held + '\n'); // the last epoch run (early stopping, an interrupt)
+      held = null;
     },
   };
 }
