@@ -227,13 +227,15 @@ test('- is stdin for an input CSV and stdout for predictions and evaluate’s re
   assert.deepEqual(readdirSync(dir).sort(), ['m.json']); // nothing written by the refused ones
 });
 
-test('did you mean: a mistyped command or flag is named with the nearest one, exit 2, one line', () => {
+test('did you mean: a mistyped command or flag is named with the nearest one, missing files with a usage line; exit 2, one line', () => {
   const cases: Array<[string[], RegExp]> = [
     [['trian', 'datasets/cbf/train.csv'], /^train-signals: trian is neither a command nor a file; did you mean train-signals train\?/],
     [['train', 'datasets/cbf/train.csv', '--epoch', '3'], /^train-signals: unknown flag --epoch; did you mean --epochs\?/],
     [['evaluate', '--modle', 'm.json', 'datasets/cbf/test.csv'], /^train-signals: unknown flag --modle; did you mean --model\?/],
     [['train', 'datasets/cbf/train.csv', '--no-bidirectonal'], /^train-signals: unknown flag --bidirectonal; did you mean --bidirectional\?/],
     [['train', 'datasets/cbf/train.csv', '--zzz', '1'], /^train-signals: unknown flag --zzz \(see/],
+    [['train'], /^train-signals: train needs the CSV file\(s\) to read \(- for stdin\): train-signals train <train\.csv\.\.\.>/],
+    [['evaluate', '--model', 'm.json'], /^train-signals: evaluate needs the CSV file\(s\) to read .*: train-signals evaluate --model model\.json <test\.csv\.\.\.>/],
   ];
   for (const [args, re] of cases) {
     const r = cli(args);

@@ -110,6 +110,19 @@ function unknownFlags(raw: readonly string[], y: any): string | null {
   return null;
 }
 
+/** What a command without its CSV files needs, as a usage line rather than yargs' words. */
+function missingFiles(argv: readonly string[]): string {
+  const command = COMMANDS.includes(argv[0]) ? argv[0] : 'train';
+  const usage: Record<string, string> = {
+    train: 'train <train.csv...> [--test test.csv] [--out model.json]',
+    evaluate: 'evaluate --model model.json <test.csv...>',
+    predict: 'predict --model model.json <data.csv...> [--out predictions.csv]',
+    tune: 'tune <train.csv...>',
+    export: 'export --model model.json --onnx model.onnx',
+  };
+  return `${command} needs the CSV file(s) to read (- for stdin): ${NAME} ${usage[command]}`;
+}
+
 /** The command line again with `--resume <ckpt>` (replacing any --resume), quoted for a POSIX shell. */
 function resumeCommand(argv: readonly string[], checkpoint: string): string {
   const args: string[] = [];
@@ -150,7 +163,7 @@ export async function main(argv: string[]): Promise<number> {
         // Throwing stops yargs here: returning would let it run the command anyway. A mistyped flag is named
         // first, whatever yargs found (a misspelt --model is also a missing one).
         if (err) throw err;
-        throw usageError(unknownFlags(argv, cli) ?? msg);
+        throw usageError(unknownFlags(argv, cli) ?? (/^Not enough non-option arguments/.test(msg) ? missingFiles(argv) : msg));
       })
       .help()
       .version()
