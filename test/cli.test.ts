@@ -244,3 +244,17 @@ test('did you mean: a mistyped command or flag is named with the nearest one, mi
     assert.equal(r.stderr.trim().split('\n').length, 1, r.stderr);
   }
 });
+
+test('evaluating a file the model was trained on (the same bytes, by any name) warns; a held-out file does not', () => {
+  const dir = tmp();
+  const model = join(dir, 'm.json');
+  assert.equal(cli(['train', 'datasets/cbf/train.csv', '--out', model, '--epochs', '1', '--hidden', '4', '--select', 'off', '--quiet']).code, 0);
+  const copy = join(dir, 'copy.csv');
+  writeFileSync(copy, readFileSync(join(ROOT, 'datasets/cbf/train.csv')));
+  const r = cli(['evaluate', '--model', model, copy, 'datasets/cbf/test.csv']);
+  assert.equal(r.code, 0, r.stderr);
+  assert.match(r.stderr, /^train-signals: warning: .*copy\.csv holds the same bytes as a file the model was trained on; its accuracy is not a held-out figure$/m);
+  assert.doesNotMatch(r.stderr, /test\.csv holds/);
+  const doc = JSON.parse(readFileSync(model, 'utf8'));
+  assert.match(doc.training.fingerprints[0].sha256, /^[0-9a-f]{64}$/);
+});

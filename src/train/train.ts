@@ -9,6 +9,7 @@ import { loadDataSet, type LoadOptions } from '../data/csv.js';
 import { type Normalization, applyNormalization, channelStatistics } from '../data/normalize.js';
 import { DivergedError, InterruptedError, UserError, isInterrupted } from '../errors.js';
 import { type Checkpoint, dataFingerprint, loadCheckpoint, saveCheckpoint } from '../io/checkpoint.js';
+import { fileFingerprint } from '../io/fingerprint.js';
 import { saveModel } from '../io/model-file.js';
 import type { Model } from '../model/model.js';
 import type { EpochRecord, FitState, FoldScore, SelectionState } from '../model/state.js';
@@ -148,6 +149,7 @@ export async function train(o: TrainOptions): Promise<TrainResult> {
     ...r.model,
     training: {
       files: o.files,
+      fingerprints: o.files.map(fileFingerprint).filter((f) => f !== null), // evaluate warns on these files
       sequences: ds.lengths.length,
       hyperparameters: recorded,
       ...(scores ? { selection: selectionRecord(scores) } : {}),

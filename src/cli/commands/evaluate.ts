@@ -7,6 +7,7 @@ import type { Metrics } from '../../eval/metrics.js';
 import { renderReport, writeReport } from '../../eval/report.js';
 import { checkDistinct } from '../../io/paths.js';
 import { checkWritable } from '../../io/atomic.js';
+import { type FileFingerprint, matchesAny } from '../../io/fingerprint.js';
 import { detailTables, summaryTable } from '../format.js';
 import { type DataArgs, dataOptions, loadOptionsOf } from '../options.js';
 
@@ -77,6 +78,10 @@ export const evaluateCommand = {
     if (a.report !== undefined && !toStdout) {
       checkDistinct([['the --model file', a.model], ...a.files.map((f) => ['one of the input files', f] as const)], [['--report', a.report]]);
       checkWritable(a.report, '--report'); // before the work: its folder exists and takes a file
+    }
+    const recorded = (model.training as { fingerprints?: FileFingerprint[] }).fingerprints ?? [];
+    for (const f of a.files) {
+      if (matchesAny(f, recorded)) process.stderr.write(`train-signals: warning: ${f} holds the same bytes as a file the model was trained on; its accuracy is not a held-out figure\n`);
     }
     const results = await evaluate(model, { ...loadOptionsOf(a), files: a.files });
     printEvaluations(results, a.json, toStdout ? process.stderr : process.stdout);

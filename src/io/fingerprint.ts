@@ -1,0 +1,36 @@
+// What identifies an input file's contents: its size and the SHA-256 of its bytes. A model records its training
+// files' (train.ts), so that evaluating on one of them can say so: its accuracy is not a held-out figure.
+
+import { createHash } from 'node:crypto';
+import { closeSync, openSync, readSync, statSync } from 'node:fs';
+
+export interface FileFingerprint {
+  readonly bytes: number;
+  readonly sha256: string;
+}
+
+const BLOCK = 1 << 20;
+
+/** The file's size and SHA-256, read in blocks; null when it is not a regular file (stdin, a pipe). */
+export function fileFingerprint(path: string): FileFingerprint | null {
+  const st = statSync(path, { throwIfNoEntry: false });
+  if (st === undefined || !st.isFile()) return null;
+  const hash = createHash('sha256');
+  const buf = Buffer.allocUnsafe(BLOCK);
+  const fd = openSync(path, 'r');
+  try {
+    let n: number;
+    while ((n = readSync(fd, buf, 0, BLOCK, null)) > 0) hash.update(buf.subarray(0, n));
+  } finally {
+    closeSync(fd);
+  }
+  return { bytes: st.size, sha256: hash.digest('hex') };
+}
+
+/** Whether `path` holds the same bytes as a recorded fingerprint (the hash is read only when a size matches). */
+export function matchesAny(path: string, recorded: readonly FileFingerprint[]): boolean {
+  const st = statSync(path, { throwIfNoEntry: false });
+  if (st === undefined || !st.isFile() || !recorded.some((r) => r.bytes === st.size)) return false;
+  const f = fileFingerprint(path);
+  return f !== null && recorded.some((r) => r.bytes === f.bytes && r.sha256 === f.sha256);
+}
