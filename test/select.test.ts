@@ -59,11 +59,6 @@ test('the candidates are what the user left to selection', () => {
   assert.deepEqual(names({ augmentation: true, readout: false }), ['noise 0.1, readout last', 'noise 0.3, readout last', 'noise 0.1, warp 0.1, readout last']);
   assert.deepEqual(names({ augmentation: false, readout: true }), ['noise 0.1, readout last', 'noise 0.1, readout mean']);
   assert.deepEqual(candidatesFor({ ...hp, noise: 0 }, { augmentation: true, readout: false }).map((c) => c.noise), [0], 'no noise: the user chose none');
-  // The cell left to selection (the GRU by default): the tanh RNN too, with the first augmentation, each readout.
-  const withCell = candidatesFor({ ...hp, cell: 'gru' }, { augmentation: true, readout: true, cell: true });
-  assert.deepEqual(withCell.slice(6).map((c) => [c.name, c.cell]), [['noise 0.1, readout last, cell rnn', 'rnn'], ['noise 0.1, readout mean, cell rnn', 'rnn']]);
-  assert.ok(withCell.slice(0, 6).every((c) => c.cell === undefined));
-  assert.equal(candidatesFor({ ...hp, cell: 'rnn' }, { augmentation: true, readout: true, cell: true }).length, 6, 'the tanh RNN chosen: nothing to compare');
 });
 
 test('selection gives the same scores and choice on 1 and 2 threads, and chooses the best held-out accuracy', async () => {
@@ -88,13 +83,12 @@ test('train() selects by default, trains with the choice and records every candi
   const seen: string[] = [];
   const r = await train({ ...opts, onSelection: (p) => seen.push(p.key) });
   const t = r.model.training as { selection: { chosen: string; folds: number; candidates: { name: string; accuracy: number }[] }; hyperparameters: { noise: number; readout: string } };
-  assert.equal(t.selection.candidates.length, 8);
-  assert.equal(seen.length, 16, 'eight candidates (six GRU, two tanh RNN) on two folds');
+  assert.equal(t.selection.candidates.length, 6);
+  assert.equal(seen.length, 12, 'six candidates on two folds');
   const chosen = t.selection.candidates.find((c) => c.name === t.selection.chosen)!;
-  const h = t.hyperparameters as { noise: number; warp: number; readout: string; cell: string };
-  assert.equal(chosen.name, `noise ${h.noise}${h.warp > 0 ? `, warp ${h.warp}` : ''}, readout ${h.readout}${h.cell === 'rnn' ? ', cell rnn' : ''}`);
+  const h = t.hyperparameters as { noise: number; warp: number; readout: string };
+  assert.equal(chosen.name, `noise ${h.noise}${h.warp > 0 ? `, warp ${h.warp}` : ''}, readout ${h.readout}`);
   assert.equal(r.model.readout, t.hyperparameters.readout);
-  assert.equal(r.model.shape.cell ?? 'rnn', h.cell);
   const off = await train({ ...opts, select: 'off' });
   assert.equal((off.model.training as { selection?: unknown }).selection, undefined);
 });

@@ -180,9 +180,7 @@ function parseSelection(file: string, v: any): SelectionState {
   if (c === null) return { scores, chosen: null };
   if (c === undefined || typeof c.name !== 'string' || (c.readout !== 'last' && c.readout !== 'mean')) fail(file, '"selection.chosen" must be null or a candidate');
   const warp = c.warp === undefined ? 0 : finite(file, c.warp, 'selection.chosen.warp');
-  if (c.cell !== undefined && c.cell !== 'rnn' && c.cell !== 'gru') fail(file, '"selection.chosen.cell" must be "rnn" or "gru"');
-  const cell = c.cell === undefined ? {} : { cell: c.cell as 'rnn' | 'gru' };
-  return { scores, chosen: { name: c.name, noise: finite(file, c.noise, 'selection.chosen.noise'), warp, readout: c.readout, ...cell } };
+  return { scores, chosen: { name: c.name, noise: finite(file, c.noise, 'selection.chosen.noise'), warp, readout: c.readout } };
 }
 
 /** The "data" part: how much training data the run saw, and its fingerprint. */

@@ -6,7 +6,6 @@
 // Legend: P parameters, N sequences, nTrain training sequences after the validation split.
 
 import type { OptimizerState } from './optimizer.js';
-import type { Cell } from './layout.js';
 import type { Readout } from './rnn.js';
 
 /** One epoch of a run's history. */
@@ -51,7 +50,6 @@ export interface Candidate {
   readonly noise: number;
   readonly warp: number;
   readonly readout: Readout;
-  readonly cell?: Cell; // absent: the run's own cell
 }
 
 /**

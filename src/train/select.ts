@@ -58,18 +58,15 @@ export type Budget = { readonly epochs: number } | { readonly minSteps: number }
 /** What every selection worker gets once: the (normalized) training data, without the per-sequence names. */
 export type SelectionData = Omit<DataSet, 'ids' | 'sources'>;
 
-/** What the user left to selection: the augmentation (input noise and warping), the readout, the cell. */
+/** What the user left to selection: the augmentation (input noise and warping), the readout, or both. */
 export interface Varied {
   readonly augmentation: boolean;
   readonly readout: boolean;
-  readonly cell?: boolean;
 }
 
 /**
  * The candidates for hp: when the augmentation is varied, input noise σ, 3σ, and σ with window warping
- * (σ > 0); × each readout when it is varied. When the cell is varied and the run's is the GRU, the tanh RNN
- * too, with the first augmentation and each readout (it costs about a third of a GRU per step, so two more
- * candidates add little time; it is the better cell on some sets, docs/accuracy.md).
+ * (σ > 0); × each readout when it is varied.
  */
 export function candidatesFor(hp: Hyperparameters, vary: Varied): Candidate[] {
   const d = TRAIN_DEFAULTS;
@@ -78,13 +75,8 @@ export function candidatesFor(hp: Hyperparameters, vary: Varied): Candidate[] {
     : [{ noise: hp.noise, warp: hp.warp }];
   const readouts: Readout[] = vary.readout ? ['last', 'mean'] : [hp.readout];
   const out: Candidate[] = [];
-  const name = (noise: number, warp: number, readout: Readout) => `noise ${noise}${warp > 0 ? `, warp ${warp}` : ''}, readout ${readout}`;
   for (const { noise, warp } of augmentations) {
-    for (const readout of readouts) out.push({ name: name(noise, warp, readout), noise, warp, readout });
-  }
-  if (vary.cell && hp.cell === 'gru') {
-    const { noise, warp } = augmentations[0];
-    for (const readout of readouts) out.push({ name: `${name(noise, warp, readout)}, cell rnn`, noise, warp, readout, cell: 'rnn' });
+    for (const readout of readouts) out.push({ name: `noise ${noise}${warp > 0 ? `, warp ${warp}` : ''}, readout ${readout}`, noise, warp, readout });
   }
   return out;
 }
@@ -106,8 +98,7 @@ export async function runSelectionTask(data: SelectionData, t: SelectionTask): P
   const epochs = 'epochs' in t.budget ? { epochs: t.budget.epochs } : { epochs: 'auto' as const, minSteps: t.budget.minSteps };
   try {
     const r = await fit(subsetOf(ds, t.train), null, {
-      ...t.hp, noise: t.candidate.noise, warp: t.candidate.warp, readout: t.candidate.readout, cell: t.candidate.cell ?? t.hp.cell,
-      valSplit: 0, patience: 0, ...epochs, threads: 1, kernel: t.kernel,
+      ...t.hp, noise: t.candidate.noise, warp: t.candidate.warp, readout: t.candidate.readout, valSplit: 0, patience: 0, ...epochs, threads: 1, kernel: t.kernel,
     });
     const s = score(r.model, subsetOf(ds, t.val));
     return { accuracy: s.accuracy, logLoss: s.loss };

@@ -98,11 +98,11 @@ export async function train(o: TrainOptions): Promise<TrainResult> {
     shape: shapeFor(ds, h, o.init), readout: h.readout, ...(h.stride > 1 ? { stride: h.stride } : {}),
     classes: ds.classes, channels: ds.channels, normalization,
   });
-  const vary = { augmentation: o.noise === undefined && o.warp === undefined, readout: (o.readout ?? d.readout) === 'auto', cell: o.cell === undefined };
+  const vary = { augmentation: o.noise === undefined && o.warp === undefined, readout: (o.readout ?? d.readout) === 'auto' };
   let selection: SelectionState | undefined;
   let scores: Selection | undefined;
   // A resumed run selects again from the scores its checkpoint holds: only the missing tasks train.
-  if ((o.select ?? d.select) === 'auto' && !o.init && (vary.augmentation || vary.readout || vary.cell)) {
+  if ((o.select ?? d.select) === 'auto' && !o.init && (vary.augmentation || vary.readout)) {
     if (resume && resume.state === undefined) checkResume(resume, o.resume!, ds, fingerprint, recordOf(hp));
     const before = hp;
     const done: Record<string, FoldScore> = { ...resume?.selection?.scores };
@@ -123,10 +123,7 @@ export async function train(o: TrainOptions): Promise<TrainResult> {
     selection = { scores: done, chosen: scores.chosen };
     o.onSelected?.(scores);
   }
-  if (selection?.chosen) {
-    const c = selection.chosen;
-    hp = { ...hp, noise: c.noise, warp: c.warp, readout: c.readout, cell: c.cell ?? hp.cell };
-  }
+  if (selection?.chosen) hp = { ...hp, noise: selection.chosen.noise, warp: selection.chosen.warp, readout: selection.chosen.readout };
   if (resume?.state) hp = { ...hp, readout: resume.model.readout };
   const recorded = recordOf(hp);
   if (resume?.state) checkResume(resume, o.resume!, ds, fingerprint, recorded);

@@ -26,7 +26,7 @@ export const trainOptions = {
   bptt: { type: 'number', default: d.bptt, describe: 'truncated-BPTT horizon k in steps (0 = full BPTT)' },
   stride: { type: 'string', default: String(d.stride), describe: `frame stacking: each step reads this many consecutive samples of every channel; auto: about ${d.autoStrideSteps} steps for the median sequence (at most ${d.maxAutoStride} samples a step)` },
   bidirectional: { type: 'boolean', default: d.bidirectional, describe: 'a second recurrence over reversed time; the classifier reads both (--no-bidirectional: one)' },
-  cell: { choices: ['rnn', 'gru'] as const, describe: `the recurrent cell: gru, PyTorch's gated recurrent unit, or rnn, the tanh (Elman) RNN (default ${d.cell}, or rnn when --select picks it)` },
+  cell: { choices: ['rnn', 'gru'] as const, default: d.cell, describe: 'the recurrent cell: rnn, the tanh (Elman) RNN, or gru, PyTorch\'s gated recurrent unit' },
   select: { choices: ['auto', 'off'] as const, default: d.select, describe: `auto: choose the augmentation (noise σ, ${d.selectNoiseFactor}σ, or σ with --warp ${d.selectWarp}) and the readout, whichever you leave unset, by ${d.selectFolds}-fold cross-validation on the training data; off: readout by length` },
   epochs: { type: 'string', default: String(d.epochs), describe: `passes over the training data; auto: at least ${d.minEpochs} and at least ${d.minSteps} optimizer steps` },
   'batch-size': { type: 'number', default: d.batchSize, describe: 'sequences per optimizer step' },
@@ -61,7 +61,7 @@ type TrainArgs = DataArgs & {
   bptt: number;
   stride: string;
   bidirectional: boolean;
-  cell?: 'rnn' | 'gru';
+  cell: 'rnn' | 'gru';
   select: 'auto' | 'off';
   epochs: string;
   'batch-size': number;
