@@ -18,6 +18,7 @@ import { sharedFloat32, sharedFloat64, sharedInt32 } from './shared.js';
 const SHIFT = 16;
 const CHUNK = 1 << SHIFT; // items (rows of `width` numbers) per chunk
 const MASK = CHUNK - 1;
+const FIRST = 64; // rows of the first chunk, at first
 
 type Typed = Float32Array | Float64Array | Int32Array;
 
@@ -35,7 +36,9 @@ export interface StepStore {
 
 /**
  * A growable list of rows of `width` numbers, stored in chunks of 2^16 rows so that a row never straddles
- * two chunks. Row r lives in chunks[r >>> 16] at ((r & 0xffff) * width).
+ * two chunks. Row r lives in chunks[r >>> 16] at ((r & 0xffff) * width). The first chunk starts at FIRST rows
+ * and doubles up to 2^16 (a long file's readers make lists per sequence, most of them short: a million one-step
+ * sequences would otherwise zero 256 KiB each).
  */
 export class Chunks<A extends Typed> implements StepStore {
   readonly width: number;
@@ -57,9 +60,19 @@ export class Chunks<A extends Typed> implements StepStore {
   push(x: number): void {
     let last = this.chunks[this.chunks.length - 1];
     if (last === undefined || this.pos === last.length) {
-      last = this.make(CHUNK * this.width);
-      this.chunks.push(last);
-      this.pos = 0;
+      const full = CHUNK * this.width;
+      if (last === undefined) {
+        last = this.make(Math.min(full, FIRST * this.width));
+        this.chunks.push(last);
+      } else if (last.length < full) {
+        const grown = this.make(Math.min(full, 2 * last.length)); // only the first chunk grows
+        grown.set(last);
+        this.chunks[0] = last = grown;
+      } else {
+        last = this.make(full);
+        this.chunks.push(last);
+        this.pos = 0;
+      }
     }
     last[this.pos++] = x;
     this.count++;
