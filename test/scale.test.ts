@@ -1,0 +1,45 @@
+// Scale: nothing in the data path may depend on the call stack or allocate per sequence beyond its size.
+// Trains on 600,000 short sequences (wide layout) and on 1,000,000 one-step sequences (long layout, a million
+// ids), and predicts the latter streamed, through the CLI. One epoch each, a small model: the data path is
+// what is under test.
+
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { cli } from './helpers/cli.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'ts-scale-'));
+const FAST = ['--epochs', '1', '--select', 'off', '--hidden', '8', '--stride', '1', '--batch-size', '4096', '--quiet'];
+
+test('600,000 sequences in the wide layout train (one epoch)', { timeout: 120_000 }, () => {
+  const N = 600_000;
+  const rows: string[] = ['label,t0,t1,t2,t3'];
+  for (let i = 0; i < N; i++) rows.push(`${i % 2 ? 'a' : 'b'},${((i % 2) + Math.sin(i)).toFixed(2)},${Math.cos(i).toFixed(2)},${(i % 2) * 0.5},${i % 7}`);
+  const data = join(dir, 'wide.csv');
+  writeFileSync(data, rows.join('\n') + '\n');
+  const model = join(dir, 'wide.json');
+  const r = cli(['train', data, '--out', model, ...FAST]);
+  assert.equal(r.code, 0, r.stderr);
+  assert.equal(JSON.parse(readFileSync(model, 'utf8')).training.sequences, N);
+});
+
+test('1,000,000 one-step sequences in the long layout train, and predict streams them', { timeout: 180_000 }, () => {
+  const N = 1_000_000;
+  const rows: string[] = ['id,t,label,x'];
+  for (let i = 0; i < N; i++) rows.push(`s${i},0,${i % 2 ? 'a' : 'b'},${((i % 2) + Math.sin(i)).toFixed(2)}`);
+  const data = join(dir, 'long.csv');
+  writeFileSync(data, rows.join('\n') + '\n');
+  const model = join(dir, 'long.json');
+  const r = cli(['train', data, '--out', model, ...FAST]);
+  assert.equal(r.code, 0, r.stderr);
+  assert.equal(JSON.parse(readFileSync(model, 'utf8')).training.sequences, N);
+  const out = join(dir, 'p.csv');
+  const p = cli(['predict', '--model', model, data, '--out', out, '--quiet']);
+  assert.equal(p.code, 0, p.stderr);
+  const text = readFileSync(out, 'utf8');
+  let lines = 0;
+  for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) lines++;
+  assert.equal(lines, N + 1);
+});
