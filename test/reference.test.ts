@@ -34,7 +34,7 @@ interface Fixture {
 const FIXTURES = ['torch-reference.json', 'torch-reference-bidirectional.json', 'torch-reference-gru.json'];
 
 /** Within float32 rounding of PyTorch's float32 value. */
-const ok = (got: number, want: number) => Math.abs(got - want) <= 1e-5 + 1e-4 * Math.abs(want);
+const ok = (got: number, want: number) => Math.abs(got - want) <= 1e-7 + 1e-6 * Math.abs(want);
 
 /** The fixture's raw sequences as frames of width D (offsets and lengths in frames), through frames.ts. */
 function framed(fx: Fixture): Sequences {

@@ -108,16 +108,31 @@ test('an abort before the first step throws at once and writes nothing', async (
 });
 
 test('divergence stops training with what to try; no non-finite weights reach a checkpoint', async () => {
+  // Plain SGD at 3e7 without clipping: finite for three epochs (three checkpoints), then the weights overflow.
   const states: FitState[] = [];
   await assert.rejects(
-    fit(data(), null, { ...base, optimizer: 'sgd', lr: 1e38, clip: 0, onCheckpoint: (s) => states.push(s) }),
+    fit(data(), null, { ...base, optimizer: 'sgd', lr: 3e7, clip: 0, epochs: 30, onCheckpoint: (s) => states.push(s) }),
     (e: unknown) => {
       assert.ok(e instanceof DivergedError, String(e));
-      assert.match(e.message, /^training diverged in epoch \d+, step \d+: .*; try a smaller --lr \(now 1e\+38\) or gradient clipping/);
+      assert.match(e.message, /^training diverged in epoch \d+, step \d+: .*; try a smaller --lr \(now 30000000\) or gradient clipping/);
       return true;
     },
   );
+  assert.ok(states.length >= 1, 'checkpoints were written before the divergence');
   for (const s of states) assert.ok(s.params.every(Number.isFinite) && s.best.every(Number.isFinite));
+});
+
+test('the checkpoint writer refuses non-finite weights (a bug if they ever reach it)', async () => {
+  let last: FitState | undefined;
+  await fit(data(), null, { ...base, epochs: 1, onCheckpoint: (s) => { last = s; } });
+  const ds = data();
+  const hp = resolveHyperparameters(ds, base);
+  const params = Float32Array.from(last!.params);
+  params[5] = NaN;
+  assert.throws(() => serializeCheckpoint({
+    model: { shape: shapeFor(ds, hp), readout: hp.readout, classes: ds.classes, channels: ds.channels, normalization: null },
+    hyperparameters: {}, data: { sequences: ds.lengths.length, steps: 0, fingerprint: 'x' }, state: { ...last!, params },
+  }), /bug: refusing to checkpoint non-finite parameters/);
 });
 
 for (const kind of ['throw', 'exit'] as const) {
