@@ -51,10 +51,15 @@ test('the same seed gives the same model; another seed does not', async () => {
 });
 
 test('early stopping stops after `patience` epochs without validation improvement and keeps the best weights', async () => {
-  const r = await fit(syntheticDataSet(30, 1, 2), null, { ...base, epochs: 40, lr: 0.5, optimizer: 'sgd', patience: 2 });
-  assert.ok(r.history.length < 40 || r.bestEpoch === 40);
+  const o = { ...base, epochs: 40, lr: 0.5, optimizer: 'sgd' as const };
+  const r = await fit(syntheticDataSet(30, 1, 2), null, { ...o, patience: 2 });
+  assert.ok(r.history.length < 40, 'this run stops early');
+  assert.equal(r.history.length, r.bestEpoch + 2, 'it stops `patience` epochs after the best one');
   const best = r.history[r.bestEpoch - 1].valLoss!;
   assert.ok(r.history.every((h) => h.valLoss! >= best));
+  // The kept weights are the best epoch's: the same run (constant schedule) stopped there by --epochs.
+  const there = await fit(syntheticDataSet(30, 1, 2), null, { ...o, epochs: r.bestEpoch, patience: 0 });
+  assert.deepEqual(bits(r.model.parameters), bits(there.model.parameters));
 });
 
 test('input noise changes training, leaves the data set as it was, and is repeatable', async () => {
