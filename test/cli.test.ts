@@ -258,3 +258,19 @@ test('evaluating a file the model was trained on (the same bytes, by any name) w
   const doc = JSON.parse(readFileSync(model, 'utf8'));
   assert.match(doc.training.fingerprints[0].sha256, /^[0-9a-f]{64}$/);
 });
+
+test('--init starts from the given weights: with a learning rate too small to move them, they come out unchanged', () => {
+  const dir = tmp();
+  const first = join(dir, 'first.json');
+  assert.equal(cli(['train', 'datasets/cbf/train.csv', '--out', first, '--epochs', '2', '--hidden', '6', '--select', 'off', '--quiet']).code, 0);
+  const again = join(dir, 'again.json');
+  const r = cli(['train', 'datasets/cbf/train.csv', '--init', first, '--out', again, '--epochs', '1', '--lr', '1e-30', '--select', 'off', '--seed', '9', '--quiet']);
+  assert.equal(r.code, 0, r.stderr);
+  const a = JSON.parse(readFileSync(first, 'utf8'));
+  const b = JSON.parse(readFileSync(again, 'utf8'));
+  assert.deepEqual(b.parameters, a.parameters);
+  assert.deepEqual(b.normalization, a.normalization);
+  const fresh = join(dir, 'fresh.json');
+  assert.equal(cli(['train', 'datasets/cbf/train.csv', '--out', fresh, '--epochs', '1', '--hidden', '6', '--lr', '1e-30', '--select', 'off', '--seed', '9', '--quiet']).code, 0);
+  assert.notDeepEqual(JSON.parse(readFileSync(fresh, 'utf8')).parameters, a.parameters, 'without --init the weights are drawn afresh');
+});
