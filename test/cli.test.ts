@@ -31,6 +31,20 @@ test('train on the long-format multichannel set, then evaluate --json with the d
   assert.ok(f.sequences > 0);
   assert.ok(f.accuracy >= 0 && f.accuracy <= 1);
   assert.ok(Number.isFinite(f.loss));
+  // Every field README documents, with its type.
+  const fields = ['file', 'sequences', 'accuracy', 'loss', 'balancedAccuracy', 'macroF1', 'logLoss', 'classes', 'confusion', 'perClass', 'unknownLabels'];
+  assert.deepEqual(Object.keys(f).sort(), [...fields].sort());
+  for (const k of ['balancedAccuracy', 'macroF1', 'logLoss']) assert.ok(f[k] >= 0 && Number.isFinite(f[k]), k);
+  assert.deepEqual(f.classes, model.classes);
+  assert.equal(f.confusion.length, f.classes.length);
+  assert.ok(f.confusion.every((row: number[]) => row.length === f.classes.length));
+  assert.equal(f.confusion.flat().reduce((a: number, b: number) => a + b, 0), f.sequences);
+  assert.deepEqual(Object.keys(f.perClass[0]).sort(), ['class', 'f1', 'precision', 'recall', 'support']);
+  assert.equal(f.perClass.reduce((a: number, c: { support: number }) => a + c.support, 0), f.sequences);
+  assert.deepEqual(f.unknownLabels, { count: 0, labels: [] });
+  assert.deepEqual(Object.keys(j.total).sort(), ['files', ...fields.filter((k) => k !== 'file')].sort());
+  assert.equal(j.total.files, 1);
+  assert.equal(j.total.sequences, f.sequences);
 });
 
 test('a CSV file alone means train; --quiet prints no progress', () => {
