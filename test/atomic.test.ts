@@ -32,6 +32,8 @@ function withFs<K extends keyof typeof fs>(name: K, impl: (typeof fs)[K], fn: ()
   }
 }
 
+const realOpen = fs.openSync;
+
 function errno(code: string): NodeJS.ErrnoException {
   return Object.assign(new Error(`${code}: injected`), { code });
 }
@@ -141,6 +143,12 @@ test('checkWritable: refuses a missing folder, a folder as the file, an unwritab
     chmodSync(ro, 0o555);
     fails(join(ro, 'm.json'), /cannot create files/);
     chmodSync(ro, 0o755);
+  }
+  // As root (as CI runs) no mode bits stop a write, so the folder's refusal is injected: the probe's open fails.
+  for (const code of ['EACCES', 'ENOSPC', 'EROFS']) {
+    withFs('openSync', ((...a: Parameters<typeof fs.openSync>) => { if (String(a[0]).endsWith('.probe.tmp')) throw errno(code); return realOpen(...a); }) as typeof fs.openSync, () => {
+      fails(join(dir, 'm.json'), new RegExp(`cannot create files in .* \\(${code}\\); check its permissions and free space`));
+    });
   }
 });
 
