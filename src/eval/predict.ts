@@ -72,17 +72,35 @@ function scoreDataSet(model: Model, ds: DataSet): Float32Array {
   return score(model, { D: ds.D, values: ds.values, offsets: ds.offsets, lengths: ds.lengths, labels }).probabilities;
 }
 
-/** Writes the header and one row per sequence of every file to `out` (which the caller commits or aborts). */
-export async function predict(model: Model, o: PredictOptions, out: RowOutput): Promise<PredictSummary> {
+/** One scored sequence: probabilities in the model's class order (model.classes). */
+export interface Prediction {
+  readonly file: string;
+  readonly id: string;
+  readonly label: string | null; // the file's label, when it has one
+  readonly predicted: string;
+  readonly probabilities: Float32Array; // [C]
+}
+
+/**
+ * Where predictions go, in file order: row() one at a time; the rows between mark() and release() may be taken
+ * back by rewind() (a long file found not streamable); pending() is a promise to await before more.
+ */
+interface PredictionSink {
+  row(p: Prediction): void;
+  mark(): void;
+  rewind(): void;
+  release(): void;
+  pending(): Promise<void> | null;
+}
+
+/** Scores every sequence of every file into `sink`, streamed (see the header). */
+async function scoreFiles(model: Model, o: PredictOptions, sink: PredictionSink): Promise<PredictSummary> {
   const run = createSequenceScorer(model);
   const opts: LoadOptions = { ...o, requireLabels: false };
-  out.write(predictionHeader(model));
   const summary: PredictSummary['files'] = [];
   let total = 0;
   const row = (file: string, id: string, label: string | null, p: Float32Array) => {
-    const cells = [file, id, label ?? '', model.classes[argmax(p)]].map(csvField);
-    for (let c = 0; c < p.length; c++) cells.push(String(Number(p[c].toPrecision(6))));
-    out.write(cells.join(',') + '\n');
+    sink.row({ file, id, label, predicted: model.classes[argmax(p)], probabilities: p });
   };
   for (const path of o.files) {
     const file = fileName(path);
@@ -98,8 +116,8 @@ export async function predict(model: Model, o: PredictOptions, out: RowOutput): 
         n++;
       }, {
         // A long file may turn out not to be streamable: its rows stay revocable until it ends.
-        opened: (layout) => { if (layout === 'long') out.mark(); },
-        wait: out.pending,
+        opened: (layout) => { if (layout === 'long') sink.mark(); },
+        wait: () => sink.pending(),
       });
       summary.push({ file, sequences: n, streamed: true });
     } catch (e) {
@@ -107,19 +125,101 @@ export async function predict(model: Model, o: PredictOptions, out: RowOutput): 
       if (path === STDIN) {
         throw new UserError(`sequence ${JSON.stringify(e.id)} continues after another began, and stdin cannot be read twice; sort the rows by id, or give the file's path`, { file: 'stdin', line: e.line });
       }
-      out.rewind();
+      sink.rewind();
       const ds = await loadDataSet([path], opts);
       checkChannels(model, ds.channels, file);
       n = ds.lengths.length;
       const probs = scoreDataSet(model, ds);
       const C = model.shape.C;
       for (let k = 0; k < n; k++) {
-        row(file, ds.ids[k], ds.labels[k] < 0 ? null : ds.classes[ds.labels[k]], probs.subarray(k * C, (k + 1) * C));
+        row(file, ds.ids[k], ds.labels[k] < 0 ? null : ds.classes[ds.labels[k]], probs.slice(k * C, (k + 1) * C));
       }
       summary.push({ file, sequences: n, streamed: false });
     }
-    out.release();
+    sink.release();
     total += n;
   }
   return { files: summary, sequences: total };
+}
+
+/** Writes the header and one CSV row per sequence of every file to `out` (which the caller commits or aborts). */
+export async function predict(model: Model, o: PredictOptions, out: RowOutput): Promise<PredictSummary> {
+  out.write(predictionHeader(model));
+  return scoreFiles(model, o, {
+    row(p) {
+      const cells = [p.file, p.id, p.label ?? '', p.predicted].map(csvField);
+      for (let c = 0; c < p.probabilities.length; c++) cells.push(String(Number(p.probabilities[c].toPrecision(6))));
+      out.write(cells.join(',') + '\n');
+    },
+    mark: () => out.mark(),
+    rewind: () => out.rewind(),
+    release: () => out.release(),
+    pending: () => out.pending(),
+  });
+}
+
+const QUEUE_HIGH = 1024; // predictions made ahead of the consumer before scoring pauses
+
+/**
+ * The library's predict: every sequence of the files as a Prediction, in file order, streamed as `predict` does
+ * (the model's normalization and frame stacking applied; a long file whose sequences are not contiguous is read
+ * whole, and its predictions come once it is). Scoring runs ahead of the consumer by at most QUEUE_HIGH
+ * predictions; leaving the loop early stops it.
+ */
+export async function* predictions(model: Model, o: PredictOptions): AsyncGenerator<Prediction, PredictSummary, undefined> {
+  const queue: Prediction[] = [];
+  let head = 0; // queue[head..] not yet yielded
+  let held: Prediction[] | null = null; // rows between mark() and release()
+  // Who waits: the consumer for a prediction (wake), the producer for room (resume).
+  const waiting: { wake: (() => void) | null; resume: (() => void) | null } = { wake: null, resume: null };
+  let stopped = false;
+  const STOP = new Error('stopped by the consumer');
+  const push = (p: Prediction) => {
+    queue.push(p);
+    waiting.wake?.();
+  };
+  let result: { summary: PredictSummary } | { error: unknown } | null = null;
+  const producer = scoreFiles(model, o, {
+    row(p) {
+      if (stopped) throw STOP;
+      if (held !== null) held.push(p);
+      else push(p);
+    },
+    mark: () => { held = []; },
+    rewind: () => { held = []; },
+    release() {
+      const h = held ?? [];
+      held = null;
+      for (const p of h) push(p);
+    },
+    pending: () => (queue.length - head >= QUEUE_HIGH && !stopped ? new Promise<void>((r) => { waiting.resume = r; }) : null),
+  }).then((summary) => { result = { summary }; }, (error) => { result = { error }; }).finally(() => waiting.wake?.());
+  try {
+    for (;;) {
+      if (head < queue.length) {
+        const p = queue[head++];
+        if (head === queue.length) {
+          queue.length = 0;
+          head = 0;
+        }
+        if (queue.length - head < QUEUE_HIGH / 2) {
+          waiting.resume?.();
+          waiting.resume = null;
+        }
+        yield p;
+        continue;
+      }
+      const r = result as { summary: PredictSummary } | { error: unknown } | null;
+      if (r !== null) {
+        if ('error' in r) throw r.error;
+        return r.summary;
+      }
+      await new Promise<void>((w) => { waiting.wake = w; });
+      waiting.wake = null;
+    }
+  } finally {
+    stopped = true;
+    waiting.resume?.();
+    await producer;
+  }
 }

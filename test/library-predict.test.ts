@@ -1,0 +1,53 @@
+// The library's predict (src/index.ts): an AsyncIterable of predictions with the model's normalization and
+// framing applied, the same probabilities as the CLI's predict, streamed, and stopping when the loop stops.
+
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { type Prediction, loadModel, predict } from '../src/index.js';
+import { ROOT, cli } from './helpers/cli.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'ts-libpredict-'));
+const model = join(dir, 'm.json');
+
+test('setup: a small model on the long-layout motion set', () => {
+  const r = cli(['train', 'datasets/motion/train.csv', '--out', model, '--epochs', '2', '--hidden', '6', '--select', 'off', '--quiet']);
+  assert.equal(r.code, 0, r.stderr);
+});
+
+test('predict yields every sequence in file order with the CLI predict’s probabilities, normalized and framed', async () => {
+  const m = loadModel(model);
+  const file = join(ROOT, 'datasets/motion/test.csv');
+  const got: Prediction[] = [];
+  const it = predict(m, { files: [file] });
+  for await (const p of it) got.push(p);
+  const csv = cli(['predict', '--model', model, file]);
+  assert.equal(csv.code, 0, csv.stderr);
+  const rows = csv.stdout.trim().split('\n').slice(1).map((l) => l.split(','));
+  assert.equal(got.length, rows.length);
+  got.forEach((p, i) => {
+    assert.equal(p.file, file);
+    assert.equal(p.id, rows[i][1]);
+    assert.equal(p.label, rows[i][2]);
+    assert.equal(p.predicted, rows[i][3]);
+    assert.equal(p.probabilities.length, m.classes.length);
+    p.probabilities.forEach((x, c) => assert.equal(String(Number(x.toPrecision(6))), rows[i][4 + c]));
+    assert.equal(p.predicted, m.classes[p.probabilities.indexOf(Math.max(...p.probabilities))]);
+  });
+});
+
+test('leaving the loop early stops scoring; errors reach the loop as one-line user errors', async () => {
+  const m = loadModel(model);
+  const rows = ['id,t,label,ax,ay,az'];
+  for (let i = 0; i < 5000; i++) rows.push(`s${i},0,walk,${i % 3},1,2`);
+  const big = join(dir, 'big.csv');
+  writeFileSync(big, rows.join('\n') + '\n');
+  let n = 0;
+  for await (const _ of predict(m, { files: [big] })) if (++n === 3) break;
+  assert.equal(n, 3);
+  const bad = join(dir, 'bad.csv');
+  writeFileSync(bad, 'id,t,label,ax,ay,az\ns,0,walk,1,x,2\n');
+  await assert.rejects(async () => { for await (const _ of predict(m, { files: [bad] })); }, /bad\.csv:2:5: non-numeric value "x"/);
+});
