@@ -369,6 +369,8 @@ test('malformed files are refused with one line naming the file', () => {
     ['no classes', withHeader(good, (h) => delete h.__metadata__.classes), /"classes"/],
     ['bad readout', withHeader(good, (h) => { h.__metadata__.readout = '"sum"'; }), /readout/],
     ['bad normalization', withHeader(good, (h) => { h.__metadata__.normalization = '{"mean":[1]}'; }), /normalization/],
+    ['a mean beyond float32', withHeader(good, (h) => { const n = JSON.parse(h.__metadata__.normalization); n.mean[0] = 1e39; h.__metadata__.normalization = JSON.stringify(n); }), /"normalization" must be null or .*float32/],
+    ['a subnormal std', withHeader(good, (h) => { const n = JSON.parse(h.__metadata__.normalization); n.std[0] = 1e-40; h.__metadata__.normalization = JSON.stringify(n); }), /"normalization" must be null or .*at least 1\.2e-38/],
     ['F16', withHeader(good, (h) => { h['fc.bias'].dtype = 'F16'; }), /dtype "F16"/],
     ['wrong shape', withHeader(good, (h) => { h['fc.weight'].shape = [3, 6]; }), /"fc\.weight" has shape \[3,6\]/],
     ['offsets out of bounds', withHeader(good, (h) => { h['fc.bias'].data_offsets = [10000, 10016]; }), /data_offsets/],

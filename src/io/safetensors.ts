@@ -33,7 +33,7 @@
 import { readInputFile } from './read-input.js';
 import { UserError } from '../errors.js';
 import { type Cell, type Shape, cellOf, directionsOf, gatesOf, layoutOf, viewsOf } from '../model/layout.js';
-import { type Model, type Normalization, strideOf } from '../model/model.js';
+import { type Model, type Normalization, isFiniteFloat32, isUsableStd, strideOf } from '../model/model.js';
 import { writeFileAtomic } from './atomic.js';
 import { loadModel } from './model-file.js';
 
@@ -291,9 +291,9 @@ function readTensors(file: string, header: any, shape: Shape, stride: number, dv
 function readNormalization(file: string, meta: Record<string, unknown>, D: number): Normalization | null {
   const norm = metaJson(file, meta, 'normalization') as any;
   if (norm === null) return null;
-  const ok = (a: unknown) => Array.isArray(a) && a.length === D && a.every((x) => typeof x === 'number' && Number.isFinite(x));
-  if (typeof norm !== 'object' || !ok(norm.mean) || !ok(norm.std) || norm.std.some((s: number) => !(s > 0))) {
-    fail(file, `__metadata__ "normalization" must be null or {"mean":[${D} numbers],"std":[${D} positive numbers]}`);
+  const ok = (a: unknown) => Array.isArray(a) && a.length === D && a.every(isFiniteFloat32);
+  if (typeof norm !== 'object' || !ok(norm.mean) || !ok(norm.std) || !norm.std.every(isUsableStd)) {
+    fail(file, `__metadata__ "normalization" must be null or {"mean":[${D} float32 numbers],"std":[${D} positive numbers of at least 1.2e-38]}`);
   }
   return { mean: norm.mean.map(Math.fround), std: norm.std.map(Math.fround) };
 }
