@@ -123,7 +123,7 @@ test('a reader that closes the pipe early (evaluate | head) ends the command qui
   const dir = tmp();
   const model = join(dir, 'm.json');
   assert.equal(cli(['train', 'datasets/cbf/train.csv', '--out', model, '--epochs', '1', '--hidden', '4', '--select', 'off', '--quiet']).code, 0);
-  const child = spawn(process.execPath, [CLI, 'evaluate', '--model', model, 'datasets/cbf/test.csv', 'datasets/cbf/train.csv'], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [CLI, 'evaluate', '--model', model, 'datasets/cbf/test.csv', 'datasets/cbf/test.csv'], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
   let stderr = '';
   child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
   child.stdout.destroy(); // the reader is gone before the first line, as `| head -0` leaves it
