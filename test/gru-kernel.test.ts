@@ -10,15 +10,12 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 
-import { predictSequence } from '../src/model/batch.js';
 import { initParameters } from '../src/model/init.js';
 import { type Shape, layoutOf } from '../src/model/layout.js';
-import { createWorkspace } from '../src/model/rnn.js';
 import { createRng, normal } from '../src/model/rng.js';
-import { createPredictor } from '../src/engine/predict.js';
 import { createEngine } from '../src/engine/engine.js';
 import type { KernelName } from '../src/engine/kernels.js';
-import { dataOf, maxRel, runCase } from './helpers/kernel-case.js';
+import { checkBatchedInference, dataOf, maxRel, runCase } from './helpers/kernel-case.js';
 import { syntheticDataSet } from './helpers/synthetic.js';
 
 const mixed = [1, 3, 7, 12, 12, 5, 30, 2, 9, 17, 4];
@@ -75,24 +72,7 @@ describe('GRU inference', () => {
       for (let i = 0; i < params.length; i++) params[i] += 0.05 * normal(rng); // non-zero biases, b_hn among them
       const data = dataOf(rng, 2, 3, [5, 40, 1, 33, 33, 7, 600, 2, 19, 25, 3, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18]);
       const idx = Int32Array.from([3, 0, 6, 21, 5, 5, 1, 2, 4, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20]);
-      for (const readout of ['last', 'mean'] as const) {
-        const probs = new Float32Array(idx.length * 3);
-        const logp = new Float64Array(idx.length);
-        const predict = createPredictor(shape, readout);
-        predict(params, data, idx, probs, logp);
-        const ws = createWorkspace((n) => new Float32Array(n), shape, 1);
-        const p = new Float32Array(3);
-        const alone = new Float32Array(3);
-        const logpAlone = new Float64Array(1);
-        for (let i = 0; i < idx.length; i++) {
-          const lp = predictSequence(p, params, shape, readout, data, idx[i], ws);
-          assert.ok(Math.abs(lp - logp[i]) < 1e-4, `${readout} seq ${idx[i]}: log p ${logp[i]} vs ${lp}`);
-          for (let c = 0; c < 3; c++) assert.ok(Math.abs(p[c] - probs[i * 3 + c]) < 1e-4);
-          predict(params, data, [idx[i]], alone, logpAlone);
-          assert.deepEqual(alone, probs.subarray(i * 3, i * 3 + 3), `${readout} seq ${idx[i]} alone`);
-          assert.equal(logpAlone[0], logp[i]);
-        }
-      }
+      checkBatchedInference(shape, params, data, idx);
     });
   }
 });

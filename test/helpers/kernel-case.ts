@@ -4,7 +4,8 @@
 
 import assert from 'node:assert/strict';
 
-import { type Sequences, chunkGradient } from '../../src/model/batch.js';
+import { type Sequences, chunkGradient, predictSequence } from '../../src/model/batch.js';
+import { createPredictor } from '../../src/engine/predict.js';
 import { initParameters } from '../../src/model/init.js';
 import { type Shape, layoutOf } from '../../src/model/layout.js';
 import { type Readout, createWorkspace, windowLength } from '../../src/model/rnn.js';
@@ -92,3 +93,30 @@ export function runCase(c: Case): void {
   }
 }
 
+
+/**
+ * Batched inference (createPredictor) of sequences idx of data against the reference predictSequence, both
+ * readouts, and each sequence scored alone against the same sequence among the others (bits).
+ */
+export function checkBatchedInference(shape: Shape, params: Float32Array, data: Sequences, idx: Int32Array): void {
+  const { C } = shape;
+  for (const readout of ['last', 'mean'] as const) {
+    const probs = new Float32Array(idx.length * C);
+    const logp = new Float64Array(idx.length);
+    const predict = createPredictor(shape, readout);
+    predict(params, data, idx, probs, logp);
+    const ws = createWorkspace((n) => new Float32Array(n), shape, 1);
+    const p = new Float32Array(C);
+    const alone = new Float32Array(C);
+    const logpAlone = new Float64Array(1);
+    for (let i = 0; i < idx.length; i++) {
+      const lp = predictSequence(p, params, shape, readout, data, idx[i], ws);
+      assert.ok(Math.abs(lp - logp[i]) < 1e-4, `${readout} seq ${idx[i]}: log p ${logp[i]} vs ${lp}`);
+      for (let c = 0; c < C; c++) assert.ok(Math.abs(p[c] - probs[i * C + c]) < 1e-4);
+      // Scored on its own (as streaming predict scores), a sequence gets the same bits as among the others.
+      predict(params, data, [idx[i]], alone, logpAlone);
+      assert.deepEqual(alone, probs.subarray(i * C, (i + 1) * C), `${readout} seq ${idx[i]} alone`);
+      assert.equal(logpAlone[0], logp[i]);
+    }
+  }
+}
