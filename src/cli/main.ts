@@ -166,7 +166,6 @@ export async function main(argv: string[]): Promise<number> {
         throw usageError(unknownFlags(argv, cli) ?? (/^Not enough non-option arguments/.test(msg) ? missingFiles(argv) : msg));
       })
       .help()
-      .version()
       .parseAsync();
   } catch (e) {
     if (isInterrupted(e)) {
