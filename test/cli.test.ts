@@ -288,3 +288,27 @@ test('--init starts from the given weights: with a learning rate too small to mo
   assert.equal(cli(['train', 'datasets/cbf/train.csv', '--out', fresh, '--epochs', '1', '--hidden', '6', '--lr', '1e-30', '--select', 'off', '--seed', '9', '--quiet']).code, 0);
   assert.notDeepEqual(JSON.parse(readFileSync(fresh, 'utf8')).parameters, a.parameters, 'without --init the weights are drawn afresh');
 });
+
+test('the model remembers its data layout: evaluate and predict read files like the training data without column flags', () => {
+  const dir = tmp();
+  const rename = (f: string) => {
+    const [head, ...rest] = readFileSync(join(ROOT, f), 'utf8').split('\n');
+    assert.equal(head, 'id,t,label,ax,ay,az');
+    return ['sid,step,cls,ax,ay,az', ...rest].join('\n');
+  };
+  writeFileSync(join(dir, 'train.csv'), rename('datasets/motion/train.csv'));
+  writeFileSync(join(dir, 'test.csv'), rename('datasets/motion/test.csv'));
+  const model = join(dir, 'm.json');
+  const t = cli(['train', 'train.csv', '--id-column', 'sid', '--time-column', 'step', '--label-column', 'cls', '--out', model, '--epochs', '2', '--hidden', '6', '--select', 'off', '--quiet'], { cwd: dir });
+  assert.equal(t.code, 0, t.stderr);
+  assert.deepEqual(JSON.parse(readFileSync(model, 'utf8')).layout, { format: 'auto', labelColumn: 'cls', idColumn: 'sid', timeColumn: 'step' });
+  const e = cli(['evaluate', '--model', model, 'test.csv', '--json'], { cwd: dir });
+  assert.equal(e.code, 0, e.stderr);
+  assert.equal(JSON.parse(e.stdout).files[0].sequences, 60);
+  const p = cli(['predict', '--model', model, 'test.csv'], { cwd: dir });
+  assert.equal(p.code, 0, p.stderr);
+  assert.equal(p.stdout.trim().split('\n').length, 61);
+  const flags = cli(['evaluate', '--model', model, 'test.csv', '--label-column', 'nope'], { cwd: dir }); // a flag still overrides
+  assert.equal(flags.code, 2);
+  assert.match(flags.stderr, /no label column named "nope"/);
+});

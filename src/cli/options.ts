@@ -4,16 +4,16 @@
 import { UserError } from '../errors.js';
 
 export const dataOptions = {
-  format: { choices: ['auto', 'wide', 'long'] as const, default: 'auto', describe: 'CSV layout (auto-detected by default)' },
-  'label-column': { type: 'string', default: 'label', describe: 'column holding the class label' },
-  'id-column': { type: 'string', describe: 'long layout: column holding the sequence id [default: id; one given must be in the header]' },
-  'time-column': { type: 'string', describe: 'long layout: column ordering the steps [default: t, optional in the file; one given must be in the header]' },
+  format: { choices: ['auto', 'wide', 'long'] as const, describe: 'CSV layout [default: auto-detected; evaluate and predict: the model\'s training files\']' },
+  'label-column': { type: 'string', describe: 'column holding the class label [default: label; evaluate and predict: the model\'s]' },
+  'id-column': { type: 'string', describe: 'long layout: column holding the sequence id [default: id, or the model\'s; one given must be in the header]' },
+  'time-column': { type: 'string', describe: 'long layout: column ordering the steps [default: t, optional in the file, or the model\'s; one given must be in the header]' },
   channels: { type: 'string', describe: 'long layout: comma-separated channel columns (default: all others)' },
 } as const;
 
 export interface DataArgs {
-  format: 'auto' | 'wide' | 'long';
-  'label-column': string;
+  format?: 'auto' | 'wide' | 'long';
+  'label-column'?: string;
   'id-column'?: string;
   'time-column'?: string;
   channels?: string;

@@ -84,6 +84,24 @@ export interface EvaluateOptions extends LoadOptions {
 
 export async function evaluate(model: Model, o: EvaluateOptions): Promise<FileEvaluation[]> {
   const out: FileEvaluation[] = [];
-  for (const file of o.files) out.push(await evaluateFile(model, file, o));
+  const load = layoutOptions(model, o);
+  for (const file of o.files) out.push(await evaluateFile(model, file, load));
   return out;
+}
+
+/**
+ * The load options with the model's training layout (model.layout) for every one left unset, where it was not
+ * the default: a name the training files were read with is then expected in these files too.
+ */
+export function layoutOptions<O extends LoadOptions>(model: Model, o: O): O {
+  const l = model.layout;
+  if (l === undefined) return o;
+  const unless = <T>(v: T, def: T) => (v === def ? undefined : v);
+  return {
+    ...o,
+    format: o.format ?? unless(l.format, 'auto'),
+    labelColumn: o.labelColumn ?? unless(l.labelColumn, 'label'),
+    idColumn: o.idColumn ?? unless(l.idColumn, 'id'),
+    timeColumn: o.timeColumn ?? unless(l.timeColumn, 't'),
+  };
 }

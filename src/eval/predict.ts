@@ -16,7 +16,7 @@ import { applyNormalization } from '../data/normalize.js';
 import { type Model, strideOf } from '../model/model.js';
 import { argmax } from '../model/rnn.js';
 import { createPredictor } from '../engine/predict.js';
-import { checkChannels } from './evaluate.js';
+import { checkChannels, layoutOptions } from './evaluate.js';
 import { UNLABELLED, score } from './score.js';
 import type { RowOutput } from '../io/stream-out.js';
 
@@ -96,7 +96,7 @@ interface PredictionSink {
 /** Scores every sequence of every file into `sink`, streamed (see the header). */
 async function scoreFiles(model: Model, o: PredictOptions, sink: PredictionSink): Promise<PredictSummary> {
   const run = createSequenceScorer(model);
-  const opts: LoadOptions = { ...o, requireLabels: false };
+  const opts: LoadOptions = { ...layoutOptions(model, o), requireLabels: false };
   const summary: PredictSummary['files'] = [];
   let total = 0;
   const row = (file: string, id: string, label: string | null, p: Float32Array) => {

@@ -5,6 +5,7 @@
 // {"format":"train-signals/rnn","version":1,"inputSize":D·s,"hiddenSize":H,"readout":"last"|"mean",
 //  "stride":s,"bidirectional":false|true,"cell":"rnn"|"gru","classes":[...],"channels":[...] (D),
 //  "normalization":{"mean":[...],"std":[...]}|null (per channel),
+//  "layout":{"format","labelColumn","idColumn","timeColumn"} (how the training files were read),
 //  "parameters":{"W_xh":[[...]],"W_hh":[[...]],"b_h":[...],("b_hn" for a GRU,)
 //                ("W_xh_r","W_hh_r","b_h_r"(,"b_hn_r") when bidirectional,)"W_hy":[[...]],"b_y":[...]},
 //  "training":{...}}
@@ -14,7 +15,7 @@
 import { readInputFile } from './read-input.js';
 import { UserError } from '../errors.js';
 import { PARAM_NAMES, type ParamName, type Shape, cellOf, directionsOf, layoutOf, viewsOf } from '../model/layout.js';
-import { type Model, isFiniteFloat32, isUsableStd, strideOf } from '../model/model.js';
+import { type DataLayout, type Model, isFiniteFloat32, isUsableStd, strideOf } from '../model/model.js';
 import { writeFileAtomic } from './atomic.js';
 
 export const MODEL_FORMAT = 'train-signals/rnn';
@@ -63,6 +64,7 @@ export function serializeModel(m: Model): string {
     classes: m.classes,
     channels: m.channels,
     normalization: m.normalization,
+    ...(m.layout ? { layout: m.layout } : {}),
   };
   const headText = Object.entries(head).map(([k, v]) => `${JSON.stringify(k)}: ${JSON.stringify(v)}`).join(',\n');
   return `{\n${headText},\n"parameters": {\n${params}\n},\n"training": ${JSON.stringify(m.training)}\n}\n`;
@@ -213,7 +215,17 @@ function parseModelDoc(text: string, file: string): Model {
     normalization = { mean: Array.from(mean), std: Array.from(std) };
   }
   const training = doc.training !== null && typeof doc.training === 'object' ? doc.training : {};
-  return { shape, readout: doc.readout, ...(stride > 1 ? { stride } : {}), classes, channels, normalization, parameters, training };
+  const layout = doc.layout === undefined ? undefined : parseLayout(file, doc.layout);
+  return { shape, readout: doc.readout, ...(stride > 1 ? { stride } : {}), classes, channels, normalization, ...(layout ? { layout } : {}), parameters, training };
+}
+
+/** "layout": the training files' format and column names (absent in files of earlier versions). */
+function parseLayout(file: string, v: any): DataLayout {
+  const name = (x: unknown) => typeof x === 'string' && x.trim() !== '';
+  if (v === null || typeof v !== 'object' || !['auto', 'wide', 'long'].includes(v.format) || !name(v.labelColumn) || !name(v.idColumn) || !name(v.timeColumn)) {
+    fail(file, '"layout" must hold "format" (auto, wide or long) and the "labelColumn", "idColumn" and "timeColumn" names');
+  }
+  return { format: v.format, labelColumn: v.labelColumn, idColumn: v.idColumn, timeColumn: v.timeColumn };
 }
 
 /** Every parameter present with the rows and columns the header implies (values are checked as they are read). */

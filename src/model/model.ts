@@ -10,6 +10,14 @@ export interface Normalization {
   readonly std: readonly number[]; // [D]
 }
 
+/** How the training files were read: what evaluate and predict use for a flag left unset. */
+export interface DataLayout {
+  readonly format: 'auto' | 'wide' | 'long';
+  readonly labelColumn: string;
+  readonly idColumn: string;
+  readonly timeColumn: string;
+}
+
 export interface Model {
   readonly shape: Shape; // D = channels.length · stride, C = classes.length
   readonly readout: Readout;
@@ -17,6 +25,7 @@ export interface Model {
   readonly classes: readonly string[];
   readonly channels: readonly string[];
   readonly normalization: Normalization | null;
+  readonly layout?: DataLayout; // absent in files of earlier versions
   readonly parameters: Float32Array; // flat, in layoutOf(shape)
   readonly training: Record<string, unknown>; // hyperparameters, history, timing: informational only
 }

@@ -147,6 +147,9 @@ export async function train(o: TrainOptions): Promise<TrainResult> {
   }
   const model: Model = {
     ...r.model,
+    layout: {
+      format: o.format ?? 'auto', labelColumn: o.labelColumn ?? 'label', idColumn: o.idColumn ?? 'id', timeColumn: o.timeColumn ?? 't',
+    },
     training: {
       files: o.files,
       fingerprints: o.files.map(fileFingerprint).filter((f) => f !== null), // evaluate warns on these files
