@@ -63,6 +63,13 @@ test('train --report and evaluate --report open in Chromium: charts drawn, no er
   assert.ok(html.includes(`★ ${selection.chosen}`), 'the chosen candidate is marked');
   for (const c of selection.candidates) assert.ok(html.includes(c.name), `candidate ${c.name} in the report`);
   assert.match(readFileSync(evalReport, 'utf8'), /<h2>Model selection<\/h2>/, 'evaluate reads it from the model file');
+  // What a practitioner looks at next: the tool's version and the date, the training files' fingerprints, the
+  // hyperparameters under their flag names, the confusion matrix's row percentages.
+  const version = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')).version;
+  assert.match(html, new RegExp(`train-signals ${version.replace(/\./g, '\\.')} · \\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d UTC`));
+  assert.match(html, /datasets\/motion\/train\.csv \(\d+ bytes, SHA-256 [0-9a-f]{16}…\)/);
+  assert.match(html, /<td>--batch-size<\/td>/);
+  assert.match(readFileSync(evalReport, 'utf8'), /class="pct[^"]*"[^>]*>\d+%</);
   mkdirSync(OUTPUT, { recursive: true });
   for (const [name, file, minCharts] of [['train', trainReport, 2 + 1 + 3 * 3 + 2], ['evaluate', evalReport, 2 + 2 + 3 * 3 + 2]] as const) {
     const png = join(OUTPUT, `report-${name}.png`);

@@ -8,6 +8,7 @@ import yargs from 'yargs';
 import { hideBin } from 'yargs/helpers';
 import { UserError, isInterrupted, isUserError } from '../errors.js';
 import { STDIN } from '../data/csv.js';
+import { packageVersion } from '../io/version.js';
 import { installSignalHandlers } from './interrupt.js';
 import { closest } from './suggest.js';
 import { trainCommand } from './commands/train.js';
@@ -18,11 +19,6 @@ import { exportCommand } from './commands/export.js';
 
 const NAME = 'train-signals';
 
-/** This package's own version (yargs would look for the package.json nearest the process, which, installed
- * as a dependency, is the consumer's). */
-function packageVersion(): string {
-  return (JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
-}
 
 /** A yargs usage error (unknown flag, bad choice, missing argument) as one line. */
 function usageError(msg: string): UserError {

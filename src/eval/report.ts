@@ -12,6 +12,7 @@ import type { DataSet } from '../data/dataset.js';
 import { type Model, strideOf } from '../model/model.js';
 import { cellOf, directionsOf, layoutOf } from '../model/layout.js';
 import { visible } from './visible.js';
+import { packageVersion } from '../io/version.js';
 import type { Metrics } from './metrics.js';
 
 /** What a report shows; every part but the model is optional. */
@@ -111,7 +112,7 @@ function lineChart(series: readonly Series[], o: { title: string; xLabel: string
   return `<figure><figcaption>${esc(o.title)}</figcaption><svg class="chart" role="img" aria-label="${esc(o.title)}" width="${W}" height="${H}" viewBox="0 0 ${W} ${H}">${g}</svg></figure>`;
 }
 
-/** The confusion matrix as a heat map: cell shade = share of the true class's row, count in the cell. */
+/** The confusion matrix as a heat map: cell shade and percentage = share of the true class's row, and the count. */
 function heatmap(m: Metrics, title: string): string {
   const C = m.classes.length;
   const label = Math.min(160, 34 + 7 * Math.max(...m.classes.map((c) => Math.min(c.length, 18))));
@@ -134,7 +135,9 @@ function heatmap(m: Metrics, title: string): string {
       const fill = n === 0 ? '#f8fafc' : `rgba(${hue},${(0.12 + 0.88 * share).toFixed(3)})`;
       const dark = share > 0.55;
       g += `<rect x="${label + j * cell}" y="${top + i * cell}" width="${cell - 2}" height="${cell - 2}" rx="3" fill="${fill}"><title>true ${esc(m.classes[i])}, predicted ${esc(m.classes[j])}: ${n} (${(100 * share).toFixed(1)} % of the row)</title></rect>`;
-      g += `<text class="cell${dark ? ' on-dark' : ''}" x="${label + j * cell + (cell - 2) / 2}" y="${top + i * cell + cell / 2 + 3}" text-anchor="middle">${n}</text>`;
+      const x = label + j * cell + (cell - 2) / 2;
+      g += `<text class="cell${dark ? ' on-dark' : ''}" x="${x}" y="${top + i * cell + cell / 2 - 1}" text-anchor="middle">${n}</text>`;
+      g += `<text class="pct${dark ? ' on-dark' : ''}" x="${x}" y="${top + i * cell + cell / 2 + 10}" text-anchor="middle">${Math.round(100 * share)}%</text>`;
     });
   });
   return `<figure><figcaption>${esc(title)}</figcaption><svg class="chart" role="img" aria-label="${esc(title)}" width="${W}" height="${H}" viewBox="0 0 ${W} ${H}">${g}</svg></figure>`;
@@ -305,6 +308,11 @@ function kv(obj: Record<string, unknown>): string {
   return table(['setting', 'value'], Object.entries(obj).map(([k, v]) => [k, typeof v === 'object' ? JSON.stringify(v) : String(v)]), false);
 }
 
+/** batchSize → --batch-size: the hyperparameters as the flags that set them. */
+function asFlags(hp: Record<string, unknown>): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(hp).map(([k, v]) => [`--${k.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`, v]));
+}
+
 const CSS = `
 *{box-sizing:border-box}body{font:14px/1.45 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;color:#0f172a;background:#f1f5f9;margin:0}
 header{background:#0f172a;color:#f8fafc;padding:18px 28px}header h1{margin:0;font-size:20px}header p{margin:4px 0 0;color:#cbd5e1}
@@ -313,7 +321,8 @@ h2{font-size:17px;margin:2px 0 10px}h3{font-size:14px;margin:10px 0 4px;color:#3
 figure{margin:6px 12px 6px 0;display:inline-block;vertical-align:top}figcaption{font-size:12px;color:#475569;margin:0 0 2px}
 .spark figcaption{margin:2px 0 0}.row{display:flex;flex-wrap:wrap;align-items:flex-start}
 svg.chart{display:block;background:#fff}.grid{stroke:#e2e8f0}.axis{stroke:#94a3b8}.tick{font-size:11px;fill:#475569}.label{font-size:12px;fill:#334155}
-.legend{font-size:12px;fill:#0f172a}.cell{font-size:12px;fill:#0f172a;font-variant-numeric:tabular-nums}.cell.on-dark{fill:#fff}
+.legend{font-size:12px;fill:#0f172a}.cell{font-size:12px;fill:#0f172a;font-variant-numeric:tabular-nums}.cell.on-dark,.pct.on-dark{fill:#fff}
+.pct{font-size:9px;fill:#475569;font-variant-numeric:tabular-nums}
 table{border-collapse:collapse;margin:8px 0;font-variant-numeric:tabular-nums}th,td{padding:3px 10px;border-bottom:1px solid #e2e8f0;text-align:left}
 th{font-weight:600;color:#334155;background:#f8fafc}td.num{text-align:right}
 .cards{display:flex;flex-wrap:wrap;gap:10px;margin:6px 0 10px}.card{background:#f8fafc;border:1px solid #e2e8f0;border-radius:8px;padding:8px 14px;min-width:120px}
@@ -323,7 +332,10 @@ th{font-weight:600;color:#334155;background:#f8fafc}td.num{text-align:right}
 
 export function renderReport(r: ReportInput): string {
   const m = r.model;
-  const training = m.training as { hyperparameters?: Record<string, unknown>; timing?: Record<string, unknown>; files?: string[]; bestEpoch?: number; sequences?: number };
+  const training = m.training as {
+    hyperparameters?: Record<string, unknown>; timing?: Record<string, unknown>; files?: string[]; bestEpoch?: number; sequences?: number;
+    fingerprints?: { bytes: number; sha256: string }[];
+  };
   const title = r.title ?? 'train-signals report';
   const history = historyOf(r);
   const parts: string[] = [];
@@ -334,7 +346,10 @@ export function renderReport(r: ReportInput): string {
     `${stride > 1 ? ` stacked ${stride} samples per step` : ''} → H = ${m.shape.H} → ${m.shape.C} classes ` +
     `(${esc(m.classes.join(', '))}); readout <b>${esc(m.readout)}</b>; ${layoutOf(m.shape).size} parameters; ` +
     `inputs ${m.normalization ? 'z-scored per channel with the training statistics' : 'not normalized'}.` +
-    `${training.files ? ` Trained on ${esc(training.files.join(', '))}.` : ''}</p></section>`);
+    `${training.files ? ` Trained on ${esc(training.files.map((f, i) => {
+      const fp = training.fingerprints?.[i];
+      return fp ? `${f} (${fp.bytes} bytes, SHA-256 ${fp.sha256.slice(0, 16)}…)` : f;
+    }).join(', '))}.` : ''}</p></section>`);
 
   if (history.length > 0) {
     const ep = (f: (e: ReportEpoch) => number | null) => history.map((e) => [e.epoch, f(e) ?? NaN] as [number, number]);
@@ -384,7 +399,7 @@ export function renderReport(r: ReportInput): string {
   const seconds = r.seconds ?? (timing.seconds as number | undefined);
   const rate = r.sequencesPerSecond ?? (timing.sequencesPerSecond as number | undefined);
   if (hp || seconds !== undefined || rate !== undefined) {
-    parts.push(`<section><div class="row"><div class="col"><h2>Hyperparameters</h2>${hp ? kv(hp) : '<p>–</p>'}</div><div class="col"><h2>Throughput</h2>${kv({
+    parts.push(`<section><div class="row"><div class="col"><h2>Hyperparameters</h2>${hp ? kv(asFlags(hp)) : '<p>–</p>'}</div><div class="col"><h2>Throughput</h2>${kv({
       'training time': seconds !== undefined ? `${seconds.toFixed(1)} s` : '–',
       'sequences per second': rate !== undefined ? Math.round(rate) : '–',
       'training sequences': training.sequences ?? '–',
@@ -396,7 +411,8 @@ export function renderReport(r: ReportInput): string {
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
 <link rel="icon" href="data:,"><title>${esc(title)}</title><style>${CSS}</style></head>
-<body><header><h1>${esc(title)}</h1><p>${esc(m.classes.length)} classes · ${esc(m.channels.length)} channel(s) · H ${esc(m.shape.H)} · readout ${esc(m.readout)}</p></header>
+<body><header><h1>${esc(title)}</h1><p>${esc(m.classes.length)} classes · ${esc(m.channels.length)} channel(s) · H ${esc(m.shape.H)} · readout ${esc(m.readout)}</p>
+<p class="made">train-signals ${esc(packageVersion())} · ${esc(new Date().toISOString().replace('T', ' ').slice(0, 16))} UTC</p></header>
 <main>${parts.join('\n')}</main></body></html>
 `;
 }
