@@ -62,6 +62,11 @@ export const TRAIN_DEFAULTS = {
 /** The largest --stride: a step then reads at most this many samples of every channel. */
 export const MAX_STRIDE = 1024;
 
+/** The largest --epochs, --batch-size and tune --steps: bounds on the work a flag can ask for, documented. */
+export const MAX_EPOCHS = 1_000_000;
+export const MAX_BATCH = 1_000_000;
+export const MAX_TUNE_STEPS = 100_000;
+
 /** The largest --hidden: W_hh alone is then 64 MiB per direction and gate, near what the 4 GiB kernel memory holds per thread. */
 export const MAX_HIDDEN = 4096;
 

@@ -108,7 +108,7 @@ function engineFor(ds: DataSet, s: Settings, threads: number) {
   const init = new Float32Array(layoutOf(shape).size);
   initParameters(init, shape, rng);
   const engine = createEngine({
-    shape, readout: s.readout, k: s.bptt, stride: s.stride, threads, chunkSize: s.chunkSize, maxBatch: s.batchSize, params: init,
+    shape, readout: s.readout, k: s.bptt, stride: s.stride, threads, chunkSize: s.chunkSize, maxBatch: Math.min(s.batchSize, N), params: init,
     capacity, classWeight: null, kernel: s.kernel, noise: inputNoise(s.noise, s.seed, s.warp),
     data: { D: ds.D, values: ds.values, offsets: ds.offsets, lengths: ds.lengths, labels: ds.labels },
   });

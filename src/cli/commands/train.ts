@@ -6,7 +6,7 @@ import { dirname, resolve } from 'node:path';
 import { loadInitModel } from '../../io/safetensors.js';
 import { checkDistinct } from '../../io/paths.js';
 import { train } from '../../train/train.js';
-import { MAX_HIDDEN, MAX_STRIDE, TRAIN_DEFAULTS, defaultThreads } from '../../train/defaults.js';
+import { MAX_BATCH, MAX_EPOCHS, MAX_HIDDEN, MAX_STRIDE, TRAIN_DEFAULTS, defaultThreads } from '../../train/defaults.js';
 import { CLASS_WEIGHTS, type ClassWeights } from '../../train/class-weights.js';
 import { LR_SCHEDULES, type LrSchedule } from '../../train/schedule.js';
 import { createProgress, selectionLines } from '../progress.js';
@@ -92,8 +92,8 @@ function checkFlags(a: TrainArgs): void {
   requireFlag(isInt(a.bptt) && a.bptt >= 0, `--bptt must be a whole number ≥ 0 (got ${a.bptt})`);
   requireFlag(a.stride === 'auto' || (/^[0-9]+$/.test(a.stride) && +a.stride >= 1 && +a.stride <= MAX_STRIDE),
     `--stride must be auto or a whole number from 1 to ${MAX_STRIDE} (got ${a.stride})`);
-  requireFlag(a.epochs === 'auto' || (/^[0-9]+$/.test(a.epochs) && +a.epochs >= 1), `--epochs must be auto or a whole number ≥ 1 (got ${a.epochs})`);
-  requireFlag(isInt(a['batch-size']) && a['batch-size'] >= 1, `--batch-size must be a whole number ≥ 1 (got ${a['batch-size']})`);
+  requireFlag(a.epochs === 'auto' || (/^[0-9]+$/.test(a.epochs) && +a.epochs >= 1 && +a.epochs <= MAX_EPOCHS), `--epochs must be auto or a whole number from 1 to ${MAX_EPOCHS} (got ${a.epochs})`);
+  requireFlag(isInt(a['batch-size']) && a['batch-size'] >= 1 && a['batch-size'] <= MAX_BATCH, `--batch-size must be a whole number from 1 to ${MAX_BATCH} (got ${a['batch-size']})`);
   requireFlag(a.lr === undefined || (Number.isFinite(a.lr) && a.lr > 0), `--lr must be a number > 0 (got ${a.lr})`);
   requireFlag(Number.isFinite(a.clip) && a.clip >= 0, `--clip must be a number ≥ 0 (got ${a.clip})`);
   requireFlag(a.threads === 'auto' || /^[0-9]+$/.test(String(a.threads)) && +a.threads >= 1 && +a.threads <= 256,

@@ -2,7 +2,7 @@
 
 import type { Argv, ArgumentsCamelCase } from 'yargs';
 import { tune } from '../../train/train.js';
-import { MAX_HIDDEN, MAX_STRIDE, TRAIN_DEFAULTS } from '../../train/defaults.js';
+import { MAX_BATCH, MAX_HIDDEN, MAX_STRIDE, MAX_TUNE_STEPS, TRAIN_DEFAULTS } from '../../train/defaults.js';
 import { formatTune } from '../../train/tune.js';
 import { type DataArgs, dataOptions, isInt, loadOptionsOf, requireFlag } from '../options.js';
 
@@ -67,14 +67,14 @@ export const tuneCommand = {
   handler: async (argv: ArgumentsCamelCase<TuneArgs>) => {
     const a = argv as unknown as TuneArgs;
     const threads = threadList(a.threads);
-    requireFlag(isInt(a.steps) && a.steps >= 1, `--steps must be a whole number ≥ 1 (got ${a.steps})`);
+    requireFlag(isInt(a.steps) && a.steps >= 1 && a.steps <= MAX_TUNE_STEPS, `--steps must be a whole number from 1 to ${MAX_TUNE_STEPS} (got ${a.steps})`);
     requireFlag(isInt(a.hidden) && a.hidden >= 1 && a.hidden <= MAX_HIDDEN, `--hidden must be a whole number from 1 to ${MAX_HIDDEN} (got ${a.hidden})`);
     requireFlag(isInt(a.bptt) && a.bptt >= 0, `--bptt must be a whole number ≥ 0 (got ${a.bptt})`);
     requireFlag(a.stride === 'auto' || (/^[0-9]+$/.test(a.stride) && +a.stride >= 1 && +a.stride <= MAX_STRIDE),
       `--stride must be auto or a whole number from 1 to ${MAX_STRIDE} (got ${a.stride})`);
     requireFlag(Number.isFinite(a.noise) && a.noise >= 0, `--noise must be a number ≥ 0 (got ${a.noise})`);
     requireFlag(Number.isFinite(a.warp) && a.warp >= 0 && a.warp < 1, `--warp must be a number in [0, 1) (got ${a.warp})`);
-    requireFlag(isInt(a['batch-size']) && a['batch-size'] >= 1, `--batch-size must be a whole number ≥ 1 (got ${a['batch-size']})`);
+    requireFlag(isInt(a['batch-size']) && a['batch-size'] >= 1 && a['batch-size'] <= MAX_BATCH, `--batch-size must be a whole number from 1 to ${MAX_BATCH} (got ${a['batch-size']})`);
     const r = await tune({
       ...loadOptionsOf(a), files: a.files, threads, steps: a.steps, hidden: a.hidden, readout: a.readout === 'auto' ? undefined : a.readout, bptt: a.bptt,
       stride: a.stride === 'auto' ? 'auto' : Number(a.stride), bidirectional: a.bidirectional, cell: a.cell,
