@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { formatTune, tuneThreads } from '../src/train/tune.js';
+import { formatTune, recommend, tuneThreads } from '../src/train/tune.js';
 import { syntheticDataSet } from './helpers/synthetic.js';
 
 test('tune measures every thread count asked for and recommends one of them', async () => {
@@ -17,7 +17,23 @@ test('tune measures every thread count asked for and recommends one of them', as
     assert.ok(row.computeMs + row.waitingMs + row.reduceUpdateMs <= row.stepMs * 1.05 + 0.05);
   }
   assert.equal(r.rows[0].speedup, 1);
+  for (const row of r.rows) assert.ok(row.low <= row.sequencesPerSecond && row.sequencesPerSecond <= row.high);
   assert.match(formatTune(r), /recommended: --threads [12]/);
+  assert.match(formatTune(r), /^(sure|not sure): /m);
+});
+
+test('the recommendation takes more threads only when every block says they are faster, and says how sure it is', () => {
+  const row = (threads: number, low: number, median: number, high: number) => ({ threads, low, sequencesPerSecond: median, high });
+  // 2 threads clearly faster (their slowest block beats 1 thread's fastest): 2, sure.
+  assert.deepEqual(recommend([row(1, 90, 100, 110), row(2, 150, 180, 190)]), { recommended: 2, sure: true });
+  // Faster by the median, but the blocks overlap (a noisy minute): stay at 1, not sure.
+  assert.deepEqual(recommend([row(1, 90, 100, 160), row(2, 120, 180, 190)]), { recommended: 1, sure: false });
+  // Slower with more threads: 1, sure.
+  assert.deepEqual(recommend([row(1, 90, 100, 110), row(2, 60, 70, 80)]), { recommended: 1, sure: true });
+  // 4 threads clearly beat 2, which clearly beat 1.
+  assert.deepEqual(recommend([row(1, 9, 10, 11), row(2, 18, 19, 20), row(4, 30, 35, 36)]), { recommended: 4, sure: true });
+  // 4 overlap with 2 but are faster by the median: 2, not sure.
+  assert.deepEqual(recommend([row(1, 9, 10, 11), row(2, 18, 19, 25), row(4, 24, 30, 36)]), { recommended: 2, sure: false });
 });
 
 test('the tune command runs with the default flags and prints the table, or JSON', async () => {

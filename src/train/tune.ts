@@ -8,6 +8,11 @@
 // the coordinator: fixed-order sum of the chunk slots, clipping, optimizer step).
 // Parallel efficiency at N threads = seq/s(N) / (N · seq/s(1)).
 //
+// The machine's speed drifts over seconds, which a rate measured for one thread count after another's inherits;
+// so every count's engine is built and warmed first, and then timed in BLOCKS rounds of short blocks, the counts
+// in alternating order, each count's rate the median of its blocks with their range as the interval. More
+// threads are recommended only when their slowest block beats the fewer threads' fastest.
+//
 // Legend: N threads, B batch size, P parameters.
 
 import type { DataSet } from '../data/dataset.js';
@@ -35,7 +40,9 @@ export interface TuneOptions extends HyperparameterOptions {
 
 export interface TuneRow {
   readonly threads: number;
-  readonly sequencesPerSecond: number;
+  readonly sequencesPerSecond: number; // median over the blocks
+  readonly low: number; // the slowest and the fastest block's seq/s: the interval
+  readonly high: number;
   readonly speedup: number; // against the first row (1 thread when measured)
   readonly efficiency: number; // speedup / (threads / first row's threads)
   readonly stepMs: number; // mean wall time per step
@@ -47,9 +54,13 @@ export interface TuneRow {
 export interface TuneResult {
   readonly rows: TuneRow[];
   readonly recommended: number;
+  readonly sure: boolean; // the recommended count's slowest block beat every fewer count's fastest, and no more threads were faster by the median
   readonly batchSize: number;
   readonly chunks: number; // chunks per batch: no more threads than this can be busy
 }
+
+/** Rounds of timed blocks per thread count. */
+const BLOCKS = 5;
 
 /** Length of the windows whose step rates tell whether the warm-up is over (ms). */
 const WARMUP_WINDOW_MS = 100;
@@ -118,77 +129,126 @@ function engineFor(ds: DataSet, s: Settings, threads: number) {
   return engine;
 }
 
-/** Warms up, then times at least s.steps training steps (and s.measureMs) at `threads` threads. */
-async function timeThreads(ds: DataSet, s: Settings, threads: number): Promise<Omit<TuneRow, 'speedup' | 'efficiency'>> {
-  const N = ds.lengths.length;
+/** One thread count's engine, warmed up, and its timed blocks. */
+interface Timed {
+  readonly threads: number;
+  readonly engine: ReturnType<typeof engineFor>;
+  readonly opt: ReturnType<ReturnType<typeof engineFor>['optimizer']>;
+  at: number; // the next batch's first sequence
+  readonly rates: number[]; // seq/s of each block
+  ms: number; // timed wall time in all
+  steps: number;
+  compute: number;
+  waiting: number;
+  serial: number;
+}
+
+/** One training step on t's engine; its parts' times go to the sums when `timed`. */
+async function step(ds: DataSet, s: Settings, t: Timed, timed: boolean): Promise<void> {
   const B = s.batchSize;
-  const engine = engineFor(ds, s, threads);
-  const opt = engine.optimizer(s.optimizer);
-  let at = 0;
-  let compute = 0;
-  let waiting = 0;
-  let serial = 0;
-  let t0 = performance.now();
-  let timed = -1; // steps timed so far; −1 while warming up
+  if (t.at + B > ds.lengths.length) t.at = 0;
+  const r = await t.engine.gradient(t.at, t.at + B);
+  t.at += B;
+  const tu = performance.now();
+  t.engine.update(clipScale(t.engine.norm(), s.clip), t.opt, s.lr);
+  if (!timed) return;
+  t.serial += r.reduceMs + (performance.now() - tu);
+  t.compute += r.slowestMs;
+  t.waiting += r.waitMs;
+}
+
+/** Untimed steps until the step rate is steady (warmupWindows), at least s.warmupSteps of them. */
+async function warmUp(ds: DataSet, s: Settings, t: Timed): Promise<void> {
   const warming = warmupWindows(s.warmupMs, s.warmupMaxMs);
-  try {
-    for (let i = 0; timed < s.steps || performance.now() - t0 < s.measureMs; i++) {
-      if (timed < 0 && i >= s.warmupSteps && warming.steady(performance.now() - t0)) {
-        compute = waiting = serial = 0;
-        t0 = performance.now();
-        timed = 0;
-      }
-      if (at + B > N) at = 0;
-      const r = await engine.gradient(at, at + B);
-      at += B;
-      const tu = performance.now();
-      engine.update(clipScale(engine.norm(), s.clip), opt, s.lr);
-      serial += r.reduceMs + (performance.now() - tu);
-      compute += r.slowestMs;
-      waiting += r.waitMs;
-      if (timed >= 0) timed++;
-      else warming.step();
-    }
-  } finally {
-    await engine.close();
+  const t0 = performance.now();
+  for (let i = 0; i < s.warmupSteps || !warming.steady(performance.now() - t0); i++) {
+    await step(ds, s, t, false);
+    warming.step();
   }
-  const ms = performance.now() - t0;
-  return {
-    threads,
-    sequencesPerSecond: (timed * B) / (ms / 1000),
-    stepMs: ms / timed,
-    computeMs: compute / timed,
-    waitingMs: waiting / timed,
-    reduceUpdateMs: serial / timed,
-  };
+}
+
+/** One timed block: at least `steps` steps and `ms` milliseconds. */
+async function block(ds: DataSet, s: Settings, t: Timed, steps: number, ms: number): Promise<void> {
+  const t0 = performance.now();
+  let n = 0;
+  while (n < steps || performance.now() - t0 < ms) {
+    await step(ds, s, t, true);
+    n++;
+  }
+  const took = performance.now() - t0;
+  t.rates.push((n * s.batchSize) / (took / 1000));
+  t.ms += took;
+  t.steps += n;
+}
+
+function median(xs: readonly number[]): number {
+  const v = [...xs].sort((a, b) => a - b);
+  const m = v.length >> 1;
+  return v.length % 2 ? v[m] : (v[m - 1] + v[m]) / 2;
 }
 
 /** Times training steps at each thread count on `ds` (already normalized), and recommends one. */
 export async function tuneThreads(ds: DataSet, o: TuneOptions = {}): Promise<TuneResult> {
   const s = settingsOf(ds, o);
   const counts = [...new Set(o.threads ?? defaultThreadCounts())].sort((a, b) => a - b);
-  const rows: Omit<TuneRow, 'speedup' | 'efficiency'>[] = [];
-  for (const threads of counts) rows.push(await timeThreads(ds, s, threads));
+  const all: Timed[] = [];
+  try {
+    for (const threads of counts) {
+      const engine = engineFor(ds, s, threads);
+      const t: Timed = { threads, engine, opt: engine.optimizer(s.optimizer), at: 0, rates: [], ms: 0, steps: 0, compute: 0, waiting: 0, serial: 0 };
+      all.push(t);
+      await warmUp(ds, s, t);
+    }
+    const steps = Math.ceil(s.steps / BLOCKS);
+    const ms = s.measureMs / BLOCKS;
+    for (let r = 0; r < BLOCKS; r++) {
+      for (const t of r % 2 === 0 ? all : [...all].reverse()) await block(ds, s, t, steps, ms);
+    }
+  } finally {
+    for (const t of all) await t.engine.close();
+  }
+  const rows = all.map((t) => ({
+    threads: t.threads,
+    sequencesPerSecond: median(t.rates),
+    low: Math.min(...t.rates),
+    high: Math.max(...t.rates),
+    stepMs: t.ms / t.steps,
+    computeMs: t.compute / t.steps,
+    waitingMs: t.waiting / t.steps,
+    reduceUpdateMs: t.serial / t.steps,
+  }));
   const base = rows[0];
   const full = rows.map((r) => {
     const speedup = r.sequencesPerSecond / base.sequencesPerSecond;
     return { ...r, speedup, efficiency: speedup / (r.threads / base.threads) };
   });
-  // The fewest threads within 5 % of the fastest: extra threads that buy nothing only take cores away.
-  const best = Math.max(...full.map((r) => r.sequencesPerSecond));
-  const recommended = full.find((r) => r.sequencesPerSecond >= 0.95 * best)!.threads;
-  return { rows: full, recommended, batchSize: s.batchSize, chunks: Math.ceil(s.batchSize / s.chunkSize) };
+  return { rows: full, ...recommend(full), batchSize: s.batchSize, chunks: Math.ceil(s.batchSize / s.chunkSize) };
+}
+
+/**
+ * The thread count to use, from rows in increasing thread count: more threads only where their slowest block
+ * beats the fastest of the count recommended so far (extra threads that buy nothing certain only take cores
+ * away). Sure: clearly faster than every fewer count, and no more threads faster by their median.
+ */
+export function recommend(rows: readonly Pick<TuneRow, 'threads' | 'sequencesPerSecond' | 'low' | 'high'>[]): { recommended: number; sure: boolean } {
+  let rec = rows[0];
+  for (const r of rows.slice(1)) if (r.low > rec.high) rec = r;
+  const sure = rows.every((r) => r === rec || (r.threads < rec.threads ? rec.low > r.high : r.sequencesPerSecond <= rec.sequencesPerSecond));
+  return { recommended: rec.threads, sure };
 }
 
 /** The table `tune` prints. */
 export function formatTune(t: TuneResult): string {
-  const head = ['threads', 'seq/s', 'speedup', 'efficiency', 'step ms', 'compute', 'waiting', 'reduce+update'];
+  const head = ['threads', 'seq/s', 'range', 'speedup', 'efficiency', 'step ms', 'compute', 'waiting', 'reduce+update'];
   const lines = t.rows.map((r) => [
-    String(r.threads), r.sequencesPerSecond.toFixed(0), r.speedup.toFixed(2), r.efficiency.toFixed(2), r.stepMs.toFixed(3),
+    String(r.threads), r.sequencesPerSecond.toFixed(0), `${r.low.toFixed(0)}–${r.high.toFixed(0)}`, r.speedup.toFixed(2), r.efficiency.toFixed(2), r.stepMs.toFixed(3),
     r.computeMs.toFixed(3), r.waitingMs.toFixed(3), r.reduceUpdateMs.toFixed(3),
   ]);
   const w = head.map((h, i) => Math.max(h.length, ...lines.map((l) => l[i].length)));
   const fmt = (cells: string[]) => cells.map((c, i) => c.padStart(w[i])).join('  ');
   return [fmt(head), ...lines.map(fmt), '',
-    `recommended: --threads ${t.recommended}  (batch ${t.batchSize} = ${t.chunks} chunks; more threads than chunks stay idle)`].join('\n') + '\n';
+    `recommended: --threads ${t.recommended}  (batch ${t.batchSize} = ${t.chunks} chunks; more threads than chunks stay idle)`,
+    t.sure
+      ? `sure: its slowest of ${BLOCKS} alternating blocks beat the fastest of every fewer thread count, and no more threads were faster`
+      : `not sure: more threads were faster by the median but not in every block (the ranges overlap); rerun on a quieter machine, or with more --steps`].join('\n') + '\n';
 }
