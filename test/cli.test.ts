@@ -312,3 +312,15 @@ test('the model remembers its data layout: evaluate and predict read files like 
   assert.equal(flags.code, 2);
   assert.match(flags.stderr, /no label column named "nope"/);
 });
+
+test('--threads auto says what it measured and chose; early stopping says so', () => {
+  const dir = tmp();
+  const r = cli(['train', 'datasets/cbf/train.csv', '--threads', 'auto', '--select', 'off', '--epochs', '300', '--val-split', '0.2', '--patience', '3',
+    '--hidden', '8', '--lr', '0.01', '--out', join(dir, 'm.json')]);
+  assert.equal(r.code, 0, r.stderr);
+  assert.match(r.stderr, /^threads auto: 1: \d+ seq\/s(, \d+: \d+ seq\/s)* → \d+ thread\(s\)/m);
+  const m = JSON.parse(readFileSync(join(dir, 'm.json'), 'utf8'));
+  const epochs = m.training.history.length;
+  assert.ok(epochs < 300, 'this run stops early');
+  assert.match(r.stderr, new RegExp(`^early stopping: no validation improvement for 3 epoch\\(s\\) after epoch ${m.training.bestEpoch}; stopped at ${epochs} of 300`, 'm'));
+});

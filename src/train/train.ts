@@ -43,6 +43,7 @@ export interface TrainOptions extends LoadOptions, HyperparameterOptions {
   readonly onSelecting?: () => void; // model selection starts (from here on, `signal` stops it with a checkpoint)
   readonly onSelection?: (p: SelectionProgress) => void; // model selection: after each candidate's fold
   readonly onSelected?: (s: Selection) => void; // model selection is over: every score, and the choice
+  readonly onTuned?: (t: TuneResult) => void; // `threads: 'auto'` has measured and chosen
 }
 
 export { TRAIN_DEFAULTS };
@@ -90,6 +91,7 @@ export async function train(o: TrainOptions): Promise<TrainResult> {
       ...hp, steps: d.autoTuneSteps, warmupSteps: d.autoTuneWarmupSteps, kernel: o.kernel, threads: defaultThreadCounts(true),
     });
     threads = tuned.recommended;
+    o.onTuned?.(tuned);
   }
   const path = outputs.checkpoint;
   const data = { sequences: ds.lengths.length, steps: ds.values.length / ds.D, fingerprint };

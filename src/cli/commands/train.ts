@@ -172,6 +172,9 @@ export const trainCommand = {
       onSelecting: armGraceful, // Ctrl-C from here on: stop with a checkpoint of the scores so far
       onSelection: a.quiet ? undefined : (p) => selecting.onTask(p),
       onSelected: a.quiet ? undefined : (s) => selecting.onSelected(s),
+      onTuned: a.quiet ? undefined : (t) => process.stderr.write(
+        `threads auto: ${t.rows.map((r) => `${r.threads}: ${Math.round(r.sequencesPerSecond)} seq/s`).join(', ')} → ${t.recommended} thread(s)${t.sure ? '' : ' (not sure: the measurements overlap)'}\n`,
+      ),
       onBatch: a.quiet ? undefined : (b) => progress?.onBatch(b),
       onEpoch: a.quiet ? undefined : (e) => progress?.onEpoch(e),
     }).finally(() => progress?.end());
@@ -180,6 +183,10 @@ export const trainCommand = {
       `model: ${a.out} (${m.classes.length} classes, ${m.channels.length} channel(s), H=${m.shape.H}, readout ${m.readout}; ` +
         `best epoch ${r.bestEpoch} of ${r.history.length}; ${r.seconds.toFixed(1)} s, ${Math.round(r.sequencesPerSecond)} seq/s on ${(m.training as { timing: { threads: number } }).timing.threads} thread(s))\n`,
     );
+    const planned = (m.training as { hyperparameters: { epochs: number; patience: number } }).hyperparameters;
+    if (!a.quiet && r.history.length < planned.epochs && planned.patience > 0) {
+      process.stderr.write(`early stopping: no validation improvement for ${planned.patience} epoch(s) after epoch ${r.bestEpoch}; stopped at ${r.history.length} of ${planned.epochs}, kept epoch ${r.bestEpoch}'s weights\n`);
+    }
     if (r.test.length > 0) printEvaluations(r.test, false);
   },
 };
