@@ -74,3 +74,13 @@ test('not a terminal: about 20 epoch lines however many epochs, the first and th
   q.end();
   assert.match(s2.out.at(-1)!, /^epoch +47\/150/);
 });
+
+test('loading: silent for the first second, then at most a line a second', async () => {
+  const { loadingLines } = await import('../src/cli/progress.js');
+  const { out, stream } = sink(false);
+  let t = 0;
+  const on = loadingLines(stream, () => t);
+  for (t = 0; t <= 3500; t += 100) on('big.csv', t * 1000, 4_000_000);
+  assert.equal(out.length, 3); // at 1.0, 2.0 and 3.0 s
+  assert.match(out[0], /^loading big\.csv: 25 % \(1 MiB of 4 MiB\)\n$/);
+});

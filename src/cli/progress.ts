@@ -126,3 +126,19 @@ export function selectionLines(stream: ProgressStream) {
     },
   };
 }
+
+/**
+ * Loading progress for files that take a while: nothing for the first second, then a line at most once a second
+ * (`loading big.csv: 45 % (120 of 266 MiB)`), so that no long load is silent.
+ */
+export function loadingLines(stream: ProgressStream, now: () => number = () => performance.now()) {
+  const start = now();
+  let last = start;
+  const mib = (n: number) => `${Math.round(n / 2 ** 20)} MiB`;
+  return (file: string, bytes: number, of: number): void => {
+    const t = now();
+    if (t - start < 1000 || t - last < 1000) return;
+    last = t;
+    stream.write(`loading ${file}: ${of > 0 ? `${Math.floor((100 * bytes) / of)} % (${mib(bytes)} of ${mib(of)})` : mib(bytes)}\n`);
+  };
+}

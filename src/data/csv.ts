@@ -26,10 +26,12 @@ export interface LoadOptions {
   timeColumn?: string; // default 't' (optional in a file); one given must be in the header
   channels?: readonly string[]; // long layout: which columns are channels (default: all but id/time/label)
   requireLabels?: boolean; // default true; false for predict (label column optional, labels −1 when absent)
+  onRead?: (file: string, bytes: number, of: number) => void; // bytes of the file read so far, of its size (0: unknown)
 }
 
-type Resolved = Required<Omit<LoadOptions, 'channels'>> & {
+type Resolved = Required<Omit<LoadOptions, 'channels' | 'onRead'>> & {
   channels?: readonly string[];
+  onRead?: LoadOptions['onRead'];
   idColumnGiven: boolean; // named by the caller rather than the default: its absence is an error
   timeColumnGiven: boolean;
 };
@@ -85,6 +87,7 @@ function resolveOptions(opts: LoadOptions): Resolved {
     timeColumn: opts.timeColumn ?? 't',
     channels: opts.channels,
     requireLabels: opts.requireLabels ?? true,
+    onRead: opts.onRead,
     idColumnGiven: opts.idColumn !== undefined,
     timeColumnGiven: opts.timeColumn !== undefined,
   };
@@ -120,6 +123,11 @@ async function loadFile(
   }
 
   const input: Readable = path === STDIN ? process.stdin : createReadStream(path);
+  if (o.onRead) {
+    const size = path === STDIN ? 0 : await stat(path).then((st) => st.size, () => 0);
+    let read = 0;
+    input.on('data', (chunk: Buffer | string) => o.onRead!(file, (read += chunk.length), size));
+  }
   // No `info` and no `skip_empty_lines`: csv-parse's per-record info snapshot costs as much as the parsing.
   // Lines are counted here instead: a record spans one line plus the line breaks inside its quoted fields,
   // and a blank line arrives as a record of one blank field.

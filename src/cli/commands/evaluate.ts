@@ -9,6 +9,7 @@ import { checkDistinct } from '../../io/paths.js';
 import { checkWritable } from '../../io/atomic.js';
 import { type FileFingerprint, matchesAny } from '../../io/fingerprint.js';
 import { detailTables, summaryTable } from '../format.js';
+import { loadingLines } from '../progress.js';
 import { type DataArgs, dataOptions, loadOptionsOf } from '../options.js';
 
 type EvaluateArgs = DataArgs & { model: string; files: string[]; json: boolean; report?: string };
@@ -83,7 +84,7 @@ export const evaluateCommand = {
     for (const f of a.files) {
       if (matchesAny(f, recorded)) process.stderr.write(`train-signals: warning: ${f} holds the same bytes as a file the model was trained on; its accuracy is not a held-out figure\n`);
     }
-    const results = await evaluate(model, { ...loadOptionsOf(a), files: a.files });
+    const results = await evaluate(model, { ...loadOptionsOf(a), files: a.files, onRead: loadingLines(process.stderr) });
     printEvaluations(results, a.json, toStdout ? process.stderr : process.stdout);
     if (a.report !== undefined) {
       const report = { title: 'train-signals evaluation', model, evaluations: results, total: totalMetrics(results) };

@@ -9,7 +9,7 @@ import { train } from '../../train/train.js';
 import { MAX_BATCH, MAX_EPOCHS, MAX_HIDDEN, MAX_STRIDE, TRAIN_DEFAULTS, defaultThreads } from '../../train/defaults.js';
 import { CLASS_WEIGHTS, type ClassWeights } from '../../train/class-weights.js';
 import { LR_SCHEDULES, type LrSchedule } from '../../train/schedule.js';
-import { createProgress, selectionLines } from '../progress.js';
+import { createProgress, loadingLines, selectionLines } from '../progress.js';
 import { armGraceful, disarmGraceful, gracefulSignal } from '../interrupt.js';
 import { UserError } from '../../errors.js';
 import { type DataArgs, dataOptions, isInt, loadOptionsOf, requireFlag } from '../options.js';
@@ -164,6 +164,7 @@ export const trainCommand = {
       checkpoint: a.checkpoint,
       resume: a.resume,
       signal: gracefulSignal(),
+      onRead: a.quiet ? undefined : loadingLines(process.stderr),
       onStart: (hp) => {
         armGraceful(); // Ctrl-C from here on: finish the step, write the checkpoint
         if (!a.quiet) progress = createProgress(process.stderr, hp.epochs);
