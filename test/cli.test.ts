@@ -324,3 +324,16 @@ test('--threads auto says what it measured and chose; early stopping says so', (
   assert.ok(epochs < 300, 'this run stops early');
   assert.match(r.stderr, new RegExp(`^early stopping: no validation improvement for 3 epoch\\(s\\) after epoch ${m.training.bestEpoch}; stopped at ${epochs} of 300`, 'm'));
 });
+
+test('before training, stderr names the channels, and warns of one that steps like a time column', () => {
+  const dir = tmp();
+  const [head, ...rest] = readFileSync(join(ROOT, 'datasets/motion/train.csv'), 'utf8').split('\n');
+  writeFileSync(join(dir, 'd.csv'), [head.replace(',t,', ',step,'), ...rest].join('\n'));
+  const r = cli(['train', 'd.csv', '--epochs', '1', '--hidden', '4', '--select', 'off', '--out', 'm.json'], { cwd: dir });
+  assert.equal(r.code, 0, r.stderr);
+  assert.match(r.stderr, /^\d+ sequences, 3 classes; channels: step, ax, ay, az$/m);
+  assert.match(r.stderr, /^warning: channel "step" steps evenly in every sequence, like a time column; if it is one, name it with --time-column$/m);
+  const ok = cli(['train', 'datasets/motion/train.csv', '--epochs', '1', '--hidden', '4', '--select', 'off', '--out', join(dir, 'n.json')]);
+  assert.match(ok.stderr, /channels: ax, ay, az$/m);
+  assert.doesNotMatch(ok.stderr, /warning: channel/);
+});

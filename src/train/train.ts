@@ -6,6 +6,7 @@
 
 import { rmSync } from 'node:fs';
 import { loadDataSet, type LoadOptions } from '../data/csv.js';
+import type { DataSet } from '../data/dataset.js';
 import { type Normalization, applyNormalization, channelStatistics } from '../data/normalize.js';
 import { DivergedError, InterruptedError, UserError, isInterrupted } from '../errors.js';
 import { type Checkpoint, dataFingerprint, loadCheckpoint, saveCheckpoint } from '../io/checkpoint.js';
@@ -44,6 +45,7 @@ export interface TrainOptions extends LoadOptions, HyperparameterOptions {
   readonly onSelection?: (p: SelectionProgress) => void; // model selection: after each candidate's fold
   readonly onSelected?: (s: Selection) => void; // model selection is over: every score, and the choice
   readonly onTuned?: (t: TuneResult) => void; // `threads: 'auto'` has measured and chosen
+  readonly onLoaded?: (ds: DataSet) => void; // the training data are loaded and every input checked (before normalization)
 }
 
 export { TRAIN_DEFAULTS };
@@ -75,6 +77,7 @@ export async function train(o: TrainOptions): Promise<TrainResult> {
   let normalization: Normalization | null = null;
   if (o.init) checkInit(o.init, ds, o.files[0]);
   const testSets = await checkTestFiles(o.test, o, ds);
+  o.onLoaded?.(ds); // every input checked
   if (resume) {
     normalization = resume.model.normalization;
   } else if (o.init) {

@@ -12,6 +12,7 @@ import { LR_SCHEDULES, type LrSchedule } from '../../train/schedule.js';
 import { createProgress, loadingLines, selectionLines } from '../progress.js';
 import { armGraceful, disarmGraceful, gracefulSignal } from '../interrupt.js';
 import { UserError } from '../../errors.js';
+import { timeLikeChannels } from '../../data/time-like.js';
 import { type DataArgs, dataOptions, isInt, loadOptionsOf, requireFlag } from '../options.js';
 import { printEvaluations } from './evaluate.js';
 
@@ -165,6 +166,12 @@ export const trainCommand = {
       resume: a.resume,
       signal: gracefulSignal(),
       onRead: a.quiet ? undefined : loadingLines(process.stderr),
+      onLoaded: a.quiet ? undefined : (ds) => {
+        process.stderr.write(`${ds.lengths.length} sequences, ${ds.classes.length} classes; channels: ${ds.channels.join(', ')}\n`);
+        for (const c of timeLikeChannels(ds)) {
+          process.stderr.write(`warning: channel ${JSON.stringify(c)} steps evenly in every sequence, like a time column; if it is one, name it with --time-column\n`);
+        }
+      },
       onStart: (hp) => {
         armGraceful(); // Ctrl-C from here on: finish the step, write the checkpoint
         if (!a.quiet) progress = createProgress(process.stderr, hp.epochs);
