@@ -13,6 +13,7 @@ import { initParameters } from '../src/model/init.js';
 import { layoutOf } from '../src/model/layout.js';
 import { createRng, normal } from '../src/model/rng.js';
 import { defaultBuild, kernelModule, instantiate, sharedMemory } from '../src/engine/wasm.js';
+import { createPredictor } from '../src/engine/predict.js';
 import { checkBatchedInference, dataOf, runCase } from './helpers/kernel-case.js';
 
 describe('fast kernel against the reference kernel', () => {
@@ -141,5 +142,28 @@ describe('fast kernel pieces', () => {
     const data = dataOf(rng, 2, 3, [5, 40, 1, 33, 33, 7, 600, 2, 19, 25, 3, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18]);
     const idx = Int32Array.from([3, 0, 6, 21, 5, 5, 1, 2, 4, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20]);
     checkBatchedInference(shape, params, data, idx);
+  });
+
+  it('a predictor with constant weights skips reloading them, and reloads after another predictor used the memory', () => {
+    const rng = createRng(4);
+    const shape = { D: 2, H: 10, C: 3 };
+    const a = new Float32Array(layoutOf(shape).size);
+    const b = new Float32Array(layoutOf(shape).size);
+    initParameters(a, shape, rng);
+    initParameters(b, shape, rng);
+    const data = dataOf(rng, 2, 3, [5, 40, 9]);
+    const idx = [0, 1, 2];
+    const run = (p: ReturnType<typeof createPredictor>, w: Float32Array) => {
+      const probs = new Float32Array(9);
+      p(w, data, idx, probs, new Float64Array(3));
+      return probs;
+    };
+    const constant = createPredictor(shape, 'mean', 1, true);
+    const other = createPredictor(shape, 'mean');
+    const first = run(constant, a);
+    assert.deepEqual(run(constant, a), first);
+    const fromB = run(other, b); // loads other weights into the same scoring memory
+    assert.notDeepEqual(fromB, first);
+    assert.deepEqual(run(constant, a), first, 'the constant predictor saw the memory taken and reloaded its weights');
   });
 });

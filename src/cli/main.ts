@@ -3,7 +3,7 @@
 // User errors: one line, exit 2. Bugs: a short message, exit 1 (the stack with --debug). Interrupted: exit 130,
 // with the command that resumes from the checkpoint.
 
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import yargs from 'yargs';
 import { hideBin } from 'yargs/helpers';
 import { UserError, isInterrupted, isUserError } from '../errors.js';
@@ -64,11 +64,8 @@ const DASH_OUTPUTS: Readonly<Record<string, readonly string[]>> = { predict: ['o
  */
 function resolveDashes(argv: Record<string, unknown>): void {
   const command = String((argv._ as unknown[])[0] ?? 'train');
-  const stdinOnce = () => {
-    const n = [...((argv.files as string[] | undefined) ?? []), ...((argv.test as string[] | undefined) ?? [])].filter((f) => f === DASH).length;
-    if (n > 1) throw usageError('- (stdin) can be only one of the input files');
-  };
-  stdinOnce();
+  const inputs = [...((argv.files as string[] | undefined) ?? []), ...((argv.test as string[] | undefined) ?? [])];
+  if (inputs.filter((f) => f === DASH).length > 1) throw usageError('- (stdin) can be only one of the input files');
   for (const [key, v] of Object.entries(argv)) {
     if (key === '_' || key === '$0') continue;
     if (key === 'files' || key === 'test') {

@@ -114,9 +114,12 @@ async function loadFile(
   path: string, o: Resolved, builder: DataSetBuilder, streaming = false, hooks: StreamHooks = {},
 ): Promise<void> {
   const file = fileName(path);
+  let size = 0; // bytes, for onRead (0: unknown, as for stdin)
   try {
-    if (path !== STDIN && (await stat(path)).isDirectory()) {
-      throw new UserError('is a directory, not a CSV file; give the path of a file', { file });
+    if (path !== STDIN) {
+      const st = await stat(path);
+      if (st.isDirectory()) throw new UserError('is a directory, not a CSV file; give the path of a file', { file });
+      size = st.size;
     }
   } catch (e) {
     throw toUserError(e, file, 0);
@@ -124,7 +127,6 @@ async function loadFile(
 
   const input: Readable = path === STDIN ? process.stdin : createReadStream(path);
   if (o.onRead) {
-    const size = path === STDIN ? 0 : await stat(path).then((st) => st.size, () => 0);
     let read = 0;
     input.on('data', (chunk: Buffer | string) => o.onRead!(file, (read += chunk.length), size));
   }

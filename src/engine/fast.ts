@@ -293,7 +293,7 @@ function backwardChunk(cx: FastContext, slot: number, readout: Readout, Tmax: nu
     const dp = sp.dirs[d];
     ex.zero(b + sp.ghh, 4 * G * Hp * Hp);
     ex.zero(b + sp.gxt, 4 * D * G * Hp);
-    ex.zero(b + sp.gb, 4 * (gru ? 4 : 1) * Hp);
+    ex.zero(b + sp.gb, 4 * sp.E * Hp);
     const dzT = readout === 'mean' ? b + dp.dzT : 0;
     const [wxh, whh, bh, bhn] = RECURRENCE[d].map((name) => slot + 4 * l.offset[name]);
     if (gru) {

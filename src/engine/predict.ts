@@ -10,7 +10,7 @@ import { layoutOf, type Shape } from '../model/layout.js';
 import type { Readout } from '../model/rnn.js';
 import type { Sequences } from '../model/batch.js';
 import { type FastContext, arrange, contextOver, forwardChunk, head, packWeights } from './fast.js';
-import { type KernelExports, type ScratchPlan, RESERVED, instantiate, kernelModule, scratchPlan, sharedMemory } from './wasm.js';
+import { type KernelExports, RESERVED, instantiate, kernelModule, scratchPlan, sharedMemory } from './wasm.js';
 
 /** Rows per inference chunk: more rows reuse each weight load more; the tile is 4 rows. */
 const PREDICT_ROWS = 16;
@@ -27,30 +27,42 @@ export type Predictor = (
  */
 let predictKernel: { memory: WebAssembly.Memory; ex: KernelExports } | null = null;
 
-function predictContext(bytes: number, paramsAt: number, base: number, sp: ScratchPlan, shape: Shape, stride: number): FastContext {
+/** The weights last loaded into the scoring memory (null: none since it was made). */
+let loaded: Float32Array | null = null;
+
+/** The scoring memory and kernel, of at least `bytes` bytes. */
+function predictMemory(bytes: number): { memory: WebAssembly.Memory; ex: KernelExports } {
   if (predictKernel === null || predictKernel.memory.buffer.byteLength < bytes) {
     const memory = sharedMemory(bytes);
     predictKernel = { memory, ex: instantiate(kernelModule(), memory) };
+    loaded = null;
   }
-  return contextOver(predictKernel.ex, predictKernel.memory, base, sp, shape, paramsAt, stride);
+  return predictKernel;
 }
 
 /**
  * A predictor for models of this shape, readout and stride: each call loads the weights it is given, so
- * predictors never hold stale ones. Memory O(PREDICT_ROWS · (XB + H²)), whatever the lengths (log p[label] is 0
- * for unlabelled sequences, label −1).
+ * predictors never hold stale ones; with `constantWeights` (the caller never changes them: streaming predict)
+ * a call skips the load when the same weights (the same array, of a model of this shape) are still the loaded
+ * ones. Memory O(PREDICT_ROWS · (XB + H²)),
+ * whatever the lengths (log p[label] is 0 for unlabelled sequences, label −1).
  */
-export function createPredictor(shape: Shape, readout: Readout, stride = 1): Predictor {
+export function createPredictor(shape: Shape, readout: Readout, stride = 1, constantWeights = false): Predictor {
   const { C } = shape;
   const sp = scratchPlan(shape, PREDICT_ROWS, 1);
   const P = layoutOf(shape).size;
   const paramsAt = RESERVED;
   const base = paramsAt + Math.ceil((P * 4) / 64) * 64;
+  let cx: FastContext | null = null; // this predictor's view of the scoring memory, made again when it is replaced
   return (params, data, idx, probs, logp) => {
     const N = idx.length;
-    const cx = predictContext(base + sp.size, paramsAt, base, sp, shape, stride);
-    cx.f32.set(params, paramsAt >> 2);
-    packWeights(cx);
+    const k = predictMemory(base + sp.size);
+    if (cx === null || cx.f32.buffer !== k.memory.buffer) cx = contextOver(k.ex, k.memory, base, sp, shape, paramsAt, stride);
+    if (!constantWeights || loaded !== params) {
+      cx.f32.set(params, paramsAt >> 2);
+      packWeights(cx);
+      loaded = params;
+    }
     // Sort by length so each chunk's rows are alike (fewer idle rows); results are per sequence anyway.
     const sorted = Int32Array.from({ length: N }, (_, i) => i).sort((a, b) => data.lengths[idx[b]] - data.lengths[idx[a]] || a - b);
     const order = Int32Array.from(sorted, (i) => idx[i]);

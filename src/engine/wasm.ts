@@ -151,6 +151,7 @@ export interface DirectionPlan {
 export interface ScratchPlan {
   readonly Mc: number;
   readonly Hp: number;
+  readonly E: number; // columns per unit of a step's gate buffers: 1 tanh, 4 GRU
   readonly Wc: number; // slabs 0..Wc of hs
   readonly XS: number; // steps xs holds
   readonly dirs: readonly DirectionPlan[]; // [directions]
@@ -194,7 +195,7 @@ export function scratchPlan(shape: Shape, rows: number, window: number): Scratch
   });
   const dirs = Array.from({ length: directionsOf(shape) }, direction);
   const plan = {
-    Mc, Hp, Wc, XS, dirs,
+    Mc, Hp, E, Wc, XS, dirs,
     ap: take(slab),
     da: take(NB * E * slab),
     pa: take(NB * G * slab),

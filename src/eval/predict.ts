@@ -49,7 +49,7 @@ export function predictionHeader(model: Model): string {
  * whole-file scoring): normalizes its values [T][D] in place, returns probabilities [C].
  */
 export function createSequenceScorer(model: Model): (values: Float32Array, T: number) => Float32Array {
-  const predict = createPredictor(model.shape, model.readout, strideOf(model));
+  const predict = createPredictor(model.shape, model.readout, strideOf(model), true); // model.parameters never change here
   const { C } = model.shape;
   const D = model.channels.length;
   const norm = model.normalization;

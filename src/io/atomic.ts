@@ -76,6 +76,11 @@ export function writeAll(fd: number, buf: Uint8Array, at: number | null): void {
   while (off < buf.length) off += writeSync(fd, buf, off, buf.length - off, at === null ? null : at + off);
 }
 
+/** The temp file a write to `target` goes through: beside it, hidden, named after it, this process and now. */
+export function tempPathFor(target: string): string {
+  return join(dirname(target), `.${basename(target)}.${process.pid}.${Date.now()}.tmp`);
+}
+
 export function writeFileAtomic(path: string, data: string | Uint8Array): void {
   const t = outputTarget(path);
   const buf = typeof data === 'string' ? Buffer.from(data, 'utf8') : data;
@@ -90,7 +95,7 @@ export function writeFileAtomic(path: string, data: string | Uint8Array): void {
     }
     return;
   }
-  const tmp = join(dirname(t.path), `.${basename(t.path)}.${process.pid}.${Date.now()}.tmp`);
+  const tmp = tempPathFor(t.path);
   let fd = -1;
   try {
     fd = openSync(tmp, 'w', 0o644);

@@ -194,14 +194,9 @@ function parseModelDoc(text: string, file: string): Model {
     const rows = l.rows[name];
     const cols = l.cols[name];
     const v = p[name];
-    if (rows === 0) {
-      if (v !== undefined) fail(file, `"${name}" belongs to a bidirectional model, but "bidirectional" is false`);
-    } else if (isVector(name)) {
-      readNumbers(file, v, name, rows, parameters, l.offset[name]);
-    } else {
-      if (!Array.isArray(v) || v.length !== rows) fail(file, `"${name}" must have ${rows} rows of ${cols}`);
-      for (let r = 0; r < rows; r++) readNumbers(file, v[r], `${name}[${r}]`, cols, parameters, l.offset[name] + r * cols);
-    }
+    if (rows === 0) continue;
+    if (isVector(name)) readNumbers(file, v, name, rows, parameters, l.offset[name]);
+    else for (let r = 0; r < rows; r++) readNumbers(file, v[r], `${name}[${r}]`, cols, parameters, l.offset[name] + r * cols);
   }
   let normalization = null;
   if (doc.normalization !== null && doc.normalization !== undefined) {
@@ -228,12 +223,18 @@ function parseLayout(file: string, v: any): DataLayout {
   return { format: v.format, labelColumn: v.labelColumn, idColumn: v.idColumn, timeColumn: v.timeColumn };
 }
 
-/** Every parameter present with the rows and columns the header implies (values are checked as they are read). */
+/**
+ * Every parameter present with the rows and columns the header implies, and none the header rules out (values
+ * are checked as they are read).
+ */
 function checkSizes(file: string, p: any, l: ReturnType<typeof layoutOf>): void {
   for (const name of PARAM_NAMES) {
     const rows = l.rows[name];
     const v = p[name];
-    if (rows === 0) continue;
+    if (rows === 0) {
+      if (v !== undefined) fail(file, `"${name}" belongs to a bidirectional model, but "bidirectional" is false`);
+      continue;
+    }
     const n = isVector(name) ? rows : rows * l.cols[name];
     if (!Array.isArray(v) || v.length !== rows || (!isVector(name) && !v.every((r: unknown) => Array.isArray(r) && r.length === l.cols[name]))) {
       fail(file, isVector(name) ? `"${name}" must hold ${n} numbers` : `"${name}" must have ${rows} rows of ${l.cols[name]}`);

@@ -10,8 +10,7 @@
 // release() rows are held in memory instead, since stdout cannot be taken back.
 
 import { closeSync, fchmodSync, fsyncSync, ftruncateSync, openSync, renameSync, rmSync } from 'node:fs';
-import { basename, dirname, join } from 'node:path';
-import { outputTarget, syncFolder, writeAll, writeError } from './atomic.js';
+import { outputTarget, syncFolder, tempPathFor, writeAll, writeError } from './atomic.js';
 
 export interface RowOutput {
   write(s: string): void;
@@ -36,7 +35,7 @@ export function fileOutput(path: string): RowOutput {
 
 /** Into a temp file beside `target`, renamed over it on commit (keeping an existing file's mode). */
 function replacingOutput(path: string, target: string, mode: number | null): RowOutput {
-  const tmp = join(dirname(target), `.${basename(target)}.${process.pid}.${Date.now()}.tmp`);
+  const tmp = tempPathFor(target);
   let fd: number | null = openSync(tmp, 'w', 0o644);
   if (mode !== null) fchmodSync(fd, mode);
   let buf: string[] = [];
