@@ -65,7 +65,7 @@ export const evaluateCommand = {
   describe: 'evaluate a trained model on labelled CSV files',
   builder: (y: Argv) =>
     y
-      .positional('files', { type: 'string', array: true, describe: 'held-out CSV file(s)' })
+      .positional('files', { type: 'string', array: true, describe: 'held-out CSV file(s); - reads one from stdin' })
       .options({
         ...dataOptions,
         model: { type: 'string', demandOption: true, describe: 'model file written by train' },

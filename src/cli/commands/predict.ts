@@ -20,7 +20,7 @@ export const predictCommand = {
   describe: 'predict the class of every sequence in CSV files (labels optional)',
   builder: (y: Argv) =>
     y
-      .positional('files', { type: 'string', array: true, describe: 'CSV file(s) to predict' })
+      .positional('files', { type: 'string', array: true, describe: 'CSV file(s) to predict; - reads one from stdin' })
       .options({
         ...dataOptions,
         model: { type: 'string', demandOption: true, describe: 'model file written by train' },

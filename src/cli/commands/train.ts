@@ -122,7 +122,7 @@ function checkFlags(a: TrainArgs): void {
 export const trainCommand = {
   command: ['train <files..>', '$0 <files..>'],
   describe: 'train a model on labelled CSV files',
-  builder: (y: Argv) => y.positional('files', { type: 'string', array: true, describe: 'training CSV file(s)' }).options(trainOptions),
+  builder: (y: Argv) => y.positional('files', { type: 'string', array: true, describe: 'training CSV file(s); - reads one from stdin' }).options(trainOptions),
   handler: async (argv: ArgumentsCamelCase<TrainArgs>) => {
     const a = argv as unknown as TrainArgs;
     checkFlags(a);

@@ -63,7 +63,7 @@ function threadList(s: string | undefined): number[] | undefined {
 export const tuneCommand = {
   command: 'tune <files..>',
   describe: 'measure training speed at each thread count and recommend one',
-  builder: (y: Argv) => y.positional('files', { type: 'string', array: true, describe: 'training CSV file(s)' }).options(tuneOptions),
+  builder: (y: Argv) => y.positional('files', { type: 'string', array: true, describe: 'training CSV file(s); - reads one from stdin' }).options(tuneOptions),
   handler: async (argv: ArgumentsCamelCase<TuneArgs>) => {
     const a = argv as unknown as TuneArgs;
     const threads = threadList(a.threads);
