@@ -163,6 +163,27 @@ test('--version is this package’s own, also run from another package’s folde
   assert.match(cli(['train', '-h']).stdout, /--stride/);
 });
 
+test('--help lists the commands in workflow order, groups the flags, and shows examples for every command', () => {
+  const top = cli(['--help']);
+  assert.equal(top.code, 0, top.stderr);
+  const commands = [...top.stdout.matchAll(/^  train-signals (\w+)/gm)].map((m) => m[1]);
+  assert.deepEqual(commands.slice(0, 5), ['train', 'evaluate', 'predict', 'tune', 'export']);
+  const groups = [...top.stdout.matchAll(/^(\w+):$/gm)].map((m) => m[1]);
+  assert.deepEqual(groups, ['Commands', 'Positionals', 'Data', 'Model', 'Training', 'Output', 'Running', 'Examples']);
+  const examples = top.stdout.slice(top.stdout.indexOf('Examples:'));
+  const order = ['train-signals train', 'train-signals evaluate', 'train-signals predict', 'train-signals tune', 'train-signals export'].map((c) => examples.indexOf(c));
+  assert.ok(order.every((at, i) => at >= 0 && (i === 0 || at > order[i - 1])), examples);
+  const inGroup = (help: string, group: string, flag: string) => new RegExp(`^${group}:\n(?:.+\n)*?\\s+--${flag}\\b`, 'm').test(help);
+  assert.ok(inGroup(top.stdout, 'Model', 'stride') && inGroup(top.stdout, 'Training', 'lr') && inGroup(top.stdout, 'Output', 'out'), top.stdout);
+  assert.ok(!inGroup(top.stdout, 'Model', 'lr'));
+  for (const command of ['train', 'evaluate', 'predict', 'tune', 'export']) {
+    const h = cli([command, '--help']);
+    assert.equal(h.code, 0, h.stderr);
+    assert.match(h.stdout, new RegExp(`Examples:\n  train-signals ${command} `), command);
+    assert.match(h.stdout, /^Running:$/m, command);
+  }
+});
+
 test('a label with a newline or a right-to-left override neither breaks evaluate’s table nor reverses the report', () => {
   const dir = tmp();
   const data = join(dir, 'd.csv');

@@ -11,11 +11,12 @@ import { STDIN } from '../data/csv.js';
 import { packageVersion } from '../io/version.js';
 import { installSignalHandlers } from './interrupt.js';
 import { closest } from './suggest.js';
-import { trainCommand } from './commands/train.js';
+import { trainBuilder, trainCommand } from './commands/train.js';
 import { evaluateCommand } from './commands/evaluate.js';
 import { tuneCommand } from './commands/tune.js';
 import { predictCommand } from './commands/predict.js';
 import { exportCommand } from './commands/export.js';
+import { WORKFLOW_EXAMPLES } from './help.js';
 
 const NAME = 'train-signals';
 
@@ -80,7 +81,7 @@ function resolveDashes(argv: Record<string, unknown>): void {
   }
 }
 
-const COMMANDS = ['train', 'evaluate', 'predict', 'export', 'tune'];
+const COMMANDS = ['train', 'evaluate', 'predict', 'tune', 'export'];
 
 /** A first word that is neither a command nor a file but close to a command: `trian data.csv`. */
 function checkCommand(argv: readonly string[]): void {
@@ -136,12 +137,14 @@ export async function main(argv: string[]): Promise<number> {
     const cli: any = yargs(argv.map((a, i) => (a === '-' && !argv.slice(0, i).includes('--') ? DASH : a)));
     await cli
       .scriptName(NAME)
+      // Without a command word train runs, and its help is the top-level help: it shows the whole workflow.
+      .command((argv[0] === 'train' ? trainCommand : { ...trainCommand, builder: (y: any) => trainBuilder(y, WORKFLOW_EXAMPLES) }) as any)
       .command(evaluateCommand as any)
-      .command(trainCommand as any)
+      .command(predictCommand as any)
       .command(tuneCommand as any)
       .command(exportCommand as any)
-      .command(predictCommand as any)
       .option('debug', { type: 'boolean', default: false, describe: 'print stack traces of internal errors' })
+      .epilogue('Each command has its own help: train-signals <command> --help. Exit status: 0 done, 2 your input (one line says what to change), 1 a bug, 130 interrupted.')
       .version(packageVersion())
       .alias('h', 'help')
       .strict()

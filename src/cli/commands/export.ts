@@ -10,6 +10,7 @@ import { checkDistinct } from '../../io/paths.js';
 import { UserError } from '../../errors.js';
 import { checkWritable } from '../../io/atomic.js';
 import { requireFlag } from '../options.js';
+import { WORKFLOW_EXAMPLES, grouped, withExamples } from '../help.js';
 
 interface ExportArgs {
   model: string;
@@ -25,15 +26,16 @@ function checkOutput(flag: string, path: string): void {
   checkWritable(path, flag); // a file can be created there (permissions, space)
 }
 
+const exportOptions = {
+  model: { type: 'string', demandOption: true, describe: 'model file written by train (or a .safetensors file in the export layout)' },
+  onnx: { type: 'string', describe: 'write an ONNX file here' },
+  safetensors: { type: 'string', describe: 'write a safetensors file here (PyTorch names)' },
+} as const;
+
 export const exportCommand = {
   command: 'export',
   describe: 'write a trained model as ONNX (onnxruntime) and/or safetensors (PyTorch)',
-  builder: (y: Argv) =>
-    y.options({
-      model: { type: 'string', demandOption: true, describe: 'model file written by train (or a .safetensors file in the export layout)' },
-      onnx: { type: 'string', describe: 'write an ONNX file here' },
-      safetensors: { type: 'string', describe: 'write a safetensors file here (PyTorch names)' },
-    } as const),
+  builder: (y: Argv) => withExamples(grouped(y.options(exportOptions), Object.keys(exportOptions)), [WORKFLOW_EXAMPLES[5]]),
   handler: async (argv: ArgumentsCamelCase<ExportArgs>) => {
     const a = argv as unknown as ExportArgs;
     requireFlag(a.onnx !== undefined || a.safetensors !== undefined, 'give --onnx <file>, --safetensors <file>, or both');

@@ -12,21 +12,23 @@ import { UserError } from '../../errors.js';
 import { checkWritable } from '../../io/atomic.js';
 import { atStop } from '../interrupt.js';
 import { type DataArgs, dataOptions, loadOptionsOf } from '../options.js';
+import { WORKFLOW_EXAMPLES, grouped, withExamples } from '../help.js';
 
 type PredictArgs = DataArgs & { model: string; files: string[]; out?: string; quiet: boolean };
+
+const predictOptions = {
+  ...dataOptions,
+  model: { type: 'string', demandOption: true, describe: 'model file written by train' },
+  out: { type: 'string', describe: 'write the predictions CSV here (atomically); default (or -): stdout' },
+  quiet: { type: 'boolean', default: false, describe: 'print nothing on stderr' },
+} as const;
 
 export const predictCommand = {
   command: 'predict <files..>',
   describe: 'predict the class of every sequence in CSV files (labels optional)',
-  builder: (y: Argv) =>
-    y
-      .positional('files', { type: 'string', array: true, describe: 'CSV file(s) to predict; - reads one from stdin' })
-      .options({
-        ...dataOptions,
-        model: { type: 'string', demandOption: true, describe: 'model file written by train' },
-        out: { type: 'string', describe: 'write the predictions CSV here (atomically); default (or -): stdout' },
-        quiet: { type: 'boolean', default: false, describe: 'print nothing on stderr' },
-      }),
+  builder: (y: Argv) => withExamples(grouped(y
+    .positional('files', { type: 'string', array: true, describe: 'CSV file(s) to predict; - reads one from stdin' })
+    .options(predictOptions), Object.keys(predictOptions)), [WORKFLOW_EXAMPLES[3], ['$0 predict --model model.json - < new.csv | head', 'from stdin to stdout']]),
   handler: async (argv: ArgumentsCamelCase<PredictArgs>) => {
     const a = argv as unknown as PredictArgs;
     const model = loadInitModel(a.model);

@@ -15,6 +15,7 @@ import { UserError } from '../../errors.js';
 import { timeLikeChannels } from '../../data/time-like.js';
 import { type DataArgs, dataOptions, isInt, loadOptionsOf, requireFlag } from '../options.js';
 import { printEvaluations } from './evaluate.js';
+import { WORKFLOW_EXAMPLES, grouped, withExamples } from '../help.js';
 
 const d = TRAIN_DEFAULTS;
 
@@ -119,10 +120,17 @@ function checkFlags(a: TrainArgs): void {
   }
 }
 
+/** train's flags; `examples` differ when train runs as the default command (the top-level help shows them all). */
+export function trainBuilder(y: Argv, examples: readonly (readonly [string, string])[]): Argv {
+  return withExamples(grouped(y
+    .positional('files', { type: 'string', array: true, describe: 'training CSV file(s); - reads one from stdin' })
+    .options(trainOptions), Object.keys(trainOptions)), examples);
+}
+
 export const trainCommand = {
   command: ['train <files..>', '$0 <files..>'],
   describe: 'train a model on labelled CSV files',
-  builder: (y: Argv) => y.positional('files', { type: 'string', array: true, describe: 'training CSV file(s); - reads one from stdin' }).options(trainOptions),
+  builder: (y: Argv) => trainBuilder(y, WORKFLOW_EXAMPLES.slice(0, 2)),
   handler: async (argv: ArgumentsCamelCase<TrainArgs>) => {
     const a = argv as unknown as TrainArgs;
     checkFlags(a);

@@ -1,0 +1,39 @@
+// How --help is laid out: each command's flags in groups a user reads in order (the data, the model, how it
+// trains, what it writes, how it runs), and examples in the order of a day's work.
+
+import type { Argv } from 'yargs';
+
+const GROUPS: readonly (readonly [string, readonly string[]])[] = [
+  ['Data:', ['model', 'format', 'label-column', 'id-column', 'time-column', 'channels', 'test']],
+  ['Model:', ['cell', 'hidden', 'stride', 'bidirectional', 'readout', 'bptt', 'normalize', 'init']],
+  ['Training:', ['select', 'epochs', 'batch-size', 'optimizer', 'lr', 'schedule', 'warmup', 'clip', 'weight-decay',
+    'noise', 'warp', 'val-split', 'patience', 'class-weights', 'seed']],
+  ['Output:', ['out', 'report', 'onnx', 'safetensors', 'json', 'checkpoint', 'resume']],
+  ['Running:', ['threads', 'steps', 'quiet', 'debug', 'help', 'version']],
+];
+
+/** Puts the flags a command has into the groups above; a flag it lacks is skipped. */
+export function grouped(y: Argv, flags: readonly string[]): Argv {
+  const has = new Set([...flags, 'debug', 'help', 'version']);
+  for (const [title, keys] of GROUPS) {
+    const present = keys.filter((k) => has.has(k));
+    if (present.length > 0) y = y.group(present, title);
+  }
+  return y;
+}
+
+/** Examples, train → evaluate → predict → tune → export, as the top-level help shows them. */
+export const WORKFLOW_EXAMPLES: readonly (readonly [string, string])[] = [
+  ['$0 train train.csv --test test.csv', 'train, then report accuracy on held-out data (writes model.json)'],
+  ['$0 train log.csv --id-column device --time-column ms --label-column activity', 'a long-layout file with its own column names'],
+  ['$0 evaluate --model model.json test.csv --report report.html', 'accuracy and an HTML report (the model remembers the columns)'],
+  ['$0 predict --model model.json new.csv --out predictions.csv', 'the class and probabilities of every sequence'],
+  ['$0 tune train.csv', 'how many threads train fastest here'],
+  ['$0 export --model model.json --onnx model.onnx --safetensors model.safetensors', 'for onnxruntime and PyTorch'],
+];
+
+/** Adds examples to a command's help. */
+export function withExamples(y: Argv, examples: readonly (readonly [string, string])[]): Argv {
+  for (const [command, what] of examples) y = y.example(command, what);
+  return y;
+}
