@@ -334,6 +334,23 @@ test('the model remembers its data layout: evaluate and predict read files like 
   assert.match(flags.stderr, /no label column named "nope"/);
 });
 
+test('the auto defaults resolve by the documented rules and the model file records what they chose', () => {
+  const dir = tmp();
+  const wide = (n: number, T: number) => ['label,' + Array.from({ length: T }, (_, i) => `t${i}`).join(','),
+    ...Array.from({ length: n }, (_, s) => `${'ab'[s % 2]},` + Array.from({ length: T }, (_, i) => Math.sin(i * (s % 2 ? 0.3 : 0.5) + s).toFixed(3)).join(','))].join('\n') + '\n';
+  const run = (name: string, n: number, T: number) => {
+    writeFileSync(join(dir, `${name}.csv`), wide(n, T));
+    const r = cli(['train', `${name}.csv`, '--select', 'off', '--hidden', '3', '--threads', '1', '--quiet', '--out', `${name}.json`], { cwd: dir });
+    assert.equal(r.code, 0, r.stderr);
+    const m = JSON.parse(readFileSync(join(dir, `${name}.json`), 'utf8'));
+    return { ...m.training.hyperparameters, ran: m.training.history.length, validated: m.training.history[0].valAccuracy !== null };
+  };
+  const small = run('small', 50, 100); // 50 long sequences: two steps an epoch
+  assert.deepEqual([small.readout, small.stride, small.valSplit, small.epochs, small.ran, small.validated], ['mean', 3, 0, 750, 750, false]);
+  const large = run('large', 1000, 20); // 1,000 short ones: 100 can be held out
+  assert.deepEqual([large.readout, large.stride, large.valSplit, large.epochs, large.ran, large.validated], ['last', 1, 0.1, 60, 60, true]);
+});
+
 test('--threads auto says what it measured and chose; early stopping says so', () => {
   const dir = tmp();
   const r = cli(['train', 'datasets/cbf/train.csv', '--threads', 'auto', '--select', 'off', '--epochs', '300', '--val-split', '0.2', '--patience', '3',
