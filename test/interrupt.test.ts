@@ -9,7 +9,8 @@ import { existsSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } fro
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { start } from './helpers/spawn.js';
-import { FAILING_WORKER_HOOK } from './helpers/cli.js';
+import { spawn } from 'node:child_process';
+import { CLI, FAILING_WORKER_HOOK, ROOT } from './helpers/cli.js';
 import { parseCheckpoint } from '../src/io/checkpoint.js';
 
 const tmp = () => mkdtempSync(join(tmpdir(), 'ts-int-'));
@@ -84,6 +85,26 @@ test('Ctrl-C stops a one-thread run too (its steps run on the main thread)', asy
   assert.equal(r.code, 130, r.stderr);
   assert.match(r.stderr, /SIGINT received/);
   parseCheckpoint(readFileSync(`${out}.ckpt`, 'utf8'), 'm.json.ckpt');
+});
+
+test('on a terminal, Ctrl-C’s message starts on its own line, not after the progress bar and the echoed ^C', async () => {
+  const dir = tmp();
+  // script(1) runs the CLI on a pseudo-terminal: the progress bar is drawn, and \x03 typed there is Ctrl-C.
+  const command = [process.execPath, CLI, ...trainArgs(3000), '--out', join(dir, 'm.json')].map((a) => `'${a}'`).join(' ');
+  const child = spawn('script', ['-qec', command, '/dev/null'], { cwd: ROOT, env: { ...process.env, NO_COLOR: '1' }, stdio: ['pipe', 'pipe', 'pipe'] });
+  let screen = '';
+  let typed = false;
+  child.stdout.on('data', (d: Buffer) => {
+    screen += d.toString();
+    if (!typed && /epoch +1\/3000 .*\d+\/\d+/.test(screen)) {
+      typed = true; // the bar of epoch 1 is on the screen, without its newline
+      child.stdin.write('\x03');
+    }
+  });
+  const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+  assert.ok(typed, screen);
+  assert.match(screen, /(^|\n)train-signals: SIGINT received; finishing the current step/, JSON.stringify(screen.slice(-400)));
+  assert.equal(code, 130, screen.slice(-400));
 });
 
 test('SIGTERM is handled like Ctrl-C', async () => {

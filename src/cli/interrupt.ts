@@ -30,6 +30,8 @@ export function installSignalHandlers(name: string): void {
   if (installed) return;
   installed = true;
   const onSignal = (sig: NodeJS.Signals): void => {
+    // On a terminal the cursor may sit after a progress bar and the echoed ^C: start the message on a new line.
+    if (process.stderr.isTTY) process.stderr.write('\n');
     if (graceful !== null && armed && !graceful.signal.aborted) {
       graceful.abort(sig);
       // The next signal takes the system's default action, ending the process at once even while the main
