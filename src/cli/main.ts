@@ -11,14 +11,12 @@ import { STDIN } from '../data/csv.js';
 import { packageVersion } from '../io/version.js';
 import { installSignalHandlers } from './interrupt.js';
 import { closest } from './suggest.js';
+import { PROGRAM as NAME, shellCommand } from './command-line.js';
 import { trainCommand } from './commands/train.js';
 import { evaluateCommand } from './commands/evaluate.js';
 import { tuneCommand } from './commands/tune.js';
 import { predictCommand } from './commands/predict.js';
 import { exportCommand } from './commands/export.js';
-
-const NAME = 'train-signals';
-
 
 /** A yargs usage error (unknown flag, bad choice, missing argument) as one line. */
 function usageError(msg: string): UserError {
@@ -124,8 +122,7 @@ function resumeCommand(argv: readonly string[], checkpoint: string): string {
     else if (!argv[i].startsWith('--resume=')) args.push(argv[i]);
   }
   args.push('--resume', checkpoint);
-  const quote = (s: string) => (/^[\w@%+=:,./-]+$/.test(s) ? s : `'${s.replace(/'/g, `'\\''`)}'`);
-  return [NAME, ...args.map(quote)].join(' ');
+  return shellCommand([NAME, ...args]);
 }
 
 export async function main(argv: string[]): Promise<number> {

@@ -15,6 +15,7 @@ import { UserError } from '../../errors.js';
 import { timeLikeChannels } from '../../data/time-like.js';
 import { type DataArgs, dataOptions, isInt, loadOptionsOf, requireFlag } from '../options.js';
 import { printEvaluations } from './evaluate.js';
+import { invokedCommand } from '../command-line.js';
 
 const d = TRAIN_DEFAULTS;
 
@@ -159,6 +160,7 @@ export const trainCommand = {
       warp: a.warp,
       noise: a.noise,
       report: a.report,
+      commandLine: invokedCommand(),
       patience: a.patience,
       normalize: a.normalize,
       init,
