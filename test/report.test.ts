@@ -1,7 +1,8 @@
 // The HTML report in a real browser: train and evaluate write reports, headless Chromium (Debian's `chromium`,
 // driven by playwright-core) opens each from disk, and the test checks that every chart is drawn with a non-zero
 // size, that the page logs no error and requests nothing but itself, and saves a full-page screenshot whose
-// path it prints. No Chromium is a failure, not a skip: .ci/run installs it.
+// path it prints. No Chromium is a failure, not a skip: .ci/run installs it. The hard cases (misclassified and
+// least-confident sequences) are checked against the confusion matrices evaluate --json prints.
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -15,7 +16,10 @@ import { ROOT, cli } from './helpers/cli.js';
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const OUTPUT = join(ROOT, 'test', 'output');
 
-async function inBrowser(html: string, screenshot: string): Promise<{ charts: { w: number; h: number; label: string }[]; errors: string[]; requests: string[] }> {
+/** A drawn chart: its size, its aria-label, the heading of its row (h4 class) and its caption's lines. */
+interface Chart { w: number; h: number; label: string; group: string; caption: string[] }
+
+async function inBrowser(html: string, screenshot: string): Promise<{ charts: Chart[]; command: string | null; errors: string[]; requests: string[] }> {
   assert.ok(existsSync(CHROMIUM), `no Chromium at ${CHROMIUM}: install it (apt-get install -y chromium) or set CHROMIUM_PATH`);
   const context = await chromium.launchPersistentContext(mkdtempSync(join(tmpdir(), 'ts-chromium-')), {
     executablePath: CHROMIUM,
@@ -35,10 +39,15 @@ async function inBrowser(html: string, screenshot: string): Promise<{ charts: { 
     await page.goto(url, { waitUntil: 'load' });
     const charts = await page.$$eval('svg.chart', (els) => els.map((e) => {
       const r = e.getBoundingClientRect();
-      return { w: r.width, h: r.height, label: e.getAttribute('aria-label') ?? '' };
+      const caption = (e.closest('figure')?.querySelector('figcaption') as HTMLElement | null)?.innerText ?? '';
+      return {
+        w: r.width, h: r.height, label: e.getAttribute('aria-label') ?? '',
+        group: e.closest('.row')?.previousElementSibling?.className ?? '', caption: caption.split('\n'),
+      };
     }));
+    const command = await page.$eval('p.command code', (e) => e.textContent).catch(() => null);
     await page.screenshot({ path: screenshot, fullPage: true });
-    return { charts, errors, requests: requests.filter((u) => u !== url) };
+    return { charts, command, errors, requests: requests.filter((u) => u !== url) };
   } finally {
     await context.close();
   }
@@ -47,13 +56,18 @@ async function inBrowser(html: string, screenshot: string): Promise<{ charts: { 
 test('train --report and evaluate --report open in Chromium: charts drawn, no errors, no requests', async (t) => {
   const dir = mkdtempSync(join(tmpdir(), 'ts-report-'));
   const model = join(dir, 'm.json');
-  const trainReport = join(dir, 'train.html');
-  const r = cli(['train', 'datasets/motion/train.csv', '--test', 'datasets/motion/test.csv', '--out', model, '--epochs', '12',
-    '--hidden', '16', '--val-split', '0.2', '--threads', '2', '--quiet', '--report', trainReport]);
+  const trainReport = join(dir, 'train report.html'); // a space: the command line shows it quoted
+  const trainArgs = ['train', 'datasets/motion/train.csv', '--test', 'datasets/motion/test.csv', '--out', model, '--epochs', '12',
+    '--hidden', '16', '--val-split', '0.2', '--threads', '2', '--quiet', '--report', trainReport];
+  const r = cli(trainArgs);
   assert.equal(r.code, 0, r.stderr);
   const evalReport = join(dir, 'evaluate.html');
-  const e = cli(['evaluate', '--model', model, 'datasets/motion/test.csv', 'datasets/motion/train.csv', '--report', evalReport]);
+  const evalArgs = ['evaluate', '--model', model, 'datasets/motion/test.csv', 'datasets/motion/train.csv', '--report', evalReport, '--json'];
+  const e = cli(evalArgs);
   assert.equal(e.code, 0, e.stderr);
+  // The same model on the same files: the mistakes each report's hard cases are drawn from.
+  const errorsOf = (confusion: number[][]) => confusion.reduce((a, row, i) => a + row.reduce((x, y) => x + y, 0) - row[i], 0);
+  const evaluated = (JSON.parse(e.stdout) as { files: { sequences: number; confusion: number[][] }[] }).files;
 
   const html = readFileSync(trainReport, 'utf8');
   assert.doesNotMatch(html, /<script|https?:\/\/|<link rel="stylesheet"|<img/i, 'self-contained: no script, no external resource');
@@ -70,12 +84,21 @@ test('train --report and evaluate --report open in Chromium: charts drawn, no er
   assert.match(html, /datasets\/motion\/train\.csv \(\d+ bytes, SHA-256 [0-9a-f]{16}…\)/);
   assert.match(html, /<td>--batch-size<\/td>/);
   assert.match(readFileSync(evalReport, 'utf8'), /class="pct[^"]*"[^>]*>\d+%</);
+  assert.match(html, /<h2>Misclassified and least-confident sequences<\/h2>/);
   mkdirSync(OUTPUT, { recursive: true });
-  for (const [name, file, minCharts] of [['train', trainReport, 2 + 1 + 3 * 3 + 2], ['evaluate', evalReport, 2 + 2 + 3 * 3 + 2]] as const) {
+  // The command line that wrote each report, as the page shows it: quoted for a shell (the path with a space).
+  const commands = {
+    train: `train-signals ${trainArgs.slice(0, -1).join(' ')} '${trainReport}'`,
+    evaluate: `train-signals ${evalArgs.join(' ')}`,
+  };
+  const reports = [['train', trainReport, 2 + 1 + 3 * 3 + 2, evaluated.slice(0, 1)], ['evaluate', evalReport, 2 + 2 + 3 * 3 + 2, evaluated]] as const;
+  for (const [name, file, minCharts, files] of reports) {
     const png = join(OUTPUT, `report-${name}.png`);
     const b = await inBrowser(file, png);
     assert.ok(b.charts.length >= minCharts, `${name}: ${b.charts.length} charts, expected at least ${minCharts}`);
     for (const c of b.charts) assert.ok(c.w > 0 && c.h > 0, `${name}: chart "${c.label}" is ${c.w}×${c.h}`);
+    assert.equal(b.command, commands[name], `${name}: the command line`);
+    checkHardCases(name, b.charts, files.map((f) => ({ errors: errorsOf(f.confusion), sequences: f.sequences })));
     assert.deepEqual(b.errors, [], `${name}: the page logged errors`);
     assert.deepEqual(b.requests, [], `${name}: the page made requests`);
     assert.ok(existsSync(png));
@@ -83,3 +106,42 @@ test('train --report and evaluate --report open in Chromium: charts drawn, no er
     console.log(`# ${name} report screenshot: ${png}`);
   }
 });
+
+/** The hard cases' top probability, and the true and predicted classes, read back from a drawn chart's caption. */
+function readCaption(c: Chart): { truth: string; predicted: string; top: { name: string; pct: number }[] } {
+  const [, classes, probabilities] = c.caption;
+  const m = /^true (.+) → predicted (.+)$/.exec(classes ?? '');
+  assert.ok(m, `caption "${c.caption.join(' | ')}" names the true and predicted class`);
+  const top = (probabilities ?? '').split(', ').map((s) => /^(.+)\u00a0(\d+\.\d)\u00a0%$/.exec(s)).map((p) => {
+    assert.ok(p, `caption "${c.caption.join(' | ')}" ends with the top probabilities`);
+    return { name: p[1], pct: Number(p[2]) };
+  });
+  return { truth: m[1], predicted: m[2], top };
+}
+
+/**
+ * Per file, min(6, its mistakes) misclassified charts, each wrong and the surest first, then min(6, its sequences)
+ * least-confident charts, the least sure first; every caption names the 3 most probable classes.
+ */
+function checkHardCases(name: string, charts: readonly Chart[], files: readonly { errors: number; sequences: number }[]): void {
+  const wrong = charts.filter((c) => c.group === 'misclassified');
+  const unsure = charts.filter((c) => c.group === 'least-confident');
+  assert.ok(files.some((f) => f.errors > 0), `${name}: the model makes mistakes, or this check checks nothing`);
+  assert.equal(wrong.length, files.reduce((a, f) => a + Math.min(6, f.errors), 0), `${name}: misclassified charts`);
+  assert.equal(unsure.length, files.reduce((a, f) => a + Math.min(6, f.sequences), 0), `${name}: least-confident charts`);
+  let at = 0;
+  for (const f of files) {
+    const mine = wrong.slice(at, at + Math.min(6, f.errors)).map(readCaption);
+    at += mine.length;
+    for (const c of mine) {
+      assert.notEqual(c.truth, c.predicted, `${name}: a misclassified sequence is wrong`);
+      assert.equal(c.top[0].name, c.predicted, `${name}: the predicted class is the most probable`);
+      assert.equal(c.top.length, 3, `${name}: three classes named`);
+    }
+    for (let i = 1; i < mine.length; i++) assert.ok(mine[i - 1].top[0].pct >= mine[i].top[0].pct, `${name}: misclassified, surest first`);
+  }
+  for (let f = 0; f < files.length; f++) {
+    const mine = unsure.slice(6 * f, 6 * (f + 1)).map(readCaption);
+    for (let i = 1; i < mine.length; i++) assert.ok(mine[i - 1].top[0].pct <= mine[i].top[0].pct, `${name}: least confident first`);
+  }
+}

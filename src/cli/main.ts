@@ -12,14 +12,12 @@ import { packageVersion } from '../io/version.js';
 import { installSignalHandlers } from './interrupt.js';
 import { closest } from './suggest.js';
 import { trainBuilder, trainCommand } from './commands/train.js';
+import { PROGRAM as NAME, shellCommand } from './command-line.js';
 import { evaluateCommand } from './commands/evaluate.js';
 import { tuneCommand } from './commands/tune.js';
 import { predictCommand } from './commands/predict.js';
 import { exportCommand } from './commands/export.js';
 import { WORKFLOW_EXAMPLES } from './help.js';
-
-const NAME = 'train-signals';
-
 
 /** A yargs usage error (unknown flag, bad choice, missing argument) as one line. */
 function usageError(msg: string): UserError {
@@ -125,8 +123,7 @@ function resumeCommand(argv: readonly string[], checkpoint: string): string {
     else if (!argv[i].startsWith('--resume=')) args.push(argv[i]);
   }
   args.push('--resume', checkpoint);
-  const quote = (s: string) => (/^[\w@%+=:,./-]+$/.test(s) ? s : `'${s.replace(/'/g, `'\\''`)}'`);
-  return [NAME, ...args.map(quote)].join(' ');
+  return shellCommand([NAME, ...args]);
 }
 
 export async function main(argv: string[]): Promise<number> {

@@ -1,6 +1,8 @@
 // The HTML report: one self-contained file (inline CSS and SVG, no script, no external resource) that a person
 // opens after training or evaluation: learning curves, a confusion-matrix heat map and per-class table per
-// held-out file, a few example signals per class, the data summary, the hyperparameters and throughput.
+// held-out file, the held-out sequences the model got wrong most confidently or was least sure of (drawn, with
+// their probabilities), a few example signals per class, the data summary, the hyperparameters and throughput,
+// and the command line that wrote it.
 //
 // renderReport() is pure (data in, a string out); writeReport() writes it atomically. Every chart is an <svg>
 // with class "chart" and explicit width and height, which is what the browser test measures.
@@ -14,6 +16,8 @@ import { cellOf, directionsOf, layoutOf } from '../model/layout.js';
 import { visible } from './visible.js';
 import { packageVersion } from '../io/version.js';
 import type { Metrics } from './metrics.js';
+import { type Scores, UNKNOWN_LABEL } from './score.js';
+import { type HardCase, hardCases, topClasses } from './hard-cases.js';
 
 /** What a report shows; every part but the model is optional. */
 export interface ReportInput {
@@ -21,10 +25,19 @@ export interface ReportInput {
   readonly model: Model;
   readonly history?: readonly ReportEpoch[]; // default: the model file's training.history
   readonly train?: DataSet; // the training data (a train report); else examples come from the evaluated files
-  readonly evaluations: readonly { readonly file: string; readonly metrics: Metrics; readonly data?: DataSet }[];
+  readonly evaluations: readonly ReportEvaluation[];
   readonly total?: Metrics | null;
   readonly seconds?: number;
   readonly sequencesPerSecond?: number;
+  readonly commandLine?: string; // the command that wrote the report, as typed (the CLI quotes it for a shell)
+}
+
+/** One held-out file; a FileEvaluation is one. With data and scores, the report draws its hard cases. */
+export interface ReportEvaluation {
+  readonly file: string;
+  readonly metrics: Metrics;
+  readonly data?: DataSet; // the sequences as scored (normalized)
+  readonly scores?: Pick<Scores, 'probabilities' | 'labels'>; // of data's sequences, in order
 }
 
 export interface ReportEpoch {
@@ -38,6 +51,8 @@ export interface ReportEpoch {
 
 const PALETTE = ['#2563eb', '#dc2626', '#16a34a', '#9333ea', '#ea580c', '#0891b2', '#ca8a04', '#db2777', '#4b5563', '#65a30d', '#7c3aed', '#0f766e'];
 const EXAMPLES_PER_CLASS = 3;
+const HARD_CASES = 6; // drawn per kind (misclassified, least confident) and file
+const TOP_CLASSES = 3; // probabilities named under each hard case
 const MAX_POINTS = 240; // per drawn line; longer signals are reduced to min/max pairs
 
 export function esc(s: unknown): string {
@@ -172,8 +187,9 @@ function reduced(ds: DataSet, n: number): number[][] {
   return out;
 }
 
-/** A small line chart of one sequence (every channel, one colour each), without axes. */
-function sparkline(ds: DataSet, n: number, caption: string): string {
+/** A small line chart of one sequence (every channel, one colour each), without axes; each caption line on its own line. */
+function sparkline(ds: DataSet, n: number, caption: string | readonly string[]): string {
+  const captionLines = typeof caption === 'string' ? [caption] : caption;
   const W = 200;
   const H = 72;
   const lines = reduced(ds, n);
@@ -187,7 +203,8 @@ function sparkline(ds: DataSet, n: number, caption: string): string {
     const sy = (v: number) => H - 4 - ((v - lo) / (hi - lo)) * (H - 8);
     g += `<path d="${l.map((v, i) => `${i ? 'L' : 'M'}${r1(sx(i))} ${r1(sy(v))}`).join('')}" fill="none" stroke="${PALETTE[d % PALETTE.length]}" stroke-width="1.3"/>`;
   });
-  return `<figure class="spark"><svg class="chart" role="img" aria-label="${esc(caption)}" width="${W}" height="${H}" viewBox="0 0 ${W} ${H}">${g}</svg><figcaption>${esc(caption)}</figcaption></figure>`;
+  return `<figure class="spark"><svg class="chart" role="img" aria-label="${esc(captionLines.join(' · '))}" width="${W}" height="${H}" viewBox="0 0 ${W} ${H}">${g}</svg>` +
+    `<figcaption>${captionLines.map(esc).join('<br>')}</figcaption></figure>`;
 }
 
 /** Vertical bars with labels under them. */
@@ -276,10 +293,56 @@ function examples(ds: DataSet, classes: readonly string[]): string {
     if (picks.length === 0) return;
     out += `<div class="examples"><h3>${esc(c)}</h3><div class="row">${picks.map((n) => sparkline(ds, n, `${ds.ids[n]} · ${ds.lengths[n]} steps`)).join('')}</div></div>`;
   });
-  const legend = ds.D > 1
+  return channelLegend(ds) + out;
+}
+
+/** Which colour is which channel in the small charts (nothing for one channel). */
+function channelLegend(ds: DataSet): string {
+  return ds.D > 1
     ? `<p class="note">Channels: ${ds.channels.map((ch, d) => `<span style="color:${PALETTE[d % PALETTE.length]}">■</span> ${esc(ch)}`).join(' ')}</p>`
     : '';
-  return legend + out;
+}
+
+/** Three caption lines: which sequence, its true and predicted class, the top probabilities. */
+function hardCaseCaption(ds: DataSet, classes: readonly string[], row: Float32Array, c: HardCase): string[] {
+  const n = c.index;
+  const truth = ds.labels[n] < 0 ? '(unlabelled)' : ds.classes[ds.labels[n]] + (c.label === UNKNOWN_LABEL ? ' (unknown to the model)' : '');
+  return [
+    `${ds.ids[n]} · ${ds.lengths[n]} steps`,
+    `true ${truth} → predicted ${classes[c.predicted]}`,
+    // No-break spaces: a line may wrap between classes, not inside one's "name 12.3 %".
+    topClasses(row, TOP_CLASSES).map((k) => `${classes[k]}\u00a0${(100 * row[k]).toFixed(1)}\u00a0%`).join(', '),
+  ];
+}
+
+/**
+ * One evaluated file's hard cases drawn, or '' when the report was given no data or scores for it (or scores
+ * that do not fit the data).
+ */
+function hardCasesOf(e: ReportEvaluation, classes: readonly string[]): string {
+  const ds = e.data;
+  const sc = e.scores;
+  const C = classes.length;
+  const N = ds?.lengths.length ?? 0;
+  if (!ds || !sc || N === 0 || sc.labels.length !== N || sc.probabilities.length !== N * C) return '';
+  const picked = hardCases(sc.labels, sc.probabilities, C, HARD_CASES);
+  const draw = (cases: readonly HardCase[]) => `<div class="row">${cases.map((c) =>
+    sparkline(ds, c.index, hardCaseCaption(ds, classes, sc.probabilities.subarray(c.index * C, (c.index + 1) * C), c))).join('')}</div>`;
+  const errors = e.metrics.labelled - e.metrics.confusion.reduce((a, row, i) => a + row[i], 0);
+  const shown = picked.misclassified.length;
+  const wrong = shown === 0 ? 'none' : errors <= shown ? `all ${errors}, most confident first` : `${errors}; the ${shown} the model was surest of`;
+  return `<div class="file hard"><h3>${esc(e.file)}</h3>` +
+    `<h4 class="misclassified">misclassified: ${wrong}</h4>${shown > 0 ? draw(picked.misclassified) : ''}` +
+    `<h4 class="least-confident">least confident: the ${picked.leastConfident.length} of ${N} with the lowest top probability, right or wrong</h4>` +
+    `${draw(picked.leastConfident)}</div>`;
+}
+
+/**
+ * A command line that wraps only between its words: a browser would otherwise break "--flag" after its dashes.
+ * The text (and so a copy of it) stays the command line as given.
+ */
+function commandHtml(line: string): string {
+  return line.split(' ').map((w) => `<span>${esc(w)}</span>`).join(' ');
 }
 
 function historyOf(r: ReportInput): readonly ReportEpoch[] {
@@ -315,11 +378,11 @@ function asFlags(hp: Record<string, unknown>): Record<string, unknown> {
 
 const CSS = `
 *{box-sizing:border-box}body{font:14px/1.45 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;color:#0f172a;background:#f1f5f9;margin:0}
-header{background:#0f172a;color:#f8fafc;padding:18px 28px}header h1{margin:0;font-size:20px}header p{margin:4px 0 0;color:#cbd5e1}
+header{background:#0f172a;color:#f8fafc;padding:18px 28px}header h1{margin:0;font-size:20px}header p{margin:4px 0 0;color:#cbd5e1}header code{color:#e2e8f0;font-size:12px}header code span{white-space:nowrap}
 main{max-width:1180px;margin:0 auto;padding:8px 20px 40px}section{background:#fff;border-radius:10px;box-shadow:0 1px 3px rgba(15,23,42,.08);padding:14px 20px;margin:16px 0}
 h2{font-size:17px;margin:2px 0 10px}h3{font-size:14px;margin:10px 0 4px;color:#334155}
 figure{margin:6px 12px 6px 0;display:inline-block;vertical-align:top}figcaption{font-size:12px;color:#475569;margin:0 0 2px}
-.spark figcaption{margin:2px 0 0}.row{display:flex;flex-wrap:wrap;align-items:flex-start}
+.spark figcaption{margin:2px 0 0;max-width:200px;overflow-wrap:anywhere}h4{font-size:13px;margin:8px 0 2px;color:#475569;font-weight:600}.row{display:flex;flex-wrap:wrap;align-items:flex-start}
 svg.chart{display:block;background:#fff}.grid{stroke:#e2e8f0}.axis{stroke:#94a3b8}.tick{font-size:11px;fill:#475569}.label{font-size:12px;fill:#334155}
 .legend{font-size:12px;fill:#0f172a}.cell{font-size:12px;fill:#0f172a;font-variant-numeric:tabular-nums}.cell.on-dark,.pct.on-dark{fill:#fff}
 .pct{font-size:9px;fill:#475569;font-variant-numeric:tabular-nums}
@@ -382,6 +445,14 @@ export function renderReport(r: ReportInput): string {
     parts.push(s + '</section>');
   }
 
+  const hard = r.evaluations.map((e) => hardCasesOf(e, m.classes)).filter((s) => s !== '');
+  if (hard.length > 0) {
+    const drawn = r.evaluations.find((e) => e.data && e.scores)!.data!;
+    parts.push(`<section class="hard-cases"><h2>Misclassified and least-confident sequences</h2><p class="note">Held-out sequences` +
+      `${m.normalization ? ' after z-scoring' : ''}; under each: its id and length, its true and predicted class, and the model's ` +
+      `${TOP_CLASSES} highest class probabilities.</p>${channelLegend(drawn)}${hard.join('')}</section>`);
+  }
+
   const exampleData = r.train ?? r.evaluations.find((e) => e.data)?.data;
   if (exampleData) {
     const from = r.train ? 'training data' : `evaluated data (${r.evaluations.find((e) => e.data)!.file})`;
@@ -412,7 +483,8 @@ export function renderReport(r: ReportInput): string {
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
 <link rel="icon" href="data:,"><title>${esc(title)}</title><style>${CSS}</style></head>
 <body><header><h1>${esc(title)}</h1><p>${esc(m.classes.length)} classes · ${esc(m.channels.length)} channel(s) · H ${esc(m.shape.H)} · readout ${esc(m.readout)}</p>
-<p class="made">train-signals ${esc(packageVersion())} · ${esc(new Date().toISOString().replace('T', ' ').slice(0, 16))} UTC</p></header>
+<p class="made">train-signals ${esc(packageVersion())} · ${esc(new Date().toISOString().replace('T', ' ').slice(0, 16))} UTC</p>
+${r.commandLine !== undefined ? `<p class="command">command: <code>${commandHtml(r.commandLine)}</code></p>` : ''}</header>
 <main>${parts.join('\n')}</main></body></html>
 `;
 }

@@ -33,6 +33,7 @@ export interface TrainOptions extends LoadOptions, HyperparameterOptions {
   readonly threads?: number | 'auto'; // 'auto': measure briefly (as `tune`) and use the recommended count
   readonly kernel?: KernelName; // 'wasm' (default) or 'ts', the reference kernel
   readonly report?: string; // write the HTML report here
+  readonly commandLine?: string; // the command that started this run, for the report to show
   readonly normalize?: 'zscore' | 'none';
   readonly onEpoch?: (e: EpochRecord) => void;
   readonly onBatch?: (b: BatchProgress) => void;
@@ -170,7 +171,7 @@ export async function train(o: TrainOptions): Promise<TrainResult> {
   if (o.out && path !== undefined && outputs.checkpointIsDefault) rmSync(path, { force: true }); // the model is the result now
   o.onTrained?.();
   const test = testSets.map((t, i) => evaluateDataSet(model, o.test![i], t));
-  if (o.report) writeReport(o.report, { model, history: r.history, train: ds, evaluations: test, total: totalMetrics(test), seconds: r.seconds, sequencesPerSecond: r.sequencesPerSecond });
+  if (o.report) writeReport(o.report, { model, history: r.history, train: ds, evaluations: test, total: totalMetrics(test), seconds: r.seconds, sequencesPerSecond: r.sequencesPerSecond, commandLine: o.commandLine });
   return { ...r, model, test };
 }
 

@@ -10,6 +10,7 @@ import { checkWritable } from '../../io/atomic.js';
 import { type FileFingerprint, matchesAny } from '../../io/fingerprint.js';
 import { detailTables, summaryTable } from '../format.js';
 import { loadingLines } from '../progress.js';
+import { invokedCommand } from '../command-line.js';
 import { type DataArgs, dataOptions, loadOptionsOf } from '../options.js';
 import { WORKFLOW_EXAMPLES, grouped, withExamples } from '../help.js';
 
@@ -89,7 +90,7 @@ export const evaluateCommand = {
     const results = await evaluate(model, { ...loadOptionsOf(a), files: a.files, onRead: loadingLines(process.stderr) });
     printEvaluations(results, a.json, toStdout ? process.stderr : process.stdout);
     if (a.report !== undefined) {
-      const report = { title: 'train-signals evaluation', model, evaluations: results, total: totalMetrics(results) };
+      const report = { title: 'train-signals evaluation', model, evaluations: results, total: totalMetrics(results), commandLine: invokedCommand() };
       if (toStdout) process.stdout.write(renderReport(report));
       else writeReport(a.report, report);
     }

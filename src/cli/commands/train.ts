@@ -16,6 +16,7 @@ import { timeLikeChannels } from '../../data/time-like.js';
 import { type DataArgs, dataOptions, isInt, loadOptionsOf, requireFlag } from '../options.js';
 import { printEvaluations } from './evaluate.js';
 import { WORKFLOW_EXAMPLES, grouped, withExamples } from '../help.js';
+import { invokedCommand } from '../command-line.js';
 
 const d = TRAIN_DEFAULTS;
 
@@ -167,6 +168,7 @@ export const trainCommand = {
       warp: a.warp,
       noise: a.noise,
       report: a.report,
+      commandLine: invokedCommand(),
       patience: a.patience,
       normalize: a.normalize,
       init,
