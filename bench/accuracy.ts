@@ -7,7 +7,7 @@
 // A sub-folder qualifies with train.csv + test.csv (wide) or train.long.csv + test.long.csv (long); when it has
 // both, the wide pair is used (the same data for univariate sets, and a wide file parses faster). Extra flags
 // override train() options by their camelCase name (`--hidden 32`, `--readout last`, `--lr 3e-3`), which is how
-// README's "Defaults, measured" rows were produced; `--seeds` repeats each set over seeds and reports mean ± sd;
+// the rows of docs/accuracy.md were produced; `--seeds` repeats each set over seeds and reports mean ± sd;
 // `--cells rnn,gru` runs every set with each cell and gives each its column; `--only A,B` keeps those sets.
 // `--json` prints one JSON object per run instead of the table. Nothing is written to the data folder.
 

@@ -26,7 +26,7 @@ shapes, order and __metadata__ unchanged, written by rank 0 only, atomically (a 
 `train-signals evaluate --model continued.safetensors test.csv`, `train-signals export --model ... --onnx` and
 `train-signals train --init continued.safetensors` take it.
 
-Data: the two CSV layouts of train-signals (README "Data"):
+Data: the two CSV layouts of train-signals (docs/data.md):
   wide  one sequence per row, one channel ("value"). A first row with a cell equal to --label-column, or with a
         non-numeric cell after the first, is a header, and the label is the column so named; without a header
         the label is the first cell. Trailing empty cells are ignored (rows may differ in length).

@@ -31,7 +31,7 @@ test('train on the long-format multichannel set, then evaluate --json with the d
   assert.ok(f.sequences > 0);
   assert.ok(f.accuracy >= 0 && f.accuracy <= 1);
   assert.ok(Number.isFinite(f.loss));
-  // Every field README documents, with its type.
+  // Every field docs/cli.md documents (evaluate --json), with its type.
   const fields = ['file', 'sequences', 'accuracy', 'loss', 'balancedAccuracy', 'macroF1', 'logLoss', 'classes', 'confusion', 'perClass', 'unknownLabels'];
   assert.deepEqual(Object.keys(f).sort(), [...fields].sort());
   for (const k of ['balancedAccuracy', 'macroF1', 'logLoss']) assert.ok(f[k] >= 0 && Number.isFinite(f[k]), k);

@@ -1,4 +1,4 @@
-// The import order of src/ (README, "Layout of the code"): every import points down the layers
+// The import order of src/ (docs/code.md): every import points down the layers
 //   cli → train, eval → engine → data, io → model → errors
 // (src/index.ts, the public API, stands beside cli at the top). Folders on one layer may import each other in
 // one direction only: a cycle between two folders is refused, as is any import upward. model/ imports nothing

@@ -143,7 +143,7 @@ export function saveSafetensors(path: string, m: Model): void {
 
 // ---- import ----
 
-const HINT = 'export one with train-signals export --safetensors, or see README "Serving and scaling out"';
+const HINT = 'export one with train-signals export --safetensors, or see docs/interop.md';
 
 function fail(file: string, what: string): never {
   throw new UserError(`${what}; ${HINT}`, { file });

@@ -1,5 +1,5 @@
 // The one table of defaults that train(), fit(), tune, the CLI and its --help read, and the rules that turn
-// 'auto' into a value for a given data set. docs/accuracy.md says why each choice (README sums it up).
+// 'auto' into a value for a given data set. docs/accuracy.md says why each choice (docs/model.md sums it up).
 //
 // Legend: N sequences, B batch size.
 
