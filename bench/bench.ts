@@ -1,9 +1,9 @@
 // `npm run bench`: training and inference throughput on the issue's workloads (W1, W2 full and truncated to
 // the last 64 steps, W3, and W2 stacked by 8 and bidirectional, whose GFLOP/s are the kernel's on those paths;
 // W1-gru and W2-gru, the same shapes with the GRU cell) on random data of their shapes, with 1 and 2 threads;
-// PyTorch (../shared/anchors/torch_rnn_bench.py for nn.RNN, bench/torch_gru_bench.py for nn.GRU, when
+// PyTorch (torch_rnn_bench.py of the --anchors folder for nn.RNN, bench/torch_gru_bench.py for nn.GRU, when
 // /usr/bin/python3 has torch) and the native C reference
-// (../shared/anchors/rnn_ref.c, when gcc is there) measured in the same run, and the ratios; then the two
+// (rnn_ref.c of the --anchors folder, when gcc is there) measured in the same run, and the ratios; then the two
 // memory figures (RSS growth training on 200,000-step sequences with --bptt 64; peak memory loading a
 // long-format CSV against the float32 size of its values), each in a fresh child process.
 // A script, not a test: it times things. Flags: --quick (shorter), --no-torch, --no-c, --no-memory,
@@ -32,8 +32,9 @@ import { loadDataSet } from '../src/data/csv.js';
 
 const HERE = dirname(fileURLToPath(import.meta.url)); // dist/bench
 const ROOT = resolve(HERE, '../..');
-const ANCHORS = resolve(ROOT, '../shared/anchors');
 const args = process.argv.slice(2);
+// The reference scripts the team measures against (torch_rnn_bench.py, rnn_ref.c) live outside the repository.
+const ANCHORS = args.includes('--anchors') ? resolve(args[args.indexOf('--anchors') + 1] ?? '') : null;
 const flag = (f: string) => args.includes(f);
 const QUICK = flag('--quick');
 const TARGET_S = QUICK ? 0.3 : 0.8;
@@ -170,7 +171,7 @@ async function inferRate(w: Workload): Promise<number> {
 }
 
 function hasTorch(): boolean {
-  if (!existsSync('/usr/bin/python3') || (!GRU_ONLY && !existsSync(join(ANCHORS, 'torch_rnn_bench.py')))) return false;
+  if (!existsSync('/usr/bin/python3') || (!GRU_ONLY && (ANCHORS === null || !existsSync(join(ANCHORS, 'torch_rnn_bench.py'))))) return false;
   return spawnSync('/usr/bin/python3', ['-c', 'import torch'], { stdio: 'ignore' }).status === 0;
 }
 
@@ -179,7 +180,7 @@ type TorchRow = { workload: string; mode: string; threads: number; seq_per_s_med
 /** PyTorch's figures for `workloads` (W1, W2, ...) with `threads` threads: nn.RNN's (the anchor), or nn.GRU's (gru). */
 function runTorch(threads: number, workloads: string, gru = false): TorchRow[] {
   const out = join(mkdtempSync(join(tmpdir(), 'ts-bench-')), 'torch.jsonl');
-  const script = gru ? join(ROOT, 'bench', 'torch_gru_bench.py') : join(ANCHORS, 'torch_rnn_bench.py');
+  const script = gru ? join(ROOT, 'bench', 'torch_gru_bench.py') : join(ANCHORS!, 'torch_rnn_bench.py');
   const a = [script, '--threads', String(threads), '--workloads', workloads, '--json', out,
     '--reps', String(QUICK ? 3 : 5), '--target-s', String(TARGET_S), '--warmup-s', '0.5'];
   if (threads > 1) a.push('--blas-threads', '1'); // the best 2-thread configuration in RESULTS.md
@@ -203,6 +204,7 @@ function runC(w: Workload, threads: number, exe: string): CRow[] {
 }
 
 function buildC(): string | null {
+  if (ANCHORS === null) return null;
   const src = join(ANCHORS, 'rnn_ref.c');
   if (!existsSync(src)) return null;
   const exe = join(mkdtempSync(join(tmpdir(), 'ts-cref-')), 'rnn_ref');
@@ -368,10 +370,10 @@ async function main(): Promise<void> {
   const torch = !flag('--no-torch') && hasTorch();
   const torchRows: TorchRow[] = [];
   if (torch) {
-    console.log('PyTorch (../shared/anchors/torch_rnn_bench.py for nn.RNN, bench/torch_gru_bench.py for nn.GRU; Debian torch + ' +
+    console.log('PyTorch (--anchors torch_rnn_bench.py for nn.RNN, bench/torch_gru_bench.py for nn.GRU; Debian torch + ' +
       'OpenBLAS) runs just before ours, per workload');
   } else if (!flag('--no-torch')) {
-    console.log('note: /usr/bin/python3 has no torch (or ../shared/anchors is absent): PyTorch columns skipped');
+    console.log('note: /usr/bin/python3 has no torch (or no --anchors folder holds torch_rnn_bench.py): PyTorch columns skipped');
   }
   if (flag('--infer-only')) return inferOnly(torch);
   const cExe = flag('--no-c') || GRU_ONLY ? null : buildC(); // no C reference of the GRU
@@ -384,7 +386,7 @@ async function main(): Promise<void> {
     if (cExe) rmSync(dirname(cExe), { recursive: true, force: true });
     return;
   }
-  if (!cExe && !flag('--no-c') && !GRU_ONLY) console.log('note: could not build ../shared/anchors/rnn_ref.c with gcc: C columns skipped');
+  if (!cExe && !flag('--no-c') && !GRU_ONLY) console.log('note: no --anchors folder with rnn_ref.c, or gcc could not build it: C columns skipped');
   const torchOf = (w: Workload, mode: string, threads: number) =>
     torchRows.find((r) => r.workload === w.id.slice(0, 2) && (r.cell === 'gru') === (w.gru ?? false) && r.mode === mode && r.threads === threads)
       ?.seq_per_s_median;

@@ -1,5 +1,5 @@
 #!/usr/bin/python3
-"""PyTorch's nn.GRU on the bench workloads, measured as ../shared/anchors/torch_rnn_bench.py measures nn.RNN.
+"""PyTorch's nn.GRU on the bench workloads, measured as the reference torch_rnn_bench.py (npm run bench's --anchors folder) measures nn.RNN.
 
 nn.GRU(batch_first=True) + nn.Linear on the last state, CrossEntropyLoss, Adam(lr=1e-3), float32, random data
 with a fixed seed. After a warm-up that also sets the iteration count, the median of --reps timed repetitions

@@ -18,7 +18,7 @@ test('npm pack ships the library, its workers and kernel, and no tests or benchm
   assert.equal(packed.status, 0, packed.stderr);
   const [info] = JSON.parse(packed.stdout) as { filename: string; files: { path: string }[] }[];
   const files = info.files.map((f) => f.path);
-  for (const need of ['dist/src/index.js', 'dist/src/index.d.ts', 'dist/src/cli/main.js', 'dist/workers/grad-worker.js', 'dist/workers/select-worker.js', 'dist/kernel/rnn.wasm', 'dist/kernel/rnn-fma.wasm', 'datasets/cbf/train.csv', 'README.md']) {
+  for (const need of ['dist/src/index.js', 'dist/src/index.d.ts', 'dist/src/cli/main.js', 'dist/workers/grad-worker.js', 'dist/workers/select-worker.js', 'dist/kernel/rnn.wasm', 'dist/kernel/rnn-fma.wasm', 'datasets/cbf/train.csv', 'README.md', 'docs/cli.md', 'docs/errors.md']) {
     assert.ok(files.includes(need), `ships ${need}`);
   }
   assert.ok(!files.some((f) => /^dist\/(test|bench)\//.test(f)), 'no compiled tests or benchmarks');
