@@ -2,7 +2,8 @@
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { autoEpochs, autoReadout, autoStride, autoValSplit, defaultThreadCounts } from '../src/train/defaults.js';
+import { autoEpochs, autoReadout, autoStride, autoValSplit, defaultLr, defaultThreadCounts, resolveHyperparameters } from '../src/train/defaults.js';
+import { syntheticDataSet } from './helpers/synthetic.js';
 
 const lengths = (...xs: number[]) => Int32Array.from(xs);
 
@@ -42,4 +43,15 @@ test('--threads auto measures 1 .. the cores, at most six counts on a large mach
   assert.ok(counts.length >= 1 && counts.length <= 8 && counts[0] === 1);
   assert.deepEqual(counts, [...counts].sort((a, b) => a - b));
   assert.deepEqual(defaultThreadCounts(false), Array.from({ length: defaultThreadCounts(false).length }, (_, i) => i + 1));
+});
+
+test('the default learning rate: Adam 3e-3 for the GRU and 1e-3 for the tanh RNN; sgd and momentum 1e-2 for both', () => {
+  const ds = syntheticDataSet(20, 2, 8);
+  const lr = (o: Parameters<typeof resolveHyperparameters>[1]) => resolveHyperparameters(ds, o).lr;
+  assert.equal(lr({}), 3e-3); // the default cell is the GRU
+  assert.equal(lr({ cell: 'rnn' }), 1e-3);
+  assert.equal(lr({ cell: 'gru', optimizer: 'sgd' }), 1e-2);
+  assert.equal(lr({ cell: 'rnn', optimizer: 'momentum' }), 1e-2);
+  assert.equal(lr({ cell: 'rnn', lr: 0.5 }), 0.5);
+  assert.equal(defaultLr('adam', 'gru'), 3e-3);
 });

@@ -23,7 +23,8 @@ export const TRAIN_DEFAULTS = {
   epochs: 'auto' as number | 'auto',
   batchSize: 32,
   optimizer: 'adam' as OptimizerName,
-  lr: { adam: 1e-3, sgd: 1e-2, momentum: 1e-2 } as Readonly<Record<OptimizerName, number>>,
+  lr: { adam: 1e-3, sgd: 1e-2, momentum: 1e-2 } as Readonly<Record<OptimizerName, number>>, // the tanh RNN's …
+  gruAdamLr: 3e-3, // … and Adam's for the GRU, whose gates damp its updates (docs/accuracy.md)
   clip: 1,
   seed: 1,
   valSplit: 'auto' as number | 'auto',
@@ -85,6 +86,11 @@ export function defaultThreadCounts(brief = false): number[] {
 function median(xs: Int32Array): number {
   const s = Int32Array.from(xs).sort();
   return s.length === 0 ? 0 : s.length % 2 ? s[(s.length - 1) >> 1] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+}
+
+/** The learning rate an optimizer starts from by default for a cell: Adam trains the GRU at 3e-3, the tanh RNN at 1e-3. */
+export function defaultLr(optimizer: OptimizerName, cell: Cell): number {
+  return optimizer === 'adam' && cell === 'gru' ? TRAIN_DEFAULTS.gruAdamLr : TRAIN_DEFAULTS.lr[optimizer];
 }
 
 /** Readout auto by length: the last step on short sequences (median length ≤ 30), the mean over time on longer ones. */
@@ -153,6 +159,7 @@ export function resolveHyperparameters(ds: DataSet, o: HyperparameterOptions) {
   const batchSize = o.batchSize ?? d.batchSize;
   const readout = o.init?.readout ?? o.readout ?? d.readout;
   const epochs = o.epochs ?? d.epochs;
+  const cell = o.init ? cellOf(o.init.shape) : o.cell ?? d.cell;
   const nTrain = N - Math.round(N * valSplit); // about: the split is stratified
   return {
     hidden: o.init?.shape.H ?? o.hidden ?? d.hidden,
@@ -160,11 +167,11 @@ export function resolveHyperparameters(ds: DataSet, o: HyperparameterOptions) {
     bptt: o.bptt ?? d.bptt,
     stride: o.init ? strideOf(o.init) : strideFor(o.stride ?? d.stride, ds.lengths),
     bidirectional: o.init ? directionsOf(o.init.shape) === 2 : o.bidirectional ?? d.bidirectional,
-    cell: o.init ? cellOf(o.init.shape) : o.cell ?? d.cell,
+    cell,
     epochs: epochs === 'auto' ? autoEpochs(nTrain, batchSize, o.minSteps ?? d.minSteps) : epochs,
     batchSize,
     optimizer,
-    lr: o.lr ?? d.lr[optimizer],
+    lr: o.lr ?? defaultLr(optimizer, cell),
     schedule: o.schedule ?? d.schedule,
     warmup: o.warmup ?? d.warmup,
     weightDecay: o.weightDecay ?? d.weightDecay,

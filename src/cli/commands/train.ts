@@ -34,7 +34,7 @@ export const trainOptions = {
   epochs: { type: 'string', default: String(d.epochs), describe: `passes over the training data; auto: at least ${d.minEpochs} and at least ${d.minSteps} optimizer steps` },
   'batch-size': { type: 'number', default: d.batchSize, describe: 'sequences per optimizer step' },
   optimizer: { choices: ['adam', 'sgd', 'momentum'] as const, default: d.optimizer },
-  lr: { type: 'number', describe: `learning rate (default: adam ${d.lr.adam}, sgd ${d.lr.sgd}, momentum ${d.lr.momentum})` },
+  lr: { type: 'number', describe: `learning rate (default: adam ${d.gruAdamLr} for the GRU, ${d.lr.adam} for the tanh RNN; sgd ${d.lr.sgd}, momentum ${d.lr.momentum})` },
   clip: { type: 'number', default: d.clip, describe: 'global gradient-norm clipping (0 = off)' },
   threads: { type: 'string', default: String(defaultThreads()), describe: 'computing threads, or auto (measure briefly, as tune does)' },
   kernel: { choices: ['wasm', 'ts'] as const, default: d.kernel, hidden: true, describe: 'gradient kernel: wasm (fast) or ts (reference)' },

@@ -22,7 +22,7 @@ export const tuneOptions = {
   cell: { choices: ['rnn', 'gru'] as const, default: d.cell, describe: 'as for train: the recurrent cell' },
   'batch-size': { type: 'number', default: d.batchSize, describe: 'sequences per optimizer step' },
   optimizer: { choices: ['adam', 'sgd', 'momentum'] as const, default: d.optimizer },
-  lr: { type: 'number', describe: `learning rate (default: adam ${d.lr.adam}, sgd ${d.lr.sgd}, momentum ${d.lr.momentum})` },
+  lr: { type: 'number', describe: `learning rate (default: adam ${d.gruAdamLr} for the GRU, ${d.lr.adam} for the tanh RNN; sgd ${d.lr.sgd}, momentum ${d.lr.momentum})` },
   clip: { type: 'number', default: d.clip, describe: 'global gradient-norm clipping (0 = off)' },
   seed: { type: 'number', default: d.seed },
   noise: { type: 'number', default: d.noise, describe: 'as for train: the input noise the steps draw (0 = off)' },
