@@ -45,13 +45,13 @@ test('--threads auto measures 1 .. the cores, at most six counts on a large mach
   assert.deepEqual(defaultThreadCounts(false), Array.from({ length: defaultThreadCounts(false).length }, (_, i) => i + 1));
 });
 
-test('the default learning rate: Adam 3e-3 for the GRU and 1e-3 for the tanh RNN; sgd and momentum 1e-2 for both', () => {
+test('the default learning rate: Adam 6e-3 for the GRU and 1e-3 for the tanh RNN; sgd and momentum 1e-2 for both', () => {
   const ds = syntheticDataSet(20, 2, 8);
   const lr = (o: Parameters<typeof resolveHyperparameters>[1]) => resolveHyperparameters(ds, o).lr;
-  assert.equal(lr({}), 3e-3); // the default cell is the GRU
+  assert.equal(lr({}), 6e-3); // the default cell is the GRU
   assert.equal(lr({ cell: 'rnn' }), 1e-3);
   assert.equal(lr({ cell: 'gru', optimizer: 'sgd' }), 1e-2);
   assert.equal(lr({ cell: 'rnn', optimizer: 'momentum' }), 1e-2);
   assert.equal(lr({ cell: 'rnn', lr: 0.5 }), 0.5);
-  assert.equal(defaultLr('adam', 'gru'), 3e-3);
+  assert.equal(defaultLr('adam', 'gru'), 6e-3);
 });
