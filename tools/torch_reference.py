@@ -331,76 +331,48 @@ def one_directional_fixture():
     }
 
 
-def bidirectional_fixture():
-    fwd32, rev32, fc32, raws32, labels = build_bidirectional(torch.float32)
-    fwd64, rev64, fc64, raws64, _ = build_bidirectional(torch.float64)
-    xs32 = [frames(x, BI_STRIDE) for x in raws32]
-    xs64 = [frames(x, BI_STRIDE) for x in raws64]
+def two_direction_fixture(cell):
+    """The bidirectional fixture of one cell: our two-module formulation against the fused PyTorch module."""
+    gru = cell == "gru"
+    build, stride, D, H, C, channels, lengths = (
+        (build_gru, GRU_STRIDE, GRU_D, GRU_H, GRU_C, GRU_CHANNELS, GRU_LENGTHS) if gru
+        else (build_bidirectional, BI_STRIDE, BI_D, BI_H, BI_C, BI_CHANNELS, BI_LENGTHS))
+    named_two, named_one = (torch_named_gru, torch_named_gru_fused) if gru else (named_bidirectional, named_fused)
+    module, title = ("nn.GRU", "GRU, bidirectional") if gru else ("nn.RNN", "bidirectional")
+    ours = gru_grads_ours if gru else (lambda case, name: case)
+    fwd32, rev32, fc32, raws32, labels = build(torch.float32)
+    fwd64, rev64, fc64, raws64, _ = build(torch.float64)
+    xs32 = [frames(x, stride) for x in raws32]
+    xs64 = [frames(x, stride) for x in raws64]
     birnn64 = fused(fwd64, rev64)
 
     cases = []
     worst = {"abs": 0.0, "rel": 0.0}
     worst_fused = 0.0
     for readout, k in CASES:
-        case32 = run_case(lambda x: bidirectional_logits(fwd32, rev32, fc32, x, readout, k), named_bidirectional(fwd32, rev32, fc32), xs32, labels)
-        case64 = run_case(lambda x: bidirectional_logits(fwd64, rev64, fc64, x, readout, k), named_bidirectional(fwd64, rev64, fc64), xs64, labels)
-        check_float32(f"bidirectional {readout} k={k}", case32, case64, worst)
-        if k == 0:
-            one = run_case(lambda x: fused_logits(birnn64, fc64, x, readout), named_fused(birnn64, fc64), xs64, labels)
-            worst_fused = max(worst_fused, check_fused(readout, case64, one))
-        cases.append({"readout": readout, "k": k, "loss": case32[0], "grad": case32[1]})
-        print(f"bidirectional, stride {BI_STRIDE}, readout {readout:4s} k={k}: loss {case32[0]:.7f} (float64 {case64[0]:.7f})")
-    print(f"float32 vs float64: largest |a-b| = {worst['abs']:.2e}, largest |a-b|/(1e-6+|b|) = {worst['rel']:.2e}")
-    print(f"two nn.RNN vs nn.RNN(bidirectional=True), full BPTT, float64: largest |a-b| = {worst_fused:.2e}")
-
-    return {
-        "generator": "tools/torch_reference.py",
-        "torch_version": torch.__version__,
-        "dtype": "float32",
-        "shape": {"D": BI_D, "H": BI_H, "C": BI_C, "directions": 2},
-        "stride": BI_STRIDE,
-        "channels": BI_CHANNELS,
-        "params": {name: flat(p) for name, p in named_bidirectional(fwd32, rev32, fc32).items()},
-        "sequences": [flat(x) for x in raws32],  # raw samples [T][channels]; the test frames them
-        "lengths": BI_LENGTHS,
-        "labels": labels,
-        "cases": cases,
-    }
-
-
-def gru_fixture():
-    fwd32, rev32, fc32, raws32, labels = build_gru(torch.float32)
-    fwd64, rev64, fc64, raws64, _ = build_gru(torch.float64)
-    xs32 = [frames(x, GRU_STRIDE) for x in raws32]
-    xs64 = [frames(x, GRU_STRIDE) for x in raws64]
-    birnn64 = fused(fwd64, rev64)
-
-    cases = []
-    worst = {"abs": 0.0, "rel": 0.0}
-    worst_fused = 0.0
-    for readout, k in CASES:
-        name = f"GRU {readout} k={k}"
-        case32 = gru_grads_ours(run_case(lambda x: bidirectional_logits(fwd32, rev32, fc32, x, readout, k), torch_named_gru(fwd32, rev32, fc32), xs32, labels), name)
-        case64 = gru_grads_ours(run_case(lambda x: bidirectional_logits(fwd64, rev64, fc64, x, readout, k), torch_named_gru(fwd64, rev64, fc64), xs64, labels), name)
+        name = f"{'GRU' if gru else 'bidirectional'} {readout} k={k}"
+        case32 = ours(run_case(lambda x: bidirectional_logits(fwd32, rev32, fc32, x, readout, k), named_two(fwd32, rev32, fc32), xs32, labels), name)
+        case64 = ours(run_case(lambda x: bidirectional_logits(fwd64, rev64, fc64, x, readout, k), named_two(fwd64, rev64, fc64), xs64, labels), name)
         check_float32(name, case32, case64, worst)
         if k == 0:
-            one = gru_grads_ours(run_case(lambda x: fused_logits(birnn64, fc64, x, readout), torch_named_gru_fused(birnn64, fc64), xs64, labels), name)
-            worst_fused = max(worst_fused, check_fused(readout, case64, one, "nn.GRU"))
+            one = ours(run_case(lambda x: fused_logits(birnn64, fc64, x, readout), named_one(birnn64, fc64), xs64, labels), name)
+            worst_fused = max(worst_fused, check_fused(readout, case64, one, module))
         cases.append({"readout": readout, "k": k, "loss": case32[0], "grad": case32[1]})
-        print(f"GRU, bidirectional, stride {GRU_STRIDE}, readout {readout:4s} k={k}: loss {case32[0]:.7f} (float64 {case64[0]:.7f})")
+        print(f"{title}, stride {stride}, readout {readout:4s} k={k}: loss {case32[0]:.7f} (float64 {case64[0]:.7f})")
     print(f"float32 vs float64: largest |a-b| = {worst['abs']:.2e}, largest |a-b|/(1e-6+|b|) = {worst['rel']:.2e}")
-    print(f"two nn.GRU vs nn.GRU(bidirectional=True), full BPTT, float64: largest |a-b| = {worst_fused:.2e}")
+    print(f"two {module} vs {module}(bidirectional=True), full BPTT, float64: largest |a-b| = {worst_fused:.2e}")
 
+    params = named_two(fwd32, rev32, fc32)
     return {
         "generator": "tools/torch_reference.py",
         "torch_version": torch.__version__,
         "dtype": "float32",
-        "shape": {"D": GRU_D, "H": GRU_H, "C": GRU_C, "directions": 2, "cell": "gru"},
-        "stride": GRU_STRIDE,
-        "channels": GRU_CHANNELS,
-        "params": gru_params_ours(torch_named_gru(fwd32, rev32, fc32)),
+        "shape": {"D": D, "H": H, "C": C, "directions": 2, **({"cell": "gru"} if gru else {})},
+        "stride": stride,
+        "channels": channels,
+        "params": gru_params_ours(params) if gru else {name: flat(p) for name, p in params.items()},
         "sequences": [flat(x) for x in raws32],  # raw samples [T][channels]; the test frames them
-        "lengths": GRU_LENGTHS,
+        "lengths": lengths,
         "labels": labels,
         "cases": cases,
     }
@@ -408,7 +380,7 @@ def gru_fixture():
 
 def main():
     torch.set_num_threads(1)
-    one, bi, gru = one_directional_fixture(), bidirectional_fixture(), gru_fixture()
+    one, bi, gru = one_directional_fixture(), two_direction_fixture("rnn"), two_direction_fixture("gru")
     os.makedirs(FIXTURES, exist_ok=True)
     write(OUT, one)
     write(BI_OUT, bi)

@@ -16,6 +16,7 @@ import { DataSetBuilder, type StreamedSequence } from './builder.js';
 import { ContiguousLongReader } from './long-stream.js';
 import { columnList, isBlank } from './cells.js';
 import type { DataSet } from './dataset.js';
+import type { DataLayout } from '../model/model.js';
 import { LongReader } from './long.js';
 import { WideReader } from './wide.js';
 
@@ -79,12 +80,16 @@ export interface StreamHooks {
   readonly wait?: () => Promise<void> | null;
 }
 
+/** The layout options a caller leaves unset: detect the layout, columns label, id and t. */
+export const DEFAULT_LAYOUT: DataLayout = { format: 'auto', labelColumn: 'label', idColumn: 'id', timeColumn: 't' };
+
 function resolveOptions(opts: LoadOptions): Resolved {
+  const d = DEFAULT_LAYOUT;
   const o: Resolved = {
-    format: opts.format ?? 'auto',
-    labelColumn: opts.labelColumn ?? 'label',
-    idColumn: opts.idColumn ?? 'id',
-    timeColumn: opts.timeColumn ?? 't',
+    format: opts.format ?? d.format,
+    labelColumn: opts.labelColumn ?? d.labelColumn,
+    idColumn: opts.idColumn ?? d.idColumn,
+    timeColumn: opts.timeColumn ?? d.timeColumn,
     channels: opts.channels,
     requireLabels: opts.requireLabels ?? true,
     onRead: opts.onRead,

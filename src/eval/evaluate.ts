@@ -1,7 +1,7 @@
 // Evaluation of a model on held-out files: each file is loaded on its own, checked against the model's
 // channels, normalized with the model's statistics, and scored.
 
-import { fileName, loadDataSet, type LoadOptions } from '../data/csv.js';
+import { DEFAULT_LAYOUT, fileName, loadDataSet, type LoadOptions } from '../data/csv.js';
 import type { DataSet } from '../data/dataset.js';
 import { applyNormalization } from '../data/normalize.js';
 import { UserError } from '../errors.js';
@@ -96,12 +96,13 @@ export async function evaluate(model: Model, o: EvaluateOptions): Promise<FileEv
 export function layoutOptions<O extends LoadOptions>(model: Model, o: O): O {
   const l = model.layout;
   if (l === undefined) return o;
+  const d = DEFAULT_LAYOUT;
   const unless = <T>(v: T, def: T) => (v === def ? undefined : v);
   return {
     ...o,
-    format: o.format ?? unless(l.format, 'auto'),
-    labelColumn: o.labelColumn ?? unless(l.labelColumn, 'label'),
-    idColumn: o.idColumn ?? unless(l.idColumn, 'id'),
-    timeColumn: o.timeColumn ?? unless(l.timeColumn, 't'),
+    format: o.format ?? unless(l.format, d.format),
+    labelColumn: o.labelColumn ?? unless(l.labelColumn, d.labelColumn),
+    idColumn: o.idColumn ?? unless(l.idColumn, d.idColumn),
+    timeColumn: o.timeColumn ?? unless(l.timeColumn, d.timeColumn),
   };
 }

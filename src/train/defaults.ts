@@ -83,8 +83,9 @@ export function defaultThreadCounts(brief = false): number[] {
   return [...new Set([1, 2, 4, Math.floor(n / 2), n - 1, n])].sort((a, b) => a - b);
 }
 
-function median(xs: Int32Array): number {
-  const s = Int32Array.from(xs).sort();
+/** The median of xs (the middle two averaged for an even count; 0 for none). */
+export function median(xs: ArrayLike<number>): number {
+  const s = Float64Array.from(xs).sort();
   return s.length === 0 ? 0 : s.length % 2 ? s[(s.length - 1) >> 1] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
 }
 

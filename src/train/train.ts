@@ -5,7 +5,7 @@
 // interrupt); the default one (`<out>.ckpt`) is removed once the model is written.
 
 import { rmSync } from 'node:fs';
-import { loadDataSet, type LoadOptions } from '../data/csv.js';
+import { DEFAULT_LAYOUT, loadDataSet, type LoadOptions } from '../data/csv.js';
 import type { DataSet } from '../data/dataset.js';
 import { type Normalization, applyNormalization, channelStatistics } from '../data/normalize.js';
 import { DivergedError, InterruptedError, UserError, isInterrupted } from '../errors.js';
@@ -154,7 +154,8 @@ export async function train(o: TrainOptions): Promise<TrainResult> {
   const model: Model = {
     ...r.model,
     layout: {
-      format: o.format ?? 'auto', labelColumn: o.labelColumn ?? 'label', idColumn: o.idColumn ?? 'id', timeColumn: o.timeColumn ?? 't',
+      format: o.format ?? DEFAULT_LAYOUT.format, labelColumn: o.labelColumn ?? DEFAULT_LAYOUT.labelColumn,
+      idColumn: o.idColumn ?? DEFAULT_LAYOUT.idColumn, timeColumn: o.timeColumn ?? DEFAULT_LAYOUT.timeColumn,
     },
     training: {
       files: o.files,

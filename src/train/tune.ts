@@ -25,7 +25,7 @@ import { createEngine } from '../engine/engine.js';
 import type { KernelName } from '../engine/kernels.js';
 import { longestWindow } from '../model/frames.js';
 import { shapeFor } from './fit.js';
-import { type HyperparameterOptions, TRAIN_DEFAULTS, defaultThreadCounts, resolveHyperparameters } from './defaults.js';
+import { type HyperparameterOptions, TRAIN_DEFAULTS, defaultThreadCounts, median, resolveHyperparameters } from './defaults.js';
 
 /** The model's options as train() takes them (hidden, readout, stride, …), and how to measure. */
 export interface TuneOptions extends HyperparameterOptions {
@@ -179,12 +179,6 @@ async function block(ds: DataSet, s: Settings, t: Timed, steps: number, ms: numb
   t.rates.push((n * s.batchSize) / (took / 1000));
   t.ms += took;
   t.steps += n;
-}
-
-function median(xs: readonly number[]): number {
-  const v = [...xs].sort((a, b) => a - b);
-  const m = v.length >> 1;
-  return v.length % 2 ? v[m] : (v[m - 1] + v[m]) / 2;
 }
 
 /** Times training steps at each thread count on `ds` (already normalized), and recommends one. */
