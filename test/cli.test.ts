@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { spawn } from 'node:child_process';
 import { CLI, ROOT, cli } from './helpers/cli.js';
+import { TRAIN_DEFAULTS } from '../src/train/defaults.js';
 
 const tmp = () => mkdtempSync(join(tmpdir(), 'ts-cli-'));
 
@@ -21,7 +22,9 @@ test('train on the long-format multichannel set, then evaluate --json with the d
   assert.equal(model.format, 'train-signals/rnn');
   assert.equal(model.channels.length, 3);
   assert.equal(model.inputSize, 3 * model.stride, 'inputs per step: channels × stride');
-  assert.equal(model.hiddenSize, 8);
+  assert.equal(model.training.hyperparameters.members, TRAIN_DEFAULTS.members);
+  assert.equal(model.hiddenSize, 8 * TRAIN_DEFAULTS.members, 'the members side by side');
+  assert.match(r.stderr, new RegExp(`member ${TRAIN_DEFAULTS.members} of ${TRAIN_DEFAULTS.members}`));
   const e = cli(['evaluate', '--model', out, 'datasets/motion/test.csv', '--json']);
   assert.equal(e.code, 0, e.stderr);
   const j = JSON.parse(e.stdout);
@@ -297,7 +300,7 @@ test('evaluating a file the model was trained on (the same bytes, by any name) w
 test('--init starts from the given weights: with a learning rate too small to move them, they come out unchanged', () => {
   const dir = tmp();
   const first = join(dir, 'first.json');
-  assert.equal(cli(['train', 'datasets/cbf/train.csv', '--out', first, '--epochs', '2', '--hidden', '6', '--select', 'off', '--quiet']).code, 0);
+  assert.equal(cli(['train', 'datasets/cbf/train.csv', '--out', first, '--epochs', '2', '--hidden', '6', '--select', 'off', '--members', '1', '--quiet']).code, 0);
   const again = join(dir, 'again.json');
   const r = cli(['train', 'datasets/cbf/train.csv', '--init', first, '--out', again, '--epochs', '1', '--lr', '1e-30', '--select', 'off', '--seed', '9', '--quiet']);
   assert.equal(r.code, 0, r.stderr);

@@ -159,7 +159,7 @@ for (const [kind, at] of [['throw', 2], ['exit', 2], ['throw', 25]] as const) {
     assert.match(r.stderr, kind === 'throw' ? /injected fault/ : /exited with code/);
     // Step 25 lies in epoch 3 (9 steps an epoch): the checkpoint of epoch 2 is named and kept.
     if (at === 25) {
-      assert.match(r.stderr, new RegExp(`the last good checkpoint \\(after epoch 2\\) is ${out}\\.ckpt`));
+      assert.match(r.stderr, new RegExp(`the last good checkpoint \\(after epoch 2 of member 1 of 3\\) is ${out}\\.ckpt`));
       parseCheckpoint(readFileSync(`${out}.ckpt`, 'utf8'), 'ckpt');
     }
     assert.ok(!existsSync(out));
@@ -183,7 +183,7 @@ test('--resume refuses other hyperparameters or other data, and may extend --epo
   const out = join(dir, 'm.json');
   const ck = join(dir, 'kept.ckpt');
   const args = (epochs: number, ...extra: string[]) =>
-    ['train', 'datasets/motion/train.csv', '--hidden', '4', '--epochs', String(epochs), '--threads', '1', '--quiet', '--out', out, '--checkpoint', ck, ...extra];
+    ['train', 'datasets/motion/train.csv', '--hidden', '4', '--epochs', String(epochs), '--threads', '1', '--quiet', '--out', out, '--checkpoint', ck, '--members', '1', ...extra];
   const first = await start(args(2)).done;
   assert.equal(first.code, 0, first.stderr);
   assert.ok(existsSync(ck), 'a checkpoint named with --checkpoint is kept');
@@ -200,6 +200,14 @@ test('--resume refuses other hyperparameters or other data, and may extend --epo
   assert.equal(more.code, 0, more.stderr);
   const model = JSON.parse(readFileSync(out, 'utf8'));
   assert.equal(model.training.history.length, 4);
+
+  // An ensemble's checkpoint after its first members: they trained 2 epochs, so the rest must too.
+  const ensemble = (epochs: number, ...extra: string[]) => [...args(epochs).slice(0, -2), '--members', '2', ...extra];
+  const two = await start(ensemble(2)).done;
+  assert.equal(two.code, 0, two.stderr);
+  const longer = await start(ensemble(3, '--resume', ck)).done;
+  assert.equal(longer.code, 2);
+  assert.match(longer.stderr, /--epochs is 3 but 1 finished member\(s\) of this ensemble were trained with 2/);
 });
 
 test('Ctrl-C while predict writes --out: exit 130, no temp file left, an existing output untouched', async () => {

@@ -57,7 +57,7 @@ test('train --report and evaluate --report open in Chromium: charts drawn, no er
   const dir = mkdtempSync(join(tmpdir(), 'ts-report-'));
   const model = join(dir, 'm.json');
   const trainReport = join(dir, 'train report.html'); // a space: the command line shows it quoted
-  const trainArgs = ['train', 'datasets/motion/train.csv', '--test', 'datasets/motion/test.csv', '--out', model, '--epochs', '12',
+  const trainArgs = ['train', 'datasets/motion/train.csv', '--test', 'datasets/motion/test.csv', '--out', model, '--epochs', '4',
     '--hidden', '16', '--val-split', '0.2', '--threads', '2', '--quiet', '--report', trainReport];
   const r = cli(trainArgs);
   assert.equal(r.code, 0, r.stderr);
@@ -83,6 +83,7 @@ test('train --report and evaluate --report open in Chromium: charts drawn, no er
   assert.match(html, new RegExp(`train-signals ${version.replace(/\./g, '\\.')} · \\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d UTC`));
   assert.match(html, /datasets\/motion\/train\.csv \(\d+ bytes, SHA-256 [0-9a-f]{16}…\)/);
   assert.match(html, /<td>--batch-size<\/td>/);
+  assert.match(html, /H 48 \(3 members of 16\)/, 'the ensemble in the header');
   assert.match(readFileSync(evalReport, 'utf8'), /class="pct[^"]*"[^>]*>\d+%</);
   assert.match(html, /<h2>Misclassified and least-confident sequences<\/h2>/);
   mkdirSync(OUTPUT, { recursive: true });

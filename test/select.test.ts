@@ -8,8 +8,8 @@ import { mkdtempSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { stratifiedFolds } from '../src/train/split.js';
-import { candidatesFor, heldOutParts, selectModel } from '../src/train/select.js';
-import { resolveHyperparameters } from '../src/train/defaults.js';
+import { budgetOf, candidatesFor, heldOutParts, selectModel } from '../src/train/select.js';
+import { TRAIN_DEFAULTS, resolveHyperparameters } from '../src/train/defaults.js';
 import { train } from '../src/train/train.js';
 import { InterruptedError } from '../src/errors.js';
 import { loadCheckpoint } from '../src/io/checkpoint.js';
@@ -59,6 +59,14 @@ test('the candidates are what the user left to selection', () => {
   assert.deepEqual(names({ augmentation: true, readout: false }), ['noise 0.1, readout last', 'noise 0.3, readout last', 'noise 0.1, warp 0.1, readout last']);
   assert.deepEqual(names({ augmentation: false, readout: true }), ['noise 0.1, readout last', 'noise 0.1, readout mean']);
   assert.deepEqual(candidatesFor({ ...hp, noise: 0 }, { augmentation: true, readout: false }).map((c) => c.noise), [0], 'no noise: the user chose none');
+});
+
+test('a candidate trains with a share of one final fit\'s steps, or with the epochs the run fixes', () => {
+  const hp = { epochs: 60, batchSize: 32 };
+  // 100 sequences in batches of 32: 4 steps an epoch, 240 in a final fit.
+  assert.deepEqual(budgetOf('auto', hp, 100), { steps: Math.round(240 * TRAIN_DEFAULTS.selectStepFraction) });
+  assert.deepEqual(budgetOf('auto', hp, 10), { steps: Math.round(60 * TRAIN_DEFAULTS.selectStepFraction) }, 'one step an epoch');
+  assert.deepEqual(budgetOf(7, hp, 100), { epochs: 7 });
 });
 
 test('selection gives the same scores and choice on 1 and 2 threads, and chooses the best held-out accuracy', async () => {

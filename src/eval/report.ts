@@ -9,6 +9,7 @@
 //
 // Legend: C classes, N sequences, D channels, E epochs.
 
+import { hiddenText } from '../model/ensemble.js';
 import { writeFileAtomic } from '../io/atomic.js';
 import type { DataSet } from '../data/dataset.js';
 import { type Model, strideOf } from '../model/model.js';
@@ -406,7 +407,7 @@ export function renderReport(r: ReportInput): string {
   const stride = strideOf(m);
   const recurrence = `${directionsOf(m.shape) === 2 ? 'bidirectional ' : ''}${cellOf(m.shape) === 'gru' ? 'GRU' : 'Elman RNN'}`;
   parts.push(`<section><h2>Model</h2><p>${recurrence}, ${m.channels.length} channel(s)` +
-    `${stride > 1 ? ` stacked ${stride} samples per step` : ''} → H = ${m.shape.H} → ${m.shape.C} classes ` +
+    `${stride > 1 ? ` stacked ${stride} samples per step` : ''} → ${esc(hiddenText(m))} → ${m.shape.C} classes ` +
     `(${esc(m.classes.join(', '))}); readout <b>${esc(m.readout)}</b>; ${layoutOf(m.shape).size} parameters; ` +
     `inputs ${m.normalization ? 'z-scored per channel with the training statistics' : 'not normalized'}.` +
     `${training.files ? ` Trained on ${esc(training.files.map((f, i) => {
@@ -482,7 +483,7 @@ export function renderReport(r: ReportInput): string {
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
 <link rel="icon" href="data:,"><title>${esc(title)}</title><style>${CSS}</style></head>
-<body><header><h1>${esc(title)}</h1><p>${esc(m.classes.length)} classes · ${esc(m.channels.length)} channel(s) · H ${esc(m.shape.H)} · readout ${esc(m.readout)}</p>
+<body><header><h1>${esc(title)}</h1><p>${esc(m.classes.length)} classes · ${esc(m.channels.length)} channel(s) · ${esc(hiddenText(m, ' '))} · readout ${esc(m.readout)}</p>
 <p class="made">train-signals ${esc(packageVersion())} · ${esc(new Date().toISOString().replace('T', ' ').slice(0, 16))} UTC</p>
 ${r.commandLine !== undefined ? `<p class="command">command: <code>${commandHtml(r.commandLine)}</code></p>` : ''}</header>
 <main>${parts.join('\n')}</main></body></html>

@@ -10,7 +10,9 @@
 //    "hyperparameters":{...},"data":{"sequences","steps","fingerprint"},
 //    "state":{"epoch","batchStart","lossSum","correct","batches","stopped","rng","bestLoss","bestEpoch",
 //             "optimizer":{"name","step"},"history"},
-//    "arrays":{"params","best","m","v","order","train","val"}}
+//    "members":[{"bestEpoch","history"}] (an ensemble's finished members; absent when none),
+//    "arrays":{"params","best","m","v","order","train","val","members":[...]}}
+// The state is that of the member in progress, the one after those finished.
 //
 // Does not decide what must match on resume (train/preflight.ts does); does not know the loop (train/fit.ts).
 
@@ -21,7 +23,7 @@ import { type Normalization, isFiniteFloat32, isUsableStd } from '../model/model
 import { type Shape, layoutOf } from '../model/layout.js';
 import type { Readout } from '../model/rnn.js';
 import type { OptimizerName } from '../model/optimizer.js';
-import type { EpochRecord, FitState, SelectionState } from '../model/state.js';
+import type { EpochRecord, FitState, Member, SelectionState } from '../model/state.js';
 import { writeFileAtomic } from './atomic.js';
 import { jsonErrorWhere } from './model-file.js';
 
@@ -41,6 +43,7 @@ export interface Checkpoint {
   readonly data: { readonly sequences: number; readonly steps: number; readonly fingerprint: string };
   readonly selection?: SelectionState; // model selection's progress, when the run selects
   readonly state?: FitState; // absent while model selection is still running
+  readonly members?: readonly Member[]; // an ensemble's members finished before the one in progress
 }
 
 /** A fingerprint of the training data as loaded (before normalization): values, lengths, labels and names. */
@@ -69,12 +72,14 @@ export function serializeCheckpoint(c: Checkpoint): string {
   const selection = c.selection === undefined ? {} : { selection: c.selection };
   const s = c.state;
   if (s === undefined) return JSON.stringify({ ...head, ...selection }, null, 1) + '\n';
-  for (const a of [s.params, s.best]) {
+  for (const a of [s.params, s.best, ...(c.members ?? []).map((m) => m.weights)]) {
     for (let i = 0; i < a.length; i++) if (!Number.isFinite(a[i])) throw new Error('bug: refusing to checkpoint non-finite parameters');
   }
+  const members = c.members ?? [];
   const doc = {
     ...head,
     ...selection,
+    ...(members.length > 0 ? { members: members.map((m) => ({ bestEpoch: m.bestEpoch, history: m.history })) } : {}),
     state: {
       epoch: s.epoch, batchStart: s.batchStart, lossSum: s.lossSum, correct: s.correct, batches: s.batches,
       stopped: s.stopped, rng: s.rng, bestLoss: Number.isFinite(s.bestLoss) ? s.bestLoss : null, bestEpoch: s.bestEpoch,
@@ -83,6 +88,7 @@ export function serializeCheckpoint(c: Checkpoint): string {
     arrays: {
       params: b64(s.params), best: b64(s.best), m: b64(s.optimizer.m), v: b64(s.optimizer.v),
       order: b64(s.order), train: b64(s.split.train), val: b64(s.split.val),
+      ...(members.length > 0 ? { members: members.map((m) => b64(m.weights)) } : {}),
     },
   };
   return JSON.stringify(doc, null, 1) + '\n';
@@ -263,6 +269,22 @@ function parseState(file: string, s: any, a: any, shape: Shape, data: Checkpoint
   };
 }
 
+/** "members" and "arrays.members": the finished members' records and their P finite weights each. */
+function parseMembers(file: string, records: any, arrays: any, P: number): Member[] {
+  if (records === undefined && arrays === undefined) return [];
+  if (!Array.isArray(records) || !Array.isArray(arrays) || records.length !== arrays.length) {
+    fail(file, '"members" and "arrays.members" must be arrays of the same length');
+  }
+  return records.map((r: any, i: number): Member => {
+    const weights = decode(file, arrays[i], `members[${i}]`, P, (n) => new Float32Array(n));
+    if (!weights.every(Number.isFinite)) fail(file, `"arrays.members[${i}]" holds NaN or Infinity`);
+    if (r === null || typeof r !== 'object' || !Array.isArray(r.history) || !r.history.every((h: unknown) => h !== null && typeof h === 'object')) {
+      fail(file, `"members[${i}].history" must be an array of epoch records`);
+    }
+    return { weights, bestEpoch: int(file, r.bestEpoch, `members[${i}].bestEpoch`), history: r.history as EpochRecord[] };
+  });
+}
+
 /** Parses and checks a checkpoint document; `file` names it in errors. */
 export function parseCheckpoint(text: string, file: string): Checkpoint {
   const doc = parseDocument(text, file);
@@ -276,7 +298,8 @@ export function parseCheckpoint(text: string, file: string): Checkpoint {
     return { model, hyperparameters: hp, data, selection };
   }
   const state = parseState(file, doc.state ?? {}, doc.arrays ?? {}, model.shape, data);
-  return { model, hyperparameters: hp, data, ...(selection === undefined ? {} : { selection }), state };
+  const members = parseMembers(file, doc.members, doc.arrays?.members, layoutOf(model.shape).size);
+  return { model, hyperparameters: hp, data, ...(selection === undefined ? {} : { selection }), state, ...(members.length > 0 ? { members } : {}) };
 }
 
 export function loadCheckpoint(path: string): Checkpoint {

@@ -38,6 +38,13 @@ export interface FitState {
   readonly history: readonly EpochRecord[];
 }
 
+/** A finished member of an ensemble (model/ensemble.ts): its weights and how its fit went. */
+export interface Member {
+  readonly weights: Float32Array; // [P] in the member's layout
+  readonly bestEpoch: number;
+  readonly history: readonly EpochRecord[];
+}
+
 /** Held-out scores of one candidate on one fold of model selection. */
 export interface FoldScore {
   readonly accuracy: number;

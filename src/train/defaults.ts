@@ -42,11 +42,12 @@ export const TRAIN_DEFAULTS = {
   minEpochs: 60, // … and at least this many epochs
   shortSequence: 30, // readout auto without selection: last when the median length is at most this, else mean
   minValidation: 100, // val-split auto: hold out 10 % only when that is at least this many sequences
+  members: 3, // the final fits, from different seeds, whose mean logits the model is (model/ensemble.ts)
   select: 'auto' as 'auto' | 'off', // model selection by cross-validation (select.ts)
   selectFolds: 2, // … over this many stratified folds …
   selectHoldoutFrom: 1000, // … or, from this many training sequences on, one stratified split …
   selectHoldout: 0.25, // … holding out this share of each class …
-  selectStepFraction: 0.4, // … each candidate fit with this share of the step budget …
+  selectStepFraction: 0.25, // … each candidate fit with this share of a final fit's steps …
   selectNoiseFactor: 3, // … comparing the input noise σ, this many times σ, …
   selectWarp: 0.1, // … and σ with window warping of this fraction (with each readout)
   autoStrideSteps: 32, // stride auto: the median sequence becomes about this many steps …
@@ -145,6 +146,7 @@ export interface HyperparameterOptions {
   readonly warp?: number; // window warping of the training inputs, fresh every epoch (model/noise.ts)
   readonly chunkSize?: number; // sequences per gradient chunk (fixed, so results do not depend on threads)
   readonly select?: 'auto' | 'off'; // train(): choose the input noise and readout by cross-validation
+  readonly members?: number; // train(): an ensemble of this many fits from different seeds (1 with init)
   readonly init?: Model; // start from these parameters (shape and readout come from it)
 }
 
@@ -184,5 +186,6 @@ export function resolveHyperparameters(ds: DataSet, o: HyperparameterOptions) {
     patience: o.patience ?? d.patience,
     classWeights: o.classWeights ?? d.classWeights,
     chunkSize: o.chunkSize ?? d.chunkSize,
+    members: o.init ? 1 : o.members ?? d.members,
   };
 }

@@ -84,6 +84,9 @@ export async function checkTestFiles(files: readonly string[] | undefined, load:
 /** Hyperparameters that may change on resume; every other one must equal the checkpoint's. */
 export const RESUMABLE_CHANGES = new Set(['epochs', 'lr', 'clip', 'patience', 'threads', 'kernel']);
 
+/** The resumable changes that change what a fit computes: refused once an ensemble has finished members. */
+const TRAINING_CHANGES = new Set(['epochs', 'lr', 'clip', 'patience']);
+
 /**
  * Refuses to resume `ck` with other data or other hyperparameters than the run that wrote it (apart from
  * RESUMABLE_CHANGES): resuming would then not continue that run.
@@ -93,12 +96,15 @@ export function checkResume(ck: Checkpoint, file: string, ds: DataSet, fingerpri
   if (ck.data.sequences !== ds.lengths.length || ck.data.fingerprint !== fingerprint) {
     throw say(`the training data differ from the data this checkpoint was trained on (${ck.data.sequences} sequences then, ${ds.lengths.length} now)`);
   }
+  const finished = ck.members?.length ?? 0;
   for (const [key, was] of Object.entries(ck.hyperparameters)) {
-    if (RESUMABLE_CHANGES.has(key)) continue;
+    // An ensemble's finished members trained with the old value: a change would make its members unlike.
+    if (RESUMABLE_CHANGES.has(key) && (finished === 0 || !TRAINING_CHANGES.has(key))) continue;
     const now = hp[key];
     if (JSON.stringify(now) !== JSON.stringify(was)) {
       const flag = '--' + key.replace(/[A-Z]/g, (c) => '-' + c.toLowerCase());
-      throw say(`${flag} is ${JSON.stringify(now)} but the checkpoint was trained with ${JSON.stringify(was)}`);
+      const why = RESUMABLE_CHANGES.has(key) ? `${finished} finished member(s) of this ensemble were trained with ${JSON.stringify(was)}` : `the checkpoint was trained with ${JSON.stringify(was)}`;
+      throw say(`${flag} is ${JSON.stringify(now)} but ${why}`);
     }
   }
 }

@@ -51,8 +51,8 @@ export interface SelectionTask {
   readonly kernel?: KernelName;
 }
 
-/** How long a candidate trains: the run's fixed epochs, or (epochs auto) at least this many steps. */
-export type Budget = { readonly epochs: number } | { readonly minSteps: number };
+/** How long a candidate trains: the run's fixed epochs, or (epochs auto) about this many optimizer steps. */
+export type Budget = { readonly epochs: number } | { readonly steps: number };
 
 
 /** What every selection worker gets once: the (normalized) training data, without the per-sequence names. */
@@ -95,10 +95,10 @@ export function heldOutParts(labels: Int32Array, C: number, seed: number): { tra
 /** Trains the task's candidate on its fold and scores it on the held-out part. */
 export async function runSelectionTask(data: SelectionData, t: SelectionTask): Promise<FoldScore> {
   const ds: DataSet = { ...data, ids: [], sources: [] };
-  const epochs = 'epochs' in t.budget ? { epochs: t.budget.epochs } : { epochs: 'auto' as const, minSteps: t.budget.minSteps };
+  const epochs = 'epochs' in t.budget ? t.budget.epochs : Math.max(1, Math.round(t.budget.steps / Math.ceil(t.train.length / Math.min(t.hp.batchSize, t.train.length))));
   try {
     const r = await fit(subsetOf(ds, t.train), null, {
-      ...t.hp, noise: t.candidate.noise, warp: t.candidate.warp, readout: t.candidate.readout, valSplit: 0, patience: 0, ...epochs, threads: 1, kernel: t.kernel,
+      ...t.hp, noise: t.candidate.noise, warp: t.candidate.warp, readout: t.candidate.readout, valSplit: 0, patience: 0, epochs, threads: 1, kernel: t.kernel,
     });
     const s = score(r.model, subsetOf(ds, t.val));
     return { accuracy: s.accuracy, logLoss: s.loss };
@@ -108,9 +108,14 @@ export async function runSelectionTask(data: SelectionData, t: SelectionTask): P
   }
 }
 
-/** The candidates' budget: the run's epochs when it fixes them, else a share of its minimum step count. */
-export function budgetOf(epochs: number | 'auto', minSteps: number): Budget {
-  return epochs === 'auto' ? { minSteps: Math.max(1, Math.round(minSteps * TRAIN_DEFAULTS.selectStepFraction)) } : { epochs };
+/**
+ * The candidates' budget: the run's epochs when it fixes them (`setting`), else (epochs auto) a share of the
+ * steps one final fit takes (hp.epochs over nTrain sequences), as epochs of each fold's training part.
+ */
+export function budgetOf(setting: number | 'auto', hp: Pick<Hyperparameters, 'epochs' | 'batchSize'>, nTrain: number): Budget {
+  if (setting !== 'auto') return { epochs: setting };
+  const finalSteps = hp.epochs * Math.ceil(nTrain / Math.min(hp.batchSize, nTrain));
+  return { steps: Math.max(1, Math.round(finalSteps * TRAIN_DEFAULTS.selectStepFraction)) };
 }
 
 /** The best candidate by mean held-out accuracy, then lower log-loss, then list order. */

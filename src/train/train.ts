@@ -13,7 +13,8 @@ import { type Checkpoint, dataFingerprint, loadCheckpoint, saveCheckpoint } from
 import { fileFingerprint } from '../io/fingerprint.js';
 import { saveModel } from '../io/model-file.js';
 import type { Model } from '../model/model.js';
-import type { EpochRecord, FitState, FoldScore, SelectionState } from '../model/state.js';
+import { ensembleShape, memberSeed, mergeMembers } from '../model/ensemble.js';
+import type { EpochRecord, FitState, FoldScore, Member, SelectionState } from '../model/state.js';
 import type { KernelName } from '../engine/kernels.js';
 import { type FileEvaluation, evaluateDataSet, totalMetrics } from '../eval/evaluate.js';
 import { writeReport } from '../eval/report.js';
@@ -38,6 +39,7 @@ export interface TrainOptions extends LoadOptions, HyperparameterOptions {
   readonly onEpoch?: (e: EpochRecord) => void;
   readonly onBatch?: (b: BatchProgress) => void;
   readonly onStart?: (hp: Hyperparameters) => void; // before the first epoch
+  readonly onMember?: (m: number, M: number) => void; // before member m's first epoch (0-based; only when M > 1)
   readonly checkpoint?: string; // where to write the checkpoint at every epoch end (default: `${out}.ckpt`)
   readonly resume?: string; // a checkpoint to continue from
   readonly signal?: AbortSignal; // when aborted: finish the step, write the checkpoint, throw InterruptedError
@@ -59,8 +61,9 @@ export interface SelectionProgress {
   readonly total: number;
 }
 
-export interface TrainResult extends FitResult {
+export interface TrainResult extends Omit<FitResult, 'computeMs' | 'reduceMs' | 'updateMs'> {
   readonly test: FileEvaluation[];
+  readonly members: number; // the final fits merged into the model (seconds: all of them)
 }
 
 export async function train(o: TrainOptions): Promise<TrainResult> {
@@ -77,6 +80,9 @@ export async function train(o: TrainOptions): Promise<TrainResult> {
   }
   let normalization: Normalization | null = null;
   if (o.init) checkInit(o.init, ds, o.files[0]);
+  if (o.init && (o.members ?? 1) > 1) {
+    throw new UserError(`members ${o.members} with an --init model: every member would start from the same weights; leave out --members (it is 1 with --init)`);
+  }
   const testSets = await checkTestFiles(o.test, o, ds);
   o.onLoaded?.(ds); // every input checked
   if (resume) {
@@ -115,7 +121,7 @@ export async function train(o: TrainOptions): Promise<TrainResult> {
     o.onSelecting?.();
     try {
       scores = await selectModel(ds, hp, {
-        vary, budget: budgetOf(o.epochs ?? d.epochs, o.minSteps ?? d.minSteps), threads, kernel: o.kernel, signal: o.signal, done,
+        vary, budget: budgetOf(o.epochs ?? d.epochs, hp, ds.lengths.length - Math.round(ds.lengths.length * hp.valSplit)), threads, kernel: o.kernel, signal: o.signal, done,
         onTask: (key, s, finished, total) => {
           done[key] = s;
           if (path !== undefined) saveCheckpoint(path, { model: modelRecordOf(before), hyperparameters: recordOf(before), data, selection: { scores: done, chosen: null } });
@@ -136,21 +142,40 @@ export async function train(o: TrainOptions): Promise<TrainResult> {
   if (o.signal?.aborted) throw new InterruptedError(0, 0, o.resume);
   const ckModel = modelRecordOf(hp);
   const state0 = resume?.state;
-  let last: { path: string; epoch: number } | undefined = state0 ? { path: o.resume!, epoch: state0.history.length } : undefined;
-  const onCheckpoint = path === undefined ? undefined : (state: FitState) => {
-    saveCheckpoint(path, { model: ckModel, hyperparameters: recorded, data, ...(selection ? { selection } : {}), state });
-    last = { path, epoch: state.history.length };
+  const after = (epoch: number, m: number) => `epoch ${epoch}` + (hp.members > 1 ? ` of member ${m + 1} of ${hp.members}` : '');
+  let last: { path: string; after: string } | undefined = state0 ? { path: o.resume!, after: after(state0.history.length, resume?.members?.length ?? 0) } : undefined;
+  const onCheckpoint = path === undefined ? undefined : (state: FitState, members: readonly Member[]) => {
+    saveCheckpoint(path, { model: ckModel, hyperparameters: recorded, data, ...(selection ? { selection } : {}), members, state });
+    last = { path, after: after(state.history.length, members.length) };
   };
   o.onStart?.(hp);
-  let r: FitResult;
-  try {
-    r = await fit(ds, normalization, {
-      ...hp, threads, init: o.init, onEpoch: o.onEpoch, onBatch: o.onBatch, kernel: o.kernel,
-      resume: state0, onCheckpoint, signal: o.signal,
-    });
-  } catch (e) {
-    throw withCheckpoint(e, last);
+  const shape = shapeFor(ds, hp, o.init);
+  const members: Member[] = [...(resume?.members ?? [])];
+  let seconds = 0;
+  let seen = 0;
+  for (let m = members.length; m < hp.members; m++) {
+    if (hp.members > 1) o.onMember?.(m, hp.members);
+    const done = members.slice();
+    const onMemberCheckpoint = onCheckpoint && ((state: FitState) => onCheckpoint(state, done));
+    let r: FitResult;
+    try {
+      r = await fit(ds, normalization, {
+        ...hp, seed: memberSeed(hp.seed, m), threads, init: o.init, onEpoch: o.onEpoch, onBatch: o.onBatch, kernel: o.kernel,
+        resume: m === (resume?.members?.length ?? 0) ? state0 : undefined, onCheckpoint: onMemberCheckpoint, signal: o.signal,
+      });
+    } catch (e) {
+      throw withCheckpoint(e, last);
+    }
+    members.push({ weights: r.model.parameters, bestEpoch: r.bestEpoch, history: r.history });
+    seconds += r.seconds;
+    seen += r.sequencesPerSecond * r.seconds;
   }
+  const first = members[0];
+  const merged = hp.members === 1 ? first.weights : mergeMembers(shape, members.map((x) => x.weights));
+  const r = {
+    model: { shape: ensembleShape(shape, hp.members), readout: hp.readout, ...(hp.stride > 1 ? { stride: hp.stride } : {}), classes: ds.classes, channels: ds.channels, normalization, parameters: merged, training: {} },
+    history: [...first.history], bestEpoch: first.bestEpoch, seconds, sequencesPerSecond: seconds > 0 ? seen / seconds : 0,
+  };
   const model: Model = {
     ...r.model,
     layout: {
@@ -165,6 +190,7 @@ export async function train(o: TrainOptions): Promise<TrainResult> {
       ...(scores ? { selection: selectionRecord(scores) } : {}),
       bestEpoch: r.bestEpoch,
       history: r.history.map(({ seconds: _s, sequencesPerSecond: _q, ...rest }) => rest),
+      ...(hp.members > 1 ? { members: members.map((x, m) => ({ seed: memberSeed(hp.seed, m), bestEpoch: x.bestEpoch, epochs: x.history.length, ...finalRecord(x.history) })) } : {}),
       timing: { threads, seconds: r.seconds, sequencesPerSecond: r.sequencesPerSecond, kernel: o.kernel ?? d.kernel, ...(tuned ? { tuned: true } : {}) },
     },
   };
@@ -173,7 +199,13 @@ export async function train(o: TrainOptions): Promise<TrainResult> {
   o.onTrained?.();
   const test = testSets.map((t, i) => evaluateDataSet(model, o.test![i], t));
   if (o.report) writeReport(o.report, { model, history: r.history, train: ds, evaluations: test, total: totalMetrics(test), seconds: r.seconds, sequencesPerSecond: r.sequencesPerSecond, commandLine: o.commandLine });
-  return { ...r, model, test };
+  return { ...r, model, test, members: members.length };
+}
+
+/** A member's last epoch: its training (and validation) loss and accuracy. */
+function finalRecord(history: readonly EpochRecord[]) {
+  const e = history[history.length - 1];
+  return e === undefined ? {} : { loss: e.loss, accuracy: e.accuracy, valLoss: e.valLoss, valAccuracy: e.valAccuracy };
 }
 
 /** What the model file's training record says of model selection: every candidate's scores, and the choice. */
@@ -186,14 +218,14 @@ function selectionRecord(s: Selection) {
 }
 
 /** A failure of fit() with where the last good checkpoint is, so that no one loses the epochs behind it. */
-function withCheckpoint(e: unknown, last: { path: string; epoch: number } | undefined): unknown {
+function withCheckpoint(e: unknown, last: { path: string; after: string } | undefined): unknown {
   if (isInterrupted(e)) {
     e.checkpoint = last?.path;
     return e;
   }
   const where = last === undefined
     ? 'no checkpoint was written (it stopped in the first epoch)'
-    : `the last good checkpoint (after epoch ${last.epoch}) is ${last.path}`;
+    : `the last good checkpoint (after ${last.after}) is ${last.path}`;
   if (e instanceof DivergedError) {
     const how = last === undefined ? '' : `; continue from it with --resume ${last.path} and a smaller --lr`;
     return new DivergedError(`${e.detail}; no model was written; ${where}${how}`, e.epoch, e.step);

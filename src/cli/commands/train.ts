@@ -6,6 +6,7 @@ import { dirname, resolve } from 'node:path';
 import { loadInitModel } from '../../io/safetensors.js';
 import { checkDistinct } from '../../io/paths.js';
 import { train } from '../../train/train.js';
+import { hiddenText } from '../../model/ensemble.js';
 import { MAX_BATCH, MAX_EPOCHS, MAX_HIDDEN, MAX_STRIDE, TRAIN_DEFAULTS, defaultThreads } from '../../train/defaults.js';
 import { CLASS_WEIGHTS, type ClassWeights } from '../../train/class-weights.js';
 import { LR_SCHEDULES, type LrSchedule } from '../../train/schedule.js';
@@ -30,6 +31,7 @@ export const trainOptions = {
   stride: { type: 'string', default: String(d.stride), describe: `frame stacking: each step reads this many consecutive samples of every channel; auto: about ${d.autoStrideSteps} steps for the median sequence (at most ${d.maxAutoStride} samples a step)` },
   bidirectional: { type: 'boolean', default: d.bidirectional, describe: 'a second recurrence over reversed time; the classifier reads both (--no-bidirectional: one)' },
   cell: { choices: ['rnn', 'gru'] as const, default: d.cell, describe: 'the recurrent cell: rnn, the tanh (Elman) RNN, or gru, PyTorch\'s gated recurrent unit' },
+  members: { type: 'number', describe: `an ensemble: train this many times from different seeds and keep the mean of their logits, one model of members × --hidden units (default ${d.members}; 1 with --init)` },
   select: { choices: ['auto', 'off'] as const, default: d.select, describe: `auto: choose the augmentation (noise σ, ${d.selectNoiseFactor}σ, or σ with --warp ${d.selectWarp}) and the readout, whichever you leave unset, by ${d.selectFolds}-fold cross-validation on the training data; off: readout by length` },
   epochs: { type: 'string', default: String(d.epochs), describe: `passes over the training data; auto: at least ${d.minEpochs} and at least ${d.minSteps} optimizer steps` },
   'batch-size': { type: 'number', default: d.batchSize, describe: 'sequences per optimizer step' },
@@ -66,6 +68,7 @@ type TrainArgs = DataArgs & {
   bidirectional: boolean;
   cell: 'rnn' | 'gru';
   select: 'auto' | 'off';
+  members?: number;
   epochs: string;
   'batch-size': number;
   optimizer: 'adam' | 'sgd' | 'momentum';
@@ -92,6 +95,8 @@ type TrainArgs = DataArgs & {
 
 function checkFlags(a: TrainArgs): void {
   requireFlag(isInt(a.hidden) && a.hidden >= 1 && a.hidden <= MAX_HIDDEN, `--hidden must be a whole number from 1 to ${MAX_HIDDEN} (got ${a.hidden})`);
+  requireFlag(a.members === undefined || (isInt(a.members) && a.members >= 1 && a.members * a.hidden <= MAX_HIDDEN),
+    `--members must be a whole number ≥ 1 with --members × --hidden at most ${MAX_HIDDEN} (got ${a.members})`);
   requireFlag(isInt(a.bptt) && a.bptt >= 0, `--bptt must be a whole number ≥ 0 (got ${a.bptt})`);
   requireFlag(a.stride === 'auto' || (/^[0-9]+$/.test(a.stride) && +a.stride >= 1 && +a.stride <= MAX_STRIDE),
     `--stride must be auto or a whole number from 1 to ${MAX_STRIDE} (got ${a.stride})`);
@@ -139,6 +144,7 @@ export const trainCommand = {
     checkDistinct([['the --init model', a.init]], [['--out', a.out], ['--report', a.report], ['--checkpoint', a.checkpoint ?? `${a.out}.ckpt`]]);
     const init = a.init ? loadInitModel(a.init) : undefined;
     let progress: ReturnType<typeof createProgress> | undefined;
+    let epochs = 0; // per member
     const selecting = selectionLines(process.stderr);
     const r = await train({
       ...loadOptionsOf(a),
@@ -152,6 +158,7 @@ export const trainCommand = {
       bidirectional: a.bidirectional,
       cell: a.cell,
       select: a.select,
+      members: a.members,
       epochs: a.epochs === 'auto' ? 'auto' : Number(a.epochs),
       batchSize: a['batch-size'],
       optimizer: a.optimizer,
@@ -184,7 +191,13 @@ export const trainCommand = {
       },
       onStart: (hp) => {
         armGraceful(); // Ctrl-C from here on: finish the step, write the checkpoint
+        epochs = hp.epochs;
         if (!a.quiet) progress = createProgress(process.stderr, hp.epochs);
+      },
+      onMember: a.quiet ? undefined : (m, M) => {
+        progress?.end();
+        process.stderr.write(`member ${m + 1} of ${M}\n`);
+        progress = createProgress(process.stderr, epochs);
       },
       onTrained: disarmGraceful,
       onSelecting: armGraceful, // Ctrl-C from here on: stop with a checkpoint of the scores so far
@@ -198,7 +211,7 @@ export const trainCommand = {
     }).finally(() => progress?.end());
     const m = r.model;
     process.stdout.write(
-      `model: ${a.out} (${m.classes.length} classes, ${m.channels.length} channel(s), H=${m.shape.H}, readout ${m.readout}; ` +
+      `model: ${a.out} (${m.classes.length} classes, ${m.channels.length} channel(s), ${hiddenText(m, '=')}, readout ${m.readout}; ` +
         `best epoch ${r.bestEpoch} of ${r.history.length}; ${r.seconds.toFixed(1)} s, ${Math.round(r.sequencesPerSecond)} seq/s on ${(m.training as { timing: { threads: number } }).timing.threads} thread(s))\n`,
     );
     const planned = (m.training as { hyperparameters: { epochs: number; patience: number } }).hyperparameters;

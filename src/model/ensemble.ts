@@ -1,0 +1,75 @@
+// An ensemble of M members as one model. Members share the shape (H hidden units per direction), readout and
+// stride and differ in their weights (trained from different seeds). Their hidden units side by side make one
+// recurrence of M·H units whose W_hh is block-diagonal (a unit reads only its own member's state), so every
+// unit computes exactly what it computed in its member; the classifier reads all of them with each member's
+// W_hy divided by M and the mean of the b_y:
+//   logits(x) = Σ_m (W_hy_m z_m(x) + b_y_m) / M,    probabilities = softmax(logits)
+// the mean of the members' logits (their probabilities' normalized geometric mean). Being one model of the
+// same kind, it needs nothing new from the model file, predict, evaluate, the ONNX export or PyTorch.
+//
+// Legend: M members, H hidden units per member and direction, G gates (1 tanh RNN, 3 GRU), K directions,
+// D inputs per step, C classes.
+
+import { type Shape, directionsOf, gatesOf, layoutOf, recurrenceOf, viewsOf } from './layout.js';
+import type { Model } from './model.js';
+
+/** The seed member m trains with: the run's own for the first (so one member is the plain run), mixed for the rest. */
+export function memberSeed(seed: number, m: number): number {
+  if (m === 0) return seed;
+  const x = Math.imul((seed >>> 0) ^ Math.imul(m, 0x9e3779b9), 0x85ebca6b) >>> 0;
+  return (x ^ (x >>> 15)) >>> 1; // a non-negative 31-bit integer, like any --seed
+}
+
+/** The merged model's shape: M·H hidden units per direction. */
+export function ensembleShape(member: Shape, M: number): Shape {
+  return { ...member, H: member.H * M };
+}
+
+/** The members' weights [M][P] (each in layoutOf(member)) as one model's [P'] in layoutOf(ensembleShape(member, M)). */
+export function mergeMembers(member: Shape, weights: readonly Float32Array[]): Float32Array {
+  const M = weights.length;
+  const { H, D, C } = member;
+  const G = gatesOf(member);
+  const K = directionsOf(member);
+  const shape = ensembleShape(member, M);
+  const HM = H * M;
+  const out = new Float32Array(new SharedArrayBuffer(layoutOf(shape).size * 4));
+  const Q = viewsOf(out, shape);
+  weights.forEach((w, m) => {
+    if (w.length !== layoutOf(member).size) throw new Error('bug: a member does not have the shape of the others');
+    const P = viewsOf(w, member);
+    for (let d = 0; d < K; d++) {
+      const src = recurrenceOf(P, d);
+      const dst = recurrenceOf(Q, d);
+      for (let g = 0; g < G; g++) {
+        for (let i = 0; i < H; i++) {
+          const from = g * H + i; // gate g of unit i in the member …
+          const to = g * HM + m * H + i; // … is gate g of unit m·H + i in the ensemble
+          dst.W_xh.set(src.W_xh.subarray(from * D, (from + 1) * D), to * D);
+          dst.W_hh.set(src.W_hh.subarray(from * H, (from + 1) * H), to * HM + m * H); // the diagonal block
+          dst.b_h[to] = src.b_h[from];
+        }
+      }
+      if (G === 3) dst.b_hn.set(src.b_hn, m * H);
+    }
+    for (let c = 0; c < C; c++) {
+      for (let d = 0; d < K; d++) {
+        for (let i = 0; i < H; i++) Q.W_hy[c * K * HM + d * HM + m * H + i] = P.W_hy[c * K * H + d * H + i] / M;
+      }
+      Q.b_y[c] += P.b_y[c] / M;
+    }
+  });
+  return out;
+}
+
+/** How many members a model's training record says it merges (1 when it says nothing usable). */
+export function membersOf(m: Pick<Model, 'shape' | 'training'>): number {
+  const M = (m.training as { hyperparameters?: { members?: unknown } }).hyperparameters?.members;
+  return typeof M === 'number' && Number.isInteger(M) && M >= 1 && m.shape.H % M === 0 ? M : 1;
+}
+
+/** "H = 64" or, for an ensemble, "H = 192 (3 members of 64)": what the CLI and the report print. */
+export function hiddenText(m: Pick<Model, 'shape' | 'training'>, eq = ' = '): string {
+  const M = membersOf(m);
+  return `H${eq}${m.shape.H}` + (M > 1 ? ` (${M} members of ${m.shape.H / M})` : '');
+}

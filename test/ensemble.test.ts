@@ -1,0 +1,135 @@
+// The ensemble as one model (src/model/ensemble.ts): the merged model's probabilities are the softmax of the
+// members' mean logits, for both cells, one and two directions, both readouts, computed in float64 by the
+// reference forward pass; and the WebAssembly scoring path gives the merged model what the reference does.
+// train() with members: the merge of the single runs from the member seeds, resumable anywhere.
+
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { existsSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { train } from '../src/train/train.js';
+import { loadCheckpoint } from '../src/io/checkpoint.js';
+import { InterruptedError, UserError } from '../src/errors.js';
+import { ROOT } from './helpers/cli.js';
+import { ensembleShape, memberSeed, mergeMembers } from '../src/model/ensemble.js';
+import { predictSequence } from '../src/model/batch.js';
+import { type Cell, layoutOf } from '../src/model/layout.js';
+import type { Model } from '../src/model/model.js';
+import { type Readout, createWorkspace } from '../src/model/rnn.js';
+import { createRng, normal } from '../src/model/rng.js';
+import { maxDifference, ourProbabilities, randomModel, referenceProbabilities } from './helpers/models.js';
+
+/** log p [N][C] of model (shape, params) on data, in float64. */
+function logProbabilities(m: Pick<Model, 'shape' | 'readout'>, params: Float32Array, data: Parameters<typeof predictSequence>[4]): Float64Array {
+  const { C } = m.shape;
+  const N = data.lengths.length;
+  const ws = createWorkspace((n) => new Float64Array(n), m.shape, 1);
+  const p64 = Float64Array.from(params);
+  const out = new Float64Array(N * C);
+  const probs = new Float64Array(C);
+  for (let n = 0; n < N; n++) {
+    predictSequence(probs, p64, m.shape, m.readout, data, n, ws);
+    for (let c = 0; c < C; c++) out[n * C + c] = Math.log(probs[c]);
+  }
+  return out;
+}
+
+for (const cell of ['rnn', 'gru'] as Cell[]) {
+  for (const bidirectional of [false, true]) {
+    for (const readout of ['last', 'mean'] as Readout[]) {
+      test(`merged ${cell}${bidirectional ? ', bidirectional' : ''}, readout ${readout}: softmax of the members' mean logits`, () => {
+        const rng = createRng(11);
+        const D = 3;
+        const H = 5;
+        const C = 4;
+        const M = 3;
+        const members = Array.from({ length: M }, () => randomModel(rng, D, H, C, readout, false, 1, bidirectional, cell));
+        const shape = members[0].shape;
+        const merged = mergeMembers(shape, members.map((m) => m.parameters));
+        const big = ensembleShape(shape, M);
+        assert.equal(big.H, M * H);
+        assert.equal(merged.length, layoutOf(big).size);
+        const lengths = Int32Array.from([1, 4, 9, 17]);
+        const offsets = Float64Array.from([0, 1, 5, 14]);
+        const values = Float32Array.from({ length: 31 * D }, () => normal(rng));
+        const data = { D, values, offsets, lengths, labels: new Int32Array(4).fill(-1) };
+        const each = members.map((m) => logProbabilities(m, m.parameters, data));
+        const got = logProbabilities({ shape: big, readout }, merged, data);
+        for (let n = 0; n < lengths.length; n++) {
+          const mean = Array.from({ length: C }, (_, c) => each.reduce((a, lp) => a + lp[n * C + c], 0) / M);
+          const lse = Math.log(mean.reduce((a, x) => a + Math.exp(x), 0));
+          for (let c = 0; c < C; c++) assert.ok(Math.abs(got[n * C + c] - (mean[c] - lse)) < 1e-5, `sequence ${n}, class ${c}`);
+        }
+        const model: Model = { ...members[0], shape: big, parameters: merged };
+        assert.ok(maxDifference(ourProbabilities(model, data), referenceProbabilities(model, data)) < 1e-5);
+      });
+    }
+  }
+}
+
+test('one member merges to itself; a member of another shape is a bug', () => {
+  const rng = createRng(3);
+  const m = randomModel(rng, 2, 4, 3, 'mean', false, 1, true, 'gru');
+  assert.deepEqual(mergeMembers(m.shape, [m.parameters]), m.parameters);
+  const other = randomModel(rng, 2, 5, 3, 'mean', false, 1, true, 'gru');
+  assert.throws(() => mergeMembers(m.shape, [m.parameters, other.parameters]), /bug/);
+});
+
+test('member seeds: the first is the run seed, the others differ from it and from each other', () => {
+  assert.equal(memberSeed(7, 0), 7);
+  const seeds = [1, 2, 3].flatMap((s) => [1, 2, 3].map((m) => memberSeed(s, m)));
+  assert.equal(new Set([...seeds, 1, 2, 3]).size, seeds.length + 3);
+  assert.ok(seeds.every((s) => Number.isInteger(s) && s >= 0 && s < 2 ** 31));
+});
+
+const CBF = join(ROOT, 'datasets/cbf/train.csv');
+const opts = { files: [CBF], hidden: 6, epochs: 3, threads: 2, batchSize: 16, select: 'off', noise: 0.1 } as const;
+const bits = (a: Float32Array) => Array.from(new Uint32Array(a.buffer.slice(a.byteOffset, a.byteOffset + a.byteLength)));
+
+test('train() with members: the merge of the single runs from the member seeds, bit for bit, each member recorded', async () => {
+  const three = await train({ ...opts, members: 3, seed: 5 });
+  const singles = await Promise.all([0, 1, 2].map((m) => train({ ...opts, members: 1, seed: memberSeed(5, m), threads: 1 })));
+  const shape = { ...singles[0].model.shape };
+  assert.equal(three.model.shape.H, 3 * shape.H);
+  assert.deepEqual(bits(three.model.parameters), bits(mergeMembers(shape, singles.map((s) => s.model.parameters))));
+  const t = three.model.training as { hyperparameters: { members: number; seed: number }; members: { seed: number; epochs: number }[] };
+  assert.equal(t.hyperparameters.members, 3);
+  assert.deepEqual(t.members.map((m) => m.seed), [5, memberSeed(5, 1), memberSeed(5, 2)]);
+  assert.deepEqual(t.members.map((m) => m.epochs), [3, 3, 3]);
+  assert.equal(three.members, 3);
+  assert.equal((singles[0].model.training as { members?: unknown }).members, undefined, 'one member: no members record');
+});
+
+for (const [where, stopAt] of [['in the middle of the second member', [1, 2, 1]], ['before the second member\'s first step', [1, 0, 0]]] as const) {
+  test(`a run interrupted ${where} resumes to the bits of one that never stopped`, async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'ts-members-'));
+    const o = { ...opts, members: 3, seed: 2 };
+    const whole = await train({ ...o, out: join(dir, 'whole.json') });
+    const ck = join(dir, 'cut.ckpt');
+    const ac = new AbortController();
+    let member = 0;
+    const [m, epoch, batch] = stopAt;
+    await assert.rejects(
+      train({
+        ...o, out: join(dir, 'cut.json'), checkpoint: ck, signal: ac.signal,
+        onMember: (i) => { member = i; if (i === m && epoch === 0) ac.abort(); },
+        onBatch: (p) => { if (member === m && p.epoch === epoch && p.batch === batch) ac.abort(); },
+      }),
+      (e: unknown) => e instanceof InterruptedError && e.checkpoint === ck,
+    );
+    const saved = loadCheckpoint(ck);
+    assert.equal(saved.members?.length ?? 0, epoch === 0 ? 0 : 1, 'the finished members are in the checkpoint');
+    assert.ok(!existsSync(join(dir, 'cut.json')));
+    const resumed = await train({ ...o, out: join(dir, 'cut.json'), resume: ck });
+    assert.deepEqual(bits(resumed.model.parameters), bits(whole.model.parameters));
+    assert.deepEqual((resumed.model.training as { members: unknown }).members, (whole.model.training as { members: unknown }).members);
+  });
+}
+
+test('--init trains one member; asking for more with it is a user error', async () => {
+  const one = await train({ ...opts, members: 1 });
+  const again = await train({ ...opts, init: one.model });
+  assert.equal(again.model.shape.H, one.model.shape.H);
+  await assert.rejects(train({ ...opts, init: one.model, members: 2 }), (e: unknown) => e instanceof UserError && /--members/.test(e.message));
+});
