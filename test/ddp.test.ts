@@ -66,7 +66,7 @@ for (const [cell, readout] of [['rnn', 'mean'], ['gru', 'last']] as const) {
     const json = join(dir, 'm.json');
     const init = join(dir, 'm.safetensors');
     const out = join(dir, 'continued.safetensors');
-    const tr = cli(['train', 'datasets/cbf/train.csv', '--out', json, '--hidden', '16', '--select', 'off', '--epochs', '10',
+    const tr = cli(['train', 'datasets/cbf/train.csv', '--out', json, '--hidden', '16', '--select', 'off', '--members', '1', '--epochs', '10',
       '--cell', cell, '--readout', readout, '--seed', '1', '--threads', '2', '--quiet']);
     assert.equal(tr.code, 0, tr.stderr);
     const ex = cli(['export', '--model', json, '--safetensors', init]);

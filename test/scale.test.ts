@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { cli } from './helpers/cli.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'ts-scale-'));
-const FAST = ['--epochs', '1', '--select', 'off', '--hidden', '8', '--stride', '1', '--batch-size', '4096', '--quiet'];
+const FAST = ['--epochs', '1', '--select', 'off', '--members', '1', '--hidden', '8', '--stride', '1', '--batch-size', '4096', '--quiet'];
 
 test('600,000 sequences in the wide layout train (one epoch)', { timeout: 120_000 }, () => {
   const N = 600_000;

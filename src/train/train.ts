@@ -81,7 +81,7 @@ export async function train(o: TrainOptions): Promise<TrainResult> {
   let normalization: Normalization | null = null;
   if (o.init) checkInit(o.init, ds, o.files[0]);
   if (o.init && (o.members ?? 1) > 1) {
-    throw new UserError(`members ${o.members} with an --init model: every member would start from the same weights; leave out --members (it is 1 with --init)`);
+    throw new UserError(`--members ${o.members} cannot be combined with --init: every member would start from the same weights; leave out --members (it is 1 with --init)`);
   }
   const testSets = await checkTestFiles(o.test, o, ds);
   o.onLoaded?.(ds); // every input checked
