@@ -94,6 +94,8 @@ export async function train(o: TrainOptions): Promise<TrainResult> {
   }
   if (normalization) applyNormalization(ds, normalization);
   let hp = resolveHyperparameters(ds, o);
+  // A checkpoint of an earlier version, which trained one model: resuming it keeps to one.
+  if (resume && resume.hyperparameters.members === undefined && o.members === undefined) hp = { ...hp, members: 1 };
   let threads = o.threads === 'auto' ? 0 : o.threads ?? defaultThreads();
   let tuned: TuneResult | undefined;
   if (threads === 0) {
@@ -150,26 +152,10 @@ export async function train(o: TrainOptions): Promise<TrainResult> {
   };
   o.onStart?.(hp);
   const shape = shapeFor(ds, hp, o.init);
-  const members: Member[] = [...(resume?.members ?? [])];
-  let seconds = 0;
-  let seen = 0;
-  for (let m = members.length; m < hp.members; m++) {
-    if (hp.members > 1) o.onMember?.(m, hp.members);
-    const done = members.slice();
-    const onMemberCheckpoint = onCheckpoint && ((state: FitState) => onCheckpoint(state, done));
-    let r: FitResult;
-    try {
-      r = await fit(ds, normalization, {
-        ...hp, seed: memberSeed(hp.seed, m), threads, init: o.init, onEpoch: o.onEpoch, onBatch: o.onBatch, kernel: o.kernel,
-        resume: m === (resume?.members?.length ?? 0) ? state0 : undefined, onCheckpoint: onMemberCheckpoint, signal: o.signal,
-      });
-    } catch (e) {
-      throw withCheckpoint(e, last);
-    }
-    members.push({ weights: r.model.parameters, bestEpoch: r.bestEpoch, history: r.history });
-    seconds += r.seconds;
-    seen += r.sequencesPerSecond * r.seconds;
-  }
+  const { members, seconds, seen } = await fitMembers(ds, normalization, hp, {
+    threads, init: o.init, kernel: o.kernel, onEpoch: o.onEpoch, onBatch: o.onBatch, onMember: o.onMember, signal: o.signal,
+    finished: resume?.members ?? [], state: state0, onCheckpoint, failed: (e) => withCheckpoint(e, last),
+  });
   const first = members[0];
   const merged = hp.members === 1 ? first.weights : mergeMembers(shape, members.map((x) => x.weights));
   const r = {
@@ -200,6 +186,38 @@ export async function train(o: TrainOptions): Promise<TrainResult> {
   const test = testSets.map((t, i) => evaluateDataSet(model, o.test![i], t));
   if (o.report) writeReport(o.report, { model, history: r.history, train: ds, evaluations: test, total: totalMetrics(test), seconds: r.seconds, sequencesPerSecond: r.sequencesPerSecond, commandLine: o.commandLine });
   return { ...r, model, test, members: members.length };
+}
+
+interface MembersOptions extends Pick<TrainOptions, 'init' | 'kernel' | 'onEpoch' | 'onBatch' | 'onMember' | 'signal'> {
+  readonly threads: number;
+  readonly finished: readonly Member[]; // a resumed run's finished members …
+  readonly state?: FitState; // … and the state of the one in progress
+  readonly onCheckpoint?: (state: FitState, finished: readonly Member[]) => void;
+  readonly failed: (e: unknown) => unknown; // what to throw when a fit fails
+}
+
+/** The hp.members fits from the member seeds, one after the other on all the threads (those finished skipped). */
+async function fitMembers(ds: DataSet, normalization: Normalization | null, hp: Hyperparameters, o: MembersOptions) {
+  const members = [...o.finished];
+  let seconds = 0;
+  let seen = 0;
+  for (let m = members.length; m < hp.members; m++) {
+    if (hp.members > 1) o.onMember?.(m, hp.members);
+    const done = members.slice();
+    let r: FitResult;
+    try {
+      r = await fit(ds, normalization, {
+        ...hp, seed: memberSeed(hp.seed, m), threads: o.threads, init: o.init, onEpoch: o.onEpoch, onBatch: o.onBatch, kernel: o.kernel,
+        resume: m === o.finished.length ? o.state : undefined, onCheckpoint: o.onCheckpoint && ((state) => o.onCheckpoint!(state, done)), signal: o.signal,
+      });
+    } catch (e) {
+      throw o.failed(e);
+    }
+    members.push({ weights: r.model.parameters, bestEpoch: r.bestEpoch, history: r.history });
+    seconds += r.seconds;
+    seen += r.sequencesPerSecond * r.seconds;
+  }
+  return { members, seconds, seen };
 }
 
 /** A member's last epoch: its training (and validation) loss and accuracy. */
