@@ -19,5 +19,6 @@ export type { Shape, Cell } from './model/layout.js';
 export type { Readout } from './model/rnn.js';
 export { UserError, InterruptedError, DivergedError, isUserError, isInterrupted } from './errors.js';
 export { loadCheckpoint, saveCheckpoint, parseCheckpoint, serializeCheckpoint, type Checkpoint } from './io/checkpoint.js';
-export type { FitState } from './model/state.js';
+export type { FitState, Member } from './model/state.js';
+export { mergeMembers, memberSeed, ensembleShape, membersOf } from './model/ensemble.js';
 export { writeFileAtomic } from './io/atomic.js';
