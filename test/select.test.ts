@@ -62,11 +62,12 @@ test('the candidates are what the user left to selection', () => {
 });
 
 test('a candidate trains with a share of one final fit\'s steps, or with the epochs the run fixes', () => {
-  const hp = { epochs: 60, batchSize: 32 };
+  const hp = { epochs: 60, batchSize: 32, valSplit: 0 };
   // 100 sequences in batches of 32: 4 steps an epoch, 240 in a final fit.
   assert.deepEqual(budgetOf('auto', hp, 100), { steps: Math.round(240 * TRAIN_DEFAULTS.selectStepFraction) });
   assert.deepEqual(budgetOf('auto', hp, 10), { steps: Math.round(60 * TRAIN_DEFAULTS.selectStepFraction) }, 'one step an epoch');
   assert.deepEqual(budgetOf(7, hp, 100), { epochs: 7 });
+  assert.deepEqual(budgetOf('auto', { ...hp, valSplit: 0.2 }, 100), { steps: Math.round(180 * TRAIN_DEFAULTS.selectStepFraction) }, 'the final fit trains on 80');
 });
 
 test('selection gives the same scores and choice on 1 and 2 threads, and chooses the best held-out accuracy', async () => {

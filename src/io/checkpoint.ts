@@ -72,10 +72,10 @@ export function serializeCheckpoint(c: Checkpoint): string {
   const selection = c.selection === undefined ? {} : { selection: c.selection };
   const s = c.state;
   if (s === undefined) return JSON.stringify({ ...head, ...selection }, null, 1) + '\n';
-  for (const a of [s.params, s.best, ...(c.members ?? []).map((m) => m.weights)]) {
+  const members = c.members ?? [];
+  for (const a of [s.params, s.best, ...members.map((m) => m.weights)]) {
     for (let i = 0; i < a.length; i++) if (!Number.isFinite(a[i])) throw new Error('bug: refusing to checkpoint non-finite parameters');
   }
-  const members = c.members ?? [];
   const doc = {
     ...head,
     ...selection,

@@ -115,10 +115,19 @@ export function autoValSplit(N: number): number {
   return N * 0.1 >= TRAIN_DEFAULTS.minValidation ? 0.1 : 0;
 }
 
+/** Optimizer steps in one epoch over n sequences. */
+export function stepsPerEpoch(n: number, batchSize: number): number {
+  return Math.ceil(n / Math.min(batchSize, n));
+}
+
+/** About how many of N sequences a validation split leaves to train on (the split is stratified). */
+export function trainingCount(N: number, valSplit: number): number {
+  return N - Math.round(N * valSplit);
+}
+
 /** Epochs auto: at least 60 epochs and at least minSteps optimizer steps. */
 export function autoEpochs(nTrain: number, batchSize: number, minSteps: number): number {
-  const perEpoch = Math.ceil(nTrain / Math.min(batchSize, nTrain));
-  return Math.max(TRAIN_DEFAULTS.minEpochs, Math.ceil(minSteps / perEpoch));
+  return Math.max(TRAIN_DEFAULTS.minEpochs, Math.ceil(minSteps / stepsPerEpoch(nTrain, batchSize)));
 }
 
 /** The hyperparameter options train() and fit() take; each left out is the table's (or its auto rule's). */
@@ -163,7 +172,7 @@ export function resolveHyperparameters(ds: DataSet, o: HyperparameterOptions) {
   const readout = o.init?.readout ?? o.readout ?? d.readout;
   const epochs = o.epochs ?? d.epochs;
   const cell = o.init ? cellOf(o.init.shape) : o.cell ?? d.cell;
-  const nTrain = N - Math.round(N * valSplit); // about: the split is stratified
+  const nTrain = trainingCount(N, valSplit);
   return {
     hidden: o.init?.shape.H ?? o.hidden ?? d.hidden,
     readout: readout === 'auto' ? autoReadout(ds.lengths) : readout,

@@ -20,7 +20,7 @@ import { createTaskPool } from '../engine/pool.js';
 import type { KernelName } from '../engine/kernels.js';
 import { score } from '../eval/score.js';
 import { DivergedError } from '../errors.js';
-import { TRAIN_DEFAULTS, type Hyperparameters } from './defaults.js';
+import { TRAIN_DEFAULTS, type Hyperparameters, stepsPerEpoch, trainingCount } from './defaults.js';
 import { fit } from './fit.js';
 import { stratifiedFolds, stratifiedSplit } from './split.js';
 
@@ -95,7 +95,7 @@ export function heldOutParts(labels: Int32Array, C: number, seed: number): { tra
 /** Trains the task's candidate on its fold and scores it on the held-out part. */
 export async function runSelectionTask(data: SelectionData, t: SelectionTask): Promise<FoldScore> {
   const ds: DataSet = { ...data, ids: [], sources: [] };
-  const epochs = 'epochs' in t.budget ? t.budget.epochs : Math.max(1, Math.round(t.budget.steps / Math.ceil(t.train.length / Math.min(t.hp.batchSize, t.train.length))));
+  const epochs = 'epochs' in t.budget ? t.budget.epochs : Math.max(1, Math.round(t.budget.steps / stepsPerEpoch(t.train.length, t.hp.batchSize)));
   try {
     const r = await fit(subsetOf(ds, t.train), null, {
       ...t.hp, noise: t.candidate.noise, warp: t.candidate.warp, readout: t.candidate.readout, valSplit: 0, patience: 0, epochs, threads: 1, kernel: t.kernel,
@@ -110,11 +110,12 @@ export async function runSelectionTask(data: SelectionData, t: SelectionTask): P
 
 /**
  * The candidates' budget: the run's epochs when it fixes them (`setting`), else (epochs auto) a share of the
- * steps one final fit takes (hp.epochs over nTrain sequences), as epochs of each fold's training part.
+ * steps one final fit takes (hp.epochs over the N sequences less the validation split), as epochs of each
+ * fold's training part.
  */
-export function budgetOf(setting: number | 'auto', hp: Pick<Hyperparameters, 'epochs' | 'batchSize'>, nTrain: number): Budget {
+export function budgetOf(setting: number | 'auto', hp: Pick<Hyperparameters, 'epochs' | 'batchSize' | 'valSplit'>, N: number): Budget {
   if (setting !== 'auto') return { epochs: setting };
-  const finalSteps = hp.epochs * Math.ceil(nTrain / Math.min(hp.batchSize, nTrain));
+  const finalSteps = hp.epochs * stepsPerEpoch(trainingCount(N, hp.valSplit), hp.batchSize);
   return { steps: Math.max(1, Math.round(finalSteps * TRAIN_DEFAULTS.selectStepFraction)) };
 }
 

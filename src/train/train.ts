@@ -68,6 +68,9 @@ export interface TrainResult extends Omit<FitResult, 'computeMs' | 'reduceMs' | 
 
 export async function train(o: TrainOptions): Promise<TrainResult> {
   const d = TRAIN_DEFAULTS;
+  if (o.init && (o.members ?? 1) > 1) {
+    throw new UserError(`--members ${o.members} cannot be combined with --init: every member would start from the same weights; leave out --members (it is 1 with --init)`);
+  }
   const outputs = checkOutputs(o);
   const resume = o.resume !== undefined ? loadCheckpoint(o.resume) : undefined;
   const ds = await loadDataSet(o.files, { ...o, requireLabels: true });
@@ -80,9 +83,6 @@ export async function train(o: TrainOptions): Promise<TrainResult> {
   }
   let normalization: Normalization | null = null;
   if (o.init) checkInit(o.init, ds, o.files[0]);
-  if (o.init && (o.members ?? 1) > 1) {
-    throw new UserError(`--members ${o.members} cannot be combined with --init: every member would start from the same weights; leave out --members (it is 1 with --init)`);
-  }
   const testSets = await checkTestFiles(o.test, o, ds);
   o.onLoaded?.(ds); // every input checked
   if (resume) {
@@ -123,7 +123,7 @@ export async function train(o: TrainOptions): Promise<TrainResult> {
     o.onSelecting?.();
     try {
       scores = await selectModel(ds, hp, {
-        vary, budget: budgetOf(o.epochs ?? d.epochs, hp, ds.lengths.length - Math.round(ds.lengths.length * hp.valSplit)), threads, kernel: o.kernel, signal: o.signal, done,
+        vary, budget: budgetOf(o.epochs ?? d.epochs, hp, ds.lengths.length), threads, kernel: o.kernel, signal: o.signal, done,
         onTask: (key, s, finished, total) => {
           done[key] = s;
           if (path !== undefined) saveCheckpoint(path, { model: modelRecordOf(before), hyperparameters: recordOf(before), data, selection: { scores: done, chosen: null } });
@@ -151,19 +151,17 @@ export async function train(o: TrainOptions): Promise<TrainResult> {
     last = { path, after: after(state.history.length, members.length) };
   };
   o.onStart?.(hp);
-  const shape = shapeFor(ds, hp, o.init);
   const { members, seconds, seen } = await fitMembers(ds, normalization, hp, {
     threads, init: o.init, kernel: o.kernel, onEpoch: o.onEpoch, onBatch: o.onBatch, onMember: o.onMember, signal: o.signal,
     finished: resume?.members ?? [], state: state0, onCheckpoint, failed: (e) => withCheckpoint(e, last),
   });
   const first = members[0];
-  const merged = hp.members === 1 ? first.weights : mergeMembers(shape, members.map((x) => x.weights));
-  const r = {
-    model: { shape: ensembleShape(shape, hp.members), readout: hp.readout, ...(hp.stride > 1 ? { stride: hp.stride } : {}), classes: ds.classes, channels: ds.channels, normalization, parameters: merged, training: {} },
-    history: [...first.history], bestEpoch: first.bestEpoch, seconds, sequencesPerSecond: seconds > 0 ? seen / seconds : 0,
-  };
+  const history = [...first.history];
+  const sequencesPerSecond = seconds > 0 ? seen / seconds : 0;
   const model: Model = {
-    ...r.model,
+    ...ckModel,
+    shape: ensembleShape(ckModel.shape, hp.members),
+    parameters: hp.members === 1 ? first.weights : mergeMembers(ckModel.shape, members.map((x) => x.weights)),
     layout: {
       format: o.format ?? DEFAULT_LAYOUT.format, labelColumn: o.labelColumn ?? DEFAULT_LAYOUT.labelColumn,
       idColumn: o.idColumn ?? DEFAULT_LAYOUT.idColumn, timeColumn: o.timeColumn ?? DEFAULT_LAYOUT.timeColumn,
@@ -174,18 +172,18 @@ export async function train(o: TrainOptions): Promise<TrainResult> {
       sequences: ds.lengths.length,
       hyperparameters: recorded,
       ...(scores ? { selection: selectionRecord(scores) } : {}),
-      bestEpoch: r.bestEpoch,
-      history: r.history.map(({ seconds: _s, sequencesPerSecond: _q, ...rest }) => rest),
+      bestEpoch: first.bestEpoch,
+      history: history.map(({ seconds: _s, sequencesPerSecond: _q, ...rest }) => rest),
       ...(hp.members > 1 ? { members: members.map((x, m) => ({ seed: memberSeed(hp.seed, m), bestEpoch: x.bestEpoch, epochs: x.history.length, ...finalRecord(x.history) })) } : {}),
-      timing: { threads, seconds: r.seconds, sequencesPerSecond: r.sequencesPerSecond, kernel: o.kernel ?? d.kernel, ...(tuned ? { tuned: true } : {}) },
+      timing: { threads, seconds, sequencesPerSecond, kernel: o.kernel ?? d.kernel, ...(tuned ? { tuned: true } : {}) },
     },
   };
   if (o.out) saveModel(o.out, model);
   if (o.out && path !== undefined && outputs.checkpointIsDefault) rmSync(path, { force: true }); // the model is the result now
   o.onTrained?.();
   const test = testSets.map((t, i) => evaluateDataSet(model, o.test![i], t));
-  if (o.report) writeReport(o.report, { model, history: r.history, train: ds, evaluations: test, total: totalMetrics(test), seconds: r.seconds, sequencesPerSecond: r.sequencesPerSecond, commandLine: o.commandLine });
-  return { ...r, model, test, members: members.length };
+  if (o.report) writeReport(o.report, { model, history, train: ds, evaluations: test, total: totalMetrics(test), seconds, sequencesPerSecond, commandLine: o.commandLine });
+  return { model, history, bestEpoch: first.bestEpoch, seconds, sequencesPerSecond, test, members: members.length };
 }
 
 interface MembersOptions extends Pick<TrainOptions, 'init' | 'kernel' | 'onEpoch' | 'onBatch' | 'onMember' | 'signal'> {

@@ -97,8 +97,6 @@ function checkFlags(a: TrainArgs): void {
   requireFlag(isInt(a.hidden) && a.hidden >= 1 && a.hidden <= MAX_HIDDEN, `--hidden must be a whole number from 1 to ${MAX_HIDDEN} (got ${a.hidden})`);
   requireFlag(a.members === undefined || (isInt(a.members) && a.members >= 1 && a.members * a.hidden <= MAX_HIDDEN),
     `--members must be a whole number ≥ 1 with --members × --hidden at most ${MAX_HIDDEN} (got ${a.members})`);
-  requireFlag(a.members === undefined || a.members === 1 || a.init === undefined,
-    `--members ${a.members} cannot be combined with --init: every member would start from the same weights; leave out --members (it is 1 with --init)`);
   requireFlag(isInt(a.bptt) && a.bptt >= 0, `--bptt must be a whole number ≥ 0 (got ${a.bptt})`);
   requireFlag(a.stride === 'auto' || (/^[0-9]+$/.test(a.stride) && +a.stride >= 1 && +a.stride <= MAX_STRIDE),
     `--stride must be auto or a whole number from 1 to ${MAX_STRIDE} (got ${a.stride})`);
