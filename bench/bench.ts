@@ -35,6 +35,19 @@ const ROOT = resolve(HERE, '../..');
 const args = process.argv.slice(2);
 // The reference scripts the team measures against (torch_rnn_bench.py, rnn_ref.c) live outside the repository.
 const ANCHORS = args.includes('--anchors') ? resolve(args[args.indexOf('--anchors') + 1] ?? '') : null;
+
+let scratchRoot: string | undefined;
+
+/** A fresh folder for this run's files (PyTorch's figures, the C anchor), all removed when the run exits. */
+function scratch(prefix: string): string {
+  if (scratchRoot === undefined) {
+    const dir = mkdtempSync(join(tmpdir(), 'train-signals-bench-'));
+    process.on('exit', () => rmSync(dir, { recursive: true, force: true }));
+    scratchRoot = dir;
+  }
+  return mkdtempSync(join(scratchRoot, prefix));
+}
+
 const flag = (f: string) => args.includes(f);
 const QUICK = flag('--quick');
 const TARGET_S = QUICK ? 0.3 : 0.8;
@@ -179,7 +192,7 @@ type TorchRow = { workload: string; mode: string; threads: number; seq_per_s_med
 
 /** PyTorch's figures for `workloads` (W1, W2, ...) with `threads` threads: nn.RNN's (the anchor), or nn.GRU's (gru). */
 function runTorch(threads: number, workloads: string, gru = false): TorchRow[] {
-  const out = join(mkdtempSync(join(tmpdir(), 'ts-bench-')), 'torch.jsonl');
+  const out = join(scratch('torch-'), 'torch.jsonl');
   const script = gru ? join(ROOT, 'bench', 'torch_gru_bench.py') : join(ANCHORS!, 'torch_rnn_bench.py');
   const a = [script, '--threads', String(threads), '--workloads', workloads, '--json', out,
     '--reps', String(QUICK ? 3 : 5), '--target-s', String(TARGET_S), '--warmup-s', '0.5'];
@@ -207,7 +220,7 @@ function buildC(): string | null {
   if (ANCHORS === null) return null;
   const src = join(ANCHORS, 'rnn_ref.c');
   if (!existsSync(src)) return null;
-  const exe = join(mkdtempSync(join(tmpdir(), 'ts-cref-')), 'rnn_ref');
+  const exe = join(scratch('cref-'), 'rnn_ref');
   const r = spawnSync('gcc', ['-O3', '-march=native', '-ffast-math', '-fopenmp', '-o', exe, src, '-lm'], { encoding: 'utf8' });
   return r.status === 0 ? exe : null;
 }

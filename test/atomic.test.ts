@@ -4,10 +4,9 @@
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import fs, { chmodSync, lstatSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import fs, { chmodSync, lstatSync, mkdirSync, readFileSync, readdirSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { syncBuiltinESMExports } from 'node:module';
 import { spawn } from 'node:child_process';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { checkWritable, writeFileAtomic } from '../src/io/atomic.js';
 import { saveModel } from '../src/io/model-file.js';
@@ -16,8 +15,9 @@ import { initParameters } from '../src/model/init.js';
 import { layoutOf } from '../src/model/layout.js';
 import { createRng } from '../src/model/rng.js';
 import type { Model } from '../src/model/model.js';
+import { tempDir } from './helpers/temp.js';
 
-const tmp = () => mkdtempSync(join(tmpdir(), 'ts-atomic-'));
+const tmp = () => tempDir('ts-atomic-');
 
 /** Replaces fs[name] for the duration of fn; the named imports of node:fs (as atomic.ts uses) follow. */
 function withFs<K extends keyof typeof fs>(name: K, impl: (typeof fs)[K], fn: () => void): void {

@@ -5,8 +5,7 @@
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { runAll, start } from './helpers/spawn.js';
 import { serializeModel } from '../src/io/model-file.js';
@@ -14,6 +13,7 @@ import { initParameters } from '../src/model/init.js';
 import { layoutOf } from '../src/model/layout.js';
 import type { Model } from '../src/model/model.js';
 import { createRng } from '../src/model/rng.js';
+import { tempDir } from './helpers/temp.js';
 
 function modelText(channels: string[], classes: string[], H = 3): string {
   const shape = { D: channels.length, H, C: classes.length };
@@ -149,7 +149,7 @@ const bad: Bad[] = [
 ];
 
 function setUp(files: Record<string, Content>, preexisting: boolean): string {
-  const dir = mkdtempSync(join(tmpdir(), 'ts-bad-'));
+  const dir = tempDir('ts-bad-');
   for (const [name, content] of Object.entries(files)) {
     if (typeof content === 'object' && 'dir' in content) mkdirSync(join(dir, name));
     else writeFileSync(join(dir, name), content);

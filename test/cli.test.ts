@@ -2,14 +2,14 @@
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { chmodSync, existsSync, linkSync, lstatSync, mkdtempSync, readdirSync, readFileSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { chmodSync, existsSync, linkSync, lstatSync, readdirSync, readFileSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { spawn } from 'node:child_process';
 import { CLI, ROOT, cli } from './helpers/cli.js';
 import { TRAIN_DEFAULTS } from '../src/train/defaults.js';
+import { tempDir } from './helpers/temp.js';
 
-const tmp = () => mkdtempSync(join(tmpdir(), 'ts-cli-'));
+const tmp = () => tempDir('ts-cli-');
 
 test('train on the long-format multichannel set, then evaluate --json with the documented schema', () => {
   const dir = tmp();

@@ -3,8 +3,7 @@
 // the file, line and key phrase of its message.
 
 import assert from 'node:assert/strict';
-import { mkdir, mkdtemp, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { DataSetBuilder } from '../src/data/builder.js';
@@ -12,13 +11,14 @@ import { type LoadOptions, loadDataSet } from '../src/data/csv.js';
 import type { DataSet } from '../src/data/dataset.js';
 import { LongReader } from '../src/data/long.js';
 import { UserError } from '../src/errors.js';
+import { tempDir } from './helpers/temp.js';
 
-async function tempDir(): Promise<string> {
-  return mkdtemp(join(tmpdir(), 'csv-test-'));
+function csvDir(): string {
+  return tempDir('csv-test-');
 }
 
 async function fileWith(content: string | Buffer, name = 'data.csv'): Promise<string> {
-  const path = join(await tempDir(), name);
+  const path = join(csvDir(), name);
   await writeFile(path, content);
   return path;
 }
@@ -133,7 +133,7 @@ test('long layout: many interleaved, shuffled rows across chunk boundaries load 
 });
 
 test('several files are concatenated in order', async () => {
-  const dir = await tempDir();
+  const dir = csvDir();
   const a = join(dir, 'a.csv');
   const b = join(dir, 'b.csv');
   await writeFile(a, 'label,t0,t1\nz,1,2\n');
@@ -180,7 +180,7 @@ test('rows beyond the reserved shared buffer spill into chunks and load the same
 });
 
 test('files with different channels are rejected', async () => {
-  const dir = await tempDir();
+  const dir = csvDir();
   const a = join(dir, 'a.csv');
   const b = join(dir, 'b.csv');
   await writeFile(a, 'id,t,label,ax,ay\ns,0,p,1,2\n');
@@ -271,9 +271,9 @@ const BAD: Bad[] = [
 for (const bad of BAD) {
   test(`rejects: ${bad.name}`, async () => {
     let file: string;
-    if (bad.path === 'missing') file = join(await tempDir(), 'nope.csv');
+    if (bad.path === 'missing') file = join(csvDir(), 'nope.csv');
     else if (bad.path === 'directory') {
-      file = join(await tempDir(), 'dir.csv');
+      file = join(csvDir(), 'dir.csv');
       await mkdir(file);
     } else file = await fileWith(bad.content ?? '');
     await assert.rejects(loadDataSet([file], bad.opts), (e: unknown) => {

@@ -2,8 +2,7 @@
 // definitions promise, and that the committed CSVs are exactly what `npm run datasets` writes and load cleanly.
 
 import assert from 'node:assert/strict';
-import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { CBF_CLASSES, CBF_LENGTH, cbf, cbfSequence, fmt } from '../datasets/cbf.js';
@@ -11,6 +10,7 @@ import { bundledFiles, datasetsDir, writeBundled } from '../datasets/generate.js
 import { MOTION_CLASSES, longCsv, motion } from '../datasets/long.js';
 import { loadDataSet } from '../src/data/csv.js';
 import { createRng } from '../src/model/rng.js';
+import { tempDir } from './helpers/temp.js';
 
 function countBy(labels: readonly string[]): Map<string, number> {
   const m = new Map<string, number>();
@@ -69,7 +69,7 @@ test('motion: the long CSV interleaves sequences and loads back exactly', async 
   const firstRuns = ids.filter((id, i) => i === 0 || id !== ids[i - 1]).length;
   assert.ok(firstRuns > 6, 'rows of a sequence are not contiguous');
 
-  const file = join(await mkdtemp(join(tmpdir(), 'datasets-test-')), 'six.csv');
+  const file = join(tempDir('datasets-test-'), 'six.csv');
   await writeFile(file, text);
   const ds = await loadDataSet([file]);
   assert.deepEqual(ds.channels, ['ax', 'ay', 'az']);
@@ -83,7 +83,7 @@ test('motion: the long CSV interleaves sequences and loads back exactly', async 
 });
 
 test('writeBundled writes the four files under the directory given', async () => {
-  const dir = await mkdtemp(join(tmpdir(), 'datasets-test-'));
+  const dir = tempDir('datasets-test-');
   const written = await writeBundled(dir);
   const rels = ['cbf/train.csv', 'cbf/test.csv', 'motion/train.csv', 'motion/test.csv'];
   assert.deepEqual(written, rels.map((rel) => join(dir, rel)));

@@ -10,8 +10,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ROOT, cli } from './helpers/cli.js';
@@ -21,7 +20,7 @@ const PYTHON = process.env.TORCH_PYTHON ?? '/usr/bin/python3';
 const EXAMPLE = fileURLToPath(new URL('../../examples/pytorch_ddp.py', import.meta.url));
 const TORCHRUN = '/usr/bin/torchrun';
 const EPOCHS = 5; // the continued run's; the initial model trains for 10 with the CLI
-const tmp = () => mkdtempSync(join(tmpdir(), 'ts-ddp-'));
+const tmp = () => tempDir('ts-ddp-');
 
 /** Fails (never skips) with what to install when PYTHON cannot import torch. */
 function requireTorch(): void {
@@ -122,6 +121,7 @@ for path in sys.argv[4:]:
         theirs = torch.stack([torch_predict.probabilities(rnn, fc, meta, stride, v) for v, _, _ in sequences])
     print(f"{len(sequences)} sequences of {lengths[0]} to {lengths[-1]} steps: {(ours - theirs).abs().max().item():.3e}")
 `;
+import { tempDir } from './helpers/temp.js';
 
 test('examples/pytorch_ddp.py: its batched, packed forward pass gives tools/torch_predict.py\'s probabilities on sequences of mixed lengths', (t) => {
   requireTorch();

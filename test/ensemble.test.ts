@@ -5,8 +5,7 @@
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { train } from '../src/train/train.js';
 import { loadCheckpoint } from '../src/io/checkpoint.js';
@@ -19,6 +18,7 @@ import type { Model } from '../src/model/model.js';
 import { type Readout, createWorkspace } from '../src/model/rnn.js';
 import { createRng, normal } from '../src/model/rng.js';
 import { maxDifference, ourProbabilities, randomModel, referenceProbabilities } from './helpers/models.js';
+import { tempDir } from './helpers/temp.js';
 
 /** log p [N][C] of model (shape, params) on data, in float64. */
 function logProbabilities(m: Pick<Model, 'shape' | 'readout'>, params: Float32Array, data: Parameters<typeof predictSequence>[4]): Float64Array {
@@ -103,7 +103,7 @@ test('train() with members: the merge of the single runs from the member seeds, 
 
 for (const [where, stopAt] of [['in the middle of the second member', [1, 2, 1]], ['before the second member\'s first step', [1, 0, 0]]] as const) {
   test(`a run interrupted ${where} resumes to the bits of one that never stopped`, async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'ts-members-'));
+    const dir = tempDir('ts-members-');
     const o = { ...opts, members: 3, seed: 2 };
     const whole = await train({ ...o, out: join(dir, 'whole.json') });
     const ck = join(dir, 'cut.ckpt');

@@ -2,8 +2,7 @@
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as ort from 'onnxruntime-node';
 import { cli } from './helpers/cli.js';
@@ -12,8 +11,9 @@ import { loadSafetensors } from '../src/io/safetensors.js';
 import { loadDataSet } from '../src/data/csv.js';
 import { createRng } from '../src/model/rng.js';
 import { randomModel } from './helpers/models.js';
+import { tempDir } from './helpers/temp.js';
 
-const tmp = () => mkdtempSync(join(tmpdir(), 'ts-export-'));
+const tmp = () => tempDir('ts-export-');
 const bits = (a: Float32Array) => Array.from(new Uint32Array(Float32Array.from(a).buffer));
 
 test('export writes ONNX and safetensors in one call; onnxruntime agrees with predict; --init reads the safetensors file', async (tc) => {

@@ -5,15 +5,15 @@
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { start } from './helpers/spawn.js';
 import { spawn } from 'node:child_process';
 import { CLI, FAILING_WORKER_HOOK, ROOT } from './helpers/cli.js';
 import { parseCheckpoint } from '../src/io/checkpoint.js';
+import { tempDir } from './helpers/temp.js';
 
-const tmp = () => mkdtempSync(join(tmpdir(), 'ts-int-'));
+const tmp = () => tempDir('ts-int-');
 // Model selection off: these runs are interrupted in training; selection's own interrupt has a test below.
 const trainArgs = (epochs: number) => ['train', 'datasets/cbf/train.csv', '--hidden', '24', '--epochs', String(epochs), '--threads', '2', '--val-split', '0.1', '--select', 'off'];
 const TRAIN = trainArgs(30);
@@ -211,7 +211,7 @@ test('--resume refuses other hyperparameters or other data, and may extend --epo
 });
 
 test('Ctrl-C while predict writes --out: exit 130, no temp file left, an existing output untouched', async () => {
-  const dir = mkdtempSync(join(tmpdir(), 'ts-int-predict-'));
+  const dir = tempDir('ts-int-predict-');
   const model = join(dir, 'm.json');
   const t = start(['train', 'datasets/cbf/train.csv', '--out', model, '--epochs', '1', '--hidden', '4', '--select', 'off', '--quiet']);
   assert.equal((await t.done).code, 0);

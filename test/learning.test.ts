@@ -2,13 +2,12 @@
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { cli } from './helpers/cli.js';
+import { tempDir } from './helpers/temp.js';
 
 test('default flags reach ≥ 0.90 test accuracy on the bundled CBF data', () => {
-  const out = join(mkdtempSync(join(tmpdir(), 'ts-learn-')), 'cbf.json');
+  const out = join(tempDir('ts-learn-'), 'cbf.json');
   const r = cli(['train', 'datasets/cbf/train.csv', '--test', 'datasets/cbf/test.csv', '--out', out, '--quiet']);
   assert.equal(r.code, 0, r.stderr);
   const m = /datasets\/cbf\/test\.csv\s+(\d+)\s+([\d.]+)/.exec(r.stdout);

@@ -3,13 +3,13 @@
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { type Prediction, loadModel, predict } from '../src/index.js';
 import { ROOT, cli } from './helpers/cli.js';
+import { tempDir } from './helpers/temp.js';
 
-const dir = mkdtempSync(join(tmpdir(), 'ts-libpredict-'));
+const dir = tempDir('ts-libpredict-');
 const model = join(dir, 'm.json');
 
 test('setup: a small model on the long-layout motion set', () => {

@@ -1,7 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { float32String, loadModel, parseModel, saveModel, serializeModel } from '../src/io/model-file.js';
 import { initParameters } from '../src/model/init.js';
@@ -10,6 +9,7 @@ import { randomModel } from './helpers/models.js';
 import type { Model } from '../src/model/model.js';
 import { createRng } from '../src/model/rng.js';
 import { UserError } from '../src/errors.js';
+import { tempDir } from './helpers/temp.js';
 
 function model(): Model {
   const shape = { D: 2, H: 5, C: 3 };
@@ -37,7 +37,7 @@ test('float32String is the shortest decimal that reads back as the same float32'
 
 test('a saved model loads back with every parameter bit kept', () => {
   const m = model();
-  const dir = mkdtempSync(join(tmpdir(), 'ts-model-'));
+  const dir = tempDir('ts-model-');
   const path = join(dir, 'm.json');
   saveModel(path, m);
   const back = loadModel(path);
@@ -91,7 +91,7 @@ test('bad model files are refused with a message naming the file', () => {
       return true;
     });
   }
-  const dir = mkdtempSync(join(tmpdir(), 'ts-model-'));
+  const dir = tempDir('ts-model-');
   assert.throws(() => loadModel(join(dir, 'missing.json')), /not found/);
   assert.throws(() => loadModel(dir), /directory/);
   writeFileSync(join(dir, 'e.json'), '');

@@ -5,16 +5,16 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, execFileSync } from 'node:child_process';
-import { closeSync, constants, createWriteStream, existsSync, openSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { closeSync, constants, createWriteStream, existsSync, openSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { CLI, ROOT, cli } from './helpers/cli.js';
 import { loadModel } from '../src/io/model-file.js';
 import { evaluateFile } from '../src/eval/evaluate.js';
 import { createSequenceScorer } from '../src/eval/predict.js';
 import { streamFile } from '../src/data/csv.js';
+import { tempDir } from './helpers/temp.js';
 
-const dir = mkdtempSync(join(tmpdir(), 'ts-predict-'));
+const dir = tempDir('ts-predict-');
 const cbfModel = join(dir, 'cbf.json');
 const motionModel = join(dir, 'motion.json');
 

@@ -6,12 +6,12 @@
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { chromium } from 'playwright-core';
 import { ROOT, cli } from './helpers/cli.js';
+import { tempDir } from './helpers/temp.js';
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const OUTPUT = join(ROOT, 'test', 'output');
@@ -21,7 +21,7 @@ interface Chart { w: number; h: number; label: string; group: string; caption: s
 
 async function inBrowser(html: string, screenshot: string): Promise<{ charts: Chart[]; command: string | null; errors: string[]; requests: string[] }> {
   assert.ok(existsSync(CHROMIUM), `no Chromium at ${CHROMIUM}: install it (apt-get install -y chromium) or set CHROMIUM_PATH`);
-  const context = await chromium.launchPersistentContext(mkdtempSync(join(tmpdir(), 'ts-chromium-')), {
+  const context = await chromium.launchPersistentContext(tempDir('ts-chromium-'), {
     executablePath: CHROMIUM,
     headless: true,
     viewport: { width: 1280, height: 900 },
@@ -54,7 +54,7 @@ async function inBrowser(html: string, screenshot: string): Promise<{ charts: Ch
 }
 
 test('train --report and evaluate --report open in Chromium: charts drawn, no errors, no requests', async (t) => {
-  const dir = mkdtempSync(join(tmpdir(), 'ts-report-'));
+  const dir = tempDir('ts-report-');
   const model = join(dir, 'm.json');
   const trainReport = join(dir, 'train report.html'); // a space: the command line shows it quoted
   const trainArgs = ['train', 'datasets/motion/train.csv', '--test', 'datasets/motion/test.csv', '--out', model, '--epochs', '4',

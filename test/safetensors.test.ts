@@ -7,8 +7,7 @@
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { exportSafetensors, loadInitModel, parseSafetensors, saveSafetensors } from '../src/io/safetensors.js';
 import { saveModel } from '../src/io/model-file.js';
@@ -19,6 +18,7 @@ import type { Readout } from '../src/model/rnn.js';
 import { createRng, normal } from '../src/model/rng.js';
 import { UserError } from '../src/errors.js';
 import { maxDifference, referenceProbabilities } from './helpers/models.js';
+import { tempDir } from './helpers/temp.js';
 
 /** A model of 3 channels, H = 6, 4 classes; stacked, bidirectional and a GRU when asked. */
 function model(readout: Readout, normalized: boolean, seed = 4, stride = 1, bidirectional = false, cell: Cell = 'rnn'): Model {
@@ -155,7 +155,7 @@ test('a stacked bidirectional model: nn.RNN(bidirectional=True)\'s names in stat
 });
 
 test('exported and read back as an --init model, every parameter bit is kept', () => {
-  const dir = mkdtempSync(join(tmpdir(), 'ts-safetensors-'));
+  const dir = tempDir('ts-safetensors-');
   for (const readout of ['last', 'mean'] as const) {
     for (const normalized of [true, false]) {
       const m = model(readout, normalized, readout === 'last' ? 8 : 9);
@@ -238,7 +238,7 @@ test('a GRU model: nn.GRU\'s names and shapes in state_dict order, bias_hh = [0,
 });
 
 test('a GRU model read back as an --init model keeps every bit (−0 and subnormals in b_h and b_hn too)', () => {
-  const dir = mkdtempSync(join(tmpdir(), 'ts-safetensors-'));
+  const dir = tempDir('ts-safetensors-');
   for (const [stride, bidirectional, readout] of [[1, false, 'last'], [3, true, 'mean'], [1, true, 'last']] as const) {
     const m = model(readout, stride > 1, 30 + stride, stride, bidirectional, 'gru');
     const path = join(dir, `gru-${stride}-${bidirectional}.safetensors`);
@@ -409,7 +409,7 @@ test('malformed files are refused with one line naming the file', () => {
       return true;
     }, name);
   }
-  const dir = mkdtempSync(join(tmpdir(), 'ts-safetensors-'));
+  const dir = tempDir('ts-safetensors-');
   assert.throws(() => loadInitModel(join(dir, 'missing.safetensors')), /not found/);
   writeFileSync(join(dir, 'text.safetensors'), 'hello, world');
   assert.throws(() => loadInitModel(join(dir, 'text.safetensors')), UserError);

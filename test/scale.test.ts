@@ -5,12 +5,12 @@
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { cli } from './helpers/cli.js';
+import { tempDir } from './helpers/temp.js';
 
-const dir = mkdtempSync(join(tmpdir(), 'ts-scale-'));
+const dir = tempDir('ts-scale-');
 const FAST = ['--epochs', '1', '--select', 'off', '--members', '1', '--hidden', '8', '--stride', '1', '--batch-size', '4096', '--quiet'];
 
 test('600,000 sequences in the wide layout train (one epoch)', { timeout: 120_000 }, () => {

@@ -4,8 +4,7 @@
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, existsSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { stratifiedFolds } from '../src/train/split.js';
 import { budgetOf, candidatesFor, heldOutParts, selectModel } from '../src/train/select.js';
@@ -16,6 +15,7 @@ import { loadCheckpoint } from '../src/io/checkpoint.js';
 import { createRng } from '../src/model/rng.js';
 import { syntheticDataSet } from './helpers/synthetic.js';
 import { ROOT } from './helpers/cli.js';
+import { tempDir } from './helpers/temp.js';
 
 const bits = (a: Float32Array) => Array.from(new Uint32Array(a.buffer.slice(a.byteOffset, a.byteOffset + a.byteLength)));
 
@@ -103,7 +103,7 @@ test('train() selects by default, trains with the choice and records every candi
 });
 
 test('a run interrupted in the middle of selection resumes to the bits of one that never stopped', async () => {
-  const dir = mkdtempSync(join(tmpdir(), 'ts-select-'));
+  const dir = tempDir('ts-select-');
   const whole = await train({ ...opts, out: join(dir, 'whole.json') });
   const ck = join(dir, 'cut.ckpt');
   const ac = new AbortController();

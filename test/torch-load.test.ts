@@ -9,8 +9,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { loadDataSet } from '../src/data/csv.js';
@@ -22,6 +21,7 @@ import type { Readout } from '../src/model/rnn.js';
 import { createRng, normal } from '../src/model/rng.js';
 import { train } from '../src/train/train.js';
 import { maxDifference, randomBatch, randomModel } from './helpers/models.js';
+import { tempDir } from './helpers/temp.js';
 
 const PYTHON = process.env.TORCH_PYTHON ?? '/usr/bin/python3';
 const SCRIPT = fileURLToPath(new URL('../../tools/torch_predict.py', import.meta.url));
@@ -39,7 +39,7 @@ function requireTorch(): void {
 
 /** PyTorch's probabilities [N][C] for raw sequences [N] of [T][channels], from a safetensors file of C classes. */
 function torchProbabilitiesOfFile(file: string, C: number, sequences: number[][][]): Float32Array {
-  const input = join(mkdtempSync(join(tmpdir(), 'ts-torch-')), 'sequences.json');
+  const input = join(tempDir('ts-torch-'), 'sequences.json');
   writeFileSync(input, JSON.stringify({ sequences }));
   const r = spawnSync(PYTHON, [SCRIPT, file, input], { encoding: 'utf8', maxBuffer: 1 << 26 });
   assert.equal(r.status, 0, `tools/torch_predict.py failed: ${r.error?.message ?? r.stderr}`);
@@ -51,7 +51,7 @@ function torchProbabilitiesOfFile(file: string, C: number, sequences: number[][]
 
 /** PyTorch's probabilities [N][C] for raw sequences [N] of [T][channels], from the model saved as safetensors. */
 function torchProbabilities(m: Model, sequences: number[][][]): Float32Array {
-  const file = join(mkdtempSync(join(tmpdir(), 'ts-torch-')), 'm.safetensors');
+  const file = join(tempDir('ts-torch-'), 'm.safetensors');
   saveSafetensors(file, m);
   return torchProbabilitiesOfFile(file, m.shape.C, sequences);
 }
@@ -134,7 +134,7 @@ test('a GRU file as PyTorch writes it, non-zero bias_hh in every gate: nn.GRU on
       const [begin, end] = header[name].data_offsets as [number, number];
       for (let o = begin; o < end; o += 4) dv.setFloat32(8 + n + o, 0.4 * normal(rng) + 0.05, true);
     }
-    const file = join(mkdtempSync(join(tmpdir(), 'ts-torch-')), 'torch.safetensors');
+    const file = join(tempDir('ts-torch-'), 'torch.safetensors');
     writeFileSync(file, bytes);
     const back = loadSafetensors(file);
     assert.ok(viewsOf(back.parameters, back.shape).b_hn.every((b) => b !== 0));
