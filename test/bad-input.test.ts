@@ -113,13 +113,15 @@ const bad: Bad[] = [
   { name: 'predict: --out is the input file', files: { 'data.csv': WIDE, 'm.json': WIDE_MODEL }, args: ['predict', '--model', 'm.json', 'data.csv', '--out', 'data.csv'], error: /^--out data\.csv: is one of the input files/ },
   { name: 'predict: a bad cell', files: { 'data.csv': 'label,t0\na,1\nb,1;2\n', 'm.json': WIDE_MODEL }, args: ['predict', '--model', 'm.json', 'data.csv', '--out', 'p.csv'], error: /^data\.csv:3:2: non-numeric value "1;2"/ },
   { name: 'predict: other channel count', files: { 'data.csv': WIDE, 'm.json': LONG_MODEL }, args: ['predict', '--model', 'm.json', 'data.csv', '--out', 'p.csv'], error: /^data\.csv:1: has 1 channel\(s\) but the model was trained on 3/ },
-  { name: 'export: --onnx in a missing folder', files: { 'm.json': WIDE_MODEL }, args: ['export', '--model', 'm.json', '--onnx', 'gone/m.onnx'], error: /the folder for --onnx does not exist/ },
+  { name: 'export: --onnx in a missing folder', files: { 'm.json': WIDE_MODEL }, args: ['export', '--model', 'm.json', '--onnx', 'gone/m.onnx'], error: /^--onnx gone\/m\.onnx: the folder .*gone does not exist; create it/ },
   // ── --resume checkpoints ──
   { name: '--resume: a model file', files: { 'data.csv': WIDE, 'm.json': WIDE_MODEL }, args: T('--resume', 'm.json'), error: /^m\.json: this is a model file, not a checkpoint/ },
   { name: '--resume: truncated', files: { 'data.csv': WIDE, 'c.ckpt': '{"format":"train-signals/checkpoint","version":1,"model":{"sha' }, args: T('--resume', 'c.ckpt'), error: /^c\.ckpt:1:\d+: not valid JSON.*damaged, perhaps truncated/ },
   { name: '--resume: missing', files: { 'data.csv': WIDE }, args: T('--resume', 'c.ckpt'), error: /^c\.ckpt: checkpoint not found/ },
   // ── output paths and flags (no file part) ──
-  { name: '--out in a missing folder', files: { 'data.csv': WIDE }, args: ['train', 'data.csv', '--out', 'no/such/m.json'], error: /^(--out no\/such\/m\.json: the folder .* does not exist|the folder for --out does not exist)/ },
+  { name: 'predict: --out in a missing folder', files: { 'data.csv': WIDE, 'm.json': WIDE_MODEL }, args: ['predict', '--model', 'm.json', 'data.csv', '--out', 'gone/p.csv'], error: /^--out gone\/p\.csv: the folder .*gone does not exist; create it/ },
+  { name: '--report in a missing folder', files: { 'data.csv': WIDE }, args: T('--report', 'gone/r.html'), error: /^--report gone\/r\.html: the folder .*gone does not exist; create it/ },
+  { name: '--out in a missing folder', files: { 'data.csv': WIDE }, args: ['train', 'data.csv', '--out', 'no/such/m.json'], error: /^--out no\/such\/m\.json: the folder .*such does not exist; create it/ },
   { name: '--out is a folder', files: { 'data.csv': WIDE, 'models': { dir: true } }, args: ['train', 'data.csv', '--out', 'models'], error: /^--out models: is a folder; give a file name/ },
   { name: '--out is the training file', files: { 'data.csv': WIDE }, args: ['train', 'data.csv', '--out', 'data.csv'], error: /^--out data\.csv: is one of the input files/ },
   { name: '--out is the training file by another spelling', files: { 'data.csv': WIDE }, args: ['train', './data.csv', '--out', 'data.csv'], error: /^--out data\.csv: is one of the input files/ },

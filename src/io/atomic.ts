@@ -123,6 +123,18 @@ export function syncFolder(path: string): void {
   }
 }
 
+/** Checks that the folder `path` would be written into exists. Throws a UserError naming `flag` and what to do. */
+export function checkFolder(path: string, flag: string): void {
+  const dir = dirname(resolve(path));
+  let st;
+  try {
+    st = statSync(dir);
+  } catch {
+    throw new UserError(`${flag} ${path}: the folder ${dir} does not exist; create it or choose another path`);
+  }
+  if (!st.isDirectory()) throw new UserError(`${flag} ${path}: ${dir} is not a folder; choose another path`);
+}
+
 /**
  * Checks, before any work starts, that `path` can be written: outputTarget accepts it, and unless it is written
  * in place, its folder exists and accepts a new file (one is created and removed). `flag` names the option in
@@ -130,14 +142,7 @@ export function syncFolder(path: string): void {
  */
 export function checkWritable(path: string, flag: string): void {
   const say = (what: string) => new UserError(`${flag} ${path}: ${what}`);
-  const dir = dirname(resolve(path));
-  let st;
-  try {
-    st = statSync(dir);
-  } catch {
-    throw say(`the folder ${dir} does not exist; create it or choose another path`);
-  }
-  if (!st.isDirectory()) throw say(`${dir} is not a folder; choose another path`);
+  checkFolder(path, flag);
   const t = outputTarget(path, say);
   if (t.inPlace) return;
   const into = dirname(t.path);

@@ -2,12 +2,9 @@
 // A .safetensors file (say, one PyTorch went on training) exports to ONNX too.
 
 import type { Argv, ArgumentsCamelCase } from 'yargs';
-import { existsSync, statSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
 import { saveOnnx } from '../../io/onnx.js';
 import { loadInitModel, saveSafetensors } from '../../io/safetensors.js';
 import { checkDistinct } from '../../io/paths.js';
-import { UserError } from '../../errors.js';
 import { checkWritable } from '../../io/atomic.js';
 import { requireFlag } from '../options.js';
 import { WORKFLOW_EXAMPLES, grouped, withExamples } from '../help.js';
@@ -18,13 +15,6 @@ interface ExportArgs {
   safetensors?: string;
 }
 
-function checkOutput(flag: string, path: string): void {
-  const dir = dirname(resolve(path));
-  if (!existsSync(dir) || !statSync(dir).isDirectory()) {
-    throw new UserError(`the folder for ${flag} does not exist (${dir}); create it or choose another path`);
-  }
-  checkWritable(path, flag); // a file can be created there (permissions, space)
-}
 
 const exportOptions = {
   model: { type: 'string', demandOption: true, describe: 'model file written by train (or a .safetensors file in the export layout)' },
@@ -40,8 +30,8 @@ export const exportCommand = {
     const a = argv as unknown as ExportArgs;
     requireFlag(a.onnx !== undefined || a.safetensors !== undefined, 'give --onnx <file>, --safetensors <file>, or both');
     checkDistinct([['the --model file', a.model]], [['--onnx', a.onnx], ['--safetensors', a.safetensors]]);
-    if (a.onnx !== undefined) checkOutput('--onnx', a.onnx);
-    if (a.safetensors !== undefined) checkOutput('--safetensors', a.safetensors);
+    if (a.onnx !== undefined) checkWritable(a.onnx, '--onnx');
+    if (a.safetensors !== undefined) checkWritable(a.safetensors, '--safetensors');
     const model = loadInitModel(a.model);
     if (a.onnx !== undefined) {
       saveOnnx(a.onnx, model);

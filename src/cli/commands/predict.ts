@@ -2,14 +2,11 @@
 // class and every class probability, to --out (written atomically) or stdout. Streams; see eval/predict.ts.
 
 import type { Argv, ArgumentsCamelCase } from 'yargs';
-import { existsSync, statSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
 import { loadInitModel } from '../../io/safetensors.js';
 import { checkDistinct } from '../../io/paths.js';
 import { predict } from '../../eval/predict.js';
 import { type RowOutput, fileOutput, streamOutput } from '../../io/stream-out.js';
-import { UserError } from '../../errors.js';
-import { checkWritable } from '../../io/atomic.js';
+import { checkFolder, checkWritable } from '../../io/atomic.js';
 import { atStop } from '../interrupt.js';
 import { type DataArgs, dataOptions, loadOptionsOf } from '../options.js';
 import { WORKFLOW_EXAMPLES, grouped, withExamples } from '../help.js';
@@ -34,10 +31,7 @@ export const predictCommand = {
     const model = loadInitModel(a.model);
     if (a.out === '-') a.out = undefined;
     if (a.out !== undefined) {
-      const dir = dirname(resolve(a.out));
-      if (!existsSync(dir) || !statSync(dir).isDirectory()) {
-        throw new UserError(`the folder for --out does not exist (${dir}); create it or choose another path`);
-      }
+      checkFolder(a.out, '--out');
       checkDistinct([['the --model file', a.model], ...a.files.map((f) => ['one of the input files', f] as const)], [['--out', a.out]]);
       checkWritable(a.out, '--out'); // a file can be created there (permissions, space)
     }

@@ -1,8 +1,6 @@
 // `train-signals train`: flags → TrainOptions → train() → a summary on stdout. Progress goes to stderr.
 
 import type { Argv, ArgumentsCamelCase } from 'yargs';
-import { existsSync, statSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
 import { loadInitModel } from '../../io/safetensors.js';
 import { checkDistinct } from '../../io/paths.js';
 import { train } from '../../train/train.js';
@@ -12,7 +10,7 @@ import { CLASS_WEIGHTS, type ClassWeights } from '../../train/class-weights.js';
 import { LR_SCHEDULES, type LrSchedule } from '../../train/schedule.js';
 import { createProgress, loadingLines, selectionLines } from '../progress.js';
 import { armGraceful, disarmGraceful, gracefulSignal } from '../interrupt.js';
-import { UserError } from '../../errors.js';
+import { checkFolder } from '../../io/atomic.js';
 import { timeLikeChannels } from '../../data/time-like.js';
 import { type DataArgs, dataOptions, isInt, loadOptionsOf, requireFlag } from '../options.js';
 import { printEvaluations } from './evaluate.js';
@@ -114,16 +112,8 @@ function checkFlags(a: TrainArgs): void {
   requireFlag(a.noise === undefined || (Number.isFinite(a.noise) && a.noise >= 0), `--noise must be a number ≥ 0 (got ${a.noise})`);
   requireFlag(a.warp === undefined || (Number.isFinite(a.warp) && a.warp >= 0 && a.warp < 1), `--warp must be a number in [0, 1) (got ${a.warp})`);
   requireFlag(isInt(a.patience) && a.patience >= 0, `--patience must be a whole number ≥ 0 (got ${a.patience})`);
-  const outDir = dirname(resolve(a.out));
-  if (!existsSync(outDir) || !statSync(outDir).isDirectory()) {
-    throw new UserError(`the folder for --out does not exist (${outDir}); create it or choose another path`);
-  }
-  if (a.report !== undefined) {
-    const reportDir = dirname(resolve(a.report));
-    if (!existsSync(reportDir) || !statSync(reportDir).isDirectory()) {
-      throw new UserError(`the folder for --report does not exist (${reportDir}); create it or choose another path`);
-    }
-  }
+  checkFolder(a.out, '--out');
+  if (a.report !== undefined) checkFolder(a.report, '--report');
 }
 
 /** train's flags; `examples` differ when train runs as the default command (the top-level help shows them all). */
