@@ -7,11 +7,11 @@ import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { stratifiedFolds } from '../src/train/split.js';
-import { budgetOf, candidatesFor, heldOutParts, selectModel } from '../src/train/select.js';
+import { type Varied, budgetOf, candidatesFor, heldOutParts, runSelectionTask, selectModel } from '../src/train/select.js';
 import { TRAIN_DEFAULTS, resolveHyperparameters } from '../src/train/defaults.js';
 import { train } from '../src/train/train.js';
 import { InterruptedError } from '../src/errors.js';
-import { loadCheckpoint } from '../src/io/checkpoint.js';
+import { loadCheckpoint, saveCheckpoint } from '../src/io/checkpoint.js';
 import { createRng } from '../src/model/rng.js';
 import { syntheticDataSet } from './helpers/synthetic.js';
 import { ROOT } from './helpers/cli.js';
@@ -51,14 +51,17 @@ test('small sets are cross-validated in two folds, large ones judged on one stra
 
 test('the candidates are what the user left to selection', () => {
   const hp = resolveHyperparameters(syntheticDataSet(10, 1, 2), { noise: 0.1, readout: 'last' });
-  const names = (vary: { augmentation: boolean; readout: boolean }) => candidatesFor(hp, vary).map((c) => c.name);
-  assert.deepEqual(names({ augmentation: true, readout: true }), [
-    'noise 0.1, readout last', 'noise 0.1, readout mean', 'noise 0.3, readout last', 'noise 0.3, readout mean',
-    'noise 0.1, warp 0.1, readout last', 'noise 0.1, warp 0.1, readout mean',
+  const names = (vary: Varied) => candidatesFor(hp, vary).map((c) => c.name);
+  assert.deepEqual(names({ augmentation: true, weightDecay: true, readout: true }), [
+    'noise 0.1, readout last', 'noise 0.1, readout mean', 'noise 0.1, warp 0.1, readout last', 'noise 0.1, warp 0.1, readout mean',
+    'noise 0.1, warp 0.1, weight decay 0.5, readout last', 'noise 0.1, warp 0.1, weight decay 0.5, readout mean',
   ]);
-  assert.deepEqual(names({ augmentation: true, readout: false }), ['noise 0.1, readout last', 'noise 0.3, readout last', 'noise 0.1, warp 0.1, readout last']);
-  assert.deepEqual(names({ augmentation: false, readout: true }), ['noise 0.1, readout last', 'noise 0.1, readout mean']);
-  assert.deepEqual(candidatesFor({ ...hp, noise: 0 }, { augmentation: true, readout: false }).map((c) => c.noise), [0], 'no noise: the user chose none');
+  assert.deepEqual(names({ augmentation: true, weightDecay: true, readout: false }), ['noise 0.1, readout last', 'noise 0.1, warp 0.1, readout last', 'noise 0.1, warp 0.1, weight decay 0.5, readout last']);
+  assert.deepEqual(names({ augmentation: true, weightDecay: false, readout: false }), ['noise 0.1, readout last', 'noise 0.1, warp 0.1, readout last'], '--weight-decay given');
+  assert.deepEqual(names({ augmentation: false, weightDecay: true, readout: true }), ['noise 0.1, readout last', 'noise 0.1, readout mean']);
+  assert.deepEqual(candidatesFor({ ...hp, noise: 0 }, { augmentation: true, weightDecay: true, readout: false }).map((c) => c.noise), [0], 'no noise: the user chose none');
+  const decayed = candidatesFor(hp, { augmentation: true, weightDecay: true, readout: false });
+  assert.deepEqual(decayed.map((c) => c.weightDecay), [undefined, undefined, 0.5], 'only the last sets a weight decay; the others keep the run\'s');
 });
 
 test('a candidate trains with a share of one final fit\'s steps, or with the epochs the run fixes', () => {
@@ -73,7 +76,7 @@ test('a candidate trains with a share of one final fit\'s steps, or with the epo
 test('selection gives the same scores and choice on 1 and 2 threads, and chooses the best held-out accuracy', async () => {
   const ds = syntheticDataSet(30, 2, 3, 9, 8, 40);
   const hp = resolveHyperparameters(ds, { hidden: 8, stride: 2, bidirectional: true, batchSize: 8 });
-  const o = { vary: { augmentation: true, readout: true }, budget: { epochs: 3 } };
+  const o = { vary: { augmentation: true, weightDecay: true, readout: true }, budget: { epochs: 3 } };
   const one = await selectModel(ds, hp, { ...o, threads: 1 });
   const two = await selectModel(ds, hp, { ...o, threads: 2 });
   assert.deepEqual(two, one);
@@ -88,6 +91,18 @@ test('selection gives the same scores and choice on 1 and 2 threads, and chooses
 const CBF = join(ROOT, 'datasets/cbf/train.csv');
 const opts = { files: [CBF], hidden: 8, epochs: 2, threads: 2, batchSize: 16 } as const;
 
+test('a candidate trains with its own weight decay, the others with the run\'s', async () => {
+  const ds = syntheticDataSet(24, 2, 3, 9, 8, 41);
+  const hp = resolveHyperparameters(ds, { hidden: 8, stride: 2, batchSize: 8, lr: 0.05 });
+  const [, , decayed] = candidatesFor(hp, { augmentation: true, weightDecay: true, readout: false });
+  const folds = heldOutParts(ds.labels, ds.classes.length, 1);
+  const run = (candidate: typeof decayed, h = hp) => runSelectionTask(ds, { candidate, fold: 0, ...folds[0], hp: h, budget: { epochs: 4 } });
+  const { weightDecay: _w, ...plain } = decayed;
+  const withDecay = await run(decayed);
+  assert.notDeepEqual(withDecay, await run(plain), 'weight decay 0.5 changes the fit');
+  assert.deepEqual(withDecay, await run(plain, { ...hp, weightDecay: 0.5 }), 'the same as the run\'s own weight decay of 0.5');
+});
+
 test('train() selects by default, trains with the choice and records every candidate', async () => {
   const seen: string[] = [];
   const r = await train({ ...opts, onSelection: (p) => seen.push(p.key) });
@@ -95,8 +110,8 @@ test('train() selects by default, trains with the choice and records every candi
   assert.equal(t.selection.candidates.length, 6);
   assert.equal(seen.length, 12, 'six candidates on two folds');
   const chosen = t.selection.candidates.find((c) => c.name === t.selection.chosen)!;
-  const h = t.hyperparameters as { noise: number; warp: number; readout: string };
-  assert.equal(chosen.name, `noise ${h.noise}${h.warp > 0 ? `, warp ${h.warp}` : ''}, readout ${h.readout}`);
+  const h = t.hyperparameters as { noise: number; warp: number; weightDecay: number; readout: string };
+  assert.equal(chosen.name, `noise ${h.noise}${h.warp > 0 ? `, warp ${h.warp}` : ''}${h.weightDecay > 0 ? `, weight decay ${h.weightDecay}` : ''}, readout ${h.readout}`);
   assert.equal(r.model.readout, t.hyperparameters.readout);
   const off = await train({ ...opts, select: 'off' });
   assert.equal((off.model.training as { selection?: unknown }).selection, undefined);
@@ -118,4 +133,22 @@ test('a run interrupted in the middle of selection resumes to the bits of one th
   const resumed = await train({ ...opts, out: join(dir, 'cut.json'), resume: ck });
   assert.deepEqual(bits(resumed.model.parameters), bits(whole.model.parameters));
   assert.deepEqual((resumed.model.training as { selection: unknown }).selection, (whole.model.training as { selection: unknown }).selection);
+});
+
+test('a checkpoint written after selection keeps the chosen candidate, its weight decay included', async () => {
+  const dir = tempDir('ts-select-');
+  const ck = join(dir, 'fit.ckpt');
+  const ac = new AbortController();
+  await assert.rejects(
+    train({ ...opts, out: join(dir, 'm.json'), checkpoint: ck, signal: ac.signal, onEpoch: () => ac.abort() }),
+    (e: unknown) => e instanceof InterruptedError,
+  );
+  const saved = loadCheckpoint(ck);
+  assert.ok(saved.state !== undefined && saved.selection?.chosen, 'stopped in the final fit, after selection');
+  const chosen = { name: 'noise 0.1, warp 0.1, weight decay 0.5, readout mean', noise: 0.1, warp: 0.1, weightDecay: 0.5, readout: 'mean' } as const;
+  saveCheckpoint(ck, { ...saved, selection: { scores: saved.selection.scores, chosen } });
+  assert.deepEqual(loadCheckpoint(ck).selection!.chosen, chosen);
+  const { weightDecay: _w, ...before } = chosen; // a checkpoint of a version whose candidates had no weight decay
+  saveCheckpoint(ck, { ...saved, selection: { scores: saved.selection.scores, chosen: before } });
+  assert.equal(loadCheckpoint(ck).selection!.chosen!.weightDecay, undefined, 'read as the run\'s own');
 });

@@ -186,7 +186,8 @@ function parseSelection(file: string, v: any): SelectionState {
   if (c === null) return { scores, chosen: null };
   if (c === undefined || typeof c.name !== 'string' || (c.readout !== 'last' && c.readout !== 'mean')) fail(file, '"selection.chosen" must be null or a candidate');
   const warp = c.warp === undefined ? 0 : finite(file, c.warp, 'selection.chosen.warp');
-  return { scores, chosen: { name: c.name, noise: finite(file, c.noise, 'selection.chosen.noise'), warp, readout: c.readout } };
+  const weightDecay = c.weightDecay === undefined ? {} : { weightDecay: finite(file, c.weightDecay, 'selection.chosen.weightDecay') };
+  return { scores, chosen: { name: c.name, noise: finite(file, c.noise, 'selection.chosen.noise'), warp, ...weightDecay, readout: c.readout } };
 }
 
 /** The "data" part: how much training data the run saw, and its fingerprint. */

@@ -57,6 +57,7 @@ export interface Candidate {
   readonly noise: number;
   readonly warp: number;
   readonly readout: Readout;
+  readonly weightDecay?: number; // absent: the run's own
 }
 
 /**

@@ -6,8 +6,9 @@
 // The candidate fits are independent jobs: they run on the engine's threads at once (engine/pool.ts), one
 // thread each, and their scores do not depend on the thread count or on which finished first.
 //
-// What varies between candidates (input noise and readout) and the budget were measured on the visible
-// UCR/UEA sets (docs/accuracy.md); everything else is the run's own hyperparameters.
+// What varies between candidates (the regularization: noise, warping, weight decay; and the readout) and the
+// budget were measured on the visible UCR/UEA sets (docs/accuracy.md); everything else is the run's own
+// hyperparameters.
 //
 // Legend: N training sequences, K folds, M candidates.
 
@@ -58,25 +59,33 @@ export type Budget = { readonly epochs: number } | { readonly steps: number };
 /** What every selection worker gets once: the (normalized) training data, without the per-sequence names. */
 export type SelectionData = Omit<DataSet, 'ids' | 'sources'>;
 
-/** What the user left to selection: the augmentation (input noise and warping), the readout, or both. */
+/**
+ * What the user left to selection: the augmentation (input noise and warping), the weight decay, the readout.
+ * The weight decay varies only with the augmentation (it is one of the regularizers the candidates step through).
+ */
 export interface Varied {
   readonly augmentation: boolean;
+  readonly weightDecay: boolean;
   readonly readout: boolean;
 }
 
+type Regularization = Pick<Candidate, 'noise' | 'warp' | 'weightDecay'>;
+
 /**
- * The candidates for hp: when the augmentation is varied, input noise σ, 3σ, and σ with window warping
- * (σ > 0); × each readout when it is varied.
+ * The candidates for hp: when the augmentation is varied (σ > 0), input noise σ, σ with window warping, and
+ * (unless the weight decay is fixed) σ with warping and weight decay; × each readout when it is varied.
  */
 export function candidatesFor(hp: Hyperparameters, vary: Varied): Candidate[] {
   const d = TRAIN_DEFAULTS;
-  const augmentations = vary.augmentation && hp.noise > 0
-    ? [{ noise: hp.noise, warp: 0 }, { noise: Number((d.selectNoiseFactor * hp.noise).toPrecision(12)), warp: 0 }, { noise: hp.noise, warp: d.selectWarp }]
+  const regularizations: Regularization[] = vary.augmentation && hp.noise > 0
+    ? [{ noise: hp.noise, warp: 0 }, { noise: hp.noise, warp: d.selectWarp },
+      ...(vary.weightDecay ? [{ noise: hp.noise, warp: d.selectWarp, weightDecay: d.selectWeightDecay }] : [])]
     : [{ noise: hp.noise, warp: hp.warp }];
   const readouts: Readout[] = vary.readout ? ['last', 'mean'] : [hp.readout];
   const out: Candidate[] = [];
-  for (const { noise, warp } of augmentations) {
-    for (const readout of readouts) out.push({ name: `noise ${noise}${warp > 0 ? `, warp ${warp}` : ''}, readout ${readout}`, noise, warp, readout });
+  for (const r of regularizations) {
+    const name = `noise ${r.noise}${r.warp > 0 ? `, warp ${r.warp}` : ''}${r.weightDecay !== undefined ? `, weight decay ${r.weightDecay}` : ''}`;
+    for (const readout of readouts) out.push({ name: `${name}, readout ${readout}`, ...r, readout });
   }
   return out;
 }
@@ -98,7 +107,7 @@ export async function runSelectionTask(data: SelectionData, t: SelectionTask): P
   const epochs = 'epochs' in t.budget ? t.budget.epochs : Math.max(1, Math.round(t.budget.steps / stepsPerEpoch(t.train.length, t.hp.batchSize)));
   try {
     const r = await fit(subsetOf(ds, t.train), null, {
-      ...t.hp, noise: t.candidate.noise, warp: t.candidate.warp, readout: t.candidate.readout, valSplit: 0, patience: 0, epochs, threads: 1, kernel: t.kernel,
+      ...t.hp, weightDecay: t.candidate.weightDecay ?? t.hp.weightDecay, noise: t.candidate.noise, warp: t.candidate.warp, readout: t.candidate.readout, valSplit: 0, patience: 0, epochs, threads: 1, kernel: t.kernel,
     });
     const s = score(r.model, subsetOf(ds, t.val));
     return { accuracy: s.accuracy, logLoss: s.loss };

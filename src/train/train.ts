@@ -112,7 +112,7 @@ export async function train(o: TrainOptions): Promise<TrainResult> {
     shape: shapeFor(ds, h, o.init), readout: h.readout, ...(h.stride > 1 ? { stride: h.stride } : {}),
     classes: ds.classes, channels: ds.channels, normalization,
   });
-  const vary = { augmentation: o.noise === undefined && o.warp === undefined, readout: (o.readout ?? d.readout) === 'auto' };
+  const vary = { augmentation: o.noise === undefined && o.warp === undefined, weightDecay: o.weightDecay === undefined, readout: (o.readout ?? d.readout) === 'auto' };
   let selection: SelectionState | undefined;
   let scores: Selection | undefined;
   // A resumed run selects again from the scores its checkpoint holds: only the missing tasks train.
@@ -137,7 +137,10 @@ export async function train(o: TrainOptions): Promise<TrainResult> {
     selection = { scores: done, chosen: scores.chosen };
     o.onSelected?.(scores);
   }
-  if (selection?.chosen) hp = { ...hp, noise: selection.chosen.noise, warp: selection.chosen.warp, readout: selection.chosen.readout };
+  if (selection?.chosen) {
+    const c = selection.chosen;
+    hp = { ...hp, noise: c.noise, warp: c.warp, weightDecay: c.weightDecay ?? hp.weightDecay, readout: c.readout };
+  }
   if (resume?.state) hp = { ...hp, readout: resume.model.readout };
   const recorded = recordOf(hp);
   if (resume?.state) checkResume(resume, o.resume!, ds, fingerprint, recorded);

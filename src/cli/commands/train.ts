@@ -30,7 +30,7 @@ export const trainOptions = {
   bidirectional: { type: 'boolean', default: d.bidirectional, describe: 'a second recurrence over reversed time; the classifier reads both (--no-bidirectional: one)' },
   cell: { choices: ['rnn', 'gru'] as const, default: d.cell, describe: 'the recurrent cell: rnn, the tanh (Elman) RNN, or gru, PyTorch\'s gated recurrent unit' },
   members: { type: 'number', describe: `an ensemble: train this many times from different seeds and keep the mean of their logits, one model of members × --hidden units (default ${d.members}; 1 with --init)` },
-  select: { choices: ['auto', 'off'] as const, default: d.select, describe: `auto: choose the augmentation (noise σ, ${d.selectNoiseFactor}σ, or σ with --warp ${d.selectWarp}) and the readout, whichever you leave unset, by ${d.selectFolds}-fold cross-validation on the training data; off: readout by length` },
+  select: { choices: ['auto', 'off'] as const, default: d.select, describe: `auto: choose the regularization (noise σ, σ with --warp ${d.selectWarp}, or that with --weight-decay ${d.selectWeightDecay}) and the readout, whichever you leave unset, by ${d.selectFolds}-fold cross-validation on the training data; off: readout by length` },
   epochs: { type: 'string', default: String(d.epochs), describe: `passes over the training data; auto: at least ${d.minEpochs} and at least ${d.minSteps} optimizer steps` },
   'batch-size': { type: 'number', default: d.batchSize, describe: 'sequences per optimizer step' },
   optimizer: { choices: ['adam', 'sgd', 'momentum'] as const, default: d.optimizer },
@@ -44,8 +44,8 @@ export const trainOptions = {
   schedule: { choices: LR_SCHEDULES, default: d.schedule, describe: 'learning-rate schedule: cosine (with warmup) or constant' },
   warmup: { type: 'number', default: d.warmup, describe: 'cosine schedule: linear warmup over this fraction of the steps' },
   warp: { type: 'number', describe: `augmentation: each epoch, a window of this fraction of every training sequence plays at half or double speed (0 = off; default ${d.warp}, or ${d.selectWarp} when --select chooses it)` },
-  'weight-decay': { type: 'number', default: d.weightDecay, describe: 'decoupled weight decay λ (AdamW-style): every step shrinks the weights by lr·λ' },
-  noise: { type: 'number', describe: `augmentation: Gaussian noise of this standard deviation on the normalized training inputs, fresh every epoch (0 = off; default ${d.noise}, or ${d.selectNoiseFactor}× that when --select chooses it)` },
+  'weight-decay': { type: 'number', describe: `decoupled weight decay λ (AdamW-style): every step shrinks the weights by lr·λ (default ${d.weightDecay}, or ${d.selectWeightDecay} when --select chooses it)` },
+  noise: { type: 'number', describe: `augmentation: Gaussian noise of this standard deviation on the normalized training inputs, fresh every epoch (0 = off; default ${d.noise})` },
   report: { type: 'string', describe: 'write a self-contained HTML report (curves, confusion matrices, examples) here' },
   patience: { type: 'number', default: d.patience, describe: 'stop after this many epochs without validation improvement (0 = never)' },
   normalize: { choices: ['zscore', 'none'] as const, default: d.normalize, describe: 'per-channel input scaling' },
@@ -79,7 +79,7 @@ type TrainArgs = DataArgs & {
   'class-weights': ClassWeights;
   schedule: LrSchedule;
   warmup: number;
-  'weight-decay': number;
+  'weight-decay'?: number;
   warp?: number;
   noise?: number;
   report?: string;
@@ -108,7 +108,7 @@ function checkFlags(a: TrainArgs): void {
   const vs = Number(a['val-split']);
   requireFlag(a['val-split'] === 'auto' || (a['val-split'].trim() !== '' && Number.isFinite(vs) && vs >= 0 && vs < 1), `--val-split must be auto or a number in [0, 1) (got ${a['val-split']})`);
   requireFlag(Number.isFinite(a.warmup) && a.warmup >= 0 && a.warmup < 1, `--warmup must be a number in [0, 1) (got ${a.warmup})`);
-  requireFlag(Number.isFinite(a['weight-decay']) && a['weight-decay'] >= 0, `--weight-decay must be a number ≥ 0 (got ${a['weight-decay']})`);
+  requireFlag(a['weight-decay'] === undefined || (Number.isFinite(a['weight-decay']) && a['weight-decay'] >= 0), `--weight-decay must be a number ≥ 0 (got ${a['weight-decay']})`);
   requireFlag(a.noise === undefined || (Number.isFinite(a.noise) && a.noise >= 0), `--noise must be a number ≥ 0 (got ${a.noise})`);
   requireFlag(a.warp === undefined || (Number.isFinite(a.warp) && a.warp >= 0 && a.warp < 1), `--warp must be a number in [0, 1) (got ${a.warp})`);
   requireFlag(isInt(a.patience) && a.patience >= 0, `--patience must be a whole number ≥ 0 (got ${a.patience})`);
