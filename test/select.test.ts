@@ -53,11 +53,11 @@ test('the candidates are what the user left to selection', () => {
   const hp = resolveHyperparameters(syntheticDataSet(10, 1, 2), { noise: 0.1, readout: 'last' });
   const names = (vary: Varied) => candidatesFor(hp, vary).map((c) => c.name);
   assert.deepEqual(names({ augmentation: true, weightDecay: true, readout: true }), [
-    'noise 0.1, readout last', 'noise 0.1, readout mean', 'noise 0.1, warp 0.1, readout last', 'noise 0.1, warp 0.1, readout mean',
+    'noise 0, readout last', 'noise 0, readout mean', 'noise 0.1, warp 0.1, readout last', 'noise 0.1, warp 0.1, readout mean',
     'noise 0.1, warp 0.1, weight decay 0.5, readout last', 'noise 0.1, warp 0.1, weight decay 0.5, readout mean',
   ]);
-  assert.deepEqual(names({ augmentation: true, weightDecay: true, readout: false }), ['noise 0.1, readout last', 'noise 0.1, warp 0.1, readout last', 'noise 0.1, warp 0.1, weight decay 0.5, readout last']);
-  assert.deepEqual(names({ augmentation: true, weightDecay: false, readout: false }), ['noise 0.1, readout last', 'noise 0.1, warp 0.1, readout last'], '--weight-decay given');
+  assert.deepEqual(names({ augmentation: true, weightDecay: true, readout: false }), ['noise 0, readout last', 'noise 0.1, warp 0.1, readout last', 'noise 0.1, warp 0.1, weight decay 0.5, readout last']);
+  assert.deepEqual(names({ augmentation: true, weightDecay: false, readout: false }), ['noise 0, readout last', 'noise 0.1, warp 0.1, readout last'], '--weight-decay given');
   assert.deepEqual(names({ augmentation: false, weightDecay: true, readout: true }), ['noise 0.1, readout last', 'noise 0.1, readout mean']);
   assert.deepEqual(candidatesFor({ ...hp, noise: 0 }, { augmentation: true, weightDecay: true, readout: false }).map((c) => c.noise), [0], 'no noise: the user chose none');
   const decayed = candidatesFor(hp, { augmentation: true, weightDecay: true, readout: false });

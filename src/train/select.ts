@@ -72,13 +72,14 @@ export interface Varied {
 type Regularization = Pick<Candidate, 'noise' | 'warp' | 'weightDecay'>;
 
 /**
- * The candidates for hp: when the augmentation is varied (σ > 0), input noise σ, σ with window warping, and
- * (unless the weight decay is fixed) σ with warping and weight decay; × each readout when it is varied.
+ * The candidates for hp: when the augmentation is varied (σ > 0), a ladder of regularization: none, input noise
+ * σ with window warping, and (unless the weight decay is fixed) that with weight decay; × each readout when it
+ * is varied.
  */
 export function candidatesFor(hp: Hyperparameters, vary: Varied): Candidate[] {
   const d = TRAIN_DEFAULTS;
   const regularizations: Regularization[] = vary.augmentation && hp.noise > 0
-    ? [{ noise: hp.noise, warp: 0 }, { noise: hp.noise, warp: d.selectWarp },
+    ? [{ noise: 0, warp: 0 }, { noise: hp.noise, warp: d.selectWarp },
       ...(vary.weightDecay ? [{ noise: hp.noise, warp: d.selectWarp, weightDecay: d.selectWeightDecay }] : [])]
     : [{ noise: hp.noise, warp: hp.warp }];
   const readouts: Readout[] = vary.readout ? ['last', 'mean'] : [hp.readout];
