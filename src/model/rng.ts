@@ -20,16 +20,19 @@ function splitmix32(seed: number): () => number {
   };
 }
 
-export function createRng(seed: number | readonly [number, number, number, number]): Rng {
-  let a: number, b: number, c: number, d: number;
-  if (typeof seed === 'number') {
-    const sm = splitmix32(seed);
-    a = sm(); b = sm(); c = sm(); d = sm();
-  } else {
-    [a, b, c, d] = seed;
+// A class over a Uint32Array rather than a closure over four numbers: V8 then keeps the words unboxed and
+// inlines next() into the noise loops, which draw one normal per input value every epoch (about twice as fast,
+// the same numbers).
+class Sfc32 implements Rng {
+  private readonly s: Uint32Array;
+
+  constructor(words: readonly [number, number, number, number]) {
+    this.s = Uint32Array.from(words);
   }
-  const next = (): number => {
-    a >>>= 0; b >>>= 0; c >>>= 0; d >>>= 0;
+
+  next(): number {
+    const s = this.s;
+    let a = s[0], b = s[1], c = s[2], d = s[3];
     let t = (a + b) >>> 0;
     a = b ^ (b >>> 9);
     b = (c + (c << 3)) >>> 0;
@@ -37,9 +40,20 @@ export function createRng(seed: number | readonly [number, number, number, numbe
     d = (d + 1) >>> 0;
     t = (t + d) >>> 0;
     c = (c + t) >>> 0;
+    s[0] = a; s[1] = b; s[2] = c; s[3] = d;
     return t / 4294967296;
-  };
-  return { next, state: () => [a >>> 0, b >>> 0, c >>> 0, d >>> 0] };
+  }
+
+  state(): [number, number, number, number] {
+    return [this.s[0], this.s[1], this.s[2], this.s[3]];
+  }
+}
+
+export function createRng(seed: number | readonly [number, number, number, number]): Rng {
+  if (typeof seed !== 'number') return new Sfc32(seed);
+  const sm = splitmix32(seed);
+  const a = sm(), b = sm(), c = sm(), d = sm();
+  return new Sfc32([a, b, c, d]);
 }
 
 /** A standard normal sample (Box-Muller; one of the pair is discarded to keep the state simple). */
