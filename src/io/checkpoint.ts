@@ -8,6 +8,8 @@
 //   {"format":"train-signals/checkpoint","version":1,
 //    "model":{"shape":{D,H,C,directions?,cell?},"readout","classes","channels","normalization"},
 //    "hyperparameters":{...},"data":{"sequences","steps","fingerprint"},
+//    "selection":{"scores":{"<candidate>/<fold>":{"accuracy","logLoss"}},
+//                 "chosen":null or {"name","noise","warp","weightDecay"?,"readout"}} (when the run selects),
 //    "state":{"epoch","batchStart","lossSum","correct","batches","stopped","rng","bestLoss","bestEpoch",
 //             "optimizer":{"name","step"},"history"},
 //    "members":[{"bestEpoch","history"}] (an ensemble's finished members; absent when none),

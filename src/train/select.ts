@@ -102,13 +102,18 @@ export function heldOutParts(labels: Int32Array, C: number, seed: number): { tra
   return stratifiedFolds(labels, C, Math.max(2, Math.min(d.selectFolds, labels.length)), rng);
 }
 
+/** hp with what the candidate sets: its noise, warping and readout, and its weight decay when it has one. */
+export function withCandidate(hp: Hyperparameters, c: Candidate): Hyperparameters {
+  return { ...hp, noise: c.noise, warp: c.warp, weightDecay: c.weightDecay ?? hp.weightDecay, readout: c.readout };
+}
+
 /** Trains the task's candidate on its fold and scores it on the held-out part. */
 export async function runSelectionTask(data: SelectionData, t: SelectionTask): Promise<FoldScore> {
   const ds: DataSet = { ...data, ids: [], sources: [] };
   const epochs = 'epochs' in t.budget ? t.budget.epochs : Math.max(1, Math.round(t.budget.steps / stepsPerEpoch(t.train.length, t.hp.batchSize)));
   try {
     const r = await fit(subsetOf(ds, t.train), null, {
-      ...t.hp, weightDecay: t.candidate.weightDecay ?? t.hp.weightDecay, noise: t.candidate.noise, warp: t.candidate.warp, readout: t.candidate.readout, valSplit: 0, patience: 0, epochs, threads: 1, kernel: t.kernel,
+      ...withCandidate(t.hp, t.candidate), valSplit: 0, patience: 0, epochs, threads: 1, kernel: t.kernel,
     });
     const s = score(r.model, subsetOf(ds, t.val));
     return { accuracy: s.accuracy, logLoss: s.loss };

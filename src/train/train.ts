@@ -25,7 +25,7 @@ import {
 import { type BatchProgress, type FitResult, fit, shapeFor } from './fit.js';
 import { type TuneOptions, type TuneResult, tuneThreads } from './tune.js';
 import { checkInit, checkOutputs, checkResume, checkTestFiles } from './preflight.js';
-import { type Selection, budgetOf, selectModel } from './select.js';
+import { type Selection, budgetOf, selectModel, withCandidate } from './select.js';
 
 export interface TrainOptions extends LoadOptions, HyperparameterOptions {
   readonly files: readonly string[];
@@ -137,10 +137,7 @@ export async function train(o: TrainOptions): Promise<TrainResult> {
     selection = { scores: done, chosen: scores.chosen };
     o.onSelected?.(scores);
   }
-  if (selection?.chosen) {
-    const c = selection.chosen;
-    hp = { ...hp, noise: c.noise, warp: c.warp, weightDecay: c.weightDecay ?? hp.weightDecay, readout: c.readout };
-  }
+  if (selection?.chosen) hp = withCandidate(hp, selection.chosen);
   if (resume?.state) hp = { ...hp, readout: resume.model.readout };
   const recorded = recordOf(hp);
   if (resume?.state) checkResume(resume, o.resume!, ds, fingerprint, recorded);
