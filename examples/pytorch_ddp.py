@@ -12,7 +12,8 @@ machine or many, and write it back in the file layout train-signals reads.
 that file alone, as tools/torch_predict.py builds it: nn.RNN (tanh) or nn.GRU (__metadata__ "cell") named
 "rnn", over channels * stride inputs per step, bidirectional when the "_reverse" tensors are there, and
 nn.Linear "fc". Each sequence x [T][channels] is normalized with the file's statistics, (x - mean) / std per
-channel, cut into F = ceil(T / stride) frames F.pad(x, (0, 0, pad, 0)).reshape(F, stride * channels),
+channel, resampled to L samples when __metadata__ has "resample" (L: F.interpolate, linear, align_corners),
+cut into F = ceil(T / stride) frames F.pad(x, (0, 0, pad, 0)).reshape(F, stride * channels),
 pad = F * stride - T, and read out as "last" (the forward state after the sequence's own last frame, the reverse
 state after its first) or "mean" (each direction's mean over the sequence's own F steps). Sequences of
 different lengths share a batch through pack_padded_sequence, so padding never reaches the recurrence.
@@ -189,6 +190,7 @@ class SignalClassifier(nn.Module):
         self.channels = meta_value(metadata, "channels", path)
         self.readout = meta_value(metadata, "readout", path)
         self.stride = meta_value(metadata, "stride", path, 1)
+        self.resample = meta_value(metadata, "resample", path, 0)
         cell = meta_value(metadata, "cell", path, "rnn")
         norm = meta_value(metadata, "normalization", path)
         if self.readout not in ("last", "mean"):
@@ -220,6 +222,8 @@ class SignalClassifier(nn.Module):
         """A raw sequence [T][channels] as the model's input [F][stride * channels] (normalized, framed)."""
         if self.mean is not None:
             x = (x - self.mean) / self.std
+        if self.resample:  # every sequence to the model's L samples, as train-signals does (linear, ends kept)
+            x = nn.functional.interpolate(x.T[None], self.resample, mode="linear", align_corners=True)[0].T
         T, s = x.shape[0], self.stride
         F = -(-T // s)
         return nn.functional.pad(x, (0, 0, F * s - T, 0)).reshape(F, s * x.shape[1])

@@ -192,9 +192,16 @@ test('--resume refuses other hyperparameters or other data, and may extend --epo
   assert.equal(hidden.code, 2);
   assert.match(hidden.stderr, /^train-signals: .*kept\.ckpt: --hidden is 5 but the checkpoint was trained with 4; resume with the command that started the run/);
 
+  const kept = readFileSync(ck);
   const other = await start([...args(2), '--resume', ck].map((a) => (a === 'datasets/motion/train.csv' ? 'datasets/motion/test.csv' : a))).done;
   assert.equal(other.code, 2);
   assert.match(other.stderr, /the training data differ from the data this checkpoint was trained on/);
+  assert.deepEqual(readFileSync(ck), kept, 'refused before anything was written');
+  // Other selection candidates (a fixed --resample leaves the lengths out of them): refused, the checkpoint kept.
+  const fixed = await start([...args(2), '--resume', ck, '--resample', '50']).done;
+  assert.equal(fixed.code, 2, fixed.stderr);
+  assert.match(fixed.stderr, /--resample is 50 but the checkpoint was trained with/);
+  assert.deepEqual(readFileSync(ck), kept, 'selection did not overwrite the checkpoint of the final fit');
 
   const more = await start([...args(4), '--resume', ck]).done;
   assert.equal(more.code, 0, more.stderr);

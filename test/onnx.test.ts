@@ -136,6 +136,24 @@ for (const readout of ['last', 'mean'] as const) {
   }
 }
 
+// Resampling (model/resample.ts) to fewer samples than the longest and to more than any, before framing or not;
+// sequences of 1 and 2 samples included, and padding past the longest.
+for (const readout of ['last', 'mean'] as const) {
+  test(`resampling models (L = 16, 45), GRU and tanh, random batches: readout ${readout}`, async (t) => {
+    const rng = createRng(readout === 'last' ? 61 : 62);
+    let worst = 0;
+    for (const [L, stride, bidirectional, cell] of [[16, 1, false, 'rnn'], [45, 3, true, 'gru'], [16, 4, true, 'gru'], [45, 1, true, 'rnn']] as const) {
+      const m: Model = { ...randomModel(rng, 2, 6, 3, readout, true, stride, bidirectional, cell), resample: L };
+      for (const extra of [0, 6]) {
+        const d = await randomBatchDifference(rng, m, Int32Array.from(STACKED_LENGTHS), extra);
+        assert.ok(d <= TOLERANCE, `L = ${L}, s = ${stride}, ${cell}, ${extra} past the longest: largest difference ${d}`);
+        worst = Math.max(worst, d);
+      }
+    }
+    t.diagnostic(`largest |onnxruntime − score| = ${worst.toExponential(2)}`);
+  });
+}
+
 /** ONNX on a held-out file, against evaluateFile (load, the model's normalization, score) on the same file. */
 async function compareOnFile(t: { diagnostic(s: string): void }, m: Model, file: string): Promise<void> {
   const ours = await evaluateFile(m, file);

@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { stratifiedFolds } from '../src/train/split.js';
-import { type Varied, budgetOf, candidatesFor, heldOutParts, runSelectionTask, selectModel } from '../src/train/select.js';
+import { type Varied, budgetOf, candidatesFor, heldOutParts, runSelectionTask, selectModel, withCandidate } from '../src/train/select.js';
 import { TRAIN_DEFAULTS, resolveHyperparameters } from '../src/train/defaults.js';
 import { train } from '../src/train/train.js';
 import { InterruptedError } from '../src/errors.js';
@@ -62,6 +62,18 @@ test('the candidates are what the user left to selection', () => {
   assert.deepEqual(candidatesFor({ ...hp, noise: 0 }, { augmentation: true, weightDecay: true, readout: false }).map((c) => c.noise), [0], 'no noise: the user chose none');
   const decayed = candidatesFor(hp, { augmentation: true, weightDecay: true, readout: false });
   assert.deepEqual(decayed.map((c) => c.weightDecay), [undefined, undefined, 0.5], 'only the last sets a weight decay; the others keep the run\'s');
+  // Ragged training data with --resample auto: each candidate resampled to the median length, then as it is.
+  const L = hp.resample;
+  assert.ok(L > 0, 'the synthetic lengths differ');
+  const both = candidatesFor(hp, { augmentation: true, weightDecay: false, readout: false, resample: true });
+  assert.deepEqual(both.map((c) => c.name), [
+    `resampled to ${L}, noise 0, readout last`, `resampled to ${L}, noise 0.1, warp 0.1, readout last`,
+    'lengths as they are, noise 0, readout last', 'lengths as they are, noise 0.1, warp 0.1, readout last',
+  ]);
+  assert.deepEqual(both.map((c) => c.resample), [L, L, 0, 0]);
+  assert.equal(withCandidate(hp, both[2]).resample, 0);
+  assert.equal(withCandidate(hp, decayed[0]).resample, L, 'a candidate without resample keeps the run\'s');
+  assert.equal(candidatesFor(hp, { augmentation: false, weightDecay: false, readout: false, resample: true }).length, 2, 'resampling alone');
 });
 
 test('a candidate trains with a share of one final fit\'s steps, or with the epochs the run fixes', () => {
@@ -70,6 +82,7 @@ test('a candidate trains with a share of one final fit\'s steps, or with the epo
   assert.deepEqual(budgetOf('auto', hp, 100), { steps: Math.round(240 * TRAIN_DEFAULTS.selectStepFraction) });
   assert.deepEqual(budgetOf('auto', hp, 10), { steps: Math.round(60 * TRAIN_DEFAULTS.selectStepFraction) }, 'one step an epoch');
   assert.deepEqual(budgetOf(7, hp, 100), { epochs: 7 });
+  assert.deepEqual(budgetOf('auto', hp, 100, { resample: true }), { steps: Math.round(240 * TRAIN_DEFAULTS.selectStepFraction / 2) }, 'twice the candidates, half the steps each');
   assert.deepEqual(budgetOf('auto', { ...hp, valSplit: 0.2 }, 100), { steps: Math.round(180 * TRAIN_DEFAULTS.selectStepFraction) }, 'the final fit trains on 80');
 });
 
@@ -151,4 +164,10 @@ test('a checkpoint written after selection keeps the chosen candidate, its weigh
   const { weightDecay: _w, ...before } = chosen; // a checkpoint of a version whose candidates had no weight decay
   saveCheckpoint(ck, { ...saved, selection: { scores: saved.selection.scores, chosen: before } });
   assert.equal(loadCheckpoint(ck).selection!.chosen!.weightDecay, undefined, 'read as the run\'s own');
+  for (const resample of [0, 40]) {
+    saveCheckpoint(ck, { ...saved, selection: { scores: saved.selection.scores, chosen: { ...chosen, resample } } });
+    assert.equal(loadCheckpoint(ck).selection!.chosen!.resample, resample, 'a chosen resampling (or none) is kept');
+  }
+  saveCheckpoint(ck, { ...saved, selection: { scores: saved.selection.scores, chosen: { ...chosen, resample: 1 } } });
+  assert.throws(() => loadCheckpoint(ck), /"selection\.chosen\.resample" must be 0 or from 2 to 1000000/);
 });

@@ -14,7 +14,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { loadDataSet } from '../src/data/csv.js';
 import { evaluateFile } from '../src/eval/evaluate.js';
-import { exportSafetensors, loadSafetensors, saveSafetensors } from '../src/io/safetensors.js';
+import { exportSafetensors, loadSafetensors, parseSafetensors, saveSafetensors } from '../src/io/safetensors.js';
 import { viewsOf } from '../src/model/layout.js';
 import type { Model } from '../src/model/model.js';
 import type { Readout } from '../src/model/rnn.js';
@@ -57,6 +57,8 @@ function torchProbabilities(m: Model, sequences: number[][][]): Float32Array {
 }
 
 /** Sequence n of values [L][D] (offsets and lengths in samples) as [T][D] arrays of plain numbers. */
+const loadSafetensorsBytes = (bytes: Uint8Array) => parseSafetensors(bytes, 'm.safetensors');
+
 function rawSequences(values: Float32Array, offsets: ArrayLike<number>, lengths: ArrayLike<number>, D: number): number[][][] {
   return Array.from({ length: lengths.length }, (_, n) => Array.from({ length: lengths[n] }, (_, t) => {
     const at = (offsets[n] + t) * D;
@@ -93,6 +95,20 @@ test('PyTorch (nn.RNN + nn.Linear from the safetensors file) gives our probabili
     const what = `stride ${stride}, ${bidirectional ? 'bidirectional' : 'one-directional'}, readout ${readout}, ${normalize ? 'z-scored' : 'no normalization'}`;
     t.diagnostic(`${what}: largest |PyTorch − score| = ${d.toExponential(2)}`);
     assert.ok(d <= TOLERANCE, `${what}: largest difference ${d}`);
+  }
+});
+
+test('PyTorch (F.interpolate, then the recurrence) gives our probabilities: random resampling models; the file keeps "resample"', (t) => {
+  requireTorch();
+  const rng = createRng(71);
+  const lengths = Int32Array.from([1, 37, 2, 19, 5, 24, 28, 11, 9]);
+  for (const [L, stride, bidirectional, cell, readout] of [[16, 1, false, 'rnn', 'last'], [45, 3, true, 'gru', 'mean'], [20, 4, true, 'gru', 'last']] as const) {
+    const m: Model = { ...randomModel(rng, 2, 7, 3, readout, true, stride, bidirectional, cell), resample: L };
+    assert.equal(loadSafetensorsBytes(exportSafetensors(m)).resample, L);
+    const { raw, offsets, ours } = randomBatch(rng, m, lengths);
+    const d = difference(torchProbabilities(m, rawSequences(raw, offsets, lengths, 2)), ours);
+    t.diagnostic(`L = ${L}, stride ${stride}, ${cell}: largest |PyTorch − score| = ${d.toExponential(2)}`);
+    assert.ok(d <= TOLERANCE, `L = ${L}, stride ${stride}, ${cell}: largest difference ${d}`);
   }
 });
 

@@ -17,6 +17,8 @@ The model, from the file alone (src/io/safetensors.ts has the names):
     rnn = nn.RNN(channels * stride, H, bidirectional=<the _reverse tensors are there>), fc = nn.Linear(K * H, C)
           or nn.GRU(...) with the same arguments when __metadata__ "cell" is "gru" (rnn.weight_ih_l0 is [3H, D])
     x   = (raw - mean) / std                                   per channel, when "normalization" is not null
+    x   = F.interpolate(x.T[None], L, mode="linear", align_corners=True)[0].T    when "resample" is L: sample j
+          of the result is x at j (T - 1) / (L - 1), linearly interpolated; then T = L
     x   = F.pad(x, (0, 0, pad, 0)).reshape(F, stride * channels)    F = ceil(T / stride), pad = F * stride - T
     out, h_n = rnn(x)                                          each sequence on its own: no padding, no masks
     z   = cat of h_n over the directions  (readout "last": the forward state after the last frame, the reverse
@@ -85,6 +87,8 @@ def probabilities(rnn, fc, meta, stride, raw):
     norm = meta["normalization"]
     if norm is not None:
         x = (x - torch.tensor(norm["mean"], dtype=torch.float32)) / torch.tensor(norm["std"], dtype=torch.float32)
+    if "resample" in meta:
+        x = nn.functional.interpolate(x.T[None], meta["resample"], mode="linear", align_corners=True)[0].T
     out, h_n = rnn(frames(x, stride).unsqueeze(1))  # batch of one: out [F][1][K*H], h_n [K][1][H] (nn.RNN and nn.GRU alike)
     z = h_n[:, 0].reshape(-1) if meta["readout"] == "last" else out.mean(0)[0]
     return torch.softmax(fc(z), dim=0)

@@ -13,7 +13,8 @@ import type { StreamedSequence } from '../data/builder.js';
 import { NotContiguousError } from '../data/long-stream.js';
 import type { DataSet } from '../data/dataset.js';
 import { applyNormalization } from '../data/normalize.js';
-import { type Model, strideOf } from '../model/model.js';
+import { type Model, resampleOf, strideOf } from '../model/model.js';
+import { resampleSequence } from '../model/resample.js';
 import { argmax } from '../model/rnn.js';
 import { createPredictor } from '../engine/predict.js';
 import { checkChannels, layoutOptions } from './evaluate.js';
@@ -56,11 +57,14 @@ export function createSequenceScorer(model: Model): (values: Float32Array, T: nu
   const one = { D, offsets: new Float64Array(1), lengths: new Int32Array(1), labels: new Int32Array([UNLABELLED]) };
   const idx = [0];
   const logp = new Float64Array(1);
+  const L = resampleOf(model);
+  const resampled = new Float32Array(L * D);
   return (values, T) => {
     if (norm) for (let i = 0; i < T * D; i++) values[i] = (values[i] - norm.mean[i % D]) / norm.std[i % D];
-    one.lengths[0] = T;
+    if (L > 0) resampleSequence(resampled, 0, values, 0, T, D, L);
+    one.lengths[0] = L > 0 ? L : T;
     const probs = new Float32Array(C);
-    predict(model.parameters, { ...one, values }, idx, probs, logp);
+    predict(model.parameters, { ...one, values: L > 0 ? resampled : values }, idx, probs, logp);
     return probs;
   };
 }

@@ -1,12 +1,13 @@
 // Forward-only scoring of a data set with a model: class probabilities, predictions, accuracy and mean
-// cross-entropy, through the engine's one inference path (engine/predict.ts). Pure: the caller loads and
-// normalizes the data.
+// cross-entropy, through the engine's one inference path (engine/predict.ts), after the model's resampling
+// (model/resample.ts). Pure: the caller loads and normalizes the data.
 //
 // Legend: N sequences, C classes.
 
 import type { Sequences } from '../model/batch.js';
 import { argmax } from '../model/rnn.js';
-import { type Model, strideOf } from '../model/model.js';
+import { type Model, resampleOf, strideOf } from '../model/model.js';
+import { resampledSequences } from '../data/resample.js';
 import { createPredictor } from '../engine/predict.js';
 
 export const UNLABELLED = -1;
@@ -61,7 +62,8 @@ export function score(model: Model, data: Sequences, indices?: Int32Array): Scor
   const probabilities = new Float32Array(idx.length * C);
   const logp = new Float64Array(idx.length);
   // The kernel reads a label only to return log p[label]: an unknown one is unlabelled to it.
-  const forKernel = { ...data, labels: data.labels.map((l) => (l >= 0 ? l : UNLABELLED)) };
+  const resampled = resampleOf(model) > 0 ? resampledSequences(data, resampleOf(model)) : data;
+  const forKernel = { ...resampled, labels: data.labels.map((l) => (l >= 0 ? l : UNLABELLED)) };
   createPredictor(model.shape, model.readout, strideOf(model))(model.parameters, forKernel, idx, probabilities, logp);
   return scoresOf(probabilities, logp, Int32Array.from(idx, (n) => data.labels[n]), C);
 }

@@ -9,7 +9,7 @@
 //    "model":{"shape":{D,H,C,directions?,cell?},"readout","classes","channels","normalization"},
 //    "hyperparameters":{...},"data":{"sequences","steps","fingerprint"},
 //    "selection":{"scores":{"<candidate>/<fold>":{"accuracy","logLoss"}},
-//                 "chosen":null or {"name","noise","warp","weightDecay"?,"readout"}} (when the run selects),
+//                 "chosen":null or {"name","noise","warp","weightDecay"?,"resample"?,"readout"}} (when the run selects),
 //    "state":{"epoch","batchStart","lossSum","correct","batches","stopped","rng","bestLoss","bestEpoch",
 //             "optimizer":{"name","step"},"history"},
 //    "members":[{"bestEpoch","history"}] (an ensemble's finished members; absent when none),
@@ -24,6 +24,7 @@ import type { DataSet } from '../data/dataset.js';
 import { type Normalization, isFiniteFloat32, isUsableStd } from '../model/model.js';
 import { type Shape, layoutOf } from '../model/layout.js';
 import type { Readout } from '../model/rnn.js';
+import { MAX_RESAMPLE } from '../model/resample.js';
 import type { OptimizerName } from '../model/optimizer.js';
 import type { EpochRecord, FitState, Member, SelectionState } from '../model/state.js';
 import { writeFileAtomic } from './atomic.js';
@@ -37,6 +38,7 @@ export interface Checkpoint {
     readonly shape: Shape;
     readonly readout: Readout;
     readonly stride?: number; // frame stacking (default 1)
+    readonly resample?: number; // every sequence resampled to this many samples (absent: none)
     readonly classes: readonly string[];
     readonly channels: readonly string[];
     readonly normalization: Normalization | null;
@@ -155,13 +157,15 @@ function parseModel(file: string, m: any): Checkpoint['model'] {
   const cell = sh.cell ?? 'rnn';
   if (cell !== 'rnn' && cell !== 'gru') fail(file, '"model.shape.cell" must be "rnn" or "gru"');
   const stride = m.stride === undefined ? 1 : int(file, m.stride, 'model.stride', 1);
+  const resample = m.resample === undefined ? 0 : int(file, m.resample, 'model.resample', 2);
+  if (resample > MAX_RESAMPLE) fail(file, `"model.resample" must be at most ${MAX_RESAMPLE}`);
   if (m.readout !== 'last' && m.readout !== 'mean') fail(file, '"model.readout" must be "last" or "mean"');
   const classes = names(file, m.classes, 'model.classes');
   const channels = names(file, m.channels, 'model.channels');
   if (classes.length !== shape.C || channels.length * stride !== shape.D) fail(file, '"model.classes" and "model.channels" must match "model.shape"');
   const normalization = parseNormalization(file, m.normalization, channels.length);
   return {
-    shape: { ...shape, ...(directions === 2 ? { directions } : {}), ...(cell === 'gru' ? { cell } : {}) }, readout: m.readout, ...(stride > 1 ? { stride } : {}),
+    shape: { ...shape, ...(directions === 2 ? { directions } : {}), ...(cell === 'gru' ? { cell } : {}) }, readout: m.readout, ...(stride > 1 ? { stride } : {}), ...(resample > 0 ? { resample } : {}),
     classes, channels, normalization,
   };
 }
@@ -189,7 +193,9 @@ function parseSelection(file: string, v: any): SelectionState {
   if (c === undefined || typeof c.name !== 'string' || (c.readout !== 'last' && c.readout !== 'mean')) fail(file, '"selection.chosen" must be null or a candidate');
   const warp = c.warp === undefined ? 0 : finite(file, c.warp, 'selection.chosen.warp');
   const weightDecay = c.weightDecay === undefined ? {} : { weightDecay: finite(file, c.weightDecay, 'selection.chosen.weightDecay') };
-  return { scores, chosen: { name: c.name, noise: finite(file, c.noise, 'selection.chosen.noise'), warp, ...weightDecay, readout: c.readout } };
+  const resample = c.resample === undefined ? {} : { resample: int(file, c.resample, 'selection.chosen.resample') };
+  if (resample.resample !== undefined && (resample.resample === 1 || resample.resample > MAX_RESAMPLE)) fail(file, `"selection.chosen.resample" must be 0 or from 2 to ${MAX_RESAMPLE}`);
+  return { scores, chosen: { name: c.name, noise: finite(file, c.noise, 'selection.chosen.noise'), warp, ...weightDecay, ...resample, readout: c.readout } };
 }
 
 /** The "data" part: how much training data the run saw, and its fingerprint. */

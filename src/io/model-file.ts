@@ -3,19 +3,21 @@
 // every bit.
 //
 // {"format":"train-signals/rnn","version":1,"inputSize":D·s,"hiddenSize":H,"readout":"last"|"mean",
-//  "stride":s,"bidirectional":false|true,"cell":"rnn"|"gru","classes":[...],"channels":[...] (D),
+//  "stride":s,("resample":L,)"bidirectional":false|true,"cell":"rnn"|"gru","classes":[...],"channels":[...] (D),
 //  "normalization":{"mean":[...],"std":[...]}|null (per channel),
 //  "layout":{"format","labelColumn","idColumn","timeColumn"} (how the training files were read),
 //  "parameters":{"W_xh":[[...]],"W_hh":[[...]],"b_h":[...],("b_hn" for a GRU,)
 //                ("W_xh_r","W_hh_r","b_h_r"(,"b_hn_r") when bidirectional,)"W_hy":[[...]],"b_y":[...]},
 //  "training":{...}}
 // A GRU's W_xh, W_hh and b_h have 3H rows (gates r, z, n; src/model/layout.ts).
-// "stride", "bidirectional" and "cell" may be absent (files of earlier versions): 1, false and "rnn".
+// "stride", "bidirectional" and "cell" may be absent (files of earlier versions): 1, false and "rnn"; "resample"
+// is there only for a model that resamples every sequence to L samples (model/resample.ts).
 
 import { readInputFile } from './read-input.js';
 import { UserError } from '../errors.js';
 import { PARAM_NAMES, type ParamName, type Shape, cellOf, directionsOf, layoutOf, viewsOf } from '../model/layout.js';
-import { type DataLayout, type Model, isFiniteFloat32, isUsableStd, strideOf } from '../model/model.js';
+import { type DataLayout, type Model, isFiniteFloat32, isUsableStd, resampleOf, strideOf } from '../model/model.js';
+import { MAX_RESAMPLE } from '../model/resample.js';
 import { writeFileAtomic } from './atomic.js';
 
 export const MODEL_FORMAT = 'train-signals/rnn';
@@ -59,6 +61,7 @@ export function serializeModel(m: Model): string {
     hiddenSize: m.shape.H,
     readout: m.readout,
     stride: strideOf(m),
+    ...(resampleOf(m) > 0 ? { resample: resampleOf(m) } : {}),
     bidirectional: directionsOf(m.shape) === 2,
     cell: cellOf(m.shape),
     classes: m.classes,
@@ -170,6 +173,10 @@ function parseModelDoc(text: string, file: string): Model {
   const channels = stringArray(file, doc.channels, 'channels');
   const stride = doc.stride ?? 1;
   if (!Number.isInteger(stride) || stride < 1) fail(file, '"stride" must be a positive integer');
+  const resample = doc.resample ?? 0;
+  if (doc.resample !== undefined && (!Number.isInteger(resample) || resample < 2 || resample > MAX_RESAMPLE)) {
+    fail(file, `"resample" must be a whole number from 2 to ${MAX_RESAMPLE}`);
+  }
   const bidirectional = doc.bidirectional ?? false;
   if (typeof bidirectional !== 'boolean') fail(file, '"bidirectional" must be true or false');
   const cell = doc.cell ?? 'rnn';
@@ -211,7 +218,7 @@ function parseModelDoc(text: string, file: string): Model {
   }
   const training = doc.training !== null && typeof doc.training === 'object' ? doc.training : {};
   const layout = doc.layout === undefined ? undefined : parseLayout(file, doc.layout);
-  return { shape, readout: doc.readout, ...(stride > 1 ? { stride } : {}), classes, channels, normalization, ...(layout ? { layout } : {}), parameters, training };
+  return { shape, readout: doc.readout, ...(stride > 1 ? { stride } : {}), ...(resample > 0 ? { resample } : {}), classes, channels, normalization, ...(layout ? { layout } : {}), parameters, training };
 }
 
 /** "layout": the training files' format and column names (absent in files of earlier versions). */

@@ -8,6 +8,9 @@
 //
 //   signals [N][T][D] float32, lengths [N] int32 (each in 1..T; samples past a sequence's length are ignored)
 //   x        = (signals − mean) / std                 Sub, Div        (only if the model normalizes)
+//   x        = x resampled to L samples per sequence  (only if the model resamples; model/resample.ts) sample
+//              j of sequence n lies at src = j·(L_n − 1)/(L − 1): two Gathers over the flattened [N·T][D], at
+//              ⌊src⌋ and min(⌊src⌋ + 1, L_n − 1), mixed by src − ⌊src⌋; from here on every length is L
 //   frames   = x as ⌈L_n/s⌉ frames per sequence       (only if s > 1; model/frames.ts) slot j = f·s + q of
 //              sequence n reads sample j − pad_n, pad_n = ⌈L_n/s⌉·s − L_n: Gather over the flattened [N·T][D]
 //              at an index the graph computes, then Where puts zeros wherever that sample lies outside
@@ -27,12 +30,12 @@
 //   probabilities [N][C] = softmax(z W_hyᵀ + b_y)     Gemm, Softmax (W_hy [C][K·H])
 //
 // metadata_props: format, classes and channels (JSON arrays), readout, normalization (JSON or null), for a
-// stacked or bidirectional model stride (s) and bidirectional (true/false), and for a GRU cell ("gru"). A
-// one-directional stride-1 tanh model has no framing, K = 1, no direction attribute and none of these three
-// entries: its file is byte for byte what it was before stride, bidirectional and the GRU existed.
+// stacked or bidirectional model stride (s) and bidirectional (true/false), for a GRU cell ("gru"), and for a
+// model that resamples resample (L). A one-directional stride-1 tanh model that does not resample has no
+// framing, K = 1, no direction attribute and none of these four entries: its file is byte for byte what it was before stride, bidirectional and the GRU existed.
 
 import { type Params, cellOf, directionsOf, layoutOf, viewsOf } from '../model/layout.js';
-import { type Model, strideOf } from '../model/model.js';
+import { type Model, resampleOf, strideOf } from '../model/model.js';
 import { writeFileAtomic } from './atomic.js';
 import { bytesField, concat, intField, messageField, repeatedIntField, stringField } from './protobuf.js';
 
@@ -142,10 +145,63 @@ function addNormalization(g: GraphParts, m: Model): string {
 }
 
 /**
+ * Adds the resampling of a model that resamples (model/resample.ts): x [N][T][D] → [N][L][D], sample j of
+ * sequence n read at src = j·(L_n − 1)/(L − 1) between its samples ⌊src⌋ and min(⌊src⌋ + 1, L_n − 1) (a Gather
+ * over the flattened [N·T][D] each), and every length L (int32). Returns the names of both.
+ */
+function addResample(g: GraphParts, x: string, m: Model): { x: string; lengths: string } {
+  const { nodes } = g;
+  const L = resampleOf(m);
+  const D = m.channels.length;
+  const zero = int64Constant(g, 'zero', [], [0]);
+  const one = int64Constant(g, 'one', [], [1]);
+  const axis1 = int64Constant(g, 'axis_1', [1], [1]);
+  const axis2 = int64Constant(g, 'axis_2', [1], [2]);
+  g.inits.push(floatTensor('rs_j', [1, L], Array.from({ length: L }, (_, j) => j)));
+  g.inits.push(floatTensor('rs_span', [], [L - 1]));
+  g.inits.push(tensor('rs_length', INT32, [], new Uint8Array(new Int32Array([L]).buffer)));
+  nodes.push(node('Cast', ['lengths'], ['rs_samples'], [attrInt('to', INT64)])); // [N]
+  nodes.push(node('Sub', ['rs_samples', one], ['rs_last'])); // [N]
+  nodes.push(node('Cast', ['rs_last'], ['rs_last_f'], [attrInt('to', FLOAT)]));
+  nodes.push(node('Unsqueeze', ['rs_last_f', axis1], ['rs_last_col'])); // [N][1]
+  nodes.push(node('Mul', ['rs_j', 'rs_last_col'], ['rs_scaled']));
+  nodes.push(node('Div', ['rs_scaled', 'rs_span'], ['rs_src'])); // [N][L]
+  nodes.push(node('Floor', ['rs_src'], ['rs_floor']));
+  nodes.push(node('Sub', ['rs_src', 'rs_floor'], ['rs_t']));
+  nodes.push(node('Cast', ['rs_floor'], ['rs_i0'], [attrInt('to', INT64)]));
+  nodes.push(node('Add', ['rs_i0', one], ['rs_next']));
+  nodes.push(node('Unsqueeze', ['rs_last', axis1], ['rs_last_i'])); // [N][1]
+  nodes.push(node('Min', ['rs_next', 'rs_last_i'], ['rs_i1']));
+  nodes.push(node('Shape', [x], ['rs_shape']));
+  nodes.push(node('Gather', ['rs_shape', zero], ['rs_batch'], [attrInt('axis', 0)]));
+  nodes.push(node('Gather', ['rs_shape', one], ['rs_time'], [attrInt('axis', 0)]));
+  nodes.push(node('Range', [zero, 'rs_batch', one], ['rs_batch_index']));
+  nodes.push(node('Mul', ['rs_batch_index', 'rs_time'], ['rs_row_start']));
+  nodes.push(node('Unsqueeze', ['rs_row_start', axis1], ['rs_row_start_col'])); // [N][1]
+  nodes.push(node('Add', ['rs_i0', 'rs_row_start_col'], ['rs_row0']));
+  nodes.push(node('Add', ['rs_i1', 'rs_row_start_col'], ['rs_row1']));
+  nodes.push(node('Reshape', [x, int64Constant(g, 'rows_shape', [2], [-1, D])], ['rs_rows'])); // [N·T][D]
+  nodes.push(node('Gather', ['rs_rows', 'rs_row0'], ['rs_a'], [attrInt('axis', 0)])); // [N][L][D]
+  nodes.push(node('Gather', ['rs_rows', 'rs_row1'], ['rs_b'], [attrInt('axis', 0)]));
+  nodes.push(node('Sub', ['rs_b', 'rs_a'], ['rs_rise']));
+  nodes.push(node('Unsqueeze', ['rs_t', axis2], ['rs_t3'])); // [N][L][1]
+  nodes.push(node('Mul', ['rs_rise', 'rs_t3'], ['rs_step']));
+  nodes.push(node('Add', ['rs_a', 'rs_step'], ['resampled']));
+  nodes.push(node('Mul', ['lengths', int32Zero(g)], ['rs_zeros']));
+  nodes.push(node('Add', ['rs_zeros', 'rs_length'], ['resampled_lengths'])); // [N], every one L
+  return { x: 'resampled', lengths: 'resampled_lengths' };
+}
+
+/** The int32 scalar 0 (see constant). */
+function int32Zero(g: GraphParts): string {
+  return constant(g, 'zero_i32', (name) => tensor(name, INT32, [], new Uint8Array(4)));
+}
+
+/**
  * Adds the sample index each frame slot reads: source [N][F·s] (j − pad_n for slot j of sequence n), and
  * inside [N][F·s], whether that sample is one of the sequence's own; also each sequence's frame count (int64).
  */
-function addFrameSources(g: GraphParts, x: string, s: number): { source: string; inside: string; frameCount: string } {
+function addFrameSources(g: GraphParts, x: string, lengths: string, s: number): { source: string; inside: string; frameCount: string } {
   const { nodes } = g;
   const zero = int64Constant(g, 'zero', [], [0]);
   const one = int64Constant(g, 'one', [], [1]);
@@ -154,7 +210,7 @@ function addFrameSources(g: GraphParts, x: string, s: number): { source: string;
   int64Constant(g, 'stride_less_1', [], [s - 1]);
   nodes.push(node('Shape', [x], ['x_shape']));
   nodes.push(node('Gather', ['x_shape', one], ['time_count'], [attrInt('axis', 0)]));
-  nodes.push(node('Cast', ['lengths'], ['samples'], [attrInt('to', INT64)])); // [N]
+  nodes.push(node('Cast', [lengths], ['samples'], [attrInt('to', INT64)])); // [N]
   // ⌈a/s⌉ = (a + s − 1) / s in integer division, for each length and for the padded time axis.
   nodes.push(node('Add', ['samples', 'stride_less_1'], ['samples_up']));
   nodes.push(node('Div', ['samples_up', 'stride'], ['frame_count'])); // [N]
@@ -177,11 +233,11 @@ function addFrameSources(g: GraphParts, x: string, s: number): { source: string;
  * Adds the framing of a stacked model (s > 1): x [N][T][D] → frames [N][F][s·D], each sequence front-padded by
  * its own pad_n, and steps = ⌈lengths/s⌉ (int32, for sequence_lens). Returns the names of both.
  */
-function addFrames(g: GraphParts, x: string, m: Model): { x: string; steps: string } {
+function addFrames(g: GraphParts, x: string, lengths: string, m: Model): { x: string; steps: string } {
   const { nodes } = g;
   const s = strideOf(m);
   const D = m.channels.length;
-  const { source, inside, frameCount } = addFrameSources(g, x, s);
+  const { source, inside, frameCount } = addFrameSources(g, x, lengths, s);
   const zero = int64Constant(g, 'zero', [], [0]);
   const one = int64Constant(g, 'one', [], [1]);
   const axis1 = int64Constant(g, 'axis_1', [1], [1]);
@@ -357,6 +413,7 @@ function metadataOf(m: Model): Record<string, string> {
     normalization: JSON.stringify(m.normalization),
     ...(plain ? {} : { stride: String(strideOf(m)), bidirectional: String(directionsOf(m.shape) === 2) }),
     ...(cellOf(m.shape) === 'gru' ? { cell: 'gru' } : {}),
+    ...(resampleOf(m) > 0 ? { resample: String(resampleOf(m)) } : {}),
   };
 }
 
@@ -381,7 +438,8 @@ export function exportOnnx(m: Model): Uint8Array {
   if (m.shape.D !== m.channels.length * strideOf(m)) throw new Error('bug: input size is not channels × stride');
   const g: GraphParts = { nodes: [], inits: [], constants: new Set() };
   const normalized = addNormalization(g, m);
-  const { x, steps } = strideOf(m) > 1 ? addFrames(g, normalized, m) : { x: normalized, steps: 'lengths' };
+  const input = resampleOf(m) > 0 ? addResample(g, normalized, m) : { x: normalized, lengths: 'lengths' };
+  const { x, steps } = strideOf(m) > 1 ? addFrames(g, input.x, input.lengths, m) : { x: input.x, steps: input.lengths };
   const rnnAttrs = addRecurrenceInputs(g, x, m, P);
   int64Constant(g, 'axis_0', [1], [0]); // used by both readouts
   const K = directionsOf(m.shape);

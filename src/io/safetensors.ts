@@ -20,8 +20,9 @@
 // A file is bidirectional when it holds the _reverse tensors. __metadata__: classes, channels (JSON arrays),
 // normalization ({"mean":[...],"std":[...]} per channel, or null), readout ("last" or "mean"), for a
 // stacked model only stride (s > 1: each step reads s samples of every channel, model/frames.ts; absent: 1),
-// and for a GRU only cell ("gru"; absent: "rnn"), each a JSON string. So a one-directional stride-1 tanh
-// model's file has neither.
+// for a GRU only cell ("gru"; absent: "rnn"), and for a model that resamples only resample (L: every sequence
+// resampled to L samples first, model/resample.ts; absent: none), each a JSON string. So a one-directional
+// stride-1 tanh model that does not resample has none of the three.
 //
 // GRU (nn.GRU's state_dict; gate blocks r, z, n in both our layout and PyTorch's):
 //   rnn.weight_ih_l0 [3H][D] = W_xh    rnn.weight_hh_l0 [3H][H] = W_hh
@@ -33,7 +34,8 @@
 import { readInputFile } from './read-input.js';
 import { UserError } from '../errors.js';
 import { type Cell, type Shape, cellOf, directionsOf, gatesOf, layoutOf, viewsOf } from '../model/layout.js';
-import { type Model, type Normalization, isFiniteFloat32, isUsableStd, strideOf } from '../model/model.js';
+import { type Model, type Normalization, isFiniteFloat32, isUsableStd, resampleOf, strideOf } from '../model/model.js';
+import { MAX_RESAMPLE } from '../model/resample.js';
 import { writeFileAtomic } from './atomic.js';
 import { loadModel } from './model-file.js';
 
@@ -72,8 +74,8 @@ function shapes(s: Shape): Record<TensorName, number[]> {
 }
 
 /**
- * __metadata__: every entry a JSON string; "stride" only for a stacked model and "cell" only for a GRU, so other
- * files keep their bytes.
+ * __metadata__: every entry a JSON string; "stride" only for a stacked model, "cell" only for a GRU and
+ * "resample" only for a model that resamples, so other files keep their bytes.
  */
 function metadataOf(m: Model): Record<string, string> {
   return {
@@ -83,6 +85,7 @@ function metadataOf(m: Model): Record<string, string> {
     readout: JSON.stringify(m.readout),
     ...(strideOf(m) > 1 ? { stride: JSON.stringify(strideOf(m)) } : {}),
     ...(cellOf(m.shape) === 'gru' ? { cell: JSON.stringify('gru') } : {}),
+    ...(resampleOf(m) > 0 ? { resample: JSON.stringify(resampleOf(m)) } : {}),
   };
 }
 
@@ -189,6 +192,7 @@ function readMetadata(file: string, header: any): {
   channels: string[];
   readout: Model['readout'];
   stride: number;
+  resample: number;
   cell: Cell;
 } {
   const meta = header.__metadata__;
@@ -199,7 +203,7 @@ function readMetadata(file: string, header: any): {
   // readout is written JSON-encoded ("\"mean\""); a bare mean, as a hand-written file may have it, is read too.
   const readout = meta.readout === 'last' || meta.readout === 'mean' ? meta.readout : metaJson(file, meta, 'readout');
   if (readout !== 'last' && readout !== 'mean') fail(file, '__metadata__ "readout" must be "last" or "mean"');
-  return { meta, classes, channels, readout, stride: readStride(file, meta), cell: readCell(file, meta) };
+  return { meta, classes, channels, readout, stride: readStride(file, meta), resample: readResample(file, meta), cell: readCell(file, meta) };
 }
 
 /** __metadata__ "cell": absent ("rnn"), or "rnn" or "gru", JSON-encoded as written here or bare. */
@@ -216,6 +220,16 @@ function readStride(file: string, meta: Record<string, unknown>): number {
   const s = metaJson(file, meta, 'stride');
   if (!Number.isInteger(s) || (s as number) < 1) fail(file, '__metadata__ "stride" must be a positive integer (a JSON string such as "4")');
   return s as number;
+}
+
+/** __metadata__ "resample": absent (0: none), or a whole number from 2 to MAX_RESAMPLE as a JSON string. */
+function readResample(file: string, meta: Record<string, unknown>): number {
+  if (meta.resample === undefined) return 0;
+  const L = metaJson(file, meta, 'resample');
+  if (!Number.isInteger(L) || (L as number) < 2 || (L as number) > MAX_RESAMPLE) {
+    fail(file, `__metadata__ "resample" must be a whole number from 2 to ${MAX_RESAMPLE} (a JSON string such as "128")`);
+  }
+  return L as number;
 }
 
 /**
@@ -342,14 +356,15 @@ function parametersOf(tensors: Record<TensorName, Float32Array>, shape: Shape): 
 export function parseSafetensors(bytes: Uint8Array, file: string): Model {
   const dv = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const { header, dataStart } = readHeader(bytes, dv, file);
-  const { meta, classes, channels, readout, stride, cell } = readMetadata(file, header);
+  const { meta, classes, channels, readout, stride, resample, cell } = readMetadata(file, header);
   const shape = shapeOf(file, header, channels.length, stride, classes.length, cell);
   checkTensorNames(file, header);
   const tensors = readTensors(file, header, shape, stride, dv, dataStart);
   const normalization = readNormalization(file, meta, channels.length);
   const parameters = parametersOf(tensors, shape);
   return {
-    shape, readout, ...(stride > 1 ? { stride } : {}), classes, channels, normalization, parameters, training: { source: file },
+    shape, readout, ...(stride > 1 ? { stride } : {}), ...(resample > 0 ? { resample } : {}), classes, channels, normalization, parameters,
+    training: { source: file },
   };
 }
 

@@ -22,6 +22,7 @@ export interface Model {
   readonly shape: Shape; // D = channels.length · stride, C = classes.length
   readonly readout: Readout;
   readonly stride?: number; // frame stacking s: each step reads s samples of every channel (model/frames.ts); default 1
+  readonly resample?: number; // every sequence resampled to this many samples first (model/resample.ts); absent: none
   readonly classes: readonly string[];
   readonly channels: readonly string[];
   readonly normalization: Normalization | null;
@@ -33,6 +34,11 @@ export interface Model {
 /** The model's frame stacking s (1 when it has none). */
 export function strideOf(m: Pick<Model, 'stride'>): number {
   return m.stride ?? 1;
+}
+
+/** The length the model resamples every sequence to (0: none). */
+export function resampleOf(m: Pick<Model, 'resample'>): number {
+  return m.resample ?? 0;
 }
 
 /** x is a number that stays finite rounded to float32 (|x| < 3.4e38): what a model may hold. */

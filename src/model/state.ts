@@ -58,6 +58,7 @@ export interface Candidate {
   readonly warp: number;
   readonly readout: Readout;
   readonly weightDecay?: number; // absent: the run's own
+  readonly resample?: number; // the resampling length, 0 for none (model/resample.ts); absent: the run's own
 }
 
 /**

@@ -4,7 +4,8 @@
 // Legend: N sequences, B batch size.
 
 import { availableParallelism } from 'node:os';
-import { type Model, strideOf } from '../model/model.js';
+import { type Model, resampleOf, strideOf } from '../model/model.js';
+import { autoResampleLength } from '../model/resample.js';
 import { type Cell, cellOf, directionsOf } from '../model/layout.js';
 import type { Readout } from '../model/rnn.js';
 import type { OptimizerName } from '../model/optimizer.js';
@@ -18,6 +19,7 @@ export const TRAIN_DEFAULTS = {
   readout: 'auto' as Readout | 'auto',
   bptt: 0,
   stride: 'auto' as number | 'auto',
+  resample: 'auto' as number | 'auto', // 0: off
   bidirectional: true,
   cell: 'gru' as Cell,
   epochs: 'auto' as number | 'auto',
@@ -110,6 +112,11 @@ export function strideFor(setting: number | 'auto', lengths: Int32Array): number
   return setting === 'auto' ? autoStride(lengths) : setting;
 }
 
+/** The resampling length a setting gives on sequences of these lengths (0: none); auto: model/resample.ts. */
+export function resampleFor(setting: number | 'auto', lengths: Int32Array): number {
+  return setting === 'auto' ? autoResampleLength(lengths) : setting;
+}
+
 /** Val-split auto: 0.1 when that holds out at least 100 sequences, else none (train on all, keep the last weights). */
 export function autoValSplit(N: number): number {
   return N * 0.1 >= TRAIN_DEFAULTS.minValidation ? 0.1 : 0;
@@ -136,6 +143,7 @@ export interface HyperparameterOptions {
   readonly readout?: Readout | 'auto'; // auto: chosen by train()'s model selection, else by sequence length
   readonly bptt?: number; // k; 0 = full BPTT
   readonly stride?: number | 'auto'; // frame stacking s (model/frames.ts)
+  readonly resample?: number | 'auto'; // every sequence resampled to this many samples (model/resample.ts); 0 = off
   readonly bidirectional?: boolean; // a second recurrence over reversed time
   readonly cell?: Cell; // the recurrent cell: the tanh RNN or a GRU
   readonly epochs?: number | 'auto';
@@ -173,11 +181,13 @@ export function resolveHyperparameters(ds: DataSet, o: HyperparameterOptions) {
   const epochs = o.epochs ?? d.epochs;
   const cell = o.init ? cellOf(o.init.shape) : o.cell ?? d.cell;
   const nTrain = trainingCount(N, valSplit);
+  const resample = o.init ? resampleOf(o.init) : resampleFor(o.resample ?? d.resample, ds.lengths);
   return {
     hidden: o.init?.shape.H ?? o.hidden ?? d.hidden,
     readout: readout === 'auto' ? autoReadout(ds.lengths) : readout,
     bptt: o.bptt ?? d.bptt,
-    stride: o.init ? strideOf(o.init) : strideFor(o.stride ?? d.stride, ds.lengths),
+    resample,
+    stride: o.init ? strideOf(o.init) : strideFor(o.stride ?? d.stride, resample > 0 ? Int32Array.of(resample) : ds.lengths),
     bidirectional: o.init ? directionsOf(o.init.shape) === 2 : o.bidirectional ?? d.bidirectional,
     cell,
     epochs: epochs === 'auto' ? autoEpochs(nTrain, batchSize, o.minSteps ?? d.minSteps) : epochs,
@@ -198,3 +208,4 @@ export function resolveHyperparameters(ds: DataSet, o: HyperparameterOptions) {
     members: o.init ? 1 : o.members ?? d.members,
   };
 }
+export { MAX_RESAMPLE } from '../model/resample.js';

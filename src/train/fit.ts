@@ -11,6 +11,7 @@
 // Legend: N sequences, B batch size, P parameters, H hidden units, k BPTT horizon.
 
 import type { DataSet } from '../data/dataset.js';
+import { resampledDataSet } from '../data/resample.js';
 import type { Normalization } from '../data/normalize.js';
 import { initParameters } from '../model/init.js';
 import { type Shape, layoutOf } from '../model/layout.js';
@@ -123,11 +124,12 @@ function validate(engine: Engine, ds: DataSet, val: Int32Array, C: number): { lo
   return scoresOf(probs, logp, Int32Array.from(val, (n) => ds.labels[n]), C);
 }
 
-export async function fit(ds: DataSet, normalization: Normalization | null, o: FitOptions = {}): Promise<FitResult> {
-  const hp = resolveHyperparameters(ds, o);
+export async function fit(given: DataSet, normalization: Normalization | null, o: FitOptions = {}): Promise<FitResult> {
+  const hp = resolveHyperparameters(given, o);
+  const ds = resampledDataSet(given, hp.resample); // the model resamples what it scores alike (eval/score.ts)
   const C = ds.classes.length;
   const shape = shapeFor(ds, hp, o.init);
-  const { readout, stride } = hp;
+  const { readout, stride, resample } = hp;
   const rs = o.resume;
   const rng = createRng(rs ? rs.rng : hp.seed);
   const initial = initialWeights(shape, o, rng);
@@ -163,7 +165,7 @@ export async function fit(ds: DataSet, normalization: Normalization | null, o: F
   });
   const diverged = (what: string) => divergedError(what, at.epoch, opt.step, hp);
   const modelOf = (p: Float32Array): Model => ({
-    shape, readout, ...(stride > 1 ? { stride } : {}), classes: ds.classes, channels: ds.channels, normalization, parameters: p, training: {},
+    shape, readout, ...(stride > 1 ? { stride } : {}), ...(resample > 0 ? { resample } : {}), classes: ds.classes, channels: ds.channels, normalization, parameters: p, training: {},
   });
 
   /** The steps of the epoch in progress, from at.batchStart; returns the rate of the last step taken. */

@@ -87,15 +87,22 @@ export const RESUMABLE_CHANGES = new Set(['epochs', 'lr', 'clip', 'patience', 't
 /** The resumable changes that change what a fit computes: refused once an ensemble has finished members. */
 const TRAINING_CHANGES = new Set(['epochs', 'lr', 'clip', 'patience']);
 
+const resumeError = (file: string, what: string) =>
+  new UserError(`${what}; resume with the command that started the run (or start afresh without --resume)`, { file });
+
+/** The checkpoint was trained on these data (as loaded): checked before anything is trained or written. */
+export function checkResumeData(ck: Checkpoint, file: string, ds: DataSet, fingerprint: string): void {
+  if (ck.data.sequences !== ds.lengths.length || ck.data.fingerprint !== fingerprint) {
+    throw resumeError(file, `the training data differ from the data this checkpoint was trained on (${ck.data.sequences} sequences then, ${ds.lengths.length} now)`);
+  }
+}
+
 /**
  * Refuses to resume `ck` with other data or other hyperparameters than the run that wrote it (apart from
  * RESUMABLE_CHANGES): resuming would then not continue that run.
  */
 export function checkResume(ck: Checkpoint, file: string, ds: DataSet, fingerprint: string, hp: Readonly<Record<string, unknown>>): void {
-  const say = (what: string) => new UserError(`${what}; resume with the command that started the run (or start afresh without --resume)`, { file });
-  if (ck.data.sequences !== ds.lengths.length || ck.data.fingerprint !== fingerprint) {
-    throw say(`the training data differ from the data this checkpoint was trained on (${ck.data.sequences} sequences then, ${ds.lengths.length} now)`);
-  }
+  checkResumeData(ck, file, ds, fingerprint);
   const finished = ck.members?.length ?? 0;
   for (const [key, was] of Object.entries(ck.hyperparameters)) {
     // An ensemble's finished members trained with the old value: a change would make its members unlike.
@@ -104,7 +111,7 @@ export function checkResume(ck: Checkpoint, file: string, ds: DataSet, fingerpri
     if (JSON.stringify(now) !== JSON.stringify(was)) {
       const flag = '--' + key.replace(/[A-Z]/g, (c) => '-' + c.toLowerCase());
       const why = RESUMABLE_CHANGES.has(key) ? `${finished} finished member(s) of this ensemble were trained with ${JSON.stringify(was)}` : `the checkpoint was trained with ${JSON.stringify(was)}`;
-      throw say(`${flag} is ${JSON.stringify(now)} but ${why}`);
+      throw resumeError(file, `${flag} is ${JSON.stringify(now)} but ${why}`);
     }
   }
 }

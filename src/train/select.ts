@@ -67,6 +67,7 @@ export interface Varied {
   readonly augmentation: boolean;
   readonly weightDecay: boolean;
   readonly readout: boolean;
+  readonly resample?: boolean; // resample auto on training lengths that differ: resampled (hp.resample) or not
 }
 
 type Regularization = Pick<Candidate, 'noise' | 'warp' | 'weightDecay'>;
@@ -74,7 +75,7 @@ type Regularization = Pick<Candidate, 'noise' | 'warp' | 'weightDecay'>;
 /**
  * The candidates for hp: when the augmentation is varied (σ > 0), a ladder of regularization: none, input noise
  * σ with window warping, and (unless the weight decay is fixed) that with weight decay; × each readout when it
- * is varied.
+ * is varied; × resampled to hp.resample or not when that is varied (the resampled ones first).
  */
 export function candidatesFor(hp: Hyperparameters, vary: Varied): Candidate[] {
   const d = TRAIN_DEFAULTS;
@@ -83,10 +84,14 @@ export function candidatesFor(hp: Hyperparameters, vary: Varied): Candidate[] {
       ...(vary.weightDecay ? [{ noise: hp.noise, warp: d.selectWarp, weightDecay: d.selectWeightDecay }] : [])]
     : [{ noise: hp.noise, warp: hp.warp }];
   const readouts: Readout[] = vary.readout ? ['last', 'mean'] : [hp.readout];
+  const lengths = vary.resample && hp.resample > 0 ? [hp.resample, 0] : [undefined];
   const out: Candidate[] = [];
-  for (const r of regularizations) {
-    const name = `noise ${r.noise}${r.warp > 0 ? `, warp ${r.warp}` : ''}${r.weightDecay !== undefined ? `, weight decay ${r.weightDecay}` : ''}`;
-    for (const readout of readouts) out.push({ name: `${name}, readout ${readout}`, ...r, readout });
+  for (const L of lengths) {
+    const as = L === undefined ? '' : L > 0 ? `resampled to ${L}, ` : 'lengths as they are, ';
+    for (const r of regularizations) {
+      const name = `${as}noise ${r.noise}${r.warp > 0 ? `, warp ${r.warp}` : ''}${r.weightDecay !== undefined ? `, weight decay ${r.weightDecay}` : ''}`;
+      for (const readout of readouts) out.push({ name: `${name}, readout ${readout}`, ...r, ...(L === undefined ? {} : { resample: L }), readout });
+    }
   }
   return out;
 }
@@ -102,9 +107,9 @@ export function heldOutParts(labels: Int32Array, C: number, seed: number): { tra
   return stratifiedFolds(labels, C, Math.max(2, Math.min(d.selectFolds, labels.length)), rng);
 }
 
-/** hp with what the candidate sets: its noise, warping and readout, and its weight decay when it has one. */
+/** hp with what the candidate sets: its noise, warping and readout, and its weight decay and resampling when it has them. */
 export function withCandidate(hp: Hyperparameters, c: Candidate): Hyperparameters {
-  return { ...hp, noise: c.noise, warp: c.warp, weightDecay: c.weightDecay ?? hp.weightDecay, readout: c.readout };
+  return { ...hp, noise: c.noise, warp: c.warp, weightDecay: c.weightDecay ?? hp.weightDecay, resample: c.resample ?? hp.resample, readout: c.readout };
 }
 
 /** Trains the task's candidate on its fold and scores it on the held-out part. */
@@ -126,12 +131,14 @@ export async function runSelectionTask(data: SelectionData, t: SelectionTask): P
 /**
  * The candidates' budget: the run's epochs when it fixes them (`setting`), else (epochs auto) a share of the
  * steps one final fit takes (hp.epochs over the N sequences less the validation split), as epochs of each
- * fold's training part.
+ * fold's training part; half that share when the resampling is varied too, which doubles the candidates, so
+ * that selection costs the same.
  */
-export function budgetOf(setting: number | 'auto', hp: Pick<Hyperparameters, 'epochs' | 'batchSize' | 'valSplit'>, N: number): Budget {
+export function budgetOf(setting: number | 'auto', hp: Pick<Hyperparameters, 'epochs' | 'batchSize' | 'valSplit'>, N: number, vary?: Pick<Varied, 'resample'>): Budget {
   if (setting !== 'auto') return { epochs: setting };
   const finalSteps = hp.epochs * stepsPerEpoch(trainingCount(N, hp.valSplit), hp.batchSize);
-  return { steps: Math.max(1, Math.round(finalSteps * TRAIN_DEFAULTS.selectStepFraction)) };
+  const share = TRAIN_DEFAULTS.selectStepFraction / (vary?.resample ? 2 : 1);
+  return { steps: Math.max(1, Math.round(finalSteps * share)) };
 }
 
 /** The best candidate by mean held-out accuracy, then lower log-loss, then list order. */

@@ -24,7 +24,7 @@ import {
 } from './defaults.js';
 import { type BatchProgress, type FitResult, fit, shapeFor } from './fit.js';
 import { type TuneOptions, type TuneResult, tuneThreads } from './tune.js';
-import { checkInit, checkOutputs, checkResume, checkTestFiles } from './preflight.js';
+import { checkInit, checkOutputs, checkResume, checkResumeData, checkTestFiles } from './preflight.js';
 import { type Selection, budgetOf, selectModel, withCandidate } from './select.js';
 
 export interface TrainOptions extends LoadOptions, HyperparameterOptions {
@@ -75,6 +75,7 @@ export async function train(o: TrainOptions): Promise<TrainResult> {
   const resume = o.resume !== undefined ? loadCheckpoint(o.resume) : undefined;
   const ds = await loadDataSet(o.files, { ...o, requireLabels: true });
   const fingerprint = resume !== undefined || outputs.checkpoint !== undefined ? dataFingerprint(ds) : '';
+  if (resume) checkResumeData(resume, o.resume!, ds, fingerprint); // before selection could write a checkpoint
   if (ds.classes.length < 2) {
     throw new UserError(
       `only one class (${JSON.stringify(ds.classes[0])}) in the training data; a classifier needs at least two`,
@@ -93,7 +94,8 @@ export async function train(o: TrainOptions): Promise<TrainResult> {
     normalization = channelStatistics(ds);
   }
   if (normalization) applyNormalization(ds, normalization);
-  let hp = resolveHyperparameters(ds, o);
+  // A checkpoint of an earlier version, which did not resample: resuming it keeps to that.
+  let hp = resolveHyperparameters(ds, { ...o, resample: resume && resume.hyperparameters.resample === undefined ? 0 : o.resample });
   // A checkpoint of an earlier version, which trained one model: resuming it keeps to one.
   if (resume && resume.hyperparameters.members === undefined && o.members === undefined) hp = { ...hp, members: 1 };
   let threads = o.threads === 'auto' ? 0 : o.threads ?? defaultThreads();
@@ -109,24 +111,29 @@ export async function train(o: TrainOptions): Promise<TrainResult> {
   const data = { sequences: ds.lengths.length, steps: ds.values.length / ds.D, fingerprint };
   const recordOf = (h: Hyperparameters) => ({ ...h, normalize: normalization ? 'zscore' : 'none', init: o.init ? true : false });
   const modelRecordOf = (h: Hyperparameters): Checkpoint['model'] => ({
-    shape: shapeFor(ds, h, o.init), readout: h.readout, ...(h.stride > 1 ? { stride: h.stride } : {}),
+    shape: shapeFor(ds, h, o.init), readout: h.readout, ...(h.stride > 1 ? { stride: h.stride } : {}), ...(h.resample > 0 ? { resample: h.resample } : {}),
     classes: ds.classes, channels: ds.channels, normalization,
   });
-  const vary = { augmentation: o.noise === undefined && o.warp === undefined, weightDecay: o.weightDecay === undefined, readout: (o.readout ?? d.readout) === 'auto' };
+  const vary = {
+    augmentation: o.noise === undefined && o.warp === undefined, weightDecay: o.weightDecay === undefined, readout: (o.readout ?? d.readout) === 'auto',
+    resample: (o.resample ?? d.resample) === 'auto' && hp.resample > 0,
+  };
   let selection: SelectionState | undefined;
   let scores: Selection | undefined;
   // A resumed run selects again from the scores its checkpoint holds: only the missing tasks train.
-  if ((o.select ?? d.select) === 'auto' && !o.init && (vary.augmentation || vary.readout)) {
+  if ((o.select ?? d.select) === 'auto' && !o.init && (vary.augmentation || vary.readout || vary.resample)) {
     if (resume && resume.state === undefined) checkResume(resume, o.resume!, ds, fingerprint, recordOf(hp));
     const before = hp;
     const done: Record<string, FoldScore> = { ...resume?.selection?.scores };
     o.onSelecting?.();
     try {
       scores = await selectModel(ds, hp, {
-        vary, budget: budgetOf(o.epochs ?? d.epochs, hp, ds.lengths.length), threads, kernel: o.kernel, signal: o.signal, done,
+        vary, budget: budgetOf(o.epochs ?? d.epochs, hp, ds.lengths.length, vary), threads, kernel: o.kernel, signal: o.signal, done,
         onTask: (key, s, finished, total) => {
           done[key] = s;
-          if (path !== undefined) saveCheckpoint(path, { model: modelRecordOf(before), hyperparameters: recordOf(before), data, selection: { scores: done, chosen: null } });
+          // A checkpoint past selection is never overwritten by one of selection: a task missing from it means
+          // other hyperparameters, which checkResume refuses below.
+          if (path !== undefined && !resume?.state) saveCheckpoint(path, { model: modelRecordOf(before), hyperparameters: recordOf(before), data, selection: { scores: done, chosen: null } });
           o.onSelection?.({ key, score: s, finished, total });
         },
       });

@@ -16,6 +16,7 @@
 // Legend: N threads, B batch size, P parameters.
 
 import type { DataSet } from '../data/dataset.js';
+import { resampledDataSet } from '../data/resample.js';
 import { initParameters } from '../model/init.js';
 import { layoutOf } from '../model/layout.js';
 import { createRng, shuffle } from '../model/rng.js';
@@ -182,8 +183,9 @@ async function block(ds: DataSet, s: Settings, t: Timed, steps: number, ms: numb
 }
 
 /** Times training steps at each thread count on `ds` (already normalized), and recommends one. */
-export async function tuneThreads(ds: DataSet, o: TuneOptions = {}): Promise<TuneResult> {
-  const s = settingsOf(ds, o);
+export async function tuneThreads(given: DataSet, o: TuneOptions = {}): Promise<TuneResult> {
+  const s = settingsOf(given, o);
+  const ds = resampledDataSet(given, s.resample); // as fit() trains
   const counts = [...new Set(o.threads ?? defaultThreadCounts())].sort((a, b) => a - b);
   const all: Timed[] = [];
   try {

@@ -5,7 +5,7 @@ import { loadInitModel } from '../../io/safetensors.js';
 import { checkDistinct } from '../../io/paths.js';
 import { train } from '../../train/train.js';
 import { hiddenText } from '../../model/ensemble.js';
-import { MAX_BATCH, MAX_EPOCHS, MAX_HIDDEN, MAX_STRIDE, TRAIN_DEFAULTS, defaultThreads } from '../../train/defaults.js';
+import { MAX_BATCH, MAX_EPOCHS, MAX_HIDDEN, MAX_RESAMPLE, MAX_STRIDE, TRAIN_DEFAULTS, defaultThreads } from '../../train/defaults.js';
 import { CLASS_WEIGHTS, type ClassWeights } from '../../train/class-weights.js';
 import { LR_SCHEDULES, type LrSchedule } from '../../train/schedule.js';
 import { createProgress, loadingLines, selectionLines } from '../progress.js';
@@ -27,10 +27,11 @@ export const trainOptions = {
   readout: { choices: ['auto', 'last', 'mean'] as const, default: d.readout, describe: 'z = h_T (last) or the mean of h_t over time; auto: chosen by --select (with --select off: last when the median length is ≤ 30, else mean)' },
   bptt: { type: 'number', default: d.bptt, describe: 'truncated-BPTT horizon k in steps (0 = full BPTT)' },
   stride: { type: 'string', default: String(d.stride), describe: `frame stacking: each step reads this many consecutive samples of every channel; auto: about ${d.autoStrideSteps} steps for the median sequence (at most ${d.maxAutoStride} samples a step)` },
+  resample: { type: 'string', default: String(d.resample), describe: 'resample every sequence to this many samples (linear interpolation) in training, evaluate and predict alike; auto: when the training lengths differ, --select compares resampling to their median length with none (with --select off: resampled), else none; off: never' },
   bidirectional: { type: 'boolean', default: d.bidirectional, describe: 'a second recurrence over reversed time; the classifier reads both (--no-bidirectional: one)' },
   cell: { choices: ['rnn', 'gru'] as const, default: d.cell, describe: 'the recurrent cell: rnn, the tanh (Elman) RNN, or gru, PyTorch\'s gated recurrent unit' },
   members: { type: 'number', describe: `an ensemble: train this many times from different seeds and keep the mean of their logits, one model of members × --hidden units (default ${d.members}; 1 with --init)` },
-  select: { choices: ['auto', 'off'] as const, default: d.select, describe: `auto: choose the regularization (none, --noise ${d.noise} with --warp ${d.selectWarp}, or that with --weight-decay ${d.selectWeightDecay}) and the readout, whichever you leave unset, by ${d.selectFolds}-fold cross-validation on the training data; off: readout by length` },
+  select: { choices: ['auto', 'off'] as const, default: d.select, describe: `auto: choose the regularization (none, --noise ${d.noise} with --warp ${d.selectWarp}, or that with --weight-decay ${d.selectWeightDecay}) and the readout (and, on training lengths that differ, whether to resample), whichever you leave unset, by ${d.selectFolds}-fold cross-validation on the training data; off: readout by length` },
   epochs: { type: 'string', default: String(d.epochs), describe: `passes over the training data; auto: at least ${d.minEpochs} and at least ${d.minSteps} optimizer steps` },
   'batch-size': { type: 'number', default: d.batchSize, describe: 'sequences per optimizer step' },
   optimizer: { choices: ['adam', 'sgd', 'momentum'] as const, default: d.optimizer },
@@ -63,6 +64,7 @@ type TrainArgs = DataArgs & {
   readout: 'auto' | 'last' | 'mean';
   bptt: number;
   stride: string;
+  resample: string;
   bidirectional: boolean;
   cell: 'rnn' | 'gru';
   select: 'auto' | 'off';
@@ -98,6 +100,8 @@ function checkFlags(a: TrainArgs): void {
   requireFlag(isInt(a.bptt) && a.bptt >= 0, `--bptt must be a whole number ≥ 0 (got ${a.bptt})`);
   requireFlag(a.stride === 'auto' || (/^[0-9]+$/.test(a.stride) && +a.stride >= 1 && +a.stride <= MAX_STRIDE),
     `--stride must be auto or a whole number from 1 to ${MAX_STRIDE} (got ${a.stride})`);
+  requireFlag(a.resample === 'auto' || a.resample === 'off' || (/^[0-9]+$/.test(a.resample) && +a.resample >= 2 && +a.resample <= MAX_RESAMPLE),
+    `--resample must be auto, off or a whole number from 2 to ${MAX_RESAMPLE} (got ${a.resample})`);
   requireFlag(a.epochs === 'auto' || (/^[0-9]+$/.test(a.epochs) && +a.epochs >= 1 && +a.epochs <= MAX_EPOCHS), `--epochs must be auto or a whole number from 1 to ${MAX_EPOCHS} (got ${a.epochs})`);
   requireFlag(isInt(a['batch-size']) && a['batch-size'] >= 1 && a['batch-size'] <= MAX_BATCH, `--batch-size must be a whole number from 1 to ${MAX_BATCH} (got ${a['batch-size']})`);
   requireFlag(a.lr === undefined || (Number.isFinite(a.lr) && a.lr > 0), `--lr must be a number > 0 (got ${a.lr})`);
@@ -145,6 +149,7 @@ export const trainCommand = {
       readout: a.readout,
       bptt: a.bptt,
       stride: a.stride === 'auto' ? 'auto' : Number(a.stride),
+      resample: a.resample === 'auto' ? 'auto' : a.resample === 'off' ? 0 : Number(a.resample),
       bidirectional: a.bidirectional,
       cell: a.cell,
       select: a.select,
@@ -201,7 +206,7 @@ export const trainCommand = {
     }).finally(() => progress?.end());
     const m = r.model;
     process.stdout.write(
-      `model: ${a.out} (${m.classes.length} classes, ${m.channels.length} channel(s), ${hiddenText(m, '=')}, readout ${m.readout}; ` +
+      `model: ${a.out} (${m.classes.length} classes, ${m.channels.length} channel(s)${m.resample ? `, resampled to ${m.resample} samples` : ''}, ${hiddenText(m, '=')}, readout ${m.readout}; ` +
         `best epoch ${r.bestEpoch} of ${r.history.length}; ${r.seconds.toFixed(1)} s, ${Math.round(r.sequencesPerSecond)} seq/s on ${(m.training as { timing: { threads: number } }).timing.threads} thread(s))\n`,
     );
     const planned = (m.training as { hyperparameters: { epochs: number; patience: number } }).hyperparameters;
