@@ -6,7 +6,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { autoResampleLength, resampleSequence } from '../src/model/resample.js';
+import { resampleSequence } from '../src/model/resample.js';
+import { autoResample } from '../src/train/defaults.js';
 import { resampledSequences } from '../src/data/resample.js';
 import { createRng } from '../src/model/rng.js';
 import { type Prediction, evaluateFile, loadModel, parseModel, predict, serializeModel, train } from '../src/index.js';
@@ -45,11 +46,11 @@ test('resampling to a sequence’s own length keeps every bit; offsets and lengt
 });
 
 test('auto: the median length when the training lengths differ, else none', () => {
-  assert.equal(autoResampleLength(Int32Array.from([50, 50, 50])), 0);
-  assert.equal(autoResampleLength(Int32Array.from([40, 100, 60])), 60);
-  assert.equal(autoResampleLength(Int32Array.from([40, 100, 60, 61])), 61); // 60.5 rounded
-  assert.equal(autoResampleLength(Int32Array.from([1, 2, 1])), 2); // at least 2
-  assert.equal(autoResampleLength(new Int32Array(0)), 0);
+  assert.equal(autoResample(Int32Array.from([50, 50, 50])), 0);
+  assert.equal(autoResample(Int32Array.from([40, 100, 60])), 60);
+  assert.equal(autoResample(Int32Array.from([40, 100, 60, 61])), 61); // 60.5 rounded
+  assert.equal(autoResample(Int32Array.from([1, 2, 1])), 2); // at least 2
+  assert.equal(autoResample(new Int32Array(0)), 0);
 });
 
 test('the model file carries "resample" only when the model resamples, and checks it', () => {

@@ -145,6 +145,23 @@ function addNormalization(g: GraphParts, m: Model): string {
 }
 
 /**
+ * Adds x [N][T][D] as rows [N·T][D] and each sequence's first row there, rowStart [N][1] = n·T, for a Gather at
+ * per-sequence sample indices; `p` prefixes the names, and `${p}x_shape` and `${p}time_count` (x's shape and T)
+ * must be in the graph already.
+ */
+function addFlatRows(g: GraphParts, x: string, D: number, p: string): { rows: string; rowStart: string } {
+  const zero = int64Constant(g, 'zero', [], [0]);
+  const one = int64Constant(g, 'one', [], [1]);
+  const axis1 = int64Constant(g, 'axis_1', [1], [1]);
+  g.nodes.push(node('Gather', [`${p}x_shape`, zero], [`${p}batch_count`], [attrInt('axis', 0)]));
+  g.nodes.push(node('Range', [zero, `${p}batch_count`, one], [`${p}batch_index`]));
+  g.nodes.push(node('Mul', [`${p}batch_index`, `${p}time_count`], [`${p}row_start`]));
+  g.nodes.push(node('Unsqueeze', [`${p}row_start`, axis1], [`${p}row_start_col`])); // [N][1]
+  g.nodes.push(node('Reshape', [x, int64Constant(g, 'rows_shape', [2], [-1, D])], [`${p}x_rows`])); // [N·T][D]
+  return { rows: `${p}x_rows`, rowStart: `${p}row_start_col` };
+}
+
+/**
  * Adds the resampling of a model that resamples (model/resample.ts): x [N][T][D] → [N][L][D], sample j of
  * sequence n read at src = j·(L_n − 1)/(L − 1) between its samples ⌊src⌋ and min(⌊src⌋ + 1, L_n − 1) (a Gather
  * over the flattened [N·T][D] each), and every length L (int32). Returns the names of both.
@@ -153,7 +170,6 @@ function addResample(g: GraphParts, x: string, m: Model): { x: string; lengths: 
   const { nodes } = g;
   const L = resampleOf(m);
   const D = m.channels.length;
-  const zero = int64Constant(g, 'zero', [], [0]);
   const one = int64Constant(g, 'one', [], [1]);
   const axis1 = int64Constant(g, 'axis_1', [1], [1]);
   const axis2 = int64Constant(g, 'axis_2', [1], [2]);
@@ -172,17 +188,13 @@ function addResample(g: GraphParts, x: string, m: Model): { x: string; lengths: 
   nodes.push(node('Add', ['rs_i0', one], ['rs_next']));
   nodes.push(node('Unsqueeze', ['rs_last', axis1], ['rs_last_i'])); // [N][1]
   nodes.push(node('Min', ['rs_next', 'rs_last_i'], ['rs_i1']));
-  nodes.push(node('Shape', [x], ['rs_shape']));
-  nodes.push(node('Gather', ['rs_shape', zero], ['rs_batch'], [attrInt('axis', 0)]));
-  nodes.push(node('Gather', ['rs_shape', one], ['rs_time'], [attrInt('axis', 0)]));
-  nodes.push(node('Range', [zero, 'rs_batch', one], ['rs_batch_index']));
-  nodes.push(node('Mul', ['rs_batch_index', 'rs_time'], ['rs_row_start']));
-  nodes.push(node('Unsqueeze', ['rs_row_start', axis1], ['rs_row_start_col'])); // [N][1]
-  nodes.push(node('Add', ['rs_i0', 'rs_row_start_col'], ['rs_row0']));
-  nodes.push(node('Add', ['rs_i1', 'rs_row_start_col'], ['rs_row1']));
-  nodes.push(node('Reshape', [x, int64Constant(g, 'rows_shape', [2], [-1, D])], ['rs_rows'])); // [N·T][D]
-  nodes.push(node('Gather', ['rs_rows', 'rs_row0'], ['rs_a'], [attrInt('axis', 0)])); // [N][L][D]
-  nodes.push(node('Gather', ['rs_rows', 'rs_row1'], ['rs_b'], [attrInt('axis', 0)]));
+  nodes.push(node('Shape', [x], ['rs_x_shape']));
+  nodes.push(node('Gather', ['rs_x_shape', one], ['rs_time_count'], [attrInt('axis', 0)]));
+  const { rows, rowStart } = addFlatRows(g, x, D, 'rs_');
+  nodes.push(node('Add', ['rs_i0', rowStart], ['rs_row0']));
+  nodes.push(node('Add', ['rs_i1', rowStart], ['rs_row1']));
+  nodes.push(node('Gather', [rows, 'rs_row0'], ['rs_a'], [attrInt('axis', 0)])); // [N][L][D]
+  nodes.push(node('Gather', [rows, 'rs_row1'], ['rs_b'], [attrInt('axis', 0)]));
   nodes.push(node('Sub', ['rs_b', 'rs_a'], ['rs_rise']));
   nodes.push(node('Unsqueeze', ['rs_t', axis2], ['rs_t3'])); // [N][L][1]
   nodes.push(node('Mul', ['rs_rise', 'rs_t3'], ['rs_step']));
@@ -239,19 +251,13 @@ function addFrames(g: GraphParts, x: string, lengths: string, m: Model): { x: st
   const D = m.channels.length;
   const { source, inside, frameCount } = addFrameSources(g, x, lengths, s);
   const zero = int64Constant(g, 'zero', [], [0]);
-  const one = int64Constant(g, 'one', [], [1]);
-  const axis1 = int64Constant(g, 'axis_1', [1], [1]);
   const axis2 = int64Constant(g, 'axis_2', [1], [2]);
   // Outside a sequence the index becomes its sample 0 (always there) and the value a zero below: the gather
   // never reads past the input, and Where (not Mul: NaN · 0 is NaN) keeps the padding out.
   nodes.push(node('Where', [inside, source, zero], ['source_inside']));
-  nodes.push(node('Gather', ['x_shape', zero], ['batch_count'], [attrInt('axis', 0)]));
-  nodes.push(node('Range', [zero, 'batch_count', one], ['batch_index']));
-  nodes.push(node('Mul', ['batch_index', 'time_count'], ['row_start']));
-  nodes.push(node('Unsqueeze', ['row_start', axis1], ['row_start_col'])); // [N][1]
-  nodes.push(node('Add', ['source_inside', 'row_start_col'], ['row'])); // [N][F·s] into [N·T]
-  nodes.push(node('Reshape', [x, int64Constant(g, 'rows_shape', [2], [-1, D])], ['x_rows'])); // [N·T][D]
-  nodes.push(node('Gather', ['x_rows', 'row'], ['slot_values'], [attrInt('axis', 0)])); // [N][F·s][D]
+  const { rows, rowStart } = addFlatRows(g, x, D, '');
+  nodes.push(node('Add', ['source_inside', rowStart], ['row'])); // [N][F·s] into [N·T]
+  nodes.push(node('Gather', [rows, 'row'], ['slot_values'], [attrInt('axis', 0)])); // [N][F·s][D]
   nodes.push(node('Unsqueeze', [inside, axis2], ['inside_3']));
   nodes.push(node('Where', ['inside_3', 'slot_values', floatZero(g)], ['slot_values_inside']));
   nodes.push(node('Reshape', ['slot_values_inside', int64Constant(g, 'frames_shape', [3], [0, -1, s * D])], ['frames']));

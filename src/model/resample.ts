@@ -24,21 +24,3 @@ export function resampleSequence(out: FloatArray, oo: number, x: ArrayLike<numbe
     }
   }
 }
-
-/**
- * The length resample auto gives training sequences of these lengths: none (0) when they are all equal, else
- * the median length rounded (at least 2).
- */
-export function autoResampleLength(lengths: Int32Array): number {
-  if (lengths.length === 0) return 0;
-  let min = lengths[0];
-  let max = lengths[0];
-  for (const n of lengths) {
-    if (n < min) min = n;
-    if (n > max) max = n;
-  }
-  if (min === max) return 0;
-  const s = Int32Array.from(lengths).sort();
-  const m = s.length % 2 ? s[(s.length - 1) >> 1] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
-  return Math.max(2, Math.round(m));
-}

@@ -5,7 +5,6 @@
 
 import { availableParallelism } from 'node:os';
 import { type Model, resampleOf, strideOf } from '../model/model.js';
-import { autoResampleLength } from '../model/resample.js';
 import { type Cell, cellOf, directionsOf } from '../model/layout.js';
 import type { Readout } from '../model/rnn.js';
 import type { OptimizerName } from '../model/optimizer.js';
@@ -66,6 +65,8 @@ export const TRAIN_DEFAULTS = {
 /** The largest --stride: a step then reads at most this many samples of every channel. */
 export const MAX_STRIDE = 1024;
 
+export { MAX_RESAMPLE } from '../model/resample.js';
+
 /** The largest --epochs, --batch-size and tune --steps: bounds on the work a flag can ask for, documented. */
 export const MAX_EPOCHS = 1_000_000;
 export const MAX_BATCH = 1_000_000;
@@ -112,9 +113,15 @@ export function strideFor(setting: number | 'auto', lengths: Int32Array): number
   return setting === 'auto' ? autoStride(lengths) : setting;
 }
 
-/** The resampling length a setting gives on sequences of these lengths (0: none); auto: model/resample.ts. */
+/** Resample auto: none (0) when the lengths are all equal, else the median length rounded (at least 2). */
+export function autoResample(lengths: Int32Array): number {
+  if (lengths.every((n) => n === lengths[0])) return 0;
+  return Math.max(2, Math.round(median(lengths)));
+}
+
+/** The resampling length a setting gives on sequences of these lengths (0: none). */
 export function resampleFor(setting: number | 'auto', lengths: Int32Array): number {
-  return setting === 'auto' ? autoResampleLength(lengths) : setting;
+  return setting === 'auto' ? autoResample(lengths) : setting;
 }
 
 /** Val-split auto: 0.1 when that holds out at least 100 sequences, else none (train on all, keep the last weights). */
@@ -208,4 +215,3 @@ export function resolveHyperparameters(ds: DataSet, o: HyperparameterOptions) {
     members: o.init ? 1 : o.members ?? d.members,
   };
 }
-export { MAX_RESAMPLE } from '../model/resample.js';

@@ -98,11 +98,10 @@ export function checkResumeData(ck: Checkpoint, file: string, ds: DataSet, finge
 }
 
 /**
- * Refuses to resume `ck` with other data or other hyperparameters than the run that wrote it (apart from
- * RESUMABLE_CHANGES): resuming would then not continue that run.
+ * Refuses to resume `ck` with other hyperparameters than the run that wrote it (apart from RESUMABLE_CHANGES):
+ * resuming would then not continue that run. (Its data: checkResumeData, first.)
  */
-export function checkResume(ck: Checkpoint, file: string, ds: DataSet, fingerprint: string, hp: Readonly<Record<string, unknown>>): void {
-  checkResumeData(ck, file, ds, fingerprint);
+export function checkResume(ck: Checkpoint, file: string, hp: Readonly<Record<string, unknown>>): void {
   const finished = ck.members?.length ?? 0;
   for (const [key, was] of Object.entries(ck.hyperparameters)) {
     // An ensemble's finished members trained with the old value: a change would make its members unlike.

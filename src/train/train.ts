@@ -122,7 +122,7 @@ export async function train(o: TrainOptions): Promise<TrainResult> {
   let scores: Selection | undefined;
   // A resumed run selects again from the scores its checkpoint holds: only the missing tasks train.
   if ((o.select ?? d.select) === 'auto' && !o.init && (vary.augmentation || vary.readout || vary.resample)) {
-    if (resume && resume.state === undefined) checkResume(resume, o.resume!, ds, fingerprint, recordOf(hp));
+    if (resume && resume.state === undefined) checkResume(resume, o.resume!, recordOf(hp));
     const before = hp;
     const done: Record<string, FoldScore> = { ...resume?.selection?.scores };
     o.onSelecting?.();
@@ -147,7 +147,7 @@ export async function train(o: TrainOptions): Promise<TrainResult> {
   if (selection?.chosen) hp = withCandidate(hp, selection.chosen);
   if (resume?.state) hp = { ...hp, readout: resume.model.readout };
   const recorded = recordOf(hp);
-  if (resume?.state) checkResume(resume, o.resume!, ds, fingerprint, recorded);
+  if (resume?.state) checkResume(resume, o.resume!, recorded);
   if (o.signal?.aborted) throw new InterruptedError(0, 0, o.resume);
   const ckModel = modelRecordOf(hp);
   const state0 = resume?.state;
