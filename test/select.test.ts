@@ -171,3 +171,30 @@ test('a checkpoint written after selection keeps the chosen candidate, its weigh
   saveCheckpoint(ck, { ...saved, selection: { scores: saved.selection.scores, chosen: { ...chosen, resample: 1 } } });
   assert.throws(() => loadCheckpoint(ck), /"selection\.chosen\.resample" must be 0 or from 2 to 1000000/);
 });
+
+test('a checkpoint past selection is refused before selection trains when the candidates would differ', async () => {
+  const dir = tempDir('ts-select-');
+  const ck = join(dir, 'fit.ckpt');
+  const ac = new AbortController();
+  await assert.rejects(
+    train({ ...opts, out: join(dir, 'm.json'), checkpoint: ck, signal: ac.signal, onEpoch: () => ac.abort() }),
+    (e: unknown) => e instanceof InterruptedError,
+  );
+  const seen: string[] = [];
+  // A fixed --noise leaves the regularization out of the candidates: their names are not among the scores, and
+  // the message names the first of the chosen regularization's values that the run would now train without.
+  await assert.rejects(
+    train({ ...opts, noise: 0.2, out: join(dir, 'm.json'), resume: ck, onSelection: (p) => seen.push(p.key) }),
+    /fit\.ckpt: --(noise|warp|weight-decay) is [\d.]+ but the checkpoint was trained with [\d.]+; resume with the command/,
+  );
+  assert.equal(seen.length, 0, 'nothing trained');
+  const saved = loadCheckpoint(ck);
+  const { 'noise 0, readout last/1': _dropped, ...scores } = saved.selection!.scores; // a score it never had
+  saveCheckpoint(ck, { ...saved, selection: { ...saved.selection!, scores } });
+  await assert.rejects(
+    train({ ...opts, out: join(dir, 'm.json'), resume: ck, onSelection: (p) => seen.push(p.key) }),
+    /model selection would now compare candidates this checkpoint's run did not \(such as "noise 0, readout last"\)/,
+  );
+  assert.equal(seen.length, 0, 'nothing trained');
+  assert.ok(!existsSync(join(dir, 'm.json')));
+});

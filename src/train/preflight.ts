@@ -114,3 +114,15 @@ export function checkResume(ck: Checkpoint, file: string, hp: Readonly<Record<st
     }
   }
 }
+
+/**
+ * A checkpoint past model selection resumes only where selection would score the same tasks (`keys`; its scores
+ * hold them all): otherwise the options differ, and selection would train before checkResume could tell.
+ * `recorded`: the hyperparameters the resumed run would have, for a message naming the option that differs.
+ */
+export function checkResumeSelection(ck: Checkpoint, file: string, keys: readonly string[], recorded: Readonly<Record<string, unknown>>): void {
+  const missing = keys.find((k) => ck.selection?.scores[k] === undefined);
+  if (missing === undefined) return;
+  checkResume(ck, file, recorded);
+  throw resumeError(file, `model selection would now compare candidates this checkpoint's run did not (such as ${JSON.stringify(missing.replace(/\/\d+$/, ''))})`);
+}

@@ -112,6 +112,20 @@ export function withCandidate(hp: Hyperparameters, c: Candidate): Hyperparameter
   return { ...hp, noise: c.noise, warp: c.warp, weightDecay: c.weightDecay ?? hp.weightDecay, resample: c.resample ?? hp.resample, readout: c.readout };
 }
 
+/**
+ * hp with candidate c's values for only what `vary` leaves to selection (what the user fixes stays as given):
+ * withCandidate for a candidate chosen under other options, such as a checkpoint's.
+ */
+export function withVaried(hp: Hyperparameters, c: Candidate, vary: Varied): Hyperparameters {
+  const augmentation = vary.augmentation && hp.noise > 0;
+  return withCandidate(hp, {
+    ...c,
+    noise: augmentation ? c.noise : hp.noise, warp: augmentation ? c.warp : hp.warp,
+    weightDecay: augmentation && vary.weightDecay ? c.weightDecay : undefined,
+    resample: vary.resample ? c.resample : undefined, readout: vary.readout ? c.readout : hp.readout,
+  });
+}
+
 /** Trains the task's candidate on its fold and scores it on the held-out part. */
 export async function runSelectionTask(data: SelectionData, t: SelectionTask): Promise<FoldScore> {
   const ds: DataSet = { ...data, ids: [], sources: [] };
@@ -163,15 +177,21 @@ export const taskKey = (t: Pick<SelectionTask, 'candidate' | 'fold'>) => `${t.ca
 
 const WORKER = new URL(import.meta.resolve('../../workers/select-worker.js'));
 
-/** Cross-validates candidatesFor(hp) on ds (normalized) and returns every score and the chosen candidate. */
-export async function selectModel(ds: DataSet, hp: Hyperparameters, o: SelectOptions): Promise<Selection> {
+/** Every candidate of candidatesFor(hp) on every held-out part of ds: what selectModel trains and scores. */
+export function selectionTasks(ds: Pick<DataSet, 'labels' | 'classes'>, hp: Hyperparameters, o: Pick<SelectOptions, 'vary' | 'budget' | 'kernel'>) {
   const candidates = candidatesFor(hp, o.vary);
   const folds = heldOutParts(ds.labels, ds.classes.length, hp.seed);
-  const K = folds.length;
   const tasks: SelectionTask[] = [];
   for (const candidate of candidates) {
     folds.forEach((f, fold) => tasks.push({ candidate, fold, train: f.train, val: f.val, hp, budget: o.budget, kernel: o.kernel }));
   }
+  return { candidates, folds, tasks };
+}
+
+/** Cross-validates candidatesFor(hp) on ds (normalized) and returns every score and the chosen candidate. */
+export async function selectModel(ds: DataSet, hp: Hyperparameters, o: SelectOptions): Promise<Selection> {
+  const { candidates, folds, tasks } = selectionTasks(ds, hp, o);
+  const K = folds.length;
   const done: Record<string, FoldScore> = { ...o.done };
   const todo = tasks.filter((t) => done[taskKey(t)] === undefined);
   let finished = tasks.length - todo.length;

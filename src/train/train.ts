@@ -24,8 +24,8 @@ import {
 } from './defaults.js';
 import { type BatchProgress, type FitResult, fit, shapeFor } from './fit.js';
 import { type TuneOptions, type TuneResult, tuneThreads } from './tune.js';
-import { checkInit, checkOutputs, checkResume, checkResumeData, checkTestFiles } from './preflight.js';
-import { type Selection, budgetOf, selectModel, withCandidate } from './select.js';
+import { checkInit, checkOutputs, checkResume, checkResumeData, checkResumeSelection, checkTestFiles } from './preflight.js';
+import { type Selection, budgetOf, selectModel, selectionTasks, taskKey, withCandidate, withVaried } from './select.js';
 
 export interface TrainOptions extends LoadOptions, HyperparameterOptions {
   readonly files: readonly string[];
@@ -122,13 +122,18 @@ export async function train(o: TrainOptions): Promise<TrainResult> {
   let scores: Selection | undefined;
   // A resumed run selects again from the scores its checkpoint holds: only the missing tasks train.
   if ((o.select ?? d.select) === 'auto' && !o.init && (vary.augmentation || vary.readout || vary.resample)) {
+    const budget = budgetOf(o.epochs ?? d.epochs, hp, ds.lengths.length, vary);
     if (resume && resume.state === undefined) checkResume(resume, o.resume!, recordOf(hp));
+    if (resume?.state) {
+      const chosen = resume.selection?.chosen;
+      checkResumeSelection(resume, o.resume!, selectionTasks(ds, hp, { vary, budget }).tasks.map(taskKey), recordOf(chosen ? withVaried(hp, chosen, vary) : hp));
+    }
     const before = hp;
     const done: Record<string, FoldScore> = { ...resume?.selection?.scores };
     o.onSelecting?.();
     try {
       scores = await selectModel(ds, hp, {
-        vary, budget: budgetOf(o.epochs ?? d.epochs, hp, ds.lengths.length, vary), threads, kernel: o.kernel, signal: o.signal, done,
+        vary, budget, threads, kernel: o.kernel, signal: o.signal, done,
         onTask: (key, s, finished, total) => {
           done[key] = s;
           // A checkpoint past selection is never overwritten by one of selection: a task missing from it means
