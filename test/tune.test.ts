@@ -55,3 +55,20 @@ test('tune takes --noise like train (the steps draw it), and refuses a negative 
   assert.equal(bad.code, 2);
   assert.match(bad.stderr, /--noise must be a number ≥ 0/);
 });
+
+test('tune takes --resample like train, times what train would, and refuses a length it cannot be', async () => {
+  const { cli } = await import('./helpers/cli.js');
+  const args = ['tune', 'datasets/motion/train.csv', '--steps', '2', '--threads', '1', '--hidden', '8', '--json'];
+  const auto = cli(args);
+  assert.equal(auto.code, 0, auto.stderr);
+  assert.ok(JSON.parse(auto.stdout).resample > 1, 'the motion set\'s lengths differ: auto resamples to their median');
+  const fixed = cli([...args, '--resample', '40', '--stride', '4']);
+  assert.equal(fixed.code, 0, fixed.stderr);
+  assert.deepEqual([JSON.parse(fixed.stdout).resample, JSON.parse(fixed.stdout).stride], [40, 4]);
+  const off = cli([...args.slice(0, -1), '--resample', 'off']);
+  assert.equal(off.code, 0, off.stderr);
+  assert.match(off.stdout, /timed with --stride \d+ --resample off/);
+  const bad = cli(['tune', 'datasets/motion/train.csv', '--resample', '1']);
+  assert.equal(bad.code, 2);
+  assert.match(bad.stderr, /--resample must be auto, off or a whole number from 2 to 1000000 \(got 1\)/);
+});

@@ -2,6 +2,7 @@
 // before any work starts.
 
 import { UserError } from '../errors.js';
+import { MAX_RESAMPLE, MAX_STRIDE } from '../train/defaults.js';
 
 export const dataOptions = {
   format: { choices: ['auto', 'wide', 'long'] as const, describe: 'CSV layout [default: auto-detected; evaluate and predict: the model\'s training files\']' },
@@ -36,4 +37,17 @@ export function requireFlag(ok: boolean, message: string): void {
 
 export function isInt(x: unknown): x is number {
   return typeof x === 'number' && Number.isInteger(x);
+}
+
+/** --stride: auto, or a whole number of samples per step. */
+export function strideFlag(s: string): number | 'auto' {
+  requireFlag(s === 'auto' || (/^[0-9]+$/.test(s) && +s >= 1 && +s <= MAX_STRIDE), `--stride must be auto or a whole number from 1 to ${MAX_STRIDE} (got ${s})`);
+  return s === 'auto' ? 'auto' : Number(s);
+}
+
+/** --resample: auto, off (0), or a whole number of samples. */
+export function resampleFlag(s: string): number | 'auto' {
+  requireFlag(s === 'auto' || s === 'off' || (/^[0-9]+$/.test(s) && +s >= 2 && +s <= MAX_RESAMPLE),
+    `--resample must be auto, off or a whole number from 2 to ${MAX_RESAMPLE} (got ${s})`);
+  return s === 'auto' ? 'auto' : s === 'off' ? 0 : Number(s);
 }

@@ -58,6 +58,8 @@ export interface TuneResult {
   readonly sure: boolean; // the recommended count's slowest block beat every fewer count's fastest, and no more threads were faster by the median
   readonly batchSize: number;
   readonly chunks: number; // chunks per batch: no more threads than this can be busy
+  readonly stride: number; // the frame stacking timed, as train resolves it on these data
+  readonly resample: number; // the length every sequence was resampled to (0: none), likewise
 }
 
 /** Rounds of timed blocks per thread count. */
@@ -218,7 +220,7 @@ export async function tuneThreads(given: DataSet, o: TuneOptions = {}): Promise<
     const speedup = r.sequencesPerSecond / base.sequencesPerSecond;
     return { ...r, speedup, efficiency: speedup / (r.threads / base.threads) };
   });
-  return { rows: full, ...recommend(full), batchSize: s.batchSize, chunks: Math.ceil(s.batchSize / s.chunkSize) };
+  return { rows: full, ...recommend(full), batchSize: s.batchSize, chunks: Math.ceil(s.batchSize / s.chunkSize), stride: s.stride, resample: s.resample };
 }
 
 /**
@@ -246,5 +248,6 @@ export function formatTune(t: TuneResult): string {
     `recommended: --threads ${t.recommended}  (batch ${t.batchSize} = ${t.chunks} chunks; more threads than chunks stay idle)`,
     t.sure
       ? `sure: its slowest of ${BLOCKS} alternating blocks beat the fastest of every fewer thread count, and no more threads were faster`
-      : `not sure: more threads were faster by the median but not in every block (the ranges overlap); rerun on a quieter machine, or with more --steps`].join('\n') + '\n';
+      : `not sure: more threads were faster by the median but not in every block (the ranges overlap); rerun on a quieter machine, or with more --steps`,
+    `timed with --stride ${t.stride} --resample ${t.resample > 0 ? t.resample : 'off'} (as train resolves them on these data)`].join('\n') + '\n';
 }

@@ -5,14 +5,14 @@ import { loadInitModel } from '../../io/safetensors.js';
 import { checkDistinct } from '../../io/paths.js';
 import { train } from '../../train/train.js';
 import { hiddenText } from '../../model/ensemble.js';
-import { MAX_BATCH, MAX_EPOCHS, MAX_HIDDEN, MAX_RESAMPLE, MAX_STRIDE, TRAIN_DEFAULTS, defaultThreads } from '../../train/defaults.js';
+import { MAX_BATCH, MAX_EPOCHS, MAX_HIDDEN, TRAIN_DEFAULTS, defaultThreads } from '../../train/defaults.js';
 import { CLASS_WEIGHTS, type ClassWeights } from '../../train/class-weights.js';
 import { LR_SCHEDULES, type LrSchedule } from '../../train/schedule.js';
 import { createProgress, loadingLines, selectionLines } from '../progress.js';
 import { armGraceful, disarmGraceful, gracefulSignal } from '../interrupt.js';
 import { checkFolder } from '../../io/atomic.js';
 import { timeLikeChannels } from '../../data/time-like.js';
-import { type DataArgs, dataOptions, isInt, loadOptionsOf, requireFlag } from '../options.js';
+import { type DataArgs, dataOptions, isInt, loadOptionsOf, requireFlag, resampleFlag, strideFlag } from '../options.js';
 import { printEvaluations } from './evaluate.js';
 import { WORKFLOW_EXAMPLES, grouped, withExamples } from '../help.js';
 import { invokedCommand } from '../command-line.js';
@@ -98,10 +98,8 @@ function checkFlags(a: TrainArgs): void {
   requireFlag(a.members === undefined || (isInt(a.members) && a.members >= 1 && a.members * a.hidden <= MAX_HIDDEN),
     `--members must be a whole number ≥ 1 with --members × --hidden at most ${MAX_HIDDEN} (got ${a.members})`);
   requireFlag(isInt(a.bptt) && a.bptt >= 0, `--bptt must be a whole number ≥ 0 (got ${a.bptt})`);
-  requireFlag(a.stride === 'auto' || (/^[0-9]+$/.test(a.stride) && +a.stride >= 1 && +a.stride <= MAX_STRIDE),
-    `--stride must be auto or a whole number from 1 to ${MAX_STRIDE} (got ${a.stride})`);
-  requireFlag(a.resample === 'auto' || a.resample === 'off' || (/^[0-9]+$/.test(a.resample) && +a.resample >= 2 && +a.resample <= MAX_RESAMPLE),
-    `--resample must be auto, off or a whole number from 2 to ${MAX_RESAMPLE} (got ${a.resample})`);
+  strideFlag(a.stride);
+  resampleFlag(a.resample);
   requireFlag(a.epochs === 'auto' || (/^[0-9]+$/.test(a.epochs) && +a.epochs >= 1 && +a.epochs <= MAX_EPOCHS), `--epochs must be auto or a whole number from 1 to ${MAX_EPOCHS} (got ${a.epochs})`);
   requireFlag(isInt(a['batch-size']) && a['batch-size'] >= 1 && a['batch-size'] <= MAX_BATCH, `--batch-size must be a whole number from 1 to ${MAX_BATCH} (got ${a['batch-size']})`);
   requireFlag(a.lr === undefined || (Number.isFinite(a.lr) && a.lr > 0), `--lr must be a number > 0 (got ${a.lr})`);
@@ -148,8 +146,8 @@ export const trainCommand = {
       hidden: a.hidden,
       readout: a.readout,
       bptt: a.bptt,
-      stride: a.stride === 'auto' ? 'auto' : Number(a.stride),
-      resample: a.resample === 'auto' ? 'auto' : a.resample === 'off' ? 0 : Number(a.resample),
+      stride: strideFlag(a.stride),
+      resample: resampleFlag(a.resample),
       bidirectional: a.bidirectional,
       cell: a.cell,
       select: a.select,

@@ -2,9 +2,9 @@
 
 import type { Argv, ArgumentsCamelCase } from 'yargs';
 import { tune } from '../../train/train.js';
-import { MAX_BATCH, MAX_HIDDEN, MAX_STRIDE, MAX_TUNE_STEPS, TRAIN_DEFAULTS } from '../../train/defaults.js';
+import { MAX_BATCH, MAX_HIDDEN, MAX_TUNE_STEPS, TRAIN_DEFAULTS } from '../../train/defaults.js';
 import { formatTune } from '../../train/tune.js';
-import { type DataArgs, dataOptions, isInt, loadOptionsOf, requireFlag } from '../options.js';
+import { type DataArgs, dataOptions, isInt, loadOptionsOf, requireFlag, resampleFlag, strideFlag } from '../options.js';
 import { WORKFLOW_EXAMPLES, grouped, withExamples } from '../help.js';
 
 const d = TRAIN_DEFAULTS;
@@ -18,6 +18,7 @@ export const tuneOptions = {
   readout: { choices: ['auto', 'last', 'mean'] as const, default: d.readout, describe: 'as for train (auto: by the median length)' },
   bptt: { type: 'number', default: d.bptt, describe: 'truncated-BPTT horizon k in steps (0 = full BPTT)' },
   stride: { type: 'string', default: String(d.stride), describe: 'as for train: samples per step, or auto' },
+  resample: { type: 'string', default: String(d.resample), describe: 'as for train: samples every sequence is resampled to, auto (the median training length when the lengths differ) or off' },
   bidirectional: { type: 'boolean', default: d.bidirectional, describe: 'as for train: a second recurrence over reversed time' },
   cell: { choices: ['rnn', 'gru'] as const, default: d.cell, describe: 'as for train: the recurrent cell' },
   'batch-size': { type: 'number', default: d.batchSize, describe: 'sequences per optimizer step' },
@@ -40,6 +41,7 @@ type TuneArgs = DataArgs & {
   readout: 'auto' | 'last' | 'mean';
   bptt: number;
   stride: string;
+  resample: string;
   bidirectional: boolean;
   cell: 'rnn' | 'gru';
   'batch-size': number;
@@ -73,14 +75,14 @@ export const tuneCommand = {
     requireFlag(isInt(a.steps) && a.steps >= 1 && a.steps <= MAX_TUNE_STEPS, `--steps must be a whole number from 1 to ${MAX_TUNE_STEPS} (got ${a.steps})`);
     requireFlag(isInt(a.hidden) && a.hidden >= 1 && a.hidden <= MAX_HIDDEN, `--hidden must be a whole number from 1 to ${MAX_HIDDEN} (got ${a.hidden})`);
     requireFlag(isInt(a.bptt) && a.bptt >= 0, `--bptt must be a whole number ≥ 0 (got ${a.bptt})`);
-    requireFlag(a.stride === 'auto' || (/^[0-9]+$/.test(a.stride) && +a.stride >= 1 && +a.stride <= MAX_STRIDE),
-      `--stride must be auto or a whole number from 1 to ${MAX_STRIDE} (got ${a.stride})`);
+    const stride = strideFlag(a.stride);
+    const resample = resampleFlag(a.resample);
     requireFlag(Number.isFinite(a.noise) && a.noise >= 0, `--noise must be a number ≥ 0 (got ${a.noise})`);
     requireFlag(Number.isFinite(a.warp) && a.warp >= 0 && a.warp < 1, `--warp must be a number in [0, 1) (got ${a.warp})`);
     requireFlag(isInt(a['batch-size']) && a['batch-size'] >= 1 && a['batch-size'] <= MAX_BATCH, `--batch-size must be a whole number from 1 to ${MAX_BATCH} (got ${a['batch-size']})`);
     const r = await tune({
       ...loadOptionsOf(a), files: a.files, threads, steps: a.steps, hidden: a.hidden, readout: a.readout === 'auto' ? undefined : a.readout, bptt: a.bptt,
-      stride: a.stride === 'auto' ? 'auto' : Number(a.stride), bidirectional: a.bidirectional, cell: a.cell,
+      stride, resample, bidirectional: a.bidirectional, cell: a.cell,
       batchSize: a['batch-size'], optimizer: a.optimizer, lr: a.lr, clip: a.clip, seed: a.seed, noise: a.noise, warp: a.warp, normalize: a.normalize,
       kernel: a.kernel,
     });
