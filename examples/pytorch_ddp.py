@@ -11,8 +11,9 @@ machine or many, and write it back in the file layout train-signals reads.
 --init is a file written by `train-signals export --safetensors` (or by this script). The model is built from
 that file alone, as tools/torch_predict.py builds it: nn.RNN (tanh) or nn.GRU (__metadata__ "cell") named
 "rnn", over channels * stride inputs per step, bidirectional when the "_reverse" tensors are there, and
-nn.Linear "fc". Each sequence x [T][channels] is normalized with the file's statistics, (x - mean) / std per
-channel, resampled to L samples when __metadata__ has "resample" (L: F.interpolate, linear, align_corners),
+nn.Linear "fc". Each sequence x [T][channels] gets its first differences as channels of their own when
+__metadata__ has "differences" (torch.cat([x, x - torch.cat([x[:1], x[:-1]])], 1): 0 for the first sample), is
+normalized with the file's statistics, (x - mean) / std per channel, resampled to L samples when __metadata__ has "resample" (L: F.interpolate, linear, align_corners),
 cut into F = ceil(T / stride) frames F.pad(x, (0, 0, pad, 0)).reshape(F, stride * channels),
 pad = F * stride - T, and read out as "last" (the forward state after the sequence's own last frame, the reverse
 state after its first) or "mean" (each direction's mean over the sequence's own F steps). Sequences of
@@ -191,6 +192,7 @@ class SignalClassifier(nn.Module):
         self.readout = meta_value(metadata, "readout", path)
         self.stride = meta_value(metadata, "stride", path, 1)
         self.resample = meta_value(metadata, "resample", path, 0)
+        self.differences = meta_value(metadata, "differences", path, False) is True
         cell = meta_value(metadata, "cell", path, "rnn")
         norm = meta_value(metadata, "normalization", path)
         if self.readout not in ("last", "mean"):
@@ -201,8 +203,10 @@ class SignalClassifier(nn.Module):
             module = " (names start with \"module.\": save the unwrapped model's state_dict)" if any(n.startswith("module.") for n in names) else ""
             raise UserError(f'{path}: no tensor "rnn.weight_ih_l0"{module}')
         rows, D = names["rnn.weight_ih_l0"].shape
-        if D != len(self.channels) * self.stride:
-            raise UserError(f"{path}: rnn.weight_ih_l0 reads {D} inputs per step, not channels ({len(self.channels)}) x stride ({self.stride})")
+        width = len(self.channels) * (2 if self.differences else 1)
+        if D != width * self.stride:
+            twice = " twice, with their differences" if self.differences else ""
+            raise UserError(f"{path}: rnn.weight_ih_l0 reads {D} inputs per step, not channels ({len(self.channels)}{twice}) x stride ({self.stride})")
         H = rows // 3 if cell == "gru" else rows
         bidirectional = "rnn.weight_ih_l0_reverse" in names
         rnn_class = nn.GRU if cell == "gru" else nn.RNN
@@ -219,7 +223,9 @@ class SignalClassifier(nn.Module):
             self.std = torch.tensor(norm["std"], dtype=torch.float32)
 
     def frames(self, x):
-        """A raw sequence [T][channels] as the model's input [F][stride * channels] (normalized, framed)."""
+        """A raw sequence [T][channels] as the model's input [F][stride * width] (differences, normalized, framed)."""
+        if self.differences:  # each sample's values, then its first differences (0 for the first sample)
+            x = torch.cat([x, x - torch.cat([x[:1], x[:-1]])], 1)
         if self.mean is not None:
             x = (x - self.mean) / self.std
         if self.resample:  # every sequence to the model's L samples, as train-signals does (linear, ends kept)

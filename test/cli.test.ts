@@ -21,7 +21,8 @@ test('train on the long-format multichannel set, then evaluate --json with the d
   const model = JSON.parse(readFileSync(out, 'utf8'));
   assert.equal(model.format, 'train-signals/rnn');
   assert.equal(model.channels.length, 3);
-  assert.equal(model.inputSize, 3 * model.stride, 'inputs per step: channels × stride');
+  assert.equal(model.differences, true, 'raw accelerometer readings: their first differences are read too');
+  assert.equal(model.inputSize, 2 * 3 * model.stride, 'inputs per step: the channels and their differences × stride');
   assert.equal(model.training.hyperparameters.members, TRAIN_DEFAULTS.members);
   assert.equal(model.hiddenSize, 8 * TRAIN_DEFAULTS.members, 'the members side by side');
   assert.match(r.stderr, new RegExp(`member ${TRAIN_DEFAULTS.members} of ${TRAIN_DEFAULTS.members}`));

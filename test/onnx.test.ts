@@ -154,6 +154,24 @@ for (const readout of ['last', 'mean'] as const) {
   });
 }
 
+// First differences (model/differences.ts) before the normalization, with resampling and framing after them or
+// not; sequences of 1 and 2 samples included (a difference of 0 only), and NaN padding past the longest.
+for (const readout of ['last', 'mean'] as const) {
+  test(`models that read first differences, GRU and tanh, random batches: readout ${readout}`, async (t) => {
+    const rng = createRng(readout === 'last' ? 81 : 82);
+    let worst = 0;
+    for (const [L, stride, bidirectional, cell, normalize] of [[0, 1, false, 'rnn', true], [0, 3, true, 'gru', true], [16, 4, true, 'gru', false], [45, 1, true, 'rnn', true]] as const) {
+      const m: Model = { ...randomModel(rng, 2, 6, 3, readout, normalize, stride, bidirectional, cell, true), ...(L > 0 ? { resample: L } : {}) };
+      for (const extra of [0, 6]) {
+        const d = await randomBatchDifference(rng, m, Int32Array.from(STACKED_LENGTHS), extra);
+        assert.ok(d <= TOLERANCE, `L = ${L}, s = ${stride}, ${cell}, ${extra} past the longest: largest difference ${d}`);
+        worst = Math.max(worst, d);
+      }
+    }
+    t.diagnostic(`largest |onnxruntime − score| = ${worst.toExponential(2)}`);
+  });
+}
+
 /** ONNX on a held-out file, against evaluateFile (load, the model's normalization, score) on the same file. */
 async function compareOnFile(t: { diagnostic(s: string): void }, m: Model, file: string): Promise<void> {
   const ours = await evaluateFile(m, file);

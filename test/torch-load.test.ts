@@ -98,17 +98,23 @@ test('PyTorch (nn.RNN + nn.Linear from the safetensors file) gives our probabili
   }
 });
 
-test('PyTorch (F.interpolate, then the recurrence) gives our probabilities: random resampling models; the file keeps "resample"', (t) => {
+test('PyTorch (the differences, F.interpolate, then the recurrence) gives our probabilities: random models that resample or read first differences; the file keeps both', (t) => {
   requireTorch();
   const rng = createRng(71);
   const lengths = Int32Array.from([1, 37, 2, 19, 5, 24, 28, 11, 9]);
-  for (const [L, stride, bidirectional, cell, readout] of [[16, 1, false, 'rnn', 'last'], [45, 3, true, 'gru', 'mean'], [20, 4, true, 'gru', 'last']] as const) {
-    const m: Model = { ...randomModel(rng, 2, 7, 3, readout, true, stride, bidirectional, cell), resample: L };
-    assert.equal(loadSafetensorsBytes(exportSafetensors(m)).resample, L);
+  const cases = [
+    [16, 1, false, 'rnn', 'last', false], [45, 3, true, 'gru', 'mean', false], [20, 4, true, 'gru', 'last', false],
+    [0, 1, false, 'rnn', 'last', true], [0, 3, true, 'gru', 'mean', true], [20, 4, true, 'gru', 'last', true],
+  ] as const;
+  for (const [L, stride, bidirectional, cell, readout, differences] of cases) {
+    const m: Model = { ...randomModel(rng, 2, 7, 3, readout, true, stride, bidirectional, cell, differences), ...(L > 0 ? { resample: L } : {}) };
+    const back = loadSafetensorsBytes(exportSafetensors(m));
+    assert.deepEqual([back.resample, back.differences], [m.resample, m.differences]);
     const { raw, offsets, ours } = randomBatch(rng, m, lengths);
     const d = difference(torchProbabilities(m, rawSequences(raw, offsets, lengths, 2)), ours);
-    t.diagnostic(`L = ${L}, stride ${stride}, ${cell}: largest |PyTorch − score| = ${d.toExponential(2)}`);
-    assert.ok(d <= TOLERANCE, `L = ${L}, stride ${stride}, ${cell}: largest difference ${d}`);
+    const what = `L = ${L}, stride ${stride}, ${cell}${differences ? ', differences' : ''}`;
+    t.diagnostic(`${what}: largest |PyTorch − score| = ${d.toExponential(2)}`);
+    assert.ok(d <= TOLERANCE, `${what}: largest difference ${d}`);
   }
 });
 

@@ -14,9 +14,12 @@ reads the safetensors format itself (8-byte little-endian header length, JSON he
 so it needs no `safetensors` package.
 
 The model, from the file alone (src/io/safetensors.ts has the names):
-    rnn = nn.RNN(channels * stride, H, bidirectional=<the _reverse tensors are there>), fc = nn.Linear(K * H, C)
-          or nn.GRU(...) with the same arguments when __metadata__ "cell" is "gru" (rnn.weight_ih_l0 is [3H, D])
-    x   = (raw - mean) / std                                   per channel, when "normalization" is not null
+    rnn = nn.RNN(W * stride, H, bidirectional=<the _reverse tensors are there>), fc = nn.Linear(K * H, C)
+          or nn.GRU(...) with the same arguments when __metadata__ "cell" is "gru" (rnn.weight_ih_l0 is [3H, D]);
+          W = channels, or 2 * channels when "differences" is true
+    x   = torch.cat([raw, raw - torch.cat([raw[:1], raw[:-1]])], 1)   when "differences" is true: each sample's
+          values, then its first differences (0 for the first sample)
+    x   = (x - mean) / std                                     per channel, when "normalization" is not null
     x   = F.interpolate(x.T[None], L, mode="linear", align_corners=True)[0].T    when "resample" is L: sample j
           of the result is x at j (T - 1) / (L - 1), linearly interpolated; then T = L
     x   = F.pad(x, (0, 0, pad, 0)).reshape(F, stride * channels)    F = ceil(T / stride), pad = F * stride - T
@@ -60,7 +63,8 @@ def build(tensors, meta):
     bidirectional = "rnn.weight_ih_l0_reverse" in tensors
     gru = meta.get("cell", "rnn") == "gru"
     rows, D = tensors["rnn.weight_ih_l0"].shape
-    assert D == len(meta["channels"]) * stride, "rnn.weight_ih_l0 is not [G * H, channels * stride]"
+    width = len(meta["channels"]) * (2 if meta.get("differences") is True else 1)
+    assert D == width * stride, "rnn.weight_ih_l0 is not [G * H, W * stride] (W: channels, twice with differences)"
     # nn.GRU stacks its three gate blocks (r, z, n) in the rows: [3H, D].
     assert not gru or rows % 3 == 0, "rnn.weight_ih_l0 of a GRU is not [3H, D]"
     H = rows // 3 if gru else rows
@@ -84,6 +88,8 @@ def frames(x, s):
 def probabilities(rnn, fc, meta, stride, raw):
     """p [C] of one raw sequence [T][channels]."""
     x = torch.tensor(raw, dtype=torch.float32)
+    if meta.get("differences") is True:
+        x = torch.cat([x, x - torch.cat([x[:1], x[:-1]])], 1)
     norm = meta["normalization"]
     if norm is not None:
         x = (x - torch.tensor(norm["mean"], dtype=torch.float32)) / torch.tensor(norm["std"], dtype=torch.float32)

@@ -39,6 +39,17 @@ export function isInt(x: unknown): x is number {
   return typeof x === 'number' && Number.isInteger(x);
 }
 
+/** The --differences flag, train's and tune's alike. */
+export const differencesOption = {
+  choices: ['auto', 'on', 'off'] as const, default: 'auto',
+  describe: "every sample's first differences (x_t − x_{t−1}) as channels of their own besides the values, in training, evaluate and predict alike; auto: on, unless most training sequences are z-normalized one by one already (as the UCR archive's univariate sets are)",
+} as const;
+
+/** --differences as train() takes it. */
+export function differencesFlag(s: 'auto' | 'on' | 'off'): boolean | 'auto' {
+  return s === 'auto' ? 'auto' : s === 'on';
+}
+
 /** --stride: auto, or a whole number of samples per step. */
 export function strideFlag(s: string): number | 'auto' {
   requireFlag(s === 'auto' || (/^[0-9]+$/.test(s) && +s >= 1 && +s <= MAX_STRIDE), `--stride must be auto or a whole number from 1 to ${MAX_STRIDE} (got ${s})`);

@@ -1,9 +1,9 @@
 // Evaluation of a model on held-out files: each file is loaded on its own, checked against the model's
-// channels, normalized with the model's statistics, and scored.
+// channels, put on the model's inputs (its differences, its normalization: data/inputs.ts), and scored.
 
 import { DEFAULT_LAYOUT, fileName, loadDataSet, type LoadOptions } from '../data/csv.js';
 import type { DataSet } from '../data/dataset.js';
-import { applyNormalization } from '../data/normalize.js';
+import { modelInputs } from '../data/inputs.js';
 import { UserError } from '../errors.js';
 import type { Model } from '../model/model.js';
 import { type Scores, UNKNOWN_LABEL, labelsForModel, score } from './score.js';
@@ -45,10 +45,13 @@ export async function evaluateFile(model: Model, file: string, load: LoadOptions
   return evaluateDataSet(model, fileName(file), await loadDataSet([file], { ...load, requireLabels: load.requireLabels ?? true }));
 }
 
-/** Scores `ds`, loaded from `file` and not yet normalized (this normalizes it in place, with the model's statistics). */
-export function evaluateDataSet(model: Model, file: string, ds: DataSet): FileEvaluation {
-  checkChannels(model, ds.channels, file);
-  if (model.normalization) applyNormalization(ds, model.normalization);
+/**
+ * Scores `loaded`, from `file` and not yet normalized (this normalizes it in place, with the model's statistics,
+ * or a copy with its differences when the model reads them).
+ */
+export function evaluateDataSet(model: Model, file: string, loaded: DataSet): FileEvaluation {
+  checkChannels(model, loaded.channels, file);
+  const ds = modelInputs(model, loaded);
   const labels = labelsForModel(ds.labels, ds.classes, model);
   const scores = score(model, { D: ds.D, values: ds.values, offsets: ds.offsets, lengths: ds.lengths, labels });
   const unknown = new Set<string>();

@@ -12,8 +12,9 @@ import { UserError } from '../errors.js';
 import type { StreamedSequence } from '../data/builder.js';
 import { NotContiguousError } from '../data/long-stream.js';
 import type { DataSet } from '../data/dataset.js';
-import { applyNormalization } from '../data/normalize.js';
-import { type Model, resampleOf, strideOf } from '../model/model.js';
+import { modelInputs } from '../data/inputs.js';
+import { type Model, differencesOf, inputWidth, resampleOf, strideOf } from '../model/model.js';
+import { appendDifferences } from '../model/differences.js';
 import { resampleSequence } from '../model/resample.js';
 import { argmax } from '../model/rnn.js';
 import { createPredictor } from '../engine/predict.js';
@@ -47,19 +48,27 @@ export function predictionHeader(model: Model): string {
 
 /**
  * Scores one sequence at a time with the model, through the engine's predictor (the same bits as evaluate's
- * whole-file scoring): normalizes its values [T][D] in place, returns probabilities [C].
+ * whole-file scoring): normalizes its values [T][D] in place (or a copy with their differences), returns
+ * probabilities [C].
  */
 export function createSequenceScorer(model: Model): (values: Float32Array, T: number) => Float32Array {
   const predict = createPredictor(model.shape, model.readout, strideOf(model), true); // model.parameters never change here
   const { C } = model.shape;
-  const D = model.channels.length;
+  const D = inputWidth(model);
   const norm = model.normalization;
   const one = { D, offsets: new Float64Array(1), lengths: new Int32Array(1), labels: new Int32Array([UNLABELLED]) };
   const idx = [0];
   const logp = new Float64Array(1);
   const L = resampleOf(model);
   const resampled = new Float32Array(L * D);
-  return (values, T) => {
+  let widened = new Float32Array(0);
+  return (read, T) => {
+    let values = read;
+    if (differencesOf(model)) {
+      if (widened.length < T * D) widened = new Float32Array(T * D);
+      values = widened.subarray(0, T * D);
+      appendDifferences(values, 0, read, 0, T, model.channels.length);
+    }
     if (norm) for (let i = 0; i < T * D; i++) values[i] = (values[i] - norm.mean[i % D]) / norm.std[i % D];
     if (L > 0) resampleSequence(resampled, 0, values, 0, T, D, L);
     one.lengths[0] = L > 0 ? L : T;
@@ -69,9 +78,9 @@ export function createSequenceScorer(model: Model): (values: Float32Array, T: nu
   };
 }
 
-/** Probabilities [N][C] of every sequence of `ds` (not yet normalized: this normalizes it in place). */
-function scoreDataSet(model: Model, ds: DataSet): Float32Array {
-  if (model.normalization) applyNormalization(ds, model.normalization);
+/** Probabilities [N][C] of every sequence of `loaded` (not yet normalized: this normalizes it, data/inputs.ts). */
+function scoreDataSet(model: Model, loaded: DataSet): Float32Array {
+  const ds = modelInputs(model, loaded);
   const labels = new Int32Array(ds.lengths.length).fill(UNLABELLED); // only the probabilities are wanted
   return score(model, { D: ds.D, values: ds.values, offsets: ds.offsets, lengths: ds.lengths, labels }).probabilities;
 }

@@ -12,7 +12,7 @@
 import { hiddenText } from '../model/ensemble.js';
 import { writeFileAtomic } from '../io/atomic.js';
 import type { DataSet } from '../data/dataset.js';
-import { type Model, resampleOf, strideOf } from '../model/model.js';
+import { type Model, differencesOf, resampleOf, strideOf } from '../model/model.js';
 import { cellOf, directionsOf, layoutOf } from '../model/layout.js';
 import { visible } from './visible.js';
 import { packageVersion } from '../io/version.js';
@@ -406,7 +406,7 @@ export function renderReport(r: ReportInput): string {
 
   const stride = strideOf(m);
   const recurrence = `${directionsOf(m.shape) === 2 ? 'bidirectional ' : ''}${cellOf(m.shape) === 'gru' ? 'GRU' : 'Elman RNN'}`;
-  parts.push(`<section><h2>Model</h2><p>${recurrence}, ${m.channels.length} channel(s)` +
+  parts.push(`<section><h2>Model</h2><p>${recurrence}, ${m.channels.length} channel(s)${differencesOf(m) ? ' and their first differences' : ''}` +
     `${resampleOf(m) > 0 ? ` resampled to ${resampleOf(m)} samples` : ''}${stride > 1 ? ` stacked ${stride} samples per step` : ''} → ${esc(hiddenText(m))} → ${m.shape.C} classes ` +
     `(${esc(m.classes.join(', '))}); readout <b>${esc(m.readout)}</b>; ${layoutOf(m.shape).size} parameters; ` +
     `inputs ${m.normalization ? 'z-scored per channel with the training statistics' : 'not normalized'}.` +

@@ -6,7 +6,8 @@
 // JSON with the numeric arrays as base64 of their little-endian bytes (float32 and int32 exactly, and
 // compact):
 //   {"format":"train-signals/checkpoint","version":1,
-//    "model":{"shape":{D,H,C,directions?,cell?},"readout","classes","channels","normalization"},
+//    "model":{"shape":{D,H,C,directions?,cell?},"readout","stride"?,"resample"?,"differences"?,"classes","channels",
+//             "normalization"},
 //    "hyperparameters":{...},"data":{"sequences","steps","fingerprint"},
 //    "selection":{"scores":{"<candidate>/<fold>":{"accuracy","logLoss"}},
 //                 "chosen":null or {"name","noise","warp","weightDecay"?,"resample"?,"readout"}} (when the run selects),
@@ -39,6 +40,7 @@ export interface Checkpoint {
     readonly readout: Readout;
     readonly stride?: number; // frame stacking (default 1)
     readonly resample?: number; // every sequence resampled to this many samples (absent: none)
+    readonly differences?: true; // every sample's first differences read as channels too (absent: none)
     readonly classes: readonly string[];
     readonly channels: readonly string[];
     readonly normalization: Normalization | null;
@@ -159,14 +161,17 @@ function parseModel(file: string, m: any): Checkpoint['model'] {
   const stride = m.stride === undefined ? 1 : int(file, m.stride, 'model.stride', 1);
   const resample = m.resample === undefined ? 0 : int(file, m.resample, 'model.resample', 2);
   if (resample > MAX_RESAMPLE) fail(file, `"model.resample" must be at most ${MAX_RESAMPLE}`);
+  if (m.differences !== undefined && m.differences !== true) fail(file, '"model.differences" must be true when present');
+  const differences = m.differences === true;
   if (m.readout !== 'last' && m.readout !== 'mean') fail(file, '"model.readout" must be "last" or "mean"');
   const classes = names(file, m.classes, 'model.classes');
   const channels = names(file, m.channels, 'model.channels');
-  if (classes.length !== shape.C || channels.length * stride !== shape.D) fail(file, '"model.classes" and "model.channels" must match "model.shape"');
-  const normalization = parseNormalization(file, m.normalization, channels.length);
+  const width = channels.length * (differences ? 2 : 1);
+  if (classes.length !== shape.C || width * stride !== shape.D) fail(file, '"model.classes" and "model.channels" must match "model.shape"');
+  const normalization = parseNormalization(file, m.normalization, width);
   return {
     shape: { ...shape, ...(directions === 2 ? { directions } : {}), ...(cell === 'gru' ? { cell } : {}) }, readout: m.readout, ...(stride > 1 ? { stride } : {}), ...(resample > 0 ? { resample } : {}),
-    classes, channels, normalization,
+    ...(differences ? { differences } : {}), classes, channels, normalization,
   };
 }
 

@@ -2,21 +2,23 @@
 // each number is the shortest decimal that reads back as the same float32, so a save/load round trip keeps
 // every bit.
 //
-// {"format":"train-signals/rnn","version":1,"inputSize":D·s,"hiddenSize":H,"readout":"last"|"mean",
-//  "stride":s,("resample":L,)"bidirectional":false|true,"cell":"rnn"|"gru","classes":[...],"channels":[...] (D),
-//  "normalization":{"mean":[...],"std":[...]}|null (per channel),
+// {"format":"train-signals/rnn","version":1,"inputSize":W·s,"hiddenSize":H,"readout":"last"|"mean",
+//  "stride":s,("resample":L,)("differences":true,)"bidirectional":false|true,"cell":"rnn"|"gru","classes":[...],
+//  "channels":[...] (D), "normalization":{"mean":[...],"std":[...]}|null (W: per channel, then per channel's
+//  difference when the model reads the differences),
 //  "layout":{"format","labelColumn","idColumn","timeColumn"} (how the training files were read),
 //  "parameters":{"W_xh":[[...]],"W_hh":[[...]],"b_h":[...],("b_hn" for a GRU,)
 //                ("W_xh_r","W_hh_r","b_h_r"(,"b_hn_r") when bidirectional,)"W_hy":[[...]],"b_y":[...]},
 //  "training":{...}}
 // A GRU's W_xh, W_hh and b_h have 3H rows (gates r, z, n; src/model/layout.ts).
 // "stride", "bidirectional" and "cell" may be absent (files of earlier versions): 1, false and "rnn"; "resample"
-// is there only for a model that resamples every sequence to L samples (model/resample.ts).
+// is there only for a model that resamples every sequence to L samples (model/resample.ts), "differences" only
+// for one that reads every sample's first differences as channels too (W = 2D; model/differences.ts).
 
 import { readInputFile } from './read-input.js';
 import { UserError } from '../errors.js';
 import { PARAM_NAMES, type ParamName, type Shape, cellOf, directionsOf, layoutOf, viewsOf } from '../model/layout.js';
-import { type DataLayout, type Model, isFiniteFloat32, isUsableStd, resampleOf, strideOf } from '../model/model.js';
+import { type DataLayout, type Model, isFiniteFloat32, isUsableStd, differencesOf, resampleOf, strideOf } from '../model/model.js';
 import { MAX_RESAMPLE } from '../model/resample.js';
 import { writeFileAtomic } from './atomic.js';
 
@@ -62,6 +64,7 @@ export function serializeModel(m: Model): string {
     readout: m.readout,
     stride: strideOf(m),
     ...(resampleOf(m) > 0 ? { resample: resampleOf(m) } : {}),
+    ...(differencesOf(m) ? { differences: true } : {}),
     bidirectional: directionsOf(m.shape) === 2,
     cell: cellOf(m.shape),
     classes: m.classes,
@@ -177,14 +180,17 @@ function parseModelDoc(text: string, file: string): Model {
   if (doc.resample !== undefined && (!Number.isInteger(resample) || resample < 2 || resample > MAX_RESAMPLE)) {
     fail(file, `"resample" must be a whole number from 2 to ${MAX_RESAMPLE}`);
   }
+  if (doc.differences !== undefined && doc.differences !== true) fail(file, '"differences" must be true when present');
+  const differences = doc.differences === true;
+  const width = channels.length * (differences ? 2 : 1);
   const bidirectional = doc.bidirectional ?? false;
   if (typeof bidirectional !== 'boolean') fail(file, '"bidirectional" must be true or false');
   const cell = doc.cell ?? 'rnn';
   if (cell !== 'rnn' && cell !== 'gru') fail(file, '"cell" must be "rnn" or "gru"');
   const D = doc.inputSize;
   const H = doc.hiddenSize;
-  if (!Number.isInteger(D) || D !== channels.length * stride) {
-    fail(file, `"inputSize" must equal the number of channels times the stride (${channels.length} × ${stride})`);
+  if (!Number.isInteger(D) || D !== width * stride) {
+    fail(file, `"inputSize" must equal the number of channels${differences ? ' (twice, with the differences)' : ''} times the stride (${width} × ${stride})`);
   }
   if (!Number.isInteger(H) || H < 1) fail(file, '"hiddenSize" must be a positive integer');
   if (classes.length < 2) fail(file, '"classes" must name at least two classes');
@@ -208,7 +214,7 @@ function parseModelDoc(text: string, file: string): Model {
   let normalization = null;
   if (doc.normalization !== null && doc.normalization !== undefined) {
     const n = doc.normalization;
-    const Dc = channels.length;
+    const Dc = width;
     const mean = new Float32Array(Dc);
     const std = new Float32Array(Dc);
     readNumbers(file, n.mean, 'normalization.mean', Dc, mean, 0);
@@ -218,7 +224,7 @@ function parseModelDoc(text: string, file: string): Model {
   }
   const training = doc.training !== null && typeof doc.training === 'object' ? doc.training : {};
   const layout = doc.layout === undefined ? undefined : parseLayout(file, doc.layout);
-  return { shape, readout: doc.readout, ...(stride > 1 ? { stride } : {}), ...(resample > 0 ? { resample } : {}), classes, channels, normalization, ...(layout ? { layout } : {}), parameters, training };
+  return { shape, readout: doc.readout, ...(stride > 1 ? { stride } : {}), ...(resample > 0 ? { resample } : {}), ...(differences ? { differences } : {}), classes, channels, normalization, ...(layout ? { layout } : {}), parameters, training };
 }
 
 /** "layout": the training files' format and column names (absent in files of earlier versions). */

@@ -7,7 +7,10 @@
 // inputs per step, K directions (1, or 2 when bidirectional), H hidden units per direction, C classes.
 //
 //   signals [N][T][D] float32, lengths [N] int32 (each in 1..T; samples past a sequence's length are ignored)
-//   x        = (signals − mean) / std                 Sub, Div        (only if the model normalizes)
+//   x        = [signals, signals − previous]          (only if the model reads differences; model/differences.ts)
+//              [N][T][2D], previous = the sample before (the first for the first): Slice, Concat, Sub, Concat;
+//              D below is then 2D
+//   x        = (x − mean) / std                       Sub, Div        (only if the model normalizes)
 //   x        = x resampled to L samples per sequence  (only if the model resamples; model/resample.ts) sample
 //              j of sequence n lies at src = j·(L_n − 1)/(L − 1): two Gathers over the flattened [N·T][D], at
 //              ⌊src⌋ and min(⌊src⌋ + 1, L_n − 1), mixed by src − ⌊src⌋; from here on every length is L
@@ -31,11 +34,11 @@
 //
 // metadata_props: format, classes and channels (JSON arrays), readout, normalization (JSON or null), for a
 // stacked or bidirectional model stride (s) and bidirectional (true/false), for a GRU cell ("gru"), and for a
-// model that resamples resample (L). A one-directional stride-1 tanh model that does not resample has no
+// model that resamples resample (L), for one that reads differences differences ("true"). A one-directional stride-1 tanh model that does not resample has no
 // framing, K = 1, no direction attribute and none of these four entries: its file is byte for byte what it was before stride, bidirectional and the GRU existed.
 
 import { type Params, cellOf, directionsOf, layoutOf, viewsOf } from '../model/layout.js';
-import { type Model, resampleOf, strideOf } from '../model/model.js';
+import { type Model, differencesOf, inputWidth, resampleOf, strideOf } from '../model/model.js';
 import { writeFileAtomic } from './atomic.js';
 import { bytesField, concat, intField, messageField, repeatedIntField, stringField } from './protobuf.js';
 
@@ -133,13 +136,29 @@ function floatZero(g: GraphParts): string {
   return constant(g, 'zero_f', (name) => floatTensor(name, [], [0]));
 }
 
+/**
+ * Adds the differences of a model that reads them (model/differences.ts): x [N][T][D] → [N][T][2D], each sample's
+ * values and then x_t − x_{t−1}, with x_{−1} = x_0 (Slice, Concat, Sub). Returns the name of the result.
+ */
+function addDifferences(g: GraphParts, x: string): string {
+  const { nodes } = g;
+  const zero = int64Constant(g, 'zero_1', [1], [0]);
+  const axis1 = int64Constant(g, 'axis_1', [1], [1]);
+  nodes.push(node('Slice', [x, zero, int64Constant(g, 'one_1', [1], [1]), axis1], ['df_first'])); // [N][1][D]
+  nodes.push(node('Slice', [x, zero, int64Constant(g, 'minus_one_1', [1], [-1]), axis1], ['df_head'])); // [N][T−1][D]
+  nodes.push(node('Concat', ['df_first', 'df_head'], ['df_previous'], [attrInt('axis', 1)]));
+  nodes.push(node('Sub', [x, 'df_previous'], ['df_delta']));
+  nodes.push(node('Concat', [x, 'df_delta'], ['widened'], [attrInt('axis', 2)]));
+  return 'widened';
+}
+
 /** Adds the normalization nodes, with the model's float32 statistics; returns the name of the normalized input. */
-function addNormalization(g: GraphParts, m: Model): string {
-  if (!m.normalization) return 'signals';
-  const D = m.channels.length;
+function addNormalization(g: GraphParts, x: string, m: Model): string {
+  if (!m.normalization) return x;
+  const D = inputWidth(m);
   g.inits.push(floatTensor('norm_mean', [D], m.normalization.mean));
   g.inits.push(floatTensor('norm_std', [D], m.normalization.std));
-  g.nodes.push(node('Sub', ['signals', 'norm_mean'], ['centered']));
+  g.nodes.push(node('Sub', [x, 'norm_mean'], ['centered']));
   g.nodes.push(node('Div', ['centered', 'norm_std'], ['normalized']));
   return 'normalized';
 }
@@ -169,7 +188,7 @@ function addFlatRows(g: GraphParts, x: string, D: number, p: string): { rows: st
 function addResample(g: GraphParts, x: string, m: Model): { x: string; lengths: string } {
   const { nodes } = g;
   const L = resampleOf(m);
-  const D = m.channels.length;
+  const D = inputWidth(m);
   const one = int64Constant(g, 'one', [], [1]);
   const axis1 = int64Constant(g, 'axis_1', [1], [1]);
   const axis2 = int64Constant(g, 'axis_2', [1], [2]);
@@ -248,7 +267,7 @@ function addFrameSources(g: GraphParts, x: string, lengths: string, s: number): 
 function addFrames(g: GraphParts, x: string, lengths: string, m: Model): { x: string; steps: string } {
   const { nodes } = g;
   const s = strideOf(m);
-  const D = m.channels.length;
+  const D = inputWidth(m);
   const { source, inside, frameCount } = addFrameSources(g, x, lengths, s);
   const zero = int64Constant(g, 'zero', [], [0]);
   const axis2 = int64Constant(g, 'axis_2', [1], [2]);
@@ -420,6 +439,7 @@ function metadataOf(m: Model): Record<string, string> {
     ...(plain ? {} : { stride: String(strideOf(m)), bidirectional: String(directionsOf(m.shape) === 2) }),
     ...(cellOf(m.shape) === 'gru' ? { cell: 'gru' } : {}),
     ...(resampleOf(m) > 0 ? { resample: String(resampleOf(m)) } : {}),
+    ...(differencesOf(m) ? { differences: 'true' } : {}),
   };
 }
 
@@ -441,9 +461,9 @@ function modelProto(graph: Uint8Array, metadata: Record<string, string>): Uint8A
 export function exportOnnx(m: Model): Uint8Array {
   const P = viewsOf(m.parameters, m.shape);
   if (m.parameters.length !== layoutOf(m.shape).size) throw new Error('bug: parameter buffer does not match the shape');
-  if (m.shape.D !== m.channels.length * strideOf(m)) throw new Error('bug: input size is not channels × stride');
+  if (m.shape.D !== inputWidth(m) * strideOf(m)) throw new Error('bug: input size is not the input width × stride');
   const g: GraphParts = { nodes: [], inits: [], constants: new Set() };
-  const normalized = addNormalization(g, m);
+  const normalized = addNormalization(g, differencesOf(m) ? addDifferences(g, 'signals') : 'signals', m);
   const input = resampleOf(m) > 0 ? addResample(g, normalized, m) : { x: normalized, lengths: 'lengths' };
   const { x, steps } = strideOf(m) > 1 ? addFrames(g, input.x, input.lengths, m) : { x: input.x, steps: input.lengths };
   const rnnAttrs = addRecurrenceInputs(g, x, m, P);

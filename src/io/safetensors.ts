@@ -21,8 +21,10 @@
 // normalization ({"mean":[...],"std":[...]} per channel, or null), readout ("last" or "mean"), for a
 // stacked model only stride (s > 1: each step reads s samples of every channel, model/frames.ts; absent: 1),
 // for a GRU only cell ("gru"; absent: "rnn"), and for a model that resamples only resample (L: every sequence
-// resampled to L samples first, model/resample.ts; absent: none), each a JSON string. So a one-directional
-// stride-1 tanh model that does not resample has none of the three.
+// resampled to L samples first, model/resample.ts; absent: none), and for a model that reads first differences
+// only differences (true: every sample's differences follow its values as channels of their own, before the
+// normalization, which then has 2 × channels entries; model/differences.ts), each a JSON string. So a
+// one-directional stride-1 tanh model that does neither has none of the four.
 //
 // GRU (nn.GRU's state_dict; gate blocks r, z, n in both our layout and PyTorch's):
 //   rnn.weight_ih_l0 [3H][D] = W_xh    rnn.weight_hh_l0 [3H][H] = W_hh
@@ -34,7 +36,7 @@
 import { readInputFile } from './read-input.js';
 import { UserError } from '../errors.js';
 import { type Cell, type Shape, cellOf, directionsOf, gatesOf, layoutOf, viewsOf } from '../model/layout.js';
-import { type Model, type Normalization, isFiniteFloat32, isUsableStd, resampleOf, strideOf } from '../model/model.js';
+import { type Model, type Normalization, isFiniteFloat32, isUsableStd, differencesOf, resampleOf, strideOf } from '../model/model.js';
 import { MAX_RESAMPLE } from '../model/resample.js';
 import { writeFileAtomic } from './atomic.js';
 import { loadModel } from './model-file.js';
@@ -86,6 +88,7 @@ function metadataOf(m: Model): Record<string, string> {
     ...(strideOf(m) > 1 ? { stride: JSON.stringify(strideOf(m)) } : {}),
     ...(cellOf(m.shape) === 'gru' ? { cell: JSON.stringify('gru') } : {}),
     ...(resampleOf(m) > 0 ? { resample: JSON.stringify(resampleOf(m)) } : {}),
+    ...(differencesOf(m) ? { differences: JSON.stringify(true) } : {}),
   };
 }
 
@@ -193,6 +196,7 @@ function readMetadata(file: string, header: any): {
   readout: Model['readout'];
   stride: number;
   resample: number;
+  differences: boolean;
   cell: Cell;
 } {
   const meta = header.__metadata__;
@@ -203,7 +207,18 @@ function readMetadata(file: string, header: any): {
   // readout is written JSON-encoded ("\"mean\""); a bare mean, as a hand-written file may have it, is read too.
   const readout = meta.readout === 'last' || meta.readout === 'mean' ? meta.readout : metaJson(file, meta, 'readout');
   if (readout !== 'last' && readout !== 'mean') fail(file, '__metadata__ "readout" must be "last" or "mean"');
-  return { meta, classes, channels, readout, stride: readStride(file, meta), resample: readResample(file, meta), cell: readCell(file, meta) };
+  return {
+    meta, classes, channels, readout, stride: readStride(file, meta), resample: readResample(file, meta), differences: readDifferences(file, meta),
+    cell: readCell(file, meta),
+  };
+}
+
+/** __metadata__ "differences": absent (none), or true or false, JSON-encoded as written here or bare. */
+function readDifferences(file: string, meta: Record<string, unknown>): boolean {
+  if (meta.differences === undefined) return false;
+  const v = meta.differences === 'true' || meta.differences === 'false' ? meta.differences === 'true' : metaJson(file, meta, 'differences');
+  if (typeof v !== 'boolean') fail(file, '__metadata__ "differences" must be true or false');
+  return v;
 }
 
 /** __metadata__ "cell": absent ("rnn"), or "rnn" or "gru", JSON-encoded as written here or bare. */
@@ -253,7 +268,7 @@ function shapeOf(file: string, header: any, channels: number, stride: number, C:
   }
   const H = cell === 'gru' ? GH / 3 : GH;
   if (D !== channels * stride) {
-    fail(file, `tensor "rnn.weight_ih_l0" reads ${D} inputs per step, but ${channels} channel(s) × stride ${stride} make ${channels * stride}; check __metadata__ "channels" and "stride"`);
+    fail(file, `tensor "rnn.weight_ih_l0" reads ${D} inputs per step, but ${channels} channel(s) × stride ${stride} make ${channels * stride}; check __metadata__ "channels", "stride" and "differences"`);
   }
   const bidirectional = TENSOR_NAMES.some((name) => isReverse(name) && Object.hasOwn(header, name));
   return { D, H, C, ...(bidirectional ? { directions: 2 as const } : {}), ...(cell === 'gru' ? { cell } : {}) };
@@ -356,14 +371,16 @@ function parametersOf(tensors: Record<TensorName, Float32Array>, shape: Shape): 
 export function parseSafetensors(bytes: Uint8Array, file: string): Model {
   const dv = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const { header, dataStart } = readHeader(bytes, dv, file);
-  const { meta, classes, channels, readout, stride, resample, cell } = readMetadata(file, header);
-  const shape = shapeOf(file, header, channels.length, stride, classes.length, cell);
+  const { meta, classes, channels, readout, stride, resample, differences, cell } = readMetadata(file, header);
+  const width = channels.length * (differences ? 2 : 1);
+  const shape = shapeOf(file, header, width, stride, classes.length, cell);
   checkTensorNames(file, header);
   const tensors = readTensors(file, header, shape, stride, dv, dataStart);
-  const normalization = readNormalization(file, meta, channels.length);
+  const normalization = readNormalization(file, meta, width);
   const parameters = parametersOf(tensors, shape);
   return {
-    shape, readout, ...(stride > 1 ? { stride } : {}), ...(resample > 0 ? { resample } : {}), classes, channels, normalization, parameters,
+    shape, readout, ...(stride > 1 ? { stride } : {}), ...(resample > 0 ? { resample } : {}), ...(differences ? { differences: true as const } : {}),
+    classes, channels, normalization, parameters,
     training: { source: file },
   };
 }

@@ -6,8 +6,8 @@ import type { Readout } from './rnn.js';
 
 /** Per-channel z-scoring statistics (data/normalize.ts computes and applies them). */
 export interface Normalization {
-  readonly mean: readonly number[]; // [D]
-  readonly std: readonly number[]; // [D]
+  readonly mean: readonly number[]; // [inputWidth]
+  readonly std: readonly number[]; // [inputWidth]
 }
 
 /** How the training files were read: what evaluate and predict use for a flag left unset. */
@@ -19,10 +19,11 @@ export interface DataLayout {
 }
 
 export interface Model {
-  readonly shape: Shape; // D = channels.length · stride, C = classes.length
+  readonly shape: Shape; // D = inputWidth · stride, C = classes.length
   readonly readout: Readout;
   readonly stride?: number; // frame stacking s: each step reads s samples of every channel (model/frames.ts); default 1
   readonly resample?: number; // every sequence resampled to this many samples first (model/resample.ts); absent: none
+  readonly differences?: true; // every sample's first differences read as channels too (model/differences.ts); absent: none
   readonly classes: readonly string[];
   readonly channels: readonly string[];
   readonly normalization: Normalization | null;
@@ -39,6 +40,16 @@ export function strideOf(m: Pick<Model, 'stride'>): number {
 /** The length the model resamples every sequence to (0: none). */
 export function resampleOf(m: Pick<Model, 'resample'>): number {
   return m.resample ?? 0;
+}
+
+/** Whether the model reads every sample's first differences as channels too. */
+export function differencesOf(m: Pick<Model, 'differences'>): boolean {
+  return m.differences === true;
+}
+
+/** Values per sample the model normalizes and reads: its channels, twice over with the differences. */
+export function inputWidth(m: Pick<Model, 'differences' | 'channels'>): number {
+  return m.channels.length * (differencesOf(m) ? 2 : 1);
 }
 
 /** x is a number that stays finite rounded to float32 (|x| < 3.4e38): what a model may hold. */

@@ -9,6 +9,7 @@ import { type Cell, cellOf, directionsOf } from '../model/layout.js';
 import type { Readout } from '../model/rnn.js';
 import type { OptimizerName } from '../model/optimizer.js';
 import type { DataSet } from '../data/dataset.js';
+import { standardizedShare } from '../data/differences.js';
 import type { KernelName } from '../engine/kernels.js';
 import type { ClassWeights } from './class-weights.js';
 import type { LrSchedule } from './schedule.js';
@@ -31,6 +32,7 @@ export const TRAIN_DEFAULTS = {
   valSplit: 'auto' as number | 'auto',
   patience: 0,
   normalize: 'zscore' as 'zscore' | 'none',
+  differences: 'auto' as boolean | 'auto', // first differences as channels too; auto: unless the sequences are z-normalized one by one
   chunkSize: 4,
   kernel: 'wasm' as KernelName,
   classWeights: 'none' as ClassWeights,
@@ -122,6 +124,19 @@ export function autoResample(lengths: Int32Array): number {
 /** The resampling length a setting gives on sequences of these lengths (0: none). */
 export function resampleFor(setting: number | 'auto', lengths: Int32Array): number {
   return setting === 'auto' ? autoResample(lengths) : setting;
+}
+
+/**
+ * Differences auto: on raw recordings, off where most sequences' channels are z-normalized one by one already
+ * (the UCR archive's univariate sets): there the differences only repeat the shape, noisier.
+ */
+export function autoDifferences(ds: DataSet): boolean {
+  return standardizedShare(ds) < 0.5;
+}
+
+/** Whether a setting reads the differences of these data. */
+export function differencesFor(setting: boolean | 'auto', ds: DataSet): boolean {
+  return setting === 'auto' ? autoDifferences(ds) : setting;
 }
 
 /** Val-split auto: 0.1 when that holds out at least 100 sequences, else none (train on all, keep the last weights). */

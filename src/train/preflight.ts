@@ -126,3 +126,15 @@ export function checkResumeSelection(ck: Checkpoint, file: string, keys: readonl
   checkResume(ck, file, recorded);
   throw resumeError(file, `model selection would now compare candidates this checkpoint's run did not (such as ${JSON.stringify(missing.replace(/\/\d+$/, ''))})`);
 }
+
+/**
+ * A resumed or --init run reads first differences as its checkpoint or model does: a --differences that says
+ * otherwise is refused rather than ignored.
+ */
+export function checkDifferences(setting: boolean | 'auto' | undefined, fixed: boolean, whose: string, file?: string): void {
+  if (setting === undefined || setting === 'auto' || setting === fixed) return;
+  throw new UserError(
+    `--differences ${setting ? 'on' : 'off'}, but ${whose} ${fixed ? 'reads' : 'does not read'} first differences; leave out --differences (it follows ${whose})`,
+    file === undefined ? {} : { file },
+  );
+}

@@ -12,7 +12,8 @@ import { DivergedError, InterruptedError, UserError, isInterrupted } from '../er
 import { type Checkpoint, dataFingerprint, loadCheckpoint, saveCheckpoint } from '../io/checkpoint.js';
 import { fileFingerprint } from '../io/fingerprint.js';
 import { saveModel } from '../io/model-file.js';
-import type { Model } from '../model/model.js';
+import { type Model, differencesOf } from '../model/model.js';
+import { withDifferences } from '../data/differences.js';
 import { ensembleShape, memberSeed, mergeMembers } from '../model/ensemble.js';
 import type { EpochRecord, FitState, FoldScore, Member, SelectionState } from '../model/state.js';
 import type { KernelName } from '../engine/kernels.js';
@@ -20,11 +21,11 @@ import { type FileEvaluation, evaluateDataSet, totalMetrics } from '../eval/eval
 import { writeReport } from '../eval/report.js';
 import {
   type HyperparameterOptions, type Hyperparameters, TRAIN_DEFAULTS, defaultThreadCounts, defaultThreads,
-  resolveHyperparameters,
+  differencesFor, resolveHyperparameters,
 } from './defaults.js';
 import { type BatchProgress, type FitResult, fit, shapeFor } from './fit.js';
 import { type TuneOptions, type TuneResult, tuneThreads } from './tune.js';
-import { checkInit, checkOutputs, checkResume, checkResumeData, checkResumeSelection, checkTestFiles } from './preflight.js';
+import { checkDifferences, checkInit, checkOutputs, checkResume, checkResumeData, checkResumeSelection, checkTestFiles } from './preflight.js';
 import { type Selection, budgetOf, selectModel, selectionTasks, taskKey, withCandidate, withVaried } from './select.js';
 
 export interface TrainOptions extends LoadOptions, HyperparameterOptions {
@@ -36,6 +37,7 @@ export interface TrainOptions extends LoadOptions, HyperparameterOptions {
   readonly report?: string; // write the HTML report here
   readonly commandLine?: string; // the command that started this run, for the report to show
   readonly normalize?: 'zscore' | 'none';
+  readonly differences?: boolean | 'auto'; // every sample's first differences as channels too (auto: on raw recordings)
   readonly onEpoch?: (e: EpochRecord) => void;
   readonly onBatch?: (b: BatchProgress) => void;
   readonly onStart?: (hp: Hyperparameters) => void; // before the first epoch
@@ -73,19 +75,24 @@ export async function train(o: TrainOptions): Promise<TrainResult> {
   }
   const outputs = checkOutputs(o);
   const resume = o.resume !== undefined ? loadCheckpoint(o.resume) : undefined;
-  const ds = await loadDataSet(o.files, { ...o, requireLabels: true });
-  const fingerprint = resume !== undefined || outputs.checkpoint !== undefined ? dataFingerprint(ds) : '';
-  if (resume) checkResumeData(resume, o.resume!, ds, fingerprint); // before selection could write a checkpoint
-  if (ds.classes.length < 2) {
+  const loaded = await loadDataSet(o.files, { ...o, requireLabels: true });
+  const fingerprint = resume !== undefined || outputs.checkpoint !== undefined ? dataFingerprint(loaded) : '';
+  if (resume) checkResumeData(resume, o.resume!, loaded, fingerprint); // before selection could write a checkpoint
+  if (loaded.classes.length < 2) {
     throw new UserError(
-      `only one class (${JSON.stringify(ds.classes[0])}) in the training data; a classifier needs at least two`,
+      `only one class (${JSON.stringify(loaded.classes[0])}) in the training data; a classifier needs at least two`,
       { file: o.files.join(', ') },
     );
   }
   let normalization: Normalization | null = null;
-  if (o.init) checkInit(o.init, ds, o.files[0]);
-  const testSets = await checkTestFiles(o.test, o, ds);
-  o.onLoaded?.(ds); // every input checked
+  if (o.init) checkInit(o.init, loaded, o.files[0]);
+  const testSets = await checkTestFiles(o.test, o, loaded);
+  o.onLoaded?.(loaded); // every input checked
+  // A checkpoint of an earlier version, which read no differences: resuming it keeps to that.
+  const differences = resume ? differencesOf(resume.model) : o.init ? differencesOf(o.init) : differencesFor(o.differences ?? d.differences, loaded);
+  if (resume) checkDifferences(o.differences, differences, 'the checkpoint', o.resume);
+  else if (o.init) checkDifferences(o.differences, differences, 'the --init model');
+  const ds = differences ? withDifferences(loaded) : loaded;
   if (resume) {
     normalization = resume.model.normalization;
   } else if (o.init) {
@@ -109,10 +116,10 @@ export async function train(o: TrainOptions): Promise<TrainResult> {
   }
   const path = outputs.checkpoint;
   const data = { sequences: ds.lengths.length, steps: ds.values.length / ds.D, fingerprint };
-  const recordOf = (h: Hyperparameters) => ({ ...h, normalize: normalization ? 'zscore' : 'none', init: o.init ? true : false });
+  const recordOf = (h: Hyperparameters) => ({ ...h, normalize: normalization ? 'zscore' : 'none', differences, init: o.init ? true : false });
   const modelRecordOf = (h: Hyperparameters): Checkpoint['model'] => ({
     shape: shapeFor(ds, h, o.init), readout: h.readout, ...(h.stride > 1 ? { stride: h.stride } : {}), ...(h.resample > 0 ? { resample: h.resample } : {}),
-    classes: ds.classes, channels: ds.channels, normalization,
+    ...(differences ? { differences } : {}), classes: ds.classes, channels: loaded.channels, normalization,
   });
   const vary = {
     augmentation: o.noise === undefined && o.warp === undefined, weightDecay: o.weightDecay === undefined, readout: (o.readout ?? d.readout) === 'auto',
@@ -266,12 +273,14 @@ function withCheckpoint(e: unknown, last: { path: string; after: string } | unde
 export interface TuneFilesOptions extends LoadOptions, TuneOptions {
   readonly files: readonly string[];
   readonly normalize?: 'zscore' | 'none';
+  readonly differences?: boolean | 'auto';
 }
 
 /** `tune` on files: loads and normalizes them as train() does, then tuneThreads() with the same flags. */
 export async function tune(o: TuneFilesOptions): Promise<TuneResult> {
   const d = TRAIN_DEFAULTS;
-  const ds = await loadDataSet(o.files, { ...o, requireLabels: true });
+  const loaded = await loadDataSet(o.files, { ...o, requireLabels: true });
+  const ds = differencesFor(o.differences ?? d.differences, loaded) ? withDifferences(loaded) : loaded;
   if ((o.normalize ?? d.normalize) === 'zscore') applyNormalization(ds, channelStatistics(ds));
   return tuneThreads(ds, o);
 }

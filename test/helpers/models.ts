@@ -6,26 +6,28 @@ import { initParameters } from '../../src/model/init.js';
 import { type Sequences, predictSequence } from '../../src/model/batch.js';
 import { framedChunk } from '../../src/model/frames.js';
 import { type Cell, type Shape, layoutOf } from '../../src/model/layout.js';
-import { type Model, strideOf } from '../../src/model/model.js';
+import { type Model, inputWidth, strideOf } from '../../src/model/model.js';
+import { appendDifferences } from '../../src/model/differences.js';
 import { chunkScratch } from '../../src/model/noise.js';
 import { type Readout, createWorkspace } from '../../src/model/rnn.js';
 import { normal, type Rng } from '../../src/model/rng.js';
 import { score } from '../../src/eval/score.js';
 
-/** A random model over D channels; with frames of `stride` samples, two directions and a GRU cell when asked. */
+/** A random model over D channels; with frames of `stride` samples, two directions, a GRU cell and first differences when asked. */
 export function randomModel(
   rng: Rng, D: number, H: number, C: number, readout: Readout, normalize: boolean, stride = 1, bidirectional = false,
-  cell: Cell = 'rnn',
+  cell: Cell = 'rnn', differences = false,
 ): Model {
-  const shape: Shape = { D: D * stride, H, C, ...(bidirectional ? { directions: 2 as const } : {}), ...(cell === 'gru' ? { cell } : {}) };
+  const W = differences ? 2 * D : D; // values per sample the recurrence reads
+  const shape: Shape = { D: W * stride, H, C, ...(bidirectional ? { directions: 2 as const } : {}), ...(cell === 'gru' ? { cell } : {}) };
   const parameters = new Float32Array(layoutOf(shape).size);
   initParameters(parameters, shape, rng);
   for (let i = 0; i < parameters.length; i++) parameters[i] += 0.2 * normal(rng); // non-zero biases too
   const normalization: Normalization | null = normalize
-    ? { mean: Array.from({ length: D }, () => Math.fround(normal(rng))), std: Array.from({ length: D }, () => Math.fround(0.5 + rng.next())) }
+    ? { mean: Array.from({ length: W }, () => Math.fround(normal(rng))), std: Array.from({ length: W }, () => Math.fround(0.5 + rng.next())) }
     : null;
   return {
-    shape, readout, ...(stride > 1 ? { stride } : {}), normalization, parameters, training: {},
+    shape, readout, ...(stride > 1 ? { stride } : {}), ...(differences ? { differences: true as const } : {}), normalization, parameters, training: {},
     classes: Array.from({ length: C }, (_, c) => `k${c}`), channels: Array.from({ length: D }, (_, d) => `c${d}`),
   };
 }
@@ -68,11 +70,15 @@ export function ourProbabilities(m: Model, data: Sequences): Float32Array {
  */
 export function randomBatch(rng: Rng, m: Model, lengths: Int32Array): { raw: Float32Array; offsets: Float64Array; ours: Float32Array } {
   const D = m.channels.length;
+  const W = inputWidth(m);
   const offsets = new Float64Array(lengths.length);
   let L = 0;
   lengths.forEach((T, n) => { offsets[n] = L; L += T; });
   const raw = Float32Array.from({ length: L * D }, () => 1.5 * normal(rng) + 0.7);
-  const values = Float32Array.from(raw, (x, i) => (m.normalization ? (x - m.normalization.mean[i % D]) / m.normalization.std[i % D] : x));
-  const ours = ourProbabilities(m, { D, values, offsets, lengths, labels: new Int32Array(lengths.length).fill(-1) });
+  const wide = new Float32Array(L * W);
+  if (W > D) lengths.forEach((T, n) => appendDifferences(wide, offsets[n] * W, raw, offsets[n] * D, T, D));
+  else wide.set(raw);
+  const values = Float32Array.from(wide, (x, i) => (m.normalization ? (x - m.normalization.mean[i % W]) / m.normalization.std[i % W] : x));
+  const ours = ourProbabilities(m, { D: W, values, offsets, lengths, labels: new Int32Array(lengths.length).fill(-1) });
   return { raw, offsets, ours };
 }

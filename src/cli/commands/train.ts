@@ -12,7 +12,7 @@ import { createProgress, loadingLines, selectionLines } from '../progress.js';
 import { armGraceful, disarmGraceful, gracefulSignal } from '../interrupt.js';
 import { checkFolder } from '../../io/atomic.js';
 import { timeLikeChannels } from '../../data/time-like.js';
-import { type DataArgs, dataOptions, isInt, loadOptionsOf, requireFlag, resampleFlag, strideFlag } from '../options.js';
+import { type DataArgs, dataOptions, isInt, loadOptionsOf, requireFlag, differencesFlag, differencesOption, resampleFlag, strideFlag } from '../options.js';
 import { printEvaluations } from './evaluate.js';
 import { WORKFLOW_EXAMPLES, grouped, withExamples } from '../help.js';
 import { invokedCommand } from '../command-line.js';
@@ -28,6 +28,7 @@ export const trainOptions = {
   bptt: { type: 'number', default: d.bptt, describe: 'truncated-BPTT horizon k in steps (0 = full BPTT)' },
   stride: { type: 'string', default: String(d.stride), describe: `frame stacking: each step reads this many consecutive samples of every channel; auto: about ${d.autoStrideSteps} steps for the median sequence (at most ${d.maxAutoStride} samples a step)` },
   resample: { type: 'string', default: String(d.resample), describe: 'resample every sequence to this many samples (linear interpolation) in training, evaluate and predict alike; auto: when the training lengths differ, --select compares resampling to their median length with none (with --select off: resampled), else none; off: never' },
+  differences: differencesOption,
   bidirectional: { type: 'boolean', default: d.bidirectional, describe: 'a second recurrence over reversed time; the classifier reads both (--no-bidirectional: one)' },
   cell: { choices: ['rnn', 'gru'] as const, default: d.cell, describe: 'the recurrent cell: rnn, the tanh (Elman) RNN, or gru, PyTorch\'s gated recurrent unit' },
   members: { type: 'number', describe: `an ensemble: train this many times from different seeds and keep the mean of their logits, one model of members × --hidden units (default ${d.members}; 1 with --init)` },
@@ -65,6 +66,7 @@ type TrainArgs = DataArgs & {
   bptt: number;
   stride: string;
   resample: string;
+  differences: 'auto' | 'on' | 'off';
   bidirectional: boolean;
   cell: 'rnn' | 'gru';
   select: 'auto' | 'off';
@@ -148,6 +150,7 @@ export const trainCommand = {
       bptt: a.bptt,
       stride: strideFlag(a.stride),
       resample: resampleFlag(a.resample),
+      differences: differencesFlag(a.differences),
       bidirectional: a.bidirectional,
       cell: a.cell,
       select: a.select,
@@ -204,7 +207,7 @@ export const trainCommand = {
     }).finally(() => progress?.end());
     const m = r.model;
     process.stdout.write(
-      `model: ${a.out} (${m.classes.length} classes, ${m.channels.length} channel(s)${m.resample ? `, resampled to ${m.resample} samples` : ''}, ${hiddenText(m, '=')}, readout ${m.readout}; ` +
+      `model: ${a.out} (${m.classes.length} classes, ${m.channels.length} channel(s)${m.differences ? ' and their differences' : ''}${m.resample ? `, resampled to ${m.resample} samples` : ''}, ${hiddenText(m, '=')}, readout ${m.readout}; ` +
         `best epoch ${r.bestEpoch} of ${r.history.length}; ${r.seconds.toFixed(1)} s, ${Math.round(r.sequencesPerSecond)} seq/s on ${(m.training as { timing: { threads: number } }).timing.threads} thread(s))\n`,
     );
     const planned = (m.training as { hyperparameters: { epochs: number; patience: number } }).hyperparameters;

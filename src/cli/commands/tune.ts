@@ -4,7 +4,7 @@ import type { Argv, ArgumentsCamelCase } from 'yargs';
 import { tune } from '../../train/train.js';
 import { MAX_BATCH, MAX_HIDDEN, MAX_TUNE_STEPS, TRAIN_DEFAULTS } from '../../train/defaults.js';
 import { formatTune } from '../../train/tune.js';
-import { type DataArgs, dataOptions, isInt, loadOptionsOf, requireFlag, resampleFlag, strideFlag } from '../options.js';
+import { type DataArgs, dataOptions, isInt, loadOptionsOf, requireFlag, differencesFlag, differencesOption, resampleFlag, strideFlag } from '../options.js';
 import { WORKFLOW_EXAMPLES, grouped, withExamples } from '../help.js';
 
 const d = TRAIN_DEFAULTS;
@@ -19,6 +19,7 @@ export const tuneOptions = {
   bptt: { type: 'number', default: d.bptt, describe: 'truncated-BPTT horizon k in steps (0 = full BPTT)' },
   stride: { type: 'string', default: String(d.stride), describe: 'as for train: samples per step, or auto' },
   resample: { type: 'string', default: String(d.resample), describe: 'as for train: samples every sequence is resampled to, auto (the median training length when the lengths differ) or off' },
+  differences: { ...differencesOption, describe: 'as for train: first differences as channels too (auto: unless the sequences are z-normalized one by one)' },
   bidirectional: { type: 'boolean', default: d.bidirectional, describe: 'as for train: a second recurrence over reversed time' },
   cell: { choices: ['rnn', 'gru'] as const, default: d.cell, describe: 'as for train: the recurrent cell' },
   'batch-size': { type: 'number', default: d.batchSize, describe: 'sequences per optimizer step' },
@@ -42,6 +43,7 @@ type TuneArgs = DataArgs & {
   bptt: number;
   stride: string;
   resample: string;
+  differences: 'auto' | 'on' | 'off';
   bidirectional: boolean;
   cell: 'rnn' | 'gru';
   'batch-size': number;
@@ -82,7 +84,7 @@ export const tuneCommand = {
     requireFlag(isInt(a['batch-size']) && a['batch-size'] >= 1 && a['batch-size'] <= MAX_BATCH, `--batch-size must be a whole number from 1 to ${MAX_BATCH} (got ${a['batch-size']})`);
     const r = await tune({
       ...loadOptionsOf(a), files: a.files, threads, steps: a.steps, hidden: a.hidden, readout: a.readout === 'auto' ? undefined : a.readout, bptt: a.bptt,
-      stride, resample, bidirectional: a.bidirectional, cell: a.cell,
+      stride, resample, differences: differencesFlag(a.differences), bidirectional: a.bidirectional, cell: a.cell,
       batchSize: a['batch-size'], optimizer: a.optimizer, lr: a.lr, clip: a.clip, seed: a.seed, noise: a.noise, warp: a.warp, normalize: a.normalize,
       kernel: a.kernel,
     });
