@@ -276,11 +276,12 @@ export interface TuneFilesOptions extends LoadOptions, TuneOptions {
   readonly differences?: boolean | 'auto';
 }
 
-/** `tune` on files: loads and normalizes them as train() does, then tuneThreads() with the same flags. */
+/** `tune` on files: loads them, adds their differences and normalizes as train() does, then tuneThreads() with the same flags. */
 export async function tune(o: TuneFilesOptions): Promise<TuneResult> {
   const d = TRAIN_DEFAULTS;
   const loaded = await loadDataSet(o.files, { ...o, requireLabels: true });
-  const ds = differencesFor(o.differences ?? d.differences, loaded) ? withDifferences(loaded) : loaded;
+  const differences = differencesFor(o.differences ?? d.differences, loaded);
+  const ds = differences ? withDifferences(loaded) : loaded;
   if ((o.normalize ?? d.normalize) === 'zscore') applyNormalization(ds, channelStatistics(ds));
-  return tuneThreads(ds, o);
+  return { ...await tuneThreads(ds, o), differences };
 }

@@ -60,6 +60,7 @@ export interface TuneResult {
   readonly chunks: number; // chunks per batch: no more threads than this can be busy
   readonly stride: number; // the frame stacking timed, as train resolves it on these data
   readonly resample: number; // the length every sequence was resampled to (0: none), likewise
+  readonly differences?: boolean; // whether the data timed had their first differences added (tune on files)
 }
 
 /** Rounds of timed blocks per thread count. */
@@ -249,5 +250,5 @@ export function formatTune(t: TuneResult): string {
     t.sure
       ? `sure: its slowest of ${BLOCKS} alternating blocks beat the fastest of every fewer thread count, and no more threads were faster`
       : `not sure: more threads were faster by the median but not in every block (the ranges overlap); rerun on a quieter machine, or with more --steps`,
-    `timed with --stride ${t.stride} --resample ${t.resample > 0 ? t.resample : 'off'} (as train resolves them on these data)`].join('\n') + '\n';
+    `timed with --stride ${t.stride} --resample ${t.resample > 0 ? t.resample : 'off'}${t.differences === undefined ? '' : ` --differences ${t.differences ? 'on' : 'off'}`} (as train resolves them on these data)`].join('\n') + '\n';
 }
