@@ -22,7 +22,7 @@
 import { readInputFile } from './read-input.js';
 import { UserError } from '../errors.js';
 import type { DataSet } from '../data/dataset.js';
-import { type Normalization, isFiniteFloat32, isUsableStd } from '../model/model.js';
+import { type Normalization, inputWidth, isFiniteFloat32, isUsableStd } from '../model/model.js';
 import { type Shape, layoutOf } from '../model/layout.js';
 import type { Readout } from '../model/rnn.js';
 import { MAX_RESAMPLE } from '../model/resample.js';
@@ -166,7 +166,7 @@ function parseModel(file: string, m: any): Checkpoint['model'] {
   if (m.readout !== 'last' && m.readout !== 'mean') fail(file, '"model.readout" must be "last" or "mean"');
   const classes = names(file, m.classes, 'model.classes');
   const channels = names(file, m.channels, 'model.channels');
-  const width = channels.length * (differences ? 2 : 1);
+  const width = inputWidth({ channels, differences });
   if (classes.length !== shape.C || width * stride !== shape.D) fail(file, '"model.classes" and "model.channels" must match "model.shape"');
   const normalization = parseNormalization(file, m.normalization, width);
   return {

@@ -18,7 +18,7 @@
 import { readInputFile } from './read-input.js';
 import { UserError } from '../errors.js';
 import { PARAM_NAMES, type ParamName, type Shape, cellOf, directionsOf, layoutOf, viewsOf } from '../model/layout.js';
-import { type DataLayout, type Model, isFiniteFloat32, isUsableStd, differencesOf, resampleOf, strideOf } from '../model/model.js';
+import { type DataLayout, type Model, isFiniteFloat32, isUsableStd, differencesOf, inputWidth, resampleOf, strideOf } from '../model/model.js';
 import { MAX_RESAMPLE } from '../model/resample.js';
 import { writeFileAtomic } from './atomic.js';
 
@@ -182,7 +182,7 @@ function parseModelDoc(text: string, file: string): Model {
   }
   if (doc.differences !== undefined && doc.differences !== true) fail(file, '"differences" must be true when present');
   const differences = doc.differences === true;
-  const width = channels.length * (differences ? 2 : 1);
+  const width = inputWidth({ channels, differences });
   const bidirectional = doc.bidirectional ?? false;
   if (typeof bidirectional !== 'boolean') fail(file, '"bidirectional" must be true or false');
   const cell = doc.cell ?? 'rnn';

@@ -33,9 +33,10 @@
 //   probabilities [N][C] = softmax(z W_hyᵀ + b_y)     Gemm, Softmax (W_hy [C][K·H])
 //
 // metadata_props: format, classes and channels (JSON arrays), readout, normalization (JSON or null), for a
-// stacked or bidirectional model stride (s) and bidirectional (true/false), for a GRU cell ("gru"), and for a
-// model that resamples resample (L), for one that reads differences differences ("true"). A one-directional stride-1 tanh model that does not resample has no
-// framing, K = 1, no direction attribute and none of these four entries: its file is byte for byte what it was before stride, bidirectional and the GRU existed.
+// stacked or bidirectional model stride (s) and bidirectional (true/false), for a GRU cell ("gru"), for a model
+// that resamples resample (L), and for one that reads first differences differences ("true"). A one-directional
+// stride-1 tanh model that does neither has no framing, K = 1, no direction attribute and none of these entries:
+// its file is byte for byte what it was before stride, bidirectional and the GRU existed.
 
 import { type Params, cellOf, directionsOf, layoutOf, viewsOf } from '../model/layout.js';
 import { type Model, differencesOf, inputWidth, resampleOf, strideOf } from '../model/model.js';

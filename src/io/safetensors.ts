@@ -36,7 +36,7 @@
 import { readInputFile } from './read-input.js';
 import { UserError } from '../errors.js';
 import { type Cell, type Shape, cellOf, directionsOf, gatesOf, layoutOf, viewsOf } from '../model/layout.js';
-import { type Model, type Normalization, isFiniteFloat32, isUsableStd, differencesOf, resampleOf, strideOf } from '../model/model.js';
+import { type Model, type Normalization, isFiniteFloat32, isUsableStd, differencesOf, inputWidth, resampleOf, strideOf } from '../model/model.js';
 import { MAX_RESAMPLE } from '../model/resample.js';
 import { writeFileAtomic } from './atomic.js';
 import { loadModel } from './model-file.js';
@@ -372,7 +372,7 @@ export function parseSafetensors(bytes: Uint8Array, file: string): Model {
   const dv = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const { header, dataStart } = readHeader(bytes, dv, file);
   const { meta, classes, channels, readout, stride, resample, differences, cell } = readMetadata(file, header);
-  const width = channels.length * (differences ? 2 : 1);
+  const width = inputWidth({ channels, differences });
   const shape = shapeOf(file, header, width, stride, classes.length, cell);
   checkTensorNames(file, header);
   const tensors = readTensors(file, header, shape, stride, dv, dataStart);

@@ -43,12 +43,12 @@ export function resampleOf(m: Pick<Model, 'resample'>): number {
 }
 
 /** Whether the model reads every sample's first differences as channels too. */
-export function differencesOf(m: Pick<Model, 'differences'>): boolean {
+export function differencesOf(m: { readonly differences?: boolean }): boolean {
   return m.differences === true;
 }
 
 /** Values per sample the model normalizes and reads: its channels, twice over with the differences. */
-export function inputWidth(m: Pick<Model, 'differences' | 'channels'>): number {
+export function inputWidth(m: { readonly differences?: boolean; readonly channels: readonly unknown[] }): number {
   return m.channels.length * (differencesOf(m) ? 2 : 1);
 }
 

@@ -79,7 +79,7 @@ type Regularization = Pick<Candidate, 'noise' | 'warp' | 'weightDecay'>;
  */
 export function candidatesFor(hp: Hyperparameters, vary: Varied): Candidate[] {
   const d = TRAIN_DEFAULTS;
-  const regularizations: Regularization[] = vary.augmentation && hp.noise > 0
+  const regularizations: Regularization[] = variesRegularization(hp, vary)
     ? [{ noise: 0, warp: 0 }, { noise: hp.noise, warp: d.selectWarp },
       ...(vary.weightDecay ? [{ noise: hp.noise, warp: d.selectWarp, weightDecay: d.selectWeightDecay }] : [])]
     : [{ noise: hp.noise, warp: hp.warp }];
@@ -107,6 +107,11 @@ export function heldOutParts(labels: Int32Array, C: number, seed: number): { tra
   return stratifiedFolds(labels, C, Math.max(2, Math.min(d.selectFolds, labels.length)), rng);
 }
 
+/** Whether the candidates step through the regularization ladder: the augmentation left to selection, σ > 0. */
+function variesRegularization(hp: Hyperparameters, vary: Varied): boolean {
+  return vary.augmentation && hp.noise > 0;
+}
+
 /** hp with what the candidate sets: its noise, warping and readout, and its weight decay and resampling when it has them. */
 export function withCandidate(hp: Hyperparameters, c: Candidate): Hyperparameters {
   return { ...hp, noise: c.noise, warp: c.warp, weightDecay: c.weightDecay ?? hp.weightDecay, resample: c.resample ?? hp.resample, readout: c.readout };
@@ -117,7 +122,7 @@ export function withCandidate(hp: Hyperparameters, c: Candidate): Hyperparameter
  * withCandidate for a candidate chosen under other options, such as a checkpoint's.
  */
 export function withVaried(hp: Hyperparameters, c: Candidate, vary: Varied): Hyperparameters {
-  const augmentation = vary.augmentation && hp.noise > 0;
+  const augmentation = variesRegularization(hp, vary);
   return withCandidate(hp, {
     ...c,
     noise: augmentation ? c.noise : hp.noise, warp: augmentation ? c.warp : hp.warp,

@@ -143,8 +143,8 @@ export async function train(o: TrainOptions): Promise<TrainResult> {
         vary, budget, threads, kernel: o.kernel, signal: o.signal, done,
         onTask: (key, s, finished, total) => {
           done[key] = s;
-          // A checkpoint past selection is never overwritten by one of selection: a task missing from it means
-          // other hyperparameters, which checkResume refuses below.
+          // A checkpoint past selection holds every task (checkResumeSelection above), so none trains and
+          // none of its scores is written here; the guard keeps it that way should that ever change.
           if (path !== undefined && !resume?.state) saveCheckpoint(path, { model: modelRecordOf(before), hyperparameters: recordOf(before), data, selection: { scores: done, chosen: null } });
           o.onSelection?.({ key, score: s, finished, total });
         },
