@@ -231,6 +231,7 @@ const BAD: Bad[] = [
   { name: 'non-numeric wide cell', content: 'label,t0,t1\nx,1,abc\n', line: 2, phrase: 'non-numeric value "abc" in column "t1"' },
   { name: 'hex number', content: 'label,t0\nx,0x10\n', line: 2, phrase: 'non-numeric value "0x10"' },
   { name: 'NaN', content: 'label,t0,t1\nx,1,2\ny,NaN,1\n', line: 3, phrase: 'non-finite value "NaN"' },
+  { name: 'NaN padding to the end of a wide row', content: 'label,t0,t1,t2\nx,1,2,3\ny,1,NaN, nan\n', line: 3, phrase: 'non-finite value "NaN" in column "t1" and every cell after it; if NaN pads this row' },
   { name: 'Infinity', content: 'label,t0\nx,-Infinity\n', line: 2, phrase: 'non-finite value "-Infinity"' },
   { name: 'overflows float64', content: 'label,t0\nx,1e400\n', line: 2, phrase: 'out of float32 range' },
   { name: 'overflows float32', content: '1,2,3\n1,2,-1e39\n', line: 2, phrase: 'value "-1e39" in column 3 is out of float32 range' },

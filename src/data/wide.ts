@@ -8,7 +8,7 @@
 
 import { UserError } from '../errors.js';
 import type { DataSetBuilder, StepStore } from './builder.js';
-import { columnList, columnName, isBlank, toName, toValue, valueError } from './cells.js';
+import { type CellWhere, columnList, columnName, isBlank, show, toName, toValue, valueError } from './cells.js';
 
 export interface WideOptions {
   readonly labelColumn: string;
@@ -106,6 +106,7 @@ export class WideReader {
             where,
           );
         }
+        if (isNaNPadding(cells, i, end)) throw paddingError(cells[i], where, columnName(header, i));
         throw valueError(cells[i], where, columnName(header, i), WHAT);
       }
       this.steps.push(x);
@@ -139,4 +140,20 @@ export class WideReader {
       });
     }
   }
+}
+
+const NAN = /^\s*[+-]?nan\s*$/i;
+
+/** Whether cells[i..end) are all NaN: a row padded to the longest, as the UCR archive's files of ragged sets are. */
+function isNaNPadding(cells: readonly string[], i: number, end: number): boolean {
+  for (let j = i; j < end; j++) if (!NAN.test(cells[j])) return false;
+  return true;
+}
+
+function paddingError(cell: string, where: CellWhere, column: string): UserError {
+  return new UserError(
+    `non-finite value ${show(cell)} in ${column} and every cell after it; if NaN pads this row to the longest ` +
+      '(as in the UCR archive\'s files), leave those cells empty: trailing empty cells end a row early',
+    where,
+  );
 }
