@@ -4,10 +4,10 @@
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync } from 'node:fs';
+import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { stratifiedFolds } from '../src/train/split.js';
-import { type Varied, budgetOf, candidatesFor, heldOutParts, runSelectionTask, selectModel, withCandidate } from '../src/train/select.js';
+import { type Varied, budgetOf, canSelect, candidatesFor, heldOutParts, runSelectionTask, selectModel, withCandidate } from '../src/train/select.js';
 import { TRAIN_DEFAULTS, resolveHyperparameters } from '../src/train/defaults.js';
 import { train } from '../src/train/train.js';
 import { InterruptedError } from '../src/errors.js';
@@ -47,6 +47,33 @@ test('small sets are cross-validated in two folds, large ones judged on one stra
   assert.equal(held.filter((n) => labels[n] === 0).length, 225);
   assert.equal(held.filter((n) => labels[n] === 1).length, 75);
   assert.equal(large[0].train.length + large[0].val.length, 1200);
+});
+
+test('a held-out sequence whose class its fold does not train on trains there too; one per class: nothing to select on', () => {
+  const labels = Int32Array.from([0, 0, 0, 0, 1, 1, 1, 1, 2]); // class 2 has one sequence
+  const parts = heldOutParts(labels, 3, 1);
+  const plain = stratifiedFolds(labels, 3, 2, createRng(1));
+  for (const [f, p] of parts.entries()) {
+    assert.ok(p.train.includes(8), `fold ${f} trains on the class of one`);
+    assert.ok(!p.val.includes(8), `fold ${f} does not score it`);
+    assert.deepEqual(Array.from(p.val), Array.from(plain[f].val).filter((n) => n !== 8), 'the other classes as stratifiedFolds holds them out');
+  }
+  assert.equal(canSelect(labels, 3, 1), true);
+  assert.equal(canSelect(Int32Array.from([0, 1, 2]), 3, 1), false);
+  assert.deepEqual(heldOutParts(Int32Array.from([0, 1, 2]), 3, 1).map((p) => Array.from(p.train)), [[0, 1, 2], [0, 1, 2]]);
+});
+
+test('train() with one sequence in every class skips selection and trains as --select off', async () => {
+  const dir = tempDir('ts-select-');
+  const file = join(dir, 'three.csv');
+  writeFileSync(file, 'label,t0,t1,t2,t3,t4,t5\na,0,1,2,3,2,1\nb,3,2,1,0,1,2\nc,1,1,1,2,2,2\n');
+  let skipped = 0;
+  const o = { files: [file], hidden: 4, epochs: 2, threads: 1, members: 1 } as const;
+  const r = await train({ ...o, onSelectionSkipped: () => skipped++, onSelection: () => assert.fail('no candidate may train') });
+  assert.equal(skipped, 1);
+  assert.equal((r.model.training as { selection?: unknown }).selection, undefined);
+  const off = await train({ ...o, select: 'off' });
+  assert.deepEqual(bits(r.model.parameters), bits(off.model.parameters));
 });
 
 test('the candidates are what the user left to selection', () => {
