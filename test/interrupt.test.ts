@@ -150,7 +150,8 @@ for (const [kind, at] of [['throw', 2], ['exit', 2], ['throw', 25]] as const) {
     const dir = tmp();
     const out = join(dir, 'm.json');
     // --readout mean: no probe runs before training, so the failing worker's step count is training's.
-    const r = await start([...TRAIN, '--readout', 'mean', '--out', out, '--quiet'], {
+    // --checkpoint-every 0: a checkpoint at every epoch end, so the one of epoch 2 is there to be named.
+    const r = await start([...TRAIN, '--readout', 'mean', '--checkpoint-every', '0', '--out', out, '--quiet'], {
       node: ['--import', FAILING_WORKER_HOOK], env: { TRAIN_SIGNALS_TEST_FAIL: `${kind}@${at}` },
     }).done;
     assert.equal(r.code, 1, r.stderr);

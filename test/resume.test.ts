@@ -1,17 +1,21 @@
 // Stopping and resuming (src/train/fit.ts, src/io/checkpoint.ts): a run interrupted anywhere — at an epoch
 // end, in the middle of an epoch, after an epoch's last step, several times over — and resumed from its
 // checkpoint file ends with the same bits as the run that never stopped. Also divergence (no non-finite
-// weights escape) and worker faults (named, no hang).
+// weights escape), worker faults (named, no hang), and how often train() writes the checkpoint.
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { fit, shapeFor, type FitOptions } from '../src/train/fit.js';
 import { resolveHyperparameters } from '../src/train/defaults.js';
 import type { FitState } from '../src/model/state.js';
-import { type Checkpoint, parseCheckpoint, serializeCheckpoint } from '../src/io/checkpoint.js';
+import { type Checkpoint, loadCheckpoint, parseCheckpoint, serializeCheckpoint } from '../src/io/checkpoint.js';
 import { DivergedError, InterruptedError } from '../src/errors.js';
 import { syntheticDataSet } from './helpers/synthetic.js';
 import { FAILING_WORKER } from './helpers/cli.js';
+import { tempDir } from './helpers/temp.js';
+import { train } from '../src/train/train.js';
+import { existsSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
 
 const base: FitOptions = {
   hidden: 6, readout: 'mean', bptt: 0, epochs: 4, batchSize: 7, optimizer: 'adam', lr: 3e-3, clip: 1,
@@ -167,4 +171,33 @@ test('a tampered checkpoint with a standard deviation ≤ 0 or a mean beyond flo
   for (const n of [{ mean: ones, std: ones.map((_, i) => (i === 0 ? 0 : 1)) }, { mean: ones, std: ones.map(() => -1) }, { mean: ones.map(() => 1e39), std: ones }]) {
     assert.throws(() => parseCheckpoint(ck(n), 't.ckpt'), /^Error: t\.ckpt: "model\.normalization" must hold \d+ float32 means and \d+ positive standard deviations|t\.ckpt.*"model\.normalization"/);
   }
+});
+
+test('train() writes the checkpoint at an epoch end only --checkpoint-every seconds after the last, and at every member\'s end', async () => {
+  const dir = tempDir('ts-resume-every-');
+  const ck = join(dir, 'm.ckpt');
+  // What the checkpoint file holds when each epoch ends (onEpoch runs before that epoch's checkpoint).
+  const seen = async (checkpointEvery: number | undefined) => {
+    rmSync(ck, { force: true });
+    const at: string[] = [];
+    let member = 0;
+    await train({
+      files: ['datasets/cbf/train.csv'], hidden: 4, epochs: 3, members: 2, select: 'off', threads: 1, checkpoint: ck, checkpointEvery,
+      onMember: (m) => { member = m; },
+      onEpoch: (e) => {
+        const c = existsSync(ck) ? loadCheckpoint(ck) : undefined;
+        at.push(`${member + 1}.${e.epoch}: ${c ? `${c.members?.length ?? 0} done, next epoch ${c.state!.epoch}` : 'none'}`);
+      },
+    });
+    return at;
+  };
+  assert.deepEqual(await seen(undefined), [ // the default, 10 s: this run takes far less
+    '1.1: none', '1.2: none', '1.3: none',
+    '2.1: 0 done, next epoch 4', '2.2: 0 done, next epoch 4', '2.3: 0 done, next epoch 4',
+  ]);
+  assert.deepEqual(await seen(0), [
+    '1.1: none', '1.2: 0 done, next epoch 2', '1.3: 0 done, next epoch 3',
+    '2.1: 0 done, next epoch 4', '2.2: 1 done, next epoch 2', '2.3: 1 done, next epoch 3',
+  ]);
+  assert.equal(loadCheckpoint(ck).members?.length, 1, 'the last write: the second member\'s end, the first among the done');
 });

@@ -8,7 +8,7 @@ const GROUPS: readonly (readonly [string, readonly string[]])[] = [
   ['Model:', ['cell', 'hidden', 'resample', 'differences', 'stride', 'bidirectional', 'readout', 'bptt', 'members', 'normalize', 'init']],
   ['Training:', ['select', 'epochs', 'batch-size', 'optimizer', 'lr', 'schedule', 'warmup', 'clip', 'weight-decay',
     'noise', 'warp', 'val-split', 'patience', 'class-weights', 'seed']],
-  ['Output:', ['out', 'report', 'onnx', 'safetensors', 'json', 'checkpoint', 'resume']],
+  ['Output:', ['out', 'report', 'onnx', 'safetensors', 'json', 'checkpoint', 'checkpoint-every', 'resume']],
   ['Running:', ['threads', 'steps', 'quiet', 'debug', 'help', 'version']],
 ];
 

@@ -45,6 +45,7 @@ export const TRAIN_DEFAULTS = {
   minEpochs: 60, // … and at least this many epochs
   shortSequence: 30, // readout auto without selection: last when the median length is at most this, else mean
   minValidation: 100, // val-split auto: hold out 10 % only when that is at least this many sequences
+  checkpointEvery: 10, // seconds: an epoch end writes the checkpoint only this long after the last write (0: every one)
   members: 3, // the final fits, from different seeds, whose mean logits the model is (model/ensemble.ts)
   select: 'auto' as 'auto' | 'off', // model selection by cross-validation (select.ts)
   selectFolds: 2, // … over this many stratified folds …

@@ -42,7 +42,8 @@ export interface TrainOptions extends LoadOptions, HyperparameterOptions {
   readonly onBatch?: (b: BatchProgress) => void;
   readonly onStart?: (hp: Hyperparameters) => void; // before the first epoch
   readonly onMember?: (m: number, M: number) => void; // before member m's first epoch (0-based; only when M > 1)
-  readonly checkpoint?: string; // where to write the checkpoint at every epoch end (default: `${out}.ckpt`)
+  readonly checkpoint?: string; // where to write the checkpoint (default: `${out}.ckpt`)
+  readonly checkpointEvery?: number; // seconds between epoch-end checkpoints (0: every epoch end); a member's end and a stop always write one
   readonly resume?: string; // a checkpoint to continue from
   readonly signal?: AbortSignal; // when aborted: finish the step, write the checkpoint, throw InterruptedError
   readonly onTrained?: () => void; // training is over (the model is written); evaluation follows
@@ -168,8 +169,16 @@ export async function train(o: TrainOptions): Promise<TrainResult> {
   const state0 = resume?.state;
   const after = (epoch: number, m: number) => `epoch ${epoch}` + (hp.members > 1 ? ` of member ${m + 1} of ${hp.members}` : '');
   let last: { path: string; after: string } | undefined = state0 ? { path: o.resume!, after: after(state0.history.length, resume?.members?.length ?? 0) } : undefined;
+  // A checkpoint is a file of the whole state, synced to disk: written at every epoch end of a small set, where an
+  // epoch is a step or two, it took a third of the run. So an epoch end writes one only checkpointEvery seconds
+  // after the last; a member's last epoch and a stop (Ctrl-C, the signal) always do.
+  const every = 1000 * (o.checkpointEvery ?? d.checkpointEvery);
+  let written = performance.now();
   const onCheckpoint = path === undefined ? undefined : (state: FitState, members: readonly Member[]) => {
+    const memberEnds = state.stopped || (state.batchStart === 0 && state.epoch > hp.epochs);
+    if (!memberEnds && !o.signal?.aborted && performance.now() - written < every) return;
     saveCheckpoint(path, { model: ckModel, hyperparameters: recorded, data, ...(selection ? { selection } : {}), members, state });
+    written = performance.now();
     last = { path, after: after(state.history.length, members.length) };
   };
   o.onStart?.(hp);

@@ -53,7 +53,8 @@ export const trainOptions = {
   normalize: { choices: ['zscore', 'none'] as const, default: d.normalize, describe: 'per-channel input scaling' },
   init: { type: 'string', describe: 'start from the parameters of this model file (or .safetensors file in the export layout)' },
   quiet: { type: 'boolean', default: false, describe: 'print only results' },
-  checkpoint: { type: 'string', describe: 'write the training state here at every epoch end (default: --out + .ckpt, removed once the model is written)' },
+  checkpoint: { type: 'string', describe: 'write the training state here (default: --out + .ckpt, removed once the model is written)' },
+  'checkpoint-every': { type: 'number', default: d.checkpointEvery, describe: 'seconds between checkpoints: written at the first epoch end this long after the last (0: every epoch end), and always at the end of each member and when stopped' },
   resume: { type: 'string', describe: 'continue the run that wrote this checkpoint (give the same flags as that run)' },
 } as const;
 
@@ -92,6 +93,7 @@ type TrainArgs = DataArgs & {
   init?: string;
   quiet: boolean;
   checkpoint?: string;
+  'checkpoint-every': number;
   resume?: string;
 };
 
@@ -116,6 +118,7 @@ function checkFlags(a: TrainArgs): void {
   requireFlag(a.noise === undefined || (Number.isFinite(a.noise) && a.noise >= 0), `--noise must be a number ≥ 0 (got ${a.noise})`);
   requireFlag(a.warp === undefined || (Number.isFinite(a.warp) && a.warp >= 0 && a.warp < 1), `--warp must be a number in [0, 1) (got ${a.warp})`);
   requireFlag(isInt(a.patience) && a.patience >= 0, `--patience must be a whole number ≥ 0 (got ${a.patience})`);
+  requireFlag(Number.isFinite(a['checkpoint-every']) && a['checkpoint-every'] >= 0, `--checkpoint-every must be a number of seconds ≥ 0 (got ${a['checkpoint-every']})`);
   checkFolder(a.out, '--out');
   if (a.report !== undefined) checkFolder(a.report, '--report');
 }
@@ -176,6 +179,7 @@ export const trainCommand = {
       normalize: a.normalize,
       init,
       checkpoint: a.checkpoint,
+      checkpointEvery: a['checkpoint-every'],
       resume: a.resume,
       signal: gracefulSignal(),
       onRead: a.quiet ? undefined : loadingLines(process.stderr),
