@@ -123,9 +123,9 @@ function trainUnseenClasses(part: { train: Int32Array; val: Int32Array }, labels
   return { train, val };
 }
 
-/** Whether cross-validation can score anything: some held-out part holds a sequence (not so with one sequence per class). */
+/** Whether cross-validation can score every part: each holds out a sequence (not so with one sequence per class). */
 export function canSelect(labels: Int32Array, C: number, seed: number): boolean {
-  return heldOutParts(labels, C, seed).some((p) => p.val.length > 0);
+  return heldOutParts(labels, C, seed).every((p) => p.val.length > 0);
 }
 
 /** Whether the candidates step through the regularization ladder: the augmentation left to selection, σ > 0. */
