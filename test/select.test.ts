@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { stratifiedFolds } from '../src/train/split.js';
-import { type Varied, budgetOf, canSelect, candidatesFor, heldOutParts, runSelectionTask, selectModel, withCandidate } from '../src/train/select.js';
+import { NOTHING_HELD_OUT, type Varied, budgetOf, canSelect, candidatesFor, heldOutParts, runSelectionTask, selectModel, withCandidate } from '../src/train/select.js';
 import { TRAIN_DEFAULTS, resolveHyperparameters } from '../src/train/defaults.js';
 import { train } from '../src/train/train.js';
 import { InterruptedError } from '../src/errors.js';
@@ -71,7 +71,7 @@ test('train() with one sequence in every class skips selection and trains as --s
   const o = { files: [file], hidden: 4, epochs: 2, threads: 1, members: 1 } as const;
   const r = await train({ ...o, onSelectionSkipped: () => skipped++, onSelection: () => assert.fail('no candidate may train') });
   assert.equal(skipped, 1);
-  assert.equal((r.model.training as { selection?: unknown }).selection, undefined);
+  assert.deepEqual((r.model.training as { selection?: unknown }).selection, { skipped: NOTHING_HELD_OUT }, 'the model file says why');
   const off = await train({ ...o, select: 'off' });
   assert.deepEqual(bits(r.model.parameters), bits(off.model.parameters));
 });

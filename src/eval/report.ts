@@ -354,13 +354,15 @@ function historyOf(r: ReportInput): readonly ReportEpoch[] {
 
 /** What the model file's training record holds of model selection (train.ts selectionRecord). */
 interface SelectionRecord {
-  readonly chosen: string;
-  readonly folds: number;
+  readonly chosen?: string;
+  readonly folds?: number;
+  readonly skipped?: string; // why selection did not run (train.ts)
   readonly candidates?: readonly { readonly name: string; readonly accuracy: number; readonly logLoss: number }[];
 }
 
 /** Every candidate's mean held-out accuracy and log-loss, the chosen one marked. */
 function selectionTable(s: SelectionRecord): string {
+  if (s.skipped !== undefined) return `<p>Skipped: ${esc(s.skipped)}; trained as with <code>--select off</code>.</p>`;
   const how = s.folds === 1 ? 'on one stratified held-out split' : `by stratified ${s.folds}-fold cross-validation`;
   return `<p>Chosen ${how} on the training data: <b>${esc(s.chosen)}</b>.</p>` + table(
     ['candidate', 'held-out accuracy', 'held-out log-loss'],
@@ -464,7 +466,7 @@ export function renderReport(r: ReportInput): string {
   }
 
   const selection = (m.training as { selection?: SelectionRecord }).selection;
-  if (selection?.candidates) parts.push(`<section><h2>Model selection</h2>${selectionTable(selection)}</section>`);
+  if (selection?.candidates || selection?.skipped !== undefined) parts.push(`<section><h2>Model selection</h2>${selectionTable(selection)}</section>`);
 
   const hp = training.hyperparameters;
   const timing = training.timing ?? {};

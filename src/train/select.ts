@@ -123,6 +123,9 @@ function trainUnseenClasses(part: { train: Int32Array; val: Int32Array }, labels
   return { train, val };
 }
 
+/** Why selection is skipped when canSelect is false: for stderr and the model's training record. */
+export const NOTHING_HELD_OUT = 'every class has a single training sequence, so none could be held out and classified';
+
 /** Whether cross-validation can score every part: each holds out a sequence (not so with one sequence per class). */
 export function canSelect(labels: Int32Array, C: number, seed: number): boolean {
   return heldOutParts(labels, C, seed).every((p) => p.val.length > 0);

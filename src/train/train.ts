@@ -26,7 +26,7 @@ import {
 import { type BatchProgress, type FitResult, fit, shapeFor } from './fit.js';
 import { type TuneOptions, type TuneResult, tuneThreads } from './tune.js';
 import { checkDifferences, checkInit, checkOutputs, checkResume, checkResumeData, checkResumeSelection, checkTestFiles } from './preflight.js';
-import { type Selection, budgetOf, canSelect, selectModel, selectionTasks, taskKey, withCandidate, withVaried } from './select.js';
+import { NOTHING_HELD_OUT, type Selection, budgetOf, canSelect, selectModel, selectionTasks, taskKey, withCandidate, withVaried } from './select.js';
 
 export interface TrainOptions extends LoadOptions, HyperparameterOptions {
   readonly files: readonly string[];
@@ -50,7 +50,7 @@ export interface TrainOptions extends LoadOptions, HyperparameterOptions {
   readonly onSelecting?: () => void; // model selection starts (from here on, `signal` stops it with a checkpoint)
   readonly onSelection?: (p: SelectionProgress) => void; // model selection: after each candidate's fold
   readonly onSelected?: (s: Selection) => void; // model selection is over: every score, and the choice
-  readonly onSelectionSkipped?: () => void; // --select auto with one sequence in every class: trains as --select off
+  readonly onSelectionSkipped?: (why: string) => void; // --select auto with one sequence in every class: trains as --select off
   readonly onTuned?: (t: TuneResult) => void; // `threads: 'auto'` has measured and chosen
   readonly onLoaded?: (ds: DataSet) => void; // the training data are loaded and every input checked (before normalization)
 }
@@ -131,7 +131,8 @@ export async function train(o: TrainOptions): Promise<TrainResult> {
   let scores: Selection | undefined;
   // A resumed run selects again from the scores its checkpoint holds: only the missing tasks train.
   const selecting = (o.select ?? d.select) === 'auto' && !o.init && (vary.augmentation || vary.readout || vary.resample);
-  if (selecting && !canSelect(ds.labels, ds.classes.length, hp.seed)) o.onSelectionSkipped?.();
+  const skipped = selecting && !canSelect(ds.labels, ds.classes.length, hp.seed) ? NOTHING_HELD_OUT : undefined;
+  if (skipped) o.onSelectionSkipped?.(skipped);
   else if (selecting) {
     const budget = budgetOf(o.epochs ?? d.epochs, hp, ds.lengths.length, vary);
     if (resume && resume.state === undefined) checkResume(resume, o.resume!, recordOf(hp));
@@ -202,7 +203,7 @@ export async function train(o: TrainOptions): Promise<TrainResult> {
       fingerprints: o.files.map(fileFingerprint).filter((f) => f !== null), // evaluate warns on these files
       sequences: ds.lengths.length,
       hyperparameters: recorded,
-      ...(scores ? { selection: selectionRecord(scores) } : {}),
+      ...(scores ? { selection: selectionRecord(scores) } : skipped ? { selection: { skipped } } : {}),
       bestEpoch: first.bestEpoch,
       history: history.map(({ seconds: _s, sequencesPerSecond: _q, ...rest }) => rest),
       ...(hp.members > 1 ? { members: members.map((x, m) => ({ seed: memberSeed(hp.seed, m), bestEpoch: x.bestEpoch, epochs: x.history.length, ...finalRecord(x.history) })) } : {}),

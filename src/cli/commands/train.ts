@@ -203,9 +203,7 @@ export const trainCommand = {
       onSelecting: armGraceful, // Ctrl-C from here on: stop with a checkpoint of the scores so far
       onSelection: a.quiet ? undefined : (p) => selecting.onTask(p),
       onSelected: a.quiet ? undefined : (s) => selecting.onSelected(s),
-      onSelectionSkipped: a.quiet ? undefined : () => process.stderr.write(
-        'model selection skipped: every class has a single training sequence, so no held-out one could be classified; training as with --select off\n',
-      ),
+      onSelectionSkipped: a.quiet ? undefined : (why) => process.stderr.write(`model selection skipped: ${why}; training as with --select off\n`),
       onTuned: a.quiet ? undefined : (t) => process.stderr.write(
         `threads auto: ${t.rows.map((r) => `${r.threads}: ${Math.round(r.sequencesPerSecond)} seq/s`).join(', ')} → ${t.recommended} thread(s)${t.sure ? '' : ' (not sure: the measurements overlap)'}\n`,
       ),
