@@ -49,18 +49,20 @@ test('small sets are cross-validated in two folds, large ones judged on one stra
   assert.equal(large[0].train.length + large[0].val.length, 1200);
 });
 
-test('a held-out sequence whose class its fold does not train on trains there too; one per class: nothing to select on', () => {
+test('stratified folds never hold out a class of one: every fold trains on it; one per class: nothing to select on', () => {
   const labels = Int32Array.from([0, 0, 0, 0, 1, 1, 1, 1, 2]); // class 2 has one sequence
   const parts = heldOutParts(labels, 3, 1);
-  const plain = stratifiedFolds(labels, 3, 2, createRng(1));
+  assert.equal(parts.length, 2);
   for (const [f, p] of parts.entries()) {
-    assert.ok(p.train.includes(8), `fold ${f} trains on the class of one`);
-    assert.ok(!p.val.includes(8), `fold ${f} does not score it`);
-    assert.deepEqual(Array.from(p.val), Array.from(plain[f].val).filter((n) => n !== 8), 'the other classes as stratifiedFolds holds them out');
+    assert.ok(p.train.includes(8) && !p.val.includes(8), `fold ${f} trains on the class of one and does not score it`);
+    for (const c of [0, 1]) assert.equal(Array.from(p.val).filter((n) => labels[n] === c).length, 2, `fold ${f} holds out half of class ${c}`);
+    assert.equal(p.train.length + p.val.length, 9);
   }
+  const held = parts.flatMap((p) => Array.from(p.val)).sort((a, b) => a - b);
+  assert.deepEqual(held, [0, 1, 2, 3, 4, 5, 6, 7], 'every other sequence is held out exactly once');
   assert.equal(canSelect(labels, 3, 1), true);
   assert.equal(canSelect(Int32Array.from([0, 1, 2]), 3, 1), false);
-  assert.deepEqual(heldOutParts(Int32Array.from([0, 1, 2]), 3, 1).map((p) => Array.from(p.train)), [[0, 1, 2], [0, 1, 2]]);
+  assert.deepEqual(heldOutParts(Int32Array.from([0, 1, 2]), 3, 1).map((p) => [Array.from(p.train), Array.from(p.val)]), [[[0, 1, 2], []], [[0, 1, 2], []]]);
 });
 
 test('train() with one sequence in every class skips selection and trains as --select off', async () => {

@@ -99,28 +99,14 @@ export function candidatesFor(hp: Hyperparameters, vary: Varied): Candidate[] {
 /**
  * The held-out parts: K stratified folds on small sets; on large ones (N ≥ selectHoldoutFrom) a single
  * stratified split holding out selectHoldout of each class, which judges as reliably at a fraction of the cost.
- * A fold's held-out sequence of a class its training part lacks (a class of one) trains in that fold too: no
- * candidate could classify it right, so scoring it would tell none apart. With a single sequence in every
- * class, nothing is held out at all (see canSelect).
+ * Neither holds out a class of one (split.ts); with a single sequence in every class nothing is held out at all
+ * (see canSelect).
  */
 export function heldOutParts(labels: Int32Array, C: number, seed: number): { train: Int32Array; val: Int32Array }[] {
   const d = TRAIN_DEFAULTS;
   const rng = createRng(seed);
   if (labels.length >= d.selectHoldoutFrom) return [stratifiedSplit(labels, C, d.selectHoldout, rng)];
-  return stratifiedFolds(labels, C, Math.max(2, Math.min(d.selectFolds, labels.length)), rng).map((f) => trainUnseenClasses(f, labels, C));
-}
-
-function trainUnseenClasses(part: { train: Int32Array; val: Int32Array }, labels: Int32Array, C: number) {
-  const seen = new Uint8Array(C);
-  for (const n of part.train) seen[labels[n]] = 1;
-  const unseen = part.val.filter((n) => seen[labels[n]] === 0);
-  if (unseen.length === 0) return part;
-  const val = part.val.filter((n) => seen[labels[n]] === 1);
-  const train = new Int32Array(part.train.length + unseen.length);
-  train.set(part.train);
-  train.set(unseen, part.train.length);
-  train.sort();
-  return { train, val };
+  return stratifiedFolds(labels, C, Math.max(2, Math.min(d.selectFolds, labels.length)), rng);
 }
 
 /** Why selection is skipped when canSelect is false: for stderr and the model's training record. */

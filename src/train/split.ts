@@ -29,17 +29,20 @@ export function stratifiedSplit(labels: Int32Array, C: number, fraction: number,
 /**
  * K folds of [0, N) for cross-validation: each class's members, shuffled, are dealt to the folds in turn
  * (continuing from where the previous class stopped, so the folds' sizes differ by at most one). Fold f holds
- * out val and trains on train.
+ * out val and trains on train. A class of one trains in every fold and is held out in none: held out, its fold
+ * would not know the class, and no model could classify it right.
  */
 export function stratifiedFolds(labels: Int32Array, C: number, K: number, rng: Rng): { train: Int32Array; val: Int32Array }[] {
   const val: number[][] = Array.from({ length: K }, () => []);
+  const always: number[] = [];
   let next = 0;
   for (const members of membersByClass(labels, C)) {
     shuffle(rng, members);
-    for (const n of members) val[next++ % K].push(n);
+    if (members.length === 1) always.push(members[0]);
+    else for (const n of members) val[next++ % K].push(n);
   }
   return val.map((v, f) => {
-    const train: number[] = [];
+    const train = always.slice();
     for (let g = 0; g < K; g++) if (g !== f) for (const n of val[g]) train.push(n);
     return { train: sorted(train), val: sorted(v) };
   });
