@@ -3,6 +3,7 @@
 
 import { UserError } from '../errors.js';
 import { MAX_RESAMPLE, MAX_STRIDE } from '../train/defaults.js';
+import { isResampleLength } from '../model/resample.js';
 
 export const dataOptions = {
   format: { choices: ['auto', 'wide', 'long'] as const, describe: 'CSV layout [default: auto-detected; evaluate and predict: the model\'s training files\']' },
@@ -58,7 +59,7 @@ export function strideFlag(s: string): number | 'auto' {
 
 /** --resample: auto, off (0), or a whole number of samples. */
 export function resampleFlag(s: string): number | 'auto' {
-  requireFlag(s === 'auto' || s === 'off' || (/^[0-9]+$/.test(s) && +s >= 2 && +s <= MAX_RESAMPLE),
+  requireFlag(s === 'auto' || s === 'off' || (/^[0-9]+$/.test(s) && isResampleLength(+s)),
     `--resample must be auto, off or a whole number from 2 to ${MAX_RESAMPLE} (got ${s})`);
   return s === 'auto' ? 'auto' : s === 'off' ? 0 : Number(s);
 }

@@ -25,7 +25,7 @@ import type { DataSet } from '../data/dataset.js';
 import { type Normalization, inputWidth, isFiniteFloat32, isUsableStd } from '../model/model.js';
 import { type Shape, layoutOf } from '../model/layout.js';
 import type { Readout } from '../model/rnn.js';
-import { MAX_RESAMPLE } from '../model/resample.js';
+import { MAX_RESAMPLE, isResampleLength } from '../model/resample.js';
 import type { OptimizerName } from '../model/optimizer.js';
 import type { EpochRecord, FitState, Member, SelectionState } from '../model/state.js';
 import { writeFileAtomic } from './atomic.js';
@@ -159,8 +159,8 @@ function parseModel(file: string, m: any): Checkpoint['model'] {
   const cell = sh.cell ?? 'rnn';
   if (cell !== 'rnn' && cell !== 'gru') fail(file, '"model.shape.cell" must be "rnn" or "gru"');
   const stride = m.stride === undefined ? 1 : int(file, m.stride, 'model.stride', 1);
-  const resample = m.resample === undefined ? 0 : int(file, m.resample, 'model.resample', 2);
-  if (resample > MAX_RESAMPLE) fail(file, `"model.resample" must be at most ${MAX_RESAMPLE}`);
+  if (m.resample !== undefined && !isResampleLength(m.resample)) fail(file, `"model.resample" must be a whole number from 2 to ${MAX_RESAMPLE}`);
+  const resample: number = m.resample ?? 0;
   if (m.differences !== undefined && m.differences !== true) fail(file, '"model.differences" must be true when present');
   const differences = m.differences === true;
   if (m.readout !== 'last' && m.readout !== 'mean') fail(file, '"model.readout" must be "last" or "mean"');
@@ -198,8 +198,8 @@ function parseSelection(file: string, v: any): SelectionState {
   if (c === undefined || typeof c.name !== 'string' || (c.readout !== 'last' && c.readout !== 'mean')) fail(file, '"selection.chosen" must be null or a candidate');
   const warp = c.warp === undefined ? 0 : finite(file, c.warp, 'selection.chosen.warp');
   const weightDecay = c.weightDecay === undefined ? {} : { weightDecay: finite(file, c.weightDecay, 'selection.chosen.weightDecay') };
-  const resample = c.resample === undefined ? {} : { resample: int(file, c.resample, 'selection.chosen.resample') };
-  if (resample.resample !== undefined && (resample.resample === 1 || resample.resample > MAX_RESAMPLE)) fail(file, `"selection.chosen.resample" must be 0 or from 2 to ${MAX_RESAMPLE}`);
+  if (c.resample !== undefined && c.resample !== 0 && !isResampleLength(c.resample)) fail(file, `"selection.chosen.resample" must be 0 or from 2 to ${MAX_RESAMPLE}`);
+  const resample = c.resample === undefined ? {} : { resample: c.resample as number };
   return { scores, chosen: { name: c.name, noise: finite(file, c.noise, 'selection.chosen.noise'), warp, ...weightDecay, ...resample, readout: c.readout } };
 }
 

@@ -19,7 +19,7 @@ import { readInputFile } from './read-input.js';
 import { UserError } from '../errors.js';
 import { PARAM_NAMES, type ParamName, type Shape, cellOf, directionsOf, layoutOf, viewsOf } from '../model/layout.js';
 import { type DataLayout, type Model, isFiniteFloat32, isUsableStd, differencesOf, inputWidth, resampleOf, strideOf } from '../model/model.js';
-import { MAX_RESAMPLE } from '../model/resample.js';
+import { MAX_RESAMPLE, isResampleLength } from '../model/resample.js';
 import { writeFileAtomic } from './atomic.js';
 
 export const MODEL_FORMAT = 'train-signals/rnn';
@@ -176,10 +176,8 @@ function parseModelDoc(text: string, file: string): Model {
   const channels = stringArray(file, doc.channels, 'channels');
   const stride = doc.stride ?? 1;
   if (!Number.isInteger(stride) || stride < 1) fail(file, '"stride" must be a positive integer');
-  const resample = doc.resample ?? 0;
-  if (doc.resample !== undefined && (!Number.isInteger(resample) || resample < 2 || resample > MAX_RESAMPLE)) {
-    fail(file, `"resample" must be a whole number from 2 to ${MAX_RESAMPLE}`);
-  }
+  if (doc.resample !== undefined && !isResampleLength(doc.resample)) fail(file, `"resample" must be a whole number from 2 to ${MAX_RESAMPLE}`);
+  const resample: number = doc.resample ?? 0;
   if (doc.differences !== undefined && doc.differences !== true) fail(file, '"differences" must be true when present');
   const differences = doc.differences === true;
   const width = inputWidth({ channels, differences });

@@ -37,7 +37,7 @@ import { readInputFile } from './read-input.js';
 import { UserError } from '../errors.js';
 import { type Cell, type Shape, cellOf, directionsOf, gatesOf, layoutOf, viewsOf } from '../model/layout.js';
 import { type Model, type Normalization, isFiniteFloat32, isUsableStd, differencesOf, inputWidth, resampleOf, strideOf } from '../model/model.js';
-import { MAX_RESAMPLE } from '../model/resample.js';
+import { MAX_RESAMPLE, isResampleLength } from '../model/resample.js';
 import { writeFileAtomic } from './atomic.js';
 import { loadModel } from './model-file.js';
 
@@ -241,10 +241,8 @@ function readStride(file: string, meta: Record<string, unknown>): number {
 function readResample(file: string, meta: Record<string, unknown>): number {
   if (meta.resample === undefined) return 0;
   const L = metaJson(file, meta, 'resample');
-  if (!Number.isInteger(L) || (L as number) < 2 || (L as number) > MAX_RESAMPLE) {
-    fail(file, `__metadata__ "resample" must be a whole number from 2 to ${MAX_RESAMPLE} (a JSON string such as "128")`);
-  }
-  return L as number;
+  if (!isResampleLength(L)) fail(file, `__metadata__ "resample" must be a whole number from 2 to ${MAX_RESAMPLE} (a JSON string such as "128")`);
+  return L;
 }
 
 /**

@@ -11,6 +11,11 @@ import type { FloatArray } from './layout.js';
 /** The largest resampling length a model may ask for: a bound on the memory a model file can make a run take. */
 export const MAX_RESAMPLE = 1_000_000;
 
+/** x is a length a model may resample to: a whole number from 2 to MAX_RESAMPLE (0, none, is not one). */
+export function isResampleLength(x: unknown): x is number {
+  return typeof x === 'number' && Number.isInteger(x) && x >= 2 && x <= MAX_RESAMPLE;
+}
+
 /** out [L][D] ← x [T][D] resampled to L samples (L ≥ 2; a sequence of one sample is repeated). */
 export function resampleSequence(out: FloatArray, oo: number, x: ArrayLike<number>, xo: number, T: number, D: number, L: number): void {
   for (let j = 0; j < L; j++) {
