@@ -39,8 +39,13 @@ export interface FitOptions extends HyperparameterOptions {
   readonly onBatch?: (b: BatchProgress) => void; // after every optimizer step
   /** Continue from this state (as onCheckpoint gave it) instead of a fresh start. */
   readonly resume?: FitState;
-  /** Gets a copy of the whole state at every epoch end, and after the last step when interrupted. */
+  /**
+   * Gets a copy of the whole state at an epoch end once checkpointEvery seconds have passed since its last call
+   * (or the fit began), at the last epoch's end (early stopping's too), and after the last step when interrupted.
+   */
   readonly onCheckpoint?: (s: FitState) => void;
+  /** Seconds between onCheckpoint's epoch-end calls (default 0: every epoch end). */
+  readonly checkpointEvery?: number;
   /** Once aborted: the step in progress finishes, onCheckpoint gets the state, fit throws InterruptedError. */
   readonly signal?: AbortSignal;
   /** The module the engine's worker threads run (default: the gradient worker). */
@@ -164,6 +169,13 @@ export async function fit(given: DataSet, normalization: Normalization | null, o
     history: history.map((h) => ({ ...h })),
   });
   const diverged = (what: string) => divergedError(what, at.epoch, opt.step, hp);
+  // A copy of the whole state is worth making only when it is written: on a small set an epoch is a step or two.
+  let checkpointed = performance.now();
+  const checkpointDue = (): boolean => {
+    const due = at.stopped || at.epoch > hp.epochs || o.signal?.aborted === true || performance.now() - checkpointed >= 1000 * (o.checkpointEvery ?? 0);
+    if (due) checkpointed = performance.now();
+    return due;
+  };
   const modelOf = (p: Float32Array): Model => ({
     shape, readout, ...(stride > 1 ? { stride } : {}), ...(resample > 0 ? { resample } : {}), classes: ds.classes, channels: ds.channels, normalization, parameters: p, training: {},
   });
@@ -236,7 +248,7 @@ export async function fit(given: DataSet, normalization: Normalization | null, o
       at.batchStart = 0;
       endEpoch(te, lr);
       at.epoch++; // the checkpoint names the next epoch
-      o.onCheckpoint?.(stateNow());
+      if (checkpointDue()) o.onCheckpoint?.(stateNow());
       at.epoch--;
       if (o.signal?.aborted) throw new InterruptedError(at.epoch, opt.step);
     }

@@ -171,21 +171,16 @@ export async function train(o: TrainOptions): Promise<TrainResult> {
   const after = (epoch: number, m: number) => `epoch ${epoch}` + (hp.members > 1 ? ` of member ${m + 1} of ${hp.members}` : '');
   let last: { path: string; after: string } | undefined = state0 ? { path: o.resume!, after: after(state0.history.length, resume?.members?.length ?? 0) } : undefined;
   // A checkpoint is a file of the whole state, synced to disk: written at every epoch end of a small set, where an
-  // epoch is a step or two, it took a third of the run. So an epoch end writes one only checkpointEvery seconds
-  // after the last; a member's last epoch and a stop (Ctrl-C, the signal) always do.
-  const every = 1000 * (o.checkpointEvery ?? d.checkpointEvery);
-  let written = performance.now();
+  // epoch is a step or two, it took a third of the run; so fit() offers one only every checkpointEvery seconds
+  // (and at each member's end and a stop).
   const onCheckpoint = path === undefined ? undefined : (state: FitState, members: readonly Member[]) => {
-    const memberEnds = state.stopped || (state.batchStart === 0 && state.epoch > hp.epochs);
-    if (!memberEnds && !o.signal?.aborted && performance.now() - written < every) return;
     saveCheckpoint(path, { model: ckModel, hyperparameters: recorded, data, ...(selection ? { selection } : {}), members, state });
-    written = performance.now();
     last = { path, after: after(state.history.length, members.length) };
   };
   o.onStart?.(hp);
   const { members, seconds, seen } = await fitMembers(ds, normalization, hp, {
     threads, init: o.init, kernel: o.kernel, onEpoch: o.onEpoch, onBatch: o.onBatch, onMember: o.onMember, signal: o.signal,
-    finished: resume?.members ?? [], state: state0, onCheckpoint, failed: (e) => withCheckpoint(e, last),
+    finished: resume?.members ?? [], state: state0, onCheckpoint, checkpointEvery: o.checkpointEvery ?? d.checkpointEvery, failed: (e) => withCheckpoint(e, last),
   });
   const first = members[0];
   const history = [...first.history];
@@ -218,7 +213,7 @@ export async function train(o: TrainOptions): Promise<TrainResult> {
   return { model, history, bestEpoch: first.bestEpoch, seconds, sequencesPerSecond, test, members: members.length };
 }
 
-interface MembersOptions extends Pick<TrainOptions, 'init' | 'kernel' | 'onEpoch' | 'onBatch' | 'onMember' | 'signal'> {
+interface MembersOptions extends Pick<TrainOptions, 'init' | 'kernel' | 'onEpoch' | 'onBatch' | 'onMember' | 'signal' | 'checkpointEvery'> {
   readonly threads: number;
   readonly finished: readonly Member[]; // a resumed run's finished members …
   readonly state?: FitState; // … and the state of the one in progress
@@ -238,7 +233,8 @@ async function fitMembers(ds: DataSet, normalization: Normalization | null, hp: 
     try {
       r = await fit(ds, normalization, {
         ...hp, seed: memberSeed(hp.seed, m), threads: o.threads, init: o.init, onEpoch: o.onEpoch, onBatch: o.onBatch, kernel: o.kernel,
-        resume: m === o.finished.length ? o.state : undefined, onCheckpoint: o.onCheckpoint && ((state) => o.onCheckpoint!(state, done)), signal: o.signal,
+        resume: m === o.finished.length ? o.state : undefined, onCheckpoint: o.onCheckpoint && ((state) => o.onCheckpoint!(state, done)),
+        checkpointEvery: o.checkpointEvery, signal: o.signal,
       });
     } catch (e) {
       throw o.failed(e);
