@@ -250,6 +250,9 @@ test('- is stdin for an input CSV and stdout for predictions and evaluate’s re
   const lines = p.stdout.trim().split('\n');
   assert.equal(lines.length, 301);
   assert.match(lines[1], /^stdin,1,/);
+  const tabs = cli(['predict', '--model', model, '-', '--out', '-'], { input: test.toString('utf8').replaceAll(',', '\t') });
+  assert.equal(tabs.code, 0, tabs.stderr);
+  assert.equal(tabs.stdout, p.stdout); // tab-separated, told from the first bytes of the pipe
   const e = cli(['evaluate', '--model', model, 'datasets/cbf/test.csv', '--report', '-']);
   assert.equal(e.code, 0, e.stderr);
   assert.match(e.stdout, /^<!doctype html>/);

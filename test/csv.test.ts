@@ -1,6 +1,6 @@
 // Tests of src/data/csv.ts: both layouts load exactly, the tolerated irregularities (ragged wide rows, BOM,
-// CRLF, blank lines, non-contiguous and out-of-order long rows) and, table-driven, every rejected input with
-// the file, line and key phrase of its message.
+// CRLF, blank lines, non-contiguous and out-of-order long rows, tabs or semicolons for commas) and,
+// table-driven, every rejected input with the file, line and key phrase of its message.
 
 import assert from 'node:assert/strict';
 import { mkdir, writeFile } from 'node:fs/promises';
@@ -82,6 +82,37 @@ test('BOM, CRLF line ends and blank lines are accepted; lines stay right', async
   assert.deepEqual(ds.sources.map((s) => s.line), [2, 4]);
   const long = await loadDataSet([await fileWith('\ufeffid,t,label,x\r\na,0,p,1\r\na,1,p,2\r\n')]);
   assert.deepEqual(Array.from(long.values), [1, 2]);
+});
+
+test('tab- and semicolon-separated files load as their comma-separated twin, headers or not, long or wide', async () => {
+  const twins = [
+    'label,t0,t1\nx,1,2.5\ny,-3,4\n',
+    '2,0.25,0.5\n1,1.5,2.5\n',
+    '\ufeffid,t,label,a,b\r\ns,1,p,3,4\r\ns,0,p,1,2\r\nr,0,q,5,6\r\n',
+    'label,t0,t1\n"x,\ty",1,2\n', // a quoted separator inside a label stays in it
+  ];
+  for (const csv of twins) {
+    const want = await loadDataSet([await fileWith(csv)]);
+    for (const sep of ['\t', ';']) {
+      const quoted = csv.replace(/"[^"]*"/g, (q) => q.replaceAll(',', '\u0001'));
+      const text = quoted.replaceAll(',', sep).replaceAll('\u0001', ',');
+      const got = await loadDataSet([await fileWith(text, 'data.tsv')]);
+      assert.deepEqual(Array.from(got.values), Array.from(want.values), JSON.stringify(text));
+      assert.deepEqual(Array.from(got.lengths), Array.from(want.lengths));
+      assert.deepEqual(Array.from(got.labels), Array.from(want.labels));
+      assert.deepEqual(got.classes, want.classes);
+      assert.deepEqual(got.ids, want.ids);
+      assert.deepEqual(got.channels, want.channels);
+    }
+  }
+});
+
+test('a first line longer than what one read gives: the separator is told from its start', async () => {
+  const T = 30_000; // about 200 KB a row
+  const row = (label: string, k: number) => [label, ...Array.from({ length: T }, (_, t) => ((t * k) % 97) / 7 - 5)].join('\t');
+  const ds = await loadDataSet([await fileWith(`${row('a', 1)}\n${row('b', 3)}\n`, 'long.tsv')]);
+  assert.deepEqual(Array.from(ds.lengths), [T, T]);
+  assert.equal(ds.values[2 * T - 1], Math.fround((((T - 1) * 3) % 97) / 7 - 5));
 });
 
 test('long layout: non-contiguous rows grouped by id in first-appearance order, time column reorders', async () => {
@@ -266,6 +297,8 @@ const BAD: Bad[] = [
   { name: 'NUL bytes in a value', content: Buffer.from('label,t0,t1\nx,1,\0\0\x01\n'), line: 2, phrase: 'binary data' },
   { name: 'NUL bytes in a label', content: Buffer.from('label,t0\nx\0y,1\n'), line: 2, phrase: 'binary data' },
   { name: 'binary file', content: Buffer.from([0x1f, 0x8b, 0x08, 0, 0, 0, 0, 0, 0, 3, 0x2c, 0xcb, 0x0a, 0x41]), line: 1, phrase: 'binary data' },
+  { name: 'cells separated by spaces', content: '  1.0e+00  -6.4e-01\n  2.0e+00  1.5e-01\n', line: 1, phrase: 'spaces between its cells; cells must be separated by commas' },
+  { name: 'decimal comma', content: 'label;t0;t1\nx;1;-0,5\n', line: 2, phrase: 'value "-0,5" in column "t1" has a decimal comma; write decimal numbers with a point ("-0.5")' },
   { name: 'bad format option', content: 'label,t0\nx,1\n', opts: { format: 'tsv' as 'wide' }, phrase: 'format must be auto, wide or long' },
 ];
 

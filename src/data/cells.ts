@@ -72,6 +72,12 @@ export function valueError(cell: string, where: CellWhere, column: string, what:
       where,
     );
   }
+  if (/^[+-]?\d*,\d+([eE][+-]?\d+)?$/.test(s)) {
+    return new UserError(
+      `value ${show(s)} in ${column} has a decimal comma; write decimal numbers with a point (${show(s.replace(',', '.'))})`,
+      where,
+    );
+  }
   return new UserError(
     `non-numeric value ${show(s)} in ${column}; ${what} (a decimal number such as 1.5 or -2e-3)`,
     where,

@@ -1,7 +1,7 @@
 // Loading labelled signals from CSV files into one shared DataSet. Each file is streamed through csv-parse
-// (never read into one string), its layout detected from its first row, and its rows handed to the layout's
-// reader (wide.ts: one sequence per row; long.ts: one time step per row, grouped by id). Several files are
-// concatenated in order and must agree on the channels.
+// (never read into one string), its separator told from its first line (separator.ts), its layout detected
+// from its first row, and its rows handed to the layout's reader (wide.ts: one sequence per row; long.ts: one
+// time step per row, grouped by id). Several files are concatenated in order and must agree on the channels.
 //
 // Owns the options, layout detection, file access and the translation of fs and csv-parse failures into
 // UserErrors that name file and line. Does not own row rules (wide.ts, long.ts), number parsing (cells.ts) or
@@ -18,6 +18,7 @@ import { columnList, isBlank } from './cells.js';
 import type { DataSet } from './dataset.js';
 import type { DataLayout } from '../model/model.js';
 import { LongReader } from './long.js';
+import { type Separator, sniffSeparator } from './separator.js';
 import { WideReader } from './wide.js';
 
 export interface LoadOptions {
@@ -131,6 +132,21 @@ async function loadFile(
   }
 
   const input: Readable = path === STDIN ? process.stdin : createReadStream(path);
+  let separator: Separator;
+  try {
+    const found = sniffSeparator(await peek(input));
+    if (found === 'spaces') {
+      throw new UserError(
+        'the first line has no commas, tabs or semicolons but spaces between its cells; cells must be separated ' +
+          "by commas (or tabs, or semicolons): convert the file, e.g. sed -E 's/^ +//; s/ +/,/g' in.txt > out.csv",
+        { file, line: 1 },
+      );
+    }
+    separator = found;
+  } catch (e) {
+    input.destroy();
+    throw toUserError(e, file, 0);
+  }
   if (o.onRead) {
     let read = 0;
     input.on('data', (chunk: Buffer | string) => o.onRead!(file, (read += chunk.length), size));
@@ -138,7 +154,7 @@ async function loadFile(
   // No `info` and no `skip_empty_lines`: csv-parse's per-record info snapshot costs as much as the parsing.
   // Lines are counted here instead: a record spans one line plus the line breaks inside its quoted fields,
   // and a blank line arrives as a record of one blank field.
-  const parser = parse({ bom: true, relax_column_count: true, max_record_size: MAX_RECORD_BYTES });
+  const parser = parse({ bom: true, delimiter: separator, relax_column_count: true, max_record_size: MAX_RECORD_BYTES });
   input.on('error', (e: Error) => parser.destroy(e));
   input.pipe(parser);
 
@@ -168,6 +184,29 @@ async function loadFile(
     throw new UserError('the file is empty; expected a header or rows of labelled values', { file, line: 1 });
   }
   reader.end(lastLine);
+}
+
+/**
+ * The first bytes `input` has to give (what one read returns: up to 64 KiB of a file), put back so that the
+ * stream gives them again; empty when it ends at once.
+ */
+function peek(input: Readable): Promise<Uint8Array> {
+  return new Promise((resolve, reject) => {
+    const settle = (head: Uint8Array | null, e?: Error) => {
+      input.off('readable', onReadable).off('end', onEnd).off('error', onError);
+      if (e) reject(e);
+      else resolve(head ?? new Uint8Array(0));
+    };
+    const onReadable = () => {
+      const head = input.read() as Buffer | null;
+      if (head === null) return; // 'end' follows
+      input.unshift(head);
+      settle(head);
+    };
+    const onEnd = () => settle(null);
+    const onError = (e: Error) => settle(null, e);
+    input.on('readable', onReadable).on('end', onEnd).on('error', onError);
+  });
 }
 
 /** Line breaks inside the (quoted) fields of a record. */

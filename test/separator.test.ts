@@ -1,0 +1,34 @@
+// Tests of src/data/separator.ts: which character separates a file's cells, told from its first line.
+
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { sniffSeparator } from '../src/data/separator.js';
+
+const sniff = (text: string) => sniffSeparator(Buffer.from(text, 'utf8'));
+
+test('commas unless the first line has more tabs or semicolons; then the more frequent, tabs on a tie', () => {
+  assert.equal(sniff('label,t0,t1\n1\t2\t3\t4\n'), ','); // only the first line counts
+  assert.equal(sniff('label\tt0\tt1\nx\t1\t2\n'), '\t');
+  assert.equal(sniff('1\t0.25\t-0.5\n'), '\t'); // the UCR archive's .tsv files: no header
+  assert.equal(sniff('label;t0;t1\r\n'), ';');
+  assert.equal(sniff('x;0,5;-1,25;3\n'), ';'); // decimal commas: as many commas as semicolons at most
+  assert.equal(sniff('x\t0,5\t1,5\n'), '\t');
+  assert.equal(sniff('a;b\tc;d\te\n'), '\t');
+  assert.equal(sniff('id,t,label,note;x\n'), ','); // a semicolon in a name does not outvote the commas
+  assert.equal(sniff('x'), ',');
+  assert.equal(sniff(''), ',');
+});
+
+test('separators in quotes do not count; a BOM and blank lines before the first line are skipped', () => {
+  assert.equal(sniff('"a\tb\tc",1,2\n'), ',');
+  assert.equal(sniff('"a,b,c"\t1\t2\n'), '\t');
+  assert.equal(sniff('\ufeff\n  \r\n\t\nlabel;t0\n'), ';');
+  assert.equal(sniff('\ufefflabel\tt0\n'), '\t');
+});
+
+test('spaces between cells and nothing else: told apart, to refuse with a message', () => {
+  assert.equal(sniff('  1.0000000e+00  -6.4e-01   2.5e-01\n'), 'spaces');
+  assert.equal(sniff('1 2\n'), 'spaces');
+  assert.equal(sniff('label, t0, t1\n'), ','); // spaces after commas are CSV
+  assert.equal(sniff('   x   \n'), ','); // one cell: the layout's own message says what is wrong
+});
