@@ -7,7 +7,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { DataSetBuilder } from '../src/data/builder.js';
-import { type LoadOptions, loadDataSet } from '../src/data/csv.js';
+import { type LoadOptions, loadDataSet, streamFile } from '../src/data/csv.js';
 import type { DataSet } from '../src/data/dataset.js';
 import { LongReader } from '../src/data/long.js';
 import { UserError } from '../src/errors.js';
@@ -113,6 +113,37 @@ test('a first line longer than what one read gives: the separator is told from i
   const ds = await loadDataSet([await fileWith(`${row('a', 1)}\n${row('b', 3)}\n`, 'long.tsv')]);
   assert.deepEqual(Array.from(ds.lengths), [T, T]);
   assert.equal(ds.values[2 * T - 1], Math.fround((((T - 1) * 3) % 97) / 7 - 5));
+});
+
+test('the archive’s .ts files load as their CSV twins: comments, any header case, unequal lengths, streamed alike', async () => {
+  const uni = await fileWith(
+    '#Made up\n# with: colons, and commas\n@problemName Made\n@TIMESTAMPS false\n@univariate true\n@equalLength false\n' +
+      '@classLabel true 1 2 10\n@data\n0.25,0.5:2\n\n1.5,2.5,3e-1:1\n3:10\n', 'uni.ts');
+  const wide = await loadDataSet([await fileWith('2,0.25,0.5\n1,1.5,2.5,3e-1\n10,3\n')]);
+  const ds = await loadDataSet([uni]);
+  assert.deepEqual(ds.channels, ['value']); // as a wide file's: a model trained on one reads the other
+  assert.deepEqual(Array.from(ds.values), Array.from(wide.values));
+  assert.deepEqual(Array.from(ds.lengths), [2, 3, 1]);
+  assert.deepEqual(Array.from(ds.labels), Array.from(wide.labels));
+  assert.deepEqual(ds.classes, wide.classes);
+  assert.deepEqual(ds.ids, ['1', '2', '3']);
+  assert.deepEqual(ds.sources.map((x) => x.line), [9, 11, 12]);
+
+  const multi = await fileWith('@problemName M\n@dimensions 2\n@classLabel true a b\n@data\n1,2,3:4,5,6:b\n7:8:a\n', 'multi.ts');
+  const long = await loadDataSet([await fileWith('id,t,label,x,y\ns,0,b,1,4\ns,1,b,2,5\ns,2,b,3,6\nr,0,a,7,8\n')]);
+  const m = await loadDataSet([multi]);
+  assert.deepEqual(m.channels, ['dim_0', 'dim_1']);
+  assert.deepEqual(Array.from(m.values), Array.from(long.values)); // [T][D]: channels inner
+  assert.deepEqual(Array.from(m.lengths), [3, 1]);
+  assert.deepEqual(Array.from(m.labels), Array.from(long.labels));
+
+  const streamed: Array<{ id: string; label: string | null; values: number[] }> = [];
+  await streamFile(multi, { requireLabels: false }, (x) => streamed.push({ id: x.id, label: x.label, values: Array.from(x.values) }));
+  assert.deepEqual(streamed, [{ id: '1', label: 'b', values: [1, 4, 2, 5, 3, 6] }, { id: '2', label: 'a', values: [7, 8] }]);
+  const unlabelled = await fileWith('@classLabel false\n@data\n1,2:3,4\n', 'nolabels.ts');
+  const p = await loadDataSet([unlabelled], { requireLabels: false });
+  assert.deepEqual(Array.from(p.labels), [-1]);
+  assert.deepEqual(Array.from(p.values), [1, 3, 2, 4]);
 });
 
 test('long layout: non-contiguous rows grouped by id in first-appearance order, time column reorders', async () => {
@@ -299,6 +330,22 @@ const BAD: Bad[] = [
   { name: 'binary file', content: Buffer.from([0x1f, 0x8b, 0x08, 0, 0, 0, 0, 0, 0, 3, 0x2c, 0xcb, 0x0a, 0x41]), line: 1, phrase: 'binary data' },
   { name: 'cells separated by spaces', content: '  1.0e+00  -6.4e-01\n  2.0e+00  1.5e-01\n', line: 1, phrase: 'spaces between its cells; cells must be separated by commas' },
   { name: 'decimal comma', content: 'label;t0;t1\nx;1;-0,5\n', line: 2, phrase: 'value "-0,5" in column "t1" has a decimal comma; write decimal numbers with a point ("-0.5")' },
+  { name: 'ARFF', content: '% GunPoint\n@relation GunPoint\n@attribute t0 numeric\n', line: 1, phrase: 'an ARFF file (@relation); ARFF is not read' },
+  { name: '.ts: missing value', content: '@classLabel true a b\n@data\n1,?,3:a\n', line: 3, phrase: 'missing value "?" (channel 1, value 2)' },
+  { name: '.ts: non-numeric value', content: '@classLabel true a b\n@data\n1,2:4,x:b\n', line: 3, phrase: 'non-numeric value "x" in channel 2, value 2' },
+  { name: '.ts: empty value', content: '@classLabel true a b\n@data\n1,,3:a\n', line: 3, phrase: 'empty cell in channel 1, value 2' },
+  { name: '.ts: channels of different lengths', content: '@classLabel true a b\n@data\n1,2:3:a\n', line: 3, phrase: 'channel 2 has 1 values but channel 1 has 2' },
+  { name: '.ts: a line with other channels', content: '@classLabel true a b\n@data\n1,2:3,4:a\n\n5:b\n', line: 5, phrase: 'line has 1 channel(s) but the first sequence has 2' },
+  { name: '.ts: label not listed', content: '@classLabel true a b\n@data\n1,2:c\n', line: 3, phrase: 'label "c" is not one of the classes the @classLabel line lists (a b)' },
+  { name: '.ts: no label', content: '@classLabel true a b\n@data\n1,2: \n', line: 3, phrase: 'missing label after the last ":"' },
+  { name: '.ts: no values', content: '@classLabel true a b\n@data\n:a\n', line: 3, phrase: 'line has no values' },
+  { name: '.ts: unlabelled, for training', content: '@classLabel false\n@data\n1,2\n', line: 3, phrase: 'the file has no class labels' },
+  { name: '.ts: time stamps', content: '@timeStamps true\n@classLabel true a b\n@data\n(0,1),(1,2):a\n', line: 1, phrase: '(@timeStamps true) are not read' },
+  { name: '.ts: regression', content: '@targetLabel true\n@data\n1,2:0.5\n', line: 1, phrase: 'a regression data set' },
+  { name: '.ts: a data line before @data', content: '@classLabel true a b\n1,2:a\n', line: 2, phrase: 'a line before @data that is neither a header line' },
+  { name: '.ts: no @data', content: '#x\n@classLabel true a b\n', line: 2, phrase: 'no @data line' },
+  { name: '.ts: nothing after @data', content: '@classLabel true a b\n@data\n\n#end\n', line: 4, phrase: 'no sequences after @data' },
+  { name: '.ts: --channels', content: '@classLabel true a b\n@data\n1,2:a\n', opts: { channels: ['x'] }, line: 1, phrase: "--channels is for long-layout CSV files" },
   { name: 'bad format option', content: 'label,t0\nx,1\n', opts: { format: 'tsv' as 'wide' }, phrase: 'format must be auto, wide or long' },
 ];
 

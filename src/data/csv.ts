@@ -1,7 +1,8 @@
-// Loading labelled signals from CSV files into one shared DataSet. Each file is streamed through csv-parse
-// (never read into one string), its separator told from its first line (separator.ts), its layout detected
-// from its first row, and its rows handed to the layout's reader (wide.ts: one sequence per row; long.ts: one
-// time step per row, grouped by id). Several files are concatenated in order and must agree on the channels.
+// Loading labelled signals from CSV files (and the UCR/UEA archive's .ts files) into one shared DataSet. Each
+// file is streamed through csv-parse (never read into one string), its kind and separator told from its first
+// bytes (sniff.ts), its layout detected from its first row, and its rows handed to the layout's reader
+// (wide.ts: one sequence per row; long.ts: one time step per row, grouped by id; ts-file.ts: one sequence per
+// line). Several files are concatenated in order and must agree on the channels.
 //
 // Owns the options, layout detection, file access and the translation of fs and csv-parse failures into
 // UserErrors that name file and line. Does not own row rules (wide.ts, long.ts), number parsing (cells.ts) or
@@ -18,7 +19,8 @@ import { columnList, isBlank } from './cells.js';
 import type { DataSet } from './dataset.js';
 import type { DataLayout } from '../model/model.js';
 import { LongReader } from './long.js';
-import { type Separator, sniffSeparator } from './separator.js';
+import { type TextKind, sniffFormat } from './sniff.js';
+import { TsReader } from './ts-file.js';
 import { WideReader } from './wide.js';
 
 export interface LoadOptions {
@@ -132,17 +134,10 @@ async function loadFile(
   }
 
   const input: Readable = path === STDIN ? process.stdin : createReadStream(path);
-  let separator: Separator;
+  let kind: TextKind;
   try {
-    const found = sniffSeparator(await peek(input));
-    if (found === 'spaces') {
-      throw new UserError(
-        'the first line has no commas, tabs or semicolons but spaces between its cells; cells must be separated ' +
-          "by commas (or tabs, or semicolons): convert the file, e.g. sed -E 's/^ +//; s/ +/,/g' in.txt > out.csv",
-        { file, line: 1 },
-      );
-    }
-    separator = found;
+    kind = sniffFormat(await peek(input));
+    refuseKind(kind, o, file);
   } catch (e) {
     input.destroy();
     throw toUserError(e, file, 0);
@@ -154,7 +149,11 @@ async function loadFile(
   // No `info` and no `skip_empty_lines`: csv-parse's per-record info snapshot costs as much as the parsing.
   // Lines are counted here instead: a record spans one line plus the line breaks inside its quoted fields,
   // and a blank line arrives as a record of one blank field.
-  const parser = parse({ bom: true, delimiter: separator, relax_column_count: true, max_record_size: MAX_RECORD_BYTES });
+  // A .ts line splits at ':' between its channels and label (no quoting); a CSV line at its separator.
+  const parser = parse({
+    bom: true, delimiter: kind === 'ts' ? ':' : kind, quote: kind === 'ts' ? false : '"', relax_column_count: true,
+    max_record_size: MAX_RECORD_BYTES,
+  });
   input.on('error', (e: Error) => parser.destroy(e));
   input.pipe(parser);
 
@@ -167,7 +166,7 @@ async function loadFile(
       line = start + breaksIn(record);
       if (record.length === 1 && isBlank(record[0])) continue; // blank line
       if (reader === null) {
-        reader = openReader(file, record, start, o, builder, streaming);
+        reader = kind === 'ts' ? new TsReader(file, record, start, o, builder) : openReader(file, record, start, o, builder, streaming);
         hooks.opened?.(reader instanceof ContiguousLongReader || reader instanceof LongReader ? 'long' : 'wide');
       } else reader.row(record, start);
       lastLine = start;
@@ -216,6 +215,26 @@ function breaksIn(record: readonly string[]): number {
     for (let i = cell.indexOf('\n'); i >= 0; i = cell.indexOf('\n', i + 1)) n++;
   }
   return n;
+}
+
+/**
+ * Throws for the kinds of file that are not read (`spaces`, `arff`), and for --channels with a .ts file. The layout and
+ * column options are CSV's: a .ts file is read as one whatever they say (they may be a model's, from its CSV files).
+ */
+function refuseKind(kind: TextKind, o: Resolved, file: string): asserts kind is Exclude<TextKind, 'spaces' | 'arff'> {
+  if (kind === 'spaces') {
+    throw new UserError(
+      'the first line has no commas, tabs or semicolons but spaces between its cells; cells must be separated ' +
+        "by commas (or tabs, or semicolons): convert the file, e.g. sed -E 's/^ +//; s/ +/,/g' in.txt > out.csv",
+      { file, line: 1 },
+    );
+  }
+  if (kind === 'arff') {
+    throw new UserError("an ARFF file (@relation); ARFF is not read: give the data set's .ts file or a CSV file", { file, line: 1 });
+  }
+  if (kind === 'ts' && o.channels !== undefined && o.channels.length > 0) {
+    throw new UserError("channels were given but this file is in the archive's .ts format, whose channels have no names; --channels is for long-layout CSV files", { file, line: 1 });
+  }
 }
 
 /** Detects the layout from the first row (unless forced) and starts its reader. */

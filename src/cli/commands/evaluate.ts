@@ -73,7 +73,7 @@ export const evaluateCommand = {
   command: 'evaluate <files..>',
   describe: 'evaluate a trained model on labelled CSV files',
   builder: (y: Argv) => withExamples(grouped(y
-    .positional('files', { type: 'string', array: true, describe: 'held-out CSV file(s); - reads one from stdin' })
+    .positional('files', { type: 'string', array: true, describe: 'held-out CSV (or .ts) file(s); - reads one from stdin' })
     .options(evaluateOptions), Object.keys(evaluateOptions)), [WORKFLOW_EXAMPLES[2], ['$0 evaluate --model model.json test.csv --json', 'the figures as JSON']]),
   handler: async (argv: ArgumentsCamelCase<EvaluateArgs>) => {
     const a = argv as unknown as EvaluateArgs;

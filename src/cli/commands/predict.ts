@@ -24,7 +24,7 @@ export const predictCommand = {
   command: 'predict <files..>',
   describe: 'predict the class of every sequence in CSV files (labels optional)',
   builder: (y: Argv) => withExamples(grouped(y
-    .positional('files', { type: 'string', array: true, describe: 'CSV file(s) to predict; - reads one from stdin' })
+    .positional('files', { type: 'string', array: true, describe: 'CSV (or .ts) file(s) to predict; - reads one from stdin' })
     .options(predictOptions), Object.keys(predictOptions)), [WORKFLOW_EXAMPLES[3], ['$0 predict --model model.json - < new.csv | head', 'from stdin to stdout']]),
   handler: async (argv: ArgumentsCamelCase<PredictArgs>) => {
     const a = argv as unknown as PredictArgs;

@@ -21,7 +21,7 @@ const d = TRAIN_DEFAULTS;
 
 export const trainOptions = {
   ...dataOptions,
-  test: { type: 'string', array: true, describe: 'held-out CSV file(s) to evaluate after training' },
+  test: { type: 'string', array: true, describe: 'held-out CSV (or .ts) file(s) to evaluate after training' },
   out: { type: 'string', default: 'model.json', describe: 'where to write the model file' },
   hidden: { type: 'number', default: d.hidden, describe: 'hidden units H' },
   readout: { choices: ['auto', 'last', 'mean'] as const, default: d.readout, describe: 'z = h_T (last) or the mean of h_t over time; auto: chosen by --select (with --select off: last when the median length is ≤ 30, else mean)' },
@@ -126,7 +126,7 @@ function checkFlags(a: TrainArgs): void {
 /** train's flags; `examples` differ when train runs as the default command (the top-level help shows them all). */
 export function trainBuilder(y: Argv, examples: readonly (readonly [string, string])[]): Argv {
   return withExamples(grouped(y
-    .positional('files', { type: 'string', array: true, describe: 'training CSV file(s); - reads one from stdin' })
+    .positional('files', { type: 'string', array: true, describe: 'training CSV (or .ts) file(s); - reads one from stdin' })
     .options(trainOptions), Object.keys(trainOptions)), examples);
 }
 

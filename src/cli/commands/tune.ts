@@ -69,7 +69,7 @@ export const tuneCommand = {
   command: 'tune <files..>',
   describe: 'measure training speed at each thread count and recommend one',
   builder: (y: Argv) => withExamples(grouped(y
-    .positional('files', { type: 'string', array: true, describe: 'training CSV file(s); - reads one from stdin' })
+    .positional('files', { type: 'string', array: true, describe: 'training CSV (or .ts) file(s); - reads one from stdin' })
     .options(tuneOptions), Object.keys(tuneOptions)), [WORKFLOW_EXAMPLES[4], ['$0 tune train.csv --threads 1,2,4 --json', 'measure these thread counts only, as JSON']]),
   handler: async (argv: ArgumentsCamelCase<TuneArgs>) => {
     const a = argv as unknown as TuneArgs;

@@ -1,10 +1,10 @@
-// Tests of src/data/separator.ts: which character separates a file's cells, told from its first line.
+// Tests of src/data/sniff.ts: what kind of text a data file is, and which character separates its cells.
 
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { sniffSeparator } from '../src/data/separator.js';
+import { sniffFormat } from '../src/data/sniff.js';
 
-const sniff = (text: string) => sniffSeparator(Buffer.from(text, 'utf8'));
+const sniff = (text: string) => sniffFormat(Buffer.from(text, 'utf8'));
 
 test('commas unless the first line has more tabs or semicolons; then the more frequent, tabs on a tie', () => {
   assert.equal(sniff('label,t0,t1\n1\t2\t3\t4\n'), ','); // only the first line counts
@@ -31,4 +31,14 @@ test('spaces between cells and nothing else: told apart, to refuse with a messag
   assert.equal(sniff('1 2\n'), 'spaces');
   assert.equal(sniff('label, t0, t1\n'), ','); // spaces after commas are CSV
   assert.equal(sniff('   x   \n'), ','); // one cell: the layout's own message says what is wrong
+});
+
+test('the archive’s .ts files (after # comments) and ARFF files (after % comments) are told apart by their first @ line', () => {
+  assert.equal(sniff('#GunPoint\n# comment, with commas\n@problemName GunPoint\n@data\n1,2:1\n'), 'ts');
+  assert.equal(sniff('\ufeff\n@problemName x\n'), 'ts');
+  assert.equal(sniff('  @classLabel true 1 2\n'), 'ts');
+  assert.equal(sniff('% comment\n%\n@RELATION GunPoint\n@attribute a numeric\n'), 'arff');
+  assert.equal(sniff('@relation x\n'), 'arff');
+  assert.equal(sniff('#x,t0,t1\nlabel,1,2\n'), ','); // a # line followed by no @ line: CSV
+  assert.equal(sniff('label,@t0\n'), ',');
 });

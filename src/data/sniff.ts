@@ -1,0 +1,73 @@
+// What kind of text a data file is, told from its first bytes: a file of the UCR/UEA archive's .ts format
+// (header lines starting with @, maybe after # comments) or an ARFF file (@relation, maybe after % comments);
+// otherwise CSV, and which character separates its cells, from its first line: commas, or tabs (the archive's
+// .tsv files) or semicolons (spreadsheets set to a decimal comma) when the first line has more of those than
+// commas. A file that is comma-separated by this rule is read as it always was. Cells separated by runs of
+// spaces (the archive's older .txt files) cannot be split by a single character, so they are told apart only
+// to say so. Pure.
+
+export type Separator = ',' | '\t' | ';';
+
+/** A CSV file's separator, or a file of another kind. */
+export type TextKind = Separator | 'ts' | 'arff' | 'spaces';
+
+const COMMA = 0x2c;
+const TAB = 0x09;
+const SEMICOLON = 0x3b;
+const SPACE = 0x20;
+const QUOTE = 0x22;
+const LF = 0x0a;
+const CR = 0x0d;
+
+/**
+ * The kind of the file whose first bytes are `head` (a UTF-8 byte-order mark and blank lines skipped): 'ts'
+ * when its first line that is not a # comment starts with @, 'arff' when its first that is not a % comment
+ * starts with @relation; else the separator of its first line (separators inside double quotes not counted):
+ * ',' unless it has more tabs or semicolons than commas, then the more frequent of those two (tabs on a tie);
+ * 'spaces' when it has none of the three but spaces between non-blank text.
+ */
+export function sniffFormat(head: Uint8Array): TextKind {
+  const bom = head.length >= 3 && head[0] === 0xef && head[1] === 0xbb && head[2] === 0xbf ? 3 : 0;
+  if (/^@relation\b/i.test(firstLine(head, bom, '%'))) return 'arff';
+  if (firstLine(head, bom, '#').startsWith('@')) return 'ts';
+  let i = nextLine(head, bom, null);
+  let commas = 0, tabs = 0, semicolons = 0, spacesBetween = 0;
+  let quoted = false, seenText = false, pendingSpace = false;
+  for (; i < head.length; i++) {
+    const b = head[i];
+    if (b === QUOTE) quoted = !quoted;
+    if (quoted) { seenText = true; continue; }
+    if (b === LF) break;
+    if (b === COMMA) commas++;
+    else if (b === TAB) tabs++;
+    else if (b === SEMICOLON) semicolons++;
+    else if (b === SPACE) { pendingSpace = seenText; continue; }
+    else if (b !== CR) {
+      if (pendingSpace) spacesBetween++;
+      seenText = true;
+    }
+    pendingSpace = false;
+  }
+  if (tabs === 0 && semicolons === 0) return commas === 0 && spacesBetween > 0 ? 'spaces' : ',';
+  if (commas > Math.max(tabs, semicolons)) return ',';
+  return tabs >= semicolons ? '\t' : ';';
+}
+
+/** Where the first line from byte `i` on starts that is neither blank nor (with `comment`) a comment. */
+function nextLine(head: Uint8Array, i: number, comment: string | null): number {
+  const c = comment === null ? -1 : comment.charCodeAt(0);
+  while (i < head.length) {
+    let j = i;
+    while (j < head.length && (head[j] === SPACE || head[j] === TAB || head[j] === CR)) j++;
+    if (j < head.length && head[j] !== LF && head[j] !== c) return i;
+    while (j < head.length && head[j] !== LF) j++;
+    i = j + 1;
+  }
+  return head.length;
+}
+
+/** That line's start (up to 64 characters, leading blanks trimmed), as text. */
+function firstLine(head: Uint8Array, i: number, comment: string): string {
+  const at = nextLine(head, i, comment);
+  return Buffer.from(head.subarray(at, Math.min(head.length, at + 64))).toString('latin1').trimStart();
+}

@@ -1,0 +1,136 @@
+// The .ts format of the UCR/UEA archive (as sktime and aeon write it): header lines `@key value` up to `@data`,
+// comment lines starting with #, then one sequence per line: its channels separated by ':', each channel's
+// values by ',', and the class label after the last ':' when the header says `@classLabel true`. The channels
+// of a line must be equally long; lines may differ in length (the archive's unequal-length sets). The loader
+// splits each line at ':' (no quoting), so a record is the line's channels and its label.
+//
+// A one-channel file's channel is named `value`, as a wide CSV file's, so that a model trained on one reads
+// the other; several are `dim_0`, `dim_1`, … (sktime's names). A sequence's id is its 1-based data line number.
+// A missing value (`?`) is refused like NaN; so are files of (time, value) pairs (`@timeStamps true`) and
+// regression files (`@targetLabel true`).
+//
+// Owns the rules of this format; cell parsing is cells.ts', storage is builder.ts'.
+
+import { UserError } from '../errors.js';
+import type { DataSetBuilder, StepStore } from './builder.js';
+import { isBlank, show, toName, toValue, valueError } from './cells.js';
+
+export interface TsOptions {
+  readonly requireLabels: boolean;
+}
+
+const WHAT = 'every value of a .ts line must be a number';
+
+export class TsReader {
+  private readonly file: string;
+  private readonly opts: TsOptions;
+  private readonly builder: DataSetBuilder;
+  private inData = false;
+  private labelled: boolean | null = null; // @classLabel
+  private classes: Set<string> | null = null; // the labels @classLabel lists, when it lists any
+  private steps: StepStore | null = null; // once the first data line fixes the channels
+  private D = 0;
+  private dataRows = 0;
+  private channel: Float32Array[] = []; // [D][T] the line being read
+
+  /** Takes the file's first line that is not blank (a comment or a header line: how the format was told). */
+  constructor(file: string, first: readonly string[], line: number, opts: TsOptions, builder: DataSetBuilder) {
+    this.file = file;
+    this.opts = opts;
+    this.builder = builder;
+    this.row(first, line);
+  }
+
+  row(cells: readonly string[], line: number): void {
+    const text = cells[0].trimStart();
+    if (text.startsWith('#')) return;
+    if (!this.inData) this.header(cells.join(':').trim(), line);
+    else this.sequence(cells, line);
+  }
+
+  private header(text: string, line: number): void {
+    const { file } = this;
+    if (!text.startsWith('@')) {
+      throw new UserError(
+        `a line before @data that is neither a header line (@…) nor a comment (#…); a .ts file's sequences follow its @data line`,
+        { file, line },
+      );
+    }
+    const [key, ...words] = text.slice(1).split(/\s+/);
+    const on = words[0]?.toLowerCase() === 'true';
+    switch (key.toLowerCase()) {
+      case 'data':
+        if (this.labelled === null) this.labelled = false;
+        this.inData = true;
+        return;
+      case 'classlabel':
+        this.labelled = on;
+        if (on && words.length > 1) this.classes = new Set(words.slice(1).map((w) => toName(w, { file, line })));
+        return;
+      case 'timestamps':
+        if (on) throw new UserError('values as (time, value) pairs (@timeStamps true) are not read; give the values alone, one step after another', { file, line });
+        return;
+      case 'targetlabel':
+        if (on) throw new UserError('a regression data set (@targetLabel true); train-signals learns class labels (@classLabel true)', { file, line });
+        return;
+      default: // @problemName, @univariate, @dimensions, @equalLength, @seriesLength, @missing: what the lines show anyway
+    }
+  }
+
+  private sequence(cells: readonly string[], line: number): void {
+    const { file } = this;
+    const labelled = this.labelled === true;
+    const D = labelled ? cells.length - 1 : cells.length;
+    let label: string | null = null;
+    if (labelled) {
+      label = toName(cells[cells.length - 1], { file, line });
+      if (label === '') throw new UserError('missing label after the last ":"; every sequence needs a class name', { file, line });
+      if (this.classes !== null && !this.classes.has(label)) {
+        throw new UserError(`label ${show(label)} is not one of the classes the @classLabel line lists (${[...this.classes].slice(0, 20).join(' ')})`, { file, line });
+      }
+    } else if (this.opts.requireLabels) {
+      throw new UserError('the file has no class labels (@classLabel false or none); training and evaluation need them', { file, line });
+    }
+    if (D < 1 || (D === 1 && isBlank(cells[0]))) {
+      throw new UserError('line has no values; a sequence needs at least one time step', { file, line });
+    }
+    if (this.steps === null) {
+      this.D = D;
+      this.steps = this.builder.begin(D === 1 ? ['value'] : Array.from({ length: D }, (_, d) => `dim_${d}`), file, line);
+    } else if (D !== this.D) {
+      throw new UserError(`line has ${D} channel(s) but the first sequence has ${this.D}; every line needs the same channels, separated by ":"`, { file, line });
+    }
+    let T = -1;
+    for (let d = 0; d < D; d++) {
+      const values = cells[d].split(',');
+      if (T >= 0 && values.length !== T) {
+        throw new UserError(`channel ${d + 1} has ${values.length} values but channel 1 has ${T}; the channels of a sequence must be equally long`, { file, line });
+      }
+      T = values.length;
+      const x = this.channel[d]?.length >= T ? this.channel[d] : (this.channel[d] = new Float32Array(Math.max(T, 2 * (this.channel[d]?.length ?? 0))));
+      for (let t = 0; t < T; t++) {
+        const v = toValue(values[t]);
+        if (v !== v) {
+          const where = `channel ${d + 1}, value ${t + 1}`;
+          if (values[t].trim() === '?') {
+            throw new UserError(`missing value "?" (${where}); fill it in or leave the sequence out`, { file, line });
+          }
+          throw valueError(values[t], { file, line }, where, WHAT);
+        }
+        x[t] = v;
+      }
+    }
+    for (let t = 0; t < T; t++) for (let d = 0; d < D; d++) this.steps.push(this.channel[d][t]);
+    this.dataRows++;
+    this.builder.addSequence(String(this.dataRows), label, T, file, line);
+  }
+
+  end(lastLine: number): void {
+    if (this.dataRows === 0) {
+      throw new UserError(
+        this.inData ? 'no sequences after @data; add one line per sequence' : 'no @data line: a .ts file lists its sequences after one',
+        { file: this.file, line: lastLine },
+      );
+    }
+  }
+}
