@@ -74,6 +74,14 @@ test('wide layout: ragged rows, trailing empty cells ignored', async () => {
   assert.deepEqual(Array.from(ds.values), [1, 2, 3, 4, 5, 6, 7, 8, 9]);
 });
 
+test('wide layout: trailing NaN cells end a row, as the UCR archive pads its rows of sets with different lengths', async () => {
+  const ds = await loadDataSet([await fileWith('1\t0.5\t1.5\t2\n2\t3\tNaN\tNaN\n1\t4\t5\t nan\n', 'ragged.tsv')]);
+  const same = await loadDataSet([await fileWith('1,0.5,1.5,2\n2,3\n1,4,5\n')]);
+  assert.deepEqual(Array.from(ds.lengths), [3, 1, 2]);
+  assert.deepEqual(Array.from(ds.values), Array.from(same.values));
+  assert.deepEqual(Array.from(ds.labels), Array.from(same.labels));
+});
+
 test('BOM, CRLF line ends and blank lines are accepted; lines stay right', async () => {
   const file = await fileWith('\ufefflabel,t0,t1\r\nx,1,2\r\n\r\ny,3,4\r\n');
   const ds = await loadDataSet([file]);
@@ -293,7 +301,8 @@ const BAD: Bad[] = [
   { name: 'non-numeric wide cell', content: 'label,t0,t1\nx,1,abc\n', line: 2, phrase: 'non-numeric value "abc" in column "t1"' },
   { name: 'hex number', content: 'label,t0\nx,0x10\n', line: 2, phrase: 'non-numeric value "0x10"' },
   { name: 'NaN', content: 'label,t0,t1\nx,1,2\ny,NaN,1\n', line: 3, phrase: 'non-finite value "NaN"' },
-  { name: 'NaN padding to the end of a wide row', content: 'label,t0,t1,t2\nx,1,2,3\ny,1,NaN, nan\n', line: 3, phrase: 'non-finite value "NaN" in column "t1" and every cell after it; if NaN pads this row' },
+  { name: 'NaN before the last value of a wide row', content: 'label,t0,t1,t2\nx,1,2,3\ny,1,NaN,2,NaN\n', line: 3, phrase: 'non-finite value "NaN" in column "t1"' },
+  { name: 'a wide row of NaN padding only', content: 'x,1,2\ny,NaN,nan\n', line: 2, phrase: 'row has no values' },
   { name: 'Infinity', content: 'label,t0\nx,-Infinity\n', line: 2, phrase: 'non-finite value "-Infinity"' },
   { name: 'overflows float64', content: 'label,t0\nx,1e400\n', line: 2, phrase: 'out of float32 range' },
   { name: 'overflows float32', content: '1,2,3\n1,2,-1e39\n', line: 2, phrase: 'value "-1e39" in column 3 is out of float32 range' },

@@ -1,7 +1,7 @@
 // The wide layout: one sequence per row, D = 1. With a header (a first row with a non-numeric cell after the
 // first, or a cell equal to the label column's name), the label is the column so named and every other cell
-// is a value; without one, the label is the first cell. Rows may be ragged: trailing empty cells are ignored,
-// an empty cell before the last value is an error. Ids are the 1-based data row numbers (or, when the layout
+// is a value; without one, the label is the first cell. Rows may be ragged: trailing empty or NaN cells are
+// ignored (NaN: the archive's padding), an empty or NaN cell before the last value is an error. Ids are the 1-based data row numbers (or, when the layout
 // is forced to wide and the header has an id column, that column).
 //
 // Owns the row rules of this layout; cell parsing is cells.ts', storage is builder.ts'.
@@ -17,6 +17,9 @@ export interface WideOptions {
 }
 
 const WHAT = 'every value cell of a wide row must be a number';
+
+// NaN: how the UCR archive's files pad the rows of sets with different lengths to the longest.
+const NAN = /^\s*[+-]?nan\s*$/i;
 
 /** Whether the first row of a wide file is a header rather than data. */
 export function isWideHeader(cells: readonly string[], labelColumn: string): boolean {
@@ -70,7 +73,7 @@ export class WideReader {
   row(cells: readonly string[], line: number): void {
     const { file, header, labelAt, idAt } = this;
     let end = cells.length;
-    while (end > 0 && isBlank(cells[end - 1])) end--; // ragged rows: trailing empty cells
+    while (end > 0 && (isBlank(cells[end - 1]) || NAN.test(cells[end - 1]))) end--; // ragged rows: trailing empty or NaN cells
     if (header !== null && end > header.length) {
       throw new UserError(
         `row has ${end} cells but the header has ${header.length}; add the missing column names to the header ` +
@@ -106,7 +109,6 @@ export class WideReader {
             where,
           );
         }
-        if (isNaNPadding(cells, i, end)) throw paddingError(cells[i], where, columnName(header, i));
         throw valueError(cells[i], where, columnName(header, i), WHAT);
       }
       this.steps.push(x);
@@ -142,18 +144,3 @@ export class WideReader {
   }
 }
 
-const NAN = /^\s*[+-]?nan\s*$/i;
-
-/** Whether cells[i..end) are all NaN: a row padded to the longest, as the UCR archive's files of ragged sets are. */
-function isNaNPadding(cells: readonly string[], i: number, end: number): boolean {
-  for (let j = i; j < end; j++) if (!NAN.test(cells[j])) return false;
-  return true;
-}
-
-function paddingError(cell: string, where: CellWhere, column: string): UserError {
-  return new UserError(
-    `non-finite value ${show(cell)} in ${column} and every cell after it; if NaN pads this row to the longest ` +
-      '(as in the UCR archive\'s files), leave those cells empty: trailing empty cells end a row early',
-    where,
-  );
-}
