@@ -107,7 +107,7 @@ export class TsReader {
         throw new UserError(`channel ${d + 1} has ${values.length} values but channel 1 has ${T}; the channels of a sequence must be equally long`, { file, line });
       }
       T = values.length;
-      const x = this.channel[d]?.length >= T ? this.channel[d] : (this.channel[d] = new Float32Array(Math.max(T, 2 * (this.channel[d]?.length ?? 0))));
+      const x = this.buffer(d, T);
       for (let t = 0; t < T; t++) {
         const v = toValue(values[t]);
         if (v !== v) {
@@ -123,6 +123,13 @@ export class TsReader {
     for (let t = 0; t < T; t++) for (let d = 0; d < D; d++) this.steps.push(this.channel[d][t]);
     this.dataRows++;
     this.builder.addSequence(String(this.dataRows), label, T, file, line);
+  }
+
+  /** Room for T values of channel d of the line being read (grown on demand: a line allocates nothing). */
+  private buffer(d: number, T: number): Float32Array {
+    const x = this.channel[d];
+    if (x !== undefined && x.length >= T) return x;
+    return (this.channel[d] = new Float32Array(Math.max(T, 2 * (x?.length ?? 0))));
   }
 
   end(lastLine: number): void {
