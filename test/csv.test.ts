@@ -148,6 +148,9 @@ test('the archive’s .ts files load as their CSV twins: comments, any header ca
   const streamed: Array<{ id: string; label: string | null; values: number[] }> = [];
   await streamFile(multi, { requireLabels: false }, (x) => streamed.push({ id: x.id, label: x.label, values: Array.from(x.values) }));
   assert.deepEqual(streamed, [{ id: '1', label: 'b', values: [1, 4, 2, 5, 3, 6] }, { id: '2', label: 'a', values: [7, 8] }]);
+  const padded = await loadDataSet([await fileWith('@classLabel true a b\n@data\n1,2,NaN:3,4,?:a\n5,nan,?:6,NaN,NaN:b\n', 'padded.ts')]);
+  assert.deepEqual(Array.from(padded.lengths), [2, 1]); // trailing NaN or ?: the archive's padding
+  assert.deepEqual(Array.from(padded.values), [1, 3, 2, 4, 5, 6]);
   const unlabelled = await fileWith('@classLabel false\n@data\n1,2:3,4\n', 'nolabels.ts');
   const p = await loadDataSet([unlabelled], { requireLabels: false });
   assert.deepEqual(Array.from(p.labels), [-1]);
@@ -341,6 +344,8 @@ const BAD: Bad[] = [
   { name: 'decimal comma', content: 'label;t0;t1\nx;1;-0,5\n', line: 2, phrase: 'value "-0,5" in column "t1" has a decimal comma; write decimal numbers with a point ("-0.5")' },
   { name: 'ARFF', content: '% GunPoint\n@relation GunPoint\n@attribute t0 numeric\n', line: 1, phrase: 'an ARFF file (@relation); ARFF is not read' },
   { name: '.ts: missing value', content: '@classLabel true a b\n@data\n1,?,3:a\n', line: 3, phrase: 'missing value "?" (channel 1, value 2)' },
+  { name: '.ts: a channel of padding only', content: '@classLabel true a b\n@data\n1,2:NaN,NaN:a\n', line: 3, phrase: 'channel 2 holds no values, only NaN or ? padding' },
+  { name: '.ts: channels padded to different lengths', content: '@classLabel true a b\n@data\n1,2,NaN:3,4,5:a\n', line: 3, phrase: 'channel 2 has 3 values but channel 1 has 2' },
   { name: '.ts: non-numeric value', content: '@classLabel true a b\n@data\n1,2:4,x:b\n', line: 3, phrase: 'non-numeric value "x" in channel 2, value 2' },
   { name: '.ts: empty value', content: '@classLabel true a b\n@data\n1,,3:a\n', line: 3, phrase: 'empty cell in channel 1, value 2' },
   { name: '.ts: channels of different lengths', content: '@classLabel true a b\n@data\n1,2:3:a\n', line: 3, phrase: 'channel 2 has 1 values but channel 1 has 2' },

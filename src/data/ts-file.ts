@@ -1,13 +1,14 @@
 // The .ts format of the UCR/UEA archive (as sktime and aeon write it): header lines `@key value` up to `@data`,
 // comment lines starting with #, then one sequence per line: its channels separated by ':', each channel's
 // values by ',', and the class label after the last ':' when the header says `@classLabel true`. The channels
-// of a line must be equally long; lines may differ in length (the archive's unequal-length sets). The loader
-// splits each line at ':' (no quoting), so a record is the line's channels and its label.
+// of a line must be equally long (trailing NaN or ? values, the archive's padding, not counted); lines may
+// differ in length (the archive's unequal-length sets). The loader splits each line at ':' (no quoting), so a
+// record is the line's channels and its label.
 //
 // A one-channel file's channel is named `value`, as a wide CSV file's, so that a model trained on one reads
 // the other; several are `dim_0`, `dim_1`, … (sktime's names). A sequence's id is its 1-based data line number.
-// A missing value (`?`) is refused like NaN; so are files of (time, value) pairs (`@timeStamps true`) and
-// regression files (`@targetLabel true`).
+// A missing value (`?`) before a channel's last value is refused like NaN; so are files of (time, value) pairs
+// (`@timeStamps true`) and regression files (`@targetLabel true`).
 //
 // Owns the rules of this format; cell parsing is cells.ts', storage is builder.ts'.
 
@@ -20,6 +21,10 @@ export interface TsOptions {
 }
 
 const WHAT = 'every value of a .ts line must be a number';
+
+// A channel's trailing NaN or ? values: padding to the longest (as in the UCR archive's files of sets with
+// different lengths), not values.
+const PADDING = /^\s*([+-]?nan|\?)\s*$/i;
 
 export class TsReader {
   private readonly file: string;
@@ -103,10 +108,13 @@ export class TsReader {
     let T = -1;
     for (let d = 0; d < D; d++) {
       const values = cells[d].split(',');
-      if (T >= 0 && values.length !== T) {
-        throw new UserError(`channel ${d + 1} has ${values.length} values but channel 1 has ${T}; the channels of a sequence must be equally long`, { file, line });
+      let n = values.length;
+      while (n > 0 && PADDING.test(values[n - 1])) n--;
+      if (n === 0) throw new UserError(`channel ${d + 1} holds no values, only NaN or ? padding; a sequence needs at least one time step`, { file, line });
+      if (T >= 0 && n !== T) {
+        throw new UserError(`channel ${d + 1} has ${n} values but channel 1 has ${T}; the channels of a sequence must be equally long`, { file, line });
       }
-      T = values.length;
+      T = n;
       const x = this.buffer(d, T);
       for (let t = 0; t < T; t++) {
         const v = toValue(values[t]);
