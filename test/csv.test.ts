@@ -151,6 +151,9 @@ test('the archive’s .ts files load as their CSV twins: comments, any header ca
   const padded = await loadDataSet([await fileWith('@classLabel true a b\n@data\n1,2,NaN:3,4,?:a\n5,nan,?:6,NaN,NaN:b\n', 'padded.ts')]);
   assert.deepEqual(Array.from(padded.lengths), [2, 1]); // trailing NaN or ?: the archive's padding
   assert.deepEqual(Array.from(padded.values), [1, 3, 2, 4, 5, 6]);
+  const crlf = await loadDataSet([await fileWith('\ufeff#c\r\n@classLabel true a b\r\n@data\r\n1,2,3:a\r\n4,5:b\r\n', 'crlf.ts')]);
+  assert.deepEqual(Array.from(crlf.values), [1, 2, 3, 4, 5]);
+  assert.deepEqual(crlf.sources.map((x) => x.line), [4, 5]);
   const unlabelled = await fileWith('@classLabel false\n@data\n1,2:3,4\n', 'nolabels.ts');
   const p = await loadDataSet([unlabelled], { requireLabels: false });
   assert.deepEqual(Array.from(p.labels), [-1]);
