@@ -115,6 +115,15 @@ test('tab- and semicolon-separated files load as their comma-separated twin, hea
   }
 });
 
+test('cells separated by runs of blanks (the UCR archive’s older .txt files) load as their CSV twin', async () => {
+  const got = await loadDataSet([await fileWith('  2.0000000e+00  2.5e-01   5.0e-01\n\n  1  1.5\t2.5  \n', 'old.txt')]);
+  const want = await loadDataSet([await fileWith('2,0.25,0.5\n\n1,1.5,2.5\n')]);
+  assert.deepEqual(Array.from(got.values), Array.from(want.values));
+  assert.deepEqual(got.classes, ['1', '2.0000000e+00']); // labels are names, as written
+  assert.deepEqual(got.sources.map((x) => x.line), [1, 3]);
+  await assert.rejects(loadDataSet([await fileWith('x 1 2\ny 1 abc\n', 'bad.txt')]), /bad\.txt:2:3: non-numeric value "abc" in column 3/);
+});
+
 test('a first line longer than what one read gives: the separator is told from its start', async () => {
   const T = 30_000; // about 200 KB a row
   const row = (label: string, k: number) => [label, ...Array.from({ length: T }, (_, t) => ((t * k) % 97) / 7 - 5)].join('\t');
@@ -343,7 +352,6 @@ const BAD: Bad[] = [
   { name: 'NUL bytes in a value', content: Buffer.from('label,t0,t1\nx,1,\0\0\x01\n'), line: 2, phrase: 'binary data' },
   { name: 'NUL bytes in a label', content: Buffer.from('label,t0\nx\0y,1\n'), line: 2, phrase: 'binary data' },
   { name: 'binary file', content: Buffer.from([0x1f, 0x8b, 0x08, 0, 0, 0, 0, 0, 0, 3, 0x2c, 0xcb, 0x0a, 0x41]), line: 1, phrase: 'binary data' },
-  { name: 'cells separated by spaces', content: '  1.0e+00  -6.4e-01\n  2.0e+00  1.5e-01\n', line: 1, phrase: 'spaces between its cells; cells must be separated by commas' },
   { name: 'decimal comma', content: 'label;t0;t1\nx;1;-0,5\n', line: 2, phrase: 'value "-0,5" in column "t1" has a decimal comma; write decimal numbers with a point ("-0.5")' },
   { name: 'ARFF', content: '% GunPoint\n@relation GunPoint\n@attribute t0 numeric\n', line: 1, phrase: 'an ARFF file (@relation); ARFF is not read' },
   { name: '.ts: missing value', content: '@classLabel true a b\n@data\n1,?,3:a\n', line: 3, phrase: 'missing value "?" (channel 1, value 2)' },

@@ -21,6 +21,7 @@ import type { DataLayout } from '../model/model.js';
 import { LongReader } from './long.js';
 import { type TextKind, sniffFormat } from './sniff.js';
 import { TsReader } from './ts-file.js';
+import { BlanksToCommas } from './spaces.js';
 import { WideReader } from './wide.js';
 
 export interface LoadOptions {
@@ -149,13 +150,15 @@ async function loadFile(
   // No `info` and no `skip_empty_lines`: csv-parse's per-record info snapshot costs as much as the parsing.
   // Lines are counted here instead: a record spans one line plus the line breaks inside its quoted fields,
   // and a blank line arrives as a record of one blank field.
-  // A .ts line splits at ':' between its channels and label (no quoting); a CSV line at its separator.
+  // A .ts line splits at ':' between its channels and label (no quoting); a CSV line at its separator, and
+  // one whose cells are separated by blanks at the commas BlanksToCommas puts between them.
   const parser = parse({
-    bom: true, delimiter: kind === 'ts' ? ':' : kind, quote: kind === 'ts' ? false : '"', relax_column_count: true,
-    max_record_size: MAX_RECORD_BYTES,
+    bom: true, delimiter: kind === 'ts' ? ':' : kind === 'spaces' ? ',' : kind, quote: kind === 'ts' ? false : '"',
+    relax_column_count: true, max_record_size: MAX_RECORD_BYTES,
   });
   input.on('error', (e: Error) => parser.destroy(e));
-  input.pipe(parser);
+  if (kind === 'spaces') input.pipe(new BlanksToCommas()).pipe(parser);
+  else input.pipe(parser);
 
   let reader: RowReader | null = null;
   let line = 0; // last line of the last record read
@@ -218,17 +221,10 @@ function breaksIn(record: readonly string[]): number {
 }
 
 /**
- * Throws for the kinds of file that are not read (`spaces`, `arff`), and for --channels with a .ts file. The layout and
+ * Throws for the kind of file that is not read (`arff`), and for --channels with a .ts file. The layout and
  * column options are CSV's: a .ts file is read as one whatever they say (they may be a model's, from its CSV files).
  */
-function refuseKind(kind: TextKind, o: Resolved, file: string): asserts kind is Exclude<TextKind, 'spaces' | 'arff'> {
-  if (kind === 'spaces') {
-    throw new UserError(
-      'the first line has no commas, tabs or semicolons but spaces between its cells; cells must be separated ' +
-        "by commas (or tabs, or semicolons): convert the file, e.g. sed -E 's/^ +//; s/ +/,/g' in.txt > out.csv",
-      { file, line: 1 },
-    );
-  }
+function refuseKind(kind: TextKind, o: Resolved, file: string): asserts kind is Exclude<TextKind, 'arff'> {
   if (kind === 'arff') {
     throw new UserError("an ARFF file (@relation); ARFF is not read: give the data set's .ts file or a CSV file", { file, line: 1 });
   }

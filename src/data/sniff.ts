@@ -2,13 +2,12 @@
 // (header lines starting with @, maybe after # comments) or an ARFF file (@relation, maybe after % comments);
 // otherwise CSV, and which character separates its cells, from its first line: commas, or tabs (the archive's
 // .tsv files) or semicolons (spreadsheets set to a decimal comma) when the first line has more of those than
-// commas. A file that is comma-separated by this rule is read as it always was. Cells separated by runs of
-// spaces (the archive's older .txt files) cannot be split by a single character, so they are told apart only
-// to say so. Pure.
+// commas, or runs of blanks (the archive's older .txt files) when it has none of those three but spaces
+// between its cells. A file that is comma-separated by this rule is read as it always was. Pure.
 
 export type Separator = ',' | '\t' | ';';
 
-/** A CSV file's separator, or a file of another kind. */
+/** A CSV file's separator, 'spaces' for runs of blanks (spaces.ts), or a file of another kind. */
 export type TextKind = Separator | 'ts' | 'arff' | 'spaces';
 
 const COMMA = 0x2c;

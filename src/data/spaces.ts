@@ -1,0 +1,59 @@
+// Text whose cells are separated by runs of blanks (spaces or tabs), as the UCR archive's older .txt files are
+// (`  1.0000000e+00  -6.4788e-01 …`), turned into comma-separated text as it streams: each run of blanks
+// between two cells of a line becomes one comma, blanks at a line's start or end go (and a byte-order mark), and
+// line breaks stay where they were, so lines and cell numbers are the file's own. Works on bytes: a blank or a line break is never part
+// of a multi-byte UTF-8 character.
+
+import { Transform, type TransformCallback } from 'node:stream';
+
+const SPACE = 0x20;
+const TAB = 0x09;
+const LF = 0x0a;
+const CR = 0x0d;
+const COMMA = 0x2c;
+const BOM = [0xef, 0xbb, 0xbf];
+
+export class BlanksToCommas extends Transform {
+  private blanks = false; // blanks since the last cell's text on this line
+  private lineStart = true; // no cell text yet on this line
+  private bom = 0; // bytes of a byte-order mark matched at the start so far; −1 once past it
+
+  override _transform(chunk: Buffer, _encoding: BufferEncoding, done: TransformCallback): void {
+    // A comma replaces a run that may have begun in the chunk before, and a byte-order mark's first bytes held
+    // back may turn out to be text: at most three bytes more than came in.
+    const out = Buffer.allocUnsafe(chunk.length + 3);
+    let o = 0;
+    let i = 0;
+    for (; this.bom >= 0 && i < chunk.length; i++) {
+      if (chunk[i] === BOM[this.bom]) {
+        if (++this.bom === BOM.length) this.bom = -1; // a whole mark: not a cell's text
+        continue;
+      }
+      for (let j = 0; j < this.bom; j++) out[o++] = BOM[j]; // not a mark after all
+      this.lineStart = this.bom === 0;
+      this.bom = -1;
+      break;
+    }
+    for (; i < chunk.length; i++) {
+      const b = chunk[i];
+      if (b === SPACE || b === TAB) {
+        this.blanks = !this.lineStart;
+        continue;
+      }
+      if (b === LF || b === CR) {
+        this.blanks = false;
+        this.lineStart = true;
+      } else {
+        if (this.blanks) out[o++] = COMMA;
+        this.blanks = false;
+        this.lineStart = false;
+      }
+      out[o++] = b;
+    }
+    done(null, out.subarray(0, o));
+  }
+
+  override _flush(done: TransformCallback): void {
+    done(null, this.bom > 0 ? Buffer.from(BOM.slice(0, this.bom)) : null); // a mark's first bytes and then the end
+  }
+}
