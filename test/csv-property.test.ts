@@ -189,6 +189,8 @@ test('one random corruption: a UserError naming the corrupted line, never anythi
         let line: number | 'later-duplicate' = r;
         switch (kind) {
           case 'junk':
+            // NaN as a wide row's last value (of two or more) is padding that ends the row early, not an error (csv.test.ts).
+            fc.pre(long || junk !== 'NaN' || values < 2 || pickCell % values !== values - 1);
             row[firstValue + (pickCell % values)] = junk;
             break;
           case 'empty-mid':

@@ -3,7 +3,8 @@
 // table-driven, every rejected input with the file, line and key phrase of its message.
 
 import assert from 'node:assert/strict';
-import { mkdir, writeFile } from 'node:fs/promises';
+import { execFileSync } from 'node:child_process';
+import { mkdir, open, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { DataSetBuilder } from '../src/data/builder.js';
@@ -113,6 +114,29 @@ test('tab- and semicolon-separated files load as their comma-separated twin, hea
       assert.deepEqual(got.channels, want.channels);
     }
   }
+});
+
+test('a first line that arrives in pieces (a pipe) is waited for before the file’s kind is told', async () => {
+  async function throughPipe(pieces: readonly string[]): Promise<DataSet> {
+    const fifo = join(csvDir(), 'pipe');
+    execFileSync('mkfifo', [fifo]);
+    const writer = (async () => {
+      const fh = await open(fifo, 'w'); // opens once the reader has
+      for (const p of pieces) {
+        await fh.write(p);
+        await new Promise((r) => setTimeout(r, 30));
+      }
+      await fh.close();
+    })();
+    const ds = await loadDataSet([fifo]);
+    await writer;
+    return ds;
+  }
+  const tsv = await throughPipe(['\n', 'la', 'bel\tt0', '\tt1\nx\t1\t2\n', 'y\t3\t4\n']);
+  assert.deepEqual(tsv.classes, ['x', 'y']);
+  assert.deepEqual(Array.from(tsv.values), [1, 2, 3, 4]);
+  const ts = await throughPipe(['#', ' a comment\n', '@pro', 'blemName x\n@classLabel true a b\n@data\n1,2:a\n']);
+  assert.deepEqual(Array.from(ts.values), [1, 2]);
 });
 
 test('cells separated by runs of blanks (the UCR archive’s older .txt files) load as their CSV twin', async () => {

@@ -2,7 +2,7 @@
 
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { sniffFormat } from '../src/data/sniff.js';
+import { sniffFormat, sniffable } from '../src/data/sniff.js';
 
 const sniff = (text: string) => sniffFormat(Buffer.from(text, 'utf8'));
 
@@ -41,4 +41,14 @@ test('the archive’s .ts files (after # comments) and ARFF files (after % comme
   assert.equal(sniff('@relation x\n'), 'arff');
   assert.equal(sniff('#x,t0,t1\nlabel,1,2\n'), ','); // a # line followed by no @ line: CSV
   assert.equal(sniff('label,@t0\n'), ',');
+});
+
+test('sniffable: a whole line that is neither blank nor a comment has arrived', () => {
+  const ok = (text: string) => sniffable(Buffer.from(text, 'utf8'));
+  assert.equal(ok(''), false);
+  assert.equal(ok('label,t0,t1'), false); // the line may go on
+  assert.equal(ok('label,t0,t1\n'), true);
+  assert.equal(ok('\n \r\n# comment\n% comment\n'), false);
+  assert.equal(ok('# comment\n@problemName x'), false);
+  assert.equal(ok('# comment\n@problemName x\r\n'), true);
 });

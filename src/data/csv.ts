@@ -9,7 +9,7 @@
 // storage (builder.ts). Checks about what training needs (e.g. at least two classes) belong to the trainer.
 
 import { createReadStream } from 'node:fs';
-import type { Readable } from 'node:stream';
+import { PassThrough, type Readable } from 'node:stream';
 import { stat } from 'node:fs/promises';
 import { CsvError, parse } from 'csv-parse';
 import { UserError, isUserError } from '../errors.js';
@@ -19,7 +19,7 @@ import { columnList, isBlank } from './cells.js';
 import type { DataSet } from './dataset.js';
 import type { DataLayout } from '../model/model.js';
 import { LongReader } from './long.js';
-import { type TextKind, sniffFormat } from './sniff.js';
+import { type TextKind, sniffFormat, sniffable } from './sniff.js';
 import { TsReader } from './ts-file.js';
 import { BlanksToCommas } from './spaces.js';
 import { WideReader } from './wide.js';
@@ -47,6 +47,7 @@ interface RowReader {
 }
 
 const MAX_RECORD_BYTES = 128 * 1024 * 1024; // one CSV record; a longer one is not a signal file
+const HEAD_BYTES = 64 * 1024; // the most read to tell a file's kind (sniff.ts)
 
 /**
  * Loads `files` (in order) into one DataSet. Throws a UserError naming file, line and, where it helps, column,
@@ -135,16 +136,19 @@ async function loadFile(
   }
 
   const input: Readable = path === STDIN ? process.stdin : createReadStream(path);
+  let head: Buffer;
   let kind: TextKind;
   try {
-    kind = sniffFormat(await peek(input));
+    head = await readHead(input);
+    kind = sniffFormat(head);
     refuseKind(kind, o, file);
   } catch (e) {
     input.destroy();
     throw toUserError(e, file, 0);
   }
   if (o.onRead) {
-    let read = 0;
+    let read = head.length;
+    o.onRead(file, read, size);
     input.on('data', (chunk: Buffer | string) => o.onRead!(file, (read += chunk.length), size));
   }
   // No `info` and no `skip_empty_lines`: csv-parse's per-record info snapshot costs as much as the parsing.
@@ -157,8 +161,9 @@ async function loadFile(
     relax_column_count: true, max_record_size: MAX_RECORD_BYTES,
   });
   input.on('error', (e: Error) => parser.destroy(e));
-  if (kind === 'spaces') input.pipe(new BlanksToCommas()).pipe(parser);
-  else input.pipe(parser);
+  const text = after(head, input);
+  if (kind === 'spaces') text.pipe(new BlanksToCommas()).pipe(parser);
+  else text.pipe(parser);
 
   let reader: RowReader | null = null;
   let line = 0; // last line of the last record read
@@ -189,26 +194,37 @@ async function loadFile(
 }
 
 /**
- * The first bytes `input` has to give (what one read returns: up to 64 KiB of a file), put back so that the
- * stream gives them again; empty when it ends at once.
+ * The first bytes of `input`, read until sniffFormat can tell the file's kind from them (sniffable), up to
+ * HEAD_BYTES, or to its end: a pipe may bring the first line in pieces. The stream is left paused after them.
  */
-function peek(input: Readable): Promise<Uint8Array> {
+function readHead(input: Readable): Promise<Buffer> {
   return new Promise((resolve, reject) => {
-    const settle = (head: Uint8Array | null, e?: Error) => {
+    const parts: Buffer[] = [];
+    let bytes = 0;
+    const settle = (e?: Error) => {
       input.off('readable', onReadable).off('end', onEnd).off('error', onError);
       if (e) reject(e);
-      else resolve(head ?? new Uint8Array(0));
+      else resolve(Buffer.concat(parts));
     };
     const onReadable = () => {
-      const head = input.read() as Buffer | null;
-      if (head === null) return; // 'end' follows
-      input.unshift(head);
-      settle(head);
+      for (let chunk = input.read() as Buffer | null; chunk !== null; chunk = input.read() as Buffer | null) {
+        parts.push(chunk);
+        bytes += chunk.length;
+      }
+      if (bytes >= HEAD_BYTES || sniffable(Buffer.concat(parts))) settle();
     };
-    const onEnd = () => settle(null);
-    const onError = (e: Error) => settle(null, e);
+    const onEnd = () => settle();
+    const onError = (e: Error) => settle(e);
     input.on('readable', onReadable).on('end', onEnd).on('error', onError);
   });
+}
+
+/** What `input` gives from here on, after `head`: one stream for the parser. */
+function after(head: Buffer, input: Readable): Readable {
+  const out = new PassThrough();
+  out.write(head);
+  input.pipe(out);
+  return out;
 }
 
 /** Line breaks inside the (quoted) fields of a record. */

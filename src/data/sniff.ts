@@ -29,7 +29,7 @@ export function sniffFormat(head: Uint8Array): TextKind {
   const bom = head.length >= 3 && head[0] === 0xef && head[1] === 0xbb && head[2] === 0xbf ? 3 : 0;
   if (/^@relation\b/i.test(firstLine(head, bom, '%'))) return 'arff';
   if (firstLine(head, bom, '#').startsWith('@')) return 'ts';
-  let i = nextLine(head, bom, null);
+  let i = nextLine(head, bom, '');
   let commas = 0, tabs = 0, semicolons = 0, spacesBetween = 0;
   let quoted = false, seenText = false, pendingSpace = false;
   for (; i < head.length; i++) {
@@ -52,13 +52,21 @@ export function sniffFormat(head: Uint8Array): TextKind {
   return tabs >= semicolons ? '\t' : ';';
 }
 
-/** Where the first line from byte `i` on starts that is neither blank nor (with `comment`) a comment. */
-function nextLine(head: Uint8Array, i: number, comment: string | null): number {
-  const c = comment === null ? -1 : comment.charCodeAt(0);
+/**
+ * Whether `head` holds enough of a file for sniffFormat: a whole line (to its line feed) that is neither blank
+ * nor a # or % comment, and so every line sniffFormat reads; what follows cannot change its answer.
+ */
+export function sniffable(head: Uint8Array): boolean {
+  const at = nextLine(head, 0, '#%');
+  return head.indexOf(LF, at) >= 0;
+}
+
+/** Where the first line from byte `i` on starts that is neither blank nor one starting with a `comments` character. */
+function nextLine(head: Uint8Array, i: number, comments: string): number {
   while (i < head.length) {
     let j = i;
     while (j < head.length && (head[j] === SPACE || head[j] === TAB || head[j] === CR)) j++;
-    if (j < head.length && head[j] !== LF && head[j] !== c) return i;
+    if (j < head.length && head[j] !== LF && !comments.includes(String.fromCharCode(head[j]))) return i;
     while (j < head.length && head[j] !== LF) j++;
     i = j + 1;
   }
@@ -66,7 +74,7 @@ function nextLine(head: Uint8Array, i: number, comment: string | null): number {
 }
 
 /** That line's start (up to 64 characters, leading blanks trimmed), as text. */
-function firstLine(head: Uint8Array, i: number, comment: string): string {
-  const at = nextLine(head, i, comment);
+function firstLine(head: Uint8Array, i: number, comments: string): string {
+  const at = nextLine(head, i, comments);
   return Buffer.from(head.subarray(at, Math.min(head.length, at + 64))).toString('latin1').trimStart();
 }
