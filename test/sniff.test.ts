@@ -41,6 +41,9 @@ test('the archive’s .ts files (after # comments) and ARFF files (after % comme
   assert.equal(sniff('@relation x\n'), 'arff');
   assert.equal(sniff('#x,t0,t1\nlabel,1,2\n'), ','); // a # line followed by no @ line: CSV
   assert.equal(sniff('label,@t0\n'), ',');
+  assert.equal(sniff('@timestamp,id,label,x\n'), ','); // a CSV header may start with @
+  assert.equal(sniff('@data\n1,2:a\n'), 'ts');
+  assert.equal(sniff('@DIMENSION 3\n'), 'ts');
 });
 
 test('sniffable: a whole line that is neither blank nor a comment has arrived', () => {

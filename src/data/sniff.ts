@@ -1,5 +1,5 @@
 // What kind of text a data file is, told from its first bytes: a file of the UCR/UEA archive's .ts format
-// (header lines starting with @, maybe after # comments) or an ARFF file (@relation, maybe after % comments);
+// (header lines such as @problemName, maybe after # comments) or an ARFF file (@relation, maybe after % comments);
 // otherwise CSV, and which character separates its cells, from its first line: commas, or tabs (the archive's
 // .tsv files) or semicolons (spreadsheets set to a decimal comma) when the first line has more of those than
 // commas, or runs of blanks (the archive's older .txt files) when it has none of those three but spaces
@@ -18,9 +18,12 @@ const QUOTE = 0x22;
 const LF = 0x0a;
 const CR = 0x0d;
 
+// The keys of a .ts file's header lines: a CSV header may start with @ too (`@timestamp,…`).
+const TS_HEADER = /^@(problemName|timeStamps|missing|univariate|dimensions?|equalLength|seriesLength|classLabel|targetLabel|data)(\s|$)/i;
+
 /**
  * The kind of the file whose first bytes are `head` (a UTF-8 byte-order mark and blank lines skipped): 'ts'
- * when its first line that is not a # comment starts with @, 'arff' when its first that is not a % comment
+ * when its first line that is not a # comment is a .ts header line (@problemName, @classLabel, …), 'arff' when its first that is not a % comment
  * starts with @relation; else the separator of its first line (separators inside double quotes not counted):
  * ',' unless it has more tabs or semicolons than commas, then the more frequent of those two (tabs on a tie);
  * 'spaces' when it has none of the three but spaces between non-blank text.
@@ -28,7 +31,7 @@ const CR = 0x0d;
 export function sniffFormat(head: Uint8Array): TextKind {
   const bom = head.length >= 3 && head[0] === 0xef && head[1] === 0xbb && head[2] === 0xbf ? 3 : 0;
   if (/^@relation\b/i.test(firstLine(head, bom, '%'))) return 'arff';
-  if (firstLine(head, bom, '#').startsWith('@')) return 'ts';
+  if (TS_HEADER.test(firstLine(head, bom, '#'))) return 'ts';
   let i = nextLine(head, bom, '');
   let commas = 0, tabs = 0, semicolons = 0, spacesBetween = 0;
   let quoted = false, seenText = false, pendingSpace = false;
