@@ -269,6 +269,28 @@ test('- is stdin for an input CSV and stdout for predictions and evaluate’s re
   assert.deepEqual(readdirSync(dir).sort(), ['m.json']); // nothing written by the refused ones
 });
 
+test('the archive’s own files: trained on a .ts file, a space-separated .txt evaluates and predicts as its CSV twin', () => {
+  const dir = tmp();
+  const rows = (f: string) => readFileSync(join(ROOT, f), 'utf8').trim().split('\n').slice(1).map((r) => r.split(','));
+  const train = rows('datasets/cbf/train.csv');
+  const ts = ['# CBF', '@problemName CBF', '@classLabel true bell cylinder funnel', '@data', ...train.map((r) => `${r.slice(1).join(',')}:${r[0]}`)];
+  writeFileSync(join(dir, 'train.ts'), ts.join('\n') + '\n');
+  const test = readFileSync(join(ROOT, 'datasets/cbf/test.csv'), 'utf8');
+  writeFileSync(join(dir, 'test.txt'), test.split('\n').slice(1).map((r) => (r === '' ? '' : '  ' + r.replaceAll(',', '   '))).join('\n'));
+  const model = join(dir, 'm.json');
+  const t = cli(['train', join(dir, 'train.ts'), '--out', model, '--epochs', '1', '--hidden', '4', '--select', 'off', '--quiet']);
+  assert.equal(t.code, 0, t.stderr);
+  const fromTxt = cli(['evaluate', '--model', model, join(dir, 'test.txt')]);
+  const fromCsv = cli(['evaluate', '--model', model, 'datasets/cbf/test.csv']);
+  assert.equal(fromTxt.code, 0, fromTxt.stderr);
+  const scores = (out: string) => out.split('\n').find((l) => /^\S+\s+300\s/.test(l))!.split(/\s+/).slice(1);
+  assert.deepEqual(scores(fromTxt.stdout + fromTxt.stderr), scores(fromCsv.stdout + fromCsv.stderr));
+  const p = cli(['predict', '--model', model, join(dir, 'test.txt'), '--out', '-']);
+  const q = cli(['predict', '--model', model, 'datasets/cbf/test.csv', '--out', '-']);
+  const body = (out: string) => out.trim().split('\n').map((l) => l.split(',').slice(1).join(','));
+  assert.deepEqual(body(p.stdout), body(q.stdout)); // ids, labels, classes and probabilities; only the file differs
+});
+
 test('did you mean: a mistyped command or flag is named with the nearest one, missing files with a usage line; exit 2, one line', () => {
   const cases: Array<[string[], RegExp]> = [
     [['trian', 'datasets/cbf/train.csv'], /^train-signals: trian is neither a command nor a file; did you mean train-signals train\?/],
