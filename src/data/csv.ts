@@ -174,7 +174,9 @@ async function loadFile(
       line = start + breaksIn(record);
       if (record.length === 1 && isBlank(record[0])) continue; // blank line
       if (reader === null) {
-        reader = kind === 'ts' ? new TsReader(file, record, start, o, builder) : openReader(file, record, start, o, builder, streaming);
+        reader = kind === 'ts'
+          ? new TsReader(file, record, start, o, builder)
+          : openReader(file, record, start, o, builder, streaming);
         hooks.opened?.(reader instanceof ContiguousLongReader || reader instanceof LongReader ? 'long' : 'wide');
       } else reader.row(record, start);
       lastLine = start;
@@ -195,7 +197,7 @@ async function loadFile(
 
 /**
  * The first bytes of `input`, read until sniffFormat can tell the file's kind from them (sniffable), up to
- * HEAD_BYTES, or to its end: a pipe may bring the first line in pieces. The stream is left paused after them.
+ * HEAD_BYTES, or to its end: a pipe may bring the first line in pieces. `after` gives what follows them.
  */
 function readHead(input: Readable): Promise<Buffer> {
   return new Promise((resolve, reject) => {
@@ -245,7 +247,11 @@ function refuseKind(kind: TextKind, o: Resolved, file: string): asserts kind is 
     throw new UserError("an ARFF file (@relation); ARFF is not read: give the data set's .ts file or a CSV file", { file, line: 1 });
   }
   if (kind === 'ts' && o.channels !== undefined && o.channels.length > 0) {
-    throw new UserError("channels were given but this file is in the archive's .ts format, whose channels have no names; --channels is for long-layout CSV files", { file, line: 1 });
+    throw new UserError(
+      "channels were given but this file is in the archive's .ts format, whose channels have no names; " +
+        '--channels is for long-layout CSV files',
+      { file, line: 1 },
+    );
   }
 }
 

@@ -1,6 +1,6 @@
 // What kind of text a data file is, told from its first bytes: a file of the UCR/UEA archive's .ts format
-// (header lines such as @problemName, maybe after # comments) or an ARFF file (@relation, maybe after % comments);
-// otherwise CSV, and which character separates its cells, from its first line: commas, or tabs (the archive's
+// (header lines such as @problemName, maybe after # comments) or an ARFF file (@relation, maybe after %
+// comments); otherwise CSV, and which character separates its cells, from its first line: commas, or tabs (the archive's
 // .tsv files) or semicolons (spreadsheets set to a decimal comma) when the first line has more of those than
 // commas, or runs of blanks (the archive's older .txt files) when it has none of those three but spaces
 // between its cells. A file that is comma-separated by this rule is read as it always was. Pure.
@@ -23,10 +23,10 @@ const TS_HEADER = /^@(problemName|timeStamps|missing|univariate|dimensions?|equa
 
 /**
  * The kind of the file whose first bytes are `head` (a UTF-8 byte-order mark and blank lines skipped): 'ts'
- * when its first line that is not a # comment is a .ts header line (@problemName, @classLabel, …), 'arff' when its first that is not a % comment
- * starts with @relation; else the separator of its first line (separators inside double quotes not counted):
- * ',' unless it has more tabs or semicolons than commas, then the more frequent of those two (tabs on a tie);
- * 'spaces' when it has none of the three but spaces between non-blank text.
+ * when its first line that is not a # comment is a .ts header line (@problemName, @classLabel, …), 'arff' when
+ * its first that is not a % comment starts with @relation; else the separator of its first line (separators
+ * inside double quotes not counted): ',' unless it has more tabs or semicolons than commas, then the more
+ * frequent of those two (tabs on a tie); 'spaces' when it has none of the three but spaces between non-blank text.
  */
 export function sniffFormat(head: Uint8Array): TextKind {
   const bom = head.length >= 3 && head[0] === 0xef && head[1] === 0xbb && head[2] === 0xbf ? 3 : 0;

@@ -1,8 +1,8 @@
 // Text whose cells are separated by runs of blanks (spaces or tabs), as the UCR archive's older .txt files are
 // (`  1.0000000e+00  -6.4788e-01 …`), turned into comma-separated text as it streams: each run of blanks
-// between two cells of a line becomes one comma, blanks at a line's start or end go (and a byte-order mark), and
-// line breaks stay where they were, so lines and cell numbers are the file's own. Works on bytes: a blank or a line break is never part
-// of a multi-byte UTF-8 character.
+// between two cells of a line becomes one comma, blanks at a line's start or end go (and a byte-order mark),
+// and line breaks stay where they were, so lines and cell numbers are the file's own. Works on bytes: a blank
+// or a line break is never part of a multi-byte UTF-8 character.
 
 import { Transform, type TransformCallback } from 'node:stream';
 

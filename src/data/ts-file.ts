@@ -57,7 +57,8 @@ export class TsReader {
     const { file } = this;
     if (!text.startsWith('@')) {
       throw new UserError(
-        `a line before @data that is neither a header line (@…) nor a comment (#…); a .ts file's sequences follow its @data line`,
+        "a line before @data that is neither a header line (@…) nor a comment (#…); a .ts file's sequences " +
+          'follow its @data line',
         { file, line },
       );
     }
@@ -73,64 +74,107 @@ export class TsReader {
         if (on && words.length > 1) this.classes = new Set(words.slice(1).map((w) => toName(w, { file, line })));
         return;
       case 'timestamps':
-        if (on) throw new UserError('values as (time, value) pairs (@timeStamps true) are not read; give the values alone, one step after another', { file, line });
+        if (on) {
+          throw new UserError(
+            'values as (time, value) pairs (@timeStamps true) are not read; give the values alone, one step after another',
+            { file, line },
+          );
+        }
         return;
       case 'targetlabel':
-        if (on) throw new UserError('a regression data set (@targetLabel true); train-signals learns class labels (@classLabel true)', { file, line });
+        if (on) {
+          throw new UserError(
+            'a regression data set (@targetLabel true); train-signals learns class labels (@classLabel true)',
+            { file, line },
+          );
+        }
         return;
-      default: // @problemName, @univariate, @dimensions, @equalLength, @seriesLength, @missing: what the lines show anyway
+      default: // @problemName, @univariate, @dimensions, @equalLength, @seriesLength, @missing: the lines show it
     }
   }
 
   private sequence(cells: readonly string[], line: number): void {
-    const { file } = this;
-    const labelled = this.labelled === true;
-    const D = labelled ? cells.length - 1 : cells.length;
-    let label: string | null = null;
-    if (labelled) {
-      label = toName(cells[cells.length - 1], { file, line });
-      if (label === '') throw new UserError('missing label after the last ":"; every sequence needs a class name', { file, line });
-      if (this.classes !== null && !this.classes.has(label)) {
-        throw new UserError(`label ${show(label)} is not one of the classes the @classLabel line lists (${[...this.classes].slice(0, 20).join(' ')})`, { file, line });
-      }
-    } else if (this.opts.requireLabels) {
-      throw new UserError('the file has no class labels (@classLabel false or none); training and evaluation need them', { file, line });
-    }
+    const label = this.labelOf(cells, line);
+    const D = this.labelled === true ? cells.length - 1 : cells.length;
     if (D < 1 || (D === 1 && isBlank(cells[0]))) {
-      throw new UserError('line has no values; a sequence needs at least one time step', { file, line });
+      throw new UserError('line has no values; a sequence needs at least one time step', { file: this.file, line });
     }
-    if (this.steps === null) {
-      this.D = D;
-      this.steps = this.builder.begin(D === 1 ? ['value'] : Array.from({ length: D }, (_, d) => `dim_${d}`), file, line);
-    } else if (D !== this.D) {
-      throw new UserError(`line has ${D} channel(s) but the first sequence has ${this.D}; every line needs the same channels, separated by ":"`, { file, line });
-    }
+    const steps = this.stepsFor(D, line);
     let T = -1;
     for (let d = 0; d < D; d++) {
-      const values = cells[d].split(',');
-      let n = values.length;
-      while (n > 0 && PADDING.test(values[n - 1])) n--;
-      if (n === 0) throw new UserError(`channel ${d + 1} holds no values, only NaN or ? padding; a sequence needs at least one time step`, { file, line });
+      const n = this.readChannel(d, cells[d], line);
       if (T >= 0 && n !== T) {
-        throw new UserError(`channel ${d + 1} has ${n} values but channel 1 has ${T}; the channels of a sequence must be equally long`, { file, line });
+        throw new UserError(
+          `channel ${d + 1} has ${n} values but channel 1 has ${T}; the channels of a sequence must be equally long`,
+          { file: this.file, line },
+        );
       }
       T = n;
-      const x = this.buffer(d, T);
-      for (let t = 0; t < T; t++) {
-        const v = toValue(values[t]);
-        if (v !== v) {
-          const where = `channel ${d + 1}, value ${t + 1}`;
-          if (values[t].trim() === '?') {
-            throw new UserError(`missing value "?" (${where}); fill it in or leave the sequence out`, { file, line });
-          }
-          throw valueError(values[t], { file, line }, where, WHAT);
-        }
-        x[t] = v;
-      }
     }
-    for (let t = 0; t < T; t++) for (let d = 0; d < D; d++) this.steps.push(this.channel[d][t]);
+    for (let t = 0; t < T; t++) for (let d = 0; d < D; d++) steps.push(this.channel[d][t]);
     this.dataRows++;
-    this.builder.addSequence(String(this.dataRows), label, T, file, line);
+    this.builder.addSequence(String(this.dataRows), label, T, this.file, line);
+  }
+
+  /** The line's label (its last cell) when the file has labels; null when it has none and none are required. */
+  private labelOf(cells: readonly string[], line: number): string | null {
+    const { file } = this;
+    if (this.labelled !== true) {
+      if (!this.opts.requireLabels) return null;
+      throw new UserError(
+        'the file has no class labels (@classLabel false or none); training and evaluation need them',
+        { file, line },
+      );
+    }
+    const label = toName(cells[cells.length - 1], { file, line });
+    if (label === '') throw new UserError('missing label after the last ":"; every sequence needs a class name', { file, line });
+    if (this.classes !== null && !this.classes.has(label)) {
+      const listed = [...this.classes].slice(0, 20).join(' ');
+      throw new UserError(`label ${show(label)} is not one of the classes the @classLabel line lists (${listed})`, { file, line });
+    }
+    return label;
+  }
+
+  /** The step storage, once the first sequence has fixed the channels; later lines must have as many. */
+  private stepsFor(D: number, line: number): StepStore {
+    if (this.steps === null) {
+      this.D = D;
+      const channels = D === 1 ? ['value'] : Array.from({ length: D }, (_, d) => `dim_${d}`);
+      this.steps = this.builder.begin(channels, this.file, line);
+    } else if (D !== this.D) {
+      throw new UserError(
+        `line has ${D} channel(s) but the first sequence has ${this.D}; every line needs the same channels, separated by ":"`,
+        { file: this.file, line },
+      );
+    }
+    return this.steps;
+  }
+
+  /** Parses channel d's values (`text`, its padding left out) into this.channel[d]; returns how many. */
+  private readChannel(d: number, text: string, line: number): number {
+    const { file } = this;
+    const values = text.split(',');
+    let T = values.length;
+    while (T > 0 && PADDING.test(values[T - 1])) T--;
+    if (T === 0) {
+      throw new UserError(
+        `channel ${d + 1} holds no values, only NaN or ? padding; a sequence needs at least one time step`,
+        { file, line },
+      );
+    }
+    const x = this.buffer(d, T);
+    for (let t = 0; t < T; t++) {
+      const v = toValue(values[t]);
+      if (v !== v) {
+        const where = `channel ${d + 1}, value ${t + 1}`;
+        if (values[t].trim() === '?') {
+          throw new UserError(`missing value "?" (${where}); fill it in or leave the sequence out`, { file, line });
+        }
+        throw valueError(values[t], { file, line }, where, WHAT);
+      }
+      x[t] = v;
+    }
+    return T;
   }
 
   /** Room for T values of channel d of the line being read (grown on demand: a line allocates nothing). */
@@ -143,7 +187,9 @@ export class TsReader {
   end(lastLine: number): void {
     if (this.dataRows === 0) {
       throw new UserError(
-        this.inData ? 'no sequences after @data; add one line per sequence' : 'no @data line: a .ts file lists its sequences after one',
+        this.inData
+          ? 'no sequences after @data; add one line per sequence'
+          : 'no @data line: a .ts file lists its sequences after one',
         { file: this.file, line: lastLine },
       );
     }
