@@ -21,8 +21,8 @@ async function convert(chunks: ReadonlyArray<string | Buffer>): Promise<string> 
 }
 
 test('each run of blanks between cells is one comma; blanks at a line’s ends and a byte-order mark go; line breaks stay', async () => {
-  const text = '\ufeff  1.0e+00  -6.4e-01\t 2  \r\n\n   café \t x\n3 4';
-  const want = '1.0e+00,-6.4e-01,2\r\n\ncafé,x\n3,4';
+  const text = '\ufeff  1.0e+00  -6.4e-01\t 2  \r\n\n   café \t x\n"a  b" 3 "c ""d"""  4';
+  const want = '1.0e+00,-6.4e-01,2\r\n\ncafé,x\n"a  b",3,"c ""d""",4'; // a quoted cell keeps its blanks
   assert.equal(await convert([text]), want);
   const bytes = Buffer.from(text, 'utf8');
   for (let cut = 1; cut < bytes.length; cut++) { // a run of blanks, a CRLF or a UTF-8 character split between chunks

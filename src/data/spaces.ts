@@ -1,8 +1,8 @@
 // Text whose cells are separated by runs of blanks (spaces or tabs), as the UCR archive's older .txt files are
 // (`  1.0000000e+00  -6.4788e-01 …`), turned into comma-separated text as it streams: each run of blanks
-// between two cells of a line becomes one comma, blanks at a line's start or end go (and a byte-order mark),
-// and line breaks stay where they were, so lines and cell numbers are the file's own. Works on bytes: a blank
-// or a line break is never part of a multi-byte UTF-8 character.
+// between two cells of a line becomes one comma (blanks inside a double-quoted cell stay), blanks at a line's
+// start or end go (and a byte-order mark), and line breaks stay where they were, so lines and cell numbers are
+// the file's own. Works on bytes: a blank, a quote or a line break is never part of a multi-byte UTF-8 character.
 
 import { Transform, type TransformCallback } from 'node:stream';
 
@@ -11,12 +11,14 @@ const TAB = 0x09;
 const LF = 0x0a;
 const CR = 0x0d;
 const COMMA = 0x2c;
+const QUOTE = 0x22;
 const BOM = [0xef, 0xbb, 0xbf];
 
 export class BlanksToCommas extends Transform {
   private blanks = false; // blanks since the last cell's text on this line
   private lineStart = true; // no cell text yet on this line
   private bom = 0; // bytes of a byte-order mark matched at the start so far; −1 once past it
+  private quoted = false; // inside a double-quoted cell
 
   override _transform(chunk: Buffer, _encoding: BufferEncoding, done: TransformCallback): void {
     // A comma replaces a run that may have begun in the chunk before, and a byte-order mark's first bytes held
@@ -36,6 +38,11 @@ export class BlanksToCommas extends Transform {
     }
     for (; i < chunk.length; i++) {
       const b = chunk[i];
+      if (b === QUOTE) this.quoted = !this.quoted; // a quoted cell keeps its blanks ("a b")
+      if (this.quoted && b !== QUOTE) {
+        out[o++] = b;
+        continue;
+      }
       if (b === SPACE || b === TAB) {
         this.blanks = !this.lineStart;
         continue;
