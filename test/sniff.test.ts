@@ -6,13 +6,14 @@ import { sniffFormat, sniffable } from '../src/data/sniff.js';
 
 const sniff = (text: string) => sniffFormat(Buffer.from(text, 'utf8'));
 
-test('commas unless the first line has more tabs or semicolons; then the more frequent, tabs on a tie', () => {
+test('commas unless the first line has more tabs or semicolons than commas; then the more frequent, tabs on a tie', () => {
   assert.equal(sniff('label,t0,t1\n1\t2\t3\t4\n'), ','); // only the first line counts
   assert.equal(sniff('label\tt0\tt1\nx\t1\t2\n'), '\t');
   assert.equal(sniff('1\t0.25\t-0.5\n'), '\t'); // the UCR archive's .tsv files: no header
   assert.equal(sniff('label;t0;t1\r\n'), ';');
   assert.equal(sniff('x;0,5;-1,25;3\n'), ';'); // decimal commas: as many commas as semicolons at most
-  assert.equal(sniff('x\t0,5\t1,5\n'), '\t');
+  assert.equal(sniff('x\t0,5\t1,5\t2\n'), '\t');
+  assert.equal(sniff('label,\tt0,\tt1\n'), ','); // a tie: commas with tabs after them, read as always
   assert.equal(sniff('a;b\tc;d\te\n'), '\t');
   assert.equal(sniff('id,t,label,note;x\n'), ','); // a semicolon in a name does not outvote the commas
   assert.equal(sniff('x'), ',');

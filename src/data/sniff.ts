@@ -51,7 +51,7 @@ export function sniffFormat(head: Uint8Array): TextKind {
     pendingSpace = false;
   }
   if (tabs === 0 && semicolons === 0) return commas === 0 && spacesBetween > 0 ? 'spaces' : ',';
-  if (commas > Math.max(tabs, semicolons)) return ',';
+  if (commas >= Math.max(tabs, semicolons)) return ','; // a tie: commas with tabs after them, read as always
   return tabs >= semicolons ? '\t' : ';';
 }
 
