@@ -148,6 +148,17 @@ test('cells separated by runs of blanks (the UCR archive’s older .txt files) l
   await assert.rejects(loadDataSet([await fileWith('x 1 2\ny 1 abc\n', 'bad.txt')]), /bad\.txt:2:3: non-numeric value "abc" in column 3/);
 });
 
+test('UTF-16 text as spreadsheets save it (byte-order mark FF FE, tabs) loads as its UTF-8 CSV twin', async () => {
+  const rows = Array.from({ length: 4000 }, (_, i) => `${i % 2 ? 'café' : 'thé'},${i},${i / 4}`); // past one read's 64 KiB
+  const csv = `label,t0,t1\n${rows.join('\n')}\n`;
+  const want = await loadDataSet([await fileWith(csv)]);
+  const utf16 = Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(csv.replaceAll(',', '\t').replaceAll('\n', '\r\n'), 'utf16le')]);
+  const got = await loadDataSet([await fileWith(utf16, 'unicode.txt')]);
+  assert.deepEqual(got.classes, ['café', 'thé']);
+  assert.deepEqual(Array.from(got.values), Array.from(want.values));
+  assert.deepEqual(got.sources.map((x) => x.line), rows.map((_, i) => i + 2));
+});
+
 test('a first line longer than what one read gives: the separator is told from its start', async () => {
   const T = 30_000; // about 200 KB a row
   const row = (label: string, k: number) => [label, ...Array.from({ length: T }, (_, t) => ((t * k) % 97) / 7 - 5)].join('\t');
@@ -395,6 +406,7 @@ const BAD: Bad[] = [
   { name: '.ts: no @data', content: '#x\n@classLabel true a b\n', line: 2, phrase: 'no @data line' },
   { name: '.ts: nothing after @data', content: '@classLabel true a b\n@data\n\n#end\n', line: 4, phrase: 'no sequences after @data' },
   { name: '.ts: --channels', content: '@classLabel true a b\n@data\n1,2:a\n', opts: { channels: ['x'] }, line: 1, phrase: "--channels is for long-layout CSV files" },
+  { name: 'UTF-16 big-endian', content: Buffer.concat([Buffer.from([0xfe, 0xff]), Buffer.from('label,t0\nx,1\n', 'utf16le').swap16()]), line: 1, phrase: 'UTF-16 big-endian text (byte-order mark FE FF); save the file as UTF-8' },
   { name: 'bad format option', content: 'label,t0\nx,1\n', opts: { format: 'tsv' as 'wide' }, phrase: 'format must be auto, wide or long' },
 ];
 

@@ -1,8 +1,9 @@
 // Loading labelled signals from CSV files (and the UCR/UEA archive's .ts files) into one shared DataSet. Each
-// file is streamed through csv-parse (never read into one string), its kind and separator told from its first
-// bytes (sniff.ts), its layout detected from its first row, and its rows handed to the layout's reader
-// (wide.ts: one sequence per row; long.ts: one time step per row, grouped by id; ts-file.ts: one sequence per
-// line). Several files are concatenated in order and must agree on the channels.
+// file is streamed through csv-parse (never read into one string), UTF-16 text decoded first (utf16.ts), its
+// kind and separator told from its first bytes (sniff.ts), its layout detected from its first row, and its
+// rows handed to the layout's reader (wide.ts: one sequence per row; long.ts: one time step per row, grouped
+// by id; ts-file.ts: one sequence per line). Several files are concatenated in order and must agree on the
+// channels.
 //
 // Owns the options, layout detection, file access and the translation of fs and csv-parse failures into
 // UserErrors that name file and line. Does not own row rules (wide.ts, long.ts), number parsing (cells.ts) or
@@ -22,6 +23,7 @@ import { LongReader } from './long.js';
 import { type TextKind, sniffFormat, sniffable } from './sniff.js';
 import { TsReader } from './ts-file.js';
 import { BlanksToCommas } from './spaces.js';
+import { Utf16leToUtf8, utf16Mark, utf16leAsUtf8 } from './utf16.js';
 import { WideReader } from './wide.js';
 
 export interface LoadOptions {
@@ -138,9 +140,14 @@ async function loadFile(
   const input: Readable = path === STDIN ? process.stdin : createReadStream(path);
   let head: Buffer;
   let kind: TextKind;
+  let utf16: 'le' | 'be' | null;
   try {
     head = await readHead(input);
-    kind = sniffFormat(head);
+    utf16 = utf16Mark(head);
+    if (utf16 === 'be') {
+      throw new UserError('UTF-16 big-endian text (byte-order mark FE FF); save the file as UTF-8', { file, line: 1 });
+    }
+    kind = sniffFormat(utf16 === 'le' ? utf16leAsUtf8(head) : head);
     refuseKind(kind, o, file);
   } catch (e) {
     input.destroy();
@@ -161,9 +168,10 @@ async function loadFile(
     relax_column_count: true, max_record_size: MAX_RECORD_BYTES,
   });
   input.on('error', (e: Error) => parser.destroy(e));
-  const text = after(head, input);
-  if (kind === 'spaces') text.pipe(new BlanksToCommas()).pipe(parser);
-  else text.pipe(parser);
+  let text = after(head, input);
+  if (utf16 === 'le') text = text.pipe(new Utf16leToUtf8());
+  if (kind === 'spaces') text = text.pipe(new BlanksToCommas());
+  text.pipe(parser);
 
   let reader: RowReader | null = null;
   let line = 0; // last line of the last record read
