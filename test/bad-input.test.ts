@@ -33,6 +33,7 @@ const withModel = (f: (m: any) => void, base = WIDE_MODEL): string => {
   return JSON.stringify(doc, null, 1);
 };
 const GZIP = Buffer.from([0x1f, 0x8b, 0x08, 0, 0, 0, 0, 0, 0, 3, 0x2c, 0xcb, 0x0a, 0x41, 0x00, 0xff]);
+const ZIP = Buffer.from([0x50, 0x4b, 0x03, 0x04, 0x14, 0, 0x06, 0, 0x08, 0, 0, 0, 0x21, 0, 0x5b, 0xff]); // a spreadsheet
 
 type Content = string | Buffer | { dir: true };
 interface Bad {
@@ -71,7 +72,8 @@ const bad: Bad[] = [
   { name: 'long: too few cells', files: { 'data.csv': 'id,t,label,x\ns,0,a,1\ns,1,a\n' }, args: T(), error: /^data\.csv:3: ragged long-format row: 3 cells but the header has 4/ },
   { name: 'long: too many cells', files: { 'data.csv': 'id,t,label,x\ns,0,a,1,9\n' }, args: T(), error: /^data\.csv:2: ragged long-format row: 5 cells but the header has 4/ },
   { name: 'unterminated quote', files: { 'data.csv': 'label,t0\na,1\n"b,2\nc,3\n' }, args: T(), error: /^data\.csv:3: unterminated quote/ },
-  { name: 'binary garbage (gzip)', files: { 'data.csv': GZIP }, args: T(), error: /^data\.csv:1(:\d+)?: binary data/ },
+  { name: 'damaged gzip', files: { 'data.csv': GZIP }, args: T(), error: /^data\.csv:1: not a whole gzip file \(Z_[A-Z_]+: .*\); it is damaged or cut short/ },
+  { name: 'binary garbage (zip)', files: { 'data.csv': ZIP }, args: T(), error: /^data\.csv:1(:\d+)?: binary data/ },
   { name: 'Latin-1 labels (café, cafè)', files: { 'data.csv': Buffer.from('label,t0\ncaf\xe9,1\ncaf\xe8,2\n', 'latin1') }, args: T(), error: /^data\.csv:2:1: text that is not UTF-8 .*; save the file as UTF-8/ },
   { name: 'a Latin-1 channel name (long)', files: { 'data.csv': Buffer.from('id,t,label,\xb5V\ns,0,a,1\nr,0,b,1\n', 'latin1') }, args: T(), error: /^data\.csv:1:4: text that is not UTF-8/ },
   { name: 'a Latin-1 byte in a value', files: { 'data.csv': Buffer.from('label,t0,t1\na,1,2\nb,1,2\xb0\n', 'latin1') }, args: T(), error: /^data\.csv:3:3: text that is not UTF-8/ },

@@ -6,6 +6,7 @@ import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { mkdir, open, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { constants, gzipSync } from 'node:zlib';
 import { test } from 'node:test';
 import { DataSetBuilder } from '../src/data/builder.js';
 import { type LoadOptions, loadDataSet, streamFile } from '../src/data/csv.js';
@@ -157,6 +158,20 @@ test('UTF-16 text as spreadsheets save it (byte-order mark FF FE, tabs) loads as
   assert.deepEqual(got.classes, ['café', 'thé']);
   assert.deepEqual(Array.from(got.values), Array.from(want.values));
   assert.deepEqual(got.sources.map((x) => x.line), rows.map((_, i) => i + 2));
+});
+
+test('a gzip-compressed file loads as the file it holds, whatever that is (CSV, .ts, UTF-16, blanks)', async () => {
+  const texts: Array<string | Buffer> = [
+    'label,t0,t1\nx,1,2.5\ny,-3,4\n',
+    '@classLabel true x y\n@data\n1,2.5:x\n-3,4:y\n',
+    Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from('x\t1\t2.5\ny\t-3\t4\n', 'utf16le')]),
+    '  x  1  2.5\n  y  -3  4\n',
+  ];
+  for (const t of texts) {
+    const ds = await loadDataSet([await fileWith(gzipSync(t), 'data.gz')]);
+    assert.deepEqual(Array.from(ds.values), [1, 2.5, -3, 4], String(t));
+    assert.deepEqual(ds.classes, ['x', 'y']);
+  }
 });
 
 test('a first line longer than what one read gives: the separator is told from its start', async () => {
@@ -341,6 +356,9 @@ interface Bad {
   phrase: string | RegExp;
 }
 
+// The first three lines of a file, compressed and flushed but never finished: cut short after line 3.
+const CUT_GZIP = gzipSync('label,t0\nx,1\ny,2\n', { finishFlush: constants.Z_SYNC_FLUSH });
+
 const BAD: Bad[] = [
   { name: 'missing file', path: 'missing', phrase: 'no such file' },
   { name: 'directory', path: 'directory', phrase: 'is a directory' },
@@ -386,7 +404,10 @@ const BAD: Bad[] = [
   { name: 'misplaced quote', content: 'label,t0\nx,1\ny,2"3\n', line: 3, phrase: 'misplaced quote' },
   { name: 'NUL bytes in a value', content: Buffer.from('label,t0,t1\nx,1,\0\0\x01\n'), line: 2, phrase: 'binary data' },
   { name: 'NUL bytes in a label', content: Buffer.from('label,t0\nx\0y,1\n'), line: 2, phrase: 'binary data' },
-  { name: 'binary file', content: Buffer.from([0x1f, 0x8b, 0x08, 0, 0, 0, 0, 0, 0, 3, 0x2c, 0xcb, 0x0a, 0x41]), line: 1, phrase: 'binary data' },
+  { name: 'binary file (a spreadsheet: zip)', content: Buffer.from([0x50, 0x4b, 0x03, 0x04, 0x14, 0, 0x06, 0, 0x08, 0, 0, 0, 0x21, 0]), line: 1, phrase: 'binary data' },
+  { name: 'gzip file cut short', content: gzipSync('label,t0\nx,1\ny,2\n').subarray(0, 12), line: 1, phrase: 'not a whole gzip file (Z_BUF_ERROR' },
+  { name: 'gzip file cut short after line 3', content: CUT_GZIP, line: 3, phrase: 'not a whole gzip file (Z_BUF_ERROR' },
+  { name: 'damaged gzip file', content: Buffer.from([0x1f, 0x8b, 0x08, 0, 0, 0, 0, 0, 0, 3, 0x2c, 0xcb, 0x0a, 0x41]), line: 1, phrase: 'not a whole gzip file (Z_' },
   { name: 'decimal comma', content: 'label;t0;t1\nx;1;-0,5\n', line: 2, phrase: 'value "-0,5" in column "t1" has a decimal comma; write decimal numbers with a point ("-0.5")' },
   { name: 'ARFF', content: '% GunPoint\n@relation GunPoint\n@attribute t0 numeric\n', line: 1, phrase: 'an ARFF file (@relation); ARFF is not read' },
   { name: '.ts: missing value', content: '@classLabel true a b\n@data\n1,?,3:a\n', line: 3, phrase: 'missing value "?" (channel 1, value 2)' },

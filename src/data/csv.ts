@@ -1,6 +1,6 @@
 // Loading labelled signals from CSV files (and the UCR/UEA archive's .ts files) into one shared DataSet. Each
-// file is streamed through csv-parse (never read into one string), UTF-16 text decoded first (utf16.ts), its
-// kind and separator told from its first bytes (sniff.ts), its layout detected from its first row, and its
+// file is streamed through csv-parse (never read into one string) as text (text.ts: decompressed, decoded,
+// its kind and separator told from its first line), its layout detected from its first row, and its
 // rows handed to the layout's reader (wide.ts: one sequence per row; long.ts: one time step per row, grouped
 // by id; ts-file.ts: one sequence per line). Several files are concatenated in order and must agree on the
 // channels.
@@ -10,7 +10,7 @@
 // storage (builder.ts). Checks about what training needs (e.g. at least two classes) belong to the trainer.
 
 import { createReadStream } from 'node:fs';
-import { PassThrough, type Readable } from 'node:stream';
+import { type Readable, pipeline } from 'node:stream';
 import { stat } from 'node:fs/promises';
 import { CsvError, parse } from 'csv-parse';
 import { UserError, isUserError } from '../errors.js';
@@ -20,10 +20,9 @@ import { columnList, isBlank } from './cells.js';
 import type { DataSet } from './dataset.js';
 import type { DataLayout } from '../model/model.js';
 import { LongReader } from './long.js';
-import { type TextKind, sniffFormat, sniffable } from './sniff.js';
+import type { TextKind } from './sniff.js';
+import { openText } from './text.js';
 import { TsReader } from './ts-file.js';
-import { BlanksToCommas } from './spaces.js';
-import { Utf16leToUtf8, utf16Mark, utf16leAsUtf8 } from './utf16.js';
 import { WideReader } from './wide.js';
 
 export interface LoadOptions {
@@ -49,7 +48,6 @@ interface RowReader {
 }
 
 const MAX_RECORD_BYTES = 128 * 1024 * 1024; // one CSV record; a longer one is not a signal file
-const HEAD_BYTES = 64 * 1024; // the most read to tell a file's kind (sniff.ts)
 
 /**
  * Loads `files` (in order) into one DataSet. Throws a UserError naming file, line and, where it helps, column,
@@ -138,25 +136,18 @@ async function loadFile(
   }
 
   const input: Readable = path === STDIN ? process.stdin : createReadStream(path);
-  let head: Buffer;
+  if (o.onRead) { // counts what openText reads first too: while it reads, 'readable' rules and read() emits 'data'
+    let read = 0;
+    input.on('data', (chunk: Buffer | string) => o.onRead!(file, (read += chunk.length), size));
+  }
   let kind: TextKind;
-  let utf16: 'le' | 'be' | null;
+  let text: Readable;
   try {
-    head = await readHead(input);
-    utf16 = utf16Mark(head);
-    if (utf16 === 'be') {
-      throw new UserError('UTF-16 big-endian text (byte-order mark FE FF); save the file as UTF-8', { file, line: 1 });
-    }
-    kind = sniffFormat(utf16 === 'le' ? utf16leAsUtf8(head) : head);
+    ({ kind, text } = await openText(input, file));
     refuseKind(kind, o, file);
   } catch (e) {
     input.destroy();
     throw toUserError(e, file, 0);
-  }
-  if (o.onRead) {
-    let read = head.length;
-    o.onRead(file, read, size);
-    input.on('data', (chunk: Buffer | string) => o.onRead!(file, (read += chunk.length), size));
   }
   // No `info` and no `skip_empty_lines`: csv-parse's per-record info snapshot costs as much as the parsing.
   // Lines are counted here instead: a record spans one line plus the line breaks inside its quoted fields,
@@ -167,11 +158,7 @@ async function loadFile(
     bom: true, delimiter: kind === 'ts' ? ':' : kind === 'spaces' ? ',' : kind, quote: kind === 'ts' ? false : '"',
     relax_column_count: true, max_record_size: MAX_RECORD_BYTES,
   });
-  input.on('error', (e: Error) => parser.destroy(e));
-  let text = after(head, input);
-  if (utf16 === 'le') text = text.pipe(new Utf16leToUtf8());
-  if (kind === 'spaces') text = text.pipe(new BlanksToCommas());
-  text.pipe(parser);
+  pipeline(text, parser, () => {}); // a failure before the parser destroys it with that error, for the loop below
 
   let reader: RowReader | null = null;
   let line = 0; // last line of the last record read
@@ -201,40 +188,6 @@ async function loadFile(
     throw new UserError('the file is empty; expected a header or rows of labelled values', { file, line: 1 });
   }
   reader.end(lastLine);
-}
-
-/**
- * The first bytes of `input`, read until sniffFormat can tell the file's kind from them (sniffable), up to
- * HEAD_BYTES, or to its end: a pipe may bring the first line in pieces. `after` gives what follows them.
- */
-function readHead(input: Readable): Promise<Buffer> {
-  return new Promise((resolve, reject) => {
-    const parts: Buffer[] = [];
-    let bytes = 0;
-    const settle = (e?: Error) => {
-      input.off('readable', onReadable).off('end', onEnd).off('error', onError);
-      if (e) reject(e);
-      else resolve(Buffer.concat(parts));
-    };
-    const onReadable = () => {
-      for (let chunk = input.read() as Buffer | null; chunk !== null; chunk = input.read() as Buffer | null) {
-        parts.push(chunk);
-        bytes += chunk.length;
-      }
-      if (bytes >= HEAD_BYTES || sniffable(Buffer.concat(parts))) settle();
-    };
-    const onEnd = () => settle();
-    const onError = (e: Error) => settle(e);
-    input.on('readable', onReadable).on('end', onEnd).on('error', onError);
-  });
-}
-
-/** What `input` gives from here on, after `head`: one stream for the parser. */
-function after(head: Buffer, input: Readable): Readable {
-  const out = new PassThrough();
-  out.write(head);
-  input.pipe(out);
-  return out;
 }
 
 /** Line breaks inside the (quoted) fields of a record. */
@@ -310,6 +263,12 @@ function toUserError(e: unknown, file: string, lastLine: number): unknown {
     }
   }
   const code = (e as NodeJS.ErrnoException | null)?.code;
+  if (typeof code === 'string' && code.startsWith('Z_')) {
+    return new UserError(
+      `not a whole gzip file (${code}: ${(e as Error).message}); it is damaged or cut short`,
+      { file, line: lastLine + 1 }, // about where the text it holds breaks off (the parser holds a line back)
+    );
+  }
   switch (code) {
     case 'ENOENT':
       return new UserError('no such file; check the path', { file });

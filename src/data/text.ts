@@ -1,0 +1,74 @@
+// A data file's bytes as one stream of UTF-8 text for csv-parse to split: a gzip-compressed file decompressed
+// and UTF-16 text decoded (utf16.ts) as they stream, the kind of text told from its first line (sniff.ts),
+// and the cells of a blank-separated file given commas (spaces.ts). The stages are joined by stream.pipeline,
+// so a failure anywhere (a damaged gzip stream, a read error) destroys the last stage with that error, and
+// destroying the last stage stops them all.
+
+import { PassThrough, type Readable, pipeline } from 'node:stream';
+import { createGunzip } from 'node:zlib';
+import { UserError } from '../errors.js';
+import { type TextKind, sniffFormat, sniffable } from './sniff.js';
+import { BlanksToCommas } from './spaces.js';
+import { Utf16leToUtf8, utf16Mark, utf16leAsUtf8 } from './utf16.js';
+
+export interface Text {
+  readonly kind: TextKind; // told from the text as decompressed and decoded
+  readonly text: Readable; // that text, from its first byte
+}
+
+const HEAD_BYTES = 64 * 1024; // the most read to tell a file's kind
+
+/** `input` as text, and its kind. UserError for big-endian UTF-16; a read or decompression error as it comes. */
+export async function openText(input: Readable, file: string): Promise<Text> {
+  let text: Readable = input;
+  let head = await readHead(text);
+  if (head.length >= 2 && head[0] === 0x1f && head[1] === 0x8b) { // gzip's magic number
+    text = join(after(head, text), createGunzip());
+    head = await readHead(text);
+  }
+  const utf16 = utf16Mark(head);
+  if (utf16 === 'be') throw new UserError('UTF-16 big-endian text (byte-order mark FE FF); save the file as UTF-8', { file, line: 1 });
+  const kind = sniffFormat(utf16 === 'le' ? utf16leAsUtf8(head) : head);
+  text = after(head, text);
+  if (utf16 === 'le') text = join(text, new Utf16leToUtf8());
+  if (kind === 'spaces') text = join(text, new BlanksToCommas());
+  return { kind, text };
+}
+
+/** `from` piped into `to`, a failure of either destroying `to` with it (pipeline); returns `to`. */
+function join(from: Readable, to: NodeJS.ReadWriteStream & Readable): Readable {
+  return pipeline(from, to, () => {}); // the error reaches the reader through `to`
+}
+
+/**
+ * The first bytes of `input`, read until sniffFormat can tell the file's kind from them (sniffable), up to
+ * HEAD_BYTES, or to its end: a pipe may bring the first line in pieces. `after` gives them back.
+ */
+function readHead(input: Readable): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const parts: Buffer[] = [];
+    let bytes = 0;
+    const settle = (e?: Error) => {
+      input.off('readable', onReadable).off('end', onEnd).off('error', onError);
+      if (e) reject(e);
+      else resolve(Buffer.concat(parts));
+    };
+    const onReadable = () => {
+      for (let chunk = input.read() as Buffer | null; chunk !== null; chunk = input.read() as Buffer | null) {
+        parts.push(chunk);
+        bytes += chunk.length;
+      }
+      if (bytes >= HEAD_BYTES || sniffable(Buffer.concat(parts))) settle();
+    };
+    const onEnd = () => settle();
+    const onError = (e: Error) => settle(e);
+    input.on('readable', onReadable).on('end', onEnd).on('error', onError);
+  });
+}
+
+/** `head`, then what `input` gives after it: one stream. */
+function after(head: Buffer, input: Readable): Readable {
+  const out = new PassThrough();
+  out.write(head);
+  return join(input, out);
+}
