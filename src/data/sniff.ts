@@ -1,22 +1,16 @@
 // What kind of text a data file is, told from its first bytes: a file of the UCR/UEA archive's .ts format
 // (header lines such as @problemName, maybe after # comments) or an ARFF file (@relation, maybe after %
-// comments); otherwise CSV, and which character separates its cells, from its first line: commas, or tabs (the archive's
-// .tsv files) or semicolons (spreadsheets set to a decimal comma) when the first line has more of those than
-// commas, or runs of blanks (the archive's older .txt files) when it has none of those three but spaces
-// between its cells. A file that is comma-separated by this rule is read as it always was. Pure.
+// comments); otherwise CSV, and which character separates its cells, from its first line: commas, or tabs
+// (the archive's .tsv files) or semicolons (spreadsheets set to a decimal comma) when the first line has more
+// of those than commas, or runs of blanks (the archive's older .txt files) when it has none of those three but
+// spaces between its cells. A file that is comma-separated by this rule is read as it always was. Pure.
+
+import { COMMA, CR, LF, QUOTE, SEMICOLON, SPACE, TAB } from './bytes.js';
 
 export type Separator = ',' | '\t' | ';';
 
 /** A CSV file's separator, 'spaces' for runs of blanks (spaces.ts), or a file of another kind. */
 export type TextKind = Separator | 'ts' | 'arff' | 'spaces';
-
-const COMMA = 0x2c;
-const TAB = 0x09;
-const SEMICOLON = 0x3b;
-const SPACE = 0x20;
-const QUOTE = 0x22;
-const LF = 0x0a;
-const CR = 0x0d;
 
 // The keys of a .ts file's header lines: a CSV header may start with @ too (`@timestamp,…`).
 const TS_HEADER = /^@(problemName|timeStamps|missing|univariate|dimensions?|equalLength|seriesLength|classLabel|targetLabel|data)(\s|$)/i;

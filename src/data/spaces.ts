@@ -5,13 +5,8 @@
 // the file's own. Works on bytes: a blank, a quote or a line break is never part of a multi-byte UTF-8 character.
 
 import { Transform, type TransformCallback } from 'node:stream';
+import { COMMA, CR, LF, QUOTE, SPACE, TAB } from './bytes.js';
 
-const SPACE = 0x20;
-const TAB = 0x09;
-const LF = 0x0a;
-const CR = 0x0d;
-const COMMA = 0x2c;
-const QUOTE = 0x22;
 const BOM = [0xef, 0xbb, 0xbf];
 
 export class BlanksToCommas extends Transform {
