@@ -84,6 +84,15 @@ test('wide layout: trailing NaN cells end a row, as the UCR archive pads its row
   assert.deepEqual(Array.from(ds.labels), Array.from(same.labels));
 });
 
+test('a byte-order mark is dropped before the kind of file is told: each kind, blank lines after it', async () => {
+  const want = await loadDataSet([await fileWith('x,1,2\ny,3,4\n')]);
+  for (const text of ['\ufeff\n  \r\nx\t1\t2\ny\t3\t4\n', '\ufeffx;1;2\ny;3;4\n', '\ufeff  x  1  2\n  y  3   4\n', '\ufeff\n@classLabel true x y\n@data\n1,2:x\n3,4:y\n']) {
+    const ds = await loadDataSet([await fileWith(text, 'marked.txt')]);
+    assert.deepEqual(Array.from(ds.values), Array.from(want.values), JSON.stringify(text));
+    assert.deepEqual(ds.classes, want.classes);
+  }
+});
+
 test('BOM, CRLF line ends and blank lines are accepted; lines stay right', async () => {
   const file = await fileWith('\ufefflabel,t0,t1\r\nx,1,2\r\n\r\ny,3,4\r\n');
   const ds = await loadDataSet([file]);

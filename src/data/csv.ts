@@ -155,7 +155,7 @@ async function loadFile(
   // A .ts line splits at ':' between its channels and label (no quoting); a CSV line at its separator, and
   // one whose cells are separated by blanks at the commas BlanksToCommas puts between them.
   const parser = parse({
-    bom: true, delimiter: kind === 'ts' ? ':' : kind === 'spaces' ? ',' : kind, quote: kind === 'ts' ? false : '"',
+    delimiter: kind === 'ts' ? ':' : kind === 'spaces' ? ',' : kind, quote: kind === 'ts' ? false : '"',
     relax_column_count: true, max_record_size: MAX_RECORD_BYTES,
   });
   pipeline(text, parser, () => {}); // a failure before the parser destroys it with that error, for the loop below

@@ -16,17 +16,16 @@ export type TextKind = Separator | 'ts' | 'arff' | 'spaces';
 const TS_HEADER = /^@(problemName|timeStamps|missing|univariate|dimensions?|equalLength|seriesLength|classLabel|targetLabel|data)(\s|$)/i;
 
 /**
- * The kind of the file whose first bytes are `head` (a UTF-8 byte-order mark and blank lines skipped): 'ts'
+ * The kind of the file whose first bytes (its byte-order mark dropped) are `head`, blank lines skipped: 'ts'
  * when its first line that is not a # comment is a .ts header line (@problemName, @classLabel, …), 'arff' when
  * its first that is not a % comment starts with @relation; else the separator of its first line (separators
  * inside double quotes not counted): ',' unless it has more tabs or semicolons than commas, then the more
  * frequent of those two (tabs on a tie); 'spaces' when it has none of the three but spaces between non-blank text.
  */
 export function sniffFormat(head: Uint8Array): TextKind {
-  const bom = head.length >= 3 && head[0] === 0xef && head[1] === 0xbb && head[2] === 0xbf ? 3 : 0;
-  if (/^@relation\b/i.test(firstLine(head, bom, '%'))) return 'arff';
-  if (TS_HEADER.test(firstLine(head, bom, '#'))) return 'ts';
-  let i = nextLine(head, bom, '');
+  if (/^@relation\b/i.test(firstLine(head, '%'))) return 'arff';
+  if (TS_HEADER.test(firstLine(head, '#'))) return 'ts';
+  let i = nextLine(head, '');
   let commas = 0, tabs = 0, semicolons = 0, spacesBetween = 0;
   let quoted = false, seenText = false, pendingSpace = false;
   for (; i < head.length; i++) {
@@ -54,12 +53,13 @@ export function sniffFormat(head: Uint8Array): TextKind {
  * nor a # or % comment, and so every line sniffFormat reads; what follows cannot change its answer.
  */
 export function sniffable(head: Uint8Array): boolean {
-  const at = nextLine(head, 0, '#%');
+  const at = nextLine(head, '#%');
   return head.indexOf(LF, at) >= 0;
 }
 
-/** Where the first line from byte `i` on starts that is neither blank nor one starting with a `comments` character. */
-function nextLine(head: Uint8Array, i: number, comments: string): number {
+/** Where the first line starts that is neither blank nor one starting with a `comments` character. */
+function nextLine(head: Uint8Array, comments: string): number {
+  let i = 0;
   while (i < head.length) {
     let j = i;
     while (j < head.length && (head[j] === SPACE || head[j] === TAB || head[j] === CR)) j++;
@@ -71,7 +71,7 @@ function nextLine(head: Uint8Array, i: number, comments: string): number {
 }
 
 /** That line's start (up to 64 characters, leading blanks trimmed), as text. */
-function firstLine(head: Uint8Array, i: number, comments: string): string {
-  const at = nextLine(head, i, comments);
+function firstLine(head: Uint8Array, comments: string): string {
+  const at = nextLine(head, comments);
   return Buffer.from(head.subarray(at, Math.min(head.length, at + 64))).toString('latin1').trimStart();
 }

@@ -1,37 +1,22 @@
 // Text whose cells are separated by runs of blanks (spaces or tabs), as the UCR archive's older .txt files are
 // (`  1.0000000e+00  -6.4788e-01 …`), turned into comma-separated text as it streams: each run of blanks
 // between two cells of a line becomes one comma (blanks inside a double-quoted cell stay), blanks at a line's
-// start or end go (and a byte-order mark), and line breaks stay where they were, so lines and cell numbers are
-// the file's own. Works on bytes: a blank, a quote or a line break is never part of a multi-byte UTF-8 character.
+// start or end go, and line breaks stay where they were, so lines and cell numbers are the file's own. Works on
+// bytes: a blank, a quote or a line break is never part of a multi-byte UTF-8 character.
 
 import { Transform, type TransformCallback } from 'node:stream';
 import { COMMA, CR, LF, QUOTE, SPACE, TAB } from './bytes.js';
 
-const BOM = [0xef, 0xbb, 0xbf];
-
 export class BlanksToCommas extends Transform {
   private blanks = false; // blanks since the last cell's text on this line
   private lineStart = true; // no cell text yet on this line
-  private bom = 0; // bytes of a byte-order mark matched at the start so far; −1 once past it
   private quoted = false; // inside a double-quoted cell
 
   override _transform(chunk: Buffer, _encoding: BufferEncoding, done: TransformCallback): void {
-    // A comma replaces a run that may have begun in the chunk before, and a byte-order mark's first bytes held
-    // back may turn out to be text: at most three bytes more than came in.
-    const out = Buffer.allocUnsafe(chunk.length + 3);
+    // A comma replaces a run that may have begun in the chunk before: at most one byte more than came in.
+    const out = Buffer.allocUnsafe(chunk.length + 1);
     let o = 0;
-    let i = 0;
-    for (; this.bom >= 0 && i < chunk.length; i++) {
-      if (chunk[i] === BOM[this.bom]) {
-        if (++this.bom === BOM.length) this.bom = -1; // a whole mark: not a cell's text
-        continue;
-      }
-      for (let j = 0; j < this.bom; j++) out[o++] = BOM[j]; // not a mark after all
-      this.lineStart = this.bom === 0;
-      this.bom = -1;
-      break;
-    }
-    for (; i < chunk.length; i++) {
+    for (let i = 0; i < chunk.length; i++) {
       const b = chunk[i];
       if (b === QUOTE) this.quoted = !this.quoted; // a quoted cell keeps its blanks ("a b")
       if (this.quoted && b !== QUOTE) {
@@ -53,9 +38,5 @@ export class BlanksToCommas extends Transform {
       out[o++] = b;
     }
     done(null, out.subarray(0, o));
-  }
-
-  override _flush(done: TransformCallback): void {
-    done(null, this.bom > 0 ? Buffer.from(BOM.slice(0, this.bom)) : null); // a mark's first bytes and then the end
   }
 }

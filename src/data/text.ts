@@ -1,5 +1,5 @@
 // A data file's bytes as one stream of UTF-8 text for csv-parse to split: a gzip-compressed file decompressed
-// and UTF-16 text decoded (utf16.ts) as they stream, the kind of text told from its first line (sniff.ts),
+// and UTF-16 text decoded (utf16.ts) as they stream, a byte-order mark dropped, the kind of text told from its first line (sniff.ts),
 // and the cells of a blank-separated file given commas (spaces.ts). The stages are joined by stream.pipeline,
 // so a failure anywhere (a damaged gzip stream, a read error) destroys the last stage with that error, and
 // destroying the last stage stops them all.
@@ -28,11 +28,18 @@ export async function openText(input: Readable, file: string): Promise<Text> {
   }
   const utf16 = utf16Mark(head);
   if (utf16 === 'be') throw new UserError('UTF-16 big-endian text (byte-order mark FE FF); save the file as UTF-8', { file, line: 1 });
+  // A byte-order mark is no text: dropped here, once, so that nothing after this meets one.
+  head = utf16 === 'le' ? head.subarray(2) : withoutUtf8Mark(head);
   const kind = sniffFormat(utf16 === 'le' ? utf16leAsUtf8(head) : head);
   text = after(head, text);
   if (utf16 === 'le') text = join(text, new Utf16leToUtf8());
   if (kind === 'spaces') text = join(text, new BlanksToCommas());
   return { kind, text };
+}
+
+/** `head` without UTF-8's byte-order mark (EF BB BF) when it starts with one. */
+function withoutUtf8Mark(head: Buffer): Buffer {
+  return head.length >= 3 && head[0] === 0xef && head[1] === 0xbb && head[2] === 0xbf ? head.subarray(3) : head;
 }
 
 /** `from` piped into `to`, a failure of either destroying `to` with it (pipeline); returns `to`. */
@@ -58,7 +65,7 @@ function readHead(input: Readable): Promise<Buffer> {
         parts.push(chunk);
         bytes += chunk.length;
       }
-      if (bytes >= HEAD_BYTES || sniffable(Buffer.concat(parts))) settle();
+      if (bytes >= HEAD_BYTES || sniffable(withoutUtf8Mark(Buffer.concat(parts)))) settle();
     };
     const onEnd = () => settle();
     const onError = (e: Error) => settle(e);
