@@ -39,6 +39,11 @@ export function isBlank(cell: string): boolean {
   return cell.trim() === '';
 }
 
+/** Whether `cell` is NaN (any case, either sign): how the UCR archive pads the rows of sets with different lengths. */
+export function isNaNCell(cell: string): boolean {
+  return /^\s*[+-]?nan\s*$/i.test(cell);
+}
+
 /** The cell, quoted and cut short, for a message. JSON escapes make NULs and control bytes visible. */
 export function show(cell: string): string {
   return cell.length > 40 ? JSON.stringify(cell.slice(0, 40)) + '…' : JSON.stringify(cell);

@@ -14,17 +14,13 @@
 
 import { UserError } from '../errors.js';
 import type { DataSetBuilder, StepStore } from './builder.js';
-import { isBlank, show, toName, toValue, valueError } from './cells.js';
+import { isBlank, isNaNCell, show, toName, toValue, valueError } from './cells.js';
 
 export interface TsOptions {
   readonly requireLabels: boolean;
 }
 
 const WHAT = 'every value of a .ts line must be a number';
-
-// A channel's trailing NaN or ? values: padding to the longest (as in the UCR archive's files of sets with
-// different lengths), not values.
-const PADDING = /^\s*([+-]?nan|\?)\s*$/i;
 
 export class TsReader {
   private readonly file: string;
@@ -155,7 +151,7 @@ export class TsReader {
     const { file } = this;
     const values = text.split(',');
     let T = values.length;
-    while (T > 0 && PADDING.test(values[T - 1])) T--;
+    while (T > 0 && isPadding(values[T - 1])) T--;
     if (T === 0) {
       throw new UserError(
         `channel ${d + 1} holds no values, only NaN or ? padding; a sequence needs at least one time step`,
@@ -194,4 +190,9 @@ export class TsReader {
       );
     }
   }
+}
+
+/** A channel's trailing NaN or ? values pad it to the longest (as the UCR archive's files do); they are not values. */
+function isPadding(value: string): boolean {
+  return isNaNCell(value) || value.trim() === '?';
 }

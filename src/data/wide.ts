@@ -8,7 +8,7 @@
 
 import { UserError } from '../errors.js';
 import type { DataSetBuilder, StepStore } from './builder.js';
-import { type CellWhere, columnList, columnName, isBlank, show, toName, toValue, valueError } from './cells.js';
+import { columnList, columnName, isBlank, isNaNCell, toName, toValue, valueError } from './cells.js';
 
 export interface WideOptions {
   readonly labelColumn: string;
@@ -17,9 +17,6 @@ export interface WideOptions {
 }
 
 const WHAT = 'every value cell of a wide row must be a number';
-
-// NaN: how the UCR archive's files pad the rows of sets with different lengths to the longest.
-const NAN = /^\s*[+-]?nan\s*$/i;
 
 /** Whether the first row of a wide file is a header rather than data. */
 export function isWideHeader(cells: readonly string[], labelColumn: string): boolean {
@@ -73,7 +70,7 @@ export class WideReader {
   row(cells: readonly string[], line: number): void {
     const { file, header, labelAt, idAt } = this;
     let end = cells.length;
-    while (end > 0 && (isBlank(cells[end - 1]) || NAN.test(cells[end - 1]))) end--; // ragged rows: trailing empty or NaN cells
+    while (end > 0 && (isBlank(cells[end - 1]) || isNaNCell(cells[end - 1]))) end--; // ragged rows: trailing empty or NaN cells
     if (header !== null && end > header.length) {
       throw new UserError(
         `row has ${end} cells but the header has ${header.length}; add the missing column names to the header ` +
