@@ -5,6 +5,9 @@ import { UserError } from '../errors.js';
 import { MAX_RESAMPLE, MAX_STRIDE } from '../train/defaults.js';
 import { isResampleLength } from '../model/resample.js';
 
+/** What an input file may be, for the files' help (src/data/text.ts, docs/data.md). */
+export const FILE_KINDS = "CSV (cells separated by commas, tabs, semicolons or spaces; gzip or UTF-16 too) or the UCR/UEA archive's .ts";
+
 export const dataOptions = {
   format: { choices: ['auto', 'wide', 'long'] as const, describe: 'CSV layout [default: auto-detected; evaluate and predict: the model\'s training files\']' },
   'label-column': { type: 'string', describe: 'column holding the class label [default: label; evaluate and predict: the model\'s]' },

@@ -11,7 +11,7 @@ import { type FileFingerprint, matchesAny } from '../../io/fingerprint.js';
 import { detailTables, summaryTable } from '../format.js';
 import { loadingLines } from '../progress.js';
 import { invokedCommand } from '../command-line.js';
-import { type DataArgs, dataOptions, loadOptionsOf } from '../options.js';
+import { type DataArgs, FILE_KINDS, dataOptions, loadOptionsOf } from '../options.js';
 import { WORKFLOW_EXAMPLES, grouped, withExamples } from '../help.js';
 
 type EvaluateArgs = DataArgs & { model: string; files: string[]; json: boolean; report?: string };
@@ -73,7 +73,7 @@ export const evaluateCommand = {
   command: 'evaluate <files..>',
   describe: 'evaluate a trained model on labelled CSV files',
   builder: (y: Argv) => withExamples(grouped(y
-    .positional('files', { type: 'string', array: true, describe: 'held-out CSV (or .ts) file(s); - reads one from stdin' })
+    .positional('files', { type: 'string', array: true, describe: `held-out file(s): ${FILE_KINDS}; - reads one from stdin` })
     .options(evaluateOptions), Object.keys(evaluateOptions)), [WORKFLOW_EXAMPLES[2], ['$0 evaluate --model model.json test.csv --json', 'the figures as JSON']]),
   handler: async (argv: ArgumentsCamelCase<EvaluateArgs>) => {
     const a = argv as unknown as EvaluateArgs;

@@ -8,7 +8,7 @@ import { predict } from '../../eval/predict.js';
 import { type RowOutput, fileOutput, streamOutput } from '../../io/stream-out.js';
 import { checkFolder, checkWritable } from '../../io/atomic.js';
 import { atStop } from '../interrupt.js';
-import { type DataArgs, dataOptions, loadOptionsOf } from '../options.js';
+import { type DataArgs, FILE_KINDS, dataOptions, loadOptionsOf } from '../options.js';
 import { WORKFLOW_EXAMPLES, grouped, withExamples } from '../help.js';
 
 type PredictArgs = DataArgs & { model: string; files: string[]; out?: string; quiet: boolean };
@@ -24,7 +24,7 @@ export const predictCommand = {
   command: 'predict <files..>',
   describe: 'predict the class of every sequence in CSV files (labels optional)',
   builder: (y: Argv) => withExamples(grouped(y
-    .positional('files', { type: 'string', array: true, describe: 'CSV (or .ts) file(s) to predict; - reads one from stdin' })
+    .positional('files', { type: 'string', array: true, describe: `file(s) to predict: ${FILE_KINDS}; - reads one from stdin` })
     .options(predictOptions), Object.keys(predictOptions)), [WORKFLOW_EXAMPLES[3], ['$0 predict --model model.json - < new.csv | head', 'from stdin to stdout']]),
   handler: async (argv: ArgumentsCamelCase<PredictArgs>) => {
     const a = argv as unknown as PredictArgs;

@@ -12,7 +12,7 @@ import { createProgress, loadingLines, selectionLines } from '../progress.js';
 import { armGraceful, disarmGraceful, gracefulSignal } from '../interrupt.js';
 import { checkFolder } from '../../io/atomic.js';
 import { timeLikeChannels } from '../../data/time-like.js';
-import { type DataArgs, dataOptions, isInt, loadOptionsOf, requireFlag, differencesFlag, differencesOption, resampleFlag, strideFlag } from '../options.js';
+import { type DataArgs, FILE_KINDS, dataOptions, isInt, loadOptionsOf, requireFlag, differencesFlag, differencesOption, resampleFlag, strideFlag } from '../options.js';
 import { printEvaluations } from './evaluate.js';
 import { WORKFLOW_EXAMPLES, grouped, withExamples } from '../help.js';
 import { invokedCommand } from '../command-line.js';
@@ -21,7 +21,7 @@ const d = TRAIN_DEFAULTS;
 
 export const trainOptions = {
   ...dataOptions,
-  test: { type: 'string', array: true, describe: 'held-out CSV (or .ts) file(s) to evaluate after training' },
+  test: { type: 'string', array: true, describe: `held-out file(s) to evaluate after training: ${FILE_KINDS}` },
   out: { type: 'string', default: 'model.json', describe: 'where to write the model file' },
   hidden: { type: 'number', default: d.hidden, describe: 'hidden units H' },
   readout: { choices: ['auto', 'last', 'mean'] as const, default: d.readout, describe: 'z = h_T (last) or the mean of h_t over time; auto: chosen by --select (with --select off: last when the median length is ≤ 30, else mean)' },
@@ -126,14 +126,15 @@ function checkFlags(a: TrainArgs): void {
 /** train's flags; `examples` differ when train runs as the default command (the top-level help shows them all). */
 export function trainBuilder(y: Argv, examples: readonly (readonly [string, string])[]): Argv {
   return withExamples(grouped(y
-    .positional('files', { type: 'string', array: true, describe: 'training CSV (or .ts) file(s); - reads one from stdin' })
+    .positional('files', { type: 'string', array: true, describe: `training file(s): ${FILE_KINDS}; - reads one from stdin` })
     .options(trainOptions), Object.keys(trainOptions)), examples);
 }
 
 export const trainCommand = {
   command: ['train <files..>', '$0 <files..>'],
   describe: 'train a model on labelled CSV files',
-  builder: (y: Argv) => trainBuilder(y, WORKFLOW_EXAMPLES.slice(0, 2)),
+  builder: (y: Argv) => trainBuilder(y, [...WORKFLOW_EXAMPLES.slice(0, 2),
+    ['$0 train GunPoint_TRAIN.ts --test GunPoint_TEST.ts', "the UCR/UEA archive's files as they come (.ts, .tsv, .txt)"]]),
   handler: async (argv: ArgumentsCamelCase<TrainArgs>) => {
     const a = argv as unknown as TrainArgs;
     checkFlags(a);

@@ -4,7 +4,7 @@ import type { Argv, ArgumentsCamelCase } from 'yargs';
 import { tune } from '../../train/train.js';
 import { MAX_BATCH, MAX_HIDDEN, MAX_TUNE_STEPS, TRAIN_DEFAULTS } from '../../train/defaults.js';
 import { formatTune } from '../../train/tune.js';
-import { type DataArgs, dataOptions, isInt, loadOptionsOf, requireFlag, differencesFlag, differencesOption, resampleFlag, strideFlag } from '../options.js';
+import { type DataArgs, FILE_KINDS, dataOptions, isInt, loadOptionsOf, requireFlag, differencesFlag, differencesOption, resampleFlag, strideFlag } from '../options.js';
 import { WORKFLOW_EXAMPLES, grouped, withExamples } from '../help.js';
 
 const d = TRAIN_DEFAULTS;
@@ -69,7 +69,7 @@ export const tuneCommand = {
   command: 'tune <files..>',
   describe: 'measure training speed at each thread count and recommend one',
   builder: (y: Argv) => withExamples(grouped(y
-    .positional('files', { type: 'string', array: true, describe: 'training CSV (or .ts) file(s); - reads one from stdin' })
+    .positional('files', { type: 'string', array: true, describe: `training file(s): ${FILE_KINDS}; - reads one from stdin` })
     .options(tuneOptions), Object.keys(tuneOptions)), [WORKFLOW_EXAMPLES[4], ['$0 tune train.csv --threads 1,2,4 --json', 'measure these thread counts only, as JSON']]),
   handler: async (argv: ArgumentsCamelCase<TuneArgs>) => {
     const a = argv as unknown as TuneArgs;
