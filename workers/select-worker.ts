@@ -1,9 +1,11 @@
 // The model-selection worker: the thin piscina entry that trains one candidate on one fold and scores it
-// (src/train/select.ts runSelectionTask), over the training data it was handed once in workerData.
+// (src/train/select.ts runSelectionTask), over the training data it was handed once, until the run stops.
 
-import { workerData } from 'piscina';
+import { taskPoolWorker } from '../src/engine/pool.js';
 import { type FoldScore, type SelectionData, type SelectionTask, runSelectionTask } from '../src/train/select.js';
 
+const { shared, stop } = taskPoolWorker<SelectionData>();
+
 export default function (task: SelectionTask): Promise<FoldScore> {
-  return runSelectionTask(workerData as SelectionData, task);
+  return runSelectionTask(shared, task, stop);
 }

@@ -4,40 +4,75 @@
 // selection, each of which trains on one thread of its own. Results come back in task order, whatever order
 // they finish in, so they never depend on the thread count; with one thread the tasks run one after another in
 // a single worker.
+//
+// Stopping is cooperative: an aborted signal (or a failed task) raises a flag in shared memory that every task
+// reads through taskPoolWorker().stop, and the run settles once each task has returned. A worker is never
+// terminated in the middle of a task: its result would then arrive for a task the pool has forgotten (piscina
+// throws that as an error event), and Node aborts the process when a worker is terminated while it is still
+// loading its module.
 
-import { Piscina } from 'piscina';
+import { Piscina, workerData } from 'piscina';
 
 export interface TaskPool<T, R> {
-  /** Runs every task; onDone(i, result) as each finishes. Rejects with the first failure. */
+  /** Runs every task; onDone(i, result) as each finishes. Rejects with the first failure, once all have ended. */
   run(tasks: readonly T[], onDone?: (i: number, r: R) => void): Promise<R[]>;
   close(): Promise<void>;
 }
 
+/** What a task sees of a stop: `aborted` turns true once the run is to end (fit's `signal` takes it). */
+export interface StopFlag {
+  readonly aborted: boolean;
+}
+
+/** What every worker of a pool gets once. */
+interface PoolData<S> {
+  readonly shared: S;
+  readonly stop: Int32Array; // [1] over a SharedArrayBuffer: 1 once the run is to stop
+}
+
 /**
  * A pool of `threads` workers running `worker`; `shared` goes to every worker once (workerData), so large
- * shared arrays are not sent with each task. An aborted `signal` ends the tasks in flight (the pool is
- * destroyed, its workers terminated) and the run rejects.
+ * shared arrays are not sent with each task. Once `signal` aborts, the tasks in flight see their stop flag and
+ * end at their next check, those not begun see it at once, and the run rejects with the signal's reason.
  */
 export function createTaskPool<T, R>(worker: URL, threads: number, shared: unknown, signal?: AbortSignal): TaskPool<T, R> {
+  const stop = new Int32Array(new SharedArrayBuffer(4));
+  const data: PoolData<unknown> = { shared, stop };
   const pool = new Piscina({
-    filename: worker.href, minThreads: 1, maxThreads: Math.max(1, threads), idleTimeout: 60_000, workerData: shared,
+    filename: worker.href, minThreads: 1, maxThreads: Math.max(1, threads), idleTimeout: 60_000, workerData: data,
   });
+  const raise = () => Atomics.store(stop, 0, 1);
   return {
     async run(tasks, onDone) {
       // One listener for the whole run (not one per task, which would pass the EventTarget's warning limit).
-      const stop = () => void pool.destroy();
-      signal?.addEventListener('abort', stop, { once: true });
+      signal?.addEventListener('abort', raise, { once: true });
       try {
         if (signal?.aborted) throw signal.reason;
-        return await Promise.all(tasks.map(async (t, i) => {
-          const r = (await pool.run(t)) as R;
-          onDone?.(i, r);
-          return r;
+        let failure: { error: unknown } | null = null;
+        const results = await Promise.all(tasks.map(async (t, i) => {
+          try {
+            const r = (await pool.run(t)) as R;
+            onDone?.(i, r);
+            return r;
+          } catch (error) {
+            failure ??= { error };
+            raise();
+            return undefined as R;
+          }
         }));
+        if (signal?.aborted) throw signal.reason;
+        if (failure !== null) throw (failure as { error: unknown }).error;
+        return results;
       } finally {
-        signal?.removeEventListener('abort', stop);
+        signal?.removeEventListener('abort', raise);
       }
     },
     close: () => pool.destroy(),
   };
+}
+
+/** In a pool's worker: the `shared` value the pool was made with, and the run's stop flag. */
+export function taskPoolWorker<S>(): { shared: S; stop: StopFlag } {
+  const { shared, stop } = workerData as PoolData<S>;
+  return { shared, stop: { get aborted() { return Atomics.load(stop, 0) === 1; } } };
 }

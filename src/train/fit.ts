@@ -24,6 +24,7 @@ import type { EpochRecord, FitState } from '../model/state.js';
 import { DivergedError, InterruptedError } from '../errors.js';
 import { type Engine, createEngine } from '../engine/engine.js';
 import type { KernelName } from '../engine/kernels.js';
+import type { StopFlag } from '../engine/pool.js';
 import { scoresOf } from '../eval/score.js';
 import { type HyperparameterOptions, type Hyperparameters, defaultThreads, resolveHyperparameters } from './defaults.js';
 import { stratifiedSplit } from './split.js';
@@ -47,7 +48,7 @@ export interface FitOptions extends HyperparameterOptions {
   /** Seconds between onCheckpoint's epoch-end calls (default 0: every epoch end). */
   readonly checkpointEvery?: number;
   /** Once aborted: the step in progress finishes, onCheckpoint gets the state, fit throws InterruptedError. */
-  readonly signal?: AbortSignal;
+  readonly signal?: StopFlag; // an AbortSignal, or a task pool's stop flag
   /** The module the engine's worker threads run (default: the gradient worker). */
   readonly worker?: URL;
 }

@@ -17,7 +17,7 @@ import { subsetOf } from '../data/subset.js';
 import type { Readout } from '../model/rnn.js';
 import type { Candidate, FoldScore } from '../model/state.js';
 import { createRng } from '../model/rng.js';
-import { createTaskPool } from '../engine/pool.js';
+import { type StopFlag, createTaskPool } from '../engine/pool.js';
 import type { KernelName } from '../engine/kernels.js';
 import { score } from '../eval/score.js';
 import { DivergedError } from '../errors.js';
@@ -142,12 +142,12 @@ export function withVaried(hp: Hyperparameters, c: Candidate, vary: Varied): Hyp
 }
 
 /** Trains the task's candidate on its fold and scores it on the held-out part. */
-export async function runSelectionTask(data: SelectionData, t: SelectionTask): Promise<FoldScore> {
+export async function runSelectionTask(data: SelectionData, t: SelectionTask, stop?: StopFlag): Promise<FoldScore> {
   const ds: DataSet = { ...data, ids: [], sources: [] };
   const epochs = 'epochs' in t.budget ? t.budget.epochs : Math.max(1, Math.round(t.budget.steps / stepsPerEpoch(t.train.length, t.hp.batchSize)));
   try {
     const r = await fit(subsetOf(ds, t.train), null, {
-      ...withCandidate(t.hp, t.candidate), valSplit: 0, patience: 0, epochs, threads: 1, kernel: t.kernel,
+      ...withCandidate(t.hp, t.candidate), valSplit: 0, patience: 0, epochs, threads: 1, kernel: t.kernel, signal: stop,
     });
     const s = score(r.model, subsetOf(ds, t.val));
     return { accuracy: s.accuracy, logLoss: s.loss };
@@ -222,7 +222,7 @@ export async function selectModel(ds: DataSet, hp: Hyperparameters, o: SelectOpt
   } else if (o.threads <= 1) {
     for (const t of todo) {
       if (o.signal?.aborted) throw o.signal.reason;
-      record(t, await runSelectionTask(data, t));
+      record(t, await runSelectionTask(data, t, o.signal));
     }
   } else {
     const pool = createTaskPool<SelectionTask, FoldScore>(WORKER, o.threads, data, o.signal);

@@ -1,0 +1,49 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { createTaskPool } from '../src/engine/pool.js';
+import type { EchoTask } from './helpers/echo-worker.js';
+
+const ECHO = new URL(import.meta.resolve('./helpers/echo-worker.js'));
+const tasks = (n: number, f: (i: number) => Partial<EchoTask> = () => ({})): EchoTask[] => Array.from({ length: n }, (_, i) => ({ i, ...f(i) }));
+
+test('results come back in task order, each task reported once', async () => {
+  const pool = createTaskPool<EchoTask, number>(ECHO, 2, null);
+  try {
+    const seen: number[] = [];
+    const r = await pool.run(tasks(50), (i, v) => { assert.equal(v, i); seen.push(i); });
+    assert.deepEqual(r, tasks(50).map((t) => t.i));
+    assert.deepEqual(seen.sort((a, b) => a - b), r);
+  } finally {
+    await pool.close();
+  }
+});
+
+test('an abort stops the tasks in flight and those not begun; the run rejects with its reason once all have ended', async () => {
+  // Many quick tasks on warm workers: the abort lands while results are on their way (piscina threw those as
+  // error events when the pool was destroyed under them); tasks that wait for the stop flag must see it.
+  for (let round = 0; round < 20; round++) {
+    const ac = new AbortController();
+    const pool = createTaskPool<EchoTask, number>(ECHO, 2, null, ac.signal);
+    try {
+      await pool.run(tasks(2));
+      let done = 0;
+      const reason = new Error('stop');
+      await assert.rejects(
+        pool.run(tasks(200, (i) => ({ untilStop: i % 7 === 6 })), () => { if (++done === 1 + (round % 5)) ac.abort(reason); }),
+        (e) => e === reason,
+      );
+      await assert.rejects(pool.run(tasks(1)), (e) => e === reason, 'a run after the abort does not start');
+    } finally {
+      await pool.close();
+    }
+  }
+});
+
+test('a failing task stops the others, and the run rejects with its error rather than theirs', async () => {
+  const pool = createTaskPool<EchoTask, number>(ECHO, 2, null);
+  try {
+    await assert.rejects(pool.run(tasks(6, (i) => (i === 1 ? { fail: true } : { untilStop: true }))), /task 1 failed/);
+  } finally {
+    await pool.close();
+  }
+});
