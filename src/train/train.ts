@@ -7,13 +7,13 @@
 import { rmSync } from 'node:fs';
 import { DEFAULT_LAYOUT, loadDataSet, type LoadOptions } from '../data/csv.js';
 import type { DataSet } from '../data/dataset.js';
-import { type Normalization, applyNormalization, channelStatistics } from '../data/normalize.js';
+import type { Normalization } from '../data/normalize.js';
+import { inputsOf } from '../data/inputs.js';
 import { DivergedError, InterruptedError, UserError, isInterrupted } from '../errors.js';
 import { type Checkpoint, dataFingerprint, loadCheckpoint, saveCheckpoint } from '../io/checkpoint.js';
 import { fileFingerprint } from '../io/fingerprint.js';
 import { saveModel } from '../io/model-file.js';
 import { type Model, differencesOf } from '../model/model.js';
-import { withDifferences } from '../data/differences.js';
 import { ensembleShape, memberSeed, mergeMembers } from '../model/ensemble.js';
 import type { EpochRecord, FitState, FoldScore, Member, SelectionState } from '../model/state.js';
 import type { KernelName } from '../engine/kernels.js';
@@ -86,7 +86,6 @@ export async function train(o: TrainOptions): Promise<TrainResult> {
       { file: o.files.join(', ') },
     );
   }
-  let normalization: Normalization | null = null;
   if (o.init) checkInit(o.init, loaded, o.files[0]);
   const testSets = await checkTestFiles(o.test, o, loaded);
   o.onLoaded?.(loaded); // every input checked
@@ -94,15 +93,8 @@ export async function train(o: TrainOptions): Promise<TrainResult> {
   const differences = resume ? differencesOf(resume.model) : o.init ? differencesOf(o.init) : differencesFor(o.differences ?? d.differences, loaded);
   if (resume) checkDifferences(o.differences, differences, 'the checkpoint', o.resume);
   else if (o.init) checkDifferences(o.differences, differences, 'the --init model');
-  const ds = differences ? withDifferences(loaded) : loaded;
-  if (resume) {
-    normalization = resume.model.normalization;
-  } else if (o.init) {
-    normalization = o.init.normalization;
-  } else if ((o.normalize ?? d.normalize) === 'zscore') {
-    normalization = channelStatistics(ds);
-  }
-  if (normalization) applyNormalization(ds, normalization);
+  const normalize = resume ? resume.model.normalization : o.init ? o.init.normalization : (o.normalize ?? d.normalize) === 'zscore' ? 'zscore' : null;
+  const { inputs: ds, normalization } = inputsOf(loaded, differences, normalize);
   // A checkpoint of an earlier version, which did not resample: resuming it keeps to that.
   let hp = resolveHyperparameters(ds, { ...o, resample: resume && resume.hyperparameters.resample === undefined ? 0 : o.resample });
   // A checkpoint of an earlier version, which trained one model: resuming it keeps to one.
@@ -290,7 +282,6 @@ export async function tune(o: TuneFilesOptions): Promise<TuneResult> {
   const d = TRAIN_DEFAULTS;
   const loaded = await loadDataSet(o.files, { ...o, requireLabels: true });
   const differences = differencesFor(o.differences ?? d.differences, loaded);
-  const ds = differences ? withDifferences(loaded) : loaded;
-  if ((o.normalize ?? d.normalize) === 'zscore') applyNormalization(ds, channelStatistics(ds));
-  return { ...await tuneThreads(ds, o), differences };
+  const { inputs } = inputsOf(loaded, differences, (o.normalize ?? d.normalize) === 'zscore' ? 'zscore' : null);
+  return { ...await tuneThreads(inputs, o), differences };
 }
