@@ -145,6 +145,17 @@ test('a candidate trains with its own weight decay, the others with the run\'s',
   assert.deepEqual(withDecay, await run(plain, { ...hp, weightDecay: 0.5 }), 'the same as the run\'s own weight decay of 0.5');
 });
 
+test('a selection task ends at its stop flag: after the step in progress, with no score', async () => {
+  const ds = syntheticDataSet(24, 2, 3, 9, 8, 41);
+  const hp = resolveHyperparameters(ds, { hidden: 8, stride: 2, batchSize: 8, lr: 0.05 });
+  const [candidate] = candidatesFor(hp, { augmentation: true, weightDecay: true, readout: false });
+  const task = { candidate, fold: 0, ...heldOutParts(ds.labels, ds.classes.length, 1)[0], hp, budget: { epochs: 40 } };
+  let reads = 0;
+  const stop = { get aborted() { return ++reads > 5; } }; // raised a few steps in
+  await assert.rejects(runSelectionTask(ds, task, stop), (e) => e instanceof InterruptedError && e.step > 0 && e.step < 40);
+  assert.ok('accuracy' in await runSelectionTask(ds, task, { aborted: false }));
+});
+
 test('train() selects by default, trains with the choice and records every candidate', async () => {
   const seen: string[] = [];
   const r = await train({ ...opts, onSelection: (p) => seen.push(p.key) });
