@@ -127,13 +127,13 @@ test('tab- and semicolon-separated files load as their comma-separated twin, hea
 });
 
 test('a first line that arrives in pieces (a pipe) is waited for before the file’s kind is told', async () => {
-  async function throughPipe(pieces: readonly string[]): Promise<DataSet> {
+  async function throughPipe(pieces: readonly (string | Buffer)[]): Promise<DataSet> {
     const fifo = join(csvDir(), 'pipe');
     execFileSync('mkfifo', [fifo]);
     const writer = (async () => {
       const fh = await open(fifo, 'w'); // opens once the reader has
       for (const p of pieces) {
-        await fh.write(p);
+        await fh.write(Buffer.from(p));
         await new Promise((r) => setTimeout(r, 30));
       }
       await fh.close();
@@ -147,6 +147,9 @@ test('a first line that arrives in pieces (a pipe) is waited for before the file
   assert.deepEqual(Array.from(tsv.values), [1, 2, 3, 4]);
   const ts = await throughPipe(['#', ' a comment\n', '@pro', 'blemName x\n@classLabel true a b\n@data\n1,2:a\n']);
   assert.deepEqual(Array.from(ts.values), [1, 2]);
+  const utf16 = (text: string) => Buffer.from(text, 'utf16le');
+  const tsv16 = await throughPipe([Buffer.concat([Buffer.from([0xff, 0xfe]), utf16('\r\n')]), utf16('label\tt0\tt1\r\nx\t1\t2\r\n')]);
+  assert.deepEqual(Array.from(tsv16.values), [1, 2], 'UTF-16: a blank first line is no whole line of text');
 });
 
 test('cells separated by runs of blanks (the UCR archive’s older .txt files) load as their CSV twin', async () => {

@@ -1,8 +1,8 @@
 // A data file's bytes as one stream of UTF-8 text for csv-parse to split: a gzip-compressed file decompressed
-// and UTF-16 text decoded (utf16.ts) as they stream, a byte-order mark dropped, the kind of text told from its first line (sniff.ts),
-// and the cells of a blank-separated file given commas (spaces.ts). The stages are joined by stream.pipeline,
-// so a failure anywhere (a damaged gzip stream, a read error) destroys the last stage with that error, and
-// destroying the last stage stops them all.
+// and UTF-16 text decoded (utf16.ts) as they stream, a byte-order mark dropped, the kind of text told from its
+// first line (sniff.ts), and the cells of a blank-separated file given commas (spaces.ts). The stages are
+// joined by stream.pipeline, so a failure anywhere (a damaged gzip stream, a read error) destroys the last
+// stage with that error, and destroying the last stage stops them all.
 
 import { PassThrough, type Readable, pipeline } from 'node:stream';
 import { createGunzip } from 'node:zlib';
@@ -28,13 +28,18 @@ export async function openText(input: Readable, file: string): Promise<Text> {
   }
   const utf16 = utf16Mark(head);
   if (utf16 === 'be') throw new UserError('UTF-16 big-endian text (byte-order mark FE FF); save the file as UTF-8', { file, line: 1 });
+  const kind = sniffFormat(asUtf8(head));
   // A byte-order mark is no text: dropped here, once, so that nothing after this meets one.
   head = utf16 === 'le' ? head.subarray(2) : withoutUtf8Mark(head);
-  const kind = sniffFormat(utf16 === 'le' ? utf16leAsUtf8(head) : head);
   text = after(head, text);
   if (utf16 === 'le') text = join(text, new Utf16leToUtf8());
   if (kind === 'spaces') text = join(text, new BlanksToCommas());
   return { kind, text };
+}
+
+/** A file's first bytes as UTF-8 text without a byte-order mark: what the kind of file is told from. */
+function asUtf8(head: Buffer): Buffer {
+  return utf16Mark(head) === 'le' ? utf16leAsUtf8(head.subarray(2)) : withoutUtf8Mark(head);
 }
 
 /** `head` without UTF-8's byte-order mark (EF BB BF) when it starts with one. */
@@ -65,7 +70,7 @@ function readHead(input: Readable): Promise<Buffer> {
         parts.push(chunk);
         bytes += chunk.length;
       }
-      if (bytes >= HEAD_BYTES || sniffable(withoutUtf8Mark(Buffer.concat(parts)))) settle();
+      if (bytes >= HEAD_BYTES || sniffable(asUtf8(Buffer.concat(parts)))) settle();
     };
     const onEnd = () => settle();
     const onError = (e: Error) => settle(e);
