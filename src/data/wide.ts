@@ -1,8 +1,8 @@
 // The wide layout: one sequence per row, D = 1. With a header (a first row with a non-numeric cell after the
 // first, or a cell equal to the label column's name), the label is the column so named and every other cell
 // is a value; without one, the label is the first cell. Rows may be ragged: trailing empty or NaN cells are
-// ignored (NaN: the archive's padding), an empty or NaN cell before the last value is an error. Ids are the 1-based data row numbers (or, when the layout
-// is forced to wide and the header has an id column, that column).
+// ignored (NaN: the archive's padding), an empty or NaN cell before the last value is an error. Ids are the
+// 1-based data row numbers (or, when the layout is forced to wide and the header has an id column, that column).
 //
 // Owns the row rules of this layout; cell parsing is cells.ts', storage is builder.ts'.
 

@@ -48,21 +48,21 @@ export function createTaskPool<T, R>(worker: URL, threads: number, shared: unkno
       signal?.addEventListener('abort', raise, { once: true });
       try {
         if (signal?.aborted) throw signal.reason;
-        let failure: { error: unknown } | null = null;
+        const failures: unknown[] = []; // as they came: the first is the cause, the others were stopped by it
         const results = await Promise.all(tasks.map(async (t, i) => {
           try {
             const r = (await pool.run(t)) as R;
             onDone?.(i, r);
             return r;
-          } catch (error) {
-            failure ??= { error };
+          } catch (e) {
+            failures.push(e);
             raise();
-            return undefined as R;
+            return null;
           }
         }));
         if (signal?.aborted) throw signal.reason;
-        if (failure !== null) throw (failure as { error: unknown }).error;
-        return results;
+        if (failures.length > 0) throw failures[0];
+        return results as R[];
       } finally {
         signal?.removeEventListener('abort', raise);
       }
