@@ -366,6 +366,7 @@ interface Bad {
   opts?: LoadOptions;
   line?: number; // expected line; absent: the message names no line
   phrase: string | RegExp;
+  option?: boolean; // an error in the options, which names no file
 }
 
 // The first three lines of a file, compressed and flushed but never finished: cut short after line 3.
@@ -440,7 +441,8 @@ const BAD: Bad[] = [
   { name: '.ts: nothing after @data', content: '@classLabel true a b\n@data\n\n#end\n', line: 4, phrase: 'no sequences after @data' },
   { name: '.ts: --channels', content: '@classLabel true a b\n@data\n1,2:a\n', opts: { channels: ['x'] }, line: 1, phrase: "--channels is for long-layout CSV files" },
   { name: 'UTF-16 big-endian', content: Buffer.concat([Buffer.from([0xfe, 0xff]), Buffer.from('label,t0\nx,1\n', 'utf16le').swap16()]), line: 1, phrase: 'UTF-16 big-endian text (byte-order mark FE FF); save the file as UTF-8' },
-  { name: 'bad format option', content: 'label,t0\nx,1\n', opts: { format: 'tsv' as 'wide' }, phrase: 'format must be auto, wide or long' },
+  { name: 'bad format option', content: 'label,t0\nx,1\n', opts: { format: 'tsv' as 'wide' }, phrase: 'format must be auto, wide or long', option: true },
+  { name: 'channels as one string', content: 'id,label,ax,ay\na,x,1,2\n', opts: { channels: 'ax,ay' as unknown as string[] }, phrase: 'channels must be an array of column names', option: true },
 ];
 
 for (const bad of BAD) {
@@ -455,7 +457,7 @@ for (const bad of BAD) {
       assert.ok(e instanceof UserError, `not a UserError: ${String(e)}`);
       if (typeof bad.phrase === 'string') assert.ok(e.message.includes(bad.phrase), e.message);
       else assert.match(e.message, bad.phrase);
-      if (bad.name === 'bad format option') return true; // an option error names no file
+      if (bad.option) return true; // an option error names no file
       assert.ok(e.message.startsWith(file + ':'), e.message);
       assert.equal(e.file, file);
       assert.equal(e.line, bad.line, e.message);

@@ -109,6 +109,9 @@ function resolveOptions(opts: LoadOptions): Resolved {
       throw new UserError(`${key} must be a non-empty column name, not ${JSON.stringify(o[key])}`);
     }
   }
+  if (o.channels !== undefined && !(Array.isArray(o.channels) && o.channels.every((c) => typeof c === 'string' && c.trim() !== ''))) {
+    throw new UserError(`channels must be an array of column names, such as ["ax", "ay"], not ${JSON.stringify(o.channels)}`);
+  }
   return o;
 }
 

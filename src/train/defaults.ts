@@ -75,6 +75,9 @@ export const MAX_EPOCHS = 1_000_000;
 export const MAX_BATCH = 1_000_000;
 export const MAX_TUNE_STEPS = 100_000;
 
+/** The most threads a run may ask for (--threads). */
+export const MAX_THREADS = 256;
+
 /** The largest --hidden: W_hh alone is then 64 MiB per direction and gate, near what the 4 GiB kernel memory holds per thread. */
 export const MAX_HIDDEN = 4096;
 

@@ -25,6 +25,7 @@ import {
 } from './defaults.js';
 import { type BatchProgress, type FitResult, fit, shapeFor } from './fit.js';
 import { type TuneOptions, type TuneResult, tuneThreads } from './tune.js';
+import { checkOptions } from './option-checks.js';
 import { checkDifferences, checkInit, checkOutputs, checkResume, checkResumeData, checkResumeSelection, checkTestFiles } from './preflight.js';
 import { NOTHING_HELD_OUT, type Selection, budgetOf, canSelect, selectModel, selectionTasks, taskKey, withCandidate, withVaried } from './select.js';
 
@@ -72,6 +73,7 @@ export interface TrainResult extends Omit<FitResult, 'computeMs' | 'reduceMs' | 
 
 export async function train(o: TrainOptions): Promise<TrainResult> {
   const d = TRAIN_DEFAULTS;
+  checkOptions(o);
   if (o.init && (o.members ?? 1) > 1) {
     throw new UserError(`--members ${o.members} cannot be combined with --init: every member would start from the same weights; leave out --members (it is 1 with --init)`);
   }
@@ -280,6 +282,7 @@ export interface TuneFilesOptions extends LoadOptions, TuneOptions {
 /** `tune` on files: loads them, adds their differences and normalizes as train() does, then tuneThreads() with the same flags. */
 export async function tune(o: TuneFilesOptions): Promise<TuneResult> {
   const d = TRAIN_DEFAULTS;
+  checkOptions(o);
   const loaded = await loadDataSet(o.files, { ...o, requireLabels: true });
   const differences = differencesFor(o.differences ?? d.differences, loaded);
   const { inputs } = inputsOf(loaded, differences, (o.normalize ?? d.normalize) === 'zscore' ? 'zscore' : null);

@@ -5,14 +5,15 @@ import { loadInitModel } from '../../io/safetensors.js';
 import { checkDistinct } from '../../io/paths.js';
 import { train } from '../../train/train.js';
 import { hiddenText } from '../../model/ensemble.js';
-import { MAX_BATCH, MAX_EPOCHS, MAX_HIDDEN, TRAIN_DEFAULTS, defaultThreads } from '../../train/defaults.js';
+import { MAX_EPOCHS, MAX_THREADS, TRAIN_DEFAULTS, defaultThreads } from '../../train/defaults.js';
+import { asFlag, checkOptions } from '../../train/option-checks.js';
 import { CLASS_WEIGHTS, type ClassWeights } from '../../train/class-weights.js';
 import { LR_SCHEDULES, type LrSchedule } from '../../train/schedule.js';
 import { createProgress, loadingLines, selectionLines } from '../progress.js';
 import { armGraceful, disarmGraceful, gracefulSignal } from '../interrupt.js';
 import { checkFolder } from '../../io/atomic.js';
 import { timeLikeChannels } from '../../data/time-like.js';
-import { type DataArgs, FILE_KINDS, dataOptions, isInt, loadOptionsOf, requireFlag, differencesFlag, differencesOption, resampleFlag, strideFlag } from '../options.js';
+import { type DataArgs, FILE_KINDS, dataOptions, loadOptionsOf, requireFlag, differencesFlag, differencesOption, resampleFlag, strideFlag } from '../options.js';
 import { printEvaluations } from './evaluate.js';
 import { WORKFLOW_EXAMPLES, grouped, withExamples } from '../help.js';
 import { invokedCommand } from '../command-line.js';
@@ -97,30 +98,58 @@ type TrainArgs = DataArgs & {
   resume?: string;
 };
 
+/** The checks of what train's flags give as text (whole numbers, auto); checkOptions then bounds every value. */
 function checkFlags(a: TrainArgs): void {
-  requireFlag(isInt(a.hidden) && a.hidden >= 1 && a.hidden <= MAX_HIDDEN, `--hidden must be a whole number from 1 to ${MAX_HIDDEN} (got ${a.hidden})`);
-  requireFlag(a.members === undefined || (isInt(a.members) && a.members >= 1 && a.members * a.hidden <= MAX_HIDDEN),
-    `--members must be a whole number ≥ 1 with --members × --hidden at most ${MAX_HIDDEN} (got ${a.members})`);
-  requireFlag(isInt(a.bptt) && a.bptt >= 0, `--bptt must be a whole number ≥ 0 (got ${a.bptt})`);
   strideFlag(a.stride);
   resampleFlag(a.resample);
   requireFlag(a.epochs === 'auto' || (/^[0-9]+$/.test(a.epochs) && +a.epochs >= 1 && +a.epochs <= MAX_EPOCHS), `--epochs must be auto or a whole number from 1 to ${MAX_EPOCHS} (got ${a.epochs})`);
-  requireFlag(isInt(a['batch-size']) && a['batch-size'] >= 1 && a['batch-size'] <= MAX_BATCH, `--batch-size must be a whole number from 1 to ${MAX_BATCH} (got ${a['batch-size']})`);
-  requireFlag(a.lr === undefined || (Number.isFinite(a.lr) && a.lr > 0), `--lr must be a number > 0 (got ${a.lr})`);
-  requireFlag(Number.isFinite(a.clip) && a.clip >= 0, `--clip must be a number ≥ 0 (got ${a.clip})`);
-  requireFlag(a.threads === 'auto' || /^[0-9]+$/.test(String(a.threads)) && +a.threads >= 1 && +a.threads <= 256,
-    `--threads must be auto or a whole number from 1 to 256 (got ${a.threads})`);
-  requireFlag(isInt(a.seed), `--seed must be a whole number (got ${a.seed})`);
+  requireFlag(a.threads === 'auto' || /^[0-9]+$/.test(String(a.threads)) && +a.threads >= 1 && +a.threads <= MAX_THREADS,
+    `--threads must be auto or a whole number from 1 to ${MAX_THREADS} (got ${a.threads})`);
   const vs = Number(a['val-split']);
   requireFlag(a['val-split'] === 'auto' || (a['val-split'].trim() !== '' && Number.isFinite(vs) && vs >= 0 && vs < 1), `--val-split must be auto or a number in [0, 1) (got ${a['val-split']})`);
-  requireFlag(Number.isFinite(a.warmup) && a.warmup >= 0 && a.warmup < 1, `--warmup must be a number in [0, 1) (got ${a.warmup})`);
-  requireFlag(a['weight-decay'] === undefined || (Number.isFinite(a['weight-decay']) && a['weight-decay'] >= 0), `--weight-decay must be a number ≥ 0 (got ${a['weight-decay']})`);
-  requireFlag(a.noise === undefined || (Number.isFinite(a.noise) && a.noise >= 0), `--noise must be a number ≥ 0 (got ${a.noise})`);
-  requireFlag(a.warp === undefined || (Number.isFinite(a.warp) && a.warp >= 0 && a.warp < 1), `--warp must be a number in [0, 1) (got ${a.warp})`);
-  requireFlag(isInt(a.patience) && a.patience >= 0, `--patience must be a whole number ≥ 0 (got ${a.patience})`);
-  requireFlag(Number.isFinite(a['checkpoint-every']) && a['checkpoint-every'] >= 0, `--checkpoint-every must be a number of seconds ≥ 0 (got ${a['checkpoint-every']})`);
   checkFolder(a.out, '--out');
   if (a.report !== undefined) checkFolder(a.report, '--report');
+}
+
+/** The TrainOptions the flags give (all but the --init model and the callbacks). */
+function trainOptionsOf(a: TrainArgs) {
+  return {
+    ...loadOptionsOf(a),
+    files: a.files,
+    test: a.test,
+    out: a.out,
+    hidden: a.hidden,
+    readout: a.readout,
+    bptt: a.bptt,
+    stride: strideFlag(a.stride),
+    resample: resampleFlag(a.resample),
+    differences: differencesFlag(a.differences),
+    bidirectional: a.bidirectional,
+    cell: a.cell,
+    select: a.select,
+    members: a.members,
+    epochs: a.epochs === 'auto' ? 'auto' as const : Number(a.epochs),
+    batchSize: a['batch-size'],
+    optimizer: a.optimizer,
+    lr: a.lr,
+    clip: a.clip,
+    threads: a.threads === 'auto' ? 'auto' as const : Number(a.threads),
+    kernel: a.kernel,
+    seed: a.seed,
+    valSplit: a['val-split'] === 'auto' ? 'auto' as const : Number(a['val-split']),
+    classWeights: a['class-weights'],
+    schedule: a.schedule,
+    warmup: a.warmup,
+    weightDecay: a['weight-decay'],
+    warp: a.warp,
+    noise: a.noise,
+    report: a.report,
+    patience: a.patience,
+    normalize: a.normalize,
+    checkpoint: a.checkpoint,
+    checkpointEvery: a['checkpoint-every'],
+    resume: a.resume,
+  };
 }
 
 /** train's flags; `examples` differ when train runs as the default command (the top-level help shows them all). */
@@ -138,6 +167,8 @@ export const trainCommand = {
   handler: async (argv: ArgumentsCamelCase<TrainArgs>) => {
     const a = argv as unknown as TrainArgs;
     checkFlags(a);
+    const options = trainOptionsOf(a);
+    checkOptions(options, asFlag);
     // train() checks its outputs against the data files; the --init file only the command line knows.
     checkDistinct([['the --init model', a.init]], [['--out', a.out], ['--report', a.report], ['--checkpoint', a.checkpoint ?? `${a.out}.ckpt`]]);
     const init = a.init ? loadInitModel(a.init) : undefined;
@@ -145,43 +176,9 @@ export const trainCommand = {
     let epochs = 0; // per member
     const selecting = selectionLines(process.stderr);
     const r = await train({
-      ...loadOptionsOf(a),
-      files: a.files,
-      test: a.test,
-      out: a.out,
-      hidden: a.hidden,
-      readout: a.readout,
-      bptt: a.bptt,
-      stride: strideFlag(a.stride),
-      resample: resampleFlag(a.resample),
-      differences: differencesFlag(a.differences),
-      bidirectional: a.bidirectional,
-      cell: a.cell,
-      select: a.select,
-      members: a.members,
-      epochs: a.epochs === 'auto' ? 'auto' : Number(a.epochs),
-      batchSize: a['batch-size'],
-      optimizer: a.optimizer,
-      lr: a.lr,
-      clip: a.clip,
-      threads: a.threads === 'auto' ? 'auto' : Number(a.threads),
-      kernel: a.kernel,
-      seed: a.seed,
-      valSplit: a['val-split'] === 'auto' ? 'auto' : Number(a['val-split']),
-      classWeights: a['class-weights'],
-      schedule: a.schedule,
-      warmup: a.warmup,
-      weightDecay: a['weight-decay'],
-      warp: a.warp,
-      noise: a.noise,
-      report: a.report,
-      commandLine: invokedCommand(),
-      patience: a.patience,
-      normalize: a.normalize,
+      ...options,
       init,
-      checkpoint: a.checkpoint,
-      checkpointEvery: a['checkpoint-every'],
-      resume: a.resume,
+      commandLine: invokedCommand(),
       signal: gracefulSignal(),
       onRead: a.quiet ? undefined : loadingLines(process.stderr),
       onLoaded: a.quiet ? undefined : (ds) => {

@@ -2,7 +2,8 @@
 
 import type { Argv, ArgumentsCamelCase } from 'yargs';
 import { tune } from '../../train/train.js';
-import { MAX_BATCH, MAX_HIDDEN, MAX_TUNE_STEPS, TRAIN_DEFAULTS } from '../../train/defaults.js';
+import { MAX_THREADS, TRAIN_DEFAULTS } from '../../train/defaults.js';
+import { asFlag, checkOptions } from '../../train/option-checks.js';
 import { formatTune } from '../../train/tune.js';
 import { type DataArgs, FILE_KINDS, dataOptions, isInt, loadOptionsOf, requireFlag, differencesFlag, differencesOption, resampleFlag, strideFlag } from '../options.js';
 import { WORKFLOW_EXAMPLES, grouped, withExamples } from '../help.js';
@@ -60,8 +61,8 @@ type TuneArgs = DataArgs & {
 function threadList(s: string | undefined): number[] | undefined {
   if (s === undefined) return undefined;
   const list = s.split(',').map((x) => x.trim()).filter((x) => x.length > 0).map(Number);
-  requireFlag(list.length > 0 && list.every((n) => isInt(n) && n >= 1 && n <= 256),
-    `--threads must be a comma-separated list of whole numbers from 1 to 256 (got ${s})`);
+  requireFlag(list.length > 0 && list.every((n) => isInt(n) && n >= 1 && n <= MAX_THREADS),
+    `--threads must be a comma-separated list of whole numbers from 1 to ${MAX_THREADS} (got ${s})`);
   return list;
 }
 
@@ -73,21 +74,14 @@ export const tuneCommand = {
     .options(tuneOptions), Object.keys(tuneOptions)), [WORKFLOW_EXAMPLES[4], ['$0 tune train.csv --threads 1,2,4 --json', 'measure these thread counts only, as JSON']]),
   handler: async (argv: ArgumentsCamelCase<TuneArgs>) => {
     const a = argv as unknown as TuneArgs;
-    const threads = threadList(a.threads);
-    requireFlag(isInt(a.steps) && a.steps >= 1 && a.steps <= MAX_TUNE_STEPS, `--steps must be a whole number from 1 to ${MAX_TUNE_STEPS} (got ${a.steps})`);
-    requireFlag(isInt(a.hidden) && a.hidden >= 1 && a.hidden <= MAX_HIDDEN, `--hidden must be a whole number from 1 to ${MAX_HIDDEN} (got ${a.hidden})`);
-    requireFlag(isInt(a.bptt) && a.bptt >= 0, `--bptt must be a whole number ≥ 0 (got ${a.bptt})`);
-    const stride = strideFlag(a.stride);
-    const resample = resampleFlag(a.resample);
-    requireFlag(Number.isFinite(a.noise) && a.noise >= 0, `--noise must be a number ≥ 0 (got ${a.noise})`);
-    requireFlag(Number.isFinite(a.warp) && a.warp >= 0 && a.warp < 1, `--warp must be a number in [0, 1) (got ${a.warp})`);
-    requireFlag(isInt(a['batch-size']) && a['batch-size'] >= 1 && a['batch-size'] <= MAX_BATCH, `--batch-size must be a whole number from 1 to ${MAX_BATCH} (got ${a['batch-size']})`);
-    const r = await tune({
-      ...loadOptionsOf(a), files: a.files, threads, steps: a.steps, hidden: a.hidden, readout: a.readout === 'auto' ? undefined : a.readout, bptt: a.bptt,
-      stride, resample, differences: differencesFlag(a.differences), bidirectional: a.bidirectional, cell: a.cell,
+    const options = {
+      ...loadOptionsOf(a), files: a.files, threads: threadList(a.threads), steps: a.steps, hidden: a.hidden, readout: a.readout === 'auto' ? undefined : a.readout, bptt: a.bptt,
+      stride: strideFlag(a.stride), resample: resampleFlag(a.resample), differences: differencesFlag(a.differences), bidirectional: a.bidirectional, cell: a.cell,
       batchSize: a['batch-size'], optimizer: a.optimizer, lr: a.lr, clip: a.clip, seed: a.seed, noise: a.noise, warp: a.warp, normalize: a.normalize,
       kernel: a.kernel,
-    });
+    };
+    checkOptions(options, asFlag);
+    const r = await tune(options);
     process.stdout.write(a.json ? JSON.stringify(r) + '\n' : formatTune(r));
   },
 };

@@ -1,0 +1,86 @@
+// The bounds of every option train(), fit() and tune() take, checked before any work starts, so that a program
+// calling the library is refused as the command line is: one UserError naming the option, never a hang
+// (a batch size of 0) or a model trained on nonsense (a negative learning rate, 0 hidden units). The CLI
+// checks its flags by the same rules, naming them as flags; what it parses from text (--epochs 1e9, --stride,
+// --threads) it checks first itself.
+
+import { UserError } from '../errors.js';
+import { isResampleLength, MAX_RESAMPLE } from '../model/resample.js';
+import { CLASS_WEIGHTS } from './class-weights.js';
+import { LR_SCHEDULES } from './schedule.js';
+import {
+  type HyperparameterOptions, MAX_BATCH, MAX_EPOCHS, MAX_HIDDEN, MAX_STRIDE, MAX_THREADS, MAX_TUNE_STEPS, TRAIN_DEFAULTS,
+} from './defaults.js';
+
+/** How an error names an option: as the library does (batchSize) or as a flag (--batch-size). */
+export type Naming = (option: string) => string;
+
+export const asOption: Naming = (o) => o;
+export const asFlag: Naming = (o) => `--${o.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`;
+
+/** The options checked here: the hyperparameters, and how the run uses threads and writes checkpoints. */
+export interface CheckedOptions extends HyperparameterOptions {
+  readonly threads?: number | 'auto' | readonly number[]; // train: a count or auto; fit: a count; tune: a list
+  readonly checkpointEvery?: number;
+  readonly steps?: number; // tune's timed steps
+  readonly kernel?: string;
+  readonly normalize?: string;
+  readonly differences?: boolean | 'auto';
+}
+
+const isWhole = (v: unknown, lo: number, hi = Number.MAX_SAFE_INTEGER): boolean =>
+  typeof v === 'number' && Number.isInteger(v) && v >= lo && v <= hi;
+const isAtLeast = (v: unknown, lo: number): boolean => typeof v === 'number' && Number.isFinite(v) && v >= lo;
+const isFraction = (v: unknown): boolean => isAtLeast(v, 0) && (v as number) < 1; // [0, 1)
+const oneOf = (xs: readonly unknown[]) => (v: unknown) => xs.includes(v);
+const list = (xs: readonly unknown[]) => xs.map(String).join(', ');
+
+type Rule = readonly [option: keyof CheckedOptions, ok: (v: unknown) => boolean, what: string];
+
+const RULES: readonly Rule[] = [
+  ['hidden', (v) => isWhole(v, 1, MAX_HIDDEN), `a whole number from 1 to ${MAX_HIDDEN}`],
+  ['bptt', (v) => isWhole(v, 0), 'a whole number ≥ 0'],
+  ['stride', (v) => v === 'auto' || isWhole(v, 1, MAX_STRIDE), `auto or a whole number from 1 to ${MAX_STRIDE}`],
+  ['resample', (v) => v === 'auto' || v === 0 || isResampleLength(v), `auto, 0 (off) or a whole number from 2 to ${MAX_RESAMPLE}`],
+  ['epochs', (v) => v === 'auto' || isWhole(v, 1, MAX_EPOCHS), `auto or a whole number from 1 to ${MAX_EPOCHS}`],
+  ['batchSize', (v) => isWhole(v, 1, MAX_BATCH), `a whole number from 1 to ${MAX_BATCH}`],
+  ['lr', (v) => isAtLeast(v, 0) && (v as number) > 0, 'a number > 0'],
+  ['clip', (v) => isAtLeast(v, 0), 'a number ≥ 0'],
+  ['seed', (v) => isWhole(v, Number.MIN_SAFE_INTEGER), 'a whole number'],
+  ['valSplit', (v) => v === 'auto' || isFraction(v), 'auto or a number in [0, 1)'],
+  ['patience', (v) => isWhole(v, 0), 'a whole number ≥ 0'],
+  ['warmup', isFraction, 'a number in [0, 1)'],
+  ['minSteps', (v) => isWhole(v, 1), 'a whole number ≥ 1'],
+  ['weightDecay', (v) => isAtLeast(v, 0), 'a number ≥ 0'],
+  ['noise', (v) => isAtLeast(v, 0), 'a number ≥ 0'],
+  ['warp', isFraction, 'a number in [0, 1)'],
+  ['chunkSize', (v) => isWhole(v, 1, MAX_BATCH), `a whole number from 1 to ${MAX_BATCH}`],
+  ['checkpointEvery', (v) => isAtLeast(v, 0), 'a number of seconds ≥ 0'],
+  ['steps', (v) => isWhole(v, 1, MAX_TUNE_STEPS), `a whole number from 1 to ${MAX_TUNE_STEPS}`],
+  ['threads', (v) => v === 'auto' || isWhole(v, 1, MAX_THREADS) || (Array.isArray(v) && v.length > 0 && v.every((n) => isWhole(n, 1, MAX_THREADS))),
+    `auto or a whole number from 1 to ${MAX_THREADS} (tune: a list of them)`],
+  ['readout', oneOf(['auto', 'last', 'mean']), 'one of auto, last, mean'],
+  ['cell', oneOf(['rnn', 'gru']), 'one of rnn, gru'],
+  ['optimizer', oneOf(['adam', 'sgd', 'momentum']), 'one of adam, sgd, momentum'],
+  ['schedule', oneOf(LR_SCHEDULES), `one of ${list(LR_SCHEDULES)}`],
+  ['classWeights', oneOf(CLASS_WEIGHTS), `one of ${list(CLASS_WEIGHTS)}`],
+  ['select', oneOf(['auto', 'off']), 'one of auto, off'],
+  ['bidirectional', oneOf([true, false]), 'true or false'],
+  ['differences', oneOf([true, false, 'auto']), 'true, false or auto'],
+  ['normalize', oneOf(['zscore', 'none']), 'one of zscore, none'],
+  ['kernel', oneOf(['wasm', 'ts']), 'one of wasm, ts'],
+];
+
+const shown = (v: unknown) => (typeof v === 'string' ? JSON.stringify(v) : Array.isArray(v) ? `[${v.join(', ')}]` : String(v));
+
+/** Throws a UserError naming the first option given out of its bounds (an option left out takes its default). */
+export function checkOptions(o: CheckedOptions, name: Naming = asOption): void {
+  for (const [option, ok, what] of RULES) {
+    const v = o[option];
+    if (v !== undefined && !ok(v)) throw new UserError(`${name(option)} must be ${what} (got ${shown(v)})`);
+  }
+  const H = o.hidden ?? TRAIN_DEFAULTS.hidden;
+  if (o.members !== undefined && !(isWhole(o.members, 1) && o.members * H <= MAX_HIDDEN)) {
+    throw new UserError(`${name('members')} must be a whole number ≥ 1 with ${name('members')} × ${name('hidden')} at most ${MAX_HIDDEN} (got ${shown(o.members)})`);
+  }
+}
