@@ -409,6 +409,7 @@ const BAD: Bad[] = [
   { name: 'no channel columns', content: 'id,t,label\na,0,p\n', line: 1, phrase: 'no channel columns' },
   { name: 'duplicate header name', content: 'id,t,label,x,x\na,0,p,1,2\n', line: 1, phrase: 'duplicate column name "x"' },
   { name: 'long forced without id', content: 'label,t0\nx,1\n', opts: { format: 'long' }, line: 1, phrase: 'needs a header with an id column' },
+  { name: 'a time column given, the id column not', content: 'device,ms,activity,ax\ns1,0,a,1\n', opts: { timeColumn: 'ms', labelColumn: 'activity' }, line: 1, phrase: 'the long layout needs a header with an id column named "id" (the header: device, ms, activity, ax); add it or pass its name (--id-column)' },
   { name: 'channels on a wide file', content: 'label,t0\nx,1\n', opts: { channels: ['x'] }, line: 1, phrase: 'wide layout' },
   { name: 'error after blank lines', content: 'label,t0\nx,1\n\n\ny,abc\n', line: 5, phrase: 'non-numeric value "abc"' },
   { name: 'error with CRLF', content: 'label,t0\r\nx,1\r\ny,abc\r\n', line: 3, phrase: 'non-numeric value "abc"' },

@@ -26,7 +26,7 @@ import { TsReader } from './ts-file.js';
 import { WideReader } from './wide.js';
 
 export interface LoadOptions {
-  format?: 'auto' | 'wide' | 'long'; // default auto: long when the first row has the id column, else wide
+  format?: 'auto' | 'wide' | 'long'; // default auto: long when the first row has the id column (or the time column given), else wide
   labelColumn?: string; // default 'label'
   idColumn?: string; // default 'id'; one given must be in the header
   timeColumn?: string; // default 't' (optional in a file); one given must be in the header
@@ -219,11 +219,16 @@ function refuseKind(kind: TextKind, o: Resolved, file: string): asserts kind is 
   }
 }
 
-/** Detects the layout from the first row (unless forced) and starts its reader. */
+/**
+ * Detects the layout from the first row (unless forced): long when it has the id column, or the time column the
+ * caller named (only the long layout has one: its reader then says which id column is missing); then starts
+ * the layout's reader.
+ */
 function openReader(file: string, first: string[], line: number, o: Resolved, builder: DataSetBuilder, streaming = false): RowReader {
-  const long = o.format === 'long' || (o.format === 'auto' && first.some((c) => c.trim() === o.idColumn));
+  const has = (name: string) => first.some((c) => c.trim() === name);
+  const long = o.format === 'long' || (o.format === 'auto' && (has(o.idColumn) || (o.timeColumnGiven && has(o.timeColumn))));
   if (!long && o.idColumnGiven) {
-    throw new UserError(`no id column named ${JSON.stringify(o.idColumn)} in the first row (${columnList(first)}); name an existing column`, { file, line });
+    throw new UserError(`no id column named ${JSON.stringify(o.idColumn)} in the first row (${columnList(first)}); name an existing column (--id-column)`, { file, line });
   }
   if (long) return streaming ? new ContiguousLongReader(file, first, line, o, builder) : new LongReader(file, first, line, o, builder);
   if (o.channels !== undefined && o.channels.length > 0) {
