@@ -149,7 +149,11 @@ const bad: Bad[] = [
   { name: '--hidden past its bound', files: { 'data.csv': WIDE }, args: T('--hidden', '10000000'), error: /^--hidden must be a whole number from 1 to 4096/ },
   { name: 'an unknown flag', files: { 'data.csv': WIDE }, args: T('--hiden', '8'), error: /^unknown flag --hiden; did you mean --hidden\? \(see train-signals --help\)/ },
   { name: 'a choice out of range', files: { 'data.csv': WIDE }, args: T('--optimizer', 'lbfgs'), error: /^Invalid values: Argument: optimizer, Given: "lbfgs"/ },
-  { name: 'evaluate without --model', files: { 'data.csv': WIDE }, args: ['evaluate', 'data.csv'], error: /^Missing required argument: model/ },
+  { name: 'evaluate without --model', files: { 'data.csv': WIDE }, args: ['evaluate', 'data.csv'], error: /^evaluate needs --model: train-signals evaluate --model model\.json <test\.csv\.\.\.>/ },
+  { name: 'evaluate: a file named twice', files: { 'data.csv': WIDE, 'm.json': WIDE_MODEL }, args: ['evaluate', '--model', 'm.json', 'data.csv', './data.csv'], error: /^\.\/data\.csv: is named twice \(also as data\.csv\) among the files to evaluate; name each file once/ },
+  { name: 'predict: a file named twice', files: { 'data.csv': WIDE, 'm.json': WIDE_MODEL }, args: ['predict', '--model', 'm.json', 'data.csv', 'data.csv', '--out', 'p.csv'], error: /^data\.csv: is named more than once among the files to predict/ },
+  { name: 'a long file whose time column is given but not its id column', files: { 'data.csv': LONG.replace('id,', 'device,') }, args: T('--time-column', 't'), error: /^data\.csv:1: the long layout needs a header with an id column named "id" .*\(--id-column\)/ },
+  { name: 'tune: --lr 0', files: { 'data.csv': WIDE }, args: ['tune', 'data.csv', '--lr', '0'], error: /^--lr must be a number > 0 \(got 0\)/ },
 ];
 
 function setUp(files: Record<string, Content>, preexisting: boolean): string {

@@ -2,7 +2,7 @@
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { chmodSync, existsSync, linkSync, lstatSync, readdirSync, readFileSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import { chmodSync, copyFileSync, existsSync, linkSync, lstatSync, readdirSync, readFileSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { spawn } from 'node:child_process';
 import { CLI, ROOT, cli } from './helpers/cli.js';
@@ -127,7 +127,9 @@ test('a reader that closes the pipe early (evaluate | head) ends the command qui
   const dir = tmp();
   const model = join(dir, 'm.json');
   assert.equal(cli(['train', 'datasets/cbf/train.csv', '--out', model, '--epochs', '1', '--hidden', '4', '--select', 'off', '--quiet']).code, 0);
-  const child = spawn(process.execPath, [CLI, 'evaluate', '--model', model, 'datasets/cbf/test.csv', 'datasets/cbf/test.csv'], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+  const again = join(dir, 'again.csv'); // a second file, so that there is more to write than one pipe buffer
+  copyFileSync(join(ROOT, 'datasets/cbf/test.csv'), again);
+  const child = spawn(process.execPath, [CLI, 'evaluate', '--model', model, 'datasets/cbf/test.csv', again], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
   let stderr = '';
   child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
   child.stdout.destroy(); // the reader is gone before the first line, as `| head -0` leaves it
@@ -300,6 +302,8 @@ test('did you mean: a mistyped command or flag is named with the nearest one, mi
     [['train', 'datasets/cbf/train.csv', '--zzz', '1'], /^train-signals: unknown flag --zzz \(see/],
     [['train'], /^train-signals: train needs the CSV file\(s\) to read \(- for stdin\): train-signals train <train\.csv\.\.\.>/],
     [['evaluate', '--model', 'm.json'], /^train-signals: evaluate needs the CSV file\(s\) to read .*: train-signals evaluate --model model\.json <test\.csv\.\.\.>/],
+    [['evaluate', 'datasets/cbf/test.csv'], /^train-signals: evaluate needs --model: train-signals evaluate --model model\.json <test\.csv\.\.\.> \(see/],
+    [['inspect', '--model', 'm.json'], /^train-signals: inspect is neither a command nor a file; the commands are train, evaluate, predict, tune, export/],
   ];
   for (const [args, re] of cases) {
     const r = cli(args);

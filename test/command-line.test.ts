@@ -4,7 +4,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { shellCommand, shellQuote } from '../src/cli/command-line.js';
+import { programWords, shellCommand, shellQuote } from '../src/cli/command-line.js';
 
 test('plain words stay bare; anything a shell would touch is single-quoted', () => {
   assert.equal(shellCommand(['train-signals', 'train', 'data/a.csv', '--test=t.csv', '--lr', '0.001']), 'train-signals train data/a.csv --test=t.csv --lr 0.001');
@@ -19,4 +19,10 @@ test('sh reads every quoted word back unchanged', { skip: process.platform === '
   const r = spawnSync('sh', ['-c', `printf '%s\\0' ${shellCommand(words)}`], { encoding: 'utf8' });
   assert.equal(r.status, 0, r.stderr);
   assert.deepEqual(r.stdout.split('\0').slice(0, -1), words);
+});
+
+test('run through npx, the command to run again starts with npx: train-signals is then not on the PATH', () => {
+  assert.deepEqual(programWords({ npm_command: 'exec' }), ['npx', 'train-signals']);
+  assert.deepEqual(programWords({ npm_command: 'test' }), ['train-signals']);
+  assert.deepEqual(programWords({}), ['train-signals']);
 });

@@ -13,12 +13,12 @@ import { tempDir } from './helpers/temp.js';
 const dir = tempDir('ts-pack-');
 const run = (cmd: string, args: string[], cwd: string) => spawnSync(cmd, args, { cwd, encoding: 'utf8', timeout: 180_000, env: { ...process.env, NO_COLOR: '1' } });
 
-test('npm pack ships the library, its workers and kernel, and no tests or benchmarks; installed, every documented export works', { timeout: 300_000 }, () => {
+test('npm pack ships the library, its workers and kernel, the scripts the docs run, and no tests or benchmarks; installed, every documented export works', { timeout: 300_000 }, () => {
   const packed = run('npm', ['pack', '--ignore-scripts', '--json', '--pack-destination', dir], ROOT);
   assert.equal(packed.status, 0, packed.stderr);
   const [info] = JSON.parse(packed.stdout) as { filename: string; files: { path: string }[] }[];
   const files = info.files.map((f) => f.path);
-  for (const need of ['dist/src/index.js', 'dist/src/index.d.ts', 'dist/src/cli/main.js', 'dist/workers/grad-worker.js', 'dist/workers/select-worker.js', 'dist/kernel/rnn.wasm', 'dist/kernel/rnn-fma.wasm', 'datasets/cbf/train.csv', 'README.md', 'docs/cli.md', 'docs/errors.md']) {
+  for (const need of ['dist/src/index.js', 'dist/src/index.d.ts', 'dist/src/cli/main.js', 'dist/workers/grad-worker.js', 'dist/workers/select-worker.js', 'dist/kernel/rnn.wasm', 'dist/kernel/rnn-fma.wasm', 'datasets/cbf/train.csv', 'README.md', 'docs/cli.md', 'docs/errors.md', 'examples/pytorch_ddp.py', 'tools/torch_predict.py']) {
     assert.ok(files.includes(need), `ships ${need}`);
   }
   assert.ok(!files.some((f) => /^dist\/(test|bench)\//.test(f)), 'no compiled tests or benchmarks');

@@ -27,7 +27,15 @@ test('terminal: a bar with batches, running loss and accuracy, seq/s and ETA, th
   assert.match(text, /80 seq\/s/);
   assert.match(text, /ETA /);
   assert.match(text, /\x1b\[36m/); // coloured bar
-  assert.match(text.replace(/\x1b\[[0-9;]*m/g, ''), /epoch 1\/2 {2}loss 0\.4000 {2}acc 0\.800 {2}val_loss - {2}val_acc -/);
+  assert.match(text.replace(/\x1b\[[0-9;]*m/g, ''), /epoch 1\/2 {2}loss 0\.4000 {2}acc 0\.800 {2}80 seq\/s/); // no validation split: no val_ columns
+});
+
+test('with a validation split the epoch line shows its loss and accuracy', () => {
+  const { out, stream } = sink(false);
+  const p = createProgress(stream, 2, {});
+  p.onEpoch({ ...epoch(1), valLoss: 0.61, valAccuracy: 0.7 });
+  p.end();
+  assert.match(out.join(''), /^epoch 1\/2 {2}loss 0\.4000 {2}acc 0\.800 {2}val_loss 0\.6100 {2}val_acc 0\.700 {2}80 seq\/s/);
 });
 
 test('NO_COLOR: the bar stays, the colour goes', () => {

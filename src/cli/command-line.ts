@@ -15,7 +15,12 @@ export function shellCommand(words: readonly string[]): string {
   return words.map(shellQuote).join(' ');
 }
 
-/** This process's command line: the program's name and its arguments as given, quoted for a shell. */
+/** How to run the program again as it was run now: through npx (npm exec) when it was, else by its name. */
+export function programWords(env: NodeJS.ProcessEnv = process.env): string[] {
+  return env.npm_command === 'exec' ? ['npx', PROGRAM] : [PROGRAM];
+}
+
+/** This process's command line: the program as run and its arguments as given, quoted for a shell. */
 export function invokedCommand(): string {
-  return shellCommand([PROGRAM, ...hideBin(process.argv)]);
+  return shellCommand([...programWords(), ...hideBin(process.argv)]);
 }

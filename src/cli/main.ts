@@ -12,7 +12,7 @@ import { packageVersion } from '../io/version.js';
 import { installSignalHandlers } from './interrupt.js';
 import { closest } from './suggest.js';
 import { trainBuilder, trainCommand } from './commands/train.js';
-import { PROGRAM as NAME, shellCommand } from './command-line.js';
+import { PROGRAM as NAME, programWords, shellCommand } from './command-line.js';
 import { evaluateCommand } from './commands/evaluate.js';
 import { tuneCommand } from './commands/tune.js';
 import { predictCommand } from './commands/predict.js';
@@ -81,12 +81,16 @@ function resolveDashes(argv: Record<string, unknown>): void {
 
 const COMMANDS = ['train', 'evaluate', 'predict', 'tune', 'export'];
 
-/** A first word that is neither a command nor a file but close to a command: `trian data.csv`. */
+/**
+ * A first word that is neither a command nor a file: close to a command (`trian data.csv`), or a bare word that
+ * names no file (`inspect`); a path that does not exist is left to train, which names it.
+ */
 function checkCommand(argv: readonly string[]): void {
   const first = argv[0];
   if (first === undefined || first.startsWith('-') || COMMANDS.includes(first) || existsSync(first)) return;
   const near = closest(first, COMMANDS);
   if (near !== undefined) throw usageError(`${first} is neither a command nor a file; did you mean ${NAME} ${near}?`);
+  if (/^[a-z][a-z-]*$/.test(first)) throw usageError(`${first} is neither a command nor a file; the commands are ${COMMANDS.join(', ')}`);
 }
 
 /** The flags of the command line that the command does not know, with the nearest known flag for each. */
@@ -102,17 +106,25 @@ function unknownFlags(raw: readonly string[], y: any): string | null {
   return null;
 }
 
-/** What a command without its CSV files needs, as a usage line rather than yargs' words. */
-function missingFiles(argv: readonly string[]): string {
+/** Each command's usage line, for what a command line lacks. */
+const USAGE: Readonly<Record<string, string>> = {
+  train: 'train <train.csv...> [--test test.csv] [--out model.json]',
+  evaluate: 'evaluate --model model.json <test.csv...>',
+  predict: 'predict --model model.json <data.csv...> [--out predictions.csv]',
+  tune: 'tune <train.csv...>',
+  export: 'export --model model.json --onnx model.onnx',
+};
+
+/**
+ * What a command lacks, as a usage line rather than yargs' words: its CSV files (yargs: "Not enough non-option
+ * arguments") or a required flag ("Missing required argument: model"); null for any other message.
+ */
+function missing(argv: readonly string[], msg: string): string | null {
   const command = COMMANDS.includes(argv[0]) ? argv[0] : 'train';
-  const usage: Record<string, string> = {
-    train: 'train <train.csv...> [--test test.csv] [--out model.json]',
-    evaluate: 'evaluate --model model.json <test.csv...>',
-    predict: 'predict --model model.json <data.csv...> [--out predictions.csv]',
-    tune: 'tune <train.csv...>',
-    export: 'export --model model.json --onnx model.onnx',
-  };
-  return `${command} needs the CSV file(s) to read (- for stdin): ${NAME} ${usage[command]}`;
+  if (/^Not enough non-option arguments/.test(msg)) return `${command} needs the CSV file(s) to read (- for stdin): ${NAME} ${USAGE[command]}`;
+  const flags = /^Missing required arguments?: (.+)$/.exec(msg.trim());
+  if (flags !== null) return `${command} needs ${flags[1].split(', ').map((f) => `--${f}`).join(' and ')}: ${NAME} ${USAGE[command]}`;
+  return null;
 }
 
 /** The command line again with `--resume <ckpt>` (replacing any --resume), quoted for a POSIX shell. */
@@ -123,7 +135,7 @@ function resumeCommand(argv: readonly string[], checkpoint: string): string {
     else if (!argv[i].startsWith('--resume=')) args.push(argv[i]);
   }
   args.push('--resume', checkpoint);
-  return shellCommand([NAME, ...args]);
+  return shellCommand([...programWords(), ...args]);
 }
 
 export async function main(argv: string[]): Promise<number> {
@@ -156,7 +168,7 @@ export async function main(argv: string[]): Promise<number> {
         // Throwing stops yargs here: returning would let it run the command anyway. A mistyped flag is named
         // first, whatever yargs found (a misspelt --model is also a missing one).
         if (err) throw err;
-        throw usageError(unknownFlags(argv, cli) ?? (/^Not enough non-option arguments/.test(msg) ? missingFiles(argv) : msg));
+        throw usageError(unknownFlags(argv, cli) ?? missing(argv, msg) ?? msg);
       })
       .help()
       .parseAsync();

@@ -43,9 +43,11 @@ export function duration(s: number): string {
 
 const f = (x: number | null, p = 4) => (x === null || !Number.isFinite(x) ? '-' : x.toFixed(p));
 
+/** An epoch's line; the validation columns only when there is a validation split. */
 export function epochLine(e: EpochRecord, epochs: number): string {
+  const val = e.valLoss === null ? '' : `  val_loss ${f(e.valLoss)}  val_acc ${f(e.valAccuracy, 3)}`;
   return `epoch ${String(e.epoch).padStart(String(epochs).length)}/${epochs}  loss ${f(e.loss)}  acc ${f(e.accuracy, 3)}` +
-    `  val_loss ${f(e.valLoss)}  val_acc ${f(e.valAccuracy, 3)}  ${Math.round(e.sequencesPerSecond)} seq/s  ${e.seconds.toFixed(1)}s`;
+    `${val}  ${Math.round(e.sequencesPerSecond)} seq/s  ${e.seconds.toFixed(1)}s`;
 }
 
 export function createProgress(stream: ProgressStream, epochs: number, env: NodeJS.ProcessEnv = process.env): Progress {

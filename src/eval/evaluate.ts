@@ -8,6 +8,7 @@ import { UserError } from '../errors.js';
 import type { Model } from '../model/model.js';
 import { type Scores, UNKNOWN_LABEL, labelsForModel, score } from './score.js';
 import { type Metrics, type Tally, addPrediction, createTally, mergeTallies, metricsOf } from './metrics.js';
+import { checkOnce } from '../io/paths.js';
 
 export interface FileEvaluation {
   readonly file: string;
@@ -86,6 +87,7 @@ export interface EvaluateOptions extends LoadOptions {
 }
 
 export async function evaluate(model: Model, o: EvaluateOptions): Promise<FileEvaluation[]> {
+  checkOnce(o.files, 'the files to evaluate'); // a file twice would count its sequences twice in the total
   const out: FileEvaluation[] = [];
   const load = layoutOptions(model, o);
   for (const file of o.files) out.push(await evaluateFile(model, file, load));

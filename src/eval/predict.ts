@@ -21,6 +21,7 @@ import { createPredictor } from '../engine/predict.js';
 import { checkChannels, layoutOptions } from './evaluate.js';
 import { UNLABELLED, score } from './score.js';
 import type { RowOutput } from '../io/stream-out.js';
+import { checkOnce } from '../io/paths.js';
 
 export interface PredictOptions extends LoadOptions {
   readonly files: readonly string[];
@@ -108,6 +109,7 @@ interface PredictionSink {
 
 /** Scores every sequence of every file into `sink`, streamed (see the header). */
 async function scoreFiles(model: Model, o: PredictOptions, sink: PredictionSink): Promise<PredictSummary> {
+  checkOnce(o.files, 'the files to predict');
   const run = createSequenceScorer(model);
   const opts: LoadOptions = { ...layoutOptions(model, o), requireLabels: false };
   const summary: PredictSummary['files'] = [];

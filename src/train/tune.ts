@@ -252,5 +252,5 @@ export function formatTune(t: TuneResult): string {
     t.sure
       ? `sure: its slowest of ${BLOCKS} alternating blocks beat the fastest of every fewer thread count, and no more threads were faster`
       : `not sure: more threads were faster by the median but not in every block (the ranges overlap); rerun on a quieter machine, or with more --steps`,
-    `timed with --stride ${t.stride} --resample ${t.resample > 0 ? t.resample : 'off'}${t.differences === undefined ? '' : ` --differences ${t.differences ? 'on' : 'off'}`} (as train resolves them on these data)`].join('\n') + '\n';
+    `timed with --stride ${t.stride} --resample ${t.resample > 0 ? t.resample : 'off'}${t.differences === undefined ? '' : ` --differences ${t.differences ? 'on' : 'off'}`} (as train --select off resolves them on these data; selection may choose otherwise)`].join('\n') + '\n';
 }

@@ -25,7 +25,7 @@ export const predictCommand = {
   describe: 'predict the class of every sequence in CSV files (labels optional)',
   builder: (y: Argv) => withExamples(grouped(y
     .positional('files', { type: 'string', array: true, describe: `file(s) to predict: ${FILE_KINDS}; - reads one from stdin` })
-    .options(predictOptions), Object.keys(predictOptions)), [WORKFLOW_EXAMPLES[3], ['$0 predict --model model.json - < new.csv | head', 'from stdin to stdout']]),
+    .options(predictOptions), Object.keys(predictOptions)), [WORKFLOW_EXAMPLES[3], ['$0 predict --model model.json - < new.csv | head', "from stdin to stdout (a long-layout file's rows grouped by id)"]]),
   handler: async (argv: ArgumentsCamelCase<PredictArgs>) => {
     const a = argv as unknown as PredictArgs;
     const model = loadInitModel(a.model);
