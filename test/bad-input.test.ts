@@ -153,6 +153,9 @@ const bad: Bad[] = [
   { name: 'evaluate: a file named twice', files: { 'data.csv': WIDE, 'm.json': WIDE_MODEL }, args: ['evaluate', '--model', 'm.json', 'data.csv', './data.csv'], error: /^\.\/data\.csv: is named twice \(also as data\.csv\) among the files to evaluate; name each file once/ },
   { name: 'predict: a file named twice', files: { 'data.csv': WIDE, 'm.json': WIDE_MODEL }, args: ['predict', '--model', 'm.json', 'data.csv', 'data.csv', '--out', 'p.csv'], error: /^data\.csv: is named more than once among the files to predict/ },
   { name: 'a long file whose time column is given but not its id column', files: { 'data.csv': LONG.replace('id,', 'device,') }, args: T('--time-column', 't'), error: /^data\.csv:1: the long layout needs a header with an id column named "id" .*\(--id-column\)/ },
+  { name: 'evaluate: a value that overflows float32 once normalized', files: { 'data.csv': 'label,t0,t1,t2\na,1,2,3\nb,3e38,2,1\n', 'm.json': withModel((m) => (m.normalization = { mean: [0], std: [0.001] })) }, args: ['evaluate', '--model', 'm.json', 'data.csv'], error: /^data\.csv:3: sequence "2": a value of channel "value" overflows float32 once normalized or differenced/ },
+  { name: 'predict: a value that overflows float32 once normalized', files: { 'data.csv': 'label,t0,t1,t2\na,1,2,3\nb,3e38,2,1\n', 'm.json': withModel((m) => (m.normalization = { mean: [0], std: [0.001] })) }, args: ['predict', '--model', 'm.json', 'data.csv', '--out', 'p.csv'], error: /^data\.csv:3: sequence "2": a value of channel "value" overflows float32/ },
+  { name: 'a difference that overflows float32', files: { 'data.csv': 'label,t0,t1,t2\na,1,2,3\nb,2e38,-2e38,1\na,1,2,2\nb,3,3,1\n' }, args: T('--differences', 'on'), error: /^data\.csv:3: sequence "2": a value of channel "Δvalue" overflows float32/ },
   { name: 'tune: --lr 0', files: { 'data.csv': WIDE }, args: ['tune', 'data.csv', '--lr', '0'], error: /^--lr must be a number > 0 \(got 0\)/ },
 ];
 

@@ -161,7 +161,7 @@ test('predict (streamed, one sequence at a time) and evaluate (the whole file) g
     const evaluated = (await evaluateFile(model, data)).scores.probabilities;
     const score = createSequenceScorer(model);
     const streamed: number[] = [];
-    await streamFile(data, { requireLabels: false }, (s) => streamed.push(...score(s.values, s.length)));
+    await streamFile(data, { requireLabels: false }, (s) => streamed.push(...score(s)));
     assert.equal(streamed.length, evaluated.length, data);
     assert.deepEqual(Float32Array.from(streamed), evaluated, data);
   }

@@ -3,6 +3,7 @@
 
 import type { Model, Normalization } from '../model/model.js';
 import { differencesOf } from '../model/model.js';
+import { UserError } from '../errors.js';
 import type { DataSet } from './dataset.js';
 import { withDifferences } from './differences.js';
 import { applyNormalization, channelStatistics } from './normalize.js';
@@ -18,7 +19,34 @@ export function modelInputs(model: Pick<Model, 'differences' | 'normalization'>,
  */
 export function inputsOf(ds: DataSet, differences: boolean, normalization: Normalization | 'zscore' | null): { inputs: DataSet; normalization: Normalization | null } {
   const inputs = differences ? withDifferences(ds) : ds;
+  if (differences) checkFinite(inputs); // before the statistics, which one ∞ would make NaN for every sequence
   const norm = normalization === 'zscore' ? channelStatistics(inputs) : normalization;
   if (norm) applyNormalization(inputs, norm);
+  checkFinite(inputs);
   return { inputs, normalization: norm };
+}
+
+/** Refuses the first sequence with a value that is not finite, naming its file, line and channel. */
+function checkFinite(ds: DataSet): void {
+  for (let n = 0; n < ds.lengths.length; n++) {
+    const at = ds.offsets[n] * ds.D;
+    const i = firstNonFinite(ds.values, at, at + ds.lengths[n] * ds.D);
+    if (i >= 0) throw new UserError(overflowMessage(ds.ids[n], ds.channels[(i - at) % ds.D]), ds.sources[n]);
+  }
+}
+
+/** The index of the first value of values[from, to) that is ±∞ or NaN; −1 when every one is finite. */
+export function firstNonFinite(values: Float32Array, from: number, to: number): number {
+  for (let i = from; i < to; i++) if (!Number.isFinite(values[i])) return i;
+  return -1;
+}
+
+/**
+ * Why a sequence cannot be read: a value of it, finite as read, overflows float32 in its differences or its
+ * normalization (3e38 divided by a small standard deviation); a model would score it NaN.
+ */
+export function overflowMessage(id: string, channel: string): string {
+  return `sequence ${JSON.stringify(id)}: a value of channel ${JSON.stringify(channel)} overflows float32 once normalized or ` +
+    "differenced (it lies near float32's limit of 3.4e38, or far beyond the training data's scale); remove or replace it " +
+    '(a logger\'s "no reading" marker such as 9.9e37?)';
 }

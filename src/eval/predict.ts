@@ -12,9 +12,9 @@ import { UserError } from '../errors.js';
 import type { StreamedSequence } from '../data/builder.js';
 import { NotContiguousError } from '../data/long-stream.js';
 import type { DataSet } from '../data/dataset.js';
-import { modelInputs } from '../data/inputs.js';
+import { firstNonFinite, modelInputs, overflowMessage } from '../data/inputs.js';
 import { type Model, differencesOf, inputWidth, resampleOf, strideOf } from '../model/model.js';
-import { appendDifferences } from '../model/differences.js';
+import { appendDifferences, differenceChannels } from '../model/differences.js';
 import { resampleSequence } from '../model/resample.js';
 import { argmax } from '../model/rnn.js';
 import { createPredictor } from '../engine/predict.js';
@@ -52,7 +52,7 @@ export function predictionHeader(model: Model): string {
  * whole-file scoring): normalizes its values [T][D] in place (or a copy with their differences), returns
  * probabilities [C].
  */
-export function createSequenceScorer(model: Model): (values: Float32Array, T: number) => Float32Array {
+export function createSequenceScorer(model: Model): (s: Pick<StreamedSequence, 'values' | 'length' | 'id' | 'file' | 'line'>) => Float32Array {
   const predict = createPredictor(model.shape, model.readout, strideOf(model), true); // model.parameters never change here
   const { C } = model.shape;
   const D = inputWidth(model);
@@ -63,7 +63,10 @@ export function createSequenceScorer(model: Model): (values: Float32Array, T: nu
   const L = resampleOf(model);
   const resampled = new Float32Array(L * D);
   let widened = new Float32Array(0);
-  return (read, T) => {
+  const inputNames = differencesOf(model) ? differenceChannels(model.channels) : model.channels;
+  return (s) => {
+    const T = s.length;
+    const read = s.values;
     let values = read;
     if (differencesOf(model)) {
       if (widened.length < T * D) widened = new Float32Array(T * D);
@@ -71,6 +74,8 @@ export function createSequenceScorer(model: Model): (values: Float32Array, T: nu
       appendDifferences(values, 0, read, 0, T, model.channels.length);
     }
     if (norm) for (let i = 0; i < T * D; i++) values[i] = (values[i] - norm.mean[i % D]) / norm.std[i % D];
+    const bad = firstNonFinite(values, 0, T * D);
+    if (bad >= 0) throw new UserError(overflowMessage(s.id, inputNames[bad % D]), { file: s.file, line: s.line });
     if (L > 0) resampleSequence(resampled, 0, values, 0, T, D, L);
     one.lengths[0] = L > 0 ? L : T;
     const probs = new Float32Array(C);
@@ -127,7 +132,7 @@ async function scoreFiles(model: Model, o: PredictOptions, sink: PredictionSink)
           checkChannels(model, s.channels, file);
           checked = true;
         }
-        row(file, s.id, s.label, run(s.values, s.length));
+        row(file, s.id, s.label, run(s));
         n++;
       }, {
         // A long file may turn out not to be streamable: its rows stay revocable until it ends.
