@@ -5,7 +5,7 @@
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { start } from './helpers/spawn.js';
 import { spawn } from 'node:child_process';
@@ -211,6 +211,21 @@ test('--resume refuses other hyperparameters or other data, and may extend --epo
 
   // An ensemble's checkpoint after its first members: they trained 2 epochs, so the rest must too.
   const ensemble = (epochs: number, ...extra: string[]) => [...args(epochs).slice(0, -2), '--members', '2', ...extra];
+  // A fresh run would write over the checkpoint kept: refused, the checkpoint as it was; deleted, it starts.
+  const kept4 = readFileSync(ck);
+  const over = await start(ensemble(2)).done;
+  assert.equal(over.code, 2);
+  assert.match(over.stderr, /kept\.ckpt: a checkpoint of an earlier run is there .*continue it with --resume .*kept\.ckpt, or delete it/);
+  assert.deepEqual(readFileSync(ck), kept4);
+  // So would one whose --out has an interrupted run's checkpoint beside it (the default --checkpoint).
+  const fresh = join(dir, 'fresh.json');
+  writeFileSync(`${fresh}.ckpt`, kept4);
+  const beside = await start(['train', 'datasets/motion/train.csv', '--hidden', '4', '--epochs', '1', '--threads', '1', '--quiet', '--out', fresh]).done;
+  assert.equal(beside.code, 2);
+  assert.match(beside.stderr, /fresh\.json\.ckpt: a checkpoint of an earlier run is there/);
+  assert.deepEqual(readFileSync(`${fresh}.ckpt`), kept4);
+  assert.ok(!existsSync(fresh));
+  rmSync(ck);
   const two = await start(ensemble(2)).done;
   assert.equal(two.code, 0, two.stderr);
   const longer = await start(ensemble(3, '--resume', ck)).done;

@@ -4,11 +4,12 @@
 //
 // Owns the checks and their messages; does not load the training data (csv.ts) or train (fit.ts).
 
+import { statSync } from 'node:fs';
 import { loadDataSet, type LoadOptions } from '../data/csv.js';
 import type { DataSet } from '../data/dataset.js';
 import { UserError } from '../errors.js';
 import { checkWritable, outputTarget } from '../io/atomic.js';
-import { checkDistinct, checkOnce } from '../io/paths.js';
+import { checkDistinct, checkOnce, fileKeys } from '../io/paths.js';
 import type { Checkpoint } from '../io/checkpoint.js';
 import type { Model } from '../model/model.js';
 
@@ -33,7 +34,31 @@ export function checkOutputs(o: { files: readonly string[]; test?: readonly stri
     if (path === undefined) continue;
     checkWritable(path, flag === '--checkpoint' && o.checkpoint === undefined ? '--checkpoint (default: --out + .ckpt)' : flag);
   }
+  if (checkpoint !== undefined) checkNoOtherCheckpoint(checkpoint, o.resume);
   return { out: o.out, checkpoint, checkpointIsDefault: o.checkpoint === undefined, report: o.report };
+}
+
+/**
+ * Refuses to write checkpoints over a file already at their path, unless this run resumes from it: it holds an
+ * earlier run's progress (one interrupted, which printed how to resume it), which a fresh run would replace and,
+ * once done, delete.
+ */
+function checkNoOtherCheckpoint(checkpoint: string, resume: string | undefined): void {
+  let regular: boolean;
+  try {
+    regular = statSync(checkpoint).isFile();
+  } catch {
+    return; // nothing there
+  }
+  if (!regular) return; // a device or FIFO holds no earlier run
+  if (resume !== undefined) {
+    const from = new Set(fileKeys(resume));
+    if (fileKeys(checkpoint).some((k) => from.has(k))) return;
+  }
+  throw new UserError(
+    `${checkpoint}: a checkpoint of an earlier run is there (one interrupted, or kept with --checkpoint); continue it with ` +
+      `--resume ${checkpoint}, or delete it (or give another --checkpoint) to start afresh`,
+  );
 }
 
 function writesInPlace(path: string): boolean {
