@@ -357,6 +357,11 @@ test('format override: wide forced on a header with an id column takes ids from 
   const ds = await loadDataSet([await fileWith('id,label,t0\nfirst,x,1\nsecond,y,2\n')], { format: 'wide' });
   assert.deepEqual(ds.ids, ['first', 'second']);
   assert.deepEqual(Array.from(ds.values), [1, 2]);
+  // … and from the column --id-column names (it was refused as missing though the header had it)
+  const named = await loadDataSet([await fileWith('label,name,t0,t1\nx,n1,1,2\ny,n2,3,4\n')], { format: 'wide', idColumn: 'name' });
+  assert.deepEqual(named.ids, ['n1', 'n2']);
+  assert.deepEqual(Array.from(named.values), [1, 2, 3, 4]);
+  await assert.rejects(loadDataSet([await fileWith('label,name,t0\nx,n1,1\n')], { format: 'wide', idColumn: 'nome' }), /no id column named "nome"/);
 });
 
 interface Bad {

@@ -227,7 +227,7 @@ function refuseKind(kind: TextKind, o: Resolved, file: string): asserts kind is 
 function openReader(file: string, first: string[], line: number, o: Resolved, builder: DataSetBuilder, streaming = false): RowReader {
   const has = (name: string) => first.some((c) => c.trim() === name);
   const long = o.format === 'long' || (o.format === 'auto' && (has(o.idColumn) || (o.timeColumnGiven && has(o.timeColumn))));
-  if (!long && o.idColumnGiven) {
+  if (!long && o.idColumnGiven && !(o.format === 'wide' && has(o.idColumn))) { // a forced wide file may name its rows
     throw new UserError(`no id column named ${JSON.stringify(o.idColumn)} in the first row (${columnList(first)}); name an existing column (--id-column)`, { file, line });
   }
   if (long) return streaming ? new ContiguousLongReader(file, first, line, o, builder) : new LongReader(file, first, line, o, builder);
