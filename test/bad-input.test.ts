@@ -156,6 +156,7 @@ const bad: Bad[] = [
   { name: 'evaluate: a value that overflows float32 once normalized', files: { 'data.csv': 'label,t0,t1,t2\na,1,2,3\nb,3e38,2,1\n', 'm.json': withModel((m) => (m.normalization = { mean: [0], std: [0.001] })) }, args: ['evaluate', '--model', 'm.json', 'data.csv'], error: /^data\.csv:3: sequence "2": a value of channel "value" overflows float32 once normalized or differenced/ },
   { name: 'predict: a value that overflows float32 once normalized', files: { 'data.csv': 'label,t0,t1,t2\na,1,2,3\nb,3e38,2,1\n', 'm.json': withModel((m) => (m.normalization = { mean: [0], std: [0.001] })) }, args: ['predict', '--model', 'm.json', 'data.csv', '--out', 'p.csv'], error: /^data\.csv:3: sequence "2": a value of channel "value" overflows float32/ },
   { name: 'a difference that overflows float32', files: { 'data.csv': 'label,t0,t1,t2\na,1,2,3\nb,2e38,-2e38,1\na,1,2,2\nb,3,3,1\n' }, args: T('--differences', 'on'), error: /^data\.csv:3: sequence "2": a value of channel "Δvalue" overflows float32/ },
+  { name: 'a file name with a line break: still one line', files: { 'bad\nname.csv': 'label,t0\nx,1\ny,--1\n' }, args: ['train', 'bad\nname.csv'], error: /^bad\\nname\.csv:3:2: non-numeric value "--1"/ },
   { name: 'tune: --lr 0', files: { 'data.csv': WIDE }, args: ['tune', 'data.csv', '--lr', '0'], error: /^--lr must be a number > 0 \(got 0\)/ },
 ];
 

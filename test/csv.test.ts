@@ -448,6 +448,8 @@ const BAD: Bad[] = [
   { name: '.ts: --channels', content: '@classLabel true a b\n@data\n1,2:a\n', opts: { channels: ['x'] }, line: 1, phrase: "--channels is for long-layout CSV files" },
   { name: 'UTF-16 big-endian', content: Buffer.concat([Buffer.from([0xfe, 0xff]), Buffer.from('label,t0\nx,1\n', 'utf16le').swap16()]), line: 1, phrase: 'UTF-16 big-endian text (byte-order mark FE FF); save the file as UTF-8' },
   { name: 'bad format option', content: 'label,t0\nx,1\n', opts: { format: 'tsv' as 'wide' }, phrase: 'format must be auto, wide or long', option: true },
+  { name: 'the id and the time column the same', content: 'id,t,label,x\ns,0,a,1\n', opts: { idColumn: 't', timeColumn: 't' }, phrase: '--id-column and --time-column both name column "t"; give each role its own column', option: true },
+  { name: 'the label column named as the default id column', content: 'id,t,label,x\ns,0,a,1\n', opts: { labelColumn: 'id' }, phrase: '--label-column and --id-column (by default) both name column "id"', option: true },
   { name: 'channels as one string', content: 'id,label,ax,ay\na,x,1,2\n', opts: { channels: 'ax,ay' as unknown as string[] }, phrase: 'channels must be an array of column names', option: true },
 ];
 

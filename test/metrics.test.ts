@@ -3,6 +3,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { addPrediction, createTally, mergeTallies, metricsOf } from '../src/eval/metrics.js';
+import { detailTables } from '../src/cli/format.js';
 
 const close = (a: number, b: number, what: string) => assert.ok(Math.abs(a - b) < 1e-12, `${what}: ${a} vs ${b}`);
 
@@ -85,4 +86,13 @@ test('no labelled sequence: rates are NaN, not errors', () => {
   addPrediction(t, null, 0, 0);
   const m = metricsOf(t);
   assert.ok(Number.isNaN(m.accuracy) && Number.isNaN(m.balancedAccuracy) && Number.isNaN(m.logLoss));
+});
+
+test('the line naming labels the model never saw shows their control characters as escapes, as the tables do', () => {
+  const t = createTally(['a', 'b']);
+  addPrediction(t, 'a', 0, 0.9);
+  addPrediction(t, 'new\nline\u202e', 1, 0);
+  const text = detailTables(metricsOf(t));
+  assert.match(text, /never saw \(new\\nline\\u\{202e\}\), counted as errors\n$/);
+  assert.ok(!text.includes('\u202e'));
 });

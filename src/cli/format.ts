@@ -44,7 +44,7 @@ export function detailTables(m: Metrics, indent = '  '): string {
   let out = perClass + '\n' + `${indent}confusion matrix (rows: true class, columns: predicted class)\n` + confusion;
   if (m.unknownLabels.count > 0) {
     out += `${indent}${m.unknownLabels.count} sequence(s) with labels the model never saw ` +
-      `(${m.unknownLabels.labels.join(', ')}), counted as errors\n`;
+      `(${m.unknownLabels.labels.map(visible).join(', ')}), counted as errors\n`;
   }
   return out;
 }

@@ -18,6 +18,7 @@ import { tuneCommand } from './commands/tune.js';
 import { predictCommand } from './commands/predict.js';
 import { exportCommand } from './commands/export.js';
 import { WORKFLOW_EXAMPLES } from './help.js';
+import { visible } from '../eval/visible.js';
 
 /** A yargs usage error (unknown flag, bad choice, missing argument) as one line. */
 function usageError(msg: string): UserError {
@@ -183,7 +184,7 @@ export async function main(argv: string[]): Promise<number> {
       return 130;
     }
     if (isUserError(e)) {
-      process.stderr.write(`${NAME}: ${e.message}\n`);
+      process.stderr.write(`${NAME}: ${visible(e.message)}\n`); // one line, whatever a file name or label holds
       return 2;
     }
     process.stderr.write(`${NAME}: internal error: ${(e as Error)?.message ?? String(e)}\n`);

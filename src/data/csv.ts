@@ -9,7 +9,7 @@
 // UserErrors that name file and line. Does not own row rules (wide.ts, long.ts), number parsing (cells.ts) or
 // storage (builder.ts). Checks about what training needs (e.g. at least two classes) belong to the trainer.
 
-import { createReadStream } from 'node:fs';
+import { createReadStream, fstatSync } from 'node:fs';
 import { type Readable, pipeline } from 'node:stream';
 import { stat } from 'node:fs/promises';
 import { CsvError, parse } from 'csv-parse';
@@ -109,6 +109,18 @@ function resolveOptions(opts: LoadOptions): Resolved {
       throw new UserError(`${key} must be a non-empty column name, not ${JSON.stringify(o[key])}`);
     }
   }
+  const roles = [
+    ['--label-column', o.labelColumn, opts.labelColumn !== undefined],
+    ['--id-column', o.idColumn, opts.idColumn !== undefined],
+    ['--time-column', o.timeColumn, opts.timeColumn !== undefined],
+  ] as const;
+  for (const [i, [flagA, a, givenA]] of roles.entries()) {
+    for (const [flagB, b, givenB] of roles.slice(i + 1)) {
+      if (a !== b || !(givenA || givenB)) continue;
+      const role = (flag: string, given: boolean) => (given ? flag : `${flag} (by default)`);
+      throw new UserError(`${role(flagA, givenA)} and ${role(flagB, givenB)} both name column ${JSON.stringify(a)}; give each role its own column`);
+    }
+  }
   if (o.channels !== undefined && !(Array.isArray(o.channels) && o.channels.every((c) => typeof c === 'string' && c.trim() !== ''))) {
     throw new UserError(`channels must be an array of column names, such as ["ax", "ay"], not ${JSON.stringify(o.channels)}`);
   }
@@ -129,11 +141,9 @@ async function loadFile(
   const file = fileName(path);
   let size = 0; // bytes, for onRead (0: unknown, as for stdin)
   try {
-    if (path !== STDIN) {
-      const st = await stat(path);
-      if (st.isDirectory()) throw new UserError('is a directory, not a CSV file; give the path of a file', { file });
-      size = st.size;
-    }
+    const st = path === STDIN ? fstatSync(0) : await stat(path);
+    if (st.isDirectory()) throw new UserError('is a directory, not a CSV file; give the path of a file', { file });
+    if (path !== STDIN) size = st.size;
   } catch (e) {
     throw toUserError(e, file, 0);
   }
