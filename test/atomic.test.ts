@@ -8,7 +8,7 @@ import fs, { chmodSync, lstatSync, mkdirSync, readFileSync, readdirSync, statSyn
 import { syncBuiltinESMExports } from 'node:module';
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
-import { checkWritable, writeFileAtomic } from '../src/io/atomic.js';
+import { checkWritable, writeFileAtomic, writeFilesAtomic } from '../src/io/atomic.js';
 import { saveModel } from '../src/io/model-file.js';
 import { UserError } from '../src/errors.js';
 import { initParameters } from '../src/model/init.js';
@@ -65,6 +65,30 @@ test('disk full in the middle of the write: the old file is intact, the temp fil
   });
   assert.equal(readFileSync(f, 'utf8'), 'the old, good model');
   assert.deepEqual(readdirSync(dir), ['model.json']);
+});
+
+test('several files as one: the disk full on the second, the first file is as it was too, no temp file left', () => {
+  const dir = tmp();
+  const [a, b] = [join(dir, 'model.onnx'), join(dir, 'model.safetensors')];
+  writeFileSync(a, 'old onnx');
+  writeFileSync(b, 'old safetensors');
+  const realWrite = fs.writeSync;
+  let calls = 0;
+  const failing = ((fd: number, buf: Uint8Array, off: number, len: number) => {
+    if (calls++ === 0) return realWrite(fd, buf, off, len); // the first file whole
+    throw errno('ENOSPC');
+  }) as typeof fs.writeSync;
+  withFs('writeSync', failing, () => {
+    assert.throws(() => writeFilesAtomic([[a, 'new onnx'], [b, 'new safetensors']]), (e: unknown) =>
+      e instanceof UserError && /model\.safetensors: the disk is full \(ENOSPC\)/.test(e.message));
+  });
+  assert.equal(readFileSync(a, 'utf8'), 'old onnx');
+  assert.equal(readFileSync(b, 'utf8'), 'old safetensors');
+  assert.deepEqual(readdirSync(dir).sort(), ['model.onnx', 'model.safetensors']);
+  writeFilesAtomic([[a, 'new onnx'], [b, 'new safetensors']]);
+  assert.equal(readFileSync(a, 'utf8'), 'new onnx');
+  assert.equal(readFileSync(b, 'utf8'), 'new safetensors');
+  assert.deepEqual(readdirSync(dir).sort(), ['model.onnx', 'model.safetensors']);
 });
 
 test('fsync fails (I/O error): the old file is intact', () => {

@@ -408,3 +408,12 @@ test('before training, stderr names the channels, and warns of one that steps li
   assert.match(ok.stderr, /channels: ax, ay, az$/m);
   assert.doesNotMatch(ok.stderr, /warning: channel/);
 });
+
+test('a report that cannot be written after the model was: exit 2, and the message says the model was written', { skip: !existsSync('/dev/full') }, () => {
+  const dir = tmp();
+  const out = join(dir, 'm.json');
+  const r = cli(['train', 'datasets/cbf/train.csv', '--out', out, '--epochs', '1', '--hidden', '4', '--select', 'off', '--members', '1', '--quiet', '--report', '/dev/full']);
+  assert.equal(r.code, 2, r.stderr);
+  assert.match(r.stderr, /^train-signals: \/dev\/full: the disk is full \(ENOSPC\) while writing it; .*; the model itself was written to .*m\.json\n$/);
+  assert.ok(existsSync(out));
+});

@@ -82,18 +82,49 @@ export function tempPathFor(target: string): string {
 }
 
 export function writeFileAtomic(path: string, data: string | Uint8Array): void {
+  stageFile(path, data).commit();
+}
+
+/**
+ * Several files written as one: every one goes to its temp file (synced) first, and only when all of them are
+ * there does any replace its path. A failure while writing (disk full on the second) leaves every old file as
+ * it was. Devices and FIFOs, written in place, are written last.
+ */
+export function writeFilesAtomic(files: ReadonlyArray<readonly [path: string, data: string | Uint8Array]>): void {
+  const staged: Staged[] = [];
+  try {
+    for (const [path, data] of files) staged.push(stageFile(path, data));
+  } catch (e) {
+    for (const f of staged) f.abort();
+    throw e;
+  }
+  for (const f of staged) f.commit();
+}
+
+/** A write prepared and not yet seen at its path: commit() puts it there, abort() drops it. */
+interface Staged {
+  commit(): void;
+  abort(): void;
+}
+
+/** Writes data to a synced temp file beside path's target (for a device or FIFO: nothing yet, it is written in place on commit). */
+function stageFile(path: string, data: string | Uint8Array): Staged {
   const t = outputTarget(path);
   const buf = typeof data === 'string' ? Buffer.from(data, 'utf8') : data;
   if (t.inPlace) {
-    const fd = openSync(t.path, 'w');
-    try {
-      writeAll(fd, buf, null);
-    } catch (e) {
-      throw writeError(e, path, false);
-    } finally {
-      closeSync(fd);
-    }
-    return;
+    return {
+      commit() {
+        const fd = openSync(t.path, 'w');
+        try {
+          writeAll(fd, buf, null);
+        } catch (e) {
+          throw writeError(e, path, false);
+        } finally {
+          closeSync(fd);
+        }
+      },
+      abort() {},
+    };
   }
   const tmp = tempPathFor(t.path);
   let fd = -1;
@@ -104,13 +135,25 @@ export function writeFileAtomic(path: string, data: string | Uint8Array): void {
     fsyncSync(fd);
     closeSync(fd);
     fd = -1;
-    renameSync(tmp, t.path);
   } catch (e) {
     if (fd >= 0) closeSync(fd);
     rmSync(tmp, { force: true });
     throw writeError(e, path, t.mode !== null);
   }
-  syncFolder(t.path);
+  return {
+    commit() {
+      try {
+        renameSync(tmp, t.path);
+      } catch (e) {
+        rmSync(tmp, { force: true });
+        throw writeError(e, path, t.mode !== null);
+      }
+      syncFolder(t.path);
+    },
+    abort() {
+      rmSync(tmp, { force: true });
+    },
+  };
 }
 
 /** Makes a rename into path's folder durable. */

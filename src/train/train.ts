@@ -203,7 +203,15 @@ export async function train(o: TrainOptions): Promise<TrainResult> {
   if (o.out && path !== undefined && outputs.checkpointIsDefault) rmSync(path, { force: true }); // the model is the result now
   o.onTrained?.();
   const test = testSets.map((t, i) => evaluateDataSet(model, o.test![i], t));
-  if (o.report) writeReport(o.report, { model, history, train: ds, evaluations: test, total: totalMetrics(test), seconds, sequencesPerSecond, commandLine: o.commandLine });
+  if (o.report) {
+    try {
+      writeReport(o.report, { model, history, train: ds, evaluations: test, total: totalMetrics(test), seconds, sequencesPerSecond, commandLine: o.commandLine });
+    } catch (e) {
+      // The model is the run's result and stays: the message must not let "nothing was written" stand for it.
+      if (!(e instanceof UserError) || !o.out) throw e;
+      throw new UserError(`${e.detail}; the model itself was written to ${o.out}`, { file: e.file, line: e.line, column: e.column, cause: e });
+    }
+  }
   return { model, history, bestEpoch: first.bestEpoch, seconds, sequencesPerSecond, test, members: members.length };
 }
 

@@ -2,10 +2,10 @@
 // A .safetensors file (say, one PyTorch went on training) exports to ONNX too.
 
 import type { Argv, ArgumentsCamelCase } from 'yargs';
-import { saveOnnx } from '../../io/onnx.js';
-import { loadInitModel, saveSafetensors } from '../../io/safetensors.js';
+import { exportOnnx } from '../../io/onnx.js';
+import { exportSafetensors, loadInitModel } from '../../io/safetensors.js';
 import { checkDistinct } from '../../io/paths.js';
-import { checkWritable } from '../../io/atomic.js';
+import { checkWritable, writeFilesAtomic } from '../../io/atomic.js';
 import { requireFlag } from '../options.js';
 import { WORKFLOW_EXAMPLES, grouped, withExamples } from '../help.js';
 
@@ -33,13 +33,12 @@ export const exportCommand = {
     if (a.onnx !== undefined) checkWritable(a.onnx, '--onnx');
     if (a.safetensors !== undefined) checkWritable(a.safetensors, '--safetensors');
     const model = loadInitModel(a.model);
-    if (a.onnx !== undefined) {
-      saveOnnx(a.onnx, model);
-      process.stdout.write(`onnx: ${a.onnx}\n`);
-    }
-    if (a.safetensors !== undefined) {
-      saveSafetensors(a.safetensors, model);
-      process.stdout.write(`safetensors: ${a.safetensors}\n`);
-    }
+    // Both or neither: a full disk while writing the second leaves the first file as it was too.
+    const files: Array<[string, Uint8Array]> = [];
+    if (a.onnx !== undefined) files.push([a.onnx, exportOnnx(model)]);
+    if (a.safetensors !== undefined) files.push([a.safetensors, exportSafetensors(model)]);
+    writeFilesAtomic(files);
+    if (a.onnx !== undefined) process.stdout.write(`onnx: ${a.onnx}\n`);
+    if (a.safetensors !== undefined) process.stdout.write(`safetensors: ${a.safetensors}\n`);
   },
 };
