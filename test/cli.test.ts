@@ -4,7 +4,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { chmodSync, copyFileSync, existsSync, linkSync, lstatSync, readdirSync, readFileSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { CLI, ROOT, cli } from './helpers/cli.js';
 import { TRAIN_DEFAULTS } from '../src/train/defaults.js';
 import { tempDir } from './helpers/temp.js';
@@ -416,4 +416,17 @@ test('a report that cannot be written after the model was: exit 2, and the messa
   assert.equal(r.code, 2, r.stderr);
   assert.match(r.stderr, /^train-signals: \/dev\/full: the disk is full \(ENOSPC\) while writing it; .*; the model itself was written to .*m\.json\n$/);
   assert.ok(existsSync(out));
+});
+
+test('predict on a FIFO whose long-layout rows interleave: refused as stdin is (it cannot be read twice), no hang', { skip: process.platform === 'win32' }, () => {
+  const dir = tmp();
+  const model = join(dir, 'm.json');
+  assert.equal(cli(['train', 'datasets/motion/train.csv', '--out', model, '--epochs', '1', '--hidden', '4', '--select', 'off', '--members', '1', '--quiet']).code, 0);
+  const fifo = join(dir, 'rows.csv');
+  assert.equal(spawnSync('mkfifo', [fifo]).status, 0);
+  const writer = spawn('sh', ['-c', `cat datasets/motion/test.csv > '${fifo}'`], { cwd: ROOT, stdio: 'ignore' });
+  const r = cli(['predict', '--model', model, fifo], { timeout: 60_000 });
+  writer.kill();
+  assert.equal(r.code, 2, r.stderr);
+  assert.match(r.stderr, /rows\.csv:\d+: sequence "\w+" continues after another began, and this file \(a pipe or device\) cannot be read twice; sort the rows by id, or give a regular file/);
 });

@@ -7,6 +7,7 @@
 //
 // Legend: T steps of one sequence, D channels, C classes.
 
+import { statSync } from 'node:fs';
 import { type LoadOptions, STDIN, fileName, loadDataSet, streamFile } from '../data/csv.js';
 import { UserError } from '../errors.js';
 import type { StreamedSequence } from '../data/builder.js';
@@ -142,8 +143,9 @@ async function scoreFiles(model: Model, o: PredictOptions, sink: PredictionSink)
       summary.push({ file, sequences: n, streamed: true });
     } catch (e) {
       if (!(e instanceof NotContiguousError)) throw e;
-      if (path === STDIN) {
-        throw new UserError(`sequence ${JSON.stringify(e.id)} continues after another began, and stdin cannot be read twice; sort the rows by id, or give the file's path`, { file: 'stdin', line: e.line });
+      if (!readableTwice(path)) {
+        const what = path === STDIN ? 'stdin' : 'this file (a pipe or device)';
+        throw new UserError(`sequence ${JSON.stringify(e.id)} continues after another began, and ${what} cannot be read twice; sort the rows by id, or give a regular file`, { file, line: e.line });
       }
       sink.rewind();
       const ds = await loadDataSet([path], opts);
@@ -160,6 +162,15 @@ async function scoreFiles(model: Model, o: PredictOptions, sink: PredictionSink)
     total += n;
   }
   return { files: summary, sequences: total };
+}
+
+/** Whether the file at path can be read again from its start: a regular file (not stdin, a FIFO or a device). */
+function readableTwice(path: string): boolean {
+  try {
+    return path !== STDIN && statSync(path).isFile();
+  } catch {
+    return false;
+  }
 }
 
 /** Writes the header and one CSV row per sequence of every file to `out` (which the caller commits or aborts). */
