@@ -6,7 +6,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs, { chmodSync, lstatSync, mkdirSync, readFileSync, readdirSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { syncBuiltinESMExports } from 'node:module';
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { checkWritable, writeFileAtomic, writeFilesAtomic } from '../src/io/atomic.js';
 import { saveModel } from '../src/io/model-file.js';
@@ -212,4 +212,26 @@ test('a character device is written in place: /dev/null stays a device, /dev/ful
   assert.ok(statSync('/dev/null').isCharacterDevice());
   assert.throws(() => writeFileAtomic('/dev/full', 'x'), (e: unknown) => e instanceof UserError && /^\/dev\/full: the disk is full \(ENOSPC\)/.test(e.message));
   assert.ok(statSync('/dev/full').isCharacterDevice());
+});
+
+test('a FIFO no process reads is refused at once (open(2) would wait with the process deaf to Ctrl-C); with a reader, all of it arrives', { skip: process.platform === 'win32' }, async () => {
+  const dir = tmp();
+  const fifo = join(dir, 'pipe');
+  assert.equal(spawnSync('mkfifo', [fifo]).status, 0);
+  assert.throws(() => writeFileAtomic(fifo, 'x'), (e: unknown) => e instanceof UserError && /pipe: is a FIFO that no process reads; start its reader first/.test(e.message));
+  const reader = spawn('sh', ['-c', `cat '${fifo}' | wc -c`], { stdio: ['ignore', 'pipe', 'ignore'] });
+  let counted = '';
+  reader.stdout.on('data', (d: Buffer) => (counted += d.toString()));
+  const big = 'y'.repeat(1 << 20); // far more than a pipe holds: the writer waits for the reader
+  for (let i = 0; i < 200; i++) {
+    try {
+      writeFileAtomic(fifo, big);
+      break;
+    } catch (e) {
+      if (!(e instanceof UserError)) throw e;
+      await new Promise((r) => setTimeout(r, 20)); // the reader has not opened it yet
+    }
+  }
+  await new Promise((r) => reader.on('close', r));
+  assert.equal(counted.trim(), String(big.length));
 });

@@ -10,7 +10,7 @@
 // a block device or a socket. The user's conditions while writing (disk full, quota, read-only file system,
 // permission) are user errors that say what to do; the old file is kept.
 
-import { closeSync, fchmodSync, fsyncSync, lstatSync, openSync, readlinkSync, renameSync, rmSync, statSync, writeSync } from 'node:fs';
+import { closeSync, constants, fchmodSync, fsyncSync, lstatSync, openSync, readlinkSync, renameSync, rmSync, statSync, writeSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { UserError } from '../errors.js';
 
@@ -70,10 +70,36 @@ export function writeError(e: unknown, path: string, kept: boolean): unknown {
   }
 }
 
-/** Writes all of buf at fd, from position `at` (null: the current one, as a device or FIFO has). */
+/**
+ * Writes all of buf at fd, from position `at` (null: the current one, as a device or FIFO has); a FIFO opened
+ * by openInPlace does not block, so a full pipe is waited on here, a millisecond at a time.
+ */
 export function writeAll(fd: number, buf: Uint8Array, at: number | null): void {
   let off = 0;
-  while (off < buf.length) off += writeSync(fd, buf, off, buf.length - off, at === null ? null : at + off);
+  while (off < buf.length) {
+    try {
+      off += writeSync(fd, buf, off, buf.length - off, at === null ? null : at + off);
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'EAGAIN') throw e;
+      Atomics.wait(PAUSE, 0, 0, 1);
+    }
+  }
+}
+
+const PAUSE = new Int32Array(new SharedArrayBuffer(4));
+
+/**
+ * Opens a device or FIFO to write in place. A FIFO is opened without blocking: with no process reading it,
+ * open(2) would wait for one with the whole process stopped, deaf to Ctrl-C; it is refused instead.
+ */
+export function openInPlace(target: string, path: string): number {
+  if (!statSync(target).isFIFO()) return openSync(target, 'w');
+  try {
+    return openSync(target, constants.O_WRONLY | constants.O_NONBLOCK);
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code !== 'ENXIO') throw e;
+    throw new UserError('is a FIFO that no process reads; start its reader first (nothing was written)', { file: path, cause: e });
+  }
 }
 
 /** The temp file a write to `target` goes through: beside it, hidden, named after it, this process and now. */
@@ -114,7 +140,7 @@ function stageFile(path: string, data: string | Uint8Array): Staged {
   if (t.inPlace) {
     return {
       commit() {
-        const fd = openSync(t.path, 'w');
+        const fd = openInPlace(t.path, path);
         try {
           writeAll(fd, buf, null);
         } catch (e) {

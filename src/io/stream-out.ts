@@ -10,7 +10,7 @@
 // release() rows are held in memory instead, since stdout cannot be taken back.
 
 import { closeSync, fchmodSync, fsyncSync, ftruncateSync, openSync, renameSync, rmSync } from 'node:fs';
-import { outputTarget, syncFolder, tempPathFor, writeAll, writeError } from './atomic.js';
+import { openInPlace, outputTarget, syncFolder, tempPathFor, writeAll, writeError } from './atomic.js';
 
 export interface RowOutput {
   write(s: string): void;
@@ -152,7 +152,7 @@ function forwardOutput(sink: Sink): RowOutput {
 
 /** Written in place to a character device or FIFO (`--out /dev/null`). */
 function deviceOutput(path: string, target: string): RowOutput {
-  let fd: number | null = openSync(target, 'w');
+  let fd: number | null = openInPlace(target, path);
   const close = () => {
     if (fd !== null) closeSync(fd);
     fd = null;
