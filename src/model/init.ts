@@ -13,23 +13,26 @@ function glorotUniform(out: FloatArray, rows: number, cols: number, rng: Rng): v
 
 /** Q of the QR decomposition of an n×n standard-normal matrix, signs fixed so diag(R) > 0 (Haar-distributed). */
 function orthogonal(out: FloatArray, n: number, rng: Rng): void {
-  const q = new Float64Array(n * n); // columns of the Gaussian matrix, orthonormalised in place (row-major [i][j])
-  for (let i = 0; i < n * n; i++) q[i] = normal(rng);
-  // Modified Gram-Schmidt over columns, twice for numerical orthogonality.
+  // The Gaussian matrix's columns, each contiguous (qt[j·n + i] is entry [i][j]), drawn in row-major order.
+  const qt = new Float64Array(n * n);
+  for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) qt[j * n + i] = normal(rng);
+  // Modified Gram-Schmidt over the columns, twice for numerical orthogonality.
   for (let j = 0; j < n; j++) {
+    const cj = qt.subarray(j * n, (j + 1) * n);
     for (let pass = 0; pass < 2; pass++) {
       for (let p = 0; p < j; p++) {
+        const cp = qt.subarray(p * n, (p + 1) * n);
         let dot = 0;
-        for (let i = 0; i < n; i++) dot += q[i * n + p] * q[i * n + j];
-        for (let i = 0; i < n; i++) q[i * n + j] -= dot * q[i * n + p];
+        for (let i = 0; i < n; i++) dot += cp[i] * cj[i];
+        for (let i = 0; i < n; i++) cj[i] -= dot * cp[i];
       }
     }
     let norm = 0;
-    for (let i = 0; i < n; i++) norm += q[i * n + j] * q[i * n + j];
+    for (let i = 0; i < n; i++) norm += cj[i] * cj[i];
     norm = Math.sqrt(norm);
-    for (let i = 0; i < n; i++) q[i * n + j] /= norm;
+    for (let i = 0; i < n; i++) cj[i] /= norm;
   }
-  for (let i = 0; i < n * n; i++) out[i] = q[i];
+  for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) out[i * n + j] = qt[j * n + i];
 }
 
 /** Fills `flat` (one parameter set in the layout of `shape`) with fresh initial values. */
