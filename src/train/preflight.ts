@@ -11,7 +11,10 @@ import { UserError } from '../errors.js';
 import { checkWritable, outputTarget } from '../io/atomic.js';
 import { checkDistinct, checkOnce, fileKeys } from '../io/paths.js';
 import type { Checkpoint } from '../io/checkpoint.js';
-import type { Model } from '../model/model.js';
+import { type Model, differencesOf, resampleOf, strideOf } from '../model/model.js';
+import { type Cell, cellOf, directionsOf } from '../model/layout.js';
+import type { Readout } from '../model/rnn.js';
+import type { HyperparameterOptions } from './defaults.js';
 
 export interface OutputPaths {
   readonly out?: string;
@@ -152,14 +155,43 @@ export function checkResumeSelection(ck: Checkpoint, file: string, keys: readonl
   throw resumeError(file, `model selection would now compare candidates this checkpoint's run did not (such as ${JSON.stringify(missing.replace(/\/\d+$/, ''))})`);
 }
 
+/** The options an --init model or a checkpoint fixes, as train() takes them (undefined: not fixed). */
+export interface FixedOptions {
+  readonly hidden?: number;
+  readonly cell?: Cell;
+  readonly bidirectional?: boolean;
+  readonly readout?: Readout;
+  readonly stride?: number;
+  readonly resample?: number;
+  readonly normalize?: 'zscore' | 'none';
+  readonly differences?: boolean;
+}
+
+/** What an --init model fixes: its whole shape and how it reads its inputs. */
+export function fixedByModel(m: Model): FixedOptions {
+  return {
+    hidden: m.shape.H, cell: cellOf(m.shape), bidirectional: directionsOf(m.shape) === 2, readout: m.readout, stride: strideOf(m),
+    resample: resampleOf(m), normalize: m.normalization ? 'zscore' : 'none', differences: differencesOf(m),
+  };
+}
+
+const shown = (key: keyof FixedOptions, v: unknown) =>
+  key === 'resample' && v === 0 ? 'off' : key === 'differences' || key === 'bidirectional' ? (v ? 'on' : 'off') : String(v);
+
 /**
- * A resumed or --init run reads first differences as its checkpoint or model does: a --differences that says
- * otherwise is refused rather than ignored.
+ * A resumed or --init run follows its checkpoint or model in what that fixes: an option given otherwise is
+ * refused rather than ignored ('auto' is no choice).
  */
-export function checkDifferences(setting: boolean | 'auto' | undefined, fixed: boolean, whose: string, file?: string): void {
-  if (setting === undefined || setting === 'auto' || setting === fixed) return;
-  throw new UserError(
-    `--differences ${setting ? 'on' : 'off'}, but ${whose} ${fixed ? 'reads' : 'does not read'} first differences; leave out --differences (it follows ${whose})`,
-    file === undefined ? {} : { file },
-  );
+export function checkFollows(o: HyperparameterOptions & { normalize?: 'zscore' | 'none'; differences?: boolean | 'auto' }, fixed: FixedOptions, whose: string, file?: string): void {
+  const given: FixedOptions = {
+    hidden: o.hidden, cell: o.cell, bidirectional: o.bidirectional, normalize: o.normalize,
+    readout: o.readout === 'auto' ? undefined : o.readout, stride: o.stride === 'auto' ? undefined : o.stride,
+    resample: o.resample === 'auto' ? undefined : o.resample, differences: o.differences === 'auto' ? undefined : o.differences,
+  };
+  for (const key of Object.keys(fixed) as (keyof FixedOptions)[]) {
+    const [now, was] = [given[key], fixed[key]];
+    if (now === undefined || was === undefined || now === was) continue;
+    const flag = `--${key}`;
+    throw new UserError(`${flag} ${shown(key, now)}, but ${whose} was trained with ${flag} ${shown(key, was)}; leave out ${flag} (it follows ${whose})`, file === undefined ? {} : { file });
+  }
 }

@@ -26,7 +26,7 @@ import {
 import { type BatchProgress, type FitResult, fit, shapeFor } from './fit.js';
 import { type TuneOptions, type TuneResult, tuneThreads } from './tune.js';
 import { checkOptions } from './option-checks.js';
-import { checkDifferences, checkInit, checkOutputs, checkResume, checkResumeData, checkResumeSelection, checkTestFiles } from './preflight.js';
+import { checkFollows, checkInit, fixedByModel, checkOutputs, checkResume, checkResumeData, checkResumeSelection, checkTestFiles } from './preflight.js';
 import { NOTHING_HELD_OUT, type Selection, budgetOf, canSelect, selectModel, selectionTasks, taskKey, withCandidate, withVaried } from './select.js';
 
 export interface TrainOptions extends LoadOptions, HyperparameterOptions {
@@ -93,8 +93,10 @@ export async function train(o: TrainOptions): Promise<TrainResult> {
   o.onLoaded?.(loaded); // every input checked
   // A checkpoint of an earlier version, which read no differences: resuming it keeps to that.
   const differences = resume ? differencesOf(resume.model) : o.init ? differencesOf(o.init) : differencesFor(o.differences ?? d.differences, loaded);
-  if (resume) checkDifferences(o.differences, differences, 'the checkpoint', o.resume);
-  else if (o.init) checkDifferences(o.differences, differences, 'the --init model');
+  if (resume) {
+    const m = resume.model;
+    checkFollows(o, { readout: resume.state ? m.readout : undefined, normalize: m.normalization ? 'zscore' : 'none', differences }, 'the checkpoint', o.resume);
+  } else if (o.init) checkFollows(o, fixedByModel(o.init), 'the --init model');
   const normalize = resume ? resume.model.normalization : o.init ? o.init.normalization : (o.normalize ?? d.normalize) === 'zscore' ? 'zscore' : null;
   const { inputs: ds, normalization } = inputsOf(loaded, differences, normalize);
   // A checkpoint of an earlier version, which did not resample: resuming it keeps to that.

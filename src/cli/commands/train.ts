@@ -24,14 +24,14 @@ export const trainOptions = {
   ...dataOptions,
   test: { type: 'string', array: true, describe: `held-out file(s) to evaluate after training: ${FILE_KINDS}` },
   out: { type: 'string', default: 'model.json', describe: 'where to write the model file' },
-  hidden: { type: 'number', default: d.hidden, describe: 'hidden units H' },
+  hidden: { type: 'number', defaultDescription: String(d.hidden), describe: 'hidden units H (with --init: the model\'s)' },
   readout: { choices: ['auto', 'last', 'mean'] as const, default: d.readout, describe: 'z = h_T (last) or the mean of h_t over time; auto: chosen by --select (with --select off: last when the median length is ≤ 30, else mean)' },
   bptt: { type: 'number', default: d.bptt, describe: 'truncated-BPTT horizon k in steps (0 = full BPTT)' },
   stride: { type: 'string', default: String(d.stride), describe: `frame stacking: each step reads this many consecutive samples of every channel; auto: about ${d.autoStrideSteps} steps for the median sequence (at most ${d.maxAutoStride} samples a step)` },
   resample: { type: 'string', default: String(d.resample), describe: 'resample every sequence to this many samples (linear interpolation) in training, evaluate and predict alike; auto: when the training lengths differ, --select compares resampling to their median length with none (with --select off: resampled), else none; off: never' },
   differences: differencesOption,
-  bidirectional: { type: 'boolean', default: d.bidirectional, describe: 'a second recurrence over reversed time; the classifier reads both (--no-bidirectional: one)' },
-  cell: { choices: ['rnn', 'gru'] as const, default: d.cell, describe: 'the recurrent cell: rnn, the tanh (Elman) RNN, or gru, PyTorch\'s gated recurrent unit' },
+  bidirectional: { type: 'boolean', defaultDescription: String(d.bidirectional), describe: 'a second recurrence over reversed time; the classifier reads both (--no-bidirectional: one)' },
+  cell: { choices: ['rnn', 'gru'] as const, defaultDescription: d.cell, describe: 'the recurrent cell: rnn, the tanh (Elman) RNN, or gru, PyTorch\'s gated recurrent unit' },
   members: { type: 'number', describe: `an ensemble: train this many times from different seeds and keep the mean of their logits, one model of members × --hidden units (default ${d.members}; 1 with --init)` },
   select: { choices: ['auto', 'off'] as const, default: d.select, describe: `auto: choose the regularization (none, --noise ${d.noise} with --warp ${d.selectWarp}, or that with --weight-decay ${d.selectWeightDecay}) and the readout (and, on training lengths that differ, whether to resample), whichever you leave unset, by ${d.selectFolds}-fold cross-validation on the training data; off: readout by length` },
   epochs: { type: 'string', default: String(d.epochs), describe: `passes over the training data; auto: at least ${d.minEpochs} and at least ${d.minSteps} optimizer steps` },
@@ -51,7 +51,7 @@ export const trainOptions = {
   noise: { type: 'number', describe: `augmentation: Gaussian noise of this standard deviation on the normalized training inputs, fresh every epoch (0 = off; default ${d.noise}, or 0 when --select chooses no augmentation)` },
   report: { type: 'string', describe: 'write a self-contained HTML report (curves, confusion matrices, examples) here' },
   patience: { type: 'number', default: d.patience, describe: 'stop after this many epochs without validation improvement (0 = never)' },
-  normalize: { choices: ['zscore', 'none'] as const, default: d.normalize, describe: 'per-channel input scaling' },
+  normalize: { choices: ['zscore', 'none'] as const, defaultDescription: d.normalize, describe: 'per-channel input scaling' },
   init: { type: 'string', describe: 'start from the parameters of this model file (or .safetensors file in the export layout)' },
   quiet: { type: 'boolean', default: false, describe: 'print only results' },
   checkpoint: { type: 'string', describe: 'write the training state here (default: --out + .ckpt, removed once the model is written)' },
@@ -63,14 +63,14 @@ type TrainArgs = DataArgs & {
   files: string[];
   test?: string[];
   out: string;
-  hidden: number;
+  hidden?: number;
   readout: 'auto' | 'last' | 'mean';
   bptt: number;
   stride: string;
   resample: string;
   differences: 'auto' | 'on' | 'off';
-  bidirectional: boolean;
-  cell: 'rnn' | 'gru';
+  bidirectional?: boolean;
+  cell?: 'rnn' | 'gru';
   select: 'auto' | 'off';
   members?: number;
   epochs: string;
@@ -90,7 +90,7 @@ type TrainArgs = DataArgs & {
   noise?: number;
   report?: string;
   patience: number;
-  normalize: 'zscore' | 'none';
+  normalize?: 'zscore' | 'none';
   init?: string;
   quiet: boolean;
   checkpoint?: string;
