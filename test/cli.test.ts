@@ -430,3 +430,9 @@ test('predict on a FIFO whose long-layout rows interleave: refused as stdin is (
   assert.equal(r.code, 2, r.stderr);
   assert.match(r.stderr, /rows\.csv:\d+: sequence "\w+" continues after another began, and this file \(a pipe or device\) cannot be read twice; sort the rows by id, or give a regular file/);
 });
+
+test('train --test on a training file warns that its accuracy is not held out', () => {
+  const r = cli(['train', 'datasets/cbf/train.csv', '--test', 'datasets/cbf/train.csv', '--out', join(tmp(), 'm.json'), '--epochs', '1', '--hidden', '4', '--select', 'off', '--members', '1']);
+  assert.equal(r.code, 0, r.stderr);
+  assert.match(r.stderr, /^train-signals: warning: --test datasets\/cbf\/train\.csv holds the same bytes as the training file datasets\/cbf\/train\.csv; its accuracy is not a held-out figure$/m);
+});

@@ -30,7 +30,7 @@ export function loadOptionsOf(a: DataArgs) {
     labelColumn: a['label-column'],
     idColumn: a['id-column'],
     timeColumn: a['time-column'],
-    channels: a.channels ? a.channels.split(',').map((s) => s.trim()).filter((s) => s.length > 0) : undefined,
+    channels: a.channels ? a.channels.split(',').map((s) => s.trim()) : undefined, // an empty name is refused, not dropped
   };
 }
 

@@ -122,8 +122,10 @@ function resolveOptions(opts: LoadOptions): Resolved {
     }
   }
   if (o.channels !== undefined && !(Array.isArray(o.channels) && o.channels.every((c) => typeof c === 'string' && c.trim() !== ''))) {
-    throw new UserError(`channels must be an array of column names, such as ["ax", "ay"], not ${JSON.stringify(o.channels)}`);
+    throw new UserError(`channels must be an array of column names, such as ["ax", "ay"], not ${JSON.stringify(o.channels)} (--channels a,b: no empty name)`);
   }
+  const twice = o.channels?.find((c, i) => o.channels!.indexOf(c) !== i);
+  if (twice !== undefined) throw new UserError(`channel ${JSON.stringify(twice)} is named twice among the channels (--channels); name each once`);
   return o;
 }
 

@@ -34,3 +34,10 @@ export function matchesAny(path: string, recorded: readonly FileFingerprint[]): 
   const f = fileFingerprint(path);
   return f !== null && recorded.some((r) => r.bytes === f.bytes && r.sha256 === f.sha256);
 }
+
+/** Whether two regular files hold the same bytes (hashed only when their sizes match). */
+export function sameBytes(a: string, b: string): boolean {
+  const [sa, sb] = [statSync(a, { throwIfNoEntry: false }), statSync(b, { throwIfNoEntry: false })];
+  if (sa === undefined || sb === undefined || !sa.isFile() || !sb.isFile() || sa.size !== sb.size) return false;
+  return fileFingerprint(a)?.sha256 === fileFingerprint(b)?.sha256;
+}

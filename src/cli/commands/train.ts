@@ -12,6 +12,7 @@ import { LR_SCHEDULES, type LrSchedule } from '../../train/schedule.js';
 import { createProgress, loadingLines, selectionLines } from '../progress.js';
 import { armGraceful, disarmGraceful, gracefulSignal } from '../interrupt.js';
 import { checkFolder } from '../../io/atomic.js';
+import { sameBytes } from '../../io/fingerprint.js';
 import { timeLikeChannels } from '../../data/time-like.js';
 import { type DataArgs, FILE_KINDS, dataOptions, loadOptionsOf, requireFlag, differencesFlag, differencesOption, resampleFlag, strideFlag } from '../options.js';
 import { printEvaluations } from './evaluate.js';
@@ -172,6 +173,10 @@ export const trainCommand = {
     // train() checks its outputs against the data files; the --init file only the command line knows.
     checkDistinct([['the --init model', a.init]], [['--out', a.out], ['--report', a.report], ['--checkpoint', a.checkpoint ?? `${a.out}.ckpt`]]);
     const init = a.init ? loadInitModel(a.init) : undefined;
+    for (const t of a.quiet ? [] : a.test ?? []) {
+      const same = a.files.find((f) => sameBytes(t, f));
+      if (same !== undefined) process.stderr.write(`train-signals: warning: --test ${t} holds the same bytes as the training file ${same}; its accuracy is not a held-out figure\n`);
+    }
     let progress: ReturnType<typeof createProgress> | undefined;
     let epochs = 0; // per member
     const selecting = selectionLines(process.stderr);
