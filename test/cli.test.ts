@@ -436,3 +436,23 @@ test('train --test on a training file warns that its accuracy is not held out', 
   assert.equal(r.code, 0, r.stderr);
   assert.match(r.stderr, /^train-signals: warning: --test datasets\/cbf\/train\.csv holds the same bytes as the training file datasets\/cbf\/train\.csv; its accuracy is not a held-out figure$/m);
 });
+
+test('info shows what a model file holds; --json is the file without its parameters; without a file, one line saying what it needs', () => {
+  const dir = tmp();
+  const model = join(dir, 'm.json');
+  assert.equal(cli(['train', 'datasets/motion/train.csv', '--out', model, '--epochs', '1', '--hidden', '4', '--select', 'off', '--members', '2', '--quiet']).code, 0);
+  const r = cli(['info', model]);
+  assert.equal(r.code, 0, r.stderr);
+  assert.match(r.stdout, /m\.json: a bidirectional GRU classifier, H = 8 \(2 members of 4\), readout mean; [\d,]+ parameters\n/);
+  assert.match(r.stdout, /\n {2}classes \(3\): jump, run, walk\n {2}channels \(3\): ax, ay, az, and their first differences\n/);
+  assert.match(r.stdout, /\n {2}training: 2 member\(s\) × 1 epochs, batch 32, adam lr 0\.006 \(cosine\), noise 0\.1, clip 1, seed 1\n/);
+  assert.equal(cli(['info', '--model', model]).stdout, r.stdout);
+  const j = cli(['info', model, '--json']);
+  const doc = JSON.parse(j.stdout);
+  const file = JSON.parse(readFileSync(model, 'utf8'));
+  assert.equal(doc.parameters, Number(/; ([\d,]+) parameters/.exec(r.stdout)![1].replace(/,/g, '')));
+  assert.deepEqual({ ...doc, parameters: undefined }, { ...file, parameters: undefined });
+  const none = cli(['info']);
+  assert.equal(none.code, 2);
+  assert.match(none.stderr, /^train-signals: info needs a model file: train-signals info model\.json\n$/);
+});

@@ -22,7 +22,7 @@ export function grouped(y: Argv, flags: readonly string[]): Argv {
   return y;
 }
 
-/** Examples, train → evaluate → predict → tune → export, as the top-level help shows them. */
+/** Examples, train → evaluate → predict → tune → export → info, as the top-level help shows them. */
 export const WORKFLOW_EXAMPLES: readonly (readonly [string, string])[] = [
   ['$0 train train.csv --test test.csv', 'train, then report accuracy on held-out data (writes model.json)'],
   ['$0 train log.csv --id-column device --time-column ms --label-column activity', 'a long-layout file with its own column names'],
@@ -30,6 +30,7 @@ export const WORKFLOW_EXAMPLES: readonly (readonly [string, string])[] = [
   ['$0 predict --model model.json new.csv --out predictions.csv', 'the class and probabilities of every sequence'],
   ['$0 tune train.csv', 'how many threads train fastest here'],
   ['$0 export --model model.json --onnx model.onnx --safetensors model.safetensors', 'for onnxruntime and PyTorch'],
+  ['$0 info model.json', 'what a model file holds: classes, channels, network, training'],
 ];
 
 /** Adds examples to a command's help. */

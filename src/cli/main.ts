@@ -17,6 +17,7 @@ import { evaluateCommand } from './commands/evaluate.js';
 import { tuneCommand } from './commands/tune.js';
 import { predictCommand } from './commands/predict.js';
 import { exportCommand } from './commands/export.js';
+import { infoCommand } from './commands/info.js';
 import { WORKFLOW_EXAMPLES } from './help.js';
 import { visible } from '../eval/visible.js';
 
@@ -80,7 +81,7 @@ function resolveDashes(argv: Record<string, unknown>): void {
   }
 }
 
-const COMMANDS = ['train', 'evaluate', 'predict', 'tune', 'export'];
+const COMMANDS = ['train', 'evaluate', 'predict', 'tune', 'export', 'info'];
 
 /**
  * A first word that is neither a command nor a file: close to a command (`trian data.csv`), or a bare word that
@@ -114,6 +115,7 @@ const USAGE: Readonly<Record<string, string>> = {
   predict: 'predict --model model.json <data.csv...> [--out predictions.csv]',
   tune: 'tune <train.csv...>',
   export: 'export --model model.json --onnx model.onnx',
+  info: 'info model.json',
 };
 
 /**
@@ -153,6 +155,7 @@ export async function main(argv: string[]): Promise<number> {
       .command(predictCommand as any)
       .command(tuneCommand as any)
       .command(exportCommand as any)
+      .command(infoCommand as any)
       .option('debug', { type: 'boolean', default: false, describe: 'print stack traces of internal errors' })
       .epilogue('Each command has its own help: train-signals <command> --help. Exit status: 0 done, 2 your input (one line says what to change), 1 a bug, 130 interrupted.')
       .version(packageVersion())

@@ -1,0 +1,87 @@
+// `train-signals info`: what a model file holds, read as a person would: classes, channels, how it reads its
+// inputs, the network, and how it was trained (selection's choice, the epochs, the time). --json gives the
+// model file without its parameters.
+
+import type { Argv, ArgumentsCamelCase } from 'yargs';
+import { loadInitModel } from '../../io/safetensors.js';
+import { serializeModel } from '../../io/model-file.js';
+import { type Model, differencesOf, resampleOf, strideOf } from '../../model/model.js';
+import { cellOf, directionsOf, layoutOf } from '../../model/layout.js';
+import { hiddenText } from '../../model/ensemble.js';
+import { visible } from '../../eval/visible.js';
+import { UserError } from '../../errors.js';
+import { WORKFLOW_EXAMPLES, grouped, withExamples } from '../help.js';
+
+interface InfoArgs {
+  file?: string;
+  model?: string;
+  json: boolean;
+}
+
+const infoOptions = {
+  model: { type: 'string', describe: 'model file written by train (or a .safetensors file in the export layout); or give it as the argument' },
+  json: { type: 'boolean', default: false, describe: 'print the model file as JSON on one line, its parameters replaced by their count' },
+} as const;
+
+const list = (xs: readonly string[]) => xs.map(visible).join(', ');
+const record = (x: unknown): Record<string, unknown> => (typeof x === 'object' && x !== null ? x as Record<string, unknown> : {});
+const num = (x: unknown, digits = 4) => (typeof x === 'number' && Number.isFinite(x) ? String(Number(x.toPrecision(digits))) : '-');
+
+/** The lines `info` prints for a model. */
+export function modelSummary(m: Model, path: string): string {
+  const t = record(m.training);
+  const hp = record(t.hyperparameters);
+  const layout = m.layout;
+  const lines = [
+    `${visible(path)}: a ${directionsOf(m.shape) === 2 ? 'bidirectional ' : ''}${cellOf(m.shape) === 'gru' ? 'GRU' : 'tanh RNN'} classifier, ` +
+      `${hiddenText(m)}, readout ${m.readout}; ${layoutOf(m.shape).size.toLocaleString('en-US')} parameters`,
+    `  classes (${m.classes.length}): ${list(m.classes)}`,
+    `  channels (${m.channels.length}): ${list(m.channels)}${differencesOf(m) ? ', and their first differences' : ''}`,
+    `  inputs: ${[
+      m.normalization ? 'z-scored with the training statistics' : 'not normalized',
+      resampleOf(m) > 0 ? `resampled to ${resampleOf(m)} samples` : 'lengths as they are',
+      `${strideOf(m)} sample(s) of every channel per step`,
+    ].join('; ')}`,
+  ];
+  if (layout) {
+    lines.push(`  columns: label ${JSON.stringify(layout.labelColumn)}, id ${JSON.stringify(layout.idColumn)}, time ${JSON.stringify(layout.timeColumn)} (format ${layout.format}); evaluate and predict use these unless told otherwise`);
+  }
+  if (Array.isArray(t.files)) lines.push(`  trained on: ${list(t.files.map(String))} (${num(t.sequences, 12)} sequences)`);
+  if (Object.keys(hp).length > 0) {
+    const regularization = [`noise ${num(hp.noise)}`, ...(Number(hp.warp) > 0 ? [`warp ${num(hp.warp)}`] : []), ...(Number(hp.weightDecay) > 0 ? [`weight decay ${num(hp.weightDecay)}`] : [])];
+    lines.push(`  training: ${num(hp.members)} member(s) × ${num(hp.epochs, 12)} epochs, batch ${num(hp.batchSize, 12)}, ${String(hp.optimizer)} lr ${num(hp.lr)} (${String(hp.schedule)}), ` +
+      `${regularization.join(', ')}, clip ${num(hp.clip)}, seed ${num(hp.seed, 12)}${hp.init === true ? ', from an --init model' : ''}`);
+  }
+  const sel = record(t.selection);
+  if (typeof sel.chosen === 'string' && Array.isArray(sel.candidates)) {
+    const best = sel.candidates.map((c) => record(c)).find((c) => c.name === sel.chosen);
+    lines.push(`  selection: ${visible(sel.chosen)} (held-out accuracy ${num(best?.accuracy, 3)}, the best of ${sel.candidates.length} candidates over ${num(sel.folds)} folds)`);
+  } else if (typeof sel.skipped === 'string') lines.push(`  selection: skipped (${sel.skipped})`);
+  const history = Array.isArray(t.history) ? t.history.map(record) : [];
+  const last = history[history.length - 1];
+  if (last) lines.push(`  last epoch: loss ${num(last.loss)}, training accuracy ${num(last.accuracy, 3)}${last.valLoss != null ? `, validation accuracy ${num(last.valAccuracy, 3)}` : ''}`);
+  const timing = record(t.timing);
+  if (typeof timing.seconds === 'number') lines.push(`  trained in ${timing.seconds.toFixed(1)} s on ${num(timing.threads)} thread(s)`);
+  return lines.join('\n') + '\n';
+}
+
+/** The model file's document (as saveModel writes it) on one line, its parameters replaced by their count. */
+export function modelJson(m: Model): string {
+  return JSON.stringify({ ...JSON.parse(serializeModel(m)), parameters: layoutOf(m.shape).size });
+}
+
+export const infoCommand = {
+  command: 'info [file]',
+  describe: 'show what a model file holds: classes, channels, network, how it was trained',
+  builder: (y: Argv) => withExamples(grouped(y
+    .positional('file', { type: 'string', describe: 'the model file (or use --model)' })
+    .options(infoOptions), Object.keys(infoOptions)), [WORKFLOW_EXAMPLES[6], ['$0 info model.json --json', 'the model file without its parameters, as JSON']]),
+  handler: (argv: ArgumentsCamelCase<InfoArgs>) => {
+    const a = argv as unknown as InfoArgs;
+    if (a.file !== undefined && a.model !== undefined) throw new UserError('give the model file once: as the argument or with --model');
+    const path = a.model ?? a.file;
+    if (path === undefined) throw new UserError('info needs a model file: train-signals info model.json');
+    const model = loadInitModel(path);
+    process.stdout.write(a.json ? modelJson(model) + '\n' : modelSummary(model, path));
+  },
+};
