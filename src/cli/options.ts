@@ -8,13 +8,20 @@ import { isResampleLength } from '../model/resample.js';
 /** What an input file may be, for the files' help (src/data/text.ts, docs/data.md). */
 export const FILE_KINDS = "CSV (cells separated by commas, tabs, semicolons or spaces; gzip or UTF-16 too) or the UCR/UEA archive's .ts";
 
-export const dataOptions = {
-  format: { choices: ['auto', 'wide', 'long'] as const, describe: 'CSV layout [default: auto-detected; evaluate and predict: the model\'s training files\']' },
-  'label-column': { type: 'string', describe: 'column holding the class label [default: label; evaluate and predict: the model\'s]' },
-  'id-column': { type: 'string', describe: 'long layout: column holding the sequence id [default: id, or the model\'s; one given must be in the header]' },
-  'time-column': { type: 'string', describe: 'long layout: column ordering the steps [default: t, optional in the file, or the model\'s; one given must be in the header]' },
-  channels: { type: 'string', describe: 'long layout: comma-separated channel columns (default: all others)' },
-} as const;
+/**
+ * The data flags: for train and tune (`training`), whose defaults are the built-in names; for evaluate and predict
+ * (`model`), whose defaults are the names the model's training files were read with.
+ */
+export function dataOptionsFor(defaults: 'training' | 'model') {
+  const or = (built: string) => (defaults === 'model' ? `the model's training files', else ${built}` : built);
+  return {
+    format: { choices: ['auto', 'wide', 'long'] as const, describe: `CSV layout [default: ${or('auto-detected')}]` },
+    'label-column': { type: 'string', describe: `column holding the class label [default: ${or('label')}]` },
+    'id-column': { type: 'string', describe: `long layout: column holding the sequence id [default: ${or('id')}; one given must be in the header]` },
+    'time-column': { type: 'string', describe: `long layout: column ordering the steps [default: ${or('t')}, optional in the file; one given must be in the header]` },
+    channels: { type: 'string', describe: 'long layout: comma-separated channel columns (default: all others)' },
+  } as const;
+}
 
 export interface DataArgs {
   format?: 'auto' | 'wide' | 'long';

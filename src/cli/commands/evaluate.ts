@@ -11,7 +11,7 @@ import { type FileFingerprint, matchesAny } from '../../io/fingerprint.js';
 import { detailTables, summaryTable } from '../format.js';
 import { loadingLines } from '../progress.js';
 import { invokedCommand } from '../command-line.js';
-import { type DataArgs, FILE_KINDS, dataOptions, loadOptionsOf } from '../options.js';
+import { type DataArgs, FILE_KINDS, dataOptionsFor, loadOptionsOf } from '../options.js';
 import { WORKFLOW_EXAMPLES, grouped, withExamples } from '../help.js';
 
 type EvaluateArgs = DataArgs & { model: string; files: string[]; json: boolean; report?: string };
@@ -63,7 +63,7 @@ export function printEvaluations(results: readonly FileEvaluation[], json: boole
 }
 
 const evaluateOptions = {
-  ...dataOptions,
+  ...dataOptionsFor('model'),
   model: { type: 'string', demandOption: true, describe: 'model file written by train' },
   json: { type: 'boolean', default: false, describe: 'print JSON instead of a table' },
   report: { type: 'string', describe: 'also write a self-contained HTML report (confusion matrices, examples, the model\'s learning curves) here; - writes it to stdout (the tables then go to stderr)' },
@@ -73,7 +73,7 @@ export const evaluateCommand = {
   command: 'evaluate <files..>',
   describe: 'evaluate a trained model on labelled CSV files',
   builder: (y: Argv) => withExamples(grouped(y
-    .positional('files', { type: 'string', array: true, describe: `held-out file(s): ${FILE_KINDS}; - reads one from stdin` })
+    .positional('files', { type: 'string', array: true, default: undefined, describe: `held-out file(s): ${FILE_KINDS}; - reads one from stdin` })
     .options(evaluateOptions), Object.keys(evaluateOptions)), [WORKFLOW_EXAMPLES[2], ['$0 evaluate --model model.json test.csv --json', 'the figures as JSON']]),
   handler: async (argv: ArgumentsCamelCase<EvaluateArgs>) => {
     const a = argv as unknown as EvaluateArgs;

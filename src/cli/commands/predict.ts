@@ -8,13 +8,13 @@ import { predict } from '../../eval/predict.js';
 import { type RowOutput, fileOutput, streamOutput } from '../../io/stream-out.js';
 import { checkFolder, checkWritable } from '../../io/atomic.js';
 import { atStop } from '../interrupt.js';
-import { type DataArgs, FILE_KINDS, dataOptions, loadOptionsOf } from '../options.js';
+import { type DataArgs, FILE_KINDS, dataOptionsFor, loadOptionsOf } from '../options.js';
 import { WORKFLOW_EXAMPLES, grouped, withExamples } from '../help.js';
 
 type PredictArgs = DataArgs & { model: string; files: string[]; out?: string; quiet: boolean };
 
 const predictOptions = {
-  ...dataOptions,
+  ...dataOptionsFor('model'),
   model: { type: 'string', demandOption: true, describe: 'model file written by train' },
   out: { type: 'string', describe: 'write the predictions CSV here (atomically); default (or -): stdout' },
   quiet: { type: 'boolean', default: false, describe: 'print nothing on stderr' },
@@ -24,7 +24,7 @@ export const predictCommand = {
   command: 'predict <files..>',
   describe: 'predict the class of every sequence in CSV files (labels optional)',
   builder: (y: Argv) => withExamples(grouped(y
-    .positional('files', { type: 'string', array: true, describe: `file(s) to predict: ${FILE_KINDS}; - reads one from stdin` })
+    .positional('files', { type: 'string', array: true, default: undefined, describe: `file(s) to predict: ${FILE_KINDS}; - reads one from stdin` })
     .options(predictOptions), Object.keys(predictOptions)), [WORKFLOW_EXAMPLES[3], ['$0 predict --model model.json - < new.csv | head', "from stdin to stdout (a long-layout file's rows grouped by id)"]]),
   handler: async (argv: ArgumentsCamelCase<PredictArgs>) => {
     const a = argv as unknown as PredictArgs;

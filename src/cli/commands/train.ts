@@ -14,7 +14,7 @@ import { armGraceful, disarmGraceful, gracefulSignal } from '../interrupt.js';
 import { checkFolder } from '../../io/atomic.js';
 import { sameBytes } from '../../io/fingerprint.js';
 import { timeLikeChannels } from '../../data/time-like.js';
-import { type DataArgs, FILE_KINDS, dataOptions, loadOptionsOf, requireFlag, differencesFlag, differencesOption, resampleFlag, strideFlag } from '../options.js';
+import { type DataArgs, FILE_KINDS, dataOptionsFor, loadOptionsOf, requireFlag, differencesFlag, differencesOption, resampleFlag, strideFlag } from '../options.js';
 import { printEvaluations } from './evaluate.js';
 import { WORKFLOW_EXAMPLES, grouped, withExamples } from '../help.js';
 import { invokedCommand } from '../command-line.js';
@@ -22,7 +22,7 @@ import { invokedCommand } from '../command-line.js';
 const d = TRAIN_DEFAULTS;
 
 export const trainOptions = {
-  ...dataOptions,
+  ...dataOptionsFor('training'),
   test: { type: 'string', array: true, describe: `held-out file(s) to evaluate after training: ${FILE_KINDS}` },
   out: { type: 'string', default: 'model.json', describe: 'where to write the model file' },
   hidden: { type: 'number', defaultDescription: String(d.hidden), describe: 'hidden units H (with --init: the model\'s)' },
@@ -156,7 +156,7 @@ function trainOptionsOf(a: TrainArgs) {
 /** train's flags; `examples` differ when train runs as the default command (the top-level help shows them all). */
 export function trainBuilder(y: Argv, examples: readonly (readonly [string, string])[]): Argv {
   return withExamples(grouped(y
-    .positional('files', { type: 'string', array: true, describe: `training file(s): ${FILE_KINDS}; - reads one from stdin` })
+    .positional('files', { type: 'string', array: true, default: undefined, describe: `training file(s): ${FILE_KINDS}; - reads one from stdin` })
     .options(trainOptions), Object.keys(trainOptions)), examples);
 }
 
@@ -173,6 +173,9 @@ export const trainCommand = {
     // train() checks its outputs against the data files; the --init file only the command line knows.
     checkDistinct([['the --init model', a.init]], [['--out', a.out], ['--report', a.report], ['--checkpoint', a.checkpoint ?? `${a.out}.ckpt`]]);
     const init = a.init ? loadInitModel(a.init) : undefined;
+    if (!a.quiet && typeof options.threads === 'number' && options.threads > defaultThreads()) {
+      process.stderr.write(`train-signals: warning: --threads ${options.threads} is more than the ${defaultThreads()} core(s) here; the extra threads share cores and slow each step (the result is the same)\n`);
+    }
     for (const t of a.quiet ? [] : a.test ?? []) {
       const same = a.files.find((f) => sameBytes(t, f));
       if (same !== undefined) process.stderr.write(`train-signals: warning: --test ${t} holds the same bytes as the training file ${same}; its accuracy is not a held-out figure\n`);

@@ -5,13 +5,13 @@ import { tune } from '../../train/train.js';
 import { MAX_THREADS, TRAIN_DEFAULTS } from '../../train/defaults.js';
 import { asFlag, checkOptions } from '../../train/option-checks.js';
 import { formatTune } from '../../train/tune.js';
-import { type DataArgs, FILE_KINDS, dataOptions, isInt, loadOptionsOf, requireFlag, differencesFlag, differencesOption, resampleFlag, strideFlag } from '../options.js';
+import { type DataArgs, FILE_KINDS, dataOptionsFor, isInt, loadOptionsOf, requireFlag, differencesFlag, differencesOption, resampleFlag, strideFlag } from '../options.js';
 import { WORKFLOW_EXAMPLES, grouped, withExamples } from '../help.js';
 
 const d = TRAIN_DEFAULTS;
 
 export const tuneOptions = {
-  ...dataOptions,
+  ...dataOptionsFor('training'),
   threads: { type: 'string', describe: 'comma-separated thread counts to measure (default: 1 .. cores)' },
   steps: { type: 'number', default: d.tuneSteps, describe: 'timed training steps per thread count' },
   json: { type: 'boolean', default: false, describe: 'print JSON' },
@@ -70,7 +70,7 @@ export const tuneCommand = {
   command: 'tune <files..>',
   describe: 'measure training speed at each thread count and recommend one',
   builder: (y: Argv) => withExamples(grouped(y
-    .positional('files', { type: 'string', array: true, describe: `training file(s): ${FILE_KINDS}; - reads one from stdin` })
+    .positional('files', { type: 'string', array: true, default: undefined, describe: `training file(s): ${FILE_KINDS}; - reads one from stdin` })
     .options(tuneOptions), Object.keys(tuneOptions)), [WORKFLOW_EXAMPLES[4], ['$0 tune train.csv --threads 1,2,4 --json', 'measure these thread counts only, as JSON']]),
   handler: async (argv: ArgumentsCamelCase<TuneArgs>) => {
     const a = argv as unknown as TuneArgs;
