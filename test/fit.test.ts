@@ -72,3 +72,10 @@ test('input noise changes training, leaves the data set as it was, and is repeat
   assert.deepEqual(bits(a.model.parameters), bits(b.model.parameters));
   assert.notDeepEqual(bits(a.model.parameters), bits(plain.model.parameters));
 });
+
+test('a model too large for the kernel memory is refused before its initialization (minutes of it at H 4096)', async () => {
+  const t0 = Date.now();
+  await assert.rejects(fit(syntheticDataSet(40, 2, 3), null, { ...base, hidden: 4096, bidirectional: true, cell: 'gru', batchSize: 32, chunkSize: 4, threads: 2 }),
+    /need \d+\.\d GiB of kernel memory, more than the 4 GiB WebAssembly can address/);
+  assert.ok(Date.now() - t0 < 30_000, 'refused without orthogonalizing six 4096 × 4096 matrices first');
+});

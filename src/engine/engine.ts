@@ -13,14 +13,14 @@
 // Legend: P parameters, B batch size, K chunks in the batch, N sequences.
 
 import { Piscina } from 'piscina';
-import type { Shape } from '../model/layout.js';
+import { type Shape, layoutOf } from '../model/layout.js';
 import type { Readout } from '../model/rnn.js';
 import type { Sequences } from '../model/batch.js';
 import type { InputNoise } from '../model/noise.js';
 import { type OptimizerName, type OptimizerState, createOptimizerState } from '../model/optimizer.js';
 import { sharedFloat64, sharedInt32 } from '../data/shared.js';
 import { DOORBELL_SIZE, awaitDone, ring, spinUntil, stop } from './doorbell.js';
-import { type KernelName, allocateKernel, stepKernel } from './kernels.js';
+import { type KernelName, type KernelSizes, allocateKernel, checkKernelSizes, stepKernel } from './kernels.js';
 import { type SharedState, STATS_WIDTH, addChunkStats, runChunks } from './task.js';
 import { createPredictor } from './predict.js';
 
@@ -88,9 +88,23 @@ export interface Engine {
   close(): Promise<void>;
 }
 
-function sharedStateOf(s: EngineSpec, maxChunks: number, threads: number): SharedState {
+/** The kernel's sizes for an engine: K chunks of the largest batch, one scratch region per thread. */
+function kernelSizes(s: Pick<EngineSpec, 'shape' | 'chunkSize' | 'capacity' | 'maxBatch' | 'threads'>): KernelSizes {
+  return { shape: s.shape, chunkSize: s.chunkSize, capacity: s.capacity, chunks: Math.ceil(s.maxBatch / s.chunkSize), threads: Math.max(1, s.threads) };
+}
+
+/**
+ * Refuses, before any work, an engine whose kernel memory WebAssembly could not address: what createEngine
+ * would find only after the caller's initialization (minutes of it for a wide model).
+ */
+export function checkEngineSizes(s: Pick<EngineSpec, 'shape' | 'chunkSize' | 'capacity' | 'maxBatch' | 'threads' | 'kernel'>): void {
+  checkKernelSizes(s.kernel ?? 'wasm', kernelSizes(s), layoutOf(s.shape).size);
+}
+
+function sharedStateOf(s: EngineSpec): SharedState {
   const kernel = s.kernel ?? 'wasm';
-  const sizes = { shape: s.shape, chunkSize: s.chunkSize, capacity: s.capacity, chunks: maxChunks, threads };
+  const sizes = kernelSizes(s);
+  const { chunks: maxChunks, threads } = sizes;
   return {
     shape: s.shape,
     readout: s.readout,
@@ -129,10 +143,9 @@ function startWorkers(st: SharedState, workers: number, worker: URL) {
 }
 
 export function createEngine(spec: EngineSpec): Engine {
-  const maxChunks = Math.ceil(spec.maxBatch / spec.chunkSize);
-  const threads = Math.max(1, spec.threads);
+  const { chunks: maxChunks, threads } = kernelSizes(spec);
   const workers = threads - 1;
-  const st = sharedStateOf(spec, maxChunks, threads);
+  const st = sharedStateOf(spec);
   const kernel = stepKernel(st);
   const pool = workers > 0 ? startWorkers(st, workers, spec.worker ?? GRADIENT_WORKER) : null;
   const predictor = createPredictor(spec.shape, spec.readout, spec.stride ?? 1);

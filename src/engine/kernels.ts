@@ -20,7 +20,7 @@ import { type OptimizerState, globalNorm, optimizerStep } from '../model/optimiz
 import { sharedFloat32 } from '../data/shared.js';
 import { createFastContext, fastChunkGradient, packWeights } from './fast.js';
 import { fastNorm, fastOptimizerStep } from './update.js';
-import { type MemoryPlan, kernelModule, memoryPlan, scratchPlan, sharedMemory } from './wasm.js';
+import { type MemoryPlan, checkAddressable, kernelModule, memoryPlan, scratchPlan, sharedMemory } from './wasm.js';
 
 export type KernelName = 'wasm' | 'ts';
 
@@ -71,6 +71,11 @@ export interface KernelSizes {
   readonly capacity: number;
   readonly chunks: number; // K: gradient slots
   readonly threads: number; // R: scratch regions
+}
+
+/** Refuses sizes whose kernel memory (for P parameters) WebAssembly could not address, before any is allocated. */
+export function checkKernelSizes(kernel: KernelName, s: KernelSizes, P: number): void {
+  if (kernel === 'wasm') checkAddressable(memoryPlan(P, s.chunks, s.threads, scratchPlan(s.shape, s.chunkSize, s.capacity)).bytes);
 }
 
 /** The kernel's shared arrays, with the weights set to `initial` [P]. */

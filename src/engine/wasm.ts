@@ -124,10 +124,15 @@ export function instantiate(module: WebAssembly.Module, memory: WebAssembly.Memo
   return new WebAssembly.Instance(module, { env: { memory } }).exports as unknown as KernelExports;
 }
 
+/** Refuses a kernel memory of `bytes` bytes past what WebAssembly can address (4 GiB). */
+export function checkAddressable(bytes: number): void {
+  if (Math.ceil(bytes / PAGE) > 65536) throw new UserError(`this model and data need ${(bytes / 2 ** 30).toFixed(1)} GiB of kernel memory, more than the 4 GiB WebAssembly can address; lower --hidden, --threads or --batch-size, or truncate BPTT (--bptt)`);
+}
+
 /** A shared memory of at least `bytes` bytes (fixed size: it never grows, so views never go stale). */
 export function sharedMemory(bytes: number): WebAssembly.Memory {
+  checkAddressable(bytes);
   const pages = Math.ceil(bytes / PAGE);
-  if (pages > 65536) throw new UserError(`this model and data need ${(bytes / 2 ** 30).toFixed(1)} GiB of kernel memory, more than the 4 GiB WebAssembly can address; lower --hidden, --threads or --batch-size, or truncate BPTT (--bptt)`);
   return new WebAssembly.Memory({ initial: pages, maximum: pages, shared: true });
 }
 

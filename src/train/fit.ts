@@ -22,11 +22,11 @@ import { clipScale } from '../model/optimizer.js';
 import { inputNoise } from '../model/noise.js';
 import type { EpochRecord, FitState } from '../model/state.js';
 import { DivergedError, InterruptedError } from '../errors.js';
-import { type Engine, createEngine } from '../engine/engine.js';
+import { type Engine, checkEngineSizes, createEngine } from '../engine/engine.js';
 import type { KernelName } from '../engine/kernels.js';
 import type { StopFlag } from '../engine/pool.js';
 import { scoresOf } from '../eval/score.js';
-import { type HyperparameterOptions, type Hyperparameters, defaultThreads, resolveHyperparameters } from './defaults.js';
+import { type HyperparameterOptions, type Hyperparameters, defaultThreads, resolveHyperparameters, trainingCount } from './defaults.js';
 import { stratifiedSplit } from './split.js';
 import { scheduledLr } from './schedule.js';
 import { classWeightsOf } from './class-weights.js';
@@ -139,6 +139,12 @@ export async function fit(given: DataSet, normalization: Normalization | null, o
   const shape = shapeFor(ds, hp, o.init);
   const { readout, stride, resample } = hp;
   const rs = o.resume;
+  const threads = o.threads ?? defaultThreads();
+  const capacity = longestWindow(ds.lengths, hp.bptt, stride);
+  // A model too large for the kernel's memory is refused before its initialization, which takes minutes at the
+  // largest H (the split, drawn after it, fixes the batch: a stratified one keeps at least this many sequences).
+  const leastTrained = hp.valSplit > 0 ? Math.max(1, trainingCount(ds.lengths.length, hp.valSplit) - C) : ds.lengths.length;
+  checkEngineSizes({ shape, chunkSize: hp.chunkSize, capacity, maxBatch: Math.min(hp.batchSize, leastTrained), threads, kernel: o.kernel });
   const rng = createRng(rs ? rs.rng : hp.seed);
   const initial = initialWeights(shape, o, rng);
   const split = rs ? rs.split
@@ -146,8 +152,8 @@ export async function fit(given: DataSet, normalization: Normalization | null, o
   const nTrain = split.train.length;
   const batchSize = Math.min(hp.batchSize, nTrain);
   const engine = createEngine({
-    shape, readout, k: hp.bptt, stride, threads: o.threads ?? defaultThreads(), chunkSize: hp.chunkSize, maxBatch: batchSize,
-    params: initial, capacity: longestWindow(ds.lengths, hp.bptt, stride), classWeight: classWeightsOf(hp.classWeights, ds.labels, split.train, C),
+    shape, readout, k: hp.bptt, stride, threads, chunkSize: hp.chunkSize, maxBatch: batchSize,
+    params: initial, capacity, classWeight: classWeightsOf(hp.classWeights, ds.labels, split.train, C),
     kernel: o.kernel, noise: inputNoise(hp.noise, hp.seed, hp.warp), worker: o.worker,
     data: { D: ds.D, values: ds.values, offsets: ds.offsets, lengths: ds.lengths, labels: ds.labels },
   });
