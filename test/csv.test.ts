@@ -450,6 +450,8 @@ const BAD: Bad[] = [
   { name: 'bad format option', content: 'label,t0\nx,1\n', opts: { format: 'tsv' as 'wide' }, phrase: 'format must be auto, wide or long', option: true },
   { name: 'the id and the time column the same', content: 'id,t,label,x\ns,0,a,1\n', opts: { idColumn: 't', timeColumn: 't' }, phrase: '--id-column and --time-column both name column "t"; give each role its own column', option: true },
   { name: 'the label column named as the default id column', content: 'id,t,label,x\ns,0,a,1\n', opts: { labelColumn: 'id' }, phrase: '--label-column and --id-column (by default) both name column "id"', option: true },
+  { name: 'long: a channel column without a name', content: 'id,t,label,,x\ns,0,a,1,2\n', line: 1, phrase: 'column 4 of the header has no name, and every column but id, time and label is a channel' },
+  { name: 'long: a trailing comma on every line', content: 'id,t,label,x,\ns,0,a,1,\n', line: 1, phrase: 'column 5 of the header has no name' },
   { name: 'a channel named twice', content: 'id,label,ax,ay\na,x,1,2\n', opts: { channels: ['ax', 'ax'] }, phrase: 'channel "ax" is named twice among the channels (--channels); name each once', option: true },
   { name: 'an empty channel name', content: 'id,label,ax,ay\na,x,1,2\n', opts: { channels: ['ax', ''] }, phrase: 'channels must be an array of column names', option: true },
   { name: 'channels as one string', content: 'id,label,ax,ay\na,x,1,2\n', opts: { channels: 'ax,ay' as unknown as string[] }, phrase: 'channels must be an array of column names', option: true },

@@ -93,7 +93,7 @@ export class LongReader {
     this.header = header;
     const where = { file, line };
     header.forEach((name, i) => {
-      if (header.indexOf(name) !== i) {
+      if (name !== '' && header.indexOf(name) !== i) { // unnamed columns: see the channels below
         throw new UserError(`duplicate column name ${show(name)} in the header; give every column its own name`, {
           ...where,
           column: i + 1,
@@ -137,6 +137,14 @@ export class LongReader {
       });
     } else {
       this.channelAt = header.map((_, i) => i).filter((i) => !reserved.has(i));
+      const unnamed = this.channelAt.find((i) => header[i] === '');
+      if (unnamed !== undefined) {
+        throw new UserError(
+          `column ${unnamed + 1} of the header has no name, and every column but id, time and label is a channel; name it, ` +
+            'remove it (a trailing comma on every line?), or pick the channels with --channels',
+          { ...where, column: unnamed + 1 },
+        );
+      }
       if (this.channelAt.length === 0) {
         throw new UserError('the header has no channel columns (only id, time and label); add value columns', where);
       }
