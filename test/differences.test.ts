@@ -113,32 +113,32 @@ test('a checkpoint keeps the differences, checks the input size against them, an
   assert.equal(parseCheckpoint(serializeCheckpoint(c), 'm.ckpt').model.differences, true);
   await assert.rejects(
     train({ files: ['datasets/motion/train.csv'], hidden: 4, epochs: 2, select: 'off', members: 1, threads: 1, resume: ck, differences: false, out: join(dir, 'm.json') }),
-    /m\.ckpt: --differences off, but the checkpoint was trained with --differences on; leave out --differences \(it follows the checkpoint\)/,
+    /m\.ckpt: --differences off, but the checkpoint has --differences on; leave out --differences \(it follows the checkpoint\)/,
   );
   await assert.rejects(
     train({ files: ['datasets/motion/train.csv'], epochs: 1, select: 'off', threads: 1, init: loadModel(join(dir, 'm.json')), differences: false }),
-    /--differences off, but the --init model was trained with --differences on/,
+    /--differences off, but the --init model has --differences on/,
   );
   // So does every other option they fix, given otherwise (they were ignored: the run went on with the model's).
   const init = loadModel(join(dir, 'm.json'));
   for (const [o, re] of [
-    [{ hidden: 8 }, /--hidden 8, but the --init model was trained with --hidden 4/],
-    [{ cell: 'rnn' as const }, /--cell rnn, but the --init model was trained with --cell gru/],
-    [{ bidirectional: false }, /--bidirectional off, but the --init model was trained with --bidirectional on/],
-    [{ stride: 7 }, /--stride 7, but the --init model was trained with --stride \d+/],
-    [{ resample: 16 }, /--resample 16, but the --init model was trained with --resample/],
-    [{ normalize: 'none' as const }, /--normalize none, but the --init model was trained with --normalize zscore/],
-    [{ readout: init.readout === 'mean' ? 'last' as const : 'mean' as const }, /--readout \w+, but the --init model was trained with --readout/],
+    [{ hidden: 8 }, /--hidden 8, but the --init model has --hidden 4/],
+    [{ cell: 'rnn' as const }, /--cell rnn, but the --init model has --cell gru/],
+    [{ bidirectional: false }, /--bidirectional off, but the --init model has --bidirectional on/],
+    [{ stride: 7 }, /--stride 7, but the --init model has --stride \d+/],
+    [{ resample: 16 }, /--resample 16, but the --init model has --resample/],
+    [{ normalize: 'none' as const }, /--normalize none, but the --init model has --normalize zscore/],
+    [{ readout: init.readout === 'mean' ? 'last' as const : 'mean' as const }, /--readout \w+, but the --init model has --readout/],
   ] as const) {
     await assert.rejects(train({ files: ['datasets/motion/train.csv'], epochs: 1, select: 'off', threads: 1, init, ...o }), re);
   }
   await assert.rejects(
     train({ files: ['datasets/motion/train.csv'], hidden: 4, epochs: 2, select: 'off', members: 1, threads: 1, resume: ck, normalize: 'none', out: join(dir, 'm.json') }),
-    /m\.ckpt: --normalize none, but the checkpoint was trained with --normalize zscore/,
+    /m\.ckpt: --normalize none, but the checkpoint has --normalize zscore/,
   );
   await assert.rejects(
     train({ files: ['datasets/motion/train.csv'], hidden: 4, epochs: 2, select: 'off', members: 1, threads: 1, resume: ck, readout: c.model.readout === 'mean' ? 'last' : 'mean', out: join(dir, 'm.json') }),
-    /m\.ckpt: --readout \w+, but the checkpoint was trained with --readout/,
+    /m\.ckpt: --readout \w+, but the checkpoint has --readout/,
   );
   const doc = JSON.parse(text);
   delete doc.model.differences;

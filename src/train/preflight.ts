@@ -192,6 +192,6 @@ export function checkFollows(o: HyperparameterOptions & { normalize?: 'zscore' |
     const [now, was] = [given[key], fixed[key]];
     if (now === undefined || was === undefined || now === was) continue;
     const flag = `--${key}`;
-    throw new UserError(`${flag} ${shown(key, now)}, but ${whose} was trained with ${flag} ${shown(key, was)}; leave out ${flag} (it follows ${whose})`, file === undefined ? {} : { file });
+    throw new UserError(`${flag} ${shown(key, now)}, but ${whose} has ${flag} ${shown(key, was)}; leave out ${flag} (it follows ${whose})`, file === undefined ? {} : { file });
   }
 }
