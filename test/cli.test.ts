@@ -456,3 +456,11 @@ test('info shows what a model file holds; --json is the file without its paramet
   assert.equal(none.code, 2);
   assert.match(none.stderr, /^train-signals: info needs a model file: train-signals info model\.json\n$/);
 });
+
+test('TRAIN_SIGNALS_KERNEL other than plain is refused in one line before any work, also where selection runs in workers', () => {
+  const out = join(tmp(), 'm.json');
+  const r = cli(['train', 'datasets/cbf/train.csv', '--out', out, '--epochs', '1', '--hidden', '4', '--members', '1', '--quiet'], { env: { TRAIN_SIGNALS_KERNEL: 'avx' } });
+  assert.equal(r.code, 2, r.stderr);
+  assert.match(r.stderr, /^train-signals: TRAIN_SIGNALS_KERNEL is "avx"; it can only be plain \(the plain-SIMD kernel\), or unset\n$/);
+  assert.ok(!existsSync(out) && !existsSync(`${out}.ckpt`));
+});

@@ -104,9 +104,21 @@ export function kernelModule(build: KernelBuild = defaultBuild()): WebAssembly.M
 
 let chosen: KernelBuild | null = null;
 
+/**
+ * Refuses a TRAIN_SIGNALS_KERNEL other than `plain` (or empty): checked where a run starts (a worker thread's
+ * failure would read as a bug) and again where the build is chosen.
+ */
+export function checkKernelEnvironment(env: NodeJS.ProcessEnv = process.env): void {
+  const forced = env.TRAIN_SIGNALS_KERNEL;
+  if (forced !== undefined && forced !== '' && forced !== 'plain') {
+    throw new UserError(`TRAIN_SIGNALS_KERNEL is ${JSON.stringify(forced)}; it can only be plain (the plain-SIMD kernel), or unset`);
+  }
+}
+
 /** Which build kernelModule() gives by default here. */
 export function defaultBuild(): KernelBuild {
   if (chosen === null) {
+    checkKernelEnvironment();
     chosen = 'plain';
     if (process.env.TRAIN_SIGNALS_KERNEL !== 'plain') {
       try {

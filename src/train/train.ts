@@ -26,6 +26,7 @@ import {
 import { type BatchProgress, type FitResult, fit, shapeFor } from './fit.js';
 import { type TuneOptions, type TuneResult, tuneThreads } from './tune.js';
 import { checkOptions } from './option-checks.js';
+import { checkKernelEnvironment } from '../engine/wasm.js';
 import { checkFollows, checkInit, fixedByModel, checkOutputs, checkResume, checkResumeData, checkResumeSelection, checkTestFiles } from './preflight.js';
 import { NOTHING_HELD_OUT, type Selection, budgetOf, canSelect, selectModel, selectionTasks, taskKey, withCandidate, withVaried } from './select.js';
 
@@ -74,6 +75,7 @@ export interface TrainResult extends Omit<FitResult, 'computeMs' | 'reduceMs' | 
 export async function train(o: TrainOptions): Promise<TrainResult> {
   const d = TRAIN_DEFAULTS;
   checkOptions(o);
+  checkKernelEnvironment(); // before selection's worker threads, where it would surface as a bug
   if (o.init && (o.members ?? 1) > 1) {
     throw new UserError(`--members ${o.members} cannot be combined with --init: every member would start from the same weights; leave out --members (it is 1 with --init)`);
   }
