@@ -173,13 +173,6 @@ export const trainCommand = {
     // train() checks its outputs against the data files; the --init file only the command line knows.
     checkDistinct([['the --init model', a.init]], [['--out', a.out], ['--report', a.report], ['--checkpoint', a.checkpoint ?? `${a.out}.ckpt`]]);
     const init = a.init ? loadInitModel(a.init) : undefined;
-    if (!a.quiet && typeof options.threads === 'number' && options.threads > defaultThreads()) {
-      process.stderr.write(`train-signals: warning: --threads ${options.threads} is more than the ${defaultThreads()} core(s) here; the extra threads share cores and slow each step (the result is the same)\n`);
-    }
-    for (const t of a.quiet ? [] : a.test ?? []) {
-      const same = a.files.find((f) => sameBytes(t, f));
-      if (same !== undefined) process.stderr.write(`train-signals: warning: --test ${t} holds the same bytes as the training file ${same}; its accuracy is not a held-out figure\n`);
-    }
     let progress: ReturnType<typeof createProgress> | undefined;
     let epochs = 0; // per member
     const selecting = selectionLines(process.stderr);
@@ -193,6 +186,14 @@ export const trainCommand = {
         process.stderr.write(`${ds.lengths.length} sequences, ${ds.classes.length} classes; channels: ${ds.channels.join(', ')}\n`);
         for (const c of timeLikeChannels(ds)) {
           process.stderr.write(`warning: channel ${JSON.stringify(c)} steps evenly in every sequence, like a time column; if it is one, name it with --time-column\n`);
+        }
+        // After every input is checked, so that a refused run prints its one line only.
+        if (typeof options.threads === 'number' && options.threads > defaultThreads()) {
+          process.stderr.write(`train-signals: warning: --threads ${options.threads} is more than the ${defaultThreads()} core(s) here; the extra threads share cores and slow each step (the result is the same)\n`);
+        }
+        for (const t of a.test ?? []) {
+          const same = a.files.find((f) => sameBytes(t, f));
+          if (same !== undefined) process.stderr.write(`train-signals: warning: --test ${t} holds the same bytes as the training file ${same}; its accuracy is not a held-out figure\n`);
         }
       },
       onStart: (hp) => {
