@@ -34,6 +34,7 @@ function checkArgs(raw: readonly string[], argv: Record<string, unknown>, y: any
   const o = y.getOptions();
   const arrays = new Set<string>(o.array);
   const booleans = new Set<string>(o.boolean);
+  const numbers = new Set<string>(o.number);
   const known = new Set<string>(Object.keys(o.key));
   const seen = new Set<string>();
   const end = raw.indexOf('--');
@@ -46,11 +47,14 @@ function checkArgs(raw: readonly string[], argv: Record<string, unknown>, y: any
     if (booleans.has(key)) continue;
     // An empty value is never meant: `--out=` would otherwise write nowhere and `--init=` be ignored.
     if (m[2] === '=' || (m[2] === undefined && raw[i + 1] === '')) throw usageError(`--${key} needs a value (it was given an empty one)`);
-    if (m[2] !== undefined) continue;
-    const next = raw[i + 1];
-    if (next === undefined || next.startsWith('--')) throw usageError(`--${key} needs a value`);
+    const value = m[2] !== undefined ? m[2].slice(1) : raw[i + 1];
+    if (value === undefined || (m[2] === undefined && value.startsWith('--'))) throw usageError(`--${key} needs a value`);
+    // yargs would read 0x10 as 16, 1_0 as NaN and ' 5' as 5: a number flag takes plain decimal notation only.
+    if (numbers.has(key) && !DECIMAL.test(value)) throw usageError(`--${key} must be a number in decimal notation (got ${value})`);
   }
 }
+
+const DECIMAL = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
 
 // yargs drops a bare `-`, so it is kept as this token (no argument can hold a NUL) until resolveDashes gives it
 // its meaning.
