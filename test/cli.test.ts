@@ -343,7 +343,7 @@ test('--init starts from the given weights: with a learning rate too small to mo
   assert.notDeepEqual(JSON.parse(readFileSync(fresh, 'utf8')).parameters, a.parameters, 'without --init the weights are drawn afresh');
 });
 
-test('the model remembers its data layout: evaluate and predict read files like the training data without column flags', () => {
+test('the model remembers its data layout: evaluate, predict and train --init read files like the training data without column flags', () => {
   const dir = tmp();
   const rename = (f: string) => {
     const [head, ...rest] = readFileSync(join(ROOT, f), 'utf8').split('\n');
@@ -365,6 +365,10 @@ test('the model remembers its data layout: evaluate and predict read files like 
   const flags = cli(['evaluate', '--model', model, 'test.csv', '--label-column', 'nope'], { cwd: dir }); // a flag still overrides
   assert.equal(flags.code, 2);
   assert.match(flags.stderr, /no label column named "nope"/);
+  const again = join(dir, 'again.json'); // train --init reads them like that too, and keeps the layout
+  const i = cli(['train', 'train.csv', '--test', 'test.csv', '--init', model, '--out', again, '--epochs', '1', '--quiet'], { cwd: dir });
+  assert.equal(i.code, 0, i.stderr);
+  assert.deepEqual(JSON.parse(readFileSync(again, 'utf8')).layout, { format: 'auto', labelColumn: 'cls', idColumn: 'sid', timeColumn: 'step' });
 });
 
 test('the auto defaults resolve by the documented rules and the model file records what they chose', () => {

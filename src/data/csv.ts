@@ -18,7 +18,7 @@ import { DataSetBuilder, type StreamedSequence } from './builder.js';
 import { ContiguousLongReader } from './long-stream.js';
 import { columnList, isBlank } from './cells.js';
 import type { DataSet } from './dataset.js';
-import type { DataLayout } from '../model/model.js';
+import type { DataLayout, Model } from '../model/model.js';
 import { LongReader } from './long.js';
 import type { TextKind } from './sniff.js';
 import { openText } from './text.js';
@@ -87,6 +87,24 @@ export interface StreamHooks {
 
 /** The layout options a caller leaves unset: detect the layout, columns label, id and t. */
 export const DEFAULT_LAYOUT: DataLayout = { format: 'auto', labelColumn: 'label', idColumn: 'id', timeColumn: 't' };
+
+/**
+ * The load options with the model's training layout (model.layout) for every one left unset, where it was not
+ * the default: a name the training files were read with is then expected in these files too.
+ */
+export function layoutOptions<O extends LoadOptions>(model: Pick<Model, 'layout'>, o: O): O {
+  const l = model.layout;
+  if (l === undefined) return o;
+  const d = DEFAULT_LAYOUT;
+  const unless = <T>(v: T, def: T) => (v === def ? undefined : v);
+  return {
+    ...o,
+    format: o.format ?? unless(l.format, d.format),
+    labelColumn: o.labelColumn ?? unless(l.labelColumn, d.labelColumn),
+    idColumn: o.idColumn ?? unless(l.idColumn, d.idColumn),
+    timeColumn: o.timeColumn ?? unless(l.timeColumn, d.timeColumn),
+  };
+}
 
 function resolveOptions(opts: LoadOptions): Resolved {
   const d = DEFAULT_LAYOUT;

@@ -1,7 +1,7 @@
 // Evaluation of a model on held-out files: each file is loaded on its own, checked against the model's
 // channels, put on the model's inputs (its differences, its normalization: data/inputs.ts), and scored.
 
-import { DEFAULT_LAYOUT, fileName, loadDataSet, type LoadOptions } from '../data/csv.js';
+import { fileName, layoutOptions, loadDataSet, type LoadOptions } from '../data/csv.js';
 import type { DataSet } from '../data/dataset.js';
 import { modelInputs } from '../data/inputs.js';
 import { UserError } from '../errors.js';
@@ -94,20 +94,3 @@ export async function evaluate(model: Model, o: EvaluateOptions): Promise<FileEv
   return out;
 }
 
-/**
- * The load options with the model's training layout (model.layout) for every one left unset, where it was not
- * the default: a name the training files were read with is then expected in these files too.
- */
-export function layoutOptions<O extends LoadOptions>(model: Model, o: O): O {
-  const l = model.layout;
-  if (l === undefined) return o;
-  const d = DEFAULT_LAYOUT;
-  const unless = <T>(v: T, def: T) => (v === def ? undefined : v);
-  return {
-    ...o,
-    format: o.format ?? unless(l.format, d.format),
-    labelColumn: o.labelColumn ?? unless(l.labelColumn, d.labelColumn),
-    idColumn: o.idColumn ?? unless(l.idColumn, d.idColumn),
-    timeColumn: o.timeColumn ?? unless(l.timeColumn, d.timeColumn),
-  };
-}

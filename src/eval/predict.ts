@@ -8,7 +8,7 @@
 // Legend: T steps of one sequence, D channels, C classes.
 
 import { statSync } from 'node:fs';
-import { type LoadOptions, STDIN, fileName, loadDataSet, streamFile } from '../data/csv.js';
+import { type LoadOptions, STDIN, fileName, layoutOptions, loadDataSet, streamFile } from '../data/csv.js';
 import { UserError } from '../errors.js';
 import type { StreamedSequence } from '../data/builder.js';
 import { NotContiguousError } from '../data/long-stream.js';
@@ -19,7 +19,7 @@ import { appendDifferences, differenceChannels } from '../model/differences.js';
 import { resampleSequence } from '../model/resample.js';
 import { argmax } from '../model/rnn.js';
 import { createPredictor } from '../engine/predict.js';
-import { checkChannels, layoutOptions } from './evaluate.js';
+import { checkChannels } from './evaluate.js';
 import { UNLABELLED, score } from './score.js';
 import type { RowOutput } from '../io/stream-out.js';
 import { checkOnce } from '../io/paths.js';

@@ -5,7 +5,7 @@
 // interrupt); the default one (`<out>.ckpt`) is removed once the model is written.
 
 import { rmSync } from 'node:fs';
-import { DEFAULT_LAYOUT, loadDataSet, type LoadOptions } from '../data/csv.js';
+import { DEFAULT_LAYOUT, layoutOptions, loadDataSet, type LoadOptions } from '../data/csv.js';
 import type { DataSet } from '../data/dataset.js';
 import type { Normalization } from '../data/normalize.js';
 import { inputsOf } from '../data/inputs.js';
@@ -81,7 +81,9 @@ export async function train(o: TrainOptions): Promise<TrainResult> {
   }
   const outputs = checkOutputs(o);
   const resume = o.resume !== undefined ? loadCheckpoint(o.resume) : undefined;
-  const loaded = await loadDataSet(o.files, { ...o, requireLabels: true });
+  // Continuing from a model reads the data the way its training files were read, as evaluate does.
+  const load = o.init ? layoutOptions(o.init, o) : o;
+  const loaded = await loadDataSet(o.files, { ...load, requireLabels: true });
   const fingerprint = resume !== undefined || outputs.checkpoint !== undefined ? dataFingerprint(loaded) : '';
   if (resume) checkResumeData(resume, o.resume!, loaded, fingerprint); // before selection could write a checkpoint
   if (loaded.classes.length < 2) {
@@ -91,7 +93,7 @@ export async function train(o: TrainOptions): Promise<TrainResult> {
     );
   }
   if (o.init) checkInit(o.init, loaded, o.files[0]);
-  const testSets = await checkTestFiles(o.test, o, loaded);
+  const testSets = await checkTestFiles(o.test, load, loaded);
   o.onLoaded?.(loaded); // every input checked
   // A checkpoint of an earlier version, which read no differences: resuming it keeps to that.
   const differences = resume ? differencesOf(resume.model) : o.init ? differencesOf(o.init) : differencesFor(o.differences ?? d.differences, loaded);
@@ -188,8 +190,8 @@ export async function train(o: TrainOptions): Promise<TrainResult> {
     shape: ensembleShape(ckModel.shape, hp.members),
     parameters: hp.members === 1 ? first.weights : mergeMembers(ckModel.shape, members.map((x) => x.weights)),
     layout: {
-      format: o.format ?? DEFAULT_LAYOUT.format, labelColumn: o.labelColumn ?? DEFAULT_LAYOUT.labelColumn,
-      idColumn: o.idColumn ?? DEFAULT_LAYOUT.idColumn, timeColumn: o.timeColumn ?? DEFAULT_LAYOUT.timeColumn,
+      format: load.format ?? DEFAULT_LAYOUT.format, labelColumn: load.labelColumn ?? DEFAULT_LAYOUT.labelColumn,
+      idColumn: load.idColumn ?? DEFAULT_LAYOUT.idColumn, timeColumn: load.timeColumn ?? DEFAULT_LAYOUT.timeColumn,
     },
     training: {
       files: o.files,
