@@ -7,6 +7,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { hostname } from 'node:os';
 import { start } from './helpers/spawn.js';
 import { spawn } from 'node:child_process';
 import { CLI, FAILING_WORKER_HOOK, ROOT } from './helpers/cli.js';
@@ -231,6 +232,33 @@ test('--resume refuses other hyperparameters or other data, and may extend --epo
   const longer = await start(ensemble(3, '--resume', ck)).done;
   assert.equal(longer.code, 2);
   assert.match(longer.stderr, /--epochs is 3 but 1 finished member\(s\) of this ensemble were trained with 2/);
+});
+
+test('a second run writing the same checkpoint is refused while the first runs; a stale lock is taken over', async () => {
+  const dir = tmp();
+  const out = join(dir, 'm.json');
+  const first = start([...trainArgs(100000), '--out', out]);
+  await first.waitFor(/epoch +\d+\//);
+  assert.ok(existsSync(`${out}.ckpt.lock`), 'the run holds a lock beside its checkpoint');
+  const second = await start([...trainArgs(5), '--out', out, '--seed', '2']).done;
+  assert.equal(second.code, 2, second.stderr);
+  assert.match(second.stderr, /m\.json\.ckpt: another run \(process \d+\) is writing this checkpoint; wait for it to finish, or give another --out or --checkpoint/);
+  first.child.kill('SIGINT');
+  const r = await first.done;
+  assert.equal(r.code, 130, r.stderr);
+  assert.ok(existsSync(`${out}.ckpt`), 'the interrupted run\'s checkpoint is kept');
+  assert.ok(!existsSync(`${out}.ckpt.lock`), 'and its lock released');
+  // A lock whose process is gone (killed with -9) does not stand in the way of resuming.
+  const gone = spawn(process.execPath, ['-e', '0']);
+  await new Promise((resolve) => gone.on('exit', resolve));
+  writeFileSync(`${out}.ckpt.lock`, `${gone.pid}\n${hostname()}\n`);
+  const cmd = /to resume: train-signals (.*)\n/.exec(r.stderr);
+  assert.ok(cmd !== null, r.stderr);
+  const resumed = start([...cmd[1].split(' ')]);
+  await resumed.waitFor(/epoch +\d+\//);
+  resumed.child.kill('SIGINT');
+  assert.equal((await resumed.done).code, 130);
+  assert.ok(!existsSync(`${out}.ckpt.lock`));
 });
 
 test('Ctrl-C while predict writes --out: exit 130, no temp file left, an existing output untouched', async () => {

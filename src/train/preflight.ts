@@ -11,6 +11,7 @@ import { UserError } from '../errors.js';
 import { checkWritable, outputTarget } from '../io/atomic.js';
 import { checkDistinct, checkOnce, fileKeys } from '../io/paths.js';
 import type { Checkpoint } from '../io/checkpoint.js';
+import { type CheckpointLock, lockCheckpoint } from '../io/lock.js';
 import { type Model, differencesOf, resampleOf, strideOf } from '../model/model.js';
 import { type Cell, cellOf, directionsOf } from '../model/layout.js';
 import type { Readout } from '../model/rnn.js';
@@ -37,8 +38,24 @@ export function checkOutputs(o: { files: readonly string[]; test?: readonly stri
     if (path === undefined) continue;
     checkWritable(path, flag === '--checkpoint' && o.checkpoint === undefined ? '--checkpoint (default: --out + .ckpt)' : flag);
   }
-  if (checkpoint !== undefined) checkNoOtherCheckpoint(checkpoint, o.resume);
   return { out: o.out, checkpoint, checkpointIsDefault: o.checkpoint === undefined, report: o.report };
+}
+
+/**
+ * Claims the run's checkpoint path (io/lock.ts), then refuses a file already there that this run does not
+ * resume from. Null: no checkpoints, or a device or FIFO written in place.
+ */
+export function claimCheckpoint(outputs: OutputPaths, resume: string | undefined): CheckpointLock | null {
+  const { checkpoint } = outputs;
+  if (checkpoint === undefined || writesInPlace(checkpoint)) return null;
+  const lock = lockCheckpoint(checkpoint);
+  try {
+    checkNoOtherCheckpoint(checkpoint, resume);
+  } catch (e) {
+    lock.release();
+    throw e;
+  }
+  return lock;
 }
 
 /**

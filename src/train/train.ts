@@ -27,7 +27,7 @@ import { type BatchProgress, type FitResult, fit, shapeFor } from './fit.js';
 import { type TuneOptions, type TuneResult, tuneThreads } from './tune.js';
 import { checkOptions } from './option-checks.js';
 import { checkKernelEnvironment } from '../engine/wasm.js';
-import { checkFollows, checkInit, fixedByModel, checkOutputs, checkResume, checkResumeData, checkResumeSelection, checkTestFiles } from './preflight.js';
+import { type OutputPaths, checkFollows, checkInit, claimCheckpoint, fixedByModel, checkOutputs, checkResume, checkResumeData, checkResumeSelection, checkTestFiles } from './preflight.js';
 import { NOTHING_HELD_OUT, type Selection, budgetOf, canSelect, selectModel, selectionTasks, taskKey, withCandidate, withVaried } from './select.js';
 
 export interface TrainOptions extends LoadOptions, HyperparameterOptions {
@@ -73,13 +73,23 @@ export interface TrainResult extends Omit<FitResult, 'computeMs' | 'reduceMs' | 
 }
 
 export async function train(o: TrainOptions): Promise<TrainResult> {
-  const d = TRAIN_DEFAULTS;
   checkOptions(o);
   checkKernelEnvironment(); // before selection's worker threads, where it would surface as a bug
   if (o.init && (o.members ?? 1) > 1) {
     throw new UserError(`--members ${o.members} cannot be combined with --init: every member would start from the same weights; leave out --members (it is 1 with --init)`);
   }
   const outputs = checkOutputs(o);
+  const lock = claimCheckpoint(outputs, o.resume); // held until the run ends, however it ends
+  try {
+    return await trainClaimed(o, outputs);
+  } finally {
+    lock?.release();
+  }
+}
+
+/** train() once its outputs are checked and its checkpoint path is its own. */
+async function trainClaimed(o: TrainOptions, outputs: OutputPaths): Promise<TrainResult> {
+  const d = TRAIN_DEFAULTS;
   const resume = o.resume !== undefined ? loadCheckpoint(o.resume) : undefined;
   // Continuing from a model reads the data the way its training files were read, as evaluate does.
   const load = o.init ? layoutOptions(o.init, o) : o;
