@@ -2,7 +2,7 @@
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { chmodSync, copyFileSync, existsSync, linkSync, lstatSync, readdirSync, readFileSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import { chmodSync, closeSync, copyFileSync, openSync, existsSync, linkSync, lstatSync, readdirSync, readFileSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { spawn, spawnSync } from 'node:child_process';
 import { CLI, ROOT, cli } from './helpers/cli.js';
@@ -136,6 +136,19 @@ test('a reader that closes the pipe early (evaluate | head) ends the command qui
   const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
   assert.equal(code, 0, stderr);
   assert.equal(stderr, '');
+});
+
+test('stdout on a full disk (/dev/full): one line says so, exit 2, for every command that prints', { skip: !existsSync('/dev/full') }, () => {
+  const dir = tmp();
+  const model = join(dir, 'm.json');
+  assert.equal(cli(['train', 'datasets/cbf/train.csv', '--out', model, '--epochs', '1', '--hidden', '4', '--select', 'off', '--quiet']).code, 0);
+  for (const args of [['evaluate', '--model', model, 'datasets/cbf/test.csv'], ['predict', '--model', model, 'datasets/cbf/test.csv'], ['info', model]]) {
+    const full = openSync('/dev/full', 'w');
+    const r = spawnSync(process.execPath, [CLI, ...args], { cwd: ROOT, stdio: ['ignore', full, 'pipe'], encoding: 'utf8' });
+    closeSync(full);
+    assert.equal(r.status, 2, `${args[0]}: ${r.stderr}`);
+    assert.equal(r.stderr, 'train-signals: cannot write to stdout: the disk is full (ENOSPC); free space, or send the output elsewhere\n');
+  }
 });
 
 test('an output that is an input by a hard or symbolic link is refused, and the input is left as it was', () => {

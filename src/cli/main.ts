@@ -205,9 +205,16 @@ export async function main(argv: string[]): Promise<number> {
 // A reader that stops early (`evaluate … | head`) closes the pipe: the output is no longer wanted, so end
 // quietly, as Unix tools do, rather than with a stack trace. Files being written are atomic and stay whole.
 process.stdout.on('error', (e: NodeJS.ErrnoException) => {
-  if (e.code !== 'EPIPE') throw e;
-  process.exit(0);
+  if (e.code === 'EPIPE') process.exit(0);
+  // Any other failure (a full disk under `> file`, /dev/full) is the user's surroundings: one line, exit 2.
+  const why = e.code === 'ENOSPC' || e.code === 'EDQUOT' ? `the disk is full (${e.code}); free space, or` : `${e.code ?? e.message};`;
+  process.stderr.write(`${NAME}: cannot write to stdout: ${why} send the output elsewhere\n`, () => process.exit(2));
+  setTimeout(() => process.exit(2), 1000).unref();
 });
+
+// With stderr gone there is no one left to tell: a closed pipe ends the run as SIGPIPE would (141), any other
+// failure as the user's surroundings (2), rather than as a bug whose stack trace could not be printed either.
+process.stderr.on('error', (e: NodeJS.ErrnoException) => process.exit(e.code === 'EPIPE' ? 141 : 2));
 
 main(hideBin(process.argv)).then((code) => {
   process.exitCode = code;
