@@ -11,6 +11,7 @@
 
 import { hiddenText } from '../model/ensemble.js';
 import { writeFileAtomic } from '../io/atomic.js';
+import { type ReportEpoch, type SelectionRecord, trainingRecord } from './training-record.js';
 import type { DataSet } from '../data/dataset.js';
 import { type Model, differencesOf, resampleOf, strideOf } from '../model/model.js';
 import { cellOf, directionsOf, layoutOf } from '../model/layout.js';
@@ -41,14 +42,7 @@ export interface ReportEvaluation {
   readonly scores?: Pick<Scores, 'probabilities' | 'labels'>; // of data's sequences, in order
 }
 
-export interface ReportEpoch {
-  readonly epoch: number;
-  readonly loss: number;
-  readonly accuracy: number;
-  readonly valLoss: number | null;
-  readonly valAccuracy: number | null;
-  readonly lr?: number;
-}
+export type { ReportEpoch } from './training-record.js';
 
 const PALETTE = ['#2563eb', '#dc2626', '#16a34a', '#9333ea', '#ea580c', '#0891b2', '#ca8a04', '#db2777', '#4b5563', '#65a30d', '#7c3aed', '#0f766e'];
 const EXAMPLES_PER_CLASS = 3;
@@ -346,19 +340,7 @@ function commandHtml(line: string): string {
   return line.split(' ').map((w) => `<span>${esc(w)}</span>`).join(' ');
 }
 
-function historyOf(r: ReportInput): readonly ReportEpoch[] {
-  if (r.history) return r.history;
-  const h = (r.model.training as { history?: unknown }).history;
-  return Array.isArray(h) ? (h as ReportEpoch[]) : [];
-}
 
-/** What the model file's training record holds of model selection (train.ts selectionRecord). */
-interface SelectionRecord {
-  readonly chosen?: string;
-  readonly folds?: number;
-  readonly skipped?: string; // why selection did not run (train.ts)
-  readonly candidates?: readonly { readonly name: string; readonly accuracy: number; readonly logLoss: number }[];
-}
 
 /** Every candidate's mean held-out accuracy and log-loss, the chosen one marked. */
 function selectionTable(s: SelectionRecord): string {
@@ -398,12 +380,9 @@ th{font-weight:600;color:#334155;background:#f8fafc}td.num{text-align:right}
 
 export function renderReport(r: ReportInput): string {
   const m = r.model;
-  const training = m.training as {
-    hyperparameters?: Record<string, unknown>; timing?: Record<string, unknown>; files?: string[]; bestEpoch?: number; sequences?: number;
-    fingerprints?: { bytes: number; sha256: string }[];
-  };
+  const training = trainingRecord(m.training);
   const title = r.title ?? 'train-signals report';
-  const history = historyOf(r);
+  const history = r.history ?? training.history;
   const parts: string[] = [];
 
   const stride = strideOf(m);
@@ -413,7 +392,7 @@ export function renderReport(r: ReportInput): string {
     `(${esc(m.classes.join(', '))}); readout <b>${esc(m.readout)}</b>; ${layoutOf(m.shape).size} parameters; ` +
     `inputs ${m.normalization ? 'z-scored per channel with the training statistics' : 'not normalized'}.` +
     `${training.files ? ` Trained on ${esc(training.files.map((f, i) => {
-      const fp = training.fingerprints?.[i];
+      const fp = training.fingerprints[i];
       return fp ? `${f} (${fp.bytes} bytes, SHA-256 ${fp.sha256.slice(0, 16)}…)` : f;
     }).join(', '))}.` : ''}</p></section>`);
 
@@ -465,13 +444,13 @@ export function renderReport(r: ReportInput): string {
     parts.push(`<section><h2>Data</h2>${dataSummary(exampleData, classes, from)}</section>`);
   }
 
-  const selection = (m.training as { selection?: SelectionRecord }).selection;
+  const selection = training.selection;
   if (selection?.candidates || selection?.skipped !== undefined) parts.push(`<section><h2>Model selection</h2>${selectionTable(selection)}</section>`);
 
   const hp = training.hyperparameters;
-  const timing = training.timing ?? {};
-  const seconds = r.seconds ?? (timing.seconds as number | undefined);
-  const rate = r.sequencesPerSecond ?? (timing.sequencesPerSecond as number | undefined);
+  const timing = training.timing;
+  const seconds = r.seconds ?? timing.seconds;
+  const rate = r.sequencesPerSecond ?? timing.sequencesPerSecond;
   if (hp || seconds !== undefined || rate !== undefined) {
     parts.push(`<section><div class="row"><div class="col"><h2>Hyperparameters</h2>${hp ? kv(asFlags(hp)) : '<p>–</p>'}</div><div class="col"><h2>Throughput</h2>${kv({
       'training time': seconds !== undefined ? `${seconds.toFixed(1)} s` : '–',

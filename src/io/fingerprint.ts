@@ -27,12 +27,22 @@ export function fileFingerprint(path: string): FileFingerprint | null {
   return { bytes: st.size, sha256: hash.digest('hex') };
 }
 
+/**
+ * The fingerprints a model's training record holds, one per training file in order (null for one that was not a
+ * regular file, or an entry not of that form: the record is informational and may have been edited by hand).
+ */
+export function recordedFingerprints(training: Readonly<Record<string, unknown>>): Array<FileFingerprint | null> {
+  const list = training.fingerprints;
+  if (!Array.isArray(list)) return [];
+  return list.map((f) => (typeof f === 'object' && f !== null && Number.isSafeInteger(f.bytes) && typeof f.sha256 === 'string' && /^[0-9a-f]{64}$/.test(f.sha256) ? { bytes: f.bytes, sha256: f.sha256 } : null));
+}
+
 /** Whether `path` holds the same bytes as a recorded fingerprint (the hash is read only when a size matches). */
-export function matchesAny(path: string, recorded: readonly FileFingerprint[]): boolean {
+export function matchesAny(path: string, recorded: ReadonlyArray<FileFingerprint | null>): boolean {
   const st = statSync(path, { throwIfNoEntry: false });
-  if (st === undefined || !st.isFile() || !recorded.some((r) => r.bytes === st.size)) return false;
+  if (st === undefined || !st.isFile() || !recorded.some((r) => r?.bytes === st.size)) return false;
   const f = fileFingerprint(path);
-  return f !== null && recorded.some((r) => r.bytes === f.bytes && r.sha256 === f.sha256);
+  return f !== null && recorded.some((r) => r?.bytes === f.bytes && r.sha256 === f.sha256);
 }
 
 /** Whether two regular files hold the same bytes (hashed only when their sizes match). */

@@ -205,7 +205,7 @@ async function trainClaimed(o: TrainOptions, outputs: OutputPaths): Promise<Trai
     },
     training: {
       files: o.files,
-      fingerprints: o.files.map(fileFingerprint).filter((f) => f !== null), // evaluate warns on these files
+      fingerprints: o.files.map(fileFingerprint), // evaluate warns on these files (null: stdin, a pipe)
       sequences: ds.lengths.length,
       hyperparameters: recorded,
       ...(scores ? { selection: selectionRecord(scores) } : skipped ? { selection: { skipped } } : {}),

@@ -7,7 +7,7 @@ import type { Metrics } from '../../eval/metrics.js';
 import { renderReport, writeReport } from '../../eval/report.js';
 import { checkDistinct } from '../../io/paths.js';
 import { checkWritable } from '../../io/atomic.js';
-import { type FileFingerprint, matchesAny } from '../../io/fingerprint.js';
+import { matchesAny, recordedFingerprints } from '../../io/fingerprint.js';
 import { detailTables, summaryTable } from '../format.js';
 import { loadingLines } from '../progress.js';
 import { invokedCommand } from '../command-line.js';
@@ -83,7 +83,7 @@ export const evaluateCommand = {
       checkDistinct([['the --model file', a.model], ...a.files.map((f) => ['one of the input files', f] as const)], [['--report', a.report]]);
       checkWritable(a.report, '--report'); // before the work: its folder exists and takes a file
     }
-    const recorded = (model.training as { fingerprints?: FileFingerprint[] }).fingerprints ?? [];
+    const recorded = recordedFingerprints(model.training);
     for (const f of a.files) {
       if (matchesAny(f, recorded)) process.stderr.write(`train-signals: warning: ${f} holds the same bytes as a file the model was trained on; its accuracy is not a held-out figure\n`);
     }

@@ -1,0 +1,77 @@
+// A model file's training record as the report reads it. The record is informational (io/model-file.ts does
+// not check it), so a field of another form than train() writes (a file edited by hand) is left out here
+// rather than trusted: the report then shows less, and never fails for it. Pure.
+
+import { type FileFingerprint, recordedFingerprints } from '../io/fingerprint.js';
+
+/** One epoch of the learning curves. */
+export interface ReportEpoch {
+  readonly epoch: number;
+  readonly loss: number;
+  readonly accuracy: number;
+  readonly valLoss: number | null;
+  readonly valAccuracy: number | null;
+  readonly lr?: number;
+}
+
+/** What the record holds of model selection (train.ts selectionRecord). */
+export interface SelectionRecord {
+  readonly chosen?: string;
+  readonly folds?: number;
+  readonly skipped?: string; // why selection did not run (train.ts)
+  readonly candidates?: readonly { readonly name: string; readonly accuracy: number; readonly logLoss: number }[];
+}
+
+export interface TrainingRecord {
+  readonly files?: readonly string[];
+  readonly fingerprints: ReadonlyArray<FileFingerprint | null>; // one per file, in order
+  readonly history: readonly ReportEpoch[];
+  readonly bestEpoch?: number;
+  readonly sequences?: number;
+  readonly hyperparameters?: Readonly<Record<string, unknown>>;
+  readonly timing: { readonly seconds?: number; readonly sequencesPerSecond?: number; readonly threads?: number; readonly kernel?: string };
+  readonly selection?: SelectionRecord;
+}
+
+type Json = Readonly<Record<string, unknown>>;
+
+const isObject = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
+const num = (v: unknown): number | undefined => (typeof v === 'number' && Number.isFinite(v) ? v : undefined);
+const str = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined);
+const numOrNull = (v: unknown): number | null | undefined => (v === null ? null : num(v));
+
+/** The fields of `training` that have the form train() writes. */
+export function trainingRecord(training: unknown): TrainingRecord {
+  const t: Json = isObject(training) ? training : {};
+  const timing: Json = isObject(t.timing) ? t.timing : {};
+  return {
+    files: Array.isArray(t.files) && t.files.every((f) => typeof f === 'string') ? t.files : undefined,
+    fingerprints: recordedFingerprints(t),
+    history: Array.isArray(t.history) ? t.history.map(epochOf).filter((e) => e !== null) : [],
+    bestEpoch: num(t.bestEpoch),
+    sequences: num(t.sequences),
+    hyperparameters: isObject(t.hyperparameters) ? t.hyperparameters : undefined,
+    timing: { seconds: num(timing.seconds), sequencesPerSecond: num(timing.sequencesPerSecond), threads: num(timing.threads), kernel: str(timing.kernel) },
+    selection: selectionOf(t.selection),
+  };
+}
+
+function epochOf(e: unknown): ReportEpoch | null {
+  if (!isObject(e)) return null;
+  const [epoch, loss, accuracy, valLoss, valAccuracy, lr] = [num(e.epoch), num(e.loss), num(e.accuracy), numOrNull(e.valLoss), numOrNull(e.valAccuracy), num(e.lr)];
+  if (epoch === undefined || loss === undefined || accuracy === undefined) return null;
+  return { epoch, loss, accuracy, valLoss: valLoss ?? null, valAccuracy: valAccuracy ?? null, ...(lr !== undefined ? { lr } : {}) };
+}
+
+function selectionOf(s: unknown): SelectionRecord | undefined {
+  if (!isObject(s)) return undefined;
+  const skipped = str(s.skipped);
+  if (skipped !== undefined) return { skipped };
+  if (!Array.isArray(s.candidates)) return undefined;
+  const candidates = s.candidates.flatMap((c) => {
+    if (!isObject(c)) return [];
+    const [name, accuracy, logLoss] = [str(c.name), num(c.accuracy), num(c.logLoss)];
+    return name !== undefined && accuracy !== undefined && logLoss !== undefined ? [{ name, accuracy, logLoss }] : [];
+  });
+  return { chosen: str(s.chosen), folds: num(s.folds), candidates };
+}

@@ -1,0 +1,54 @@
+// The training record of a model file is informational: a hand-edited one may leave things out of the report
+// and of evaluate's warnings, but never make a command fail.
+
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { cli } from './helpers/cli.js';
+import { tempDir } from './helpers/temp.js';
+import { trainingRecord } from '../src/eval/training-record.js';
+
+test('trainingRecord keeps the fields of the form train() writes and leaves out the rest', () => {
+  const sha = 'ab'.repeat(32);
+  const r = trainingRecord({
+    files: ['a.csv', 'b.csv'], fingerprints: [{ bytes: 10, sha256: sha }, null, { bytes: 'x' }, 5],
+    history: [{ epoch: 1, loss: 0.5, accuracy: 0.9, valLoss: null, valAccuracy: null }, null, { epoch: 'x' }, { epoch: 2, loss: 0.4, accuracy: 1, valLoss: 0.3, valAccuracy: 0.8, lr: 1e-3 }],
+    bestEpoch: 'x', sequences: 30, hyperparameters: 'x', timing: { seconds: 'x', threads: 2, kernel: 5 },
+    selection: { chosen: 'a', folds: 2, candidates: [null, { name: 'a', accuracy: 0.5, logLoss: 1 }, { name: 5 }] },
+  });
+  assert.deepEqual(r.files, ['a.csv', 'b.csv']);
+  assert.deepEqual(r.fingerprints, [{ bytes: 10, sha256: sha }, null, null, null]);
+  assert.deepEqual(r.history.map((e) => e.epoch), [1, 2]);
+  assert.equal(r.history[1].lr, 1e-3);
+  assert.equal(r.bestEpoch, undefined);
+  assert.equal(r.sequences, 30);
+  assert.equal(r.hyperparameters, undefined);
+  assert.deepEqual(r.timing, { seconds: undefined, sequencesPerSecond: undefined, threads: 2, kernel: undefined });
+  assert.deepEqual(r.selection, { chosen: 'a', folds: 2, candidates: [{ name: 'a', accuracy: 0.5, logLoss: 1 }] });
+  assert.deepEqual(trainingRecord(null), { files: undefined, fingerprints: [], history: [], bestEpoch: undefined, sequences: undefined, hyperparameters: undefined, timing: { seconds: undefined, sequencesPerSecond: undefined, threads: undefined, kernel: undefined }, selection: undefined });
+});
+
+test('evaluate --report and info on a model whose training record was edited by hand: exit 0', () => {
+  const dir = tempDir('ts-record-');
+  const model = join(dir, 'm.json');
+  assert.equal(cli(['train', 'datasets/cbf/train.csv', '--out', model, '--epochs', '1', '--hidden', '4', '--select', 'off', '--members', '1', '--quiet']).code, 0);
+  const doc = JSON.parse(readFileSync(model, 'utf8'));
+  const edits: Array<(t: Record<string, unknown>) => void> = [
+    (t) => (t.fingerprints = [{ bytes: 'x' }, 5, null]),
+    (t) => (t.history = [1, null, { epoch: 'a' }]),
+    (t) => (t.selection = { chosen: 5, candidates: 'x', scores: null }),
+    (t) => (t.timing = { seconds: 'x', sequencesPerSecond: {} }),
+    (t) => (t.files = 'train.csv'),
+  ];
+  for (const [i, edit] of edits.entries()) {
+    const training = structuredClone(doc.training);
+    edit(training);
+    const bad = join(dir, `bad${i}.json`);
+    writeFileSync(bad, JSON.stringify({ ...doc, training }));
+    const e = cli(['evaluate', '--model', bad, 'datasets/cbf/test.csv', '--report', join(dir, `r${i}.html`)]);
+    assert.equal(e.code, 0, `edit ${i}: ${e.stderr}`);
+    assert.match(readFileSync(join(dir, `r${i}.html`), 'utf8'), /<\/html>/);
+    assert.equal(cli(['info', bad]).code, 0, `edit ${i}`);
+  }
+});
