@@ -136,6 +136,8 @@ const bad: Bad[] = [
   { name: '--checkpoint equals --out', files: { 'data.csv': WIDE }, args: T('--checkpoint', 'model.json'), error: /^--checkpoint model\.json: is also the path of --out/ },
   { name: '--lr 0', files: { 'data.csv': WIDE }, args: T('--lr', '0'), error: /^--lr must be a number > 0 \(got 0\)/ },
   { name: '--threads 300', files: { 'data.csv': WIDE }, args: T('--threads', '300'), error: /^--threads must be auto or a whole number from 1 to 256/ },
+  { name: 'predict: a headerless file without labels', files: { 'm.json': WIDE_MODEL, 'nolabel.csv': '0.52,1,2\n-0.25,3,4\n' }, args: ['predict', '--model', 'm.json', 'nolabel.csv'], error: /^nolabel\.csv:1:1: the first cell, 0\.52, would be the label \(a file without a header has its label first\), but it is a number and none of the model's classes; put each row's label first, or give the file a header row/ },
+  { name: 'evaluate: a headerless file without labels', files: { 'm.json': WIDE_MODEL, 'nolabel.csv': '-1.5e-3,1,2\n' }, args: ['evaluate', '--model', 'm.json', 'nolabel.csv'], error: /^nolabel\.csv:1:1: the first cell, -1\.5e-3, would be the label/ },
   { name: '--hidden 0x10 (hexadecimal)', files: { 'data.csv': WIDE }, args: T('--hidden', '0x10'), error: /^--hidden must be a number in decimal notation \(got 0x10\)/ },
   { name: '--lr=1e-3x (not a number)', files: { 'data.csv': WIDE }, args: T('--lr=1e-3x'), error: /^--lr must be a number in decimal notation \(got 1e-3x\)/ },
   { name: 'tune --steps 1_0', files: { 'data.csv': WIDE }, args: ['tune', 'data.csv', '--steps', '1_0'], error: /^--steps must be a number in decimal notation \(got 1_0\)/ },

@@ -482,3 +482,15 @@ for (const bad of BAD) {
 test('rejects: no files', async () => {
   await assert.rejects(loadDataSet([]), /no input files/);
 });
+
+test('a headerless wide file read for a model: labels first as the model has them, whatever they look like', async () => {
+  const dir = csvDir();
+  const file = join(dir, 'numbers.csv');
+  await writeFile(file, '1.5,0.1,0.2\n2,0.3,0.4\n-1,0.5,0.6\n');
+  const ds = await loadDataSet([file], { modelClasses: ['1.5', '2', '-1'] });
+  assert.deepEqual(ds.classes, ['-1', '1.5', '2']);
+  await writeFile(join(dir, 'ints.csv'), '7,0.1,0.2\n8,0.3,0.4\n');
+  assert.deepEqual((await loadDataSet([join(dir, 'ints.csv')], { modelClasses: ['a'] })).classes, ['7', '8'], 'whole numbers may be classes the model never saw');
+  await assert.rejects(loadDataSet([file], { modelClasses: ['a', 'b'] }), (e: unknown) => e instanceof UserError && /the first cell, 1\.5, would be the label/.test(e.message));
+  assert.deepEqual((await loadDataSet([file])).classes, ['-1', '1.5', '2'], 'without a model, any first cell is a label');
+});

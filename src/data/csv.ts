@@ -32,11 +32,13 @@ export interface LoadOptions {
   timeColumn?: string; // default 't' (optional in a file); one given must be in the header
   channels?: readonly string[]; // long layout: which columns are channels (default: all but id/time/label)
   requireLabels?: boolean; // default true; false for predict (label column optional, labels −1 when absent)
+  modelClasses?: readonly string[]; // read for a model with these classes (wide.ts: a file that has no label column)
   onRead?: (file: string, bytes: number, of: number) => void; // bytes of the file read so far, of its size (0: unknown)
 }
 
-type Resolved = Required<Omit<LoadOptions, 'channels' | 'onRead'>> & {
+type Resolved = Required<Omit<LoadOptions, 'channels' | 'onRead' | 'modelClasses'>> & {
   channels?: readonly string[];
+  modelClasses?: readonly string[];
   onRead?: LoadOptions['onRead'];
   idColumnGiven: boolean; // named by the caller rather than the default: its absence is an error
   timeColumnGiven: boolean;
@@ -90,15 +92,17 @@ export const DEFAULT_LAYOUT: DataLayout = { format: 'auto', labelColumn: 'label'
 
 /**
  * The load options with the model's training layout (model.layout) for every one left unset, where it was not
- * the default: a name the training files were read with is then expected in these files too.
+ * the default: a name the training files were read with is then expected in these files too. Also the model's
+ * classes, by which a wide file with no label column is told (wide.ts).
  */
-export function layoutOptions<O extends LoadOptions>(model: Pick<Model, 'layout'>, o: O): O {
+export function layoutOptions<O extends LoadOptions>(model: Pick<Model, 'layout' | 'classes'>, o: O): O {
   const l = model.layout;
-  if (l === undefined) return o;
+  const withClasses = { ...o, modelClasses: model.classes };
+  if (l === undefined) return withClasses;
   const d = DEFAULT_LAYOUT;
   const unless = <T>(v: T, def: T) => (v === def ? undefined : v);
   return {
-    ...o,
+    ...withClasses,
     format: o.format ?? unless(l.format, d.format),
     labelColumn: o.labelColumn ?? unless(l.labelColumn, d.labelColumn),
     idColumn: o.idColumn ?? unless(l.idColumn, d.idColumn),
@@ -115,6 +119,7 @@ function resolveOptions(opts: LoadOptions): Resolved {
     timeColumn: opts.timeColumn ?? d.timeColumn,
     channels: opts.channels,
     requireLabels: opts.requireLabels ?? true,
+    modelClasses: opts.modelClasses,
     onRead: opts.onRead,
     idColumnGiven: opts.idColumn !== undefined,
     timeColumnGiven: opts.timeColumn !== undefined,

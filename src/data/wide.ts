@@ -14,6 +14,7 @@ export interface WideOptions {
   readonly labelColumn: string;
   readonly idColumn: string;
   readonly requireLabels: boolean;
+  readonly modelClasses?: readonly string[]; // read for a model with these classes
 }
 
 const WHAT = 'every value cell of a wide row must be a number';
@@ -26,6 +27,22 @@ export function isWideHeader(cells: readonly string[], labelColumn: string): boo
     if (i > 0 && !isBlank(c) && Number.isNaN(toValue(c))) return true;
   }
   return false;
+}
+
+/**
+ * Refuses a headerless file read for a model whose first cell, read as the label, is a fractional number that
+ * is none of the model's classes: a signal value, so the file has no label column, and reading on would drop
+ * every row's first sample and score the rest.
+ */
+function checkLabelFirst(cell: string, classes: readonly string[], file: string, line: number): void {
+  const label = cell.trim();
+  if (!Number.isFinite(toValue(label)) || /^[+-]?[0-9]+$/.test(label) || classes.includes(label)) return;
+  throw new UserError(
+    `the first cell, ${label}, would be the label (a file without a header has its label first), but it is a number ` +
+      `and none of the model's classes; put each row's label first, or give the file a header row naming its ` +
+      `columns (predict needs no label column then)`,
+    { file, line, column: 1 },
+  );
 }
 
 export class WideReader {
@@ -63,6 +80,7 @@ export class WideReader {
       this.header = null;
       this.labelAt = 0;
       this.idAt = -1;
+      if (opts.modelClasses) checkLabelFirst(first[0] ?? '', opts.modelClasses, file, line);
       this.row(first, line);
     }
   }
