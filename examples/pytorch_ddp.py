@@ -13,7 +13,7 @@ that file alone, as tools/torch_predict.py builds it: nn.RNN (tanh) or nn.GRU (_
 "rnn", over channels * stride inputs per step, bidirectional when the "_reverse" tensors are there, and
 nn.Linear "fc". Each sequence x [T][channels] gets its first differences as channels of their own when
 __metadata__ has "differences" (torch.cat([x, x - torch.cat([x[:1], x[:-1]])], 1): 0 for the first sample), is
-normalized with the file's statistics, (x - mean) / std per channel, resampled to L samples when __metadata__ has "resample" (L: F.interpolate, linear, align_corners),
+normalized with the file's statistics, (x - mean) / std per channel, resampled to L samples when __metadata__ has "resample" (L: F.interpolate, linear, align_corners, in float64),
 cut into F = ceil(T / stride) frames F.pad(x, (0, 0, pad, 0)).reshape(F, stride * channels),
 pad = F * stride - T, and read out as "last" (the forward state after the sequence's own last frame, the reverse
 state after its first) or "mean" (each direction's mean over the sequence's own F steps). Sequences of
@@ -229,7 +229,7 @@ class SignalClassifier(nn.Module):
         if self.mean is not None:
             x = (x - self.mean) / self.std
         if self.resample:  # every sequence to the model's L samples, as train-signals does (linear, ends kept)
-            x = nn.functional.interpolate(x.T[None], self.resample, mode="linear", align_corners=True)[0].T
+            x = nn.functional.interpolate(x.T[None].double(), self.resample, mode="linear", align_corners=True)[0].T.float()
         T, s = x.shape[0], self.stride
         F = -(-T // s)
         return nn.functional.pad(x, (0, 0, F * s - T, 0)).reshape(F, s * x.shape[1])

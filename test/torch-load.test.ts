@@ -116,6 +116,13 @@ test('PyTorch (the differences, F.interpolate, then the recurrence) gives our pr
     t.diagnostic(`${what}: largest |PyTorch − score| = ${d.toExponential(2)}`);
     assert.ok(d <= TOLERANCE, `${what}: largest difference ${d}`);
   }
+  // Long sequences resampled to few samples: tools/torch_predict.py interpolates in float64, as we do.
+  const m: Model = { ...randomModel(rng, 2, 7, 3, 'mean', true, 1, true, 'gru'), resample: 13 };
+  const long = Int32Array.from([20000, 99991]);
+  const { raw, offsets, ours } = randomBatch(rng, m, long);
+  const d = difference(torchProbabilities(m, rawSequences(raw, offsets, long, 2)), ours);
+  t.diagnostic(`L = 13 on 20,000 and 99,991 samples: largest |PyTorch − score| = ${d.toExponential(2)}`);
+  assert.ok(d <= TOLERANCE, `long sequences: largest difference ${d}`);
 });
 
 test('PyTorch (nn.GRU + nn.Linear from the safetensors file) gives our probabilities: random GRU models', (t) => {

@@ -20,8 +20,9 @@ The model, from the file alone (src/io/safetensors.ts has the names):
     x   = torch.cat([raw, raw - torch.cat([raw[:1], raw[:-1]])], 1)   when "differences" is true: each sample's
           values, then its first differences (0 for the first sample)
     x   = (x - mean) / std                                     per channel, when "normalization" is not null
-    x   = F.interpolate(x.T[None], L, mode="linear", align_corners=True)[0].T    when "resample" is L: sample j
-          of the result is x at j (T - 1) / (L - 1), linearly interpolated; then T = L
+    x   = F.interpolate(x.T[None].double(), L, mode="linear", align_corners=True)[0].T.float()    when "resample"
+          is L: sample j of the result is x at j (T - 1) / (L - 1), linearly interpolated, the positions in
+          float64 (in float32 they drift by about 6e-8 T samples); then T = L
     x   = F.pad(x, (0, 0, pad, 0)).reshape(F, stride * channels)    F = ceil(T / stride), pad = F * stride - T
     out, h_n = rnn(x)                                          each sequence on its own: no padding, no masks
     z   = cat of h_n over the directions  (readout "last": the forward state after the last frame, the reverse
@@ -94,7 +95,7 @@ def probabilities(rnn, fc, meta, stride, raw):
     if norm is not None:
         x = (x - torch.tensor(norm["mean"], dtype=torch.float32)) / torch.tensor(norm["std"], dtype=torch.float32)
     if "resample" in meta:
-        x = nn.functional.interpolate(x.T[None], meta["resample"], mode="linear", align_corners=True)[0].T
+        x = nn.functional.interpolate(x.T[None].double(), meta["resample"], mode="linear", align_corners=True)[0].T.float()
     out, h_n = rnn(frames(x, stride).unsqueeze(1))  # batch of one: out [F][1][K*H], h_n [K][1][H] (nn.RNN and nn.GRU alike)
     z = h_n[:, 0].reshape(-1) if meta["readout"] == "last" else out.mean(0)[0]
     return torch.softmax(fc(z), dim=0)
