@@ -6,6 +6,10 @@ import { UserError } from '../src/errors.js';
 import { train, tune } from '../src/train/train.js';
 import { fit } from '../src/train/fit.js';
 import { tuneThreads } from '../src/train/tune.js';
+import { evaluate } from '../src/eval/evaluate.js';
+import { predictions as predict } from '../src/eval/predict.js';
+import { score } from '../src/eval/score.js';
+import { loadDataSet } from '../src/data/csv.js';
 import { type CheckedOptions, asFlag, checkOptions } from '../src/train/option-checks.js';
 import { syntheticDataSet } from './helpers/synthetic.js';
 import { tempDir } from './helpers/temp.js';
@@ -29,7 +33,9 @@ const BAD: readonly [CheckedOptions, RegExp][] = [
   [{ valSplit: 1 }, /^valSplit must be auto or a number in \[0, 1\)/],
   [{ patience: -1 }, /^patience must be a whole number ≥ 0/],
   [{ warmup: 1 }, /^warmup must be a number in \[0, 1\)/],
-  [{ minSteps: 0 }, /^minSteps must be a whole number ≥ 1/],
+  [{ minSteps: 0 }, /^minSteps must be a whole number from 1 to 1000000/],
+  [{ minSteps: 1e12 }, /^minSteps must be a whole number from 1 to 1000000 \(got 1000000000000\)$/],
+  [{ threads: [1, 2] }, /^threads must be auto or a whole number from 1 to 256 \(got \[1, 2\]\)$/], // a list is tune's
   [{ weightDecay: -0.1 }, /^weightDecay must be a number ≥ 0/],
   [{ noise: Number.POSITIVE_INFINITY }, /^noise must be a number ≥ 0 \(got Infinity\)$/],
   [{ warp: 1 }, /^warp must be a number in \[0, 1\)/],
@@ -63,7 +69,11 @@ for (const [o, phrase] of BAD) {
 test('checkOptions takes every default, every auto and the bounds themselves', () => {
   checkOptions({});
   checkOptions({ stride: 'auto', resample: 'auto', epochs: 'auto', valSplit: 'auto', threads: 'auto', readout: 'auto', differences: 'auto' });
-  checkOptions({ hidden: 4096, members: 1, bptt: 0, stride: 1024, resample: 0, epochs: 1_000_000, batchSize: 1, lr: 1e-9, clip: 0, seed: -3, valSplit: 0, warmup: 0.99, noise: 0, warp: 0, threads: [1, 256] });
+  checkOptions({ hidden: 4096, members: 1, bptt: 0, stride: 1024, resample: 0, epochs: 1_000_000, batchSize: 1, lr: 1e-9, clip: 0, seed: -3, valSplit: 0, warmup: 0.99, noise: 0, warp: 0, threads: 256 });
+  checkOptions({ threads: [1, 256] }, undefined, 'tune');
+  checkOptions({ threads: 1 }, undefined, 'fit');
+  assert.throws(() => checkOptions({ threads: 2 }, undefined, 'tune'), /^UserError: threads must be a list of whole numbers from 1 to 256 \(got 2\)$/);
+  assert.throws(() => checkOptions({ threads: 'auto' }, undefined, 'fit'), /^UserError: threads must be a whole number from 1 to 256/);
   checkOptions({ resample: 2, differences: false, bidirectional: false, cell: 'rnn', optimizer: 'momentum', schedule: 'constant', classWeights: 'balanced', select: 'off' });
 });
 
@@ -89,5 +99,31 @@ test('train(), tune(), fit() and tuneThreads() refuse a bad option before any wo
   const ds = syntheticDataSet(8, 1, 2);
   await assert.rejects(fit(ds, null, { epochs: 0 }), refused(/^epochs must be/));
   await assert.rejects(tuneThreads(ds, { steps: 0 }), refused(/^steps must be/));
+  assert.deepEqual(readdirSync(dir), ['train.csv']);
+});
+
+// A program in JavaScript may pass what the types forbid: a path for a list of paths, a path for a model.
+test('the library refuses arguments of another kind in one UserError naming the option, before any work', async () => {
+  const dir = tempDir('arguments-');
+  const file = join(dir, 'train.csv');
+  writeFileSync(file, 'label,t0,t1,t2\na,1,2,3\nb,3,2,1\na,1,2,4\nb,4,2,1\n');
+  const refused = (phrase: RegExp) => (e: unknown) => e instanceof UserError && phrase.test(e.message);
+  const any = (o: unknown) => o as never;
+  await assert.rejects(train(any({ files: file })), refused(/^files must be a non-empty array of file paths \(got ".*train\.csv"\); give an array: \[".*train\.csv"\]$/));
+  await assert.rejects(train(any({ files: undefined })), refused(/^files must be a non-empty array of file paths \(got undefined\)$/));
+  await assert.rejects(train(any({ files: [42] })), refused(/^files must be a non-empty array of file paths \(got \[number\]\)$/));
+  await assert.rejects(train(any({ files: [file], test: file })), refused(/^test must be a non-empty array/));
+  await assert.rejects(train(any({ files: [file], out: 5 })), refused(/^out must be a file path \(got number\)$/));
+  await assert.rejects(train(any({ files: [file], init: 'm.json' })), refused(/^init must be a model as loadModel\(\) returns it \(got "m\.json"\); read it first: loadModel\("m\.json"\)$/));
+  await assert.rejects(tune(any({ files: [file], threads: 2 })), refused(/^threads must be a list of whole numbers/));
+  await assert.rejects(evaluate(any('m.json'), { files: [file] }), refused(/^model must be a model as loadModel\(\) returns it/));
+  await assert.rejects(evaluate(any({}), any({})), refused(/^model must be a model/));
+  await assert.rejects(loadDataSet(any(file)), refused(/^files must be a non-empty array/));
+  const { model } = await train({ files: [file], epochs: 1, hidden: 2, select: 'off', members: 1 });
+  await assert.rejects(evaluate(model, any({})), refused(/^files must be a non-empty array of file paths \(got undefined\)$/));
+  await assert.rejects(evaluate(model, { files: [] }), refused(/^files must be a non-empty array/));
+  await assert.rejects(predict(any('m.json'), { files: [file] }).next(), refused(/^model must be a model/));
+  await assert.rejects(predict(model, any({ files: file })).next(), refused(/^files must be a non-empty array/));
+  assert.throws(() => score(any(null), syntheticDataSet(2, 1, 2)), refused(/^model must be a model as loadModel\(\) returns it \(got null\)$/));
   assert.deepEqual(readdirSync(dir), ['train.csv']);
 });

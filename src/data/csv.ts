@@ -14,6 +14,7 @@ import { type Readable, pipeline } from 'node:stream';
 import { stat } from 'node:fs/promises';
 import { CsvError, parse } from 'csv-parse';
 import { UserError, isUserError } from '../errors.js';
+import { checkFileList } from '../io/arguments.js';
 import { DataSetBuilder, type StreamedSequence } from './builder.js';
 import { ContiguousLongReader } from './long-stream.js';
 import { columnList, isBlank } from './cells.js';
@@ -56,6 +57,7 @@ const MAX_RECORD_BYTES = 128 * 1024 * 1024; // one CSV record; a longer one is n
  * for anything wrong with the input.
  */
 export async function loadDataSet(files: readonly string[], opts: LoadOptions = {}): Promise<DataSet> {
+  if (!Array.isArray(files) || files.some((f) => typeof f !== 'string')) checkFileList(files, 'files');
   const o = resolveOptions(opts);
   if (files.length === 0) throw new UserError('no input files; give at least one CSV file');
   // The files' sizes bound the values' float32 size, to reserve the shared buffer (a file that cannot be

@@ -9,6 +9,7 @@ import type { Model } from '../model/model.js';
 import { type Scores, UNKNOWN_LABEL, labelsForModel, score } from './score.js';
 import { type Metrics, type Tally, addPrediction, createTally, mergeTallies, metricsOf } from './metrics.js';
 import { checkOnce } from '../io/paths.js';
+import { checkFileList, checkModelArgument } from '../io/arguments.js';
 
 export interface FileEvaluation {
   readonly file: string;
@@ -43,6 +44,8 @@ export function checkChannels(model: Model, channels: readonly string[], file: s
 
 /** Loads `file`, puts it on the model's scale, and scores it. */
 export async function evaluateFile(model: Model, file: string, load: LoadOptions = {}): Promise<FileEvaluation> {
+  checkModelArgument(model, 'model');
+  checkFileList([file], 'file');
   return evaluateDataSet(model, fileName(file), await loadDataSet([file], { ...load, requireLabels: load.requireLabels ?? true }));
 }
 
@@ -87,6 +90,8 @@ export interface EvaluateOptions extends LoadOptions {
 }
 
 export async function evaluate(model: Model, o: EvaluateOptions): Promise<FileEvaluation[]> {
+  checkModelArgument(model, 'model');
+  checkFileList(o?.files, 'files');
   checkOnce(o.files, 'the files to evaluate'); // a file twice would count its sequences twice in the total
   const out: FileEvaluation[] = [];
   const load = layoutOptions(model, o);

@@ -7,6 +7,7 @@
 //
 // Legend: T steps of one sequence, D channels, C classes.
 
+import { checkFileList, checkModelArgument } from '../io/arguments.js';
 import { statSync } from 'node:fs';
 import { type LoadOptions, STDIN, fileName, layoutOptions, loadDataSet, streamFile } from '../data/csv.js';
 import { UserError } from '../errors.js';
@@ -115,6 +116,8 @@ interface PredictionSink {
 
 /** Scores every sequence of every file into `sink`, streamed (see the header). */
 async function scoreFiles(model: Model, o: PredictOptions, sink: PredictionSink): Promise<PredictSummary> {
+  checkModelArgument(model, 'model');
+  checkFileList(o?.files, 'files');
   checkOnce(o.files, 'the files to predict');
   const run = createSequenceScorer(model);
   const opts: LoadOptions = { ...layoutOptions(model, o), requireLabels: false };

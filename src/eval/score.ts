@@ -4,6 +4,7 @@
 //
 // Legend: N sequences, C classes.
 
+import { checkModelArgument } from '../io/arguments.js';
 import type { Sequences } from '../model/batch.js';
 import { argmax } from '../model/rnn.js';
 import { type Model, resampleOf, strideOf } from '../model/model.js';
@@ -57,6 +58,7 @@ export function scoresOf(probabilities: Float32Array, logp: Float64Array, labels
 
 /** Scores sequences `indices` (default all) of `data`, whose labels are already in the model's class indices. */
 export function score(model: Model, data: Sequences, indices?: Int32Array): Scores {
+  checkModelArgument(model, 'model');
   const { C } = model.shape;
   const idx = indices ?? Int32Array.from({ length: data.lengths.length }, (_, i) => i);
   const probabilities = new Float32Array(idx.length * C);

@@ -30,7 +30,8 @@ import { type HyperparameterOptions, type Hyperparameters, defaultThreads, resol
 import { stratifiedSplit } from './split.js';
 import { scheduledLr } from './schedule.js';
 import { classWeightsOf } from './class-weights.js';
-import { checkOptions } from './option-checks.js';
+import { asOption, checkOptions } from './option-checks.js';
+import { checkModelArgument } from '../io/arguments.js';
 
 export type { EpochRecord };
 
@@ -132,7 +133,8 @@ function validate(engine: Engine, ds: DataSet, val: Int32Array, C: number): { lo
 }
 
 export async function fit(given: DataSet, normalization: Normalization | null, o: FitOptions = {}): Promise<FitResult> {
-  checkOptions(o);
+  checkOptions(o, asOption, 'fit');
+  if (o.init !== undefined) checkModelArgument(o.init, 'init');
   const hp = resolveHyperparameters(given, o);
   const ds = resampledDataSet(given, hp.resample); // the model resamples what it scores alike (eval/score.ts)
   const C = ds.classes.length;

@@ -50,15 +50,13 @@ const RULES: readonly Rule[] = [
   ['valSplit', (v) => v === 'auto' || isFraction(v), 'auto or a number in [0, 1)'],
   ['patience', (v) => isWhole(v, 0), 'a whole number ≥ 0'],
   ['warmup', isFraction, 'a number in [0, 1)'],
-  ['minSteps', (v) => isWhole(v, 1), 'a whole number ≥ 1'],
+  ['minSteps', (v) => isWhole(v, 1, MAX_EPOCHS), `a whole number from 1 to ${MAX_EPOCHS}`],
   ['weightDecay', (v) => isAtLeast(v, 0), 'a number ≥ 0'],
   ['noise', (v) => isAtLeast(v, 0), 'a number ≥ 0'],
   ['warp', isFraction, 'a number in [0, 1)'],
   ['chunkSize', (v) => isWhole(v, 1, MAX_BATCH), `a whole number from 1 to ${MAX_BATCH}`],
   ['checkpointEvery', (v) => isAtLeast(v, 0), 'a number of seconds ≥ 0'],
   ['steps', (v) => isWhole(v, 1, MAX_TUNE_STEPS), `a whole number from 1 to ${MAX_TUNE_STEPS}`],
-  ['threads', (v) => v === 'auto' || isWhole(v, 1, MAX_THREADS) || (Array.isArray(v) && v.length > 0 && v.every((n) => isWhole(n, 1, MAX_THREADS))),
-    `auto or a whole number from 1 to ${MAX_THREADS} (tune: a list of them)`],
   ['readout', oneOf(['auto', 'last', 'mean']), 'one of auto, last, mean'],
   ['cell', oneOf(['rnn', 'gru']), 'one of rnn, gru'],
   ['optimizer', oneOf(['adam', 'sgd', 'momentum']), 'one of adam, sgd, momentum'],
@@ -73,9 +71,19 @@ const RULES: readonly Rule[] = [
 
 const shown = (v: unknown) => (typeof v === 'string' ? JSON.stringify(v) : Array.isArray(v) ? `[${v.join(', ')}]` : String(v));
 
-/** Throws a UserError naming the first option given out of its bounds (an option left out takes its default). */
-export function checkOptions(o: CheckedOptions, name: Naming = asOption): void {
-  for (const [option, ok, what] of RULES) {
+/** The thread counts a run takes: train auto or a count, fit a count, tune a list of counts. */
+const THREADS = {
+  train: [(v: unknown) => v === 'auto' || isWhole(v, 1, MAX_THREADS), `auto or a whole number from 1 to ${MAX_THREADS}`],
+  fit: [(v: unknown) => isWhole(v, 1, MAX_THREADS), `a whole number from 1 to ${MAX_THREADS}`],
+  tune: [(v: unknown) => Array.isArray(v) && v.length > 0 && v.every((n) => isWhole(n, 1, MAX_THREADS)), `a list of whole numbers from 1 to ${MAX_THREADS}`],
+} as const;
+
+/**
+ * Throws a UserError naming the first option given out of its bounds (an option left out takes its default);
+ * `run` says which threads option the caller takes.
+ */
+export function checkOptions(o: CheckedOptions, name: Naming = asOption, run: keyof typeof THREADS = 'train'): void {
+  for (const [option, ok, what] of [...RULES, ['threads', ...THREADS[run]] as const]) {
     const v = o[option];
     if (v !== undefined && !ok(v)) throw new UserError(`${name(option)} must be ${what} (got ${shown(v)})`);
   }

@@ -25,7 +25,8 @@ import {
 } from './defaults.js';
 import { type BatchProgress, type FitResult, fit, shapeFor } from './fit.js';
 import { type TuneOptions, type TuneResult, tuneThreads } from './tune.js';
-import { checkOptions } from './option-checks.js';
+import { asOption, checkOptions } from './option-checks.js';
+import { checkFileList, checkModelArgument, checkPathOptions } from '../io/arguments.js';
 import { checkKernelEnvironment } from '../engine/wasm.js';
 import { type OutputPaths, checkFollows, checkInit, claimCheckpoint, fixedByModel, checkOutputs, checkResume, checkResumeData, checkResumeSelection, checkTestFiles } from './preflight.js';
 import { NOTHING_HELD_OUT, type Selection, budgetOf, canSelect, selectModel, selectionTasks, taskKey, withCandidate, withVaried } from './select.js';
@@ -73,6 +74,10 @@ export interface TrainResult extends Omit<FitResult, 'computeMs' | 'reduceMs' | 
 }
 
 export async function train(o: TrainOptions): Promise<TrainResult> {
+  checkFileList(o.files, 'files');
+  if (o.test !== undefined) checkFileList(o.test, 'test');
+  checkPathOptions(o, ['out', 'checkpoint', 'report', 'resume']);
+  if (o.init !== undefined) checkModelArgument(o.init, 'init');
   checkOptions(o);
   checkKernelEnvironment(); // before selection's worker threads, where it would surface as a bug
   if (o.init && (o.members ?? 1) > 1) {
@@ -306,7 +311,8 @@ export interface TuneFilesOptions extends LoadOptions, TuneOptions {
 /** `tune` on files: loads them, adds their differences and normalizes as train() does, then tuneThreads() with the same flags. */
 export async function tune(o: TuneFilesOptions): Promise<TuneResult> {
   const d = TRAIN_DEFAULTS;
-  checkOptions(o);
+  checkFileList(o.files, 'files');
+  checkOptions(o, asOption, 'tune');
   const loaded = await loadDataSet(o.files, { ...o, requireLabels: true });
   const differences = differencesFor(o.differences ?? d.differences, loaded);
   const { inputs } = inputsOf(loaded, differences, (o.normalize ?? d.normalize) === 'zscore' ? 'zscore' : null);

@@ -26,7 +26,7 @@ import { createEngine } from '../engine/engine.js';
 import type { KernelName } from '../engine/kernels.js';
 import { longestWindow } from '../model/frames.js';
 import { shapeFor } from './fit.js';
-import { checkOptions } from './option-checks.js';
+import { asOption, checkOptions } from './option-checks.js';
 import { type HyperparameterOptions, TRAIN_DEFAULTS, defaultThreadCounts, median, resolveHyperparameters } from './defaults.js';
 
 /** The model's options as train() takes them (hidden, readout, stride, …), and how to measure. */
@@ -188,7 +188,7 @@ async function block(ds: DataSet, s: Settings, t: Timed, steps: number, ms: numb
 
 /** Times training steps at each thread count on `ds` (already normalized), and recommends one. */
 export async function tuneThreads(given: DataSet, o: TuneOptions = {}): Promise<TuneResult> {
-  checkOptions(o);
+  checkOptions(o, asOption, 'tune');
   const s = settingsOf(given, o);
   const ds = resampledDataSet(given, s.resample); // as fit() trains
   const counts = [...new Set(o.threads ?? defaultThreadCounts())].sort((a, b) => a - b);

@@ -80,7 +80,7 @@ export const tuneCommand = {
       batchSize: a['batch-size'], optimizer: a.optimizer, lr: a.lr, clip: a.clip, seed: a.seed, noise: a.noise, warp: a.warp, normalize: a.normalize,
       kernel: a.kernel,
     };
-    checkOptions(options, asFlag);
+    checkOptions(options, asFlag, 'tune');
     const r = await tune(options);
     process.stdout.write(a.json ? JSON.stringify(r) + '\n' : formatTune(r));
   },
