@@ -384,6 +384,21 @@ test('the model remembers its data layout: evaluate, predict and train --init re
   assert.deepEqual(JSON.parse(readFileSync(again, 'utf8')).layout, { format: 'auto', labelColumn: 'cls', idColumn: 'sid', timeColumn: 'step' });
 });
 
+test('a model trained on some of the channels (--channels) reads them by name in evaluate and predict', () => {
+  const dir = tmp();
+  const model = join(dir, 'm.json');
+  const t = cli(['train', 'datasets/motion/train.csv', '--channels', 'az,ax', '--out', model, '--epochs', '1', '--hidden', '4', '--select', 'off', '--members', '1', '--quiet']);
+  assert.equal(t.code, 0, t.stderr);
+  assert.deepEqual(JSON.parse(readFileSync(model, 'utf8')).layout.channels, ['az', 'ax']);
+  const p = cli(['predict', '--model', model, 'datasets/motion/test.csv']);
+  assert.equal(p.code, 0, p.stderr);
+  assert.equal(p.stdout.trim().split('\n').length, 61);
+  const e = cli(['evaluate', '--model', model, 'datasets/motion/test.csv', '--channels', 'ax,ay,az']); // a flag still overrides
+  assert.equal(e.code, 2);
+  assert.match(e.stderr, /has 3 channel\(s\) but the model was trained on 2 \(az, ax\)/);
+  assert.match(cli(['info', model]).stdout, /channels "az","ax"/);
+});
+
 test('the auto defaults resolve by the documented rules and the model file records what they chose', () => {
   const dir = tmp();
   const wide = (n: number, T: number) => ['label,' + Array.from({ length: T }, (_, i) => `t${i}`).join(','),

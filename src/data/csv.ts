@@ -109,6 +109,7 @@ export function layoutOptions<O extends LoadOptions>(model: Pick<Model, 'layout'
     labelColumn: o.labelColumn ?? unless(l.labelColumn, d.labelColumn),
     idColumn: o.idColumn ?? unless(l.idColumn, d.idColumn),
     timeColumn: o.timeColumn ?? unless(l.timeColumn, d.timeColumn),
+    channels: o.channels ?? l.channels,
   };
 }
 

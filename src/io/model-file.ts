@@ -231,7 +231,10 @@ function parseLayout(file: string, v: any): DataLayout {
   if (v === null || typeof v !== 'object' || !['auto', 'wide', 'long'].includes(v.format) || !name(v.labelColumn) || !name(v.idColumn) || !name(v.timeColumn)) {
     fail(file, '"layout" must hold "format" (auto, wide or long) and the "labelColumn", "idColumn" and "timeColumn" names');
   }
-  return { format: v.format, labelColumn: v.labelColumn, idColumn: v.idColumn, timeColumn: v.timeColumn };
+  if (v.channels !== undefined && !(Array.isArray(v.channels) && v.channels.length > 0 && v.channels.every(name))) {
+    fail(file, '"layout.channels", when there, must hold the names of the channel columns');
+  }
+  return { format: v.format, labelColumn: v.labelColumn, idColumn: v.idColumn, timeColumn: v.timeColumn, ...(v.channels !== undefined ? { channels: v.channels } : {}) };
 }
 
 /**

@@ -16,6 +16,7 @@ export interface DataLayout {
   readonly labelColumn: string;
   readonly idColumn: string;
   readonly timeColumn: string;
+  readonly channels?: readonly string[]; // long layout: the columns --channels chose (absent: every other column)
 }
 
 export interface Model {

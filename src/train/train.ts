@@ -207,6 +207,7 @@ async function trainClaimed(o: TrainOptions, outputs: OutputPaths): Promise<Trai
     layout: {
       format: load.format ?? DEFAULT_LAYOUT.format, labelColumn: load.labelColumn ?? DEFAULT_LAYOUT.labelColumn,
       idColumn: load.idColumn ?? DEFAULT_LAYOUT.idColumn, timeColumn: load.timeColumn ?? DEFAULT_LAYOUT.timeColumn,
+      ...(load.channels !== undefined ? { channels: [...load.channels] } : {}),
     },
     training: {
       files: o.files,

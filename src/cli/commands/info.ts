@@ -44,7 +44,7 @@ export function modelSummary(m: Model, path: string): string {
     ].join('; ')}`,
   ];
   if (layout) {
-    lines.push(`  columns: label ${JSON.stringify(layout.labelColumn)}, id ${JSON.stringify(layout.idColumn)}, time ${JSON.stringify(layout.timeColumn)} (format ${layout.format}); evaluate and predict use these unless told otherwise`);
+    lines.push(`  columns: label ${JSON.stringify(layout.labelColumn)}, id ${JSON.stringify(layout.idColumn)}, time ${JSON.stringify(layout.timeColumn)}${layout.channels ? `, channels ${layout.channels.map((c) => JSON.stringify(c)).join(',')}` : ''} (format ${layout.format}); evaluate and predict use these unless told otherwise`);
   }
   if (Array.isArray(t.files)) lines.push(`  trained on: ${list(t.files.map(String))} (${num(t.sequences, 12)} sequences)`);
   if (Object.keys(hp).length > 0) {
