@@ -79,7 +79,7 @@ function resolveDashes(argv: Record<string, unknown>): void {
     }
     if (v !== DASH) continue;
     if (!(DASH_OUTPUTS[command] ?? []).includes(key) && !/[A-Z]/.test(key)) {
-      throw usageError(`--${key} cannot be - (stdin or stdout) here; give a file path`);
+      throw usageError(`${POSITIONALS.includes(key) ? 'the model file' : `--${key}`} cannot be - (stdin or stdout) here; give a file path`);
     }
     argv[key] = '-';
   }
@@ -99,12 +99,20 @@ function checkCommand(argv: readonly string[]): void {
   if (/^[a-z][a-z-]*$/.test(first)) throw usageError(`${first} is neither a command nor a file; the commands are ${COMMANDS.join(', ')}`);
 }
 
+/** The commands' positional arguments (files to read; info's model file): yargs lists them among the flags. */
+const POSITIONALS = ['files', 'file'];
+
 /** The flags of the command line that the command does not know, with the nearest known flag for each. */
 function unknownFlags(raw: readonly string[], y: any): string | null {
-  const known = Object.keys(y.getOptions().key).filter((k) => k.length > 1 && !/[A-Z]/.test(k));
+  const known = Object.keys(y.getOptions().key).filter((k) => k.length > 1 && !/[A-Z]/.test(k) && !POSITIONALS.includes(k));
   const end = raw.indexOf('--');
   for (const arg of end < 0 ? raw : raw.slice(0, end)) {
     const m = /^--(no-)?([^=]+)/.exec(arg);
+    if (m !== null && POSITIONALS.includes(m[2].replace(/s$/, '') + 's')) {
+      const command = COMMANDS.includes(raw[0]) ? raw[0] : 'train';
+      const example = command === 'info' ? 'info model.json' : command === 'train' || command === 'tune' ? `${command} data.csv` : `${command} --model model.json data.csv`;
+      return `--${m[2]} is not a flag: give the file(s) without one, e.g. ${NAME} ${example}`;
+    }
     if (m === null || known.includes(m[2]) || known.includes(`${m[1] ?? ''}${m[2]}`)) continue;
     const near = closest(m[2], known);
     return `unknown flag --${m[2]}${near === undefined ? '' : `; did you mean --${near}?`}`;
