@@ -6,12 +6,14 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { hostname } from 'node:os';
 import { start } from './helpers/spawn.js';
 import { spawn } from 'node:child_process';
 import { CLI, FAILING_WORKER_HOOK, ROOT } from './helpers/cli.js';
 import { parseCheckpoint } from '../src/io/checkpoint.js';
+import { signalsHandled } from '../src/cli/interrupt.js';
 import { tempDir } from './helpers/temp.js';
 
 const tmp = () => tempDir('ts-int-');
@@ -278,4 +280,23 @@ test('Ctrl-C while predict writes --out: exit 130, no temp file left, an existin
   assert.equal(r.code, 130, r.stderr);
   assert.deepEqual(readdirSync(dir).sort(), ['m.json', 'p.csv']);
   assert.equal(readFileSync(out, 'utf8'), 'the old predictions');
+});
+
+// evaluate scores its last file synchronously; a Ctrl-C then waits for the event loop, and must stop the command
+// before the tables and the report are written (cli/commands/evaluate.ts awaits signalsHandled() first).
+test('signalsHandled() resolves only after a signal that came during synchronous work was handled', async () => {
+  let handled = false;
+  const onSignal = () => (handled = true);
+  process.on('SIGUSR2', onSignal);
+  try {
+    await readFile(join(ROOT, 'package.json')); // as after reading a file: on in the loop's poll phase
+    process.kill(process.pid, 'SIGUSR2');
+    const until = Date.now() + 50;
+    while (Date.now() < until); // the scoring
+    assert.equal(handled, false, 'no handler runs during synchronous work');
+    await signalsHandled();
+    assert.equal(handled, true);
+  } finally {
+    process.removeListener('SIGUSR2', onSignal);
+  }
 });

@@ -52,6 +52,15 @@ export function installSignalHandlers(name: string): void {
   process.on('SIGTERM', onSignal);
 }
 
+/**
+ * Resolves once a signal that arrived during synchronous work (scoring a file) has been handled: such a signal
+ * waits for the event loop, so without this the work's outputs would be written before it stops the command.
+ */
+export function signalsHandled(): Promise<void> {
+  // Two turns: the first may still be in the loop's iteration whose poll phase (where a signal is read) is past.
+  return new Promise((resolve) => setImmediate(() => setImmediate(resolve)));
+}
+
 /** A signal that the first SIGINT / SIGTERM aborts while armed, for the command that runs now. */
 export function gracefulSignal(): AbortSignal {
   graceful = new AbortController();

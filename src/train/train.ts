@@ -225,6 +225,9 @@ async function trainClaimed(o: TrainOptions, outputs: OutputPaths): Promise<Trai
   if (o.out && path !== undefined && outputs.checkpointIsDefault) rmSync(path, { force: true }); // the model is the result now
   o.onTrained?.();
   const test = testSets.map((t, i) => evaluateDataSet(model, o.test![i], t));
+  // A signal that came while the test files were scored is handled before the report is written (the CLI
+  // stops there), not after.
+  await new Promise((resolve) => setImmediate(() => setImmediate(resolve))); // past the loop's next poll phase
   if (o.report) {
     try {
       writeReport(o.report, { model, history, train: ds, evaluations: test, total: totalMetrics(test), seconds, sequencesPerSecond, commandLine: o.commandLine });

@@ -1,5 +1,6 @@
 // `train-signals evaluate`: a model and held-out files → accuracy and loss per file (tables, or --json).
 
+import { signalsHandled } from '../interrupt.js';
 import type { Argv, ArgumentsCamelCase } from 'yargs';
 import { loadInitModel } from '../../io/safetensors.js';
 import { type FileEvaluation, evaluate, totalMetrics } from '../../eval/evaluate.js';
@@ -88,6 +89,7 @@ export const evaluateCommand = {
       if (matchesAny(f, recorded)) process.stderr.write(`train-signals: warning: ${f} holds the same bytes as a file the model was trained on; its accuracy is not a held-out figure\n`);
     }
     const results = await evaluate(model, { ...loadOptionsOf(a), files: a.files, onRead: loadingLines(process.stderr) });
+    await signalsHandled(); // Ctrl-C while the last file was scored stops here, with no report written
     printEvaluations(results, a.json, toStdout ? process.stderr : process.stdout);
     if (a.report !== undefined) {
       const report = { title: 'train-signals evaluation', model, evaluations: results, total: totalMetrics(results), commandLine: invokedCommand() };
