@@ -40,9 +40,13 @@ function checkArgs(raw: readonly string[], argv: Record<string, unknown>, y: any
   const end = raw.indexOf('--');
   for (let i = 0; i < (end < 0 ? raw.length : end); i++) {
     const m = /^--([^=]+)(=.*)?$/.exec(raw[i]);
-    if (m === null || !known.has(m[1])) continue;
-    const key = m[1];
-    if (seen.has(key) && !arrays.has(key) && Array.isArray(argv[key])) throw usageError(`--${key} was given more than once`);
+    if (m === null) continue;
+    // --no-x is the yes/no flag --x said no to: given with --x too, one of the two is silently dropped.
+    const negated = !known.has(m[1]) && m[1].startsWith('no-') && known.has(m[1].slice(3));
+    if (negated && !booleans.has(m[1].slice(3))) throw usageError(`--${m[1]} is not a flag; --${m[1].slice(3)} takes a value`);
+    if (!negated && !known.has(m[1])) continue;
+    const key = negated ? m[1].slice(3) : m[1];
+    if (seen.has(key) && (booleans.has(key) || (!arrays.has(key) && Array.isArray(argv[key])))) throw usageError(`--${key} was given more than once${negated || raw.slice(0, i).includes(`--no-${key}`) ? ` (also as --no-${key})` : ''}`);
     seen.add(key);
     if (booleans.has(key)) continue;
     // An empty value is never meant: `--out=` would otherwise write nowhere and `--init=` be ignored.

@@ -60,8 +60,9 @@ type TuneArgs = DataArgs & {
 
 function threadList(s: string | undefined): number[] | undefined {
   if (s === undefined) return undefined;
-  const list = s.split(',').map((x) => x.trim()).filter((x) => x.length > 0).map(Number);
-  requireFlag(list.length > 0 && list.every((n) => isInt(n) && n >= 1 && n <= MAX_THREADS),
+  const cells = s.split(',').map((x) => x.trim());
+  const list = cells.map(Number);
+  requireFlag(cells.every((x) => /^[0-9]+$/.test(x)) && list.every((n) => isInt(n) && n >= 1 && n <= MAX_THREADS),
     `--threads must be a comma-separated list of whole numbers from 1 to ${MAX_THREADS} (got ${s})`);
   return list;
 }
