@@ -253,6 +253,28 @@ test('special outputs: /dev/null discards, /dev/full is a disk-full user error, 
   assert.deepEqual(readFileSync(model), before);
 });
 
+test('stdin redirected from a training file counts as that file: named twice, or written over by --out, it is refused', () => {
+  const dir = tmp();
+  const data = join(dir, 'train.csv');
+  copyFileSync(join(ROOT, 'datasets/cbf/train.csv'), data);
+  const run = (args: string[]) => {
+    const fd = openSync(data, 'r');
+    try {
+      return spawnSync(process.execPath, [CLI, ...args], { cwd: dir, stdio: [fd, 'pipe', 'pipe'], encoding: 'utf8' });
+    } finally {
+      closeSync(fd);
+    }
+  };
+  const twice = run(['train', '-', 'train.csv', '--out', 'm.json', '--epochs', '1']);
+  assert.equal(twice.status, 2, twice.stderr);
+  assert.match(twice.stderr, /^train-signals: train\.csv: is named twice \(also as stdin\) among the training files; name each file once/);
+  const over = run(['train', '-', '--out', 'train.csv', '--epochs', '1']);
+  assert.equal(over.status, 2, over.stderr);
+  assert.match(over.stderr, /^train-signals: --out train\.csv: is one of the input files; writing it would destroy it/);
+  assert.deepEqual(readFileSync(data), readFileSync(join(ROOT, 'datasets/cbf/train.csv')));
+  assert.deepEqual(readdirSync(dir), ['train.csv']);
+});
+
 test('- is stdin for an input CSV and stdout for predictions and evaluate’s report; elsewhere a usage error', () => {
   const dir = tmp();
   const train = readFileSync(join(ROOT, 'datasets/cbf/train.csv'));

@@ -494,3 +494,11 @@ test('a headerless wide file read for a model: labels first as the model has the
   await assert.rejects(loadDataSet([file], { modelClasses: ['a', 'b'] }), (e: unknown) => e instanceof UserError && /the first cell, 1\.5, would be the label/.test(e.message));
   assert.deepEqual((await loadDataSet([file])).classes, ['-1', '1.5', '2'], 'without a model, any first cell is a label');
 });
+
+test('a label written in another Unicode form than a class already seen is refused, naming both by code point', async () => {
+  const file = await fileWith('label,t0,t1\ncaf\u00e9,1,2\ntea,2,3\ncafe\u0301,1,2\n');
+  await assert.rejects(loadDataSet([file]), (e: unknown) => e instanceof UserError && e.line === 4 &&
+    /label "cafe\\u\{301\}" is the class "caf\\u\{e9\}" written in another Unicode form/.test(e.message));
+  const alike = await fileWith('label,t0,t1\ncaf\u00e9,1,2\ntea,2,3\ncaf\u00e9,1,2\n');
+  assert.deepEqual((await loadDataSet([alike])).classes, ['caf\u00e9', 'tea']);
+});

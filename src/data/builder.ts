@@ -241,6 +241,26 @@ export interface StreamedSequence {
  * Streaming (predict): constructed with `emit`, it hands each sequence over as soon as it is added and forgets
  * it, so memory holds one sequence at a time; finish() is then not used.
  */
+/**
+ * Refuses a label that is a class already seen written in another Unicode form (é as one code point, or as e
+ * and a combining accent, as macOS file names and some editors write it): the two look alike everywhere but
+ * would be two classes. `forms` maps each class's NFC form to its spelling.
+ */
+function checkOneForm(forms: Map<string, string>, label: string, file: string, line: number): void {
+  const nfc = label.normalize('NFC');
+  const other = forms.get(nfc);
+  if (other === undefined) {
+    forms.set(nfc, label);
+    return;
+  }
+  const codes = (s: string) => [...s].map((ch) => (ch.charCodeAt(0) < 128 ? ch : `\\u{${ch.codePointAt(0)!.toString(16)}}`)).join('');
+  throw new UserError(
+    `label "${codes(label)}" is the class "${codes(other)}" written in another Unicode form (the same letters, other ` +
+      'code points); write every label alike (in NFC, as most editors save text)',
+    { file, line },
+  );
+}
+
 export class DataSetBuilder {
   private readonly emit: ((s: StreamedSequence) => void) | undefined;
 
@@ -263,6 +283,7 @@ export class DataSetBuilder {
   private readonly lengths: number[] = []; // [N]
   private readonly classIndex: number[] = []; // [N] index into classOrder (first appearance), −1 for none
   private readonly classOrder = new Map<string, number>();
+  private readonly classForms = new Map<string, string>(); // NFC form → the class spelt so
   private readonly ids: string[] = []; // [N]
   private readonly sources: SequenceSource[] = []; // [N]
 
@@ -306,6 +327,7 @@ export class DataSetBuilder {
     if (label !== null) {
       c = this.classOrder.get(label) ?? -1;
       if (c < 0) {
+        checkOneForm(this.classForms, label, file, line);
         c = this.classOrder.size;
         this.classOrder.set(label, c);
       }

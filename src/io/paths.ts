@@ -2,7 +2,7 @@
 // identity rather than spelling (`./m.json`, an absolute path, a symbolic link or a hard link to the same file
 // are all the same file).
 
-import { statSync } from 'node:fs';
+import { fstatSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { UserError } from '../errors.js';
 
@@ -18,13 +18,24 @@ export function fileKeys(path: string): string[] {
   return keys;
 }
 
+/** An input's identities: those of its file, or for `-` (stdin) those of the file stdin was redirected from. */
+function inputKeys(path: string): string[] {
+  if (path !== '-') return fileKeys(path);
+  try {
+    const s = fstatSync(0);
+    return s.isFile() ? ['-', `${s.dev}:${s.ino}`] : ['-'];
+  } catch {
+    return ['-'];
+  }
+}
+
 /**
  * Refuses, as a user error, an output that names the same file as an input or as an earlier output. Each entry
  * is [what, path]: the flag (`--out`), or a description of the input (`one of the input files`).
  */
 export function checkDistinct(inputs: ReadonlyArray<readonly [string, string | undefined]>, outputs: ReadonlyArray<readonly [string, string | undefined]>): void {
   const inputsByKey = new Map<string, string>();
-  for (const [what, path] of inputs) if (path !== undefined) for (const k of fileKeys(path)) inputsByKey.set(k, what);
+  for (const [what, path] of inputs) if (path !== undefined) for (const k of inputKeys(path)) inputsByKey.set(k, what);
   const outputsByKey = new Map<string, string>();
   for (const [flag, path] of outputs) {
     if (path === undefined) continue;
@@ -44,11 +55,11 @@ export function checkDistinct(inputs: ReadonlyArray<readonly [string, string | u
 export function checkOnce(paths: readonly string[], what: string): void {
   const seen = new Map<string, string>();
   for (const path of paths) {
-    const keys = fileKeys(path);
+    const keys = inputKeys(path);
     const earlier = keys.map((k) => seen.get(k)).find((p) => p !== undefined);
     if (earlier !== undefined) {
-      const also = earlier === path ? 'more than once' : `twice (also as ${earlier})`;
-      throw new UserError(`${path}: is named ${also} among ${what}; name each file once`);
+      const also = earlier === path ? 'more than once' : `twice (also as ${earlier === '-' ? 'stdin' : earlier})`;
+      throw new UserError(`${path === '-' ? 'stdin' : path}: is named ${also} among ${what}; name each file once`);
     }
     for (const k of keys) seen.set(k, path);
   }
