@@ -502,3 +502,9 @@ test('a label written in another Unicode form than a class already seen is refus
   const alike = await fileWith('label,t0,t1\ncaf\u00e9,1,2\ntea,2,3\ncaf\u00e9,1,2\n');
   assert.deepEqual((await loadDataSet([alike])).classes, ['caf\u00e9', 'tea']);
 });
+
+test('a headerless semicolon file whose every value has a decimal comma is refused for the decimal comma, not as a header', async () => {
+  const file = await fileWith('a;1,5;2,5;3,5\nb;3,5;2,5;1,5\n');
+  await assert.rejects(loadDataSet([file]), (e: unknown) => e instanceof UserError && e.line === 1 &&
+    /value "1,5" in column 2 has a decimal comma; write decimal numbers with a point \("1\.5"\)/.test(e.message));
+});

@@ -12,6 +12,8 @@ test('commas unless the first line has more tabs or semicolons than commas; then
   assert.equal(sniff('1\t0.25\t-0.5\n'), '\t'); // the UCR archive's .tsv files: no header
   assert.equal(sniff('label;t0;t1\r\n'), ';');
   assert.equal(sniff('x;0,5;-1,25;3\n'), ';'); // decimal commas: as many commas as semicolons at most
+  assert.equal(sniff('a;1,5;2,5;3,5\n'), ';'); // every value with a decimal comma: a tie is semicolons
+  assert.equal(sniff('a;b,c\n'), ';');
   assert.equal(sniff('x\t0,5\t1,5\t2\n'), '\t');
   assert.equal(sniff('label,\tt0,\tt1\n'), ','); // a tie: commas with tabs after them, read as always
   assert.equal(sniff('a;b\tc;d\te\n'), '\t');

@@ -63,6 +63,11 @@ export function binaryError(where: CellWhere): UserError {
  * Why toValue rejected `cell`. `column` names it for the message: `column "ax"` or `column 3`;
  * `what` says what the cell must be, e.g. 'every channel cell must be a number'.
  */
+/** A number written with a decimal comma (`-0,5`): refused as a value, but a value rather than a name. */
+export function isDecimalComma(s: string): boolean {
+  return /^[+-]?\d*,\d+([eE][+-]?\d+)?$/.test(s.trim());
+}
+
 export function valueError(cell: string, where: CellWhere, column: string, what: string): UserError {
   const s = cell.trim();
   if (BINARY.test(cell)) return binaryError(where);
@@ -77,7 +82,7 @@ export function valueError(cell: string, where: CellWhere, column: string, what:
       where,
     );
   }
-  if (/^[+-]?\d*,\d+([eE][+-]?\d+)?$/.test(s)) {
+  if (isDecimalComma(s)) {
     return new UserError(
       `value ${show(s)} in ${column} has a decimal comma; write decimal numbers with a point (${show(s.replace(',', '.'))})`,
       where,

@@ -20,7 +20,7 @@ const TS_HEADER = /^@(problemName|timeStamps|missing|univariate|dimensions?|equa
  * when its first line that is not a # comment is a .ts header line (@problemName, @classLabel, …), 'arff' when
  * its first that is not a % comment starts with @relation; else the separator of its first line (separators
  * inside double quotes not counted): ',' unless it has more tabs or semicolons than commas, then the more
- * frequent of those two (tabs on a tie); 'spaces' when it has none of the three but spaces between non-blank text.
+ * frequent of those two (tabs on a tie), or as many semicolons as commas (and fewer tabs): ';'; 'spaces' when it has none of the three but spaces between non-blank text.
  */
 export function sniffFormat(head: Uint8Array): TextKind {
   if (/^@relation\b/i.test(firstLine(head, '%'))) return 'arff';
@@ -44,6 +44,8 @@ export function sniffFormat(head: Uint8Array): TextKind {
     pendingSpace = false;
   }
   if (tabs === 0 && semicolons === 0) return commas === 0 && spacesBetween > 0 ? 'spaces' : ',';
+  // As many semicolons as commas: a spreadsheet's row whose every value has a decimal comma (a;1,5;2,5).
+  if (semicolons === commas && semicolons > tabs) return ';';
   if (commas >= Math.max(tabs, semicolons)) return ','; // a tie: commas with tabs after them, read as always
   return tabs >= semicolons ? '\t' : ';';
 }

@@ -8,7 +8,7 @@
 
 import { UserError } from '../errors.js';
 import type { DataSetBuilder, StepStore } from './builder.js';
-import { columnList, columnName, isBlank, isNaNCell, toName, toValue, valueError } from './cells.js';
+import { columnList, columnName, isBlank, isDecimalComma, isNaNCell, toName, toValue, valueError } from './cells.js';
 
 export interface WideOptions {
   readonly labelColumn: string;
@@ -24,7 +24,7 @@ export function isWideHeader(cells: readonly string[], labelColumn: string): boo
   for (let i = 0; i < cells.length; i++) {
     const c = cells[i];
     if (c.trim() === labelColumn) return true;
-    if (i > 0 && !isBlank(c) && Number.isNaN(toValue(c))) return true;
+    if (i > 0 && !isBlank(c) && Number.isNaN(toValue(c)) && !isDecimalComma(c)) return true;
   }
   return false;
 }
