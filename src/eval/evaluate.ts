@@ -9,7 +9,7 @@ import type { Model } from '../model/model.js';
 import { type Scores, UNKNOWN_LABEL, labelsForModel, score } from './score.js';
 import { type Metrics, type Tally, addPrediction, createTally, mergeTallies, metricsOf } from './metrics.js';
 import { checkOnce } from '../io/paths.js';
-import { checkFileList, checkModelArgument } from '../io/arguments.js';
+import { checkFileList, checkModelArgument } from '../data/arguments.js';
 
 export interface FileEvaluation {
   readonly file: string;

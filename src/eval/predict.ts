@@ -7,7 +7,7 @@
 //
 // Legend: T steps of one sequence, D channels, C classes.
 
-import { checkFileList, checkModelArgument } from '../io/arguments.js';
+import { checkFileList, checkModelArgument } from '../data/arguments.js';
 import { statSync } from 'node:fs';
 import { type LoadOptions, STDIN, fileName, layoutOptions, loadDataSet, streamFile } from '../data/csv.js';
 import { UserError } from '../errors.js';

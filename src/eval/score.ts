@@ -4,7 +4,7 @@
 //
 // Legend: N sequences, C classes.
 
-import { checkModelArgument } from '../io/arguments.js';
+import { checkModelArgument } from '../data/arguments.js';
 import type { Sequences } from '../model/batch.js';
 import { argmax } from '../model/rnn.js';
 import { type Model, resampleOf, strideOf } from '../model/model.js';

@@ -31,7 +31,7 @@ import { stratifiedSplit } from './split.js';
 import { scheduledLr } from './schedule.js';
 import { classWeightsOf } from './class-weights.js';
 import { asOption, checkOptions } from './option-checks.js';
-import { checkModelArgument } from '../io/arguments.js';
+import { checkModelArgument } from '../data/arguments.js';
 
 export type { EpochRecord };
 
