@@ -239,12 +239,15 @@ test('--resume refuses other hyperparameters or other data, and may extend --epo
 test('a second run writing the same checkpoint is refused while the first runs; a stale lock is taken over', async () => {
   const dir = tmp();
   const out = join(dir, 'm.json');
-  const first = start([...trainArgs(100000), '--out', out]);
-  await first.waitFor(/epoch +\d+\//);
-  assert.ok(existsSync(`${out}.ckpt.lock`), 'the run holds a lock beside its checkpoint');
+  const lockedBy = async (pid: number | undefined) => {
+    while (!(existsSync(`${out}.ckpt.lock`) && readFileSync(`${out}.ckpt.lock`, 'utf8').startsWith(`${pid}\n`))) await new Promise((r) => setTimeout(r, 20));
+  };
+  const first = start([...trainArgs(100000), '--out', out, '--checkpoint-every', '0']);
+  await lockedBy(first.child.pid); // the run holds a lock beside its checkpoint
   const second = await start([...trainArgs(5), '--out', out, '--seed', '2']).done;
   assert.equal(second.code, 2, second.stderr);
   assert.match(second.stderr, /m\.json\.ckpt: another run \(process \d+\) is writing this checkpoint; wait for it to finish, or give another --out or --checkpoint/);
+  while (!existsSync(`${out}.ckpt`)) await new Promise((resolve) => setTimeout(resolve, 20)); // training
   first.child.kill('SIGINT');
   const r = await first.done;
   assert.equal(r.code, 130, r.stderr);
@@ -257,7 +260,7 @@ test('a second run writing the same checkpoint is refused while the first runs; 
   const cmd = /to resume: train-signals (.*)\n/.exec(r.stderr);
   assert.ok(cmd !== null, r.stderr);
   const resumed = start([...cmd[1].split(' ')]);
-  await resumed.waitFor(/epoch +\d+\//);
+  await lockedBy(resumed.child.pid);
   resumed.child.kill('SIGINT');
   assert.equal((await resumed.done).code, 130);
   assert.ok(!existsSync(`${out}.ckpt.lock`));

@@ -43,15 +43,15 @@ export function lockCheckpoint(checkpoint: string): CheckpointLock {
     }
   }
   let held = true;
-  return {
-    path,
-    release() {
-      if (!held) return;
-      held = false;
-      const holder = lockHolder(path);
-      if (holder !== null && holder.pid === process.pid && holder.host === hostname()) rmSync(path, { force: true });
-    },
+  const release = (): void => {
+    if (!held) return;
+    held = false;
+    process.removeListener('exit', release);
+    const holder = lockHolder(path);
+    if (holder !== null && holder.pid === process.pid && holder.host === hostname()) rmSync(path, { force: true });
   };
+  process.on('exit', release); // a command stopped at once (a signal while loading) exits past any finally
+  return { path, release };
 }
 
 /** The process id and host a lock file names; null when it cannot be read or names none (stale or torn). */
