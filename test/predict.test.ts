@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { CLI, ROOT, cli } from './helpers/cli.js';
 import { loadModel } from '../src/io/model-file.js';
 import { evaluateFile } from '../src/eval/evaluate.js';
-import { createSequenceScorer } from '../src/eval/predict.js';
+import { createBatchScorer, createSequenceScorer } from '../src/eval/predict.js';
 import { streamFile } from '../src/data/csv.js';
 import { tempDir } from './helpers/temp.js';
 
@@ -149,7 +149,7 @@ test('streams: rows come out while the input is still being written', { timeout:
   }
 });
 
-test('predict (streamed, one sequence at a time) and evaluate (the whole file) give bit-identical probabilities', async () => {
+test('predict (streamed, one sequence at a time or in batches) and evaluate (the whole file) give bit-identical probabilities', async () => {
   // The bundled motion file interleaves its sequences' rows: sorted by id (stably), it streams.
   const [header, ...rows] = readFileSync(join(ROOT, 'datasets/motion/test.csv'), 'utf8').trim().split('\n');
   const idAt = header.split(',').indexOf('id');
@@ -164,6 +164,18 @@ test('predict (streamed, one sequence at a time) and evaluate (the whole file) g
     await streamFile(data, { requireLabels: false }, (s) => streamed.push(...score(s)));
     assert.equal(streamed.length, evaluated.length, data);
     assert.deepEqual(Float32Array.from(streamed), evaluated, data);
+    // In batches (the CBF file's 300 sequences fill several), the rows in file order, each as on its own.
+    const batch = createBatchScorer(model);
+    const batched: Float32Array[] = [];
+    await streamFile(data, { requireLabels: false }, (s) => batch.add(s, (p) => batched.push(p)));
+    batch.flush();
+    assert.deepEqual(Float32Array.from(batched.flatMap((p) => [...p])), evaluated, data);
+    // The CLI's streamed rows, the same probabilities as evaluate's to its 6 digits.
+    const r = cli(['predict', '--model', modelFile, data]);
+    assert.equal(r.code, 0, r.stderr);
+    const C = model.classes.length;
+    const rows = r.stdout.trim().split('\n').slice(1).map((l) => l.split(',').slice(-C).map(Number));
+    assert.deepEqual(rows.flat(), [...evaluated].map((p) => Number(p.toPrecision(6))), data);
   }
 });
 

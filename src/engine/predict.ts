@@ -1,7 +1,7 @@
 // Inference: the one forward-only path that validation, evaluate, predict and the library's score all take,
 // through the WebAssembly kernel's forward pass (fast.ts), in chunks of sequences of similar length. A
 // sequence's probabilities do not depend on which others share its chunk (the kernel computes every row on
-// its own), so scoring one sequence at a time (streaming predict) and a whole file (evaluate) give the same
+// its own), so scoring a batch at a time (streaming predict) and a whole file (evaluate) give the same
 // bits. The reference is predictSequence in model/batch.ts, which the tests hold it to.
 //
 // Legend: N sequences scored, C classes, H hidden units, XB steps per streamed input block.
