@@ -243,3 +243,4 @@ export function scatter(H: i32, D: i32, Hp: i32, ghh: usize, gxt: usize, gb: usi
 
 export { scaleInPlace, sumSquares, optimizerUpdate } from './update';
 export { gruPack, gruForward, gruBackward, gruScatter } from './gru';
+export { setBlock } from './simd';

@@ -26,6 +26,18 @@ const ACC = 0;
 const ZERO = 1;
 const PROJECT = 2;
 
+// The forward product's recurrent part over a block-diagonal W_hh (an ensemble's: members side by side, each
+// unit reading its own member's state only): with BLOCK = b > 0 the output columns of unit i read only the
+// states of its block, s in [i − i mod b, that + b), skipping the products with the zeros elsewhere. Every other
+// term is added in the same order as the full sum, and adding 0·h changes no sum, so the bits are the full
+// product's. 0: the full product. Set per instance (setBlock) by the scoring path only; training never sets it.
+let BLOCK: i32 = 0;
+
+/** The block size of W_hh's diagonal blocks for the forward products (0: dense); see BLOCK. */
+export function setBlock(b: i32): void {
+  BLOCK = b;
+}
+
 // One function per init mode (and, for the forward step, with tanh applied to the finished tile in registers
 // before it is stored): V8 neither unswitches loops nor keeps the eight accumulators in registers across a
 // runtime choice between three initializations, and spilled them (the projection cost a W2 step 4 µs of 21).
@@ -97,7 +109,16 @@ export function gemmLinear(
         }
       }
       let b = B + <usize>(n >> 3) * bn;
-      for (let a = a0; a < aEnd; a += 16) {
+      let from = a0;
+      let to = aEnd;
+      if (init == PROJECT && BLOCK > 0 && S > 0) {
+        const i = n % S; // the unit of the tile's 8 columns (in any gate block)
+        const lo = i - i % BLOCK;
+        from = a0 + (<usize>lo << 4);
+        to = from + (<usize>BLOCK << 4);
+        b += <usize>lo << 5;
+      }
+      for (let a = from; a < to; a += 16) {
         const b0 = v128.load(b);
         const b1 = v128.load(b, 16);
         let w = v128.load32_splat(a);

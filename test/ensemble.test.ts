@@ -13,6 +13,7 @@ import { InterruptedError, UserError } from '../src/errors.js';
 import { ROOT } from './helpers/cli.js';
 import { ensembleShape, memberSeed, mergeMembers } from '../src/model/ensemble.js';
 import { predictSequence } from '../src/model/batch.js';
+import { createPredictor, diagonalBlock } from '../src/engine/predict.js';
 import { type Cell, layoutOf } from '../src/model/layout.js';
 import type { Model } from '../src/model/model.js';
 import { type Readout, createWorkspace } from '../src/model/rnn.js';
@@ -132,4 +133,32 @@ test('--init trains one member; asking for more with it is a user error', async 
   const again = await train({ ...opts, init: one.model });
   assert.equal(again.model.shape.H, one.model.shape.H);
   await assert.rejects(train({ ...opts, init: one.model, members: 2 }), (e: unknown) => e instanceof UserError && /--members/.test(e.message));
+});
+
+// The scoring path multiplies an ensemble's block-diagonal W_hh by its blocks only (engine/predict.ts): the
+// same bits as the full product, for both cells, one and two directions, both readouts, strides, ragged rows.
+test('scoring an ensemble by its diagonal blocks gives the full product\'s bits', () => {
+  const rng = createRng(23);
+  for (const cell of ['rnn', 'gru'] as Cell[]) {
+    for (const [H, M, bidirectional, readout, stride] of [[8, 3, true, 'last', 1], [16, 2, false, 'mean', 3], [8, 4, true, 'mean', 2]] as const) {
+      const D = 2;
+      const members = Array.from({ length: M }, () => randomModel(rng, D * stride, H, 3, readout, false, 1, bidirectional, cell));
+      const shape = members[0].shape;
+      const merged = mergeMembers(shape, members.map((m) => m.parameters));
+      const big = ensembleShape(shape, M);
+      assert.equal(diagonalBlock(merged, big), H, `${cell}: the members' blocks are found`);
+      assert.equal(diagonalBlock(members[0].parameters, shape), 0, 'one member is dense');
+      const lengths = Int32Array.from([1, 7, 30, 2, 19, 19, 5, 40, 3, 11, 23, 8, 1, 33, 6, 17, 12, 9]);
+      const offsets = Float64Array.from(lengths, (_, i) => lengths.slice(0, i).reduce((a, b) => a + b, 0));
+      const total = lengths.reduce((a, b) => a + b, 0);
+      const data = { D, values: Float32Array.from({ length: total * D }, () => normal(rng)), offsets, lengths, labels: new Int32Array(lengths.length).fill(-1) };
+      const idx = Int32Array.from(lengths, (_, i) => i);
+      const run = (blocks: boolean) => {
+        const probs = new Float32Array(lengths.length * 3);
+        createPredictor(big, readout, stride, false, blocks)(merged, data, idx, probs, new Float64Array(lengths.length));
+        return probs;
+      };
+      assert.deepEqual(run(true), run(false), `${cell}, H ${H} × ${M}, ${bidirectional ? 'bidirectional' : 'one direction'}, ${readout}, stride ${stride}`);
+    }
+  }
 });

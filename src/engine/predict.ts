@@ -6,7 +6,7 @@
 //
 // Legend: N sequences scored, C classes, H hidden units, XB steps per streamed input block.
 
-import { layoutOf, type Shape } from '../model/layout.js';
+import { type Shape, directionsOf, gatesOf, layoutOf, recurrenceOf, viewsOf } from '../model/layout.js';
 import type { Readout } from '../model/rnn.js';
 import type { Sequences } from '../model/batch.js';
 import { type FastContext, arrange, contextOver, forwardChunk, head, packWeights } from './fast.js';
@@ -27,8 +27,34 @@ export type Predictor = (
  */
 let predictKernel: { memory: WebAssembly.Memory; ex: KernelExports } | null = null;
 
-/** The weights last loaded into the scoring memory (null: none since it was made). */
+/** The weights last loaded into the scoring memory (null: none since it was made), and their W_hh's block. */
 let loaded: Float32Array | null = null;
+let loadedBlock = 0;
+
+/**
+ * The smallest b, a multiple of 8 dividing H (the kernel's column tile; H itself unpadded), such that every
+ * W_hh (each direction, each gate) is zero outside its diagonal blocks of b × b: an ensemble's members side by
+ * side (model/ensemble.ts). 0 when there is none: the product is dense. The kernel then skips the zeros
+ * (simd.ts BLOCK) with the same bits; for the default ensemble of three that is a third of the recurrent work.
+ */
+export function diagonalBlock(params: Float32Array, shape: Shape): number {
+  const { H } = shape;
+  if (H % 8 !== 0) return 0;
+  const P = viewsOf(params, shape);
+  const W = Array.from({ length: directionsOf(shape) }, (_, d) => recurrenceOf(P, d).W_hh);
+  const rows = gatesOf(shape) * H;
+  next: for (let b = 8; b < H; b += 8) {
+    if (H % b !== 0) continue;
+    for (const w of W) {
+      for (let r = 0; r < rows; r++) {
+        const lo = (r % H) - ((r % H) % b);
+        for (let c = 0; c < H; c++) if ((c < lo || c >= lo + b) && w[r * H + c] !== 0) continue next;
+      }
+    }
+    return b;
+  }
+  return 0;
+}
 
 /** The scoring memory and kernel, of at least `bytes` bytes. */
 function predictMemory(bytes: number): { memory: WebAssembly.Memory; ex: KernelExports } {
@@ -44,10 +70,11 @@ function predictMemory(bytes: number): { memory: WebAssembly.Memory; ex: KernelE
  * A predictor for models of this shape, readout and stride: each call loads the weights it is given, so
  * predictors never hold stale ones; with `constantWeights` (the caller never changes them: streaming predict)
  * a call skips the load when the same weights (the same array, of a model of this shape) are still the loaded
- * ones. Memory O(PREDICT_ROWS · (XB + H²)),
+ * ones. An ensemble's block-diagonal W_hh is multiplied by its blocks only (diagonalBlock; `blocks` false: in
+ * full, for the tests that hold the two to the same bits). Memory O(PREDICT_ROWS · (XB + H²)),
  * whatever the lengths (log p[label] is 0 for unlabelled sequences, label −1).
  */
-export function createPredictor(shape: Shape, readout: Readout, stride = 1, constantWeights = false): Predictor {
+export function createPredictor(shape: Shape, readout: Readout, stride = 1, constantWeights = false, blocks = true): Predictor {
   const { C } = shape;
   const sp = scratchPlan(shape, PREDICT_ROWS, 1);
   const P = layoutOf(shape).size;
@@ -62,7 +89,9 @@ export function createPredictor(shape: Shape, readout: Readout, stride = 1, cons
       cx.f32.set(params, paramsAt >> 2);
       packWeights(cx);
       loaded = params;
+      loadedBlock = blocks ? diagonalBlock(params, shape) : -1;
     }
+    k.ex.setBlock(Math.max(0, loadedBlock));
     // Sort by length so each chunk's rows are alike (fewer idle rows); results are per sequence anyway.
     const sorted = Int32Array.from({ length: N }, (_, i) => i).sort((a, b) => data.lengths[idx[b]] - data.lengths[idx[a]] || a - b);
     const order = Int32Array.from(sorted, (i) => idx[i]);

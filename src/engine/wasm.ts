@@ -51,6 +51,7 @@ export interface KernelExports {
   readonly gruScatter: (
     H: number, D: number, Hp: number, ghh: number, gxt: number, gb: number, wxh: number, whh: number, bh: number, bhn: number,
   ) => void;
+  readonly setBlock: (b: number) => void;
   readonly accumulate: (acc: number, slot: number, n: number) => void;
   readonly zero: (p: number, bytes: number) => void;
   readonly scaleInPlace: (a: number, n: number, s: number) => void;
