@@ -43,17 +43,20 @@ export function setBlock(b: i32): void {
 // runtime choice between three initializations, and spilled them (the projection cost a W2 step 4 µs of 21).
 // Same arithmetic in the same order as one generic function.
 export function gemmAcc(mt: i32, N: i32, S: i32, A: usize, at: usize, B: usize, bn: usize, C: usize, lc: usize): void {
-  gemmT(ACC, false, mt, N, S, A, at, B, bn, C, lc, 0, 0, 0, 0);
+  gemmT(ACC, false, false, mt, N, S, A, at, B, bn, C, lc, 0, 0, 0, 0);
 }
 export function gemmZero(mt: i32, N: i32, S: i32, A: usize, at: usize, B: usize, bn: usize, C: usize, lc: usize): void {
-  gemmT(ZERO, false, mt, N, S, A, at, B, bn, C, lc, 0, 0, 0, 0);
+  gemmT(ZERO, false, false, mt, N, S, A, at, B, bn, C, lc, 0, 0, 0, 0);
 }
 export function gemmProject(
   act: bool, mt: i32, N: i32, S: i32, A: usize, at: usize, B: usize, bn: usize, C: usize, lc: usize,
   bias: usize, x: usize, D: i32, wxt: usize,
 ): void {
-  if (act) gemmT(PROJECT, true, mt, N, S, A, at, B, bn, C, lc, bias, x, D, wxt);
-  else gemmT(PROJECT, false, mt, N, S, A, at, B, bn, C, lc, bias, x, D, wxt);
+  if (BLOCK > 0) {
+    if (act) gemmT(PROJECT, true, true, mt, N, S, A, at, B, bn, C, lc, bias, x, D, wxt);
+    else gemmT(PROJECT, false, true, mt, N, S, A, at, B, bn, C, lc, bias, x, D, wxt);
+  } else if (act) gemmT(PROJECT, true, false, mt, N, S, A, at, B, bn, C, lc, bias, x, D, wxt);
+  else gemmT(PROJECT, false, false, mt, N, S, A, at, B, bn, C, lc, bias, x, D, wxt);
 }
 /**
  * The projection without an activation (the GRU's pre-activations): its own function, so that gemmProject's
@@ -63,11 +66,12 @@ export function gemmLinear(
   mt: i32, N: i32, S: i32, A: usize, at: usize, B: usize, bn: usize, C: usize, lc: usize,
   bias: usize, x: usize, D: i32, wxt: usize,
 ): void {
-  gemmT(PROJECT, false, mt, N, S, A, at, B, bn, C, lc, bias, x, D, wxt);
+  if (BLOCK > 0) gemmT(PROJECT, false, true, mt, N, S, A, at, B, bn, C, lc, bias, x, D, wxt);
+  else gemmT(PROJECT, false, false, mt, N, S, A, at, B, bn, C, lc, bias, x, D, wxt);
 }
 
 @inline function gemmT(
-  init: i32, act: bool, mt: i32, N: i32, S: i32,
+  init: i32, act: bool, blocked: bool, mt: i32, N: i32, S: i32,
   A: usize, at: usize, B: usize, bn: usize, C: usize, lc: usize,
   bias: usize, x: usize, D: i32, wxt: usize,
 ): void {
@@ -111,7 +115,7 @@ export function gemmLinear(
       let b = B + <usize>(n >> 3) * bn;
       let from = a0;
       let to = aEnd;
-      if (init == PROJECT && BLOCK > 0 && S > 0) {
+      if (blocked && S > 0) {
         const i = n % S; // the unit of the tile's 8 columns (in any gate block)
         const lo = i - i % BLOCK;
         from = a0 + (<usize>lo << 4);
