@@ -65,7 +65,7 @@ export function printEvaluations(results: readonly FileEvaluation[], json: boole
 
 const evaluateOptions = {
   ...dataOptionsFor('model'),
-  model: { type: 'string', demandOption: true, describe: 'model file written by train' },
+  model: { type: 'string', demandOption: true, describe: 'model file written by train (or a .safetensors file in the export layout)' },
   json: { type: 'boolean', default: false, describe: 'print JSON instead of a table' },
   report: { type: 'string', describe: 'also write a self-contained HTML report (confusion matrices, examples, the model\'s learning curves) here; - writes it to stdout (the tables then go to stderr)' },
 } as const;

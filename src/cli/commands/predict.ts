@@ -15,7 +15,7 @@ type PredictArgs = DataArgs & { model: string; files: string[]; out?: string; qu
 
 const predictOptions = {
   ...dataOptionsFor('model'),
-  model: { type: 'string', demandOption: true, describe: 'model file written by train' },
+  model: { type: 'string', demandOption: true, describe: 'model file written by train (or a .safetensors file in the export layout)' },
   out: { type: 'string', describe: 'write the predictions CSV here (atomically); default (or -): stdout' },
   quiet: { type: 'boolean', default: false, describe: 'print nothing on stderr' },
 } as const;

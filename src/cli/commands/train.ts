@@ -42,7 +42,7 @@ export const trainOptions = {
   clip: { type: 'number', default: d.clip, describe: 'global gradient-norm clipping (0 = off)' },
   threads: { type: 'string', default: String(defaultThreads()), describe: 'computing threads, or auto (measure briefly, as tune does)' },
   kernel: { choices: ['wasm', 'ts'] as const, default: d.kernel, hidden: true, describe: 'gradient kernel: wasm (fast) or ts (reference)' },
-  seed: { type: 'number', default: d.seed, describe: 'seed for init, split and shuffling' },
+  seed: { type: 'number', default: d.seed, describe: 'seed for init, split, shuffling and augmentation (each member of an ensemble derives its own)' },
   'val-split': { type: 'string', default: String(d.valSplit), describe: `fraction of each class held out for validation; auto: 0.1 when that is ≥ ${d.minValidation} sequences, else 0` },
   'class-weights': { choices: CLASS_WEIGHTS, default: d.classWeights, describe: 'balanced: weight class c by n / (C · n_c) in the loss' },
   schedule: { choices: LR_SCHEDULES, default: d.schedule, describe: 'learning-rate schedule: cosine (with warmup) or constant' },
