@@ -368,7 +368,7 @@ function addMergeDirections(g: GraphParts, y: string, out: string, perm: number[
 function addLastReadout(g: GraphParts, op: string, rnnAttrs: Attribute[], steps: string, K: number): void {
   // Y_h holds each direction's state after its own last step of each sequence (sequence_lens).
   g.nodes.push(node(op, ['x_tnd', 'W', 'R', 'B', steps], ['', 'Y_h'], rnnAttrs));
-  if (K === 1) g.nodes.push(node('Squeeze', ['Y_h', 'axis_0'], ['z']));
+  if (K === 1) g.nodes.push(node('Squeeze', ['Y_h', int64Constant(g, 'axis_0', [1], [0])], ['z']));
   else addMergeDirections(g, 'Y_h', 'z', [1, 0, 2], [0, -1]);
 }
 
@@ -393,7 +393,7 @@ function addMeanReadout(g: GraphParts, op: string, rnnAttrs: Attribute[], steps:
   nodes.push(node('Less', ['steps_col', 'lengths_i64'], ['valid'])); // [F][N] bool
   nodes.push(node('Unsqueeze', ['valid', axis2], ['valid_tn1'])); // [F][N][1]
   nodes.push(node('Where', ['valid_tn1', 'states', zeroF], ['masked'])); // Where, not Mul: NaN · 0 is NaN
-  nodes.push(node('ReduceSum', ['masked', 'axis_0'], ['state_sum'], [attrInt('keepdims', 0)])); // [N][K·H]
+  nodes.push(node('ReduceSum', ['masked', int64Constant(g, 'axis_0', [1], [0])], ['state_sum'], [attrInt('keepdims', 0)])); // [N][K·H]
   nodes.push(node('Cast', [steps], ['lengths_f'], [attrInt('to', FLOAT)]));
   nodes.push(node('Unsqueeze', ['lengths_f', axis1], ['lengths_col'])); // [N][1]
   nodes.push(node('Div', ['state_sum', 'lengths_col'], ['z']));
@@ -470,7 +470,6 @@ export function exportOnnx(m: Model): Uint8Array {
   const input = resampleOf(m) > 0 ? addResample(g, normalized, m) : { x: normalized, lengths: 'lengths' };
   const { x, steps } = strideOf(m) > 1 ? addFrames(g, input.x, input.lengths, m) : { x: input.x, steps: input.lengths };
   const rnnAttrs = addRecurrenceInputs(g, x, m, P);
-  int64Constant(g, 'axis_0', [1], [0]); // used by both readouts
   const K = directionsOf(m.shape);
   if (m.readout === 'last') addLastReadout(g, recurrenceOp(m), rnnAttrs, steps, K);
   else addMeanReadout(g, recurrenceOp(m), rnnAttrs, steps, K);
