@@ -5,7 +5,7 @@
 // interrupt); the default one (`<out>.ckpt`) is removed once the model is written.
 
 import { rmSync } from 'node:fs';
-import { DEFAULT_LAYOUT, layoutOptions, loadDataSet, type LoadOptions } from '../data/csv.js';
+import { DEFAULT_LAYOUT, fileName, layoutOptions, loadDataSet, type LoadOptions } from '../data/csv.js';
 import type { DataSet } from '../data/dataset.js';
 import type { Normalization } from '../data/normalize.js';
 import { inputsOf } from '../data/inputs.js';
@@ -210,7 +210,7 @@ async function trainClaimed(o: TrainOptions, outputs: OutputPaths): Promise<Trai
       ...(load.channels !== undefined ? { channels: [...load.channels] } : {}),
     },
     training: {
-      files: o.files,
+      files: o.files.map(fileName), // stdin as such
       fingerprints: o.files.map(fileFingerprint), // evaluate warns on these files (null: stdin, a pipe)
       sequences: ds.lengths.length,
       hyperparameters: recorded,
@@ -224,7 +224,7 @@ async function trainClaimed(o: TrainOptions, outputs: OutputPaths): Promise<Trai
   if (o.out) saveModel(o.out, model);
   if (o.out && path !== undefined && outputs.checkpointIsDefault) rmSync(path, { force: true }); // the model is the result now
   o.onTrained?.();
-  const test = testSets.map((t, i) => evaluateDataSet(model, o.test![i], t));
+  const test = testSets.map((t, i) => evaluateDataSet(model, fileName(o.test![i]), t));
   // A signal that came while the test files were scored is handled before the report is written (the CLI
   // stops there), not after.
   await new Promise((resolve) => setImmediate(() => setImmediate(resolve))); // past the loop's next poll phase
