@@ -273,6 +273,9 @@ test('stdin redirected from a training file counts as that file: named twice, or
   assert.match(over.stderr, /^train-signals: --out train\.csv: is one of the input files; writing it would destroy it/);
   assert.deepEqual(readFileSync(data), readFileSync(join(ROOT, 'datasets/cbf/train.csv')));
   assert.deepEqual(readdirSync(dir), ['train.csv']);
+  const fromStdin = run(['train', '-', '--out', 'm.json', '--epochs', '1', '--hidden', '4', '--select', 'off', '--members', '1', '--quiet']);
+  assert.equal(fromStdin.status, 0, fromStdin.stderr);
+  assert.deepEqual(JSON.parse(readFileSync(join(dir, 'm.json'), 'utf8')).training.files, ['stdin'], 'named as everywhere else');
 });
 
 test('- is stdin for an input CSV and stdout for predictions and evaluate’s report; elsewhere a usage error', () => {
