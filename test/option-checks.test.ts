@@ -125,5 +125,11 @@ test('the library refuses arguments of another kind in one UserError naming the 
   await assert.rejects(predict(any('m.json'), { files: [file] }).next(), refused(/^model must be a model/));
   await assert.rejects(predict(model, any({ files: file })).next(), refused(/^files must be a non-empty array/));
   assert.throws(() => score(any(null), syntheticDataSet(2, 1, 2)), refused(/^model must be a model as loadModel\(\) returns it \(got null\)$/));
+  // An option the function does not have, misspelt or not: refused, the nearest named.
+  await assert.rejects(train(any({ files: [file], epoch: 3 })), refused(/^train\(\) has no option "epoch"; did you mean epochs\?$/));
+  await assert.rejects(train(any({ files: [file], bogus: 1 })), refused(/^train\(\) has no option "bogus"$/));
+  await assert.rejects(tune(any({ files: [file], thread: [1] })), refused(/^tune\(\) has no option "thread"; did you mean threads\?$/));
+  await assert.rejects(evaluate(model, any({ files: [file], labelColum: 'label' })), refused(/^evaluate\(\) has no option "labelColum"; did you mean labelColumn\?$/));
+  await assert.rejects(predict(model, any({ files: [file], labelColum: 'x' })).next(), refused(/^predict\(\) has no option "labelColum"; did you mean labelColumn\?$/));
   assert.deepEqual(readdirSync(dir), ['train.csv']);
 });

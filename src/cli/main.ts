@@ -10,7 +10,7 @@ import { UserError, isInterrupted, isUserError } from '../errors.js';
 import { STDIN } from '../data/csv.js';
 import { packageVersion } from '../io/version.js';
 import { installSignalHandlers } from './interrupt.js';
-import { closest } from './suggest.js';
+import { closest } from '../data/suggest.js';
 import { trainBuilder, trainCommand } from './commands/train.js';
 import { PROGRAM as NAME, programWords, shellCommand } from './command-line.js';
 import { evaluateCommand } from './commands/evaluate.js';

@@ -4,6 +4,7 @@
 // message about something else (a string iterated as paths, one character at a time).
 
 import { UserError } from '../errors.js';
+import { closest } from './suggest.js';
 
 const shown = (v: unknown): string => (typeof v === 'string' ? JSON.stringify(v) : Array.isArray(v) ? 'an array' : v === null ? 'null' : typeof v);
 
@@ -29,4 +30,17 @@ export function checkModelArgument(v: unknown, option: string): void {
   if (typeof m === 'object' && m !== null && typeof m.shape === 'object' && m.parameters instanceof Float32Array && Array.isArray(m.classes)) return;
   const hint = typeof v === 'string' ? `; read it first: loadModel(${JSON.stringify(v)})` : '';
   throw new UserError(`${option} must be a model as loadModel() returns it (got ${shown(v)})${hint}`);
+}
+
+/** Whether the key list L names exactly the keys K: a compile-time check that a list kept beside its interface stays whole. */
+export type NamesExactly<K extends PropertyKey, L extends readonly PropertyKey[]> =
+  [Exclude<K, L[number]>, Exclude<L[number], K>] extends [never, never] ? true : false;
+
+/** Refuses an option `o` has that is not among `known` (a misspelt `labelColum` would be silently ignored). */
+export function checkKnownOptions(o: object, known: readonly string[], what: string): void {
+  for (const key of Object.keys(o)) {
+    if (known.includes(key)) continue;
+    const near = closest(key, known);
+    throw new UserError(`${what} has no option ${JSON.stringify(key)}${near !== undefined ? `; did you mean ${near}?` : ''}`);
+  }
 }

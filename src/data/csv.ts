@@ -14,7 +14,7 @@ import { type Readable, pipeline } from 'node:stream';
 import { stat } from 'node:fs/promises';
 import { CsvError, parse } from 'csv-parse';
 import { UserError, isUserError } from '../errors.js';
-import { checkFileList } from './arguments.js';
+import { type NamesExactly, checkFileList } from './arguments.js';
 import { DataSetBuilder, type StreamedSequence } from './builder.js';
 import { ContiguousLongReader } from './long-stream.js';
 import { columnList, isBlank } from './cells.js';
@@ -36,6 +36,11 @@ export interface LoadOptions {
   modelClasses?: readonly string[]; // read for a model with these classes (wide.ts: a file that has no label column)
   onRead?: (file: string, bytes: number, of: number) => void; // bytes of the file read so far, of its size (0: unknown)
 }
+
+/** Every key of LoadOptions, checked whole at compile time. */
+export const LOAD_OPTION_KEYS = ['format', 'labelColumn', 'idColumn', 'timeColumn', 'channels', 'requireLabels', 'modelClasses', 'onRead'] as const;
+const loadKeysWhole: NamesExactly<keyof LoadOptions, typeof LOAD_OPTION_KEYS> = true;
+void loadKeysWhole;
 
 type Resolved = Required<Omit<LoadOptions, 'channels' | 'onRead' | 'modelClasses'>> & {
   channels?: readonly string[];

@@ -1,7 +1,7 @@
 // Evaluation of a model on held-out files: each file is loaded on its own, checked against the model's
 // channels, put on the model's inputs (its differences, its normalization: data/inputs.ts), and scored.
 
-import { fileName, layoutOptions, loadDataSet, type LoadOptions } from '../data/csv.js';
+import { LOAD_OPTION_KEYS, fileName, layoutOptions, loadDataSet, type LoadOptions } from '../data/csv.js';
 import type { DataSet } from '../data/dataset.js';
 import { modelInputs } from '../data/inputs.js';
 import { UserError } from '../errors.js';
@@ -9,7 +9,7 @@ import type { Model } from '../model/model.js';
 import { type Scores, UNKNOWN_LABEL, labelsForModel, score } from './score.js';
 import { type Metrics, type Tally, addPrediction, createTally, mergeTallies, metricsOf } from './metrics.js';
 import { checkOnce } from '../io/paths.js';
-import { checkFileList, checkModelArgument } from '../data/arguments.js';
+import { type NamesExactly, checkFileList, checkKnownOptions, checkModelArgument } from '../data/arguments.js';
 
 export interface FileEvaluation {
   readonly file: string;
@@ -89,8 +89,14 @@ export interface EvaluateOptions extends LoadOptions {
   readonly files: readonly string[];
 }
 
+/** Every key of EvaluateOptions (and PredictOptions), checked whole at compile time: any other is refused. */
+export const FILES_OPTION_KEYS = [...LOAD_OPTION_KEYS, 'files'] as const;
+const evaluateKeysWhole: NamesExactly<keyof EvaluateOptions, typeof FILES_OPTION_KEYS> = true;
+void evaluateKeysWhole;
+
 export async function evaluate(model: Model, o: EvaluateOptions): Promise<FileEvaluation[]> {
   checkModelArgument(model, 'model');
+  checkKnownOptions(o ?? {}, FILES_OPTION_KEYS, 'evaluate()');
   checkFileList(o?.files, 'files');
   checkOnce(o.files, 'the files to evaluate'); // a file twice would count its sequences twice in the total
   const out: FileEvaluation[] = [];

@@ -8,7 +8,7 @@
 //
 // Legend: T steps of one sequence, D channels, C classes.
 
-import { checkFileList, checkModelArgument } from '../data/arguments.js';
+import { type NamesExactly, checkFileList, checkKnownOptions, checkModelArgument } from '../data/arguments.js';
 import { statSync } from 'node:fs';
 import { type LoadOptions, STDIN, fileName, layoutOptions, loadDataSet, streamFile } from '../data/csv.js';
 import { UserError } from '../errors.js';
@@ -21,7 +21,7 @@ import { appendDifferences, differenceChannels } from '../model/differences.js';
 import { resampleSequence } from '../model/resample.js';
 import { argmax } from '../model/rnn.js';
 import { createPredictor } from '../engine/predict.js';
-import { checkChannels } from './evaluate.js';
+import { FILES_OPTION_KEYS, checkChannels } from './evaluate.js';
 import { UNLABELLED, score } from './score.js';
 import type { RowOutput } from '../io/stream-out.js';
 import { checkOnce } from '../io/paths.js';
@@ -29,6 +29,8 @@ import { checkOnce } from '../io/paths.js';
 export interface PredictOptions extends LoadOptions {
   readonly files: readonly string[];
 }
+const predictKeysWhole: NamesExactly<keyof PredictOptions, typeof FILES_OPTION_KEYS> = true;
+void predictKeysWhole;
 
 export interface PredictSummary {
   readonly files: { readonly file: string; readonly sequences: number; readonly streamed: boolean }[];
@@ -178,6 +180,7 @@ interface PredictionSink {
 /** Scores every sequence of every file into `sink`, streamed (see the header). */
 async function scoreFiles(model: Model, o: PredictOptions, sink: PredictionSink): Promise<PredictSummary> {
   checkModelArgument(model, 'model');
+  checkKnownOptions(o ?? {}, FILES_OPTION_KEYS, 'predict()');
   checkFileList(o?.files, 'files');
   checkOnce(o.files, 'the files to predict');
   const scorer = createBatchScorer(model);

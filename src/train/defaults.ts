@@ -3,6 +3,7 @@
 //
 // Legend: N sequences, B batch size.
 
+import type { NamesExactly } from '../data/arguments.js';
 import { availableParallelism } from 'node:os';
 import { type Model, resampleOf, strideOf } from '../model/model.js';
 import { type Cell, cellOf, directionsOf } from '../model/layout.js';
@@ -192,6 +193,14 @@ export interface HyperparameterOptions {
   readonly members?: number; // train(): an ensemble of this many fits from different seeds (1 with init)
   readonly init?: Model; // start from these parameters (shape and readout come from it)
 }
+
+/** Every key of HyperparameterOptions, checked whole at compile time. */
+export const HYPERPARAMETER_KEYS = [
+  'hidden', 'readout', 'bptt', 'stride', 'resample', 'bidirectional', 'cell', 'epochs', 'batchSize', 'optimizer', 'lr', 'clip', 'seed',
+  'valSplit', 'patience', 'classWeights', 'schedule', 'warmup', 'minSteps', 'weightDecay', 'noise', 'warp', 'chunkSize', 'select', 'members', 'init',
+] as const;
+const hyperparameterKeysWhole: NamesExactly<keyof HyperparameterOptions, typeof HYPERPARAMETER_KEYS> = true;
+void hyperparameterKeysWhole;
 
 export type Hyperparameters = ReturnType<typeof resolveHyperparameters>;
 

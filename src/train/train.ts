@@ -5,7 +5,7 @@
 // interrupt); the default one (`<out>.ckpt`) is removed once the model is written.
 
 import { rmSync } from 'node:fs';
-import { DEFAULT_LAYOUT, fileName, layoutOptions, loadDataSet, type LoadOptions } from '../data/csv.js';
+import { DEFAULT_LAYOUT, LOAD_OPTION_KEYS, fileName, layoutOptions, loadDataSet, type LoadOptions } from '../data/csv.js';
 import type { DataSet } from '../data/dataset.js';
 import type { Normalization } from '../data/normalize.js';
 import { inputsOf } from '../data/inputs.js';
@@ -20,13 +20,13 @@ import type { KernelName } from '../engine/kernels.js';
 import { type FileEvaluation, evaluateDataSet, totalMetrics } from '../eval/evaluate.js';
 import { writeReport } from '../eval/report.js';
 import {
-  type HyperparameterOptions, type Hyperparameters, TRAIN_DEFAULTS, defaultThreadCounts, defaultThreads,
+  HYPERPARAMETER_KEYS, type HyperparameterOptions, type Hyperparameters, TRAIN_DEFAULTS, defaultThreadCounts, defaultThreads,
   differencesFor, resolveHyperparameters,
 } from './defaults.js';
 import { type BatchProgress, type FitResult, fit, shapeFor } from './fit.js';
-import { type TuneOptions, type TuneResult, tuneThreads } from './tune.js';
+import { TUNE_KEYS, type TuneOptions, type TuneResult, tuneThreads } from './tune.js';
 import { asOption, checkOptions } from './option-checks.js';
-import { checkFileList, checkModelArgument, checkPathOptions } from '../data/arguments.js';
+import { type NamesExactly, checkFileList, checkKnownOptions, checkModelArgument, checkPathOptions } from '../data/arguments.js';
 import { checkKernelEnvironment } from '../engine/wasm.js';
 import { type OutputPaths, checkFollows, checkInit, claimCheckpoint, fixedByModel, checkOutputs, checkResume, checkResumeData, checkResumeSelection, checkTestFiles } from './preflight.js';
 import { NOTHING_HELD_OUT, type Selection, budgetOf, canSelect, selectModel, selectionTasks, taskKey, withCandidate, withVaried } from './select.js';
@@ -60,6 +60,16 @@ export interface TrainOptions extends LoadOptions, HyperparameterOptions {
 
 export { TRAIN_DEFAULTS };
 
+/** Every key of TrainOptions (checked whole at compile time): train() refuses any other. */
+const TRAIN_OPTION_KEYS = [
+  ...LOAD_OPTION_KEYS, ...HYPERPARAMETER_KEYS,
+  'files', 'test', 'out', 'threads', 'kernel', 'report', 'commandLine', 'normalize', 'differences', 'onEpoch', 'onBatch', 'onStart',
+  'onMember', 'checkpoint', 'checkpointEvery', 'resume', 'signal', 'onTrained', 'onSelecting', 'onSelection', 'onSelected',
+  'onSelectionSkipped', 'onTuned', 'onLoaded',
+] as const;
+const trainKeysWhole: NamesExactly<keyof TrainOptions, typeof TRAIN_OPTION_KEYS> = true;
+void trainKeysWhole;
+
 /** One finished task of model selection. */
 export interface SelectionProgress {
   readonly key: string; // `<candidate>/<fold>`
@@ -74,6 +84,7 @@ export interface TrainResult extends Omit<FitResult, 'computeMs' | 'reduceMs' | 
 }
 
 export async function train(o: TrainOptions): Promise<TrainResult> {
+  checkKnownOptions(o ?? {}, TRAIN_OPTION_KEYS, 'train()');
   checkFileList(o.files, 'files');
   if (o.test !== undefined) checkFileList(o.test, 'test');
   checkPathOptions(o, ['out', 'checkpoint', 'report', 'resume']);
@@ -312,9 +323,15 @@ export interface TuneFilesOptions extends LoadOptions, TuneOptions {
   readonly differences?: boolean | 'auto';
 }
 
+/** Every key of TuneFilesOptions (checked whole at compile time): tune() refuses any other. */
+const TUNE_OPTION_KEYS = [...LOAD_OPTION_KEYS, ...TUNE_KEYS, 'files', 'normalize', 'differences'] as const;
+const tuneKeysWhole: NamesExactly<keyof TuneFilesOptions, typeof TUNE_OPTION_KEYS> = true;
+void tuneKeysWhole;
+
 /** `tune` on files: loads them, adds their differences and normalizes as train() does, then tuneThreads() with the same flags. */
 export async function tune(o: TuneFilesOptions): Promise<TuneResult> {
   const d = TRAIN_DEFAULTS;
+  checkKnownOptions(o ?? {}, TUNE_OPTION_KEYS, 'tune()');
   checkFileList(o.files, 'files');
   checkOptions(o, asOption, 'tune');
   const loaded = await loadDataSet(o.files, { ...o, requireLabels: true });

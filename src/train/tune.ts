@@ -27,7 +27,8 @@ import type { KernelName } from '../engine/kernels.js';
 import { longestWindow } from '../model/frames.js';
 import { shapeFor } from './fit.js';
 import { asOption, checkOptions } from './option-checks.js';
-import { type HyperparameterOptions, TRAIN_DEFAULTS, defaultThreadCounts, median, resolveHyperparameters } from './defaults.js';
+import { HYPERPARAMETER_KEYS, type HyperparameterOptions, TRAIN_DEFAULTS, defaultThreadCounts, median, resolveHyperparameters } from './defaults.js';
+import type { NamesExactly } from '../data/arguments.js';
 
 /** The model's options as train() takes them (hidden, readout, stride, …), and how to measure. */
 export interface TuneOptions extends HyperparameterOptions {
@@ -39,6 +40,11 @@ export interface TuneOptions extends HyperparameterOptions {
   readonly measureMs?: number; // timed for at least this long, whatever `steps` says
   readonly kernel?: KernelName;
 }
+
+/** Every key of TuneOptions, checked whole at compile time. */
+export const TUNE_KEYS = [...HYPERPARAMETER_KEYS, 'threads', 'steps', 'warmupSteps', 'warmupMs', 'warmupMaxMs', 'measureMs', 'kernel'] as const;
+const tuneOptionKeysWhole: NamesExactly<keyof TuneOptions, typeof TUNE_KEYS> = true;
+void tuneOptionKeysWhole;
 
 export interface TuneRow {
   readonly threads: number;

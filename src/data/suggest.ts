@@ -1,4 +1,4 @@
-// "Did you mean": the known word closest to a mistyped one, for unknown commands and flags.
+// "Did you mean": the known word closest to a mistyped one, for unknown commands, flags and library options.
 
 /** Edit distance with adjacent transpositions (optimal string alignment). */
 function distance(a: string, b: string): number {
