@@ -136,11 +136,13 @@ export function selectionLines(stream: ProgressStream) {
 export function loadingLines(stream: ProgressStream, now: () => number = () => performance.now()) {
   const start = now();
   let last = start;
-  const mib = (n: number) => `${Math.round(n / 2 ** 20)} MiB`;
   return (file: string, bytes: number, of: number): void => {
     const t = now();
     if (t - start < 1000 || t - last < 1000) return;
     last = t;
-    stream.write(`loading ${file}: ${of > 0 ? `${Math.floor((100 * bytes) / of)} % (${mib(bytes)} of ${mib(of)})` : mib(bytes)}\n`);
+    // In the total's unit: KiB below a MiB (a small file on a busy machine), else MiB.
+    const kib = (of > 0 ? of : bytes) < 2 ** 20;
+    const size = (n: number) => (kib ? `${Math.round(n / 2 ** 10)} KiB` : `${Math.round(n / 2 ** 20)} MiB`);
+    stream.write(`loading ${file}: ${of > 0 ? `${Math.floor((100 * bytes) / of)} % (${size(bytes)} of ${size(of)})` : size(bytes)}\n`);
   };
 }

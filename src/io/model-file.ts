@@ -170,6 +170,9 @@ function parseModelDoc(text: string, file: string): Model {
     throw new UserError(`not valid JSON: ${w.what}; the model file is damaged or not a model file; write it again with train`, { file, line: w.line, column: w.column });
   }
   if (doc === null || typeof doc !== 'object') fail(file, 'not a JSON object');
+  if (doc.format === 'train-signals/checkpoint') { // io/checkpoint.ts's CHECKPOINT_FORMAT
+    throw new UserError(`this is a checkpoint, not a model file; continue the run with train … --resume ${file}, which writes the model`, { file });
+  }
   if (doc.format !== MODEL_FORMAT) fail(file, `"format" is ${JSON.stringify(doc.format)}, expected "${MODEL_FORMAT}"`);
   if (doc.version !== MODEL_VERSION) fail(file, `"version" ${JSON.stringify(doc.version)} is not supported (this tool reads model files of version ${MODEL_VERSION})`);
   const classes = stringArray(file, doc.classes, 'classes');
