@@ -92,8 +92,8 @@ test('loading: silent for the first second, then at most a line a second', async
   assert.equal(out.length, 3); // at 1.0, 2.0 and 3.0 s
   assert.match(out[0], /^loading big\.csv: 25 % \(1 MiB of 4 MiB\)\n$/);
   const small = sink(false);
-  const slow = loadingLines(small.stream, () => t);
   t = 0;
+  const slow = loadingLines(small.stream, () => t);
   slow('small.csv', 0, 23_000);
   t = 1500;
   slow('small.csv', 5_500, 23_000);
