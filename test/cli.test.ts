@@ -521,3 +521,18 @@ test('TRAIN_SIGNALS_KERNEL other than plain is refused in one line before any wo
   assert.match(r.stderr, /^train-signals: TRAIN_SIGNALS_KERNEL is "avx"; it can only be plain \(the plain-SIMD kernel\), or unset\n$/);
   assert.ok(!existsSync(out) && !existsSync(`${out}.ckpt`));
 });
+
+test('many classes: the confusion matrix is left out of the tables and the report (evaluate --json holds it), and nothing fails', () => {
+  const dir = tmp();
+  const C = 80;
+  const rows = Array.from({ length: 2 * C }, (_, i) => `c${String(i % C).padStart(3, '0')},${[1, 2, 3, 4].map((t) => Math.sin(i + t).toFixed(3)).join(',')}`);
+  writeFileSync(join(dir, 'many.csv'), `label,t0,t1,t2,t3\n${rows.join('\n')}\n`);
+  const t = cli(['train', 'many.csv', '--test', 'many.csv', '--out', 'm.json', '--report', 'r.html', '--epochs', '1', '--hidden', '4', '--select', 'off', '--members', '1'], { cwd: dir });
+  assert.equal(t.code, 0, t.stderr);
+  assert.match(t.stdout, /confusion matrix: 80 classes, too many to print; --json holds it/);
+  const html = readFileSync(join(dir, 'r.html'), 'utf8');
+  assert.match(html, /The confusion matrix of 80 classes is too large to draw/);
+  assert.match(html, /the first 30 classes of 80/);
+  const j = cli(['evaluate', '--model', 'm.json', 'many.csv', '--json'], { cwd: dir });
+  assert.equal(JSON.parse(j.stdout).files[0].confusion.length, C);
+});

@@ -1,7 +1,7 @@
 // Plain-text presentation of evaluation results: aligned tables for the terminal. Strings in, strings out; the
 // commands decide where they go.
 
-import type { Metrics } from '../eval/metrics.js';
+import { MAX_MATRIX_CLASSES, type Metrics } from '../eval/metrics.js';
 import { visible } from '../eval/visible.js';
 
 /** Rows of cells as aligned columns: the first column left-aligned, the others right-aligned. */
@@ -36,12 +36,13 @@ export function detailTables(m: Metrics, indent = '  '): string {
     m.perClass.map((c, i) => [c.class + (i >= known ? ' (unknown)' : ''), fixed(c.precision), fixed(c.recall), fixed(c.f1), String(c.support)]),
     indent,
   );
-  const confusion = table(
-    ['true \\ predicted', ...m.classes],
-    m.confusion.map((row, r) => [m.classes[r], ...row.map(String)]),
-    indent,
-  );
-  let out = perClass + '\n' + `${indent}confusion matrix (rows: true class, columns: predicted class)\n` + confusion;
+  const C = m.classes.length;
+  let out = perClass + '\n';
+  if (C > MAX_MATRIX_CLASSES) out += `${indent}confusion matrix: ${C} classes, too many to print; --json holds it\n`;
+  else {
+    const confusion = table(['true \\ predicted', ...m.classes], m.confusion.map((row, r) => [m.classes[r], ...row.map(String)]), indent);
+    out += `${indent}confusion matrix (rows: true class, columns: predicted class)\n` + confusion;
+  }
   if (m.unknownLabels.count > 0) {
     out += `${indent}${m.unknownLabels.count} sequence(s) with labels the model never saw ` +
       `(${m.unknownLabels.labels.map(visible).join(', ')}), counted as errors\n`;

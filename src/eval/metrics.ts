@@ -16,6 +16,9 @@
 
 export const LOG_LOSS_EPS = 1e-15;
 
+/** The most classes whose confusion matrix is shown (a table, a heat map); beyond, it is C² cells no one reads. */
+export const MAX_MATRIX_CLASSES = 60;
+
 export interface Tally {
   readonly classes: string[]; // [C] model classes, then unknown labels
   readonly known: number; // how many of `classes` are the model's

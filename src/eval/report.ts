@@ -17,7 +17,7 @@ import { type Model, differencesOf, resampleOf, strideOf } from '../model/model.
 import { cellOf, directionsOf, layoutOf } from '../model/layout.js';
 import { visible } from './visible.js';
 import { packageVersion } from '../io/version.js';
-import type { Metrics } from './metrics.js';
+import { MAX_MATRIX_CLASSES, type Metrics } from './metrics.js';
 import { type Scores, UNKNOWN_LABEL } from './score.js';
 import { type HardCase, hardCases, topClasses } from './hard-cases.js';
 
@@ -46,6 +46,7 @@ export type { ReportEpoch } from './training-record.js';
 
 const PALETTE = ['#2563eb', '#dc2626', '#16a34a', '#9333ea', '#ea580c', '#0891b2', '#ca8a04', '#db2777', '#4b5563', '#65a30d', '#7c3aed', '#0f766e'];
 const EXAMPLES_PER_CLASS = 3;
+const EXAMPLE_CLASSES = 30; // classes whose examples are drawn: a report of thousands of classes stays readable
 const HARD_CASES = 6; // drawn per kind (misclassified, least confident) and file
 const TOP_CLASSES = 3; // probabilities named under each hard case
 const MAX_POINTS = 240; // per drawn line; longer signals are reduced to min/max pairs
@@ -125,6 +126,7 @@ function lineChart(series: readonly Series[], o: { title: string; xLabel: string
 /** The confusion matrix as a heat map: cell shade and percentage = share of the true class's row, and the count. */
 function heatmap(m: Metrics, title: string): string {
   const C = m.classes.length;
+  if (C > MAX_MATRIX_CLASSES) return `<p class="note">The confusion matrix of ${C} classes is too large to draw; <code>evaluate --json</code> holds it.</p>`;
   const label = Math.min(160, 34 + 7 * Math.max(...m.classes.map((c) => Math.min(c.length, 18))));
   const cell = Math.max(28, Math.min(64, Math.floor(360 / C)));
   const W = label + C * cell + 20;
@@ -439,8 +441,10 @@ export function renderReport(r: ReportInput): string {
   if (exampleData) {
     const from = r.train ? 'training data' : `evaluated data (${r.evaluations.find((e) => e.data)!.file})`;
     const classes = exampleData.classes;
-    parts.push(`<section><h2>Example signals</h2><p class="note">The first ${EXAMPLES_PER_CLASS} sequences of each class in the ${esc(from)}` +
-      `${m.normalization ? ', after z-scoring' : ''}.</p>${examples(exampleData, classes)}</section>`);
+    const shown = classes.slice(0, EXAMPLE_CLASSES);
+    parts.push(`<section><h2>Example signals</h2><p class="note">The first ${EXAMPLES_PER_CLASS} sequences of each class` +
+      `${shown.length < classes.length ? ` (the first ${shown.length} classes of ${classes.length})` : ''} in the ${esc(from)}` +
+      `${m.normalization ? ', after z-scoring' : ''}.</p>${examples(exampleData, shown)}</section>`);
     parts.push(`<section><h2>Data</h2>${dataSummary(exampleData, classes, from)}</section>`);
   }
 
