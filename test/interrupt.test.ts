@@ -182,6 +182,20 @@ test('divergence: one line saying what to try, exit 2, the existing model untouc
   assert.equal(readFileSync(out, 'utf8'), 'the previous model');
 });
 
+test('divergence in every model-selection candidate: one line, exit 2, no model and no checkpoint left to block the rerun', async () => {
+  const dir = tmp();
+  const out = join(dir, 'm.json');
+  const r = await start(['train', 'datasets/cbf/train.csv', '--hidden', '4', '--epochs', '2', '--threads', '2', '--out', out, '--lr', '1e30', '--clip', '0']).done;
+  assert.equal(r.code, 2, r.stderr);
+  assert.match(r.stderr, /^train-signals: model selection: every candidate diverged on every fold; try a smaller --lr \(now 1e\+30\) or gradient clipping, e\.g\. --clip 1; no model or checkpoint was written$/m);
+  assert.deepEqual(readdirSync(dir), []);
+  // Weight decay as the cause is named too.
+  const wd = await start([...TRAIN, '--out', out, '--weight-decay', '1e6']).done;
+  assert.equal(wd.code, 2, wd.stderr);
+  assert.match(wd.stderr, /training diverged in epoch \d+, step \d+: .*try a smaller --lr \(now [^)]*\), a smaller --clip \(now 1\) or a smaller --weight-decay \(now 1000000\); no model was written/);
+  assert.deepEqual(readdirSync(dir), []);
+});
+
 test('--resume refuses other hyperparameters or other data, and may extend --epochs', async () => {
   const dir = tmp();
   const out = join(dir, 'm.json');

@@ -116,10 +116,20 @@ function loopStart(o: FitOptions, split: FitState['split']) {
   };
 }
 
+/** What may bring a diverging run back: a smaller step, clipping, and the weight decay or noise it was given. */
+function remedies(hp: Hyperparameters): string {
+  const all = [
+    `a smaller --lr (now ${hp.lr})`,
+    hp.clip > 0 ? `a smaller --clip (now ${hp.clip})` : 'gradient clipping, e.g. --clip 1 (now off)',
+    ...(hp.weightDecay > 0 ? [`a smaller --weight-decay (now ${hp.weightDecay})`] : []),
+    ...(hp.noise > 1 ? [`less --noise (now ${hp.noise})`] : []),
+  ];
+  return `${all.slice(0, -1).join(', ')} or ${all[all.length - 1]}`;
+}
+
 function divergedError(what: string, epoch: number, step: number, hp: Hyperparameters): DivergedError {
   return new DivergedError(
-    `training diverged in epoch ${epoch}, step ${step + 1}: ${what}; try a smaller --lr (now ${hp.lr})` +
-      (hp.clip > 0 ? ` or a smaller --clip (now ${hp.clip})` : ' or gradient clipping, e.g. --clip 1 (now off)'),
+    `training diverged in epoch ${epoch}, step ${step + 1}: ${what}; try ${remedies(hp)}`,
     epoch, step,
   );
 }

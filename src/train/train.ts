@@ -154,6 +154,10 @@ async function trainClaimed(o: TrainOptions, outputs: OutputPaths): Promise<Trai
     resample: (o.resample ?? d.resample) === 'auto' && hp.resample > 0,
   };
   let selection: SelectionState | undefined;
+  let selectionCheckpoint: string | undefined; // written by this run's model selection (not resumed from)
+  const dropSelectionCheckpoint = () => {
+    if (selectionCheckpoint !== undefined) rmSync(selectionCheckpoint, { force: true });
+  };
   let scores: Selection | undefined;
   // A resumed run selects again from the scores its checkpoint holds: only the missing tasks train.
   const selecting = (o.select ?? d.select) === 'auto' && !o.init && (vary.augmentation || vary.readout || vary.resample);
@@ -176,13 +180,23 @@ async function trainClaimed(o: TrainOptions, outputs: OutputPaths): Promise<Trai
           done[key] = s;
           // A checkpoint past selection holds every task (checkResumeSelection above), so none trains and
           // none of its scores is written here; the guard keeps it that way should that ever change.
-          if (path !== undefined && !resume?.state) saveCheckpoint(path, { model: modelRecordOf(before), hyperparameters: recordOf(before), data, selection: { scores: done, chosen: null } });
+          if (path !== undefined && !resume?.state) {
+            saveCheckpoint(path, { model: modelRecordOf(before), hyperparameters: recordOf(before), data, selection: { scores: done, chosen: null } });
+            if (resume === undefined) selectionCheckpoint = path;
+          }
           o.onSelection?.({ key, score: s, finished, total });
         },
       });
     } catch (e) {
       if (o.signal?.aborted) throw new InterruptedError(0, 0, path !== undefined && Object.keys(done).length > 0 ? path : o.resume);
       throw e;
+    }
+    if (scores.scores.every((s) => !(s.logLoss < Number.MAX_VALUE))) {
+      dropSelectionCheckpoint(); // its scores say nothing: a rerun with a smaller --lr must not be asked to resume it
+      throw new DivergedError(
+        `model selection: every candidate diverged on every fold; try a smaller --lr (now ${hp.lr})` +
+          `${hp.clip > 0 ? '' : ' or gradient clipping, e.g. --clip 1'}; no model or checkpoint was written`, 0, 0,
+      );
     }
     selection = { scores: done, chosen: scores.chosen };
     o.onSelected?.(scores);
@@ -206,7 +220,12 @@ async function trainClaimed(o: TrainOptions, outputs: OutputPaths): Promise<Trai
   o.onStart?.(hp);
   const { members, seconds, seen } = await fitMembers(ds, normalization, hp, {
     threads, init: o.init, kernel: o.kernel, onEpoch: o.onEpoch, onBatch: o.onBatch, onMember: o.onMember, signal: o.signal,
-    finished: resume?.members ?? [], state: state0, onCheckpoint, checkpointEvery: o.checkpointEvery ?? d.checkpointEvery, failed: (e) => withCheckpoint(e, last),
+    finished: resume?.members ?? [], state: state0, onCheckpoint, checkpointEvery: o.checkpointEvery ?? d.checkpointEvery,
+    failed: (e) => {
+      // Diverged before any checkpoint of the final fit: selection's, chosen with this --lr, is no place to go on from.
+      if (e instanceof DivergedError && last === undefined) dropSelectionCheckpoint();
+      return withCheckpoint(e, last);
+    },
   });
   const first = members[0];
   const history = [...first.history];
@@ -306,7 +325,7 @@ function withCheckpoint(e: unknown, last: { path: string; after: string } | unde
     return e;
   }
   const where = last === undefined
-    ? 'no checkpoint was written (it stopped in the first epoch)'
+    ? 'no checkpoint was written (it stopped before the first)'
     : `the last good checkpoint (after ${last.after}) is ${last.path}`;
   if (e instanceof DivergedError) {
     const how = last === undefined ? '' : `; continue from it with --resume ${last.path} and a smaller --lr`;
