@@ -117,6 +117,7 @@ const bad: Bad[] = [
   { name: 'predict: other channel count', files: { 'data.csv': WIDE, 'm.json': LONG_MODEL }, args: ['predict', '--model', 'm.json', 'data.csv', '--out', 'p.csv'], error: /^data\.csv:1: has 1 channel\(s\) but the model was trained on 3/ },
   { name: 'export: --onnx in a missing folder', files: { 'm.json': WIDE_MODEL }, args: ['export', '--model', 'm.json', '--onnx', 'gone/m.onnx'], error: /^--onnx gone\/m\.onnx: the folder .*gone does not exist; create it/ },
   // ── --resume checkpoints ──
+  { name: '--init: missing', files: { 'data.csv': WIDE }, args: T('--init', 'gone.json'), error: /^gone\.json: model file not found; check the path given to --init/ },
   { name: 'evaluate --model: a checkpoint', files: { 'data.csv': WIDE, 'c.ckpt': '{"format":"train-signals/checkpoint","version":1}' }, args: ['evaluate', '--model', 'c.ckpt', 'data.csv'], error: /^c\.ckpt: this is a checkpoint, not a model file; continue the run with train … --resume c\.ckpt, which writes the model/ },
   { name: '--resume: a model file', files: { 'data.csv': WIDE, 'm.json': WIDE_MODEL }, args: T('--resume', 'm.json'), error: /^m\.json: this is a model file, not a checkpoint/ },
   { name: '--resume: truncated', files: { 'data.csv': WIDE, 'c.ckpt': '{"format":"train-signals/checkpoint","version":1,"model":{"sha' }, args: T('--resume', 'c.ckpt'), error: /^c\.ckpt:1:\d+: not valid JSON.*damaged, perhaps truncated/ },

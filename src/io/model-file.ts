@@ -259,10 +259,11 @@ function checkSizes(file: string, p: any, l: ReturnType<typeof layoutOf>): void 
   }
 }
 
-export function loadModel(path: string): Model {
+/** The model file at `path`; `flag` is what errors say gave the path (a program's loadModel: --model). */
+export function loadModel(path: string, flag = '--model'): Model {
   const text = readInputFile(path, {
     isDirectory: 'is a directory; give the model file (.json) written by train',
-    notFound: 'model file not found; check the path given to --model',
+    notFound: `model file not found; check the path given to ${flag}`,
     cannotRead: 'the model file',
   }).toString('utf8');
   return parseModel(text, path);

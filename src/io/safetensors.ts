@@ -383,15 +383,15 @@ export function parseSafetensors(bytes: Uint8Array, file: string): Model {
   };
 }
 
-export function loadSafetensors(path: string): Model {
+export function loadSafetensors(path: string, flag?: string): Model {
   const bytes = readInputFile(path, {
-    isDirectory: 'is a directory; give a .safetensors file', notFound: 'file not found; check the path', cannotRead: 'the file',
+    isDirectory: 'is a directory; give a .safetensors file', notFound: `file not found; check the path${flag ? ` given to ${flag}` : ''}`, cannotRead: 'the file',
     maxBytes: 2 ** 31 - 1, // a Buffer's and a Float32Array's reach on every platform Node runs on
   });
   return parseSafetensors(bytes, path);
 }
 
 /** A model from a model file (.json) or a safetensors file (.safetensors): what --model and --init accept. */
-export function loadInitModel(path: string): Model {
-  return path.toLowerCase().endsWith('.safetensors') ? loadSafetensors(path) : loadModel(path);
+export function loadInitModel(path: string, flag = '--model'): Model {
+  return path.toLowerCase().endsWith('.safetensors') ? loadSafetensors(path, flag) : loadModel(path, flag);
 }

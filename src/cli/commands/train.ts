@@ -172,7 +172,7 @@ export const trainCommand = {
     checkOptions(options, asFlag);
     // train() checks its outputs against the data files; the --init file only the command line knows.
     checkDistinct([['the --init model', a.init]], [['--out', a.out], ['--report', a.report], ['--checkpoint', a.checkpoint ?? `${a.out}.ckpt`]]);
-    const init = a.init ? loadInitModel(a.init) : undefined;
+    const init = a.init ? loadInitModel(a.init, '--init') : undefined;
     let progress: ReturnType<typeof createProgress> | undefined;
     let epochs = 0; // per member
     const selecting = selectionLines(process.stderr);
