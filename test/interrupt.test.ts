@@ -182,6 +182,22 @@ test('divergence: one line saying what to try, exit 2, the existing model untouc
   assert.equal(readFileSync(out, 'utf8'), 'the previous model');
 });
 
+test('Ctrl-C while a large model\'s weights are drawn (seconds at H 1024): exit 130 at once, nothing written', async () => {
+  const dir = tmp();
+  const out = join(dir, 'm.json');
+  const run = start(['train', 'datasets/motion/train.csv', '--hidden', '1024', '--members', '1', '--select', 'off', '--epochs', '1', '--threads', '1', '--out', out]);
+  while (!existsSync(`${out}.ckpt.lock`)) await new Promise((resolve) => setTimeout(resolve, 20)); // past the checks
+  await new Promise((resolve) => setTimeout(resolve, 1500)); // the data are loaded; the orthogonal W_hh are drawn
+  const sent = performance.now();
+  run.child.kill('SIGINT');
+  const r = await run.done;
+  const ms = performance.now() - sent;
+  assert.equal(r.code, 130, r.stderr);
+  assert.ok(ms < 3000, `stopped ${Math.round(ms)} ms after the signal`);
+  assert.ok(!existsSync(out));
+  assert.ok(!existsSync(`${out}.ckpt.lock`));
+});
+
 test('divergence in every model-selection candidate: one line, exit 2, no model and no checkpoint left to block the rerun', async () => {
   const dir = tmp();
   const out = join(dir, 'm.json');

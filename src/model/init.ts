@@ -11,8 +11,11 @@ function glorotUniform(out: FloatArray, rows: number, cols: number, rng: Rng): v
   for (let i = 0; i < rows * cols; i++) out[i] = (2 * rng.next() - 1) * a;
 }
 
-/** Q of the QR decomposition of an n×n standard-normal matrix, signs fixed so diag(R) > 0 (Haar-distributed). */
-function orthogonal(out: FloatArray, n: number, rng: Rng): void {
+/**
+ * Q of the QR decomposition of an n×n standard-normal matrix, signs fixed so diag(R) > 0 (Haar-distributed).
+ * O(n³): a generator that yields after each column, so that a caller can stay responsive (minutes at n 4096).
+ */
+function* orthogonal(out: FloatArray, n: number, rng: Rng): Generator<void, void, void> {
   // The Gaussian matrix's columns, each contiguous (qt[j·n + i] is entry [i][j]), drawn in row-major order.
   const qt = new Float64Array(n * n);
   for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) qt[j * n + i] = normal(rng);
@@ -31,19 +34,25 @@ function orthogonal(out: FloatArray, n: number, rng: Rng): void {
     for (let i = 0; i < n; i++) norm += cj[i] * cj[i];
     norm = Math.sqrt(norm);
     for (let i = 0; i < n; i++) cj[i] /= norm;
+    yield;
   }
   for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) out[i * n + j] = qt[j * n + i];
 }
 
 /** Fills `flat` (one parameter set in the layout of `shape`) with fresh initial values. */
 export function initParameters(flat: FloatArray, shape: Shape, rng: Rng): void {
+  for (const _ of initSteps(flat, shape, rng));
+}
+
+/** initParameters as a generator that yields after each column of every W_hh: the same values, in pieces. */
+export function* initSteps(flat: FloatArray, shape: Shape, rng: Rng): Generator<void, void, void> {
   const P = viewsOf(flat, shape);
   for (let d = 0; d < directionsOf(shape); d++) {
     const R = recurrenceOf(P, d);
     const { D, H } = shape;
     for (let g = 0; g < gatesOf(shape); g++) {
       glorotUniform(R.W_xh.subarray(g * H * D, (g + 1) * H * D), H, D, rng);
-      orthogonal(R.W_hh.subarray(g * H * H, (g + 1) * H * H), H, rng);
+      yield* orthogonal(R.W_hh.subarray(g * H * H, (g + 1) * H * H), H, rng);
     }
     R.b_h.fill(0);
     R.b_hn.fill(0);

@@ -13,7 +13,7 @@
 import type { DataSet } from '../data/dataset.js';
 import { resampledDataSet } from '../data/resample.js';
 import type { Normalization } from '../data/normalize.js';
-import { initParameters } from '../model/init.js';
+import { initSteps } from '../model/init.js';
 import { type Shape, layoutOf } from '../model/layout.js';
 import type { Model } from '../model/model.js';
 import { type Rng, createRng, shuffle } from '../model/rng.js';
@@ -89,14 +89,28 @@ export function shapeFor(ds: DataSet, hp: Hyperparameters, init?: Model): Shape 
 }
 
 /** The starting weights [P]: the resumed state's, the init model's, or drawn from rng. */
-function initialWeights(shape: Shape, o: FitOptions, rng: Rng): Float32Array {
+async function initialWeights(shape: Shape, o: FitOptions, rng: Rng): Promise<Float32Array> {
   const params = new Float32Array(layoutOf(shape).size);
   if (o.resume) {
     if (o.resume.params.length !== params.length) throw new Error(`bug: resuming ${o.resume.params.length} parameters into ${params.length}`);
     params.set(o.resume.params);
   } else if (o.init) params.set(o.init.parameters);
-  else initParameters(params, shape, rng);
+  else await drawInitialWeights(params, shape, rng, o.signal);
   return params;
+}
+
+/**
+ * initParameters, letting the event loop run every 50 ms: at H 1024 the orthogonal W_hh take seconds, at 4096
+ * minutes, and a Ctrl-C must not wait for them. Once `signal` aborts, throws InterruptedError (nothing to save).
+ */
+export async function drawInitialWeights(params: Float32Array, shape: Shape, rng: Rng, signal?: StopFlag): Promise<void> {
+  let since = performance.now();
+  for (const _ of initSteps(params, shape, rng)) {
+    if (performance.now() - since < 50) continue;
+    await new Promise((resolve) => setImmediate(resolve));
+    if (signal?.aborted) throw new InterruptedError(0, 0);
+    since = performance.now();
+  }
 }
 
 /** The loop's position and running sums, as a fresh run or the resumed state has them. */
@@ -158,7 +172,7 @@ export async function fit(given: DataSet, normalization: Normalization | null, o
   const leastTrained = hp.valSplit > 0 ? Math.max(1, trainingCount(ds.lengths.length, hp.valSplit) - C) : ds.lengths.length;
   checkEngineSizes({ shape, chunkSize: hp.chunkSize, capacity, maxBatch: Math.min(hp.batchSize, leastTrained), threads, kernel: o.kernel });
   const rng = createRng(rs ? rs.rng : hp.seed);
-  const initial = initialWeights(shape, o, rng);
+  const initial = await initialWeights(shape, o, rng);
   const split = rs ? rs.split
     : hp.valSplit > 0 ? stratifiedSplit(ds.labels, C, hp.valSplit, rng) : { train: Int32Array.from(ds.labels.keys()), val: new Int32Array(0) };
   const nTrain = split.train.length;

@@ -17,15 +17,14 @@
 
 import type { DataSet } from '../data/dataset.js';
 import { resampledDataSet } from '../data/resample.js';
-import { initParameters } from '../model/init.js';
 import { layoutOf } from '../model/layout.js';
 import { createRng, shuffle } from '../model/rng.js';
 import { inputNoise } from '../model/noise.js';
 import { clipScale } from '../model/optimizer.js';
-import { createEngine } from '../engine/engine.js';
+import { type Engine, createEngine } from '../engine/engine.js';
 import type { KernelName } from '../engine/kernels.js';
 import { longestWindow } from '../model/frames.js';
-import { shapeFor } from './fit.js';
+import { drawInitialWeights, shapeFor } from './fit.js';
 import { asOption, checkOptions } from './option-checks.js';
 import { HYPERPARAMETER_KEYS, type HyperparameterOptions, TRAIN_DEFAULTS, defaultThreadCounts, median, resolveHyperparameters } from './defaults.js';
 import type { NamesExactly } from '../data/arguments.js';
@@ -122,13 +121,13 @@ function settingsOf(ds: DataSet, o: TuneOptions) {
 }
 
 /** An engine at `threads` threads with seeded weights, over `ds` in a seeded order. */
-function engineFor(ds: DataSet, s: Settings, threads: number) {
+async function engineFor(ds: DataSet, s: Settings, threads: number) {
   const N = ds.lengths.length;
   const shape = shapeFor(ds, s);
   const capacity = longestWindow(ds.lengths, s.bptt, s.stride);
   const rng = createRng(s.seed);
   const init = new Float32Array(layoutOf(shape).size);
-  initParameters(init, shape, rng);
+  await drawInitialWeights(init, shape, rng); // as fit draws them: a signal is heard meanwhile
   const engine = createEngine({
     shape, readout: s.readout, k: s.bptt, stride: s.stride, threads, chunkSize: s.chunkSize, maxBatch: Math.min(s.batchSize, N), params: init,
     capacity, classWeight: null, kernel: s.kernel, noise: inputNoise(s.noise, s.seed, s.warp),
@@ -143,8 +142,8 @@ function engineFor(ds: DataSet, s: Settings, threads: number) {
 /** One thread count's engine, warmed up, and its timed blocks. */
 interface Timed {
   readonly threads: number;
-  readonly engine: ReturnType<typeof engineFor>;
-  readonly opt: ReturnType<ReturnType<typeof engineFor>['optimizer']>;
+  readonly engine: Engine;
+  readonly opt: ReturnType<Engine['optimizer']>;
   at: number; // the next batch's first sequence
   readonly rates: number[]; // seq/s of each block
   ms: number; // timed wall time in all
@@ -201,7 +200,7 @@ export async function tuneThreads(given: DataSet, o: TuneOptions = {}): Promise<
   const all: Timed[] = [];
   try {
     for (const threads of counts) {
-      const engine = engineFor(ds, s, threads);
+      const engine = await engineFor(ds, s, threads);
       const t: Timed = { threads, engine, opt: engine.optimizer(s.optimizer), at: 0, rates: [], ms: 0, steps: 0, compute: 0, waiting: 0, serial: 0 };
       all.push(t);
       await warmUp(ds, s, t);
