@@ -359,8 +359,15 @@ function kv(obj: Record<string, unknown>): string {
 }
 
 /** batchSize → --batch-size: the hyperparameters as the flags that set them. */
-function asFlags(hp: Record<string, unknown>): Record<string, unknown> {
-  return Object.fromEntries(Object.entries(hp).map(([k, v]) => [`--${k.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`, v]));
+function asFlags(hp: Readonly<Record<string, unknown>>): Record<string, unknown> {
+  const entries = Object.entries(hp).flatMap(([k, v]): [string, unknown][] => {
+    if (k === 'chunkSize') return [['chunk size (library option chunkSize)', v]]; // no flag sets it
+    if (k === 'init') return v === true ? [['--init', 'a model']] : [];
+    if (k === 'resample' && v === 0) return [['--resample', 'off']];
+    if (k === 'differences' && typeof v === 'boolean') return [['--differences', v ? 'on' : 'off']];
+    return [[`--${k.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`, v]];
+  });
+  return Object.fromEntries(entries);
 }
 
 const CSS = `
