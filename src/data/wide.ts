@@ -67,6 +67,10 @@ export class WideReader {
       this.header = header;
       this.labelAt = header.indexOf(opts.labelColumn);
       this.idAt = header.indexOf(opts.idColumn);
+      for (const name of [opts.labelColumn, opts.idColumn]) {
+        const [a, b] = [header.indexOf(name), header.lastIndexOf(name)];
+        if (a !== b) throw new UserError(`the header names column ${JSON.stringify(name)} twice (columns ${a + 1} and ${b + 1}); name each column once`, { file, line });
+      }
       if (this.labelAt < 0 && opts.requireLabels) {
         const example = header.find((c, i) => i > 0 && Number.isNaN(toValue(c))) ?? header[0];
         throw new UserError(
@@ -124,7 +128,12 @@ export class WideReader {
             where,
           );
         }
-        throw valueError(cells[i], where, columnName(header, i), WHAT);
+        const e = valueError(cells[i], where, columnName(header, i), WHAT);
+        // Text in a named column: most likely a long-layout file whose id column has another name.
+        if (header !== null && e.detail.startsWith('non-numeric value')) {
+          throw new UserError(`${e.detail}; if each row is one time step (the long layout), name the id column: --id-column ${header[i]}`, where);
+        }
+        throw e;
       }
       this.steps.push(x);
       count++;
