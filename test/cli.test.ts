@@ -536,3 +536,17 @@ test('many classes: the confusion matrix is left out of the tables and the repor
   const j = cli(['evaluate', '--model', 'm.json', 'many.csv', '--json'], { cwd: dir });
   assert.equal(JSON.parse(j.stdout).files[0].confusion.length, C);
 });
+
+test('a validation split too small to hold out a sequence, and --patience with nothing to watch, are warned of', () => {
+  const dir = tmp();
+  const rows = Array.from({ length: 20 }, (_, i) => `${'ab'[i % 2]},${[1, 2, 3].map((t) => Math.sin(i * t).toFixed(3)).join(',')}`);
+  writeFileSync(join(dir, 'small.csv'), `label,t0,t1,t2\n${rows.join('\n')}\n`);
+  const base = ['train', 'small.csv', '--out', 'm.json', '--epochs', '2', '--hidden', '4', '--select', 'off', '--members', '1'];
+  const tiny = cli([...base, '--val-split', '0.04', '--patience', '1'], { cwd: dir });
+  assert.equal(tiny.code, 0, tiny.stderr);
+  assert.match(tiny.stderr, /warning: --val-split 0\.04 holds out no sequence of these classes \(the smallest has 10\); training keeps its last weights and --patience has no effect/);
+  const none = cli([...base, '--patience', '1'], { cwd: dir });
+  assert.match(none.stderr, /warning: --patience 1 has no effect without validation data; give --val-split/);
+  const fine = cli([...base, '--val-split', '0.2', '--patience', '1'], { cwd: dir });
+  assert.doesNotMatch(fine.stderr, /warning/);
+});

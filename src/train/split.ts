@@ -13,6 +13,16 @@ function membersByClass(labels: Int32Array, C: number): number[][] {
 
 const sorted = (xs: number[]) => Int32Array.from(xs).sort();
 
+/** How many of a class of n sequences a validation split holds out: at least one stays to train on. */
+function heldOutOf(n: number, fraction: number): number {
+  return Math.max(0, Math.min(Math.round(n * fraction), n - 1));
+}
+
+/** How many sequences stratifiedSplit holds out of these labels (0: none, so no validation). */
+export function heldOutCount(labels: Int32Array, C: number, fraction: number): number {
+  return membersByClass(labels, C).reduce((sum, members) => sum + heldOutOf(members.length, fraction), 0);
+}
+
 /** Indices [0, N) divided into train and validation; about `fraction` of each class goes to validation. */
 export function stratifiedSplit(labels: Int32Array, C: number, fraction: number, rng: Rng): { train: Int32Array; val: Int32Array } {
   const train: number[] = [];
@@ -20,7 +30,7 @@ export function stratifiedSplit(labels: Int32Array, C: number, fraction: number,
   for (const members of membersByClass(labels, C)) {
     shuffle(rng, members);
     // At least one training sequence per class; no validation sequence from a class of one.
-    const nVal = Math.min(Math.round(members.length * fraction), members.length - 1);
+    const nVal = heldOutOf(members.length, fraction);
     for (let i = 0; i < members.length; i++) (i < nVal ? val : train).push(members[i]);
   }
   return { train: sorted(train), val: sorted(val) };

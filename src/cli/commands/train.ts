@@ -5,7 +5,8 @@ import { loadInitModel } from '../../io/safetensors.js';
 import { checkDistinct } from '../../io/paths.js';
 import { train } from '../../train/train.js';
 import { hiddenText } from '../../model/ensemble.js';
-import { MAX_EPOCHS, MAX_THREADS, TRAIN_DEFAULTS, defaultThreads } from '../../train/defaults.js';
+import { MAX_EPOCHS, MAX_THREADS, TRAIN_DEFAULTS, autoValSplit, defaultThreads } from '../../train/defaults.js';
+import { heldOutCount } from '../../train/split.js';
 import { asFlag, checkOptions } from '../../train/option-checks.js';
 import { CLASS_WEIGHTS, type ClassWeights } from '../../train/class-weights.js';
 import { LR_SCHEDULES, type LrSchedule } from '../../train/schedule.js';
@@ -191,6 +192,14 @@ export const trainCommand = {
         if (typeof options.threads === 'number' && options.threads > defaultThreads()) {
           process.stderr.write(`train-signals: warning: --threads ${options.threads} is more than the ${defaultThreads()} core(s) here; the extra threads share cores and slow each step (the result is the same)\n`);
         }
+        // A validation split asked for that holds out nothing (classes too small), or patience with nothing to watch.
+        const valSplit = options.valSplit === undefined || options.valSplit === 'auto' ? autoValSplit(ds.lengths.length) : options.valSplit;
+        const heldOut = valSplit > 0 ? heldOutCount(ds.labels, ds.classes.length, valSplit) : 0;
+        if (typeof options.valSplit === 'number' && options.valSplit > 0 && heldOut === 0) {
+          process.stderr.write(`train-signals: warning: --val-split ${options.valSplit} holds out no sequence of these classes (the smallest has ${Math.min(...classSizes(ds))}); training keeps its last weights${(options.patience ?? 0) > 0 ? ' and --patience has no effect' : ''}\n`);
+        } else if ((options.patience ?? 0) > 0 && heldOut === 0) {
+          process.stderr.write(`train-signals: warning: --patience ${options.patience} has no effect without validation data; give --val-split\n`);
+        }
         for (const t of a.test ?? []) {
           const same = a.files.find((f) => sameBytes(t, f));
           if (same !== undefined) process.stderr.write(`train-signals: warning: --test ${t} holds the same bytes as the training file ${same}; its accuracy is not a held-out figure\n`);
@@ -229,3 +238,10 @@ export const trainCommand = {
     if (r.test.length > 0) printEvaluations(r.test, false);
   },
 };
+
+/** The number of sequences of each class. */
+function classSizes(ds: { readonly labels: Int32Array; readonly classes: readonly string[] }): number[] {
+  const n = new Array<number>(ds.classes.length).fill(0);
+  for (const c of ds.labels) n[c]++;
+  return n;
+}
