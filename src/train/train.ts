@@ -85,7 +85,7 @@ export interface TrainResult extends Omit<FitResult, 'computeMs' | 'reduceMs' | 
 
 export async function train(o: TrainOptions): Promise<TrainResult> {
   checkKnownOptions(o ?? {}, TRAIN_OPTION_KEYS, 'train()');
-  checkFileList(o.files, 'files');
+  checkFileList(o?.files, 'files');
   if (o.test !== undefined) checkFileList(o.test, 'test');
   checkPathOptions(o, ['out', 'checkpoint', 'report', 'resume']);
   if (o.init !== undefined) checkModelArgument(o.init, 'init');
@@ -351,7 +351,7 @@ void tuneKeysWhole;
 export async function tune(o: TuneFilesOptions): Promise<TuneResult> {
   const d = TRAIN_DEFAULTS;
   checkKnownOptions(o ?? {}, TUNE_OPTION_KEYS, 'tune()');
-  checkFileList(o.files, 'files');
+  checkFileList(o?.files, 'files');
   checkOptions(o, asOption, 'tune');
   const loaded = await loadDataSet(o.files, { ...o, requireLabels: true });
   const differences = differencesFor(o.differences ?? d.differences, loaded);
