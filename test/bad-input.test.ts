@@ -104,6 +104,7 @@ const bad: Bad[] = [
   { name: '--init: a directory', files: { 'data.csv': WIDE, 'm.json': { dir: true } }, args: T('--init', 'm.json'), error: /^m\.json: is a directory/ },
   { name: 'a long file read as wide (its id column has another name)', files: { 'data.csv': 'device,t,label,ax\ns1,0,p,1\ns1,1,p,2\n' }, args: ['train', 'data.csv'], error: /^data\.csv:2:1: non-numeric value "s1" in column "device"; .*; if each row is one time step \(the long layout\), name the id column: --id-column device$/ },
   { name: 'a wide header naming the label column twice', files: { 'data.csv': 'label,t0,label\na,1,x\nb,2,y\n' }, args: ['train', 'data.csv'], error: /^data\.csv:1: the header names column "label" twice \(columns 1 and 3\); name each column once/ },
+  { name: 'info: a missing model file', files: {}, args: ['info', 'gone.json'], error: /^gone\.json: model file not found; check the path given to info/ },
   { name: '--init: missing', files: { 'data.csv': WIDE }, args: T('--init', 'gone.json'), error: /^gone\.json: model file not found/ },
   // ── evaluate ──
   { name: 'evaluate: other channel count', files: { 'data.csv': WIDE, 'm.json': LONG_MODEL }, args: ['evaluate', '--model', 'm.json', 'data.csv'], error: /^data\.csv:1: has 1 channel\(s\) but the model was trained on 3/ },

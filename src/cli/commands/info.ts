@@ -81,7 +81,7 @@ export const infoCommand = {
     if (a.file !== undefined && a.model !== undefined) throw new UserError('give the model file once: as the argument or with --model');
     const path = a.model ?? a.file;
     if (path === undefined) throw new UserError('info needs a model file: train-signals info model.json');
-    const model = loadInitModel(path);
+    const model = loadInitModel(path, a.model !== undefined ? '--model' : 'info');
     process.stdout.write(a.json ? modelJson(model) + '\n' : modelSummary(model, path));
   },
 };
