@@ -10,6 +10,8 @@
 //
 // Does not own exit codes for anything but these signals; main.ts owns the rest.
 
+import { eventLoopTurn } from '../engine/turns.js';
+
 const STOP_CODE = 130;
 
 let graceful: AbortController | null = null;
@@ -56,10 +58,7 @@ export function installSignalHandlers(name: string): void {
  * Resolves once a signal that arrived during synchronous work (scoring a file) has been handled: such a signal
  * waits for the event loop, so without this the work's outputs would be written before it stops the command.
  */
-export function signalsHandled(): Promise<void> {
-  // Two turns: the first may still be in the loop's iteration whose poll phase (where a signal is read) is past.
-  return new Promise((resolve) => setImmediate(() => setImmediate(resolve)));
-}
+export const signalsHandled = eventLoopTurn;
 
 /** A signal that the first SIGINT / SIGTERM aborts while armed, for the command that runs now. */
 export function gracefulSignal(): AbortSignal {

@@ -68,7 +68,8 @@ export function isDecimalComma(s: string): boolean {
   return /^[+-]?\d*,\d+([eE][+-]?\d+)?$/.test(s.trim());
 }
 
-export function valueError(cell: string, where: CellWhere, column: string, what: string): UserError {
+/** Why `cell` is not a value; `ifText` is added when it is plain text (what the text may mean there). */
+export function valueError(cell: string, where: CellWhere, column: string, what: string, ifText = ''): UserError {
   const s = cell.trim();
   if (BINARY.test(cell)) return binaryError(where);
   if (cell.includes(REPLACEMENT)) return encodingError(where);
@@ -89,7 +90,7 @@ export function valueError(cell: string, where: CellWhere, column: string, what:
     );
   }
   return new UserError(
-    `non-numeric value ${show(s)} in ${column}; ${what} (a decimal number such as 1.5 or -2e-3)`,
+    `non-numeric value ${show(s)} in ${column}; ${what} (a decimal number such as 1.5 or -2e-3)${ifText}`,
     where,
   );
 }

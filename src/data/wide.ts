@@ -128,12 +128,9 @@ export class WideReader {
             where,
           );
         }
-        const e = valueError(cells[i], where, columnName(header, i), WHAT);
         // Text in a named column: most likely a long-layout file whose id column has another name.
-        if (header !== null && e.detail.startsWith('non-numeric value')) {
-          throw new UserError(`${e.detail}; if each row is one time step (the long layout), name the id column: --id-column ${header[i]}`, where);
-        }
-        throw e;
+        const hint = header !== null ? `; if each row is one time step (the long layout), name the id column: --id-column ${header[i]}` : '';
+        throw valueError(cells[i], where, columnName(header, i), WHAT, hint);
       }
       this.steps.push(x);
       count++;

@@ -12,6 +12,7 @@
 //
 // Legend: P parameters, B batch size, K chunks in the batch, N sequences.
 
+import { turnsEvery } from './turns.js';
 import { Piscina } from 'piscina';
 import { type Shape, layoutOf } from '../model/layout.js';
 import type { Readout } from '../model/rnn.js';
@@ -33,12 +34,6 @@ export const GRADIENT_WORKER = new URL(import.meta.resolve('../../workers/grad-w
 /** How long the coordinator spins for the workers' last chunks before it sleeps (ms). */
 const SPIN_MS = 2;
 
-/**
- * At most this long (ms) between two turns of the event loop: a step's work is synchronous (and a step awaited
- * on a resolved promise only lets microtasks run), so without a turn a signal handler (Ctrl-C) would wait for
- * the whole run. One setImmediate every 50 ms costs nothing measurable.
- */
-const YIELD_MS = 50;
 
 export interface EngineSpec {
   readonly shape: Shape;
@@ -150,7 +145,9 @@ export function createEngine(spec: EngineSpec): Engine {
   const pool = workers > 0 ? startWorkers(st, workers, spec.worker ?? GRADIENT_WORKER) : null;
   const predictor = createPredictor(spec.shape, spec.readout, spec.stride ?? 1);
   let closed = false;
-  let lastTurn = performance.now();
+  // A step's work is synchronous (and a step awaited on a resolved promise only lets microtasks run): without
+  // turns of the event loop, a signal handler (Ctrl-C) would wait for the whole run.
+  const turn = turnsEvery();
 
   /**
    * The parallel phase with workers: every thread claims from all K chunks (contiguous static shards would lose
@@ -190,10 +187,8 @@ export function createEngine(spec: EngineSpec): Engine {
   }
 
   async function gradient(batchStart: number, batchEnd: number, epoch = 0): Promise<BatchResult> {
-    if (performance.now() - lastTurn > YIELD_MS) {
-      await new Promise((resolve) => setImmediate(resolve));
-      lastTurn = performance.now();
-    }
+    const due = turn();
+    if (due !== null) await due;
     const B = batchEnd - batchStart;
     const K = Math.ceil(B / spec.chunkSize);
     if (K > maxChunks) throw new Error(`bug: batch of ${B} exceeds the engine's ${spec.maxBatch}`);

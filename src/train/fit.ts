@@ -10,6 +10,7 @@
 //
 // Legend: N sequences, B batch size, P parameters, H hidden units, k BPTT horizon.
 
+import { turnsEvery } from '../engine/turns.js';
 import type { DataSet } from '../data/dataset.js';
 import { resampledDataSet } from '../data/resample.js';
 import type { Normalization } from '../data/normalize.js';
@@ -104,12 +105,12 @@ async function initialWeights(shape: Shape, o: FitOptions, rng: Rng): Promise<Fl
  * minutes, and a Ctrl-C must not wait for them. Once `signal` aborts, throws InterruptedError (nothing to save).
  */
 export async function drawInitialWeights(params: Float32Array, shape: Shape, rng: Rng, signal?: StopFlag): Promise<void> {
-  let since = performance.now();
+  const turn = turnsEvery();
   for (const _ of initSteps(params, shape, rng)) {
-    if (performance.now() - since < 50) continue;
-    await new Promise((resolve) => setImmediate(resolve));
+    const t = turn();
+    if (t === null) continue;
+    await t;
     if (signal?.aborted) throw new InterruptedError(0, 0);
-    since = performance.now();
   }
 }
 

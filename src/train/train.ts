@@ -4,6 +4,7 @@
 // files parsed, --init and --resume compatible. A checkpoint is written at every epoch end (and on
 // interrupt); the default one (`<out>.ckpt`) is removed once the model is written.
 
+import { eventLoopTurn } from '../engine/turns.js';
 import { rmSync } from 'node:fs';
 import { DEFAULT_LAYOUT, LOAD_OPTION_KEYS, fileName, layoutOptions, loadDataSet, type LoadOptions } from '../data/csv.js';
 import type { DataSet } from '../data/dataset.js';
@@ -257,7 +258,7 @@ async function trainClaimed(o: TrainOptions, outputs: OutputPaths): Promise<Trai
   const test = testSets.map((t, i) => evaluateDataSet(model, fileName(o.test![i]), t));
   // A signal that came while the test files were scored is handled before the report is written (the CLI
   // stops there), not after.
-  await new Promise((resolve) => setImmediate(() => setImmediate(resolve))); // past the loop's next poll phase
+  await eventLoopTurn();
   if (o.report) {
     try {
       writeReport(o.report, { model, history, train: ds, evaluations: test, total: totalMetrics(test), seconds, sequencesPerSecond, commandLine: o.commandLine });
