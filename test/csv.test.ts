@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { constants, gzipSync } from 'node:zlib';
 import { test } from 'node:test';
 import { DataSetBuilder } from '../src/data/builder.js';
-import { type LoadOptions, loadDataSet, streamFile } from '../src/data/csv.js';
+import { type LoadOptions, loadDataSet, readDataSet, streamFile } from '../src/data/csv.js';
 import type { DataSet } from '../src/data/dataset.js';
 import { LongReader } from '../src/data/long.js';
 import { UserError } from '../src/errors.js';
@@ -226,7 +226,7 @@ test('the archive’s .ts files load as their CSV twins: comments, any header ca
   assert.deepEqual(Array.from(crlf.values), [1, 2, 3, 4, 5]);
   assert.deepEqual(crlf.sources.map((x) => x.line), [4, 5]);
   const unlabelled = await fileWith('@classLabel false\n@data\n1,2:3,4\n', 'nolabels.ts');
-  const p = await loadDataSet([unlabelled], { requireLabels: false });
+  const p = await readDataSet([unlabelled], { requireLabels: false });
   assert.deepEqual(Array.from(p.labels), [-1]);
   assert.deepEqual(Array.from(p.values), [1, 3, 2, 4]);
 });
@@ -341,14 +341,14 @@ test('files with different channels are rejected', async () => {
 });
 
 test('requireLabels false: labels are −1 where absent', async () => {
-  const wide = await loadDataSet([await fileWith('t0,t1\n1,2\n3,4\n')], { requireLabels: false });
+  const wide = await readDataSet([await fileWith('t0,t1\n1,2\n3,4\n')], { requireLabels: false });
   assert.deepEqual(wide.classes, []);
   assert.deepEqual(Array.from(wide.labels), [-1, -1]);
   assert.deepEqual(Array.from(wide.values), [1, 2, 3, 4]);
-  const mixed = await loadDataSet([await fileWith('label,t0\nx,1\n,2\n')], { requireLabels: false });
+  const mixed = await readDataSet([await fileWith('label,t0\nx,1\n,2\n')], { requireLabels: false });
   assert.deepEqual(mixed.classes, ['x']);
   assert.deepEqual(Array.from(mixed.labels), [0, -1]);
-  const long = await loadDataSet([await fileWith('id,t,x\na,0,1\nb,0,2\na,1,3\n')], { requireLabels: false });
+  const long = await readDataSet([await fileWith('id,t,x\na,0,1\nb,0,2\na,1,3\n')], { requireLabels: false });
   assert.deepEqual(Array.from(long.labels), [-1, -1]);
   assert.deepEqual(sequence(long, 0), [[1], [3]]);
 });
@@ -487,11 +487,11 @@ test('a headerless wide file read for a model: labels first as the model has the
   const dir = csvDir();
   const file = join(dir, 'numbers.csv');
   await writeFile(file, '1.5,0.1,0.2\n2,0.3,0.4\n-1,0.5,0.6\n');
-  const ds = await loadDataSet([file], { modelClasses: ['1.5', '2', '-1'] });
+  const ds = await readDataSet([file], { modelClasses: ['1.5', '2', '-1'] });
   assert.deepEqual(ds.classes, ['-1', '1.5', '2']);
   await writeFile(join(dir, 'ints.csv'), '7,0.1,0.2\n8,0.3,0.4\n');
-  assert.deepEqual((await loadDataSet([join(dir, 'ints.csv')], { modelClasses: ['a'] })).classes, ['7', '8'], 'whole numbers may be classes the model never saw');
-  await assert.rejects(loadDataSet([file], { modelClasses: ['a', 'b'] }), (e: unknown) => e instanceof UserError && /the first cell, 1\.5, would be the label/.test(e.message));
+  assert.deepEqual((await readDataSet([join(dir, 'ints.csv')], { modelClasses: ['a'] })).classes, ['7', '8'], 'whole numbers may be classes the model never saw');
+  await assert.rejects(readDataSet([file], { modelClasses: ['a', 'b'] }), (e: unknown) => e instanceof UserError && /the first cell, 1\.5, would be the label/.test(e.message));
   assert.deepEqual((await loadDataSet([file])).classes, ['-1', '1.5', '2'], 'without a model, any first cell is a label');
 });
 

@@ -4,6 +4,7 @@
 // message about something else (a string iterated as paths, one character at a time).
 
 import { UserError } from '../errors.js';
+import { type Model, modelProblem } from '../model/model.js';
 import { closest } from './suggest.js';
 
 const shown = (v: unknown): string => (typeof v === 'string' ? JSON.stringify(v) : Array.isArray(v) ? 'an array' : v === null ? 'null' : typeof v);
@@ -16,20 +17,48 @@ export function checkFileList(v: unknown, option: string): asserts v is readonly
   }
 }
 
-/** Each option of `o` named in `options` is left out or a path (a non-empty string). */
-export function checkPathOptions(o: object, options: readonly string[]): void {
+/**
+ * Each option of `o` named in `options` is left out or a path (a non-empty string); those among `outputs` are
+ * files to write, which `-` cannot name: it is stdin among the input files, and a file of that name would surprise.
+ */
+export function checkPathOptions(o: object, options: readonly string[], outputs: readonly string[] = []): void {
   for (const option of options) {
     const v = (o as Record<string, unknown>)[option];
     if (v !== undefined && (typeof v !== 'string' || v === '')) throw new UserError(`${option} must be a file path (got ${shown(v)})`);
+    if (v === '-' && outputs.includes(option)) checkOutputPath(v, option);
   }
 }
 
+/** `path` is a file to write: a non-empty string other than `-`. */
+export function checkOutputPath(path: unknown, option: string): asserts path is string {
+  if (typeof path !== 'string' || path === '') throw new UserError(`${option} must be a file path (got ${shown(path)})`);
+  if (path === '-') throw new UserError(`${option} cannot be - (stdin or stdout); give a file path (./- for a file named -)`);
+}
+
+/** Each option of `o` named in `names` is left out or a function (a callback). */
+export function checkCallbacks(o: object, names: readonly string[]): void {
+  for (const name of names) {
+    const v = (o as Record<string, unknown>)[name];
+    if (v !== undefined && typeof v !== 'function') throw new UserError(`${name} must be a function (got ${shown(v)})`);
+  }
+}
+
+/** `signal` is left out or an AbortSignal (anything else would never stop the run). */
+export function checkSignal(signal: unknown): void {
+  const s = signal as { aborted?: unknown; addEventListener?: unknown } | null;
+  if (signal === undefined || (typeof s === 'object' && s !== null && typeof s.aborted === 'boolean' && typeof s.addEventListener === 'function')) return;
+  throw new UserError(`signal must be an AbortSignal, such as new AbortController().signal (got ${shown(signal)})`);
+}
+
 /** `v` is a model as loadModel() returns it, not its path or something else. */
-export function checkModelArgument(v: unknown, option: string): void {
+export function checkModelArgument(v: unknown, option: string): asserts v is Model {
   const m = v as { shape?: unknown; parameters?: unknown; classes?: unknown } | null;
-  if (typeof m === 'object' && m !== null && typeof m.shape === 'object' && m.parameters instanceof Float32Array && Array.isArray(m.classes)) return;
-  const hint = typeof v === 'string' ? `; read it first: loadModel(${JSON.stringify(v)})` : '';
-  throw new UserError(`${option} must be a model as loadModel() returns it (got ${shown(v)})${hint}`);
+  if (!(typeof m === 'object' && m !== null && typeof m.shape === 'object' && m.shape !== null && m.parameters instanceof Float32Array && Array.isArray(m.classes))) {
+    const hint = typeof v === 'string' ? `; read it first: loadModel(${JSON.stringify(v)})` : '';
+    throw new UserError(`${option} must be a model as loadModel() returns it (got ${shown(v)})${hint}`);
+  }
+  const problem = modelProblem(v as Model);
+  if (problem !== undefined) throw new UserError(`${option} is not a whole model: ${problem}; give one as loadModel() or train() returns it`);
 }
 
 /** Whether the key list L names exactly the keys K: a compile-time check that a list kept beside its interface stays whole. */

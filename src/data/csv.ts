@@ -13,8 +13,8 @@ import { createReadStream, fstatSync } from 'node:fs';
 import { type Readable, pipeline } from 'node:stream';
 import { stat } from 'node:fs/promises';
 import { CsvError, parse } from 'csv-parse';
-import { UserError, isUserError } from '../errors.js';
-import { type NamesExactly, checkFileList } from './arguments.js';
+import { InterruptedError, UserError, isUserError } from '../errors.js';
+import { type NamesExactly, checkCallbacks, checkFileList, checkKnownOptions, checkSignal } from './arguments.js';
 import { DataSetBuilder, type StreamedSequence } from './builder.js';
 import { ContiguousLongReader } from './long-stream.js';
 import { columnList, isBlank } from './cells.js';
@@ -32,20 +32,26 @@ export interface LoadOptions {
   idColumn?: string; // default 'id'; one given must be in the header
   timeColumn?: string; // default 't' (optional in a file); one given must be in the header
   channels?: readonly string[]; // long layout: which columns are channels (default: all but id/time/label)
-  requireLabels?: boolean; // default true; false for predict (label column optional, labels −1 when absent)
-  modelClasses?: readonly string[]; // read for a model with these classes (wide.ts: a file that has no label column)
   onRead?: (file: string, bytes: number, of: number) => void; // bytes of the file read so far, of its size (0: unknown)
+  signal?: AbortSignal; // once aborted, reading stops at once and the load rejects with InterruptedError
 }
 
 /** Every key of LoadOptions, checked whole at compile time. */
-export const LOAD_OPTION_KEYS = ['format', 'labelColumn', 'idColumn', 'timeColumn', 'channels', 'requireLabels', 'modelClasses', 'onRead'] as const;
+export const LOAD_OPTION_KEYS = ['format', 'labelColumn', 'idColumn', 'timeColumn', 'channels', 'onRead', 'signal'] as const;
 const loadKeysWhole: NamesExactly<keyof LoadOptions, typeof LOAD_OPTION_KEYS> = true;
 void loadKeysWhole;
 
-type Resolved = Required<Omit<LoadOptions, 'channels' | 'onRead' | 'modelClasses'>> & {
+/** LoadOptions and what the commands add (not options of the library's calls). */
+export interface ReadOptions extends LoadOptions {
+  requireLabels?: boolean; // default true; false for predict (label column optional, labels −1 when absent)
+  modelClasses?: readonly string[]; // read for a model with these classes (wide.ts: a file that has no label column)
+}
+
+type Resolved = Required<Omit<ReadOptions, 'channels' | 'onRead' | 'modelClasses' | 'signal'>> & {
   channels?: readonly string[];
   modelClasses?: readonly string[];
   onRead?: LoadOptions['onRead'];
+  signal?: AbortSignal;
   idColumnGiven: boolean; // named by the caller rather than the default: its absence is an error
   timeColumnGiven: boolean;
 };
@@ -62,6 +68,12 @@ const MAX_RECORD_BYTES = 128 * 1024 * 1024; // one CSV record; a longer one is n
  * for anything wrong with the input.
  */
 export async function loadDataSet(files: readonly string[], opts: LoadOptions = {}): Promise<DataSet> {
+  checkKnownOptions(opts ?? {}, LOAD_OPTION_KEYS, 'loadDataSet()');
+  return readDataSet(files, opts);
+}
+
+/** loadDataSet() for the commands' callers, whose options may hold more than ReadOptions (train's, evaluate's). */
+export async function readDataSet(files: readonly string[], opts: ReadOptions = {}): Promise<DataSet> {
   if (!Array.isArray(files) || files.some((f) => typeof f !== 'string')) checkFileList(files, 'files');
   const o = resolveOptions(opts);
   if (files.length === 0) throw new UserError('no input files; give at least one CSV file');
@@ -71,6 +83,7 @@ export async function loadDataSet(files: readonly string[], opts: LoadOptions = 
   for (const file of files) if (file !== STDIN) textBytes += await stat(file).then((s) => (s.isFile() ? s.size : 0), () => 0);
   const builder = new DataSetBuilder(undefined, textBytes);
   for (const file of files) await loadFile(file, o, builder);
+  if (o.signal?.aborted) throw new InterruptedError(0, 0); // an abort while the last file's end was read
   return builder.finish();
 }
 
@@ -82,7 +95,7 @@ export async function loadDataSet(files: readonly string[], opts: LoadOptions = 
  * it returns a promise after a record, is awaited (output backpressure).
  */
 export async function streamFile(
-  file: string, opts: LoadOptions, emit: (s: StreamedSequence) => void, hooks: StreamHooks = {},
+  file: string, opts: ReadOptions, emit: (s: StreamedSequence) => void, hooks: StreamHooks = {},
 ): Promise<void> {
   const o = resolveOptions(opts);
   const builder = new DataSetBuilder(emit);
@@ -102,7 +115,7 @@ export const DEFAULT_LAYOUT: DataLayout = { format: 'auto', labelColumn: 'label'
  * the default: a name the training files were read with is then expected in these files too. Also the model's
  * classes, by which a wide file with no label column is told (wide.ts).
  */
-export function layoutOptions<O extends LoadOptions>(model: Pick<Model, 'layout' | 'classes'>, o: O): O {
+export function layoutOptions<O extends LoadOptions>(model: Pick<Model, 'layout' | 'classes'>, o: O): O & ReadOptions {
   const l = model.layout;
   const withClasses = { ...o, modelClasses: model.classes };
   if (l === undefined) return withClasses;
@@ -118,7 +131,7 @@ export function layoutOptions<O extends LoadOptions>(model: Pick<Model, 'layout'
   };
 }
 
-function resolveOptions(opts: LoadOptions): Resolved {
+function resolveOptions(opts: ReadOptions): Resolved {
   const d = DEFAULT_LAYOUT;
   const o: Resolved = {
     format: opts.format ?? d.format,
@@ -129,6 +142,7 @@ function resolveOptions(opts: LoadOptions): Resolved {
     requireLabels: opts.requireLabels ?? true,
     modelClasses: opts.modelClasses,
     onRead: opts.onRead,
+    signal: opts.signal,
     idColumnGiven: opts.idColumn !== undefined,
     timeColumnGiven: opts.timeColumn !== undefined,
   };
@@ -152,6 +166,8 @@ function resolveOptions(opts: LoadOptions): Resolved {
       throw new UserError(`${role(flagA, givenA)} and ${role(flagB, givenB)} both name column ${JSON.stringify(a)}; give each role its own column`);
     }
   }
+  checkCallbacks(o, ['onRead']);
+  checkSignal(o.signal);
   if (o.channels !== undefined && !(Array.isArray(o.channels) && o.channels.every((c) => typeof c === 'string' && c.trim() !== ''))) {
     throw new UserError(`channels must be an array of column names, such as ["ax", "ay"], not ${JSON.stringify(o.channels)} (--channels a,b: no empty name)`);
   }
@@ -172,6 +188,7 @@ async function loadFile(
   path: string, o: Resolved, builder: DataSetBuilder, streaming = false, hooks: StreamHooks = {},
 ): Promise<void> {
   const file = fileName(path);
+  if (o.signal?.aborted) throw new InterruptedError(0, 0);
   let size = 0; // bytes, for onRead (0: unknown, as for stdin)
   try {
     const st = path === STDIN ? fstatSync(0) : await stat(path);
@@ -182,10 +199,35 @@ async function loadFile(
   }
 
   const input: Readable = path === STDIN ? process.stdin : createReadStream(path);
+  // The caller's callback failing, or its signal aborting, ends the read with that error, not a file error.
+  let stopped: unknown;
+  const stop = (e: unknown) => {
+    stopped ??= e;
+    input.destroy(e instanceof Error ? e : new Error(String(e)));
+  };
+  const onAbort = () => stop(new InterruptedError(0, 0));
+  o.signal?.addEventListener('abort', onAbort, { once: true });
   if (o.onRead) { // counts what openText reads first too: while it reads, 'readable' rules and read() emits 'data'
     let read = 0;
-    input.on('data', (chunk: Buffer | string) => o.onRead!(file, (read += chunk.length), size));
+    input.on('data', (chunk: Buffer | string) => {
+      try {
+        o.onRead!(file, (read += chunk.length), size);
+      } catch (e) {
+        stop(e);
+      }
+    });
   }
+  try {
+    await readRecords(input, file, o, builder, streaming, hooks, () => stopped);
+  } finally {
+    o.signal?.removeEventListener('abort', onAbort);
+  }
+}
+
+/** loadFile's reading of the opened `input`; `stopped()` is the caller's error that ended it, if one did. */
+async function readRecords(
+  input: Readable, file: string, o: Resolved, builder: DataSetBuilder, streaming: boolean, hooks: StreamHooks, stopped: () => unknown,
+): Promise<void> {
   let kind: TextKind;
   let text: Readable;
   try {
@@ -193,7 +235,7 @@ async function loadFile(
     refuseKind(kind, o, file);
   } catch (e) {
     input.destroy();
-    throw toUserError(e, file, 0);
+    throw stopped() ?? toUserError(e, file, 0);
   }
   // No `info` and no `skip_empty_lines`: csv-parse's per-record info snapshot costs as much as the parsing.
   // Lines are counted here instead: a record spans one line plus the line breaks inside its quoted fields,
@@ -225,11 +267,12 @@ async function loadFile(
       if (w) await w;
     }
   } catch (e) {
-    throw toUserError(e, file, line);
+    throw stopped() ?? toUserError(e, file, line);
   } finally {
     input.destroy();
     parser.destroy();
   }
+  if (stopped() !== undefined) throw stopped(); // stopped after the parser had every record
   if (reader === null) {
     throw new UserError('the file is empty; expected a header or rows of labelled values', { file, line: 1 });
   }

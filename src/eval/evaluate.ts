@@ -1,7 +1,7 @@
 // Evaluation of a model on held-out files: each file is loaded on its own, checked against the model's
 // channels, put on the model's inputs (its differences, its normalization: data/inputs.ts), and scored.
 
-import { LOAD_OPTION_KEYS, fileName, layoutOptions, loadDataSet, type LoadOptions } from '../data/csv.js';
+import { LOAD_OPTION_KEYS, fileName, layoutOptions, readDataSet, type LoadOptions, type ReadOptions } from '../data/csv.js';
 import type { DataSet } from '../data/dataset.js';
 import { modelInputs } from '../data/inputs.js';
 import { UserError } from '../errors.js';
@@ -45,8 +45,14 @@ export function checkChannels(model: Model, channels: readonly string[], file: s
 /** Loads `file`, puts it on the model's scale, and scores it. */
 export async function evaluateFile(model: Model, file: string, load: LoadOptions = {}): Promise<FileEvaluation> {
   checkModelArgument(model, 'model');
+  checkKnownOptions(load ?? {}, LOAD_OPTION_KEYS, 'evaluateFile()');
   checkFileList([file], 'file');
-  return evaluateDataSet(model, fileName(file), await loadDataSet([file], { ...load, requireLabels: load.requireLabels ?? true }));
+  return evaluateOne(model, file, load);
+}
+
+/** evaluateFile() with its arguments checked, and options that may hold more than ReadOptions (evaluate's). */
+async function evaluateOne(model: Model, file: string, load: ReadOptions): Promise<FileEvaluation> {
+  return evaluateDataSet(model, fileName(file), await readDataSet([file], { ...load, requireLabels: load.requireLabels ?? true }));
 }
 
 /**
@@ -101,7 +107,7 @@ export async function evaluate(model: Model, o: EvaluateOptions): Promise<FileEv
   checkOnce(o.files, 'the files to evaluate'); // a file twice would count its sequences twice in the total
   const out: FileEvaluation[] = [];
   const load = layoutOptions(model, o);
-  for (const file of o.files) out.push(await evaluateFile(model, file, load));
+  for (const file of o.files) out.push(await evaluateOne(model, file, load));
   return out;
 }
 

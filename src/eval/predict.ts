@@ -10,7 +10,7 @@
 
 import { type NamesExactly, checkFileList, checkKnownOptions, checkModelArgument } from '../data/arguments.js';
 import { statSync } from 'node:fs';
-import { type LoadOptions, STDIN, fileName, layoutOptions, loadDataSet, streamFile } from '../data/csv.js';
+import { type LoadOptions, type ReadOptions, STDIN, fileName, layoutOptions, readDataSet, streamFile } from '../data/csv.js';
 import { UserError } from '../errors.js';
 import type { StreamedSequence } from '../data/builder.js';
 import { NotContiguousError } from '../data/long-stream.js';
@@ -184,7 +184,7 @@ async function scoreFiles(model: Model, o: PredictOptions, sink: PredictionSink)
   checkFileList(o?.files, 'files');
   checkOnce(o.files, 'the files to predict');
   const scorer = createBatchScorer(model);
-  const opts: LoadOptions = { ...layoutOptions(model, o), requireLabels: false };
+  const opts: ReadOptions = { ...layoutOptions(model, o), requireLabels: false };
   const summary: PredictSummary['files'] = [];
   let total = 0;
   const row = (file: string, id: string, label: string | null, p: Float32Array) => {
@@ -218,7 +218,7 @@ async function scoreFiles(model: Model, o: PredictOptions, sink: PredictionSink)
         throw new UserError(`sequence ${JSON.stringify(e.id)} continues after another began, and ${what} cannot be read twice; sort the rows by id, or give a regular file`, { file, line: e.line });
       }
       sink.rewind();
-      const ds = await loadDataSet([path], opts);
+      const ds = await readDataSet([path], opts);
       checkChannels(model, ds.channels, file);
       n = ds.lengths.length;
       const probs = scoreDataSet(model, ds);

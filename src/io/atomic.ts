@@ -65,6 +65,10 @@ export function writeError(e: unknown, path: string, kept: boolean): unknown {
     case 'EACCES':
     case 'EPERM':
       return new UserError(`permission denied (${code}); check the permissions of ${dir} or choose another path (${after})`, { file: path, cause: e });
+    case 'ENOENT':
+      return new UserError(`the folder ${dir} does not exist; create it or choose another path (${after})`, { file: path, cause: e });
+    case 'ENOTDIR':
+      return new UserError(`a part of the folder path ${dir} is not a folder; choose another path (${after})`, { file: path, cause: e });
     default:
       return e;
   }

@@ -21,6 +21,7 @@ import { PARAM_NAMES, type ParamName, type Shape, cellOf, directionsOf, layoutOf
 import { type DataLayout, type Model, isFiniteFloat32, isUsableStd, differencesOf, inputWidth, resampleOf, strideOf } from '../model/model.js';
 import { MAX_RESAMPLE, isResampleLength } from '../model/resample.js';
 import { writeFileAtomic } from './atomic.js';
+import { checkModelArgument, checkOutputPath } from '../data/arguments.js';
 
 export const MODEL_FORMAT = 'train-signals/rnn';
 export const MODEL_VERSION = 1;
@@ -77,6 +78,8 @@ export function serializeModel(m: Model): string {
 }
 
 export function saveModel(path: string, m: Model): void {
+  checkOutputPath(path, 'path');
+  checkModelArgument(m, 'model');
   writeFileAtomic(path, serializeModel(m));
 }
 

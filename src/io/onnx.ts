@@ -42,6 +42,7 @@ import { type Params, cellOf, directionsOf, layoutOf, viewsOf } from '../model/l
 import { type Model, differencesOf, inputWidth, resampleOf, strideOf } from '../model/model.js';
 import { writeFileAtomic } from './atomic.js';
 import { bytesField, concat, intField, messageField, repeatedIntField, stringField } from './protobuf.js';
+import { checkModelArgument, checkOutputPath } from '../data/arguments.js';
 
 export const ONNX_OPSET = 17;
 export const ONNX_IR_VERSION = 8; // the IR version that goes with opset 17 (ONNX 1.12)
@@ -462,6 +463,7 @@ function modelProto(graph: Uint8Array, metadata: Record<string, string>): Uint8A
 
 /** The model as an ONNX file (ModelProto bytes). */
 export function exportOnnx(m: Model): Uint8Array {
+  checkModelArgument(m, 'model');
   const P = viewsOf(m.parameters, m.shape);
   if (m.parameters.length !== layoutOf(m.shape).size) throw new Error('bug: parameter buffer does not match the shape');
   if (m.shape.D !== inputWidth(m) * strideOf(m)) throw new Error('bug: input size is not the input width × stride');
@@ -478,5 +480,6 @@ export function exportOnnx(m: Model): Uint8Array {
 }
 
 export function saveOnnx(path: string, m: Model): void {
+  checkOutputPath(path, 'path');
   writeFileAtomic(path, exportOnnx(m));
 }

@@ -40,6 +40,7 @@ import { type Model, type Normalization, isFiniteFloat32, isUsableStd, differenc
 import { MAX_RESAMPLE, isResampleLength } from '../model/resample.js';
 import { writeFileAtomic } from './atomic.js';
 import { loadModel } from './model-file.js';
+import { checkModelArgument, checkOutputPath } from '../data/arguments.js';
 
 export const TENSOR_NAMES = [
   'rnn.weight_ih_l0', 'rnn.weight_hh_l0', 'rnn.bias_ih_l0', 'rnn.bias_hh_l0',
@@ -101,6 +102,7 @@ function recurrentBias(s: Shape, b_hn: Float32Array): Float32Array {
 
 /** The model as a safetensors file. */
 export function exportSafetensors(m: Model): Uint8Array {
+  checkModelArgument(m, 'model');
   const P = viewsOf(m.parameters, m.shape);
   const data: Record<TensorName, Float32Array> = {
     'rnn.weight_ih_l0': P.W_xh,
@@ -144,6 +146,7 @@ export function exportSafetensors(m: Model): Uint8Array {
 }
 
 export function saveSafetensors(path: string, m: Model): void {
+  checkOutputPath(path, 'path');
   writeFileAtomic(path, exportSafetensors(m));
 }
 

@@ -1,7 +1,7 @@
 // A trained model as data: shape, readout, names, normalization and the flat parameters. No behaviour;
 // saving and loading live in io/model-file.ts, prediction in eval/.
 
-import type { Shape } from './layout.js';
+import { type Shape, layoutOf } from './layout.js';
 import type { Readout } from './rnn.js';
 
 /** Per-channel z-scoring statistics (data/normalize.ts computes and applies them). */
@@ -64,4 +64,27 @@ export const MIN_STD = 2 ** -126;
 /** A standard deviation the normalization can divide by: a positive, normal float32. */
 export function isUsableStd(x: unknown): x is number {
   return isFiniteFloat32(x) && Math.fround(x) >= MIN_STD;
+}
+
+/**
+ * What makes `m` not a model its own writer and scorers can use (its parts disagree, or a weight is not a
+ * finite float32), in a few words; undefined when it is whole. For models built or edited by a program: the
+ * model file's reader checks the same on the way in.
+ */
+export function modelProblem(m: Model): string | undefined {
+  const { D, H, C } = m.shape;
+  const whole = (x: unknown) => Number.isInteger(x) && (x as number) >= 1;
+  if (!whole(D) || !whole(H) || !whole(C)) return `its shape must hold whole numbers D, H and C of at least 1 (got D ${D}, H ${H}, C ${C})`;
+  if (m.shape.directions !== undefined && m.shape.directions !== 1 && m.shape.directions !== 2) return 'its shape.directions must be 1 or 2';
+  if (m.shape.cell !== undefined && m.shape.cell !== 'rnn' && m.shape.cell !== 'gru') return 'its shape.cell must be "rnn" or "gru"';
+  if (m.readout !== 'last' && m.readout !== 'mean') return 'its readout must be "last" or "mean"';
+  if (!whole(strideOf(m))) return 'its stride must be a whole number of at least 1';
+  if (m.classes.length !== C || C < 2 || !m.classes.every((c) => typeof c === 'string')) return `it must name its C = ${C} classes (at least two), one string each (got ${m.classes.length})`;
+  if (!Array.isArray(m.channels) || m.channels.length === 0 || inputWidth(m) * strideOf(m) !== D) return `its channels (${Array.isArray(m.channels) ? m.channels.length : 'none'}${differencesOf(m) ? ', twice with the differences' : ''}) times its stride must be its input size D = ${D}`;
+  const n = m.normalization;
+  if (n !== null && !(n.mean?.length === inputWidth(m) && n.std?.length === inputWidth(m) && n.mean.every(isFiniteFloat32) && n.std.every(isUsableStd))) return 'its normalization must hold a finite mean and a positive std per input channel';
+  const size = layoutOf(m.shape).size;
+  if (m.parameters.length !== size) return `its parameters hold ${m.parameters.length} values where its shape needs ${size}`;
+  if (!m.parameters.every(Number.isFinite)) return 'its parameters must all be finite';
+  return undefined;
 }

@@ -27,12 +27,12 @@ import { type Engine, checkEngineSizes, createEngine } from '../engine/engine.js
 import type { KernelName } from '../engine/kernels.js';
 import type { StopFlag } from '../engine/pool.js';
 import { scoresOf } from '../eval/score.js';
-import { type HyperparameterOptions, type Hyperparameters, defaultThreads, resolveHyperparameters, trainingCount } from './defaults.js';
+import { HYPERPARAMETER_KEYS, type HyperparameterOptions, type Hyperparameters, defaultThreads, resolveHyperparameters, trainingCount } from './defaults.js';
 import { stratifiedSplit } from './split.js';
 import { scheduledLr } from './schedule.js';
 import { classWeightsOf } from './class-weights.js';
 import { asOption, checkOptions } from './option-checks.js';
-import { checkModelArgument } from '../data/arguments.js';
+import { type NamesExactly, checkCallbacks, checkKnownOptions, checkModelArgument } from '../data/arguments.js';
 
 export type { EpochRecord };
 
@@ -55,6 +55,13 @@ export interface FitOptions extends HyperparameterOptions {
   /** The module the engine's worker threads run (default: the gradient worker). */
   readonly worker?: URL;
 }
+
+/** Every key of FitOptions (checked whole at compile time): fit() refuses any other. */
+const FIT_OPTION_KEYS = [
+  ...HYPERPARAMETER_KEYS, 'threads', 'kernel', 'onEpoch', 'onBatch', 'resume', 'onCheckpoint', 'checkpointEvery', 'signal', 'worker',
+] as const;
+const fitKeysWhole: NamesExactly<keyof FitOptions, typeof FIT_OPTION_KEYS> = true;
+void fitKeysWhole;
 
 /** Progress within an epoch, reported after each step. */
 export interface BatchProgress {
@@ -158,7 +165,9 @@ function validate(engine: Engine, ds: DataSet, val: Int32Array, C: number): { lo
 }
 
 export async function fit(given: DataSet, normalization: Normalization | null, o: FitOptions = {}): Promise<FitResult> {
+  checkKnownOptions(o ?? {}, FIT_OPTION_KEYS, 'fit()');
   checkOptions(o, asOption, 'fit');
+  checkCallbacks(o, ['onEpoch', 'onBatch', 'onCheckpoint']);
   if (o.init !== undefined) checkModelArgument(o.init, 'init');
   const hp = resolveHyperparameters(given, o);
   const ds = resampledDataSet(given, hp.resample); // the model resamples what it scores alike (eval/score.ts)

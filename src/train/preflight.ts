@@ -5,7 +5,7 @@
 // Owns the checks and their messages; does not load the training data (csv.ts) or train (fit.ts).
 
 import { statSync } from 'node:fs';
-import { loadDataSet, type LoadOptions } from '../data/csv.js';
+import { readDataSet, type LoadOptions } from '../data/csv.js';
 import type { DataSet } from '../data/dataset.js';
 import { UserError } from '../errors.js';
 import { checkWritable, outputTarget } from '../io/atomic.js';
@@ -119,7 +119,7 @@ export function checkInit(init: Model, ds: DataSet, file: string): void {
 export async function checkTestFiles(files: readonly string[] | undefined, load: LoadOptions, train: DataSet): Promise<DataSet[]> {
   const sets: DataSet[] = [];
   for (const file of files ?? []) {
-    const ds = await loadDataSet([file], { ...load, requireLabels: true });
+    const ds = await readDataSet([file], { ...load, requireLabels: true });
     checkChannelsMatch(ds.channels, file, train.channels, 'the training data');
     sets.push(ds);
   }

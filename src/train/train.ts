@@ -6,7 +6,7 @@
 
 import { eventLoopTurn } from '../engine/turns.js';
 import { rmSync } from 'node:fs';
-import { DEFAULT_LAYOUT, LOAD_OPTION_KEYS, fileName, layoutOptions, loadDataSet, type LoadOptions } from '../data/csv.js';
+import { DEFAULT_LAYOUT, LOAD_OPTION_KEYS, fileName, layoutOptions, readDataSet, type LoadOptions } from '../data/csv.js';
 import type { DataSet } from '../data/dataset.js';
 import type { Normalization } from '../data/normalize.js';
 import { inputsOf } from '../data/inputs.js';
@@ -25,9 +25,9 @@ import {
   differencesFor, resolveHyperparameters,
 } from './defaults.js';
 import { type BatchProgress, type FitResult, fit, shapeFor } from './fit.js';
-import { TUNE_KEYS, type TuneOptions, type TuneResult, tuneThreads } from './tune.js';
+import { TUNE_KEYS, type TuneOptions, type TuneResult, measureThreads } from './tune.js';
 import { asOption, checkOptions } from './option-checks.js';
-import { type NamesExactly, checkFileList, checkKnownOptions, checkModelArgument, checkPathOptions } from '../data/arguments.js';
+import { type NamesExactly, checkCallbacks, checkFileList, checkKnownOptions, checkModelArgument, checkPathOptions, checkSignal } from '../data/arguments.js';
 import { checkKernelEnvironment } from '../engine/wasm.js';
 import { type OutputPaths, checkFollows, checkInit, claimCheckpoint, fixedByModel, checkOutputs, checkResume, checkResumeData, checkResumeSelection, checkTestFiles } from './preflight.js';
 import { NOTHING_HELD_OUT, type Selection, budgetOf, canSelect, selectModel, selectionTasks, taskKey, withCandidate, withVaried } from './select.js';
@@ -65,7 +65,7 @@ export { TRAIN_DEFAULTS };
 const TRAIN_OPTION_KEYS = [
   ...LOAD_OPTION_KEYS, ...HYPERPARAMETER_KEYS,
   'files', 'test', 'out', 'threads', 'kernel', 'report', 'commandLine', 'normalize', 'differences', 'onEpoch', 'onBatch', 'onStart',
-  'onMember', 'checkpoint', 'checkpointEvery', 'resume', 'signal', 'onTrained', 'onSelecting', 'onSelection', 'onSelected',
+  'onMember', 'checkpoint', 'checkpointEvery', 'resume', 'onTrained', 'onSelecting', 'onSelection', 'onSelected',
   'onSelectionSkipped', 'onTuned', 'onLoaded',
 ] as const;
 const trainKeysWhole: NamesExactly<keyof TrainOptions, typeof TRAIN_OPTION_KEYS> = true;
@@ -88,7 +88,9 @@ export async function train(o: TrainOptions): Promise<TrainResult> {
   checkKnownOptions(o ?? {}, TRAIN_OPTION_KEYS, 'train()');
   checkFileList(o?.files, 'files');
   if (o.test !== undefined) checkFileList(o.test, 'test');
-  checkPathOptions(o, ['out', 'checkpoint', 'report', 'resume']);
+  checkPathOptions(o, ['out', 'checkpoint', 'report', 'resume'], ['out', 'checkpoint', 'report']);
+  checkCallbacks(o, TRAIN_OPTION_KEYS.filter((k) => /^on[A-Z]/.test(k)));
+  checkSignal(o.signal);
   if (o.init !== undefined) checkModelArgument(o.init, 'init');
   checkOptions(o);
   checkKernelEnvironment(); // before selection's worker threads, where it would surface as a bug
@@ -110,7 +112,10 @@ async function trainClaimed(o: TrainOptions, outputs: OutputPaths): Promise<Trai
   const resume = o.resume !== undefined ? loadCheckpoint(o.resume) : undefined;
   // Continuing from a model reads the data the way its training files were read, as evaluate does.
   const load = o.init ? layoutOptions(o.init, o) : o;
-  const loaded = await loadDataSet(o.files, { ...load, requireLabels: true });
+  const loaded = await readDataSet(o.files, { ...load, requireLabels: true }).catch((e: unknown) => {
+    if (isInterrupted(e)) e.checkpoint ??= o.resume;
+    throw e;
+  });
   const fingerprint = resume !== undefined || outputs.checkpoint !== undefined ? dataFingerprint(loaded) : '';
   if (resume) checkResumeData(resume, o.resume!, loaded, fingerprint); // before selection could write a checkpoint
   if (loaded.classes.length < 2) {
@@ -121,6 +126,7 @@ async function trainClaimed(o: TrainOptions, outputs: OutputPaths): Promise<Trai
   }
   if (o.init) checkInit(o.init, loaded, o.files[0]);
   const testSets = await checkTestFiles(o.test, load, loaded);
+  if (o.signal?.aborted) throw new InterruptedError(0, 0, o.resume);
   o.onLoaded?.(loaded); // every input checked
   // A checkpoint of an earlier version, which read no differences: resuming it keeps to that.
   const differences = resume ? differencesOf(resume.model) : o.init ? differencesOf(o.init) : differencesFor(o.differences ?? d.differences, loaded);
@@ -137,8 +143,11 @@ async function trainClaimed(o: TrainOptions, outputs: OutputPaths): Promise<Trai
   let threads = o.threads === 'auto' ? 0 : o.threads ?? defaultThreads();
   let tuned: TuneResult | undefined;
   if (threads === 0) {
-    tuned = await tuneThreads(ds, {
-      ...hp, steps: d.autoTuneSteps, warmupSteps: d.autoTuneWarmupSteps, kernel: o.kernel, threads: defaultThreadCounts(true),
+    tuned = await measureThreads(ds, {
+      ...hp, steps: d.autoTuneSteps, warmupSteps: d.autoTuneWarmupSteps, kernel: o.kernel, threads: defaultThreadCounts(true), signal: o.signal,
+    }).catch((e: unknown) => {
+      if (isInterrupted(e)) e.checkpoint ??= o.resume;
+      throw e;
     });
     threads = tuned.recommended;
     o.onTuned?.(tuned);
@@ -337,7 +346,7 @@ function withCheckpoint(e: unknown, last: { path: string; after: string } | unde
   return new Error(`${e.message}; training stopped; ${where}${how}`, { cause: e });
 }
 
-export interface TuneFilesOptions extends LoadOptions, TuneOptions {
+export interface TuneFilesOptions extends LoadOptions, Omit<TuneOptions, 'signal'> {
   readonly files: readonly string[];
   readonly normalize?: 'zscore' | 'none';
   readonly differences?: boolean | 'auto';
@@ -354,8 +363,8 @@ export async function tune(o: TuneFilesOptions): Promise<TuneResult> {
   checkKnownOptions(o ?? {}, TUNE_OPTION_KEYS, 'tune()');
   checkFileList(o?.files, 'files');
   checkOptions(o, asOption, 'tune');
-  const loaded = await loadDataSet(o.files, { ...o, requireLabels: true });
+  const loaded = await readDataSet(o.files, { ...o, requireLabels: true });
   const differences = differencesFor(o.differences ?? d.differences, loaded);
   const { inputs } = inputsOf(loaded, differences, (o.normalize ?? d.normalize) === 'zscore' ? 'zscore' : null);
-  return { ...await tuneThreads(inputs, o), differences };
+  return { ...await measureThreads(inputs, o), differences };
 }

@@ -27,7 +27,8 @@ import { longestWindow } from '../model/frames.js';
 import { drawInitialWeights, shapeFor } from './fit.js';
 import { asOption, checkOptions } from './option-checks.js';
 import { HYPERPARAMETER_KEYS, type HyperparameterOptions, TRAIN_DEFAULTS, defaultThreadCounts, median, resolveHyperparameters } from './defaults.js';
-import type { NamesExactly } from '../data/arguments.js';
+import { type NamesExactly, checkKnownOptions, checkSignal } from '../data/arguments.js';
+import { InterruptedError } from '../errors.js';
 
 /** The model's options as train() takes them (hidden, readout, stride, …), and how to measure. */
 export interface TuneOptions extends HyperparameterOptions {
@@ -38,10 +39,11 @@ export interface TuneOptions extends HyperparameterOptions {
   readonly warmupMaxMs?: number; // and then on while the step rate still rises, up to this long
   readonly measureMs?: number; // timed for at least this long, whatever `steps` says
   readonly kernel?: KernelName;
+  readonly signal?: AbortSignal; // once aborted, the measurement stops after the step in progress (InterruptedError)
 }
 
 /** Every key of TuneOptions, checked whole at compile time. */
-export const TUNE_KEYS = [...HYPERPARAMETER_KEYS, 'threads', 'steps', 'warmupSteps', 'warmupMs', 'warmupMaxMs', 'measureMs', 'kernel'] as const;
+export const TUNE_KEYS = [...HYPERPARAMETER_KEYS, 'threads', 'steps', 'warmupSteps', 'warmupMs', 'warmupMaxMs', 'measureMs', 'kernel', 'signal'] as const;
 const tuneOptionKeysWhole: NamesExactly<keyof TuneOptions, typeof TUNE_KEYS> = true;
 void tuneOptionKeysWhole;
 
@@ -117,6 +119,7 @@ function settingsOf(ds: DataSet, o: TuneOptions) {
     measureMs: o.measureMs ?? d.tuneMeasureMs,
     batchSize: Math.min(hp.batchSize, ds.lengths.length),
     kernel: o.kernel ?? d.kernel,
+    signal: o.signal,
   };
 }
 
@@ -127,7 +130,7 @@ async function engineFor(ds: DataSet, s: Settings, threads: number) {
   const capacity = longestWindow(ds.lengths, s.bptt, s.stride);
   const rng = createRng(s.seed);
   const init = new Float32Array(layoutOf(shape).size);
-  await drawInitialWeights(init, shape, rng); // as fit draws them: a signal is heard meanwhile
+  await drawInitialWeights(init, shape, rng, s.signal); // as fit draws them
   const engine = createEngine({
     shape, readout: s.readout, k: s.bptt, stride: s.stride, threads, chunkSize: s.chunkSize, maxBatch: Math.min(s.batchSize, N), params: init,
     capacity, classWeight: null, kernel: s.kernel, noise: inputNoise(s.noise, s.seed, s.warp),
@@ -155,6 +158,7 @@ interface Timed {
 
 /** One training step on t's engine; its parts' times go to the sums when `timed`. */
 async function step(ds: DataSet, s: Settings, t: Timed, timed: boolean): Promise<void> {
+  if (s.signal?.aborted) throw new InterruptedError(0, 0);
   const B = s.batchSize;
   if (t.at + B > ds.lengths.length) t.at = 0;
   const r = await t.engine.gradient(t.at, t.at + B);
@@ -193,7 +197,14 @@ async function block(ds: DataSet, s: Settings, t: Timed, steps: number, ms: numb
 
 /** Times training steps at each thread count on `ds` (already normalized), and recommends one. */
 export async function tuneThreads(given: DataSet, o: TuneOptions = {}): Promise<TuneResult> {
+  checkKnownOptions(o ?? {}, TUNE_KEYS, 'tuneThreads()');
+  return measureThreads(given, o);
+}
+
+/** tuneThreads() for callers whose options hold more than TuneOptions (train's resolved hyperparameters, tune's files). */
+export async function measureThreads(given: DataSet, o: TuneOptions = {}): Promise<TuneResult> {
   checkOptions(o, asOption, 'tune');
+  checkSignal(o.signal);
   const s = settingsOf(given, o);
   const ds = resampledDataSet(given, s.resample); // as fit() trains
   const counts = [...new Set(o.threads ?? defaultThreadCounts())].sort((a, b) => a - b);

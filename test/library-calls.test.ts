@@ -1,0 +1,113 @@
+// The library as a program calls it: a callback that throws, a signal that aborts while data load or threads
+// are measured, a save into a missing folder or to `-`, a model edited into something that cannot be read back,
+// and options the function does not have. Each ends in a rejection the caller can catch, promptly, and writes
+// nothing.
+
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { existsSync, readdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { InterruptedError, UserError } from '../src/errors.js';
+import { train } from '../src/train/train.js';
+import { fit } from '../src/train/fit.js';
+import { tuneThreads } from '../src/train/tune.js';
+import { evaluateFile } from '../src/eval/evaluate.js';
+import { loadDataSet } from '../src/data/csv.js';
+import { saveModel } from '../src/io/model-file.js';
+import { exportOnnx, saveOnnx } from '../src/io/onnx.js';
+import { exportSafetensors, saveSafetensors } from '../src/io/safetensors.js';
+import { syntheticDataSet } from './helpers/synthetic.js';
+import { tempDir } from './helpers/temp.js';
+
+const refused = (phrase: RegExp) => (e: unknown) => e instanceof UserError && phrase.test(e.message);
+const any = (o: unknown) => o as never;
+const TINY = { hidden: 4, epochs: 1, select: 'off', members: 1, threads: 1 } as const;
+
+function smallFile(dir: string): string {
+  const file = join(dir, 'train.csv');
+  writeFileSync(file, 'label,t0,t1,t2\na,1,2,3\nb,3,2,1\na,1,2,4\nb,4,2,1\n');
+  return file;
+}
+
+/** A wide CSV of `rows` sequences of 64 values: a few MB, read in many chunks. */
+function bigFile(dir: string, rows: number): string {
+  const file = join(dir, 'big.csv');
+  const values = Array.from({ length: 64 }, (_, i) => (i / 7).toFixed(4)).join(',');
+  writeFileSync(file, 'label,' + Array.from({ length: 64 }, (_, i) => `t${i}`).join(',') + '\n' + Array.from({ length: rows }, (_, n) => `${'ab'[n % 2]},${values}`).join('\n') + '\n');
+  return file;
+}
+
+test('a callback that throws rejects the call with its error (onRead used to throw from a stream event and end the process)', async () => {
+  const dir = tempDir('calls-');
+  const file = smallFile(dir);
+  const boom = new Error('boom');
+  await assert.rejects(loadDataSet([file], { onRead: () => { throw boom; } }), (e) => e === boom);
+  await assert.rejects(train({ files: [file], ...TINY, onRead: () => { throw boom; } }), (e) => e === boom);
+  const { model } = await train({ files: [file], ...TINY });
+  await assert.rejects(evaluateFile(model, file, { onRead: () => { throw boom; } }), (e) => e === boom);
+  assert.deepEqual(readdirSync(dir), ['train.csv']);
+});
+
+test('an abort stops loading at once, and tuning the threads too: InterruptedError, nothing written', async () => {
+  const dir = tempDir('calls-');
+  const file = bigFile(dir, 20000);
+  const aborted = new AbortController();
+  aborted.abort();
+  await assert.rejects(loadDataSet([file], { signal: aborted.signal }), (e) => e instanceof InterruptedError);
+  // Aborted at the first chunk: the file is not read to its end.
+  const ac = new AbortController();
+  let last = 0;
+  let size = 0;
+  await assert.rejects(loadDataSet([file], { signal: ac.signal, onRead: (_f, bytes, of) => { last = bytes; size = of; ac.abort(); } }), (e) => e instanceof InterruptedError);
+  assert.ok(size > 4e6 && last < size / 4, `read ${last} of ${size} bytes after the abort`);
+  const out = join(dir, 'm.json');
+  await assert.rejects(train({ files: [file], ...TINY, out, signal: aborted.signal }), (e) => e instanceof InterruptedError);
+  // threads 'auto' measures before training: a signal aborted by then stops it, before onTuned.
+  const small = smallFile(dir);
+  let tuned = false;
+  await assert.rejects(
+    train({ files: [small], ...TINY, threads: 'auto', out, signal: aborted.signal, onTuned: () => { tuned = true; } }),
+    (e) => e instanceof InterruptedError,
+  );
+  assert.equal(tuned, false);
+  await assert.rejects(tuneThreads(syntheticDataSet(16, 1, 2), { threads: [1], steps: 2, signal: aborted.signal }), (e) => e instanceof InterruptedError);
+  assert.ok(!existsSync(out) && !existsSync(`${out}.ckpt`));
+});
+
+test('saving: a missing folder and `-` are UserErrors, and a model that could not be read back is not written', async () => {
+  const dir = tempDir('calls-');
+  const { model } = await train({ files: [smallFile(dir)], ...TINY });
+  const missing = join(dir, 'nodir', 'x.json');
+  assert.throws(() => saveModel(missing, model), refused(/the folder .*nodir does not exist; create it or choose another path \(nothing was written\)/));
+  assert.throws(() => saveOnnx(join(dir, 'nodir', 'x.onnx'), model), refused(/nodir does not exist/));
+  for (const save of [saveModel, saveOnnx, saveSafetensors]) assert.throws(() => save('-', model), refused(/^path cannot be - \(stdin or stdout\); give a file path/));
+  await assert.rejects(train({ files: [join(dir, 'train.csv')], ...TINY, out: '-' }), refused(/^out cannot be -/));
+  assert.throws(() => exportOnnx(any('m.json')), refused(/^model must be a model as loadModel\(\) returns it \(got "m\.json"\); read it first/));
+  assert.throws(() => exportSafetensors(any(undefined)), refused(/^model must be a model/));
+  assert.throws(() => saveModel(any(model), any(join(dir, 'o.json'))), refused(/^path must be a file path \(got object\)$/));
+  const cut = { ...model, parameters: model.parameters.subarray(0, 10) };
+  assert.throws(() => saveModel(join(dir, 'cut.json'), cut), refused(/^model is not a whole model: its parameters hold 10 values where its shape needs \d+/));
+  assert.throws(() => saveModel(join(dir, 'few.json'), { ...model, classes: [] }), refused(/^model is not a whole model: it must name its C = 2 classes/));
+  const nan = { ...model, parameters: model.parameters.map((x, i) => (i === 0 ? Number.NaN : x)) };
+  assert.throws(() => exportOnnx(nan), refused(/its parameters must all be finite/));
+  assert.deepEqual(readdirSync(dir).sort(), ['train.csv']);
+});
+
+test('fit(), tuneThreads(), evaluateFile() and loadDataSet() refuse an option they do not have; callbacks and signals are checked before any work', async () => {
+  const dir = tempDir('calls-');
+  const file = smallFile(dir);
+  const ds = syntheticDataSet(8, 1, 2);
+  await assert.rejects(fit(ds, null, any({ hiden: 8 })), refused(/^fit\(\) has no option "hiden"; did you mean hidden\?$/));
+  await assert.rejects(tuneThreads(ds, any({ hiden: 8 })), refused(/^tuneThreads\(\) has no option "hiden"; did you mean hidden\?$/));
+  await assert.rejects(loadDataSet([file], any({ labelColum: 'x' })), refused(/^loadDataSet\(\) has no option "labelColum"; did you mean labelColumn\?$/));
+  await assert.rejects(loadDataSet([file], any({ requireLabels: false })), refused(/^loadDataSet\(\) has no option "requireLabels"$/));
+  const { model } = await train({ files: [file], ...TINY });
+  await assert.rejects(evaluateFile(model, file, any({ labelColum: 'x' })), refused(/^evaluateFile\(\) has no option "labelColum"/));
+  let epochs = 0;
+  await assert.rejects(train(any({ files: [file], ...TINY, onEpoch: 5, onBatch: () => epochs++ })), refused(/^onEpoch must be a function \(got number\)$/));
+  assert.equal(epochs, 0, 'refused before training');
+  await assert.rejects(fit(ds, null, any({ onBatch: 'x' })), refused(/^onBatch must be a function/));
+  await assert.rejects(train(any({ files: [file], ...TINY, signal: {} })), refused(/^signal must be an AbortSignal/));
+  await assert.rejects(train(any({ files: [file], ...TINY, requireLabels: false })), refused(/^train\(\) has no option "requireLabels"$/));
+  assert.deepEqual(readdirSync(dir), ['train.csv']);
+});
