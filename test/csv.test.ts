@@ -231,6 +231,17 @@ test('the archive’s .ts files load as their CSV twins: comments, any header ca
   assert.deepEqual(Array.from(p.values), [1, 3, 2, 4]);
 });
 
+test('line ends mixed in one file (CRLF, LF, CR) read as lines; a first row of values padded with NaN is data, not a header', async () => {
+  const mixed = await loadDataSet([await fileWith('label,t0,t1\r\na,1,2\nb,3,4\r\na,5,6\rb,7,8\n')]);
+  assert.deepEqual(Array.from(mixed.values), [1, 2, 3, 4, 5, 6, 7, 8]);
+  const ts = await loadDataSet([await fileWith('@problemName X\r\n@classLabel true a b\n@data\n1,2:a\r\n3,4:b\n')]);
+  assert.deepEqual(Array.from(ts.values), [1, 2, 3, 4]);
+  // The archive's .tsv files pad shorter rows with NaN, the first row too.
+  const padded = await loadDataSet([await fileWith('1\t0.5\t0.3\tNaN\tNaN\n2\t0.1\t0.2\t0.3\t0.4\n')]);
+  assert.deepEqual(padded.classes, ['1', '2']);
+  assert.deepEqual(Array.from(padded.lengths), [2, 4]);
+});
+
 test('long layout: non-contiguous rows grouped by id in first-appearance order, time column reorders', async () => {
   const file = await fileWith(
     'id,t,label,ax,ay\n' +
@@ -423,7 +434,14 @@ const BAD: Bad[] = [
   { name: 'misplaced quote', content: 'label,t0\nx,1\ny,2"3\n', line: 3, phrase: 'misplaced quote' },
   { name: 'NUL bytes in a value', content: Buffer.from('label,t0,t1\nx,1,\0\0\x01\n'), line: 2, phrase: 'binary data' },
   { name: 'NUL bytes in a label', content: Buffer.from('label,t0\nx\0y,1\n'), line: 2, phrase: 'binary data' },
-  { name: 'binary file (a spreadsheet: zip)', content: Buffer.from([0x50, 0x4b, 0x03, 0x04, 0x14, 0, 0x06, 0, 0x08, 0, 0, 0, 0x21, 0]), line: 1, phrase: 'binary data' },
+  { name: 'binary file (a spreadsheet: zip)', content: Buffer.from([0x50, 0x4b, 0x03, 0x04, 0x14, 0, 0x06, 0, 0x08, 0, 0, 0, 0x21, 0]), line: 1, phrase: 'compressed or archived (zip), not CSV text; unpack it first' },
+  { name: 'xz file', content: Buffer.from([0xfd, 0x37, 0x7a, 0x58, 0x5a, 0x00, 0x00, 0x04, 0xe6, 0xd6]), line: 1, phrase: 'compressed or archived (xz)' },
+  { name: 'bzip2 file', content: Buffer.from('BZh91AY&SY\x01\x02', 'latin1'), line: 1, phrase: 'compressed or archived (bzip2)' },
+  { name: 'gzip inside gzip', content: gzipSync(gzipSync('label,t0\nx,1\ny,2\n')), line: 1, phrase: 'compressed or archived (gzip (inside gzip))' },
+  { name: 'NUL bytes in a whole file', content: Buffer.from([0, 1, 2, 3, 4, 5, 6, 7]), line: 1, phrase: 'binary data' },
+  { name: 'decimal comma in a file separated by blanks', content: 'a 1 2 3\nb 4 5,25 6\n', line: 2, phrase: 'a comma in a file whose cells are separated by blanks (a decimal comma?)' },
+  { name: 'UTF-16 cut at an odd byte', content: Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from('label,t0\nx,1\ny,45', 'utf16le').subarray(0, -1)]), phrase: 'UTF-16 text with an odd number of bytes: the file is cut short' },
+  { name: 'a bad value in a first row of numbers', content: 'x,1,1e,3\ny,4,5,6\n', line: 1, phrase: 'value "1e"' },
   { name: 'gzip file cut short', content: gzipSync('label,t0\nx,1\ny,2\n').subarray(0, 12), line: 1, phrase: 'not a whole gzip file (Z_BUF_ERROR' },
   { name: 'gzip file cut short after line 3', content: CUT_GZIP, line: 3, phrase: 'not a whole gzip file (Z_BUF_ERROR' },
   { name: 'damaged gzip file', content: Buffer.from([0x1f, 0x8b, 0x08, 0, 0, 0, 0, 0, 0, 3, 0x2c, 0xcb, 0x0a, 0x41]), line: 1, phrase: 'not a whole gzip file (Z_' },

@@ -58,6 +58,7 @@ test('a bidirectional GRU with frame stacking loads back with every bit, its cel
   const m = randomModel(createRng(3), 2, 4, 3, 'last', true, 3, true, 'gru');
   const text = serializeModel(m);
   const back = parseModel(text, 'g.json');
+  assert.deepEqual(parseModel('\ufeff' + text, 'bom.json').parameters, back.parameters, 'a UTF-8 byte-order mark in front is read past');
   assert.deepEqual(back.shape, m.shape);
   assert.equal(back.stride, 3);
   assert.deepEqual(new Uint32Array(back.parameters.buffer), new Uint32Array(m.parameters.buffer));

@@ -6,7 +6,7 @@ import { test } from 'node:test';
 import { BlanksToCommas } from '../src/data/spaces.js';
 
 async function convert(chunks: ReadonlyArray<string | Buffer>): Promise<string> {
-  const t = new BlanksToCommas();
+  const t = new BlanksToCommas('test.txt');
   const out: Buffer[] = [];
   t.on('data', (b: Buffer) => out.push(b));
   const ended = new Promise((resolve) => t.on('end', resolve));

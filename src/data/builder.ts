@@ -249,7 +249,7 @@ export interface StreamedSequence {
 function checkOneForm(forms: Map<string, string>, label: string, file: string, line: number): void {
   const nfc = label.normalize('NFC');
   const other = forms.get(nfc);
-  if (other === undefined) {
+  if (other === undefined || other === label) {
     forms.set(nfc, label);
     return;
   }
@@ -267,10 +267,12 @@ export class DataSetBuilder {
   /**
    * `textBytes`: the size of the files to come (0 when unknown), an upper bound on the float32 bytes of their
    * values (every value takes at least 2 bytes of text: a digit and a separator), used to reserve the buffer.
+   * `knownClasses`: a model's (or the training data's) classes, which a label may not write in another Unicode form.
    */
-  constructor(emit?: (s: StreamedSequence) => void, textBytes = 0) {
+  constructor(emit?: (s: StreamedSequence) => void, textBytes = 0, knownClasses: readonly string[] = []) {
     this.emit = emit;
     this.textBytes = textBytes;
+    for (const c of knownClasses) this.classForms.set(c.normalize('NFC'), c);
   }
 
   private readonly textBytes: number;

@@ -81,7 +81,7 @@ export async function readDataSet(files: readonly string[], opts: ReadOptions = 
   // stat'ed counts 0 here; loadFile reports it in turn).
   let textBytes = 0;
   for (const file of files) if (file !== STDIN) textBytes += await stat(file).then((s) => (s.isFile() ? s.size : 0), () => 0);
-  const builder = new DataSetBuilder(undefined, textBytes);
+  const builder = new DataSetBuilder(undefined, textBytes, o.modelClasses);
   for (const file of files) await loadFile(file, o, builder);
   if (o.signal?.aborted) throw new InterruptedError(0, 0); // an abort while the last file's end was read
   return builder.finish();
@@ -245,6 +245,8 @@ async function readRecords(
   const parser = parse({
     delimiter: kind === 'ts' ? ':' : kind === 'spaces' ? ',' : kind, quote: kind === 'ts' ? false : '"',
     relax_column_count: true, max_record_size: MAX_RECORD_BYTES,
+    // Any line ending, mixed too (a file edited on two systems); csv-parse alone keeps to the first it meets.
+    record_delimiter: ['\r\n', '\n', '\r'],
   });
   pipeline(text, parser, () => {}); // a failure before the parser destroys it with that error, for the loop below
 

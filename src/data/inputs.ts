@@ -26,6 +26,14 @@ export function inputsOf(ds: DataSet, differences: boolean, normalization: Norma
   return { inputs, normalization: norm };
 }
 
+/**
+ * Throws what inputsOf would for ds read with these differences and normalization, leaving ds as it is (a copy
+ * is normalized): held-out files checked before training, rather than after the model is written.
+ */
+export function checkInputs(ds: DataSet, differences: boolean, normalization: Normalization | null): void {
+  inputsOf({ ...ds, values: Float32Array.from(ds.values) }, differences, normalization);
+}
+
 /** Refuses the first sequence with a value that is not finite, naming its file, line and channel. */
 function checkFinite(ds: DataSet): void {
   for (let n = 0; n < ds.lengths.length; n++) {

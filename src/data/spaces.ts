@@ -6,11 +6,18 @@
 
 import { Transform, type TransformCallback } from 'node:stream';
 import { COMMA, CR, LF, QUOTE, SPACE, TAB } from './bytes.js';
+import { UserError } from '../errors.js';
 
 export class BlanksToCommas extends Transform {
   private blanks = false; // blanks since the last cell's text on this line
   private lineStart = true; // no cell text yet on this line
   private quoted = false; // inside a double-quoted cell
+  private line = 1;
+
+  /** `file`: how errors name the file. */
+  constructor(private readonly file: string) {
+    super();
+  }
 
   override _transform(chunk: Buffer, _encoding: BufferEncoding, done: TransformCallback): void {
     // A comma replaces a run that may have begun in the chunk before: at most one byte more than came in.
@@ -23,11 +30,17 @@ export class BlanksToCommas extends Transform {
         out[o++] = b;
         continue;
       }
+      if (b === COMMA) {
+        // Unquoted, it would split a cell in two: a decimal comma (5,25) read as two values, silently.
+        done(new UserError('a comma in a file whose cells are separated by blanks (a decimal comma?); write numbers with a decimal point (5.25), or separate every cell with commas', { file: this.file, line: this.line }));
+        return;
+      }
       if (b === SPACE || b === TAB) {
         this.blanks = !this.lineStart;
         continue;
       }
       if (b === LF || b === CR) {
+        if (b === LF) this.line++;
         this.blanks = false;
         this.lineStart = true;
       } else {

@@ -18,6 +18,22 @@ export interface Text {
 
 const HEAD_BYTES = 64 * 1024; // the most read to tell a file's kind
 
+/** Archive and compression formats by their magic numbers: what a user may give for a CSV file. */
+const MAGIC: ReadonlyArray<readonly [string, readonly number[]]> = [
+  ['zip', [0x50, 0x4b, 0x03, 0x04]], ['xz', [0xfd, 0x37, 0x7a, 0x58, 0x5a, 0x00]], ['bzip2', [0x42, 0x5a, 0x68]],
+  ['zstd', [0x28, 0xb5, 0x2f, 0xfd]], ['7z', [0x37, 0x7a, 0xbc, 0xaf, 0x27, 0x1c]], ['gzip (inside gzip)', [0x1f, 0x8b]],
+];
+
+/** Which archive or compression format `head` starts with (bzip2 only with its block size digit), or null. */
+function archiveKind(head: Uint8Array): string | null {
+  for (const [name, magic] of MAGIC) {
+    if (head.length < magic.length || !magic.every((b, i) => head[i] === b)) continue;
+    if (name === 'bzip2' && !(head[3] >= 0x31 && head[3] <= 0x39)) continue; // "BZh1".."BZh9": text may start with BZh
+    return name;
+  }
+  return null;
+}
+
 /** `input` as text, and its kind. UserError for big-endian UTF-16; a read or decompression error as it comes. */
 export async function openText(input: Readable, file: string): Promise<Text> {
   let text: Readable = input;
@@ -26,14 +42,16 @@ export async function openText(input: Readable, file: string): Promise<Text> {
     text = join(after(head, text), createGunzip());
     head = await readHead(text);
   }
+  const packed = archiveKind(head);
+  if (packed !== null) throw new UserError(`compressed or archived (${packed}), not CSV text; unpack it first (one layer of gzip is read as it is)`, { file, line: 1 });
   const utf16 = utf16Mark(head);
   if (utf16 === 'be') throw new UserError('UTF-16 big-endian text (byte-order mark FE FF); save the file as UTF-8', { file, line: 1 });
   const kind = sniffFormat(asUtf8(head));
   // A byte-order mark is no text: dropped here, once, so that nothing after this meets one.
   head = utf16 === 'le' ? head.subarray(2) : withoutUtf8Mark(head);
   text = after(head, text);
-  if (utf16 === 'le') text = join(text, new Utf16leToUtf8());
-  if (kind === 'spaces') text = join(text, new BlanksToCommas());
+  if (utf16 === 'le') text = join(text, new Utf16leToUtf8(file));
+  if (kind === 'spaces') text = join(text, new BlanksToCommas(file));
   return { kind, text };
 }
 

@@ -19,14 +19,23 @@ export interface WideOptions {
 
 const WHAT = 'every value cell of a wide row must be a number';
 
-/** Whether the first row of a wide file is a header rather than data. */
+/**
+ * Whether the first row of a wide file is a header rather than data: it names the label column, or most of its
+ * cells after the first are not numbers. A row of numbers with a bad one among them (a typo, `1e`) is data, whose
+ * value error then names its line and column, rather than a header that would silently drop it; NaN, which pads
+ * a shorter row (the archive's .tsv files), counts as a number.
+ */
 export function isWideHeader(cells: readonly string[], labelColumn: string): boolean {
+  let names = 0;
+  let numbers = 0;
   for (let i = 0; i < cells.length; i++) {
     const c = cells[i];
     if (c.trim() === labelColumn) return true;
-    if (i > 0 && !isBlank(c) && Number.isNaN(toValue(c)) && !isDecimalComma(c)) return true;
+    if (i === 0 || isBlank(c)) continue;
+    if (Number.isNaN(toValue(c)) && !isDecimalComma(c) && !isNaNCell(c)) names++;
+    else numbers++;
   }
-  return false;
+  return names > numbers;
 }
 
 /**

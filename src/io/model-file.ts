@@ -154,6 +154,8 @@ function lineOfKey(text: string, field: string): number | undefined {
 
 /** Parses and checks a model document; `file` names it in errors, with the line of the field at fault. */
 export function parseModel(text: string, file: string): Model {
+  // A byte-order mark, as some editors save UTF-8, is no part of the JSON.
+  if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
   try {
     return parseModelDoc(text, file);
   } catch (e) {

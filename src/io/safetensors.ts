@@ -207,6 +207,7 @@ function readMetadata(file: string, header: any): {
   const classes = names(file, metaJson(file, meta, 'classes'), 'classes');
   const channels = names(file, metaJson(file, meta, 'channels'), 'channels');
   if (classes.length < 2) fail(file, '__metadata__ "classes" must name at least two classes');
+  if (new Set(classes).size !== classes.length) fail(file, '__metadata__ "classes" must not repeat a name');
   // readout is written JSON-encoded ("\"mean\""); a bare mean, as a hand-written file may have it, is read too.
   const readout = meta.readout === 'last' || meta.readout === 'mean' ? meta.readout : metaJson(file, meta, 'readout');
   if (readout !== 'last' && readout !== 'mean') fail(file, '__metadata__ "readout" must be "last" or "mean"');

@@ -80,6 +80,7 @@ export function modelProblem(m: Model): string | undefined {
   if (m.readout !== 'last' && m.readout !== 'mean') return 'its readout must be "last" or "mean"';
   if (!whole(strideOf(m))) return 'its stride must be a whole number of at least 1';
   if (m.classes.length !== C || C < 2 || !m.classes.every((c) => typeof c === 'string')) return `it must name its C = ${C} classes (at least two), one string each (got ${m.classes.length})`;
+  if (new Set(m.classes).size !== C) return 'its classes must not repeat a name';
   if (!Array.isArray(m.channels) || m.channels.length === 0 || inputWidth(m) * strideOf(m) !== D) return `its channels (${Array.isArray(m.channels) ? m.channels.length : 'none'}${differencesOf(m) ? ', twice with the differences' : ''}) times its stride must be its input size D = ${D}`;
   const n = m.normalization;
   if (n !== null && !(n.mean?.length === inputWidth(m) && n.std?.length === inputWidth(m) && n.mean.every(isFiniteFloat32) && n.std.every(isUsableStd))) return 'its normalization must hold a finite mean and a positive std per input channel';

@@ -34,6 +34,8 @@ export function checkOutputs(o: { files: readonly string[]; test?: readonly stri
   const outputs: Array<[string, string | undefined]> = [['--out', o.out], ['--checkpoint', checkpoint], ['--report', o.report]];
   checkOnce(o.files, 'the training files');
   checkDistinct([...o.files, ...(o.test ?? [])].map((f) => ['one of the input files', f] as const), outputs);
+  // The run's own checkpoint may be the one it resumes (it goes on writing there); no other output may.
+  checkDistinct([['the --resume checkpoint', o.resume]], outputs.filter(([flag]) => flag !== '--checkpoint'));
   for (const [flag, path] of outputs) {
     if (path === undefined) continue;
     checkWritable(path, flag === '--checkpoint' && o.checkpoint === undefined ? '--checkpoint (default: --out + .ckpt)' : flag);
@@ -119,7 +121,7 @@ export function checkInit(init: Model, ds: DataSet, file: string): void {
 export async function checkTestFiles(files: readonly string[] | undefined, load: LoadOptions, train: DataSet): Promise<DataSet[]> {
   const sets: DataSet[] = [];
   for (const file of files ?? []) {
-    const ds = await readDataSet([file], { ...load, requireLabels: true });
+    const ds = await readDataSet([file], { ...load, requireLabels: true, modelClasses: train.classes });
     checkChannelsMatch(ds.channels, file, train.channels, 'the training data');
     sets.push(ds);
   }

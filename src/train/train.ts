@@ -9,7 +9,7 @@ import { rmSync } from 'node:fs';
 import { DEFAULT_LAYOUT, LOAD_OPTION_KEYS, fileName, layoutOptions, readDataSet, type LoadOptions } from '../data/csv.js';
 import type { DataSet } from '../data/dataset.js';
 import type { Normalization } from '../data/normalize.js';
-import { inputsOf } from '../data/inputs.js';
+import { checkInputs, inputsOf } from '../data/inputs.js';
 import { DivergedError, InterruptedError, UserError, isInterrupted } from '../errors.js';
 import { type Checkpoint, dataFingerprint, loadCheckpoint, saveCheckpoint } from '../io/checkpoint.js';
 import { fileFingerprint } from '../io/fingerprint.js';
@@ -136,6 +136,7 @@ async function trainClaimed(o: TrainOptions, outputs: OutputPaths): Promise<Trai
   } else if (o.init) checkFollows(o, fixedByModel(o.init), 'the --init model');
   const normalize = resume ? resume.model.normalization : o.init ? o.init.normalization : (o.normalize ?? d.normalize) === 'zscore' ? 'zscore' : null;
   const { inputs: ds, normalization } = inputsOf(loaded, differences, normalize);
+  for (const t of testSets) checkInputs(t, differences, normalization); // a test value that overflows once normalized
   // A checkpoint of an earlier version, which did not resample: resuming it keeps to that.
   let hp = resolveHyperparameters(ds, { ...o, resample: resume && resume.hyperparameters.resample === undefined ? 0 : o.resample });
   // A checkpoint of an earlier version, which trained one model: resuming it keeps to one.
