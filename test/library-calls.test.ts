@@ -5,13 +5,13 @@
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, readdirSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { InterruptedError, UserError } from '../src/errors.js';
 import { train } from '../src/train/train.js';
 import { fit } from '../src/train/fit.js';
 import { tuneThreads } from '../src/train/tune.js';
-import { evaluateFile } from '../src/eval/evaluate.js';
+import { evaluate, evaluateFile, totalMetrics, writeReport } from '../src/index.js';
 import { loadDataSet } from '../src/data/csv.js';
 import { saveModel } from '../src/io/model-file.js';
 import { exportOnnx, saveOnnx } from '../src/io/onnx.js';
@@ -110,4 +110,16 @@ test('fit(), tuneThreads(), evaluateFile() and loadDataSet() refuse an option th
   await assert.rejects(train(any({ files: [file], ...TINY, signal: {} })), refused(/^signal must be an AbortSignal/));
   await assert.rejects(train(any({ files: [file], ...TINY, requireLabels: false })), refused(/^train\(\) has no option "requireLabels"$/));
   assert.deepEqual(readdirSync(dir), ['train.csv']);
+});
+
+test('evaluate --report by import: writeReport with evaluate()\'s results and totalMetrics()', async () => {
+  const dir = tempDir('calls-');
+  const file = smallFile(dir);
+  const { model } = await train({ files: [file], ...TINY });
+  const results = await evaluate(model, { files: [file] });
+  const path = join(dir, 'report.html');
+  writeReport(path, { model, evaluations: results, total: totalMetrics(results) });
+  const html = readFileSync(path, 'utf8');
+  assert.ok(html.startsWith('<!doctype html>') || html.startsWith('<!DOCTYPE html>'), html.slice(0, 40));
+  assert.ok(html.includes('train.csv'));
 });
