@@ -456,6 +456,7 @@ const BAD: Bad[] = [
   { name: '.ts: a line with other channels', content: '@classLabel true a b\n@data\n1,2:3,4:a\n\n5:b\n', line: 5, phrase: 'line has 1 channel(s) but the first sequence has 2' },
   { name: '.ts: label not listed', content: '@classLabel true a b\n@data\n1,2:c\n', line: 3, phrase: 'label "c" is not one of the classes the @classLabel line lists (a b)' },
   { name: '.ts: no label', content: '@classLabel true a b\n@data\n1,2: \n', line: 3, phrase: 'missing label after the last ":"' },
+  { name: '.ts: a sequence on the @data line', content: '@classLabel true a b\n@data 1,2:a\n3,4:b\n', line: 2, phrase: 'a sequence on the @data line itself' },
   { name: '.ts: no values', content: '@classLabel true a b\n@data\n:a\n', line: 3, phrase: 'line has no values' },
   { name: '.ts: unlabelled, for training', content: '@classLabel false\n@data\n1,2\n', line: 3, phrase: 'the file has no class labels' },
   { name: '.ts: time stamps', content: '@timeStamps true\n@classLabel true a b\n@data\n(0,1),(1,2):a\n', line: 1, phrase: '(@timeStamps true) are not read' },

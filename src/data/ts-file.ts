@@ -62,6 +62,9 @@ export class TsReader {
     const on = words[0]?.toLowerCase() === 'true';
     switch (key.toLowerCase()) {
       case 'data':
+        if (words.length > 0 && words.some((w) => w !== '')) {
+          throw new UserError('a sequence on the @data line itself; put @data on a line of its own, each sequence on a line after it', { file, line });
+        }
         if (this.labelled === null) this.labelled = false;
         this.inData = true;
         return;
