@@ -285,7 +285,10 @@ def rows_of(path):
 def read_wide(path, records, label_column, id_column):
     line, first = records[0]
     header = None
-    if any(c.strip() == label_column or (i > 0 and c.strip() != "" and number(c) is None) for i, c in enumerate(first)):
+    names = sum(1 for c in first[1:] if c.strip() != "" and number(c) is None and c.strip().lower().lstrip("+-") != "nan")
+    numbers = sum(1 for c in first[1:] if c.strip() != "") - names
+    # As train-signals: a header names the label column, or most of its cells after the first are not numbers.
+    if any(c.strip() == label_column for c in first) or names > numbers:
         header = [c.strip() for c in first]
         while header and header[-1] == "":
             header.pop()
@@ -299,8 +302,8 @@ def read_wide(path, records, label_column, id_column):
     sequences = []
     for line, cells in records:
         end = len(cells)
-        while end > 0 and cells[end - 1].strip() == "":
-            end -= 1
+        while end > 0 and (cells[end - 1].strip() == "" or cells[end - 1].strip().lower().lstrip("+-") == "nan"):
+            end -= 1  # trailing empty or NaN cells pad a shorter row, as the UCR archive writes them
         if header is not None and end > len(header):
             raise UserError(f"{path}:{line}: {end} cells but the header has {len(header)}")
         label = cells[label_at].strip() if label_at < end else ""

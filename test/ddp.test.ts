@@ -10,11 +10,12 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ROOT, cli } from './helpers/cli.js';
 import { loadSafetensors } from '../src/io/safetensors.js';
+import { loadDataSet } from '../src/data/csv.js';
 
 const PYTHON = process.env.TORCH_PYTHON ?? '/usr/bin/python3';
 const EXAMPLE = fileURLToPath(new URL('../../examples/pytorch_ddp.py', import.meta.url));
@@ -147,4 +148,32 @@ test('examples/pytorch_ddp.py: its batched, packed forward pass gives tools/torc
     t.diagnostic(`${cases[i].join(', ')}: ${line}`);
     assert.ok(d <= 1e-6, `${cases[i].join(', ')}: ${line}`);
   });
+});
+
+// The example reads a wide file as train-signals does: trailing NaN pads a shorter row, a first row of numbers so padded too.
+test('examples/pytorch_ddp.py reads NaN-padded wide rows as train-signals does, with a header or without', async () => {
+  requireTorch();
+  const dir = tmp();
+  const READ = `
+import importlib.util, json, sys
+spec = importlib.util.spec_from_file_location('pytorch_ddp', sys.argv[1])
+ddp = importlib.util.module_from_spec(spec)
+spec.loader.exec_module(ddp)
+for path in sys.argv[2:]:
+    channels, sequences = ddp.read_data(path, 'auto', 'label', 'id', 't')
+    print(json.dumps([[label, [v[0] for v in values]] for values, label, _ in sequences]))
+`;
+  const files = [['header.csv', 'label,t0,t1,t2\na,1,2,NaN\nb,3,4,5\n'], ['none.csv', '1,0.5,0.25,NaN,nan\n2,1,2,3,4\n']] as const;
+  const paths = files.map(([name, text]) => {
+    writeFileSync(join(dir, name), text);
+    return join(dir, name);
+  });
+  const r = spawnSync(PYTHON, ['-c', READ, EXAMPLE, ...paths], { cwd: ROOT, encoding: 'utf8' });
+  assert.equal(r.status, 0, r.stderr);
+  const ours = await Promise.all(paths.map(async (p) => {
+    const ds = await loadDataSet([p]);
+    return Array.from(ds.lengths, (L, n) => [ds.classes[ds.labels[n]], Array.from(ds.values.subarray(ds.offsets[n], ds.offsets[n] + L))]);
+  }));
+  assert.deepEqual(r.stdout.trim().split('\n').map((l) => JSON.parse(l)), ours);
+  assert.deepEqual(ours.map((f) => f.map(([, v]) => (v as number[]).length)), [[2, 3], [2, 4]]);
 });

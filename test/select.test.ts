@@ -4,7 +4,7 @@
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { stratifiedFolds } from '../src/train/split.js';
 import { NOTHING_HELD_OUT, type Varied, budgetOf, canSelect, candidatesFor, heldOutParts, runSelectionTask, selectModel, withCandidate } from '../src/train/select.js';
@@ -237,4 +237,37 @@ test('a checkpoint past selection is refused before selection trains when the ca
   );
   assert.equal(seen.length, 0, 'nothing trained');
   assert.ok(!existsSync(join(dir, 'm.json')));
+});
+
+// A candidate whose fit diverges loses, and is recorded as diverged (no score), in the model and a resumed run alike.
+test('a diverged candidate is recorded as diverged, not as a score, and a checkpoint holding one resumes to the same record', async () => {
+  const dir = tempDir('ts-select-');
+  const file = join(dir, 'cbf40.csv');
+  writeFileSync(file, readFileSync(CBF, 'utf8').split('\n').slice(0, 41).join('\n') + '\n');
+  const wild = { files: [file], epochs: 25, hidden: 8, members: 1, threads: 1, optimizer: 'sgd', lr: 1000, clip: 0 } as const;
+  const seen: boolean[] = [];
+  const whole = await train({ ...wild, onSelection: (p) => seen.push(p.score.diverged === true) });
+  type Record = { chosen: string; candidates: { name: string; logLoss: number | null; diverged?: true; folds: { diverged?: true; logLoss?: number }[] }[] };
+  const sel = (whole.model.training as { selection: Record }).selection;
+  const diverged = sel.candidates.filter((c) => c.diverged);
+  assert.ok(diverged.length > 0 && diverged.length < sel.candidates.length, 'some candidates diverge at lr 1000, not all');
+  for (const c of diverged) {
+    assert.equal(c.logLoss, null);
+    assert.ok(c.folds.some((f) => f.diverged === true && f.logLoss === undefined));
+    assert.notEqual(c.name, sel.chosen);
+  }
+  for (const c of sel.candidates.filter((x) => !x.diverged)) assert.ok(typeof c.logLoss === 'number' && c.logLoss < 1e300);
+  assert.ok(seen.includes(true));
+  // Stopped after a diverged task: the checkpoint holds it, and the resumed run records the same.
+  const at = seen.indexOf(true) + 1;
+  const ck = join(dir, 'cut.ckpt');
+  const ac = new AbortController();
+  await assert.rejects(
+    train({ ...wild, out: join(dir, 'cut.json'), checkpoint: ck, signal: ac.signal, onSelection: (p) => { if (p.finished === at) ac.abort(); } }),
+    (e: unknown) => e instanceof InterruptedError,
+  );
+  assert.ok(Object.values(loadCheckpoint(ck).selection!.scores).some((s) => s.diverged === true));
+  const resumed = await train({ ...wild, out: join(dir, 'cut.json'), resume: ck });
+  assert.deepEqual((resumed.model.training as { selection: Record }).selection, sel);
+  assert.deepEqual(bits(resumed.model.parameters), bits(whole.model.parameters));
 });

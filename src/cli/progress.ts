@@ -118,11 +118,13 @@ function visibleLength(s: string): number {
 export function selectionLines(stream: ProgressStream) {
   return {
     onTask(p: SelectionProgress): void {
-      stream.write(`selecting ${p.finished}/${p.total}: ${p.key.replace(/\/(\d+)$/, ', fold $1')}: held-out accuracy ${f(p.score.accuracy)}\n`);
+      const score = p.score.diverged ? 'diverged (it loses)' : `held-out accuracy ${f(p.score.accuracy)}`;
+      stream.write(`selecting ${p.finished}/${p.total}: ${p.key.replace(/\/(\d+)$/, ', fold $1')}: ${score}\n`);
     },
     onSelected(s: Selection): void {
       for (const c of s.scores) {
-        stream.write(`  ${c.name === s.chosen.name ? '*' : ' '} ${c.name}: accuracy ${f(c.accuracy)}, log-loss ${f(c.logLoss)} (${s.folds === 1 ? 'held-out split' : `${s.folds}-fold`})\n`);
+        const how = c.diverged ? `diverged on ${c.folds.filter((x) => x.diverged).length} of ${c.folds.length}` : `accuracy ${f(c.accuracy)}, cross-entropy ${f(c.logLoss)}`;
+        stream.write(`  ${c.name === s.chosen.name ? '*' : ' '} ${c.name}: ${how} (${s.folds === 1 ? 'held-out split' : `${s.folds}-fold`})\n`);
       }
       stream.write(`selected: ${s.chosen.name}\n`);
     },

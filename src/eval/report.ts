@@ -344,13 +344,13 @@ function commandHtml(line: string): string {
 
 
 
-/** Every candidate's mean held-out accuracy and log-loss, the chosen one marked. */
+/** Every candidate's mean held-out accuracy and cross-entropy (or that it diverged), the chosen one marked. */
 function selectionTable(s: SelectionRecord): string {
   if (s.skipped !== undefined) return `<p>Skipped: ${esc(s.skipped)}; trained as with <code>--select off</code>.</p>`;
   const how = s.folds === 1 ? 'on one stratified held-out split' : `by stratified ${s.folds}-fold cross-validation`;
   return `<p>Chosen ${how} on the training data: <b>${esc(s.chosen)}</b>.</p>` + table(
-    ['candidate', 'held-out accuracy', 'held-out log-loss'],
-    (s.candidates ?? []).map((c) => [`${c.name === s.chosen ? '★ ' : ''}${c.name}`, c.accuracy.toFixed(4), c.logLoss.toFixed(4)]),
+    ['candidate', 'held-out accuracy', 'held-out cross-entropy'],
+    (s.candidates ?? []).map((c) => [`${c.name === s.chosen ? '★ ' : ''}${c.name}`, c.logLoss === null ? 'diverged' : c.accuracy.toFixed(4), c.logLoss === null ? '–' : c.logLoss.toFixed(4)]),
   );
 }
 

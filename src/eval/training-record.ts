@@ -19,7 +19,7 @@ export interface SelectionRecord {
   readonly chosen?: string;
   readonly folds?: number;
   readonly skipped?: string; // why selection did not run (train.ts)
-  readonly candidates?: readonly { readonly name: string; readonly accuracy: number; readonly logLoss: number }[];
+  readonly candidates?: readonly { readonly name: string; readonly accuracy: number; readonly logLoss: number | null }[]; // logLoss null: diverged
 }
 
 export interface TrainingRecord {
@@ -68,9 +68,11 @@ function selectionOf(s: unknown): SelectionRecord | undefined {
   const skipped = str(s.skipped);
   if (skipped !== undefined) return { skipped };
   if (!Array.isArray(s.candidates)) return undefined;
-  const candidates = s.candidates.flatMap((c) => {
+  type Candidate = NonNullable<SelectionRecord['candidates']>[number];
+  const candidates = s.candidates.flatMap((c): Candidate[] => {
     if (!isObject(c)) return [];
     const [name, accuracy, logLoss] = [str(c.name), num(c.accuracy), num(c.logLoss)];
+    if (name !== undefined && c.diverged === true) return [{ name, accuracy: 0, logLoss: null }];
     return name !== undefined && accuracy !== undefined && logLoss !== undefined ? [{ name, accuracy, logLoss }] : [];
   });
   return { chosen: str(s.chosen), folds: num(s.folds), candidates };

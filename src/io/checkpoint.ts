@@ -9,7 +9,7 @@
 //    "model":{"shape":{D,H,C,directions?,cell?},"readout","stride"?,"resample"?,"differences"?,"classes","channels",
 //             "normalization"},
 //    "hyperparameters":{...},"data":{"sequences","steps","fingerprint"},
-//    "selection":{"scores":{"<candidate>/<fold>":{"accuracy","logLoss"}},
+//    "selection":{"scores":{"<candidate>/<fold>":{"accuracy","logLoss"[,"diverged":true]}},
 //                 "chosen":null or {"name","noise","warp","weightDecay"?,"resample"?,"readout"}} (when the run selects),
 //    "state":{"epoch","batchStart","lossSum","correct","batches","stopped","rng","bestLoss","bestEpoch",
 //             "optimizer":{"name","step"},"history"},
@@ -27,7 +27,7 @@ import { type Shape, layoutOf } from '../model/layout.js';
 import type { Readout } from '../model/rnn.js';
 import { MAX_RESAMPLE, isResampleLength } from '../model/resample.js';
 import type { OptimizerName } from '../model/optimizer.js';
-import type { EpochRecord, FitState, Member, SelectionState } from '../model/state.js';
+import type { EpochRecord, FitState, FoldScore, Member, SelectionState } from '../model/state.js';
 import { writeFileAtomic } from './atomic.js';
 import { jsonErrorWhere } from './model-file.js';
 
@@ -189,9 +189,13 @@ function parseNormalization(file: string, v: any, D: number): Normalization | nu
 /** The "selection" part: finished (candidate, fold) scores, and the chosen candidate or null. */
 function parseSelection(file: string, v: any): SelectionState {
   if (v === null || typeof v !== 'object' || v.scores === null || typeof v.scores !== 'object') fail(file, '"selection.scores" must be an object');
-  const scores: Record<string, { accuracy: number; logLoss: number }> = {};
+  const scores: Record<string, FoldScore> = {};
   for (const [key, s] of Object.entries(v.scores as Record<string, any>)) {
-    scores[key] = { accuracy: finite(file, s?.accuracy, `selection.scores.${key}.accuracy`), logLoss: finite(file, s?.logLoss, `selection.scores.${key}.logLoss`) };
+    if (s?.diverged !== undefined && s.diverged !== true) fail(file, `"selection.scores.${key}.diverged" must be true when present`);
+    scores[key] = {
+      accuracy: finite(file, s?.accuracy, `selection.scores.${key}.accuracy`), logLoss: finite(file, s?.logLoss, `selection.scores.${key}.logLoss`),
+      ...(s?.diverged === true ? { diverged: true as const } : {}),
+    };
   }
   const c = v.chosen;
   if (c === null) return { scores, chosen: null };

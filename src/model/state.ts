@@ -47,8 +47,9 @@ export interface Member {
 
 /** Held-out scores of one candidate on one fold of model selection. */
 export interface FoldScore {
-  readonly accuracy: number;
-  readonly logLoss: number;
+  readonly accuracy: number; // 0 when the fit diverged
+  readonly logLoss: number; // mean cross-entropy −log p[label] on the held-out part; Number.MAX_VALUE when it diverged
+  readonly diverged?: true; // the candidate's fit on this fold diverged: it loses, and no score was measured
 }
 
 /** A configuration model selection compares: what it sets in the run's hyperparameters. */

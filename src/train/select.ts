@@ -29,8 +29,9 @@ import { stratifiedFolds, stratifiedSplit } from './split.js';
 /** A candidate's held-out scores: per fold, and their means. */
 export interface CandidateScore extends Candidate {
   readonly accuracy: number;
-  readonly logLoss: number;
-  readonly folds: readonly { readonly accuracy: number; readonly logLoss: number }[];
+  readonly logLoss: number; // Number.MAX_VALUE when a fold diverged
+  readonly diverged: boolean; // on some fold
+  readonly folds: readonly FoldScore[];
 }
 
 export type { Candidate, FoldScore };
@@ -141,6 +142,9 @@ export function withVaried(hp: Hyperparameters, c: Candidate, vary: Varied): Hyp
   });
 }
 
+/** A fold whose fit diverged: it scores below every fit that did not. */
+export const DIVERGED: FoldScore = { accuracy: 0, logLoss: Number.MAX_VALUE, diverged: true };
+
 /** Trains the task's candidate on its fold and scores it on the held-out part. */
 export async function runSelectionTask(data: SelectionData, t: SelectionTask, stop?: StopFlag): Promise<FoldScore> {
   const ds: DataSet = { ...data, ids: [], sources: [] };
@@ -152,7 +156,7 @@ export async function runSelectionTask(data: SelectionData, t: SelectionTask, st
     const s = score(r.model, subsetOf(ds, t.val));
     return { accuracy: s.accuracy, logLoss: s.loss };
   } catch (e) {
-    if (e instanceof DivergedError) return { accuracy: 0, logLoss: Number.MAX_VALUE }; // a diverging candidate loses
+    if (e instanceof DivergedError) return DIVERGED; // a diverging candidate loses
     throw e;
   }
 }
@@ -235,7 +239,8 @@ export async function selectModel(ds: DataSet, hp: Hyperparameters, o: SelectOpt
   const scores = candidates.map((c): CandidateScore => {
     const per = folds.map((_, fold) => done[taskKey({ candidate: c, fold })]);
     const mean = (f: (s: FoldScore) => number) => per.reduce((a, s) => a + f(s), 0) / per.length;
-    return { ...c, accuracy: mean((s) => s.accuracy), logLoss: mean((s) => s.logLoss), folds: per };
+    const diverged = per.some((s) => s.diverged === true);
+    return { ...c, accuracy: mean((s) => s.accuracy), logLoss: diverged ? Number.MAX_VALUE : mean((s) => s.logLoss), diverged, folds: per };
   });
   const { accuracy: _a, logLoss: _l, folds: _f, ...chosen } = best(scores);
   return { chosen, folds: K, scores };

@@ -320,12 +320,18 @@ function finalRecord(history: readonly EpochRecord[]) {
   return e === undefined ? {} : { loss: e.loss, accuracy: e.accuracy, valLoss: e.valLoss, valAccuracy: e.valAccuracy };
 }
 
-/** What the model file's training record says of model selection: every candidate's scores, and the choice. */
+/**
+ * What the model file's training record says of model selection: every candidate's scores, and the choice. A
+ * fold whose fit diverged is recorded as such, with no score (the number it was ranked by is a placeholder).
+ */
 function selectionRecord(s: Selection) {
+  const fold = (f: FoldScore) => (f.diverged ? { diverged: true } : { accuracy: f.accuracy, logLoss: f.logLoss });
   return {
     chosen: s.chosen.name,
     folds: s.folds,
-    candidates: s.scores.map((c) => ({ name: c.name, accuracy: c.accuracy, logLoss: c.logLoss, folds: c.folds })),
+    candidates: s.scores.map((c) => (c.diverged
+      ? { name: c.name, accuracy: c.accuracy, logLoss: null, diverged: true, folds: c.folds.map(fold) }
+      : { name: c.name, accuracy: c.accuracy, logLoss: c.logLoss, folds: c.folds.map(fold) })),
   };
 }
 
