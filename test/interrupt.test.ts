@@ -122,6 +122,22 @@ test('SIGTERM is handled like Ctrl-C', async () => {
   parseCheckpoint(readFileSync(`${out}.ckpt`, 'utf8'), 'm.json.ckpt');
 });
 
+// A closed terminal: training stops as for SIGTERM, and the process then ends by the hangup itself (Node's own
+// exit would abort restoring a terminal that is gone).
+test('SIGHUP stops training gracefully: checkpoint, resume line, no lock left; the process ends by SIGHUP', async () => {
+  const dir = tmp();
+  const out = join(dir, 'm.json');
+  const run = start([...trainArgs(3000), '--out', out]);
+  await run.waitFor(/epoch +1\/3000/);
+  run.child.kill('SIGHUP');
+  const r = await run.done;
+  assert.equal(r.signal, 'SIGHUP', `exit ${r.code}: ${r.stderr}`);
+  assert.match(r.stderr, /SIGHUP received; finishing the current step/);
+  assert.match(r.stderr, /to resume: .*--resume /);
+  parseCheckpoint(readFileSync(`${out}.ckpt`, 'utf8'), 'm.json.ckpt');
+  assert.deepEqual(readdirSync(dir), ['m.json.ckpt'], 'no lock, no model');
+});
+
 test('a second Ctrl-C stops at once, even inside a long step; whatever is on disk is whole', async () => {
   const dir = tmp();
   const out = join(dir, 'm.json');

@@ -1,4 +1,4 @@
-// SIGINT and SIGTERM for the command line. While training runs (between armGraceful() and disarmGraceful()),
+// SIGINT, SIGTERM and SIGHUP (a closed terminal) for the command line. While training runs (between armGraceful() and disarmGraceful()),
 // the first Ctrl-C aborts the command's graceful signal: training finishes the step in progress (model
 // selection abandons the candidate fits in progress), writes its checkpoint and stops, and the entry point exits 130 with the command that resumes. A second signal, or a
 // signal at any other time (loading data, evaluating), stops at once (exit 130): there is nothing to save.
@@ -13,8 +13,10 @@
 import { eventLoopTurn } from '../engine/turns.js';
 
 const STOP_CODE = 130;
+const SIGNALS: readonly NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
 
 let graceful: AbortController | null = null;
+let hungUp = false; // a SIGHUP came: the terminal is gone
 let armed = false;
 let installed = false;
 const cleanups = new Set<() => void>();
@@ -32,14 +34,14 @@ export function installSignalHandlers(name: string): void {
   if (installed) return;
   installed = true;
   const onSignal = (sig: NodeJS.Signals): void => {
+    if (sig === 'SIGHUP') hungUp = true;
     // On a terminal the cursor may sit after a progress bar and the echoed ^C: start the message on a new line.
     if (process.stderr.isTTY) process.stderr.write('\n');
     if (graceful !== null && armed && !graceful.signal.aborted) {
       graceful.abort(sig);
       // The next signal takes the system's default action, ending the process at once even while the main
       // thread is inside a long step, where no JavaScript handler could run; the shell sees status 130 (143).
-      process.removeListener('SIGINT', onSignal);
-      process.removeListener('SIGTERM', onSignal);
+      for (const s of SIGNALS) process.removeListener(s, onSignal);
       process.stderr.write(
         `${name}: ${sig} received; finishing the current step and writing the checkpoint ` +
           '(press Ctrl-C again to stop at once)\n',
@@ -48,10 +50,32 @@ export function installSignalHandlers(name: string): void {
     }
     for (const c of cleanups) c();
     process.stderr.write(`${name}: stopped at once (${sig}); files already written are intact\n`);
-    process.exit(STOP_CODE);
+    exitProcess(STOP_CODE);
   };
-  process.on('SIGINT', onSignal);
-  process.on('SIGTERM', onSignal);
+  for (const s of SIGNALS) process.on(s, onSignal);
+}
+
+/**
+ * Ends the process with `code`, as process.exit does; after a SIGHUP, by that signal instead: Node's own exit
+ * restores the terminal's mode and aborts (an assertion) when the terminal is gone. Exit listeners run first
+ * either way (they release the checkpoint's lock).
+ */
+export function exitProcess(code: number): void {
+  if (!hungUp) process.exit(code);
+  process.emit('exit', code);
+  process.removeAllListeners('exit');
+  process.removeAllListeners('SIGHUP');
+  process.kill(process.pid, 'SIGHUP');
+}
+
+/** Whether a SIGHUP has come (the entry point then ends by exitProcess). */
+export function hangedUp(): boolean {
+  return hungUp;
+}
+
+/** Whether a graceful stop is under way: the checkpoint is still to be written, whatever becomes of stderr. */
+export function stopping(): boolean {
+  return graceful !== null && armed && graceful.signal.aborted;
 }
 
 /**

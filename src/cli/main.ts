@@ -9,7 +9,7 @@ import { hideBin } from 'yargs/helpers';
 import { UserError, isInterrupted, isUserError } from '../errors.js';
 import { STDIN } from '../data/csv.js';
 import { packageVersion } from '../io/version.js';
-import { installSignalHandlers } from './interrupt.js';
+import { exitProcess, hangedUp, installSignalHandlers, stopping } from './interrupt.js';
 import { closest } from '../data/suggest.js';
 import { trainBuilder, trainCommand } from './commands/train.js';
 import { PROGRAM as NAME, programWords, shellCommand } from './command-line.js';
@@ -226,9 +226,15 @@ process.stdout.on('error', (e: NodeJS.ErrnoException) => {
 
 // With stderr gone there is no one left to tell: a closed pipe ends the run as SIGPIPE would (141), any other
 // failure as the user's surroundings (2), rather than as a bug whose stack trace could not be printed either.
-process.stderr.on('error', (e: NodeJS.ErrnoException) => process.exit(e.code === 'EPIPE' ? 141 : 2));
+// During a graceful stop (a closed terminal's SIGHUP takes stderr with it) the checkpoint comes first: the run
+// goes on to write it and exits 130 as it would have.
+process.stderr.on('error', (e: NodeJS.ErrnoException) => {
+  // EIO: a terminal that hung up, whose SIGHUP stops the run gracefully (it may come just after the error).
+  if (!stopping() && e.code !== 'EIO') process.exit(e.code === 'EPIPE' ? 141 : 2);
+});
 
 main(hideBin(process.argv)).then((code) => {
+  if (hangedUp()) exitProcess(code); // the terminal is gone (interrupt.ts)
   process.exitCode = code;
   // After a failure nothing may keep the process alive (a stuck worker thread, a pending handle): exit
   // anyway once stderr has had time to drain.
