@@ -300,8 +300,8 @@ function refuseKind(kind: TextKind, o: Resolved, file: string): asserts kind is 
   }
   if (kind === 'ts' && o.channels !== undefined && o.channels.length > 0) {
     throw new UserError(
-      "channels were given but this file is in the archive's .ts format, whose channels have no names; " +
-        '--channels is for long-layout CSV files',
+      "channels were given (--channels, or a model trained with it) but this file is in the archive's .ts format, " +
+        'whose channels have no names; --channels is for long-layout CSV files',
       { file, line: 1 },
     );
   }
@@ -321,7 +321,7 @@ function openReader(file: string, first: string[], line: number, o: Resolved, bu
   if (long) return streaming ? new ContiguousLongReader(file, first, line, o, builder) : new LongReader(file, first, line, o, builder);
   if (o.channels !== undefined && o.channels.length > 0) {
     throw new UserError(
-      `channels were given but this file is in the wide layout (one sequence per row, one channel); ` +
+      `channels were given (--channels, or a model trained with it) but this file is in the wide layout (one sequence per row, one channel); ` +
         `a long-layout file needs a header with an ${JSON.stringify(o.idColumn)} column`,
       { file, line },
     );
