@@ -312,6 +312,23 @@ test('a second run writing the same checkpoint is refused while the first runs; 
   assert.ok(!existsSync(`${out}.ckpt.lock`));
 });
 
+// A lock left by a process killed at once (a second Ctrl-C) names its id, which a later process may be given.
+test('a lock whose process id now belongs to another process (another start time) is taken over; one of the same process is not', { skip: !existsSync('/proc/self/stat') }, async () => {
+  const dir = tmp();
+  const out = join(dir, 'm.json');
+  const stat = readFileSync('/proc/self/stat', 'utf8');
+  const ourStart = stat.slice(stat.lastIndexOf(')') + 2).split(' ')[19];
+  const args = ['train', 'datasets/motion/train.csv', '--hidden', '4', '--epochs', '1', '--threads', '1', '--select', 'off', '--quiet', '--out', out];
+  writeFileSync(`${out}.ckpt.lock`, `${process.pid}\n${hostname()}\n${ourStart}\n`); // this test's own process: alive
+  const refused = await start(args).done;
+  assert.equal(refused.code, 2, refused.stderr);
+  assert.match(refused.stderr, /another run \(process \d+\) is writing this checkpoint/);
+  writeFileSync(`${out}.ckpt.lock`, `${process.pid}\n${hostname()}\n1\n`); // the same id, another (earlier) process
+  const taken = await start(args).done;
+  assert.equal(taken.code, 0, taken.stderr);
+  assert.ok(existsSync(out) && !existsSync(`${out}.ckpt.lock`));
+});
+
 test('Ctrl-C while predict writes --out: exit 130, no temp file left, an existing output untouched', async () => {
   const dir = tempDir('ts-int-predict-');
   const model = join(dir, 'm.json');

@@ -1,4 +1,5 @@
-// A run's claim on its checkpoint: `<checkpoint>.lock`, created exclusively, holding the process id and host.
+// A run's claim on its checkpoint: `<checkpoint>.lock`, created exclusively, holding the process id and host
+// (and, on Linux, the process's start time, so that a later process given the same id is not taken for it).
 // Two runs writing the same checkpoint (the same --out started twice) would overwrite each other's progress,
 // and the one that finishes first would delete the other's interrupted checkpoint; so the second is refused
 // while the first is alive. A lock whose process is gone on this host (killed, power lost) is stale and taken
@@ -17,7 +18,7 @@ export interface CheckpointLock {
 /** Claims `checkpoint` for this process, or refuses while another live run holds it. */
 export function lockCheckpoint(checkpoint: string): CheckpointLock {
   const path = `${checkpoint}.lock`;
-  const stamp = `${process.pid}\n${hostname()}\n`;
+  const stamp = `${process.pid}\n${hostname()}\n${startTime(process.pid)}\n`;
   for (let attempt = 0; ; attempt++) {
     try {
       const fd = openSync(path, 'wx', 0o644);
@@ -32,7 +33,7 @@ export function lockCheckpoint(checkpoint: string): CheckpointLock {
         throw new UserError(`${path}: cannot create the checkpoint's lock file (${(e as NodeJS.ErrnoException).code ?? (e as Error).message}); check the folder's permissions`);
       }
       const holder = lockHolder(path);
-      if (holder !== null && (holder.host !== hostname() || isAlive(holder.pid)) || attempt > 0) {
+      if (holder !== null && (holder.host !== hostname() || isAlive(holder)) || attempt > 0) {
         const who = holder === null ? 'another run' : `another run (process ${holder.pid}${holder.host !== hostname() ? ` on ${holder.host}` : ''})`;
         throw new UserError(
           `${checkpoint}: ${who} is writing this checkpoint; wait for it to finish, or give another --out or --checkpoint ` +
@@ -54,24 +55,47 @@ export function lockCheckpoint(checkpoint: string): CheckpointLock {
   return { path, release };
 }
 
-/** The process id and host a lock file names; null when it cannot be read or names none (stale or torn). */
-function lockHolder(path: string): { pid: number; host: string } | null {
+interface Holder {
+  readonly pid: number;
+  readonly host: string;
+  readonly start: string; // '' when unknown (not Linux, or a lock of an earlier version)
+}
+
+/** The process id, host and start time a lock file names; null when it cannot be read or names none (stale or torn). */
+function lockHolder(path: string): Holder | null {
   let text: string;
   try {
     text = readFileSync(path, 'utf8');
   } catch {
     return null;
   }
-  const [pid, host] = text.split('\n');
-  return /^[1-9][0-9]*$/.test(pid) && host ? { pid: Number(pid), host } : null;
+  const [pid, host, start = ''] = text.split('\n');
+  return /^[1-9][0-9]*$/.test(pid) && host ? { pid: Number(pid), host, start } : null;
 }
 
-/** Whether a process of this id runs on this host (one of another user's counts). */
-function isAlive(pid: number): boolean {
+/**
+ * Whether the holder still runs on this host (one of another user's counts): its process id is in use, by the
+ * same process where both start times are known (a process killed at once leaves its lock, and its id may be
+ * given to another later).
+ */
+function isAlive(holder: Holder): boolean {
   try {
-    process.kill(pid, 0);
-    return true;
+    process.kill(holder.pid, 0);
   } catch (e) {
-    return (e as NodeJS.ErrnoException).code === 'EPERM';
+    if ((e as NodeJS.ErrnoException).code !== 'EPERM') return false;
+  }
+  const now = startTime(holder.pid);
+  return holder.start === '' || now === '' || now === holder.start;
+}
+
+/** A process's start time in clock ticks since boot (/proc/<pid>/stat, field 22), or '' where there is none. */
+function startTime(pid: number): string {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    // The command name (field 2) is in parentheses and may hold spaces: count the fields after its last ')'.
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return fields[19] ?? '';
+  } catch {
+    return '';
   }
 }
