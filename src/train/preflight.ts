@@ -4,13 +4,13 @@
 //
 // Owns the checks and their messages; does not load the training data (csv.ts) or train (fit.ts).
 
-import { statSync } from 'node:fs';
+import { closeSync, openSync, readSync, statSync } from 'node:fs';
 import { readDataSet, type LoadOptions } from '../data/csv.js';
 import type { DataSet } from '../data/dataset.js';
 import { UserError } from '../errors.js';
 import { checkWritable, outputTarget } from '../io/atomic.js';
 import { checkDistinct, checkOnce, fileKeys } from '../io/paths.js';
-import type { Checkpoint } from '../io/checkpoint.js';
+import { CHECKPOINT_FORMAT, type Checkpoint } from '../io/checkpoint.js';
 import { type CheckpointLock, lockCheckpoint } from '../io/lock.js';
 import { type Model, differencesOf, resampleOf, strideOf } from '../model/model.js';
 import { type Cell, cellOf, directionsOf } from '../model/layout.js';
@@ -77,10 +77,28 @@ function checkNoOtherCheckpoint(checkpoint: string, resume: string | undefined):
     const from = new Set(fileKeys(resume));
     if (fileKeys(checkpoint).some((k) => from.has(k))) return;
   }
+  if (!looksLikeCheckpoint(checkpoint)) {
+    throw new UserError(`${checkpoint}: a file that is not a checkpoint is there, and training would write its checkpoint over it; give another --checkpoint (or --out), or move the file away`);
+  }
   throw new UserError(
     `${checkpoint}: a checkpoint of an earlier run is there (one interrupted, or kept with --checkpoint); continue it with ` +
       `--resume ${checkpoint}, or delete it (or give another --checkpoint) to start afresh`,
   );
+}
+
+/** Whether the file at `path` starts as a checkpoint does (its format named in the first bytes). */
+function looksLikeCheckpoint(path: string): boolean {
+  let fd = -1;
+  try {
+    fd = openSync(path, 'r');
+    const head = Buffer.alloc(256);
+    const n = readSync(fd, head, 0, head.length, 0);
+    return head.subarray(0, n).toString('utf8').includes(`"${CHECKPOINT_FORMAT}"`);
+  } catch {
+    return true; // unreadable: the message about an earlier run's checkpoint is the safer one
+  } finally {
+    if (fd >= 0) closeSync(fd);
+  }
 }
 
 function writesInPlace(path: string): boolean {
