@@ -143,7 +143,7 @@ export function withVaried(hp: Hyperparameters, c: Candidate, vary: Varied): Hyp
 }
 
 /** A fold whose fit diverged: it scores below every fit that did not. */
-export const DIVERGED: FoldScore = { accuracy: 0, logLoss: Number.MAX_VALUE, diverged: true };
+const DIVERGED: FoldScore = { accuracy: 0, logLoss: Number.MAX_VALUE, diverged: true };
 
 /** Trains the task's candidate on its fold and scores it on the held-out part. */
 export async function runSelectionTask(data: SelectionData, t: SelectionTask, stop?: StopFlag): Promise<FoldScore> {
@@ -242,6 +242,6 @@ export async function selectModel(ds: DataSet, hp: Hyperparameters, o: SelectOpt
     const diverged = per.some((s) => s.diverged === true);
     return { ...c, accuracy: mean((s) => s.accuracy), logLoss: diverged ? Number.MAX_VALUE : mean((s) => s.logLoss), diverged, folds: per };
   });
-  const { accuracy: _a, logLoss: _l, folds: _f, ...chosen } = best(scores);
+  const { accuracy: _a, logLoss: _l, diverged: _d, folds: _f, ...chosen } = best(scores);
   return { chosen, folds: K, scores };
 }

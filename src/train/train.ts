@@ -112,10 +112,12 @@ async function trainClaimed(o: TrainOptions, outputs: OutputPaths): Promise<Trai
   const resume = o.resume !== undefined ? loadCheckpoint(o.resume) : undefined;
   // Continuing from a model reads the data the way its training files were read, as evaluate does.
   const load = o.init ? layoutOptions(o.init, o) : o;
-  const loaded = await readDataSet(o.files, { ...load, requireLabels: true }).catch((e: unknown) => {
+  // Stopped before training: the checkpoint to go on from is the one this run resumes, if any.
+  const fromResumed = (e: unknown): never => {
     if (isInterrupted(e)) e.checkpoint ??= o.resume;
     throw e;
-  });
+  };
+  const loaded = await readDataSet(o.files, { ...load, requireLabels: true }).catch(fromResumed);
   const fingerprint = resume !== undefined || outputs.checkpoint !== undefined ? dataFingerprint(loaded) : '';
   if (resume) checkResumeData(resume, o.resume!, loaded, fingerprint); // before selection could write a checkpoint
   if (loaded.classes.length < 2) {
@@ -146,10 +148,7 @@ async function trainClaimed(o: TrainOptions, outputs: OutputPaths): Promise<Trai
   if (threads === 0) {
     tuned = await measureThreads(ds, {
       ...hp, steps: d.autoTuneSteps, warmupSteps: d.autoTuneWarmupSteps, kernel: o.kernel, threads: defaultThreadCounts(true), signal: o.signal,
-    }).catch((e: unknown) => {
-      if (isInterrupted(e)) e.checkpoint ??= o.resume;
-      throw e;
-    });
+    }).catch(fromResumed);
     threads = tuned.recommended;
     o.onTuned?.(tuned);
   }
