@@ -19,6 +19,8 @@ for (const variant of [
   { name: 'chunks of 5, truncated k=7', o: { chunkSize: 5, bptt: 7, batchSize: 17 } },
   { name: 'input noise and weight decay', o: { noise: 0.2, weightDecay: 0.05 } },
   { name: 'frame stacking by 3, bidirectional, input noise', o: { stride: 3, bidirectional: true, noise: 0.2 } },
+  { name: 'mixup with warping, frame stacking by 2, bidirectional GRU', o: { mixup: 0.4, warp: 0.2, noise: 0.1, stride: 2, bidirectional: true, cell: 'gru' as const } },
+  { name: 'mixup alone, class weights, reference ts kernel', o: { mixup: 0.4, classWeights: 'balanced' as const, kernel: 'ts' as const } },
   { name: 'frame stacking by 2, bidirectional, truncated k=4, reference ts kernel', o: { stride: 2, bidirectional: true, bptt: 4, kernel: 'ts' as const } },
 ]) {
   test(`parameters are bit-identical with 1, 2 and 3 threads (${variant.name})`, async () => {

@@ -44,10 +44,11 @@ describe('fast GRU kernel against the reference GRU', () => {
     runCase({ shape: gru(1, 64, 3), readout: 'last', k: 16, lengths: Array(8).fill(40), chunk: 8 });
   });
   for (const readout of ['last', 'mean'] as const) {
-    it(`frame stacking by 3 of 2 channels (D = 6), readout ${readout}, one and two directions, k = 0 and 3`, () => {
+    it(`frame stacking by 3 of 2 channels (D = 6), readout ${readout}, one and two directions, k = 0 and 3, mixup's targets too`, () => {
       for (const k of [0, 3]) {
         runCase({ shape: gru(6, 13, 4), readout, k, lengths: mixed, chunk: 4, stride: 3 });
         runCase({ shape: gru(6, 13, 4, 2), readout, k, lengths: mixed, chunk: 3, stride: 3 });
+        runCase({ shape: gru(6, 13, 4, 2), readout, k, lengths: mixed, chunk: 4, stride: 3, mixed: true });
       }
     });
   }

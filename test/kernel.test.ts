@@ -35,6 +35,11 @@ describe('fast kernel against the reference kernel', () => {
       });
     }
   }
+  it('mixup\'s targets (two labels per sequence): loss, weights and gradient, both readouts, full and truncated', () => {
+    for (const readout of ['last', 'mean'] as const) {
+      for (const k of [0, 4]) runCase({ shape: { D: 3, H: 13, C: 4 }, readout, k, lengths: mixed, chunk: 4, mixed: true });
+    }
+  });
   it('H = 64, D = 1, equal lengths, chunk of 8, full and truncated', () => {
     for (const k of [0, 16]) runCase({ shape: { D: 1, H: 64, C: 3 }, readout: 'last', k, lengths: Array(16).fill(40), chunk: 8 });
   });

@@ -39,6 +39,8 @@ const BAD: readonly [CheckedOptions, RegExp][] = [
   [{ weightDecay: -0.1 }, /^weightDecay must be a number ≥ 0/],
   [{ noise: Number.POSITIVE_INFINITY }, /^noise must be a number ≥ 0 \(got Infinity\)$/],
   [{ warp: 1 }, /^warp must be a number in \[0, 1\)/],
+  [{ mixup: -0.1 }, /^mixup must be a number ≥ 0/],
+  [{ mixup: Infinity }, /^mixup must be a number ≥ 0/],
   [{ chunkSize: 0 }, /^chunkSize must be a whole number from 1/],
   [{ checkpointEvery: -1 }, /^checkpointEvery must be a number of seconds ≥ 0/],
   [{ steps: 0 }, /^steps must be a whole number from 1 to 100000/],

@@ -82,11 +82,11 @@ test('the candidates are what the user left to selection', () => {
   const hp = resolveHyperparameters(syntheticDataSet(10, 1, 2), { noise: 0.1, readout: 'last' });
   const names = (vary: Varied) => candidatesFor(hp, vary).map((c) => c.name);
   assert.deepEqual(names({ augmentation: true, weightDecay: true, readout: true }), [
-    'noise 0, readout last', 'noise 0, readout mean', 'noise 0.1, warp 0.1, readout last', 'noise 0.1, warp 0.1, readout mean',
-    'noise 0.1, warp 0.1, weight decay 0.5, readout last', 'noise 0.1, warp 0.1, weight decay 0.5, readout mean',
+    'noise 0, readout last', 'noise 0, readout mean', 'noise 0.1, warp 0.1, mixup 0.2, readout last', 'noise 0.1, warp 0.1, mixup 0.2, readout mean',
+    'noise 0.1, warp 0.1, mixup 0.2, weight decay 0.5, readout last', 'noise 0.1, warp 0.1, mixup 0.2, weight decay 0.5, readout mean',
   ]);
-  assert.deepEqual(names({ augmentation: true, weightDecay: true, readout: false }), ['noise 0, readout last', 'noise 0.1, warp 0.1, readout last', 'noise 0.1, warp 0.1, weight decay 0.5, readout last']);
-  assert.deepEqual(names({ augmentation: true, weightDecay: false, readout: false }), ['noise 0, readout last', 'noise 0.1, warp 0.1, readout last'], '--weight-decay given');
+  assert.deepEqual(names({ augmentation: true, weightDecay: true, readout: false }), ['noise 0, readout last', 'noise 0.1, warp 0.1, mixup 0.2, readout last', 'noise 0.1, warp 0.1, mixup 0.2, weight decay 0.5, readout last']);
+  assert.deepEqual(names({ augmentation: true, weightDecay: false, readout: false }), ['noise 0, readout last', 'noise 0.1, warp 0.1, mixup 0.2, readout last'], '--weight-decay given');
   assert.deepEqual(names({ augmentation: false, weightDecay: true, readout: true }), ['noise 0.1, readout last', 'noise 0.1, readout mean']);
   assert.deepEqual(candidatesFor({ ...hp, noise: 0 }, { augmentation: true, weightDecay: true, readout: false }).map((c) => c.noise), [0], 'no noise: the user chose none');
   const decayed = candidatesFor(hp, { augmentation: true, weightDecay: true, readout: false });
@@ -96,8 +96,8 @@ test('the candidates are what the user left to selection', () => {
   assert.ok(L > 0, 'the synthetic lengths differ');
   const both = candidatesFor(hp, { augmentation: true, weightDecay: false, readout: false, resample: true });
   assert.deepEqual(both.map((c) => c.name), [
-    `resampled to ${L}, noise 0, readout last`, `resampled to ${L}, noise 0.1, warp 0.1, readout last`,
-    'lengths as they are, noise 0, readout last', 'lengths as they are, noise 0.1, warp 0.1, readout last',
+    `resampled to ${L}, noise 0, readout last`, `resampled to ${L}, noise 0.1, warp 0.1, mixup 0.2, readout last`,
+    'lengths as they are, noise 0, readout last', 'lengths as they are, noise 0.1, warp 0.1, mixup 0.2, readout last',
   ]);
   assert.deepEqual(both.map((c) => c.resample), [L, L, 0, 0]);
   assert.equal(withCandidate(hp, both[2]).resample, 0);
@@ -163,9 +163,12 @@ test('train() selects by default, trains with the choice and records every candi
   assert.equal(t.selection.candidates.length, 6);
   assert.equal(seen.length, 12, 'six candidates on two folds');
   const chosen = t.selection.candidates.find((c) => c.name === t.selection.chosen)!;
-  const h = t.hyperparameters as { noise: number; warp: number; weightDecay: number; readout: string };
-  assert.equal(chosen.name, `noise ${h.noise}${h.warp > 0 ? `, warp ${h.warp}` : ''}${h.weightDecay > 0 ? `, weight decay ${h.weightDecay}` : ''}, readout ${h.readout}`);
+  const h = t.hyperparameters as { noise: number; warp: number; mixup: number; weightDecay: number; readout: string };
+  assert.equal(chosen.name, `noise ${h.noise}${h.warp > 0 ? `, warp ${h.warp}` : ''}${h.mixup > 0 ? `, mixup ${h.mixup}` : ''}${h.weightDecay > 0 ? `, weight decay ${h.weightDecay}` : ''}, readout ${h.readout}`);
   assert.equal(r.model.readout, t.hyperparameters.readout);
+  // A given --mixup fixes the augmentation, as --noise and --warp do: only the readout is left to choose.
+  const fixed = (await train({ ...opts, mixup: 0.3 })).model.training as typeof t;
+  assert.deepEqual(fixed.selection.candidates.map((c) => c.name), ['noise 0.1, mixup 0.3, readout last', 'noise 0.1, mixup 0.3, readout mean']);
   const off = await train({ ...opts, select: 'off' });
   assert.equal((off.model.training as { selection?: unknown }).selection, undefined);
 });
@@ -204,12 +207,15 @@ test('a checkpoint written after selection keeps the chosen candidate, its weigh
   const { ck } = await checkpointAfterSelection();
   const saved = loadCheckpoint(ck);
   assert.ok(saved.state !== undefined && saved.selection?.chosen, 'stopped in the final fit, after selection');
-  const chosen = { name: 'noise 0.1, warp 0.1, weight decay 0.5, readout mean', noise: 0.1, warp: 0.1, weightDecay: 0.5, readout: 'mean' } as const;
+  const chosen = { name: 'noise 0.1, warp 0.1, mixup 0.2, weight decay 0.5, readout mean', noise: 0.1, warp: 0.1, mixup: 0.2, weightDecay: 0.5, readout: 'mean' } as const;
   saveCheckpoint(ck, { ...saved, selection: { scores: saved.selection.scores, chosen } });
   assert.deepEqual(loadCheckpoint(ck).selection!.chosen, chosen);
   const { weightDecay: _w, ...before } = chosen; // a checkpoint of a version whose candidates had no weight decay
   saveCheckpoint(ck, { ...saved, selection: { scores: saved.selection.scores, chosen: before } });
   assert.equal(loadCheckpoint(ck).selection!.chosen!.weightDecay, undefined, 'read as the run\'s own');
+  const { mixup: _m, ...unmixed } = chosen; // a checkpoint of a version without mixup
+  saveCheckpoint(ck, { ...saved, selection: { scores: saved.selection.scores, chosen: unmixed as typeof chosen } });
+  assert.equal(loadCheckpoint(ck).selection!.chosen!.mixup, 0, 'read as none');
   for (const resample of [0, 40]) {
     saveCheckpoint(ck, { ...saved, selection: { scores: saved.selection.scores, chosen: { ...chosen, resample } } });
     assert.equal(loadCheckpoint(ck).selection!.chosen!.resample, resample, 'a chosen resampling (or none) is kept');

@@ -19,8 +19,8 @@
 // (0 = full).
 
 import { type Layout, type Params, type Shape, cellOf, directionsOf, gatesOf, layoutOf, viewsOf } from '../model/layout.js';
-import { type Readout, argmax, dlogit, readoutSoftmax, windowLength } from '../model/rnn.js';
-import type { ChunkStats, Sequences } from '../model/batch.js';
+import { type Readout, argmax, dlogit, readoutSoftmax, secondLoss, windowLength } from '../model/rnn.js';
+import { type ChunkStats, type Sequences, lossWeights } from '../model/batch.js';
 import { type ChunkScratch, type InputNoise, chunkScratch, noisyChunk } from '../model/noise.js';
 import { frameCount, framePad } from '../model/frames.js';
 import { type KernelExports, type ScratchPlan, NB, XB, instantiate } from './wasm.js';
@@ -252,14 +252,14 @@ function readoutGradient(
     const seq = cx.rows[r];
     const F = cx.frames[r];
     const label = data.labels[seq];
-    const w = classWeight === null ? 1 : classWeight[label];
+    const { weight, second } = lossWeights(data, seq, classWeight);
     const logp = head(cx, readout, r, F, W, label);
-    stats.loss -= w * logp;
-    stats.weight += w;
+    stats.loss += -weight * logp + secondLoss(p, second);
+    stats.weight += weight + (second === null ? 0 : second.weight);
     if (argmax(p) === label) stats.correct++;
     // dW_hy += dlogits z^T; db_y += dlogits; dz = W_hy^T dlogits, direction d's part at its seed
     for (let c = 0; c < C; c++) {
-      const g = dlogit(p, c, label, w);
+      const g = dlogit(p, c, label, weight, second);
       f32[G + l.offset.b_y + c] += g;
       const o = c * Z;
       for (let j = 0; j < Z; j++) {

@@ -6,7 +6,7 @@
 // Legend: N sequences in the data set, B sequences in a batch, P parameters, D channels, C classes.
 
 import { type FloatArray, type Shape, viewsOf } from './layout.js';
-import { type Readout, type Workspace, argmax, backward, forward } from './rnn.js';
+import { type Readout, type SecondTarget, type Workspace, argmax, backward, forward, secondLoss } from './rnn.js';
 
 /** The sequences a kernel reads: the DataSet fields without names. */
 export interface Sequences {
@@ -15,10 +15,17 @@ export interface Sequences {
   readonly offsets: Float64Array; // [N] first step of each sequence
   readonly lengths: Int32Array; // [N]
   readonly labels: Int32Array; // [N]
+  readonly mixed?: MixedTargets | null; // mixup (model/mixup.ts): each sequence's second label and its own label's share
+}
+
+/** Sequence n's inputs are shares[n] of its own and 1 − shares[n] of a sequence labelled labels[n] (1: not mixed). */
+export interface MixedTargets {
+  readonly labels: Int32Array; // [N]
+  readonly shares: Float64Array; // [N]
 }
 
 export interface ChunkStats {
-  loss: number; // Σ weight · (−log p[label])
+  loss: number; // Σ weight · (−log p[label]) (+ the second targets' terms)
   weight: number; // Σ weight (the batch loss and gradient are divided by the batch total)
   correct: number; // sequences whose argmax is the label
 }
@@ -41,14 +48,27 @@ export function chunkGradient<A extends FloatArray>(
     const T = data.lengths[n];
     const xo = data.offsets[n] * data.D;
     const label = data.labels[n];
-    const w = classWeight === null ? 1 : classWeight[label];
+    const { weight, second } = lossWeights(data, n, classWeight);
     const logp = forward(ws, P, shape, readout, k, data.values, xo, T, label);
-    backward(Gv, ws, P, shape, readout, k, data.values, xo, T, label, w);
-    stats.loss -= w * logp;
-    stats.weight += w;
+    backward(Gv, ws, P, shape, readout, k, data.values, xo, T, label, weight, second);
+    stats.loss += -weight * logp + secondLoss(ws.p, second);
+    stats.weight += weight + (second === null ? 0 : second.weight);
     if (argmax(ws.p) === label) stats.correct++;
   }
   return stats;
+}
+
+/**
+ * Sequence n's weight on its own label, w(label), and no second target; mixed (mixup), λ·w(label) and the
+ * partner's label at (1 − λ)·w(partner's label). w: classWeight, or 1.
+ */
+export function lossWeights(data: Sequences, n: number, classWeight: Float64Array | null): { weight: number; second: SecondTarget | null } {
+  const w = (c: number) => (classWeight === null ? 1 : classWeight[c]);
+  const label = data.labels[n];
+  const share = data.mixed ? data.mixed.shares[n] : 1;
+  if (share === 1) return { weight: w(label), second: null };
+  const other = data.mixed!.labels[n];
+  return { weight: share * w(label), second: { label: other, weight: (1 - share) * w(other) } };
 }
 
 /** Class probabilities of sequence n into probs[0..C). Returns log p[label] (0 when unlabelled). */

@@ -12,6 +12,7 @@
 
 import type { Sequences } from './batch.js';
 import { windowLength } from './rnn.js';
+import { mixScratch, mixedOf } from './mixup.js';
 import { type ChunkScratch, chunkCopy } from './noise.js';
 
 /** F = ⌈T / s⌉: the recurrence's steps for a sequence of T samples. */
@@ -56,5 +57,7 @@ export function framedChunk(
     values.set(data.values.subarray(data.offsets[q] * D, (data.offsets[q] + T) * D), (at + pad) * D);
     at += (T + pad);
   }
-  return c;
+  if (!data.mixed) return c;
+  scratch.mix ??= mixScratch();
+  return { data: { ...c.data, mixed: mixedOf(scratch.mix, data.mixed, order, from, n) }, order: c.order };
 }

@@ -13,26 +13,31 @@
 // float32 once. The kernels add it where a task copies its chunk's steps into its own scratch (the data set is
 // never written), so it is the same whatever the thread count, the batch order or the chunking, a resumed run
 // redraws exactly the same noise, and it costs no memory beyond the chunk's. addInputNoise is the definition
-// written out over a whole array; the tests hold the kernels to it bit for bit.
+// written out over a whole array; the tests hold the kernels to it bit for bit. Mixup (`--mixup α`, mixup.ts)
+// blends the sequences of a chunk with each other, so it is defined on the chunk: noisyChunk applies it last.
 //
 // Legend: D channels; values [L][D] with sequence n at steps offsets[n] .. offsets[n] + lengths[n].
 
 import type { Sequences } from './batch.js';
 import type { FloatArray } from './layout.js';
-import { type Rng, createRng, normal } from './rng.js';
+import { type MixScratch, mixChunk, mixScratch } from './mixup.js';
+import { type Rng, createRng, noiseSeed, normal } from './rng.js';
+
+export { noiseSeed };
 
 /** σ (≥ 0), the warped window's fraction w (≥ 0, < 1) and the run's seed; the epoch comes with each step. */
 export interface InputNoise {
   readonly sigma: number;
   readonly seed: number;
   readonly warp?: number; // 0 or absent: no warping
+  readonly mixup?: number; // mixup's α (model/mixup.ts); 0 or absent: none
 }
 
-/** The augmentation of `--noise sigma --warp w` in a run seeded `seed`: null (none) when both are 0. */
-export function inputNoise(sigma: number | undefined, seed: number, warp = 0): InputNoise | null {
+/** The augmentation of `--noise sigma --warp w --mixup α` in a run seeded `seed`: null (none) when all are 0. */
+export function inputNoise(sigma: number | undefined, seed: number, warp = 0, mixup = 0): InputNoise | null {
   const s = sigma ?? 0;
-  if (!(s > 0) && !(warp > 0)) return null;
-  return warp > 0 ? { sigma: s, seed, warp } : { sigma: s, seed };
+  if (!(s > 0) && !(warp > 0) && !(mixup > 0)) return null;
+  return { sigma: s, seed, ...(warp > 0 ? { warp } : {}), ...(mixup > 0 ? { mixup } : {}) };
 }
 
 const WARP_SALT = 0x5bd1e995;
@@ -65,18 +70,6 @@ export function warpSequence(out: FloatArray, oo: number, x: ArrayLike<number>, 
 /** The generator of sequence n's warp in `epoch` of a run seeded `seed`. */
 export function warpRng(seed: number, epoch: number, n: number): Rng {
   return createRng(noiseSeed((seed ^ WARP_SALT) >>> 0, epoch, n));
-}
-
-/** A 32-bit seed for sequence n in epoch `epoch` of a run seeded `seed` (murmur3's finalizer over the three). */
-export function noiseSeed(seed: number, epoch: number, n: number): number {
-  let h = seed >>> 0;
-  for (const k of [epoch, n]) {
-    h = Math.imul(h ^ (k >>> 0), 0x9e3779b1) >>> 0;
-    h = (h ^ (h >>> 15)) >>> 0;
-  }
-  h = Math.imul(h ^ (h >>> 16), 0x85ebca6b) >>> 0;
-  h = Math.imul(h ^ (h >>> 13), 0xc2b2ae35) >>> 0;
-  return (h ^ (h >>> 16)) >>> 0;
 }
 
 /** The generator of sequence n's noise in `epoch` of a run seeded `seed`: draw i goes to the sequence's value i. */
@@ -128,10 +121,14 @@ export interface ChunkScratch {
   lengths: Int32Array;
   labels: Int32Array;
   order: Int32Array;
+  mix: MixScratch | null; // mixup's buffers (made on first use)
 }
 
 export function chunkScratch(): ChunkScratch {
-  return { values: new Float32Array(0), offsets: new Float64Array(0), lengths: new Int32Array(0), labels: new Int32Array(0), order: new Int32Array(0) };
+  return {
+    values: new Float32Array(0), offsets: new Float64Array(0), lengths: new Int32Array(0), labels: new Int32Array(0), order: new Int32Array(0),
+    mix: null,
+  };
 }
 
 /**
@@ -179,11 +176,17 @@ export function noisyChunk(
         const rng = noiseRng(noise.seed, epoch, s);
         for (let j = 0; j < n; j++) values[dst + j] += noise.sigma * normal(rng);
       }
-    } else {
+    } else if (noise.sigma > 0) {
       const rng = noiseRng(noise.seed, epoch, s);
       for (let j = 0; j < n; j++) values[dst + j] = data.values[src + j] + noise.sigma * normal(rng);
+    } else {
+      values.set(data.values.subarray(src, src + n), dst);
     }
     at += lengths[i];
+  }
+  if (noise.mixup !== undefined && noise.mixup > 0) {
+    scratch.mix ??= mixScratch();
+    return { data: { ...c.data, mixed: mixChunk(scratch.mix, c.data, order, from, n, noise.mixup, noise.seed, epoch) }, order: c.order };
   }
   return c;
 }

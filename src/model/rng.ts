@@ -64,6 +64,30 @@ export function normal(rng: Rng): number {
   return Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * v);
 }
 
+/** Gamma(a, 1) by Marsaglia and Tsang's squeeze (a ≥ 1), boosted by U^(1/a) for a < 1. */
+export function gamma(rng: Rng, a: number): number {
+  if (a < 1) return gamma(rng, a + 1) * Math.pow(rng.next(), 1 / a);
+  const d = a - 1 / 3;
+  const c = 1 / Math.sqrt(9 * d);
+  for (;;) {
+    const x = normal(rng);
+    const v = (1 + c * x) ** 3;
+    if (v <= 0) continue;
+    if (Math.log(rng.next()) < 0.5 * x * x + d - d * v + d * Math.log(v)) return d * v;
+  }
+}
+
+/**
+ * Beta(a, b) as X / (X + Y) with X ~ Gamma(a), Y ~ Gamma(b); where both underflow to 0 (a and b far below 1,
+ * where Beta is nearly all at 0 and 1), 1 with probability a / (a + b), else 0.
+ */
+export function beta(rng: Rng, a: number, b: number): number {
+  const x = gamma(rng, a);
+  const s = x + gamma(rng, b);
+  if (s > 0) return x / s;
+  return rng.next() < a / (a + b) ? 1 : 0;
+}
+
 /** Uniform integer in [0, n). */
 export function randInt(rng: Rng, n: number): number {
   return Math.floor(rng.next() * n);
@@ -78,4 +102,16 @@ export function shuffle<T extends { length: number; [i: number]: any }>(rng: Rng
     xs[j] = t;
   }
   return xs;
+}
+
+/** A 32-bit seed for sequence n in epoch `epoch` of a run seeded `seed` (murmur3's finalizer over the three). */
+export function noiseSeed(seed: number, epoch: number, n: number): number {
+  let h = seed >>> 0;
+  for (const k of [epoch, n]) {
+    h = Math.imul(h ^ (k >>> 0), 0x9e3779b1) >>> 0;
+    h = (h ^ (h >>> 15)) >>> 0;
+  }
+  h = Math.imul(h ^ (h >>> 16), 0x85ebca6b) >>> 0;
+  h = Math.imul(h ^ (h >>> 13), 0xc2b2ae35) >>> 0;
+  return (h ^ (h >>> 16)) >>> 0;
 }

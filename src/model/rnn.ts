@@ -177,12 +177,13 @@ function recurrenceForward<A extends FloatArray>(
 }
 
 /**
- * Backward pass after forward() on the same workspace: accumulates (+=) weight · d(−log p[label])/dθ into G.
+ * Backward pass after forward() on the same workspace: accumulates (+=) weight · d(−log p[label])/dθ into G (and
+ * the second target's term, mixup's, when given).
  * The states before the window are constants; the recurrence gradient stops at h_{T−w}.
  */
 export function backward<A extends FloatArray>(
   G: Params<FloatArray>, ws: Workspace<A>, P: Params<A>, shape: Shape, readout: Readout, k: number,
-  x: FloatArray, xo: number, T: number, label: number, weight: number,
+  x: FloatArray, xo: number, T: number, label: number, weight: number, second: SecondTarget | null = null,
 ): void {
   const { H, C } = shape;
   const Z = directionsOf(shape) * H;
@@ -191,7 +192,7 @@ export function backward<A extends FloatArray>(
   // Readout gradients: dW_hy += dlogits z^T; db_y += dlogits; dz = W_hy^T dlogits.
   dz.fill(0);
   for (let c = 0; c < C; c++) {
-    const g = dlogit(p, c, label, weight);
+    const g = dlogit(p, c, label, weight, second);
     G.b_y[c] += g;
     const r = c * Z;
     for (let j = 0; j < Z; j++) {
@@ -266,9 +267,27 @@ function tanhStepBackward<A extends FloatArray>(
   }
 }
 
-/** dlogits_c = ∂(−weight · log p[label]) / ∂logits_c = weight (p_c − [c = label]). */
-export function dlogit(p: FloatArray, c: number, label: number, weight: number): number {
-  return weight * (p[c] - (c === label ? 1 : 0));
+/** A second term of a sequence's loss, weight · (−log p[label]): its mixup partner's label (model/mixup.ts). */
+export interface SecondTarget {
+  readonly label: number;
+  readonly weight: number;
+}
+
+/**
+ * dlogits_c = ∂(−weight · log p[label] − m.weight · log p[m.label]) / ∂logits_c
+ *           = weight (p_c − [c = label]) + m.weight (p_c − [c = m.label]); without m, the first term alone.
+ */
+export function dlogit(p: FloatArray, c: number, label: number, weight: number, m: SecondTarget | null = null): number {
+  const g = weight * (p[c] - (c === label ? 1 : 0));
+  return m === null ? g : g + m.weight * (p[c] - (c === m.label ? 1 : 0));
+}
+
+/** The smallest positive float32: the floor of a probability whose log a loss reports. */
+const MIN_PROBABILITY = 1.401298464324817e-45;
+
+/** −m.weight · log p[m.label] (0 without m): the second term's loss, for the statistics (p may have underflowed). */
+export function secondLoss(p: FloatArray, m: SecondTarget | null): number {
+  return m === null ? 0 : -m.weight * Math.log(Math.max(p[m.label], MIN_PROBABILITY));
 }
 
 /** Index of the largest probability (first on ties). */

@@ -57,6 +57,7 @@ export interface Candidate {
   readonly name: string;
   readonly noise: number;
   readonly warp: number;
+  readonly mixup: number; // mixup's α, 0: none
   readonly readout: Readout;
   readonly weightDecay?: number; // absent: the run's own
   readonly resample?: number; // the resampling length, 0 for none (model/resample.ts); absent: the run's own

@@ -42,6 +42,7 @@ export const TRAIN_DEFAULTS = {
   weightDecay: 0,
   noise: 0.1,
   warp: 0, // window warping: the fraction of a sequence played at half or double speed (model/noise.ts); 0 = off
+  mixup: 0, // mixup's α: each training sequence blended with another, and their labels with it (model/mixup.ts); 0 = off
   minSteps: 1500, // epochs auto: at least this many optimizer steps …
   minEpochs: 60, // … and at least this many epochs
   shortSequence: 30, // readout auto without selection: last when the median length is at most this, else mean
@@ -54,6 +55,7 @@ export const TRAIN_DEFAULTS = {
   selectHoldout: 0.25, // … holding out this share of each class …
   selectStepFraction: 0.2, // … each candidate fit with this share of a final fit's steps …
   selectWarp: 0.1, // … comparing no augmentation, input noise σ with window warping of this fraction …
+  selectMixup: 0.2, // … and mixup of this α …
   selectWeightDecay: 0.5, // … and that with this weight decay λ (with each readout)
   autoStrideSteps: 32, // stride auto: the median sequence becomes about this many steps …
   maxAutoStride: 16, // … with at most this many samples per step
@@ -188,6 +190,7 @@ export interface HyperparameterOptions {
   readonly weightDecay?: number; // decoupled weight decay λ: θ ← θ (1 − lr λ) every step
   readonly noise?: number; // σ of Gaussian noise on the training inputs, fresh every epoch (model/noise.ts)
   readonly warp?: number; // window warping of the training inputs, fresh every epoch (model/noise.ts)
+  readonly mixup?: number; // mixup's α: training sequences blended in pairs, fresh every epoch (model/mixup.ts)
   readonly chunkSize?: number; // sequences per gradient chunk (fixed, so results do not depend on threads)
   readonly select?: 'auto' | 'off'; // train(): choose the input noise and readout by cross-validation
   readonly members?: number; // train(): an ensemble of this many fits from different seeds (1 with init)
@@ -197,7 +200,7 @@ export interface HyperparameterOptions {
 /** Every key of HyperparameterOptions, checked whole at compile time. */
 export const HYPERPARAMETER_KEYS = [
   'hidden', 'readout', 'bptt', 'stride', 'resample', 'bidirectional', 'cell', 'epochs', 'batchSize', 'optimizer', 'lr', 'clip', 'seed',
-  'valSplit', 'patience', 'classWeights', 'schedule', 'warmup', 'minSteps', 'weightDecay', 'noise', 'warp', 'chunkSize', 'select', 'members', 'init',
+  'valSplit', 'patience', 'classWeights', 'schedule', 'warmup', 'minSteps', 'weightDecay', 'noise', 'warp', 'mixup', 'chunkSize', 'select', 'members', 'init',
 ] as const;
 const hyperparameterKeysWhole: NamesExactly<keyof HyperparameterOptions, typeof HYPERPARAMETER_KEYS> = true;
 void hyperparameterKeysWhole;
@@ -234,6 +237,7 @@ export function resolveHyperparameters(ds: DataSet, o: HyperparameterOptions) {
     weightDecay: o.weightDecay ?? d.weightDecay,
     noise: o.noise ?? d.noise,
     warp: o.warp ?? d.warp,
+    mixup: o.mixup ?? d.mixup,
     clip: o.clip ?? d.clip,
     seed: o.seed ?? d.seed,
     valSplit,

@@ -190,7 +190,7 @@ export async function fit(given: DataSet, normalization: Normalization | null, o
   const engine = createEngine({
     shape, readout, k: hp.bptt, stride, threads, chunkSize: hp.chunkSize, maxBatch: batchSize,
     params: initial, capacity, classWeight: classWeightsOf(hp.classWeights, ds.labels, split.train, C),
-    kernel: o.kernel, noise: inputNoise(hp.noise, hp.seed, hp.warp), worker: o.worker,
+    kernel: o.kernel, noise: inputNoise(hp.noise, hp.seed, hp.warp, hp.mixup), worker: o.worker,
     data: { D: ds.D, values: ds.values, offsets: ds.offsets, lengths: ds.lengths, labels: ds.labels },
   });
   const theta = engine.params; // the shared weights the threads read; updated in place between steps

@@ -6,7 +6,7 @@
 // The candidate fits are independent jobs: they run on the engine's threads at once (engine/pool.ts), one
 // thread each, and their scores do not depend on the thread count or on which finished first.
 //
-// What varies between candidates (the regularization: noise, warping, weight decay; and the readout) and the
+// What varies between candidates (the regularization: noise, warping, mixup, weight decay; and the readout) and the
 // budget were measured on the visible UCR/UEA sets (docs/accuracy.md); everything else is the run's own
 // hyperparameters.
 //
@@ -61,7 +61,7 @@ export type Budget = { readonly epochs: number } | { readonly steps: number };
 export type SelectionData = Omit<DataSet, 'ids' | 'sources'>;
 
 /**
- * What the user left to selection: the augmentation (input noise and warping), the weight decay, the readout.
+ * What the user left to selection: the augmentation (input noise, warping, mixup), the weight decay, the readout.
  * The weight decay varies only with the augmentation (it is one of the regularizers the candidates step through).
  */
 export interface Varied {
@@ -71,26 +71,26 @@ export interface Varied {
   readonly resample?: boolean; // resample auto on training lengths that differ: resampled (hp.resample) or not
 }
 
-type Regularization = Pick<Candidate, 'noise' | 'warp' | 'weightDecay'>;
+type Regularization = Pick<Candidate, 'noise' | 'warp' | 'mixup' | 'weightDecay'>;
 
 /**
  * The candidates for hp: when the augmentation is varied (σ > 0), a ladder of regularization: none, input noise
- * σ with window warping, and (unless the weight decay is fixed) that with weight decay; × each readout when it
+ * σ with window warping and mixup, and (unless the weight decay is fixed) that with weight decay; × each readout when it
  * is varied; × resampled to hp.resample or not when that is varied (the resampled ones first).
  */
 export function candidatesFor(hp: Hyperparameters, vary: Varied): Candidate[] {
   const d = TRAIN_DEFAULTS;
   const regularizations: Regularization[] = variesRegularization(hp, vary)
-    ? [{ noise: 0, warp: 0 }, { noise: hp.noise, warp: d.selectWarp },
-      ...(vary.weightDecay ? [{ noise: hp.noise, warp: d.selectWarp, weightDecay: d.selectWeightDecay }] : [])]
-    : [{ noise: hp.noise, warp: hp.warp }];
+    ? [{ noise: 0, warp: 0, mixup: 0 }, { noise: hp.noise, warp: d.selectWarp, mixup: d.selectMixup },
+      ...(vary.weightDecay ? [{ noise: hp.noise, warp: d.selectWarp, mixup: d.selectMixup, weightDecay: d.selectWeightDecay }] : [])]
+    : [{ noise: hp.noise, warp: hp.warp, mixup: hp.mixup }];
   const readouts: Readout[] = vary.readout ? ['last', 'mean'] : [hp.readout];
   const lengths = vary.resample && hp.resample > 0 ? [hp.resample, 0] : [undefined];
   const out: Candidate[] = [];
   for (const L of lengths) {
     const as = L === undefined ? '' : L > 0 ? `resampled to ${L}, ` : 'lengths as they are, ';
     for (const r of regularizations) {
-      const name = `${as}noise ${r.noise}${r.warp > 0 ? `, warp ${r.warp}` : ''}${r.weightDecay !== undefined ? `, weight decay ${r.weightDecay}` : ''}`;
+      const name = `${as}noise ${r.noise}${r.warp > 0 ? `, warp ${r.warp}` : ''}${r.mixup > 0 ? `, mixup ${r.mixup}` : ''}${r.weightDecay !== undefined ? `, weight decay ${r.weightDecay}` : ''}`;
       for (const readout of readouts) out.push({ name: `${name}, readout ${readout}`, ...r, ...(L === undefined ? {} : { resample: L }), readout });
     }
   }
@@ -123,9 +123,9 @@ function variesRegularization(hp: Hyperparameters, vary: Varied): boolean {
   return vary.augmentation && hp.noise > 0;
 }
 
-/** hp with what the candidate sets: its noise, warping and readout, and its weight decay and resampling when it has them. */
+/** hp with what the candidate sets: its noise, warping, mixup and readout, and its weight decay and resampling when it has them. */
 export function withCandidate(hp: Hyperparameters, c: Candidate): Hyperparameters {
-  return { ...hp, noise: c.noise, warp: c.warp, weightDecay: c.weightDecay ?? hp.weightDecay, resample: c.resample ?? hp.resample, readout: c.readout };
+  return { ...hp, noise: c.noise, warp: c.warp, mixup: c.mixup, weightDecay: c.weightDecay ?? hp.weightDecay, resample: c.resample ?? hp.resample, readout: c.readout };
 }
 
 /**
@@ -136,7 +136,7 @@ export function withVaried(hp: Hyperparameters, c: Candidate, vary: Varied): Hyp
   const augmentation = variesRegularization(hp, vary);
   return withCandidate(hp, {
     ...c,
-    noise: augmentation ? c.noise : hp.noise, warp: augmentation ? c.warp : hp.warp,
+    noise: augmentation ? c.noise : hp.noise, warp: augmentation ? c.warp : hp.warp, mixup: augmentation ? c.mixup : hp.mixup,
     weightDecay: augmentation && vary.weightDecay ? c.weightDecay : undefined,
     resample: vary.resample ? c.resample : undefined, readout: vary.readout ? c.readout : hp.readout,
   });

@@ -160,7 +160,7 @@ async function trainClaimed(o: TrainOptions, outputs: OutputPaths): Promise<Trai
     ...(differences ? { differences } : {}), classes: ds.classes, channels: loaded.channels, normalization,
   });
   const vary = {
-    augmentation: o.noise === undefined && o.warp === undefined, weightDecay: o.weightDecay === undefined, readout: (o.readout ?? d.readout) === 'auto',
+    augmentation: o.noise === undefined && o.warp === undefined && o.mixup === undefined, weightDecay: o.weightDecay === undefined, readout: (o.readout ?? d.readout) === 'auto',
     resample: (o.resample ?? d.resample) === 'auto' && hp.resample > 0,
   };
   let selection: SelectionState | undefined;

@@ -133,7 +133,7 @@ async function engineFor(ds: DataSet, s: Settings, threads: number) {
   await drawInitialWeights(init, shape, rng, s.signal); // as fit draws them
   const engine = createEngine({
     shape, readout: s.readout, k: s.bptt, stride: s.stride, threads, chunkSize: s.chunkSize, maxBatch: Math.min(s.batchSize, N), params: init,
-    capacity, classWeight: null, kernel: s.kernel, noise: inputNoise(s.noise, s.seed, s.warp),
+    capacity, classWeight: null, kernel: s.kernel, noise: inputNoise(s.noise, s.seed, s.warp, s.mixup),
     data: { D: ds.D, values: ds.values, offsets: ds.offsets, lengths: ds.lengths, labels: ds.labels },
   });
   const order = Int32Array.from({ length: N }, (_, i) => i);

@@ -44,6 +44,7 @@ export interface Case {
   chunk: number;
   build?: KernelBuild;
   stride?: number; // shape.D = channels · stride
+  mixed?: boolean; // mixup's targets on every other sequence (model/mixup.ts)
 }
 
 export function runCase(c: Case): void {
@@ -54,8 +55,10 @@ export function runCase(c: Case): void {
   initParameters(params, shape, rng);
   for (let i = 0; i < P; i++) params[i] += 0.05 * normal(rng); // non-zero biases
   const s = c.stride ?? 1;
-  const data = dataOf(rng, shape.D / s, shape.C, c.lengths);
+  const raw = dataOf(rng, shape.D / s, shape.C, c.lengths);
   const N = c.lengths.length;
+  const mixed = { labels: Int32Array.from(raw.labels, (l) => (l + 1) % shape.C), shares: Float64Array.from(raw.labels, (_, n) => (n % 2 ? 1 : 0.5 + 0.4 * rng.next())) };
+  const data = c.mixed ? { ...raw, mixed } : raw;
   const order = Int32Array.from({ length: N }, (_, i) => (i * 7) % N);
   const window = Math.max(...c.lengths.map((T) => windowLength(frameCount(T, s), c.k)));
   const classWeight = Float64Array.from({ length: shape.C }, (_, i) => 1 + 0.5 * i);

@@ -35,7 +35,7 @@ export const trainOptions = {
   bidirectional: { type: 'boolean', defaultDescription: String(d.bidirectional), describe: 'a second recurrence over reversed time; the classifier reads both (--no-bidirectional: one)' },
   cell: { choices: ['rnn', 'gru'] as const, defaultDescription: d.cell, describe: 'the recurrent cell: rnn, the tanh (Elman) RNN, or gru, PyTorch\'s gated recurrent unit' },
   members: { type: 'number', describe: `an ensemble: train this many times from different seeds and keep the mean of their logits, one model of members × --hidden units (default ${d.members}; 1 with --init)` },
-  select: { choices: ['auto', 'off'] as const, default: d.select, describe: `auto: choose the regularization (none, --noise ${d.noise} with --warp ${d.selectWarp}, or that with --weight-decay ${d.selectWeightDecay}) and the readout (and, on training lengths that differ, whether to resample), whichever you leave unset, by ${d.selectFolds}-fold cross-validation on the training data; off: readout by length` },
+  select: { choices: ['auto', 'off'] as const, default: d.select, describe: `auto: choose the regularization (none, --noise ${d.noise} with --warp ${d.selectWarp} and --mixup ${d.selectMixup}, or that with --weight-decay ${d.selectWeightDecay}) and the readout (and, on training lengths that differ, whether to resample), whichever you leave unset, by ${d.selectFolds}-fold cross-validation on the training data; off: readout by length` },
   epochs: { type: 'string', default: String(d.epochs), describe: `passes over the training data; auto: at least ${d.minEpochs} and at least ${d.minSteps} optimizer steps` },
   'batch-size': { type: 'number', default: d.batchSize, describe: 'sequences per optimizer step' },
   optimizer: { choices: ['adam', 'sgd', 'momentum'] as const, default: d.optimizer },
@@ -49,6 +49,7 @@ export const trainOptions = {
   schedule: { choices: LR_SCHEDULES, default: d.schedule, describe: 'learning-rate schedule: cosine (with warmup) or constant' },
   warmup: { type: 'number', default: d.warmup, describe: 'cosine schedule: linear warmup over this fraction of the steps' },
   warp: { type: 'number', describe: `augmentation: each epoch, a window of this fraction of every training sequence plays at half or double speed (0 = off; default ${d.warp}, or ${d.selectWarp} when --select chooses it)` },
+  mixup: { type: 'number', describe: `augmentation: each epoch, every training sequence is blended with another, λ of its own and 1 − λ of the other (λ from Beta(α, α), its own the larger), and so are their labels in the loss; this is α (0 = off; default ${d.mixup}, or ${d.selectMixup} when --select chooses it)` },
   'weight-decay': { type: 'number', describe: `decoupled weight decay λ (AdamW-style): every step shrinks the weights by lr·λ (default ${d.weightDecay}, or ${d.selectWeightDecay} when --select chooses it)` },
   noise: { type: 'number', describe: `augmentation: Gaussian noise of this standard deviation on the normalized training inputs, fresh every epoch (0 = off; default ${d.noise}, or 0 when --select chooses no augmentation)` },
   report: { type: 'string', describe: 'write a self-contained HTML report (curves, confusion matrices, examples) here' },
@@ -89,6 +90,7 @@ type TrainArgs = DataArgs & {
   warmup: number;
   'weight-decay'?: number;
   warp?: number;
+  mixup?: number;
   noise?: number;
   report?: string;
   patience: number;
@@ -144,6 +146,7 @@ function trainOptionsOf(a: TrainArgs) {
     warmup: a.warmup,
     weightDecay: a['weight-decay'],
     warp: a.warp,
+    mixup: a.mixup,
     noise: a.noise,
     report: a.report,
     patience: a.patience,

@@ -30,6 +30,7 @@ export const tuneOptions = {
   seed: { type: 'number', default: d.seed },
   noise: { type: 'number', default: d.noise, describe: 'as for train: the input noise the steps draw (0 = off)' },
   warp: { type: 'number', default: d.warp, describe: 'as for train: the window warping the steps draw (0 = off)' },
+  mixup: { type: 'number', default: d.mixup, describe: 'as for train: the mixup the steps draw (0 = off)' },
   normalize: { choices: ['zscore', 'none'] as const, default: d.normalize },
   kernel: { choices: ['wasm', 'ts'] as const, default: d.kernel, hidden: true },
 } as const;
@@ -54,6 +55,7 @@ type TuneArgs = DataArgs & {
   seed: number;
   noise: number;
   warp: number;
+  mixup: number;
   normalize: 'zscore' | 'none';
   kernel: 'wasm' | 'ts';
 };
@@ -78,7 +80,7 @@ export const tuneCommand = {
     const options = {
       ...loadOptionsOf(a), files: a.files, threads: threadList(a.threads), steps: a.steps, hidden: a.hidden, readout: a.readout === 'auto' ? undefined : a.readout, bptt: a.bptt,
       stride: strideFlag(a.stride), resample: resampleFlag(a.resample), differences: differencesFlag(a.differences), bidirectional: a.bidirectional, cell: a.cell,
-      batchSize: a['batch-size'], optimizer: a.optimizer, lr: a.lr, clip: a.clip, seed: a.seed, noise: a.noise, warp: a.warp, normalize: a.normalize,
+      batchSize: a['batch-size'], optimizer: a.optimizer, lr: a.lr, clip: a.clip, seed: a.seed, noise: a.noise, warp: a.warp, mixup: a.mixup, normalize: a.normalize,
       kernel: a.kernel,
     };
     checkOptions(options, asFlag, 'tune');
