@@ -26,7 +26,7 @@
 //
 // Pointers and strides are in bytes. Every buffer is 16-byte aligned.
 
-import { TANH_K, addRows, gemmAcc, gemmLinear, madd, packRows, tanh4 } from './simd';
+import { TANH_K, addRows, gemmAcc, gemmLinear, madd, packRows, readoutGrad, readoutRows, tanh4 } from './simd';
 
 /** σ of 4 floats: ½ + ½·tanh(a/2) (TANH_K + 336 holds ½). */
 @inline function sigmoid4(a: v128): v128 {
@@ -142,11 +142,11 @@ function gruStep(
  *   that step's gates;
  * store = 0: the state ping-pongs between slabs 0 and 1 of hs and ends in slab 0; the gates go to gates' first
  *   [Mc][4Hp].
- * hsum ≠ 0: the running sum of every state is added there (mean readout). ap [Mc·Hp] is scratch.
+ * hsum and amax as for forward() (the mean or max readout's running statistic). ap [Mc·Hp] is scratch.
  */
 export function gruForward(
   Mc: i32, D: i32, Hp: i32, fwd: usize, wxt: usize, bias: usize,
-  xs: usize, tau0: i32, nsteps: i32, starts: usize, hs: usize, gates: usize, store: i32, hsum: usize, ap: usize,
+  xs: usize, tau0: i32, nsteps: i32, starts: usize, hs: usize, gates: usize, store: i32, hsum: usize, amax: usize, ap: usize,
 ): void {
   const slab = <usize>(Mc * Hp) << 2;
   const gslab = slab << 2;
@@ -156,7 +156,7 @@ export function gruForward(
     const prev = store ? hs + <usize>j * slab : j & 1 ? hs + slab : hs;
     const next = store ? prev + slab : j & 1 ? hs : hs + slab;
     gruStep(Mc, D, Hp, fwd, wxt, bias, x, prev, next, store ? gates + <usize>j * gslab : gates, tau0 + j, starts, ap);
-    if (hsum) addRows(hsum, next, Mc * Hp);
+    readoutRows(Mc, Hp, hsum, amax, next, tau0 + j, starts);
   }
   if (!store && nsteps & 1) memory.copy(hs, hs + slab, slab);
 }
@@ -171,7 +171,7 @@ export function gruForward(
  * flushed (flushTiny).
  */
 function gruCellBackward(
-  Mc: i32, Hp: i32, tau: i32, starts: usize, h: usize, gate: usize, dh: usize, dzT: usize, d3: usize, dn: usize,
+  Mc: i32, Hp: i32, tau: i32, starts: usize, h: usize, gate: usize, dh: usize, dzT: usize, amax: usize, d3: usize, dn: usize,
 ): void {
   const row = <usize>Hp << 2;
   const one = v128.load(TANH_K, 16);
@@ -187,7 +187,7 @@ function gruCellBackward(
     }
     for (let q: usize = 0; q < row; q += 16) {
       let g = v128.load(dh + ro + q);
-      if (dzT) g = f32x4.add(g, v128.load(dzT + ro + q));
+      if (dzT) g = f32x4.add(g, readoutGrad(dzT, amax, ro + q, tau));
       g = flushTiny(g);
       const rv = v128.load(g4 + q);
       const z = v128.load(g4 + row + q);
@@ -255,7 +255,7 @@ function gruBlockGradient(
 export function gruBackward(
   Mc: i32, D: i32, Hp: i32, bwd: usize,
   xs: usize, tau0: i32, W: i32, starts: usize, hs: usize, gates: usize,
-  dh: usize, dzT: usize, da: usize, NB: i32, pa: usize, pb: usize,
+  dh: usize, dzT: usize, amax: usize, da: usize, NB: i32, pa: usize, pb: usize,
   ghh: usize, gxt: usize, gb: usize,
 ): void {
   const row = <usize>Hp << 2;
@@ -265,7 +265,7 @@ export function gruBackward(
   for (let j = W - 1; j >= 0; j--) {
     const lo = hi - NB > 0 ? hi - NB : 0;
     const d3 = da + <usize>(j - lo) * slab * 3;
-    gruCellBackward(Mc, Hp, tau0 + j, starts, hs + <usize>j * slab, gates + <usize>j * (slab << 2), dh, dzT, d3, dan + <usize>(j - lo) * slab);
+    gruCellBackward(Mc, Hp, tau0 + j, starts, hs + <usize>j * slab, gates + <usize>j * (slab << 2), dh, dzT, amax, d3, dan + <usize>(j - lo) * slab);
     if (j > 0) {
       packRows(Mc, 3 * Hp, d3, pa);
       gemmAcc(Mc >> 2, Hp, 3 * Hp, pa, <usize>(3 * Hp) << 4, bwd, <usize>(3 * Hp) * 32, dh, row);

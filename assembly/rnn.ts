@@ -17,7 +17,7 @@
 //
 // Pointers and strides are in bytes. Every buffer is 16-byte aligned.
 
-import { TANH_K, addRows, gemmAcc, gemmProject, gemmZero, madd, packRows, tanh4 } from './simd';
+import { TANH_K, addRows, gemmAcc, gemmProject, gemmZero, madd, packRows, readoutGrad, readoutRows, tanh4 } from './simd';
 
 /** In place tanh of n floats at p (n % 4 == 0). Exported for the accuracy test. */
 export function tanhInPlace(p: usize, n: i32): void {
@@ -112,11 +112,12 @@ function step(
  * store = 1: states go to slabs: slab j at hs + j·slab holds the state before step tau0+j (slab 0 is the
  *   input), so slabs 1..nsteps are written.
  * store = 0: the state is carried in slabs 0 and 1 of hs, alternately (no copy per step); it ends in slab 0.
- * hsum ≠ 0: the running sum of every state is added there (mean readout). ap [Mc·Hp] is scratch.
+ * hsum ≠ 0: the running sum of every state is added there (mean readout); with amax ≠ 0 hsum is instead the
+ * running maximum and amax the step it came from (maxRows: max readout). ap [Mc·Hp] is scratch.
  */
 export function forward(
   Mc: i32, D: i32, Hp: i32, fwd: usize, wxt: usize, bias: usize,
-  xs: usize, tau0: i32, nsteps: i32, starts: usize, hs: usize, store: i32, hsum: usize, ap: usize,
+  xs: usize, tau0: i32, nsteps: i32, starts: usize, hs: usize, store: i32, hsum: usize, amax: usize, ap: usize,
 ): void {
   const slab = <usize>(Mc * Hp) << 2;
   const xstep = <usize>(Mc * D) << 2;
@@ -125,12 +126,12 @@ export function forward(
     if (store) {
       const next = hs + <usize>(j + 1) * slab;
       step(Mc, D, Hp, fwd, wxt, bias, x, next - slab, next, tau0 + j, starts, ap);
-      if (hsum) addRows(hsum, next, Mc * Hp);
+      readoutRows(Mc, Hp, hsum, amax, next, tau0 + j, starts);
     } else {
       const prev = j & 1 ? hs + slab : hs;
       const next = j & 1 ? hs : hs + slab;
       step(Mc, D, Hp, fwd, wxt, bias, x, prev, next, tau0 + j, starts, ap);
-      if (hsum) addRows(hsum, next, Mc * Hp);
+      readoutRows(Mc, Hp, hsum, amax, next, tau0 + j, starts);
     }
   }
   if (!store && nsteps & 1) memory.copy(hs, hs + slab, slab);
@@ -139,15 +140,16 @@ export function forward(
 /**
  * Truncated BPTT over the stored window of W steps (absolute steps tau0 .. tau0+W−1), after forward(store=1)
  * left the states in slabs 0..W of hs and the inputs in xs [W][Mc][D]. dh [Mc][Hp] holds dL/dz for the last
- * readout (the gradient into the final state), zeros for the mean readout; dzT [Mc][Hp] (mean readout, else 0)
- * holds dL/dz / T_r, added to every step of the row's window. Accumulates (+=) into ghh [Hp][Hp] (dW_hh),
+ * readout (the gradient into the final state), zeros for the mean and max readouts; dzT [Mc][Hp] (mean readout,
+ * else 0) holds dL/dz / T_r, added to every step of the row's window; with amax ≠ 0 (max readout) dzT holds dL/dz,
+ * added only where amax (forward's) names the step. Accumulates (+=) into ghh [Hp][Hp] (dW_hh),
  * gxt [D][Hp] (dW_xh^T) and gb [Hp] (db_h). da [NB][Mc][Hp], pa and pb [NB·Mc·Hp] are scratch.
  * The state in slab 0 is a constant: no gradient flows into it, but it is h_{t−1} for dW_hh of step tau0.
  */
 export function backward(
   Mc: i32, D: i32, Hp: i32, bwd: usize,
   xs: usize, tau0: i32, W: i32, starts: usize, hs: usize,
-  dh: usize, dzT: usize, da: usize, NB: i32, pa: usize, pb: usize,
+  dh: usize, dzT: usize, amax: usize, da: usize, NB: i32, pa: usize, pb: usize,
   ghh: usize, gxt: usize, gb: usize,
 ): void {
   const row = <usize>Hp << 2;
@@ -166,7 +168,7 @@ export function backward(
       }
       for (let q: usize = 0; q < row; q += 16) {
         let g = v128.load(dh + ro + q);
-        if (dzT) g = f32x4.add(g, v128.load(dzT + ro + q));
+        if (dzT) g = f32x4.add(g, readoutGrad(dzT, amax, ro + q, tau));
         const hv = v128.load(h + ro + q);
         // backprop through tanh: da = g ⊙ (1 − h²)
         v128.store(daj + ro + q, f32x4.mul(g, f32x4.sub(v128.load(TANH_K, 16), f32x4.mul(hv, hv)))); // 1.0

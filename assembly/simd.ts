@@ -274,6 +274,42 @@ export const TANH_K = memory.data<f32>([
   }
 }
 
+/**
+ * The max readout's running maximum over time: for each row r with tau ≥ starts[r] (a row not yet started holds
+ * padding zeros, no state), hmax [Mc][Hp] = max(hmax, h) per unit and amax [Mc][Hp] (i32) = tau where h is strictly
+ * greater, so on ties the earliest step keeps it.
+ */
+export function maxRows(hmax: usize, amax: usize, h: usize, Mc: i32, Hp: i32, tau: i32, starts: usize): void {
+  const row = <usize>Hp << 2;
+  const t = i32x4.splat(tau);
+  for (let r = 0; r < Mc; r++) {
+    if (tau < load<i32>(starts + (<usize>r << 2))) continue;
+    const ro = <usize>r * row;
+    for (let q: usize = 0; q < row; q += 16) {
+      const v = v128.load(h + ro + q);
+      const m = v128.load(hmax + ro + q);
+      const gt = f32x4.gt(v, m);
+      v128.store(hmax + ro + q, v128.bitselect(v, m, gt));
+      v128.store(amax + ro + q, v128.bitselect(t, v128.load(amax + ro + q), gt));
+    }
+  }
+}
+
+/** The readout's running statistic after step tau's states h: the mean's sum, the max's maximum, or nothing. */
+export function readoutRows(Mc: i32, Hp: i32, hsum: usize, amax: usize, h: usize, tau: i32, starts: usize): void {
+  if (amax) maxRows(hsum, amax, h, Mc, Hp, tau, starts);
+  else if (hsum) addRows(hsum, h, Mc * Hp);
+}
+
+/**
+ * The readout's gradient into step tau's states, 16 bytes at o of a row: dzT (mean: dL/dz / T) or, with amax
+ * (max readout), dL/dz where the row's maximum came from step tau and 0 elsewhere.
+ */
+@inline export function readoutGrad(dzT: usize, amax: usize, o: usize, tau: i32): v128 {
+  const g = v128.load(dzT + o);
+  return amax ? v128.and(g, i32x4.eq(v128.load(amax + o), i32x4.splat(tau))) : g;
+}
+
 @inline export function addRows(dst: usize, src: usize, n: i32): void {
   const end = dst + (<usize>n << 2);
   for (; dst < end; dst += 16, src += 16) v128.store(dst, f32x4.add(v128.load(dst), v128.load(src)));

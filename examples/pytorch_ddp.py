@@ -16,7 +16,8 @@ __metadata__ has "differences" (torch.cat([x, x - torch.cat([x[:1], x[:-1]])], 1
 normalized with the file's statistics, (x - mean) / std per channel, resampled to L samples when __metadata__ has "resample" (L: F.interpolate, linear, align_corners, in float64),
 cut into F = ceil(T / stride) frames F.pad(x, (0, 0, pad, 0)).reshape(F, stride * channels),
 pad = F * stride - T, and read out as "last" (the forward state after the sequence's own last frame, the reverse
-state after its first) or "mean" (each direction's mean over the sequence's own F steps). Sequences of
+state after its first), "mean" (each direction's mean over the sequence's own F steps) or "max" (each unit's
+maximum over them). Sequences of
 different lengths share a batch through pack_padded_sequence, so padding never reaches the recurrence.
 
 Training: cross-entropy, Adam, gradients clipped to global norm 1.0 (as train-signals does), DistributedSampler
@@ -195,8 +196,8 @@ class SignalClassifier(nn.Module):
         self.differences = meta_value(metadata, "differences", path, False) is True
         cell = meta_value(metadata, "cell", path, "rnn")
         norm = meta_value(metadata, "normalization", path)
-        if self.readout not in ("last", "mean"):
-            raise UserError(f'{path}: __metadata__ "readout" is {self.readout!r}, not "last" or "mean"')
+        if self.readout not in ("last", "mean", "max"):
+            raise UserError(f'{path}: __metadata__ "readout" is {self.readout!r}, not "last", "mean" or "max"')
         if cell not in ("rnn", "gru"):
             raise UserError(f'{path}: __metadata__ "cell" is {cell!r}, not "rnn" or "gru"')
         if "rnn.weight_ih_l0" not in names:
@@ -240,6 +241,9 @@ class SignalClassifier(nn.Module):
         if self.readout == "last":
             # h_n [K, N, H]: the forward direction after each sequence's own last frame, the reverse after frame 0
             z = h_n.transpose(0, 1).reshape(x.shape[0], -1)
+        elif self.readout == "max":
+            y, _ = pad_packed_sequence(out, batch_first=True, total_length=x.shape[1], padding_value=-math.inf)
+            z = y.max(1).values
         else:
             y, _ = pad_packed_sequence(out, batch_first=True, total_length=x.shape[1])  # zeros past each length
             z = y.sum(1) / lengths.to(y.device, y.dtype).unsqueeze(1)

@@ -128,7 +128,7 @@ test('examples/pytorch_ddp.py: its batched, packed forward pass gives tools/torc
   requireTorch();
   const dir = tmp();
   const files: string[] = [];
-  const cases = [['rnn', 'last', '3'], ['rnn', 'mean', '1'], ['gru', 'mean', '4'], ['gru', 'last', '1']] as const;
+  const cases = [['rnn', 'last', '3'], ['rnn', 'mean', '1'], ['gru', 'mean', '4'], ['gru', 'last', '1'], ['gru', 'max', '3']] as const;
   for (const [cell, readout, stride] of cases) {
     const json = join(dir, `${cell}-${readout}-${stride}.json`);
     const tr = cli(['train', 'datasets/motion/train.csv', '--out', json, '--hidden', '6', '--select', 'off', '--epochs', '2',

@@ -23,7 +23,7 @@ const gru = (D: number, H: number, C: number, directions: 1 | 2 = 1): Shape => (
 
 describe('fast GRU kernel against the reference GRU', () => {
   for (const build of ['fma', 'plain'] as const) {
-    for (const readout of ['last', 'mean'] as const) {
+    for (const readout of ['last', 'mean', 'max'] as const) {
       for (const k of [0, 3]) {
         for (const directions of [1, 2] as const) {
           it(`${build} build, readout ${readout}, k = ${k}, ${directions} direction(s), D = 3, H = 13, mixed lengths from 1`, () => {
@@ -43,7 +43,7 @@ describe('fast GRU kernel against the reference GRU', () => {
     runCase({ shape: gru(3, 13, 4), readout: 'mean', k: 1, lengths: mixed, chunk: 4 });
     runCase({ shape: gru(1, 64, 3), readout: 'last', k: 16, lengths: Array(8).fill(40), chunk: 8 });
   });
-  for (const readout of ['last', 'mean'] as const) {
+  for (const readout of ['last', 'mean', 'max'] as const) {
     it(`frame stacking by 3 of 2 channels (D = 6), readout ${readout}, one and two directions, k = 0 and 3, mixup's targets too`, () => {
       for (const k of [0, 3]) {
         runCase({ shape: gru(6, 13, 4), readout, k, lengths: mixed, chunk: 4, stride: 3 });
@@ -56,6 +56,7 @@ describe('fast GRU kernel against the reference GRU', () => {
     for (const build of ['fma', 'plain'] as const) {
       runCase({ shape: gru(2, 8, 2), readout: 'mean', k: 8, lengths: [1300, 700, 9, 1100], chunk: 4, build });
       runCase({ shape: gru(2, 8, 2, 2), readout: 'last', k: 8, lengths: [1300, 700, 9, 1100], chunk: 4, build });
+      runCase({ shape: gru(2, 8, 2, 2), readout: 'max', k: 8, lengths: [1300, 700, 9, 1100], chunk: 4, build });
     }
   });
   it('full BPTT over 600 steps: the gradient decays past 2^-100, where backward flushes it to 0, and still matches', () => {

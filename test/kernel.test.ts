@@ -20,14 +20,14 @@ describe('fast kernel against the reference kernel', () => {
   it('both builds (fused and plain multiply-adds) pass, and the default is the fused one here', () => {
     assert.equal(defaultBuild(), 'fma', 'this Node should compile the relaxed-SIMD build');
     for (const build of ['fma', 'plain'] as const) {
-      for (const readout of ['last', 'mean'] as const) {
+      for (const readout of ['last', 'mean', 'max'] as const) {
         runCase({ shape: { D: 3, H: 13, C: 4 }, readout, k: 4, lengths: [1, 3, 7, 12, 12, 5, 30, 2, 9, 17, 4], chunk: 4, build });
         runCase({ shape: { D: 2, H: 40, C: 3 }, readout, k: 0, lengths: [20, 3, 20, 19, 8], chunk: 8, build });
       }
     }
   });
   const mixed = [1, 3, 7, 12, 12, 5, 30, 2, 9, 17, 4];
-  for (const readout of ['last', 'mean'] as const) {
+  for (const readout of ['last', 'mean', 'max'] as const) {
     for (const k of [0, 4, 1]) {
       it(`readout ${readout}, k = ${k}, D = 3, H = 13, chunks of 4 and 3, mixed lengths`, () => {
         runCase({ shape: { D: 3, H: 13, C: 4 }, readout, k, lengths: mixed, chunk: 4 });
@@ -36,7 +36,7 @@ describe('fast kernel against the reference kernel', () => {
     }
   }
   it('mixup\'s targets (two labels per sequence): loss, weights and gradient, both readouts, full and truncated', () => {
-    for (const readout of ['last', 'mean'] as const) {
+    for (const readout of ['last', 'mean', 'max'] as const) {
       for (const k of [0, 4]) runCase({ shape: { D: 3, H: 13, C: 4 }, readout, k, lengths: mixed, chunk: 4, mixed: true });
     }
   });
@@ -45,8 +45,9 @@ describe('fast kernel against the reference kernel', () => {
   });
   it('long sequences stream through the prefix in blocks (T > 512 with k = 8)', () => {
     runCase({ shape: { D: 2, H: 8, C: 2 }, readout: 'mean', k: 8, lengths: [1300, 700, 9, 1100], chunk: 4 });
+    runCase({ shape: { D: 2, H: 8, C: 2 }, readout: 'max', k: 8, lengths: [1300, 700, 9, 1100], chunk: 4 });
   });
-  for (const readout of ['last', 'mean'] as const) {
+  for (const readout of ['last', 'mean', 'max'] as const) {
     for (const k of [0, 3]) {
       it(`bidirectional, readout ${readout}, k = ${k}, D = 3, mixed lengths, both builds`, () => {
         for (const build of ['fma', 'plain'] as const) {

@@ -67,7 +67,7 @@ async function randomBatchDifference(rng: Rng, m: Model, lengths: Int32Array, ex
   return difference(theirs, ours);
 }
 
-for (const readout of ['last', 'mean'] as const) {
+for (const readout of ['last', 'mean', 'max'] as const) {
   for (const normalize of [false, true]) {
     test(`random batches of mixed lengths: readout ${readout}, ${normalize ? 'z-scored' : 'no normalization'}`, async (t) => {
       const rng = createRng(readout === 'last' ? 11 : 12);
@@ -86,7 +86,7 @@ for (const readout of ['last', 'mean'] as const) {
 // Stacked and bidirectional: every length below is a multiple of neither 3 nor 8 except 24 (no padding at
 // s = 3 and 8) and 9 (none at s = 3); 1, 2 and 5 are shorter than a frame of 8, 1 and 2 than one of 3.
 const STACKED_LENGTHS = [1, 37, 2, 19, 37, 5, 24, 28, 11, 9];
-for (const readout of ['last', 'mean'] as const) {
+for (const readout of ['last', 'mean', 'max'] as const) {
   for (const normalize of [false, true]) {
     test(`stacked (s = 3, 8) and bidirectional, random batches: readout ${readout}, ${normalize ? 'z-scored' : 'no normalization'}`, async (t) => {
       const rng = createRng(readout === 'last' ? 21 : 22);
@@ -108,7 +108,7 @@ for (const readout of ['last', 'mean'] as const) {
 }
 
 // The GRU: one direction at stride 1, then stacked and bidirectional, as above.
-for (const readout of ['last', 'mean'] as const) {
+for (const readout of ['last', 'mean', 'max'] as const) {
   for (const normalize of [false, true]) {
     test(`GRU, random batches of mixed lengths: readout ${readout}, ${normalize ? 'z-scored' : 'no normalization'}`, async (t) => {
       const rng = createRng(readout === 'last' ? 41 : 42);
@@ -350,7 +350,7 @@ test('no unused initializers: onnxruntime loads every kind of model without a wa
   const files: string[] = [];
   for (const cell of ['rnn', 'gru'] as const) {
     for (const bidirectional of [false, true]) {
-      for (const readout of ['last', 'mean'] as const) {
+      for (const readout of ['last', 'mean', 'max'] as const) {
         const m: Model = { ...randomModel(rng, 2, 8, 3, readout, true, bidirectional ? 3 : 1, bidirectional, cell, bidirectional), ...(readout === 'mean' ? { resample: 20 } : {}) };
         const file = join(dir, `${cell}-${bidirectional}-${readout}.onnx`);
         writeFileSync(file, exportOnnx(m));

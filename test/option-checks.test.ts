@@ -47,7 +47,7 @@ const BAD: readonly [CheckedOptions, RegExp][] = [
   [{ threads: 0 }, /^threads must be auto or a whole number from 1 to 256/],
   [{ threads: [1, 300] }, /^threads must be .* \(got \[1, 300\]\)$/],
   [{ threads: [] }, /^threads must be/],
-  [{ readout: 'Mean' as 'mean' }, /^readout must be one of auto, last, mean \(got "Mean"\)$/],
+  [{ readout: 'Mean' as 'mean' }, /^readout must be one of auto, last, mean, max \(got "Mean"\)$/],
   [{ cell: 'lstm' as 'gru' }, /^cell must be one of rnn, gru/],
   [{ optimizer: 'adamw' as 'adam' }, /^optimizer must be one of adam, sgd, momentum/],
   [{ schedule: 'linear' as 'cosine' }, /^schedule must be one of cosine, constant/],

@@ -1,5 +1,5 @@
 // Compares the float32 kernel (src/model/rnn.ts) with PyTorch: the loss and every gradient element of a small
-// batch, for readouts last/mean × full/truncated BPTT, against fixtures written by tools/torch_reference.py (see
+// batch, for readouts last/mean/max × full/truncated BPTT, against fixtures written by tools/torch_reference.py (see
 // its header for how to regenerate them): test/fixtures/torch-reference.json (one-directional) and
 // torch-reference-bidirectional.json (bidirectional, frames of 3 samples: its raw sequences go through our
 // framing, src/model/frames.ts, which the fixture's F.pad + reshape defines) and torch-reference-gru.json (the
@@ -75,9 +75,9 @@ for (const file of FIXTURES) {
     const N = fx.lengths.length;
     const steps = fx.lengths.map((T) => frameCount(T, s));
 
-    it('covers both readouts, full and truncated, with some sequences shorter than k', () => {
+    it('covers every readout, full and truncated, with some sequences shorter than k', () => {
       const seen = new Set(fx.cases.map((c) => `${c.readout}/${c.k > 0 ? 'trunc' : 'full'}`));
-      assert.deepEqual([...seen].sort(), ['last/full', 'last/trunc', 'mean/full', 'mean/trunc']);
+      assert.deepEqual([...seen].sort(), ['last/full', 'last/trunc', 'max/full', 'max/trunc', 'mean/full', 'mean/trunc']);
       const k = Math.max(...fx.cases.map((c) => c.k));
       assert.ok(steps.some((F) => F > k) && steps.some((F) => F <= k));
     });

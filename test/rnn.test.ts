@@ -21,7 +21,7 @@ import {
 
 const shape: Shape = { D: 3, H: 5, C: 4 };
 const lengths = [1, 3, 7, 12];
-const READOUTS: Readout[] = ['last', 'mean'];
+const READOUTS: Readout[] = ['last', 'mean', 'max'];
 const f64 = (n: number) => new Float64Array(n);
 const f32 = (n: number) => new Float32Array(n);
 

@@ -1,7 +1,7 @@
 // The safetensors export, loaded by plain PyTorch: tools/torch_predict.py (run with Debian's /usr/bin/python3)
 // builds nn.RNN(channels·stride, H, bidirectional=…) + nn.Linear from the file alone, normalizes, frames with
-// F.pad + reshape and reads out as nn.RNN does (h_n, or the mean of its output), and its probabilities match our
-// score() within 1e-5: one-directional and bidirectional, strides 1, 3, 4 and 8, both readouts, random models on
+// F.pad + reshape and reads out as nn.RNN does (h_n, or the mean or maximum of its output), and its probabilities match our
+// score() within 1e-5: one-directional and bidirectional, strides 1, 3, 4 and 8, every readout, random models on
 // lengths that are not multiples of the stride (some shorter than it), and a model trained on datasets/cbf.
 // GRU models load as nn.GRU the same way and are held to score() too, also from a file whose bias_hh PyTorch
 // filled in every gate. No PyTorch is a failure, not a skip: .ci/run installs it.
@@ -86,6 +86,8 @@ test('PyTorch (nn.RNN + nn.Linear from the safetensors file) gives our probabili
     [8, true, 'mean', false],
     [4, false, 'mean', true],
     [1, true, 'last', true],
+    [3, true, 'max', true], // out.max(0).values, the padding frame included
+    [1, false, 'max', false],
   ];
   for (const [stride, bidirectional, readout, normalize] of cases) {
     const D = 2;
@@ -137,6 +139,8 @@ test('PyTorch (nn.GRU + nn.Linear from the safetensors file) gives our probabili
     [8, true, 'last', true],
     [4, false, 'mean', true],
     [1, true, 'mean', false],
+    [8, true, 'max', true],
+    [1, false, 'max', false],
   ];
   for (const [stride, bidirectional, readout, normalize] of cases) {
     const D = 2;

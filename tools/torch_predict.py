@@ -27,6 +27,7 @@ The model, from the file alone (src/io/safetensors.ts has the names):
     out, h_n = rnn(x)                                          each sequence on its own: no padding, no masks
     z   = cat of h_n over the directions  (readout "last": the forward state after the last frame, the reverse
           one's after frame 0)  or  out.mean(0)  (readout "mean": each direction's mean over the F steps)
+          or  out.max(0).values  (readout "max": each unit's maximum over the F steps)
     p   = softmax(fc(z))
 """
 
@@ -97,7 +98,8 @@ def probabilities(rnn, fc, meta, stride, raw):
     if "resample" in meta:
         x = nn.functional.interpolate(x.T[None].double(), meta["resample"], mode="linear", align_corners=True)[0].T.float()
     out, h_n = rnn(frames(x, stride).unsqueeze(1))  # batch of one: out [F][1][K*H], h_n [K][1][H] (nn.RNN and nn.GRU alike)
-    z = h_n[:, 0].reshape(-1) if meta["readout"] == "last" else out.mean(0)[0]
+    readout = meta["readout"]
+    z = h_n[:, 0].reshape(-1) if readout == "last" else out.max(0).values[0] if readout == "max" else out.mean(0)[0]
     return torch.softmax(fc(z), dim=0)
 
 

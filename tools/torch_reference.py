@@ -11,11 +11,12 @@ Regenerate (Debian; the default `python3` on PATH may be a pyenv one without tor
 
 Model: nn.RNN(D, H, nonlinearity='tanh') + nn.Linear(H, C), float32, seeded random weights, bias_hh_l0 = 0 so
 that b_h = bias_ih_l0. Each sequence runs on its own (no padding). Loss = batch mean of cross-entropy.
-Readout 'last': z = h_T; 'mean': z = (1/T) sum_t h_t. Truncated BPTT with horizon k (for T > k):
+Readout 'last': z = h_T; 'mean': z = (1/T) sum_t h_t; 'max': z = max_t h_t per unit. Truncated BPTT with
+horizon k (for T > k):
 
     with torch.no_grad(): out1, h = rnn(x[:T-k])
     h = h.detach(); out2, _ = rnn(x[T-k:], h)
-    z = out2[-1]  or  (out1.sum(0) + out2.sum(0)) / T
+    z = out2[-1]  or  (out1.sum(0) + out2.sum(0)) / T  or  torch.maximum(out1.max(0).values, out2.max(0).values)
 
 sequences with T <= k run in full. Weights are written in our layout (src/model/layout.ts), row-major:
 W_xh [H][D] = weight_ih_l0, W_hh [H][H] = weight_hh_l0, b_h [H] = bias_ih_l0, W_hy [C][H] = fc.weight,
@@ -32,7 +33,7 @@ nn.RNN(D, H) modules, `fwd` and `rev`, each truncated by the rule above in its o
 (the reverse direction is the forward rule applied to the flipped frames). With full BPTT this is exactly
 nn.RNN(D, H, bidirectional=True) with weight_ih_l0_reverse = rev.weight_ih_l0 (and so on): 'last' is h_n
 flattened to [h_n[0]; h_n[1]] (the reverse direction's final state is the one after reading frame 0), 'mean' is
-output.mean(0); the script checks that equivalence (loss and every gradient) before writing anything. Extra
+output.mean(0), 'max' output.max(0).values; the script checks that equivalence (loss and every gradient) before writing anything. Extra
 weights in our layout: W_xh_r [H][D] = weight_ih_l0_reverse, W_hh_r [H][H] = weight_hh_l0_reverse,
 b_h_r [H] = bias_ih_l0_reverse, and W_hy [C][2H] = fc.weight.
 
@@ -58,7 +59,7 @@ from torch import nn
 D, H, C = 2, 6, 3
 LENGTHS = [5, 9, 13, 2]
 K_TRUNC = 4
-CASES = [(readout, k) for readout in ("last", "mean") for k in (0, K_TRUNC)]  # k = 0: full BPTT
+CASES = [(readout, k) for readout in ("last", "mean", "max") for k in (0, K_TRUNC)]  # k = 0: full BPTT
 SEED = 1234
 FIXTURES = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "test", "fixtures")
 OUT = os.path.join(FIXTURES, "torch-reference.json")
@@ -155,8 +156,12 @@ def readout_of(rnn, x, readout, k):
             out1, h = rnn(xb[: T - k])
         h = h.detach()
         out2, _ = rnn(xb[T - k :], h)
+        if readout == "max":
+            return torch.maximum(out1.max(0).values[0], out2.max(0).values[0])
         return out2[-1, 0] if readout == "last" else (out1.sum(0)[0] + out2.sum(0)[0]) / T
     out, _ = rnn(xb)
+    if readout == "max":
+        return out.max(0).values[0]
     return out[-1, 0] if readout == "last" else out.sum(0)[0] / T
 
 
@@ -171,9 +176,9 @@ def bidirectional_logits(fwd, rev, fc, x, readout, k):
 
 
 def fused_logits(birnn, fc, x, readout):
-    """Logits [C] from nn.RNN(bidirectional=True), full BPTT: h_n as [h_n[0]; h_n[1]], or the mean of output."""
+    """Logits [C] from nn.RNN(bidirectional=True), full BPTT: h_n as [h_n[0]; h_n[1]], or the mean or max of output."""
     out, h_n = birnn(x.unsqueeze(1))  # out [F][1][2H], h_n [2][1][H]
-    z = h_n[:, 0].reshape(-1) if readout == "last" else out.mean(0)[0]
+    z = h_n[:, 0].reshape(-1) if readout == "last" else out.max(0).values[0] if readout == "max" else out.mean(0)[0]
     return fc(z)
 
 

@@ -159,12 +159,17 @@ export function forwardChunk(cx: FastContext, data: Sequences, readout: Readout,
   for (let d = 0; d < sp.dirs.length; d++) {
     const dp = sp.dirs[d];
     ex.zero(b + dp.hs, 4 * slab);
-    const hsum = readout === 'mean' ? b + dp.hsum : 0;
-    if (hsum) ex.zero(hsum, 4 * slab);
+    const hsum = readout === 'last' ? 0 : b + dp.hsum;
+    const amax = readout === 'max' ? b + dp.amax : 0;
+    if (readout === 'mean') ex.zero(hsum, 4 * slab);
+    if (readout === 'max') {
+      cx.f32.fill(-Infinity, hsum >> 2, (hsum >> 2) + slab);
+      cx.i32.fill(-1, amax >> 2, (amax >> 2) + slab);
+    }
     // Steps tau .. tau + nb − 1 of the inputs gathered in xs, keeping the states (keep = 1) or not.
     const steps = (tau: number, nb: number, keep: number) => {
-      if (gru) ex.gruForward(sp.Mc, D, sp.Hp, b + dp.fwd, b + dp.wxt, b + dp.bias, b + dp.xs, tau, nb, b + sp.starts, b + dp.hs, b + dp.gates, keep, hsum, b + sp.ap);
-      else ex.forward(sp.Mc, D, sp.Hp, b + dp.fwd, b + dp.wxt, b + dp.bias, b + dp.xs, tau, nb, b + sp.starts, b + dp.hs, keep, hsum, b + sp.ap);
+      if (gru) ex.gruForward(sp.Mc, D, sp.Hp, b + dp.fwd, b + dp.wxt, b + dp.bias, b + dp.xs, tau, nb, b + sp.starts, b + dp.hs, b + dp.gates, keep, hsum, amax, b + sp.ap);
+      else ex.forward(sp.Mc, D, sp.Hp, b + dp.fwd, b + dp.wxt, b + dp.bias, b + dp.xs, tau, nb, b + sp.starts, b + dp.hs, keep, hsum, amax, b + sp.ap);
     };
     for (let tau = 0; tau < tau0; tau += XB) {
       const nb = Math.min(XB, tau0 - tau);
@@ -181,7 +186,7 @@ export function forwardChunk(cx: FastContext, data: Sequences, readout: Readout,
 /**
  * Softmax of logits = W_hy z + b_y for row r into cx.p (the reference's readoutSoftmax, in float64, then p
  * rounded to float32 as the reference's float32 workspace holds it); cx.z = [z_fwd; z_rev], each read from the
- * direction's state in slab `last` (last) or its running sum / F (mean). Returns log p[label] (0 when label < 0).
+ * direction's state in slab `last` (last), its running sum / F (mean) or its running maximum (max). Returns log p[label] (0 when label < 0).
  */
 export function head(cx: FastContext, readout: Readout, r: number, F: number, last: number, label: number): number {
   const { H, C } = cx.shape;
@@ -190,7 +195,7 @@ export function head(cx: FastContext, readout: Readout, r: number, F: number, la
   for (let d = 0; d < sp.dirs.length; d++) {
     const dp = sp.dirs[d];
     const src = readout === 'last' ? ((cx.base + dp.hs) >> 2) + last * slab + r * sp.Hp : ((cx.base + dp.hsum) >> 2) + r * sp.Hp;
-    for (let i = 0; i < H; i++) z[d * H + i] = readout === 'last' ? f32[src + i] : Math.fround(f32[src + i] / F);
+    for (let i = 0; i < H; i++) z[d * H + i] = readout === 'mean' ? Math.fround(f32[src + i] / F) : f32[src + i];
   }
   const logp = readoutSoftmax(p, cx.params, z.length, C, z, label);
   for (let c = 0; c < C; c++) p[c] = Math.fround(p[c]);
@@ -225,7 +230,8 @@ export function fastChunkGradient(
 
 /**
  * The softmax readout of every row: its loss and accuracy into the stats, dW_hy and db_y into the slot, and
- * each direction's dL/dz seeded for backward (into dh for the last readout, dzT = dL/dz / F for the mean).
+ * each direction's dL/dz seeded for backward (into dh for the last readout, dzT = dL/dz / F for the mean, dzT =
+ * dL/dz for the max).
  */
 function readoutGradient(
   cx: FastContext, slot: number, readout: Readout, data: Sequences, n: number, W: number, classWeight: Float64Array | null,
@@ -240,7 +246,7 @@ function readoutGradient(
   ex.zero(slot + 4 * l.offset.W_hy, 4 * (l.size - l.offset.W_hy)); // W_hy and b_y accumulate here; the rest is written by scatter
   for (const dp of sp.dirs) {
     ex.zero(b + dp.dh, 4 * slab);
-    if (readout === 'mean') ex.zero(b + dp.dzT, 4 * slab);
+    if (readout !== 'last') ex.zero(b + dp.dzT, 4 * slab);
   }
   const seed0 = seedAt(cx, readout, 0);
   const seed1 = sp.dirs.length === 2 ? seedAt(cx, readout, 1) : 0;
@@ -274,7 +280,7 @@ function readoutGradient(
   return stats;
 }
 
-/** Where direction d's dL/dz goes for backward (f32 index): dh for the last readout, dzT for the mean. */
+/** Where direction d's dL/dz goes for backward (f32 index): dh for the last readout, dzT for the mean and max. */
 function seedAt(cx: FastContext, readout: Readout, d: number): number {
   const dp = cx.sp.dirs[d];
   return (cx.base + (readout === 'last' ? dp.dh : dp.dzT)) >> 2;
@@ -294,15 +300,16 @@ function backwardChunk(cx: FastContext, slot: number, readout: Readout, Tmax: nu
     ex.zero(b + sp.ghh, 4 * G * Hp * Hp);
     ex.zero(b + sp.gxt, 4 * D * G * Hp);
     ex.zero(b + sp.gb, 4 * sp.E * Hp);
-    const dzT = readout === 'mean' ? b + dp.dzT : 0;
+    const dzT = readout === 'last' ? 0 : b + dp.dzT;
+    const amax = readout === 'max' ? b + dp.amax : 0;
     const [wxh, whh, bh, bhn] = RECURRENCE[d].map((name) => slot + 4 * l.offset[name]);
     if (gru) {
       ex.gruBackward(sp.Mc, D, Hp, b + dp.bwd, b + dp.xs, Tmax - W, W, b + sp.starts, b + dp.hs, b + dp.gates,
-        b + dp.dh, dzT, b + sp.da, NB, b + sp.pa, b + sp.pb, b + sp.ghh, b + sp.gxt, b + sp.gb);
+        b + dp.dh, dzT, amax, b + sp.da, NB, b + sp.pa, b + sp.pb, b + sp.ghh, b + sp.gxt, b + sp.gb);
       ex.gruScatter(H, D, Hp, b + sp.ghh, b + sp.gxt, b + sp.gb, wxh, whh, bh, bhn);
     } else {
       ex.backward(sp.Mc, D, Hp, b + dp.bwd, b + dp.xs, Tmax - W, W, b + sp.starts, b + dp.hs,
-        b + dp.dh, dzT, b + sp.da, NB, b + sp.pa, b + sp.pb, b + sp.ghh, b + sp.gxt, b + sp.gb);
+        b + dp.dh, dzT, amax, b + sp.da, NB, b + sp.pa, b + sp.pb, b + sp.ghh, b + sp.gxt, b + sp.gb);
       ex.scatter(H, D, Hp, b + sp.ghh, b + sp.gxt, b + sp.gb, wxh, whh, bh);
     }
   }

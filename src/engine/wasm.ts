@@ -30,11 +30,11 @@ export interface KernelExports {
   readonly pack: (H: number, D: number, Hp: number, wxh: number, whh: number, bh: number, fwd: number, bwd: number, wxt: number, bias: number) => void;
   readonly forward: (
     Mc: number, D: number, Hp: number, fwd: number, wxt: number, bias: number,
-    xs: number, tau0: number, nsteps: number, starts: number, hs: number, store: number, hsum: number, ap: number,
+    xs: number, tau0: number, nsteps: number, starts: number, hs: number, store: number, hsum: number, amax: number, ap: number,
   ) => void;
   readonly backward: (
     Mc: number, D: number, Hp: number, bwd: number, xs: number, tau0: number, W: number, starts: number, hs: number,
-    dh: number, dzT: number, da: number, NB: number, pa: number, pb: number, ghh: number, gxt: number, gb: number,
+    dh: number, dzT: number, amax: number, da: number, NB: number, pa: number, pb: number, ghh: number, gxt: number, gb: number,
   ) => void;
   readonly scatter: (H: number, D: number, Hp: number, ghh: number, gxt: number, gb: number, wxh: number, whh: number, bh: number) => void;
   readonly gruPack: (
@@ -42,11 +42,11 @@ export interface KernelExports {
   ) => void;
   readonly gruForward: (
     Mc: number, D: number, Hp: number, fwd: number, wxt: number, bias: number,
-    xs: number, tau0: number, nsteps: number, starts: number, hs: number, gates: number, store: number, hsum: number, ap: number,
+    xs: number, tau0: number, nsteps: number, starts: number, hs: number, gates: number, store: number, hsum: number, amax: number, ap: number,
   ) => void;
   readonly gruBackward: (
     Mc: number, D: number, Hp: number, bwd: number, xs: number, tau0: number, W: number, starts: number, hs: number, gates: number,
-    dh: number, dzT: number, da: number, NB: number, pa: number, pb: number, ghh: number, gxt: number, gb: number,
+    dh: number, dzT: number, amax: number, da: number, NB: number, pa: number, pb: number, ghh: number, gxt: number, gb: number,
   ) => void;
   readonly gruScatter: (
     H: number, D: number, Hp: number, ghh: number, gxt: number, gb: number, wxh: number, whh: number, bh: number, bhn: number,
@@ -160,9 +160,10 @@ export interface DirectionPlan {
   readonly hs: number; // [Wc + 1] state slabs
   readonly gates: number; // GRU: [Wc][Mc][4Hp] each stored step's gates (empty for the tanh cell)
   readonly xs: number; // [XS][Mc][D] the inputs of the streamed block or the stored window
-  readonly hsum: number; // running sum of the states (mean readout)
+  readonly hsum: number; // running sum (mean readout) or maximum (max readout) of the states
+  readonly amax: number; // i32: the step each maximum came from (max readout)
   readonly dh: number; // gradient into the final state (last readout); the recurrence's dh after
-  readonly dzT: number; // dL/dz / T per row (mean readout)
+  readonly dzT: number; // dL/dz / T per row (mean readout), dL/dz (max readout)
 }
 
 /** Byte offsets of one thread's workspace, relative to its region's start. */
@@ -208,6 +209,7 @@ export function scratchPlan(shape: Shape, rows: number, window: number): Scratch
     gates: take(G === 3 ? Wc * E * slab : 0),
     xs: take(XS * Mc * D * 4),
     hsum: take(slab),
+    amax: take(slab),
     dh: take(slab),
     dzT: take(slab),
   });

@@ -24,7 +24,7 @@ import { UserError } from '../errors.js';
 import type { DataSet } from '../data/dataset.js';
 import { type Normalization, inputWidth, isFiniteFloat32, isUsableStd } from '../model/model.js';
 import { type Shape, layoutOf } from '../model/layout.js';
-import type { Readout } from '../model/rnn.js';
+import { type Readout, isReadout } from '../model/rnn.js';
 import { MAX_RESAMPLE, isResampleLength } from '../model/resample.js';
 import type { OptimizerName } from '../model/optimizer.js';
 import type { EpochRecord, FitState, FoldScore, Member, SelectionState } from '../model/state.js';
@@ -163,7 +163,7 @@ function parseModel(file: string, m: any): Checkpoint['model'] {
   const resample: number = m.resample ?? 0;
   if (m.differences !== undefined && m.differences !== true) fail(file, '"model.differences" must be true when present');
   const differences = m.differences === true;
-  if (m.readout !== 'last' && m.readout !== 'mean') fail(file, '"model.readout" must be "last" or "mean"');
+  if (!isReadout(m.readout)) fail(file, '"model.readout" must be "last", "mean" or "max"');
   const classes = names(file, m.classes, 'model.classes');
   const channels = names(file, m.channels, 'model.channels');
   const width = inputWidth({ channels, differences });
@@ -199,7 +199,7 @@ function parseSelection(file: string, v: any): SelectionState {
   }
   const c = v.chosen;
   if (c === null) return { scores, chosen: null };
-  if (c === undefined || typeof c.name !== 'string' || (c.readout !== 'last' && c.readout !== 'mean')) fail(file, '"selection.chosen" must be null or a candidate');
+  if (c === undefined || typeof c.name !== 'string' || !isReadout(c.readout)) fail(file, '"selection.chosen" must be null or a candidate');
   const warp = c.warp === undefined ? 0 : finite(file, c.warp, 'selection.chosen.warp');
   const mixup = c.mixup === undefined ? 0 : finite(file, c.mixup, 'selection.chosen.mixup');
   const weightDecay = c.weightDecay === undefined ? {} : { weightDecay: finite(file, c.weightDecay, 'selection.chosen.weightDecay') };

@@ -30,6 +30,7 @@
 //   z        = Y_h as [N][K·H] = [z_fwd; z_rev]       (readout "last"; Squeeze, or Transpose + Reshape)
 //            = Σ_{f < steps[n]} Y[f] / steps[n]       (readout "mean", as [N][K·H]; the mask f < steps[n] is
 //                                                      built in the graph rather than trusting Y past a length)
+//            = max_{f < steps[n]} Y[f]                (readout "max", per unit: the same mask, −∞ outside it)
 //   probabilities [N][C] = softmax(z W_hyᵀ + b_y)     Gemm, Softmax (W_hy [C][K·H])
 //
 // metadata_props: format, classes and channels (JSON arrays), readout, normalization (JSON or null), for a
@@ -373,8 +374,11 @@ function addLastReadout(g: GraphParts, op: string, rnnAttrs: Attribute[], steps:
   else addMergeDirections(g, 'Y_h', 'z', [1, 0, 2], [0, -1]);
 }
 
-/** Adds the recurrence `op` with readout "mean": z = the mean of the states over each sequence's own `steps` (int32 [N]). */
-function addMeanReadout(g: GraphParts, op: string, rnnAttrs: Attribute[], steps: string, K: number): void {
+/**
+ * Adds the recurrence `op` with readout "mean" or "max": z = the mean, or each unit's maximum, of the states over each
+ * sequence's own `steps` (int32 [N]).
+ */
+function addPooledReadout(g: GraphParts, op: string, rnnAttrs: Attribute[], steps: string, K: number, readout: 'mean' | 'max'): void {
   const { nodes } = g;
   nodes.push(node(op, ['x_tnd', 'W', 'R', 'B', steps], ['Y'], rnnAttrs));
   // states [F][N][K·H]
@@ -385,7 +389,6 @@ function addMeanReadout(g: GraphParts, op: string, rnnAttrs: Attribute[], steps:
   const one = int64Constant(g, 'one', [], [1]);
   const axis1 = int64Constant(g, 'axis_1', [1], [1]);
   const axis2 = int64Constant(g, 'axis_2', [1], [2]);
-  const zeroF = floatZero(g);
   nodes.push(node('Shape', ['x_tnd'], ['shape_tnd']));
   nodes.push(node('Gather', ['shape_tnd', zero], ['steps_count'], [attrInt('axis', 0)]));
   nodes.push(node('Range', [zero, 'steps_count', one], ['steps'])); // [F] int64
@@ -393,7 +396,13 @@ function addMeanReadout(g: GraphParts, op: string, rnnAttrs: Attribute[], steps:
   nodes.push(node('Cast', [steps], ['lengths_i64'], [attrInt('to', INT64)]));
   nodes.push(node('Less', ['steps_col', 'lengths_i64'], ['valid'])); // [F][N] bool
   nodes.push(node('Unsqueeze', ['valid', axis2], ['valid_tn1'])); // [F][N][1]
-  nodes.push(node('Where', ['valid_tn1', 'states', zeroF], ['masked'])); // Where, not Mul: NaN · 0 is NaN
+  if (readout === 'max') {
+    const minusInf = constant(g, 'minus_inf_f', (name) => floatTensor(name, [], [-Infinity]));
+    nodes.push(node('Where', ['valid_tn1', 'states', minusInf], ['masked']));
+    nodes.push(node('ReduceMax', ['masked'], ['z'], [attrInts('axes', [0]), attrInt('keepdims', 0)])); // opset 17: axes an attribute
+    return;
+  }
+  nodes.push(node('Where', ['valid_tn1', 'states', floatZero(g)], ['masked'])); // Where, not Mul: NaN · 0 is NaN
   nodes.push(node('ReduceSum', ['masked', int64Constant(g, 'axis_0', [1], [0])], ['state_sum'], [attrInt('keepdims', 0)])); // [N][K·H]
   nodes.push(node('Cast', [steps], ['lengths_f'], [attrInt('to', FLOAT)]));
   nodes.push(node('Unsqueeze', ['lengths_f', axis1], ['lengths_col'])); // [N][1]
@@ -474,7 +483,7 @@ export function exportOnnx(m: Model): Uint8Array {
   const rnnAttrs = addRecurrenceInputs(g, x, m, P);
   const K = directionsOf(m.shape);
   if (m.readout === 'last') addLastReadout(g, recurrenceOp(m), rnnAttrs, steps, K);
-  else addMeanReadout(g, recurrenceOp(m), rnnAttrs, steps, K);
+  else addPooledReadout(g, recurrenceOp(m), rnnAttrs, steps, K, m.readout);
   addClassifier(g, m, P);
   return modelProto(graphProto(g, m), metadataOf(m));
 }

@@ -38,6 +38,7 @@ import { UserError } from '../errors.js';
 import { type Cell, type Shape, cellOf, directionsOf, gatesOf, layoutOf, viewsOf } from '../model/layout.js';
 import { type Model, type Normalization, isFiniteFloat32, isUsableStd, differencesOf, inputWidth, resampleOf, strideOf } from '../model/model.js';
 import { MAX_RESAMPLE, isResampleLength } from '../model/resample.js';
+import { isReadout } from '../model/rnn.js';
 import { writeFileAtomic } from './atomic.js';
 import { loadModel } from './model-file.js';
 import { checkModelArgument, checkOutputPath } from '../data/arguments.js';
@@ -209,8 +210,8 @@ function readMetadata(file: string, header: any): {
   if (classes.length < 2) fail(file, '__metadata__ "classes" must name at least two classes');
   if (new Set(classes).size !== classes.length) fail(file, '__metadata__ "classes" must not repeat a name');
   // readout is written JSON-encoded ("\"mean\""); a bare mean, as a hand-written file may have it, is read too.
-  const readout = meta.readout === 'last' || meta.readout === 'mean' ? meta.readout : metaJson(file, meta, 'readout');
-  if (readout !== 'last' && readout !== 'mean') fail(file, '__metadata__ "readout" must be "last" or "mean"');
+  const readout = isReadout(meta.readout) ? meta.readout : metaJson(file, meta, 'readout');
+  if (!isReadout(readout)) fail(file, '__metadata__ "readout" must be "last", "mean" or "max"');
   return {
     meta, classes, channels, readout, stride: readStride(file, meta), resample: readResample(file, meta), differences: readDifferences(file, meta),
     cell: readCell(file, meta),

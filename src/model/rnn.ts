@@ -7,6 +7,7 @@
 //   h_t    = tanh(W_xh x_t + W_hh h_{t-1} + b_h),  h_0 = 0
 //   z      = h_T                      (readout "last")
 //          = (1/T) Σ_{t=1..T} h_t     (readout "mean")
+//          = max_{t=1..T} h_t         (readout "max": per unit; its gradient goes to the earliest step attaining it)
 //   logits = W_hy z + b_y,  p = softmax(logits),  loss = −log p[label]
 // Bidirectional: a second recurrence (W_xh_r, W_hh_r, b_h_r) runs over the reversed sequence x_T … x_1, and
 // z = [z_fwd; z_rev] (2H) with each direction's readout as above (last: the forward h_T and the reverse
@@ -14,7 +15,8 @@
 //
 // Truncation: with 0 < k < T the first T−k steps run forward without keeping their states, and h_{T−k} is
 // a constant for the gradient (PyTorch: run x[:T−k] under no_grad, detach h, run x[T−k:] from it). For the
-// mean readout the sum of the discarded states is kept as a constant too. k = 0 or k ≥ T is full BPTT. The
+// mean readout the sum of the discarded states is kept as a constant too, for the max readout their maximum: a
+// unit whose maximum lies before the window gets no gradient from it. k = 0 or k ≥ T is full BPTT. The
 // reverse direction truncates the same way in its own time: it is the forward rule applied to x.flip(0), so
 // its gradient crosses its last k steps, those that read x_k … x_1.
 //
@@ -24,13 +26,18 @@
 import { type FloatArray, type Params, type Recurrence, type Shape, cellOf, directionsOf, recurrenceOf } from './layout.js';
 import { gruStep, gruStepBackward } from './gru.js';
 
-export type Readout = 'last' | 'mean';
+export type Readout = 'last' | 'mean' | 'max';
+
+export const READOUTS: readonly Readout[] = ['last', 'mean', 'max'];
+
+export const isReadout = (v: unknown): v is Readout => READOUTS.includes(v as Readout);
 
 export interface Workspace<A extends FloatArray> {
   readonly capacity: number; // the most time steps hs can hold (window length)
   readonly hs: A; // [(capacity+1)][H] post-tanh states h_{s}, h_{s+1}, ..., h_T of the kept window
   readonly hs_r: A; // [(capacity+1)][H] the same for the reverse direction (empty when one-directional)
-  readonly hsum: A; // [H] running sum of the states before the window (mean readout)
+  readonly hsum: A; // [H] running sum (mean readout) or maximum (max readout) of the states before the window
+  readonly zt: Int32Array; // [directions·H] max readout: the window step (1..w) each z came from, 0 before the window
   readonly z: A; // [directions·H] readout input
   readonly p: A; // [C] probabilities
   readonly dz: A; // [directions·H]
@@ -53,6 +60,7 @@ export function createWorkspace<A extends FloatArray>(
     hs: make((capacity + 1) * H),
     hs_r: make(directionsOf(shape) === 2 ? (capacity + 1) * H : 0),
     hsum: make(H),
+    zt: new Int32Array(Z),
     z: make(Z),
     p: make(C),
     dz: make(Z),
@@ -154,12 +162,13 @@ function recurrenceForward<A extends FloatArray>(
   const { hsum, z, gates } = ws;
   const w = windowLength(T, k);
   const s = T - w; // steps run without keeping their states
-  hsum.fill(0);
+  hsum.fill(readout === 'max' ? -Infinity : 0);
   // Steps 1..s, ping-ponging between hs rows 0 and 1; the last one must land in row 0.
   for (let t = 1; t <= s; t++) {
     const row = (s - t) & 1; // so that t = s writes row 0
     step(hs, row * H, P, shape, x, inputAt(d, xo, t, T, D), hs, (1 - row) * H, t === 1, gates);
     if (readout === 'mean') for (let i = 0; i < H; i++) hsum[i] += hs[row * H + i];
+    else if (readout === 'max') for (let i = 0; i < H; i++) if (hs[row * H + i] > hsum[i]) hsum[i] = hs[row * H + i];
   }
   if (s === 0) hs.fill(0, 0, H);
   for (let t = 1; t <= w; t++) {
@@ -167,6 +176,20 @@ function recurrenceForward<A extends FloatArray>(
   }
   if (readout === 'last') {
     for (let i = 0; i < H; i++) z[zo + i] = hs[w * H + i];
+  } else if (readout === 'max') {
+    // Strictly greater: on ties the earliest step keeps it.
+    for (let i = 0; i < H; i++) {
+      let a = hsum[i];
+      let at = 0;
+      for (let t = 1; t <= w; t++) {
+        if (hs[t * H + i] > a) {
+          a = hs[t * H + i];
+          at = t;
+        }
+      }
+      z[zo + i] = a;
+      ws.zt[zo + i] = at;
+    }
   } else {
     for (let i = 0; i < H; i++) {
       let a = hsum[i];
@@ -222,7 +245,7 @@ function recurrenceBackward<A extends FloatArray>(
     for (let i = 0; i < H; i++) {
       let g = dh[i];
       if (readout === 'mean') g += dz[zo + i] * inv;
-      else if (t === w) g += dz[zo + i];
+      else if (readout === 'max' ? ws.zt[zo + i] === t : t === w) g += dz[zo + i];
       if (gru) {
         dhraw[i] = g;
       } else {

@@ -58,7 +58,7 @@ const RULES: readonly Rule[] = [
   ['chunkSize', (v) => isWhole(v, 1, MAX_BATCH), `a whole number from 1 to ${MAX_BATCH}`],
   ['checkpointEvery', (v) => isAtLeast(v, 0), 'a number of seconds ≥ 0'],
   ['steps', (v) => isWhole(v, 1, MAX_TUNE_STEPS), `a whole number from 1 to ${MAX_TUNE_STEPS}`],
-  ['readout', oneOf(['auto', 'last', 'mean']), 'one of auto, last, mean'],
+  ['readout', oneOf(['auto', 'last', 'mean', 'max']), 'one of auto, last, mean, max'],
   ['cell', oneOf(['rnn', 'gru']), 'one of rnn, gru'],
   ['optimizer', oneOf(['adam', 'sgd', 'momentum']), 'one of adam, sgd, momentum'],
   ['schedule', oneOf(LR_SCHEDULES), `one of ${list(LR_SCHEDULES)}`],

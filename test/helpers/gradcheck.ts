@@ -99,7 +99,7 @@ export function refStep(P: Rec, s: Shape, x: Float64Array, xo: number, hPrev: Fl
 
 /**
  * −log p[label] of one sequence with PyTorch's detach semantics: the first T−k steps (when 0 < k < T) run
- * with the constant parameters `Pconst`, giving h_{T−k} and the prefix sum Σ_{t≤T−k} h_t as constants; the
+ * with the constant parameters `Pconst`, giving h_{T−k} and the prefix sum Σ_{t≤T−k} h_t (and maximum) as constants; the
  * window and the readout run with `P`. Differentiating this in `P` alone is exactly the truncated gradient.
  * Bidirectional (s.directions 2): the reverse recurrence runs the same way over x.flip(0) (its first T−k steps,
  * those that read x_T … x_{k+1}, with the constants), and z = [z_fwd; z_rev].
@@ -116,12 +116,16 @@ export function refSequenceLoss(
     const [R, Rc] = d === 0 ? [P, Pconst] : [reverseOf(P), reverseOf(Pconst)];
     let h: Float64Array | null = null;
     const sum = new Float64Array(s.H); // Σ h_t over all steps, for the mean readout
+    const max = new Float64Array(s.H).fill(-Infinity); // max_t h_t, for the max readout
     for (let t = 0; t < T; t++) {
       const step = d === 0 ? t : T - 1 - t; // the sample direction d reads at its step t
       h = refStep(t < cut ? Rc : R, s, x, xo + step * s.D, h);
-      for (let i = 0; i < s.H; i++) sum[i] += h[i];
+      for (let i = 0; i < s.H; i++) {
+        sum[i] += h[i];
+        max[i] = Math.max(max[i], h[i]);
+      }
     }
-    for (let i = 0; i < s.H; i++) z[d * s.H + i] = readout === 'last' ? h![i] : sum[i] / T;
+    for (let i = 0; i < s.H; i++) z[d * s.H + i] = readout === 'last' ? h![i] : readout === 'max' ? max[i] : sum[i] / T;
   }
   const logits = new Float64Array(s.C);
   for (let c = 0; c < s.C; c++) {

@@ -98,12 +98,12 @@ export function runCase(c: Case): void {
 
 
 /**
- * Batched inference (createPredictor) of sequences idx of data against the reference predictSequence, both
- * readouts, and each sequence scored alone against the same sequence among the others (bits).
+ * Batched inference (createPredictor) of sequences idx of data against the reference predictSequence, every
+ * readout, and each sequence scored alone against the same sequence among the others (bits).
  */
 export function checkBatchedInference(shape: Shape, params: Float32Array, data: Sequences, idx: Int32Array): void {
   const { C } = shape;
-  for (const readout of ['last', 'mean'] as const) {
+  for (const readout of ['last', 'mean', 'max'] as const) {
     const probs = new Float32Array(idx.length * C);
     const logp = new Float64Array(idx.length);
     const predict = createPredictor(shape, readout);
