@@ -15,6 +15,7 @@ import { type Shape, layoutOf } from '../src/model/layout.js';
 import { createRng, normal } from '../src/model/rng.js';
 import { createEngine } from '../src/engine/engine.js';
 import type { KernelName } from '../src/engine/kernels.js';
+import type { Readout } from '../src/model/rnn.js';
 import { checkBatchedInference, dataOf, maxRel, runCase } from './helpers/kernel-case.js';
 import { syntheticDataSet } from './helpers/synthetic.js';
 
@@ -81,12 +82,12 @@ describe('GRU inference', () => {
 
 describe('the engine trains a GRU', () => {
   /** Three gradient steps with Adam updates between them; the last gradient and the weights after. */
-  async function run(kernel: KernelName, threads: number, shape: Shape, k: number, stride: number) {
+  async function run(kernel: KernelName, threads: number, shape: Shape, k: number, stride: number, readout: Readout) {
     const ds = syntheticDataSet(40, shape.D / stride, shape.C);
     const params = new Float32Array(layoutOf(shape).size);
     initParameters(params, shape, createRng(4));
     const e = createEngine({
-      shape, readout: 'mean', k, stride, threads, chunkSize: 3, maxBatch: 13, params, capacity: 30, classWeight: null, data: ds, kernel,
+      shape, readout, k, stride, threads, chunkSize: 3, maxBatch: 13, params, capacity: 30, classWeight: null, data: ds, kernel,
     });
     try {
       e.setOrder(Int32Array.from({ length: 40 }, (_, i) => (i * 17) % 40));
@@ -103,14 +104,15 @@ describe('the engine trains a GRU', () => {
     }
   }
   for (const v of [
-    { name: 'one direction, full BPTT', shape: gru(2, 8, 3), k: 0, stride: 1 },
-    { name: 'bidirectional, frame stacking by 2, k = 4', shape: gru(4, 8, 3, 2), k: 4, stride: 2 },
+    { name: 'one direction, full BPTT', shape: gru(2, 8, 3), k: 0, stride: 1, readout: 'mean' as const },
+    { name: 'bidirectional, frame stacking by 2, k = 4', shape: gru(4, 8, 3, 2), k: 4, stride: 2, readout: 'mean' as const },
+    { name: 'bidirectional, readout max, frame stacking by 2, k = 4', shape: gru(4, 8, 3, 2), k: 4, stride: 2, readout: 'max' as const },
   ]) {
     it(`the GRU gradient is bit-identical for 1, 2 and 3 threads, 'wasm' and 'ts' kernels, and they agree (${v.name})`, async () => {
       const byKernel = new Map<KernelName, Awaited<ReturnType<typeof run>>>();
       for (const kernel of ['wasm', 'ts'] as const) {
         const runs = [];
-        for (const threads of [1, 2, 3]) runs.push(await run(kernel, threads, v.shape, v.k, v.stride));
+        for (const threads of [1, 2, 3]) runs.push(await run(kernel, threads, v.shape, v.k, v.stride, v.readout));
         for (const r of runs.slice(1)) {
           assert.deepEqual(r.grad, runs[0].grad, `${kernel}: gradient`);
           assert.deepEqual(r.params, runs[0].params, `${kernel}: weights`);
