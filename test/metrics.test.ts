@@ -3,7 +3,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { addPrediction, createTally, mergeTallies, metricsOf } from '../src/eval/metrics.js';
-import { detailTables } from '../src/cli/format.js';
+import { columns, detailTables } from '../src/cli/format.js';
 
 const close = (a: number, b: number, what: string) => assert.ok(Math.abs(a - b) < 1e-12, `${what}: ${a} vs ${b}`);
 
@@ -95,4 +95,16 @@ test('the line naming labels the model never saw shows their control characters 
   const text = detailTables(metricsOf(t));
   assert.match(text, /never saw \(new\\nline\\u\{202e\}\), counted as errors\n$/);
   assert.ok(!text.includes('\u202e'));
+});
+
+test('class names of wide characters, combining marks and emoji keep the tables\' columns aligned', () => {
+  assert.deepEqual(['abc', '歩行', 'cafe\u0301', '🙂', 'ＡＢ', 'é'].map(columns), [3, 4, 4, 2, 4, 1]);
+  const classes = ['歩行', 'cafe\u0301', 'run', '🙂'];
+  const text = detailTables(metricsOf(tallyOf(classes, [[3, 1, 0, 0], [0, 4, 0, 0], [0, 0, 5, 0], [1, 0, 0, 9]])));
+  // Every table row of the per-class table ends in the same terminal column as its header.
+  const lines = text.split('\n');
+  const header = lines.findIndex((l) => /^\s*class\b/.test(l));
+  assert.ok(header >= 0, text);
+  const rows = lines.slice(header, header + 1 + classes.length);
+  assert.equal(new Set(rows.map(columns)).size, 1, `rows end in different columns:\n${rows.join('\n')}`);
 });

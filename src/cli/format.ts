@@ -7,10 +7,31 @@ import { visible } from '../eval/visible.js';
 /** Rows of cells as aligned columns: the first column left-aligned, the others right-aligned. */
 export function table(header: readonly string[], rows: readonly (readonly string[])[], indent = ''): string {
   const all = [header, ...rows].map((r) => r.map(visible));
-  const width = header.map((_, c) => Math.max(...all.map((r) => (r[c] ?? '').length)));
+  const width = header.map((_, c) => Math.max(...all.map((r) => columns(r[c] ?? ''))));
+  const pad = (cell: string, c: number) => ' '.repeat(width[c] - columns(cell));
   return all
-    .map((r) => indent + r.map((cell, c) => (c === 0 ? cell.padEnd(width[c]) : cell.padStart(width[c]))).join('  ').trimEnd())
+    .map((r) => indent + r.map((cell, c) => (c === 0 ? cell + pad(cell, c) : pad(cell, c) + cell)).join('  ').trimEnd())
     .join('\n') + '\n';
+}
+
+// Code points a terminal draws two columns wide: East Asian wide and fullwidth (CJK, kana, Hangul, fullwidth
+// forms) and emoji; and those it draws over the one before (combining marks, zero-width format characters).
+const WIDE = [[0x1100, 0x115f], [0x2e80, 0x303e], [0x3041, 0x33ff], [0x3400, 0x4dbf], [0x4e00, 0x9fff], [0xa000, 0xa4cf],
+  [0xac00, 0xd7a3], [0xf900, 0xfaff], [0xfe30, 0xfe4f], [0xff00, 0xff60], [0xffe0, 0xffe6], [0x20000, 0x3fffd]];
+const ZERO_WIDTH = /^[\p{Mn}\p{Me}\p{Cf}]$/u;
+const PICTOGRAPH = /^\p{Extended_Pictographic}$/u;
+
+/** The columns s takes in a terminal (a close estimate: grapheme clusters such as joined emoji count per part). */
+export function columns(s: string): number {
+  let n = 0;
+  for (const ch of s) {
+    const cp = ch.codePointAt(0)!;
+    if (cp < 0x300) n += 1; // ASCII and Latin-1: one column each (visible() has escaped the control characters)
+    else if (ZERO_WIDTH.test(ch)) n += 0;
+    else if (WIDE.some(([a, b]) => cp >= a && cp <= b) || (cp >= 0x1f000 && PICTOGRAPH.test(ch))) n += 2;
+    else n += 1;
+  }
+  return n;
 }
 
 export const fixed = (x: number, p = 4) => (Number.isFinite(x) ? x.toFixed(p) : '-');
