@@ -186,7 +186,8 @@ export function forwardChunk(cx: FastContext, data: Sequences, readout: Readout,
 /**
  * Softmax of logits = W_hy z + b_y for row r into cx.p (the reference's readoutSoftmax, in float64, then p
  * rounded to float32 as the reference's float32 workspace holds it); cx.z = [z_fwd; z_rev], each read from the
- * direction's state in slab `last` (last), its running sum / F (mean) or its running maximum (max). Returns log p[label] (0 when label < 0).
+ * direction's state in slab `last` (last), its running sum / F (mean) or its running maximum (max). Returns
+ * log p[label] (0 when label < 0).
  */
 export function head(cx: FastContext, readout: Readout, r: number, F: number, last: number, label: number): number {
   const { H, C } = cx.shape;
