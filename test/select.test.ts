@@ -112,8 +112,6 @@ test('a candidate trains with a share of one final fit\'s steps, or with the epo
   assert.deepEqual(budgetOf('auto', hp, 10), { steps: Math.round(60 * TRAIN_DEFAULTS.selectStepFraction) }, 'one step an epoch');
   assert.deepEqual(budgetOf(7, hp, 100), { epochs: 7 });
   assert.deepEqual(budgetOf('auto', hp, 100, { resample: true }), { steps: Math.round(240 * TRAIN_DEFAULTS.selectStepFraction / 2) }, 'twice the candidates, half the steps each');
-  const R = TRAIN_DEFAULTS.selectReadouts.length;
-  assert.deepEqual(budgetOf('auto', hp, 100, { readout: true }), { steps: Math.round(240 * TRAIN_DEFAULTS.selectStepFraction / (R / 2)) }, 'R readouts cost what two do');
   assert.deepEqual(budgetOf('auto', { ...hp, valSplit: 0.2 }, 100), { steps: Math.round(180 * TRAIN_DEFAULTS.selectStepFraction) }, 'the final fit trains on 80');
 });
 

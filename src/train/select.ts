@@ -164,17 +164,13 @@ export async function runSelectionTask(data: SelectionData, t: SelectionTask, st
 /**
  * The candidates' budget: the run's epochs when it fixes them (`setting`), else (epochs auto) a share of the
  * steps one final fit takes (hp.epochs over the N sequences less the validation split), as epochs of each
- * fold's training part; half that share when the resampling is varied too, which doubles the candidates, and
- * two of R shares when the readout is varied over R readouts, so that selection costs what two readouts on the
- * lengths as they are cost.
+ * fold's training part; half that share when the resampling is varied too, which doubles the candidates, so
+ * that selection costs the same.
  */
-export function budgetOf(
-  setting: number | 'auto', hp: Pick<Hyperparameters, 'epochs' | 'batchSize' | 'valSplit'>, N: number, vary?: Partial<Pick<Varied, 'resample' | 'readout'>>,
-): Budget {
+export function budgetOf(setting: number | 'auto', hp: Pick<Hyperparameters, 'epochs' | 'batchSize' | 'valSplit'>, N: number, vary?: Pick<Varied, 'resample'>): Budget {
   if (setting !== 'auto') return { epochs: setting };
   const finalSteps = hp.epochs * stepsPerEpoch(trainingCount(N, hp.valSplit), hp.batchSize);
-  const readouts = vary?.readout ? TRAIN_DEFAULTS.selectReadouts.length / 2 : 1;
-  const share = TRAIN_DEFAULTS.selectStepFraction / (vary?.resample ? 2 : 1) / readouts;
+  const share = TRAIN_DEFAULTS.selectStepFraction / (vary?.resample ? 2 : 1);
   return { steps: Math.max(1, Math.round(finalSteps * share)) };
 }
 
