@@ -24,7 +24,7 @@ import { UserError } from '../errors.js';
 import type { DataSet } from '../data/dataset.js';
 import { type Normalization, inputWidth, isFiniteFloat32, isUsableStd } from '../model/model.js';
 import { type Shape, layoutOf } from '../model/layout.js';
-import { type Readout, isReadout } from '../model/rnn.js';
+import { READOUT_NAMES, type Readout, isReadout } from '../model/rnn.js';
 import { MAX_RESAMPLE, isResampleLength } from '../model/resample.js';
 import type { OptimizerName } from '../model/optimizer.js';
 import type { EpochRecord, FitState, FoldScore, Member, SelectionState } from '../model/state.js';
@@ -163,7 +163,7 @@ function parseModel(file: string, m: any): Checkpoint['model'] {
   const resample: number = m.resample ?? 0;
   if (m.differences !== undefined && m.differences !== true) fail(file, '"model.differences" must be true when present');
   const differences = m.differences === true;
-  if (!isReadout(m.readout)) fail(file, '"model.readout" must be "last", "mean" or "max"');
+  if (!isReadout(m.readout)) fail(file, `"model.readout" must be ${READOUT_NAMES}`);
   const classes = names(file, m.classes, 'model.classes');
   const channels = names(file, m.channels, 'model.channels');
   const width = inputWidth({ channels, differences });

@@ -20,7 +20,7 @@ import { UserError } from '../errors.js';
 import { PARAM_NAMES, type ParamName, type Shape, cellOf, directionsOf, layoutOf, viewsOf } from '../model/layout.js';
 import { type DataLayout, type Model, isFiniteFloat32, isUsableStd, differencesOf, inputWidth, resampleOf, strideOf } from '../model/model.js';
 import { MAX_RESAMPLE, isResampleLength } from '../model/resample.js';
-import { isReadout } from '../model/rnn.js';
+import { READOUT_NAMES, isReadout } from '../model/rnn.js';
 import { writeFileAtomic } from './atomic.js';
 import { checkModelArgument, checkOutputPath } from '../data/arguments.js';
 
@@ -202,7 +202,7 @@ function parseModelDoc(text: string, file: string): Model {
   if (!Number.isInteger(H) || H < 1) fail(file, '"hiddenSize" must be a positive integer');
   if (classes.length < 2) fail(file, '"classes" must name at least two classes');
   if (new Set(classes).size !== classes.length) fail(file, '"classes" must not repeat a name');
-  if (!isReadout(doc.readout)) fail(file, '"readout" must be "last", "mean" or "max"');
+  if (!isReadout(doc.readout)) fail(file, `"readout" must be ${READOUT_NAMES}`);
   const shape: Shape = { D, H, C: classes.length, ...(bidirectional ? { directions: 2 as const } : {}), ...(cell === 'gru' ? { cell } : {}) };
   const l = layoutOf(shape);
   const p = doc.parameters;

@@ -38,7 +38,7 @@ import { UserError } from '../errors.js';
 import { type Cell, type Shape, cellOf, directionsOf, gatesOf, layoutOf, viewsOf } from '../model/layout.js';
 import { type Model, type Normalization, isFiniteFloat32, isUsableStd, differencesOf, inputWidth, resampleOf, strideOf } from '../model/model.js';
 import { MAX_RESAMPLE, isResampleLength } from '../model/resample.js';
-import { isReadout } from '../model/rnn.js';
+import { READOUT_NAMES, isReadout } from '../model/rnn.js';
 import { writeFileAtomic } from './atomic.js';
 import { loadModel } from './model-file.js';
 import { checkModelArgument, checkOutputPath } from '../data/arguments.js';
@@ -211,7 +211,7 @@ function readMetadata(file: string, header: any): {
   if (new Set(classes).size !== classes.length) fail(file, '__metadata__ "classes" must not repeat a name');
   // readout is written JSON-encoded ("\"mean\""); a bare mean, as a hand-written file may have it, is read too.
   const readout = isReadout(meta.readout) ? meta.readout : metaJson(file, meta, 'readout');
-  if (!isReadout(readout)) fail(file, '__metadata__ "readout" must be "last", "mean" or "max"');
+  if (!isReadout(readout)) fail(file, `__metadata__ "readout" must be ${READOUT_NAMES}`);
   return {
     meta, classes, channels, readout, stride: readStride(file, meta), resample: readResample(file, meta), differences: readDifferences(file, meta),
     cell: readCell(file, meta),

@@ -2,7 +2,7 @@
 // saving and loading live in io/model-file.ts, prediction in eval/.
 
 import { type Shape, layoutOf } from './layout.js';
-import { type Readout, isReadout } from './rnn.js';
+import { READOUT_NAMES, type Readout, isReadout } from './rnn.js';
 
 /** Per-channel z-scoring statistics (data/normalize.ts computes and applies them). */
 export interface Normalization {
@@ -77,7 +77,7 @@ export function modelProblem(m: Model): string | undefined {
   if (!whole(D) || !whole(H) || !whole(C)) return `its shape must hold whole numbers D, H and C of at least 1 (got D ${D}, H ${H}, C ${C})`;
   if (m.shape.directions !== undefined && m.shape.directions !== 1 && m.shape.directions !== 2) return 'its shape.directions must be 1 or 2';
   if (m.shape.cell !== undefined && m.shape.cell !== 'rnn' && m.shape.cell !== 'gru') return 'its shape.cell must be "rnn" or "gru"';
-  if (!isReadout(m.readout)) return 'its readout must be "last", "mean" or "max"';
+  if (!isReadout(m.readout)) return `its readout must be ${READOUT_NAMES}`;
   if (!whole(strideOf(m))) return 'its stride must be a whole number of at least 1';
   if (m.classes.length !== C || C < 2 || !m.classes.every((c) => typeof c === 'string')) return `it must name its C = ${C} classes (at least two), one string each (got ${m.classes.length})`;
   if (new Set(m.classes).size !== C) return 'its classes must not repeat a name';

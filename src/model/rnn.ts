@@ -32,6 +32,9 @@ export const READOUTS: readonly Readout[] = ['last', 'mean', 'max'];
 
 export const isReadout = (v: unknown): v is Readout => READOUTS.includes(v as Readout);
 
+/** '"last", "mean" or "max"': the readouts as a file reader's message names them. */
+export const READOUT_NAMES = READOUTS.map((r) => `"${r}"`).join(', ').replace(/, ([^,]*)$/, ' or $1');
+
 export interface Workspace<A extends FloatArray> {
   readonly capacity: number; // the most time steps hs can hold (window length)
   readonly hs: A; // [(capacity+1)][H] post-tanh states h_{s}, h_{s+1}, ..., h_T of the kept window

@@ -6,6 +6,7 @@
 
 import { UserError } from '../errors.js';
 import { isResampleLength, MAX_RESAMPLE } from '../model/resample.js';
+import { READOUTS } from '../model/rnn.js';
 import { CLASS_WEIGHTS } from './class-weights.js';
 import { LR_SCHEDULES } from './schedule.js';
 import {
@@ -58,7 +59,7 @@ const RULES: readonly Rule[] = [
   ['chunkSize', (v) => isWhole(v, 1, MAX_BATCH), `a whole number from 1 to ${MAX_BATCH}`],
   ['checkpointEvery', (v) => isAtLeast(v, 0), 'a number of seconds ≥ 0'],
   ['steps', (v) => isWhole(v, 1, MAX_TUNE_STEPS), `a whole number from 1 to ${MAX_TUNE_STEPS}`],
-  ['readout', oneOf(['auto', 'last', 'mean', 'max']), 'one of auto, last, mean, max'],
+  ['readout', oneOf(['auto', ...READOUTS]), `one of ${list(['auto', ...READOUTS])}`],
   ['cell', oneOf(['rnn', 'gru']), 'one of rnn, gru'],
   ['optimizer', oneOf(['adam', 'sgd', 'momentum']), 'one of adam, sgd, momentum'],
   ['schedule', oneOf(LR_SCHEDULES), `one of ${list(LR_SCHEDULES)}`],

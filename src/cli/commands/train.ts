@@ -1,6 +1,7 @@
 // `train-signals train`: flags → TrainOptions → train() → a summary on stdout. Progress goes to stderr.
 
 import type { Argv, ArgumentsCamelCase } from 'yargs';
+import { READOUTS, type Readout } from '../../model/rnn.js';
 import { loadInitModel } from '../../io/safetensors.js';
 import { checkDistinct } from '../../io/paths.js';
 import { train } from '../../train/train.js';
@@ -27,7 +28,7 @@ export const trainOptions = {
   test: { type: 'string', array: true, describe: `held-out file(s) to evaluate after training: ${FILE_KINDS}` },
   out: { type: 'string', default: 'model.json', describe: 'where to write the model file' },
   hidden: { type: 'number', defaultDescription: String(d.hidden), describe: 'hidden units H (with --init: the model\'s)' },
-  readout: { choices: ['auto', 'last', 'mean', 'max'] as const, default: d.readout, describe: 'z = h_T (last), the mean of h_t over time, or each unit\'s maximum over time (max); auto: chosen by --select (with --select off: last when the median length is ≤ 30, else mean)' },
+  readout: { choices: ['auto', ...READOUTS], default: d.readout, describe: 'z = h_T (last), the mean of h_t over time, or each unit\'s maximum over time (max); auto: chosen by --select (with --select off: last when the median length is ≤ 30, else mean)' },
   bptt: { type: 'number', default: d.bptt, describe: 'truncated-BPTT horizon k in steps (0 = full BPTT)' },
   stride: { type: 'string', default: String(d.stride), describe: `frame stacking: each step reads this many consecutive samples of every channel; auto: about ${d.autoStrideSteps} steps for the median sequence (at most ${d.maxAutoStride} samples a step)` },
   resample: { type: 'string', default: String(d.resample), describe: 'resample every sequence to this many samples (linear interpolation) in training, evaluate and predict alike; auto: when the training lengths differ, --select compares resampling to their median length with none (with --select off: resampled), else none; off: never' },
@@ -67,7 +68,7 @@ type TrainArgs = DataArgs & {
   test?: string[];
   out: string;
   hidden?: number;
-  readout: 'auto' | 'last' | 'mean' | 'max';
+  readout: 'auto' | Readout;
   bptt: number;
   stride: string;
   resample: string;

@@ -1,6 +1,7 @@
 // `train-signals tune`: flags → tune() → the thread-count table (or --json) on stdout.
 
 import type { Argv, ArgumentsCamelCase } from 'yargs';
+import { READOUTS, type Readout } from '../../model/rnn.js';
 import { tune } from '../../train/train.js';
 import { MAX_THREADS, TRAIN_DEFAULTS } from '../../train/defaults.js';
 import { asFlag, checkOptions } from '../../train/option-checks.js';
@@ -16,7 +17,7 @@ export const tuneOptions = {
   steps: { type: 'number', default: d.tuneSteps, describe: 'timed training steps per thread count' },
   json: { type: 'boolean', default: false, describe: 'print JSON' },
   hidden: { type: 'number', default: d.hidden, describe: 'hidden units H' },
-  readout: { choices: ['auto', 'last', 'mean', 'max'] as const, default: d.readout, describe: 'as for train (auto: by the median length)' },
+  readout: { choices: ['auto', ...READOUTS], default: d.readout, describe: 'as for train (auto: by the median length)' },
   bptt: { type: 'number', default: d.bptt, describe: 'truncated-BPTT horizon k in steps (0 = full BPTT)' },
   stride: { type: 'string', default: String(d.stride), describe: 'as for train: samples per step, or auto' },
   resample: { type: 'string', default: String(d.resample), describe: 'as for train: samples every sequence is resampled to, auto (the median training length when the lengths differ) or off' },
@@ -41,7 +42,7 @@ type TuneArgs = DataArgs & {
   steps: number;
   json: boolean;
   hidden: number;
-  readout: 'auto' | 'last' | 'mean' | 'max';
+  readout: 'auto' | Readout;
   bptt: number;
   stride: string;
   resample: string;
