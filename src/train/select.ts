@@ -84,7 +84,7 @@ export function candidatesFor(hp: Hyperparameters, vary: Varied): Candidate[] {
     ? [{ noise: 0, warp: 0, mixup: 0 }, { noise: hp.noise, warp: d.selectWarp, mixup: d.selectMixup },
       ...(vary.weightDecay ? [{ noise: hp.noise, warp: d.selectWarp, mixup: d.selectMixup, weightDecay: d.selectWeightDecay }] : [])]
     : [{ noise: hp.noise, warp: hp.warp, mixup: hp.mixup }];
-  const readouts: readonly Readout[] = vary.readout ? TRAIN_DEFAULTS.selectReadouts : [hp.readout];
+  const readouts: readonly Readout[] = vary.readout ? d.selectReadouts : [hp.readout];
   const lengths = vary.resample && hp.resample > 0 ? [hp.resample, 0] : [undefined];
   const out: Candidate[] = [];
   for (const L of lengths) {
