@@ -15,6 +15,8 @@ export { exportSafetensors, saveSafetensors, parseSafetensors, loadSafetensors, 
 export { loadDataSet, type LoadOptions } from './data/csv.js';
 export type { DataSet } from './data/dataset.js';
 export { channelStatistics, applyNormalization, type Normalization } from './data/normalize.js';
+export { timeLikeChannels } from './data/time-like.js';
+export { widelyScaledChannels, WIDE_SCALES, type ScaleSpread } from './data/scale-spread.js';
 export type { Model } from './model/model.js';
 export type { Shape, Cell } from './model/layout.js';
 export type { Readout } from './model/rnn.js';

@@ -16,6 +16,7 @@ import { armGraceful, disarmGraceful, gracefulSignal } from '../interrupt.js';
 import { checkFolder } from '../../io/atomic.js';
 import { sameBytes } from '../../io/fingerprint.js';
 import { timeLikeChannels } from '../../data/time-like.js';
+import { type ScaleSpread, widelyScaledChannels } from '../../data/scale-spread.js';
 import { type DataArgs, FILE_KINDS, dataOptionsFor, loadOptionsOf, requireFlag, differencesFlag, differencesOption, resampleFlag, strideFlag } from '../options.js';
 import { printEvaluations } from './evaluate.js';
 import { WORKFLOW_EXAMPLES, grouped, withExamples } from '../help.js';
@@ -192,6 +193,8 @@ export const trainCommand = {
         for (const c of timeLikeChannels(ds)) {
           process.stderr.write(`warning: channel ${JSON.stringify(c)} steps evenly in every sequence, like a time column; if it is one, name it with --time-column\n`);
         }
+        const wide = widelyScaledChannels(ds);
+        if (wide.length > 0) process.stderr.write(`train-signals: warning: ${scalesApart(wide)}\n`);
         // After every input is checked, so that a refused run prints its one line only.
         if (typeof options.threads === 'number' && options.threads > defaultThreads()) {
           process.stderr.write(`train-signals: warning: --threads ${options.threads} is more than the ${defaultThreads()} core(s) here; the extra threads share cores and slow each step (the result is the same)\n`);
@@ -248,4 +251,13 @@ function classSizes(ds: { readonly labels: Int32Array; readonly classes: readonl
   const n = new Array<number>(ds.classes.length).fill(0);
   for (const c of ds.labels) n[c]++;
   return n;
+}
+
+/** The warning for channels whose sequences' scales lie orders of magnitude apart (data/scale-spread.ts), widest first. */
+function scalesApart(wide: readonly ScaleSpread[]): string {
+  const names = wide.slice(0, 3).map((w) => JSON.stringify(w.channel));
+  const more = wide.length > 3 ? ` and ${wide.length - 3} more` : '';
+  const which = wide.length === 1 ? `channel ${names[0]}` : `channels ${names.join(', ')}${more}`;
+  return `the sequences' scales lie ${wide.length > 1 ? 'up to ' : ''}${wide[0].decades.toFixed(1)} decades apart in ${which} (10th to 90th percentile of their standard deviations), ` +
+    'and normalized over the whole training set the small ones reach the model nearly flat; if the classes differ in shape rather than size, z-normalize each sequence before training';
 }
