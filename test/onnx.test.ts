@@ -364,3 +364,31 @@ test('no unused initializers: onnxruntime loads every kind of model without a wa
   assert.equal(r.stdout.trim(), 'ok');
   assert.doesNotMatch(r.stderr, /Removing initializer|W:onnxruntime/);
 });
+
+// Each sequence on its own scale (model/sequence-norm.ts) before the differences and the normalization; the
+// statistics over each sequence's own samples, not the NaN padding past it (sequences of 1 and 2 samples too).
+test('random models that normalize each sequence, with differences, framing and resampling after it or not', async (t) => {
+  const rng = createRng(91);
+  let worst = 0;
+  for (const [L, stride, differences, readout] of [[0, 1, false, 'last'], [0, 3, true, 'mean'], [16, 4, true, 'max'], [30, 1, false, 'mean']] as const) {
+    const m: Model = { ...randomModel(rng, 2, 6, 3, readout, true, stride, true, 'gru', differences, true), ...(L > 0 ? { resample: L } : {}) };
+    for (const extra of [0, 6]) {
+      const d = await randomBatchDifference(rng, m, Int32Array.from(STACKED_LENGTHS), extra);
+      assert.ok(d <= TOLERANCE, `L = ${L}, s = ${stride}, ${extra} past the longest: largest difference ${d}`);
+      worst = Math.max(worst, d);
+    }
+  }
+  t.diagnostic(`largest |onnxruntime − score| = ${worst.toExponential(2)}`);
+});
+
+for (const [trainFile, testFile, differences] of [['datasets/motion/train.csv', 'datasets/motion/test.csv', true], ['datasets/cbf/train.csv', 'datasets/cbf/test.csv', false]] as const) {
+  test(`a model that normalizes each sequence, trained on ${trainFile}${differences ? ' with differences' : ''}, on ${testFile}`, async (t) => {
+    const { model } = await train({ files: [trainFile], hidden: 8, epochs: 2, sequenceNorm: true, differences, select: 'off', members: 1, threads: 2, valSplit: 0 });
+    assert.equal(model.sequenceNorm, true);
+    await compareOnFile(t, model, testFile);
+    const raw: DataSet = await loadDataSet([testFile]);
+    const ours = await evaluateFile(model, testFile);
+    const theirs = await onnxProbabilities(model, padded(raw.values, raw.offsets, raw.lengths, raw.D, 5));
+    assert.ok(difference(theirs, ours.scores.probabilities) <= TOLERANCE, 'NaN padding past the longest');
+  });
+}

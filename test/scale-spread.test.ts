@@ -46,7 +46,7 @@ test('constant sequences have no scale: they are left out, and a channel with fe
   assert.deepEqual(widelyScaledChannels(ds), []);
 });
 
-test('train warns in one line when the sequences\' scales lie decades apart, and not on data at one scale', () => {
+test('train says when the sequences\' scales lie decades apart (a warning with --sequence-norm off), and nothing on data at one scale', () => {
   const dir = tempDir('scale-spread');
   const rng = createRng(9);
   const rows = ['label,' + Array.from({ length: 30 }, (_, t) => `t${t}`).join(',')];
@@ -57,7 +57,10 @@ test('train warns in one line when the sequences\' scales lie decades apart, and
   writeFileSync(join(dir, 'counts.csv'), rows.join('\n') + '\n');
   const r = cli(['train', 'counts.csv', '--epochs', '1', '--hidden', '4', '--select', 'off', '--members', '1', '--out', 'm.json'], { cwd: dir });
   assert.equal(r.code, 0, r.stderr);
-  assert.match(r.stderr, /^train-signals: warning: the sequences' scales lie \d\.\d decades apart in channel "value" \(10th to 90th percentile of their standard deviations\), .*z-normalize each sequence before training$/m);
+  assert.match(r.stderr, /^the sequences' scales lie \d\.\d decades apart in channel "value" \(10th to 90th percentile of their standard deviations\): each sequence is put on its own scale \(--sequence-norm auto\)$/m);
+  const off = cli(['train', 'counts.csv', '--epochs', '1', '--hidden', '4', '--select', 'off', '--members', '1', '--sequence-norm', 'off', '--out', 'o.json'], { cwd: dir });
+  assert.equal(off.code, 0, off.stderr);
+  assert.match(off.stderr, /^train-signals: warning: the sequences' scales lie \d\.\d decades apart in channel "value" .*, and --sequence-norm off leaves the small ones nearly flat once normalized$/m);
   const flat = cli(['train', 'datasets/cbf/train.csv', '--epochs', '1', '--hidden', '4', '--select', 'off', '--members', '1', '--out', join(dir, 'n.json')]);
   assert.equal(flat.code, 0, flat.stderr);
   assert.doesNotMatch(flat.stderr, /scales lie/);

@@ -118,6 +118,15 @@ test('PyTorch (the differences, F.interpolate, then the recurrence) gives our pr
     t.diagnostic(`${what}: largest |PyTorch − score| = ${d.toExponential(2)}`);
     assert.ok(d <= TOLERANCE, `${what}: largest difference ${d}`);
   }
+  // Each sequence on its own scale (with and without the differences, framing and resampling after it).
+  for (const [L, stride, differences] of [[0, 1, false], [0, 3, true], [20, 4, true]] as const) {
+    const m: Model = { ...randomModel(rng, 2, 7, 3, 'mean', true, stride, true, 'gru', differences, true), ...(L > 0 ? { resample: L } : {}) };
+    assert.equal(loadSafetensorsBytes(exportSafetensors(m)).sequenceNorm, true);
+    const { raw, offsets, ours } = randomBatch(rng, m, lengths);
+    const d = difference(torchProbabilities(m, rawSequences(raw, offsets, lengths, 2)), ours);
+    t.diagnostic(`sequence normalization, L = ${L}, stride ${stride}${differences ? ', differences' : ''}: largest |PyTorch − score| = ${d.toExponential(2)}`);
+    assert.ok(d <= TOLERANCE, `sequence normalization, L = ${L}, stride ${stride}: largest difference ${d}`);
+  }
   // Long sequences resampled to few samples: tools/torch_predict.py interpolates in float64, as we do.
   const m: Model = { ...randomModel(rng, 2, 7, 3, 'mean', true, 1, true, 'gru'), resample: 13 };
   const long = Int32Array.from([20000, 99991]);

@@ -16,8 +16,11 @@ so it needs no `safetensors` package.
 The model, from the file alone (src/io/safetensors.ts has the names):
     rnn = nn.RNN(W * stride, H, bidirectional=<the _reverse tensors are there>), fc = nn.Linear(K * H, C)
           or nn.GRU(...) with the same arguments when __metadata__ "cell" is "gru" (rnn.weight_ih_l0 is [3H, D]);
-          W = channels, or 2 * channels when "differences" is true
-    x   = torch.cat([raw, raw - torch.cat([raw[:1], raw[:-1]])], 1)   when "differences" is true: each sample's
+          W = channels, times 3 when "sequenceNorm" is true, times 2 when "differences" is true
+    x   = torch.cat([(raw - mu) / s, mu.expand_as(raw), s.log().expand_as(raw)], 1)   when "sequenceNorm" is true:
+          mu and sigma the sequence's own mean and (population) standard deviation per channel, in float64,
+          s = sigma, or 1 where sigma is 0
+    x   = torch.cat([x, x - torch.cat([x[:1], x[:-1]])], 1)   when "differences" is true: each sample's
           values, then its first differences (0 for the first sample)
     x   = (x - mean) / std                                     per channel, when "normalization" is not null
     x   = F.interpolate(x.T[None].double(), L, mode="linear", align_corners=True)[0].T.float()    when "resample"
@@ -65,8 +68,8 @@ def build(tensors, meta):
     bidirectional = "rnn.weight_ih_l0_reverse" in tensors
     gru = meta.get("cell", "rnn") == "gru"
     rows, D = tensors["rnn.weight_ih_l0"].shape
-    width = len(meta["channels"]) * (2 if meta.get("differences") is True else 1)
-    assert D == width * stride, "rnn.weight_ih_l0 is not [G * H, W * stride] (W: channels, twice with differences)"
+    width = len(meta["channels"]) * (3 if meta.get("sequenceNorm") is True else 1) * (2 if meta.get("differences") is True else 1)
+    assert D == width * stride, "rnn.weight_ih_l0 is not [G * H, W * stride] (W: channels, 3x with sequenceNorm, 2x with differences)"
     # nn.GRU stacks its three gate blocks (r, z, n) in the rows: [3H, D].
     assert not gru or rows % 3 == 0, "rnn.weight_ih_l0 of a GRU is not [3H, D]"
     H = rows // 3 if gru else rows
@@ -90,6 +93,12 @@ def frames(x, s):
 def probabilities(rnn, fc, meta, stride, raw):
     """p [C] of one raw sequence [T][channels]."""
     x = torch.tensor(raw, dtype=torch.float32)
+    if meta.get("sequenceNorm") is True:
+        r = x.double()
+        mu = r.mean(0, keepdim=True)
+        sigma = r.std(0, unbiased=False, keepdim=True)
+        s = torch.where(sigma > 0, sigma, torch.ones_like(sigma))
+        x = torch.cat([(r - mu) / s, mu.expand_as(r), s.log().expand_as(r)], 1).float()
     if meta.get("differences") is True:
         x = torch.cat([x, x - torch.cat([x[:1], x[:-1]])], 1)
     norm = meta["normalization"]

@@ -56,6 +56,12 @@ export const differencesOption = {
   describe: "every sample's first differences (x_t − x_{t−1}) as channels of their own besides the values, in training, evaluate and predict alike; auto: on, unless most training sequences are z-normalized one by one already (as the UCR archive's univariate sets are)",
 } as const;
 
+/** The --sequence-norm flag, train's and tune's alike. */
+export const sequenceNormOption = {
+  choices: ['auto', 'on', 'off'] as const, default: 'auto',
+  describe: "each sequence's channels z-normalized by the sequence's own mean and standard deviation, that mean and log deviation as channels too (before the differences), in training, evaluate and predict alike; auto: on where some channel's sequences' scales lie two decades apart or more",
+} as const;
+
 /** --differences as train() takes it. */
 export function differencesFlag(s: 'auto' | 'on' | 'off'): boolean | 'auto' {
   return s === 'auto' ? 'auto' : s === 'on';

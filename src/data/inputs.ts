@@ -1,25 +1,39 @@
-// What a model reads from a data set as loaded: its first differences when the model has them
-// (data/differences.ts), then its normalization. Resampling and frame stacking come after, in scoring.
+// What a model reads from a data set as loaded: each sequence on its own scale when the model puts it so
+// (data/sequence-norm.ts), its first differences when the model has them (data/differences.ts), then its
+// normalization. Resampling and frame stacking come after, in scoring.
 
 import type { Model, Normalization } from '../model/model.js';
-import { differencesOf } from '../model/model.js';
+import { differencesOf, sequenceNormOf } from '../model/model.js';
 import { UserError } from '../errors.js';
 import type { DataSet } from './dataset.js';
 import { withDifferences } from './differences.js';
+import { withSequenceNorm } from './sequence-norm.js';
 import { applyNormalization, channelStatistics } from './normalize.js';
 
-/** ds (as loaded) as the model reads it: ds itself normalized in place, or a new set with the differences. */
-export function modelInputs(model: Pick<Model, 'differences' | 'normalization'>, ds: DataSet): DataSet {
-  return inputsOf(ds, differencesOf(model), model.normalization).inputs;
+/** How the values as read become channels: each sequence on its own scale first, then the first differences. */
+export interface Reading {
+  readonly sequenceNorm: boolean;
+  readonly differences: boolean;
+}
+
+/** The reading of a model. */
+export function readingOf(model: Pick<Model, 'sequenceNorm' | 'differences'>): Reading {
+  return { sequenceNorm: sequenceNormOf(model), differences: differencesOf(model) };
+}
+
+/** ds (as loaded) as the model reads it: ds itself normalized in place, or a new set with the added channels. */
+export function modelInputs(model: Pick<Model, 'sequenceNorm' | 'differences' | 'normalization'>, ds: DataSet): DataSet {
+  return inputsOf(ds, readingOf(model), model.normalization).inputs;
 }
 
 /**
- * ds (as loaded) with its differences when asked, then normalized in place: by `normalization`, or ('zscore')
- * by the statistics of these inputs, which training records in the model.
+ * ds (as loaded) on each sequence's scale and with its differences when asked, then normalized in place: by
+ * `normalization`, or ('zscore') by the statistics of these inputs, which training records in the model.
  */
-export function inputsOf(ds: DataSet, differences: boolean, normalization: Normalization | 'zscore' | null): { inputs: DataSet; normalization: Normalization | null } {
-  const inputs = differences ? withDifferences(ds) : ds;
-  if (differences) checkFinite(inputs); // before the statistics, which one ∞ would make NaN for every sequence
+export function inputsOf(ds: DataSet, reading: Reading, normalization: Normalization | 'zscore' | null): { inputs: DataSet; normalization: Normalization | null } {
+  const scaled = reading.sequenceNorm ? withSequenceNorm(ds) : ds;
+  const inputs = reading.differences ? withDifferences(scaled) : scaled;
+  if (inputs !== ds) checkFinite(inputs); // before the statistics, which one ∞ would make NaN for every sequence
   const norm = normalization === 'zscore' ? channelStatistics(inputs) : normalization;
   if (norm) applyNormalization(inputs, norm);
   checkFinite(inputs);
@@ -27,11 +41,11 @@ export function inputsOf(ds: DataSet, differences: boolean, normalization: Norma
 }
 
 /**
- * Throws what inputsOf would for ds read with these differences and normalization, leaving ds as it is (a copy
- * is normalized): held-out files checked before training, rather than after the model is written.
+ * Throws what inputsOf would for ds read this way and normalized so, leaving ds as it is (a copy is
+ * normalized): held-out files checked before training, rather than after the model is written.
  */
-export function checkInputs(ds: DataSet, differences: boolean, normalization: Normalization | null): void {
-  inputsOf({ ...ds, values: Float32Array.from(ds.values) }, differences, normalization);
+export function checkInputs(ds: DataSet, reading: Reading, normalization: Normalization | null): void {
+  inputsOf({ ...ds, values: Float32Array.from(ds.values) }, reading, normalization);
 }
 
 /** Refuses the first sequence with a value that is not finite, naming its file, line and channel. */

@@ -16,8 +16,9 @@ import type { StreamedSequence } from '../data/builder.js';
 import { NotContiguousError } from '../data/long-stream.js';
 import type { DataSet } from '../data/dataset.js';
 import { firstNonFinite, modelInputs, overflowMessage } from '../data/inputs.js';
-import { type Model, differencesOf, inputWidth, resampleOf, strideOf } from '../model/model.js';
+import { type Model, differencesOf, inputWidth, resampleOf, sequenceNormOf, strideOf } from '../model/model.js';
 import { appendDifferences, differenceChannels } from '../model/differences.js';
+import { appendSequenceNorm, sequenceNormChannels } from '../model/sequence-norm.js';
 import { resampleSequence } from '../model/resample.js';
 import { argmax } from '../model/rnn.js';
 import { createPredictor } from '../engine/predict.js';
@@ -73,7 +74,7 @@ export interface BatchScorer {
 
 /**
  * A batch scorer for the model, through the engine's predictor (the same bits as evaluate's whole-file
- * scoring): each sequence's values [T][D] are normalized in place (or a copy with their differences),
+ * scoring): each sequence's values [T][D] are normalized in place (or a copy on the sequence's scale, with its differences),
  * checked, resampled if the model resamples, and queued.
  */
 export function createBatchScorer(model: Model): BatchScorer {
@@ -82,13 +83,16 @@ export function createBatchScorer(model: Model): BatchScorer {
   const D = inputWidth(model);
   const norm = model.normalization;
   const L = resampleOf(model);
-  const inputNames = differencesOf(model) ? differenceChannels(model.channels) : model.channels;
+  const D0 = model.channels.length;
+  const scaledNames = sequenceNormOf(model) ? sequenceNormChannels(model.channels) : model.channels;
+  const inputNames = differencesOf(model) ? differenceChannels(scaledNames) : scaledNames;
   let queued = new Float32Array(0); // [steps][D] of the queued sequences, one after the other
   let used = 0; // values of queued in use
   const offsets: number[] = [];
   const lengths: number[] = [];
   const dones: Array<(p: Float32Array) => void> = [];
   let widened = new Float32Array(0);
+  let scaled = new Float32Array(0);
   const room = (n: number) => {
     if (queued.length >= used + n) return;
     const grown = new Float32Array(Math.max(2 * queued.length, used + n));
@@ -115,10 +119,15 @@ export function createBatchScorer(model: Model): BatchScorer {
     add(s, done) {
       const T = s.length;
       let values = s.values;
+      if (sequenceNormOf(model)) {
+        if (scaled.length < T * 3 * D0) scaled = new Float32Array(T * 3 * D0);
+        appendSequenceNorm(scaled, 0, s.values, 0, T, D0);
+        values = scaled.subarray(0, T * 3 * D0);
+      }
       if (differencesOf(model)) {
         if (widened.length < T * D) widened = new Float32Array(T * D);
+        appendDifferences(widened, 0, values, 0, T, D / 2);
         values = widened.subarray(0, T * D);
-        appendDifferences(values, 0, s.values, 0, T, model.channels.length);
       }
       if (norm) for (let i = 0; i < T * D; i++) values[i] = (values[i] - norm.mean[i % D]) / norm.std[i % D];
       const bad = firstNonFinite(values, 0, T * D);

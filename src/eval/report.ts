@@ -13,7 +13,7 @@ import { hiddenText } from '../model/ensemble.js';
 import { writeFileAtomic } from '../io/atomic.js';
 import { type ReportEpoch, type SelectionRecord, trainingRecord } from './training-record.js';
 import type { DataSet } from '../data/dataset.js';
-import { type Model, differencesOf, resampleOf, strideOf } from '../model/model.js';
+import { type Model, differencesOf, resampleOf, sequenceNormOf, strideOf } from '../model/model.js';
 import { cellOf, directionsOf, layoutOf } from '../model/layout.js';
 import { visible } from './visible.js';
 import { packageVersion } from '../io/version.js';
@@ -364,7 +364,7 @@ function asFlags(hp: Readonly<Record<string, unknown>>): Record<string, unknown>
     if (k === 'chunkSize') return [['chunk size (library option chunkSize)', v]]; // no flag sets it
     if (k === 'init') return v === true ? [['--init', 'a model']] : [];
     if (k === 'resample' && v === 0) return [['--resample', 'off']];
-    if (k === 'differences' && typeof v === 'boolean') return [['--differences', v ? 'on' : 'off']];
+    if ((k === 'differences' || k === 'sequenceNorm') && typeof v === 'boolean') return [[k === 'differences' ? '--differences' : '--sequence-norm', v ? 'on' : 'off']];
     return [[`--${k.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`, v]];
   });
   return Object.fromEntries(entries);
@@ -396,7 +396,7 @@ export function renderReport(r: ReportInput): string {
 
   const stride = strideOf(m);
   const recurrence = `${directionsOf(m.shape) === 2 ? 'bidirectional ' : ''}${cellOf(m.shape) === 'gru' ? 'GRU' : 'Elman RNN'}`;
-  parts.push(`<section><h2>Model</h2><p>${recurrence}, ${m.channels.length} channel(s)${differencesOf(m) ? ' and their first differences' : ''}` +
+  parts.push(`<section><h2>Model</h2><p>${recurrence}, ${m.channels.length} channel(s)${sequenceNormOf(m) ? ', each sequence on its own scale' : ''}${differencesOf(m) ? ' and their first differences' : ''}` +
     `${resampleOf(m) > 0 ? ` resampled to ${resampleOf(m)} samples` : ''}${stride > 1 ? ` stacked ${stride} samples per step` : ''} → ${esc(hiddenText(m))} → ${m.shape.C} classes ` +
     `(${esc(m.classes.join(', '))}); readout <b>${esc(m.readout)}</b>; ${layoutOf(m.shape).size} parameters; ` +
     `inputs ${m.normalization ? 'z-scored per channel with the training statistics' : 'not normalized'}.` +

@@ -6,7 +6,7 @@
 // JSON with the numeric arrays as base64 of their little-endian bytes (float32 and int32 exactly, and
 // compact):
 //   {"format":"train-signals/checkpoint","version":1,
-//    "model":{"shape":{D,H,C,directions?,cell?},"readout","stride"?,"resample"?,"differences"?,"classes","channels",
+//    "model":{"shape":{D,H,C,directions?,cell?},"readout","stride"?,"resample"?,"sequenceNorm"?,"differences"?,"classes","channels",
 //             "normalization"},
 //    "hyperparameters":{...},"data":{"sequences","steps","fingerprint"},
 //    "selection":{"scores":{"<candidate>/<fold>":{"accuracy","logLoss"[,"diverged":true]}},
@@ -40,6 +40,7 @@ export interface Checkpoint {
     readonly readout: Readout;
     readonly stride?: number; // frame stacking (default 1)
     readonly resample?: number; // every sequence resampled to this many samples (absent: none)
+    readonly sequenceNorm?: true; // each sequence on its own scale, its level and scale as channels too (absent: none)
     readonly differences?: true; // every sample's first differences read as channels too (absent: none)
     readonly classes: readonly string[];
     readonly channels: readonly string[];
@@ -163,15 +164,17 @@ function parseModel(file: string, m: any): Checkpoint['model'] {
   const resample: number = m.resample ?? 0;
   if (m.differences !== undefined && m.differences !== true) fail(file, '"model.differences" must be true when present');
   const differences = m.differences === true;
+  if (m.sequenceNorm !== undefined && m.sequenceNorm !== true) fail(file, '"model.sequenceNorm" must be true when present');
+  const sequenceNorm = m.sequenceNorm === true;
   if (!isReadout(m.readout)) fail(file, `"model.readout" must be ${READOUT_NAMES}`);
   const classes = names(file, m.classes, 'model.classes');
   const channels = names(file, m.channels, 'model.channels');
-  const width = inputWidth({ channels, differences });
+  const width = inputWidth({ channels, sequenceNorm, differences });
   if (classes.length !== shape.C || width * stride !== shape.D) fail(file, '"model.classes" and "model.channels" must match "model.shape"');
   const normalization = parseNormalization(file, m.normalization, width);
   return {
     shape: { ...shape, ...(directions === 2 ? { directions } : {}), ...(cell === 'gru' ? { cell } : {}) }, readout: m.readout, ...(stride > 1 ? { stride } : {}), ...(resample > 0 ? { resample } : {}),
-    ...(differences ? { differences } : {}), classes, channels, normalization,
+    ...(sequenceNorm ? { sequenceNorm } : {}), ...(differences ? { differences } : {}), classes, channels, normalization,
   };
 }
 

@@ -3,9 +3,10 @@
 // every bit.
 //
 // {"format":"train-signals/rnn","version":1,"inputSize":W·s,"hiddenSize":H,"readout":"last"|"mean",
-//  "stride":s,("resample":L,)("differences":true,)"bidirectional":false|true,"cell":"rnn"|"gru","classes":[...],
+//  "stride":s,("resample":L,)("sequenceNorm":true,)("differences":true,)"bidirectional":false|true,"cell":"rnn"|"gru","classes":[...],
 //  "channels":[...] (D), "normalization":{"mean":[...],"std":[...]}|null (W: per channel, then per channel's
-//  difference when the model reads the differences),
+//  level and log scale when the model puts each sequence on its own scale, then all those again as differences
+//  when the model reads the differences),
 //  "layout":{"format","labelColumn","idColumn","timeColumn"} (how the training files were read),
 //  "parameters":{"W_xh":[[...]],"W_hh":[[...]],"b_h":[...],("b_hn" for a GRU,)
 //                ("W_xh_r","W_hh_r","b_h_r"(,"b_hn_r") when bidirectional,)"W_hy":[[...]],"b_y":[...]},
@@ -13,12 +14,14 @@
 // A GRU's W_xh, W_hh and b_h have 3H rows (gates r, z, n; src/model/layout.ts).
 // "stride", "bidirectional" and "cell" may be absent (files of earlier versions): 1, false and "rnn"; "resample"
 // is there only for a model that resamples every sequence to L samples (model/resample.ts), "differences" only
-// for one that reads every sample's first differences as channels too (W = 2D; model/differences.ts).
+// for one that reads every sample's first differences as channels too (W = 2D; model/differences.ts),
+// "sequenceNorm" only for one that puts each sequence on its own scale (W = 3D, 6D with the differences;
+// model/sequence-norm.ts).
 
 import { readInputFile } from './read-input.js';
 import { UserError } from '../errors.js';
 import { PARAM_NAMES, type ParamName, type Shape, cellOf, directionsOf, layoutOf, viewsOf } from '../model/layout.js';
-import { type DataLayout, type Model, isFiniteFloat32, isUsableStd, differencesOf, inputWidth, resampleOf, strideOf } from '../model/model.js';
+import { type DataLayout, type Model, isFiniteFloat32, isUsableStd, differencesOf, inputWidth, resampleOf, sequenceNormOf, strideOf } from '../model/model.js';
 import { MAX_RESAMPLE, isResampleLength } from '../model/resample.js';
 import { READOUT_NAMES, isReadout } from '../model/rnn.js';
 import { writeFileAtomic } from './atomic.js';
@@ -66,6 +69,7 @@ export function serializeModel(m: Model): string {
     readout: m.readout,
     stride: strideOf(m),
     ...(resampleOf(m) > 0 ? { resample: resampleOf(m) } : {}),
+    ...(sequenceNormOf(m) ? { sequenceNorm: true } : {}),
     ...(differencesOf(m) ? { differences: true } : {}),
     bidirectional: directionsOf(m.shape) === 2,
     cell: cellOf(m.shape),
@@ -189,7 +193,9 @@ function parseModelDoc(text: string, file: string): Model {
   const resample: number = doc.resample ?? 0;
   if (doc.differences !== undefined && doc.differences !== true) fail(file, '"differences" must be true when present');
   const differences = doc.differences === true;
-  const width = inputWidth({ channels, differences });
+  if (doc.sequenceNorm !== undefined && doc.sequenceNorm !== true) fail(file, '"sequenceNorm" must be true when present');
+  const sequenceNorm = doc.sequenceNorm === true;
+  const width = inputWidth({ channels, sequenceNorm, differences });
   const bidirectional = doc.bidirectional ?? false;
   if (typeof bidirectional !== 'boolean') fail(file, '"bidirectional" must be true or false');
   const cell = doc.cell ?? 'rnn';
@@ -197,7 +203,8 @@ function parseModelDoc(text: string, file: string): Model {
   const D = doc.inputSize;
   const H = doc.hiddenSize;
   if (!Number.isInteger(D) || D !== width * stride) {
-    fail(file, `"inputSize" must equal the number of channels${differences ? ' (twice, with the differences)' : ''} times the stride (${width} × ${stride})`);
+    const times = [sequenceNorm ? 'three times with the sequence normalization' : '', differences ? 'twice with the differences' : ''].filter((x) => x !== '').join(', then ');
+    fail(file, `"inputSize" must equal the number of channels${times ? ` (${times})` : ''} times the stride (${width} × ${stride})`);
   }
   if (!Number.isInteger(H) || H < 1) fail(file, '"hiddenSize" must be a positive integer');
   if (classes.length < 2) fail(file, '"classes" must name at least two classes');
@@ -231,7 +238,7 @@ function parseModelDoc(text: string, file: string): Model {
   }
   const training = doc.training !== null && typeof doc.training === 'object' ? doc.training : {};
   const layout = doc.layout === undefined ? undefined : parseLayout(file, doc.layout);
-  return { shape, readout: doc.readout, ...(stride > 1 ? { stride } : {}), ...(resample > 0 ? { resample } : {}), ...(differences ? { differences } : {}), classes, channels, normalization, ...(layout ? { layout } : {}), parameters, training };
+  return { shape, readout: doc.readout, ...(stride > 1 ? { stride } : {}), ...(resample > 0 ? { resample } : {}), ...(sequenceNorm ? { sequenceNorm } : {}), ...(differences ? { differences } : {}), classes, channels, normalization, ...(layout ? { layout } : {}), parameters, training };
 }
 
 /** "layout": the training files' format and column names (absent in files of earlier versions). */

@@ -7,7 +7,10 @@
 // inputs per step, K directions (1, or 2 when bidirectional), H hidden units per direction, C classes.
 //
 //   signals [N][T][D] float32, lengths [N] int32 (each in 1..T; samples past a sequence's length are ignored)
-//   x        = [signals, signals − previous]          (only if the model reads differences; model/differences.ts)
+//   x        = [(signals − μ) / s, μ, log s]           (only if the model normalizes each sequence; model/sequence-norm.ts)
+//              [N][T][3D], μ and σ over each sequence's own samples, s = σ or 1 where σ = 0: Where, ReduceSum,
+//              Sqrt, Log, Expand, Concat; D below is then 3D
+//   x        = [x, x − previous]                      (only if the model reads differences; model/differences.ts)
 //              [N][T][2D], previous = the sample before (the first for the first): Slice, Concat, Sub, Concat;
 //              D below is then 2D
 //   x        = (x − mean) / std                       Sub, Div        (only if the model normalizes)
@@ -35,12 +38,13 @@
 //
 // metadata_props: format, classes and channels (JSON arrays), readout, normalization (JSON or null), for a
 // stacked or bidirectional model stride (s) and bidirectional (true/false), for a GRU cell ("gru"), for a model
-// that resamples resample (L), and for one that reads first differences differences ("true"). A one-directional
+// that resamples resample (L), for one that reads first differences differences ("true"), and for one that
+// normalizes each sequence sequenceNorm ("true"). A one-directional
 // stride-1 tanh model that does neither has no framing, K = 1, no direction attribute and none of these entries:
 // its file is byte for byte what it was before stride, bidirectional and the GRU existed.
 
 import { type Params, cellOf, directionsOf, layoutOf, viewsOf } from '../model/layout.js';
-import { type Model, differencesOf, inputWidth, resampleOf, strideOf } from '../model/model.js';
+import { type Model, differencesOf, inputWidth, resampleOf, sequenceNormOf, strideOf } from '../model/model.js';
 import { writeFileAtomic } from './atomic.js';
 import { bytesField, concat, intField, messageField, repeatedIntField, stringField } from './protobuf.js';
 import { checkModelArgument, checkOutputPath } from '../data/arguments.js';
@@ -153,6 +157,47 @@ function addDifferences(g: GraphParts, x: string): string {
   nodes.push(node('Sub', [x, 'df_previous'], ['df_delta']));
   nodes.push(node('Concat', [x, 'df_delta'], ['widened'], [attrInt('axis', 2)]));
   return 'widened';
+}
+
+/**
+ * Adds the sequence normalization of a model that has it (model/sequence-norm.ts): x [N][T][D] → [N][T][3D], each
+ * sample's (x − μ) / s, then μ and log s, with μ and σ each sequence's mean and deviation over its own samples
+ * (a mask t < length: Where, so a NaN past the length stays out of them) and s = σ, or 1 where σ is 0.
+ */
+function addSequenceNorm(g: GraphParts, x: string): string {
+  const { nodes } = g;
+  const zero = int64Constant(g, 'zero', [], [0]);
+  const one = int64Constant(g, 'one', [], [1]);
+  const axis1 = int64Constant(g, 'axis_1', [1], [1]);
+  const axes12 = int64Constant(g, 'axes_1_2', [2], [1, 2]);
+  const zeroF = floatZero(g);
+  const oneF = constant(g, 'one_f', (name) => floatTensor(name, [], [1]));
+  nodes.push(node('Shape', [x], ['sn_x_shape']));
+  nodes.push(node('Gather', ['sn_x_shape', one], ['sn_time_count'], [attrInt('axis', 0)]));
+  nodes.push(node('Range', [zero, 'sn_time_count', one], ['sn_t'])); // [T]
+  nodes.push(node('Cast', ['lengths'], ['sn_lengths'], [attrInt('to', INT64)]));
+  nodes.push(node('Unsqueeze', ['sn_lengths', axis1], ['sn_lengths_col'])); // [N][1]
+  nodes.push(node('Less', ['sn_t', 'sn_lengths_col'], ['sn_in'])); // [N][T]
+  nodes.push(node('Unsqueeze', ['sn_in', int64Constant(g, 'axis_2', [1], [2])], ['sn_mask'])); // [N][T][1]
+  nodes.push(node('Cast', ['lengths'], ['sn_count'], [attrInt('to', FLOAT)]));
+  nodes.push(node('Unsqueeze', ['sn_count', axes12], ['sn_count3'])); // [N][1][1]
+  nodes.push(node('Where', ['sn_mask', x, zeroF], ['sn_x_in']));
+  nodes.push(node('ReduceSum', ['sn_x_in', axis1], ['sn_sum'], [attrInt('keepdims', 1)])); // [N][1][D]
+  nodes.push(node('Div', ['sn_sum', 'sn_count3'], ['sn_mean']));
+  nodes.push(node('Sub', [x, 'sn_mean'], ['sn_centered']));
+  nodes.push(node('Where', ['sn_mask', 'sn_centered', zeroF], ['sn_centered_in']));
+  nodes.push(node('Mul', ['sn_centered_in', 'sn_centered_in'], ['sn_square']));
+  nodes.push(node('ReduceSum', ['sn_square', axis1], ['sn_ss'], [attrInt('keepdims', 1)]));
+  nodes.push(node('Div', ['sn_ss', 'sn_count3'], ['sn_variance']));
+  nodes.push(node('Sqrt', ['sn_variance'], ['sn_sd']));
+  nodes.push(node('Greater', ['sn_sd', zeroF], ['sn_varies']));
+  nodes.push(node('Where', ['sn_varies', 'sn_sd', oneF], ['sn_scale']));
+  nodes.push(node('Div', ['sn_centered', 'sn_scale'], ['sn_z']));
+  nodes.push(node('Log', ['sn_scale'], ['sn_log_scale']));
+  nodes.push(node('Expand', ['sn_mean', 'sn_x_shape'], ['sn_level_t']));
+  nodes.push(node('Expand', ['sn_log_scale', 'sn_x_shape'], ['sn_log_scale_t']));
+  nodes.push(node('Concat', ['sn_z', 'sn_level_t', 'sn_log_scale_t'], ['sequence_normed'], [attrInt('axis', 2)]));
+  return 'sequence_normed';
 }
 
 /** Adds the normalization nodes, with the model's float32 statistics; returns the name of the normalized input. */
@@ -452,6 +497,7 @@ function metadataOf(m: Model): Record<string, string> {
     ...(plain ? {} : { stride: String(strideOf(m)), bidirectional: String(directionsOf(m.shape) === 2) }),
     ...(cellOf(m.shape) === 'gru' ? { cell: 'gru' } : {}),
     ...(resampleOf(m) > 0 ? { resample: String(resampleOf(m)) } : {}),
+    ...(sequenceNormOf(m) ? { sequenceNorm: 'true' } : {}),
     ...(differencesOf(m) ? { differences: 'true' } : {}),
   };
 }
@@ -477,7 +523,8 @@ export function exportOnnx(m: Model): Uint8Array {
   if (m.parameters.length !== layoutOf(m.shape).size) throw new Error('bug: parameter buffer does not match the shape');
   if (m.shape.D !== inputWidth(m) * strideOf(m)) throw new Error('bug: input size is not the input width × stride');
   const g: GraphParts = { nodes: [], inits: [], constants: new Set() };
-  const normalized = addNormalization(g, differencesOf(m) ? addDifferences(g, 'signals') : 'signals', m);
+  const scaled = sequenceNormOf(m) ? addSequenceNorm(g, 'signals') : 'signals';
+  const normalized = addNormalization(g, differencesOf(m) ? addDifferences(g, scaled) : scaled, m);
   const input = resampleOf(m) > 0 ? addResample(g, normalized, m) : { x: normalized, lengths: 'lengths' };
   const { x, steps } = strideOf(m) > 1 ? addFrames(g, input.x, input.lengths, m) : { x: input.x, steps: input.lengths };
   const rnnAttrs = addRecurrenceInputs(g, x, m, P);

@@ -23,8 +23,10 @@
 // for a GRU only cell ("gru"; absent: "rnn"), and for a model that resamples only resample (L: every sequence
 // resampled to L samples first, model/resample.ts; absent: none), and for a model that reads first differences
 // only differences (true: every sample's differences follow its values as channels of their own, before the
-// normalization, which then has 2 × channels entries; model/differences.ts), each a JSON string. So a
-// one-directional stride-1 tanh model that does neither has none of the four.
+// normalization, which then has 2 × channels entries; model/differences.ts), and for a model that normalizes each
+// sequence only sequenceNorm (true: every channel on its sequence's own scale, then each sequence's level and log
+// scale as channels, before the differences: 3 × channels entries; model/sequence-norm.ts), each a JSON string.
+// So a one-directional stride-1 tanh model that does neither has none of the five.
 //
 // GRU (nn.GRU's state_dict; gate blocks r, z, n in both our layout and PyTorch's):
 //   rnn.weight_ih_l0 [3H][D] = W_xh    rnn.weight_hh_l0 [3H][H] = W_hh
@@ -36,7 +38,7 @@
 import { readInputFile } from './read-input.js';
 import { UserError } from '../errors.js';
 import { type Cell, type Shape, cellOf, directionsOf, gatesOf, layoutOf, viewsOf } from '../model/layout.js';
-import { type Model, type Normalization, isFiniteFloat32, isUsableStd, differencesOf, inputWidth, resampleOf, strideOf } from '../model/model.js';
+import { type Model, type Normalization, isFiniteFloat32, isUsableStd, differencesOf, inputWidth, resampleOf, sequenceNormOf, strideOf } from '../model/model.js';
 import { MAX_RESAMPLE, isResampleLength } from '../model/resample.js';
 import { READOUT_NAMES, isReadout } from '../model/rnn.js';
 import { writeFileAtomic } from './atomic.js';
@@ -90,6 +92,7 @@ function metadataOf(m: Model): Record<string, string> {
     ...(strideOf(m) > 1 ? { stride: JSON.stringify(strideOf(m)) } : {}),
     ...(cellOf(m.shape) === 'gru' ? { cell: JSON.stringify('gru') } : {}),
     ...(resampleOf(m) > 0 ? { resample: JSON.stringify(resampleOf(m)) } : {}),
+    ...(sequenceNormOf(m) ? { sequenceNorm: JSON.stringify(true) } : {}),
     ...(differencesOf(m) ? { differences: JSON.stringify(true) } : {}),
   };
 }
@@ -201,6 +204,7 @@ function readMetadata(file: string, header: any): {
   stride: number;
   resample: number;
   differences: boolean;
+  sequenceNorm: boolean;
   cell: Cell;
 } {
   const meta = header.__metadata__;
@@ -213,16 +217,17 @@ function readMetadata(file: string, header: any): {
   const readout = isReadout(meta.readout) ? meta.readout : metaJson(file, meta, 'readout');
   if (!isReadout(readout)) fail(file, `__metadata__ "readout" must be ${READOUT_NAMES}`);
   return {
-    meta, classes, channels, readout, stride: readStride(file, meta), resample: readResample(file, meta), differences: readDifferences(file, meta),
+    meta, classes, channels, readout, stride: readStride(file, meta), resample: readResample(file, meta), differences: readFlag(file, meta, 'differences'),
+    sequenceNorm: readFlag(file, meta, 'sequenceNorm'),
     cell: readCell(file, meta),
   };
 }
 
-/** __metadata__ "differences": absent (none), or true or false, JSON-encoded as written here or bare. */
-function readDifferences(file: string, meta: Record<string, unknown>): boolean {
-  if (meta.differences === undefined) return false;
-  const v = meta.differences === 'true' || meta.differences === 'false' ? meta.differences === 'true' : metaJson(file, meta, 'differences');
-  if (typeof v !== 'boolean') fail(file, '__metadata__ "differences" must be true or false');
+/** __metadata__ "differences" or "sequenceNorm": absent (none), or true or false, JSON-encoded as written here or bare. */
+function readFlag(file: string, meta: Record<string, unknown>, key: 'differences' | 'sequenceNorm'): boolean {
+  if (meta[key] === undefined) return false;
+  const v = meta[key] === 'true' || meta[key] === 'false' ? meta[key] === 'true' : metaJson(file, meta, key);
+  if (typeof v !== 'boolean') fail(file, `__metadata__ "${key}" must be true or false`);
   return v;
 }
 
@@ -271,7 +276,7 @@ function shapeOf(file: string, header: any, channels: number, stride: number, C:
   }
   const H = cell === 'gru' ? GH / 3 : GH;
   if (D !== channels * stride) {
-    fail(file, `tensor "rnn.weight_ih_l0" reads ${D} inputs per step, but ${channels} channel(s) × stride ${stride} make ${channels * stride}; check __metadata__ "channels", "stride" and "differences"`);
+    fail(file, `tensor "rnn.weight_ih_l0" reads ${D} inputs per step, but ${channels} channel(s) × stride ${stride} make ${channels * stride}; check __metadata__ "channels", "stride", "differences" and "sequenceNorm"`);
   }
   const bidirectional = TENSOR_NAMES.some((name) => isReverse(name) && Object.hasOwn(header, name));
   return { D, H, C, ...(bidirectional ? { directions: 2 as const } : {}), ...(cell === 'gru' ? { cell } : {}) };
@@ -374,16 +379,16 @@ function parametersOf(tensors: Record<TensorName, Float32Array>, shape: Shape): 
 export function parseSafetensors(bytes: Uint8Array, file: string): Model {
   const dv = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const { header, dataStart } = readHeader(bytes, dv, file);
-  const { meta, classes, channels, readout, stride, resample, differences, cell } = readMetadata(file, header);
-  const width = inputWidth({ channels, differences });
+  const { meta, classes, channels, readout, stride, resample, differences, sequenceNorm, cell } = readMetadata(file, header);
+  const width = inputWidth({ channels, sequenceNorm, differences });
   const shape = shapeOf(file, header, width, stride, classes.length, cell);
   checkTensorNames(file, header);
   const tensors = readTensors(file, header, shape, stride, dv, dataStart);
   const normalization = readNormalization(file, meta, width);
   const parameters = parametersOf(tensors, shape);
   return {
-    shape, readout, ...(stride > 1 ? { stride } : {}), ...(resample > 0 ? { resample } : {}), ...(differences ? { differences: true as const } : {}),
-    classes, channels, normalization, parameters,
+    shape, readout, ...(stride > 1 ? { stride } : {}), ...(resample > 0 ? { resample } : {}), ...(sequenceNorm ? { sequenceNorm: true as const } : {}),
+    ...(differences ? { differences: true as const } : {}), classes, channels, normalization, parameters,
     training: { source: file },
   };
 }

@@ -24,6 +24,7 @@ export interface Model {
   readonly readout: Readout;
   readonly stride?: number; // frame stacking s: each step reads s samples of every channel (model/frames.ts); default 1
   readonly resample?: number; // every sequence resampled to this many samples first (model/resample.ts); absent: none
+  readonly sequenceNorm?: true; // each sequence on its own scale, its level and scale as channels too (model/sequence-norm.ts); absent: none
   readonly differences?: true; // every sample's first differences read as channels too (model/differences.ts); absent: none
   readonly classes: readonly string[];
   readonly channels: readonly string[];
@@ -48,9 +49,14 @@ export function differencesOf(m: { readonly differences?: boolean }): boolean {
   return m.differences === true;
 }
 
-/** Values per sample the model normalizes and reads: its channels, twice over with the differences. */
-export function inputWidth(m: { readonly differences?: boolean; readonly channels: readonly unknown[] }): number {
-  return m.channels.length * (differencesOf(m) ? 2 : 1);
+/** Whether the model puts each sequence on its own scale first (model/sequence-norm.ts). */
+export function sequenceNormOf(m: { readonly sequenceNorm?: boolean }): boolean {
+  return m.sequenceNorm === true;
+}
+
+/** Values per sample the model normalizes and reads: its channels, three times over with the sequence normalization, then twice over with the differences. */
+export function inputWidth(m: { readonly sequenceNorm?: boolean; readonly differences?: boolean; readonly channels: readonly unknown[] }): number {
+  return m.channels.length * (sequenceNormOf(m) ? 3 : 1) * (differencesOf(m) ? 2 : 1);
 }
 
 /** x is a number that stays finite rounded to float32 (|x| < 3.4e38): what a model may hold. */
@@ -81,7 +87,7 @@ export function modelProblem(m: Model): string | undefined {
   if (!whole(strideOf(m))) return 'its stride must be a whole number of at least 1';
   if (m.classes.length !== C || C < 2 || !m.classes.every((c) => typeof c === 'string')) return `it must name its C = ${C} classes (at least two), one string each (got ${m.classes.length})`;
   if (new Set(m.classes).size !== C) return 'its classes must not repeat a name';
-  if (!Array.isArray(m.channels) || m.channels.length === 0 || inputWidth(m) * strideOf(m) !== D) return `its channels (${Array.isArray(m.channels) ? m.channels.length : 'none'}${differencesOf(m) ? ', twice with the differences' : ''}) times its stride must be its input size D = ${D}`;
+  if (!Array.isArray(m.channels) || m.channels.length === 0 || inputWidth(m) * strideOf(m) !== D) return `its channels (${Array.isArray(m.channels) ? m.channels.length : 'none'}${sequenceNormOf(m) ? ', three times with the sequence normalization' : ''}${differencesOf(m) ? ', twice with the differences' : ''}) times its stride must be its input size D = ${D}`;
   const n = m.normalization;
   if (n !== null && !(n.mean?.length === inputWidth(m) && n.std?.length === inputWidth(m) && n.mean.every(isFiniteFloat32) && n.std.every(isUsableStd))) return 'its normalization must hold a finite mean and a positive std per input channel';
   const size = layoutOf(m.shape).size;

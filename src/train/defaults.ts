@@ -11,6 +11,7 @@ import type { Readout } from '../model/rnn.js';
 import type { OptimizerName } from '../model/optimizer.js';
 import type { DataSet } from '../data/dataset.js';
 import { standardizedShare } from '../data/differences.js';
+import { widelyScaledChannels } from '../data/scale-spread.js';
 import type { KernelName } from '../engine/kernels.js';
 import type { ClassWeights } from './class-weights.js';
 import type { LrSchedule } from './schedule.js';
@@ -34,6 +35,7 @@ export const TRAIN_DEFAULTS = {
   patience: 0,
   normalize: 'zscore' as 'zscore' | 'none',
   differences: 'auto' as boolean | 'auto', // first differences as channels too; auto: unless the sequences are z-normalized one by one
+  sequenceNorm: 'auto' as boolean | 'auto', // each sequence on its own scale; auto: where a channel's scales lie decades apart
   chunkSize: 4,
   kernel: 'wasm' as KernelName,
   classWeights: 'none' as ClassWeights,
@@ -140,6 +142,14 @@ export function resampleFor(setting: number | 'auto', lengths: Int32Array): numb
  */
 export function autoDifferences(ds: DataSet): boolean {
   return standardizedShare(ds) < 0.5;
+}
+
+/**
+ * Sequence normalization auto: where some channel's sequences' standard deviations span two decades or more
+ * (data/scale-spread.ts), which the normalization over the whole training set would leave nearly flat.
+ */
+export function sequenceNormFor(setting: boolean | 'auto', ds: DataSet): boolean {
+  return setting === 'auto' ? widelyScaledChannels(ds).length > 0 : setting;
 }
 
 /** Whether a setting reads the differences of these data. */

@@ -27,6 +27,7 @@ export interface CheckedOptions extends HyperparameterOptions {
   readonly kernel?: string;
   readonly normalize?: string;
   readonly differences?: boolean | 'auto';
+  readonly sequenceNorm?: boolean | 'auto';
 }
 
 const isWhole = (v: unknown, lo: number, hi = Number.MAX_SAFE_INTEGER): boolean =>
@@ -67,6 +68,7 @@ const RULES: readonly Rule[] = [
   ['select', oneOf(['auto', 'off']), 'one of auto, off'],
   ['bidirectional', oneOf([true, false]), 'true or false'],
   ['differences', oneOf([true, false, 'auto']), 'true, false or auto'],
+  ['sequenceNorm', oneOf([true, false, 'auto']), 'true, false or auto'],
   ['normalize', oneOf(['zscore', 'none']), 'one of zscore, none'],
   ['kernel', oneOf(['wasm', 'ts']), 'one of wasm, ts'],
 ];

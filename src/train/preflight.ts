@@ -12,7 +12,7 @@ import { checkWritable, outputTarget } from '../io/atomic.js';
 import { checkDistinct, checkOnce, fileKeys } from '../io/paths.js';
 import { CHECKPOINT_FORMAT, type Checkpoint } from '../io/checkpoint.js';
 import { type CheckpointLock, lockCheckpoint } from '../io/lock.js';
-import { type Model, differencesOf, resampleOf, strideOf } from '../model/model.js';
+import { type Model, differencesOf, resampleOf, sequenceNormOf, strideOf } from '../model/model.js';
 import { type Cell, cellOf, directionsOf } from '../model/layout.js';
 import type { Readout } from '../model/rnn.js';
 import type { HyperparameterOptions } from './defaults.js';
@@ -202,33 +202,35 @@ export interface FixedOptions {
   readonly resample?: number;
   readonly normalize?: 'zscore' | 'none';
   readonly differences?: boolean;
+  readonly sequenceNorm?: boolean;
 }
 
 /** What an --init model fixes: its whole shape and how it reads its inputs. */
 export function fixedByModel(m: Model): FixedOptions {
   return {
     hidden: m.shape.H, cell: cellOf(m.shape), bidirectional: directionsOf(m.shape) === 2, readout: m.readout, stride: strideOf(m),
-    resample: resampleOf(m), normalize: m.normalization ? 'zscore' : 'none', differences: differencesOf(m),
+    resample: resampleOf(m), normalize: m.normalization ? 'zscore' : 'none', differences: differencesOf(m), sequenceNorm: sequenceNormOf(m),
   };
 }
 
 const shown = (key: keyof FixedOptions, v: unknown) =>
-  key === 'resample' && v === 0 ? 'off' : key === 'differences' || key === 'bidirectional' ? (v ? 'on' : 'off') : String(v);
+  key === 'resample' && v === 0 ? 'off' : key === 'differences' || key === 'sequenceNorm' || key === 'bidirectional' ? (v ? 'on' : 'off') : String(v);
 
 /**
  * A resumed or --init run follows its checkpoint or model in what that fixes: an option given otherwise is
  * refused rather than ignored ('auto' is no choice).
  */
-export function checkFollows(o: HyperparameterOptions & { normalize?: 'zscore' | 'none'; differences?: boolean | 'auto' }, fixed: FixedOptions, whose: string, file?: string): void {
+export function checkFollows(o: HyperparameterOptions & { normalize?: 'zscore' | 'none'; differences?: boolean | 'auto'; sequenceNorm?: boolean | 'auto' }, fixed: FixedOptions, whose: string, file?: string): void {
   const given: FixedOptions = {
     hidden: o.hidden, cell: o.cell, bidirectional: o.bidirectional, normalize: o.normalize,
     readout: o.readout === 'auto' ? undefined : o.readout, stride: o.stride === 'auto' ? undefined : o.stride,
     resample: o.resample === 'auto' ? undefined : o.resample, differences: o.differences === 'auto' ? undefined : o.differences,
+    sequenceNorm: o.sequenceNorm === 'auto' ? undefined : o.sequenceNorm,
   };
   for (const key of Object.keys(fixed) as (keyof FixedOptions)[]) {
     const [now, was] = [given[key], fixed[key]];
     if (now === undefined || was === undefined || now === was) continue;
-    const flag = `--${key}`;
+    const flag = `--${key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`;
     throw new UserError(`${flag} ${shown(key, now)}, but ${whose} has ${flag} ${shown(key, was)}; leave out ${flag} (it follows ${whose})`, file === undefined ? {} : { file });
   }
 }

@@ -14,7 +14,7 @@ import { DivergedError, InterruptedError, UserError, isInterrupted } from '../er
 import { type Checkpoint, dataFingerprint, loadCheckpoint, saveCheckpoint } from '../io/checkpoint.js';
 import { fileFingerprint } from '../io/fingerprint.js';
 import { saveModel } from '../io/model-file.js';
-import { type Model, differencesOf } from '../model/model.js';
+import { type Model, differencesOf, sequenceNormOf } from '../model/model.js';
 import { ensembleShape, memberSeed, mergeMembers } from '../model/ensemble.js';
 import type { EpochRecord, FitState, FoldScore, Member, SelectionState } from '../model/state.js';
 import type { KernelName } from '../engine/kernels.js';
@@ -22,7 +22,7 @@ import { type FileEvaluation, evaluateDataSet, totalMetrics } from '../eval/eval
 import { writeReport } from '../eval/report.js';
 import {
   HYPERPARAMETER_KEYS, type HyperparameterOptions, type Hyperparameters, TRAIN_DEFAULTS, defaultThreadCounts, defaultThreads,
-  differencesFor, resolveHyperparameters,
+  differencesFor, sequenceNormFor, resolveHyperparameters,
 } from './defaults.js';
 import { type BatchProgress, type FitResult, fit, shapeFor } from './fit.js';
 import { TUNE_KEYS, type TuneOptions, type TuneResult, measureThreads } from './tune.js';
@@ -42,6 +42,7 @@ export interface TrainOptions extends LoadOptions, HyperparameterOptions {
   readonly commandLine?: string; // the command that started this run, for the report to show
   readonly normalize?: 'zscore' | 'none';
   readonly differences?: boolean | 'auto'; // every sample's first differences as channels too (auto: on raw recordings)
+  readonly sequenceNorm?: boolean | 'auto'; // each sequence on its own scale, its level and scale as channels (auto: where scales lie decades apart)
   readonly onEpoch?: (e: EpochRecord) => void;
   readonly onBatch?: (b: BatchProgress) => void;
   readonly onStart?: (hp: Hyperparameters) => void; // before the first epoch
@@ -64,7 +65,7 @@ export { TRAIN_DEFAULTS };
 /** Every key of TrainOptions (checked whole at compile time): train() refuses any other. */
 const TRAIN_OPTION_KEYS = [
   ...LOAD_OPTION_KEYS, ...HYPERPARAMETER_KEYS,
-  'files', 'test', 'out', 'threads', 'kernel', 'report', 'commandLine', 'normalize', 'differences', 'onEpoch', 'onBatch', 'onStart',
+  'files', 'test', 'out', 'threads', 'kernel', 'report', 'commandLine', 'normalize', 'differences', 'sequenceNorm', 'onEpoch', 'onBatch', 'onStart',
   'onMember', 'checkpoint', 'checkpointEvery', 'resume', 'onTrained', 'onSelecting', 'onSelection', 'onSelected',
   'onSelectionSkipped', 'onTuned', 'onLoaded',
 ] as const;
@@ -132,13 +133,15 @@ async function trainClaimed(o: TrainOptions, outputs: OutputPaths): Promise<Trai
   o.onLoaded?.(loaded); // every input checked
   // A checkpoint of an earlier version, which read no differences: resuming it keeps to that.
   const differences = resume ? differencesOf(resume.model) : o.init ? differencesOf(o.init) : differencesFor(o.differences ?? d.differences, loaded);
+  const sequenceNorm = resume ? sequenceNormOf(resume.model) : o.init ? sequenceNormOf(o.init) : sequenceNormFor(o.sequenceNorm ?? d.sequenceNorm, loaded);
+  const reading = { sequenceNorm, differences };
   if (resume) {
     const m = resume.model;
-    checkFollows(o, { readout: resume.state ? m.readout : undefined, normalize: m.normalization ? 'zscore' : 'none', differences }, 'the checkpoint', o.resume);
+    checkFollows(o, { readout: resume.state ? m.readout : undefined, normalize: m.normalization ? 'zscore' : 'none', differences, sequenceNorm }, 'the checkpoint', o.resume);
   } else if (o.init) checkFollows(o, fixedByModel(o.init), 'the --init model');
   const normalize = resume ? resume.model.normalization : o.init ? o.init.normalization : (o.normalize ?? d.normalize) === 'zscore' ? 'zscore' : null;
-  const { inputs: ds, normalization } = inputsOf(loaded, differences, normalize);
-  for (const t of testSets) checkInputs(t, differences, normalization); // a test value that overflows once normalized
+  const { inputs: ds, normalization } = inputsOf(loaded, reading, normalize);
+  for (const t of testSets) checkInputs(t, reading, normalization); // a test value that overflows once normalized
   // A checkpoint of an earlier version, which did not resample: resuming it keeps to that.
   let hp = resolveHyperparameters(ds, { ...o, resample: resume && resume.hyperparameters.resample === undefined ? 0 : o.resample });
   // A checkpoint of an earlier version, which trained one model: resuming it keeps to one.
@@ -154,10 +157,10 @@ async function trainClaimed(o: TrainOptions, outputs: OutputPaths): Promise<Trai
   }
   const path = outputs.checkpoint;
   const data = { sequences: ds.lengths.length, steps: ds.values.length / ds.D, fingerprint };
-  const recordOf = (h: Hyperparameters) => ({ ...h, normalize: normalization ? 'zscore' : 'none', differences, init: o.init ? true : false });
+  const recordOf = (h: Hyperparameters) => ({ ...h, normalize: normalization ? 'zscore' : 'none', differences, sequenceNorm, init: o.init ? true : false });
   const modelRecordOf = (h: Hyperparameters): Checkpoint['model'] => ({
     shape: shapeFor(ds, h, o.init), readout: h.readout, ...(h.stride > 1 ? { stride: h.stride } : {}), ...(h.resample > 0 ? { resample: h.resample } : {}),
-    ...(differences ? { differences } : {}), classes: ds.classes, channels: loaded.channels, normalization,
+    ...(sequenceNorm ? { sequenceNorm } : {}), ...(differences ? { differences } : {}), classes: ds.classes, channels: loaded.channels, normalization,
   });
   const vary = {
     augmentation: o.noise === undefined && o.warp === undefined && o.mixup === undefined, weightDecay: o.weightDecay === undefined, readout: (o.readout ?? d.readout) === 'auto',
@@ -356,10 +359,11 @@ export interface TuneFilesOptions extends LoadOptions, Omit<TuneOptions, 'signal
   readonly files: readonly string[];
   readonly normalize?: 'zscore' | 'none';
   readonly differences?: boolean | 'auto';
+  readonly sequenceNorm?: boolean | 'auto';
 }
 
 /** Every key of TuneFilesOptions (checked whole at compile time): tune() refuses any other. */
-const TUNE_OPTION_KEYS = [...LOAD_OPTION_KEYS, ...TUNE_KEYS, 'files', 'normalize', 'differences'] as const;
+const TUNE_OPTION_KEYS = [...LOAD_OPTION_KEYS, ...TUNE_KEYS, 'files', 'normalize', 'differences', 'sequenceNorm'] as const;
 const tuneKeysWhole: NamesExactly<keyof TuneFilesOptions, typeof TUNE_OPTION_KEYS> = true;
 void tuneKeysWhole;
 
@@ -371,6 +375,7 @@ export async function tune(o: TuneFilesOptions): Promise<TuneResult> {
   checkOptions(o, asOption, 'tune');
   const loaded = await readDataSet(o.files, { ...o, requireLabels: true });
   const differences = differencesFor(o.differences ?? d.differences, loaded);
-  const { inputs } = inputsOf(loaded, differences, (o.normalize ?? d.normalize) === 'zscore' ? 'zscore' : null);
+  const sequenceNorm = sequenceNormFor(o.sequenceNorm ?? d.sequenceNorm, loaded);
+  const { inputs } = inputsOf(loaded, { sequenceNorm, differences }, (o.normalize ?? d.normalize) === 'zscore' ? 'zscore' : null);
   return { ...await measureThreads(inputs, o), differences };
 }

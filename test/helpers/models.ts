@@ -8,17 +8,18 @@ import { framedChunk } from '../../src/model/frames.js';
 import { type Cell, type Shape, layoutOf } from '../../src/model/layout.js';
 import { type Model, inputWidth, strideOf } from '../../src/model/model.js';
 import { appendDifferences } from '../../src/model/differences.js';
+import { appendSequenceNorm } from '../../src/model/sequence-norm.js';
 import { chunkScratch } from '../../src/model/noise.js';
 import { type Readout, createWorkspace } from '../../src/model/rnn.js';
 import { normal, type Rng } from '../../src/model/rng.js';
 import { score } from '../../src/eval/score.js';
 
-/** A random model over D channels; with frames of `stride` samples, two directions, a GRU cell and first differences when asked. */
+/** A random model over D channels; with frames of `stride` samples, two directions, a GRU cell, first differences and sequence normalization when asked. */
 export function randomModel(
   rng: Rng, D: number, H: number, C: number, readout: Readout, normalize: boolean, stride = 1, bidirectional = false,
-  cell: Cell = 'rnn', differences = false,
+  cell: Cell = 'rnn', differences = false, sequenceNorm = false,
 ): Model {
-  const W = differences ? 2 * D : D; // values per sample the recurrence reads
+  const W = D * (sequenceNorm ? 3 : 1) * (differences ? 2 : 1); // values per sample the recurrence reads
   const shape: Shape = { D: W * stride, H, C, ...(bidirectional ? { directions: 2 as const } : {}), ...(cell === 'gru' ? { cell } : {}) };
   const parameters = new Float32Array(layoutOf(shape).size);
   initParameters(parameters, shape, rng);
@@ -27,7 +28,7 @@ export function randomModel(
     ? { mean: Array.from({ length: W }, () => Math.fround(normal(rng))), std: Array.from({ length: W }, () => Math.fround(0.5 + rng.next())) }
     : null;
   return {
-    shape, readout, ...(stride > 1 ? { stride } : {}), ...(differences ? { differences: true as const } : {}), normalization, parameters, training: {},
+    shape, readout, ...(stride > 1 ? { stride } : {}), ...(sequenceNorm ? { sequenceNorm: true as const } : {}), ...(differences ? { differences: true as const } : {}), normalization, parameters, training: {},
     classes: Array.from({ length: C }, (_, c) => `k${c}`), channels: Array.from({ length: D }, (_, d) => `c${d}`),
   };
 }
@@ -75,9 +76,13 @@ export function randomBatch(rng: Rng, m: Model, lengths: Int32Array): { raw: Flo
   let L = 0;
   lengths.forEach((T, n) => { offsets[n] = L; L += T; });
   const raw = Float32Array.from({ length: L * D }, () => 1.5 * normal(rng) + 0.7);
+  const S = m.sequenceNorm ? 3 * D : D; // values per sample on the sequences' scales
+  const scaled = new Float32Array(L * S);
+  if (m.sequenceNorm) lengths.forEach((T, n) => appendSequenceNorm(scaled, offsets[n] * S, raw, offsets[n] * D, T, D));
+  else scaled.set(raw);
   const wide = new Float32Array(L * W);
-  if (W > D) lengths.forEach((T, n) => appendDifferences(wide, offsets[n] * W, raw, offsets[n] * D, T, D));
-  else wide.set(raw);
+  if (W > S) lengths.forEach((T, n) => appendDifferences(wide, offsets[n] * W, scaled, offsets[n] * S, T, S));
+  else wide.set(scaled);
   const values = Float32Array.from(wide, (x, i) => (m.normalization ? (x - m.normalization.mean[i % W]) / m.normalization.std[i % W] : x));
   const ours = ourProbabilities(m, { D: W, values, offsets, lengths, labels: new Int32Array(lengths.length).fill(-1) });
   return { raw, offsets, ours };

@@ -17,7 +17,7 @@ import { checkFolder } from '../../io/atomic.js';
 import { sameBytes } from '../../io/fingerprint.js';
 import { timeLikeChannels } from '../../data/time-like.js';
 import { type ScaleSpread, widelyScaledChannels } from '../../data/scale-spread.js';
-import { type DataArgs, FILE_KINDS, dataOptionsFor, loadOptionsOf, requireFlag, differencesFlag, differencesOption, resampleFlag, strideFlag } from '../options.js';
+import { type DataArgs, FILE_KINDS, dataOptionsFor, loadOptionsOf, requireFlag, differencesFlag, differencesOption, sequenceNormOption, resampleFlag, strideFlag } from '../options.js';
 import { printEvaluations } from './evaluate.js';
 import { WORKFLOW_EXAMPLES, grouped, withExamples } from '../help.js';
 import { invokedCommand } from '../command-line.js';
@@ -34,6 +34,7 @@ export const trainOptions = {
   stride: { type: 'string', default: String(d.stride), describe: `frame stacking: each step reads this many consecutive samples of every channel; auto: about ${d.autoStrideSteps} steps for the median sequence (at most ${d.maxAutoStride} samples a step)` },
   resample: { type: 'string', default: String(d.resample), describe: 'resample every sequence to this many samples (linear interpolation) in training, evaluate and predict alike; auto: when the training lengths differ, --select compares resampling to their median length with none (with --select off: resampled), else none; off: never' },
   differences: differencesOption,
+  'sequence-norm': sequenceNormOption,
   bidirectional: { type: 'boolean', defaultDescription: String(d.bidirectional), describe: 'a second recurrence over reversed time; the classifier reads both (--no-bidirectional: one)' },
   cell: { choices: ['rnn', 'gru'] as const, defaultDescription: d.cell, describe: 'the recurrent cell: rnn, the tanh (Elman) RNN, or gru, PyTorch\'s gated recurrent unit' },
   members: { type: 'number', describe: `an ensemble: train this many times from different seeds and keep the mean of their logits, one model of members × --hidden units (default ${d.members}; 1 with --init)` },
@@ -74,6 +75,7 @@ type TrainArgs = DataArgs & {
   stride: string;
   resample: string;
   differences: 'auto' | 'on' | 'off';
+  sequenceNorm: 'auto' | 'on' | 'off';
   bidirectional?: boolean;
   cell?: 'rnn' | 'gru';
   select: 'auto' | 'off';
@@ -130,6 +132,7 @@ function trainOptionsOf(a: TrainArgs) {
     stride: strideFlag(a.stride),
     resample: resampleFlag(a.resample),
     differences: differencesFlag(a.differences),
+    sequenceNorm: differencesFlag(a.sequenceNorm),
     bidirectional: a.bidirectional,
     cell: a.cell,
     select: a.select,
@@ -193,8 +196,9 @@ export const trainCommand = {
         for (const c of timeLikeChannels(ds)) {
           process.stderr.write(`warning: channel ${JSON.stringify(c)} steps evenly in every sequence, like a time column; if it is one, name it with --time-column\n`);
         }
-        const wide = widelyScaledChannels(ds);
-        if (wide.length > 0) process.stderr.write(`train-signals: warning: ${scalesApart(wide)}\n`);
+        const wide = init === undefined ? widelyScaledChannels(ds) : [];
+        if (wide.length > 0 && a.sequenceNorm === 'auto') process.stderr.write(`${scalesApart(wide)}: each sequence is put on its own scale (--sequence-norm auto)\n`);
+        if (wide.length > 0 && a.sequenceNorm === 'off') process.stderr.write(`train-signals: warning: ${scalesApart(wide)}, and --sequence-norm off leaves the small ones nearly flat once normalized\n`);
         // After every input is checked, so that a refused run prints its one line only.
         if (typeof options.threads === 'number' && options.threads > defaultThreads()) {
           process.stderr.write(`train-signals: warning: --threads ${options.threads} is more than the ${defaultThreads()} core(s) here; the extra threads share cores and slow each step (the result is the same)\n`);
@@ -235,7 +239,7 @@ export const trainCommand = {
     }).finally(() => progress?.end());
     const m = r.model;
     process.stdout.write(
-      `model: ${a.out} (${m.classes.length} classes, ${m.channels.length} channel(s)${m.differences ? ' and their differences' : ''}${m.resample ? `, resampled to ${m.resample} samples` : ''}, ${hiddenText(m, '=')}, readout ${m.readout}; ` +
+      `model: ${a.out} (${m.classes.length} classes, ${m.channels.length} channel(s)${m.sequenceNorm ? ', each sequence on its own scale,' : ''}${m.differences ? ' and their differences' : ''}${m.resample ? `, resampled to ${m.resample} samples` : ''}, ${hiddenText(m, '=')}, readout ${m.readout}; ` +
         `best epoch ${r.bestEpoch} of ${r.history.length}; ${r.seconds.toFixed(1)} s, ${Math.round(r.sequencesPerSecond)} seq/s on ${(m.training as { timing: { threads: number } }).timing.threads} thread(s))\n`,
     );
     const planned = (m.training as { hyperparameters: { epochs: number; patience: number } }).hyperparameters;
@@ -253,11 +257,10 @@ function classSizes(ds: { readonly labels: Int32Array; readonly classes: readonl
   return n;
 }
 
-/** The warning for channels whose sequences' scales lie orders of magnitude apart (data/scale-spread.ts), widest first. */
+/** Which channels' sequences' scales lie orders of magnitude apart (data/scale-spread.ts), widest first. */
 function scalesApart(wide: readonly ScaleSpread[]): string {
   const names = wide.slice(0, 3).map((w) => JSON.stringify(w.channel));
   const more = wide.length > 3 ? ` and ${wide.length - 3} more` : '';
   const which = wide.length === 1 ? `channel ${names[0]}` : `channels ${names.join(', ')}${more}`;
-  return `the sequences' scales lie ${wide.length > 1 ? 'up to ' : ''}${wide[0].decades.toFixed(1)} decades apart in ${which} (10th to 90th percentile of their standard deviations), ` +
-    'and normalized over the whole training set the small ones reach the model nearly flat; if the classes differ in shape rather than size, z-normalize each sequence before training';
+  return `the sequences' scales lie ${wide.length > 1 ? 'up to ' : ''}${wide[0].decades.toFixed(1)} decades apart in ${which} (10th to 90th percentile of their standard deviations)`;
 }

@@ -6,7 +6,7 @@ import { tune } from '../../train/train.js';
 import { MAX_THREADS, TRAIN_DEFAULTS } from '../../train/defaults.js';
 import { asFlag, checkOptions } from '../../train/option-checks.js';
 import { formatTune } from '../../train/tune.js';
-import { type DataArgs, FILE_KINDS, dataOptionsFor, isInt, loadOptionsOf, requireFlag, differencesFlag, differencesOption, resampleFlag, strideFlag } from '../options.js';
+import { type DataArgs, FILE_KINDS, dataOptionsFor, isInt, loadOptionsOf, requireFlag, differencesFlag, differencesOption, sequenceNormOption, resampleFlag, strideFlag } from '../options.js';
 import { WORKFLOW_EXAMPLES, grouped, withExamples } from '../help.js';
 
 const d = TRAIN_DEFAULTS;
@@ -21,6 +21,7 @@ export const tuneOptions = {
   bptt: { type: 'number', default: d.bptt, describe: 'truncated-BPTT horizon k in steps (0 = full BPTT)' },
   stride: { type: 'string', default: String(d.stride), describe: 'as for train: samples per step, or auto' },
   resample: { type: 'string', default: String(d.resample), describe: 'as for train: samples every sequence is resampled to, auto (the median training length when the lengths differ) or off' },
+  'sequence-norm': { ...sequenceNormOption, describe: 'as for train: each sequence on its own scale (auto: where scales lie decades apart)' },
   differences: { ...differencesOption, describe: 'as for train: first differences as channels too (auto: unless the sequences are z-normalized one by one)' },
   bidirectional: { type: 'boolean', default: d.bidirectional, describe: 'as for train: a second recurrence over reversed time' },
   cell: { choices: ['rnn', 'gru'] as const, default: d.cell, describe: 'as for train: the recurrent cell' },
@@ -47,6 +48,7 @@ type TuneArgs = DataArgs & {
   stride: string;
   resample: string;
   differences: 'auto' | 'on' | 'off';
+  sequenceNorm: 'auto' | 'on' | 'off';
   bidirectional: boolean;
   cell: 'rnn' | 'gru';
   'batch-size': number;
@@ -80,7 +82,7 @@ export const tuneCommand = {
     const a = argv as unknown as TuneArgs;
     const options = {
       ...loadOptionsOf(a), files: a.files, threads: threadList(a.threads), steps: a.steps, hidden: a.hidden, readout: a.readout === 'auto' ? undefined : a.readout, bptt: a.bptt,
-      stride: strideFlag(a.stride), resample: resampleFlag(a.resample), differences: differencesFlag(a.differences), bidirectional: a.bidirectional, cell: a.cell,
+      stride: strideFlag(a.stride), resample: resampleFlag(a.resample), differences: differencesFlag(a.differences), sequenceNorm: differencesFlag(a.sequenceNorm), bidirectional: a.bidirectional, cell: a.cell,
       batchSize: a['batch-size'], optimizer: a.optimizer, lr: a.lr, clip: a.clip, seed: a.seed, noise: a.noise, warp: a.warp, mixup: a.mixup, normalize: a.normalize,
       kernel: a.kernel,
     };
