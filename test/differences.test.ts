@@ -10,10 +10,10 @@ import { standardizedShare, withDifferences } from '../src/data/differences.js';
 import { autoDifferences } from '../src/train/defaults.js';
 import { createRng, normal } from '../src/model/rng.js';
 import { parseCheckpoint, serializeCheckpoint } from '../src/io/checkpoint.js';
-import type { DataSet } from '../src/data/dataset.js';
 import { type Prediction, evaluateFile, loadDataSet, loadModel, parseModel, predict, serializeModel, train } from '../src/index.js';
 import { randomModel } from './helpers/models.js';
 import { tempDir } from './helpers/temp.js';
+import { dataSetOf } from './helpers/synthetic.js';
 import { cli } from './helpers/cli.js';
 
 test('sample t becomes its values, then x_t − x_{t−1} (0 for the first), in float32', () => {
@@ -26,19 +26,8 @@ test('sample t becomes its values, then x_t − x_{t−1} (0 for the first), in 
   assert.deepEqual(Array.from(one), [5, 0]);
 });
 
-function dataSet(values: number[][][]): DataSet {
-  const D = values[0][0].length;
-  const lengths = Int32Array.from(values, (s) => s.length);
-  const offsets = new Float64Array(values.length);
-  for (let n = 1; n < values.length; n++) offsets[n] = offsets[n - 1] + lengths[n - 1];
-  return {
-    D, channels: Array.from({ length: D }, (_, d) => `c${d}`), classes: ['a'], values: Float32Array.from(values.flat(2)), offsets, lengths,
-    labels: new Int32Array(values.length), ids: values.map((_, n) => String(n)), sources: [],
-  };
-}
-
 test('a data set with differences: 2D channels named Δ after theirs, every sequence from its own first sample', () => {
-  const ds = withDifferences(dataSet([[[1, 2], [4, 0]], [[10, 20], [11, 22], [9, 22]]]));
+  const ds = withDifferences(dataSetOf([[[1, 2], [4, 0]], [[10, 20], [11, 22], [9, 22]]]));
   assert.equal(ds.D, 4);
   assert.deepEqual(ds.channels, ['c0', 'c1', 'Δc0', 'Δc1']);
   assert.deepEqual(Array.from(ds.values), [1, 2, 0, 0, 4, 0, 3, -2, 10, 20, 0, 0, 11, 22, 1, 2, 9, 22, -2, 0]);
@@ -54,13 +43,13 @@ test('auto: differences on raw recordings, none where most sequences are z-norma
     const s = Math.sqrt(x.reduce((a, b) => a + (b - m) ** 2, 0) / (T - 1)); // divided by T − 1, as some archives do
     return x.map((v) => [(v - m) / s]);
   };
-  const z = dataSet(Array.from({ length: 20 }, () => standardized(24)));
+  const z = dataSetOf(Array.from({ length: 20 }, () => standardized(24)));
   assert.equal(standardizedShare(z), 1);
   assert.equal(autoDifferences(z), false);
-  const raw = dataSet(Array.from({ length: 20 }, () => Array.from({ length: 24 }, () => [9.8 + normal(rng), 0.3 * normal(rng)])));
+  const raw = dataSetOf(Array.from({ length: 20 }, () => Array.from({ length: 24 }, () => [9.8 + normal(rng), 0.3 * normal(rng)])));
   assert.equal(standardizedShare(raw), 0);
   assert.equal(autoDifferences(raw), true);
-  const mostly = dataSet([...Array.from({ length: 15 }, () => standardized(30)), ...Array.from({ length: 5 }, () => standardized(30).map(([v]) => [v + 3]))]);
+  const mostly = dataSetOf([...Array.from({ length: 15 }, () => standardized(30)), ...Array.from({ length: 5 }, () => standardized(30).map(([v]) => [v + 3]))]);
   assert.equal(standardizedShare(mostly), 0.75);
   assert.equal(autoDifferences(mostly), false);
 });

@@ -11,11 +11,11 @@ import { withSequenceNorm } from '../src/data/sequence-norm.js';
 import { sequenceNormFor } from '../src/train/defaults.js';
 import { createRng, normal } from '../src/model/rng.js';
 import { parseCheckpoint, serializeCheckpoint } from '../src/io/checkpoint.js';
-import type { DataSet } from '../src/data/dataset.js';
 import {
   type Prediction, evaluateFile, exportSafetensors, loadDataSet, loadModel, parseModel, parseSafetensors, predict, serializeModel, train,
 } from '../src/index.js';
 import { tempDir } from './helpers/temp.js';
+import { dataSetOf } from './helpers/synthetic.js';
 
 test('sample t becomes (x_t − μ) / σ, then μ and log σ of its sequence and channel; a constant channel takes σ = 1', () => {
   // T = 4 samples of 2 channels; channel 1 constant.
@@ -30,19 +30,8 @@ test('sample t becomes (x_t − μ) / σ, then μ and log σ of its sequence and
   assert.deepEqual(sequenceNormChannels(['a', 'b']), ['a', 'b', 'μa', 'μb', 'logσa', 'logσb']);
 });
 
-function dataSet(values: number[][][]): DataSet {
-  const D = values[0][0].length;
-  const lengths = Int32Array.from(values, (s) => s.length);
-  const offsets = new Float64Array(values.length);
-  for (let n = 1; n < values.length; n++) offsets[n] = offsets[n - 1] + lengths[n - 1];
-  return {
-    D, channels: Array.from({ length: D }, (_, d) => `c${d}`), classes: ['a'], values: Float32Array.from(values.flat(2)), offsets, lengths,
-    labels: new Int32Array(values.length), ids: values.map((_, n) => String(n)), sources: [],
-  };
-}
-
 test('a data set on its sequences\' scales: 3D channels, every sequence from its own statistics; auto where scales lie decades apart', () => {
-  const ds = withSequenceNorm(dataSet([[[1], [3]], [[10], [30], [20]]]));
+  const ds = withSequenceNorm(dataSetOf([[[1], [3]], [[10], [30], [20]]]));
   assert.equal(ds.D, 3);
   assert.deepEqual(ds.channels, ['c0', 'μc0', 'logσc0']);
   const sd1 = Math.sqrt(200 / 3);
@@ -50,8 +39,8 @@ test('a data set on its sequences\' scales: 3D channels, every sequence from its
   assert.ok(ds.values.buffer instanceof SharedArrayBuffer);
   const rng = createRng(4);
   const walk = (scale: number) => Array.from({ length: 30 }, () => [scale * (5 + normal(rng))]);
-  const spread = dataSet(Array.from({ length: 40 }, (_, n) => walk(10 ** (4 * n / 40))));
-  const alike = dataSet(Array.from({ length: 40 }, (_, n) => walk(1 + n / 40)));
+  const spread = dataSetOf(Array.from({ length: 40 }, (_, n) => walk(10 ** (4 * n / 40))));
+  const alike = dataSetOf(Array.from({ length: 40 }, (_, n) => walk(1 + n / 40)));
   assert.equal(sequenceNormFor('auto', spread), true);
   assert.equal(sequenceNormFor('auto', alike), false);
   assert.equal(sequenceNormFor(true, alike), true);
