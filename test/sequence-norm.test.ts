@@ -12,10 +12,11 @@ import { sequenceNormFor } from '../src/train/defaults.js';
 import { createRng, normal } from '../src/model/rng.js';
 import { parseCheckpoint, serializeCheckpoint } from '../src/io/checkpoint.js';
 import {
-  type Prediction, evaluateFile, exportSafetensors, loadDataSet, loadModel, parseModel, parseSafetensors, predict, serializeModel, train,
+  evaluateFile, exportSafetensors, loadDataSet, loadModel, parseModel, parseSafetensors, serializeModel, train,
 } from '../src/index.js';
 import { tempDir } from './helpers/temp.js';
 import { dataSetOf } from './helpers/synthetic.js';
+import { assertEvaluatePredictAgree } from './helpers/models.js';
 
 test('sample t becomes (x_t − μ) / σ, then μ and log σ of its sequence and channel; a constant channel takes σ = 1', () => {
   // T = 4 samples of 2 channels; channel 1 constant.
@@ -69,12 +70,7 @@ test('train, evaluate and predict agree bit for bit on a model that normalizes e
   assert.equal((r.model.training.hyperparameters as { sequenceNorm: boolean }).sequenceNorm, true);
   const m = loadModel(out);
   assert.equal(m.sequenceNorm, true);
-  const e = await evaluateFile(m, te);
-  assert.deepEqual(new Uint32Array(e.scores.probabilities.buffer), new Uint32Array(r.test[0].scores.probabilities.buffer));
-  const got: Prediction[] = [];
-  for await (const p of predict(m, { files: [te] })) got.push(p);
-  const C = m.classes.length;
-  got.forEach((p, n) => assert.deepEqual(Array.from(p.probabilities), Array.from(e.scores.probabilities.subarray(n * C, (n + 1) * C))));
+  const e = await assertEvaluatePredictAgree(m, te, r.test[0].scores.probabilities);
   const st = parseSafetensors(exportSafetensors(m), 'm.safetensors');
   assert.equal(st.sequenceNorm, true);
   assert.deepEqual(Array.from((await evaluateFile(st, te)).scores.probabilities), Array.from(e.scores.probabilities));

@@ -13,6 +13,7 @@ import { chunkScratch } from '../../src/model/noise.js';
 import { type Readout, createWorkspace } from '../../src/model/rnn.js';
 import { normal, type Rng } from '../../src/model/rng.js';
 import { score } from '../../src/eval/score.js';
+import { type FileEvaluation, type Prediction, evaluateFile, predict } from '../../src/index.js';
 
 /** A random model over D channels; with frames of `stride` samples, two directions, a GRU cell, first differences and sequence normalization when asked. */
 export function randomModel(
@@ -86,4 +87,18 @@ export function randomBatch(rng: Rng, m: Model, lengths: Int32Array): { raw: Flo
   const values = Float32Array.from(wide, (x, i) => (m.normalization ? (x - m.normalization.mean[i % W]) / m.normalization.std[i % W] : x));
   const ours = ourProbabilities(m, { D: W, values, offsets, lengths, labels: new Int32Array(lengths.length).fill(-1) });
   return { raw, offsets, ours };
+}
+
+/**
+ * Asserts that evaluate on the test file gives train's test probabilities bit for bit and predict gives
+ * evaluate's, sequence by sequence; returns evaluate's.
+ */
+export async function assertEvaluatePredictAgree(m: Model, te: string, trained: Float32Array): Promise<FileEvaluation> {
+  const e = await evaluateFile(m, te);
+  assert.deepEqual(new Uint32Array(e.scores.probabilities.buffer), new Uint32Array(trained.buffer));
+  const got: Prediction[] = [];
+  for await (const p of predict(m, { files: [te] })) got.push(p);
+  const C = m.classes.length;
+  got.forEach((p, n) => assert.deepEqual(Array.from(p.probabilities), Array.from(e.scores.probabilities.subarray(n * C, (n + 1) * C))));
+  return e;
 }
