@@ -62,8 +62,8 @@ export const sequenceNormOption = {
   describe: "each sequence's channels z-normalized by the sequence's own mean and standard deviation, that mean and log deviation as channels too (before the differences), in training, evaluate and predict alike; auto: on where some channel's sequences' scales lie two decades apart or more",
 } as const;
 
-/** --differences as train() takes it. */
-export function differencesFlag(s: 'auto' | 'on' | 'off'): boolean | 'auto' {
+/** --differences or --sequence-norm as train() takes it. */
+export function switchFlag(s: 'auto' | 'on' | 'off'): boolean | 'auto' {
   return s === 'auto' ? 'auto' : s === 'on';
 }
 

@@ -17,7 +17,7 @@ import { checkFolder } from '../../io/atomic.js';
 import { sameBytes } from '../../io/fingerprint.js';
 import { timeLikeChannels } from '../../data/time-like.js';
 import { type ScaleSpread, widelyScaledChannels } from '../../data/scale-spread.js';
-import { type DataArgs, FILE_KINDS, dataOptionsFor, loadOptionsOf, requireFlag, differencesFlag, differencesOption, sequenceNormOption, resampleFlag, strideFlag } from '../options.js';
+import { type DataArgs, FILE_KINDS, dataOptionsFor, loadOptionsOf, requireFlag, switchFlag, differencesOption, sequenceNormOption, resampleFlag, strideFlag } from '../options.js';
 import { printEvaluations } from './evaluate.js';
 import { WORKFLOW_EXAMPLES, grouped, withExamples } from '../help.js';
 import { invokedCommand } from '../command-line.js';
@@ -131,8 +131,8 @@ function trainOptionsOf(a: TrainArgs) {
     bptt: a.bptt,
     stride: strideFlag(a.stride),
     resample: resampleFlag(a.resample),
-    differences: differencesFlag(a.differences),
-    sequenceNorm: differencesFlag(a.sequenceNorm),
+    differences: switchFlag(a.differences),
+    sequenceNorm: switchFlag(a.sequenceNorm),
     bidirectional: a.bidirectional,
     cell: a.cell,
     select: a.select,

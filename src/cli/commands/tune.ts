@@ -6,7 +6,7 @@ import { tune } from '../../train/train.js';
 import { MAX_THREADS, TRAIN_DEFAULTS } from '../../train/defaults.js';
 import { asFlag, checkOptions } from '../../train/option-checks.js';
 import { formatTune } from '../../train/tune.js';
-import { type DataArgs, FILE_KINDS, dataOptionsFor, isInt, loadOptionsOf, requireFlag, differencesFlag, differencesOption, sequenceNormOption, resampleFlag, strideFlag } from '../options.js';
+import { type DataArgs, FILE_KINDS, dataOptionsFor, isInt, loadOptionsOf, requireFlag, switchFlag, differencesOption, sequenceNormOption, resampleFlag, strideFlag } from '../options.js';
 import { WORKFLOW_EXAMPLES, grouped, withExamples } from '../help.js';
 
 const d = TRAIN_DEFAULTS;
@@ -82,7 +82,7 @@ export const tuneCommand = {
     const a = argv as unknown as TuneArgs;
     const options = {
       ...loadOptionsOf(a), files: a.files, threads: threadList(a.threads), steps: a.steps, hidden: a.hidden, readout: a.readout === 'auto' ? undefined : a.readout, bptt: a.bptt,
-      stride: strideFlag(a.stride), resample: resampleFlag(a.resample), differences: differencesFlag(a.differences), sequenceNorm: differencesFlag(a.sequenceNorm), bidirectional: a.bidirectional, cell: a.cell,
+      stride: strideFlag(a.stride), resample: resampleFlag(a.resample), differences: switchFlag(a.differences), sequenceNorm: switchFlag(a.sequenceNorm), bidirectional: a.bidirectional, cell: a.cell,
       batchSize: a['batch-size'], optimizer: a.optimizer, lr: a.lr, clip: a.clip, seed: a.seed, noise: a.noise, warp: a.warp, mixup: a.mixup, normalize: a.normalize,
       kernel: a.kernel,
     };
