@@ -4,6 +4,7 @@
 // Legend: N sequences, D channels as read.
 
 import { appendDifferences, differenceChannels } from '../model/differences.js';
+import { channelMoments } from '../model/sequence-norm.js';
 import type { DataSet } from './dataset.js';
 import { sharedFloat32 } from './shared.js';
 
@@ -26,14 +27,8 @@ export function standardizedShare(ds: DataSet): number {
   let standardized = 0;
   for (let n = 0; n < N; n++) {
     const T = ds.lengths[n];
-    const at = ds.offsets[n] * D;
     for (let d = 0; d < D; d++) {
-      let sum = 0;
-      for (let t = 0; t < T; t++) sum += values[at + t * D + d];
-      const mean = sum / T;
-      let ss = 0;
-      for (let t = 0; t < T; t++) ss += (values[at + t * D + d] - mean) ** 2;
-      const std = Math.sqrt(ss / T);
+      const { mean, sd: std } = channelMoments(values, ds.offsets[n] * D, T, D, d);
       if (Math.abs(mean) <= 0.05 && Math.abs(std - 1) <= 0.1) standardized++;
     }
   }

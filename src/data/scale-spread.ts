@@ -5,6 +5,7 @@
 //
 // Legend: N sequences, D channels.
 
+import { channelMoments } from '../model/sequence-norm.js';
 import type { DataSet } from './dataset.js';
 
 /** From this many decades between the 10th and 90th percentile of the sequences' deviations on, a channel's scales are wide apart. */
@@ -27,17 +28,9 @@ export function widelyScaledChannels(ds: DataSet): ScaleSpread[] {
     for (let n = 0; n < lengths.length; n++) {
       const T = lengths[n];
       const at = offsets[n] * D + c;
-      let sum = 0;
       let constant = true;
-      for (let t = 0; t < T; t++) {
-        sum += values[at + t * D];
-        constant &&= values[at + t * D] === values[at];
-      }
-      if (constant) continue;
-      const mean = sum / T;
-      let ss = 0;
-      for (let t = 0; t < T; t++) ss += (values[at + t * D] - mean) ** 2;
-      sds.push(Math.sqrt(ss / T));
+      for (let t = 1; t < T && constant; t++) constant = values[at + t * D] === values[at];
+      if (!constant) sds.push(channelMoments(values, offsets[n] * D, T, D, c).sd);
     }
     if (sds.length < 2) continue;
     sds.sort((a, b) => a - b);

@@ -8,15 +8,20 @@
 
 import type { FloatArray } from './layout.js';
 
+/** μ = (1/T) Σ_t x_t and σ = √((1/T) Σ_t (x_t − μ)²) of channel d of x [T][D] from xAt, in float64 (0 and 0 for T = 0). */
+export function channelMoments(x: FloatArray, xAt: number, T: number, D: number, d: number): { mean: number; sd: number } {
+  let sum = 0;
+  for (let t = 0; t < T; t++) sum += x[xAt + t * D + d];
+  const mean = T > 0 ? sum / T : 0;
+  let ss = 0;
+  for (let t = 0; t < T; t++) ss += (x[xAt + t * D + d] - mean) ** 2;
+  return { mean, sd: T > 0 ? Math.sqrt(ss / T) : 0 };
+}
+
 /** out [T][3D] from outAt ← [z_t, μ, log s] of x [T][D] from xAt (statistics in float64, values rounded to float32). */
 export function appendSequenceNorm(out: FloatArray, outAt: number, x: FloatArray, xAt: number, T: number, D: number): void {
   for (let d = 0; d < D; d++) {
-    let sum = 0;
-    for (let t = 0; t < T; t++) sum += x[xAt + t * D + d];
-    const mean = T > 0 ? sum / T : 0;
-    let ss = 0;
-    for (let t = 0; t < T; t++) ss += (x[xAt + t * D + d] - mean) ** 2;
-    const sd = T > 0 ? Math.sqrt(ss / T) : 0;
+    const { mean, sd } = channelMoments(x, xAt, T, D, d);
     const s = sd > 0 ? sd : 1;
     const level = Math.fround(mean);
     const logScale = Math.fround(Math.log(s));
