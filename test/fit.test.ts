@@ -20,6 +20,7 @@ for (const variant of [
   { name: 'input noise and weight decay', o: { noise: 0.2, weightDecay: 0.05 } },
   { name: 'frame stacking by 3, bidirectional, input noise', o: { stride: 3, bidirectional: true, noise: 0.2 } },
   { name: 'mixup with warping, frame stacking by 2, bidirectional GRU', o: { mixup: 0.4, warp: 0.2, noise: 0.1, stride: 2, bidirectional: true, cell: 'gru' as const } },
+  { name: 'guided warping with noise, lengths that differ, bidirectional GRU', o: { guidedWarp: 0.6, noise: 0.1, bidirectional: true, cell: 'gru' as const } },
   { name: 'mixup alone, class weights, reference ts kernel', o: { mixup: 0.4, classWeights: 'balanced' as const, kernel: 'ts' as const } },
   { name: 'frame stacking by 2, bidirectional, truncated k=4, reference ts kernel', o: { stride: 2, bidirectional: true, bptt: 4, kernel: 'ts' as const } },
 ]) {
@@ -64,16 +65,19 @@ test('early stopping stops after `patience` epochs without validation improvemen
   assert.deepEqual(bits(r.model.parameters), bits(there.model.parameters));
 });
 
-test('input noise changes training, leaves the data set as it was, and is repeatable', async () => {
-  const ds = syntheticDataSet(30, 2, 2);
-  const before = Float32Array.from(ds.values);
-  const a = await fit(ds, null, { ...base, noise: 0.3 });
-  assert.deepEqual(ds.values, before);
-  const b = await fit(ds, null, { ...base, noise: 0.3 });
-  const plain = await fit(ds, null, base);
-  assert.deepEqual(bits(a.model.parameters), bits(b.model.parameters));
-  assert.notDeepEqual(bits(a.model.parameters), bits(plain.model.parameters));
-});
+for (const [name, o] of [['input noise', { noise: 0.3 }], ['guided warping', { guidedWarp: 0.5 }]] as const) {
+  test(`${name} changes training, leaves the data set as it was, and is repeatable`, async () => {
+    const ds = syntheticDataSet(30, 2, 2);
+    const before = Float32Array.from(ds.values);
+    const a = await fit(ds, null, { ...base, ...o });
+    assert.deepEqual(ds.values, before);
+    const b = await fit(ds, null, { ...base, ...o });
+    const plain = await fit(ds, null, base);
+    assert.deepEqual(bits(a.model.parameters), bits(b.model.parameters));
+    assert.notDeepEqual(bits(a.model.parameters), bits(plain.model.parameters));
+    assert.equal(a.history.length, plain.history.length, 'the same epochs');
+  });
+}
 
 test('a model too large for the kernel memory is refused before its initialization (minutes of it at H 4096)', async () => {
   const t0 = Date.now();

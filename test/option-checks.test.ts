@@ -40,6 +40,8 @@ const BAD: readonly [CheckedOptions, RegExp][] = [
   [{ noise: Number.POSITIVE_INFINITY }, /^noise must be a number ≥ 0 \(got Infinity\)$/],
   [{ warp: 1 }, /^warp must be a number in \[0, 1\)/],
   [{ mixup: -0.1 }, /^mixup must be a number ≥ 0/],
+  [{ guidedWarp: 1 }, /^guidedWarp must be a number in \[0, 1\)/],
+  [{ guidedWarp: -0.5 }, /^guidedWarp must be a number in \[0, 1\)/],
   [{ mixup: Infinity }, /^mixup must be a number ≥ 0/],
   [{ chunkSize: 0 }, /^chunkSize must be a whole number from 1/],
   [{ checkpointEvery: -1 }, /^checkpointEvery must be a number of seconds ≥ 0/],

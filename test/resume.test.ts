@@ -71,6 +71,7 @@ for (const variant of [
   { name: 'momentum, cosine schedule with warmup, truncated BPTT, 1 thread', o: { optimizer: 'momentum' as const, lr: 1e-2, schedule: 'cosine' as const, warmup: 0.1, bptt: 3, threads: 1 } },
   { name: 'sgd, no validation split', o: { optimizer: 'sgd' as const, lr: 5e-2, valSplit: 0 } },
   { name: 'adam with input noise and weight decay', o: { noise: 0.2, weightDecay: 0.1 } },
+  { name: 'guided warping, mixup and window warping', o: { guidedWarp: 0.5, mixup: 0.3, warp: 0.1, noise: 0.1 } },
   { name: 'bidirectional, frame stacking by 2, cosine schedule, input noise', o: { stride: 2, bidirectional: true, schedule: 'cosine' as const, warmup: 0.05, noise: 0.1 } },
 ]) {
   test(`interrupted and resumed runs end bit-identical to the uninterrupted run (${variant.name})`, async () => {

@@ -169,6 +169,15 @@ test('train() selects by default, trains with the choice and records every candi
   // A given --mixup fixes the augmentation, as --noise and --warp do: only the readout is left to choose.
   const fixed = (await train({ ...opts, mixup: 0.3 })).model.training as typeof t;
   assert.deepEqual(fixed.selection.candidates.map((c) => c.name), ['noise 0.1, mixup 0.3, readout last', 'noise 0.1, mixup 0.3, readout mean']);
+  // A given --guided-warp joins the augmented candidates (and a fixed augmentation); no augmentation stays none.
+  const guided = (await train({ ...opts, guidedWarp: 0.5, readout: 'last' })).model.training as typeof t & { hyperparameters: { guidedWarp: number } };
+  assert.deepEqual(guided.selection.candidates.map((c) => c.name), [
+    'noise 0, readout last', 'noise 0.1, warp 0.1, mixup 0.2, guided warp 0.5, readout last', 'noise 0.1, warp 0.1, mixup 0.2, guided warp 0.5, weight decay 0.5, readout last',
+  ]);
+  assert.equal(guided.hyperparameters.guidedWarp, guided.selection.chosen.startsWith('noise 0,') ? 0 : 0.5, 'the final fit warps as its candidate did');
+  const guidedFixed = (await train({ ...opts, guidedWarp: 0.5, mixup: 0.3, readout: 'last' })).model.training as typeof t;
+  assert.deepEqual(guidedFixed.selection, undefined);
+  assert.equal((guidedFixed as typeof guided).hyperparameters.guidedWarp, 0.5);
   const off = await train({ ...opts, select: 'off' });
   assert.equal((off.model.training as { selection?: unknown }).selection, undefined);
 });

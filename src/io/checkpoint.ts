@@ -10,7 +10,7 @@
 //             "normalization"},
 //    "hyperparameters":{...},"data":{"sequences","steps","fingerprint"},
 //    "selection":{"scores":{"<candidate>/<fold>":{"accuracy","logLoss"[,"diverged":true]}},
-//                 "chosen":null or {"name","noise","warp","mixup"?,"weightDecay"?,"resample"?,"readout"}} (when the run selects),
+//                 "chosen":null or {"name","noise","warp","mixup"?,"guidedWarp"?,"weightDecay"?,"resample"?,"readout"}} (when the run selects),
 //    "state":{"epoch","batchStart","lossSum","correct","batches","stopped","rng","bestLoss","bestEpoch",
 //             "optimizer":{"name","step"},"history"},
 //    "members":[{"bestEpoch","history"}] (an ensemble's finished members; absent when none),
@@ -205,10 +205,11 @@ function parseSelection(file: string, v: any): SelectionState {
   if (c === undefined || typeof c.name !== 'string' || !isReadout(c.readout)) fail(file, '"selection.chosen" must be null or a candidate');
   const warp = c.warp === undefined ? 0 : finite(file, c.warp, 'selection.chosen.warp');
   const mixup = c.mixup === undefined ? 0 : finite(file, c.mixup, 'selection.chosen.mixup');
+  const guidedWarp = c.guidedWarp === undefined ? {} : { guidedWarp: finite(file, c.guidedWarp, 'selection.chosen.guidedWarp') };
   const weightDecay = c.weightDecay === undefined ? {} : { weightDecay: finite(file, c.weightDecay, 'selection.chosen.weightDecay') };
   if (c.resample !== undefined && c.resample !== 0 && !isResampleLength(c.resample)) fail(file, `"selection.chosen.resample" must be 0 or from 2 to ${MAX_RESAMPLE}`);
   const resample = c.resample === undefined ? {} : { resample: c.resample as number };
-  return { scores, chosen: { name: c.name, noise: finite(file, c.noise, 'selection.chosen.noise'), warp, mixup, ...weightDecay, ...resample, readout: c.readout } };
+  return { scores, chosen: { name: c.name, noise: finite(file, c.noise, 'selection.chosen.noise'), warp, mixup, ...guidedWarp, ...weightDecay, ...resample, readout: c.readout } };
 }
 
 /** The "data" part: how much training data the run saw, and its fingerprint. */

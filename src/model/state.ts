@@ -58,6 +58,7 @@ export interface Candidate {
   readonly noise: number;
   readonly warp: number;
   readonly mixup: number; // mixup's α, 0: none
+  readonly guidedWarp?: number; // guided warping's share (data/guided-warp.ts); absent: 0
   readonly readout: Readout;
   readonly weightDecay?: number; // absent: the run's own
   readonly resample?: number; // the resampling length, 0 for none (model/resample.ts); absent: the run's own

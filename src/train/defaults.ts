@@ -44,6 +44,9 @@ export const TRAIN_DEFAULTS = {
   weightDecay: 0,
   noise: 0.1,
   warp: 0, // window warping: the fraction of a sequence played at half or double speed (model/noise.ts); 0 = off
+  guidedWarp: 0, // guided warping: the share of epochs a training sequence is read with the timing of another of its class (model/guided-warp.ts); 0 = off
+  guidedWarpPartners: 2, // … drawn from this many partners per sequence, aligned once before the fit …
+  guidedWarpBand: 0.1, // … by DTW within this share of the longer sequence's steps from the diagonal
   mixup: 0, // mixup's α: each training sequence blended with another, and their labels with it (model/mixup.ts); 0 = off
   minSteps: 1500, // epochs auto: at least this many optimizer steps …
   minEpochs: 60, // … and at least this many epochs
@@ -202,6 +205,7 @@ export interface HyperparameterOptions {
   readonly noise?: number; // σ of Gaussian noise on the training inputs, fresh every epoch (model/noise.ts)
   readonly warp?: number; // window warping of the training inputs, fresh every epoch (model/noise.ts)
   readonly mixup?: number; // mixup's α: training sequences blended in pairs, fresh every epoch (model/mixup.ts)
+  readonly guidedWarp?: number; // the share of epochs a training sequence takes a class mate's timing (data/guided-warp.ts)
   readonly chunkSize?: number; // sequences per gradient chunk (fixed, so results do not depend on threads)
   readonly select?: 'auto' | 'off'; // train(): choose the input noise and readout by cross-validation
   readonly members?: number; // train(): an ensemble of this many fits from different seeds (1 with init)
@@ -211,7 +215,7 @@ export interface HyperparameterOptions {
 /** Every key of HyperparameterOptions, checked whole at compile time. */
 export const HYPERPARAMETER_KEYS = [
   'hidden', 'readout', 'bptt', 'stride', 'resample', 'bidirectional', 'cell', 'epochs', 'batchSize', 'optimizer', 'lr', 'clip', 'seed',
-  'valSplit', 'patience', 'classWeights', 'schedule', 'warmup', 'minSteps', 'weightDecay', 'noise', 'warp', 'mixup', 'chunkSize', 'select', 'members', 'init',
+  'valSplit', 'patience', 'classWeights', 'schedule', 'warmup', 'minSteps', 'weightDecay', 'noise', 'warp', 'mixup', 'guidedWarp', 'chunkSize', 'select', 'members', 'init',
 ] as const;
 const hyperparameterKeysWhole: NamesExactly<keyof HyperparameterOptions, typeof HYPERPARAMETER_KEYS> = true;
 void hyperparameterKeysWhole;
@@ -249,6 +253,7 @@ export function resolveHyperparameters(ds: DataSet, o: HyperparameterOptions) {
     noise: o.noise ?? d.noise,
     warp: o.warp ?? d.warp,
     mixup: o.mixup ?? d.mixup,
+    guidedWarp: o.guidedWarp ?? d.guidedWarp,
     clip: o.clip ?? d.clip,
     seed: o.seed ?? d.seed,
     valSplit,

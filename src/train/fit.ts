@@ -21,13 +21,14 @@ import { type Rng, createRng, shuffle } from '../model/rng.js';
 import { longestWindow } from '../model/frames.js';
 import { clipScale } from '../model/optimizer.js';
 import { inputNoise } from '../model/noise.js';
+import { withGuidedWarps } from '../data/guided-warp.js';
 import type { EpochRecord, FitState } from '../model/state.js';
 import { DivergedError, InterruptedError } from '../errors.js';
 import { type Engine, checkEngineSizes, createEngine } from '../engine/engine.js';
 import type { KernelName } from '../engine/kernels.js';
 import type { StopFlag } from '../engine/pool.js';
 import { scoresOf } from '../eval/score.js';
-import { HYPERPARAMETER_KEYS, type HyperparameterOptions, type Hyperparameters, defaultThreads, resolveHyperparameters, trainingCount } from './defaults.js';
+import { HYPERPARAMETER_KEYS, type HyperparameterOptions, type Hyperparameters, TRAIN_DEFAULTS, defaultThreads, resolveHyperparameters, trainingCount } from './defaults.js';
 import { stratifiedSplit } from './split.js';
 import { scheduledLr } from './schedule.js';
 import { classWeightsOf } from './class-weights.js';
@@ -186,12 +187,17 @@ export async function fit(given: DataSet, normalization: Normalization | null, o
   const split = rs ? rs.split
     : hp.valSplit > 0 ? stratifiedSplit(ds.labels, C, hp.valSplit, rng) : { train: Int32Array.from(ds.labels.keys()), val: new Int32Array(0) };
   const nTrain = split.train.length;
+  // Guided warping's copies, of the training part only: a held-out sequence lends no timing to the fit.
+  const warps = hp.guidedWarp > 0
+    ? withGuidedWarps(ds, split.train, { share: hp.guidedWarp, partners: TRAIN_DEFAULTS.guidedWarpPartners, band: TRAIN_DEFAULTS.guidedWarpBand, seed: hp.seed })
+    : null;
+  const data = warps ? warps.ds : ds;
   const batchSize = Math.min(hp.batchSize, nTrain);
   const engine = createEngine({
     shape, readout, k: hp.bptt, stride, threads, chunkSize: hp.chunkSize, maxBatch: batchSize,
     params: initial, capacity, classWeight: classWeightsOf(hp.classWeights, ds.labels, split.train, C),
     kernel: o.kernel, noise: inputNoise(hp.noise, hp.seed, hp.warp, hp.mixup), worker: o.worker,
-    data: { D: ds.D, values: ds.values, offsets: ds.offsets, lengths: ds.lengths, labels: ds.labels },
+    data: { D: data.D, values: data.values, offsets: data.offsets, lengths: data.lengths, labels: data.labels },
   });
   const theta = engine.params; // the shared weights the threads read; updated in place between steps
   const opt = rs ? engine.optimizer(rs.optimizer.name, rs.optimizer) : engine.optimizer(hp.optimizer);
@@ -288,7 +294,7 @@ export async function fit(given: DataSet, normalization: Normalization | null, o
         at.correct = 0;
         at.batches = 0;
       }
-      engine.setOrder(order);
+      engine.setOrder(warps ? order.map((n) => warps.pick(n, at.epoch)) : order);
       const lr = await runEpoch(te);
       at.batchStart = 0;
       endEpoch(te, lr);

@@ -57,6 +57,7 @@ const RULES: readonly Rule[] = [
   ['noise', (v) => isAtLeast(v, 0), 'a number ≥ 0'],
   ['warp', isFraction, 'a number in [0, 1)'],
   ['mixup', (v) => isAtLeast(v, 0), 'a number ≥ 0'],
+  ['guidedWarp', isFraction, 'a number in [0, 1)'],
   ['chunkSize', (v) => isWhole(v, 1, MAX_BATCH), `a whole number from 1 to ${MAX_BATCH}`],
   ['checkpointEvery', (v) => isAtLeast(v, 0), 'a number of seconds ≥ 0'],
   ['steps', (v) => isWhole(v, 1, MAX_TUNE_STEPS), `a whole number from 1 to ${MAX_TUNE_STEPS}`],

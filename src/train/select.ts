@@ -71,26 +71,28 @@ export interface Varied {
   readonly resample?: boolean; // resample auto on training lengths that differ: resampled (hp.resample) or not
 }
 
-type Regularization = Pick<Candidate, 'noise' | 'warp' | 'mixup' | 'weightDecay'>;
+type Regularization = Pick<Candidate, 'noise' | 'warp' | 'mixup' | 'guidedWarp' | 'weightDecay'>;
 
 /**
  * The candidates for hp: when the augmentation is varied (σ > 0), a ladder of regularization: none, input noise
- * σ with window warping and mixup, and (unless the weight decay is fixed) that with weight decay; × each readout when it
+ * σ with window warping and mixup (and the run's guided warping, when it has one), and (unless the weight decay
+ * is fixed) that with weight decay; × each readout when it
  * is varied; × resampled to hp.resample or not when that is varied (the resampled ones first).
  */
 export function candidatesFor(hp: Hyperparameters, vary: Varied): Candidate[] {
   const d = TRAIN_DEFAULTS;
+  const guided = hp.guidedWarp > 0 ? { guidedWarp: hp.guidedWarp } : {}; // the run's own, in every augmented candidate
   const regularizations: Regularization[] = variesRegularization(hp, vary)
-    ? [{ noise: 0, warp: 0, mixup: 0 }, { noise: hp.noise, warp: d.selectWarp, mixup: d.selectMixup },
-      ...(vary.weightDecay ? [{ noise: hp.noise, warp: d.selectWarp, mixup: d.selectMixup, weightDecay: d.selectWeightDecay }] : [])]
-    : [{ noise: hp.noise, warp: hp.warp, mixup: hp.mixup }];
+    ? [{ noise: 0, warp: 0, mixup: 0 }, { noise: hp.noise, warp: d.selectWarp, mixup: d.selectMixup, ...guided },
+      ...(vary.weightDecay ? [{ noise: hp.noise, warp: d.selectWarp, mixup: d.selectMixup, ...guided, weightDecay: d.selectWeightDecay }] : [])]
+    : [{ noise: hp.noise, warp: hp.warp, mixup: hp.mixup, ...guided }];
   const readouts: readonly Readout[] = vary.readout ? d.selectReadouts : [hp.readout];
   const lengths = vary.resample && hp.resample > 0 ? [hp.resample, 0] : [undefined];
   const out: Candidate[] = [];
   for (const L of lengths) {
     const as = L === undefined ? '' : L > 0 ? `resampled to ${L}, ` : 'lengths as they are, ';
     for (const r of regularizations) {
-      const name = `${as}noise ${r.noise}${r.warp > 0 ? `, warp ${r.warp}` : ''}${r.mixup > 0 ? `, mixup ${r.mixup}` : ''}${r.weightDecay !== undefined ? `, weight decay ${r.weightDecay}` : ''}`;
+      const name = `${as}noise ${r.noise}${r.warp > 0 ? `, warp ${r.warp}` : ''}${r.mixup > 0 ? `, mixup ${r.mixup}` : ''}${(r.guidedWarp ?? 0) > 0 ? `, guided warp ${r.guidedWarp}` : ''}${r.weightDecay !== undefined ? `, weight decay ${r.weightDecay}` : ''}`;
       for (const readout of readouts) out.push({ name: `${name}, readout ${readout}`, ...r, ...(L === undefined ? {} : { resample: L }), readout });
     }
   }
@@ -123,9 +125,9 @@ function variesRegularization(hp: Hyperparameters, vary: Varied): boolean {
   return vary.augmentation && hp.noise > 0;
 }
 
-/** hp with what the candidate sets: its noise, warping, mixup and readout, and its weight decay and resampling when it has them. */
+/** hp with what the candidate sets: its noise, warping, mixup, guided warping and readout, and its weight decay and resampling when it has them. */
 export function withCandidate(hp: Hyperparameters, c: Candidate): Hyperparameters {
-  return { ...hp, noise: c.noise, warp: c.warp, mixup: c.mixup, weightDecay: c.weightDecay ?? hp.weightDecay, resample: c.resample ?? hp.resample, readout: c.readout };
+  return { ...hp, noise: c.noise, warp: c.warp, mixup: c.mixup, guidedWarp: c.guidedWarp ?? 0, weightDecay: c.weightDecay ?? hp.weightDecay, resample: c.resample ?? hp.resample, readout: c.readout };
 }
 
 /**
@@ -137,6 +139,7 @@ export function withVaried(hp: Hyperparameters, c: Candidate, vary: Varied): Hyp
   return withCandidate(hp, {
     ...c,
     noise: augmentation ? c.noise : hp.noise, warp: augmentation ? c.warp : hp.warp, mixup: augmentation ? c.mixup : hp.mixup,
+    guidedWarp: augmentation ? c.guidedWarp : hp.guidedWarp,
     weightDecay: augmentation && vary.weightDecay ? c.weightDecay : undefined,
     resample: vary.resample ? c.resample : undefined, readout: vary.readout ? c.readout : hp.readout,
   });

@@ -53,6 +53,7 @@ export const trainOptions = {
   warmup: { type: 'number', default: d.warmup, describe: 'cosine schedule: linear warmup over this fraction of the steps' },
   warp: { type: 'number', describe: `augmentation: each epoch, a window of this fraction of every training sequence plays at half or double speed (0 = off; default ${d.warp}, or ${d.selectWarp} when --select chooses it)` },
   mixup: { type: 'number', describe: `augmentation: each epoch, every training sequence is blended with another, λ of its own and 1 − λ of the other (λ from Beta(α, α), its own the larger), and so are their labels in the loss; this is α (0 = off; default ${d.mixup}, or ${d.selectMixup} when --select chooses it)` },
+  'guided-warp': { type: 'number', describe: `augmentation: each epoch, every training sequence is read, with this probability, with the timing of another of its class (aligned by dynamic time warping before each fit; 0 = off, the default; with --select, in its augmented candidates)` },
   'weight-decay': { type: 'number', describe: `decoupled weight decay λ (AdamW-style): every step shrinks the weights by lr·λ (default ${d.weightDecay}, or ${d.selectWeightDecay} when --select chooses it)` },
   noise: { type: 'number', describe: `augmentation: Gaussian noise of this standard deviation on the normalized training inputs, fresh every epoch (0 = off; default ${d.noise}, or 0 when --select chooses no augmentation)` },
   report: { type: 'string', describe: 'write a self-contained HTML report (curves, confusion matrices, examples) here' },
@@ -95,6 +96,7 @@ type TrainArgs = DataArgs & {
   'weight-decay'?: number;
   warp?: number;
   mixup?: number;
+  'guided-warp'?: number;
   noise?: number;
   report?: string;
   patience: number;
@@ -152,6 +154,7 @@ function trainOptionsOf(a: TrainArgs) {
     weightDecay: a['weight-decay'],
     warp: a.warp,
     mixup: a.mixup,
+    guidedWarp: a['guided-warp'],
     noise: a.noise,
     report: a.report,
     patience: a.patience,

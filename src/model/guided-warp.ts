@@ -1,0 +1,95 @@
+// Guided warping (Iwana and Uchida 2020): a training sequence a replayed with the timing of another sequence b
+// of its class. Dynamic time warping aligns a to b (squared Euclidean distance over the channels, steps
+// (1, 0), (0, 1) and (1, 1), within a band around the diagonal); step j of the warped copy is the mean of the
+// steps of a that the path aligns with step j of b, and the copy is resampled back to a's length. The copy keeps
+// a's shape and takes b's speed at every moment: the variation of timing nearest-neighbour DTW forgives, drawn
+// from the data rather than from a fixed distribution. Pure.
+//
+// Legend: T_a, T_b steps of a and b, D channels, w the band's half width in steps of b.
+
+import type { FloatArray } from './layout.js';
+import { resampleSequence } from './resample.js';
+
+/** The band's half width for sequences of T_a and T_b steps: a share r of the longer (r 1: no band). */
+export function bandOf(Ta: number, Tb: number, r: number): number {
+  // At least one step of a's diagonal slope, so that consecutive rows' bands touch and the path exists.
+  const slope = Ta > 1 ? Math.ceil((Tb - 1) / (Ta - 1)) : Tb;
+  return Math.max(1, slope, Math.ceil(r * Math.max(Ta, Tb)));
+}
+
+/**
+ * The DTW path from (0, 0) to (T_a − 1, T_b − 1) as, for every step j of b, the first and last step of a aligned
+ * with it: first[j] ≤ last[j], both non-decreasing in j. Cells farther than w from the diagonal are not entered.
+ * Ties prefer the diagonal, then a's step. O(T_a·w) time and memory.
+ */
+export function dtwAlignment(
+  a: ArrayLike<number>, ao: number, Ta: number, b: ArrayLike<number>, bo: number, Tb: number, D: number, w: number,
+): { first: Int32Array; last: Int32Array } {
+  const width = 2 * w + 2;
+  const from = new Uint8Array(Ta * width); // 0: diagonal, 1: from a's previous step, 2: from b's previous step
+  const lo = new Int32Array(Ta);
+  let prev = new Float64Array(Tb).fill(Infinity);
+  let cur = new Float64Array(Tb).fill(Infinity);
+  for (let i = 0; i < Ta; i++) {
+    const c = Ta > 1 ? (i * (Tb - 1)) / (Ta - 1) : 0;
+    const jlo = Math.max(0, Math.ceil(c - w));
+    const jhi = Math.min(Tb - 1, Math.floor(c + w));
+    lo[i] = jlo;
+    cur.fill(Infinity);
+    for (let j = jlo; j <= jhi; j++) {
+      let d = 0;
+      for (let e = 0; e < D; e++) {
+        const x = a[ao + i * D + e] - b[bo + j * D + e];
+        d += x * x;
+      }
+      let best: number, dir: number;
+      if (i === 0 && j === 0) { best = 0; dir = 0; }
+      else {
+        const diag = i > 0 && j > 0 ? prev[j - 1] : Infinity;
+        const up = i > 0 ? prev[j] : Infinity;
+        const left = j > 0 ? cur[j - 1] : Infinity;
+        best = diag; dir = 0;
+        if (up < best) { best = up; dir = 1; }
+        if (left < best) { best = left; dir = 2; }
+      }
+      cur[j] = d + best;
+      from[i * width + (j - jlo)] = dir;
+    }
+    const t = prev; prev = cur; cur = t;
+  }
+  const first = new Int32Array(Tb).fill(Ta);
+  const last = new Int32Array(Tb).fill(-1);
+  let i = Ta - 1, j = Tb - 1;
+  for (;;) {
+    if (i < first[j]) first[j] = i;
+    if (i > last[j]) last[j] = i;
+    if (i === 0 && j === 0) break;
+    const dir = from[i * width + (j - lo[i])];
+    if (dir === 0) { i--; j--; } else if (dir === 1) i--; else j--;
+  }
+  return { first, last };
+}
+
+/**
+ * out [T_a][D] ← a replayed with b's timing: mean of a's steps aligned with each step of b (float64), resampled
+ * from T_b back to T_a steps, rounded to float32 once on store. A sequence of one step is copied as it is.
+ */
+export function guidedWarp(
+  out: FloatArray, oo: number, a: ArrayLike<number>, ao: number, Ta: number, b: ArrayLike<number>, bo: number, Tb: number, D: number, r: number,
+): void {
+  if (Ta < 2 || Tb < 2) { // no timing to take: a as it is
+    for (let i = 0; i < Ta * D; i++) out[oo + i] = a[ao + i];
+    return;
+  }
+  const { first, last } = dtwAlignment(a, ao, Ta, b, bo, Tb, D, bandOf(Ta, Tb, r));
+  const onB = new Float64Array(Tb * D);
+  for (let j = 0; j < Tb; j++) {
+    const n = last[j] - first[j] + 1;
+    for (let e = 0; e < D; e++) {
+      let s = 0;
+      for (let i = first[j]; i <= last[j]; i++) s += a[ao + i * D + e];
+      onB[j * D + e] = s / n;
+    }
+  }
+  resampleSequence(out, oo, onB, 0, Tb, D, Ta);
+}
