@@ -3,6 +3,8 @@ import assert from 'node:assert/strict';
 import { bandOf, dtwAlignment, guidedWarp } from '../src/model/guided-warp.js';
 import { partnersOf, withGuidedWarps } from '../src/data/guided-warp.js';
 import { createRng } from '../src/model/rng.js';
+import { fit } from '../src/train/fit.js';
+import { InterruptedError } from '../src/errors.js';
 import { syntheticDataSet } from './helpers/synthetic.js';
 
 const sq = (a: number[], i: number, b: number[], j: number, D: number) => {
@@ -105,4 +107,14 @@ test('the warped data set keeps the sequences where they were and picks a copy w
   assert.ok(Math.abs(share - 0.6) < 0.03, `share ${share}`);
   const never = withGuidedWarps(ds, train, { share: 0, partners: 2, band: 1, seed: 4 });
   assert.ok(train.every((n) => never.pick(n, 3) === n));
+});
+
+test('an abort while the copies are aligned (seconds on long signals) stops the fit at once, before any step', async () => {
+  const ds = syntheticDataSet(300, 1, 2, 7, 3000, 3000); // 600 alignments of 3000 × 601 cells: seconds
+  const ac = new AbortController();
+  setTimeout(() => ac.abort(), 50);
+  const t0 = performance.now();
+  await assert.rejects(fit(ds, null, { hidden: 4, epochs: 1, threads: 1, guidedWarp: 0.5, signal: ac.signal }), (e) => e instanceof InterruptedError && e.step === 0);
+  const ms = performance.now() - t0;
+  assert.ok(ms < 1000, `stopped after ${ms.toFixed(0)} ms`);
 });

@@ -49,6 +49,18 @@ export function partnersOf(labels: Int32Array, train: Int32Array, P: number, see
 
 /** ds with the guided-warped copies of its sequences `train` appended, and the per-epoch pick among them. */
 export function withGuidedWarps(ds: DataSet, train: Int32Array, g: GuidedWarping): GuidedWarps {
+  const steps = guidedWarpSteps(ds, train, g);
+  for (;;) {
+    const r = steps.next();
+    if (r.done) return r.value;
+  }
+}
+
+/**
+ * withGuidedWarps as a generator that yields after each copy, so that a caller can let the event loop turn
+ * (a Ctrl-C) during the alignments, which take seconds on long signals: the same copies, in pieces.
+ */
+export function* guidedWarpSteps(ds: DataSet, train: Int32Array, g: GuidedWarping): Generator<void, GuidedWarps, void> {
   const N = ds.lengths.length;
   const { D } = ds;
   const copies = partnersOf(ds.labels, train, g.partners, g.seed);
@@ -73,6 +85,7 @@ export function withGuidedWarps(ds: DataSet, train: Int32Array, g: GuidedWarping
       const b = copies[m - N].partner;
       guidedWarp(values, at * D, ds.values, src, lengths[m], ds.values, ds.offsets[b] * D, ds.lengths[b], D, g.band);
       if (firstCopy[n] < 0) firstCopy[n] = m;
+      yield;
     }
     at += lengths[m];
   }

@@ -28,34 +28,35 @@ export function dtwAlignment(
   const width = 2 * w + 2;
   const from = new Uint8Array(Ta * width); // 0: diagonal, 1: from a's previous step, 2: from b's previous step
   const lo = new Int32Array(Ta);
-  let prev = new Float64Array(Tb).fill(Infinity);
-  let cur = new Float64Array(Tb).fill(Infinity);
+  let prev = new Float64Array(Tb);
+  let cur = new Float64Array(Tb);
+  let plo = 0, phi = -1; // the previous row's band: prev[j] holds a cost only for plo ≤ j ≤ phi
   for (let i = 0; i < Ta; i++) {
     const c = Ta > 1 ? (i * (Tb - 1)) / (Ta - 1) : 0;
     const jlo = Math.max(0, Math.ceil(c - w));
     const jhi = Math.min(Tb - 1, Math.floor(c + w));
     lo[i] = jlo;
-    cur.fill(Infinity);
+    // The three predecessors' costs ride in registers along the row (Infinity outside the bands).
+    let diag = i === 0 ? 0 : jlo - 1 >= plo && jlo - 1 <= phi ? prev[jlo - 1] : Infinity;
+    let left = Infinity;
     for (let j = jlo; j <= jhi; j++) {
       let d = 0;
       for (let e = 0; e < D; e++) {
         const x = a[ao + i * D + e] - b[bo + j * D + e];
         d += x * x;
       }
-      let best: number, dir: number;
-      if (i === 0 && j === 0) { best = 0; dir = 0; }
-      else {
-        const diag = i > 0 && j > 0 ? prev[j - 1] : Infinity;
-        const up = i > 0 ? prev[j] : Infinity;
-        const left = j > 0 ? cur[j - 1] : Infinity;
-        best = diag; dir = 0;
-        if (up < best) { best = up; dir = 1; }
-        if (left < best) { best = left; dir = 2; }
-      }
-      cur[j] = d + best;
+      const up = j >= plo && j <= phi ? prev[j] : Infinity;
+      let best = diag, dir = 0;
+      if (up < best) { best = up; dir = 1; }
+      if (left < best) { best = left; dir = 2; }
+      left = d + best;
+      cur[j] = left;
       from[i * width + (j - jlo)] = dir;
+      diag = up;
     }
     const t = prev; prev = cur; cur = t;
+    plo = jlo;
+    phi = jhi;
   }
   const first = new Int32Array(Tb).fill(Ta);
   const last = new Int32Array(Tb).fill(-1);

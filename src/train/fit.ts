@@ -21,7 +21,7 @@ import { type Rng, createRng, shuffle } from '../model/rng.js';
 import { longestWindow } from '../model/frames.js';
 import { clipScale } from '../model/optimizer.js';
 import { inputNoise } from '../model/noise.js';
-import { withGuidedWarps } from '../data/guided-warp.js';
+import { type GuidedWarps, guidedWarpSteps } from '../data/guided-warp.js';
 import type { EpochRecord, FitState } from '../model/state.js';
 import { DivergedError, InterruptedError } from '../errors.js';
 import { type Engine, checkEngineSizes, createEngine } from '../engine/engine.js';
@@ -113,8 +113,24 @@ async function initialWeights(shape: Shape, o: FitOptions, rng: Rng): Promise<Fl
  * minutes, and a Ctrl-C must not wait for them. Once `signal` aborts, throws InterruptedError (nothing to save).
  */
 export async function drawInitialWeights(params: Float32Array, shape: Shape, rng: Rng, signal?: StopFlag): Promise<void> {
+  await inTurns(initSteps(params, shape, rng), signal);
+}
+
+/**
+ * Guided warping's copies of ds's sequences `train` (data/guided-warp.ts), letting the event loop run every
+ * 50 ms: aligning thousands of long sequences takes seconds. Once `signal` aborts, throws InterruptedError.
+ */
+function guidedWarpsOf(ds: DataSet, train: Int32Array, hp: Hyperparameters, signal?: StopFlag): Promise<GuidedWarps> {
+  const d = TRAIN_DEFAULTS;
+  return inTurns(guidedWarpSteps(ds, train, { share: hp.guidedWarp, partners: d.guidedWarpPartners, band: d.guidedWarpBand, seed: hp.seed }), signal);
+}
+
+/** Runs `steps` to its end, with a turn of the event loop every 50 ms; InterruptedError (nothing to save) once `signal` aborts. */
+async function inTurns<R>(steps: Generator<void, R, void>, signal?: StopFlag): Promise<R> {
   const turn = turnsEvery();
-  for (const _ of initSteps(params, shape, rng)) {
+  for (;;) {
+    const r = steps.next();
+    if (r.done) return r.value;
     const t = turn();
     if (t === null) continue;
     await t;
@@ -188,9 +204,7 @@ export async function fit(given: DataSet, normalization: Normalization | null, o
     : hp.valSplit > 0 ? stratifiedSplit(ds.labels, C, hp.valSplit, rng) : { train: Int32Array.from(ds.labels.keys()), val: new Int32Array(0) };
   const nTrain = split.train.length;
   // Guided warping's copies, of the training part only: a held-out sequence lends no timing to the fit.
-  const warps = hp.guidedWarp > 0
-    ? withGuidedWarps(ds, split.train, { share: hp.guidedWarp, partners: TRAIN_DEFAULTS.guidedWarpPartners, band: TRAIN_DEFAULTS.guidedWarpBand, seed: hp.seed })
-    : null;
+  const warps = hp.guidedWarp > 0 ? await guidedWarpsOf(ds, split.train, hp, o.signal) : null;
   const data = warps ? warps.ds : ds;
   const batchSize = Math.min(hp.batchSize, nTrain);
   const engine = createEngine({
