@@ -67,10 +67,13 @@ test('tune takes --resample like train, times what train would, and refuses a le
   assert.deepEqual([JSON.parse(fixed.stdout).resample, JSON.parse(fixed.stdout).stride], [40, 4]);
   const off = cli([...args.slice(0, -1), '--resample', 'off']);
   assert.equal(off.code, 0, off.stderr);
-  assert.match(off.stdout, /timed with --stride \d+ --resample off --differences on/, 'raw accelerometer readings');
+  assert.match(off.stdout, /timed with --stride \d+ --resample off --sequence-norm off --differences on/, 'raw accelerometer readings, of similar scales');
   const none = cli([...args, '--differences', 'off']);
   assert.equal(none.code, 0, none.stderr);
   assert.equal(JSON.parse(none.stdout).differences, false);
+  const own = cli([...args, '--sequence-norm', 'on']);
+  assert.equal(own.code, 0, own.stderr);
+  assert.equal(JSON.parse(own.stdout).sequenceNorm, true);
   const bad = cli(['tune', 'datasets/motion/train.csv', '--resample', '1']);
   assert.equal(bad.code, 2);
   assert.match(bad.stderr, /--resample must be auto, off or a whole number from 2 to 1000000 \(got 1\)/);

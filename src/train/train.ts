@@ -377,5 +377,5 @@ export async function tune(o: TuneFilesOptions): Promise<TuneResult> {
   const differences = differencesFor(o.differences ?? d.differences, loaded);
   const sequenceNorm = sequenceNormFor(o.sequenceNorm ?? d.sequenceNorm, loaded);
   const { inputs } = inputsOf(loaded, { sequenceNorm, differences }, (o.normalize ?? d.normalize) === 'zscore' ? 'zscore' : null);
-  return { ...await measureThreads(inputs, o), differences };
+  return { ...await measureThreads(inputs, o), differences, sequenceNorm };
 }

@@ -69,6 +69,7 @@ export interface TuneResult {
   readonly stride: number; // the frame stacking timed, as train resolves it on these data
   readonly resample: number; // the length every sequence was resampled to (0: none), likewise
   readonly differences?: boolean; // whether the data timed had their first differences added (tune on files)
+  readonly sequenceNorm?: boolean; // whether each sequence timed was put on its own scale, likewise
 }
 
 /** Rounds of timed blocks per thread count. */
@@ -268,5 +269,5 @@ export function formatTune(t: TuneResult): string {
     t.sure
       ? `sure: its slowest of ${BLOCKS} alternating blocks beat the fastest of every fewer thread count, and no more threads were faster`
       : `not sure: more threads were faster by the median but not in every block (the ranges overlap); rerun on a quieter machine, or with more --steps`,
-    `timed with --stride ${t.stride} --resample ${t.resample > 0 ? t.resample : 'off'}${t.differences === undefined ? '' : ` --differences ${t.differences ? 'on' : 'off'}`} (as train --select off resolves them on these data; selection may choose otherwise)`].join('\n') + '\n';
+    `timed with --stride ${t.stride} --resample ${t.resample > 0 ? t.resample : 'off'}${t.sequenceNorm === undefined ? '' : ` --sequence-norm ${t.sequenceNorm ? 'on' : 'off'}`}${t.differences === undefined ? '' : ` --differences ${t.differences ? 'on' : 'off'}`} (as train --select off resolves them on these data; selection may choose otherwise)`].join('\n') + '\n';
 }
