@@ -225,6 +225,11 @@ test('a checkpoint written after selection keeps the chosen candidate, its weigh
   const { mixup: _m, ...unmixed } = chosen; // a checkpoint of a version without mixup
   saveCheckpoint(ck, { ...saved, selection: { scores: saved.selection.scores, chosen: unmixed as typeof chosen } });
   assert.equal(loadCheckpoint(ck).selection!.chosen!.mixup, 0, 'read as none');
+  const guided = { ...chosen, name: 'noise 0.1, warp 0.1, mixup 0.2, guided warp 0.67, weight decay 0.5, readout mean', guidedWarp: 0.67 };
+  saveCheckpoint(ck, { ...saved, selection: { scores: saved.selection.scores, chosen: guided } });
+  assert.deepEqual(loadCheckpoint(ck).selection!.chosen, guided, 'a chosen guided warping is kept');
+  saveCheckpoint(ck, { ...saved, selection: { scores: saved.selection.scores, chosen: { ...guided, guidedWarp: 'much' as unknown as number } } });
+  assert.throws(() => loadCheckpoint(ck), /selection\.chosen\.guidedWarp/);
   for (const resample of [0, 40]) {
     saveCheckpoint(ck, { ...saved, selection: { scores: saved.selection.scores, chosen: { ...chosen, resample } } });
     assert.equal(loadCheckpoint(ck).selection!.chosen!.resample, resample, 'a chosen resampling (or none) is kept');
