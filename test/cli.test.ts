@@ -85,6 +85,7 @@ test('flags out of range and missing files: one line on stderr, exit 2, nothing 
     [['--bptt', '-2'], /--bptt must be/],
     [['--weight-decay', '-0.1'], /--weight-decay must be/],
     [['--noise', '-1'], /--noise must be/],
+    [['--guided-warp', '1'], /--guided-warp must be a number in \[0, 1\) \(got 1\)/],
   ];
   for (const [flags, re] of cases) {
     const r = cli(['train', 'datasets/cbf/train.csv', '--out', out, ...flags]);
