@@ -76,8 +76,8 @@ type Regularization = Pick<Candidate, 'noise' | 'warp' | 'mixup' | 'guidedWarp' 
 /**
  * The candidates for hp: when the augmentation is varied (σ > 0), a ladder of regularization: none, input noise
  * σ with window warping and mixup (and the run's guided warping, when it has one), and (unless the weight decay
- * is fixed) that with weight decay; × each readout when it
- * is varied; × resampled to hp.resample or not when that is varied (the resampled ones first).
+ * is fixed) that with weight decay; × each readout when it is varied; × resampled to hp.resample or not when
+ * that is varied (the resampled ones first).
  */
 export function candidatesFor(hp: Hyperparameters, vary: Varied): Candidate[] {
   const d = TRAIN_DEFAULTS;
