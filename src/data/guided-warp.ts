@@ -32,17 +32,24 @@ const PICK_SALT = 0x165667b1;
 /** For each sequence of `train` (in order), its P partners: class mates in `train` drawn with replacement. */
 export function partnersOf(labels: Int32Array, train: Int32Array, P: number, seed: number): { n: number; partner: number }[] {
   const byClass = new Map<number, number[]>();
+  const at = new Map<number, number>(); // n's place in its class's list
   for (const n of train) {
-    const mates = byClass.get(labels[n]);
-    if (mates) mates.push(n);
+    const members = byClass.get(labels[n]);
+    if (members) members.push(n);
     else byClass.set(labels[n], [n]);
+    at.set(n, byClass.get(labels[n])!.length - 1);
   }
   const rng = createRng((seed ^ PARTNER_SALT) >>> 0);
   const out: { n: number; partner: number }[] = [];
   for (const n of train) {
-    const mates = byClass.get(labels[n])!.filter((m) => m !== n);
-    if (mates.length === 0) continue;
-    for (let k = 0; k < P; k++) out.push({ n, partner: mates[Math.floor(rng.next() * mates.length)] });
+    // Uniform over the class less n itself, without building that list for every n (O(N²) on a large class).
+    const members = byClass.get(labels[n])!;
+    const self = at.get(n)!;
+    if (members.length < 2) continue;
+    for (let k = 0; k < P; k++) {
+      const r = Math.floor(rng.next() * (members.length - 1));
+      out.push({ n, partner: members[r >= self ? r + 1 : r] });
+    }
   }
   return out;
 }
