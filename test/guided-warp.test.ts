@@ -1,6 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { bandOf, dtwAlignment, guidedWarp } from '../src/model/guided-warp.js';
+import {
+  MAX_ALIGNMENT_CELLS, alignmentOf, bandOf, coarseningOf, dtwAlignment, guidedWarp,
+} from '../src/model/guided-warp.js';
 import { partnersOf, withGuidedWarps } from '../src/data/guided-warp.js';
 import { createRng } from '../src/model/rng.js';
 import { fit } from '../src/train/fit.js';
@@ -36,14 +38,9 @@ test('the DTW alignment is a path of least cost, from the first steps to the las
     const r = t % 2 === 0 ? 1 : 0.1;
     const w = bandOf(Ta, Tb, r);
     const { first, last } = dtwAlignment(a, 0, Ta, b, 0, Tb, D, w);
-    assert.equal(first[0], 0);
-    assert.equal(last[Tb - 1], Ta - 1);
+    assertPath(first, last, Ta, Tb);
     let cost = 0;
-    for (let j = 0; j < Tb; j++) {
-      assert.ok(first[j] <= last[j], 'every step of b is aligned');
-      if (j > 0) assert.ok(first[j] === last[j - 1] || first[j] === last[j - 1] + 1, 'the path is continuous and monotone');
-      for (let i = first[j]; i <= last[j]; i++) cost += sq(a, i, b, j, D);
-    }
+    for (let j = 0; j < Tb; j++) for (let i = first[j]; i <= last[j]; i++) cost += sq(a, i, b, j, D);
     const best = dtwCost(a, Ta, b, Tb, D, w);
     assert.ok(Number.isFinite(best), 'the band leaves a path');
     assert.ok(Math.abs(cost - best) <= 1e-12 * Math.max(1, best), `${Ta}×${Tb}×${D}, band ${w}: ${cost} against ${best}`);
@@ -64,6 +61,39 @@ test('guided warping replays a with b\'s timing, keeps a\'s length, and leaves a
   const one = new Float32Array(2);
   guidedWarp(one, 0, [7, 8], 0, 1, b, 0, 8, 2, 1);
   assert.deepEqual(Array.from(one), [7, 8], 'a single step is copied');
+});
+
+/** Checks first/last are a path from the first steps to the last that aligns every step of a and of b. */
+function assertPath(first: Int32Array, last: Int32Array, Ta: number, Tb: number): void {
+  assert.equal(first[0], 0);
+  assert.equal(last[Tb - 1], Ta - 1);
+  for (let j = 0; j < Tb; j++) {
+    assert.ok(first[j] <= last[j], 'every step of b is aligned');
+    if (j > 0) assert.ok(first[j] === last[j - 1] || first[j] === last[j - 1] + 1, 'the path is continuous and monotone');
+  }
+}
+
+test('alignments within the cell budget are exact DTW; a long pair is aligned coarsened, near the warp that made it', () => {
+  const rng = createRng(8);
+  const short = Float32Array.from({ length: 900 * 2 }, () => rng.next());
+  const other = Float32Array.from({ length: 700 * 2 }, () => rng.next());
+  assert.equal(coarseningOf(900, 700, 0.1), 1, 'the visible sets\' lengths align exactly');
+  assert.deepEqual(alignmentOf(short, 0, 900, other, 0, 700, 2, 0.1), dtwAlignment(short, 0, 900, other, 0, 700, 2, bandOf(900, 700, 0.1)));
+  // b is a read at a smoothly varying speed: step j of b is a at ψ(j).
+  const Ta = 24_000, Tb = 30_000, D = 2;
+  const at = (t: number, e: number) => e === 0 ? Math.sin(t * 0.004) + 0.5 * Math.sin(t * 0.0131 + 1) : Math.cos(t * 0.0023) * Math.sin(t * 0.007);
+  const psi = (j: number) => (Ta - 1) * (j / (Tb - 1) + 0.08 * Math.sin((2 * Math.PI * j) / (Tb - 1)));
+  const a = Float32Array.from({ length: Ta * D }, (_, k) => at(Math.floor(k / D), k % D));
+  const b = Float32Array.from({ length: Tb * D }, (_, k) => at(psi(Math.floor(k / D)), k % D));
+  const f = coarseningOf(Ta, Tb, 0.1);
+  assert.ok(f >= 2, `coarsened by ${f}`);
+  const ta = Math.ceil(Ta / f), tb = Math.ceil(Tb / f);
+  assert.ok(ta * (2 * bandOf(ta, tb, 0.1) + 2) <= MAX_ALIGNMENT_CELLS, 'the coarse band fits the budget');
+  const { first, last } = alignmentOf(a, 0, Ta, b, 0, Tb, D, 0.1);
+  assertPath(first, last, Ta, Tb);
+  let worst = 0;
+  for (let j = 0; j < Tb; j++) worst = Math.max(worst, Math.abs(last[j] - psi(j)));
+  assert.ok(worst <= f, `the path strays ${worst} steps from the true warp (coarsening ${f})`);
 });
 
 test('partners are class mates among the training sequences, never the sequence itself or a held-out one', () => {
