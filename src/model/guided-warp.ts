@@ -117,8 +117,8 @@ function pooled(x: ArrayLike<number>, xo: number, T: number, D: number, f: numbe
 /**
  * DTW of a and b pooled by f, brought back to their steps: the warp φ through (0, 0), the centres of the
  * coarse path's blocks and (T_b − 1, T_a − 1), linear between them, aligns step j of b with a's steps after
- * round(φ(j − 1)) up to round(φ(j)), so that every step of a is aligned and the path is the shape
- * dtwAlignment returns. O(T_a·T_b/f²) time and memory.
+ * round(φ(j − 1)) up to round(φ(j)) (that one step when both round alike), so that every step of a is aligned
+ * and the path is the shape dtwAlignment returns. O(T_a·T_b/f²) time and memory.
  */
 export function coarseAlignment(
   a: ArrayLike<number>, ao: number, Ta: number, b: ArrayLike<number>, bo: number, Tb: number, D: number, r: number, f: number,
