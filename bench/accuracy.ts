@@ -96,7 +96,22 @@ interface Args {
   over: Record<string, unknown>;
 }
 
+const USAGE = 'usage: npm run bench:accuracy -- <folder> [--seeds 1,2,3] [--only A,B] [--cells rnn,gru] [--json] [--<train option> value ...]\n';
+
+/** The value after flag argv[i], or exit 2 naming the flag when there is none. */
+function valueAfter(argv: string[], i: number): string {
+  if (i + 1 >= argv.length) {
+    process.stderr.write(`bench:accuracy: ${argv[i]} needs a value\n${USAGE}`);
+    process.exit(2);
+  }
+  return argv[i + 1];
+}
+
 function parseArgs(argv: string[]): Args {
+  if (argv.includes('--help') || argv.includes('-h')) {
+    process.stdout.write(USAGE);
+    process.exit(0);
+  }
   let folder = '';
   let seeds = [1];
   let json = false;
@@ -106,16 +121,16 @@ function parseArgs(argv: string[]): Args {
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     if (a === '--json') json = true;
-    else if (a === '--seeds') seeds = argv[++i].split(',').map(Number);
-    else if (a === '--only') only = argv[++i].split(',');
-    else if (a === '--cells') cells = argv[++i].split(',');
+    else if (a === '--seeds') seeds = valueAfter(argv, i++).split(',').map(Number);
+    else if (a === '--only') only = valueAfter(argv, i++).split(',');
+    else if (a === '--cells') cells = valueAfter(argv, i++).split(',');
     else if (a.startsWith('--')) {
       const key = a.slice(2).replace(/-([a-z])/g, (_, c: string) => c.toUpperCase());
-      over[key] = parseValue(argv[++i]);
+      over[key] = parseValue(valueAfter(argv, i++));
     } else folder = a;
   }
   if (folder === '') {
-    process.stderr.write('usage: npm run bench:accuracy -- <folder> [--seeds 1,2,3] [--only A,B] [--cells rnn,gru] [--json] [--<train option> value ...]\n');
+    process.stderr.write(USAGE);
     process.exit(2);
   }
   return { folder, seeds, json, only, cells, over };
