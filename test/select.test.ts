@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { stratifiedFolds } from '../src/train/split.js';
-import { NOTHING_HELD_OUT, type Varied, budgetOf, canSelect, candidatesFor, heldOutParts, runSelectionTask, selectModel, withCandidate } from '../src/train/select.js';
+import { NOTHING_HELD_OUT, type Varied, budgetOf, canSelect, candidatesFor, heldOutParts, runSelectionTask, selectModel, tooFewToSelect, whySelectionSkips, withCandidate } from '../src/train/select.js';
 import { TRAIN_DEFAULTS, resolveHyperparameters } from '../src/train/defaults.js';
 import { train } from '../src/train/train.js';
 import { InterruptedError } from '../src/errors.js';
@@ -65,17 +65,31 @@ test('stratified folds never hold out a class of one: every fold trains on it; o
   assert.deepEqual(heldOutParts(Int32Array.from([0, 1, 2]), 3, 1).map((p) => [Array.from(p.train), Array.from(p.val)]), [[[0, 1, 2], []], [[0, 1, 2], []]]);
 });
 
-test('train() with one sequence in every class skips selection and trains as --select off', async () => {
+test('selection skips fewer than 60 training sequences, and classes of one, and says why', () => {
+  const labels = (N: number, C: number) => Int32Array.from({ length: N }, (_, n) => n % C);
+  assert.equal(whySelectionSkips(labels(59, 2), 2, 1), tooFewToSelect(59));
+  assert.match(tooFewToSelect(59), /^59 training sequences, fewer than 60: /);
+  assert.equal(whySelectionSkips(labels(60, 2), 2, 1), undefined);
+  assert.equal(whySelectionSkips(labels(60, 60), 60, 1), NOTHING_HELD_OUT);
+  assert.equal(whySelectionSkips(labels(61, 60), 60, 1), undefined, 'one class of two: it can be held out');
+});
+
+test('train() on too few sequences skips selection and trains the augmented candidate with the readout by length', async () => {
   const dir = tempDir('ts-select-');
   const file = join(dir, 'three.csv');
   writeFileSync(file, 'label,t0,t1,t2,t3,t4,t5\na,0,1,2,3,2,1\nb,3,2,1,0,1,2\nc,1,1,1,2,2,2\n');
-  let skipped = 0;
+  const why: string[] = [];
+  let used: Record<string, unknown> = {};
   const o = { files: [file], hidden: 4, epochs: 2, threads: 1, members: 1 } as const;
-  const r = await train({ ...o, onSelectionSkipped: () => skipped++, onSelection: () => assert.fail('no candidate may train') });
-  assert.equal(skipped, 1);
-  assert.deepEqual((r.model.training as { selection?: unknown }).selection, { skipped: NOTHING_HELD_OUT }, 'the model file says why');
-  const off = await train({ ...o, select: 'off' });
+  const r = await train({ ...o, onSelectionSkipped: (w, hp) => { why.push(w); used = { ...hp }; }, onSelection: () => assert.fail('no candidate may train') });
+  assert.deepEqual(why, [tooFewToSelect(3)]);
+  assert.deepEqual([used.noise, used.warp, used.mixup, used.readout], [0.1, 0.1, 0.2, 'last'], 'the augmented candidate; 6 steps: the last readout');
+  assert.deepEqual((r.model.training as { selection?: unknown }).selection, { skipped: tooFewToSelect(3) }, 'the model file says why');
+  const off = await train({ ...o, select: 'off', warp: 0.1, mixup: 0.2 });
   assert.deepEqual(bits(r.model.parameters), bits(off.model.parameters));
+  const own = await train({ ...o, noise: 0.3 });
+  const given = (own.model.training as { hyperparameters: Record<string, unknown> }).hyperparameters;
+  assert.deepEqual([given.noise, given.warp, given.mixup], [0.3, 0, 0], 'augmentation the user sets stays as set');
 });
 
 test('the candidates are what the user left to selection', () => {
@@ -262,8 +276,8 @@ test('a checkpoint past selection is refused before selection trains when the ca
 // A candidate whose fit diverges loses, and is recorded as diverged (no score), in the model and a resumed run alike.
 test('a diverged candidate is recorded as diverged, not as a score, and a checkpoint holding one resumes to the same record', async () => {
   const dir = tempDir('ts-select-');
-  const file = join(dir, 'cbf40.csv');
-  writeFileSync(file, readFileSync(CBF, 'utf8').split('\n').slice(0, 41).join('\n') + '\n');
+  const file = join(dir, 'cbf60.csv');
+  writeFileSync(file, readFileSync(CBF, 'utf8').split('\n').slice(0, 61).join('\n') + '\n');
   const wild = { files: [file], epochs: 25, hidden: 8, members: 1, threads: 1, optimizer: 'sgd', lr: 1000, clip: 0 } as const;
   const seen: boolean[] = [];
   const whole = await train({ ...wild, onSelection: (p) => seen.push(p.score.diverged === true) });

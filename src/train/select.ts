@@ -115,6 +115,29 @@ export function heldOutParts(labels: Int32Array, C: number, seed: number): { tra
 /** Why selection is skipped when canSelect is false: for stderr and the model's training record. */
 export const NOTHING_HELD_OUT = 'every class has a single training sequence, so none could be held out and classified';
 
+/** Why selection is skipped on fewer than selectFrom training sequences: for stderr and the model's training record. */
+export const tooFewToSelect = (N: number) =>
+  `${N} training sequences, fewer than ${TRAIN_DEFAULTS.selectFrom}: held-out parts this small cannot rank candidates that differ by a sequence or two`;
+
+/**
+ * Why selection cannot run on these labels (undefined: it can). On fewer than selectFrom sequences two folds hold
+ * out under 30 each, where one sequence is 3 points of held-out accuracy or more, more than separates the candidates
+ * (docs/accuracy.md); the pick is then closer to a draw than the candidate that does best on most data.
+ */
+export function whySelectionSkips(labels: Int32Array, C: number, seed: number): string | undefined {
+  if (labels.length < TRAIN_DEFAULTS.selectFrom) return tooFewToSelect(labels.length);
+  return canSelect(labels, C, seed) ? undefined : NOTHING_HELD_OUT;
+}
+
+/**
+ * hp for a run whose selection is skipped: the augmented candidate (input noise σ, window warping and mixup) when the
+ * augmentation is left to selection, with the readout hp has by length; hp as it is otherwise.
+ */
+export function withoutSelection(hp: Hyperparameters, vary: Varied): Hyperparameters {
+  const d = TRAIN_DEFAULTS;
+  return variesRegularization(hp, vary) ? { ...hp, warp: d.selectWarp, mixup: d.selectMixup } : hp;
+}
+
 /** Whether cross-validation can score every part: each holds out a sequence (not so with one sequence per class). */
 export function canSelect(labels: Int32Array, C: number, seed: number): boolean {
   return heldOutParts(labels, C, seed).every((p) => p.val.length > 0);

@@ -30,7 +30,7 @@ import { asOption, checkOptions } from './option-checks.js';
 import { type NamesExactly, checkCallbacks, checkFileList, checkKnownOptions, checkModelArgument, checkPathOptions, checkSignal } from '../data/arguments.js';
 import { checkKernelEnvironment } from '../engine/wasm.js';
 import { type OutputPaths, checkFollows, checkInit, claimCheckpoint, fixedByModel, checkOutputs, checkResume, checkResumeData, checkResumeSelection, checkTestFiles } from './preflight.js';
-import { NOTHING_HELD_OUT, type Selection, budgetOf, canSelect, selectModel, selectionTasks, taskKey, withCandidate, withVaried } from './select.js';
+import { type Selection, budgetOf, selectModel, selectionTasks, taskKey, whySelectionSkips, withCandidate, withVaried, withoutSelection } from './select.js';
 
 export interface TrainOptions extends LoadOptions, HyperparameterOptions {
   readonly files: readonly string[];
@@ -55,7 +55,7 @@ export interface TrainOptions extends LoadOptions, HyperparameterOptions {
   readonly onSelecting?: () => void; // model selection starts (from here on, `signal` stops it with a checkpoint)
   readonly onSelection?: (p: SelectionProgress) => void; // model selection: after each candidate's fold
   readonly onSelected?: (s: Selection) => void; // model selection is over: every score, and the choice
-  readonly onSelectionSkipped?: (why: string) => void; // --select auto with one sequence in every class: trains as --select off
+  readonly onSelectionSkipped?: (why: string, hp: Hyperparameters) => void; // --select auto on too few sequences (select.ts), with what trains instead
   readonly onTuned?: (t: TuneResult) => void; // `threads: 'auto'` has measured and chosen
   readonly onLoaded?: (ds: DataSet) => void; // the training data are loaded and every input checked (before normalization)
 }
@@ -174,9 +174,11 @@ async function trainClaimed(o: TrainOptions, outputs: OutputPaths): Promise<Trai
   let scores: Selection | undefined;
   // A resumed run selects again from the scores its checkpoint holds: only the missing tasks train.
   const selecting = (o.select ?? d.select) === 'auto' && !o.init && (vary.augmentation || vary.readout || vary.resample);
-  const skipped = selecting && !canSelect(ds.labels, ds.classes.length, hp.seed) ? NOTHING_HELD_OUT : undefined;
-  if (skipped) o.onSelectionSkipped?.(skipped);
-  else if (selecting) {
+  const skipped = selecting ? whySelectionSkips(ds.labels, ds.classes.length, hp.seed) : undefined;
+  if (skipped) {
+    hp = withoutSelection(hp, vary);
+    o.onSelectionSkipped?.(skipped, hp);
+  } else if (selecting) {
     const budget = budgetOf(o.epochs ?? d.epochs, hp, ds.lengths.length, vary);
     if (resume && resume.state === undefined) checkResume(resume, o.resume!, recordOf(hp));
     if (resume?.state) {
