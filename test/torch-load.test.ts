@@ -6,7 +6,7 @@
 // GRU models load as nn.GRU the same way and are held to score() too, also from a file whose bias_hh PyTorch
 // filled in every gate. No PyTorch is a failure, not a skip: .ci/run installs it.
 
-import { test } from 'node:test';
+import { type TestContext, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
@@ -28,32 +28,69 @@ const SCRIPT = fileURLToPath(new URL('../../tools/torch_predict.py', import.meta
 const TOLERANCE = 1e-5;
 let largest = 0; // the largest |PyTorch − ours| over every test in this file, printed at the end
 
-/** Fails (never skips) with what to install when PYTHON cannot import torch. */
+/** Fails (never skips) with what to install when PYTHON cannot import torch; checked once per file. */
+let haveTorch = false;
 function requireTorch(): void {
+  if (haveTorch) return;
   const r = spawnSync(PYTHON, ['-c', 'import torch'], { encoding: 'utf8' });
   if (r.status !== 0) {
     assert.fail(`${PYTHON} cannot import torch (${(r.error?.message ?? r.stderr.trim().split('\n').at(-1)) || 'no output'}): ` +
       'install Debian\'s PyTorch with apt-get install -y python3-torch libopenblas0-pthread (as .ci/run does), or set TORCH_PYTHON');
   }
+  haveTorch = true;
 }
 
-/** PyTorch's probabilities [N][C] for raw sequences [N] of [T][channels], from a safetensors file of C classes. */
-function torchProbabilitiesOfFile(file: string, C: number, sequences: number[][][]): Float32Array {
-  const input = join(tempDir('ts-torch-'), 'sequences.json');
-  writeFileSync(input, JSON.stringify({ sequences }));
-  const r = spawnSync(PYTHON, [SCRIPT, file, input], { encoding: 'utf8', maxBuffer: 1 << 26 });
+// Runs tools/torch_predict.py as its own command line once per job, all in one Python process: importing torch
+// takes longer than the predictions.
+const RUN_EACH = `
+import contextlib, io, json, runpy, sys
+script, outputs = sys.argv[1], []
+for model, sequences in json.load(sys.stdin):
+    sys.argv = [script, model, sequences]
+    with contextlib.redirect_stdout(io.StringIO()) as out:
+        runpy.run_path(script, run_name="__main__")
+    outputs.append(json.loads(out.getvalue()))
+json.dump(outputs, sys.stdout)
+`;
+
+interface TorchJob { file: string; C: number; sequences: number[][][] }
+
+/** PyTorch's probabilities [N][C] for each job's raw sequences [N] of [T][channels], from its safetensors file. */
+function torchProbabilitiesOfFiles(jobs: TorchJob[]): Float32Array[] {
+  const dir = tempDir('ts-torch-');
+  const pairs = jobs.map((job, i) => {
+    const input = join(dir, `sequences-${i}.json`);
+    writeFileSync(input, JSON.stringify({ sequences: job.sequences }));
+    return [job.file, input];
+  });
+  const r = spawnSync(PYTHON, ['-c', RUN_EACH, SCRIPT], { input: JSON.stringify(pairs), encoding: 'utf8', maxBuffer: 1 << 28 });
   assert.equal(r.status, 0, `tools/torch_predict.py failed: ${r.error?.message ?? r.stderr}`);
-  const rows = JSON.parse(r.stdout).probabilities as number[][];
-  assert.equal(rows.length, sequences.length);
-  assert.ok(rows.every((p) => p.length === C));
-  return Float32Array.from(rows.flat());
+  const outputs = JSON.parse(r.stdout) as Array<{ probabilities: number[][] }>;
+  assert.equal(outputs.length, jobs.length);
+  return outputs.map(({ probabilities: rows }, i) => {
+    assert.equal(rows.length, jobs[i].sequences.length);
+    assert.ok(rows.every((p) => p.length === jobs[i].C));
+    return Float32Array.from(rows.flat());
+  });
 }
 
-/** PyTorch's probabilities [N][C] for raw sequences [N] of [T][channels], from the model saved as safetensors. */
-function torchProbabilities(m: Model, sequences: number[][][]): Float32Array {
+interface Check { what: string; job: TorchJob; ours: ArrayLike<number> }
+
+/** Runs every check's job in PyTorch and holds its largest |PyTorch − ours| to the tolerance. */
+function assertAgree(t: TestContext, checks: Check[]): void {
+  const theirs = torchProbabilitiesOfFiles(checks.map((c) => c.job));
+  checks.forEach(({ what, ours }, i) => {
+    const d = difference(theirs[i], ours);
+    t.diagnostic(`${what}: largest |PyTorch − ours| = ${d.toExponential(2)}`);
+    assert.ok(d <= TOLERANCE, `${what}: largest difference ${d}`);
+  });
+}
+
+/** The job for a model saved as safetensors, on raw sequences [N] of [T][channels]. */
+function torchJob(m: Model, sequences: number[][][]): TorchJob {
   const file = join(tempDir('ts-torch-'), 'm.safetensors');
   saveSafetensors(file, m);
-  return torchProbabilitiesOfFile(file, m.shape.C, sequences);
+  return { file, C: m.shape.C, sequences };
 }
 
 /** Sequence n of values [L][D] (offsets and lengths in samples) as [T][D] arrays of plain numbers. */
@@ -89,15 +126,13 @@ test('PyTorch (nn.RNN + nn.Linear from the safetensors file) gives our probabili
     [3, true, 'max', true], // out.max(0).values, the padding frame included
     [1, false, 'max', false],
   ];
-  for (const [stride, bidirectional, readout, normalize] of cases) {
+  assertAgree(t, cases.map(([stride, bidirectional, readout, normalize]) => {
     const D = 2;
     const m = randomModel(rng, D, 7, 3, readout, normalize, stride, bidirectional);
     const { raw, offsets, ours } = randomBatch(rng, m, lengths);
-    const d = difference(torchProbabilities(m, rawSequences(raw, offsets, lengths, D)), ours);
     const what = `stride ${stride}, ${bidirectional ? 'bidirectional' : 'one-directional'}, readout ${readout}, ${normalize ? 'z-scored' : 'no normalization'}`;
-    t.diagnostic(`${what}: largest |PyTorch − score| = ${d.toExponential(2)}`);
-    assert.ok(d <= TOLERANCE, `${what}: largest difference ${d}`);
-  }
+    return { what, job: torchJob(m, rawSequences(raw, offsets, lengths, D)), ours };
+  }));
 });
 
 test('PyTorch (the differences, F.interpolate, then the recurrence) gives our probabilities: random models that resample or read first differences; the file keeps both', (t) => {
@@ -108,32 +143,29 @@ test('PyTorch (the differences, F.interpolate, then the recurrence) gives our pr
     [16, 1, false, 'rnn', 'last', false], [45, 3, true, 'gru', 'mean', false], [20, 4, true, 'gru', 'last', false],
     [0, 1, false, 'rnn', 'last', true], [0, 3, true, 'gru', 'mean', true], [20, 4, true, 'gru', 'last', true],
   ] as const;
+  const checks: Check[] = [];
   for (const [L, stride, bidirectional, cell, readout, differences] of cases) {
     const m: Model = { ...randomModel(rng, 2, 7, 3, readout, true, stride, bidirectional, cell, differences), ...(L > 0 ? { resample: L } : {}) };
     const back = loadSafetensorsBytes(exportSafetensors(m));
     assert.deepEqual([back.resample, back.differences], [m.resample, m.differences]);
     const { raw, offsets, ours } = randomBatch(rng, m, lengths);
-    const d = difference(torchProbabilities(m, rawSequences(raw, offsets, lengths, 2)), ours);
     const what = `L = ${L}, stride ${stride}, ${cell}${differences ? ', differences' : ''}`;
-    t.diagnostic(`${what}: largest |PyTorch − score| = ${d.toExponential(2)}`);
-    assert.ok(d <= TOLERANCE, `${what}: largest difference ${d}`);
+    checks.push({ what, job: torchJob(m, rawSequences(raw, offsets, lengths, 2)), ours });
   }
   // Each sequence on its own scale (with and without the differences, framing and resampling after it).
   for (const [L, stride, differences] of [[0, 1, false], [0, 3, true], [20, 4, true]] as const) {
     const m: Model = { ...randomModel(rng, 2, 7, 3, 'mean', true, stride, true, 'gru', differences, true), ...(L > 0 ? { resample: L } : {}) };
     assert.equal(loadSafetensorsBytes(exportSafetensors(m)).sequenceNorm, true);
     const { raw, offsets, ours } = randomBatch(rng, m, lengths);
-    const d = difference(torchProbabilities(m, rawSequences(raw, offsets, lengths, 2)), ours);
-    t.diagnostic(`sequence normalization, L = ${L}, stride ${stride}${differences ? ', differences' : ''}: largest |PyTorch − score| = ${d.toExponential(2)}`);
-    assert.ok(d <= TOLERANCE, `sequence normalization, L = ${L}, stride ${stride}: largest difference ${d}`);
+    const what = `sequence normalization, L = ${L}, stride ${stride}${differences ? ', differences' : ''}`;
+    checks.push({ what, job: torchJob(m, rawSequences(raw, offsets, lengths, 2)), ours });
   }
   // Long sequences resampled to few samples: tools/torch_predict.py interpolates in float64, as we do.
   const m: Model = { ...randomModel(rng, 2, 7, 3, 'mean', true, 1, true, 'gru'), resample: 13 };
   const long = Int32Array.from([20000, 99991]);
   const { raw, offsets, ours } = randomBatch(rng, m, long);
-  const d = difference(torchProbabilities(m, rawSequences(raw, offsets, long, 2)), ours);
-  t.diagnostic(`L = 13 on 20,000 and 99,991 samples: largest |PyTorch − score| = ${d.toExponential(2)}`);
-  assert.ok(d <= TOLERANCE, `long sequences: largest difference ${d}`);
+  checks.push({ what: 'L = 13 on 20,000 and 99,991 samples', job: torchJob(m, rawSequences(raw, offsets, long, 2)), ours });
+  assertAgree(t, checks);
 });
 
 test('PyTorch (nn.GRU + nn.Linear from the safetensors file) gives our probabilities: random GRU models', (t) => {
@@ -151,20 +183,19 @@ test('PyTorch (nn.GRU + nn.Linear from the safetensors file) gives our probabili
     [8, true, 'max', true],
     [1, false, 'max', false],
   ];
-  for (const [stride, bidirectional, readout, normalize] of cases) {
+  assertAgree(t, cases.map(([stride, bidirectional, readout, normalize]) => {
     const D = 2;
     const m = randomModel(rng, D, 7, 3, readout, normalize, stride, bidirectional, 'gru');
     const { raw, offsets, ours } = randomBatch(rng, m, lengths);
-    const d = difference(torchProbabilities(m, rawSequences(raw, offsets, lengths, D)), ours);
     const what = `GRU, stride ${stride}, ${bidirectional ? 'bidirectional' : 'one-directional'}, readout ${readout}, ${normalize ? 'z-scored' : 'no normalization'}`;
-    t.diagnostic(`${what}: largest |PyTorch − reference| = ${d.toExponential(2)}`);
-    assert.ok(d <= TOLERANCE, `${what}: largest difference ${d}`);
-  }
+    return { what, job: torchJob(m, rawSequences(raw, offsets, lengths, D)), ours };
+  }));
 });
 
 test('a GRU file as PyTorch writes it, non-zero bias_hh in every gate: nn.GRU on the file and we on it agree', (t) => {
   requireTorch();
   const rng = createRng(52);
+  const checks: Check[] = [];
   for (const [bidirectional, readout] of [[true, 'mean'], [false, 'last']] as const) {
     const m = randomModel(rng, 2, 6, 3, readout, true, 3, bidirectional, 'gru');
     const bytes = exportSafetensors(m);
@@ -182,10 +213,9 @@ test('a GRU file as PyTorch writes it, non-zero bias_hh in every gate: nn.GRU on
     assert.ok(viewsOf(back.parameters, back.shape).b_hn.every((b) => b !== 0));
     const lengths = Int32Array.from([1, 8, 13, 2, 20]);
     const { raw, offsets, ours } = randomBatch(rng, back, lengths); // ours: from the folded biases
-    const d = difference(torchProbabilitiesOfFile(file, 3, rawSequences(raw, offsets, lengths, 2)), ours);
-    t.diagnostic(`bidirectional ${bidirectional}, readout ${readout}: largest |PyTorch − reference| = ${d.toExponential(2)}`);
-    assert.ok(d <= TOLERANCE, `largest difference ${d}`);
+    checks.push({ what: `bidirectional ${bidirectional}, readout ${readout}`, job: { file, C: 3, sequences: rawSequences(raw, offsets, lengths, 2) }, ours });
   }
+  assertAgree(t, checks);
 });
 
 test('PyTorch gives our probabilities: a stacked (stride 4) bidirectional model trained on datasets/cbf, on its test file', async (t) => {
@@ -196,9 +226,8 @@ test('PyTorch gives our probabilities: a stacked (stride 4) bidirectional model 
   const file = 'datasets/cbf/test.csv';
   const ours = await evaluateFile(model, file);
   const raw = await loadDataSet([file]);
-  const d = difference(torchProbabilities(model, rawSequences(raw.values, raw.offsets, raw.lengths, raw.D)), ours.scores.probabilities);
-  t.diagnostic(`${file}: ${raw.lengths.length} sequences: largest |PyTorch − ours| = ${d.toExponential(2)}`);
-  assert.ok(d <= TOLERANCE, `largest difference ${d}`);
+  const sequences = rawSequences(raw.values, raw.offsets, raw.lengths, raw.D);
+  assertAgree(t, [{ what: `${file}: ${raw.lengths.length} sequences`, job: torchJob(model, sequences), ours: ours.scores.probabilities }]);
 });
 
 test('largest probability difference against PyTorch', (t) => {
