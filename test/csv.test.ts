@@ -231,6 +231,23 @@ test('the archive’s .ts files load as their CSV twins: comments, any header ca
   assert.deepEqual(Array.from(p.values), [1, 3, 2, 4]);
 });
 
+test('a streamed long file reads each sequence as the whole file is read: times out of order, fractional in one sequence and whole in the next, one row or many', async () => {
+  const rows = ['id,t,label,x,y', 'a,2,p,1,2', 'a,0.5,p,3,4', 'a,1,p,5,6', 'b,1,q,7,8', 'b,0,q,9,10', 'c,0,p,11,12', 'd,3e9,q,13,14', 'd,-1,q,15,16', 'e,0,p,17,18'];
+  const file = await fileWith(rows.join('\n') + '\n');
+  const whole = await loadDataSet([file]);
+  const streamed: Array<{ id: string; label: string | null; values: number[]; line: number }> = [];
+  await streamFile(file, { requireLabels: false }, (x) => streamed.push({ id: x.id, label: x.label, values: Array.from(x.values), line: x.line }));
+  assert.deepEqual(streamed.map((x) => x.id), whole.ids);
+  assert.deepEqual(streamed.map((x) => x.line), whole.sources.map((x) => x.line));
+  assert.deepEqual(streamed.map((x) => x.label), Array.from(whole.labels, (c) => whole.classes[c]));
+  assert.deepEqual(streamed.flatMap((x) => x.values), Array.from(whole.values));
+  assert.deepEqual(streamed[0].values, [3, 4, 5, 6, 1, 2]); // sorted by time: 0.5, 1, 2
+  assert.deepEqual(streamed[3].values, [15, 16, 13, 14]); // −1, then 3e9 (past int32)
+  // A duplicate time is found in a sequence streamed after others, on its own lines.
+  const dup = await fileWith('id,t,label,x\na,0.5,p,1\nb,1,q,1\nb,0,q,2\nb,1,q,3\n');
+  await assert.rejects(streamFile(dup, { requireLabels: false }, () => {}), /data\.csv:5:2: duplicate time 1 for id "b" \(also on line 3\)/);
+});
+
 test('line ends mixed in one file (CRLF, LF, CR) read as lines; a first row of values padded with NaN is data, not a header', async () => {
   const mixed = await loadDataSet([await fileWith('label,t0,t1\r\na,1,2\nb,3,4\r\na,5,6\rb,7,8\n')]);
   assert.deepEqual(Array.from(mixed.values), [1, 2, 3, 4, 5, 6, 7, 8]);

@@ -17,22 +17,18 @@ export class NotContiguousError extends Error {
 }
 
 export class ContiguousLongReader {
-  private readonly header: readonly string[];
-  private readonly headerLine: number;
   private readonly idAt: number;
-  private current: LongReader | null = null;
+  private readonly reader: LongReader; // restarted for every sequence
+  private current: LongReader | null = null; // the reader, while a sequence is open
   private currentId = '';
   private lastLine = 0;
   private readonly done = new Set<string>();
 
   constructor(
-    private readonly file: string, first: readonly string[], line: number,
-    private readonly opts: LongOptions, private readonly builder: DataSetBuilder,
+    private readonly file: string, first: readonly string[], line: number, opts: LongOptions, builder: DataSetBuilder,
   ) {
-    this.header = first;
-    this.headerLine = line;
     // Validates the header (id, label, channel columns) once, before any row.
-    new LongReader(file, first, line, opts, builder);
+    this.reader = new LongReader(file, first, line, opts, builder);
     this.idAt = first.map((c, i) => toName(c, { file, line, column: i + 1 })).indexOf(opts.idColumn);
   }
 
@@ -41,7 +37,8 @@ export class ContiguousLongReader {
     if (this.current === null || id !== this.currentId) {
       this.finishRun();
       if (this.done.has(id)) throw new NotContiguousError(this.file, id, line);
-      this.current = new LongReader(this.file, this.header, this.headerLine, this.opts, this.builder);
+      this.reader.restart();
+      this.current = this.reader;
       this.currentId = id;
     }
     this.current.row(cells, line);

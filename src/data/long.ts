@@ -31,6 +31,11 @@ class LineMap {
   private readonly rows: number[] = [];
   private readonly deltas: number[] = [];
 
+  clear(): void {
+    this.rows.length = 0;
+    this.deltas.length = 0;
+  }
+
   note(row: number, line: number): void {
     const d = line - row;
     if (this.deltas.length === 0 || this.deltas[this.deltas.length - 1] !== d) {
@@ -61,7 +66,7 @@ export class LongReader {
   private readonly timeAt: number; // −1: no time column
   private readonly labelAt: number; // −1: no label column
   private readonly channelAt: number[]; // [D] cell index of each channel
-  private readonly firstStep: number; // the builder's step count when this file began
+  private firstStep: number; // the builder's step count when this file (or this restart) began
 
   // Per sequence of this file, in first-appearance order.
   private readonly seqOf = new Map<string, number>();
@@ -156,6 +161,25 @@ export class LongReader {
       file,
       line,
     );
+  }
+
+  /**
+   * Starts over on new rows under the same header, as if constructed again, but keeping the header's checks and
+   * the per-row storage: the streamed reader (long-stream.ts) restarts it for every sequence, and a file of a
+   * million one-step sequences would otherwise allocate a reader and its buffers a million times.
+   */
+  restart(): void {
+    this.seqOf.clear();
+    for (const list of [this.ids, this.labels, this.firstLine, this.count, this.lastTime, this.lastLine, this.unsorted]) list.length = 0;
+    this.rows = 0;
+    if (this.timesInt) this.times.rewind();
+    else [this.times, this.timesInt] = [int32Chunks(1), true];
+    this.runSeq.rewind();
+    this.runLen.rewind();
+    this.runSeqNow = -1;
+    this.lastRunLen = 0;
+    this.lines.clear();
+    this.firstStep = this.builder.steps;
   }
 
   /** Takes one data row: checks it, files it under its sequence and stores its time and channel values. */
@@ -302,7 +326,7 @@ export class LongReader {
     const S = this.ids.length;
     const inOrder = this.runSeq.rows === S && !this.unsorted.includes(true);
     if (!inOrder) this.reorder();
-    this.times.clear();
+    this.times.rewind();
 
     for (let s = 0; s < S; s++) {
       this.builder.addSequence(this.ids[s], this.labels[s], this.count[s], file, this.firstLine[s]);
