@@ -54,7 +54,7 @@ const BAD: readonly [CheckedOptions, RegExp][] = [
   [{ optimizer: 'adamw' as 'adam' }, /^optimizer must be one of adam, sgd, momentum/],
   [{ schedule: 'linear' as 'cosine' }, /^schedule must be one of cosine, constant/],
   [{ classWeights: 'auto' as 'none' }, /^classWeights must be one of none, balanced/],
-  [{ select: 'on' as 'auto' }, /^select must be one of auto, off/],
+  [{ select: 'always' as 'auto' }, /^select must be one of auto, on, off \(got "always"\)$/],
   [{ bidirectional: 'yes' as unknown as boolean }, /^bidirectional must be true or false/],
   [{ differences: 'on' as 'auto' }, /^differences must be true, false or auto/],
   [{ normalize: 'minmax' }, /^normalize must be one of zscore, none/],

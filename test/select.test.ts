@@ -72,6 +72,8 @@ test('selection skips fewer than 60 training sequences, and classes of one, and 
   assert.equal(whySelectionSkips(labels(60, 2), 2, 1), undefined);
   assert.equal(whySelectionSkips(labels(60, 60), 60, 1), NOTHING_HELD_OUT);
   assert.equal(whySelectionSkips(labels(61, 60), 60, 1), undefined, 'one class of two: it can be held out');
+  assert.equal(whySelectionSkips(labels(4, 2), 2, 1, true), undefined, '--select on: any number that can be held out');
+  assert.equal(whySelectionSkips(labels(3, 3), 3, 1, true), NOTHING_HELD_OUT);
 });
 
 test('train() on too few sequences skips selection and trains the augmented candidate with the readout by length', async () => {
@@ -90,6 +92,18 @@ test('train() on too few sequences skips selection and trains the augmented cand
   const own = await train({ ...o, noise: 0.3 });
   const given = (own.model.training as { hyperparameters: Record<string, unknown> }).hyperparameters;
   assert.deepEqual([given.noise, given.warp, given.mixup], [0.3, 0, 0], 'augmentation the user sets stays as set');
+});
+
+test('train() with select: on selects on too few sequences for auto', async () => {
+  const dir = tempDir('ts-select-');
+  const file = join(dir, 'six.csv');
+  writeFileSync(file, 'label,t0,t1,t2,t3,t4,t5\na,0,1,2,3,2,1\nb,3,2,1,0,1,2\na,0,1,2,3,3,1\nb,3,2,1,1,1,2\na,0,0,2,3,2,1\nb,3,3,1,0,1,2\n');
+  let tasks = 0;
+  const r = await train({ files: [file], hidden: 4, epochs: 2, threads: 1, members: 1, select: 'on', onSelectionSkipped: () => assert.fail('not skipped'), onSelection: () => tasks++ });
+  const selection = (r.model.training as { selection?: { chosen: string; candidates: { name: string }[] } }).selection;
+  assert.equal(tasks, 12, 'six candidates on two folds');
+  assert.equal(selection?.candidates.length, 6);
+  assert.ok(selection.candidates.some((c) => c.name === selection.chosen));
 });
 
 test('the candidates are what the user left to selection', () => {

@@ -54,7 +54,7 @@ export const TRAIN_DEFAULTS = {
   minValidation: 100, // val-split auto: hold out 10 % only when that is at least this many sequences
   checkpointEvery: 10, // seconds: an epoch end writes the checkpoint only this long after the last write (0: every one)
   members: 3, // the final fits, from different seeds, whose mean logits the model is (model/ensemble.ts)
-  select: 'auto' as 'auto' | 'off', // model selection by cross-validation (select.ts)
+  select: 'auto' as 'auto' | 'on' | 'off', // model selection by cross-validation (select.ts); on: also below selectFrom
   selectFrom: 60, // … from this many training sequences on (fewer: the augmented candidate, the readout by length) …
   selectFolds: 2, // … over this many stratified folds …
   selectHoldoutFrom: 1000, // … or, from this many training sequences on, one stratified split …
@@ -208,7 +208,7 @@ export interface HyperparameterOptions {
   readonly mixup?: number; // mixup's α: training sequences blended in pairs, fresh every epoch (model/mixup.ts)
   readonly guidedWarp?: number; // the share of epochs a training sequence takes a class mate's timing (data/guided-warp.ts)
   readonly chunkSize?: number; // sequences per gradient chunk (fixed, so results do not depend on threads)
-  readonly select?: 'auto' | 'off'; // train(): choose the input noise and readout by cross-validation
+  readonly select?: 'auto' | 'on' | 'off'; // train(): choose the regularization and readout by cross-validation (on: on any number of sequences)
   readonly members?: number; // train(): an ensemble of this many fits from different seeds (1 with init)
   readonly init?: Model; // start from these parameters (shape and readout come from it)
 }

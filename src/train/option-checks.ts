@@ -66,7 +66,7 @@ const RULES: readonly Rule[] = [
   ['optimizer', oneOf(['adam', 'sgd', 'momentum']), 'one of adam, sgd, momentum'],
   ['schedule', oneOf(LR_SCHEDULES), `one of ${list(LR_SCHEDULES)}`],
   ['classWeights', oneOf(CLASS_WEIGHTS), `one of ${list(CLASS_WEIGHTS)}`],
-  ['select', oneOf(['auto', 'off']), 'one of auto, off'],
+  ['select', oneOf(['auto', 'on', 'off']), 'one of auto, on, off'],
   ['bidirectional', oneOf([true, false]), 'true or false'],
   ['differences', oneOf([true, false, 'auto']), 'true, false or auto'],
   ['sequenceNorm', oneOf([true, false, 'auto']), 'true, false or auto'],

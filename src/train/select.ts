@@ -122,10 +122,11 @@ export const tooFewToSelect = (N: number) =>
 /**
  * Why selection cannot run on these labels (undefined: it can). On fewer than selectFrom sequences two folds hold
  * out under 30 each, where one sequence is 3 points of held-out accuracy or more, more than separates the candidates
- * (docs/accuracy.md); the pick is then closer to a draw than the candidate that does best on most data.
+ * (docs/accuracy.md); the pick is then closer to a draw than the candidate that does best on most data, so
+ * selection runs there only when asked for (`anyCount`, --select on).
  */
-export function whySelectionSkips(labels: Int32Array, C: number, seed: number): string | undefined {
-  if (labels.length < TRAIN_DEFAULTS.selectFrom) return tooFewToSelect(labels.length);
+export function whySelectionSkips(labels: Int32Array, C: number, seed: number, anyCount = false): string | undefined {
+  if (labels.length < TRAIN_DEFAULTS.selectFrom && !anyCount) return tooFewToSelect(labels.length);
   return canSelect(labels, C, seed) ? undefined : NOTHING_HELD_OUT;
 }
 

@@ -55,7 +55,7 @@ export interface TrainOptions extends LoadOptions, HyperparameterOptions {
   readonly onSelecting?: () => void; // model selection starts (from here on, `signal` stops it with a checkpoint)
   readonly onSelection?: (p: SelectionProgress) => void; // model selection: after each candidate's fold
   readonly onSelected?: (s: Selection) => void; // model selection is over: every score, and the choice
-  readonly onSelectionSkipped?: (why: string, hp: Hyperparameters) => void; // --select auto on too few sequences (select.ts), with what trains instead
+  readonly onSelectionSkipped?: (why: string, hp: Hyperparameters) => void; // selection cannot run or too few sequences for --select auto (select.ts), with what trains instead
   readonly onTuned?: (t: TuneResult) => void; // `threads: 'auto'` has measured and chosen
   readonly onLoaded?: (ds: DataSet) => void; // the training data are loaded and every input checked (before normalization)
 }
@@ -173,8 +173,9 @@ async function trainClaimed(o: TrainOptions, outputs: OutputPaths): Promise<Trai
   };
   let scores: Selection | undefined;
   // A resumed run selects again from the scores its checkpoint holds: only the missing tasks train.
-  const selecting = (o.select ?? d.select) === 'auto' && !o.init && (vary.augmentation || vary.readout || vary.resample);
-  const skipped = selecting ? whySelectionSkips(ds.labels, ds.classes.length, hp.seed) : undefined;
+  const select = o.select ?? d.select;
+  const selecting = select !== 'off' && !o.init && (vary.augmentation || vary.readout || vary.resample);
+  const skipped = selecting ? whySelectionSkips(ds.labels, ds.classes.length, hp.seed, select === 'on') : undefined;
   if (skipped) {
     hp = withoutSelection(hp, vary);
     o.onSelectionSkipped?.(skipped, hp);

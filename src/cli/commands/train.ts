@@ -38,7 +38,7 @@ export const trainOptions = {
   bidirectional: { type: 'boolean', defaultDescription: String(d.bidirectional), describe: 'a second recurrence over reversed time; the classifier reads both (--no-bidirectional: one)' },
   cell: { choices: ['rnn', 'gru'] as const, defaultDescription: d.cell, describe: 'the recurrent cell: rnn, the tanh (Elman) RNN, or gru, PyTorch\'s gated recurrent unit' },
   members: { type: 'number', describe: `an ensemble: train this many times from different seeds and keep the mean of their logits, one model of members × --hidden units (default ${d.members}; 1 with --init)` },
-  select: { choices: ['auto', 'off'] as const, default: d.select, describe: `auto: choose the regularization (none, --noise ${d.noise} with --warp ${d.selectWarp} and --mixup ${d.selectMixup}, or that with --weight-decay ${d.selectWeightDecay}) and the readout (and, on training lengths that differ, whether to resample), whichever you leave unset, by ${d.selectFolds}-fold cross-validation on the training data (below ${d.selectFrom} training sequences: none, the augmented candidate with the readout by length); off: readout by length` },
+  select: { choices: ['auto', 'on', 'off'] as const, default: d.select, describe: `auto: choose the regularization (none, --noise ${d.noise} with --warp ${d.selectWarp} and --mixup ${d.selectMixup}, or that with --weight-decay ${d.selectWeightDecay}) and the readout (and, on training lengths that differ, whether to resample), whichever you leave unset, by ${d.selectFolds}-fold cross-validation on the training data (below ${d.selectFrom} training sequences: none, the augmented candidate with the readout by length); on: as auto, also below ${d.selectFrom} training sequences; off: readout by length` },
   epochs: { type: 'string', default: String(d.epochs), describe: `passes over the training data; auto: at least ${d.minEpochs} and at least ${d.minSteps} optimizer steps` },
   'batch-size': { type: 'number', default: d.batchSize, describe: 'sequences per optimizer step' },
   optimizer: { choices: ['adam', 'sgd', 'momentum'] as const, default: d.optimizer },
@@ -79,7 +79,7 @@ type TrainArgs = DataArgs & {
   sequenceNorm: 'auto' | 'on' | 'off';
   bidirectional?: boolean;
   cell?: 'rnn' | 'gru';
-  select: 'auto' | 'off';
+  select: 'auto' | 'on' | 'off';
   members?: number;
   epochs: string;
   'batch-size': number;
