@@ -1,13 +1,15 @@
-// The bad-input table, run through the built CLI as a user meets it: every malformed input file, model file,
-// checkpoint or output path gives exactly one line on stderr, `train-signals: <file>:<line>[:<column>]: ...`
-// (no file part for flag errors), exit code 2, and leaves the folder as it was: no model, no checkpoint, no
-// temp file, and an existing model file unchanged. A UTF-8 BOM and CRLF line ends are accepted.
+// The bad-input table, run through the built CLI's program (every eighth case also as a process of its own, as a
+// user meets it): every malformed input file, model file, checkpoint or output path gives exactly one line on
+// stderr, `train-signals: <file>:<line>[:<column>]: ...` (no file part for flag errors), exit code 2, and leaves
+// the folder as it was: no model, no checkpoint, no temp file, and an existing model file unchanged. A UTF-8 BOM
+// and CRLF line ends are accepted.
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdirSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { runAll, start } from './helpers/spawn.js';
+import { runAll, runInFewProcesses, start } from './helpers/spawn.js';
+import type { Run } from './helpers/cli.js';
 import { serializeModel } from '../src/io/model-file.js';
 import { initParameters } from '../src/model/init.js';
 import { layoutOf } from '../src/model/layout.js';
@@ -202,39 +204,61 @@ function snapshot(dir: string): string {
 
 const COMMON = ['--out', 'model.json', '--epochs', '1', '--hidden', '2', '--threads', '1', '--quiet'];
 
+/** The case's command line: a training one gets the common flags, unless the case gives its own value of one. */
+function commandLine(b: Bad): string[] {
+  if (b.args[0] !== 'train') return b.args;
+  const common: string[] = [];
+  for (let k = 0; k < COMMON.length; k += COMMON[k + 1]?.startsWith('--') || COMMON[k] === '--quiet' ? 1 : 2) {
+    if (!b.args.includes(COMMON[k])) common.push(...(COMMON[k] === '--quiet' ? [COMMON[k]] : [COMMON[k], COMMON[k + 1]]));
+  }
+  return [...b.args, ...common];
+}
+
+interface Prepared { b: Bad; args: string[]; dir: string; before: string; preexisting: boolean }
+
+/** A fresh folder for case i: odd cases start with a model file in place (it must stay as it was), even ones without (none may appear). */
+function prepare(b: Bad, i: number): Prepared {
+  const preexisting = i % 2 === 1 && !('model.json' in b.files);
+  const dir = setUp(b.files, preexisting);
+  return { b, args: commandLine(b), dir, before: snapshot(dir), preexisting };
+}
+
+/** What is wrong with a case's outcome: exit code, stderr's one line, stdout, and the folder as it was. */
+function problemsOf({ b, dir, before, preexisting }: Prepared, r: Run): string[] {
+  const lines = r.stderr.split('\n').filter((l) => l !== '');
+  const problems: string[] = [];
+  if (r.code !== 2) problems.push(`exit ${r.code}`);
+  if (lines.length !== 1) problems.push(`${lines.length} lines on stderr`);
+  const m = /^train-signals: (.*)$/.exec(lines[0] ?? '');
+  if (m === null || !b.error.test(m[1])) problems.push(`message does not match ${b.error}`);
+  const after = snapshot(dir);
+  if (after !== before) problems.push(`the folder changed:\n${before}\n→\n${after}`);
+  if (preexisting && readFileSync(join(dir, 'model.json'), 'utf8') !== 'the previous model\n') problems.push('model.json changed');
+  if (r.stdout !== '') problems.push(`stdout: ${r.stdout}`);
+  return problems;
+}
+
 test(`${bad.length} bad inputs: one line naming file and line, exit 2, nothing written or changed`, async () => {
   assert.ok(bad.length >= 30);
-  const results = await runAll(bad.map((b, i) => async () => {
-    // Odd cases start with a model file in place (it must stay as it was), even ones without (none may appear).
-    const preexisting = i % 2 === 1 && !('model.json' in b.files);
-    const dir = setUp(b.files, preexisting);
-    const before = snapshot(dir);
-    let args = b.args;
-    if (args[0] === 'train') {
-      // The common flags, unless the case gives its own value of one.
-      const common: string[] = [];
-      for (let k = 0; k < COMMON.length; k += COMMON[k + 1]?.startsWith('--') || COMMON[k] === '--quiet' ? 1 : 2) {
-        if (!args.includes(COMMON[k])) common.push(...(COMMON[k] === '--quiet' ? [COMMON[k]] : [COMMON[k], COMMON[k + 1]]));
-      }
-      args = [...args, ...common];
-    }
-    const r = await start(args, { cwd: dir }).done;
-    return { b, r, dir, before, after: snapshot(dir), preexisting };
-  }), 3);
+  // Every case through the CLI's program, in two processes (a process per case spent most of its time starting).
+  const cases = bad.map(prepare);
+  const results = await runInFewProcesses(cases.map(({ args, dir }) => ({ args, cwd: dir })), 2);
   const failures: string[] = [];
-  for (const { b, r, dir, before, after, preexisting } of results) {
-    const lines = r.stderr.split('\n').filter((l) => l !== '');
-    const problems: string[] = [];
-    if (r.code !== 2) problems.push(`exit ${r.code}`);
-    if (lines.length !== 1) problems.push(`${lines.length} lines on stderr`);
-    const m = /^train-signals: (.*)$/.exec(lines[0] ?? '');
-    if (m === null || !b.error.test(m[1])) problems.push(`message does not match ${b.error}`);
-    if (after !== before) problems.push(`the folder changed:\n${before}\n→\n${after}`);
-    if (preexisting && readFileSync(join(dir, 'model.json'), 'utf8') !== 'the previous model\n') problems.push('model.json changed');
-    if (r.stdout !== '') problems.push(`stdout: ${r.stdout}`);
-    if (problems.length > 0) failures.push(`${b.name}: ${problems.join('; ')}\n    stderr: ${r.stderr.trim()}`);
-  }
+  cases.forEach((c, i) => {
+    const problems = problemsOf(c, results[i]);
+    if (problems.length > 0) failures.push(`${c.b.name}: ${problems.join('; ')}\n    stderr: ${results[i].stderr.trim()}`);
+  });
   assert.equal(failures.length, 0, `\n${failures.join('\n')}`);
+  // Every eighth case again as a process of its own, as a user runs it: the same outcome, now the process's.
+  const sample = bad.map((b, i) => [b, i] as const).filter(([, i]) => i % 8 === 0);
+  const alone = await runAll(sample.map(([b, i]) => async () => {
+    const c = prepare(b, i);
+    return { c, r: await start(c.args, { cwd: c.dir }).done, i };
+  }), 2);
+  for (const { c, r, i } of alone) {
+    assert.deepEqual(problemsOf(c, r), [], `${c.b.name}, as a process of its own: ${r.stderr}`);
+    assert.deepEqual([r.code, r.stdout, r.stderr.replaceAll(c.dir, '<dir>')], [results[i].code, results[i].stdout, results[i].stderr.replaceAll(cases[i].dir, '<dir>')], c.b.name);
+  }
 });
 
 test('a UTF-8 BOM and CRLF line ends are accepted (both layouts)', async () => {

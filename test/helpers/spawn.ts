@@ -1,8 +1,12 @@
-// Runs the built CLI asynchronously: several at once (the bad-input table), or one that a test signals while it
-// runs (interrupts). Complements cli.ts, which runs one synchronously.
+// Runs the built CLI asynchronously: several at once, one that a test signals while it runs (interrupts), or
+// many command lines in a few processes (the bad-input table). Complements cli.ts, which runs one synchronously.
 
 import { type ChildProcess, spawn } from 'node:child_process';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { CLI, ROOT, type Run } from './cli.js';
+import { tempDir } from './temp.js';
 
 export interface Running {
   readonly child: ChildProcess;
@@ -56,5 +60,31 @@ export async function runAll<T>(jobs: Array<() => Promise<T>>, limit: number): P
     }
   };
   await Promise.all(Array.from({ length: Math.min(limit, jobs.length) }, worker));
+  return out;
+}
+
+const BATCH = fileURLToPath(new URL('./cli-batch.js', import.meta.url));
+
+/**
+ * Runs each command line in its working directory through the CLI's program (cli-batch.ts), the command lines
+ * spread over `processes` Node processes that each run theirs one after another; results in job order.
+ */
+export async function runInFewProcesses(jobs: Array<{ args: string[]; cwd: string }>, processes: number): Promise<Run[]> {
+  const dir = tempDir('ts-batch-');
+  const groups = Array.from({ length: processes }, (_, p) => jobs.map((_, i) => i).filter((i) => i % processes === p));
+  const out: Run[] = new Array(jobs.length);
+  await Promise.all(groups.map(async (group, p) => {
+    const [jobsFile, resultsFile] = [join(dir, `jobs-${p}.json`), join(dir, `results-${p}.json`)];
+    writeFileSync(jobsFile, JSON.stringify(group.map((i) => jobs[i])));
+    const child = spawn(process.execPath, [BATCH, jobsFile, resultsFile], {
+      cwd: ROOT, env: { ...process.env, NO_COLOR: '1' }, stdio: ['ignore', 'inherit', 'pipe'],
+    });
+    let stderr = '';
+    child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
+    const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+    if (code !== 0) throw new Error(`cli-batch.js ended with ${code}: ${stderr}`);
+    const results = JSON.parse(readFileSync(resultsFile, 'utf8')) as Run[];
+    group.forEach((i, k) => (out[i] = results[k]));
+  }));
   return out;
 }

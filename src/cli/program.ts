@@ -1,0 +1,218 @@
+// The command-line program: yargs commands over the library, and the one place that decides exit codes.
+// User errors: one line, exit 2. Bugs: a short message, exit 1 (the stack with --debug). Interrupted: exit 130,
+// with the command that resumes from the checkpoint. main.ts runs it as the process.
+
+import { existsSync } from 'node:fs';
+import yargs from 'yargs';
+import { UserError, isInterrupted, isUserError } from '../errors.js';
+import { STDIN } from '../data/csv.js';
+import { packageVersion } from '../io/version.js';
+import { installSignalHandlers } from './interrupt.js';
+import { closest } from '../data/suggest.js';
+import { trainBuilder, trainCommand } from './commands/train.js';
+import { PROGRAM as NAME, programWords, shellCommand } from './command-line.js';
+import { evaluateCommand } from './commands/evaluate.js';
+import { tuneCommand } from './commands/tune.js';
+import { predictCommand } from './commands/predict.js';
+import { exportCommand } from './commands/export.js';
+import { infoCommand } from './commands/info.js';
+import { WORKFLOW_EXAMPLES } from './help.js';
+import { visible } from '../eval/visible.js';
+
+/** A yargs usage error (unknown flag, bad choice, missing argument) as one line. */
+function usageError(msg: string): UserError {
+  return new UserError(`${msg.replace(/\s*\n\s*/g, ' ').trim()} (see ${NAME} --help)`);
+}
+
+/**
+ * Usage errors yargs lets through: a single-valued flag given twice (yargs makes it an array), a flag that
+ * takes a value given without one (yargs silently uses the default) or with an empty one.
+ */
+function checkArgs(raw: readonly string[], argv: Record<string, unknown>, y: any): void {
+  const o = y.getOptions();
+  const arrays = new Set<string>(o.array);
+  const booleans = new Set<string>(o.boolean);
+  const numbers = new Set<string>(o.number);
+  const known = new Set<string>(Object.keys(o.key));
+  const seen = new Set<string>();
+  const end = raw.indexOf('--');
+  for (let i = 0; i < (end < 0 ? raw.length : end); i++) {
+    const m = /^--([^=]+)(=.*)?$/.exec(raw[i]);
+    if (m === null) continue;
+    // --no-x is the yes/no flag --x said no to: given with --x too, one of the two is silently dropped.
+    const negated = !known.has(m[1]) && m[1].startsWith('no-') && known.has(m[1].slice(3));
+    if (negated && !booleans.has(m[1].slice(3))) throw usageError(`--${m[1]} is not a flag; --${m[1].slice(3)} takes a value`);
+    if (!negated && !known.has(m[1])) continue;
+    const key = negated ? m[1].slice(3) : m[1];
+    if (seen.has(key) && (booleans.has(key) || (!arrays.has(key) && Array.isArray(argv[key])))) throw usageError(`--${key} was given more than once${negated || raw.slice(0, i).includes(`--no-${key}`) ? ` (also as --no-${key})` : ''}`);
+    seen.add(key);
+    if (booleans.has(key)) continue;
+    // An empty value is never meant: `--out=` would otherwise write nowhere and `--init=` be ignored.
+    if (m[2] === '=' || (m[2] === undefined && raw[i + 1] === '')) throw usageError(`--${key} needs a value (it was given an empty one)`);
+    const value = m[2] !== undefined ? m[2].slice(1) : raw[i + 1];
+    if (value === undefined || (m[2] === undefined && value.startsWith('--'))) throw usageError(`--${key} needs a value`);
+    // yargs would read 0x10 as 16, 1_0 as NaN and ' 5' as 5: a number flag takes plain decimal notation only.
+    if (numbers.has(key) && !DECIMAL.test(value)) throw usageError(`--${key} must be a number in decimal notation (got ${value})`);
+  }
+}
+
+const DECIMAL = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
+
+// yargs drops a bare `-`, so it is kept as this token (no argument can hold a NUL) until resolveDashes gives it
+// its meaning.
+const DASH = '\u0000-';
+
+/** The flags where `-` means stdout, by command; a positional CSV file or --test given as `-` is stdin. */
+const DASH_OUTPUTS: Readonly<Record<string, readonly string[]>> = { predict: ['out'], evaluate: ['report'] };
+
+/**
+ * Gives `-` its Unix meaning: stdin for an input CSV file (one of the command's files, or --test), stdout for
+ * predict's --out and evaluate's --report; anywhere else (a model, a checkpoint, an export) a usage error.
+ */
+function resolveDashes(argv: Record<string, unknown>): void {
+  const command = String((argv._ as unknown[])[0] ?? 'train');
+  const inputs = [...((argv.files as string[] | undefined) ?? []), ...((argv.test as string[] | undefined) ?? [])];
+  if (inputs.filter((f) => f === DASH).length > 1) throw usageError('- (stdin) can be only one of the input files');
+  for (const [key, v] of Object.entries(argv)) {
+    if (key === '_' || key === '$0') continue;
+    if (key === 'files' || key === 'test') {
+      if (Array.isArray(v)) argv[key] = v.map((f) => (f === DASH ? STDIN : f));
+      continue;
+    }
+    if (v !== DASH) continue;
+    if (!(DASH_OUTPUTS[command] ?? []).includes(key) && !/[A-Z]/.test(key)) {
+      throw usageError(`${POSITIONALS.includes(key) ? 'the model file' : `--${key}`} cannot be - (stdin or stdout) here; give a file path`);
+    }
+    argv[key] = '-';
+  }
+}
+
+const COMMANDS = ['train', 'evaluate', 'predict', 'tune', 'export', 'info'];
+
+/**
+ * A first word that is neither a command nor a file: close to a command (`trian data.csv`), or a bare word that
+ * names no file (`inspect`); a path that does not exist is left to train, which names it.
+ */
+function checkCommand(argv: readonly string[]): void {
+  const first = argv[0];
+  if (first === undefined || first.startsWith('-') || COMMANDS.includes(first) || existsSync(first)) return;
+  const near = closest(first, COMMANDS);
+  if (near !== undefined) throw usageError(`${first} is neither a command nor a file; did you mean ${NAME} ${near}?`);
+  if (/^[a-z][a-z-]*$/.test(first)) throw usageError(`${first} is neither a command nor a file; the commands are ${COMMANDS.join(', ')}`);
+}
+
+/** The commands' positional arguments (files to read; info's model file): yargs lists them among the flags. */
+const POSITIONALS = ['files', 'file'];
+
+/** The flags of the command line that the command does not know, with the nearest known flag for each. */
+function unknownFlags(raw: readonly string[], y: any): string | null {
+  const known = Object.keys(y.getOptions().key).filter((k) => k.length > 1 && !/[A-Z]/.test(k) && !POSITIONALS.includes(k));
+  const end = raw.indexOf('--');
+  for (const arg of end < 0 ? raw : raw.slice(0, end)) {
+    const m = /^--(no-)?([^=]+)/.exec(arg);
+    if (m !== null && POSITIONALS.includes(m[2].replace(/s$/, '') + 's')) {
+      const command = COMMANDS.includes(raw[0]) ? raw[0] : 'train';
+      const example = command === 'info' ? 'info model.json' : command === 'train' || command === 'tune' ? `${command} data.csv` : `${command} --model model.json data.csv`;
+      return `--${m[2]} is not a flag: give the file(s) without one, e.g. ${NAME} ${example}`;
+    }
+    if (m === null || known.includes(m[2]) || known.includes(`${m[1] ?? ''}${m[2]}`)) continue;
+    const near = closest(m[2], known);
+    return `unknown flag --${m[2]}${near === undefined ? '' : `; did you mean --${near}?`}`;
+  }
+  return null;
+}
+
+/** Each command's usage line, for what a command line lacks. */
+const USAGE: Readonly<Record<string, string>> = {
+  train: 'train <train.csv...> [--test test.csv] [--out model.json]',
+  evaluate: 'evaluate --model model.json <test.csv...>',
+  predict: 'predict --model model.json <data.csv...> [--out predictions.csv]',
+  tune: 'tune <train.csv...>',
+  export: 'export --model model.json --onnx model.onnx',
+  info: 'info model.json',
+};
+
+/**
+ * What a command lacks, as a usage line rather than yargs' words: its CSV files (yargs: "Not enough non-option
+ * arguments") or a required flag ("Missing required argument: model"); null for any other message.
+ */
+function missing(argv: readonly string[], msg: string): string | null {
+  const command = COMMANDS.includes(argv[0]) ? argv[0] : 'train';
+  if (/^Not enough non-option arguments/.test(msg)) return `${command} needs the CSV file(s) to read (- for stdin): ${NAME} ${USAGE[command]}`;
+  const flags = /^Missing required arguments?: (.+)$/.exec(msg.trim());
+  if (flags !== null) return `${command} needs ${flags[1].split(', ').map((f) => `--${f}`).join(' and ')}: ${NAME} ${USAGE[command]}`;
+  return null;
+}
+
+/** The command line again with `--resume <ckpt>` (replacing any --resume), quoted for a POSIX shell. */
+function resumeCommand(argv: readonly string[], checkpoint: string): string {
+  const args: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    if (argv[i] === '--resume') i++;
+    else if (!argv[i].startsWith('--resume=')) args.push(argv[i]);
+  }
+  args.push('--resume', checkpoint);
+  return shellCommand([...programWords(), ...args]);
+}
+
+/** Runs one command line (the arguments after the program's name); resolves with its exit code. */
+export async function main(argv: string[]): Promise<number> {
+  const debug = argv.includes('--debug');
+  installSignalHandlers(NAME);
+  try {
+    checkCommand(argv);
+    const cli: any = yargs(argv.map((a, i) => (a === '-' && !argv.slice(0, i).includes('--') ? DASH : a)));
+    // yargs lays out a command's whole help text as the command starts, kept for a failure it would report
+    // itself; .fail below reports every failure instead, so the text is never shown, and laying it out took a
+    // quarter of the CPU time of a command that stops at its input. --help lays its text out when asked.
+    cli.getInternalMethods().getUsageInstance().cacheHelpMessage = () => {};
+    await cli
+      .scriptName(NAME)
+      // Without a command word train runs, and its help is the top-level help: it shows the whole workflow.
+      .command((argv[0] === 'train' ? trainCommand : { ...trainCommand, builder: (y: any) => trainBuilder(y, WORKFLOW_EXAMPLES) }) as any)
+      .command(evaluateCommand as any)
+      .command(predictCommand as any)
+      .command(tuneCommand as any)
+      .command(exportCommand as any)
+      .command(infoCommand as any)
+      .option('debug', { type: 'boolean', default: false, describe: 'print stack traces of internal errors' })
+      .epilogue('Each command has its own help: train-signals <command> --help. Exit status: 0 done, 2 your input (one line says what to change), 1 a bug, 130 interrupted.')
+      .version(packageVersion())
+      .alias('h', 'help')
+      .strict()
+      .demandCommand(1, 'give a training CSV file, or a command (see --help)')
+      .recommendCommands()
+      .wrap(Math.min(110, process.stdout.columns || 100))
+      .middleware(((a: any, y: any) => {
+        checkArgs(argv, a, y);
+        resolveDashes(a);
+      }) as any, true)
+      .fail((msg: string, err: Error | undefined) => {
+        // Throwing stops yargs here: returning would let it run the command anyway. A mistyped flag is named
+        // first, whatever yargs found (a misspelt --model is also a missing one).
+        if (err) throw err;
+        throw usageError(unknownFlags(argv, cli) ?? missing(argv, msg) ?? msg);
+      })
+      .help()
+      .parseAsync();
+  } catch (e) {
+    if (isInterrupted(e)) {
+      if (e.checkpoint === undefined) {
+        process.stderr.write(`${NAME}: ${e.message}; nothing was written\n`);
+      } else {
+        process.stderr.write(`${NAME}: ${e.message}; the checkpoint is ${e.checkpoint}\n`);
+        process.stderr.write(`${NAME}: to resume: ${resumeCommand(argv, e.checkpoint)}\n`);
+      }
+      return 130;
+    }
+    if (isUserError(e)) {
+      process.stderr.write(`${NAME}: ${visible(e.message)}\n`); // one line, whatever a file name or label holds
+      return 2;
+    }
+    process.stderr.write(`${NAME}: internal error: ${(e as Error)?.message ?? String(e)}\n`);
+    if (debug) process.stderr.write(`${(e as Error)?.stack ?? ''}\n`);
+    else process.stderr.write(`${NAME}: this is a bug; rerun with --debug for the stack trace and report it\n`);
+    return 1;
+  }
+  return 0;
+}
