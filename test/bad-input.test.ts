@@ -181,6 +181,8 @@ const bad: Bad[] = [
   { name: 'predict: a value that overflows float32 once normalized', files: { 'data.csv': 'label,t0,t1,t2\na,1,2,3\nb,3e38,2,1\n', 'm.json': withModel((m) => (m.normalization = { mean: [0], std: [0.001] })) }, args: ['predict', '--model', 'm.json', 'data.csv', '--out', 'p.csv'], error: /^data\.csv:3: sequence "2": a value of channel "value" overflows float32/ },
   { name: 'a difference that overflows float32', files: { 'data.csv': 'label,t0,t1,t2\na,1,2,3\nb,2e38,-2e38,1\na,1,2,2\nb,3,3,1\n' }, args: T('--differences', 'on', '--sequence-norm', 'off'), error: /^data\.csv:3: sequence "2": a value of channel "Δvalue" overflows float32/ },
   { name: 'a file name with a line break: still one line', files: { 'bad\nname.csv': 'label,t0\nx,1\ny,--1\n' }, args: ['train', 'bad\nname.csv'], error: /^bad\\nname\.csv:3:2: non-numeric value "--1"/ },
+  { name: 'ARFF: a label the class attribute does not list', files: { 'data.arff': '@relation R\n@attribute t0 numeric\n@attribute class {a,b}\n@data\n1,a\n2,c\n' }, args: ['train', 'data.arff'], error: /^data\.arff:6: label "c" is not one of the classes the class attribute lists \(a, b\)/ },
+  { name: 'ARFF: a sparse line', files: { 'data.arff': '@relation R\n@attribute t0 numeric\n@attribute class {a,b}\n@data\n{0 1, 1 a}\n' }, args: ['train', 'data.arff'], error: /^data\.arff:5: a sparse data line/ },
   { name: 'tune: --lr 0', files: { 'data.csv': WIDE }, args: ['tune', 'data.csv', '--lr', '0'], error: /^--lr must be a number > 0 \(got 0\)/ },
 ];
 

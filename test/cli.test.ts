@@ -310,7 +310,7 @@ test('- is stdin for an input CSV and stdout for predictions and evaluate’s re
   assert.deepEqual(readdirSync(dir).sort(), ['m.json']); // nothing written by the refused ones
 });
 
-test('the archive’s own files: trained on a .ts file, a space-separated .txt evaluates and predicts as its CSV twin', () => {
+test('the archive’s own files: trained on a .ts file, a space-separated .txt and an ARFF file evaluate and predict as their CSV twin', () => {
   const dir = tmp();
   const rows = (f: string) => readFileSync(join(ROOT, f), 'utf8').trim().split('\n').slice(1).map((r) => r.split(','));
   const train = rows('datasets/cbf/train.csv');
@@ -318,6 +318,10 @@ test('the archive’s own files: trained on a .ts file, a space-separated .txt e
   writeFileSync(join(dir, 'train.ts'), ts.join('\n') + '\n');
   const test = readFileSync(join(ROOT, 'datasets/cbf/test.csv'), 'utf8');
   writeFileSync(join(dir, 'test.txt'), test.split('\n').slice(1).map((r) => (r === '' ? '' : '  ' + r.replaceAll(',', '   '))).join('\n'));
+  const testRows = rows('datasets/cbf/test.csv');
+  const attributes = testRows[0].slice(1).map((_, t) => `@attribute t${t} numeric`);
+  const arff = ['@relation CBF', ...attributes, '@attribute class {bell,cylinder,funnel}', '@data', ...testRows.map((r) => `${r.slice(1).join(',')},${r[0]}`)];
+  writeFileSync(join(dir, 'test.arff'), arff.join('\n') + '\n');
   const model = join(dir, 'm.json');
   const t = cli(['train', join(dir, 'train.ts'), '--out', model, '--epochs', '1', '--hidden', '4', '--select', 'off', '--quiet']);
   assert.equal(t.code, 0, t.stderr);
@@ -326,10 +330,15 @@ test('the archive’s own files: trained on a .ts file, a space-separated .txt e
   assert.equal(fromTxt.code, 0, fromTxt.stderr);
   const scores = (out: string) => out.split('\n').find((l) => /^\S+\s+300\s/.test(l))!.split(/\s+/).slice(1);
   assert.deepEqual(scores(fromTxt.stdout + fromTxt.stderr), scores(fromCsv.stdout + fromCsv.stderr));
-  const p = cli(['predict', '--model', model, join(dir, 'test.txt'), '--out', '-']);
+  const fromArff = cli(['evaluate', '--model', model, join(dir, 'test.arff')]);
+  assert.equal(fromArff.code, 0, fromArff.stderr);
+  assert.deepEqual(scores(fromArff.stdout + fromArff.stderr), scores(fromCsv.stdout + fromCsv.stderr));
   const q = cli(['predict', '--model', model, 'datasets/cbf/test.csv', '--out', '-']);
   const body = (out: string) => out.trim().split('\n').map((l) => l.split(',').slice(1).join(','));
-  assert.deepEqual(body(p.stdout), body(q.stdout)); // ids, labels, classes and probabilities; only the file differs
+  for (const file of ['test.txt', 'test.arff']) {
+    const p = cli(['predict', '--model', model, join(dir, file), '--out', '-']);
+    assert.deepEqual(body(p.stdout), body(q.stdout), file); // ids, labels, classes and probabilities; only the file differs
+  }
 });
 
 test('did you mean: a mistyped command or flag is named with the nearest one, missing files with a usage line; exit 2, one line', () => {

@@ -24,6 +24,7 @@ import { LongReader } from './long.js';
 import type { TextKind } from './sniff.js';
 import { openText } from './text.js';
 import { TsReader } from './ts-file.js';
+import { ArffReader } from './arff.js';
 import { WideReader } from './wide.js';
 
 export interface LoadOptions {
@@ -240,10 +241,11 @@ async function readRecords(
   // No `info` and no `skip_empty_lines`: csv-parse's per-record info snapshot costs as much as the parsing.
   // Lines are counted here instead: a record spans one line plus the line breaks inside its quoted fields,
   // and a blank line arrives as a record of one blank field.
-  // A .ts line splits at ':' between its channels and label (no quoting); a CSV line at its separator, and
-  // one whose cells are separated by blanks at the commas BlanksToCommas puts between them.
+  // A .ts line splits at ':' between its channels and label (no quoting); an ARFF line comes whole (its reader
+  // splits it, quotes and all: the delimiter is a character the text cannot hold); a CSV line at its separator,
+  // and one whose cells are separated by blanks at the commas BlanksToCommas puts between them.
   const parser = parse({
-    delimiter: kind === 'ts' ? ':' : kind === 'spaces' ? ',' : kind, quote: kind === 'ts' ? false : '"',
+    delimiter: kind === 'ts' ? ':' : kind === 'arff' ? '\u0000' : kind === 'spaces' ? ',' : kind, quote: kind === 'ts' || kind === 'arff' ? false : '"',
     relax_column_count: true, max_record_size: MAX_RECORD_BYTES,
     // Any line ending, mixed too (a file edited on two systems); csv-parse alone keeps to the first it meets.
     record_delimiter: ['\r\n', '\n', '\r'],
@@ -259,8 +261,8 @@ async function readRecords(
       line = start + breaksIn(record);
       if (record.length === 1 && isBlank(record[0])) continue; // blank line
       if (reader === null) {
-        reader = kind === 'ts'
-          ? new TsReader(file, record, start, o, builder)
+        reader = kind === 'ts' ? new TsReader(file, record, start, o, builder)
+          : kind === 'arff' ? new ArffReader(file, record, start, o, builder)
           : openReader(file, record, start, o, builder, streaming);
         hooks.opened?.(reader instanceof ContiguousLongReader || reader instanceof LongReader ? 'long' : 'wide');
       } else reader.row(record, start);
@@ -291,16 +293,13 @@ function breaksIn(record: readonly string[]): number {
 }
 
 /**
- * Throws for the kind of file that is not read (`arff`), and for --channels with a .ts file. The layout and
- * column options are CSV's: a .ts file is read as one whatever they say (they may be a model's, from its CSV files).
+ * Throws for --channels with a .ts or ARFF file. The layout and column options are CSV's: a .ts or ARFF file is
+ * read as one whatever they say (they may be a model's, from its CSV files).
  */
-function refuseKind(kind: TextKind, o: Resolved, file: string): asserts kind is Exclude<TextKind, 'arff'> {
-  if (kind === 'arff') {
-    throw new UserError("an ARFF file (@relation); ARFF is not read: give the data set's .ts file or a CSV file", { file, line: 1 });
-  }
-  if (kind === 'ts' && o.channels !== undefined && o.channels.length > 0) {
+function refuseKind(kind: TextKind, o: Resolved, file: string): void {
+  if ((kind === 'ts' || kind === 'arff') && o.channels !== undefined && o.channels.length > 0) {
     throw new UserError(
-      "channels were given (--channels, or a model trained with it) but this file is in the archive's .ts format, " +
+      `channels were given (--channels, or a model trained with it) but this file is in the archive's ${kind === 'ts' ? '.ts' : 'ARFF'} format, ` +
         'whose channels have no names; --channels is for long-layout CSV files',
       { file, line: 1 },
     );

@@ -1,0 +1,243 @@
+// ARFF (Weka's format, the UCR/UEA archive's other download): `@relation`, then `@attribute name type` lines up to
+// `@data`, comment lines starting with %, then one sequence per line. Two shapes are read, those the archive
+// writes:
+// - univariate: numeric attributes (numeric, real or integer), one per time step, then the class; a line holds
+//   the values then the label;
+// - multivariate: one relational attribute (numeric attributes inside it, up to `@end`), then the class; a line
+//   holds the quoted channels, separated by \n, each channel's values by commas, then the label.
+// The class is the last attribute and nominal ({a,b,…}); without one, the file has no labels. Trailing ? values
+// pad a channel to the longest (as in the archive's unequal-length sets); a ? before a value is refused, as are
+// sparse lines ({…}), string and date attributes, and anything but these two shapes.
+//
+// Channels are named as the .ts reader names them (`value`, or dim_0, dim_1, …), so a model trained on one of a
+// set's files reads the others; a sequence's id is its 1-based data line number. The loader hands over each
+// line whole; quotes (' or ") and backslash escapes are this reader's.
+//
+// Owns the rules of this format; cell parsing is cells.ts', storage is builder.ts'.
+
+import { UserError } from '../errors.js';
+import type { DataSetBuilder, StepStore } from './builder.js';
+import { show, toName, toValue, valueError } from './cells.js';
+
+export interface ArffOptions {
+  readonly requireLabels: boolean;
+}
+
+const WHAT = 'every value of an ARFF data line must be a number';
+const NUMERIC = /^(numeric|real|integer)$/i;
+
+type Attribute = { name: string; kind: 'numeric' | 'nominal' | 'relational'; values?: Set<string> };
+
+export class ArffReader {
+  private readonly file: string;
+  private readonly opts: ArffOptions;
+  private readonly builder: DataSetBuilder;
+  private readonly attributes: Attribute[] = [];
+  private inRelational: Attribute | null = null; // the relational attribute whose inner attributes are being read
+  private inData = false;
+  private labels: Set<string> | null = null; // the class attribute's values; null: no class attribute
+  private relational = false; // the multivariate shape
+  private steps: StepStore | null = null;
+  private D = 0;
+  private dataRows = 0;
+
+  /** Takes the file's first line that is not blank (the loader told the format from it). */
+  constructor(file: string, first: readonly string[], line: number, opts: ArffOptions, builder: DataSetBuilder) {
+    this.file = file;
+    this.opts = opts;
+    this.builder = builder;
+    this.row(first, line);
+  }
+
+  row(cells: readonly string[], line: number): void {
+    const text = cells.join('\u0000').trim();
+    if (text === '' || text.startsWith('%')) return;
+    if (this.inData) this.sequence(text, line);
+    else this.header(text, line);
+  }
+
+  private header(text: string, line: number): void {
+    const { file } = this;
+    if (!text.startsWith('@')) {
+      throw new UserError("a line before @data that is neither a header line (@…) nor a comment (%…); an ARFF file's sequences follow its @data line", { file, line });
+    }
+    const key = /^@(\w+)/.exec(text)![1].toLowerCase();
+    const rest = text.slice(key.length + 1).trim();
+    if (key === 'relation') return;
+    if (key === 'end') {
+      if (this.inRelational === null) throw new UserError('@end without a relational attribute before it', { file, line });
+      this.inRelational = null;
+      return;
+    }
+    if (key === 'data') {
+      if (rest !== '') throw new UserError('a sequence on the @data line itself; put @data on a line of its own, each sequence on a line after it', { file, line });
+      this.startData(line);
+      return;
+    }
+    if (key !== 'attribute') throw new UserError(`unknown header line @${key}; an ARFF header has @relation, @attribute and @data lines`, { file, line });
+    const [name, type] = splitName(rest, file, line);
+    if (this.inRelational !== null) {
+      if (!NUMERIC.test(type)) throw new UserError(`attribute ${show(name)} inside a relational attribute is ${show(type)}; its values must be numeric`, { file, line });
+      return;
+    }
+    if (NUMERIC.test(type)) this.attributes.push({ name, kind: 'numeric' });
+    else if (type.startsWith('{')) this.attributes.push({ name, kind: 'nominal', values: new Set(nominalValues(type, file, line)) });
+    else if (/^relational$/i.test(type)) {
+      const a: Attribute = { name, kind: 'relational' };
+      this.attributes.push(a);
+      this.inRelational = a;
+    } else {
+      throw new UserError(`attribute ${show(name)} is ${show(type)}; only numeric values, a relational attribute of them and a nominal class are read`, { file, line });
+    }
+  }
+
+  /** Checks the attributes against the two shapes this reader takes, at @data. */
+  private startData(line: number): void {
+    const { file, attributes } = this;
+    if (this.inRelational !== null) throw new UserError(`@data inside relational attribute ${show(this.inRelational.name)}; close it with @end`, { file, line });
+    const last = attributes[attributes.length - 1];
+    const inputs = last?.kind === 'nominal' ? attributes.slice(0, -1) : attributes;
+    this.labels = last?.kind === 'nominal' ? last.values! : null;
+    const shape = `the attributes must be numeric ones, one per time step, or one relational attribute of them, then the class`;
+    if (inputs.length === 0) throw new UserError(`no value attributes before @data; ${shape}`, { file, line });
+    const nominal = inputs.find((a) => a.kind === 'nominal');
+    if (nominal !== undefined) throw new UserError(`nominal attribute ${show(nominal.name)} before the last; ${shape} (the last attribute)`, { file, line });
+    this.relational = inputs.some((a) => a.kind === 'relational');
+    if (this.relational && inputs.length > 1) throw new UserError(`a relational attribute beside other value attributes; ${shape}`, { file, line });
+    this.inData = true;
+  }
+
+  private sequence(text: string, line: number): void {
+    const { file } = this;
+    if (text.startsWith('{')) throw new UserError('a sparse data line ({index value, …}); give every value, in order', { file, line });
+    const cells = splitCells(text, file, line);
+    const want = this.attributes.length;
+    if (cells.length !== want) {
+      throw new UserError(`line has ${cells.length} value(s) but the header declares ${want} attribute(s); give one per attribute, the class last`, { file, line });
+    }
+    const label = this.labelOf(cells[want - 1], line);
+    const inputs = this.labels === null ? cells : cells.slice(0, -1);
+    const channels = this.relational ? inputs[0].split('\n') : [inputs.join(',')];
+    const values = channels.map((c, d) => readChannel(c, d, channels.length, file, line));
+    const T = values[0].length;
+    values.forEach((v, d) => {
+      if (v.length !== T) {
+        throw new UserError(`channel ${d + 1} has ${v.length} values but channel 1 has ${T}; the channels of a sequence must be equally long`, { file, line });
+      }
+    });
+    const steps = this.stepsFor(values.length, line);
+    for (let t = 0; t < T; t++) for (const v of values) steps.push(v[t]);
+    this.dataRows++;
+    this.builder.addSequence(String(this.dataRows), label, T, file, line);
+  }
+
+  /** The line's label (its last cell) when the file has a class attribute; null when none is required. */
+  private labelOf(cell: string, line: number): string | null {
+    const { file } = this;
+    if (this.labels === null || cell.trim() === '?') {
+      if (!this.opts.requireLabels) return null;
+      throw new UserError(
+        this.labels === null
+          ? 'the file has no class attribute (a nominal {…} attribute last); training and evaluation need one'
+          : 'missing label "?"; every sequence needs a class name',
+        { file, line },
+      );
+    }
+    const label = toName(cell, { file, line });
+    if (!this.labels.has(label)) {
+      throw new UserError(`label ${show(label)} is not one of the classes the class attribute lists (${[...this.labels].slice(0, 20).join(', ')})`, { file, line });
+    }
+    return label;
+  }
+
+  /** The step storage, once the first sequence has fixed the channels; later lines must have as many. */
+  private stepsFor(D: number, line: number): StepStore {
+    if (this.steps === null) {
+      this.D = D;
+      const channels = D === 1 ? ['value'] : Array.from({ length: D }, (_, d) => `dim_${d}`);
+      this.steps = this.builder.begin(channels, this.file, line);
+    } else if (D !== this.D) {
+      throw new UserError(`line has ${D} channel(s) but the first sequence has ${this.D}; every line needs the same channels, separated by \\n`, { file: this.file, line });
+    }
+    return this.steps;
+  }
+
+  end(lastLine: number): void {
+    if (this.dataRows === 0) {
+      throw new UserError(this.inData ? 'no sequences after @data; add one line per sequence' : 'no @data line: an ARFF file lists its sequences after one', { file: this.file, line: lastLine });
+    }
+  }
+}
+
+/** Channel d's values (its trailing ? padding left out); a ? before a value is refused. */
+function readChannel(text: string, d: number, D: number, file: string, line: number): Float32Array {
+  const cells = text.split(',');
+  let T = cells.length;
+  while (T > 0 && cells[T - 1].trim() === '?') T--;
+  const where = (t: number) => (D > 1 ? `channel ${d + 1}, value ${t + 1}` : `value ${t + 1}`);
+  if (T === 0 || (T === 1 && cells[0].trim() === '')) throw new UserError(`${D > 1 ? `channel ${d + 1}` : 'the line'} holds no values; a sequence needs at least one time step`, { file, line });
+  const x = new Float32Array(T);
+  for (let t = 0; t < T; t++) {
+    const v = toValue(cells[t]);
+    if (v !== v) {
+      if (cells[t].trim() === '?') throw new UserError(`missing value "?" (${where(t)}); fill it in or leave the sequence out`, { file, line });
+      throw valueError(cells[t], { file, line }, where(t), WHAT);
+    }
+    x[t] = v;
+  }
+  return x;
+}
+
+/** An @attribute line's name (quoted or not) and the type after it. */
+function splitName(rest: string, file: string, line: number): [string, string] {
+  const q = rest[0];
+  let name: string;
+  let after: string;
+  if (q === "'" || q === '"') {
+    const end = rest.indexOf(q, 1);
+    if (end < 0) throw new UserError('unterminated quote in an @attribute name; close the quote', { file, line });
+    [name, after] = [rest.slice(1, end), rest.slice(end + 1)];
+  } else {
+    const m = /^(\S+)(.*)$/.exec(rest);
+    [name, after] = m === null ? ['', ''] : [m[1], m[2]];
+  }
+  const type = after.trim();
+  if (name === '' || type === '') throw new UserError('an @attribute line needs a name and a type (@attribute name numeric)', { file, line });
+  return [name, type];
+}
+
+/** The values of a nominal type {a, b, 'c d'}. */
+function nominalValues(type: string, file: string, line: number): string[] {
+  if (!type.endsWith('}')) throw new UserError('a nominal type without its closing brace; list the classes as {a,b,…}', { file, line });
+  return splitCells(type.slice(1, -1), file, line).map((v) => toName(v, { file, line })).filter((v) => v !== '');
+}
+
+/**
+ * A line's comma-separated cells, with quotes (' or ") removed and the escapes inside them (\n, \t, \\, \', \")
+ * resolved. A line without quotes, every numeric line, is split as it is.
+ */
+function splitCells(text: string, file: string, line: number): string[] {
+  if (!text.includes("'") && !text.includes('"')) return text.split(',');
+  const cells: string[] = [];
+  let cell = '';
+  let quote = '';
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i];
+    if (quote !== '') {
+      if (c === '\\' && i + 1 < text.length) {
+        const e = text[++i];
+        cell += e === 'n' ? '\n' : e === 't' ? '\t' : e;
+      } else if (c === quote) quote = '';
+      else cell += c;
+    } else if (c === ',') {
+      cells.push(cell);
+      cell = '';
+    } else if ((c === "'" || c === '"') && cell.trim() === '') {
+      quote = c;
+      cell = '';
+    } else cell += c;
+  }
+  if (quote !== '') throw new UserError('unterminated quote: a quoted value on this line is never closed; close the quote', { file, line });
+  cells.push(cell);
+  return cells;
+}
