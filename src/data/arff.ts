@@ -16,8 +16,9 @@
 // Owns the rules of this format; cell parsing is cells.ts', storage is builder.ts'.
 
 import { UserError } from '../errors.js';
-import type { DataSetBuilder, StepStore } from './builder.js';
+import type { DataSetBuilder } from './builder.js';
 import { show, toName, toValue, valueError } from './cells.js';
+import { ArchiveChannels } from './ts-file.js';
 
 export interface ArffOptions {
   readonly requireLabels: boolean;
@@ -37,8 +38,7 @@ export class ArffReader {
   private inData = false;
   private labels: Set<string> | null = null; // the class attribute's values; null: no class attribute
   private relational = false; // the multivariate shape
-  private steps: StepStore | null = null;
-  private D = 0;
+  private readonly channels: ArchiveChannels;
   private dataRows = 0;
 
   /** Takes the file's first line that is not blank (the loader told the format from it). */
@@ -46,6 +46,7 @@ export class ArffReader {
     this.file = file;
     this.opts = opts;
     this.builder = builder;
+    this.channels = new ArchiveChannels(builder, file, '\\n');
     this.row(first, line);
   }
 
@@ -125,7 +126,7 @@ export class ArffReader {
         throw new UserError(`channel ${d + 1} has ${v.length} values but channel 1 has ${T}; the channels of a sequence must be equally long`, { file, line });
       }
     });
-    const steps = this.stepsFor(values.length, line);
+    const steps = this.channels.storeFor(values.length, line);
     for (let t = 0; t < T; t++) for (const v of values) steps.push(v[t]);
     this.dataRows++;
     this.builder.addSequence(String(this.dataRows), label, T, file, line);
@@ -148,18 +149,6 @@ export class ArffReader {
       throw new UserError(`label ${show(label)} is not one of the classes the class attribute lists (${[...this.labels].slice(0, 20).join(', ')})`, { file, line });
     }
     return label;
-  }
-
-  /** The step storage, once the first sequence has fixed the channels; later lines must have as many. */
-  private stepsFor(D: number, line: number): StepStore {
-    if (this.steps === null) {
-      this.D = D;
-      const channels = D === 1 ? ['value'] : Array.from({ length: D }, (_, d) => `dim_${d}`);
-      this.steps = this.builder.begin(channels, this.file, line);
-    } else if (D !== this.D) {
-      throw new UserError(`line has ${D} channel(s) but the first sequence has ${this.D}; every line needs the same channels, separated by \\n`, { file: this.file, line });
-    }
-    return this.steps;
   }
 
   end(lastLine: number): void {

@@ -29,8 +29,7 @@ export class TsReader {
   private inData = false;
   private labelled: boolean | null = null; // @classLabel
   private classes: Set<string> | null = null; // the labels @classLabel lists, when it lists any
-  private steps: StepStore | null = null; // once the first data line fixes the channels
-  private D = 0;
+  private readonly channels: ArchiveChannels;
   private dataRows = 0;
   private channel: Float32Array[] = []; // [D][T] the line being read
 
@@ -39,6 +38,7 @@ export class TsReader {
     this.file = file;
     this.opts = opts;
     this.builder = builder;
+    this.channels = new ArchiveChannels(builder, file, '":"');
     this.row(first, line);
   }
 
@@ -98,7 +98,7 @@ export class TsReader {
     if (D < 1 || (D === 1 && isBlank(cells[0]))) {
       throw new UserError('line has no values; a sequence needs at least one time step', { file: this.file, line });
     }
-    const steps = this.stepsFor(D, line);
+    const steps = this.channels.storeFor(D, line);
     let T = -1;
     for (let d = 0; d < D; d++) {
       const n = this.readChannel(d, cells[d], line);
@@ -132,21 +132,6 @@ export class TsReader {
       throw new UserError(`label ${show(label)} is not one of the classes the @classLabel line lists (${listed})`, { file, line });
     }
     return label;
-  }
-
-  /** The step storage, once the first sequence has fixed the channels; later lines must have as many. */
-  private stepsFor(D: number, line: number): StepStore {
-    if (this.steps === null) {
-      this.D = D;
-      const channels = D === 1 ? ['value'] : Array.from({ length: D }, (_, d) => `dim_${d}`);
-      this.steps = this.builder.begin(channels, this.file, line);
-    } else if (D !== this.D) {
-      throw new UserError(
-        `line has ${D} channel(s) but the first sequence has ${this.D}; every line needs the same channels, separated by ":"`,
-        { file: this.file, line },
-      );
-    }
-    return this.steps;
   }
 
   /** Parses channel d's values (`text`, its padding left out) into this.channel[d]; returns how many. */
@@ -192,6 +177,33 @@ export class TsReader {
         { file: this.file, line: lastLine },
       );
     }
+  }
+}
+
+/**
+ * The channels of a file in the archive's formats (.ts, ARFF), fixed by its first sequence: one is named `value`,
+ * as a wide CSV file's, several dim_0, dim_1, … (sktime's names); a later line must have as many.
+ */
+export class ArchiveChannels {
+  private steps: StepStore | null = null;
+  private D = 0;
+
+  /** `separator`: how the format separates a line's channels, for the message. */
+  constructor(private readonly builder: DataSetBuilder, private readonly file: string, private readonly separator: string) {}
+
+  /** The step storage for a line of D channels. */
+  storeFor(D: number, line: number): StepStore {
+    if (this.steps === null) {
+      this.D = D;
+      const channels = D === 1 ? ['value'] : Array.from({ length: D }, (_, d) => `dim_${d}`);
+      this.steps = this.builder.begin(channels, this.file, line);
+    } else if (D !== this.D) {
+      throw new UserError(
+        `line has ${D} channel(s) but the first sequence has ${this.D}; every line needs the same channels, separated by ${this.separator}`,
+        { file: this.file, line },
+      );
+    }
+    return this.steps;
   }
 }
 
