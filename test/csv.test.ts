@@ -479,6 +479,7 @@ const BAD: Bad[] = [
   { name: 'ARFF: channels of different lengths', content: "@relation R\n@attribute dims relational\n@attribute t0 numeric\n@attribute t1 numeric\n@end dims\n@attribute class {a,b}\n@data\n'1,2\\n3',a\n", line: 8, phrase: 'channel 2 has 1 values but channel 1 has 2' },
   { name: 'ARFF: a line with other channels', content: "@relation R\n@attribute dims relational\n@attribute t0 numeric\n@attribute t1 numeric\n@end dims\n@attribute class {a,b}\n@data\n'1,2\\n3,4',a\n'1,2',b\n", line: 9, phrase: 'line has 1 channel(s) but the first sequence has 2' },
   { name: 'ARFF: unterminated quote', content: "@relation R\n@attribute dims relational\n@attribute t0 numeric\n@attribute t1 numeric\n@end dims\n@attribute class {a,b}\n@data\n'1,2\\n3,4,a\n", line: 8, phrase: 'unterminated quote' },
+  { name: 'ARFF: a bare @', content: '@relation R\n@ attribute t0 numeric\n', line: 2, phrase: 'unknown header line "@"; an ARFF header has @relation, @attribute and @data lines' },
   { name: 'ARFF: --channels', content: '@relation R\n@attribute t0 numeric\n@attribute t1 numeric\n@attribute class {a,b}\n@data\n1,2,a\n', opts: { channels: ['x'] }, line: 1, phrase: "the archive's ARFF format, whose channels have no names" },
   { name: '.ts: missing value', content: '@classLabel true a b\n@data\n1,?,3:a\n', line: 3, phrase: 'missing value "?" (channel 1, value 2)' },
   { name: '.ts: a channel of padding only', content: '@classLabel true a b\n@data\n1,2:NaN,NaN:a\n', line: 3, phrase: 'channel 2 holds no values, only NaN or ? padding' },

@@ -62,7 +62,7 @@ export class ArffReader {
     if (!text.startsWith('@')) {
       throw new UserError("a line before @data that is neither a header line (@…) nor a comment (%…); an ARFF file's sequences follow its @data line", { file, line });
     }
-    const key = /^@(\w+)/.exec(text)![1].toLowerCase();
+    const key = /^@(\w*)/.exec(text)![1].toLowerCase();
     const rest = text.slice(key.length + 1).trim();
     if (key === 'relation') return;
     if (key === 'end') {
@@ -75,7 +75,7 @@ export class ArffReader {
       this.startData(line);
       return;
     }
-    if (key !== 'attribute') throw new UserError(`unknown header line @${key}; an ARFF header has @relation, @attribute and @data lines`, { file, line });
+    if (key !== 'attribute') throw new UserError(`unknown header line ${show(text.split(/\s/)[0])}; an ARFF header has @relation, @attribute and @data lines`, { file, line });
     const [name, type] = splitName(rest, file, line);
     if (this.inRelational !== null) {
       if (!NUMERIC.test(type)) throw new UserError(`attribute ${show(name)} inside a relational attribute is ${show(type)}; its values must be numeric`, { file, line });
