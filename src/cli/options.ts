@@ -6,7 +6,7 @@ import { MAX_RESAMPLE, MAX_STRIDE } from '../train/defaults.js';
 import { isResampleLength } from '../model/resample.js';
 
 /** What an input file may be, for the files' help (src/data/text.ts, docs/data.md). */
-export const FILE_KINDS = "CSV (cells separated by commas, tabs, semicolons or spaces; gzip or UTF-16 too) or the UCR/UEA archive's .ts";
+export const FILE_KINDS = "CSV (cells separated by commas, tabs, semicolons or spaces; gzip or UTF-16 too) or the UCR/UEA archive's .ts or ARFF";
 
 /**
  * The data flags: for train and tune (`training`), whose defaults are the built-in names; for evaluate and predict

@@ -176,7 +176,7 @@ export const trainCommand = {
   command: ['train <files..>', '$0 <files..>'],
   describe: 'train a model on labelled CSV files',
   builder: (y: Argv) => trainBuilder(y, [...WORKFLOW_EXAMPLES.slice(0, 2),
-    ['$0 train GunPoint_TRAIN.ts --test GunPoint_TEST.ts', "the UCR/UEA archive's files as they come (.ts, .tsv, .txt)"]]),
+    ['$0 train GunPoint_TRAIN.ts --test GunPoint_TEST.ts', "the UCR/UEA archive's files as they come (.ts, .arff, .tsv, .txt)"]]),
   handler: async (argv: ArgumentsCamelCase<TrainArgs>) => {
     const a = argv as unknown as TrainArgs;
     checkFlags(a);
