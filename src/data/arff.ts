@@ -5,7 +5,7 @@
 //   the values then the label;
 // - multivariate: one relational attribute (numeric attributes inside it, up to `@end`), then the class; a line
 //   holds the quoted channels, separated by \n, each channel's values by commas, then the label.
-// The class is the last attribute and nominal ({a,b,…}); without one, the file has no labels. Trailing ? values
+// The class is the last attribute and nominal ({a,b,…}); without one, the file has no labels. Trailing ? (or NaN) values
 // pad a channel to the longest (as in the archive's unequal-length sets); a ? before a value is refused, as are
 // sparse lines ({…}), string and date attributes, and anything but these two shapes.
 //
@@ -17,14 +17,13 @@
 
 import { UserError } from '../errors.js';
 import type { DataSetBuilder } from './builder.js';
-import { show, toName, toValue, valueError } from './cells.js';
+import { show, toName } from './cells.js';
 import { ArchiveChannels } from './ts-file.js';
 
 export interface ArffOptions {
   readonly requireLabels: boolean;
 }
 
-const WHAT = 'every value of an ARFF data line must be a number';
 const NUMERIC = /^(numeric|real|integer)$/i;
 
 type Attribute = { name: string; kind: 'numeric' | 'nominal' | 'relational'; values?: Set<string> };
@@ -118,16 +117,7 @@ export class ArffReader {
     }
     const label = this.labelOf(cells[want - 1], line);
     const inputs = this.labels === null ? cells : cells.slice(0, -1);
-    const channels = this.relational ? inputs[0].split('\n') : [inputs.join(',')];
-    const values = channels.map((c, d) => readChannel(c, d, channels.length, file, line));
-    const T = values[0].length;
-    values.forEach((v, d) => {
-      if (v.length !== T) {
-        throw new UserError(`channel ${d + 1} has ${v.length} values but channel 1 has ${T}; the channels of a sequence must be equally long`, { file, line });
-      }
-    });
-    const steps = this.channels.storeFor(values.length, line);
-    for (let t = 0; t < T; t++) for (const v of values) steps.push(v[t]);
+    const T = this.channels.store(this.relational ? inputs[0].split('\n') : [inputs.join(',')], line);
     this.dataRows++;
     this.builder.addSequence(String(this.dataRows), label, T, file, line);
   }
@@ -156,25 +146,6 @@ export class ArffReader {
       throw new UserError(this.inData ? 'no sequences after @data; add one line per sequence' : 'no @data line: an ARFF file lists its sequences after one', { file: this.file, line: lastLine });
     }
   }
-}
-
-/** Channel d's values (its trailing ? padding left out); a ? before a value is refused. */
-function readChannel(text: string, d: number, D: number, file: string, line: number): Float32Array {
-  const cells = text.split(',');
-  let T = cells.length;
-  while (T > 0 && cells[T - 1].trim() === '?') T--;
-  const where = (t: number) => (D > 1 ? `channel ${d + 1}, value ${t + 1}` : `value ${t + 1}`);
-  if (T === 0 || (T === 1 && cells[0].trim() === '')) throw new UserError(`${D > 1 ? `channel ${d + 1}` : 'the line'} holds no values; a sequence needs at least one time step`, { file, line });
-  const x = new Float32Array(T);
-  for (let t = 0; t < T; t++) {
-    const v = toValue(cells[t]);
-    if (v !== v) {
-      if (cells[t].trim() === '?') throw new UserError(`missing value "?" (${where(t)}); fill it in or leave the sequence out`, { file, line });
-      throw valueError(cells[t], { file, line }, where(t), WHAT);
-    }
-    x[t] = v;
-  }
-  return x;
 }
 
 /** An @attribute line's name (quoted or not) and the type after it. */

@@ -20,7 +20,7 @@ export interface TsOptions {
   readonly requireLabels: boolean;
 }
 
-const WHAT = 'every value of a .ts line must be a number';
+const WHAT = 'every value of a channel must be a number';
 
 export class TsReader {
   private readonly file: string;
@@ -31,7 +31,6 @@ export class TsReader {
   private classes: Set<string> | null = null; // the labels @classLabel lists, when it lists any
   private readonly channels: ArchiveChannels;
   private dataRows = 0;
-  private channel: Float32Array[] = []; // [D][T] the line being read
 
   /** Takes the file's first line that is not blank (a comment or a header line: how the format was told). */
   constructor(file: string, first: readonly string[], line: number, opts: TsOptions, builder: DataSetBuilder) {
@@ -98,19 +97,7 @@ export class TsReader {
     if (D < 1 || (D === 1 && isBlank(cells[0]))) {
       throw new UserError('line has no values; a sequence needs at least one time step', { file: this.file, line });
     }
-    const steps = this.channels.storeFor(D, line);
-    let T = -1;
-    for (let d = 0; d < D; d++) {
-      const n = this.readChannel(d, cells[d], line);
-      if (T >= 0 && n !== T) {
-        throw new UserError(
-          `channel ${d + 1} has ${n} values but channel 1 has ${T}; the channels of a sequence must be equally long`,
-          { file: this.file, line },
-        );
-      }
-      T = n;
-    }
-    for (let t = 0; t < T; t++) for (let d = 0; d < D; d++) steps.push(this.channel[d][t]);
+    const T = this.channels.store(cells.slice(0, D), line);
     this.dataRows++;
     this.builder.addSequence(String(this.dataRows), label, T, this.file, line);
   }
@@ -132,6 +119,68 @@ export class TsReader {
       throw new UserError(`label ${show(label)} is not one of the classes the @classLabel line lists (${listed})`, { file, line });
     }
     return label;
+  }
+
+  end(lastLine: number): void {
+    if (this.dataRows === 0) {
+      throw new UserError(
+        this.inData
+          ? 'no sequences after @data; add one line per sequence'
+          : 'no @data line: a .ts file lists its sequences after one',
+        { file: this.file, line: lastLine },
+      );
+    }
+  }
+}
+
+/**
+ * The channels of a file in the archive's formats (.ts, ARFF), fixed by its first sequence: one is named `value`,
+ * as a wide CSV file's, several dim_0, dim_1, … (sktime's names); a later line must have as many. Parses and
+ * stores each line's channels, the rules of both formats alike.
+ */
+export class ArchiveChannels {
+  private steps: StepStore | null = null;
+  private D = 0;
+  private readonly channel: Float32Array[] = []; // [D][T] the line being read
+
+  /** `separator`: how the format separates a line's channels, for the message. */
+  constructor(private readonly builder: DataSetBuilder, private readonly file: string, private readonly separator: string) {}
+
+  /**
+   * Stores a line's channels (each one's values separated by commas, its trailing padding left out) as one
+   * sequence's steps; returns its length T. The channels must be as many as the first line's, and equally long.
+   */
+  store(texts: readonly string[], line: number): number {
+    const D = texts.length;
+    const steps = this.storeFor(D, line);
+    let T = -1;
+    for (let d = 0; d < D; d++) {
+      const n = this.readChannel(d, texts[d], line);
+      if (T >= 0 && n !== T) {
+        throw new UserError(
+          `channel ${d + 1} has ${n} values but channel 1 has ${T}; the channels of a sequence must be equally long`,
+          { file: this.file, line },
+        );
+      }
+      T = n;
+    }
+    for (let t = 0; t < T; t++) for (let d = 0; d < D; d++) steps.push(this.channel[d][t]);
+    return T;
+  }
+
+  /** The step storage for a line of D channels. */
+  private storeFor(D: number, line: number): StepStore {
+    if (this.steps === null) {
+      this.D = D;
+      const channels = D === 1 ? ['value'] : Array.from({ length: D }, (_, d) => `dim_${d}`);
+      this.steps = this.builder.begin(channels, this.file, line);
+    } else if (D !== this.D) {
+      throw new UserError(
+        `line has ${D} channel(s) but the first sequence has ${this.D}; every line needs the same channels, separated by ${this.separator}`,
+        { file: this.file, line },
+      );
+    }
+    return this.steps;
   }
 
   /** Parses channel d's values (`text`, its padding left out) into this.channel[d]; returns how many. */
@@ -166,44 +215,6 @@ export class TsReader {
     const x = this.channel[d];
     if (x !== undefined && x.length >= T) return x;
     return (this.channel[d] = new Float32Array(Math.max(T, 2 * (x?.length ?? 0))));
-  }
-
-  end(lastLine: number): void {
-    if (this.dataRows === 0) {
-      throw new UserError(
-        this.inData
-          ? 'no sequences after @data; add one line per sequence'
-          : 'no @data line: a .ts file lists its sequences after one',
-        { file: this.file, line: lastLine },
-      );
-    }
-  }
-}
-
-/**
- * The channels of a file in the archive's formats (.ts, ARFF), fixed by its first sequence: one is named `value`,
- * as a wide CSV file's, several dim_0, dim_1, … (sktime's names); a later line must have as many.
- */
-export class ArchiveChannels {
-  private steps: StepStore | null = null;
-  private D = 0;
-
-  /** `separator`: how the format separates a line's channels, for the message. */
-  constructor(private readonly builder: DataSetBuilder, private readonly file: string, private readonly separator: string) {}
-
-  /** The step storage for a line of D channels. */
-  storeFor(D: number, line: number): StepStore {
-    if (this.steps === null) {
-      this.D = D;
-      const channels = D === 1 ? ['value'] : Array.from({ length: D }, (_, d) => `dim_${d}`);
-      this.steps = this.builder.begin(channels, this.file, line);
-    } else if (D !== this.D) {
-      throw new UserError(
-        `line has ${D} channel(s) but the first sequence has ${this.D}; every line needs the same channels, separated by ${this.separator}`,
-        { file: this.file, line },
-      );
-    }
-    return this.steps;
   }
 }
 
