@@ -138,6 +138,50 @@ describe('GRU cell: gradient check against float64 central differences', () => {
   });
 });
 
+describe('two layers: gradient check against float64 central differences', () => {
+  // Every parameter of both layers (the second layer's input gradient feeds the first), both cells, both
+  // directions, every readout, full BPTT (the only horizon two layers train with), D = 3, lengths 1–12.
+  for (const cell of ['rnn', 'gru'] as const) {
+    for (const directions of [1, 2] as const) {
+      const s: Shape = { ...shape, cell, directions, layers: 2 };
+      const th = realisticParams(20 + directions + (cell === 'gru' ? 2 : 0), s);
+      const P = viewsOf(th, s);
+      const rng = createRng(31);
+      for (const b of [P.b_h_l1, P.b_hn_l1, P.b_h_l1_r, P.b_hn_l1_r]) for (let i = 0; i < b.length; i++) b[i] = 0.3 * normal(rng);
+      for (const readout of READOUTS) {
+        it(`${cell}, ${directions === 2 ? 'bidirectional' : 'one direction'}, readout ${readout}`, () => {
+          const { loss, grad } = kernelLossAndGrad(th, batch.x, f64, s, readout, 0, batch);
+          const ref = refBatchLoss(th, th, s, readout, 0, batch);
+          assert.ok(Math.abs(loss - ref) <= 1e-13 * Math.abs(ref), `forward loss ${loss} vs reference ${ref}`);
+          const num = numericGrad(th, s, readout, 0, batch, 1e-5);
+          const { err, at } = maxRelError(grad, num, 1e-4);
+          assert.ok(err < 1e-6, `relative error ${err.toExponential(2)} at ${describeIndex(s, at)}: kernel ${grad[at]}, numeric ${num[at]}`);
+          const G = viewsOf(grad, s);
+          const first = directions === 2 ? (['W_xh', 'W_hh', 'W_xh_r', 'W_hh_r'] as const) : (['W_xh', 'W_hh'] as const);
+          for (const name of first) assert.ok(G[name].some((g) => Math.abs(g) > 1e-6), `${name} (first layer) gets a gradient`);
+          assert.equal(G.W_xh_l1.length, (cell === 'gru' ? 3 : 1) * shape.H * directions * shape.H, 'W_xh_l1 reads [h_fwd; h_rev]');
+        });
+      }
+    }
+  }
+
+  it('refuses a truncated horizon shorter than a sequence (a bug: the options refuse it first)', () => {
+    const s: Shape = { ...shape, cell: 'gru', directions: 2, layers: 2 };
+    const th = realisticParams(40, s);
+    assert.throws(() => kernelLossAndGrad(th, batch.x, f64, s, 'mean', 4, batch), /bug: a model of two layers trains with full BPTT/);
+  });
+
+  it('leaves a one-layer model\'s layout as it was: no second-layer parameter, W_hy right after the first layer', () => {
+    for (const s of [shape, { ...shape, cell: 'gru' as const, directions: 2 as const }]) {
+      const l = layoutOf(s);
+      for (const name of ['W_xh_l1', 'W_hh_l1', 'b_h_l1', 'b_hn_l1', 'W_xh_l1_r', 'W_hh_l1_r', 'b_h_l1_r', 'b_hn_l1_r'] as const) {
+        assert.equal(l.rows[name], 0, name);
+      }
+      assert.equal(l.offset.W_hy, l.offset.b_hn_r + l.rows.b_hn_r * l.cols.b_hn_r);
+    }
+  });
+});
+
 describe('rnn kernel: truncation edge cases', () => {
   for (const readout of READOUTS) {
     it(`k ≥ T gives bit-identical gradients to k = 0 (readout ${readout}, float64 and float32)`, () => {

@@ -1,8 +1,9 @@
 #!/usr/bin/python3
-"""Writes test/fixtures/torch-reference.json, test/fixtures/torch-reference-bidirectional.json and
-test/fixtures/torch-reference-gru.json: PyTorch's loss and gradients for the Elman RNN classifier,
-one-directional and bidirectional, and for the GRU classifier (bidirectional), which test/reference.test.ts
-compares our float32 kernel against (that test needs no Python; only regenerating the fixtures does).
+"""Writes test/fixtures/torch-reference.json, test/fixtures/torch-reference-bidirectional.json,
+test/fixtures/torch-reference-gru.json and test/fixtures/torch-reference-gru-2layers.json: PyTorch's loss and
+gradients for the Elman RNN classifier, one-directional and bidirectional, and for the GRU classifier
+(bidirectional, one layer and two), which test/reference.test.ts compares our float32 kernel against (that test
+needs no Python; only regenerating the fixtures does).
 
 Regenerate (Debian; the default `python3` on PATH may be a pyenv one without torch, so name Debian's):
 
@@ -45,6 +46,12 @@ b_h [3H] = bias_ih_l0 + [bias_hh_l0's r and z blocks, 0] (a float32 sum), b_hn [
 the _r ones from the reverse direction. Gradients in the same layout: b_h's is bias_ih_l0's (its r and z rows
 equal bias_hh_l0's, as the gates see only the sum; the script checks that), b_hn's is bias_hh_l0's n block.
 
+Two-layer GRU fixture (shape "layers": 2, "cell": "gru", "directions": 2, frames as above): nn.GRU(D, H,
+num_layers=2, bidirectional=True) itself, full BPTT only (k = 0: two layers do not truncate). The readout reads
+the second layer: 'last' is [h_n[2]; h_n[3]] (the second layer's forward and reverse final states), 'mean' and
+'max' output.mean(0) and output.max(0).values. The second layer's weights go to our _l1 names with the same
+folding (W_xh_l1 [3H][2H] = weight_ih_l1, ..., W_xh_l1_r = weight_ih_l1_reverse, ...).
+
 The script also runs every case in float64 from the same (float32-rounded) weights and inputs and fails if
 float32 and float64 disagree beyond float32 rounding, so the fixtures are known to be faithful references.
 """
@@ -78,6 +85,8 @@ GRU_D = GRU_CHANNELS * GRU_STRIDE
 GRU_LENGTHS = [7, 16, 20, 2, 12]
 GRU_SEED = 5678
 GRU_OUT = os.path.join(FIXTURES, "torch-reference-gru.json")
+GRU2_SEED = 8765
+GRU2_OUT = os.path.join(FIXTURES, "torch-reference-gru-2layers.json")
 
 
 def randomize(rnn):
@@ -383,13 +392,114 @@ def two_direction_fixture(cell):
     }
 
 
+def build_gru_two_layers(dtype):
+    """nn.GRU(num_layers=2, bidirectional=True) (every bias non-zero), the classifier over the second layer's [2H], raw sequences and labels."""
+    torch.manual_seed(GRU2_SEED)
+    gru = nn.GRU(GRU_D, GRU_H, num_layers=2, bidirectional=True)
+    fc = nn.Linear(2 * GRU_H, GRU_C)
+    with torch.no_grad():
+        for name, p in gru.named_parameters():
+            if name.startswith("weight_ih"):
+                p.uniform_(-0.9, 0.9)
+            elif name.startswith("weight_hh"):
+                p.uniform_(-0.6, 0.6)
+            elif name.startswith("bias_ih"):
+                p.uniform_(-0.5, 0.5)
+            else:
+                p.uniform_(0.1, 0.5).mul_(torch.randint(0, 2, (3 * GRU_H,)) * 2 - 1)
+        fc.weight.uniform_(-0.8, 0.8)
+        fc.bias.uniform_(-0.3, 0.3)
+        gen = torch.Generator().manual_seed(GRU2_SEED + 1)
+        raws = [torch.randn(T, GRU_CHANNELS, generator=gen) for T in GRU_LENGTHS]
+        labels = torch.randint(0, GRU_C, (len(GRU_LENGTHS),), generator=gen).tolist()
+    return gru.to(dtype), fc.to(dtype), [x.to(dtype) for x in raws], labels
+
+
+def two_layer_logits(gru, fc, x, readout):
+    """Logits [C] of one sequence of frames x [F][D] from the second layer of a two-layer bidirectional nn.GRU."""
+    out, h_n = gru(x.unsqueeze(1))  # out [F][1][2H] (the second layer's), h_n [4][1][H]
+    z = h_n[2:, 0].reshape(-1) if readout == "last" else out.max(0).values[0] if readout == "max" else out.mean(0)[0]
+    return fc(z)
+
+
+# Our names of a two-layer model's recurrences: PyTorch's suffix (layer, direction) -> ours.
+TWO_LAYER_NAMES = (("_l0", ""), ("_l0_reverse", "_r"), ("_l1", "_l1"), ("_l1_reverse", "_l1_r"))
+
+
+def two_layer_params_ours(gru, fc):
+    """The two-layer GRU's parameters in our layout, with the biases folded as gru_params_ours folds them."""
+    H = GRU_H
+    ours = {}
+    for theirs, suffix in TWO_LAYER_NAMES:
+        bih, bhh = getattr(gru, "bias_ih" + theirs).detach(), getattr(gru, "bias_hh" + theirs).detach()
+        ours["W_xh" + suffix] = flat(getattr(gru, "weight_ih" + theirs))
+        ours["W_hh" + suffix] = flat(getattr(gru, "weight_hh" + theirs))
+        ours["b_h" + suffix] = flat(bih + torch.cat([bhh[: 2 * H], torch.zeros(H, dtype=bhh.dtype)]))
+        ours["b_hn" + suffix] = flat(bhh[2 * H :])
+    return {**ours, "W_hy": flat(fc.weight), "b_y": flat(fc.bias)}
+
+
+def torch_named_two_layers(gru, fc):
+    named = {"prefix" + theirs + "." + name: getattr(gru, name + theirs) for theirs, _ in TWO_LAYER_NAMES
+             for name in ("weight_ih", "weight_hh", "bias_ih", "bias_hh")}
+    return {**named, "fc.weight": fc.weight, "fc.bias": fc.bias}
+
+
+def two_layer_grads_ours(case, name):
+    """A run_case result over torch_named_two_layers in our layout (as gru_grads_ours, for both layers)."""
+    loss, g = case
+    H = GRU_H
+    ours = {}
+    for theirs, suffix in TWO_LAYER_NAMES:
+        gih, ghh = g["prefix" + theirs + ".bias_ih"], g["prefix" + theirs + ".bias_hh"]
+        for a, b in zip(gih[: 2 * H], ghh[: 2 * H]):
+            assert abs(a - b) <= 1e-6 * (1 + abs(b)), f"{name}: d bias_ih {a} vs d bias_hh {b} in the r or z block"
+        ours["W_xh" + suffix] = g["prefix" + theirs + ".weight_ih"]
+        ours["W_hh" + suffix] = g["prefix" + theirs + ".weight_hh"]
+        ours["b_h" + suffix] = gih
+        ours["b_hn" + suffix] = ghh[2 * H :]
+    return loss, {**ours, "W_hy": g["fc.weight"], "b_y": g["fc.bias"]}
+
+
+def two_layer_fixture():
+    gru32, fc32, raws32, labels = build_gru_two_layers(torch.float32)
+    gru64, fc64, raws64, _ = build_gru_two_layers(torch.float64)
+    xs32 = [frames(x, GRU_STRIDE) for x in raws32]
+    xs64 = [frames(x, GRU_STRIDE) for x in raws64]
+    cases = []
+    worst = {"abs": 0.0, "rel": 0.0}
+    for readout in ("last", "mean", "max"):
+        name = f"GRU, two layers, {readout}"
+        case32 = two_layer_grads_ours(run_case(lambda x: two_layer_logits(gru32, fc32, x, readout), torch_named_two_layers(gru32, fc32), xs32, labels), name)
+        case64 = two_layer_grads_ours(run_case(lambda x: two_layer_logits(gru64, fc64, x, readout), torch_named_two_layers(gru64, fc64), xs64, labels), name)
+        check_float32(name, case32, case64, worst)
+        cases.append({"readout": readout, "k": 0, "loss": case32[0], "grad": case32[1]})
+        print(f"GRU, two layers, bidirectional, stride {GRU_STRIDE}, readout {readout:4s}: loss {case32[0]:.7f} (float64 {case64[0]:.7f})")
+    print(f"float32 vs float64: largest |a-b| = {worst['abs']:.2e}, largest |a-b|/(1e-6+|b|) = {worst['rel']:.2e}")
+    return {
+        "generator": "tools/torch_reference.py",
+        "torch_version": torch.__version__,
+        "dtype": "float32",
+        "shape": {"D": GRU_D, "H": GRU_H, "C": GRU_C, "directions": 2, "cell": "gru", "layers": 2},
+        "stride": GRU_STRIDE,
+        "channels": GRU_CHANNELS,
+        "params": two_layer_params_ours(gru32, fc32),
+        "sequences": [flat(x) for x in raws32],
+        "lengths": GRU_LENGTHS,
+        "labels": labels,
+        "cases": cases,
+    }
+
+
 def main():
     torch.set_num_threads(1)
     one, bi, gru = one_directional_fixture(), two_direction_fixture("rnn"), two_direction_fixture("gru")
+    gru2 = two_layer_fixture()
     os.makedirs(FIXTURES, exist_ok=True)
     write(OUT, one)
     write(BI_OUT, bi)
     write(GRU_OUT, gru)
+    write(GRU2_OUT, gru2)
 
 
 if __name__ == "__main__":

@@ -5,7 +5,7 @@
 //
 // Legend: N sequences in the data set, B sequences in a batch, P parameters, D channels, C classes.
 
-import { type FloatArray, type Shape, viewsOf } from './layout.js';
+import { type FloatArray, type Shape, layersOf, viewsOf } from './layout.js';
 import { type Readout, type SecondTarget, type Workspace, argmax, backward, forward, secondLoss } from './rnn.js';
 
 /** The sequences a kernel reads: the DataSet fields without names. */
@@ -77,8 +77,10 @@ export function predictSequence<A extends FloatArray>(
 ): number {
   const P = viewsOf(params, shape);
   const T = data.lengths[n];
-  // A horizon of 1 keeps only the last state: inference needs O(H) memory whatever the length.
-  const logp = forward(ws, P, shape, readout, 1, data.values, data.offsets[n] * data.D, T, data.labels[n]);
+  // A horizon of 1 keeps only the last state: inference needs O(H) memory whatever the length (two layers keep
+  // every state of the first: the workspace must hold T steps).
+  const k = layersOf(shape) === 2 ? 0 : 1;
+  const logp = forward(ws, P, shape, readout, k, data.values, data.offsets[n] * data.D, T, data.labels[n]);
   probs.set(ws.p);
   return logp;
 }

@@ -55,8 +55,9 @@ export function gruStep(
 
 /**
  * The backward of gruStep: given g [H] = dL/dh' (everything that reaches this step's output), accumulates (+=)
- * the step's weight gradients into G (W_hh's only when !first: h = 0 contributes nothing) and, when dhp is not
- * null, writes dL/dh into dhp [H]. Recomputes the gates into `gates`; dg [4H] is scratch:
+ * the step's weight gradients into G (W_hh's only when !first: h = 0 contributes nothing), when dx is not null
+ * dL/dx into dx[dxo..dxo+D) (+=), and when dhp is not null writes dL/dh into dhp [H]. Recomputes the gates into
+ * `gates`; dg [4H] is scratch:
  *   dn = g ⊙ (1 − z), dz = g ⊙ (h − n); da_n = dn ⊙ (1 − n²), da_r = da_n ⊙ hn ⊙ r(1 − r), da_z = dz ⊙ z(1 − z),
  *   dhn = da_n ⊙ r;  dL/dh = g ⊙ z + W_hr^T da_r + W_hz^T da_z + W_hn^T dhn.
  */
@@ -64,6 +65,7 @@ export function gruStepBackward(
   G: Recurrence<FloatArray>, P: Recurrence<FloatArray>, D: number, H: number,
   x: FloatArray, xo: number, hp: FloatArray, ho: number, first: boolean,
   g: FloatArray, dhp: FloatArray | null, gates: FloatArray, dg: FloatArray,
+  dx: FloatArray | null = null, dxo = 0,
 ): void {
   gruGates(gates, P, D, H, x, xo, hp, ho, first);
   for (let i = 0; i < H; i++) {
@@ -82,6 +84,15 @@ export function gruStepBackward(
     for (let e = 0; e < D; e++) G.W_xh[wo + e] += a * x[xo + e];
   }
   for (let i = 0; i < H; i++) G.b_hn[i] += dg[3 * H + i];
+  if (dx !== null) {
+    // dL/dx = W_xh^T [da_r; da_z; da_n]
+    const { W_xh } = P;
+    for (let row = 0; row < 3 * H; row++) {
+      const a = dg[row];
+      const wo = row * D;
+      for (let e = 0; e < D; e++) dx[dxo + e] += W_xh[wo + e] * a;
+    }
+  }
   if (!first) {
     for (let row = 0; row < 3 * H; row++) {
       const a = row < 2 * H ? dg[row] : dg[H + row]; // the recurrent side: dhn for n

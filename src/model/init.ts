@@ -1,8 +1,8 @@
 // Seeded initial parameters: Glorot-uniform W_xh and W_hy, orthogonal W_hh, zero biases (the Keras/tfjs
 // defaults for a SimpleRNN, which keep the recurrence norm-preserving at the start of training). A GRU's gates
-// are initialized each as such a block, r, z, n in turn.
+// are initialized each as such a block, r, z, n in turn; a second layer's likewise, after the first's.
 
-import { type FloatArray, type Shape, directionsOf, gatesOf, recurrenceOf, viewsOf } from './layout.js';
+import { type FloatArray, type Shape, directionsOf, gatesOf, layerInputs, layersOf, recurrenceOf, viewsOf } from './layout.js';
 import { type Rng, normal } from './rng.js';
 
 /** U(-a, a) with a = sqrt(6 / (fanIn + fanOut)), for a [rows][cols] matrix. */
@@ -47,15 +47,18 @@ export function initParameters(flat: FloatArray, shape: Shape, rng: Rng): void {
 /** initParameters as a generator that yields after each column of every W_hh: the same values, in pieces. */
 export function* initSteps(flat: FloatArray, shape: Shape, rng: Rng): Generator<void, void, void> {
   const P = viewsOf(flat, shape);
-  for (let d = 0; d < directionsOf(shape); d++) {
-    const R = recurrenceOf(P, d);
-    const { D, H } = shape;
-    for (let g = 0; g < gatesOf(shape); g++) {
-      glorotUniform(R.W_xh.subarray(g * H * D, (g + 1) * H * D), H, D, rng);
-      yield* orthogonal(R.W_hh.subarray(g * H * H, (g + 1) * H * H), H, rng);
+  for (let layer = 0; layer < layersOf(shape); layer++) {
+    for (let d = 0; d < directionsOf(shape); d++) {
+      const R = recurrenceOf(P, d, layer);
+      const D = layerInputs(shape, layer);
+      const { H } = shape;
+      for (let g = 0; g < gatesOf(shape); g++) {
+        glorotUniform(R.W_xh.subarray(g * H * D, (g + 1) * H * D), H, D, rng);
+        yield* orthogonal(R.W_hh.subarray(g * H * H, (g + 1) * H * H), H, rng);
+      }
+      R.b_h.fill(0);
+      R.b_hn.fill(0);
     }
-    R.b_h.fill(0);
-    R.b_hn.fill(0);
   }
   glorotUniform(P.W_hy, shape.C, directionsOf(shape) * shape.H, rng);
   P.b_y.fill(0);

@@ -22,8 +22,14 @@
 //
 // GRU (shape.cell 'gru'): the same, with h_t = GRU(x_t, h_{t−1}) of src/model/gru.ts in place of the tanh step;
 // its backward recomputes each step's gates from the kept h_{t−1} and x_t.
+//
+// Two layers (shape.layers 2, PyTorch's num_layers=2): the first layer's directions run over the whole sequence
+// and their states u_t = [h_fwd,t; h_rev,t] are the second layer's inputs; the readout reads the second layer.
+// Backward runs the second layer's BPTT, which also gives dL/du_t, then the first layer's with dL/du_t added to
+// each step's state gradient. Two layers train with full BPTT only (k = 0 or k ≥ T): a bidirectional first layer
+// needs every state before the second can run, so there is no bounded window to truncate to.
 
-import { type FloatArray, type Params, type Recurrence, type Shape, cellOf, directionsOf, recurrenceOf } from './layout.js';
+import { type Cell, type FloatArray, type Params, type Recurrence, type Shape, cellOf, directionsOf, layerInputs, layersOf, recurrenceOf } from './layout.js';
 import { gruStep, gruStepBackward } from './gru.js';
 
 export type Readout = 'last' | 'mean' | 'max';
@@ -39,6 +45,10 @@ export interface Workspace<A extends FloatArray> {
   readonly capacity: number; // the most time steps hs can hold (window length)
   readonly hs: A; // [(capacity+1)][H] post-tanh states h_{s}, h_{s+1}, ..., h_T of the kept window
   readonly hs_r: A; // [(capacity+1)][H] the same for the reverse direction (empty when one-directional)
+  readonly hs0: A; // [(capacity+1)][H] two layers: the first layer's states, forward direction (else empty)
+  readonly hs0_r: A; // [(capacity+1)][H] … and reverse direction, in its own time
+  readonly u: A; // [capacity][directions·H] two layers: the second layer's inputs u_t (else empty)
+  readonly du: A; // [capacity][directions·H] their gradients
   readonly hsum: A; // [H] running sum (mean readout) or maximum (max readout) of the states before the window
   readonly zt: Int32Array; // [directions·H] max readout: the window step (1..w) each z came from, 0 before the window
   readonly z: A; // [directions·H] readout input
@@ -58,10 +68,15 @@ export function createWorkspace<A extends FloatArray>(
   const { H, C } = shape;
   const Z = directionsOf(shape) * H;
   const gru = cellOf(shape) === 'gru' ? 4 * H : 0;
+  const deep = layersOf(shape) === 2;
   return {
     capacity,
     hs: make((capacity + 1) * H),
     hs_r: make(directionsOf(shape) === 2 ? (capacity + 1) * H : 0),
+    hs0: make(deep ? (capacity + 1) * H : 0),
+    hs0_r: make(deep && directionsOf(shape) === 2 ? (capacity + 1) * H : 0),
+    u: make(deep ? capacity * Z : 0),
+    du: make(deep ? capacity * Z : 0),
     hsum: make(H),
     zt: new Int32Array(Z),
     z: make(Z),
@@ -84,16 +99,28 @@ export function windowLength(T: number, k: number): number {
   return k > 0 && k < T ? k : T;
 }
 
+/** What one direction of one layer runs: its cell, D inputs per step, H hidden units. */
+interface Cells {
+  readonly cell: Cell;
+  readonly D: number;
+  readonly H: number;
+}
+
+/** Layer `layer`'s cells in `shape`. */
+function cellsOf(shape: Shape, layer: number): Cells {
+  return { cell: cellOf(shape), D: layerInputs(shape, layer), H: shape.H };
+}
+
 /**
- * One recurrent step of the shape's cell into out[oo..oo+H): x at x[xo..xo+D), hPrev at hp[ho..ho+H) (h_0 = 0
- * when `first`). `gates` is the GRU's scratch.
+ * One recurrent step of the cell into out[oo..oo+H): x at x[xo..xo+D), hPrev at hp[ho..ho+H) (h_0 = 0 when
+ * `first`). `gates` is the GRU's scratch.
  */
 function step<A extends FloatArray>(
-  out: FloatArray, oo: number, P: Recurrence<A>, shape: Shape,
+  out: FloatArray, oo: number, P: Recurrence<A>, c: Cells,
   x: FloatArray, xo: number, hp: FloatArray, ho: number, first: boolean, gates: A,
 ): void {
-  if (cellOf(shape) === 'gru') gruStep(out, oo, P, shape.D, shape.H, x, xo, hp, ho, first, gates);
-  else tanhStep(out, oo, P, shape.D, shape.H, x, xo, hp, ho, first);
+  if (c.cell === 'gru') gruStep(out, oo, P, c.D, c.H, x, xo, hp, ho, first, gates);
+  else tanhStep(out, oo, P, c.D, c.H, x, xo, hp, ho, first);
 }
 
 /** out = tanh(W_xh x + W_hh hPrev + b_h). */
@@ -147,10 +174,32 @@ export function forward<A extends FloatArray>(
   const { H, C } = shape;
   const w = windowLength(T, k);
   if (w > ws.capacity) throw new Error(`bug: workspace holds ${ws.capacity} steps, window needs ${w}`);
+  const top = layersOf(shape) - 1;
+  if (top === 1) {
+    if (w !== T) throw new Error(`bug: a model of two layers trains with full BPTT, got horizon ${k} for ${T} steps`);
+    firstLayerForward(ws, P, shape, x, xo, T);
+  }
+  const input = top === 0 ? x : ws.u;
+  const io = top === 0 ? xo : 0;
   for (let d = 0; d < directionsOf(shape); d++) {
-    recurrenceForward(d === 0 ? ws.hs : ws.hs_r, ws, d * H, recurrenceOf(P, d), shape, readout, k, d, x, xo, T);
+    recurrenceForward(d === 0 ? ws.hs : ws.hs_r, ws, d * H, recurrenceOf(P, d, top), cellsOf(shape, top), readout, k, d, input, io, T);
   }
   return readoutSoftmax(ws.p, P, directionsOf(shape) * H, C, ws.z, label);
+}
+
+/** Two layers: the first layer's states over the whole sequence into ws.hs0 / ws.hs0_r, and as u_t into ws.u. */
+function firstLayerForward<A extends FloatArray>(ws: Workspace<A>, P: Params<A>, shape: Shape, x: FloatArray, xo: number, T: number): void {
+  const { H } = shape;
+  const Z = directionsOf(shape) * H;
+  for (let d = 0; d < directionsOf(shape); d++) {
+    const hs = d === 0 ? ws.hs0 : ws.hs0_r;
+    recurrenceStates(hs, ws, recurrenceOf(P, d, 0), cellsOf(shape, 0), 'last', 0, d, x, xo, T);
+    // Own step t of direction d is u's row inputAt(d, 0, t, T, 1): t − 1 forward, T − t in reverse.
+    for (let t = 1; t <= T; t++) {
+      const uo = inputAt(d, 0, t, T, Z) + d * H;
+      for (let i = 0; i < H; i++) ws.u[uo + i] = hs[t * H + i];
+    }
+  }
 }
 
 /**
@@ -158,25 +207,42 @@ export function forward<A extends FloatArray>(
  * ws.hsum is scratch.
  */
 function recurrenceForward<A extends FloatArray>(
-  hs: A, ws: Workspace<A>, zo: number, P: Recurrence<A>, shape: Shape, readout: Readout, k: number, d: number,
+  hs: A, ws: Workspace<A>, zo: number, P: Recurrence<A>, c: Cells, readout: Readout, k: number, d: number,
   x: FloatArray, xo: number, T: number,
 ): void {
-  const { D, H } = shape;
-  const { hsum, z, gates } = ws;
+  recurrenceStates(hs, ws, P, c, readout, k, d, x, xo, T);
+  readoutInto(ws, zo, hs, c.H, readout, windowLength(T, k), T);
+}
+
+/**
+ * Direction d's states: the window's into hs rows 1..w (row 0 the constant before it), and the readout's sum or
+ * maximum of the states before the window into ws.hsum.
+ */
+function recurrenceStates<A extends FloatArray>(
+  hs: A, ws: Workspace<A>, P: Recurrence<A>, c: Cells, readout: Readout, k: number, d: number,
+  x: FloatArray, xo: number, T: number,
+): void {
+  const { D, H } = c;
+  const { hsum, gates } = ws;
   const w = windowLength(T, k);
   const s = T - w; // steps run without keeping their states
   hsum.fill(readout === 'max' ? -Infinity : 0);
   // Steps 1..s, ping-ponging between hs rows 0 and 1; the last one must land in row 0.
   for (let t = 1; t <= s; t++) {
     const row = (s - t) & 1; // so that t = s writes row 0
-    step(hs, row * H, P, shape, x, inputAt(d, xo, t, T, D), hs, (1 - row) * H, t === 1, gates);
+    step(hs, row * H, P, c, x, inputAt(d, xo, t, T, D), hs, (1 - row) * H, t === 1, gates);
     if (readout === 'mean') for (let i = 0; i < H; i++) hsum[i] += hs[row * H + i];
     else if (readout === 'max') for (let i = 0; i < H; i++) if (hs[row * H + i] > hsum[i]) hsum[i] = hs[row * H + i];
   }
   if (s === 0) hs.fill(0, 0, H);
   for (let t = 1; t <= w; t++) {
-    step(hs, t * H, P, shape, x, inputAt(d, xo, s + t, T, D), hs, (t - 1) * H, s + t === 1, gates);
+    step(hs, t * H, P, c, x, inputAt(d, xo, s + t, T, D), hs, (t - 1) * H, s + t === 1, gates);
   }
+}
+
+/** z[zo .. zo+H) ← the readout of the window's states hs rows 1..w and ws.hsum (the states before it). */
+function readoutInto<A extends FloatArray>(ws: Workspace<A>, zo: number, hs: A, H: number, readout: Readout, w: number, T: number): void {
+  const { hsum, z } = ws;
   if (readout === 'last') {
     for (let i = 0; i < H; i++) z[zo + i] = hs[w * H + i];
   } else if (readout === 'max') {
@@ -226,29 +292,53 @@ export function backward<A extends FloatArray>(
       dz[j] += g * W_hy[r + j];
     }
   }
+  const top = layersOf(shape) - 1;
+  const input = top === 0 ? x : ws.u;
+  const io = top === 0 ? xo : 0;
+  const du = top === 0 ? null : ws.du;
+  if (du !== null) du.fill(0, 0, T * Z);
   for (let d = 0; d < directionsOf(shape); d++) {
-    recurrenceBackward(recurrenceOf(G, d), d === 0 ? ws.hs : ws.hs_r, ws, d * H, recurrenceOf(P, d), shape, readout, k, d, x, xo, T);
+    const from: StateGradient = { kind: 'readout', zo: d * H };
+    recurrenceBackward(recurrenceOf(G, d, top), d === 0 ? ws.hs : ws.hs_r, ws, from, recurrenceOf(P, d, top), cellsOf(shape, top), readout, k, d, input, io, T, du);
+  }
+  if (du === null) return;
+  for (let d = 0; d < directionsOf(shape); d++) {
+    const from: StateGradient = { kind: 'inputs', du, at: d * H, stride: Z };
+    recurrenceBackward(recurrenceOf(G, d, 0), d === 0 ? ws.hs0 : ws.hs0_r, ws, from, recurrenceOf(P, d, 0), cellsOf(shape, 0), readout, 0, d, x, xo, T, null);
   }
 }
 
-/** Direction d's truncated BPTT from dz[zo .. zo+H) through its kept states hs, accumulated into G. */
+/**
+ * Where a direction's states get their gradient from outside the recurrence: the readout (dz from zo on), or, for
+ * the first of two layers, the second layer's input gradient (du [T][stride], this direction's units from `at`).
+ */
+type StateGradient =
+  | { readonly kind: 'readout'; readonly zo: number }
+  | { readonly kind: 'inputs'; readonly du: FloatArray; readonly at: number; readonly stride: number };
+
+/**
+ * Direction d's truncated BPTT through its kept states hs from the gradient `from` gives them, accumulated into
+ * G; with dx not null, also accumulates (+=) dL/dx_t into dx [T][D] (x's layout, from offset 0).
+ */
 function recurrenceBackward<A extends FloatArray>(
-  G: Recurrence<FloatArray>, hs: A, ws: Workspace<A>, zo: number, P: Recurrence<A>, shape: Shape, readout: Readout,
-  k: number, d: number, x: FloatArray, xo: number, T: number,
+  G: Recurrence<FloatArray>, hs: A, ws: Workspace<A>, from: StateGradient, P: Recurrence<A>, c: Cells, readout: Readout,
+  k: number, d: number, x: FloatArray, xo: number, T: number, dx: FloatArray | null,
 ): void {
-  const { D, H } = shape;
+  const { D, H } = c;
   const w = windowLength(T, k);
   const s = T - w;
   const { dz, dh, dhraw } = ws;
-  const gru = cellOf(shape) === 'gru';
+  const gru = c.cell === 'gru';
   const inv = 1 / T;
   dh.fill(0);
   for (let t = w; t >= 1; t--) {
-    // g = dL/dh_t: from the later steps, and from the readout; into dhraw as it is (GRU) or through tanh.
+    const uo = from.kind === 'inputs' ? inputAt(d, 0, s + t, T, from.stride) + from.at : 0;
+    // g = dL/dh_t: from the later steps, and from the readout or the layer above; into dhraw as it is (GRU) or through tanh.
     for (let i = 0; i < H; i++) {
       let g = dh[i];
-      if (readout === 'mean') g += dz[zo + i] * inv;
-      else if (readout === 'max' ? ws.zt[zo + i] === t : t === w) g += dz[zo + i];
+      if (from.kind === 'inputs') g += from.du[uo + i];
+      else if (readout === 'mean') g += dz[from.zo + i] * inv;
+      else if (readout === 'max' ? ws.zt[from.zo + i] === t : t === w) g += dz[from.zo + i];
       if (gru) {
         dhraw[i] = g;
       } else {
@@ -258,19 +348,22 @@ function recurrenceBackward<A extends FloatArray>(
     }
     const xoT = inputAt(d, xo, s + t, T, D);
     const first = s + t === 1; // h_0 = 0 contributes nothing to dW_hh
+    const dxo = inputAt(d, 0, s + t, T, D);
     // At t = 1, dh_{t−1} would flow into the constant h_{T−w}.
-    if (gru) gruStepBackward(G, P, D, H, x, xoT, hs, (t - 1) * H, first, dhraw, t > 1 ? dh : null, ws.gates, ws.dg);
-    else tanhStepBackward(G, P, D, H, x, xoT, hs, t * H, first, dhraw, t > 1 ? dh : null);
+    if (gru) gruStepBackward(G, P, D, H, x, xoT, hs, (t - 1) * H, first, dhraw, t > 1 ? dh : null, ws.gates, ws.dg, dx, dxo);
+    else tanhStepBackward(G, P, D, H, x, xoT, hs, t * H, first, dhraw, t > 1 ? dh : null, dx, dxo);
   }
 }
 
 /**
  * The backward of tanhStep from g [H] = dL/da_t (the gradient before tanh): accumulates the step's weight
- * gradients into G (h_{t−1} is the row before h_t in hs) and, when dhp is not null, dhp = W_hh^T dL/da_t.
+ * gradients into G (h_{t−1} is the row before h_t in hs), when dx is not null dx[dxo..dxo+D) += W_xh^T dL/da_t,
+ * and when dhp is not null, dhp = W_hh^T dL/da_t.
  */
 function tanhStepBackward<A extends FloatArray>(
   G: Recurrence<FloatArray>, P: Recurrence<A>, D: number, H: number,
   x: FloatArray, xo: number, hs: A, ho: number, first: boolean, g: FloatArray, dhp: FloatArray | null,
+  dx: FloatArray | null, dxo: number,
 ): void {
   const po = ho - H;
   for (let i = 0; i < H; i++) {
@@ -281,6 +374,13 @@ function tanhStepBackward<A extends FloatArray>(
     if (!first) {
       const ri = i * H;
       for (let j = 0; j < H; j++) G.W_hh[ri + j] += a * hs[po + j];
+    }
+  }
+  if (dx !== null) {
+    for (let i = 0; i < H; i++) {
+      const a = g[i];
+      const wi = i * D;
+      for (let e = 0; e < D; e++) dx[dxo + e] += P.W_xh[wi + e] * a;
     }
   }
   if (dhp === null) return;

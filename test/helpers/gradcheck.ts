@@ -55,9 +55,11 @@ export function kernelLossAndGrad<A extends FloatArray>(
 
 type Rec = Pick<Params<Float64Array>, 'W_xh' | 'W_hh' | 'b_h' | 'b_hn'>;
 
-/** The reverse direction's recurrence parameters under the forward names. */
-function reverseOf(P: Params<Float64Array>): Rec {
-  return { W_xh: P.W_xh_r, W_hh: P.W_hh_r, b_h: P.b_h_r, b_hn: P.b_hn_r };
+/** Direction d's recurrence parameters of layer `layer` under the forward names (_r: reverse, _l1: second layer). */
+function recurrence(P: Params<Float64Array>, d: number, layer: number): Rec {
+  const sfx = (layer === 1 ? '_l1' : '') + (d === 1 ? '_r' : '');
+  const at = (name: string) => P[(name + sfx) as keyof Params<Float64Array>];
+  return { W_xh: at('W_xh'), W_hh: at('W_hh'), b_h: at('b_h'), b_hn: at('b_hn') };
 }
 
 /** Row `row` of the [rows][n] matrix W times v (0 when v is null). */
@@ -103,6 +105,8 @@ export function refStep(P: Rec, s: Shape, x: Float64Array, xo: number, hPrev: Fl
  * window and the readout run with `P`. Differentiating this in `P` alone is exactly the truncated gradient.
  * Bidirectional (s.directions 2): the reverse recurrence runs the same way over x.flip(0) (its first T−k steps,
  * those that read x_T … x_{k+1}, with the constants), and z = [z_fwd; z_rev].
+ * Two layers (s.layers 2, full BPTT only): the first layer's directions run over x, and the second layer runs as
+ * above over u_t = [h_fwd,t; h_rev,t] (PyTorch's num_layers=2).
  */
 export function refSequenceLoss(
   P: Params<Float64Array>, Pconst: Params<Float64Array>, s: Shape, readout: Readout, k: number,
@@ -112,14 +116,31 @@ export function refSequenceLoss(
   const dirs = s.directions ?? 1;
   const Z = dirs * s.H;
   const z = new Float64Array(Z);
+  const top = (s.layers ?? 1) - 1;
+  if (top === 1 && cut > 0) throw new Error('two layers: full BPTT only');
+  let input = x;
+  let io = xo;
+  if (top === 1) {
+    input = new Float64Array(T * Z); // u [T][Z]
+    io = 0;
+    for (let d = 0; d < dirs; d++) {
+      let h: Float64Array | null = null;
+      for (let t = 0; t < T; t++) {
+        const step = d === 0 ? t : T - 1 - t;
+        h = refStep(recurrence(P, d, 0), s, x, xo + step * s.D, h);
+        for (let i = 0; i < s.H; i++) input[step * Z + d * s.H + i] = h[i];
+      }
+    }
+  }
+  const sTop: Shape = { ...s, D: top === 1 ? Z : s.D };
   for (let d = 0; d < dirs; d++) {
-    const [R, Rc] = d === 0 ? [P, Pconst] : [reverseOf(P), reverseOf(Pconst)];
+    const [R, Rc] = [recurrence(P, d, top), recurrence(Pconst, d, top)];
     let h: Float64Array | null = null;
     const sum = new Float64Array(s.H); // Σ h_t over all steps, for the mean readout
     const max = new Float64Array(s.H).fill(-Infinity); // max_t h_t, for the max readout
     for (let t = 0; t < T; t++) {
       const step = d === 0 ? t : T - 1 - t; // the sample direction d reads at its step t
-      h = refStep(t < cut ? Rc : R, s, x, xo + step * s.D, h);
+      h = refStep(t < cut ? Rc : R, sTop, input, io + step * sTop.D, h);
       for (let i = 0; i < s.H; i++) {
         sum[i] += h[i];
         max[i] = Math.max(max[i], h[i]);
