@@ -18,14 +18,14 @@ import { type Cell, layoutOf } from '../src/model/layout.js';
 import type { Model } from '../src/model/model.js';
 import { type Readout, createWorkspace } from '../src/model/rnn.js';
 import { createRng, normal } from '../src/model/rng.js';
-import { maxDifference, ourProbabilities, randomModel, referenceProbabilities } from './helpers/models.js';
+import { maxDifference, ourProbabilities, predictionCapacity, randomModel, referenceProbabilities } from './helpers/models.js';
 import { tempDir } from './helpers/temp.js';
 
 /** log p [N][C] of model (shape, params) on data, in float64. */
 function logProbabilities(m: Pick<Model, 'shape' | 'readout'>, params: Float32Array, data: Parameters<typeof predictSequence>[4]): Float64Array {
   const { C } = m.shape;
   const N = data.lengths.length;
-  const ws = createWorkspace((n) => new Float64Array(n), m.shape, 1);
+  const ws = createWorkspace((n) => new Float64Array(n), m.shape, predictionCapacity(m.shape, data.lengths));
   const p64 = Float64Array.from(params);
   const out = new Float64Array(N * C);
   const probs = new Float64Array(C);
@@ -67,6 +67,29 @@ for (const cell of ['rnn', 'gru'] as Cell[]) {
       });
     }
   }
+}
+
+for (const [cell, bidirectional] of [['gru', true], ['rnn', false]] as [Cell, boolean][]) {
+  test(`merged two-layer ${cell}${bidirectional ? ', bidirectional' : ''}: softmax of the members' mean logits`, () => {
+    const rng = createRng(12);
+    const [D, H, C, M] = [2, 4, 3, 3];
+    const members = Array.from({ length: M }, () => randomModel(rng, D, H, C, 'mean', false, 1, bidirectional, cell, false, false, 2));
+    const shape = members[0].shape;
+    const merged = mergeMembers(shape, members.map((m) => m.parameters));
+    const big = ensembleShape(shape, M);
+    assert.equal(merged.length, layoutOf(big).size);
+    const lengths = Int32Array.from([1, 6, 11]);
+    const offsets = Float64Array.from([0, 1, 7]);
+    const values = Float32Array.from({ length: 18 * D }, () => normal(rng));
+    const data = { D, values, offsets, lengths, labels: new Int32Array(3).fill(-1) };
+    const each = members.map((m) => logProbabilities(m, m.parameters, data));
+    const got = logProbabilities({ shape: big, readout: 'mean' }, merged, data);
+    for (let n = 0; n < lengths.length; n++) {
+      const mean = Array.from({ length: C }, (_, c) => each.reduce((a, lp) => a + lp[n * C + c], 0) / M);
+      const lse = Math.log(mean.reduce((a, x) => a + Math.exp(x), 0));
+      for (let c = 0; c < C; c++) assert.ok(Math.abs(got[n * C + c] - (mean[c] - lse)) < 1e-5, `sequence ${n}, class ${c}`);
+    }
+  });
 }
 
 test('one member merges to itself; a member of another shape is a bug', () => {

@@ -5,12 +5,14 @@
 // W_hy divided by M and the mean of the b_y:
 //   logits(x) = Σ_m (W_hy_m z_m(x) + b_y_m) / M,    probabilities = softmax(logits)
 // the mean of the members' logits (their probabilities' normalized geometric mean). Being one model of the
-// same kind, it needs nothing new from the model file, predict, evaluate, the ONNX export or PyTorch.
+// same kind, it needs nothing new from the model file, predict, evaluate, the ONNX export or PyTorch. With two
+// layers, a second-layer unit likewise reads only its own member's first-layer states (of both directions), so
+// W_xh_l1 is block-structured too.
 //
 // Legend: M members, H hidden units per member and direction, G gates (1 tanh RNN, 3 GRU), K directions,
 // D inputs per step, C classes.
 
-import { type Shape, directionsOf, gatesOf, layoutOf, recurrenceOf, viewsOf } from './layout.js';
+import { type Shape, directionsOf, gatesOf, layersOf, layoutOf, recurrenceOf, viewsOf } from './layout.js';
 import type { Model } from './model.js';
 
 /** The seed member m trains with: the run's own for the first (so one member is the plain run), mixed for the rest. */
@@ -38,19 +40,26 @@ export function mergeMembers(member: Shape, weights: readonly Float32Array[]): F
   weights.forEach((w, m) => {
     if (w.length !== layoutOf(member).size) throw new Error('bug: a member does not have the shape of the others');
     const P = viewsOf(w, member);
-    for (let d = 0; d < K; d++) {
-      const src = recurrenceOf(P, d);
-      const dst = recurrenceOf(Q, d);
-      for (let g = 0; g < G; g++) {
-        for (let i = 0; i < H; i++) {
-          const from = g * H + i; // gate g of unit i in the member …
-          const to = g * HM + m * H + i; // … is gate g of unit m·H + i in the ensemble
-          dst.W_xh.set(src.W_xh.subarray(from * D, (from + 1) * D), to * D);
-          dst.W_hh.set(src.W_hh.subarray(from * H, (from + 1) * H), to * HM + m * H); // the diagonal block
-          dst.b_h[to] = src.b_h[from];
+    for (let layer = 0; layer < layersOf(member); layer++) {
+      for (let d = 0; d < K; d++) {
+        const src = recurrenceOf(P, d, layer);
+        const dst = recurrenceOf(Q, d, layer);
+        for (let g = 0; g < G; g++) {
+          for (let i = 0; i < H; i++) {
+            const from = g * H + i; // gate g of unit i in the member …
+            const to = g * HM + m * H + i; // … is gate g of unit m·H + i in the ensemble
+            if (layer === 0) {
+              dst.W_xh.set(src.W_xh.subarray(from * D, (from + 1) * D), to * D);
+            } else {
+              // The member's inputs [h_fwd; h_rev] (K·H) are units m·H … of each direction's K·HM.
+              for (let e = 0; e < K; e++) dst.W_xh.set(src.W_xh.subarray(from * K * H + e * H, from * K * H + (e + 1) * H), to * K * HM + e * HM + m * H);
+            }
+            dst.W_hh.set(src.W_hh.subarray(from * H, (from + 1) * H), to * HM + m * H); // the diagonal block
+            dst.b_h[to] = src.b_h[from];
+          }
         }
+        if (G === 3) dst.b_hn.set(src.b_hn, m * H);
       }
-      if (G === 3) dst.b_hn.set(src.b_hn, m * H);
     }
     for (let c = 0; c < C; c++) {
       for (let d = 0; d < K; d++) {

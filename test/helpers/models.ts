@@ -5,7 +5,7 @@ import type { Normalization } from '../../src/data/normalize.js';
 import { initParameters } from '../../src/model/init.js';
 import { type Sequences, predictSequence } from '../../src/model/batch.js';
 import { framedChunk } from '../../src/model/frames.js';
-import { type Cell, type Shape, layoutOf } from '../../src/model/layout.js';
+import { type Cell, type Shape, layersOf, layoutOf } from '../../src/model/layout.js';
 import { type Model, inputWidth, strideOf } from '../../src/model/model.js';
 import { appendDifferences } from '../../src/model/differences.js';
 import { appendSequenceNorm } from '../../src/model/sequence-norm.js';
@@ -15,13 +15,15 @@ import { normal, type Rng } from '../../src/model/rng.js';
 import { score } from '../../src/eval/score.js';
 import { type FileEvaluation, type Prediction, evaluateFile, predict } from '../../src/index.js';
 
-/** A random model over D channels; with frames of `stride` samples, two directions, a GRU cell, first differences and sequence normalization when asked. */
+/** A random model over D channels; with frames of `stride` samples, two directions, a GRU cell, first differences, sequence normalization and two layers when asked. */
 export function randomModel(
   rng: Rng, D: number, H: number, C: number, readout: Readout, normalize: boolean, stride = 1, bidirectional = false,
-  cell: Cell = 'rnn', differences = false, sequenceNorm = false,
+  cell: Cell = 'rnn', differences = false, sequenceNorm = false, layers: 1 | 2 = 1,
 ): Model {
   const W = D * (sequenceNorm ? 3 : 1) * (differences ? 2 : 1); // values per sample the recurrence reads
-  const shape: Shape = { D: W * stride, H, C, ...(bidirectional ? { directions: 2 as const } : {}), ...(cell === 'gru' ? { cell } : {}) };
+  const shape: Shape = {
+    D: W * stride, H, C, ...(bidirectional ? { directions: 2 as const } : {}), ...(cell === 'gru' ? { cell } : {}), ...(layers === 2 ? { layers } : {}),
+  };
   const parameters = new Float32Array(layoutOf(shape).size);
   initParameters(parameters, shape, rng);
   for (let i = 0; i < parameters.length; i++) parameters[i] += 0.2 * normal(rng); // non-zero biases too
@@ -55,10 +57,15 @@ export function referenceProbabilities(m: Model, data: Sequences): Float32Array 
   const N = data.lengths.length;
   const order = Int32Array.from({ length: N }, (_, n) => n);
   const framed = framedChunk(chunkScratch(), data, order, 0, N, strideOf(m)).data;
-  const ws = createWorkspace((n) => new Float32Array(n), m.shape, 1); // horizon 1: only the last state is kept
+  const ws = createWorkspace((n) => new Float32Array(n), m.shape, predictionCapacity(m.shape, framed.lengths));
   const probs = new Float32Array(N * C);
   for (let n = 0; n < N; n++) predictSequence(probs.subarray(n * C, (n + 1) * C), m.parameters, m.shape, m.readout, framed, n, ws);
   return probs;
+}
+
+/** The steps predictSequence's workspace must hold: 1 (only the last state), or the longest sequence with two layers. */
+export function predictionCapacity(shape: Shape, lengths: ArrayLike<number>): number {
+  return layersOf(shape) === 2 ? Math.max(1, ...Array.from(lengths)) : 1;
 }
 
 /** Our probabilities [N][C] for model m on normalized sequences: score(), the path evaluate and predict take. */
