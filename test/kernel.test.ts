@@ -173,3 +173,19 @@ describe('fast kernel pieces', () => {
     assert.deepEqual(run(constant, a), first, 'the constant predictor saw the memory taken and reloaded its weights');
   });
 });
+
+describe('a model of two layers (no kernel path yet)', () => {
+  it('is scored by the reference, framed, each sequence as alone, in any order of the indices', async () => {
+    const { randomModel, referenceProbabilities } = await import('./helpers/models.js');
+    const { score } = await import('../src/eval/score.js');
+    const rng = createRng(5);
+    const m = randomModel(rng, 2, 4, 3, 'mean', false, 2, true, 'gru', false, false, 2);
+    const lengths = Int32Array.from([5, 1, 12, 8]);
+    const offsets = Float64Array.from([0, 5, 6, 18]);
+    const data = { D: 2, values: Float32Array.from({ length: 26 * 2 }, () => normal(rng)), offsets, lengths, labels: Int32Array.from([0, 2, 1, -1]) };
+    const want = referenceProbabilities(m, data);
+    const idx = Int32Array.from([2, 0, 3, 1]);
+    const got = score(m, data, idx).probabilities;
+    idx.forEach((n, i) => assert.deepEqual(got.subarray(i * 3, (i + 1) * 3), want.subarray(n * 3, (n + 1) * 3), `sequence ${n}`));
+  });
+});

@@ -74,12 +74,33 @@ test('a bidirectional GRU with frame stacking loads back with every bit, its cel
   assert.throws(() => parseModel(JSON.stringify({ ...doc, cell: 'lstm' }), 'g.json'), /"cell" must be "rnn" or "gru"/);
 });
 
+test('a two-layer bidirectional GRU is version 2 with "layers": 2, and loads back with every bit', () => {
+  const m = randomModel(createRng(4), 2, 4, 3, 'mean', true, 2, true, 'gru', false, false, 2);
+  const text = serializeModel(m);
+  const doc = JSON.parse(text);
+  assert.equal(doc.version, 2);
+  assert.equal(doc.layers, 2);
+  assert.equal(doc.parameters.W_xh_l1.length, 12); // 3H rows …
+  assert.equal(doc.parameters.W_xh_l1[0].length, 8); // … of [h_fwd; h_rev]
+  assert.equal(doc.parameters.b_hn_l1_r.length, 4);
+  const back = parseModel(text, 'two.json');
+  assert.deepEqual(back.shape, m.shape);
+  assert.deepEqual(new Uint32Array(back.parameters.buffer), new Uint32Array(m.parameters.buffer));
+  assert.equal(JSON.parse(serializeModel(model())).version, 1, 'a one-layer model stays version 1');
+  assert.equal(JSON.parse(serializeModel(model())).layers, undefined);
+  const { layers: _, ...one } = doc;
+  assert.throws(() => parseModel(JSON.stringify({ ...one, version: 1 }), 'two.json'), /"W_xh_l1" belongs to a model of two layers, but "layers" is not 2/);
+  assert.throws(() => parseModel(JSON.stringify({ ...doc, version: 1 }), 'two.json'), /"version" 1 does not go with "layers" 2/);
+});
+
 test('bad model files are refused with a message naming the file', () => {
   const good = JSON.parse(serializeModel(model()));
   const cases: Array<[string, string, RegExp]> = [
     ['truncated', serializeModel(model()).slice(0, 200), /not valid JSON/],
     ['other format', JSON.stringify({ ...good, format: 'keras' }), /"format"/],
-    ['other version', JSON.stringify({ ...good, version: 2 }), /version/],
+    ['other version', JSON.stringify({ ...good, version: 3 }), /"version" 3 is not supported/],
+    ['version 2 without two layers', JSON.stringify({ ...good, version: 2 }), /"version" 2 does not go with "layers" 1/],
+    ['layers 3', JSON.stringify({ ...good, layers: 3 }), /"layers" must be 1 or 2/],
     ['wrong shape', JSON.stringify({ ...good, parameters: { ...good.parameters, W_hh: good.parameters.W_hh.slice(1) } }), /W_hh/],
     ['NaN', serializeModel(model()).replace(/"b_y": \[[^\]]*\]/, '"b_y": [NaN,0,0]'), /not valid JSON|finite/],
     ['null value', JSON.stringify({ ...good, parameters: { ...good.parameters, b_h: [null, 0, 0, 0, 0] } }), /b_h/],

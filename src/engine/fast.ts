@@ -18,7 +18,7 @@
 // window, Dc channels, s stride, D = Dc·s inputs per step, H hidden, Hp padded H, C classes, k BPTT horizon
 // (0 = full).
 
-import { type Layout, type Params, type Shape, cellOf, directionsOf, gatesOf, layoutOf, viewsOf } from '../model/layout.js';
+import { type Layout, type Params, type Shape, cellOf, directionsOf, gatesOf, layersOf, layoutOf, viewsOf } from '../model/layout.js';
 import { type Readout, argmax, dlogit, readoutSoftmax, secondLoss, windowLength } from '../model/rnn.js';
 import { type ChunkStats, type Sequences, lossWeights } from '../model/batch.js';
 import { type ChunkScratch, type InputNoise, chunkScratch, noisyChunk } from '../model/noise.js';
@@ -61,6 +61,7 @@ export function contextOver(
   stride = 1,
 ): FastContext {
   const layout = layoutOf(shape);
+  if (layersOf(shape) !== 1) throw new Error('bug: the WebAssembly kernel runs models of one layer only');
   if (shape.D % stride !== 0) throw new Error(`bug: ${shape.D} inputs per step is not a multiple of the stride ${stride}`);
   return {
     ex, base, sp, shape, layout, paramsAt, stride,

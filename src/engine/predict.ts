@@ -2,13 +2,16 @@
 // through the WebAssembly kernel's forward pass (fast.ts), in chunks of sequences of similar length. A
 // sequence's probabilities do not depend on which others share its chunk (the kernel computes every row on
 // its own), so scoring a batch at a time (streaming predict) and a whole file (evaluate) give the same
-// bits. The reference is predictSequence in model/batch.ts, which the tests hold it to.
+// bits. The reference is predictSequence in model/batch.ts, which the tests hold it to. A model of two layers
+// has no kernel path yet: it is scored by that reference, one sequence at a time.
 //
 // Legend: N sequences scored, C classes, H hidden units, XB steps per streamed input block.
 
-import { type Shape, directionsOf, gatesOf, layoutOf, recurrenceOf, viewsOf } from '../model/layout.js';
-import type { Readout } from '../model/rnn.js';
-import type { Sequences } from '../model/batch.js';
+import { type Shape, directionsOf, gatesOf, layersOf, layoutOf, recurrenceOf, viewsOf } from '../model/layout.js';
+import { type Readout, createWorkspace } from '../model/rnn.js';
+import { type Sequences, predictSequence } from '../model/batch.js';
+import { framedChunk } from '../model/frames.js';
+import { chunkScratch } from '../model/noise.js';
 import { type FastContext, arrange, contextOver, forwardChunk, head, packWeights } from './fast.js';
 import { type KernelExports, RESERVED, instantiate, kernelModule, scratchPlan, sharedMemory } from './wasm.js';
 
@@ -75,6 +78,7 @@ function predictMemory(bytes: number): { memory: WebAssembly.Memory; ex: KernelE
  * whatever the lengths (log p[label] is 0 for unlabelled sequences, label −1).
  */
 export function createPredictor(shape: Shape, readout: Readout, stride = 1, constantWeights = false, blocks = true): Predictor {
+  if (layersOf(shape) === 2) return referencePredictor(shape, readout, stride);
   const { C } = shape;
   const sp = scratchPlan(shape, PREDICT_ROWS, 1);
   const P = layoutOf(shape).size;
@@ -108,6 +112,23 @@ export function createPredictor(shape: Shape, readout: Readout, stride = 1, cons
         for (let c = 0; c < C; c++) probs[i * C + c] = p[c];
         logp[i] = lp;
       }
+    }
+  };
+}
+
+/** The reference's scoring (predictSequence) behind the Predictor interface, for the shapes the kernel lacks. */
+function referencePredictor(shape: Shape, readout: Readout, stride: number): Predictor {
+  const { C } = shape;
+  const p = new Float32Array(C);
+  return (params, data, idx, probs, logp) => {
+    const N = idx.length;
+    const framed = framedChunk(chunkScratch(), data, idx, 0, N, stride).data;
+    let longest = 1;
+    for (let i = 0; i < N; i++) longest = Math.max(longest, framed.lengths[i]);
+    const ws = createWorkspace((n) => new Float32Array(n), shape, longest);
+    for (let i = 0; i < N; i++) {
+      logp[i] = predictSequence(p, params, shape, readout, framed, i, ws);
+      probs.set(p, i * C);
     }
   };
 }

@@ -9,18 +9,20 @@
 //  when the model reads the differences),
 //  "layout":{"format","labelColumn","idColumn","timeColumn"} (how the training files were read),
 //  "parameters":{"W_xh":[[...]],"W_hh":[[...]],"b_h":[...],("b_hn" for a GRU,)
-//                ("W_xh_r","W_hh_r","b_h_r"(,"b_hn_r") when bidirectional,)"W_hy":[[...]],"b_y":[...]},
+//                ("W_xh_r","W_hh_r","b_h_r"(,"b_hn_r") when bidirectional,)(the same with _l1 for the second of
+//                two layers,)"W_hy":[[...]],"b_y":[...]},
 //  "training":{...}}
 // A GRU's W_xh, W_hh and b_h have 3H rows (gates r, z, n; src/model/layout.ts).
 // "stride", "bidirectional" and "cell" may be absent (files of earlier versions): 1, false and "rnn"; "resample"
 // is there only for a model that resamples every sequence to L samples (model/resample.ts), "differences" only
 // for one that reads every sample's first differences as channels too (W = 2D; model/differences.ts),
 // "sequenceNorm" only for one that puts each sequence on its own scale (W = 3D, 6D with the differences;
-// model/sequence-norm.ts).
+// model/sequence-norm.ts). A model of two layers has "layers":2 and is version 2, so that a tool that reads only
+// version 1 refuses it rather than reading its first layer as the whole model; one-layer models stay version 1.
 
 import { readInputFile } from './read-input.js';
 import { UserError } from '../errors.js';
-import { PARAM_NAMES, type ParamName, type Shape, cellOf, directionsOf, layoutOf, viewsOf } from '../model/layout.js';
+import { PARAM_NAMES, type ParamName, type Shape, cellOf, directionsOf, layersOf, layoutOf, viewsOf } from '../model/layout.js';
 import { type DataLayout, type Model, isFiniteFloat32, isUsableStd, differencesOf, inputWidth, resampleOf, sequenceNormOf, strideOf } from '../model/model.js';
 import { MAX_RESAMPLE, isResampleLength } from '../model/resample.js';
 import { READOUT_NAMES, isReadout } from '../model/rnn.js';
@@ -29,6 +31,8 @@ import { checkModelArgument, checkOutputPath } from '../data/arguments.js';
 
 export const MODEL_FORMAT = 'train-signals/rnn';
 export const MODEL_VERSION = 1;
+/** The version of a model file of two layers (every other is MODEL_VERSION). */
+export const TWO_LAYER_VERSION = 2;
 
 /** The biases are stored as plain arrays, the matrices as arrays of rows. */
 function isVector(name: ParamName): boolean {
@@ -63,7 +67,7 @@ export function serializeModel(m: Model): string {
   }).join(',\n');
   const head = {
     format: MODEL_FORMAT,
-    version: MODEL_VERSION,
+    version: layersOf(m.shape) === 2 ? TWO_LAYER_VERSION : MODEL_VERSION,
     inputSize: m.shape.D,
     hiddenSize: m.shape.H,
     readout: m.readout,
@@ -73,6 +77,7 @@ export function serializeModel(m: Model): string {
     ...(differencesOf(m) ? { differences: true } : {}),
     bidirectional: directionsOf(m.shape) === 2,
     cell: cellOf(m.shape),
+    ...(layersOf(m.shape) === 2 ? { layers: 2 } : {}),
     classes: m.classes,
     channels: m.channels,
     normalization: m.normalization,
@@ -184,7 +189,9 @@ function parseModelDoc(text: string, file: string): Model {
     throw new UserError(`this is a checkpoint, not a model file; continue the run with train … --resume ${file}, which writes the model`, { file });
   }
   if (doc.format !== MODEL_FORMAT) fail(file, `"format" is ${JSON.stringify(doc.format)}, expected "${MODEL_FORMAT}"`);
-  if (doc.version !== MODEL_VERSION) fail(file, `"version" ${JSON.stringify(doc.version)} is not supported (this tool reads model files of version ${MODEL_VERSION})`);
+  if (doc.version !== MODEL_VERSION && doc.version !== TWO_LAYER_VERSION) {
+    fail(file, `"version" ${JSON.stringify(doc.version)} is not supported (this tool reads model files of versions ${MODEL_VERSION} and ${TWO_LAYER_VERSION})`);
+  }
   const classes = stringArray(file, doc.classes, 'classes');
   const channels = stringArray(file, doc.channels, 'channels');
   const stride = doc.stride ?? 1;
@@ -200,6 +207,11 @@ function parseModelDoc(text: string, file: string): Model {
   if (typeof bidirectional !== 'boolean') fail(file, '"bidirectional" must be true or false');
   const cell = doc.cell ?? 'rnn';
   if (cell !== 'rnn' && cell !== 'gru') fail(file, '"cell" must be "rnn" or "gru"');
+  const layers = doc.layers ?? 1;
+  if (layers !== 1 && layers !== 2) fail(file, '"layers" must be 1 or 2');
+  if ((layers === 2) !== (doc.version === TWO_LAYER_VERSION)) {
+    fail(file, `"version" ${doc.version} does not go with "layers" ${layers}: a model of two layers is version ${TWO_LAYER_VERSION}, any other version ${MODEL_VERSION}`);
+  }
   const D = doc.inputSize;
   const H = doc.hiddenSize;
   if (!Number.isInteger(D) || D !== width * stride) {
@@ -210,7 +222,9 @@ function parseModelDoc(text: string, file: string): Model {
   if (classes.length < 2) fail(file, '"classes" must name at least two classes');
   if (new Set(classes).size !== classes.length) fail(file, '"classes" must not repeat a name');
   if (!isReadout(doc.readout)) fail(file, `"readout" must be ${READOUT_NAMES}`);
-  const shape: Shape = { D, H, C: classes.length, ...(bidirectional ? { directions: 2 as const } : {}), ...(cell === 'gru' ? { cell } : {}) };
+  const shape: Shape = {
+    D, H, C: classes.length, ...(bidirectional ? { directions: 2 as const } : {}), ...(cell === 'gru' ? { cell } : {}), ...(layers === 2 ? { layers: 2 as const } : {}),
+  };
   const l = layoutOf(shape);
   const p = doc.parameters;
   if (p === null || typeof p !== 'object') fail(file, '"parameters" is missing');
@@ -262,6 +276,7 @@ function checkSizes(file: string, p: any, l: ReturnType<typeof layoutOf>): void 
     const rows = l.rows[name];
     const v = p[name];
     if (rows === 0) {
+      if (v !== undefined && name.includes('_l1') && l.rows.W_xh_l1 === 0) fail(file, `"${name}" belongs to a model of two layers, but "layers" is not 2`);
       if (v !== undefined) fail(file, `"${name}" belongs to a bidirectional model, but "bidirectional" is false`);
       continue;
     }
