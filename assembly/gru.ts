@@ -26,7 +26,7 @@
 //
 // Pointers and strides are in bytes. Every buffer is 16-byte aligned.
 
-import { TANH_K, addRows, gemmAcc, gemmLinear, madd, packRows, readoutGrad, readoutRows, tanh4 } from './simd';
+import { TANH_K, addRows, gemmAcc, gemmLinear, inputProduct, madd, packRows, readoutGrad, readoutRows, tanh4 } from './simd';
 
 /** σ of 4 floats: ½ + ½·tanh(a/2) (TANH_K + 336 holds ½). */
 @inline function sigmoid4(a: v128): v128 {
@@ -168,10 +168,11 @@ export function gruForward(
  *   dhn = da_n ⊙ r,
  * into d3 [Mc][3Hp] = [da_r | da_z | dhn] (what multiplies W_hh) and dn [Mc][Hp] = da_n, and dh ← g ⊙ z (the
  * direct part of dL/dh). Rows with tau < starts[r] get exact zeros in all three. g and what goes to d3 and dn are
- * flushed (flushTiny).
+ * flushed (flushTiny). inj ≠ 0: this step's gradient from the layer above [Mc][Hp], added to g after dzT's.
  */
 function gruCellBackward(
   Mc: i32, Hp: i32, tau: i32, starts: usize, h: usize, gate: usize, dh: usize, dzT: usize, amax: usize, d3: usize, dn: usize,
+  inj: usize,
 ): void {
   const row = <usize>Hp << 2;
   const one = v128.load(TANH_K, 16);
@@ -188,6 +189,7 @@ function gruCellBackward(
     for (let q: usize = 0; q < row; q += 16) {
       let g = v128.load(dh + ro + q);
       if (dzT) g = f32x4.add(g, readoutGrad(dzT, amax, ro + q, tau));
+      if (inj) g = f32x4.add(g, v128.load(inj + ro + q));
       g = flushTiny(g);
       const rv = v128.load(g4 + q);
       const z = v128.load(g4 + row + q);
@@ -250,13 +252,14 @@ function gruBlockGradient(
  *   over 3Hp; at the window's first step it would flow into the constant state, so it is skipped);
  * per block of NB steps, the weight gradients (gruBlockGradient) into ghh [3Hp][Hp], gxt [D][3Hp] and gb
  * [4Hp] (db_h then db_hn), accumulated (+=). da [NB][Mc][3Hp] followed by [NB][Mc][Hp], pa [NB·Mc·3Hp] and pb
- * [NB·Mc·Hp] are scratch.
+ * [NB·Mc·Hp] are scratch. inj and dx as for backward() in assembly/rnn.ts (two layers), with wxt the packed
+ * [W_ir | W_iz | 0]^T then W_in^T: dL/dx = [da_r | da_z] [W_ir; W_iz] + da_n W_in.
  */
 export function gruBackward(
   Mc: i32, D: i32, Hp: i32, bwd: usize,
   xs: usize, tau0: i32, W: i32, starts: usize, hs: usize, gates: usize,
   dh: usize, dzT: usize, amax: usize, da: usize, NB: i32, pa: usize, pb: usize,
-  ghh: usize, gxt: usize, gb: usize,
+  ghh: usize, gxt: usize, gb: usize, inj: usize, wxt: usize, dx: usize,
 ): void {
   const row = <usize>Hp << 2;
   const slab = <usize>Mc * row;
@@ -265,13 +268,20 @@ export function gruBackward(
   for (let j = W - 1; j >= 0; j--) {
     const lo = hi - NB > 0 ? hi - NB : 0;
     const d3 = da + <usize>(j - lo) * slab * 3;
-    gruCellBackward(Mc, Hp, tau0 + j, starts, hs + <usize>j * slab, gates + <usize>j * (slab << 2), dh, dzT, amax, d3, dan + <usize>(j - lo) * slab);
+    gruCellBackward(Mc, Hp, tau0 + j, starts, hs + <usize>j * slab, gates + <usize>j * (slab << 2), dh, dzT, amax, d3, dan + <usize>(j - lo) * slab,
+      inj ? inj + <usize>j * slab : 0);
     if (j > 0) {
       packRows(Mc, 3 * Hp, d3, pa);
       gemmAcc(Mc >> 2, Hp, 3 * Hp, pa, <usize>(3 * Hp) << 4, bwd, <usize>(3 * Hp) * 32, dh, row);
     }
     if (j == lo) {
       gruBlockGradient((hi - lo) * Mc, D, Hp, da, dan, hs + <usize>lo * slab, xs + (<usize>(lo * Mc * D) << 2), pa, pb, ghh, gxt, gb);
+      if (dx) {
+        const S = (hi - lo) * Mc;
+        const out = dx + (<usize>(lo * Mc * D) << 2);
+        inputProduct(S, D, 2 * Hp, da, row * 3, wxt, row * 3, out, false); // [da_r | da_z] of d3's rows
+        inputProduct(S, D, Hp, dan, row, wxt + <usize>D * row * 3, row, out, true);
+      }
       hi = lo;
     }
   }

@@ -17,7 +17,7 @@
 //
 // Pointers and strides are in bytes. Every buffer is 16-byte aligned.
 
-import { TANH_K, addRows, gemmAcc, gemmProject, gemmZero, madd, packRows, readoutGrad, readoutRows, tanh4 } from './simd';
+import { TANH_K, addRows, gemmAcc, gemmProject, gemmZero, inputProduct, madd, packRows, readoutGrad, readoutRows, tanh4 } from './simd';
 
 /** In place tanh of n floats at p (n % 4 == 0). Exported for the accuracy test. */
 export function tanhInPlace(p: usize, n: i32): void {
@@ -145,12 +145,15 @@ export function forward(
  * added only where amax (forward's) names the step. Accumulates (+=) into ghh [Hp][Hp] (dW_hh),
  * gxt [D][Hp] (dW_xh^T) and gb [Hp] (db_h). da [NB][Mc][Hp], pa and pb [NB·Mc·Hp] are scratch.
  * The state in slab 0 is a constant: no gradient flows into it, but it is h_{t−1} for dW_hh of step tau0.
+ * For two layers: inj ≠ 0 (the first layer) holds [W][Mc][Hp], the gradient the layer above gives each step's
+ * state, added like dzT; dx ≠ 0 (the second layer) receives dL/dx [W][Mc][D] = da W_xh (written, not added),
+ * with wxt the packed W_xh^T.
  */
 export function backward(
   Mc: i32, D: i32, Hp: i32, bwd: usize,
   xs: usize, tau0: i32, W: i32, starts: usize, hs: usize,
   dh: usize, dzT: usize, amax: usize, da: usize, NB: i32, pa: usize, pb: usize,
-  ghh: usize, gxt: usize, gb: usize,
+  ghh: usize, gxt: usize, gb: usize, inj: usize, wxt: usize, dx: usize,
 ): void {
   const row = <usize>Hp << 2;
   const slab = <usize>Mc * row;
@@ -169,6 +172,7 @@ export function backward(
       for (let q: usize = 0; q < row; q += 16) {
         let g = v128.load(dh + ro + q);
         if (dzT) g = f32x4.add(g, readoutGrad(dzT, amax, ro + q, tau));
+        if (inj) g = f32x4.add(g, v128.load(inj + <usize>j * slab + ro + q));
         const hv = v128.load(h + ro + q);
         // backprop through tanh: da = g ⊙ (1 − h²)
         v128.store(daj + ro + q, f32x4.mul(g, f32x4.sub(v128.load(TANH_K, 16), f32x4.mul(hv, hv)))); // 1.0
@@ -195,6 +199,7 @@ export function backward(
         }
       }
       gemmAcc(Hp >> 2, Hp, S, pa, <usize>S << 4, pb, <usize>S << 5, ghh, row);
+      if (dx) inputProduct(S, D, Hp, da, row, wxt, row, dx + (<usize>(lo * Mc * D) << 2), false);
       const x0 = xs + (<usize>(lo * Mc * D) << 2);
       for (let s = 0; s < S; s++) {
         const ds = da + <usize>s * row;

@@ -310,6 +310,27 @@ export function readoutRows(Mc: i32, Hp: i32, hsum: usize, amax: usize, h: usize
   return amax ? v128.and(g, i32x4.eq(v128.load(amax + o), i32x4.splat(tau))) : g;
 }
 
+/**
+ * dx [S][D] (+= when add, else =) the products of S rows of a with D rows of w over n columns:
+ *   dx[s][e] (+)= Σ_{c<n} a[s][c] · w[e][c]
+ * a row s at a + s·as, w row e at w + e·ws (byte strides), n a multiple of 4: the gradient of a layer's inputs,
+ * dL/dx = da W_xh, with w = W_xh^T as packed (wxt). Four partial sums per lane, added lane 0 to 3.
+ */
+export function inputProduct(S: i32, D: i32, n: i32, a: usize, as: usize, w: usize, ws: usize, dx: usize, add: bool): void {
+  const end = <usize>n << 2;
+  for (let s = 0; s < S; s++) {
+    const ar = a + <usize>s * as;
+    for (let e = 0; e < D; e++) {
+      const wr = w + <usize>e * ws;
+      let acc = f32x4.splat(0);
+      for (let q: usize = 0; q < end; q += 16) acc = madd(acc, v128.load(ar + q), v128.load(wr + q));
+      const sum = f32x4.extract_lane(acc, 0) + f32x4.extract_lane(acc, 1) + f32x4.extract_lane(acc, 2) + f32x4.extract_lane(acc, 3);
+      const o = dx + (<usize>(s * D + e) << 2);
+      store<f32>(o, add ? load<f32>(o) + sum : sum);
+    }
+  }
+}
+
 @inline export function addRows(dst: usize, src: usize, n: i32): void {
   const end = dst + (<usize>n << 2);
   for (; dst < end; dst += 16, src += 16) v128.store(dst, f32x4.add(v128.load(dst), v128.load(src)));

@@ -189,3 +189,20 @@ describe('a model of two layers (no kernel path yet)', () => {
     idx.forEach((n, i) => assert.deepEqual(got.subarray(i * 3, (i + 1) * 3), want.subarray(n * 3, (n + 1) * 3), `sequence ${n}`));
   });
 });
+
+describe('fast kernel, two layers, against the reference kernel', () => {
+  // The first layer's states as the second's inputs, the second's input gradient injected into the first:
+  // both cells, one and two directions, every readout, mixed lengths (rows starting late), H not a multiple of 8,
+  // frames of 2 samples, mixup's second targets.
+  for (const cell of ['gru', 'rnn'] as const) {
+    for (const directions of [2, 1] as const) {
+      it(`${cell}, ${directions === 2 ? 'bidirectional' : 'one direction'}: every readout, every gradient element`, () => {
+        for (const readout of ['last', 'mean', 'max'] as const) {
+          const shape = { D: 6, H: 13, C: 4, cell, directions, layers: 2 as const };
+          runCase({ shape, readout, k: 0, lengths: [1, 3, 7, 12, 12, 5, 30, 2, 9, 17, 4], chunk: 4, stride: 2 });
+          runCase({ shape: { ...shape, D: 3 }, readout, k: 0, lengths: [20, 3, 20, 19, 8], chunk: 8, mixed: true });
+        }
+      });
+    }
+  }
+});

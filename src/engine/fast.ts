@@ -10,7 +10,10 @@
 // scatter the padded gradient into the chunk's slot. The reverse direction is the same kernel over each row's
 // frames gathered in reverse order (right-aligned too, so it ends at Tmax on the row's first frame). With frame
 // stacking, a step's input is s consecutive samples (model/frames.ts), gathered straight from the data set.
-// Memory per chunk is O(Mc·(k + XB)·H), whatever the sequences' lengths.
+// Memory per chunk is O(Mc·(k + XB)·H), whatever the sequences' lengths; a model of two layers stores every step
+// (full BPTT): the first layer's directions run over the whole chunk, their states become the second layer's
+// inputs (statesAsInputs), and backward gives the second layer's input gradient to the first layer's steps
+// (injections). The reference is the same two-layer pass of src/model/rnn.ts.
 // The cell (the tanh RNN, assembly/rnn.ts, or the GRU, assembly/gru.ts) is chosen in four places only: packing
 // the weights, a block of forward steps, the window's backward and the scatter of its gradient.
 //
@@ -18,7 +21,8 @@
 // window, Dc channels, s stride, D = Dc·s inputs per step, H hidden, Hp padded H, C classes, k BPTT horizon
 // (0 = full).
 
-import { type Layout, type Params, type Shape, cellOf, directionsOf, gatesOf, layersOf, layoutOf, viewsOf } from '../model/layout.js';
+import { type Layout, type Params, type Shape, cellOf, directionsOf, gatesOf, layerInputs, layersOf, layoutOf, viewsOf } from '../model/layout.js';
+import type { DirectionPlan } from './wasm.js';
 import { type Readout, argmax, dlogit, readoutSoftmax, secondLoss, windowLength } from '../model/rnn.js';
 import { type ChunkStats, type Sequences, lossWeights } from '../model/batch.js';
 import { type ChunkScratch, type InputNoise, chunkScratch, noisyChunk } from '../model/noise.js';
@@ -61,7 +65,6 @@ export function contextOver(
   stride = 1,
 ): FastContext {
   const layout = layoutOf(shape);
-  if (layersOf(shape) !== 1) throw new Error('bug: the WebAssembly kernel runs models of one layer only');
   if (shape.D % stride !== 0) throw new Error(`bug: ${shape.D} inputs per step is not a multiple of the stride ${stride}`);
   return {
     ex, base, sp, shape, layout, paramsAt, stride,
@@ -76,19 +79,29 @@ export function contextOver(
   };
 }
 
-/** Direction d's recurrence parameters, by name. */
-const RECURRENCE = [['W_xh', 'W_hh', 'b_h', 'b_hn'], ['W_xh_r', 'W_hh_r', 'b_h_r', 'b_hn_r']] as const;
+/** Direction d's recurrence parameters of layer `layer`, by name. */
+const RECURRENCE = [
+  [['W_xh', 'W_hh', 'b_h', 'b_hn'], ['W_xh_r', 'W_hh_r', 'b_h_r', 'b_hn_r']],
+  [['W_xh_l1', 'W_hh_l1', 'b_h_l1', 'b_hn_l1'], ['W_xh_l1_r', 'W_hh_l1_r', 'b_h_l1_r', 'b_hn_l1_r']],
+] as const;
 
-/** Packs the context's weights, each direction's, into its scratch. Once per task. */
+/** The top layer's index: 0, or 1 for two layers. */
+const topOf = (cx: FastContext) => layersOf(cx.shape) - 1;
+
+/** Packs the context's weights, each layer's and direction's, into its scratch. Once per task. */
 export function packWeights(cx: FastContext): void {
-  const { D, H } = cx.shape;
+  const { H } = cx.shape;
   const { base: b, sp, layout: l, paramsAt: w } = cx;
   const gru = cellOf(cx.shape) === 'gru';
-  for (let d = 0; d < sp.dirs.length; d++) {
-    const dp = sp.dirs[d];
-    const [wxh, whh, bh, bhn] = RECURRENCE[d].map((name) => w + 4 * l.offset[name]);
-    if (gru) cx.ex.gruPack(H, D, sp.Hp, wxh, whh, bh, bhn, b + dp.fwd, b + dp.bwd, b + dp.wxt, b + dp.bias);
-    else cx.ex.pack(H, D, sp.Hp, wxh, whh, bh, b + dp.fwd, b + dp.bwd, b + dp.wxt, b + dp.bias);
+  for (let layer = 0; layer <= topOf(cx); layer++) {
+    const D = layerInputs(cx.shape, layer);
+    const plans = layer === topOf(cx) ? sp.dirs : sp.dirs0;
+    for (let d = 0; d < plans.length; d++) {
+      const dp = plans[d];
+      const [wxh, whh, bh, bhn] = RECURRENCE[layer][d].map((name) => w + 4 * l.offset[name]);
+      if (gru) cx.ex.gruPack(H, D, sp.Hp, wxh, whh, bh, bhn, b + dp.fwd, b + dp.bwd, b + dp.wxt, b + dp.bias);
+      else cx.ex.pack(H, D, sp.Hp, wxh, whh, bh, b + dp.fwd, b + dp.bwd, b + dp.wxt, b + dp.bias);
+    }
   }
 }
 
@@ -120,12 +133,12 @@ export function arrange(cx: FastContext, data: Sequences, order: ArrayLike<numbe
  * started: row r's step tau reads its frame tau − start (forward) or F_r − 1 − (tau − start) (reverse), each
  * frame s samples of Dc channels, the first frame's padding zeros.
  */
-function gather(cx: FastContext, d: number, data: Sequences, n: number, Tmax: number, tau: number, nb: number): void {
+function gather(cx: FastContext, d: number, data: Sequences, n: number, Tmax: number, tau: number, nb: number, dp = cx.sp.dirs[d]): void {
   const { f32, sp, rows, frames, stride } = cx;
   const Dc = data.D;
   const D = Dc * stride;
   const Mc = sp.Mc;
-  const xs = (cx.base + sp.dirs[d].xs) >> 2;
+  const xs = (cx.base + dp.xs) >> 2;
   const { values, offsets, lengths } = data;
   const di = d === 0 ? D : -D; // how far the next step's frame is, in values
   for (let r = 0; r < Mc; r++) {
@@ -151,6 +164,10 @@ function gather(cx: FastContext, d: number, data: Sequences, n: number, Tmax: nu
 
 /** Forward over steps [0, Tmax), each direction: the prefix streamed and the last W steps kept (store), or all streamed. */
 export function forwardChunk(cx: FastContext, data: Sequences, readout: Readout, n: number, Tmax: number, W: number, store: boolean): void {
+  if (topOf(cx) === 1) {
+    forwardTwoLayers(cx, data, readout, n, Tmax, W, store);
+    return;
+  }
   const { ex, sp } = cx;
   const b = cx.base;
   const D = cx.shape.D;
@@ -180,6 +197,105 @@ export function forwardChunk(cx: FastContext, data: Sequences, readout: Readout,
     if (store) {
       gather(cx, d, data, n, Tmax, tau0, W);
       steps(tau0, W, 1);
+    }
+  }
+}
+
+/**
+ * Two layers over steps [0, Tmax), all stored: each direction of the first layer over its gathered inputs, then
+ * each direction of the second over the first one's states (statesAsInputs), with the readout's statistics.
+ */
+function forwardTwoLayers(cx: FastContext, data: Sequences, readout: Readout, n: number, Tmax: number, W: number, store: boolean): void {
+  if (!store || W !== Tmax) throw new Error(`bug: a model of two layers runs stored and whole (window ${W} of ${Tmax}, store ${store})`);
+  const { ex, sp } = cx;
+  const b = cx.base;
+  const slab = sp.Mc * sp.Hp;
+  const gru = cellOf(cx.shape) === 'gru';
+  const run = (dp: DirectionPlan, D: number, hsum: number, amax: number) => {
+    ex.zero(b + dp.hs, 4 * slab);
+    if (gru) ex.gruForward(sp.Mc, D, sp.Hp, b + dp.fwd, b + dp.wxt, b + dp.bias, b + dp.xs, 0, Tmax, b + sp.starts, b + dp.hs, b + dp.gates, 1, hsum, amax, b + sp.ap);
+    else ex.forward(sp.Mc, D, sp.Hp, b + dp.fwd, b + dp.wxt, b + dp.bias, b + dp.xs, 0, Tmax, b + sp.starts, b + dp.hs, 1, hsum, amax, b + sp.ap);
+  };
+  for (let d = 0; d < sp.dirs0.length; d++) {
+    gather(cx, d, data, n, Tmax, 0, Tmax, sp.dirs0[d]);
+    run(sp.dirs0[d], cx.shape.D, 0, 0);
+  }
+  statesAsInputs(cx, n, Tmax);
+  for (const dp of sp.dirs) {
+    const hsum = readout === 'last' ? 0 : b + dp.hsum;
+    const amax = readout === 'max' ? b + dp.amax : 0;
+    if (readout === 'mean') ex.zero(hsum, 4 * slab);
+    if (readout === 'max') {
+      cx.f32.fill(-Infinity, hsum >> 2, (hsum >> 2) + slab);
+      cx.i32.fill(-1, amax >> 2, (amax >> 2) + slab);
+    }
+    run(dp, layerInputs(cx.shape, 1), hsum, amax);
+  }
+}
+
+/**
+ * The step at which direction `to` reads the frame that direction `from` reads at step tau, for a row starting at
+ * `start` with F frames (right-aligned: forward reads frame tau − start, reverse frame F − 1 − (tau − start)).
+ */
+const stepOf = (from: number, to: number, tau: number, start: number, F: number) => (from === to ? tau : 2 * start + F - 1 - tau);
+
+/**
+ * The second layer's inputs: direction d's xs [Tmax][Mc][K·H] at step tau holds u of the frame it reads there,
+ * [h_fwd; h_rev] of the first layer (each direction's state after the step at which it read that frame); zeros
+ * before a row starts.
+ */
+function statesAsInputs(cx: FastContext, n: number, Tmax: number): void {
+  const { f32, sp, frames } = cx;
+  const { H } = cx.shape;
+  const K = sp.dirs.length;
+  const Z = K * H;
+  const slab = sp.Mc * sp.Hp;
+  for (let d = 0; d < K; d++) {
+    const xs = (cx.base + sp.dirs[d].xs) >> 2;
+    for (let tau = 0; tau < Tmax; tau++) {
+      for (let r = 0; r < sp.Mc; r++) {
+        const o = xs + (tau * sp.Mc + r) * Z;
+        const F = r < n ? frames[r] : 0;
+        const start = Tmax - F;
+        if (r >= n || tau < start) {
+          f32.fill(0, o, o + Z);
+          continue;
+        }
+        for (let e = 0; e < K; e++) {
+          const hs = (cx.base + sp.dirs0[e].hs) >> 2;
+          const src = hs + (stepOf(d, e, tau, start, F) + 1) * slab + r * sp.Hp; // slab j + 1: the state after step j
+          for (let i = 0; i < H; i++) f32[o + e * H + i] = f32[src + i];
+        }
+      }
+    }
+  }
+}
+
+/**
+ * The first layer's injections: direction e's inj [Tmax][Mc][Hp] at step tau is dL/d(its state there), the sum
+ * over the second layer's directions d (in order) of their input gradient's part e at the step reading the same
+ * frame; zeros before a row starts and in the padding.
+ */
+function injections(cx: FastContext, Tmax: number): void {
+  const { f32, sp, frames } = cx;
+  const { H } = cx.shape;
+  const K = sp.dirs.length;
+  const Z = K * H;
+  const n = sp.Mc;
+  for (let e = 0; e < K; e++) {
+    const inj = (cx.base + sp.dirs0[e].inj) >> 2;
+    f32.fill(0, inj, inj + Tmax * n * sp.Hp);
+    for (let tau = 0; tau < Tmax; tau++) {
+      for (let r = 0; r < n; r++) {
+        const start = cx.i32[((cx.base + sp.starts) >> 2) + r];
+        if (tau < start) continue;
+        const F = frames[r];
+        const o = inj + (tau * n + r) * sp.Hp;
+        for (let d = 0; d < K; d++) {
+          const du = ((cx.base + sp.dirs[d].du) >> 2) + (stepOf(e, d, tau, start, F) * n + r) * Z + e * H;
+          for (let i = 0; i < H; i++) f32[o + i] += f32[du + i];
+        }
+      }
     }
   }
 }
@@ -224,6 +340,7 @@ export function fastChunkGradient(
   const { n, Tmax } = arrange(cx, data, order, from, to);
   const W = windowLength(Tmax, k);
   if (W > sp.Wc) throw new Error(`bug: scratch holds ${sp.Wc} steps, window needs ${W}`);
+  if (topOf(cx) === 1 && W !== Tmax) throw new Error(`bug: a model of two layers trains with full BPTT, got horizon ${k} for ${Tmax} steps`);
   forwardChunk(cx, data, readout, n, Tmax, W, true);
   const stats = readoutGradient(cx, slot, readout, data, n, W, classWeight);
   backwardChunk(cx, slot, readout, Tmax, W);
@@ -288,31 +405,52 @@ function seedAt(cx: FastContext, readout: Readout, d: number): number {
   return (cx.base + (readout === 'last' ? dp.dh : dp.dzT)) >> 2;
 }
 
-/** Each direction's truncated BPTT over the stored window, scattered into the slot's W_xh, W_hh, b_h, b_hn (or _r). */
+/**
+ * Each direction's truncated BPTT over the stored window, scattered into the slot's W_xh, W_hh, b_h, b_hn (or
+ * _r); for two layers, the second layer's (keeping its input gradients), then the first's from their injections.
+ */
 function backwardChunk(cx: FastContext, slot: number, readout: Readout, Tmax: number, W: number): void {
+  const { sp } = cx;
+  const b = cx.base;
+  const top = topOf(cx);
+  for (let d = 0; d < sp.dirs.length; d++) {
+    const dp = sp.dirs[d];
+    const dzT = readout === 'last' ? 0 : b + dp.dzT;
+    const amax = readout === 'max' ? b + dp.amax : 0;
+    directionBackward(cx, slot, top, d, dp, Tmax, W, dzT, amax, 0, top === 1 ? b + dp.du : 0);
+  }
+  if (top === 0) return;
+  injections(cx, Tmax);
+  for (let d = 0; d < sp.dirs0.length; d++) {
+    const dp = sp.dirs0[d];
+    cx.ex.zero(b + dp.dh, 4 * sp.Mc * sp.Hp);
+    directionBackward(cx, slot, 0, d, dp, Tmax, W, 0, 0, b + dp.inj, 0);
+  }
+}
+
+/** Direction d of layer `layer`: its BPTT (inj and dx as the kernel's backward takes them), scattered into the slot. */
+function directionBackward(
+  cx: FastContext, slot: number, layer: number, d: number, dp: DirectionPlan, Tmax: number, W: number,
+  dzT: number, amax: number, inj: number, dx: number,
+): void {
   const { ex, sp, shape } = cx;
-  const { D, H } = shape;
+  const { H } = shape;
+  const D = layerInputs(shape, layer);
   const b = cx.base;
   const Hp = sp.Hp;
   const l = cx.layout;
-  const gru = cellOf(shape) === 'gru';
   const G = gatesOf(shape);
-  for (let d = 0; d < sp.dirs.length; d++) {
-    const dp = sp.dirs[d];
-    ex.zero(b + sp.ghh, 4 * G * Hp * Hp);
-    ex.zero(b + sp.gxt, 4 * D * G * Hp);
-    ex.zero(b + sp.gb, 4 * sp.E * Hp);
-    const dzT = readout === 'last' ? 0 : b + dp.dzT;
-    const amax = readout === 'max' ? b + dp.amax : 0;
-    const [wxh, whh, bh, bhn] = RECURRENCE[d].map((name) => slot + 4 * l.offset[name]);
-    if (gru) {
-      ex.gruBackward(sp.Mc, D, Hp, b + dp.bwd, b + dp.xs, Tmax - W, W, b + sp.starts, b + dp.hs, b + dp.gates,
-        b + dp.dh, dzT, amax, b + sp.da, NB, b + sp.pa, b + sp.pb, b + sp.ghh, b + sp.gxt, b + sp.gb);
-      ex.gruScatter(H, D, Hp, b + sp.ghh, b + sp.gxt, b + sp.gb, wxh, whh, bh, bhn);
-    } else {
-      ex.backward(sp.Mc, D, Hp, b + dp.bwd, b + dp.xs, Tmax - W, W, b + sp.starts, b + dp.hs,
-        b + dp.dh, dzT, amax, b + sp.da, NB, b + sp.pa, b + sp.pb, b + sp.ghh, b + sp.gxt, b + sp.gb);
-      ex.scatter(H, D, Hp, b + sp.ghh, b + sp.gxt, b + sp.gb, wxh, whh, bh);
-    }
+  ex.zero(b + sp.ghh, 4 * G * Hp * Hp);
+  ex.zero(b + sp.gxt, 4 * D * G * Hp);
+  ex.zero(b + sp.gb, 4 * sp.E * Hp);
+  const [wxh, whh, bh, bhn] = RECURRENCE[layer][d].map((name) => slot + 4 * l.offset[name]);
+  if (cellOf(shape) === 'gru') {
+    ex.gruBackward(sp.Mc, D, Hp, b + dp.bwd, b + dp.xs, Tmax - W, W, b + sp.starts, b + dp.hs, b + dp.gates,
+      b + dp.dh, dzT, amax, b + sp.da, NB, b + sp.pa, b + sp.pb, b + sp.ghh, b + sp.gxt, b + sp.gb, inj, b + dp.wxt, dx);
+    ex.gruScatter(H, D, Hp, b + sp.ghh, b + sp.gxt, b + sp.gb, wxh, whh, bh, bhn);
+  } else {
+    ex.backward(sp.Mc, D, Hp, b + dp.bwd, b + dp.xs, Tmax - W, W, b + sp.starts, b + dp.hs,
+      b + dp.dh, dzT, amax, b + sp.da, NB, b + sp.pa, b + sp.pb, b + sp.ghh, b + sp.gxt, b + sp.gb, inj, b + dp.wxt, dx);
+    ex.scatter(H, D, Hp, b + sp.ghh, b + sp.gxt, b + sp.gb, wxh, whh, bh);
   }
 }

@@ -22,7 +22,7 @@
 
 import { readFileSync } from 'node:fs';
 import { setFlagsFromString } from 'node:v8';
-import { type Shape, directionsOf, gatesOf } from '../model/layout.js';
+import { type Shape, directionsOf, gatesOf, layerInputs, layersOf } from '../model/layout.js';
 import { UserError } from '../errors.js';
 
 export interface KernelExports {
@@ -35,6 +35,7 @@ export interface KernelExports {
   readonly backward: (
     Mc: number, D: number, Hp: number, bwd: number, xs: number, tau0: number, W: number, starts: number, hs: number,
     dh: number, dzT: number, amax: number, da: number, NB: number, pa: number, pb: number, ghh: number, gxt: number, gb: number,
+    inj: number, wxt: number, dx: number,
   ) => void;
   readonly scatter: (H: number, D: number, Hp: number, ghh: number, gxt: number, gb: number, wxh: number, whh: number, bh: number) => void;
   readonly gruPack: (
@@ -47,6 +48,7 @@ export interface KernelExports {
   readonly gruBackward: (
     Mc: number, D: number, Hp: number, bwd: number, xs: number, tau0: number, W: number, starts: number, hs: number, gates: number,
     dh: number, dzT: number, amax: number, da: number, NB: number, pa: number, pb: number, ghh: number, gxt: number, gb: number,
+    inj: number, wxt: number, dx: number,
   ) => void;
   readonly gruScatter: (
     H: number, D: number, Hp: number, ghh: number, gxt: number, gb: number, wxh: number, whh: number, bh: number, bhn: number,
@@ -164,6 +166,8 @@ export interface DirectionPlan {
   readonly amax: number; // i32: the step each maximum came from (max readout)
   readonly dh: number; // gradient into the final state (last readout); the recurrence's dh after
   readonly dzT: number; // dL/dz / T per row (mean readout), dL/dz (max readout)
+  readonly du: number; // the top of two layers: [Wc][Mc][D] the gradient of its inputs (else empty)
+  readonly inj: number; // the first of two layers: [Wc][Mc][Hp] the gradient the layer above gives its states (else empty)
 }
 
 /** Byte offsets of one thread's workspace, relative to its region's start. */
@@ -173,7 +177,8 @@ export interface ScratchPlan {
   readonly E: number; // columns per unit of a step's gate buffers: 1 tanh, 4 GRU
   readonly Wc: number; // slabs 0..Wc of hs
   readonly XS: number; // steps xs holds
-  readonly dirs: readonly DirectionPlan[]; // [directions]
+  readonly dirs: readonly DirectionPlan[]; // [directions] the top layer's (the only one's, or the second of two)
+  readonly dirs0: readonly DirectionPlan[]; // [directions] the first of two layers' (else none)
   readonly ap: number; // one slab packed in 4-row tiles (the recurrent product's left operand)
   readonly da: number; // [NB][Mc][E·Hp] a block's gradients of the pre-activations
   readonly pa: number; // packed da^T tiles of a weight-gradient block
@@ -185,8 +190,15 @@ export interface ScratchPlan {
   readonly size: number;
 }
 
+/**
+ * One thread's workspace for chunks of `rows` sequences and stored windows of `window` steps. Two layers store
+ * the whole sequence (full BPTT): the first layer's directions, then the top layer's, which reads the first
+ * one's states as inputs (D = directions·H).
+ */
 export function scratchPlan(shape: Shape, rows: number, window: number): ScratchPlan {
-  const { D, H } = shape;
+  const { H } = shape;
+  const two = layersOf(shape) === 2;
+  const D = Math.max(layerInputs(shape, 0), layerInputs(shape, layersOf(shape) - 1)); // the widest layer input
   const G = gatesOf(shape);
   const E = G === 3 ? 4 : 1;
   const Mc = align(Math.max(1, rows), 4);
@@ -200,22 +212,29 @@ export function scratchPlan(shape: Shape, rows: number, window: number): Scratch
     at += align(bytes, 64);
     return o;
   };
-  const direction = (): DirectionPlan => ({
-    fwd: take(G * Hp * Hp * 4),
-    bwd: take(G * Hp * Hp * 4),
-    wxt: take(D * E * Hp * 4),
-    bias: take(E * Hp * 4),
-    hs: take((Wc + 1) * slab),
-    gates: take(G === 3 ? Wc * E * slab : 0),
-    xs: take(XS * Mc * D * 4),
-    hsum: take(slab),
-    amax: take(slab),
-    dh: take(slab),
-    dzT: take(slab),
-  });
-  const dirs = Array.from({ length: directionsOf(shape) }, direction);
+  const direction = (layer: number): DirectionPlan => {
+    const Dl = layerInputs(shape, layer);
+    const top = layer === layersOf(shape) - 1;
+    return {
+      fwd: take(G * Hp * Hp * 4),
+      bwd: take(G * Hp * Hp * 4),
+      wxt: take(Dl * E * Hp * 4),
+      bias: take(E * Hp * 4),
+      hs: take((Wc + 1) * slab),
+      gates: take(G === 3 ? Wc * E * slab : 0),
+      xs: take(XS * Mc * Dl * 4),
+      hsum: take(top ? slab : 0),
+      amax: take(top ? slab : 0),
+      dh: take(slab),
+      dzT: take(top ? slab : 0),
+      du: take(two && top ? Wc * Mc * Dl * 4 : 0),
+      inj: take(two && !top ? Wc * slab : 0),
+    };
+  };
+  const dirs0 = two ? Array.from({ length: directionsOf(shape) }, () => direction(0)) : [];
+  const dirs = Array.from({ length: directionsOf(shape) }, () => direction(layersOf(shape) - 1));
   const plan = {
-    Mc, Hp, E, Wc, XS, dirs,
+    Mc, Hp, E, Wc, XS, dirs, dirs0,
     ap: take(slab),
     da: take(NB * E * slab),
     pa: take(NB * G * slab),
