@@ -3,15 +3,15 @@
 // sequence's probabilities do not depend on which others share its chunk (the kernel computes every row on
 // its own), so scoring a batch at a time (streaming predict) and a whole file (evaluate) give the same
 // bits. The reference is predictSequence in model/batch.ts, which the tests hold it to. A model of two layers
-// has no kernel path yet: it is scored by that reference, one sequence at a time.
+// stores every step of a chunk (its second layer reads all the first one's states), so its scratch grows with the
+// longest sequence scored.
 //
 // Legend: N sequences scored, C classes, H hidden units, XB steps per streamed input block.
 
 import { type Shape, directionsOf, gatesOf, layersOf, layoutOf, recurrenceOf, viewsOf } from '../model/layout.js';
-import { type Readout, createWorkspace } from '../model/rnn.js';
-import { type Sequences, predictSequence } from '../model/batch.js';
-import { framedChunk } from '../model/frames.js';
-import { chunkScratch } from '../model/noise.js';
+import type { Readout } from '../model/rnn.js';
+import type { Sequences } from '../model/batch.js';
+import { frameCount } from '../model/frames.js';
 import { type FastContext, arrange, contextOver, forwardChunk, head, packWeights } from './fast.js';
 import { type KernelExports, RESERVED, instantiate, kernelModule, scratchPlan, sharedMemory } from './wasm.js';
 
@@ -44,7 +44,7 @@ export function diagonalBlock(params: Float32Array, shape: Shape): number {
   const { H } = shape;
   if (H % 8 !== 0) return 0;
   const P = viewsOf(params, shape);
-  const W = Array.from({ length: directionsOf(shape) }, (_, d) => recurrenceOf(P, d).W_hh);
+  const W = Array.from({ length: layersOf(shape) * directionsOf(shape) }, (_, q) => recurrenceOf(P, q % directionsOf(shape), q >= directionsOf(shape) ? 1 : 0).W_hh);
   const rows = gatesOf(shape) * H;
   next: for (let b = 8; b < H; b += 8) {
     if (H % b !== 0) continue;
@@ -78,17 +78,28 @@ function predictMemory(bytes: number): { memory: WebAssembly.Memory; ex: KernelE
  * whatever the lengths (log p[label] is 0 for unlabelled sequences, label −1).
  */
 export function createPredictor(shape: Shape, readout: Readout, stride = 1, constantWeights = false, blocks = true): Predictor {
-  if (layersOf(shape) === 2) return referencePredictor(shape, readout, stride);
   const { C } = shape;
-  const sp = scratchPlan(shape, PREDICT_ROWS, 1);
+  const stored = layersOf(shape) === 2; // every step of a chunk kept (two layers), else streamed
+  let sp = scratchPlan(shape, PREDICT_ROWS, 1);
   const P = layoutOf(shape).size;
   const paramsAt = RESERVED;
   const base = paramsAt + Math.ceil((P * 4) / 64) * 64;
   let cx: FastContext | null = null; // this predictor's view of the scoring memory, made again when it is replaced
   return (params, data, idx, probs, logp) => {
     const N = idx.length;
+    if (stored) {
+      let longest = 1;
+      for (let i = 0; i < N; i++) longest = Math.max(longest, frameCount(data.lengths[idx[i]], stride));
+      if (longest > sp.Wc) {
+        sp = scratchPlan(shape, PREDICT_ROWS, longest);
+        cx = null;
+      }
+    }
     const k = predictMemory(base + sp.size);
-    if (cx === null || cx.f32.buffer !== k.memory.buffer) cx = contextOver(k.ex, k.memory, base, sp, shape, paramsAt, stride);
+    if (cx === null || cx.f32.buffer !== k.memory.buffer) {
+      cx = contextOver(k.ex, k.memory, base, sp, shape, paramsAt, stride);
+      loaded = null; // the packed weights live in this predictor's scratch, which has moved
+    }
     if (!constantWeights || loaded !== params) {
       cx.f32.set(params, paramsAt >> 2);
       packWeights(cx);
@@ -103,12 +114,12 @@ export function createPredictor(shape: Shape, readout: Readout, stride = 1, cons
     for (let from = 0; from < N; from += sp.Mc) {
       const to = Math.min(N, from + sp.Mc);
       const { n, Tmax } = arrange(cx, data, order, from, to);
-      forwardChunk(cx, data, readout, n, Tmax, 1, false);
+      forwardChunk(cx, data, readout, n, Tmax, stored ? Tmax : 1, stored);
       // order is already sorted, and arrange() sorts stably, so row r is order[from + r].
       for (let r = 0; r < n; r++) {
         const seq = cx.rows[r];
         const i = sorted[from + r];
-        const lp = head(cx, readout, r, cx.frames[r], 0, data.labels[seq]);
+        const lp = head(cx, readout, r, cx.frames[r], stored ? Tmax : 0, data.labels[seq]);
         for (let c = 0; c < C; c++) probs[i * C + c] = p[c];
         logp[i] = lp;
       }
@@ -116,19 +127,3 @@ export function createPredictor(shape: Shape, readout: Readout, stride = 1, cons
   };
 }
 
-/** The reference's scoring (predictSequence) behind the Predictor interface, for the shapes the kernel lacks. */
-function referencePredictor(shape: Shape, readout: Readout, stride: number): Predictor {
-  const { C } = shape;
-  const p = new Float32Array(C);
-  return (params, data, idx, probs, logp) => {
-    const N = idx.length;
-    const framed = framedChunk(chunkScratch(), data, idx, 0, N, stride).data;
-    let longest = 1;
-    for (let i = 0; i < N; i++) longest = Math.max(longest, framed.lengths[i]);
-    const ws = createWorkspace((n) => new Float32Array(n), shape, longest);
-    for (let i = 0; i < N; i++) {
-      logp[i] = predictSequence(p, params, shape, readout, framed, i, ws);
-      probs.set(p, i * C);
-    }
-  };
-}
