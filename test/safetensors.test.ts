@@ -17,7 +17,7 @@ import type { Model } from '../src/model/model.js';
 import type { Readout } from '../src/model/rnn.js';
 import { createRng, normal } from '../src/model/rng.js';
 import { UserError } from '../src/errors.js';
-import { maxDifference, referenceProbabilities } from './helpers/models.js';
+import { maxDifference, randomModel, referenceProbabilities } from './helpers/models.js';
 import { tempDir } from './helpers/temp.js';
 
 /** A model of 3 channels, H = 6, 4 classes; stacked, bidirectional and a GRU when asked. */
@@ -355,6 +355,28 @@ function withHeader(bytes: Uint8Array, edit: (h: any) => void): Uint8Array {
   return out;
 }
 
+test('a model of two layers: the _l1 tensors after the first layer\'s, weight_ih_l1 [3H, 2H], read back to the bit', () => {
+  const m = randomModel(createRng(9), 2, 5, 3, 'mean', true, 2, true, 'gru', false, false, 2);
+  const bytes = exportSafetensors(m);
+  const n = Number(new DataView(bytes.buffer).getBigUint64(0, true));
+  const header = JSON.parse(new TextDecoder().decode(bytes.subarray(8, 8 + n)));
+  const names = Object.keys(header).filter((k) => k !== '__metadata__');
+  const recurrent = ['weight_ih', 'weight_hh', 'bias_ih', 'bias_hh'];
+  assert.deepEqual(names, [
+    ...['_l0', '_l0_reverse', '_l1', '_l1_reverse'].flatMap((sfx) => recurrent.map((t) => `rnn.${t}${sfx}`)), 'fc.weight', 'fc.bias',
+  ]);
+  assert.deepEqual(header['rnn.weight_ih_l1'].shape, [15, 10]);
+  assert.deepEqual(header['rnn.weight_ih_l0'].shape, [15, 4]);
+  const back = parseSafetensors(bytes, 'two.safetensors');
+  assert.deepEqual(back.shape, m.shape);
+  assert.deepEqual(bits(back.parameters), bits(m.parameters));
+  // One direction, tanh: no _reverse tensors, weight_ih_l1 [H, H].
+  const one = randomModel(createRng(10), 2, 5, 3, 'last', false, 1, false, 'rnn', false, false, 2);
+  const b1 = parseSafetensors(exportSafetensors(one), 'one.safetensors');
+  assert.deepEqual(b1.shape, one.shape);
+  assert.deepEqual(bits(b1.parameters), bits(one.parameters));
+});
+
 test('malformed files are refused with one line naming the file', () => {
   const good = exportSafetensors(model('mean', true));
   const stacked = exportSafetensors(model('last', true, 6, 2, true)); // 3 channels × stride 2, bidirectional
@@ -375,7 +397,8 @@ test('malformed files are refused with one line naming the file', () => {
     ['wrong shape', withHeader(good, (h) => { h['fc.weight'].shape = [3, 6]; }), /"fc\.weight" has shape \[3,6\]/],
     ['offsets out of bounds', withHeader(good, (h) => { h['fc.bias'].data_offsets = [10000, 10016]; }), /data_offsets/],
     ['missing tensor', withHeader(good, (h) => delete h['rnn.bias_hh_l0']), /no tensor "rnn\.bias_hh_l0"/],
-    ['two layers', withHeader(good, (h) => { h['rnn.weight_ih_l1'] = h['rnn.weight_ih_l0']; }), /unexpected tensor "rnn\.weight_ih_l1"/],
+    ['a second layer of the wrong width', withHeader(good, (h) => { h['rnn.weight_ih_l1'] = h['rnn.weight_ih_l0']; }), /tensor "rnn\.weight_ih_l1" has shape \[6,3\], expected \[6, 6\] for .*, two layers/],
+    ['three layers', withHeader(good, (h) => { h['rnn.weight_ih_l2'] = h['rnn.weight_ih_l0']; }), /unexpected tensor "rnn\.weight_ih_l2" \(this tool reads an nn\.RNN or nn\.GRU "rnn" of one or two layers/],
     ['DDP names', withHeader(good, (h) => {
       for (const k of Object.keys(h)) if (k !== '__metadata__') { h[`module.${k}`] = h[k]; delete h[k]; }
     }), /model\.module\.state_dict\(\)/],

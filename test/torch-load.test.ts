@@ -192,6 +192,21 @@ test('PyTorch (nn.GRU + nn.Linear from the safetensors file) gives our probabili
   }));
 });
 
+test('PyTorch (num_layers=2 from the safetensors file) gives our probabilities: random two-layer models', (t) => {
+  requireTorch();
+  const rng = createRng(53);
+  const lengths = Int32Array.from([1, 37, 2, 19, 5, 24, 28, 11, 9]);
+  const cases: Array<[number, boolean, Readout, 'rnn' | 'gru']> = [
+    [3, true, 'mean', 'gru'], [1, true, 'last', 'gru'], [4, false, 'max', 'gru'], [2, true, 'last', 'rnn'], [1, false, 'mean', 'rnn'],
+  ];
+  assertAgree(t, cases.map(([stride, bidirectional, readout, cell]) => {
+    const m = randomModel(rng, 2, 7, 3, readout, true, stride, bidirectional, cell, false, false, 2);
+    const { raw, offsets, ours } = randomBatch(rng, m, lengths);
+    const what = `two layers, ${cell}, stride ${stride}, ${bidirectional ? 'bidirectional' : 'one-directional'}, readout ${readout}`;
+    return { what, job: torchJob(m, rawSequences(raw, offsets, lengths, 2)), ours };
+  }));
+});
+
 test('a GRU file as PyTorch writes it, non-zero bias_hh in every gate: nn.GRU on the file and we on it agree', (t) => {
   requireTorch();
   const rng = createRng(52);

@@ -14,7 +14,8 @@ reads the safetensors format itself (8-byte little-endian header length, JSON he
 so it needs no `safetensors` package.
 
 The model, from the file alone (src/io/safetensors.ts has the names):
-    rnn = nn.RNN(W * stride, H, bidirectional=<the _reverse tensors are there>), fc = nn.Linear(K * H, C)
+    rnn = nn.RNN(W * stride, H, bidirectional=<the _reverse tensors are there>,
+                 num_layers=<2 when rnn.weight_ih_l1 is there, else 1>), fc = nn.Linear(K * H, C)
           or nn.GRU(...) with the same arguments when __metadata__ "cell" is "gru" (rnn.weight_ih_l0 is [3H, D]);
           W = channels, times 3 when "sequenceNorm" is true, times 2 when "differences" is true
     x   = torch.cat([(raw - mu) / s, mu.expand_as(raw), s.log().expand_as(raw)], 1)   when "sequenceNorm" is true:
@@ -66,6 +67,7 @@ def build(tensors, meta):
     """nn.RNN (or nn.GRU) and nn.Linear holding the file's weights (loaded under the file's own names), and the stride."""
     stride = meta.get("stride", 1)
     bidirectional = "rnn.weight_ih_l0_reverse" in tensors
+    layers = 2 if "rnn.weight_ih_l1" in tensors else 1
     gru = meta.get("cell", "rnn") == "gru"
     rows, D = tensors["rnn.weight_ih_l0"].shape
     width = len(meta["channels"]) * (3 if meta.get("sequenceNorm") is True else 1) * (2 if meta.get("differences") is True else 1)
@@ -74,9 +76,9 @@ def build(tensors, meta):
     assert not gru or rows % 3 == 0, "rnn.weight_ih_l0 of a GRU is not [3H, D]"
     H = rows // 3 if gru else rows
     if gru:
-        rnn = nn.GRU(D, H, bidirectional=bidirectional)
+        rnn = nn.GRU(D, H, bidirectional=bidirectional, num_layers=layers)
     else:
-        rnn = nn.RNN(D, H, nonlinearity="tanh", bidirectional=bidirectional)
+        rnn = nn.RNN(D, H, nonlinearity="tanh", bidirectional=bidirectional, num_layers=layers)
     fc = nn.Linear((2 if bidirectional else 1) * H, len(meta["classes"]))
     # Strict: every name and shape of the file must be the modules' own, and nothing may be missing.
     nn.ModuleDict({"rnn": rnn, "fc": fc}).load_state_dict(tensors)
@@ -106,9 +108,11 @@ def probabilities(rnn, fc, meta, stride, raw):
         x = (x - torch.tensor(norm["mean"], dtype=torch.float32)) / torch.tensor(norm["std"], dtype=torch.float32)
     if "resample" in meta:
         x = nn.functional.interpolate(x.T[None].double(), meta["resample"], mode="linear", align_corners=True)[0].T.float()
-    out, h_n = rnn(frames(x, stride).unsqueeze(1))  # batch of one: out [F][1][K*H], h_n [K][1][H] (nn.RNN and nn.GRU alike)
+    # Batch of one: out [F][1][K*H] (the last layer's), h_n [layers*K][1][H] (nn.RNN and nn.GRU alike).
+    out, h_n = rnn(frames(x, stride).unsqueeze(1))
+    K = 2 if rnn.bidirectional else 1
     readout = meta["readout"]
-    z = h_n[:, 0].reshape(-1) if readout == "last" else out.max(0).values[0] if readout == "max" else out.mean(0)[0]
+    z = h_n[-K:, 0].reshape(-1) if readout == "last" else out.max(0).values[0] if readout == "max" else out.mean(0)[0]
     return torch.softmax(fc(z), dim=0)
 
 

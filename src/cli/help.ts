@@ -5,7 +5,7 @@ import type { Argv } from 'yargs';
 
 const GROUPS: readonly (readonly [string, readonly string[]])[] = [
   ['Data:', ['model', 'format', 'label-column', 'id-column', 'time-column', 'channels', 'test']],
-  ['Model:', ['cell', 'hidden', 'resample', 'sequence-norm', 'differences', 'stride', 'bidirectional', 'readout', 'bptt', 'members', 'normalize', 'init']],
+  ['Model:', ['cell', 'layers', 'hidden', 'resample', 'sequence-norm', 'differences', 'stride', 'bidirectional', 'readout', 'bptt', 'members', 'normalize', 'init']],
   ['Training:', ['select', 'epochs', 'batch-size', 'optimizer', 'lr', 'schedule', 'warmup', 'clip', 'weight-decay',
     'noise', 'warp', 'mixup', 'guided-warp', 'val-split', 'patience', 'class-weights', 'seed']],
   ['Output:', ['out', 'report', 'onnx', 'safetensors', 'json', 'checkpoint', 'checkpoint-every', 'resume']],

@@ -14,7 +14,7 @@ import { writeFileAtomic } from '../io/atomic.js';
 import { type ReportEpoch, type SelectionRecord, trainingRecord } from './training-record.js';
 import type { DataSet } from '../data/dataset.js';
 import { type Model, differencesOf, resampleOf, sequenceNormOf, strideOf } from '../model/model.js';
-import { cellOf, directionsOf, layoutOf } from '../model/layout.js';
+import { cellOf, directionsOf, layersOf, layoutOf } from '../model/layout.js';
 import { visible } from './visible.js';
 import { packageVersion } from '../io/version.js';
 import { MAX_MATRIX_CLASSES, type Metrics } from './metrics.js';
@@ -395,7 +395,7 @@ export function renderReport(r: ReportInput): string {
   const parts: string[] = [];
 
   const stride = strideOf(m);
-  const recurrence = `${directionsOf(m.shape) === 2 ? 'bidirectional ' : ''}${cellOf(m.shape) === 'gru' ? 'GRU' : 'Elman RNN'}`;
+  const recurrence = `${layersOf(m.shape) === 2 ? 'two-layer ' : ''}${directionsOf(m.shape) === 2 ? 'bidirectional ' : ''}${cellOf(m.shape) === 'gru' ? 'GRU' : 'Elman RNN'}`;
   parts.push(`<section><h2>Model</h2><p>${recurrence}, ${m.channels.length} channel(s)${sequenceNormOf(m) ? ', each sequence on its own scale' : ''}${differencesOf(m) ? ' and their first differences' : ''}` +
     `${resampleOf(m) > 0 ? ` resampled to ${resampleOf(m)} samples` : ''}${stride > 1 ? ` stacked ${stride} samples per step` : ''} → ${esc(hiddenText(m))} → ${m.shape.C} classes ` +
     `(${esc(m.classes.join(', '))}); readout <b>${esc(m.readout)}</b>; ${layoutOf(m.shape).size} parameters; ` +

@@ -1,5 +1,5 @@
 // safetensors export and import: the model's parameters under PyTorch's names, so that `nn.RNN(D, H,
-// batch_first=True, bidirectional=…)` (or `nn.GRU(…)` for a GRU model) as `rnn` plus `nn.Linear(directions·H, C)`
+// batch_first=True, bidirectional=…, num_layers=…)` (or `nn.GRU(…)` for a GRU model) as `rnn` plus `nn.Linear(directions·H, C)`
 // as `fc` load them with
 // `load_state_dict`, and a file in that layout (written here or by PyTorch) can start training again
 // (`train --init m.safetensors`). Owns the format and the name mapping; deliberately nothing else (no dtype
@@ -34,10 +34,15 @@
 // On import, b_h's r and z rows = bias_ih + bias_hh (the gates see only the sum), its n row = bias_ih's n part
 // and b_hn = bias_hh's n part (r multiplies it, so it stays apart): a file from PyTorch with any bias_hh loads
 // to the same function.
+//
+// Two layers (num_layers=2): the second layer's tensors follow the first's, as nn.RNN's state_dict orders them,
+// rnn.weight_ih_l1 [G·H][Z] = W_xh_l1 (it reads the first layer's states, Z = directions·H), rnn.weight_hh_l1
+// = W_hh_l1, rnn.bias_ih_l1 / rnn.bias_hh_l1 as above (and the _l1_reverse ones). A file is of two layers when
+// it holds rnn.weight_ih_l1.
 
 import { readInputFile } from './read-input.js';
 import { UserError } from '../errors.js';
-import { type Cell, type Shape, cellOf, directionsOf, gatesOf, layoutOf, viewsOf } from '../model/layout.js';
+import { type Cell, type Shape, cellOf, directionsOf, gatesOf, layerInputs, layersOf, layoutOf, recurrenceOf, viewsOf } from '../model/layout.js';
 import { type Model, type Normalization, isFiniteFloat32, isUsableStd, differencesOf, inputWidth, resampleOf, sequenceNormOf, strideOf } from '../model/model.js';
 import { MAX_RESAMPLE, isResampleLength } from '../model/resample.js';
 import { READOUT_NAMES, isReadout } from '../model/rnn.js';
@@ -45,38 +50,46 @@ import { writeFileAtomic } from './atomic.js';
 import { loadModel } from './model-file.js';
 import { checkModelArgument, checkOutputPath } from '../data/arguments.js';
 
-export const TENSOR_NAMES = [
-  'rnn.weight_ih_l0', 'rnn.weight_hh_l0', 'rnn.bias_ih_l0', 'rnn.bias_hh_l0',
-  'rnn.weight_ih_l0_reverse', 'rnn.weight_hh_l0_reverse', 'rnn.bias_ih_l0_reverse', 'rnn.bias_hh_l0_reverse',
+/** PyTorch's name of one recurrent tensor of layer `layer`, direction d (1: reverse). */
+const recurrentName = (tensor: 'weight_ih' | 'weight_hh' | 'bias_ih' | 'bias_hh', layer: number, d: number) =>
+  `rnn.${tensor}_l${layer}${d === 1 ? '_reverse' : ''}`;
+
+const RECURRENT_TENSORS = ['weight_ih', 'weight_hh', 'bias_ih', 'bias_hh'] as const;
+
+/** Every tensor name this tool reads and writes, in nn.RNN's state_dict order (layer 0, its reverse, layer 1, …). */
+export const TENSOR_NAMES: readonly string[] = [
+  ...[0, 1].flatMap((layer) => [0, 1].flatMap((d) => RECURRENT_TENSORS.map((t) => recurrentName(t, layer, d)))),
   'fc.weight', 'fc.bias',
-] as const;
-type TensorName = (typeof TENSOR_NAMES)[number];
+];
 
 /** Whether a tensor belongs to the reverse direction (present in bidirectional files only). */
 function isReverse(name: string): boolean {
   return name.endsWith('_reverse');
 }
 
+/** Whether a tensor belongs to the second layer (present in files of two layers only). */
+function isSecondLayer(name: string): boolean {
+  return name.includes('_l1');
+}
+
 /** The tensors a model of this shape has, in file order. */
-function tensorNamesOf(s: Shape): TensorName[] {
-  return TENSOR_NAMES.filter((name) => directionsOf(s) === 2 || !isReverse(name));
+function tensorNamesOf(s: Shape): string[] {
+  return TENSOR_NAMES.filter((name) => (directionsOf(s) === 2 || !isReverse(name)) && (layersOf(s) === 2 || !isSecondLayer(name)));
 }
 
 /** Each tensor's shape; the recurrence's have G·H rows (G gate blocks: 1, or 3 for the GRU). */
-function shapes(s: Shape): Record<TensorName, number[]> {
+function shapes(s: Shape): Record<string, number[]> {
   const GH = gatesOf(s) * s.H;
-  return {
-    'rnn.weight_ih_l0': [GH, s.D],
-    'rnn.weight_hh_l0': [GH, s.H],
-    'rnn.bias_ih_l0': [GH],
-    'rnn.bias_hh_l0': [GH],
-    'rnn.weight_ih_l0_reverse': [GH, s.D],
-    'rnn.weight_hh_l0_reverse': [GH, s.H],
-    'rnn.bias_ih_l0_reverse': [GH],
-    'rnn.bias_hh_l0_reverse': [GH],
-    'fc.weight': [s.C, directionsOf(s) * s.H],
-    'fc.bias': [s.C],
-  };
+  const out: Record<string, number[]> = { 'fc.weight': [s.C, directionsOf(s) * s.H], 'fc.bias': [s.C] };
+  for (let layer = 0; layer < 2; layer++) {
+    for (let d = 0; d < 2; d++) {
+      out[recurrentName('weight_ih', layer, d)] = [GH, layerInputs(s, layer)];
+      out[recurrentName('weight_hh', layer, d)] = [GH, s.H];
+      out[recurrentName('bias_ih', layer, d)] = [GH];
+      out[recurrentName('bias_hh', layer, d)] = [GH];
+    }
+  }
+  return out;
 }
 
 /**
@@ -108,18 +121,16 @@ function recurrentBias(s: Shape, b_hn: Float32Array): Float32Array {
 export function exportSafetensors(m: Model): Uint8Array {
   checkModelArgument(m, 'model');
   const P = viewsOf(m.parameters, m.shape);
-  const data: Record<TensorName, Float32Array> = {
-    'rnn.weight_ih_l0': P.W_xh,
-    'rnn.weight_hh_l0': P.W_hh,
-    'rnn.bias_ih_l0': P.b_h,
-    'rnn.bias_hh_l0': recurrentBias(m.shape, P.b_hn),
-    'rnn.weight_ih_l0_reverse': P.W_xh_r,
-    'rnn.weight_hh_l0_reverse': P.W_hh_r,
-    'rnn.bias_ih_l0_reverse': P.b_h_r,
-    'rnn.bias_hh_l0_reverse': recurrentBias(m.shape, P.b_hn_r),
-    'fc.weight': P.W_hy,
-    'fc.bias': P.b_y,
-  };
+  const data: Record<string, Float32Array> = { 'fc.weight': P.W_hy, 'fc.bias': P.b_y };
+  for (let layer = 0; layer < layersOf(m.shape); layer++) {
+    for (let d = 0; d < directionsOf(m.shape); d++) {
+      const R = recurrenceOf(P, d, layer);
+      data[recurrentName('weight_ih', layer, d)] = R.W_xh;
+      data[recurrentName('weight_hh', layer, d)] = R.W_hh;
+      data[recurrentName('bias_ih', layer, d)] = R.b_h;
+      data[recurrentName('bias_hh', layer, d)] = recurrentBias(m.shape, R.b_hn);
+    }
+  }
   const tensorNames = tensorNamesOf(m.shape);
   const shape = shapes(m.shape);
   const header: Record<string, unknown> = { __metadata__: metadataOf(m) };
@@ -279,29 +290,30 @@ function shapeOf(file: string, header: any, channels: number, stride: number, C:
     fail(file, `tensor "rnn.weight_ih_l0" reads ${D} inputs per step, but ${channels} channel(s) × stride ${stride} make ${channels * stride}; check __metadata__ "channels", "stride", "differences" and "sequenceNorm"`);
   }
   const bidirectional = TENSOR_NAMES.some((name) => isReverse(name) && Object.hasOwn(header, name));
-  return { D, H, C, ...(bidirectional ? { directions: 2 as const } : {}), ...(cell === 'gru' ? { cell } : {}) };
+  const two = TENSOR_NAMES.some((name) => isSecondLayer(name) && Object.hasOwn(header, name));
+  return { D, H, C, ...(bidirectional ? { directions: 2 as const } : {}), ...(cell === 'gru' ? { cell } : {}), ...(two ? { layers: 2 as const } : {}) };
 }
 
 /** The shape in words, for messages: "3 channel(s) × stride 4, H=6, 2 classes, bidirectional, GRU". */
 function shapeInWords(shape: Shape, stride: number): string {
   const channels = stride > 1 ? `${shape.D / stride} channel(s) × stride ${stride}` : `${shape.D} channel(s)`;
-  return `${channels}, H=${shape.H}, ${shape.C} classes${directionsOf(shape) === 2 ? ', bidirectional' : ''}${cellOf(shape) === 'gru' ? ', GRU' : ''}`;
+  return `${channels}, H=${shape.H}, ${shape.C} classes${directionsOf(shape) === 2 ? ', bidirectional' : ''}${cellOf(shape) === 'gru' ? ', GRU' : ''}${layersOf(shape) === 2 ? ', two layers' : ''}`;
 }
 
 /** Throws at a tensor that is not one of TENSOR_NAMES. */
 function checkTensorNames(file: string, header: any): void {
   for (const key of Object.keys(header)) {
-    if (key !== '__metadata__' && !(TENSOR_NAMES as readonly string[]).includes(key)) {
-      fail(file, `unexpected tensor "${key}" (this tool reads a one-layer nn.RNN or nn.GRU "rnn", bidirectional or not, and nn.Linear "fc")`);
+    if (key !== '__metadata__' && !TENSOR_NAMES.includes(key)) {
+      fail(file, `unexpected tensor "${key}" (this tool reads an nn.RNN or nn.GRU "rnn" of one or two layers, bidirectional or not, and nn.Linear "fc")`);
     }
   }
 }
 
 /** Every tensor a model of `shape` has, each checked for dtype, the shape `shape` implies, its extent and finite values. */
-function readTensors(file: string, header: any, shape: Shape, stride: number, dv: DataView, dataStart: number): Record<TensorName, Float32Array> {
+function readTensors(file: string, header: any, shape: Shape, stride: number, dv: DataView, dataStart: number): Record<string, Float32Array> {
   const want = shapes(shape);
   const dataLength = dv.byteLength - dataStart;
-  const tensors = {} as Record<TensorName, Float32Array>;
+  const tensors: Record<string, Float32Array> = {};
   for (const name of tensorNamesOf(shape)) {
     const t = header[name];
     if (t === null || typeof t !== 'object') fail(file, `no tensor "${name}"`);
@@ -359,16 +371,16 @@ function foldBiases(shape: Shape, b_h: Float32Array, b_hn: Float32Array, bih: Fl
 }
 
 /** The flat parameters (in layoutOf(shape)) from PyTorch's tensors. */
-function parametersOf(tensors: Record<TensorName, Float32Array>, shape: Shape): Float32Array {
+function parametersOf(tensors: Record<string, Float32Array>, shape: Shape): Float32Array {
   const parameters = new Float32Array(new SharedArrayBuffer(layoutOf(shape).size * 4));
   const P = viewsOf(parameters, shape);
-  P.W_xh.set(tensors['rnn.weight_ih_l0']);
-  P.W_hh.set(tensors['rnn.weight_hh_l0']);
-  foldBiases(shape, P.b_h, P.b_hn, tensors['rnn.bias_ih_l0'], tensors['rnn.bias_hh_l0']);
-  if (directionsOf(shape) === 2) {
-    P.W_xh_r.set(tensors['rnn.weight_ih_l0_reverse']);
-    P.W_hh_r.set(tensors['rnn.weight_hh_l0_reverse']);
-    foldBiases(shape, P.b_h_r, P.b_hn_r, tensors['rnn.bias_ih_l0_reverse'], tensors['rnn.bias_hh_l0_reverse']);
+  for (let layer = 0; layer < layersOf(shape); layer++) {
+    for (let d = 0; d < directionsOf(shape); d++) {
+      const R = recurrenceOf(P, d, layer);
+      R.W_xh.set(tensors[recurrentName('weight_ih', layer, d)]);
+      R.W_hh.set(tensors[recurrentName('weight_hh', layer, d)]);
+      foldBiases(shape, R.b_h, R.b_hn, tensors[recurrentName('bias_ih', layer, d)], tensors[recurrentName('bias_hh', layer, d)]);
+    }
   }
   P.W_hy.set(tensors['fc.weight']);
   P.b_y.set(tensors['fc.bias']);

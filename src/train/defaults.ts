@@ -6,7 +6,7 @@
 import type { NamesExactly } from '../data/arguments.js';
 import { availableParallelism } from 'node:os';
 import { type Model, resampleOf, strideOf } from '../model/model.js';
-import { type Cell, cellOf, directionsOf } from '../model/layout.js';
+import { type Cell, cellOf, directionsOf, layersOf } from '../model/layout.js';
 import type { Readout } from '../model/rnn.js';
 import type { OptimizerName } from '../model/optimizer.js';
 import type { DataSet } from '../data/dataset.js';
@@ -24,6 +24,7 @@ export const TRAIN_DEFAULTS = {
   resample: 'auto' as number | 'auto', // 0: off
   bidirectional: true,
   cell: 'gru' as Cell,
+  layers: 1 as 1 | 2, // stacked recurrent layers: 2 reads the first layer's states with a second (full BPTT only)
   epochs: 'auto' as number | 'auto',
   batchSize: 32,
   optimizer: 'adam' as OptimizerName,
@@ -190,6 +191,7 @@ export interface HyperparameterOptions {
   readonly resample?: number | 'auto'; // every sequence resampled to this many samples (model/resample.ts); 0 = off
   readonly bidirectional?: boolean; // a second recurrence over reversed time
   readonly cell?: Cell; // the recurrent cell: the tanh RNN or a GRU
+  readonly layers?: 1 | 2; // 2: a second recurrent layer reading the first one's states (full BPTT only)
   readonly epochs?: number | 'auto';
   readonly batchSize?: number;
   readonly optimizer?: OptimizerName;
@@ -215,7 +217,7 @@ export interface HyperparameterOptions {
 
 /** Every key of HyperparameterOptions, checked whole at compile time. */
 export const HYPERPARAMETER_KEYS = [
-  'hidden', 'readout', 'bptt', 'stride', 'resample', 'bidirectional', 'cell', 'epochs', 'batchSize', 'optimizer', 'lr', 'clip', 'seed',
+  'hidden', 'readout', 'bptt', 'stride', 'resample', 'bidirectional', 'cell', 'layers', 'epochs', 'batchSize', 'optimizer', 'lr', 'clip', 'seed',
   'valSplit', 'patience', 'classWeights', 'schedule', 'warmup', 'minSteps', 'weightDecay', 'noise', 'warp', 'mixup', 'guidedWarp', 'chunkSize', 'select', 'members', 'init',
 ] as const;
 const hyperparameterKeysWhole: NamesExactly<keyof HyperparameterOptions, typeof HYPERPARAMETER_KEYS> = true;
@@ -244,6 +246,7 @@ export function resolveHyperparameters(ds: DataSet, o: HyperparameterOptions) {
     stride: o.init ? strideOf(o.init) : strideFor(o.stride ?? d.stride, resample > 0 ? Int32Array.of(resample) : ds.lengths),
     bidirectional: o.init ? directionsOf(o.init.shape) === 2 : o.bidirectional ?? d.bidirectional,
     cell,
+    layers: o.init ? layersOf(o.init.shape) : o.layers ?? d.layers,
     epochs: epochs === 'auto' ? autoEpochs(nTrain, batchSize, o.minSteps ?? d.minSteps) : epochs,
     batchSize,
     optimizer,

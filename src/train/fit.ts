@@ -93,7 +93,7 @@ export function shapeFor(ds: DataSet, hp: Hyperparameters, init?: Model): Shape 
   if (init) return init.shape;
   return {
     D: ds.D * hp.stride, H: hp.hidden, C: ds.classes.length,
-    ...(hp.bidirectional ? { directions: 2 as const } : {}), ...(hp.cell === 'gru' ? { cell: hp.cell } : {}),
+    ...(hp.bidirectional ? { directions: 2 as const } : {}), ...(hp.cell === 'gru' ? { cell: hp.cell } : {}), ...(hp.layers === 2 ? { layers: 2 as const } : {}),
   };
 }
 

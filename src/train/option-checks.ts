@@ -7,6 +7,7 @@
 import { UserError } from '../errors.js';
 import { isResampleLength, MAX_RESAMPLE } from '../model/resample.js';
 import { READOUTS } from '../model/rnn.js';
+import { layersOf } from '../model/layout.js';
 import { CLASS_WEIGHTS } from './class-weights.js';
 import { LR_SCHEDULES } from './schedule.js';
 import {
@@ -63,6 +64,7 @@ const RULES: readonly Rule[] = [
   ['steps', (v) => isWhole(v, 1, MAX_TUNE_STEPS), `a whole number from 1 to ${MAX_TUNE_STEPS}`],
   ['readout', oneOf(['auto', ...READOUTS]), `one of ${list(['auto', ...READOUTS])}`],
   ['cell', oneOf(['rnn', 'gru']), 'one of rnn, gru'],
+  ['layers', oneOf([1, 2]), '1 or 2'],
   ['optimizer', oneOf(['adam', 'sgd', 'momentum']), 'one of adam, sgd, momentum'],
   ['schedule', oneOf(LR_SCHEDULES), `one of ${list(LR_SCHEDULES)}`],
   ['classWeights', oneOf(CLASS_WEIGHTS), `one of ${list(CLASS_WEIGHTS)}`],
@@ -91,6 +93,10 @@ export function checkOptions(o: CheckedOptions, name: Naming = asOption, run: ke
   for (const [option, ok, what] of [...RULES, ['threads', ...THREADS[run]] as const]) {
     const v = o[option];
     if (v !== undefined && !ok(v)) throw new UserError(`${name(option)} must be ${what} (got ${shown(v)})`);
+  }
+  const layers = o.init ? layersOf(o.init.shape) : o.layers ?? TRAIN_DEFAULTS.layers;
+  if (layers === 2 && o.bptt !== undefined && o.bptt > 0) {
+    throw new UserError(`${name('bptt')} ${o.bptt}: a model of two layers trains with full backpropagation through time; leave out ${name('bptt')} (or give 0)`);
   }
   const H = o.hidden ?? TRAIN_DEFAULTS.hidden;
   if (o.members !== undefined && !(isWhole(o.members, 1) && o.members * H <= MAX_HIDDEN)) {

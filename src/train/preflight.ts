@@ -13,7 +13,7 @@ import { checkDistinct, checkOnce, fileKeys } from '../io/paths.js';
 import { CHECKPOINT_FORMAT, type Checkpoint } from '../io/checkpoint.js';
 import { type CheckpointLock, lockCheckpoint } from '../io/lock.js';
 import { type Model, differencesOf, resampleOf, sequenceNormOf, strideOf } from '../model/model.js';
-import { type Cell, cellOf, directionsOf } from '../model/layout.js';
+import { type Cell, cellOf, directionsOf, layersOf } from '../model/layout.js';
 import type { Readout } from '../model/rnn.js';
 import type { HyperparameterOptions } from './defaults.js';
 
@@ -197,6 +197,7 @@ export interface FixedOptions {
   readonly hidden?: number;
   readonly cell?: Cell;
   readonly bidirectional?: boolean;
+  readonly layers?: 1 | 2;
   readonly readout?: Readout;
   readonly stride?: number;
   readonly resample?: number;
@@ -208,7 +209,7 @@ export interface FixedOptions {
 /** What an --init model fixes: its whole shape and how it reads its inputs. */
 export function fixedByModel(m: Model): FixedOptions {
   return {
-    hidden: m.shape.H, cell: cellOf(m.shape), bidirectional: directionsOf(m.shape) === 2, readout: m.readout, stride: strideOf(m),
+    hidden: m.shape.H, cell: cellOf(m.shape), bidirectional: directionsOf(m.shape) === 2, layers: layersOf(m.shape), readout: m.readout, stride: strideOf(m),
     resample: resampleOf(m), normalize: m.normalization ? 'zscore' : 'none', differences: differencesOf(m), sequenceNorm: sequenceNormOf(m),
   };
 }
@@ -222,7 +223,7 @@ const shown = (key: keyof FixedOptions, v: unknown) =>
  */
 export function checkFollows(o: HyperparameterOptions & { normalize?: 'zscore' | 'none'; differences?: boolean | 'auto'; sequenceNorm?: boolean | 'auto' }, fixed: FixedOptions, whose: string, file?: string): void {
   const given: FixedOptions = {
-    hidden: o.hidden, cell: o.cell, bidirectional: o.bidirectional, normalize: o.normalize,
+    hidden: o.hidden, cell: o.cell, bidirectional: o.bidirectional, layers: o.layers, normalize: o.normalize,
     readout: o.readout === 'auto' ? undefined : o.readout, stride: o.stride === 'auto' ? undefined : o.stride,
     resample: o.resample === 'auto' ? undefined : o.resample, differences: o.differences === 'auto' ? undefined : o.differences,
     sequenceNorm: o.sequenceNorm === 'auto' ? undefined : o.sequenceNorm,

@@ -6,7 +6,7 @@ import type { Argv, ArgumentsCamelCase } from 'yargs';
 import { loadInitModel } from '../../io/safetensors.js';
 import { serializeModel } from '../../io/model-file.js';
 import { type Model, differencesOf, resampleOf, sequenceNormOf, strideOf } from '../../model/model.js';
-import { cellOf, directionsOf, layoutOf } from '../../model/layout.js';
+import { cellOf, directionsOf, layersOf, layoutOf } from '../../model/layout.js';
 import { hiddenText } from '../../model/ensemble.js';
 import { visible } from '../../eval/visible.js';
 import { UserError } from '../../errors.js';
@@ -33,7 +33,7 @@ export function modelSummary(m: Model, path: string): string {
   const hp = record(t.hyperparameters);
   const layout = m.layout;
   const lines = [
-    `${visible(path)}: a ${directionsOf(m.shape) === 2 ? 'bidirectional ' : ''}${cellOf(m.shape) === 'gru' ? 'GRU' : 'tanh RNN'} classifier, ` +
+    `${visible(path)}: a ${layersOf(m.shape) === 2 ? 'two-layer ' : ''}${directionsOf(m.shape) === 2 ? 'bidirectional ' : ''}${cellOf(m.shape) === 'gru' ? 'GRU' : 'tanh RNN'} classifier, ` +
       `${hiddenText(m)}, readout ${m.readout}; ${layoutOf(m.shape).size.toLocaleString('en-US')} parameters`,
     `  classes (${m.classes.length}): ${list(m.classes)}`,
     `  channels (${m.channels.length}): ${list(m.channels)}${sequenceNormOf(m) ? ', each sequence on its own scale (with its level and log scale)' : ''}${differencesOf(m) ? ', and their first differences' : ''}`,

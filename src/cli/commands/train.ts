@@ -37,6 +37,7 @@ export const trainOptions = {
   'sequence-norm': sequenceNormOption,
   bidirectional: { type: 'boolean', defaultDescription: String(d.bidirectional), describe: 'a second recurrence over reversed time; the classifier reads both (--no-bidirectional: one)' },
   cell: { choices: ['rnn', 'gru'] as const, defaultDescription: d.cell, describe: 'the recurrent cell: rnn, the tanh (Elman) RNN, or gru, PyTorch\'s gated recurrent unit' },
+  layers: { choices: [1, 2] as const, defaultDescription: String(d.layers), describe: 'stacked recurrent layers: 2 adds a second layer that reads the first one\'s states (PyTorch\'s num_layers=2; about twice the time a step, full BPTT only)' },
   members: { type: 'number', describe: `an ensemble: train this many times from different seeds and keep the mean of their logits, one model of members × --hidden units (default ${d.members}; 1 with --init)` },
   select: { choices: ['auto', 'on', 'off'] as const, default: d.select, describe: `auto: choose the regularization (none, --noise ${d.noise} with --warp ${d.selectWarp} and --mixup ${d.selectMixup}, or that with --weight-decay ${d.selectWeightDecay}) and the readout (and, on training lengths that differ, whether to resample), whichever you leave unset, by ${d.selectFolds}-fold cross-validation on the training data (below ${d.selectFrom} training sequences: none, the augmented candidate with the readout by length); on: as auto, also below ${d.selectFrom} training sequences; off: readout by length` },
   epochs: { type: 'string', default: String(d.epochs), describe: `passes over the training data; auto: at least ${d.minEpochs} and at least ${d.minSteps} optimizer steps` },
@@ -79,6 +80,7 @@ type TrainArgs = DataArgs & {
   sequenceNorm: 'auto' | 'on' | 'off';
   bidirectional?: boolean;
   cell?: 'rnn' | 'gru';
+  layers?: 1 | 2;
   select: 'auto' | 'on' | 'off';
   members?: number;
   epochs: string;
@@ -137,6 +139,7 @@ function trainOptionsOf(a: TrainArgs) {
     sequenceNorm: switchFlag(a.sequenceNorm),
     bidirectional: a.bidirectional,
     cell: a.cell,
+    layers: a.layers,
     select: a.select,
     members: a.members,
     epochs: a.epochs === 'auto' ? 'auto' as const : Number(a.epochs),

@@ -25,6 +25,7 @@ export const tuneOptions = {
   differences: { ...differencesOption, describe: 'as for train: first differences as channels too (auto: unless the sequences are z-normalized one by one)' },
   bidirectional: { type: 'boolean', default: d.bidirectional, describe: 'as for train: a second recurrence over reversed time' },
   cell: { choices: ['rnn', 'gru'] as const, default: d.cell, describe: 'as for train: the recurrent cell' },
+  layers: { choices: [1, 2] as const, default: d.layers, describe: 'as for train: stacked recurrent layers' },
   'batch-size': { type: 'number', default: d.batchSize, describe: 'sequences per optimizer step' },
   optimizer: { choices: ['adam', 'sgd', 'momentum'] as const, default: d.optimizer },
   lr: { type: 'number', describe: `learning rate (default: adam ${d.gruAdamLr} for the GRU, ${d.lr.adam} for the tanh RNN; sgd ${d.lr.sgd}, momentum ${d.lr.momentum})` },
@@ -51,6 +52,7 @@ type TuneArgs = DataArgs & {
   sequenceNorm: 'auto' | 'on' | 'off';
   bidirectional: boolean;
   cell: 'rnn' | 'gru';
+  layers: 1 | 2;
   'batch-size': number;
   optimizer: 'adam' | 'sgd' | 'momentum';
   lr?: number;
@@ -82,7 +84,7 @@ export const tuneCommand = {
     const a = argv as unknown as TuneArgs;
     const options = {
       ...loadOptionsOf(a), files: a.files, threads: threadList(a.threads), steps: a.steps, hidden: a.hidden, readout: a.readout === 'auto' ? undefined : a.readout, bptt: a.bptt,
-      stride: strideFlag(a.stride), resample: resampleFlag(a.resample), differences: switchFlag(a.differences), sequenceNorm: switchFlag(a.sequenceNorm), bidirectional: a.bidirectional, cell: a.cell,
+      stride: strideFlag(a.stride), resample: resampleFlag(a.resample), differences: switchFlag(a.differences), sequenceNorm: switchFlag(a.sequenceNorm), bidirectional: a.bidirectional, cell: a.cell, layers: a.layers,
       batchSize: a['batch-size'], optimizer: a.optimizer, lr: a.lr, clip: a.clip, seed: a.seed, noise: a.noise, warp: a.warp, mixup: a.mixup, normalize: a.normalize,
       kernel: a.kernel,
     };
