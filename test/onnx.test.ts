@@ -53,6 +53,16 @@ async function onnxProbabilities(m: Model, feeds: ReturnType<typeof padded>): Pr
   }
 }
 
+const text = (v: bigint | Uint8Array) => new TextDecoder().decode(v as Uint8Array);
+
+/** An ONNX file's metadata_props as an object. */
+function metaOf(bytes: Uint8Array): Record<string, string> {
+  return Object.fromEntries(readFields(bytes).filter((f) => f.field === 14).map((f) => {
+    const [k, v] = readFields(f.value as Uint8Array).map((e) => text(e.value));
+    return [k, v];
+  }));
+}
+
 /** maxDifference, kept as the largest seen in this file. */
 function difference(a: ArrayLike<number>, b: ArrayLike<number>): number {
   const d = maxDifference(a, b);
@@ -140,6 +150,26 @@ for (const readout of ['last', 'mean', 'max'] as const) {
     });
   }
 }
+
+// Two layers: the first layer's Y (zeros or anything past a sequence's length, which the second layer's
+// sequence_lens keep out) as the second layer's input, both cells, one and two directions, every readout.
+test('two-layer models, GRU and tanh, random batches padded past the longest: every readout', async (t) => {
+  const rng = createRng(47);
+  let worst = 0;
+  for (const cell of ['gru', 'rnn'] as const) {
+    for (const [stride, bidirectional] of [[3, true], [1, false], [1, true]] as const) {
+      for (const readout of ['last', 'mean', 'max'] as const) {
+        const m = randomModel(rng, 2, 6, 3, readout, true, stride, bidirectional, cell, false, false, 2);
+        const d = await randomBatchDifference(rng, m, Int32Array.from(STACKED_LENGTHS), 4);
+        assert.ok(d <= TOLERANCE, `${cell}, s = ${stride}, bidirectional ${bidirectional}, readout ${readout}: largest difference ${d}`);
+        worst = Math.max(worst, d);
+      }
+    }
+  }
+  t.diagnostic(`largest |onnxruntime − ours| = ${worst.toExponential(2)}`);
+  assert.equal(metaOf(exportOnnx(randomModel(rng, 2, 4, 3, 'mean', true, 1, true, 'gru', false, false, 2))).layers, '2');
+  assert.equal(metaOf(exportOnnx(randomModel(rng, 2, 4, 3, 'mean', true, 1, true, 'gru'))).layers, undefined);
+});
 
 // Resampling (model/resample.ts) to fewer samples than the longest and to more than any, before framing or not;
 // sequences of 1 and 2 samples included, and padding past the longest.
@@ -280,11 +310,6 @@ test('the ONNX file: opset 17, the documented inputs and output, class and chann
 });
 
 test('stride and bidirectional in metadata_props and the doc string; a plain model\'s file has neither', async () => {
-  const text = (v: bigint | Uint8Array) => new TextDecoder().decode(v as Uint8Array);
-  const metaOf = (bytes: Uint8Array) => Object.fromEntries(readFields(bytes).filter((f) => f.field === 14).map((f) => {
-    const [k, v] = readFields(f.value as Uint8Array).map((e) => text(e.value));
-    return [k, v];
-  }));
   const m = randomModel(createRng(4), 2, 4, 3, 'last', true, 3, true);
   const bytes = exportOnnx(m);
   const meta = metaOf(bytes);
@@ -302,11 +327,6 @@ test('stride and bidirectional in metadata_props and the doc string; a plain mod
 });
 
 test('a GRU model: the GRU operator (linear_before_reset = 1, W [K][3H][E]), "cell" in metadata_props and the doc string', async () => {
-  const text = (v: bigint | Uint8Array) => new TextDecoder().decode(v as Uint8Array);
-  const metaOf = (bytes: Uint8Array) => Object.fromEntries(readFields(bytes).filter((f) => f.field === 14).map((f) => {
-    const [k, v] = readFields(f.value as Uint8Array).map((e) => text(e.value));
-    return [k, v];
-  }));
   const graphOf = (bytes: Uint8Array) => readFields(readFields(bytes).find((f) => f.field === 7)!.value as Uint8Array);
   for (const [stride, bidirectional] of [[1, false], [3, true]] as const) {
     const m = randomModel(createRng(5), 2, 4, 3, 'last', true, stride, bidirectional, 'gru');
@@ -351,8 +371,12 @@ test('no unused initializers: onnxruntime loads every kind of model without a wa
   for (const cell of ['rnn', 'gru'] as const) {
     for (const bidirectional of [false, true]) {
       for (const readout of ['last', 'mean', 'max'] as const) {
-        const m: Model = { ...randomModel(rng, 2, 8, 3, readout, true, bidirectional ? 3 : 1, bidirectional, cell, bidirectional), ...(readout === 'mean' ? { resample: 20 } : {}) };
-        const file = join(dir, `${cell}-${bidirectional}-${readout}.onnx`);
+        const layers = readout === 'max' ? 2 : 1;
+        const m: Model = {
+          ...randomModel(rng, 2, 8, 3, readout, true, bidirectional ? 3 : 1, bidirectional, cell, bidirectional, false, layers),
+          ...(readout === 'mean' ? { resample: 20 } : {}),
+        };
+        const file = join(dir, `${cell}-${bidirectional}-${readout}-${layers}.onnx`);
         writeFileSync(file, exportOnnx(m));
         files.push(file);
       }

@@ -30,6 +30,9 @@
 //                  W [K][3H][E], R [K][3H][H], B [K][6H] = [Wb_z, Wb_r, Wb_h, Rb_z, Rb_r, Rb_h] with Wb our b_h
 //                  (its r and z rows already hold both biases) and Rb = [0, 0, b_hn]: linear_before_reset
 //                  puts Rb_h inside r ⊙ (R_h h + Rb_h), as nn.GRU has b_hn
+//   two layers: the first layer's RNN (or GRU) over the frames as above, its Y [F][K][N][H] as [F][N][K·H]
+//              (Transpose + Reshape) is the second layer's input, whose Y and Y_h the readout reads below;
+//              W [K][G·H][K·H] for the second layer (W_l0, R_l0, B_l0 the first's)
 //   z        = Y_h as [N][K·H] = [z_fwd; z_rev]       (readout "last"; Squeeze, or Transpose + Reshape)
 //            = Σ_{f < steps[n]} Y[f] / steps[n]       (readout "mean", as [N][K·H]; the mask f < steps[n] is
 //                                                      built in the graph rather than trusting Y past a length)
@@ -38,12 +41,12 @@
 //
 // metadata_props: format, classes and channels (JSON arrays), readout, normalization (JSON or null), for a
 // stacked or bidirectional model stride (s) and bidirectional (true/false), for a GRU cell ("gru"), for a model
-// that resamples resample (L), for one that reads first differences differences ("true"), and for one that
-// normalizes each sequence sequenceNorm ("true"). A one-directional
+// that resamples resample (L), for one that reads first differences differences ("true"), for one that
+// normalizes each sequence sequenceNorm ("true"), and for one of two layers layers ("2"). A one-directional
 // stride-1 tanh model that does neither has no framing, K = 1, no direction attribute and none of these entries:
 // its file is byte for byte what it was before stride, bidirectional and the GRU existed.
 
-import { type Params, cellOf, directionsOf, layoutOf, viewsOf } from '../model/layout.js';
+import { type Params, type Recurrence, cellOf, directionsOf, layerInputs, layersOf, layoutOf, recurrenceOf, viewsOf } from '../model/layout.js';
 import { type Model, differencesOf, inputWidth, resampleOf, sequenceNormOf, strideOf } from '../model/model.js';
 import { writeFileAtomic } from './atomic.js';
 import { bytesField, concat, intField, messageField, repeatedIntField, stringField } from './protobuf.js';
@@ -340,11 +343,11 @@ function byDirection(m: Model, forward: Float32Array, reverse: Float32Array): Fl
 }
 
 /** The biases [K][2H]: each direction's [Wb = b_h, Rb = 0]. */
-function biases(m: Model, P: Params<Float32Array>): Float32Array {
+function biases(m: Model, fwd: Recurrence<Float32Array>, rev: Recurrence<Float32Array>): Float32Array {
   const { H } = m.shape;
   const B = new Float32Array(directionsOf(m.shape) * 2 * H);
-  B.set(P.b_h);
-  B.set(P.b_h_r, 2 * H);
+  B.set(fwd.b_h);
+  B.set(rev.b_h, 2 * H);
   return B;
 }
 
@@ -360,12 +363,12 @@ function onnxGateOrder(a: Float32Array, H: number, cols: number): Float32Array {
 }
 
 /** The GRU's biases [K][6H]: each direction's [Wb = b_h, Rb = [0, 0, b_hn]], gate blocks in ONNX's order z, r, h. */
-function gruBiases(m: Model, P: Params<Float32Array>): Float32Array {
+function gruBiases(m: Model, fwd: Recurrence<Float32Array>, rev: Recurrence<Float32Array>): Float32Array {
   const { H } = m.shape;
   const K = directionsOf(m.shape);
   const B = new Float32Array(K * 6 * H);
   for (let d = 0; d < K; d++) {
-    const [b_h, b_hn] = d === 0 ? [P.b_h, P.b_hn] : [P.b_h_r, P.b_hn_r];
+    const { b_h, b_hn } = d === 0 ? fwd : rev;
     B.set(onnxGateOrder(b_h, H, 1), d * 6 * H);
     B.set(b_hn, d * 6 * H + 5 * H); // Rb_z = Rb_r = 0: b_h's z and r rows hold both biases
   }
@@ -377,28 +380,47 @@ function recurrenceOp(m: Model): 'RNN' | 'GRU' {
   return cellOf(m.shape) === 'gru' ? 'GRU' : 'RNN';
 }
 
-/** Adds the transpose to time-major input and the recurrence's weights W, R and B; returns its attributes. */
-function addRecurrenceInputs(g: GraphParts, x: string, m: Model, P: Params<Float32Array>): Attribute[] {
-  const { D, H } = m.shape;
+/**
+ * Adds the transpose to time-major input 'x_tnd' and the recurrence's weights W, R and B; for two layers, the
+ * first layer's recurrence before, whose states become 'x_tnd'. Returns the recurrence's attributes.
+ */
+function addRecurrenceInputs(g: GraphParts, x: string, m: Model, P: Params<Float32Array>, steps: string): Attribute[] {
   const K = directionsOf(m.shape);
+  const two = layersOf(m.shape) === 2;
   // The recurrence, on time-major input: layout 0, the operator's default and its oldest form (opset 7),
   // rather than the batch-major layout 1 added in opset 14, which not every runtime implements.
-  g.nodes.push(node('Transpose', [x], ['x_tnd'], [attrInts('perm', [1, 0, 2])]));
+  g.nodes.push(node('Transpose', [x], [two ? 'x_tnd_l0' : 'x_tnd'], [attrInts('perm', [1, 0, 2])]));
+  const attrs = addRecurrenceWeights(g, m, P, layersOf(m.shape) - 1, '');
+  if (two) {
+    addRecurrenceWeights(g, m, P, 0, '_l0');
+    g.nodes.push(node(recurrenceOp(m), ['x_tnd_l0', 'W_l0', 'R_l0', 'B_l0', steps], ['Y_l0'], attrs));
+    if (K === 1) g.nodes.push(node('Squeeze', ['Y_l0', int64Constant(g, 'axis_1', [1], [1])], ['x_tnd']));
+    else addMergeDirections(g, 'Y_l0', 'x_tnd', [0, 2, 1, 3], [0, 0, -1]);
+  }
+  return attrs;
+}
+
+/** Adds layer `layer`'s weights as W, R and B (each name + suffix); returns the recurrence's attributes. */
+function addRecurrenceWeights(g: GraphParts, m: Model, P: Params<Float32Array>, layer: number, suffix: string): Attribute[] {
+  const { H } = m.shape;
+  const D = layerInputs(m.shape, layer);
+  const K = directionsOf(m.shape);
+  const [fwd, rev] = [recurrenceOf(P, 0, layer), recurrenceOf(P, 1, layer)];
   let attrs: Attribute[];
   if (recurrenceOp(m) === 'GRU') {
     const gates = (a: Float32Array, cols: number) => onnxGateOrder(a, H, cols);
-    g.inits.push(floatTensor('W', [K, 3 * H, D], byDirection(m, gates(P.W_xh, D), gates(P.W_xh_r, D))));
-    g.inits.push(floatTensor('R', [K, 3 * H, H], byDirection(m, gates(P.W_hh, H), gates(P.W_hh_r, H))));
-    g.inits.push(floatTensor('B', [K, 6 * H], gruBiases(m, P)));
+    g.inits.push(floatTensor(`W${suffix}`, [K, 3 * H, D], byDirection(m, gates(fwd.W_xh, D), gates(rev.W_xh, D))));
+    g.inits.push(floatTensor(`R${suffix}`, [K, 3 * H, H], byDirection(m, gates(fwd.W_hh, H), gates(rev.W_hh, H))));
+    g.inits.push(floatTensor(`B${suffix}`, [K, 6 * H], gruBiases(m, fwd, rev)));
     // linear_before_reset = 1: r multiplies (R_h h + Rb_h), nn.GRU's form (the default 0 applies r to h first).
     attrs = [
       attrInt('hidden_size', H), attrInt('linear_before_reset', 1),
       attrStrings('activations', Array(K).fill(['Sigmoid', 'Tanh']).flat()),
     ];
   } else {
-    g.inits.push(floatTensor('W', [K, H, D], byDirection(m, P.W_xh, P.W_xh_r)));
-    g.inits.push(floatTensor('R', [K, H, H], byDirection(m, P.W_hh, P.W_hh_r)));
-    g.inits.push(floatTensor('B', [K, 2 * H], biases(m, P)));
+    g.inits.push(floatTensor(`W${suffix}`, [K, H, D], byDirection(m, fwd.W_xh, rev.W_xh)));
+    g.inits.push(floatTensor(`R${suffix}`, [K, H, H], byDirection(m, fwd.W_hh, rev.W_hh)));
+    g.inits.push(floatTensor(`B${suffix}`, [K, 2 * H], biases(m, fwd, rev)));
     attrs = [attrInt('hidden_size', H), attrStrings('activations', Array(K).fill('Tanh'))];
   }
   // "forward" is the attribute's default: written only when bidirectional, so other graphs keep their bytes.
@@ -467,7 +489,7 @@ function addClassifier(g: GraphParts, m: Model, P: Params<Float32Array>): void {
 function graphProto(g: GraphParts, m: Model): Uint8Array {
   const { H, C } = m.shape;
   const D = m.channels.length;
-  const kind = (directionsOf(m.shape) === 2 ? ', bidirectional' : '') + (strideOf(m) > 1 ? `, frames of ${strideOf(m)} samples` : '');
+  const kind = (layersOf(m.shape) === 2 ? ', two layers' : '') + (directionsOf(m.shape) === 2 ? ', bidirectional' : '') + (strideOf(m) > 1 ? `, frames of ${strideOf(m)} samples` : '');
   const cell = cellOf(m.shape) === 'gru' ? 'GRU' : 'Elman RNN';
   return concat([
     ...g.nodes.map((n) => messageField(1, n)),
@@ -499,6 +521,7 @@ function metadataOf(m: Model): Record<string, string> {
     ...(resampleOf(m) > 0 ? { resample: String(resampleOf(m)) } : {}),
     ...(sequenceNormOf(m) ? { sequenceNorm: 'true' } : {}),
     ...(differencesOf(m) ? { differences: 'true' } : {}),
+    ...(layersOf(m.shape) === 2 ? { layers: '2' } : {}),
   };
 }
 
@@ -527,7 +550,7 @@ export function exportOnnx(m: Model): Uint8Array {
   const normalized = addNormalization(g, differencesOf(m) ? addDifferences(g, scaled) : scaled, m);
   const input = resampleOf(m) > 0 ? addResample(g, normalized, m) : { x: normalized, lengths: 'lengths' };
   const { x, steps } = strideOf(m) > 1 ? addFrames(g, input.x, input.lengths, m) : { x: input.x, steps: input.lengths };
-  const rnnAttrs = addRecurrenceInputs(g, x, m, P);
+  const rnnAttrs = addRecurrenceInputs(g, x, m, P, steps);
   const K = directionsOf(m.shape);
   if (m.readout === 'last') addLastReadout(g, recurrenceOp(m), rnnAttrs, steps, K);
   else addPooledReadout(g, recurrenceOp(m), rnnAttrs, steps, K, m.readout);
