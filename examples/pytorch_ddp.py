@@ -10,7 +10,8 @@ machine or many, and write it back in the file layout train-signals reads.
 
 --init is a file written by `train-signals export --safetensors` (or by this script). The model is built from
 that file alone, as tools/torch_predict.py builds it: nn.RNN (tanh) or nn.GRU (__metadata__ "cell") named
-"rnn", over channels * stride inputs per step, bidirectional when the "_reverse" tensors are there, and
+"rnn", over channels * stride inputs per step, bidirectional when the "_reverse" tensors are there, of two layers
+when the "_l1" ones are (num_layers=2), and
 nn.Linear "fc". Each sequence x [T][channels] gets its first differences as channels of their own when
 __metadata__ has "differences" (torch.cat([x, x - torch.cat([x[:1], x[:-1]])], 1): 0 for the first sample), is
 normalized with the file's statistics, (x - mean) / std per channel, resampled to L samples when __metadata__ has "resample" (L: F.interpolate, linear, align_corners, in float64),
@@ -210,13 +211,14 @@ class SignalClassifier(nn.Module):
             raise UserError(f"{path}: rnn.weight_ih_l0 reads {D} inputs per step, not channels ({len(self.channels)}{twice}) x stride ({self.stride})")
         H = rows // 3 if cell == "gru" else rows
         bidirectional = "rnn.weight_ih_l0_reverse" in names
+        layers = 2 if "rnn.weight_ih_l1" in names else 1
         rnn_class = nn.GRU if cell == "gru" else nn.RNN
-        self.rnn = rnn_class(D, H, batch_first=True, bidirectional=bidirectional)  # nn.RNN: tanh, h_0 = 0
+        self.rnn = rnn_class(D, H, batch_first=True, bidirectional=bidirectional, num_layers=layers)  # nn.RNN: tanh, h_0 = 0
         self.fc = nn.Linear((2 if bidirectional else 1) * H, len(self.classes))
         try:
             self.load_state_dict(dict(tensors))  # strict: every name and shape, nothing missing or extra
         except RuntimeError as e:
-            raise UserError(f"{path}: its tensors are not those of a one-layer nn.RNN/nn.GRU \"rnn\" and nn.Linear \"fc\": {e}")
+            raise UserError(f"{path}: its tensors are not those of an nn.RNN/nn.GRU \"rnn\" of one or two layers and nn.Linear \"fc\": {e}")
         if norm is None:
             self.mean = self.std = None
         else:
@@ -239,8 +241,10 @@ class SignalClassifier(nn.Module):
         packed = pack_padded_sequence(x, lengths.cpu(), batch_first=True, enforce_sorted=False)
         out, h_n = self.rnn(packed)
         if self.readout == "last":
-            # h_n [K, N, H]: the forward direction after each sequence's own last frame, the reverse after frame 0
-            z = h_n.transpose(0, 1).reshape(x.shape[0], -1)
+            # h_n [layers·K, N, H]: the last layer's forward direction after each sequence's own last frame, its
+            # reverse after frame 0
+            K = 2 if self.rnn.bidirectional else 1
+            z = h_n[-K:].transpose(0, 1).reshape(x.shape[0], -1)
         elif self.readout == "max":
             y, _ = pad_packed_sequence(out, batch_first=True, total_length=x.shape[1], padding_value=-math.inf)
             z = y.max(1).values

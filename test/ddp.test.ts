@@ -128,11 +128,14 @@ test('examples/pytorch_ddp.py: its batched, packed forward pass gives tools/torc
   requireTorch();
   const dir = tmp();
   const files: string[] = [];
-  const cases = [['rnn', 'last', '3'], ['rnn', 'mean', '1'], ['gru', 'mean', '4'], ['gru', 'last', '1'], ['gru', 'max', '3']] as const;
-  for (const [cell, readout, stride] of cases) {
-    const json = join(dir, `${cell}-${readout}-${stride}.json`);
+  const cases = [
+    ['rnn', 'last', '3', '1'], ['rnn', 'mean', '1', '1'], ['gru', 'mean', '4', '1'], ['gru', 'last', '1', '1'], ['gru', 'max', '3', '1'],
+    ['gru', 'last', '2', '2'], ['rnn', 'mean', '1', '2'], // two layers: num_layers=2, h_n's last layer
+  ] as const;
+  for (const [cell, readout, stride, layers] of cases) {
+    const json = join(dir, `${cell}-${readout}-${stride}-${layers}.json`);
     const tr = cli(['train', 'datasets/motion/train.csv', '--out', json, '--hidden', '6', '--select', 'off', '--epochs', '2',
-      '--cell', cell, '--readout', readout, '--stride', stride, '--threads', '2', '--quiet']);
+      '--cell', cell, '--readout', readout, '--stride', stride, '--layers', layers, '--threads', '2', '--quiet']);
     assert.equal(tr.code, 0, tr.stderr);
     files.push(json.replace(/\.json$/, '.safetensors'));
     const ex = cli(['export', '--model', json, '--safetensors', files.at(-1)!]);
