@@ -107,6 +107,7 @@ describe('the engine trains a GRU', () => {
     { name: 'one direction, full BPTT', shape: gru(2, 8, 3), k: 0, stride: 1, readout: 'mean' as const },
     { name: 'bidirectional, frame stacking by 2, k = 4', shape: gru(4, 8, 3, 2), k: 4, stride: 2, readout: 'mean' as const },
     { name: 'bidirectional, readout max, frame stacking by 2, k = 4', shape: gru(4, 8, 3, 2), k: 4, stride: 2, readout: 'max' as const },
+    { name: 'two layers, bidirectional, frame stacking by 2, full BPTT', shape: { ...gru(4, 8, 3, 2), layers: 2 as const }, k: 0, stride: 2, readout: 'last' as const },
   ]) {
     it(`the GRU gradient is bit-identical for 1, 2 and 3 threads, 'wasm' and 'ts' kernels, and they agree (${v.name})`, async () => {
       const byKernel = new Map<KernelName, Awaited<ReturnType<typeof run>>>();

@@ -51,6 +51,8 @@ const BAD: readonly [CheckedOptions, RegExp][] = [
   [{ threads: [] }, /^threads must be/],
   [{ readout: 'Mean' as 'mean' }, /^readout must be one of auto, last, mean, max \(got "Mean"\)$/],
   [{ cell: 'lstm' as 'gru' }, /^cell must be one of rnn, gru/],
+  [{ layers: 3 as 2 }, /^layers must be 1 or 2 \(got 3\)$/],
+  [{ layers: 2, bptt: 8 }, /^bptt 8: a model of two layers trains with full backpropagation through time; leave out bptt \(or give 0\)$/],
   [{ optimizer: 'adamw' as 'adam' }, /^optimizer must be one of adam, sgd, momentum/],
   [{ schedule: 'linear' as 'cosine' }, /^schedule must be one of cosine, constant/],
   [{ classWeights: 'auto' as 'none' }, /^classWeights must be one of none, balanced/],
@@ -79,6 +81,8 @@ test('checkOptions takes every default, every auto and the bounds themselves', (
   assert.throws(() => checkOptions({ threads: 2 }, undefined, 'tune'), /^UserError: threads must be a list of whole numbers from 1 to 256 \(got 2\)$/);
   assert.throws(() => checkOptions({ threads: 'auto' }, undefined, 'fit'), /^UserError: threads must be a whole number from 1 to 256/);
   checkOptions({ resample: 2, differences: false, bidirectional: false, cell: 'rnn', optimizer: 'momentum', schedule: 'constant', classWeights: 'balanced', select: 'off' });
+  checkOptions({ layers: 2, bptt: 0 });
+  checkOptions({ layers: 1, bptt: 8 });
 });
 
 test('as flags, the messages name the command line options', () => {
