@@ -168,27 +168,14 @@ export function forwardChunk(cx: FastContext, data: Sequences, readout: Readout,
     forwardTwoLayers(cx, data, readout, n, Tmax, W, store);
     return;
   }
-  const { ex, sp } = cx;
-  const b = cx.base;
+  const { sp } = cx;
   const D = cx.shape.D;
-  const slab = sp.Mc * sp.Hp;
   const tau0 = store ? Tmax - W : Tmax;
-  const gru = cellOf(cx.shape) === 'gru';
   for (let d = 0; d < sp.dirs.length; d++) {
     const dp = sp.dirs[d];
-    ex.zero(b + dp.hs, 4 * slab);
-    const hsum = readout === 'last' ? 0 : b + dp.hsum;
-    const amax = readout === 'max' ? b + dp.amax : 0;
-    if (readout === 'mean') ex.zero(hsum, 4 * slab);
-    if (readout === 'max') {
-      cx.f32.fill(-Infinity, hsum >> 2, (hsum >> 2) + slab);
-      cx.i32.fill(-1, amax >> 2, (amax >> 2) + slab);
-    }
-    // Steps tau .. tau + nb − 1 of the inputs gathered in xs, keeping the states (keep = 1) or not.
-    const steps = (tau: number, nb: number, keep: number) => {
-      if (gru) ex.gruForward(sp.Mc, D, sp.Hp, b + dp.fwd, b + dp.wxt, b + dp.bias, b + dp.xs, tau, nb, b + sp.starts, b + dp.hs, b + dp.gates, keep, hsum, amax, b + sp.ap);
-      else ex.forward(sp.Mc, D, sp.Hp, b + dp.fwd, b + dp.wxt, b + dp.bias, b + dp.xs, tau, nb, b + sp.starts, b + dp.hs, keep, hsum, amax, b + sp.ap);
-    };
+    cx.ex.zero(cx.base + dp.hs, 4 * sp.Mc * sp.Hp);
+    const { hsum, amax } = readoutStatistics(cx, dp, readout);
+    const steps = (tau: number, nb: number, keep: number) => layerSteps(cx, dp, D, tau, nb, keep, hsum, amax);
     for (let tau = 0; tau < tau0; tau += XB) {
       const nb = Math.min(XB, tau0 - tau);
       gather(cx, d, data, n, Tmax, tau, nb);
@@ -207,30 +194,41 @@ export function forwardChunk(cx: FastContext, data: Sequences, readout: Readout,
  */
 function forwardTwoLayers(cx: FastContext, data: Sequences, readout: Readout, n: number, Tmax: number, W: number, store: boolean): void {
   if (!store || W !== Tmax) throw new Error(`bug: a model of two layers runs stored and whole (window ${W} of ${Tmax}, store ${store})`);
-  const { ex, sp } = cx;
-  const b = cx.base;
+  const { sp } = cx;
   const slab = sp.Mc * sp.Hp;
-  const gru = cellOf(cx.shape) === 'gru';
-  const run = (dp: DirectionPlan, D: number, hsum: number, amax: number) => {
-    ex.zero(b + dp.hs, 4 * slab);
-    if (gru) ex.gruForward(sp.Mc, D, sp.Hp, b + dp.fwd, b + dp.wxt, b + dp.bias, b + dp.xs, 0, Tmax, b + sp.starts, b + dp.hs, b + dp.gates, 1, hsum, amax, b + sp.ap);
-    else ex.forward(sp.Mc, D, sp.Hp, b + dp.fwd, b + dp.wxt, b + dp.bias, b + dp.xs, 0, Tmax, b + sp.starts, b + dp.hs, 1, hsum, amax, b + sp.ap);
-  };
   for (let d = 0; d < sp.dirs0.length; d++) {
-    gather(cx, d, data, n, Tmax, 0, Tmax, sp.dirs0[d]);
-    run(sp.dirs0[d], cx.shape.D, 0, 0);
+    const dp = sp.dirs0[d];
+    gather(cx, d, data, n, Tmax, 0, Tmax, dp);
+    cx.ex.zero(cx.base + dp.hs, 4 * slab);
+    layerSteps(cx, dp, cx.shape.D, 0, Tmax, 1, 0, 0);
   }
   statesAsInputs(cx, n, Tmax);
   for (const dp of sp.dirs) {
-    const hsum = readout === 'last' ? 0 : b + dp.hsum;
-    const amax = readout === 'max' ? b + dp.amax : 0;
-    if (readout === 'mean') ex.zero(hsum, 4 * slab);
-    if (readout === 'max') {
-      cx.f32.fill(-Infinity, hsum >> 2, (hsum >> 2) + slab);
-      cx.i32.fill(-1, amax >> 2, (amax >> 2) + slab);
-    }
-    run(dp, layerInputs(cx.shape, 1), hsum, amax);
+    cx.ex.zero(cx.base + dp.hs, 4 * slab);
+    const { hsum, amax } = readoutStatistics(cx, dp, readout);
+    layerSteps(cx, dp, layerInputs(cx.shape, 1), 0, Tmax, 1, hsum, amax);
   }
+}
+
+/** The readout's running statistic of direction plan dp, reset: the sum (mean) or maximum and its step (max); 0 where none. */
+function readoutStatistics(cx: FastContext, dp: DirectionPlan, readout: Readout): { hsum: number; amax: number } {
+  const slab = cx.sp.Mc * cx.sp.Hp;
+  const hsum = readout === 'last' ? 0 : cx.base + dp.hsum;
+  const amax = readout === 'max' ? cx.base + dp.amax : 0;
+  if (readout === 'mean') cx.ex.zero(hsum, 4 * slab);
+  if (readout === 'max') {
+    cx.f32.fill(-Infinity, hsum >> 2, (hsum >> 2) + slab);
+    cx.i32.fill(-1, amax >> 2, (amax >> 2) + slab);
+  }
+  return { hsum, amax };
+}
+
+/** Steps tau .. tau + nb − 1 of direction plan dp (D inputs a step, gathered in its xs), keeping the states (keep = 1) or not. */
+function layerSteps(cx: FastContext, dp: DirectionPlan, D: number, tau: number, nb: number, keep: number, hsum: number, amax: number): void {
+  const { ex, sp } = cx;
+  const b = cx.base;
+  if (cellOf(cx.shape) === 'gru') ex.gruForward(sp.Mc, D, sp.Hp, b + dp.fwd, b + dp.wxt, b + dp.bias, b + dp.xs, tau, nb, b + sp.starts, b + dp.hs, b + dp.gates, keep, hsum, amax, b + sp.ap);
+  else ex.forward(sp.Mc, D, sp.Hp, b + dp.fwd, b + dp.wxt, b + dp.bias, b + dp.xs, tau, nb, b + sp.starts, b + dp.hs, keep, hsum, amax, b + sp.ap);
 }
 
 /**
