@@ -73,6 +73,7 @@ for (const variant of [
   { name: 'adam with input noise and weight decay', o: { noise: 0.2, weightDecay: 0.1 } },
   { name: 'guided warping, mixup and window warping', o: { guidedWarp: 0.5, mixup: 0.3, warp: 0.1, noise: 0.1 } },
   { name: 'bidirectional, frame stacking by 2, cosine schedule, input noise', o: { stride: 2, bidirectional: true, schedule: 'cosine' as const, warmup: 0.05, noise: 0.1 } },
+  { name: 'two layers, bidirectional GRU, mixup', o: { layers: 2 as const, cell: 'gru' as const, bidirectional: true, mixup: 0.2, noise: 0.1 } },
 ]) {
   test(`interrupted and resumed runs end bit-identical to the uninterrupted run (${variant.name})`, async () => {
     const ref = await fit(data(), null, { ...base, ...variant.o } as FitOptions);

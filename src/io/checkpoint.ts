@@ -6,11 +6,11 @@
 // JSON with the numeric arrays as base64 of their little-endian bytes (float32 and int32 exactly, and
 // compact):
 //   {"format":"train-signals/checkpoint","version":1,
-//    "model":{"shape":{D,H,C,directions?,cell?},"readout","stride"?,"resample"?,"sequenceNorm"?,"differences"?,"classes","channels",
+//    "model":{"shape":{D,H,C,directions?,cell?,layers?},"readout","stride"?,"resample"?,"sequenceNorm"?,"differences"?,"classes","channels",
 //             "normalization"},
 //    "hyperparameters":{...},"data":{"sequences","steps","fingerprint"},
 //    "selection":{"scores":{"<candidate>/<fold>":{"accuracy","logLoss"[,"diverged":true]}},
-//                 "chosen":null or {"name","noise","warp","mixup"?,"guidedWarp"?,"weightDecay"?,"resample"?,"readout"}} (when the run selects),
+//                 "chosen":null or {"name","noise","warp","mixup"?,"guidedWarp"?,"weightDecay"?,"resample"?,"layers"?,"readout"}} (when the run selects),
 //    "state":{"epoch","batchStart","lossSum","correct","batches","stopped","rng","bestLoss","bestEpoch",
 //             "optimizer":{"name","step"},"history"},
 //    "members":[{"bestEpoch","history"}] (an ensemble's finished members; absent when none),
@@ -159,6 +159,8 @@ function parseModel(file: string, m: any): Checkpoint['model'] {
   if (directions !== 1 && directions !== 2) fail(file, '"model.shape.directions" must be 1 or 2');
   const cell = sh.cell ?? 'rnn';
   if (cell !== 'rnn' && cell !== 'gru') fail(file, '"model.shape.cell" must be "rnn" or "gru"');
+  const layers = sh.layers ?? 1;
+  if (layers !== 1 && layers !== 2) fail(file, '"model.shape.layers" must be 1 or 2');
   const stride = m.stride === undefined ? 1 : int(file, m.stride, 'model.stride', 1);
   if (m.resample !== undefined && !isResampleLength(m.resample)) fail(file, `"model.resample" must be a whole number from 2 to ${MAX_RESAMPLE}`);
   const resample: number = m.resample ?? 0;
@@ -173,7 +175,7 @@ function parseModel(file: string, m: any): Checkpoint['model'] {
   if (classes.length !== shape.C || width * stride !== shape.D) fail(file, '"model.classes" and "model.channels" must match "model.shape"');
   const normalization = parseNormalization(file, m.normalization, width);
   return {
-    shape: { ...shape, ...(directions === 2 ? { directions } : {}), ...(cell === 'gru' ? { cell } : {}) }, readout: m.readout, ...(stride > 1 ? { stride } : {}), ...(resample > 0 ? { resample } : {}),
+    shape: { ...shape, ...(directions === 2 ? { directions } : {}), ...(cell === 'gru' ? { cell } : {}), ...(layers === 2 ? { layers } : {}) }, readout: m.readout, ...(stride > 1 ? { stride } : {}), ...(resample > 0 ? { resample } : {}),
     ...(sequenceNorm ? { sequenceNorm } : {}), ...(differences ? { differences } : {}), classes, channels, normalization,
   };
 }
@@ -209,7 +211,9 @@ function parseSelection(file: string, v: any): SelectionState {
   const weightDecay = c.weightDecay === undefined ? {} : { weightDecay: finite(file, c.weightDecay, 'selection.chosen.weightDecay') };
   if (c.resample !== undefined && c.resample !== 0 && !isResampleLength(c.resample)) fail(file, `"selection.chosen.resample" must be 0 or from 2 to ${MAX_RESAMPLE}`);
   const resample = c.resample === undefined ? {} : { resample: c.resample as number };
-  return { scores, chosen: { name: c.name, noise: finite(file, c.noise, 'selection.chosen.noise'), warp, mixup, ...guidedWarp, ...weightDecay, ...resample, readout: c.readout } };
+  if (c.layers !== undefined && c.layers !== 1 && c.layers !== 2) fail(file, '"selection.chosen.layers" must be 1 or 2 when present');
+  const layers = c.layers === undefined ? {} : { layers: c.layers as 1 | 2 };
+  return { scores, chosen: { name: c.name, noise: finite(file, c.noise, 'selection.chosen.noise'), warp, mixup, ...guidedWarp, ...weightDecay, ...resample, ...layers, readout: c.readout } };
 }
 
 /** The "data" part: how much training data the run saw, and its fingerprint. */
