@@ -10,7 +10,7 @@
 //             "normalization"},
 //    "hyperparameters":{...},"data":{"sequences","steps","fingerprint"},
 //    "selection":{"scores":{"<candidate>/<fold>":{"accuracy","logLoss"[,"diverged":true]}},
-//                 "chosen":null or {"name","noise","warp","mixup"?,"guidedWarp"?,"weightDecay"?,"resample"?,"layers"?,"readout"}} (when the run selects),
+//                 "chosen":null or {"name","noise","warp","mixup"?,"guidedWarp"?,"weightDecay"?,"resample"?,"readout"}} (when the run selects),
 //    "state":{"epoch","batchStart","lossSum","correct","batches","stopped","rng","bestLoss","bestEpoch",
 //             "optimizer":{"name","step"},"history"},
 //    "members":[{"bestEpoch","history"}] (an ensemble's finished members; absent when none),
@@ -211,9 +211,7 @@ function parseSelection(file: string, v: any): SelectionState {
   const weightDecay = c.weightDecay === undefined ? {} : { weightDecay: finite(file, c.weightDecay, 'selection.chosen.weightDecay') };
   if (c.resample !== undefined && c.resample !== 0 && !isResampleLength(c.resample)) fail(file, `"selection.chosen.resample" must be 0 or from 2 to ${MAX_RESAMPLE}`);
   const resample = c.resample === undefined ? {} : { resample: c.resample as number };
-  if (c.layers !== undefined && c.layers !== 1 && c.layers !== 2) fail(file, '"selection.chosen.layers" must be 1 or 2 when present');
-  const layers = c.layers === undefined ? {} : { layers: c.layers as 1 | 2 };
-  return { scores, chosen: { name: c.name, noise: finite(file, c.noise, 'selection.chosen.noise'), warp, mixup, ...guidedWarp, ...weightDecay, ...resample, ...layers, readout: c.readout } };
+  return { scores, chosen: { name: c.name, noise: finite(file, c.noise, 'selection.chosen.noise'), warp, mixup, ...guidedWarp, ...weightDecay, ...resample, readout: c.readout } };
 }
 
 /** The "data" part: how much training data the run saw, and its fingerprint. */
