@@ -212,3 +212,27 @@ describe('fast kernel, two layers, against the reference kernel', () => {
     }
   }
 });
+
+describe('scoring a long sequence with a model of two layers', () => {
+  // Every state is kept, so the scratch passes 2 GiB: its offsets must be read unsigned (>>> 2), and a chunk
+  // falls back to 4 rows where 16 would not fit.
+  it('past 2 GiB of scratch, the reference\'s probabilities', async () => {
+    const { randomModel, referenceProbabilities } = await import('./helpers/models.js');
+    const { score } = await import('../src/eval/score.js');
+    const rng = createRng(6);
+    const m = randomModel(rng, 1, 8, 3, 'mean', false, 1, true, 'gru', false, false, 2);
+    const T = 260_000;
+    const data = { D: 1, values: Float32Array.from({ length: T }, () => normal(rng)), offsets: Float64Array.of(0), lengths: Int32Array.of(T), labels: Int32Array.of(-1) };
+    const got = score(m, data).probabilities;
+    const want = referenceProbabilities(m, data);
+    for (let c = 0; c < 3; c++) assert.ok(Math.abs(got[c] - want[c]) < 1e-5, `class ${c}: ${got[c]} vs ${want[c]}`);
+  });
+});
+
+it('a two-layer model too large for the kernel\'s memory is refused with what helps two layers', async () => {
+  const { checkKernelSizes } = await import('../src/engine/kernels.js');
+  const shape = { D: 2, H: 64, C: 3, cell: 'gru' as const, directions: 2 as const, layers: 2 as const };
+  const sizes = { shape, chunkSize: 4, capacity: 3_000_000, chunks: 8, threads: 2 };
+  assert.throws(() => checkKernelSizes('wasm', sizes, layoutOf(shape).size), /more than the 4 GiB WebAssembly can address; a model of two layers keeps every state of its longest sequence: .*--layers 1/);
+  assert.throws(() => checkKernelSizes('wasm', { ...sizes, shape: { ...shape, layers: 1 as const } }, layoutOf(shape).size), /truncate BPTT \(--bptt\)$/);
+});

@@ -123,7 +123,7 @@ export function arrange(cx: FastContext, data: Sequences, order: ArrayLike<numbe
   }
   for (let r = 0; r < n; r++) cx.frames[r] = frameCount(data.lengths[rows[r]], cx.stride);
   const Tmax = n > 0 ? cx.frames[0] : 0;
-  const s = (cx.base + sp.starts) >> 2;
+  const s = (cx.base + sp.starts) >>> 2;
   for (let r = 0; r < sp.Mc; r++) cx.i32[s + r] = r < n ? Tmax - cx.frames[r] : NEVER;
   return { n, Tmax };
 }
@@ -138,7 +138,7 @@ function gather(cx: FastContext, d: number, data: Sequences, n: number, Tmax: nu
   const Dc = data.D;
   const D = Dc * stride;
   const Mc = sp.Mc;
-  const xs = (cx.base + dp.xs) >> 2;
+  const xs = (cx.base + dp.xs) >>> 2;
   const { values, offsets, lengths } = data;
   const di = d === 0 ? D : -D; // how far the next step's frame is, in values
   for (let r = 0; r < Mc; r++) {
@@ -217,8 +217,8 @@ function readoutStatistics(cx: FastContext, dp: DirectionPlan, readout: Readout)
   const amax = readout === 'max' ? cx.base + dp.amax : 0;
   if (readout === 'mean') cx.ex.zero(hsum, 4 * slab);
   if (readout === 'max') {
-    cx.f32.fill(-Infinity, hsum >> 2, (hsum >> 2) + slab);
-    cx.i32.fill(-1, amax >> 2, (amax >> 2) + slab);
+    cx.f32.fill(-Infinity, hsum >>> 2, (hsum >>> 2) + slab);
+    cx.i32.fill(-1, amax >>> 2, (amax >>> 2) + slab);
   }
   return { hsum, amax };
 }
@@ -249,7 +249,7 @@ function statesAsInputs(cx: FastContext, n: number, Tmax: number): void {
   const Z = K * H;
   const slab = sp.Mc * sp.Hp;
   for (let d = 0; d < K; d++) {
-    const xs = (cx.base + sp.dirs[d].xs) >> 2;
+    const xs = (cx.base + sp.dirs[d].xs) >>> 2;
     for (let tau = 0; tau < Tmax; tau++) {
       for (let r = 0; r < sp.Mc; r++) {
         const o = xs + (tau * sp.Mc + r) * Z;
@@ -260,7 +260,7 @@ function statesAsInputs(cx: FastContext, n: number, Tmax: number): void {
           continue;
         }
         for (let e = 0; e < K; e++) {
-          const hs = (cx.base + sp.dirs0[e].hs) >> 2;
+          const hs = (cx.base + sp.dirs0[e].hs) >>> 2;
           const src = hs + (stepOf(d, e, tau, start, F) + 1) * slab + r * sp.Hp; // slab j + 1: the state after step j
           for (let i = 0; i < H; i++) f32[o + e * H + i] = f32[src + i];
         }
@@ -281,16 +281,16 @@ function injections(cx: FastContext, Tmax: number): void {
   const Z = K * H;
   const n = sp.Mc;
   for (let e = 0; e < K; e++) {
-    const inj = (cx.base + sp.dirs0[e].inj) >> 2;
+    const inj = (cx.base + sp.dirs0[e].inj) >>> 2;
     f32.fill(0, inj, inj + Tmax * n * sp.Hp);
     for (let tau = 0; tau < Tmax; tau++) {
       for (let r = 0; r < n; r++) {
-        const start = cx.i32[((cx.base + sp.starts) >> 2) + r];
+        const start = cx.i32[((cx.base + sp.starts) >>> 2) + r];
         if (tau < start) continue;
         const F = frames[r];
         const o = inj + (tau * n + r) * sp.Hp;
         for (let d = 0; d < K; d++) {
-          const du = ((cx.base + sp.dirs[d].du) >> 2) + (stepOf(e, d, tau, start, F) * n + r) * Z + e * H;
+          const du = ((cx.base + sp.dirs[d].du) >>> 2) + (stepOf(e, d, tau, start, F) * n + r) * Z + e * H;
           for (let i = 0; i < H; i++) f32[o + i] += f32[du + i];
         }
       }
@@ -310,7 +310,7 @@ export function head(cx: FastContext, readout: Readout, r: number, F: number, la
   const slab = sp.Mc * sp.Hp;
   for (let d = 0; d < sp.dirs.length; d++) {
     const dp = sp.dirs[d];
-    const src = readout === 'last' ? ((cx.base + dp.hs) >> 2) + last * slab + r * sp.Hp : ((cx.base + dp.hsum) >> 2) + r * sp.Hp;
+    const src = readout === 'last' ? ((cx.base + dp.hs) >>> 2) + last * slab + r * sp.Hp : ((cx.base + dp.hsum) >>> 2) + r * sp.Hp;
     for (let i = 0; i < H; i++) z[d * H + i] = readout === 'mean' ? Math.fround(f32[src + i] / F) : f32[src + i];
   }
   const logp = readoutSoftmax(p, cx.params, z.length, C, z, label);
@@ -359,7 +359,7 @@ function readoutGradient(
   const b = cx.base;
   const Hp = sp.Hp;
   const slab = sp.Mc * Hp;
-  const G = slot >> 2;
+  const G = slot >>> 2;
   ex.zero(slot + 4 * l.offset.W_hy, 4 * (l.size - l.offset.W_hy)); // W_hy and b_y accumulate here; the rest is written by scatter
   for (const dp of sp.dirs) {
     ex.zero(b + dp.dh, 4 * slab);
@@ -400,7 +400,7 @@ function readoutGradient(
 /** Where direction d's dL/dz goes for backward (f32 index): dh for the last readout, dzT for the mean and max. */
 function seedAt(cx: FastContext, readout: Readout, d: number): number {
   const dp = cx.sp.dirs[d];
-  return (cx.base + (readout === 'last' ? dp.dh : dp.dzT)) >> 2;
+  return (cx.base + (readout === 'last' ? dp.dh : dp.dzT)) >>> 2;
 }
 
 /**

@@ -10,7 +10,7 @@
 //
 // Legend: P parameters, K chunks per batch, R computing threads.
 
-import type { Shape } from '../model/layout.js';
+import { type Shape, layersOf } from '../model/layout.js';
 import type { Readout } from '../model/rnn.js';
 import { type ChunkStats, type Sequences, chunkGradient } from '../model/batch.js';
 import { createWorkspace } from '../model/rnn.js';
@@ -75,7 +75,11 @@ export interface KernelSizes {
 
 /** Refuses sizes whose kernel memory (for P parameters) WebAssembly could not address, before any is allocated. */
 export function checkKernelSizes(kernel: KernelName, s: KernelSizes, P: number): void {
-  if (kernel === 'wasm') checkAddressable(memoryPlan(P, s.chunks, s.threads, scratchPlan(s.shape, s.chunkSize, s.capacity)).bytes);
+  if (kernel !== 'wasm') return;
+  const remedy = layersOf(s.shape) === 2
+    ? 'a model of two layers keeps every state of its longest sequence: lower --hidden, --threads or --batch-size, raise --stride, or train one layer (--layers 1)'
+    : undefined;
+  checkAddressable(memoryPlan(P, s.chunks, s.threads, scratchPlan(s.shape, s.chunkSize, s.capacity)).bytes, remedy);
 }
 
 /** The kernel's shared arrays, with the weights set to `initial` [P]. */

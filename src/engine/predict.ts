@@ -13,7 +13,7 @@ import type { Readout } from '../model/rnn.js';
 import type { Sequences } from '../model/batch.js';
 import { frameCount } from '../model/frames.js';
 import { type FastContext, arrange, contextOver, forwardChunk, head, packWeights } from './fast.js';
-import { type KernelExports, RESERVED, instantiate, kernelModule, scratchPlan, sharedMemory } from './wasm.js';
+import { type KernelExports, RESERVED, checkAddressable, instantiate, isAddressable, kernelModule, scratchPlan, sharedMemory } from './wasm.js';
 
 /** Rows per inference chunk: more rows reuse each weight load more; the tile is 4 rows. */
 const PREDICT_ROWS = 16;
@@ -91,7 +91,10 @@ export function createPredictor(shape: Shape, readout: Readout, stride = 1, cons
       let longest = 1;
       for (let i = 0; i < N; i++) longest = Math.max(longest, frameCount(data.lengths[idx[i]], stride));
       if (longest > sp.Wc) {
+        // Fewer rows a chunk where a full one would not fit (a row's bits do not depend on the others).
         sp = scratchPlan(shape, PREDICT_ROWS, longest);
+        if (!isAddressable(base + sp.size)) sp = scratchPlan(shape, 4, longest);
+        checkAddressable(base + sp.size, `a model of two layers keeps every state of a sequence it scores, and one has ${longest} steps: split the longest sequences, or score with a model of one layer`);
         cx = null;
       }
     }
@@ -101,7 +104,7 @@ export function createPredictor(shape: Shape, readout: Readout, stride = 1, cons
       loaded = null; // the packed weights live in this predictor's scratch, which has moved
     }
     if (!constantWeights || loaded !== params) {
-      cx.f32.set(params, paramsAt >> 2);
+      cx.f32.set(params, paramsAt >>> 2);
       packWeights(cx);
       loaded = params;
       loadedBlock = blocks ? diagonalBlock(params, shape) : -1;

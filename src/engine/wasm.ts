@@ -140,8 +140,13 @@ export function instantiate(module: WebAssembly.Module, memory: WebAssembly.Memo
 }
 
 /** Refuses a kernel memory of `bytes` bytes past what WebAssembly can address (4 GiB). */
-export function checkAddressable(bytes: number): void {
-  if (Math.ceil(bytes / PAGE) > 65536) throw new UserError(`this model and data need ${(bytes / 2 ** 30).toFixed(1)} GiB of kernel memory, more than the 4 GiB WebAssembly can address; lower --hidden, --threads or --batch-size, or truncate BPTT (--bptt)`);
+export function checkAddressable(bytes: number, remedy = 'lower --hidden, --threads or --batch-size, or truncate BPTT (--bptt)'): void {
+  if (!isAddressable(bytes)) throw new UserError(`this model and data need ${(bytes / 2 ** 30).toFixed(1)} GiB of kernel memory, more than the 4 GiB WebAssembly can address; ${remedy}`);
+}
+
+/** Whether WebAssembly can address a memory of `bytes` bytes. */
+export function isAddressable(bytes: number): boolean {
+  return Math.ceil(bytes / PAGE) <= 65536;
 }
 
 /** A shared memory of at least `bytes` bytes (fixed size: it never grows, so views never go stale). */
