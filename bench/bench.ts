@@ -1,6 +1,7 @@
 // `npm run bench`: training and inference throughput on the issue's workloads (W1, W2 full and truncated to
 // the last 64 steps, W3, and W2 stacked by 8 and bidirectional, whose GFLOP/s are the kernel's on those paths;
-// W1-gru and W2-gru, the same shapes with the GRU cell) on random data of their shapes, with 1 and 2 threads;
+// W1-gru and W2-gru, the same shapes with the GRU cell, and W2-gru-2L, that with a second layer) on random data
+// of their shapes, with 1 and 2 threads;
 // PyTorch (torch_rnn_bench.py of the --anchors folder for nn.RNN, bench/torch_gru_bench.py for nn.GRU, when
 // /usr/bin/python3 has torch) and the native C reference
 // (rnn_ref.c of the --anchors folder, when gcc is there) measured in the same run, and the ratios; then the two
@@ -55,9 +56,9 @@ const REPS = QUICK ? 3 : 5;
 const GRU_ONLY = flag('--gru-only');
 
 // s: frame stacking, dirs: 2 for bidirectional (ours only: torchMode '' skips the PyTorch and C columns), gru: the
-// GRU cell (PyTorch's nn.GRU its column, no C reference).
+// GRU cell (PyTorch's nn.GRU its column, no C reference), layers: 2 for a second layer.
 interface Workload {
-  id: string; D: number; T: number; H: number; C: number; B: number; k: number; torchMode: string; s?: number; dirs?: 1 | 2; gru?: boolean;
+  id: string; D: number; T: number; H: number; C: number; B: number; k: number; torchMode: string; s?: number; dirs?: 1 | 2; gru?: boolean; layers?: 1 | 2;
 }
 const WORKLOADS: Workload[] = [
   { id: 'W1', D: 1, T: 128, H: 64, C: 3, B: 32, k: 0, torchMode: 'train_full_bptt' },
@@ -68,12 +69,19 @@ const WORKLOADS: Workload[] = [
   { id: 'W2-bi', D: 3, T: 512, H: 128, C: 6, B: 64, k: 0, torchMode: '', dirs: 2 },
   { id: 'W1-gru', D: 1, T: 128, H: 64, C: 3, B: 32, k: 0, torchMode: 'train_full_bptt', gru: true },
   { id: 'W2-gru', D: 3, T: 512, H: 128, C: 6, B: 64, k: 0, torchMode: 'train_full_bptt', gru: true },
+  { id: 'W2-gru-2L', D: 3, T: 512, H: 128, C: 6, B: 64, k: 0, torchMode: '', gru: true, layers: 2 },
 ];
 const stepsOf = (w: Workload, T: number) => Math.ceil(T / (w.s ?? 1));
-const shapeOf = (w: Workload) => ({ D: w.D * (w.s ?? 1), H: w.H, C: w.C, directions: w.dirs ?? 1, ...(w.gru ? { cell: 'gru' as const } : {}) });
-// The products' multiply-adds, as the anchor counts them; a GRU has 3 gates' worth.
-const fwdFlops = (w: Workload, T = w.T) =>
-  (w.dirs ?? 1) * (2 * stepsOf(w, T) * (w.gru ? 3 : 1) * w.H * (w.D * (w.s ?? 1) + w.H) + 2 * w.H * w.C);
+const shapeOf = (w: Workload) => ({
+  D: w.D * (w.s ?? 1), H: w.H, C: w.C, directions: w.dirs ?? 1, ...(w.gru ? { cell: 'gru' as const } : {}), ...(w.layers === 2 ? { layers: 2 as const } : {}),
+});
+// The products' multiply-adds, as the anchor counts them; a GRU has 3 gates' worth; a second layer reads the
+// first one's directions·H states a step.
+const fwdFlops = (w: Workload, T = w.T) => {
+  const K = w.dirs ?? 1;
+  const layer = (inputs: number) => K * 2 * stepsOf(w, T) * (w.gru ? 3 : 1) * w.H * (inputs + w.H);
+  return layer(w.D * (w.s ?? 1)) + (w.layers === 2 ? layer(K * w.H) : 0) + K * 2 * w.H * w.C;
+};
 const trainFlops = (w: Workload) => (w.k > 0 ? fwdFlops(w) + 2 * fwdFlops(w, w.k) : 3 * fwdFlops(w));
 
 function randomDataSet(N: number, D: number, T: number, C: number, seed: number): DataSet {
