@@ -15,6 +15,9 @@ import { createRng, normal } from '../src/model/rng.js';
 import { defaultBuild, kernelModule, instantiate, sharedMemory } from '../src/engine/wasm.js';
 import { createPredictor } from '../src/engine/predict.js';
 import { checkBatchedInference, dataOf, runCase } from './helpers/kernel-case.js';
+import { randomModel, referenceProbabilities } from './helpers/models.js';
+import { score } from '../src/eval/score.js';
+import { checkKernelSizes } from '../src/engine/kernels.js';
 
 describe('fast kernel against the reference kernel', () => {
   it('both builds (fused and plain multiply-adds) pass, and the default is the fused one here', () => {
@@ -174,28 +177,6 @@ describe('fast kernel pieces', () => {
   });
 });
 
-describe('scoring a model of two layers', () => {
-  it('gives the reference\'s probabilities, framed, each sequence as alone, in any order of the indices', async () => {
-    const { randomModel, referenceProbabilities } = await import('./helpers/models.js');
-    const { score } = await import('../src/eval/score.js');
-    const rng = createRng(5);
-    const m = randomModel(rng, 2, 4, 3, 'mean', false, 2, true, 'gru', false, false, 2);
-    const lengths = Int32Array.from([5, 1, 12, 8]);
-    const offsets = Float64Array.from([0, 5, 6, 18]);
-    const data = { D: 2, values: Float32Array.from({ length: 26 * 2 }, () => normal(rng)), offsets, lengths, labels: Int32Array.from([0, 2, 1, -1]) };
-    const want = referenceProbabilities(m, data);
-    const idx = Int32Array.from([2, 0, 3, 1]);
-    const got = score(m, data, idx).probabilities;
-    idx.forEach((n, i) => {
-      for (let c = 0; c < 3; c++) assert.ok(Math.abs(got[i * 3 + c] - want[n * 3 + c]) < 1e-6, `sequence ${n}, class ${c}: ${got[i * 3 + c]} vs ${want[n * 3 + c]}`);
-    });
-    // The same sequences scored alone, and after a longer batch grew the scratch: the same bits.
-    for (const [i, n] of idx.entries()) {
-      assert.deepEqual(score(m, data, Int32Array.of(n)).probabilities, got.subarray(i * 3, (i + 1) * 3), `sequence ${n} alone`);
-    }
-  });
-});
-
 describe('fast kernel, two layers, against the reference kernel', () => {
   // The first layer's states as the second's inputs, the second's input gradient injected into the first:
   // both cells, one and two directions, every readout, mixed lengths (rows starting late), H not a multiple of 8,
@@ -213,26 +194,43 @@ describe('fast kernel, two layers, against the reference kernel', () => {
   }
 });
 
-describe('scoring a long sequence with a model of two layers', () => {
+describe('scoring a model of two layers', () => {
+  /** |got − want| ≤ tol for every probability, naming the sequence (want [N][C], got [idx.length][C]). */
+  const assertClose = (got: Float32Array, want: Float32Array, idx: ArrayLike<number>, C: number, tol: number) => {
+    Array.from(idx).forEach((n, i) => {
+      for (let c = 0; c < C; c++) assert.ok(Math.abs(got[i * C + c] - want[n * C + c]) <= tol, `sequence ${n}, class ${c}: ${got[i * C + c]} vs ${want[n * C + c]}`);
+    });
+  };
+
+  it('gives the reference\'s probabilities, framed, each sequence as alone, in any order of the indices', () => {
+    const rng = createRng(5);
+    const m = randomModel(rng, 2, 4, 3, 'mean', false, 2, true, 'gru', false, false, 2);
+    const lengths = Int32Array.from([5, 1, 12, 8]);
+    const offsets = Float64Array.from([0, 5, 6, 18]);
+    const data = { D: 2, values: Float32Array.from({ length: 26 * 2 }, () => normal(rng)), offsets, lengths, labels: Int32Array.from([0, 2, 1, -1]) };
+    const idx = Int32Array.from([2, 0, 3, 1]);
+    const got = score(m, data, idx).probabilities;
+    assertClose(got, referenceProbabilities(m, data), idx, 3, 1e-6);
+    // The same sequences scored alone, and after a longer batch grew the scratch: the same bits.
+    for (const [i, n] of idx.entries()) {
+      assert.deepEqual(score(m, data, Int32Array.of(n)).probabilities, got.subarray(i * 3, (i + 1) * 3), `sequence ${n} alone`);
+    }
+  });
+
   // Every state is kept, so the scratch passes 2 GiB: its offsets must be read unsigned (>>> 2), and a chunk
   // falls back to 4 rows where 16 would not fit.
-  it('past 2 GiB of scratch, the reference\'s probabilities', async () => {
-    const { randomModel, referenceProbabilities } = await import('./helpers/models.js');
-    const { score } = await import('../src/eval/score.js');
+  it('a long sequence, past 2 GiB of scratch: the reference\'s probabilities', () => {
     const rng = createRng(6);
     const m = randomModel(rng, 1, 8, 3, 'mean', false, 1, true, 'gru', false, false, 2);
     const T = 260_000;
     const data = { D: 1, values: Float32Array.from({ length: T }, () => normal(rng)), offsets: Float64Array.of(0), lengths: Int32Array.of(T), labels: Int32Array.of(-1) };
-    const got = score(m, data).probabilities;
-    const want = referenceProbabilities(m, data);
-    for (let c = 0; c < 3; c++) assert.ok(Math.abs(got[c] - want[c]) < 1e-5, `class ${c}: ${got[c]} vs ${want[c]}`);
+    assertClose(score(m, data).probabilities, referenceProbabilities(m, data), [0], 3, 1e-5);
   });
-});
 
-it('a two-layer model too large for the kernel\'s memory is refused with what helps two layers', async () => {
-  const { checkKernelSizes } = await import('../src/engine/kernels.js');
-  const shape = { D: 2, H: 64, C: 3, cell: 'gru' as const, directions: 2 as const, layers: 2 as const };
-  const sizes = { shape, chunkSize: 4, capacity: 3_000_000, chunks: 8, threads: 2 };
-  assert.throws(() => checkKernelSizes('wasm', sizes, layoutOf(shape).size), /more than the 4 GiB WebAssembly can address; a model of two layers keeps every state of its longest sequence: .*--layers 1/);
-  assert.throws(() => checkKernelSizes('wasm', { ...sizes, shape: { ...shape, layers: 1 as const } }, layoutOf(shape).size), /truncate BPTT \(--bptt\)$/);
+  it('too large for the kernel\'s memory, is refused with what helps two layers', () => {
+    const shape = { D: 2, H: 64, C: 3, cell: 'gru' as const, directions: 2 as const, layers: 2 as const };
+    const sizes = { shape, chunkSize: 4, capacity: 3_000_000, chunks: 8, threads: 2 };
+    assert.throws(() => checkKernelSizes('wasm', sizes, layoutOf(shape).size), /more than the 4 GiB WebAssembly can address; a model of two layers keeps every state of its longest sequence: .*--layers 1/);
+    assert.throws(() => checkKernelSizes('wasm', { ...sizes, shape: { ...shape, layers: 1 as const } }, layoutOf(shape).size), /truncate BPTT \(--bptt\)$/);
+  });
 });

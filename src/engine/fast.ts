@@ -279,18 +279,19 @@ function injections(cx: FastContext, Tmax: number): void {
   const { H } = cx.shape;
   const K = sp.dirs.length;
   const Z = K * H;
-  const n = sp.Mc;
+  const { Mc } = sp;
+  const starts = (cx.base + sp.starts) >>> 2;
   for (let e = 0; e < K; e++) {
     const inj = (cx.base + sp.dirs0[e].inj) >>> 2;
-    f32.fill(0, inj, inj + Tmax * n * sp.Hp);
+    f32.fill(0, inj, inj + Tmax * Mc * sp.Hp);
     for (let tau = 0; tau < Tmax; tau++) {
-      for (let r = 0; r < n; r++) {
-        const start = cx.i32[((cx.base + sp.starts) >>> 2) + r];
+      for (let r = 0; r < Mc; r++) {
+        const start = cx.i32[starts + r]; // NEVER for a row no sequence fills
         if (tau < start) continue;
         const F = frames[r];
-        const o = inj + (tau * n + r) * sp.Hp;
+        const o = inj + (tau * Mc + r) * sp.Hp;
         for (let d = 0; d < K; d++) {
-          const du = ((cx.base + sp.dirs[d].du) >>> 2) + (stepOf(e, d, tau, start, F) * n + r) * Z + e * H;
+          const du = ((cx.base + sp.dirs[d].du) >>> 2) + (stepOf(e, d, tau, start, F) * Mc + r) * Z + e * H;
           for (let i = 0; i < H; i++) f32[o + i] += f32[du + i];
         }
       }

@@ -75,7 +75,8 @@ function predictMemory(bytes: number): { memory: WebAssembly.Memory; ex: KernelE
  * a call skips the load when the same weights (the same array, of a model of this shape) are still the loaded
  * ones. An ensemble's block-diagonal W_hh is multiplied by its blocks only (diagonalBlock; `blocks` false: in
  * full, for the tests that hold the two to the same bits). Memory O(PREDICT_ROWS · (XB + H²)),
- * whatever the lengths (log p[label] is 0 for unlabelled sequences, label −1).
+ * whatever the lengths; a model of two layers, O(rows · T · H) for the longest T scored (log p[label] is 0 for
+ * unlabelled sequences, label −1).
  */
 export function createPredictor(shape: Shape, readout: Readout, stride = 1, constantWeights = false, blocks = true): Predictor {
   const { C } = shape;
