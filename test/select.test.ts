@@ -1,13 +1,17 @@
 // Model selection (src/train/select.ts): the folds partition the training set by class, the candidates are what
-// the user left unset, the scores and the choice do not depend on the thread count, train() records them, and a
-// run interrupted in the middle of selection resumes to the same bits as a run that never stopped.
+// the user left unset, its stages train what the stages before leave open, the scores and the choice do not
+// depend on the thread count, train() records them, and a run interrupted in the middle of selection resumes to
+// the same bits as a run that never stopped.
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { stratifiedFolds } from '../src/train/split.js';
-import { NOTHING_HELD_OUT, type Varied, budgetOf, canSelect, candidatesFor, heldOutParts, runSelectionTask, selectModel, tooFewToSelect, whySelectionSkips, withCandidate } from '../src/train/select.js';
+import {
+  type CandidateScore, NOTHING_HELD_OUT, type Varied, budgetOf, canSelect, candidatesFor, heldOutParts, runSelectionTask, selectModel, selectionStage, tooFewToSelect,
+  whySelectionSkips, withCandidate, withVaried,
+} from '../src/train/select.js';
 import { TRAIN_DEFAULTS, resolveHyperparameters } from '../src/train/defaults.js';
 import { train } from '../src/train/train.js';
 import { InterruptedError } from '../src/errors.js';
@@ -99,10 +103,10 @@ test('train() with select: on selects on too few sequences for auto', async () =
   const file = join(dir, 'six.csv');
   writeFileSync(file, 'label,t0,t1,t2,t3,t4,t5\na,0,1,2,3,2,1\nb,3,2,1,0,1,2\na,0,1,2,3,3,1\nb,3,2,1,1,1,2\na,0,0,2,3,2,1\nb,3,3,1,0,1,2\n');
   let tasks = 0;
-  const r = await train({ files: [file], hidden: 4, epochs: 2, threads: 1, members: 1, select: 'on', onSelectionSkipped: () => assert.fail('not skipped'), onSelection: () => tasks++ });
+  const r = await train({ files: [file], hidden: 4, epochs: 2, threads: 1, members: 1, layers: 1, select: 'on', onSelectionSkipped: () => assert.fail('not skipped'), onSelection: () => tasks++ });
   const selection = (r.model.training as { selection?: { chosen: string; candidates: { name: string }[] } }).selection;
-  assert.equal(tasks, 12, 'six candidates on two folds');
-  assert.equal(selection?.candidates.length, 6);
+  assert.equal(tasks, 8, 'four candidates on two folds: two readouts, then the two other rungs');
+  assert.equal(selection?.candidates.length, 4);
   assert.ok(selection.candidates.some((c) => c.name === selection.chosen));
 });
 
@@ -131,6 +135,43 @@ test('the candidates are what the user left to selection', () => {
   assert.equal(withCandidate(hp, both[2]).resample, 0);
   assert.equal(withCandidate(hp, decayed[0]).resample, L, 'a candidate without resample keeps the run\'s');
   assert.equal(candidatesFor(hp, { augmentation: false, weightDecay: false, readout: false, resample: true }).length, 2, 'resampling alone');
+  // The layers left unset: the augmented rung with two layers too, with the mean readout when the readout is varied.
+  assert.deepEqual(names({ augmentation: true, weightDecay: true, readout: true, layers: true }).slice(6), ['two layers, noise 0.1, warp 0.1, mixup 0.2, readout mean']);
+  assert.deepEqual(names({ augmentation: true, weightDecay: true, readout: false, layers: true }).slice(3), ['two layers, noise 0.1, warp 0.1, mixup 0.2, readout last']);
+  assert.equal(names({ augmentation: false, weightDecay: true, readout: true, layers: true }).length, 2, 'a fixed augmentation: one layer only');
+  const two = candidatesFor(hp, { augmentation: true, weightDecay: true, readout: true, layers: true })[6];
+  assert.equal(withCandidate(hp, two).layers, 2);
+  assert.equal(withCandidate(hp, decayed[0]).layers, 1, 'a candidate without layers keeps the run\'s');
+  assert.equal(withVaried(hp, two, { augmentation: true, weightDecay: true, readout: true }).layers, 1, 'the layers are the user\'s unless varied');
+});
+
+/** c with held-out accuracy a (log-loss 1 − a): what selectionStage reads of the stages before. */
+const scored = (c: ReturnType<typeof candidatesFor>[number], a: number): CandidateScore => ({ ...c, accuracy: a, logLoss: 1 - a, diverged: false, folds: [] });
+
+test('selection in stages: the readout on the augmented rung, the other rungs with it, then two layers where an augmented candidate did best below 0.9', () => {
+  const hp = resolveHyperparameters(syntheticDataSet(10, 1, 2), { noise: 0.1, readout: 'last' });
+  const vary: Varied = { augmentation: true, weightDecay: true, readout: true, layers: true };
+  const all = candidatesFor(hp, vary);
+  const named = (n: string) => all.find((c) => c.name === n)!;
+  const stage = (s: number, before: CandidateScore[], fits = true) => selectionStage(hp, vary, s, before, () => fits).map((c) => c.name);
+  const aug = 'noise 0.1, warp 0.1, mixup 0.2';
+  assert.deepEqual(stage(0, []), [`${aug}, readout last`, `${aug}, readout mean`]);
+  const first = [scored(named(`${aug}, readout last`), 0.7), scored(named(`${aug}, readout mean`), 0.8)];
+  assert.deepEqual(stage(1, first), ['noise 0, readout mean', `${aug}, weight decay 0.5, readout mean`], 'the other rungs with the better readout');
+  const second = (n0: number, wd: number) => [...first, scored(named('noise 0, readout mean'), n0), scored(named(`${aug}, weight decay 0.5, readout mean`), wd)];
+  assert.deepEqual(stage(2, second(0.6, 0.85)), [`two layers, ${aug}, readout mean`], 'an augmented candidate best, below 0.9');
+  assert.deepEqual(stage(2, second(0.6, 0.85), false), [], 'not where its fit would not fit the kernel\'s memory');
+  assert.deepEqual(stage(2, second(0.85, 0.6)), [], 'not where no augmentation did best');
+  assert.deepEqual(stage(2, second(0.6, 0.95)), [], 'not at 0.9 or above');
+  assert.deepEqual(stage(3, second(0.6, 0.85)), []);
+  assert.deepEqual(selectionStage(hp, { ...vary, layers: false }, 2, second(0.6, 0.85), () => true), [], 'not when the layers are fixed');
+  // With the resampling varied, stage 0 compares both lengths too, and the later stages keep the better one.
+  const rv: Varied = { ...vary, resample: true };
+  const L = hp.resample;
+  const zero = selectionStage(hp, rv, 0, [], () => true);
+  assert.deepEqual(zero.map((c) => c.name), [`resampled to ${L}, ${aug}, readout last`, `resampled to ${L}, ${aug}, readout mean`, `lengths as they are, ${aug}, readout last`, `lengths as they are, ${aug}, readout mean`]);
+  const kept = selectionStage(hp, rv, 1, zero.map((c, i) => scored(c, i === 2 ? 0.8 : 0.5)), () => true);
+  assert.deepEqual(kept.map((c) => [c.resample, c.readout]), [[0, 'last'], [0, 'last']]);
 });
 
 test('a candidate trains with a share of one final fit\'s steps, or with the epochs the run fixes', () => {
@@ -139,7 +180,6 @@ test('a candidate trains with a share of one final fit\'s steps, or with the epo
   assert.deepEqual(budgetOf('auto', hp, 100), { steps: Math.round(240 * TRAIN_DEFAULTS.selectStepFraction) });
   assert.deepEqual(budgetOf('auto', hp, 10), { steps: Math.round(60 * TRAIN_DEFAULTS.selectStepFraction) }, 'one step an epoch');
   assert.deepEqual(budgetOf(7, hp, 100), { epochs: 7 });
-  assert.deepEqual(budgetOf('auto', hp, 100, { resample: true }), { steps: Math.round(240 * TRAIN_DEFAULTS.selectStepFraction / 2) }, 'twice the candidates, half the steps each');
   assert.deepEqual(budgetOf('auto', { ...hp, valSplit: 0.2 }, 100), { steps: Math.round(180 * TRAIN_DEFAULTS.selectStepFraction) }, 'the final fit trains on 80');
 });
 
@@ -150,7 +190,7 @@ test('selection gives the same scores and choice on 1 and 2 threads, and chooses
   const one = await selectModel(ds, hp, { ...o, threads: 1 });
   const two = await selectModel(ds, hp, { ...o, threads: 2 });
   assert.deepEqual(two, one);
-  assert.equal(one.scores.length, 6);
+  assert.equal(one.scores.length, 4, 'two readouts, then the two other rungs');
   assert.equal(one.folds, 2);
   const top = Math.max(...one.scores.map((s) => s.accuracy));
   const chosen = one.scores.find((s) => s.name === one.chosen.name)!;
@@ -186,10 +226,10 @@ test('a selection task ends at its stop flag: after the step in progress, with n
 
 test('train() selects by default, trains with the choice and records every candidate', async () => {
   const seen: string[] = [];
-  const r = await train({ ...opts, onSelection: (p) => seen.push(p.key) });
+  const r = await train({ ...opts, layers: 1, onSelection: (p) => seen.push(p.key) });
   const t = r.model.training as { selection: { chosen: string; folds: number; candidates: { name: string; accuracy: number }[] }; hyperparameters: { noise: number; readout: string } };
-  assert.equal(t.selection.candidates.length, 6);
-  assert.equal(seen.length, 12, 'six candidates on two folds');
+  assert.equal(t.selection.candidates.length, 4);
+  assert.equal(seen.length, 8, 'four candidates on two folds');
   const chosen = t.selection.candidates.find((c) => c.name === t.selection.chosen)!;
   const h = t.hyperparameters as { noise: number; warp: number; mixup: number; weightDecay: number; readout: string };
   assert.equal(chosen.name, `noise ${h.noise}${h.warp > 0 ? `, warp ${h.warp}` : ''}${h.mixup > 0 ? `, mixup ${h.mixup}` : ''}${h.weightDecay > 0 ? `, weight decay ${h.weightDecay}` : ''}, readout ${h.readout}`);
@@ -198,7 +238,7 @@ test('train() selects by default, trains with the choice and records every candi
   const fixed = (await train({ ...opts, mixup: 0.3 })).model.training as typeof t;
   assert.deepEqual(fixed.selection.candidates.map((c) => c.name), ['noise 0.1, mixup 0.3, readout last', 'noise 0.1, mixup 0.3, readout mean']);
   // A given --guided-warp joins the augmented candidates (and a fixed augmentation); no augmentation stays none.
-  const guided = (await train({ ...opts, guidedWarp: 0.5, readout: 'last' })).model.training as typeof t & { hyperparameters: { guidedWarp: number } };
+  const guided = (await train({ ...opts, guidedWarp: 0.5, readout: 'last', layers: 1 })).model.training as typeof t & { hyperparameters: { guidedWarp: number } };
   assert.deepEqual(guided.selection.candidates.map((c) => c.name), [
     'noise 0, readout last', 'noise 0.1, warp 0.1, mixup 0.2, guided warp 0.5, readout last', 'noise 0.1, warp 0.1, mixup 0.2, guided warp 0.5, weight decay 0.5, readout last',
   ]);
@@ -226,6 +266,43 @@ test('a run interrupted in the middle of selection resumes to the bits of one th
   const resumed = await train({ ...opts, out: join(dir, 'cut.json'), resume: ck });
   assert.deepEqual(bits(resumed.model.parameters), bits(whole.model.parameters));
   assert.deepEqual((resumed.model.training as { selection: unknown }).selection, (whole.model.training as { selection: unknown }).selection);
+});
+
+test('two layers: trained in the last stage where the augmentation did best below 0.9, chosen, and resumed in that stage to the same bits', async () => {
+  const dir = tempDir('ts-select-');
+  const ck = join(dir, 'cut.ckpt');
+  const ac = new AbortController();
+  await assert.rejects(
+    train({ ...opts, out: join(dir, 'first.json'), checkpoint: ck, signal: ac.signal, onSelection: () => ac.abort() }),
+    (e: unknown) => e instanceof InterruptedError,
+  );
+  // The first two stages' scores as a run would have left them, the augmented rung's mean readout best at 0.2.
+  const aug = 'noise 0.1, warp 0.1, mixup 0.2';
+  const scores: Record<string, { accuracy: number; logLoss: number }> = {};
+  const given = [[`${aug}, readout last`, 0.1], [`${aug}, readout mean`, 0.2], ['noise 0, readout mean', 0.05], [`${aug}, weight decay 0.5, readout mean`, 0.15]] as const;
+  for (const [name, a] of given) for (const fold of [0, 1]) scores[`${name}/${fold}`] = { accuracy: a, logLoss: 2 - a };
+  const saved = loadCheckpoint(ck);
+  saveCheckpoint(ck, { ...saved, selection: { scores, chosen: null } });
+  const copy = join(dir, 'copy.ckpt');
+  writeFileSync(copy, readFileSync(ck));
+  const seen: string[] = [];
+  const whole = await train({ ...opts, out: join(dir, 'whole.json'), resume: ck, onSelection: (p) => seen.push(p.key) });
+  const two = `two layers, ${aug}, readout mean`;
+  assert.deepEqual(seen.sort(), [`${two}/0`, `${two}/1`], 'only the third stage trains');
+  const t = whole.model.training as { selection: { chosen: string; candidates: { name: string }[] } };
+  assert.equal(t.selection.chosen, two);
+  assert.equal(t.selection.candidates.length, 5);
+  assert.equal(whole.model.shape.layers, 2, 'the final fit has two layers');
+  // Stopped after the first of its two tasks (on one thread, so that the other has not started), then resumed: the same bits.
+  const ac2 = new AbortController();
+  await assert.rejects(
+    train({ ...opts, threads: 1, out: join(dir, 'cut.json'), resume: copy, checkpoint: copy, signal: ac2.signal, onSelection: () => ac2.abort() }),
+    (e: unknown) => e instanceof InterruptedError,
+  );
+  assert.equal(Object.keys(loadCheckpoint(copy).selection!.scores).length, 9);
+  const resumed = await train({ ...opts, out: join(dir, 'cut.json'), resume: copy });
+  assert.deepEqual(bits(resumed.model.parameters), bits(whole.model.parameters));
+  assert.deepEqual((resumed.model.training as typeof t).selection, t.selection);
 });
 
 /** A run stopped at the end of its first epoch of the final fit: its checkpoint lies past selection. */
@@ -277,11 +354,12 @@ test('a checkpoint past selection is refused before selection trains when the ca
   );
   assert.equal(seen.length, 0, 'nothing trained');
   const saved = loadCheckpoint(ck);
-  const { 'noise 0, readout last/1': _dropped, ...scores } = saved.selection!.scores; // a score it never had
+  const dropped = Object.keys(saved.selection!.scores).find((k) => k.startsWith('noise 0, '))!; // a score of the second stage
+  const { [dropped]: _dropped, ...scores } = saved.selection!.scores; // … that it never had
   saveCheckpoint(ck, { ...saved, selection: { ...saved.selection!, scores } });
   await assert.rejects(
     train({ ...opts, out: join(dir, 'm.json'), resume: ck, onSelection: (p) => seen.push(p.key) }),
-    /model selection would now compare candidates this checkpoint's run did not \(such as "noise 0, readout last"\)/,
+    new RegExp(`model selection would now compare candidates this checkpoint's run did not \\(such as "${dropped.replace(/\/\d+$/, '')}"\\)`),
   );
   assert.equal(seen.length, 0, 'nothing trained');
   assert.ok(!existsSync(join(dir, 'm.json')));

@@ -21,7 +21,7 @@ import type { InputNoise } from '../model/noise.js';
 import { type OptimizerName, type OptimizerState, createOptimizerState } from '../model/optimizer.js';
 import { sharedFloat64, sharedInt32 } from '../data/shared.js';
 import { DOORBELL_SIZE, awaitDone, ring, spinUntil, stop } from './doorbell.js';
-import { type KernelName, type KernelSizes, allocateKernel, checkKernelSizes, stepKernel } from './kernels.js';
+import { type KernelName, type KernelSizes, allocateKernel, checkKernelSizes, kernelSizesFit, stepKernel } from './kernels.js';
 import { type SharedState, STATS_WIDTH, addChunkStats, runChunks } from './task.js';
 import { createPredictor } from './predict.js';
 
@@ -92,9 +92,16 @@ function kernelSizes(s: Pick<EngineSpec, 'shape' | 'chunkSize' | 'capacity' | 'm
  * Refuses, before any work, an engine whose kernel memory WebAssembly could not address: what createEngine
  * would find only after the caller's initialization (minutes of it for a wide model).
  */
-export function checkEngineSizes(s: Pick<EngineSpec, 'shape' | 'chunkSize' | 'capacity' | 'maxBatch' | 'threads' | 'kernel'>): void {
+export function checkEngineSizes(s: EngineSizes): void {
   checkKernelSizes(s.kernel ?? 'wasm', kernelSizes(s), layoutOf(s.shape).size);
 }
+
+/** Whether checkEngineSizes passes s. */
+export function engineSizesFit(s: EngineSizes): boolean {
+  return kernelSizesFit(s.kernel ?? 'wasm', kernelSizes(s), layoutOf(s.shape).size);
+}
+
+export type EngineSizes = Pick<EngineSpec, 'shape' | 'chunkSize' | 'capacity' | 'maxBatch' | 'threads' | 'kernel'>;
 
 function sharedStateOf(s: EngineSpec): SharedState {
   const kernel = s.kernel ?? 'wasm';

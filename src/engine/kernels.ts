@@ -20,7 +20,7 @@ import { type OptimizerState, globalNorm, optimizerStep } from '../model/optimiz
 import { sharedFloat32 } from '../data/shared.js';
 import { createFastContext, fastChunkGradient, packWeights } from './fast.js';
 import { fastNorm, fastOptimizerStep } from './update.js';
-import { type MemoryPlan, checkAddressable, kernelModule, memoryPlan, scratchPlan, sharedMemory } from './wasm.js';
+import { type MemoryPlan, checkAddressable, isAddressable, kernelModule, memoryPlan, scratchPlan, sharedMemory } from './wasm.js';
 
 export type KernelName = 'wasm' | 'ts';
 
@@ -79,8 +79,15 @@ export function checkKernelSizes(kernel: KernelName, s: KernelSizes, P: number):
   const remedy = layersOf(s.shape) === 2
     ? 'a model of two layers keeps every state of its longest sequence: lower --hidden, --threads or --batch-size, raise --stride, or train one layer (--layers 1)'
     : undefined;
-  checkAddressable(memoryPlan(P, s.chunks, s.threads, scratchPlan(s.shape, s.chunkSize, s.capacity)).bytes, remedy);
+  checkAddressable(kernelBytes(s, P), remedy);
 }
+
+/** Whether checkKernelSizes passes these sizes. */
+export function kernelSizesFit(kernel: KernelName, s: KernelSizes, P: number): boolean {
+  return kernel !== 'wasm' || isAddressable(kernelBytes(s, P));
+}
+
+const kernelBytes = (s: KernelSizes, P: number) => memoryPlan(P, s.chunks, s.threads, scratchPlan(s.shape, s.chunkSize, s.capacity)).bytes;
 
 /** The kernel's shared arrays, with the weights set to `initial` [P]. */
 export function allocateKernel(kernel: KernelName, s: KernelSizes, initial: Float32Array): KernelMemory {

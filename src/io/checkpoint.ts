@@ -10,7 +10,7 @@
 //             "normalization"},
 //    "hyperparameters":{...},"data":{"sequences","steps","fingerprint"},
 //    "selection":{"scores":{"<candidate>/<fold>":{"accuracy","logLoss"[,"diverged":true]}},
-//                 "chosen":null or {"name","noise","warp","mixup"?,"guidedWarp"?,"weightDecay"?,"resample"?,"readout"}} (when the run selects),
+//                 "chosen":null or {"name","noise","warp","mixup"?,"guidedWarp"?,"weightDecay"?,"resample"?,"layers"?,"readout"}} (when the run selects),
 //    "state":{"epoch","batchStart","lossSum","correct","batches","stopped","rng","bestLoss","bestEpoch",
 //             "optimizer":{"name","step"},"history"},
 //    "members":[{"bestEpoch","history"}] (an ensemble's finished members; absent when none),
@@ -211,7 +211,9 @@ function parseSelection(file: string, v: any): SelectionState {
   const weightDecay = c.weightDecay === undefined ? {} : { weightDecay: finite(file, c.weightDecay, 'selection.chosen.weightDecay') };
   if (c.resample !== undefined && c.resample !== 0 && !isResampleLength(c.resample)) fail(file, `"selection.chosen.resample" must be 0 or from 2 to ${MAX_RESAMPLE}`);
   const resample = c.resample === undefined ? {} : { resample: c.resample as number };
-  return { scores, chosen: { name: c.name, noise: finite(file, c.noise, 'selection.chosen.noise'), warp, mixup, ...guidedWarp, ...weightDecay, ...resample, readout: c.readout } };
+  if (c.layers !== undefined && c.layers !== 2) fail(file, '"selection.chosen.layers" must be 2 or absent');
+  const layers = c.layers === 2 ? { layers: 2 as const } : {};
+  return { scores, chosen: { name: c.name, noise: finite(file, c.noise, 'selection.chosen.noise'), warp, mixup, ...guidedWarp, ...weightDecay, ...resample, ...layers, readout: c.readout } };
 }
 
 /** The "data" part: how much training data the run saw, and its fingerprint. */

@@ -62,6 +62,7 @@ export interface Candidate {
   readonly readout: Readout;
   readonly weightDecay?: number; // absent: the run's own
   readonly resample?: number; // the resampling length, 0 for none (model/resample.ts); absent: the run's own
+  readonly layers?: 2; // a second recurrent layer; absent: the run's own
 }
 
 /**

@@ -24,7 +24,7 @@ import { inputNoise } from '../model/noise.js';
 import { type GuidedWarps, guidedWarpSteps } from '../data/guided-warp.js';
 import type { EpochRecord, FitState } from '../model/state.js';
 import { DivergedError, InterruptedError } from '../errors.js';
-import { type Engine, checkEngineSizes, createEngine } from '../engine/engine.js';
+import { type Engine, type EngineSizes, checkEngineSizes, createEngine, engineSizesFit } from '../engine/engine.js';
 import type { KernelName } from '../engine/kernels.js';
 import type { StopFlag } from '../engine/pool.js';
 import { scoresOf } from '../eval/score.js';
@@ -95,6 +95,19 @@ export function shapeFor(ds: DataSet, hp: Hyperparameters, init?: Model): Shape 
     D: ds.D * hp.stride, H: hp.hidden, C: ds.classes.length,
     ...(hp.bidirectional ? { directions: 2 as const } : {}), ...(hp.cell === 'gru' ? { cell: hp.cell } : {}), ...(hp.layers === 2 ? { layers: 2 as const } : {}),
   };
+}
+
+/** The engine's sizes for a fit of ds (as resampled) with hp (the split, drawn later, fixes the batch: a stratified one keeps at least maxBatch sequences). */
+function engineSizesOf(ds: Pick<DataSet, 'lengths' | 'classes'>, hp: Hyperparameters, shape: Shape, threads: number, kernel?: KernelName): EngineSizes {
+  const C = ds.classes.length;
+  const leastTrained = hp.valSplit > 0 ? Math.max(1, trainingCount(ds.lengths.length, hp.valSplit) - C) : ds.lengths.length;
+  return { shape, chunkSize: hp.chunkSize, capacity: longestWindow(ds.lengths, hp.bptt, hp.stride), maxBatch: Math.min(hp.batchSize, leastTrained), threads, kernel };
+}
+
+/** Whether fit() of `given` with hp on `threads` threads fits in the kernel's memory (what fit refuses otherwise). */
+export function fitsKernelMemory(given: DataSet, hp: Hyperparameters, threads: number, kernel?: KernelName): boolean {
+  const lengths = hp.resample > 0 ? new Int32Array(given.lengths.length).fill(hp.resample) : given.lengths;
+  return engineSizesFit(engineSizesOf({ lengths, classes: given.classes }, hp, shapeFor(given, hp), threads, kernel));
 }
 
 /** The starting weights [P]: the resumed state's, the init model's, or drawn from rng. */
@@ -193,11 +206,11 @@ export async function fit(given: DataSet, normalization: Normalization | null, o
   const { readout, stride, resample } = hp;
   const rs = o.resume;
   const threads = o.threads ?? defaultThreads();
-  const capacity = longestWindow(ds.lengths, hp.bptt, stride);
+  const sizes = engineSizesOf(ds, hp, shape, threads, o.kernel);
+  const { capacity } = sizes;
   // A model too large for the kernel's memory is refused before its initialization, which takes minutes at the
-  // largest H (the split, drawn after it, fixes the batch: a stratified one keeps at least this many sequences).
-  const leastTrained = hp.valSplit > 0 ? Math.max(1, trainingCount(ds.lengths.length, hp.valSplit) - C) : ds.lengths.length;
-  checkEngineSizes({ shape, chunkSize: hp.chunkSize, capacity, maxBatch: Math.min(hp.batchSize, leastTrained), threads, kernel: o.kernel });
+  // largest H.
+  checkEngineSizes(sizes);
   const rng = createRng(rs ? rs.rng : hp.seed);
   const initial = await initialWeights(shape, o, rng);
   const split = rs ? rs.split

@@ -3,11 +3,16 @@
 // cross-validation: every candidate trains on each fold's training part with a shortened step budget and is
 // scored on the fold's held-out part; the candidate with the best mean held-out accuracy (then the lower mean
 // log-loss, then the earlier in the list) is the configuration the final run trains with on all the data.
-// The candidate fits are independent jobs: they run on the engine's threads at once (engine/pool.ts), one
-// thread each, and their scores do not depend on the thread count or on which finished first.
+// It runs in stages, each training only the candidates the stages before leave open (selectionStage): the
+// readout on the augmented rung of the regularization ladder, then the other rungs with that readout, then,
+// where it can pay for itself, the augmented candidate with a second layer. The readout that does best on the
+// augmented rung is nearly always the one that does on the others too (docs/accuracy.md), so the stages choose
+// as the whole grid of rungs × readouts would, training four of its six candidates.
+// The candidate fits of a stage are independent jobs: they run on the engine's threads at once (engine/pool.ts),
+// one thread each, and their scores do not depend on the thread count or on which finished first.
 //
-// What varies between candidates (the regularization: noise, warping, mixup, weight decay; and the readout) and the
-// budget were measured on the visible UCR/UEA sets (docs/accuracy.md); everything else is the run's own
+// What varies between candidates (the regularization: noise, warping, mixup, weight decay; the readout; a second
+// layer) and the budget were measured on the visible UCR/UEA sets (docs/accuracy.md); everything else is the run's own
 // hyperparameters.
 //
 // Legend: N training sequences, K folds, M candidates.
@@ -17,12 +22,12 @@ import { subsetOf } from '../data/subset.js';
 import type { Readout } from '../model/rnn.js';
 import type { Candidate, FoldScore } from '../model/state.js';
 import { createRng } from '../model/rng.js';
-import { type StopFlag, createTaskPool } from '../engine/pool.js';
+import { type StopFlag, type TaskPool, createTaskPool } from '../engine/pool.js';
 import type { KernelName } from '../engine/kernels.js';
 import { score } from '../eval/score.js';
 import { DivergedError } from '../errors.js';
 import { TRAIN_DEFAULTS, type Hyperparameters, stepsPerEpoch, trainingCount } from './defaults.js';
-import { fit } from './fit.js';
+import { fit, fitsKernelMemory } from './fit.js';
 import { stratifiedFolds, stratifiedSplit } from './split.js';
 
 
@@ -69,34 +74,78 @@ export interface Varied {
   readonly weightDecay: boolean;
   readonly readout: boolean;
   readonly resample?: boolean; // resample auto on training lengths that differ: resampled (hp.resample) or not
+  readonly layers?: boolean; // --layers left unset (with full BPTT): one layer, or the augmented candidate also with two
 }
+
+/**
+ * Every candidate selection may train for hp, in the order that breaks ties: when the augmentation is varied
+ * (σ > 0), a ladder of regularization: none, input noise σ with window warping and mixup (and the run's guided
+ * warping, when it has one), and (unless the weight decay is fixed) that with weight decay; × each readout when it
+ * is varied; × resampled to hp.resample or not when that is varied (the resampled ones first); and, when the
+ * layers are varied too, the augmented rung with two layers (readout selectTwoLayersReadout). Which of them train
+ * is selectionStage's to say.
+ */
+export function candidatesFor(hp: Hyperparameters, vary: Varied): Candidate[] {
+  const { rungs, readouts, lengths, twoLayers } = ladderOf(hp, vary);
+  return lengths.flatMap((L) => [
+    ...rungs.flatMap((r) => readouts.map((readout) => candidateOf(r, readout, L))),
+    ...(twoLayers ? [candidateOf(rungs[augmentedRung(rungs)], twoLayers, L, 2)] : []),
+  ]);
+}
+
+/**
+ * The candidates of selection's stage `stage` (0, 1, 2), given the scores of the stages before it; none when the
+ * stage has nothing to compare. 0: the augmented rung with each readout (and resampling length). 1: the other
+ * rungs with stage 0's best readout and length. 2: the augmented rung with two layers at that length, only when
+ * an augmented candidate did best with a held-out accuracy below selectTwoLayersBelow (where the augmentation
+ * loses, so would it; above, what a second layer adds is a sequence or two, less than the folds tell apart), and
+ * only when its fit would fit the kernel's memory (`fits`). A two-layer fit costs about three one-layer fits, hence the gate.
+ */
+export function selectionStage(hp: Hyperparameters, vary: Varied, stage: number, before: readonly CandidateScore[], fits: (hp: Hyperparameters) => boolean): Candidate[] {
+  const { rungs, readouts, lengths, twoLayers } = ladderOf(hp, vary);
+  const a = augmentedRung(rungs);
+  if (stage === 0) return lengths.flatMap((L) => readouts.map((readout) => candidateOf(rungs[a], readout, L)));
+  const top = best(before);
+  if (stage === 1) return rungs.filter((_, i) => i !== a).map((r) => candidateOf(r, top.readout, top.resample));
+  if (stage !== 2 || !twoLayers || !(top.noise > 0 && top.accuracy < TRAIN_DEFAULTS.selectTwoLayersBelow)) return [];
+  const two = candidateOf(rungs[a], twoLayers, top.resample, 2);
+  return fits(withCandidate(hp, two)) ? [two] : [];
+}
+
+/** Selection's stages: selectionStage(…, s) for s below this. */
+export const SELECTION_STAGES = 3;
 
 type Regularization = Pick<Candidate, 'noise' | 'warp' | 'mixup' | 'guidedWarp' | 'weightDecay'>;
 
-/**
- * The candidates for hp: when the augmentation is varied (σ > 0), a ladder of regularization: none, input noise
- * σ with window warping and mixup (and the run's guided warping, when it has one), and (unless the weight decay
- * is fixed) that with weight decay; × each readout when it is varied; × resampled to hp.resample or not when
- * that is varied (the resampled ones first).
- */
-export function candidatesFor(hp: Hyperparameters, vary: Varied): Candidate[] {
+/** What candidatesFor crosses: the regularization's rungs, the readouts, the resampling lengths, and the readout of a two-layer candidate (none: not varied). */
+function ladderOf(hp: Hyperparameters, vary: Varied) {
   const d = TRAIN_DEFAULTS;
   const guided = hp.guidedWarp > 0 ? { guidedWarp: hp.guidedWarp } : {}; // the run's own, in every augmented candidate
-  const regularizations: Regularization[] = variesRegularization(hp, vary)
+  const ladder = variesRegularization(hp, vary);
+  const rungs: Regularization[] = ladder
     ? [{ noise: 0, warp: 0, mixup: 0 }, { noise: hp.noise, warp: d.selectWarp, mixup: d.selectMixup, ...guided },
       ...(vary.weightDecay ? [{ noise: hp.noise, warp: d.selectWarp, mixup: d.selectMixup, ...guided, weightDecay: d.selectWeightDecay }] : [])]
     : [{ noise: hp.noise, warp: hp.warp, mixup: hp.mixup, ...guided }];
   const readouts: readonly Readout[] = vary.readout ? d.selectReadouts : [hp.readout];
-  const lengths = vary.resample && hp.resample > 0 ? [hp.resample, 0] : [undefined];
-  const out: Candidate[] = [];
-  for (const L of lengths) {
-    const as = L === undefined ? '' : L > 0 ? `resampled to ${L}, ` : 'lengths as they are, ';
-    for (const r of regularizations) {
-      const name = `${as}noise ${r.noise}${r.warp > 0 ? `, warp ${r.warp}` : ''}${r.mixup > 0 ? `, mixup ${r.mixup}` : ''}${(r.guidedWarp ?? 0) > 0 ? `, guided warp ${r.guidedWarp}` : ''}${r.weightDecay !== undefined ? `, weight decay ${r.weightDecay}` : ''}`;
-      for (const readout of readouts) out.push({ name: `${name}, readout ${readout}`, ...r, ...(L === undefined ? {} : { resample: L }), readout });
-    }
-  }
-  return out;
+  const lengths: (number | undefined)[] = vary.resample && hp.resample > 0 ? [hp.resample, 0] : [undefined];
+  const twoLayers: Readout | undefined = ladder && vary.layers ? (vary.readout ? d.selectTwoLayersReadout : hp.readout) : undefined;
+  return { rungs, readouts, lengths, twoLayers };
+}
+
+/** The rung with the augmentation: the ladder's second (the only one when the regularization is fixed). */
+const augmentedRung = (rungs: readonly Regularization[]) => Math.min(1, rungs.length - 1);
+
+/** The candidate of rung r with this readout, resampling length (undefined: the run's) and layers. */
+function candidateOf(r: Regularization, readout: Readout, L: number | undefined, layers?: 2): Candidate {
+  const as = L === undefined ? '' : L > 0 ? `resampled to ${L}, ` : 'lengths as they are, ';
+  const name = `${as}${layers ? 'two layers, ' : ''}${regularizationName(r)}, readout ${readout}`;
+  return { name, ...r, ...(L === undefined ? {} : { resample: L }), ...(layers ? { layers } : {}), readout };
+}
+
+/** "noise σ, warp w, mixup α, guided warp p, weight decay λ": what a candidate's name says of its regularization. */
+function regularizationName(r: Regularization): string {
+  return `noise ${r.noise}${r.warp > 0 ? `, warp ${r.warp}` : ''}${r.mixup > 0 ? `, mixup ${r.mixup}` : ''}` +
+    `${(r.guidedWarp ?? 0) > 0 ? `, guided warp ${r.guidedWarp}` : ''}${r.weightDecay !== undefined ? `, weight decay ${r.weightDecay}` : ''}`;
 }
 
 /**
@@ -149,9 +198,12 @@ function variesRegularization(hp: Hyperparameters, vary: Varied): boolean {
   return vary.augmentation && hp.noise > 0;
 }
 
-/** hp with what the candidate sets: its noise, warping, mixup, guided warping and readout, and its weight decay and resampling when it has them. */
+/** hp with what the candidate sets: its noise, warping, mixup, guided warping and readout, and its weight decay, resampling and layers when it has them. */
 export function withCandidate(hp: Hyperparameters, c: Candidate): Hyperparameters {
-  return { ...hp, noise: c.noise, warp: c.warp, mixup: c.mixup, guidedWarp: c.guidedWarp ?? 0, weightDecay: c.weightDecay ?? hp.weightDecay, resample: c.resample ?? hp.resample, readout: c.readout };
+  return {
+    ...hp, noise: c.noise, warp: c.warp, mixup: c.mixup, guidedWarp: c.guidedWarp ?? 0, weightDecay: c.weightDecay ?? hp.weightDecay, resample: c.resample ?? hp.resample,
+    layers: c.layers ?? hp.layers, readout: c.readout,
+  };
 }
 
 /**
@@ -165,7 +217,7 @@ export function withVaried(hp: Hyperparameters, c: Candidate, vary: Varied): Hyp
     noise: augmentation ? c.noise : hp.noise, warp: augmentation ? c.warp : hp.warp, mixup: augmentation ? c.mixup : hp.mixup,
     guidedWarp: augmentation ? c.guidedWarp : hp.guidedWarp,
     weightDecay: augmentation && vary.weightDecay ? c.weightDecay : undefined,
-    resample: vary.resample ? c.resample : undefined, readout: vary.readout ? c.readout : hp.readout,
+    resample: vary.resample ? c.resample : undefined, readout: vary.readout ? c.readout : hp.readout, layers: vary.layers ? c.layers : undefined,
   });
 }
 
@@ -191,14 +243,12 @@ export async function runSelectionTask(data: SelectionData, t: SelectionTask, st
 /**
  * The candidates' budget: the run's epochs when it fixes them (`setting`), else (epochs auto) a share of the
  * steps one final fit takes (hp.epochs over the N sequences less the validation split), as epochs of each
- * fold's training part; half that share when the resampling is varied too, which doubles the candidates, so
- * that selection costs the same.
+ * fold's training part.
  */
-export function budgetOf(setting: number | 'auto', hp: Pick<Hyperparameters, 'epochs' | 'batchSize' | 'valSplit'>, N: number, vary?: Pick<Varied, 'resample'>): Budget {
+export function budgetOf(setting: number | 'auto', hp: Pick<Hyperparameters, 'epochs' | 'batchSize' | 'valSplit'>, N: number): Budget {
   if (setting !== 'auto') return { epochs: setting };
   const finalSteps = hp.epochs * stepsPerEpoch(trainingCount(N, hp.valSplit), hp.batchSize);
-  const share = TRAIN_DEFAULTS.selectStepFraction / (vary?.resample ? 2 : 1);
-  return { steps: Math.max(1, Math.round(finalSteps * share)) };
+  return { steps: Math.max(1, Math.round(finalSteps * TRAIN_DEFAULTS.selectStepFraction)) };
 }
 
 /** The best candidate by mean held-out accuracy, then lower log-loss, then list order. */
@@ -223,52 +273,68 @@ export const taskKey = (t: Pick<SelectionTask, 'candidate' | 'fold'>) => `${t.ca
 
 const WORKER = new URL(import.meta.resolve('../../workers/select-worker.js'));
 
-/** Every candidate of candidatesFor(hp) on every held-out part of ds: what selectModel trains and scores. */
-export function selectionTasks(ds: Pick<DataSet, 'labels' | 'classes'>, hp: Hyperparameters, o: Pick<SelectOptions, 'vary' | 'budget' | 'kernel'>) {
-  const candidates = candidatesFor(hp, o.vary);
+/**
+ * The stages' tasks (every candidate of each on every held-out part) as far as the scores in `done` decide them:
+ * each stage's, up to and including the first with a score missing (`complete` when none is), and the scores of
+ * the candidates whose tasks are all done, in candidatesFor's order.
+ */
+export function plannedTasks(ds: DataSet, hp: Hyperparameters, o: Pick<SelectOptions, 'vary' | 'budget' | 'kernel'>, done: Readonly<Record<string, FoldScore>>) {
   const folds = heldOutParts(ds.labels, ds.classes.length, hp.seed);
+  const order = candidatesFor(hp, o.vary).map((c) => c.name);
+  const fits = (h: Hyperparameters) => fitsKernelMemory(ds, h, TRAIN_DEFAULTS.selectTwoLayersThreads, o.kernel);
   const tasks: SelectionTask[] = [];
-  for (const candidate of candidates) {
-    folds.forEach((f, fold) => tasks.push({ candidate, fold, train: f.train, val: f.val, hp, budget: o.budget, kernel: o.kernel }));
+  const scores: CandidateScore[] = [];
+  for (let stage = 0; stage < SELECTION_STAGES; stage++) {
+    const candidates = selectionStage(hp, o.vary, stage, scores, fits);
+    const stageTasks = candidates.flatMap((candidate) => folds.map((f, fold): SelectionTask => ({ candidate, fold, train: f.train, val: f.val, hp, budget: o.budget, kernel: o.kernel })));
+    tasks.push(...stageTasks);
+    if (stageTasks.some((t) => done[taskKey(t)] === undefined)) return { folds, tasks, scores, complete: false };
+    scores.push(...candidates.map((c) => scoreOf(c, folds.length, done)));
+    scores.sort((a, b) => order.indexOf(a.name) - order.indexOf(b.name));
   }
-  return { candidates, folds, tasks };
+  return { folds, tasks, scores, complete: true };
 }
 
-/** Cross-validates candidatesFor(hp) on ds (normalized) and returns every score and the chosen candidate. */
+/** Candidate c's mean held-out scores over its K folds' scores in done. */
+function scoreOf(c: Candidate, K: number, done: Readonly<Record<string, FoldScore>>): CandidateScore {
+  const per = Array.from({ length: K }, (_, fold) => done[taskKey({ candidate: c, fold })]);
+  const mean = (f: (s: FoldScore) => number) => per.reduce((a, s) => a + f(s), 0) / per.length;
+  const diverged = per.some((s) => s.diverged === true);
+  return { ...c, accuracy: mean((s) => s.accuracy), logLoss: diverged ? Number.MAX_VALUE : mean((s) => s.logLoss), diverged, folds: per };
+}
+
+/** Cross-validates the candidates of selection's stages on ds (normalized) and returns their scores and the chosen one. */
 export async function selectModel(ds: DataSet, hp: Hyperparameters, o: SelectOptions): Promise<Selection> {
-  const { candidates, folds, tasks } = selectionTasks(ds, hp, o);
-  const K = folds.length;
   const done: Record<string, FoldScore> = { ...o.done };
-  const todo = tasks.filter((t) => done[taskKey(t)] === undefined);
-  let finished = tasks.length - todo.length;
-  const record = (t: SelectionTask, s: FoldScore) => {
-    done[taskKey(t)] = s;
-    o.onTask?.(taskKey(t), s, ++finished, tasks.length);
-  };
+  let finished = Object.keys(done).length;
   const data: SelectionData = {
     D: ds.D, channels: ds.channels, classes: ds.classes, values: ds.values, offsets: ds.offsets, lengths: ds.lengths, labels: ds.labels,
   };
-  if (todo.length === 0) {
-    // a resumed run whose checkpoint holds every score
-  } else if (o.threads <= 1) {
-    for (const t of todo) {
-      if (o.signal?.aborted) throw o.signal.reason;
-      record(t, await runSelectionTask(data, t, o.signal));
+  // One pool for every stage (its threads start once); none on one thread, where the tasks run here.
+  let pool: TaskPool<SelectionTask, FoldScore> | undefined;
+  try {
+    for (;;) {
+      const plan = plannedTasks(ds, hp, o, done);
+      if (plan.complete) {
+        const { accuracy: _a, logLoss: _l, diverged: _d, folds: _f, ...chosen } = best(plan.scores);
+        return { chosen, folds: plan.folds.length, scores: plan.scores };
+      }
+      const todo = plan.tasks.filter((t) => done[taskKey(t)] === undefined);
+      const record = (t: SelectionTask, s: FoldScore) => {
+        done[taskKey(t)] = s;
+        o.onTask?.(taskKey(t), s, ++finished, plan.tasks.length);
+      };
+      if (o.threads <= 1) {
+        for (const t of todo) {
+          if (o.signal?.aborted) throw o.signal.reason;
+          record(t, await runSelectionTask(data, t, o.signal));
+        }
+      } else {
+        pool ??= createTaskPool<SelectionTask, FoldScore>(WORKER, o.threads, data, o.signal);
+        await pool.run(todo, (i, s) => record(todo[i], s));
+      }
     }
-  } else {
-    const pool = createTaskPool<SelectionTask, FoldScore>(WORKER, o.threads, data, o.signal);
-    try {
-      await pool.run(todo, (i, s) => record(todo[i], s));
-    } finally {
-      await pool.close();
-    }
+  } finally {
+    await pool?.close();
   }
-  const scores = candidates.map((c): CandidateScore => {
-    const per = folds.map((_, fold) => done[taskKey({ candidate: c, fold })]);
-    const mean = (f: (s: FoldScore) => number) => per.reduce((a, s) => a + f(s), 0) / per.length;
-    const diverged = per.some((s) => s.diverged === true);
-    return { ...c, accuracy: mean((s) => s.accuracy), logLoss: diverged ? Number.MAX_VALUE : mean((s) => s.logLoss), diverged, folds: per };
-  });
-  const { accuracy: _a, logLoss: _l, diverged: _d, folds: _f, ...chosen } = best(scores);
-  return { chosen, folds: K, scores };
 }

@@ -30,7 +30,7 @@ import { asOption, checkOptions } from './option-checks.js';
 import { type NamesExactly, checkCallbacks, checkFileList, checkKnownOptions, checkModelArgument, checkPathOptions, checkSignal } from '../data/arguments.js';
 import { checkKernelEnvironment } from '../engine/wasm.js';
 import { type OutputPaths, checkFollows, checkInit, claimCheckpoint, fixedByModel, checkOutputs, checkResume, checkResumeData, checkResumeSelection, checkTestFiles } from './preflight.js';
-import { type Selection, budgetOf, selectModel, selectionTasks, taskKey, whySelectionSkips, withCandidate, withVaried, withoutSelection } from './select.js';
+import { type Selection, budgetOf, plannedTasks, selectModel, taskKey, whySelectionSkips, withCandidate, withVaried, withoutSelection } from './select.js';
 
 export interface TrainOptions extends LoadOptions, HyperparameterOptions {
   readonly files: readonly string[];
@@ -165,6 +165,7 @@ async function trainClaimed(o: TrainOptions, outputs: OutputPaths): Promise<Trai
   const vary = {
     augmentation: o.noise === undefined && o.warp === undefined && o.mixup === undefined, weightDecay: o.weightDecay === undefined, readout: (o.readout ?? d.readout) === 'auto',
     resample: (o.resample ?? d.resample) === 'auto' && hp.resample > 0,
+    layers: o.layers === undefined && hp.bptt === 0,
   };
   let selection: SelectionState | undefined;
   let selectionCheckpoint: string | undefined; // written by this run's model selection (not resumed from)
@@ -180,11 +181,12 @@ async function trainClaimed(o: TrainOptions, outputs: OutputPaths): Promise<Trai
     hp = withoutSelection(hp, vary);
     o.onSelectionSkipped?.(skipped, hp);
   } else if (selecting) {
-    const budget = budgetOf(o.epochs ?? d.epochs, hp, ds.lengths.length, vary);
+    const budget = budgetOf(o.epochs ?? d.epochs, hp, ds.lengths.length);
     if (resume && resume.state === undefined) checkResume(resume, o.resume!, recordOf(hp));
     if (resume?.state) {
       const chosen = resume.selection?.chosen;
-      checkResumeSelection(resume, o.resume!, selectionTasks(ds, hp, { vary, budget }).tasks.map(taskKey), recordOf(chosen ? withVaried(hp, chosen, vary) : hp));
+      const planned = plannedTasks(ds, hp, { vary, budget, kernel: o.kernel }, resume.selection?.scores ?? {});
+      checkResumeSelection(resume, o.resume!, planned.tasks.map(taskKey), recordOf(chosen ? withVaried(hp, chosen, vary) : hp));
     }
     const before = hp;
     const done: Record<string, FoldScore> = { ...resume?.selection?.scores };
