@@ -226,7 +226,9 @@ test('a selection task ends at its stop flag: after the step in progress, with n
 
 test('train() selects by default, trains with the choice and records every candidate', async () => {
   const seen: string[] = [];
-  const r = await train({ ...opts, layers: 1, onSelection: (p) => seen.push(p.key) });
+  const stages: number[] = [];
+  const r = await train({ ...opts, layers: 1, onSelection: (p) => { seen.push(p.key); stages.push(p.stage); } });
+  assert.deepEqual(stages, [1, 1, 1, 1, 2, 2, 2, 2], 'the readouts first, then the other rungs');
   const t = r.model.training as { selection: { chosen: string; folds: number; candidates: { name: string; accuracy: number }[] }; hyperparameters: { noise: number; readout: string } };
   assert.equal(t.selection.candidates.length, 4);
   assert.equal(seen.length, 8, 'four candidates on two folds');

@@ -119,7 +119,7 @@ export function selectionLines(stream: ProgressStream) {
   return {
     onTask(p: SelectionProgress): void {
       const score = p.score.diverged ? 'diverged (it loses)' : `held-out accuracy ${f(p.score.accuracy)}`;
-      stream.write(`selecting ${p.finished}/${p.total}: ${p.key.replace(/\/(\d+)$/, ', fold $1')}: ${score}\n`);
+      stream.write(`selecting ${p.finished}/${p.total}, stage ${p.stage}: ${p.key.replace(/\/(\d+)$/, ', fold $1')}: ${score}\n`);
     },
     onSelected(s: Selection): void {
       for (const c of s.scores) {

@@ -265,7 +265,7 @@ export interface SelectOptions {
   /** Scores already known (a resumed run's), by task key `${candidate}/${fold}`. */
   readonly done?: Readonly<Record<string, FoldScore>>;
   /** After each task, with its key and scores: what a checkpoint records. */
-  readonly onTask?: (key: string, s: FoldScore, finished: number, total: number) => void;
+  readonly onTask?: (key: string, s: FoldScore, finished: number, total: number, stage: number) => void;
 }
 
 /** The task key a checkpoint records a score under. */
@@ -275,8 +275,8 @@ const WORKER = new URL(import.meta.resolve('../../workers/select-worker.js'));
 
 /**
  * The stages' tasks (every candidate of each on every held-out part) as far as the scores in `done` decide them:
- * each stage's, up to and including the first with a score missing (`complete` when none is), and the scores of
- * the candidates whose tasks are all done, in candidatesFor's order.
+ * each stage's, up to and including the first with a score missing (`stage`, from 0; `complete` when none is),
+ * and the scores of the candidates whose tasks are all done, in candidatesFor's order.
  */
 export function plannedTasks(ds: DataSet, hp: Hyperparameters, o: Pick<SelectOptions, 'vary' | 'budget' | 'kernel'>, done: Readonly<Record<string, FoldScore>>) {
   const folds = heldOutParts(ds.labels, ds.classes.length, hp.seed);
@@ -288,11 +288,11 @@ export function plannedTasks(ds: DataSet, hp: Hyperparameters, o: Pick<SelectOpt
     const candidates = selectionStage(hp, o.vary, stage, scores, fits);
     const stageTasks = candidates.flatMap((candidate) => folds.map((f, fold): SelectionTask => ({ candidate, fold, train: f.train, val: f.val, hp, budget: o.budget, kernel: o.kernel })));
     tasks.push(...stageTasks);
-    if (stageTasks.some((t) => done[taskKey(t)] === undefined)) return { folds, tasks, scores, complete: false };
+    if (stageTasks.some((t) => done[taskKey(t)] === undefined)) return { folds, tasks, scores, stage, complete: false };
     scores.push(...candidates.map((c) => scoreOf(c, folds.length, done)));
     scores.sort((a, b) => order.indexOf(a.name) - order.indexOf(b.name));
   }
-  return { folds, tasks, scores, complete: true };
+  return { folds, tasks, scores, stage: SELECTION_STAGES, complete: true };
 }
 
 /** Candidate c's mean held-out scores over its K folds' scores in done. */
@@ -322,7 +322,7 @@ export async function selectModel(ds: DataSet, hp: Hyperparameters, o: SelectOpt
       const todo = plan.tasks.filter((t) => done[taskKey(t)] === undefined);
       const record = (t: SelectionTask, s: FoldScore) => {
         done[taskKey(t)] = s;
-        o.onTask?.(taskKey(t), s, ++finished, plan.tasks.length);
+        o.onTask?.(taskKey(t), s, ++finished, plan.tasks.length, plan.stage + 1);
       };
       if (o.threads <= 1) {
         for (const t of todo) {

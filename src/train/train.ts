@@ -77,7 +77,8 @@ export interface SelectionProgress {
   readonly key: string; // `<candidate>/<fold>`
   readonly score: FoldScore;
   readonly finished: number;
-  readonly total: number;
+  readonly total: number; // the tasks of the stages so far (a later stage may add more)
+  readonly stage: number; // selection's stage, from 1 (select.ts)
 }
 
 export interface TrainResult extends Omit<FitResult, 'computeMs' | 'reduceMs' | 'updateMs'> {
@@ -194,7 +195,7 @@ async function trainClaimed(o: TrainOptions, outputs: OutputPaths): Promise<Trai
     try {
       scores = await selectModel(ds, hp, {
         vary, budget, threads, kernel: o.kernel, signal: o.signal, done,
-        onTask: (key, s, finished, total) => {
+        onTask: (key, s, finished, total, stage) => {
           done[key] = s;
           // A checkpoint past selection holds every task (checkResumeSelection above), so none trains and
           // none of its scores is written here; the guard keeps it that way should that ever change.
@@ -202,7 +203,7 @@ async function trainClaimed(o: TrainOptions, outputs: OutputPaths): Promise<Trai
             saveCheckpoint(path, { model: modelRecordOf(before), hyperparameters: recordOf(before), data, selection: { scores: done, chosen: null } });
             if (resume === undefined) selectionCheckpoint = path;
           }
-          o.onSelection?.({ key, score: s, finished, total });
+          o.onSelection?.({ key, score: s, finished, total, stage });
         },
       });
     } catch (e) {
