@@ -271,13 +271,7 @@ test('a run interrupted in the middle of selection resumes to the bits of one th
 });
 
 test('two layers: trained in the last stage where the augmentation did best below 0.9, chosen, and resumed in that stage to the same bits', async () => {
-  const dir = tempDir('ts-select-');
-  const ck = join(dir, 'cut.ckpt');
-  const ac = new AbortController();
-  await assert.rejects(
-    train({ ...opts, out: join(dir, 'first.json'), checkpoint: ck, signal: ac.signal, onSelection: () => ac.abort() }),
-    (e: unknown) => e instanceof InterruptedError,
-  );
+  const { dir, ck } = await stoppedCheckpoint('onSelection');
   // The first two stages' scores as a run would have left them, the augmented rung's mean readout best at 0.2.
   const aug = 'noise 0.1, warp 0.1, mixup 0.2';
   const scores: Record<string, { accuracy: number; logLoss: number }> = {};
@@ -307,17 +301,22 @@ test('two layers: trained in the last stage where the augmentation did best belo
   assert.deepEqual((resumed.model.training as typeof t).selection, t.selection);
 });
 
-/** A run stopped at the end of its first epoch of the final fit: its checkpoint lies past selection. */
-async function checkpointAfterSelection(): Promise<{ dir: string; ck: string }> {
+/**
+ * A run stopped at its first selection task's end (`onSelection`) or at the end of its first epoch of the final
+ * fit (`onEpoch`: its checkpoint lies past selection).
+ */
+async function stoppedCheckpoint(at: 'onSelection' | 'onEpoch'): Promise<{ dir: string; ck: string }> {
   const dir = tempDir('ts-select-');
   const ck = join(dir, 'fit.ckpt');
   const ac = new AbortController();
   await assert.rejects(
-    train({ ...opts, out: join(dir, 'm.json'), checkpoint: ck, signal: ac.signal, onEpoch: () => ac.abort() }),
+    train({ ...opts, out: join(dir, 'm.json'), checkpoint: ck, signal: ac.signal, [at]: () => ac.abort() }),
     (e: unknown) => e instanceof InterruptedError,
   );
   return { dir, ck };
 }
+
+const checkpointAfterSelection = () => stoppedCheckpoint('onEpoch');
 
 test('a checkpoint written after selection keeps the chosen candidate, its weight decay included', async () => {
   const { ck } = await checkpointAfterSelection();
