@@ -313,22 +313,59 @@ export function readoutRows(Mc: i32, Hp: i32, hsum: usize, amax: usize, h: usize
 /**
  * dx [S][D] (+= when add, else =) the products of S rows of a with D rows of w over n columns:
  *   dx[s][e] (+)= Σ_{c<n} a[s][c] · w[e][c]
- * a row s at a + s·as, w row e at w + e·ws (byte strides), n a multiple of 4: the gradient of a layer's inputs,
- * dL/dx = da W_xh, with w = W_xh^T as packed (wxt). Four partial sums per lane, added lane 0 to 3.
+ * a row s at a + s·as, w row e at w + e·ws (byte strides), n a multiple of 4, S even (a block's rows are whole
+ * chunks of a multiple of 4): the gradient of a layer's inputs, dL/dx = da W_xh, with w = W_xh^T as packed (wxt).
+ * Four partial sums per lane, added lane 0 to 3. Two rows of a by four of w at a time: eight independent sums
+ * that share their loads, each with the arithmetic of a lone one (the last D mod 4 rows of w one at a time).
  */
 export function inputProduct(S: i32, D: i32, n: i32, a: usize, as: usize, w: usize, ws: usize, dx: usize, add: bool): void {
   const end = <usize>n << 2;
-  for (let s = 0; s < S; s++) {
-    const ar = a + <usize>s * as;
-    for (let e = 0; e < D; e++) {
+  for (let s = 0; s < S; s += 2) {
+    const a0 = a + <usize>s * as;
+    const a1 = a0 + as;
+    const o0 = dx + (<usize>(s * D) << 2);
+    const o1 = o0 + (<usize>D << 2);
+    let e = 0;
+    for (; e + 4 <= D; e += 4) {
+      const w0 = w + <usize>e * ws;
+      const w1 = w0 + ws;
+      const w2 = w1 + ws;
+      const w3 = w2 + ws;
+      let c00 = f32x4.splat(0), c01 = f32x4.splat(0), c02 = f32x4.splat(0), c03 = f32x4.splat(0);
+      let c10 = f32x4.splat(0), c11 = f32x4.splat(0), c12 = f32x4.splat(0), c13 = f32x4.splat(0);
+      for (let q: usize = 0; q < end; q += 16) {
+        const x0 = v128.load(a0 + q);
+        const x1 = v128.load(a1 + q);
+        const v0 = v128.load(w0 + q);
+        const v1 = v128.load(w1 + q);
+        const v2 = v128.load(w2 + q);
+        const v3 = v128.load(w3 + q);
+        c00 = madd(c00, x0, v0); c01 = madd(c01, x0, v1); c02 = madd(c02, x0, v2); c03 = madd(c03, x0, v3);
+        c10 = madd(c10, x1, v0); c11 = madd(c11, x1, v1); c12 = madd(c12, x1, v2); c13 = madd(c13, x1, v3);
+      }
+      const e4 = <usize>e << 2;
+      putSum(o0 + e4, c00, add); putSum(o0 + e4 + 4, c01, add); putSum(o0 + e4 + 8, c02, add); putSum(o0 + e4 + 12, c03, add);
+      putSum(o1 + e4, c10, add); putSum(o1 + e4 + 4, c11, add); putSum(o1 + e4 + 8, c12, add); putSum(o1 + e4 + 12, c13, add);
+    }
+    for (; e < D; e++) {
       const wr = w + <usize>e * ws;
-      let acc = f32x4.splat(0);
-      for (let q: usize = 0; q < end; q += 16) acc = madd(acc, v128.load(ar + q), v128.load(wr + q));
-      const sum = f32x4.extract_lane(acc, 0) + f32x4.extract_lane(acc, 1) + f32x4.extract_lane(acc, 2) + f32x4.extract_lane(acc, 3);
-      const o = dx + (<usize>(s * D + e) << 2);
-      store<f32>(o, add ? load<f32>(o) + sum : sum);
+      putSum(o0 + (<usize>e << 2), dot(a0, wr, end), add);
+      putSum(o1 + (<usize>e << 2), dot(a1, wr, end), add);
     }
   }
+}
+
+/** Four lanes of partial sums of the products of rows x and y (end bytes long). */
+@inline function dot(x: usize, y: usize, end: usize): v128 {
+  let acc = f32x4.splat(0);
+  for (let q: usize = 0; q < end; q += 16) acc = madd(acc, v128.load(x + q), v128.load(y + q));
+  return acc;
+}
+
+/** *o (+)= acc's lanes added 0 to 3. */
+@inline function putSum(o: usize, acc: v128, add: bool): void {
+  const sum = f32x4.extract_lane(acc, 0) + f32x4.extract_lane(acc, 1) + f32x4.extract_lane(acc, 2) + f32x4.extract_lane(acc, 3);
+  store<f32>(o, add ? load<f32>(o) + sum : sum);
 }
 
 @inline export function addRows(dst: usize, src: usize, n: i32): void {
