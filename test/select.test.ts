@@ -196,6 +196,9 @@ test('selection gives the same scores and choice on 1 and 2 threads, and chooses
   const chosen = one.scores.find((s) => s.name === one.chosen.name)!;
   assert.equal(chosen.accuracy, top);
   for (const s of one.scores) assert.equal(s.accuracy, (s.folds[0].accuracy + s.folds[1].accuracy) / 2);
+  // One readout: stages of two tasks, so on four threads each fit gets two of them (its own engine's workers).
+  const fixed = { ...o, vary: { augmentation: true, weightDecay: true, readout: false } };
+  assert.deepEqual(await selectModel(ds, hp, { ...fixed, threads: 4 }), await selectModel(ds, hp, { ...fixed, threads: 1 }));
 });
 
 const CBF = join(ROOT, 'datasets/cbf/train.csv');

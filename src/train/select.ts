@@ -9,7 +9,8 @@
 // augmented rung is nearly always the one that does on the others too (docs/accuracy.md), so the stages choose
 // as the whole grid of rungs × readouts would, training four of its six candidates.
 // The candidate fits of a stage are independent jobs: they run on the engine's threads at once (engine/pool.ts),
-// one thread each, and their scores do not depend on the thread count or on which finished first.
+// one thread each (or the threads shared out among them, when a stage has fewer fits than threads), and their
+// scores do not depend on the thread count or on which finished first.
 //
 // What varies between candidates (the regularization: noise, warping, mixup, weight decay; the readout; a second
 // layer) and the budget were measured on the visible UCR/UEA sets (docs/accuracy.md); everything else is the run's own
@@ -56,6 +57,7 @@ export interface SelectionTask {
   readonly hp: Hyperparameters;
   readonly budget: Budget;
   readonly kernel?: KernelName;
+  readonly threads?: number; // the fit's own threads (default 1): more when a stage has fewer tasks than the run has threads
 }
 
 /** How long a candidate trains: the run's fixed epochs, or (epochs auto) about this many optimizer steps. */
@@ -230,7 +232,7 @@ export async function runSelectionTask(data: SelectionData, t: SelectionTask, st
   const epochs = 'epochs' in t.budget ? t.budget.epochs : Math.max(1, Math.round(t.budget.steps / stepsPerEpoch(t.train.length, t.hp.batchSize)));
   try {
     const r = await fit(subsetOf(ds, t.train), null, {
-      ...withCandidate(t.hp, t.candidate), valSplit: 0, patience: 0, epochs, threads: 1, kernel: t.kernel, signal: stop,
+      ...withCandidate(t.hp, t.candidate), valSplit: 0, patience: 0, epochs, threads: t.threads ?? 1, kernel: t.kernel, signal: stop,
     });
     const s = score(r.model, subsetOf(ds, t.val));
     return { accuracy: s.accuracy, logLoss: s.loss };
@@ -330,8 +332,11 @@ export async function selectModel(ds: DataSet, hp: Hyperparameters, o: SelectOpt
           record(t, await runSelectionTask(data, t, o.signal));
         }
       } else {
+        // A stage of fewer tasks than threads (the first stages have four on two folds, the last two) shares the
+        // threads out among its fits, whose bits do not depend on how many they get.
+        const each = Math.max(1, Math.floor(o.threads / todo.length));
         pool ??= createTaskPool<SelectionTask, FoldScore>(WORKER, o.threads, data, o.signal);
-        await pool.run(todo, (i, s) => record(todo[i], s));
+        await pool.run(todo.map((t) => (each > 1 ? { ...t, threads: each } : t)), (i, s) => record(todo[i], s));
       }
     }
   } finally {
