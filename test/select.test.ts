@@ -9,7 +9,7 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { stratifiedFolds } from '../src/train/split.js';
 import {
-  type CandidateScore, NOTHING_HELD_OUT, type Varied, budgetOf, canSelect, candidatesFor, heldOutParts, runSelectionTask, selectModel, selectionStage, tooFewToSelect,
+  type CandidateScore, NOTHING_HELD_OUT, type Varied, budgetOf, canSelect, candidatesFor, heldOutParts, runSelectionTask, selectModel, selectionStage, tooFewToSelect, withoutSelection,
   whySelectionSkips, withCandidate, withVaried,
 } from '../src/train/select.js';
 import { TRAIN_DEFAULTS, resolveHyperparameters } from '../src/train/defaults.js';
@@ -79,6 +79,19 @@ test('selection skips fewer than 60 training sequences, and classes of one, and 
   assert.equal(whySelectionSkips(labels(61, 60), 60, 1), undefined, 'one class of two: it can be held out');
   assert.equal(whySelectionSkips(labels(4, 2), 2, 1, true), undefined, '--select on: any number that can be held out');
   assert.equal(whySelectionSkips(labels(3, 3), 3, 1, true), NOTHING_HELD_OUT);
+});
+
+test('without selection: the augmented candidate, with two layers only where the layers are left unset and its fit fits the memory', () => {
+  const hp = resolveHyperparameters(syntheticDataSet(10, 1, 2), { noise: 0.1, readout: 'last' });
+  const vary: Varied = { augmentation: true, weightDecay: true, readout: true, layers: true };
+  const seen: number[] = [];
+  const fits = (ok: boolean) => (h: typeof hp) => { seen.push(h.layers); return ok; };
+  const pick = (v: Varied, ok: boolean) => { const h = withoutSelection(hp, v, fits(ok)); return [h.noise, h.warp, h.mixup, h.layers, h.readout]; };
+  assert.deepEqual(pick(vary, true), [0.1, 0.1, 0.2, 2, 'last']);
+  assert.deepEqual(seen, [2], 'the memory gate is asked of the two-layer fit');
+  assert.deepEqual(pick(vary, false), [0.1, 0.1, 0.2, 1, 'last'], 'one layer where two would not fit the kernel\'s memory');
+  assert.deepEqual(pick({ ...vary, layers: false }, true), [0.1, 0.1, 0.2, 1, 'last'], 'layers the user fixes (or truncated BPTT) stay');
+  assert.deepEqual(pick({ ...vary, augmentation: false }, true), [0.1, 0, 0, 1, 'last'], 'augmentation the user sets: hp as it is');
 });
 
 test('train() on too few sequences skips selection and trains the augmented candidate with two layers and the readout by length', async () => {
