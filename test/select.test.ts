@@ -9,7 +9,7 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { stratifiedFolds } from '../src/train/split.js';
 import {
-  type CandidateScore, NOTHING_HELD_OUT, type Varied, budgetOf, canSelect, candidatesFor, heldOutParts, runSelectionTask, selectModel, selectionStage, tooFewToSelect, withoutSelection,
+  type CandidateScore, NOTHING_HELD_OUT, type Varied, budgetOf, canSelect, candidatesFor, heldOutParts, runSelectionTask, selectModel, selectionStage, tooFewToSelect,
   whySelectionSkips, withCandidate, withVaried,
 } from '../src/train/select.js';
 import { TRAIN_DEFAULTS, resolveHyperparameters } from '../src/train/defaults.js';
@@ -17,7 +17,6 @@ import { train } from '../src/train/train.js';
 import { InterruptedError } from '../src/errors.js';
 import { loadCheckpoint, saveCheckpoint } from '../src/io/checkpoint.js';
 import { createRng } from '../src/model/rng.js';
-import { layersOf } from '../src/model/layout.js';
 import { syntheticDataSet } from './helpers/synthetic.js';
 import { ROOT } from './helpers/cli.js';
 import { tempDir } from './helpers/temp.js';
@@ -81,20 +80,7 @@ test('selection skips fewer than 60 training sequences, and classes of one, and 
   assert.equal(whySelectionSkips(labels(3, 3), 3, 1, true), NOTHING_HELD_OUT);
 });
 
-test('without selection: the augmented candidate, with two layers only where the layers are left unset and its fit fits the memory', () => {
-  const hp = resolveHyperparameters(syntheticDataSet(10, 1, 2), { noise: 0.1, readout: 'last' });
-  const vary: Varied = { augmentation: true, weightDecay: true, readout: true, layers: true };
-  const seen: number[] = [];
-  const fits = (ok: boolean) => (h: typeof hp) => { seen.push(h.layers); return ok; };
-  const pick = (v: Varied, ok: boolean) => { const h = withoutSelection(hp, v, fits(ok)); return [h.noise, h.warp, h.mixup, h.layers, h.readout]; };
-  assert.deepEqual(pick(vary, true), [0.1, 0.1, 0.2, 2, 'last']);
-  assert.deepEqual(seen, [2], 'the memory gate is asked of the two-layer fit');
-  assert.deepEqual(pick(vary, false), [0.1, 0.1, 0.2, 1, 'last'], 'one layer where two would not fit the kernel\'s memory');
-  assert.deepEqual(pick({ ...vary, layers: false }, true), [0.1, 0.1, 0.2, 1, 'last'], 'layers the user fixes (or truncated BPTT) stay');
-  assert.deepEqual(pick({ ...vary, augmentation: false }, true), [0.1, 0, 0, 1, 'last'], 'augmentation the user sets: hp as it is');
-});
-
-test('train() on too few sequences skips selection and trains the augmented candidate with two layers and the readout by length', async () => {
+test('train() on too few sequences skips selection and trains the augmented candidate with the readout by length', async () => {
   const dir = tempDir('ts-select-');
   const file = join(dir, 'three.csv');
   writeFileSync(file, 'label,t0,t1,t2,t3,t4,t5\na,0,1,2,3,2,1\nb,3,2,1,0,1,2\nc,1,1,1,2,2,2\n');
@@ -103,13 +89,10 @@ test('train() on too few sequences skips selection and trains the augmented cand
   const o = { files: [file], hidden: 4, epochs: 2, threads: 1, members: 1 } as const;
   const r = await train({ ...o, onSelectionSkipped: (w, hp) => { why.push(w); used = { ...hp }; }, onSelection: () => assert.fail('no candidate may train') });
   assert.deepEqual(why, [tooFewToSelect(3)]);
-  assert.deepEqual([used.noise, used.warp, used.mixup, used.readout, used.layers], [0.1, 0.1, 0.2, 'last', 2], 'the augmented candidate, two layers; 6 steps: the last readout');
+  assert.deepEqual([used.noise, used.warp, used.mixup, used.readout], [0.1, 0.1, 0.2, 'last'], 'the augmented candidate; 6 steps: the last readout');
   assert.deepEqual((r.model.training as { selection?: unknown }).selection, { skipped: tooFewToSelect(3) }, 'the model file says why');
-  const off = await train({ ...o, select: 'off', warp: 0.1, mixup: 0.2, layers: 2 });
+  const off = await train({ ...o, select: 'off', warp: 0.1, mixup: 0.2 });
   assert.deepEqual(bits(r.model.parameters), bits(off.model.parameters));
-  const one = await train({ ...o, layers: 1, onSelectionSkipped: (_, hp) => { used = { ...hp }; } });
-  assert.deepEqual([used.noise, used.layers], [0.1, 1], 'layers the user sets stay as set');
-  assert.equal(layersOf(one.model.shape), 1);
   const own = await train({ ...o, noise: 0.3 });
   const given = (own.model.training as { hyperparameters: Record<string, unknown> }).hyperparameters;
   assert.deepEqual([given.noise, given.warp, given.mixup], [0.3, 0, 0], 'augmentation the user sets stays as set');

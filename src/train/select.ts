@@ -117,10 +117,6 @@ export function selectionStage(hp: Hyperparameters, vary: Varied, stage: number,
 /** Selection's stages: selectionStage(…, s) for s below this. */
 export const SELECTION_STAGES = 3;
 
-/** Whether a fit of hp on ds would fit the kernel's memory on selectTwoLayersThreads threads: the gate of a two-layer fit, the same on any machine. */
-export const fitsSelectionMemory = (ds: DataSet, kernel?: KernelName) => (hp: Hyperparameters) =>
-  fitsKernelMemory(ds, hp, TRAIN_DEFAULTS.selectTwoLayersThreads, kernel);
-
 type Regularization = Pick<Candidate, 'noise' | 'warp' | 'mixup' | 'guidedWarp' | 'weightDecay'>;
 
 /** What candidatesFor crosses: the regularization's rungs, the readouts, the resampling lengths, and the readout of a two-layer candidate (none: not varied). */
@@ -187,17 +183,11 @@ export function whySelectionSkips(labels: Int32Array, C: number, seed: number, a
 
 /**
  * hp for a run whose selection is skipped: the augmented candidate (input noise σ, window warping and mixup) when the
- * augmentation is left to selection, with the readout hp has by length; hp as it is otherwise. With the layers left
- * to selection too, that candidate has two layers where its fit would fit the kernel's memory (`fits`, as in
- * selectionStage): on few sequences a class the second layer gains most where the one-layer fit does worst against
- * 1-NN DTW (docs/accuracy.md).
+ * augmentation is left to selection, with the readout hp has by length; hp as it is otherwise.
  */
-export function withoutSelection(hp: Hyperparameters, vary: Varied, fits: (hp: Hyperparameters) => boolean): Hyperparameters {
+export function withoutSelection(hp: Hyperparameters, vary: Varied): Hyperparameters {
   const d = TRAIN_DEFAULTS;
-  if (!variesRegularization(hp, vary)) return hp;
-  const augmented = { ...hp, warp: d.selectWarp, mixup: d.selectMixup };
-  const two: Hyperparameters = { ...augmented, layers: 2 };
-  return vary.layers && fits(two) ? two : augmented;
+  return variesRegularization(hp, vary) ? { ...hp, warp: d.selectWarp, mixup: d.selectMixup } : hp;
 }
 
 /** Whether cross-validation can score every part: each holds out a sequence (not so with one sequence per class). */
@@ -293,7 +283,7 @@ const WORKER = new URL(import.meta.resolve('../../workers/select-worker.js'));
 export function plannedTasks(ds: DataSet, hp: Hyperparameters, o: Pick<SelectOptions, 'vary' | 'budget' | 'kernel'>, done: Readonly<Record<string, FoldScore>>) {
   const folds = heldOutParts(ds.labels, ds.classes.length, hp.seed);
   const order = candidatesFor(hp, o.vary).map((c) => c.name);
-  const fits = fitsSelectionMemory(ds, o.kernel);
+  const fits = (h: Hyperparameters) => fitsKernelMemory(ds, h, TRAIN_DEFAULTS.selectTwoLayersThreads, o.kernel);
   const tasks: SelectionTask[] = [];
   const scores: CandidateScore[] = [];
   for (let stage = 0; stage < SELECTION_STAGES; stage++) {

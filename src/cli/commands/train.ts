@@ -37,9 +37,9 @@ export const trainOptions = {
   'sequence-norm': sequenceNormOption,
   bidirectional: { type: 'boolean', defaultDescription: String(d.bidirectional), describe: 'a second recurrence over reversed time; the classifier reads both (--no-bidirectional: one)' },
   cell: { choices: ['rnn', 'gru'] as const, defaultDescription: d.cell, describe: 'the recurrent cell: rnn, the tanh (Elman) RNN, or gru, PyTorch\'s gated recurrent unit' },
-  layers: { choices: [1, 2] as const, defaultDescription: `${d.layers}, or 2 where model selection chooses it or is skipped for too few sequences`, describe: 'stacked recurrent layers: 2 adds a second layer that reads the first one\'s states (PyTorch\'s num_layers=2; about three times the time a step, full BPTT only)' },
+  layers: { choices: [1, 2] as const, defaultDescription: `${d.layers}, or 2 where model selection chooses it`, describe: 'stacked recurrent layers: 2 adds a second layer that reads the first one\'s states (PyTorch\'s num_layers=2; about three times the time a step, full BPTT only)' },
   members: { type: 'number', describe: `an ensemble: train this many times from different seeds and keep the mean of their logits, one model of members × --hidden units (default ${d.members}; 1 with --init)` },
-  select: { choices: ['auto', 'on', 'off'] as const, default: d.select, describe: `auto: choose the regularization (none, --noise ${d.noise} with --warp ${d.selectWarp} and --mixup ${d.selectMixup}, or that with --weight-decay ${d.selectWeightDecay}) and the readout (and, on training lengths that differ, whether to resample; and, where the augmentation did best below ${d.selectTwoLayersBelow * 100} % held out, whether to add a second layer), whichever you leave unset, by ${d.selectFolds}-fold cross-validation on the training data in stages (below ${d.selectFrom} training sequences: none, the augmented candidate with the readout by length and two layers); on: as auto, also below ${d.selectFrom} training sequences; off: readout by length` },
+  select: { choices: ['auto', 'on', 'off'] as const, default: d.select, describe: `auto: choose the regularization (none, --noise ${d.noise} with --warp ${d.selectWarp} and --mixup ${d.selectMixup}, or that with --weight-decay ${d.selectWeightDecay}) and the readout (and, on training lengths that differ, whether to resample; and, where the augmentation did best below ${d.selectTwoLayersBelow * 100} % held out, whether to add a second layer), whichever you leave unset, by ${d.selectFolds}-fold cross-validation on the training data in stages (below ${d.selectFrom} training sequences: none, the augmented candidate with the readout by length); on: as auto, also below ${d.selectFrom} training sequences; off: readout by length` },
   epochs: { type: 'string', default: String(d.epochs), describe: `passes over the training data; auto: at least ${d.minEpochs} and at least ${d.minSteps} optimizer steps` },
   'batch-size': { type: 'number', default: d.batchSize, describe: 'sequences per optimizer step' },
   optimizer: { choices: ['adam', 'sgd', 'momentum'] as const, default: d.optimizer },
@@ -236,7 +236,7 @@ export const trainCommand = {
       onSelecting: armGraceful, // Ctrl-C from here on: stop with a checkpoint of the scores so far
       onSelection: a.quiet ? undefined : (p) => selecting.onTask(p),
       onSelected: a.quiet ? undefined : (s) => selecting.onSelected(s),
-      onSelectionSkipped: a.quiet ? undefined : (why, hp) => process.stderr.write(`model selection skipped: ${why}; training with noise ${hp.noise}, warp ${hp.warp}, mixup ${hp.mixup}, readout ${hp.readout}${hp.layers > 1 ? `, ${hp.layers} layers` : ''}\n`),
+      onSelectionSkipped: a.quiet ? undefined : (why, hp) => process.stderr.write(`model selection skipped: ${why}; training with noise ${hp.noise}, warp ${hp.warp}, mixup ${hp.mixup}, readout ${hp.readout}\n`),
       onTuned: a.quiet ? undefined : (t) => process.stderr.write(
         `threads auto: ${t.rows.map((r) => `${r.threads}: ${Math.round(r.sequencesPerSecond)} seq/s`).join(', ')} → ${t.recommended} thread(s)${t.sure ? '' : ' (not sure: the measurements overlap)'}\n`,
       ),
