@@ -11,7 +11,9 @@
 // --json FILE (append the measurements), --infer-only (inference and PyTorch's one-thread inference only),
 // --gru-only (the GRU rows, their PyTorch nn.GRU columns and their paired 2-thread efficiency only),
 // --efficiency-only (the paired 2-thread efficiency of W1 and W2, ours and the C reference's; --pairs N pairs,
-// default 11).
+// default 11), --scaling LIST (training seq/s at each thread count of LIST, e.g. 1,2,4,8,16, with the speed-up
+// over one thread, and PyTorch's at the same counts where it runs; --only W1,W2 picks the workloads),
+// --python PATH (the Python with torch; default /usr/bin/python3).
 //
 // Legend: D channels, T steps, H hidden, C classes, B batch, k BPTT horizon.
 
@@ -54,6 +56,7 @@ const QUICK = flag('--quick');
 const TARGET_S = QUICK ? 0.3 : 0.8;
 const REPS = QUICK ? 3 : 5;
 const GRU_ONLY = flag('--gru-only');
+const PYTHON = args.includes('--python') ? resolve(args[args.indexOf('--python') + 1] ?? '') : '/usr/bin/python3';
 
 // s: frame stacking, dirs: 2 for bidirectional (ours only: torchMode '' skips the PyTorch and C columns), gru: the
 // GRU cell (PyTorch's nn.GRU its column, no C reference), layers: 2 for a second layer.
@@ -192,23 +195,23 @@ async function inferRate(w: Workload): Promise<number> {
 }
 
 function hasTorch(): boolean {
-  if (!existsSync('/usr/bin/python3') || (!GRU_ONLY && (ANCHORS === null || !existsSync(join(ANCHORS, 'torch_rnn_bench.py'))))) return false;
-  return spawnSync('/usr/bin/python3', ['-c', 'import torch'], { stdio: 'ignore' }).status === 0;
+  if (!existsSync(PYTHON) || (!GRU_ONLY && (ANCHORS === null || !existsSync(join(ANCHORS, 'torch_rnn_bench.py'))))) return false;
+  return spawnSync(PYTHON, ['-c', 'import torch'], { stdio: 'ignore' }).status === 0;
 }
 
 type TorchRow = { workload: string; mode: string; threads: number; seq_per_s_median: number; cell?: 'gru' };
 
 /** PyTorch's figures for `workloads` (W1, W2, ...) with `threads` threads: nn.RNN's (the anchor), or nn.GRU's (gru). */
-function runTorch(threads: number, workloads: string, gru = false): TorchRow[] {
+function runTorch(threads: number, workloads: string, gru = false, blasOne = true): TorchRow[] {
   const out = join(scratch('torch-'), 'torch.jsonl');
   const script = gru ? join(ROOT, 'bench', 'torch_gru_bench.py') : join(ANCHORS!, 'torch_rnn_bench.py');
   const a = [script, '--threads', String(threads), '--workloads', workloads, '--json', out,
     '--reps', String(QUICK ? 3 : 5), '--target-s', String(TARGET_S), '--warmup-s', '0.5'];
-  if (threads > 1) a.push('--blas-threads', '1'); // the best 2-thread configuration in RESULTS.md
+  if (threads > 1 && blasOne) a.push('--blas-threads', '1'); // the best 2-thread configuration in RESULTS.md
   const env: NodeJS.ProcessEnv = { ...process.env, LD_LIBRARY_PATH: '/usr/lib/x86_64-linux-gnu/openblas-pthread' };
   delete env.OPENBLAS_CORETYPE;
   delete env.OPENBLAS_L2_SIZE;
-  const r = spawnSync('/usr/bin/python3', a, { env, encoding: 'utf8' });
+  const r = spawnSync(PYTHON, a, { env, encoding: 'utf8' });
   if (r.status !== 0 || !existsSync(out)) {
     process.stderr.write(`PyTorch run failed (${r.status}): ${r.stderr.slice(-500)}\n`);
     return [];
@@ -369,6 +372,35 @@ async function pairedEfficiency(pairs: number, cExe: string | null): Promise<voi
   }
 }
 
+/**
+ * --scaling: per workload, PyTorch's training seq/s at every thread count of `counts` (where it runs) and then
+ * ours, each ours a fresh engine of that many threads; the speed-up is over our one-thread figure of the same run.
+ * PyTorch runs with as many BLAS threads as threads here (its default), not the one of the 2-thread table.
+ * A step's batch is split into chunks of four sequences, so a step of B sequences keeps at most B/4 threads busy.
+ */
+async function scaling(counts: number[], ids: string[] | null, torch: boolean): Promise<Record<string, unknown>[]> {
+  const out: Record<string, unknown>[] = [];
+  const head = ['workload', 'thr', 'train seq/s', 'GFLOP/s', 'speed-up', 'efficiency', 'torch', 'ours/torch'];
+  const rows: string[][] = [];
+  for (const w of WORKLOADS.filter((x) => (ids === null ? x.k === 0 && !x.s && !x.dirs : ids.includes(x.id)) && (!GRU_ONLY || x.gru))) {
+    const torchRows = torch && w.torchMode !== '' ? counts.flatMap((t) => runTorch(t, w.id.slice(0, 2), w.gru, false)) : [];
+    let one: number | undefined;
+    for (const threads of counts) {
+      const tr = await trainRate(w, threads);
+      if (threads === 1) one = tr;
+      const tt = torchRows.find((r) => r.mode === w.torchMode && r.threads === threads)?.seq_per_s_median;
+      const up = one === undefined ? undefined : tr / one;
+      rows.push([w.id, String(threads), tr.toFixed(0), ((tr * trainFlops(w)) / 1e9).toFixed(1), up === undefined ? '-' : up.toFixed(2),
+        up === undefined ? '-' : (up / threads).toFixed(2), tt === undefined ? '-' : tt.toFixed(0), tt ? (tr / tt).toFixed(2) : '-']);
+      out.push({ workload: w.id, threads, train: tr, trainGflops: (tr * trainFlops(w)) / 1e9, torchTrain: tt, B: w.B });
+      console.log(rows.at(-1)!.join('  '));
+    }
+  }
+  const wd = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
+  console.log('\n' + [head, ...rows].map((r) => r.map((c, i) => c.padStart(wd[i])).join('  ')).join('\n'));
+  return out;
+}
+
 /** --infer-only: per workload family, PyTorch's one-thread inference then ours, and the same-run ratio. */
 async function inferOnly(torch: boolean): Promise<void> {
   for (const w of WORKLOADS.filter((x) => x.k === 0 && (!GRU_ONLY || x.gru))) {
@@ -394,9 +426,19 @@ async function main(): Promise<void> {
     console.log('PyTorch (--anchors torch_rnn_bench.py for nn.RNN, bench/torch_gru_bench.py for nn.GRU; Debian torch + ' +
       'OpenBLAS) runs just before ours, per workload');
   } else if (!flag('--no-torch')) {
-    console.log('note: /usr/bin/python3 has no torch (or no --anchors folder holds torch_rnn_bench.py): PyTorch columns skipped');
+    console.log(`note: ${PYTHON} has no torch (or no --anchors folder holds torch_rnn_bench.py): PyTorch columns skipped`);
   }
   if (flag('--infer-only')) return inferOnly(torch);
+  if (flag('--scaling')) {
+    const counts = (args[args.indexOf('--scaling') + 1] ?? '').split(',').map(Number);
+    if (!counts.every((t) => Number.isInteger(t) && t >= 1)) throw new Error(`--scaling takes thread counts such as 1,2,4,8,16 (got ${args[args.indexOf('--scaling') + 1]})`);
+    const ids = args.includes('--only') ? (args[args.indexOf('--only') + 1] ?? '').split(',') : null;
+    const results = await scaling(counts, ids, torch);
+    console.log(`load average ${load()}`);
+    const jsonAt = args.indexOf('--json');
+    if (jsonAt >= 0) appendFileSync(args[jsonAt + 1], JSON.stringify({ date: new Date().toISOString(), scaling: results }) + '\n');
+    return;
+  }
   const cExe = flag('--no-c') || GRU_ONLY ? null : buildC(); // no C reference of the GRU
   if (flag('--efficiency-only')) {
     const at = args.indexOf('--pairs');

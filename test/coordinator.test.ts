@@ -36,13 +36,25 @@ for (const kind of ['throw', 'exit'] as const) {
 }
 
 test('more threads than chunks: the idle workers report and the gradient equals one thread\'s', async () => {
-  const a = engineFor(1, 8);
-  const b = engineFor(4, 8); // 2 chunks, 3 workers
+  const a = engineFor(1, 16);
+  const b = engineFor(4, 16); // up to 4 chunks a step, 3 workers; these steps have 2
+  assert.equal(b.threads, 4);
   for (let s = 0; s < 3; s++) {
     await a.gradient(s * 4, s * 4 + 8);
     await b.gradient(s * 4, s * 4 + 8);
     assert.deepEqual(b.grad, a.grad);
   }
+  await a.close();
+  await b.close();
+});
+
+test('an engine runs no more threads than its largest batch has chunks', async () => {
+  const a = engineFor(1, 8);
+  const b = engineFor(16, 8); // 2 chunks at most
+  assert.equal(b.threads, 2);
+  await a.gradient(0, 8);
+  await b.gradient(0, 8);
+  assert.deepEqual(b.grad, a.grad);
   await a.close();
   await b.close();
 });

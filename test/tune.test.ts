@@ -22,6 +22,15 @@ test('tune measures every thread count asked for and recommends one of them', as
   assert.match(formatTune(r), /^(sure|not sure): /m);
 });
 
+test('tune times no more threads than a batch has chunks: larger counts are the same engine', async () => {
+  const r = await tuneThreads(syntheticDataSet(40, 2, 3), {
+    threads: [1, 3, 4], steps: 2, warmupSteps: 1, hidden: 8, readout: 'mean', bptt: 0, batchSize: 8, chunkSize: 4,
+    optimizer: 'adam', lr: 1e-3, clip: 1,
+  });
+  assert.equal(r.chunks, 2);
+  assert.deepEqual(r.rows.map((x) => x.threads), [1, 2]);
+});
+
 test('the recommendation takes more threads only when every block says they are faster, and says how sure it is', () => {
   const row = (threads: number, low: number, median: number, high: number) => ({ threads, low, sequencesPerSecond: median, high });
   // 2 threads clearly faster (their slowest block beats 1 thread's fastest): 2, sure.

@@ -83,9 +83,14 @@ export interface Engine {
   close(): Promise<void>;
 }
 
-/** The kernel's sizes for an engine: K chunks of the largest batch, one scratch region per thread. */
+/**
+ * The kernel's sizes for an engine: K chunks of the largest batch, one scratch region per thread. A step has at
+ * most K chunks to hand out, so threads beyond K would only be woken to find none (and be waited for): the
+ * engine runs min(threads, K).
+ */
 function kernelSizes(s: Pick<EngineSpec, 'shape' | 'chunkSize' | 'capacity' | 'maxBatch' | 'threads'>): KernelSizes {
-  return { shape: s.shape, chunkSize: s.chunkSize, capacity: s.capacity, chunks: Math.ceil(s.maxBatch / s.chunkSize), threads: Math.max(1, s.threads) };
+  const chunks = Math.ceil(s.maxBatch / s.chunkSize);
+  return { shape: s.shape, chunkSize: s.chunkSize, capacity: s.capacity, chunks, threads: Math.max(1, Math.min(s.threads, chunks)) };
 }
 
 /**

@@ -208,7 +208,9 @@ export async function measureThreads(given: DataSet, o: TuneOptions = {}): Promi
   checkSignal(o.signal);
   const s = settingsOf(given, o);
   const ds = resampledDataSet(given, s.resample); // as fit() trains
-  const counts = [...new Set(o.threads ?? defaultThreadCounts())].sort((a, b) => a - b);
+  // An engine runs no more threads than a batch has chunks, so larger counts would time the same engine again.
+  const chunks = Math.ceil(s.batchSize / s.chunkSize);
+  const counts = [...new Set((o.threads ?? defaultThreadCounts()).map((t) => Math.min(t, chunks)))].sort((a, b) => a - b);
   const all: Timed[] = [];
   try {
     for (const threads of counts) {
@@ -240,7 +242,7 @@ export async function measureThreads(given: DataSet, o: TuneOptions = {}): Promi
     const speedup = r.sequencesPerSecond / base.sequencesPerSecond;
     return { ...r, speedup, efficiency: speedup / (r.threads / base.threads) };
   });
-  return { rows: full, ...recommend(full), batchSize: s.batchSize, chunks: Math.ceil(s.batchSize / s.chunkSize), stride: s.stride, resample: s.resample };
+  return { rows: full, ...recommend(full), batchSize: s.batchSize, chunks, stride: s.stride, resample: s.resample };
 }
 
 /**
@@ -265,7 +267,7 @@ export function formatTune(t: TuneResult): string {
   const w = head.map((h, i) => Math.max(h.length, ...lines.map((l) => l[i].length)));
   const fmt = (cells: string[]) => cells.map((c, i) => c.padStart(w[i])).join('  ');
   return [fmt(head), ...lines.map(fmt), '',
-    `recommended: --threads ${t.recommended}  (batch ${t.batchSize} = ${t.chunks} chunks; more threads than chunks stay idle)`,
+    `recommended: --threads ${t.recommended}  (batch ${t.batchSize} = ${t.chunks} chunks; no more threads than chunks are timed or run)`,
     t.sure
       ? `sure: its slowest of ${BLOCKS} alternating blocks beat the fastest of every fewer thread count, and no more threads were faster`
       : `not sure: more threads were faster by the median but not in every block (the ranges overlap); rerun on a quieter machine, or with more --steps`,
