@@ -30,6 +30,8 @@ const BAD: readonly [CheckedOptions, RegExp][] = [
   [{ lr: Number.NaN }, /^lr must be a number > 0 \(got NaN\)$/],
   [{ clip: -1 }, /^clip must be a number ≥ 0/],
   [{ seed: 1.5 }, /^seed must be a whole number/],
+  [{ seed: 2 ** 31 }, /^seed must be a whole number from -2147483648 to 2147483647 \(got 2147483648\)$/], // 2^32 from -2^31's run
+  [{ seed: 2 ** 32 }, /^seed must be a whole number from -2147483648 to 2147483647/], // seed 0's run
   [{ valSplit: 1 }, /^valSplit must be auto or a number in \[0, 1\)/],
   [{ patience: -1 }, /^patience must be a whole number ≥ 0/],
   [{ warmup: 1 }, /^warmup must be a number in \[0, 1\)/],
@@ -75,7 +77,8 @@ for (const [o, phrase] of BAD) {
 test('checkOptions takes every default, every auto and the bounds themselves', () => {
   checkOptions({});
   checkOptions({ stride: 'auto', resample: 'auto', epochs: 'auto', valSplit: 'auto', threads: 'auto', readout: 'auto', differences: 'auto' });
-  checkOptions({ hidden: 4096, members: 1, bptt: 0, stride: 1024, resample: 0, epochs: 1_000_000, batchSize: 1, lr: 1e-9, clip: 0, seed: -3, valSplit: 0, warmup: 0.99, noise: 0, warp: 0, threads: 256 });
+  checkOptions({ hidden: 4096, members: 1, bptt: 0, stride: 1024, resample: 0, epochs: 1_000_000, batchSize: 1, lr: 1e-9, clip: 0, seed: -(2 ** 31), valSplit: 0, warmup: 0.99, noise: 0, warp: 0, threads: 256 });
+  checkOptions({ seed: 2 ** 31 - 1 });
   checkOptions({ threads: [1, 256] }, undefined, 'tune');
   checkOptions({ threads: 1 }, undefined, 'fit');
   assert.throws(() => checkOptions({ threads: 2 }, undefined, 'tune'), /^UserError: threads must be a list of whole numbers from 1 to 256 \(got 2\)$/);

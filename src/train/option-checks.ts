@@ -49,7 +49,8 @@ const RULES: readonly Rule[] = [
   ['batchSize', (v) => isWhole(v, 1, MAX_BATCH), `a whole number from 1 to ${MAX_BATCH}`],
   ['lr', (v) => isAtLeast(v, 0) && (v as number) > 0, 'a number > 0'],
   ['clip', (v) => isAtLeast(v, 0), 'a number ≥ 0'],
-  ['seed', (v) => isWhole(v, Number.MIN_SAFE_INTEGER), 'a whole number'],
+  // The generators read a seed as 32 bits: over a wider range, two seeds 2^32 apart would give one run.
+  ['seed', (v) => isWhole(v, -(2 ** 31), 2 ** 31 - 1), 'a whole number from -2147483648 to 2147483647'],
   ['valSplit', (v) => v === 'auto' || isFraction(v), 'auto or a number in [0, 1)'],
   ['patience', (v) => isWhole(v, 0), 'a whole number ≥ 0'],
   ['warmup', isFraction, 'a number in [0, 1)'],

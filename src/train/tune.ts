@@ -267,7 +267,7 @@ export function formatTune(t: TuneResult): string {
   const w = head.map((h, i) => Math.max(h.length, ...lines.map((l) => l[i].length)));
   const fmt = (cells: string[]) => cells.map((c, i) => c.padStart(w[i])).join('  ');
   return [fmt(head), ...lines.map(fmt), '',
-    `recommended: --threads ${t.recommended}  (batch ${t.batchSize} = ${t.chunks} chunks; no more threads than chunks are timed or run)`,
+    `recommended: --threads ${t.recommended}  (batch ${t.batchSize} = ${t.chunks} chunk${t.chunks === 1 ? '' : 's'}; no more threads than chunks are timed or run)`,
     t.sure
       ? `sure: its slowest of ${BLOCKS} alternating blocks beat the fastest of every fewer thread count, and no more threads were faster`
       : `not sure: more threads were faster by the median but not in every block (the ranges overlap); rerun on a quieter machine, or with more --steps`,
