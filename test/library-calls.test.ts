@@ -11,7 +11,7 @@ import { InterruptedError, UserError } from '../src/errors.js';
 import { train } from '../src/train/train.js';
 import { fit } from '../src/train/fit.js';
 import { tuneThreads } from '../src/train/tune.js';
-import { evaluate, evaluateFile, totalMetrics, writeReport } from '../src/index.js';
+import { evaluate, evaluateFile, score, totalMetrics, writeReport } from '../src/index.js';
 import { loadDataSet } from '../src/data/csv.js';
 import { saveModel } from '../src/io/model-file.js';
 import { exportOnnx, saveOnnx } from '../src/io/onnx.js';
@@ -110,6 +110,38 @@ test('fit(), tuneThreads(), evaluateFile() and loadDataSet() refuse an option th
   await assert.rejects(train(any({ files: [file], ...TINY, signal: {} })), refused(/^signal must be an AbortSignal/));
   await assert.rejects(train(any({ files: [file], ...TINY, requireLabels: false })), refused(/^train\(\) has no option "requireLabels"$/));
   assert.deepEqual(readdirSync(dir), ['train.csv']);
+});
+
+test('a data set built by hand is refused where its arrays disagree, naming the array and the sequence, before any work', async () => {
+  const ds = syntheticDataSet(8, 2, 3);
+  const bad = (change: (d: { values: Float32Array; offsets: Float64Array; lengths: Int32Array; labels: Int32Array }) => void, extra: object = {}) => {
+    const d = { ...ds, values: Float32Array.from(ds.values), offsets: Float64Array.from(ds.offsets), lengths: Int32Array.from(ds.lengths), labels: Int32Array.from(ds.labels), ...extra };
+    change(d);
+    return any(d);
+  };
+  const cases: [ReturnType<typeof bad>, RegExp][] = [
+    [bad((d) => { d.labels[2] = 3; }), /^fit\(\) data: labels\[2\] is 3, past the 3 classes/],
+    [bad((d) => { d.labels[0] = -1; }), /^fit\(\) data: labels\[0\] is -1: every training sequence needs a class \(0 to 2\)/],
+    [bad((d) => { d.lengths[4] = 0; }), /^fit\(\) data: sequence 4 has length 0/],
+    [bad((d) => { d.offsets[7] = ds.values.length; }), /^fit\(\) data: sequence 7 \(offset \d+, length \d+\) lies outside values' \d+ steps of 2 channel\(s\)/],
+    [bad((d) => { d.offsets[1] = 0.5; }), /^fit\(\) data: sequence 1 has offset 0.5; an offset is a whole number of steps ≥ 0/],
+    [bad((d) => { d.values[ds.offsets[3] * 2 + 3] = Number.NaN; }), /^fit\(\) data: sequence 3 has a value that is not finite \(NaN, at step 1, channel 1\); remove or replace it$/],
+    [bad(() => {}, { labels: new Int32Array(7) }), /^fit\(\) data: offsets \(8\), lengths \(8\) and labels \(7\) must have one entry per sequence/],
+    [bad(() => {}, { classes: 'abc' }), /^fit\(\) data: classes must be an array of the class names/],
+    [bad(() => {}, { values: Array.from(ds.values) }), /^fit\(\) data: values must be a Float32Array;/],
+  ];
+  for (const [d, phrase] of cases) {
+    let epochs = 0;
+    await assert.rejects(fit(d, null, { ...TINY, onEpoch: () => epochs++ }), refused(phrase));
+    assert.equal(epochs, 0);
+  }
+  await assert.rejects(fit(any(undefined), null, TINY), refused(/^fit\(\) data: a data set is an object \(got undefined\)/));
+  await assert.rejects(tuneThreads(cases[0][0], { threads: [1], steps: 1 }), refused(/^tuneThreads\(\) data: labels\[2\] is 3, past the 3 classes/));
+  const { model } = await fit(ds, null, TINY);
+  assert.throws(() => score(model, cases[0][0]), refused(/^score\(\) data: labels\[2\] is 3, past the 3 classes/));
+  assert.throws(() => score(model, ds, Int32Array.of(0, 8)), refused(/^score\(\) indices\[1\] is 8, not a sequence of the 8 in data$/));
+  const unlabelled = { ...ds, labels: new Int32Array(8).fill(-1) };
+  assert.equal(score(model, unlabelled).count, 8, 'score takes sequences without labels');
 });
 
 test('evaluate --report by import: writeReport with evaluate()\'s results and totalMetrics()', async () => {

@@ -58,7 +58,7 @@ function checkFinite(ds: DataSet): void {
 }
 
 /** The index of the first value of values[from, to) that is ±∞ or NaN; −1 when every one is finite. */
-export function firstNonFinite(values: Float32Array, from: number, to: number): number {
+export function firstNonFinite(values: ArrayLike<number>, from: number, to: number): number {
   for (let i = from; i < to; i++) if (!Number.isFinite(values[i])) return i;
   return -1;
 }

@@ -5,6 +5,8 @@
 // Legend: N sequences, C classes.
 
 import { checkModelArgument } from '../data/arguments.js';
+import { checkDataArgument } from '../data/data-argument.js';
+import { UserError } from '../errors.js';
 import type { Sequences } from '../model/batch.js';
 import { argmax } from '../model/rnn.js';
 import { type Model, resampleOf, strideOf } from '../model/model.js';
@@ -60,7 +62,10 @@ export function scoresOf(probabilities: Float32Array, logp: Float64Array, labels
 export function score(model: Model, data: Sequences, indices?: Int32Array): Scores {
   checkModelArgument(model, 'model');
   const { C } = model.shape;
+  checkDataArgument(data, 'score() data', { dataSet: false, classes: C });
   const idx = indices ?? Int32Array.from({ length: data.lengths.length }, (_, i) => i);
+  const bad = Array.prototype.findIndex.call(idx, (n: number) => !(Number.isInteger(n) && n >= 0 && n < data.lengths.length));
+  if (bad >= 0) throw new UserError(`score() indices[${bad}] is ${idx[bad]}, not a sequence of the ${data.lengths.length} in data`);
   const probabilities = new Float32Array(idx.length * C);
   const logp = new Float64Array(idx.length);
   // The kernel reads a label only to return log p[label]: an unknown one is unlabelled to it.

@@ -34,6 +34,7 @@ import { scheduledLr } from './schedule.js';
 import { classWeightsOf } from './class-weights.js';
 import { asOption, checkOptions } from './option-checks.js';
 import { type NamesExactly, checkCallbacks, checkKnownOptions, checkModelArgument } from '../data/arguments.js';
+import { checkDataArgument } from '../data/data-argument.js';
 
 export type { EpochRecord };
 
@@ -199,6 +200,7 @@ export async function fit(given: DataSet, normalization: Normalization | null, o
   checkOptions(o, asOption, 'fit');
   checkCallbacks(o, ['onEpoch', 'onBatch', 'onCheckpoint']);
   if (o.init !== undefined) checkModelArgument(o.init, 'init');
+  checkDataArgument(given, 'fit() data', { dataSet: true });
   const hp = resolveHyperparameters(given, o);
   const ds = resampledDataSet(given, hp.resample); // the model resamples what it scores alike (eval/score.ts)
   const C = ds.classes.length;

@@ -28,6 +28,7 @@ import { drawInitialWeights, shapeFor } from './fit.js';
 import { asOption, checkOptions } from './option-checks.js';
 import { HYPERPARAMETER_KEYS, type HyperparameterOptions, TRAIN_DEFAULTS, defaultThreadCounts, median, resolveHyperparameters } from './defaults.js';
 import { type NamesExactly, checkKnownOptions, checkSignal } from '../data/arguments.js';
+import { checkDataArgument } from '../data/data-argument.js';
 import { InterruptedError } from '../errors.js';
 
 /** The model's options as train() takes them (hidden, readout, stride, …), and how to measure. */
@@ -206,6 +207,7 @@ export async function tuneThreads(given: DataSet, o: TuneOptions = {}): Promise<
 export async function measureThreads(given: DataSet, o: TuneOptions = {}): Promise<TuneResult> {
   checkOptions(o, asOption, 'tune');
   checkSignal(o.signal);
+  checkDataArgument(given, 'tuneThreads() data', { dataSet: true });
   const s = settingsOf(given, o);
   const ds = resampledDataSet(given, s.resample); // as fit() trains
   // An engine runs no more threads than a batch has chunks, so larger counts would time the same engine again.
