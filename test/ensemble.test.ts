@@ -92,12 +92,12 @@ for (const [cell, bidirectional] of [['gru', true], ['rnn', false]] as [Cell, bo
   });
 }
 
-test('one member merges to itself; a member of another shape is a bug', () => {
+test('one member merges to itself; a member of another shape is refused, naming it (mergeMembers is exported)', () => {
   const rng = createRng(3);
   const m = randomModel(rng, 2, 4, 3, 'mean', false, 1, true, 'gru');
   assert.deepEqual(mergeMembers(m.shape, [m.parameters]), m.parameters);
   const other = randomModel(rng, 2, 5, 3, 'mean', false, 1, true, 'gru');
-  assert.throws(() => mergeMembers(m.shape, [m.parameters, other.parameters]), /bug/);
+  assert.throws(() => mergeMembers(m.shape, [m.parameters, other.parameters]), /^UserError: mergeMembers\(\): .*\(weights\[1\] is not\)$/);
 });
 
 test('member seeds: the first is the run seed, the others differ from it and from each other', () => {

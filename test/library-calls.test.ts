@@ -1,7 +1,7 @@
 // The library as a program calls it: a callback that throws, a signal that aborts while data load or threads
 // are measured, a save into a missing folder or to `-`, a model edited into something that cannot be read back,
-// and options the function does not have. Each ends in a rejection the caller can catch, promptly, and writes
-// nothing.
+// options the function does not have, and data sets or other arguments built by hand that are not what the
+// function takes. Each ends in a rejection the caller can catch, promptly, and writes nothing.
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -11,12 +11,13 @@ import { InterruptedError, UserError } from '../src/errors.js';
 import { train } from '../src/train/train.js';
 import { fit } from '../src/train/fit.js';
 import { tuneThreads } from '../src/train/tune.js';
-import { evaluate, evaluateFile, score, totalMetrics, writeReport } from '../src/index.js';
+import { applyNormalization, channelStatistics, mergeMembers, evaluate, evaluateFile, renderReport, score, serializeModel, totalMetrics, writeReport } from '../src/index.js';
 import { loadDataSet } from '../src/data/csv.js';
 import { saveModel } from '../src/io/model-file.js';
 import { exportOnnx, saveOnnx } from '../src/io/onnx.js';
 import { exportSafetensors, saveSafetensors } from '../src/io/safetensors.js';
 import { syntheticDataSet } from './helpers/synthetic.js';
+import { layoutOf } from '../src/model/layout.js';
 import { tempDir } from './helpers/temp.js';
 
 const refused = (phrase: RegExp) => (e: unknown) => e instanceof UserError && phrase.test(e.message);
@@ -142,6 +143,21 @@ test('a data set built by hand is refused where its arrays disagree, naming the 
   assert.throws(() => score(model, ds, Int32Array.of(0, 8)), refused(/^score\(\) indices\[1\] is 8, not a sequence of the 8 in data$/));
   const unlabelled = { ...ds, labels: new Int32Array(8).fill(-1) };
   assert.equal(score(model, unlabelled).count, 8, 'score takes sequences without labels');
+});
+
+test('the lower-level exports refuse what is not their argument with a UserError, not a TypeError or NaN values', async () => {
+  const ds = syntheticDataSet(6, 2, 2);
+  assert.throws(() => channelStatistics(any({})), refused(/^channelStatistics\(\): the data set must have D ≥ 1 channels/));
+  const before = Float32Array.from(ds.values);
+  assert.throws(() => applyNormalization(ds, { mean: [0], std: [1] }), refused(/^applyNormalization\(\): the normalization must have a finite mean and a std > 0 for each of the data's 2 channel\(s\)/));
+  assert.throws(() => applyNormalization(ds, { mean: [0, 0], std: [1, 0] }), refused(/^applyNormalization\(\)/));
+  assert.deepEqual(ds.values, before, 'the values are left as they were');
+  assert.throws(() => serializeModel(any({})), refused(/^model must be a model as loadModel\(\) returns it/));
+  assert.throws(() => totalMetrics(any(null)), refused(/^totalMetrics\(\) takes the array evaluate\(\) returns$/));
+  assert.throws(() => renderReport(any({})), refused(/^the report input must be an object with model and evaluations/));
+  const shape = { D: 1, H: 2, C: 2 };
+  assert.throws(() => mergeMembers(shape, [new Float32Array(layoutOf(shape).size), new Float32Array(3)]), refused(/^mergeMembers\(\): weights must be .* \(weights\[1\] is not\)$/));
+  assert.throws(() => mergeMembers(shape, []), refused(/^mergeMembers\(\): .*weights\[0\] is not/));
 });
 
 test('evaluate --report by import: writeReport with evaluate()\'s results and totalMetrics()', async () => {

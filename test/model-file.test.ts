@@ -123,5 +123,5 @@ test('bad model files are refused with a message naming the file', () => {
 test('refuses to write a model holding NaN', () => {
   const m = model();
   m.parameters[3] = NaN;
-  assert.throws(() => serializeModel(m), /non-finite/);
+  assert.throws(() => serializeModel(m), (e: unknown) => e instanceof UserError && /its parameters must all be finite/.test(e.message));
 });

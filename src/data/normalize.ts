@@ -3,11 +3,13 @@
 
 import type { DataSet } from './dataset.js';
 import type { Normalization } from '../model/model.js';
+import { UserError } from '../errors.js';
 
 export type { Normalization };
 
 /** Mean and (population) standard deviation of every channel over all time steps; a constant channel gets std 1. */
 export function channelStatistics(ds: DataSet): Normalization {
+  checkValues(ds, 'channelStatistics()');
   const { D, values } = ds;
   const L = values.length / D;
   const mean = new Float64Array(D);
@@ -30,9 +32,23 @@ export function channelStatistics(ds: DataSet): Normalization {
 
 /** x ← (x − mean) / std, in place, on the shared values. */
 export function applyNormalization(ds: DataSet, norm: Normalization): void {
+  checkValues(ds, 'applyNormalization()');
   const { D, values } = ds;
+  const n = norm as Partial<Normalization> | null;
+  const ok = (xs: unknown, std: boolean) => Array.isArray(xs) && xs.length === D && xs.every((x) => typeof x === 'number' && Number.isFinite(x) && (!std || x > 0));
+  if (!(typeof n === 'object' && n !== null && ok(n.mean, false) && ok(n.std, true))) {
+    throw new UserError(`applyNormalization(): the normalization must have a finite mean and a std > 0 for each of the data's ${D} channel(s), as channelStatistics() returns`);
+  }
   for (let i = 0; i < values.length; i++) {
     const d = i % D;
     values[i] = (values[i] - norm.mean[d]) / norm.std[d];
+  }
+}
+
+/** The values a data set's channels share: D whole, a Float32Array of whole steps. */
+function checkValues(ds: DataSet, name: string): void {
+  const s = ds as Partial<DataSet> | null;
+  if (!(typeof s === 'object' && s !== null && Number.isInteger(s.D) && s.D! >= 1 && s.values instanceof Float32Array && s.values.length % s.D! === 0)) {
+    throw new UserError(`${name}: the data set must have D ≥ 1 channels and values a Float32Array of whole steps of D values; build data sets with loadDataSet()`);
   }
 }

@@ -87,6 +87,9 @@ export function evaluateDataSet(model: Model, file: string, loaded: DataSet): Fi
 
 /** The metrics of several files' sequences pooled together. */
 export function totalMetrics(results: readonly FileEvaluation[]): Metrics | null {
+  if (!(Array.isArray(results) && results.every((r) => typeof r === 'object' && r !== null && typeof (r as Partial<FileEvaluation>).tally === 'object'))) {
+    throw new UserError('totalMetrics() takes the array evaluate() returns');
+  }
   if (results.length === 0) return null;
   return metricsOf(results.map((r) => r.tally).reduce((a, b) => mergeTallies(a, b)));
 }

@@ -20,6 +20,8 @@ import { packageVersion } from '../io/version.js';
 import { MAX_MATRIX_CLASSES, type Metrics } from './metrics.js';
 import { type Scores, UNKNOWN_LABEL } from './score.js';
 import { type HardCase, hardCases, topClasses } from './hard-cases.js';
+import { UserError } from '../errors.js';
+import { checkModelArgument } from '../data/arguments.js';
 
 /** What a report shows; every part but the model is optional. */
 export interface ReportInput {
@@ -388,6 +390,10 @@ th{font-weight:600;color:#334155;background:#f8fafc}td.num{text-align:right}
 `;
 
 export function renderReport(r: ReportInput): string {
+  if (!(typeof r === 'object' && r !== null && Array.isArray(r.evaluations))) {
+    throw new UserError('the report input must be an object with model and evaluations (an array, as evaluate() returns)');
+  }
+  checkModelArgument(r.model, 'model');
   const m = r.model;
   const training = trainingRecord(m.training);
   const title = r.title ?? 'train-signals report';

@@ -52,9 +52,7 @@ export function float32String(x: number): string {
 
 /** The model as JSON text: float32-exact numbers, one matrix row per line. */
 export function serializeModel(m: Model): string {
-  for (let i = 0; i < m.parameters.length; i++) {
-    if (!Number.isFinite(m.parameters[i])) throw new Error('bug: refusing to write a model with non-finite parameters');
-  }
+  checkModelArgument(m, 'model'); // non-finite parameters among what it refuses
   const l = layoutOf(m.shape);
   const P = viewsOf(m.parameters, m.shape);
   const vec = (v: Float32Array): string => '[' + Array.from(v, float32String).join(',') + ']';

@@ -14,6 +14,7 @@
 
 import { type Shape, directionsOf, gatesOf, layersOf, layoutOf, recurrenceOf, viewsOf } from './layout.js';
 import type { Model } from './model.js';
+import { UserError } from '../errors.js';
 
 /** The seed member m trains with: the run's own for the first (so one member is the plain run), mixed for the rest. */
 export function memberSeed(seed: number, m: number): number {
@@ -29,6 +30,11 @@ export function ensembleShape(member: Shape, M: number): Shape {
 
 /** The members' weights [M][P] (each in layoutOf(member)) as one model's [P'] in layoutOf(ensembleShape(member, M)). */
 export function mergeMembers(member: Shape, weights: readonly Float32Array[]): Float32Array {
+  const size = layoutOf(member).size;
+  const bad = Array.isArray(weights) && weights.length > 0 ? weights.findIndex((w) => !(w instanceof Float32Array && w.length === size)) : 0;
+  if (bad >= 0) {
+    throw new UserError(`mergeMembers(): weights must be one or more members' parameters, each a Float32Array of the ${size} values a model of this shape has (weights[${bad}] is not)`);
+  }
   const M = weights.length;
   const { H, D, C } = member;
   const G = gatesOf(member);
@@ -38,7 +44,6 @@ export function mergeMembers(member: Shape, weights: readonly Float32Array[]): F
   const out = new Float32Array(new SharedArrayBuffer(layoutOf(shape).size * 4));
   const Q = viewsOf(out, shape);
   weights.forEach((w, m) => {
-    if (w.length !== layoutOf(member).size) throw new Error('bug: a member does not have the shape of the others');
     const P = viewsOf(w, member);
     for (let layer = 0; layer < layersOf(member); layer++) {
       for (let d = 0; d < K; d++) {
