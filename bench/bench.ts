@@ -106,6 +106,12 @@ function randomDataSet(N: number, D: number, T: number, C: number, seed: number)
   };
 }
 
+/** The rows under the head, each column right-aligned to its widest cell, after a blank line. */
+function printTable(head: string[], rows: string[][]): void {
+  const wd = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
+  console.log('\n' + [head, ...rows].map((r) => r.map((c, i) => c.padStart(wd[i])).join('  ')).join('\n'));
+}
+
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
 /** seq/s of `step` (which does `per` sequences) over about `ms`, with no warm-up. */
@@ -396,8 +402,7 @@ async function scaling(counts: number[], ids: string[] | null, torch: boolean): 
       console.log(rows.at(-1)!.join('  '));
     }
   }
-  const wd = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
-  console.log('\n' + [head, ...rows].map((r) => r.map((c, i) => c.padStart(wd[i])).join('  ')).join('\n'));
+  printTable(head, rows);
   return out;
 }
 
@@ -482,8 +487,7 @@ async function main(): Promise<void> {
       console.log(rows.at(-1)!.join('  '));
     }
   }
-  const wd = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
-  console.log('\n' + [head, ...rows].map((r) => r.map((c, i) => c.padStart(wd[i])).join('  ')).join('\n'));
+  printTable(head, rows);
   for (const w of WORKLOADS.filter((x) => (x.k === 0 || x.id === 'W2-k64') && x.torchMode !== '' && (!GRU_ONLY || x.gru))) {
     const r1 = results.find((r) => r.workload === w.id && r.threads === 1)!;
     const r2 = results.find((r) => r.workload === w.id && r.threads === 2)!;
