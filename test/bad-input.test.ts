@@ -27,6 +27,10 @@ function modelText(channels: string[], classes: string[], H = 3): string {
 
 const WIDE = 'label,t0,t1,t2\na,1,2,3\nb,3,2,1\na,1,2,2\nb,3,3,1\n';
 const LONG = 'id,t,label,ax,ay,az\ns1,0,p,1,2,3\ns1,1,p,2,3,4\ns2,0,q,0,1,0\ns2,1,q,1,0,1\ns3,0,p,1,1,1\ns4,0,q,2,2,2\n';
+// 30 channels, c0 … c29: messages name the first 20 and say how many more.
+const MANY = Array.from({ length: 30 }, (_, d) => `c${d}`);
+const MANY_LONG = `id,t,label,${MANY.join(',')}\n` + ['s1,0,p', 's1,1,p', 's2,0,q', 's3,0,p', 's4,0,q'].map((r, i) => `${r},${MANY.map((_, d) => (i + d) % 3).join(',')}`).join('\n') + '\n';
+const MANY_SHOWN = 'c0, c1, c2, c3, c4, c5, c6, c7, c8, c9, c10, c11, c12, c13, c14, c15, c16, c17, c18, c19, … 10 more';
 const WIDE_MODEL = modelText(['value'], ['a', 'b']);
 const LONG_MODEL = modelText(['ax', 'ay', 'az'], ['p', 'q']);
 const withModel = (f: (m: any) => void, base = WIDE_MODEL): string => {
@@ -83,11 +87,13 @@ const bad: Bad[] = [
   { name: 'a directory instead of a file', files: { 'data.csv': { dir: true } }, args: T(), error: /^data\.csv: is a directory, not a CSV file/ },
   { name: 'a missing file', files: {}, args: T(), error: /^data\.csv: no such file; check the path/ },
   { name: 'two training files with other channels', files: { 'data.csv': LONG, 'more.csv': LONG.replace('az', 'bz') }, args: ['train', 'data.csv', 'more.csv'], error: /^more\.csv:1: channels \[ax, ay, bz\] differ from \[ax, ay, az\] of data\.csv/ },
+  { name: 'two training files, one with a channel of 30 renamed', files: { 'data.csv': MANY_LONG, 'more.csv': MANY_LONG.replace(',c25,', ',x25,') }, args: ['train', 'data.csv', 'more.csv'], error: new RegExp(`^more\\.csv:1: channels \\[${MANY_SHOWN}\\] differ from \\[${MANY_SHOWN}\\] of data\\.csv \\("x25" where it has "c25"\\); files loaded together`) },
   // ── --test files, parsed before training ──
   { name: '--test: a bad cell', files: { 'data.csv': WIDE, 'test.csv': 'label,t0\na,1\nb,x1\n' }, args: T('--test', 'test.csv'), error: /^test\.csv:3:2: non-numeric value "x1"/ },
   { name: '--test: missing', files: { 'data.csv': WIDE }, args: T('--test', 'nope.csv'), error: /^nope\.csv: no such file/ },
   { name: '--test: other channel count', files: { 'data.csv': LONG, 'test.csv': WIDE }, args: T('--test', 'test.csv'), error: /^test\.csv:1: has 1 channel\(s\) \[value\] but the training data has 3 \[ax, ay, az\]/ },
   { name: '--test: other channel names', files: { 'data.csv': LONG, 'test.csv': LONG.replace('ay', 'gy') }, args: T('--test', 'test.csv'), error: /^test\.csv:1: channels \[ax, gy, az\] differ from the training data's \[ax, ay, az\]/ },
+  { name: '--test: a channel of 30 renamed', files: { 'data.csv': MANY_LONG, 'test.csv': MANY_LONG.replace(',c25,', ',x25,') }, args: T('--test', 'test.csv'), error: new RegExp(`^test\\.csv:1: channels \\[${MANY_SHOWN}\\] differ from the training data's \\[${MANY_SHOWN}\\] \\("x25" where it has "c25"\\); give data`) },
   // ── --init model files ──
   { name: '--init: other channel count', files: { 'data.csv': WIDE, 'm.json': LONG_MODEL }, args: T('--init', 'm.json'), error: /^data\.csv:1: has 1 channel\(s\) \[value\] but the --init model has 3 \[ax, ay, az\]/ },
   { name: '--init: other channel names', files: { 'data.csv': LONG.replace('az', 'gz'), 'm.json': LONG_MODEL }, args: T('--init', 'm.json'), error: /^data\.csv:1: channels \[ax, ay, gz\] differ from the --init model's \[ax, ay, az\]/ },
@@ -114,6 +120,8 @@ const bad: Bad[] = [
   { name: 'evaluate: truncated model', files: { 'data.csv': WIDE, 'm.json': WIDE_MODEL.slice(0, -40) }, args: ['evaluate', '--model', 'm.json', 'data.csv'], error: /^m\.json:\d+:\d+: not valid JSON/ },
   { name: 'evaluate: NaN in a model', files: { 'data.csv': WIDE, 'm.json': WIDE_MODEL.replace(/"b_y": \[[^\]]*\]/, '"b_y": [0,NaN]') }, args: ['evaluate', '--model', 'm.json', 'data.csv'], error: /^m\.json:\d+:\d+: not valid JSON: unexpected "N"/ },
   { name: 'evaluate: a bad cell', files: { 'data.csv': 'label,t0\na,1\nb,--1\n', 'm.json': WIDE_MODEL }, args: ['evaluate', '--model', 'm.json', 'data.csv'], error: /^data\.csv:3:2: non-numeric value "--1"/ },
+  { name: 'evaluate: a channel of 30 renamed', files: { 'data.csv': MANY_LONG.replace(',c25,', ',x25,'), 'm.json': modelText(MANY, ['p', 'q']) }, args: ['evaluate', '--model', 'm.json', 'data.csv'], error: new RegExp(`^data\\.csv:1: channels \\[${MANY_SHOWN}\\] differ from the model's \\[${MANY_SHOWN}\\] \\("x25" where the model has "c25"\\)`) },
+  { name: 'evaluate: 30 channels for a model of 3', files: { 'data.csv': MANY_LONG, 'm.json': LONG_MODEL }, args: ['evaluate', '--model', 'm.json', 'data.csv'], error: /^data\.csv:1: has 30 channel\(s\) but the model was trained on 3 \(ax, ay, az\)/ },
   // ── predict and export ──
   { name: 'predict: other channel names', files: { 'data.csv': LONG.replace('ax', 'gx'), 'm.json': LONG_MODEL }, args: ['predict', '--model', 'm.json', 'data.csv'], error: /^data\.csv:1: channels \[gx, ay, az\] differ from the model's \[ax, ay, az\]/ },
   { name: 'predict: channels in another order', files: { 'data.csv': LONG.replace('ax,ay', 'ay,ax'), 'm.json': LONG_MODEL }, args: ['predict', '--model', 'm.json', 'data.csv'], error: /^data\.csv:1: channels \[ay, ax, az\] differ from the model's \[ax, ay, az\]/ },

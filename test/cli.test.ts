@@ -474,6 +474,13 @@ test('before training, stderr names the channels, and warns of one that steps li
   const ok = cli(['train', 'datasets/motion/train.csv', '--epochs', '1', '--hidden', '4', '--select', 'off', '--out', join(dir, 'n.json')]);
   assert.match(ok.stderr, /channels: ax, ay, az$/m);
   assert.doesNotMatch(ok.stderr, /warning: channel/);
+  // Many channels: the first 20 and how many more, not a line of hundreds of names.
+  const names = Array.from({ length: 300 }, (_, d) => `ch${d}`);
+  const rows = ['s1,0,p', 's1,1,p', 's2,0,q', 's2,1,q', 's3,0,p', 's4,0,q'].map((r, i) => `${r},${names.map((_, d) => Math.sin(i + d)).join(',')}`);
+  writeFileSync(join(dir, 'many.csv'), [`id,t,label,${names.join(',')}`, ...rows].join('\n') + '\n');
+  const many = cli(['train', 'many.csv', '--epochs', '1', '--hidden', '4', '--select', 'off', '--members', '1', '--out', 'k.json'], { cwd: dir });
+  assert.equal(many.code, 0, many.stderr);
+  assert.match(many.stderr, /^4 sequences, 2 classes; channels: ch0, ch1, ch2, [^\n]*, ch19, … 280 more$/m);
 });
 
 test('a report that cannot be written after the model was: exit 2, and the message says the model was written', { skip: !existsSync('/dev/full') }, () => {

@@ -119,8 +119,13 @@ export function columnName(header: readonly string[] | null, index: number): str
   return header !== null && index < header.length ? `column ${JSON.stringify(header[index])}` : `column ${index + 1}`;
 }
 
+/** Names (channels, classes) for a message: `ax, ay, az` (the first 20, then how many more). */
+export function nameList(names: readonly string[], most = 20): string {
+  const shown = names.slice(0, most).join(', ');
+  return names.length > most ? `${shown}, … ${names.length - most} more` : shown;
+}
+
 /** A header's column names for a message: `id, t, label, ax` (the first 20, then how many more). */
 export function columnList(header: readonly string[]): string {
-  const names = header.slice(0, 20).map((c) => c.trim()).join(', ');
-  return header.length > 20 ? `${names}, … ${header.length - 20} more` : names;
+  return nameList(header.map((c) => c.trim()));
 }

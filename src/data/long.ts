@@ -131,7 +131,7 @@ export class LongReader {
         const i = header.indexOf(name);
         if (i < 0) {
           throw new UserError(
-            `channel ${show(name)} is not a column of the header (${header.join(', ')}); name existing columns`,
+            `channel ${show(name)} is not a column of the header (${columnList(header)}); name existing columns`,
             where,
           );
         }

@@ -4,6 +4,7 @@
 import { LOAD_OPTION_KEYS, fileName, layoutOptions, readDataSet, type LoadOptions, type ReadOptions } from '../data/csv.js';
 import type { DataSet } from '../data/dataset.js';
 import { modelInputs } from '../data/inputs.js';
+import { nameList } from '../data/cells.js';
 import { UserError } from '../errors.js';
 import type { Model } from '../model/model.js';
 import { type Scores, UNKNOWN_LABEL, labelsForModel, score } from './score.js';
@@ -27,14 +28,14 @@ export interface FileEvaluation {
 export function checkChannels(model: Model, channels: readonly string[], file: string): void {
   if (channels.length !== model.channels.length) {
     throw new UserError(
-      `has ${channels.length} channel(s) but the model was trained on ${model.channels.length} (${model.channels.join(', ')}); give data with the model's channels`,
+      `has ${channels.length} channel(s) but the model was trained on ${model.channels.length} (${nameList(model.channels)}); give data with the model's channels`,
       { file, line: 1 },
     );
   }
   const differ = channels.findIndex((c, i) => c !== model.channels[i]);
   if (differ >= 0) {
     throw new UserError(
-      `channels [${channels.join(', ')}] differ from the model's [${model.channels.join(', ')}] ` +
+      `channels [${nameList(channels)}] differ from the model's [${nameList(model.channels)}] ` +
         `(${JSON.stringify(channels[differ])} where the model has ${JSON.stringify(model.channels[differ])}); ` +
         'give data with the same channels in the same order (or --channels to pick them)',
       { file, line: 1 },

@@ -13,6 +13,7 @@ import { hiddenText } from '../model/ensemble.js';
 import { writeFileAtomic } from '../io/atomic.js';
 import { type ReportEpoch, type SelectionRecord, trainingRecord } from './training-record.js';
 import type { DataSet } from '../data/dataset.js';
+import { nameList } from '../data/cells.js';
 import { type Model, differencesOf, resampleOf, sequenceNormOf, strideOf } from '../model/model.js';
 import { cellOf, directionsOf, layersOf, layoutOf } from '../model/layout.js';
 import { visible } from './visible.js';
@@ -278,7 +279,7 @@ function dataSummary(ds: DataSet, classes: readonly string[], what: string): str
   } else {
     hist = `<p>Every sequence has ${lo} steps.</p>`;
   }
-  return `<p>${esc(what)}: ${N} sequences, ${ds.D} channel(s) (${esc(ds.channels.join(', '))}), ${classes.length} classes` +
+  return `<p>${esc(what)}: ${N} sequences, ${ds.D} channel(s) (${esc(nameList(ds.channels))}), ${classes.length} classes` +
     `${unlabelled ? `, ${unlabelled} unlabelled` : ''}; lengths min ${lo}, median ${q(0.5)}, max ${hi} (${sorted.reduce((a, b) => a + b, 0)} steps in all).</p>` +
     `<div class="row">${barChart([...classes], counts, { title: 'sequences per class', xLabel: 'class', yLabel: 'sequences' })}${hist}</div>` +
     table(['class', 'sequences', 'share'], classes.map((c, i) => [c, String(counts[i]), `${((100 * counts[i]) / Math.max(1, N - unlabelled)).toFixed(1)} %`]));

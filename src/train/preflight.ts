@@ -16,6 +16,7 @@ import { type Model, differencesOf, resampleOf, sequenceNormOf, strideOf } from 
 import { type Cell, cellOf, directionsOf, layersOf } from '../model/layout.js';
 import type { Readout } from '../model/rnn.js';
 import type { HyperparameterOptions } from './defaults.js';
+import { nameList } from '../data/cells.js';
 
 export interface OutputPaths {
   readonly out?: string;
@@ -112,10 +113,11 @@ function writesInPlace(path: string): boolean {
 /** Refuses `ds` (loaded from `file`) unless its channels are the model's, by count, name and order. */
 export function checkChannelsMatch(channels: readonly string[], file: string, expected: readonly string[], whose: string): void {
   if (channels.length === expected.length && channels.every((c, i) => c === expected[i])) return;
-  const list = (xs: readonly string[]) => `[${xs.join(', ')}]`;
+  const list = (xs: readonly string[]) => `[${nameList(xs)}]`;
+  const differ = channels.findIndex((c, i) => c !== expected[i]);
   const what = channels.length !== expected.length
     ? `has ${channels.length} channel(s) ${list(channels)} but ${whose} has ${expected.length} ${list(expected)}`
-    : `channels ${list(channels)} differ from ${whose}'s ${list(expected)}`;
+    : `channels ${list(channels)} differ from ${whose}'s ${list(expected)} (${JSON.stringify(channels[differ])} where it has ${JSON.stringify(expected[differ])})`;
   throw new UserError(`${what}; give data with the same channels in the same order (or --channels to pick them)`, { file, line: 1 });
 }
 
@@ -124,7 +126,7 @@ export function checkInit(init: Model, ds: DataSet, file: string): void {
   checkChannelsMatch(ds.channels, file, init.channels, 'the --init model');
   if (init.classes.length !== ds.classes.length || init.classes.some((c, i) => c !== ds.classes[i])) {
     throw new UserError(
-      `classes [${ds.classes.join(', ')}] differ from the --init model's [${init.classes.join(', ')}]; ` +
+      `classes [${nameList(ds.classes)}] differ from the --init model's [${nameList(init.classes)}]; ` +
         'train on data with the same classes, or start without --init',
       { file },
     );

@@ -16,6 +16,7 @@ import { armGraceful, disarmGraceful, gracefulSignal } from '../interrupt.js';
 import { checkFolder } from '../../io/atomic.js';
 import { sameBytes } from '../../io/fingerprint.js';
 import { timeLikeChannels } from '../../data/time-like.js';
+import { nameList } from '../../data/cells.js';
 import { type ScaleSpread, widelyScaledChannels } from '../../data/scale-spread.js';
 import { type DataArgs, FILE_KINDS, dataOptionsFor, loadOptionsOf, requireFlag, switchFlag, differencesOption, sequenceNormOption, resampleFlag, strideFlag } from '../options.js';
 import { printEvaluations } from './evaluate.js';
@@ -198,7 +199,7 @@ export const trainCommand = {
       signal: gracefulSignal(),
       onRead: a.quiet ? undefined : loadingLines(process.stderr),
       onLoaded: a.quiet ? undefined : (ds) => {
-        process.stderr.write(`${ds.lengths.length} sequences, ${ds.classes.length} classes; channels: ${ds.channels.join(', ')}\n`);
+        process.stderr.write(`${ds.lengths.length} sequences, ${ds.classes.length} classes; channels: ${nameList(ds.channels)}\n`);
         for (const c of timeLikeChannels(ds)) {
           process.stderr.write(`warning: channel ${JSON.stringify(c)} steps evenly in every sequence, like a time column; if it is one, name it with --time-column\n`);
         }
