@@ -99,3 +99,40 @@ test('loading: silent for the first second, then at most a line a second', async
   slow('small.csv', 5_500, 23_000);
   assert.deepEqual(small.out, ['loading small.csv: 23 % (5 KiB of 22 KiB)\n'], 'below a MiB, in KiB');
 });
+
+test('selection: between its lines, how far a stage is; a live line on a terminal, elsewhere a line after 30 s without one', async () => {
+  const { selectionLines } = await import('../src/cli/progress.js');
+  const task = { key: 'noise 0, readout last/1', score: { accuracy: 0.9, logLoss: 0.3 }, finished: 1, total: 4, stage: 1 };
+  const steps = (done: number, seconds: number) => ({ stage: 1, done, total: 400, seconds });
+  const plain = sink(false);
+  let t = 0;
+  const lines = selectionLines(plain.stream, () => t);
+  for (t = 0; t <= 95_000; t += 1000) lines.onSteps(steps(t / 1000, t / 1000));
+  assert.deepEqual(plain.out, [ // at 30, 60 and 90 s, one step a second of 400
+    'selecting, stage 1: 7 % of its training, 30s so far, about 6m10s left\n',
+    'selecting, stage 1: 15 % of its training, 1m00s so far, about 5m40s left\n',
+    'selecting, stage 1: 22 % of its training, 1m30s so far, about 5m10s left\n',
+  ]);
+  lines.onTask(task); // a task line restarts the 30 s
+  for (t = 96_000; t < 125_000; t += 1000) lines.onSteps(steps(100, 100));
+  assert.equal(plain.out.length, 4);
+  lines.onSteps(steps(400, 130)); // the stage is over: its task lines say so
+  lines.onSteps(steps(0, 130)); // a new stage with nothing done yet
+  assert.equal(plain.out.length, 4);
+
+  const term = sink(true);
+  const live = selectionLines(term.stream, () => 0);
+  live.onSteps(steps(100, 10));
+  live.onSteps(steps(200, 20));
+  live.onTask(task);
+  live.onSteps(steps(300, 30));
+  live.end();
+  live.end(); // nothing drawn: nothing to clear
+  assert.deepEqual(term.out, [
+    '\r\x1b[2Kselecting, stage 1: 25 % of its training, 10s so far, about 30s left',
+    '\r\x1b[2Kselecting, stage 1: 50 % of its training, 20s so far, about 20s left',
+    '\r\x1b[2K', 'selecting 1/4, stage 1: noise 0, readout last, fold 1: held-out accuracy 0.9000\n',
+    '\r\x1b[2Kselecting, stage 1: 75 % of its training, 30s so far, about 10s left',
+    '\r\x1b[2K',
+  ]);
+});

@@ -9,7 +9,7 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { stratifiedFolds } from '../src/train/split.js';
 import {
-  type CandidateScore, NOTHING_HELD_OUT, type Varied, budgetOf, canSelect, candidatesFor, heldOutParts, runSelectionTask, selectModel, selectionStage, tooFewToSelect,
+  type CandidateScore, NOTHING_HELD_OUT, type StageProgress, type Varied, budgetOf, canSelect, candidatesFor, heldOutParts, runSelectionTask, selectModel, selectionStage, tooFewToSelect,
   whySelectionSkips, withCandidate, withVaried,
 } from '../src/train/select.js';
 import { TRAIN_DEFAULTS, resolveHyperparameters } from '../src/train/defaults.js';
@@ -187,9 +187,22 @@ test('selection gives the same scores and choice on 1 and 2 threads, and chooses
   const ds = syntheticDataSet(30, 2, 3, 9, 8, 40);
   const hp = resolveHyperparameters(ds, { hidden: 8, stride: 2, bidirectional: true, batchSize: 8 });
   const o = { vary: { augmentation: true, weightDecay: true, readout: true }, budget: { epochs: 3 } };
-  const one = await selectModel(ds, hp, { ...o, threads: 1 });
-  const two = await selectModel(ds, hp, { ...o, threads: 2 });
+  const reports = [[], []] as StageProgress[][];
+  const one = await selectModel(ds, hp, { ...o, threads: 1, progressMs: 1, onProgress: (p) => reports[0].push(p) });
+  const two = await selectModel(ds, hp, { ...o, threads: 2, progressMs: 1, onProgress: (p) => reports[1].push(p) });
   assert.deepEqual(two, one);
+  // Progress counts every optimizer step of a stage's fits, in the worker threads too: each stage trains two
+  // candidates on both folds, 3 epochs of ⌈(fold's training part) / 8⌉ steps.
+  const perCandidate = heldOutParts(ds.labels, 3, hp.seed).reduce((n, f) => n + 3 * Math.ceil(f.train.length / 8), 0);
+  for (const r of reports) {
+    for (const stage of [1, 2]) {
+      const of = r.filter((p) => p.stage === stage);
+      assert.ok(of.length >= 1);
+      assert.deepEqual({ ...of.at(-1)!, seconds: 0 }, { stage, done: 2 * perCandidate, total: 2 * perCandidate, seconds: 0 });
+      assert.ok(of.every((p, i) => p.total === 2 * perCandidate && p.done >= (i > 0 ? of[i - 1].done : 0)), 'never backwards');
+    }
+    assert.ok(r.every((p) => p.stage <= 2));
+  }
   assert.equal(one.scores.length, 4, 'two readouts, then the two other rungs');
   assert.equal(one.folds, 2);
   const top = Math.max(...one.scores.map((s) => s.accuracy));

@@ -9,7 +9,7 @@
 
 import type { BatchProgress, EpochRecord } from '../train/fit.js';
 import type { SelectionProgress } from '../train/train.js';
-import type { Selection } from '../train/select.js';
+import type { Selection, StageProgress } from '../train/select.js';
 
 export interface ProgressStream {
   write(s: string): unknown;
@@ -114,14 +114,45 @@ function visibleLength(s: string): number {
   return s.replace(/\x1b\[[0-9;]*m/g, '').length;
 }
 
-/** Model selection's lines: one per finished (candidate, fold), then every candidate's mean and the choice. */
-export function selectionLines(stream: ProgressStream) {
+/** How long a run without a terminal may go without a selection line before a progress line says how far it is (ms). */
+const SELECTION_QUIET_MS = 30_000;
+
+/**
+ * Model selection's lines: one per finished (candidate, fold), then every candidate's mean and the choice. While
+ * a stage trains, how far it is: on a terminal a live line, elsewhere a line once SELECTION_QUIET_MS have passed
+ * without one (a large set's first fits take minutes).
+ */
+export function selectionLines(stream: ProgressStream, now: () => number = () => performance.now()) {
+  const tty = stream.isTTY === true;
+  let last = now(); // when a line was last written
+  let drawn = false;
+  const clear = () => {
+    if (drawn) stream.write('\r\x1b[2K');
+    drawn = false;
+  };
   return {
     onTask(p: SelectionProgress): void {
+      clear();
       const score = p.score.diverged ? 'diverged (it loses)' : `held-out accuracy ${f(p.score.accuracy)}`;
       stream.write(`selecting ${p.finished}/${p.total}, stage ${p.stage}: ${p.key.replace(/\/(\d+)$/, ', fold $1')}: ${score}\n`);
+      last = now();
     },
+    onSteps(p: StageProgress): void {
+      if (p.done <= 0 || p.done >= p.total) return; // nothing to go by yet, or the stage is over (its lines say so)
+      const line = `selecting, stage ${p.stage}: ${Math.floor((100 * p.done) / p.total)} % of its training, ` +
+        `${duration(p.seconds)} so far, about ${duration((p.seconds * (p.total - p.done)) / p.done)} left`;
+      if (tty) {
+        stream.write(`\r\x1b[2K${line}`);
+        drawn = true;
+      } else if (now() - last >= SELECTION_QUIET_MS) {
+        stream.write(line + '\n');
+        last = now();
+      }
+    },
+    /** Clears a live line (selection stopped: interrupted or failed). */
+    end: clear,
     onSelected(s: Selection): void {
+      clear();
       for (const c of s.scores) {
         const how = c.diverged ? `diverged on ${c.folds.filter((x) => x.diverged).length} of ${c.folds.length}` : `accuracy ${f(c.accuracy)}, cross-entropy ${f(c.logLoss)}`;
         stream.write(`  ${c.name === s.chosen.name ? '*' : ' '} ${c.name}: ${how} (${s.folds === 1 ? 'held-out split' : `${s.folds}-fold`})\n`);

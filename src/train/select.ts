@@ -64,8 +64,19 @@ export interface SelectionTask {
 export type Budget = { readonly epochs: number } | { readonly steps: number };
 
 
-/** What every selection worker gets once: the (normalized) training data, without the per-sequence names. */
-export type SelectionData = Omit<DataSet, 'ids' | 'sources'>;
+/**
+ * What every selection worker gets once: the (normalized) training data, without the per-sequence names, and a
+ * shared count of the optimizer steps the candidate fits have taken (for progress; it never changes a fit).
+ */
+export type SelectionData = Omit<DataSet, 'ids' | 'sources'> & { readonly steps?: Int32Array };
+
+/** Training progress of a selection stage: its fits' optimizer steps taken and in all, and its seconds so far. */
+export interface StageProgress {
+  readonly stage: number; // from 1
+  readonly done: number;
+  readonly total: number;
+  readonly seconds: number;
+}
 
 /**
  * What the user left to selection: the augmentation (input noise, warping, mixup), the weight decay, the readout.
@@ -226,13 +237,24 @@ export function withVaried(hp: Hyperparameters, c: Candidate, vary: Varied): Hyp
 /** A fold whose fit diverged: it scores below every fit that did not. */
 const DIVERGED: FoldScore = { accuracy: 0, logLoss: Number.MAX_VALUE, diverged: true };
 
+/** The epochs the task's fit trains: its budget's, or as many as come nearest its steps. */
+function taskEpochs(t: SelectionTask): number {
+  return 'epochs' in t.budget ? t.budget.epochs : Math.max(1, Math.round(t.budget.steps / stepsPerEpoch(t.train.length, t.hp.batchSize)));
+}
+
+/** The optimizer steps the task's fit takes. */
+export function taskSteps(t: SelectionTask): number {
+  return taskEpochs(t) * stepsPerEpoch(t.train.length, t.hp.batchSize);
+}
+
 /** Trains the task's candidate on its fold and scores it on the held-out part. */
 export async function runSelectionTask(data: SelectionData, t: SelectionTask, stop?: StopFlag): Promise<FoldScore> {
-  const ds: DataSet = { ...data, ids: [], sources: [] };
-  const epochs = 'epochs' in t.budget ? t.budget.epochs : Math.max(1, Math.round(t.budget.steps / stepsPerEpoch(t.train.length, t.hp.batchSize)));
+  const { steps, ...rest } = data;
+  const ds: DataSet = { ...rest, ids: [], sources: [] };
   try {
     const r = await fit(subsetOf(ds, t.train), null, {
-      ...withCandidate(t.hp, t.candidate), valSplit: 0, patience: 0, epochs, threads: t.threads ?? 1, kernel: t.kernel, signal: stop,
+      ...withCandidate(t.hp, t.candidate), valSplit: 0, patience: 0, epochs: taskEpochs(t), threads: t.threads ?? 1, kernel: t.kernel, signal: stop,
+      onBatch: steps && (() => void Atomics.add(steps, 0, 1)),
     });
     const s = score(r.model, subsetOf(ds, t.val));
     return { accuracy: s.accuracy, logLoss: s.loss };
@@ -268,6 +290,9 @@ export interface SelectOptions {
   readonly done?: Readonly<Record<string, FoldScore>>;
   /** After each task, with its key and scores: what a checkpoint records. */
   readonly onTask?: (key: string, s: FoldScore, finished: number, total: number, stage: number) => void;
+  /** Every `progressMs` (default 1000) while a stage trains, and at its end: its steps done and in all. */
+  readonly onProgress?: (p: StageProgress) => void;
+  readonly progressMs?: number;
 }
 
 /** The task key a checkpoint records a score under. */
@@ -309,8 +334,9 @@ function scoreOf(c: Candidate, K: number, done: Readonly<Record<string, FoldScor
 export async function selectModel(ds: DataSet, hp: Hyperparameters, o: SelectOptions): Promise<Selection> {
   const done: Record<string, FoldScore> = { ...o.done };
   let finished = Object.keys(done).length;
+  const steps = new Int32Array(new SharedArrayBuffer(4));
   const data: SelectionData = {
-    D: ds.D, channels: ds.channels, classes: ds.classes, values: ds.values, offsets: ds.offsets, lengths: ds.lengths, labels: ds.labels,
+    D: ds.D, channels: ds.channels, classes: ds.classes, values: ds.values, offsets: ds.offsets, lengths: ds.lengths, labels: ds.labels, steps,
   };
   // One pool for every stage (its threads start once); none on one thread, where the tasks run here.
   let pool: TaskPool<SelectionTask, FoldScore> | undefined;
@@ -326,20 +352,40 @@ export async function selectModel(ds: DataSet, hp: Hyperparameters, o: SelectOpt
         done[taskKey(t)] = s;
         o.onTask?.(taskKey(t), s, ++finished, plan.tasks.length, plan.stage + 1);
       };
-      if (o.threads <= 1) {
-        for (const t of todo) {
-          if (o.signal?.aborted) throw o.signal.reason;
-          record(t, await runSelectionTask(data, t, o.signal));
+      const progress = stageProgress(steps, plan.stage + 1, todo, o);
+      try {
+        if (o.threads <= 1) {
+          for (const t of todo) {
+            if (o.signal?.aborted) throw o.signal.reason;
+            record(t, await runSelectionTask(data, t, o.signal));
+          }
+        } else {
+          // A stage of fewer tasks than threads (the first stages have four on two folds, the last two) shares the
+          // threads out among its fits, whose bits do not depend on how many they get.
+          const each = Math.max(1, Math.floor(o.threads / todo.length));
+          pool ??= createTaskPool<SelectionTask, FoldScore>(WORKER, o.threads, data, o.signal);
+          await pool.run(todo.map((t) => (each > 1 ? { ...t, threads: each } : t)), (i, s) => record(todo[i], s));
         }
-      } else {
-        // A stage of fewer tasks than threads (the first stages have four on two folds, the last two) shares the
-        // threads out among its fits, whose bits do not depend on how many they get.
-        const each = Math.max(1, Math.floor(o.threads / todo.length));
-        pool ??= createTaskPool<SelectionTask, FoldScore>(WORKER, o.threads, data, o.signal);
-        await pool.run(todo.map((t) => (each > 1 ? { ...t, threads: each } : t)), (i, s) => record(todo[i], s));
+        progress.report();
+      } finally {
+        progress.stop();
       }
     }
   } finally {
     await pool?.close();
   }
+}
+
+/**
+ * Calls o.onProgress every o.progressMs while the stage's `tasks` train (and once more on report()), with the
+ * steps counted in `steps` since the stage began, out of what the tasks take.
+ */
+function stageProgress(steps: Int32Array, stage: number, tasks: readonly SelectionTask[], o: Pick<SelectOptions, 'onProgress' | 'progressMs'>) {
+  const base = Atomics.load(steps, 0);
+  const total = tasks.reduce((n, t) => n + taskSteps(t), 0);
+  const t0 = performance.now();
+  const report = () => o.onProgress?.({ stage, done: Atomics.load(steps, 0) - base, total, seconds: (performance.now() - t0) / 1000 });
+  const timer = o.onProgress === undefined ? undefined : setInterval(report, o.progressMs ?? 1000);
+  timer?.unref();
+  return { report, stop: () => clearInterval(timer) };
 }

@@ -30,7 +30,7 @@ import { asOption, checkOptions } from './option-checks.js';
 import { type NamesExactly, checkCallbacks, checkFileList, checkKnownOptions, checkModelArgument, checkPathOptions, checkSignal } from '../data/arguments.js';
 import { checkKernelEnvironment } from '../engine/wasm.js';
 import { type OutputPaths, checkFollows, checkInit, claimCheckpoint, fixedByModel, checkOutputs, checkResume, checkResumeData, checkResumeSelection, checkTestFiles } from './preflight.js';
-import { type Selection, budgetOf, plannedTasks, selectModel, taskKey, whySelectionSkips, withCandidate, withVaried, withoutSelection } from './select.js';
+import { type Selection, type StageProgress, budgetOf, plannedTasks, selectModel, taskKey, whySelectionSkips, withCandidate, withVaried, withoutSelection } from './select.js';
 
 export interface TrainOptions extends LoadOptions, HyperparameterOptions {
   readonly files: readonly string[];
@@ -54,6 +54,7 @@ export interface TrainOptions extends LoadOptions, HyperparameterOptions {
   readonly onTrained?: () => void; // training is over (the model is written); evaluation follows
   readonly onSelecting?: () => void; // model selection starts (from here on, `signal` stops it with a checkpoint)
   readonly onSelection?: (p: SelectionProgress) => void; // model selection: after each candidate's fold
+  readonly onSelectionSteps?: (p: StageProgress) => void; // model selection: about once a second while a stage trains, and at its end
   readonly onSelected?: (s: Selection) => void; // model selection is over: every score, and the choice
   readonly onSelectionSkipped?: (why: string, hp: Hyperparameters) => void; // selection cannot run or too few sequences for --select auto (select.ts), with what trains instead
   readonly onTuned?: (t: TuneResult) => void; // `threads: 'auto'` has measured and chosen
@@ -66,7 +67,7 @@ export { TRAIN_DEFAULTS };
 const TRAIN_OPTION_KEYS = [
   ...LOAD_OPTION_KEYS, ...HYPERPARAMETER_KEYS,
   'files', 'test', 'out', 'threads', 'kernel', 'report', 'commandLine', 'normalize', 'differences', 'sequenceNorm', 'onEpoch', 'onBatch', 'onStart',
-  'onMember', 'checkpoint', 'checkpointEvery', 'resume', 'onTrained', 'onSelecting', 'onSelection', 'onSelected',
+  'onMember', 'checkpoint', 'checkpointEvery', 'resume', 'onTrained', 'onSelecting', 'onSelection', 'onSelectionSteps', 'onSelected',
   'onSelectionSkipped', 'onTuned', 'onLoaded',
 ] as const;
 const trainKeysWhole: NamesExactly<keyof TrainOptions, typeof TRAIN_OPTION_KEYS> = true;
@@ -194,7 +195,7 @@ async function trainClaimed(o: TrainOptions, outputs: OutputPaths): Promise<Trai
     o.onSelecting?.();
     try {
       scores = await selectModel(ds, hp, {
-        vary, budget, threads, kernel: o.kernel, signal: o.signal, done,
+        vary, budget, threads, kernel: o.kernel, signal: o.signal, done, onProgress: o.onSelectionSteps,
         onTask: (key, s, finished, total, stage) => {
           done[key] = s;
           // A checkpoint past selection holds every task (checkResumeSelection above), so none trains and

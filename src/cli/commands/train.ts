@@ -236,6 +236,7 @@ export const trainCommand = {
       onTrained: disarmGraceful,
       onSelecting: armGraceful, // Ctrl-C from here on: stop with a checkpoint of the scores so far
       onSelection: a.quiet ? undefined : (p) => selecting.onTask(p),
+      onSelectionSteps: a.quiet ? undefined : (p) => selecting.onSteps(p),
       onSelected: a.quiet ? undefined : (s) => selecting.onSelected(s),
       onSelectionSkipped: a.quiet ? undefined : (why, hp) => process.stderr.write(`model selection skipped: ${why}; training with noise ${hp.noise}, warp ${hp.warp}, mixup ${hp.mixup}, readout ${hp.readout}\n`),
       onTuned: a.quiet ? undefined : (t) => process.stderr.write(
@@ -243,7 +244,10 @@ export const trainCommand = {
       ),
       onBatch: a.quiet ? undefined : (b) => progress?.onBatch(b),
       onEpoch: a.quiet ? undefined : (e) => progress?.onEpoch(e),
-    }).finally(() => progress?.end());
+    }).finally(() => {
+      selecting.end();
+      progress?.end();
+    });
     const m = r.model;
     process.stdout.write(
       `model: ${a.out} (${m.classes.length} classes, ${m.channels.length} channel(s)${m.sequenceNorm ? ', each sequence on its own scale,' : ''}${m.differences ? ' and their differences' : ''}${m.resample ? `, resampled to ${m.resample} samples` : ''}, ${hiddenText(m, '=')}, readout ${m.readout}; ` +
