@@ -128,6 +128,9 @@ test('selection: between its lines, how far a stage is; a live line on a termina
   live.onSteps(steps(300, 30));
   live.end();
   live.end(); // nothing drawn: nothing to clear
+  const narrow = { isTTY: true, columns: 40, out: [] as string[], write(x: string) { this.out.push(x); } };
+  selectionLines(narrow, () => 0).onSteps(steps(100, 10));
+  assert.deepEqual(narrow.out, ['\r\x1b[2Kselecting, stage 1: 25 % of its trainin'], 'cut to the width: a wrapped line cannot be redrawn');
   assert.deepEqual(term.out, [
     '\r\x1b[2Kselecting, stage 1: 25 % of its training, 10s so far, about 30s left',
     '\r\x1b[2Kselecting, stage 1: 50 % of its training, 20s so far, about 20s left',

@@ -74,8 +74,7 @@ export function createProgress(stream: ProgressStream, epochs: number, env: Node
       paint('36', '█'.repeat(full)) + paint('2', '░'.repeat(width - full)) +
       ` ${String(b.batch).padStart(String(b.batches).length)}/${b.batches}` +
       `  loss ${f(b.loss)}  acc ${f(b.accuracy, 3)}  ${Math.round(rate)} seq/s  ETA ${duration(epochEta)} (run ${duration(runEta)})`;
-    const cols = stream.columns ?? 0;
-    return cols > 20 && visibleLength(line) > cols - 1 ? line.slice(0, line.length - (visibleLength(line) - cols + 1)) : line;
+    return withinColumns(line, stream.columns);
   }
 
   return {
@@ -114,6 +113,11 @@ function visibleLength(s: string): number {
   return s.replace(/\x1b\[[0-9;]*m/g, '').length;
 }
 
+/** A live line cut to the terminal's width: one that wrapped could not be redrawn in place. */
+function withinColumns(line: string, columns = 0): string {
+  return columns > 20 && visibleLength(line) > columns - 1 ? line.slice(0, line.length - (visibleLength(line) - columns + 1)) : line;
+}
+
 /** How long a run without a terminal may go without a selection line before a progress line says how far it is (ms). */
 const SELECTION_QUIET_MS = 30_000;
 
@@ -142,7 +146,7 @@ export function selectionLines(stream: ProgressStream, now: () => number = () =>
       const line = `selecting, stage ${p.stage}: ${Math.floor((100 * p.done) / p.total)} % of its training, ` +
         `${duration(p.seconds)} so far, about ${duration((p.seconds * (p.total - p.done)) / p.done)} left`;
       if (tty) {
-        stream.write(`\r\x1b[2K${line}`);
+        stream.write(`\r\x1b[2K${withinColumns(line, stream.columns)}`);
         drawn = true;
       } else if (now() - last >= SELECTION_QUIET_MS) {
         stream.write(line + '\n');
