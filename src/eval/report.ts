@@ -48,6 +48,7 @@ export interface ReportEvaluation {
 export type { ReportEpoch } from './training-record.js';
 
 const PALETTE = ['#2563eb', '#dc2626', '#16a34a', '#9333ea', '#ea580c', '#0891b2', '#ca8a04', '#db2777', '#4b5563', '#65a30d', '#7c3aed', '#0f766e'];
+const DRAWN_CHANNELS = PALETTE.length; // channels drawn in the small charts, each in its own colour: a 963-channel set's report would be 96 MB
 const EXAMPLES_PER_CLASS = 3;
 const EXAMPLE_CLASSES = 30; // classes whose examples are drawn: a report of thousands of classes stays readable
 const HARD_CASES = 6; // drawn per kind (misclassified, least confident) and file
@@ -163,7 +164,7 @@ function reduced(ds: DataSet, n: number): number[][] {
   const T = ds.lengths[n];
   const o = ds.offsets[n];
   const out: number[][] = [];
-  for (let d = 0; d < ds.D; d++) {
+  for (let d = 0; d < Math.min(ds.D, DRAWN_CHANNELS); d++) {
     const at = (t: number) => ds.values[(o + t) * ds.D + d];
     if (T <= MAX_POINTS) {
       out.push(Array.from({ length: T }, (_, t) => at(t)));
@@ -296,11 +297,11 @@ function examples(ds: DataSet, classes: readonly string[]): string {
   return channelLegend(ds) + out;
 }
 
-/** Which colour is which channel in the small charts (nothing for one channel). */
+/** Which colour is which channel in the small charts (nothing for one channel), and which are left out. */
 function channelLegend(ds: DataSet): string {
-  return ds.D > 1
-    ? `<p class="note">Channels: ${ds.channels.map((ch, d) => `<span style="color:${PALETTE[d % PALETTE.length]}">■</span> ${esc(ch)}`).join(' ')}</p>`
-    : '';
+  if (ds.D <= 1) return '';
+  const drawn = ds.channels.slice(0, DRAWN_CHANNELS).map((ch, d) => `<span style="color:${PALETTE[d]}">■</span> ${esc(ch)}`).join(' ');
+  return `<p class="note">Channels: ${drawn}${ds.D > DRAWN_CHANNELS ? ` (the first ${DRAWN_CHANNELS} of ${ds.D} are drawn)` : ''}</p>`;
 }
 
 /** Three caption lines: which sequence, its true and predicted class, the top probabilities. */

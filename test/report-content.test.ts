@@ -1,0 +1,34 @@
+// What the HTML report draws for data of many channels: the small charts show the first twelve, each in its own
+// colour, and the legend says how many are left out (a 963-channel set's report had been 96 MB).
+
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { evaluate, renderReport, totalMetrics } from '../src/index.js';
+import { createRng } from '../src/model/rng.js';
+import { randomModel } from './helpers/models.js';
+import { tempDir } from './helpers/temp.js';
+
+async function reportFor(D: number): Promise<string> {
+  const model = randomModel(createRng(3), D, 4, 2, 'mean', true);
+  const names = model.channels;
+  const rows = ['s1,0,k0', 's1,1,k0', 's1,2,k0', 's2,0,k1', 's2,1,k1'].map((r, i) => `${r},${names.map((_, d) => Math.sin(i + d).toFixed(3)).join(',')}`);
+  const file = join(tempDir('ts-report-'), 'data.csv');
+  writeFileSync(file, [`id,t,label,${names.join(',')}`, ...rows].join('\n') + '\n');
+  const evaluations = await evaluate(model, { files: [file] });
+  return renderReport({ model, evaluations, total: totalMetrics(evaluations) });
+}
+
+test('a report of 30 channels draws the first 12 in the small charts and says so; one of 3 draws all three', async () => {
+  const many = await reportFor(30);
+  const charts = [...many.matchAll(/<figure class="spark">(.*?)<\/figure>/g)].map((m) => m[1]);
+  assert.ok(charts.length >= 2, 'an example of each class');
+  for (const c of charts) assert.equal(c.match(/<path /g)?.length, 12);
+  assert.match(many, /Channels: (<span style="color:#[0-9a-f]{6}">■<\/span> c\d+ ){11}<span style="color:#[0-9a-f]{6}">■<\/span> c11 \(the first 12 of 30 are drawn\)<\/p>/);
+  assert.match(many, /2 sequences, 30 channel\(s\) \(c0, c1, [^)]*, c19, … 10 more\)/);
+  const few = await reportFor(3);
+  for (const [, c] of few.matchAll(/<figure class="spark">(.*?)<\/figure>/g)) assert.equal(c.match(/<path /g)?.length, 3);
+  assert.match(few, /Channels: [^<]*(<span[^>]*>■<\/span> c\d ?){3}<\/p>/);
+  assert.doesNotMatch(few, /are drawn/);
+});
