@@ -481,6 +481,8 @@ test('before training, stderr names the channels, and warns of one that steps li
   const many = cli(['train', 'many.csv', '--epochs', '1', '--hidden', '4', '--select', 'off', '--members', '1', '--out', 'k.json'], { cwd: dir });
   assert.equal(many.code, 0, many.stderr);
   assert.match(many.stderr, /^4 sequences, 2 classes; channels: ch0, ch1, ch2, [^\n]*, ch19, … 280 more$/m);
+  const info = cli(['info', 'k.json'], { cwd: dir });
+  assert.match(info.stdout, /\n {2}channels \(300\): ch0, ch1, [^\n]*, ch19, … 280 more \(--json lists them all\)(, [^\n]*)?\n/);
 });
 
 test('a report that cannot be written after the model was: exit 2, and the message says the model was written', { skip: !existsSync('/dev/full') }, () => {

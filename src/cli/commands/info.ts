@@ -11,6 +11,7 @@ import { hiddenText } from '../../model/ensemble.js';
 import { visible } from '../../eval/visible.js';
 import { UserError } from '../../errors.js';
 import { WORKFLOW_EXAMPLES, grouped, withExamples } from '../help.js';
+import { nameList } from '../../data/cells.js';
 
 interface InfoArgs {
   file?: string;
@@ -23,7 +24,7 @@ const infoOptions = {
   json: { type: 'boolean', default: false, describe: 'print the model file as JSON on one line, its parameters replaced by their count' },
 } as const;
 
-const list = (xs: readonly string[]) => xs.map(visible).join(', ');
+const list = (xs: readonly string[]) => nameList(xs.map(visible)) + (xs.length > 20 ? ' (--json lists them all)' : '');
 const record = (x: unknown): Record<string, unknown> => (typeof x === 'object' && x !== null ? x as Record<string, unknown> : {});
 const num = (x: unknown, digits = 4) => (typeof x === 'number' && Number.isFinite(x) ? String(Number(x.toPrecision(digits))) : '-');
 
