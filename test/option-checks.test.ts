@@ -130,6 +130,7 @@ test('the library refuses arguments of another kind in one UserError naming the 
   await assert.rejects(evaluate(any('m.json'), { files: [file] }), refused(/^model must be a model as loadModel\(\) returns it/));
   await assert.rejects(evaluate(any({}), any({})), refused(/^model must be a model/));
   await assert.rejects(loadDataSet(any(file)), refused(/^files must be a non-empty array/));
+  await assert.rejects(loadDataSet(any({ files: [file] })), refused(/^files must be a non-empty array of file paths \(got object\); give the array of paths itself, then the options: \(files, \{ … \}\)$/));
   const { model } = await train({ files: [file], epochs: 1, hidden: 2, select: 'off', members: 1 });
   await assert.rejects(evaluate(model, any({})), refused(/^files must be a non-empty array of file paths \(got undefined\)$/));
   await assert.rejects(evaluate(model, { files: [] }), refused(/^files must be a non-empty array/));

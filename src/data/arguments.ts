@@ -12,7 +12,9 @@ const shown = (v: unknown): string => (typeof v === 'string' ? JSON.stringify(v)
 /** `files` is a non-empty array of paths (strings). */
 export function checkFileList(v: unknown, option: string): asserts v is readonly string[] {
   if (!Array.isArray(v) || v.length === 0 || !v.every((f) => typeof f === 'string' && f !== '')) {
-    const hint = typeof v === 'string' ? `; give an array: [${JSON.stringify(v)}]` : '';
+    // loadDataSet({ files }) as train() takes them: the array goes first, the options second.
+    const inner = typeof v === 'object' && v !== null && Array.isArray((v as { files?: unknown }).files);
+    const hint = typeof v === 'string' ? `; give an array: [${JSON.stringify(v)}]` : inner ? '; give the array of paths itself, then the options: (files, { … })' : '';
     throw new UserError(`${option} must be a non-empty array of file paths (got ${Array.isArray(v) ? `[${v.map(shown).join(', ')}]` : shown(v)})${hint}`);
   }
 }
