@@ -120,6 +120,13 @@ test('selection: between its lines, how far a stage is; a live line on a termina
   lines.onSteps(steps(0, 130)); // a new stage with nothing done yet
   assert.equal(plain.out.length, 4);
 
+  // Loading took 20 s: the 30 s count from the stage's start, not from the command's.
+  const late = sink(false);
+  t = 0;
+  const afterLoading = selectionLines(late.stream, () => t);
+  for (t = 20_000; t <= 55_000; t += 1000) afterLoading.onSteps(steps(t / 1000 - 20, t / 1000 - 20));
+  assert.deepEqual(late.out.map((l) => l.replace(/:.*, (\S+) so far.*/s, ' $1')), ['selecting, stage 1 30s']);
+
   const term = sink(true);
   const live = selectionLines(term.stream, () => 0);
   live.onSteps(steps(100, 10));

@@ -145,6 +145,7 @@ export function selectionLines(stream: ProgressStream, now: () => number = () =>
       if (p.done <= 0 || p.done >= p.total) return; // nothing to go by yet, or the stage is over (its lines say so)
       const line = `selecting, stage ${p.stage}: ${Math.floor((100 * p.done) / p.total)} % of its training, ` +
         `${duration(p.seconds)} so far, about ${duration((p.seconds * (p.total - p.done)) / p.done)} left`;
+      last = Math.max(last, now() - 1000 * p.seconds); // quiet since the later of the last line and the stage's start
       if (tty) {
         stream.write(`\r\x1b[2K${withinColumns(line, stream.columns)}`);
         drawn = true;

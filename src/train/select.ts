@@ -243,7 +243,7 @@ function taskEpochs(t: SelectionTask): number {
 }
 
 /** The optimizer steps the task's fit takes. */
-export function taskSteps(t: SelectionTask): number {
+function taskSteps(t: SelectionTask): number {
   return taskEpochs(t) * stepsPerEpoch(t.train.length, t.hp.batchSize);
 }
 
