@@ -243,8 +243,13 @@ test('a selection task ends at its stop flag: after the step in progress, with n
 test('train() selects by default, trains with the choice and records every candidate', async () => {
   const seen: string[] = [];
   const stages: number[] = [];
-  const r = await train({ ...opts, layers: 1, onSelection: (p) => { seen.push(p.key); stages.push(p.stage); } });
+  const steps: StageProgress[] = [];
+  const r = await train({ ...opts, layers: 1, onSelection: (p) => { seen.push(p.key); stages.push(p.stage); }, onSelectionSteps: (p) => steps.push(p) });
   assert.deepEqual(stages, [1, 1, 1, 1, 2, 2, 2, 2], 'the readouts first, then the other rungs');
+  for (const stage of [1, 2]) { // each stage's progress ends with all of its steps taken
+    const last = steps.filter((p) => p.stage === stage).at(-1)!;
+    assert.ok(last.total > 0 && last.done === last.total, JSON.stringify(last));
+  }
   const t = r.model.training as { selection: { chosen: string; folds: number; candidates: { name: string; accuracy: number }[] }; hyperparameters: { noise: number; readout: string } };
   assert.equal(t.selection.candidates.length, 4);
   assert.equal(seen.length, 8, 'four candidates on two folds');
