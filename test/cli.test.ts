@@ -474,13 +474,16 @@ test('before training, stderr names the channels, and warns of one that steps li
   const ok = cli(['train', 'datasets/motion/train.csv', '--epochs', '1', '--hidden', '4', '--select', 'off', '--out', join(dir, 'n.json')]);
   assert.match(ok.stderr, /channels: ax, ay, az$/m);
   assert.doesNotMatch(ok.stderr, /warning: channel/);
-  // Many channels: the first 20 and how many more, not a line of hundreds of names.
+  // Many channels: the first 20 and how many more, not a line of hundreds of names; the 30 that step evenly
+  // (one step a row, from d) are one warning.
   const names = Array.from({ length: 300 }, (_, d) => `ch${d}`);
-  const rows = ['s1,0,p', 's1,1,p', 's2,0,q', 's2,1,q', 's3,0,p', 's4,0,q'].map((r, i) => `${r},${names.map((_, d) => Math.sin(i + d)).join(',')}`);
+  const rows = ['s1,0,p', 's1,1,p', 's1,2,p', 's2,0,q', 's2,1,q', 's3,0,p', 's4,0,q'].map((r, i) => `${r},${names.map((_, d) => (d < 30 ? d + i : Math.sin(i * d))).join(',')}`);
   writeFileSync(join(dir, 'many.csv'), [`id,t,label,${names.join(',')}`, ...rows].join('\n') + '\n');
   const many = cli(['train', 'many.csv', '--epochs', '1', '--hidden', '4', '--select', 'off', '--members', '1', '--out', 'k.json'], { cwd: dir });
   assert.equal(many.code, 0, many.stderr);
   assert.match(many.stderr, /^4 sequences, 2 classes; channels: ch0, ch1, ch2, [^\n]*, ch19, … 280 more$/m);
+  assert.equal(many.stderr.match(/^warning: channels? /gm)?.length, 1, many.stderr);
+  assert.match(many.stderr, /^warning: channels "ch0", "ch1", [^\n]*"ch19", … 10 more step evenly in every sequence, like a time column; if one is, name it with --time-column$/m);
   const info = cli(['info', 'k.json'], { cwd: dir });
   assert.match(info.stdout, /\n {2}channels \(300\): ch0, ch1, [^\n]*, ch19, … 280 more \(--json lists them all\)(, [^\n]*)?\n/);
 });
