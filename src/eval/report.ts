@@ -48,7 +48,7 @@ export interface ReportEvaluation {
 export type { ReportEpoch } from './training-record.js';
 
 const PALETTE = ['#2563eb', '#dc2626', '#16a34a', '#9333ea', '#ea580c', '#0891b2', '#ca8a04', '#db2777', '#4b5563', '#65a30d', '#7c3aed', '#0f766e'];
-const DRAWN_CHANNELS = PALETTE.length; // channels drawn in the small charts, each in its own colour: a 963-channel set's report would be 96 MB
+const DRAWN_CHANNELS = PALETTE.length; // channels drawn in the small charts, each in its own colour: all of hundreds would make a report too large to open
 const EXAMPLES_PER_CLASS = 3;
 const EXAMPLE_CLASSES = 30; // classes whose examples are drawn: a report of thousands of classes stays readable
 const HARD_CASES = 6; // drawn per kind (misclassified, least confident) and file
