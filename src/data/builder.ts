@@ -13,7 +13,7 @@
 
 import { UserError } from '../errors.js';
 import type { DataSet, SequenceSource } from './dataset.js';
-import { nameList } from './cells.js';
+import { firstDifference, nameList } from './cells.js';
 import { sharedFloat32, sharedFloat64, sharedInt32 } from './shared.js';
 
 const SHIFT = 16;
@@ -302,7 +302,7 @@ export class DataSetBuilder {
       else this.sharedSteps = new SharedSteps(channels.length, 2 * this.textBytes);
     } else if (!sameList(this.channelList, channels)) {
       throw new UserError(
-        `channels [${nameList(channels)}] differ from [${nameList(this.channelList)}] of ${this.channelsFile}${firstDifference(channels, this.channelList)}; ` +
+        `channels [${nameList(channels)}] differ from [${nameList(this.channelList)}] of ${this.channelsFile}${firstDifference(channels, this.channelList, 'it')}; ` +
           'files loaded together must have the same channels in the same order',
         { file, line },
       );
@@ -387,10 +387,4 @@ export class DataSetBuilder {
 
 function sameList(a: readonly string[], b: readonly string[]): boolean {
   return a.length === b.length && a.every((x, i) => x === b[i]);
-}
-
-/** Where lists a and b of channel names first differ, for a message (nothing where one only has more). */
-function firstDifference(a: readonly string[], b: readonly string[]): string {
-  const i = a.findIndex((x, j) => j < b.length && x !== b[j]);
-  return i < 0 ? '' : ` (${JSON.stringify(a[i])} where it has ${JSON.stringify(b[i])})`;
 }

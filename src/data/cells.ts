@@ -125,6 +125,12 @@ export function nameList(names: readonly string[], most = 20): string {
   return names.length > most ? `${shown}, … ${names.length - most} more` : shown;
 }
 
+/** Where a list of names first differs from `expected`, for a message: ` ("gx" where <whose> has "ax")`; nothing where one only has more. */
+export function firstDifference(names: readonly string[], expected: readonly string[], whose: string): string {
+  const i = names.findIndex((x, j) => j < expected.length && x !== expected[j]);
+  return i < 0 ? '' : ` (${JSON.stringify(names[i])} where ${whose} has ${JSON.stringify(expected[i])})`;
+}
+
 /** A header's column names for a message: `id, t, label, ax` (the first 20, then how many more). */
 export function columnList(header: readonly string[]): string {
   return nameList(header.map((c) => c.trim()));

@@ -4,7 +4,7 @@
 import { LOAD_OPTION_KEYS, fileName, layoutOptions, readDataSet, type LoadOptions, type ReadOptions } from '../data/csv.js';
 import type { DataSet } from '../data/dataset.js';
 import { modelInputs } from '../data/inputs.js';
-import { nameList } from '../data/cells.js';
+import { firstDifference, nameList } from '../data/cells.js';
 import { UserError } from '../errors.js';
 import type { Model } from '../model/model.js';
 import { type Scores, UNKNOWN_LABEL, labelsForModel, score } from './score.js';
@@ -32,11 +32,10 @@ export function checkChannels(model: Model, channels: readonly string[], file: s
       { file, line: 1 },
     );
   }
-  const differ = channels.findIndex((c, i) => c !== model.channels[i]);
-  if (differ >= 0) {
+  const differ = firstDifference(channels, model.channels, 'the model');
+  if (differ !== '') {
     throw new UserError(
-      `channels [${nameList(channels)}] differ from the model's [${nameList(model.channels)}] ` +
-        `(${JSON.stringify(channels[differ])} where the model has ${JSON.stringify(model.channels[differ])}); ` +
+      `channels [${nameList(channels)}] differ from the model's [${nameList(model.channels)}]${differ}; ` +
         'give data with the same channels in the same order (or --channels to pick them)',
       { file, line: 1 },
     );

@@ -16,7 +16,7 @@ import { type Model, differencesOf, resampleOf, sequenceNormOf, strideOf } from 
 import { type Cell, cellOf, directionsOf, layersOf } from '../model/layout.js';
 import type { Readout } from '../model/rnn.js';
 import type { HyperparameterOptions } from './defaults.js';
-import { nameList } from '../data/cells.js';
+import { firstDifference, nameList } from '../data/cells.js';
 
 export interface OutputPaths {
   readonly out?: string;
@@ -114,10 +114,9 @@ function writesInPlace(path: string): boolean {
 export function checkChannelsMatch(channels: readonly string[], file: string, expected: readonly string[], whose: string): void {
   if (channels.length === expected.length && channels.every((c, i) => c === expected[i])) return;
   const list = (xs: readonly string[]) => `[${nameList(xs)}]`;
-  const differ = channels.findIndex((c, i) => c !== expected[i]);
   const what = channels.length !== expected.length
     ? `has ${channels.length} channel(s) ${list(channels)} but ${whose} has ${expected.length} ${list(expected)}`
-    : `channels ${list(channels)} differ from ${whose}'s ${list(expected)} (${JSON.stringify(channels[differ])} where it has ${JSON.stringify(expected[differ])})`;
+    : `channels ${list(channels)} differ from ${whose}'s ${list(expected)}${firstDifference(channels, expected, 'it')}`;
   throw new UserError(`${what}; give data with the same channels in the same order (or --channels to pick them)`, { file, line: 1 });
 }
 
