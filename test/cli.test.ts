@@ -430,7 +430,7 @@ test('a model trained on some of the channels (--channels) reads them by name in
   assert.equal(p.stdout.trim().split('\n').length, 61);
   const e = cli(['evaluate', '--model', model, 'datasets/motion/test.csv', '--channels', 'ax,ay,az']); // a flag still overrides
   assert.equal(e.code, 2);
-  assert.match(e.stderr, /has 3 channel\(s\) but the model was trained on 2 \(az, ax\)/);
+  assert.match(e.stderr, /has 3 channel\(s\) \[ax, ay, az\] but the model has 2 \[az, ax\]/);
   assert.match(cli(['info', model]).stdout, /channels "az","ax"/);
 });
 

@@ -131,6 +131,19 @@ export function firstDifference(names: readonly string[], expected: readonly str
   return i < 0 ? '' : ` (${JSON.stringify(names[i])} where ${whose} has ${JSON.stringify(expected[i])})`;
 }
 
+/**
+ * Refuses data whose channels are not `expected` (count, names, order), naming both lists and the first that
+ * differs: the one check of evaluate, predict, --test and --init against what a model or the training data has.
+ */
+export function checkSameChannels(channels: readonly string[], file: string, expected: readonly string[], whose: string): void {
+  if (channels.length === expected.length && channels.every((c, i) => c === expected[i])) return;
+  const list = (xs: readonly string[]) => `[${nameList(xs)}]`;
+  const what = channels.length !== expected.length
+    ? `has ${channels.length} channel(s) ${list(channels)} but ${whose} has ${expected.length} ${list(expected)}`
+    : `channels ${list(channels)} differ from ${whose}'s ${list(expected)}${firstDifference(channels, expected, 'it')}`;
+  throw new UserError(`${what}; give data with the same channels in the same order (or --channels to pick them)`, { file, line: 1 });
+}
+
 /** A header's column names for a message: `id, t, label, ax` (the first 20, then how many more). */
 export function columnList(header: readonly string[]): string {
   return nameList(header.map((c) => c.trim()));

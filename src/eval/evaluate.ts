@@ -4,7 +4,7 @@
 import { LOAD_OPTION_KEYS, fileName, layoutOptions, readDataSet, type LoadOptions, type ReadOptions } from '../data/csv.js';
 import type { DataSet } from '../data/dataset.js';
 import { modelInputs } from '../data/inputs.js';
-import { firstDifference, nameList } from '../data/cells.js';
+import { checkSameChannels } from '../data/cells.js';
 import { UserError } from '../errors.js';
 import type { Model } from '../model/model.js';
 import { type Scores, UNKNOWN_LABEL, labelsForModel, score } from './score.js';
@@ -22,24 +22,6 @@ export interface FileEvaluation {
   readonly data: DataSet;
   readonly tally: Tally; // the confusion counts and log-loss sum, for totals over files
   readonly metrics: Metrics;
-}
-
-/** Refuses data (from `file`) whose channels do not match the model's (count, names, order). */
-export function checkChannels(model: Model, channels: readonly string[], file: string): void {
-  if (channels.length !== model.channels.length) {
-    throw new UserError(
-      `has ${channels.length} channel(s) but the model was trained on ${model.channels.length} (${nameList(model.channels)}); give data with the model's channels`,
-      { file, line: 1 },
-    );
-  }
-  const differ = firstDifference(channels, model.channels, 'the model');
-  if (differ !== '') {
-    throw new UserError(
-      `channels [${nameList(channels)}] differ from the model's [${nameList(model.channels)}]${differ}; ` +
-        'give data with the same channels in the same order (or --channels to pick them)',
-      { file, line: 1 },
-    );
-  }
 }
 
 /** Loads `file`, puts it on the model's scale, and scores it. */
@@ -60,7 +42,7 @@ async function evaluateOne(model: Model, file: string, load: ReadOptions): Promi
  * or a copy with its differences when the model reads them).
  */
 export function evaluateDataSet(model: Model, file: string, loaded: DataSet): FileEvaluation {
-  checkChannels(model, loaded.channels, file);
+  checkSameChannels(loaded.channels, file, model.channels, 'the model');
   const ds = modelInputs(model, loaded);
   const labels = labelsForModel(ds.labels, ds.classes, model);
   const scores = score(model, { D: ds.D, values: ds.values, offsets: ds.offsets, lengths: ds.lengths, labels });

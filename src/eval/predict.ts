@@ -22,7 +22,8 @@ import { appendSequenceNorm, sequenceNormChannels } from '../model/sequence-norm
 import { resampleSequence } from '../model/resample.js';
 import { argmax } from '../model/rnn.js';
 import { createPredictor } from '../engine/predict.js';
-import { FILES_OPTION_KEYS, checkChannels } from './evaluate.js';
+import { FILES_OPTION_KEYS } from './evaluate.js';
+import { checkSameChannels } from '../data/cells.js';
 import { UNLABELLED, score } from './score.js';
 import type { RowOutput } from '../io/stream-out.js';
 import { checkOnce } from '../io/paths.js';
@@ -206,7 +207,7 @@ async function scoreFiles(model: Model, o: PredictOptions, sink: PredictionSink)
     try {
       await streamFile(path, opts, (s: StreamedSequence) => {
         if (!checked) {
-          checkChannels(model, s.channels, file);
+          checkSameChannels(s.channels, file, model.channels, 'the model');
           checked = true;
         }
         const { id, label } = s;
@@ -228,7 +229,7 @@ async function scoreFiles(model: Model, o: PredictOptions, sink: PredictionSink)
       }
       sink.rewind();
       const ds = await readDataSet([path], opts);
-      checkChannels(model, ds.channels, file);
+      checkSameChannels(ds.channels, file, model.channels, 'the model');
       n = ds.lengths.length;
       const probs = scoreDataSet(model, ds);
       const C = model.shape.C;

@@ -16,7 +16,7 @@ import { type Model, differencesOf, resampleOf, sequenceNormOf, strideOf } from 
 import { type Cell, cellOf, directionsOf, layersOf } from '../model/layout.js';
 import type { Readout } from '../model/rnn.js';
 import type { HyperparameterOptions } from './defaults.js';
-import { firstDifference, nameList } from '../data/cells.js';
+import { checkSameChannels, nameList } from '../data/cells.js';
 
 export interface OutputPaths {
   readonly out?: string;
@@ -110,19 +110,9 @@ function writesInPlace(path: string): boolean {
   }
 }
 
-/** Refuses `ds` (loaded from `file`) unless its channels are the model's, by count, name and order. */
-export function checkChannelsMatch(channels: readonly string[], file: string, expected: readonly string[], whose: string): void {
-  if (channels.length === expected.length && channels.every((c, i) => c === expected[i])) return;
-  const list = (xs: readonly string[]) => `[${nameList(xs)}]`;
-  const what = channels.length !== expected.length
-    ? `has ${channels.length} channel(s) ${list(channels)} but ${whose} has ${expected.length} ${list(expected)}`
-    : `channels ${list(channels)} differ from ${whose}'s ${list(expected)}${firstDifference(channels, expected, 'it')}`;
-  throw new UserError(`${what}; give data with the same channels in the same order (or --channels to pick them)`, { file, line: 1 });
-}
-
 /** The --init model against the training data: same channels (count, names, order) and the same classes. */
 export function checkInit(init: Model, ds: DataSet, file: string): void {
-  checkChannelsMatch(ds.channels, file, init.channels, 'the --init model');
+  checkSameChannels(ds.channels, file, init.channels, 'the --init model');
   if (init.classes.length !== ds.classes.length || init.classes.some((c, i) => c !== ds.classes[i])) {
     throw new UserError(
       `classes [${nameList(ds.classes)}] differ from the --init model's [${nameList(init.classes)}]; ` +
@@ -141,7 +131,7 @@ export async function checkTestFiles(files: readonly string[] | undefined, load:
   const sets: DataSet[] = [];
   for (const file of files ?? []) {
     const ds = await readDataSet([file], { ...load, requireLabels: true, modelClasses: train.classes });
-    checkChannelsMatch(ds.channels, file, train.channels, 'the training data');
+    checkSameChannels(ds.channels, file, train.channels, 'the training data');
     sets.push(ds);
   }
   return sets;
