@@ -462,7 +462,12 @@ const BAD: Bad[] = [
   { name: 'gzip file cut short', content: gzipSync('label,t0\nx,1\ny,2\n').subarray(0, 12), line: 1, phrase: 'not a whole gzip file (Z_BUF_ERROR' },
   { name: 'gzip file cut short after line 3', content: CUT_GZIP, line: 3, phrase: 'not a whole gzip file (Z_BUF_ERROR' },
   { name: 'damaged gzip file', content: Buffer.from([0x1f, 0x8b, 0x08, 0, 0, 0, 0, 0, 0, 3, 0x2c, 0xcb, 0x0a, 0x41]), line: 1, phrase: 'not a whole gzip file (Z_' },
-  { name: 'decimal comma', content: 'label;t0;t1\nx;1;-0,5\n', line: 2, phrase: 'value "-0,5" in column "t1" has a decimal comma; write decimal numbers with a point ("-0.5")' },
+  { name: 'decimal comma in a comma-separated file', content: 'label,t0,t1\nx,1,"-0,5"\n', line: 2, phrase: 'value "-0,5" in column "t1" has a decimal comma; write decimal numbers with a point ("-0.5")' },
+  { name: 'a decimal point after decimal commas', content: 'label;t0;t1\nx;0,5;1\ny;1.234;2\n', line: 3, phrase: 'value "1.234" has a decimal point, but this file writes decimal commas (line 2: "0,5"); write every number with the same decimal mark and no thousands separator' },
+  { name: 'a decimal comma after decimal points', content: 'x\t0.5\t1,5\n', line: 1, phrase: 'value "1,5" has a decimal comma, but this file writes decimal points (line 1: "0.5")' },
+  { name: 'a decimal point in a label after decimal commas', content: 'id;t;label;x\na;0;1,0;0,5\nb;0;2.0;1\n', line: 3, phrase: 'value "2.0" has a decimal point, but this file writes decimal commas (line 2: "1,0")' },
+  { name: 'a thousands separator', content: 'label;t0;t1\nx;1.234,5;1\n', line: 2, phrase: 'value "1.234,5" in column "t0" has a thousands separator; write numbers without one ("1234.5")' },
+  { name: 'a thousands separator, the other way', content: 'label,t0,t1\nx,"-1,234,567.25",1\n', line: 2, phrase: 'value "-1,234,567.25" in column "t0" has a thousands separator; write numbers without one ("-1234567.25")' },
   { name: 'ARFF: no @data', content: '% GunPoint\n@relation GunPoint\n@attribute t0 numeric\n', line: 3, phrase: 'no @data line: an ARFF file lists its sequences after one' },
   { name: 'ARFF: nothing after @data', content: '@relation R\n@attribute t0 numeric\n@attribute t1 numeric\n@attribute class {a,b}\n@data\n%\n', line: 6, phrase: 'no sequences after @data' },
   { name: 'ARFF: missing value', content: '@relation R\n@attribute t0 numeric\n@attribute t1 numeric\n@attribute class {a,b}\n@data\n1,2,a\n?,2,b\n', line: 7, phrase: 'missing value "?" (channel 1, value 1); fill it in or leave the sequence out' },
@@ -556,8 +561,27 @@ test('a label written in another Unicode form than a class already seen is refus
   assert.deepEqual((await loadDataSet([alike])).classes, ['caf\u00e9', 'tea']);
 });
 
-test('a headerless semicolon file whose every value has a decimal comma is refused for the decimal comma, not as a header', async () => {
-  const file = await fileWith('a;1,5;2,5;3,5\nb;3,5;2,5;1,5\n');
-  await assert.rejects(loadDataSet([file]), (e: unknown) => e instanceof UserError && e.line === 1 &&
-    /value "1,5" in column 2 has a decimal comma; write decimal numbers with a point \("1\.5"\)/.test(e.message));
+test('semicolon- and tab-separated files with decimal commas load as their twin with points, labels and times included', async () => {
+  const twins = [
+    'label,t0,t1\nx,1,2.5\ny,-3,.25e-2\n',
+    '2.0,0.25,0.5\n1.0,1.5,2.5\n', // no header: every value with a decimal comma, the labels too
+    'id,t,label,a,b\ns,0.5,1.0,3,4\ns,0,1.0,1.75,-2\nr,0,2.0,5,6\n',
+  ];
+  for (const csv of twins) {
+    const want = await loadDataSet([await fileWith(csv)]);
+    for (const sep of [';', '\t']) {
+      const text = csv.replaceAll(',', sep).replace(/(\d*)\.(\d)/g, '$1,$2');
+      const got = await loadDataSet([await fileWith(text, 'data.tsv')]);
+      assert.deepEqual(Array.from(got.values), Array.from(want.values), JSON.stringify(text));
+      assert.deepEqual(Array.from(got.lengths), Array.from(want.lengths));
+      assert.deepEqual(Array.from(got.labels), Array.from(want.labels));
+      assert.deepEqual(got.classes, want.classes);
+      assert.deepEqual(got.ids, want.ids);
+      assert.deepEqual(got.channels, want.channels);
+    }
+  }
+  // Text that holds a comma but is no number stays as it is, in a file of either mark.
+  const named = await loadDataSet([await fileWith('label;t0;t1\n"walk, slow";0,5;1\nrun.fast;2;3\n')]);
+  assert.deepEqual(named.classes, ['run.fast', 'walk, slow']);
+  assert.deepEqual(Array.from(named.values), [0.5, 1, 2, 3]);
 });

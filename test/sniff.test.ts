@@ -15,6 +15,11 @@ test('commas unless the first line has more tabs or semicolons than commas; then
   assert.equal(sniff('a;1,5;2,5;3,5\n'), ';'); // every value with a decimal comma: a tie is semicolons
   assert.equal(sniff('a;b,c\n'), ';');
   assert.equal(sniff('x\t0,5\t1,5\t2\n'), '\t');
+  assert.equal(sniff('2,0;0,25;0,5\r\n'), ';'); // more commas than semicolons, each in a number with a decimal comma
+  assert.equal(sniff('2,0\t0,25\t-1,5e-3\n'), '\t');
+  assert.equal(sniff('x\t0,5\t1,5\n'), '\t');
+  assert.equal(sniff('1,2,3;4\n'), ','); // a comma that is no decimal comma: counted as before
+  assert.equal(sniff('a,b;1,5\n'), ','); // one cell with a comma that is no number's: counted as before
   assert.equal(sniff('label,\tt0,\tt1\n'), ','); // a tie: commas with tabs after them, read as always
   assert.equal(sniff('a;b\tc;d\te\n'), '\t');
   assert.equal(sniff('id,t,label,note;x\n'), ','); // a semicolon in a name does not outvote the commas

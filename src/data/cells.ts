@@ -59,16 +59,23 @@ export function binaryError(where: CellWhere): UserError {
   );
 }
 
-/**
- * Why toValue rejected `cell`. `column` names it for the message: `column "ax"` or `column 3`;
- * `what` says what the cell must be, e.g. 'every channel cell must be a number'.
- */
-/** A number written with a decimal comma (`-0,5`): refused as a value, but a value rather than a name. */
+/** A number written with a decimal comma (`-0,5`): read so in semicolon- and tab-separated files (decimal-marks.ts), refused in others. */
 export function isDecimalComma(s: string): boolean {
   return /^[+-]?\d*,\d+([eE][+-]?\d+)?$/.test(s.trim());
 }
 
-/** Why `cell` is not a value; `ifText` is added when it is plain text (what the text may mean there). */
+/** A number grouped in thousands with one mark and a decimal part after the other (`1.234,5`, `1,234.5`), written plainly (`1234.5`); else null. */
+function withoutThousands(s: string): string | null {
+  const m = /^([+-]?\d{1,3})((?:([.,])\d{3})+)([.,])(\d+)$/.exec(s);
+  if (m === null || m[3] === m[4]) return null;
+  return `${m[1]}${m[2].split(m[3]).join('')}.${m[5]}`;
+}
+
+/**
+ * Why toValue rejected `cell`. `column` names it for the message: `column "ax"` or `column 3`; `what` says what
+ * the cell must be, e.g. 'every channel cell must be a number'; `ifText` is added when it is plain text (what the
+ * text may mean there).
+ */
 export function valueError(cell: string, where: CellWhere, column: string, what: string, ifText = ''): UserError {
   const s = cell.trim();
   if (BINARY.test(cell)) return binaryError(where);
@@ -88,6 +95,10 @@ export function valueError(cell: string, where: CellWhere, column: string, what:
       `value ${show(s)} in ${column} has a decimal comma; write decimal numbers with a point (${show(s.replace(',', '.'))})`,
       where,
     );
+  }
+  const grouped = withoutThousands(s);
+  if (grouped !== null) {
+    return new UserError(`value ${show(s)} in ${column} has a thousands separator; write numbers without one (${show(grouped)})`, where);
   }
   return new UserError(
     `non-numeric value ${show(s)} in ${column}; ${what} (a decimal number such as 1.5 or -2e-3)${ifText}`,

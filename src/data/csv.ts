@@ -22,6 +22,7 @@ import type { DataSet } from './dataset.js';
 import type { DataLayout, Model } from '../model/model.js';
 import { LongReader } from './long.js';
 import type { TextKind } from './sniff.js';
+import { DecimalMarks } from './decimal-marks.js';
 import { openText } from './text.js';
 import { TsReader } from './ts-file.js';
 import { ArffReader } from './arff.js';
@@ -252,6 +253,7 @@ async function readRecords(
   });
   pipeline(text, parser, () => {}); // a failure before the parser destroys it with that error, for the loop below
 
+  const marks = kind === ';' || kind === '\t' ? new DecimalMarks(file) : null; // decimal commas are read there
   let reader: RowReader | null = null;
   let line = 0; // last line of the last record read
   let lastLine = 0; // line of the last non-blank record
@@ -260,6 +262,7 @@ async function readRecords(
       const start = line + 1;
       line = start + breaksIn(record);
       if (record.length === 1 && isBlank(record[0])) continue; // blank line
+      marks?.read(record, start);
       if (reader === null) {
         reader = kind === 'ts' ? new TsReader(file, record, start, o, builder)
           : kind === 'arff' ? new ArffReader(file, record, start, o, builder)

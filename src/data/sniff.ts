@@ -2,10 +2,12 @@
 // (header lines such as @problemName, maybe after # comments) or an ARFF file (@relation, maybe after %
 // comments); otherwise CSV, and which character separates its cells, from its first line: commas, or tabs
 // (the archive's .tsv files) or semicolons (spreadsheets set to a decimal comma) when the first line has more
-// of those than commas, or runs of blanks (the archive's older .txt files) when it has none of those three but
-// spaces between its cells. A file that is comma-separated by this rule is read as it always was. Pure.
+// of those than commas or its every comma is a decimal comma, or runs of blanks (the archive's older .txt
+// files) when it has none of those three but spaces between its cells. A file that is comma-separated by this
+// rule is read as it always was. Pure.
 
 import { COMMA, CR, LF, QUOTE, SEMICOLON, SPACE, TAB } from './bytes.js';
+import { isDecimalComma } from './cells.js';
 
 export type Separator = ',' | '\t' | ';';
 
@@ -20,12 +22,15 @@ const TS_HEADER = /^@(problemName|timeStamps|missing|univariate|dimensions?|equa
  * when its first line that is not a # comment is a .ts header line (@problemName, @classLabel, …), 'arff' when
  * its first that is not a % comment starts with @relation; else the separator of its first line (separators
  * inside double quotes not counted): ',' unless it has more tabs or semicolons than commas, then the more
- * frequent of those two (tabs on a tie), or as many semicolons as commas (and fewer tabs): ';'; 'spaces' when it has none of the three but spaces between non-blank text.
+ * frequent of those two (tabs on a tie), or as many semicolons as commas (and fewer tabs): ';', or where every
+ * comma is inside a number with a decimal comma: the semicolons (the tabs where there are as many); 'spaces'
+ * when it has none of the three but spaces between non-blank text.
  */
 export function sniffFormat(head: Uint8Array): TextKind {
   if (/^@relation\b/i.test(firstLine(head, '%'))) return 'arff';
   if (TS_HEADER.test(firstLine(head, '#'))) return 'ts';
-  let i = nextLine(head, '');
+  const start = nextLine(head, '');
+  let i = start;
   let commas = 0, tabs = 0, semicolons = 0, spacesBetween = 0;
   let quoted = false, seenText = false, pendingSpace = false;
   for (; i < head.length; i++) {
@@ -46,8 +51,16 @@ export function sniffFormat(head: Uint8Array): TextKind {
   if (tabs === 0 && semicolons === 0) return commas === 0 && spacesBetween > 0 ? 'spaces' : ',';
   // As many semicolons as commas: a spreadsheet's row whose every value has a decimal comma (a;1,5;2,5).
   if (semicolons === commas && semicolons > tabs) return ';';
+  // Every comma inside a number with a decimal comma, its label's too (2,0;0,25;0,5): more commas than semicolons.
+  const sep = semicolons > tabs ? ';' : '\t';
+  if (commas > 0 && decimalCommaCells(Buffer.from(head.subarray(start, i)).toString('latin1'), sep)) return sep;
   if (commas >= Math.max(tabs, semicolons)) return ','; // a tie: commas with tabs after them, read as always
   return tabs >= semicolons ? '\t' : ';';
+}
+
+/** Whether every cell of `line` split at `sep` that holds a comma is a number with a decimal comma. */
+function decimalCommaCells(line: string, sep: Separator): boolean {
+  return line.split(sep).every((cell) => !cell.includes(',') || isDecimalComma(cell));
 }
 
 /**
