@@ -464,7 +464,7 @@ const BAD: Bad[] = [
   { name: 'damaged gzip file', content: Buffer.from([0x1f, 0x8b, 0x08, 0, 0, 0, 0, 0, 0, 3, 0x2c, 0xcb, 0x0a, 0x41]), line: 1, phrase: 'not a whole gzip file (Z_' },
   { name: 'decimal comma in a comma-separated file', content: 'label,t0,t1\nx,1,"-0,5"\n', line: 2, phrase: 'value "-0,5" in column "t1" has a decimal comma; write decimal numbers with a point ("-0.5")' },
   { name: 'a decimal point after decimal commas', content: 'label;t0;t1\nx;0,5;1\ny;1.234;2\n', line: 3, phrase: 'value "1.234" has a decimal point, but this file writes decimal commas (line 2: "0,5"); write every number with the same decimal mark and no thousands separator' },
-  { name: 'a decimal comma after decimal points', content: 'x\t0.5\t1,5\n', line: 1, phrase: 'value "1,5" has a decimal comma, but this file writes decimal points (line 1: "0.5")' },
+  { name: 'a decimal comma after decimal points', content: 'x\t0.5\t1,5\n', line: 1, phrase: 'value "1,5" in column 3 has a decimal comma; write decimal numbers with a point ("1.5")' },
   { name: 'a decimal point in a label after decimal commas', content: 'id;t;label;x\na;0;1,0;0,5\nb;0;2.0;1\n', line: 3, phrase: 'value "2.0" has a decimal point, but this file writes decimal commas (line 2: "1,0")' },
   { name: 'a thousands separator', content: 'label;t0;t1\nx;1.234,5;1\n', line: 2, phrase: 'value "1.234,5" in column "t0" has a thousands separator; write numbers without one ("1234.5")' },
   { name: 'a thousands separator, the other way', content: 'label,t0,t1\nx,"-1,234,567.25",1\n', line: 2, phrase: 'value "-1,234,567.25" in column "t0" has a thousands separator; write numbers without one ("-1234567.25")' },
@@ -580,8 +580,11 @@ test('semicolon- and tab-separated files with decimal commas load as their twin 
       assert.deepEqual(got.channels, want.channels);
     }
   }
-  // Text that holds a comma but is no number stays as it is, in a file of either mark.
+  // Text that holds a comma but is no number stays as it is; after a point, a file reads as a comma-separated one.
   const named = await loadDataSet([await fileWith('label;t0;t1\n"walk, slow";0,5;1\nrun.fast;2;3\n')]);
   assert.deepEqual(named.classes, ['run.fast', 'walk, slow']);
   assert.deepEqual(Array.from(named.values), [0.5, 1, 2, 3]);
+  const pointed = await loadDataSet([await fileWith('label;t0;t1\n1,5;0.5;1\n2,5;2;3\n')]);
+  assert.deepEqual(pointed.classes, ['1,5', '2,5']);
+  assert.deepEqual(Array.from(pointed.values), [0.5, 1, 2, 3]);
 });
