@@ -561,6 +561,25 @@ test('a label written in another Unicode form than a class already seen is refus
   assert.deepEqual((await loadDataSet([alike])).classes, ['caf\u00e9', 'tea']);
 });
 
+test('a spreadsheet’s separator line (sep=;) and its rows of empty cells are read as nothing', async () => {
+  const twins: [string, string][] = [
+    ['label,t0,t1\nx,1,2.5\ny,-3,4\n', 'sep=;\r\nlabel;t0;t1\r\nx;1;2,5\r\n;;\r\ny;-3;4\r\n;;\r\n;;\r\n'],
+    ['label,t0,t1\nx,1,2.5\ny,-3,4\n', 'SEP=,\n,,\nlabel,t0,t1\nx,1,2.5\ny,-3,4\n'],
+    ['id,t,label,a\ns,0,p,3\ns,1,p,1\nr,0,q,5\n', 'sep=\t\nid\tt\tlabel\ta\ns\t0\tp\t3\ns\t1\tp\t1\n\t\t\t\nr\t0\tq\t5\n\t \t\t\n'],
+  ];
+  for (const [csv, text] of twins) {
+    const want = await loadDataSet([await fileWith(csv)]);
+    const got = await loadDataSet([await fileWith(text)]);
+    assert.deepEqual(Array.from(got.values), Array.from(want.values), JSON.stringify(text));
+    assert.deepEqual(Array.from(got.lengths), Array.from(want.lengths));
+    assert.deepEqual(got.classes, want.classes);
+    assert.deepEqual(got.ids, want.ids);
+    assert.deepEqual(got.channels, want.channels);
+  }
+  await assert.rejects(loadDataSet([await fileWith('sep=|\nlabel|t0\nx|1\n')]), (e: unknown) => e instanceof UserError && e.line === 1 &&
+    /the first line declares the separator "\|"; cells must be separated by commas, tabs or semicolons/.test(e.message));
+});
+
 test('semicolon- and tab-separated files with decimal commas load as their twin with points, labels and times included', async () => {
   const twins = [
     'label,t0,t1\nx,1,2.5\ny,-3,.25e-2\n',

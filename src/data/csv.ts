@@ -261,7 +261,8 @@ async function readRecords(
     for await (const record of parser as AsyncIterable<string[]>) {
       const start = line + 1;
       line = start + breaksIn(record);
-      if (record.length === 1 && isBlank(record[0])) continue; // blank line
+      if (record.every(isBlank)) continue; // a blank line, or a spreadsheet's row of empty cells (`,,,`)
+      if (reader === null && isSeparatorLine(record, file, start)) continue;
       marks?.read(record, start);
       if (reader === null) {
         reader = kind === 'ts' ? new TsReader(file, record, start, o, builder)
@@ -284,6 +285,22 @@ async function readRecords(
     throw new UserError('the file is empty; expected a header or rows of labelled values', { file, line: 1 });
   }
   reader.end(lastLine);
+}
+
+/**
+ * Whether the record is a spreadsheet's separator line (`sep=;`, before the header), which the sniffer has
+ * already read the separator from; one that names a separator other than a comma, tab or semicolon is refused.
+ */
+function isSeparatorLine(record: readonly string[], file: string, line: number): boolean {
+  if (!/^sep=/i.test(record[0]) || record.length > 2 || (record.length === 2 && record[1] !== '')) return false;
+  const declared = record.length === 2 ? '' : record[0].slice(4);
+  if (declared !== '' && declared !== '\t') {
+    throw new UserError(
+      `the first line declares the separator ${JSON.stringify(declared)}; cells must be separated by commas, tabs or semicolons`,
+      { file, line },
+    );
+  }
+  return true;
 }
 
 /** Line breaks inside the (quoted) fields of a record. */
