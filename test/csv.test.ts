@@ -509,7 +509,7 @@ const BAD: Bad[] = [
   { name: 'the id and the time column the same', content: 'id,t,label,x\ns,0,a,1\n', opts: { idColumn: 't', timeColumn: 't' }, phrase: '--id-column and --time-column both name column "t"; give each role its own column', option: true },
   { name: 'the label column named as the default id column', content: 'id,t,label,x\ns,0,a,1\n', opts: { labelColumn: 'id' }, phrase: '--label-column and --id-column (by default) both name column "id"', option: true },
   { name: 'long: a channel column without a name', content: 'id,t,label,,x\ns,0,a,1,2\n', line: 1, phrase: 'column 4 of the header has no name, and every column but id, time and label is a channel' },
-  { name: 'long: a trailing comma on every line', content: 'id,t,label,x,\ns,0,a,1,\n', line: 1, phrase: 'column 5 of the header has no name' },
+  { name: 'long: a value under a trailing unnamed column', content: 'id,t,label,x,\ns,0,a,1,\ns,1,a,2,7\n', line: 3, phrase: 'value "7" in column 5, which has no name in the header; name the column, or remove the value' },
   { name: 'a channel named twice', content: 'id,label,ax,ay\na,x,1,2\n', opts: { channels: ['ax', 'ax'] }, phrase: 'channel "ax" is named twice among the channels (--channels); name each once', option: true },
   { name: 'an empty channel name', content: 'id,label,ax,ay\na,x,1,2\n', opts: { channels: ['ax', ''] }, phrase: 'channels must be an array of column names', option: true },
   { name: 'channels as one string', content: 'id,label,ax,ay\na,x,1,2\n', opts: { channels: 'ax,ay' as unknown as string[] }, phrase: 'channels must be an array of column names', option: true },
@@ -561,11 +561,13 @@ test('a label written in another Unicode form than a class already seen is refus
   assert.deepEqual((await loadDataSet([alike])).classes, ['caf\u00e9', 'tea']);
 });
 
-test('a spreadsheet’s separator line (sep=;) and its rows of empty cells are read as nothing', async () => {
+test('a spreadsheet’s separator line (sep=;), its rows of empty cells and its separators closing every line are read as nothing', async () => {
   const twins: [string, string][] = [
     ['label,t0,t1\nx,1,2.5\ny,-3,4\n', 'sep=;\r\nlabel;t0;t1\r\nx;1;2,5\r\n;;\r\ny;-3;4\r\n;;\r\n;;\r\n'],
     ['label,t0,t1\nx,1,2.5\ny,-3,4\n', 'SEP=,\n,,\nlabel,t0,t1\nx,1,2.5\ny,-3,4\n'],
     ['id,t,label,a\ns,0,p,3\ns,1,p,1\nr,0,q,5\n', 'sep=\t\nid\tt\tlabel\ta\ns\t0\tp\t3\ns\t1\tp\t1\n\t\t\t\nr\t0\tq\t5\n\t \t\t\n'],
+    // A separator closing every line, the header's too, names no column (the wide layout reads it as ragged).
+    ['id,t,label,a\ns,0,p,3\ns,1,p,1\nr,0,q,5\n', 'id;t;label;a;;\ns;0;p;3;;\ns;1;p;1;; \nr;0;q;5;;\n'],
   ];
   for (const [csv, text] of twins) {
     const want = await loadDataSet([await fileWith(csv)]);

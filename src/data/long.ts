@@ -13,7 +13,7 @@
 
 import { UserError } from '../errors.js';
 import { type Chunks, type DataSetBuilder, type StepStore, float64Chunks, int32Chunks } from './builder.js';
-import { columnList, show, toName, toNumber, toValue, valueError } from './cells.js';
+import { columnList, isBlank, show, toName, toNumber, toValue, valueError } from './cells.js';
 
 export interface LongOptions {
   readonly labelColumn: string;
@@ -66,6 +66,7 @@ export class LongReader {
   private readonly timeAt: number; // −1: no time column
   private readonly labelAt: number; // −1: no label column
   private readonly channelAt: number[]; // [D] cell index of each channel
+  private readonly unnamedFrom: number; // the header's trailing unnamed columns start here: their cells must be empty
   private firstStep: number; // the builder's step count when this file (or this restart) began
 
   // Per sequence of this file, in first-appearance order.
@@ -125,6 +126,10 @@ export class LongReader {
       );
     }
 
+    // A trailing separator on every line (a spreadsheet's export) names no column: its cells must be empty.
+    let unnamedFrom = header.length;
+    while (unnamedFrom > 0 && header[unnamedFrom - 1] === '') unnamedFrom--;
+    this.unnamedFrom = unnamedFrom;
     const reserved = new Set([this.idAt, this.timeAt, this.labelAt]);
     if (opts.channels !== undefined && opts.channels.length > 0) {
       this.channelAt = opts.channels.map((name) => {
@@ -141,12 +146,12 @@ export class LongReader {
         return i;
       });
     } else {
-      this.channelAt = header.map((_, i) => i).filter((i) => !reserved.has(i));
+      this.channelAt = header.slice(0, unnamedFrom).map((_, i) => i).filter((i) => !reserved.has(i));
       const unnamed = this.channelAt.find((i) => header[i] === '');
       if (unnamed !== undefined) {
         throw new UserError(
           `column ${unnamed + 1} of the header has no name, and every column but id, time and label is a channel; name it, ` +
-            'remove it (a trailing comma on every line?), or pick the channels with --channels',
+            'remove it, or pick the channels with --channels',
           { ...where, column: unnamed + 1 },
         );
       }
@@ -193,9 +198,17 @@ export class LongReader {
     this.noteRow(s, line);
   }
 
-  /** Throws unless the row has one cell per header column. */
+  /** Throws unless the row has one cell per header column, and nothing under the trailing unnamed ones. */
   private checkWidth(cells: readonly string[], line: number): void {
     const { file, header } = this;
+    for (let i = this.unnamedFrom; i < cells.length && i < header.length; i++) {
+      if (!isBlank(cells[i])) {
+        throw new UserError(
+          `value ${show(cells[i])} in column ${i + 1}, which has no name in the header; name the column, or remove the value`,
+          { file, line, column: i + 1 },
+        );
+      }
+    }
     if (cells.length !== header.length) {
       throw new UserError(
         `ragged long-format row: ${cells.length} cells but the header has ${header.length}; ` +
