@@ -578,6 +578,9 @@ test('a spreadsheet’s separator line (sep=;), its rows of empty cells and its 
     assert.deepEqual(got.ids, want.ids);
     assert.deepEqual(got.channels, want.channels);
   }
+  // With --channels, a column it leaves out is not read, named or not.
+  const picked = await loadDataSet([await fileWith('id,t,label,x,\ns,0,a,1,9\n')], { channels: ['x'] });
+  assert.deepEqual(Array.from(picked.values), [1]);
   await assert.rejects(loadDataSet([await fileWith('sep=|\nlabel|t0\nx|1\n')]), (e: unknown) => e instanceof UserError && e.line === 1 &&
     /the first line declares the separator "\|"; cells must be separated by commas, tabs or semicolons/.test(e.message));
 });

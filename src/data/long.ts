@@ -126,9 +126,11 @@ export class LongReader {
       );
     }
 
-    // A trailing separator on every line (a spreadsheet's export) names no column: its cells must be empty.
+    // A trailing separator on every line (a spreadsheet's export) names no column: its cells must be empty,
+    // unless --channels picks the columns (then any column it leaves out is not read).
+    const picked = opts.channels !== undefined && opts.channels.length > 0;
     let unnamedFrom = header.length;
-    while (unnamedFrom > 0 && header[unnamedFrom - 1] === '') unnamedFrom--;
+    while (!picked && unnamedFrom > 0 && header[unnamedFrom - 1] === '') unnamedFrom--;
     this.unnamedFrom = unnamedFrom;
     const reserved = new Set([this.idAt, this.timeAt, this.labelAt]);
     if (opts.channels !== undefined && opts.channels.length > 0) {
