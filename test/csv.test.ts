@@ -467,6 +467,8 @@ const BAD: Bad[] = [
   { name: 'a decimal comma after decimal points', content: 'x\t0.5\t1,5\n', line: 1, phrase: 'value "1,5" in column 3 has a decimal comma; write decimal numbers with a point ("1.5")' },
   { name: 'a decimal point in a label after decimal commas', content: 'id;t;label;x\na;0;1,0;0,5\nb;0;2.0;1\n', line: 3, phrase: 'value "2.0" has a decimal point, but this file writes decimal commas (line 2: "1,0")' },
   { name: 'a thousands separator', content: 'label;t0;t1\nx;1.234,5;1\n', line: 2, phrase: 'value "1.234,5" in column "t0" has a thousands separator; write numbers without one ("1234.5")' },
+  { name: 'a thousands separator of spaces', content: 'label;t0;t1\nx;-1 234,5;1\n', line: 2, phrase: 'value "-1 234,5" in column "t0" has a thousands separator; write numbers without one ("-1234.5")' },
+  { name: 'a thousands separator of apostrophes, no decimals', content: "label,t0,t1\nx,1'234'567,1\n", line: 2, phrase: 'value "1\'234\'567" in column "t0" has a thousands separator; write numbers without one ("1234567")' },
   { name: 'a thousands separator, the other way', content: 'label,t0,t1\nx,"-1,234,567.25",1\n', line: 2, phrase: 'value "-1,234,567.25" in column "t0" has a thousands separator; write numbers without one ("-1234567.25")' },
   { name: 'ARFF: no @data', content: '% GunPoint\n@relation GunPoint\n@attribute t0 numeric\n', line: 3, phrase: 'no @data line: an ARFF file lists its sequences after one' },
   { name: 'ARFF: nothing after @data', content: '@relation R\n@attribute t0 numeric\n@attribute t1 numeric\n@attribute class {a,b}\n@data\n%\n', line: 6, phrase: 'no sequences after @data' },

@@ -64,11 +64,14 @@ export function isDecimalComma(s: string): boolean {
   return /^[+-]?\d*,\d+([eE][+-]?\d+)?$/.test(s.trim());
 }
 
-/** A number grouped in thousands with one mark and a decimal part after the other (`1.234,5`, `1,234.5`), written plainly (`1234.5`); else null. */
+/**
+ * A number grouped in thousands, written plainly (`1.234,5`, `1,234.5`, `1 234,5`, `1'234` → `1234.5`, `1234`);
+ * else null. A point or comma between the groups needs a decimal part after the other mark to tell it from one.
+ */
 function withoutThousands(s: string): string | null {
-  const m = /^([+-]?\d{1,3})((?:([.,])\d{3})+)([.,])(\d+)$/.exec(s);
-  if (m === null || m[3] === m[4]) return null;
-  return `${m[1]}${m[2].split(m[3]).join('')}.${m[5]}`;
+  const m = /^([+-]?\d{1,3})((?:([.,' \u00a0\u202f])\d{3})+)(?:([.,])(\d+))?$/.exec(s);
+  if (m === null || m[3] === m[4] || (m[4] === undefined && (m[3] === '.' || m[3] === ','))) return null;
+  return `${m[1]}${m[2].split(m[3]).join('')}${m[4] === undefined ? '' : `.${m[5]}`}`;
 }
 
 /**
