@@ -73,7 +73,7 @@ const bad: Bad[] = [
   { name: 'long forced, no id column', files: { 'data.csv': WIDE }, args: T('--format', 'long'), error: /^data\.csv:1: the long layout needs a header with an id column named "id"/ },
   { name: 'long: duplicate (id, t)', files: { 'data.csv': 'id,t,label,x\ns,0,a,1\nr,0,b,1\ns,0,a,2\n' }, args: T(), error: /^data\.csv:4:2: duplicate time 0 for id "s" \(also on line 2\)/ },
   { name: 'long: duplicate (id, t) after reordering', files: { 'data.csv': 'id,t,label,x\ns,2,a,1\ns,1,a,1\ns,2,a,3\nr,0,b,1\n' }, args: T(), error: /^data\.csv:4:2: duplicate time 2 for id "s" \(also on line 2\)/ },
-  { name: 'long: non-numeric time', files: { 'data.csv': 'id,t,label,x\ns,0,a,1\ns,later,a,2\n' }, args: T(), error: /^data\.csv:3:2: non-numeric time "later" in column "t"/ },
+  { name: 'long: non-numeric time', files: { 'data.csv': 'id,t,label,x\ns,0,a,1\ns,later,a,2\n' }, args: T(), error: /^data\.csv:3:2: time "later" in column "t" is neither a number nor an ISO 8601 date and time; the time column must hold finite numbers, or dates and times such as/ },
   { name: 'long: label changes within a sequence', files: { 'data.csv': 'id,t,label,x\ns,0,a,1\nr,0,b,1\ns,1,b,2\n' }, args: T(), error: /^data\.csv:4:3: label changes from "a" to "b" within sequence "s" \(first row on line 2\)/ },
   { name: 'long: too few cells', files: { 'data.csv': 'id,t,label,x\ns,0,a,1\ns,1,a\n' }, args: T(), error: /^data\.csv:3: ragged long-format row: 3 cells but the header has 4/ },
   { name: 'long: too many cells', files: { 'data.csv': 'id,t,label,x\ns,0,a,1,9\n' }, args: T(), error: /^data\.csv:2: ragged long-format row: 5 cells but the header has 4/ },

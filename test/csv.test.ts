@@ -12,6 +12,7 @@ import { DataSetBuilder } from '../src/data/builder.js';
 import { type LoadOptions, loadDataSet, readDataSet, streamFile } from '../src/data/csv.js';
 import type { DataSet } from '../src/data/dataset.js';
 import { LongReader } from '../src/data/long.js';
+import { parseTimestamp } from '../src/data/timestamps.js';
 import { UserError } from '../src/errors.js';
 import { tempDir } from './helpers/temp.js';
 
@@ -430,7 +431,7 @@ const BAD: Bad[] = [
   { name: 'ragged long row', content: 'id,t,label,x\na,0,p,1\na,1,p\n', line: 3, phrase: 'ragged long-format row' },
   { name: 'long row too long', content: 'id,t,label,x\na,0,p,1,5\n', line: 2, phrase: 'ragged long-format row' },
   { name: 'non-numeric channel', content: 'id,t,label,c1,c2\na,0,p,1,abc\n', line: 2, phrase: 'non-numeric value "abc" in column "c2"; every channel cell must be a number' },
-  { name: 'non-numeric time', content: 'id,t,label,x\na,zero,p,1\n', line: 2, phrase: 'non-numeric time "zero"' },
+  { name: 'non-numeric time', content: 'id,t,label,x\na,zero,p,1\n', line: 2, phrase: 'time "zero" in column "t" is neither a number nor an ISO 8601 date and time' },
   { name: 'duplicate time, in order', content: 'id,t,label,x\na,0,p,1\na,0,p,2\n', line: 3, phrase: 'duplicate time 0 for id "a" (also on line 2)' },
   { name: 'duplicate time, after sorting', content: 'id,t,label,x\na,2,p,1\nb,1,p,1\na,1,p,2\n\na,2,p,3\n', line: 6, phrase: 'duplicate time 2 for id "a" (also on line 2)' },
   { name: 'label changes', content: 'id,t,label,x\na,0,p,1\nb,0,q,1\na,1,q,2\n', line: 4, phrase: 'label changes from "p" to "q" within sequence "a"' },
@@ -467,6 +468,10 @@ const BAD: Bad[] = [
   { name: 'a decimal comma after decimal points', content: 'x\t0.5\t1,5\n', line: 1, phrase: 'value "1,5" in column 3 has a decimal comma; write decimal numbers with a point ("1.5")' },
   { name: 'a decimal point in a label after decimal commas', content: 'id;t;label;x\na;0;1,0;0,5\nb;0;2.0;1\n', line: 3, phrase: 'value "2.0" has a decimal point, but this file writes decimal commas (line 2: "1,0")' },
   { name: 'a thousands separator', content: 'label;t0;t1\nx;1.234,5;1\n', line: 2, phrase: 'value "1.234,5" in column "t0" has a thousands separator; write numbers without one ("1234.5")' },
+  { name: 'long: a time that is no date', content: 'id,t,label,x\ns,2024-02-30,a,1\n', line: 2, phrase: 'time "2024-02-30" in column "t" is neither a number nor an ISO 8601 date and time' },
+  { name: 'long: a number among dates', content: 'id,t,label,x\ns,2024-05-01,a,1\ns,5,a,2\n', line: 3, phrase: 'time "5" in column "t" is a number but the times before it are dates; write every time of a file the same way' },
+  { name: 'long: a date repeated', content: 'id,t,label,x\ns,2024-05-01T14:00+02:00,a,1\ns,2024-05-01T12:00Z,a,2\n', line: 3, phrase: 'duplicate time 2024-05-01T12:00:00.000Z for id "s" (also on line 2)' },
+  { name: 'long: a date in a channel', content: 'id,stamp,label,x\ns,2024-05-01T12:00:01Z,a,2\n', line: 2, phrase: 'it is a date and time: name its column as the time column (--time-column stamp)' },
   { name: 'a thousands separator of spaces', content: 'label;t0;t1\nx;-1 234,5;1\n', line: 2, phrase: 'value "-1 234,5" in column "t0" has a thousands separator; write numbers without one ("-1234.5")' },
   { name: 'a thousands separator of apostrophes, no decimals', content: "label,t0,t1\nx,1'234'567,1\n", line: 2, phrase: 'value "1\'234\'567" in column "t0" has a thousands separator; write numbers without one ("1234567")' },
   { name: 'a thousands separator, the other way', content: 'label,t0,t1\nx,"-1,234,567.25",1\n', line: 2, phrase: 'value "-1,234,567.25" in column "t0" has a thousands separator; write numbers without one ("-1234567.25")' },
@@ -561,6 +566,21 @@ test('a label written in another Unicode form than a class already seen is refus
     /label "cafe\\u\{301\}" is the class "caf\\u\{e9\}" written in another Unicode form/.test(e.message));
   const alike = await fileWith('label,t0,t1\ncaf\u00e9,1,2\ntea,2,3\ncaf\u00e9,1,2\n');
   assert.deepEqual((await loadDataSet([alike])).classes, ['caf\u00e9', 'tea']);
+});
+
+test('ISO 8601 dates and times in the time column order the rows as numbers would', async () => {
+  const want = await loadDataSet([await fileWith('id,t,label,x\ns,1,a,1\ns,2,a,2\ns,3,a,3\nr,1,b,4\nr,2,b,5\n')]);
+  const got = await loadDataSet([await fileWith(
+    'id,t,label,x\n' +
+      's,2024-05-01T12:00:00.5+02:00,a,2\ns,2024-05-01 10:00:00.25Z,a,1\ns,2024-05-01T10:00:00.500001Z,a,3\n' +
+      'r,2023-12-31,b,4\nr,2024-01-01,b,5\n',
+  )]);
+  assert.deepEqual(Array.from(got.values), Array.from(want.values));
+  assert.deepEqual(Array.from(got.lengths), Array.from(want.lengths));
+  assert.equal(parseTimestamp('2024-02-29T23:59:59Z') + 1000, parseTimestamp('2024-03-01'));
+  assert.equal(parseTimestamp('2024-05-01T12:00-0530'), Date.UTC(2024, 4, 1, 17, 30));
+  assert.equal(parseTimestamp('0099-01-01'), -59042995200000); // not 1999
+  for (const bad of ['2023-02-29', '2024-13-01', '2024-05-01T24:00', '2024-5-1', '12:00', '2024-05-01T12']) assert.ok(Number.isNaN(parseTimestamp(bad)), bad);
 });
 
 test('a spreadsheet’s separator line (sep=;), its rows of empty cells and its separators closing every line are read as nothing', async () => {

@@ -18,7 +18,7 @@ export function dataOptionsFor(defaults: 'training' | 'model') {
     format: { choices: ['auto', 'wide', 'long'] as const, describe: `CSV layout [default: ${or('auto-detected')}]` },
     'label-column': { type: 'string', describe: `column holding the class label [default: ${or('label')}]` },
     'id-column': { type: 'string', describe: `long layout: column holding the sequence id [default: ${or('id')}; one given must be in the header]` },
-    'time-column': { type: 'string', describe: `long layout: column ordering the steps [default: ${or('t')}, optional in the file; one given must be in the header]` },
+    'time-column': { type: 'string', describe: `long layout: column ordering the steps, numbers or ISO 8601 dates and times [default: ${or('t')}, optional in the file; one given must be in the header]` },
     channels: { type: 'string', describe: `long layout: comma-separated channel columns (default: ${defaults === 'model' ? "the model's, if it was trained with --channels, else " : ''}all others)` },
   } as const;
 }

@@ -14,6 +14,7 @@
 import { UserError } from '../errors.js';
 import { type Chunks, type DataSetBuilder, type StepStore, float64Chunks, int32Chunks } from './builder.js';
 import { columnList, isBlank, show, toName, toNumber, toValue, valueError } from './cells.js';
+import { parseTimestamp, showTimestamp } from './timestamps.js';
 
 export interface LongOptions {
   readonly labelColumn: string;
@@ -85,6 +86,7 @@ export class LongReader {
   // float64, which it becomes (once) at the first time that is not
   private times: Chunks<Int32Array | Float64Array> = int32Chunks(1);
   private timesInt = true;
+  private timesAreDates: boolean | null = null; // whether the time column holds dates (in ms) or numbers; null before the first
   private readonly runSeq = int32Chunks(1); // [runs] sequence of each run of consecutive rows
   private readonly runLen = int32Chunks(1); // [runs] rows in each run
   private runSeqNow = -1; // sequence of the current (last) run
@@ -284,15 +286,7 @@ export class LongReader {
    */
   private readTime(cells: readonly string[], s: number, line: number): void {
     if (this.timeAt >= 0) {
-      const t = toNumber(cells[this.timeAt]);
-      if (t !== t) {
-        const { file, header } = this;
-        throw new UserError(
-          `non-numeric time ${show(cells[this.timeAt])} in column ${show(header[this.timeAt])}; ` +
-            'the time column must hold finite numbers',
-          { file, line, column: this.timeAt + 1 },
-        );
-      }
+      const t = this.timeOf(cells[this.timeAt], line);
       if (t === this.lastTime[s]) throw this.duplicateTime(s, t, this.lastLine[s], line);
       if (t < this.lastTime[s]) this.unsorted[s] = true;
       this.lastTime[s] = t;
@@ -302,12 +296,42 @@ export class LongReader {
     this.lastLine[s] = line;
   }
 
+  /** A time cell as a number: itself, or a date and time in milliseconds; one file's times are all one or the other. */
+  private timeOf(cell: string, line: number): number {
+    let t = toNumber(cell);
+    const date = t !== t;
+    if (date) t = parseTimestamp(cell);
+    const { file, header } = this;
+    const where = { file, line, column: this.timeAt + 1 };
+    if (t !== t) {
+      throw new UserError(
+        `time ${show(cell)} in column ${show(header[this.timeAt])} is neither a number nor an ISO 8601 date and time; ` +
+          'the time column must hold finite numbers, or dates and times such as 2024-05-01T12:00:00Z',
+        where,
+      );
+    }
+    if (this.timesAreDates === null) this.timesAreDates = date;
+    else if (this.timesAreDates !== date) {
+      throw new UserError(
+        `time ${show(cell)} in column ${show(header[this.timeAt])} is ${date ? 'a date' : 'a number'} but the times before it are ${date ? 'numbers' : 'dates'}; ` +
+          'write every time of a file the same way',
+        where,
+      );
+    }
+    return t;
+  }
+
+  /** For a channel cell that is a date and time: name its column as the time column. */
+  private dateHint(cell: string, i: number): string {
+    return Number.isFinite(parseTimestamp(cell)) ? `; it is a date and time: name its column as the time column (--time-column ${this.header[i]})` : '';
+  }
+
   /** Pushes the row's channel values, each of which must be a number, as one step. */
   private readValues(cells: readonly string[], line: number): void {
     const { file, header } = this;
     for (const i of this.channelAt) {
       const x = toValue(cells[i]);
-      if (x !== x) throw valueError(cells[i], { file, line, column: i + 1 }, `column ${show(header[i])}`, WHAT);
+      if (x !== x) throw valueError(cells[i], { file, line, column: i + 1 }, `column ${show(header[i])}`, WHAT, this.dateHint(cells[i], i));
       this.steps.push(x);
     }
   }
@@ -398,7 +422,7 @@ export class LongReader {
 
   private duplicateTime(s: number, t: number, earlier: number, line: number): UserError {
     return new UserError(
-      `duplicate time ${t} for id ${show(this.ids[s])} (also on line ${earlier}); each (id, time) pair must ` +
+      `duplicate time ${this.timesAreDates === true ? showTimestamp(t) : t} for id ${show(this.ids[s])} (also on line ${earlier}); each (id, time) pair must ` +
         'appear once',
       { file: this.file, line, column: this.timeAt + 1 },
     );
