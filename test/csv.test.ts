@@ -468,6 +468,8 @@ const BAD: Bad[] = [
   { name: 'a decimal comma after decimal points', content: 'x\t0.5\t1,5\n', line: 1, phrase: 'value "1,5" in column 3 has a decimal comma; write decimal numbers with a point ("1.5")' },
   { name: 'a decimal point in a label after decimal commas', content: 'id;t;label;x\na;0;1,0;0,5\nb;0;2.0;1\n', line: 3, phrase: 'value "2.0" has a decimal point, but this file writes decimal commas (line 2: "1,0")' },
   { name: 'a thousands separator', content: 'label;t0;t1\nx;1.234,5;1\n', line: 2, phrase: 'value "1.234,5" in column "t0" has a thousands separator; write numbers without one ("1234.5")' },
+  { name: 'wide: the columns in other letter cases', content: 'ID,T,Label,x\ns,0,a,1\n', line: 1, phrase: 'or remove the header; the header has them in other letter cases: --id-column ID --time-column T --label-column Label' },
+  { name: 'long: the label column in another letter case', content: 'id,t,LABEL,x\ns,0,a,1\n', line: 1, phrase: "(--label-column); the header has it in another letter case: --label-column LABEL" },
   { name: 'long: a time that is no date', content: 'id,t,label,x\ns,2024-02-30,a,1\n', line: 2, phrase: 'time "2024-02-30" in column "t" is neither a number nor an ISO 8601 date and time' },
   { name: 'long: a number among dates', content: 'id,t,label,x\ns,2024-05-01,a,1\ns,5,a,2\n', line: 3, phrase: 'time "5" in column "t" is a number but the times before it are dates; write every time of a file the same way' },
   { name: 'long: a date repeated', content: 'id,t,label,x\ns,2024-05-01T14:00+02:00,a,1\ns,2024-05-01T12:00Z,a,2\n', line: 3, phrase: 'duplicate time 2024-05-01T12:00:00.000Z for id "s" (also on line 2)' },

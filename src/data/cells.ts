@@ -158,6 +158,19 @@ export function checkSameChannels(channels: readonly string[], file: string, exp
   throw new UserError(`${what}; give data with the same channels in the same order (or --channels to pick them)`, { file, line: 1 });
 }
 
+/**
+ * For a message: the flags that name the columns sought (flag, name) where the header has them only in other
+ * letter cases (`ID`, `Label`): `; the header has them in other letter cases: --id-column ID --label-column Label`.
+ */
+export function otherCaseFlags(header: readonly string[], sought: readonly (readonly [string, string])[]): string {
+  const flags = sought.flatMap(([flag, name]) => {
+    if (header.includes(name)) return [];
+    const like = header.filter((c) => c.toLowerCase() === name.toLowerCase());
+    return like.length === 1 ? [`${flag} ${like[0]}`] : [];
+  });
+  return flags.length === 0 ? '' : `; the header has ${flags.length === 1 ? 'it in another letter case' : 'them in other letter cases'}: ${flags.join(' ')}`;
+}
+
 /** A header's column names for a message: `id, t, label, ax` (the first 20, then how many more). */
 export function columnList(header: readonly string[]): string {
   return nameList(header.map((c) => c.trim()));

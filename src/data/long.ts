@@ -13,7 +13,7 @@
 
 import { UserError } from '../errors.js';
 import { type Chunks, type DataSetBuilder, type StepStore, float64Chunks, int32Chunks } from './builder.js';
-import { columnList, isBlank, show, toName, toNumber, toValue, valueError } from './cells.js';
+import { columnList, isBlank, otherCaseFlags, show, toName, toNumber, toValue, valueError } from './cells.js';
 import { parseTimestamp, showTimestamp } from './timestamps.js';
 
 export interface LongOptions {
@@ -123,7 +123,8 @@ export class LongReader {
     this.labelAt = header.indexOf(opts.labelColumn);
     if (this.labelAt < 0 && opts.requireLabels) {
       throw new UserError(
-        `no label column named ${show(opts.labelColumn)} in the header (${columnList(header)}); add it or pass the label column's name (--label-column)`,
+        `no label column named ${show(opts.labelColumn)} in the header (${columnList(header)}); add it or pass the label column's name (--label-column)` +
+          otherCaseFlags(header, [['--time-column', opts.timeColumn], ['--label-column', opts.labelColumn]]),
         where,
       );
     }

@@ -8,11 +8,12 @@
 
 import { UserError } from '../errors.js';
 import type { DataSetBuilder, StepStore } from './builder.js';
-import { columnList, columnName, isBlank, isDecimalComma, isNaNCell, toName, toValue, valueError } from './cells.js';
+import { columnList, columnName, otherCaseFlags, isBlank, isDecimalComma, isNaNCell, toName, toValue, valueError } from './cells.js';
 
 export interface WideOptions {
   readonly labelColumn: string;
   readonly idColumn: string;
+  readonly timeColumn?: string; // only to name it in a message: a wide file has none
   readonly requireLabels: boolean;
   readonly modelClasses?: readonly string[]; // read for a model with these classes
 }
@@ -85,7 +86,8 @@ export class WideReader {
         throw new UserError(
           `the first row looks like a header (it has non-numeric cells such as ${JSON.stringify(example)}) ` +
             `but no column named ${JSON.stringify(opts.labelColumn)} (${columnList(header)}); name the label column ` +
-            `${JSON.stringify(opts.labelColumn)}, pass the label column's name (--label-column), or remove the header`,
+            `${JSON.stringify(opts.labelColumn)}, pass the label column's name (--label-column), or remove the header` +
+            otherCaseFlags(header, [['--id-column', opts.idColumn], ['--time-column', opts.timeColumn ?? 't'], ['--label-column', opts.labelColumn]]),
           { file, line },
         );
       }
