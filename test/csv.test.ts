@@ -104,6 +104,16 @@ test('BOM, CRLF line ends and blank lines are accepted; lines stay right', async
   assert.deepEqual(Array.from(long.values), [1, 2]);
 });
 
+/** `got` holds what `want` holds: values, lengths, labels, classes, ids and channels (`text`: what was read). */
+function assertSameData(got: DataSet, want: DataSet, text: string): void {
+  assert.deepEqual(Array.from(got.values), Array.from(want.values), JSON.stringify(text));
+  assert.deepEqual(Array.from(got.lengths), Array.from(want.lengths));
+  assert.deepEqual(Array.from(got.labels), Array.from(want.labels));
+  assert.deepEqual(got.classes, want.classes);
+  assert.deepEqual(got.ids, want.ids);
+  assert.deepEqual(got.channels, want.channels);
+}
+
 test('tab- and semicolon-separated files load as their comma-separated twin, headers or not, long or wide', async () => {
   const twins = [
     'label,t0,t1\nx,1,2.5\ny,-3,4\n',
@@ -117,12 +127,7 @@ test('tab- and semicolon-separated files load as their comma-separated twin, hea
       const quoted = csv.replace(/"[^"]*"/g, (q) => q.replaceAll(',', '\u0001'));
       const text = quoted.replaceAll(',', sep).replaceAll('\u0001', ',');
       const got = await loadDataSet([await fileWith(text, 'data.tsv')]);
-      assert.deepEqual(Array.from(got.values), Array.from(want.values), JSON.stringify(text));
-      assert.deepEqual(Array.from(got.lengths), Array.from(want.lengths));
-      assert.deepEqual(Array.from(got.labels), Array.from(want.labels));
-      assert.deepEqual(got.classes, want.classes);
-      assert.deepEqual(got.ids, want.ids);
-      assert.deepEqual(got.channels, want.channels);
+      assertSameData(got, want, text);
     }
   }
 });
@@ -596,11 +601,7 @@ test('a spreadsheet’s separator line (sep=;), its rows of empty cells and its 
   for (const [csv, text] of twins) {
     const want = await loadDataSet([await fileWith(csv)]);
     const got = await loadDataSet([await fileWith(text)]);
-    assert.deepEqual(Array.from(got.values), Array.from(want.values), JSON.stringify(text));
-    assert.deepEqual(Array.from(got.lengths), Array.from(want.lengths));
-    assert.deepEqual(got.classes, want.classes);
-    assert.deepEqual(got.ids, want.ids);
-    assert.deepEqual(got.channels, want.channels);
+    assertSameData(got, want, text);
   }
   // With --channels, a column it leaves out is not read, named or not.
   const picked = await loadDataSet([await fileWith('id,t,label,x,\ns,0,a,1,9\n')], { channels: ['x'] });
@@ -620,12 +621,7 @@ test('semicolon- and tab-separated files with decimal commas load as their twin 
     for (const sep of [';', '\t']) {
       const text = csv.replaceAll(',', sep).replace(/(\d*)\.(\d)/g, '$1,$2');
       const got = await loadDataSet([await fileWith(text, 'data.tsv')]);
-      assert.deepEqual(Array.from(got.values), Array.from(want.values), JSON.stringify(text));
-      assert.deepEqual(Array.from(got.lengths), Array.from(want.lengths));
-      assert.deepEqual(Array.from(got.labels), Array.from(want.labels));
-      assert.deepEqual(got.classes, want.classes);
-      assert.deepEqual(got.ids, want.ids);
-      assert.deepEqual(got.channels, want.channels);
+      assertSameData(got, want, text);
     }
   }
   // Text that holds a comma but is no number stays as it is; after a point, a file reads as a comma-separated one.

@@ -13,7 +13,7 @@
 import { UserError } from '../errors.js';
 import { isDecimalComma, show, toNumber } from './cells.js';
 
-/** The decimal mark of one semicolon- or tab-separated file, learned from its first number that has one. */
+/** The decimal mark of one semicolon- or tab-separated file, learned from its first row with numbers that have one. */
 export class DecimalMarks {
   private mark: '' | '.' | ',' = '';
   private commaLine = 0; // where the comma became the mark, and the cell that made it
