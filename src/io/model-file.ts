@@ -174,12 +174,27 @@ export function parseModel(text: string, file: string): Model {
   }
 }
 
+/** The first line (cut short) of a text that is no JSON object but reads as a data file (CSV, .ts, ARFF); else null. */
+function dataFileLine(text: string): string | null {
+  const first = text.trimStart().split(/\r?\n/, 1)[0];
+  if (first.startsWith('{') || !/[,;\t]|^@(relation|problemName)\b|^[#%]/i.test(first)) return null;
+  return first.length > 40 ? `${first.slice(0, 40)}…` : first;
+}
+
 function parseModelDoc(text: string, file: string): Model {
   let doc: any;
   try {
     doc = JSON.parse(text);
   } catch (e) {
     const w = jsonErrorWhere(text, e as Error);
+    const data = dataFileLine(text);
+    if (data !== null) {
+      throw new UserError(
+        `this looks like a data file, not a model file (its first line: ${JSON.stringify(data)}); ` +
+          'give a model file that train wrote here, and data files as the arguments',
+        { file, line: 1 },
+      );
+    }
     throw new UserError(`not valid JSON: ${w.what}; the model file is damaged or not a model file; write it again with train`, { file, line: w.line, column: w.column });
   }
   if (doc === null || typeof doc !== 'object') fail(file, 'not a JSON object');
