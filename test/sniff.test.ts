@@ -43,6 +43,7 @@ test('spaces between cells and nothing else: told apart, to refuse with a messag
 test('the archive’s .ts files (after # comments) and ARFF files (after % comments) are told apart by their first @ line', () => {
   assert.equal(sniff('#GunPoint\n# comment, with commas\n@problemName GunPoint\n@data\n1,2:1\n'), 'ts');
   assert.equal(sniff('\n@problemName x\n'), 'ts');
+  assert.equal(sniff('\n  {\n"format": "train-signals/rnn",\n'), 'json'); // a model file given as data
   assert.equal(sniff('  @classLabel true 1 2\n'), 'ts');
   assert.equal(sniff('% comment\n%\n@RELATION GunPoint\n@attribute a numeric\n'), 'arff');
   assert.equal(sniff('@relation x\n'), 'arff');

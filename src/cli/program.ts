@@ -140,7 +140,11 @@ function missing(argv: readonly string[], msg: string): string | null {
   const command = COMMANDS.includes(argv[0]) ? argv[0] : 'train';
   if (/^Not enough non-option arguments/.test(msg)) return `${command} needs the CSV file(s) to read (- for stdin): ${NAME} ${USAGE[command]}`;
   const flags = /^Missing required arguments?: (.+)$/.exec(msg.trim());
-  if (flags !== null) return `${command} needs ${flags[1].split(', ').map((f) => `--${f}`).join(' and ')}: ${NAME} ${USAGE[command]}`;
+  if (flags !== null) {
+    const model = flags[1].split(', ').includes('model') ? argv.slice(1).find((a) => /\.(json|safetensors)$/i.test(a) && !a.startsWith('-')) : undefined;
+    const hint = model === undefined ? '' : ` (${model} looks like a model file: put --model before it)`;
+    return `${command} needs ${flags[1].split(', ').map((f) => `--${f}`).join(' and ')}${hint}: ${NAME} ${USAGE[command]}`;
+  }
   return null;
 }
 

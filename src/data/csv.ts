@@ -313,10 +313,14 @@ function breaksIn(record: readonly string[]): number {
 }
 
 /**
- * Throws for --channels with a .ts or ARFF file. The layout and column options are CSV's: a .ts or ARFF file is
- * read as one whatever they say (they may be a model's, from its CSV files).
+ * Throws for a JSON file (a model or checkpoint given as data), and for --channels with a .ts or ARFF file. The
+ * layout and column options are CSV's: a .ts or ARFF file is read as one whatever they say (they may be a
+ * model's, from its CSV files).
  */
 function refuseKind(kind: TextKind, o: Resolved, file: string): void {
+  if (kind === 'json') {
+    throw new UserError('this looks like a JSON file (a model file or checkpoint?), not a data file; give the CSV files of labelled sequences here', { file, line: 1 });
+  }
   if ((kind === 'ts' || kind === 'arff') && o.channels !== undefined && o.channels.length > 0) {
     throw new UserError(
       `channels were given (--channels, or a model trained with it) but this file is in the archive's ${kind === 'ts' ? '.ts' : 'ARFF'} format, ` +

@@ -11,8 +11,8 @@ import { isDecimalComma } from './cells.js';
 
 export type Separator = ',' | '\t' | ';';
 
-/** A CSV file's separator, 'spaces' for runs of blanks (spaces.ts), or a file of another kind. */
-export type TextKind = Separator | 'ts' | 'arff' | 'spaces';
+/** A CSV file's separator, 'spaces' for runs of blanks (spaces.ts), or a file of another kind ('json': a model file or checkpoint). */
+export type TextKind = Separator | 'ts' | 'arff' | 'spaces' | 'json';
 
 // The keys of a .ts file's header lines: a CSV header may start with @ too (`@timestamp,…`).
 const TS_HEADER = /^@(problemName|timeStamps|missing|univariate|dimensions?|equalLength|seriesLength|classLabel|targetLabel|data)(\s|$)/i;
@@ -29,6 +29,7 @@ const TS_HEADER = /^@(problemName|timeStamps|missing|univariate|dimensions?|equa
 export function sniffFormat(head: Uint8Array): TextKind {
   if (/^@relation\b/i.test(firstLine(head, '%'))) return 'arff';
   if (TS_HEADER.test(firstLine(head, '#'))) return 'ts';
+  if (firstLine(head, '').startsWith('{')) return 'json'; // a model file or checkpoint given as data: refused
   const start = nextLine(head, '');
   let i = start;
   let commas = 0, tabs = 0, semicolons = 0, spacesBetween = 0;
