@@ -13,7 +13,7 @@
 
 import { UserError } from '../errors.js';
 import type { DataSet, SequenceSource } from './dataset.js';
-import { firstDifference, nameList } from './cells.js';
+import { firstDifference, nameList } from './names.js';
 import { sharedFloat32, sharedFloat64, sharedInt32 } from './shared.js';
 
 const SHIFT = 16;

@@ -13,7 +13,8 @@
 
 import { UserError } from '../errors.js';
 import { type Chunks, type DataSetBuilder, type StepStore, float64Chunks, int32Chunks } from './builder.js';
-import { columnList, isBlank, otherCaseFlags, show, toName, toNumber, toValue, valueError } from './cells.js';
+import { isBlank, show, toName, toNumber, toValue, valueError } from './cells.js';
+import { columnList, otherCaseFlags } from './names.js';
 import { parseTimestamp, showTimestamp } from './timestamps.js';
 
 export interface LongOptions {

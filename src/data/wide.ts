@@ -8,7 +8,8 @@
 
 import { UserError } from '../errors.js';
 import type { DataSetBuilder, StepStore } from './builder.js';
-import { columnList, columnName, otherCaseFlags, isBlank, isDecimalComma, isNaNCell, toName, toValue, valueError } from './cells.js';
+import { columnName, isBlank, isDecimalComma, isNaNCell, toName, toValue, valueError } from './cells.js';
+import { columnList, otherCaseFlags } from './names.js';
 
 export interface WideOptions {
   readonly labelColumn: string;

@@ -4,7 +4,7 @@
 import { LOAD_OPTION_KEYS, fileName, layoutOptions, readDataSet, type LoadOptions, type ReadOptions } from '../data/csv.js';
 import type { DataSet } from '../data/dataset.js';
 import { modelInputs } from '../data/inputs.js';
-import { checkSameChannels } from '../data/cells.js';
+import { checkSameChannels } from '../data/names.js';
 import { UserError } from '../errors.js';
 import type { Model } from '../model/model.js';
 import { type Scores, UNKNOWN_LABEL, labelsForModel, score } from './score.js';

@@ -23,7 +23,7 @@ import { resampleSequence } from '../model/resample.js';
 import { argmax } from '../model/rnn.js';
 import { createPredictor } from '../engine/predict.js';
 import { FILES_OPTION_KEYS } from './evaluate.js';
-import { checkSameChannels } from '../data/cells.js';
+import { checkSameChannels } from '../data/names.js';
 import { UNLABELLED, score } from './score.js';
 import type { RowOutput } from '../io/stream-out.js';
 import { checkOnce } from '../io/paths.js';

@@ -13,7 +13,7 @@ import { hiddenText } from '../model/ensemble.js';
 import { writeFileAtomic } from '../io/atomic.js';
 import { type ReportEpoch, type SelectionRecord, trainingRecord } from './training-record.js';
 import type { DataSet } from '../data/dataset.js';
-import { nameList } from '../data/cells.js';
+import { nameList } from '../data/names.js';
 import { type Model, differencesOf, resampleOf, sequenceNormOf, strideOf } from '../model/model.js';
 import { cellOf, directionsOf, layersOf, layoutOf } from '../model/layout.js';
 import { visible } from './visible.js';

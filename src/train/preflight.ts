@@ -16,7 +16,7 @@ import { type Model, differencesOf, resampleOf, sequenceNormOf, strideOf } from 
 import { type Cell, cellOf, directionsOf, layersOf } from '../model/layout.js';
 import type { Readout } from '../model/rnn.js';
 import type { HyperparameterOptions } from './defaults.js';
-import { checkSameChannels, nameList } from '../data/cells.js';
+import { checkSameChannels, nameList } from '../data/names.js';
 
 export interface OutputPaths {
   readonly out?: string;

@@ -11,7 +11,7 @@ import { hiddenText } from '../../model/ensemble.js';
 import { visible } from '../../eval/visible.js';
 import { UserError } from '../../errors.js';
 import { WORKFLOW_EXAMPLES, grouped, withExamples } from '../help.js';
-import { nameList } from '../../data/cells.js';
+import { nameList } from '../../data/names.js';
 
 interface InfoArgs {
   file?: string;

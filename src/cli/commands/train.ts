@@ -16,7 +16,7 @@ import { armGraceful, disarmGraceful, gracefulSignal } from '../interrupt.js';
 import { checkFolder } from '../../io/atomic.js';
 import { sameBytes } from '../../io/fingerprint.js';
 import { timeLikeChannels } from '../../data/time-like.js';
-import { nameList } from '../../data/cells.js';
+import { nameList } from '../../data/names.js';
 import { type ScaleSpread, widelyScaledChannels } from '../../data/scale-spread.js';
 import { type DataArgs, FILE_KINDS, dataOptionsFor, loadOptionsOf, requireFlag, switchFlag, differencesOption, sequenceNormOption, resampleFlag, strideFlag } from '../options.js';
 import { printEvaluations } from './evaluate.js';

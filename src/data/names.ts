@@ -1,0 +1,48 @@
+// Lists of names in messages (channels, classes, a header's columns): the first 20 and how many more, where two
+// lists first differ, and the one check that data has the channels a model or the training data has. Pure but for
+// that check's refusal.
+
+import { UserError } from '../errors.js';
+
+/** Names (channels, classes) for a message: `ax, ay, az` (the first 20, then how many more). */
+export function nameList(names: readonly string[], most = 20): string {
+  const shown = names.slice(0, most).join(', ');
+  return names.length > most ? `${shown}, … ${names.length - most} more` : shown;
+}
+
+/** Where a list of names first differs from `expected`, for a message: ` ("gx" where <whose> has "ax")`; nothing where one only has more. */
+export function firstDifference(names: readonly string[], expected: readonly string[], whose: string): string {
+  const i = names.findIndex((x, j) => j < expected.length && x !== expected[j]);
+  return i < 0 ? '' : ` (${JSON.stringify(names[i])} where ${whose} has ${JSON.stringify(expected[i])})`;
+}
+
+/**
+ * Refuses data whose channels are not `expected` (count, names, order), naming both lists and the first that
+ * differs: the one check of evaluate, predict, --test and --init against what a model or the training data has.
+ */
+export function checkSameChannels(channels: readonly string[], file: string, expected: readonly string[], whose: string): void {
+  if (channels.length === expected.length && channels.every((c, i) => c === expected[i])) return;
+  const list = (xs: readonly string[]) => `[${nameList(xs)}]`;
+  const what = channels.length !== expected.length
+    ? `has ${channels.length} channel(s) ${list(channels)} but ${whose} has ${expected.length} ${list(expected)}`
+    : `channels ${list(channels)} differ from ${whose}'s ${list(expected)}${firstDifference(channels, expected, 'it')}`;
+  throw new UserError(`${what}; give data with the same channels in the same order (or --channels to pick them)`, { file, line: 1 });
+}
+
+/**
+ * For a message: the flags that name the columns sought (flag, name) where the header has them only in other
+ * letter cases (`ID`, `Label`): `; the header has them in other letter cases: --id-column ID --label-column Label`.
+ */
+export function otherCaseFlags(header: readonly string[], sought: readonly (readonly [string, string])[]): string {
+  const flags = sought.flatMap(([flag, name]) => {
+    if (header.includes(name)) return [];
+    const like = header.filter((c) => c.toLowerCase() === name.toLowerCase());
+    return like.length === 1 ? [`${flag} ${like[0]}`] : [];
+  });
+  return flags.length === 0 ? '' : `; the header has ${flags.length === 1 ? 'it in another letter case' : 'them in other letter cases'}: ${flags.join(' ')}`;
+}
+
+/** A header's column names for a message: `id, t, label, ax` (the first 20, then how many more). */
+export function columnList(header: readonly string[]): string {
+  return nameList(header.map((c) => c.trim()));
+}
