@@ -238,3 +238,46 @@ test('a FIFO no process reads is refused at once (open(2) would wait with the pr
   await new Promise((r) => reader.on('close', r));
   assert.equal(counted.trim(), String(big.length));
 });
+
+// `--out /dev/stdout >> log`: replacing the file stdout leads to would drop what log held and leave the shell
+// writing to an orphaned file; the write goes through the descriptor instead, at its end.
+test('/dev/stdout and /dev/fd/N are written through the open descriptor: a file opened to append keeps what it held, a pipe receives; stdin, closed descriptors and the runtime\'s own are refused', { skip: process.platform !== 'linux' }, () => {
+  const dir = tmp();
+  const script = join(dir, 'write.mjs');
+  writeFileSync(script, `
+    import { readdirSync, readlinkSync } from 'node:fs';
+    import { checkWritable, writeFileAtomic } from ${JSON.stringify(new URL('../src/io/atomic.js', import.meta.url).href)};
+    import { fileOutput } from ${JSON.stringify(new URL('../src/io/stream-out.js', import.meta.url).href)};
+    writeFileAtomic('/dev/stdout', 'one\\n');
+    if (process.argv[2] === 'fd3') writeFileAtomic('/dev/fd/3', 'three\\n');
+    const rows = fileOutput('/proc/self/fd/1');
+    rows.write('rows\\n');
+    await rows.commit();
+    const link = (f) => { try { return readlinkSync('/proc/self/fd/' + f); } catch { return ''; } };
+    const fds = readdirSync('/proc/self/fd');
+    const both = (f) => fds.filter((g) => link(g) === link(f)).length > 1; // a pipe whose both ends are here
+    const own = fds.filter((f) => /^anon_inode/.test(link(f)) || (/^pipe/.test(link(f)) && both(f)));
+    for (const p of ['/dev/stdin', '/dev/fd/999', ...own.map((f) => '/dev/fd/' + f)]) {
+      try { checkWritable(p, '--out'); console.error('accepted ' + p); } catch (e) { console.error(e.message); }
+    }
+  `);
+  const log = join(dir, 'log');
+  const log3 = join(dir, 'log3');
+  writeFileSync(log, 'kept\n');
+  writeFileSync(log3, 'kept 3\n');
+  const [out, three] = [fs.openSync(log, 'a'), fs.openSync(log3, 'a')];
+  const r = spawnSync(process.execPath, [script, 'fd3'], { stdio: ['ignore', out, 'pipe', three], encoding: 'utf8' });
+  fs.closeSync(out);
+  fs.closeSync(three);
+  assert.equal(r.status, 0, r.stderr);
+  assert.equal(readFileSync(log, 'utf8'), 'kept\none\nrows\n');
+  assert.equal(readFileSync(log3, 'utf8'), 'kept 3\nthree\n');
+  const lines = r.stderr.trim().split('\n');
+  assert.ok(lines.length >= 3, r.stderr); // stdin, fd 999 and at least the event loop's descriptors
+  assert.match(lines[0], /^--out \/dev\/stdin: is the standard input; choose a file to write$/);
+  assert.match(lines[1], /^--out \/dev\/fd\/999: names descriptor 999, which is not open; open it \(e\.g\. 999> file\) or choose a file$/);
+  for (const l of lines.slice(2)) assert.match(l, /^--out \/dev\/fd\/\d+: names descriptor \d+, which is not open on a file to write;/);
+  const piped = spawnSync(process.execPath, [script], { stdio: ['ignore', 'pipe', 'pipe'], encoding: 'utf8' });
+  assert.equal(piped.status, 0, piped.stderr);
+  assert.equal(piped.stdout, 'one\nrows\n');
+});

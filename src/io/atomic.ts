@@ -5,12 +5,15 @@
 //
 // What an output path may be (outputTarget): a new or existing regular file (replaced atomically, keeping the
 // existing file's permissions); a symbolic link (its target is written, the link stays a link); a character
-// device or a FIFO (written in place: `--out /dev/null` discards, a pipe receives). Refused, before any work:
+// device or a FIFO (written in place: `--out /dev/null` discards, a pipe receives); one of this process's own
+// open files (`/dev/stdout`, `/dev/fd/3`: written in place, stdout and stderr through their descriptors and a
+// file another descriptor holds at its end, so a shell's `>> log` appends and its `> out` receives, where
+// replacing the file would leave the shell writing to an orphaned one and lose what was there). Refused, before any work:
 // a read-only file (no write permission for anyone: the tool will not override that, even as root), a folder,
 // a block device or a socket. The user's conditions while writing (disk full, quota, read-only file system,
 // permission) are user errors that say what to do; the old file is kept.
 
-import { closeSync, constants, fchmodSync, fsyncSync, lstatSync, openSync, readlinkSync, renameSync, rmSync, statSync, writeSync } from 'node:fs';
+import { closeSync, constants, fchmodSync, fsyncSync, lstatSync, openSync, readFileSync, readdirSync, readlinkSync, realpathSync, renameSync, rmSync, statSync, writeSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { UserError } from '../errors.js';
 
@@ -19,6 +22,64 @@ export interface OutputTarget {
   readonly path: string;
   readonly inPlace: boolean;
   readonly mode: number | null; // the existing file's permission bits, kept on replacing it; null: a new file
+  readonly fd: number | null; // the standard descriptor the path names (/dev/stdout: 1), written through
+}
+
+/**
+ * The descriptor N of a path /proc/<this process>/fd/N (where /dev/stdout and /dev/fd/N lead, the folder's links
+ * followed), with that path; fd −1: another process's; null: none.
+ */
+function descriptorOf(p: string): { fd: number; at: string } | null {
+  let folder = dirname(p);
+  try {
+    folder = realpathSync(folder);
+  } catch {
+    // a folder that does not exist holds no descriptors
+  }
+  const m = /^\/proc\/(self|thread-self|\d+)(\/task\/\d+)?\/fd$/.exec(folder);
+  if (m === null || !/^\d+$/.test(basename(p))) return null;
+  const own = m[1] === 'self' || m[1] === 'thread-self' || Number(m[1]) === process.pid;
+  return { fd: own ? Number(basename(p)) : -1, at: join(folder, basename(p)) };
+}
+
+/**
+ * An open descriptor as an output: stdout and stderr are written through; another one through its file, opened
+ * again (a pipe, as bash's `>(gzip > p.gz)` passes, a terminal, or a regular file written at its end, never
+ * truncated). Refused: a descriptor not open for writing, and one the runtime opened for itself (its event
+ * loop's pipes, both of whose ends this process holds, and its anonymous inodes), which writing would corrupt.
+ */
+function descriptorTarget(p: string, fd: number, say: (what: string) => UserError): OutputTarget {
+  if (fd === 0) throw say('is the standard input; choose a file to write');
+  if (fd <= 2) return { path: p, inPlace: true, mode: null, fd };
+  const refuse = () => say(`names descriptor ${fd}, which is not open on a file to write; open it (e.g. ${fd}> file) or choose a file`);
+  let link: string;
+  try {
+    link = readlinkSync(p);
+  } catch {
+    throw refuse();
+  }
+  const flags = descriptorFlags(dirname(p), basename(p));
+  if (flags === null || flags % 4 === 0 || /^(anon_inode|socket):/.test(link)) throw refuse();
+  if (link.startsWith('pipe:') && readdirSync(dirname(p)).some((f) => readsPipe(dirname(p), f, link))) throw refuse();
+  return { path: p, inPlace: true, mode: null, fd: null };
+}
+
+/** Flags of descriptor `fd` listed in folder `fds` (/proc/<pid>/fd), as open(2) takes them; null where it is gone. */
+function descriptorFlags(fds: string, fd: string): number | null {
+  try {
+    return parseInt(/^flags:\s*([0-7]+)/m.exec(readFileSync(join(fds, '..', 'fdinfo', fd), 'utf8'))?.[1] ?? '', 8);
+  } catch {
+    return null;
+  }
+}
+
+/** Whether descriptor `fd` in folder `fds` is the read end of pipe `link` (this process then holds both ends). */
+function readsPipe(fds: string, fd: string, link: string): boolean {
+  try {
+    return readlinkSync(join(fds, fd)) === link && (descriptorFlags(fds, fd) ?? 1) % 4 === 0;
+  } catch {
+    return false;
+  }
 }
 
 const MAX_LINKS = 40; // as the kernel's ELOOP limit
@@ -27,22 +88,26 @@ const MAX_LINKS = 40; // as the kernel's ELOOP limit
 export function outputTarget(path: string, say: (what: string) => UserError = (w) => new UserError(`${path}: ${w}`)): OutputTarget {
   let p = resolve(path);
   for (let links = 0; ; links++) {
+    const d = descriptorOf(p);
+    if (d?.fd === -1) throw say("is another process's open file; choose a file of your own");
     let st;
     try {
       st = lstatSync(p);
     } catch {
-      return { path: p, inPlace: false, mode: null }; // a new file (or a dangling link's target)
+      if (d !== null) throw say(`names descriptor ${d.fd}, which is not open; open it (e.g. ${d.fd}> file) or choose a file`);
+      return { path: p, inPlace: false, mode: null, fd: null }; // a new file (or a dangling link's target)
     }
+    if (d !== null) return descriptorTarget(d.at, d.fd, say);
     if (st.isSymbolicLink()) {
       if (links >= MAX_LINKS) throw say('is a chain of more than 40 symbolic links; choose another path');
       p = resolve(dirname(p), readlinkSync(p));
       continue;
     }
-    if (st.isCharacterDevice() || st.isFIFO()) return { path: p, inPlace: true, mode: null };
+    if (st.isCharacterDevice() || st.isFIFO()) return { path: p, inPlace: true, mode: null, fd: null };
     if (st.isDirectory()) throw say('is a folder; give a file name');
     if (!st.isFile()) throw say(`is a ${st.isBlockDevice() ? 'block device' : 'socket'}; refusing to write over it; choose a regular file`);
     if ((st.mode & 0o222) === 0) throw say('is read-only; make it writable (chmod u+w) or choose another path');
-    return { path: p, inPlace: false, mode: st.mode & 0o7777 };
+    return { path: p, inPlace: false, mode: st.mode & 0o7777, fd: null };
   }
 }
 
@@ -67,6 +132,8 @@ export function writeError(e: unknown, path: string, kept: boolean): unknown {
       return new UserError(`permission denied (${code}); check the permissions of ${dir} or choose another path (${after})`, { file: path, cause: e });
     case 'ENOENT':
       return new UserError(`the folder ${dir} does not exist; create it or choose another path (${after})`, { file: path, cause: e });
+    case 'EPIPE':
+      return new UserError(`the program reading the pipe closed it (EPIPE) before the whole file was written; let it read to the end (${after})`, { file: path, cause: e });
     case 'ENOTDIR':
       return new UserError(`a part of the folder path ${dir} is not a folder; choose another path (${after})`, { file: path, cause: e });
     default:
@@ -93,17 +160,27 @@ export function writeAll(fd: number, buf: Uint8Array, at: number | null): void {
 const PAUSE = new Int32Array(new SharedArrayBuffer(4));
 
 /**
- * Opens a device or FIFO to write in place. A FIFO is opened without blocking: with no process reading it,
- * open(2) would wait for one with the whole process stopped, deaf to Ctrl-C; it is refused instead.
+ * Opens a device, FIFO or descriptor's file to write in place, or gives the standard descriptor the target
+ * names (never closed: see closeInPlace). A FIFO is opened without blocking: with no process reading it, open(2) would wait
+ * for one with the whole process stopped, deaf to Ctrl-C; it is refused instead.
  */
-export function openInPlace(target: string, path: string): number {
-  if (!statSync(target).isFIFO()) return openSync(target, 'w');
+export function openInPlace(t: OutputTarget, path: string): number {
+  if (t.fd !== null) return t.fd;
+  const target = t.path;
+  const st = statSync(target);
+  if (st.isFile()) return openSync(target, constants.O_WRONLY | constants.O_APPEND); // only through a descriptor
+  if (!st.isFIFO()) return openSync(target, 'w');
   try {
     return openSync(target, constants.O_WRONLY | constants.O_NONBLOCK);
   } catch (e) {
     if ((e as NodeJS.ErrnoException).code !== 'ENXIO') throw e;
     throw new UserError('is a FIFO that no process reads; start its reader first (nothing was written)', { file: path, cause: e });
   }
+}
+
+/** Closes what openInPlace opened (a descriptor the process had before stays open). */
+export function closeInPlace(t: OutputTarget, fd: number): void {
+  if (t.fd === null) closeSync(fd);
 }
 
 /** The temp file a write to `target` goes through: beside it, hidden, named after it, this process and now. */
@@ -144,13 +221,13 @@ function stageFile(path: string, data: string | Uint8Array): Staged {
   if (t.inPlace) {
     return {
       commit() {
-        const fd = openInPlace(t.path, path);
+        const fd = openInPlace(t, path);
         try {
           writeAll(fd, buf, null);
         } catch (e) {
           throw writeError(e, path, false);
         } finally {
-          closeSync(fd);
+          closeInPlace(t, fd);
         }
       },
       abort() {},

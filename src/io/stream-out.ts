@@ -10,7 +10,7 @@
 // release() rows are held in memory instead, since stdout cannot be taken back.
 
 import { closeSync, fchmodSync, fsyncSync, ftruncateSync, openSync, renameSync, rmSync } from 'node:fs';
-import { openInPlace, outputTarget, syncFolder, tempPathFor, writeAll, writeError } from './atomic.js';
+import { type OutputTarget, closeInPlace, openInPlace, outputTarget, syncFolder, tempPathFor, writeAll, writeError } from './atomic.js';
 
 export interface RowOutput {
   write(s: string): void;
@@ -30,7 +30,7 @@ const FLUSH_BYTES = 64 * 1024;
 
 export function fileOutput(path: string): RowOutput {
   const t = outputTarget(path);
-  return t.inPlace ? deviceOutput(path, t.path) : replacingOutput(path, t.path, t.mode);
+  return t.inPlace ? deviceOutput(path, t) : replacingOutput(path, t.path, t.mode);
 }
 
 /** Into a temp file beside `target`, renamed over it on commit (keeping an existing file's mode). */
@@ -150,11 +150,11 @@ function forwardOutput(sink: Sink): RowOutput {
   };
 }
 
-/** Written in place to a character device or FIFO (`--out /dev/null`). */
-function deviceOutput(path: string, target: string): RowOutput {
-  let fd: number | null = openInPlace(target, path);
+/** Written in place to a character device, FIFO or open descriptor (`--out /dev/null`, `--out /dev/stdout`). */
+function deviceOutput(path: string, t: OutputTarget): RowOutput {
+  let fd: number | null = openInPlace(t, path);
   const close = () => {
-    if (fd !== null) closeSync(fd);
+    if (fd !== null) closeInPlace(t, fd);
     fd = null;
   };
   return forwardOutput({
