@@ -167,6 +167,8 @@ const bad: Bad[] = [
   { name: 'predict --file', files: { 'data.csv': WIDE, 'm.json': WIDE_MODEL }, args: ['predict', '--model', 'm.json', '--file', 'data.csv'], error: /^--file is not a flag: give the file\(s\) without one, e\.g\. train-signals predict --model model\.json data\.csv/ },
   { name: 'info - (stdin)', files: {}, args: ['info', '-'], error: /^the model file cannot be - \(stdin or stdout\) here; give a file path/ },
   { name: '--no-bidirectional and --bidirectional', files: { 'data.csv': WIDE }, args: T('--no-bidirectional', '--bidirectional'), error: /^--bidirectional was given more than once \(also as --no-bidirectional\)/ },
+  { name: '--hidden 3 --hidden 1 (yargs adds a second 1 to the first)', files: { 'data.csv': WIDE }, args: T('--hidden', '3', '--hidden', '1'), error: /^--hidden was given more than once/ },
+  { name: '--members 2 --members=1', files: { 'data.csv': WIDE }, args: T('--members', '2', '--members=1'), error: /^--members was given more than once/ },
   { name: '--no-hidden (not a yes/no flag)', files: { 'data.csv': WIDE }, args: T('--hidden', '8', '--no-hidden'), error: /^--no-hidden is not a flag; --hidden takes a value/ },
   { name: 'tune --threads 1,,2', files: { 'data.csv': WIDE }, args: ['tune', 'data.csv', '--threads', '1,,2'], error: /^--threads must be a comma-separated list of whole numbers from 1 to 256 \(got 1,,2\)/ },
   { name: '--hidden 0x10 (hexadecimal)', files: { 'data.csv': WIDE }, args: T('--hidden', '0x10'), error: /^--hidden must be a number in decimal notation \(got 0x10\)/ },

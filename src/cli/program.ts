@@ -25,10 +25,11 @@ function usageError(msg: string): UserError {
 }
 
 /**
- * Usage errors yargs lets through: a single-valued flag given twice (yargs makes it an array), a flag that
+ * Usage errors yargs lets through: a single-valued flag given twice (yargs makes it an array, or for a number
+ * flag whose second value is 1, adds the two), a flag that
  * takes a value given without one (yargs silently uses the default) or with an empty one.
  */
-function checkArgs(raw: readonly string[], argv: Record<string, unknown>, y: any): void {
+function checkArgs(raw: readonly string[], y: any): void {
   const o = y.getOptions();
   const arrays = new Set<string>(o.array);
   const booleans = new Set<string>(o.boolean);
@@ -44,7 +45,7 @@ function checkArgs(raw: readonly string[], argv: Record<string, unknown>, y: any
     if (negated && !booleans.has(m[1].slice(3))) throw usageError(`--${m[1]} is not a flag; --${m[1].slice(3)} takes a value`);
     if (!negated && !known.has(m[1])) continue;
     const key = negated ? m[1].slice(3) : m[1];
-    if (seen.has(key) && (booleans.has(key) || (!arrays.has(key) && Array.isArray(argv[key])))) throw usageError(`--${key} was given more than once${negated || raw.slice(0, i).includes(`--no-${key}`) ? ` (also as --no-${key})` : ''}`);
+    if (seen.has(key) && !arrays.has(key)) throw usageError(`--${key} was given more than once${negated || raw.slice(0, i).includes(`--no-${key}`) ? ` (also as --no-${key})` : ''}`);
     seen.add(key);
     if (booleans.has(key)) continue;
     // An empty value is never meant: `--out=` would otherwise write nowhere and `--init=` be ignored.
@@ -188,7 +189,7 @@ export async function main(argv: string[]): Promise<number> {
       .recommendCommands()
       .wrap(Math.min(110, process.stdout.columns || 100))
       .middleware(((a: any, y: any) => {
-        checkArgs(argv, a, y);
+        checkArgs(argv, y);
         resolveDashes(a);
       }) as any, true)
       .fail((msg: string, err: Error | undefined) => {
