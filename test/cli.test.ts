@@ -352,12 +352,27 @@ test('did you mean: a mistyped command or flag is named with the nearest one, mi
     [['evaluate', '--model', 'm.json'], /^train-signals: evaluate needs the CSV file\(s\) to read .*: train-signals evaluate --model model\.json <test\.csv\.\.\.>/],
     [['evaluate', 'datasets/cbf/test.csv'], /^train-signals: evaluate needs --model: train-signals evaluate --model model\.json <test\.csv\.\.\.> \(see/],
     [['inspect', '--model', 'm.json'], /^train-signals: inspect is neither a command nor a file; the commands are train, evaluate, predict, tune, export/],
+    [['predict', '--model', 'm.json', 'datasets/cbf/test.csv', '--json'], /^train-signals: unknown flag --json \(see train-signals predict --help\)\n$/],
+    [['-q', 'datasets/cbf/train.csv'], /^train-signals: unknown flag -q: flags are spelled with two dashes; did you mean --quiet\? \(see train-signals --help\)\n$/],
+    [['-v'], /^train-signals: unknown flag -v: .*did you mean --version\?/],
+    [['predict', '-model', 'm.json', 'datasets/cbf/test.csv'], /^train-signals: unknown flag -model: flags are spelled with two dashes; did you mean --model\?/],
+    [['train', 'datasets/cbf/train.csv', '--cell', 'lstm'], /^train-signals: --cell must be rnn or gru \(got lstm\) \(see train-signals train --help\)\n$/],
+    [[], /^train-signals: give a command and its files: .*the commands are train, evaluate, predict, tune, export, info/],
   ];
   for (const [args, re] of cases) {
     const r = cli(args);
     assert.equal(r.code, 2, `${args.join(' ')}: ${r.stderr}`);
     assert.match(r.stderr, re);
     assert.equal(r.stderr.trim().split('\n').length, 1, r.stderr);
+  }
+});
+
+test('help and help <command> show the help, as --help does', () => {
+  for (const [args, first] of [[['help'], 'train-signals <files..>'], [['help', 'predict'], 'train-signals predict <files..>']] as const) {
+    const r = cli([...args]);
+    assert.equal(r.code, 0, r.stderr);
+    assert.equal(r.stdout, cli([...args.slice(1), '--help']).stdout);
+    assert.equal(r.stdout.split('\n')[0], first);
   }
 });
 

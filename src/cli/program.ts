@@ -19,9 +19,21 @@ import { infoCommand } from './commands/info.js';
 import { WORKFLOW_EXAMPLES } from './help.js';
 import { visible } from '../eval/visible.js';
 
+/** The help that a usage error points to: the command's own, where the command line names one (set by main). */
+let helpCommand = `${NAME} --help`;
+
 /** A yargs usage error (unknown flag, bad choice, missing argument) as one line. */
 function usageError(msg: string): UserError {
-  return new UserError(`${msg.replace(/\s*\n\s*/g, ' ').trim()} (see ${NAME} --help)`);
+  return new UserError(`${msg.replace(/\s*\n\s*/g, ' ').trim()} (see ${helpCommand})`);
+}
+
+/** yargs' "Invalid values: Argument: cell, Given: "lstm", Choices: "rnn", "gru"" in the tool's words; null for any other message. */
+function badChoice(msg: string): string | null {
+  const m = /Argument: ([\w-]+), Given: (.+?), Choices: (.+)$/m.exec(msg);
+  if (m === null) return null;
+  const unquote = (v: string) => v.trim().replace(/^"(.*)"$/, '$1');
+  const choices = m[3].split(', ').map(unquote);
+  return `--${m[1]} must be ${choices.slice(0, -1).join(', ')} or ${choices[choices.length - 1]} (got ${unquote(m[2])})`;
 }
 
 /**
@@ -105,11 +117,20 @@ function checkCommand(argv: readonly string[]): void {
 /** The commands' positional arguments (files to read; info's model file): yargs lists them among the flags. */
 const POSITIONALS = ['files', 'file'];
 
-/** The flags of the command line that the command does not know, with the nearest known flag for each. */
+/**
+ * The flags of the command line that the command does not know, with the nearest known flag for each; a flag
+ * of one dash (`-q`, `-out`) is none (yargs would take the next argument, often the file, as its value).
+ */
 function unknownFlags(raw: readonly string[], y: any): string | null {
   const known = Object.keys(y.getOptions().key).filter((k) => k.length > 1 && !/[A-Z]/.test(k) && !POSITIONALS.includes(k));
   const end = raw.indexOf('--');
   for (const arg of end < 0 ? raw : raw.slice(0, end)) {
+    const short = /^-([^-\d.][^=]*)/.exec(arg);
+    if (short !== null && short[1] !== 'h') {
+      const word = short[1];
+      const near = /^[vV]$/.test(word) ? 'version' : word.length === 1 ? onlyOne(known.filter((k) => k.startsWith(word))) : known.includes(word) ? word : closest(word, known);
+      return `unknown flag -${word}: flags are spelled with two dashes${near === undefined ? '' : `; did you mean --${near}?`}`;
+    }
     const m = /^--(no-)?([^=]+)/.exec(arg);
     if (m !== null && POSITIONALS.includes(m[2].replace(/s$/, '') + 's')) {
       const command = COMMANDS.includes(raw[0]) ? raw[0] : 'train';
@@ -122,6 +143,9 @@ function unknownFlags(raw: readonly string[], y: any): string | null {
   }
   return null;
 }
+
+/** The one element of a list, or undefined. */
+const onlyOne = (list: readonly string[]): string | undefined => (list.length === 1 ? list[0] : undefined);
 
 /** Each command's usage line, for what a command line lacks. */
 const USAGE: Readonly<Record<string, string>> = {
@@ -164,7 +188,11 @@ function resumeCommand(argv: readonly string[], checkpoint: string): string {
 export async function main(argv: string[]): Promise<number> {
   const debug = argv.includes('--debug');
   installSignalHandlers(NAME);
+  // `help` and `help <command>` as `--help` and `<command> --help`.
+  if (argv[0] === 'help' && argv.length <= 2) argv = COMMANDS.includes(argv[1]) ? [argv[1], '--help'] : ['--help'];
+  helpCommand = COMMANDS.includes(argv[0]) ? `${NAME} ${argv[0]} --help` : `${NAME} --help`;
   try {
+    if (argv.filter((a) => a !== '--debug').length === 0) throw usageError(`give a command and its files: ${NAME} <command> ...; the commands are ${COMMANDS.join(', ')} (train may be left out: ${NAME} ${USAGE.train})`);
     checkCommand(argv);
     const cli: any = yargs(argv.map((a, i) => (a === '-' && !argv.slice(0, i).includes('--') ? DASH : a)));
     // yargs lays out a command's whole help text as the command starts, kept for a failure it would report
@@ -196,7 +224,7 @@ export async function main(argv: string[]): Promise<number> {
         // Throwing stops yargs here: returning would let it run the command anyway. A mistyped flag is named
         // first, whatever yargs found (a misspelt --model is also a missing one).
         if (err) throw err;
-        throw usageError(unknownFlags(argv, cli) ?? missing(argv, msg) ?? msg);
+        throw usageError(unknownFlags(argv, cli) ?? missing(argv, msg) ?? badChoice(msg) ?? msg);
       })
       .help()
       .parseAsync();
