@@ -453,6 +453,7 @@ const BAD: Bad[] = [
   { name: 'error after blank lines', content: 'label,t0\nx,1\n\n\ny,abc\n', line: 5, phrase: 'non-numeric value "abc"' },
   { name: 'error with CRLF', content: 'label,t0\r\nx,1\r\ny,abc\r\n', line: 3, phrase: 'non-numeric value "abc"' },
   { name: 'error after a quoted line break', content: 'label,t0\n"a\nb",1\ny,abc\n', line: 4, phrase: 'non-numeric value "abc"' },
+  { name: 'error after quoted line breaks of every kind (CR alone, CRLF)', content: 'label,t0\r"a\rb\r\nc",1\ry,abc\r', line: 5, phrase: 'non-numeric value "abc"' },
   { name: 'unterminated quote', content: 'label,t0\nx,1\n"y,2\nz,3\n', line: 3, phrase: 'unterminated quote' },
   { name: 'misplaced quote', content: 'label,t0\nx,1\ny,2"3\n', line: 3, phrase: 'misplaced quote' },
   { name: 'NUL bytes in a value', content: Buffer.from('label,t0,t1\nx,1,\0\0\x01\n'), line: 2, phrase: 'binary data' },
@@ -631,4 +632,19 @@ test('semicolon- and tab-separated files with decimal commas load as their twin 
   const pointed = await loadDataSet([await fileWith('label;t0;t1\n1,5;0.5;1\n2,5;2;3\n')]);
   assert.deepEqual(pointed.classes, ['1,5', '2,5']);
   assert.deepEqual(Array.from(pointed.values), [0.5, 1, 2, 3]);
+});
+
+test('LineLimit: text passes unchanged while no line is longer than the limit, in any chunks; a longer line (after \\n, \\r or none) stops it', async () => {
+  const { LineLimit, LineTooLong } = await import('../src/data/line-limit.js');
+  const { Readable } = await import('node:stream');
+  const through = async (chunks: Array<string | Buffer>, limit: number): Promise<string> => {
+    let out = '';
+    for await (const c of Readable.from(chunks).pipe(new LineLimit(limit))) out += c.toString();
+    return out;
+  };
+  assert.equal(await through(['abcd\nab', 'cd\r', 'abcd'], 4), 'abcd\nabcd\rabcd');
+  assert.equal(await through([Buffer.from('ab'), Buffer.from('cd\nabcd')], 4), 'abcd\nabcd');
+  for (const chunks of [['abc', 'de'], ['ab\nabc', 'de'], [Buffer.from('ab\rabc'), Buffer.from('de'), Buffer.from('\n')]]) {
+    await assert.rejects(through(chunks, 4), (e: unknown) => e instanceof LineTooLong, JSON.stringify(chunks));
+  }
 });

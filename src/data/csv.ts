@@ -25,6 +25,7 @@ import { LongReader } from './long.js';
 import type { TextKind } from './sniff.js';
 import { DecimalMarks } from './decimal-marks.js';
 import { openText } from './text.js';
+import { LineLimit, LineTooLong } from './line-limit.js';
 import { TsReader } from './ts-file.js';
 import { ArffReader } from './arff.js';
 import { WideReader } from './wide.js';
@@ -252,7 +253,7 @@ async function readRecords(
     // Any line ending, mixed too (a file edited on two systems); csv-parse alone keeps to the first it meets.
     record_delimiter: ['\r\n', '\n', '\r'],
   });
-  pipeline(text, parser, () => {}); // a failure before the parser destroys it with that error, for the loop below
+  pipeline(text, new LineLimit(MAX_RECORD_BYTES), parser, () => {}); // a failure before the parser destroys it with that error, for the loop below
 
   const marks = kind === ';' || kind === '\t' ? new DecimalMarks(file) : null; // decimal commas are read there
   let reader: RowReader | null = null;
@@ -276,6 +277,12 @@ async function readRecords(
       if (w) await w;
     }
   } catch (e) {
+    if (e instanceof LineTooLong) {
+      throw stopped() ?? new UserError(
+        `a line longer than ${MAX_RECORD_BYTES / 1024 / 1024} MiB; split its sequence or write it in the long layout (a row per time step), or this is no CSV text file`,
+        { file, line: (parser as unknown as { info: { lines: number } }).info.lines },
+      );
+    }
     throw stopped() ?? toUserError(e, file, line);
   } finally {
     input.destroy();
@@ -304,11 +311,12 @@ function isSeparatorLine(record: readonly string[], file: string, line: number):
   return true;
 }
 
-/** Line breaks inside the (quoted) fields of a record. */
+/** Line breaks inside the (quoted) fields of a record: \n, \r\n or a lone \r, as the parser splits lines. */
 function breaksIn(record: readonly string[]): number {
   let n = 0;
   for (const cell of record) {
     for (let i = cell.indexOf('\n'); i >= 0; i = cell.indexOf('\n', i + 1)) n++;
+    for (let i = cell.indexOf('\r'); i >= 0; i = cell.indexOf('\r', i + 1)) if (cell[i + 1] !== '\n') n++;
   }
   return n;
 }
