@@ -563,7 +563,11 @@ test('a headerless wide file read for a model: labels first as the model has the
   const ds = await readDataSet([file], { modelClasses: ['1.5', '2', '-1'] });
   assert.deepEqual(ds.classes, ['-1', '1.5', '2']);
   await writeFile(join(dir, 'ints.csv'), '7,0.1,0.2\n8,0.3,0.4\n');
-  assert.deepEqual((await readDataSet([join(dir, 'ints.csv')], { modelClasses: ['a'] })).classes, ['7', '8'], 'whole numbers may be classes the model never saw');
+  assert.deepEqual((await readDataSet([join(dir, 'ints.csv')], { modelClasses: ['1', 'b'] })).classes, ['7', '8'], 'whole numbers may be classes the model never saw');
+  // A model without whole-number classes: a whole number first is a sample (an ADC count), not a label.
+  await writeFile(join(dir, 'counts.csv'), '512,515,530\n600,610,590\n');
+  await assert.rejects(readDataSet([join(dir, 'counts.csv')], { modelClasses: ['a', 'b'] }), (e: unknown) => e instanceof UserError &&
+    /the first cell, 512, would be the label .* none of the model's classes \(a, b\)/.test(e.message));
   await assert.rejects(readDataSet([file], { modelClasses: ['a', 'b'] }), (e: unknown) => e instanceof UserError && /the first cell, 1\.5, would be the label/.test(e.message));
   assert.deepEqual((await loadDataSet([file])).classes, ['-1', '1.5', '2'], 'without a model, any first cell is a label');
 });

@@ -9,7 +9,7 @@
 import { UserError } from '../errors.js';
 import type { DataSetBuilder, StepStore } from './builder.js';
 import { columnName, isBlank, isDecimalComma, isNaNCell, toName, toValue, valueError } from './cells.js';
-import { columnList, otherCaseFlags } from './names.js';
+import { columnList, nameList, otherCaseFlags } from './names.js';
 
 export interface WideOptions {
   readonly labelColumn: string;
@@ -23,11 +23,13 @@ const WHAT = 'every value cell of a wide row must be a number';
 
 /**
  * Whether the first row of a wide file is a header rather than data: it names the label column, or most of its
- * cells after the first are not numbers. A row of numbers with a bad one among them (a typo, `1e`) is data, whose
- * value error then names its line and column, rather than a header that would silently drop it; NaN, which pads
- * a shorter row (the archive's .tsv files), counts as a number.
+ * cells after the first are not numbers, or they are column numbers (0, 1, 2, 3, …, as pandas names columns)
+ * after a first cell that is no number. A row of numbers with a bad one among them (a
+ * typo, `1e`) is data, whose value error then names its line and column, rather than a header that would
+ * silently drop it; NaN, which pads a shorter row (the archive's .tsv files), counts as a number.
  */
 export function isWideHeader(cells: readonly string[], labelColumn: string): boolean {
+  if (cells.some((c) => c.trim() === labelColumn) || countsColumns(cells)) return true;
   let names = 0;
   let numbers = 0;
   for (let i = 0; i < cells.length; i++) {
@@ -41,16 +43,30 @@ export function isWideHeader(cells: readonly string[], labelColumn: string): boo
 }
 
 /**
- * Refuses a headerless file read for a model whose first cell, read as the label, is a fractional number that
- * is none of the model's classes: a signal value, so the file has no label column, and reading on would drop
- * every row's first sample and score the rest.
+ * Whether a first cell that is no number is followed by column numbers 0, 1, 2, 3, … (at least four): pandas'
+ * names for the columns of a frame written without names. (A toy row `a,1,2,3` stays data.)
+ */
+function countsColumns(cells: readonly string[]): boolean {
+  let end = cells.length;
+  while (end > 0 && isBlank(cells[end - 1])) end--;
+  if (end < 5 || Number.isFinite(toValue(cells[0]))) return false;
+  for (let i = 1; i < end; i++) if (cells[i].trim() !== String(i - 1)) return false;
+  return true;
+}
+
+/**
+ * Refuses a headerless file read for a model whose first cell, read as the label, is a number that is none of
+ * the model's classes, and fractional or of a model without whole-number classes: a signal value, so the file
+ * has no label column, and reading on would drop every row's first sample and score the rest. (A whole number
+ * is a label that a model with classes 1, 2, 3 may not have seen.)
  */
 function checkLabelFirst(cell: string, classes: readonly string[], file: string, line: number): void {
   const label = cell.trim();
-  if (!Number.isFinite(toValue(label)) || /^[+-]?[0-9]+$/.test(label) || classes.includes(label)) return;
+  const whole = (c: string) => /^[+-]?[0-9]+$/.test(c.trim());
+  if (!Number.isFinite(toValue(label)) || (whole(label) && classes.some(whole)) || classes.includes(label)) return;
   throw new UserError(
     `the first cell, ${label}, would be the label (a file without a header has its label first), but it is a number ` +
-      `and none of the model's classes; put each row's label first, or give the file a header row naming its ` +
+      `and none of the model's classes (${nameList(classes)}); put each row's label first, or give the file a header row naming its ` +
       `columns (predict needs no label column then)`,
     { file, line, column: 1 },
   );
@@ -84,10 +100,12 @@ export class WideReader {
       }
       if (this.labelAt < 0 && opts.requireLabels) {
         const example = header.find((c, i) => i > 0 && Number.isNaN(toValue(c))) ?? header[0];
+        const numbered = countsColumns(first);
+        const why = numbered ? `its cells after ${JSON.stringify(header[0])} number the columns` : `it has non-numeric cells such as ${JSON.stringify(example)}`;
         throw new UserError(
-          `the first row looks like a header (it has non-numeric cells such as ${JSON.stringify(example)}) ` +
+          `the first row looks like a header (${why}) ` +
             `but no column named ${JSON.stringify(opts.labelColumn)} (${columnList(header)}); name the label column ` +
-            `${JSON.stringify(opts.labelColumn)}, pass the label column's name (--label-column), or remove the header` +
+            `${JSON.stringify(opts.labelColumn)}, pass the label column's name (--label-column${numbered && header[0] !== '' ? ` ${header[0]}` : ''}), or remove the header` +
             otherCaseFlags(header, [['--id-column', opts.idColumn], ['--time-column', opts.timeColumn ?? 't'], ['--label-column', opts.labelColumn]]),
           { file, line },
         );
@@ -140,8 +158,11 @@ export class WideReader {
             where,
           );
         }
-        // Text in a named column: most likely a long-layout file whose id column has another name.
-        const hint = header !== null ? `; if each row is one time step (the long layout), name the id column: --id-column ${header[i]}` : '';
+        // Text in a named column of the first row: a class of the model, most likely the label column under
+        // another name; else a long-layout file's id column under another name. Further down, a typo.
+        const hint = header === null || this.dataRows > 0 ? ''
+          : this.opts.modelClasses?.includes(cells[i].trim()) ? `; it is a class of the model: name the label column (--label-column ${header[i]})`
+          : `; if each row is one time step (the long layout), name the id column: --id-column ${header[i]}`;
         throw valueError(cells[i], where, columnName(header, i), WHAT, hint);
       }
       this.steps.push(x);
