@@ -48,6 +48,7 @@ test('resampling to a sequence’s own length keeps every bit; offsets and lengt
 test('auto: the median length when the training lengths differ, else none', () => {
   assert.equal(autoResample(Int32Array.from([50, 50, 50])), 0);
   assert.equal(autoResample(Int32Array.from([40, 100, 60])), 60);
+  assert.equal(autoResample(Int32Array.from([2, 2_000_000, 2_000_001])), 0, 'none past the longest length a model resamples to');
   assert.equal(autoResample(Int32Array.from([40, 100, 60, 61])), 61); // 60.5 rounded
   assert.equal(autoResample(Int32Array.from([1, 2, 1])), 2); // at least 2
   assert.equal(autoResample(new Int32Array(0)), 0);

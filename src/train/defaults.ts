@@ -6,6 +6,7 @@
 import type { NamesExactly } from '../data/arguments.js';
 import { availableParallelism } from 'node:os';
 import { type Model, resampleOf, strideOf } from '../model/model.js';
+import { MAX_RESAMPLE } from '../model/resample.js';
 import { type Cell, cellOf, directionsOf, layersOf } from '../model/layout.js';
 import type { Readout } from '../model/rnn.js';
 import type { OptimizerName } from '../model/optimizer.js';
@@ -133,10 +134,14 @@ export function strideFor(setting: number | 'auto', lengths: Int32Array): number
   return setting === 'auto' ? autoStride(lengths) : setting;
 }
 
-/** Resample auto: none (0) when the lengths are all equal, else the median length rounded (at least 2). */
+/**
+ * Resample auto: none (0) when the lengths are all equal, else the median length rounded (at least 2); none also
+ * where that is past MAX_RESAMPLE (sequences that long are read as they are rather than cut to a length).
+ */
 export function autoResample(lengths: Int32Array): number {
   if (lengths.every((n) => n === lengths[0])) return 0;
-  return Math.max(2, Math.round(median(lengths)));
+  const L = Math.max(2, Math.round(median(lengths)));
+  return L <= MAX_RESAMPLE ? L : 0;
 }
 
 /** The resampling length a setting gives on sequences of these lengths (0: none). */
