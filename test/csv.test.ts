@@ -572,10 +572,13 @@ test('a headerless wide file read for a model: labels first as the model has the
   assert.deepEqual((await loadDataSet([file])).classes, ['-1', '1.5', '2'], 'without a model, any first cell is a label');
 });
 
-test('a label written in another Unicode form than a class already seen is refused, naming both by code point', async () => {
+test('a label written in another Unicode form than a class already seen, or with an invisible character, is refused, naming both by code point', async () => {
   const file = await fileWith('label,t0,t1\ncaf\u00e9,1,2\ntea,2,3\ncafe\u0301,1,2\n');
   await assert.rejects(loadDataSet([file]), (e: unknown) => e instanceof UserError && e.line === 4 &&
     /label "cafe\\u\{301\}" is the class "caf\\u\{e9\}" written in another Unicode form/.test(e.message));
+  const hidden = await fileWith('label,t0,t1\nx,1,2\n\u200bx,2,3\n');
+  await assert.rejects(loadDataSet([hidden]), (e: unknown) => e instanceof UserError && e.line === 3 &&
+    /label "\\u\{200b\}x" is the class "x" written in another Unicode form or with invisible characters .*without invisible characters/.test(e.message));
   const alike = await fileWith('label,t0,t1\ncaf\u00e9,1,2\ntea,2,3\ncaf\u00e9,1,2\n');
   assert.deepEqual((await loadDataSet([alike])).classes, ['caf\u00e9', 'tea']);
 });

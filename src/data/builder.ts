@@ -244,23 +244,28 @@ export interface StreamedSequence {
  */
 /**
  * Refuses a label that is a class already seen written in another Unicode form (é as one code point, or as e
- * and a combining accent, as macOS file names and some editors write it): the two look alike everywhere but
- * would be two classes. `forms` maps each class's NFC form to its spelling.
+ * and a combining accent, as macOS file names and some editors write it) or with an invisible format character
+ * (a zero-width space pasted from a web page): the two look alike everywhere but would be two classes. `forms`
+ * maps each class's look (lookOf) to its spelling.
  */
 function checkOneForm(forms: Map<string, string>, label: string, file: string, line: number): void {
-  const nfc = label.normalize('NFC');
-  const other = forms.get(nfc);
+  const look = lookOf(label);
+  const other = forms.get(look);
   if (other === undefined || other === label) {
-    forms.set(nfc, label);
+    forms.set(look, label);
     return;
   }
   const codes = (s: string) => [...s].map((ch) => (ch.charCodeAt(0) < 128 ? ch : `\\u{${ch.codePointAt(0)!.toString(16)}}`)).join('');
+  const invisible = label.normalize('NFC') === other.normalize('NFC') ? '' : ' or with invisible characters';
   throw new UserError(
-    `label "${codes(label)}" is the class "${codes(other)}" written in another Unicode form (the same letters, other ` +
-      'code points); write every label alike (in NFC, as most editors save text)',
+    `label "${codes(label)}" is the class "${codes(other)}" written in another Unicode form${invisible} (the same letters, other ` +
+      `code points); write every label alike (in NFC${invisible === '' ? '' : ', without invisible characters'}, as most editors save text)`,
     { file, line },
   );
 }
+
+/** What a label looks like: its NFC form without invisible format characters (Unicode category Cf). */
+const lookOf = (label: string): string => label.normalize('NFC').replace(/\p{Cf}/gu, '');
 
 export class DataSetBuilder {
   private readonly emit: ((s: StreamedSequence) => void) | undefined;
@@ -273,7 +278,7 @@ export class DataSetBuilder {
   constructor(emit?: (s: StreamedSequence) => void, textBytes = 0, knownClasses: readonly string[] = []) {
     this.emit = emit;
     this.textBytes = textBytes;
-    for (const c of knownClasses) this.classForms.set(c.normalize('NFC'), c);
+    for (const c of knownClasses) this.classForms.set(lookOf(c), c);
   }
 
   private readonly textBytes: number;
@@ -286,7 +291,7 @@ export class DataSetBuilder {
   private readonly lengths: number[] = []; // [N]
   private readonly classIndex: number[] = []; // [N] index into classOrder (first appearance), −1 for none
   private readonly classOrder = new Map<string, number>();
-  private readonly classForms = new Map<string, string>(); // NFC form → the class spelt so
+  private readonly classForms = new Map<string, string>(); // look (lookOf) → the class spelt so
   private readonly ids: string[] = []; // [N]
   private readonly sources: SequenceSource[] = []; // [N]
 
