@@ -145,3 +145,9 @@ test('the library refuses arguments of another kind in one UserError naming the 
   await assert.rejects(predict(model, any({ files: [file], labelColum: 'x' })).next(), refused(/^predict\(\) has no option "labelColum"; did you mean labelColumn\?$/));
   assert.deepEqual(readdirSync(dir), ['train.csv']);
 });
+
+test('the column flags are trimmed as the header\'s names are: --label-column " label " names the column label', async () => {
+  const { loadOptionsOf } = await import('../src/cli/options.js');
+  assert.deepEqual(loadOptionsOf({ 'label-column': ' label ', 'id-column': 'id\t', 'time-column': ' t', channels: ' ax, ay ' }),
+    { format: undefined, labelColumn: 'label', idColumn: 'id', timeColumn: 't', channels: ['ax', 'ay'] });
+});

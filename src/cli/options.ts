@@ -31,13 +31,20 @@ export interface DataArgs {
   channels?: string;
 }
 
+/** The column flags as load options; names trimmed, as the header's are. */
 export function loadOptionsOf(a: DataArgs) {
+  const channels = a.channels?.split(',').map((s) => s.trim());
+  // An empty name is refused, not dropped: `ax,,ay` may have lost a name.
+  requireFlag(channels === undefined || channels.every((c) => c !== ''), `--channels ${a.channels}: an empty name (two commas together, or one at an end); name each channel, comma-separated`);
+  for (const flag of ['label-column', 'id-column', 'time-column'] as const) {
+    requireFlag(a[flag] === undefined || a[flag]!.trim() !== '', `--${flag} needs a column name (it was given only blanks)`);
+  }
   return {
     format: a.format,
-    labelColumn: a['label-column'],
-    idColumn: a['id-column'],
-    timeColumn: a['time-column'],
-    channels: a.channels ? a.channels.split(',').map((s) => s.trim()) : undefined, // an empty name is refused, not dropped
+    labelColumn: a['label-column']?.trim(),
+    idColumn: a['id-column']?.trim(),
+    timeColumn: a['time-column']?.trim(),
+    channels,
   };
 }
 

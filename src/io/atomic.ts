@@ -86,6 +86,7 @@ const MAX_LINKS = 40; // as the kernel's ELOOP limit
 
 /** The target of an output path; `say` words a refusal (flag and path in front). */
 export function outputTarget(path: string, say: (what: string) => UserError = (w) => new UserError(`${path}: ${w}`)): OutputTarget {
+  if (path.endsWith('/')) throw say('ends in /, so it names a folder; give a file name');
   let p = resolve(path);
   for (let links = 0; ; links++) {
     const d = descriptorOf(p);
