@@ -452,6 +452,7 @@ const BAD: Bad[] = [
   { name: 'channels on a wide file', content: 'label,t0\nx,1\n', opts: { channels: ['x'] }, line: 1, phrase: 'wide layout' },
   { name: 'error after blank lines', content: 'label,t0\nx,1\n\n\ny,abc\n', line: 5, phrase: 'non-numeric value "abc"' },
   { name: 'error with CRLF', content: 'label,t0\r\nx,1\r\ny,abc\r\n', line: 3, phrase: 'non-numeric value "abc"' },
+  { name: 'cells separated by |', content: 'label|t0|t1\nx|1|2\n', line: 1, phrase: 'row has no values; a sequence needs at least one time step (the whole line is one cell, "label|t0|t1": cells must be separated by commas, tabs, semicolons or blanks)' },
   { name: 'error after a quoted line break', content: 'label,t0\n"a\nb",1\ny,abc\n', line: 4, phrase: 'non-numeric value "abc"' },
   { name: 'error after quoted line breaks of every kind (CR alone, CRLF)', content: 'label,t0\r"a\rb\r\nc",1\ry,abc\r', line: 5, phrase: 'non-numeric value "abc"' },
   { name: 'unterminated quote', content: 'label,t0\nx,1\n"y,2\nz,3\n', line: 3, phrase: 'unterminated quote' },
@@ -598,10 +599,11 @@ test('ISO 8601 dates and times in the time column order the rows as numbers woul
   for (const bad of ['2023-02-29', '2024-13-01', '2024-05-01T24:00', '2024-5-1', '12:00', '2024-05-01T12']) assert.ok(Number.isNaN(parseTimestamp(bad)), bad);
 });
 
-test('a spreadsheet’s separator line (sep=;), its rows of empty cells and its separators closing every line are read as nothing', async () => {
+test('a spreadsheet’s separator line (sep=;, quoted or not), its rows of empty cells and its separators closing every line are read as nothing', async () => {
   const twins: [string, string][] = [
     ['label,t0,t1\nx,1,2.5\ny,-3,4\n', 'sep=;\r\nlabel;t0;t1\r\nx;1;2,5\r\n;;\r\ny;-3;4\r\n;;\r\n;;\r\n'],
     ['label,t0,t1\nx,1,2.5\ny,-3,4\n', 'SEP=,\n,,\nlabel,t0,t1\nx,1,2.5\ny,-3,4\n'],
+    ['label,t0,t1\nx,1,2.5\ny,-3,4\n', '"sep=;"\r\nlabel;t0;t1\r\nx;1;2,5\r\ny;-3;4\r\n'], // quoted, as some programs write it
     ['id,t,label,a\ns,0,p,3\ns,1,p,1\nr,0,q,5\n', 'sep=\t\nid\tt\tlabel\ta\ns\t0\tp\t3\ns\t1\tp\t1\n\t\t\t\nr\t0\tq\t5\n\t \t\t\n'],
     // A separator closing every line, the header's too, names no column (the wide layout reads it as ragged).
     ['id,t,label,a\ns,0,p,3\ns,1,p,1\nr,0,q,5\n', 'id;t;label;a;;\ns;0;p;3;;\ns;1;p;1;; \nr;0;q;5;;\n'],

@@ -264,7 +264,7 @@ async function readRecords(
       const start = line + 1;
       line = start + breaksIn(record);
       if (record.every(isBlank)) continue; // a blank line, or a spreadsheet's row of empty cells (`,,,`)
-      if (reader === null && isSeparatorLine(record, file, start)) continue;
+      if (reader === null && isSeparatorLine(record, kind, file, start)) continue;
       marks?.read(record, start);
       if (reader === null) {
         reader = kind === 'ts' ? new TsReader(file, record, start, o, builder)
@@ -299,10 +299,11 @@ async function readRecords(
  * Whether the record is a spreadsheet's separator line (`sep=;`, before the header), which the sniffer has
  * already read the separator from; one that names a separator other than a comma, tab or semicolon is refused.
  */
-function isSeparatorLine(record: readonly string[], file: string, line: number): boolean {
+function isSeparatorLine(record: readonly string[], kind: TextKind, file: string, line: number): boolean {
   if (!/^sep=/i.test(record[0]) || record.length > 2 || (record.length === 2 && record[1] !== '')) return false;
   const declared = record.length === 2 ? '' : record[0].slice(4);
-  if (declared !== '' && declared !== '\t') {
+  // '': the separator split the line (`sep=;` read at `;`); the kind itself: the line was quoted (`"sep=;"`).
+  if (declared !== '' && declared !== '\t' && declared !== kind) {
     throw new UserError(
       `the first line declares the separator ${JSON.stringify(declared)}; cells must be separated by commas, tabs or semicolons`,
       { file, line },

@@ -30,6 +30,9 @@ export function sniffFormat(head: Uint8Array): TextKind {
   if (/^@relation\b/i.test(firstLine(head, '%'))) return 'arff';
   if (TS_HEADER.test(firstLine(head, '#'))) return 'ts';
   if (firstLine(head, '').startsWith('{')) return 'json'; // a model file or checkpoint given as data: refused
+  // A spreadsheet's separator line, quoted too (`"sep=;"`, whose `;` the scan below would not count).
+  const declared = /^"sep=([,;\t])"\s*(\n|$)/i.exec(firstLine(head, ''));
+  if (declared !== null) return declared[1] as Separator;
   const start = nextLine(head, '');
   let i = start;
   let commas = 0, tabs = 0, semicolons = 0, spacesBetween = 0;

@@ -169,7 +169,9 @@ export class WideReader {
       count++;
     }
     if (count === 0) {
-      throw new UserError('row has no values; a sequence needs at least one time step', { file, line });
+      // One cell holding the whole line: its cells are separated by a character the reader does not know (`|`).
+      const whole = end === 1 && header === null && /[^\p{L}\p{N}\s._+-]/u.test(cells[0]) ? ` (the whole line is one cell, ${JSON.stringify(cells[0].trim().slice(0, 40))}: cells must be separated by commas, tabs, semicolons or blanks)` : '';
+      throw new UserError(`row has no values; a sequence needs at least one time step${whole}`, { file, line });
     }
 
     this.dataRows++;
