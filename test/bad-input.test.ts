@@ -8,6 +8,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdirSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
 import { runAll, runInFewProcesses, start } from './helpers/spawn.js';
 import type { Run } from './helpers/cli.js';
 import { serializeModel } from '../src/io/model-file.js';
@@ -162,6 +163,7 @@ const bad: Bad[] = [
   { name: '--lr 0', files: { 'data.csv': WIDE }, args: T('--lr', '0'), error: /^--lr must be a number > 0 \(got 0\)/ },
   { name: '--threads 300', files: { 'data.csv': WIDE }, args: T('--threads', '300'), error: /^--threads must be auto or a whole number from 1 to 256/ },
   { name: 'predict: a headerless file without labels', files: { 'm.json': WIDE_MODEL, 'nolabel.csv': '0.52,1,2\n-0.25,3,4\n' }, args: ['predict', '--model', 'm.json', 'nolabel.csv'], error: /^nolabel\.csv:1:1: the first cell, 0\.52, would be the label \(a file without a header has its label first\), but it is a number and none of the model's classes \(a, b\); put each row's label first, or give the file a header row/ },
+  { name: 'a gzip-compressed model', files: { 'data.csv': WIDE, 'm.json.gz': gzipSync(WIDE_MODEL) }, args: ['predict', '--model', 'm.json.gz', 'data.csv'], error: /^m\.json\.gz:1: gzip-compressed; unpack it first \(gunzip\)/ },
   { name: 'evaluate: no label is a class of the model', files: { 'm.json': WIDE_MODEL, 'other.csv': 'label,t0,t1\nq,1,2\nr,3,4\n' }, args: ['evaluate', '--model', 'm.json', 'other.csv'], error: /^other\.csv: none of its labels \(q, r\) is a class of the model \(a, b\); give data of the model's classes/ },
   { name: 'evaluate: a headerless file without labels', files: { 'm.json': WIDE_MODEL, 'nolabel.csv': '-1.5e-3,1,2\n' }, args: ['evaluate', '--model', 'm.json', 'nolabel.csv'], error: /^nolabel\.csv:1:1: the first cell, -1\.5e-3, would be the label/ },
   { name: 'train --files (the files take no flag)', files: { 'data.csv': WIDE }, args: ['train', '--files', 'data.csv'], error: /^--files is not a flag: give the file\(s\) without one, e\.g\. train-signals train data\.csv/ },

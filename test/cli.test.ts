@@ -485,7 +485,7 @@ test('before training, stderr names the channels, and warns of one that steps li
   const r = cli(['train', 'd.csv', '--epochs', '1', '--hidden', '4', '--select', 'off', '--out', 'm.json'], { cwd: dir });
   assert.equal(r.code, 0, r.stderr);
   assert.match(r.stderr, /^\d+ sequences, 3 classes; channels: step, ax, ay, az$/m);
-  assert.match(r.stderr, /^warning: channel "step" steps evenly in every sequence, like a time column; if it is one, name it with --time-column$/m);
+  assert.match(r.stderr, /^train-signals: warning: channel "step" steps evenly in every sequence, like a time column; if it is one, name it with --time-column$/m);
   const ok = cli(['train', 'datasets/motion/train.csv', '--epochs', '1', '--hidden', '4', '--select', 'off', '--out', join(dir, 'n.json')]);
   assert.match(ok.stderr, /channels: ax, ay, az$/m);
   assert.doesNotMatch(ok.stderr, /warning: channel/);
@@ -497,8 +497,8 @@ test('before training, stderr names the channels, and warns of one that steps li
   const many = cli(['train', 'many.csv', '--epochs', '1', '--hidden', '4', '--select', 'off', '--members', '1', '--out', 'k.json'], { cwd: dir });
   assert.equal(many.code, 0, many.stderr);
   assert.match(many.stderr, /^4 sequences, 2 classes; channels: ch0, ch1, ch2, [^\n]*, ch19, … 280 more$/m);
-  assert.equal(many.stderr.match(/^warning: channels? /gm)?.length, 1, many.stderr);
-  assert.match(many.stderr, /^warning: channels "ch0", "ch1", [^\n]*"ch19", … 10 more step evenly in every sequence, like a time column; if one is, name it with --time-column$/m);
+  assert.equal(many.stderr.match(/^train-signals: warning: channels? /gm)?.length, 1, many.stderr);
+  assert.match(many.stderr, /^train-signals: warning: channels "ch0", "ch1", [^\n]*"ch19", … 10 more step evenly in every sequence, like a time column; if one is, name it with --time-column$/m);
   const info = cli(['info', 'k.json'], { cwd: dir });
   assert.match(info.stdout, /\n {2}channels \(300\): ch0, ch1, [^\n]*, ch19, … 280 more \(--json lists them all\)(, [^\n]*)?\n/);
 });

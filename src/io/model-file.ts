@@ -302,10 +302,11 @@ function checkSizes(file: string, p: any, l: ReturnType<typeof layoutOf>): void 
 
 /** The model file at `path`; `flag` is what errors say gave the path (a program's loadModel: --model). */
 export function loadModel(path: string, flag = '--model'): Model {
-  const text = readInputFile(path, {
+  const bytes = readInputFile(path, {
     isDirectory: 'is a directory; give the model file (.json) written by train',
     notFound: `model file not found; check the path given to ${flag}`,
     cannotRead: 'the model file',
-  }).toString('utf8');
-  return parseModel(text, path);
+  });
+  if (bytes[0] === 0x1f && bytes[1] === 0x8b) throw new UserError('gzip-compressed; unpack it first (gunzip), a model file is read as it is', { file: path, line: 1 });
+  return parseModel(bytes.toString('utf8'), path);
 }

@@ -201,8 +201,8 @@ export const trainCommand = {
       onLoaded: a.quiet ? undefined : (ds) => {
         process.stderr.write(`${ds.lengths.length} sequences, ${ds.classes.length} classes; channels: ${nameList(ds.channels)}\n`);
         const timeLike = timeLikeChannels(ds).map((c) => JSON.stringify(c));
-        if (timeLike.length === 1) process.stderr.write(`warning: channel ${timeLike[0]} steps evenly in every sequence, like a time column; if it is one, name it with --time-column\n`);
-        if (timeLike.length > 1) process.stderr.write(`warning: channels ${nameList(timeLike)} step evenly in every sequence, like a time column; if one is, name it with --time-column\n`);
+        if (timeLike.length === 1) process.stderr.write(`train-signals: warning: channel ${timeLike[0]} steps evenly in every sequence, like a time column; if it is one, name it with --time-column\n`);
+        if (timeLike.length > 1) process.stderr.write(`train-signals: warning: channels ${nameList(timeLike)} step evenly in every sequence, like a time column; if one is, name it with --time-column\n`);
         const wide = init === undefined ? widelyScaledChannels(ds) : [];
         if (wide.length > 0 && a.sequenceNorm === 'auto') process.stderr.write(`${scalesApart(wide)}: each sequence is put on its own scale (--sequence-norm auto)\n`);
         if (wide.length > 0 && a.sequenceNorm === 'off') process.stderr.write(`train-signals: warning: ${scalesApart(wide)}, and --sequence-norm off leaves the small ones nearly flat once normalized\n`);
