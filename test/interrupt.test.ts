@@ -63,7 +63,7 @@ test('Ctrl-C during model selection: exit 130, a checkpoint of the scores so far
   assert.equal(full.code, 0, full.stderr);
   const out = join(dir, 'm.json');
   const run = start([...args, '--out', out]);
-  await run.waitFor(/selecting 2\/4/);
+  await run.waitFor(/selecting, stage 1: 2\/4/);
   run.child.kill('SIGINT');
   const r = await run.done;
   assert.equal(r.code, 130, r.stderr);

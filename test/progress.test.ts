@@ -102,7 +102,7 @@ test('loading: silent for the first second, then at most a line a second', async
 
 test('selection: between its lines, how far a stage is; a live line on a terminal, elsewhere a line after 30 s without one', async () => {
   const { selectionLines } = await import('../src/cli/progress.js');
-  const task = { key: 'noise 0, readout last/1', score: { accuracy: 0.9, logLoss: 0.3 }, finished: 1, total: 4, stage: 1 };
+  const task = { key: 'noise 0, readout last/1', score: { accuracy: 0.9, logLoss: 0.3 }, finished: 5, total: 8, stage: 2, stageFinished: 1, stageTotal: 4 };
   const steps = (done: number, seconds: number) => ({ stage: 1, done, total: 400, seconds });
   const plain = sink(false);
   let t = 0;
@@ -141,7 +141,7 @@ test('selection: between its lines, how far a stage is; a live line on a termina
   assert.deepEqual(term.out, [
     '\r\x1b[2Kselecting, stage 1: 25 % of its training, 10s so far, about 30s left',
     '\r\x1b[2Kselecting, stage 1: 50 % of its training, 20s so far, about 20s left',
-    '\r\x1b[2K', 'selecting 1/4, stage 1: noise 0, readout last, fold 1: held-out accuracy 0.9000\n',
+    '\r\x1b[2K', 'selecting, stage 2: 1/4: noise 0, readout last, fold 1: held-out accuracy 0.9000\n',
     '\r\x1b[2Kselecting, stage 1: 75 % of its training, 30s so far, about 10s left',
     '\r\x1b[2K',
   ]);

@@ -244,8 +244,10 @@ test('train() selects by default, trains with the choice and records every candi
   const seen: string[] = [];
   const stages: number[] = [];
   const steps: StageProgress[] = [];
-  const r = await train({ ...opts, layers: 1, onSelection: (p) => { seen.push(p.key); stages.push(p.stage); }, onSelectionSteps: (p) => steps.push(p) });
+  const counts: string[] = [];
+  const r = await train({ ...opts, layers: 1, onSelection: (p) => { seen.push(p.key); stages.push(p.stage); counts.push(`${p.finished}/${p.total} ${p.stageFinished}/${p.stageTotal}`); }, onSelectionSteps: (p) => steps.push(p) });
   assert.deepEqual(stages, [1, 1, 1, 1, 2, 2, 2, 2], 'the readouts first, then the other rungs');
+  assert.deepEqual(counts, ['1/4 1/4', '2/4 2/4', '3/4 3/4', '4/4 4/4', '5/8 1/4', '6/8 2/4', '7/8 3/4', '8/8 4/4']);
   for (const stage of [1, 2]) { // each stage's progress ends with all of its steps taken
     const last = steps.filter((p) => p.stage === stage).at(-1)!;
     assert.ok(last.total > 0 && last.done === last.total, JSON.stringify(last));

@@ -138,7 +138,7 @@ export function selectionLines(stream: ProgressStream, now: () => number = () =>
     onTask(p: SelectionProgress): void {
       clear();
       const score = p.score.diverged ? 'diverged (it loses)' : `held-out accuracy ${f(p.score.accuracy)}`;
-      stream.write(`selecting ${p.finished}/${p.total}, stage ${p.stage}: ${p.key.replace(/\/(\d+)$/, ', fold $1')}: ${score}\n`);
+      stream.write(`selecting, stage ${p.stage}: ${p.stageFinished}/${p.stageTotal}: ${p.key.replace(/\/(\d+)$/, ', fold $1')}: ${score}\n`);
       last = now();
     },
     onSteps(p: StageProgress): void {

@@ -289,10 +289,19 @@ export interface SelectOptions {
   /** Scores already known (a resumed run's), by task key `${candidate}/${fold}`. */
   readonly done?: Readonly<Record<string, FoldScore>>;
   /** After each task, with its key and scores: what a checkpoint records. */
-  readonly onTask?: (key: string, s: FoldScore, finished: number, total: number, stage: number) => void;
+  readonly onTask?: (key: string, s: FoldScore, counts: TaskCounts) => void;
   /** Every `progressMs` (default 1000) while a stage trains, and at its end: its steps done and in all. */
   readonly onProgress?: (p: StageProgress) => void;
   readonly progressMs?: number;
+}
+
+/** How far selection is after a task: of all the stages' so far, and of its own stage's. */
+export interface TaskCounts {
+  readonly finished: number;
+  readonly total: number; // the tasks of the stages so far (a later stage may add more)
+  readonly stage: number; // from 1
+  readonly stageFinished: number;
+  readonly stageTotal: number;
 }
 
 /** The task key a checkpoint records a score under. */
@@ -315,11 +324,11 @@ export function plannedTasks(ds: DataSet, hp: Hyperparameters, o: Pick<SelectOpt
     const candidates = selectionStage(hp, o.vary, stage, scores, fits);
     const stageTasks = candidates.flatMap((candidate) => folds.map((f, fold): SelectionTask => ({ candidate, fold, train: f.train, val: f.val, hp, budget: o.budget, kernel: o.kernel })));
     tasks.push(...stageTasks);
-    if (stageTasks.some((t) => done[taskKey(t)] === undefined)) return { folds, tasks, scores, stage, complete: false };
+    if (stageTasks.some((t) => done[taskKey(t)] === undefined)) return { folds, tasks, stageTasks: stageTasks.length, scores, stage, complete: false };
     scores.push(...candidates.map((c) => scoreOf(c, folds.length, done)));
     scores.sort((a, b) => order.indexOf(a.name) - order.indexOf(b.name));
   }
-  return { folds, tasks, scores, stage: SELECTION_STAGES, complete: true };
+  return { folds, tasks, stageTasks: 0, scores, stage: SELECTION_STAGES, complete: true };
 }
 
 /** Candidate c's mean held-out scores over its K folds' scores in done. */
@@ -348,9 +357,10 @@ export async function selectModel(ds: DataSet, hp: Hyperparameters, o: SelectOpt
         return { chosen, folds: plan.folds.length, scores: plan.scores };
       }
       const todo = plan.tasks.filter((t) => done[taskKey(t)] === undefined);
+      let stageFinished = plan.stageTasks - todo.length; // the stage's tasks a resumed run had done
       const record = (t: SelectionTask, s: FoldScore) => {
         done[taskKey(t)] = s;
-        o.onTask?.(taskKey(t), s, ++finished, plan.tasks.length, plan.stage + 1);
+        o.onTask?.(taskKey(t), s, { finished: ++finished, total: plan.tasks.length, stage: plan.stage + 1, stageFinished: ++stageFinished, stageTotal: plan.stageTasks });
       };
       const progress = stageProgress(steps, plan.stage + 1, todo, o);
       try {

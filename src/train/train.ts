@@ -30,7 +30,7 @@ import { asOption, checkOptions } from './option-checks.js';
 import { type NamesExactly, checkCallbacks, checkFileList, checkKnownOptions, checkModelArgument, checkPathOptions, checkSignal } from '../data/arguments.js';
 import { checkKernelEnvironment } from '../engine/wasm.js';
 import { type OutputPaths, checkFollows, checkInit, claimCheckpoint, fixedByModel, checkOutputs, checkResume, checkResumeData, checkResumeSelection, checkTestFiles } from './preflight.js';
-import { type Selection, type StageProgress, budgetOf, plannedTasks, selectModel, taskKey, whySelectionSkips, withCandidate, withVaried, withoutSelection } from './select.js';
+import { type Selection, type StageProgress, type TaskCounts, budgetOf, plannedTasks, selectModel, taskKey, whySelectionSkips, withCandidate, withVaried, withoutSelection } from './select.js';
 
 export interface TrainOptions extends LoadOptions, HyperparameterOptions {
   readonly files: readonly string[];
@@ -74,12 +74,11 @@ const trainKeysWhole: NamesExactly<keyof TrainOptions, typeof TRAIN_OPTION_KEYS>
 void trainKeysWhole;
 
 /** One finished task of model selection. */
-export interface SelectionProgress {
+export interface SelectionProgress extends TaskCounts {
   readonly key: string; // `<candidate>/<fold>`
   readonly score: FoldScore;
-  readonly finished: number;
-  readonly total: number; // the tasks of the stages so far (a later stage may add more)
-  readonly stage: number; // selection's stage, from 1 (select.ts)
+  // finished of total: the tasks of the stages so far (a later stage may add more); stage, from 1 (select.ts),
+  // and stageFinished of stageTotal: its own tasks
 }
 
 export interface TrainResult extends Omit<FitResult, 'computeMs' | 'reduceMs' | 'updateMs'> {
@@ -196,7 +195,7 @@ async function trainClaimed(o: TrainOptions, outputs: OutputPaths): Promise<Trai
     try {
       scores = await selectModel(ds, hp, {
         vary, budget, threads, kernel: o.kernel, signal: o.signal, done, onProgress: o.onSelectionSteps,
-        onTask: (key, s, finished, total, stage) => {
+        onTask: (key, s, counts) => {
           done[key] = s;
           // A checkpoint past selection holds every task (checkResumeSelection above), so none trains and
           // none of its scores is written here; the guard keeps it that way should that ever change.
@@ -204,7 +203,7 @@ async function trainClaimed(o: TrainOptions, outputs: OutputPaths): Promise<Trai
             saveCheckpoint(path, { model: modelRecordOf(before), hyperparameters: recordOf(before), data, selection: { scores: done, chosen: null } });
             if (resume === undefined) selectionCheckpoint = path;
           }
-          o.onSelection?.({ key, score: s, finished, total, stage });
+          o.onSelection?.({ key, score: s, ...counts });
         },
       });
     } catch (e) {
