@@ -133,7 +133,7 @@ test('--differences takes auto, on or off, and the model line says so', () => {
   const dir = tempDir('ts-differences-cli-');
   const bad = cli(['train', 'datasets/cbf/train.csv', '--differences', 'maybe', '--out', join(dir, 'm.json')]);
   assert.equal(bad.code, 2);
-  assert.match(bad.stderr, /Argument: differences, Given: "maybe", Choices: "auto", "on", "off"/);
+  assert.match(bad.stderr, /^train-signals: --differences must be auto, on or off \(got maybe\) \(see train-signals train --help\)$/m);
   const on = cli(['train', 'datasets/cbf/train.csv', '--epochs', '1', '--hidden', '4', '--select', 'off', '--members', '1', '--differences', 'on', '--quiet', '--out', join(dir, 'on.json')]);
   assert.equal(on.code, 0, on.stderr);
   assert.equal(loadModel(join(dir, 'on.json')).differences, true);
