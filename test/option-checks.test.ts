@@ -64,7 +64,7 @@ const BAD: readonly [CheckedOptions, RegExp][] = [
   [{ normalize: 'minmax' }, /^normalize must be one of zscore, none/],
   [{ kernel: 'gpu' }, /^kernel must be one of wasm, ts/],
   [{ members: 0 }, /^members must be a whole number ≥ 1 with members × hidden at most 4096 \(got 0\)$/],
-  [{ members: 65 }, /^members must be a whole number ≥ 1 with members × hidden at most 4096 \(got 65\)$/],
+  [{ members: 65 }, /^members must be a whole number ≥ 1 with members × hidden at most 4096 \(got 65 × 64 = 4160\)$/],
   [{ members: 3, hidden: 2048 }, /^members must be/],
 ];
 

@@ -43,6 +43,13 @@ test('the recommendation takes more threads only when every block says they are 
   assert.deepEqual(recommend([row(1, 9, 10, 11), row(2, 18, 19, 20), row(4, 30, 35, 36)]), { recommended: 4, sure: true });
   // 4 overlap with 2 but are faster by the median: 2, not sure.
   assert.deepEqual(recommend([row(1, 9, 10, 11), row(2, 18, 19, 25), row(4, 24, 30, 36)]), { recommended: 2, sure: false });
+  // The line that says why: a count beat fewer ones, or (the fewest timed) none beat it.
+  const table = (rows: ReturnType<typeof row>[]) => formatTune({
+    rows: rows.map((r) => ({ ...r, speedup: 1, efficiency: 1, stepMs: 1, computeMs: 1, waitingMs: 0, reduceUpdateMs: 0 })),
+    ...recommend(rows), batchSize: 32, chunks: 4, stride: 1, resample: 0,
+  } as Parameters<typeof formatTune>[0]);
+  assert.match(table([row(1, 90, 100, 110), row(2, 150, 180, 190)]), /^sure: its slowest of \d+ alternating blocks beat the fastest of every fewer thread count/m);
+  assert.match(table([row(1, 90, 100, 110), row(2, 60, 70, 80)]), /^sure: no more threads were faster by the median of \d+ alternating blocks$/m);
 });
 
 test('the tune command runs with the default flags and prints the table, or JSON', async () => {

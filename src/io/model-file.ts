@@ -191,7 +191,7 @@ function parseModelDoc(text: string, file: string): Model {
     if (data !== null) {
       throw new UserError(
         `this looks like a data file, not a model file (its first line: ${JSON.stringify(data)}); ` +
-          'give a model file that train wrote here, and data files as the arguments',
+          'give a model file that train wrote',
         { file, line: 1 },
       );
     }

@@ -101,6 +101,7 @@ export function checkOptions(o: CheckedOptions, name: Naming = asOption, run: ke
   }
   const H = o.hidden ?? TRAIN_DEFAULTS.hidden;
   if (o.members !== undefined && !(isWhole(o.members, 1) && o.members * H <= MAX_HIDDEN)) {
-    throw new UserError(`${name('members')} must be a whole number ≥ 1 with ${name('members')} × ${name('hidden')} at most ${MAX_HIDDEN} (got ${shown(o.members)})`);
+    const product = isWhole(o.members, 1) ? ` × ${H} = ${o.members * H}` : '';
+    throw new UserError(`${name('members')} must be a whole number ≥ 1 with ${name('members')} × ${name('hidden')} at most ${MAX_HIDDEN} (got ${shown(o.members)}${product})`);
   }
 }

@@ -271,7 +271,9 @@ export function formatTune(t: TuneResult): string {
   return [fmt(head), ...lines.map(fmt), '',
     `recommended: --threads ${t.recommended}  (batch ${t.batchSize} = ${t.chunks} chunk${t.chunks === 1 ? '' : 's'}; no more threads than chunks are timed or run)`,
     t.sure
-      ? `sure: its slowest of ${BLOCKS} alternating blocks beat the fastest of every fewer thread count, and no more threads were faster`
+      ? t.recommended === t.rows[0].threads // the fewest timed: there is no fewer count to beat
+        ? `sure: no more threads were faster by the median of ${BLOCKS} alternating blocks`
+        : `sure: its slowest of ${BLOCKS} alternating blocks beat the fastest of every fewer thread count, and no more threads were faster`
       : `not sure: more threads were faster by the median but not in every block (the ranges overlap); rerun on a quieter machine, or with more --steps`,
     `timed with --stride ${t.stride} --resample ${t.resample > 0 ? t.resample : 'off'}${t.sequenceNorm === undefined ? '' : ` --sequence-norm ${t.sequenceNorm ? 'on' : 'off'}`}${t.differences === undefined ? '' : ` --differences ${t.differences ? 'on' : 'off'}`} (as train --select off resolves them on these data; selection may choose otherwise)`].join('\n') + '\n';
 }
