@@ -465,6 +465,8 @@ const BAD: Bad[] = [
   { name: 'gzip inside gzip', content: gzipSync(gzipSync('label,t0\nx,1\ny,2\n')), line: 1, phrase: 'compressed or archived (gzip (inside gzip))' },
   { name: 'NUL bytes in a whole file', content: Buffer.from([0, 1, 2, 3, 4, 5, 6, 7]), line: 1, phrase: 'binary data' },
   { name: 'decimal comma in a file separated by blanks', content: 'a 1 2 3\nb 4 5,25 6\n', line: 2, phrase: 'a comma in a file whose cells are separated by blanks (a decimal comma?)' },
+  { name: 'UTF-16 without a byte-order mark (little-endian)', content: Buffer.from('label,t0\nx,1\ny,2\n', 'utf16le'), line: 1, phrase: 'UTF-16 little-endian text without a byte-order mark (every other byte is 0); save the file as UTF-8' },
+  { name: 'UTF-16 without a byte-order mark (big-endian)', content: Buffer.from('label,t0\nx,1\ny,2\n', 'utf16le').swap16(), line: 1, phrase: 'UTF-16 big-endian text without a byte-order mark' },
   { name: 'UTF-16 cut at an odd byte', content: Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from('label,t0\nx,1\ny,45', 'utf16le').subarray(0, -1)]), phrase: 'UTF-16 text with an odd number of bytes: the file is cut short' },
   { name: 'a bad value in a first row of numbers', content: 'x,1,1e,3\ny,4,5,6\n', line: 1, phrase: 'value "1e"' },
   { name: 'gzip file cut short', content: gzipSync('label,t0\nx,1\ny,2\n').subarray(0, 12), line: 1, phrase: 'not a whole gzip file (Z_BUF_ERROR' },

@@ -46,6 +46,10 @@ export async function openText(input: Readable, file: string): Promise<Text> {
   if (packed !== null) throw new UserError(`compressed or archived (${packed}), not CSV text; unpack it first (one layer of gzip is read as it is)`, { file, line: 1 });
   const utf16 = utf16Mark(head);
   if (utf16 === 'be') throw new UserError('UTF-16 big-endian text (byte-order mark FE FF); save the file as UTF-8', { file, line: 1 });
+  const unmarked = utf16 === null ? unmarkedUtf16(head) : null;
+  if (unmarked !== null) {
+    throw new UserError(`UTF-16 ${unmarked} text without a byte-order mark (every other byte is 0); save the file as UTF-8, or as UTF-16 with its mark`, { file, line: 1 });
+  }
   const kind = sniffFormat(asUtf8(head));
   // A byte-order mark is no text: dropped here, once, so that nothing after this meets one.
   head = utf16 === 'le' ? head.subarray(2) : withoutUtf8Mark(head);
@@ -53,6 +57,22 @@ export async function openText(input: Readable, file: string): Promise<Text> {
   if (utf16 === 'le') text = join(text, new Utf16leToUtf8(file));
   if (kind === 'spaces') text = join(text, new BlanksToCommas(file));
   return { kind, text };
+}
+
+/**
+ * Which byte order a head of ASCII text written as UTF-16 without a byte-order mark has: every odd byte 0 (the
+ * low byte first: little-endian) or every even one (big-endian), over at least 8 bytes; null for anything else.
+ */
+function unmarkedUtf16(head: Uint8Array): 'little-endian' | 'big-endian' | null {
+  const n = head.length - (head.length % 2);
+  if (n < 8) return null;
+  let odd = true;
+  let even = true;
+  for (let i = 0; i < n && (odd || even); i += 2) {
+    odd &&= head[i] !== 0 && head[i + 1] === 0;
+    even &&= head[i] === 0 && head[i + 1] !== 0;
+  }
+  return odd ? 'little-endian' : even ? 'big-endian' : null;
 }
 
 /** A file's first bytes as UTF-8 text without a byte-order mark: what the kind of file is told from. */
