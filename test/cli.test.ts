@@ -501,6 +501,12 @@ test('before training, stderr names the channels, and warns of one that steps li
   assert.match(many.stderr, /^train-signals: warning: channels "ch0", "ch1", [^\n]*"ch19", … 10 more step evenly in every sequence, like a time column; if one is, name it with --time-column$/m);
   const info = cli(['info', 'k.json'], { cwd: dir });
   assert.match(info.stdout, /\n {2}channels \(300\): ch0, ch1, [^\n]*, ch19, … 280 more \(--json lists them all\)(, [^\n]*)?\n/);
+  // A wide file with a column named id reads as long, a step a sequence: said, with the flag that reads it wide.
+  writeFileSync(join(dir, 'wide-id.csv'), 'id,label,t0,t1,t2\n1,a,1,2,3\n2,b,3,2,1\n3,a,1,2,2\n4,b,3,3,1\n');
+  const stepped = cli(['train', 'wide-id.csv', '--epochs', '1', '--hidden', '4', '--select', 'off', '--members', '1', '--out', 'w.json'], { cwd: dir });
+  assert.equal(stepped.code, 0, stepped.stderr);
+  assert.match(stepped.stderr, /^train-signals: warning: every sequence has a single time step; if each row is a whole sequence \(the wide layout\), read the file with --format wide \(its column "id" made it the long layout\)$/m);
+  assert.doesNotMatch(many.stderr + ok.stderr, /single time step/);
 });
 
 test('a report that cannot be written after the model was: exit 2, and the message says the model was written', { skip: !existsSync('/dev/full') }, () => {

@@ -200,6 +200,11 @@ export const trainCommand = {
       onRead: a.quiet ? undefined : loadingLines(process.stderr),
       onLoaded: a.quiet ? undefined : (ds) => {
         process.stderr.write(`${ds.lengths.length} sequences, ${ds.classes.length} classes; channels: ${nameList(ds.channels)}\n`);
+        // A wide file (a sequence a row) with a column named id reads as long: one step a sequence, columns as channels.
+        if (ds.lengths.length > 1 && ds.channels.length > 1 && ds.lengths.every((L) => L === 1)) {
+          process.stderr.write(`train-signals: warning: every sequence has a single time step; if each row is a whole sequence (the wide layout), read the file with --format wide (its column ${JSON.stringify(options.idColumn ?? 'id')} made it the long layout)
+`);
+        }
         const timeLike = timeLikeChannels(ds).map((c) => JSON.stringify(c));
         if (timeLike.length === 1) process.stderr.write(`train-signals: warning: channel ${timeLike[0]} steps evenly in every sequence, like a time column; if it is one, name it with --time-column\n`);
         if (timeLike.length > 1) process.stderr.write(`train-signals: warning: channels ${nameList(timeLike)} step evenly in every sequence, like a time column; if one is, name it with --time-column\n`);
