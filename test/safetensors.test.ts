@@ -182,6 +182,11 @@ test('exported and read back as an --init model, every parameter bit is kept', (
     assert.equal(back.stride, m.stride);
     assert.deepEqual(back.normalization, m.normalization);
   }
+  // The columns the training files were read with travel along, so evaluate and predict need no flags again.
+  const layout = { format: 'long' as const, labelColumn: 'activity', idColumn: 'device', timeColumn: 'ms', channels: ['ax', 'ay', 'az'] };
+  saveSafetensors(join(dir, 'laid-out.safetensors'), { ...model('mean', true), layout });
+  assert.deepEqual(loadInitModel(join(dir, 'laid-out.safetensors')).layout, layout);
+  assert.equal(loadInitModel(join(dir, 'm-mean-true.safetensors')).layout, undefined, 'none written, none read');
   assert.ok(readdirSync(dir).every((f) => f.endsWith('.safetensors'))); // no temp files left behind
   // A model file still loads through the same path (JSON numbers have no −0, so this one holds none).
   const json = model('mean', true);
@@ -390,6 +395,8 @@ test('malformed files are refused with one line naming the file', () => {
     ['no metadata', withHeader(good, (h) => delete h.__metadata__), /__metadata__/],
     ['no classes', withHeader(good, (h) => delete h.__metadata__.classes), /"classes"/],
     ['bad readout', withHeader(good, (h) => { h.__metadata__.readout = '"sum"'; }), /readout/],
+    ['a layout without its columns', withHeader(good, (h) => { h.__metadata__.layout = '{"format":"long"}'; }), /__metadata__ "layout" must hold "format" \(auto, wide or long\) and the "labelColumn"/],
+    ['a layout not JSON', withHeader(good, (h) => { h.__metadata__.layout = 'long'; }), /__metadata__ "layout" is not valid JSON/],
     ['bad normalization', withHeader(good, (h) => { h.__metadata__.normalization = '{"mean":[1]}'; }), /normalization/],
     ['a mean beyond float32', withHeader(good, (h) => { const n = JSON.parse(h.__metadata__.normalization); n.mean[0] = 1e39; h.__metadata__.normalization = JSON.stringify(n); }), /"normalization" must be null or .*float32/],
     ['a subnormal std', withHeader(good, (h) => { const n = JSON.parse(h.__metadata__.normalization); n.std[0] = 1e-40; h.__metadata__.normalization = JSON.stringify(n); }), /"normalization" must be null or .*at least 1\.2e-38/],

@@ -268,14 +268,17 @@ function parseModelDoc(text: string, file: string): Model {
   return { shape, readout: doc.readout, ...(stride > 1 ? { stride } : {}), ...(resample > 0 ? { resample } : {}), ...(sequenceNorm ? { sequenceNorm } : {}), ...(differences ? { differences } : {}), classes, channels, normalization, ...(layout ? { layout } : {}), parameters, training };
 }
 
-/** "layout": the training files' format and column names (absent in files of earlier versions). */
-function parseLayout(file: string, v: any): DataLayout {
+/**
+ * "layout": the training files' format and column names (absent in files of earlier versions); `key` names it
+ * in messages (a safetensors file holds it in __metadata__).
+ */
+export function parseLayout(file: string, v: any, key = '"layout"'): DataLayout {
   const name = (x: unknown) => typeof x === 'string' && x.trim() !== '';
   if (v === null || typeof v !== 'object' || !['auto', 'wide', 'long'].includes(v.format) || !name(v.labelColumn) || !name(v.idColumn) || !name(v.timeColumn)) {
-    fail(file, '"layout" must hold "format" (auto, wide or long) and the "labelColumn", "idColumn" and "timeColumn" names');
+    fail(file, `${key} must hold "format" (auto, wide or long) and the "labelColumn", "idColumn" and "timeColumn" names`);
   }
   if (v.channels !== undefined && !(Array.isArray(v.channels) && v.channels.length > 0 && v.channels.every(name))) {
-    fail(file, '"layout.channels", when there, must hold the names of the channel columns');
+    fail(file, `${key}'s "channels", when there, must hold the names of the channel columns`);
   }
   return { format: v.format, labelColumn: v.labelColumn, idColumn: v.idColumn, timeColumn: v.timeColumn, ...(v.channels !== undefined ? { channels: v.channels } : {}) };
 }

@@ -25,8 +25,9 @@
 // only differences (true: every sample's differences follow its values as channels of their own, before the
 // normalization, which then has 2 × channels entries; model/differences.ts), and for a model that normalizes each
 // sequence only sequenceNorm (true: every channel on its sequence's own scale, then each sequence's level and log
-// scale as channels, before the differences: 3 × channels entries; model/sequence-norm.ts), each a JSON string.
-// So a one-directional stride-1 tanh model that does neither has none of the five.
+// scale as channels, before the differences: 3 × channels entries; model/sequence-norm.ts), and for a model
+// that records how its training files were read only layout (as the model file's "layout"), each a JSON string.
+// So a one-directional stride-1 tanh model that does neither has none of the six.
 //
 // GRU (nn.GRU's state_dict; gate blocks r, z, n in both our layout and PyTorch's):
 //   rnn.weight_ih_l0 [3H][D] = W_xh    rnn.weight_hh_l0 [3H][H] = W_hh
@@ -47,7 +48,7 @@ import { type Model, type Normalization, isFiniteFloat32, isUsableStd, differenc
 import { MAX_RESAMPLE, isResampleLength } from '../model/resample.js';
 import { READOUT_NAMES, isReadout } from '../model/rnn.js';
 import { writeFileAtomic } from './atomic.js';
-import { loadModel } from './model-file.js';
+import { loadModel, parseLayout } from './model-file.js';
 import { checkModelArgument, checkOutputPath } from '../data/arguments.js';
 
 /** PyTorch's name of one recurrent tensor of layer `layer`, direction d (1: reverse). */
@@ -107,6 +108,7 @@ function metadataOf(m: Model): Record<string, string> {
     ...(resampleOf(m) > 0 ? { resample: JSON.stringify(resampleOf(m)) } : {}),
     ...(sequenceNormOf(m) ? { sequenceNorm: JSON.stringify(true) } : {}),
     ...(differencesOf(m) ? { differences: JSON.stringify(true) } : {}),
+    ...(m.layout ? { layout: JSON.stringify(m.layout) } : {}),
   };
 }
 
@@ -397,10 +399,11 @@ export function parseSafetensors(bytes: Uint8Array, file: string): Model {
   checkTensorNames(file, header);
   const tensors = readTensors(file, header, shape, stride, dv, dataStart);
   const normalization = readNormalization(file, meta, width);
+  const layout = meta.layout === undefined ? undefined : parseLayout(file, metaJson(file, meta, 'layout'), '__metadata__ "layout"');
   const parameters = parametersOf(tensors, shape);
   return {
     shape, readout, ...(stride > 1 ? { stride } : {}), ...(resample > 0 ? { resample } : {}), ...(sequenceNorm ? { sequenceNorm: true as const } : {}),
-    ...(differences ? { differences: true as const } : {}), classes, channels, normalization, parameters,
+    ...(differences ? { differences: true as const } : {}), classes, channels, normalization, ...(layout ? { layout } : {}), parameters,
     training: { source: file },
   };
 }
