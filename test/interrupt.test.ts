@@ -55,6 +55,24 @@ test('Ctrl-C: checkpoint, the resume command, exit 130; the resumed run ends bit
   assert.ok(!readdirSync(dir).some((n) => n.endsWith('.tmp')));
 });
 
+test('stderr\'s reader going away while training (train … 2>&1 | head) stops it as Ctrl-C does: the checkpoint, exit 141 as SIGPIPE; --resume ends bit-identical', async () => {
+  const dir = tmp();
+  const ref = join(dir, 'ref.json');
+  const full = await start([...TRAIN, '--out', ref, '--quiet']).done;
+  assert.equal(full.code, 0, full.stderr);
+  const out = join(dir, 'm.json');
+  const run = start([...TRAIN, '--out', out]);
+  await run.waitFor(/epoch +2\/30/);
+  run.child.stderr!.destroy(); // the next progress line meets a closed pipe (EPIPE)
+  const r = await run.done;
+  assert.equal(r.code, 141);
+  assert.ok(!existsSync(out), 'no model from a stopped run');
+  assert.ok(existsSync(`${out}.ckpt`), 'the work done is in the checkpoint');
+  const resumed = await start([...TRAIN, '--out', out, '--resume', `${out}.ckpt`, '--quiet']).done;
+  assert.equal(resumed.code, 0, resumed.stderr);
+  assert.deepEqual(modelWithoutTiming(out), modelWithoutTiming(ref));
+});
+
 test('Ctrl-C during model selection: exit 130, a checkpoint of the scores so far; the resumed run ends bit-identical', async () => {
   const dir = tmp();
   const args = ['train', 'datasets/cbf/train.csv', '--hidden', '12', '--epochs', '20', '--threads', '2'];

@@ -91,6 +91,16 @@ export function gracefulSignal(): AbortSignal {
   return graceful.signal;
 }
 
+/**
+ * Stops training gracefully as a first signal would (the step in progress, then the checkpoint), without a
+ * signal: stderr's reader went away. False where nothing is armed to stop so (not training, or stopping already).
+ */
+export function stopGracefully(why: string): boolean {
+  if (graceful === null || !armed || graceful.signal.aborted) return false;
+  graceful.abort(why);
+  return true;
+}
+
 /** From now on the first signal stops gracefully (training has started). */
 export function armGraceful(): void {
   armed = true;
