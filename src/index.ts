@@ -15,6 +15,7 @@ export { exportSafetensors, saveSafetensors, parseSafetensors, loadSafetensors, 
 export { loadDataSet, type LoadOptions } from './data/csv.js';
 export type { DataSet } from './data/dataset.js';
 export { channelStatistics, applyNormalization, type Normalization } from './data/normalize.js';
+export { modelInputs } from './data/inputs.js';
 export { timeLikeChannels } from './data/time-like.js';
 export { widelyScaledChannels, WIDE_SCALES, type ScaleSpread } from './data/scale-spread.js';
 export type { Model } from './model/model.js';

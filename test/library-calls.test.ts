@@ -91,6 +91,15 @@ test('saving: a missing folder and `-` are UserErrors, and a model that could no
   assert.throws(() => saveModel(join(dir, 'few.json'), { ...model, classes: [] }), refused(/^model is not a whole model: it must name its C = 2 classes/));
   const nan = { ...model, parameters: model.parameters.map((x, i) => (i === 0 ? Number.NaN : x)) };
   assert.throws(() => exportOnnx(nan), refused(/its parameters must all be finite/));
+  // What the loaders refuse, the writers refuse before writing (resample 1e9 took the exporter past the heap).
+  for (const [edit, phrase] of [
+    [{ resample: 1e9 }, /its resample must be a whole number from 2 to 1000000/], [{ resample: 2.5 }, /its resample/],
+    [{ layout: {} }, /its layout must hold "format"/], [{ classes: ['', 'b'] }, /its classes must be names, not empty/],
+  ] as const) {
+    for (const write of [() => saveModel(join(dir, 'e.json'), any({ ...model, ...edit })), () => exportOnnx(any({ ...model, ...edit })), () => saveSafetensors(join(dir, 'e.safetensors'), any({ ...model, ...edit }))]) {
+      assert.throws(write, refused(phrase), JSON.stringify(edit));
+    }
+  }
   assert.deepEqual(readdirSync(dir).sort(), ['train.csv']);
 });
 
@@ -143,6 +152,15 @@ test('a data set built by hand is refused where its arrays disagree, naming the 
   assert.throws(() => score(model, ds, Int32Array.of(0, 8)), refused(/^score\(\) indices\[1\] is 8, not a sequence of the 8 in data$/));
   const unlabelled = { ...ds, labels: new Int32Array(8).fill(-1) };
   assert.equal(score(model, unlabelled).count, 8, 'score takes sequences without labels');
+  // Data the model does not read as it is: another width (it read past the values), or other classes.
+  const wide = syntheticDataSet(8, 3, 3);
+  assert.throws(() => score(model, wide), refused(/^score\(\) data has 3 value\(s\) a step, but the model reads 2 \(.*\): give it modelInputs\(model, dataSet\)/));
+  assert.throws(() => score(model, any({ ...ds, classes: [...ds.classes].reverse() })), refused(/^score\(\) data's classes \(.*\) are not the model's \(.*\) in its order/));
+  // fit() refuses a normalization the model could not be used with, and options that are no object.
+  await assert.rejects(fit(ds, { mean: [Number.NaN, 0], std: [0, 1] }, TINY), refused(/^fit\(\) normalization must be null or \{ mean, std \} of 2 finite float32 means/));
+  await assert.rejects(fit(ds, { mean: [0], std: [1] }, TINY), refused(/^fit\(\) normalization must be null/));
+  await assert.rejects(fit(ds, null, any(null)), refused(/^fit\(\) options must be an object \(got null\)/));
+  await assert.rejects(fit({ ...ds, channels: ds.channels.map(() => 'x') }, null, TINY), refused(/channels must be an array of the 2 channel names, none empty, none repeated/));
 });
 
 test('the lower-level exports refuse what is not their argument with a UserError, not a TypeError or NaN values', async () => {

@@ -104,6 +104,8 @@ test('bad model files are refused with a message naming the file', () => {
     ['wrong shape', JSON.stringify({ ...good, parameters: { ...good.parameters, W_hh: good.parameters.W_hh.slice(1) } }), /W_hh/],
     ['NaN', serializeModel(model()).replace(/"b_y": \[[^\]]*\]/, '"b_y": [NaN,0,0]'), /not valid JSON|finite/],
     ['null value', JSON.stringify({ ...good, parameters: { ...good.parameters, b_h: [null, 0, 0, 0, 0] } }), /b_h/],
+    ['an empty class name', JSON.stringify({ ...good, classes: ['', ...good.classes.slice(1)] }), /"classes" must be names, none empty/],
+    ['a channel named twice', JSON.stringify({ ...good, channels: good.channels.map(() => 'x') }), /"channels" must be names, none empty, none repeated/],
   ];
   for (const [name, text, re] of cases) {
     assert.throws(() => parseModel(text, 'bad.json'), (e: unknown) => {
@@ -113,6 +115,9 @@ test('bad model files are refused with a message naming the file', () => {
       return true;
     });
   }
+  // No "normalization" is no "not normalized" (null): raw values would silently meet a model trained on z-scores.
+  const { normalization: _n, ...unnormalized } = good;
+  assert.throws(() => parseModel(JSON.stringify(unnormalized), 'bad.json'), (e: unknown) => e instanceof UserError && /^bad\.json: "normalization" is missing \(null for a model that reads its inputs as they are\)/.test(e.message));
   const dir = tempDir('ts-model-');
   assert.throws(() => loadModel(join(dir, 'missing.json')), /not found/);
   assert.throws(() => loadModel(dir), /directory/);

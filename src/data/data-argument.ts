@@ -27,8 +27,9 @@ export function checkDataArgument(ds: unknown, name: string, o: DataChecks): voi
   let C = o.classes;
   if (o.dataSet) {
     const { classes, channels } = s as Partial<DataSet>;
-    if (!(Array.isArray(classes) && classes.length >= 1 && classes.every((c) => typeof c === 'string'))) fail('classes must be an array of the class names');
-    if (!(Array.isArray(channels) && channels.length === D && channels.every((c) => typeof c === 'string'))) fail(`channels must be an array of the ${D} channel names`);
+    const names = (v: unknown[]) => v.every((c) => typeof c === 'string' && c.trim() !== '') && new Set(v).size === v.length;
+    if (!(Array.isArray(classes) && classes.length >= 1 && names(classes))) fail('classes must be an array of the class names, none empty, none repeated');
+    if (!(Array.isArray(channels) && channels.length === D && names(channels))) fail(`channels must be an array of the ${D} channel names, none empty, none repeated`);
     C = classes.length;
   }
   if (!(values instanceof Float32Array || (!o.dataSet && values instanceof Float64Array))) fail(`values must be a Float32Array${o.dataSet ? '' : ' or a Float64Array'}`);

@@ -9,7 +9,8 @@ import { checkDataArgument } from '../data/data-argument.js';
 import { UserError } from '../errors.js';
 import type { Sequences } from '../model/batch.js';
 import { argmax } from '../model/rnn.js';
-import { type Model, resampleOf, strideOf } from '../model/model.js';
+import { type Model, differencesOf, inputWidth, resampleOf, sequenceNormOf, strideOf } from '../model/model.js';
+import { nameList } from '../data/names.js';
 import { resampledSequences } from '../data/resample.js';
 import { createPredictor } from '../engine/predict.js';
 
@@ -23,6 +24,28 @@ export interface Scores {
   readonly labels: Int32Array; // [N] model class index, UNLABELLED, or UNKNOWN_LABEL
   readonly accuracy: number; // over labelled sequences; an unknown label counts as an error
   readonly loss: number; // mean −log p[label] over sequences whose label the model knows
+}
+
+/**
+ * Refuses data the model does not read as it is: another number of values a step (data as loaded, before
+ * modelInputs adds the differences or other channels), or a data set whose labels index other classes.
+ */
+function checkModelReads(model: Model, data: Sequences): void {
+  const width = inputWidth(model);
+  if (data.D !== width) {
+    throw new UserError(
+      `score() data has ${data.D} value(s) a step, but the model reads ${width} (${nameList(model.channels)}` +
+        `${sequenceNormOf(model) ? ', each on its sequence\'s scale' : ''}${differencesOf(model) ? ', and their differences' : ''}): ` +
+        'give it modelInputs(model, dataSet), the data as the model reads it, or evaluate the files',
+    );
+  }
+  const classes = (data as { classes?: unknown }).classes;
+  if (Array.isArray(classes) && !(classes.length === model.classes.length && classes.every((c, i) => c === model.classes[i]))) {
+    throw new UserError(
+      `score() data's classes (${nameList(classes.map(String))}) are not the model's (${nameList(model.classes)}) in its order, ` +
+        'so its labels would name other classes; evaluate the files, which maps them',
+    );
+  }
 }
 
 /** Maps a data set's class indices (into `classes`) onto the model's classes. */
@@ -58,11 +81,15 @@ export function scoresOf(probabilities: Float32Array, logp: Float64Array, labels
   };
 }
 
-/** Scores sequences `indices` (default all) of `data`, whose labels are already in the model's class indices. */
+/**
+ * Scores sequences `indices` (default all) of `data`, as the model reads them (modelInputs) and with labels
+ * that are already the model's class indices.
+ */
 export function score(model: Model, data: Sequences, indices?: Int32Array): Scores {
   checkModelArgument(model, 'model');
   const { C } = model.shape;
   checkDataArgument(data, 'score() data', { dataSet: false, classes: C });
+  checkModelReads(model, data);
   const idx = indices ?? Int32Array.from({ length: data.lengths.length }, (_, i) => i);
   const bad = Array.prototype.findIndex.call(idx, (n: number) => !(Number.isInteger(n) && n >= 0 && n < data.lengths.length));
   if (bad >= 0) throw new UserError(`score() indices[${bad}] is ${idx[bad]}, not a sequence of the ${data.lengths.length} in data`);

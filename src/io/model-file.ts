@@ -23,7 +23,7 @@
 import { readInputFile } from './read-input.js';
 import { UserError } from '../errors.js';
 import { PARAM_NAMES, type ParamName, type Shape, cellOf, directionsOf, layersOf, layoutOf, viewsOf } from '../model/layout.js';
-import { type DataLayout, type Model, isFiniteFloat32, isUsableStd, differencesOf, inputWidth, resampleOf, sequenceNormOf, strideOf } from '../model/model.js';
+import { type DataLayout, type Model, isFiniteFloat32, layoutProblem, isUsableStd, differencesOf, inputWidth, resampleOf, sequenceNormOf, strideOf } from '../model/model.js';
 import { MAX_RESAMPLE, isResampleLength } from '../model/resample.js';
 import { READOUT_NAMES, isReadout } from '../model/rnn.js';
 import { writeFileAtomic } from './atomic.js';
@@ -234,6 +234,8 @@ function parseModelDoc(text: string, file: string): Model {
   if (!Number.isInteger(H) || H < 1) fail(file, '"hiddenSize" must be a positive integer');
   if (classes.length < 2) fail(file, '"classes" must name at least two classes');
   if (new Set(classes).size !== classes.length) fail(file, '"classes" must not repeat a name');
+  if (classes.some((c) => c.trim() === '')) fail(file, '"classes" must be names, none empty');
+  if (channels.some((c) => c.trim() === '') || new Set(channels).size !== channels.length) fail(file, '"channels" must be names, none empty, none repeated');
   if (!isReadout(doc.readout)) fail(file, `"readout" must be ${READOUT_NAMES}`);
   const shape: Shape = {
     D, H, C: classes.length, ...(bidirectional ? { directions: 2 as const } : {}), ...(cell === 'gru' ? { cell } : {}), ...(layers === 2 ? { layers: 2 as const } : {}),
@@ -252,8 +254,10 @@ function parseModelDoc(text: string, file: string): Model {
     if (isVector(name)) readNumbers(file, v, name, rows, parameters, l.offset[name]);
     else for (let r = 0; r < rows; r++) readNumbers(file, v[r], `${name}[${r}]`, cols, parameters, l.offset[name] + r * cols);
   }
+  // Absent is no "not normalized": the model would silently read raw values where it was trained on z-scores.
+  if (doc.normalization === undefined) fail(file, '"normalization" is missing (null for a model that reads its inputs as they are)');
   let normalization = null;
-  if (doc.normalization !== null && doc.normalization !== undefined) {
+  if (doc.normalization !== null) {
     const n = doc.normalization;
     const Dc = width;
     const mean = new Float32Array(Dc);
@@ -273,13 +277,8 @@ function parseModelDoc(text: string, file: string): Model {
  * in messages (a safetensors file holds it in __metadata__).
  */
 export function parseLayout(file: string, v: any, key = '"layout"'): DataLayout {
-  const name = (x: unknown) => typeof x === 'string' && x.trim() !== '';
-  if (v === null || typeof v !== 'object' || !['auto', 'wide', 'long'].includes(v.format) || !name(v.labelColumn) || !name(v.idColumn) || !name(v.timeColumn)) {
-    fail(file, `${key} must hold "format" (auto, wide or long) and the "labelColumn", "idColumn" and "timeColumn" names`);
-  }
-  if (v.channels !== undefined && !(Array.isArray(v.channels) && v.channels.length > 0 && v.channels.every(name))) {
-    fail(file, `${key}'s "channels", when there, must hold the names of the channel columns`);
-  }
+  const problem = layoutProblem(v, key);
+  if (problem !== undefined) fail(file, problem);
   return { format: v.format, labelColumn: v.labelColumn, idColumn: v.idColumn, timeColumn: v.timeColumn, ...(v.channels !== undefined ? { channels: v.channels } : {}) };
 }
 

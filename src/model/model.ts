@@ -3,6 +3,7 @@
 
 import { type Shape, layoutOf } from './layout.js';
 import { READOUT_NAMES, type Readout, isReadout } from './rnn.js';
+import { MAX_RESAMPLE, isResampleLength } from './resample.js';
 
 /** Per-channel z-scoring statistics (data/normalize.ts computes and applies them). */
 export interface Normalization {
@@ -17,6 +18,18 @@ export interface DataLayout {
   readonly idColumn: string;
   readonly timeColumn: string;
   readonly channels?: readonly string[]; // long layout: the columns --channels chose (absent: every other column)
+}
+
+/** What is wrong with a layout (a model file's "layout", `key` naming it), or undefined when nothing is. */
+export function layoutProblem(v: any, key = '"layout"'): string | undefined {
+  const name = (x: unknown) => typeof x === 'string' && x.trim() !== '';
+  if (v === null || typeof v !== 'object' || !['auto', 'wide', 'long'].includes(v.format) || !name(v.labelColumn) || !name(v.idColumn) || !name(v.timeColumn)) {
+    return `${key} must hold "format" (auto, wide or long) and the "labelColumn", "idColumn" and "timeColumn" names`;
+  }
+  if (v.channels !== undefined && !(Array.isArray(v.channels) && v.channels.length > 0 && v.channels.every(name))) {
+    return `${key}'s "channels", when there, must hold the names of the channel columns`;
+  }
+  return undefined;
 }
 
 export interface Model {
@@ -87,11 +100,15 @@ export function modelProblem(m: Model): string | undefined {
   if (!whole(strideOf(m))) return 'its stride must be a whole number of at least 1';
   if (m.classes.length !== C || C < 2 || !m.classes.every((c) => typeof c === 'string')) return `it must name its C = ${C} classes (at least two), one string each (got ${m.classes.length})`;
   if (new Set(m.classes).size !== C) return 'its classes must not repeat a name';
+  if (m.classes.some((c) => c.trim() === '')) return 'its classes must be names, not empty';
+  if (Array.isArray(m.channels) && !(m.channels.every((c) => typeof c === 'string' && c.trim() !== '') && new Set(m.channels).size === m.channels.length)) return 'its channels must be names, none empty, none repeated';
   if (!Array.isArray(m.channels) || m.channels.length === 0 || inputWidth(m) * strideOf(m) !== D) return `its channels (${Array.isArray(m.channels) ? m.channels.length : 'none'}${sequenceNormOf(m) ? ', three times with the sequence normalization' : ''}${differencesOf(m) ? ', twice with the differences' : ''}) times its stride must be its input size D = ${D}`;
   const n = m.normalization;
   if (n !== null && !(n.mean?.length === inputWidth(m) && n.std?.length === inputWidth(m) && n.mean.every(isFiniteFloat32) && n.std.every(isUsableStd))) return 'its normalization must hold a finite mean and a positive std per input channel';
   const size = layoutOf(m.shape).size;
   if (m.parameters.length !== size) return `its parameters hold ${m.parameters.length} values where its shape needs ${size}`;
   if (!m.parameters.every(Number.isFinite)) return 'its parameters must all be finite';
+  if (m.resample !== undefined && !isResampleLength(m.resample)) return `its resample must be a whole number from 2 to ${MAX_RESAMPLE}`;
+  if (m.layout !== undefined) return layoutProblem(m.layout, 'its layout');
   return undefined;
 }

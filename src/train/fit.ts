@@ -16,14 +16,14 @@ import { resampledDataSet } from '../data/resample.js';
 import type { Normalization } from '../data/normalize.js';
 import { initSteps } from '../model/init.js';
 import { type Shape, layoutOf } from '../model/layout.js';
-import type { Model } from '../model/model.js';
+import { type Model, isFiniteFloat32, isUsableStd } from '../model/model.js';
 import { type Rng, createRng, shuffle } from '../model/rng.js';
 import { longestWindow } from '../model/frames.js';
 import { clipScale } from '../model/optimizer.js';
 import { inputNoise } from '../model/noise.js';
 import { type GuidedWarps, guidedWarpSteps } from '../data/guided-warp.js';
 import type { EpochRecord, FitState } from '../model/state.js';
-import { DivergedError, InterruptedError } from '../errors.js';
+import { DivergedError, InterruptedError, UserError } from '../errors.js';
 import { type Engine, type EngineSizes, checkEngineSizes, createEngine, engineSizesFit } from '../engine/engine.js';
 import type { KernelName } from '../engine/kernels.js';
 import type { StopFlag } from '../engine/pool.js';
@@ -195,12 +195,22 @@ function validate(engine: Engine, ds: DataSet, val: Int32Array, C: number): { lo
   return scoresOf(probs, logp, Int32Array.from(val, (n) => ds.labels[n]), C);
 }
 
+/** Refuses a normalization that is not null or D finite means and D usable standard deviations (the model would be unusable). */
+function checkNormalization(n: Normalization | null, D: number): void {
+  if (n === null) return;
+  const ok = typeof n === 'object' && Array.isArray(n.mean) && Array.isArray(n.std) && n.mean.length === D && n.std.length === D &&
+    n.mean.every(isFiniteFloat32) && n.std.every(isUsableStd);
+  if (!ok) throw new UserError(`fit() normalization must be null or { mean, std } of ${D} finite float32 means and ${D} standard deviations of at least 1.2e-38 (the data's channels), as channelStatistics() gives`);
+}
+
 export async function fit(given: DataSet, normalization: Normalization | null, o: FitOptions = {}): Promise<FitResult> {
-  checkKnownOptions(o ?? {}, FIT_OPTION_KEYS, 'fit()');
+  if (o === null || typeof o !== 'object') throw new UserError(`fit() options must be an object (got ${o === null ? 'null' : typeof o})`);
+  checkKnownOptions(o, FIT_OPTION_KEYS, 'fit()');
   checkOptions(o, asOption, 'fit');
   checkCallbacks(o, ['onEpoch', 'onBatch', 'onCheckpoint']);
   if (o.init !== undefined) checkModelArgument(o.init, 'init');
   checkDataArgument(given, 'fit() data', { dataSet: true });
+  checkNormalization(normalization, given.D);
   const hp = resolveHyperparameters(given, o);
   const ds = resampledDataSet(given, hp.resample); // the model resamples what it scores alike (eval/score.ts)
   const C = ds.classes.length;
