@@ -46,3 +46,16 @@ export function otherCaseFlags(header: readonly string[], sought: readonly (read
 export function columnList(header: readonly string[]): string {
   return nameList(header.map((c) => c.trim()));
 }
+
+/**
+ * Refuses a file none of whose labels is one of `classes` (`whose`: the model's, the training data's): scoring
+ * it is accuracy 0 by construction, another label column or data for another model.
+ */
+export function checkSomeLabelKnown(labels: readonly string[], file: string, classes: readonly string[], whose: string): void {
+  if (labels.length === 0 || labels.some((l) => classes.includes(l))) return;
+  throw new UserError(
+    `none of its labels (${nameList(labels)}) is a class of ${whose} (${nameList(classes)}); give data of those ` +
+      `classes, check that the label column is the one it was trained on (--label-column), or use predict for unlabelled data`,
+    { file },
+  );
+}

@@ -4,7 +4,7 @@
 import { LOAD_OPTION_KEYS, fileName, layoutOptions, readDataSet, type LoadOptions, type ReadOptions } from '../data/csv.js';
 import type { DataSet } from '../data/dataset.js';
 import { modelInputs } from '../data/inputs.js';
-import { checkSameChannels, nameList } from '../data/names.js';
+import { checkSameChannels, checkSomeLabelKnown } from '../data/names.js';
 import { UserError } from '../errors.js';
 import type { Model } from '../model/model.js';
 import { type Scores, UNKNOWN_LABEL, labelsForModel, score } from './score.js';
@@ -45,14 +45,7 @@ export function evaluateDataSet(model: Model, file: string, loaded: DataSet): Fi
   checkSameChannels(loaded.channels, file, model.channels, 'the model');
   const ds = modelInputs(model, loaded);
   const labels = labelsForModel(ds.labels, ds.classes, model);
-  // Every label unknown is no evaluation (accuracy 0 by construction) but a file of other classes or columns.
-  if (labels.length > 0 && labels.every((l) => l === UNKNOWN_LABEL)) {
-    throw new UserError(
-      `none of its labels (${nameList(ds.classes)}) is a class of the model (${nameList(model.classes)}); give data of the ` +
-        `model's classes, check that the label column is the one it was trained on (--label-column), or use predict for unlabelled data`,
-      { file },
-    );
-  }
+  checkSomeLabelKnown(ds.classes, file, model.classes, 'the model');
   const scores = score(model, { D: ds.D, values: ds.values, offsets: ds.offsets, lengths: ds.lengths, labels });
   const unknown = new Set<string>();
   let count = 0;

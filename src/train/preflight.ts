@@ -16,7 +16,7 @@ import { type Model, differencesOf, resampleOf, sequenceNormOf, strideOf } from 
 import { type Cell, cellOf, directionsOf, layersOf } from '../model/layout.js';
 import type { Readout } from '../model/rnn.js';
 import type { HyperparameterOptions } from './defaults.js';
-import { checkSameChannels, nameList } from '../data/names.js';
+import { checkSameChannels, checkSomeLabelKnown, nameList } from '../data/names.js';
 
 export interface OutputPaths {
   readonly out?: string;
@@ -132,6 +132,7 @@ export async function checkTestFiles(files: readonly string[] | undefined, load:
   for (const file of files ?? []) {
     const ds = await readDataSet([file], { ...load, requireLabels: true, modelClasses: train.classes });
     checkSameChannels(ds.channels, file, train.channels, 'the training data');
+    checkSomeLabelKnown(ds.classes, file, train.classes, 'the training data');
     sets.push(ds);
   }
   return sets;
