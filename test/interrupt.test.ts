@@ -271,6 +271,11 @@ test('--resume refuses other hyperparameters or other data, and may extend --epo
   assert.equal(fixed.code, 2, fixed.stderr);
   assert.match(fixed.stderr, /--resample is 50 but the checkpoint was trained with/);
   assert.deepEqual(readFileSync(ck), kept, 'selection did not overwrite the checkpoint of the final fit');
+  // Fewer epochs than it has trained: refused (it wrote the last weights with a history past its --epochs).
+  const fewer = await start([...args(1), '--resume', ck]).done;
+  assert.equal(fewer.code, 2, fewer.stderr);
+  assert.match(fewer.stderr, /kept\.ckpt: --epochs 1 is fewer than the 2 epochs this checkpoint's run has trained; give 2 or more to resume it/);
+  assert.deepEqual(readFileSync(ck), kept);
 
   const more = await start([...args(4), '--resume', ck]).done;
   assert.equal(more.code, 0, more.stderr);

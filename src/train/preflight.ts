@@ -160,6 +160,11 @@ export function checkResumeData(ck: Checkpoint, file: string, ds: DataSet, finge
  */
 export function checkResume(ck: Checkpoint, file: string, hp: Readonly<Record<string, unknown>>): void {
   const finished = ck.members?.length ?? 0;
+  // Fewer epochs than trained: the run would end at once with a history longer than its epochs say.
+  const trained = ck.state?.history.length ?? 0;
+  if (typeof hp.epochs === 'number' && hp.epochs < trained) {
+    throw new UserError(`--epochs ${hp.epochs} is fewer than the ${trained} epochs this checkpoint's run has trained; give ${trained} or more to resume it`, { file });
+  }
   for (const [key, was] of Object.entries(ck.hyperparameters)) {
     // An ensemble's finished members trained with the old value: a change would make its members unlike.
     if (RESUMABLE_CHANGES.has(key) && (finished === 0 || !TRAINING_CHANGES.has(key))) continue;
