@@ -177,7 +177,8 @@ function fail(file: string, what: string): never {
 
 function metaJson(file: string, meta: Record<string, unknown>, key: string): unknown {
   const v = meta[key];
-  if (typeof v !== 'string') fail(file, `__metadata__ lacks "${key}" (a JSON string)`);
+  if (v === undefined) fail(file, `__metadata__ lacks "${key}" (a JSON string)`);
+  if (typeof v !== 'string') fail(file, `__metadata__ "${key}" must be a string (got ${typeof v}), as safetensors' metadata holds only strings: "${JSON.stringify(v)}"`);
   try {
     return JSON.parse(v);
   } catch {
@@ -335,7 +336,22 @@ function readTensors(file: string, header: any, shape: Shape, stride: number, dv
     if (v.some((x) => !Number.isFinite(x))) fail(file, `tensor "${name}" holds a value that is not finite`);
     tensors[name] = v;
   }
+  checkTiling(file, tensorNamesOf(shape).map((name) => header[name].data_offsets as [number, number]), dataLength);
   return tensors;
+}
+
+/**
+ * The format's rule that the tensors cover the data buffer exactly, one after another: no two share bytes (an
+ * edited offset would read another tensor's values as its own) and no byte is left over (a cut or padded file).
+ */
+function checkTiling(file: string, ranges: Array<[number, number]>, dataLength: number): void {
+  const sorted = [...ranges].sort((a, b) => a[0] - b[0]);
+  let at = 0;
+  for (const [begin, end] of sorted) {
+    if (begin !== at) fail(file, `the tensors' data_offsets ${begin < at ? 'overlap' : 'leave a gap'} at byte ${Math.min(begin, at)} of the data buffer; each tensor must follow the last`);
+    at = end;
+  }
+  if (at !== dataLength) fail(file, `${dataLength - at} byte(s) after the last tensor's data; the file is not as a safetensors writer leaves it`);
 }
 
 /** __metadata__ "normalization": null, or D finite means and D positive standard deviations (per channel), as float32. */
