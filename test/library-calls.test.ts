@@ -11,7 +11,7 @@ import { InterruptedError, UserError } from '../src/errors.js';
 import { train } from '../src/train/train.js';
 import { fit } from '../src/train/fit.js';
 import { tuneThreads } from '../src/train/tune.js';
-import { applyNormalization, channelStatistics, mergeMembers, evaluate, evaluateFile, renderReport, score, serializeModel, totalMetrics, writeReport } from '../src/index.js';
+import { applyNormalization, channelStatistics, mergeMembers, evaluate, evaluateFile, renderReport, score, serializeModel, totalMetrics, writeReport, parseModel, parseSafetensors, parseCheckpoint, loadModel } from '../src/index.js';
 import { loadDataSet } from '../src/data/csv.js';
 import { saveModel } from '../src/io/model-file.js';
 import { exportOnnx, saveOnnx } from '../src/io/onnx.js';
@@ -176,6 +176,15 @@ test('the lower-level exports refuse what is not their argument with a UserError
   const shape = { D: 1, H: 2, C: 2 };
   assert.throws(() => mergeMembers(shape, [new Float32Array(layoutOf(shape).size), new Float32Array(3)]), refused(/^mergeMembers\(\): weights must be .* \(weights\[1\] is not\)$/));
   assert.throws(() => mergeMembers(shape, []), refused(/^mergeMembers\(\): .*weights\[0\] is not/));
+  assert.throws(() => mergeMembers(any([]), []), refused(/^mergeMembers\(\): member must be the members' shape/));
+  // Options that are no object, contents that are no file's, paths that are none.
+  await assert.rejects(loadDataSet(['x.csv'], any(null)), refused(/^loadDataSet\(\) options must be an object \(got null\)$/));
+  await assert.rejects(train(any('x')), refused(/^train\(\) options must be an object \(got "x"\)$/));
+  assert.throws(() => parseModel(any(null), 'x'), refused(/^parseModel\(\) text must be a model file's contents, a string \(got null\)$/));
+  assert.throws(() => parseSafetensors(any('abc'), 'x'), refused(/^parseSafetensors\(\) bytes must be a file's contents/));
+  assert.throws(() => parseCheckpoint(any({}), 'x'), refused(/^parseCheckpoint\(\) text must be a checkpoint file's contents/));
+  assert.throws(() => loadModel(any(undefined)), refused(/^the model file must be named by a file path \(got undefined\)$/));
+  await assert.rejects(fit(ds, null, { ...TINY, resume: any({}) }), refused(/^fit\(\) resume must be a state as onCheckpoint gives it/));
 });
 
 test('evaluate --report by import: writeReport with evaluate()\'s results and totalMetrics()', async () => {

@@ -31,6 +31,16 @@ export function checkPathOptions(o: object, options: readonly string[], outputs:
   }
 }
 
+/** `o` is an options object, or left out (undefined): null, a string or an array is refused as what it is. */
+export function checkOptionsObject(o: unknown, what: string): void {
+  if (o !== undefined && (o === null || typeof o !== 'object' || Array.isArray(o))) throw new UserError(`${what} options must be an object (got ${shown(o)})`);
+}
+
+/** `path` is a file to read: a non-empty string (`what` names it: "the model file"). */
+export function checkInputPath(path: unknown, what: string): asserts path is string {
+  if (typeof path !== 'string' || path === '') throw new UserError(`${what} must be named by a file path (got ${shown(path)})`);
+}
+
 /** `path` is a file to write: a non-empty string other than `-`. */
 export function checkOutputPath(path: unknown, option: string): asserts path is string {
   if (typeof path !== 'string' || path === '') throw new UserError(`${option} must be a file path (got ${shown(path)})`);

@@ -14,7 +14,7 @@ import { type Readable, pipeline } from 'node:stream';
 import { stat } from 'node:fs/promises';
 import { CsvError, parse } from 'csv-parse';
 import { InterruptedError, UserError, isUserError } from '../errors.js';
-import { type NamesExactly, checkCallbacks, checkFileList, checkKnownOptions, checkSignal } from './arguments.js';
+import { type NamesExactly, checkCallbacks, checkFileList, checkKnownOptions, checkOptionsObject, checkSignal } from './arguments.js';
 import { DataSetBuilder, type StreamedSequence } from './builder.js';
 import { ContiguousLongReader } from './long-stream.js';
 import { isBlank } from './cells.js';
@@ -72,7 +72,8 @@ const MAX_RECORD_BYTES = 128 * 1024 * 1024; // one CSV record; a longer one is n
  * for anything wrong with the input.
  */
 export async function loadDataSet(files: readonly string[], opts: LoadOptions = {}): Promise<DataSet> {
-  checkKnownOptions(opts ?? {}, LOAD_OPTION_KEYS, 'loadDataSet()');
+  checkOptionsObject(opts, 'loadDataSet()');
+  checkKnownOptions(opts, LOAD_OPTION_KEYS, 'loadDataSet()');
   return readDataSet(files, opts);
 }
 

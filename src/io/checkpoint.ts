@@ -22,6 +22,7 @@
 import { readInputFile } from './read-input.js';
 import { UserError } from '../errors.js';
 import type { DataSet } from '../data/dataset.js';
+import { checkInputPath } from '../data/arguments.js';
 import { type Normalization, inputWidth, isFiniteFloat32, isUsableStd } from '../model/model.js';
 import { type Shape, layoutOf } from '../model/layout.js';
 import { READOUT_NAMES, type Readout, isReadout } from '../model/rnn.js';
@@ -314,6 +315,7 @@ function parseMembers(file: string, records: any, arrays: any, P: number): Membe
 
 /** Parses and checks a checkpoint document; `file` names it in errors. */
 export function parseCheckpoint(text: string, file: string): Checkpoint {
+  if (typeof text !== 'string') throw new UserError(`parseCheckpoint() text must be a checkpoint file's contents, a string (got ${text === null ? 'null' : typeof text})`);
   const doc = parseDocument(text, file);
   const model = parseModel(file, doc.model ?? {});
   const hp = doc.hyperparameters;
@@ -330,6 +332,7 @@ export function parseCheckpoint(text: string, file: string): Checkpoint {
 }
 
 export function loadCheckpoint(path: string): Checkpoint {
+  checkInputPath(path, 'the checkpoint');
   const text = readInputFile(path, {
     isDirectory: 'is a directory; give the checkpoint file (.ckpt) that train wrote',
     notFound: 'checkpoint not found; check the path given to --resume',

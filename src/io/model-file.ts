@@ -27,7 +27,7 @@ import { type DataLayout, type Model, isFiniteFloat32, layoutProblem, isUsableSt
 import { MAX_RESAMPLE, isResampleLength } from '../model/resample.js';
 import { READOUT_NAMES, isReadout } from '../model/rnn.js';
 import { writeFileAtomic } from './atomic.js';
-import { checkModelArgument, checkOutputPath } from '../data/arguments.js';
+import { checkInputPath, checkModelArgument, checkOutputPath } from '../data/arguments.js';
 
 export const MODEL_FORMAT = 'train-signals/rnn';
 export const MODEL_VERSION = 1;
@@ -162,6 +162,7 @@ function lineOfKey(text: string, field: string): number | undefined {
 
 /** Parses and checks a model document; `file` names it in errors, with the line of the field at fault. */
 export function parseModel(text: string, file: string): Model {
+  if (typeof text !== 'string') throw new UserError(`parseModel() text must be a model file's contents, a string (got ${text === null ? 'null' : typeof text})`);
   // A byte-order mark, as some editors save UTF-8, is no part of the JSON.
   if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
   try {
@@ -304,6 +305,7 @@ function checkSizes(file: string, p: any, l: ReturnType<typeof layoutOf>): void 
 
 /** The model file at `path`; `flag` is what errors say gave the path (a program's loadModel: --model). */
 export function loadModel(path: string, flag = '--model'): Model {
+  checkInputPath(path, 'the model file');
   const bytes = readInputFile(path, {
     isDirectory: 'is a directory; give the model file (.json) written by train',
     notFound: `model file not found; check the path given to ${flag}`,

@@ -49,7 +49,7 @@ import { MAX_RESAMPLE, isResampleLength } from '../model/resample.js';
 import { READOUT_NAMES, isReadout } from '../model/rnn.js';
 import { writeFileAtomic } from './atomic.js';
 import { loadModel, parseLayout } from './model-file.js';
-import { checkModelArgument, checkOutputPath } from '../data/arguments.js';
+import { checkInputPath, checkModelArgument, checkOutputPath } from '../data/arguments.js';
 
 /** PyTorch's name of one recurrent tensor of layer `layer`, direction d (1: reverse). */
 const recurrentName = (tensor: 'weight_ih' | 'weight_hh' | 'bias_ih' | 'bias_hh', layer: number, d: number) =>
@@ -407,6 +407,7 @@ function parametersOf(tensors: Record<string, Float32Array>, shape: Shape): Floa
 
 /** Reads a safetensors file in the layout above back into a model; `file` names it in errors. */
 export function parseSafetensors(bytes: Uint8Array, file: string): Model {
+  if (!(bytes instanceof Uint8Array)) throw new UserError(`parseSafetensors() bytes must be a file's contents, a Uint8Array or Buffer (got ${bytes === null ? 'null' : typeof bytes})`);
   const dv = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const { header, dataStart } = readHeader(bytes, dv, file);
   const { meta, classes, channels, readout, stride, resample, differences, sequenceNorm, cell } = readMetadata(file, header);
@@ -425,6 +426,7 @@ export function parseSafetensors(bytes: Uint8Array, file: string): Model {
 }
 
 export function loadSafetensors(path: string, flag?: string): Model {
+  checkInputPath(path, 'the safetensors file');
   const bytes = readInputFile(path, {
     isDirectory: 'is a directory; give a .safetensors file', notFound: `file not found; check the path${flag ? ` given to ${flag}` : ''}`, cannotRead: 'the file',
     maxBytes: 2 ** 31 - 1, // a Buffer's and a Float32Array's reach on every platform Node runs on

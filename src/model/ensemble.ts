@@ -30,6 +30,10 @@ export function ensembleShape(member: Shape, M: number): Shape {
 
 /** The members' weights [M][P] (each in layoutOf(member)) as one model's [P'] in layoutOf(ensembleShape(member, M)). */
 export function mergeMembers(member: Shape, weights: readonly Float32Array[]): Float32Array {
+  const whole = (x: unknown) => Number.isInteger(x) && (x as number) >= 1;
+  if (!(typeof member === 'object' && member !== null && whole(member.D) && whole(member.H) && whole(member.C))) {
+    throw new UserError('mergeMembers(): member must be the members\' shape ({ D, H, C, … }, as a model\'s shape)');
+  }
   const size = layoutOf(member).size;
   const bad = Array.isArray(weights) && weights.length > 0 ? weights.findIndex((w) => !(w instanceof Float32Array && w.length === size)) : 0;
   if (bad >= 0) {

@@ -33,7 +33,7 @@ import { stratifiedSplit } from './split.js';
 import { scheduledLr } from './schedule.js';
 import { classWeightsOf } from './class-weights.js';
 import { asOption, checkOptions } from './option-checks.js';
-import { type NamesExactly, checkCallbacks, checkKnownOptions, checkModelArgument } from '../data/arguments.js';
+import { type NamesExactly, checkCallbacks, checkKnownOptions, checkModelArgument, checkOptionsObject } from '../data/arguments.js';
 import { checkDataArgument } from '../data/data-argument.js';
 
 export type { EpochRecord };
@@ -195,6 +195,15 @@ function validate(engine: Engine, ds: DataSet, val: Int32Array, C: number): { lo
   return scoresOf(probs, logp, Int32Array.from(val, (n) => ds.labels[n]), C);
 }
 
+/** Refuses a resume state that is not one onCheckpoint gave (its arrays and counters where fit() reads them). */
+function checkFitState(s: unknown): void {
+  const v = s as Partial<FitState> | null;
+  const ok = typeof v === 'object' && v !== null && Number.isInteger(v.epoch) && Number.isInteger(v.batchStart) && v.params instanceof Float32Array &&
+    v.best instanceof Float32Array && v.order instanceof Int32Array && v.split?.train instanceof Int32Array && v.split?.val instanceof Int32Array &&
+    Array.isArray(v.rng) && v.rng.length === 4 && Array.isArray(v.history) && typeof v.optimizer === 'object' && v.optimizer !== null;
+  if (!ok) throw new UserError('fit() resume must be a state as onCheckpoint gives it (or a loaded checkpoint\'s state)');
+}
+
 /** Refuses a normalization that is not null or D finite means and D usable standard deviations (the model would be unusable). */
 function checkNormalization(n: Normalization | null, D: number): void {
   if (n === null) return;
@@ -204,8 +213,9 @@ function checkNormalization(n: Normalization | null, D: number): void {
 }
 
 export async function fit(given: DataSet, normalization: Normalization | null, o: FitOptions = {}): Promise<FitResult> {
-  if (o === null || typeof o !== 'object') throw new UserError(`fit() options must be an object (got ${o === null ? 'null' : typeof o})`);
+  checkOptionsObject(o, 'fit()');
   checkKnownOptions(o, FIT_OPTION_KEYS, 'fit()');
+  if (o.resume !== undefined) checkFitState(o.resume);
   checkOptions(o, asOption, 'fit');
   checkCallbacks(o, ['onEpoch', 'onBatch', 'onCheckpoint']);
   if (o.init !== undefined) checkModelArgument(o.init, 'init');

@@ -27,7 +27,7 @@ import {
 import { type BatchProgress, type FitResult, fit, shapeFor } from './fit.js';
 import { TUNE_KEYS, type TuneOptions, type TuneResult, measureThreads } from './tune.js';
 import { asOption, checkOptions } from './option-checks.js';
-import { type NamesExactly, checkCallbacks, checkFileList, checkKnownOptions, checkModelArgument, checkPathOptions, checkSignal } from '../data/arguments.js';
+import { type NamesExactly, checkCallbacks, checkFileList, checkKnownOptions, checkModelArgument, checkOptionsObject, checkPathOptions, checkSignal } from '../data/arguments.js';
 import { checkKernelEnvironment } from '../engine/wasm.js';
 import { type OutputPaths, checkFollows, checkInit, claimCheckpoint, fixedByModel, checkOutputs, checkResume, checkResumeData, checkResumeSelection, checkTestFiles } from './preflight.js';
 import { type Selection, type StageProgress, type TaskCounts, budgetOf, plannedTasks, selectModel, taskKey, whySelectionSkips, withCandidate, withVaried, withoutSelection } from './select.js';
@@ -87,6 +87,7 @@ export interface TrainResult extends Omit<FitResult, 'computeMs' | 'reduceMs' | 
 }
 
 export async function train(o: TrainOptions): Promise<TrainResult> {
+  checkOptionsObject(o, 'train()');
   checkKnownOptions(o ?? {}, TRAIN_OPTION_KEYS, 'train()');
   checkFileList(o?.files, 'files');
   if (o.test !== undefined) checkFileList(o.test, 'test');
