@@ -30,7 +30,7 @@ import { MAX_RESAMPLE, isResampleLength } from '../model/resample.js';
 import type { OptimizerName } from '../model/optimizer.js';
 import type { EpochRecord, FitState, FoldScore, Member, SelectionState } from '../model/state.js';
 import { writeFileAtomic } from './atomic.js';
-import { jsonErrorWhere } from './model-file.js';
+import { dataFileLine, jsonErrorWhere } from './model-file.js';
 
 export const CHECKPOINT_FORMAT = 'train-signals/checkpoint';
 export const CHECKPOINT_VERSION = 1;
@@ -140,12 +140,14 @@ function parseDocument(text: string, file: string): any {
   try {
     doc = JSON.parse(text);
   } catch (e) {
+    const data = dataFileLine(text);
+    if (data !== null) throw new UserError(`this looks like a data file, not a checkpoint (its first line: ${JSON.stringify(data)}); give --resume the .ckpt file train wrote`, { file, line: 1 });
     const where = jsonErrorWhere(text, e as Error);
     throw new UserError(`not valid JSON (${(e as Error).message}); the checkpoint is damaged, perhaps truncated; start afresh without --resume`, { file, ...where });
   }
   if (doc === null || typeof doc !== 'object') fail(file, 'not a JSON object');
   if (doc.format !== CHECKPOINT_FORMAT) {
-    if (doc.format === 'train-signals/rnn') fail(file, 'this is a model file, not a checkpoint; pass it to --init to start from its weights');
+    if (doc.format === 'train-signals/rnn') throw new UserError('this is a model file, not a checkpoint; to start from its weights, pass it to --init instead of --resume', { file });
     fail(file, `"format" is ${JSON.stringify(doc.format)}, expected "${CHECKPOINT_FORMAT}"`);
   }
   if (doc.version !== CHECKPOINT_VERSION) fail(file, `checkpoint version ${JSON.stringify(doc.version)} is not supported (this tool reads version ${CHECKPOINT_VERSION})`);

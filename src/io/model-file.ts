@@ -176,7 +176,7 @@ export function parseModel(text: string, file: string): Model {
 }
 
 /** The first line (cut short) of a text that is no JSON object but reads as a data file (CSV, .ts, ARFF); else null. */
-function dataFileLine(text: string): string | null {
+export function dataFileLine(text: string): string | null {
   const first = text.trimStart().split(/\r?\n/, 1)[0];
   if (/^[{[]/.test(first) || !/[,;\t]|^@(relation|problemName)\b|^[#%]/i.test(first)) return null;
   return first.length > 40 ? `${first.slice(0, 40)}…` : first;

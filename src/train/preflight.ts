@@ -150,7 +150,8 @@ const resumeError = (file: string, what: string) =>
 /** The checkpoint was trained on these data (as loaded): checked before anything is trained or written. */
 export function checkResumeData(ck: Checkpoint, file: string, ds: DataSet, fingerprint: string): void {
   if (ck.data.sequences !== ds.lengths.length || ck.data.fingerprint !== fingerprint) {
-    throw resumeError(file, `the training data differ from the data this checkpoint was trained on (${ck.data.sequences} sequences then, ${ds.lengths.length} now)`);
+    const counts = ck.data.sequences === ds.lengths.length ? `the same ${ds.lengths.length} sequences in number, other values or labels` : `${ck.data.sequences} sequences then, ${ds.lengths.length} now`;
+    throw resumeError(file, `the training data differ from the data this checkpoint was trained on (${counts})`);
   }
 }
 
@@ -170,6 +171,7 @@ export function checkResume(ck: Checkpoint, file: string, hp: Readonly<Record<st
     if (RESUMABLE_CHANGES.has(key) && (finished === 0 || !TRAINING_CHANGES.has(key))) continue;
     const now = hp[key];
     if (JSON.stringify(now) !== JSON.stringify(was)) {
+      if (key === 'init') throw resumeError(file, now ? '--init was given but the checkpoint\'s run started without one' : 'the checkpoint\'s run started from an --init model; give the same --init');
       const flag = '--' + key.replace(/[A-Z]/g, (c) => '-' + c.toLowerCase());
       const why = RESUMABLE_CHANGES.has(key) ? `${finished} finished member(s) of this ensemble were trained with ${JSON.stringify(was)}` : `the checkpoint was trained with ${JSON.stringify(was)}`;
       throw resumeError(file, `${flag} is ${JSON.stringify(now)} but ${why}`);
