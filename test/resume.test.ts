@@ -173,6 +173,22 @@ test('a tampered checkpoint with a standard deviation ≤ 0 or a mean beyond flo
   for (const n of [{ mean: ones, std: ones.map((_, i) => (i === 0 ? 0 : 1)) }, { mean: ones, std: ones.map(() => -1) }, { mean: ones.map(() => 1e39), std: ones }]) {
     assert.throws(() => parseCheckpoint(ck(n), 't.ckpt'), /^Error: t\.ckpt: "model\.normalization" must hold \d+ float32 means and \d+ positive standard deviations|t\.ckpt.*"model\.normalization"/);
   }
+  // A state edited into one no run reaches: refused, naming what (it resumed into NaN steps or a history past its epochs).
+  const edited = (edit: (doc: any) => void): string => {
+    const doc = JSON.parse(ck({ mean: ones, std: ones }));
+    edit(doc);
+    return JSON.stringify(doc);
+  };
+  const nanV = Buffer.from(new Float32Array(last!.optimizer.v.length).fill(Number.NaN).buffer).toString('base64');
+  for (const [edit, phrase] of [
+    [(d: any) => { d.arrays.v = nanV; }, /the optimizer's moments hold NaN, Infinity or \(in "arrays\.v"\) a negative number/],
+    [(d: any) => { d.state.rng = [0, 0, 0, 0]; }, /"state\.rng" is all zeros/],
+    [(d: any) => { d.state.epoch = 5000; }, /"state\.history" must hold a record of each finished epoch: 4999 before epoch 5000, not 1/],
+    [(d: any) => { d.state.history = []; }, /"state\.history" must hold a record of each finished epoch: 1 before epoch 2, not 0/],
+    [(d: any) => { d.state.bestEpoch = 9; }, /"state\.bestEpoch" 9 lies past the 1 finished epochs/],
+  ] as const) {
+    assert.throws(() => parseCheckpoint(edited(edit), 't.ckpt'), phrase);
+  }
 });
 
 test('train() writes the checkpoint at an epoch end only --checkpoint-every seconds after the last, and at every member\'s end', async () => {

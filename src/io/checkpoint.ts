@@ -260,6 +260,8 @@ function parseWeights(file: string, a: any, P: number): { params: Float32Array; 
 function parseMoments(file: string, a: any, name: OptimizerName, P: number): { m: Float32Array; v: Float32Array } {
   const m = decode(file, a.m, 'm', name === 'sgd' ? 0 : P, (n) => new Float32Array(n));
   const v = decode(file, a.v, 'v', name === 'adam' ? P : 0, (n) => new Float32Array(n));
+  // A NaN moment makes every later step NaN: the resumed run would diverge and point back to this file.
+  if (!m.every(Number.isFinite) || !v.every((x) => Number.isFinite(x) && x >= 0)) fail(file, 'the optimizer\'s moments hold NaN, Infinity or (in "arrays.v") a negative number');
   return { m, v };
 }
 
@@ -276,12 +278,17 @@ function parseState(file: string, s: any, a: any, shape: Shape, data: Checkpoint
   if (!Array.isArray(s.rng) || s.rng.length !== 4 || !s.rng.every((x: unknown) => Number.isInteger(x) && (x as number) >= 0 && (x as number) < 2 ** 32)) {
     fail(file, '"state.rng" must be four unsigned 32-bit integers');
   }
+  if (s.rng.every((x: number) => x === 0)) fail(file, '"state.rng" is all zeros, a state the generator never reaches (it would draw zeros for ever)');
   if (!Array.isArray(s.history) || !s.history.every((h: unknown) => h !== null && typeof h === 'object')) fail(file, '"state.history" must be an array of epoch records');
   const batchStart = int(file, s.batchStart, 'state.batchStart');
   if (batchStart > split.train.length) fail(file, '"state.batchStart" lies past the training sequences');
   if (typeof s.stopped !== 'boolean') fail(file, '"state.stopped" must be true or false');
+  const epoch = int(file, s.epoch, 'state.epoch', 1);
+  if (s.history.length !== epoch - 1) fail(file, `"state.history" must hold a record of each finished epoch: ${epoch - 1} before epoch ${epoch}, not ${s.history.length}`);
+  const bestEpoch = int(file, s.bestEpoch, 'state.bestEpoch');
+  if (bestEpoch > s.history.length) fail(file, `"state.bestEpoch" ${bestEpoch} lies past the ${s.history.length} finished epochs`);
   return {
-    epoch: int(file, s.epoch, 'state.epoch', 1),
+    epoch,
     batchStart,
     lossSum: finite(file, s.lossSum, 'state.lossSum'),
     correct: int(file, s.correct, 'state.correct'),
@@ -293,7 +300,7 @@ function parseState(file: string, s: any, a: any, shape: Shape, data: Checkpoint
     params,
     best,
     bestLoss: s.bestLoss === null ? Infinity : finite(file, s.bestLoss, 'state.bestLoss'),
-    bestEpoch: int(file, s.bestEpoch, 'state.bestEpoch'),
+    bestEpoch,
     optimizer: { name, step: int(file, opt.step, 'state.optimizer.step'), m, v },
     history: s.history as EpochRecord[],
   };
