@@ -12,7 +12,8 @@ machine or many, and write it back in the file layout train-signals reads.
 that file alone, as tools/torch_predict.py builds it: nn.RNN (tanh) or nn.GRU (__metadata__ "cell") named
 "rnn", over channels * stride inputs per step, bidirectional when the "_reverse" tensors are there, of two layers
 when the "_l1" ones are (num_layers=2), and
-nn.Linear "fc". Each sequence x [T][channels] gets its first differences as channels of their own when
+nn.Linear "fc". Each sequence x [T][channels] is put on its own scale when __metadata__ has "sequenceNorm"
+((x - mu) / s per channel, with mu and log s as channels too: s its standard deviation, 1 where that is 0), then gets its first differences as channels of their own when
 __metadata__ has "differences" (torch.cat([x, x - torch.cat([x[:1], x[:-1]])], 1): 0 for the first sample), is
 normalized with the file's statistics, (x - mean) / std per channel, resampled to L samples when __metadata__ has "resample" (L: F.interpolate, linear, align_corners, in float64),
 cut into F = ceil(T / stride) frames F.pad(x, (0, 0, pad, 0)).reshape(F, stride * channels),
@@ -195,6 +196,7 @@ class SignalClassifier(nn.Module):
         self.stride = meta_value(metadata, "stride", path, 1)
         self.resample = meta_value(metadata, "resample", path, 0)
         self.differences = meta_value(metadata, "differences", path, False) is True
+        self.sequence_norm = meta_value(metadata, "sequenceNorm", path, False) is True
         cell = meta_value(metadata, "cell", path, "rnn")
         norm = meta_value(metadata, "normalization", path)
         if self.readout not in ("last", "mean", "max"):
@@ -205,10 +207,10 @@ class SignalClassifier(nn.Module):
             module = " (names start with \"module.\": save the unwrapped model's state_dict)" if any(n.startswith("module.") for n in names) else ""
             raise UserError(f'{path}: no tensor "rnn.weight_ih_l0"{module}')
         rows, D = names["rnn.weight_ih_l0"].shape
-        width = len(self.channels) * (2 if self.differences else 1)
+        width = len(self.channels) * (3 if self.sequence_norm else 1) * (2 if self.differences else 1)
         if D != width * self.stride:
-            twice = " twice, with their differences" if self.differences else ""
-            raise UserError(f"{path}: rnn.weight_ih_l0 reads {D} inputs per step, not channels ({len(self.channels)}{twice}) x stride ({self.stride})")
+            times = ", ".join(w for w in ("three times, with the sequence normalization" if self.sequence_norm else "", "twice, with their differences" if self.differences else "") if w)
+            raise UserError(f"{path}: rnn.weight_ih_l0 reads {D} inputs per step, not channels ({len(self.channels)}{' ' + times if times else ''}) x stride ({self.stride})")
         H = rows // 3 if cell == "gru" else rows
         bidirectional = "rnn.weight_ih_l0_reverse" in names
         layers = 2 if "rnn.weight_ih_l1" in names else 1
@@ -227,6 +229,12 @@ class SignalClassifier(nn.Module):
 
     def frames(self, x):
         """A raw sequence [T][channels] as the model's input [F][stride * width] (differences, normalized, framed)."""
+        if self.sequence_norm:  # each channel on its sequence's scale, then that level and log scale as channels
+            r = x.double()
+            mu = r.mean(0, keepdim=True)
+            sigma = r.std(0, unbiased=False, keepdim=True)
+            s = torch.where(sigma > 0, sigma, torch.ones_like(sigma))
+            x = torch.cat([(r - mu) / s, mu.expand_as(r), s.log().expand_as(r)], 1).float()
         if self.differences:  # each sample's values, then its first differences (0 for the first sample)
             x = torch.cat([x, x - torch.cat([x[:1], x[:-1]])], 1)
         if self.mean is not None:

@@ -129,13 +129,14 @@ test('examples/pytorch_ddp.py: its batched, packed forward pass gives tools/torc
   const dir = tmp();
   const files: string[] = [];
   const cases = [
-    ['rnn', 'last', '3', '1'], ['rnn', 'mean', '1', '1'], ['gru', 'mean', '4', '1'], ['gru', 'last', '1', '1'], ['gru', 'max', '3', '1'],
-    ['gru', 'last', '2', '2'], ['rnn', 'mean', '1', '2'], // two layers: num_layers=2, h_n's last layer
+    ['rnn', 'last', '3', '1', 'off'], ['rnn', 'mean', '1', '1', 'off'], ['gru', 'mean', '4', '1', 'off'], ['gru', 'last', '1', '1', 'off'], ['gru', 'max', '3', '1', 'off'],
+    ['gru', 'last', '2', '2', 'off'], ['rnn', 'mean', '1', '2', 'off'], // two layers: num_layers=2, h_n's last layer
+    ['gru', 'mean', '2', '1', 'on'], // each sequence on its own scale, its level and log scale as channels
   ] as const;
-  for (const [cell, readout, stride, layers] of cases) {
-    const json = join(dir, `${cell}-${readout}-${stride}-${layers}.json`);
+  for (const [cell, readout, stride, layers, sequenceNorm] of cases) {
+    const json = join(dir, `${cell}-${readout}-${stride}-${layers}-${sequenceNorm}.json`);
     const tr = cli(['train', 'datasets/motion/train.csv', '--out', json, '--hidden', '6', '--select', 'off', '--epochs', '2',
-      '--cell', cell, '--readout', readout, '--stride', stride, '--layers', layers, '--threads', '2', '--quiet']);
+      '--cell', cell, '--readout', readout, '--stride', stride, '--layers', layers, '--sequence-norm', sequenceNorm, '--threads', '2', '--quiet']);
     assert.equal(tr.code, 0, tr.stderr);
     files.push(json.replace(/\.json$/, '.safetensors'));
     const ex = cli(['export', '--model', json, '--safetensors', files.at(-1)!]);
