@@ -13,9 +13,10 @@
 // a block device or a socket. The user's conditions while writing (disk full, quota, read-only file system,
 // permission) are user errors that say what to do; the old file is kept.
 
-import { closeSync, constants, fchmodSync, fsyncSync, lstatSync, openSync, readFileSync, readdirSync, readlinkSync, realpathSync, renameSync, rmSync, statSync, writeSync } from 'node:fs';
+import { closeSync, constants, fchmodSync, fsyncSync, lstatSync, openSync, readlinkSync, renameSync, rmSync, statSync, writeSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { UserError } from '../errors.js';
+import { descriptorOf, descriptorTarget } from './descriptors.js';
 
 /** Where a write to a path lands: `path` after following links, written in place (device, FIFO) or replaced. */
 export interface OutputTarget {
@@ -23,63 +24,6 @@ export interface OutputTarget {
   readonly inPlace: boolean;
   readonly mode: number | null; // the existing file's permission bits, kept on replacing it; null: a new file
   readonly fd: number | null; // the standard descriptor the path names (/dev/stdout: 1), written through
-}
-
-/**
- * The descriptor N of a path /proc/<this process>/fd/N (where /dev/stdout and /dev/fd/N lead, the folder's links
- * followed), with that path; fd −1: another process's; null: none.
- */
-function descriptorOf(p: string): { fd: number; at: string } | null {
-  let folder = dirname(p);
-  try {
-    folder = realpathSync(folder);
-  } catch {
-    // a folder that does not exist holds no descriptors
-  }
-  const m = /^\/proc\/(self|thread-self|\d+)(\/task\/\d+)?\/fd$/.exec(folder);
-  if (m === null || !/^\d+$/.test(basename(p))) return null;
-  const own = m[1] === 'self' || m[1] === 'thread-self' || Number(m[1]) === process.pid;
-  return { fd: own ? Number(basename(p)) : -1, at: join(folder, basename(p)) };
-}
-
-/**
- * An open descriptor as an output: stdout and stderr are written through; another one through its file, opened
- * again (a pipe, as bash's `>(gzip > p.gz)` passes, a terminal, or a regular file written at its end, never
- * truncated). Refused: a descriptor not open for writing, and one the runtime opened for itself (its event
- * loop's pipes, both of whose ends this process holds, and its anonymous inodes), which writing would corrupt.
- */
-function descriptorTarget(p: string, fd: number, say: (what: string) => UserError): OutputTarget {
-  if (fd === 0) throw say('is the standard input; choose a file to write');
-  if (fd <= 2) return { path: p, inPlace: true, mode: null, fd };
-  const refuse = () => say(`names descriptor ${fd}, which is not open on a file to write; open it (e.g. ${fd}> file) or choose a file`);
-  let link: string;
-  try {
-    link = readlinkSync(p);
-  } catch {
-    throw refuse();
-  }
-  const flags = descriptorFlags(dirname(p), basename(p));
-  if (flags === null || flags % 4 === 0 || /^(anon_inode|socket):/.test(link)) throw refuse();
-  if (link.startsWith('pipe:') && readdirSync(dirname(p)).some((f) => readsPipe(dirname(p), f, link))) throw refuse();
-  return { path: p, inPlace: true, mode: null, fd: null };
-}
-
-/** Flags of descriptor `fd` listed in folder `fds` (/proc/<pid>/fd), as open(2) takes them; null where it is gone. */
-function descriptorFlags(fds: string, fd: string): number | null {
-  try {
-    return parseInt(/^flags:\s*([0-7]+)/m.exec(readFileSync(join(fds, '..', 'fdinfo', fd), 'utf8'))?.[1] ?? '', 8);
-  } catch {
-    return null;
-  }
-}
-
-/** Whether descriptor `fd` in folder `fds` is the read end of pipe `link` (this process then holds both ends). */
-function readsPipe(fds: string, fd: string, link: string): boolean {
-  try {
-    return readlinkSync(join(fds, fd)) === link && (descriptorFlags(fds, fd) ?? 1) % 4 === 0;
-  } catch {
-    return false;
-  }
 }
 
 const MAX_LINKS = 40; // as the kernel's ELOOP limit
@@ -98,7 +42,7 @@ export function outputTarget(path: string, say: (what: string) => UserError = (w
       if (d !== null) throw say(`names descriptor ${d.fd}, which is not open; open it (e.g. ${d.fd}> file) or choose a file`);
       return { path: p, inPlace: false, mode: null, fd: null }; // a new file (or a dangling link's target)
     }
-    if (d !== null) return descriptorTarget(d.at, d.fd, say);
+    if (d !== null) return { path: d.at, inPlace: true, mode: null, fd: descriptorTarget(d.at, d.fd, say) };
     if (st.isSymbolicLink()) {
       if (links >= MAX_LINKS) throw say('is a chain of more than 40 symbolic links; choose another path');
       p = resolve(dirname(p), readlinkSync(p));
