@@ -9,7 +9,7 @@ import { existsSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'no
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { hostname } from 'node:os';
-import { start } from './helpers/spawn.js';
+import { type Running, start } from './helpers/spawn.js';
 import { spawn } from 'node:child_process';
 import { CLI, FAILING_WORKER_HOOK, ROOT } from './helpers/cli.js';
 import { parseCheckpoint } from '../src/io/checkpoint.js';
@@ -27,17 +27,27 @@ function modelWithoutTiming(path: string): unknown {
   return doc;
 }
 
-test('Ctrl-C: checkpoint, the resume command, exit 130; the resumed run ends bit-identical to an uninterrupted one', async () => {
-  const dir = tmp();
-  const ref = join(dir, 'ref.json');
+/** TRAIN's model as an uninterrupted run writes it (trained once, for the tests that compare to it). */
+let uninterrupted: Promise<unknown> | undefined;
+const reference = () => (uninterrupted ??= (async () => {
+  const ref = join(tmp(), 'ref.json');
   const full = await start([...TRAIN, '--out', ref, '--quiet']).done;
   assert.equal(full.code, 0, full.stderr);
+  return modelWithoutTiming(ref);
+})());
 
+/** A TRAIN run that `stop` ends once epoch 2 is printed: its folder, --out and outcome. */
+async function stoppedInTraining(stop: (run: Running) => void) {
+  const dir = tmp();
   const out = join(dir, 'm.json');
   const run = start([...TRAIN, '--out', out]);
   await run.waitFor(/epoch +2\/30/);
-  run.child.kill('SIGINT');
-  const r = await run.done;
+  stop(run);
+  return { dir, out, r: await run.done };
+}
+
+test('Ctrl-C: checkpoint, the resume command, exit 130; the resumed run ends bit-identical to an uninterrupted one', async () => {
+  const { dir, out, r } = await stoppedInTraining((run) => run.child.kill('SIGINT'));
   assert.equal(r.code, 130, r.stderr);
   assert.match(r.stderr, /SIGINT received; finishing the current step and writing the checkpoint/);
   assert.match(r.stderr, new RegExp(`interrupted in epoch \\d+ after step \\d+; the checkpoint is ${out}\\.ckpt`));
@@ -50,27 +60,19 @@ test('Ctrl-C: checkpoint, the resume command, exit 130; the resumed run ends bit
 
   const resumed = await start([...args, '--quiet']).done;
   assert.equal(resumed.code, 0, resumed.stderr);
-  assert.deepEqual(modelWithoutTiming(out), modelWithoutTiming(ref));
+  assert.deepEqual(modelWithoutTiming(out), await reference());
   assert.ok(!existsSync(`${out}.ckpt`), 'the default checkpoint is removed once the model is written');
   assert.ok(!readdirSync(dir).some((n) => n.endsWith('.tmp')));
 });
 
 test('stderr\'s reader going away while training (train … 2>&1 | head) stops it as Ctrl-C does: the checkpoint, exit 141 as SIGPIPE; --resume ends bit-identical', async () => {
-  const dir = tmp();
-  const ref = join(dir, 'ref.json');
-  const full = await start([...TRAIN, '--out', ref, '--quiet']).done;
-  assert.equal(full.code, 0, full.stderr);
-  const out = join(dir, 'm.json');
-  const run = start([...TRAIN, '--out', out]);
-  await run.waitFor(/epoch +2\/30/);
-  run.child.stderr!.destroy(); // the next progress line meets a closed pipe (EPIPE)
-  const r = await run.done;
+  const { out, r } = await stoppedInTraining((run) => run.child.stderr!.destroy()); // the next progress line meets a closed pipe (EPIPE)
   assert.equal(r.code, 141);
   assert.ok(!existsSync(out), 'no model from a stopped run');
   assert.ok(existsSync(`${out}.ckpt`), 'the work done is in the checkpoint');
   const resumed = await start([...TRAIN, '--out', out, '--resume', `${out}.ckpt`, '--quiet']).done;
   assert.equal(resumed.code, 0, resumed.stderr);
-  assert.deepEqual(modelWithoutTiming(out), modelWithoutTiming(ref));
+  assert.deepEqual(modelWithoutTiming(out), await reference());
 });
 
 test('Ctrl-C during model selection: exit 130, a checkpoint of the scores so far; the resumed run ends bit-identical', async () => {
