@@ -24,9 +24,10 @@ test('a univariate ARFF file reads as its wide CSV twin: values, lengths, labels
   const T = rows[0].length - 1;
   const arff = [
     '% CBF, as the UCR archive writes it', "@RELATION 'CBF train'", '',
-    ...Array.from({ length: T }, (_, t) => `@attribute att${t} numeric`),
+    ...Array.from({ length: T }, (_, t) => `@attribute att${t} numeric${t === 0 ? ' % the first sample' : ''}`),
     '@attribute target {bell,cylinder,funnel}', '', '@data', '% the sequences',
-    ...rows.map((r, n) => `${r.slice(1).join(',')},${n % 2 ? `'${r[0]}'` : r[0]}`),
+    // Comments after a line's values too (% outside quotes, as Weka reads them), on some lines.
+    ...rows.map((r, n) => `${r.slice(1).join(',')},${n % 2 ? `'${r[0]}'` : r[0]}${n % 3 === 0 ? ` % sequence ${n + 1}, 'quoted'` : ''}`),
   ];
   const fromArff = await loadDataSet([write('cbf.arff', arff.join('\r\n') + '\r\n')]);
   const fromCsv = await loadDataSet([join(ROOT, 'datasets/cbf/train.csv')]);

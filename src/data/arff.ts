@@ -50,8 +50,8 @@ export class ArffReader {
   }
 
   row(cells: readonly string[], line: number): void {
-    const text = cells.join('\u0000').trim();
-    if (text === '' || text.startsWith('%')) return;
+    const text = withoutComment(cells.join('\u0000')).trim();
+    if (text === '') return;
     if (this.inData) this.sequence(text, line);
     else this.header(text, line);
   }
@@ -170,6 +170,23 @@ function splitName(rest: string, file: string, line: number): [string, string] {
 function nominalValues(type: string, file: string, line: number): string[] {
   if (!type.endsWith('}')) throw new UserError('a nominal type without its closing brace; list the classes as {a,b,…}', { file, line });
   return splitCells(type.slice(1, -1), file, line).map((v) => toName(v, { file, line })).filter((v) => v !== '');
+}
+
+/** A line without its comment: from a % outside quotes (' or ", with \\ escapes) to its end, as Weka reads it. */
+function withoutComment(text: string): string {
+  const at = text.indexOf('%');
+  if (at < 0) return text;
+  if (!text.includes("'") && !text.includes('"')) return text.slice(0, at);
+  let quote = '';
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i];
+    if (quote !== '') {
+      if (c === '\\') i++;
+      else if (c === quote) quote = '';
+    } else if (c === "'" || c === '"') quote = c;
+    else if (c === '%') return text.slice(0, i);
+  }
+  return text;
 }
 
 /**
