@@ -423,8 +423,11 @@ export class LongReader {
   }
 
   private duplicateTime(s: number, t: number, earlier: number, line: number): UserError {
+    // Two times that differ only past what a float64 resolves read as one: say so, or it looks like a false alarm.
+    const resolution = this.timesAreDates === true ? ' (dates and times are read to the microsecond)'
+      : Math.abs(t) >= 2 ** 53 ? ' (numbers past 2^53 lose their last digits: give the times in coarser units, such as ms rather than ns)' : '';
     return new UserError(
-      `duplicate time ${this.timesAreDates === true ? showTimestamp(t) : t} for id ${show(this.ids[s])} (also on line ${earlier}); each (id, time) pair must ` +
+      `duplicate time ${this.timesAreDates === true ? showTimestamp(t) : t} for id ${show(this.ids[s])} (also on line ${earlier})${resolution}; each (id, time) pair must ` +
         'appear once',
       { file: this.file, line, column: this.timeAt + 1 },
     );
