@@ -178,6 +178,7 @@ const bad: Bad[] = [
   { name: '--out ending in /', files: { 'data.csv': WIDE }, args: ['train', 'data.csv', '--out', 'm.json/'], error: /^--out m\.json\/: ends in \/, so it names a folder; give a file name/ },
   { name: '--channels with an empty name', files: { 'data.csv': WIDE }, args: T('--channels', 'ax,,ay'), error: /^--channels ax,,ay: an empty name \(two commas together, or one at an end\)/ },
   { name: '--label-column of blanks', files: { 'data.csv': WIDE }, args: T('--label-column', ' '), error: /^--label-column needs a column name \(it was given only blanks\)/ },
+  { name: 'a file whose name starts with a dash', files: { '-data.csv': WIDE }, args: ['train', '-data.csv'], error: /^unknown flag -data\.csv: for the file of that name, write \.\/-data\.csv/ },
   { name: '--no-hidden (not a yes/no flag)', files: { 'data.csv': WIDE }, args: T('--hidden', '8', '--no-hidden'), error: /^--no-hidden is not a flag; --hidden takes a value/ },
   { name: 'tune --threads 1,,2', files: { 'data.csv': WIDE }, args: ['tune', 'data.csv', '--threads', '1,,2'], error: /^--threads must be a comma-separated list of whole numbers from 1 to 256 \(got 1,,2\)/ },
   { name: '--hidden 0x10 (hexadecimal)', files: { 'data.csv': WIDE }, args: T('--hidden', '0x10'), error: /^--hidden must be a number in decimal notation \(got 0x10\)/ },

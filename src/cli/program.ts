@@ -129,6 +129,7 @@ function unknownFlags(raw: readonly string[], y: any): string | null {
     if (short !== null && short[1] !== 'h') {
       const word = short[1];
       const near = /^[vV]$/.test(word) ? 'version' : word.length === 1 ? onlyOne(known.filter((k) => k.startsWith(word))) : known.includes(word) ? word : closest(word, known);
+      if (existsSync(arg)) return `unknown flag ${arg}: for the file of that name, write ./${arg}`;
       return `unknown flag -${word}: flags are spelled with two dashes${near === undefined ? '' : `; did you mean --${near}?`}`;
     }
     const m = /^--(no-)?([^=]+)/.exec(arg);
