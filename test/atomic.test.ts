@@ -89,6 +89,22 @@ test('several files as one: the disk full on the second, the first file is as it
   assert.equal(readFileSync(a, 'utf8'), 'new onnx');
   assert.equal(readFileSync(b, 'utf8'), 'new safetensors');
   assert.deepEqual(readdirSync(dir).sort(), ['model.onnx', 'model.safetensors']);
+  // A device written in place that fails, after a file or before one: the file is as it was, no temp file left.
+  for (const files of [[[a, 'newer'], ['/dev/full', 'x']], [['/dev/full', 'x'], [b, 'newer']]] as Array<Array<[string, string]>>) {
+    assert.throws(() => writeFilesAtomic(files), (e: unknown) => e instanceof UserError && /^\/dev\/full: the disk is full/.test(e.message));
+  }
+  assert.equal(readFileSync(a, 'utf8'), 'new onnx');
+  assert.equal(readFileSync(b, 'utf8'), 'new safetensors');
+  assert.deepEqual(readdirSync(dir).sort(), ['model.onnx', 'model.safetensors']);
+});
+
+test('a file name of 255 bytes, the most a folder holds, is written (its temp file\'s name is cut to fit)', () => {
+  const dir = tmp();
+  const long = join(dir, `${'m'.repeat(251)}.csv`);
+  checkWritable(long, '--out');
+  writeFileAtomic(long, 'rows');
+  assert.equal(readFileSync(long, 'utf8'), 'rows');
+  assert.deepEqual(readdirSync(dir), [`${'m'.repeat(251)}.csv`]);
 });
 
 test('fsync fails (I/O error): the old file is intact', () => {

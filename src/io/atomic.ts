@@ -128,9 +128,19 @@ export function closeInPlace(t: OutputTarget, fd: number): void {
   if (t.fd === null) closeSync(fd);
 }
 
-/** The temp file a write to `target` goes through: beside it, hidden, named after it, this process and now. */
+/**
+ * The temp file a write to `target` goes through: beside it, hidden, named after it (its first 200 bytes' worth:
+ * a name of 255 bytes, the most a folder holds, would not fit with the rest), this process and now.
+ */
 export function tempPathFor(target: string): string {
-  return join(dirname(target), `.${basename(target)}.${process.pid}.${Date.now()}.tmp`);
+  return hiddenBeside(target, `${process.pid}.${Date.now()}.tmp`);
+}
+
+/** `.<target's name>.<suffix>` in target's folder, the name cut to 200 bytes so that the whole fits in 255. */
+function hiddenBeside(target: string, suffix: string): string {
+  let name = basename(target);
+  while (Buffer.byteLength(name) > 200) name = name.slice(0, -1);
+  return join(dirname(target), `.${name}.${suffix}`);
 }
 
 export function writeFileAtomic(path: string, data: string | Uint8Array): void {
@@ -140,7 +150,8 @@ export function writeFileAtomic(path: string, data: string | Uint8Array): void {
 /**
  * Several files written as one: every one goes to its temp file (synced) first, and only when all of them are
  * there does any replace its path. A failure while writing (disk full on the second) leaves every old file as
- * it was. Devices and FIFOs, written in place, are written last.
+ * it was. Devices, FIFOs and descriptors, written in place, are written before any file is replaced: one that
+ * fails (`/dev/full`, a FIFO no one reads) leaves the files as they were and no temp file behind.
  */
 export function writeFilesAtomic(files: ReadonlyArray<readonly [path: string, data: string | Uint8Array]>): void {
   const staged: Staged[] = [];
@@ -150,11 +161,20 @@ export function writeFilesAtomic(files: ReadonlyArray<readonly [path: string, da
     for (const f of staged) f.abort();
     throw e;
   }
-  for (const f of staged) f.commit();
+  const ordered = [...staged.filter((f) => f.inPlace), ...staged.filter((f) => !f.inPlace)];
+  for (let i = 0; i < ordered.length; i++) {
+    try {
+      ordered[i].commit();
+    } catch (e) {
+      for (const f of ordered.slice(i + 1)) f.abort();
+      throw e;
+    }
+  }
 }
 
 /** A write prepared and not yet seen at its path: commit() puts it there, abort() drops it. */
 interface Staged {
+  readonly inPlace: boolean; // written on commit (a device, FIFO or descriptor), nothing staged before
   commit(): void;
   abort(): void;
 }
@@ -165,6 +185,7 @@ function stageFile(path: string, data: string | Uint8Array): Staged {
   const buf = typeof data === 'string' ? Buffer.from(data, 'utf8') : data;
   if (t.inPlace) {
     return {
+      inPlace: true,
       commit() {
         const fd = openInPlace(t, path);
         try {
@@ -193,6 +214,7 @@ function stageFile(path: string, data: string | Uint8Array): Staged {
     throw writeError(e, path, t.mode !== null);
   }
   return {
+    inPlace: false,
     commit() {
       try {
         renameSync(tmp, t.path);
@@ -241,7 +263,7 @@ export function checkWritable(path: string, flag: string): void {
   const t = outputTarget(path, say);
   if (t.inPlace) return;
   const into = dirname(t.path);
-  const probe = join(into, `.${basename(t.path)}.${process.pid}.probe.tmp`);
+  const probe = hiddenBeside(t.path, `${process.pid}.probe.tmp`);
   try {
     closeSync(openSync(probe, 'wx', 0o644));
   } catch (e) {
