@@ -238,6 +238,15 @@ test('special outputs: /dev/null discards, /dev/full is a disk-full user error, 
     assert.match(r.stderr, /^train-signals: \/dev\/full: the disk is full \(ENOSPC\) while writing it; free space in \/dev/);
     assert.equal(r.stderr.trim().split('\n').length, 1, r.stderr);
   }
+  // stdout by a path: the output alone goes there, the command's own lines to stderr (they would end up inside it).
+  const toStdout = cli(['train', 'datasets/cbf/train.csv', '--out', '/dev/stdout', '--epochs', '1', '--hidden', '4', '--select', 'off', '--members', '1']);
+  assert.equal(toStdout.code, 0, toStdout.stderr);
+  assert.equal(JSON.parse(toStdout.stdout).format, 'train-signals/rnn');
+  assert.match(toStdout.stderr, /^model: \/dev\/stdout \(/m);
+  const report = cli(['evaluate', '--model', model, 'datasets/cbf/test.csv', '--report', '/dev/stdout']);
+  assert.equal(report.code, 0, report.stderr);
+  assert.match(report.stdout, /^<!doctype html>/i);
+  assert.match(report.stderr, /confusion matrix/);
   const real = join(dir, 'real.csv');
   writeFileSync(real, 'old');
   symlinkSync(real, join(dir, 'link.csv'));

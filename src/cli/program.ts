@@ -18,6 +18,7 @@ import { exportCommand } from './commands/export.js';
 import { infoCommand } from './commands/info.js';
 import { WORKFLOW_EXAMPLES } from './help.js';
 import { visible } from '../eval/visible.js';
+import { outputTarget } from '../io/atomic.js';
 
 /** The help that a usage error points to: the command's own, where the command line names one (set by main). */
 let helpCommand = `${NAME} --help`;
@@ -185,8 +186,41 @@ function resumeCommand(argv: readonly string[], checkpoint: string): string {
   return shellCommand([...programWords(), ...args]);
 }
 
-/** Runs one command line (the arguments after the program's name); resolves with its exit code. */
+const OUTPUT_FLAGS = ['out', 'onnx', 'safetensors', 'report', 'checkpoint'];
+
+/** Whether an output flag names stdout by a path (`--out /dev/stdout`, `/dev/fd/1`; `-` is stdout's own spelling). */
+function writesStdoutByPath(argv: readonly string[]): boolean {
+  for (let i = 0; i < argv.length; i++) {
+    const m = /^--([a-z-]+)(?:=(.*))?$/.exec(argv[i]);
+    if (m === null || !OUTPUT_FLAGS.includes(m[1])) continue;
+    const path = m[2] ?? argv[i + 1];
+    if (path === undefined || path === '-' || path.startsWith('--')) continue;
+    try {
+      if (outputTarget(path).fd === 1) return true;
+    } catch {
+      // refused where the command checks it, with its message
+    }
+  }
+  return false;
+}
+
+/**
+ * Runs one command line (the arguments after the program's name); resolves with its exit code. Where one of its
+ * outputs is stdout by a path, everything else it would print there goes to stderr, as with `--report -`: the
+ * model's summary line or evaluate's tables would otherwise end up inside that file.
+ */
 export async function main(argv: string[]): Promise<number> {
+  if (!writesStdoutByPath(argv)) return run(argv);
+  const write = process.stdout.write;
+  process.stdout.write = process.stderr.write.bind(process.stderr) as typeof process.stdout.write;
+  try {
+    return await run(argv);
+  } finally {
+    process.stdout.write = write;
+  }
+}
+
+async function run(argv: string[]): Promise<number> {
   const debug = argv.includes('--debug');
   installSignalHandlers(NAME);
   // `help` and `help <command>` as `--help` and `<command> --help`.
