@@ -14,6 +14,7 @@ import { loadingLines } from '../progress.js';
 import { invokedCommand } from '../command-line.js';
 import { type DataArgs, FILE_KINDS, dataOptionsFor, loadOptionsOf } from '../options.js';
 import { WORKFLOW_EXAMPLES, grouped, withExamples } from '../help.js';
+import { visible } from '../../eval/visible.js';
 
 type EvaluateArgs = DataArgs & { model: string; files: string[]; json: boolean; report?: string };
 
@@ -60,7 +61,7 @@ export function printEvaluations(results: readonly FileEvaluation[], json: boole
   const total = totalMetrics(results);
   if (total !== null && results.length > 1) rows.push({ name: 'total', metrics: total });
   out.write(summaryTable(rows));
-  for (const r of rows) out.write(`\n${r.name}\n` + detailTables(r.metrics));
+  for (const r of rows) out.write(`\n${visible(r.name)}\n` + detailTables(r.metrics));
 }
 
 const evaluateOptions = {
@@ -86,7 +87,7 @@ export const evaluateCommand = {
     }
     const recorded = recordedFingerprints(model.training);
     for (const f of a.files) {
-      if (matchesAny(f, recorded)) process.stderr.write(`train-signals: warning: ${f} holds the same bytes as a file the model was trained on; its accuracy is not a held-out figure\n`);
+      if (matchesAny(f, recorded)) process.stderr.write(`train-signals: warning: ${visible(f)} holds the same bytes as a file the model was trained on; its accuracy is not a held-out figure\n`);
     }
     const results = await evaluate(model, { ...loadOptionsOf(a), files: a.files, onRead: loadingLines(process.stderr) });
     await signalsHandled(); // Ctrl-C while the last file was scored stops here, with no report written

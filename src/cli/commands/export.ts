@@ -8,6 +8,7 @@ import { checkDistinct } from '../../io/paths.js';
 import { checkWritable, writeFilesAtomic } from '../../io/atomic.js';
 import { requireFlag } from '../options.js';
 import { WORKFLOW_EXAMPLES, grouped, withExamples } from '../help.js';
+import { visible } from '../../eval/visible.js';
 
 interface ExportArgs {
   model: string;
@@ -38,7 +39,7 @@ export const exportCommand = {
     if (a.onnx !== undefined) files.push([a.onnx, exportOnnx(model)]);
     if (a.safetensors !== undefined) files.push([a.safetensors, exportSafetensors(model)]);
     writeFilesAtomic(files);
-    if (a.onnx !== undefined) process.stdout.write(`onnx: ${a.onnx}\n`);
-    if (a.safetensors !== undefined) process.stdout.write(`safetensors: ${a.safetensors}\n`);
+    if (a.onnx !== undefined) process.stdout.write(`onnx: ${visible(a.onnx)}\n`);
+    if (a.safetensors !== undefined) process.stdout.write(`safetensors: ${visible(a.safetensors)}\n`);
   },
 };

@@ -10,6 +10,7 @@ import { checkFolder, checkWritable } from '../../io/atomic.js';
 import { atStop } from '../interrupt.js';
 import { type DataArgs, FILE_KINDS, dataOptionsFor, loadOptionsOf } from '../options.js';
 import { WORKFLOW_EXAMPLES, grouped, withExamples } from '../help.js';
+import { visible } from '../../eval/visible.js';
 
 type PredictArgs = DataArgs & { model: string; files: string[]; out?: string; quiet: boolean };
 
@@ -42,9 +43,9 @@ export const predictCommand = {
       await out.commit();
       if (!a.quiet) {
         for (const f of r.files) {
-          process.stderr.write(`${f.file}: ${f.sequences} sequence(s) predicted${f.streamed ? '' : ' (rows of a sequence not contiguous: loaded whole)'}\n`);
+          process.stderr.write(`${visible(f.file)}: ${f.sequences} sequence(s) predicted${f.streamed ? '' : ' (rows of a sequence not contiguous: loaded whole)'}\n`);
         }
-        if (a.out !== undefined) process.stderr.write(`predictions: ${a.out}\n`);
+        if (a.out !== undefined) process.stderr.write(`predictions: ${visible(a.out)}\n`);
       }
     } catch (e) {
       out.abort();
