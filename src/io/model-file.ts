@@ -312,5 +312,7 @@ export function loadModel(path: string, flag = '--model'): Model {
     cannotRead: 'the model file',
   });
   if (bytes[0] === 0x1f && bytes[1] === 0x8b) throw new UserError('gzip-compressed; unpack it first (gunzip), a model file is read as it is', { file: path, line: 1 });
+  // An ONNX ModelProto opens with its ir_version field (tag 0x08): a graph for serving, not read back.
+  if (/\.onnx$/i.test(path) && bytes[0] === 0x08) throw new UserError('an ONNX export, which this tool writes but does not read; give the model file (.json) train wrote, or its .safetensors export', { file: path });
   return parseModel(bytes.toString('utf8'), path);
 }

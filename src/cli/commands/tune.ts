@@ -3,7 +3,7 @@
 import type { Argv, ArgumentsCamelCase } from 'yargs';
 import { READOUTS, type Readout } from '../../model/rnn.js';
 import { tune } from '../../train/train.js';
-import { MAX_THREADS, TRAIN_DEFAULTS } from '../../train/defaults.js';
+import { MAX_THREADS, TRAIN_DEFAULTS, defaultThreads } from '../../train/defaults.js';
 import { asFlag, checkOptions } from '../../train/option-checks.js';
 import { formatTune } from '../../train/tune.js';
 import { type DataArgs, FILE_KINDS, dataOptionsFor, isInt, loadOptionsOf, requireFlag, switchFlag, differencesOption, sequenceNormOption, resampleFlag, strideFlag } from '../options.js';
@@ -89,6 +89,10 @@ export const tuneCommand = {
       kernel: a.kernel,
     };
     checkOptions(options, asFlag, 'tune');
+    const past = (options.threads ?? []).filter((n) => n > defaultThreads());
+    if (past.length > 0) {
+      process.stderr.write(`train-signals: warning: --threads ${past.join(',')} ${past.length === 1 ? 'is' : 'are'} more than the ${defaultThreads()} core(s) here; the extra threads share cores, so those rows measure the sharing\n`);
+    }
     const r = await tune(options);
     process.stdout.write(a.json ? JSON.stringify(r) + '\n' : formatTune(r));
   },
