@@ -552,7 +552,9 @@ test('info shows what a model file holds; --json is the file without its paramet
   assert.equal(cli(['train', 'datasets/motion/train.csv', '--out', model, '--epochs', '1', '--hidden', '4', '--select', 'off', '--members', '2', '--quiet']).code, 0);
   const r = cli(['info', model]);
   assert.equal(r.code, 0, r.stderr);
-  assert.match(r.stdout, /m\.json: a bidirectional GRU classifier, H = 8 \(2 members of 4\), readout mean; [\d,]+ parameters\n/);
+  assert.match(r.stdout, /m\.json: a bidirectional GRU classifier, H = 8 \(2 members of 4\), readout mean; [\d,]+ parameters \([\d,]+ of them the members' own; the rest, zeros between their blocks\)\n/);
+  // An ensemble's members each with their own last epoch (the history is the first member's).
+  assert.match(r.stdout, /\n {2}member 1, last epoch: loss [\d.]+, training accuracy [\d.]+\n {2}member 2, last epoch: loss [\d.]+, training accuracy [\d.]+\n/);
   assert.match(r.stdout, /\n {2}classes \(3\): jump, run, walk\n {2}channels \(3\): ax, ay, az, and their first differences\n/);
   assert.match(r.stdout, /\n {2}training: 2 member\(s\) × 1 epochs, batch 32, adam lr 0\.006 \(cosine\), noise 0\.1, clip 1, seed 1\n/);
   assert.equal(cli(['info', '--model', model]).stdout, r.stdout);

@@ -7,7 +7,7 @@ import { loadInitModel } from '../../io/safetensors.js';
 import { serializeModel } from '../../io/model-file.js';
 import { type Model, differencesOf, resampleOf, sequenceNormOf, strideOf } from '../../model/model.js';
 import { cellOf, directionsOf, layersOf, layoutOf } from '../../model/layout.js';
-import { hiddenText } from '../../model/ensemble.js';
+import { hiddenText, membersOf } from '../../model/ensemble.js';
 import { visible } from '../../eval/visible.js';
 import { UserError } from '../../errors.js';
 import { WORKFLOW_EXAMPLES, grouped, withExamples } from '../help.js';
@@ -28,6 +28,22 @@ const list = (xs: readonly string[]) => nameList(xs.map(visible)) + (xs.length >
 const record = (x: unknown): Record<string, unknown> => (typeof x === 'object' && x !== null ? x as Record<string, unknown> : {});
 const num = (x: unknown, digits = 4) => (typeof x === 'number' && Number.isFinite(x) ? String(Number(x.toPrecision(digits))) : '-');
 
+/** An epoch record's loss and accuracies. */
+const epochText = (e: Record<string, unknown>) =>
+  `loss ${num(e.loss)}, training accuracy ${num(e.accuracy, 3)}${e.valLoss != null ? `, validation accuracy ${num(e.valAccuracy, 3)}` : ''}`;
+
+/** "; the weights are epoch 5's (the best validation loss)" where the kept weights are not the last epoch's. */
+const bestText = (best: unknown, epochs: unknown) =>
+  typeof best === 'number' && typeof epochs === 'number' && best > 0 && best < epochs ? `; the weights are epoch ${best}'s (the best validation loss)` : '';
+
+/** "2,915 parameters", and for an ensemble how many of them its members train (the rest are the zeros between their blocks). */
+function parameterText(m: Model): string {
+  const all = layoutOf(m.shape).size;
+  const M = membersOf(m);
+  const trained = M * layoutOf({ ...m.shape, H: m.shape.H / M, C: m.shape.C }).size - (M - 1) * m.shape.C; // the members share b_y
+  return `${all.toLocaleString('en-US')} parameters${M > 1 ? ` (${trained.toLocaleString('en-US')} of them the members' own; the rest, zeros between their blocks)` : ''}`;
+}
+
 /** The lines `info` prints for a model. */
 export function modelSummary(m: Model, path: string): string {
   const t = record(m.training);
@@ -35,7 +51,7 @@ export function modelSummary(m: Model, path: string): string {
   const layout = m.layout;
   const lines = [
     `${visible(path)}: a ${layersOf(m.shape) === 2 ? 'two-layer ' : ''}${directionsOf(m.shape) === 2 ? 'bidirectional ' : ''}${cellOf(m.shape) === 'gru' ? 'GRU' : 'tanh RNN'} classifier, ` +
-      `${hiddenText(m)}, readout ${m.readout}; ${layoutOf(m.shape).size.toLocaleString('en-US')} parameters`,
+      `${hiddenText(m)}, readout ${m.readout}; ${parameterText(m)}`,
     `  classes (${m.classes.length}): ${list(m.classes)}`,
     `  channels (${m.channels.length}): ${list(m.channels)}${sequenceNormOf(m) ? ', each sequence on its own scale (with its level and log scale)' : ''}${differencesOf(m) ? ', and their first differences' : ''}`,
     `  inputs: ${[
@@ -58,9 +74,15 @@ export function modelSummary(m: Model, path: string): string {
     const best = sel.candidates.map((c) => record(c)).find((c) => c.name === sel.chosen);
     lines.push(`  selection: ${visible(sel.chosen)} (held-out accuracy ${num(best?.accuracy, 3)}, the best of ${sel.candidates.length} candidates over ${num(sel.folds)} folds)`);
   } else if (typeof sel.skipped === 'string') lines.push(`  selection: skipped (${sel.skipped})`);
-  const history = Array.isArray(t.history) ? t.history.map(record) : [];
-  const last = history[history.length - 1];
-  if (last) lines.push(`  last epoch: loss ${num(last.loss)}, training accuracy ${num(last.accuracy, 3)}${last.valLoss != null ? `, validation accuracy ${num(last.valAccuracy, 3)}` : ''}`);
+  const members = Array.isArray(t.members) ? t.members.map(record) : [];
+  if (members.length > 1) {
+    // An ensemble's history is its first member's; each member's last epoch is in its own record.
+    members.forEach((mb, i) => lines.push(`  member ${i + 1}, last epoch: ${epochText(mb)}${bestText(mb.bestEpoch, mb.epochs)}`));
+  } else {
+    const history = Array.isArray(t.history) ? t.history.map(record) : [];
+    const last = history[history.length - 1];
+    if (last) lines.push(`  last epoch: ${epochText(last)}${bestText(t.bestEpoch, history.length)}`);
+  }
   const timing = record(t.timing);
   if (typeof timing.seconds === 'number') lines.push(`  trained in ${timing.seconds.toFixed(1)} s on ${num(timing.threads)} thread(s)`);
   return lines.join('\n') + '\n';
