@@ -23,7 +23,7 @@ import { readInputFile } from './read-input.js';
 import { UserError } from '../errors.js';
 import type { DataSet } from '../data/dataset.js';
 import { checkInputPath } from '../data/arguments.js';
-import { type Normalization, inputWidth, isFiniteFloat32, isUsableStd } from '../model/model.js';
+import { type Normalization, inputWidth, isNormalizationOf } from '../model/model.js';
 import { type Shape, layoutOf } from '../model/layout.js';
 import { READOUT_NAMES, type Readout, isReadout } from '../model/rnn.js';
 import { MAX_RESAMPLE, isResampleLength } from '../model/resample.js';
@@ -186,12 +186,8 @@ function parseModel(file: string, m: any): Checkpoint['model'] {
 /** "model.normalization": null, or D means finite as float32 and D positive normal standard deviations. */
 function parseNormalization(file: string, v: any, D: number): Normalization | null {
   if (v === null) return null;
-  const n = v ?? {};
-  if (!Array.isArray(n.mean) || !Array.isArray(n.std) || n.mean.length !== D || n.std.length !== D ||
-    !n.mean.every(isFiniteFloat32) || !n.std.every(isUsableStd)) {
-    fail(file, `"model.normalization" must hold ${D} float32 means and ${D} positive standard deviations`);
-  }
-  return { mean: n.mean, std: n.std };
+  if (!isNormalizationOf(v, D)) fail(file, `"model.normalization" must hold ${D} float32 means and ${D} positive standard deviations`);
+  return { mean: v.mean, std: v.std };
 }
 
 /** The "selection" part: finished (candidate, fold) scores, and the chosen candidate or null. */

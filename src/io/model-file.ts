@@ -23,7 +23,7 @@
 import { readInputFile } from './read-input.js';
 import { UserError } from '../errors.js';
 import { PARAM_NAMES, type ParamName, type Shape, cellOf, directionsOf, layersOf, layoutOf, viewsOf } from '../model/layout.js';
-import { type DataLayout, type Model, isFiniteFloat32, layoutProblem, isUsableStd, differencesOf, inputWidth, resampleOf, sequenceNormOf, strideOf } from '../model/model.js';
+import { type DataLayout, type Model, isFiniteFloat32, isNameList, layoutProblem, isUsableStd, differencesOf, inputWidth, resampleOf, sequenceNormOf, strideOf } from '../model/model.js';
 import { MAX_RESAMPLE, isResampleLength } from '../model/resample.js';
 import { READOUT_NAMES, isReadout } from '../model/rnn.js';
 import { writeFileAtomic } from './atomic.js';
@@ -236,7 +236,7 @@ function parseModelDoc(text: string, file: string): Model {
   if (classes.length < 2) fail(file, '"classes" must name at least two classes');
   if (new Set(classes).size !== classes.length) fail(file, '"classes" must not repeat a name');
   if (classes.some((c) => c.trim() === '')) fail(file, '"classes" must be names, none empty');
-  if (channels.some((c) => c.trim() === '') || new Set(channels).size !== channels.length) fail(file, '"channels" must be names, none empty, none repeated');
+  if (!isNameList(channels)) fail(file, '"channels" must be names, none empty, none repeated');
   if (!isReadout(doc.readout)) fail(file, `"readout" must be ${READOUT_NAMES}`);
   const shape: Shape = {
     D, H, C: classes.length, ...(bidirectional ? { directions: 2 as const } : {}), ...(cell === 'gru' ? { cell } : {}), ...(layers === 2 ? { layers: 2 as const } : {}),

@@ -44,7 +44,7 @@
 import { readInputFile } from './read-input.js';
 import { UserError } from '../errors.js';
 import { type Cell, type Shape, cellOf, directionsOf, gatesOf, layerInputs, layersOf, layoutOf, recurrenceOf, viewsOf } from '../model/layout.js';
-import { type Model, type Normalization, isFiniteFloat32, isUsableStd, differencesOf, inputWidth, resampleOf, sequenceNormOf, strideOf } from '../model/model.js';
+import { type Model, type Normalization, isNormalizationOf, differencesOf, inputWidth, resampleOf, sequenceNormOf, strideOf } from '../model/model.js';
 import { MAX_RESAMPLE, isResampleLength } from '../model/resample.js';
 import { READOUT_NAMES, isReadout } from '../model/rnn.js';
 import { writeFileAtomic } from './atomic.js';
@@ -358,8 +358,7 @@ function checkTiling(file: string, ranges: Array<[number, number]>, dataLength: 
 function readNormalization(file: string, meta: Record<string, unknown>, D: number): Normalization | null {
   const norm = metaJson(file, meta, 'normalization') as any;
   if (norm === null) return null;
-  const ok = (a: unknown) => Array.isArray(a) && a.length === D && a.every(isFiniteFloat32);
-  if (typeof norm !== 'object' || !ok(norm.mean) || !ok(norm.std) || !norm.std.every(isUsableStd)) {
+  if (!isNormalizationOf(norm, D)) {
     fail(file, `__metadata__ "normalization" must be null or {"mean":[${D} float32 numbers],"std":[${D} positive numbers of at least 1.2e-38]}`);
   }
   return { mean: norm.mean.map(Math.fround), std: norm.std.map(Math.fround) };

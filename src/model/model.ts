@@ -85,6 +85,18 @@ export function isUsableStd(x: unknown): x is number {
   return isFiniteFloat32(x) && Math.fround(x) >= MIN_STD;
 }
 
+/** Whether n is a normalization of D channels: D means finite as float32 and D usable standard deviations. */
+export function isNormalizationOf(n: unknown, D: number): n is Normalization {
+  const v = n as Partial<Normalization> | null;
+  return typeof v === 'object' && v !== null && Array.isArray(v.mean) && Array.isArray(v.std) && v.mean.length === D && v.std.length === D &&
+    v.mean.every(isFiniteFloat32) && v.std.every(isUsableStd);
+}
+
+/** Whether v is a list of names: strings, none blank, none repeated (a model's classes and channels). */
+export function isNameList(v: unknown): v is string[] {
+  return Array.isArray(v) && v.every((c) => typeof c === 'string' && c.trim() !== '') && new Set(v).size === v.length;
+}
+
 /**
  * What makes `m` not a model its own writer and scorers can use (its parts disagree, or a weight is not a
  * finite float32), in a few words; undefined when it is whole. For models built or edited by a program: the
@@ -101,10 +113,10 @@ export function modelProblem(m: Model): string | undefined {
   if (m.classes.length !== C || C < 2 || !m.classes.every((c) => typeof c === 'string')) return `it must name its C = ${C} classes (at least two), one string each (got ${m.classes.length})`;
   if (new Set(m.classes).size !== C) return 'its classes must not repeat a name';
   if (m.classes.some((c) => c.trim() === '')) return 'its classes must be names, not empty';
-  if (Array.isArray(m.channels) && !(m.channels.every((c) => typeof c === 'string' && c.trim() !== '') && new Set(m.channels).size === m.channels.length)) return 'its channels must be names, none empty, none repeated';
+  if (Array.isArray(m.channels) && !isNameList(m.channels)) return 'its channels must be names, none empty, none repeated';
   if (!Array.isArray(m.channels) || m.channels.length === 0 || inputWidth(m) * strideOf(m) !== D) return `its channels (${Array.isArray(m.channels) ? m.channels.length : 'none'}${sequenceNormOf(m) ? ', three times with the sequence normalization' : ''}${differencesOf(m) ? ', twice with the differences' : ''}) times its stride must be its input size D = ${D}`;
   const n = m.normalization;
-  if (n !== null && !(n.mean?.length === inputWidth(m) && n.std?.length === inputWidth(m) && n.mean.every(isFiniteFloat32) && n.std.every(isUsableStd))) return 'its normalization must hold a finite mean and a positive std per input channel';
+  if (n !== null && !isNormalizationOf(n, inputWidth(m))) return 'its normalization must hold a finite mean and a positive std per input channel';
   const size = layoutOf(m.shape).size;
   if (m.parameters.length !== size) return `its parameters hold ${m.parameters.length} values where its shape needs ${size}`;
   if (!m.parameters.every(Number.isFinite)) return 'its parameters must all be finite';

@@ -16,7 +16,7 @@ import { resampledDataSet } from '../data/resample.js';
 import type { Normalization } from '../data/normalize.js';
 import { initSteps } from '../model/init.js';
 import { type Shape, layoutOf } from '../model/layout.js';
-import { type Model, isFiniteFloat32, isUsableStd } from '../model/model.js';
+import { type Model, isNormalizationOf } from '../model/model.js';
 import { type Rng, createRng, shuffle } from '../model/rng.js';
 import { longestWindow } from '../model/frames.js';
 import { clipScale } from '../model/optimizer.js';
@@ -206,10 +206,7 @@ function checkFitState(s: unknown): void {
 
 /** Refuses a normalization that is not null or D finite means and D usable standard deviations (the model would be unusable). */
 function checkNormalization(n: Normalization | null, D: number): void {
-  if (n === null) return;
-  const ok = typeof n === 'object' && Array.isArray(n.mean) && Array.isArray(n.std) && n.mean.length === D && n.std.length === D &&
-    n.mean.every(isFiniteFloat32) && n.std.every(isUsableStd);
-  if (!ok) throw new UserError(`fit() normalization must be null or { mean, std } of ${D} finite float32 means and ${D} standard deviations of at least 1.2e-38 (the data's channels), as channelStatistics() gives`);
+  if (n !== null && !isNormalizationOf(n, D)) throw new UserError(`fit() normalization must be null or { mean, std } of ${D} finite float32 means and ${D} standard deviations of at least 1.2e-38 (the data's channels), as channelStatistics() gives`);
 }
 
 export async function fit(given: DataSet, normalization: Normalization | null, o: FitOptions = {}): Promise<FitResult> {
