@@ -21,7 +21,7 @@ import type { Model } from '../src/model/model.js';
 import type { Readout } from '../src/model/rnn.js';
 import { createRng, type Rng } from '../src/model/rng.js';
 import { train } from '../src/train/train.js';
-import { maxDifference, randomBatch, randomModel } from './helpers/models.js';
+import { batchOf, maxDifference, randomBatch, randomModel } from './helpers/models.js';
 
 const TOLERANCE = 1e-5;
 let largest = 0; // the largest |ONNX − ours| over every test in this file, printed at the end
@@ -403,6 +403,45 @@ test('random models that normalize each sequence, with differences, framing and 
     }
   }
   t.diagnostic(`largest |onnxruntime − score| = ${worst.toExponential(2)}`);
+});
+
+// The statistics in float64, as the tool computes them: in float32 a constant channel at a value float32 cannot
+// hold exactly gets a σ of about 1e-8 (z = −1 where the tool has 0), a large offset loses its spread, and a
+// square past 1.8e19 overflows (NaN probabilities).
+test('models that normalize each sequence, on constant channels, large offsets and values near 1e30', async (t) => {
+  const rng = createRng(93);
+  const lengths = Int32Array.from([7, 1, 2000, 50, 3, 12]);
+  const sequences: Array<(t: number) => [number, number]> = [
+    () => [0.1, 1000.1], // constant channels at values float32 rounds
+    () => [0.1, -3], // one sample
+    (s) => [1e4 + 5e-4 * Math.sin(s / 7), 100 + 1e-3 * (s % 5)], // large offsets, small spreads
+    (s) => [1e30 * (1 + 0.5 * Math.cos(s)), -2e30 + 1e29 * (s % 3)], // squares past float32's range
+    (s) => [1e-30 * s, 7], // a tiny spread and a constant
+    (s) => [Math.sin(s), 1e19 * (s % 2)],
+  ];
+  const raw = new Float32Array(lengths.reduce((a, b) => a + b, 0) * 2);
+  let at = 0;
+  sequences.forEach((f, n) => {
+    for (let s = 0; s < lengths[n]; s++, at += 2) raw.set(f(s), at);
+  });
+  let worst = 0;
+  for (const [cell, differences] of [['rnn', false], ['gru', true]] as const) {
+    const m = randomModel(rng, 2, 6, 3, 'mean', true, 1, true, cell, differences, true);
+    const { offsets, ours } = batchOf(m, raw, lengths);
+    for (const extra of [0, 3]) {
+      const theirs = await onnxProbabilities(m, padded(raw, offsets, lengths, 2, extra));
+      assert.ok(theirs.every(Number.isFinite), `${cell}: non-finite probabilities from onnxruntime`);
+      worst = Math.max(worst, difference(theirs, ours));
+    }
+    // Each sequence alone: a sequence's probabilities do not depend on the batch it is in.
+    for (let n = 0; n < lengths.length; n++) {
+      const one = Int32Array.of(lengths[n]);
+      const alone = await onnxProbabilities(m, padded(raw.subarray(offsets[n] * 2, (offsets[n] + lengths[n]) * 2), [0], one, 2));
+      worst = Math.max(worst, difference(alone, ours.subarray(n * 3, n * 3 + 3)));
+    }
+  }
+  t.diagnostic(`largest |onnxruntime − score| = ${worst.toExponential(2)}`);
+  assert.ok(worst <= TOLERANCE, `largest difference ${worst}`);
 });
 
 for (const [trainFile, testFile, differences] of [['datasets/motion/train.csv', 'datasets/motion/test.csv', true], ['datasets/cbf/train.csv', 'datasets/cbf/test.csv', false]] as const) {

@@ -59,6 +59,7 @@ export const ONNX_IR_VERSION = 8; // the IR version that goes with opset 17 (ONN
 const FLOAT = 1;
 const INT32 = 6;
 const INT64 = 7;
+const DOUBLE = 11;
 // AttributeProto.AttributeType
 const ATTR_INT = 2;
 const ATTR_STRING = 3;
@@ -103,6 +104,12 @@ function floatTensor(name: string, dims: number[], values: ArrayLike<number>): U
   const dv = new DataView(raw.buffer);
   for (let i = 0; i < values.length; i++) dv.setFloat32(i * 4, values[i], true);
   return tensor(name, FLOAT, dims, raw);
+}
+function doubleTensor(name: string, dims: number[], values: ArrayLike<number>): Uint8Array {
+  const raw = new Uint8Array(values.length * 8);
+  const dv = new DataView(raw.buffer);
+  for (let i = 0; i < values.length; i++) dv.setFloat64(i * 8, values[i], true);
+  return tensor(name, DOUBLE, dims, raw);
 }
 function int64Tensor(name: string, dims: number[], values: number[]): Uint8Array {
   const raw = new Uint8Array(values.length * 8);
@@ -173,8 +180,8 @@ function addSequenceNorm(g: GraphParts, x: string): string {
   const one = int64Constant(g, 'one', [], [1]);
   const axis1 = int64Constant(g, 'axis_1', [1], [1]);
   const axes12 = int64Constant(g, 'axes_1_2', [2], [1, 2]);
-  const zeroF = floatZero(g);
-  const oneF = constant(g, 'one_f', (name) => floatTensor(name, [], [1]));
+  const zeroD = constant(g, 'zero_d', (name) => doubleTensor(name, [], [0]));
+  const oneD = constant(g, 'one_d', (name) => doubleTensor(name, [], [1]));
   nodes.push(node('Shape', [x], ['sn_x_shape']));
   nodes.push(node('Gather', ['sn_x_shape', one], ['sn_time_count'], [attrInt('axis', 0)]));
   nodes.push(node('Range', [zero, 'sn_time_count', one], ['sn_t'])); // [T]
@@ -182,22 +189,28 @@ function addSequenceNorm(g: GraphParts, x: string): string {
   nodes.push(node('Unsqueeze', ['sn_lengths', axis1], ['sn_lengths_col'])); // [N][1]
   nodes.push(node('Less', ['sn_t', 'sn_lengths_col'], ['sn_in'])); // [N][T]
   nodes.push(node('Unsqueeze', ['sn_in', int64Constant(g, 'axis_2', [1], [2])], ['sn_mask'])); // [N][T][1]
-  nodes.push(node('Cast', ['lengths'], ['sn_count'], [attrInt('to', FLOAT)]));
+  nodes.push(node('Cast', ['lengths'], ['sn_count'], [attrInt('to', DOUBLE)]));
   nodes.push(node('Unsqueeze', ['sn_count', axes12], ['sn_count3'])); // [N][1][1]
-  nodes.push(node('Where', ['sn_mask', x, zeroF], ['sn_x_in']));
+  // The moments in float64, as the tool computes them: in float32 a constant channel at 0.1 gets σ ≈ 7e-9
+  // rather than 0, a large offset loses the spread, and squares past 1.8e19 overflow.
+  nodes.push(node('Cast', [x], ['sn_x64'], [attrInt('to', DOUBLE)]));
+  nodes.push(node('Where', ['sn_mask', 'sn_x64', zeroD], ['sn_x_in']));
   nodes.push(node('ReduceSum', ['sn_x_in', axis1], ['sn_sum'], [attrInt('keepdims', 1)])); // [N][1][D]
   nodes.push(node('Div', ['sn_sum', 'sn_count3'], ['sn_mean']));
-  nodes.push(node('Sub', [x, 'sn_mean'], ['sn_centered']));
-  nodes.push(node('Where', ['sn_mask', 'sn_centered', zeroF], ['sn_centered_in']));
+  nodes.push(node('Sub', ['sn_x64', 'sn_mean'], ['sn_centered']));
+  nodes.push(node('Where', ['sn_mask', 'sn_centered', zeroD], ['sn_centered_in']));
   nodes.push(node('Mul', ['sn_centered_in', 'sn_centered_in'], ['sn_square']));
   nodes.push(node('ReduceSum', ['sn_square', axis1], ['sn_ss'], [attrInt('keepdims', 1)]));
   nodes.push(node('Div', ['sn_ss', 'sn_count3'], ['sn_variance']));
   nodes.push(node('Sqrt', ['sn_variance'], ['sn_sd']));
-  nodes.push(node('Greater', ['sn_sd', zeroF], ['sn_varies']));
-  nodes.push(node('Where', ['sn_varies', 'sn_sd', oneF], ['sn_scale']));
-  nodes.push(node('Div', ['sn_centered', 'sn_scale'], ['sn_z']));
-  nodes.push(node('Log', ['sn_scale'], ['sn_log_scale']));
-  nodes.push(node('Expand', ['sn_mean', 'sn_x_shape'], ['sn_level_t']));
+  nodes.push(node('Greater', ['sn_sd', zeroD], ['sn_varies']));
+  nodes.push(node('Where', ['sn_varies', 'sn_sd', oneD], ['sn_scale']));
+  nodes.push(node('Div', ['sn_centered', 'sn_scale'], ['sn_z64']));
+  nodes.push(node('Log', ['sn_scale'], ['sn_log_scale64']));
+  nodes.push(node('Cast', ['sn_z64'], ['sn_z'], [attrInt('to', FLOAT)]));
+  nodes.push(node('Cast', ['sn_mean'], ['sn_level'], [attrInt('to', FLOAT)]));
+  nodes.push(node('Cast', ['sn_log_scale64'], ['sn_log_scale'], [attrInt('to', FLOAT)]));
+  nodes.push(node('Expand', ['sn_level', 'sn_x_shape'], ['sn_level_t']));
   nodes.push(node('Expand', ['sn_log_scale', 'sn_x_shape'], ['sn_log_scale_t']));
   nodes.push(node('Concat', ['sn_z', 'sn_level_t', 'sn_log_scale_t'], ['sequence_normed'], [attrInt('axis', 2)]));
   return 'sequence_normed';

@@ -78,12 +78,19 @@ export function ourProbabilities(m: Model, data: Sequences): Float32Array {
  * them: normalized as evaluate() does, then scored by ourProbabilities (score()).
  */
 export function randomBatch(rng: Rng, m: Model, lengths: Int32Array): { raw: Float32Array; offsets: Float64Array; ours: Float32Array } {
-  const D = m.channels.length;
+  let L = 0;
+  lengths.forEach((T) => { L += T; });
+  const raw = Float32Array.from({ length: L * m.channels.length }, () => 1.5 * normal(rng) + 0.7);
+  return batchOf(m, raw, lengths);
+}
+
+/** The sequences raw [L][D] of these lengths, one after another, with their offsets and score()'s probabilities. */
+export function batchOf(m: Model, raw: Float32Array, lengths: Int32Array): { raw: Float32Array; offsets: Float64Array; ours: Float32Array } {
   const W = inputWidth(m);
+  const D = m.channels.length;
   const offsets = new Float64Array(lengths.length);
   let L = 0;
   lengths.forEach((T, n) => { offsets[n] = L; L += T; });
-  const raw = Float32Array.from({ length: L * D }, () => 1.5 * normal(rng) + 0.7);
   const S = m.sequenceNorm ? 3 * D : D; // values per sample on the sequences' scales
   const scaled = new Float32Array(L * S);
   if (m.sequenceNorm) lengths.forEach((T, n) => appendSequenceNorm(scaled, offsets[n] * S, raw, offsets[n] * D, T, D));

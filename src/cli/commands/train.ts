@@ -256,7 +256,7 @@ export const trainCommand = {
     });
     const m = r.model;
     process.stdout.write(
-      `model: ${visible(a.out)} (${m.classes.length} classes, ${m.channels.length} channel(s)${m.sequenceNorm ? ', each sequence on its own scale,' : ''}${m.differences ? ' and their differences' : ''}${m.resample ? `, resampled to ${m.resample} samples` : ''}, ${hiddenText(m, '=')}, readout ${m.readout}; ` +
+      `model: ${visible(a.out)} (${m.classes.length} classes, ${m.channels.length} channel(s)${m.sequenceNorm ? ', each sequence on its own scale' : ''}${m.differences ? `${m.sequenceNorm ? ',' : ''} and their differences` : ''}${m.resample ? `, resampled to ${m.resample} samples` : ''}, ${hiddenText(m, '=')}, readout ${m.readout}; ` +
         `best epoch ${r.bestEpoch} of ${r.history.length}; ${r.seconds.toFixed(1)} s, ${Math.round(r.sequencesPerSecond)} seq/s on ${(m.training as { timing: { threads: number } }).timing.threads} thread(s))\n`,
     );
     const planned = (m.training as { hyperparameters: { epochs: number; patience: number } }).hyperparameters;
