@@ -87,6 +87,28 @@ test('long layout: contiguous ids stream, interleaved ids fall back to loading, 
   assert.match(b.stderr, /loaded whole/); // the bundled file interleaves its sequences
 });
 
+// A wide file names no channel (its one is `value`): a long file of one channel, whatever its column is called,
+// is the same data, and the other way round; two named channels that differ are still refused.
+test('one channel in the other layout: a wide model predicts and evaluates a long file of one channel, and the other way round', () => {
+  const rows = readFileSync(join(ROOT, 'datasets/cbf/test.csv'), 'utf8').trim().split('\n').slice(1, 13);
+  const long = join(dir, 'one-channel-long.csv');
+  writeFileSync(long, ['id,t,label,c0', ...rows.flatMap((r, i) => r.split(',').slice(1).map((v, t) => `s${i},${t},${r.split(',')[0]},${v}`))].join('\n') + '\n');
+  const wide = join(dir, 'one-channel-wide.csv');
+  writeFileSync(wide, [readFileSync(join(ROOT, 'datasets/cbf/test.csv'), 'utf8').split('\n')[0], ...rows].join('\n') + '\n');
+  const probabilities = (csv: string) => parse(csv).slice(1).map((r) => r.slice(4).join(','));
+  const fromWide = cli(['predict', '--model', cbfModel, wide]);
+  const fromLong = cli(['predict', '--model', cbfModel, long]);
+  assert.equal(fromLong.code, 0, fromLong.stderr);
+  assert.deepEqual(probabilities(fromLong.stdout), probabilities(fromWide.stdout));
+  assert.equal(cli(['evaluate', '--model', cbfModel, long]).code, 0);
+  const longModel = join(dir, 'one-channel-long.json');
+  assert.equal(cli(['train', long, '--out', longModel, '--epochs', '1', '--hidden', '4', '--threads', '1', '--select', 'off', '--members', '1', '--quiet']).code, 0);
+  const back = cli(['predict', '--model', longModel, wide]);
+  assert.equal(back.code, 0, back.stderr);
+  writeFileSync(join(dir, 'renamed.csv'), readFileSync(long, 'utf8').replace('c0', 'c1'));
+  assert.match(cli(['predict', '--model', longModel, join(dir, 'renamed.csv')]).stderr, /channels \[c1\] differ from the model's \[c0\]/);
+});
+
 test('--out is written atomically: complete on success, absent after an error, no temp file left', () => {
   const out = join(dir, 'preds.csv');
   const r = cli(['predict', '--model', cbfModel, 'datasets/cbf/test.csv', '--out', out]);

@@ -16,12 +16,18 @@ export function firstDifference(names: readonly string[], expected: readonly str
   return i < 0 ? '' : ` (${JSON.stringify(names[i])} where ${whose} has ${JSON.stringify(expected[i])})`;
 }
 
+/** The name of the one channel of a file that names none (a wide file's rows, a .ts file of one dimension). */
+export const UNNAMED_CHANNEL = 'value';
+
 /**
  * Refuses data whose channels are not `expected` (count, names, order), naming both lists and the first that
  * differs: the one check of evaluate, predict, --test and --init against what a model or the training data has.
+ * One channel unnamed (UNNAMED_CHANNEL) is any one channel.
  */
 export function checkSameChannels(channels: readonly string[], file: string, expected: readonly string[], whose: string): void {
   if (channels.length === expected.length && channels.every((c, i) => c === expected[i])) return;
+  // A wide file's one channel has no name of its own: it is the one channel of a long file, whatever that is called.
+  if (channels.length === 1 && expected.length === 1 && (channels[0] === UNNAMED_CHANNEL || expected[0] === UNNAMED_CHANNEL)) return;
   const list = (xs: readonly string[]) => `[${nameList(xs)}]`;
   const what = channels.length !== expected.length
     ? `has ${channels.length} channel(s) ${list(channels)} but ${whose} has ${expected.length} ${list(expected)}`

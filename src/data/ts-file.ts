@@ -15,6 +15,7 @@
 import { UserError } from '../errors.js';
 import type { DataSetBuilder, StepStore } from './builder.js';
 import { isBlank, isNaNCell, show, toName, toValue, valueError } from './cells.js';
+import { UNNAMED_CHANNEL } from './names.js';
 
 export interface TsOptions {
   readonly requireLabels: boolean;
@@ -172,7 +173,7 @@ export class ArchiveChannels {
   private storeFor(D: number, line: number): StepStore {
     if (this.steps === null) {
       this.D = D;
-      const channels = D === 1 ? ['value'] : Array.from({ length: D }, (_, d) => `dim_${d}`);
+      const channels = D === 1 ? [UNNAMED_CHANNEL] : Array.from({ length: D }, (_, d) => `dim_${d}`);
       this.steps = this.builder.begin(channels, this.file, line);
     } else if (D !== this.D) {
       throw new UserError(

@@ -9,7 +9,7 @@
 import { UserError } from '../errors.js';
 import type { DataSetBuilder, StepStore } from './builder.js';
 import { columnName, isBlank, isDecimalComma, isNaNCell, toName, toValue, valueError } from './cells.js';
-import { columnList, nameList, otherCaseFlags } from './names.js';
+import { UNNAMED_CHANNEL, columnList, nameList, otherCaseFlags } from './names.js';
 
 export interface WideOptions {
   readonly labelColumn: string;
@@ -87,7 +87,7 @@ export class WideReader {
     this.file = file;
     this.opts = opts;
     this.builder = builder;
-    this.steps = builder.begin(['value'], file, line);
+    this.steps = builder.begin([UNNAMED_CHANNEL], file, line);
     if (isWideHeader(first, opts.labelColumn)) {
       const header = first.map((c, i) => toName(c, { file, line, column: i + 1 }));
       while (header.length > 0 && header[header.length - 1] === '') header.pop(); // trailing commas

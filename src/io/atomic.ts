@@ -14,9 +14,10 @@
 // permission) are user errors that say what to do; the old file is kept.
 
 import { closeSync, constants, fchmodSync, fsyncSync, lstatSync, openSync, readlinkSync, renameSync, rmSync, statSync, writeSync } from 'node:fs';
-import { basename, dirname, join, resolve } from 'node:path';
+import { basename, dirname, isAbsolute, join } from 'node:path';
 import { UserError } from '../errors.js';
 import { descriptorOf, descriptorTarget } from './descriptors.js';
+import { MAX_LINKS, physicalPath } from './paths.js';
 
 /** Where a write to a path lands: `path` after following links, written in place (device, FIFO) or replaced. */
 export interface OutputTarget {
@@ -26,12 +27,10 @@ export interface OutputTarget {
   readonly fd: number | null; // the standard descriptor the path names (/dev/stdout: 1), written through
 }
 
-const MAX_LINKS = 40; // as the kernel's ELOOP limit
-
 /** The target of an output path; `say` words a refusal (flag and path in front). */
 export function outputTarget(path: string, say: (what: string) => UserError = (w) => new UserError(`${path}: ${w}`)): OutputTarget {
   if (path.endsWith('/')) throw say('ends in /, so it names a folder; give a file name');
-  let p = resolve(path);
+  let p = physicalPath(path);
   for (let links = 0; ; links++) {
     const d = descriptorOf(p);
     if (d?.fd === -1) throw say("is another process's open file; choose a file of your own");
@@ -45,15 +44,28 @@ export function outputTarget(path: string, say: (what: string) => UserError = (w
     if (d !== null) return { path: d.at, inPlace: true, mode: null, fd: descriptorTarget(d.at, d.fd, say) };
     if (st.isSymbolicLink()) {
       if (links >= MAX_LINKS) throw say('is a chain of more than 40 symbolic links; choose another path');
-      p = resolve(dirname(p), readlinkSync(p));
+      const link = readlinkSync(p);
+      p = physicalPath(isAbsolute(link) ? link : `${dirname(p)}/${link}`);
       continue;
     }
     if (st.isCharacterDevice() || st.isFIFO()) return { path: p, inPlace: true, mode: null, fd: null };
     if (st.isDirectory()) throw say('is a folder; give a file name');
     if (!st.isFile()) throw say(`is a ${st.isBlockDevice() ? 'block device' : 'socket'}; refusing to write over it; choose a regular file`);
     if ((st.mode & 0o222) === 0) throw say('is read-only; make it writable (chmod u+w) or choose another path');
+    if (isOthersInStickyFolder(p, st.uid)) throw say("is another user's file in a folder where only a file's owner may replace it (sticky, as /tmp); choose another path");
     return { path: p, inPlace: false, mode: st.mode & 0o7777, fd: null };
   }
+}
+
+/**
+ * Whether replacing the file at `path`, owned by `uid`, would be refused (EPERM) because its folder is sticky and
+ * neither the file nor the folder is this user's: known before any work, where the rename would fail after it.
+ */
+function isOthersInStickyFolder(path: string, uid: number): boolean {
+  const me = process.getuid?.();
+  if (me === undefined || me === 0 || uid === me) return false;
+  const folder = statSync(dirname(path), { throwIfNoEntry: false });
+  return folder !== undefined && (folder.mode & 0o1000) !== 0 && folder.uid !== me;
 }
 
 /**
@@ -63,7 +75,7 @@ export function outputTarget(path: string, say: (what: string) => UserError = (w
 export function writeError(e: unknown, path: string, kept: boolean): unknown {
   const code = (e as NodeJS.ErrnoException | null)?.code;
   const after = kept ? 'the old file is unchanged' : 'nothing was written';
-  const dir = dirname(resolve(path));
+  const dir = dirname(physicalPath(path));
   switch (code) {
     case 'ENOSPC':
     case 'EDQUOT':
@@ -79,6 +91,8 @@ export function writeError(e: unknown, path: string, kept: boolean): unknown {
       return new UserError(`the folder ${dir} does not exist; create it or choose another path (${after})`, { file: path, cause: e });
     case 'EPIPE':
       return new UserError(`the program reading the pipe closed it (EPIPE) before the whole file was written; let it read to the end (${after})`, { file: path, cause: e });
+    case 'EISDIR':
+      return new UserError(`a folder has taken the file's place; move it away or choose another path (${after})`, { file: path, cause: e });
     case 'ENOTDIR':
       return new UserError(`a part of the folder path ${dir} is not a folder; choose another path (${after})`, { file: path, cause: e });
     default:
@@ -88,21 +102,39 @@ export function writeError(e: unknown, path: string, kept: boolean): unknown {
 
 /**
  * Writes all of buf at fd, from position `at` (null: the current one, as a device or FIFO has); a FIFO opened
- * by openInPlace does not block, so a full pipe is waited on here, a millisecond at a time.
+ * by openInPlace does not block, so a full pipe is waited on here, a millisecond at a time. No signal handler
+ * can run meanwhile, so while it waits, Ctrl-C and SIGTERM take their default action (end the process) rather
+ * than wait for a reader that may never read (a pager left open).
  */
 export function writeAll(fd: number, buf: Uint8Array, at: number | null): void {
   let off = 0;
-  while (off < buf.length) {
-    try {
-      off += writeSync(fd, buf, off, buf.length - off, at === null ? null : at + off);
-    } catch (e) {
-      if ((e as NodeJS.ErrnoException).code !== 'EAGAIN') throw e;
-      Atomics.wait(PAUSE, 0, 0, 1);
+  let restore: (() => void) | null = null;
+  try {
+    while (off < buf.length) {
+      try {
+        off += writeSync(fd, buf, off, buf.length - off, at === null ? null : at + off);
+      } catch (e) {
+        if ((e as NodeJS.ErrnoException).code !== 'EAGAIN') throw e;
+        restore ??= signalsToDefault();
+        Atomics.wait(PAUSE, 0, 0, 1);
+      }
     }
+  } finally {
+    restore?.();
   }
 }
 
 const PAUSE = new Int32Array(new SharedArrayBuffer(4));
+const STOP_SIGNALS: readonly NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
+
+/** Removes the handlers of the stop signals (so they end the process as by default); gives what puts them back. */
+function signalsToDefault(): () => void {
+  const saved = STOP_SIGNALS.map((s) => [s, process.listeners(s)] as const);
+  for (const s of STOP_SIGNALS) process.removeAllListeners(s);
+  return () => {
+    for (const [s, listeners] of saved) for (const l of listeners) process.on(s, l);
+  };
+}
 
 /**
  * Opens a device, FIFO or descriptor's file to write in place, or gives the standard descriptor the target
@@ -130,11 +162,14 @@ export function closeInPlace(t: OutputTarget, fd: number): void {
 
 /**
  * The temp file a write to `target` goes through: beside it, hidden, named after it (its first 200 bytes' worth:
- * a name of 255 bytes, the most a folder holds, would not fit with the rest), this process and now.
+ * a name of 255 bytes, the most a folder holds, would not fit with the rest), this process, now and a count.
  */
 export function tempPathFor(target: string): string {
-  return hiddenBeside(target, `${process.pid}.${Date.now()}.tmp`);
+  // The count tells apart two outputs staged in the same millisecond whose names share their first 200 bytes.
+  return hiddenBeside(target, `${process.pid}.${Date.now()}.${++temps}.tmp`);
 }
+
+let temps = 0;
 
 /** `.<target's name>.<suffix>` in target's folder, the name cut to 200 bytes so that the whole fits in 255. */
 function hiddenBeside(target: string, suffix: string): string {
@@ -242,7 +277,7 @@ export function syncFolder(path: string): void {
 
 /** Checks that the folder `path` would be written into exists. Throws a UserError naming `flag` and what to do. */
 export function checkFolder(path: string, flag: string): void {
-  const dir = dirname(resolve(path));
+  const dir = dirname(physicalPath(path));
   let st;
   try {
     st = statSync(dir);

@@ -11,20 +11,32 @@ export interface FileFingerprint {
 
 const BLOCK = 1 << 20;
 
-/** The file's size and SHA-256, read in blocks; null when it is not a regular file (stdin, a pipe). */
+/**
+ * The file's size and SHA-256, read in blocks; null when it is not a regular file (stdin, a pipe) or can no
+ * longer be read (the fingerprint only informs: it is no reason to fail).
+ */
 export function fileFingerprint(path: string): FileFingerprint | null {
   const st = statSync(path, { throwIfNoEntry: false });
   if (st === undefined || !st.isFile()) return null;
   const hash = createHash('sha256');
   const buf = Buffer.allocUnsafe(BLOCK);
-  const fd = openSync(path, 'r');
+  let fd: number;
+  try {
+    fd = openSync(path, 'r');
+  } catch {
+    return null;
+  }
+  let bytes = 0;
   try {
     let n: number;
-    while ((n = readSync(fd, buf, 0, BLOCK, null)) > 0) hash.update(buf.subarray(0, n));
+    while ((n = readSync(fd, buf, 0, BLOCK, null)) > 0) {
+      hash.update(buf.subarray(0, n));
+      bytes += n;
+    }
   } finally {
     closeSync(fd);
   }
-  return { bytes: st.size, sha256: hash.digest('hex') };
+  return { bytes, sha256: hash.digest('hex') };
 }
 
 /**

@@ -5,9 +5,11 @@
 // while the first is alive. A lock whose process is gone on this host (killed, power lost) is stale and taken
 // over; one from another host (a shared folder) cannot be checked and is respected.
 
-import { closeSync, openSync, readFileSync, rmSync, writeSync } from 'node:fs';
+import { closeSync, lstatSync, openSync, readFileSync, rmSync, writeSync } from 'node:fs';
+import { dirname } from 'node:path';
 import { hostname } from 'node:os';
 import { UserError } from '../errors.js';
+import { followLinks } from './paths.js';
 
 export interface CheckpointLock {
   readonly path: string;
@@ -15,33 +17,37 @@ export interface CheckpointLock {
   release(): void;
 }
 
-/** Claims `checkpoint` for this process, or refuses while another live run holds it. */
+/**
+ * Claims `checkpoint` for this process, or refuses while another live run holds it. The lock is beside the file
+ * a write to the checkpoint lands on (links followed), so two spellings of one checkpoint share one lock.
+ */
 export function lockCheckpoint(checkpoint: string): CheckpointLock {
-  const path = `${checkpoint}.lock`;
+  const path = `${followLinks(checkpoint)}.lock`;
   const stamp = `${process.pid}\n${hostname()}\n${startTime(process.pid)}\n`;
   for (let attempt = 0; ; attempt++) {
     try {
-      const fd = openSync(path, 'wx', 0o644);
-      try {
-        writeSync(fd, stamp);
-      } finally {
-        closeSync(fd);
-      }
+      writeLock(path, stamp);
       break;
     } catch (e) {
-      if ((e as NodeJS.ErrnoException).code !== 'EEXIST') {
-        throw new UserError(`${path}: cannot create the checkpoint's lock file (${(e as NodeJS.ErrnoException).code ?? (e as Error).message}); check the folder's permissions`);
-      }
-      const holder = lockHolder(path);
-      if (holder !== null && (holder.host !== hostname() || isAlive(holder)) || attempt > 0) {
-        const who = holder === null ? 'another run' : `another run (process ${holder.pid}${holder.host !== hostname() ? ` on ${holder.host}` : ''})`;
-        throw new UserError(
-          `${checkpoint}: ${who} is writing this checkpoint; wait for it to finish, or give another --out or --checkpoint ` +
-            `(if no run is going, delete ${path})`,
-        );
-      }
-      rmSync(path, { force: true }); // stale: its process is gone
+      if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw lockError(e, path);
     }
+    const st = lstatSync(path, { throwIfNoEntry: false });
+    if (st === undefined) continue; // gone meanwhile: try again
+    // Only a lock this tool wrote is ever taken over: a file of the user's that happens to have this name stays.
+    if (!st.isFile() || (st.size > 0 && lockHolder(path) === null)) {
+      throw new UserError(`${path}: is in the way of the checkpoint's lock file and is not one; move it away, or give another --out or --checkpoint`);
+    }
+    const holder = lockHolder(path);
+    // An empty lock is a run between creating it and writing its name (or one that died there, long ago).
+    const starting = holder === null && Date.now() - st.mtimeMs < EMPTY_LOCK_MS;
+    if (starting || (holder !== null && (holder.host !== hostname() || isAlive(holder))) || attempt > 0) {
+      const who = holder === null ? 'another run' : `another run (process ${holder.pid}${holder.host !== hostname() ? ` on ${holder.host}` : ''})`;
+      throw new UserError(
+        `${checkpoint}: ${who} is writing this checkpoint; wait for it to finish, or give another --out or --checkpoint ` +
+          `(if no run is going, delete ${path})`,
+      );
+    }
+    rmSync(path, { force: true }); // stale: its process is gone
   }
   let held = true;
   const release = (): void => {
@@ -61,7 +67,7 @@ interface Holder {
   readonly start: string; // '' when unknown (not Linux, or a lock of an earlier version)
 }
 
-/** The process id, host and start time a lock file names; null when it cannot be read or names none (stale or torn). */
+/** The process id, host and start time a lock file names; null when it cannot be read or is not a lock's stamp. */
 function lockHolder(path: string): Holder | null {
   let text: string;
   try {
@@ -69,8 +75,32 @@ function lockHolder(path: string): Holder | null {
   } catch {
     return null;
   }
-  const [pid, host, start = ''] = text.split('\n');
-  return /^[1-9][0-9]*$/.test(pid) && host ? { pid: Number(pid), host, start } : null;
+  const stamp = /^([1-9][0-9]*)\n([^\n]+)\n(?:([0-9]*)\n)?$/.exec(text); // no start time: an earlier version's
+  return stamp === null ? null : { pid: Number(stamp[1]), host: stamp[2], start: stamp[3] ?? '' };
+}
+
+/** How long an empty lock file may be a run that has just created it. */
+const EMPTY_LOCK_MS = 10_000;
+
+/** Creates the lock file `path` holding `stamp`, or throws (EEXIST: there is one); a lock half made is removed. */
+function writeLock(path: string, stamp: string): void {
+  const fd = openSync(path, 'wx', 0o644);
+  try {
+    writeSync(fd, stamp);
+  } catch (e) {
+    closeSync(fd);
+    rmSync(path, { force: true });
+    throw e;
+  }
+  closeSync(fd);
+}
+
+/** A failure to create the lock file as what the user can do about it. */
+function lockError(e: unknown, path: string): unknown {
+  const code = (e as NodeJS.ErrnoException).code;
+  const remedy = code === 'ENOSPC' || code === 'EDQUOT' ? `free space in ${dirname(path)}` : code === 'EROFS' ? 'choose a folder on a writable file system' : "check the folder's permissions";
+  if (code === undefined || code === 'EIO') return e;
+  return new UserError(`${path}: cannot create the checkpoint's lock file (${code}); ${remedy}, or give another --out or --checkpoint`, { cause: e });
 }
 
 /**

@@ -2,13 +2,53 @@
 // identity rather than spelling (`./m.json`, an absolute path, a symbolic link or a hard link to the same file
 // are all the same file).
 
-import { fstatSync, statSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { fstatSync, lstatSync, readlinkSync, realpathSync, statSync } from 'node:fs';
+import { basename, dirname, isAbsolute, join, resolve } from 'node:path';
 import { UserError } from '../errors.js';
 
-/** The file's identities: its absolute path, and its device and inode when it exists. */
+/**
+ * `path` made absolute as the kernel resolves it: its folder through symbolic links, so that `link/../x` is x
+ * beside the folder the link points to (path.resolve would take it as x beside the link), the last name as it
+ * is. A folder that does not exist is resolved as spelled (writing there fails, and says so).
+ */
+export function physicalPath(path: string): string {
+  const name = basename(path);
+  try {
+    if (name === '..' || name === '.' || name === '') return realpathSync.native(path);
+    return join(realpathSync.native(dirname(path)), name);
+  } catch {
+    return resolve(path);
+  }
+}
+
+export const MAX_LINKS = 40; // as the kernel's ELOOP limit
+
+/**
+ * The physical path a write to `path` lands on, symbolic links followed (a link that points nowhere yet, to
+ * where its target would be created); `onLink` sees each link first (it may refuse a chain too long).
+ */
+export function followLinks(path: string, onLink: (links: number) => void = () => {}): string {
+  let p = physicalPath(path);
+  for (let links = 0; ; links++) {
+    let link: string;
+    try {
+      if (!lstatSync(p).isSymbolicLink()) return p;
+      link = readlinkSync(p);
+    } catch {
+      return p; // not there: a new file
+    }
+    onLink(links);
+    if (links >= MAX_LINKS) return p;
+    p = physicalPath(isAbsolute(link) ? link : `${dirname(p)}/${link}`);
+  }
+}
+
+/**
+ * The file's identities: the physical path a write to it lands on (links followed, so that a dangling link to
+ * another output is that output), and its device and inode when it exists.
+ */
 export function fileKeys(path: string): string[] {
-  const keys = [resolve(path)];
+  const keys = [followLinks(path)];
   try {
     const s = statSync(path);
     keys.push(`${s.dev}:${s.ino}`);

@@ -81,7 +81,12 @@ function replacingOutput(path: string, target: string, mode: number | null): Row
       }
       closeSync(fd!);
       fd = null;
-      renameSync(tmp, target);
+      try {
+        renameSync(tmp, target);
+      } catch (e) {
+        rmSync(tmp, { force: true });
+        throw writeError(e, path, mode !== null);
+      }
       syncFolder(target);
     },
     abort() {

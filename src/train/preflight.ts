@@ -11,6 +11,7 @@ import { UserError } from '../errors.js';
 import { checkWritable, outputTarget } from '../io/atomic.js';
 import { checkDistinct, checkOnce, fileKeys } from '../io/paths.js';
 import { CHECKPOINT_FORMAT, type Checkpoint } from '../io/checkpoint.js';
+import { MAX_JSON_BYTES } from '../io/read-input.js';
 import { type CheckpointLock, lockCheckpoint } from '../io/lock.js';
 import { type Model, differencesOf, resampleOf, sequenceNormOf, strideOf } from '../model/model.js';
 import { type Cell, cellOf, directionsOf, layersOf } from '../model/layout.js';
@@ -32,16 +33,35 @@ export interface OutputPaths {
 export function checkOutputs(o: { files: readonly string[]; test?: readonly string[]; out?: string; checkpoint?: string; report?: string; resume?: string }): OutputPaths {
   // No default checkpoint beside a device or FIFO (`--out /dev/null`): there is no folder of the user's there.
   const checkpoint = o.checkpoint ?? (o.out !== undefined && !writesInPlace(o.out) ? `${o.out}.ckpt` : undefined);
-  const outputs: Array<[string, string | undefined]> = [['--out', o.out], ['--checkpoint', checkpoint], ['--report', o.report]];
+  const checkpointFlag = o.checkpoint === undefined ? '--checkpoint (default: --out + .ckpt)' : '--checkpoint';
+  const outputs: Array<[string, string | undefined]> = [['--out', o.out], [checkpointFlag, checkpoint], ['--report', o.report]];
   checkOnce(o.files, 'the training files');
   checkDistinct([...o.files, ...(o.test ?? [])].map((f) => ['one of the input files', f] as const), outputs);
   // The run's own checkpoint may be the one it resumes (it goes on writing there); no other output may.
-  checkDistinct([['the --resume checkpoint', o.resume]], outputs.filter(([flag]) => flag !== '--checkpoint'));
-  for (const [flag, path] of outputs) {
-    if (path === undefined) continue;
-    checkWritable(path, flag === '--checkpoint' && o.checkpoint === undefined ? '--checkpoint (default: --out + .ckpt)' : flag);
-  }
+  checkDistinct([['the --resume checkpoint', o.resume]], outputs.filter(([flag]) => flag !== checkpointFlag));
+  for (const [flag, path] of outputs) if (path !== undefined) checkWritable(path, flag);
   return { out: o.out, checkpoint, checkpointIsDefault: o.checkpoint === undefined, report: o.report };
+}
+
+/** Characters a trained weight takes in the model file, with its comma: typically 12–13 (`-0.012345678,`). */
+const MODEL_FILE_BYTES_PER_WEIGHT = 13;
+
+/**
+ * What keeps a model of `P` weights a member (`members` members) from being saved (`saving`) or checkpointed
+ * and read back, or null:
+ * the model file (every weight as decimal text) and the checkpoint (the member in training's weights, best
+ * weights and two optimizer moments, and the finished members' weights, in base64) are JSON texts, which a
+ * reader cannot hold past MAX_JSON_BYTES (and a writer not past V8's longest string).
+ */
+export function fileSizeProblem(P: number, members: number, hidden: number, o: { saving: boolean; checkpointing: boolean }): string | null {
+  const mib = (n: number) => `${Math.ceil(n / 2 ** 20)} MiB`;
+  const sizes: Array<[string, number]> = [];
+  if (o.saving) sizes.push(['model file', members * P * MODEL_FILE_BYTES_PER_WEIGHT]);
+  if (o.checkpointing) sizes.push(['checkpoint', ((4 + members - 1) * P * 4 * 4) / 3]);
+  const over = sizes.find(([, bytes]) => bytes > MAX_JSON_BYTES);
+  if (over === undefined) return null;
+  const given = members > 1 ? `--hidden ${hidden} with --members ${members}` : `--hidden ${hidden}`;
+  return `${given} makes a model of ${members * P} weights, whose ${over[0]} would be about ${mib(over[1])}, more than the ${mib(MAX_JSON_BYTES)} a ${over[0]} can be; lower --hidden${members > 1 ? ' or --members' : ''}`;
 }
 
 /**

@@ -28,7 +28,9 @@ import type { KernelName } from '../engine/kernels.js';
 import { score } from '../eval/score.js';
 import { DivergedError } from '../errors.js';
 import { TRAIN_DEFAULTS, type Hyperparameters, stepsPerEpoch, trainingCount } from './defaults.js';
-import { fit, fitsKernelMemory } from './fit.js';
+import { fit, fitsKernelMemory, shapeFor } from './fit.js';
+import { fileSizeProblem } from './preflight.js';
+import { layoutOf } from '../model/layout.js';
 import { stratifiedFolds, stratifiedSplit } from './split.js';
 
 
@@ -317,7 +319,8 @@ const WORKER = new URL(import.meta.resolve('../../workers/select-worker.js'));
 export function plannedTasks(ds: DataSet, hp: Hyperparameters, o: Pick<SelectOptions, 'vary' | 'budget' | 'kernel'>, done: Readonly<Record<string, FoldScore>>) {
   const folds = heldOutParts(ds.labels, ds.classes.length, hp.seed);
   const order = candidatesFor(hp, o.vary).map((c) => c.name);
-  const fits = (h: Hyperparameters) => fitsKernelMemory(ds, h, TRAIN_DEFAULTS.selectTwoLayersThreads, o.kernel);
+  const fits = (h: Hyperparameters) => fitsKernelMemory(ds, h, TRAIN_DEFAULTS.selectTwoLayersThreads, o.kernel) &&
+    fileSizeProblem(layoutOf(shapeFor(ds, h)).size, h.members, h.hidden, { saving: true, checkpointing: true }) === null;
   const tasks: SelectionTask[] = [];
   const scores: CandidateScore[] = [];
   for (let stage = 0; stage < SELECTION_STAGES; stage++) {

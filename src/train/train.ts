@@ -25,11 +25,12 @@ import {
   differencesFor, sequenceNormFor, resolveHyperparameters,
 } from './defaults.js';
 import { type BatchProgress, type FitResult, fit, shapeFor } from './fit.js';
+import { layoutOf } from '../model/layout.js';
 import { TUNE_KEYS, type TuneOptions, type TuneResult, measureThreads } from './tune.js';
 import { asOption, checkOptions } from './option-checks.js';
 import { type NamesExactly, checkCallbacks, checkFileList, checkKnownOptions, checkModelArgument, checkOptionsObject, checkPathOptions, checkSignal } from '../data/arguments.js';
 import { checkKernelEnvironment } from '../engine/wasm.js';
-import { type OutputPaths, checkFollows, checkInit, claimCheckpoint, fixedByModel, checkOutputs, checkResume, checkResumeData, checkResumeSelection, checkTestFiles } from './preflight.js';
+import { type OutputPaths, checkFollows, checkInit, claimCheckpoint, fileSizeProblem, fixedByModel, checkOutputs, checkResume, checkResumeData, checkResumeSelection, checkTestFiles } from './preflight.js';
 import { type Selection, type StageProgress, type TaskCounts, budgetOf, plannedTasks, selectModel, taskKey, whySelectionSkips, withCandidate, withVaried, withoutSelection } from './select.js';
 
 export interface TrainOptions extends LoadOptions, HyperparameterOptions {
@@ -121,6 +122,8 @@ async function trainClaimed(o: TrainOptions, outputs: OutputPaths): Promise<Trai
     throw e;
   };
   const loaded = await readDataSet(o.files, { ...load, requireLabels: true }).catch(fromResumed);
+  // Hashed now, not after training: the files may be replaced meanwhile, and the record is of what was read.
+  const fileFingerprints = o.files.map(fileFingerprint);
   const fingerprint = resume !== undefined || outputs.checkpoint !== undefined ? dataFingerprint(loaded) : '';
   if (resume) checkResumeData(resume, o.resume!, loaded, fingerprint); // before selection could write a checkpoint
   if (loaded.classes.length < 2) {
@@ -158,6 +161,8 @@ async function trainClaimed(o: TrainOptions, outputs: OutputPaths): Promise<Trai
     o.onTuned?.(tuned);
   }
   const path = outputs.checkpoint;
+  const tooLarge = fileSizeProblem(layoutOf(shapeFor(ds, hp, o.init)).size, hp.members, hp.hidden, { saving: outputs.out !== undefined, checkpointing: path !== undefined });
+  if (tooLarge !== null) throw new UserError(tooLarge);
   const data = { sequences: ds.lengths.length, steps: ds.values.length / ds.D, fingerprint };
   const recordOf = (h: Hyperparameters) => ({ ...h, normalize: normalization ? 'zscore' : 'none', differences, sequenceNorm, init: o.init ? true : false });
   const modelRecordOf = (h: Hyperparameters): Checkpoint['model'] => ({
@@ -261,14 +266,14 @@ async function trainClaimed(o: TrainOptions, outputs: OutputPaths): Promise<Trai
     },
     training: {
       files: o.files.map(fileName), // stdin as such
-      fingerprints: o.files.map(fileFingerprint), // evaluate warns on these files (null: stdin, a pipe)
+      fingerprints: fileFingerprints, // evaluate warns on these files (null: stdin, a pipe)
       sequences: ds.lengths.length,
       hyperparameters: recorded,
       ...(scores ? { selection: selectionRecord(scores) } : skipped ? { selection: { skipped } } : {}),
       bestEpoch: first.bestEpoch,
       history: history.map(({ seconds: _s, sequencesPerSecond: _q, ...rest }) => rest),
       ...(hp.members > 1 ? { members: members.map((x, m) => ({ seed: memberSeed(hp.seed, m), bestEpoch: x.bestEpoch, epochs: x.history.length, ...finalRecord(x.history) })) } : {}),
-      timing: { threads, seconds, sequencesPerSecond, kernel: o.kernel ?? d.kernel, ...(tuned ? { tuned: true } : {}) },
+      timing: { threads, seconds, sequencesPerSecond, kernel: o.kernel ?? d.kernel, ...(tuned ? { tuned: true } : {}), ...(resume ? { resumed: true } : {}) },
     },
   };
   if (o.out) saveModel(o.out, model);
@@ -357,7 +362,12 @@ function withCheckpoint(e: unknown, last: { path: string; after: string } | unde
     const how = last === undefined ? '' : `; continue from it with --resume ${last.path} and a smaller --lr`;
     return new DivergedError(`${e.detail}; no model was written; ${where}${how}`, e.epoch, e.step);
   }
-  if (e instanceof UserError || !(e instanceof Error)) return e;
+  if (e instanceof UserError) {
+    // Disk full while writing a checkpoint, say: the run is to be resumed, not started again.
+    if (last === undefined) return e;
+    return new UserError(`${e.detail}; ${where} (continue from it with --resume ${last.path})`, { file: e.file, line: e.line, column: e.column, cause: e });
+  }
+  if (!(e instanceof Error)) return e;
   const how = last === undefined ? '' : ` (continue from it with --resume ${last.path})`;
   return new Error(`${e.message}; training stopped; ${where}${how}`, { cause: e });
 }

@@ -84,7 +84,7 @@ export function modelSummary(m: Model, path: string): string {
     if (last) lines.push(`  last epoch: ${epochText(last)}${bestText(t.bestEpoch, history.length)}`);
   }
   const timing = record(t.timing);
-  if (typeof timing.seconds === 'number') lines.push(`  trained in ${timing.seconds.toFixed(1)} s on ${num(timing.threads)} thread(s)`);
+  if (typeof timing.seconds === 'number') lines.push(`  trained in ${timing.seconds.toFixed(1)} s on ${num(timing.threads)} thread(s)${timing.resumed === true ? ' after it was resumed (what ran before is not counted)' : ''}`);
   return lines.join('\n') + '\n';
 }
 

@@ -12,7 +12,7 @@ import { asFlag, checkOptions } from '../../train/option-checks.js';
 import { CLASS_WEIGHTS, type ClassWeights } from '../../train/class-weights.js';
 import { LR_SCHEDULES, type LrSchedule } from '../../train/schedule.js';
 import { createProgress, loadingLines, selectionLines } from '../progress.js';
-import { armGraceful, disarmGraceful, gracefulSignal } from '../interrupt.js';
+import { armGraceful, atStop, disarmGraceful, gracefulSignal } from '../interrupt.js';
 import { checkFolder } from '../../io/atomic.js';
 import { sameBytes } from '../../io/fingerprint.js';
 import { timeLikeChannels } from '../../data/time-like.js';
@@ -183,14 +183,16 @@ export const trainCommand = {
   builder: (y: Argv) => trainBuilder(y, [...WORKFLOW_EXAMPLES.slice(0, 2),
     ['$0 train GunPoint_TRAIN.ts --test GunPoint_TEST.ts', "the UCR/UEA archive's files as they come (.ts, .arff, .tsv, .txt)"]]),
   handler: async (argv: ArgumentsCamelCase<TrainArgs>) => {
+    const started = performance.now();
     const a = argv as unknown as TrainArgs;
     checkFlags(a);
     const options = trainOptionsOf(a);
     checkOptions(options, asFlag);
     // train() checks its outputs against the data files; the --init file only the command line knows.
-    checkDistinct([['the --init model', a.init]], [['--out', a.out], ['--report', a.report], ['--checkpoint', a.checkpoint ?? `${a.out}.ckpt`]]);
+    checkDistinct([['the --init model', a.init]], [['--out', a.out], ['--report', a.report], a.checkpoint === undefined ? ['--checkpoint (default: --out + .ckpt)', `${a.out}.ckpt`] : ['--checkpoint', a.checkpoint]]);
     const init = a.init ? loadInitModel(a.init, '--init') : undefined;
     let progress: ReturnType<typeof createProgress> | undefined;
+    let forgetNote: () => void = () => {};
     let epochs = 0; // per member
     const selecting = selectionLines(process.stderr);
     const r = await train({
@@ -239,7 +241,12 @@ export const trainCommand = {
         process.stderr.write(`member ${m + 1} of ${M}\n`);
         progress = createProgress(process.stderr, epochs);
       },
-      onTrained: disarmGraceful,
+      onTrained: () => {
+        disarmGraceful();
+        // A signal while the test files are scored stops at once: say what is already there and what is not.
+        const missing = [...(a.test ? ['the test files were not scored'] : []), ...(a.report ? ['the report was not written'] : [])];
+        if (a.out && missing.length > 0) forgetNote = atStop(() => process.stderr.write(`train-signals: the model was written to ${visible(a.out)}; ${missing.join(', ')}\n`));
+      },
       onSelecting: armGraceful, // Ctrl-C from here on: stop with a checkpoint of the scores so far
       onSelection: a.quiet ? undefined : (p) => selecting.onTask(p),
       onSelectionSteps: a.quiet ? undefined : (p) => selecting.onSteps(p),
@@ -251,13 +258,16 @@ export const trainCommand = {
       onBatch: a.quiet ? undefined : (b) => progress?.onBatch(b),
       onEpoch: a.quiet ? undefined : (e) => progress?.onEpoch(e),
     }).finally(() => {
+      forgetNote();
       selecting.end();
       progress?.end();
     });
     const m = r.model;
+    const inAll = (performance.now() - started) / 1000; // loading, thread tuning and model selection too
     process.stdout.write(
       `model: ${visible(a.out)} (${m.classes.length} classes, ${m.channels.length} channel(s)${m.sequenceNorm ? ', each sequence on its own scale' : ''}${m.differences ? `${m.sequenceNorm ? ',' : ''} and their differences` : ''}${m.resample ? `, resampled to ${m.resample} samples` : ''}, ${hiddenText(m, '=')}, readout ${m.readout}; ` +
-        `best epoch ${r.bestEpoch} of ${r.history.length}; ${r.seconds.toFixed(1)} s, ${Math.round(r.sequencesPerSecond)} seq/s on ${(m.training as { timing: { threads: number } }).timing.threads} thread(s))\n`,
+        `best epoch ${r.bestEpoch} of ${r.history.length}; ${r.seconds.toFixed(1)} s of training at ${Math.round(r.sequencesPerSecond)} seq/s on ${(m.training as { timing: { threads: number } }).timing.threads} thread(s)` +
+        `${inAll > r.seconds + 1 ? `, ${inAll.toFixed(1)} s in all` : ''})\n`,
     );
     const planned = (m.training as { hyperparameters: { epochs: number; patience: number } }).hyperparameters;
     if (!a.quiet && r.history.length < planned.epochs && planned.patience > 0) {

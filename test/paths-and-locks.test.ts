@@ -1,0 +1,102 @@
+// Which file a path names (as the kernel resolves it), the checkpoint's lock, and the limits on what a model's
+// files can hold: the ways a run could write over a file it was not given, or crash after hours of training.
+
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { existsSync, mkdirSync, readFileSync, readdirSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
+import { hostname } from 'node:os';
+import { join } from 'node:path';
+import { UserError } from '../src/errors.js';
+import { tempPathFor, writeFileAtomic } from '../src/io/atomic.js';
+import { lockCheckpoint } from '../src/io/lock.js';
+import { checkDistinct, followLinks, physicalPath } from '../src/io/paths.js';
+import { MAX_JSON_BYTES } from '../src/io/read-input.js';
+import { fileOutput } from '../src/io/stream-out.js';
+import { fileSizeProblem } from '../src/train/preflight.js';
+import { tempDir } from './helpers/temp.js';
+
+test('`link/..` is the folder above the link\'s target, as the kernel has it, for reading and writing alike', () => {
+  const dir = tempDir('ts-paths-');
+  mkdirSync(join(dir, 'sub', 'z'), { recursive: true });
+  symlinkSync(join(dir, 'sub', 'z'), join(dir, 'y'));
+  writeFileSync(join(dir, 'notes.txt'), 'precious');
+  const spelled = join(dir, 'y') + '/../notes.txt'; // path.join would fold the `..` away
+  assert.equal(physicalPath(spelled), join(dir, 'sub', 'notes.txt'));
+  writeFileAtomic(spelled, 'written');
+  assert.equal(readFileSync(join(dir, 'notes.txt'), 'utf8'), 'precious', 'the file beside the link is not touched');
+  assert.equal(readFileSync(join(dir, 'sub', 'notes.txt'), 'utf8'), 'written');
+  assert.equal(readFileSync(spelled, 'utf8'), 'written', 'what is written there is what reading the same spelling finds');
+});
+
+test('outputs that are one file through a dangling link are refused, whichever is named first', () => {
+  const dir = tempDir('ts-paths-');
+  const model = join(dir, 'm.json');
+  symlinkSync('m.json', join(dir, 'r.html')); // points at a file not written yet
+  assert.equal(followLinks(join(dir, 'r.html')), model);
+  for (const outputs of [[['--out', model], ['--report', join(dir, 'r.html')]], [['--report', join(dir, 'r.html')], ['--out', model]]] as const) {
+    assert.throws(() => checkDistinct([], outputs), (e: unknown) => e instanceof UserError && /is also the path of/.test(e.message));
+  }
+  symlinkSync('m.json.ckpt', join(dir, 'n.json')); // --out n.json, whose default checkpoint is its target
+  assert.throws(() => checkDistinct([], [['--out', join(dir, 'n.json')], ['--checkpoint', join(dir, 'm.json.ckpt')]]), /is also the path of --out/);
+  assert.deepEqual(readdirSync(dir).sort(), ['n.json', 'r.html']);
+});
+
+test('two outputs whose names share their first 200 bytes, staged at once, get temp files of their own', () => {
+  const long = join(tempDir('ts-paths-'), 'a'.repeat(215));
+  const names = new Set(Array.from({ length: 50 }, (_, i) => tempPathFor(`${long}.${i % 2 === 0 ? 'onnx' : 'safetensors'}`)));
+  assert.equal(names.size, 50);
+});
+
+test('the lock: a file of the user\'s at <checkpoint>.lock is refused and kept, a folder too; an old empty lock is taken over', () => {
+  const dir = tempDir('ts-lock-');
+  const ck = join(dir, 'x');
+  writeFileSync(`${ck}.lock`, 'label,t0\na,1\n'); // e.g. a data file of that name
+  assert.throws(() => lockCheckpoint(ck), (e: unknown) => e instanceof UserError && /is in the way of the checkpoint's lock file and is not one/.test(e.message));
+  assert.equal(readFileSync(`${ck}.lock`, 'utf8'), 'label,t0\na,1\n');
+  writeFileSync(`${ck}.lock`, '123\nsome-host\nfoo\n'); // almost a stamp
+  assert.throws(() => lockCheckpoint(ck), /is in the way/);
+  const folder = join(dir, 'f');
+  mkdirSync(`${folder}.lock`);
+  assert.throws(() => lockCheckpoint(folder), /is in the way/);
+  assert.ok(existsSync(`${folder}.lock`));
+  const empty = join(dir, 'e');
+  writeFileSync(`${empty}.lock`, ''); // a run between creating its lock and writing it …
+  assert.throws(() => lockCheckpoint(empty), /another run is writing this checkpoint/);
+  const old = (Date.now() - 60_000) / 1000;
+  utimesSync(`${empty}.lock`, old, old); // … or one that died there, long ago
+  const lock = lockCheckpoint(empty);
+  assert.match(readFileSync(`${empty}.lock`, 'utf8'), new RegExp(`^${process.pid}\\n${hostname()}\\n`));
+  lock.release();
+  assert.ok(!existsSync(`${empty}.lock`));
+});
+
+test('the lock is beside the file the checkpoint lands on: two spellings of one checkpoint share it', () => {
+  const dir = tempDir('ts-lock-');
+  symlinkSync('real.ckpt', join(dir, 'link.ckpt'));
+  const lock = lockCheckpoint(join(dir, 'real.ckpt'));
+  try {
+    assert.throws(() => lockCheckpoint(join(dir, 'link.ckpt')), /another run \(process \d+\) is writing this checkpoint/);
+  } finally {
+    lock.release();
+  }
+});
+
+test('a folder put in place of a streamed output before it is renamed there: a user error, no temp file left', async () => {
+  const dir = tempDir('ts-stream-');
+  const path = join(dir, 'p.csv');
+  const out = fileOutput(path);
+  out.write('id,class\n');
+  mkdirSync(path);
+  await assert.rejects(out.commit(), (e: unknown) => e instanceof UserError && /a folder has taken the file's place/.test(e.message));
+  assert.deepEqual(readdirSync(dir), ['p.csv']);
+});
+
+test('a model whose checkpoint or model file would pass what a JSON text can hold is refused before training', () => {
+  const P = 25_292_803; // a bidirectional GRU of 2048 units a direction
+  assert.match(fileSizeProblem(P, 1, 2048, { saving: true, checkpointing: true }) ?? '', /^--hidden 2048 makes a model of 25292803 weights, whose checkpoint would be about 515 MiB, more than the 500 MiB a checkpoint can be; lower --hidden$/);
+  assert.equal(fileSizeProblem(P, 1, 2048, { saving: true, checkpointing: false }), null, 'without checkpoints the model file fits');
+  assert.match(fileSizeProblem(P, 2, 2048, { saving: true, checkpointing: false }) ?? '', /with --members 2 .* model file would be about \d+ MiB.*lower --hidden or --members$/);
+  assert.equal(fileSizeProblem(P, 2, 2048, { saving: false, checkpointing: false }), null, 'a model kept in memory only');
+  assert.equal(fileSizeProblem(200_000, 3, 64, { saving: true, checkpointing: true }), null);
+  assert.ok((4 * P * 4 * 4) / 3 > MAX_JSON_BYTES, 'the checkpoint holds four base64 arrays of P float32');
+});
