@@ -85,6 +85,28 @@ test('wide layout: trailing NaN cells end a row, as the UCR archive pads its row
   assert.deepEqual(Array.from(ds.labels), Array.from(same.labels));
 });
 
+test('files as R, pandas and numpy write them load as their plain twin: row names, NA padding, a `# ` header, a separator closing each long row', async () => {
+  const plain = await loadDataSet([await fileWith('label,t0,t1,t2\nrun,1,2,3\nwalk,4,5\nrun,6,7,8\n')]);
+  const twins: Array<[string, string, string[]]> = [
+    ['r.csv', '"","label","V1","V2","V3"\n"a1","run",1,2,3\n"a2","walk",4,5,NA\n"a3","run",6,7,8\n', ['a1', 'a2', 'a3']], // R write.csv
+    ['pandas.csv', ',label,0,1,2\n0,run,1,2,3\n1,walk,4,5,\n2,run,6,7,8\n', ['0', '1', '2']], // to_csv with its index
+    ['again.csv', 'Unnamed: 0,label,0,1,2\n0,run,1,2,3\n1,walk,4,5,#N/A\n2,run,6,7,8\n', ['0', '1', '2']], // read back and written again
+    ['numpy.txt', '# label t0 t1 t2\nrun 1 2 3\nwalk 4 5 nan\nrun 6 7 8\n', ['1', '2', '3']], // savetxt(header=...)
+    ['numpy.csv', '# label,t0,t1,t2\nrun,1,2,3\nwalk,4,5\nrun,6,7,8\n', ['1', '2', '3']],
+  ];
+  for (const [name, text, ids] of twins) {
+    const ds = await loadDataSet([await fileWith(text, name)]);
+    assert.deepEqual(Array.from(ds.values), Array.from(plain.values), name);
+    assert.deepEqual(Array.from(ds.lengths), [3, 2, 3], name);
+    assert.deepEqual(Array.from(ds.labels), Array.from(plain.labels), name);
+    assert.deepEqual([...ds.ids], ids, name);
+  }
+  const long = await loadDataSet([await fileWith('id,t,label,ax\na,0,run,1\na,1,run,2\nb,0,walk,3\n')]);
+  const closed = await loadDataSet([await fileWith('id\tt\tlabel\tax\na\t0\trun\t1\t\na\t1\trun\t2\t\nb\t0\twalk\t3\t\n', 'closed.tsv')]);
+  assert.deepEqual(Array.from(closed.values), Array.from(long.values));
+  await assert.rejects(loadDataSet([await fileWith('label,t0,t1,t2\nrun,1,NA,3\n')]), /:2:3: missing value NA in column "t1" before the last value of the row/);
+});
+
 test('a byte-order mark is dropped before the kind of file is told: each kind, blank lines after it', async () => {
   const want = await loadDataSet([await fileWith('x,1,2\ny,3,4\n')]);
   for (const text of ['\ufeff\n  \r\nx\t1\t2\ny\t3\t4\n', '\ufeffx;1;2\ny;3;4\n', '\ufeff  x  1  2\n  y  3   4\n', '\ufeff\n@classLabel true x y\n@data\n1,2:x\n3,4:y\n']) {

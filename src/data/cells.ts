@@ -44,6 +44,11 @@ export function isNaNCell(cell: string): boolean {
   return /^\s*[+-]?nan\s*$/i.test(cell);
 }
 
+/** Whether `cell` marks a missing value that may pad a ragged row: NaN, R's NA or a spreadsheet's #N/A (any case). */
+export function isPaddingCell(cell: string): boolean {
+  return isNaNCell(cell) || /^\s*(na|#n\/a)\s*$/i.test(cell);
+}
+
 /** The cell, quoted and cut short, for a message. JSON escapes make NULs and control bytes visible. */
 export function show(cell: string): string {
   return cell.length > 40 ? JSON.stringify(cell.slice(0, 40)) + '…' : JSON.stringify(cell);

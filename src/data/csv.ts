@@ -341,18 +341,29 @@ function refuseKind(kind: TextKind, o: Resolved, file: string): void {
   }
 }
 
+/** A header as numpy's savetxt writes it, after `# ` (a cell of its own where blanks separate the cells), without it. */
+function withoutCommentMark(first: string[]): string[] {
+  if (first.length > 1 && first[0] === '#') return first.slice(1);
+  if (first[0]?.startsWith('# ')) return [first[0].slice(2), ...first.slice(1)];
+  return first;
+}
+
 /**
  * Detects the layout from the first row (unless forced): long when it has the id column, or the time column the
  * caller named (only the long layout has one: its reader then says which id column is missing); then starts
  * the layout's reader.
  */
-function openReader(file: string, first: string[], line: number, o: Resolved, builder: DataSetBuilder, streaming = false): RowReader {
+function openReader(file: string, header: string[], line: number, o: Resolved, builder: DataSetBuilder, streaming = false): RowReader {
+  const first = withoutCommentMark(header);
   const has = (name: string) => first.some((c) => c.trim() === name);
   const long = o.format === 'long' || (o.format === 'auto' && (has(o.idColumn) || (o.timeColumnGiven && has(o.timeColumn))));
   if (!long && o.idColumnGiven && !(o.format === 'wide' && has(o.idColumn))) { // a forced wide file may name its rows
     throw new UserError(`no id column named ${JSON.stringify(o.idColumn)} in the first row (${columnList(first)}); name an existing column (--id-column)`, { file, line });
   }
   if (long) return streaming ? new ContiguousLongReader(file, first, line, o, builder) : new LongReader(file, first, line, o, builder);
+  if (o.timeColumnGiven) {
+    throw new UserError(`no time column named ${JSON.stringify(o.timeColumn)} in the first row (${columnList(first)}); --time-column names the time column of a long-layout file (one row per time step, with an id column)`, { file, line });
+  }
   if (o.channels !== undefined && o.channels.length > 0) {
     throw new UserError(
       `channels were given (--channels, or a model trained with it) but this file is in the wide layout (one sequence per row, one channel); ` +

@@ -215,7 +215,10 @@ export class LongReader {
         );
       }
     }
-    if (cells.length !== header.length) {
+    // A separator closing each data row but not the header (as some loggers write): empty cells past the last column.
+    let n = cells.length;
+    while (n > header.length && isBlank(cells[n - 1])) n--;
+    if (n !== header.length) {
       throw new UserError(
         `ragged long-format row: ${cells.length} cells but the header has ${header.length}; ` +
           'every row needs one cell per column',

@@ -1,14 +1,15 @@
 // The wide layout: one sequence per row, D = 1. With a header (a first row with a non-numeric cell after the
 // first, or a cell equal to the label column's name), the label is the column so named and every other cell
-// is a value; without one, the label is the first cell. Rows may be ragged: trailing empty or NaN cells are
-// ignored (NaN: the archive's padding), an empty or NaN cell before the last value is an error. Ids are the
-// 1-based data row numbers (or, when the layout is forced to wide and the header has an id column, that column).
+// is a value; without one, the label is the first cell. Rows may be ragged: trailing empty, NaN or NA cells are
+// ignored (NaN: the archive's padding; NA, #N/A: R's and spreadsheets'), an empty or missing cell before the last
+// value is an error. Ids are the 1-based data row numbers (or, when the layout is forced to wide and the header
+// has an id column, that column; or a first column the header leaves unnamed, as R and pandas write row names).
 //
 // Owns the row rules of this layout; cell parsing is cells.ts', storage is builder.ts'.
 
 import { UserError } from '../errors.js';
 import type { DataSetBuilder, StepStore } from './builder.js';
-import { columnName, isBlank, isDecimalComma, isNaNCell, toName, toValue, valueError } from './cells.js';
+import { columnName, isBlank, isDecimalComma, isNaNCell, isPaddingCell, toName, toValue, valueError } from './cells.js';
 import { UNNAMED_CHANNEL, columnList, nameList, otherCaseFlags } from './names.js';
 
 export interface WideOptions {
@@ -36,7 +37,7 @@ export function isWideHeader(cells: readonly string[], labelColumn: string): boo
     const c = cells[i];
     if (c.trim() === labelColumn) return true;
     if (i === 0 || isBlank(c)) continue;
-    if (Number.isNaN(toValue(c)) && !isDecimalComma(c) && !isNaNCell(c)) names++;
+    if (Number.isNaN(toValue(c)) && !isDecimalComma(c) && !isPaddingCell(c)) names++;
     else numbers++;
   }
   return names > numbers;
@@ -72,6 +73,11 @@ function checkLabelFirst(cell: string, classes: readonly string[], file: string,
   );
 }
 
+/** Whether a header cell names no column: empty (R's row names, pandas' index), or pandas' `Unnamed: 0` for one read back. */
+function isUnnamedColumn(name: string): boolean {
+  return name === '' || /^Unnamed: [0-9]+$/.test(name);
+}
+
 export class WideReader {
   private readonly file: string;
   private readonly opts: WideOptions;
@@ -94,6 +100,8 @@ export class WideReader {
       this.header = header;
       this.labelAt = header.indexOf(opts.labelColumn);
       this.idAt = header.indexOf(opts.idColumn);
+      // Row names, as R's write.csv and pandas' to_csv write them: a first column without a name.
+      if (this.idAt < 0 && this.labelAt !== 0 && isUnnamedColumn(header[0])) this.idAt = 0;
       for (const name of [opts.labelColumn, opts.idColumn]) {
         const [a, b] = [header.indexOf(name), header.lastIndexOf(name)];
         if (a !== b) throw new UserError(`the header names column ${JSON.stringify(name)} twice (columns ${a + 1} and ${b + 1}); name each column once`, { file, line });
@@ -110,6 +118,7 @@ export class WideReader {
           { file, line },
         );
       }
+      this.checkValuesOneSide(line);
     } else {
       this.header = null;
       this.labelAt = 0;
@@ -119,10 +128,29 @@ export class WideReader {
     }
   }
 
+  /**
+   * Refuses a header with value columns on both sides of the label (`sample,label,0,1,…`): a row's values come
+   * after its label or before it, so a column before it is most likely the rows' names, which would be read as
+   * every sequence's first sample.
+   */
+  private checkValuesOneSide(line: number): void {
+    const { header, labelAt, idAt } = this;
+    if (header === null || labelAt <= 0 || labelAt === header.length - 1) return;
+    const before = header.findIndex((_, i) => i < labelAt && i !== idAt);
+    if (before < 0) return;
+    const name = header[before];
+    throw new UserError(
+      `column ${JSON.stringify(name)} comes before the label column ${JSON.stringify(this.opts.labelColumn)}, with values after it; ` +
+        `if each row is one time step (the long layout), name the id column: --id-column ${name}; if each row is a whole sequence ` +
+        `and the column names it, --format wide --id-column ${name}; else remove the column`,
+      { file: this.file, line, column: before + 1 },
+    );
+  }
+
   row(cells: readonly string[], line: number): void {
     const { file, header, labelAt, idAt } = this;
     let end = cells.length;
-    while (end > 0 && (isBlank(cells[end - 1]) || isNaNCell(cells[end - 1]))) end--; // ragged rows: trailing empty or NaN cells
+    while (end > 0 && (isBlank(cells[end - 1]) || isPaddingCell(cells[end - 1]))) end--; // ragged rows: trailing empty, NaN or NA cells
     if (header !== null && end > header.length) {
       throw new UserError(
         `row has ${end} cells but the header has ${header.length}; add the missing column names to the header ` +
@@ -151,10 +179,10 @@ export class WideReader {
       const x = toValue(cells[i]);
       if (x !== x) {
         const where = { file, line, column: i + 1 };
-        if (isBlank(cells[i])) {
+        if (isBlank(cells[i]) || (isPaddingCell(cells[i]) && !isNaNCell(cells[i]))) {
           throw new UserError(
-            `empty cell in ${columnName(header, i)} before the last value of the row; only trailing cells ` +
-              'may be empty (ragged rows), fill in the value or remove the row',
+            `${isBlank(cells[i]) ? 'empty cell' : `missing value ${cells[i].trim()}`} in ${columnName(header, i)} before the last value of the row; only trailing cells ` +
+              'may be empty or missing (ragged rows), fill in the value or remove the row',
             where,
           );
         }

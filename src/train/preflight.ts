@@ -43,6 +43,22 @@ export function checkOutputs(o: { files: readonly string[]; test?: readonly stri
   return { out: o.out, checkpoint, checkpointIsDefault: o.checkpoint === undefined, report: o.report };
 }
 
+/**
+ * Refuses training data in which every sequence has a class of its own (from four on): nothing can be learned of
+ * a class from one sequence, and it is what reading a signal value as the label gives (a file whose label column
+ * is last, or a header read as data).
+ */
+export function checkClassesRecur(ds: Pick<DataSet, 'classes' | 'lengths'>, files: readonly string[]): void {
+  const N = ds.lengths.length;
+  if (N < 4 || ds.classes.length < N) return;
+  const numbers = ds.classes.every((c) => Number.isFinite(Number(c)) && !/^[+-]?[0-9]+$/.test(c.trim()));
+  throw new UserError(
+    `each of the ${N} sequences has a label of its own (${nameList(ds.classes, 4)})${numbers ? ', all of them fractional numbers like signal values' : ''}; ` +
+      'a classifier learns a class from several sequences of it: is the label in another column? (--label-column names it; a file without a header has its label first)',
+    { file: files.join(', ') },
+  );
+}
+
 /** Characters a trained weight takes in the model file, with its comma: typically 12–13 (`-0.012345678,`). */
 const MODEL_FILE_BYTES_PER_WEIGHT = 13;
 

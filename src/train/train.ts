@@ -30,7 +30,7 @@ import { TUNE_KEYS, type TuneOptions, type TuneResult, measureThreads } from './
 import { asOption, checkOptions } from './option-checks.js';
 import { type NamesExactly, checkCallbacks, checkFileList, checkKnownOptions, checkModelArgument, checkOptionsObject, checkPathOptions, checkSignal } from '../data/arguments.js';
 import { checkKernelEnvironment } from '../engine/wasm.js';
-import { type OutputPaths, checkFollows, checkInit, claimCheckpoint, fileSizeProblem, fixedByModel, checkOutputs, checkResume, checkResumeData, checkResumeSelection, checkTestFiles } from './preflight.js';
+import { type OutputPaths, checkClassesRecur, checkFollows, checkInit, claimCheckpoint, fileSizeProblem, fixedByModel, checkOutputs, checkResume, checkResumeData, checkResumeSelection, checkTestFiles } from './preflight.js';
 import { type Selection, type StageProgress, type TaskCounts, budgetOf, plannedTasks, selectModel, taskKey, whySelectionSkips, withCandidate, withVaried, withoutSelection } from './select.js';
 
 export interface TrainOptions extends LoadOptions, HyperparameterOptions {
@@ -132,6 +132,7 @@ async function trainClaimed(o: TrainOptions, outputs: OutputPaths): Promise<Trai
       { file: o.files.join(', ') },
     );
   }
+  checkClassesRecur(loaded, o.files);
   if (o.init) checkInit(o.init, loaded, o.files[0]);
   const testSets = await checkTestFiles(o.test, load, loaded);
   if (o.signal?.aborted) throw new InterruptedError(0, 0, o.resume);

@@ -208,6 +208,11 @@ export const trainCommand = {
           process.stderr.write(`train-signals: warning: every sequence has a single time step; if each row is a whole sequence (the wide layout), read the file with --format wide (its column ${JSON.stringify(options.idColumn ?? 'id')} made it the long layout)
 `);
         }
+        const sizes = classSizes(ds);
+        const lone = ds.classes.filter((_, c) => sizes[c] === 1).map((c) => JSON.stringify(c));
+        if (lone.length > 0) {
+          process.stderr.write(`train-signals: warning: ${lone.length === 1 ? `class ${lone[0]} has` : `classes ${nameList(lone)} have`} a single training sequence${lone.length === 1 ? '' : ' each'}; little can be learned of a class from one (a header row, or a line of another kind, read as data?)\n`);
+        }
         const timeLike = timeLikeChannels(ds).map((c) => JSON.stringify(c));
         if (timeLike.length === 1) process.stderr.write(`train-signals: warning: channel ${timeLike[0]} steps evenly in every sequence, like a time column; if it is one, name it with --time-column\n`);
         if (timeLike.length > 1) process.stderr.write(`train-signals: warning: channels ${nameList(timeLike)} step evenly in every sequence, like a time column; if one is, name it with --time-column\n`);
