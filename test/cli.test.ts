@@ -487,14 +487,27 @@ test('--threads auto says what it measured and chose; early stopping says so', (
   assert.match(r.stderr, new RegExp(`^early stopping: no validation improvement for 3 epoch\\(s\\) after epoch ${m.training.bestEpoch}; stopped at ${epochs} of 300`, 'm'));
 });
 
-test('before training, stderr names the channels, and warns of one that steps like a time column', () => {
+test('before training, stderr warns of a class of one sequence and of classes that differ only in letter case', () => {
+  const dir = tmp();
+  writeFileSync(join(dir, 'd.csv'), 'label,t0,t1,t2\nWalk,1,2,3\nwalk,3,2,1\nWalk,1,2,2\nwalk,3,3,1\ntime_s,0,0.1,0.2\n');
+  const r = cli(['train', 'd.csv', '--epochs', '1', '--hidden', '4', '--select', 'off', '--members', '1', '--out', 'm.json'], { cwd: dir });
+  assert.equal(r.code, 0, r.stderr);
+  assert.match(r.stderr, /^train-signals: warning: class "time_s" has a single training sequence; little can be learned of a class from one \(a header row, or a line of another kind, read as data\?\)$/m);
+  assert.match(r.stderr, /^train-signals: warning: classes "Walk", "walk" differ only in letter case; they are trained as different classes$/m);
+});
+
+test('before training, stderr names the channels, and warns of one that rises like a time column (evenly, or a clock that jitters)', () => {
   const dir = tmp();
   const [head, ...rest] = readFileSync(join(ROOT, 'datasets/motion/train.csv'), 'utf8').split('\n');
   writeFileSync(join(dir, 'd.csv'), [head.replace(',t,', ',step,'), ...rest].join('\n'));
   const r = cli(['train', 'd.csv', '--epochs', '1', '--hidden', '4', '--select', 'off', '--out', 'm.json'], { cwd: dir });
   assert.equal(r.code, 0, r.stderr);
   assert.match(r.stderr, /^\d+ sequences, 3 classes; channels: step, ax, ay, az$/m);
-  assert.match(r.stderr, /^train-signals: warning: channel "step" steps evenly in every sequence, like a time column; if it is one, name it with --time-column$/m);
+  assert.match(r.stderr, /^train-signals: warning: channel "step" rises in every sequence like a time column; if it is one, name it with --time-column$/m);
+  // A logger's clock, named as a time is, jitters: it rises at every step, unevenly.
+  writeFileSync(join(dir, 'j.csv'), ['id,time,label,ax', ...[0, 1, 2, 3].flatMap((n) => [0.01, 0.0205, 0.0298, 0.0412].map((t, i) => `s${n},${t + n},${n % 2 === 0 ? 'p' : 'q'},${Math.sin(n + i)}`))].join('\n') + '\n');
+  const jitter = cli(['train', 'j.csv', '--format', 'long', '--epochs', '1', '--hidden', '4', '--select', 'off', '--members', '1', '--out', 'j.json'], { cwd: dir });
+  assert.match(jitter.stderr, /^train-signals: warning: channel "time" rises in every sequence like a time column; if it is one, name it with --time-column$/m);
   const ok = cli(['train', 'datasets/motion/train.csv', '--epochs', '1', '--hidden', '4', '--select', 'off', '--out', join(dir, 'n.json')]);
   assert.match(ok.stderr, /channels: ax, ay, az$/m);
   assert.doesNotMatch(ok.stderr, /warning: channel/);
@@ -507,7 +520,7 @@ test('before training, stderr names the channels, and warns of one that steps li
   assert.equal(many.code, 0, many.stderr);
   assert.match(many.stderr, /^4 sequences, 2 classes; channels: ch0, ch1, ch2, [^\n]*, ch19, … 280 more$/m);
   assert.equal(many.stderr.match(/^train-signals: warning: channels? /gm)?.length, 1, many.stderr);
-  assert.match(many.stderr, /^train-signals: warning: channels "ch0", "ch1", [^\n]*"ch19", … 10 more step evenly in every sequence, like a time column; if one is, name it with --time-column$/m);
+  assert.match(many.stderr, /^train-signals: warning: channels "ch0", "ch1", [^\n]*"ch19", … 10 more rise in every sequence like a time column; if one is, name it with --time-column$/m);
   const info = cli(['info', 'k.json'], { cwd: dir });
   assert.match(info.stdout, /\n {2}channels \(300\): ch0, ch1, [^\n]*, ch19, … 280 more \(--json lists them all\)(, [^\n]*)?\n/);
   // A wide file with a column named id reads as long, a step a sequence: said, with the flag that reads it wide.

@@ -88,7 +88,7 @@ export function valueError(cell: string, where: CellWhere, column: string, what:
   const s = cell.trim();
   if (BINARY.test(cell)) return binaryError(where);
   if (cell.includes(REPLACEMENT)) return encodingError(where);
-  if (s === '') return new UserError(`empty cell in ${column}; ${what}`, where);
+  if (s === '') return new UserError(`empty cell in ${column}; ${what}${ifText}`, where);
   if (/^[+-]?(nan|inf|infinity)$/i.test(s)) {
     return new UserError(`non-finite value ${show(s)} in ${column}; values must be finite numbers`, where);
   }

@@ -327,8 +327,16 @@ export class LongReader {
   }
 
   /** For a channel cell that is a date and time: name its column as the time column. */
-  private dateHint(cell: string, i: number): string {
-    return Number.isFinite(parseTimestamp(cell)) ? `; it is a date and time: name its column as the time column (--time-column ${this.header[i]})` : '';
+  /** What to do about text in channel column i: name it as the time column (a date), or leave it out. */
+  private textHint(cell: string, i: number): string {
+    const others = this.channelAt.filter((j) => j !== i).map((j) => this.header[j]);
+    const plain = others.length > 0 && others.length <= 8 && others.every((c) => /^[^\s,"'$`\\]+$/.test(c)); // a flag to copy as it is
+    const leaveOut = plain ? `leave it out: --channels ${others.join(',')}` : others.length > 0 ? 'leave it out (--channels names the columns to read)' : '';
+    if (Number.isFinite(parseTimestamp(cell))) {
+      if (this.timeAt < 0) return `; it is a date and time: name its column as the time column (--time-column ${this.header[i]})${leaveOut === '' ? '' : `, or ${leaveOut}`}`;
+      return leaveOut === '' ? '' : `; it is a date and time, and the time column is ${show(this.header[this.timeAt])}: ${leaveOut}`;
+    }
+    return leaveOut === '' ? '' : `; if the column is no channel (a note, a name), ${leaveOut}`;
   }
 
   /** Pushes the row's channel values, each of which must be a number, as one step. */
@@ -336,7 +344,7 @@ export class LongReader {
     const { file, header } = this;
     for (const i of this.channelAt) {
       const x = toValue(cells[i]);
-      if (x !== x) throw valueError(cells[i], { file, line, column: i + 1 }, `column ${show(header[i])}`, WHAT, this.dateHint(cells[i], i));
+      if (x !== x) throw valueError(cells[i], { file, line, column: i + 1 }, `column ${show(header[i])}`, WHAT, this.textHint(cells[i], i));
       this.steps.push(x);
     }
   }

@@ -1,26 +1,49 @@
 // Channels that look like a time column: values that step by the same non-zero amount at every step of every
-// sequence (0, 1, 2, … or 0.00, 0.01, …). In the long layout a time column under another name than the one
-// the loader was told becomes a channel that way, and the model would learn from the clock.
+// sequence (0, 1, 2, … or 0.00, 0.01, …), or that a time's name (`time`, `timestamp`, `Time (s)`) and rise at
+// every step of every sequence (a logger's clock jitters). In the long layout a time column under another name
+// than the one the loader was told becomes a channel that way, and the model would learn from the clock.
 
 import type { DataSet } from './dataset.js';
 
-/** The names of the channels of ds whose every sequence of 3 or more steps steps evenly (there must be one). */
+/** Whether a column's name reads as a time's: `time`, `timestamp`, `t_s`, `Time (s)`, `elapsed_ms`, … */
+export function isTimeName(name: string): boolean {
+  return /^(t|ts|time|timestamp|datetime|date|seconds?|secs?|ms|millis(econds)?|elapsed)([^a-z]|$)/i.test(name.trim());
+}
+
+/**
+ * The names of the channels of ds whose every sequence of 3 or more steps steps evenly (there must be one), or,
+ * named as a time is, rises at every step of every sequence of 2 or more.
+ */
 export function timeLikeChannels(ds: DataSet): string[] {
   const { D, values, offsets, lengths } = ds;
   const out: string[] = [];
   for (let c = 0; c < D; c++) {
-    let seen = false;
-    let even = true;
-    for (let n = 0; n < lengths.length && even; n++) {
-      const T = lengths[n];
-      if (T < 3) continue;
-      const at = (t: number) => values[(offsets[n] + t) * D + c];
-      const step = at(1) - at(0);
-      if (step === 0) even = false;
-      for (let t = 2; t < T && even; t++) if (Math.abs(at(t) - at(t - 1) - step) > 1e-6 * Math.max(1, Math.abs(step))) even = false;
-      seen = true;
-    }
-    if (seen && even) out.push(ds.channels[c]);
+    const at = (n: number, t: number) => values[(offsets[n] + t) * D + c];
+    if (stepsEvenly(lengths, (n, t) => at(n, t)) || (isTimeName(ds.channels[c]) && rises(lengths, (n, t) => at(n, t)))) out.push(ds.channels[c]);
   }
   return out;
+}
+
+/** Whether every sequence of 3 or more steps steps by one non-zero amount (and there is one). */
+function stepsEvenly(lengths: Int32Array, at: (n: number, t: number) => number): boolean {
+  let seen = false;
+  for (let n = 0; n < lengths.length; n++) {
+    const T = lengths[n];
+    if (T < 3) continue;
+    const step = at(n, 1) - at(n, 0);
+    if (step === 0) return false;
+    for (let t = 2; t < T; t++) if (Math.abs(at(n, t) - at(n, t - 1) - step) > 1e-6 * Math.max(1, Math.abs(step))) return false;
+    seen = true;
+  }
+  return seen;
+}
+
+/** Whether every sequence of 2 or more steps rises at every step (and there is one). */
+function rises(lengths: Int32Array, at: (n: number, t: number) => number): boolean {
+  let seen = false;
+  for (let n = 0; n < lengths.length; n++) {
+    for (let t = 1; t < lengths[n]; t++) if (!(at(n, t) > at(n, t - 1))) return false;
+    seen ||= lengths[n] >= 2;
+  }
+  return seen;
 }

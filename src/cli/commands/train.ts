@@ -213,9 +213,14 @@ export const trainCommand = {
         if (lone.length > 0) {
           process.stderr.write(`train-signals: warning: ${lone.length === 1 ? `class ${lone[0]} has` : `classes ${nameList(lone)} have`} a single training sequence${lone.length === 1 ? '' : ' each'}; little can be learned of a class from one (a header row, or a line of another kind, read as data?)\n`);
         }
+        const cased = ds.classes.filter((c, i) => ds.classes.findIndex((d) => d.toLowerCase() === c.toLowerCase()) !== i);
+        if (cased.length > 0) {
+          const twins = ds.classes.filter((c) => cased.some((d) => d.toLowerCase() === c.toLowerCase())).map((c) => JSON.stringify(c));
+          process.stderr.write(`train-signals: warning: classes ${nameList(twins)} differ only in letter case; they are trained as different classes\n`);
+        }
         const timeLike = timeLikeChannels(ds).map((c) => JSON.stringify(c));
-        if (timeLike.length === 1) process.stderr.write(`train-signals: warning: channel ${timeLike[0]} steps evenly in every sequence, like a time column; if it is one, name it with --time-column\n`);
-        if (timeLike.length > 1) process.stderr.write(`train-signals: warning: channels ${nameList(timeLike)} step evenly in every sequence, like a time column; if one is, name it with --time-column\n`);
+        if (timeLike.length === 1) process.stderr.write(`train-signals: warning: channel ${timeLike[0]} rises in every sequence like a time column; if it is one, name it with --time-column\n`);
+        if (timeLike.length > 1) process.stderr.write(`train-signals: warning: channels ${nameList(timeLike)} rise in every sequence like a time column; if one is, name it with --time-column\n`);
         const wide = init === undefined ? widelyScaledChannels(ds) : [];
         if (wide.length > 0 && a.sequenceNorm === 'auto') process.stderr.write(`${scalesApart(wide)}: each sequence is put on its own scale (--sequence-norm auto)\n`);
         if (wide.length > 0 && a.sequenceNorm === 'off') process.stderr.write(`train-signals: warning: ${scalesApart(wide)}, and --sequence-norm off leaves the small ones nearly flat once normalized\n`);
