@@ -485,6 +485,8 @@ const BAD: Bad[] = [
   { name: 'xz file', content: Buffer.from([0xfd, 0x37, 0x7a, 0x58, 0x5a, 0x00, 0x00, 0x04, 0xe6, 0xd6]), line: 1, phrase: 'compressed or archived (xz)' },
   { name: 'bzip2 file', content: Buffer.from('BZh91AY&SY\x01\x02', 'latin1'), line: 1, phrase: 'compressed or archived (bzip2)' },
   { name: 'gzip inside gzip', content: gzipSync(gzipSync('label,t0\nx,1\ny,2\n')), line: 1, phrase: 'compressed or archived (gzip (inside gzip))' },
+  { name: 'a safetensors model as data', content: Buffer.concat([Buffer.from([27, 0, 0, 0, 0, 0, 0, 0]), Buffer.from('{"__metadata__":{"a":"b"}} ')]), line: 1, phrase: 'this looks like a safetensors model file, not a data file' },
+  { name: 'a program as data', content: Buffer.from('\x7fELF\x02\x01\x01\x00\x00\x00\n,,"x'), line: 1, phrase: 'binary data (NUL bytes) on the first line: this is not a CSV text file' },
   { name: 'NUL bytes in a whole file', content: Buffer.from([0, 1, 2, 3, 4, 5, 6, 7]), line: 1, phrase: 'binary data' },
   { name: 'decimal comma in a file separated by blanks', content: 'a 1 2 3\nb 4 5,25 6\n', line: 2, phrase: 'a comma in a file whose cells are separated by blanks (a decimal comma?)' },
   { name: 'UTF-16 without a byte-order mark (little-endian)', content: Buffer.from('label,t0\nx,1\ny,2\n', 'utf16le'), line: 1, phrase: 'UTF-16 little-endian text without a byte-order mark (every other byte is 0); save the file as UTF-8' },

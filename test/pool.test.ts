@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createTaskPool } from '../src/engine/pool.js';
+import { UserError } from '../src/errors.js';
 import type { EchoTask } from './helpers/echo-worker.js';
 
 const ECHO = new URL(import.meta.resolve('./helpers/echo-worker.js'));
@@ -43,6 +44,15 @@ test('a failing task stops the others, and the run rejects with its error rather
   const pool = createTaskPool<EchoTask, number>(ECHO, 2, null);
   try {
     await assert.rejects(pool.run(tasks(6, (i) => (i === 1 ? { fail: true } : { untilStop: true }))), /task 1 failed/);
+  } finally {
+    await pool.close();
+  }
+});
+
+test('a task\'s UserError reaches the run as a UserError, file and line kept (thrown across the thread it would read as a bug)', async () => {
+  const pool = createTaskPool<EchoTask, number>(ECHO, 2, null);
+  try {
+    await assert.rejects(pool.run(tasks(4, (i) => ({ userError: i === 2 }))), (e: unknown) => e instanceof UserError && e.message === 'data.csv:3: task 2 was given too much');
   } finally {
     await pool.close();
   }

@@ -1,11 +1,9 @@
 // The model-selection worker: the thin piscina entry that trains one candidate on one fold and scores it
 // (src/train/select.ts runSelectionTask), over the training data it was handed once, until the run stops.
 
-import { taskPoolWorker } from '../src/engine/pool.js';
-import { type FoldScore, type SelectionData, type SelectionTask, runSelectionTask } from '../src/train/select.js';
+import { returningUserErrors, taskPoolWorker } from '../src/engine/pool.js';
+import { type SelectionData, type SelectionTask, runSelectionTask } from '../src/train/select.js';
 
 const { shared, stop } = taskPoolWorker<SelectionData>();
 
-export default function (task: SelectionTask): Promise<FoldScore> {
-  return runSelectionTask(shared, task, stop);
-}
+export default returningUserErrors((task: SelectionTask) => runSelectionTask(shared, task, stop));

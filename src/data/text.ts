@@ -50,6 +50,9 @@ export async function openText(input: Readable, file: string): Promise<Text> {
   if (unmarked !== null) {
     throw new UserError(`UTF-16 ${unmarked} text without a byte-order mark (every other byte is 0); save the file as UTF-8, or as UTF-16 with its mark`, { file, line: 1 });
   }
+  // A NUL on the first line: binary from the start (a NUL further on is refused in its cell, with its column).
+  const nul = head.indexOf(0);
+  if (utf16 === null && nul >= 0 && !head.subarray(0, nul).includes(0x0a)) throw new UserError(binaryWhat(head), { file, line: 1 });
   const kind = sniffFormat(asUtf8(head));
   // A byte-order mark is no text: dropped here, once, so that nothing after this meets one.
   head = utf16 === 'le' ? head.subarray(2) : withoutUtf8Mark(head);
@@ -57,6 +60,15 @@ export async function openText(input: Readable, file: string): Promise<Text> {
   if (utf16 === 'le') text = join(text, new Utf16leToUtf8(file));
   if (kind === 'spaces') text = join(text, new BlanksToCommas(file));
   return { kind, text };
+}
+
+/** What to say of a file whose first bytes hold a NUL (no text has one): a safetensors model named as such. */
+function binaryWhat(head: Buffer): string {
+  // safetensors: the JSON header's length as 8 little-endian bytes, then the header.
+  if (head.length > 9 && head.readUInt32LE(4) === 0 && head[8] === 0x7b) {
+    return 'this looks like a safetensors model file, not a data file; give the CSV files of labelled sequences here (a model goes to --model)';
+  }
+  return 'binary data (NUL bytes) on the first line: this is not a CSV text file (a model export, a program, compressed data?); give the CSV files of labelled sequences';
 }
 
 /**

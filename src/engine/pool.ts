@@ -12,6 +12,7 @@
 // loading its module.
 
 import { Piscina, workerData } from 'piscina';
+import { UserError } from '../errors.js';
 
 export interface TaskPool<T, R> {
   /** Runs every task; onDone(i, result) as each finishes. Rejects with the first failure, once all have ended. */
@@ -51,7 +52,8 @@ export function createTaskPool<T, R>(worker: URL, threads: number, shared: unkno
         const failures: unknown[] = []; // as they came: the first is the cause, the others were stopped by it
         const results = await Promise.all(tasks.map(async (t, i) => {
           try {
-            const r = (await pool.run(t)) as R;
+            const r = (await pool.run(t)) as R | ReturnedUserError;
+            if (isReturnedUserError(r)) throw new UserError(r.userError.detail, r.userError);
             onDone?.(i, r);
             return r;
           } catch (e) {
@@ -68,6 +70,27 @@ export function createTaskPool<T, R>(worker: URL, threads: number, shared: unkno
       }
     },
     close: () => pool.destroy(),
+  };
+}
+
+/** A task's UserError on its way to the pool: thrown across the thread, it would arrive as a plain Error (a bug). */
+export interface ReturnedUserError {
+  readonly userError: { readonly detail: string; readonly file?: string; readonly line?: number; readonly column?: number };
+}
+
+function isReturnedUserError(r: unknown): r is ReturnedUserError {
+  return typeof r === 'object' && r !== null && 'userError' in r;
+}
+
+/** A pool worker's task function that returns its UserErrors for the pool to throw as such (see ReturnedUserError). */
+export function returningUserErrors<T, R>(task: (t: T) => Promise<R>): (t: T) => Promise<R | ReturnedUserError> {
+  return async (t) => {
+    try {
+      return await task(t);
+    } catch (e) {
+      if (!(e instanceof UserError)) throw e;
+      return { userError: { detail: e.detail, file: e.file, line: e.line, column: e.column } };
+    }
   };
 }
 

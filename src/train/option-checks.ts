@@ -104,4 +104,11 @@ export function checkOptions(o: CheckedOptions, name: Naming = asOption, run: ke
     const product = isWhole(o.members, 1) ? ` × ${H} = ${o.members * H}` : '';
     throw new UserError(`${name('members')} must be a whole number ≥ 1 with ${name('members')} × ${name('hidden')} at most ${MAX_HIDDEN} (got ${shown(o.members)}${product})`);
   }
+  const M = TRAIN_DEFAULTS.members;
+  if (run === 'train' && o.members === undefined && !o.init && H * M > MAX_HIDDEN) {
+    throw new UserError(
+      `${name('hidden')} ${H} with the default ${name('members')} ${M} makes ${H * M} hidden units, more than ${MAX_HIDDEN}; ` +
+        `lower ${name('hidden')} (to ${Math.floor(MAX_HIDDEN / M)} at most) or give ${name('members')} 1`,
+    );
+  }
 }
