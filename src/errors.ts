@@ -40,7 +40,7 @@ export class InterruptedError extends Error {
   readonly step: number; // optimizer steps done so far
 
   constructor(epoch: number, step: number, checkpoint?: string) {
-    super(epoch === 0 ? 'interrupted before training started' : `interrupted in epoch ${epoch} after step ${step}`);
+    super(epoch === 0 ? 'interrupted before the first epoch' : `interrupted in epoch ${epoch} after step ${step}`);
     this.name = 'InterruptedError';
     this.epoch = epoch;
     this.step = step;

@@ -482,9 +482,16 @@ test('--threads auto says what it measured and chose; early stopping says so', (
   assert.equal(r.code, 0, r.stderr);
   assert.match(r.stderr, /^threads auto: 1: \d+ seq\/s(, \d+: \d+ seq\/s)* → \d+ thread\(s\)/m);
   const m = JSON.parse(readFileSync(join(dir, 'm.json'), 'utf8'));
-  const epochs = m.training.history.length;
-  assert.ok(epochs < 300, 'this run stops early');
-  assert.match(r.stderr, new RegExp(`^early stopping: no validation improvement for 3 epoch\\(s\\) after epoch ${m.training.bestEpoch}; stopped at ${epochs} of 300`, 'm'));
+  // Each of the three members stops on its own, and says so with its own epochs.
+  const members: Array<{ bestEpoch: number; epochs: number }> = m.training.members;
+  assert.equal(members.length, 3);
+  assert.ok(members.some((x) => x.epochs < 300), 'this run stops early');
+  members.forEach((x, i) => {
+    const line = new RegExp(`^early stopping \\(member ${i + 1} of 3\\): no validation improvement for 3 epoch\\(s\\) after epoch ${x.bestEpoch}; stopped at ${x.epochs} of 300, kept epoch ${x.bestEpoch}'s weights$`, 'm');
+    if (x.epochs < 300) assert.match(r.stderr, line);
+    else assert.doesNotMatch(r.stderr, line);
+  });
+  assert.match(r.stdout, new RegExp(`best epochs ${members.map((x) => `${x.bestEpoch} of ${x.epochs}`).join(', ')};`));
 });
 
 test('before training, stderr warns of a class of one sequence and of classes that differ only in letter case', () => {

@@ -74,8 +74,13 @@ test('selection skips fewer than 60 training sequences, and classes of one, and 
   assert.equal(whySelectionSkips(labels(59, 2), 2, 1), tooFewToSelect(59));
   assert.match(tooFewToSelect(59), /^59 training sequences, fewer than 60: /);
   assert.equal(whySelectionSkips(labels(60, 2), 2, 1), undefined);
-  assert.equal(whySelectionSkips(labels(60, 60), 60, 1), NOTHING_HELD_OUT);
-  assert.equal(whySelectionSkips(labels(61, 60), 60, 1), undefined, 'one class of two: it can be held out');
+  // A class of one sequence is never held out, so only the classes of two or more count toward the 60.
+  assert.equal(whySelectionSkips(labels(60, 60), 60, 1), tooFewToSelect(60, 0));
+  assert.equal(whySelectionSkips(labels(61, 60), 60, 1), tooFewToSelect(61, 2), 'one class of two: held-out parts of a sequence');
+  assert.match(tooFewToSelect(73, 3), /^73 training sequences, 3 of them in classes of two or more \(the only ones a fold can hold out\), fewer than 60: /);
+  const pairsAndOnes = Int32Array.from({ length: 70 }, (_, n) => (n < 60 ? n % 2 : 2 + n - 60)); // 60 in two classes, 10 alone
+  assert.equal(whySelectionSkips(pairsAndOnes, 12, 1), undefined);
+  assert.equal(whySelectionSkips(labels(60, 60), 60, 1, true), NOTHING_HELD_OUT, '--select on: nothing to hold out');
   assert.equal(whySelectionSkips(labels(4, 2), 2, 1, true), undefined, '--select on: any number that can be held out');
   assert.equal(whySelectionSkips(labels(3, 3), 3, 1, true), NOTHING_HELD_OUT);
 });

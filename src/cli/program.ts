@@ -266,7 +266,7 @@ async function run(argv: string[]): Promise<number> {
   } catch (e) {
     if (isInterrupted(e)) {
       if (e.checkpoint === undefined) {
-        process.stderr.write(`${NAME}: ${e.message}; nothing was written\n`);
+        process.stderr.write(`${NAME}: ${e.message}; there was no checkpoint to write yet, and nothing was written\n`);
       } else {
         process.stderr.write(`${NAME}: ${e.message}; the checkpoint is ${e.checkpoint}\n`);
         process.stderr.write(`${NAME}: to resume: ${resumeCommand(argv, e.checkpoint)}\n`);

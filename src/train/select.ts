@@ -180,8 +180,8 @@ export function heldOutParts(labels: Int32Array, C: number, seed: number): { tra
 export const NOTHING_HELD_OUT = 'every class has a single training sequence, so none could be held out and classified';
 
 /** Why selection is skipped on fewer than selectFrom training sequences: for stderr and the model's training record. */
-export const tooFewToSelect = (N: number) =>
-  `${N} training sequences, fewer than ${TRAIN_DEFAULTS.selectFrom}: held-out parts this small cannot rank candidates that differ by a sequence or two`;
+export const tooFewToSelect = (N: number, inPairs = N) =>
+  `${N} training sequences${inPairs < N ? `, ${inPairs} of them in classes of two or more (the only ones a fold can hold out),` : ','} fewer than ${TRAIN_DEFAULTS.selectFrom}: held-out parts this small cannot rank candidates that differ by a sequence or two`;
 
 /**
  * Why selection cannot run on these labels (undefined: it can). On fewer than selectFrom sequences two folds hold
@@ -190,7 +190,11 @@ export const tooFewToSelect = (N: number) =>
  * selection runs there only when asked for (`anyCount`, --select on).
  */
 export function whySelectionSkips(labels: Int32Array, C: number, seed: number, anyCount = false): string | undefined {
-  if (labels.length < TRAIN_DEFAULTS.selectFrom && !anyCount) return tooFewToSelect(labels.length);
+  // A class of one sequence is never held out (heldOutParts): only the others count toward the parts' size.
+  const sizes = new Int32Array(C);
+  for (const c of labels) sizes[c]++;
+  const inPairs = sizes.reduce((a, n) => (n >= 2 ? a + n : a), 0);
+  if (inPairs < TRAIN_DEFAULTS.selectFrom && !anyCount) return tooFewToSelect(labels.length, inPairs);
   return canSelect(labels, C, seed) ? undefined : NOTHING_HELD_OUT;
 }
 

@@ -16,6 +16,7 @@ import { armGraceful, atStop, disarmGraceful, gracefulSignal } from '../interrup
 import { checkFolder } from '../../io/atomic.js';
 import { sameBytes } from '../../io/fingerprint.js';
 import { timeLikeChannels } from '../../data/time-like.js';
+import { farOutValues } from '../../data/far-out.js';
 import { nameList } from '../../data/names.js';
 import { type ScaleSpread, widelyScaledChannels } from '../../data/scale-spread.js';
 import { type DataArgs, FILE_KINDS, dataOptionsFor, loadOptionsOf, requireFlag, switchFlag, differencesOption, sequenceNormOption, resampleFlag, strideFlag } from '../options.js';
@@ -218,6 +219,9 @@ export const trainCommand = {
           const twins = ds.classes.filter((c) => cased.some((d) => d.toLowerCase() === c.toLowerCase())).map((c) => JSON.stringify(c));
           process.stderr.write(`train-signals: warning: classes ${nameList(twins)} differ only in letter case; they are trained as different classes\n`);
         }
+        for (const f of farOutValues(ds)) {
+          process.stderr.write(`train-signals: warning: channel ${JSON.stringify(f.channel)} holds ${+f.value.toPrecision(7)} (sequence ${visible(f.id)}), ${f.ratio < 1e6 ? Math.round(f.ratio) : f.ratio.toExponential(1)} times its values' typical distance from their median; one such value sets the normalization's scale and flattens every other sequence: if it marks a missing reading or an error, remove or fix it\n`);
+        }
         const timeLike = timeLikeChannels(ds).map((c) => JSON.stringify(c));
         if (timeLike.length === 1) process.stderr.write(`train-signals: warning: channel ${timeLike[0]} rises in every sequence like a time column; if it is one, name it with --time-column\n`);
         if (timeLike.length > 1) process.stderr.write(`train-signals: warning: channels ${nameList(timeLike)} rise in every sequence like a time column; if one is, name it with --time-column\n`);
@@ -273,16 +277,21 @@ export const trainCommand = {
       progress?.end();
     });
     const m = r.model;
+    // Each member's fit: an ensemble's members stop early, or not, each on its own.
+    const fits = (m.training as { members?: Array<{ bestEpoch: number; epochs: number }> }).members ?? [{ bestEpoch: r.bestEpoch, epochs: r.history.length }];
+    const best = fits.length === 1 ? `best epoch ${fits[0].bestEpoch} of ${fits[0].epochs}` : `best epochs ${fits.map((f) => `${f.bestEpoch} of ${f.epochs}`).join(', ')}`;
     const inAll = (performance.now() - started) / 1000; // loading, thread tuning and model selection too
     process.stdout.write(
       `model: ${visible(a.out)} (${m.classes.length} classes, ${m.channels.length} channel(s)${m.sequenceNorm ? ', each sequence on its own scale' : ''}${m.differences ? `${m.sequenceNorm ? ',' : ''} and their differences` : ''}${m.resample ? `, resampled to ${m.resample} samples` : ''}, ${hiddenText(m, '=')}, readout ${m.readout}; ` +
-        `best epoch ${r.bestEpoch} of ${r.history.length}; ${r.seconds.toFixed(1)} s of training at ${Math.round(r.sequencesPerSecond)} seq/s on ${(m.training as { timing: { threads: number } }).timing.threads} thread(s)` +
+        `${best}; ${r.seconds.toFixed(1)} s of training at ${Math.round(r.sequencesPerSecond)} seq/s on ${(m.training as { timing: { threads: number } }).timing.threads} thread(s)` +
         `${inAll > r.seconds + 1 ? `, ${inAll.toFixed(1)} s in all` : ''})\n`,
     );
     const planned = (m.training as { hyperparameters: { epochs: number; patience: number } }).hyperparameters;
-    if (!a.quiet && r.history.length < planned.epochs && planned.patience > 0) {
-      process.stderr.write(`early stopping: no validation improvement for ${planned.patience} epoch(s) after epoch ${r.bestEpoch}; stopped at ${r.history.length} of ${planned.epochs}, kept epoch ${r.bestEpoch}'s weights\n`);
-    }
+    fits.forEach((f, i) => {
+      if (a.quiet || f.epochs >= planned.epochs || planned.patience <= 0) return;
+      const who = fits.length > 1 ? ` (member ${i + 1} of ${fits.length})` : '';
+      process.stderr.write(`early stopping${who}: no validation improvement for ${planned.patience} epoch(s) after epoch ${f.bestEpoch}; stopped at ${f.epochs} of ${planned.epochs}, kept epoch ${f.bestEpoch}'s weights\n`);
+    });
     if (r.test.length > 0) printEvaluations(r.test, false);
   },
 };

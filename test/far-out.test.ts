@@ -1,0 +1,41 @@
+// Data on scales the normalization and the warnings must not misjudge: one value far out of its channel (a "no
+// reading" marker), a signal on the scale of 1e-13, and a small signal that rises and falls (no time column).
+
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { farOutValues } from '../src/data/far-out.js';
+import { channelStatistics } from '../src/data/normalize.js';
+import { timeLikeChannels } from '../src/data/time-like.js';
+import type { DataSet } from '../src/data/dataset.js';
+
+/** A data set of one channel per entry of `channels`, N sequences of T steps, value f(channel, n, t). */
+function dataSet(channels: string[], N: number, T: number, f: (d: number, n: number, t: number) => number): DataSet {
+  const D = channels.length;
+  const values = new Float32Array(new SharedArrayBuffer(N * T * D * 4));
+  for (let n = 0; n < N; n++) for (let t = 0; t < T; t++) for (let d = 0; d < D; d++) values[(n * T + t) * D + d] = f(d, n, t);
+  return {
+    D, values, channels, classes: ['a', 'b'],
+    offsets: Float64Array.from({ length: N }, (_, n) => n * T),
+    lengths: new Int32Array(N).fill(T),
+    labels: Int32Array.from({ length: N }, (_, n) => n % 2),
+    ids: Array.from({ length: N }, (_, n) => `s${n}`),
+  } as unknown as DataSet;
+}
+
+test('a value thousands of typical spreads out is named with its sequence; spikes and rare events are not', () => {
+  const marked = dataSet(['x', 'spiky', 'events'], 40, 30, (d, n, t) =>
+    d === 0 ? (n === 7 && t === 12 ? 9999 : Math.sin(t / 3 + n)) : d === 1 ? Math.sin(t) * (t % 10 === 0 ? 50 : 1) : n === 3 && t === 4 ? 1 : 0);
+  const far = farOutValues(marked);
+  assert.equal(far.length, 1);
+  assert.deepEqual({ channel: far[0].channel, value: far[0].value, id: far[0].id }, { channel: 'x', value: 9999, id: 's7' });
+  assert.ok(far[0].ratio > 1000);
+});
+
+test('a signal on the scale of 1e-13 keeps its deviation (it is no constant channel), and rising and falling it is no time column', () => {
+  const pico = dataSet(['current'], 20, 50, (_d, n, t) => 1e-13 * Math.sin(t / 4 + (n % 2) * 1.5));
+  const { std } = channelStatistics(pico);
+  assert.ok(std[0] > 1e-14 && std[0] < 1e-12, `std ${std[0]}`);
+  assert.deepEqual(timeLikeChannels(pico), []);
+  const constant = dataSet(['level'], 4, 5, () => 0.1);
+  assert.deepEqual(channelStatistics(constant).std, [1], 'a channel that never varies is divided by 1');
+});
