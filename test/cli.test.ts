@@ -494,13 +494,20 @@ test('--threads auto says what it measured and chose; early stopping says so', (
   assert.match(r.stdout, new RegExp(`best epochs ${members.map((x) => `${x.bestEpoch} of ${x.epochs}`).join(', ')};`));
 });
 
-test('before training, stderr warns of a class of one sequence and of classes that differ only in letter case', () => {
+test('train warns of a class of one sequence, classes that differ only in letter case, data where nothing varies, and a loss thrown out by too large steps', () => {
   const dir = tmp();
   writeFileSync(join(dir, 'd.csv'), 'label,t0,t1,t2\nWalk,1,2,3\nwalk,3,2,1\nWalk,1,2,2\nwalk,3,3,1\ntime_s,0,0.1,0.2\n');
   const r = cli(['train', 'd.csv', '--epochs', '1', '--hidden', '4', '--select', 'off', '--members', '1', '--out', 'm.json'], { cwd: dir });
   assert.equal(r.code, 0, r.stderr);
   assert.match(r.stderr, /^train-signals: warning: class "time_s" has a single training sequence; little can be learned of a class from one \(a header row, or a line of another kind, read as data\?\)$/m);
   assert.match(r.stderr, /^train-signals: warning: classes "Walk", "walk" differ only in letter case; they are trained as different classes$/m);
+  assert.doesNotMatch(r.stderr, /no channel varies|training loss ended/);
+  writeFileSync(join(dir, 'flat.csv'), 'label,t0,t1,t2\na,2,2,2\nb,2,2,2\na,2,2,2\nb,2,2,2\n');
+  const flat = cli(['train', 'flat.csv', '--epochs', '1', '--hidden', '4', '--select', 'off', '--members', '1', '--out', 'f.json'], { cwd: dir });
+  assert.match(flat.stderr, /^train-signals: warning: no channel varies: every step of every sequence holds the same values, so no class can be told from another$/m);
+  const wild = cli(['train', 'datasets/cbf/train.csv', '--epochs', '3', '--hidden', '8', '--select', 'off', '--members', '1', '--lr', '1e6', '--clip', '0', '--out', join(dir, 'w.json')]);
+  assert.equal(wild.code, 0, wild.stderr);
+  assert.match(wild.stderr, /^train-signals: warning: the training loss ended at [0-9.e+]+, ten times or more that of guessing every class alike \(1\.099\): the steps are too large for this model; a smaller --lr \(now 1000000\) or gradient clipping \(--clip 1\) should train it$/m);
 });
 
 test('before training, stderr names the channels, and warns of one that rises like a time column (evenly, or a clock that jitters)', () => {

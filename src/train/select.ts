@@ -181,7 +181,7 @@ export const NOTHING_HELD_OUT = 'every class has a single training sequence, so 
 
 /** Why selection is skipped on fewer than selectFrom training sequences: for stderr and the model's training record. */
 export const tooFewToSelect = (N: number, inPairs = N) =>
-  `${N} training sequences${inPairs < N ? `, ${inPairs} of them in classes of two or more (the only ones a fold can hold out),` : ','} fewer than ${TRAIN_DEFAULTS.selectFrom}: held-out parts this small cannot rank candidates that differ by a sequence or two`;
+  `${N} training sequences${inPairs < N && N >= TRAIN_DEFAULTS.selectFrom ? `, ${inPairs} of them in classes of two or more (the only ones a fold can hold out),` : ','} fewer than ${TRAIN_DEFAULTS.selectFrom}: held-out parts this small cannot rank candidates that differ by a sequence or two`;
 
 /**
  * Why selection cannot run on these labels (undefined: it can). On fewer than selectFrom sequences two folds hold

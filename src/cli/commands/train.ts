@@ -209,6 +209,9 @@ export const trainCommand = {
           process.stderr.write(`train-signals: warning: every sequence has a single time step; if each row is a whole sequence (the wide layout), read the file with --format wide (its column ${JSON.stringify(options.idColumn ?? 'id')} made it the long layout)
 `);
         }
+        if (ds.values.every((x, i) => x === ds.values[i % ds.D])) {
+          process.stderr.write(`train-signals: warning: no channel varies: every step of every sequence holds the same values, so no class can be told from another\n`);
+        }
         const sizes = classSizes(ds);
         const lone = ds.classes.filter((_, c) => sizes[c] === 1).map((c) => JSON.stringify(c));
         if (lone.length > 0) {
@@ -286,12 +289,17 @@ export const trainCommand = {
         `${best}; ${r.seconds.toFixed(1)} s of training at ${Math.round(r.sequencesPerSecond)} seq/s on ${(m.training as { timing: { threads: number } }).timing.threads} thread(s)` +
         `${inAll > r.seconds + 1 ? `, ${inAll.toFixed(1)} s in all` : ''})\n`,
     );
-    const planned = (m.training as { hyperparameters: { epochs: number; patience: number } }).hyperparameters;
+    const planned = (m.training as { hyperparameters: { epochs: number; patience: number; lr: number; clip: number } }).hyperparameters;
     fits.forEach((f, i) => {
       if (a.quiet || f.epochs >= planned.epochs || planned.patience <= 0) return;
       const who = fits.length > 1 ? ` (member ${i + 1} of ${fits.length})` : '';
       process.stderr.write(`early stopping${who}: no validation improvement for ${planned.patience} epoch(s) after epoch ${f.bestEpoch}; stopped at ${f.epochs} of ${planned.epochs}, kept epoch ${f.bestEpoch}'s weights\n`);
     });
+    // Ten times the loss of guessing every class alike: the steps threw the model out, rather than the data being hard.
+    const lastLoss = r.history.at(-1)?.loss ?? 0;
+    if (!a.quiet && lastLoss > 10 * Math.log(m.classes.length)) {
+      process.stderr.write(`train-signals: warning: the training loss ended at ${+lastLoss.toPrecision(4)}, ten times or more that of guessing every class alike (${+Math.log(m.classes.length).toPrecision(4)}): the steps are too large for this model; a smaller --lr (now ${planned.lr})${planned.clip > 0 ? '' : ' or gradient clipping (--clip 1)'} should train it\n`);
+    }
     if (r.test.length > 0) printEvaluations(r.test, false);
   },
 };
