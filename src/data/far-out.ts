@@ -12,7 +12,7 @@ export interface FarOutValue {
   readonly ratio: number; // its distance from the channel's median over the 90th percentile of all distances
 }
 
-const SAMPLE = 100_000; // values a channel's typical spread is measured on
+const SAMPLE = 1_000_000; // values all channels' typical spreads are measured on together (1000 a channel at least)
 const FAR = 1000; // how many typical spreads out a value must lie to be named
 
 /** The farthest value of each channel that lies more than FAR times its typical distance from the median. */
@@ -20,17 +20,32 @@ export function farOutValues(ds: Pick<DataSet, 'D' | 'values' | 'offsets' | 'len
   const { D, values } = ds;
   const L = values.length / D;
   if (L === 0) return [];
-  const every = Math.max(1, Math.floor(L / SAMPLE));
-  const out: FarOutValue[] = [];
+  const every = Math.max(1, Math.floor(L / Math.max(1000, Math.floor(SAMPLE / D))));
+  const median = new Float64Array(D);
+  const spread = new Float64Array(D);
   for (let d = 0; d < D; d++) {
     const sample = Float64Array.from({ length: Math.ceil(L / every) }, (_, i) => values[i * every * D + d]).sort();
-    const median = sample[sample.length >> 1];
-    const spread = sample.map((x) => Math.abs(x - median)).sort()[Math.floor(0.9 * (sample.length - 1))];
-    if (!(spread > 0)) continue; // a channel mostly at one value: its rare events are its signal
-    let far = -1;
-    for (let t = 0; t < L; t++) if (far < 0 || Math.abs(values[t * D + d] - median) > Math.abs(values[far * D + d] - median)) far = t;
-    const ratio = Math.abs(values[far * D + d] - median) / spread;
-    if (ratio > FAR) out.push({ channel: ds.channels[d], value: values[far * D + d], id: ds.ids[sequenceAt(ds, far)], ratio });
+    median[d] = sample[sample.length >> 1];
+    spread[d] = sample.map((x) => Math.abs(x - median[d])).sort()[Math.floor(0.9 * (sample.length - 1))];
+  }
+  // One pass in memory order: each channel's farthest value.
+  const far = new Float64Array(D);
+  const farAt = new Int32Array(D);
+  for (let t = 0; t < L; t++) {
+    for (let d = 0; d < D; d++) {
+      const away = Math.abs(values[t * D + d] - median[d]);
+      if (away > far[d]) {
+        far[d] = away;
+        farAt[d] = t;
+      }
+    }
+  }
+  const out: FarOutValue[] = [];
+  for (let d = 0; d < D; d++) {
+    // A channel mostly at one value (spread 0): its rare events are its signal.
+    if (spread[d] > 0 && far[d] / spread[d] > FAR) {
+      out.push({ channel: ds.channels[d], value: values[farAt[d] * D + d], id: ds.ids[sequenceAt(ds, farAt[d])], ratio: far[d] / spread[d] });
+    }
   }
   return out;
 }
