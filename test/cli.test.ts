@@ -517,11 +517,11 @@ test('before training, stderr names the channels, and warns of one that rises li
   const r = cli(['train', 'd.csv', '--epochs', '1', '--hidden', '4', '--select', 'off', '--out', 'm.json'], { cwd: dir });
   assert.equal(r.code, 0, r.stderr);
   assert.match(r.stderr, /^\d+ sequences, 3 classes; channels: step, ax, ay, az$/m);
-  assert.match(r.stderr, /^train-signals: warning: channel "step" rises in every sequence like a time column; if it is one, name it with --time-column$/m);
+  assert.match(r.stderr, /^train-signals: warning: channel "step" runs like a time column in every sequence \(it steps evenly, or is named as one and rises\); if it is one, name it with --time-column$/m);
   // A logger's clock, named as a time is, jitters: it rises at every step, unevenly.
   writeFileSync(join(dir, 'j.csv'), ['id,time,label,ax', ...[0, 1, 2, 3].flatMap((n) => [0.01, 0.0205, 0.0298, 0.0412].map((t, i) => `s${n},${t + n},${n % 2 === 0 ? 'p' : 'q'},${Math.sin(n + i)}`))].join('\n') + '\n');
   const jitter = cli(['train', 'j.csv', '--format', 'long', '--epochs', '1', '--hidden', '4', '--select', 'off', '--members', '1', '--out', 'j.json'], { cwd: dir });
-  assert.match(jitter.stderr, /^train-signals: warning: channel "time" rises in every sequence like a time column; if it is one, name it with --time-column$/m);
+  assert.match(jitter.stderr, /^train-signals: warning: channel "time" runs like a time column in every sequence \(it steps evenly, or is named as one and rises\); if it is one, name it with --time-column$/m);
   const ok = cli(['train', 'datasets/motion/train.csv', '--epochs', '1', '--hidden', '4', '--select', 'off', '--out', join(dir, 'n.json')]);
   assert.match(ok.stderr, /channels: ax, ay, az$/m);
   assert.doesNotMatch(ok.stderr, /warning: channel/);
@@ -534,7 +534,7 @@ test('before training, stderr names the channels, and warns of one that rises li
   assert.equal(many.code, 0, many.stderr);
   assert.match(many.stderr, /^4 sequences, 2 classes; channels: ch0, ch1, ch2, [^\n]*, ch19, … 280 more$/m);
   assert.equal(many.stderr.match(/^train-signals: warning: channels? /gm)?.length, 1, many.stderr);
-  assert.match(many.stderr, /^train-signals: warning: channels "ch0", "ch1", [^\n]*"ch19", … 10 more rise in every sequence like a time column; if one is, name it with --time-column$/m);
+  assert.match(many.stderr, /^train-signals: warning: channels "ch0", "ch1", [^\n]*"ch19", … 10 more run like a time column in every sequence \(they step evenly, or are named as one and rise\); if one is, name it with --time-column$/m);
   const info = cli(['info', 'k.json'], { cwd: dir });
   assert.match(info.stdout, /\n {2}channels \(300\): ch0, ch1, [^\n]*, ch19, … 280 more \(--json lists them all\)(, [^\n]*)?\n/);
   // A wide file with a column named id reads as long, a step a sequence: said, with the flag that reads it wide.

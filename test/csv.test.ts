@@ -105,6 +105,17 @@ test('files as R, pandas and numpy write them load as their plain twin: row name
   const closed = await loadDataSet([await fileWith('id\tt\tlabel\tax\na\t0\trun\t1\t\na\t1\trun\t2\t\nb\t0\twalk\t3\t\n', 'closed.tsv')]);
   assert.deepEqual(Array.from(closed.values), Array.from(long.values));
   await assert.rejects(loadDataSet([await fileWith('label,t0,t1,t2\nrun,1,NA,3\n')]), /:2:3: missing value NA in column "t1" before the last value of the row/);
+  // What only looks like those: a label NA (North America) last in its row, a column named `#`, a header `# of events`.
+  const na = await loadDataSet([await fileWith('v1,v2,label\n0.1,0.2,NA\n0.3,0.4,K\n', 'na.csv')]);
+  assert.deepEqual([...na.classes], ['K', 'NA']);
+  assert.deepEqual(Array.from(na.values), [0.1, 0.2, 0.3, 0.4].map(Math.fround));
+  const hash = await loadDataSet([await fileWith('#,id,t,label,x\n1,a,0,p,1.5\n2,a,1,p,2.5\n', 'hash.csv')], { channels: ['x'] });
+  assert.deepEqual(Array.from(hash.values), [1.5, 2.5]);
+  const events = await loadDataSet([await fileWith('label,# of events,t1\nrun,1,2\nwalk,3,4\n', 'events.csv')]);
+  assert.deepEqual(Array.from(events.values), [1, 2, 3, 4]);
+  // A model's layout may name a time column for long files: a wide file read for it is not refused for that.
+  const forModel = await readDataSet([await fileWith('label,t0,t1\nrun,1,2\n', 'for-model.csv')], { timeColumn: 'time', modelClasses: ['run', 'walk'] });
+  assert.equal(forModel.lengths[0], 2);
 });
 
 test('a byte-order mark is dropped before the kind of file is told: each kind, blank lines after it', async () => {
@@ -508,6 +519,7 @@ const BAD: Bad[] = [
   { name: 'long: a date repeated', content: 'id,t,label,x\ns,2024-05-01T14:00+02:00,a,1\ns,2024-05-01T12:00Z,a,2\n', line: 3, phrase: 'duplicate time 2024-05-01T12:00:00.000Z for id "s" (also on line 2)' },
   { name: 'long: a note among the channels', content: 'id,t,label,ax,ay,comment\ns,0,a,1,2,start\n', line: 2, phrase: 'non-numeric value "start" in column "comment"; every channel cell must be a number (a decimal number such as 1.5 or -2e-3); if the column is no channel (a note, a name), leave it out: --channels ax,ay' },
   { name: 'long: an empty note among the channels', content: 'id,t,label,ax,ay,note\ns,0,a,1,2,\n', line: 2, phrase: 'empty cell in column "note"; every channel cell must be a number; if the column is no channel (a note, a name), leave it out: --channels ax,ay' },
+  { name: 'long: a note among channels whose names a shell would not take as they are', content: 'id,t,label,temp(C),note\ns,0,a,1,x\n', line: 2, phrase: 'if the column is no channel (a note, a name), leave it out (--channels names the columns to read)' },
   { name: 'long: a date beside the time column', content: 'id,timestamp,date,label,ax\ns,1,2024-05-01,a,2\n', opts: { timeColumn: 'timestamp' }, line: 2, phrase: 'it is a date and time, and the time column is "timestamp": leave it out: --channels ax' },
   { name: 'long: a date in a channel', content: 'id,stamp,label,x\ns,2024-05-01T12:00:01Z,a,2\n', line: 2, phrase: 'it is a date and time: name its column as the time column (--time-column stamp)' },
   { name: 'a thousands separator of spaces', content: 'label;t0;t1\nx;-1 234,5;1\n', line: 2, phrase: 'value "-1 234,5" in column "t0" has a thousands separator; write numbers without one ("-1234.5")' },

@@ -31,11 +31,20 @@ test('a value thousands of typical spreads out is named with its sequence; spike
   assert.ok(far[0].ratio > 1000);
 });
 
+test('equal lengths do not fool the sample: a first step unlike the others is not taken for the channel (1000 channels, 2000 sequences of 10)', () => {
+  const firsts = dataSet(Array.from({ length: 1000 }, (_, d) => `c${d}`), 2000, 10, (d, n, t) => (t === 0 ? 1e-3 : 1 + ((d + n + t) % 7) / 7));
+  assert.deepEqual(farOutValues(firsts), []);
+});
+
 test('a signal on the scale of 1e-13 keeps its deviation (it is no constant channel), and rising and falling it is no time column', () => {
   const pico = dataSet(['current'], 20, 50, (_d, n, t) => 1e-13 * Math.sin(t / 4 + (n % 2) * 1.5));
   const { std } = channelStatistics(pico);
   assert.ok(std[0] > 1e-14 && std[0] < 1e-12, `std ${std[0]}`);
   assert.deepEqual(timeLikeChannels(pico), []);
+  const zigzag = dataSet(['pos'], 6, 40, (_d, n, t) => 5e7 + 16 * ((t + n) % 2)); // within float32's rounding of 5e7
+  assert.deepEqual(timeLikeChannels(zigzag), []);
+  const countdown = dataSet(['left'], 6, 40, (_d, _n, t) => 100 - 2 * t);
+  assert.deepEqual(timeLikeChannels(countdown), ['left']);
   const constant = dataSet(['level'], 4, 5, () => 0.1);
   assert.deepEqual(channelStatistics(constant).std, [1], 'a channel that never varies is divided by 1');
 });

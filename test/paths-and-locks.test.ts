@@ -68,6 +68,14 @@ test('the lock: a file of the user\'s at <checkpoint>.lock is refused and kept, 
   assert.match(readFileSync(`${empty}.lock`, 'utf8'), new RegExp(`^${process.pid}\\n${hostname()}\\n`));
   lock.release();
   assert.ok(!existsSync(`${empty}.lock`));
+  // A stamp cut short, or zeros after a power loss: a run starting, then stale.
+  for (const torn of ['4242\nsome-ho', '\0\0\0\0\0\0']) {
+    writeFileSync(`${empty}.lock`, torn);
+    assert.throws(() => lockCheckpoint(empty), /another run is writing this checkpoint/);
+    utimesSync(`${empty}.lock`, old, old);
+    lockCheckpoint(empty).release();
+    assert.ok(!existsSync(`${empty}.lock`));
+  }
 });
 
 test('the lock is beside the file the checkpoint lands on: two spellings of one checkpoint share it', () => {

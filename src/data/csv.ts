@@ -270,7 +270,7 @@ async function readRecords(
       if (reader === null) {
         reader = kind === 'ts' ? new TsReader(file, record, start, o, builder)
           : kind === 'arff' ? new ArffReader(file, record, start, o, builder)
-          : openReader(file, record, start, o, builder, streaming);
+          : openReader(file, record, start, o, builder, streaming, kind);
         hooks.opened?.(reader instanceof ContiguousLongReader || reader instanceof LongReader ? 'long' : 'wide');
       } else reader.row(record, start);
       lastLine = start;
@@ -341,10 +341,15 @@ function refuseKind(kind: TextKind, o: Resolved, file: string): void {
   }
 }
 
-/** A header as numpy's savetxt writes it, after `# ` (a cell of its own where blanks separate the cells), without it. */
-function withoutCommentMark(first: string[]): string[] {
-  if (first.length > 1 && first[0] === '#') return first.slice(1);
-  if (first[0]?.startsWith('# ')) return [first[0].slice(2), ...first.slice(1)];
+/**
+ * A header as numpy's savetxt writes it, after `# `, without it: where blanks separate the cells, a first cell `#`
+ * before the label or id column; elsewhere a first cell `# label` or `# id`. (A column named `#` or `# of events`
+ * stays.)
+ */
+function withoutCommentMark(first: string[], kind: TextKind, o: Resolved): string[] {
+  const named = (c: string | undefined) => c !== undefined && [o.labelColumn, o.idColumn].includes(c.trim());
+  if (kind === 'spaces' && first[0] === '#' && named(first[1])) return first.slice(1);
+  if (first[0]?.startsWith('# ') && named(first[0].slice(2))) return [first[0].slice(2), ...first.slice(1)];
   return first;
 }
 
@@ -353,15 +358,15 @@ function withoutCommentMark(first: string[]): string[] {
  * caller named (only the long layout has one: its reader then says which id column is missing); then starts
  * the layout's reader.
  */
-function openReader(file: string, header: string[], line: number, o: Resolved, builder: DataSetBuilder, streaming = false): RowReader {
-  const first = withoutCommentMark(header);
+function openReader(file: string, header: string[], line: number, o: Resolved, builder: DataSetBuilder, streaming: boolean, kind: TextKind): RowReader {
+  const first = withoutCommentMark(header, kind, o);
   const has = (name: string) => first.some((c) => c.trim() === name);
   const long = o.format === 'long' || (o.format === 'auto' && (has(o.idColumn) || (o.timeColumnGiven && has(o.timeColumn))));
   if (!long && o.idColumnGiven && !(o.format === 'wide' && has(o.idColumn))) { // a forced wide file may name its rows
     throw new UserError(`no id column named ${JSON.stringify(o.idColumn)} in the first row (${columnList(first)}); name an existing column (--id-column)`, { file, line });
   }
   if (long) return streaming ? new ContiguousLongReader(file, first, line, o, builder) : new LongReader(file, first, line, o, builder);
-  if (o.timeColumnGiven) {
+  if (o.timeColumnGiven && o.modelClasses === undefined) { // a model's layout may name one for its long files
     throw new UserError(`no time column named ${JSON.stringify(o.timeColumn)} in the first row (${columnList(first)}); --time-column names the time column of a long-layout file (one row per time step, with an id column)`, { file, line });
   }
   if (o.channels !== undefined && o.channels.length > 0) {

@@ -20,11 +20,14 @@ export function farOutValues(ds: Pick<DataSet, 'D' | 'values' | 'offsets' | 'len
   const { D, values } = ds;
   const L = values.length / D;
   if (L === 0) return [];
-  const every = Math.max(1, Math.floor(L / Math.max(1000, Math.floor(SAMPLE / D))));
+  // Steps at the golden ratio's multiples mod L: spread over the whole data, and never in step with a sequence
+  // length (a fixed stride that is a multiple of it would sample one time step of every sequence).
+  const n = Math.min(L, Math.max(1000, Math.floor(SAMPLE / D)));
+  const steps = Int32Array.from({ length: n }, (_, i) => (n === L ? i : Math.floor(((i * 0.6180339887498949) % 1) * L)));
   const median = new Float64Array(D);
   const spread = new Float64Array(D);
   for (let d = 0; d < D; d++) {
-    const sample = Float64Array.from({ length: Math.ceil(L / every) }, (_, i) => values[i * every * D + d]).sort();
+    const sample = Float64Array.from(steps, (t) => values[t * D + d]).sort();
     median[d] = sample[sample.length >> 1];
     spread[d] = sample.map((x) => Math.abs(x - median[d])).sort()[Math.floor(0.9 * (sample.length - 1))];
   }

@@ -330,7 +330,7 @@ export class LongReader {
   /** What to do about text in channel column i: name it as the time column (a date), or leave it out. */
   private textHint(cell: string, i: number): string {
     const others = this.channelAt.filter((j) => j !== i).map((j) => this.header[j]);
-    const plain = others.length > 0 && others.length <= 8 && others.every((c) => /^[^\s,"'$`\\]+$/.test(c)); // a flag to copy as it is
+    const plain = others.length > 0 && others.length <= 8 && others.every((c) => /^[\p{L}\p{N}_.+\-:@%/]+$/u.test(c)); // a flag to copy into a shell as it is
     const leaveOut = plain ? `leave it out: --channels ${others.join(',')}` : others.length > 0 ? 'leave it out (--channels names the columns to read)' : '';
     if (Number.isFinite(parseTimestamp(cell))) {
       if (this.timeAt < 0) return `; it is a date and time: name its column as the time column (--time-column ${this.header[i]})${leaveOut === '' ? '' : `, or ${leaveOut}`}`;

@@ -32,8 +32,12 @@ function stepsEvenly(lengths: Int32Array, at: (n: number, t: number) => number):
     if (T < 3) continue;
     const step = at(n, 1) - at(n, 0);
     if (step === 0) return false;
-    // Within float32's rounding of the values themselves, so that a signal on a tiny scale does not pass.
-    for (let t = 2; t < T; t++) if (Math.abs(at(n, t) - at(n, t - 1) - step) > 1e-6 * Math.max(Math.abs(at(n, t)), Math.abs(at(n, t - 1)))) return false;
+    for (let t = 2; t < T; t++) {
+      // Within float32's rounding of the values themselves (a signal on a tiny scale does not pass), and within a
+      // hundredth of the step (nor does one that zigzags on a large offset).
+      const tolerance = Math.min(1e-6 * Math.max(Math.abs(at(n, t)), Math.abs(at(n, t - 1))), 0.01 * Math.abs(step));
+      if (Math.abs(at(n, t) - at(n, t - 1) - step) > tolerance) return false;
+    }
     seen = true;
   }
   return seen;

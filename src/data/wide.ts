@@ -150,7 +150,9 @@ export class WideReader {
   row(cells: readonly string[], line: number): void {
     const { file, header, labelAt, idAt } = this;
     let end = cells.length;
-    while (end > 0 && (isBlank(cells[end - 1]) || isPaddingCell(cells[end - 1]))) end--; // ragged rows: trailing empty, NaN or NA cells
+    // Ragged rows: trailing empty, NaN or NA cells; a label or id cell `NA` (North America, sodium) is no padding.
+    const named = Math.max(labelAt, idAt);
+    while (end > 0 && (isBlank(cells[end - 1]) || (end - 1 > named && isPaddingCell(cells[end - 1])))) end--;
     if (header !== null && end > header.length) {
       throw new UserError(
         `row has ${end} cells but the header has ${header.length}; add the missing column names to the header ` +

@@ -34,11 +34,11 @@ export function lockCheckpoint(checkpoint: string): CheckpointLock {
     const st = lstatSync(path, { throwIfNoEntry: false });
     if (st === undefined) continue; // gone meanwhile: try again
     // Only a lock this tool wrote is ever taken over: a file of the user's that happens to have this name stays.
-    if (!st.isFile() || (st.size > 0 && lockHolder(path) === null)) {
+    if (!st.isFile() || (st.size > 0 && lockHolder(path) === null && !isTorn(path))) {
       throw new UserError(`${path}: is in the way of the checkpoint's lock file and is not one; move it away, or give another --out or --checkpoint`);
     }
     const holder = lockHolder(path);
-    // An empty lock is a run between creating it and writing its name (or one that died there, long ago).
+    // An empty or torn lock is a run between creating it and writing its name (or one that died there, long ago).
     const starting = holder === null && Date.now() - st.mtimeMs < EMPTY_LOCK_MS;
     if (starting || (holder !== null && (holder.host !== hostname() || isAlive(holder))) || attempt > 0) {
       const who = holder === null ? 'another run' : `another run (process ${holder.pid}${holder.host !== hostname() ? ` on ${holder.host}` : ''})`;
@@ -79,7 +79,20 @@ function lockHolder(path: string): Holder | null {
   return stamp === null ? null : { pid: Number(stamp[1]), host: stamp[2], start: stamp[3] ?? '' };
 }
 
-/** How long an empty lock file may be a run that has just created it. */
+/**
+ * Whether a lock file holds a stamp cut short (a process id and what followed of it, without the final line
+ * break) or zeros (a power loss after the file's size was written but not its bytes).
+ */
+function isTorn(path: string): boolean {
+  try {
+    const text = readFileSync(path, 'latin1');
+    return /^\0+$/.test(text) || /^[1-9][0-9]*(\n[^\n]*(\n[0-9]*)?)?$/.test(text);
+  } catch {
+    return false;
+  }
+}
+
+/** How long an empty or torn lock file may be a run that has just created it. */
 const EMPTY_LOCK_MS = 10_000;
 
 /** Creates the lock file `path` holding `stamp`, or throws (EEXIST: there is one); a lock half made is removed. */

@@ -217,17 +217,18 @@ export const trainCommand = {
         if (lone.length > 0) {
           process.stderr.write(`train-signals: warning: ${lone.length === 1 ? `class ${lone[0]} has` : `classes ${nameList(lone)} have`} a single training sequence${lone.length === 1 ? '' : ' each'}; little can be learned of a class from one (a header row, or a line of another kind, read as data?)\n`);
         }
-        const cased = ds.classes.filter((c, i) => ds.classes.findIndex((d) => d.toLowerCase() === c.toLowerCase()) !== i);
-        if (cased.length > 0) {
-          const twins = ds.classes.filter((c) => cased.some((d) => d.toLowerCase() === c.toLowerCase())).map((c) => JSON.stringify(c));
+        const byCase = new Map<string, string[]>();
+        for (const c of ds.classes) byCase.set(c.toLowerCase(), [...(byCase.get(c.toLowerCase()) ?? []), c]);
+        const twins = [...byCase.values()].filter((cs) => cs.length > 1).flat().map((c) => JSON.stringify(c));
+        if (twins.length > 0) {
           process.stderr.write(`train-signals: warning: classes ${nameList(twins)} differ only in letter case; they are trained as different classes\n`);
         }
         for (const f of farOutValues(ds)) {
           process.stderr.write(`train-signals: warning: channel ${JSON.stringify(f.channel)} holds ${+f.value.toPrecision(7)} (sequence ${visible(f.id)}), ${f.ratio < 1e6 ? Math.round(f.ratio) : f.ratio.toExponential(1)} times its values' typical distance from their median; one such value sets the normalization's scale and flattens every other sequence: if it marks a missing reading or an error, remove or fix it\n`);
         }
         const timeLike = timeLikeChannels(ds).map((c) => JSON.stringify(c));
-        if (timeLike.length === 1) process.stderr.write(`train-signals: warning: channel ${timeLike[0]} rises in every sequence like a time column; if it is one, name it with --time-column\n`);
-        if (timeLike.length > 1) process.stderr.write(`train-signals: warning: channels ${nameList(timeLike)} rise in every sequence like a time column; if one is, name it with --time-column\n`);
+        if (timeLike.length === 1) process.stderr.write(`train-signals: warning: channel ${timeLike[0]} runs like a time column in every sequence (it steps evenly, or is named as one and rises); if it is one, name it with --time-column\n`);
+        if (timeLike.length > 1) process.stderr.write(`train-signals: warning: channels ${nameList(timeLike)} run like a time column in every sequence (they step evenly, or are named as one and rise); if one is, name it with --time-column\n`);
         const wide = init === undefined ? widelyScaledChannels(ds) : [];
         if (wide.length > 0 && a.sequenceNorm === 'auto') process.stderr.write(`${scalesApart(wide)}: each sequence is put on its own scale (--sequence-norm auto)\n`);
         if (wide.length > 0 && a.sequenceNorm === 'off') process.stderr.write(`train-signals: warning: ${scalesApart(wide)}, and --sequence-norm off leaves the small ones nearly flat once normalized\n`);
