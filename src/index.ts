@@ -17,6 +17,7 @@ export type { DataSet } from './data/dataset.js';
 export { channelStatistics, applyNormalization, type Normalization } from './data/normalize.js';
 export { modelInputs } from './data/inputs.js';
 export { timeLikeChannels } from './data/time-like.js';
+export { farOutValues, type FarOutValue } from './data/far-out.js';
 export { widelyScaledChannels, WIDE_SCALES, type ScaleSpread } from './data/scale-spread.js';
 export type { Model } from './model/model.js';
 export type { Shape, Cell } from './model/layout.js';

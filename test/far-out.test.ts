@@ -3,7 +3,7 @@
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { farOutValues } from '../src/data/far-out.js';
+import { farOutValues } from '../src/index.js';
 import { channelStatistics } from '../src/data/normalize.js';
 import { timeLikeChannels } from '../src/data/time-like.js';
 import type { DataSet } from '../src/data/dataset.js';

@@ -13,11 +13,11 @@
 // a block device or a socket. The user's conditions while writing (disk full, quota, read-only file system,
 // permission) are user errors that say what to do; the old file is kept.
 
-import { closeSync, constants, fchmodSync, fsyncSync, lstatSync, openSync, readlinkSync, renameSync, rmSync, statSync, writeSync } from 'node:fs';
-import { basename, dirname, isAbsolute, join } from 'node:path';
+import { closeSync, constants, fchmodSync, fsyncSync, lstatSync, openSync, renameSync, rmSync, statSync, writeSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
 import { UserError } from '../errors.js';
 import { descriptorOf, descriptorTarget } from './descriptors.js';
-import { MAX_LINKS, physicalPath } from './paths.js';
+import { MAX_LINKS, linkTarget, physicalPath } from './paths.js';
 
 /** Where a write to a path lands: `path` after following links, written in place (device, FIFO) or replaced. */
 export interface OutputTarget {
@@ -44,8 +44,7 @@ export function outputTarget(path: string, say: (what: string) => UserError = (w
     if (d !== null) return { path: d.at, inPlace: true, mode: null, fd: descriptorTarget(d.at, d.fd, say) };
     if (st.isSymbolicLink()) {
       if (links >= MAX_LINKS) throw say('is a chain of more than 40 symbolic links; choose another path');
-      const link = readlinkSync(p);
-      p = physicalPath(isAbsolute(link) ? link : `${dirname(p)}/${link}`);
+      p = linkTarget(p);
       continue;
     }
     if (st.isCharacterDevice() || st.isFIFO()) return { path: p, inPlace: true, mode: null, fd: null };

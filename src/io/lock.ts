@@ -33,11 +33,12 @@ export function lockCheckpoint(checkpoint: string): CheckpointLock {
     }
     const st = lstatSync(path, { throwIfNoEntry: false });
     if (st === undefined) continue; // gone meanwhile: try again
+    const text = st.isFile() ? readText(path) : null;
+    const holder = text === null ? null : stampOf(text);
     // Only a lock this tool wrote is ever taken over: a file of the user's that happens to have this name stays.
-    if (!st.isFile() || (st.size > 0 && lockHolder(path) === null && !isTorn(path))) {
+    if (text === null || (holder === null && !isTorn(text))) {
       throw new UserError(`${path}: is in the way of the checkpoint's lock file and is not one; move it away, or give another --out or --checkpoint`);
     }
-    const holder = lockHolder(path);
     // An empty or torn lock is a run between creating it and writing its name (or one that died there, long ago).
     const starting = holder === null && Date.now() - st.mtimeMs < EMPTY_LOCK_MS;
     if (starting || (holder !== null && (holder.host !== hostname() || isAlive(holder))) || attempt > 0) {
@@ -69,27 +70,31 @@ interface Holder {
 
 /** The process id, host and start time a lock file names; null when it cannot be read or is not a lock's stamp. */
 function lockHolder(path: string): Holder | null {
-  let text: string;
+  const text = readText(path);
+  return text === null ? null : stampOf(text);
+}
+
+/** The file's text, or null when it cannot be read. */
+function readText(path: string): string | null {
   try {
-    text = readFileSync(path, 'utf8');
+    return readFileSync(path, 'utf8');
   } catch {
     return null;
   }
+}
+
+/** The holder a lock's text names, or null when it is no whole stamp. */
+function stampOf(text: string): Holder | null {
   const stamp = /^([1-9][0-9]*)\n([^\n]+)\n(?:([0-9]*)\n)?$/.exec(text); // no start time: an earlier version's
   return stamp === null ? null : { pid: Number(stamp[1]), host: stamp[2], start: stamp[3] ?? '' };
 }
 
 /**
- * Whether a lock file holds a stamp cut short (a process id and what followed of it, without the final line
- * break) or zeros (a power loss after the file's size was written but not its bytes).
+ * Whether a lock's text is empty, a stamp cut short (a process id and what followed of it, without the final
+ * line break) or zeros (a power loss after the file's size was written but not its bytes).
  */
-function isTorn(path: string): boolean {
-  try {
-    const text = readFileSync(path, 'latin1');
-    return /^\0+$/.test(text) || /^[1-9][0-9]*(\n[^\n]*(\n[0-9]*)?)?$/.test(text);
-  } catch {
-    return false;
-  }
+function isTorn(text: string): boolean {
+  return /^\0*$/.test(text) || /^[1-9][0-9]*(\n[^\n]*(\n[0-9]*)?)?$/.test(text);
 }
 
 /** How long an empty or torn lock file may be a run that has just created it. */

@@ -23,24 +23,27 @@ export function physicalPath(path: string): string {
 
 export const MAX_LINKS = 40; // as the kernel's ELOOP limit
 
+/** Where the symbolic link at the physical path `p` points, as a physical path (relative to the link's folder). */
+export function linkTarget(p: string): string {
+  const link = readlinkSync(p);
+  return physicalPath(isAbsolute(link) ? link : `${dirname(p)}/${link}`);
+}
+
 /**
  * The physical path a write to `path` lands on, symbolic links followed (a link that points nowhere yet, to
- * where its target would be created); `onLink` sees each link first (it may refuse a chain too long).
+ * where its target would be created; a chain past MAX_LINKS stops there).
  */
-export function followLinks(path: string, onLink: (links: number) => void = () => {}): string {
+export function followLinks(path: string): string {
   let p = physicalPath(path);
-  for (let links = 0; ; links++) {
-    let link: string;
+  for (let links = 0; links < MAX_LINKS; links++) {
     try {
       if (!lstatSync(p).isSymbolicLink()) return p;
-      link = readlinkSync(p);
+      p = linkTarget(p);
     } catch {
       return p; // not there: a new file
     }
-    onLink(links);
-    if (links >= MAX_LINKS) return p;
-    p = physicalPath(isAbsolute(link) ? link : `${dirname(p)}/${link}`);
   }
+  return p;
 }
 
 /**
