@@ -18,6 +18,7 @@ export { channelStatistics, applyNormalization, type Normalization } from './dat
 export { modelInputs } from './data/inputs.js';
 export { timeLikeChannels } from './data/time-like.js';
 export { farOutValues, type FarOutValue } from './data/far-out.js';
+export { dataWarnings } from './data/warnings.js';
 export { widelyScaledChannels, WIDE_SCALES, type ScaleSpread } from './data/scale-spread.js';
 export type { Model } from './model/model.js';
 export type { Shape, Cell } from './model/layout.js';

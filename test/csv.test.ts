@@ -118,6 +118,30 @@ test('files as R, pandas and numpy write them load as their plain twin: row name
   assert.equal(forModel.lengths[0], 2);
 });
 
+test('what loggers, spreadsheets and cat put around a table is named for what it is: a preamble, a title row, a units row, a repeated header, Ctrl-Z', async () => {
+  const rows = 'a,0,run,1,2\na,1,run,3,4\nb,0,walk,5,6\nb,1,walk,7,8\n';
+  const plain = await loadDataSet([await fileWith(`id,t,label,ax,ay\n${rows}`)]);
+  const refused: Array<[string, string, RegExp]> = [
+    ['logger.csv', `Device: Logger 3000\nSample rate: 100 Hz\nid,t,label,ax,ay\n${rows}`, /logger\.csv:1: lines 1–2 come before the table, whose header looks to be line 3 \("id,t,label,ax,ay"\): a logger's preamble, a title or comments\? delete them/],
+    ['octave.csv', `# Created by Octave 6.4.0\n# name: X\nid,t,label,ax,ay\n${rows}`, /octave\.csv:1: lines 1–2 come before the table/],
+    ['title.csv', `Accelerometer export,,,,\nid,t,label,ax,ay\n${rows}`, /title\.csv:1: line 1 comes before the table, whose header looks to be line 2 .*delete it,/],
+    ['wide-title.csv', 'Gestures;;;\nlabel;t0;t1;t2\nrun;1,5;2;3\nwalk;4;5;6\n', /wide-title\.csv:1: line 1 comes before the table, whose header looks to be line 2 \("label;t0;t1;t2"\)/],
+    ['units.csv', `id,t,label,ax,ay\n,s,,m/s2,m/s2\n${rows}`, /units\.csv:2: this line \(",s,,m\/s2,m\/s2"\) holds no number between the header and rows that do: a row of units\? delete it/],
+    ['cat.csv', `id,t,label,ax,ay\n${rows}id,t,label,ax,ay\nc,0,run,1,1\n`, /cat\.csv:6: this line repeats the header of line 1 \(files joined one after another\?\); delete it/],
+    ['cat-wide.csv', 'label,t0,t1\nrun,1,2\nlabel,t0,t1\nwalk,3,4\n', /cat-wide\.csv:3: this line repeats the header of line 1/],
+    ['after-z.csv', `id,t,label,ax,ay\n${rows}\x1a\nc,0,run,1,1\n`, /after-z\.csv:7: a line after the end-of-file mark \(Ctrl-Z\) of line 6/],
+  ];
+  for (const [name, text, message] of refused) await assert.rejects(loadDataSet([await fileWith(text, name)]), message, name);
+  // A DOS end-of-file mark ends the text; a headerless file's two equal rows are two sequences, not a header twice.
+  const dos = await loadDataSet([await fileWith(`id,t,label,ax,ay\r\n${rows.replaceAll('\n', '\r\n')}\x1a`, 'dos.csv')]);
+  assert.deepEqual(Array.from(dos.values), Array.from(plain.values));
+  const twice = await loadDataSet([await fileWith('run,1,2\nrun,1,2\nwalk,3,4\n', 'twice.csv')]);
+  assert.equal(twice.lengths.length, 3);
+  // A refusal that these do not explain keeps its own words: a ragged header, a bad value on the first row.
+  await assert.rejects(loadDataSet([await fileWith('label,t0,t1,t2\nrun,1,abc\nwalk,3,4\n', 'bad.csv')]), /bad\.csv:2:3: non-numeric value "abc"/);
+  await assert.rejects(loadDataSet([await fileWith(`id,t,label,ax,ay\n,1,run,1,2\n${rows}`, 'no-id.csv')]), /no-id\.csv:2:1: empty id/);
+});
+
 test('a byte-order mark is dropped before the kind of file is told: each kind, blank lines after it', async () => {
   const want = await loadDataSet([await fileWith('x,1,2\ny,3,4\n')]);
   for (const text of ['\ufeff\n  \r\nx\t1\t2\ny\t3\t4\n', '\ufeffx;1;2\ny;3;4\n', '\ufeff  x  1  2\n  y  3   4\n', '\ufeff\n@classLabel true x y\n@data\n1,2:x\n3,4:y\n']) {

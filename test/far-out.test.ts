@@ -3,7 +3,7 @@
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { farOutValues } from '../src/index.js';
+import { dataWarnings, farOutValues } from '../src/index.js';
 import { channelStatistics } from '../src/data/normalize.js';
 import { timeLikeChannels } from '../src/data/time-like.js';
 import type { DataSet } from '../src/data/dataset.js';
@@ -47,4 +47,18 @@ test('a signal on the scale of 1e-13 keeps its deviation (it is no constant chan
   assert.deepEqual(timeLikeChannels(countdown), ['left']);
   const constant = dataSet(['level'], 4, 5, () => 0.1);
   assert.deepEqual(channelStatistics(constant).std, [1], 'a channel that never varies is divided by 1');
+});
+
+test('dataWarnings gives a program the lines train prints: a far-out value, a time column, a class of one, letter-case twins', () => {
+  const ds = dataSet(['x', 'time'], 40, 30, (d, n, t) => (d === 1 ? t : n === 7 && t === 12 ? 9999 : Math.sin(t / 3 + n)));
+  const [far, time, ...rest] = dataWarnings(ds);
+  assert.match(far, /^channel "x" holds 9999 \(sequence s7\), \d+ times its values' typical distance from their median; /);
+  assert.match(time, /^channel "time" runs like a time column in every sequence/);
+  assert.deepEqual(rest, []);
+  const odd = { ...ds, classes: ['Walk', 'run', 'walk'], labels: Int32Array.from({ length: 40 }, (_, n) => (n === 0 ? 1 : n % 2 === 0 ? 0 : 2)) } as DataSet;
+  const lines = dataWarnings(odd);
+  assert.ok(lines.includes('class "run" has a single training sequence; little can be learned of a class from one (a header row, or a line of another kind, read as data?)'), lines.join('\n'));
+  assert.ok(lines.includes('classes "Walk", "walk" differ only in letter case; they are trained as different classes'), lines.join('\n'));
+  const flat = dataSet(['x', 'y'], 4, 5, (d) => d);
+  assert.deepEqual(dataWarnings(flat), ['no channel varies: every step of every sequence holds the same values, so no class can be told from another']);
 });

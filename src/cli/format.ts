@@ -2,7 +2,7 @@
 // commands decide where they go.
 
 import { MAX_MATRIX_CLASSES, type Metrics } from '../eval/metrics.js';
-import { visible } from '../eval/visible.js';
+import { visible } from '../data/visible.js';
 
 /** Rows of cells as aligned columns: the first column left-aligned, the others right-aligned. */
 export function table(header: readonly string[], rows: readonly (readonly string[])[], indent = ''): string {

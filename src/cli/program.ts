@@ -17,7 +17,7 @@ import { predictCommand } from './commands/predict.js';
 import { exportCommand } from './commands/export.js';
 import { infoCommand } from './commands/info.js';
 import { WORKFLOW_EXAMPLES } from './help.js';
-import { visible } from '../eval/visible.js';
+import { visible } from '../data/visible.js';
 import { outputTarget } from '../io/atomic.js';
 
 /** The help that a usage error points to: the command's own, where the command line names one (set by main). */

@@ -25,6 +25,7 @@ import { LongReader } from './long.js';
 import type { TextKind } from './sniff.js';
 import { DecimalMarks } from './decimal-marks.js';
 import { openText } from './text.js';
+import { startProblem } from './table-start.js';
 import { LineLimit, LineTooLong } from './line-limit.js';
 import { TsReader } from './ts-file.js';
 import { ArffReader } from './arff.js';
@@ -235,8 +236,9 @@ async function readRecords(
 ): Promise<void> {
   let kind: TextKind;
   let text: Readable;
+  let head: string;
   try {
-    ({ kind, text } = await openText(input, file));
+    ({ kind, text, head } = await openText(input, file));
     refuseKind(kind, o, file);
   } catch (e) {
     input.destroy();
@@ -258,13 +260,20 @@ async function readRecords(
 
   const marks = kind === ';' || kind === '\t' ? new DecimalMarks(file) : null; // decimal commas are read there
   let reader: RowReader | null = null;
+  let header: { cells: readonly string[]; line: number } | null = null; // a CSV file's header row
   let line = 0; // last line of the last record read
   let lastLine = 0; // line of the last non-blank record
+  let endMark = 0; // the line of a DOS end-of-file mark (Ctrl-Z), which ends the text
   try {
     for await (const record of parser as AsyncIterable<string[]>) {
       const start = line + 1;
       line = start + breaksIn(record);
       if (record.every(isBlank)) continue; // a blank line, or a spreadsheet's row of empty cells (`,,,`)
+      if (endMark > 0) throw new UserError(`a line after the end-of-file mark (Ctrl-Z) of line ${endMark}; delete the mark, or what follows it`, { file, line: start });
+      if (record.length === 1 && record[0] === '\x1a' && kind !== 'ts' && kind !== 'arff') {
+        endMark = start;
+        continue;
+      }
       if (reader === null && isSeparatorLine(record, kind, file, start)) continue;
       marks?.read(record, start);
       if (reader === null) {
@@ -272,6 +281,9 @@ async function readRecords(
           : kind === 'arff' ? new ArffReader(file, record, start, o, builder)
           : openReader(file, record, start, o, builder, streaming, kind);
         hooks.opened?.(reader instanceof ContiguousLongReader || reader instanceof LongReader ? 'long' : 'wide');
+        if (reader instanceof WideReader ? reader.headed : kind !== 'ts' && kind !== 'arff') header = { cells: record, line: start };
+      } else if (header !== null && record[0] === header.cells[0] && sameCells(record, header.cells)) {
+        throw new UserError(`this line repeats the header of line ${header.line} (files joined one after another?); delete it, or give each file to train on its own (it takes several)`, { file, line: start });
       } else reader.row(record, start);
       lastLine = start;
       const w = hooks.wait?.();
@@ -284,7 +296,7 @@ async function readRecords(
         { file, line: (parser as unknown as { info: { lines: number } }).info.lines },
       );
     }
-    throw stopped() ?? toUserError(e, file, line);
+    throw stopped() ?? withStartProblem(toUserError(e, file, line), head, kind);
   } finally {
     input.destroy();
     parser.destroy();
@@ -294,6 +306,21 @@ async function readRecords(
     throw new UserError('the file is empty; expected a header or rows of labelled values', { file, line: 1 });
   }
   reader.end(lastLine);
+}
+
+/** Whether two records hold the same cells. */
+function sameCells(a: readonly string[], b: readonly string[]): boolean {
+  return a.length === b.length && a.every((c, i) => c === b[i]);
+}
+
+/**
+ * `e`, or where it refuses a line at a CSV file's start that lines before the table, or a row of units under its
+ * header, explain better (table-start.ts): that UserError instead, with `e` as its cause.
+ */
+function withStartProblem(e: unknown, head: string, kind: TextKind): unknown {
+  if (!isUserError(e) || e.file === undefined || e.line === undefined || kind === 'ts' || kind === 'arff' || kind === 'json') return e;
+  const problem = startProblem(head, e.line);
+  return problem === undefined ? e : new UserError(problem.detail, { file: e.file, line: problem.line, cause: e });
 }
 
 /**

@@ -19,3 +19,10 @@ export interface SequenceSource {
   readonly file: string;
   readonly line: number; // first line of the sequence in its file (1-based, header counted)
 }
+
+/** The number of sequences of each of C classes; unlabelled ones (−1) are not counted. */
+export function classSizes(labels: Int32Array, C: number): Int32Array {
+  const sizes = new Int32Array(C);
+  for (const c of labels) if (c >= 0) sizes[c]++;
+  return sizes;
+}

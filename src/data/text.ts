@@ -14,6 +14,7 @@ import { Utf16leToUtf8, utf16Mark, utf16leAsUtf8 } from './utf16.js';
 export interface Text {
   readonly kind: TextKind; // told from the text as decompressed and decoded
   readonly text: Readable; // that text, from its first byte
+  readonly head: string; // its first bytes (up to 64 KiB, or the first whole line if longer) as UTF-8 text, for messages
 }
 
 const HEAD_BYTES = 64 * 1024; // the most read to tell a file's kind
@@ -53,13 +54,14 @@ export async function openText(input: Readable, file: string): Promise<Text> {
   // A NUL on the first line: binary from the start (a NUL further on is refused in its cell, with its column).
   const nul = head.indexOf(0);
   if (utf16 === null && nul >= 0 && !head.subarray(0, nul).includes(0x0a)) throw new UserError(binaryWhat(head), { file, line: 1 });
-  const kind = sniffFormat(asUtf8(head));
+  const headText = asUtf8(head);
+  const kind = sniffFormat(headText);
   // A byte-order mark is no text: dropped here, once, so that nothing after this meets one.
   head = utf16 === 'le' ? head.subarray(2) : withoutUtf8Mark(head);
   text = after(head, text);
   if (utf16 === 'le') text = join(text, new Utf16leToUtf8(file));
   if (kind === 'spaces') text = join(text, new BlanksToCommas(file));
-  return { kind, text };
+  return { kind, text, head: headText.toString('utf8') };
 }
 
 /** What to say of a file whose first bytes hold a NUL (no text has one): a safetensors model named as such. */

@@ -88,6 +88,11 @@ export class WideReader {
   private readonly idAt: number; // cell index of the id, −1: ids are row numbers
   private dataRows = 0;
 
+  /** Whether the file's first row was its header (else its first sequence). */
+  get headed(): boolean {
+    return this.header !== null;
+  }
+
   /** Takes the file's first row, which is either its header or its first sequence. */
   constructor(file: string, first: readonly string[], line: number, opts: WideOptions, builder: DataSetBuilder) {
     this.file = file;

@@ -16,7 +16,7 @@ import type { DataSet } from '../data/dataset.js';
 import { nameList } from '../data/names.js';
 import { type Model, differencesOf, resampleOf, sequenceNormOf, strideOf } from '../model/model.js';
 import { cellOf, directionsOf, layersOf, layoutOf } from '../model/layout.js';
-import { visible } from './visible.js';
+import { visible } from '../data/visible.js';
 import { packageVersion } from '../io/version.js';
 import { MAX_MATRIX_CLASSES, type Metrics } from './metrics.js';
 import { type Scores, UNKNOWN_LABEL } from './score.js';

@@ -18,7 +18,7 @@
 //
 // Legend: N training sequences, K folds, M candidates.
 
-import type { DataSet } from '../data/dataset.js';
+import { type DataSet, classSizes } from '../data/dataset.js';
 import { subsetOf } from '../data/subset.js';
 import type { Readout } from '../model/rnn.js';
 import type { Candidate, FoldScore } from '../model/state.js';
@@ -191,8 +191,7 @@ export const tooFewToSelect = (N: number, inPairs = N) =>
  */
 export function whySelectionSkips(labels: Int32Array, C: number, seed: number, anyCount = false): string | undefined {
   // A class of one sequence is never held out (heldOutParts): only the others count toward the parts' size.
-  const sizes = new Int32Array(C);
-  for (const c of labels) sizes[c]++;
+  const sizes = classSizes(labels, C);
   const inPairs = sizes.reduce((a, n) => (n >= 2 ? a + n : a), 0);
   if (inPairs < TRAIN_DEFAULTS.selectFrom && !anyCount) return tooFewToSelect(labels.length, inPairs);
   return canSelect(labels, C, seed) ? undefined : NOTHING_HELD_OUT;

@@ -14,7 +14,7 @@ import { loadingLines } from '../progress.js';
 import { invokedCommand } from '../command-line.js';
 import { type DataArgs, FILE_KINDS, dataOptionsFor, loadOptionsOf } from '../options.js';
 import { WORKFLOW_EXAMPLES, grouped, withExamples } from '../help.js';
-import { visible } from '../../eval/visible.js';
+import { visible } from '../../data/visible.js';
 
 type EvaluateArgs = DataArgs & { model: string; files: string[]; json: boolean; report?: string };
 

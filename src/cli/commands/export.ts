@@ -8,7 +8,7 @@ import { checkDistinct } from '../../io/paths.js';
 import { checkWritable, writeFilesAtomic } from '../../io/atomic.js';
 import { requireFlag } from '../options.js';
 import { WORKFLOW_EXAMPLES, grouped, withExamples } from '../help.js';
-import { visible } from '../../eval/visible.js';
+import { visible } from '../../data/visible.js';
 
 interface ExportArgs {
   model: string;

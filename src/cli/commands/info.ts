@@ -8,7 +8,7 @@ import { serializeModel } from '../../io/model-file.js';
 import { type Model, differencesOf, resampleOf, sequenceNormOf, strideOf } from '../../model/model.js';
 import { cellOf, directionsOf, layersOf, layoutOf } from '../../model/layout.js';
 import { hiddenText, membersOf } from '../../model/ensemble.js';
-import { visible } from '../../eval/visible.js';
+import { visible } from '../../data/visible.js';
 import { UserError } from '../../errors.js';
 import { WORKFLOW_EXAMPLES, grouped, withExamples } from '../help.js';
 import { nameList } from '../../data/names.js';

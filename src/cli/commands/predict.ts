@@ -10,7 +10,7 @@ import { checkFolder, checkWritable } from '../../io/atomic.js';
 import { atStop } from '../interrupt.js';
 import { type DataArgs, FILE_KINDS, dataOptionsFor, loadOptionsOf } from '../options.js';
 import { WORKFLOW_EXAMPLES, grouped, withExamples } from '../help.js';
-import { visible } from '../../eval/visible.js';
+import { visible } from '../../data/visible.js';
 
 type PredictArgs = DataArgs & { model: string; files: string[]; out?: string; quiet: boolean };
 

@@ -15,15 +15,15 @@ import { createProgress, loadingLines, selectionLines } from '../progress.js';
 import { armGraceful, atStop, disarmGraceful, gracefulSignal } from '../interrupt.js';
 import { checkFolder } from '../../io/atomic.js';
 import { sameBytes } from '../../io/fingerprint.js';
-import { timeLikeChannels } from '../../data/time-like.js';
-import { farOutValues } from '../../data/far-out.js';
+import { classSizes } from '../../data/dataset.js';
+import { dataWarnings } from '../../data/warnings.js';
 import { nameList } from '../../data/names.js';
 import { type ScaleSpread, widelyScaledChannels } from '../../data/scale-spread.js';
 import { type DataArgs, FILE_KINDS, dataOptionsFor, loadOptionsOf, requireFlag, switchFlag, differencesOption, sequenceNormOption, resampleFlag, strideFlag } from '../options.js';
 import { printEvaluations } from './evaluate.js';
 import { WORKFLOW_EXAMPLES, grouped, withExamples } from '../help.js';
 import { invokedCommand } from '../command-line.js';
-import { visible } from '../../eval/visible.js';
+import { visible } from '../../data/visible.js';
 
 const d = TRAIN_DEFAULTS;
 
@@ -204,31 +204,7 @@ export const trainCommand = {
       onRead: a.quiet ? undefined : loadingLines(process.stderr),
       onLoaded: a.quiet ? undefined : (ds) => {
         process.stderr.write(`${ds.lengths.length} sequences, ${ds.classes.length} classes; channels: ${nameList(ds.channels)}\n`);
-        // A wide file (a sequence a row) with a column named id reads as long: one step a sequence, columns as channels.
-        if (ds.lengths.length > 1 && ds.channels.length > 1 && ds.lengths.every((L) => L === 1)) {
-          process.stderr.write(`train-signals: warning: every sequence has a single time step; if each row is a whole sequence (the wide layout), read the file with --format wide (its column ${JSON.stringify(options.idColumn ?? 'id')} made it the long layout)
-`);
-        }
-        if (ds.values.every((x, i) => x === ds.values[i % ds.D])) {
-          process.stderr.write(`train-signals: warning: no channel varies: every step of every sequence holds the same values, so no class can be told from another\n`);
-        }
-        const sizes = classSizes(ds);
-        const lone = ds.classes.filter((_, c) => sizes[c] === 1).map((c) => JSON.stringify(c));
-        if (lone.length > 0) {
-          process.stderr.write(`train-signals: warning: ${lone.length === 1 ? `class ${lone[0]} has` : `classes ${nameList(lone)} have`} a single training sequence${lone.length === 1 ? '' : ' each'}; little can be learned of a class from one (a header row, or a line of another kind, read as data?)\n`);
-        }
-        const byCase = new Map<string, string[]>();
-        for (const c of ds.classes) byCase.set(c.toLowerCase(), [...(byCase.get(c.toLowerCase()) ?? []), c]);
-        const twins = [...byCase.values()].filter((cs) => cs.length > 1).flat().map((c) => JSON.stringify(c));
-        if (twins.length > 0) {
-          process.stderr.write(`train-signals: warning: classes ${nameList(twins)} differ only in letter case; they are trained as different classes\n`);
-        }
-        for (const f of farOutValues(ds)) {
-          process.stderr.write(`train-signals: warning: channel ${JSON.stringify(f.channel)} holds ${+f.value.toPrecision(7)} (sequence ${visible(f.id)}), ${f.ratio < 1e6 ? Math.round(f.ratio) : f.ratio.toExponential(1)} times its values' typical distance from their median; one such value sets the normalization's scale and flattens every other sequence: if it marks a missing reading or an error, remove or fix it\n`);
-        }
-        const timeLike = timeLikeChannels(ds).map((c) => JSON.stringify(c));
-        if (timeLike.length === 1) process.stderr.write(`train-signals: warning: channel ${timeLike[0]} runs like a time column in every sequence (it steps evenly, or is named as one and rises); if it is one, name it with --time-column\n`);
-        if (timeLike.length > 1) process.stderr.write(`train-signals: warning: channels ${nameList(timeLike)} run like a time column in every sequence (they step evenly, or are named as one and rise); if one is, name it with --time-column\n`);
+        for (const w of dataWarnings(ds, options.idColumn)) process.stderr.write(`train-signals: warning: ${w}\n`);
         const wide = init === undefined ? widelyScaledChannels(ds) : [];
         if (wide.length > 0 && a.sequenceNorm === 'auto') process.stderr.write(`${scalesApart(wide)}: each sequence is put on its own scale (--sequence-norm auto)\n`);
         if (wide.length > 0 && a.sequenceNorm === 'off') process.stderr.write(`train-signals: warning: ${scalesApart(wide)}, and --sequence-norm off leaves the small ones nearly flat once normalized\n`);
@@ -240,7 +216,7 @@ export const trainCommand = {
         const valSplit = options.valSplit === undefined || options.valSplit === 'auto' ? autoValSplit(ds.lengths.length) : options.valSplit;
         const heldOut = valSplit > 0 ? heldOutCount(ds.labels, ds.classes.length, valSplit) : 0;
         if (typeof options.valSplit === 'number' && options.valSplit > 0 && heldOut === 0) {
-          process.stderr.write(`train-signals: warning: --val-split ${options.valSplit} holds out no sequence of these classes (the smallest has ${Math.min(...classSizes(ds))}); training keeps its last weights${(options.patience ?? 0) > 0 ? ' and --patience has no effect' : ''}\n`);
+          process.stderr.write(`train-signals: warning: --val-split ${options.valSplit} holds out no sequence of these classes (the smallest has ${Math.min(...classSizes(ds.labels, ds.classes.length))}); training keeps its last weights${(options.patience ?? 0) > 0 ? ' and --patience has no effect' : ''}\n`);
         } else if ((options.patience ?? 0) > 0 && heldOut === 0) {
           process.stderr.write(`train-signals: warning: --patience ${options.patience} has no effect without validation data; give --val-split\n`);
         }
@@ -304,13 +280,6 @@ export const trainCommand = {
     if (r.test.length > 0) printEvaluations(r.test, false);
   },
 };
-
-/** The number of sequences of each class. */
-function classSizes(ds: { readonly labels: Int32Array; readonly classes: readonly string[] }): number[] {
-  const n = new Array<number>(ds.classes.length).fill(0);
-  for (const c of ds.labels) n[c]++;
-  return n;
-}
 
 /** Which channels' sequences' scales lie orders of magnitude apart (data/scale-spread.ts), widest first. */
 function scalesApart(wide: readonly ScaleSpread[]): string {

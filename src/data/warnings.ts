@@ -1,0 +1,53 @@
+// What in a training set looks like a file read wrongly, or data a model cannot learn from: each a line for the
+// user, none a refusal (the data may be what was meant). The CLI prints them as train loads; a program gets the
+// same lines by calling dataWarnings. Pure.
+
+import { type DataSet, classSizes } from './dataset.js';
+import { farOutValues } from './far-out.js';
+import { nameList } from './names.js';
+import { timeLikeChannels } from './time-like.js';
+import { visible } from './visible.js';
+
+/**
+ * The warnings for a training set, one line each, without a prefix. `idColumn` is the name that made a file the
+ * long layout (for the hint when every sequence is a single step).
+ */
+export function dataWarnings(ds: DataSet, idColumn = 'id'): string[] {
+  const out: string[] = [];
+  // A wide file (a sequence a row) with a column named id reads as long: one step a sequence, columns as channels.
+  if (ds.lengths.length > 1 && ds.channels.length > 1 && ds.lengths.every((L) => L === 1)) {
+    out.push(`every sequence has a single time step; if each row is a whole sequence (the wide layout), read the file with --format wide (its column ${JSON.stringify(idColumn)} made it the long layout)`);
+  }
+  if (ds.values.every((x, i) => x === ds.values[i % ds.D])) {
+    out.push('no channel varies: every step of every sequence holds the same values, so no class can be told from another');
+  }
+  const sizes = classSizes(ds.labels, ds.classes.length);
+  const lone = ds.classes.filter((_, c) => sizes[c] === 1).map((c) => JSON.stringify(c));
+  if (lone.length === 1) out.push(`class ${lone[0]} has a single training sequence; ${FROM_ONE}`);
+  if (lone.length > 1) out.push(`classes ${nameList(lone)} have a single training sequence each; ${FROM_ONE}`);
+  const twins = letterCaseTwins(ds.classes).map((c) => JSON.stringify(c));
+  if (twins.length > 0) out.push(`classes ${nameList(twins)} differ only in letter case; they are trained as different classes`);
+  for (const f of farOutValues(ds)) {
+    const times = f.ratio < 1e6 ? Math.round(f.ratio) : f.ratio.toExponential(1);
+    out.push(`channel ${JSON.stringify(f.channel)} holds ${+f.value.toPrecision(7)} (sequence ${visible(f.id)}), ${times} times its values' typical distance from their median; ` +
+      'one such value sets the normalization\'s scale and flattens every other sequence: if it marks a missing reading or an error, remove or fix it');
+  }
+  const timeLike = timeLikeChannels(ds).map((c) => JSON.stringify(c));
+  if (timeLike.length === 1) out.push(`channel ${timeLike[0]} runs like a time column in every sequence (it steps evenly, or is named as one and rises); if it is one, name it with --time-column`);
+  if (timeLike.length > 1) out.push(`channels ${nameList(timeLike)} run like a time column in every sequence (they step evenly, or are named as one and rise); if one is, name it with --time-column`);
+  return out;
+}
+
+const FROM_ONE = 'little can be learned of a class from one (a header row, or a line of another kind, read as data?)';
+
+/** The classes that another class equals but for letter case, in the order of `classes`. */
+function letterCaseTwins(classes: readonly string[]): string[] {
+  const byCase = new Map<string, string[]>();
+  for (const c of classes) {
+    const key = c.toLowerCase();
+    const same = byCase.get(key);
+    if (same === undefined) byCase.set(key, [c]);
+    else same.push(c);
+  }
+  return [...byCase.values()].filter((cs) => cs.length > 1).flat();
+}
