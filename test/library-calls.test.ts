@@ -7,11 +7,12 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { spawnSync } from 'node:child_process';
 import { InterruptedError, UserError } from '../src/errors.js';
 import { train } from '../src/train/train.js';
 import { fit } from '../src/train/fit.js';
 import { tuneThreads } from '../src/train/tune.js';
-import { applyNormalization, channelStatistics, mergeMembers, evaluate, evaluateFile, renderReport, score, serializeModel, totalMetrics, writeReport, parseModel, parseSafetensors, parseCheckpoint, loadModel } from '../src/index.js';
+import { applyNormalization, channelStatistics, mergeMembers, modelInputs, evaluate, evaluateFile, renderReport, score, serializeModel, totalMetrics, writeReport, parseModel, parseSafetensors, parseCheckpoint, loadModel } from '../src/index.js';
 import { loadDataSet } from '../src/data/csv.js';
 import { saveModel } from '../src/io/model-file.js';
 import { exportOnnx, saveOnnx } from '../src/io/onnx.js';
@@ -160,6 +161,17 @@ test('a data set built by hand is refused where its arrays disagree, naming the 
   await assert.rejects(fit(ds, { mean: [Number.NaN, 0], std: [0, 1] }, TINY), refused(/^fit\(\) normalization must be null or \{ mean, std \} of 2 finite float32 means/));
   await assert.rejects(fit(ds, { mean: [0], std: [1] }, TINY), refused(/^fit\(\) normalization must be null/));
   await assert.rejects(fit(ds, null, any(null)), refused(/^fit\(\) options must be an object \(got null\)/));
+  // train()'s ensemble and selection asked of fit() are refused, not ignored; what fit() does anyway is taken.
+  await assert.rejects(fit(ds, null, any({ ...TINY, members: 3 })), refused(/^fit\(\) trains one model: members 3 \(an ensemble\) is train\(\)'s/));
+  await assert.rejects(fit(ds, null, any({ ...TINY, select: 'on' })), refused(/^fit\(\) trains one model with the options given: select "on" \(model selection\) is train\(\)'s/));
+  // modelInputs gives a new data set and leaves the one given as it was, run after run.
+  const normalizing = (await fit(ds, channelStatistics(ds), TINY)).model;
+  const before = Float32Array.from(ds.values);
+  const once = modelInputs(normalizing, ds);
+  assert.deepEqual(ds.values, before);
+  assert.notDeepEqual(once.values, before);
+  assert.deepEqual(modelInputs(normalizing, ds).values, once.values);
+  assert.ok(once.values.buffer instanceof SharedArrayBuffer);
   await assert.rejects(fit({ ...ds, channels: ds.channels.map(() => 'x') }, null, TINY), refused(/channels must be an array of the 2 channel names, none empty, none repeated/));
 });
 
@@ -197,4 +209,27 @@ test('evaluate --report by import: writeReport with evaluate()\'s results and to
   const html = readFileSync(path, 'utf8');
   assert.ok(html.startsWith('<!doctype html>') || html.startsWith('<!DOCTYPE html>'), html.slice(0, 40));
   assert.ok(html.includes('train.csv'));
+});
+
+test('standard input read by import is read once, and a stopped read leaves process.stdin to the program, not destroyed', () => {
+  const index = new URL('../src/index.js', import.meta.url).href;
+  const once = `import { loadDataSet } from ${JSON.stringify(index)};
+    const ds = await loadDataSet(['-']);
+    const again = await loadDataSet(['-']).then(() => 'read', (e) => e.message);
+    console.log(JSON.stringify({ n: ds.lengths.length, again }));`;
+  const r = spawnSync(process.execPath, ['--input-type=module', '-e', once], { input: 'label,t0,t1\nrun,1,2\nwalk,3,4\n', encoding: 'utf8', timeout: 20_000 });
+  assert.equal(r.status, 0, r.stderr);
+  assert.deepEqual(JSON.parse(r.stdout), { n: 2, again: 'stdin: standard input was read already in this process, and its text is gone; give the data as a file' });
+  // Stopped after its first block: the rest of the input is still the program's to read.
+  const stopped = `import { loadDataSet } from ${JSON.stringify(index)};
+    const stop = new AbortController();
+    const why = await loadDataSet(['-'], { signal: stop.signal, onRead: () => stop.abort() }).then(() => 'loaded', (e) => e.name);
+    const destroyed = process.stdin.destroyed;
+    let rest = 0;
+    for await (const chunk of process.stdin) rest += chunk.length;
+    console.log(JSON.stringify({ why, destroyed, rest: rest > 0 }));`;
+  const big = 'label,t0,t1\n' + 'run,1,2\n'.repeat(200_000);
+  const s = spawnSync(process.execPath, ['--input-type=module', '-e', stopped], { input: big, encoding: 'utf8', timeout: 20_000 });
+  assert.equal(s.status, 0, s.stderr);
+  assert.deepEqual(JSON.parse(s.stdout), { why: 'InterruptedError', destroyed: false, rest: true });
 });

@@ -10,7 +10,7 @@
 // storage (builder.ts). Checks about what training needs (e.g. at least two classes) belong to the trainer.
 
 import { createReadStream, fstatSync } from 'node:fs';
-import { type Readable, pipeline } from 'node:stream';
+import { PassThrough, type Readable, pipeline } from 'node:stream';
 import { stat } from 'node:fs/promises';
 import { CsvError, parse } from 'csv-parse';
 import { InterruptedError, UserError, isUserError } from '../errors.js';
@@ -185,6 +185,24 @@ function resolveOptions(opts: ReadOptions): Resolved {
 /** The file name that reads standard input, as Unix tools take it (a file called `-` is `./-`); errors and results name it `stdin`. */
 export const STDIN = '-';
 
+let stdinTaken = false;
+
+/**
+ * Standard input, once in a process (its text is gone once read), through a stream of its own: destroying that
+ * one, as a finished or stopped read does, unpipes and pauses process.stdin and leaves it to the program.
+ */
+function stdinText(): Readable {
+  if (stdinTaken) throw new UserError('standard input was read already in this process, and its text is gone; give the data as a file', { file: 'stdin' });
+  stdinTaken = true;
+  const out = new PassThrough();
+  process.stdin.pipe(out);
+  out.once('close', () => {
+    process.stdin.unpipe(out);
+    process.stdin.pause();
+  });
+  return out;
+}
+
 /** How messages and results name the file at `path`. */
 export function fileName(path: string): string {
   return path === STDIN ? 'stdin' : path;
@@ -204,7 +222,10 @@ async function loadFile(
     throw toUserError(e, file, 0);
   }
 
-  const input: Readable = path === STDIN ? process.stdin : createReadStream(path);
+  const input: Readable = path === STDIN ? stdinText() : createReadStream(path);
+  // Its errors reach the reader through the pipeline (which finds a stream destroyed before it was joined errored):
+  // one emitted between two stages' listeners, as a stop from onRead while the head is read, is no crash.
+  input.on('error', () => {});
   // The caller's callback failing, or its signal aborting, ends the read with that error, not a file error.
   let stopped: unknown;
   const stop = (e: unknown) => {

@@ -9,6 +9,7 @@ import type { DataSet } from './dataset.js';
 import { withDifferences } from './differences.js';
 import { withSequenceNorm } from './sequence-norm.js';
 import { applyNormalization, channelStatistics } from './normalize.js';
+import { sharedFloat32 } from './shared.js';
 
 /** How the values as read become channels: each sequence on its own scale first, then the first differences. */
 export interface Reading {
@@ -21,8 +22,15 @@ export function readingOf(model: Pick<Model, 'sequenceNorm' | 'differences'>): R
   return { sequenceNorm: sequenceNormOf(model), differences: differencesOf(model) };
 }
 
-/** ds (as loaded) as the model reads it: ds itself normalized in place, or a new set with the added channels. */
+/** ds (as loaded) as the model reads it, a new data set; ds stays as it is. */
 export function modelInputs(model: Pick<Model, 'sequenceNorm' | 'differences' | 'normalization'>, ds: DataSet): DataSet {
+  const values = sharedFloat32(ds.values.length);
+  values.set(ds.values);
+  return inputsInPlace(model, { ...ds, values });
+}
+
+/** modelInputs for a data set loaded for this alone: ds itself normalized in place, or a new set with the added channels. */
+export function inputsInPlace(model: Pick<Model, 'sequenceNorm' | 'differences' | 'normalization'>, ds: DataSet): DataSet {
   return inputsOf(ds, readingOf(model), model.normalization).inputs;
 }
 

@@ -3,7 +3,7 @@
 
 import { LOAD_OPTION_KEYS, fileName, layoutOptions, readDataSet, type LoadOptions, type ReadOptions } from '../data/csv.js';
 import type { DataSet } from '../data/dataset.js';
-import { modelInputs } from '../data/inputs.js';
+import { inputsInPlace } from '../data/inputs.js';
 import { checkSameChannels, checkSomeLabelKnown } from '../data/names.js';
 import { UserError } from '../errors.js';
 import type { Model } from '../model/model.js';
@@ -43,7 +43,7 @@ async function evaluateOne(model: Model, file: string, load: ReadOptions): Promi
  */
 export function evaluateDataSet(model: Model, file: string, loaded: DataSet): FileEvaluation {
   checkSameChannels(loaded.channels, file, model.channels, 'the model');
-  const ds = modelInputs(model, loaded);
+  const ds = inputsInPlace(model, loaded);
   const labels = labelsForModel(ds.labels, ds.classes, model);
   checkSomeLabelKnown(ds.classes, file, model.classes, 'the model');
   const scores = score(model, { D: ds.D, values: ds.values, offsets: ds.offsets, lengths: ds.lengths, labels });

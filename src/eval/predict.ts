@@ -15,7 +15,7 @@ import { UserError } from '../errors.js';
 import type { StreamedSequence } from '../data/builder.js';
 import { NotContiguousError } from '../data/long-stream.js';
 import type { DataSet } from '../data/dataset.js';
-import { firstNonFinite, modelInputs, overflowMessage } from '../data/inputs.js';
+import { firstNonFinite, inputsInPlace, overflowMessage } from '../data/inputs.js';
 import { type Model, differencesOf, inputWidth, resampleOf, sequenceNormOf, strideOf } from '../model/model.js';
 import { appendDifferences, differenceChannels } from '../model/differences.js';
 import { appendSequenceNorm, sequenceNormChannels } from '../model/sequence-norm.js';
@@ -161,7 +161,7 @@ export function createSequenceScorer(model: Model): (s: Streamed) => Float32Arra
 
 /** Probabilities [N][C] of every sequence of `loaded` (not yet normalized: this normalizes it, data/inputs.ts). */
 function scoreDataSet(model: Model, loaded: DataSet): Float32Array {
-  const ds = modelInputs(model, loaded);
+  const ds = inputsInPlace(model, loaded);
   const labels = new Int32Array(ds.lengths.length).fill(UNLABELLED); // only the probabilities are wanted
   return score(model, { D: ds.D, values: ds.values, offsets: ds.offsets, lengths: ds.lengths, labels }).probabilities;
 }

@@ -38,7 +38,9 @@ import { checkDataArgument } from '../data/data-argument.js';
 
 export type { EpochRecord };
 
-export interface FitOptions extends HyperparameterOptions {
+export interface FitOptions extends Omit<HyperparameterOptions, 'select' | 'members'> {
+  readonly members?: 1; // one fit; an ensemble is train()'s
+  readonly select?: 'off'; // the options as given; model selection is train()'s
   readonly threads?: number; // default: every core
   readonly kernel?: KernelName; // 'wasm' (default, fast) or 'ts' (the reference kernel)
   readonly onEpoch?: (e: EpochRecord) => void;
@@ -204,6 +206,19 @@ function checkFitState(s: unknown): void {
   if (!ok) throw new UserError('fit() resume must be a state as onCheckpoint gives it (or a loaded checkpoint\'s state)');
 }
 
+/** hp for one fit: without train()'s ensemble size (fit() refuses it). */
+export function oneFit<T extends { readonly members?: number }>(hp: T): Omit<T, 'members'> {
+  const { members: _, ...one } = hp;
+  return one;
+}
+
+/** Refuses train()'s ensemble and model selection asked of fit(), which trains one model with what it is given. */
+function checkOneFit(o: object): void {
+  const { members, select } = o as { members?: unknown; select?: unknown };
+  if (members !== undefined && members !== 1) throw new UserError(`fit() trains one model: members ${String(members)} (an ensemble) is train()'s; leave members out, or train() the files`);
+  if (select !== undefined && select !== 'off') throw new UserError(`fit() trains one model with the options given: select ${JSON.stringify(select)} (model selection) is train()'s; leave select out, or train() the files`);
+}
+
 /** Refuses a normalization that is not null or D finite means and D usable standard deviations (the model would be unusable). */
 function checkNormalization(n: Normalization | null, D: number): void {
   if (n !== null && !isNormalizationOf(n, D)) throw new UserError(`fit() normalization must be null or { mean, std } of ${D} finite float32 means and ${D} standard deviations of at least 1.2e-38 (the data's channels), as channelStatistics() gives`);
@@ -211,6 +226,7 @@ function checkNormalization(n: Normalization | null, D: number): void {
 
 export async function fit(given: DataSet, normalization: Normalization | null, o: FitOptions = {}): Promise<FitResult> {
   checkOptionsObject(o, 'fit()');
+  checkOneFit(o);
   checkKnownOptions(o, FIT_OPTION_KEYS, 'fit()');
   if (o.resume !== undefined) checkFitState(o.resume);
   checkOptions(o, asOption, 'fit');

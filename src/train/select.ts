@@ -28,7 +28,7 @@ import type { KernelName } from '../engine/kernels.js';
 import { score } from '../eval/score.js';
 import { DivergedError } from '../errors.js';
 import { TRAIN_DEFAULTS, type Hyperparameters, stepsPerEpoch, trainingCount } from './defaults.js';
-import { fit, fitsKernelMemory, shapeFor } from './fit.js';
+import { fit, fitsKernelMemory, oneFit, shapeFor } from './fit.js';
 import { fileSizeProblem } from './preflight.js';
 import { layoutOf } from '../model/layout.js';
 import { stratifiedFolds, stratifiedSplit } from './split.js';
@@ -258,7 +258,7 @@ export async function runSelectionTask(data: SelectionData, t: SelectionTask, st
   const ds: DataSet = { ...rest, ids: [], sources: [] };
   try {
     const r = await fit(subsetOf(ds, t.train), null, {
-      ...withCandidate(t.hp, t.candidate), valSplit: 0, patience: 0, epochs: taskEpochs(t), threads: t.threads ?? 1, kernel: t.kernel, signal: stop,
+      ...oneFit(withCandidate(t.hp, t.candidate)), valSplit: 0, patience: 0, epochs: taskEpochs(t), threads: t.threads ?? 1, kernel: t.kernel, signal: stop,
       onBatch: steps && (() => void Atomics.add(steps, 0, 1)),
     });
     const s = score(r.model, subsetOf(ds, t.val));

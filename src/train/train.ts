@@ -24,7 +24,7 @@ import {
   HYPERPARAMETER_KEYS, type HyperparameterOptions, type Hyperparameters, TRAIN_DEFAULTS, defaultThreadCounts, defaultThreads,
   differencesFor, sequenceNormFor, resolveHyperparameters,
 } from './defaults.js';
-import { type BatchProgress, type FitResult, fit, shapeFor } from './fit.js';
+import { type BatchProgress, type FitResult, fit, oneFit, shapeFor } from './fit.js';
 import { layoutOf } from '../model/layout.js';
 import { TUNE_KEYS, type TuneOptions, type TuneResult, measureThreads } from './tune.js';
 import { asOption, checkOptions } from './option-checks.js';
@@ -315,7 +315,7 @@ async function fitMembers(ds: DataSet, normalization: Normalization | null, hp: 
     let r: FitResult;
     try {
       r = await fit(ds, normalization, {
-        ...hp, seed: memberSeed(hp.seed, m), threads: o.threads, init: o.init, onEpoch: o.onEpoch, onBatch: o.onBatch, kernel: o.kernel,
+        ...oneFit(hp), seed: memberSeed(hp.seed, m), threads: o.threads, init: o.init, onEpoch: o.onEpoch, onBatch: o.onBatch, kernel: o.kernel,
         resume: m === o.finished.length ? o.state : undefined, onCheckpoint: o.onCheckpoint && ((state) => o.onCheckpoint!(state, done)),
         checkpointEvery: o.checkpointEvery, signal: o.signal,
       });
