@@ -10,6 +10,7 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { hostname } from 'node:os';
 import { type Running, start } from './helpers/spawn.js';
+import { defaultBuild } from '../src/engine/wasm.js';
 import { spawn } from 'node:child_process';
 import { CLI, FAILING_WORKER_HOOK, ROOT } from './helpers/cli.js';
 import { parseCheckpoint } from '../src/io/checkpoint.js';
@@ -262,6 +263,17 @@ test('--resume refuses other hyperparameters or other data, and may extend --epo
   const hidden = await start([...args(2), '--resume', ck].map((a) => (a === '4' ? '5' : a))).done;
   assert.equal(hidden.code, 2);
   assert.match(hidden.stderr, /^train-signals: .*kept\.ckpt: --hidden is 5 but the checkpoint was trained with 4; resume with the command that started the run/);
+
+  // Another kernel, or the wasm kernel's other build, rounds otherwise: the model would be neither run's.
+  const was = `wasm-${defaultBuild()}`; // fma wherever relaxed SIMD compiles
+  const others: Array<[string[], Record<string, string>, string]> = [[['--kernel', 'ts'], {}, 'ts']];
+  if (was === 'wasm-fma') others.push([[], { TRAIN_SIGNALS_KERNEL: 'plain' }, 'wasm-plain']);
+  for (const [extra, env, now] of others) {
+    const other = await start([...args(2), '--resume', ck, ...extra], { env }).done;
+    assert.equal(other.code, 2, other.stderr);
+    assert.match(other.stderr, new RegExp(`kept\\.ckpt: the kernel here is "${now}" but the checkpoint was trained with "${was}", which rounds otherwise`));
+  }
+  assert.equal(JSON.parse(readFileSync(out, 'utf8')).training.timing.kernel, was);
 
   const kept = readFileSync(ck);
   const other = await start([...args(2), '--resume', ck].map((a) => (a === 'datasets/motion/train.csv' ? 'datasets/motion/test.csv' : a))).done;

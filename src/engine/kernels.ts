@@ -20,9 +20,17 @@ import { type OptimizerState, globalNorm, optimizerStep } from '../model/optimiz
 import { sharedFloat32 } from '../data/shared.js';
 import { createFastContext, fastChunkGradient, packWeights } from './fast.js';
 import { fastNorm, fastOptimizerStep } from './update.js';
-import { type MemoryPlan, checkAddressable, isAddressable, kernelModule, memoryPlan, scratchPlan, sharedMemory } from './wasm.js';
+import { type MemoryPlan, checkAddressable, defaultBuild, isAddressable, kernelModule, memoryPlan, scratchPlan, sharedMemory } from './wasm.js';
 
 export type KernelName = 'wasm' | 'ts';
+
+/**
+ * The kernel as a run records it, so that a resume can tell it: `ts`, or the wasm kernel with the build that runs
+ * here (`wasm-fma` or `wasm-plain`, wasm.ts), which round differently and so give other bits.
+ */
+export function kernelRecord(kernel: KernelName): string {
+  return kernel === 'ts' ? 'ts' : `wasm-${defaultBuild()}`;
+}
 
 /** A kernel's shared arrays, handed to every worker once (in workerData). */
 export type KernelMemory =

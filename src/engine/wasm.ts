@@ -122,6 +122,7 @@ export function checkKernelEnvironment(env: NodeJS.ProcessEnv = process.env): vo
 export function defaultBuild(): KernelBuild {
   if (chosen === null) {
     checkKernelEnvironment();
+    if (typeof WebAssembly === 'undefined') throw new UserError('this Node runs without WebAssembly (--jitless in NODE_OPTIONS?), which the kernel needs; run it without that');
     chosen = 'plain';
     if (process.env.TRAIN_SIGNALS_KERNEL !== 'plain') {
       try {

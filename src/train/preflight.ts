@@ -175,10 +175,12 @@ export async function checkTestFiles(files: readonly string[] | undefined, load:
 }
 
 /** Hyperparameters that may change on resume; every other one must equal the checkpoint's. */
-export const RESUMABLE_CHANGES = new Set(['epochs', 'lr', 'clip', 'patience', 'threads', 'kernel']);
+export const RESUMABLE_CHANGES = new Set(['epochs', 'lr', 'clip', 'patience', 'threads']);
 
 /** The resumable changes that change what a fit computes: refused once an ensemble has finished members. */
 const TRAINING_CHANGES = new Set(['epochs', 'lr', 'clip', 'patience']);
+
+const KERNEL_HINT = '--kernel ts or wasm; TRAIN_SIGNALS_KERNEL=plain for wasm-plain, unset for wasm-fma';
 
 const resumeError = (file: string, what: string) =>
   new UserError(`${what}; resume with the command that started the run (or start afresh without --resume)`, { file });
@@ -208,6 +210,7 @@ export function checkResume(ck: Checkpoint, file: string, hp: Readonly<Record<st
     const now = hp[key];
     if (JSON.stringify(now) !== JSON.stringify(was)) {
       if (key === 'init') throw resumeError(file, now ? '--init was given but the checkpoint\'s run started without one' : 'the checkpoint\'s run started from an --init model; give the same --init');
+      if (key === 'kernel') throw resumeError(file, `the kernel here is ${JSON.stringify(now)} but the checkpoint was trained with ${JSON.stringify(was)}, which rounds otherwise, so the model would be neither run's (${KERNEL_HINT})`);
       const flag = '--' + key.replace(/[A-Z]/g, (c) => '-' + c.toLowerCase());
       const why = RESUMABLE_CHANGES.has(key) ? `${finished} finished member(s) of this ensemble were trained with ${JSON.stringify(was)}` : `the checkpoint was trained with ${JSON.stringify(was)}`;
       throw resumeError(file, `${flag} is ${JSON.stringify(now)} but ${why}`);

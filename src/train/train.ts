@@ -17,7 +17,7 @@ import { saveModel } from '../io/model-file.js';
 import { type Model, differencesOf, sequenceNormOf } from '../model/model.js';
 import { ensembleShape, memberSeed, mergeMembers } from '../model/ensemble.js';
 import type { EpochRecord, FitState, FoldScore, Member, SelectionState } from '../model/state.js';
-import type { KernelName } from '../engine/kernels.js';
+import { type KernelName, kernelRecord } from '../engine/kernels.js';
 import { type FileEvaluation, evaluateDataSet, totalMetrics } from '../eval/evaluate.js';
 import { writeReport } from '../eval/report.js';
 import {
@@ -165,7 +165,8 @@ async function trainClaimed(o: TrainOptions, outputs: OutputPaths): Promise<Trai
   const tooLarge = fileSizeProblem(layoutOf(shapeFor(ds, hp, o.init)).size, hp.members, hp.hidden, { saving: outputs.out !== undefined, checkpointing: path !== undefined });
   if (tooLarge !== null) throw new UserError(tooLarge);
   const data = { sequences: ds.lengths.length, steps: ds.values.length / ds.D, fingerprint };
-  const recordOf = (h: Hyperparameters) => ({ ...h, normalize: normalization ? 'zscore' : 'none', differences, sequenceNorm, init: o.init ? true : false });
+  const kernel = kernelRecord(o.kernel ?? d.kernel);
+  const recordOf = (h: Hyperparameters) => ({ ...h, normalize: normalization ? 'zscore' : 'none', differences, sequenceNorm, init: o.init ? true : false, kernel });
   const modelRecordOf = (h: Hyperparameters): Checkpoint['model'] => ({
     shape: shapeFor(ds, h, o.init), readout: h.readout, ...(h.stride > 1 ? { stride: h.stride } : {}), ...(h.resample > 0 ? { resample: h.resample } : {}),
     ...(sequenceNorm ? { sequenceNorm } : {}), ...(differences ? { differences } : {}), classes: ds.classes, channels: loaded.channels, normalization,
@@ -274,7 +275,7 @@ async function trainClaimed(o: TrainOptions, outputs: OutputPaths): Promise<Trai
       bestEpoch: first.bestEpoch,
       history: history.map(({ seconds: _s, sequencesPerSecond: _q, ...rest }) => rest),
       ...(hp.members > 1 ? { members: members.map((x, m) => ({ seed: memberSeed(hp.seed, m), bestEpoch: x.bestEpoch, epochs: x.history.length, ...finalRecord(x.history) })) } : {}),
-      timing: { threads, seconds, sequencesPerSecond, kernel: o.kernel ?? d.kernel, ...(tuned ? { tuned: true } : {}), ...(resume ? { resumed: true } : {}) },
+      timing: { threads, seconds, sequencesPerSecond, kernel, ...(tuned ? { tuned: true } : {}), ...(resume ? { resumed: true } : {}) },
     },
   };
   if (o.out) saveModel(o.out, model);
