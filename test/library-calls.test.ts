@@ -233,3 +233,30 @@ test('standard input read by import is read once, and a stopped read leaves proc
   assert.equal(s.status, 0, s.stderr);
   assert.deepEqual(JSON.parse(s.stdout), { why: 'InterruptedError', destroyed: false, rest: true });
 });
+
+test('a callback that throws in the final fit stops train with its own error, as thrown; selection\'s checkpoint stays to resume from', async () => {
+  const dir = tempDir('calls-');
+  const file = smallFile(dir);
+  const out = join(dir, 'm.json');
+  class Stop extends Error {}
+  const mine = new Stop('enough');
+  await assert.rejects(train({ files: [file], ...TINY, select: 'on', epochs: 2, out, onEpoch: () => { throw mine; } }), (e: unknown) => e === mine);
+  assert.ok(existsSync(`${out}.ckpt`), 'the scores of model selection are kept');
+  const resumed = await train({ files: [file], ...TINY, select: 'on', epochs: 2, out, resume: `${out}.ckpt` });
+  const fresh = await train({ files: [file], ...TINY, select: 'on', epochs: 2 });
+  assert.deepEqual(resumed.model.parameters, fresh.model.parameters);
+});
+
+test('train() hands a program the warnings the CLI prints, through onWarning, a line each', async () => {
+  const dir = tempDir('calls-');
+  const file = join(dir, 'train.csv');
+  writeFileSync(file, 'label,t0,t1,t2\na,1,2,3\nb,3,2,1\na,1,2,4\nb,4,2,1\nA,2,2,2\n');
+  const lines: string[] = [];
+  await train({ files: [file], test: [file], ...TINY, patience: 2, onWarning: (w) => lines.push(w) });
+  assert.deepEqual(lines, [
+    'class "A" has a single training sequence; little can be learned of a class from one (a header row, or a line of another kind, read as data?)',
+    'classes "A", "a" differ only in letter case; they are trained as different classes',
+    '--patience 2 has no effect without validation data; give --val-split',
+    `--test ${file} holds the same bytes as the training file ${file}; its accuracy is not a held-out figure`,
+  ]);
+});

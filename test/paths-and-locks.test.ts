@@ -108,3 +108,13 @@ test('a model whose checkpoint or model file would pass what a JSON text can hol
   assert.equal(fileSizeProblem(200_000, 3, 64, { saving: true, checkpointing: true }), null);
   assert.ok((4 * P * 4 * 4) / 3 > MAX_JSON_BYTES, 'the checkpoint holds four base64 arrays of P float32');
 });
+
+test('many runs holding locks at once share one exit listener, gone when the last lock is released', () => {
+  const dir = tempDir('locks-');
+  const before = process.listenerCount('exit');
+  const locks = Array.from({ length: 12 }, (_, i) => lockCheckpoint(join(dir, `m${i}.json.ckpt`)));
+  assert.equal(process.listenerCount('exit'), before + 1);
+  for (const l of locks) l.release();
+  assert.equal(process.listenerCount('exit'), before);
+  assert.deepEqual(readdirSync(dir), []);
+});

@@ -40,3 +40,11 @@ export function widelyScaledChannels(ds: DataSet): ScaleSpread[] {
   }
   return out.sort((a, b) => b.decades - a.decades);
 }
+
+/** Which channels' sequences' scales lie orders of magnitude apart, widest first, as a phrase for a message. */
+export function scalesApart(wide: readonly ScaleSpread[]): string {
+  const names = wide.slice(0, 3).map((w) => JSON.stringify(w.channel));
+  const more = wide.length > 3 ? ` and ${wide.length - 3} more` : '';
+  const which = wide.length === 1 ? `channel ${names[0]}` : `channels ${names.join(', ')}${more}`;
+  return `the sequences' scales lie ${wide.length > 1 ? 'up to ' : ''}${wide[0].decades.toFixed(1)} decades apart in ${which} (10th to 90th percentile of their standard deviations)`;
+}

@@ -10,7 +10,9 @@ import type { Model } from '../model/model.js';
 import { type Scores, UNKNOWN_LABEL, labelsForModel, score } from './score.js';
 import { type Metrics, type Tally, addPrediction, createTally, mergeTallies, metricsOf } from './metrics.js';
 import { checkOnce } from '../io/paths.js';
-import { type NamesExactly, checkFileList, checkKnownOptions, checkModelArgument } from '../data/arguments.js';
+import { type NamesExactly, checkCallbacks, checkFileList, checkKnownOptions, checkModelArgument } from '../data/arguments.js';
+import { matchesAny, recordedFingerprints } from '../io/fingerprint.js';
+import { visible } from '../data/visible.js';
 
 export interface FileEvaluation {
   readonly file: string;
@@ -79,18 +81,26 @@ export function totalMetrics(results: readonly FileEvaluation[]): Metrics | null
 
 export interface EvaluateOptions extends LoadOptions {
   readonly files: readonly string[];
+  readonly onWarning?: (line: string) => void; // a file that holds the bytes of one the model was trained on
 }
 
-/** Every key of EvaluateOptions (and PredictOptions), checked whole at compile time: any other is refused. */
+/** Every key of PredictOptions, checked whole at compile time: any other is refused. */
 export const FILES_OPTION_KEYS = [...LOAD_OPTION_KEYS, 'files'] as const;
-const evaluateKeysWhole: NamesExactly<keyof EvaluateOptions, typeof FILES_OPTION_KEYS> = true;
+/** Every key of EvaluateOptions, checked whole at compile time: any other is refused. */
+const EVALUATE_OPTION_KEYS = [...FILES_OPTION_KEYS, 'onWarning'] as const;
+const evaluateKeysWhole: NamesExactly<keyof EvaluateOptions, typeof EVALUATE_OPTION_KEYS> = true;
 void evaluateKeysWhole;
 
 export async function evaluate(model: Model, o: EvaluateOptions): Promise<FileEvaluation[]> {
   checkModelArgument(model, 'model');
-  checkKnownOptions(o ?? {}, FILES_OPTION_KEYS, 'evaluate()');
+  checkKnownOptions(o ?? {}, EVALUATE_OPTION_KEYS, 'evaluate()');
   checkFileList(o?.files, 'files');
+  checkCallbacks(o, ['onWarning']);
   checkOnce(o.files, 'the files to evaluate'); // a file twice would count its sequences twice in the total
+  if (o.onWarning) {
+    const recorded = recordedFingerprints(model.training);
+    for (const f of o.files) if (matchesAny(f, recorded)) o.onWarning(`${visible(f)} holds the same bytes as a file the model was trained on; its accuracy is not a held-out figure`);
+  }
   const out: FileEvaluation[] = [];
   const load = layoutOptions(model, o);
   for (const file of o.files) out.push(await evaluateOne(model, file, load));

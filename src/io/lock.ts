@@ -54,12 +54,22 @@ export function lockCheckpoint(checkpoint: string): CheckpointLock {
   const release = (): void => {
     if (!held) return;
     held = false;
-    process.removeListener('exit', release);
+    heldLocks.delete(release);
+    if (heldLocks.size === 0) process.removeListener('exit', releaseAll);
     const holder = lockHolder(path);
     if (holder !== null && holder.pid === process.pid && holder.host === hostname()) rmSync(path, { force: true });
   };
-  process.on('exit', release); // a command stopped at once (a signal while loading) exits past any finally
+  // A command stopped at once (a signal while loading) exits past any finally: one listener for every lock held,
+  // however many runs a program has going at once.
+  if (heldLocks.size === 0) process.on('exit', releaseAll);
+  heldLocks.add(release);
   return { path, release };
+}
+
+const heldLocks = new Set<() => void>();
+
+function releaseAll(): void {
+  for (const release of [...heldLocks]) release();
 }
 
 interface Holder {

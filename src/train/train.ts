@@ -18,6 +18,7 @@ import { type Model, differencesOf, sequenceNormOf } from '../model/model.js';
 import { ensembleShape, memberSeed, mergeMembers } from '../model/ensemble.js';
 import type { EpochRecord, FitState, FoldScore, Member, SelectionState } from '../model/state.js';
 import { type KernelName, kernelRecord } from '../engine/kernels.js';
+import { lossWarning, trainingWarnings } from './warnings.js';
 import { type FileEvaluation, evaluateDataSet, totalMetrics } from '../eval/evaluate.js';
 import { writeReport } from '../eval/report.js';
 import {
@@ -60,6 +61,7 @@ export interface TrainOptions extends LoadOptions, HyperparameterOptions {
   readonly onSelectionSkipped?: (why: string, hp: Hyperparameters) => void; // selection cannot run or too few sequences for --select auto (select.ts), with what trains instead
   readonly onTuned?: (t: TuneResult) => void; // `threads: 'auto'` has measured and chosen
   readonly onLoaded?: (ds: DataSet) => void; // the training data are loaded and every input checked (before normalization)
+  readonly onWarning?: (line: string) => void; // what the data or the options suggest is not what was meant (warnings.ts), a line each
 }
 
 export { TRAIN_DEFAULTS };
@@ -69,7 +71,7 @@ const TRAIN_OPTION_KEYS = [
   ...LOAD_OPTION_KEYS, ...HYPERPARAMETER_KEYS,
   'files', 'test', 'out', 'threads', 'kernel', 'report', 'commandLine', 'normalize', 'differences', 'sequenceNorm', 'onEpoch', 'onBatch', 'onStart',
   'onMember', 'checkpoint', 'checkpointEvery', 'resume', 'onTrained', 'onSelecting', 'onSelection', 'onSelectionSteps', 'onSelected',
-  'onSelectionSkipped', 'onTuned', 'onLoaded',
+  'onSelectionSkipped', 'onTuned', 'onLoaded', 'onWarning',
 ] as const;
 const trainKeysWhole: NamesExactly<keyof TrainOptions, typeof TRAIN_OPTION_KEYS> = true;
 void trainKeysWhole;
@@ -137,6 +139,7 @@ async function trainClaimed(o: TrainOptions, outputs: OutputPaths): Promise<Trai
   const testSets = await checkTestFiles(o.test, load, loaded);
   if (o.signal?.aborted) throw new InterruptedError(0, 0, o.resume);
   o.onLoaded?.(loaded); // every input checked
+  if (o.onWarning) for (const w of trainingWarnings(loaded, { ...o, fromModel: o.init !== undefined })) o.onWarning(w);
   // A checkpoint of an earlier version, which read no differences: resuming it keeps to that.
   const differences = resume ? differencesOf(resume.model) : o.init ? differencesOf(o.init) : differencesFor(o.differences ?? d.differences, loaded);
   const sequenceNorm = resume ? sequenceNormOf(resume.model) : o.init ? sequenceNormOf(o.init) : sequenceNormFor(o.sequenceNorm ?? d.sequenceNorm, loaded);
@@ -244,18 +247,28 @@ async function trainClaimed(o: TrainOptions, outputs: OutputPaths): Promise<Trai
     saveCheckpoint(path, { model: ckModel, hyperparameters: recorded, data, ...(selection ? { selection } : {}), members, state });
     last = { path, after: after(state.history.length, members.length) };
   };
+  // Before the final fit's first checkpoint, the last good one is selection's scores (this run's, or resumed from).
+  const selected = selectionCheckpoint ?? (resume && !state0 ? o.resume : undefined);
+  const host = hostCallbacks(o);
   o.onStart?.(hp);
   const { members, seconds, seen } = await fitMembers(ds, normalization, hp, {
-    threads, init: o.init, kernel: o.kernel, onEpoch: o.onEpoch, onBatch: o.onBatch, onMember: o.onMember, signal: o.signal,
+    threads, init: o.init, kernel: o.kernel, ...host.callbacks, signal: o.signal,
     finished: resume?.members ?? [], state: state0, onCheckpoint, checkpointEvery: o.checkpointEvery ?? d.checkpointEvery,
     failed: (e) => {
+      // A callback's own error goes back to the program as it was thrown.
+      if (host.threw(e)) return e;
       // Diverged before any checkpoint of the final fit: selection's, chosen with this --lr, is no place to go on from.
-      if (e instanceof DivergedError && last === undefined) dropSelectionCheckpoint();
-      return withCheckpoint(e, last);
+      if (e instanceof DivergedError && last === undefined) {
+        dropSelectionCheckpoint();
+        return withCheckpoint(e, undefined, path !== undefined);
+      }
+      return withCheckpoint(e, last ?? (selected === undefined ? undefined : { path: selected, after: 'model selection' }), path !== undefined);
     },
   });
   const first = members[0];
   const history = [...first.history];
+  const thrownOut = lossWarning(history.at(-1)?.loss ?? 0, ds.classes.length, hp.lr, hp.clip);
+  if (thrownOut !== undefined) o.onWarning?.(thrownOut);
   const sequencesPerSecond = seconds > 0 ? seen / seconds : 0;
   const model: Model = {
     ...ckModel,
@@ -351,15 +364,38 @@ function selectionRecord(s: Selection) {
   };
 }
 
-/** A failure of fit() with where the last good checkpoint is, so that no one loses the epochs behind it. */
-function withCheckpoint(e: unknown, last: { path: string; after: string } | undefined): unknown {
+/**
+ * The program's callbacks that fit() calls, each marking what it throws, so that a failure of fit() can be told
+ * for the program's own error (given back as it is) rather than the run's.
+ */
+function hostCallbacks(o: Pick<TrainOptions, 'onEpoch' | 'onBatch' | 'onMember'>) {
+  const thrown = new WeakSet<object>();
+  const marked = <A extends unknown[]>(f: ((...a: A) => void) | undefined) => f && ((...a: A) => {
+    try {
+      f(...a);
+    } catch (e) {
+      if (typeof e === 'object' && e !== null) thrown.add(e);
+      throw e;
+    }
+  });
+  return {
+    callbacks: { onEpoch: marked(o.onEpoch), onBatch: marked(o.onBatch), onMember: marked(o.onMember) },
+    threw: (e: unknown) => typeof e === 'object' && e !== null && thrown.has(e),
+  };
+}
+
+/**
+ * A failure of fit() with where the last good checkpoint is, so that no one loses the epochs behind it.
+ * `checkpointing`: whether the run writes checkpoints at all (not without an output file).
+ */
+function withCheckpoint(e: unknown, last: { path: string; after: string } | undefined, checkpointing: boolean): unknown {
   if (isInterrupted(e)) {
     e.checkpoint = last?.path;
     return e;
   }
-  const where = last === undefined
-    ? 'no checkpoint was written (it stopped before the first)'
-    : `the last good checkpoint (after ${last.after}) is ${last.path}`;
+  const where = last !== undefined ? `the last good checkpoint (after ${last.after}) is ${last.path}`
+    : checkpointing ? 'no checkpoint was written (it stopped before the first)'
+      : 'no checkpoint was written (a run without an output file or a checkpoint path writes none)';
   if (e instanceof DivergedError) {
     const how = last === undefined ? '' : `; continue from it with --resume ${last.path} and a smaller --lr`;
     return new DivergedError(`${e.detail}; no model was written; ${where}${how}`, e.epoch, e.step);

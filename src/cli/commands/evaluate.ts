@@ -8,7 +8,6 @@ import type { Metrics } from '../../eval/metrics.js';
 import { renderReport, writeReport } from '../../eval/report.js';
 import { checkDistinct } from '../../io/paths.js';
 import { checkWritable } from '../../io/atomic.js';
-import { matchesAny, recordedFingerprints } from '../../io/fingerprint.js';
 import { detailTables, summaryTable } from '../format.js';
 import { loadingLines } from '../progress.js';
 import { invokedCommand } from '../command-line.js';
@@ -85,11 +84,8 @@ export const evaluateCommand = {
       checkDistinct([['the --model file', a.model], ...a.files.map((f) => ['one of the input files', f] as const)], [['--report', a.report]]);
       checkWritable(a.report, '--report'); // before the work: its folder exists and takes a file
     }
-    const recorded = recordedFingerprints(model.training);
-    for (const f of a.files) {
-      if (matchesAny(f, recorded)) process.stderr.write(`train-signals: warning: ${visible(f)} holds the same bytes as a file the model was trained on; its accuracy is not a held-out figure\n`);
-    }
-    const results = await evaluate(model, { ...loadOptionsOf(a), files: a.files, onRead: loadingLines(process.stderr) });
+    const onWarning = (w: string) => process.stderr.write(`train-signals: warning: ${w}\n`);
+    const results = await evaluate(model, { ...loadOptionsOf(a), files: a.files, onRead: loadingLines(process.stderr), onWarning });
     await signalsHandled(); // Ctrl-C while the last file was scored stops here, with no report written
     printEvaluations(results, a.json, toStdout ? process.stderr : process.stdout);
     if (a.report !== undefined) {

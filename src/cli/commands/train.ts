@@ -6,19 +6,15 @@ import { loadInitModel } from '../../io/safetensors.js';
 import { checkDistinct } from '../../io/paths.js';
 import { train } from '../../train/train.js';
 import { hiddenText } from '../../model/ensemble.js';
-import { MAX_EPOCHS, MAX_THREADS, TRAIN_DEFAULTS, autoValSplit, defaultThreads } from '../../train/defaults.js';
-import { heldOutCount } from '../../train/split.js';
+import { MAX_EPOCHS, MAX_THREADS, TRAIN_DEFAULTS, defaultThreads } from '../../train/defaults.js';
 import { asFlag, checkOptions } from '../../train/option-checks.js';
 import { CLASS_WEIGHTS, type ClassWeights } from '../../train/class-weights.js';
 import { LR_SCHEDULES, type LrSchedule } from '../../train/schedule.js';
 import { createProgress, loadingLines, selectionLines } from '../progress.js';
 import { armGraceful, atStop, disarmGraceful, gracefulSignal } from '../interrupt.js';
 import { checkFolder } from '../../io/atomic.js';
-import { sameBytes } from '../../io/fingerprint.js';
-import { classSizes } from '../../data/dataset.js';
-import { dataWarnings } from '../../data/warnings.js';
 import { nameList } from '../../data/names.js';
-import { type ScaleSpread, widelyScaledChannels } from '../../data/scale-spread.js';
+import { scalesApart, widelyScaledChannels } from '../../data/scale-spread.js';
 import { type DataArgs, FILE_KINDS, dataOptionsFor, loadOptionsOf, requireFlag, switchFlag, differencesOption, sequenceNormOption, resampleFlag, strideFlag } from '../options.js';
 import { printEvaluations } from './evaluate.js';
 import { WORKFLOW_EXAMPLES, grouped, withExamples } from '../help.js';
@@ -202,28 +198,11 @@ export const trainCommand = {
       commandLine: invokedCommand(),
       signal: gracefulSignal(),
       onRead: a.quiet ? undefined : loadingLines(process.stderr),
+      onWarning: a.quiet ? undefined : (w) => process.stderr.write(`train-signals: warning: ${w}\n`),
       onLoaded: a.quiet ? undefined : (ds) => {
         process.stderr.write(`${ds.lengths.length} sequences, ${ds.classes.length} classes; channels: ${nameList(ds.channels)}\n`);
-        for (const w of dataWarnings(ds, options.idColumn)) process.stderr.write(`train-signals: warning: ${w}\n`);
         const wide = init === undefined ? widelyScaledChannels(ds) : [];
         if (wide.length > 0 && a.sequenceNorm === 'auto') process.stderr.write(`${scalesApart(wide)}: each sequence is put on its own scale (--sequence-norm auto)\n`);
-        if (wide.length > 0 && a.sequenceNorm === 'off') process.stderr.write(`train-signals: warning: ${scalesApart(wide)}, and --sequence-norm off leaves the small ones nearly flat once normalized\n`);
-        // After every input is checked, so that a refused run prints its one line only.
-        if (typeof options.threads === 'number' && options.threads > defaultThreads()) {
-          process.stderr.write(`train-signals: warning: --threads ${options.threads} is more than the ${defaultThreads()} core(s) here; the extra threads share cores and slow each step (the result is the same)\n`);
-        }
-        // A validation split asked for that holds out nothing (classes too small), or patience with nothing to watch.
-        const valSplit = options.valSplit === undefined || options.valSplit === 'auto' ? autoValSplit(ds.lengths.length) : options.valSplit;
-        const heldOut = valSplit > 0 ? heldOutCount(ds.labels, ds.classes.length, valSplit) : 0;
-        if (typeof options.valSplit === 'number' && options.valSplit > 0 && heldOut === 0) {
-          process.stderr.write(`train-signals: warning: --val-split ${options.valSplit} holds out no sequence of these classes (the smallest has ${Math.min(...classSizes(ds.labels, ds.classes.length))}); training keeps its last weights${(options.patience ?? 0) > 0 ? ' and --patience has no effect' : ''}\n`);
-        } else if ((options.patience ?? 0) > 0 && heldOut === 0) {
-          process.stderr.write(`train-signals: warning: --patience ${options.patience} has no effect without validation data; give --val-split\n`);
-        }
-        for (const t of a.test ?? []) {
-          const same = a.files.find((f) => sameBytes(t, f));
-          if (same !== undefined) process.stderr.write(`train-signals: warning: --test ${t} holds the same bytes as the training file ${same}; its accuracy is not a held-out figure\n`);
-        }
       },
       onStart: (hp) => {
         armGraceful(); // Ctrl-C from here on: finish the step, write the checkpoint
@@ -272,19 +251,7 @@ export const trainCommand = {
       const who = fits.length > 1 ? ` (member ${i + 1} of ${fits.length})` : '';
       process.stderr.write(`early stopping${who}: no validation improvement for ${planned.patience} epoch(s) after epoch ${f.bestEpoch}; stopped at ${f.epochs} of ${planned.epochs}, kept epoch ${f.bestEpoch}'s weights\n`);
     });
-    // Ten times the loss of guessing every class alike: the steps threw the model out, rather than the data being hard.
-    const lastLoss = r.history.at(-1)?.loss ?? 0;
-    if (!a.quiet && lastLoss > 10 * Math.log(m.classes.length)) {
-      process.stderr.write(`train-signals: warning: the training loss ended at ${+lastLoss.toPrecision(4)}, ten times or more that of guessing every class alike (${+Math.log(m.classes.length).toPrecision(4)}): the steps are too large for this model; a smaller --lr (now ${planned.lr})${planned.clip > 0 ? '' : ' or gradient clipping (--clip 1)'} should train it\n`);
-    }
     if (r.test.length > 0) printEvaluations(r.test, false);
   },
 };
 
-/** Which channels' sequences' scales lie orders of magnitude apart (data/scale-spread.ts), widest first. */
-function scalesApart(wide: readonly ScaleSpread[]): string {
-  const names = wide.slice(0, 3).map((w) => JSON.stringify(w.channel));
-  const more = wide.length > 3 ? ` and ${wide.length - 3} more` : '';
-  const which = wide.length === 1 ? `channel ${names[0]}` : `channels ${names.join(', ')}${more}`;
-  return `the sequences' scales lie ${wide.length > 1 ? 'up to ' : ''}${wide[0].decades.toFixed(1)} decades apart in ${which} (10th to 90th percentile of their standard deviations)`;
-}

@@ -1,0 +1,55 @@
+// What train() warns of, one line each, without a prefix: the data as loaded (data/warnings.ts) and options that
+// will not do what they seem to with these data or this machine. None is a refusal; train() hands each to the
+// program's onWarning (the CLI prints them to stderr). Pure but for reading the test files' bytes.
+
+import type { DataSet } from '../data/dataset.js';
+import { classSizes } from '../data/dataset.js';
+import { dataWarnings } from '../data/warnings.js';
+import { scalesApart, widelyScaledChannels } from '../data/scale-spread.js';
+import { sameBytes } from '../io/fingerprint.js';
+import { autoValSplit, defaultThreads } from './defaults.js';
+import { heldOutCount } from './split.js';
+
+export interface WarnedOptions {
+  readonly files: readonly string[];
+  readonly test?: readonly string[];
+  readonly idColumn?: string;
+  readonly threads?: number | 'auto';
+  readonly valSplit?: number | 'auto';
+  readonly patience?: number;
+  readonly sequenceNorm?: boolean | 'auto';
+  readonly fromModel: boolean; // --init: the model fixes how the data are read
+}
+
+/** The warnings for training on `ds` (as loaded) with these options. */
+export function trainingWarnings(ds: DataSet, o: WarnedOptions): string[] {
+  const out = dataWarnings(ds, o.idColumn);
+  if (o.sequenceNorm === false && !o.fromModel) {
+    const wide = widelyScaledChannels(ds);
+    if (wide.length > 0) out.push(`${scalesApart(wide)}, and --sequence-norm off leaves the small ones nearly flat once normalized`);
+  }
+  if (typeof o.threads === 'number' && o.threads > defaultThreads()) {
+    out.push(`--threads ${o.threads} is more than the ${defaultThreads()} core(s) here; the extra threads share cores and slow each step (the result is the same)`);
+  }
+  // A validation split asked for that holds out nothing (classes too small), or patience with nothing to watch.
+  const valSplit = o.valSplit === undefined || o.valSplit === 'auto' ? autoValSplit(ds.lengths.length) : o.valSplit;
+  const heldOut = valSplit > 0 ? heldOutCount(ds.labels, ds.classes.length, valSplit) : 0;
+  if (typeof o.valSplit === 'number' && o.valSplit > 0 && heldOut === 0) {
+    const smallest = Math.min(...classSizes(ds.labels, ds.classes.length));
+    out.push(`--val-split ${o.valSplit} holds out no sequence of these classes (the smallest has ${smallest}); training keeps its last weights${(o.patience ?? 0) > 0 ? ' and --patience has no effect' : ''}`);
+  } else if ((o.patience ?? 0) > 0 && heldOut === 0) {
+    out.push(`--patience ${o.patience} has no effect without validation data; give --val-split`);
+  }
+  for (const t of o.test ?? []) {
+    const same = o.files.find((f) => sameBytes(t, f));
+    if (same !== undefined) out.push(`--test ${t} holds the same bytes as the training file ${same}; its accuracy is not a held-out figure`);
+  }
+  return out;
+}
+
+/** Ten times the loss of guessing every class alike at the end: the steps threw the model out, rather than the data being hard. */
+export function lossWarning(lastLoss: number, C: number, lr: number, clip: number): string | undefined {
+  if (!(lastLoss > 10 * Math.log(C))) return undefined;
+  return `the training loss ended at ${+lastLoss.toPrecision(4)}, ten times or more that of guessing every class alike (${+Math.log(C).toPrecision(4)}): ` +
+    `the steps are too large for this model; a smaller --lr (now ${lr})${clip > 0 ? '' : ' or gradient clipping (--clip 1)'} should train it`;
+}
