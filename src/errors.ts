@@ -40,7 +40,8 @@ export class InterruptedError extends Error {
   readonly step: number; // optimizer steps done so far
 
   constructor(epoch: number, step: number, checkpoint?: string) {
-    super(epoch === 0 ? 'interrupted before the first epoch' : `interrupted in epoch ${epoch} after step ${step}`);
+    // Epoch 0: stopped before any training (loading, measuring threads, model selection, or a call that does not train).
+    super(epoch === 0 ? 'interrupted' : `interrupted in epoch ${epoch} after step ${step}`);
     this.name = 'InterruptedError';
     this.epoch = epoch;
     this.step = step;

@@ -1,8 +1,11 @@
 // The public library API: everything the CLI does, a program can do by import.
 
-export { train, type TrainOptions, type TrainResult } from './train/train.js';
-export { TRAIN_DEFAULTS } from './train/defaults.js';
-export { fit, type FitOptions, type FitResult, type EpochRecord } from './train/fit.js';
+export { train, type TrainOptions, type TrainResult, type SelectionProgress } from './train/train.js';
+export { TRAIN_DEFAULTS, type Hyperparameters, type HyperparameterOptions } from './train/defaults.js';
+export { fit, type FitOptions, type FitResult, type EpochRecord, type BatchProgress } from './train/fit.js';
+export type { Selection, StageProgress } from './train/select.js';
+export type { Metrics } from './eval/metrics.js';
+export type { KernelName } from './engine/kernels.js';
 export { tune, type TuneFilesOptions } from './train/train.js';
 export { tuneThreads, formatTune, type TuneOptions, type TuneResult, type TuneRow } from './train/tune.js';
 export { evaluate, evaluateFile, totalMetrics, type EvaluateOptions, type FileEvaluation } from './eval/evaluate.js';

@@ -260,3 +260,10 @@ test('train() hands a program the warnings the CLI prints, through onWarning, a 
     `--test ${file} holds the same bytes as the training file ${file}; its accuracy is not a held-out figure`,
   ]);
 });
+
+test('TRAIN_DEFAULTS cannot be changed by a program that imports it (every run in the process would train otherwise)', async () => {
+  const { TRAIN_DEFAULTS } = await import('../src/index.js');
+  assert.throws(() => { (TRAIN_DEFAULTS as { hidden: number }).hidden = 2; }, TypeError);
+  assert.throws(() => { (TRAIN_DEFAULTS.lr as { adam: number }).adam = 1; }, TypeError);
+  assert.equal(TRAIN_DEFAULTS.hidden, 64);
+});

@@ -128,7 +128,8 @@ const STOP_SIGNALS: readonly NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
 
 /** Removes the handlers of the stop signals (so they end the process as by default); gives what puts them back. */
 function signalsToDefault(): () => void {
-  const saved = STOP_SIGNALS.map((s) => [s, process.listeners(s)] as const);
+  // rawListeners: a listener added with once() comes back as one, not as one called every time.
+  const saved = STOP_SIGNALS.map((s) => [s, process.rawListeners(s) as Array<(...a: unknown[]) => void>] as const);
   for (const s of STOP_SIGNALS) process.removeAllListeners(s);
   return () => {
     for (const [s, listeners] of saved) for (const l of listeners) process.on(s, l);

@@ -17,7 +17,13 @@ import type { KernelName } from '../engine/kernels.js';
 import type { ClassWeights } from './class-weights.js';
 import type { LrSchedule } from './schedule.js';
 
-export const TRAIN_DEFAULTS = {
+/** o and the objects and arrays it holds, frozen: a program that imports the table cannot change every run's defaults. */
+function frozen<T extends object>(o: T): Readonly<T> {
+  for (const v of Object.values(o)) if (typeof v === 'object' && v !== null) Object.freeze(v);
+  return Object.freeze(o);
+}
+
+export const TRAIN_DEFAULTS = frozen({
   hidden: 64,
   readout: 'auto' as Readout | 'auto',
   bptt: 0,
@@ -78,7 +84,7 @@ export const TRAIN_DEFAULTS = {
   tuneMeasureMs: 300, // tune: timed for at least this long, whatever the steps say
   autoTuneSteps: 8, // --threads auto: the brief measurement's timed steps …
   autoTuneWarmupSteps: 2, // … and untimed ones
-};
+});
 
 /** The largest --stride: a step then reads at most this many samples of every channel. */
 export const MAX_STRIDE = 1024;
