@@ -108,3 +108,26 @@ test('class names of wide characters, combining marks and emoji keep the tables\
   const rows = lines.slice(header, header + 1 + classes.length);
   assert.equal(new Set(rows.map(columns)).size, 1, `rows end in different columns:\n${rows.join('\n')}`);
 });
+
+test('20,000 classes: memory by the cells that occur, not C²; the matrix as its non-zero cells, the metrics as for a small one', () => {
+  const C = 20_000;
+  const classes = Array.from({ length: C }, (_, c) => `class-${c}`);
+  const t = createTally(classes);
+  for (let c = 0; c < C; c++) addPrediction(t, classes[c], c % 4 === 0 ? (c + 1) % C : c, 0.5); // every fourth called the next class
+  addPrediction(t, 'never-seen', 3, 0.5);
+  const merged = mergeTallies(t, createTally(classes));
+  const m = metricsOf(merged);
+  assert.equal(m.confusion, null);
+  assert.equal(m.confusionCells!.length, C + 1);
+  assert.deepEqual(m.confusionCells!.slice(0, 2), [[0, 1, 1], [1, 1, 1]]);
+  assert.deepEqual(m.confusionCells!.at(-1), [C, 3, 1], 'the unknown label is the row after the model\'s classes');
+  assert.equal(m.correct, C - C / 4);
+  close(m.accuracy, (C - C / 4) / (C + 1), 'accuracy');
+  assert.equal(m.perClass[1].support, 1);
+  close(m.perClass[1].precision, 0.5, 'class 1 is predicted for itself and for class 0');
+  assert.deepEqual(m.unknownLabels, { count: 1, labels: ['never-seen'] });
+  // At the bound the matrix is whole, as the JSON output has always had it.
+  const small = metricsOf(tallyOf(['a', 'b', 'c'], [[1, 0, 0], [0, 2, 1], [0, 0, 3]]));
+  assert.deepEqual(small.confusion, [[1, 0, 0], [0, 2, 1], [0, 0, 3]]);
+  assert.equal(small.confusionCells, undefined);
+});

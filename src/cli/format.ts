@@ -59,7 +59,7 @@ export function detailTables(m: Metrics, indent = '  '): string {
   );
   const C = m.classes.length;
   let out = perClass + '\n';
-  if (C > MAX_MATRIX_CLASSES) out += `${indent}confusion matrix: ${C} classes, too many to print; --json holds it\n`;
+  if (C > MAX_MATRIX_CLASSES || m.confusion === null) out += `${indent}confusion matrix: ${C} classes, too many to print; --json holds it\n`;
   else {
     const confusion = table(['true \\ predicted', ...m.classes], m.confusion.map((row, r) => [m.classes[r], ...row.map(String)]), indent);
     out += `${indent}confusion matrix (rows: true class, columns: predicted class)\n` + confusion;

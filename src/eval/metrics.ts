@@ -19,10 +19,16 @@ export const LOG_LOSS_EPS = 1e-15;
 /** The most classes whose confusion matrix is shown (a table, a heat map); beyond, it is C² cells no one reads. */
 export const MAX_MATRIX_CLASSES = 60;
 
+/** The most classes whose confusion matrix Metrics holds whole ([C][C]); beyond, only its non-zero cells (C² would not fit in memory). */
+export const MAX_DENSE_CLASSES = 1000;
+
+const ROW = 2 ** 26; // a cell's key: row · ROW + column (classes past 2^26 are no signal tool's)
+
 export interface Tally {
   readonly classes: string[]; // [C] model classes, then unknown labels
   readonly known: number; // how many of `classes` are the model's
-  readonly confusion: number[][]; // [C][C] rows true, columns predicted
+  readonly rows: Map<string, number>; // class name → its index in `classes`
+  readonly cells: Map<number, number>; // the confusion counts that are not zero, by row · ROW + column (rows true, columns predicted)
   logLossSum: number; // Σ −log max(p[label], eps) over sequences with a known label
   logLossCount: number;
   unlabelled: number; // sequences without a label (not in the matrix)
@@ -39,32 +45,37 @@ export interface ClassMetrics {
 export interface Metrics {
   readonly sequences: number; // labelled + unlabelled
   readonly labelled: number;
+  readonly correct: number; // labelled sequences predicted right
   readonly accuracy: number;
   readonly balancedAccuracy: number;
   readonly macroF1: number;
   readonly logLoss: number;
   readonly classes: string[];
-  readonly confusion: number[][];
+  readonly confusion: number[][] | null; // [C][C] rows true, columns predicted; null past MAX_DENSE_CLASSES classes …
+  readonly confusionCells?: Array<[number, number, number]>; // … and then its non-zero cells as [true, predicted, count]
   readonly perClass: ClassMetrics[];
   readonly unknownLabels: { readonly count: number; readonly labels: string[] };
 }
 
 export function createTally(modelClasses: readonly string[]): Tally {
-  const C = modelClasses.length;
   return {
-    classes: [...modelClasses], known: C, confusion: Array.from({ length: C }, () => new Array<number>(C).fill(0)),
+    classes: [...modelClasses], known: modelClasses.length, rows: new Map(modelClasses.map((c, i) => [c, i])), cells: new Map(),
     logLossSum: 0, logLossCount: 0, unlabelled: 0,
   };
 }
 
-/** The row of class `name`, adding an unknown class (a row and a zero column) when it is new. */
+/** The row of class `name`, adding an unknown class (a row, and a column that stays zero) when it is new. */
 function rowOf(t: Tally, name: string): number {
-  const i = t.classes.indexOf(name);
-  if (i >= 0) return i;
+  const i = t.rows.get(name);
+  if (i !== undefined) return i;
   t.classes.push(name);
-  for (const row of t.confusion) row.push(0);
-  t.confusion.push(new Array<number>(t.classes.length).fill(0));
+  t.rows.set(name, t.classes.length - 1);
   return t.classes.length - 1;
+}
+
+function count(t: Tally, r: number, c: number, n: number): void {
+  const key = r * ROW + c;
+  t.cells.set(key, (t.cells.get(key) ?? 0) + n);
 }
 
 /**
@@ -77,7 +88,7 @@ export function addPrediction(t: Tally, label: string | null, predicted: number,
     return;
   }
   const r = rowOf(t, label);
-  t.confusion[r][predicted]++;
+  count(t, r, predicted, 1);
   if (r < t.known) {
     t.logLossSum -= Math.log(Math.max(pLabel, LOG_LOSS_EPS));
     t.logLossCount++;
@@ -89,7 +100,7 @@ export function mergeTallies(a: Tally, b: Tally): Tally {
   const t = createTally(a.classes.slice(0, a.known));
   for (const src of [a, b]) {
     const map = src.classes.map((name) => rowOf(t, name));
-    src.confusion.forEach((row, r) => row.forEach((n, c) => (t.confusion[map[r]][map[c]] += n)));
+    for (const [key, n] of src.cells) count(t, map[Math.floor(key / ROW)], map[key % ROW], n);
     t.logLossSum += src.logLossSum;
     t.logLossCount += src.logLossCount;
     t.unlabelled += src.unlabelled;
@@ -101,38 +112,46 @@ const ratio = (a: number, b: number) => (b > 0 ? a / b : 0);
 
 /** Every metric of a tally. With no labelled sequence, the rates are NaN. */
 export function metricsOf(t: Tally): Metrics {
-  const M = t.confusion;
   const C = t.classes.length;
   let total = 0;
   let diag = 0;
   const rowSum = new Array<number>(C).fill(0);
   const colSum = new Array<number>(C).fill(0);
-  for (let r = 0; r < C; r++) {
-    for (let c = 0; c < C; c++) {
-      total += M[r][c];
-      rowSum[r] += M[r][c];
-      colSum[c] += M[r][c];
-    }
-    diag += M[r][r];
+  const cells: Array<[number, number, number]> = [];
+  for (const [key, n] of t.cells) {
+    const [r, c] = [Math.floor(key / ROW), key % ROW];
+    cells.push([r, c, n]);
+    total += n;
+    rowSum[r] += n;
+    colSum[c] += n;
+    if (r === c) diag += n;
   }
+  const onDiagonal = (c: number) => t.cells.get(c * ROW + c) ?? 0;
   const perClass: ClassMetrics[] = t.classes.map((name, c) => {
-    const precision = ratio(M[c][c], colSum[c]);
-    const recall = ratio(M[c][c], rowSum[c]);
+    const precision = ratio(onDiagonal(c), colSum[c]);
+    const recall = ratio(onDiagonal(c), rowSum[c]);
     return { class: name, precision, recall, f1: ratio(2 * precision * recall, precision + recall), support: rowSum[c] };
   });
   const present = perClass.filter((_, c) => rowSum[c] > 0);
   const occurring = perClass.filter((_, c) => rowSum[c] > 0 || colSum[c] > 0);
   const mean = (xs: number[]) => (xs.length > 0 ? xs.reduce((a, b) => a + b, 0) / xs.length : NaN);
   const unknown = t.classes.slice(t.known).map((name, i) => ({ name, n: rowSum[t.known + i] }));
+  let confusion: number[][] | null = null;
+  if (C <= MAX_DENSE_CLASSES) {
+    confusion = Array.from({ length: C }, () => new Array<number>(C).fill(0));
+    for (const [r, c, n] of cells) confusion[r][c] = n;
+  }
   return {
     sequences: total + t.unlabelled,
     labelled: total,
+    correct: diag,
     accuracy: total > 0 ? diag / total : NaN,
     balancedAccuracy: mean(present.map((m) => m.recall)),
     macroF1: mean(occurring.map((m) => m.f1)),
     logLoss: t.logLossCount > 0 ? t.logLossSum / t.logLossCount : NaN,
     classes: [...t.classes],
-    confusion: M.map((row) => [...row]),
+    confusion,
+    ...(confusion === null ? { confusionCells: cells.sort((x, y) => x[0] - y[0] || x[1] - y[1]) } : {}),
     perClass,
     unknownLabels: { count: unknown.reduce((a, u) => a + u.n, 0), labels: unknown.map((u) => u.name) },
   };

@@ -130,7 +130,7 @@ function lineChart(series: readonly Series[], o: { title: string; xLabel: string
 /** The confusion matrix as a heat map: cell shade and percentage = share of the true class's row, and the count. */
 function heatmap(m: Metrics, title: string): string {
   const C = m.classes.length;
-  if (C > MAX_MATRIX_CLASSES) return `<p class="note">The confusion matrix of ${C} classes is too large to draw; <code>evaluate --json</code> holds it.</p>`;
+  if (C > MAX_MATRIX_CLASSES || m.confusion === null) return `<p class="note">The confusion matrix of ${C} classes is too large to draw; <code>evaluate --json</code> holds it.</p>`;
   const label = Math.min(160, 34 + 7 * Math.max(...m.classes.map((c) => Math.min(c.length, 18))));
   const cell = Math.max(28, Math.min(64, Math.floor(360 / C)));
   const W = label + C * cell + 20;
@@ -329,7 +329,7 @@ function hardCasesOf(e: ReportEvaluation, classes: readonly string[]): string {
   const picked = hardCases(sc.labels, sc.probabilities, C, HARD_CASES);
   const draw = (cases: readonly HardCase[]) => `<div class="row">${cases.map((c) =>
     sparkline(ds, c.index, hardCaseCaption(ds, classes, sc.probabilities.subarray(c.index * C, (c.index + 1) * C), c))).join('')}</div>`;
-  const errors = e.metrics.labelled - e.metrics.confusion.reduce((a, row, i) => a + row[i], 0);
+  const errors = e.metrics.labelled - e.metrics.correct;
   const shown = picked.misclassified.length;
   const wrong = shown === 0 ? 'none' : errors <= shown ? `all ${errors}, most confident first` : `${errors}; the ${shown} the model was surest of`;
   return `<div class="file hard"><h3>${esc(e.file)}</h3>` +

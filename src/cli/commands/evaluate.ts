@@ -20,7 +20,7 @@ type EvaluateArgs = DataArgs & { model: string; files: string[]; json: boolean; 
 function metricsJson(m: Metrics) {
   return {
     balancedAccuracy: m.balancedAccuracy, macroF1: m.macroF1, logLoss: m.logLoss, classes: m.classes,
-    confusion: m.confusion, perClass: m.perClass, unknownLabels: m.unknownLabels,
+    confusion: m.confusion, ...(m.confusionCells ? { confusionCells: m.confusionCells } : {}), perClass: m.perClass, unknownLabels: m.unknownLabels,
   };
 }
 
