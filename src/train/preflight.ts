@@ -69,7 +69,7 @@ const MODEL_FILE_BYTES_PER_WEIGHT = 13;
  * weights and two optimizer moments, and the finished members' weights, in base64) are JSON texts, which a
  * reader cannot hold past MAX_JSON_BYTES (and a writer not past V8's longest string).
  */
-export function fileSizeProblem(P: number, members: number, hidden: number, o: { saving: boolean; checkpointing: boolean }): string | null {
+export function fileSizeProblem(P: number, members: number, hidden: number, o: { saving: boolean; checkpointing: boolean; inputWeights?: number }): string | null {
   const mib = (n: number) => `${Math.ceil(n / 2 ** 20)} MiB`;
   const sizes: Array<[string, number]> = [];
   if (o.saving) sizes.push(['model file', members * P * MODEL_FILE_BYTES_PER_WEIGHT]);
@@ -77,7 +77,11 @@ export function fileSizeProblem(P: number, members: number, hidden: number, o: {
   const over = sizes.find(([, bytes]) => bytes > MAX_JSON_BYTES);
   if (over === undefined) return null;
   const given = members > 1 ? `--hidden ${hidden} with --members ${members}` : `--hidden ${hidden}`;
-  return `${given} makes a model of ${members * P} weights, whose ${over[0]} would be about ${mib(over[1])}, more than the ${mib(MAX_JSON_BYTES)} a ${over[0]} can be; lower --hidden${members > 1 ? ' or --members' : ''}`;
+  // Most weights reading the inputs: the inputs a step (channels, their differences, frame stacking) are the knob too.
+  const inputs = o.inputWeights !== undefined && o.inputWeights > P / 2
+    ? `, or read fewer values a step (most weights read the inputs): fewer channels (--channels), --differences off or a smaller --stride`
+    : '';
+  return `${given} makes a model of ${members * P} weights, whose ${over[0]} would be about ${mib(over[1])}, more than the ${mib(MAX_JSON_BYTES)} a ${over[0]} can be; lower --hidden${members > 1 ? ' or --members' : ''}${inputs}`;
 }
 
 /**

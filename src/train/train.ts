@@ -165,7 +165,9 @@ async function trainClaimed(o: TrainOptions, outputs: OutputPaths): Promise<Trai
     o.onTuned?.(tuned);
   }
   const path = outputs.checkpoint;
-  const tooLarge = fileSizeProblem(layoutOf(shapeFor(ds, hp, o.init)).size, hp.members, hp.hidden, { saving: outputs.out !== undefined, checkpointing: path !== undefined });
+  const shape = shapeFor(ds, hp, o.init);
+  const P = layoutOf(shape).size;
+  const tooLarge = fileSizeProblem(P, hp.members, hp.hidden, { saving: outputs.out !== undefined, checkpointing: path !== undefined, inputWeights: P - layoutOf({ ...shape, D: 1 }).size });
   if (tooLarge !== null) throw new UserError(tooLarge);
   const data = { sequences: ds.lengths.length, steps: ds.values.length / ds.D, fingerprint };
   const kernel = kernelRecord(o.kernel ?? d.kernel);

@@ -10,6 +10,7 @@ import { checkFolder, checkWritable } from '../../io/atomic.js';
 import { atStop } from '../interrupt.js';
 import { type DataArgs, FILE_KINDS, dataOptionsFor, loadOptionsOf } from '../options.js';
 import { WORKFLOW_EXAMPLES, grouped, withExamples } from '../help.js';
+import { loadingLines } from '../progress.js';
 import { visible } from '../../data/visible.js';
 
 type PredictArgs = DataArgs & { model: string; files: string[]; out?: string; quiet: boolean };
@@ -39,7 +40,9 @@ export const predictCommand = {
     const out: RowOutput = a.out !== undefined ? fileOutput(a.out) : streamOutput(process.stdout);
     const forget = atStop(() => out.abort()); // Ctrl-C leaves no temp file
     try {
-      const r = await predict(model, { ...loadOptionsOf(a), files: a.files }, out);
+      // Progress once a second on a long read, unless the rows themselves go to the terminal it would break up.
+      const onRead = a.quiet || (a.out === undefined && process.stdout.isTTY) ? undefined : loadingLines(process.stderr);
+      const r = await predict(model, { ...loadOptionsOf(a), files: a.files, onRead }, out);
       await out.commit();
       if (!a.quiet) {
         for (const f of r.files) {
