@@ -381,14 +381,21 @@ function readoutGradient(
     stats.loss += -weight * logp + secondLoss(p, second);
     stats.weight += weight + (second === null ? 0 : second.weight);
     if (argmax(p) === label) stats.correct++;
-    // dW_hy += dlogits z^T; db_y += dlogits; dz = W_hy^T dlogits, direction d's part at its seed
+    // dW_hy += dlogits z^T; db_y += dlogits; dz = W_hy^T dlogits, direction d's part at its seed. Each entry
+    // sums over c in order; the offsets are hoisted and the directions split, as C·Z terms a row cost most with many classes.
+    const [dW, db, dz0, dz1] = [G + l.offset.W_hy, G + l.offset.b_y, seed0 + r * Hp, seed1 - H + r * Hp];
+    const Z0 = Math.min(H, Z);
     for (let c = 0; c < C; c++) {
       const g = dlogit(p, c, label, weight, second);
-      f32[G + l.offset.b_y + c] += g;
+      f32[db + c] += g;
       const o = c * Z;
-      for (let j = 0; j < Z; j++) {
-        f32[G + l.offset.W_hy + o + j] += g * z[j];
-        f32[(j < H ? seed0 + j : seed1 + j - H) + r * Hp] += g * W_hy[o + j];
+      for (let j = 0; j < Z0; j++) {
+        f32[dW + o + j] += g * z[j];
+        f32[dz0 + j] += g * W_hy[o + j];
+      }
+      for (let j = Z0; j < Z; j++) {
+        f32[dW + o + j] += g * z[j];
+        f32[dz1 + j] += g * W_hy[o + j];
       }
     }
     if (readout === 'mean') {
