@@ -35,6 +35,29 @@ test('float32String is the shortest decimal that reads back as the same float32'
   assert.equal(float32String(Math.fround(0.1)), '0.1');
 });
 
+test('float32String gives what trying every digit count from 1 up gives: random bit patterns, powers of two and their neighbours, subnormals', () => {
+  const fewestUp = (x: number) => {
+    for (let p = 1; p < 10; p++) if (Math.fround(Number(x.toPrecision(p))) === x) return String(Number(x.toPrecision(p)));
+    throw new Error(`no digits read ${x} back`);
+  };
+  const f = new Float32Array(1);
+  const u = new Uint32Array(f.buffer);
+  const xs: number[] = [];
+  const rng = createRng(7);
+  for (let i = 0; i < 100_000; i++) {
+    u[0] = Math.floor(rng.next() * 2 ** 32);
+    if (Number.isFinite(f[0]) && !Object.is(f[0], -0)) xs.push(f[0]);
+  }
+  for (let e = -149; e < 128; e++) {
+    for (const step of [-1, 0, 1]) {
+      f[0] = 2 ** e;
+      u[0] += step;
+      if (Number.isFinite(f[0]) && f[0] !== 0) xs.push(f[0], -f[0]);
+    }
+  }
+  for (const x of xs) assert.equal(float32String(x), fewestUp(x), `${x}`);
+});
+
 test('a saved model loads back with every parameter bit kept', () => {
   const m = model();
   const dir = tempDir('ts-model-');

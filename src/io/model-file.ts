@@ -39,16 +39,33 @@ function isVector(name: ParamName): boolean {
   return name.startsWith('b_');
 }
 
-/** The shortest decimal string that Math.fround maps back to x (x already a float32 value). */
+/**
+ * The shortest decimal string that Math.fround maps back to x (x already a float32 value): the fewest significant
+ * digits p whose rounding of x reads back as x. More digits are never farther from x, and where x's neighbours lie
+ * equally far on both sides (x no power of two) nearer is enough to read back, so p is found going down from 8
+ * (most weights need 7 or 8; 9 always do) to the first that does not; a power of two, whose lower neighbour is
+ * nearer, goes up from 1 to the first that does.
+ */
 export function float32String(x: number): string {
   if (!Number.isFinite(x)) throw new Error(`bug: non-finite parameter ${x}`);
   if (Object.is(x, -0)) return '-0'; // String(-0) is "0": keep the sign bit
-  for (let p = 1; p < 10; p++) {
-    const s = x.toPrecision(p);
-    if (Math.fround(Number(s)) === x) return String(Number(s));
+  const readsBack = (s: string) => Math.fround(Number(s)) === x;
+  bits[0] = x;
+  if ((mantissa[0] & 0x7fffff) === 0) {
+    for (let p = 1; p < 9; p++) if (readsBack(x.toPrecision(p))) return String(Number(x.toPrecision(p)));
+    return String(Number(x.toPrecision(9)));
   }
-  return String(x);
+  let shortest: string | undefined;
+  for (let p = 8; p >= 1; p--) {
+    const s = x.toPrecision(p);
+    if (!readsBack(s)) break;
+    shortest = s;
+  }
+  return String(Number(shortest ?? x.toPrecision(9)));
 }
+
+const bits = new Float32Array(1);
+const mantissa = new Uint32Array(bits.buffer);
 
 /** The model as JSON text: float32-exact numbers, one matrix row per line. */
 export function serializeModel(m: Model): string {
