@@ -127,7 +127,7 @@ test('what loggers, spreadsheets and cat put around a table is named for what it
     ['title.csv', `Accelerometer export,,,,\nid,t,label,ax,ay\n${rows}`, /title\.csv:1: line 1 comes before the table, whose header looks to be line 2 .*delete it,/],
     ['wide-title.csv', 'Gestures;;;\nlabel;t0;t1;t2\nrun;1,5;2;3\nwalk;4;5;6\n', /wide-title\.csv:1: line 1 comes before the table, whose header looks to be line 2 \("label;t0;t1;t2"\)/],
     ['units.csv', `id,t,label,ax,ay\n,s,,m/s2,m/s2\n${rows}`, /units\.csv:2: this line \(",s,,m\/s2,m\/s2"\) holds no number between the header and rows that do: a row of units\? delete it/],
-    ['cat.csv', `id,t,label,ax,ay\n${rows}id,t,label,ax,ay\nc,0,run,1,1\n`, /cat\.csv:6: this line repeats the header of line 1 \(files joined one after another\?\); delete it/],
+    ['cat.csv', `id,t,label,ax,ay\n${rows}id,t,label,ax,ay\nc,0,run,1,1\n`, /cat\.csv:6: this line repeats the header of line 1 \(files joined one after another\?\); delete it, or give the files one by one/],
     ['cat-wide.csv', 'label,t0,t1\nrun,1,2\nlabel,t0,t1\nwalk,3,4\n', /cat-wide\.csv:3: this line repeats the header of line 1/],
     ['after-z.csv', `id,t,label,ax,ay\n${rows}\x1a\nc,0,run,1,1\n`, /after-z\.csv:7: a line after the end-of-file mark \(Ctrl-Z\) of line 6/],
   ];
@@ -140,6 +140,13 @@ test('what loggers, spreadsheets and cat put around a table is named for what it
   // A refusal that these do not explain keeps its own words: a ragged header, a bad value on the first row.
   await assert.rejects(loadDataSet([await fileWith('label,t0,t1,t2\nrun,1,abc\nwalk,3,4\n', 'bad.csv')]), /bad\.csv:2:3: non-numeric value "abc"/);
   await assert.rejects(loadDataSet([await fileWith(`id,t,label,ax,ay\n,1,run,1,2\n${rows}`, 'no-id.csv')]), /no-id\.csv:2:1: empty id/);
+  const ownWords: Array<[string, RegExp]> = [
+    ['label,a,b\nx,1,2,9\ny,3,4,9\n', /:2:4: row has 4 cells but the header has 3/], // a header narrower than its rows is no preamble
+    ['sep=;\nlabel;a;b\nx;1,5;zz\ny;3;4\n', /:3:3: non-numeric value "zz" in column "b"/], // a spreadsheet's separator line is none either
+    ['label,a,b\nx,NA,NA\ny,3,4\nz,5,6\n', /:2: row has no values/], // a row with its label is no row of units
+    ['label,"a\nb",c\nx,1,zz\ny,3,4\n', /:3:3: non-numeric value "zz" in column "c"/], // a quoted line break joins two lines
+  ];
+  for (const [text, message] of ownWords) await assert.rejects(loadDataSet([await fileWith(text, 'own.csv')]), message, text);
 });
 
 test('a byte-order mark is dropped before the kind of file is told: each kind, blank lines after it', async () => {

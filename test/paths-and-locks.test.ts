@@ -107,7 +107,7 @@ test('a model whose checkpoint or model file would pass what a JSON text can hol
   assert.equal(fileSizeProblem(P, 2, 2048, { saving: false, checkpointing: false }), null, 'a model kept in memory only');
   assert.equal(fileSizeProblem(200_000, 3, 64, { saving: true, checkpointing: true }), null);
   // 10,000 channels and their differences: most weights read the inputs, so the message names that knob too.
-  assert.match(fileSizeProblem(P, 1, 256, { saving: true, checkpointing: true, inputWeights: 0.9 * P }) ?? '', /lower --hidden, or read fewer values a step \(most weights read the inputs\): fewer channels \(--channels\), --differences off or a smaller --stride$/);
+  assert.match(fileSizeProblem(P, 1, 256, { saving: true, checkpointing: true, inputWeights: 0.9 * P }) ?? '', /lower --hidden, or read fewer values a step \(most weights read the inputs\): fewer channels \(--channels picks them from a long file\), --differences off or a smaller --stride$/);
   assert.ok((4 * P * 4 * 4) / 3 > MAX_JSON_BYTES, 'the checkpoint holds four base64 arrays of P float32');
 });
 

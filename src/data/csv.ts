@@ -10,7 +10,7 @@
 // storage (builder.ts). Checks about what training needs (e.g. at least two classes) belong to the trainer.
 
 import { createReadStream, fstatSync } from 'node:fs';
-import { PassThrough, type Readable, pipeline } from 'node:stream';
+import { PassThrough, type Readable, finished, pipeline } from 'node:stream';
 import { stat } from 'node:fs/promises';
 import { CsvError, parse } from 'csv-parse';
 import { InterruptedError, UserError, isUserError } from '../errors.js';
@@ -196,7 +196,12 @@ function stdinText(): Readable {
   stdinTaken = true;
   const out = new PassThrough();
   process.stdin.pipe(out);
+  // pipe() passes on neither an error nor a close before the end: the read would crash or wait forever.
+  const unwatch = finished(process.stdin, (e) => {
+    if (e) out.destroy(e);
+  });
   out.once('close', () => {
+    unwatch();
     process.stdin.unpipe(out);
     process.stdin.pause();
   });
@@ -304,7 +309,7 @@ async function readRecords(
         hooks.opened?.(reader instanceof ContiguousLongReader || reader instanceof LongReader ? 'long' : 'wide');
         if (reader instanceof WideReader ? reader.headed : kind !== 'ts' && kind !== 'arff') header = { cells: record, line: start };
       } else if (header !== null && record[0] === header.cells[0] && sameCells(record, header.cells)) {
-        throw new UserError(`this line repeats the header of line ${header.line} (files joined one after another?); delete it, or give each file to train on its own (it takes several)`, { file, line: start });
+        throw new UserError(`this line repeats the header of line ${header.line} (files joined one after another?); delete it, or give the files one by one (every command takes several)`, { file, line: start });
       } else reader.row(record, start);
       lastLine = start;
       const w = hooks.wait?.();

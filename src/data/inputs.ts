@@ -24,6 +24,8 @@ export function readingOf(model: Pick<Model, 'sequenceNorm' | 'differences'>): R
 
 /** ds (as loaded) as the model reads it, a new data set; ds stays as it is. */
 export function modelInputs(model: Pick<Model, 'sequenceNorm' | 'differences' | 'normalization'>, ds: DataSet): DataSet {
+  const reading = readingOf(model);
+  if (reading.sequenceNorm || reading.differences || model.normalization === null) return inputsInPlace(model, ds); // a new set, or ds untouched
   const values = sharedFloat32(ds.values.length);
   values.set(ds.values);
   return inputsInPlace(model, { ...ds, values });

@@ -4,6 +4,7 @@
 // file's start has been refused, so that a file that loads is never judged by these guesses. Pure.
 
 import { sniffFormat } from './sniff.js';
+import { isPaddingCell } from './cells.js';
 
 export interface StartProblem {
   readonly line: number; // 1-based
@@ -20,12 +21,14 @@ const LOOKED_AT = 50; // lines of the file's start
 
 /**
  * What is wrong with the start of a file whose first bytes, as text, are `head`, when a reader refused its line
- * `refused`: lines before the table (the first line that has as many cells as the line after it, which is the
- * first whose separator any of these lines uses, of more cells than every line before it has filled) or a
- * row with no number between the header and rows that have numbers. Undefined when neither explains the refusal.
+ * `refused`: lines before the table (lines of one filled cell at most, before the first line of named columns
+ * that has as many cells as the line after it), or a row with no number between the header and rows that have
+ * numbers, empty where they hold text (a label, an id). Undefined when neither explains the refusal, or when a
+ * quoted cell runs over a line break (the lines here are the file's lines, not its records).
  */
 export function startProblem(head: string, refused: number): StartProblem | undefined {
   const lines = completeLines(head);
+  if (lines === undefined) return undefined;
   const start = tableStart(lines);
   if (start === undefined) return undefined;
   const header = lines[start];
@@ -39,22 +42,30 @@ export function startProblem(head: string, refused: number): StartProblem | unde
     };
   }
   const [units, row] = [lines[start + 1], lines[start + 2]];
-  if (units === undefined || row === undefined || refused !== units.at || row.cells.length !== header.cells.length) return undefined;
-  if (units.cells.some(numberLike) || units.cells.every((c) => c.trim() === '') || !row.cells.some(numberLike)) return undefined;
+  if (units === undefined || row === undefined || refused !== units.at || row.cells.length !== header.cells.length || units.sep !== header.sep) return undefined;
+  const text = (c: string | undefined) => c !== undefined && c.trim() !== '' && !numberLike(c) && !isPaddingCell(c);
+  const isUnits = !units.cells.some(numberLike) &&
+    units.cells.some((c, i) => text(c) && numberLike(row.cells[i])) && // a unit over a column of numbers …
+    units.cells.every((c, i) => !text(row.cells[i]) || c.trim() === ''); // … and nothing over a label or an id
+  if (!isUnits) return undefined;
   return {
     line: units.at,
     detail: `this line (${preview(units)}) holds no number between the header and rows that do: a row of units? delete it, so that the header is followed by data`,
   };
 }
 
-/** The lines of `head` that end in it (all of them when it ends in a line break), blank ones left out. */
-function completeLines(head: string): Line[] {
+/**
+ * The lines of `head` that end in it (all of them when it ends in a line break), blank ones and a spreadsheet's
+ * `sep=` line left out, as the reader leaves them; undefined where a quoted cell spans lines.
+ */
+function completeLines(head: string): Line[] | undefined {
   const texts = head.split(/\r\n|\n|\r/);
   if (!/[\r\n]$/.test(head)) texts.pop(); // a line cut short by the end of the head
   const out: Line[] = [];
   for (let i = 0; i < texts.length && out.length < LOOKED_AT; i++) {
     const text = texts[i];
-    if (text.trim() === '') continue;
+    if ((text.match(/"/g)?.length ?? 0) % 2 === 1) return undefined;
+    if (text.trim() === '' || (out.length === 0 && /^"?sep=.?"?\s*$/i.test(text))) continue;
     const kind = sniffFormat(Buffer.from(`${text}\n`));
     const sep = kind === ',' || kind === ';' || kind === '\t' ? kind : 'spaces';
     out.push({ at: i + 1, sep, cells: splitCells(text, sep) });
@@ -62,7 +73,12 @@ function completeLines(head: string): Line[] {
   return out;
 }
 
-/** Which of `lines` starts the table; undefined when none is told apart (too few lines, or none alike). */
+/**
+ * Which of `lines` starts the table: the first of two or more cells, all but one filled (pandas leaves its
+ * index column's name empty), at least two of them names rather than numbers, and as many as the line after
+ * it has. Lines before it count only if each fills one cell at most (a preamble's `Key: value`, a title, a
+ * comment); otherwise undefined, as when no line is told apart.
+ */
 function tableStart(lines: readonly Line[]): number | undefined {
   // A separator that some line uses wins over blanks (a preamble's words are separated by blanks too).
   const separated = lines.some((l) => l.sep !== 'spaces');
@@ -70,9 +86,10 @@ function tableStart(lines: readonly Line[]): number | undefined {
     const [l, next] = [lines[i], lines[i + 1]];
     if (separated && l.sep === 'spaces') continue;
     const filled = (x: Line) => (x.sep === l.sep ? x.cells : splitLike(x, l.sep)).filter((c) => c.trim() !== '').length;
-    // A header's or a row's cells are filled, but for one (pandas leaves its index column's name empty).
     if (l.cells.length < 2 || filled(l) < l.cells.length - 1 || next.sep !== l.sep || next.cells.length !== l.cells.length) continue;
-    return lines.slice(0, i).every((before) => filled(before) < l.cells.length) ? i : undefined;
+    if (i === 0) return 0;
+    const names = l.cells.filter((c) => c.trim() !== '' && !numberLike(c)).length;
+    return names >= 2 && lines.slice(0, i).every((before) => filled(before) <= 1) ? i : undefined;
   }
   return undefined;
 }

@@ -14,7 +14,7 @@ import { Utf16leToUtf8, utf16Mark, utf16leAsUtf8 } from './utf16.js';
 export interface Text {
   readonly kind: TextKind; // told from the text as decompressed and decoded
   readonly text: Readable; // that text, from its first byte
-  readonly head: string; // its first bytes (up to 64 KiB, or the first whole line if longer) as UTF-8 text, for messages
+  readonly head: string; // its first bytes as UTF-8 text, for messages: what one read gave (64 KiB of a file; from a pipe, maybe only the first line), or more until a whole first line
 }
 
 const HEAD_BYTES = 64 * 1024; // the most read to tell a file's kind

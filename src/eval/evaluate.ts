@@ -84,7 +84,7 @@ export interface EvaluateOptions extends LoadOptions {
   readonly onWarning?: (line: string) => void; // a file that holds the bytes of one the model was trained on
 }
 
-/** Every key of PredictOptions, checked whole at compile time: any other is refused. */
+/** The options of a call that reads files for a model (PredictOptions' every key, checked whole there). */
 export const FILES_OPTION_KEYS = [...LOAD_OPTION_KEYS, 'files'] as const;
 /** Every key of EvaluateOptions, checked whole at compile time: any other is refused. */
 const EVALUATE_OPTION_KEYS = [...FILES_OPTION_KEYS, 'onWarning'] as const;

@@ -79,7 +79,7 @@ export function fileSizeProblem(P: number, members: number, hidden: number, o: {
   const given = members > 1 ? `--hidden ${hidden} with --members ${members}` : `--hidden ${hidden}`;
   // Most weights reading the inputs: the inputs a step (channels, their differences, frame stacking) are the knob too.
   const inputs = o.inputWeights !== undefined && o.inputWeights > P / 2
-    ? `, or read fewer values a step (most weights read the inputs): fewer channels (--channels), --differences off or a smaller --stride`
+    ? `, or read fewer values a step (most weights read the inputs): fewer channels (--channels picks them from a long file), --differences off or a smaller --stride`
     : '';
   return `${given} makes a model of ${members * P} weights, whose ${over[0]} would be about ${mib(over[1])}, more than the ${mib(MAX_JSON_BYTES)} a ${over[0]} can be; lower --hidden${members > 1 ? ' or --members' : ''}${inputs}`;
 }
@@ -184,7 +184,7 @@ export const RESUMABLE_CHANGES = new Set(['epochs', 'lr', 'clip', 'patience', 't
 /** The resumable changes that change what a fit computes: refused once an ensemble has finished members. */
 const TRAINING_CHANGES = new Set(['epochs', 'lr', 'clip', 'patience']);
 
-const KERNEL_HINT = '--kernel ts or wasm; TRAIN_SIGNALS_KERNEL=plain for wasm-plain, unset for wasm-fma';
+const KERNEL_HINT = "--kernel ts, or wasm with TRAIN_SIGNALS_KERNEL=plain for wasm-plain, unset for wasm-fma where this Node compiles relaxed SIMD";
 
 const resumeError = (file: string, what: string) =>
   new UserError(`${what}; resume with the command that started the run (or start afresh without --resume)`, { file });
