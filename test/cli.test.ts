@@ -631,3 +631,29 @@ test('a validation split too small to hold out a sequence, and --patience with n
   const fine = cli([...base, '--val-split', '0.2', '--patience', '1'], { cwd: dir });
   assert.doesNotMatch(fine.stderr, /warning/);
 });
+
+test('what yargs would take otherwise than meant is refused, exit 2, nothing written: words after --, -hidden, camelCase, yes/no values, padded paths, files twice, files after --test', () => {
+  const dir = tmp();
+  const out = join(dir, 'm.json');
+  const train = ['train', 'datasets/cbf/train.csv', '--epochs', '1', '--select', 'off', '--members', '1', '--hidden', '4', '--out', out];
+  const cases: Array<[string[], RegExp]> = [
+    [[...train, '--', '-t.csv'], /^train-signals: -t\.csv: words after -- are not read; give them before it \(a file whose name starts with a dash as \.\/-t\.csv\)/],
+    [[...train, '-threads', '2'], /^train-signals: unknown flag -threads: flags are spelled with two dashes; did you mean --threads\?/],
+    [[...train, '--batchSize', '4'], /^train-signals: --batchSize is spelled --batch-size/],
+    [[...train, '--labelColumn', 'label', '--label-column', 'label'], /^train-signals: --labelColumn is spelled --label-column/],
+    [[...train, '--bidirectional=yes'], /^train-signals: --bidirectional takes no value, or =true or =false \(got yes\)/],
+    [[...train.slice(0, -1), `${out} `], /^train-signals: --out ".*m\.json " begins or ends with a blank/],
+    [[...train, '--test', 'datasets/cbf/test.csv', '--test', 'datasets/cbf/test.csv'], /is named more than once among the --test files/],
+    [['train', '--test', 'datasets/cbf/test.csv', 'datasets/cbf/train.csv'], /every word after --test is a test file: give the training files before --test/],
+    [['tune', 'datasets/cbf/train.csv', 'datasets/cbf/train.csv'], /is named more than once among the files to measure on/],
+  ];
+  for (const [args, message] of cases) {
+    const r = cli(args);
+    assert.equal(r.code, 2, `${args.join(' ')}: ${r.stderr}`);
+    assert.match(r.stderr, message, args.join(' '));
+    assert.equal(r.stderr.trim().split('\n').length, 1, r.stderr);
+  }
+  assert.deepEqual(readdirSync(dir), [], 'nothing written');
+  const ok = cli([...train, '--bidirectional=false', '--quiet']);
+  assert.equal(ok.code, 0, ok.stderr);
+});

@@ -9,13 +9,13 @@ import { STDIN } from '../data/csv.js';
 import { packageVersion } from '../io/version.js';
 import { installSignalHandlers } from './interrupt.js';
 import { closest } from '../data/suggest.js';
-import { trainBuilder, trainCommand } from './commands/train.js';
+import { trainBuilder, trainCommand, trainOptions } from './commands/train.js';
 import { PROGRAM as NAME, programWords, shellCommand } from './command-line.js';
-import { evaluateCommand } from './commands/evaluate.js';
-import { tuneCommand } from './commands/tune.js';
-import { predictCommand } from './commands/predict.js';
-import { exportCommand } from './commands/export.js';
-import { infoCommand } from './commands/info.js';
+import { evaluateCommand, evaluateOptions } from './commands/evaluate.js';
+import { tuneCommand, tuneOptions } from './commands/tune.js';
+import { predictCommand, predictOptions } from './commands/predict.js';
+import { exportCommand, exportOptions } from './commands/export.js';
+import { infoCommand, infoOptions } from './commands/info.js';
 import { WORKFLOW_EXAMPLES } from './help.js';
 import { visible } from '../data/visible.js';
 import { outputTarget } from '../io/atomic.js';
@@ -60,17 +60,49 @@ function checkArgs(raw: readonly string[], y: any): void {
     const key = negated ? m[1].slice(3) : m[1];
     if (seen.has(key) && !arrays.has(key)) throw usageError(`--${key} was given more than once${negated || raw.slice(0, i).includes(`--no-${key}`) ? ` (also as --no-${key})` : ''}`);
     seen.add(key);
-    if (booleans.has(key)) continue;
+    if (booleans.has(key)) {
+      // yargs reads any value but `true` as no: --bidirectional=yes would train one direction.
+      if (m[2] !== undefined && !/^=(true|false)$/.test(m[2])) throw usageError(`--${key} takes no value, or =true or =false (got ${m[2].slice(1)})`);
+      continue;
+    }
     // An empty value is never meant: `--out=` would otherwise write nowhere and `--init=` be ignored.
     if (m[2] === '=' || (m[2] === undefined && raw[i + 1] === '')) throw usageError(`--${key} needs a value (it was given an empty one)`);
     const value = m[2] !== undefined ? m[2].slice(1) : raw[i + 1];
     if (value === undefined || (m[2] === undefined && value.startsWith('--'))) throw usageError(`--${key} needs a value`);
+    if (OUTPUT_FLAGS.includes(key) && value.trim() !== value) throw usageError(`--${key} ${JSON.stringify(value)} begins or ends with a blank; give the path without it`);
     // yargs would read 0x10 as 16, 1_0 as NaN and ' 5' as 5: a number flag takes plain decimal notation only.
     if (numbers.has(key) && !DECIMAL.test(value)) throw usageError(`--${key} must be a number in decimal notation (got ${value})`);
   }
 }
 
 const DECIMAL = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
+
+
+/** Every command's flags, for a suggestion before yargs knows which command runs. */
+const ALL_FLAGS = [...new Set([trainOptions, evaluateOptions, predictOptions, tuneOptions, exportOptions, infoOptions].flatMap((o) => Object.keys(o)))];
+
+/**
+ * What yargs would take otherwise than the user meant, refused before it parses: words after `--` (yargs drops
+ * them: the files and flags there went unread), a flag of one dash that holds an h (`-hidden` printed the
+ * help), and a flag in camelCase (`--batchSize`, an alias yargs makes, passed no check of the dashed one's).
+ */
+function checkWords(argv: readonly string[]): void {
+  const end = argv.indexOf('--');
+  if (end >= 0 && end < argv.length - 1) {
+    throw usageError(`${argv.slice(end + 1).join(' ')}: words after -- are not read; give them before it (a file whose name starts with a dash as ./${argv[end + 1]})`);
+  }
+  for (const word of end < 0 ? argv : argv.slice(0, end)) {
+    // The other one-dash words reach unknownFlags, which knows the command's flags.
+    if (/^-[A-Za-z]*h[A-Za-z]*(=|$)/.test(word) && word !== '-h') {
+      if (existsSync(word)) throw usageError(`unknown flag ${word}: for the file of that name, write ./${word}`);
+      const flag = word.slice(1).replace(/=.*$/, '');
+      const near = closest(flag, ALL_FLAGS);
+      throw usageError(`unknown flag -${flag}: flags are spelled with two dashes${near === undefined ? '' : `; did you mean --${near}?`}`);
+    }
+    const camel = /^--(no-)?([a-z][a-z0-9]*[A-Z][A-Za-z0-9]*)(=|$)/.exec(word);
+    if (camel !== null) throw usageError(`--${camel[1] ?? ''}${camel[2]} is spelled --${camel[1] ?? ''}${camel[2].replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`);
+  }
+}
 
 // yargs drops a bare `-`, so it is kept as this token (no argument can hold a NUL) until resolveDashes gives it
 // its meaning.
@@ -165,7 +197,11 @@ const USAGE: Readonly<Record<string, string>> = {
  */
 function missing(argv: readonly string[], msg: string): string | null {
   const command = COMMANDS.includes(argv[0]) ? argv[0] : 'train';
-  if (/^Not enough non-option arguments/.test(msg)) return `${command} needs the CSV file(s) to read (- for stdin): ${NAME} ${USAGE[command]}`;
+  if (/^Not enough non-option arguments/.test(msg)) {
+    const test = argv.findIndex((a) => a === '--test' || a.startsWith('--test='));
+    const after = test >= 0 && argv.slice(test + 1).some((a) => !a.startsWith('-')) ? '; every word after --test is a test file: give the training files before --test' : '';
+    return `${command} needs the CSV file(s) to read (- for stdin)${after}: ${NAME} ${USAGE[command]}`;
+  }
   const flags = /^Missing required arguments?: (.+)$/.exec(msg.trim());
   if (flags !== null) {
     const model = flags[1].split(', ').includes('model') ? argv.slice(1).find((a) => /\.(json|safetensors)$/i.test(a) && !a.startsWith('-')) : undefined;
@@ -186,6 +222,7 @@ function resumeCommand(argv: readonly string[], checkpoint: string): string {
   return shellCommand([...programWords(), ...args]);
 }
 
+/** The flags that name a file to write (a blank before or after the name is a slip, never part of it). */
 const OUTPUT_FLAGS = ['out', 'onnx', 'safetensors', 'report', 'checkpoint'];
 
 /** Whether an output flag names stdout by a path (`--out /dev/stdout`, `/dev/fd/1`; `-` is stdout's own spelling). */
@@ -229,6 +266,7 @@ async function run(argv: string[]): Promise<number> {
   try {
     if (argv.filter((a) => a !== '--debug').length === 0) throw usageError(`give a command and its files: ${NAME} <command> ...; the commands are ${COMMANDS.join(', ')} (train may be left out: ${NAME} ${USAGE.train})`);
     checkCommand(argv);
+    checkWords(argv);
     const cli: any = yargs(argv.map((a, i) => (a === '-' && !argv.slice(0, i).includes('--') ? DASH : a)));
     // yargs lays out a command's whole help text as the command starts, kept for a failure it would report
     // itself; .fail below reports every failure instead, so the text is never shown, and laying it out took a

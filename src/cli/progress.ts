@@ -28,7 +28,7 @@ const REDRAW_MS = 100;
 const MAX_LINES = 20; // epoch lines without a terminal, besides the first and the last
 
 export function useColor(stream: ProgressStream, env: NodeJS.ProcessEnv = process.env): boolean {
-  return stream.isTTY === true && !(env.NO_COLOR !== undefined && env.NO_COLOR !== '');
+  return stream.isTTY === true && !(env.NO_COLOR !== undefined && env.NO_COLOR !== '') && env.TERM !== 'dumb';
 }
 
 /** 75 → "1m15s", 4.2 → "4.2s". */
@@ -51,7 +51,7 @@ export function epochLine(e: EpochRecord, epochs: number): string {
 }
 
 export function createProgress(stream: ProgressStream, epochs: number, env: NodeJS.ProcessEnv = process.env): Progress {
-  const tty = stream.isTTY === true;
+  const tty = stream.isTTY === true && env.TERM !== 'dumb'; // a dumb terminal moves no cursor: lines, as to a file
   const color = useColor(stream, env);
   const paint = (code: string, s: string) => (color && s !== '' ? `\x1b[${code}m${s}\x1b[0m` : s);
   let drawn = false;

@@ -36,6 +36,7 @@ export function checkOutputs(o: { files: readonly string[]; test?: readonly stri
   const checkpointFlag = o.checkpoint === undefined ? '--checkpoint (default: --out + .ckpt)' : '--checkpoint';
   const outputs: Array<[string, string | undefined]> = [['--out', o.out], [checkpointFlag, checkpoint], ['--report', o.report]];
   checkOnce(o.files, 'the training files');
+  checkOnce(o.test ?? [], 'the --test files'); // a file twice would count its sequences twice in the total
   checkDistinct([...o.files, ...(o.test ?? [])].map((f) => ['one of the input files', f] as const), outputs);
   // The run's own checkpoint may be the one it resumes (it goes on writing there); no other output may.
   checkDistinct([['the --resume checkpoint', o.resume]], outputs.filter(([flag]) => flag !== checkpointFlag));

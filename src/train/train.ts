@@ -21,6 +21,7 @@ import { type KernelName, kernelRecord } from '../engine/kernels.js';
 import { lossWarning, trainingWarnings } from './warnings.js';
 import { type FileEvaluation, evaluateDataSet, totalMetrics } from '../eval/evaluate.js';
 import { writeReport } from '../eval/report.js';
+import { checkOnce } from '../io/paths.js';
 import {
   HYPERPARAMETER_KEYS, type HyperparameterOptions, type Hyperparameters, TRAIN_DEFAULTS, defaultThreadCounts, defaultThreads,
   differencesFor, sequenceNormFor, resolveHyperparameters,
@@ -429,6 +430,7 @@ export async function tune(o: TuneFilesOptions): Promise<TuneResult> {
   const d = TRAIN_DEFAULTS;
   checkKnownOptions(o ?? {}, TUNE_OPTION_KEYS, 'tune()');
   checkFileList(o?.files, 'files');
+  checkOnce(o.files, 'the files to measure on');
   checkOptions(o, asOption, 'tune');
   const loaded = await readDataSet(o.files, { ...o, requireLabels: true });
   const differences = differencesFor(o.differences ?? d.differences, loaded);

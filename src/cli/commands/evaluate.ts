@@ -63,7 +63,7 @@ export function printEvaluations(results: readonly FileEvaluation[], json: boole
   for (const r of rows) out.write(`\n${visible(r.name)}\n` + detailTables(r.metrics));
 }
 
-const evaluateOptions = {
+export const evaluateOptions = {
   ...dataOptionsFor('model'),
   model: { type: 'string', demandOption: true, describe: 'model file written by train (or a .safetensors file in the export layout)' },
   json: { type: 'boolean', default: false, describe: 'print JSON instead of a table' },

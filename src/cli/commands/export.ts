@@ -17,7 +17,7 @@ interface ExportArgs {
 }
 
 
-const exportOptions = {
+export const exportOptions = {
   model: { type: 'string', demandOption: true, describe: 'model file written by train (or a .safetensors file in the export layout)' },
   onnx: { type: 'string', describe: 'write an ONNX file here' },
   safetensors: { type: 'string', describe: 'write a safetensors file here (PyTorch names)' },

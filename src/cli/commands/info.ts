@@ -19,7 +19,7 @@ interface InfoArgs {
   json: boolean;
 }
 
-const infoOptions = {
+export const infoOptions = {
   model: { type: 'string', describe: 'model file written by train (or a .safetensors file in the export layout); or give it as the argument' },
   json: { type: 'boolean', default: false, describe: 'print the model file as JSON on one line, its parameters replaced by their count' },
 } as const;

@@ -15,7 +15,7 @@ import { visible } from '../../data/visible.js';
 
 type PredictArgs = DataArgs & { model: string; files: string[]; out?: string; quiet: boolean };
 
-const predictOptions = {
+export const predictOptions = {
   ...dataOptionsFor('model'),
   model: { type: 'string', demandOption: true, describe: 'model file written by train (or a .safetensors file in the export layout)' },
   out: { type: 'string', describe: 'write the predictions CSV here (atomically); default (or -): stdout' },
