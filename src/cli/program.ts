@@ -77,7 +77,6 @@ function checkArgs(raw: readonly string[], y: any): void {
 
 const DECIMAL = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
 
-
 /** Every command's flags, for a suggestion before yargs knows which command runs. */
 const ALL_FLAGS = [...new Set([trainOptions, evaluateOptions, predictOptions, tuneOptions, exportOptions, infoOptions].flatMap((o) => Object.keys(o)))];
 
