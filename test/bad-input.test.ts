@@ -87,7 +87,9 @@ const bad: Bad[] = [
   { name: 'a Latin-1 byte in a value', files: { 'data.csv': Buffer.from('label,t0,t1\na,1,2\nb,1,2\xb0\n', 'latin1') }, args: T(), error: /^data\.csv:3:3: text that is not UTF-8/ },
   { name: 'NUL bytes in a cell', files: { 'data.csv': Buffer.from('label,t0,t1\na,1,2\nb,1,\0\0\n') }, args: T(), error: /^data\.csv:3:3: binary data/ },
   { name: 'a directory instead of a file', files: { 'data.csv': { dir: true } }, args: T(), error: /^data\.csv: is a directory, not a CSV file/ },
-  { name: 'a missing file', files: {}, args: T(), error: /^data\.csv: no such file; check the path/ },
+  { name: 'a missing file', files: {}, args: T(), error: /^data\.csv: no such file; check the path$/ },
+  { name: 'a missing file beside one a slip away', files: { 'dtaa.csv': WIDE }, args: T(), error: /^data\.csv: no such file; check the path; did you mean dtaa\.csv\?$/ },
+  { name: 'a missing model file beside one a slip away', files: { 'data.csv': WIDE, 'mdoel.json': '{}' }, args: ['evaluate', '--model', 'model.json', 'data.csv'], error: /^model\.json: model file not found; check the path given to --model; did you mean mdoel\.json\?$/ },
   { name: 'two training files with other channels', files: { 'data.csv': LONG, 'more.csv': LONG.replace('az', 'bz') }, args: ['train', 'data.csv', 'more.csv'], error: /^more\.csv:1: channels \[ax, ay, bz\] differ from \[ax, ay, az\] of data\.csv/ },
   { name: 'two training files, one with a channel of 30 renamed', files: { 'data.csv': MANY_LONG, 'more.csv': MANY_LONG.replace(',c25,', ',x25,') }, args: ['train', 'data.csv', 'more.csv'], error: new RegExp(`^more\\.csv:1: channels \\[${MANY_SHOWN}\\] differ from \\[${MANY_SHOWN}\\] of data\\.csv \\("x25" where it has "c25"\\); files loaded together`) },
   // ── --test files, parsed before training ──

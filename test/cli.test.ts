@@ -383,6 +383,9 @@ test('help and help <command> show the help, as --help does', () => {
     assert.equal(r.stdout, cli([...args.slice(1), '--help']).stdout);
     assert.equal(r.stdout.split('\n')[0], first);
   }
+  const bogus = cli(['help', 'trian']);
+  assert.equal(bogus.code, 2);
+  assert.equal(bogus.stderr, 'train-signals: help trian: no such command; the commands are train, evaluate, predict, tune, export, info (did you mean train?)\n');
 });
 
 test('evaluating a file the model was trained on (the same bytes, by any name) warns; a held-out file does not', () => {

@@ -260,6 +260,11 @@ async function run(argv: string[]): Promise<number> {
   const debug = argv.includes('--debug');
   installSignalHandlers(NAME);
   // `help` and `help <command>` as `--help` and `<command> --help`.
+  if (argv[0] === 'help' && argv.length <= 2 && argv[1] !== undefined && !COMMANDS.includes(argv[1])) {
+    const near = closest(argv[1], COMMANDS);
+    process.stderr.write(`${NAME}: help ${argv[1]}: no such command; the commands are ${COMMANDS.join(', ')}${near === undefined ? '' : ` (did you mean ${near}?)`}\n`);
+    return 2;
+  }
   if (argv[0] === 'help' && argv.length <= 2) argv = COMMANDS.includes(argv[1]) ? [argv[1], '--help'] : ['--help'];
   helpCommand = COMMANDS.includes(argv[0]) ? `${NAME} ${argv[0]} --help` : `${NAME} --help`;
   try {

@@ -25,6 +25,7 @@ import { LongReader } from './long.js';
 import type { TextKind } from './sniff.js';
 import { DecimalMarks } from './decimal-marks.js';
 import { openText } from './text.js';
+import { didYouMeanFile } from './suggest.js';
 import { startProblem } from './table-start.js';
 import { LineLimit, LineTooLong } from './line-limit.js';
 import { TsReader } from './ts-file.js';
@@ -470,7 +471,7 @@ function toUserError(e: unknown, file: string, lastLine: number): unknown {
   }
   switch (code) {
     case 'ENOENT':
-      return new UserError('no such file; check the path', { file });
+      return new UserError(`no such file; check the path${didYouMeanFile(file)}`, { file });
     case 'EISDIR':
       return new UserError('is a directory, not a CSV file; give the path of a file', { file });
     case 'EACCES':

@@ -1,4 +1,8 @@
-// "Did you mean": the known word closest to a mistyped one, for unknown commands, flags and library options.
+// "Did you mean": the known word closest to a mistyped one, for unknown commands, flags and library options,
+// and the file beside a missing one whose name is a slip away.
+
+import { readdirSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
 
 /** Edit distance with adjacent transpositions (optimal string alignment). */
 function distance(a: string, b: string): number {
@@ -28,4 +32,26 @@ export function closest(word: string, candidates: readonly string[]): string | u
     }
   }
   return bestD <= 2 && bestD < word.length / 2 ? best : undefined;
+}
+
+/**
+ * A file beside the missing `path` whose name is a slip away from its name (`trian.csv` for `train.csv`), spelled
+ * with the folder as given; undefined when there is none or the folder cannot be listed.
+ */
+export function nearbyFile(path: string): string | undefined {
+  const folder = dirname(path);
+  let names: string[];
+  try {
+    names = readdirSync(folder);
+  } catch {
+    return undefined; // no folder there, or none to list: the message says what is missing
+  }
+  const near = closest(basename(path), names);
+  return near === undefined ? undefined : folder === '.' && !path.startsWith('./') ? near : join(folder, near);
+}
+
+/** "; did you mean X?" for a missing file with a near name beside it, else ''. */
+export function didYouMeanFile(path: string): string {
+  const near = nearbyFile(path);
+  return near === undefined ? '' : `; did you mean ${near}?`;
 }

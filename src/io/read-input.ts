@@ -3,6 +3,7 @@
 
 import { readFileSync, statSync } from 'node:fs';
 import { UserError } from '../errors.js';
+import { didYouMeanFile } from '../data/suggest.js';
 
 export interface InputKind {
   readonly isDirectory: string; // what to say when the path is a folder
@@ -27,7 +28,7 @@ export function readInputFile(path: string, kind: InputKind): Buffer {
   } catch (e) {
     if (e instanceof UserError) throw e;
     const code = (e as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT') throw new UserError(kind.notFound, { file: path });
+    if (code === 'ENOENT') throw new UserError(`${kind.notFound}${didYouMeanFile(path)}`, { file: path });
     throw new UserError(`cannot read ${kind.cannotRead} (${code ?? (e as Error).message})`, { file: path });
   }
 }
