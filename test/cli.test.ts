@@ -645,6 +645,7 @@ test('what yargs would take otherwise than meant is refused, exit 2, nothing wri
     [[...train, '--batchSize', '4'], /^train-signals: --batchSize is spelled --batch-size/],
     [[...train, '--labelColumn', 'label', '--label-column', 'label'], /^train-signals: --labelColumn is spelled --label-column/],
     [[...train, '--bidirectional=yes'], /^train-signals: --bidirectional takes no value, or =true or =false \(got yes\)/],
+    [[...train, '--no-bidirectional=false'], /^train-signals: --no-bidirectional takes no value/],
     [[...train.slice(0, -1), `${out} `], /^train-signals: --out ".*m\.json " begins or ends with a blank/],
     [[...train, '--test', 'datasets/cbf/test.csv', '--test', 'datasets/cbf/test.csv'], /is named more than once among the --test files/],
     [['train', '--test', 'datasets/cbf/test.csv', 'datasets/cbf/train.csv'], /every word after --test is a test file: give the training files before --test/],

@@ -188,6 +188,9 @@ test('exported and read back as an --init model, every parameter bit is kept', (
   assert.deepEqual(loadInitModel(join(dir, 'laid-out.safetensors')).layout, layout);
   assert.equal(loadInitModel(join(dir, 'm-mean-true.safetensors')).layout, undefined, 'none written, none read');
   assert.ok(readdirSync(dir).every((f) => f.endsWith('.safetensors'))); // no temp files left behind
+  // A safetensors file under another name is read as what it is, not as a model file's JSON.
+  writeFileSync(join(dir, 'renamed.st'), readFileSync(join(dir, 'laid-out.safetensors')));
+  assert.deepEqual(loadInitModel(join(dir, 'renamed.st')).layout, layout);
   // A model file still loads through the same path (JSON numbers have no −0, so this one holds none).
   const json = model('mean', true);
   viewsOf(json.parameters, json.shape).b_h[1] = 0;

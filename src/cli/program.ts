@@ -56,6 +56,7 @@ function checkArgs(raw: readonly string[], y: any): void {
     // --no-x is the yes/no flag --x said no to: given with --x too, one of the two is silently dropped.
     const negated = !known.has(m[1]) && m[1].startsWith('no-') && known.has(m[1].slice(3));
     if (negated && !booleans.has(m[1].slice(3))) throw usageError(`--${m[1]} is not a flag; --${m[1].slice(3)} takes a value`);
+    if (negated && m[2] !== undefined) throw usageError(`--${m[1]} takes no value (--${m[1].slice(3)}=true or =false says yes or no)`);
     if (!negated && !known.has(m[1])) continue;
     const key = negated ? m[1].slice(3) : m[1];
     if (seen.has(key) && !arrays.has(key)) throw usageError(`--${key} was given more than once${negated || raw.slice(0, i).includes(`--no-${key}`) ? ` (also as --no-${key})` : ''}`);

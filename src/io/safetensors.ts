@@ -41,6 +41,7 @@
 // = W_hh_l1, rnn.bias_ih_l1 / rnn.bias_hh_l1 as above (and the _l1_reverse ones). A file is of two layers when
 // it holds rnn.weight_ih_l1.
 
+import { closeSync, openSync, readSync, statSync } from 'node:fs';
 import { readInputFile } from './read-input.js';
 import { UserError } from '../errors.js';
 import { type Cell, type Shape, cellOf, directionsOf, gatesOf, layerInputs, layersOf, layoutOf, recurrenceOf, viewsOf } from '../model/layout.js';
@@ -435,5 +436,23 @@ export function loadSafetensors(path: string, flag?: string): Model {
 
 /** A model from a model file (.json) or a safetensors file (.safetensors): what --model and --init accept. */
 export function loadInitModel(path: string, flag = '--model'): Model {
-  return path.toLowerCase().endsWith('.safetensors') ? loadSafetensors(path, flag) : loadModel(path, flag);
+  return path.toLowerCase().endsWith('.safetensors') || startsLikeSafetensors(path) ? loadSafetensors(path, flag) : loadModel(path, flag);
+}
+
+/**
+ * Whether the file opens as a safetensors file does (its JSON header's length in 8 little-endian bytes, under
+ * 4 GiB, then `{`): one renamed (`model.st`) is read as what it is. False when it cannot be read (loadModel says why).
+ */
+function startsLikeSafetensors(path: string): boolean {
+  let fd: number | undefined;
+  try {
+    if (!statSync(path).isFile()) return false; // a pipe's first bytes, once read here, would be gone for the loader
+    fd = openSync(path, 'r');
+    const head = Buffer.alloc(9);
+    return readSync(fd, head, 0, 9, 0) === 9 && head.readUInt32LE(4) === 0 && head.readUInt32LE(0) > 0 && head[8] === 0x7b;
+  } catch {
+    return false;
+  } finally {
+    if (fd !== undefined) closeSync(fd);
+  }
 }
