@@ -3,6 +3,7 @@
 // same lines by calling dataWarnings. Pure.
 
 import { type DataSet, classSizes } from './dataset.js';
+import { DEFAULT_LAYOUT } from './csv.js';
 import { farOutValues } from './far-out.js';
 import { nameList } from './names.js';
 import { timeLikeChannels } from './time-like.js';
@@ -12,7 +13,7 @@ import { visible } from './visible.js';
  * The warnings for a training set, one line each, without a prefix. `idColumn` is the name that made a file the
  * long layout (for the hint when every sequence is a single step).
  */
-export function dataWarnings(ds: DataSet, idColumn = 'id'): string[] {
+export function dataWarnings(ds: DataSet, idColumn = DEFAULT_LAYOUT.idColumn): string[] {
   const out: string[] = [];
   // A wide file (a sequence a row) with a column named id reads as long: one step a sequence, columns as channels.
   if (ds.lengths.length > 1 && ds.channels.length > 1 && ds.lengths.every((L) => L === 1)) {
