@@ -4,6 +4,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { programWords, shellCommand, shellQuote } from '../src/cli/command-line.js';
 
 test('plain words stay bare; anything a shell would touch is single-quoted', () => {
@@ -21,8 +24,19 @@ test('sh reads every quoted word back unchanged', { skip: process.platform === '
   assert.deepEqual(r.stdout.split('\0').slice(0, -1), words);
 });
 
-test('run through npx, the command to run again starts with npx: train-signals is then not on the PATH', () => {
-  assert.deepEqual(programWords({ npm_command: 'exec' }), ['npx', 'train-signals']);
-  assert.deepEqual(programWords({ npm_command: 'test' }), ['train-signals']);
-  assert.deepEqual(programWords({}), ['train-signals']);
+test('the command to run again: npx when run through it, the bare name only where the PATH finds this script, else node and the script', () => {
+  const dir = mkdtempSync(path.join(tmpdir(), 'ts-path-'));
+  const script = path.join(dir, 'main.js');
+  writeFileSync(script, '');
+  const bin = path.join(dir, 'bin');
+  mkdirSync(bin);
+  symlinkSync(script, path.join(bin, 'train-signals'));
+  assert.deepEqual(programWords({ npm_command: 'exec' }, script), ['npx', 'train-signals']);
+  assert.deepEqual(programWords({ PATH: ['/nonexistent', bin].join(path.delimiter) }, script), ['train-signals']);
+  const elsewhere = path.join(dir, 'other.js');
+  writeFileSync(elsewhere, '');
+  const words = programWords({ PATH: bin, npm_command: 'test' }, elsewhere);
+  assert.equal(words[0], 'node');
+  assert.equal(path.resolve(words[1]), elsewhere, 'the script, relative to the working directory or absolute');
+  assert.deepEqual(programWords({}, script).slice(0, 1), ['node'], 'no PATH: the bare name would not be found');
 });

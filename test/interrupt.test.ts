@@ -54,7 +54,7 @@ test('Ctrl-C: checkpoint, the resume command, exit 130; the resumed run ends bit
   assert.match(r.stderr, new RegExp(`interrupted in epoch \\d+ after step \\d+; the checkpoint is ${out}\\.ckpt`));
   assert.ok(!existsSync(out), 'no model from an interrupted run');
   assert.ok(existsSync(`${out}.ckpt`));
-  const cmd = /to resume: train-signals (.*)\n/.exec(r.stderr);
+  const cmd = /to resume: node \S+ (.*)\n/.exec(r.stderr);
   assert.ok(cmd !== null, r.stderr);
   const args = cmd[1].split(' ');
   assert.deepEqual(args.slice(-2), ['--resume', `${out}.ckpt`]);
@@ -92,7 +92,7 @@ test('Ctrl-C during model selection: exit 130, a checkpoint of the scores so far
   const ck = parseCheckpoint(readFileSync(`${out}.ckpt`, 'utf8'), 'ckpt');
   assert.equal(ck.state, undefined);
   assert.ok(Object.keys(ck.selection!.scores).length >= 2);
-  const cmd = /to resume: train-signals (.*)\n/.exec(r.stderr);
+  const cmd = /to resume: node \S+ (.*)\n/.exec(r.stderr);
   assert.ok(cmd !== null, r.stderr);
   const resumed = await start([...cmd[1].split(' '), '--quiet']).done;
   assert.equal(resumed.code, 0, resumed.stderr);
@@ -341,7 +341,7 @@ test('a second run writing the same checkpoint is refused while the first runs; 
   const gone = spawn(process.execPath, ['-e', '0']);
   await new Promise((resolve) => gone.on('exit', resolve));
   writeFileSync(`${out}.ckpt.lock`, `${gone.pid}\n${hostname()}\n`);
-  const cmd = /to resume: train-signals (.*)\n/.exec(r.stderr);
+  const cmd = /to resume: node \S+ (.*)\n/.exec(r.stderr);
   assert.ok(cmd !== null, r.stderr);
   const resumed = start([...cmd[1].split(' ')]);
   await lockedBy(resumed.child.pid);

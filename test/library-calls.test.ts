@@ -247,6 +247,21 @@ test('a callback that throws in the final fit stops train with its own error, as
   assert.deepEqual(resumed.model.parameters, fresh.model.parameters);
 });
 
+test('an abort just after model selection names selection\'s checkpoint, which resumes (it said nothing was written, and the next run was refused)', async () => {
+  const dir = tempDir('calls-');
+  const file = smallFile(dir);
+  const out = join(dir, 'm.json');
+  const ac = new AbortController();
+  await assert.rejects(
+    train({ files: [file], ...TINY, select: 'on', epochs: 2, out, signal: ac.signal, onSelected: () => ac.abort() }),
+    (e: unknown) => e instanceof InterruptedError && e.checkpoint === `${out}.ckpt`,
+  );
+  assert.ok(existsSync(`${out}.ckpt`));
+  const resumed = await train({ files: [file], ...TINY, select: 'on', epochs: 2, out, resume: `${out}.ckpt` });
+  const fresh = await train({ files: [file], ...TINY, select: 'on', epochs: 2 });
+  assert.deepEqual(resumed.model.parameters, fresh.model.parameters);
+});
+
 test('train() hands a program the warnings the CLI prints, through onWarning, a line each', async () => {
   const dir = tempDir('calls-');
   const file = join(dir, 'train.csv');

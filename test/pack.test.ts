@@ -61,10 +61,22 @@ test('npm pack ships the library, its workers and kernel, the scripts the docs r
       return n + m.classes.length;
     }
   `);
-  const tsc = run(process.execPath, [join(ROOT, 'node_modules/typescript/bin/tsc'), '--noEmit', '--strict', '--module', 'nodenext', '--moduleResolution', 'nodenext', '--target', 'es2022', '--skipLibCheck', 'use.ts'], app);
-  assert.equal(tsc.status, 0, tsc.stdout + tsc.stderr);
+  const tsc = run(process.execPath, [join(ROOT, 'node_modules/typescript/bin/tsc'), '--noEmit', '--strict', '--module', 'nodenext', '--moduleResolution', 'nodenext', '--target', 'es2022', 'use.ts'], app);
+  assert.equal(tsc.status, 0, tsc.stdout + tsc.stderr); // with the library's declarations checked, and no @types/node in the app
 
   const bin = run('npx', ['--no-install', 'train-signals', '--version'], app);
   assert.equal(bin.status, 0, bin.stderr);
   assert.equal(bin.stdout.trim(), JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')).version);
+  const version = run(process.execPath, ['--input-type=module', '-e', "import { createRequire } from 'node:module'; console.log(createRequire(import.meta.url)('train-signals/package.json').version)"], app);
+  assert.equal(version.stdout.trim(), bin.stdout.trim(), version.stderr);
+
+  // The unpacked package installed as a folder: its prepare script builds only in a clone, so it installs here.
+  const unpacked = join(dir, 'unpacked');
+  spawnSync('mkdir', ['-p', unpacked]);
+  assert.equal(run('tar', ['xzf', join(dir, info.filename), '-C', unpacked], dir).status, 0);
+  const other = join(dir, 'other');
+  spawnSync('mkdir', ['-p', other]);
+  writeFileSync(join(other, 'package.json'), JSON.stringify({ name: 'other', version: '1.0.0', private: true }));
+  const folder = run('npm', ['install', '--prefer-offline', '--no-audit', '--no-fund', '--foreground-scripts', join(unpacked, 'package')], other);
+  assert.equal(folder.status, 0, folder.stderr);
 });

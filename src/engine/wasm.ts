@@ -84,12 +84,14 @@ function compile(build: KernelBuild): WebAssembly.Module {
   try {
     bytes = readFileSync(url);
   } catch (e) {
-    throw new Error(`the WebAssembly kernel ${url.pathname} is missing: run \`npm run build\``, { cause: e });
+    throw new Error(`the WebAssembly kernel ${url.pathname} is missing: reinstall train-signals (in a clone of its repository: \`npm run build\`)`, { cause: e });
   }
-  // Node 20's V8 has relaxed SIMD behind this flag (on by default from Node 22); flags are per process, so
-  // workers, which instantiate the module posted to them, see it too.
-  if (build === 'fma') setFlagsFromString('--experimental-wasm-relaxed-simd');
-  return new WebAssembly.Module(new Uint8Array(bytes));
+  const code = new Uint8Array(bytes);
+  // Node 20's V8 has relaxed SIMD behind this flag; Node 22's has it on and no longer knows the flag (setting
+  // it there prints an error line), so it is set only where the module does not validate without it. Flags are
+  // per process, so workers, which instantiate the module posted to them, see it too.
+  if (build === 'fma' && !WebAssembly.validate(code)) setFlagsFromString('--experimental-wasm-relaxed-simd');
+  return new WebAssembly.Module(code);
 }
 
 /**
@@ -111,7 +113,7 @@ let chosen: KernelBuild | null = null;
  * Refuses a TRAIN_SIGNALS_KERNEL other than `plain` (or empty): checked where a run starts (a worker thread's
  * failure would read as a bug) and again where the build is chosen.
  */
-export function checkKernelEnvironment(env: NodeJS.ProcessEnv = process.env): void {
+export function checkKernelEnvironment(env: Readonly<Record<string, string | undefined>> = process.env): void {
   const forced = env.TRAIN_SIGNALS_KERNEL;
   if (forced !== undefined && forced !== '' && forced !== 'plain') {
     throw new UserError(`TRAIN_SIGNALS_KERNEL is ${JSON.stringify(forced)}; it can only be plain (the plain-SIMD kernel), or unset`);

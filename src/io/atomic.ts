@@ -99,11 +99,21 @@ export function writeError(e: unknown, path: string, kept: boolean): unknown {
   }
 }
 
+let signalsEndStalls = false;
+
+/**
+ * For the command line only: while a write waits on a full pipe, Ctrl-C, SIGTERM and SIGHUP end the process (as
+ * by default) rather than wait for a reader that may never read (a pager left open). A program that imports the
+ * library keeps its own handlers, which run once the write is done.
+ */
+export function endStalledWritesOnSignal(): void {
+  signalsEndStalls = true;
+}
+
 /**
  * Writes all of buf at fd, from position `at` (null: the current one, as a device or FIFO has); a FIFO opened
  * by openInPlace does not block, so a full pipe is waited on here, a millisecond at a time. No signal handler
- * can run meanwhile, so while it waits, Ctrl-C and SIGTERM take their default action (end the process) rather
- * than wait for a reader that may never read (a pager left open).
+ * can run meanwhile (see endStalledWritesOnSignal).
  */
 export function writeAll(fd: number, buf: Uint8Array, at: number | null): void {
   let off = 0;
@@ -114,7 +124,7 @@ export function writeAll(fd: number, buf: Uint8Array, at: number | null): void {
         off += writeSync(fd, buf, off, buf.length - off, at === null ? null : at + off);
       } catch (e) {
         if ((e as NodeJS.ErrnoException).code !== 'EAGAIN') throw e;
-        restore ??= signalsToDefault();
+        if (signalsEndStalls) restore ??= signalsToDefault();
         Atomics.wait(PAUSE, 0, 0, 1);
       }
     }

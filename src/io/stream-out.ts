@@ -176,7 +176,14 @@ function deviceOutput(path: string, t: OutputTarget): RowOutput {
   });
 }
 
-export function streamOutput(stream: NodeJS.WritableStream): RowOutput {
+/** What streamOutput needs of a stream (process.stdout is one); no Node type, so the declarations need no @types/node. */
+export interface TextSink {
+  write(text: string): boolean;
+  on(event: 'error', listener: (e: Error) => void): unknown;
+  once(event: 'drain', listener: () => void): unknown;
+}
+
+export function streamOutput(stream: TextSink): RowOutput {
   let wait: Promise<void> | null = null;
   let broken = false;
   stream.on('error', () => {

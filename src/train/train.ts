@@ -238,7 +238,7 @@ async function trainClaimed(o: TrainOptions, outputs: OutputPaths): Promise<Trai
   if (resume?.state) hp = { ...hp, readout: resume.model.readout };
   const recorded = recordOf(hp);
   if (resume?.state) checkResume(resume, o.resume!, recorded);
-  if (o.signal?.aborted) throw new InterruptedError(0, 0, o.resume);
+  if (o.signal?.aborted) throw new InterruptedError(0, 0, selectionCheckpoint ?? o.resume); // selection's scores stay to resume from
   const ckModel = modelRecordOf(hp);
   const state0 = resume?.state;
   const after = (epoch: number, m: number) => `epoch ${epoch}` + (hp.members > 1 ? ` of member ${m + 1} of ${hp.members}` : '');

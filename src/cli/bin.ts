@@ -1,0 +1,11 @@
+#!/usr/bin/env node
+// The installed command: checks the Node version before anything else loads, since the CLI's dependencies (yargs
+// and what it imports) fail to parse on older ones with a stack trace that names neither Node nor its version.
+// Deliberately imports nothing statically.
+
+const [major, minor] = process.versions.node.split('.').map(Number);
+if (major < 20 || (major === 20 && minor < 19)) {
+  process.stderr.write(`train-signals: needs Node.js 20.19 or newer, and this is ${process.versions.node}; install a newer Node\n`);
+  process.exit(2);
+}
+await import('./main.js');
