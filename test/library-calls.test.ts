@@ -262,6 +262,26 @@ test('an abort just after model selection names selection\'s checkpoint, which r
   assert.deepEqual(resumed.model.parameters, fresh.model.parameters);
 });
 
+test('a checkpoint between an ensemble\'s members resumes only with more members than have finished; one edited to fewer is refused as damaged', async () => {
+  const dir = tempDir('calls-');
+  const file = smallFile(dir);
+  const out = join(dir, 'm.json');
+  const ac = new AbortController();
+  const o = { files: [file], ...TINY, epochs: 2, members: 3, out };
+  await assert.rejects(train({ ...o, signal: ac.signal, onMember: (m: number) => { if (m === 2) ac.abort(); } }), (e: unknown) => e instanceof InterruptedError);
+  const ckpt = `${out}.ckpt`;
+  const text = readFileSync(ckpt, 'utf8');
+  const finished = parseCheckpoint(text, ckpt).members?.length ?? 0;
+  assert.ok(finished >= 1, 'stopped after a finished member');
+  await assert.rejects(train({ ...o, members: finished, resume: ckpt }), refused(new RegExp(`--members ${finished} but ${finished} member\\(s\\) of this checkpoint's ensemble have finished and one more was training; give --members ${finished + 1} or more`)));
+  const edited = JSON.parse(text);
+  edited.hyperparameters.members = finished;
+  assert.throws(() => parseCheckpoint(JSON.stringify(edited), ckpt), refused(new RegExp(`"members" holds ${finished} finished member\\(s\\) and a member in training, but "hyperparameters.members" is ${finished}; the checkpoint is damaged`)));
+  const resumed = await train({ ...o, resume: ckpt });
+  const fresh = await train({ ...o, out: undefined });
+  assert.deepEqual(resumed.model.parameters, fresh.model.parameters);
+});
+
 test('train() hands a program the warnings the CLI prints, through onWarning, a line each', async () => {
   const dir = tempDir('calls-');
   const file = join(dir, 'train.csv');

@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { spawn, spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { float32String, loadModel, parseModel, saveModel, serializeModel } from '../src/io/model-file.js';
 import { initParameters } from '../src/model/init.js';
@@ -152,4 +153,29 @@ test('refuses to write a model holding NaN', () => {
   const m = model();
   m.parameters[3] = NaN;
   assert.throws(() => serializeModel(m), (e: unknown) => e instanceof UserError && /its parameters must all be finite/.test(e.message));
+});
+
+test('a model read from a FIFO: refused at once with no writer (open and read used to block, deaf to Ctrl-C), read whole from a writer', { skip: process.platform === 'win32' }, async () => {
+  const dir = tempDir('model-fifo-');
+  const file = join(dir, 'm.json');
+  saveModel(file, model());
+  const fifo = join(dir, 'fifo.json');
+  assert.equal(spawnSync('mkfifo', [fifo]).status, 0);
+  assert.throws(() => loadModel(fifo), (e: unknown) => e instanceof UserError && /fifo\.json: is a FIFO that no process writes; start its writer first/.test(e.message));
+  const writer = spawn('sh', ['-c', `cat '${file}' > '${fifo}'`], { stdio: 'ignore' });
+  let read: Model | null = null;
+  for (let i = 0; i < 500 && read === null; i++) {
+    try {
+      read = loadModel(fifo);
+    } catch (e) {
+      if (!(e instanceof UserError)) throw e;
+      await new Promise((r) => setTimeout(r, 20)); // the writer has not opened it yet
+    }
+  }
+  if (read === null) writer.kill();
+  assert.deepEqual(read, loadModel(file));
+});
+
+test('a JSON of more values than any model holds is refused before parsing (V8 ends the process on an array past 2^27)', () => {
+  assert.throws(() => parseModel(`[${','.repeat(100_000_001)}]`, 'huge.json'), (e: unknown) => e instanceof UserError && /huge\.json: holds more than 100,000,000 values/.test(e.message));
 });

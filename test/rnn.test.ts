@@ -11,7 +11,7 @@ import { describe, it } from 'node:test';
 
 import { initParameters } from '../src/model/init.js';
 import { type Shape, layoutOf, viewsOf } from '../src/model/layout.js';
-import { type Readout, backward, createWorkspace, forward } from '../src/model/rnn.js';
+import { type Readout, backward, createWorkspace, forward, readoutSoftmax } from '../src/model/rnn.js';
 import { createRng, normal } from '../src/model/rng.js';
 import { framedChunk } from '../src/model/frames.js';
 import { chunkScratch } from '../src/model/noise.js';
@@ -292,6 +292,36 @@ describe('rnn kernel: one step alone', () => {
       close(G.b_h[i], dhraw[i], `b_h[${i}]`);
       for (let d = 0; d < D; d++) close(G.W_xh[i * D + d], dhraw[i] * batch.x[xo + (T - 1) * D + d], `W_xh[${i}][${d}]`);
       for (let j = 0; j < H; j++) close(G.W_hh[i * H + j], dhraw[i] * hPrev![j], `W_hh[${i}][${j}]`);
+    }
+  });
+});
+
+describe('readoutSoftmax', () => {
+  const softmaxOf = (W_hy: number[], b_y: number[], z: number[], label: number) => {
+    const p = new Float64Array(b_y.length);
+    const logp = readoutSoftmax(p, { W_hy: Float32Array.from(W_hy), b_y: Float32Array.from(b_y) } as never, z.length, b_y.length, Float64Array.from(z), label);
+    return { p: Array.from(p), logp };
+  };
+
+  it('gives probabilities that sum to 1 and log p of a third for three equal logits near float32\'s largest (they summed to 3 and log p was 0)', () => {
+    const { p, logp } = softmaxOf([3e38, 3e38, 3e38, 3e38, 3e38, 3e38], [0, 0, 0], [0.4, 0.3], 1);
+    for (const q of p) assert.ok(Math.abs(q - 1 / 3) < 1e-12, `${p}`);
+    assert.ok(Math.abs(logp - Math.log(1 / 3)) < 1e-12, `${logp}`);
+  });
+
+  it('keeps the bits of p = exp(logit − lse) where logits are what training gives', () => {
+    const rng = createRng(5);
+    for (let trial = 0; trial < 200; trial++) {
+      const C = 2 + (trial % 9);
+      const W_hy = Array.from({ length: C * 4 }, () => Math.fround(normal(rng) * 10));
+      const b_y = Array.from({ length: C }, () => Math.fround(normal(rng)));
+      const z = Array.from({ length: 4 }, () => Math.tanh(normal(rng)));
+      const { p, logp } = softmaxOf(W_hy, b_y, z, 0);
+      const logits = b_y.map((b, c) => z.reduce((a, zj, j) => a + W_hy[c * 4 + j] * zj, b));
+      const max = Math.max(...logits);
+      const lse = max + Math.log(logits.reduce((a, l) => a + Math.exp(l - max), 0));
+      assert.deepEqual(p, logits.map((l) => Math.exp(l - lse)));
+      assert.equal(logp, logits[0] - lse);
     }
   });
 });

@@ -6,9 +6,9 @@ import { hideBin } from 'yargs/helpers';
 import { PROGRAM as NAME } from './command-line.js';
 import { exitProcess, hangedUp, stopGracefully, stopping } from './interrupt.js';
 import { main } from './program.js';
-import { endStalledWritesOnSignal } from '../io/atomic.js';
+import { endPipeWaitsOnSignal } from '../io/pipe-wait.js';
 
-endStalledWritesOnSignal();
+endPipeWaitsOnSignal();
 
 // A reader that stops early (`evaluate … | head`) closes the pipe: the output is no longer wanted, so end
 // quietly, as Unix tools do, rather than with a stack trace. Files being written are atomic and stay whole.

@@ -17,6 +17,7 @@ import { closeSync, constants, fchmodSync, fsyncSync, lstatSync, openSync, renam
 import { basename, dirname, join } from 'node:path';
 import { UserError } from '../errors.js';
 import { descriptorOf, descriptorTarget } from './descriptors.js';
+import { untilDone } from './pipe-wait.js';
 import { MAX_LINKS, linkTarget, physicalPath } from './paths.js';
 
 /** Where a write to a path lands: `path` after following links, written in place (device, FIFO) or replaced. */
@@ -99,51 +100,21 @@ export function writeError(e: unknown, path: string, kept: boolean): unknown {
   }
 }
 
-let signalsEndStalls = false;
-
-/**
- * For the command line only: while a write waits on a full pipe, Ctrl-C, SIGTERM and SIGHUP end the process (as
- * by default) rather than wait for a reader that may never read (a pager left open). A program that imports the
- * library keeps its own handlers, which run once the write is done.
- */
-export function endStalledWritesOnSignal(): void {
-  signalsEndStalls = true;
-}
-
 /**
  * Writes all of buf at fd, from position `at` (null: the current one, as a device or FIFO has); a FIFO opened
- * by openInPlace does not block, so a full pipe is waited on here, a millisecond at a time. No signal handler
- * can run meanwhile (see endStalledWritesOnSignal).
+ * by openInPlace does not block, so a full pipe is waited on (pipe-wait.ts).
  */
 export function writeAll(fd: number, buf: Uint8Array, at: number | null): void {
   let off = 0;
-  let restore: (() => void) | null = null;
-  try {
-    while (off < buf.length) {
-      try {
-        off += writeSync(fd, buf, off, buf.length - off, at === null ? null : at + off);
-      } catch (e) {
-        if ((e as NodeJS.ErrnoException).code !== 'EAGAIN') throw e;
-        if (signalsEndStalls) restore ??= signalsToDefault();
-        Atomics.wait(PAUSE, 0, 0, 1);
-      }
+  untilDone(() => {
+    try {
+      off += writeSync(fd, buf, off, buf.length - off, at === null ? null : at + off);
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'EAGAIN') throw e;
+      return null;
     }
-  } finally {
-    restore?.();
-  }
-}
-
-const PAUSE = new Int32Array(new SharedArrayBuffer(4));
-const STOP_SIGNALS: readonly NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
-
-/** Removes the handlers of the stop signals (so they end the process as by default); gives what puts them back. */
-function signalsToDefault(): () => void {
-  // rawListeners: a listener added with once() comes back as one, not as one called every time.
-  const saved = STOP_SIGNALS.map((s) => [s, process.rawListeners(s) as Array<(...a: unknown[]) => void>] as const);
-  for (const s of STOP_SIGNALS) process.removeAllListeners(s);
-  return () => {
-    for (const [s, listeners] of saved) for (const l of listeners) process.on(s, l);
-  };
+    return off >= buf.length;
+  });
 }
 
 /**

@@ -19,7 +19,7 @@
 //
 // Does not decide what must match on resume (train/preflight.ts does); does not know the loop (train/fit.ts).
 
-import { readInputFile } from './read-input.js';
+import { checkJsonValues, readInputFile } from './read-input.js';
 import { UserError } from '../errors.js';
 import type { DataSet } from '../data/dataset.js';
 import { checkInputPath } from '../data/arguments.js';
@@ -136,6 +136,7 @@ function decode<A extends Float32Array | Int32Array>(file: string, v: unknown, f
 
 /** The checkpoint's JSON, checked to be an object of this format and version. */
 function parseDocument(text: string, file: string): any {
+  checkJsonValues(text, file, 'any checkpoint');
   let doc: any;
   try {
     doc = JSON.parse(text);
@@ -333,6 +334,10 @@ export function parseCheckpoint(text: string, file: string): Checkpoint {
   }
   const state = parseState(file, doc.state ?? {}, doc.arrays ?? {}, model.shape, data);
   const members = parseMembers(file, doc.members, doc.arrays?.members, layoutOf(model.shape).size);
+  // Written while member finished + 1 trains (its state above), so the ensemble has more members than finished.
+  if (members.length > 0 && !(Number.isInteger(hp.members) && hp.members > members.length)) {
+    fail(file, `"members" holds ${members.length} finished member(s) and a member in training, but "hyperparameters.members" is ${JSON.stringify(hp.members)}; the checkpoint is damaged`);
+  }
   return { model, hyperparameters: hp, data, ...(selection === undefined ? {} : { selection }), state, ...(members.length > 0 ? { members } : {}) };
 }
 

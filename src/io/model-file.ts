@@ -20,7 +20,7 @@
 // model/sequence-norm.ts). A model of two layers has "layers":2 and is version 2, so that a tool that reads only
 // version 1 refuses it rather than reading its first layer as the whole model; one-layer models stay version 1.
 
-import { readInputFile } from './read-input.js';
+import { checkJsonValues, readInputFile } from './read-input.js';
 import { UserError } from '../errors.js';
 import { PARAM_NAMES, type ParamName, type Shape, cellOf, directionsOf, layersOf, layoutOf, viewsOf } from '../model/layout.js';
 import { type DataLayout, type Model, isFiniteFloat32, isNameList, layoutProblem, isUsableStd, differencesOf, inputWidth, resampleOf, sequenceNormOf, strideOf } from '../model/model.js';
@@ -200,6 +200,7 @@ export function dataFileLine(text: string): string | null {
 }
 
 function parseModelDoc(text: string, file: string): Model {
+  checkJsonValues(text, file, 'any model file');
   let doc: any;
   try {
     doc = JSON.parse(text);

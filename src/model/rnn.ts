@@ -157,8 +157,20 @@ export function readoutSoftmax<A extends FloatArray>(p: FloatArray, P: Params<A>
   let sum = 0;
   for (let c = 0; c < C; c++) sum += Math.exp(p[c] - max);
   const lse = max + Math.log(sum);
+  if (Math.abs(lse - max - Math.log(sum)) > 1e-9) return softmaxOfHuge(p, C, max, Math.log(sum), label);
   const logpLabel = label >= 0 ? p[label] - lse : 0;
   for (let c = 0; c < C; c++) p[c] = Math.exp(p[c] - lse);
+  return logpLabel;
+}
+
+/**
+ * The softmax where the logits are so large (|max| past about 1e7: weights no training gives, a damaged or edited
+ * file) that max + log Σ exp loses log Σ exp to rounding, and exp(logit − lse) would give probabilities that sum
+ * to more than 1: p = exp(logit − max) / Σ. Elsewhere the path above, whose bits every model was trained with.
+ */
+function softmaxOfHuge(p: FloatArray, C: number, max: number, logSum: number, label: number): number {
+  const logpLabel = label >= 0 ? p[label] - max - logSum : 0;
+  for (let c = 0; c < C; c++) p[c] = Math.exp(p[c] - max - logSum);
   return logpLabel;
 }
 
