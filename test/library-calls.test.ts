@@ -20,6 +20,7 @@ import { exportSafetensors, saveSafetensors } from '../src/io/safetensors.js';
 import { syntheticDataSet } from './helpers/synthetic.js';
 import { layoutOf } from '../src/model/layout.js';
 import { tempDir } from './helpers/temp.js';
+import { ROOT } from './helpers/cli.js';
 
 const refused = (phrase: RegExp) => (e: unknown) => e instanceof UserError && phrase.test(e.message);
 const any = (o: unknown) => o as never;
@@ -280,6 +281,24 @@ test('a checkpoint between an ensemble\'s members resumes only with more members
   const resumed = await train({ ...o, resume: ckpt });
   const fresh = await train({ ...o, out: undefined });
   assert.deepEqual(resumed.model.parameters, fresh.model.parameters);
+});
+
+test('fit() refuses data of one class (it returned a model every other function refused)', async () => {
+  const one = { ...syntheticDataSet(8, 1, 2), classes: ['only'], labels: new Int32Array(8) };
+  await assert.rejects(fit(one, null, { epochs: 1, hidden: 4, threads: 1 }), refused(/fit\(\) data: classes must name at least two classes \(got 1\)/));
+});
+
+test('callbacks get copies: a host that rounds an epoch\'s valLoss or edits the hyperparameters it is shown changes nothing of the run', async () => {
+  const o = { files: [join(ROOT, 'datasets/cbf/train.csv')], ...TINY, epochs: 3, valSplit: 0.2, patience: 0, seed: 2 } as const;
+  const plain = await train(o);
+  const meddled = await train({
+    ...o,
+    onStart: (hp: { epochs: number; hidden: number }) => { hp.epochs = 5; hp.hidden = 16; },
+    onEpoch: (e: { valLoss: number | null }) => { e.valLoss = 0; },
+  });
+  assert.deepEqual(meddled.model.parameters, plain.model.parameters);
+  const untimed = (h: readonly { seconds: number; sequencesPerSecond: number }[]) => h.map(({ seconds: _s, sequencesPerSecond: _q, ...rest }) => rest);
+  assert.deepEqual(untimed(meddled.history), untimed(plain.history));
 });
 
 test('train() hands a program the warnings the CLI prints, through onWarning, a line each', async () => {

@@ -233,6 +233,8 @@ export async function fit(given: DataSet, normalization: Normalization | null, o
   checkCallbacks(o, ['onEpoch', 'onBatch', 'onCheckpoint']);
   if (o.init !== undefined) checkModelArgument(o.init, 'init');
   checkDataArgument(given, 'fit() data', { dataSet: true });
+  // As train() refuses it: a model of one class is no classifier, and every function that reads models refuses it.
+  if (given.classes.length < 2) throw new UserError(`fit() data: classes must name at least two classes (got ${given.classes.length}); a classifier needs two`);
   checkNormalization(normalization, given.D);
   const hp = resolveHyperparameters(given, o);
   const ds = resampledDataSet(given, hp.resample); // the model resamples what it scores alike (eval/score.ts)
@@ -335,7 +337,7 @@ export async function fit(given: DataSet, normalization: Normalization | null, o
       valAccuracy: v?.accuracy ?? null, lr, seconds, sequencesPerSecond: nTrain / seconds,
     };
     history.push(rec);
-    o.onEpoch?.(rec);
+    o.onEpoch?.({ ...rec }); // a copy: the history keeps the record, and what the host does to its copy changes nothing
     const monitored = rec.valLoss ?? -at.epoch;
     if (monitored < at.bestLoss) {
       at.bestLoss = monitored;

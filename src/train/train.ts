@@ -163,7 +163,7 @@ async function trainClaimed(o: TrainOptions, outputs: OutputPaths): Promise<Trai
       ...hp, steps: d.autoTuneSteps, warmupSteps: d.autoTuneWarmupSteps, kernel: o.kernel, threads: defaultThreadCounts(true), signal: o.signal,
     }).catch(fromResumed);
     threads = tuned.recommended;
-    o.onTuned?.(tuned);
+    o.onTuned?.(structuredClone(tuned));
   }
   const path = outputs.checkpoint;
   const shape = shapeFor(ds, hp, o.init);
@@ -194,7 +194,7 @@ async function trainClaimed(o: TrainOptions, outputs: OutputPaths): Promise<Trai
   const skipped = selecting ? whySelectionSkips(ds.labels, ds.classes.length, hp.seed, select === 'on') : undefined;
   if (skipped) {
     hp = withoutSelection(hp, vary);
-    o.onSelectionSkipped?.(skipped, hp);
+    o.onSelectionSkipped?.(skipped, { ...hp });
   } else if (selecting) {
     const budget = budgetOf(o.epochs ?? d.epochs, hp, ds.lengths.length);
     if (resume && resume.state === undefined) checkResume(resume, o.resume!, recordOf(hp));
@@ -217,7 +217,7 @@ async function trainClaimed(o: TrainOptions, outputs: OutputPaths): Promise<Trai
             saveCheckpoint(path, { model: modelRecordOf(before), hyperparameters: recordOf(before), data, selection: { scores: done, chosen: null } });
             if (resume === undefined) selectionCheckpoint = path;
           }
-          o.onSelection?.({ key, score: s, ...counts });
+          o.onSelection?.({ key, score: { ...s }, ...counts });
         },
       });
     } catch (e) {
@@ -232,7 +232,7 @@ async function trainClaimed(o: TrainOptions, outputs: OutputPaths): Promise<Trai
       );
     }
     selection = { scores: done, chosen: scores.chosen };
-    o.onSelected?.(scores);
+    o.onSelected?.(structuredClone(scores));
   }
   if (selection?.chosen) hp = withCandidate(hp, selection.chosen);
   if (resume?.state) hp = { ...hp, readout: resume.model.readout };
@@ -253,7 +253,7 @@ async function trainClaimed(o: TrainOptions, outputs: OutputPaths): Promise<Trai
   // Before the final fit's first checkpoint, the last good one is selection's scores (this run's, or resumed from).
   const selected = selectionCheckpoint ?? (resume && !state0 ? o.resume : undefined);
   const host = hostCallbacks(o);
-  o.onStart?.(hp);
+  o.onStart?.({ ...hp }); // callbacks get copies: what a host changes in them changes nothing of the run
   const { members, seconds, seen } = await fitMembers(ds, normalization, hp, {
     threads, init: o.init, kernel: o.kernel, ...host.callbacks, signal: o.signal,
     finished: resume?.members ?? [], state: state0, onCheckpoint, checkpointEvery: o.checkpointEvery ?? d.checkpointEvery,
