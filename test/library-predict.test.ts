@@ -51,3 +51,26 @@ test('leaving the loop early stops scoring; errors reach the loop as one-line us
   writeFileSync(bad, 'id,t,label,ax,ay,az\ns,0,walk,1,x,2\n');
   await assert.rejects(async () => { for await (const _ of predict(m, { files: [bad] })); }, /bad\.csv:2:5: non-numeric value "x"/);
 });
+
+test('scoring a loaded set a slice at a time gives score()\'s bits, lets the event loop turn between slices, and stops on an abort', async () => {
+  const { score, scoreInSlices } = await import('../src/eval/score.js');
+  const { randomModel } = await import('./helpers/models.js');
+  const { syntheticDataSet } = await import('./helpers/synthetic.js');
+  const { createRng } = await import('../src/model/rng.js');
+  const { InterruptedError } = await import('../src/errors.js');
+  for (const layers of [1, 2] as const) {
+    const model = randomModel(createRng(3), 2, 8, 3, 'mean', false, 2, true, 'gru', false, false, layers);
+    const { D, values, offsets, lengths, labels } = syntheticDataSet(3000, 2, 3, 5, 20, 200);
+    const ds = { D, values, offsets, lengths, labels };
+    let turns = 0;
+    const ticking = setInterval(() => turns++, 0);
+    const sliced = await scoreInSlices(model, ds).finally(() => clearInterval(ticking));
+    const whole = score(model, ds);
+    assert.deepEqual(sliced.probabilities, whole.probabilities);
+    assert.equal(sliced.loss, whole.loss);
+    assert.ok(turns > 0, 'timers ran while it scored');
+    const ac = new AbortController();
+    setImmediate(() => ac.abort());
+    await assert.rejects(scoreInSlices(model, ds, ac.signal), (e: unknown) => e instanceof InterruptedError);
+  }
+});

@@ -403,6 +403,9 @@ test('malformed files are refused with one line naming the file', () => {
     ['a metadata value that is no string', withHeader(good, (h) => { h.__metadata__.readout = 7; }), /__metadata__ "readout" must be a string \(got number\)/],
     ['a layout without its columns', withHeader(good, (h) => { h.__metadata__.layout = '{"format":"long"}'; }), /__metadata__ "layout" must hold "format" \(auto, wide or long\) and the "labelColumn"/],
     ['a layout not JSON', withHeader(good, (h) => { h.__metadata__.layout = 'long'; }), /__metadata__ "layout" is not valid JSON/],
+    ['an empty class name', withHeader(good, (h) => { h.__metadata__.classes = '["", "b", "c", "d"]'; }), /__metadata__ "classes" must be names, none empty/],
+    ['a channel twice', withHeader(good, (h) => { h.__metadata__.channels = '["ax", "ax", "az"]'; }), /__metadata__ "channels" must be names, none empty, none repeated/],
+    ['a layout whose id column is its label column', withHeader(good, (h) => { h.__metadata__.layout = '{"format":"long","labelColumn":"label","idColumn":"label","timeColumn":"t"}'; }), /__metadata__ "layout" names one column for two of "labelColumn", "idColumn" and "timeColumn"/],
     ['bad normalization', withHeader(good, (h) => { h.__metadata__.normalization = '{"mean":[1]}'; }), /normalization/],
     ['a mean beyond float32', withHeader(good, (h) => { const n = JSON.parse(h.__metadata__.normalization); n.mean[0] = 1e39; h.__metadata__.normalization = JSON.stringify(n); }), /"normalization" must be null or .*float32/],
     ['a subnormal std', withHeader(good, (h) => { const n = JSON.parse(h.__metadata__.normalization); n.std[0] = 1e-40; h.__metadata__.normalization = JSON.stringify(n); }), /"normalization" must be null or .*at least 1\.2e-38/],
@@ -450,4 +453,24 @@ test('malformed files are refused with one line naming the file', () => {
   writeFileSync(join(dir, 'text.safetensors'), 'hello, world');
   assert.throws(() => loadInitModel(join(dir, 'text.safetensors')), UserError);
   assert.equal(readFileSync(join(dir, 'text.safetensors'), 'utf8'), 'hello, world');
+});
+
+test('--model and --init tell a safetensors file from a model file by their first bytes, whatever the name or through a pipe; a checkpoint path given either is named', { skip: process.platform === 'win32' }, async () => {
+  const dir = tempDir('st-kinds-');
+  const m = model('mean', true);
+  const st = join(dir, 'm.safetensors');
+  saveSafetensors(st, m);
+  const json = join(dir, 'model.json');
+  saveModel(json, m);
+  const asSt = join(dir, 'json-named.safetensors');
+  writeFileSync(asSt, readFileSync(json));
+  assert.deepEqual(loadInitModel(asSt).parameters, m.parameters);
+  const { spawnSync } = await import('node:child_process');
+  const script = join(dir, 'read.mjs');
+  writeFileSync(script, `import { loadInitModel } from ${JSON.stringify(new URL('../src/io/safetensors.js', import.meta.url).href)};
+    process.stdout.write(String(loadInitModel('/dev/stdin').parameters.length));`);
+  const viaPipe = spawnSync('sh', ['-c', `cat '${st}' | '${process.execPath}' '${script}'`], { encoding: 'utf8' }); // a shell's pipe, as a user's
+  assert.equal(viaPipe.stdout, String(m.parameters.length), viaPipe.stderr);
+  const { loadCheckpoint } = await import('../src/io/checkpoint.js');
+  assert.throws(() => loadCheckpoint(st), (e: unknown) => e instanceof UserError && /m\.safetensors: a safetensors export, not a checkpoint \(a model to start from goes to --init\); give --resume the \.ckpt file train wrote/.test(e.message));
 });

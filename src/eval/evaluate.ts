@@ -7,7 +7,7 @@ import { inputsInPlace } from '../data/inputs.js';
 import { checkSameChannels, checkSomeLabelKnown } from '../data/names.js';
 import { UserError } from '../errors.js';
 import type { Model } from '../model/model.js';
-import { type Scores, UNKNOWN_LABEL, labelsForModel, score } from './score.js';
+import { type Scores, UNKNOWN_LABEL, labelsForModel, scoreInSlices } from './score.js';
 import { type Metrics, type Tally, addPrediction, createTally, mergeTallies, metricsOf } from './metrics.js';
 import { checkOnce } from '../io/paths.js';
 import { type NamesExactly, checkCallbacks, checkFileList, checkKnownOptions, checkModelArgument } from '../data/arguments.js';
@@ -36,19 +36,20 @@ export async function evaluateFile(model: Model, file: string, load: LoadOptions
 
 /** evaluateFile() with its arguments checked, and options that may hold more than ReadOptions (evaluate's). */
 async function evaluateOne(model: Model, file: string, load: ReadOptions): Promise<FileEvaluation> {
-  return evaluateDataSet(model, fileName(file), await readDataSet([file], { ...load, requireLabels: load.requireLabels ?? true }));
+  return evaluateDataSet(model, fileName(file), await readDataSet([file], { ...load, requireLabels: load.requireLabels ?? true }), load.signal);
 }
 
 /**
  * Scores `loaded`, from `file` and not yet normalized (this normalizes it in place, with the model's statistics,
- * or a copy with its differences when the model reads them).
+ * or a copy with its differences when the model reads them), a slice at a time (scoreInSlices: stopped once
+ * `signal` is aborted).
  */
-export function evaluateDataSet(model: Model, file: string, loaded: DataSet): FileEvaluation {
+export async function evaluateDataSet(model: Model, file: string, loaded: DataSet, signal?: AbortSignal): Promise<FileEvaluation> {
   checkSameChannels(loaded.channels, file, model.channels, 'the model');
   const ds = inputsInPlace(model, loaded);
   const labels = labelsForModel(ds.labels, ds.classes, model);
   checkSomeLabelKnown(ds.classes, file, model.classes, 'the model');
-  const scores = score(model, { D: ds.D, values: ds.values, offsets: ds.offsets, lengths: ds.lengths, labels });
+  const scores = await scoreInSlices(model, { D: ds.D, values: ds.values, offsets: ds.offsets, lengths: ds.lengths, labels }, signal);
   const unknown = new Set<string>();
   let count = 0;
   labels.forEach((l, n) => {

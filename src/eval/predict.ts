@@ -24,7 +24,7 @@ import { argmax } from '../model/rnn.js';
 import { createPredictor } from '../engine/predict.js';
 import { FILES_OPTION_KEYS } from './evaluate.js';
 import { checkSameChannels } from '../data/names.js';
-import { UNLABELLED, score } from './score.js';
+import { UNLABELLED, scoreInSlices } from './score.js';
 import type { RowOutput } from '../io/stream-out.js';
 import { checkOnce } from '../io/paths.js';
 
@@ -160,10 +160,10 @@ export function createSequenceScorer(model: Model): (s: Streamed) => Float32Arra
 }
 
 /** Probabilities [N][C] of every sequence of `loaded` (not yet normalized: this normalizes it, data/inputs.ts). */
-function scoreDataSet(model: Model, loaded: DataSet): Float32Array {
+async function scoreDataSet(model: Model, loaded: DataSet, signal?: AbortSignal): Promise<Float32Array> {
   const ds = inputsInPlace(model, loaded);
   const labels = new Int32Array(ds.lengths.length).fill(UNLABELLED); // only the probabilities are wanted
-  return score(model, { D: ds.D, values: ds.values, offsets: ds.offsets, lengths: ds.lengths, labels }).probabilities;
+  return (await scoreInSlices(model, { D: ds.D, values: ds.values, offsets: ds.offsets, lengths: ds.lengths, labels }, signal)).probabilities;
 }
 
 /** One scored sequence: probabilities in the model's class order (model.classes). */
@@ -231,7 +231,7 @@ async function scoreFiles(model: Model, o: PredictOptions, sink: PredictionSink)
       const ds = await readDataSet([path], opts);
       checkSameChannels(ds.channels, file, model.channels, 'the model');
       n = ds.lengths.length;
-      const probs = scoreDataSet(model, ds);
+      const probs = await scoreDataSet(model, ds, opts.signal);
       const C = model.shape.C;
       for (let k = 0; k < n; k++) {
         row(file, ds.ids[k], ds.labels[k] < 0 ? null : ds.classes[ds.labels[k]], probs.slice(k * C, (k + 1) * C));

@@ -6,7 +6,7 @@
 
 import { checkModelArgument } from '../data/arguments.js';
 import { checkDataArgument } from '../data/data-argument.js';
-import { UserError } from '../errors.js';
+import { InterruptedError, UserError } from '../errors.js';
 import type { Sequences } from '../model/batch.js';
 import { argmax } from '../model/rnn.js';
 import { type Model, differencesOf, inputWidth, resampleOf, sequenceNormOf, strideOf } from '../model/model.js';
@@ -86,6 +86,37 @@ export function scoresOf(probabilities: Float32Array, logp: Float64Array, labels
  * that are already the model's class indices.
  */
 export function score(model: Model, data: Sequences, indices?: Int32Array): Scores {
+  const s = scoring(model, data, indices);
+  s.run(0, s.count);
+  return s.scores();
+}
+
+/**
+ * score() of all of `data` a slice at a time, each of about SLICE_MS, with a turn of the event loop between
+ * slices (a program's timers, and Ctrl-C, wait for no more than a slice) and a stop once `signal` is aborted.
+ * Gives score()'s bits: each sequence's forward pass is its own, whichever sequences share its slice.
+ */
+export async function scoreInSlices(model: Model, data: Sequences, signal?: AbortSignal): Promise<Scores> {
+  const s = scoring(model, data);
+  let size = 16;
+  for (let from = 0; from < s.count;) {
+    const to = Math.min(s.count, from + size);
+    const t0 = performance.now();
+    s.run(from, to);
+    if (performance.now() - t0 < SLICE_MS / 2) size *= 2;
+    from = to;
+    if (from < s.count) {
+      await new Promise((resolve) => setImmediate(resolve));
+      if (signal?.aborted) throw new InterruptedError(0, 0);
+    }
+  }
+  return s.scores();
+}
+
+const SLICE_MS = 50;
+
+/** score()'s checks, then a run over positions [from, to) of the indices at a time, and the scores of them all. */
+function scoring(model: Model, data: Sequences, indices?: Int32Array) {
   checkModelArgument(model, 'model');
   const { C } = model.shape;
   checkDataArgument(data, 'score() data', { dataSet: false, classes: C });
@@ -98,6 +129,10 @@ export function score(model: Model, data: Sequences, indices?: Int32Array): Scor
   // The kernel reads a label only to return log p[label]: an unknown one is unlabelled to it.
   const resampled = resampleOf(model) > 0 ? resampledSequences(data, resampleOf(model)) : data;
   const forKernel = { ...resampled, labels: data.labels.map((l) => (l >= 0 ? l : UNLABELLED)) };
-  createPredictor(model.shape, model.readout, strideOf(model))(model.parameters, forKernel, idx, probabilities, logp);
-  return scoresOf(probabilities, logp, Int32Array.from(idx, (n) => data.labels[n]), C);
+  const predict = createPredictor(model.shape, model.readout, strideOf(model), true); // the weights stay: packed once
+  return {
+    count: idx.length,
+    run: (from: number, to: number) => predict(model.parameters, forKernel, idx.subarray(from, to), probabilities.subarray(from * C, to * C), logp.subarray(from, to)),
+    scores: () => scoresOf(probabilities, logp, Int32Array.from(idx, (n) => data.labels[n]), C),
+  };
 }

@@ -30,7 +30,7 @@ import { MAX_RESAMPLE, isResampleLength } from '../model/resample.js';
 import type { OptimizerName } from '../model/optimizer.js';
 import type { EpochRecord, FitState, FoldScore, Member, SelectionState } from '../model/state.js';
 import { writeFileAtomic } from './atomic.js';
-import { dataFileLine, jsonErrorWhere } from './model-file.js';
+import { binaryKind, dataFileLine, jsonErrorWhere } from './model-file.js';
 
 export const CHECKPOINT_FORMAT = 'train-signals/checkpoint';
 export const CHECKPOINT_VERSION = 1;
@@ -322,6 +322,7 @@ function parseMembers(file: string, records: any, arrays: any, P: number): Membe
 /** Parses and checks a checkpoint document; `file` names it in errors. */
 export function parseCheckpoint(text: string, file: string): Checkpoint {
   if (typeof text !== 'string') throw new UserError(`parseCheckpoint() text must be a checkpoint file's contents, a string (got ${text === null ? 'null' : typeof text})`);
+  if (text.charCodeAt(0) === 0xfeff) text = text.slice(1); // a byte-order mark, as some editors save UTF-8
   const doc = parseDocument(text, file);
   const model = parseModel(file, doc.model ?? {});
   const hp = doc.hyperparameters;
@@ -347,6 +348,11 @@ export function loadCheckpoint(path: string): Checkpoint {
     isDirectory: 'is a directory; give the checkpoint file (.ckpt) that train wrote',
     notFound: 'checkpoint not found; check the path given to --resume',
     cannotRead: 'the checkpoint',
-  }).toString('utf8');
-  return parseCheckpoint(text, path);
+  });
+  const kind = binaryKind(text);
+  if (kind !== null) {
+    const what = { gzip: 'gzip-compressed; unpack it first (gunzip), a checkpoint is read as it is', onnx: 'an ONNX export, not a checkpoint', safetensors: 'a safetensors export, not a checkpoint (a model to start from goes to --init)' }[kind];
+    throw new UserError(`${what}; give --resume the .ckpt file train wrote`, { file: path });
+  }
+  return parseCheckpoint(text.toString('utf8'), path);
 }

@@ -20,7 +20,7 @@
 // model/sequence-norm.ts). A model of two layers has "layers":2 and is version 2, so that a tool that reads only
 // version 1 refuses it rather than reading its first layer as the whole model; one-layer models stay version 1.
 
-import { checkJsonValues, readInputFile } from './read-input.js';
+import { MAX_JSON_BYTES, checkJsonValues, readInputFile } from './read-input.js';
 import { UserError } from '../errors.js';
 import { PARAM_NAMES, type ParamName, type Shape, cellOf, directionsOf, layersOf, layoutOf, viewsOf } from '../model/layout.js';
 import { type DataLayout, type Model, isFiniteFloat32, isNameList, layoutProblem, isUsableStd, differencesOf, inputWidth, resampleOf, sequenceNormOf, strideOf } from '../model/model.js';
@@ -323,14 +323,38 @@ function checkSizes(file: string, p: any, l: ReturnType<typeof layoutOf>): void 
 
 /** The model file at `path`; `flag` is what errors say gave the path (a program's loadModel: --model). */
 export function loadModel(path: string, flag = '--model'): Model {
+  return modelFromBytes(readModelBytes(path, flag), path);
+}
+
+/** The bytes of the model file at `path`, up to `maxBytes` (a model file's JSON by default). */
+export function readModelBytes(path: string, flag: string, maxBytes?: number): Buffer {
   checkInputPath(path, 'the model file');
-  const bytes = readInputFile(path, {
+  return readInputFile(path, {
     isDirectory: 'is a directory; give the model file (.json) written by train',
     notFound: `model file not found; check the path given to ${flag}`,
     cannotRead: 'the model file',
+    maxBytes,
   });
-  if (bytes[0] === 0x1f && bytes[1] === 0x8b) throw new UserError('gzip-compressed; unpack it first (gunzip), a model file is read as it is', { file: path, line: 1 });
-  // An ONNX ModelProto opens with its ir_version field (tag 0x08): a graph for serving, not read back.
-  if (/\.onnx$/i.test(path) && bytes[0] === 0x08) throw new UserError('an ONNX export, which this tool writes but does not read; give the model file (.json) train wrote, or its .safetensors export', { file: path });
-  return parseModel(bytes.toString('utf8'), path);
+}
+
+/** A model file's bytes, read as its JSON; a compressed file or an ONNX export is named as such. */
+export function modelFromBytes(bytes: Uint8Array, path: string): Model {
+  const kind = binaryKind(bytes);
+  if (kind === 'gzip') throw new UserError('gzip-compressed; unpack it first (gunzip), a model file is read as it is', { file: path, line: 1 });
+  if (kind === 'onnx') throw new UserError('an ONNX export, which this tool writes but does not read; give the model file (.json) train wrote, or its .safetensors export', { file: path });
+  if (bytes.length > MAX_JSON_BYTES) throw new UserError(`is ${Math.round(bytes.length / 2 ** 20)} MiB, more than the ${MAX_JSON_BYTES / 2 ** 20} MiB a model file can be; is this the right file?`, { file: path });
+  return parseModel(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('utf8'), path);
+}
+
+/**
+ * What a file that is no JSON text opens as: gzip (1f 8b), an ONNX ModelProto (its ir_version field, tag 0x08,
+ * which no text opens with), or a safetensors file (its JSON header's length in 8 little-endian bytes, under
+ * 4 GiB, then `{`); null for anything else.
+ */
+export function binaryKind(head: Uint8Array): 'gzip' | 'onnx' | 'safetensors' | null {
+  if (head[0] === 0x1f && head[1] === 0x8b) return 'gzip';
+  if (head[0] === 0x08) return 'onnx';
+  const le32 = (at: number) => (head[at] | (head[at + 1] << 8) | (head[at + 2] << 16) | (head[at + 3] << 24)) >>> 0;
+  if (head.length >= 9 && le32(4) === 0 && le32(0) > 0 && head[8] === 0x7b) return 'safetensors';
+  return null;
 }

@@ -41,15 +41,14 @@
 // = W_hh_l1, rnn.bias_ih_l1 / rnn.bias_hh_l1 as above (and the _l1_reverse ones). A file is of two layers when
 // it holds rnn.weight_ih_l1.
 
-import { closeSync, openSync, readSync, statSync } from 'node:fs';
 import { readInputFile } from './read-input.js';
 import { UserError } from '../errors.js';
 import { type Cell, type Shape, cellOf, directionsOf, gatesOf, layerInputs, layersOf, layoutOf, recurrenceOf, viewsOf } from '../model/layout.js';
-import { type Model, type Normalization, isNormalizationOf, differencesOf, inputWidth, resampleOf, sequenceNormOf, strideOf } from '../model/model.js';
+import { type Model, type Normalization, isNameList, isNormalizationOf, differencesOf, inputWidth, resampleOf, sequenceNormOf, strideOf } from '../model/model.js';
 import { MAX_RESAMPLE, isResampleLength } from '../model/resample.js';
 import { READOUT_NAMES, isReadout } from '../model/rnn.js';
 import { writeFileAtomic } from './atomic.js';
-import { loadModel, parseLayout } from './model-file.js';
+import { binaryKind, modelFromBytes, parseLayout, readModelBytes } from './model-file.js';
 import { checkInputPath, checkModelArgument, checkOutputPath } from '../data/arguments.js';
 
 /** PyTorch's name of one recurrent tensor of layer `layer`, direction d (1: reverse). */
@@ -228,6 +227,8 @@ function readMetadata(file: string, header: any): {
   const channels = names(file, metaJson(file, meta, 'channels'), 'channels');
   if (classes.length < 2) fail(file, '__metadata__ "classes" must name at least two classes');
   if (new Set(classes).size !== classes.length) fail(file, '__metadata__ "classes" must not repeat a name');
+  if (classes.some((c) => c.trim() === '')) fail(file, '__metadata__ "classes" must be names, none empty');
+  if (!isNameList(channels)) fail(file, '__metadata__ "channels" must be names, none empty, none repeated');
   // readout is written JSON-encoded ("\"mean\""); a bare mean, as a hand-written file may have it, is read too.
   const readout = isReadout(meta.readout) ? meta.readout : metaJson(file, meta, 'readout');
   if (!isReadout(readout)) fail(file, `__metadata__ "readout" must be ${READOUT_NAMES}`);
@@ -425,34 +426,23 @@ export function parseSafetensors(bytes: Uint8Array, file: string): Model {
   };
 }
 
+const MAX_SAFETENSORS_BYTES = 2 ** 31 - 1; // a Buffer's and a Float32Array's reach on every platform Node runs on
+
 export function loadSafetensors(path: string, flag?: string): Model {
   checkInputPath(path, 'the safetensors file');
   const bytes = readInputFile(path, {
     isDirectory: 'is a directory; give a .safetensors file', notFound: `file not found; check the path${flag ? ` given to ${flag}` : ''}`, cannotRead: 'the file',
-    maxBytes: 2 ** 31 - 1, // a Buffer's and a Float32Array's reach on every platform Node runs on
+    maxBytes: MAX_SAFETENSORS_BYTES,
   });
   return parseSafetensors(bytes, path);
 }
 
-/** A model from a model file (.json) or a safetensors file (.safetensors): what --model and --init accept. */
-export function loadInitModel(path: string, flag = '--model'): Model {
-  return path.toLowerCase().endsWith('.safetensors') || startsLikeSafetensors(path) ? loadSafetensors(path, flag) : loadModel(path, flag);
-}
-
 /**
- * Whether the file opens as a safetensors file does (its JSON header's length in 8 little-endian bytes, under
- * 4 GiB, then `{`): one renamed (`model.st`) is read as what it is. False when it cannot be read (loadModel says why).
+ * A model from a model file (.json) or a safetensors file: what --model and --init accept. Told apart by their
+ * first bytes, whatever the name (a renamed `model.st`, a JSON model saved as .safetensors, either through a pipe).
  */
-function startsLikeSafetensors(path: string): boolean {
-  let fd: number | undefined;
-  try {
-    if (!statSync(path).isFile()) return false; // a pipe's first bytes, once read here, would be gone for the loader
-    fd = openSync(path, 'r');
-    const head = Buffer.alloc(9);
-    return readSync(fd, head, 0, 9, 0) === 9 && head.readUInt32LE(4) === 0 && head.readUInt32LE(0) > 0 && head[8] === 0x7b;
-  } catch {
-    return false;
-  } finally {
-    if (fd !== undefined) closeSync(fd);
-  }
+export function loadInitModel(path: string, flag = '--model'): Model {
+  const bytes = readModelBytes(path, flag, MAX_SAFETENSORS_BYTES);
+  const json = bytes.subarray(0, 64).toString('utf8').replace(/^\uFEFF/, '').trimStart().startsWith('{');
+  return binaryKind(bytes) === 'safetensors' || (!json && path.toLowerCase().endsWith('.safetensors')) ? parseSafetensors(bytes, path) : modelFromBytes(bytes, path);
 }

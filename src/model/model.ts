@@ -29,6 +29,9 @@ export function layoutProblem(v: any, key = '"layout"'): string | undefined {
   if (v.channels !== undefined && !(Array.isArray(v.channels) && v.channels.length > 0 && v.channels.every(name))) {
     return `${key}'s "channels", when there, must hold the names of the channel columns`;
   }
+  // As training's options were checked: each role its own column, each channel named once.
+  if (new Set([v.labelColumn, v.idColumn, v.timeColumn]).size !== 3) return `${key} names one column for two of "labelColumn", "idColumn" and "timeColumn"`;
+  if (v.channels !== undefined && new Set(v.channels).size !== v.channels.length) return `${key}'s "channels" name a column twice`;
   return undefined;
 }
 

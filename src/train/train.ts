@@ -297,7 +297,9 @@ async function trainClaimed(o: TrainOptions, outputs: OutputPaths): Promise<Trai
   if (o.out) saveModel(o.out, model);
   if (o.out && path !== undefined && outputs.checkpointIsDefault) rmSync(path, { force: true }); // the model is the result now
   o.onTrained?.();
-  const test = testSets.map((t, i) => evaluateDataSet(model, fileName(o.test![i]), t));
+  const test: FileEvaluation[] = [];
+  // Not stopped by the signal: the model is written by now, and the result is the program's to have.
+  for (const [i, t] of testSets.entries()) test.push(await evaluateDataSet(model, fileName(o.test![i]), t));
   // A signal that came while the test files were scored is handled before the report is written (the CLI
   // stops there), not after.
   await eventLoopTurn();
