@@ -7,13 +7,7 @@
 // (rnn_ref.c of the --anchors folder, when gcc is there) measured in the same run, and the ratios; then the two
 // memory figures (RSS growth training on 200,000-step sequences with --bptt 64; peak memory loading a
 // long-format CSV against the float32 size of its values), each in a fresh child process.
-// A script, not a test: it times things. Flags: --quick (shorter), --no-torch, --no-c, --no-memory,
-// --json FILE (append the measurements), --infer-only (inference and PyTorch's one-thread inference only),
-// --gru-only (the GRU rows, their PyTorch nn.GRU columns and their paired 2-thread efficiency only),
-// --efficiency-only (the paired 2-thread efficiency of W1 and W2, ours and the C reference's; --pairs N pairs,
-// default 11), --scaling LIST (training seq/s at each thread count of LIST, e.g. 1,2,4,8,16, with the speed-up
-// over one thread, and PyTorch's at the same counts where it runs; --only W1,W2 picks the workloads),
-// --python PATH (the Python with torch; default /usr/bin/python3).
+// A script, not a test: it times things. Its flags: USAGE below (`--help`).
 //
 // Legend: D channels, T steps, H hidden, C classes, B batch, k BPTT horizon.
 
@@ -36,6 +30,31 @@ import { loadDataSet } from '../src/data/csv.js';
 const HERE = dirname(fileURLToPath(import.meta.url)); // dist/bench
 const ROOT = resolve(HERE, '../..');
 const args = process.argv.slice(2);
+
+const USAGE = `usage: npm run bench -- [flags]
+  --anchors DIR       the folder with torch_rnn_bench.py and rnn_ref.c (PyTorch and C columns)
+  --quick             shorter timings
+  --no-torch, --no-c, --no-memory   skip the PyTorch columns, the C columns, the memory figures
+  --json FILE         append the measurements to FILE
+  --infer-only        inference, and PyTorch's one-thread inference, only
+  --gru-only          the GRU rows, their PyTorch nn.GRU columns and their paired 2-thread efficiency only
+  --efficiency-only   the paired 2-thread efficiency of W1 and W2, ours and the C reference's (--pairs N, default 11)
+  --scaling LIST      training seq/s at each thread count of LIST (e.g. 1,2,4,8,16), with the speed-up over one
+                      thread and PyTorch's at the same counts; --only W1,W2 picks the workloads
+  --python PATH       the Python with torch (default /usr/bin/python3)`;
+const VALUED = ['--anchors', '--json', '--pairs', '--scaling', '--only', '--python'];
+const BARE = ['--quick', '--no-torch', '--no-c', '--no-memory', '--infer-only', '--gru-only', '--efficiency-only'];
+if (args.includes('--help') || args.includes('-h')) {
+  console.log(USAGE);
+  process.exit(0);
+}
+for (let i = 0; i < args.length; i++) {
+  if (VALUED.includes(args[i]) && i + 1 < args.length) i++;
+  else if (!BARE.includes(args[i])) {
+    console.error(`bench: ${VALUED.includes(args[i]) ? `${args[i]} needs a value` : `unknown argument ${JSON.stringify(args[i])}`}\n${USAGE}`);
+    process.exit(2);
+  }
+}
 // The reference scripts the team measures against (torch_rnn_bench.py, rnn_ref.c) live outside the repository.
 const ANCHORS = args.includes('--anchors') ? resolve(args[args.indexOf('--anchors') + 1] ?? '') : null;
 

@@ -273,6 +273,9 @@ test('a checkpoint between an ensemble\'s members resumes only with more members
   const ckpt = `${out}.ckpt`;
   const text = readFileSync(ckpt, 'utf8');
   const finished = parseCheckpoint(text, ckpt).members?.length ?? 0;
+  // A changed character of a weight's base64 decodes as well as the right one: the checksum tells it.
+  const flipped = text.replace(/("params": ")(.)/, (_a, k: string, c: string) => k + (c === 'A' ? 'B' : 'A'));
+  assert.throws(() => parseCheckpoint(flipped, ckpt), refused(/its checksum does not match its contents: the checkpoint changed after train wrote it/));
   assert.ok(finished >= 1, 'stopped after a finished member');
   await assert.rejects(train({ ...o, members: finished, resume: ckpt }), refused(new RegExp(`--members ${finished} but ${finished} member\\(s\\) of this checkpoint's ensemble have finished and one more was training; give --members ${finished + 1} or more`)));
   const edited = JSON.parse(text);
@@ -299,6 +302,10 @@ test('callbacks get copies: a host that rounds an epoch\'s valLoss or edits the 
   assert.deepEqual(meddled.model.parameters, plain.model.parameters);
   const untimed = (h: readonly { seconds: number; sequencesPerSecond: number }[]) => h.map(({ seconds: _s, sequencesPerSecond: _q, ...rest }) => rest);
   assert.deepEqual(untimed(meddled.history), untimed(plain.history));
+});
+
+test('a file: URL where a path goes is named, with the way to its path', async () => {
+  await assert.rejects(train({ files: [new URL('file:///tmp/x.csv') as never] }), refused(/files must be a non-empty array of file paths \(got \[the URL "file:\/\/\/tmp\/x\.csv": give its path, fileURLToPath\(url\) from node:url\]\)/));
 });
 
 test('train() hands a program the warnings the CLI prints, through onWarning, a line each', async () => {

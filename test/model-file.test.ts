@@ -179,3 +179,19 @@ test('a model read from a FIFO: refused at once with no writer (open and read us
 test('a JSON of more values than any model holds is refused before parsing (V8 ends the process on an array past 2^27)', () => {
   assert.throws(() => parseModel(`[${','.repeat(100_000_001)}]`, 'huge.json'), (e: unknown) => e instanceof UserError && /huge\.json: holds more than 100,000,000 values/.test(e.message));
 });
+
+test('a model file carries the checksum of its text: a changed digit or field is refused as damaged, a CRLF checkout and a file with the line deleted still read', () => {
+  const dir = tempDir('model-sum-');
+  const file = join(dir, 'm.json');
+  const m = model();
+  saveModel(file, m);
+  const text = readFileSync(file, 'utf8');
+  assert.match(text.split('\n')[1], /^"checksum": "sha256:[0-9a-f]{64}",$/);
+  const damaged = text.replace(/("b_y": \[)(-?)(\d)/, (_all, open: string, sign: string, d: string) => `${open}${sign}${(Number(d) + 1) % 10}`);
+  assert.notEqual(damaged, text);
+  assert.throws(() => parseModel(damaged, 'm.json'), (e: unknown) => e instanceof UserError && /m\.json: its checksum does not match its contents: the model file changed after train wrote it/.test(e.message));
+  assert.throws(() => parseModel(text.replace('"readout": "mean"', '"readout": "last"'), 'm.json'), /checksum does not match/);
+  assert.deepEqual(parseModel(text.replace(/\n/g, '\r\n'), 'm.json').parameters, m.parameters);
+  const edited = parseModel(damaged.replace(/^"checksum".*\n/m, ''), 'm.json');
+  assert.notDeepEqual(edited.parameters, m.parameters, 'read as edited, without the check');
+});

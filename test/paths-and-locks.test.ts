@@ -83,7 +83,7 @@ test('the lock is beside the file the checkpoint lands on: two spellings of one 
   symlinkSync('real.ckpt', join(dir, 'link.ckpt'));
   const lock = lockCheckpoint(join(dir, 'real.ckpt'));
   try {
-    assert.throws(() => lockCheckpoint(join(dir, 'link.ckpt')), /another run \(process \d+\) is writing this checkpoint/);
+    assert.throws(() => lockCheckpoint(join(dir, 'link.ckpt')), /another call in this very process \(still running, or in a worker thread ended without finishing it\) is writing this checkpoint/);
   } finally {
     lock.release();
   }

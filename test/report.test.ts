@@ -87,10 +87,11 @@ test('train --report and evaluate --report open in Chromium: charts drawn, no er
   assert.match(readFileSync(evalReport, 'utf8'), /class="pct[^"]*"[^>]*>\d+%</);
   assert.match(html, /<h2>Misclassified and least-confident sequences<\/h2>/);
   mkdirSync(OUTPUT, { recursive: true });
-  // The command line that wrote each report, as the page shows it: quoted for a shell (the path with a space).
+  // The command line that wrote each report, as the page shows it: quoted for a shell (the path with a space), and
+  // run as it was (train-signals is not on the tests' PATH: `node` and the script, from the working directory).
   const commands = {
-    train: `train-signals ${trainArgs.slice(0, -1).join(' ')} '${trainReport}'`,
-    evaluate: `train-signals ${evalArgs.join(' ')}`,
+    train: `node dist/src/cli/main.js ${trainArgs.slice(0, -1).join(' ')} '${trainReport}'`,
+    evaluate: `node dist/src/cli/main.js ${evalArgs.join(' ')}`,
   };
   const reports = [['train', trainReport, 2 + 1 + 3 * 3 + 2, evaluated.slice(0, 1)], ['evaluate', evalReport, 2 + 2 + 3 * 3 + 2, evaluated]] as const;
   for (const [name, file, minCharts, files] of reports) {

@@ -7,7 +7,9 @@ import { UserError } from '../errors.js';
 import { type Model, modelProblem } from '../model/model.js';
 import { closest } from './suggest.js';
 
-const shown = (v: unknown): string => (typeof v === 'string' ? JSON.stringify(v) : Array.isArray(v) ? 'an array' : v === null ? 'null' : typeof v);
+const shown = (v: unknown): string =>
+  typeof v === 'string' ? JSON.stringify(v) : Array.isArray(v) ? 'an array' : v === null ? 'null'
+    : v instanceof URL ? `the URL ${JSON.stringify(v.href)}: give its path, fileURLToPath(url) from node:url` : typeof v;
 
 /** `files` is a non-empty array of paths (strings). */
 export function checkFileList(v: unknown, option: string): asserts v is readonly string[] {

@@ -31,6 +31,7 @@ import type { OptimizerName } from '../model/optimizer.js';
 import type { EpochRecord, FitState, FoldScore, Member, SelectionState } from '../model/state.js';
 import { writeFileAtomic } from './atomic.js';
 import { binaryKind, dataFileLine, jsonErrorWhere } from './model-file.js';
+import { checkChecksum, withChecksum } from './checksum.js';
 
 export const CHECKPOINT_FORMAT = 'train-signals/checkpoint';
 export const CHECKPOINT_VERSION = 1;
@@ -79,7 +80,7 @@ export function serializeCheckpoint(c: Checkpoint): string {
   const head = { format: CHECKPOINT_FORMAT, version: CHECKPOINT_VERSION, model: c.model, hyperparameters: c.hyperparameters, data: c.data };
   const selection = c.selection === undefined ? {} : { selection: c.selection };
   const s = c.state;
-  if (s === undefined) return JSON.stringify({ ...head, ...selection }, null, 1) + '\n';
+  if (s === undefined) return withChecksum(JSON.stringify({ ...head, ...selection }, null, 1) + '\n');
   const members = c.members ?? [];
   for (const a of [s.params, s.best, ...members.map((m) => m.weights)]) {
     for (let i = 0; i < a.length; i++) if (!Number.isFinite(a[i])) throw new Error('bug: refusing to checkpoint non-finite parameters');
@@ -99,7 +100,7 @@ export function serializeCheckpoint(c: Checkpoint): string {
       ...(members.length > 0 ? { members: members.map((m) => b64(m.weights)) } : {}),
     },
   };
-  return JSON.stringify(doc, null, 1) + '\n';
+  return withChecksum(JSON.stringify(doc, null, 1) + '\n');
 }
 
 export function saveCheckpoint(path: string, c: Checkpoint): void {
@@ -331,6 +332,7 @@ export function parseCheckpoint(text: string, file: string): Checkpoint {
   const selection = doc.selection === undefined ? undefined : parseSelection(file, doc.selection);
   if (doc.state === undefined) {
     if (selection === undefined || selection.chosen !== null) fail(file, '"state" is missing');
+    checkChecksum(text, file, 'checkpoint');
     return { model, hyperparameters: hp, data, selection };
   }
   const state = parseState(file, doc.state ?? {}, doc.arrays ?? {}, model.shape, data);
@@ -339,6 +341,7 @@ export function parseCheckpoint(text: string, file: string): Checkpoint {
   if (members.length > 0 && !(Number.isInteger(hp.members) && hp.members > members.length)) {
     fail(file, `"members" holds ${members.length} finished member(s) and a member in training, but "hyperparameters.members" is ${JSON.stringify(hp.members)}; the checkpoint is damaged`);
   }
+  checkChecksum(text, file, 'checkpoint'); // last, as for a model file (model-file.ts)
   return { model, hyperparameters: hp, data, ...(selection === undefined ? {} : { selection }), state, ...(members.length > 0 ? { members } : {}) };
 }
 

@@ -42,7 +42,10 @@ export function lockCheckpoint(checkpoint: string): CheckpointLock {
     // An empty or torn lock is a run between creating it and writing its name (or one that died there, long ago).
     const starting = holder === null && Date.now() - st.mtimeMs < EMPTY_LOCK_MS;
     if (starting || (holder !== null && (holder.host !== hostname() || isAlive(holder))) || attempt > 0) {
-      const who = holder === null ? 'another run' : `another run (process ${holder.pid}${holder.host !== hostname() ? ` on ${holder.host}` : ''})`;
+      const own = holder !== null && holder.pid === process.pid && holder.host === hostname();
+      const who = holder === null ? 'another run'
+        : own ? 'another call in this very process (still running, or in a worker thread ended without finishing it)'
+          : `another run (process ${holder.pid}${holder.host !== hostname() ? ` on ${holder.host}` : ''})`;
       throw new UserError(
         `${checkpoint}: ${who} is writing this checkpoint; wait for it to finish, or give another --out or --checkpoint ` +
           `(if no run is going, delete ${path})`,

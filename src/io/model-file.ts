@@ -21,6 +21,7 @@
 // version 1 refuses it rather than reading its first layer as the whole model; one-layer models stay version 1.
 
 import { MAX_JSON_BYTES, checkJsonValues, readInputFile } from './read-input.js';
+import { checkChecksum, withChecksum } from './checksum.js';
 import { UserError } from '../errors.js';
 import { PARAM_NAMES, type ParamName, type Shape, cellOf, directionsOf, layersOf, layoutOf, viewsOf } from '../model/layout.js';
 import { type DataLayout, type Model, isFiniteFloat32, isNameList, layoutProblem, isUsableStd, differencesOf, inputWidth, resampleOf, sequenceNormOf, strideOf } from '../model/model.js';
@@ -99,7 +100,7 @@ export function serializeModel(m: Model): string {
     ...(m.layout ? { layout: m.layout } : {}),
   };
   const headText = Object.entries(head).map(([k, v]) => `${JSON.stringify(k)}: ${JSON.stringify(v)}`).join(',\n');
-  return `{\n${headText},\n"parameters": {\n${params}\n},\n"training": ${JSON.stringify(m.training)}\n}\n`;
+  return withChecksum(`{\n${headText},\n"parameters": {\n${params}\n},\n"training": ${JSON.stringify(m.training)}\n}\n`);
 }
 
 export function saveModel(path: string, m: Model): void {
@@ -182,14 +183,18 @@ export function parseModel(text: string, file: string): Model {
   if (typeof text !== 'string') throw new UserError(`parseModel() text must be a model file's contents, a string (got ${text === null ? 'null' : typeof text})`);
   // A byte-order mark, as some editors save UTF-8, is no part of the JSON.
   if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
+  let m: Model;
   try {
-    return parseModelDoc(text, file);
+    m = parseModelDoc(text, file);
   } catch (e) {
     if (!(e instanceof UserError) || e.line !== undefined) throw e;
     const field = /^"([^"]+)"/.exec(e.detail)?.[1];
     const line = field === undefined ? undefined : lineOfKey(text, field);
     throw line === undefined ? e : new UserError(e.detail, { file, line });
   }
+  // Last: a file that does not parse, or holds what no model can, is told so where it is wrong; this catches the rest.
+  checkChecksum(text, file, 'model file');
+  return m;
 }
 
 /** The first line (cut short) of a text that is no JSON object but reads as a data file (CSV, .ts, ARFF); else null. */
@@ -327,7 +332,7 @@ export function loadModel(path: string, flag = '--model'): Model {
 }
 
 /** The bytes of the model file at `path`, up to `maxBytes` (a model file's JSON by default). */
-export function readModelBytes(path: string, flag: string, maxBytes?: number): Buffer {
+export function readModelBytes(path: string, flag: string, maxBytes?: number): Uint8Array {
   checkInputPath(path, 'the model file');
   return readInputFile(path, {
     isDirectory: 'is a directory; give the model file (.json) written by train',

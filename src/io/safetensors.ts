@@ -443,6 +443,6 @@ export function loadSafetensors(path: string, flag?: string): Model {
  */
 export function loadInitModel(path: string, flag = '--model'): Model {
   const bytes = readModelBytes(path, flag, MAX_SAFETENSORS_BYTES);
-  const json = bytes.subarray(0, 64).toString('utf8').replace(/^\uFEFF/, '').trimStart().startsWith('{');
+  const json = new TextDecoder().decode(bytes.subarray(0, 64)).replace(/^\uFEFF/, '').trimStart().startsWith('{');
   return binaryKind(bytes) === 'safetensors' || (!json && path.toLowerCase().endsWith('.safetensors')) ? parseSafetensors(bytes, path) : modelFromBytes(bytes, path);
 }
