@@ -474,3 +474,22 @@ test('--model and --init tell a safetensors file from a model file by their firs
   const { loadCheckpoint } = await import('../src/io/checkpoint.js');
   assert.throws(() => loadCheckpoint(st), (e: unknown) => e instanceof UserError && /m\.safetensors: a safetensors export, not a checkpoint \(a model to start from goes to --init\); give --resume the \.ckpt file train wrote/.test(e.message));
 });
+
+test('a safetensors file whose header length opens with the byte 0x08 is read as one, not taken for ONNX (one export in 32 is)', async () => {
+  const { binaryKind } = await import('../src/io/model-file.js');
+  const { exportOnnx } = await import('../src/io/onnx.js');
+  const m = model('mean', true);
+  const bytes = exportSafetensors(m);
+  const n = Number(new DataView(bytes.buffer, bytes.byteOffset).getBigUint64(0, true));
+  const header = new TextDecoder().decode(bytes.subarray(8, 8 + n)).trimEnd();
+  let padded = header;
+  while (padded.length % 256 !== 8) padded += ' ';
+  const head = new Uint8Array(8);
+  new DataView(head.buffer).setBigUint64(0, BigInt(padded.length), true);
+  const renamed = join(tempDir('st-08-'), 'm.st');
+  writeFileSync(renamed, Buffer.concat([head, Buffer.from(padded), bytes.subarray(8 + n)]));
+  assert.equal(readFileSync(renamed)[0], 0x08);
+  assert.deepEqual(loadInitModel(renamed).parameters, m.parameters);
+  assert.equal(binaryKind(exportOnnx(m)), 'onnx');
+  assert.equal(binaryKind(Uint8Array.from([0x08])), null, 'one byte is too little to tell');
+});

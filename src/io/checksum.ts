@@ -1,15 +1,19 @@
 // A model file's or checkpoint's checksum: the SHA-256 of its text after the field, written as the first field, so
 // that a flipped bit or a truncation anywhere is told apart from a file as train wrote it (a changed digit in a
-// weight parses as well as the right one). Line ends are counted as \n, so a checkout that turned them into \r\n
-// still matches. A file without the field (an earlier version's, or one whose line was deleted so that it can be
-// edited by hand, or reformatted) is read without the check.
+// weight parses as well as the right one). Line ends count as \n and white space at the end not at all, so a
+// checkout that turned them into \r\n, or an editor that adds or trims the last newline, still matches. A file
+// without the field (an earlier version's, one whose line was deleted so that it can be edited by hand, or one
+// reformatted) is read without the check.
 
 import { createHash } from 'node:crypto';
 import { UserError } from '../errors.js';
 
 const HEAD = /^\{\r?\n"checksum": "sha256:([0-9a-f]{64})",\r?\n/;
 
-const digest = (body: string) => createHash('sha256').update(body.replace(/\r\n/g, '\n')).digest('hex');
+const LINE = /^\{\r?\n"checksum"/; // the field where withChecksum puts it, well formed or not
+
+// Line ends as \n, and no white space at the end (which JSON ignores, and editors add or trim).
+const digest = (body: string) => createHash('sha256').update(body.replace(/\r\n/g, '\n').trimEnd()).digest('hex');
 
 /** `json` (an object's text opening with a line "{") with its checksum, of the rest, as the first field. */
 export function withChecksum(json: string): string {
@@ -21,7 +25,10 @@ export function withChecksum(json: string): string {
 /** Refuses `text` whose checksum field does not match what follows it; `what`: 'model file', 'checkpoint'. */
 export function checkChecksum(text: string, file: string, what: string): void {
   const m = HEAD.exec(text);
-  if (m === null) return;
+  if (m === null) {
+    if (LINE.test(text)) throw new UserError(`its "checksum" line is damaged; the ${what} may be too (delete that line to read it as it is)`, { file });
+    return;
+  }
   if (digest(text.slice(m[0].length)) !== m[1]) {
     throw new UserError(
       `its checksum does not match its contents: the ${what} changed after train wrote it (damaged in a copy or on disk; ` +

@@ -20,11 +20,11 @@
 // model/sequence-norm.ts). A model of two layers has "layers":2 and is version 2, so that a tool that reads only
 // version 1 refuses it rather than reading its first layer as the whole model; one-layer models stay version 1.
 
-import { MAX_JSON_BYTES, checkJsonValues, readInputFile } from './read-input.js';
+import { type InputKind, MAX_JSON_BYTES, checkJsonValues, readInputFile } from './read-input.js';
 import { checkChecksum, withChecksum } from './checksum.js';
 import { UserError } from '../errors.js';
 import { PARAM_NAMES, type ParamName, type Shape, cellOf, directionsOf, layersOf, layoutOf, viewsOf } from '../model/layout.js';
-import { type DataLayout, type Model, isFiniteFloat32, isNameList, layoutProblem, isUsableStd, differencesOf, inputWidth, resampleOf, sequenceNormOf, strideOf } from '../model/model.js';
+import { type DataLayout, type Model, classesProblem, isFiniteFloat32, isNameList, layoutProblem, isUsableStd, differencesOf, inputWidth, resampleOf, sequenceNormOf, strideOf } from '../model/model.js';
 import { MAX_RESAMPLE, isResampleLength } from '../model/resample.js';
 import { READOUT_NAMES, isReadout } from '../model/rnn.js';
 import { writeFileAtomic } from './atomic.js';
@@ -256,9 +256,8 @@ function parseModelDoc(text: string, file: string): Model {
     fail(file, `"inputSize" must equal the number of channels${times ? ` (${times})` : ''} times the stride (${width} × ${stride})`);
   }
   if (!Number.isInteger(H) || H < 1) fail(file, '"hiddenSize" must be a positive integer');
-  if (classes.length < 2) fail(file, '"classes" must name at least two classes');
-  if (new Set(classes).size !== classes.length) fail(file, '"classes" must not repeat a name');
-  if (classes.some((c) => c.trim() === '')) fail(file, '"classes" must be names, none empty');
+  const classProblem = classesProblem(classes);
+  if (classProblem !== undefined) fail(file, `"classes" ${classProblem}`);
   if (!isNameList(channels)) fail(file, '"channels" must be names, none empty, none repeated');
   if (!isReadout(doc.readout)) fail(file, `"readout" must be ${READOUT_NAMES}`);
   const shape: Shape = {
@@ -331,8 +330,8 @@ export function loadModel(path: string, flag = '--model'): Model {
   return modelFromBytes(readModelBytes(path, flag), path);
 }
 
-/** The bytes of the model file at `path`, up to `maxBytes` (a model file's JSON by default). */
-export function readModelBytes(path: string, flag: string, maxBytes?: number): Uint8Array {
+/** The bytes of the model file at `path`, up to `maxBytes` (a model file's JSON by default; see InputKind). */
+export function readModelBytes(path: string, flag: string, maxBytes?: InputKind['maxBytes']): Uint8Array {
   checkInputPath(path, 'the model file');
   return readInputFile(path, {
     isDirectory: 'is a directory; give the model file (.json) written by train',
@@ -347,19 +346,21 @@ export function modelFromBytes(bytes: Uint8Array, path: string): Model {
   const kind = binaryKind(bytes);
   if (kind === 'gzip') throw new UserError('gzip-compressed; unpack it first (gunzip), a model file is read as it is', { file: path, line: 1 });
   if (kind === 'onnx') throw new UserError('an ONNX export, which this tool writes but does not read; give the model file (.json) train wrote, or its .safetensors export', { file: path });
+  if (kind === 'safetensors') throw new UserError('a safetensors file, which loadModel() does not read; read it with loadInitModel() or loadSafetensors()', { file: path });
   if (bytes.length > MAX_JSON_BYTES) throw new UserError(`is ${Math.round(bytes.length / 2 ** 20)} MiB, more than the ${MAX_JSON_BYTES / 2 ** 20} MiB a model file can be; is this the right file?`, { file: path });
   return parseModel(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('utf8'), path);
 }
 
 /**
- * What a file that is no JSON text opens as: gzip (1f 8b), an ONNX ModelProto (its ir_version field, tag 0x08,
- * which no text opens with), or a safetensors file (its JSON header's length in 8 little-endian bytes, under
- * 4 GiB, then `{`); null for anything else.
+ * What a file that is no JSON text opens as: a safetensors file (its JSON header's length in 8 little-endian
+ * bytes, under 4 GiB, then `{`), gzip (1f 8b), an ONNX ModelProto; null for anything else.
  */
 export function binaryKind(head: Uint8Array): 'gzip' | 'onnx' | 'safetensors' | null {
-  if (head[0] === 0x1f && head[1] === 0x8b) return 'gzip';
-  if (head[0] === 0x08) return 'onnx';
   const le32 = (at: number) => (head[at] | (head[at + 1] << 8) | (head[at + 2] << 16) | (head[at + 3] << 24)) >>> 0;
+  // First: a safetensors header's length may well open with the bytes below (0x08 of a length of 8·k).
   if (head.length >= 9 && le32(4) === 0 && le32(0) > 0 && head[8] === 0x7b) return 'safetensors';
+  if (head[0] === 0x1f && head[1] === 0x8b) return 'gzip';
+  // ir_version (field 1, a varint under 128), then producer_name (field 2, a string: tag 0x12), as exporters write.
+  if (head[0] === 0x08 && head[1] < 0x80 && head[2] === 0x12) return 'onnx';
   return null;
 }

@@ -1,7 +1,7 @@
 // Reading a whole input file (model, checkpoint, safetensors) with the failures a user can cause turned into
 // one-line errors that name the file and say what to give instead.
 
-import { closeSync, constants, openSync, readFileSync, readSync, statSync } from 'node:fs';
+import { closeSync, constants, lstatSync, openSync, readFileSync, readSync, statSync } from 'node:fs';
 import { UserError } from '../errors.js';
 import { didYouMeanFile } from '../data/suggest.js';
 import { untilDone } from './pipe-wait.js';
@@ -10,7 +10,7 @@ export interface InputKind {
   readonly isDirectory: string; // what to say when the path is a folder
   readonly notFound: string; // what to say when nothing is there
   readonly cannotRead: string; // e.g. 'the model file'
-  readonly maxBytes?: number; // larger files are refused before reading (default: what a JSON text can be)
+  readonly maxBytes?: number | ((head: Uint8Array) => number); // larger files are refused before reading (default: what a JSON text can be); a function: by the file's first bytes
 }
 
 /** The largest JSON text read: V8's strings end at 2^29 − 24 characters, and the parse needs several times that. */
@@ -37,14 +37,33 @@ export function readInputFile(path: string, kind: InputKind): Buffer {
   try {
     const st = statSync(path);
     if (st.isDirectory()) throw new UserError(kind.isDirectory, { file: path });
-    const max = kind.maxBytes ?? MAX_JSON_BYTES;
+    if (!st.isFile()) return readPipe(path, kind);
+    const max = limitOf(kind, headOf(path));
     if (st.size > max) throw tooLarge(path, st.size, max, kind);
-    return st.isFile() ? readFileSync(path) : readPipe(path, max, kind);
+    return readFileSync(path);
   } catch (e) {
     if (e instanceof UserError) throw e;
     const code = (e as NodeJS.ErrnoException).code;
     if (code === 'ENOENT') throw new UserError(`${kind.notFound}${didYouMeanFile(path)}`, { file: path });
     throw new UserError(`cannot read ${kind.cannotRead} (${code ?? (e as Error).message})`, { file: path });
+  }
+}
+
+/** The most bytes `kind` reads of a file that opens with `head` (its first HEAD_BYTES, or fewer if it is shorter). */
+function limitOf(kind: InputKind, head: Uint8Array): number {
+  const max = kind.maxBytes ?? MAX_JSON_BYTES;
+  return typeof max === 'number' ? max : max(head);
+}
+
+const HEAD_BYTES = 16;
+
+function headOf(path: string): Uint8Array {
+  const fd = openSync(path, 'r');
+  try {
+    const head = Buffer.alloc(HEAD_BYTES);
+    return head.subarray(0, readSync(fd, head, 0, HEAD_BYTES, 0));
+  } finally {
+    closeSync(fd);
   }
 }
 
@@ -54,13 +73,18 @@ function tooLarge(path: string, size: number | null, max: number, kind: InputKin
 }
 
 /**
- * A FIFO, pipe or device read to its end without blocking in open(2) or read(2) (pipe-wait.ts): a FIFO with no
- * writer reads as empty rather than hang, and one that never ends (/dev/zero) stops at the size limit.
+ * A FIFO, pipe or device read to its end without blocking in open(2) or read(2) (pipe-wait.ts), up to the
+ * limit of what its first bytes say it is (one that never ends, /dev/zero, stops there). A FIFO named in the file
+ * system waits for its writer, which may open it after this reader does (until then a read gives 0 bytes, as at
+ * the end); a pipe that is no such name (/dev/stdin, a shell's <(…)) ends at its first 0.
  */
-function readPipe(path: string, max: number, kind: InputKind): Buffer {
+function readPipe(path: string, kind: InputKind): Buffer {
+  const named = lstatSync(path).isFIFO();
   const fd = openSync(path, constants.O_RDONLY | constants.O_NONBLOCK);
   const chunks: Buffer[] = [];
   let total = 0;
+  let max = Infinity;
+  let writer = !named; // a writer is there (a read said EAGAIN, or gave bytes)
   const buf = Buffer.allocUnsafe(1 << 16);
   try {
     untilDone(() => {
@@ -69,17 +93,21 @@ function readPipe(path: string, max: number, kind: InputKind): Buffer {
         n = readSync(fd, buf, 0, buf.length, null);
       } catch (e) {
         if ((e as NodeJS.ErrnoException).code !== 'EAGAIN') throw e;
+        writer = true;
         return null;
       }
-      total += n;
-      if (total > max) throw tooLarge(path, null, max, kind);
+      if (n === 0) return writer ? true : null;
+      writer = true;
       chunks.push(Buffer.from(buf.subarray(0, n)));
-      return n === 0;
+      const before = total;
+      total += n;
+      if (before < HEAD_BYTES && total >= HEAD_BYTES) max = limitOf(kind, Buffer.concat(chunks).subarray(0, HEAD_BYTES));
+      if (total > max) throw tooLarge(path, null, max, kind);
+      return false;
     });
   } finally {
     closeSync(fd);
   }
-  // A FIFO's writer counts from the moment it opens (even while its open waits for a reader); none, and nothing read.
-  if (total === 0 && statSync(path).isFIFO()) throw new UserError('is a FIFO that no process writes; start its writer first', { file: path });
+  if (total === 0) throw new UserError(`${named ? 'a FIFO whose writer wrote nothing' : 'gave no bytes: the program writing to it wrote nothing'}; is this the right file?`, { file: path });
   return Buffer.concat(chunks, total);
 }

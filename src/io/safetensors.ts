@@ -41,10 +41,10 @@
 // = W_hh_l1, rnn.bias_ih_l1 / rnn.bias_hh_l1 as above (and the _l1_reverse ones). A file is of two layers when
 // it holds rnn.weight_ih_l1.
 
-import { readInputFile } from './read-input.js';
+import { MAX_JSON_BYTES, readInputFile } from './read-input.js';
 import { UserError } from '../errors.js';
 import { type Cell, type Shape, cellOf, directionsOf, gatesOf, layerInputs, layersOf, layoutOf, recurrenceOf, viewsOf } from '../model/layout.js';
-import { type Model, type Normalization, isNameList, isNormalizationOf, differencesOf, inputWidth, resampleOf, sequenceNormOf, strideOf } from '../model/model.js';
+import { type Model, type Normalization, classesProblem, isNameList, isNormalizationOf, differencesOf, inputWidth, resampleOf, sequenceNormOf, strideOf } from '../model/model.js';
 import { MAX_RESAMPLE, isResampleLength } from '../model/resample.js';
 import { READOUT_NAMES, isReadout } from '../model/rnn.js';
 import { writeFileAtomic } from './atomic.js';
@@ -225,9 +225,8 @@ function readMetadata(file: string, header: any): {
   if (meta === null || typeof meta !== 'object') fail(file, 'no __metadata__ with classes, channels, normalization and readout');
   const classes = names(file, metaJson(file, meta, 'classes'), 'classes');
   const channels = names(file, metaJson(file, meta, 'channels'), 'channels');
-  if (classes.length < 2) fail(file, '__metadata__ "classes" must name at least two classes');
-  if (new Set(classes).size !== classes.length) fail(file, '__metadata__ "classes" must not repeat a name');
-  if (classes.some((c) => c.trim() === '')) fail(file, '__metadata__ "classes" must be names, none empty');
+  const classProblem = classesProblem(classes);
+  if (classProblem !== undefined) fail(file, `__metadata__ "classes" ${classProblem}`);
   if (!isNameList(channels)) fail(file, '__metadata__ "channels" must be names, none empty, none repeated');
   // readout is written JSON-encoded ("\"mean\""); a bare mean, as a hand-written file may have it, is read too.
   const readout = isReadout(meta.readout) ? meta.readout : metaJson(file, meta, 'readout');
@@ -442,7 +441,7 @@ export function loadSafetensors(path: string, flag?: string): Model {
  * first bytes, whatever the name (a renamed `model.st`, a JSON model saved as .safetensors, either through a pipe).
  */
 export function loadInitModel(path: string, flag = '--model'): Model {
-  const bytes = readModelBytes(path, flag, MAX_SAFETENSORS_BYTES);
+  const bytes = readModelBytes(path, flag, (head) => (binaryKind(head) === 'safetensors' ? MAX_SAFETENSORS_BYTES : MAX_JSON_BYTES));
   const json = new TextDecoder().decode(bytes.subarray(0, 64)).replace(/^\uFEFF/, '').trimStart().startsWith('{');
   return binaryKind(bytes) === 'safetensors' || (!json && path.toLowerCase().endsWith('.safetensors')) ? parseSafetensors(bytes, path) : modelFromBytes(bytes, path);
 }

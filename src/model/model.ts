@@ -35,6 +35,14 @@ export function layoutProblem(v: any, key = '"layout"'): string | undefined {
   return undefined;
 }
 
+/** What is wrong with a model's class names (at least two, none repeated, none empty), or undefined. */
+export function classesProblem(classes: readonly string[]): string | undefined {
+  if (classes.length < 2) return 'must name at least two classes';
+  if (new Set(classes).size !== classes.length) return 'must not repeat a name';
+  if (classes.some((c) => c.trim() === '')) return 'must be names, none empty';
+  return undefined;
+}
+
 export interface Model {
   readonly shape: Shape; // D = inputWidth · stride, C = classes.length
   readonly readout: Readout;

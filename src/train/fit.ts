@@ -233,7 +233,8 @@ export async function fit(given: DataSet, normalization: Normalization | null, o
   checkCallbacks(o, ['onEpoch', 'onBatch', 'onCheckpoint']);
   if (o.init !== undefined) checkModelArgument(o.init, 'init');
   checkDataArgument(given, 'fit() data', { dataSet: true });
-  // As train() refuses it: a model of one class is no classifier, and every function that reads models refuses it.
+  // A model of one class is no classifier, and every function that reads models refuses it. (Labels of one class
+  // among several are left alone: model selection fits folds that may hold out a class's only sequence.)
   if (given.classes.length < 2) throw new UserError(`fit() data: classes must name at least two classes (got ${given.classes.length}); a classifier needs two`);
   checkNormalization(normalization, given.D);
   const hp = resolveHyperparameters(given, o);

@@ -209,10 +209,6 @@ export function checkResume(ck: Checkpoint, file: string, hp: Readonly<Record<st
   if (typeof hp.epochs === 'number' && hp.epochs < trained) {
     throw new UserError(`--epochs ${hp.epochs} is fewer than the ${trained} epochs this checkpoint's run has trained; give ${trained} or more to resume it`, { file });
   }
-  // The member in progress is number finished + 1: fewer members would drop it, or keep more than were asked for.
-  if (typeof hp.members === 'number' && finished >= hp.members) {
-    throw resumeError(file, `--members ${hp.members} but ${finished} member(s) of this checkpoint's ensemble have finished and one more was training; give --members ${finished + 1} or more`);
-  }
   for (const [key, was] of Object.entries(ck.hyperparameters)) {
     // An ensemble's finished members trained with the old value: a change would make its members unlike.
     if (RESUMABLE_CHANGES.has(key) && (finished === 0 || !TRAINING_CHANGES.has(key))) continue;
