@@ -20,7 +20,7 @@
 // model/sequence-norm.ts). A model of two layers has "layers":2 and is version 2, so that a tool that reads only
 // version 1 refuses it rather than reading its first layer as the whole model; one-layer models stay version 1.
 
-import { type InputKind, MAX_JSON_BYTES, checkJsonValues, readInputFile } from './read-input.js';
+import { MAX_JSON_BYTES, checkJsonValues, readInputFile } from './read-input.js';
 import { checkChecksum, withChecksum } from './checksum.js';
 import { UserError } from '../errors.js';
 import { PARAM_NAMES, type ParamName, type Shape, cellOf, directionsOf, layersOf, layoutOf, viewsOf } from '../model/layout.js';
@@ -331,7 +331,7 @@ export function loadModel(path: string, flag = '--model'): Model {
 }
 
 /** The bytes of the model file at `path`, up to `maxBytes` (a model file's JSON by default; see InputKind). */
-export function readModelBytes(path: string, flag: string, maxBytes?: InputKind['maxBytes']): Uint8Array {
+export function readModelBytes(path: string, flag: string, maxBytes?: number | ((head: Uint8Array) => number)): Uint8Array {
   checkInputPath(path, 'the model file');
   return readInputFile(path, {
     isDirectory: 'is a directory; give the model file (.json) written by train',
