@@ -308,6 +308,16 @@ test('a file: URL where a path goes is named, with the way to its path', async (
   await assert.rejects(train({ files: [new URL('file:///tmp/x.csv') as never] }), refused(/files must be a non-empty array of file paths \(got \[the URL "file:\/\/\/tmp\/x\.csv": give its path, fileURLToPath\(url\) from node:url\]\)/));
 });
 
+test('column options with .ts training files do nothing, say so, and stay out of the model\'s layout (evaluate of a CSV read with them)', async () => {
+  const dir = tempDir('calls-');
+  const ts = join(dir, 'gp.ts');
+  writeFileSync(ts, '@problemName G\n@classLabel true 1 2\n@data\n-0.64,-0.64,-0.63:2\n-0.77,-0.77,-0.77:1\n-0.6,-0.6,-0.63:2\n-0.7,-0.77,-0.77:1\n');
+  const lines: string[] = [];
+  const { model } = await train({ files: [ts], ...TINY, labelColumn: 'foo', format: 'long', onWarning: (w) => lines.push(w) });
+  assert.ok(lines.includes("--format, --label-column do nothing for files in the archive's .ts or ARFF format; the model records the default columns for the CSV files it will read"), lines.join('\n'));
+  assert.deepEqual(model.layout, { format: 'auto', labelColumn: 'label', idColumn: 'id', timeColumn: 't' });
+});
+
 test('train() hands a program the warnings the CLI prints, through onWarning, a line each', async () => {
   const dir = tempDir('calls-');
   const file = join(dir, 'train.csv');

@@ -51,9 +51,11 @@ void loadKeysWhole;
 export interface ReadOptions extends LoadOptions {
   requireLabels?: boolean; // default true; false for predict (label column optional, labels −1 when absent)
   modelClasses?: readonly string[]; // read for a model with these classes (wide.ts: a file that has no label column)
+  onArchive?: (file: string) => void; // a file in the archive's .ts or ARFF format, which the column options do not read
 }
 
-type Resolved = Required<Omit<ReadOptions, 'channels' | 'onRead' | 'modelClasses' | 'signal'>> & {
+type Resolved = Required<Omit<ReadOptions, 'channels' | 'onRead' | 'modelClasses' | 'signal' | 'onArchive'>> & {
+  onArchive?: ReadOptions['onArchive'];
   channels?: readonly string[];
   modelClasses?: readonly string[];
   onRead?: LoadOptions['onRead'];
@@ -149,6 +151,7 @@ function resolveOptions(opts: ReadOptions): Resolved {
     requireLabels: opts.requireLabels ?? true,
     modelClasses: opts.modelClasses,
     onRead: opts.onRead,
+    onArchive: opts.onArchive,
     signal: opts.signal,
     idColumnGiven: opts.idColumn !== undefined,
     timeColumnGiven: opts.timeColumn !== undefined,
@@ -267,6 +270,7 @@ async function readRecords(
   try {
     ({ kind, text, head } = await openText(input, file));
     refuseKind(kind, o, file);
+    if (kind === 'ts' || kind === 'arff') o.onArchive?.(file);
   } catch (e) {
     input.destroy();
     throw stopped() ?? toUserError(e, file, 0);

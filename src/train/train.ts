@@ -124,7 +124,10 @@ async function trainClaimed(o: TrainOptions, outputs: OutputPaths): Promise<Trai
     if (isInterrupted(e)) e.checkpoint ??= o.resume;
     throw e;
   };
-  const loaded = await readDataSet(o.files, { ...load, requireLabels: true }).catch(fromResumed);
+  let archives = 0; // training files in the archive's .ts or ARFF format, which no column option reads
+  const loaded = await readDataSet(o.files, { ...load, requireLabels: true, onArchive: () => archives++ }).catch(fromResumed);
+  // The layout a model records is how CSV files were read; from archive files alone, none was: the defaults.
+  const csvRead = archives < o.files.length;
   // Hashed now, not after training: the files may be replaced meanwhile, and the record is of what was read.
   const fileFingerprints = o.files.map(fileFingerprint);
   const fingerprint = resume !== undefined || outputs.checkpoint !== undefined ? dataFingerprint(loaded) : '';
@@ -141,6 +144,11 @@ async function trainClaimed(o: TrainOptions, outputs: OutputPaths): Promise<Trai
   if (o.signal?.aborted) throw new InterruptedError(0, 0, o.resume);
   o.onLoaded?.(loaded); // every input checked
   if (o.onWarning) for (const w of trainingWarnings(loaded, { ...o, fromModel: o.init !== undefined })) o.onWarning(w);
+  const columnFlags = (['format', 'labelColumn', 'idColumn', 'timeColumn'] as const).filter((k) => o[k] !== undefined);
+  if (!csvRead && columnFlags.length > 0) {
+    const flags = columnFlags.map((k) => '--' + k.replace(/[A-Z]/g, (c) => '-' + c.toLowerCase()));
+    o.onWarning?.(`${flags.join(', ')} ${flags.length > 1 ? 'do' : 'does'} nothing for files in the archive's .ts or ARFF format; the model records ${o.init ? 'its --init model\'s' : 'the default'} columns for the CSV files it will read`);
+  }
   // A checkpoint of an earlier version, which read no differences: resuming it keeps to that.
   const differences = resume ? differencesOf(resume.model) : o.init ? differencesOf(o.init) : differencesFor(o.differences ?? d.differences, loaded);
   const sequenceNorm = resume ? sequenceNormOf(resume.model) : o.init ? sequenceNormOf(o.init) : sequenceNormFor(o.sequenceNorm ?? d.sequenceNorm, loaded);
@@ -277,11 +285,11 @@ async function trainClaimed(o: TrainOptions, outputs: OutputPaths): Promise<Trai
     ...ckModel,
     shape: ensembleShape(ckModel.shape, hp.members),
     parameters: hp.members === 1 ? first.weights : mergeMembers(ckModel.shape, members.map((x) => x.weights)),
-    layout: {
+    layout: csvRead ? {
       format: load.format ?? DEFAULT_LAYOUT.format, labelColumn: load.labelColumn ?? DEFAULT_LAYOUT.labelColumn,
       idColumn: load.idColumn ?? DEFAULT_LAYOUT.idColumn, timeColumn: load.timeColumn ?? DEFAULT_LAYOUT.timeColumn,
       ...(load.channels !== undefined ? { channels: [...load.channels] } : {}),
-    },
+    } : { ...(o.init?.layout ?? DEFAULT_LAYOUT) },
     training: {
       files: o.files.map(fileName), // stdin as such
       fingerprints: fileFingerprints, // evaluate warns on these files (null: stdin, a pipe)
