@@ -143,12 +143,7 @@ async function trainClaimed(o: TrainOptions, outputs: OutputPaths): Promise<Trai
   const testSets = await checkTestFiles(o.test, load, loaded);
   if (o.signal?.aborted) throw new InterruptedError(0, 0, o.resume);
   o.onLoaded?.(loaded); // every input checked
-  if (o.onWarning) for (const w of trainingWarnings(loaded, { ...o, fromModel: o.init !== undefined })) o.onWarning(w);
-  const columnFlags = (['format', 'labelColumn', 'idColumn', 'timeColumn'] as const).filter((k) => o[k] !== undefined);
-  if (!csvRead && columnFlags.length > 0) {
-    const flags = columnFlags.map((k) => '--' + k.replace(/[A-Z]/g, (c) => '-' + c.toLowerCase()));
-    o.onWarning?.(`${flags.join(', ')} ${flags.length > 1 ? 'do' : 'does'} nothing for files in the archive's .ts or ARFF format; the model records ${o.init ? 'its --init model\'s' : 'the default'} columns for the CSV files it will read`);
-  }
+  if (o.onWarning) for (const w of trainingWarnings(loaded, { ...o, fromModel: o.init !== undefined, archivesOnly: !csvRead })) o.onWarning(w);
   // A checkpoint of an earlier version, which read no differences: resuming it keeps to that.
   const differences = resume ? differencesOf(resume.model) : o.init ? differencesOf(o.init) : differencesFor(o.differences ?? d.differences, loaded);
   const sequenceNorm = resume ? sequenceNormOf(resume.model) : o.init ? sequenceNormOf(o.init) : sequenceNormFor(o.sequenceNorm ?? d.sequenceNorm, loaded);

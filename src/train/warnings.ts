@@ -9,6 +9,7 @@ import { scalesApart, widelyScaledChannels } from '../data/scale-spread.js';
 import { sameBytes } from '../io/fingerprint.js';
 import { autoValSplit, defaultThreads } from './defaults.js';
 import { heldOutCount } from './split.js';
+import { asFlag } from './option-checks.js';
 
 export interface WarnedOptions {
   readonly files: readonly string[];
@@ -18,12 +19,23 @@ export interface WarnedOptions {
   readonly valSplit?: number | 'auto';
   readonly patience?: number;
   readonly sequenceNorm?: boolean | 'auto';
+  readonly format?: string;
+  readonly labelColumn?: string;
+  readonly timeColumn?: string;
   readonly fromModel: boolean; // --init: the model fixes how the data are read
+  readonly archivesOnly?: boolean; // every training file in the archive's .ts or ARFF format
 }
 
 /** The warnings for training on `ds` (as loaded) with these options. */
 export function trainingWarnings(ds: DataSet, o: WarnedOptions): string[] {
   const out = dataWarnings(ds, o.idColumn);
+  const columnFlags = (['format', 'labelColumn', 'idColumn', 'timeColumn'] as const).filter((k) => o[k] !== undefined).map(asFlag);
+  if (o.archivesOnly && columnFlags.length > 0) {
+    out.push(
+      `${columnFlags.join(', ')} ${columnFlags.length > 1 ? 'do' : 'does'} nothing for files in the archive's .ts or ARFF format; ` +
+        `the model records ${o.fromModel ? 'its --init model\'s' : 'the default'} columns for the CSV files it will read`,
+    );
+  }
   if (o.sequenceNorm === false && !o.fromModel) {
     const wide = widelyScaledChannels(ds);
     if (wide.length > 0) out.push(`${scalesApart(wide)}, and --sequence-norm off leaves the small ones nearly flat once normalized`);
