@@ -13,7 +13,8 @@ const HEAD = /^\{\r?\n"checksum": "sha256:([0-9a-f]{64})",\r?\n/;
 const LINE = /^\{\r?\n"checksum"/; // the field where withChecksum puts it, well formed or not
 
 // Line ends as \n, and no white space at the end (which JSON ignores, and editors add or trim).
-const digest = (body: string) => createHash('sha256').update(body.replace(/\r\n/g, '\n').trimEnd()).digest('hex');
+const digest = (body: string) => sha256(body.replace(/\r\n/g, '\n').trimEnd());
+const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
 
 /** `json` (an object's text opening with a line "{") with its checksum, of the rest, as the first field. */
 export function withChecksum(json: string): string {
@@ -29,7 +30,9 @@ export function checkChecksum(text: string, file: string, what: string): void {
     if (LINE.test(text)) throw new UserError(`its "checksum" line is damaged; the ${what} may be too (delete that line to read it as it is)`, { file });
     return;
   }
-  if (digest(text.slice(m[0].length)) !== m[1]) {
+  const body = text.slice(m[0].length);
+  // Files of the first builds with a checksum hashed the text with its last newline: read those too.
+  if (digest(body) !== m[1] && sha256(body.replace(/\r\n/g, '\n')) !== m[1]) {
     throw new UserError(
       `its checksum does not match its contents: the ${what} changed after train wrote it (damaged in a copy or on disk; ` +
         'or edited by hand: delete its "checksum" line to read it as it is now)',

@@ -355,12 +355,14 @@ export function modelFromBytes(bytes: Uint8Array, path: string): Model {
  * What a file that is no JSON text opens as: a safetensors file (its JSON header's length in 8 little-endian
  * bytes, under 4 GiB, then `{`), gzip (1f 8b), an ONNX ModelProto; null for anything else.
  */
+const ONNX_NEXT_TAGS = new Set([0x12, 0x1a, 0x22, 0x28, 0x32, 0x3a, 0x42, 0x72, 0x7a]);
+
 export function binaryKind(head: Uint8Array): 'gzip' | 'onnx' | 'safetensors' | null {
   const le32 = (at: number) => (head[at] | (head[at + 1] << 8) | (head[at + 2] << 16) | (head[at + 3] << 24)) >>> 0;
   // First: a safetensors header's length may well open with the bytes below (0x08 of a length of 8·k).
   if (head.length >= 9 && le32(4) === 0 && le32(0) > 0 && head[8] === 0x7b) return 'safetensors';
   if (head[0] === 0x1f && head[1] === 0x8b) return 'gzip';
-  // ir_version (field 1, a varint under 128), then producer_name (field 2, a string: tag 0x12), as exporters write.
-  if (head[0] === 0x08 && head[1] < 0x80 && head[2] === 0x12) return 'onnx';
+  // ir_version (field 1, a varint under 128), then another of ModelProto's fields (producer_name, graph, …).
+  if (head[0] === 0x08 && head[1] < 0x80 && ONNX_NEXT_TAGS.has(head[2])) return 'onnx';
   return null;
 }

@@ -1,7 +1,7 @@
 // Reading a whole input file (model, checkpoint, safetensors) with the failures a user can cause turned into
 // one-line errors that name the file and say what to give instead.
 
-import { closeSync, constants, lstatSync, openSync, readFileSync, readSync, statSync } from 'node:fs';
+import { closeSync, constants, lstatSync, openSync, readFileSync, readSync, realpathSync, statSync } from 'node:fs';
 import { UserError } from '../errors.js';
 import { didYouMeanFile } from '../data/suggest.js';
 import { untilDone } from './pipe-wait.js';
@@ -72,14 +72,26 @@ function tooLarge(path: string, size: number | null, max: number, kind: InputKin
   return new UserError(`${size === null ? 'gives' : `is ${mib(size)},`} more than the ${mib(max)} ${kind.cannotRead} can be; is this the right file?`, { file: path });
 }
 
+const FIFO_WAIT_MS = 10_000;
+
+/** Whether `path` is a FIFO in the file system (through any links), not a pipe only named through /proc (/dev/stdin). */
+function isNamedFifo(path: string): boolean {
+  try {
+    return lstatSync(realpathSync(path)).isFIFO();
+  } catch {
+    return false; // a pipe's /proc link leads to no file (pipe:[…])
+  }
+}
+
 /**
  * A FIFO, pipe or device read to its end without blocking in open(2) or read(2) (pipe-wait.ts), up to the
  * limit of what its first bytes say it is (one that never ends, /dev/zero, stops there). A FIFO named in the file
- * system waits for its writer, which may open it after this reader does (until then a read gives 0 bytes, as at
- * the end); a pipe that is no such name (/dev/stdin, a shell's <(…)) ends at its first 0.
+ * system waits up to FIFO_WAIT_MS for its writer, which may open it after this reader does (until then a read
+ * gives 0 bytes, as at the end); a pipe that is no such name (/dev/stdin, a shell's <(…)) ends at its first 0.
  */
 function readPipe(path: string, kind: InputKind): Buffer {
-  const named = lstatSync(path).isFIFO();
+  const named = isNamedFifo(path);
+  const since = Date.now();
   const fd = openSync(path, constants.O_RDONLY | constants.O_NONBLOCK);
   const chunks: Buffer[] = [];
   let total = 0;
@@ -96,7 +108,12 @@ function readPipe(path: string, kind: InputKind): Buffer {
         writer = true;
         return null;
       }
-      if (n === 0) return writer ? true : null;
+      if (n === 0) {
+        if (writer) return true;
+        // No writer yet, or one that came and went between two reads without a byte: neither is waited on for ever.
+        if (Date.now() - since > FIFO_WAIT_MS) throw new UserError(`is a FIFO that no process wrote to within ${FIFO_WAIT_MS / 1000} s; start its writer first, or at once`, { file: path });
+        return null;
+      }
       writer = true;
       chunks.push(Buffer.from(buf.subarray(0, n)));
       const before = total;
