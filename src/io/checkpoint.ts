@@ -324,7 +324,12 @@ function parseMembers(file: string, records: any, arrays: any, P: number): Membe
 export function parseCheckpoint(text: string, file: string): Checkpoint {
   if (typeof text !== 'string') throw new UserError(`parseCheckpoint() text must be a checkpoint file's contents, a string (got ${text === null ? 'null' : typeof text})`);
   if (text.charCodeAt(0) === 0xfeff) text = text.slice(1); // a byte-order mark, as some editors save UTF-8
-  const doc = parseDocument(text, file);
+  const c = checkpointOf(parseDocument(text, file), file);
+  checkChecksum(text, file, 'checkpoint'); // last, as for a model file (model-file.ts)
+  return c;
+}
+
+function checkpointOf(doc: any, file: string): Checkpoint {
   const model = parseModel(file, doc.model ?? {});
   const hp = doc.hyperparameters;
   if (hp === null || typeof hp !== 'object' || Array.isArray(hp)) fail(file, '"hyperparameters" must be an object');
@@ -332,7 +337,6 @@ export function parseCheckpoint(text: string, file: string): Checkpoint {
   const selection = doc.selection === undefined ? undefined : parseSelection(file, doc.selection);
   if (doc.state === undefined) {
     if (selection === undefined || selection.chosen !== null) fail(file, '"state" is missing');
-    checkChecksum(text, file, 'checkpoint');
     return { model, hyperparameters: hp, data, selection };
   }
   const state = parseState(file, doc.state ?? {}, doc.arrays ?? {}, model.shape, data);
@@ -341,21 +345,20 @@ export function parseCheckpoint(text: string, file: string): Checkpoint {
   if (members.length > 0 && !(Number.isInteger(hp.members) && hp.members > members.length)) {
     fail(file, `"members" holds ${members.length} finished member(s) and a member in training, but "hyperparameters.members" is ${JSON.stringify(hp.members)}; the checkpoint is damaged`);
   }
-  checkChecksum(text, file, 'checkpoint'); // last, as for a model file (model-file.ts)
   return { model, hyperparameters: hp, data, ...(selection === undefined ? {} : { selection }), state, ...(members.length > 0 ? { members } : {}) };
 }
 
 export function loadCheckpoint(path: string): Checkpoint {
   checkInputPath(path, 'the checkpoint');
-  const text = readInputFile(path, {
+  const bytes = readInputFile(path, {
     isDirectory: 'is a directory; give the checkpoint file (.ckpt) that train wrote',
     notFound: 'checkpoint not found; check the path given to --resume',
     cannotRead: 'the checkpoint',
   });
-  const kind = binaryKind(text);
+  const kind = binaryKind(bytes);
   if (kind !== null) {
     const what = { gzip: 'gzip-compressed; unpack it first (gunzip), a checkpoint is read as it is', onnx: 'an ONNX export, not a checkpoint', safetensors: 'a safetensors export, not a checkpoint (a model to start from goes to --init)' }[kind];
     throw new UserError(`${what}; give --resume the .ckpt file train wrote`, { file: path });
   }
-  return parseCheckpoint(text.toString('utf8'), path);
+  return parseCheckpoint(bytes.toString('utf8'), path);
 }

@@ -20,7 +20,7 @@
 // model/sequence-norm.ts). A model of two layers has "layers":2 and is version 2, so that a tool that reads only
 // version 1 refuses it rather than reading its first layer as the whole model; one-layer models stay version 1.
 
-import { MAX_JSON_BYTES, checkJsonValues, readInputFile } from './read-input.js';
+import { checkJsonValues, readInputFile } from './read-input.js';
 import { checkChecksum, withChecksum } from './checksum.js';
 import { UserError } from '../errors.js';
 import { PARAM_NAMES, type ParamName, type Shape, cellOf, directionsOf, layersOf, layoutOf, viewsOf } from '../model/layout.js';
@@ -341,22 +341,21 @@ export function readModelBytes(path: string, flag: string, maxBytes?: number | (
   });
 }
 
-/** A model file's bytes, read as its JSON; a compressed file or an ONNX export is named as such. */
+/** A model file's bytes (readModelBytes' limit checked), read as its JSON; a compressed file or an export is named as such. */
 export function modelFromBytes(bytes: Uint8Array, path: string): Model {
   const kind = binaryKind(bytes);
   if (kind === 'gzip') throw new UserError('gzip-compressed; unpack it first (gunzip), a model file is read as it is', { file: path, line: 1 });
   if (kind === 'onnx') throw new UserError('an ONNX export, which this tool writes but does not read; give the model file (.json) train wrote, or its .safetensors export', { file: path });
   if (kind === 'safetensors') throw new UserError('a safetensors file, which loadModel() does not read; read it with loadInitModel() or loadSafetensors()', { file: path });
-  if (bytes.length > MAX_JSON_BYTES) throw new UserError(`is ${Math.round(bytes.length / 2 ** 20)} MiB, more than the ${MAX_JSON_BYTES / 2 ** 20} MiB a model file can be; is this the right file?`, { file: path });
   return parseModel(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('utf8'), path);
 }
+
+const ONNX_NEXT_TAGS = new Set([0x12, 0x1a, 0x22, 0x28, 0x32, 0x3a, 0x42, 0x72, 0x7a]);
 
 /**
  * What a file that is no JSON text opens as: a safetensors file (its JSON header's length in 8 little-endian
  * bytes, under 4 GiB, then `{`), gzip (1f 8b), an ONNX ModelProto; null for anything else.
  */
-const ONNX_NEXT_TAGS = new Set([0x12, 0x1a, 0x22, 0x28, 0x32, 0x3a, 0x42, 0x72, 0x7a]);
-
 export function binaryKind(head: Uint8Array): 'gzip' | 'onnx' | 'safetensors' | null {
   const le32 = (at: number) => (head[at] | (head[at + 1] << 8) | (head[at + 2] << 16) | (head[at + 3] << 24)) >>> 0;
   // First: a safetensors header's length may well open with the bytes below (0x08 of a length of 8·k).

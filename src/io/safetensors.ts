@@ -442,6 +442,8 @@ export function loadSafetensors(path: string, flag?: string): Model {
  */
 export function loadInitModel(path: string, flag = '--model'): Model {
   const bytes = readModelBytes(path, flag, (head) => (binaryKind(head) === 'safetensors' ? MAX_SAFETENSORS_BYTES : MAX_JSON_BYTES));
-  const json = new TextDecoder().decode(bytes.subarray(0, 64)).replace(/^\uFEFF/, '').trimStart().startsWith('{');
-  return binaryKind(bytes) === 'safetensors' || (!json && path.toLowerCase().endsWith('.safetensors')) ? parseSafetensors(bytes, path) : modelFromBytes(bytes, path);
+  if (binaryKind(bytes) === 'safetensors') return parseSafetensors(bytes, path);
+  // Named so but neither a safetensors file nor JSON: its parser says what is wrong with it as one.
+  const json = new TextDecoder().decode(bytes.subarray(0, 64)).trimStart().startsWith('{'); // (the decoder drops a byte-order mark)
+  return !json && path.toLowerCase().endsWith('.safetensors') ? parseSafetensors(bytes, path) : modelFromBytes(bytes, path);
 }
