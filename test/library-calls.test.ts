@@ -332,6 +332,26 @@ test('train() hands a program the warnings the CLI prints, through onWarning, a 
   ]);
 });
 
+test('labels that name one number differently are warned of: as training classes, and as test labels the model has spelled otherwise', async () => {
+  const dir = tempDir('calls-');
+  const file = join(dir, 'train.csv');
+  const heldOut = join(dir, 'test.csv');
+  writeFileSync(file, 'label,t0,t1,t2\n1,1,2,3\n2,3,2,1\n1,1,2,4\n2,4,2,1\n2.0,4,2,1\n02,4,2,0\n');
+  writeFileSync(heldOut, 'label,t0,t1,t2\n1.0,1,2,3\n2,3,2,1\n01e0,1,2,4\nb,4,2,1\n');
+  const lines: string[] = [];
+  const { model } = await train({ files: [file], test: [heldOut], ...TINY, onWarning: (w) => lines.push(w) });
+  assert.ok(lines.includes('classes "02", "2", "2.0" name the same number; they are trained as different classes (write each label one way)'), lines.join('\n'));
+  const respelled = lines.filter((w) => w.startsWith(`${heldOut}: label`));
+  assert.deepEqual(respelled, [
+    `${heldOut}: label "01e0" is not a class of the model, which has "1"; its sequences count as errors (write the labels as the training files did)`,
+    `${heldOut}: label "1.0" is not a class of the model, which has "1"; its sequences count as errors (write the labels as the training files did)`,
+  ]);
+  const again: string[] = [];
+  const [r] = await evaluate(model, { files: [heldOut], onWarning: (w) => again.push(w) });
+  assert.deepEqual(again, respelled, 'evaluate() warns as train --test does');
+  assert.deepEqual(r.unknownLabels, { count: 3, labels: ['01e0', '1.0', 'b'] }, 'the labels are not changed: they count as errors, as before');
+});
+
 test('TRAIN_DEFAULTS cannot be changed by a program that imports it (every run in the process would train otherwise)', async () => {
   const { TRAIN_DEFAULTS } = await import('../src/index.js');
   assert.throws(() => { (TRAIN_DEFAULTS as { hidden: number }).hidden = 2; }, TypeError);

@@ -28,6 +28,8 @@ export function dataWarnings(ds: DataSet, idColumn = DEFAULT_LAYOUT.idColumn): s
   if (lone.length > 1) out.push(`classes ${nameList(lone)} have a single training sequence each; ${FROM_ONE}`);
   const twins = letterCaseTwins(ds.classes).map((c) => JSON.stringify(c));
   if (twins.length > 0) out.push(`classes ${nameList(twins)} differ only in letter case; they are trained as different classes`);
+  const numbers = twinsBy(ds.classes, sameNumber).map((c) => JSON.stringify(c));
+  if (numbers.length > 0) out.push(`classes ${nameList(numbers)} name the same number; they are trained as different classes (write each label one way)`);
   for (const f of farOutValues(ds)) {
     const times = f.ratio < 1e6 ? Math.round(f.ratio) : f.ratio.toExponential(1);
     out.push(`channel ${JSON.stringify(f.channel)} holds ${+f.value.toPrecision(7)} (sequence ${visible(f.id)}), ${times} times its values' typical distance from their median; ` +
@@ -43,12 +45,35 @@ const FROM_ONE = 'little can be learned of a class from one (a header row, or a 
 
 /** The classes that another class equals but for letter case, in the order of `classes`. */
 function letterCaseTwins(classes: readonly string[]): string[] {
-  const byCase = new Map<string, string[]>();
+  return twinsBy(classes, (c) => c.toLowerCase());
+}
+
+/** The classes that share a key with another class, in the order of `classes`; a class without a key has none. */
+function twinsBy(classes: readonly string[], key: (c: string) => string | undefined): string[] {
+  const byKey = new Map<string, string[]>();
   for (const c of classes) {
-    const key = c.toLowerCase();
-    const same = byCase.get(key);
-    if (same === undefined) byCase.set(key, [c]);
+    const k = key(c);
+    if (k === undefined) continue;
+    const same = byKey.get(k);
+    if (same === undefined) byKey.set(k, [c]);
     else same.push(c);
   }
-  return [...byCase.values()].filter((cs) => cs.length > 1).flat();
+  return [...byKey.values()].filter((cs) => cs.length > 1).flat();
+}
+
+/** The number a label names (`1`, `1.0`, `01` and `1e0` name 1), as a key; none for a label that is not a number. */
+export function sameNumber(label: string): string | undefined {
+  if (!/^\s*[+-]?(\d+\.?\d*|\.\d+)(e[+-]?\d+)?\s*$/i.test(label)) return undefined;
+  const x = Number(label);
+  return Number.isFinite(x) ? String(x) : undefined;
+}
+
+/**
+ * The class of `classes` that a label not among them names all the same: the same number, or the same word but
+ * for letter case. For evaluating a model on labels spelled otherwise than in its training files.
+ */
+export function spelledOtherwise(label: string, classes: readonly string[]): string | undefined {
+  const n = sameNumber(label);
+  const byNumber = n === undefined ? undefined : classes.find((c) => sameNumber(c) === n);
+  return byNumber ?? classes.find((c) => c.toLowerCase() === label.toLowerCase());
 }

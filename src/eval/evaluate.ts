@@ -13,6 +13,7 @@ import { checkOnce } from '../io/paths.js';
 import { type NamesExactly, checkCallbacks, checkFileList, checkKnownOptions, checkModelArgument } from '../data/arguments.js';
 import { matchesAny, recordedFingerprints } from '../io/fingerprint.js';
 import { visible } from '../data/visible.js';
+import { spelledOtherwise } from '../data/warnings.js';
 
 export interface FileEvaluation {
   readonly file: string;
@@ -71,6 +72,18 @@ export async function evaluateDataSet(model: Model, file: string, loaded: DataSe
   };
 }
 
+/** A warning for each label of `r` that the model lacks but has spelled otherwise (`1.0` for `1`, `walk` for `Walk`). */
+export function respelledLabels(r: FileEvaluation, classes: readonly string[]): string[] {
+  const out: string[] = [];
+  for (const label of r.unknownLabels.labels) {
+    const c = spelledOtherwise(label, classes);
+    if (c !== undefined) {
+      out.push(`${visible(r.file)}: label ${JSON.stringify(label)} is not a class of the model, which has ${JSON.stringify(c)}; its sequences count as errors (write the labels as the training files did)`);
+    }
+  }
+  return out;
+}
+
 /** The metrics of several files' sequences pooled together. */
 export function totalMetrics(results: readonly FileEvaluation[]): Metrics | null {
   if (!(Array.isArray(results) && results.every((r) => typeof r === 'object' && r !== null && typeof (r as Partial<FileEvaluation>).tally === 'object'))) {
@@ -104,7 +117,11 @@ export async function evaluate(model: Model, o: EvaluateOptions): Promise<FileEv
   }
   const out: FileEvaluation[] = [];
   const load = layoutOptions(model, o);
-  for (const file of o.files) out.push(await evaluateOne(model, file, load));
+  for (const file of o.files) {
+    const r = await evaluateOne(model, file, load);
+    if (o.onWarning) for (const w of respelledLabels(r, model.classes)) o.onWarning(w);
+    out.push(r);
+  }
   return out;
 }
 

@@ -19,7 +19,7 @@ import { ensembleShape, memberSeed, mergeMembers } from '../model/ensemble.js';
 import type { EpochRecord, FitState, FoldScore, Member, SelectionState } from '../model/state.js';
 import { type KernelName, kernelRecord } from '../engine/kernels.js';
 import { lossWarning, trainingWarnings } from './warnings.js';
-import { type FileEvaluation, evaluateDataSet, totalMetrics } from '../eval/evaluate.js';
+import { type FileEvaluation, evaluateDataSet, respelledLabels, totalMetrics } from '../eval/evaluate.js';
 import { writeReport } from '../eval/report.js';
 import { checkOnce } from '../io/paths.js';
 import {
@@ -302,7 +302,11 @@ async function trainClaimed(o: TrainOptions, outputs: OutputPaths): Promise<Trai
   o.onTrained?.();
   const test: FileEvaluation[] = [];
   // Not stopped by the signal: the model is written by now, and the result is the program's to have.
-  for (const [i, t] of testSets.entries()) test.push(await evaluateDataSet(model, fileName(o.test![i]), t));
+  for (const [i, t] of testSets.entries()) {
+    const r = await evaluateDataSet(model, fileName(o.test![i]), t);
+    if (o.onWarning) for (const w of respelledLabels(r, model.classes)) o.onWarning(w);
+    test.push(r);
+  }
   // A signal that came while the test files were scored is handled before the report is written (the CLI
   // stops there), not after.
   await eventLoopTurn();
