@@ -32,3 +32,13 @@ test('a report of 30 channels draws the first 12 in the small charts and says so
   assert.match(few, /Channels: [^<]*(<span[^>]*>■<\/span> c\d ?){3}<\/p>/);
   assert.doesNotMatch(few, /are drawn/);
 });
+
+test('an ensemble\'s report says its curves are the first member\'s and gives each member\'s kept epoch (it gave the first\'s as the model\'s)', async () => {
+  const model = randomModel(createRng(3), 2, 4, 2, 'mean', true);
+  const epoch = (n: number) => ({ epoch: n, loss: 1 / n, accuracy: 0.5, valLoss: 1 / n, valAccuracy: 0.5 });
+  const training = { history: [1, 2, 3, 4].map(epoch), bestEpoch: 3, members: [{ bestEpoch: 3, epochs: 4 }, { bestEpoch: 2, epochs: 4 }] };
+  const html = renderReport({ model: { ...model, training }, evaluations: [], total: null });
+  assert.match(html, /<h2>Learning curves<\/h2><p>Member 1 of 2: 4 epochs; the kept weights are from epoch 3 \(the members': 3, 2\)\./);
+  const single = renderReport({ model: { ...model, training: { history: training.history, bestEpoch: 3 } }, evaluations: [], total: null });
+  assert.match(single, /<h2>Learning curves<\/h2><p>4 epochs; the kept weights are from epoch 3\./);
+});

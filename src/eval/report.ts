@@ -423,7 +423,13 @@ export function renderReport(r: ReportInput): string {
       acc.push({ name: 'validation accuracy', color: PALETTE[1], points: ep((e) => e.valAccuracy), dashed: true });
     }
     const best = training.bestEpoch;
-    parts.push(`<section><h2>Learning curves</h2><p>${history.length} epochs${best ? `; the kept weights are from epoch ${best}` : ''}` +
+    const members = training.members ?? [];
+    // An ensemble records the first member's curves; each member kept the weights of its own epoch.
+    const whose = members.length > 1 ? `Member 1 of ${members.length}: ` : '';
+    const keptByMember = members.length > 1 && members.some((x) => x.bestEpoch !== undefined)
+      ? ` (the members': ${members.map((x) => x.bestEpoch ?? '?').join(', ')})`
+      : '';
+    parts.push(`<section><h2>Learning curves</h2><p>${whose}${history.length} epochs${best ? `; the kept weights are from epoch ${best}${keptByMember}` : ''}` +
       `${hasVal ? '' : '; no validation split (the training curves only)'}.</p><div class="row">` +
       lineChart(loss, { title: 'cross-entropy loss per epoch', xLabel: 'epoch', yLabel: 'loss' }) +
       lineChart(acc, { title: 'accuracy per epoch', xLabel: 'epoch', yLabel: 'accuracy', yMin: 0, yMax: 1 }) +

@@ -31,6 +31,7 @@ export interface TrainingRecord {
   readonly hyperparameters?: Readonly<Record<string, unknown>>;
   readonly timing: { readonly seconds?: number; readonly sequencesPerSecond?: number; readonly threads?: number; readonly kernel?: string };
   readonly selection?: SelectionRecord;
+  readonly members?: readonly { readonly bestEpoch?: number; readonly epochs?: number }[]; // an ensemble's, in order; `history` is the first's
 }
 
 type Json = Readonly<Record<string, unknown>>;
@@ -53,6 +54,7 @@ export function trainingRecord(training: unknown): TrainingRecord {
     hyperparameters: isObject(t.hyperparameters) ? t.hyperparameters : undefined,
     timing: { seconds: num(timing.seconds), sequencesPerSecond: num(timing.sequencesPerSecond), threads: num(timing.threads), kernel: str(timing.kernel) },
     selection: selectionOf(t.selection),
+    members: Array.isArray(t.members) ? t.members.map((x) => (isObject(x) ? { bestEpoch: num(x.bestEpoch), epochs: num(x.epochs) } : {})) : undefined,
   };
 }
 
