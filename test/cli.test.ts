@@ -662,3 +662,17 @@ test('what yargs would take otherwise than meant is refused, exit 2, nothing wri
   const ok = cli([...train, '--bidirectional=false', '--quiet']);
   assert.equal(ok.code, 0, ok.stderr);
 });
+
+test('a German or Japanese locale gets the same English lines and hints (yargs put its own translations in their place)', () => {
+  for (const locale of ['de_DE.UTF-8', 'ja_JP.UTF-8']) {
+    const env = { LC_ALL: locale, LANG: locale };
+    const choice = cli(['train', 'datasets/cbf/train.csv', '--cell', 'lstm'], { env });
+    assert.equal(choice.code, 2);
+    assert.equal(choice.stderr, 'train-signals: --cell must be rnn or gru (got lstm) (see train-signals train --help)\n');
+    const missing = cli(['evaluate', 'model.json', 'datasets/cbf/test.csv'], { env });
+    assert.match(missing.stderr, /^train-signals: evaluate needs --model/);
+    const help = cli(['--help'], { env });
+    assert.match(help.stdout, /^Commands:$/m);
+    assert.doesNotMatch(help.stdout, /Kommandos|erforderlich|Standard:|コマンド/);
+  }
+});

@@ -278,6 +278,9 @@ async function run(argv: string[]): Promise<number> {
     // quarter of the CPU time of a command that stops at its input. --help lays its text out when asked.
     cli.getInternalMethods().getUsageInstance().cacheHelpMessage = () => {};
     await cli
+      // The tool's messages are English, and its hints read yargs' English wording (missing, badChoice): a
+      // locale taken from LANG would put German or Japanese lines beside them and lose the hints.
+      .locale('en')
       .scriptName(NAME)
       // Without a command word train runs, and its help is the top-level help: it shows the whole workflow.
       .command((argv[0] === 'train' ? trainCommand : { ...trainCommand, builder: (y: any) => trainBuilder(y, WORKFLOW_EXAMPLES) }) as any)
