@@ -676,3 +676,10 @@ test('a German or Japanese locale gets the same English lines and hints (yargs p
     assert.doesNotMatch(help.stdout, /Kommandos|erforderlich|Standard:|コマンド/);
   }
 });
+
+test('a working folder deleted under the shell is named, exit 2 (yargs\' process.cwd() made it an internal error, even for --help)', () => {
+  const gone = join(tempDir('cli-'), 'gone');
+  const r = spawnSync('bash', ['-c', `mkdir "${gone}" && cd "${gone}" && rmdir "${gone}" && exec "${process.execPath}" "${CLI}" info "${join(ROOT, 'package.json')}"`], { encoding: 'utf8' });
+  assert.equal(r.status, 2);
+  assert.equal(r.stderr, 'train-signals: the current folder no longer exists (deleted or moved after the shell entered it); cd to one that does and run again\n');
+});

@@ -246,6 +246,16 @@ function writesStdoutByPath(argv: readonly string[]): boolean {
  * outputs is stdout by a path, everything else it would print there goes to stderr, as with `--report -`: the
  * model's summary line or evaluate's tables would otherwise end up inside that file.
  */
+function workingFolderExists(): boolean {
+  try {
+    process.cwd();
+    return true;
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return false;
+    throw e;
+  }
+}
+
 export async function main(argv: string[]): Promise<number> {
   if (!writesStdoutByPath(argv)) return run(argv);
   const write = process.stdout.write;
@@ -260,6 +270,12 @@ export async function main(argv: string[]): Promise<number> {
 async function run(argv: string[]): Promise<number> {
   const debug = argv.includes('--debug');
   installSignalHandlers(NAME);
+  // Every path is resolved against the working folder (yargs asks for it first of all): one deleted under the
+  // shell leaves nothing to resolve against.
+  if (!workingFolderExists()) {
+    process.stderr.write(`${NAME}: the current folder no longer exists (deleted or moved after the shell entered it); cd to one that does and run again\n`);
+    return 2;
+  }
   // `help` and `help <command>` as `--help` and `<command> --help`.
   if (argv[0] === 'help' && argv.length <= 2 && argv[1] !== undefined && !COMMANDS.includes(argv[1])) {
     const near = closest(argv[1], COMMANDS);
