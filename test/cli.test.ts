@@ -683,3 +683,18 @@ test('a working folder deleted under the shell is named, exit 2 (yargs\' process
   assert.equal(r.status, 2);
   assert.equal(r.stderr, 'train-signals: the current folder no longer exists (deleted or moved after the shell entered it); cd to one that does and run again\n');
 });
+
+test('a cap on address space (ulimit -v) and a Node without WebAssembly are one line each, exit 2, for every command that scores (both were internal errors)', () => {
+  const dir = tempDir('cli-');
+  const model = join(dir, 'm.json');
+  assert.equal(cli(['train', 'datasets/cbf/train.csv', '--out', model, '--epochs', '1', '--select', 'off', '--members', '1', '--hidden', '4', '--quiet']).code, 0);
+  const capped = spawnSync('bash', ['-c', `ulimit -v 8000000 && exec "${process.execPath}" "${CLI}" predict --model "${model}" datasets/cbf/test.csv`], { cwd: ROOT, encoding: 'utf8' });
+  assert.equal(capped.status, 2, capped.stderr);
+  assert.match(capped.stderr, /^train-signals: could not reserve [\d.]+ MiB of kernel memory: this process may use 7\.6 GiB of address space \(ulimit -v\), and WebAssembly reserves about 10 GiB for each kernel memory; raise the limit \(ulimit -v unlimited\), or run with NODE_OPTIONS=--disable-wasm-trap-handler \(the same results\)\n$/);
+  assert.equal(capped.stdout, '', 'no rows before the refusal');
+  for (const args of [['predict', '--model', model, 'datasets/cbf/test.csv'], ['evaluate', '--model', model, 'datasets/cbf/test.csv'], ['tune', 'datasets/cbf/train.csv', '--steps', '1']]) {
+    const r = cli(args, { env: { NODE_OPTIONS: '--jitless' } });
+    assert.equal(r.code, 2, `${args[0]}: ${r.stderr}`);
+    assert.match(r.stderr, /^train-signals: this Node runs without WebAssembly \(--jitless in NODE_OPTIONS\?\), which the kernel needs; run it without that$/m);
+  }
+});

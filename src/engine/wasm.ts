@@ -124,7 +124,7 @@ export function checkKernelEnvironment(env: Readonly<Record<string, string | und
 export function defaultBuild(): KernelBuild {
   if (chosen === null) {
     checkKernelEnvironment();
-    if (typeof WebAssembly === 'undefined') throw new UserError('this Node runs without WebAssembly (--jitless in NODE_OPTIONS?), which the kernel needs; run it without that');
+    checkWebAssembly();
     chosen = 'plain';
     if (process.env.TRAIN_SIGNALS_KERNEL !== 'plain') {
       try {
@@ -152,11 +152,46 @@ export function isAddressable(bytes: number): boolean {
   return Math.ceil(bytes / PAGE) <= 65536;
 }
 
+/** Refuses a Node without WebAssembly (--jitless), where the first use of it would be a TypeError. */
+export function checkWebAssembly(): void {
+  if (typeof WebAssembly === 'undefined') throw new UserError('this Node runs without WebAssembly (--jitless in NODE_OPTIONS?), which the kernel needs; run it without that');
+}
+
 /** A shared memory of at least `bytes` bytes (fixed size: it never grows, so views never go stale). */
 export function sharedMemory(bytes: number): WebAssembly.Memory {
   checkAddressable(bytes);
+  checkWebAssembly();
   const pages = Math.ceil(bytes / PAGE);
-  return new WebAssembly.Memory({ initial: pages, maximum: pages, shared: true });
+  try {
+    return new WebAssembly.Memory({ initial: pages, maximum: pages, shared: true });
+  } catch (e) {
+    if (!(e instanceof RangeError)) throw e;
+    throw new UserError(memoryRefused(bytes), { cause: e });
+  }
+}
+
+/**
+ * Why a kernel memory could not be had. V8 reserves (not uses) about 10 GiB of address space for each
+ * WebAssembly memory, so that its bounds need no checks; a cap on address space (ulimit -v, common on compute
+ * clusters) refuses that long before memory runs out.
+ */
+function memoryRefused(bytes: number): string {
+  const size = `${(bytes / 2 ** 20).toFixed(1)} MiB of kernel memory`;
+  const cap = addressSpaceCap();
+  if (cap === null) return `could not allocate ${size}; free memory, or lower --hidden, --threads or --batch-size`;
+  return `could not reserve ${size}: this process may use ${(cap / 2 ** 30).toFixed(1)} GiB of address space (ulimit -v), ` +
+    'and WebAssembly reserves about 10 GiB for each kernel memory; raise the limit (ulimit -v unlimited), ' +
+    'or run with NODE_OPTIONS=--disable-wasm-trap-handler (the same results)';
+}
+
+/** This process's limit on address space in bytes (Linux's /proc/self/limits), or null: none, or not known. */
+function addressSpaceCap(): number | null {
+  try {
+    const m = /^Max address space\s+(\d+)/m.exec(readFileSync('/proc/self/limits', 'utf8'));
+    return m === null ? null : Number(m[1]);
+  } catch {
+    return null; // not Linux: the limit is not known, and the message says what it can
+  }
 }
 
 const align = (n: number, a: number) => Math.ceil(n / a) * a;

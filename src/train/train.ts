@@ -190,6 +190,7 @@ async function trainClaimed(o: TrainOptions, outputs: OutputPaths): Promise<Trai
   const dropSelectionCheckpoint = () => {
     if (selectionCheckpoint !== undefined) rmSync(selectionCheckpoint, { force: true });
   };
+  const host = hostCallbacks(o);
   let scores: Selection | undefined;
   // A resumed run selects again from the scores its checkpoint holds: only the missing tasks train.
   const select = o.select ?? d.select;
@@ -211,7 +212,7 @@ async function trainClaimed(o: TrainOptions, outputs: OutputPaths): Promise<Trai
     o.onSelecting?.();
     try {
       scores = await selectModel(ds, hp, {
-        vary, budget, threads, kernel: o.kernel, signal: o.signal, done, onProgress: o.onSelectionSteps,
+        vary, budget, threads, kernel: o.kernel, signal: o.signal, done, onProgress: host.marked(o.onSelectionSteps),
         onTask: (key, s, counts) => {
           done[key] = s;
           // A checkpoint past selection holds every task (checkResumeSelection above), so none trains and
@@ -220,12 +221,15 @@ async function trainClaimed(o: TrainOptions, outputs: OutputPaths): Promise<Trai
             saveCheckpoint(path, { model: modelRecordOf(before), hyperparameters: recordOf(before), data, selection: { scores: done, chosen: null } });
             if (resume === undefined) selectionCheckpoint = path;
           }
-          o.onSelection?.({ key, score: { ...s }, ...counts });
+          host.marked(o.onSelection)?.({ key, score: { ...s }, ...counts });
         },
       });
     } catch (e) {
       if (o.signal?.aborted) throw new InterruptedError(0, 0, path !== undefined && Object.keys(done).length > 0 ? path : o.resume);
-      throw e;
+      // A failure of the machine or its surroundings (memory, disk): the scores so far stay, to resume from.
+      const scored = selectionCheckpoint ?? (resume ? o.resume : undefined);
+      if (host.threw(e) || scored === undefined) throw e;
+      throw withCheckpoint(e, { path: scored, after: `${Object.keys(done).length} of model selection's fits` }, true);
     }
     if (scores.scores.every((s) => !(s.logLoss < Number.MAX_VALUE))) {
       dropSelectionCheckpoint(); // its scores say nothing: a rerun with a smaller --lr must not be asked to resume it
@@ -255,7 +259,6 @@ async function trainClaimed(o: TrainOptions, outputs: OutputPaths): Promise<Trai
   };
   // Before the final fit's first checkpoint, the last good one is selection's scores (this run's, or resumed from).
   const selected = selectionCheckpoint ?? (resume && !state0 ? o.resume : undefined);
-  const host = hostCallbacks(o);
   o.onStart?.({ ...hp }); // callbacks get copies: what a host changes in them changes nothing of the run
   const { members, seconds, seen } = await fitMembers(ds, normalization, hp, {
     threads, init: o.init, kernel: o.kernel, ...host.callbacks, signal: o.signal,
@@ -377,7 +380,7 @@ function selectionRecord(s: Selection) {
 }
 
 /**
- * The program's callbacks that fit() calls, each marking what it throws, so that a failure of fit() can be told
+ * The program's callbacks that fit() and model selection call, each marking what it throws, so that a failure can be told
  * for the program's own error (given back as it is) rather than the run's.
  */
 function hostCallbacks(o: Pick<TrainOptions, 'onEpoch' | 'onBatch' | 'onMember'>) {
@@ -392,6 +395,7 @@ function hostCallbacks(o: Pick<TrainOptions, 'onEpoch' | 'onBatch' | 'onMember'>
   });
   return {
     callbacks: { onEpoch: marked(o.onEpoch), onBatch: marked(o.onBatch), onMember: marked(o.onMember) },
+    marked,
     threw: (e: unknown) => typeof e === 'object' && e !== null && thrown.has(e),
   };
 }
