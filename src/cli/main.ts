@@ -21,24 +21,26 @@ process.stdout.on('error', (e: NodeJS.ErrnoException) => {
 });
 
 // With stderr gone there is no one left to tell: a closed pipe ends the run as SIGPIPE would (141), any other
-// failure as the user's surroundings (2), rather than as a bug whose stack trace could not be printed either.
-// A closed pipe while training (`train … 2>&1 | head`) stops it gracefully first, so that the checkpoint holds
-// the work done (a rerun with --resume goes on). During a graceful stop (a closed terminal's SIGHUP takes stderr
-// with it) the checkpoint comes first too: the run goes on to write it and exits 130 as it would have.
-let pipeClosed = false;
+// failure (a log on a full disk) as the user's surroundings (2), rather than as a bug whose stack trace could not
+// be printed either. While training (`train … 2>&1 | head`, `2>> full/log`) it stops gracefully first, so that
+// the checkpoint holds the work done (a rerun with --resume goes on). During a graceful stop (a closed
+// terminal's SIGHUP takes stderr with it) the checkpoint comes first too: the run goes on to write it and exits
+// 130 as it would have.
+let stderrLost: number | undefined; // the exit code a lost stderr gives the run it stopped
 process.stderr.on('error', (e: NodeJS.ErrnoException) => {
   // EIO: a terminal that hung up, whose SIGHUP stops the run gracefully (it may come just after the error).
   if (stopping() || e.code === 'EIO') return;
-  if (e.code === 'EPIPE' && stopGracefully('EPIPE')) {
-    pipeClosed = true;
+  const code = e.code === 'EPIPE' ? 141 : 2;
+  if (stopGracefully(e.code ?? 'stderr')) {
+    stderrLost = code;
     return;
   }
-  process.exit(e.code === 'EPIPE' ? 141 : 2);
+  process.exit(code);
 });
 
 main(hideBin(process.argv)).then((code) => {
   if (hangedUp()) exitProcess(code); // the terminal is gone (interrupt.ts)
-  if (pipeClosed) code = 141;
+  if (stderrLost !== undefined) code = stderrLost;
   process.exitCode = code;
   // After a failure nothing may keep the process alive (a stuck worker thread, a pending handle): exit
   // anyway once stderr has had time to drain.
