@@ -698,3 +698,16 @@ test('a cap on address space (ulimit -v) and a Node without WebAssembly are one 
     assert.match(r.stderr, /^train-signals: this Node runs without WebAssembly \(--jitless in NODE_OPTIONS\?\), which the kernel needs; run it without that$/m);
   }
 });
+
+test('a flag with a dotted suffix is an unknown flag, exit 2 (yargs read --out.x as an object: an internal error, or a boolean flag taken)', () => {
+  for (const [args, flag, near] of [
+    [['predict', '--model', 'm.json', 'datasets/cbf/test.csv', '--out.x', 'p.csv'], '--out.x', '--out'],
+    [['train', 'datasets/cbf/train.csv', '--test.x', 'datasets/cbf/test.csv'], '--test.x', '--test'],
+    [['info', 'm.json', '--json.foo=1'], '--json.foo', undefined],
+  ] as const) {
+    const r = cli([...args]);
+    assert.equal(r.code, 2, r.stderr);
+    assert.equal(r.stdout, '');
+    assert.match(r.stderr, new RegExp(`^train-signals: unknown flag ${flag.replace('.', '\\.')}${near ? `; did you mean ${near}\\?` : ''} \\(see train-signals ${args[0]} --help\\)\\n$`));
+  }
+});

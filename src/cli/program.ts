@@ -297,6 +297,8 @@ async function run(argv: string[]): Promise<number> {
       // The tool's messages are English, and its hints read yargs' English wording (missing, badChoice): a
       // locale taken from LANG would put German or Japanese lines beside them and lose the hints.
       .locale('en')
+      // `--out.x p.csv` would be an object where a path goes: no flag here has parts.
+      .parserConfiguration({ 'dot-notation': false })
       .scriptName(NAME)
       // Without a command word train runs, and its help is the top-level help: it shows the whole workflow.
       .command((argv[0] === 'train' ? trainCommand : { ...trainCommand, builder: (y: any) => trainBuilder(y, WORKFLOW_EXAMPLES) }) as any)
