@@ -711,3 +711,20 @@ test('a flag with a dotted suffix is an unknown flag, exit 2 (yargs read --out.x
     assert.match(r.stderr, new RegExp(`^train-signals: unknown flag ${flag.replace('.', '\\.')}${near ? `; did you mean ${near}\\?` : ''} \\(see train-signals ${args[0]} --help\\)\\n$`));
   }
 });
+
+test('names from file names, headers and model files reach the terminal escaped: warnings, the channels line, info (raw, an escape sequence acted on it)', () => {
+  const dir = tempDir('cli-');
+  const rows = readFileSync(join(ROOT, 'datasets/cbf/train.csv'), 'utf8').split('\n');
+  const header = rows[0].split(',');
+  header[1] = 'v\u009b2J\u202e';
+  const train = join(dir, 'e\u001b]0;PWNED\u0007\u001b[2J.csv');
+  writeFileSync(train, [header.join(','), ...rows.slice(1)].join('\n'));
+  const model = join(dir, 'm.json');
+  const r = cli(['train', train, '--test', train, '--out', model, '--epochs', '1', '--select', 'off', '--members', '1', '--hidden', '4']);
+  assert.equal(r.code, 0, r.stderr);
+  assert.doesNotMatch(r.stderr, /[\u001b\u0007\u009b\u202e]/);
+  assert.match(r.stderr, /warning: --test \S*e\\u\{1b\}\]0;PWNED\\u\{7\}\\u\{1b\}\[2J\.csv holds the same bytes as the training file/);
+  const info = cli(['info', model]);
+  assert.equal(info.code, 0, info.stderr);
+  assert.doesNotMatch(info.stdout, /[\u001b\u0007\u009b\u202e]/);
+});

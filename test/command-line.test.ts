@@ -18,8 +18,18 @@ test('plain words stay bare; anything a shell would touch is single-quoted', () 
 });
 
 test('sh reads every quoted word back unchanged', { skip: process.platform === 'win32' }, () => {
-  const words = ['a b', "it's", '', '$(rm -rf x)', '*.csv', 'tab\there', 'line\nbreak', '~/x', 'ok-1.csv', '"q"', '\\'];
+  const words = ['a b', "it's", '', '$(rm -rf x)', '*.csv', '~/x', 'ok-1.csv', '"q"', '\\'];
   const r = spawnSync('sh', ['-c', `printf '%s\\0' ${shellCommand(words)}`], { encoding: 'utf8' });
+  assert.equal(r.status, 0, r.stderr);
+  assert.deepEqual(r.stdout.split('\0').slice(0, -1), words);
+});
+
+test('a word with control or bidirectional characters is written as $\'…\' escapes, which bash reads back unchanged (raw, they acted on the terminal)', { skip: process.platform === 'win32' }, () => {
+  const words = ['tab\there', 'line\nbreak', 'e\u001b]0;PWNED\u0007\u001b[2J.csv', "it's\u009b31m", 'back\\slash\u202e', 'zero\u200bwidth'];
+  const line = shellCommand(words);
+  assert.doesNotMatch(line, /[\u0000-\u001f\u007f-\u009f\u200b\u202e]/);
+  assert.equal(shellQuote('e\u001b[2J.csv'), "$'e\\x1b[2J.csv'");
+  const r = spawnSync('bash', ['-c', `printf '%s\\0' ${line}`], { encoding: 'utf8' });
   assert.equal(r.status, 0, r.stderr);
   assert.deepEqual(r.stdout.split('\0').slice(0, -1), words);
 });

@@ -96,7 +96,7 @@ test('saving: a missing folder and `-` are UserErrors, and a model that could no
   // What the loaders refuse, the writers refuse before writing (resample 1e9 took the exporter past the heap).
   for (const [edit, phrase] of [
     [{ resample: 1e9 }, /its resample must be a whole number from 2 to 1000000/], [{ resample: 2.5 }, /its resample/],
-    [{ layout: {} }, /its layout must hold "format"/], [{ classes: ['', 'b'] }, /its classes must be names, not empty/],
+    [{ layout: {} }, /its layout must hold "format"/], [{ classes: ['', 'b'] }, /its classes must be names as CSV files give them: "" is empty/],
   ] as const) {
     for (const write of [() => saveModel(join(dir, 'e.json'), any({ ...model, ...edit })), () => exportOnnx(any({ ...model, ...edit })), () => saveSafetensors(join(dir, 'e.safetensors'), any({ ...model, ...edit }))]) {
       assert.throws(write, refused(phrase), JSON.stringify(edit));
@@ -173,7 +173,7 @@ test('a data set built by hand is refused where its arrays disagree, naming the 
   assert.notDeepEqual(once.values, before);
   assert.deepEqual(modelInputs(normalizing, ds).values, once.values);
   assert.ok(once.values.buffer instanceof SharedArrayBuffer);
-  await assert.rejects(fit({ ...ds, channels: ds.channels.map(() => 'x') }, null, TINY), refused(/channels must be an array of the 2 channel names, none empty, none repeated/));
+  await assert.rejects(fit({ ...ds, channels: ds.channels.map(() => 'x') }, null, TINY), refused(/channels must not repeat a name \("x"\)/));
 });
 
 test('the lower-level exports refuse what is not their argument with a UserError, not a TypeError or NaN values', async () => {

@@ -128,8 +128,14 @@ test('bad model files are refused with a message naming the file', () => {
     ['wrong shape', JSON.stringify({ ...good, parameters: { ...good.parameters, W_hh: good.parameters.W_hh.slice(1) } }), /W_hh/],
     ['NaN', serializeModel(model()).replace(/"b_y": \[[^\]]*\]/, '"b_y": [NaN,0,0]'), /not valid JSON|finite/],
     ['null value', JSON.stringify({ ...good, parameters: { ...good.parameters, b_h: [null, 0, 0, 0, 0] } }), /b_h/],
-    ['an empty class name', JSON.stringify({ ...good, classes: ['', ...good.classes.slice(1)] }), /"classes" must be names, none empty/],
-    ['a channel named twice', JSON.stringify({ ...good, channels: good.channels.map(() => 'x') }), /"channels" must be names, none empty, none repeated/],
+    ['an empty class name', JSON.stringify({ ...good, classes: ['', ...good.classes.slice(1)] }), /"classes" must be names as CSV files give them: "" is empty/],
+    ['a channel named twice', JSON.stringify({ ...good, channels: good.channels.map(() => 'x') }), /"channels" must not repeat a name \("x"\)/],
+    // Names no CSV file gives: they could never match a label read from one, or print as another name, or act on a terminal.
+    ['a class with a blank after it', JSON.stringify({ ...good, classes: ['run ', ...good.classes.slice(1)] }), /"classes" must be names as CSV files give them: "run " has blanks around it, which names read from CSV never have/],
+    ['a class with an escape sequence', JSON.stringify({ ...good, classes: ['\u001b]0;PWNED\u0007run', ...good.classes.slice(1)] }), /"classes" must be names as CSV files give them: "\\u001b\]0;PWNED\\u0007run" holds a control character/],
+    ['a class of half a surrogate pair', JSON.stringify({ ...good, classes: ['\ud800', ...good.classes.slice(1)] }), /"classes" must be names as CSV files give them: "\\ud800" holds half of a surrogate pair/],
+    ['a channel with a NUL', JSON.stringify({ ...good, channels: ['a\u0000', ...good.channels.slice(1)] }), /"channels" must be names as CSV files give them: "a\\u0000" holds a control character/],
+    ['a layout column with a blank', JSON.stringify({ ...good, layout: { format: 'auto', labelColumn: ' label', idColumn: 'id', timeColumn: 't' } }), /"layout" must hold "format"/],
   ];
   for (const [name, text, re] of cases) {
     assert.throws(() => parseModel(text, 'bad.json'), (e: unknown) => {

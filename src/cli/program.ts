@@ -279,7 +279,7 @@ async function run(argv: string[]): Promise<number> {
   // `help` and `help <command>` as `--help` and `<command> --help`.
   if (argv[0] === 'help' && argv.length <= 2 && argv[1] !== undefined && !COMMANDS.includes(argv[1])) {
     const near = closest(argv[1], COMMANDS);
-    process.stderr.write(`${NAME}: help ${argv[1]}: no such command; the commands are ${COMMANDS.join(', ')}${near === undefined ? '' : ` (did you mean ${near}?)`}\n`);
+    process.stderr.write(`${NAME}: help ${visible(argv[1])}: no such command; the commands are ${COMMANDS.join(', ')}${near === undefined ? '' : ` (did you mean ${near}?)`}\n`);
     return 2;
   }
   if (argv[0] === 'help' && argv.length <= 2) argv = COMMANDS.includes(argv[1]) ? [argv[1], '--help'] : ['--help'];
@@ -330,9 +330,9 @@ async function run(argv: string[]): Promise<number> {
   } catch (e) {
     if (isInterrupted(e)) {
       if (e.checkpoint === undefined) {
-        process.stderr.write(`${NAME}: ${e.message}; there was no checkpoint to write yet, and nothing was written\n`);
+        process.stderr.write(`${NAME}: ${visible(e.message)}; there was no checkpoint to write yet, and nothing was written\n`);
       } else {
-        process.stderr.write(`${NAME}: ${e.message}; the checkpoint is ${e.checkpoint}\n`);
+        process.stderr.write(`${NAME}: ${visible(e.message)}; the checkpoint is ${visible(e.checkpoint)}\n`);
         process.stderr.write(`${NAME}: to resume: ${resumeCommand(argv, e.checkpoint)}\n`);
       }
       return 130;
@@ -341,7 +341,7 @@ async function run(argv: string[]): Promise<number> {
       process.stderr.write(`${NAME}: ${visible(e.message)}\n`); // one line, whatever a file name or label holds
       return 2;
     }
-    process.stderr.write(`${NAME}: internal error: ${(e as Error)?.message ?? String(e)}\n`);
+    process.stderr.write(`${NAME}: internal error: ${visible((e as Error)?.message ?? String(e))}\n`);
     if (debug) process.stderr.write(`${(e as Error)?.stack ?? ''}\n`);
     else process.stderr.write(`${NAME}: this is a bug; rerun with --debug for the stack trace and report it\n`);
     return 1;

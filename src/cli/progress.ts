@@ -8,6 +8,7 @@
 // Owns the wording of progress; train() knows nothing about it beyond the two callbacks.
 
 import type { BatchProgress, EpochRecord } from '../train/fit.js';
+import { visible } from '../data/visible.js';
 import type { SelectionProgress } from '../train/train.js';
 import type { Selection, StageProgress } from '../train/select.js';
 
@@ -181,6 +182,6 @@ export function loadingLines(stream: ProgressStream, now: () => number = () => p
     // In the total's unit: KiB below a MiB (a small file on a busy machine), else MiB.
     const kib = (of > 0 ? of : bytes) < 2 ** 20;
     const size = (n: number) => (kib ? `${Math.round(n / 2 ** 10)} KiB` : `${Math.round(n / 2 ** 20)} MiB`);
-    stream.write(`loading ${file}: ${of > 0 ? `${Math.floor((100 * bytes) / of)} % (${size(bytes)} of ${size(of)})` : size(bytes)}\n`);
+    stream.write(`loading ${visible(file)}: ${of > 0 ? `${Math.floor((100 * bytes) / of)} % (${size(bytes)} of ${size(of)})` : size(bytes)}\n`);
   };
 }

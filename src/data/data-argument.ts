@@ -7,7 +7,7 @@
 
 import { UserError } from '../errors.js';
 import type { Sequences } from '../model/batch.js';
-import { isNameList } from '../model/model.js';
+import { namesProblem } from '../model/model.js';
 import type { DataSet } from './dataset.js';
 import { firstNonFinite } from './inputs.js';
 
@@ -28,8 +28,12 @@ export function checkDataArgument(ds: unknown, name: string, o: DataChecks): voi
   let C = o.classes;
   if (o.dataSet) {
     const { classes, channels } = s as Partial<DataSet>;
-    if (!(isNameList(classes) && classes.length >= 1)) fail('classes must be an array of the class names, none empty, none repeated');
-    if (!(isNameList(channels) && channels.length === D)) fail(`channels must be an array of the ${D} channel names, none empty, none repeated`);
+    if (!(Array.isArray(classes) && classes.length >= 1 && classes.every((c) => typeof c === 'string'))) fail('classes must be an array of the class names');
+    const classProblem = namesProblem(classes);
+    if (classProblem !== undefined) fail(`classes ${classProblem}`);
+    if (!(Array.isArray(channels) && channels.length === D && channels.every((c) => typeof c === 'string'))) fail(`channels must be an array of the ${D} channel names`);
+    const channelProblem = namesProblem(channels);
+    if (channelProblem !== undefined) fail(`channels ${channelProblem}`);
     C = classes.length;
   }
   if (!(values instanceof Float32Array || (!o.dataSet && values instanceof Float64Array))) fail(`values must be a Float32Array${o.dataSet ? '' : ' or a Float64Array'}`);

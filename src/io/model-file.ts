@@ -24,7 +24,7 @@ import { checkJsonValues, readInputFile } from './read-input.js';
 import { checkChecksum, withChecksum } from './checksum.js';
 import { UserError } from '../errors.js';
 import { PARAM_NAMES, type ParamName, type Shape, cellOf, directionsOf, layersOf, layoutOf, viewsOf } from '../model/layout.js';
-import { type DataLayout, type Model, classesProblem, isFiniteFloat32, isNameList, layoutProblem, isUsableStd, differencesOf, inputWidth, resampleOf, sequenceNormOf, strideOf } from '../model/model.js';
+import { type DataLayout, type Model, classesProblem, isFiniteFloat32, layoutProblem, namesProblem, isUsableStd, differencesOf, inputWidth, resampleOf, sequenceNormOf, strideOf } from '../model/model.js';
 import { MAX_RESAMPLE, isResampleLength } from '../model/resample.js';
 import { READOUT_NAMES, isReadout } from '../model/rnn.js';
 import { writeFileAtomic } from './atomic.js';
@@ -258,7 +258,9 @@ function parseModelDoc(text: string, file: string): Model {
   if (!Number.isInteger(H) || H < 1) fail(file, '"hiddenSize" must be a positive integer');
   const classProblem = classesProblem(classes);
   if (classProblem !== undefined) fail(file, `"classes" ${classProblem}`);
-  if (!isNameList(channels)) fail(file, '"channels" must be names, none empty, none repeated');
+  if (!Array.isArray(channels) || !channels.every((c) => typeof c === 'string')) fail(file, '"channels" must be an array of names');
+  const channelProblem = namesProblem(channels);
+  if (channelProblem !== undefined) fail(file, `"channels" ${channelProblem}`);
   if (!isReadout(doc.readout)) fail(file, `"readout" must be ${READOUT_NAMES}`);
   const shape: Shape = {
     D, H, C: classes.length, ...(bidirectional ? { directions: 2 as const } : {}), ...(cell === 'gru' ? { cell } : {}), ...(layers === 2 ? { layers: 2 as const } : {}),

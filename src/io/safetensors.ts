@@ -44,7 +44,7 @@
 import { MAX_JSON_BYTES, readInputFile } from './read-input.js';
 import { UserError } from '../errors.js';
 import { type Cell, type Shape, cellOf, directionsOf, gatesOf, layerInputs, layersOf, layoutOf, recurrenceOf, viewsOf } from '../model/layout.js';
-import { type Model, type Normalization, classesProblem, isNameList, isNormalizationOf, differencesOf, inputWidth, resampleOf, sequenceNormOf, strideOf } from '../model/model.js';
+import { type Model, type Normalization, classesProblem, isNormalizationOf, namesProblem, differencesOf, inputWidth, resampleOf, sequenceNormOf, strideOf } from '../model/model.js';
 import { MAX_RESAMPLE, isResampleLength } from '../model/resample.js';
 import { READOUT_NAMES, isReadout } from '../model/rnn.js';
 import { writeFileAtomic } from './atomic.js';
@@ -227,7 +227,8 @@ function readMetadata(file: string, header: any): {
   const channels = names(file, metaJson(file, meta, 'channels'), 'channels');
   const classProblem = classesProblem(classes);
   if (classProblem !== undefined) fail(file, `__metadata__ "classes" ${classProblem}`);
-  if (!isNameList(channels)) fail(file, '__metadata__ "channels" must be names, none empty, none repeated');
+  const channelProblem = namesProblem(channels);
+  if (channelProblem !== undefined) fail(file, `__metadata__ "channels" ${channelProblem}`);
   // readout is written JSON-encoded ("\"mean\""); a bare mean, as a hand-written file may have it, is read too.
   const readout = isReadout(meta.readout) ? meta.readout : metaJson(file, meta, 'readout');
   if (!isReadout(readout)) fail(file, `__metadata__ "readout" must be ${READOUT_NAMES}`);

@@ -84,7 +84,7 @@ export const evaluateCommand = {
       checkDistinct([['the --model file', a.model], ...a.files.map((f) => ['one of the input files', f] as const)], [['--report', a.report]]);
       checkWritable(a.report, '--report'); // before the work: its folder exists and takes a file
     }
-    const onWarning = (w: string) => process.stderr.write(`train-signals: warning: ${w}\n`);
+    const onWarning = (w: string) => process.stderr.write(`train-signals: warning: ${visible(w)}\n`);
     const results = await evaluate(model, { ...loadOptionsOf(a), files: a.files, onRead: loadingLines(process.stderr), onWarning });
     await signalsHandled(); // Ctrl-C while the last file was scored stops here, with no report written
     printEvaluations(results, a.json, toStdout ? process.stderr : process.stdout);

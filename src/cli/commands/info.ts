@@ -8,7 +8,7 @@ import { serializeModel } from '../../io/model-file.js';
 import { type Model, differencesOf, resampleOf, sequenceNormOf, strideOf } from '../../model/model.js';
 import { cellOf, directionsOf, layersOf, layoutOf } from '../../model/layout.js';
 import { hiddenText, membersOf } from '../../model/ensemble.js';
-import { visible } from '../../data/visible.js';
+import { visible, visibleLines } from '../../data/visible.js';
 import { UserError } from '../../errors.js';
 import { WORKFLOW_EXAMPLES, grouped, withExamples } from '../help.js';
 import { nameList } from '../../data/names.js';
@@ -105,6 +105,6 @@ export const infoCommand = {
     const path = a.model ?? a.file;
     if (path === undefined) throw new UserError('info needs a model file: train-signals info model.json');
     const model = loadInitModel(path, a.model !== undefined ? '--model' : 'info');
-    process.stdout.write(a.json ? modelJson(model) + '\n' : modelSummary(model, path));
+    process.stdout.write(a.json ? modelJson(model) + '\n' : visibleLines(modelSummary(model, path)));
   },
 };

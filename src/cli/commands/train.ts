@@ -198,11 +198,11 @@ export const trainCommand = {
       commandLine: invokedCommand(),
       signal: gracefulSignal(),
       onRead: a.quiet ? undefined : loadingLines(process.stderr),
-      onWarning: a.quiet ? undefined : (w) => process.stderr.write(`train-signals: warning: ${w}\n`),
+      onWarning: a.quiet ? undefined : (w) => process.stderr.write(`train-signals: warning: ${visible(w)}\n`),
       onLoaded: a.quiet ? undefined : (ds) => {
-        process.stderr.write(`${ds.lengths.length} sequences, ${ds.classes.length} classes; channels: ${nameList(ds.channels)}\n`);
+        process.stderr.write(`${ds.lengths.length} sequences, ${ds.classes.length} classes; channels: ${nameList(ds.channels.map(visible))}\n`);
         const wide = init === undefined ? widelyScaledChannels(ds) : [];
-        if (wide.length > 0 && a.sequenceNorm === 'auto') process.stderr.write(`${scalesApart(wide)}: each sequence is put on its own scale (--sequence-norm auto)\n`);
+        if (wide.length > 0 && a.sequenceNorm === 'auto') process.stderr.write(`${visible(scalesApart(wide))}: each sequence is put on its own scale (--sequence-norm auto)\n`);
       },
       onStart: (hp) => {
         armGraceful(); // Ctrl-C from here on: finish the step, write the checkpoint
