@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { CLI, ROOT, cli } from './helpers/cli.js';
 import { loadModel } from '../src/io/model-file.js';
 import { evaluateFile } from '../src/eval/evaluate.js';
-import { createBatchScorer, createSequenceScorer } from '../src/eval/predict.js';
+import { createBatchScorer, createSequenceScorer, csvField } from '../src/eval/predict.js';
 import { streamFile } from '../src/data/csv.js';
 import { tempDir } from './helpers/temp.js';
 
@@ -217,4 +217,13 @@ test('labels and ids a spreadsheet would run as formulas are written with a lead
   assert.deepEqual(cells.slice(0, 4).map((c) => c[2]), [`"'=1+1"`, '-1', `"'@SUM(A1)"`, `"'+cmd"`]);
   assert.equal(cells[3][1], `"'-2+3"`); // an id too
   for (const c of cells) assert.ok(!/^[=+@]/.test(c[3]) && !/^-[^0-9]/.test(c[3]), `predicted ${c[3]}`);
+});
+
+test('a label that starts with \' gets one more, so the escape can be undone: the classes =x and \'=x stay apart (both were \'=x)', () => {
+  assert.equal(csvField('=x'), `"'=x"`);
+  assert.equal(csvField("'=x"), `"''=x"`);
+  assert.equal(csvField("'plain"), `"''plain"`);
+  assert.equal(csvField('plain'), 'plain');
+  const undo = (cell: string) => { const text = cell.startsWith('"') ? cell.slice(1, -1).replace(/""/g, '"') : cell; return text.startsWith("'") ? text.slice(1) : text; };
+  for (const name of ['=x', "'=x", "'plain", "''", '-1', '+ve', 'a,b', 'say "hi"']) assert.equal(undo(csvField(name)), name, name);
 });

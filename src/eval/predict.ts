@@ -43,10 +43,12 @@ export interface PredictSummary {
  * A CSV field, quoted when it must be. Text that a spreadsheet would run as a formula (it starts with =, +, -,
  * @, a tab or a carriage return and is not a plain number such as -1) gets a leading ' and quotes, as OWASP
  * recommends against CSV injection; plain numbers stay as they are, so labels like -1 read back unchanged.
+ * Text that starts with ' gets one more, so that the escape can be undone: a cell that starts with ' had one
+ * added (the classes =x and 'x would both be 'x otherwise).
  */
 export function csvField(s: string): string {
   const quoted = `"${s.replace(/"/g, '""')}"`;
-  if (/^[=+\-@\t\r]/.test(s) && !/^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/.test(s)) return `"'${quoted.slice(1)}`;
+  if ((/^[=+\-@\t\r]/.test(s) && !/^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/.test(s)) || s.startsWith("'")) return `"'${quoted.slice(1)}`;
   return /[",\r\n]/.test(s) || s !== s.trim() ? quoted : s;
 }
 
