@@ -297,3 +297,41 @@ test('/dev/stdout and /dev/fd/N are written through the open descriptor: a file 
   assert.equal(piped.status, 0, piped.stderr);
   assert.equal(piped.stdout, 'one\nrows\n');
 });
+
+test('temp files a killed process left are removed by the next write to the same path; those of running processes, recent ones and other files stay', () => {
+  const dir = tempDir('atomic-');
+  const target = join(dir, 'm.json');
+  const old = Date.now() / 1000 - 120;
+  const dead = 2 ** 22 + 12345; // past Linux's largest process number: no process has it
+  const strays = [`.m.json.${dead}.1700000000000.1.tmp`, `.m.json.${dead}.1700000000000.2.probe.tmp`, `.m.json.${dead}.probe.tmp`];
+  const kept = [`.m.json.${process.pid}.${Date.now()}.99.tmp`, `.m.json.${process.ppid}.1700000000000.1.tmp`, '.m.json.notapid.tmp', 'm.json.bak', `.other.${dead}.1700000000000.1.tmp`];
+  for (const name of [...strays, ...kept]) {
+    writeFileSync(join(dir, name), 'x');
+    fs.utimesSync(join(dir, name), old, old);
+  }
+  const recent = `.m.json.${dead + 1}.1700000000000.1.tmp`; // written to within the minute: perhaps another machine's
+  writeFileSync(join(dir, recent), 'x');
+  writeFileAtomic(target, 'new');
+  assert.deepEqual(readdirSync(dir).sort(), [...kept, recent, 'm.json'].sort());
+});
+
+test('a probe left by a killed process of this one\'s number (pid 1 in a container) does not make the folder look unwritable', () => {
+  const dir = tempDir('atomic-');
+  writeFileSync(join(dir, `.p.csv.${process.pid}.probe.tmp`), '');
+  checkWritable(join(dir, 'p.csv'), '--out');
+});
+
+test('a new file\'s mode is the umask\'s (a group-writable umask gave 0644), and an existing file keeps its own', () => {
+  const dir = tempDir('atomic-');
+  const before = process.umask(0o002);
+  try {
+    writeFileAtomic(join(dir, 'new.json'), 'x');
+    assert.equal(statSync(join(dir, 'new.json')).mode & 0o777, 0o664);
+    writeFileSync(join(dir, 'own.json'), 'x');
+    chmodSync(join(dir, 'own.json'), 0o640);
+    writeFileAtomic(join(dir, 'own.json'), 'y');
+    assert.equal(statSync(join(dir, 'own.json')).mode & 0o777, 0o640);
+  } finally {
+    process.umask(before);
+  }
+});

@@ -13,7 +13,7 @@
 // a block device or a socket. The user's conditions while writing (disk full, quota, read-only file system,
 // permission) are user errors that say what to do; the old file is kept.
 
-import { closeSync, constants, fchmodSync, fsyncSync, lstatSync, openSync, renameSync, rmSync, statSync, writeSync } from 'node:fs';
+import { closeSync, constants, fchmodSync, fsyncSync, lstatSync, openSync, readdirSync, renameSync, rmSync, statSync, writeSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { UserError } from '../errors.js';
 import { descriptorOf, descriptorTarget } from './descriptors.js';
@@ -146,11 +146,60 @@ export function closeInPlace(t: OutputTarget, fd: number): void {
  * a name of 255 bytes, the most a folder holds, would not fit with the rest), this process, now and a count.
  */
 export function tempPathFor(target: string): string {
+  removeStrays(target);
   // The count tells apart two outputs staged in the same millisecond whose names share their first 200 bytes.
   return hiddenBeside(target, `${process.pid}.${Date.now()}.${++temps}.tmp`);
 }
 
 let temps = 0;
+
+const swept = new Set<string>(); // targets whose folders were looked through for strays by this process
+
+/**
+ * Removes the temp files of writes to `target` that a killed process left (kill -9, a power cut), once per
+ * target and process: those of a process that no longer runs here (or of an earlier process of this one's
+ * number: pid 1 in every container), and not written to for a minute (a process of the same number on another
+ * machine, sharing the folder, would still be writing to its file).
+ */
+function removeStrays(target: string): void {
+  if (swept.has(target)) return;
+  swept.add(target);
+  const stem = basename(hiddenBeside(target, ''));
+  const folder = dirname(target);
+  let names: string[];
+  try {
+    names = readdirSync(folder);
+  } catch {
+    return; // the write itself will say what is wrong with the folder
+  }
+  for (const name of names) {
+    if (!name.startsWith(stem)) continue;
+    const m = /^(\d+)\.(?:(\d+)\.\d+\.(?:probe\.)?tmp|probe\.tmp)$/.exec(name.slice(stem.length)); // tempPathFor's, checkWritable's
+    if (m === null) continue;
+    const pid = Number(m[1]);
+    const mine = pid === process.pid && m[2] !== undefined && Number(m[2]) >= STARTED_MS;
+    if (mine || (pid !== process.pid && isRunning(pid))) continue;
+    const path = join(folder, name);
+    try {
+      if (Date.now() - statSync(path).mtimeMs > STRAY_AGE_MS) rmSync(path, { force: true });
+    } catch {
+      // gone meanwhile, or not ours to remove: left as it is
+    }
+  }
+}
+
+const STRAY_AGE_MS = 60_000;
+const STARTED_MS = Date.now() - process.uptime() * 1000 - 1000; // with a second's slack for the clock's rounding
+
+/** Whether a process of this number runs here (one of another user's counts: it cannot be signalled, but runs). */
+function isRunning(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code !== 'ESRCH';
+  }
+}
 
 /** `.<target's name>.<suffix>` in target's folder, the name cut to 200 bytes so that the whole fits in 255. */
 function hiddenBeside(target: string, suffix: string): string {
@@ -218,7 +267,7 @@ function stageFile(path: string, data: string | Uint8Array): Staged {
   const tmp = tempPathFor(t.path);
   let fd = -1;
   try {
-    fd = openSync(tmp, 'w', 0o644);
+    fd = openSync(tmp, 'w', 0o666); // a new file's mode is the umask's, as any program's
     if (t.mode !== null) fchmodSync(fd, t.mode);
     writeAll(fd, buf, 0);
     fsyncSync(fd);
@@ -279,9 +328,12 @@ export function checkWritable(path: string, flag: string): void {
   const t = outputTarget(path, say);
   if (t.inPlace) return;
   const into = dirname(t.path);
-  const probe = hiddenBeside(t.path, `${process.pid}.probe.tmp`);
+  // A name of its own each time: a probe left by a killed process of the same number (pid 1 in every container)
+  // must not read as a folder that refuses new files.
+  removeStrays(t.path);
+  const probe = hiddenBeside(t.path, `${process.pid}.${Date.now()}.${++temps}.probe.tmp`);
   try {
-    closeSync(openSync(probe, 'wx', 0o644));
+    closeSync(openSync(probe, 'wx', 0o600));
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code ?? String(e);
     if (code === 'ENOENT') throw say(`the folder ${into} does not exist; create it or choose another path`);

@@ -5,11 +5,12 @@
 // while the first is alive. A lock whose process is gone on this host (killed, power lost) is stale and taken
 // over; one from another host (a shared folder) cannot be checked and is respected.
 
-import { closeSync, lstatSync, openSync, readFileSync, rmSync, writeSync } from 'node:fs';
+import { closeSync, linkSync, lstatSync, openSync, readFileSync, rmSync, writeFileSync, writeSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { hostname } from 'node:os';
 import { UserError } from '../errors.js';
 import { followLinks } from './paths.js';
+import { tempPathFor } from './atomic.js';
 
 export interface CheckpointLock {
   readonly path: string;
@@ -113,8 +114,23 @@ function isTorn(text: string): boolean {
 /** How long an empty or torn lock file may be a run that has just created it. */
 const EMPTY_LOCK_MS = 10_000;
 
-/** Creates the lock file `path` holding `stamp`, or throws (EEXIST: there is one); a lock half made is removed. */
+/**
+ * Creates the lock file `path` holding `stamp`, or throws (EEXIST: there is one). The stamp is written to a temp
+ * file first and linked into place, so that a lock is never seen empty: a process killed between creating the
+ * file and writing it left one that refused every run for its first seconds. Where the file system has no
+ * hard links, the lock is created and then written, a lock half made removed.
+ */
 function writeLock(path: string, stamp: string): void {
+  const tmp = tempPathFor(path);
+  try {
+    writeFileSync(tmp, stamp, { flag: 'wx', mode: 0o644 });
+    linkSync(tmp, path);
+    return;
+  } catch (e) {
+    if (!NO_LINKS.has((e as NodeJS.ErrnoException).code ?? '')) throw e;
+  } finally {
+    rmSync(tmp, { force: true });
+  }
   const fd = openSync(path, 'wx', 0o644);
   try {
     writeSync(fd, stamp);
@@ -125,6 +141,9 @@ function writeLock(path: string, stamp: string): void {
   }
   closeSync(fd);
 }
+
+/** What link(2) says on a file system without hard links (FAT, some network and FUSE ones). */
+const NO_LINKS = new Set(['EPERM', 'ENOTSUP', 'EOPNOTSUPP', 'ENOSYS', 'EXDEV']);
 
 /** A failure to create the lock file as what the user can do about it. */
 function lockError(e: unknown, path: string): unknown {

@@ -36,7 +36,7 @@ export function fileOutput(path: string): RowOutput {
 /** Into a temp file beside `target`, renamed over it on commit (keeping an existing file's mode). */
 function replacingOutput(path: string, target: string, mode: number | null): RowOutput {
   const tmp = tempPathFor(target);
-  let fd: number | null = openSync(tmp, 'w', 0o644);
+  let fd: number | null = openSync(tmp, 'w', 0o666); // a new file's mode is the umask's
   if (mode !== null) fchmodSync(fd, mode);
   let buf: string[] = [];
   let bufBytes = 0;
