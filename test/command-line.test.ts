@@ -50,3 +50,13 @@ test('the command to run again: npx when run through it, the bare name only wher
   assert.equal(path.resolve(words[1]), elsewhere, 'the script, relative to the working directory or absolute');
   assert.deepEqual(programWords({}, script).slice(0, 1), ['node'], 'no PATH: the bare name would not be found');
 });
+
+test('a missing checkpoint is never "meant" as the run\'s own lock or a temp file beside it', async () => {
+  const { didYouMeanFile } = await import('../src/data/suggest.js');
+  const dir = mkdtempSync(path.join(tmpdir(), 'suggest-'));
+  writeFileSync(path.join(dir, 'm.json.ckpt.lock'), '1\nhost\n');
+  writeFileSync(path.join(dir, '.m.json.ckpt.123.1700000000000.1.tmp'), '');
+  assert.equal(didYouMeanFile(path.join(dir, 'm.json.ckpt')), '');
+  writeFileSync(path.join(dir, 'm.json.ckp'), '');
+  assert.equal(didYouMeanFile(path.join(dir, 'm.json.ckpt')), `; did you mean ${path.join(dir, 'm.json.ckp')}?`);
+});

@@ -46,7 +46,8 @@ export function nearbyFile(path: string): string | undefined {
   } catch {
     return undefined; // no folder there, or none to list: the message says what is missing
   }
-  const near = closest(basename(path), names);
+  // Never the tool's own lock and temp files: a checkpoint's lock is a slip away from the checkpoint's name.
+  const near = closest(basename(path), names.filter((n) => !n.endsWith('.lock') && !/^\..*\.tmp$/.test(n)));
   return near === undefined ? undefined : folder === '.' && !path.startsWith('./') ? near : join(folder, near);
 }
 

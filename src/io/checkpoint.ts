@@ -352,7 +352,7 @@ export function loadCheckpoint(path: string): Checkpoint {
   checkInputPath(path, 'the checkpoint');
   const bytes = readInputFile(path, {
     isDirectory: 'is a directory; give the checkpoint file (.ckpt) that train wrote',
-    notFound: 'checkpoint not found; check the path given to --resume',
+    notFound: 'checkpoint not found; check the path given to --resume (a run stopped before its first checkpoint left none: start it again without --resume)',
     cannotRead: 'the checkpoint',
   });
   const kind = binaryKind(bytes);

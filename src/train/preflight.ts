@@ -188,7 +188,7 @@ const TRAINING_CHANGES = new Set(['epochs', 'lr', 'clip', 'patience']);
 const KERNEL_HINT = "--kernel ts, or wasm with TRAIN_SIGNALS_KERNEL=plain for wasm-plain, unset for wasm-fma where this Node compiles relaxed SIMD";
 
 const resumeError = (file: string, what: string) =>
-  new UserError(`${what}; resume with the command that started the run (or start afresh without --resume)`, { file });
+  new UserError(`${what}; resume with the command that started the run (or start afresh without --resume, deleting ${file} first where this run writes its checkpoint there)`, { file });
 
 /** The checkpoint was trained on these data (as loaded): checked before anything is trained or written. */
 export function checkResumeData(ck: Checkpoint, file: string, ds: DataSet, fingerprint: string): void {
