@@ -2,7 +2,7 @@
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { createProgress, duration } from '../src/cli/progress.js';
+import { createProgress, duration, selectionLines, withinColumns } from '../src/cli/progress.js';
 import type { BatchProgress, EpochRecord } from '../src/train/fit.js';
 
 function sink(isTTY: boolean) {
@@ -128,7 +128,7 @@ test('selection: between its lines, how far a stage is; a live line on a termina
   assert.deepEqual(late.out.map((l) => l.replace(/:.*, (\S+) so far.*/s, ' $1')), ['selecting, stage 1 30s']);
 
   const term = sink(true);
-  const live = selectionLines(term.stream, () => 0);
+  const live = selectionLines(term.stream, () => 0, {});
   live.onSteps(steps(100, 10));
   live.onSteps(steps(200, 20));
   live.onTask(task);
@@ -136,7 +136,7 @@ test('selection: between its lines, how far a stage is; a live line on a termina
   live.end();
   live.end(); // nothing drawn: nothing to clear
   const narrow = { isTTY: true, columns: 40, out: [] as string[], write(x: string) { this.out.push(x); } };
-  selectionLines(narrow, () => 0).onSteps(steps(100, 10));
+  selectionLines(narrow, () => 0, {}).onSteps(steps(100, 10));
   assert.deepEqual(narrow.out, ['\r\x1b[2Kselecting, stage 1: 25 % of its trainin'], 'cut to the width: a wrapped line cannot be redrawn');
   assert.deepEqual(term.out, [
     '\r\x1b[2Kselecting, stage 1: 25 % of its training, 10s so far, about 30s left',
@@ -145,4 +145,27 @@ test('selection: between its lines, how far a stage is; a live line on a termina
     '\r\x1b[2Kselecting, stage 1: 75 % of its training, 30s so far, about 10s left',
     '\r\x1b[2K',
   ]);
+});
+
+test('a narrow terminal: the bar is cut by what shows, its colour codes kept whole and reset (it wrapped, and left the prompt cyan)', () => {
+  const line = `epoch 1/9 \x1b[36m${'█'.repeat(10)}\x1b[0m\x1b[2m${'░'.repeat(14)}\x1b[0m 3/9  loss 0.5000`;
+  for (const columns of [8, 15, 21, 25, 30]) {
+    const cut = withinColumns(line, columns);
+    assert.equal([...cut.replace(/\x1b\[[0-9;]*m/g, '')].length, columns - 1, `${columns} columns`);
+    assert.ok(cut.endsWith('\x1b[0m'), `${columns} columns: the colour is reset`);
+    assert.doesNotMatch(cut.replace(/\x1b\[[0-9;]*m/g, ''), /\x1b/, 'no code cut in half');
+  }
+  assert.equal(withinColumns('short', 30), 'short');
+  const { out, stream } = sink(true);
+  (stream as { columns?: number }).columns = 20;
+  const p = createProgress(stream, 2, {});
+  p.onBatch(batch(4));
+  for (const drawn of out) assert.ok([...drawn.replace(/\x1b\[[0-9;]*[mK]|\r/g, '')].length <= 19, JSON.stringify(drawn));
+});
+
+test('TERM=dumb: selection writes lines as to a file, no line redrawn (docs/cli.md says so)', () => {
+  const out: string[] = [];
+  const dumb = { isTTY: true, columns: 80, write(x: string) { out.push(x); } };
+  selectionLines(dumb, () => 0, { TERM: 'dumb' }).onSteps({ stage: 1, done: 100, total: 400, seconds: 10 });
+  assert.deepEqual(out, []);
 });

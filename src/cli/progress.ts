@@ -111,12 +111,27 @@ export function createProgress(stream: ProgressStream, epochs: number, env: Node
 }
 
 function visibleLength(s: string): number {
-  return s.replace(/\x1b\[[0-9;]*m/g, '').length;
+  return [...s.replace(/\x1b\[[0-9;]*m/g, '')].length;
 }
 
-/** A live line cut to the terminal's width: one that wrapped could not be redrawn in place. */
-function withinColumns(line: string, columns = 0): string {
-  return columns > 20 && visibleLength(line) > columns - 1 ? line.slice(0, line.length - (visibleLength(line) - columns + 1)) : line;
+/**
+ * A live line cut to the terminal's width (less one column): one that wrapped could not be redrawn in place. The
+ * colour codes do not count and are kept whole, and a line cut short ends with the code that resets the colour.
+ */
+export function withinColumns(line: string, columns = 0): string {
+  if (!(columns > 0) || visibleLength(line) <= columns - 1) return line;
+  let out = '';
+  let room = columns - 1;
+  for (const part of line.split(/(\x1b\[[0-9;]*m)/)) {
+    if (part.startsWith('\x1b[')) {
+      out += part;
+    } else if (room > 0) {
+      const kept = [...part].slice(0, room);
+      out += kept.join('');
+      room -= kept.length;
+    }
+  }
+  return out.includes('\x1b[') ? out + '\x1b[0m' : out;
 }
 
 /** How long a run without a terminal may go without a selection line before a progress line says how far it is (ms). */
@@ -127,8 +142,8 @@ const SELECTION_QUIET_MS = 30_000;
  * a stage trains, how far it is: on a terminal a live line, elsewhere a line once SELECTION_QUIET_MS have passed
  * without one (a large set's first fits take minutes).
  */
-export function selectionLines(stream: ProgressStream, now: () => number = () => performance.now()) {
-  const tty = stream.isTTY === true;
+export function selectionLines(stream: ProgressStream, now: () => number = () => performance.now(), env: NodeJS.ProcessEnv = process.env) {
+  const tty = stream.isTTY === true && env.TERM !== 'dumb'; // as createProgress
   let last = now(); // when a line was last written
   let drawn = false;
   const clear = () => {
