@@ -151,6 +151,14 @@ test('stdout on a full disk (/dev/full): one line says so, exit 2, for every com
     assert.equal(r.status, 2, `${args[0]}: ${r.stderr}`);
     assert.equal(r.stderr, 'train-signals: cannot write to stdout: the disk is full (ENOSPC); free space, or send the output elsewhere\n');
   }
+  // train writes its model before its summary: the line says the model is there (it read as if nothing was written).
+  const full = openSync('/dev/full', 'w');
+  const out = join(dir, 'n.json');
+  const r = spawnSync(process.execPath, [CLI, 'train', 'datasets/cbf/train.csv', '--out', out, '--epochs', '1', '--hidden', '4', '--select', 'off', '--members', '1', '--quiet'], { cwd: ROOT, stdio: ['ignore', full, 'pipe'], encoding: 'utf8' });
+  closeSync(full);
+  assert.equal(r.status, 2, r.stderr);
+  assert.equal(r.stderr, `train-signals: cannot write to stdout: the disk is full (ENOSPC); free space, or send the output elsewhere; the model ${out} was written all the same\n`);
+  assert.ok(existsSync(out));
 });
 
 test('an output that is an input by a hard or symbolic link is refused, and the input is left as it was', () => {

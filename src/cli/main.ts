@@ -7,6 +7,7 @@ import { PROGRAM as NAME } from './command-line.js';
 import { exitProcess, hangedUp, stopGracefully, stopping } from './interrupt.js';
 import { main } from './program.js';
 import { endPipeWaitsOnSignal } from '../io/pipe-wait.js';
+import { writtenSoFar } from './written.js';
 
 endPipeWaitsOnSignal();
 
@@ -16,7 +17,7 @@ process.stdout.on('error', (e: NodeJS.ErrnoException) => {
   if (e.code === 'EPIPE') process.exit(0);
   // Any other failure (a full disk under `> file`, /dev/full) is the user's surroundings: one line, exit 2.
   const why = e.code === 'ENOSPC' || e.code === 'EDQUOT' ? `the disk is full (${e.code}); free space, or` : `${e.code ?? e.message};`;
-  process.stderr.write(`${NAME}: cannot write to stdout: ${why} send the output elsewhere\n`, () => process.exit(2));
+  process.stderr.write(`${NAME}: cannot write to stdout: ${why} send the output elsewhere${writtenSoFar()}\n`, () => process.exit(2));
   setTimeout(() => process.exit(2), 1000).unref();
 });
 

@@ -12,6 +12,7 @@ import { CLASS_WEIGHTS, type ClassWeights } from '../../train/class-weights.js';
 import { LR_SCHEDULES, type LrSchedule } from '../../train/schedule.js';
 import { createProgress, loadingLines, selectionLines } from '../progress.js';
 import { armGraceful, atStop, disarmGraceful, gracefulSignal } from '../interrupt.js';
+import { noteWritten } from '../written.js';
 import { checkFolder } from '../../io/atomic.js';
 import { nameList } from '../../data/names.js';
 import { scalesApart, widelyScaledChannels } from '../../data/scale-spread.js';
@@ -216,6 +217,7 @@ export const trainCommand = {
       },
       onTrained: () => {
         disarmGraceful();
+        if (a.out && a.out !== '-') noteWritten(`the model ${visible(a.out)}`);
         // A signal while the test files are scored stops at once: say what is already there and what is not.
         const missing = [...(a.test ? ['the test files were not scored'] : []), ...(a.report ? ['the report was not written'] : [])];
         if (a.out && missing.length > 0) forgetNote = atStop(() => process.stderr.write(`train-signals: the model was written to ${visible(a.out)}; ${missing.join(', ')}\n`));
