@@ -91,7 +91,7 @@ test('several files as one: the disk full on the second, the first file is as it
   assert.deepEqual(readdirSync(dir).sort(), ['model.onnx', 'model.safetensors']);
   // A device written in place that fails, after a file or before one: the file is as it was, no temp file left.
   for (const files of [[[a, 'newer'], ['/dev/full', 'x']], [['/dev/full', 'x'], [b, 'newer']]] as Array<Array<[string, string]>>) {
-    assert.throws(() => writeFilesAtomic(files), (e: unknown) => e instanceof UserError && /^\/dev\/full: the disk is full/.test(e.message));
+    assert.throws(() => writeFilesAtomic(files), (e: unknown) => e instanceof UserError && /^\/dev\/full: the device takes no more \(ENOSPC\)/.test(e.message));
   }
   assert.equal(readFileSync(a, 'utf8'), 'new onnx');
   assert.equal(readFileSync(b, 'utf8'), 'new safetensors');
@@ -185,9 +185,14 @@ test('checkWritable: refuses a missing folder, a folder as the file, an unwritab
     chmodSync(ro, 0o755);
   }
   // As root (as CI runs) no mode bits stop a write, so the folder's refusal is injected: the probe's open fails.
-  for (const code of ['EACCES', 'ENOSPC', 'EROFS']) {
+  for (const [code, says] of [
+    ['EACCES', 'cannot create files in .* \\(EACCES\\); check its permissions and free space'],
+    ['ENOSPC', 'cannot create files in .* \\(ENOSPC\\); check its permissions and free space'],
+    ['EROFS', 'is on a read-only file system \\(EROFS\\); choose another path'],
+    ['ENAMETOOLONG', 'the name is longer than this file system allows \\(ENAMETOOLONG\\); choose a shorter one'],
+  ]) {
     withFs('openSync', ((...a: Parameters<typeof fs.openSync>) => { if (String(a[0]).endsWith('.probe.tmp')) throw errno(code); return realOpen(...a); }) as typeof fs.openSync, () => {
-      fails(join(dir, 'm.json'), new RegExp(`cannot create files in .* \\(${code}\\); check its permissions and free space`));
+      fails(join(dir, 'm.json'), new RegExp(says));
     });
   }
 });
@@ -226,7 +231,7 @@ test('a character device is written in place: /dev/null stays a device, /dev/ful
   checkWritable('/dev/null', '--out');
   writeFileAtomic('/dev/null', 'discarded');
   assert.ok(statSync('/dev/null').isCharacterDevice());
-  assert.throws(() => writeFileAtomic('/dev/full', 'x'), (e: unknown) => e instanceof UserError && /^\/dev\/full: the disk is full \(ENOSPC\)/.test(e.message));
+  assert.throws(() => writeFileAtomic('/dev/full', 'x'), (e: unknown) => e instanceof UserError && /^\/dev\/full: the device takes no more \(ENOSPC\); send the output elsewhere/.test(e.message));
   assert.ok(statSync('/dev/full').isCharacterDevice());
 });
 

@@ -79,6 +79,7 @@ export function writeError(e: unknown, path: string, kept: boolean): unknown {
   switch (code) {
     case 'ENOSPC':
     case 'EDQUOT':
+      if (isDevice(path)) return new UserError(`the device takes no more (${code}); send the output elsewhere (${after})`, { file: path, cause: e });
       return new UserError(`the disk is full (${code}) while writing it; free space in ${dir} and run again (${after})`, { file: path, cause: e });
     case 'EFBIG':
       return new UserError(`the file grew past the size this file system or process allows (EFBIG) (${after})`, { file: path, cause: e });
@@ -97,6 +98,15 @@ export function writeError(e: unknown, path: string, kept: boolean): unknown {
       return new UserError(`a part of the folder path ${dir} is not a folder; choose another path (${after})`, { file: path, cause: e });
     default:
       return e;
+  }
+}
+
+function isDevice(path: string): boolean {
+  try {
+    const st = statSync(path);
+    return st.isCharacterDevice() || st.isBlockDevice();
+  } catch {
+    return false;
   }
 }
 
@@ -337,6 +347,8 @@ export function checkWritable(path: string, flag: string): void {
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code ?? String(e);
     if (code === 'ENOENT') throw say(`the folder ${into} does not exist; create it or choose another path`);
+    if (code === 'EROFS') throw say(`${into} is on a read-only file system (EROFS); choose another path`);
+    if (code === 'ENAMETOOLONG') throw say('the name is longer than this file system allows (ENAMETOOLONG); choose a shorter one');
     throw say(`cannot create files in ${into} (${code}); check its permissions and free space, or choose another path`);
   }
   rmSync(probe, { force: true });
