@@ -653,6 +653,8 @@ test('what yargs would take otherwise than meant is refused, exit 2, nothing wri
     [[...train, '-threads', '2'], /^train-signals: unknown flag -threads: flags are spelled with two dashes; did you mean --threads\?/],
     [[...train, '--batchSize', '4'], /^train-signals: --batchSize is spelled --batch-size/],
     [[...train, '--labelColumn', 'label', '--label-column', 'label'], /^train-signals: --labelColumn is spelled --label-column/],
+    [[...train, '--toString'], /^train-signals: unknown flag --toString \(see train-signals train --help\)$/m], // no flag --to-string to spell it as
+    [[...train, '--hiddden'], /^train-signals: unknown flag --hiddden; did you mean --hidden\?/],
     [[...train, '--bidirectional=yes'], /^train-signals: --bidirectional takes no value, or =true or =false \(got yes\)/],
     [[...train, '--no-bidirectional=false'], /^train-signals: --no-bidirectional takes no value/],
     [[...train.slice(0, -1), `${out} `], /^train-signals: --out ".*m\.json " begins or ends with a blank/],

@@ -100,7 +100,13 @@ function checkWords(argv: readonly string[]): void {
       throw usageError(`unknown flag -${flag}: flags are spelled with two dashes${near === undefined ? '' : `; did you mean --${near}?`}`);
     }
     const camel = /^--(no-)?([a-z][a-z0-9]*[A-Z][A-Za-z0-9]*)(=|$)/.exec(word);
-    if (camel !== null) throw usageError(`--${camel[1] ?? ''}${camel[2]} is spelled --${camel[1] ?? ''}${camel[2].replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`);
+    if (camel !== null) {
+      const dashed = camel[2].replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
+      // The dashed spelling only where it is a flag (--toString is no --to-string); else unknownFlags names it.
+      if (ALL_FLAGS.includes(dashed)) throw usageError(`--${camel[1] ?? ''}${camel[2]} is spelled --${camel[1] ?? ''}${dashed}`);
+      const near = closest(dashed, ALL_FLAGS);
+      throw usageError(`unknown flag --${camel[1] ?? ''}${camel[2]}${near === undefined ? '' : `; did you mean --${near}?`}`);
+    }
   }
 }
 

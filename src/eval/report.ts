@@ -138,7 +138,7 @@ function heatmap(m: Metrics, title: string): string {
   const top = 34 + label;
   let g = `<text class="label" x="${label + (C * cell) / 2}" y="14" text-anchor="middle">predicted class</text>`;
   g += `<text class="label" transform="translate(12 ${top + (C * cell) / 2}) rotate(-90)" text-anchor="middle">true class</text>`;
-  const short = (s: string) => (s.length > 18 ? s.slice(0, 17) + '…' : s);
+  const short = (s: string) => ([...s].length > 18 ? [...s].slice(0, 17).join('') + '…' : s); // by code points: an emoji is not cut in half
   m.classes.forEach((c, j) => {
     g += `<text class="tick" transform="translate(${label + j * cell + cell / 2 + 4} ${top - 6}) rotate(-50)">${esc(short(c))}</text>`;
   });
