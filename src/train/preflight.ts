@@ -212,6 +212,9 @@ export function checkResume(ck: Checkpoint, file: string, hp: Readonly<Record<st
   for (const [key, was] of Object.entries(ck.hyperparameters)) {
     // An ensemble's finished members trained with the old value: a change would make its members unlike.
     if (RESUMABLE_CHANGES.has(key) && (finished === 0 || !TRAINING_CHANGES.has(key))) continue;
+    if (!Object.prototype.hasOwnProperty.call(hp, key)) {
+      throw resumeError(file, `the checkpoint records ${JSON.stringify(key)} among its hyperparameters, which train has no option for (a checkpoint of another version, or edited)`);
+    }
     const now = hp[key];
     if (JSON.stringify(now) !== JSON.stringify(was)) {
       if (key === 'init') throw resumeError(file, now ? '--init was given but the checkpoint\'s run started without one' : 'the checkpoint\'s run started from an --init model; give the same --init');
