@@ -745,3 +745,20 @@ test('the installed command under a low limit on open files says so in one line,
   assert.equal(r.status, 2, r.stderr);
   assert.equal(r.stderr, 'train-signals: too few files may be open at once to load the program (EMFILE); raise the limit (ulimit -n 1024) and run again\n');
 });
+
+test('--channels takes a name with a comma in it in double quotes, as the header writes it; messages quote such a name', () => {
+  const dir = tmp();
+  const file = join(dir, 'long.csv');
+  const rows = ['id,t,label,"x,y",noise'];
+  for (let n = 0; n < 8; n++) for (let t = 0; t < 6; t++) rows.push(`s${n},${t},${n % 2 ? 'up' : 'down'},${(n % 2 ? t : -t) / 3},${(n * t) % 3}`);
+  writeFileSync(file, rows.join('\n') + '\n');
+  const args = ['train', file, '--epochs', '1', '--select', 'off', '--members', '1', '--hidden', '4', '--out', join(dir, 'm.json')];
+  const r = cli([...args, '--channels', '"x,y",noise']);
+  assert.equal(r.code, 0, r.stderr);
+  assert.match(r.stderr, /channels: x,y, noise/);
+  const bare = cli([...args, '--channels', 'x,y,noise']);
+  assert.equal(bare.code, 2);
+  assert.match(bare.stderr, /channel "x" is not a column of the header \(id, t, label, "x,y", noise\)/);
+  const open = cli([...args, '--channels', '"x,y']);
+  assert.match(open.stderr, /^train-signals: --channels "x,y: a quote is not closed; write a name with a comma in it as "x,y", the rest bare/);
+});

@@ -19,7 +19,7 @@ export function dataOptionsFor(defaults: 'training' | 'model') {
     'label-column': { type: 'string', describe: `column holding the class label [default: ${or('label')}]` },
     'id-column': { type: 'string', describe: `long layout: column holding the sequence id [default: ${or('id')}; one given must be in the header]` },
     'time-column': { type: 'string', describe: `long layout: column ordering the steps, numbers or ISO 8601 dates and times [default: ${or('t')}, optional in the file; one given must be in the header]` },
-    channels: { type: 'string', describe: `long layout: comma-separated channel columns (default: ${defaults === 'model' ? "the model's, if it was trained with --channels, else " : ''}all others)` },
+    channels: { type: 'string', describe: `long layout: comma-separated channel columns, one with a comma in its name in double quotes (default: ${defaults === 'model' ? "the model's, if it was trained with --channels, else " : ''}all others)` },
   } as const;
 }
 
@@ -31,9 +31,27 @@ export interface DataArgs {
   channels?: string;
 }
 
+/**
+ * Comma-separated names, each trimmed; a name with a comma in it is written in double quotes, as in a CSV
+ * header (`"x,y",noise`; a quote inside one doubled). Null where a quote is not closed.
+ */
+export function nameListOf(s: string): string[] | null {
+  const names: string[] = [];
+  const field = /\s*(?:"((?:[^"]|"")*)"|([^,"][^,]*|))\s*(,|$)/y; // a quote inside a bare name is the name's
+  for (;;) {
+    const start = field.lastIndex;
+    const m = field.exec(s);
+    if (m === null || (m[0] === '' && start < s.length)) return null;
+    names.push(m[1] !== undefined ? m[1].replace(/""/g, '"') : m[2].trim());
+    if (m[3] === '') return names;
+  }
+}
+
 /** The column flags as load options; names trimmed, as the header's are. */
 export function loadOptionsOf(a: DataArgs) {
-  const channels = a.channels?.split(',').map((s) => s.trim());
+  const listed = a.channels === undefined ? undefined : nameListOf(a.channels);
+  requireFlag(listed !== null, `--channels ${a.channels}: a quote is not closed; write a name with a comma in it as "x,y", the rest bare`);
+  const channels = listed ?? undefined;
   // An empty name is refused, not dropped: `ax,,ay` may have lost a name.
   requireFlag(channels === undefined || channels.every((c) => c !== ''), `--channels ${a.channels}: an empty name (two commas together, or one at an end); name each channel, comma-separated`);
   for (const flag of ['label-column', 'id-column', 'time-column'] as const) {

@@ -50,7 +50,8 @@ export function otherCaseFlags(header: readonly string[], sought: readonly (read
 
 /** A header's column names for a message: `id, t, label, ax` (the first 20, then how many more). */
 export function columnList(header: readonly string[]): string {
-  return nameList(header.map((c) => c.trim()));
+  // A name with a comma in it is quoted, as --channels takes it: unquoted it would read as two.
+  return nameList(header.map((c) => c.trim()).map((c) => (/[,"]/.test(c) ? `"${c.replace(/"/g, '""')}"` : c)));
 }
 
 /**
