@@ -54,7 +54,7 @@ export function trainingRecord(training: unknown): TrainingRecord {
     hyperparameters: isObject(t.hyperparameters) ? t.hyperparameters : undefined,
     timing: { seconds: num(timing.seconds), sequencesPerSecond: num(timing.sequencesPerSecond), threads: num(timing.threads), kernel: str(timing.kernel) },
     selection: selectionOf(t.selection),
-    members: Array.isArray(t.members) ? t.members.map((x) => (isObject(x) ? { bestEpoch: num(x.bestEpoch), epochs: num(x.epochs) } : {})) : undefined,
+    members: Array.isArray(t.members) ? t.members.map((x) => { const m: Json = isObject(x) ? x : {}; return { bestEpoch: num(m.bestEpoch), epochs: num(m.epochs) }; }) : undefined,
   };
 }
 
