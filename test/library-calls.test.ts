@@ -96,7 +96,7 @@ test('saving: a missing folder and `-` are UserErrors, and a model that could no
   // What the loaders refuse, the writers refuse before writing (resample 1e9 took the exporter past the heap).
   for (const [edit, phrase] of [
     [{ resample: 1e9 }, /its resample must be a whole number from 2 to 1000000/], [{ resample: 2.5 }, /its resample/],
-    [{ layout: {} }, /its layout must hold "format"/], [{ classes: ['', 'b'] }, /its classes must be names as CSV files give them: "" is empty/],
+    [{ layout: {} }, /its layout must hold "format"/], [{ classes: ['', 'b'] }, /its classes must be names as data files give them: "" is empty/],
   ] as const) {
     for (const write of [() => saveModel(join(dir, 'e.json'), any({ ...model, ...edit })), () => exportOnnx(any({ ...model, ...edit })), () => saveSafetensors(join(dir, 'e.safetensors'), any({ ...model, ...edit }))]) {
       assert.throws(write, refused(phrase), JSON.stringify(edit));

@@ -128,14 +128,14 @@ test('bad model files are refused with a message naming the file', () => {
     ['wrong shape', JSON.stringify({ ...good, parameters: { ...good.parameters, W_hh: good.parameters.W_hh.slice(1) } }), /W_hh/],
     ['NaN', serializeModel(model()).replace(/"b_y": \[[^\]]*\]/, '"b_y": [NaN,0,0]'), /not valid JSON|finite/],
     ['null value', JSON.stringify({ ...good, parameters: { ...good.parameters, b_h: [null, 0, 0, 0, 0] } }), /b_h/],
-    ['an empty class name', JSON.stringify({ ...good, classes: ['', ...good.classes.slice(1)] }), /"classes" must be names as CSV files give them: "" is empty/],
+    ['an empty class name', JSON.stringify({ ...good, classes: ['', ...good.classes.slice(1)] }), /"classes" must be names as data files give them: "" is empty/],
     ['a channel named twice', JSON.stringify({ ...good, channels: good.channels.map(() => 'x') }), /"channels" must not repeat a name \("x"\)/],
     // Names no CSV file gives: they could never match a label read from one, or print as another name, or act on a terminal.
-    ['a class with a blank after it', JSON.stringify({ ...good, classes: ['run ', ...good.classes.slice(1)] }), /"classes" must be names as CSV files give them: "run " has blanks around it, which names read from CSV never have/],
-    ['a class with an escape sequence', JSON.stringify({ ...good, classes: ['\u001b]0;PWNED\u0007run', ...good.classes.slice(1)] }), /"classes" must be names as CSV files give them: "\\u001b\]0;PWNED\\u0007run" holds a control character/],
-    ['a class of half a surrogate pair', JSON.stringify({ ...good, classes: ['\ud800', ...good.classes.slice(1)] }), /"classes" must be names as CSV files give them: "\\ud800" holds half of a surrogate pair/],
-    ['a channel with a NUL', JSON.stringify({ ...good, channels: ['a\u0000', ...good.channels.slice(1)] }), /"channels" must be names as CSV files give them: "a\\u0000" holds a control character/],
-    ['a layout column with a blank', JSON.stringify({ ...good, layout: { format: 'auto', labelColumn: ' label', idColumn: 'id', timeColumn: 't' } }), /"layout" must hold "format"/],
+    ['a class with a blank after it', JSON.stringify({ ...good, classes: ['run ', ...good.classes.slice(1)] }), /"classes" must be names as data files give them: "run " has blanks around it, which labels read from data files never have/],
+    ['a class with an escape sequence', JSON.stringify({ ...good, classes: ['\u001b]0;PWNED\u0007run', ...good.classes.slice(1)] }), /"classes" must be names as data files give them: "\\u001b\]0;PWNED\\u0007run" holds a control character/],
+    ['a class of half a surrogate pair', JSON.stringify({ ...good, classes: ['\ud800', ...good.classes.slice(1)] }), /"classes" must be names as data files give them: "\\ud800" holds half of a surrogate pair/],
+    ['a channel with a NUL', JSON.stringify({ ...good, channels: ['a\u0000', ...good.channels.slice(1)] }), /"channels" must be names as data files give them: "a\\u0000" holds a control character/],
+    ['a layout column with a control character', JSON.stringify({ ...good, layout: { format: 'auto', labelColumn: 'la\u0008bel', idColumn: 'id', timeColumn: 't' } }), /"layout" must hold "format"/],
   ];
   for (const [name, text, re] of cases) {
     assert.throws(() => parseModel(text, 'bad.json'), (e: unknown) => {
@@ -145,6 +145,9 @@ test('bad model files are refused with a message naming the file', () => {
       return true;
     });
   }
+  // Channels and layout columns may keep blanks around them (an ARFF file's quoted attribute names do); classes never.
+  const padded = parseModel(JSON.stringify({ ...good, channels: [' ax ', ...good.channels.slice(1)], layout: { format: 'auto', labelColumn: 'label ', idColumn: 'id', timeColumn: 't' } }), 'padded.json');
+  assert.equal(padded.channels[0], ' ax ');
   // No "normalization" is no "not normalized" (null): raw values would silently meet a model trained on z-scores.
   const { normalization: _n, ...unnormalized } = good;
   assert.throws(() => parseModel(JSON.stringify(unnormalized), 'bad.json'), (e: unknown) => e instanceof UserError && /^bad\.json: "normalization" is missing \(null for a model that reads its inputs as they are\)/.test(e.message));

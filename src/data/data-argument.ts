@@ -29,7 +29,7 @@ export function checkDataArgument(ds: unknown, name: string, o: DataChecks): voi
   if (o.dataSet) {
     const { classes, channels } = s as Partial<DataSet>;
     if (!(Array.isArray(classes) && classes.length >= 1 && classes.every((c) => typeof c === 'string'))) fail('classes must be an array of the class names');
-    const classProblem = namesProblem(classes);
+    const classProblem = namesProblem(classes, true);
     if (classProblem !== undefined) fail(`classes ${classProblem}`);
     if (!(Array.isArray(channels) && channels.length === D && channels.every((c) => typeof c === 'string'))) fail(`channels must be an array of the ${D} channel names`);
     const channelProblem = namesProblem(channels);

@@ -38,7 +38,7 @@ export function layoutProblem(v: any, key = '"layout"'): string | undefined {
 /** What is wrong with a model's class names (at least two, namesProblem's rules), or undefined. */
 export function classesProblem(classes: readonly string[]): string | undefined {
   if (classes.length < 2) return 'must name at least two classes';
-  return namesProblem(classes);
+  return namesProblem(classes, true);
 }
 
 export interface Model {
@@ -101,25 +101,26 @@ export function isNormalizationOf(n: unknown, D: number): n is Normalization {
     v.mean.every(isFiniteFloat32) && v.std.every(isUsableStd);
 }
 
-/** Whether v is a list of names: strings as CSV files give them (namesProblem), none repeated (a model's classes and channels). */
+/** Whether v is a list of names: strings as data files give them (namesProblem), none repeated (a model's classes and channels). */
 export function isNameList(v: unknown): v is string[] {
   return Array.isArray(v) && v.every((c) => typeof c === 'string') && namesProblem(v) === undefined;
 }
 
 /**
- * What keeps a list of names (classes, channels) from being names a CSV file gives, or undefined: a name empty,
- * with blanks around it (the reader trims them, so no label in a file could ever match), with a control
- * character other than tab, CR and LF (the reader refuses those as binary data), or with half of a UTF-16
- * surrogate pair (it prints as U+FFFD, like any other); or a name repeated.
+ * What keeps a list of names (classes, channels) from being names a data file gives, or undefined: a name empty,
+ * with a control character other than tab, CR and LF (the readers refuse those as binary data), or with half of
+ * a UTF-16 surrogate pair (it prints as U+FFFD, like any other); a class with blanks around it (every reader
+ * trims labels, so none could ever match it; an ARFF file's quoted attribute names, channels, keep theirs); or
+ * a name repeated.
  */
-export function namesProblem(names: readonly string[]): string | undefined {
+export function namesProblem(names: readonly string[], labels = false): string | undefined {
   for (const name of names) {
     const why = name.trim() === '' ? 'is empty'
-      : name !== name.trim() ? 'has blanks around it, which names read from CSV never have'
+      : labels && name !== name.trim() ? 'has blanks around it, which labels read from data files never have'
         : /[\u0000-\u0008\u000b\u000c\u000e-\u001f]/.test(name) ? 'holds a control character'
           : /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/.test(name) ? 'holds half of a surrogate pair (not well-formed text)'
             : undefined;
-    if (why !== undefined) return `must be names as CSV files give them: ${JSON.stringify(name)} ${why}`;
+    if (why !== undefined) return `must be names as data files give them: ${JSON.stringify(name)} ${why}`;
   }
   const seen = new Set<string>();
   for (const name of names) {
@@ -143,7 +144,7 @@ export function modelProblem(m: Model): string | undefined {
   if (!isReadout(m.readout)) return `its readout must be ${READOUT_NAMES}`;
   if (!whole(strideOf(m))) return 'its stride must be a whole number of at least 1';
   if (m.classes.length !== C || C < 2 || !m.classes.every((c) => typeof c === 'string')) return `it must name its C = ${C} classes (at least two), one string each (got ${m.classes.length})`;
-  const classProblem = namesProblem(m.classes);
+  const classProblem = namesProblem(m.classes, true);
   if (classProblem !== undefined) return `its classes ${classProblem}`;
   if (Array.isArray(m.channels) && !isNameList(m.channels)) return `its channels ${m.channels.every((c) => typeof c === 'string') ? namesProblem(m.channels) : 'must be names'}`;
   if (!Array.isArray(m.channels) || m.channels.length === 0 || inputWidth(m) * strideOf(m) !== D) return `its channels (${Array.isArray(m.channels) ? m.channels.length : 'none'}${sequenceNormOf(m) ? ', three times with the sequence normalization' : ''}${differencesOf(m) ? ', twice with the differences' : ''}) times its stride must be its input size D = ${D}`;
