@@ -358,3 +358,20 @@ test('TRAIN_DEFAULTS cannot be changed by a program that imports it (every run i
   assert.throws(() => { (TRAIN_DEFAULTS.lr as { adam: number }).adam = 1; }, TypeError);
   assert.equal(TRAIN_DEFAULTS.hidden, 64);
 });
+
+test('select "on" that cannot select says why, through onWarning (it did nothing without a word)', async () => {
+  const file = smallFile(tempDir('calls-'));
+  const { model } = await train({ files: [file], ...TINY });
+  const withInit: string[] = [];
+  await train({ files: [file], ...TINY, select: 'on', init: model, onWarning: (w) => withInit.push(w) });
+  assert.ok(withInit.includes('--select on does nothing with --init: the model fixes its shape, and training goes on with the options given (or the defaults)'), withInit.join('\n'));
+  const allGiven: string[] = [];
+  await train({ files: [file], ...TINY, select: 'on', noise: 0, warp: 0, mixup: 0, readout: 'last', resample: 0, onWarning: (w) => allGiven.push(w) });
+  assert.ok(allGiven.includes('--select on has nothing to compare: the augmentation (--noise, --warp, --mixup), --readout and --resample were all given'), allGiven.join('\n'));
+});
+
+test('bptt with an init model of two layers names the init model as the reason', async () => {
+  const file = smallFile(tempDir('calls-'));
+  const { model } = await train({ files: [file], ...TINY, layers: 2 });
+  await assert.rejects(train({ files: [file], ...TINY, init: model, bptt: 5 }), refused(/^bptt 5: the init model has two layers, and a model of two layers trains with full backpropagation through time; leave out bptt/));
+});

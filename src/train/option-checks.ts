@@ -97,7 +97,8 @@ export function checkOptions(o: CheckedOptions, name: Naming = asOption, run: ke
   }
   const layers = o.init ? layersOf(o.init.shape) : o.layers ?? TRAIN_DEFAULTS.layers;
   if (layers === 2 && o.bptt !== undefined && o.bptt > 0) {
-    throw new UserError(`${name('bptt')} ${o.bptt}: a model of two layers trains with full backpropagation through time; leave out ${name('bptt')} (or give 0)`);
+    const whose = o.init ? `the ${name('init')} model has two layers, and ` : '';
+    throw new UserError(`${name('bptt')} ${o.bptt}: ${whose}a model of two layers trains with full backpropagation through time; leave out ${name('bptt')} (or give 0)`);
   }
   const H = o.hidden ?? TRAIN_DEFAULTS.hidden;
   if (o.members !== undefined && !(isWhole(o.members, 1) && o.members * H <= MAX_HIDDEN)) {

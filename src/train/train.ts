@@ -195,6 +195,11 @@ async function trainClaimed(o: TrainOptions, outputs: OutputPaths): Promise<Trai
   // A resumed run selects again from the scores its checkpoint holds: only the missing tasks train.
   const select = o.select ?? d.select;
   const selecting = select !== 'off' && !o.init && (vary.augmentation || vary.readout || vary.resample);
+  if (select === 'on' && !selecting) {
+    o.onWarning?.(o.init
+      ? '--select on does nothing with --init: the model fixes its shape, and training goes on with the options given (or the defaults)'
+      : '--select on has nothing to compare: the augmentation (--noise, --warp, --mixup), --readout and --resample were all given');
+  }
   const skipped = selecting ? whySelectionSkips(ds.labels, ds.classes.length, hp.seed, select === 'on') : undefined;
   if (skipped) {
     hp = withoutSelection(hp, vary);

@@ -189,6 +189,7 @@ export const trainCommand = {
     // train() checks its outputs against the data files; the --init file only the command line knows.
     checkDistinct([['the --init model', a.init]], [['--out', a.out], ['--report', a.report], a.checkpoint === undefined ? ['--checkpoint (default: --out + .ckpt)', `${a.out}.ckpt`] : ['--checkpoint', a.checkpoint]]);
     const init = a.init ? loadInitModel(a.init, '--init') : undefined;
+    if (init) checkOptions({ ...options, init }, asFlag); // what the --init model's shape rules out, named as flags
     let progress: ReturnType<typeof createProgress> | undefined;
     let forgetNote: () => void = () => {};
     let epochs = 0; // per member
