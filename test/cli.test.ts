@@ -595,8 +595,12 @@ test('info shows what a model file holds; --json is the file without its paramet
   // An ensemble's members each with their own last epoch (the history is the first member's).
   assert.match(r.stdout, /\n {2}member 1, last epoch: loss [\d.]+, training accuracy [\d.]+\n {2}member 2, last epoch: loss [\d.]+, training accuracy [\d.]+\n/);
   assert.match(r.stdout, /\n {2}classes \(3\): jump, run, walk\n {2}channels \(3\): ax, ay, az, and their first differences\n/);
-  assert.match(r.stdout, /\n {2}training: 2 member\(s\) × 1 epochs, batch 32, adam lr 0\.006 \(cosine\), noise 0\.1, clip 1, seed 1\n/);
+  assert.match(r.stdout, /\n {2}training: 2 member\(s\) × 1 epochs, batch 32, adam lr 0\.006 \(cosine, warmup 0\.05\), noise 0\.1, clip 1, seed 1\n/);
   assert.equal(cli(['info', '--model', model]).stdout, r.stdout);
+  // What else changes the result is shown where it is not the default (truncated BPTT, class weights, a validation split).
+  const other = join(dir, 'o.json');
+  assert.equal(cli(['train', 'datasets/motion/train.csv', '--out', other, '--epochs', '1', '--hidden', '4', '--select', 'off', '--members', '1', '--bptt', '5', '--class-weights', 'balanced', '--val-split', '0.2', '--patience', '2', '--schedule', 'constant', '--quiet']).code, 0);
+  assert.match(cli(['info', other]).stdout, /\n {2}training: 1 member\(s\) × 1 epochs, batch 32, adam lr 0\.006 \(constant\), noise 0\.1, BPTT truncated at 5 steps, class weights balanced, validation split 0\.2, patience 2, clip 1, seed 1\n/);
   const j = cli(['info', model, '--json']);
   const doc = JSON.parse(j.stdout);
   const file = JSON.parse(readFileSync(model, 'utf8'));

@@ -66,8 +66,15 @@ export function modelSummary(m: Model, path: string): string {
   if (Array.isArray(t.files)) lines.push(`  trained on: ${list(t.files.map(String))} (${num(t.sequences, 12)} sequences)`);
   if (Object.keys(hp).length > 0) {
     const regularization = [`noise ${num(hp.noise)}`, ...(Number(hp.warp) > 0 ? [`warp ${num(hp.warp)}`] : []), ...(Number(hp.mixup) > 0 ? [`mixup ${num(hp.mixup)}`] : []), ...(Number(hp.guidedWarp) > 0 ? [`guided warp ${num(hp.guidedWarp)}`] : []), ...(Number(hp.weightDecay) > 0 ? [`weight decay ${num(hp.weightDecay)}`] : [])];
-    lines.push(`  training: ${num(hp.members)} member(s) × ${num(hp.epochs, 12)} epochs, batch ${num(hp.batchSize, 12)}, ${String(hp.optimizer)} lr ${num(hp.lr)} (${String(hp.schedule)}), ` +
-      `${regularization.join(', ')}, clip ${num(hp.clip)}, seed ${num(hp.seed, 12)}${hp.init === true ? ', from an --init model' : ''}`);
+    const schedule = hp.schedule === 'cosine' && Number(hp.warmup) > 0 ? `cosine, warmup ${num(hp.warmup)}` : String(hp.schedule);
+    // What else changes the result, where it is not the default.
+    const others = [
+      ...(Number(hp.bptt) > 0 ? [`BPTT truncated at ${num(hp.bptt, 12)} steps`] : []),
+      ...(typeof hp.classWeights === 'string' && hp.classWeights !== 'none' ? [`class weights ${visible(hp.classWeights)}`] : []),
+      ...(Number(hp.valSplit) > 0 ? [`validation split ${num(hp.valSplit)}${Number(hp.patience) > 0 ? `, patience ${num(hp.patience, 12)}` : ''}`] : []),
+    ];
+    lines.push(`  training: ${num(hp.members)} member(s) × ${num(hp.epochs, 12)} epochs, batch ${num(hp.batchSize, 12)}, ${String(hp.optimizer)} lr ${num(hp.lr)} (${schedule}), ` +
+      `${[...regularization, ...others].join(', ')}, clip ${num(hp.clip)}, seed ${num(hp.seed, 12)}${hp.init === true ? ', from an --init model' : ''}`);
   }
   const sel = record(t.selection);
   if (typeof sel.chosen === 'string' && Array.isArray(sel.candidates)) {
