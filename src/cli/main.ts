@@ -8,6 +8,7 @@ import { exitProcess, hangedUp, stopGracefully, stopping } from './interrupt.js'
 import { main } from './program.js';
 import { endPipeWaitsOnSignal } from '../io/pipe-wait.js';
 import { writtenSoFar } from './written.js';
+import { needsRerun, rerunWithoutTrapHandler } from './rerun.js';
 
 endPipeWaitsOnSignal();
 
@@ -39,7 +40,7 @@ process.stderr.on('error', (e: NodeJS.ErrnoException) => {
   process.exit(code);
 });
 
-main(hideBin(process.argv)).then((code) => {
+(needsRerun() ? rerunWithoutTrapHandler() : main(hideBin(process.argv))).then((code) => {
   if (hangedUp()) exitProcess(code); // the terminal is gone (interrupt.ts)
   if (stderrLost !== undefined) code = stderrLost;
   process.exitCode = code;

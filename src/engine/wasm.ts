@@ -179,13 +179,21 @@ function memoryRefused(bytes: number): string {
   const size = `${(bytes / 2 ** 20).toFixed(1)} MiB of kernel memory`;
   const cap = addressSpaceCap();
   if (cap === null) return `could not allocate ${size}; free memory, or lower --hidden, --threads or --batch-size`;
-  return `could not reserve ${size}: this process may use ${(cap / 2 ** 30).toFixed(1)} GiB of address space (ulimit -v), ` +
-    'and WebAssembly reserves about 10 GiB for each kernel memory; raise the limit (ulimit -v unlimited), ' +
-    'or run with NODE_OPTIONS=--disable-wasm-trap-handler (the same results)';
+  const limit = `this process may use ${(cap / 2 ** 30).toFixed(1)} GiB of address space (ulimit -v)`;
+  if (!trapHandlerOn()) return `could not reserve ${size}: ${limit}; raise the limit (ulimit -v unlimited)`;
+  return `could not reserve ${size}: ${limit}, and WebAssembly reserves about 10 GiB for each kernel memory; ` +
+    `raise the limit (ulimit -v unlimited), or run with NODE_OPTIONS=${NO_TRAP_HANDLER} (the same results)`;
+}
+
+const NO_TRAP_HANDLER = '--disable-wasm-trap-handler';
+
+/** Whether this Node runs WebAssembly with its trap handler (the default): not where started with NO_TRAP_HANDLER. */
+export function trapHandlerOn(env: Readonly<Record<string, string | undefined>> = process.env): boolean {
+  return !process.execArgv.includes(NO_TRAP_HANDLER) && !(env.NODE_OPTIONS ?? '').split(/\s+/).includes(NO_TRAP_HANDLER);
 }
 
 /** This process's limit on address space in bytes (Linux's /proc/self/limits), or null: none, or not known. */
-function addressSpaceCap(): number | null {
+export function addressSpaceCap(): number | null {
   try {
     const m = /^Max address space\s+(\d+)/m.exec(readFileSync('/proc/self/limits', 'utf8'));
     return m === null ? null : Number(m[1]);
