@@ -8,7 +8,7 @@ import fs, { chmodSync, lstatSync, mkdirSync, readFileSync, readdirSync, statSyn
 import { syncBuiltinESMExports } from 'node:module';
 import { spawn, spawnSync } from 'node:child_process';
 import { join } from 'node:path';
-import { checkWritable, writeFileAtomic, writeFilesAtomic } from '../src/io/atomic.js';
+import { checkWritable, writeError, writeFileAtomic, writeFilesAtomic } from '../src/io/atomic.js';
 import { saveModel } from '../src/io/model-file.js';
 import { UserError } from '../src/errors.js';
 import { initParameters } from '../src/model/init.js';
@@ -306,7 +306,7 @@ test('/dev/stdout and /dev/fd/N are written through the open descriptor: a file 
 test('temp files a killed process left are removed by the next write to the same path; those of running processes, recent ones and other files stay', () => {
   const dir = tempDir('atomic-');
   const target = join(dir, 'm.json');
-  const old = Date.now() / 1000 - 120;
+  const old = Date.now() / 1000 - 2 * 3600;
   const dead = 2 ** 22 + 12345; // past Linux's largest process number: no process has it
   const strays = [`.m.json.${dead}.1700000000000.1.tmp`, `.m.json.${dead}.1700000000000.2.probe.tmp`, `.m.json.${dead}.probe.tmp`];
   const kept = [`.m.json.${process.pid}.${Date.now()}.99.tmp`, `.m.json.${process.ppid}.1700000000000.1.tmp`, '.m.json.notapid.tmp', 'm.json.bak', `.other.${dead}.1700000000000.1.tmp`];
@@ -314,7 +314,7 @@ test('temp files a killed process left are removed by the next write to the same
     writeFileSync(join(dir, name), 'x');
     fs.utimesSync(join(dir, name), old, old);
   }
-  const recent = `.m.json.${dead + 1}.1700000000000.1.tmp`; // written to within the minute: perhaps another machine's
+  const recent = `.m.json.${dead + 1}.1700000000000.1.tmp`; // written to within the hour: perhaps a slow writer in another container's or machine's
   writeFileSync(join(dir, recent), 'x');
   writeFileAtomic(target, 'new');
   assert.deepEqual(readdirSync(dir).sort(), [...kept, recent, 'm.json'].sort());
@@ -339,4 +339,15 @@ test('a new file\'s mode is the umask\'s (a group-writable umask gave 0644), and
   } finally {
     process.umask(before);
   }
+});
+
+test('a name past 255 bytes is refused before any work (it was an internal error after it), and a temp file removed under a write is named as such', () => {
+  const dir = tempDir('atomic-');
+  assert.throws(() => checkWritable(join(dir, `${'a'.repeat(252)}.csv`), '--out'), (e: unknown) => e instanceof UserError && /^--out .*\.csv: the name is longer than file systems allow \(255 bytes\); choose a shorter one$/.test(e.message));
+  checkWritable(join(dir, `${'a'.repeat(251)}.csv`), '--out');
+  const gone = Object.assign(new Error('rename'), { code: 'ENOENT' });
+  const e = writeError(gone, join(dir, 'm.json'), false);
+  assert.ok(e instanceof UserError && /its temp file in .* was removed while it was being written \(by another program\?\); run again \(nothing was written\)/.test(e.message), String(e));
+  const long = writeError(Object.assign(new Error('x'), { code: 'ENAMETOOLONG' }), join(dir, 'm.json'), true);
+  assert.ok(long instanceof UserError && /the name is longer than this file system allows \(ENAMETOOLONG\); choose a shorter one \(the old file is unchanged\)/.test(long.message), String(long));
 });

@@ -89,7 +89,10 @@ export function writeError(e: unknown, path: string, kept: boolean): unknown {
     case 'EPERM':
       return new UserError(`permission denied (${code}); check the permissions of ${dir} or choose another path (${after})`, { file: path, cause: e });
     case 'ENOENT':
+      if (isFolder(dir)) return new UserError(`its temp file in ${dir} was removed while it was being written (by another program?); run again (${after})`, { file: path, cause: e });
       return new UserError(`the folder ${dir} does not exist; create it or choose another path (${after})`, { file: path, cause: e });
+    case 'ENAMETOOLONG':
+      return new UserError(`the name is longer than this file system allows (ENAMETOOLONG); choose a shorter one (${after})`, { file: path, cause: e });
     case 'EPIPE':
       return new UserError(`the program reading the pipe closed it (EPIPE) before the whole file was written; let it read to the end (${after})`, { file: path, cause: e });
     case 'EISDIR':
@@ -98,6 +101,14 @@ export function writeError(e: unknown, path: string, kept: boolean): unknown {
       return new UserError(`a part of the folder path ${dir} is not a folder; choose another path (${after})`, { file: path, cause: e });
     default:
       return e;
+  }
+}
+
+function isFolder(path: string): boolean {
+  try {
+    return statSync(path).isDirectory();
+  } catch {
+    return false;
   }
 }
 
@@ -168,8 +179,7 @@ const swept = new Set<string>(); // targets whose folders were looked through fo
 /**
  * Removes the temp files of writes to `target` that a killed process left (kill -9, a power cut), once per
  * target and process: those of a process that no longer runs here (or of an earlier process of this one's
- * number: pid 1 in every container), and not written to for a minute (a process of the same number on another
- * machine, sharing the folder, would still be writing to its file).
+ * number: pid 1 in every container), and not written to for an hour (STRAY_AGE_MS).
  */
 function removeStrays(target: string): void {
   if (swept.has(target)) return;
@@ -198,7 +208,9 @@ function removeStrays(target: string): void {
   }
 }
 
-const STRAY_AGE_MS = 60_000;
+// An hour: a writer waiting on a slow input writes nothing for minutes, and one in another PID namespace (a
+// container) or on another machine sharing the folder looks dead by its number.
+const STRAY_AGE_MS = 3_600_000;
 const STARTED_MS = Date.now() - process.uptime() * 1000 - 1000; // with a second's slack for the clock's rounding
 
 /** Whether a process of this number runs here (one of another user's counts: it cannot be signalled, but runs). */
@@ -213,8 +225,9 @@ function isRunning(pid: number): boolean {
 
 /** `.<target's name>.<suffix>` in target's folder, the name cut to 200 bytes so that the whole fits in 255. */
 function hiddenBeside(target: string, suffix: string): string {
-  let name = basename(target);
-  while (Buffer.byteLength(name) > 200) name = name.slice(0, -1);
+  const chars = [...basename(target)]; // cut by code points: half an emoji would be written as U+FFFD
+  while (Buffer.byteLength(chars.join('')) > 200) chars.pop();
+  const name = chars.join('');
   return join(dirname(target), `.${name}.${suffix}`);
 }
 
@@ -338,6 +351,8 @@ export function checkWritable(path: string, flag: string): void {
   const t = outputTarget(path, say);
   if (t.inPlace) return;
   const into = dirname(t.path);
+  // The probe's name is cut to fit; the file's own is not (255 bytes, the most a folder holds almost anywhere).
+  if (Buffer.byteLength(basename(t.path)) > 255) throw say('the name is longer than file systems allow (255 bytes); choose a shorter one');
   // A name of its own each time: a probe left by a killed process of the same number (pid 1 in every container)
   // must not read as a folder that refuses new files.
   removeStrays(t.path);

@@ -148,7 +148,10 @@ const NO_LINKS = new Set(['EPERM', 'ENOTSUP', 'EOPNOTSUPP', 'ENOSYS', 'EXDEV']);
 /** A failure to create the lock file as what the user can do about it. */
 function lockError(e: unknown, path: string): unknown {
   const code = (e as NodeJS.ErrnoException).code;
-  const remedy = code === 'ENOSPC' || code === 'EDQUOT' ? `free space in ${dirname(path)}` : code === 'EROFS' ? 'choose a folder on a writable file system' : "check the folder's permissions";
+  const remedy = code === 'ENOSPC' || code === 'EDQUOT' ? `free space in ${dirname(path)}`
+    : code === 'EROFS' ? 'choose a folder on a writable file system'
+      : code === 'ENAMETOOLONG' ? 'its name is longer than this file system allows: choose a shorter one'
+        : "check the folder's permissions";
   if (code === undefined || code === 'EIO') return e;
   return new UserError(`${path}: cannot create the checkpoint's lock file (${code}); ${remedy}, or give another --out or --checkpoint`, { cause: e });
 }
