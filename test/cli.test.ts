@@ -658,6 +658,7 @@ test('what yargs would take otherwise than meant is refused, exit 2, nothing wri
     [[...train, '--batchSize', '4'], /^train-signals: --batchSize is spelled --batch-size/],
     [[...train, '--labelColumn', 'label', '--label-column', 'label'], /^train-signals: --labelColumn is spelled --label-column/],
     [[...train, '--toString'], /^train-signals: unknown flag --toString \(see train-signals train --help\)$/m], // no flag --to-string to spell it as
+    [[...train, '--no-sequenceNorm'], /^train-signals: unknown flag --no-sequenceNorm; did you mean --sequence-norm\?/], // --sequence-norm takes a value: no --no- form
     [[...train, '--hiddden'], /^train-signals: unknown flag --hiddden; did you mean --hidden\?/],
     [[...train, '--bidirectional=yes'], /^train-signals: --bidirectional takes no value, or =true or =false \(got yes\)/],
     [[...train, '--no-bidirectional=false'], /^train-signals: --no-bidirectional takes no value/],

@@ -64,3 +64,14 @@ test('dataWarnings gives a program the lines train prints: a far-out value, a ti
   const flat = dataSet(['x', 'y'], 4, 5, (d) => d);
   assert.deepEqual(dataWarnings(flat), ['no channel varies: every step of every sequence holds the same values, so no class can be told from another']);
 });
+
+test('labels name the same number only as exact decimals: 20-digit ids a digit apart are two numbers; 1e0 and 1E0 are warned of once', async () => {
+  const { sameNumber } = await import('../src/data/warnings.js');
+  assert.notEqual(sameNumber('12345678901234567890'), sameNumber('12345678901234567891'));
+  assert.notEqual(sameNumber('0.1'), sameNumber('0.10000000000000001'));
+  for (const [a, b] of [['1', '1.0'], ['1', '01'], ['1', '+1'], ['1', '1e0'], ['10', '1e1'], ['0.1', '.1'], ['0', '-0.0'], ['1.5', '15e-1']]) assert.equal(sameNumber(a), sameNumber(b), `${a} ${b}`);
+  for (const x of ['abc', '1e', 'e1', '', '1.2.3', '0x10']) assert.equal(sameNumber(x), undefined, x);
+  const ds = dataSet(['x'], 4, 5, (_d, n, t) => n + t);
+  const lines = dataWarnings({ ...ds, classes: ['1e0', '1E0'], labels: Int32Array.from([0, 1, 0, 1]) } as DataSet);
+  assert.deepEqual(lines.filter((l) => l.startsWith('classes')), ['classes "1e0", "1E0" name the same number; they are trained as different classes (write each label one way)']);
+});

@@ -79,7 +79,10 @@ function checkArgs(raw: readonly string[], y: any): void {
 const DECIMAL = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
 
 /** Every command's flags, for a suggestion before yargs knows which command runs. */
-const ALL_FLAGS = [...new Set([trainOptions, evaluateOptions, predictOptions, tuneOptions, exportOptions, infoOptions].flatMap((o) => Object.keys(o)))];
+const OPTION_SETS = [trainOptions, evaluateOptions, predictOptions, tuneOptions, exportOptions, infoOptions];
+const ALL_FLAGS = [...new Set(OPTION_SETS.flatMap((o) => Object.keys(o)))];
+/** The yes/no flags, the only ones --no- negates. */
+const BOOLEAN_FLAGS = new Set(OPTION_SETS.flatMap((o) => Object.entries(o).filter(([, v]) => (v as { type?: string }).type === 'boolean').map(([k]) => k)));
 
 /**
  * What yargs would take otherwise than the user meant, refused before it parses: words after `--` (yargs drops
@@ -102,8 +105,8 @@ function checkWords(argv: readonly string[]): void {
     const camel = /^--(no-)?([a-z][a-z0-9]*[A-Z][A-Za-z0-9]*)(=|$)/.exec(word);
     if (camel !== null) {
       const dashed = camel[2].replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
-      // The dashed spelling only where it is a flag (--toString is no --to-string); else unknownFlags names it.
-      if (ALL_FLAGS.includes(dashed)) throw usageError(`--${camel[1] ?? ''}${camel[2]} is spelled --${camel[1] ?? ''}${dashed}`);
+      // The dashed spelling only where it is a flag (--toString is no --to-string), and --no- only for a yes/no one.
+      if (ALL_FLAGS.includes(dashed) && (camel[1] === undefined || BOOLEAN_FLAGS.has(dashed))) throw usageError(`--${camel[1] ?? ''}${camel[2]} is spelled --${camel[1] ?? ''}${dashed}`);
       const near = closest(dashed, ALL_FLAGS);
       throw usageError(`unknown flag --${camel[1] ?? ''}${camel[2]}${near === undefined ? '' : `; did you mean --${near}?`}`);
     }

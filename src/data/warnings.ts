@@ -45,7 +45,8 @@ const FROM_ONE = 'little can be learned of a class from one (a header row, or a 
 
 /** The classes that another class equals but for letter case, in the order of `classes`. */
 function letterCaseTwins(classes: readonly string[]): string[] {
-  return twinsBy(classes, (c) => c.toLowerCase());
+  // Numbers written 1e0 and 1E0 are the same-number warning's, not this one's.
+  return twinsBy(classes, (c) => (sameNumber(c) === undefined ? c.toLowerCase() : undefined));
 }
 
 /** The classes that share a key with another class, in the order of `classes`; a class without a key has none. */
@@ -61,11 +62,21 @@ function twinsBy(classes: readonly string[], key: (c: string) => string | undefi
   return [...byKey.values()].filter((cs) => cs.length > 1).flat();
 }
 
-/** The number a label names (`1`, `1.0`, `01` and `1e0` name 1), as a key; none for a label that is not a number. */
+/**
+ * The number a label names (`1`, `1.0`, `01`, `+1` and `1e0` name 1), as a key; none for a label that is not a
+ * number. Exact: the decimal digits are compared, not a double's (20-digit ids that differ in their last digit
+ * name two numbers).
+ */
 export function sameNumber(label: string): string | undefined {
-  if (!/^\s*[+-]?(\d+\.?\d*|\.\d+)(e[+-]?\d+)?\s*$/i.test(label)) return undefined;
-  const x = Number(label);
-  return Number.isFinite(x) ? String(x) : undefined;
+  const m = /^\s*([+-]?)(?:(\d+)\.?(\d*)|\.(\d+))(?:e([+-]?\d+))?\s*$/i.exec(label);
+  if (m === null) return undefined;
+  const whole = m[2] ?? '';
+  const digits = whole + (m[3] ?? m[4] ?? '');
+  const lead = digits.search(/[1-9]/);
+  if (lead < 0) return '0';
+  // The value is 0.<digits> × 10^(whole's length + exponent): written from the first non-zero digit, without trailing zeros.
+  const exponent = BigInt(whole.length - lead) + BigInt(m[5] ?? 0);
+  return `${m[1] === '-' ? '-' : ''}0.${digits.slice(lead).replace(/0+$/, '')}e${exponent}`;
 }
 
 /**
