@@ -149,15 +149,17 @@ test('stdout on a full disk (/dev/full): one line says so, exit 2, for every com
     const r = spawnSync(process.execPath, [CLI, ...args], { cwd: ROOT, stdio: ['ignore', full, 'pipe'], encoding: 'utf8' });
     closeSync(full);
     assert.equal(r.status, 2, `${args[0]}: ${r.stderr}`);
-    assert.equal(r.stderr, 'train-signals: cannot write to stdout: the disk is full (ENOSPC); free space, or send the output elsewhere\n');
+    assert.equal(r.stderr, 'train-signals: cannot write to stdout: the device takes no more (ENOSPC); send the output elsewhere\n'); // not 'free space': a device
   }
   // train writes its model before its summary: the line says the model is there (it read as if nothing was written).
   const full = openSync('/dev/full', 'w');
   const out = join(dir, 'n.json');
-  const r = spawnSync(process.execPath, [CLI, 'train', 'datasets/cbf/train.csv', '--out', out, '--epochs', '1', '--hidden', '4', '--select', 'off', '--members', '1', '--quiet'], { cwd: ROOT, stdio: ['ignore', full, 'pipe'], encoding: 'utf8' });
+  const report = join(dir, 'r.html');
+  const r = spawnSync(process.execPath, [CLI, 'train', 'datasets/cbf/train.csv', '--out', out, '--report', report, '--epochs', '1', '--hidden', '4', '--select', 'off', '--members', '1', '--quiet'], { cwd: ROOT, stdio: ['ignore', full, 'pipe'], encoding: 'utf8' });
   closeSync(full);
   assert.equal(r.status, 2, r.stderr);
-  assert.equal(r.stderr, `train-signals: cannot write to stdout: the disk is full (ENOSPC); free space, or send the output elsewhere; the model ${out} was written all the same\n`);
+  assert.equal(r.stderr, `train-signals: cannot write to stdout: the device takes no more (ENOSPC); send the output elsewhere; the model ${out} and the report ${report} were written all the same\n`);
+  assert.ok(existsSync(report));
   assert.ok(existsSync(out));
 });
 
@@ -776,10 +778,10 @@ test('--channels takes a name with a comma in it in double quotes, as the header
   const args = ['train', file, '--epochs', '1', '--select', 'off', '--members', '1', '--hidden', '4', '--out', join(dir, 'm.json')];
   const r = cli([...args, '--channels', '"x,y",noise']);
   assert.equal(r.code, 0, r.stderr);
-  assert.match(r.stderr, /channels: x,y, noise/);
+  assert.match(r.stderr, /channels: "x,y", noise/);
   const bare = cli([...args, '--channels', 'x,y,noise']);
   assert.equal(bare.code, 2);
   assert.match(bare.stderr, /channel "x" is not a column of the header \(id, t, label, "x,y", noise\)/);
   const open = cli([...args, '--channels', '"x,y']);
-  assert.match(open.stderr, /^train-signals: --channels "x,y: a quote is not closed; write a name with a comma in it as "x,y", the rest bare/);
+  assert.match(open.stderr, /^train-signals: --channels "x,y: not a list of names; write a name with a comma in it in double quotes, followed by a comma or the end \("x,y",z\), the rest bare/);
 });

@@ -10,8 +10,8 @@ export const PROGRAM = 'train-signals';
 
 /**
  * s as one word for a POSIX shell: bare when every character is safe there, else in single quotes; a word with
- * control or bidirectional-formatting characters in bash's $'…', those written as escapes, so that the line
- * neither acts on the terminal nor loses them when pasted.
+ * control or bidirectional-formatting characters in $'…' (bash, zsh, ksh; not dash or fish), those written as
+ * escapes, so that the line neither acts on the terminal nor loses them when pasted.
  */
 export function shellQuote(s: string): string {
   if (/^[\w@%+=:,./-]+$/.test(s)) return s;

@@ -2,6 +2,7 @@
 // The command-line entry point: runs the program (program.ts) as this process, ending it with the program's exit
 // code, and decides what a failing stdout or stderr means for the process.
 
+import { fstatSync } from 'node:fs';
 import { hideBin } from 'yargs/helpers';
 import { PROGRAM as NAME } from './command-line.js';
 import { exitProcess, hangedUp, stopGracefully, stopping } from './interrupt.js';
@@ -17,10 +18,19 @@ endPipeWaitsOnSignal();
 process.stdout.on('error', (e: NodeJS.ErrnoException) => {
   if (e.code === 'EPIPE') process.exit(0);
   // Any other failure (a full disk under `> file`, /dev/full) is the user's surroundings: one line, exit 2.
-  const why = e.code === 'ENOSPC' || e.code === 'EDQUOT' ? `the disk is full (${e.code}); free space, or` : `${e.code ?? e.message};`;
+  const full = e.code === 'ENOSPC' || e.code === 'EDQUOT';
+  const why = full && stdoutIsDevice() ? `the device takes no more (${e.code});` : full ? `the disk is full (${e.code}); free space, or` : `${e.code ?? e.message};`;
   process.stderr.write(`${NAME}: cannot write to stdout: ${why} send the output elsewhere${writtenSoFar()}\n`, () => process.exit(2));
   setTimeout(() => process.exit(2), 1000).unref();
 });
+
+function stdoutIsDevice(): boolean {
+  try {
+    return fstatSync(1).isCharacterDevice();
+  } catch {
+    return false;
+  }
+}
 
 // With stderr gone there is no one left to tell: a closed pipe ends the run as SIGPIPE would (141), any other
 // failure (a log on a full disk) as the user's surroundings (2), rather than as a bug whose stack trace could not

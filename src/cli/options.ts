@@ -50,7 +50,7 @@ export function nameListOf(s: string): string[] | null {
 /** The column flags as load options; names trimmed, as the header's are. */
 export function loadOptionsOf(a: DataArgs) {
   const listed = a.channels === undefined ? undefined : nameListOf(a.channels);
-  requireFlag(listed !== null, `--channels ${a.channels}: a quote is not closed; write a name with a comma in it as "x,y", the rest bare`);
+  requireFlag(listed !== null, `--channels ${a.channels}: not a list of names; write a name with a comma in it in double quotes, followed by a comma or the end ("x,y",z), the rest bare`);
   const channels = listed ?? undefined;
   // An empty name is refused, not dropped: `ax,,ay` may have lost a name.
   requireFlag(channels === undefined || channels.every((c) => c !== ''), `--channels ${a.channels}: an empty name (two commas together, or one at an end); name each channel, comma-separated`);

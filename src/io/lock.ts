@@ -5,7 +5,7 @@
 // while the first is alive. A lock whose process is gone on this host (killed, power lost) is stale and taken
 // over; one from another host (a shared folder) cannot be checked and is respected.
 
-import { closeSync, linkSync, lstatSync, openSync, readFileSync, rmSync, writeFileSync, writeSync } from 'node:fs';
+import { closeSync, linkSync, lstatSync, openSync, readFileSync, rmSync, statSync, writeFileSync, writeSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { hostname } from 'node:os';
 import { UserError } from '../errors.js';
@@ -127,6 +127,8 @@ function writeLock(path: string, stamp: string): void {
     linkSync(tmp, path);
     return;
   } catch (e) {
+    // Over NFS a link whose reply was lost is retried and then fails as EEXIST: the temp file's two links say it was made.
+    if ((e as NodeJS.ErrnoException).code === 'EEXIST' && linkCount(tmp) === 2) return;
     if (!NO_LINKS.has((e as NodeJS.ErrnoException).code ?? '')) throw e;
   } finally {
     rmSync(tmp, { force: true });
@@ -140,6 +142,14 @@ function writeLock(path: string, stamp: string): void {
     throw e;
   }
   closeSync(fd);
+}
+
+function linkCount(path: string): number {
+  try {
+    return statSync(path).nlink;
+  } catch {
+    return 0;
+  }
 }
 
 /** What link(2) says on a file system without hard links (FAT, some network and FUSE ones). */

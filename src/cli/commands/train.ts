@@ -14,7 +14,7 @@ import { createProgress, loadingLines, selectionLines } from '../progress.js';
 import { armGraceful, atStop, disarmGraceful, gracefulSignal } from '../interrupt.js';
 import { noteWritten } from '../written.js';
 import { checkFolder } from '../../io/atomic.js';
-import { nameList } from '../../data/names.js';
+import { columnList } from '../../data/names.js';
 import { scalesApart, widelyScaledChannels } from '../../data/scale-spread.js';
 import { type DataArgs, FILE_KINDS, dataOptionsFor, loadOptionsOf, requireFlag, switchFlag, differencesOption, sequenceNormOption, resampleFlag, strideFlag } from '../options.js';
 import { printEvaluations } from './evaluate.js';
@@ -202,7 +202,7 @@ export const trainCommand = {
       onRead: a.quiet ? undefined : loadingLines(process.stderr),
       onWarning: a.quiet ? undefined : (w) => process.stderr.write(`train-signals: warning: ${visible(w)}\n`),
       onLoaded: a.quiet ? undefined : (ds) => {
-        process.stderr.write(`${ds.lengths.length} sequences, ${ds.classes.length} classes; channels: ${nameList(ds.channels.map(visible))}\n`);
+        process.stderr.write(`${ds.lengths.length} sequences, ${ds.classes.length} classes; channels: ${visible(columnList(ds.channels))}\n`);
         const wide = init === undefined ? widelyScaledChannels(ds) : [];
         if (wide.length > 0 && a.sequenceNorm === 'auto') process.stderr.write(`${visible(scalesApart(wide))}: each sequence is put on its own scale (--sequence-norm auto)\n`);
       },
@@ -238,6 +238,7 @@ export const trainCommand = {
       selecting.end();
       progress?.end();
     });
+    if (a.report && a.report !== '-') noteWritten(`the report ${visible(a.report)}`);
     const m = r.model;
     // Each member's fit: an ensemble's members stop early, or not, each on its own.
     const fits = (m.training as { members?: Array<{ bestEpoch: number; epochs: number }> }).members ?? [{ bestEpoch: r.bestEpoch, epochs: r.history.length }];
