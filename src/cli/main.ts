@@ -9,9 +9,10 @@ import { exitProcess, hangedUp, stopGracefully, stopping } from './interrupt.js'
 import { main } from './program.js';
 import { endPipeWaitsOnSignal } from '../io/pipe-wait.js';
 import { writtenSoFar } from './written.js';
-import { needsRerun, rerunWithoutTrapHandler } from './rerun.js';
+import { needsRerun, rerunWithoutTrapHandler, watchParent } from './rerun.js';
 
 endPipeWaitsOnSignal();
+watchParent();
 
 // A reader that stops early (`evaluate … | head`) closes the pipe: the output is no longer wanted, so end
 // quietly, as Unix tools do, rather than with a stack trace. Files being written are atomic and stay whole.

@@ -19,7 +19,9 @@ export function needsRerun(): boolean {
  * the child at once, without its checkpoint. Elsewhere a signal is sent to this process alone, and passed on.
  */
 export function rerunWithoutTrapHandler(): Promise<number> {
-  const child = spawn(process.execPath, [...process.execArgv, '--disable-wasm-trap-handler', ...process.argv.slice(1)], { stdio: 'inherit' });
+  const child = spawn(process.execPath, [...process.execArgv, '--disable-wasm-trap-handler', ...process.argv.slice(1)], {
+    stdio: 'inherit', env: { ...process.env, [PARENT]: String(process.pid) },
+  });
   const fromTerminal = process.stdin.isTTY === true;
   for (const signal of ['SIGINT', 'SIGHUP', 'SIGTERM'] as const) {
     process.on(signal, () => {
@@ -30,6 +32,23 @@ export function rerunWithoutTrapHandler(): Promise<number> {
     child.on('error', reject);
     child.on('exit', (code, signal) => resolve(code ?? 128 + (signal === null ? 0 : signalNumber(signal))));
   });
+}
+
+const PARENT = 'TRAIN_SIGNALS_RERUN_BY';
+
+/**
+ * In the child of a rerun: once the process that started it is gone (killed outright, which no signal tells),
+ * stop as SIGTERM would (gracefully, with the checkpoint, while training), rather than run on unseen.
+ */
+export function watchParent(env: Readonly<Record<string, string | undefined>> = process.env): void {
+  const parent = Number(env[PARENT]);
+  if (!(parent > 0)) return;
+  const watch = setInterval(() => {
+    if (process.ppid === parent) return;
+    clearInterval(watch);
+    process.kill(process.pid, 'SIGTERM');
+  }, 1000);
+  watch.unref();
 }
 
 function signalNumber(signal: NodeJS.Signals): number {
