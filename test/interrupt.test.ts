@@ -405,3 +405,23 @@ test('signalsHandled() resolves only after a signal that came during synchronous
     process.removeListener('SIGUSR2', onSignal);
   }
 });
+
+test('under a cap on address space the command runs in a child Node: SIGTERM to the command is passed on, and the command killed outright stops its child within seconds, each with its checkpoint', { skip: process.platform !== 'linux' }, async () => {
+  for (const how of ['SIGTERM', 'SIGKILL'] as const) {
+    const dir = tempDir('ts-rerun-');
+    const out = join(dir, 'm.json');
+    const words = ['train', 'datasets/cbf/train.csv', '--epochs', '100000', '--hidden', '4', '--members', '1', '--select', 'off', '--threads', '1', '--out', out];
+    const parent = spawn('bash', ['-c', `ulimit -v 12000000 && exec "${process.execPath}" "${CLI}" ${words.map((w) => `'${w}'`).join(' ')}`], { cwd: ROOT, stdio: ['ignore', 'ignore', 'pipe'] });
+    let stderr = '';
+    parent.stderr.on('data', (b) => { stderr += b; });
+    const exited = new Promise<number | null>((resolve) => parent.on('exit', (code) => resolve(code)));
+    while (!/^epoch/m.test(stderr)) await new Promise((resolve) => setTimeout(resolve, 50)); // training, in the child
+    parent.kill(how);
+    const code = await exited;
+    if (how === 'SIGTERM') assert.equal(code, 130, stderr);
+    const t0 = Date.now();
+    while (existsSync(`${out}.ckpt.lock`) && Date.now() - t0 < 15_000) await new Promise((resolve) => setTimeout(resolve, 100)); // the child's lock goes as it ends
+    assert.ok(!existsSync(`${out}.ckpt.lock`), `${how}: the child still runs 15 s on: ${stderr}`);
+    parseCheckpoint(readFileSync(`${out}.ckpt`, 'utf8'), 'ckpt'); // whole, to resume from
+  }
+});
