@@ -711,6 +711,12 @@ test('under a cap on address space (ulimit -v) every command runs, with the same
   const trained = capTo(12_000_000, [...args, '--out', capped]);
   assert.equal(trained.status, 0, trained.stderr);
   assert.deepEqual(JSON.parse(readFileSync(capped, 'utf8')).parameters, JSON.parse(readFileSync(model, 'utf8')).parameters);
+  // Six threads' code space does not fit 4 GB: fewer, said so (V8 ended the process), the same bits.
+  const few = join(dir, 'few.json');
+  const lowered = capTo(4_000_000, [...args.filter((w) => w !== '--quiet').map((w) => (w === '2' ? '6' : w)), '--out', few]);
+  assert.equal(lowered.status, 0, lowered.stderr);
+  assert.match(lowered.stderr, /warning: 6 threads do not fit this process's cap on address space \(ulimit -v; each thread reserves about 0\.6 GiB\): training on \d \(the same results, more slowly\)/);
+  assert.deepEqual(JSON.parse(readFileSync(few, 'utf8')).parameters, JSON.parse(readFileSync(model, 'utf8')).parameters);
   const predicted = capTo(8_000_000, ['predict', '--model', model, 'datasets/cbf/test.csv']);
   assert.equal(predicted.status, 0, predicted.stderr);
   assert.equal(predicted.stdout, cli(['predict', '--model', model, 'datasets/cbf/test.csv']).stdout);

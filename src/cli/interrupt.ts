@@ -11,6 +11,7 @@
 // Does not own exit codes for anything but these signals; main.ts owns the rest.
 
 import { eventLoopTurn } from '../engine/turns.js';
+import { isRerunChild } from './rerun.js';
 
 const STOP_CODE = 130;
 const SIGNALS: readonly NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
@@ -41,7 +42,16 @@ export function installSignalHandlers(name: string): void {
       graceful.abort(sig);
       // The next signal takes the system's default action, ending the process at once even while the main
       // thread is inside a long step, where no JavaScript handler could run; the shell sees status 130 (143).
+      // A rerun's child (rerun.ts) gets a signal sent to the process group twice, from the sender and passed
+      // on by its parent: a second one within a second is that copy, not a second Ctrl-C.
+      const restore = () => {
+        for (const s of SIGNALS) process.removeListener(s, ignore);
+      };
       for (const s of SIGNALS) process.removeListener(s, onSignal);
+      if (isRerunChild()) {
+        for (const s of SIGNALS) process.on(s, ignore);
+        setTimeout(restore, REPEAT_MS).unref();
+      }
       process.stderr.write(
         `${name}: ${sig} received; finishing the current step and writing the checkpoint ` +
           '(press Ctrl-C again to stop at once)\n',
@@ -54,6 +64,9 @@ export function installSignalHandlers(name: string): void {
   };
   for (const s of SIGNALS) process.on(s, onSignal);
 }
+
+const REPEAT_MS = 1000;
+const ignore = (): void => {};
 
 /**
  * Ends the process with `code`, as process.exit does; after a SIGHUP, by that signal instead: Node's own exit

@@ -51,7 +51,7 @@ process.stderr.on('error', (e: NodeJS.ErrnoException) => {
   process.exit(code);
 });
 
-(needsRerun() ? rerunWithoutTrapHandler() : main(hideBin(process.argv))).then((code) => {
+(needsRerun(hideBin(process.argv)) ? rerunWithoutTrapHandler() : main(hideBin(process.argv))).then((code) => {
   if (hangedUp()) exitProcess(code); // the terminal is gone (interrupt.ts)
   if (stderrLost !== undefined) code = stderrLost;
   process.exitCode = code;

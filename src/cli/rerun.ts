@@ -5,33 +5,38 @@
 // without it: the same results (the kernel's arithmetic does not change), bounds checked in code instead.
 
 import { spawn } from 'node:child_process';
+import { constants } from 'node:os';
 import { addressSpaceCap, trapHandlerOn } from '../engine/wasm.js';
 
-/** Whether this process runs capped with the trap handler on (and so should run the command again without it). */
-export function needsRerun(): boolean {
+/**
+ * Whether this process runs capped with the trap handler on, and the command (its words `argv`) runs the
+ * kernel: then it should run again without the handler. Help, the version, info and export use no kernel.
+ */
+export function needsRerun(argv: readonly string[]): boolean {
+  if (['info', 'export', 'help'].includes(argv[0]) || argv.some((a) => ['--help', '-h', '--version'].includes(a))) return false;
   return addressSpaceCap() !== null && trapHandlerOn();
 }
 
 /**
  * Runs this command again in a child Node without the trap handler, its standard streams this process's, and
- * resolves to its exit code. At a terminal, Ctrl-C and a hang-up reach the child from the terminal itself (they
- * go to the whole process group), so this process only outlives them: passed on too, a second SIGINT would stop
- * the child at once, without its checkpoint. Elsewhere a signal is sent to this process alone, and passed on.
+ * resolves to its exit code (128 + the signal's number where a signal ended it). Every SIGINT, SIGTERM and
+ * SIGHUP is passed on: one sent to the whole process group (Ctrl-C at a terminal, timeout, a job scheduler)
+ * reaches the child twice, and the child takes a second within a second for that copy (interrupt.ts).
  */
 export function rerunWithoutTrapHandler(): Promise<number> {
   const child = spawn(process.execPath, [...process.execArgv, '--disable-wasm-trap-handler', ...process.argv.slice(1)], {
     stdio: 'inherit', env: { ...process.env, [PARENT]: String(process.pid) },
   });
-  const fromTerminal = process.stdin.isTTY === true;
-  for (const signal of ['SIGINT', 'SIGHUP', 'SIGTERM'] as const) {
-    process.on(signal, () => {
-      if (signal === 'SIGTERM' || !fromTerminal) child.kill(signal);
-    });
-  }
+  for (const signal of ['SIGINT', 'SIGHUP', 'SIGTERM'] as const) process.on(signal, () => child.kill(signal));
   return new Promise((resolve, reject) => {
     child.on('error', reject);
-    child.on('exit', (code, signal) => resolve(code ?? 128 + (signal === null ? 0 : signalNumber(signal))));
+    child.on('exit', (code, signal) => resolve(code ?? 128 + (signal === null ? 0 : (constants.signals[signal] ?? 0))));
   });
+}
+
+/** Whether this process is a rerun's child. */
+export function isRerunChild(env: Readonly<Record<string, string | undefined>> = process.env): boolean {
+  return Number(env[PARENT]) > 0;
 }
 
 const PARENT = 'TRAIN_SIGNALS_RERUN_BY';
@@ -51,6 +56,3 @@ export function watchParent(env: Readonly<Record<string, string | undefined>> = 
   watch.unref();
 }
 
-function signalNumber(signal: NodeJS.Signals): number {
-  return { SIGHUP: 1, SIGINT: 2, SIGKILL: 9, SIGPIPE: 13, SIGTERM: 15 }[signal as string] ?? 1;
-}

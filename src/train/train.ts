@@ -31,7 +31,7 @@ import { layoutOf } from '../model/layout.js';
 import { TUNE_KEYS, type TuneOptions, type TuneResult, measureThreads } from './tune.js';
 import { asOption, checkOptions } from './option-checks.js';
 import { type NamesExactly, checkCallbacks, checkFileList, checkKnownOptions, checkModelArgument, checkOptionsObject, checkPathOptions, checkSignal } from '../data/arguments.js';
-import { checkKernelEnvironment } from '../engine/wasm.js';
+import { checkKernelEnvironment, threadsWithinCap } from '../engine/wasm.js';
 import { type OutputPaths, checkClassesRecur, checkFollows, checkInit, claimCheckpoint, fileSizeProblem, fixedByModel, checkOutputs, checkResume, checkResumeData, checkResumeSelection, checkTestFiles } from './preflight.js';
 import { type Selection, type StageProgress, type TaskCounts, budgetOf, plannedTasks, selectModel, taskKey, whySelectionSkips, withCandidate, withVaried, withoutSelection } from './select.js';
 
@@ -160,10 +160,16 @@ async function trainClaimed(o: TrainOptions, outputs: OutputPaths): Promise<Trai
   // A checkpoint of an earlier version, which trained one model: resuming it keeps to one.
   if (resume && resume.hyperparameters.members === undefined && o.members === undefined) hp = { ...hp, members: 1 };
   let threads = o.threads === 'auto' ? 0 : o.threads ?? defaultThreads();
+  // Under a cap on address space more threads would end the process in V8; fewer give the same bits.
+  const room = threadsWithinCap();
+  if (threads > room) {
+    o.onWarning?.(`${threads} threads do not fit this process's cap on address space (ulimit -v; each thread reserves about 0.6 GiB): training on ${room} (the same results, more slowly)`);
+    threads = room;
+  }
   let tuned: TuneResult | undefined;
   if (threads === 0) {
     tuned = await measureThreads(ds, {
-      ...hp, steps: d.autoTuneSteps, warmupSteps: d.autoTuneWarmupSteps, kernel: o.kernel, threads: defaultThreadCounts(true), signal: o.signal,
+      ...hp, steps: d.autoTuneSteps, warmupSteps: d.autoTuneWarmupSteps, kernel: o.kernel, threads: defaultThreadCounts(true).filter((n) => n <= room), signal: o.signal,
     }).catch(fromResumed);
     threads = tuned.recommended;
     o.onTuned?.(structuredClone(tuned));

@@ -1,5 +1,6 @@
 // `train-signals train`: flags → TrainOptions → train() → a summary on stdout. Progress goes to stderr.
 
+import { statSync } from 'node:fs';
 import type { Argv, ArgumentsCamelCase } from 'yargs';
 import { READOUTS, type Readout } from '../../model/rnn.js';
 import { loadInitModel } from '../../io/safetensors.js';
@@ -218,7 +219,7 @@ export const trainCommand = {
       },
       onTrained: () => {
         disarmGraceful();
-        if (a.out && a.out !== '-') noteWritten(`the model ${visible(a.out)}`);
+        if (a.out && isFile(a.out)) noteWritten(`the model ${visible(a.out)}`);
         // A signal while the test files are scored stops at once: say what is already there and what is not.
         const missing = [...(a.test ? ['the test files were not scored'] : []), ...(a.report ? ['the report was not written'] : [])];
         if (a.out && missing.length > 0) forgetNote = atStop(() => process.stderr.write(`train-signals: the model was written to ${visible(a.out)}; ${missing.join(', ')}\n`));
@@ -238,7 +239,7 @@ export const trainCommand = {
       selecting.end();
       progress?.end();
     });
-    if (a.report && a.report !== '-') noteWritten(`the report ${visible(a.report)}`);
+    if (a.report && isFile(a.report)) noteWritten(`the report ${visible(a.report)}`);
     const m = r.model;
     // Each member's fit: an ensemble's members stop early, or not, each on its own.
     const fits = (m.training as { members?: Array<{ bestEpoch: number; epochs: number }> }).members ?? [{ bestEpoch: r.bestEpoch, epochs: r.history.length }];
@@ -259,3 +260,11 @@ export const trainCommand = {
   },
 };
 
+/** Whether path is a regular file (not a device or FIFO written in place, not stdout's `-`). */
+function isFile(path: string): boolean {
+  try {
+    return statSync(path).isFile();
+  } catch {
+    return false;
+  }
+}
