@@ -717,6 +717,10 @@ test('under a cap on address space (ulimit -v) every command runs, with the same
   assert.equal(lowered.status, 0, lowered.stderr);
   assert.match(lowered.stderr, /warning: 6 threads do not fit this process's cap on address space \(ulimit -v; each thread reserves about 0\.6 GiB\): training on \d \(the same results, more slowly\)/);
   assert.deepEqual(JSON.parse(readFileSync(few, 'utf8')).parameters, JSON.parse(readFileSync(model, 'utf8')).parameters);
+  const tuned = capTo(4_000_000, ['tune', 'datasets/cbf/train.csv', '--threads', '1,8', '--steps', '2', '--json']);
+  assert.equal(tuned.status, 0, tuned.stderr);
+  assert.match(tuned.stderr, /warning: 8 thread\(s\) do not fit this process's cap on address space \(ulimit -v; each thread reserves about 0\.6 GiB\); measuring up to \d/);
+  assert.ok((JSON.parse(tuned.stdout) as { rows: { threads: number }[] }).rows.every((row) => row.threads <= 3));
   const predicted = capTo(8_000_000, ['predict', '--model', model, 'datasets/cbf/test.csv']);
   assert.equal(predicted.status, 0, predicted.stderr);
   assert.equal(predicted.stdout, cli(['predict', '--model', model, 'datasets/cbf/test.csv']).stdout);

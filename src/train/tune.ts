@@ -23,6 +23,7 @@ import { inputNoise } from '../model/noise.js';
 import { clipScale } from '../model/optimizer.js';
 import { type Engine, createEngine } from '../engine/engine.js';
 import type { KernelName } from '../engine/kernels.js';
+import { threadsWithinCap } from '../engine/wasm.js';
 import { longestWindow } from '../model/frames.js';
 import { drawInitialWeights, shapeFor } from './fit.js';
 import { asOption, checkOptions } from './option-checks.js';
@@ -212,7 +213,9 @@ export async function measureThreads(given: DataSet, o: TuneOptions = {}): Promi
   const ds = resampledDataSet(given, s.resample); // as fit() trains
   // An engine runs no more threads than a batch has chunks, so larger counts would time the same engine again.
   const chunks = Math.ceil(s.batchSize / s.chunkSize);
-  const counts = [...new Set((o.threads ?? defaultThreadCounts()).map((t) => Math.min(t, chunks)))].sort((a, b) => a - b);
+  // Under a cap on address space, more threads than fit would end the process in V8 (wasm.ts threadsWithinCap).
+  const room = threadsWithinCap();
+  const counts = [...new Set((o.threads ?? defaultThreadCounts()).map((t) => Math.min(t, chunks, room)))].sort((a, b) => a - b);
   const all: Timed[] = [];
   try {
     for (const threads of counts) {

@@ -3,7 +3,8 @@
 import type { Argv, ArgumentsCamelCase } from 'yargs';
 import { READOUTS, type Readout } from '../../model/rnn.js';
 import { tune } from '../../train/train.js';
-import { MAX_THREADS, TRAIN_DEFAULTS, defaultThreads } from '../../train/defaults.js';
+import { MAX_THREADS, TRAIN_DEFAULTS, defaultThreadCounts, defaultThreads } from '../../train/defaults.js';
+import { threadsWithinCap } from '../../engine/wasm.js';
 import { asFlag, checkOptions } from '../../train/option-checks.js';
 import { formatTune } from '../../train/tune.js';
 import { type DataArgs, FILE_KINDS, dataOptionsFor, isInt, loadOptionsOf, requireFlag, switchFlag, differencesOption, sequenceNormOption, resampleFlag, strideFlag } from '../options.js';
@@ -92,6 +93,11 @@ export const tuneCommand = {
     const past = (options.threads ?? []).filter((n) => n > defaultThreads());
     if (past.length > 0) {
       process.stderr.write(`train-signals: warning: --threads ${past.join(',')} ${past.length === 1 ? 'is' : 'are'} more than the ${defaultThreads()} core(s) here; the extra threads share cores, so those rows measure the sharing\n`);
+    }
+    const room = threadsWithinCap();
+    const over = (options.threads ?? defaultThreadCounts()).filter((n) => n > room);
+    if (over.length > 0) {
+      process.stderr.write(`train-signals: warning: ${over.join(',')} thread(s) do not fit this process's cap on address space (ulimit -v; each thread reserves about 0.6 GiB); measuring up to ${room}\n`);
     }
     const r = await tune(options);
     process.stdout.write(a.json ? JSON.stringify(r) + '\n' : formatTune(r));
