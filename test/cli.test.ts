@@ -789,6 +789,7 @@ test('--channels takes a name with a comma in it in double quotes, as the header
   const r = cli([...args, '--channels', '"x,y",noise']);
   assert.equal(r.code, 0, r.stderr);
   assert.match(r.stderr, /channels: "x,y", noise/);
+  assert.match(cli(['info', join(dir, 'm.json')]).stdout, /\n {2}channels \(2\): "x,y", noise, and their first differences\n/);
   const bare = cli([...args, '--channels', 'x,y,noise']);
   assert.equal(bare.code, 2);
   assert.match(bare.stderr, /channel "x" is not a column of the header \(id, t, label, "x,y", noise\)/);

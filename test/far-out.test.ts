@@ -66,7 +66,7 @@ test('dataWarnings gives a program the lines train prints: a far-out value, a ti
 });
 
 test('labels name the same number only as exact decimals: 20-digit ids a digit apart are two numbers; 1e0 and 1E0 are warned of once', async () => {
-  const { sameNumber } = await import('../src/data/warnings.js');
+  const { sameNumber } = await import('../src/data/names.js');
   assert.notEqual(sameNumber('12345678901234567890'), sameNumber('12345678901234567891'));
   assert.notEqual(sameNumber('0.1'), sameNumber('0.10000000000000001'));
   for (const [a, b] of [['1', '1.0'], ['1', '01'], ['1', '+1'], ['1', '1e0'], ['10', '1e1'], ['0.1', '.1'], ['0', '-0.0'], ['1.5', '15e-1']]) assert.equal(sameNumber(a), sameNumber(b), `${a} ${b}`);

@@ -350,6 +350,10 @@ test('labels that name one number differently are warned of: as training classes
   const [r] = await evaluate(model, { files: [heldOut], onWarning: (w) => again.push(w) });
   assert.deepEqual(again, respelled, 'evaluate() warns as train --test does');
   assert.deepEqual(r.unknownLabels, { count: 3, labels: ['01e0', '1.0', 'b'] }, 'the labels are not changed: they count as errors, as before');
+  // Every label written otherwise (pandas' 1.0 for 1): refused, as before, with what happened.
+  const pandas = join(dir, 'pandas.csv');
+  writeFileSync(pandas, 'label,t0,t1,t2\n1.0,1,2,3\n1e0,3,2,1\n');
+  await assert.rejects(evaluate(model, { files: [pandas] }), refused(/none of its labels \(1\.0, 1e0\) is a class of the model \(.*\) \("1\.0" is "1" written otherwise: labels are compared as written\)/));
 });
 
 test('TRAIN_DEFAULTS cannot be changed by a program that imports it (every run in the process would train otherwise)', async () => {

@@ -14,8 +14,16 @@ import { addressSpaceCap, trapHandlerOn } from '../engine/wasm.js';
  */
 export function needsRerun(argv: readonly string[]): boolean {
   if (['info', 'export', 'help'].includes(argv[0]) || argv.some((a) => ['--help', '-h', '--version'].includes(a))) return false;
-  return addressSpaceCap() !== null && trapHandlerOn();
+  const cap = addressSpaceCap();
+  return cap !== null && cap < ROOMY_CAP && trapHandlerOn();
 }
+
+/**
+ * A cap this large leaves room for every reservation a run makes with the trap handler (model selection's
+ * engines, about 10 GiB each, measured to need 48 GiB at two threads, and the threads' code): no rerun, whose
+ * bounds checks cost speed.
+ */
+const ROOMY_CAP = 128 * 2 ** 30;
 
 /**
  * Runs this command again in a child Node without the trap handler, its standard streams this process's, and

@@ -28,7 +28,7 @@ export function checkSameChannels(channels: readonly string[], file: string, exp
   if (channels.length === expected.length && channels.every((c, i) => c === expected[i])) return;
   // A wide file's one channel has no name of its own: it is the one channel of a long file, whatever that is called.
   if (channels.length === 1 && expected.length === 1 && (channels[0] === UNNAMED_CHANNEL || expected[0] === UNNAMED_CHANNEL)) return;
-  const list = (xs: readonly string[]) => `[${nameList(xs)}]`;
+  const list = (xs: readonly string[]) => `[${nameList(xs.map(csvName))}]`;
   const what = channels.length !== expected.length
     ? `has ${channels.length} channel(s) ${list(channels)} but ${whose} has ${expected.length} ${list(expected)}`
     : `channels ${list(channels)} differ from ${whose}'s ${list(expected)}${firstDifference(channels, expected, 'it')}`;
@@ -50,8 +50,12 @@ export function otherCaseFlags(header: readonly string[], sought: readonly (read
 
 /** A header's column names for a message: `id, t, label, ax` (the first 20, then how many more). */
 export function columnList(header: readonly string[]): string {
-  // A name with a comma in it is quoted, as --channels takes it: unquoted it would read as two.
-  return nameList(header.map((c) => c.trim()).map((c) => (/[,"]/.test(c) ? `"${c.replace(/"/g, '""')}"` : c)));
+  return nameList(header.map((c) => csvName(c.trim())));
+}
+
+/** A name as a CSV header and --channels write it: one with a comma or quote in it in double quotes (else it reads as two). */
+export function csvName(name: string): string {
+  return /[,"]/.test(name) ? `"${name.replace(/"/g, '""')}"` : name;
 }
 
 /**
@@ -60,9 +64,39 @@ export function columnList(header: readonly string[]): string {
  */
 export function checkSomeLabelKnown(labels: readonly string[], file: string, classes: readonly string[], whose: string): void {
   if (labels.length === 0 || labels.some((l) => classes.includes(l))) return;
+  // pandas writes 1.0 for 1: say so where that is what happened.
+  const respelled = labels.map((l) => [l, spelledOtherwise(l, classes)] as const).find(([, c]) => c !== undefined);
+  const hint = respelled === undefined ? '' : ` (${JSON.stringify(respelled[0])} is ${JSON.stringify(respelled[1])} written otherwise: labels are compared as written)`;
   throw new UserError(
-    `none of its labels (${nameList(labels)}) is a class of ${whose} (${nameList(classes)}); give data of those ` +
+    `none of its labels (${nameList(labels)}) is a class of ${whose} (${nameList(classes)})${hint}; give data of those ` +
       `classes, check that the label column is the one it was trained on (--label-column), or use predict for unlabelled data`,
     { file },
   );
+}
+
+/**
+ * The number a label names (`1`, `1.0`, `01`, `+1` and `1e0` name 1), as a key; none for a label that is not a
+ * number. Exact: the decimal digits are compared, not a double's (20-digit ids that differ in their last digit
+ * name two numbers).
+ */
+export function sameNumber(label: string): string | undefined {
+  const m = /^\s*([+-]?)(?:(\d+)\.?(\d*)|\.(\d+))(?:e([+-]?\d+))?\s*$/i.exec(label);
+  if (m === null) return undefined;
+  const whole = m[2] ?? '';
+  const digits = whole + (m[3] ?? m[4] ?? '');
+  const lead = digits.search(/[1-9]/);
+  if (lead < 0) return '0';
+  // The value is 0.<digits> × 10^(whole's length + exponent): written from the first non-zero digit, without trailing zeros.
+  const exponent = BigInt(whole.length - lead) + BigInt(m[5] ?? 0);
+  return `${m[1] === '-' ? '-' : ''}0.${digits.slice(lead).replace(/0+$/, '')}e${exponent}`;
+}
+
+/**
+ * The class of `classes` that a label not among them names all the same: the same number, or the same word but
+ * for letter case. For evaluating a model on labels spelled otherwise than in its training files.
+ */
+export function spelledOtherwise(label: string, classes: readonly string[]): string | undefined {
+  const n = sameNumber(label);
+  const byNumber = n === undefined ? undefined : classes.find((c) => sameNumber(c) === n);
+  return byNumber ?? classes.find((c) => c.toLowerCase() === label.toLowerCase());
 }

@@ -5,7 +5,7 @@
 import { type DataSet, classSizes } from './dataset.js';
 import { DEFAULT_LAYOUT } from './csv.js';
 import { farOutValues } from './far-out.js';
-import { nameList } from './names.js';
+import { nameList, sameNumber } from './names.js';
 import { timeLikeChannels } from './time-like.js';
 import { visible } from './visible.js';
 
@@ -62,29 +62,3 @@ function twinsBy(classes: readonly string[], key: (c: string) => string | undefi
   return [...byKey.values()].filter((cs) => cs.length > 1).flat();
 }
 
-/**
- * The number a label names (`1`, `1.0`, `01`, `+1` and `1e0` name 1), as a key; none for a label that is not a
- * number. Exact: the decimal digits are compared, not a double's (20-digit ids that differ in their last digit
- * name two numbers).
- */
-export function sameNumber(label: string): string | undefined {
-  const m = /^\s*([+-]?)(?:(\d+)\.?(\d*)|\.(\d+))(?:e([+-]?\d+))?\s*$/i.exec(label);
-  if (m === null) return undefined;
-  const whole = m[2] ?? '';
-  const digits = whole + (m[3] ?? m[4] ?? '');
-  const lead = digits.search(/[1-9]/);
-  if (lead < 0) return '0';
-  // The value is 0.<digits> × 10^(whole's length + exponent): written from the first non-zero digit, without trailing zeros.
-  const exponent = BigInt(whole.length - lead) + BigInt(m[5] ?? 0);
-  return `${m[1] === '-' ? '-' : ''}0.${digits.slice(lead).replace(/0+$/, '')}e${exponent}`;
-}
-
-/**
- * The class of `classes` that a label not among them names all the same: the same number, or the same word but
- * for letter case. For evaluating a model on labels spelled otherwise than in its training files.
- */
-export function spelledOtherwise(label: string, classes: readonly string[]): string | undefined {
-  const n = sameNumber(label);
-  const byNumber = n === undefined ? undefined : classes.find((c) => sameNumber(c) === n);
-  return byNumber ?? classes.find((c) => c.toLowerCase() === label.toLowerCase());
-}

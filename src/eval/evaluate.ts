@@ -13,7 +13,7 @@ import { checkOnce } from '../io/paths.js';
 import { type NamesExactly, checkCallbacks, checkFileList, checkKnownOptions, checkModelArgument } from '../data/arguments.js';
 import { matchesAny, recordedFingerprints } from '../io/fingerprint.js';
 import { visible } from '../data/visible.js';
-import { spelledOtherwise } from '../data/warnings.js';
+import { spelledOtherwise } from '../data/names.js';
 
 export interface FileEvaluation {
   readonly file: string;

@@ -11,7 +11,7 @@ import { hiddenText, membersOf } from '../../model/ensemble.js';
 import { visible, visibleLines } from '../../data/visible.js';
 import { UserError } from '../../errors.js';
 import { WORKFLOW_EXAMPLES, grouped, withExamples } from '../help.js';
-import { nameList } from '../../data/names.js';
+import { csvName, nameList } from '../../data/names.js';
 
 interface InfoArgs {
   file?: string;
@@ -53,7 +53,7 @@ export function modelSummary(m: Model, path: string): string {
     `${visible(path)}: a ${layersOf(m.shape) === 2 ? 'two-layer ' : ''}${directionsOf(m.shape) === 2 ? 'bidirectional ' : ''}${cellOf(m.shape) === 'gru' ? 'GRU' : 'tanh RNN'} classifier, ` +
       `${hiddenText(m)}, readout ${m.readout}; ${parameterText(m)}`,
     `  classes (${m.classes.length}): ${list(m.classes)}`,
-    `  channels (${m.channels.length}): ${list(m.channels)}${sequenceNormOf(m) ? ', each sequence on its own scale (with its level and log scale)' : ''}${differencesOf(m) ? ', and their first differences' : ''}`,
+    `  channels (${m.channels.length}): ${list(m.channels.map(csvName))}${sequenceNormOf(m) ? ', each sequence on its own scale (with its level and log scale)' : ''}${differencesOf(m) ? ', and their first differences' : ''}`,
     `  inputs: ${[
       m.normalization ? 'z-scored with the training statistics' : 'not normalized',
       resampleOf(m) > 0 ? `resampled to ${resampleOf(m)} samples` : 'lengths as they are',

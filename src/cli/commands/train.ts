@@ -30,7 +30,7 @@ export const trainOptions = {
   test: { type: 'string', array: true, describe: `held-out file(s) to evaluate after training: ${FILE_KINDS}` },
   out: { type: 'string', default: 'model.json', describe: 'where to write the model file' },
   hidden: { type: 'number', defaultDescription: String(d.hidden), describe: 'hidden units H (with --init: the model\'s)' },
-  readout: { choices: ['auto', ...READOUTS], default: d.readout, describe: 'z = h_T (last), the mean of h_t over time, or each unit\'s maximum over time (max); auto: chosen by --select (with --select off: last when the median length is ≤ 30, else mean)' },
+  readout: { choices: ['auto', ...READOUTS], default: d.readout, describe: 'z = h_T (last), the mean of h_t over time, or each unit\'s maximum over time (max); auto: chosen by --select (with --select off: last when the median length, in samples before --resample and --stride, is ≤ 30, else mean)' },
   bptt: { type: 'number', default: d.bptt, describe: 'truncated-BPTT horizon k in steps (0 = full BPTT)' },
   stride: { type: 'string', default: String(d.stride), describe: `frame stacking: each step reads this many consecutive samples of every channel; auto: about ${d.autoStrideSteps} steps for the median sequence (at most ${d.maxAutoStride} samples a step)` },
   resample: { type: 'string', default: String(d.resample), describe: 'resample every sequence to this many samples (linear interpolation) in training, evaluate and predict alike; auto: when the training lengths differ, --select compares resampling to their median length with none (with --select off: resampled), else none; off: never' },
