@@ -220,6 +220,7 @@ async function trainClaimed(o: TrainOptions, outputs: OutputPaths): Promise<Trai
     }
     const before = hp;
     const done: Record<string, FoldScore> = { ...resume?.selection?.scores };
+    const onSelection = host.marked(o.onSelection); // once: a task's failure in it is the program's own error
     o.onSelecting?.();
     try {
       scores = await selectModel(ds, hp, {
@@ -232,7 +233,7 @@ async function trainClaimed(o: TrainOptions, outputs: OutputPaths): Promise<Trai
             saveCheckpoint(path, { model: modelRecordOf(before), hyperparameters: recordOf(before), data, selection: { scores: done, chosen: null } });
             if (resume === undefined) selectionCheckpoint = path;
           }
-          host.marked(o.onSelection)?.({ key, score: { ...s }, ...counts });
+          onSelection?.({ key, score: { ...s }, ...counts });
         },
       });
     } catch (e) {
