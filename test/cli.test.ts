@@ -299,6 +299,17 @@ test('stdin redirected from a training file counts as that file: named twice, or
   assert.deepEqual(JSON.parse(readFileSync(join(dir, 'm.json'), 'utf8')).training.files, ['stdin'], 'named as everywhere else');
 });
 
+test('evaluate whose report cannot be written leaves stdout empty: no figures of a failed run for a program to read', () => {
+  const dir = tmp();
+  const model = join(dir, 'm.json');
+  assert.equal(cli(['train', 'datasets/cbf/train.csv', '--out', model, '--epochs', '1', '--hidden', '4', '--select', 'off', '--members', '1', '--quiet']).code, 0);
+  // A device that is full at the write (as a disk that fills while the files are scored).
+  const r = cli(['evaluate', '--model', model, 'datasets/cbf/test.csv', '--json', '--report', '/dev/full']);
+  assert.equal(r.code, 2, r.stderr);
+  assert.equal(r.stdout, '', 'the JSON is printed only once the report is written');
+  assert.match(r.stderr, /\/dev\/full: the device takes no more/);
+});
+
 test('- is stdin for an input CSV and stdout for predictions and evaluate’s report; elsewhere a usage error', () => {
   const dir = tmp();
   const train = readFileSync(join(ROOT, 'datasets/cbf/train.csv'));

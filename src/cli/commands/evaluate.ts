@@ -6,6 +6,7 @@ import { loadInitModel } from '../../io/safetensors.js';
 import { type FileEvaluation, evaluate, totalMetrics } from '../../eval/evaluate.js';
 import type { Metrics } from '../../eval/metrics.js';
 import { renderReport, writeReport } from '../../eval/report.js';
+import { noteWritten } from '../written.js';
 import { checkDistinct } from '../../io/paths.js';
 import { checkWritable } from '../../io/atomic.js';
 import { detailTables, summaryTable } from '../format.js';
@@ -87,11 +88,16 @@ export const evaluateCommand = {
     const onWarning = (w: string) => process.stderr.write(`train-signals: warning: ${visible(w)}\n`);
     const results = await evaluate(model, { ...loadOptionsOf(a), files: a.files, onRead: loadingLines(process.stderr), onWarning });
     await signalsHandled(); // Ctrl-C while the last file was scored stops here, with no report written
-    printEvaluations(results, a.json, toStdout ? process.stderr : process.stdout);
-    if (a.report !== undefined) {
-      const report = { title: 'train-signals evaluation', model, evaluations: results, total: totalMetrics(results), commandLine: invokedCommand() };
-      if (toStdout) process.stdout.write(renderReport(report));
-      else writeReport(a.report, report);
+    // The report before the figures: a report that cannot be written (a full disk) ends the command with
+    // nothing on stdout, so a program reading the JSON never takes a failed run's for a result.
+    const report = a.report === undefined ? null
+      : { title: 'train-signals evaluation', model, evaluations: results, total: totalMetrics(results), commandLine: invokedCommand() };
+    const html = report !== null && toStdout ? renderReport(report) : null;
+    if (report !== null && !toStdout) {
+      writeReport(a.report!, report);
+      noteWritten(`the report ${visible(a.report!)}`);
     }
+    printEvaluations(results, a.json, toStdout ? process.stderr : process.stdout);
+    if (html !== null) process.stdout.write(html);
   },
 };
