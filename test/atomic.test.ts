@@ -346,8 +346,8 @@ test('a name past 255 bytes is refused before any work (it was an internal error
   assert.throws(() => checkWritable(join(dir, `${'a'.repeat(252)}.csv`), '--out'), (e: unknown) => e instanceof UserError && /^--out .*\.csv: the name is longer than file systems allow \(255 bytes\); choose a shorter one$/.test(e.message));
   checkWritable(join(dir, `${'a'.repeat(251)}.csv`), '--out');
   const gone = Object.assign(new Error('rename'), { code: 'ENOENT' });
-  const e = writeError(gone, join(dir, 'm.json'), false);
+  const e = writeError(gone, join(dir, 'm.json'), 'none');
   assert.ok(e instanceof UserError && /its temp file in .* was removed while it was being written \(by another program\?\); run again \(nothing was written\)/.test(e.message), String(e));
-  const long = writeError(Object.assign(new Error('x'), { code: 'ENAMETOOLONG' }), join(dir, 'm.json'), true);
+  const long = writeError(Object.assign(new Error('x'), { code: 'ENAMETOOLONG' }), join(dir, 'm.json'), 'kept');
   assert.ok(long instanceof UserError && /the name is longer than this file system allows \(ENAMETOOLONG\); choose a shorter one \(the old file is unchanged\)/.test(long.message), String(long));
 });

@@ -299,6 +299,21 @@ test('stdin redirected from a training file counts as that file: named twice, or
   assert.deepEqual(JSON.parse(readFileSync(join(dir, 'm.json'), 'utf8')).training.files, ['stdin'], 'named as everywhere else');
 });
 
+test('stdout redirected to a file that reaches a size limit (ulimit -f) or a full disk: one line, exit 2, never a cut file and exit 0', { skip: process.platform !== 'linux' }, () => {
+  const dir = tmp();
+  const model = join(dir, 'm.json');
+  assert.equal(cli(['train', 'datasets/cbf/train.csv', '--out', model, '--epochs', '1', '--hidden', '4', '--select', 'off', '--members', '1', '--quiet']).code, 0);
+  // Node wrote a file stdout with one write(2) a chunk and dropped the rest of a short one: 8 KiB of rows, exit 0.
+  const out = join(dir, 'p.csv');
+  const r = spawnSync('bash', ['-c', `ulimit -f 8; exec "${process.execPath}" "${CLI}" predict --model "${model}" datasets/cbf/test.csv > "${out}"`], { cwd: ROOT, encoding: 'utf8' });
+  assert.equal(r.status, 2, r.stderr);
+  assert.match(r.stderr, /^train-signals: cannot write to stdout: the file grew past the size this process or file system allows \(EFBIG\); raise the limit \(ulimit -f\), or send the output elsewhere$/m);
+  assert.equal(r.stderr.split('\n').filter((l) => /cannot write/.test(l)).length, 1, r.stderr);
+  const inPlace = spawnSync('bash', ['-c', `ulimit -f 4; exec "${process.execPath}" "${CLI}" predict --model "${model}" datasets/cbf/test.csv --out /dev/stdout > "${out}"`], { cwd: ROOT, encoding: 'utf8' });
+  assert.equal(inPlace.status, 2, inPlace.stderr);
+  assert.match(inPlace.stderr, /\/dev\/stdout: the file grew past .* \(what reached it is incomplete\)$/m); // not 'nothing was written'
+});
+
 test('evaluate whose report cannot be written leaves stdout empty: no figures of a failed run for a program to read', () => {
   const dir = tmp();
   const model = join(dir, 'm.json');

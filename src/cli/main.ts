@@ -9,21 +9,52 @@ import { exitProcess, hangedUp, stopGracefully, stopping } from './interrupt.js'
 import { main } from './program.js';
 import { endPipeWaitsOnSignal } from '../io/pipe-wait.js';
 import { writtenSoFar } from './written.js';
+import { writeAll } from '../io/atomic.js';
 import { needsRerun, rerunWithoutTrapHandler, watchParent } from './rerun.js';
 
 endPipeWaitsOnSignal();
 watchParent();
 
+writeStdoutFileWhole();
+
 // A reader that stops early (`evaluate … | head`) closes the pipe: the output is no longer wanted, so end
 // quietly, as Unix tools do, rather than with a stack trace. Files being written are atomic and stay whole.
+let stdoutFailed = false;
 process.stdout.on('error', (e: NodeJS.ErrnoException) => {
   if (e.code === 'EPIPE') process.exit(0);
+  if (stdoutFailed) return; // the writes after the first failure fail too: one line
+  stdoutFailed = true;
   // Any other failure (a full disk under `> file`, /dev/full) is the user's surroundings: one line, exit 2.
   const full = e.code === 'ENOSPC' || e.code === 'EDQUOT';
-  const why = full && stdoutIsDevice() ? `the device takes no more (${e.code});` : full ? `the disk is full (${e.code}); free space, or` : `${e.code ?? e.message};`;
+  const why = full && stdoutIsDevice() ? `the device takes no more (${e.code});` : full ? `the disk is full (${e.code}); free space, or`
+    : e.code === 'EFBIG' ? 'the file grew past the size this process or file system allows (EFBIG); raise the limit (ulimit -f), or'
+      : `${e.code ?? e.message};`;
   process.stderr.write(`${NAME}: cannot write to stdout: ${why} send the output elsewhere${writtenSoFar()}\n`, () => process.exit(2));
   setTimeout(() => process.exit(2), 1000).unref();
 });
+
+/**
+ * Node writes a stdout that is a file (`> out.csv`) with one write(2) per chunk and drops what a short write
+ * leaves (a disk that fills, a limit on file size): the output was cut mid-row and the command ended 0. Here
+ * such a stdout is written whole, or its error event says why not.
+ */
+function writeStdoutFileWhole(): void {
+  try {
+    if (!fstatSync(1).isFile()) return;
+  } catch {
+    return;
+  }
+  const out = process.stdout as unknown as { _write(chunk: Buffer | string, encoding: BufferEncoding, done: (e?: Error) => void): void };
+  out._write = (chunk, encoding, done) => {
+    try {
+      writeAll(1, typeof chunk === 'string' ? Buffer.from(chunk, encoding) : chunk, null);
+    } catch (e) {
+      done(e as Error);
+      return;
+    }
+    done();
+  };
+}
 
 function stdoutIsDevice(): boolean {
   try {

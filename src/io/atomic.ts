@@ -72,9 +72,12 @@ function isOthersInStickyFolder(path: string, uid: number): boolean {
  * A failure while writing `path` as what the user can do about it, or the error itself when it is not the
  * user's condition (EIO and the like stay loud).
  */
-export function writeError(e: unknown, path: string, kept: boolean): unknown {
+/** What a failed write leaves at its path: the old file, nothing new, or a part of the output (written in place). */
+export type LeftBehind = 'kept' | 'none' | 'part';
+
+export function writeError(e: unknown, path: string, left: LeftBehind): unknown {
   const code = (e as NodeJS.ErrnoException | null)?.code;
-  const after = kept ? 'the old file is unchanged' : 'nothing was written';
+  const after = left === 'kept' ? 'the old file is unchanged' : left === 'none' ? 'nothing was written' : 'what reached it is incomplete';
   const dir = dirname(physicalPath(path));
   switch (code) {
     case 'ENOSPC':
@@ -82,7 +85,7 @@ export function writeError(e: unknown, path: string, kept: boolean): unknown {
       if (isDevice(path)) return new UserError(`the device takes no more (${code}); send the output elsewhere (${after})`, { file: path, cause: e });
       return new UserError(`the disk is full (${code}) while writing it; free space in ${dir} and run again (${after})`, { file: path, cause: e });
     case 'EFBIG':
-      return new UserError(`the file grew past the size this file system or process allows (EFBIG) (${after})`, { file: path, cause: e });
+      return new UserError(`the file grew past the size this process or file system allows (EFBIG); raise the limit (ulimit -f) or choose another file system (${after})`, { file: path, cause: e });
     case 'EROFS':
       return new UserError(`the file system is read-only (EROFS); choose another path (${after})`, { file: path, cause: e });
     case 'EACCES':
@@ -125,11 +128,13 @@ function isDevice(path: string): boolean {
  * Writes all of buf at fd, from position `at` (null: the current one, as a device or FIFO has); a FIFO opened
  * by openInPlace does not block, so a full pipe is waited on (pipe-wait.ts).
  */
-export function writeAll(fd: number, buf: Uint8Array, at: number | null): void {
+export function writeAll(fd: number, buf: Uint8Array, at: number | null, sent?: { bytes: number }): void {
   let off = 0;
   untilDone(() => {
     try {
-      off += writeSync(fd, buf, off, buf.length - off, at === null ? null : at + off);
+      const n = writeSync(fd, buf, off, buf.length - off, at === null ? null : at + off);
+      off += n;
+      if (sent) sent.bytes += n;
     } catch (e) {
       if ((e as NodeJS.ErrnoException).code !== 'EAGAIN') throw e;
       return null;
@@ -276,10 +281,11 @@ function stageFile(path: string, data: string | Uint8Array): Staged {
       inPlace: true,
       commit() {
         const fd = openInPlace(t, path);
+        const sent = { bytes: 0 };
         try {
-          writeAll(fd, buf, null);
+          writeAll(fd, buf, null, sent);
         } catch (e) {
-          throw writeError(e, path, false);
+          throw writeError(e, path, sent.bytes > 0 ? 'part' : 'none');
         } finally {
           closeInPlace(t, fd);
         }
@@ -299,7 +305,7 @@ function stageFile(path: string, data: string | Uint8Array): Staged {
   } catch (e) {
     if (fd >= 0) closeSync(fd);
     rmSync(tmp, { force: true });
-    throw writeError(e, path, t.mode !== null);
+    throw writeError(e, path, t.mode !== null ? 'kept' : 'none');
   }
   return {
     inPlace: false,
@@ -308,7 +314,7 @@ function stageFile(path: string, data: string | Uint8Array): Staged {
         renameSync(tmp, t.path);
       } catch (e) {
         rmSync(tmp, { force: true });
-        throw writeError(e, path, t.mode !== null);
+        throw writeError(e, path, t.mode !== null ? 'kept' : 'none');
       }
       syncFolder(t.path);
     },

@@ -48,7 +48,7 @@ function replacingOutput(path: string, target: string, mode: number | null): Row
     try {
       writeAll(fd, b, pos);
     } catch (e) {
-      throw writeError(e, path, mode !== null);
+      throw writeError(e, path, mode !== null ? 'kept' : 'none');
     }
     pos += b.length;
     buf = [];
@@ -77,7 +77,7 @@ function replacingOutput(path: string, target: string, mode: number | null): Row
       try {
         fsyncSync(fd!);
       } catch (e) {
-        throw writeError(e, path, mode !== null);
+        throw writeError(e, path, mode !== null ? 'kept' : 'none');
       }
       closeSync(fd!);
       fd = null;
@@ -85,7 +85,7 @@ function replacingOutput(path: string, target: string, mode: number | null): Row
         renameSync(tmp, target);
       } catch (e) {
         rmSync(tmp, { force: true });
-        throw writeError(e, path, mode !== null);
+        throw writeError(e, path, mode !== null ? 'kept' : 'none');
       }
       syncFolder(target);
     },
@@ -158,6 +158,7 @@ function forwardOutput(sink: Sink): RowOutput {
 /** Written in place to a character device, FIFO or open descriptor (`--out /dev/null`, `--out /dev/stdout`). */
 function deviceOutput(path: string, t: OutputTarget): RowOutput {
   let fd: number | null = openInPlace(t, path);
+  const sent = { bytes: 0 };
   const close = () => {
     if (fd !== null) closeInPlace(t, fd);
     fd = null;
@@ -165,9 +166,9 @@ function deviceOutput(path: string, t: OutputTarget): RowOutput {
   return forwardOutput({
     write(text) {
       try {
-        writeAll(fd!, Buffer.from(text, 'utf8'), null);
+        writeAll(fd!, Buffer.from(text, 'utf8'), null, sent);
       } catch (e) {
-        throw writeError(e, path, false);
+        throw writeError(e, path, sent.bytes > 0 ? 'part' : 'none');
       }
     },
     pending: () => null,
