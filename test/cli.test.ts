@@ -314,6 +314,29 @@ test('stdout redirected to a file that reaches a size limit (ulimit -f) or a ful
   assert.match(inPlace.stderr, /\/dev\/stdout: the file grew past .* \(what reached it is incomplete\)$/m); // not 'nothing was written'
 });
 
+test('paths that lead nowhere say why, exit 2: a link to nothing, a loop of links, a file name followed by / (evaluate\'s held-out check made them internal errors)', { skip: process.platform === 'win32' }, () => {
+  const dir = tmp();
+  const model = join(dir, 'm.json');
+  assert.equal(cli(['train', 'datasets/cbf/train.csv', '--out', model, '--epochs', '1', '--hidden', '4', '--select', 'off', '--members', '1', '--quiet']).code, 0);
+  symlinkSync('nothere.csv', join(dir, 'dangling.csv'));
+  symlinkSync('loop2', join(dir, 'loop1'));
+  symlinkSync('loop1', join(dir, 'loop2'));
+  const test = join(ROOT, 'datasets/cbf/test.csv');
+  const cases: Array<[string[], RegExp]> = [
+    [['evaluate', '--model', model, 'dangling.csv'], /^train-signals: dangling\.csv: is a symbolic link to nothere\.csv, which does not exist; point it at the file$/],
+    [['evaluate', '--model', model, 'loop1'], /^train-signals: loop1: is a loop of symbolic links \(ELOOP\); check where the links lead$/],
+    [['evaluate', '--model', model, `${test}/`], /: a part of the path before the name is not a folder \(ENOTDIR\); check the path \(a file name followed by \/\?\)$/],
+    [['predict', '--model', 'loop1', test], /^train-signals: loop1: is a loop of symbolic links/],
+    [['train', 'dangling.csv', '--out', 'x.json'], /^train-signals: dangling\.csv: is a symbolic link to nothere\.csv/],
+  ];
+  for (const [args, message] of cases) {
+    const r = cli(args, { cwd: dir });
+    assert.equal(r.code, 2, `${args.join(' ')}: ${r.stderr}`);
+    assert.match(r.stderr.trim(), message);
+    assert.equal(r.stderr.trim().split('\n').length, 1, r.stderr);
+  }
+});
+
 test('evaluate whose report cannot be written leaves stdout empty: no figures of a failed run for a program to read', () => {
   const dir = tmp();
   const model = join(dir, 'm.json');

@@ -729,3 +729,40 @@ test('LineLimit: text passes unchanged while no line is longer than the limit, i
     await assert.rejects(through(chunks, 4), (e: unknown) => e instanceof LineTooLong, JSON.stringify(chunks));
   }
 });
+
+test('a FIFO no process writes: an aborted load ends at once (open(2) waited in libuv\'s pool for ever, and the process could not even exit)', { skip: process.platform === 'win32' }, async () => {
+  const fifo = join(csvDir(), 'nobody');
+  execFileSync('mkfifo', [fifo]);
+  const ac = new AbortController();
+  const t0 = performance.now();
+  setTimeout(() => ac.abort(), 200);
+  await assert.rejects(loadDataSet([fifo], { signal: ac.signal }), (e: unknown) => (e as Error).name === 'InterruptedError');
+  assert.ok(performance.now() - t0 < 5000, 'ended by the abort, not by the writer wait');
+});
+
+test('a file that changes while it is read (cut short, appended to, replaced) is refused, not loaded as part of one version', async () => {
+  const dir = csvDir();
+  const row = (i: number) => `${i % 2 ? 'a' : 'b'},${Array.from({ length: 40 }, (_, t) => ((i * 7 + t) % 13) / 10).join(',')}`;
+  const text = `label,${Array.from({ length: 40 }, (_, t) => `t${t}`).join(',')}\n${Array.from({ length: 3000 }, (_, i) => row(i)).join('\n')}\n`;
+  const cases: Array<[string, (path: string) => Promise<void>, RegExp]> = [
+    ['cut', async (p) => { const fh = await open(p, 'r+'); await fh.truncate(150_000); await fh.close(); }, /went from [\d,]+ to 150,000 bytes while it was read; run again once it is complete/],
+    ['grown', async (p) => { const fh = await open(p, 'a'); await fh.write(`${row(1)}\n`); await fh.close(); }, /went from [\d,]+ to [\d,]+ bytes while it was read/],
+    ['replaced', async (p) => { await writeFile(`${p}.new`, text); execFileSync('mv', [`${p}.new`, p]); }, /was replaced by another file while it was read/],
+  ];
+  for (const [name, change, message] of cases) {
+    const path = join(dir, `${name}.csv`);
+    await writeFile(path, text);
+    let changed: Promise<void> | null = null;
+    const onRead = () => {
+      changed ??= change(path);
+    };
+    await assert.rejects(async () => {
+      await loadDataSet([path], { onRead });
+    }, (e: unknown) => e instanceof UserError && message.test(e.message), name);
+    await changed;
+  }
+  // Unchanged, it loads (the check is no false alarm).
+  const path = join(dir, 'still.csv');
+  await writeFile(path, text);
+  assert.equal((await loadDataSet([path], { onRead: () => {} })).lengths.length, 3000);
+});

@@ -9,7 +9,7 @@
 // UserErrors that name file and line. Does not own row rules (wide.ts, long.ts), number parsing (cells.ts) or
 // storage (builder.ts). Checks about what training needs (e.g. at least two classes) belong to the trainer.
 
-import { createReadStream, fstatSync } from 'node:fs';
+import { type Stats, createReadStream, fstatSync, statSync } from 'node:fs';
 import { PassThrough, type Readable, finished, pipeline } from 'node:stream';
 import { stat } from 'node:fs/promises';
 import { CsvError, parse } from 'csv-parse';
@@ -26,6 +26,8 @@ import type { TextKind } from './sniff.js';
 import { DecimalMarks } from './decimal-marks.js';
 import { openText } from './text.js';
 import { didYouMeanFile } from './suggest.js';
+import { fifoStream, isNamedFifo } from './fifo.js';
+import { pathProblem } from './path-problem.js';
 import { startProblem } from './table-start.js';
 import { LineLimit, LineTooLong } from './line-limit.js';
 import { TsReader } from './ts-file.js';
@@ -223,15 +225,17 @@ async function loadFile(
   const file = fileName(path);
   if (o.signal?.aborted) throw new InterruptedError(0, 0);
   let size = 0; // bytes, for onRead (0: unknown, as for stdin)
+  let before: Stats | null = null; // a regular file's, to tell whether it changed while it was read
   try {
     const st = path === STDIN ? fstatSync(0) : await stat(path);
     if (st.isDirectory()) throw new UserError('is a directory, not a CSV file; give the path of a file', { file });
     if (path !== STDIN) size = st.size;
+    if (path !== STDIN && st.isFile()) before = st;
   } catch (e) {
     throw toUserError(e, file, 0);
   }
 
-  const input: Readable = path === STDIN ? stdinText() : createReadStream(path);
+  const input: Readable = path === STDIN ? stdinText() : isNamedFifo(path) ? fifoStream(path) : createReadStream(path);
   // Its errors reach the reader through the pipeline (which finds a stream destroyed before it was joined errored):
   // one emitted between two stages' listeners, as a stop from onRead while the head is read, is no crash.
   input.on('error', () => {});
@@ -258,6 +262,25 @@ async function loadFile(
   } finally {
     o.signal?.removeEventListener('abort', onAbort);
   }
+  if (before !== null) checkUnchanged(path, before);
+}
+
+/**
+ * Refuses a file that changed while it was read (cut short, appended to, replaced by a rename or rewritten): what
+ * was read is then part of one version and part of another, or a version cut mid-row. A file deleted meanwhile
+ * was read whole (the open file kept it).
+ */
+function checkUnchanged(path: string, before: Stats): void {
+  let after: Stats;
+  try {
+    after = statSync(path);
+  } catch {
+    return;
+  }
+  const why = after.ino !== before.ino || after.dev !== before.dev ? 'was replaced by another file'
+    : after.size !== before.size ? `went from ${before.size.toLocaleString('en-US')} to ${after.size.toLocaleString('en-US')} bytes`
+      : after.mtimeMs !== before.mtimeMs ? 'was written to' : null;
+  if (why !== null) throw new UserError(`${why} while it was read; run again once it is complete (or read a copy)`, { file: path });
 }
 
 /** loadFile's reading of the opened `input`; `stopped()` is the caller's error that ended it, if one did. */
@@ -473,14 +496,13 @@ function toUserError(e: unknown, file: string, lastLine: number): unknown {
       { file, line: lastLine + 1 }, // about where the text it holds breaks off (the parser holds a line back)
     );
   }
+  const problem = typeof code === 'string' ? pathProblem(code, file) : null;
+  if (problem !== null) return new UserError(problem, { file });
   switch (code) {
     case 'ENOENT':
       return new UserError(`no such file; check the path${didYouMeanFile(file)}`, { file });
     case 'EISDIR':
       return new UserError('is a directory, not a CSV file; give the path of a file', { file });
-    case 'EACCES':
-    case 'EPERM':
-      return new UserError('permission denied; make the file readable', { file });
     case 'ERR_INVALID_ARG_TYPE':
     case 'ERR_INVALID_ARG_VALUE':
       return new UserError('not a usable file path', { file: String(file) });

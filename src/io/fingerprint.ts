@@ -2,7 +2,7 @@
 // files' (train.ts), so that evaluating on one of them can say so: its accuracy is not a held-out figure.
 
 import { createHash } from 'node:crypto';
-import { closeSync, openSync, readSync, statSync } from 'node:fs';
+import { type Stats, closeSync, openSync, readSync, statSync } from 'node:fs';
 
 export interface FileFingerprint {
   readonly bytes: number;
@@ -16,8 +16,8 @@ const BLOCK = 1 << 20;
  * longer be read (the fingerprint only informs: it is no reason to fail).
  */
 export function fileFingerprint(path: string): FileFingerprint | null {
-  const st = statSync(path, { throwIfNoEntry: false });
-  if (st === undefined || !st.isFile()) return null;
+  const st = regularFile(path);
+  if (st === undefined) return null;
   const hash = createHash('sha256');
   const buf = Buffer.allocUnsafe(BLOCK);
   let fd: number;
@@ -51,15 +51,28 @@ export function recordedFingerprints(training: Readonly<Record<string, unknown>>
 
 /** Whether `path` holds the same bytes as a recorded fingerprint (the hash is read only when a size matches). */
 export function matchesAny(path: string, recorded: ReadonlyArray<FileFingerprint | null>): boolean {
-  const st = statSync(path, { throwIfNoEntry: false });
-  if (st === undefined || !st.isFile() || !recorded.some((r) => r?.bytes === st.size)) return false;
+  const st = regularFile(path);
+  if (st === undefined || !recorded.some((r) => r?.bytes === st.size)) return false;
   const f = fileFingerprint(path);
   return f !== null && recorded.some((r) => r?.bytes === f.bytes && r.sha256 === f.sha256);
 }
 
 /** Whether two regular files hold the same bytes (hashed only when their sizes match). */
 export function sameBytes(a: string, b: string): boolean {
-  const [sa, sb] = [statSync(a, { throwIfNoEntry: false }), statSync(b, { throwIfNoEntry: false })];
-  if (sa === undefined || sb === undefined || !sa.isFile() || !sb.isFile() || sa.size !== sb.size) return false;
+  const [sa, sb] = [regularFile(a), regularFile(b)];
+  if (sa === undefined || sb === undefined || sa.size !== sb.size) return false;
   return fileFingerprint(a)?.sha256 === fileFingerprint(b)?.sha256;
+}
+
+/**
+ * The stats of the regular file at `path`; undefined for anything else, or a path that cannot be reached (a loop
+ * of links, a folder that cannot be searched): the reading of the file names that, not this.
+ */
+function regularFile(path: string): Stats | undefined {
+  try {
+    const st = statSync(path);
+    return st.isFile() ? st : undefined;
+  } catch {
+    return undefined;
+  }
 }

@@ -1,10 +1,12 @@
 // Reading a whole input file (model, checkpoint, safetensors) with the failures a user can cause turned into
 // one-line errors that name the file and say what to give instead.
 
-import { closeSync, constants, lstatSync, openSync, readFileSync, readSync, realpathSync, statSync } from 'node:fs';
+import { closeSync, constants, openSync, readFileSync, readSync, statSync } from 'node:fs';
 import { UserError } from '../errors.js';
 import { didYouMeanFile } from '../data/suggest.js';
+import { pathProblem } from '../data/path-problem.js';
 import { untilDone } from './pipe-wait.js';
+import { FIFO_WAIT_MS, isNamedFifo, noWriter } from '../data/fifo.js';
 
 export interface InputKind {
   readonly isDirectory: string; // what to say when the path is a folder
@@ -44,6 +46,8 @@ export function readInputFile(path: string, kind: InputKind): Buffer {
   } catch (e) {
     if (e instanceof UserError) throw e;
     const code = (e as NodeJS.ErrnoException).code;
+    const problem = pathProblem(code, path);
+    if (problem !== null) throw new UserError(problem, { file: path });
     if (code === 'ENOENT') throw new UserError(`${kind.notFound}${didYouMeanFile(path)}`, { file: path });
     throw new UserError(`cannot read ${kind.cannotRead} (${code ?? (e as Error).message})`, { file: path });
   }
@@ -70,17 +74,6 @@ function headOf(path: string): Uint8Array {
 function tooLarge(path: string, size: number | null, max: number, kind: InputKind): UserError { // size null: a pipe, read that far
   const mib = (n: number) => `${Math.round(n / 2 ** 20)} MiB`;
   return new UserError(`${size === null ? 'gives' : `is ${mib(size)},`} more than the ${mib(max)} ${kind.cannotRead} can be; is this the right file?`, { file: path });
-}
-
-const FIFO_WAIT_MS = 10_000;
-
-/** Whether `path` is a FIFO in the file system (through any links), not a pipe only named through /proc (/dev/stdin). */
-function isNamedFifo(path: string): boolean {
-  try {
-    return lstatSync(realpathSync(path)).isFIFO();
-  } catch {
-    return false; // a pipe's /proc link leads to no file (pipe:[…])
-  }
 }
 
 /**
@@ -111,7 +104,7 @@ function readPipe(path: string, kind: InputKind): Buffer {
       if (n === 0) {
         if (writer) return true;
         // No writer yet, or one that came and went between two reads without a byte: neither is waited on for ever.
-        if (Date.now() - since > FIFO_WAIT_MS) throw new UserError(`is a FIFO that no process wrote to within ${FIFO_WAIT_MS / 1000} s; start its writer first, or at once`, { file: path });
+        if (Date.now() - since > FIFO_WAIT_MS) throw noWriter(path);
         return null;
       }
       writer = true;
