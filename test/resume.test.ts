@@ -9,12 +9,13 @@ import { fit, shapeFor, type FitOptions } from '../src/train/fit.js';
 import { resolveHyperparameters } from '../src/train/defaults.js';
 import type { FitState } from '../src/model/state.js';
 import { type Checkpoint, loadCheckpoint, parseCheckpoint, serializeCheckpoint } from '../src/io/checkpoint.js';
-import { DivergedError, InterruptedError } from '../src/errors.js';
+import { DivergedError, InterruptedError, UserError } from '../src/errors.js';
 import { syntheticDataSet } from './helpers/synthetic.js';
-import { FAILING_WORKER } from './helpers/cli.js';
+import { FAILING_WORKER, cli } from './helpers/cli.js';
 import { tempDir } from './helpers/temp.js';
 import { train } from '../src/train/train.js';
-import { existsSync, rmSync } from 'node:fs';
+import { loadModel } from '../src/io/model-file.js';
+import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 const base: FitOptions = {
@@ -218,4 +219,37 @@ test('train() writes the checkpoint at an epoch end only --checkpoint-every seco
     '2.1: 0 done, next epoch 4', '2.2: 1 done, next epoch 2', '2.3: 1 done, next epoch 3',
   ]);
   assert.equal(loadCheckpoint(ck).members?.length, 1, 'the last write: the second member\'s end, the first among the done');
+});
+
+test('a checkpoint of an earlier version, which had no cell, direction, stride, augmentation or schedule options, resumes as that version ran (today\'s defaults made it an internal error, or trained on with noise it never had)', async () => {
+  const dir = tempDir('ts-resume-old-');
+  const data = join(dir, 'small.csv');
+  writeFileSync(data, readFileSync('datasets/cbf/train.csv', 'utf8').split('\n').slice(0, 41).join('\n') + '\n');
+  const before = { cell: 'rnn', bidirectional: false, stride: 1, noise: 0, warp: 0, mixup: 0, schedule: 'constant', warmup: 0, select: 'off', members: 1, resample: 0 } as const;
+  const run = { files: [data], hidden: 6, epochs: 6, threads: 1 };
+  const ref = await train({ ...run, ...before });
+  const ck = join(dir, 'm.ckpt');
+  const ac = new AbortController();
+  await assert.rejects(train({ ...run, ...before, checkpoint: ck, checkpointEvery: 0, signal: ac.signal, onEpoch: (e) => { if (e.epoch === 3) ac.abort(); } }), InterruptedError);
+  // As that version wrote it: none of these keys (and no checksum line, which files before it lack).
+  const doc = JSON.parse(readFileSync(ck, 'utf8').split('\n').filter((l) => !/^"checksum"/.test(l)).join('\n'));
+  for (const key of Object.keys(before)) delete doc.hyperparameters[key];
+  writeFileSync(ck, JSON.stringify(doc));
+  const out = join(dir, 'm.json');
+  const r = cli(['train', data, '--hidden', '6', '--epochs', '6', '--threads', '1', '--out', out, '--resume', ck, '--quiet']);
+  assert.equal(r.code, 0, r.stderr);
+  assert.deepEqual(loadModel(out).parameters, ref.model.parameters, 'the same bits as that version\'s uninterrupted run');
+});
+
+test('a checkpoint written during model selection is refused by a run that does not select (its scores were dropped and another run trained)', async () => {
+  const dir = tempDir('ts-resume-sel-');
+  const data = join(dir, 'ninety.csv');
+  writeFileSync(data, readFileSync('datasets/cbf/train.csv', 'utf8').split('\n').slice(0, 91).join('\n') + '\n');
+  const ck = join(dir, 'm.ckpt');
+  const ac = new AbortController();
+  const run = { files: [data], hidden: 4, epochs: 4, threads: 1, checkpoint: ck };
+  await assert.rejects(train({ ...run, signal: ac.signal, onSelection: () => ac.abort() }), InterruptedError);
+  assert.equal(loadCheckpoint(ck).state, undefined, 'a checkpoint of selection\'s scores');
+  await assert.rejects(train({ ...run, resume: ck, select: 'off', lr: 0.05 }),
+    (e: unknown) => e instanceof UserError && /the checkpoint holds model selection's scores, but this run does not select \(--select off\), so none of them would be used; resume with the command that started the run/.test(e.message));
 });

@@ -93,13 +93,15 @@ export function switchFlag(s: 'auto' | 'on' | 'off'): boolean | 'auto' {
 }
 
 /** --stride: auto, or a whole number of samples per step. */
-export function strideFlag(s: string): number | 'auto' {
+export function strideFlag(s: string | undefined): number | 'auto' | undefined {
+  if (s === undefined) return undefined;
   requireFlag(s === 'auto' || (/^[0-9]+$/.test(s) && +s >= 1 && +s <= MAX_STRIDE), `--stride must be auto or a whole number from 1 to ${MAX_STRIDE} (got ${s})`);
   return s === 'auto' ? 'auto' : Number(s);
 }
 
 /** --resample: auto, off (0), or a whole number of samples. */
-export function resampleFlag(s: string): number | 'auto' {
+export function resampleFlag(s: string | undefined): number | 'auto' | undefined {
+  if (s === undefined) return undefined;
   requireFlag(s === 'auto' || s === 'off' || (/^[0-9]+$/.test(s) && isResampleLength(+s)),
     `--resample must be auto, off or a whole number from 2 to ${MAX_RESAMPLE} (got ${s})`);
   return s === 'auto' ? 'auto' : s === 'off' ? 0 : Number(s);

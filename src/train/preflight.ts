@@ -190,6 +190,39 @@ const KERNEL_HINT = "--kernel ts, or wasm with TRAIN_SIGNALS_KERNEL=plain for wa
 const resumeError = (file: string, what: string) =>
   new UserError(`${what}; resume with the command that started the run (or start afresh without --resume, deleting ${file} first where this run writes its checkpoint there)`, { file });
 
+/**
+ * The options a checkpoint of an earlier version does not record, because that version had no such option: it
+ * ran without them, so its run goes on without them rather than with today's defaults (an option given on the
+ * command line is the user's choice). Shape options among them keep the checkpoint's weights' shape.
+ */
+const BEFORE_THE_OPTION = {
+  resample: 0, members: 1, stride: 1, cell: 'rnn', bidirectional: false, layers: 1, schedule: 'constant', warmup: 0, weightDecay: 0,
+  noise: 0, warp: 0, mixup: 0, guidedWarp: 0, classWeights: 'none', select: 'off',
+} as const;
+
+/** A recorded set of hyperparameters with those its version did not have as that version ran (BEFORE_THE_OPTION). */
+export function withOptionsBefore(recorded: Readonly<Record<string, unknown>>): Record<string, unknown> {
+  return { ...BEFORE_THE_OPTION, ...recorded };
+}
+
+/** o with the options ck's version did not have, and o does not give, as that version ran (BEFORE_THE_OPTION). */
+export function withUnrecorded<O extends Partial<Record<keyof typeof BEFORE_THE_OPTION, unknown>>>(ck: Checkpoint, o: O): O {
+  const out: Record<string, unknown> = { ...o };
+  for (const [key, value] of Object.entries(BEFORE_THE_OPTION)) {
+    if (ck.hyperparameters[key] === undefined && out[key] === undefined) out[key] = value;
+  }
+  return out as O;
+}
+
+/**
+ * A checkpoint written during model selection (scores, no training state) resumes only a run that selects:
+ * `why` says why this one does not (undefined: it selects), and none of the scores would then be used.
+ */
+export function checkSelectionResumed(ck: Checkpoint, file: string, why: string | undefined): void {
+  if (ck.state !== undefined || why === undefined) return;
+  throw resumeError(file, `the checkpoint holds model selection's scores, but this run does not select (${why}), so none of them would be used`);
+}
+
 /** The checkpoint was trained on these data (as loaded): checked before anything is trained or written. */
 export function checkResumeData(ck: Checkpoint, file: string, ds: DataSet, fingerprint: string): void {
   if (ck.data.sequences !== ds.lengths.length || ck.data.fingerprint !== fingerprint) {

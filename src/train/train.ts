@@ -32,7 +32,7 @@ import { TUNE_KEYS, type TuneOptions, type TuneResult, measureThreads } from './
 import { asOption, checkOptions } from './option-checks.js';
 import { type NamesExactly, checkCallbacks, checkFileList, checkKnownOptions, checkModelArgument, checkOptionsObject, checkPathOptions, checkSignal } from '../data/arguments.js';
 import { checkKernelEnvironment, threadsWithinCap } from '../engine/wasm.js';
-import { type OutputPaths, checkClassesRecur, checkFollows, checkInit, claimCheckpoint, fileSizeProblem, fixedByModel, checkOutputs, checkResume, checkResumeData, checkResumeSelection, checkTestFiles } from './preflight.js';
+import { type OutputPaths, checkClassesRecur, checkFollows, checkInit, claimCheckpoint, fileSizeProblem, fixedByModel, checkOutputs, checkResume, checkResumeData, checkResumeSelection, checkSelectionResumed, checkTestFiles, withUnrecorded } from './preflight.js';
 import { type Selection, type StageProgress, type TaskCounts, budgetOf, plannedTasks, selectModel, taskKey, whySelectionSkips, withCandidate, withVaried, withoutSelection } from './select.js';
 
 export interface TrainOptions extends LoadOptions, HyperparameterOptions {
@@ -114,9 +114,10 @@ export async function train(o: TrainOptions): Promise<TrainResult> {
 }
 
 /** train() once its outputs are checked and its checkpoint path is its own. */
-async function trainClaimed(o: TrainOptions, outputs: OutputPaths): Promise<TrainResult> {
+async function trainClaimed(given: TrainOptions, outputs: OutputPaths): Promise<TrainResult> {
   const d = TRAIN_DEFAULTS;
-  const resume = o.resume !== undefined ? loadCheckpoint(o.resume) : undefined;
+  const resume = given.resume !== undefined ? loadCheckpoint(given.resume) : undefined;
+  const o = resume ? withUnrecorded(resume, given) : given;
   // Continuing from a model reads the data the way its training files were read, as evaluate does.
   const load = o.init ? layoutOptions(o.init, o) : o;
   // Stopped before training: the checkpoint to go on from is the one this run resumes, if any.
@@ -155,10 +156,7 @@ async function trainClaimed(o: TrainOptions, outputs: OutputPaths): Promise<Trai
   const normalize = resume ? resume.model.normalization : o.init ? o.init.normalization : (o.normalize ?? d.normalize) === 'zscore' ? 'zscore' : null;
   const { inputs: ds, normalization } = inputsOf(loaded, reading, normalize);
   for (const t of testSets) checkInputs(t, reading, normalization); // a test value that overflows once normalized
-  // A checkpoint of an earlier version, which did not resample: resuming it keeps to that.
-  let hp = resolveHyperparameters(ds, { ...o, resample: resume && resume.hyperparameters.resample === undefined ? 0 : o.resample });
-  // A checkpoint of an earlier version, which trained one model: resuming it keeps to one.
-  if (resume && resume.hyperparameters.members === undefined && o.members === undefined) hp = { ...hp, members: 1 };
+  let hp = resolveHyperparameters(ds, o);
   let threads = o.threads === 'auto' ? 0 : o.threads ?? defaultThreads();
   // Under a cap on address space more threads would end the process in V8; fewer give the same bits.
   const room = threadsWithinCap();
@@ -207,6 +205,7 @@ async function trainClaimed(o: TrainOptions, outputs: OutputPaths): Promise<Trai
       : '--select on has nothing to compare: the augmentation (--noise, --warp, --mixup), --readout and --resample were all given');
   }
   const skipped = selecting ? whySelectionSkips(ds.labels, ds.classes.length, hp.seed, select === 'on') : undefined;
+  if (resume) checkSelectionResumed(resume, o.resume!, selecting ? skipped : select === 'off' ? '--select off' : 'there is nothing to compare');
   if (skipped) {
     hp = withoutSelection(hp, vary);
     o.onSelectionSkipped?.(skipped, { ...hp });

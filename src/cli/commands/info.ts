@@ -2,6 +2,7 @@
 // inputs, the network, and how it was trained (selection's choice, the epochs, the time). --json gives the
 // model file without its parameters.
 
+import { withOptionsBefore } from '../../train/preflight.js';
 import type { Argv, ArgumentsCamelCase } from 'yargs';
 import { loadInitModel } from '../../io/safetensors.js';
 import { serializeModel } from '../../io/model-file.js';
@@ -47,7 +48,9 @@ function parameterText(m: Model): string {
 /** The lines `info` prints for a model. */
 export function modelSummary(m: Model, path: string): string {
   const t = record(m.training);
-  const hp = record(t.hyperparameters);
+  const recorded = record(t.hyperparameters);
+  // A model of an earlier version records none of the options it did not have (it ran without them).
+  const hp = Object.keys(recorded).length > 0 ? withOptionsBefore(recorded) : recorded;
   const layout = m.layout;
   const lines = [
     `${visible(path)}: a ${layersOf(m.shape) === 2 ? 'two-layer ' : ''}${directionsOf(m.shape) === 2 ? 'bidirectional ' : ''}${cellOf(m.shape) === 'gru' ? 'GRU' : 'tanh RNN'} classifier, ` +

@@ -32,15 +32,15 @@ export const trainOptions = {
   hidden: { type: 'number', defaultDescription: String(d.hidden), describe: 'hidden units H (with --init: the model\'s)' },
   readout: { choices: ['auto', ...READOUTS], default: d.readout, describe: 'z = h_T (last), the mean of h_t over time, or each unit\'s maximum over time (max); auto: chosen by --select (with --select off: last when the median length, in samples before --resample and --stride, is ≤ 30, else mean)' },
   bptt: { type: 'number', default: d.bptt, describe: 'truncated-BPTT horizon k in steps (0 = full BPTT)' },
-  stride: { type: 'string', default: String(d.stride), describe: `frame stacking: each step reads this many consecutive samples of every channel; auto: about ${d.autoStrideSteps} steps for the median sequence (at most ${d.maxAutoStride} samples a step)` },
-  resample: { type: 'string', default: String(d.resample), describe: 'resample every sequence to this many samples (linear interpolation) in training, evaluate and predict alike; auto: when the training lengths differ, --select compares resampling to their median length with none (with --select off: resampled), else none; off: never' },
+  stride: { type: 'string', defaultDescription: String(d.stride), describe: `frame stacking: each step reads this many consecutive samples of every channel; auto: about ${d.autoStrideSteps} steps for the median sequence (at most ${d.maxAutoStride} samples a step)` },
+  resample: { type: 'string', defaultDescription: String(d.resample), describe: 'resample every sequence to this many samples (linear interpolation) in training, evaluate and predict alike; auto: when the training lengths differ, --select compares resampling to their median length with none (with --select off: resampled), else none; off: never' },
   differences: differencesOption,
   'sequence-norm': sequenceNormOption,
   bidirectional: { type: 'boolean', defaultDescription: String(d.bidirectional), describe: 'a second recurrence over reversed time; the classifier reads both (--no-bidirectional: one)' },
   cell: { choices: ['rnn', 'gru'] as const, defaultDescription: d.cell, describe: 'the recurrent cell: rnn, the tanh (Elman) RNN, or gru, PyTorch\'s gated recurrent unit' },
   layers: { choices: [1, 2] as const, defaultDescription: `${d.layers}, or 2 where model selection chooses it`, describe: 'stacked recurrent layers: 2 adds a second layer that reads the first one\'s states (PyTorch\'s num_layers=2; about three times the time a step, full BPTT only)' },
   members: { type: 'number', describe: `an ensemble: train this many times from different seeds and keep the mean of their logits, one model of members × --hidden units (default ${d.members}; 1 with --init)` },
-  select: { choices: ['auto', 'on', 'off'] as const, default: d.select, describe: `auto: choose the regularization (none, --noise ${d.noise} with --warp ${d.selectWarp} and --mixup ${d.selectMixup}, or that with --weight-decay ${d.selectWeightDecay}) and the readout (and, on training lengths that differ, whether to resample; and, where the augmentation did best below ${d.selectTwoLayersBelow * 100} % held out, whether to add a second layer), whichever you leave unset, by ${d.selectFolds}-fold cross-validation on the training data in stages (below ${d.selectFrom} training sequences: none, the augmented candidate with the readout by length); on: as auto, also below ${d.selectFrom} training sequences; off: readout by length` },
+  select: { choices: ['auto', 'on', 'off'] as const, defaultDescription: String(d.select), describe: `auto: choose the regularization (none, --noise ${d.noise} with --warp ${d.selectWarp} and --mixup ${d.selectMixup}, or that with --weight-decay ${d.selectWeightDecay}) and the readout (and, on training lengths that differ, whether to resample; and, where the augmentation did best below ${d.selectTwoLayersBelow * 100} % held out, whether to add a second layer), whichever you leave unset, by ${d.selectFolds}-fold cross-validation on the training data in stages (below ${d.selectFrom} training sequences: none, the augmented candidate with the readout by length); on: as auto, also below ${d.selectFrom} training sequences; off: readout by length` },
   epochs: { type: 'string', default: String(d.epochs), describe: `passes over the training data; auto: at least ${d.minEpochs} and at least ${d.minSteps} optimizer steps` },
   'batch-size': { type: 'number', default: d.batchSize, describe: 'sequences per optimizer step' },
   optimizer: { choices: ['adam', 'sgd', 'momentum'] as const, default: d.optimizer },
@@ -50,9 +50,9 @@ export const trainOptions = {
   kernel: { choices: ['wasm', 'ts'] as const, default: d.kernel, hidden: true, describe: 'gradient kernel: wasm (fast) or ts (reference)' },
   seed: { type: 'number', default: d.seed, describe: 'seed for init, split, shuffling and augmentation (each member of an ensemble derives its own)' },
   'val-split': { type: 'string', default: String(d.valSplit), describe: `fraction of each class held out for validation; auto: 0.1 when that is ≥ ${d.minValidation} sequences, else 0` },
-  'class-weights': { choices: CLASS_WEIGHTS, default: d.classWeights, describe: 'balanced: weight class c by n / (C · n_c) in the loss' },
-  schedule: { choices: LR_SCHEDULES, default: d.schedule, describe: 'learning-rate schedule: cosine (with warmup) or constant' },
-  warmup: { type: 'number', default: d.warmup, describe: 'cosine schedule: linear warmup over this fraction of the steps' },
+  'class-weights': { choices: CLASS_WEIGHTS, defaultDescription: String(d.classWeights), describe: 'balanced: weight class c by n / (C · n_c) in the loss' },
+  schedule: { choices: LR_SCHEDULES, defaultDescription: String(d.schedule), describe: 'learning-rate schedule: cosine (with warmup) or constant' },
+  warmup: { type: 'number', defaultDescription: String(d.warmup), describe: 'cosine schedule: linear warmup over this fraction of the steps' },
   warp: { type: 'number', describe: `augmentation: each epoch, a window of this fraction of every training sequence plays at half or double speed (0 = off; default ${d.warp}, or ${d.selectWarp} when --select chooses it)` },
   mixup: { type: 'number', describe: `augmentation: each epoch, every training sequence is blended with another, λ of its own and 1 − λ of the other (λ from Beta(α, α), its own the larger), and so are their labels in the loss; this is α (0 = off; default ${d.mixup}, or ${d.selectMixup} when --select chooses it)` },
   'guided-warp': { type: 'number', describe: `augmentation: each epoch, every training sequence is read, with this probability, with the timing of another of its class (aligned by dynamic time warping before each fit; 0 = off, the default; with --select, in its augmented candidates)` },
@@ -75,14 +75,14 @@ type TrainArgs = DataArgs & {
   hidden?: number;
   readout: 'auto' | Readout;
   bptt: number;
-  stride: string;
-  resample: string;
+  stride?: string;
+  resample?: string;
   differences: 'auto' | 'on' | 'off';
   sequenceNorm: 'auto' | 'on' | 'off';
   bidirectional?: boolean;
   cell?: 'rnn' | 'gru';
   layers?: 1 | 2;
-  select: 'auto' | 'on' | 'off';
+  select?: 'auto' | 'on' | 'off';
   members?: number;
   epochs: string;
   'batch-size': number;
@@ -93,9 +93,9 @@ type TrainArgs = DataArgs & {
   kernel: 'wasm' | 'ts';
   seed: number;
   'val-split': string;
-  'class-weights': ClassWeights;
-  schedule: LrSchedule;
-  warmup: number;
+  'class-weights'?: ClassWeights;
+  schedule?: LrSchedule;
+  warmup?: number;
   'weight-decay'?: number;
   warp?: number;
   mixup?: number;
