@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { createTaskPool } from '../src/engine/pool.js';
+import { createTaskPool, workerStartError } from '../src/engine/pool.js';
 import { UserError } from '../src/errors.js';
 import type { EchoTask } from './helpers/echo-worker.js';
 
@@ -56,4 +56,13 @@ test('a task\'s UserError reaches the run as a UserError, file and line kept (th
   } finally {
     await pool.close();
   }
+});
+
+test('a worker thread that cannot start (ulimit -u reached: Node\'s ERR_WORKER_INIT_FAILED, EAGAIN) is the user\'s condition, named; other errors pass as they are', () => {
+  const refused = Object.assign(new Error('EAGAIN'), { code: 'ERR_WORKER_INIT_FAILED' });
+  const e = workerStartError(refused, 4);
+  assert.ok(e instanceof UserError, String(e));
+  assert.equal(e.message, 'could not start the 4 thread(s) asked for (EAGAIN: the limit on processes and threads, ulimit -u, is reached); lower --threads or raise the limit');
+  const other = new Error('x');
+  assert.equal(workerStartError(other, 4), other);
 });

@@ -24,6 +24,7 @@ import { DOORBELL_SIZE, awaitDone, ring, spinUntil, stop } from './doorbell.js';
 import { type KernelName, type KernelSizes, allocateKernel, checkKernelSizes, kernelSizesFit, stepKernel } from './kernels.js';
 import { type SharedState, STATS_WIDTH, addChunkStats, runChunks } from './task.js';
 import { createPredictor } from './predict.js';
+import { workerStartError } from './pool.js';
 
 /**
  * The gradient worker's module: the thin piscina entry that runs task.ts's serve. Found through the module
@@ -133,7 +134,12 @@ function sharedStateOf(s: EngineSpec): SharedState {
 
 /** The worker threads of an engine: each serves every step until close(); a failure is kept for the step waiting. */
 function startWorkers(st: SharedState, workers: number, worker: URL) {
-  const pool = new Piscina({ filename: worker.href, minThreads: workers, maxThreads: workers, idleTimeout: 60_000, workerData: st });
+  let pool: Piscina;
+  try {
+    pool = new Piscina({ filename: worker.href, minThreads: workers, maxThreads: workers, idleTimeout: 60_000, workerData: st });
+  } catch (e) {
+    throw workerStartError(e, workers + 1);
+  }
   let failure: Error | null = null;
   const serving = Array.from({ length: workers }, (_, i) =>
     pool.run({ w: i + 1, workers }).catch((e: Error) => {
@@ -192,6 +198,8 @@ export function createEngine(spec: EngineSpec): Engine {
       await awaitDone(st.bell, workers, SPIN_MS, pool.failed);
     } catch (e) {
       await close();
+      const refused = workerStartError(e, workers + 1);
+      if (refused !== e) throw refused;
       throw new Error(`a gradient worker failed: ${(e as Error).message}`, { cause: e });
     }
     for (let i = 0; i < workers; i++) slowestMs = Math.max(slowestMs, st.workerMs[i]);

@@ -39,9 +39,12 @@ interface PoolData<S> {
 export function createTaskPool<T, R>(worker: URL, threads: number, shared: unknown, signal?: AbortSignal): TaskPool<T, R> {
   const stop = new Int32Array(new SharedArrayBuffer(4));
   const data: PoolData<unknown> = { shared, stop };
-  const pool = new Piscina({
-    filename: worker.href, minThreads: 1, maxThreads: Math.max(1, threads), idleTimeout: 60_000, workerData: data,
-  });
+  let pool: Piscina;
+  try {
+    pool = new Piscina({ filename: worker.href, minThreads: 1, maxThreads: Math.max(1, threads), idleTimeout: 60_000, workerData: data });
+  } catch (e) {
+    throw workerStartError(e, threads);
+  }
   const raise = () => Atomics.store(stop, 0, 1);
   return {
     async run(tasks, onDone) {
@@ -63,7 +66,7 @@ export function createTaskPool<T, R>(worker: URL, threads: number, shared: unkno
           }
         }));
         if (signal?.aborted) throw signal.reason;
-        if (failures.length > 0) throw failures[0];
+        if (failures.length > 0) throw workerStartError(failures[0], threads);
         return results as R[];
       } finally {
         signal?.removeEventListener('abort', raise);
@@ -71,6 +74,16 @@ export function createTaskPool<T, R>(worker: URL, threads: number, shared: unkno
     },
     close: () => pool.destroy(),
   };
+}
+
+/**
+ * A worker thread that could not be started (Node's ERR_WORKER_INIT_FAILED: EAGAIN where the limit on processes
+ * and threads, ulimit -u, is reached) as the user's condition; any other error as it is.
+ */
+export function workerStartError(e: unknown, threads: number): unknown {
+  if ((e as NodeJS.ErrnoException | null)?.code !== 'ERR_WORKER_INIT_FAILED') return e;
+  const why = (e as Error).message === 'EAGAIN' ? 'EAGAIN: the limit on processes and threads, ulimit -u, is reached' : (e as Error).message;
+  return new UserError(`could not start the ${threads} thread(s) asked for (${why}); lower --threads or raise the limit`, { cause: e });
 }
 
 /** A task's UserError on its way to the pool: thrown across the thread, it would arrive as a plain Error (a bug). */
