@@ -205,3 +205,9 @@ test('a model file carries the checksum of its text: a changed digit or field is
   const edited = parseModel(damaged.replace(/^"checksum".*\n/m, ''), 'm.json');
   assert.notDeepEqual(edited.parameters, m.parameters, 'read as edited, without the check');
 });
+
+test('a file whose "format" is a deeply nested value is refused in one short line (echoing it whole overflowed the stack: an internal error)', () => {
+  const deep = `{"format":${'['.repeat(5000)}${']'.repeat(5000)}}`;
+  assert.throws(() => parseModel(deep, 'd.json'), (e: unknown) => e instanceof UserError && /^d\.json:1: "format" is an array, expected "train-signals\/rnn"/.test(e.message) && e.message.length < 200);
+  assert.throws(() => parseModel(JSON.stringify({ format: 'x'.repeat(10_000) }), 'd.json'), (e: unknown) => e instanceof UserError && e.message.length < 200);
+});

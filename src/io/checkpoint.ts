@@ -30,7 +30,7 @@ import { MAX_RESAMPLE, isResampleLength } from '../model/resample.js';
 import type { OptimizerName } from '../model/optimizer.js';
 import type { EpochRecord, FitState, FoldScore, Member, SelectionState } from '../model/state.js';
 import { writeFileAtomic } from './atomic.js';
-import { binaryKind, dataFileLine, jsonErrorWhere } from './model-file.js';
+import { binaryKind, dataFileLine, jsonErrorWhere, shownValue } from './model-file.js';
 import { checkChecksum, withChecksum } from './checksum.js';
 
 export const CHECKPOINT_FORMAT = 'train-signals/checkpoint';
@@ -150,9 +150,9 @@ function parseDocument(text: string, file: string): any {
   if (doc === null || typeof doc !== 'object') fail(file, 'not a JSON object');
   if (doc.format !== CHECKPOINT_FORMAT) {
     if (doc.format === 'train-signals/rnn') throw new UserError('this is a model file, not a checkpoint; to start from its weights, pass it to --init instead of --resume', { file });
-    fail(file, `"format" is ${JSON.stringify(doc.format)}, expected "${CHECKPOINT_FORMAT}"`);
+    fail(file, `"format" is ${shownValue(doc.format)}, expected "${CHECKPOINT_FORMAT}"`);
   }
-  if (doc.version !== CHECKPOINT_VERSION) fail(file, `checkpoint version ${JSON.stringify(doc.version)} is not supported (this tool reads version ${CHECKPOINT_VERSION})`);
+  if (doc.version !== CHECKPOINT_VERSION) fail(file, `checkpoint version ${shownValue(doc.version)} is not supported (this tool reads version ${CHECKPOINT_VERSION})`);
   return doc;
 }
 

@@ -225,9 +225,9 @@ function parseModelDoc(text: string, file: string): Model {
   if (doc.format === 'train-signals/checkpoint') { // io/checkpoint.ts's CHECKPOINT_FORMAT
     throw new UserError(`this is a checkpoint, not a model file; continue the run with train … --resume ${file}, which writes the model`, { file });
   }
-  if (doc.format !== MODEL_FORMAT) fail(file, `"format" is ${JSON.stringify(doc.format)}, expected "${MODEL_FORMAT}"`);
+  if (doc.format !== MODEL_FORMAT) fail(file, `"format" is ${shownValue(doc.format)}, expected "${MODEL_FORMAT}"`);
   if (doc.version !== MODEL_VERSION && doc.version !== TWO_LAYER_VERSION) {
-    fail(file, `"version" ${JSON.stringify(doc.version)} is not supported (this tool reads model files of versions ${MODEL_VERSION} and ${TWO_LAYER_VERSION})`);
+    fail(file, `"version" ${shownValue(doc.version)} is not supported (this tool reads model files of versions ${MODEL_VERSION} and ${TWO_LAYER_VERSION})`);
   }
   const classes = stringArray(file, doc.classes, 'classes');
   const channels = stringArray(file, doc.channels, 'channels');
@@ -325,6 +325,20 @@ function checkSizes(file: string, p: any, l: ReturnType<typeof layoutOf>): void 
       fail(file, isVector(name) ? `"${name}" must hold ${n} numbers` : `"${name}" must have ${rows} rows of ${l.cols[name]}`);
     }
   }
+}
+
+/**
+ * A value read from a file, for a message: a string, number, boolean or null as JSON (a string cut at 60
+ * characters), anything else by its kind. Echoing a nested value whole could exhaust the stack (an internal
+ * error) or print megabytes.
+ */
+export function shownValue(v: unknown): string {
+  if (typeof v === 'string') {
+    const s = JSON.stringify(v);
+    return s.length > 60 ? `${s.slice(0, 56)}…"` : s;
+  }
+  if (typeof v === 'number' || typeof v === 'boolean' || v === null) return String(v);
+  return Array.isArray(v) ? 'an array' : typeof v === 'object' ? 'an object' : typeof v;
 }
 
 /** The model file at `path`; `flag` is what errors say gave the path (a program's loadModel: --model). */

@@ -48,7 +48,7 @@ import { type Model, type Normalization, classesProblem, isNormalizationOf, name
 import { MAX_RESAMPLE, isResampleLength } from '../model/resample.js';
 import { READOUT_NAMES, isReadout } from '../model/rnn.js';
 import { writeFileAtomic } from './atomic.js';
-import { binaryKind, modelFromBytes, parseLayout, readModelBytes } from './model-file.js';
+import { binaryKind, modelFromBytes, parseLayout, readModelBytes, shownValue } from './model-file.js';
 import { checkInputPath, checkModelArgument, checkOutputPath } from '../data/arguments.js';
 
 /** PyTorch's name of one recurrent tensor of layer `layer`, direction d (1: reverse). */
@@ -178,7 +178,7 @@ function fail(file: string, what: string): never {
 function metaJson(file: string, meta: Record<string, unknown>, key: string): unknown {
   const v = meta[key];
   if (v === undefined) fail(file, `__metadata__ lacks "${key}" (a JSON string)`);
-  if (typeof v !== 'string') fail(file, `__metadata__ "${key}" must be a string (got ${typeof v}), as safetensors' metadata holds only strings: "${JSON.stringify(v)}"`);
+  if (typeof v !== 'string') fail(file, `__metadata__ "${key}" must be a string (got ${typeof v}), as safetensors' metadata holds only strings: ${shownValue(v)}`);
   try {
     return JSON.parse(v);
   } catch {
