@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { hostname } from 'node:os';
 import { type Running, start } from './helpers/spawn.js';
 import { defaultBuild } from '../src/engine/wasm.js';
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { CLI, FAILING_WORKER_HOOK, ROOT } from './helpers/cli.js';
 import { parseCheckpoint } from '../src/io/checkpoint.js';
 import { signalsHandled } from '../src/cli/interrupt.js';
@@ -424,4 +424,16 @@ test('under a cap on address space the command runs in a child Node: SIGTERM to 
     assert.ok(!existsSync(`${out}.ckpt.lock`), `${how}: the child still runs 15 s on: ${stderr}`);
     parseCheckpoint(readFileSync(`${out}.ckpt`, 'utf8'), 'ckpt'); // whole, to resume from
   }
+});
+
+test('a soft limit on CPU time (ulimit -t: SIGXCPU, then once a second until the hard limit) stops training as SIGTERM does: the checkpoint, the resume line, exit 130', { skip: process.platform !== 'linux' }, () => {
+  const dir = tmp();
+  const out = join(dir, 'm.json');
+  const words = ['train', 'datasets/cbf/train.csv', '--epochs', '100000', '--hidden', '4', '--members', '1', '--select', 'off', '--threads', '1', '--out', out];
+  const r = spawnSync('bash', ['-c', `ulimit -S -t 2; ulimit -H -t 60; exec "${process.execPath}" "${CLI}" ${words.map((w) => `'${w}'`).join(' ')}`], { cwd: ROOT, encoding: 'utf8' });
+  assert.equal(r.status, 130, r.stderr); // it was killed by the signal (152), with no checkpoint of the work since the last
+  assert.match(r.stderr, /SIGXCPU received; finishing the current step and writing the checkpoint/);
+  assert.match(r.stderr, /to resume: .* --resume /);
+  assert.ok(existsSync(`${out}.ckpt`));
+  assert.ok(!existsSync(`${out}.ckpt.lock`), 'the lock is released');
 });

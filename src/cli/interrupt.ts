@@ -1,4 +1,4 @@
-// SIGINT, SIGTERM and SIGHUP (a closed terminal) for the command line. While training runs (between armGraceful() and disarmGraceful()),
+// SIGINT, SIGTERM, SIGHUP (a closed terminal) and SIGXCPU (a limit on CPU time) for the command line. While training runs (between armGraceful() and disarmGraceful()),
 // the first Ctrl-C aborts the command's graceful signal: training finishes the step in progress (model
 // selection abandons the candidate fits in progress), writes its checkpoint and stops, and the entry point exits 130 with the command that resumes. A second signal, or a
 // signal at any other time (loading data, evaluating), stops at once (exit 130): there is nothing to save.
@@ -10,11 +10,14 @@
 //
 // Does not own exit codes for anything but these signals; main.ts owns the rest.
 
+import { constants } from 'node:os';
 import { eventLoopTurn } from '../engine/turns.js';
 import { isRerunChild } from './rerun.js';
 
 const STOP_CODE = 130;
-const SIGNALS: readonly NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
+// SIGXCPU: a soft limit on CPU time (ulimit -t, a batch system's) reached; the kernel sends it again every second
+// of CPU until the hard limit kills the process, so the repeats are no second Ctrl-C (they are ignored).
+const SIGNALS: readonly NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP', ...(constants.signals.SIGXCPU === undefined ? [] : ['SIGXCPU' as const])];
 
 let graceful: AbortController | null = null;
 let hungUp = false; // a SIGHUP came: the terminal is gone
@@ -45,11 +48,12 @@ export function installSignalHandlers(name: string): void {
       // A rerun's child (rerun.ts) gets a signal sent to the process group twice, from the sender and passed
       // on by its parent: a second one within a second is that copy, not a second Ctrl-C.
       const restore = () => {
-        for (const s of SIGNALS) process.removeListener(s, ignore);
+        for (const s of SIGNALS) if (s !== 'SIGXCPU') process.removeListener(s, ignore);
       };
       for (const s of SIGNALS) process.removeListener(s, onSignal);
+      if (SIGNALS.includes('SIGXCPU')) process.on('SIGXCPU', ignore);
       if (isRerunChild()) {
-        for (const s of SIGNALS) process.on(s, ignore);
+        for (const s of SIGNALS) if (s !== 'SIGXCPU') process.on(s, ignore);
         setTimeout(restore, REPEAT_MS).unref();
       }
       process.stderr.write(
