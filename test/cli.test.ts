@@ -337,6 +337,22 @@ test('paths that lead nowhere say why, exit 2: a link to nothing, a loop of link
   }
 });
 
+test('standard input named twice: a model through /dev/stdin beside - is refused (the model took all of it: "the file is empty"); --test of the file stdin comes from warns as of the file itself', { skip: process.platform !== 'linux' }, () => {
+  const dir = tmp();
+  const model = join(dir, 'm.json');
+  const data = join(ROOT, 'datasets/cbf/test.csv');
+  assert.equal(cli(['train', 'datasets/cbf/train.csv', '--out', model, '--epochs', '1', '--hidden', '4', '--select', 'off', '--members', '1', '--quiet']).code, 0);
+  for (const command of ['evaluate', 'predict']) {
+    const r = cli([command, '--model', '/dev/stdin', '-'], { input: readFileSync(model) });
+    assert.equal(r.code, 2, r.stderr);
+    assert.equal(r.stderr, 'train-signals: --model /dev/stdin and - both read standard input; give one of them as a file\n');
+  }
+  const words = ['train', '-', '--test', data, '--out', join(dir, 'o.json'), '--epochs', '1', '--hidden', '4', '--select', 'off', '--members', '1'];
+  const r = spawnSync('bash', ['-c', `exec "${process.execPath}" "${CLI}" ${words.map((w) => `'${w}'`).join(' ')} < '${data}'`], { cwd: ROOT, encoding: 'utf8' });
+  assert.equal(r.status, 0, r.stderr);
+  assert.match(r.stderr, /warning: --test .*test\.csv holds the same bytes as the training file stdin; its accuracy is not a held-out figure/);
+});
+
 test('evaluate whose report cannot be written leaves stdout empty: no figures of a failed run for a program to read', () => {
   const dir = tmp();
   const model = join(dir, 'm.json');

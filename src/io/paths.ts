@@ -61,15 +61,25 @@ export function fileKeys(path: string): string[] {
   return keys;
 }
 
-/** An input's identities: those of its file, or for `-` (stdin) those of the file stdin was redirected from. */
+/**
+ * An input's identities: those of its file, or for `-` (stdin) those of what stdin is (the file it was redirected
+ * from, or its pipe, which /dev/stdin names too).
+ */
 function inputKeys(path: string): string[] {
   if (path !== '-') return fileKeys(path);
   try {
     const s = fstatSync(0);
-    return s.isFile() ? ['-', `${s.dev}:${s.ino}`] : ['-'];
+    return ['-', `${s.dev}:${s.ino}`];
   } catch {
     return ['-'];
   }
+}
+
+/** Refuses a model read from standard input (`/dev/stdin`) beside `-` among the data files: the model would take all of it. */
+export function checkStdinOnce(flag: string, model: string, files: readonly string[]): void {
+  if (!files.includes('-')) return;
+  const stdin = inputKeys('-').slice(1);
+  if (fileKeys(model).some((k) => stdin.includes(k))) throw new UserError(`${flag} ${model} and - both read standard input; give one of them as a file`);
 }
 
 /**

@@ -53,8 +53,9 @@ export function trainingWarnings(ds: DataSet, o: WarnedOptions): string[] {
     out.push(`--patience ${o.patience} has no effect without validation data; give --val-split`);
   }
   for (const t of o.test ?? []) {
-    const same = o.files.find((f) => sameBytes(t, f));
-    if (same !== undefined) out.push(`--test ${t} holds the same bytes as the training file ${same}; its accuracy is not a held-out figure`);
+    // Stdin redirected from a file is that file (/dev/stdin opens it afresh, from its start).
+    const same = o.files.find((f) => sameBytes(t, f === '-' ? '/dev/stdin' : f));
+    if (same !== undefined) out.push(`--test ${t} holds the same bytes as the training file ${same === '-' ? 'stdin' : same}; its accuracy is not a held-out figure`);
   }
   return out;
 }

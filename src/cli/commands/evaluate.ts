@@ -7,7 +7,7 @@ import { type FileEvaluation, evaluate, totalMetrics } from '../../eval/evaluate
 import type { Metrics } from '../../eval/metrics.js';
 import { renderReport, writeReport } from '../../eval/report.js';
 import { noteWritten } from '../written.js';
-import { checkDistinct } from '../../io/paths.js';
+import { checkDistinct, checkStdinOnce } from '../../io/paths.js';
 import { checkWritable } from '../../io/atomic.js';
 import { detailTables, summaryTable } from '../format.js';
 import { loadingLines } from '../progress.js';
@@ -79,6 +79,7 @@ export const evaluateCommand = {
     .options(evaluateOptions), Object.keys(evaluateOptions)), [WORKFLOW_EXAMPLES[2], ['$0 evaluate --model model.json test.csv --json', 'the figures as JSON']]),
   handler: async (argv: ArgumentsCamelCase<EvaluateArgs>) => {
     const a = argv as unknown as EvaluateArgs;
+    checkStdinOnce('--model', a.model, a.files);
     const model = loadInitModel(a.model);
     const toStdout = a.report === '-';
     if (a.report !== undefined && !toStdout) {

@@ -3,7 +3,7 @@
 
 import type { Argv, ArgumentsCamelCase } from 'yargs';
 import { loadInitModel } from '../../io/safetensors.js';
-import { checkDistinct } from '../../io/paths.js';
+import { checkDistinct, checkStdinOnce } from '../../io/paths.js';
 import { predict } from '../../eval/predict.js';
 import { type RowOutput, fileOutput, streamOutput } from '../../io/stream-out.js';
 import { checkFolder, checkWritable } from '../../io/atomic.js';
@@ -30,6 +30,7 @@ export const predictCommand = {
     .options(predictOptions), Object.keys(predictOptions)), [WORKFLOW_EXAMPLES[3], ['$0 predict --model model.json - < new.csv | head', "from stdin to stdout (a long-layout file's rows grouped by id)"]]),
   handler: async (argv: ArgumentsCamelCase<PredictArgs>) => {
     const a = argv as unknown as PredictArgs;
+    checkStdinOnce('--model', a.model, a.files);
     const model = loadInitModel(a.model);
     if (a.out === '-') a.out = undefined;
     if (a.out !== undefined) {
