@@ -197,7 +197,7 @@ const resumeError = (file: string, what: string) =>
  */
 const BEFORE_THE_OPTION = {
   resample: 0, members: 1, stride: 1, cell: 'rnn', bidirectional: false, layers: 1, schedule: 'constant', warmup: 0, weightDecay: 0,
-  noise: 0, warp: 0, mixup: 0, guidedWarp: 0, classWeights: 'none', select: 'off',
+  noise: 0, warp: 0, mixup: 0, guidedWarp: 0, classWeights: 'none',
 } as const;
 
 /** A recorded set of hyperparameters with those its version did not have as that version ran (BEFORE_THE_OPTION). */
