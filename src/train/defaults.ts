@@ -4,7 +4,7 @@
 // Legend: N sequences, B batch size.
 
 import type { NamesExactly } from '../data/arguments.js';
-import { availableParallelism } from 'node:os';
+import { availableCores } from './cores.js';
 import { type Model, resampleOf, strideOf } from '../model/model.js';
 import { MAX_RESAMPLE } from '../model/resample.js';
 import { type Cell, cellOf, directionsOf, layersOf } from '../model/layout.js';
@@ -104,7 +104,7 @@ export const MAX_HIDDEN = 4096;
 
 /** --threads' default: every core. */
 export function defaultThreads(): number {
-  return Math.max(1, availableParallelism());
+  return availableCores();
 }
 
 /** Thread counts tune measures by default: 1 .. the cores; with `brief` (--threads auto) at most 6 of them. */

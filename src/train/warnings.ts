@@ -41,7 +41,7 @@ export function trainingWarnings(ds: DataSet, o: WarnedOptions): string[] {
     if (wide.length > 0) out.push(`${scalesApart(wide)}, and --sequence-norm off leaves the small ones nearly flat once normalized`);
   }
   if (typeof o.threads === 'number' && o.threads > defaultThreads()) {
-    out.push(`--threads ${o.threads} is more than the ${defaultThreads()} core(s) here; the extra threads share cores and slow each step (the result is the same)`);
+    out.push(`--threads ${o.threads} is more than the ${defaultThreads()} core(s) this process may use here; the extra threads share cores and slow each step (the result is the same)`);
   }
   // A validation split asked for that holds out nothing (classes too small), or patience with nothing to watch.
   const valSplit = o.valSplit === undefined || o.valSplit === 'auto' ? autoValSplit(ds.lengths.length) : o.valSplit;
