@@ -312,6 +312,9 @@ test('stdout redirected to a file that reaches a size limit (ulimit -f) or a ful
   const inPlace = spawnSync('bash', ['-c', `ulimit -f 4; exec "${process.execPath}" "${CLI}" predict --model "${model}" datasets/cbf/test.csv --out /dev/stdout > "${out}"`], { cwd: ROOT, encoding: 'utf8' });
   assert.equal(inPlace.status, 2, inPlace.stderr);
   assert.match(inPlace.stderr, /\/dev\/stdout: the file grew past .* \(what reached it is incomplete\)$/m); // not 'nothing was written'
+  const lock = spawnSync('bash', ['-c', `ulimit -f 0; exec "${process.execPath}" "${CLI}" train datasets/cbf/train.csv --out "${join(dir, 'n.json')}" --epochs 1 --quiet`], { cwd: ROOT, encoding: 'utf8' });
+  assert.equal(lock.status, 2, lock.stderr);
+  assert.match(lock.stderr, /cannot create the checkpoint's lock file \(EFBIG\); this process may write no file that large \(ulimit -f\): raise the limit/); // not 'check the folder's permissions'
 });
 
 test('paths that lead nowhere say why, exit 2: a link to nothing, a loop of links, a file name followed by / (evaluate\'s held-out check made them internal errors)', { skip: process.platform === 'win32' }, () => {

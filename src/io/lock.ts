@@ -161,7 +161,9 @@ function lockError(e: unknown, path: string): unknown {
   const remedy = code === 'ENOSPC' || code === 'EDQUOT' ? `free space in ${dirname(path)}`
     : code === 'EROFS' ? 'choose a folder on a writable file system'
       : code === 'ENAMETOOLONG' ? 'its name is longer than this file system allows: choose a shorter one'
-        : "check the folder's permissions";
+        : code === 'EFBIG' ? 'this process may write no file that large (ulimit -f): raise the limit'
+          : code === 'EACCES' || code === 'EPERM' ? "check the folder's permissions"
+            : 'check the folder and its disk';
   if (code === undefined || code === 'EIO') return e;
   return new UserError(`${path}: cannot create the checkpoint's lock file (${code}); ${remedy}, or give another --out or --checkpoint`, { cause: e });
 }
