@@ -6,6 +6,7 @@ import assert from 'node:assert/strict';
 import { existsSync, mkdirSync, readFileSync, readdirSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
+import { spawnSync } from 'node:child_process';
 import { UserError } from '../src/errors.js';
 import { tempPathFor, writeFileAtomic } from '../src/io/atomic.js';
 import { lockCheckpoint } from '../src/io/lock.js';
@@ -119,4 +120,19 @@ test('many runs holding locks at once share one exit listener, gone when the las
   for (const l of locks) l.release();
   assert.equal(process.listenerCount('exit'), before);
   assert.deepEqual(readdirSync(dir), []);
+});
+
+test('the lock is readable whatever the umask (under umask 777 it was mode 000: not removed at the end, then refused as "not one")', { skip: process.platform === 'win32' }, () => {
+  const dir = tempDir('lock-umask-');
+  const ck = join(dir, 'm.ckpt');
+  const script = `import { statSync } from 'node:fs';
+    import { lockCheckpoint } from ${JSON.stringify(new URL('../src/io/lock.js', import.meta.url).href)};
+    process.umask(0o777);
+    const lock = lockCheckpoint(${JSON.stringify(ck)});
+    process.stdout.write((statSync(lock.path).mode & 0o777).toString(8));
+    lock.release();`;
+  const r = spawnSync(process.execPath, ['--input-type=module', '-e', script], { encoding: 'utf8' });
+  assert.equal(r.status, 0, r.stderr);
+  assert.equal(r.stdout, '644');
+  assert.ok(!existsSync(`${ck}.lock`), 'released');
 });

@@ -5,7 +5,7 @@
 // while the first is alive. A lock whose process is gone on this host (killed, power lost) is stale and taken
 // over; one from another host (a shared folder) cannot be checked and is respected.
 
-import { closeSync, linkSync, lstatSync, openSync, readFileSync, rmSync, statSync, writeFileSync, writeSync } from 'node:fs';
+import { chmodSync, closeSync, fchmodSync, linkSync, lstatSync, openSync, readFileSync, rmSync, statSync, writeFileSync, writeSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { hostname } from 'node:os';
 import { UserError } from '../errors.js';
@@ -124,6 +124,7 @@ function writeLock(path: string, stamp: string): void {
   const tmp = tempPathFor(path);
   try {
     writeFileSync(tmp, stamp, { flag: 'wx', mode: 0o644 });
+    chmodSync(tmp, 0o644); // whatever the umask (077 or 777): a lock that cannot be read is taken for someone else's file
     linkSync(tmp, path);
     return;
   } catch (e) {
@@ -135,6 +136,7 @@ function writeLock(path: string, stamp: string): void {
   }
   const fd = openSync(path, 'wx', 0o644);
   try {
+    fchmodSync(fd, 0o644);
     writeSync(fd, stamp);
   } catch (e) {
     closeSync(fd);
