@@ -13,6 +13,7 @@ import { type LoadOptions, loadDataSet, readDataSet, streamFile } from '../src/d
 import type { DataSet } from '../src/data/dataset.js';
 import { LongReader } from '../src/data/long.js';
 import { parseTimestamp } from '../src/data/timestamps.js';
+import { cutShortWarnings } from '../src/data/cut-short.js';
 import { UserError } from '../src/errors.js';
 import { tempDir } from './helpers/temp.js';
 
@@ -765,4 +766,21 @@ test('a file that changes while it is read (cut short, appended to, replaced) is
   const path = join(dir, 'still.csv');
   await writeFile(path, text);
   assert.equal((await loadDataSet([path], { onRead: () => {} })).lengths.length, 3000);
+});
+
+test('a file cut in its last row (no line end, its sequence shorter than every other) is warned of; a whole last line without a line end is not', async () => {
+  const dir = csvDir();
+  const rows = Array.from({ length: 6 }, (_, i) => `${i % 2 ? 'a' : 'b'},${Array.from({ length: 20 }, (_, t) => (i + t) % 7).join(',')}`);
+  const text = `label,${Array.from({ length: 20 }, (_, t) => `t${t}`).join(',')}\n${rows.join('\n')}`;
+  const write = async (name: string, body: string) => {
+    const path = join(dir, name);
+    await writeFile(path, body);
+    return path;
+  };
+  const cut = await write('cut.csv', text.slice(0, -12));
+  assert.deepEqual(cutShortWarnings(await loadDataSet([cut])), [
+    `${cut}: its last line (7) has no line end, and its sequence is shorter than every other in the file (14 steps, the others 20 or more): is the file cut short? Complete it, or end the line if it is whole`,
+  ]);
+  assert.deepEqual(cutShortWarnings(await loadDataSet([await write('whole.csv', text)])), [], 'no line end, but as long as the rest');
+  assert.deepEqual(cutShortWarnings(await loadDataSet([await write('ended.csv', `${text.slice(0, -12)}\n`)])), [], 'a line end: a row written whole');
 });

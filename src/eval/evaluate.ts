@@ -12,6 +12,7 @@ import { type Metrics, type Tally, addPrediction, createTally, mergeTallies, met
 import { checkOnce } from '../io/paths.js';
 import { type NamesExactly, checkCallbacks, checkFileList, checkKnownOptions, checkModelArgument } from '../data/arguments.js';
 import { matchesAny, recordedFingerprints } from '../io/fingerprint.js';
+import { cutShortWarnings } from '../data/cut-short.js';
 import { visible } from '../data/visible.js';
 import { spelledOtherwise } from '../data/names.js';
 
@@ -36,8 +37,10 @@ export async function evaluateFile(model: Model, file: string, load: LoadOptions
 }
 
 /** evaluateFile() with its arguments checked, and options that may hold more than ReadOptions (evaluate's). */
-async function evaluateOne(model: Model, file: string, load: ReadOptions): Promise<FileEvaluation> {
-  return evaluateDataSet(model, fileName(file), await readDataSet([file], { ...load, requireLabels: load.requireLabels ?? true }), load.signal);
+async function evaluateOne(model: Model, file: string, load: ReadOptions, onWarning?: (line: string) => void): Promise<FileEvaluation> {
+  const loaded = await readDataSet([file], { ...load, requireLabels: load.requireLabels ?? true });
+  if (onWarning) for (const w of cutShortWarnings(loaded)) onWarning(w);
+  return evaluateDataSet(model, fileName(file), loaded, load.signal);
 }
 
 /**
@@ -95,7 +98,7 @@ export function totalMetrics(results: readonly FileEvaluation[]): Metrics | null
 
 export interface EvaluateOptions extends LoadOptions {
   readonly files: readonly string[];
-  readonly onWarning?: (line: string) => void; // a file that holds the bytes of one the model was trained on
+  readonly onWarning?: (line: string) => void; // a file that holds the bytes of one the model was trained on, one cut short, labels written otherwise
 }
 
 /** The options of a call that reads files for a model (PredictOptions' every key, checked whole there). */
@@ -118,7 +121,7 @@ export async function evaluate(model: Model, o: EvaluateOptions): Promise<FileEv
   const out: FileEvaluation[] = [];
   const load = layoutOptions(model, o);
   for (const file of o.files) {
-    const r = await evaluateOne(model, file, load);
+    const r = await evaluateOne(model, file, load, o.onWarning);
     if (o.onWarning) for (const w of respelledLabels(r, model.classes)) o.onWarning(w);
     out.push(r);
   }

@@ -2,6 +2,7 @@
 // will not do what they seem to with these data or this machine. None is a refusal; train() hands each to the
 // program's onWarning (the CLI prints them to stderr). Pure but for reading the test files' bytes.
 
+import { cutShortWarnings } from '../data/cut-short.js';
 import type { DataSet } from '../data/dataset.js';
 import { classSizes } from '../data/dataset.js';
 import { dataWarnings } from '../data/warnings.js';
@@ -28,7 +29,7 @@ export interface WarnedOptions {
 
 /** The warnings for training on `ds` (as loaded) with these options. */
 export function trainingWarnings(ds: DataSet, o: WarnedOptions): string[] {
-  const out = dataWarnings(ds, o.idColumn);
+  const out = [...dataWarnings(ds, o.idColumn), ...cutShortWarnings(ds)];
   const columnFlags = (['format', 'labelColumn', 'idColumn', 'timeColumn'] as const).filter((k) => o[k] !== undefined).map(asFlag);
   if (o.archivesOnly && columnFlags.length > 0) {
     out.push(
