@@ -58,3 +58,41 @@ test('an engine runs no more threads than its largest batch has chunks', async (
   await a.close();
   await b.close();
 });
+
+test('in lockstep with one thread for 600 steps, with input noise, mixed lengths and pauses between steps, three threads give every step\'s gradient to the bit', async () => {
+  const ds = syntheticDataSet(27, 2, 3, 5, 20, 90);
+  const shape = { D: 2, H: 24, C: 3 };
+  const params = new Float32Array(layoutOf(shape).size);
+  initParameters(params, shape, createRng(1));
+  const spec = (threads: number) => ({
+    shape, readout: 'mean' as const, k: 0, threads, chunkSize: 4, maxBatch: 27, params, capacity: 90, classWeight: null, data: ds, noise: { sigma: 0.1, seed: 1 },
+  });
+  const one = createEngine(spec(1));
+  const three = createEngine(spec(3));
+  const [o1, o3] = [one.optimizer('adam'), three.optimizer('adam')];
+  const order = Int32Array.from({ length: 27 }, (_, i) => i);
+  const rng = createRng(9);
+  try {
+    for (let s = 0; s < 600; s++) {
+      if (s % 9 === 0) {
+        for (let i = 26; i > 0; i--) {
+          const j = Math.floor(rng.next() * (i + 1));
+          [order[i], order[j]] = [order[j], order[i]];
+        }
+        one.setOrder(order);
+        three.setOrder(order);
+      }
+      const from = s % 3 === 2 ? 13 : 0; // batches of 27 and of 14 chunks' worth
+      const [a, b] = [await one.gradient(from, 27, s), await three.gradient(from, 27, s)];
+      assert.equal(b.loss, a.loss, `step ${s}: loss`);
+      assert.deepEqual(three.grad, one.grad, `step ${s}: gradient`);
+      one.update(1, o1, 3e-3);
+      three.update(1, o3, 3e-3);
+      if (s % 50 === 7) await new Promise((r) => setTimeout(r, 3)); // the workers go back to sleep in Atomics.wait
+    }
+    assert.deepEqual(three.params, one.params);
+  } finally {
+    await one.close();
+    await three.close();
+  }
+});
