@@ -326,7 +326,7 @@ test('paths that lead nowhere say why, exit 2: a link to nothing, a loop of link
   symlinkSync('loop1', join(dir, 'loop2'));
   const test = join(ROOT, 'datasets/cbf/test.csv');
   const cases: Array<[string[], RegExp]> = [
-    [['evaluate', '--model', model, 'dangling.csv'], /^train-signals: dangling\.csv: is a symbolic link to nothere\.csv, which does not exist; point it at the file$/],
+    [['evaluate', '--model', model, 'dangling.csv'], /^train-signals: dangling\.csv: is a symbolic link to nothere\.csv, which leads to no file; point it at the file$/],
     [['evaluate', '--model', model, 'loop1'], /^train-signals: loop1: is a loop of symbolic links \(ELOOP\); check where the links lead$/],
     [['evaluate', '--model', model, `${test}/`], /: a part of the path before the name is not a folder \(ENOTDIR\); check the path \(a file name followed by \/\?\)$/],
     [['predict', '--model', 'loop1', test], /^train-signals: loop1: is a loop of symbolic links/],

@@ -14,4 +14,7 @@ test('a cgroup\'s CPU quota is read as CPUs\' worth of time, v2 and v1; no quota
   assert.equal(cgroupCpuQuota(v1('150000\n')), 1.5);
   assert.equal(cgroupCpuQuota(v1('-1\n')), null);
   assert.equal(cgroupCpuQuota(files({})), null);
+  // A limit on a parent (a systemd slice, a batch job's cgroup) with none on the leaf: the parent's.
+  assert.equal(cgroupCpuQuota(files({ '/proc/self/cgroup': '0::/job/step\n', '/sys/fs/cgroup/job/step/cpu.max': 'max 100000\n', '/sys/fs/cgroup/job/cpu.max': '50000 100000\n' })), 0.5);
+  assert.equal(cgroupCpuQuota(files({ '/proc/self/cgroup': '2:cpu:/a/b\n', '/sys/fs/cgroup/cpu/a/b/cpu.cfs_quota_us': '-1', '/sys/fs/cgroup/cpu/a/b/cpu.cfs_period_us': '100000', '/sys/fs/cgroup/cpu/a/cpu.cfs_quota_us': '200000', '/sys/fs/cgroup/cpu/a/cpu.cfs_period_us': '100000' })), 2);
 });

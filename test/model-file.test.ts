@@ -122,7 +122,7 @@ test('bad model files are refused with a message naming the file', () => {
   const cases: Array<[string, string, RegExp]> = [
     ['truncated', serializeModel(model()).slice(0, 200), /not valid JSON/],
     ['other format', JSON.stringify({ ...good, format: 'keras' }), /"format"/],
-    ['other version', JSON.stringify({ ...good, version: 3 }), /"version" 3 is not supported/],
+    ['other version', JSON.stringify({ ...good, version: 3 }), /"version" is 3, which is not supported/],
     ['version 2 without two layers', JSON.stringify({ ...good, version: 2 }), /"version" 2 does not go with "layers" 1/],
     ['layers 3', JSON.stringify({ ...good, layers: 3 }), /"layers" must be 1 or 2/],
     ['wrong shape', JSON.stringify({ ...good, parameters: { ...good.parameters, W_hh: good.parameters.W_hh.slice(1) } }), /W_hh/],
@@ -208,6 +208,12 @@ test('a model file carries the checksum of its text: a changed digit or field is
 
 test('a file whose "format" is a deeply nested value is refused in one short line (echoing it whole overflowed the stack: an internal error)', () => {
   const deep = `{"format":${'['.repeat(5000)}${']'.repeat(5000)}}`;
-  assert.throws(() => parseModel(deep, 'd.json'), (e: unknown) => e instanceof UserError && /^d\.json:1: "format" is an array, expected "train-signals\/rnn"/.test(e.message) && e.message.length < 200);
+  assert.throws(() => parseModel(deep, 'd.json'), (e: unknown) => e instanceof UserError && /^d\.json: is nested more than 32 levels deep/.test(e.message) && e.message.length < 200);
+  assert.throws(() => parseModel('{"format": [[1]]}', 'd.json'), (e: unknown) => e instanceof UserError && /^d\.json:1: "format" is an array, expected "train-signals\/rnn"/.test(e.message));
   assert.throws(() => parseModel(JSON.stringify({ format: 'x'.repeat(10_000) }), 'd.json'), (e: unknown) => e instanceof UserError && e.message.length < 200);
+  // Anywhere else (a training record printed by info --json, a checkpoint's hyperparameter compared): refused as read.
+  const text = serializeModel(model()).split('\n').filter((l) => !/^"checksum"/.test(l)).join('\n');
+  const nested = text.replace('"training": {', `"training": {"deep": ${'['.repeat(100_000)}${']'.repeat(100_000)},`);
+  assert.notEqual(nested, text);
+  assert.throws(() => parseModel(nested, 'd.json'), (e: unknown) => e instanceof UserError && /^d\.json: is nested more than 32 levels deep, deeper than any model file is/.test(e.message));
 });

@@ -62,7 +62,7 @@ test('a worker thread that cannot start (ulimit -u reached: Node\'s ERR_WORKER_I
   const refused = Object.assign(new Error('EAGAIN'), { code: 'ERR_WORKER_INIT_FAILED' });
   const e = workerStartError(refused, 4);
   assert.ok(e instanceof UserError, String(e));
-  assert.equal(e.message, 'could not start the 4 thread(s) asked for (EAGAIN: the limit on processes and threads, ulimit -u, is reached); lower --threads or raise the limit');
+  assert.equal(e.message, 'could not start 4 computing thread(s) (EAGAIN: the limit on processes and threads, ulimit -u, is reached); run with fewer (--threads 1) or raise the limit');
   const other = new Error('x');
   assert.equal(workerStartError(other, 4), other);
 });

@@ -15,7 +15,7 @@ import { FAILING_WORKER, cli } from './helpers/cli.js';
 import { tempDir } from './helpers/temp.js';
 import { train } from '../src/train/train.js';
 import { loadModel } from '../src/io/model-file.js';
-import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 const base: FitOptions = {
@@ -222,23 +222,25 @@ test('train() writes the checkpoint at an epoch end only --checkpoint-every seco
 });
 
 test('a checkpoint of an earlier version, which had no cell, direction, stride, augmentation or schedule options, resumes as that version ran (today\'s defaults made it an internal error, or trained on with noise it never had)', async () => {
-  const dir = tempDir('ts-resume-old-');
-  const data = join(dir, 'small.csv');
-  writeFileSync(data, readFileSync('datasets/cbf/train.csv', 'utf8').split('\n').slice(0, 41).join('\n') + '\n');
-  const before = { cell: 'rnn', bidirectional: false, stride: 1, noise: 0, warp: 0, mixup: 0, schedule: 'constant', warmup: 0, select: 'off', members: 1, resample: 0 } as const;
-  const run = { files: [data], hidden: 6, epochs: 6, threads: 1 };
-  const ref = await train({ ...run, ...before });
-  const ck = join(dir, 'm.ckpt');
-  const ac = new AbortController();
-  await assert.rejects(train({ ...run, ...before, checkpoint: ck, checkpointEvery: 0, signal: ac.signal, onEpoch: (e) => { if (e.epoch === 3) ac.abort(); } }), InterruptedError);
-  // As that version wrote it: none of these keys (and no checksum line, which files before it lack).
-  const doc = JSON.parse(readFileSync(ck, 'utf8').split('\n').filter((l) => !/^"checksum"/.test(l)).join('\n'));
-  for (const key of Object.keys(before)) delete doc.hyperparameters[key];
-  writeFileSync(ck, JSON.stringify(doc));
-  const out = join(dir, 'm.json');
-  const r = cli(['train', data, '--hidden', '6', '--epochs', '6', '--threads', '1', '--out', out, '--resume', ck, '--quiet']);
-  assert.equal(r.code, 0, r.stderr);
-  assert.deepEqual(loadModel(out).parameters, ref.model.parameters, 'the same bits as that version\'s uninterrupted run');
+  for (const sequences of [40, 90]) { // below and above the count model selection starts at: that version did not select
+    const dir = tempDir('ts-resume-old-');
+    const data = join(dir, 'small.csv');
+    writeFileSync(data, readFileSync('datasets/cbf/train.csv', 'utf8').split('\n').slice(0, sequences + 1).join('\n') + '\n');
+    const before = { cell: 'rnn', bidirectional: false, stride: 1, noise: 0, warp: 0, mixup: 0, schedule: 'constant', warmup: 0, select: 'off', members: 1, resample: 0 } as const;
+    const run = { files: [data], hidden: 6, epochs: 6, threads: 1 };
+    const ref = await train({ ...run, ...before });
+    const ck = join(dir, 'm.ckpt');
+    const ac = new AbortController();
+    await assert.rejects(train({ ...run, ...before, checkpoint: ck, checkpointEvery: 0, signal: ac.signal, onEpoch: (e) => { if (e.epoch === 3) ac.abort(); } }), InterruptedError);
+    // As that version wrote it: none of these keys (and no checksum line, which files before it lack).
+    const doc = JSON.parse(readFileSync(ck, 'utf8').split('\n').filter((l) => !/^"checksum"/.test(l)).join('\n'));
+    for (const key of Object.keys(before)) delete doc.hyperparameters[key];
+    writeFileSync(ck, JSON.stringify(doc));
+    const out = join(dir, 'm.json');
+    const r = cli(['train', data, '--hidden', '6', '--epochs', '6', '--threads', '1', '--out', out, '--resume', ck, '--quiet']);
+    assert.equal(r.code, 0, r.stderr);
+    assert.deepEqual(loadModel(out).parameters, ref.model.parameters, 'the same bits as that version\'s uninterrupted run');
+  }
 });
 
 test('a checkpoint written during model selection is refused by a run that does not select (its scores were dropped and another run trained)', async () => {
@@ -252,4 +254,26 @@ test('a checkpoint written during model selection is refused by a run that does 
   assert.equal(loadCheckpoint(ck).state, undefined, 'a checkpoint of selection\'s scores');
   await assert.rejects(train({ ...run, resume: ck, select: 'off', lr: 0.05 }),
     (e: unknown) => e instanceof UserError && /the checkpoint holds model selection's scores, but this run does not select \(--select off\), so none of them would be used; resume with the command that started the run/.test(e.message));
+});
+
+test('a training file replaced by a rename while it is read trains on what was read, and its record holds no fingerprint of the file now there (evaluate warned of the wrong file)', async () => {
+  const dir = tempDir('ts-fingerprint-');
+  const data = join(dir, 'data.csv');
+  const text = readFileSync('datasets/cbf/train.csv', 'utf8');
+  writeFileSync(data, text);
+  let replaced = false;
+  const r = await train({
+    files: [data], hidden: 4, epochs: 1, select: 'off', members: 1, threads: 1,
+    onRead: () => {
+      if (replaced) return;
+      replaced = true;
+      writeFileSync(`${data}.new`, text.split('\n').slice(0, 21).join('\n') + '\n');
+      renameSync(`${data}.new`, data);
+    },
+  });
+  assert.equal(r.model.training.sequences, 300, 'what was read: the file opened, not the one put in its place');
+  assert.deepEqual(r.model.training.fingerprints, [null]);
+  writeFileSync(data, text);
+  const again = await train({ files: [data], hidden: 4, epochs: 1, select: 'off', members: 1, threads: 1 });
+  assert.match(String((again.model.training.fingerprints as Array<{ sha256: string }>)[0].sha256), /^[0-9a-f]{64}$/);
 });

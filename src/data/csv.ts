@@ -9,7 +9,7 @@
 // UserErrors that name file and line. Does not own row rules (wide.ts, long.ts), number parsing (cells.ts) or
 // storage (builder.ts). Checks about what training needs (e.g. at least two classes) belong to the trainer.
 
-import { type Stats, createReadStream, fstatSync, statSync } from 'node:fs';
+import { type ReadStream, createReadStream, fstatSync, statSync } from 'node:fs';
 import { PassThrough, type Readable, finished, pipeline } from 'node:stream';
 import { stat } from 'node:fs/promises';
 import { CsvError, parse } from 'csv-parse';
@@ -225,12 +225,12 @@ async function loadFile(
   const file = fileName(path);
   if (o.signal?.aborted) throw new InterruptedError(0, 0);
   let size = 0; // bytes, for onRead (0: unknown, as for stdin)
-  let before: Stats | null = null; // a regular file's, to tell whether it changed while it was read
+  let regular = false; // a regular file: its bytes read must be its size
   try {
     const st = path === STDIN ? fstatSync(0) : await stat(path);
     if (st.isDirectory()) throw new UserError('is a directory, not a CSV file; give the path of a file', { file });
     if (path !== STDIN) size = st.size;
-    if (path !== STDIN && st.isFile()) before = st;
+    regular = path !== STDIN && st.isFile();
   } catch (e) {
     throw toUserError(e, file, 0);
   }
@@ -259,28 +259,34 @@ async function loadFile(
   }
   try {
     await readRecords(input, file, o, builder, streaming, hooks, () => stopped);
+  } catch (e) {
+    // A file cut short while read fails where the cut falls (a row of no values, a number cut): that is the cause.
+    if (regular && isUserError(e) && sizeNow(path) !== size) checkReadWhole(size, sizeNow(path) ?? 0, file);
+    throw e;
   } finally {
     o.signal?.removeEventListener('abort', onAbort);
   }
-  if (before !== null) checkUnchanged(path, before);
+  if (regular) checkReadWhole(size, (input as ReadStream).bytesRead, file);
+}
+
+function sizeNow(path: string): number | null {
+  try {
+    return statSync(path).size;
+  } catch {
+    return null;
+  }
 }
 
 /**
- * Refuses a file that changed while it was read (cut short, appended to, replaced by a rename or rewritten): what
- * was read is then part of one version and part of another, or a version cut mid-row. A file deleted meanwhile
- * was read whole (the open file kept it).
+ * Refuses a regular file of which other than its size at the start was read: it was cut short, or appended to
+ * by a writer still at work, while it was read, so what was read is a version cut mid-row, or part of one and
+ * part of another. A file replaced by a rename, or deleted, or only touched, was read whole: the open file is
+ * the one it was.
  */
-function checkUnchanged(path: string, before: Stats): void {
-  let after: Stats;
-  try {
-    after = statSync(path);
-  } catch {
-    return;
-  }
-  const why = after.ino !== before.ino || after.dev !== before.dev ? 'was replaced by another file'
-    : after.size !== before.size ? `went from ${before.size.toLocaleString('en-US')} to ${after.size.toLocaleString('en-US')} bytes`
-      : after.mtimeMs !== before.mtimeMs ? 'was written to' : null;
-  if (why !== null) throw new UserError(`${why} while it was read; run again once it is complete (or read a copy)`, { file: path });
+function checkReadWhole(size: number, read: number, file: string): void {
+  if (read === size) return;
+  const bytes = (n: number) => n.toLocaleString('en-US');
+  throw new UserError(`held ${bytes(size)} bytes when it was opened and gave ${bytes(read)}: it changed while it was read; run again once it is complete (or read a copy)`, { file });
 }
 
 /** loadFile's reading of the opened `input`; `stopped()` is the caller's error that ended it, if one did. */

@@ -31,6 +31,7 @@ export function fifoStream(path: string): Readable {
   let fd: number | null = null;
   let timer: NodeJS.Timeout | undefined;
   let writer = false; // a read said EAGAIN (a writer, no bytes yet) or gave bytes
+  let pause = 1; // ms before the next read of a writer that has given nothing: doubled up to 32 while it is idle
   const poll = (): void => {
     if (fd === null) return;
     let n: number;
@@ -42,11 +43,13 @@ export function fifoStream(path: string): Readable {
         return;
       }
       writer = true;
-      timer = setTimeout(poll, 1);
+      timer = setTimeout(poll, pause);
+      pause = Math.min(2 * pause, 32);
       return;
     }
     if (n > 0) {
       writer = true;
+      pause = 1;
       stream.push(Buffer.from(buf.subarray(0, n)));
     } else if (writer) {
       stream.push(null); // the writer closed it: the end

@@ -9,7 +9,7 @@ export function pathProblem(code: string | undefined, path: string): string | nu
   switch (code) {
     case 'ENOENT': {
       const target = danglingTarget(path);
-      return target === null ? null : `is a symbolic link to ${visible(target)}, which does not exist; point it at the file`;
+      return target === null ? null : `is a symbolic link to ${visible(target)}, which leads to no file; point it at the file`;
     }
     case 'ELOOP':
       return 'is a loop of symbolic links (ELOOP); check where the links lead';

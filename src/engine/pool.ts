@@ -83,7 +83,7 @@ export function createTaskPool<T, R>(worker: URL, threads: number, shared: unkno
 export function workerStartError(e: unknown, threads: number): unknown {
   if ((e as NodeJS.ErrnoException | null)?.code !== 'ERR_WORKER_INIT_FAILED') return e;
   const why = (e as Error).message === 'EAGAIN' ? 'EAGAIN: the limit on processes and threads, ulimit -u, is reached' : (e as Error).message;
-  return new UserError(`could not start the ${threads} thread(s) asked for (${why}); lower --threads or raise the limit`, { cause: e });
+  return new UserError(`could not start ${threads} computing thread(s) (${why}); run with fewer (--threads 1) or raise the limit`, { cause: e });
 }
 
 /** A task's UserError on its way to the pool: thrown across the thread, it would arrive as a plain Error (a bug). */

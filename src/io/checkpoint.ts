@@ -19,7 +19,7 @@
 //
 // Does not decide what must match on resume (train/preflight.ts does); does not know the loop (train/fit.ts).
 
-import { checkJsonValues, readInputFile } from './read-input.js';
+import { checkJsonValues, readInputFile, checkJsonDepth } from './read-input.js';
 import { UserError } from '../errors.js';
 import type { DataSet } from '../data/dataset.js';
 import { checkInputPath } from '../data/arguments.js';
@@ -148,6 +148,7 @@ function parseDocument(text: string, file: string): any {
     throw new UserError(`not valid JSON (${(e as Error).message}); the checkpoint is damaged, perhaps truncated; start afresh without --resume`, { file, ...where });
   }
   if (doc === null || typeof doc !== 'object') fail(file, 'not a JSON object');
+  checkJsonDepth(doc, file, 'any checkpoint');
   if (doc.format !== CHECKPOINT_FORMAT) {
     if (doc.format === 'train-signals/rnn') throw new UserError('this is a model file, not a checkpoint; to start from its weights, pass it to --init instead of --resume', { file });
     fail(file, `"format" is ${shownValue(doc.format)}, expected "${CHECKPOINT_FORMAT}"`);

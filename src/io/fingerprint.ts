@@ -39,6 +39,22 @@ export function fileFingerprint(path: string): FileFingerprint | null {
   return { bytes, sha256: hash.digest('hex') };
 }
 
+/** What tells the file at `path` from another put in its place or written to: device, inode, size and time; null where none. */
+export function fileIdentity(path: string): string | null {
+  const st = regularFile(path);
+  return st === undefined ? null : `${st.dev}:${st.ino}:${st.size}:${st.mtimeMs}`;
+}
+
+/**
+ * The fingerprint of the file at `path` if it is still the file whose identity was `before` (fileIdentity, taken
+ * before it was read): a file replaced or written to meanwhile is not the one read, and gets none.
+ */
+export function fingerprintIfSame(path: string, before: string | null): FileFingerprint | null {
+  if (before === null || fileIdentity(path) !== before) return null;
+  const f = fileFingerprint(path);
+  return fileIdentity(path) === before ? f : null;
+}
+
 /**
  * The fingerprints a model's training record holds, one per training file in order (null for one that was not a
  * regular file, or an entry not of that form: the record is informational and may have been edited by hand).

@@ -124,7 +124,7 @@ function writeLock(path: string, stamp: string): void {
   const tmp = tempPathFor(path);
   try {
     writeFileSync(tmp, stamp, { flag: 'wx', mode: 0o644 });
-    chmodSync(tmp, 0o644); // whatever the umask (077 or 777): a lock that cannot be read is taken for someone else's file
+    readableToAll(() => chmodSync(tmp, 0o644));
     linkSync(tmp, path);
     return;
   } catch (e) {
@@ -136,7 +136,7 @@ function writeLock(path: string, stamp: string): void {
   }
   const fd = openSync(path, 'wx', 0o644);
   try {
-    fchmodSync(fd, 0o644);
+    readableToAll(() => fchmodSync(fd, 0o644));
     writeSync(fd, stamp);
   } catch (e) {
     closeSync(fd);
@@ -144,6 +144,18 @@ function writeLock(path: string, stamp: string): void {
     throw e;
   }
   closeSync(fd);
+}
+
+/**
+ * Makes the lock readable whatever the umask (under 777 it would be unreadable to its own run, and taken for
+ * someone else's file); a file system that keeps no modes (FAT) refuses the change, and the lock works without it.
+ */
+function readableToAll(chmod: () => void): void {
+  try {
+    chmod();
+  } catch {
+    // no modes here
+  }
 }
 
 function linkCount(path: string): number {

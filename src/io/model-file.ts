@@ -20,7 +20,7 @@
 // model/sequence-norm.ts). A model of two layers has "layers":2 and is version 2, so that a tool that reads only
 // version 1 refuses it rather than reading its first layer as the whole model; one-layer models stay version 1.
 
-import { checkJsonValues, readInputFile } from './read-input.js';
+import { checkJsonValues, readInputFile, checkJsonDepth } from './read-input.js';
 import { checkChecksum, withChecksum } from './checksum.js';
 import { UserError } from '../errors.js';
 import { PARAM_NAMES, type ParamName, type Shape, cellOf, directionsOf, layersOf, layoutOf, viewsOf } from '../model/layout.js';
@@ -222,12 +222,13 @@ function parseModelDoc(text: string, file: string): Model {
     throw new UserError(`not valid JSON: ${w.what}; the model file is damaged or not a model file; write it again with train`, { file, line: w.line, column: w.column });
   }
   if (doc === null || typeof doc !== 'object') fail(file, 'not a JSON object');
+  checkJsonDepth(doc, file, 'any model file');
   if (doc.format === 'train-signals/checkpoint') { // io/checkpoint.ts's CHECKPOINT_FORMAT
     throw new UserError(`this is a checkpoint, not a model file; continue the run with train … --resume ${file}, which writes the model`, { file });
   }
   if (doc.format !== MODEL_FORMAT) fail(file, `"format" is ${shownValue(doc.format)}, expected "${MODEL_FORMAT}"`);
   if (doc.version !== MODEL_VERSION && doc.version !== TWO_LAYER_VERSION) {
-    fail(file, `"version" ${shownValue(doc.version)} is not supported (this tool reads model files of versions ${MODEL_VERSION} and ${TWO_LAYER_VERSION})`);
+    fail(file, `"version" is ${shownValue(doc.version)}, which is not supported (this tool reads model files of versions ${MODEL_VERSION} and ${TWO_LAYER_VERSION})`);
   }
   const classes = stringArray(file, doc.classes, 'classes');
   const channels = stringArray(file, doc.channels, 'channels');

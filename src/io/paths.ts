@@ -61,25 +61,37 @@ export function fileKeys(path: string): string[] {
   return keys;
 }
 
-/**
- * An input's identities: those of its file, or for `-` (stdin) those of what stdin is (the file it was redirected
- * from, or its pipe, which /dev/stdin names too).
- */
+/** An input's identities: those of its file, or for `-` (stdin) those of the file stdin was redirected from. */
 function inputKeys(path: string): string[] {
   if (path !== '-') return fileKeys(path);
   try {
     const s = fstatSync(0);
-    return ['-', `${s.dev}:${s.ino}`];
+    return s.isFile() ? ['-', `${s.dev}:${s.ino}`] : ['-'];
   } catch {
     return ['-'];
   }
 }
 
-/** Refuses a model read from standard input (`/dev/stdin`) beside `-` among the data files: the model would take all of it. */
-export function checkStdinOnce(flag: string, model: string, files: readonly string[]): void {
-  if (!files.includes('-')) return;
-  const stdin = inputKeys('-').slice(1);
-  if (fileKeys(model).some((k) => stdin.includes(k))) throw new UserError(`${flag} ${model} and - both read standard input; give one of them as a file`);
+/**
+ * Refuses a model, checkpoint or --init file read from standard input (`/dev/stdin`, a pipe or terminal as much as a
+ * file) beside a data file that reads it too (`-`, or /dev/stdin again): the first would take all of it, and the
+ * other find it empty.
+ */
+export function checkStdinOnce(flag: string, file: string | undefined, files: readonly string[]): void {
+  if (file === undefined || !readsStdin(file)) return;
+  const other = files.find(readsStdin);
+  if (other !== undefined) throw new UserError(`${flag} ${file} and ${other === '-' ? '-' : other} both read standard input; give one of them as a file`);
+}
+
+/** Whether reading `path` reads this process's standard input: `-`, or a name of what it is (/dev/stdin, /dev/fd/0). */
+function readsStdin(path: string): boolean {
+  if (path === '-') return true;
+  try {
+    const [s, f] = [fstatSync(0), statSync(path)];
+    return s.dev === f.dev && s.ino === f.ino;
+  } catch {
+    return false;
+  }
 }
 
 /**

@@ -35,6 +35,23 @@ export function checkJsonValues(text: string, file: string, what: string): void 
   }
 }
 
+/** Nesting deeper than any model, checkpoint or safetensors header has (theirs is 5 or less). */
+const MAX_JSON_DEPTH = 32;
+
+/**
+ * Refuses a parsed JSON value nested deeper than MAX_JSON_DEPTH (no file of ours is): walking it later (a
+ * message echoing it, a comparison) would exhaust the stack, an internal error. Walks without recursion.
+ */
+export function checkJsonDepth(doc: unknown, file: string, what: string): void {
+  const stack: Array<[unknown, number]> = [[doc, 1]];
+  while (stack.length > 0) {
+    const [v, depth] = stack.pop()!;
+    if (depth > MAX_JSON_DEPTH) throw new UserError(`is nested more than ${MAX_JSON_DEPTH} levels deep, deeper than ${what} is; is this the right file?`, { file });
+    const children = Array.isArray(v) ? v : Object.values(v as object);
+    for (const c of children) if (c !== null && typeof c === 'object') stack.push([c, depth + 1]);
+  }
+}
+
 export function readInputFile(path: string, kind: InputKind): Buffer {
   try {
     const st = statSync(path);

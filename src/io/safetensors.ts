@@ -41,7 +41,7 @@
 // = W_hh_l1, rnn.bias_ih_l1 / rnn.bias_hh_l1 as above (and the _l1_reverse ones). A file is of two layers when
 // it holds rnn.weight_ih_l1.
 
-import { MAX_JSON_BYTES, readInputFile } from './read-input.js';
+import { MAX_JSON_BYTES, readInputFile, checkJsonDepth } from './read-input.js';
 import { UserError } from '../errors.js';
 import { type Cell, type Shape, cellOf, directionsOf, gatesOf, layerInputs, layersOf, layoutOf, recurrenceOf, viewsOf } from '../model/layout.js';
 import { type Model, type Normalization, classesProblem, isNormalizationOf, namesProblem, differencesOf, inputWidth, resampleOf, sequenceNormOf, strideOf } from '../model/model.js';
@@ -179,11 +179,14 @@ function metaJson(file: string, meta: Record<string, unknown>, key: string): unk
   const v = meta[key];
   if (v === undefined) fail(file, `__metadata__ lacks "${key}" (a JSON string)`);
   if (typeof v !== 'string') fail(file, `__metadata__ "${key}" must be a string (got ${typeof v}), as safetensors' metadata holds only strings: ${shownValue(v)}`);
+  let parsed: unknown;
   try {
-    return JSON.parse(v);
+    parsed = JSON.parse(v);
   } catch {
     fail(file, `__metadata__ "${key}" is not valid JSON (${JSON.stringify(v.slice(0, 40))})`);
   }
+  checkJsonDepth(parsed, file, 'any safetensors metadata');
+  return parsed;
 }
 
 function names(file: string, v: unknown, key: string): string[] {
@@ -206,6 +209,7 @@ function readHeader(bytes: Uint8Array, dv: DataView, file: string): { header: an
     fail(file, 'not a safetensors file (its header is not valid JSON)');
   }
   if (header === null || typeof header !== 'object' || Array.isArray(header)) fail(file, 'not a safetensors file (its header is not a JSON object)');
+  checkJsonDepth(header, file, 'any safetensors header');
   return { header, dataStart: 8 + n };
 }
 

@@ -206,11 +206,15 @@ export function withOptionsBefore(recorded: Readonly<Record<string, unknown>>): 
 }
 
 /** o with the options ck's version did not have, and o does not give, as that version ran (BEFORE_THE_OPTION). */
-export function withUnrecorded<O extends Partial<Record<keyof typeof BEFORE_THE_OPTION, unknown>>>(ck: Checkpoint, o: O): O {
+export function withUnrecorded<O extends Partial<Record<keyof typeof BEFORE_THE_OPTION | 'select', unknown>>>(ck: Checkpoint, o: O): O {
   const out: Record<string, unknown> = { ...o };
   for (const [key, value] of Object.entries(BEFORE_THE_OPTION)) {
     if (ck.hyperparameters[key] === undefined && out[key] === undefined) out[key] = value;
   }
+  // A run in training that selected nothing, of a version without some augmentation selection compares: that
+  // version did not select, and its run goes on as it ran.
+  const withoutSelection = ck.state !== undefined && ck.selection === undefined && ['noise', 'warp', 'mixup'].some((k) => ck.hyperparameters[k] === undefined);
+  if (withoutSelection && out.select === undefined) out.select = 'off';
   return out as O;
 }
 

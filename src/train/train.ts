@@ -12,7 +12,7 @@ import type { Normalization } from '../data/normalize.js';
 import { checkInputs, inputsOf } from '../data/inputs.js';
 import { DivergedError, InterruptedError, UserError, isInterrupted } from '../errors.js';
 import { type Checkpoint, dataFingerprint, loadCheckpoint, saveCheckpoint } from '../io/checkpoint.js';
-import { fileFingerprint } from '../io/fingerprint.js';
+import { fileIdentity, fingerprintIfSame } from '../io/fingerprint.js';
 import { saveModel } from '../io/model-file.js';
 import { type Model, differencesOf, sequenceNormOf } from '../model/model.js';
 import { ensembleShape, memberSeed, mergeMembers } from '../model/ensemble.js';
@@ -126,11 +126,13 @@ async function trainClaimed(given: TrainOptions, outputs: OutputPaths): Promise<
     throw e;
   };
   let archives = 0; // training files in the archive's .ts or ARFF format, which no column option reads
+  const identities = o.files.map(fileIdentity);
   const loaded = await readDataSet(o.files, { ...load, requireLabels: true, onArchive: () => archives++ }).catch(fromResumed);
   // The layout a model records is how CSV files were read; from archive files alone, none was: the defaults.
   const csvRead = archives < o.files.length;
-  // Hashed now, not after training: the files may be replaced meanwhile, and the record is of what was read.
-  const fileFingerprints = o.files.map(fileFingerprint);
+  // Hashed now, not after training, and only a file that is still the one read (not replaced, or written to, while
+  // it was read): the record is of what was read.
+  const fileFingerprints = o.files.map((f, i) => fingerprintIfSame(f, identities[i]));
   const fingerprint = resume !== undefined || outputs.checkpoint !== undefined ? dataFingerprint(loaded) : '';
   if (resume) checkResumeData(resume, o.resume!, loaded, fingerprint); // before selection could write a checkpoint
   if (loaded.classes.length < 2) {
@@ -205,7 +207,7 @@ async function trainClaimed(given: TrainOptions, outputs: OutputPaths): Promise<
       : '--select on has nothing to compare: the augmentation (--noise, --warp, --mixup), --readout and --resample were all given');
   }
   const skipped = selecting ? whySelectionSkips(ds.labels, ds.classes.length, hp.seed, select === 'on') : undefined;
-  if (resume) checkSelectionResumed(resume, o.resume!, selecting ? skipped : select === 'off' ? '--select off' : 'there is nothing to compare');
+  if (resume) checkSelectionResumed(resume, o.resume!, selecting ? skipped : select === 'off' ? '--select off' : o.init ? 'it starts from --init' : 'there is nothing to compare');
   if (skipped) {
     hp = withoutSelection(hp, vary);
     o.onSelectionSkipped?.(skipped, { ...hp });

@@ -4,7 +4,7 @@ import { statSync } from 'node:fs';
 import type { Argv, ArgumentsCamelCase } from 'yargs';
 import { READOUTS, type Readout } from '../../model/rnn.js';
 import { loadInitModel } from '../../io/safetensors.js';
-import { checkDistinct } from '../../io/paths.js';
+import { checkDistinct, checkStdinOnce } from '../../io/paths.js';
 import { train } from '../../train/train.js';
 import { hiddenText } from '../../model/ensemble.js';
 import { MAX_EPOCHS, MAX_THREADS, TRAIN_DEFAULTS, defaultThreads } from '../../train/defaults.js';
@@ -189,6 +189,7 @@ export const trainCommand = {
     checkOptions(options, asFlag);
     // train() checks its outputs against the data files; the --init file only the command line knows.
     checkDistinct([['the --init model', a.init]], [['--out', a.out], ['--report', a.report], a.checkpoint === undefined ? ['--checkpoint (default: --out + .ckpt)', `${a.out}.ckpt`] : ['--checkpoint', a.checkpoint]]);
+    for (const [flag, file] of [['--init', a.init], ['--resume', a.resume]] as const) checkStdinOnce(flag, file, [...a.files, ...(a.test ?? [])]);
     const init = a.init ? loadInitModel(a.init, '--init') : undefined;
     if (init) checkOptions({ ...options, init }, asFlag); // what the --init model's shape rules out, named as flags
     let progress: ReturnType<typeof createProgress> | undefined;
