@@ -43,6 +43,7 @@ const MAX_JSON_DEPTH = 32;
  * message echoing it, a comparison) would exhaust the stack, an internal error. Walks without recursion.
  */
 export function checkJsonDepth(doc: unknown, file: string, what: string): void {
+  if (doc === null || typeof doc !== 'object') return;
   const stack: Array<[unknown, number]> = [[doc, 1]];
   while (stack.length > 0) {
     const [v, depth] = stack.pop()!;
