@@ -350,6 +350,9 @@ test('standard input named twice: a model through /dev/stdin beside - is refused
     assert.equal(r.code, 2, r.stderr);
     assert.equal(r.stderr, 'train-signals: --model /dev/stdin and - both read standard input; give one of them as a file\n');
   }
+  const twice = cli(['evaluate', '--model', model, '-', '/dev/stdin'], { input: readFileSync(data) });
+  assert.equal(twice.code, 2, twice.stderr);
+  assert.match(twice.stderr, /\/dev\/stdin: is named twice \(also as stdin\) among the files to evaluate/); // not 'the file is empty'
   const words = ['train', '-', '--test', data, '--out', join(dir, 'o.json'), '--epochs', '1', '--hidden', '4', '--select', 'off', '--members', '1'];
   const r = spawnSync('bash', ['-c', `exec "${process.execPath}" "${CLI}" ${words.map((w) => `'${w}'`).join(' ')} < '${data}'`], { cwd: ROOT, encoding: 'utf8' });
   assert.equal(r.status, 0, r.stderr);

@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { mkdir, open, writeFile } from 'node:fs/promises';
-import { appendFileSync, renameSync, truncateSync, utimesSync, writeFileSync } from 'node:fs';
+import { appendFileSync, closeSync, openSync, renameSync, truncateSync, utimesSync, writeFileSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { constants, gzipSync } from 'node:zlib';
 import { test } from 'node:test';
@@ -742,18 +742,19 @@ test('a FIFO no process writes: an aborted load ends at once (open(2) waited in 
   assert.ok(performance.now() - t0 < 5000, 'ended by the abort, not by the writer wait');
 });
 
-test('a file that changes while it is read (cut short, appended to) is refused, not loaded as part of one version; one replaced by a rename or touched was read whole and loads', async () => {
+test('a file that changes while it is read (cut short, appended to, rewritten in place) is refused, not loaded as part of one version; one replaced by a rename or touched was read whole and loads', async () => {
   const dir = csvDir();
   const row = (i: number) => `${i % 2 ? 'a' : 'b'},${Array.from({ length: 40 }, (_, t) => ((i * 7 + t) % 13) / 10).join(',')}`;
   const text = `label,${Array.from({ length: 40 }, (_, t) => `t${t}`).join(',')}\n${Array.from({ length: 3000 }, (_, i) => row(i)).join('\n')}\n`;
   const bytes = Buffer.byteLength(text).toLocaleString('en-US');
-  const changed = new RegExp(`held ${bytes} bytes when it was opened and gave [\\d,]+: it changed while it was read; run again once it is complete`);
+  const changed = new RegExp(`held ${bytes} bytes when it was opened and [\\d,]+ when it had been read: it changed while it was read; run again once it is complete`);
   // Each change is made at the first chunk read, before the next is (synchronously, in onRead).
   const cases: Array<[string, (path: string) => void, RegExp | null]> = [
     ['cut', (p) => truncateSync(p, 150_000), changed],
     ['grown', (p) => appendFileSync(p, `${row(1)}\n`), changed],
     ['replaced', (p) => { writeFileSync(`${p}.new`, 'label,t0\nx,1\n'); renameSync(`${p}.new`, p); }, null],
     ['touched', (p) => utimesSync(p, new Date(), new Date()), null],
+    ['rewritten', (p) => { const fd = openSync(p, 'r+'); writeSync(fd, text.replaceAll('a,', 'c,'), 0); closeSync(fd); }, /was written to in place, its size kept: it changed while it was read/],
   ];
   for (const [name, change, message] of cases) {
     const path = join(dir, `${name}.csv`);

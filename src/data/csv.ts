@@ -9,7 +9,7 @@
 // UserErrors that name file and line. Does not own row rules (wide.ts, long.ts), number parsing (cells.ts) or
 // storage (builder.ts). Checks about what training needs (e.g. at least two classes) belong to the trainer.
 
-import { type ReadStream, createReadStream, fstatSync, statSync } from 'node:fs';
+import { createReadStream, fstatSync } from 'node:fs';
 import { PassThrough, type Readable, finished, pipeline } from 'node:stream';
 import { stat } from 'node:fs/promises';
 import { CsvError, parse } from 'csv-parse';
@@ -27,6 +27,7 @@ import { DecimalMarks } from './decimal-marks.js';
 import { openText } from './text.js';
 import { didYouMeanFile } from './suggest.js';
 import { fifoStream, isNamedFifo } from './fifo.js';
+import { type ReadWatch, watchRead } from './read-watch.js';
 import { pathProblem } from './path-problem.js';
 import { startProblem } from './table-start.js';
 import { LineLimit, LineTooLong } from './line-limit.js';
@@ -225,7 +226,7 @@ async function loadFile(
   const file = fileName(path);
   if (o.signal?.aborted) throw new InterruptedError(0, 0);
   let size = 0; // bytes, for onRead (0: unknown, as for stdin)
-  let regular = false; // a regular file: its bytes read must be its size
+  let regular = false;
   try {
     const st = path === STDIN ? fstatSync(0) : await stat(path);
     if (st.isDirectory()) throw new UserError('is a directory, not a CSV file; give the path of a file', { file });
@@ -234,6 +235,7 @@ async function loadFile(
   } catch (e) {
     throw toUserError(e, file, 0);
   }
+  const watch = regular ? watchRead(path) : null; // opened before the read, so that it watches the file read
 
   const input: Readable = path === STDIN ? stdinText() : isNamedFifo(path) ? fifoStream(path) : createReadStream(path);
   // Its errors reach the reader through the pipeline (which finds a stream destroyed before it was joined errored):
@@ -257,36 +259,24 @@ async function loadFile(
       }
     });
   }
+  if (watch) input.on('data', (chunk: Buffer | string) => watch.see(chunk));
   try {
     await readRecords(input, file, o, builder, streaming, hooks, () => stopped);
+    checkUnchanged(watch, file);
   } catch (e) {
     // A file cut short while read fails where the cut falls (a row of no values, a number cut): that is the cause.
-    if (regular && isUserError(e) && sizeNow(path) !== size) checkReadWhole(size, sizeNow(path) ?? 0, file);
+    if (isUserError(e)) checkUnchanged(watch, file);
     throw e;
   } finally {
     o.signal?.removeEventListener('abort', onAbort);
-  }
-  if (regular) checkReadWhole(size, (input as ReadStream).bytesRead, file);
-}
-
-function sizeNow(path: string): number | null {
-  try {
-    return statSync(path).size;
-  } catch {
-    return null;
+    watch?.close();
   }
 }
 
-/**
- * Refuses a regular file of which other than its size at the start was read: it was cut short, or appended to
- * by a writer still at work, while it was read, so what was read is a version cut mid-row, or part of one and
- * part of another. A file replaced by a rename, or deleted, or only touched, was read whole: the open file is
- * the one it was.
- */
-function checkReadWhole(size: number, read: number, file: string): void {
-  if (read === size) return;
-  const bytes = (n: number) => n.toLocaleString('en-US');
-  throw new UserError(`held ${bytes(size)} bytes when it was opened and gave ${bytes(read)}: it changed while it was read; run again once it is complete (or read a copy)`, { file });
+/** Refuses a file that changed while it was read (read-watch.ts): what was read is no one version of it. */
+function checkUnchanged(watch: ReadWatch | null, file: string): void {
+  const why = watch?.changed() ?? null;
+  if (why !== null) throw new UserError(`${why}: it changed while it was read; run again once it is complete (or read a copy)`, { file });
 }
 
 /** loadFile's reading of the opened `input`; `stopped()` is the caller's error that ended it, if one did. */

@@ -39,10 +39,13 @@ export function fileFingerprint(path: string): FileFingerprint | null {
   return { bytes, sha256: hash.digest('hex') };
 }
 
-/** What tells the file at `path` from another put in its place or written to: device, inode, size and time; null where none. */
+/**
+ * What tells the file at `path` from another put in its place: device, inode and size (not its time: a file only
+ * touched is the same; one written to while it was read is refused by the reader); null where none.
+ */
 export function fileIdentity(path: string): string | null {
   const st = regularFile(path);
-  return st === undefined ? null : `${st.dev}:${st.ino}:${st.size}:${st.mtimeMs}`;
+  return st === undefined ? null : `${st.dev}:${st.ino}:${st.size}`;
 }
 
 /**

@@ -63,7 +63,7 @@ export function fileKeys(path: string): string[] {
 
 /** An input's identities: those of its file, or for `-` (stdin) those of the file stdin was redirected from. */
 function inputKeys(path: string): string[] {
-  if (path !== '-') return fileKeys(path);
+  if (path !== '-') return readsStdin(path) ? ['-', ...fileKeys(path)] : fileKeys(path); // /dev/stdin is `-` too
   try {
     const s = fstatSync(0);
     return s.isFile() ? ['-', `${s.dev}:${s.ino}`] : ['-'];

@@ -206,10 +206,16 @@ export function withOptionsBefore(recorded: Readonly<Record<string, unknown>>): 
 }
 
 /** o with the options ck's version did not have, and o does not give, as that version ran (BEFORE_THE_OPTION). */
-export function withUnrecorded<O extends Partial<Record<keyof typeof BEFORE_THE_OPTION | 'select', unknown>>>(ck: Checkpoint, o: O): O {
+export function withUnrecorded<O extends Partial<Record<keyof typeof BEFORE_THE_OPTION | 'select', unknown>>>(ck: Checkpoint, o: O, file: string): O {
   const out: Record<string, unknown> = { ...o };
   for (const [key, value] of Object.entries(BEFORE_THE_OPTION)) {
-    if (ck.hyperparameters[key] === undefined && out[key] === undefined) out[key] = value;
+    if (ck.hyperparameters[key] !== undefined) continue;
+    // Given otherwise than that version ran: the run would go on as neither (as checkResume refuses for the rest).
+    if (out[key] !== undefined && JSON.stringify(out[key]) !== JSON.stringify(value)) {
+      const flag = '--' + key.replace(/[A-Z]/g, (c) => '-' + c.toLowerCase());
+      throw resumeError(file, `${flag} is ${JSON.stringify(out[key])} but the checkpoint was written by a version without it, which trained as with ${JSON.stringify(value)}`);
+    }
+    out[key] = value;
   }
   // A run in training that selected nothing, of a version without some augmentation selection compares: that
   // version did not select, and its run goes on as it ran.

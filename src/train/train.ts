@@ -117,7 +117,7 @@ export async function train(o: TrainOptions): Promise<TrainResult> {
 async function trainClaimed(given: TrainOptions, outputs: OutputPaths): Promise<TrainResult> {
   const d = TRAIN_DEFAULTS;
   const resume = given.resume !== undefined ? loadCheckpoint(given.resume) : undefined;
-  const o = resume ? withUnrecorded(resume, given) : given;
+  const o = resume ? withUnrecorded(resume, given, given.resume!) : given;
   // Continuing from a model reads the data the way its training files were read, as evaluate does.
   const load = o.init ? layoutOptions(o.init, o) : o;
   // Stopped before training: the checkpoint to go on from is the one this run resumes, if any.
@@ -130,8 +130,8 @@ async function trainClaimed(given: TrainOptions, outputs: OutputPaths): Promise<
   const loaded = await readDataSet(o.files, { ...load, requireLabels: true, onArchive: () => archives++ }).catch(fromResumed);
   // The layout a model records is how CSV files were read; from archive files alone, none was: the defaults.
   const csvRead = archives < o.files.length;
-  // Hashed now, not after training, and only a file that is still the one read (not replaced, or written to, while
-  // it was read): the record is of what was read.
+  // Hashed now, not after training, and only a file that is still the one read (not replaced while it was read):
+  // the record is of what was read.
   const fileFingerprints = o.files.map((f, i) => fingerprintIfSame(f, identities[i]));
   const fingerprint = resume !== undefined || outputs.checkpoint !== undefined ? dataFingerprint(loaded) : '';
   if (resume) checkResumeData(resume, o.resume!, loaded, fingerprint); // before selection could write a checkpoint
