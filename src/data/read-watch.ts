@@ -49,12 +49,12 @@ export function watchRead(path: string): ReadWatch | null {
     if (after.size !== before.size) return `held ${bytes(before.size)} bytes when it was opened and ${bytes(after.size)} when it had been read`;
     if (after.mtimeMs === before.mtimeMs) return null;
     // Written to at the same size, or only touched: the bytes read against those there now.
-    return sameBytes(fd, seen, hash.digest('hex')) ? null : 'was written to in place, its size kept';
+    return headHashesTo(fd, seen, hash.digest('hex')) ? null : 'was written to in place, its size kept';
   }
 }
 
 /** Whether the first n bytes of the open file hash to sha256. */
-function sameBytes(fd: number, n: number, sha256: string): boolean {
+function headHashesTo(fd: number, n: number, sha256: string): boolean {
   const hash = createHash('sha256');
   const buf = Buffer.allocUnsafe(1 << 20);
   for (let at = 0; at < n;) {

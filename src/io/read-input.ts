@@ -35,7 +35,7 @@ export function checkJsonValues(text: string, file: string, what: string): void 
   }
 }
 
-/** Nesting deeper than any model, checkpoint or safetensors header has (theirs is 5 or less). */
+/** Nesting far deeper than any model, checkpoint or safetensors header has (theirs is a few levels). */
 const MAX_JSON_DEPTH = 32;
 
 /**

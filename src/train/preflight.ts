@@ -17,6 +17,7 @@ import { type Model, differencesOf, resampleOf, sequenceNormOf, strideOf } from 
 import { type Cell, cellOf, directionsOf, layersOf } from '../model/layout.js';
 import type { Readout } from '../model/rnn.js';
 import type { HyperparameterOptions } from './defaults.js';
+import { asFlag } from './option-checks.js';
 import { checkSameChannels, checkSomeLabelKnown, nameList } from '../data/names.js';
 
 export interface OutputPaths {
@@ -192,8 +193,8 @@ const resumeError = (file: string, what: string) =>
 
 /**
  * The options a checkpoint of an earlier version does not record, because that version had no such option: it
- * ran without them, so its run goes on without them rather than with today's defaults (an option given on the
- * command line is the user's choice). Shape options among them keep the checkpoint's weights' shape.
+ * ran without them, so its run goes on without them rather than with today's defaults. Shape options among them
+ * keep the checkpoint's weights' shape.
  */
 const BEFORE_THE_OPTION = {
   resample: 0, members: 1, stride: 1, cell: 'rnn', bidirectional: false, layers: 1, schedule: 'constant', warmup: 0, weightDecay: 0,
@@ -205,15 +206,16 @@ export function withOptionsBefore(recorded: Readonly<Record<string, unknown>>): 
   return { ...BEFORE_THE_OPTION, ...recorded };
 }
 
-/** o with the options ck's version did not have, and o does not give, as that version ran (BEFORE_THE_OPTION). */
+/**
+ * o with the options ck's version did not have as that version ran (BEFORE_THE_OPTION); one that o gives
+ * otherwise is refused, as checkResume refuses a recorded one.
+ */
 export function withUnrecorded<O extends Partial<Record<keyof typeof BEFORE_THE_OPTION | 'select', unknown>>>(ck: Checkpoint, o: O, file: string): O {
   const out: Record<string, unknown> = { ...o };
   for (const [key, value] of Object.entries(BEFORE_THE_OPTION)) {
     if (ck.hyperparameters[key] !== undefined) continue;
-    // Given otherwise than that version ran: the run would go on as neither (as checkResume refuses for the rest).
     if (out[key] !== undefined && JSON.stringify(out[key]) !== JSON.stringify(value)) {
-      const flag = '--' + key.replace(/[A-Z]/g, (c) => '-' + c.toLowerCase());
-      throw resumeError(file, `${flag} is ${JSON.stringify(out[key])} but the checkpoint was written by a version without it, which trained as with ${JSON.stringify(value)}`);
+      throw resumeError(file, `${asFlag(key)} is ${JSON.stringify(out[key])} but the checkpoint was written by a version without it, which trained as with ${JSON.stringify(value)}`);
     }
     out[key] = value;
   }
@@ -262,7 +264,7 @@ export function checkResume(ck: Checkpoint, file: string, hp: Readonly<Record<st
     if (JSON.stringify(now) !== JSON.stringify(was)) {
       if (key === 'init') throw resumeError(file, now ? '--init was given but the checkpoint\'s run started without one' : 'the checkpoint\'s run started from an --init model; give the same --init');
       if (key === 'kernel') throw resumeError(file, `the kernel here is ${JSON.stringify(now)} but the checkpoint was trained with ${JSON.stringify(was)}, which rounds otherwise, so the model would be neither run's (${KERNEL_HINT})`);
-      const flag = '--' + key.replace(/[A-Z]/g, (c) => '-' + c.toLowerCase());
+      const flag = asFlag(key);
       const why = RESUMABLE_CHANGES.has(key) ? `${finished} finished member(s) of this ensemble were trained with ${JSON.stringify(was)}` : `the checkpoint was trained with ${JSON.stringify(was)}`;
       throw resumeError(file, `${flag} is ${JSON.stringify(now)} but ${why}`);
     }
@@ -320,7 +322,7 @@ export function checkFollows(o: HyperparameterOptions & { normalize?: 'zscore' |
   for (const key of Object.keys(fixed) as (keyof FixedOptions)[]) {
     const [now, was] = [given[key], fixed[key]];
     if (now === undefined || was === undefined || now === was) continue;
-    const flag = `--${key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`;
+    const flag = asFlag(key);
     throw new UserError(`${flag} ${shown(key, now)}, but ${whose} has ${flag} ${shown(key, was)}; leave out ${flag} (it follows ${whose})`, file === undefined ? {} : { file });
   }
 }
