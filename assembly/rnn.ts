@@ -19,6 +19,14 @@
 
 import { TANH_K, addRows, gemmAcc, gemmProject, gemmZero, inputProduct, madd, packRows, readoutGrad, readoutRows, tanh4 } from './simd';
 
+/**
+ * acc + a·b through the kernel's multiply-add, in one lane: the loader asks it whether this engine fuses the
+ * relaxed build's multiply-add (a CPU without FMA runs it as a product and a sum, the plain build's rounding).
+ */
+export function maddLane(acc: f32, a: f32, b: f32): f32 {
+  return f32x4.extract_lane(madd(f32x4.splat(acc), f32x4.splat(a), f32x4.splat(b)), 0);
+}
+
 /** In place tanh of n floats at p (n % 4 == 0). Exported for the accuracy test. */
 export function tanhInPlace(p: usize, n: i32): void {
   const end = p + (<usize>n << 2);

@@ -692,6 +692,18 @@ test('TRAIN_SIGNALS_KERNEL other than plain is refused in one line before any wo
   assert.ok(!existsSync(out) && !existsSync(`${out}.ckpt`));
 });
 
+test('a CPU without FMA (V8 told not to use it) runs the plain build and records it: the plain build\'s bits, not the fused one\'s', { skip: process.arch !== 'x64' && 'V8 flag of x86-64' }, () => {
+  const dir = tmp();
+  const args = ['train', join(ROOT, 'datasets/cbf/train.csv'), '--epochs', '2', '--hidden', '8', '--select', 'off', '--members', '1', '--threads', '2', '--quiet', '--out'];
+  const noFma = spawnSync(process.execPath, ['--no-enable-fma3', CLI, ...args, 'nofma.json'], { cwd: dir, encoding: 'utf8' });
+  assert.equal(noFma.status, 0, noFma.stderr);
+  const plain = cli([...args, 'plain.json'], { cwd: dir, env: { TRAIN_SIGNALS_KERNEL: 'plain' } });
+  assert.equal(plain.code, 0, plain.stderr);
+  const [a, b] = ['nofma.json', 'plain.json'].map((f) => JSON.parse(readFileSync(join(dir, f), 'utf8')));
+  assert.equal(a.training.timing.kernel, 'wasm-plain');
+  assert.deepEqual(a.parameters, b.parameters);
+});
+
 test('many classes: the confusion matrix is left out of the tables and the report (evaluate --json holds it), and nothing fails', () => {
   const dir = tmp();
   const C = 80;

@@ -7,12 +7,13 @@
 // Legend: N sequences, T steps, D channels, H hidden, C classes, k BPTT horizon (0 = full).
 
 import assert from 'node:assert/strict';
+import { existsSync, readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
 
 import { initParameters } from '../src/model/init.js';
 import { layoutOf } from '../src/model/layout.js';
 import { createRng, normal } from '../src/model/rng.js';
-import { defaultBuild, kernelModule, instantiate, sharedMemory } from '../src/engine/wasm.js';
+import { defaultBuild, fusesMultiplyAdd, kernelModule, instantiate, sharedMemory } from '../src/engine/wasm.js';
 import { createPredictor } from '../src/engine/predict.js';
 import { checkBatchedInference, dataOf, runCase } from './helpers/kernel-case.js';
 import { randomModel, referenceProbabilities } from './helpers/models.js';
@@ -20,8 +21,16 @@ import { score } from '../src/eval/score.js';
 import { checkKernelSizes } from '../src/engine/kernels.js';
 
 describe('fast kernel against the reference kernel', () => {
-  it('both builds (fused and plain multiply-adds) pass, and the default is the fused one here', () => {
-    assert.equal(defaultBuild(), 'fma', 'this Node should compile the relaxed-SIMD build');
+  it('the default build is the fused one where its multiply-add fuses, and the plain build never fuses', () => {
+    assert.equal(fusesMultiplyAdd(kernelModule('plain')), false);
+    const fused = fusesMultiplyAdd(kernelModule('fma'));
+    assert.equal(defaultBuild(), fused ? 'fma' : 'plain');
+    // On Linux x86-64 the CPU says whether it has FMA3; V8 fuses the relaxed multiply-add exactly where it does.
+    const flags = process.arch === 'x64' && existsSync('/proc/cpuinfo') ? /^flags\s*:(.*)$/m.exec(readFileSync('/proc/cpuinfo', 'utf8'))?.[1] : undefined;
+    if (flags !== undefined) assert.equal(fused, flags.split(/\s+/).includes('fma'));
+  });
+
+  it('both builds (fused and plain multiply-adds) pass', () => {
     for (const build of ['fma', 'plain'] as const) {
       for (const readout of ['last', 'mean', 'max'] as const) {
         runCase({ shape: { D: 3, H: 13, C: 4 }, readout, k: 4, lengths: [1, 3, 7, 12, 12, 5, 30, 2, 9, 17, 4], chunk: 4, build });

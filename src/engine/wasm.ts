@@ -26,6 +26,7 @@ import { type Shape, directionsOf, gatesOf, layerInputs, layersOf } from '../mod
 import { UserError } from '../errors.js';
 
 export interface KernelExports {
+  readonly maddLane: (acc: number, a: number, b: number) => number;
   readonly tanhInPlace: (p: number, n: number) => void;
   readonly pack: (H: number, D: number, Hp: number, wxh: number, whh: number, bh: number, fwd: number, bwd: number, wxt: number, bias: number) => void;
   readonly forward: (
@@ -72,7 +73,7 @@ export const XB = 512; // steps per streamed input block in the untracked prefix
 
 /**
  * The two builds of assembly/rnn.ts: `fma` fuses each multiply-add of the products (relaxed SIMD, about 1.5×
- * the speed where the CPU has FMA), `plain` is SIMD only, for engines without relaxed SIMD.
+ * the speed where the CPU has FMA), `plain` is SIMD only, for engines without relaxed SIMD or CPUs without FMA.
  */
 export type KernelBuild = 'fma' | 'plain';
 
@@ -96,7 +97,8 @@ function compile(build: KernelBuild): WebAssembly.Module {
 
 /**
  * The compiled kernel module (compiled once per thread; a Module can also be posted to workers): the `fma`
- * build where this engine compiles it, else `plain`. TRAIN_SIGNALS_KERNEL=plain forces the plain build.
+ * build where this engine compiles it and fuses its multiply-add, else `plain`. TRAIN_SIGNALS_KERNEL=plain
+ * forces the plain build.
  */
 export function kernelModule(build: KernelBuild = defaultBuild()): WebAssembly.Module {
   let m = cached.get(build);
@@ -128,14 +130,24 @@ export function defaultBuild(): KernelBuild {
     chosen = 'plain';
     if (process.env.TRAIN_SIGNALS_KERNEL !== 'plain') {
       try {
-        kernelModule('fma');
-        chosen = 'fma';
+        if (fusesMultiplyAdd(kernelModule('fma'))) chosen = 'fma';
       } catch (e) {
         if (!(e instanceof WebAssembly.CompileError)) throw e;
       }
     }
   }
   return chosen;
+}
+
+/**
+ * Whether the kernel's multiply-add rounds once: (1 + 2⁻¹²)² − 1 is 2⁻¹¹ + 2⁻²⁴ fused, and 2⁻¹¹ where the product
+ * is rounded first (its last bit is a tie, to even). A relaxed multiply-add that the CPU cannot fuse (x86-64
+ * without FMA3) gives the plain build's bits, so that build runs there and the model records it.
+ */
+export function fusesMultiplyAdd(module: WebAssembly.Module): boolean {
+  const a = 1 + 2 ** -12;
+  const ex = instantiate(module, new WebAssembly.Memory({ initial: 1, maximum: 1, shared: true }));
+  return ex.maddLane(-1, a, a) === 2 ** -11 + 2 ** -24;
 }
 
 export function instantiate(module: WebAssembly.Module, memory: WebAssembly.Memory): KernelExports {

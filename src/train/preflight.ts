@@ -186,7 +186,7 @@ export const RESUMABLE_CHANGES = new Set(['epochs', 'lr', 'clip', 'patience', 't
 /** The resumable changes that change what a fit computes: refused once an ensemble has finished members. */
 const TRAINING_CHANGES = new Set(['epochs', 'lr', 'clip', 'patience']);
 
-const KERNEL_HINT = "--kernel ts, or wasm with TRAIN_SIGNALS_KERNEL=plain for wasm-plain, unset for wasm-fma where this Node compiles relaxed SIMD";
+const KERNEL_HINT = "--kernel ts, or wasm with TRAIN_SIGNALS_KERNEL=plain for wasm-plain, unset for wasm-fma where this Node compiles relaxed SIMD and the CPU has FMA";
 
 const resumeError = (file: string, what: string) =>
   new UserError(`${what}; resume with the command that started the run (or start afresh without --resume, deleting ${file} first where this run writes its checkpoint there)`, { file });
