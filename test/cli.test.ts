@@ -704,6 +704,26 @@ test('a CPU without FMA (V8 told not to use it) runs the plain build and records
   assert.deepEqual(a.parameters, b.parameters);
 });
 
+test('a CPU without WebAssembly SIMD (V8 told not to use SSE4.1): train, evaluate and predict refuse in one line, before any work', { skip: process.arch !== 'x64' && 'V8 flag of x86-64' }, () => {
+  const dir = tmp();
+  const model = join(dir, 'm.json');
+  assert.equal(cli(['train', 'datasets/cbf/train.csv', '--epochs', '1', '--hidden', '4', '--select', 'off', '--members', '1', '--quiet', '--out', model]).code, 0);
+  const noSimd = (args: string[]) => spawnSync(process.execPath, ['--no-enable-sse4-1', CLI, ...args], { cwd: ROOT, encoding: 'utf8' });
+  const out = join(dir, 'again.json');
+  for (const args of [
+    ['train', 'datasets/cbf/train.csv', '--epochs', '1', '--out', out],
+    ['train', 'datasets/cbf/train.csv', '--kernel', 'ts', '--select', 'off', '--members', '1', '--epochs', '1', '--test', 'datasets/cbf/test.csv', '--out', out],
+    ['evaluate', '--model', model, 'datasets/cbf/test.csv'],
+    ['predict', '--model', model, 'datasets/cbf/test.csv', '--out', join(dir, 'p.csv')],
+  ]) {
+    const r = noSimd(args);
+    assert.equal(r.status, 2, r.stderr);
+    assert.match(r.stderr, /^train-signals: this Node cannot compile WebAssembly SIMD, which the kernel needs \(.*\); on x86-64, V8 needs a CPU with SSE4\.1 .*\n$/);
+    assert.equal(r.stdout, '');
+  }
+  assert.deepEqual(readdirSync(dir), ['m.json']);
+});
+
 test('many classes: the confusion matrix is left out of the tables and the report (evaluate --json holds it), and nothing fails', () => {
   const dir = tmp();
   const C = 80;

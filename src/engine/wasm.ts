@@ -92,7 +92,13 @@ function compile(build: KernelBuild): WebAssembly.Module {
   // it there prints an error line), so it is set only where the module does not validate without it. Flags are
   // per process, so workers, which instantiate the module posted to them, see it too.
   if (build === 'fma' && !WebAssembly.validate(code)) setFlagsFromString('--experimental-wasm-relaxed-simd');
-  return new WebAssembly.Module(code);
+  try {
+    return new WebAssembly.Module(code);
+  } catch (e) {
+    // The fused build's failure is the loader's cue to take the plain one; the plain one's is the end.
+    if (build === 'fma' || !(e instanceof WebAssembly.CompileError)) throw e;
+    throw new UserError(`this Node cannot compile WebAssembly SIMD, which the kernel needs (${e.message.replace(/^WebAssembly\.Module\(\): /, '')}); on x86-64, V8 needs a CPU with SSE4.1 (a virtual machine's CPU model may hide it: give the machine the host's)`, { cause: e });
+  }
 }
 
 /**
@@ -122,19 +128,21 @@ export function checkKernelEnvironment(env: Readonly<Record<string, string | und
   }
 }
 
-/** Which build kernelModule() gives by default here. */
+/** Which build kernelModule() gives by default here, compiled: a Node that cannot compile either is refused. */
 export function defaultBuild(): KernelBuild {
   if (chosen === null) {
     checkKernelEnvironment();
     checkWebAssembly();
-    chosen = 'plain';
+    let build: KernelBuild = 'plain';
     if (process.env.TRAIN_SIGNALS_KERNEL !== 'plain') {
       try {
-        if (fusesMultiplyAdd(kernelModule('fma'))) chosen = 'fma';
+        if (fusesMultiplyAdd(kernelModule('fma'))) build = 'fma';
       } catch (e) {
         if (!(e instanceof WebAssembly.CompileError)) throw e;
       }
     }
+    kernelModule(build);
+    chosen = build;
   }
   return chosen;
 }

@@ -31,7 +31,7 @@ import { layoutOf } from '../model/layout.js';
 import { TUNE_KEYS, type TuneOptions, type TuneResult, measureThreads } from './tune.js';
 import { asOption, checkOptions } from './option-checks.js';
 import { type NamesExactly, checkCallbacks, checkFileList, checkKnownOptions, checkModelArgument, checkOptionsObject, checkPathOptions, checkSignal } from '../data/arguments.js';
-import { checkKernelEnvironment, threadsWithinCap } from '../engine/wasm.js';
+import { defaultBuild, threadsWithinCap } from '../engine/wasm.js';
 import { type OutputPaths, checkClassesRecur, checkFollows, checkInit, claimCheckpoint, fileSizeProblem, fixedByModel, checkOutputs, checkResume, checkResumeData, checkResumeSelection, checkSelectionResumed, checkTestFiles, withUnrecorded } from './preflight.js';
 import { type Selection, type StageProgress, type TaskCounts, budgetOf, plannedTasks, selectModel, taskKey, whySelectionSkips, withCandidate, withVaried, withoutSelection } from './select.js';
 
@@ -100,7 +100,7 @@ export async function train(o: TrainOptions): Promise<TrainResult> {
   checkSignal(o.signal);
   if (o.init !== undefined) checkModelArgument(o.init, 'init');
   checkOptions(o);
-  checkKernelEnvironment(); // before selection's worker threads, where it would surface as a bug
+  defaultBuild(); // TRAIN_SIGNALS_KERNEL and WebAssembly SIMD checked before any work (inference needs the kernel with --kernel ts too)
   if (o.init && (o.members ?? 1) > 1) {
     throw new UserError(`--members ${o.members} cannot be combined with --init: every member would start from the same weights; leave out --members (it is 1 with --init)`);
   }
