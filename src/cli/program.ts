@@ -250,11 +250,7 @@ function writesStdoutByPath(argv: readonly string[]): boolean {
   return false;
 }
 
-/**
- * Runs one command line (the arguments after the program's name); resolves with its exit code. Where one of its
- * outputs is stdout by a path, everything else it would print there goes to stderr, as with `--report -`: the
- * model's summary line or evaluate's tables would otherwise end up inside that file.
- */
+/** Whether the working folder still exists (one deleted under the shell has no path to resolve against). */
 function workingFolderExists(): boolean {
   try {
     process.cwd();
@@ -265,6 +261,11 @@ function workingFolderExists(): boolean {
   }
 }
 
+/**
+ * Runs one command line (the arguments after the program's name); resolves with its exit code. Where one of its
+ * outputs is stdout by a path, everything else it would print there goes to stderr, as with `--report -`: the
+ * model's summary line or evaluate's tables would otherwise end up inside that file.
+ */
 export async function main(argv: string[]): Promise<number> {
   if (!writesStdoutByPath(argv)) return run(argv);
   const write = process.stdout.write;

@@ -13,7 +13,7 @@
 
 import { UserError } from '../errors.js';
 import type { DataSet, SequenceSource } from './dataset.js';
-import { firstDifference, nameList } from './names.js';
+import { firstDifference, nameList, sameNames } from './names.js';
 import { sharedFloat32, sharedFloat64, sharedInt32 } from './shared.js';
 
 const SHIFT = 16;
@@ -305,7 +305,7 @@ export class DataSetBuilder {
       this.channelsFile = file;
       if (this.emit !== undefined) this.stepChunks = float32Chunks(channels.length);
       else this.sharedSteps = new SharedSteps(channels.length, 2 * this.textBytes);
-    } else if (!sameList(this.channelList, channels)) {
+    } else if (!sameNames(this.channelList, channels)) {
       throw new UserError(
         `channels [${nameList(channels)}] differ from [${nameList(this.channelList)}] of ${this.channelsFile}${firstDifference(channels, this.channelList, 'it')}; ` +
           'files loaded together must have the same channels in the same order',
@@ -388,8 +388,4 @@ export class DataSetBuilder {
       sources: this.sources,
     };
   }
-}
-
-function sameList(a: readonly string[], b: readonly string[]): boolean {
-  return a.length === b.length && a.every((x, i) => x === b[i]);
 }

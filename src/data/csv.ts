@@ -18,7 +18,7 @@ import { type NamesExactly, checkCallbacks, checkFileList, checkKnownOptions, ch
 import { DataSetBuilder, type StreamedSequence } from './builder.js';
 import { ContiguousLongReader } from './long-stream.js';
 import { isBlank } from './cells.js';
-import { columnList } from './names.js';
+import { columnList, sameNames } from './names.js';
 import type { DataSet } from './dataset.js';
 import type { DataLayout, Model } from '../model/model.js';
 import { LongReader } from './long.js';
@@ -332,7 +332,7 @@ async function readRecords(
           : openReader(file, record, start, o, builder, streaming, kind);
         hooks.opened?.(reader instanceof ContiguousLongReader || reader instanceof LongReader ? 'long' : 'wide');
         if (reader instanceof WideReader ? reader.headed : kind !== 'ts' && kind !== 'arff') header = { cells: record, line: start };
-      } else if (header !== null && record[0] === header.cells[0] && sameCells(record, header.cells)) {
+      } else if (header !== null && record[0] === header.cells[0] && sameNames(record, header.cells)) {
         throw new UserError(`this line repeats the header of line ${header.line} (files joined one after another?); delete it, or give the files one by one (every command takes several)`, { file, line: start });
       } else reader.row(record, start);
       lastLine = start;
@@ -356,11 +356,6 @@ async function readRecords(
     throw new UserError('the file is empty; expected a header or rows of labelled values', { file, line: 1 });
   }
   reader.end(lastLine);
-}
-
-/** Whether two records hold the same cells. */
-function sameCells(a: readonly string[], b: readonly string[]): boolean {
-  return a.length === b.length && a.every((c, i) => c === b[i]);
 }
 
 /**

@@ -10,6 +10,11 @@ export function nameList(names: readonly string[], most = 20): string {
   return names.length > most ? `${shown}, … ${names.length - most} more` : shown;
 }
 
+/** Whether two lists hold the same names in the same order. */
+export function sameNames(a: readonly string[], b: readonly string[]): boolean {
+  return a.length === b.length && a.every((x, i) => x === b[i]);
+}
+
 /** Where a list of names first differs from `expected`, for a message: ` ("gx" where <whose> has "ax")`; nothing where one only has more. */
 export function firstDifference(names: readonly string[], expected: readonly string[], whose: string): string {
   const i = names.findIndex((x, j) => j < expected.length && x !== expected[j]);
@@ -25,7 +30,7 @@ export const UNNAMED_CHANNEL = 'value';
  * One channel unnamed (UNNAMED_CHANNEL) is any one channel.
  */
 export function checkSameChannels(channels: readonly string[], file: string, expected: readonly string[], whose: string): void {
-  if (channels.length === expected.length && channels.every((c, i) => c === expected[i])) return;
+  if (sameNames(channels, expected)) return;
   // A wide file's one channel has no name of its own: it is the one channel of a long file, whatever that is called.
   if (channels.length === 1 && expected.length === 1 && (channels[0] === UNNAMED_CHANNEL || expected[0] === UNNAMED_CHANNEL)) return;
   const list = (xs: readonly string[]) => `[${nameList(xs.map(csvName))}]`;

@@ -10,7 +10,7 @@ import { InterruptedError, UserError } from '../errors.js';
 import type { Sequences } from '../model/batch.js';
 import { argmax } from '../model/rnn.js';
 import { type Model, differencesOf, inputWidth, resampleOf, sequenceNormOf, strideOf } from '../model/model.js';
-import { nameList } from '../data/names.js';
+import { nameList, sameNames } from '../data/names.js';
 import { resampledSequences } from '../data/resample.js';
 import { createPredictor } from '../engine/predict.js';
 
@@ -40,7 +40,7 @@ function checkModelReads(model: Model, data: Sequences): void {
     );
   }
   const classes = (data as { classes?: unknown }).classes;
-  if (Array.isArray(classes) && !(classes.length === model.classes.length && classes.every((c, i) => c === model.classes[i]))) {
+  if (Array.isArray(classes) && !sameNames(classes, model.classes)) {
     throw new UserError(
       `score() data's classes (${nameList(classes.map(String))}) are not the model's (${nameList(model.classes)}) in its order, ` +
         'so its labels would name other classes; evaluate the files, which maps them',

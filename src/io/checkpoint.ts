@@ -144,8 +144,8 @@ function parseDocument(text: string, file: string): any {
   } catch (e) {
     const data = dataFileLine(text);
     if (data !== null) throw new UserError(`this looks like a data file, not a checkpoint (its first line: ${JSON.stringify(data)}); give --resume the .ckpt file train wrote`, { file, line: 1 });
-    const where = jsonErrorWhere(text, e as Error);
-    throw new UserError(`not valid JSON (${(e as Error).message}); the checkpoint is damaged, perhaps truncated; start afresh without --resume`, { file, ...where });
+    const w = jsonErrorWhere(text, e as Error);
+    throw new UserError(`not valid JSON: ${w.what}; the checkpoint is damaged, perhaps truncated; start afresh without --resume`, { file, line: w.line, column: w.column });
   }
   if (doc === null || typeof doc !== 'object') fail(file, 'not a JSON object');
   checkJsonDepth(doc, file, 'any checkpoint');

@@ -80,7 +80,8 @@ export function matchesAny(path: string, recorded: ReadonlyArray<FileFingerprint
 export function sameBytes(a: string, b: string): boolean {
   const [sa, sb] = [regularFile(a), regularFile(b)];
   if (sa === undefined || sb === undefined || sa.size !== sb.size) return false;
-  return fileFingerprint(a)?.sha256 === fileFingerprint(b)?.sha256;
+  const [fa, fb] = [fileFingerprint(a), fileFingerprint(b)];
+  return fa !== null && fb !== null && fa.sha256 === fb.sha256;
 }
 
 /**

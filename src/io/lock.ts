@@ -11,6 +11,7 @@ import { hostname } from 'node:os';
 import { UserError } from '../errors.js';
 import { followLinks } from './paths.js';
 import { tempPathFor } from './atomic.js';
+import { readTextOrNull } from './read-input.js';
 
 export interface CheckpointLock {
   readonly path: string;
@@ -34,7 +35,7 @@ export function lockCheckpoint(checkpoint: string): CheckpointLock {
     }
     const st = lstatSync(path, { throwIfNoEntry: false });
     if (st === undefined) continue; // gone meanwhile: try again
-    const text = st.isFile() ? readText(path) : null;
+    const text = st.isFile() ? readTextOrNull(path) : null;
     const holder = text === null ? null : stampOf(text);
     // Only a lock this tool wrote is ever taken over: a file of the user's that happens to have this name stays.
     if (text === null || (holder === null && !isTorn(text))) {
@@ -84,17 +85,8 @@ interface Holder {
 
 /** The process id, host and start time a lock file names; null when it cannot be read or is not a lock's stamp. */
 function lockHolder(path: string): Holder | null {
-  const text = readText(path);
+  const text = readTextOrNull(path);
   return text === null ? null : stampOf(text);
-}
-
-/** The file's text, or null when it cannot be read. */
-function readText(path: string): string | null {
-  try {
-    return readFileSync(path, 'utf8');
-  } catch {
-    return null;
-  }
 }
 
 /** The holder a lock's text names, or null when it is no whole stamp. */

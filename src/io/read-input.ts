@@ -38,6 +38,15 @@ export function checkJsonValues(text: string, file: string, what: string): void 
 /** Nesting far deeper than any model, checkpoint or safetensors header has (theirs is a few levels). */
 const MAX_JSON_DEPTH = 32;
 
+/** A small file's text (a lock's stamp, a cgroup's limit), or null where it cannot be read: no such file is an answer there. */
+export function readTextOrNull(path: string): string | null {
+  try {
+    return readFileSync(path, 'utf8');
+  } catch {
+    return null;
+  }
+}
+
 /**
  * Refuses a parsed JSON value nested deeper than MAX_JSON_DEPTH (no file of ours is): walking it later (a
  * message echoing it, a comparison) would exhaust the stack, an internal error. Walks without recursion.

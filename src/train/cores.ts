@@ -3,7 +3,7 @@
 // allows less time than that. Every step waits for its slowest thread, so threads beyond the quota are throttled
 // while the others wait: on half a CPU, two threads trained at a third the speed of one.
 
-import { readFileSync } from 'node:fs';
+import { readTextOrNull } from '../io/read-input.js';
 import { availableParallelism } from 'node:os';
 
 /** The cores the defaults use: at least 1. */
@@ -17,7 +17,7 @@ export function availableCores(): number {
  * The CPUs' worth of time this process's cgroup allows (quota / period): the least its cgroup or any above it
  * allows (a limit may be set on a parent: a systemd slice, a batch job's cgroup); null: no quota, or none found.
  */
-export function cgroupCpuQuota(read: (path: string) => string | null = readText): number | null {
+export function cgroupCpuQuota(read: (path: string) => string | null = readTextOrNull): number | null {
   const groups = read('/proc/self/cgroup');
   if (groups === null) return null;
   let least: number | null = null;
@@ -51,12 +51,4 @@ function v2Quota(max: string | null): number | null {
 
 function v1Quota(quota: string | null, period: string | null): number | null {
   return quota !== null && period !== null && +quota > 0 && +period > 0 ? +quota / +period : null;
-}
-
-function readText(path: string): string | null {
-  try {
-    return readFileSync(path, 'utf8');
-  } catch {
-    return null;
-  }
 }
