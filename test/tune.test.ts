@@ -31,6 +31,18 @@ test('tune times no more threads than a batch has chunks: larger counts are the 
   assert.deepEqual(r.rows.map((x) => x.threads), [1, 2]);
 });
 
+test('tuneThreads() tells onWarning of thread counts past the cores here, as the tune command prints', async () => {
+  const { defaultThreads } = await import('../src/train/defaults.js');
+  const past = defaultThreads() + 1;
+  const warnings: string[] = [];
+  await tuneThreads(syntheticDataSet(40, 2, 3), {
+    threads: [1, past], steps: 2, warmupSteps: 1, warmupMs: 0, warmupMaxMs: 0, measureMs: 0, hidden: 8, readout: 'mean', bptt: 0, batchSize: 16, chunkSize: 4,
+    optimizer: 'adam', lr: 1e-3, clip: 1, onWarning: (w) => warnings.push(w),
+  });
+  assert.deepEqual(warnings, [`--threads ${past} is more than the ${defaultThreads()} core(s) here; the extra threads share cores, so those rows measure the sharing`]);
+  await assert.rejects(tuneThreads(syntheticDataSet(8, 2, 2), { threads: [1], onWarning: 'print' as never }), /onWarning must be a function/);
+});
+
 test('the recommendation takes more threads only when every block says they are faster, and says how sure it is', () => {
   const row = (threads: number, low: number, median: number, high: number) => ({ threads, low, sequencesPerSecond: median, high });
   // 2 threads clearly faster (their slowest block beats 1 thread's fastest): 2, sure.

@@ -18,14 +18,18 @@ export interface SharedState extends ChunkInputs {
   readonly workerMs: Float64Array; // [workers] each worker's compute time in the current step
 }
 
+/** The fields of a chunk's stats row, and the row's width. */
+const LOSS = 0;
+const WEIGHT = 1;
+const CORRECT = 2;
 export const STATS_WIDTH = 3;
 
 /** Adds chunk c's stats, as the thread that computed it recorded them, to `total`. */
 export function addChunkStats(total: ChunkStats, st: SharedState, c: number): void {
   const o = c * STATS_WIDTH;
-  total.loss += st.stats[o];
-  total.weight += st.stats[o + 1];
-  total.correct += st.stats[o + 2];
+  total.loss += st.stats[o + LOSS];
+  total.weight += st.stats[o + WEIGHT];
+  total.correct += st.stats[o + CORRECT];
 }
 
 /**
@@ -42,9 +46,10 @@ export function runChunks(st: SharedState, kernel: ChunkKernel, task: StepTask, 
     const lo = task.batchStart + c * st.chunkSize;
     const hi = Math.min(lo + st.chunkSize, task.batchEnd);
     const s = kernel.chunk(c, lo, hi, task.epoch);
-    st.stats[c * STATS_WIDTH] = s.loss;
-    st.stats[c * STATS_WIDTH + 1] = s.weight;
-    st.stats[c * STATS_WIDTH + 2] = s.correct;
+    const o = c * STATS_WIDTH;
+    st.stats[o + LOSS] = s.loss;
+    st.stats[o + WEIGHT] = s.weight;
+    st.stats[o + CORRECT] = s.correct;
     // Sequentially consistent: whoever sees the generation here also sees the slot and stats written above.
     if (gen !== undefined) Atomics.store(st.chunkGen, c, gen);
     afterChunk?.();

@@ -27,8 +27,9 @@ import { threadsWithinCap } from '../engine/wasm.js';
 import { longestWindow } from '../model/frames.js';
 import { drawInitialWeights, shapeFor } from './fit.js';
 import { asOption, checkOptions } from './option-checks.js';
+import { tuneWarnings } from './warnings.js';
 import { HYPERPARAMETER_KEYS, type HyperparameterOptions, TRAIN_DEFAULTS, defaultThreadCounts, median, resolveHyperparameters } from './defaults.js';
-import { type NamesExactly, checkKnownOptions, checkSignal } from '../data/arguments.js';
+import { type NamesExactly, checkCallbacks, checkKnownOptions, checkSignal } from '../data/arguments.js';
 import { checkDataArgument } from '../data/data-argument.js';
 import { InterruptedError } from '../errors.js';
 
@@ -42,10 +43,11 @@ export interface TuneOptions extends HyperparameterOptions {
   readonly measureMs?: number; // timed for at least this long, whatever `steps` says
   readonly kernel?: KernelName;
   readonly signal?: AbortSignal; // once aborted, the measurement stops after the step in progress (InterruptedError)
+  readonly onWarning?: (line: string) => void; // thread counts past the cores here or past a cap on address space, a line each
 }
 
 /** Every key of TuneOptions, checked whole at compile time. */
-export const TUNE_KEYS = [...HYPERPARAMETER_KEYS, 'threads', 'steps', 'warmupSteps', 'warmupMs', 'warmupMaxMs', 'measureMs', 'kernel', 'signal'] as const;
+export const TUNE_KEYS = [...HYPERPARAMETER_KEYS, 'threads', 'steps', 'warmupSteps', 'warmupMs', 'warmupMaxMs', 'measureMs', 'kernel', 'signal', 'onWarning'] as const;
 const tuneOptionKeysWhole: NamesExactly<keyof TuneOptions, typeof TUNE_KEYS> = true;
 void tuneOptionKeysWhole;
 
@@ -208,6 +210,7 @@ export async function tuneThreads(given: DataSet, o: TuneOptions = {}): Promise<
 export async function measureThreads(given: DataSet, o: TuneOptions = {}): Promise<TuneResult> {
   checkOptions(o, asOption, 'tune');
   checkSignal(o.signal);
+  checkCallbacks(o, ['onWarning']);
   checkDataArgument(given, 'tuneThreads() data', { dataSet: true });
   const s = settingsOf(given, o);
   const ds = resampledDataSet(given, s.resample); // as fit() trains
@@ -215,6 +218,7 @@ export async function measureThreads(given: DataSet, o: TuneOptions = {}): Promi
   const chunks = Math.ceil(s.batchSize / s.chunkSize);
   // Under a cap on address space, more threads than fit would end the process in V8 (wasm.ts threadsWithinCap).
   const room = threadsWithinCap();
+  if (o.onWarning) for (const w of tuneWarnings(o.threads, room)) o.onWarning(w);
   const counts = [...new Set((o.threads ?? defaultThreadCounts()).map((t) => Math.min(t, chunks, room)))].sort((a, b) => a - b);
   const all: Timed[] = [];
   try {

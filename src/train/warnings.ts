@@ -1,5 +1,5 @@
-// What train() warns of, one line each, without a prefix: the data as loaded (data/warnings.ts) and options that
-// will not do what they seem to with these data or this machine. None is a refusal; train() hands each to the
+// What train() and tune() warn of, one line each, without a prefix: the data as loaded (data/warnings.ts) and
+// options that will not do what they seem to with these data or this machine. None is a refusal; each goes to the
 // program's onWarning (the CLI prints them to stderr). Pure but for reading the test files' bytes.
 
 import { cutShortWarnings } from '../data/cut-short.js';
@@ -8,7 +8,7 @@ import { classSizes } from '../data/dataset.js';
 import { dataWarnings } from '../data/warnings.js';
 import { scalesApart, widelyScaledChannels } from '../data/scale-spread.js';
 import { sameBytes } from '../io/fingerprint.js';
-import { autoValSplit, defaultThreads } from './defaults.js';
+import { autoValSplit, defaultThreadCounts, defaultThreads } from './defaults.js';
 import { heldOutCount } from './split.js';
 import { asFlag } from './option-checks.js';
 
@@ -57,6 +57,23 @@ export function trainingWarnings(ds: DataSet, o: WarnedOptions): string[] {
     // Stdin redirected from a file is that file (/dev/stdin opens it afresh, from its start).
     const same = o.files.find((f) => sameBytes(t, f === '-' ? '/dev/stdin' : f));
     if (same !== undefined) out.push(`--test ${t} holds the same bytes as the training file ${same === '-' ? 'stdin' : same}; its accuracy is not a held-out figure`);
+  }
+  return out;
+}
+
+/**
+ * The warnings for measuring thread counts `asked` (tune's --threads; none: 1 .. the cores) where `room` threads
+ * fit this process's cap on address space.
+ */
+export function tuneWarnings(asked: readonly number[] | undefined, room: number): string[] {
+  const out: string[] = [];
+  const past = (asked ?? []).filter((n) => n > defaultThreads());
+  if (past.length > 0) {
+    out.push(`--threads ${past.join(',')} ${past.length === 1 ? 'is' : 'are'} more than the ${defaultThreads()} core(s) here; the extra threads share cores, so those rows measure the sharing`);
+  }
+  const over = (asked ?? defaultThreadCounts()).filter((n) => n > room);
+  if (over.length > 0) {
+    out.push(`${over.join(',')} thread(s) do not fit this process's cap on address space (ulimit -v; each thread reserves about 0.6 GiB); measuring up to ${room}`);
   }
   return out;
 }

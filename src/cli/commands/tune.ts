@@ -90,16 +90,8 @@ export const tuneCommand = {
       kernel: a.kernel,
     };
     checkOptions(options, asFlag, 'tune');
-    const past = (options.threads ?? []).filter((n) => n > defaultThreads());
-    if (past.length > 0) {
-      process.stderr.write(`train-signals: warning: --threads ${past.join(',')} ${past.length === 1 ? 'is' : 'are'} more than the ${defaultThreads()} core(s) here; the extra threads share cores, so those rows measure the sharing\n`);
-    }
-    const room = threadsWithinCap();
-    const over = (options.threads ?? defaultThreadCounts()).filter((n) => n > room);
-    if (over.length > 0) {
-      process.stderr.write(`train-signals: warning: ${over.join(',')} thread(s) do not fit this process's cap on address space (ulimit -v; each thread reserves about 0.6 GiB); measuring up to ${room}\n`);
-    }
-    const r = await tune(options);
+    const onWarning = (w: string) => process.stderr.write(`train-signals: warning: ${w}\n`);
+    const r = await tune({ ...options, onWarning });
     process.stdout.write(a.json ? JSON.stringify(r) + '\n' : formatTune(r));
   },
 };
