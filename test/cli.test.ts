@@ -724,6 +724,32 @@ test('a CPU without WebAssembly SIMD (V8 told not to use SSE4.1): train, evaluat
   assert.deepEqual(readdirSync(dir), ['m.json']);
 });
 
+test('names Node cannot pass on (bytes not UTF-8) and a working folder past 4096 bytes: one line each, exit 2, nothing written where it was not meant', () => {
+  const dir = tmp();
+  const run = (script: string) => spawnSync('bash', ['-c', script], { cwd: dir, encoding: 'utf8', env: { ...process.env, CLI, DATA: join(ROOT, 'datasets/cbf/train.csv') } });
+  const train = '"' + process.execPath + '" "$CLI" train "$DATA" --epochs 1 --select off --members 1 --hidden 4 --threads 1 --quiet';
+  const notUtf8 = /the path holds bytes that are not UTF-8 \(shown as \uFFFD\), which Node cannot name; rename the file or folder in UTF-8\n$/;
+  // --out of such a name was written under another (each byte as U+FFFD).
+  const named = run(`${train} --out $'bad\\xff.json'`);
+  assert.equal(named.status, 2, named.stderr);
+  assert.match(named.stderr, notUtf8);
+  // A link to such a name: the model went to another file and the link's file kept its old bytes, exit 0.
+  const linked = run(`printf old > $'out\\xff.json' && ln -s $'out\\xff.json' link.json && ${train} --out link.json`);
+  assert.equal(linked.status, 2, linked.stderr);
+  assert.match(linked.stderr, /link\.json is a symbolic link to out\uFFFD\.json: the path holds bytes that are not UTF-8/);
+  // A working folder of such a name: its files were "in a folder that does not exist".
+  const inside = run(`mkdir $'d\\xff' && cd $'d\\xff' && ${train} --out m.json`);
+  assert.equal(inside.status, 2, inside.stderr);
+  assert.match(inside.stderr, /^train-signals: --out m\.json: the folder .*d\uFFFD: the path holds bytes that are not UTF-8/);
+  assert.equal(run(`ls -A | od -c | grep -c '377'`).stdout.trim(), '2', 'only the two names the test made hold the byte');
+  assert.deepEqual(readdirSync(dir).filter((n) => n.endsWith('.json') && !n.startsWith('out')), ['link.json']);
+  // A working folder past PATH_MAX: Node's own stack trace, exit 1.
+  const deep = run(`mkdir deep && cd deep && n=$(printf 'd%.0s' $(seq 250)); for i in $(seq 17); do mkdir $n && cd $n || exit 9; done; ${train} --out m.json`);
+  assert.equal(run('rm -rf deep').status, 0, 'the folder removed here: Node cannot remove a path that long');
+  assert.equal(deep.status, 2, deep.stderr);
+  assert.match(deep.stderr, /^train-signals: the current folder's path is longer than Node can read \(4096 bytes\); cd to a folder with a shorter path and run again\n$/);
+});
+
 test('many classes: the confusion matrix is left out of the tables and the report (evaluate --json holds it), and nothing fails', () => {
   const dir = tmp();
   const C = 80;

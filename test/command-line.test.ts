@@ -7,7 +7,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { programWords, shellCommand, shellQuote } from '../src/cli/command-line.js';
+import { programWords, readsStdin, resumeCommand, shellCommand, shellQuote } from '../src/cli/command-line.js';
 
 test('plain words stay bare; anything a shell would touch is single-quoted', () => {
   assert.equal(shellCommand(['train-signals', 'train', 'data/a.csv', '--test=t.csv', '--lr', '0.001']), 'train-signals train data/a.csv --test=t.csv --lr 0.001');
@@ -45,10 +45,28 @@ test('the command to run again: npx when run through it, the bare name only wher
   assert.deepEqual(programWords({ PATH: ['/nonexistent', bin].join(path.delimiter) }, script), ['train-signals']);
   const elsewhere = path.join(dir, 'other.js');
   writeFileSync(elsewhere, '');
-  const words = programWords({ PATH: bin, npm_command: 'test' }, elsewhere);
+  const words = programWords({ PATH: bin, npm_command: 'test' }, elsewhere, []);
   assert.equal(words[0], 'node');
   assert.equal(path.resolve(words[1]), elsewhere, 'the script, relative to the working directory or absolute');
   assert.deepEqual(programWords({}, script).slice(0, 1), ['node'], 'no PATH: the bare name would not be found');
+  // Node's own flags go with it (a run that needed --max-old-space-size needs it again).
+  assert.deepEqual(programWords({}, elsewhere, ['--max-old-space-size=300']).slice(0, 2), ['node', '--max-old-space-size=300']);
+  // Another program of the name earlier on the PATH is what the shell would run: not this one.
+  const other = path.join(dir, 'other-bin');
+  mkdirSync(other);
+  writeFileSync(path.join(other, 'train-signals'), '#!/bin/sh\n');
+  assert.equal(programWords({ PATH: [other, bin].join(path.delimiter) }, script, [])[0], 'node');
+  assert.deepEqual(programWords({ PATH: [bin, other].join(path.delimiter) }, script, []), ['train-signals']);
+});
+
+test('the resume line: --resume replaces any given and goes before `--` (after it every word is a file); a run that read stdin is told so', () => {
+  const tail = (line: string) => line.slice(line.indexOf(' train ') + 1);
+  assert.equal(tail(resumeCommand(['train', 'a.csv', '--resume', 'old.ckpt', '--out', 'm.json'], 'm.json.ckpt')), 'train a.csv --out m.json --resume m.json.ckpt');
+  assert.equal(tail(resumeCommand(['train', '--out', 'm.json', '--', '--resume', 'b.csv'], 'm.json.ckpt')), 'train --out m.json --resume m.json.ckpt -- --resume b.csv');
+  assert.equal(readsStdin(['train', '-', '--out', 'm.json']), true);
+  assert.equal(readsStdin(['train', '--init', '/dev/stdin', 'a.csv']), true);
+  assert.equal(readsStdin(['train', '--', '-']), false, 'after --, - is a file of that name');
+  assert.equal(readsStdin(['train', 'a.csv']), false);
 });
 
 test('a missing checkpoint is never "meant" as the run\'s own lock or a temp file beside it', async () => {

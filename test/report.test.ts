@@ -45,7 +45,7 @@ async function inBrowser(html: string, screenshot: string): Promise<{ charts: Ch
         group: e.closest('.row')?.previousElementSibling?.className ?? '', caption: caption.split('\n'),
       };
     }));
-    const command = await page.$eval('p.command code', (e) => e.textContent).catch(() => null);
+    const command = await page.$eval('p.command code', (e) => (e as HTMLElement).innerText).catch(() => null); // as shown, and so as copied
     await page.screenshot({ path: screenshot, fullPage: true });
     return { charts, command, errors, requests: requests.filter((u) => u !== url) };
   } finally {
@@ -56,7 +56,7 @@ async function inBrowser(html: string, screenshot: string): Promise<{ charts: Ch
 test('train --report and evaluate --report open in Chromium: charts drawn, no errors, no requests', async (t) => {
   const dir = tempDir('ts-report-');
   const model = join(dir, 'm.json');
-  const trainReport = join(dir, 'train report.html'); // a space: the command line shows it quoted
+  const trainReport = join(dir, 'train  report.html'); // two spaces: the command line shows it quoted, both kept
   const trainArgs = ['train', 'datasets/motion/train.csv', '--test', 'datasets/motion/test.csv', '--out', model, '--epochs', '4',
     '--hidden', '16', '--val-split', '0.2', '--threads', '2', '--quiet', '--report', trainReport];
   const r = cli(trainArgs);
@@ -87,7 +87,7 @@ test('train --report and evaluate --report open in Chromium: charts drawn, no er
   assert.match(readFileSync(evalReport, 'utf8'), /class="pct[^"]*"[^>]*>\d+%</);
   assert.match(html, /<h2>Misclassified and least-confident sequences<\/h2>/);
   mkdirSync(OUTPUT, { recursive: true });
-  // The command line that wrote each report, as the page shows it: quoted for a shell (the path with a space), and
+  // The command line that wrote each report, as the page shows it: quoted for a shell (the path with spaces), and
   // run as it was (train-signals is not on the tests' PATH: `node` and the script, from the working directory).
   const commands = {
     train: `node dist/src/cli/main.js ${trainArgs.slice(0, -1).join(' ')} '${trainReport}'`,

@@ -10,7 +10,7 @@ import { packageVersion } from '../io/version.js';
 import { installSignalHandlers } from './interrupt.js';
 import { closest } from '../data/suggest.js';
 import { trainBuilder, trainCommand, trainOptions } from './commands/train.js';
-import { PROGRAM as NAME, programWords, shellCommand } from './command-line.js';
+import { PROGRAM as NAME, readsStdin, resumeCommand } from './command-line.js';
 import { evaluateCommand, evaluateOptions } from './commands/evaluate.js';
 import { tuneCommand, tuneOptions } from './commands/tune.js';
 import { predictCommand, predictOptions } from './commands/predict.js';
@@ -220,17 +220,6 @@ function missing(argv: readonly string[], msg: string): string | null {
   return null;
 }
 
-/** The command line again with `--resume <ckpt>` (replacing any --resume), quoted for a POSIX shell. */
-function resumeCommand(argv: readonly string[], checkpoint: string): string {
-  const args: string[] = [];
-  for (let i = 0; i < argv.length; i++) {
-    if (argv[i] === '--resume') i++;
-    else if (!argv[i].startsWith('--resume=')) args.push(argv[i]);
-  }
-  args.push('--resume', checkpoint);
-  return shellCommand([...programWords(), ...args]);
-}
-
 /** The flags that name a file to write (a blank before or after the name is a slip, never part of it). */
 const OUTPUT_FLAGS = ['out', 'onnx', 'safetensors', 'report', 'checkpoint'];
 
@@ -250,13 +239,18 @@ function writesStdoutByPath(argv: readonly string[]): boolean {
   return false;
 }
 
-/** Whether the working folder still exists (one deleted under the shell has no path to resolve against). */
-function workingFolderExists(): boolean {
+/**
+ * Why no path can be resolved against the working folder: deleted under the shell, or its path longer than Node
+ * can read (4096 bytes); null where it can.
+ */
+function workingFolderProblem(): string | null {
   try {
     process.cwd();
-    return true;
+    return null;
   } catch (e) {
-    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return false;
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT') return 'the current folder no longer exists (deleted or moved after the shell entered it); cd to one that does and run again';
+    if (code === 'ERANGE' || code === 'ENAMETOOLONG') return 'the current folder\'s path is longer than Node can read (4096 bytes); cd to a folder with a shorter path and run again';
     throw e;
   }
 }
@@ -282,8 +276,9 @@ async function run(argv: string[]): Promise<number> {
   installSignalHandlers(NAME);
   // Every path is resolved against the working folder (yargs asks for it first of all): one deleted under the
   // shell leaves nothing to resolve against.
-  if (!workingFolderExists()) {
-    process.stderr.write(`${NAME}: the current folder no longer exists (deleted or moved after the shell entered it); cd to one that does and run again\n`);
+  const folderProblem = workingFolderProblem();
+  if (folderProblem !== null) {
+    process.stderr.write(`${NAME}: ${folderProblem}\n`);
     return 2;
   }
   // `help` and `help <command>` as `--help` and `<command> --help`.
@@ -343,7 +338,7 @@ async function run(argv: string[]): Promise<number> {
         process.stderr.write(`${NAME}: ${visible(e.message)}; there was no checkpoint to write yet, and nothing was written\n`);
       } else {
         process.stderr.write(`${NAME}: ${visible(e.message)}; the checkpoint is ${visible(e.checkpoint)}\n`);
-        process.stderr.write(`${NAME}: to resume: ${resumeCommand(argv, e.checkpoint)}\n`);
+        process.stderr.write(`${NAME}: to resume${readsStdin(argv) ? ' (with the same data on stdin again)' : ''}: ${resumeCommand(argv, e.checkpoint)}\n`);
       }
       return 130;
     }

@@ -376,7 +376,7 @@ function asFlags(hp: Readonly<Record<string, unknown>>): Record<string, unknown>
 
 const CSS = `
 *{box-sizing:border-box}body{font:14px/1.45 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;color:#0f172a;background:#f1f5f9;margin:0}
-header{background:#0f172a;color:#f8fafc;padding:18px 28px}header h1{margin:0;font-size:20px}header p{margin:4px 0 0;color:#cbd5e1}header code{color:#e2e8f0;font-size:12px}header code span{white-space:nowrap}
+header{background:#0f172a;color:#f8fafc;padding:18px 28px}header h1{margin:0;font-size:20px}header p{margin:4px 0 0;color:#cbd5e1}header code{color:#e2e8f0;font-size:12px;white-space:pre-wrap}header code span{white-space:nowrap}
 main{max-width:1180px;margin:0 auto;padding:8px 20px 40px}section{background:#fff;border-radius:10px;box-shadow:0 1px 3px rgba(15,23,42,.08);padding:14px 20px;margin:16px 0}
 h2{font-size:17px;margin:2px 0 10px}h3{font-size:14px;margin:10px 0 4px;color:#334155}
 figure{margin:6px 12px 6px 0;display:inline-block;vertical-align:top}figcaption{font-size:12px;color:#475569;margin:0 0 2px}

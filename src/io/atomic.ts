@@ -19,6 +19,7 @@ import { UserError } from '../errors.js';
 import { descriptorOf, descriptorTarget } from './descriptors.js';
 import { untilDone } from './pipe-wait.js';
 import { MAX_LINKS, linkTarget, physicalPath } from './paths.js';
+import { NOT_UTF8, NOT_UTF8_PROBLEM, pathProblem } from '../data/path-problem.js';
 
 /** Where a write to a path lands: `path` after following links, written in place (device, FIFO) or replaced. */
 export interface OutputTarget {
@@ -336,12 +337,15 @@ export function syncFolder(path: string): void {
 
 /** Checks that the folder `path` would be written into exists. Throws a UserError naming `flag` and what to do. */
 export function checkFolder(path: string, flag: string): void {
+  // Node would write another name than the one meant (each byte that is not UTF-8 as U+FFFD).
+  if (path.includes(NOT_UTF8)) throw new UserError(`${flag} ${path}: ${NOT_UTF8_PROBLEM}`);
   const dir = dirname(physicalPath(path));
   let st;
   try {
     st = statSync(dir);
-  } catch {
-    throw new UserError(`${flag} ${path}: the folder ${dir} does not exist; create it or choose another path`);
+  } catch (e) {
+    const problem = dir.includes(NOT_UTF8) ? NOT_UTF8_PROBLEM : pathProblem((e as NodeJS.ErrnoException).code, dir);
+    throw new UserError(`${flag} ${path}: ${problem === null ? `the folder ${dir} does not exist; create it or choose another path` : `the folder ${dir}: ${problem}`}`);
   }
   if (!st.isDirectory()) throw new UserError(`${flag} ${path}: ${dir} is not a folder; choose another path`);
 }

@@ -5,6 +5,8 @@
 import { fstatSync, lstatSync, readlinkSync, realpathSync, statSync } from 'node:fs';
 import { basename, dirname, isAbsolute, join, resolve } from 'node:path';
 import { UserError } from '../errors.js';
+import { NOT_UTF8_PROBLEM } from '../data/path-problem.js';
+import { visible } from '../data/visible.js';
 
 /**
  * `path` made absolute as the kernel resolves it: its folder through symbolic links, so that `link/../x` is x
@@ -25,7 +27,10 @@ export const MAX_LINKS = 40; // as the kernel's ELOOP limit
 
 /** Where the symbolic link at the physical path `p` points, as a physical path (relative to the link's folder). */
 export function linkTarget(p: string): string {
-  const link = readlinkSync(p);
+  const bytes = readlinkSync(p, { encoding: 'buffer' });
+  const link = bytes.toString('utf8');
+  // Node would reach another name than the link's (each byte that is not UTF-8 as U+FFFD).
+  if (!Buffer.from(link, 'utf8').equals(bytes)) throw new UserError(`${p} is a symbolic link to ${visible(link)}: ${NOT_UTF8_PROBLEM}`);
   return physicalPath(isAbsolute(link) ? link : `${dirname(p)}/${link}`);
 }
 
@@ -39,7 +44,8 @@ export function followLinks(path: string): string {
     try {
       if (!lstatSync(p).isSymbolicLink()) return p;
       p = linkTarget(p);
-    } catch {
+    } catch (e) {
+      if (e instanceof UserError) throw e;
       return p; // not there: a new file
     }
   }
