@@ -750,6 +750,19 @@ test('names Node cannot pass on (bytes not UTF-8) and a working folder past 4096
   assert.match(deep.stderr, /^train-signals: the current folder's path is longer than Node can read \(4096 bytes\); cd to a folder with a shorter path and run again\n$/);
 });
 
+test('a divergence whose last checkpoint was far out already says to start afresh, not to resume it; paths in advice are quoted for a shell', () => {
+  const dir = tmp();
+  writeFileSync(join(dir, 'd.csv'), readFileSync(join(ROOT, 'datasets/cbf/train.csv'), 'utf8').split('\n').slice(0, 31).join('\n') + '\n');
+  const args = ['train', 'd.csv', '--epochs', '200', '--select', 'off', '--members', '1', '--hidden', '8', '--threads', '1', '--checkpoint-every', '0', '--quiet', '--out', 'm x.json'];
+  const wild = cli([...args, '--lr', '1e8', '--clip', '0', '--optimizer', 'sgd'], { cwd: dir });
+  assert.equal(wild.code, 2, wild.stderr);
+  // Resuming it with any --lr diverged again (its weights near 1e27), and a fresh run was refused beside it.
+  assert.match(wild.stderr, /the last good checkpoint \(after epoch \d+\) is m x\.json\.ckpt, but its weights were far out already \(a training loss ten times chance's\); delete it and train afresh with a smaller --lr\n$/);
+  const beside = cli(args, { cwd: dir });
+  assert.equal(beside.code, 2);
+  assert.match(beside.stderr, /a checkpoint of an earlier run is there .*; continue it with --resume 'm x\.json\.ckpt', or delete it/);
+});
+
 test('many classes: the confusion matrix is left out of the tables and the report (evaluate --json holds it), and nothing fails', () => {
   const dir = tmp();
   const C = 80;

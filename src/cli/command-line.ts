@@ -4,22 +4,11 @@
 import { realpathSync } from 'node:fs';
 import path from 'node:path';
 import { hideBin } from 'yargs/helpers';
-import { HIDDEN, hasHidden } from '../data/visible.js';
+import { shellQuote } from '../data/visible.js';
+
+export { shellQuote };
 
 export const PROGRAM = 'train-signals';
-
-/**
- * s as one word for a POSIX shell: bare when every character is safe there, else in single quotes; a word with
- * control or bidirectional-formatting characters in $'…' (bash, zsh, ksh; not dash or fish), those written as
- * escapes, so that the line neither acts on the terminal nor loses them when pasted.
- */
-export function shellQuote(s: string): string {
-  if (/^[\w@%+=:,./-]+$/.test(s)) return s;
-  if (!hasHidden(s)) return `'${s.replace(/'/g, `'\\''`)}'`;
-  // As UTF-8 bytes (\xHH each): bash reads \u… in a UTF-8 locale only.
-  const escaped = s.replace(/[\\']/g, (c) => `\\${c}`).replace(HIDDEN, (c) => [...Buffer.from(c, 'utf8')].map((b) => `\\x${b.toString(16).padStart(2, '0')}`).join(''));
-  return `$'${escaped}'`;
-}
 
 /** The words as one shell command line. */
 export function shellCommand(words: readonly string[]): string {

@@ -17,7 +17,7 @@ import { predictCommand, predictOptions } from './commands/predict.js';
 import { exportCommand, exportOptions } from './commands/export.js';
 import { infoCommand, infoOptions } from './commands/info.js';
 import { WORKFLOW_EXAMPLES } from './help.js';
-import { visible } from '../data/visible.js';
+import { shellQuote, visible } from '../data/visible.js';
 import { outputTarget } from '../io/atomic.js';
 
 /** The help that a usage error points to: the command's own, where the command line names one (set by main). */
@@ -92,12 +92,12 @@ const BOOLEAN_FLAGS = new Set(OPTION_SETS.flatMap((o) => Object.entries(o).filte
 function checkWords(argv: readonly string[]): void {
   const end = argv.indexOf('--');
   if (end >= 0 && end < argv.length - 1) {
-    throw usageError(`${argv.slice(end + 1).join(' ')}: words after -- are not read; give them before it (a file whose name starts with a dash as ./${argv[end + 1]})`);
+    throw usageError(`${argv.slice(end + 1).join(' ')}: words after -- are not read; give them before it (a file whose name starts with a dash as ${shellQuote(`./${argv[end + 1]}`)})`);
   }
   for (const word of end < 0 ? argv : argv.slice(0, end)) {
     // The other one-dash words reach unknownFlags, which knows the command's flags.
     if (/^-[A-Za-z]*h[A-Za-z]*(=|$)/.test(word) && word !== '-h') {
-      if (existsSync(word)) throw usageError(`unknown flag ${word}: for the file of that name, write ./${word}`);
+      if (existsSync(word)) throw usageError(`unknown flag ${word}: for the file of that name, write ${shellQuote(`./${word}`)}`);
       const flag = word.slice(1).replace(/=.*$/, '');
       const near = closest(flag, ALL_FLAGS);
       throw usageError(`unknown flag -${flag}: flags are spelled with two dashes${near === undefined ? '' : `; did you mean --${near}?`}`);
@@ -171,7 +171,7 @@ function unknownFlags(raw: readonly string[], y: any): string | null {
     if (short !== null && short[1] !== 'h') {
       const word = short[1];
       const near = /^[vV]$/.test(word) ? 'version' : word.length === 1 ? onlyOne(known.filter((k) => k.startsWith(word))) : known.includes(word) ? word : closest(word, known);
-      if (existsSync(arg)) return `unknown flag ${arg}: for the file of that name, write ./${arg}`;
+      if (existsSync(arg)) return `unknown flag ${arg}: for the file of that name, write ${shellQuote(`./${arg}`)}`;
       return `unknown flag -${word}: flags are spelled with two dashes${near === undefined ? '' : `; did you mean --${near}?`}`;
     }
     const m = /^--(no-)?([^=]+)/.exec(arg);

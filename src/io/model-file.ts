@@ -23,6 +23,7 @@
 import { checkJsonValues, readInputFile, checkJsonDepth } from './read-input.js';
 import { checkChecksum, withChecksum } from './checksum.js';
 import { UserError } from '../errors.js';
+import { shellQuote } from '../data/visible.js';
 import { PARAM_NAMES, type ParamName, type Shape, cellOf, directionsOf, layersOf, layoutOf, viewsOf } from '../model/layout.js';
 import { type DataLayout, type Model, classesProblem, isFiniteFloat32, layoutProblem, namesProblem, isUsableStd, differencesOf, inputWidth, resampleOf, sequenceNormOf, strideOf } from '../model/model.js';
 import { MAX_RESAMPLE, isResampleLength } from '../model/resample.js';
@@ -224,7 +225,7 @@ function parseModelDoc(text: string, file: string): Model {
   if (doc === null || typeof doc !== 'object') fail(file, 'not a JSON object');
   checkJsonDepth(doc, file, 'any model file');
   if (doc.format === 'train-signals/checkpoint') { // io/checkpoint.ts's CHECKPOINT_FORMAT
-    throw new UserError(`this is a checkpoint, not a model file; continue the run with train … --resume ${file}, which writes the model`, { file });
+    throw new UserError(`this is a checkpoint, not a model file; continue the run with train … --resume ${shellQuote(file)}, which writes the model`, { file });
   }
   if (doc.format !== MODEL_FORMAT) fail(file, `"format" is ${shownValue(doc.format)}, expected "${MODEL_FORMAT}"`);
   if (doc.version !== MODEL_VERSION && doc.version !== TWO_LAYER_VERSION) {

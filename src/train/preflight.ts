@@ -8,6 +8,7 @@ import { closeSync, openSync, readSync, statSync } from 'node:fs';
 import { readDataSet, type LoadOptions } from '../data/csv.js';
 import type { DataSet } from '../data/dataset.js';
 import { UserError } from '../errors.js';
+import { shellQuote } from '../data/visible.js';
 import { checkWritable, outputTarget } from '../io/atomic.js';
 import { checkDistinct, checkOnce, fileKeys } from '../io/paths.js';
 import { CHECKPOINT_FORMAT, type Checkpoint } from '../io/checkpoint.js';
@@ -125,7 +126,7 @@ function checkNoOtherCheckpoint(checkpoint: string, resume: string | undefined):
   }
   throw new UserError(
     `${checkpoint}: a checkpoint of an earlier run is there (one interrupted, or kept with --checkpoint); continue it with ` +
-      `--resume ${checkpoint}, or delete it (or give another --checkpoint) to start afresh`,
+      `--resume ${shellQuote(checkpoint)}, or delete it (or give another --checkpoint) to start afresh`,
   );
 }
 

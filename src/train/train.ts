@@ -11,6 +11,7 @@ import type { DataSet } from '../data/dataset.js';
 import type { Normalization } from '../data/normalize.js';
 import { checkInputs, inputsOf } from '../data/inputs.js';
 import { DivergedError, InterruptedError, UserError, isInterrupted } from '../errors.js';
+import { shellQuote } from '../data/visible.js';
 import { type Checkpoint, dataFingerprint, loadCheckpoint, saveCheckpoint } from '../io/checkpoint.js';
 import { fileIdentity, fingerprintIfSame } from '../io/fingerprint.js';
 import { saveModel } from '../io/model-file.js';
@@ -262,13 +263,15 @@ async function trainClaimed(given: TrainOptions, outputs: OutputPaths): Promise<
   const ckModel = modelRecordOf(hp);
   const state0 = resume?.state;
   const after = (epoch: number, m: number) => `epoch ${epoch}` + (hp.members > 1 ? ` of member ${m + 1} of ${hp.members}` : '');
-  let last: { path: string; after: string } | undefined = state0 ? { path: o.resume!, after: after(state0.history.length, resume?.members?.length ?? 0) } : undefined;
+  // Its weights thrown out already (lossWarning's ten times chance): no place to go on from with a smaller --lr.
+  const farOut = (s: FitState) => lossWarning(s.history.at(-1)?.loss ?? 0, ds.classes.length, hp.lr, hp.clip) !== undefined;
+  let last: LastCheckpoint | undefined = state0 ? { path: o.resume!, after: after(state0.history.length, resume?.members?.length ?? 0), farOut: farOut(state0) } : undefined;
   // A checkpoint is a file of the whole state, synced to disk: written at every epoch end of a small set, where an
   // epoch is a step or two, it took a third of the run; so fit() offers one only every checkpointEvery seconds
   // (and at each member's end and a stop).
   const onCheckpoint = path === undefined ? undefined : (state: FitState, members: readonly Member[]) => {
     saveCheckpoint(path, { model: ckModel, hyperparameters: recorded, data, ...(selection ? { selection } : {}), members, state });
-    last = { path, after: after(state.history.length, members.length) };
+    last = { path, after: after(state.history.length, members.length), farOut: farOut(state) };
   };
   // Before the final fit's first checkpoint, the last good one is selection's scores (this run's, or resumed from).
   const selected = selectionCheckpoint ?? (resume && !state0 ? o.resume : undefined);
@@ -413,11 +416,18 @@ function hostCallbacks(o: Pick<TrainOptions, 'onEpoch' | 'onBatch' | 'onMember'>
   };
 }
 
+/** The last checkpoint written: where, after what, and whether its weights were thrown out already (a loss far above chance). */
+interface LastCheckpoint {
+  readonly path: string;
+  readonly after: string;
+  readonly farOut?: boolean;
+}
+
 /**
  * A failure of fit() with where the last good checkpoint is, so that no one loses the epochs behind it.
  * `checkpointing`: whether the run writes checkpoints at all (not without an output file).
  */
-function withCheckpoint(e: unknown, last: { path: string; after: string } | undefined, checkpointing: boolean): unknown {
+function withCheckpoint(e: unknown, last: LastCheckpoint | undefined, checkpointing: boolean): unknown {
   if (isInterrupted(e)) {
     e.checkpoint = last?.path;
     return e;
@@ -426,16 +436,18 @@ function withCheckpoint(e: unknown, last: { path: string; after: string } | unde
     : checkpointing ? 'no checkpoint was written (it stopped before the first)'
       : 'no checkpoint was written (a run without an output file or a checkpoint path writes none)';
   if (e instanceof DivergedError) {
-    const how = last === undefined ? '' : `; continue from it with --resume ${last.path} and a smaller --lr`;
+    const how = last === undefined ? ''
+      : last.farOut ? `, but its weights were far out already (a training loss ten times chance's); delete it and train afresh with a smaller --lr`
+        : `; continue from it with --resume ${shellQuote(last.path)} and a smaller --lr`;
     return new DivergedError(`${e.detail}; no model was written; ${where}${how}`, e.epoch, e.step);
   }
   if (e instanceof UserError) {
     // Disk full while writing a checkpoint, say: the run is to be resumed, not started again.
     if (last === undefined) return e;
-    return new UserError(`${e.detail}; ${where} (continue from it with --resume ${last.path})`, { file: e.file, line: e.line, column: e.column, cause: e });
+    return new UserError(`${e.detail}; ${where} (continue from it with --resume ${shellQuote(last.path)})`, { file: e.file, line: e.line, column: e.column, cause: e });
   }
   if (!(e instanceof Error)) return e;
-  const how = last === undefined ? '' : ` (continue from it with --resume ${last.path})`;
+  const how = last === undefined ? '' : ` (continue from it with --resume ${shellQuote(last.path)})`;
   return new Error(`${e.message}; training stopped; ${where}${how}`, { cause: e });
 }
 
