@@ -763,6 +763,21 @@ test('a divergence whose last checkpoint was far out already says to start afres
   assert.match(beside.stderr, /a checkpoint of an earlier run is there .*; continue it with --resume 'm x\.json\.ckpt', or delete it/);
 });
 
+test('--kernel ts owes nothing to the WebAssembly build here: validation and model selection score by the reference too, so either build gives its bits', () => {
+  const dir = tmp();
+  writeFileSync(join(dir, 'd.csv'), readFileSync(join(ROOT, 'datasets/cbf/train.csv'), 'utf8').split('\n').slice(0, 81).join('\n') + '\n');
+  const args = ['train', 'd.csv', '--kernel', 'ts', '--select', 'on', '--members', '1', '--hidden', '8', '--epochs', '6', '--val-split', '0.3', '--quiet', '--out'];
+  const fused = cli([...args, 'a.json'], { cwd: dir });
+  const plain = cli([...args, 'b.json'], { cwd: dir, env: { TRAIN_SIGNALS_KERNEL: 'plain' } });
+  assert.equal(fused.code, 0, fused.stderr);
+  assert.equal(plain.code, 0, plain.stderr);
+  const [a, b] = ['a.json', 'b.json'].map((f) => JSON.parse(readFileSync(join(dir, f), 'utf8')));
+  assert.equal(a.training.timing.kernel, 'ts');
+  assert.deepEqual(a.training.selection, b.training.selection, 'the candidates\' held-out scores');
+  assert.deepEqual(a.training.history.map((h: { valLoss: number }) => h.valLoss), b.training.history.map((h: { valLoss: number }) => h.valLoss));
+  assert.deepEqual(a.parameters, b.parameters);
+});
+
 test('many classes: the confusion matrix is left out of the tables and the report (evaluate --json holds it), and nothing fails', () => {
   const dir = tmp();
   const C = 80;

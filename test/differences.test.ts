@@ -81,7 +81,7 @@ test('train reads the differences of raw recordings; its test evaluation, evalua
   assert.equal(r.model.normalization!.mean.length, 2 * r.model.channels.length);
   assert.equal((r.model.training.hyperparameters as { differences: boolean }).differences, true);
   const m = loadModel(out);
-  const e = await assertEvaluatePredictAgree(m, te, r.test[0].scores.probabilities);
+  await assertEvaluatePredictAgree(m, te, r.test[0].scores.probabilities);
   const off = await train({ files: [tr], hidden: 4, epochs: 1, select: 'off', members: 1, threads: 1, differences: false });
   assert.equal(off.model.differences, undefined);
   assert.equal(off.model.normalization!.mean.length, off.model.channels.length);

@@ -18,7 +18,8 @@ import { type Cell, layoutOf } from '../src/model/layout.js';
 import type { Model } from '../src/model/model.js';
 import { type Readout, createWorkspace } from '../src/model/rnn.js';
 import { createRng, normal } from '../src/model/rng.js';
-import { maxDifference, ourProbabilities, predictionCapacity, randomModel, referenceProbabilities } from './helpers/models.js';
+import { maxDifference, ourProbabilities, randomModel, referenceProbabilities } from './helpers/models.js';
+import { predictionCapacity } from '../src/engine/predict.js';
 import { tempDir } from './helpers/temp.js';
 
 /** log p [N][C] of model (shape, params) on data, in float64. */

@@ -379,3 +379,23 @@ test('bptt with an init model of two layers names the init model as the reason',
   const { model } = await train({ files: [file], ...TINY, layers: 2 });
   await assert.rejects(train({ files: [file], ...TINY, init: model, bptt: 5 }), refused(/^bptt 5: the init model has two layers, and a model of two layers trains with full backpropagation through time; leave out bptt/));
 });
+
+test('model selection\'s worker threads take the kernel build this thread chose, whatever the environment says since', async () => {
+  const dir = tempDir('ts-build-');
+  const file = join(dir, 'd.csv');
+  writeFileSync(file, readFileSync(join(ROOT, 'datasets/cbf/train.csv'), 'utf8').split('\n').slice(0, 81).join('\n') + '\n');
+  const run = async () => {
+    let scores: unknown;
+    const r = await train({ files: [file], hidden: 8, members: 1, epochs: 2, threads: 2, select: 'on', onSelected: (s) => { scores = s.scores; } });
+    return { scores, kernel: (r.model.training as { timing?: { kernel?: string } }).timing?.kernel, parameters: Array.from(r.model.parameters) };
+  };
+  const before = await run();
+  const was = process.env.TRAIN_SIGNALS_KERNEL;
+  process.env.TRAIN_SIGNALS_KERNEL = 'plain'; // a new worker's copy of the environment says plain; this thread chose already
+  try {
+    assert.deepEqual(await run(), before);
+  } finally {
+    if (was === undefined) delete process.env.TRAIN_SIGNALS_KERNEL;
+    else process.env.TRAIN_SIGNALS_KERNEL = was;
+  }
+});

@@ -106,6 +106,16 @@ test('early stopping survives a resume: the stopped run resumes to its end at on
   assert.equal(r.history.length, ref.history.length);
 });
 
+test('fit() refuses to resume a state another kernel computed (it names its kernel; a loaded checkpoint\'s state too)', async () => {
+  let state: FitState | undefined;
+  await fit(data(), null, { ...base, epochs: 2, onCheckpoint: (s) => { state = s; } });
+  assert.match(state!.kernel!, /^wasm-(fma|plain)$/);
+  await assert.rejects(fit(data(), null, { ...base, epochs: 3, kernel: 'ts', resume: state }),
+    (e: unknown) => e instanceof UserError && /^fit\(\) resume: the state was computed by the kernel "wasm-(fma|plain)" and this run's is "ts", which rounds otherwise/.test(e.message));
+  const r = await fit(data(), null, { ...base, epochs: 3, resume: state });
+  assert.equal(r.history.length, 3, 'the same kernel resumes');
+});
+
 test('an abort before the first step throws at once and writes nothing', async () => {
   const ac = new AbortController();
   ac.abort();

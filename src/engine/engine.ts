@@ -23,7 +23,7 @@ import { sharedFloat64, sharedInt32 } from '../data/shared.js';
 import { DOORBELL_SIZE, awaitDone, ring, spinUntil, stop } from './doorbell.js';
 import { type KernelName, type KernelSizes, allocateKernel, checkKernelSizes, kernelSizesFit, stepKernel } from './kernels.js';
 import { type SharedState, STATS_WIDTH, addChunkStats, runChunks } from './task.js';
-import { createPredictor } from './predict.js';
+import { createPredictor, referencePredictor } from './predict.js';
 import { workerStartError } from './pool.js';
 
 /**
@@ -161,7 +161,7 @@ export function createEngine(spec: EngineSpec): Engine {
   const st = sharedStateOf(spec);
   const kernel = stepKernel(st);
   const pool = workers > 0 ? startWorkers(st, workers, spec.worker ?? GRADIENT_WORKER) : null;
-  const predictor = createPredictor(spec.shape, spec.readout, spec.stride ?? 1);
+  const predictor = spec.kernel === 'ts' ? referencePredictor(spec.shape, spec.readout, spec.stride ?? 1) : createPredictor(spec.shape, spec.readout, spec.stride ?? 1);
   let closed = false;
   // A step's work is synchronous (and a step awaited on a resolved promise only lets microtasks run): without
   // turns of the event loop, a signal handler (Ctrl-C) would wait for the whole run.

@@ -13,6 +13,7 @@
 
 import { Piscina, workerData } from 'piscina';
 import { UserError } from '../errors.js';
+import { type KernelBuild, adoptBuild, defaultBuild } from './wasm.js';
 
 export interface TaskPool<T, R> {
   /** Runs every task; onDone(i, result) as each finishes. Rejects with the first failure, once all have ended. */
@@ -29,6 +30,7 @@ export interface StopFlag {
 interface PoolData<S> {
   readonly shared: S;
   readonly stop: Int32Array; // [1] over a SharedArrayBuffer: 1 once the run is to stop
+  readonly build: KernelBuild; // the kernel build this thread chose, which every worker takes
 }
 
 /**
@@ -38,7 +40,7 @@ interface PoolData<S> {
  */
 export function createTaskPool<T, R>(worker: URL, threads: number, shared: unknown, signal?: AbortSignal): TaskPool<T, R> {
   const stop = new Int32Array(new SharedArrayBuffer(4));
-  const data: PoolData<unknown> = { shared, stop };
+  const data: PoolData<unknown> = { shared, stop, build: defaultBuild() };
   let pool: Piscina;
   try {
     pool = new Piscina({ filename: worker.href, minThreads: 1, maxThreads: Math.max(1, threads), idleTimeout: 60_000, workerData: data });
@@ -109,6 +111,7 @@ export function returningUserErrors<T, R>(task: (t: T) => Promise<R>): (t: T) =>
 
 /** In a pool's worker: the `shared` value the pool was made with, and the run's stop flag. */
 export function taskPoolWorker<S>(): { shared: S; stop: StopFlag } {
-  const { shared, stop } = workerData as PoolData<S>;
+  const { shared, stop, build } = workerData as PoolData<S>;
+  adoptBuild(build);
   return { shared, stop: { get aborted() { return Atomics.load(stop, 0) === 1; } } };
 }

@@ -2,18 +2,41 @@
 // through the WebAssembly kernel's forward pass (fast.ts), in chunks of sequences of similar length. A
 // sequence's probabilities do not depend on which others share its chunk (the kernel computes every row on
 // its own), so scoring a batch at a time (streaming predict) and a whole file (evaluate) give the same
-// bits. The reference is predictSequence in model/batch.ts, which the tests hold it to. A model of two layers
-// stores every step of a chunk (its second layer reads all the first one's states), so its scratch grows with the
-// longest sequence scored.
+// bits. The reference is predictSequence in model/batch.ts, which the tests hold it to, and which scores a run
+// trained by the reference kernel (--kernel ts): its validation then owes nothing to this machine's
+// WebAssembly build. A model of two layers stores every step of a chunk (its second layer reads all the first
+// one's states), so its scratch grows with the longest sequence scored.
 //
 // Legend: N sequences scored, C classes, H hidden units, XB steps per streamed input block.
 
 import { type Shape, directionsOf, gatesOf, layersOf, layoutOf, recurrenceOf, viewsOf } from '../model/layout.js';
 import type { Readout } from '../model/rnn.js';
-import type { Sequences } from '../model/batch.js';
-import { frameCount } from '../model/frames.js';
+import { type Sequences, predictSequence } from '../model/batch.js';
+import { frameCount, framedChunk } from '../model/frames.js';
+import { chunkScratch } from '../model/noise.js';
+import { createWorkspace } from '../model/rnn.js';
 import { type FastContext, arrange, contextOver, forwardChunk, head, packWeights } from './fast.js';
 import { type KernelExports, RESERVED, checkAddressable, instantiate, isAddressable, kernelModule, scratchPlan, sharedMemory } from './wasm.js';
+
+/** The steps predictSequence's workspace must hold: 1 (only the last state), or the longest sequence with two layers (the second reads all the first's). */
+export function predictionCapacity(shape: Shape, lengths: ArrayLike<number>): number {
+  return layersOf(shape) === 2 ? Math.max(1, ...Array.from(lengths)) : 1;
+}
+
+/**
+ * A predictor through the reference kernel (predictSequence), one sequence at a time after the engine's framing:
+ * the same on every machine, as the reference kernel's training is.
+ */
+export function referencePredictor(shape: Shape, readout: Readout, stride = 1): Predictor {
+  const { C } = shape;
+  const scratch = chunkScratch();
+  return (params, data, idx, probs, logp) => {
+    const N = idx.length;
+    const framed = framedChunk(scratch, data, idx, 0, N, stride).data;
+    const ws = createWorkspace((n) => new Float32Array(n), shape, predictionCapacity(shape, framed.lengths));
+    for (let i = 0; i < N; i++) logp[i] = predictSequence(probs.subarray(i * C, (i + 1) * C), params, shape, readout, framed, i, ws);
+  };
+}
 
 /** Rows per inference chunk: more rows reuse each weight load more; the tile is 4 rows. */
 const PREDICT_ROWS = 16;

@@ -97,7 +97,7 @@ function compile(build: KernelBuild): WebAssembly.Module {
   } catch (e) {
     // The fused build's failure is the loader's cue to take the plain one; the plain one's is the end.
     if (build === 'fma' || !(e instanceof WebAssembly.CompileError)) throw e;
-    throw new UserError(`this Node cannot compile WebAssembly SIMD, which the kernel needs (${e.message.replace(/^WebAssembly\.Module\(\): /, '')}); on x86-64, V8 needs a CPU with SSE4.1 (a virtual machine's CPU model may hide it: give the machine the host's)`, { cause: e });
+    throw new UserError(`this Node cannot compile WebAssembly SIMD, which the kernel needs (${e.message.replace(/^WebAssembly\.Module\(\): /, '')}); on x86-64, V8 needs a CPU with SSE4.1 (a virtual machine's CPU model may hide it: give the machine the host's), and no V8 flag turning it off (--no-enable-sse4-1 or an older SSE in NODE_OPTIONS)`, { cause: e });
   }
 }
 
@@ -156,6 +156,14 @@ export function fusesMultiplyAdd(module: WebAssembly.Module): boolean {
   const a = 1 + 2 ** -12;
   const ex = instantiate(module, new WebAssembly.Memory({ initial: 1, maximum: 1, shared: true }));
   return ex.maddLane(-1, a, a) === 2 ** -11 + 2 ** -24;
+}
+
+/**
+ * In a worker thread: the build its parent chose, whatever the worker's copy of the environment says (a program
+ * may set TRAIN_SIGNALS_KERNEL after its first run), so that one run's threads compute alike.
+ */
+export function adoptBuild(build: KernelBuild): void {
+  chosen = build;
 }
 
 export function instantiate(module: WebAssembly.Module, memory: WebAssembly.Memory): KernelExports {

@@ -12,7 +12,8 @@ import { argmax } from '../model/rnn.js';
 import { type Model, differencesOf, inputWidth, resampleOf, sequenceNormOf, strideOf } from '../model/model.js';
 import { nameList, sameNames } from '../data/names.js';
 import { resampledSequences } from '../data/resample.js';
-import { createPredictor } from '../engine/predict.js';
+import { createPredictor, referencePredictor } from '../engine/predict.js';
+import type { KernelName } from '../engine/kernels.js';
 
 export const UNLABELLED = -1;
 export const UNKNOWN_LABEL = -2;
@@ -86,7 +87,12 @@ export function scoresOf(probabilities: Float32Array, logp: Float64Array, labels
  * that are already the model's class indices.
  */
 export function score(model: Model, data: Sequences, indices?: Int32Array): Scores {
-  const s = scoring(model, data, indices);
+  return scoreByKernel(model, data, 'wasm', indices);
+}
+
+/** score() through the kernel a run trains with: the reference one (`ts`) scores model selection's folds of a run by it. */
+export function scoreByKernel(model: Model, data: Sequences, kernel: KernelName, indices?: Int32Array): Scores {
+  const s = scoring(model, data, indices, kernel);
   s.run(0, s.count);
   return s.scores();
 }
@@ -116,7 +122,7 @@ export async function scoreInSlices(model: Model, data: Sequences, signal?: Abor
 const SLICE_MS = 50;
 
 /** score()'s checks, then a run over positions [from, to) of the indices at a time, and the scores of them all. */
-function scoring(model: Model, data: Sequences, indices?: Int32Array) {
+function scoring(model: Model, data: Sequences, indices?: Int32Array, kernel: KernelName = 'wasm') {
   checkModelArgument(model, 'model');
   const { C } = model.shape;
   checkDataArgument(data, 'score() data', { dataSet: false, classes: C });
@@ -129,7 +135,8 @@ function scoring(model: Model, data: Sequences, indices?: Int32Array) {
   // The kernel reads a label only to return log p[label]: an unknown one is unlabelled to it.
   const resampled = resampleOf(model) > 0 ? resampledSequences(data, resampleOf(model)) : data;
   const forKernel = { ...resampled, labels: data.labels.map((l) => (l >= 0 ? l : UNLABELLED)) };
-  const predict = createPredictor(model.shape, model.readout, strideOf(model), true); // the weights stay: packed once
+  const predict = kernel === 'ts' ? referencePredictor(model.shape, model.readout, strideOf(model))
+    : createPredictor(model.shape, model.readout, strideOf(model), true); // the weights stay: packed once
   return {
     count: idx.length,
     run: (from: number, to: number) => predict(model.parameters, forKernel, idx.subarray(from, to), probabilities.subarray(from * C, to * C), logp.subarray(from, to)),

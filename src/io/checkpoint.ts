@@ -340,7 +340,9 @@ function checkpointOf(doc: any, file: string): Checkpoint {
     if (selection === undefined || selection.chosen !== null) fail(file, '"state" is missing');
     return { model, hyperparameters: hp, data, selection };
   }
-  const state = parseState(file, doc.state ?? {}, doc.arrays ?? {}, model.shape, data);
+  // The kernel the run recorded (none in a checkpoint of an earlier version) goes with the state to fit().
+  const parsed = parseState(file, doc.state ?? {}, doc.arrays ?? {}, model.shape, data);
+  const state = typeof hp.kernel === 'string' ? { ...parsed, kernel: hp.kernel } : parsed;
   const members = parseMembers(file, doc.members, doc.arrays?.members, layoutOf(model.shape).size);
   // Written while member finished + 1 trains (its state above), so the ensemble has more members than finished.
   if (members.length > 0 && !(Number.isInteger(hp.members) && hp.members > members.length)) {

@@ -36,6 +36,7 @@ export interface FitState {
   readonly bestEpoch: number; // 0 before the first epoch end
   readonly optimizer: OptimizerState; // step count and moments [P]
   readonly history: readonly EpochRecord[];
+  readonly kernel?: string; // the kernel that computed it, as a run records it (`ts`, `wasm-fma`, `wasm-plain`): another rounds otherwise
 }
 
 /** A finished member of an ensemble (model/ensemble.ts): its weights and how its fit went. */

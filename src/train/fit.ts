@@ -25,7 +25,7 @@ import { type GuidedWarps, guidedWarpSteps } from '../data/guided-warp.js';
 import type { EpochRecord, FitState } from '../model/state.js';
 import { DivergedError, InterruptedError, UserError } from '../errors.js';
 import { type Engine, type EngineSizes, checkEngineSizes, createEngine, engineSizesFit } from '../engine/engine.js';
-import type { KernelName } from '../engine/kernels.js';
+import { type KernelName, kernelRecord } from '../engine/kernels.js';
 import type { StopFlag } from '../engine/pool.js';
 import { scoresOf } from '../eval/score.js';
 import { HYPERPARAMETER_KEYS, type HyperparameterOptions, type Hyperparameters, TRAIN_DEFAULTS, defaultThreads, resolveHyperparameters, trainingCount } from './defaults.js';
@@ -206,6 +206,14 @@ function checkFitState(s: unknown): void {
   if (!ok) throw new UserError('fit() resume must be a state as onCheckpoint gives it (or a loaded checkpoint\'s state)');
 }
 
+/** Refuses a resume state another kernel computed (a state that names none, of an earlier version, resumes under any). */
+function checkResumeKernel(s: FitState, kernel: KernelName): void {
+  const now = kernelRecord(kernel);
+  if (s.kernel !== undefined && s.kernel !== now) {
+    throw new UserError(`fit() resume: the state was computed by the kernel ${JSON.stringify(s.kernel)} and this run's is ${JSON.stringify(now)}, which rounds otherwise, so the model would be neither run's; resume it under the kernel that computed it`);
+  }
+}
+
 /** hp for one fit: without train()'s ensemble size (fit() refuses it). */
 export function oneFit<T extends { readonly members?: number }>(hp: T): Omit<T, 'members'> {
   const { members: _, ...one } = hp;
@@ -228,7 +236,10 @@ export async function fit(given: DataSet, normalization: Normalization | null, o
   checkOptionsObject(o, 'fit()');
   checkOneFit(o);
   checkKnownOptions(o, FIT_OPTION_KEYS, 'fit()');
-  if (o.resume !== undefined) checkFitState(o.resume);
+  if (o.resume !== undefined) {
+    checkFitState(o.resume);
+    checkResumeKernel(o.resume, o.kernel ?? 'wasm');
+  }
   checkOptions(o, asOption, 'fit');
   checkCallbacks(o, ['onEpoch', 'onBatch', 'onCheckpoint']);
   if (o.init !== undefined) checkModelArgument(o.init, 'init');
@@ -283,6 +294,7 @@ export async function fit(given: DataSet, normalization: Normalization | null, o
     params: Float32Array.from(theta), best: Float32Array.from(best), bestLoss: at.bestLoss, bestEpoch: at.bestEpoch,
     optimizer: { name: opt.name, step: opt.step, m: Float32Array.from(opt.m), v: Float32Array.from(opt.v) },
     history: history.map((h) => ({ ...h })),
+    kernel: kernelRecord(o.kernel ?? 'wasm'),
   });
   const diverged = (what: string) => divergedError(what, at.epoch, opt.step, hp);
   // A copy of the whole state is worth making only when it is written: on a small set an epoch is a step or two.

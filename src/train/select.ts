@@ -25,7 +25,7 @@ import type { Candidate, FoldScore } from '../model/state.js';
 import { createRng } from '../model/rng.js';
 import { type StopFlag, type TaskPool, createTaskPool } from '../engine/pool.js';
 import type { KernelName } from '../engine/kernels.js';
-import { score } from '../eval/score.js';
+import { scoreByKernel } from '../eval/score.js';
 import { DivergedError } from '../errors.js';
 import { TRAIN_DEFAULTS, type Hyperparameters, stepsPerEpoch, trainingCount } from './defaults.js';
 import { fit, fitsKernelMemory, oneFit, shapeFor } from './fit.js';
@@ -261,7 +261,7 @@ export async function runSelectionTask(data: SelectionData, t: SelectionTask, st
       ...oneFit(withCandidate(t.hp, t.candidate)), valSplit: 0, patience: 0, epochs: taskEpochs(t), threads: t.threads ?? 1, kernel: t.kernel, signal: stop,
       onBatch: steps && (() => void Atomics.add(steps, 0, 1)),
     });
-    const s = score(r.model, subsetOf(ds, t.val));
+    const s = scoreByKernel(r.model, subsetOf(ds, t.val), t.kernel ?? 'wasm');
     return { accuracy: s.accuracy, logLoss: s.loss };
   } catch (e) {
     if (e instanceof DivergedError) return DIVERGED; // a diverging candidate loses

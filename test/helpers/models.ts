@@ -3,16 +3,15 @@
 import assert from 'node:assert/strict';
 import type { Normalization } from '../../src/data/normalize.js';
 import { initParameters } from '../../src/model/init.js';
-import { type Sequences, predictSequence } from '../../src/model/batch.js';
-import { framedChunk } from '../../src/model/frames.js';
-import { type Cell, type Shape, layersOf, layoutOf } from '../../src/model/layout.js';
+import type { Sequences } from '../../src/model/batch.js';
+import { type Cell, type Shape, layoutOf } from '../../src/model/layout.js';
 import { type Model, inputWidth, strideOf } from '../../src/model/model.js';
 import { appendDifferences } from '../../src/model/differences.js';
 import { appendSequenceNorm } from '../../src/model/sequence-norm.js';
-import { chunkScratch } from '../../src/model/noise.js';
-import { type Readout, createWorkspace } from '../../src/model/rnn.js';
+import type { Readout } from '../../src/model/rnn.js';
 import { normal, type Rng } from '../../src/model/rng.js';
 import { score } from '../../src/eval/score.js';
+import { referencePredictor } from '../../src/engine/predict.js';
 import { type FileEvaluation, type Prediction, evaluateFile, predict } from '../../src/index.js';
 
 /** A random model over D channels; with frames of `stride` samples, two directions, a GRU cell, first differences, sequence normalization and two layers when asked. */
@@ -53,19 +52,10 @@ export function maxDifference(a: ArrayLike<number>, b: ArrayLike<number>): numbe
  * engine applies: what score() is held to in test/kernel.test.ts.
  */
 export function referenceProbabilities(m: Model, data: Sequences): Float32Array {
-  const { C } = m.shape;
   const N = data.lengths.length;
-  const order = Int32Array.from({ length: N }, (_, n) => n);
-  const framed = framedChunk(chunkScratch(), data, order, 0, N, strideOf(m)).data;
-  const ws = createWorkspace((n) => new Float32Array(n), m.shape, predictionCapacity(m.shape, framed.lengths));
-  const probs = new Float32Array(N * C);
-  for (let n = 0; n < N; n++) predictSequence(probs.subarray(n * C, (n + 1) * C), m.parameters, m.shape, m.readout, framed, n, ws);
+  const probs = new Float32Array(N * m.shape.C);
+  referencePredictor(m.shape, m.readout, strideOf(m))(m.parameters, data, Int32Array.from({ length: N }, (_, n) => n), probs, new Float64Array(N));
   return probs;
-}
-
-/** The steps predictSequence's workspace must hold: 1 (only the last state), or the longest sequence with two layers. */
-export function predictionCapacity(shape: Shape, lengths: ArrayLike<number>): number {
-  return layersOf(shape) === 2 ? Math.max(1, ...Array.from(lengths)) : 1;
 }
 
 /** Our probabilities [N][C] for model m on normalized sequences: score(), the path evaluate and predict take. */

@@ -3,8 +3,7 @@
 import type { Argv, ArgumentsCamelCase } from 'yargs';
 import { READOUTS, type Readout } from '../../model/rnn.js';
 import { tune } from '../../train/train.js';
-import { MAX_THREADS, TRAIN_DEFAULTS, defaultThreadCounts, defaultThreads } from '../../train/defaults.js';
-import { threadsWithinCap } from '../../engine/wasm.js';
+import { MAX_THREADS, TRAIN_DEFAULTS } from '../../train/defaults.js';
 import { asFlag, checkOptions } from '../../train/option-checks.js';
 import { formatTune } from '../../train/tune.js';
 import { type DataArgs, FILE_KINDS, dataOptionsFor, isInt, loadOptionsOf, requireFlag, switchFlag, differencesOption, sequenceNormOption, resampleFlag, strideFlag } from '../options.js';
