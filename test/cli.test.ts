@@ -778,6 +778,16 @@ test('--kernel ts owes nothing to the WebAssembly build here: validation and mod
   assert.deepEqual(a.parameters, b.parameters);
 });
 
+test('a negative number in e-notation given as its own word is that number (yargs read -2e0 as flags -2 and -e)', () => {
+  const dir = tmp();
+  const args = ['train', join(ROOT, 'datasets/cbf/train.csv'), '--epochs', '1', '--hidden', '4', '--select', 'off', '--members', '1', '--quiet', '--out'];
+  const spaced = cli([...args, 'a.json', '--seed', '-2e0'], { cwd: dir });
+  assert.equal(spaced.code, 0, spaced.stderr);
+  assert.equal(cli([...args, 'b.json', '--seed=-2'], { cwd: dir }).code, 0);
+  const [a, b] = ['a.json', 'b.json'].map((f) => JSON.parse(readFileSync(join(dir, f), 'utf8')));
+  assert.deepEqual(a.parameters, b.parameters);
+});
+
 test('many classes: the confusion matrix is left out of the tables and the report (evaluate --json holds it), and nothing fails', () => {
   const dir = tmp();
   const C = 80;

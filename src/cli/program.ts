@@ -53,6 +53,9 @@ function checkArgs(raw: readonly string[], y: any): void {
   for (let i = 0; i < (end < 0 ? raw.length : end); i++) {
     const m = /^--([^=]+)(=.*)?$/.exec(raw[i]);
     if (m === null) continue;
+    // Beside a file the positional is satisfied, and yargs drops `--files x` without a word.
+    const files = filesAsFlag(raw, raw[i]);
+    if (files !== null) throw usageError(files);
     // --no-x is the yes/no flag --x said no to: given with --x too, one of the two is silently dropped.
     const negated = !known.has(m[1]) && m[1].startsWith('no-') && known.has(m[1].slice(3));
     if (negated && !booleans.has(m[1].slice(3))) throw usageError(`--${m[1]} is not a flag; --${m[1].slice(3)} takes a value`);
@@ -175,15 +178,47 @@ function unknownFlags(raw: readonly string[], y: any): string | null {
       return `unknown flag -${word}: flags are spelled with two dashes${near === undefined ? '' : `; did you mean --${near}?`}`;
     }
     const m = /^--(no-)?([^=]+)/.exec(arg);
-    if (m !== null && POSITIONALS.includes(m[2].replace(/s$/, '') + 's')) {
-      const command = COMMANDS.includes(raw[0]) ? raw[0] : 'train';
-      const example = command === 'info' ? 'info model.json' : command === 'train' || command === 'tune' ? `${command} data.csv` : `${command} --model model.json data.csv`;
-      return `--${m[2]} is not a flag: give the file(s) without one, e.g. ${NAME} ${example}`;
-    }
+    const files = filesAsFlag(raw, arg);
+    if (files !== null) return files;
     if (m === null || known.includes(m[2]) || known.includes(`${m[1] ?? ''}${m[2]}`)) continue;
     const near = closest(m[2], known);
     return `unknown flag --${m[2]}${near === undefined ? '' : `; did you mean --${near}?`}`;
   }
+  return null;
+}
+
+/** For `--files x` or `--file x`: that the files are given without a flag (yargs would take it as the positional's value, or drop it). */
+function filesAsFlag(raw: readonly string[], arg: string): string | null {
+  const m = /^--(no-)?([^=]+)/.exec(arg);
+  if (m === null || !POSITIONALS.includes(m[2].replace(/s$/, '') + 's')) return null;
+  const command = COMMANDS.includes(raw[0]) ? raw[0] : 'train';
+  const example = command === 'info' ? 'info model.json' : command === 'train' || command === 'tune' ? `${command} data.csv` : `${command} --model model.json data.csv`;
+  return `--${m[2]} is not a flag: give the file(s) without one, e.g. ${NAME} ${example}`;
+}
+
+/**
+ * `--flag -1e3` as `--flag=-1e3`: yargs reads a negative number in e-notation as a cluster of one-letter flags
+ * (`Unknown arguments: 1, e`), where `-1.5` is a number to it.
+ */
+function joinNegativeNumbers(argv: readonly string[]): string[] {
+  const out: string[] = [];
+  const end = argv.includes('--') ? argv.indexOf('--') : argv.length;
+  for (let i = 0; i < argv.length; i++) {
+    const next = argv[i + 1];
+    if (i + 1 < end && /^--[^=]+$/.test(argv[i]) && next !== undefined && /^-(\d+\.?\d*|\.\d+)[eE][-+]?\d+$/.test(next)) {
+      out.push(`${argv[i]}=${next}`);
+      i++;
+    } else out.push(argv[i]);
+  }
+  return out;
+}
+
+/** yargs' `Unknown argument(s): x` for words that commands of one file or none do not read, in the tool's words. */
+function extraWords(argv: readonly string[], msg: string): string | null {
+  const m = /^Unknown arguments?: (.+)$/.exec(msg.trim());
+  if (m === null) return null;
+  if (argv[0] === 'info') return `info reads one model file, not also ${m[1]}: ${NAME} ${USAGE.info}`;
+  if (argv[0] === 'export') return `export reads only the --model file, not also ${m[1]}: ${NAME} ${USAGE.export}`;
   return null;
 }
 
@@ -293,7 +328,7 @@ async function run(argv: string[]): Promise<number> {
     if (argv.filter((a) => a !== '--debug').length === 0) throw usageError(`give a command and its files: ${NAME} <command> ...; the commands are ${COMMANDS.join(', ')} (train may be left out: ${NAME} ${USAGE.train})`);
     checkCommand(argv);
     checkWords(argv);
-    const cli: any = yargs(argv.map((a, i) => (a === '-' && !argv.slice(0, i).includes('--') ? DASH : a)));
+    const cli: any = yargs(joinNegativeNumbers(argv).map((a, i, words) => (a === '-' && !words.slice(0, i).includes('--') ? DASH : a)));
     // yargs lays out a command's whole help text as the command starts, kept for a failure it would report
     // itself; .fail below reports every failure instead, so the text is never shown, and laying it out took a
     // quarter of the CPU time of a command that stops at its input. --help lays its text out when asked.
@@ -328,7 +363,7 @@ async function run(argv: string[]): Promise<number> {
         // Throwing stops yargs here: returning would let it run the command anyway. A mistyped flag is named
         // first, whatever yargs found (a misspelt --model is also a missing one).
         if (err) throw err;
-        throw usageError(unknownFlags(argv, cli) ?? missing(argv, msg) ?? badChoice(msg) ?? msg);
+        throw usageError(unknownFlags(argv, cli) ?? missing(argv, msg) ?? badChoice(msg) ?? extraWords(argv, msg) ?? msg);
       })
       .help()
       .parseAsync();
