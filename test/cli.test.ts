@@ -788,6 +788,17 @@ test('a negative number in e-notation given as its own word is that number (yarg
   assert.deepEqual(a.parameters, b.parameters);
 });
 
+test('the model that cannot be written at the end (a full disk) says the training is kept in its checkpoint, and --resume writes it without training again', () => {
+  const dir = tmp();
+  const args = ['train', join(ROOT, 'datasets/cbf/train.csv'), '--epochs', '3', '--hidden', '4', '--select', 'off', '--members', '1', '--quiet', '--checkpoint', 'c.ckpt'];
+  const full = cli([...args, '--out', '/dev/full'], { cwd: dir });
+  assert.equal(full.code, 2, full.stderr);
+  assert.match(full.stderr, /^train-signals: \/dev\/full: the device takes no more \(ENOSPC\).*; the training is kept in c\.ckpt: once the model can be written, train … --resume c\.ckpt writes it without training again\n$/);
+  const resumed = cli([...args, '--out', 'm.json', '--resume', 'c.ckpt'], { cwd: dir });
+  assert.equal(resumed.code, 0, resumed.stderr);
+  assert.equal(JSON.parse(readFileSync(join(dir, 'm.json'), 'utf8')).training.history.length, 3);
+});
+
 test('many classes: the confusion matrix is left out of the tables and the report (evaluate --json holds it), and nothing fails', () => {
   const dir = tmp();
   const C = 80;

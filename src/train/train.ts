@@ -316,7 +316,15 @@ async function trainClaimed(given: TrainOptions, outputs: OutputPaths): Promise<
       timing: { threads, seconds, sequencesPerSecond, kernel, ...(tuned ? { tuned: true } : {}), ...(resume ? { resumed: true } : {}) },
     },
   };
-  if (o.out) saveModel(o.out, model);
+  if (o.out) {
+    try {
+      saveModel(o.out, model);
+    } catch (e) {
+      // The training is in the last checkpoint (written at the end of the last member): no need to train again.
+      if (!(e instanceof UserError) || last === undefined) throw e;
+      throw new UserError(`${e.detail}; the training is kept in ${last.path}: once the model can be written, train … --resume ${shellQuote(last.path)} writes it without training again`, { file: e.file, line: e.line, column: e.column, cause: e });
+    }
+  }
   if (o.out && path !== undefined && outputs.checkpointIsDefault) rmSync(path, { force: true }); // the model is the result now
   o.onTrained?.();
   const test: FileEvaluation[] = [];
