@@ -108,7 +108,7 @@ test('a checkpoint keeps the differences, checks the input size against them, an
   for (const [o, re] of [
     [{ hidden: 8 }, /--hidden 8, but the --init model has --hidden 4/],
     [{ cell: 'rnn' as const }, /--cell rnn, but the --init model has --cell gru/],
-    [{ bidirectional: false }, /--bidirectional off, but the --init model has --bidirectional on/],
+    [{ bidirectional: false }, /--no-bidirectional, but the --init model has --bidirectional; leave out --no-bidirectional/],
     [{ stride: 7 }, /--stride 7, but the --init model has --stride \d+/],
     [{ resample: 16 }, /--resample 16, but the --init model has --resample/],
     [{ normalize: 'none' as const }, /--normalize none, but the --init model has --normalize zscore/],

@@ -277,7 +277,7 @@ test('a checkpoint between an ensemble\'s members resumes only with its members;
   const flipped = text.replace(/("params": ")(.)/, (_a, k: string, c: string) => k + (c === 'A' ? 'B' : 'A'));
   assert.throws(() => parseCheckpoint(flipped, ckpt), refused(/its checksum does not match its contents: the checkpoint changed after train wrote it/));
   assert.ok(finished >= 1, 'stopped after a finished member');
-  await assert.rejects(train({ ...o, members: finished, resume: ckpt }), refused(new RegExp(`--members is ${finished} but the checkpoint was trained with 3`)));
+  await assert.rejects(train({ ...o, members: finished, resume: ckpt }), refused(new RegExp(`this run has --members ${finished} but the checkpoint was trained with --members 3`)));
   const edited = JSON.parse(text);
   edited.hyperparameters.members = finished;
   assert.throws(() => parseCheckpoint(JSON.stringify(edited), ckpt), refused(new RegExp(`"members" holds ${finished} finished member\\(s\\) and a member in training, but "hyperparameters.members" is ${finished}; the checkpoint is damaged`)));

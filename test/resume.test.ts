@@ -251,7 +251,7 @@ test('a checkpoint of an earlier version, which had no cell, direction, stride, 
     assert.equal(r.code, 0, r.stderr);
     assert.deepEqual(loadModel(out).parameters, ref.model.parameters, 'the same bits as that version\'s uninterrupted run');
     // Given otherwise than that version ran, an option it did not have is refused, as a recorded one would be.
-    await assert.rejects(train({ ...run, resume: ck, noise: 0.1 }), (e: unknown) => e instanceof UserError && /--noise is 0\.1 but the checkpoint was written by a version without it, which trained as with 0; resume with the command/.test(e.message));
+    await assert.rejects(train({ ...run, resume: ck, noise: 0.1 }), (e: unknown) => e instanceof UserError && /this run has --noise 0\.1 but the checkpoint was written by a version without it, which trained as with --noise 0; resume with the command/.test(e.message));
   }
 });
 

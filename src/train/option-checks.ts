@@ -20,6 +20,17 @@ export type Naming = (option: string) => string;
 export const asOption: Naming = (o) => o;
 export const asFlag: Naming = (o) => `--${o.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`;
 
+/**
+ * The option with value v as it is typed on the command line: `--hidden 8`, `--resample off` (0),
+ * `--differences on`, `--no-bidirectional` (a yes/no flag said no), `--bidirectional`.
+ */
+export function asFlagWithValue(option: string, v: unknown): string {
+  const flag = asFlag(option);
+  if (typeof v === 'boolean') return option === 'differences' || option === 'sequenceNorm' ? `${flag} ${v ? 'on' : 'off'}` : v ? flag : `--no-${flag.slice(2)}`;
+  if (option === 'resample' && v === 0) return `${flag} off`;
+  return `${flag} ${typeof v === 'string' || typeof v === 'number' ? String(v) : JSON.stringify(v)}`;
+}
+
 /** The options checked here: the hyperparameters, and how the run uses threads and writes checkpoints. */
 export interface CheckedOptions extends HyperparameterOptions {
   readonly threads?: number | 'auto' | readonly number[]; // train: a count or auto; fit: a count; tune: a list

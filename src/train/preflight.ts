@@ -18,7 +18,7 @@ import { type Model, differencesOf, resampleOf, sequenceNormOf, strideOf } from 
 import { type Cell, cellOf, directionsOf, layersOf } from '../model/layout.js';
 import type { Readout } from '../model/rnn.js';
 import type { HyperparameterOptions } from './defaults.js';
-import { asFlag } from './option-checks.js';
+import { asFlagWithValue } from './option-checks.js';
 import { checkSameChannels, checkSomeLabelKnown, nameList } from '../data/names.js';
 
 export interface OutputPaths {
@@ -216,7 +216,7 @@ export function withUnrecorded<O extends Partial<Record<keyof typeof BEFORE_THE_
   for (const [key, value] of Object.entries(BEFORE_THE_OPTION)) {
     if (ck.hyperparameters[key] !== undefined) continue;
     if (out[key] !== undefined && JSON.stringify(out[key]) !== JSON.stringify(value)) {
-      throw resumeError(file, `${asFlag(key)} is ${JSON.stringify(out[key])} but the checkpoint was written by a version without it, which trained as with ${JSON.stringify(value)}`);
+      throw resumeError(file, `this run has ${asFlagWithValue(key, out[key])} but the checkpoint was written by a version without it, which trained as with ${asFlagWithValue(key, value)}`);
     }
     out[key] = value;
   }
@@ -255,7 +255,9 @@ export function checkResume(ck: Checkpoint, file: string, hp: Readonly<Record<st
   if (typeof hp.epochs === 'number' && hp.epochs < trained) {
     throw new UserError(`--epochs ${hp.epochs} is fewer than the ${trained} epochs this checkpoint's run has trained; give ${trained} or more to resume it`, { file });
   }
-  for (const [key, was] of Object.entries(ck.hyperparameters)) {
+  // Whether the run selects first: a choice of selection's that differs follows from it.
+  const entries = Object.entries(ck.hyperparameters).sort(([a], [b]) => Number(b === 'select') - Number(a === 'select'));
+  for (const [key, was] of entries) {
     // An ensemble's finished members trained with the old value: a change would make its members unlike.
     if (RESUMABLE_CHANGES.has(key) && (finished === 0 || !TRAINING_CHANGES.has(key))) continue;
     if (!Object.prototype.hasOwnProperty.call(hp, key)) {
@@ -265,9 +267,9 @@ export function checkResume(ck: Checkpoint, file: string, hp: Readonly<Record<st
     if (JSON.stringify(now) !== JSON.stringify(was)) {
       if (key === 'init') throw resumeError(file, now ? '--init was given but the checkpoint\'s run started without one' : 'the checkpoint\'s run started from an --init model; give the same --init');
       if (key === 'kernel') throw resumeError(file, `the kernel here is ${JSON.stringify(now)} but the checkpoint was trained with ${JSON.stringify(was)}, which rounds otherwise, so the model would be neither run's (${KERNEL_HINT})`);
-      const flag = asFlag(key);
-      const why = RESUMABLE_CHANGES.has(key) ? `${finished} finished member(s) of this ensemble were trained with ${JSON.stringify(was)}` : `the checkpoint was trained with ${JSON.stringify(was)}`;
-      throw resumeError(file, `${flag} is ${JSON.stringify(now)} but ${why}`);
+      const then = asFlagWithValue(key, was);
+      const why = RESUMABLE_CHANGES.has(key) ? `${finished} finished member(s) of this ensemble were trained with ${then}` : `the checkpoint was trained with ${then}`;
+      throw resumeError(file, `this run has ${asFlagWithValue(key, now)} but ${why}`);
     }
   }
 }
@@ -306,9 +308,6 @@ export function fixedByModel(m: Model): FixedOptions {
   };
 }
 
-const shown = (key: keyof FixedOptions, v: unknown) =>
-  key === 'resample' && v === 0 ? 'off' : key === 'differences' || key === 'sequenceNorm' || key === 'bidirectional' ? (v ? 'on' : 'off') : String(v);
-
 /**
  * A resumed or --init run follows its checkpoint or model in what that fixes: an option given otherwise is
  * refused rather than ignored ('auto' is no choice).
@@ -323,7 +322,7 @@ export function checkFollows(o: HyperparameterOptions & { normalize?: 'zscore' |
   for (const key of Object.keys(fixed) as (keyof FixedOptions)[]) {
     const [now, was] = [given[key], fixed[key]];
     if (now === undefined || was === undefined || now === was) continue;
-    const flag = asFlag(key);
-    throw new UserError(`${flag} ${shown(key, now)}, but ${whose} has ${flag} ${shown(key, was)}; leave out ${flag} (it follows ${whose})`, file === undefined ? {} : { file });
+    const typed = asFlagWithValue(key, now);
+    throw new UserError(`${typed}, but ${whose} has ${asFlagWithValue(key, was)}; leave out ${typed.split(' ')[0]} (it follows ${whose})`, file === undefined ? {} : { file });
   }
 }
