@@ -37,7 +37,9 @@ export function checkSameChannels(channels: readonly string[], file: string, exp
   const what = channels.length !== expected.length
     ? `has ${channels.length} channel(s) ${list(channels)} but ${whose} has ${expected.length} ${list(expected)}`
     : `channels ${list(channels)} differ from ${whose}'s ${list(expected)}${firstDifference(channels, expected, 'it')}`;
-  throw new UserError(`${what}; give data with the same channels in the same order (or --channels to pick them)`, { file, line: 1 });
+  // --channels picks and orders a long file's columns: of use only where the file has every channel asked for.
+  const pick = expected.every((c) => channels.includes(c)) ? ' (or --channels to pick them)' : '';
+  throw new UserError(`${what}; give data with the same channels in the same order${pick}`, { file, line: 1 });
 }
 
 /**

@@ -147,11 +147,11 @@ function parseDocument(text: string, file: string): any {
     const w = jsonErrorWhere(text, e as Error);
     throw new UserError(`not valid JSON: ${w.what}; the checkpoint is damaged, perhaps truncated; start afresh without --resume`, { file, line: w.line, column: w.column });
   }
-  if (doc === null || typeof doc !== 'object') fail(file, 'not a JSON object');
+  if (doc === null || typeof doc !== 'object' || Array.isArray(doc)) fail(file, `not a JSON object (${Array.isArray(doc) ? 'a list' : shownValue(doc)})`);
   checkJsonDepth(doc, file, 'any checkpoint');
   if (doc.format !== CHECKPOINT_FORMAT) {
     if (doc.format === 'train-signals/rnn') throw new UserError('this is a model file, not a checkpoint; to start from its weights, pass it to --init instead of --resume', { file });
-    fail(file, `"format" is ${shownValue(doc.format)}, expected "${CHECKPOINT_FORMAT}"`);
+    fail(file, doc.format === undefined ? `no "format" is named (a checkpoint names "${CHECKPOINT_FORMAT}")` : `"format" is ${shownValue(doc.format)}, expected "${CHECKPOINT_FORMAT}"`);
   }
   if (doc.version !== CHECKPOINT_VERSION) fail(file, `checkpoint version ${shownValue(doc.version)} is not supported (this tool reads version ${CHECKPOINT_VERSION})`);
   return doc;

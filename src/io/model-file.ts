@@ -222,12 +222,12 @@ function parseModelDoc(text: string, file: string): Model {
     }
     throw new UserError(`not valid JSON: ${w.what}; the model file is damaged or not a model file; write it again with train`, { file, line: w.line, column: w.column });
   }
-  if (doc === null || typeof doc !== 'object') fail(file, 'not a JSON object');
+  if (doc === null || typeof doc !== 'object' || Array.isArray(doc)) fail(file, `not a JSON object (${Array.isArray(doc) ? 'a list' : shownValue(doc)})`);
   checkJsonDepth(doc, file, 'any model file');
   if (doc.format === 'train-signals/checkpoint') { // io/checkpoint.ts's CHECKPOINT_FORMAT
     throw new UserError(`this is a checkpoint, not a model file; continue the run with train … --resume ${shellQuote(file)}, which writes the model`, { file });
   }
-  if (doc.format !== MODEL_FORMAT) fail(file, `"format" is ${shownValue(doc.format)}, expected "${MODEL_FORMAT}"`);
+  if (doc.format !== MODEL_FORMAT) fail(file, doc.format === undefined ? `no "format" is named (a model file names "${MODEL_FORMAT}")` : `"format" is ${shownValue(doc.format)}, expected "${MODEL_FORMAT}"`);
   if (doc.version !== MODEL_VERSION && doc.version !== TWO_LAYER_VERSION) {
     fail(file, `"version" is ${shownValue(doc.version)}, which is not supported (this tool reads model files of versions ${MODEL_VERSION} and ${TWO_LAYER_VERSION})`);
   }
