@@ -52,6 +52,10 @@ test('the archive’s .ts files (after # comments) and ARFF files (after % comme
   assert.equal(sniff('@timestamp,id,label,x\n'), ','); // a CSV header may start with @
   assert.equal(sniff('@data\n1,2:a\n'), 'ts');
   assert.equal(sniff('@DIMENSION 3\n'), 'ts');
+  // A first header line of a key the list does not know: a .ts file where its @data line follows (it was read as
+  // a CSV separated by blanks, and its rows refused for their commas).
+  assert.equal(sniff('@foo bar\n@problemName x\n@classLabel true a b\n@data\n1,2,3,4:a\n'), 'ts');
+  assert.equal(sniff('@timestamp,id,label,x\n@data,1,a,2\n'), ','); // no @data line of its own
 });
 
 test('sniffable: a whole line that is neither blank nor a comment has arrived', () => {

@@ -16,10 +16,13 @@ export type TextKind = Separator | 'ts' | 'arff' | 'spaces' | 'json';
 
 // The keys of a .ts file's header lines: a CSV header may start with @ too (`@timestamp,…`).
 const TS_HEADER = /^@(problemName|timeStamps|missing|univariate|dimensions?|equalLength|seriesLength|classLabel|targetLabel|data)(\s|$)/i;
+// A .ts file's line before its rows: with a first line of a key not above (an unknown one), still a .ts file.
+const TS_DATA = /(^|\n)@data[ \t]*\r?(\n|$)/i;
 
 /**
  * The kind of the file whose first bytes (its byte-order mark dropped) are `head`, blank lines skipped: 'ts'
- * when its first line that is not a # comment is a .ts header line (@problemName, @classLabel, …), 'arff' when
+ * when its first line that is not a # comment is a .ts header line (@problemName, @classLabel, …), or another
+ * `@key value` line where an @data line follows, 'arff' when
  * its first that is not a % comment starts with @relation; else the separator of its first line (separators
  * inside double quotes not counted): ',' unless it has more tabs or semicolons than commas, then the more
  * frequent of those two (tabs on a tie), or as many semicolons as commas (and fewer tabs): ';', or where every
@@ -28,7 +31,7 @@ const TS_HEADER = /^@(problemName|timeStamps|missing|univariate|dimensions?|equa
  */
 export function sniffFormat(head: Uint8Array): TextKind {
   if (/^@relation\b/i.test(firstLine(head, '%'))) return 'arff';
-  if (TS_HEADER.test(firstLine(head, '#'))) return 'ts';
+  if (TS_HEADER.test(firstLine(head, '#')) || (/^@\w+(\s|$)/.test(firstLine(head, '#')) && TS_DATA.test(Buffer.from(head).toString('latin1')))) return 'ts';
   if (firstLine(head, '').startsWith('{')) return 'json'; // a model file or checkpoint given as data: refused
   // A spreadsheet's separator line, quoted too (`"sep=;"`, whose `;` the scan below would not count).
   const declared = /^"sep=([,;\t])"\s*(\n|$)/i.exec(firstLine(head, ''));
