@@ -75,7 +75,11 @@ function checkArgs(raw: readonly string[], y: any): void {
     if (value === undefined || (m[2] === undefined && value.startsWith('--'))) throw usageError(`--${key} needs a value`);
     if (OUTPUT_FLAGS.includes(key) && value.trim() !== value) throw usageError(`--${key} ${JSON.stringify(value)} begins or ends with a blank; give the path without it`);
     // yargs would read 0x10 as 16, 1_0 as NaN and ' 5' as 5: a number flag takes plain decimal notation only.
-    if (numbers.has(key) && !DECIMAL.test(value)) throw usageError(`--${key} must be a number in decimal notation (got ${value})`);
+    if (numbers.has(key) && !DECIMAL.test(value)) {
+      // What was typed, blanks and all (shown in quotes where it has any), and a minus sign a word processor made.
+      const why = /[\u2212\u2012\u2013]/.test(value) ? '; type the minus sign as -' : /\s/.test(value) ? '; give it without blanks' : '';
+      throw usageError(`--${key} must be a number in decimal notation (got ${/\s/.test(value) ? JSON.stringify(value) : value})${why}`);
+    }
   }
 }
 

@@ -374,6 +374,8 @@ export function checkWritable(path: string, flag: string): void {
     if (code === 'ENOENT') throw say(`the folder ${into} does not exist; create it or choose another path`);
     if (code === 'EROFS') throw say(`${into} is on a read-only file system (EROFS); choose another path`);
     if (code === 'ENAMETOOLONG') throw say('the name is longer than this file system allows (ENAMETOOLONG); choose a shorter one');
+    if (code === 'EACCES' || code === 'EPERM') throw say(`no permission to create files in ${into} (${code}); choose a folder of your own, or make this one writable to you`);
+    if (code === 'ENOSPC' || code === 'EDQUOT') throw say(`no room for a file in ${into} (${code}: the disk or your quota is full); free space or choose another path`);
     throw say(`cannot create files in ${into} (${code}); check its permissions and free space, or choose another path`);
   }
   rmSync(probe, { force: true });

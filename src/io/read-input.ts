@@ -81,6 +81,15 @@ export function readInputFile(path: string, kind: InputKind): Buffer {
 }
 
 /** The most bytes `kind` reads of a file that opens with `head` (its first HEAD_BYTES, or fewer if it is shorter). */
+/** Whether path is a character device (/dev/null): what it gives is no program's output. */
+function isDevice(path: string): boolean {
+  try {
+    return statSync(path).isCharacterDevice();
+  } catch {
+    return false; // gone meanwhile: the message for a pipe serves
+  }
+}
+
 function limitOf(kind: InputKind, head: Uint8Array): number {
   const max = kind.maxBytes ?? MAX_JSON_BYTES;
   return typeof max === 'number' ? max : max(head);
@@ -145,6 +154,6 @@ function readPipe(path: string, kind: InputKind): Buffer {
   } finally {
     closeSync(fd);
   }
-  if (total === 0) throw new UserError(`${named ? 'a FIFO whose writer wrote nothing' : 'gave no bytes: the program writing to it wrote nothing'}; is this the right file?`, { file: path });
+  if (total === 0) throw new UserError(`${named ? 'a FIFO whose writer wrote nothing' : isDevice(path) ? 'a device that gave no bytes' : 'gave no bytes: the program writing to it wrote nothing'}; is this the right file?`, { file: path });
   return Buffer.concat(chunks, total);
 }
