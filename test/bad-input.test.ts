@@ -197,6 +197,7 @@ const bad: Bad[] = [
   { name: 'tune --threads 1,,2', files: { 'data.csv': WIDE }, args: ['tune', 'data.csv', '--threads', '1,,2'], error: /^--threads must be a comma-separated list of whole numbers from 1 to 256 \(got 1,,2\)/ },
   { name: '--hidden 0x10 (hexadecimal)', files: { 'data.csv': WIDE }, args: T('--hidden', '0x10'), error: /^--hidden must be a number in decimal notation \(got 0x10\)/ },
   { name: '--lr=1e-3x (not a number)', files: { 'data.csv': WIDE }, args: T('--lr=1e-3x'), error: /^--lr must be a number in decimal notation \(got 1e-3x\)/ },
+  { name: '--out -o.json (a value that starts with a dash)', files: { 'data.csv': WIDE }, args: ['train', 'data.csv', '--out', '-o.json'], error: /^--out -o\.json: a value that starts with a dash is read as flags; write --out \.\/-o\.json for a file, or --out=-o\.json/ },
   { name: '--lr with a Unicode minus', files: { 'data.csv': WIDE }, args: T('--lr', '\u22121.5'), error: /^--lr must be a number in decimal notation \(got \u22121\.5\); type the minus sign as -/ },
   { name: '--lr with a blank in it', files: { 'data.csv': WIDE }, args: T('--lr', ' 5'), error: /^--lr must be a number in decimal notation \(got " 5"\); give it without blanks/ },
   { name: 'evaluate --model /dev/null', files: { 'data.csv': WIDE }, args: ['evaluate', '--model', '/dev/null', 'data.csv'], error: /^\/dev\/null: a device that gave no bytes; is this the right file\?/ },

@@ -78,3 +78,10 @@ test('a missing checkpoint is never "meant" as the run\'s own lock or a temp fil
   writeFileSync(path.join(dir, 'm.json.ckp'), '');
   assert.equal(didYouMeanFile(path.join(dir, 'm.json.ckpt')), `; did you mean ${path.join(dir, 'm.json.ckp')}?`);
 });
+
+test('a missing file whose name is there in other Unicode (an accent composed otherwise) is told so, not "did you mean" the same-looking name', async () => {
+  const { didYouMeanFile } = await import('../src/data/suggest.js');
+  const dir = mkdtempSync(path.join(tmpdir(), 'suggest-'));
+  writeFileSync(path.join(dir, 'caf\u00e9.csv'), ''); // NFC, as typed
+  assert.match(didYouMeanFile(path.join(dir, 'cafe\u0301.csv')), /caf\u00e9\.csv is there, its name the same letters written otherwise in Unicode/);
+});

@@ -173,8 +173,14 @@ const POSITIONALS = ['files', 'file'];
 function unknownFlags(raw: readonly string[], y: any): string | null {
   const known = Object.keys(y.getOptions().key).filter((k) => k.length > 1 && !/[A-Z]/.test(k) && !POSITIONALS.includes(k));
   const end = raw.indexOf('--');
-  for (const arg of end < 0 ? raw : raw.slice(0, end)) {
+  const booleans = new Set<string>(y.getOptions().boolean);
+  for (const [i, arg] of (end < 0 ? raw : raw.slice(0, end)).entries()) {
     const short = /^-([^-\d.][^=]*)/.exec(arg);
+    // The value of the flag before it, that starts with a dash (`--out -o.json`): yargs reads it as flags.
+    const before = /^--([a-z-]+)$/.exec(raw[i - 1] ?? '');
+    if (short !== null && before !== null && known.includes(before[1]) && !booleans.has(before[1])) {
+      return `${raw[i - 1]} ${arg}: a value that starts with a dash is read as flags; write ${raw[i - 1]} ${shellQuote(`./${arg}`)} for a file, or ${raw[i - 1]}=${shellQuote(arg)}`;
+    }
     if (short !== null && short[1] !== 'h') {
       const word = short[1];
       const near = /^[vV]$/.test(word) ? 'version' : word.length === 1 ? onlyOne(known.filter((k) => k.startsWith(word))) : known.includes(word) ? word : closest(word, known);

@@ -54,5 +54,10 @@ export function nearbyFile(path: string): string | undefined {
 /** "; did you mean X?" for a missing file with a near name beside it, else ''. */
 export function didYouMeanFile(path: string): string {
   const near = nearbyFile(path);
-  return near === undefined ? '' : `; did you mean ${near}?`;
+  if (near === undefined) return '';
+  // Looks the same, is not: accents composed otherwise (macOS writes names decomposed, NFD; a keyboard, NFC).
+  if (basename(near).normalize('NFC') === basename(path).normalize('NFC')) {
+    return `; ${near} is there, its name the same letters written otherwise in Unicode (composed or decomposed accents): give that name, or rename the file`;
+  }
+  return `; did you mean ${near}?`;
 }
