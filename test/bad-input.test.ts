@@ -198,6 +198,7 @@ const bad: Bad[] = [
   { name: '--hidden 0x10 (hexadecimal)', files: { 'data.csv': WIDE }, args: T('--hidden', '0x10'), error: /^--hidden must be a number in decimal notation \(got 0x10\)/ },
   { name: '--lr=1e-3x (not a number)', files: { 'data.csv': WIDE }, args: T('--lr=1e-3x'), error: /^--lr must be a number in decimal notation \(got 1e-3x\)/ },
   { name: '--out -o.json (a value that starts with a dash)', files: { 'data.csv': WIDE }, args: ['train', 'data.csv', '--out', '-o.json'], error: /^--out -o\.json: a value that starts with a dash is read as flags; write --out \.\/-o\.json for a file, or --out=-o\.json/ },
+  { name: 'predict --out p.csv.gz (it was written as plain text)', files: { 'data.csv': WIDE, 'm.json': WIDE_MODEL }, args: ['predict', '--model', 'm.json', 'data.csv', '--out', 'p.csv.gz'], error: /^--out p\.csv\.gz: the tool writes it uncompressed, not as the name says; name it without \.gz/ },
   { name: '--lr with a Unicode minus', files: { 'data.csv': WIDE }, args: T('--lr', '\u22121.5'), error: /^--lr must be a number in decimal notation \(got \u22121\.5\); type the minus sign as -/ },
   { name: '--lr with a blank in it', files: { 'data.csv': WIDE }, args: T('--lr', ' 5'), error: /^--lr must be a number in decimal notation \(got " 5"\); give it without blanks/ },
   { name: 'evaluate --model /dev/null', files: { 'data.csv': WIDE }, args: ['evaluate', '--model', '/dev/null', 'data.csv'], error: /^\/dev\/null: a device that gave no bytes; is this the right file\?/ },

@@ -339,6 +339,9 @@ export function syncFolder(path: string): void {
 export function checkFolder(path: string, flag: string): void {
   // Node would write another name than the one meant (each byte that is not UTF-8 as U+FFFD).
   if (path.includes(NOT_UTF8)) throw new UserError(`${flag} ${path}: ${NOT_UTF8_PROBLEM}`);
+  // A reader would take the name at its word and fail on plain text (gunzip, pandas' read_csv).
+  const packed = /\.(gz|bz2|xz|zst|zip)$/i.exec(path);
+  if (packed !== null) throw new UserError(`${flag} ${path}: the tool writes it uncompressed, not as the name says; name it without .${packed[1]} (and compress it afterwards)`);
   const dir = dirname(physicalPath(path));
   let st;
   try {
