@@ -2,7 +2,7 @@
 // before any work starts.
 
 import { UserError } from '../errors.js';
-import { MAX_RESAMPLE, MAX_STRIDE } from '../train/defaults.js';
+import { MAX_RESAMPLE, MAX_STRIDE, TRAIN_DEFAULTS } from '../train/defaults.js';
 import { isResampleLength } from '../model/resample.js';
 
 /** What an input file may be, for the files' help (src/data/text.ts, docs/data.md). */
@@ -73,6 +73,27 @@ export function requireFlag(ok: boolean, message: string): void {
 
 export function isInt(x: unknown): x is number {
   return typeof x === 'number' && Number.isInteger(x);
+}
+
+/** The flags of a training step, train's and tune's alike: the BPTT horizon, the batch and the optimizer. */
+export const stepOptions = {
+  bptt: { type: 'number', default: TRAIN_DEFAULTS.bptt, describe: 'truncated-BPTT horizon k in steps (0 = full BPTT)' },
+  'batch-size': { type: 'number', default: TRAIN_DEFAULTS.batchSize, describe: 'sequences per optimizer step' },
+  optimizer: { choices: ['adam', 'sgd', 'momentum'] as const, default: TRAIN_DEFAULTS.optimizer },
+  lr: {
+    type: 'number',
+    describe: `learning rate (default: adam ${TRAIN_DEFAULTS.gruAdamLr} for the GRU, ${TRAIN_DEFAULTS.lr.adam} for the tanh RNN; sgd ${TRAIN_DEFAULTS.lr.sgd}, momentum ${TRAIN_DEFAULTS.lr.momentum})`,
+  },
+  clip: { type: 'number', default: TRAIN_DEFAULTS.clip, describe: 'global gradient-norm clipping (0 = off)' },
+} as const;
+
+/** What stepOptions give. */
+export interface StepArgs {
+  bptt: number;
+  'batch-size': number;
+  optimizer: 'adam' | 'sgd' | 'momentum';
+  lr?: number;
+  clip: number;
 }
 
 /** The --differences flag, train's and tune's alike. */

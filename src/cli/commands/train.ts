@@ -17,7 +17,7 @@ import { noteWritten } from '../written.js';
 import { checkFolder } from '../../io/atomic.js';
 import { columnList } from '../../data/names.js';
 import { scalesApart, widelyScaledChannels } from '../../data/scale-spread.js';
-import { type DataArgs, FILE_KINDS, dataOptionsFor, loadOptionsOf, requireFlag, switchFlag, differencesOption, sequenceNormOption, resampleFlag, strideFlag } from '../options.js';
+import { type DataArgs, type StepArgs, FILE_KINDS, stepOptions, dataOptionsFor, loadOptionsOf, requireFlag, switchFlag, differencesOption, sequenceNormOption, resampleFlag, strideFlag } from '../options.js';
 import { printEvaluations } from './evaluate.js';
 import { WORKFLOW_EXAMPLES, grouped, withExamples } from '../help.js';
 import { invokedCommand } from '../command-line.js';
@@ -27,11 +27,11 @@ const d = TRAIN_DEFAULTS;
 
 export const trainOptions = {
   ...dataOptionsFor('training'),
+  ...stepOptions,
   test: { type: 'string', array: true, describe: `held-out file(s) to evaluate after training: ${FILE_KINDS}` },
   out: { type: 'string', default: 'model.json', describe: 'where to write the model file' },
   hidden: { type: 'number', defaultDescription: String(d.hidden), describe: 'hidden units H (with --init: the model\'s)' },
   readout: { choices: ['auto', ...READOUTS], default: d.readout, describe: 'z = h_T (last), the mean of h_t over time, or each unit\'s maximum over time (max); auto: chosen by --select (with --select off: last when the median length, in samples before --resample and --stride, is ≤ 30, else mean)' },
-  bptt: { type: 'number', default: d.bptt, describe: 'truncated-BPTT horizon k in steps (0 = full BPTT)' },
   stride: { type: 'string', defaultDescription: String(d.stride), describe: `frame stacking: each step reads this many consecutive samples of every channel; auto: about ${d.autoStrideSteps} steps for the median sequence (at most ${d.maxAutoStride} samples a step)` },
   resample: { type: 'string', defaultDescription: String(d.resample), describe: 'resample every sequence to this many samples (linear interpolation) in training, evaluate and predict alike; auto: when the training lengths differ, --select compares resampling to their median length with none (with --select off: resampled), else none; off: never' },
   differences: differencesOption,
@@ -42,10 +42,6 @@ export const trainOptions = {
   members: { type: 'number', describe: `an ensemble: train this many times from different seeds and keep the mean of their logits, one model of members × --hidden units (default ${d.members}; 1 with --init)` },
   select: { choices: ['auto', 'on', 'off'] as const, defaultDescription: String(d.select), describe: `auto: choose the regularization (none, --noise ${d.noise} with --warp ${d.selectWarp} and --mixup ${d.selectMixup}, or that with --weight-decay ${d.selectWeightDecay}) and the readout (and, on training lengths that differ, whether to resample; and, where the augmentation did best below ${d.selectTwoLayersBelow * 100} % held out, whether to add a second layer), whichever you leave unset, by ${d.selectFolds}-fold cross-validation on the training data in stages (below ${d.selectFrom} training sequences: none, the augmented candidate with the readout by length); on: as auto, also below ${d.selectFrom} training sequences; off: readout by length` },
   epochs: { type: 'string', default: String(d.epochs), describe: `passes over the training data; auto: at least ${d.minEpochs} and at least ${d.minSteps} optimizer steps` },
-  'batch-size': { type: 'number', default: d.batchSize, describe: 'sequences per optimizer step' },
-  optimizer: { choices: ['adam', 'sgd', 'momentum'] as const, default: d.optimizer },
-  lr: { type: 'number', describe: `learning rate (default: adam ${d.gruAdamLr} for the GRU, ${d.lr.adam} for the tanh RNN; sgd ${d.lr.sgd}, momentum ${d.lr.momentum})` },
-  clip: { type: 'number', default: d.clip, describe: 'global gradient-norm clipping (0 = off)' },
   threads: { type: 'string', default: String(defaultThreads()), describe: 'computing threads, or auto (measure briefly, as tune does)' },
   kernel: { choices: ['wasm', 'ts'] as const, default: d.kernel, hidden: true, describe: 'gradient kernel: wasm (fast) or ts (reference)' },
   seed: { type: 'number', default: d.seed, describe: 'seed for init, split, shuffling and augmentation (each member of an ensemble derives its own)' },
@@ -68,13 +64,12 @@ export const trainOptions = {
   resume: { type: 'string', describe: 'continue the run that wrote this checkpoint (give the same flags as that run)' },
 } as const;
 
-type TrainArgs = DataArgs & {
+type TrainArgs = DataArgs & StepArgs & {
   files: string[];
   test?: string[];
   out: string;
   hidden?: number;
   readout: 'auto' | Readout;
-  bptt: number;
   stride?: string;
   resample?: string;
   differences: 'auto' | 'on' | 'off';
@@ -85,10 +80,6 @@ type TrainArgs = DataArgs & {
   select?: 'auto' | 'on' | 'off';
   members?: number;
   epochs: string;
-  'batch-size': number;
-  optimizer: 'adam' | 'sgd' | 'momentum';
-  lr?: number;
-  clip: number;
   threads: string;
   kernel: 'wasm' | 'ts';
   seed: number;

@@ -6,19 +6,19 @@ import { tune } from '../../train/train.js';
 import { MAX_THREADS, TRAIN_DEFAULTS } from '../../train/defaults.js';
 import { asFlag, checkOptions } from '../../train/option-checks.js';
 import { formatTune } from '../../train/tune.js';
-import { type DataArgs, FILE_KINDS, dataOptionsFor, isInt, loadOptionsOf, requireFlag, switchFlag, differencesOption, sequenceNormOption, resampleFlag, strideFlag } from '../options.js';
+import { type DataArgs, type StepArgs, FILE_KINDS, stepOptions, dataOptionsFor, isInt, loadOptionsOf, requireFlag, switchFlag, differencesOption, sequenceNormOption, resampleFlag, strideFlag } from '../options.js';
 import { WORKFLOW_EXAMPLES, grouped, withExamples } from '../help.js';
 
 const d = TRAIN_DEFAULTS;
 
 export const tuneOptions = {
   ...dataOptionsFor('training'),
+  ...stepOptions,
   threads: { type: 'string', describe: 'comma-separated thread counts to measure (default: 1 .. cores)' },
   steps: { type: 'number', default: d.tuneSteps, describe: 'timed training steps per thread count' },
   json: { type: 'boolean', default: false, describe: 'print JSON' },
   hidden: { type: 'number', default: d.hidden, describe: 'hidden units H' },
   readout: { choices: ['auto', ...READOUTS], default: d.readout, describe: 'as for train (auto: by the median length)' },
-  bptt: { type: 'number', default: d.bptt, describe: 'truncated-BPTT horizon k in steps (0 = full BPTT)' },
   stride: { type: 'string', default: String(d.stride), describe: 'as for train: samples per step, or auto' },
   resample: { type: 'string', default: String(d.resample), describe: 'as for train: samples every sequence is resampled to, auto (the median training length when the lengths differ) or off' },
   'sequence-norm': { ...sequenceNormOption, describe: 'as for train: each sequence on its own scale (auto: where scales lie decades apart)' },
@@ -26,10 +26,6 @@ export const tuneOptions = {
   bidirectional: { type: 'boolean', default: d.bidirectional, describe: 'as for train: a second recurrence over reversed time' },
   cell: { choices: ['rnn', 'gru'] as const, default: d.cell, describe: 'as for train: the recurrent cell' },
   layers: { choices: [1, 2] as const, default: d.layers, describe: 'as for train: stacked recurrent layers' },
-  'batch-size': { type: 'number', default: d.batchSize, describe: 'sequences per optimizer step' },
-  optimizer: { choices: ['adam', 'sgd', 'momentum'] as const, default: d.optimizer },
-  lr: { type: 'number', describe: `learning rate (default: adam ${d.gruAdamLr} for the GRU, ${d.lr.adam} for the tanh RNN; sgd ${d.lr.sgd}, momentum ${d.lr.momentum})` },
-  clip: { type: 'number', default: d.clip, describe: 'global gradient-norm clipping (0 = off)' },
   seed: { type: 'number', default: d.seed },
   noise: { type: 'number', default: d.noise, describe: 'as for train: the input noise the steps draw (0 = off)' },
   warp: { type: 'number', default: d.warp, describe: 'as for train: the window warping the steps draw (0 = off)' },
@@ -38,14 +34,13 @@ export const tuneOptions = {
   kernel: { choices: ['wasm', 'ts'] as const, default: d.kernel, hidden: true },
 } as const;
 
-type TuneArgs = DataArgs & {
+type TuneArgs = DataArgs & StepArgs & {
   files: string[];
   threads?: string;
   steps: number;
   json: boolean;
   hidden: number;
   readout: 'auto' | Readout;
-  bptt: number;
   stride: string;
   resample: string;
   differences: 'auto' | 'on' | 'off';
@@ -53,10 +48,6 @@ type TuneArgs = DataArgs & {
   bidirectional: boolean;
   cell: 'rnn' | 'gru';
   layers: 1 | 2;
-  'batch-size': number;
-  optimizer: 'adam' | 'sgd' | 'momentum';
-  lr?: number;
-  clip: number;
   seed: number;
   noise: number;
   warp: number;
