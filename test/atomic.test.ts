@@ -181,13 +181,14 @@ test('checkWritable: refuses a missing folder, a folder as the file, an unwritab
     const ro = join(dir, 'ro');
     mkdirSync(ro);
     chmodSync(ro, 0o555);
-    fails(join(ro, 'm.json'), /cannot create files/);
+    fails(join(ro, 'm.json'), /no permission to create files/);
     chmodSync(ro, 0o755);
   }
   // As root (as CI runs) no mode bits stop a write, so the folder's refusal is injected: the probe's open fails.
   for (const [code, says] of [
-    ['EACCES', 'cannot create files in .* \\(EACCES\\); check its permissions and free space'],
-    ['ENOSPC', 'cannot create files in .* \\(ENOSPC\\); check its permissions and free space'],
+    ['EACCES', 'no permission to create files in .* \\(EACCES\\); choose a folder of your own, or make this one writable to you'],
+    ['ENOSPC', 'no room for a file in .* \\(ENOSPC: the disk or your quota is full\\); free space or choose another path'],
+    ['EIO', 'cannot create files in .* \\(EIO\\); check its permissions and free space'],
     ['EROFS', 'is on a read-only file system \\(EROFS\\); choose another path'],
     ['ENAMETOOLONG', 'the name is longer than this file system allows \\(ENAMETOOLONG\\); choose a shorter one'],
   ]) {
