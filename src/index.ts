@@ -6,8 +6,7 @@ export { fit, type FitOptions, type FitResult, type EpochRecord, type BatchProgr
 export type { Selection, StageProgress, TaskCounts } from './train/select.js';
 export type { Metrics, Tally } from './eval/metrics.js';
 export type { KernelName } from './engine/kernels.js';
-export { tune, type TuneFilesOptions } from './train/train.js';
-export { tuneThreads, formatTune, type TuneOptions, type TuneResult, type TuneRow } from './train/tune.js';
+export { tune, type TuneFilesOptions, tuneThreads, formatTune, type TuneOptions, type TuneResult, type TuneRow } from './train/tune.js';
 export { evaluate, evaluateFile, totalMetrics, type EvaluateOptions, type FileEvaluation } from './eval/evaluate.js';
 export { writeReport, renderReport, type ReportInput, type ReportEvaluation } from './eval/report.js';
 export { score, type Scores } from './eval/score.js';

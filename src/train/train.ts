@@ -6,34 +6,32 @@
 
 import { eventLoopTurn } from '../engine/turns.js';
 import { rmSync } from 'node:fs';
-import { DEFAULT_LAYOUT, LOAD_OPTION_KEYS, fileName, layoutOptions, readDataSet, type LoadOptions } from '../data/csv.js';
+import { DEFAULT_LAYOUT, LOAD_OPTION_KEYS, fileName, layoutOptions, type LoadOptions } from '../data/csv.js';
 import type { DataSet } from '../data/dataset.js';
 import type { Normalization } from '../data/normalize.js';
-import { checkInputs, inputsOf } from '../data/inputs.js';
 import { DivergedError, InterruptedError, UserError, isInterrupted } from '../errors.js';
 import { shellQuote } from '../data/visible.js';
-import { type Checkpoint, dataFingerprint, loadCheckpoint, saveCheckpoint } from '../io/checkpoint.js';
-import { fileIdentity, fingerprintIfSame } from '../io/fingerprint.js';
+import { type Checkpoint, loadCheckpoint, saveCheckpoint } from '../io/checkpoint.js';
 import { saveModel } from '../io/model-file.js';
-import { type Model, differencesOf, sequenceNormOf } from '../model/model.js';
+import type { Model } from '../model/model.js';
 import { ensembleShape, memberSeed, mergeMembers } from '../model/ensemble.js';
 import type { EpochRecord, FitState, FoldScore, Member, SelectionState } from '../model/state.js';
 import { type KernelName, kernelRecord } from '../engine/kernels.js';
-import { lossWarning, trainingWarnings } from './warnings.js';
+import { lossWarning } from './warnings.js';
 import { type FileEvaluation, evaluateDataSet, respelledLabels, totalMetrics } from '../eval/evaluate.js';
 import { writeReport } from '../eval/report.js';
-import { checkOnce } from '../io/paths.js';
 import {
   HYPERPARAMETER_KEYS, type HyperparameterOptions, type Hyperparameters, TRAIN_DEFAULTS, defaultThreadCounts, defaultThreads,
-  differencesFor, sequenceNormFor, resolveHyperparameters,
+  resolveHyperparameters,
 } from './defaults.js';
 import { type BatchProgress, type FitResult, fit, oneFit, shapeFor } from './fit.js';
+import { loadForTraining } from './load.js';
 import { layoutOf } from '../model/layout.js';
-import { TUNE_KEYS, type TuneOptions, type TuneResult, measureThreads } from './tune.js';
-import { asOption, checkOptions } from './option-checks.js';
+import { type TuneResult, measureThreads } from './tune.js';
+import { checkOptions } from './option-checks.js';
 import { type NamesExactly, checkCallbacks, checkFileList, checkKnownOptions, checkModelArgument, checkOptionsObject, checkPathOptions, checkSignal } from '../data/arguments.js';
 import { defaultBuild, threadsWithinCap } from '../engine/wasm.js';
-import { type OutputPaths, checkClassesRecur, checkFollows, checkInit, claimCheckpoint, fileSizeProblem, fixedByModel, checkOutputs, checkResume, checkResumeData, checkResumeSelection, checkSelectionResumed, checkTestFiles, withUnrecorded } from './preflight.js';
+import { type OutputPaths, claimCheckpoint, fileSizeProblem, checkOutputs, checkResume, checkResumeSelection, checkSelectionResumed, withUnrecorded } from './preflight.js';
 import { type Selection, type StageProgress, type TaskCounts, budgetOf, plannedTasks, selectModel, taskKey, whySelectionSkips, withCandidate, withVaried, withoutSelection } from './select.js';
 
 export interface TrainOptions extends LoadOptions, HyperparameterOptions {
@@ -126,55 +124,10 @@ async function trainClaimed(given: TrainOptions, outputs: OutputPaths): Promise<
     if (isInterrupted(e)) e.checkpoint ??= o.resume;
     throw e;
   };
-  let archives = 0; // training files in the archive's .ts or ARFF format, which no column option reads
-  const identities = o.files.map(fileIdentity);
-  const loaded = await readDataSet(o.files, { ...load, requireLabels: true, onArchive: () => archives++ }).catch(fromResumed);
-  // The layout a model records is how CSV files were read; from archive files alone, none was: the defaults.
-  const csvRead = archives < o.files.length;
-  // Hashed now, not after training, and only a file that is still the one read (not replaced while it was read):
-  // the record is of what was read.
-  const fileFingerprints = o.files.map((f, i) => fingerprintIfSame(f, identities[i]));
-  const fingerprint = resume !== undefined || outputs.checkpoint !== undefined ? dataFingerprint(loaded) : '';
-  if (resume) checkResumeData(resume, o.resume!, loaded, fingerprint); // before selection could write a checkpoint
-  if (loaded.classes.length < 2) {
-    throw new UserError(
-      `only one class (${JSON.stringify(loaded.classes[0])}) in the training data; a classifier needs at least two`,
-      { file: o.files.join(', ') },
-    );
-  }
-  checkClassesRecur(loaded, o.files);
-  if (o.init) checkInit(o.init, loaded, o.files[0]);
-  const testSets = await checkTestFiles(o.test, load, loaded);
-  if (o.signal?.aborted) throw new InterruptedError(0, 0, o.resume);
-  o.onLoaded?.(loaded); // every input checked
-  if (o.onWarning) for (const w of trainingWarnings(loaded, { ...o, fromModel: o.init !== undefined, archivesOnly: !csvRead })) o.onWarning(w);
-  // A checkpoint of an earlier version, which read no differences: resuming it keeps to that.
-  const differences = resume ? differencesOf(resume.model) : o.init ? differencesOf(o.init) : differencesFor(o.differences ?? d.differences, loaded);
-  const sequenceNorm = resume ? sequenceNormOf(resume.model) : o.init ? sequenceNormOf(o.init) : sequenceNormFor(o.sequenceNorm ?? d.sequenceNorm, loaded);
-  const reading = { sequenceNorm, differences };
-  if (resume) {
-    const m = resume.model;
-    checkFollows(o, { readout: resume.state ? m.readout : undefined, normalize: m.normalization ? 'zscore' : 'none', differences, sequenceNorm }, 'the checkpoint', o.resume);
-  } else if (o.init) checkFollows(o, fixedByModel(o.init), 'the --init model');
-  const normalize = resume ? resume.model.normalization : o.init ? o.init.normalization : (o.normalize ?? d.normalize) === 'zscore' ? 'zscore' : null;
-  const { inputs: ds, normalization } = inputsOf(loaded, reading, normalize);
-  for (const t of testSets) checkInputs(t, reading, normalization); // a test value that overflows once normalized
+  const { loaded, ds, normalization, differences, sequenceNorm, testSets, csvRead, fileFingerprints, fingerprint } =
+    await loadForTraining(o, load, resume, outputs.checkpoint !== undefined).catch(fromResumed);
   let hp = resolveHyperparameters(ds, o);
-  let threads = o.threads === 'auto' ? 0 : o.threads ?? defaultThreads();
-  // Under a cap on address space more threads would end the process in V8; fewer give the same bits.
-  const room = threadsWithinCap();
-  if (threads > room) {
-    o.onWarning?.(`${threads} threads do not fit this process's cap on address space (ulimit -v; each thread reserves about 0.6 GiB): training on ${room} (the same results, more slowly)`);
-    threads = room;
-  }
-  let tuned: TuneResult | undefined;
-  if (threads === 0) {
-    tuned = await measureThreads(ds, {
-      ...hp, steps: d.autoTuneSteps, warmupSteps: d.autoTuneWarmupSteps, kernel: o.kernel, threads: defaultThreadCounts(true).filter((n) => n <= room), signal: o.signal,
-    }).catch(fromResumed);
-    threads = tuned.recommended;
-    o.onTuned?.(structuredClone(tuned));
-  }
+  const { threads, tuned } = await threadsFor(o, ds, hp).catch(fromResumed);
   const path = outputs.checkpoint;
   const shape = shapeFor(ds, hp, o.init);
   const P = layoutOf(shape).size;
@@ -187,74 +140,14 @@ async function trainClaimed(given: TrainOptions, outputs: OutputPaths): Promise<
     shape: shapeFor(ds, h, o.init), readout: h.readout, ...(h.stride > 1 ? { stride: h.stride } : {}), ...(h.resample > 0 ? { resample: h.resample } : {}),
     ...(sequenceNorm ? { sequenceNorm } : {}), ...(differences ? { differences } : {}), classes: ds.classes, channels: loaded.channels, normalization,
   });
-  const vary = {
-    augmentation: o.noise === undefined && o.warp === undefined && o.mixup === undefined, weightDecay: o.weightDecay === undefined, readout: (o.readout ?? d.readout) === 'auto',
-    resample: (o.resample ?? d.resample) === 'auto' && hp.resample > 0,
-    layers: o.layers === undefined && hp.bptt === 0,
-  };
-  let selection: SelectionState | undefined;
-  let selectionCheckpoint: string | undefined; // written by this run's model selection (not resumed from)
+  const host = hostCallbacks(o);
+  const chosen = await selectForRun(hp, { o, ds, resume, path, threads, host, data, recordOf, modelRecordOf });
+  const { scores, skipped, selection } = chosen;
+  const selectionCheckpoint = chosen.checkpoint;
+  hp = chosen.hp;
   const dropSelectionCheckpoint = () => {
     if (selectionCheckpoint !== undefined) rmSync(selectionCheckpoint, { force: true });
   };
-  const host = hostCallbacks(o);
-  let scores: Selection | undefined;
-  // A resumed run selects again from the scores its checkpoint holds: only the missing tasks train.
-  const select = o.select ?? d.select;
-  const selecting = select !== 'off' && !o.init && (vary.augmentation || vary.readout || vary.resample);
-  if (select === 'on' && !selecting) {
-    o.onWarning?.(o.init
-      ? '--select on does nothing with --init: the model fixes its shape, and training goes on with the options given (or the defaults)'
-      : '--select on has nothing to compare: the augmentation (--noise, --warp, --mixup), --readout and --resample were all given');
-  }
-  const skipped = selecting ? whySelectionSkips(ds.labels, ds.classes.length, hp.seed, select === 'on') : undefined;
-  if (resume) checkSelectionResumed(resume, o.resume!, selecting ? skipped : select === 'off' ? '--select off' : o.init ? 'it starts from --init' : 'there is nothing to compare');
-  if (skipped) {
-    hp = withoutSelection(hp, vary);
-    o.onSelectionSkipped?.(skipped, { ...hp });
-  } else if (selecting) {
-    const budget = budgetOf(o.epochs ?? d.epochs, hp, ds.lengths.length);
-    if (resume && resume.state === undefined) checkResume(resume, o.resume!, recordOf(hp));
-    if (resume?.state) {
-      const chosen = resume.selection?.chosen;
-      const planned = plannedTasks(ds, hp, { vary, budget, kernel: o.kernel }, resume.selection?.scores ?? {});
-      checkResumeSelection(resume, o.resume!, planned.tasks.map(taskKey), recordOf(chosen ? withVaried(hp, chosen, vary) : hp));
-    }
-    const before = hp;
-    const done: Record<string, FoldScore> = { ...resume?.selection?.scores };
-    const onSelection = host.marked(o.onSelection); // once: a task's failure in it is the program's own error
-    o.onSelecting?.();
-    try {
-      scores = await selectModel(ds, hp, {
-        vary, budget, threads, kernel: o.kernel, signal: o.signal, done, onProgress: host.marked(o.onSelectionSteps),
-        onTask: (key, s, counts) => {
-          done[key] = s;
-          // A checkpoint past selection holds every task (checkResumeSelection above), so none trains and
-          // none of its scores is written here; the guard keeps it that way should that ever change.
-          if (path !== undefined && !resume?.state) {
-            saveCheckpoint(path, { model: modelRecordOf(before), hyperparameters: recordOf(before), data, selection: { scores: done, chosen: null } });
-            if (resume === undefined) selectionCheckpoint = path;
-          }
-          onSelection?.({ key, score: { ...s }, ...counts });
-        },
-      });
-    } catch (e) {
-      if (o.signal?.aborted) throw new InterruptedError(0, 0, path !== undefined && Object.keys(done).length > 0 ? path : o.resume);
-      // A failure of the machine or its surroundings (memory, disk): the scores so far stay, to resume from.
-      const scored = selectionCheckpoint ?? (resume ? o.resume : undefined);
-      if (host.threw(e) || scored === undefined) throw e;
-      throw withCheckpoint(e, { path: scored, after: `${Object.keys(done).length} of model selection's fits` }, true);
-    }
-    if (scores.scores.every((s) => !(s.logLoss < Number.MAX_VALUE))) {
-      dropSelectionCheckpoint(); // its scores say nothing: a rerun with a smaller --lr must not be asked to resume it
-      throw new DivergedError(
-        `model selection: every candidate diverged on every fold; try a smaller --lr (now ${hp.lr})` +
-          `${hp.clip > 0 ? '' : ' or gradient clipping, e.g. --clip 1'}; no model or checkpoint was written`, 0, 0,
-      );
-    }
-    selection = { scores: done, chosen: scores.chosen };
-    o.onSelected?.(structuredClone(scores));
-  }
   if (selection?.chosen) hp = withCandidate(hp, selection.chosen);
   if (resume?.state) hp = { ...hp, readout: resume.model.readout };
   const recorded = recordOf(hp);
@@ -349,6 +242,124 @@ async function trainClaimed(given: TrainOptions, outputs: OutputPaths): Promise<
   return { model, history, bestEpoch: first.bestEpoch, seconds, sequencesPerSecond, test, members: members.length };
 }
 
+/** The threads train runs on: as given, within a cap on address space, or (auto) measured as tune does. */
+async function threadsFor(o: TrainOptions, ds: DataSet, hp: Hyperparameters): Promise<{ threads: number; tuned?: TuneResult }> {
+  const d = TRAIN_DEFAULTS;
+  let threads = o.threads === 'auto' ? 0 : o.threads ?? defaultThreads();
+  // Under a cap on address space more threads would end the process in V8; fewer give the same bits.
+  const room = threadsWithinCap();
+  if (threads > room) {
+    o.onWarning?.(`${threads} threads do not fit this process's cap on address space (ulimit -v; each thread reserves about 0.6 GiB): training on ${room} (the same results, more slowly)`);
+    threads = room;
+  }
+  let tuned: TuneResult | undefined;
+  if (threads === 0) {
+    tuned = await measureThreads(ds, {
+      ...hp, steps: d.autoTuneSteps, warmupSteps: d.autoTuneWarmupSteps, kernel: o.kernel, threads: defaultThreadCounts(true).filter((n) => n <= room), signal: o.signal,
+    });
+    threads = tuned.recommended;
+    o.onTuned?.(structuredClone(tuned));
+  }
+  return { threads, tuned };
+}
+
+/** What selectForRun needs of the run: its options and data, the checkpoint it resumes and its own, and how it records a candidate. */
+interface SelectionContext {
+  readonly o: TrainOptions;
+  readonly ds: DataSet;
+  readonly resume: Checkpoint | undefined;
+  readonly path: string | undefined; // the run's checkpoint
+  readonly threads: number;
+  readonly host: HostCallbacks;
+  readonly data: Checkpoint['data'];
+  readonly recordOf: (h: Hyperparameters) => Record<string, unknown>;
+  readonly modelRecordOf: (h: Hyperparameters) => Checkpoint['model'];
+}
+
+/** The outcome of model selection in a run: hp with the chosen candidate's options, and what the run records of it. */
+interface SelectionOutcome {
+  readonly hp: Hyperparameters;
+  readonly scores?: Selection; // every candidate's scores, where selection ran
+  readonly skipped?: string; // why it did not, where it was to run
+  readonly selection?: SelectionState; // what the final fit's checkpoints record of it
+  readonly checkpoint?: string; // the checkpoint this run's selection wrote (not one it resumed from)
+}
+
+/**
+ * Model selection as a run does it (select.ts compares the candidates): whether it runs, its checkpoint of the
+ * scores so far, a resumed run's scores taken up, and the refusals a resume meets before any candidate trains.
+ */
+async function selectForRun(hp: Hyperparameters, c: SelectionContext): Promise<SelectionOutcome> {
+  const { o, ds, resume, path, threads, host, data, recordOf, modelRecordOf } = c;
+  const d = TRAIN_DEFAULTS;
+  const vary = {
+    augmentation: o.noise === undefined && o.warp === undefined && o.mixup === undefined, weightDecay: o.weightDecay === undefined, readout: (o.readout ?? d.readout) === 'auto',
+    resample: (o.resample ?? d.resample) === 'auto' && hp.resample > 0,
+    layers: o.layers === undefined && hp.bptt === 0,
+  };
+  let selection: SelectionState | undefined;
+  let selectionCheckpoint: string | undefined; // written by this run's model selection (not resumed from)
+  let scores: Selection | undefined;
+  // A resumed run selects again from the scores its checkpoint holds: only the missing tasks train.
+  const select = o.select ?? d.select;
+  const selecting = select !== 'off' && !o.init && (vary.augmentation || vary.readout || vary.resample);
+  if (select === 'on' && !selecting) {
+    o.onWarning?.(o.init
+      ? '--select on does nothing with --init: the model fixes its shape, and training goes on with the options given (or the defaults)'
+      : '--select on has nothing to compare: the augmentation (--noise, --warp, --mixup), --readout and --resample were all given');
+  }
+  const skipped = selecting ? whySelectionSkips(ds.labels, ds.classes.length, hp.seed, select === 'on') : undefined;
+  if (resume) checkSelectionResumed(resume, o.resume!, selecting ? skipped : select === 'off' ? '--select off' : o.init ? 'it starts from --init' : 'there is nothing to compare');
+  if (skipped) {
+    hp = withoutSelection(hp, vary);
+    o.onSelectionSkipped?.(skipped, { ...hp });
+  } else if (selecting) {
+    const budget = budgetOf(o.epochs ?? d.epochs, hp, ds.lengths.length);
+    if (resume && resume.state === undefined) checkResume(resume, o.resume!, recordOf(hp));
+    if (resume?.state) {
+      const chosen = resume.selection?.chosen;
+      const planned = plannedTasks(ds, hp, { vary, budget, kernel: o.kernel }, resume.selection?.scores ?? {});
+      checkResumeSelection(resume, o.resume!, planned.tasks.map(taskKey), recordOf(chosen ? withVaried(hp, chosen, vary) : hp));
+    }
+    const before = hp;
+    const done: Record<string, FoldScore> = { ...resume?.selection?.scores };
+    const onSelection = host.marked(o.onSelection); // once: a task's failure in it is the program's own error
+    o.onSelecting?.();
+    try {
+      scores = await selectModel(ds, hp, {
+        vary, budget, threads, kernel: o.kernel, signal: o.signal, done, onProgress: host.marked(o.onSelectionSteps),
+        onTask: (key, s, counts) => {
+          done[key] = s;
+          // A checkpoint past selection holds every task (checkResumeSelection above), so none trains and
+          // none of its scores is written here; the guard keeps it that way should that ever change.
+          if (path !== undefined && !resume?.state) {
+            saveCheckpoint(path, { model: modelRecordOf(before), hyperparameters: recordOf(before), data, selection: { scores: done, chosen: null } });
+            if (resume === undefined) selectionCheckpoint = path;
+          }
+          onSelection?.({ key, score: { ...s }, ...counts });
+        },
+      });
+    } catch (e) {
+      if (o.signal?.aborted) throw new InterruptedError(0, 0, path !== undefined && Object.keys(done).length > 0 ? path : o.resume);
+      // A failure of the machine or its surroundings (memory, disk): the scores so far stay, to resume from.
+      const scored = selectionCheckpoint ?? (resume ? o.resume : undefined);
+      if (host.threw(e) || scored === undefined) throw e;
+      throw withCheckpoint(e, { path: scored, after: `${Object.keys(done).length} of model selection's fits` }, true);
+    }
+    if (scores.scores.every((s) => !(s.logLoss < Number.MAX_VALUE))) {
+      // Its scores say nothing: a rerun with a smaller --lr must not be asked to resume it.
+      if (selectionCheckpoint !== undefined) rmSync(selectionCheckpoint, { force: true });
+      throw new DivergedError(
+        `model selection: every candidate diverged on every fold; try a smaller --lr (now ${hp.lr})` +
+          `${hp.clip > 0 ? '' : ' or gradient clipping, e.g. --clip 1'}; no model or checkpoint was written`, 0, 0,
+      );
+    }
+    selection = { scores: done, chosen: scores.chosen };
+    o.onSelected?.(structuredClone(scores));
+  }
+  return { hp, scores, skipped, selection, checkpoint: selectionCheckpoint };
+}
+
 interface MembersOptions extends Pick<TrainOptions, 'init' | 'kernel' | 'onEpoch' | 'onBatch' | 'onMember' | 'signal' | 'checkpointEvery'> {
   readonly threads: number;
   readonly finished: readonly Member[]; // a resumed run's finished members …
@@ -402,6 +413,8 @@ function selectionRecord(s: Selection) {
       : { name: c.name, accuracy: c.accuracy, logLoss: c.logLoss, folds: c.folds.map(fold) })),
   };
 }
+
+type HostCallbacks = ReturnType<typeof hostCallbacks>;
 
 /**
  * The program's callbacks that fit() and model selection call, each marking what it throws, so that a failure can be told
@@ -457,30 +470,4 @@ function withCheckpoint(e: unknown, last: LastCheckpoint | undefined, checkpoint
   if (!(e instanceof Error)) return e;
   const how = last === undefined ? '' : ` (continue from it with --resume ${shellQuote(last.path)})`;
   return new Error(`${e.message}; training stopped; ${where}${how}`, { cause: e });
-}
-
-export interface TuneFilesOptions extends LoadOptions, Omit<TuneOptions, 'signal'> {
-  readonly files: readonly string[];
-  readonly normalize?: 'zscore' | 'none';
-  readonly differences?: boolean | 'auto';
-  readonly sequenceNorm?: boolean | 'auto';
-}
-
-/** Every key of TuneFilesOptions (checked whole at compile time): tune() refuses any other. */
-const TUNE_OPTION_KEYS = [...LOAD_OPTION_KEYS, ...TUNE_KEYS, 'files', 'normalize', 'differences', 'sequenceNorm'] as const;
-const tuneKeysWhole: NamesExactly<keyof TuneFilesOptions, typeof TUNE_OPTION_KEYS> = true;
-void tuneKeysWhole;
-
-/** `tune` on files: loads them, adds their differences and normalizes as train() does, then tuneThreads() with the same flags. */
-export async function tune(o: TuneFilesOptions): Promise<TuneResult> {
-  const d = TRAIN_DEFAULTS;
-  checkKnownOptions(o ?? {}, TUNE_OPTION_KEYS, 'tune()');
-  checkFileList(o?.files, 'files');
-  checkOnce(o.files, 'the files to measure on');
-  checkOptions(o, asOption, 'tune');
-  const loaded = await readDataSet(o.files, { ...o, requireLabels: true });
-  const differences = differencesFor(o.differences ?? d.differences, loaded);
-  const sequenceNorm = sequenceNormFor(o.sequenceNorm ?? d.sequenceNorm, loaded);
-  const { inputs } = inputsOf(loaded, { sequenceNorm, differences }, (o.normalize ?? d.normalize) === 'zscore' ? 'zscore' : null);
-  return { ...await measureThreads(inputs, o), differences, sequenceNorm };
 }

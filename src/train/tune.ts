@@ -28,8 +28,11 @@ import { longestWindow } from '../model/frames.js';
 import { drawInitialWeights, shapeFor } from './fit.js';
 import { asOption, checkOptions } from './option-checks.js';
 import { tuneWarnings } from './warnings.js';
-import { HYPERPARAMETER_KEYS, type HyperparameterOptions, TRAIN_DEFAULTS, defaultThreadCounts, median, resolveHyperparameters } from './defaults.js';
-import { type NamesExactly, checkCallbacks, checkKnownOptions, checkSignal } from '../data/arguments.js';
+import { HYPERPARAMETER_KEYS, type HyperparameterOptions, TRAIN_DEFAULTS, defaultThreadCounts, differencesFor, median, resolveHyperparameters, sequenceNormFor } from './defaults.js';
+import { type NamesExactly, checkCallbacks, checkFileList, checkKnownOptions, checkSignal } from '../data/arguments.js';
+import { LOAD_OPTION_KEYS, type LoadOptions, readDataSet } from '../data/csv.js';
+import { inputsOf } from '../data/inputs.js';
+import { checkOnce } from '../io/paths.js';
 import { checkDataArgument } from '../data/data-argument.js';
 import { InterruptedError } from '../errors.js';
 
@@ -283,4 +286,30 @@ export function formatTune(t: TuneResult): string {
         : `sure: its slowest of ${BLOCKS} alternating blocks beat the fastest of every fewer thread count, and no more threads were faster`
       : `not sure: more threads were faster by the median but not in every block (the ranges overlap); rerun on a quieter machine, or with more --steps`,
     `timed with --stride ${t.stride} --resample ${t.resample > 0 ? t.resample : 'off'}${t.sequenceNorm === undefined ? '' : ` --sequence-norm ${t.sequenceNorm ? 'on' : 'off'}`}${t.differences === undefined ? '' : ` --differences ${t.differences ? 'on' : 'off'}`} (as train --select off resolves them on these data; selection may choose otherwise)`].join('\n') + '\n';
+}
+
+export interface TuneFilesOptions extends LoadOptions, Omit<TuneOptions, 'signal'> {
+  readonly files: readonly string[];
+  readonly normalize?: 'zscore' | 'none';
+  readonly differences?: boolean | 'auto';
+  readonly sequenceNorm?: boolean | 'auto';
+}
+
+/** Every key of TuneFilesOptions (checked whole at compile time): tune() refuses any other. */
+const TUNE_OPTION_KEYS = [...LOAD_OPTION_KEYS, ...TUNE_KEYS, 'files', 'normalize', 'differences', 'sequenceNorm'] as const;
+const tuneKeysWhole: NamesExactly<keyof TuneFilesOptions, typeof TUNE_OPTION_KEYS> = true;
+void tuneKeysWhole;
+
+/** `tune` on files: loads them, adds their differences and normalizes as train() does, then tuneThreads() with the same flags. */
+export async function tune(o: TuneFilesOptions): Promise<TuneResult> {
+  const d = TRAIN_DEFAULTS;
+  checkKnownOptions(o ?? {}, TUNE_OPTION_KEYS, 'tune()');
+  checkFileList(o?.files, 'files');
+  checkOnce(o.files, 'the files to measure on');
+  checkOptions(o, asOption, 'tune');
+  const loaded = await readDataSet(o.files, { ...o, requireLabels: true });
+  const differences = differencesFor(o.differences ?? d.differences, loaded);
+  const sequenceNorm = sequenceNormFor(o.sequenceNorm ?? d.sequenceNorm, loaded);
+  const { inputs } = inputsOf(loaded, { sequenceNorm, differences }, (o.normalize ?? d.normalize) === 'zscore' ? 'zscore' : null);
+  return { ...await measureThreads(inputs, o), differences, sequenceNorm };
 }

@@ -2,10 +2,9 @@
 
 import type { Argv, ArgumentsCamelCase } from 'yargs';
 import { READOUTS, type Readout } from '../../model/rnn.js';
-import { tune } from '../../train/train.js';
+import { formatTune, tune } from '../../train/tune.js';
 import { MAX_THREADS, TRAIN_DEFAULTS } from '../../train/defaults.js';
 import { asFlag, checkOptions } from '../../train/option-checks.js';
-import { formatTune } from '../../train/tune.js';
 import { type DataArgs, type StepArgs, FILE_KINDS, stepOptions, dataOptionsFor, isInt, loadOptionsOf, requireFlag, switchFlag, differencesOption, sequenceNormOption, resampleFlag, strideFlag } from '../options.js';
 import { WORKFLOW_EXAMPLES, grouped, withExamples } from '../help.js';
 

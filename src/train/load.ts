@@ -1,0 +1,73 @@
+// train()'s inputs: the training files read and checked (against a resumed checkpoint or an --init model too),
+// the test files read and checked against them, and the data as the network reads them (differences, each
+// sequence on its own scale, normalized). Everything here happens before anything is trained or written.
+
+import { type LoadOptions, readDataSet } from '../data/csv.js';
+import type { DataSet } from '../data/dataset.js';
+import type { Normalization } from '../data/normalize.js';
+import { checkInputs, inputsOf } from '../data/inputs.js';
+import { InterruptedError, UserError } from '../errors.js';
+import { type Checkpoint, dataFingerprint } from '../io/checkpoint.js';
+import { fileIdentity, fingerprintIfSame } from '../io/fingerprint.js';
+import { type Model, differencesOf, sequenceNormOf } from '../model/model.js';
+import { TRAIN_DEFAULTS, differencesFor, sequenceNormFor } from './defaults.js';
+import { trainingWarnings } from './warnings.js';
+import { checkClassesRecur, checkFollows, checkInit, checkResumeData, checkTestFiles, fixedByModel } from './preflight.js';
+import type { TrainOptions } from './train.js';
+
+/** What train() trains on, and what it records of it. */
+export interface TrainingInputs {
+  readonly loaded: DataSet; // as read (the channels' names, the classes)
+  readonly ds: DataSet; // as the network reads it
+  readonly normalization: Normalization | null;
+  readonly differences: boolean;
+  readonly sequenceNorm: boolean;
+  readonly testSets: DataSet[]; // as read, checked against the training data
+  readonly csvRead: boolean; // some training file was a CSV file (the layout the model records is how it was read)
+  readonly fileFingerprints: ReturnType<typeof fingerprintIfSame>[]; // of each training file, where it is still the one read
+  readonly fingerprint: string; // of the data as read, where a checkpoint records or checks it ('' otherwise)
+}
+
+/**
+ * Reads and checks the training and test files of `o` (read as `load` says: an --init model's layout), against
+ * the checkpoint it resumes, if any; `checkpointing`: whether the run writes checkpoints (which record the data).
+ */
+export async function loadForTraining(
+  o: TrainOptions & { init?: Model }, load: LoadOptions, resume: Checkpoint | undefined, checkpointing: boolean,
+): Promise<TrainingInputs> {
+  const d = TRAIN_DEFAULTS;
+  let archives = 0; // training files in the archive's .ts or ARFF format, which no column option reads
+  const identities = o.files.map(fileIdentity);
+  const loaded = await readDataSet(o.files, { ...load, requireLabels: true, onArchive: () => archives++ });
+  // The layout a model records is how CSV files were read; from archive files alone, none was: the defaults.
+  const csvRead = archives < o.files.length;
+  // Hashed now, not after training, and only a file that is still the one read (not replaced while it was read):
+  // the record is of what was read.
+  const fileFingerprints = o.files.map((f, i) => fingerprintIfSame(f, identities[i]));
+  const fingerprint = resume !== undefined || checkpointing ? dataFingerprint(loaded) : '';
+  if (resume) checkResumeData(resume, o.resume!, loaded, fingerprint); // before selection could write a checkpoint
+  if (loaded.classes.length < 2) {
+    throw new UserError(
+      `only one class (${JSON.stringify(loaded.classes[0])}) in the training data; a classifier needs at least two`,
+      { file: o.files.join(', ') },
+    );
+  }
+  checkClassesRecur(loaded, o.files);
+  if (o.init) checkInit(o.init, loaded, o.files[0]);
+  const testSets = await checkTestFiles(o.test, load, loaded);
+  if (o.signal?.aborted) throw new InterruptedError(0, 0, o.resume);
+  o.onLoaded?.(loaded); // every input checked
+  if (o.onWarning) for (const w of trainingWarnings(loaded, { ...o, fromModel: o.init !== undefined, archivesOnly: !csvRead })) o.onWarning(w);
+  // A checkpoint of an earlier version, which read no differences: resuming it keeps to that.
+  const differences = resume ? differencesOf(resume.model) : o.init ? differencesOf(o.init) : differencesFor(o.differences ?? d.differences, loaded);
+  const sequenceNorm = resume ? sequenceNormOf(resume.model) : o.init ? sequenceNormOf(o.init) : sequenceNormFor(o.sequenceNorm ?? d.sequenceNorm, loaded);
+  const reading = { sequenceNorm, differences };
+  if (resume) {
+    const m = resume.model;
+    checkFollows(o, { readout: resume.state ? m.readout : undefined, normalize: m.normalization ? 'zscore' : 'none', differences, sequenceNorm }, 'the checkpoint', o.resume);
+  } else if (o.init) checkFollows(o, fixedByModel(o.init), 'the --init model');
+  const normalize = resume ? resume.model.normalization : o.init ? o.init.normalization : (o.normalize ?? d.normalize) === 'zscore' ? 'zscore' : null;
+  const { inputs: ds, normalization } = inputsOf(loaded, reading, normalize);
+  for (const t of testSets) checkInputs(t, reading, normalization); // a test value that overflows once normalized
+  return { loaded, ds, normalization, differences, sequenceNorm, testSets, csvRead, fileFingerprints, fingerprint };
+}
