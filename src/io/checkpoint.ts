@@ -23,31 +23,22 @@ import { checkJsonValues, readInputFile, checkJsonDepth } from './read-input.js'
 import { UserError } from '../errors.js';
 import type { DataSet } from '../data/dataset.js';
 import { checkInputPath } from '../data/arguments.js';
-import { type Normalization, inputWidth, isNormalizationOf } from '../model/model.js';
+import { type Model, inputWidth } from '../model/model.js';
 import { type Shape, layoutOf } from '../model/layout.js';
-import { READOUT_NAMES, type Readout, isReadout } from '../model/rnn.js';
+import { isReadout } from '../model/rnn.js';
 import { MAX_RESAMPLE, isResampleLength } from '../model/resample.js';
 import type { OptimizerName } from '../model/optimizer.js';
 import type { EpochRecord, FitState, FoldScore, Member, SelectionState } from '../model/state.js';
 import { writeFileAtomic } from './atomic.js';
-import { binaryKind, dataFileLine, jsonErrorWhere, shownValue } from './model-file.js';
+import { type Refuse, binaryKind, cellFields, dataFileLine, jsonErrorWhere, nameFields, normalizationField, readingFields, shownValue } from './model-file.js';
 import { checkChecksum, withChecksum } from './checksum.js';
 
 export const CHECKPOINT_FORMAT = 'train-signals/checkpoint';
 export const CHECKPOINT_VERSION = 1;
 
 export interface Checkpoint {
-  readonly model: {
-    readonly shape: Shape;
-    readonly readout: Readout;
-    readonly stride?: number; // frame stacking (default 1)
-    readonly resample?: number; // every sequence resampled to this many samples (absent: none)
-    readonly sequenceNorm?: true; // each sequence on its own scale, its level and scale as channels too (absent: none)
-    readonly differences?: true; // every sample's first differences read as channels too (absent: none)
-    readonly classes: readonly string[];
-    readonly channels: readonly string[];
-    readonly normalization: Normalization | null;
-  };
+  // The model without its weights (those are the state's) and without the layout and training record of a model file.
+  readonly model: Pick<Model, 'shape' | 'readout' | 'stride' | 'resample' | 'sequenceNorm' | 'differences' | 'classes' | 'channels' | 'normalization'>;
   readonly hyperparameters: Readonly<Record<string, unknown>>; // as train() resolved them
   readonly data: { readonly sequences: number; readonly steps: number; readonly fingerprint: string };
   readonly selection?: SelectionState; // model selection's progress, when the run selects
@@ -121,11 +112,6 @@ function finite(file: string, v: unknown, field: string): number {
   return v;
 }
 
-function names(file: string, v: unknown, field: string): string[] {
-  if (!Array.isArray(v) || !v.every((s) => typeof s === 'string')) fail(file, `"${field}" must be an array of strings`);
-  return v as string[];
-}
-
 function decode<A extends Float32Array | Int32Array>(file: string, v: unknown, field: string, n: number, make: (n: number) => A): A {
   if (typeof v !== 'string' || !/^[A-Za-z0-9+/]*={0,2}$/.test(v)) fail(file, `"arrays.${field}" must be base64 text`);
   const bytes = Buffer.from(v, 'base64');
@@ -163,34 +149,17 @@ function parseModel(file: string, m: any): Checkpoint['model'] {
   const shape: Shape = { D: int(file, sh.D, 'model.shape.D', 1), H: int(file, sh.H, 'model.shape.H', 1), C: int(file, sh.C, 'model.shape.C', 2) };
   const directions = sh.directions ?? 1;
   if (directions !== 1 && directions !== 2) fail(file, '"model.shape.directions" must be 1 or 2');
-  const cell = sh.cell ?? 'rnn';
-  if (cell !== 'rnn' && cell !== 'gru') fail(file, '"model.shape.cell" must be "rnn" or "gru"');
-  const layers = sh.layers ?? 1;
-  if (layers !== 1 && layers !== 2) fail(file, '"model.shape.layers" must be 1 or 2');
-  const stride = m.stride === undefined ? 1 : int(file, m.stride, 'model.stride', 1);
-  if (m.resample !== undefined && !isResampleLength(m.resample)) fail(file, `"model.resample" must be a whole number from 2 to ${MAX_RESAMPLE}`);
-  const resample: number = m.resample ?? 0;
-  if (m.differences !== undefined && m.differences !== true) fail(file, '"model.differences" must be true when present');
-  const differences = m.differences === true;
-  if (m.sequenceNorm !== undefined && m.sequenceNorm !== true) fail(file, '"model.sequenceNorm" must be true when present');
-  const sequenceNorm = m.sequenceNorm === true;
-  if (!isReadout(m.readout)) fail(file, `"model.readout" must be ${READOUT_NAMES}`);
-  const classes = names(file, m.classes, 'model.classes');
-  const channels = names(file, m.channels, 'model.channels');
+  const refuse: Refuse = (what) => fail(file, what);
+  const { cell, layers } = cellFields(refuse, sh, 'model.shape.');
+  const { stride, resample, differences, sequenceNorm, readout } = readingFields(refuse, m, 'model.');
+  const { classes, channels } = nameFields(refuse, m, 'model.');
   const width = inputWidth({ channels, sequenceNorm, differences });
   if (classes.length !== shape.C || width * stride !== shape.D) fail(file, '"model.classes" and "model.channels" must match "model.shape"');
-  const normalization = parseNormalization(file, m.normalization, width);
+  const normalization = normalizationField(refuse, m.normalization, width, 'model.');
   return {
-    shape: { ...shape, ...(directions === 2 ? { directions } : {}), ...(cell === 'gru' ? { cell } : {}), ...(layers === 2 ? { layers } : {}) }, readout: m.readout, ...(stride > 1 ? { stride } : {}), ...(resample > 0 ? { resample } : {}),
+    shape: { ...shape, ...(directions === 2 ? { directions } : {}), ...(cell === 'gru' ? { cell } : {}), ...(layers === 2 ? { layers } : {}) }, readout, ...(stride > 1 ? { stride } : {}), ...(resample > 0 ? { resample } : {}),
     ...(sequenceNorm ? { sequenceNorm } : {}), ...(differences ? { differences } : {}), classes, channels, normalization,
   };
-}
-
-/** "model.normalization": null, or D means finite as float32 and D positive normal standard deviations. */
-function parseNormalization(file: string, v: any, D: number): Normalization | null {
-  if (v === null) return null;
-  if (!isNormalizationOf(v, D)) fail(file, `"model.normalization" must hold ${D} float32 means and ${D} positive standard deviations`);
-  return { mean: v.mean, std: v.std };
 }
 
 /** The "selection" part: finished (candidate, fold) scores, and the chosen candidate or null. */

@@ -24,10 +24,11 @@ import { checkJsonValues, readInputFile, checkJsonDepth } from './read-input.js'
 import { checkChecksum, withChecksum } from './checksum.js';
 import { UserError } from '../errors.js';
 import { shellQuote } from '../data/visible.js';
-import { PARAM_NAMES, type ParamName, type Shape, cellOf, directionsOf, layersOf, layoutOf, viewsOf } from '../model/layout.js';
+import { type Cell, PARAM_NAMES, type ParamName, type Shape, cellOf, directionsOf, layersOf, layoutOf, viewsOf } from '../model/layout.js';
 import { type DataLayout, type Model, classesProblem, isFiniteFloat32, layoutProblem, namesProblem, isUsableStd, differencesOf, inputWidth, resampleOf, sequenceNormOf, strideOf } from '../model/model.js';
 import { MAX_RESAMPLE, isResampleLength } from '../model/resample.js';
-import { READOUT_NAMES, isReadout } from '../model/rnn.js';
+import { READOUT_NAMES, type Readout, isReadout } from '../model/rnn.js';
+import type { Normalization } from '../data/normalize.js';
 import { writeFileAtomic } from './atomic.js';
 import { checkInputPath, checkModelArgument, checkOutputPath } from '../data/arguments.js';
 
@@ -114,19 +115,72 @@ function fail(file: string, what: string): never {
   throw new UserError(`${what}; is this a model file written by train-signals train?`, { file });
 }
 
-function stringArray(file: string, v: unknown, field: string): string[] {
-  if (!Array.isArray(v) || v.length === 0 || !v.every((s) => typeof s === 'string')) fail(file, `"${field}" must be a non-empty array of strings`);
+/** How a reader refuses a field: fail() of its own kind of file (a model file's, a checkpoint's), bound to the file. */
+export type Refuse = (what: string) => never;
+
+function stringArray(refuse: Refuse, v: unknown, field: string): string[] {
+  if (!Array.isArray(v) || v.length === 0 || !v.every((s) => typeof s === 'string')) refuse(`"${field}" must be a non-empty array of strings`);
   return v as string[];
 }
 
-function readNumbers(file: string, v: unknown, field: string, n: number, out: Float32Array, at: number): void {
-  if (!Array.isArray(v) || v.length !== n) fail(file, `"${field}" must hold ${n} numbers`);
+function readNumbers(refuse: Refuse, v: unknown, field: string, n: number, out: Float32Array, at: number): void {
+  if (!Array.isArray(v) || v.length !== n) refuse(`"${field}" must hold ${n} numbers`);
   for (let i = 0; i < n; i++) {
     const x = (v as unknown[])[i];
-    if (typeof x !== 'number' || !Number.isFinite(x)) fail(file, `"${field}" holds a value that is not a finite number`);
-    if (!isFiniteFloat32(x)) fail(file, `"${field}" holds ${x}, beyond float32's range (±3.4e38)`);
+    if (typeof x !== 'number' || !Number.isFinite(x)) refuse(`"${field}" holds a value that is not a finite number`);
+    if (!isFiniteFloat32(x)) refuse(`"${field}" holds ${x}, beyond float32's range (±3.4e38)`);
     out[at + i] = x;
   }
+}
+
+/**
+ * How a model reads its inputs (stride, resample, differences, sequence normalization) and its readout, checked,
+ * from the fields of `o`; `at` is their path in the file (`model.` in a checkpoint), for the messages.
+ */
+export function readingFields(refuse: Refuse, o: any, at = ''): { stride: number; resample: number; differences: boolean; sequenceNorm: boolean; readout: Readout } {
+  const stride = o.stride ?? 1;
+  if (!Number.isInteger(stride) || stride < 1) refuse(`"${at}stride" must be a positive integer`);
+  if (o.resample !== undefined && !isResampleLength(o.resample)) refuse(`"${at}resample" must be a whole number from 2 to ${MAX_RESAMPLE}`);
+  if (o.differences !== undefined && o.differences !== true) refuse(`"${at}differences" must be true when present`);
+  if (o.sequenceNorm !== undefined && o.sequenceNorm !== true) refuse(`"${at}sequenceNorm" must be true when present`);
+  if (!isReadout(o.readout)) refuse(`"${at}readout" must be ${READOUT_NAMES}`);
+  return { stride, resample: o.resample ?? 0, differences: o.differences === true, sequenceNorm: o.sequenceNorm === true, readout: o.readout };
+}
+
+/** The recurrent cell and the number of layers, checked, from the fields of `o` (at: as for readingFields). */
+export function cellFields(refuse: Refuse, o: any, at = ''): { cell: Cell; layers: 1 | 2 } {
+  const cell = o.cell ?? 'rnn';
+  if (cell !== 'rnn' && cell !== 'gru') refuse(`"${at}cell" must be "rnn" or "gru"`);
+  const layers = o.layers ?? 1;
+  if (layers !== 1 && layers !== 2) refuse(`"${at}layers" must be 1 or 2`);
+  return { cell, layers };
+}
+
+/** The class and channel names, checked (at: as for readingFields). */
+export function nameFields(refuse: Refuse, o: any, at = ''): { classes: string[]; channels: string[] } {
+  const classes = stringArray(refuse, o.classes, `${at}classes`);
+  const channels = stringArray(refuse, o.channels, `${at}channels`);
+  const classProblem = classesProblem(classes);
+  if (classProblem !== undefined) refuse(`"${at}classes" ${classProblem}`);
+  const channelProblem = namesProblem(channels);
+  if (channelProblem !== undefined) refuse(`"${at}channels" ${channelProblem}`);
+  return { classes, channels };
+}
+
+/**
+ * The normalization of `width` values a sample, checked: null (the inputs read as they are), or float32 means and
+ * usable standard deviations. Absent is no "not normalized": the model would silently read raw values where it
+ * was trained on z-scores.
+ */
+export function normalizationField(refuse: Refuse, v: any, width: number, at = ''): Normalization | null {
+  if (v === undefined) refuse(`"${at}normalization" is missing (null for a model that reads its inputs as they are)`);
+  if (v === null) return null;
+  const mean = new Float32Array(width);
+  const std = new Float32Array(width);
+  readNumbers(refuse, v.mean, `${at}normalization.mean`, width, mean, 0);
+  readNumbers(refuse, v.std, `${at}normalization.std`, width, std, 0);
+  if (!std.every(isUsableStd)) refuse(`"${at}normalization.std" must hold positive numbers of at least 1.2e-38`);
+  return { mean: Array.from(mean), std: Array.from(std) };
 }
 
 /**
@@ -231,23 +285,13 @@ function parseModelDoc(text: string, file: string): Model {
   if (doc.version !== MODEL_VERSION && doc.version !== TWO_LAYER_VERSION) {
     fail(file, `"version" is ${shownValue(doc.version)}, which is not supported (this tool reads model files of versions ${MODEL_VERSION} and ${TWO_LAYER_VERSION})`);
   }
-  const classes = stringArray(file, doc.classes, 'classes');
-  const channels = stringArray(file, doc.channels, 'channels');
-  const stride = doc.stride ?? 1;
-  if (!Number.isInteger(stride) || stride < 1) fail(file, '"stride" must be a positive integer');
-  if (doc.resample !== undefined && !isResampleLength(doc.resample)) fail(file, `"resample" must be a whole number from 2 to ${MAX_RESAMPLE}`);
-  const resample: number = doc.resample ?? 0;
-  if (doc.differences !== undefined && doc.differences !== true) fail(file, '"differences" must be true when present');
-  const differences = doc.differences === true;
-  if (doc.sequenceNorm !== undefined && doc.sequenceNorm !== true) fail(file, '"sequenceNorm" must be true when present');
-  const sequenceNorm = doc.sequenceNorm === true;
+  const refuse: Refuse = (what) => fail(file, what);
+  const { classes, channels } = nameFields(refuse, doc);
+  const { stride, resample, differences, sequenceNorm, readout } = readingFields(refuse, doc);
   const width = inputWidth({ channels, sequenceNorm, differences });
   const bidirectional = doc.bidirectional ?? false;
   if (typeof bidirectional !== 'boolean') fail(file, '"bidirectional" must be true or false');
-  const cell = doc.cell ?? 'rnn';
-  if (cell !== 'rnn' && cell !== 'gru') fail(file, '"cell" must be "rnn" or "gru"');
-  const layers = doc.layers ?? 1;
-  if (layers !== 1 && layers !== 2) fail(file, '"layers" must be 1 or 2');
+  const { cell, layers } = cellFields(refuse, doc);
   if ((layers === 2) !== (doc.version === TWO_LAYER_VERSION)) {
     fail(file, `"version" ${doc.version} does not go with "layers" ${layers}: a model of two layers is version ${TWO_LAYER_VERSION}, any other version ${MODEL_VERSION}`);
   }
@@ -258,12 +302,6 @@ function parseModelDoc(text: string, file: string): Model {
     fail(file, `"inputSize" must equal the number of channels${times ? ` (${times})` : ''} times the stride (${width} × ${stride})`);
   }
   if (!Number.isInteger(H) || H < 1) fail(file, '"hiddenSize" must be a positive integer');
-  const classProblem = classesProblem(classes);
-  if (classProblem !== undefined) fail(file, `"classes" ${classProblem}`);
-  if (!Array.isArray(channels) || !channels.every((c) => typeof c === 'string')) fail(file, '"channels" must be an array of names');
-  const channelProblem = namesProblem(channels);
-  if (channelProblem !== undefined) fail(file, `"channels" ${channelProblem}`);
-  if (!isReadout(doc.readout)) fail(file, `"readout" must be ${READOUT_NAMES}`);
   const shape: Shape = {
     D, H, C: classes.length, ...(bidirectional ? { directions: 2 as const } : {}), ...(cell === 'gru' ? { cell } : {}), ...(layers === 2 ? { layers: 2 as const } : {}),
   };
@@ -278,25 +316,13 @@ function parseModelDoc(text: string, file: string): Model {
     const cols = l.cols[name];
     const v = p[name];
     if (rows === 0) continue;
-    if (isVector(name)) readNumbers(file, v, name, rows, parameters, l.offset[name]);
-    else for (let r = 0; r < rows; r++) readNumbers(file, v[r], `${name}[${r}]`, cols, parameters, l.offset[name] + r * cols);
+    if (isVector(name)) readNumbers(refuse, v, name, rows, parameters, l.offset[name]);
+    else for (let r = 0; r < rows; r++) readNumbers(refuse, v[r], `${name}[${r}]`, cols, parameters, l.offset[name] + r * cols);
   }
-  // Absent is no "not normalized": the model would silently read raw values where it was trained on z-scores.
-  if (doc.normalization === undefined) fail(file, '"normalization" is missing (null for a model that reads its inputs as they are)');
-  let normalization = null;
-  if (doc.normalization !== null) {
-    const n = doc.normalization;
-    const Dc = width;
-    const mean = new Float32Array(Dc);
-    const std = new Float32Array(Dc);
-    readNumbers(file, n.mean, 'normalization.mean', Dc, mean, 0);
-    readNumbers(file, n.std, 'normalization.std', Dc, std, 0);
-    if (!std.every(isUsableStd)) fail(file, '"normalization.std" must hold positive numbers of at least 1.2e-38');
-    normalization = { mean: Array.from(mean), std: Array.from(std) };
-  }
+  const normalization = normalizationField(refuse, doc.normalization, width);
   const training = doc.training !== null && typeof doc.training === 'object' ? doc.training : {};
   const layout = doc.layout === undefined ? undefined : parseLayout(file, doc.layout);
-  return { shape, readout: doc.readout, ...(stride > 1 ? { stride } : {}), ...(resample > 0 ? { resample } : {}), ...(sequenceNorm ? { sequenceNorm } : {}), ...(differences ? { differences } : {}), classes, channels, normalization, ...(layout ? { layout } : {}), parameters, training };
+  return { shape, readout, ...(stride > 1 ? { stride } : {}), ...(resample > 0 ? { resample } : {}), ...(sequenceNorm ? { sequenceNorm } : {}), ...(differences ? { differences } : {}), classes, channels, normalization, ...(layout ? { layout } : {}), parameters, training };
 }
 
 /**
