@@ -9,6 +9,7 @@ export type { KernelName } from './engine/kernels.js';
 export { tune, type TuneFilesOptions, tuneThreads, formatTune, type TuneOptions, type TuneResult, type TuneRow } from './train/tune.js';
 export { evaluate, evaluateFile, totalMetrics, type EvaluateOptions, type FileEvaluation } from './eval/evaluate.js';
 export { writeReport, renderReport, type ReportInput, type ReportEvaluation } from './eval/report.js';
+export { modelSummary, modelJson } from './eval/model-summary.js';
 export { score, type Scores } from './eval/score.js';
 export { predictions as predict, type Prediction, type PredictOptions, type PredictSummary } from './eval/predict.js';
 export { loadModel, saveModel, parseModel, serializeModel } from './io/model-file.js';

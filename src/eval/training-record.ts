@@ -29,9 +29,27 @@ export interface TrainingRecord {
   readonly bestEpoch?: number;
   readonly sequences?: number;
   readonly hyperparameters?: Readonly<Record<string, unknown>>;
-  readonly timing: { readonly seconds?: number; readonly sequencesPerSecond?: number; readonly threads?: number; readonly kernel?: string };
+  readonly timing: { readonly seconds?: number; readonly sequencesPerSecond?: number; readonly threads?: number; readonly kernel?: string; readonly resumed?: true };
   readonly selection?: SelectionRecord;
-  readonly members?: readonly { readonly bestEpoch?: number; readonly epochs?: number }[]; // an ensemble's, in order; `history` is the first's
+  // An ensemble's, in order (`history` is the first's), each with its last epoch's figures.
+  readonly members?: readonly {
+    readonly bestEpoch?: number; readonly epochs?: number; readonly loss?: number; readonly accuracy?: number; readonly valLoss: number | null; readonly valAccuracy: number | null;
+  }[];
+}
+
+/**
+ * The options a checkpoint of an earlier version does not record, because that version had no such option: it
+ * ran without them, so its run goes on without them rather than with today's defaults. Shape options among them
+ * keep the checkpoint's weights' shape.
+ */
+export const BEFORE_THE_OPTION = {
+  resample: 0, members: 1, stride: 1, cell: 'rnn', bidirectional: false, layers: 1, schedule: 'constant', warmup: 0, weightDecay: 0,
+  noise: 0, warp: 0, mixup: 0, guidedWarp: 0, classWeights: 'none',
+} as const;
+
+/** A recorded set of hyperparameters with those its version did not have as that version ran (BEFORE_THE_OPTION). */
+export function withOptionsBefore(recorded: Readonly<Record<string, unknown>>): Record<string, unknown> {
+  return { ...BEFORE_THE_OPTION, ...recorded };
 }
 
 type Json = Readonly<Record<string, unknown>>;
@@ -51,10 +69,14 @@ export function trainingRecord(training: unknown): TrainingRecord {
     history: Array.isArray(t.history) ? t.history.map(epochOf).filter((e) => e !== null) : [],
     bestEpoch: num(t.bestEpoch),
     sequences: num(t.sequences),
-    hyperparameters: isObject(t.hyperparameters) ? t.hyperparameters : undefined,
-    timing: { seconds: num(timing.seconds), sequencesPerSecond: num(timing.sequencesPerSecond), threads: num(timing.threads), kernel: str(timing.kernel) },
+    // A model of an earlier version records none of the options it did not have (it ran without them).
+    hyperparameters: isObject(t.hyperparameters) && Object.keys(t.hyperparameters).length > 0 ? withOptionsBefore(t.hyperparameters) : undefined,
+    timing: { seconds: num(timing.seconds), sequencesPerSecond: num(timing.sequencesPerSecond), threads: num(timing.threads), kernel: str(timing.kernel), ...(timing.resumed === true ? { resumed: true as const } : {}) },
     selection: selectionOf(t.selection),
-    members: Array.isArray(t.members) ? t.members.map((x) => { const m: Json = isObject(x) ? x : {}; return { bestEpoch: num(m.bestEpoch), epochs: num(m.epochs) }; }) : undefined,
+    members: Array.isArray(t.members) ? t.members.map((x) => {
+      const m: Json = isObject(x) ? x : {};
+      return { bestEpoch: num(m.bestEpoch), epochs: num(m.epochs), loss: num(m.loss), accuracy: num(m.accuracy), valLoss: numOrNull(m.valLoss) ?? null, valAccuracy: numOrNull(m.valAccuracy) ?? null };
+    }) : undefined,
   };
 }
 

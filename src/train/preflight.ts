@@ -19,6 +19,7 @@ import { type Cell, cellOf, directionsOf, layersOf } from '../model/layout.js';
 import type { Readout } from '../model/rnn.js';
 import type { HyperparameterOptions } from './defaults.js';
 import { asFlagWithValue } from './option-checks.js';
+import { BEFORE_THE_OPTION } from '../eval/training-record.js';
 import { checkSameChannels, checkSomeLabelKnown, nameList } from '../data/names.js';
 
 export interface OutputPaths {
@@ -191,21 +192,6 @@ const KERNEL_HINT = "--kernel ts, or wasm with TRAIN_SIGNALS_KERNEL=plain for wa
 
 const resumeError = (file: string, what: string) =>
   new UserError(`${what}; resume with the command that started the run (or start afresh without --resume, deleting ${file} first where this run writes its checkpoint there)`, { file });
-
-/**
- * The options a checkpoint of an earlier version does not record, because that version had no such option: it
- * ran without them, so its run goes on without them rather than with today's defaults. Shape options among them
- * keep the checkpoint's weights' shape.
- */
-const BEFORE_THE_OPTION = {
-  resample: 0, members: 1, stride: 1, cell: 'rnn', bidirectional: false, layers: 1, schedule: 'constant', warmup: 0, weightDecay: 0,
-  noise: 0, warp: 0, mixup: 0, guidedWarp: 0, classWeights: 'none',
-} as const;
-
-/** A recorded set of hyperparameters with those its version did not have as that version ran (BEFORE_THE_OPTION). */
-export function withOptionsBefore(recorded: Readonly<Record<string, unknown>>): Record<string, unknown> {
-  return { ...BEFORE_THE_OPTION, ...recorded };
-}
 
 /**
  * o with the options ck's version did not have as that version ran (BEFORE_THE_OPTION); one that o gives
