@@ -742,7 +742,11 @@ test('names Node cannot pass on (bytes not UTF-8) and a working folder past 4096
   assert.equal(inside.status, 2, inside.stderr);
   assert.match(inside.stderr, /^train-signals: --out m\.json: the folder .*d\uFFFD: the path holds bytes that are not UTF-8/);
   assert.equal(run(`ls -A | od -c | grep -c '377'`).stdout.trim(), '2', 'only the two names the test made hold the byte');
-  assert.deepEqual(readdirSync(dir).filter((n) => n.endsWith('.json') && !n.startsWith('out')), ['link.json']);
+  // A name that holds U+FFFD itself (in UTF-8, EF BF BD) is a name like any other.
+  const replacement = run(`${train} --out $'ok\\xef\\xbf\\xbd.json'`);
+  assert.equal(replacement.status, 0, replacement.stderr);
+  assert.ok(existsSync(join(dir, 'ok\uFFFD.json')));
+  assert.deepEqual(readdirSync(dir).filter((n) => n.endsWith('.json') && !n.startsWith('out')).sort(), ['link.json', 'ok\uFFFD.json']);
   // A working folder past PATH_MAX: Node's own stack trace, exit 1.
   const deep = run(`mkdir deep && cd deep && n=$(printf 'd%.0s' $(seq 250)); for i in $(seq 17); do mkdir $n && cd $n || exit 9; done; ${train} --out m.json`);
   assert.equal(run('rm -rf deep').status, 0, 'the folder removed here: Node cannot remove a path that long');
@@ -757,7 +761,7 @@ test('a divergence whose last checkpoint was far out already says to start afres
   const wild = cli([...args, '--lr', '1e8', '--clip', '0', '--optimizer', 'sgd'], { cwd: dir });
   assert.equal(wild.code, 2, wild.stderr);
   // Resuming it with any --lr diverged again (its weights near 1e27), and a fresh run was refused beside it.
-  assert.match(wild.stderr, /the last good checkpoint \(after epoch \d+\) is m x\.json\.ckpt, but its weights were far out already \(a training loss ten times chance's\); delete it and train afresh with a smaller --lr\n$/);
+  assert.match(wild.stderr, /the last checkpoint \(after epoch \d+\) is m x\.json\.ckpt, but its weights were far out already \(a training loss ten times chance's\); delete it and train afresh with a smaller --lr\n$/);
   const beside = cli(args, { cwd: dir });
   assert.equal(beside.code, 2);
   assert.match(beside.stderr, /a checkpoint of an earlier run is there .*; continue it with --resume 'm x\.json\.ckpt', or delete it/);
@@ -793,7 +797,7 @@ test('the model that cannot be written at the end (a full disk) says the trainin
   const args = ['train', join(ROOT, 'datasets/cbf/train.csv'), '--epochs', '3', '--hidden', '4', '--select', 'off', '--members', '1', '--quiet', '--checkpoint', 'c.ckpt'];
   const full = cli([...args, '--out', '/dev/full'], { cwd: dir });
   assert.equal(full.code, 2, full.stderr);
-  assert.match(full.stderr, /^train-signals: \/dev\/full: the device takes no more \(ENOSPC\).*; the training is kept in c\.ckpt: once the model can be written, train … --resume c\.ckpt writes it without training again\n$/);
+  assert.match(full.stderr, /^train-signals: \/dev\/full: the device takes no more \(ENOSPC\); send the output elsewhere; the model was not written, but the training is kept in c\.ckpt: once the model can be written, train … --resume c\.ckpt writes it without training again\n$/);
   const resumed = cli([...args, '--out', 'm.json', '--resume', 'c.ckpt'], { cwd: dir });
   assert.equal(resumed.code, 0, resumed.stderr);
   assert.equal(JSON.parse(readFileSync(join(dir, 'm.json'), 'utf8')).training.history.length, 3);

@@ -16,9 +16,10 @@ test('trainingRecord keeps the fields of the form train() writes and leaves out 
     history: [{ epoch: 1, loss: 0.5, accuracy: 0.9, valLoss: null, valAccuracy: null }, null, { epoch: 'x' }, { epoch: 2, loss: 0.4, accuracy: 1, valLoss: 0.3, valAccuracy: 0.8, lr: 1e-3 }],
     bestEpoch: 'x', sequences: 30, hyperparameters: 'x', timing: { seconds: 'x', threads: 2, kernel: 5 },
     selection: { chosen: 'a', folds: 2, candidates: [null, { name: 'a', accuracy: 0.5, logLoss: 1 }, { name: 5 }] },
-    members: [{ seed: 1, bestEpoch: 3, epochs: 4 }, 'x', { bestEpoch: 'x', epochs: 4 }],
+    members: [{ seed: 1, bestEpoch: 3, epochs: 4, loss: 0.2, accuracy: 0.9, valLoss: null }, 'x', { bestEpoch: 'x', epochs: 4, loss: 'x' }],
   });
-  assert.deepEqual(r.members, [{ bestEpoch: 3, epochs: 4 }, { bestEpoch: undefined, epochs: undefined }, { bestEpoch: undefined, epochs: 4 }]);
+  const none = { loss: undefined, accuracy: undefined, valLoss: null, valAccuracy: null };
+  assert.deepEqual(r.members, [{ bestEpoch: 3, epochs: 4, ...none, loss: 0.2, accuracy: 0.9 }, { bestEpoch: undefined, epochs: undefined, ...none }, { bestEpoch: undefined, epochs: 4, ...none }]);
   assert.deepEqual(r.files, ['a.csv', 'b.csv']);
   assert.deepEqual(r.fingerprints, [{ bytes: 10, sha256: sha }, null, null, null]);
   assert.deepEqual(r.history.map((e) => e.epoch), [1, 2]);
@@ -26,6 +27,8 @@ test('trainingRecord keeps the fields of the form train() writes and leaves out 
   assert.equal(r.bestEpoch, undefined);
   assert.equal(r.sequences, 30);
   assert.equal(r.hyperparameters, undefined);
+  // A record of an earlier version without options it did not have: read as that version ran.
+  assert.deepEqual(trainingRecord({ hyperparameters: { hidden: 8 } }).hyperparameters?.cell, 'rnn');
   assert.deepEqual(r.timing, { seconds: undefined, sequencesPerSecond: undefined, threads: 2, kernel: undefined });
   assert.deepEqual(r.selection, { chosen: 'a', folds: 2, candidates: [{ name: 'a', accuracy: 0.5, logLoss: 1 }] });
   assert.deepEqual(trainingRecord(null), { files: undefined, fingerprints: [], history: [], bestEpoch: undefined, sequences: undefined, hyperparameters: undefined, timing: { seconds: undefined, sequencesPerSecond: undefined, threads: undefined, kernel: undefined }, selection: undefined, members: undefined });

@@ -5,6 +5,7 @@ import { realpathSync } from 'node:fs';
 import path from 'node:path';
 import { hideBin } from 'yargs/helpers';
 import { shellQuote } from '../data/visible.js';
+import { usersNodeFlags } from './rerun.js';
 
 export { shellQuote };
 
@@ -21,7 +22,7 @@ export function shellCommand(words: readonly string[]): string {
  * dist), since the bare name would not be found.
  */
 export function programWords(
-  env: Readonly<Record<string, string | undefined>> = process.env, script: string | undefined = process.argv[1], nodeFlags: readonly string[] = process.execArgv,
+  env: Readonly<Record<string, string | undefined>> = process.env, script: string | undefined = process.argv[1], nodeFlags: readonly string[] = usersNodeFlags(),
 ): string[] {
   if (env.npm_command === 'exec') return ['npx', PROGRAM];
   if (script === undefined || onPath(env.PATH ?? '', script)) return [PROGRAM];

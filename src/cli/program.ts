@@ -179,7 +179,8 @@ function unknownFlags(raw: readonly string[], y: any): string | null {
     // The value of the flag before it, that starts with a dash (`--out -o.json`): yargs reads it as flags.
     const before = /^--([a-z-]+)$/.exec(raw[i - 1] ?? '');
     if (short !== null && before !== null && known.includes(before[1]) && !booleans.has(before[1])) {
-      return `${raw[i - 1]} ${arg}: a value that starts with a dash is read as flags; write ${raw[i - 1]} ${shellQuote(`./${arg}`)} for a file, or ${raw[i - 1]}=${shellQuote(arg)}`;
+      const file = FILE_FLAGS.includes(before[1]) ? `${raw[i - 1]} ${shellQuote(`./${arg}`)} for a file, or ` : '';
+      return `${raw[i - 1]} ${arg}: a value that starts with a dash is read as flags; write ${file}${raw[i - 1]}=${shellQuote(arg)}`;
     }
     if (short !== null && short[1] !== 'h') {
       const word = short[1];
@@ -206,19 +207,31 @@ function filesAsFlag(raw: readonly string[], arg: string): string | null {
   return `--${m[2]} is not a flag: give the file(s) without one, e.g. ${NAME} ${example}`;
 }
 
+/** The flags whose value is a file. */
+const FILE_FLAGS = ['out', 'test', 'report', 'checkpoint', 'resume', 'init', 'model', 'onnx', 'safetensors'];
+
+/** A negative number in e-notation, which yargs reads as a cluster of one-letter flags (`-1e3`: `-1`, `-e`). */
+const NEGATIVE_E = /^-(\d+\.?\d*|\.\d+)[eE][-+]?\d+$/;
+
 /**
- * `--flag -1e3` as `--flag=-1e3`: yargs reads a negative number in e-notation as a cluster of one-letter flags
- * (`Unknown arguments: 1, e`), where `-1.5` is a number to it.
+ * `--flag -1e3` as `--flag=-1e3`, for a flag that takes a value (`-1.5` is a number to yargs, `-1e3` is not). Any
+ * other such word before `--` is refused: after a yes/no flag, or alone, it would be dropped with its flag.
  */
 function joinNegativeNumbers(argv: readonly string[]): string[] {
   const out: string[] = [];
   const end = argv.includes('--') ? argv.indexOf('--') : argv.length;
   for (let i = 0; i < argv.length; i++) {
+    const flag = /^--([^=]+)$/.exec(argv[i]);
     const next = argv[i + 1];
-    if (i + 1 < end && /^--[^=]+$/.test(argv[i]) && next !== undefined && /^-(\d+\.?\d*|\.\d+)[eE][-+]?\d+$/.test(next)) {
+    if (i + 1 < end && flag !== null && ALL_FLAGS.includes(flag[1]) && !BOOLEAN_FLAGS.has(flag[1]) && next !== undefined && NEGATIVE_E.test(next)) {
       out.push(`${argv[i]}=${next}`);
       i++;
-    } else out.push(argv[i]);
+      continue;
+    }
+    if (i < end && NEGATIVE_E.test(argv[i])) {
+      throw usageError(`${argv[i]} is read as flags (a negative number in e-notation): give a number right after the flag it is for, and a file of that name as ${shellQuote(`./${argv[i]}`)}`);
+    }
+    out.push(argv[i]);
   }
   return out;
 }

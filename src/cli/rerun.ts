@@ -32,7 +32,7 @@ const ROOMY_CAP = 128 * 2 ** 30;
  * reaches the child twice, and the child takes a second within a second for that copy (interrupt.ts).
  */
 export function rerunWithoutTrapHandler(): Promise<number> {
-  const child = spawn(process.execPath, [...process.execArgv, '--disable-wasm-trap-handler', ...process.argv.slice(1)], {
+  const child = spawn(process.execPath, [...process.execArgv, TRAP_HANDLER_OFF, ...process.argv.slice(1)], {
     stdio: 'inherit', env: { ...process.env, [PARENT]: String(process.pid) },
   });
   for (const signal of ['SIGINT', 'SIGHUP', 'SIGTERM'] as const) process.on(signal, () => child.kill(signal));
@@ -41,6 +41,15 @@ export function rerunWithoutTrapHandler(): Promise<number> {
     child.on('exit', (code, signal) => resolve(code ?? 128 + (signal === null ? 0 : (constants.signals[signal] ?? 0))));
   });
 }
+
+/** Node's flags as the user gave them: a rerun's child has the one it was rerun with besides. */
+export function usersNodeFlags(): string[] {
+  const flags = [...process.execArgv];
+  if (isRerunChild()) flags.splice(flags.lastIndexOf(TRAP_HANDLER_OFF), 1);
+  return flags;
+}
+
+const TRAP_HANDLER_OFF = '--disable-wasm-trap-handler';
 
 /** Whether this process is a rerun's child. */
 export function isRerunChild(env: Readonly<Record<string, string | undefined>> = process.env): boolean {

@@ -494,8 +494,6 @@ function toUserError(e: unknown, file: string, lastLine: number): unknown {
       return new UserError(`no such file; check the path${didYouMeanFile(file)}`, { file });
     case 'EISDIR':
       return new UserError('is a directory, not a CSV file; give the path of a file', { file });
-    case 'ENXIO':
-      return new UserError('is a socket or a device with nothing behind it, not a file; give the path of a file', { file });
     case 'ERR_INVALID_ARG_TYPE':
     case 'ERR_INVALID_ARG_VALUE':
       return new UserError('not a usable file path', { file: String(file) });

@@ -2,14 +2,15 @@
 // that leads nowhere or in a circle, a file name taken for a folder, a folder on the way that cannot be searched,
 // a path too long, a name whose bytes are not UTF-8 (which Node cannot name).
 
-import { lstatSync, readlinkSync } from 'node:fs';
+import { isUtf8 } from 'node:buffer';
+import { lstatSync, readFileSync, readlinkSync } from 'node:fs';
 import { visible } from './visible.js';
 
 /** The message for `code` met opening `path` (without the path), or null where the caller's own wording fits. */
 export function pathProblem(code: string | undefined, path: string): string | null {
   switch (code) {
     case 'ENOENT': {
-      if (path.includes(NOT_UTF8)) return NOT_UTF8_PROBLEM;
+      if (lostBytes(path)) return NOT_UTF8_PROBLEM;
       const target = danglingTarget(path);
       return target === null ? null : `is a symbolic link to ${visible(target)}, which leads to no file; point it at the file`;
     }
@@ -17,8 +18,10 @@ export function pathProblem(code: string | undefined, path: string): string | nu
       return 'is a loop of symbolic links (ELOOP); check where the links lead';
     case 'ENOTDIR':
       return 'a part of the path before the name is not a folder (ENOTDIR); check the path (a file name followed by /?)';
+    case 'ENXIO':
+      return 'is a socket or a device with nothing behind it, not a file; give the path of a file';
     case 'ENAMETOOLONG':
-      return 'the path is longer than the system allows (ENAMETOOLONG); give a shorter one (relative to a nearer folder)';
+      return 'the path, or a name in it (255 bytes at most), is longer than the system allows (ENAMETOOLONG); shorten it';
     case 'EACCES':
     case 'EPERM':
       return `permission denied (${code}); make the file readable, and the folders on its path searchable`;
@@ -32,7 +35,72 @@ export function pathProblem(code: string | undefined, path: string): string | nu
  * or the working folder as that character and cannot name the file they name.
  */
 export const NOT_UTF8 = '\uFFFD';
+
+/**
+ * Whether `path` holds bytes that are not UTF-8 (where Node shows U+FFFD): it came so from the command line (its
+ * raw words, /proc/self/cmdline) or lies under a working folder so named; a name that holds U+FFFD itself, as
+ * UTF-8, is a name like any other. Where /proc cannot tell, every U+FFFD is taken for such bytes.
+ */
+export function lostBytes(path: string): boolean {
+  if (!path.includes(NOT_UTF8)) return false;
+  const words = rawWordsNotUtf8();
+  if (words === null) return true;
+  return words.some((w) => w.includes(path) || path.includes(w)) || workingFolderNotUtf8();
+}
+
+let rawWords: string[] | null | undefined;
+
+/** The command line's words whose bytes are not UTF-8, as Node decodes them; null where /proc cannot tell. */
+function rawWordsNotUtf8(): string[] | null {
+  if (rawWords === undefined) {
+    try {
+      const all = readFileSync('/proc/self/cmdline');
+      const words: Buffer[] = [];
+      for (let at = 0; at < all.length;) {
+        const end = all.indexOf(0, at);
+        words.push(all.subarray(at, end < 0 ? all.length : end));
+        at = end < 0 ? all.length : end + 1;
+      }
+      rawWords = words.filter((w) => !isUtf8(w)).map((w) => w.toString('utf8'));
+    } catch {
+      rawWords = null;
+    }
+  }
+  return rawWords;
+}
+
+function workingFolderNotUtf8(): boolean {
+  try {
+    return !isUtf8(readlinkSync('/proc/self/cwd', { encoding: 'buffer' }));
+  } catch {
+    return false;
+  }
+}
 export const NOT_UTF8_PROBLEM = 'the path holds bytes that are not UTF-8 (shown as \uFFFD), which Node cannot name; rename the file or folder in UTF-8';
+
+/**
+ * What an error in reaching the folder `dir` an output goes to says (the clause after the output's flag and
+ * path), or null where the folder is simply not there.
+ */
+export function folderProblem(code: string | undefined, dir: string): string | null {
+  switch (code) {
+    case 'ENOENT': {
+      const target = danglingTarget(dir);
+      return target === null ? null : `the folder ${visible(dir)} is a symbolic link to ${visible(target)}, which leads to no folder; point it at one`;
+    }
+    case 'ELOOP':
+      return `the folder ${visible(dir)} is a loop of symbolic links (ELOOP); check where the links lead`;
+    case 'ENOTDIR':
+      return `a part of ${visible(dir)} is not a folder (ENOTDIR); check the path`;
+    case 'EACCES':
+    case 'EPERM':
+      return `a folder on the way to ${visible(dir)} cannot be searched (${code}); make the folders on the path searchable to you, or choose another path`;
+    case 'ENAMETOOLONG':
+      return `the folder's path ${visible(dir)} is longer than the system allows (ENAMETOOLONG); write to a folder nearer the root`;
+    default:
+      return null;
+  }
+}
 
 /** Where the symbolic link at `path` leads, when it is one; null otherwise. */
 function danglingTarget(path: string): string | null {

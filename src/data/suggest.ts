@@ -57,7 +57,7 @@ export function didYouMeanFile(path: string): string {
   if (near === undefined) return '';
   // Looks the same, is not: accents composed otherwise (macOS writes names decomposed, NFD; a keyboard, NFC).
   if (basename(near).normalize('NFC') === basename(path).normalize('NFC')) {
-    return `; ${near} is there, its name the same letters written otherwise in Unicode (composed or decomposed accents): give that name, or rename the file`;
+    return `; ${near} is there, its name the same letters written otherwise in Unicode (composed or decomposed accents), which cannot be typed apart: complete the name with the Tab key, or rename the file`;
   }
   return `; did you mean ${near}?`;
 }

@@ -20,8 +20,14 @@ import { type KernelExports, RESERVED, checkAddressable, instantiate, isAddressa
 
 /** The steps predictSequence's workspace must hold: 1 (only the last state), or the longest sequence with two layers (the second reads all the first's). */
 export function predictionCapacity(shape: Shape, lengths: ArrayLike<number>): number {
-  return layersOf(shape) === 2 ? Math.max(1, ...Array.from(lengths)) : 1;
+  if (layersOf(shape) !== 2) return 1;
+  let longest = 1;
+  for (let i = 0; i < lengths.length; i++) longest = Math.max(longest, lengths[i]);
+  return longest;
 }
+
+/** Sequences the reference predictor frames at a time: its copy of them stays small whatever the set. */
+const REFERENCE_SLICE = 256;
 
 /**
  * A predictor through the reference kernel (predictSequence), one sequence at a time after the engine's framing:
@@ -31,10 +37,12 @@ export function referencePredictor(shape: Shape, readout: Readout, stride = 1): 
   const { C } = shape;
   const scratch = chunkScratch();
   return (params, data, idx, probs, logp) => {
-    const N = idx.length;
-    const framed = framedChunk(scratch, data, idx, 0, N, stride).data;
-    const ws = createWorkspace((n) => new Float32Array(n), shape, predictionCapacity(shape, framed.lengths));
-    for (let i = 0; i < N; i++) logp[i] = predictSequence(probs.subarray(i * C, (i + 1) * C), params, shape, readout, framed, i, ws);
+    for (let from = 0; from < idx.length; from += REFERENCE_SLICE) {
+      const to = Math.min(idx.length, from + REFERENCE_SLICE);
+      const framed = framedChunk(scratch, data, idx, from, to, stride).data;
+      const ws = createWorkspace((n) => new Float32Array(n), shape, predictionCapacity(shape, framed.lengths));
+      for (let i = from; i < to; i++) logp[i] = predictSequence(probs.subarray(i * C, (i + 1) * C), params, shape, readout, framed, i - from, ws);
+    }
   };
 }
 

@@ -15,6 +15,7 @@ import { matchesAny, recordedFingerprints } from '../io/fingerprint.js';
 import { cutShortWarnings } from '../data/cut-short.js';
 import { visible } from '../data/visible.js';
 import { spelledOtherwise } from '../data/names.js';
+import { defaultBuild } from '../engine/wasm.js';
 
 export interface FileEvaluation {
   readonly file: string;
@@ -114,6 +115,7 @@ export async function evaluate(model: Model, o: EvaluateOptions): Promise<FileEv
   checkFileList(o?.files, 'files');
   checkCallbacks(o, ['onWarning']);
   checkOnce(o.files, 'the files to evaluate'); // a file twice would count its sequences twice in the total
+  defaultBuild(); // a Node that cannot run the kernel is refused before any line is said
   if (o.onWarning) {
     const recorded = recordedFingerprints(model.training);
     for (const f of o.files) if (matchesAny(f, recorded)) o.onWarning(`${visible(f)} holds the same bytes as a file the model was trained on; its accuracy is not a held-out figure`);

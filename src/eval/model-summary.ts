@@ -9,6 +9,8 @@ import { hiddenText, membersOf } from '../model/ensemble.js';
 import { visible } from '../data/visible.js';
 import { csvName, nameList } from '../data/names.js';
 import { trainingRecord } from './training-record.js';
+import { checkModelArgument } from '../data/arguments.js';
+import { UserError } from '../errors.js';
 
 const list = (xs: readonly string[]) => nameList(xs.map(visible)) + (xs.length > 20 ? ' (--json lists them all)' : '');
 const num = (x: unknown, digits = 4) => (typeof x === 'number' && Number.isFinite(x) ? String(Number(x.toPrecision(digits))) : '-');
@@ -29,13 +31,18 @@ function parameterText(m: Model): string {
   return `${all.toLocaleString('en-US')} parameters${M > 1 ? ` (${trained.toLocaleString('en-US')} of them the members' own; the rest, zeros between their blocks)` : ''}`;
 }
 
-/** The lines `info` prints for a model read from `path` (the text as the file holds it: visibleLines() it for a terminal). */
-export function modelSummary(m: Model, path: string): string {
+/**
+ * The lines `info` prints for a model, read from `path` if given (the names as the file holds them: visibleLines()
+ * them for a terminal).
+ */
+export function modelSummary(m: Model, path?: string): string {
+  checkModelArgument(m, 'model');
+  if (path !== undefined && typeof path !== 'string') throw new UserError(`modelSummary() path must be the model file's name to show, or left out (got ${typeof path})`);
   const t = trainingRecord(m.training);
   const hp = t.hyperparameters ?? {};
   const layout = m.layout;
   const lines = [
-    `${visible(path)}: a ${layersOf(m.shape) === 2 ? 'two-layer ' : ''}${directionsOf(m.shape) === 2 ? 'bidirectional ' : ''}${cellOf(m.shape) === 'gru' ? 'GRU' : 'tanh RNN'} classifier, ` +
+    `${path === undefined ? 'A' : `${visible(path)}: a`} ${layersOf(m.shape) === 2 ? 'two-layer ' : ''}${directionsOf(m.shape) === 2 ? 'bidirectional ' : ''}${cellOf(m.shape) === 'gru' ? 'GRU' : 'tanh RNN'} classifier, ` +
       `${hiddenText(m)}, readout ${m.readout}; ${parameterText(m)}`,
     `  classes (${m.classes.length}): ${list(m.classes)}`,
     `  channels (${m.channels.length}): ${list(m.channels.map(csvName))}${sequenceNormOf(m) ? ', each sequence on its own scale (with its level and log scale)' : ''}${differencesOf(m) ? ', and their first differences' : ''}`,

@@ -27,6 +27,7 @@ import { checkSameChannels } from '../data/names.js';
 import { UNLABELLED, scoreInSlices } from './score.js';
 import type { RowOutput } from '../io/stream-out.js';
 import { checkOnce } from '../io/paths.js';
+import { defaultBuild } from '../engine/wasm.js';
 
 export interface PredictOptions extends LoadOptions {
   readonly files: readonly string[];
@@ -195,6 +196,7 @@ async function scoreFiles(model: Model, o: PredictOptions, sink: PredictionSink)
   checkKnownOptions(o ?? {}, FILES_OPTION_KEYS, 'predict()');
   checkFileList(o?.files, 'files');
   checkOnce(o.files, 'the files to predict');
+  defaultBuild(); // a Node that cannot run the kernel is refused before any row is written
   const scorer = createBatchScorer(model);
   const opts: ReadOptions = { ...layoutOptions(model, o), requireLabels: false };
   const summary: PredictSummary['files'] = [];

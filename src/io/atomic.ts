@@ -19,7 +19,7 @@ import { UserError } from '../errors.js';
 import { descriptorOf, descriptorTarget } from './descriptors.js';
 import { untilDone } from './pipe-wait.js';
 import { MAX_LINKS, linkTarget, physicalPath } from './paths.js';
-import { NOT_UTF8, NOT_UTF8_PROBLEM, pathProblem } from '../data/path-problem.js';
+import { NOT_UTF8_PROBLEM, folderProblem, lostBytes } from '../data/path-problem.js';
 
 /** Where a write to a path lands: `path` after following links, written in place (device, FIFO) or replaced. */
 export interface OutputTarget {
@@ -305,7 +305,7 @@ function stageFile(path: string, data: string | Uint8Array): Staged {
     fd = -1;
   } catch (e) {
     if (fd >= 0) closeSync(fd);
-    rmSync(tmp, { force: true });
+    removeTemp(tmp);
     throw writeError(e, path, t.mode !== null ? 'kept' : 'none');
   }
   return {
@@ -314,7 +314,7 @@ function stageFile(path: string, data: string | Uint8Array): Staged {
       try {
         renameSync(tmp, t.path);
       } catch (e) {
-        rmSync(tmp, { force: true });
+        removeTemp(tmp);
         throw writeError(e, path, t.mode !== null ? 'kept' : 'none');
       }
       syncFolder(t.path);
@@ -323,6 +323,28 @@ function stageFile(path: string, data: string | Uint8Array): Staged {
       rmSync(tmp, { force: true });
     },
   };
+}
+
+/**
+ * Removes a failed write's temp file. Where even that fails (its folder replaced by a file: ENOTDIR), the write's
+ * own error is the one to tell; a temp file left behind is removed by a later write's sweep (removeStrays).
+ */
+function removeTemp(tmp: string): void {
+  try {
+    rmSync(tmp, { force: true });
+  } catch {
+    // the write's error follows
+  }
+}
+
+/** Whether path is a FIFO or a device (written in place: a compressor may be reading it). */
+function isFifoOrDevice(path: string): boolean {
+  try {
+    const st = statSync(path);
+    return st.isFIFO() || st.isCharacterDevice();
+  } catch {
+    return false;
+  }
 }
 
 /** Makes a rename into path's folder durable. */
@@ -338,17 +360,17 @@ export function syncFolder(path: string): void {
 /** Checks that the folder `path` would be written into exists. Throws a UserError naming `flag` and what to do. */
 export function checkFolder(path: string, flag: string): void {
   // Node would write another name than the one meant (each byte that is not UTF-8 as U+FFFD).
-  if (path.includes(NOT_UTF8)) throw new UserError(`${flag} ${path}: ${NOT_UTF8_PROBLEM}`);
+  if (lostBytes(path)) throw new UserError(`${flag} ${path}: ${NOT_UTF8_PROBLEM}`);
   // A reader would take the name at its word and fail on plain text (gunzip, pandas' read_csv).
   const packed = /\.(gz|bz2|xz|zst|zip)$/i.exec(path);
-  if (packed !== null) throw new UserError(`${flag} ${path}: the tool writes it uncompressed, not as the name says; name it without .${packed[1]} (and compress it afterwards)`);
+  if (packed !== null && !isFifoOrDevice(path)) throw new UserError(`${flag} ${path}: the tool writes it uncompressed, not as the name says; name it without .${packed[1]} (and compress it afterwards)`);
   const dir = dirname(physicalPath(path));
   let st;
   try {
     st = statSync(dir);
   } catch (e) {
-    const problem = dir.includes(NOT_UTF8) ? NOT_UTF8_PROBLEM : pathProblem((e as NodeJS.ErrnoException).code, dir);
-    throw new UserError(`${flag} ${path}: ${problem === null ? `the folder ${dir} does not exist; create it or choose another path` : `the folder ${dir}: ${problem}`}`);
+    const problem = lostBytes(dir) ? `the folder ${dir}: ${NOT_UTF8_PROBLEM}` : folderProblem((e as NodeJS.ErrnoException).code, dir);
+    throw new UserError(`${flag} ${path}: ${problem ?? `the folder ${dir} does not exist; create it or choose another path`}`);
   }
   if (!st.isDirectory()) throw new UserError(`${flag} ${path}: ${dir} is not a folder; choose another path`);
 }

@@ -80,7 +80,6 @@ export function readInputFile(path: string, kind: InputKind): Buffer {
   }
 }
 
-/** The most bytes `kind` reads of a file that opens with `head` (its first HEAD_BYTES, or fewer if it is shorter). */
 /** Whether path is a character device (/dev/null): what it gives is no program's output. */
 function isDevice(path: string): boolean {
   try {
@@ -90,6 +89,7 @@ function isDevice(path: string): boolean {
   }
 }
 
+/** The most bytes `kind` reads of a file that opens with `head` (its first HEAD_BYTES, or fewer if it is shorter). */
 function limitOf(kind: InputKind, head: Uint8Array): number {
   const max = kind.maxBytes ?? MAX_JSON_BYTES;
   return typeof max === 'number' ? max : max(head);

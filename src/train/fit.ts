@@ -236,11 +236,9 @@ export async function fit(given: DataSet, normalization: Normalization | null, o
   checkOptionsObject(o, 'fit()');
   checkOneFit(o);
   checkKnownOptions(o, FIT_OPTION_KEYS, 'fit()');
-  if (o.resume !== undefined) {
-    checkFitState(o.resume);
-    checkResumeKernel(o.resume, o.kernel ?? 'wasm');
-  }
+  if (o.resume !== undefined) checkFitState(o.resume);
   checkOptions(o, asOption, 'fit');
+  if (o.resume !== undefined) checkResumeKernel(o.resume, o.kernel ?? 'wasm');
   checkCallbacks(o, ['onEpoch', 'onBatch', 'onCheckpoint']);
   if (o.init !== undefined) checkModelArgument(o.init, 'init');
   checkDataArgument(given, 'fit() data', { dataSet: true });

@@ -190,6 +190,9 @@ const TRAINING_CHANGES = new Set(['epochs', 'lr', 'clip', 'patience']);
 
 const KERNEL_HINT = "--kernel ts, or wasm with TRAIN_SIGNALS_KERNEL=plain for wasm-plain, unset for wasm-fma where this Node compiles relaxed SIMD and the CPU has FMA";
 
+/** The options model selection chooses where they are not given (select.ts), or the defaults set where it is skipped. */
+const SELECTED = new Set(['noise', 'warp', 'mixup', 'weightDecay', 'readout', 'resample', 'layers']);
+
 const resumeError = (file: string, what: string) =>
   new UserError(`${what}; resume with the command that started the run (or start afresh without --resume, deleting ${file} first where this run writes its checkpoint there)`, { file });
 
@@ -241,9 +244,7 @@ export function checkResume(ck: Checkpoint, file: string, hp: Readonly<Record<st
   if (typeof hp.epochs === 'number' && hp.epochs < trained) {
     throw new UserError(`--epochs ${hp.epochs} is fewer than the ${trained} epochs this checkpoint's run has trained; give ${trained} or more to resume it`, { file });
   }
-  // Whether the run selects first: a choice of selection's that differs follows from it.
-  const entries = Object.entries(ck.hyperparameters).sort(([a], [b]) => Number(b === 'select') - Number(a === 'select'));
-  for (const [key, was] of entries) {
+  for (const [key, was] of Object.entries(ck.hyperparameters)) {
     // An ensemble's finished members trained with the old value: a change would make its members unlike.
     if (RESUMABLE_CHANGES.has(key) && (finished === 0 || !TRAINING_CHANGES.has(key))) continue;
     if (!Object.prototype.hasOwnProperty.call(hp, key)) {
@@ -255,7 +256,9 @@ export function checkResume(ck: Checkpoint, file: string, hp: Readonly<Record<st
       if (key === 'kernel') throw resumeError(file, `the kernel here is ${JSON.stringify(now)} but the checkpoint was trained with ${JSON.stringify(was)}, which rounds otherwise, so the model would be neither run's (${KERNEL_HINT})`);
       const then = asFlagWithValue(key, was);
       const why = RESUMABLE_CHANGES.has(key) ? `${finished} finished member(s) of this ensemble were trained with ${then}` : `the checkpoint was trained with ${then}`;
-      throw resumeError(file, `this run has ${asFlagWithValue(key, now)} but ${why}`);
+      // Options model selection sets where they are not given: the difference may be the --select of the two runs.
+      const selected = SELECTED.has(key) ? ` (an option model selection sets where it is not given: the run that started it may have had another --select)` : '';
+      throw resumeError(file, `this run has ${asFlagWithValue(key, now)} but ${why}${selected}`);
     }
   }
 }

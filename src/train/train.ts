@@ -215,7 +215,9 @@ async function trainClaimed(given: TrainOptions, outputs: OutputPaths): Promise<
     } catch (e) {
       // The training is in the last checkpoint (written at the end of the last member): no need to train again.
       if (!(e instanceof UserError) || last === undefined) throw e;
-      throw new UserError(`${e.detail}; the training is kept in ${last.path}: once the model can be written, train … --resume ${shellQuote(last.path)} writes it without training again`, { file: e.file, line: e.line, column: e.column, cause: e });
+      // Not "run again": a run beside the checkpoint is refused, and the training need not be done again.
+      const why = e.detail.replace(/ and run again(?= \()/, '').replace(/ \((the old file is unchanged|nothing was written|what reached it is incomplete)\)$/, '');
+      throw new UserError(`${why}; the model was not written, but the training is kept in ${last.path}: once the model can be written, train … --resume ${shellQuote(last.path)} writes it without training again`, { file: e.file, line: e.line, column: e.column, cause: e });
     }
   }
   if (o.out && path !== undefined && outputs.checkpointIsDefault) rmSync(path, { force: true }); // the model is the result now
@@ -453,7 +455,7 @@ function withCheckpoint(e: unknown, last: LastCheckpoint | undefined, checkpoint
     e.checkpoint = last?.path;
     return e;
   }
-  const where = last !== undefined ? `the last good checkpoint (after ${last.after}) is ${last.path}`
+  const where = last !== undefined ? `the last ${last.farOut ? '' : 'good '}checkpoint (after ${last.after}) is ${last.path}`
     : checkpointing ? 'no checkpoint was written (it stopped before the first)'
       : 'no checkpoint was written (a run without an output file or a checkpoint path writes none)';
   if (e instanceof DivergedError) {
