@@ -224,9 +224,8 @@ export const TANH_K = memory.data<f32>([
 
 /**
  * tanh of 4 floats. Each branch is computed only when some lane takes it: the test is per vector, and the
- * polynomial reaches up to 1.25 so that most vectors (92–98 % of the pre-activations of the benchmark models,
- * 89 % of a trained CBF model's, against 26–54 % up to 0.625) skip the exponential. Each lane's value depends
- * only on that lane.
+ * polynomial reaches up to 1.25 so that most vectors of a trained model's pre-activations skip the exponential
+ * (docs/performance.md). Each lane's value depends only on that lane.
  */
 @inline export function tanh4(x: v128): v128 {
   const small4 = f32x4.lt(f32x4.abs(x), v128.load(TANH_K, 48)); // |x| < 1.25 (false for NaN)

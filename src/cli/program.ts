@@ -353,8 +353,8 @@ async function run(argv: string[]): Promise<number> {
     checkWords(argv);
     const cli: any = yargs(joinNegativeNumbers(argv).map((a, i, words) => (a === '-' && !words.slice(0, i).includes('--') ? DASH : a)));
     // yargs lays out a command's whole help text as the command starts, kept for a failure it would report
-    // itself; .fail below reports every failure instead, so the text is never shown, and laying it out took a
-    // quarter of the CPU time of a command that stops at its input. --help lays its text out when asked.
+    // itself; .fail below reports every failure instead, so the text is never shown, and laying it out costs a
+    // command that stops at its input much of its time. --help lays its text out when asked.
     cli.getInternalMethods().getUsageInstance().cacheHelpMessage = () => {};
     await cli
       // The tool's messages are English, and its hints read yargs' English wording (missing, badChoice): a

@@ -146,7 +146,7 @@ const GrowableBuffer = SharedArrayBuffer as unknown as new (byteLength: number, 
 /**
  * Float32 rows in one growable SharedArrayBuffer of at most `reserveBytes`, then (past that) in chunks.
  * `view` is a fixed-length view over the buffer's current bytes, recreated after each grow: a length-tracking
- * view would follow the growth by itself but reads about ten times slower.
+ * view would follow the growth by itself but reads much slower.
  */
 export class SharedSteps implements StepStore {
   readonly width: number;

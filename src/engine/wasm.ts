@@ -218,7 +218,7 @@ const NO_TRAP_HANDLER = '--disable-wasm-trap-handler';
 /**
  * The most threads this process's cap on address space leaves room for (none: any number). Each worker thread's
  * V8 reserves its own code space, about half a GiB, and one that cannot ends the whole process in V8 (exit 133,
- * no message); so under a cap of 4 GiB six threads failed where four ran (measured on Node 20).
+ * no message), so the threads must fit the cap with that room each (docs/errors.md).
  */
 export function threadsWithinCap(): number {
   const cap = addressSpaceCap();

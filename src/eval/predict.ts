@@ -61,7 +61,7 @@ export function predictionHeader(model: Model): string {
 type Streamed = Pick<StreamedSequence, 'values' | 'length' | 'id' | 'file' | 'line'>;
 
 // Streamed sequences are scored a batch at a time: the predictor then reads each weight once for many rows,
-// where one row at a time is a matrix-vector product, 10–15× slower. A batch holds at most BATCH_SEQUENCES
+// where one row at a time is a matrix-vector product, many times slower. A batch holds at most BATCH_SEQUENCES
 // sequences or BATCH_VALUES values (16 MiB), so memory stays bounded whatever the file's size.
 const BATCH_SEQUENCES = 64;
 const BATCH_VALUES = 1 << 22;

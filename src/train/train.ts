@@ -160,8 +160,8 @@ async function trainClaimed(given: TrainOptions, outputs: OutputPaths): Promise<
   const farOut = (s: FitState) => lossWarning(s.history.at(-1)?.loss ?? 0, ds.classes.length, hp.lr, hp.clip) !== undefined;
   let last: LastCheckpoint | undefined = state0 ? { path: o.resume!, after: after(state0.history.length, resume?.members?.length ?? 0), farOut: farOut(state0) } : undefined;
   // A checkpoint is a file of the whole state, synced to disk: written at every epoch end of a small set, where an
-  // epoch is a step or two, it took a third of the run; so fit() offers one only every checkpointEvery seconds
-  // (and at each member's end and a stop).
+  // epoch is a step or two, it would cost more than the steps; so fit() offers one only every checkpointEvery
+  // seconds (and at each member's end and a stop).
   const onCheckpoint = path === undefined ? undefined : (state: FitState, members: readonly Member[]) => {
     saveCheckpoint(path, { model: ckModel, hyperparameters: recorded, data, ...(selection ? { selection } : {}), members, state });
     last = { path, after: after(state.history.length, members.length), farOut: farOut(state) };
