@@ -361,7 +361,7 @@ export async function fit(given: DataSet, normalization: Normalization | null, o
 
   try {
     if (o.signal?.aborted) throw new InterruptedError(0, opt.step); // before the first step: nothing to save
-    for (; at.epoch <= hp.epochs && !at.stopped; at.epoch++) {
+    while (at.epoch <= hp.epochs && !at.stopped) {
       const te = performance.now();
       if (at.batchStart === 0) {
         shuffle(rng, order);
@@ -373,10 +373,9 @@ export async function fit(given: DataSet, normalization: Normalization | null, o
       const lr = await runEpoch(te);
       at.batchStart = 0;
       endEpoch(te, lr);
-      at.epoch++; // the checkpoint names the next epoch
+      at.epoch++; // the next epoch: where the loop goes on, and what a checkpoint names
       if (checkpointDue()) o.onCheckpoint?.(stateNow());
-      at.epoch--;
-      if (o.signal?.aborted) throw new InterruptedError(at.epoch, opt.step);
+      if (o.signal?.aborted) throw new InterruptedError(at.epoch - 1, opt.step); // stopped after the epoch just ended
     }
   } finally {
     await engine.close();
