@@ -399,3 +399,15 @@ test('model selection\'s worker threads take the kernel build this thread chose,
     else process.env.TRAIN_SIGNALS_KERNEL = was;
   }
 });
+
+test('modelInputs() refuses data of other channels, and arguments that are no model or data set, in one line', async () => {
+  const dir = tempDir('ts-inputs-');
+  const out = join(dir, 'm.json');
+  await train({ files: [join(ROOT, 'datasets/cbf/train.csv')], out, hidden: 4, epochs: 1, select: 'off', members: 1, threads: 1 });
+  const m = loadModel(out);
+  const motion = await loadDataSet([join(ROOT, 'datasets/motion/test.csv')]);
+  // It named applyNormalization() and the model's inputs' width (with their differences), not the channels.
+  assert.throws(() => modelInputs(m, motion), (e: unknown) => e instanceof UserError && /^modelInputs\(\) data's channels \(ax, ay, az\) are not the model's \(value\)/.test(e.message));
+  assert.throws(() => modelInputs(m, null as never), (e: unknown) => e instanceof UserError && /^modelInputs\(\) data: a data set is an object/.test(e.message));
+  assert.throws(() => modelInputs({} as never, motion), (e: unknown) => e instanceof UserError && /^model must be a model as loadModel\(\) returns it/.test(e.message));
+});

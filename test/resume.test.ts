@@ -116,6 +116,15 @@ test('fit() refuses to resume a state another kernel computed (it names its kern
   assert.equal(r.history.length, 3, 'the same kernel resumes');
 });
 
+test('fit() refuses a resume state of another run in one line: another model, other data, another optimizer', async () => {
+  let state: FitState | undefined;
+  await fit(data(), null, { ...base, epochs: 2, onCheckpoint: (s) => { state = s; } });
+  const refused = (re: RegExp) => (e: unknown) => e instanceof UserError && re.test(e.message);
+  await assert.rejects(fit(data(), null, { ...base, epochs: 3, hidden: 9, resume: state }), refused(/^fit\(\) resume: the state holds \d+ parameters and this run's model has \d+ \(another hidden/));
+  await assert.rejects(fit(syntheticDataSet(40, 2, 3, 11, 4, 16), null, { ...base, epochs: 3, resume: state }), refused(/^fit\(\) resume: the state's split is of 36 sequences and the data has 40/));
+  await assert.rejects(fit(data(), null, { ...base, epochs: 3, optimizer: 'sgd', resume: state }), refused(/^fit\(\) resume: the state was trained with the optimizer adam and this run's is sgd/));
+});
+
 test('an abort before the first step throws at once and writes nothing', async () => {
   const ac = new AbortController();
   ac.abort();

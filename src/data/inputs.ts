@@ -10,6 +10,9 @@ import { withDifferences } from './differences.js';
 import { withSequenceNorm } from './sequence-norm.js';
 import { applyNormalization, channelStatistics } from './normalize.js';
 import { sharedFloat32 } from './shared.js';
+import { checkModelArgument } from './arguments.js';
+import { checkDataArgument } from './data-argument.js';
+import { UNNAMED_CHANNEL, nameList, sameNames } from './names.js';
 
 /** How the values as read become channels: each sequence on its own scale first, then the first differences. */
 export interface Reading {
@@ -23,7 +26,14 @@ export function readingOf(model: Pick<Model, 'sequenceNorm' | 'differences'>): R
 }
 
 /** ds (as loaded) as the model reads it, a new data set; ds stays as it is. */
-export function modelInputs(model: Pick<Model, 'sequenceNorm' | 'differences' | 'normalization'>, ds: DataSet): DataSet {
+export function modelInputs(model: Model, ds: DataSet): DataSet {
+  checkModelArgument(model, 'model');
+  checkDataArgument(ds, 'modelInputs() data', { dataSet: true });
+  // The width the normalization checks would name is the model's inputs', not the channels the program knows.
+  const oneUnnamed = ds.channels.length === 1 && model.channels.length === 1 && (ds.channels[0] === UNNAMED_CHANNEL || model.channels[0] === UNNAMED_CHANNEL);
+  if (!sameNames(ds.channels, model.channels) && !oneUnnamed) {
+    throw new UserError(`modelInputs() data's channels (${nameList(ds.channels)}) are not the model's (${nameList(model.channels)}) in its order; give data of the model's channels, as loadDataSet() reads its files`);
+  }
   const reading = readingOf(model);
   if (reading.sequenceNorm || reading.differences || model.normalization === null) return inputsInPlace(model, ds); // a new set, or ds untouched
   const values = sharedFloat32(ds.values.length);

@@ -117,8 +117,7 @@ export function fitsKernelMemory(given: DataSet, hp: Hyperparameters, threads: n
 async function initialWeights(shape: Shape, o: FitOptions, rng: Rng): Promise<Float32Array> {
   const params = new Float32Array(layoutOf(shape).size);
   if (o.resume) {
-    if (o.resume.params.length !== params.length) throw new Error(`bug: resuming ${o.resume.params.length} parameters into ${params.length}`);
-    params.set(o.resume.params);
+    params.set(o.resume.params); // of this model's size (checkResumeFits)
   } else if (o.init) params.set(o.init.parameters);
   else await drawInitialWeights(params, shape, rng, o.signal);
   return params;
@@ -206,6 +205,21 @@ function checkFitState(s: unknown): void {
   if (!ok) throw new UserError('fit() resume must be a state as onCheckpoint gives it (or a loaded checkpoint\'s state)');
 }
 
+/**
+ * Refuses a resume state that is not of this run: another model (its parameter count: another hidden, stride,
+ * cell, direction or depth), other data (its split's sequences), another optimizer. train() checks its
+ * checkpoint's options before this; a program's fit() may hand any state.
+ */
+function checkResumeFits(s: FitState, P: number, N: number, optimizer: string): void {
+  const refuse = (what: string) => new UserError(`fit() resume: ${what}; resume with the options and the data of the run that made the state`);
+  if (s.params.length !== P) throw refuse(`the state holds ${s.params.length} parameters and this run's model has ${P} (another hidden, stride, cell, direction or layers)`);
+  const n = s.split.train.length + s.split.val.length;
+  let outside = false;
+  for (const part of [s.split.train, s.split.val]) for (let i = 0; i < part.length; i++) if (!(part[i] >= 0 && part[i] < N)) outside = true;
+  if (n !== N || outside) throw refuse(`the state's split is of ${n} sequences and the data has ${N}`);
+  if (s.optimizer.name !== optimizer) throw refuse(`the state was trained with the optimizer ${s.optimizer.name} and this run's is ${optimizer}`);
+}
+
 /** Refuses a resume state another kernel computed (a state that names none, of an earlier version, resumes under any). */
 function checkResumeKernel(s: FitState, kernel: KernelName): void {
   const now = kernelRecord(kernel);
@@ -252,6 +266,7 @@ export async function fit(given: DataSet, normalization: Normalization | null, o
   const shape = shapeFor(ds, hp, o.init);
   const { readout, stride, resample } = hp;
   const rs = o.resume;
+  if (rs) checkResumeFits(rs, layoutOf(shape).size, ds.lengths.length, hp.optimizer);
   const threads = o.threads ?? defaultThreads();
   const sizes = engineSizesOf(ds, hp, shape, threads, o.kernel);
   const { capacity } = sizes;
