@@ -1,6 +1,7 @@
 // Errors a user can cause. They carry where (file, line, column) and what to do, and print as one line:
 // `<file>:<line>[:<column>]: <message>`. Anything else that escapes is a bug and is reported loudly.
 
+/** A problem the input or the options cause (a file, a line, an option), said in one line; never a bug. */
 export class UserError extends Error {
   readonly file?: string;
   readonly line?: number;
@@ -25,6 +26,7 @@ function formatWhere(w: { file?: string; line?: number; column?: number }): stri
   return s + ': ';
 }
 
+/** Whether e is a UserError: what the input or the options did, to be said in one line (the CLI's exit 2). */
 export function isUserError(e: unknown): e is UserError {
   return e instanceof UserError;
 }
@@ -49,6 +51,7 @@ export class InterruptedError extends Error {
   }
 }
 
+/** Whether e is an InterruptedError: a run stopped by its signal, with the checkpoint to resume from. */
 export function isInterrupted(e: unknown): e is InterruptedError {
   return e instanceof InterruptedError;
 }

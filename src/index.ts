@@ -5,7 +5,7 @@ export { TRAIN_DEFAULTS, type Hyperparameters, type HyperparameterOptions } from
 export { fit, type FitOptions, type FitResult, type EpochRecord, type BatchProgress } from './train/fit.js';
 export type { Selection, StageProgress, TaskCounts } from './train/select.js';
 export type { Metrics, Tally } from './eval/metrics.js';
-export type { KernelName } from './engine/kernels.js';
+export type { KernelName } from './engine/kernel-name.js';
 export { tune, type TuneFilesOptions, tuneThreads, formatTune, type TuneOptions, type TuneResult, type TuneRow } from './train/tune.js';
 export { evaluate, evaluateFile, totalMetrics, type EvaluateOptions, type FileEvaluation } from './eval/evaluate.js';
 export { writeReport, renderReport, type ReportInput, type ReportEvaluation } from './eval/report.js';
@@ -33,3 +33,13 @@ export type { Sequences } from './model/batch.js';
 export type { StopFlag } from './engine/pool.js';
 export { mergeMembers, memberSeed, ensembleShape, membersOf } from './model/ensemble.js';
 export { writeFileAtomic } from './io/atomic.js';
+// The types the options, results and states above are made of, for a program to name them.
+export type { OptimizerName, OptimizerState } from './model/optimizer.js';
+export type { MixedTargets } from './model/batch.js';
+export type { Candidate } from './model/state.js';
+export type { CandidateScore } from './train/select.js';
+export type { LrSchedule } from './train/schedule.js';
+export type { ClassWeights } from './train/class-weights.js';
+export type { SequenceSource } from './data/dataset.js';
+export type { ClassMetrics } from './eval/metrics.js';
+export { trainingRecord, type TrainingRecord, type ReportEpoch, type SelectionRecord } from './eval/training-record.js';

@@ -63,6 +63,10 @@ test('npm pack ships the library, its workers and kernel, the scripts the docs r
   `);
   const tsc = run(process.execPath, [join(ROOT, 'node_modules/typescript/bin/tsc'), '--noEmit', '--strict', '--module', 'nodenext', '--moduleResolution', 'nodenext', '--target', 'es2022', 'use.ts'], app);
   assert.equal(tsc.status, 0, tsc.stdout + tsc.stderr); // with the library's declarations checked, and no @types/node in the app
+  // A Node program's usual settings: Node's types, no DOM library (whose WebAssembly namespace the public types reached).
+  const nodeOnly = run(process.execPath, [join(ROOT, 'node_modules/typescript/bin/tsc'), '--noEmit', '--strict', '--module', 'nodenext', '--moduleResolution', 'nodenext', '--target', 'es2022',
+    '--lib', 'es2023', '--types', 'node', '--typeRoots', join(ROOT, 'node_modules/@types'), '--skipLibCheck', 'false', 'use.ts'], app);
+  assert.equal(nodeOnly.status, 0, nodeOnly.stdout + nodeOnly.stderr);
 
   const bin = run('npx', ['--no-install', 'train-signals', '--version'], app);
   assert.equal(bin.status, 0, bin.stderr);

@@ -35,14 +35,22 @@ import { TsReader } from './ts-file.js';
 import { ArffReader } from './arff.js';
 import { WideReader } from './wide.js';
 
+/** How files are read: the layout and columns (or the model's), progress, and a signal to stop. */
 export interface LoadOptions {
-  format?: 'auto' | 'wide' | 'long'; // default auto: long when the first row has the id column (or the time column given), else wide
-  labelColumn?: string; // default 'label'
-  idColumn?: string; // default 'id'; one given must be in the header
-  timeColumn?: string; // default 't' (optional in a file); one given must be in the header
-  channels?: readonly string[]; // long layout: which columns are channels (default: all but id/time/label)
-  onRead?: (file: string, bytes: number, of: number) => void; // bytes of the file read so far, of its size (0: unknown)
-  signal?: AbortSignal; // once aborted, reading stops at once and the load rejects with InterruptedError
+  /** default auto: long when the first row has the id column (or the time column given), else wide */
+  format?: 'auto' | 'wide' | 'long' | undefined;
+  /** default 'label' */
+  labelColumn?: string | undefined;
+  /** default 'id'; one given must be in the header */
+  idColumn?: string | undefined;
+  /** default 't' (optional in a file); one given must be in the header */
+  timeColumn?: string | undefined;
+  /** long layout: which columns are channels (default: all but id/time/label) */
+  channels?: readonly string[] | undefined;
+  /** bytes of the file read so far, of its size (0: unknown) */
+  onRead?: ((file: string, bytes: number, of: number) => void) | undefined;
+  /** once aborted, reading stops at once and the load rejects with InterruptedError */
+  signal?: AbortSignal | undefined;
 }
 
 /** Every key of LoadOptions, checked whole at compile time. */
@@ -52,9 +60,12 @@ void loadKeysWhole;
 
 /** LoadOptions and what the commands add (not options of the library's calls). */
 export interface ReadOptions extends LoadOptions {
-  requireLabels?: boolean; // default true; false for predict (label column optional, labels −1 when absent)
-  modelClasses?: readonly string[]; // read for a model with these classes (wide.ts: a file that has no label column)
-  onArchive?: (file: string) => void; // a file in the archive's .ts or ARFF format, which the column options do not read
+  /** default true; false for predict (label column optional, labels −1 when absent) */
+  requireLabels?: boolean;
+  /** read for a model with these classes (wide.ts: a file that has no label column) */
+  modelClasses?: readonly string[];
+  /** a file in the archive's .ts or ARFF format, which the column options do not read */
+  onArchive?: (file: string) => void;
 }
 
 type Resolved = Required<Omit<ReadOptions, 'channels' | 'onRead' | 'modelClasses' | 'signal' | 'onArchive'>> & {

@@ -3,21 +3,31 @@
 //
 // Legend: N sequences, D channels, L total time steps (Σ lengths).
 
+/** Labelled sequences in one flat array (time-major, channels inner), as loadDataSet() reads them. */
 export interface DataSet {
   readonly D: number;
-  readonly channels: readonly string[]; // [D] channel names
-  readonly classes: readonly string[]; // sorted class names; labels index into it
-  readonly values: Float32Array; // [L][D] over a SharedArrayBuffer; sequence n starts at step offsets[n]
-  readonly offsets: Float64Array; // [N] first step of each sequence (steps, not floats); SharedArrayBuffer
-  readonly lengths: Int32Array; // [N] steps of each sequence; SharedArrayBuffer
-  readonly labels: Int32Array; // [N] class index, −1 when the file has no label (predict); SharedArrayBuffer
-  readonly ids: readonly string[]; // [N] sequence id (long layout) or row number (wide)
-  readonly sources: readonly SequenceSource[]; // [N] where each sequence came from, for messages
+  /** [D] channel names */
+  readonly channels: readonly string[];
+  /** sorted class names; labels index into it */
+  readonly classes: readonly string[];
+  /** [L][D] over a SharedArrayBuffer; sequence n starts at step offsets[n] */
+  readonly values: Float32Array;
+  /** [N] first step of each sequence (steps, not floats); SharedArrayBuffer */
+  readonly offsets: Float64Array;
+  /** [N] steps of each sequence; SharedArrayBuffer */
+  readonly lengths: Int32Array;
+  /** [N] class index, −1 when the file has no label (predict); SharedArrayBuffer */
+  readonly labels: Int32Array;
+  /** [N] sequence id (long layout) or row number (wide) */
+  readonly ids: readonly string[];
+  /** [N] where each sequence came from, for messages */
+  readonly sources: readonly SequenceSource[];
 }
 
 export interface SequenceSource {
   readonly file: string;
-  readonly line: number; // first line of the sequence in its file (1-based, header counted)
+  /** first line of the sequence in its file (1-based, header counted) */
+  readonly line: number;
 }
 
 /** The number of sequences of each of C classes; unlabelled ones (−1) are not counted. */

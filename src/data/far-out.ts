@@ -15,7 +15,7 @@ export interface FarOutValue {
 const SAMPLE = 1_000_000; // values all channels' typical spreads are measured on together (1000 a channel at least)
 const FAR = 1000; // how many typical spreads out a value must lie to be named
 
-/** The farthest value of each channel that lies more than FAR times its typical distance from the median. */
+/** The farthest value of each channel that lies more than 1000 times its typical distance from the median. */
 export function farOutValues(ds: Pick<DataSet, 'D' | 'values' | 'offsets' | 'lengths' | 'ids' | 'channels'>): FarOutValue[] {
   const { D, values } = ds;
   const L = values.length / D;

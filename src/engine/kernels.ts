@@ -21,8 +21,9 @@ import { sharedFloat32 } from '../data/shared.js';
 import { createFastContext, fastChunkGradient, packWeights } from './fast.js';
 import { fastNorm, fastOptimizerStep } from './update.js';
 import { type MemoryPlan, checkAddressable, defaultBuild, isAddressable, kernelModule, memoryPlan, scratchPlan, sharedMemory } from './wasm.js';
+import type { KernelName } from './kernel-name.js';
 
-export type KernelName = 'wasm' | 'ts';
+export type { KernelName };
 
 /**
  * The kernel as a run records it, so that a resume can tell it: `ts`, or the wasm kernel with the build that runs

@@ -17,6 +17,7 @@ import { visible } from '../data/visible.js';
 import { spelledOtherwise } from '../data/names.js';
 import { defaultBuild } from '../engine/wasm.js';
 
+/** One file's evaluation: its metrics, scores (probabilities per sequence) and the sequences' ids. */
 export interface FileEvaluation {
   readonly file: string;
   readonly sequences: number;
@@ -25,7 +26,8 @@ export interface FileEvaluation {
   readonly unknownLabels: { readonly count: number; readonly labels: readonly string[] };
   readonly scores: Scores;
   readonly data: DataSet;
-  readonly tally: Tally; // the confusion counts and log-loss sum, for totals over files
+  /** the confusion counts and log-loss sum, for totals over files */
+  readonly tally: Tally;
   readonly metrics: Metrics;
 }
 
@@ -99,7 +101,8 @@ export function totalMetrics(results: readonly FileEvaluation[]): Metrics | null
 
 export interface EvaluateOptions extends LoadOptions {
   readonly files: readonly string[];
-  readonly onWarning?: (line: string) => void; // a file that holds the bytes of one the model was trained on, one cut short, labels written otherwise
+  /** a file that holds the bytes of one the model was trained on, one cut short, labels written otherwise */
+  readonly onWarning?: ((line: string) => void) | undefined;
 }
 
 /** The options of a call that reads files for a model (PredictOptions' every key, checked whole there). */
@@ -109,6 +112,7 @@ const EVALUATE_OPTION_KEYS = [...FILES_OPTION_KEYS, 'onWarning'] as const;
 const evaluateKeysWhole: NamesExactly<keyof EvaluateOptions, typeof EVALUATE_OPTION_KEYS> = true;
 void evaluateKeysWhole;
 
+/** Scores a model on labelled files (read as the model's layout says): each file's metrics, as `evaluate` prints them. */
 export async function evaluate(model: Model, o: EvaluateOptions): Promise<FileEvaluation[]> {
   checkModelArgument(model, 'model');
   checkKnownOptions(o ?? {}, EVALUATE_OPTION_KEYS, 'evaluate()');

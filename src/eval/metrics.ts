@@ -25,13 +25,19 @@ export const MAX_DENSE_CLASSES = 1000;
 const ROW = 2 ** 26; // a cell's key: row · ROW + column (classes past 2^26 are no signal tool's)
 
 export interface Tally {
-  readonly classes: string[]; // [C] model classes, then unknown labels
-  readonly known: number; // how many of `classes` are the model's
-  readonly rows: Map<string, number>; // class name → its index in `classes`
-  readonly cells: Map<number, number>; // the confusion counts that are not zero, by row · ROW + column (rows true, columns predicted)
-  logLossSum: number; // Σ −log max(p[label], eps) over sequences with a known label
+  /** [C] model classes, then unknown labels */
+  readonly classes: string[];
+  /** how many of `classes` are the model's */
+  readonly known: number;
+  /** class name → its index in `classes` */
+  readonly rows: Map<string, number>;
+  /** the confusion counts that are not zero, by row · ROW + column (rows true, columns predicted) */
+  readonly cells: Map<number, number>;
+  /** Σ −log max(p[label], eps) over sequences with a known label */
+  logLossSum: number;
   logLossCount: number;
-  unlabelled: number; // sequences without a label (not in the matrix)
+  /** sequences without a label (not in the matrix) */
+  unlabelled: number;
 }
 
 export interface ClassMetrics {
@@ -42,17 +48,22 @@ export interface ClassMetrics {
   readonly support: number;
 }
 
+/** Accuracy, log-loss, per-class precision, recall and F1, and the confusion matrix. */
 export interface Metrics {
-  readonly sequences: number; // labelled + unlabelled
+  /** labelled + unlabelled */
+  readonly sequences: number;
   readonly labelled: number;
-  readonly correct: number; // labelled sequences predicted right
+  /** labelled sequences predicted right */
+  readonly correct: number;
   readonly accuracy: number;
   readonly balancedAccuracy: number;
   readonly macroF1: number;
   readonly logLoss: number;
   readonly classes: string[];
-  readonly confusion: number[][] | null; // [C][C] rows true, columns predicted; null past MAX_DENSE_CLASSES classes …
-  readonly confusionCells?: Array<[number, number, number]>; // … and then its non-zero cells as [true, predicted, count]
+  /** [C][C] rows true, columns predicted; null past MAX_DENSE_CLASSES classes … */
+  readonly confusion: number[][] | null;
+  /** … and then its non-zero cells as [true, predicted, count] */
+  readonly confusionCells?: Array<[number, number, number]>;
   readonly perClass: ClassMetrics[];
   readonly unknownLabels: { readonly count: number; readonly labels: string[] };
 }

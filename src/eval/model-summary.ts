@@ -32,8 +32,8 @@ function parameterText(m: Model): string {
 }
 
 /**
- * The lines `info` prints for a model, read from `path` if given (the names as the file holds them: visibleLines()
- * them for a terminal).
+ * The lines `info` prints for a model, read from `path` if given (the names as the file holds them: escape their
+ * control characters before a terminal shows them, as the CLI does).
  */
 export function modelSummary(m: Model, path?: string): string {
   checkModelArgument(m, 'model');

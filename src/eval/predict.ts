@@ -173,9 +173,11 @@ async function scoreDataSet(model: Model, loaded: DataSet, signal?: AbortSignal)
 export interface Prediction {
   readonly file: string;
   readonly id: string;
-  readonly label: string | null; // the file's label, when it has one
+  /** the file's label, when it has one */
+  readonly label: string | null;
   readonly predicted: string;
-  readonly probabilities: Float32Array; // [C]
+  /** [C] */
+  readonly probabilities: Float32Array;
 }
 
 /**
@@ -278,7 +280,7 @@ const QUEUE_HIGH = 1024; // predictions made ahead of the consumer before scorin
 /**
  * The library's predict: every sequence of the files as a Prediction, in file order, streamed as `predict` does
  * (the model's normalization and frame stacking applied; a long file whose sequences are not contiguous is read
- * whole, and its predictions come once it is). Scoring runs ahead of the consumer by at most QUEUE_HIGH
+ * whole, and its predictions come once it is). Scoring runs ahead of the consumer by at most 1024
  * predictions; leaving the loop early stops it.
  */
 export async function* predictions(model: Model, o: PredictOptions): AsyncGenerator<Prediction, PredictSummary, undefined> {

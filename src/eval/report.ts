@@ -28,21 +28,26 @@ import { checkModelArgument } from '../data/arguments.js';
 export interface ReportInput {
   readonly title?: string;
   readonly model: Model;
-  readonly history?: readonly ReportEpoch[]; // default: the model file's training.history
-  readonly train?: DataSet; // the training data (a train report); else examples come from the evaluated files
+  /** default: the model file's training.history */
+  readonly history?: readonly ReportEpoch[];
+  /** the training data (a train report); else examples come from the evaluated files */
+  readonly train?: DataSet;
   readonly evaluations: readonly ReportEvaluation[];
   readonly total?: Metrics | null;
   readonly seconds?: number;
   readonly sequencesPerSecond?: number;
-  readonly commandLine?: string; // the command that wrote the report, as typed (the CLI quotes it for a shell)
+  /** the command that wrote the report, as typed (the CLI quotes it for a shell) */
+  readonly commandLine?: string;
 }
 
 /** One held-out file; a FileEvaluation is one. With data and scores, the report draws its hard cases. */
 export interface ReportEvaluation {
   readonly file: string;
   readonly metrics: Metrics;
-  readonly data?: DataSet; // the sequences as scored (normalized)
-  readonly scores?: Pick<Scores, 'probabilities' | 'labels'>; // of data's sequences, in order
+  /** the sequences as scored (normalized) */
+  readonly data?: DataSet;
+  /** of data's sequences, in order */
+  readonly scores?: Pick<Scores, 'probabilities' | 'labels'>;
 }
 
 export type { ReportEpoch } from './training-record.js';
@@ -391,6 +396,7 @@ th{font-weight:600;color:#334155;background:#f8fafc}td.num{text-align:right}
 .col{margin-right:48px}.examples h3{margin-top:6px}.file{border-top:1px solid #e2e8f0;padding-top:8px;margin-top:8px}.file:first-of-type{border-top:0}
 `;
 
+/** The self-contained HTML report of a model and its evaluations, as text. */
 export function renderReport(r: ReportInput): string {
   if (!(typeof r === 'object' && r !== null && Array.isArray(r.evaluations))) {
     throw new UserError('the report input must be an object with model and evaluations (an array, as evaluate() returns)');
@@ -496,6 +502,7 @@ ${r.commandLine !== undefined ? `<p class="command">command: <code>${commandHtml
 `;
 }
 
+/** Writes renderReport's HTML to `path`, atomically. */
 export function writeReport(path: string, r: ReportInput): void {
   writeFileAtomic(path, renderReport(r));
 }

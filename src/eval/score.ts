@@ -13,18 +13,24 @@ import { type Model, differencesOf, inputWidth, resampleOf, sequenceNormOf, stri
 import { nameList, sameNames } from '../data/names.js';
 import { resampledSequences } from '../data/resample.js';
 import { createPredictor, referencePredictor } from '../engine/predict.js';
-import type { KernelName } from '../engine/kernels.js';
+import type { KernelName } from '../engine/kernel-name.js';
 
 export const UNLABELLED = -1;
 export const UNKNOWN_LABEL = -2;
 
+/** A model's probabilities for every sequence scored, and the metrics they give against the labels. */
 export interface Scores {
   readonly count: number;
-  readonly probabilities: Float32Array; // [N][C]
-  readonly predicted: Int32Array; // [N]
-  readonly labels: Int32Array; // [N] model class index, UNLABELLED, or UNKNOWN_LABEL
-  readonly accuracy: number; // over labelled sequences; an unknown label counts as an error
-  readonly loss: number; // mean −log p[label] over sequences whose label the model knows
+  /** [N][C] */
+  readonly probabilities: Float32Array;
+  /** [N] */
+  readonly predicted: Int32Array;
+  /** [N] model class index, UNLABELLED, or UNKNOWN_LABEL */
+  readonly labels: Int32Array;
+  /** over labelled sequences; an unknown label counts as an error */
+  readonly accuracy: number;
+  /** mean −log p[label] over sequences whose label the model knows */
+  readonly loss: number;
 }
 
 /**

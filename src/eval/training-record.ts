@@ -18,13 +18,16 @@ export interface ReportEpoch {
 export interface SelectionRecord {
   readonly chosen?: string;
   readonly folds?: number;
-  readonly skipped?: string; // why selection did not run (train.ts)
-  readonly candidates?: readonly { readonly name: string; readonly accuracy: number; readonly logLoss: number | null }[]; // logLoss null: diverged
+  /** why selection did not run (train.ts) */
+  readonly skipped?: string;
+  /** logLoss null: diverged */
+  readonly candidates?: readonly { readonly name: string; readonly accuracy: number; readonly logLoss: number | null }[];
 }
 
 export interface TrainingRecord {
   readonly files?: readonly string[];
-  readonly fingerprints: ReadonlyArray<FileFingerprint | null>; // one per file, in order
+  /** one per file, in order */
+  readonly fingerprints: ReadonlyArray<FileFingerprint | null>;
   readonly history: readonly ReportEpoch[];
   readonly bestEpoch?: number;
   readonly sequences?: number;

@@ -237,6 +237,7 @@ function hiddenBeside(target: string, suffix: string): string {
   return join(dirname(target), `.${name}.${suffix}`);
 }
 
+/** Writes `data` to `path` whole or not at all: a temp file beside it, synced, renamed over it (a FIFO or device in place). */
 export function writeFileAtomic(path: string, data: string | Uint8Array): void {
   stageFile(path, data).commit();
 }

@@ -36,14 +36,19 @@ import { checkChecksum, withChecksum } from './checksum.js';
 export const CHECKPOINT_FORMAT = 'train-signals/checkpoint';
 export const CHECKPOINT_VERSION = 1;
 
+/** A checkpoint: the model without its weights, the run's hyperparameters and data, selection's scores, the state. */
 export interface Checkpoint {
   // The model without its weights (those are the state's) and without the layout and training record of a model file.
   readonly model: Pick<Model, 'shape' | 'readout' | 'stride' | 'resample' | 'sequenceNorm' | 'differences' | 'classes' | 'channels' | 'normalization'>;
-  readonly hyperparameters: Readonly<Record<string, unknown>>; // as train() resolved them
+  /** as train() resolved them */
+  readonly hyperparameters: Readonly<Record<string, unknown>>;
   readonly data: { readonly sequences: number; readonly steps: number; readonly fingerprint: string };
-  readonly selection?: SelectionState; // model selection's progress, when the run selects
-  readonly state?: FitState; // absent while model selection is still running
-  readonly members?: readonly Member[]; // an ensemble's members finished before the one in progress
+  /** model selection's progress, when the run selects */
+  readonly selection?: SelectionState;
+  /** absent while model selection is still running */
+  readonly state?: FitState;
+  /** an ensemble's members finished before the one in progress */
+  readonly members?: readonly Member[];
 }
 
 /** A fingerprint of the training data as loaded (before normalization): values, lengths, labels and names. */
@@ -67,6 +72,7 @@ export function dataFingerprint(ds: DataSet): string {
 
 const b64 = (a: Float32Array | Int32Array): string => Buffer.from(a.buffer, a.byteOffset, a.byteLength).toString('base64');
 
+/** A checkpoint as the text of its file: JSON, its arrays in base64, checksummed. */
 export function serializeCheckpoint(c: Checkpoint): string {
   const head = { format: CHECKPOINT_FORMAT, version: CHECKPOINT_VERSION, model: c.model, hyperparameters: c.hyperparameters, data: c.data };
   const selection = c.selection === undefined ? {} : { selection: c.selection };
@@ -94,6 +100,7 @@ export function serializeCheckpoint(c: Checkpoint): string {
   return withChecksum(JSON.stringify(doc, null, 1) + '\n');
 }
 
+/** Writes a checkpoint atomically (serializeCheckpoint's text). */
 export function saveCheckpoint(path: string, c: Checkpoint): void {
   writeFileAtomic(path, serializeCheckpoint(c));
 }
@@ -320,6 +327,7 @@ function checkpointOf(doc: any, file: string): Checkpoint {
   return { model, hyperparameters: hp, data, ...(selection === undefined ? {} : { selection }), state, ...(members.length > 0 ? { members } : {}) };
 }
 
+/** Reads a checkpoint train wrote (or saveCheckpoint), checked: the state a resume continues from. */
 export function loadCheckpoint(path: string): Checkpoint {
   checkInputPath(path, 'the checkpoint');
   const bytes = readInputFile(path, {

@@ -105,6 +105,7 @@ export function serializeModel(m: Model): string {
   return withChecksum(`{\n${headText},\n"parameters": {\n${params}\n},\n"training": ${JSON.stringify(m.training)}\n}\n`);
 }
 
+/** Writes a model file atomically (a whole new file or the old one, never a part), checksummed. */
 export function saveModel(path: string, m: Model): void {
   checkOutputPath(path, 'path');
   checkModelArgument(m, 'model');

@@ -52,8 +52,10 @@ import { writeFileAtomic } from './atomic.js';
 import { bytesField, concat, intField, messageField, repeatedIntField, stringField } from './protobuf.js';
 import { checkModelArgument, checkOutputPath } from '../data/arguments.js';
 
+/** The ONNX opset the export writes. */
 export const ONNX_OPSET = 17;
-export const ONNX_IR_VERSION = 8; // the IR version that goes with opset 17 (ONNX 1.12)
+/** The ONNX IR version the export writes: the one that goes with opset 17 (ONNX 1.12). */
+export const ONNX_IR_VERSION = 8;
 
 // TensorProto.DataType
 const FLOAT = 1;
@@ -571,6 +573,7 @@ export function exportOnnx(m: Model): Uint8Array {
   return modelProto(graphProto(g, m), metadataOf(m));
 }
 
+/** Writes the model as an ONNX file (exportOnnx's bytes), atomically. */
 export function saveOnnx(path: string, m: Model): void {
   checkOutputPath(path, 'path');
   writeFileAtomic(path, exportOnnx(m));

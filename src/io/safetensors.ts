@@ -162,6 +162,7 @@ export function exportSafetensors(m: Model): Uint8Array {
   return out;
 }
 
+/** Writes the model as a safetensors file in PyTorch's names (exportSafetensors' bytes), atomically. */
 export function saveSafetensors(path: string, m: Model): void {
   checkOutputPath(path, 'path');
   writeFileAtomic(path, exportSafetensors(m));
@@ -410,7 +411,7 @@ function parametersOf(tensors: Record<string, Float32Array>, shape: Shape): Floa
   return parameters;
 }
 
-/** Reads a safetensors file in the layout above back into a model; `file` names it in errors. */
+/** Reads a safetensors file of the export layout (exportSafetensors: PyTorch's names) back into a model; `file` names it in errors. */
 export function parseSafetensors(bytes: Uint8Array, file: string): Model {
   if (!(bytes instanceof Uint8Array)) throw new UserError(`parseSafetensors() bytes must be a file's contents, a Uint8Array or Buffer (got ${bytes === null ? 'null' : typeof bytes})`);
   const dv = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
@@ -432,6 +433,7 @@ export function parseSafetensors(bytes: Uint8Array, file: string): Model {
 
 const MAX_SAFETENSORS_BYTES = 2 ** 31 - 1; // a Buffer's and a Float32Array's reach on every platform Node runs on
 
+/** Reads a safetensors file of the export layout back as a model (its training record names the source). */
 export function loadSafetensors(path: string, flag?: string): Model {
   checkInputPath(path, 'the safetensors file');
   const bytes = readInputFile(path, {

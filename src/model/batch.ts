@@ -11,23 +11,33 @@ import { type Readout, type SecondTarget, type Workspace, argmax, backward, forw
 /** The sequences a kernel reads: the DataSet fields without names. */
 export interface Sequences {
   readonly D: number;
-  readonly values: FloatArray; // [L][D]
-  readonly offsets: Float64Array; // [N] first step of each sequence
-  readonly lengths: Int32Array; // [N]
-  readonly labels: Int32Array; // [N]
-  readonly mixed?: MixedTargets | null; // mixup (model/mixup.ts): each sequence's second label and its own label's share
+  /** [L][D] */
+  readonly values: FloatArray;
+  /** [N] first step of each sequence */
+  readonly offsets: Float64Array;
+  /** [N] */
+  readonly lengths: Int32Array;
+  /** [N] */
+  readonly labels: Int32Array;
+  /** mixup (model/mixup.ts): each sequence's second label and its own label's share */
+  readonly mixed?: MixedTargets | null;
 }
 
 /** Sequence n's inputs are shares[n] of its own and 1 − shares[n] of a sequence labelled labels[n] (1: not mixed). */
 export interface MixedTargets {
-  readonly labels: Int32Array; // [N]
-  readonly shares: Float64Array; // [N]
+  /** [N] */
+  readonly labels: Int32Array;
+  /** [N] */
+  readonly shares: Float64Array;
 }
 
 export interface ChunkStats {
-  loss: number; // Σ weight · (−log p[label]) (+ the second targets' terms)
-  weight: number; // Σ weight (the batch loss and gradient are divided by the batch total)
-  correct: number; // sequences whose argmax is the label
+  /** Σ weight · (−log p[label]) (+ the second targets' terms) */
+  loss: number;
+  /** Σ weight (the batch loss and gradient are divided by the batch total) */
+  weight: number;
+  /** sequences whose argmax is the label */
+  correct: number;
 }
 
 /**

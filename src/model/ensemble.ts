@@ -28,7 +28,7 @@ export function ensembleShape(member: Shape, M: number): Shape {
   return { ...member, H: member.H * M };
 }
 
-/** The members' weights [M][P] (each in layoutOf(member)) as one model's [P'] in layoutOf(ensembleShape(member, M)). */
+/** The members' weights [M][P] (each in the layout of a model of shape `member`) as one model's [P'] of shape ensembleShape(member, M). */
 export function mergeMembers(member: Shape, weights: readonly Float32Array[]): Float32Array {
   const whole = (x: unknown) => Number.isInteger(x) && (x as number) >= 1;
   if (!(typeof member === 'object' && member !== null && whole(member.D) && whole(member.H) && whole(member.C))) {

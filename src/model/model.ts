@@ -7,8 +7,10 @@ import { MAX_RESAMPLE, isResampleLength } from './resample.js';
 
 /** Per-channel z-scoring statistics (data/normalize.ts computes and applies them). */
 export interface Normalization {
-  readonly mean: readonly number[]; // [inputWidth]
-  readonly std: readonly number[]; // [inputWidth]
+  /** [inputWidth] */
+  readonly mean: readonly number[];
+  /** [inputWidth] */
+  readonly std: readonly number[];
 }
 
 /** How the training files were read: what evaluate and predict use for a flag left unset. */
@@ -17,7 +19,8 @@ export interface DataLayout {
   readonly labelColumn: string;
   readonly idColumn: string;
   readonly timeColumn: string;
-  readonly channels?: readonly string[]; // long layout: the columns --channels chose (absent: every other column)
+  /** long layout: the columns --channels chose (absent: every other column) */
+  readonly channels?: readonly string[];
 }
 
 /** What is wrong with a layout (a model file's "layout", `key` naming it), or undefined when nothing is. */
@@ -41,19 +44,28 @@ export function classesProblem(classes: readonly string[]): string | undefined {
   return namesProblem(classes, true);
 }
 
+/** A trained model as its file holds it: shape, readout, how it reads its inputs, names, parameters, training record. */
 export interface Model {
-  readonly shape: Shape; // D = inputWidth · stride, C = classes.length
+  /** D = inputWidth · stride, C = classes.length */
+  readonly shape: Shape;
   readonly readout: Readout;
-  readonly stride?: number; // frame stacking s: each step reads s samples of every channel (model/frames.ts); default 1
-  readonly resample?: number; // every sequence resampled to this many samples first (model/resample.ts); absent: none
-  readonly sequenceNorm?: true; // each sequence on its own scale, its level and scale as channels too (model/sequence-norm.ts); absent: none
-  readonly differences?: true; // every sample's first differences read as channels too (model/differences.ts); absent: none
+  /** frame stacking s: each step reads s samples of every channel (model/frames.ts); default 1 */
+  readonly stride?: number;
+  /** every sequence resampled to this many samples first (model/resample.ts); absent: none */
+  readonly resample?: number;
+  /** each sequence on its own scale, its level and scale as channels too (model/sequence-norm.ts); absent: none */
+  readonly sequenceNorm?: true;
+  /** every sample's first differences read as channels too (model/differences.ts); absent: none */
+  readonly differences?: true;
   readonly classes: readonly string[];
   readonly channels: readonly string[];
   readonly normalization: Normalization | null;
-  readonly layout?: DataLayout; // absent in files of earlier versions
-  readonly parameters: Float32Array; // flat, in layoutOf(shape)
-  readonly training: Record<string, unknown>; // hyperparameters, history, timing: informational only
+  /** absent in files of earlier versions */
+  readonly layout?: DataLayout;
+  /** flat, in layoutOf(shape) */
+  readonly parameters: Float32Array;
+  /** hyperparameters, history, timing: informational only */
+  readonly training: Record<string, unknown>;
 }
 
 /** The model's frame stacking s (1 when it has none). */

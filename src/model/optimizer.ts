@@ -6,9 +6,12 @@ export type OptimizerName = 'adam' | 'sgd' | 'momentum';
 
 export interface OptimizerState {
   readonly name: OptimizerName;
-  step: number; // updates done so far
-  readonly m: Float32Array; // [P] first moment (adam) or velocity (momentum); unused by sgd
-  readonly v: Float32Array; // [P] second moment (adam only)
+  /** updates done so far */
+  step: number;
+  /** [P] first moment (adam) or velocity (momentum); unused by sgd */
+  readonly m: Float32Array;
+  /** [P] second moment (adam only) */
+  readonly v: Float32Array;
 }
 
 /** A fresh state; with `into` ([P] each), the moments it needs are those arrays, zeroed (where a kernel reaches them). */

@@ -11,7 +11,8 @@ import type { Readout } from './rnn.js';
 /** One epoch of a run's history. */
 export interface EpochRecord {
   epoch: number;
-  loss: number; // mean training loss over the epoch's batches
+  /** mean training loss over the epoch's batches */
+  loss: number;
   accuracy: number;
   valLoss: number | null;
   valAccuracy: number | null;
@@ -20,37 +21,55 @@ export interface EpochRecord {
   sequencesPerSecond: number;
 }
 
+/** Everything a fit needs to go on to the same bits: weights, optimizer, random state, split, order, history. */
 export interface FitState {
-  readonly epoch: number; // the epoch in progress, or the next one when batchStart is 0 (1-based)
-  readonly batchStart: number; // where in `order` the epoch continues; 0: not begun (its shuffle is pending)
-  readonly lossSum: number; // partial sums of the epoch in progress (0 when batchStart is 0)
+  /** the epoch in progress, or the next one when batchStart is 0 (1-based) */
+  readonly epoch: number;
+  /** where in `order` the epoch continues; 0: not begun (its shuffle is pending) */
+  readonly batchStart: number;
+  /** partial sums of the epoch in progress (0 when batchStart is 0) */
+  readonly lossSum: number;
   readonly correct: number;
   readonly batches: number;
-  readonly stopped: boolean; // early stopping ended the run: resuming returns at once
-  readonly rng: readonly [number, number, number, number]; // the seeded generator's state (rng.state())
-  readonly split: { readonly train: Int32Array; readonly val: Int32Array }; // [nTrain], [N − nTrain] sequence indices
-  readonly order: Int32Array; // [nTrain] the current epoch's permutation; the next shuffle starts from it
-  readonly params: Float32Array; // [P]
-  readonly best: Float32Array; // [P] the weights with the best validation loss so far
-  readonly bestLoss: number; // Infinity before the first epoch end
-  readonly bestEpoch: number; // 0 before the first epoch end
-  readonly optimizer: OptimizerState; // step count and moments [P]
+  /** early stopping ended the run: resuming returns at once */
+  readonly stopped: boolean;
+  /** the seeded generator's state (rng.state()) */
+  readonly rng: readonly [number, number, number, number];
+  /** [nTrain], [N − nTrain] sequence indices */
+  readonly split: { readonly train: Int32Array; readonly val: Int32Array };
+  /** [nTrain] the current epoch's permutation; the next shuffle starts from it */
+  readonly order: Int32Array;
+  /** [P] */
+  readonly params: Float32Array;
+  /** [P] the weights with the best validation loss so far */
+  readonly best: Float32Array;
+  /** Infinity before the first epoch end */
+  readonly bestLoss: number;
+  /** 0 before the first epoch end */
+  readonly bestEpoch: number;
+  /** step count and moments [P] */
+  readonly optimizer: OptimizerState;
   readonly history: readonly EpochRecord[];
-  readonly kernel?: string; // the kernel that computed it, as a run records it (`ts`, `wasm-fma`, `wasm-plain`): another rounds otherwise
+  /** the kernel that computed it, as a run records it (`ts`, `wasm-fma`, `wasm-plain`): another rounds otherwise */
+  readonly kernel?: string;
 }
 
 /** A finished member of an ensemble (model/ensemble.ts): its weights and how its fit went. */
 export interface Member {
-  readonly weights: Float32Array; // [P] in the member's layout
+  /** [P] in the member's layout */
+  readonly weights: Float32Array;
   readonly bestEpoch: number;
   readonly history: readonly EpochRecord[];
 }
 
 /** Held-out scores of one candidate on one fold of model selection. */
 export interface FoldScore {
-  readonly accuracy: number; // 0 when the fit diverged
-  readonly logLoss: number; // mean cross-entropy −log p[label] on the held-out part; Number.MAX_VALUE when it diverged
-  readonly diverged?: true; // the candidate's fit on this fold diverged: it loses, and no score was measured
+  /** 0 when the fit diverged */
+  readonly accuracy: number;
+  /** mean cross-entropy −log p[label] on the held-out part; Number.MAX_VALUE when it diverged */
+  readonly logLoss: number;
+  /** the candidate's fit on this fold diverged: it loses, and no score was measured */
+  readonly diverged?: true;
 }
 
 /** A configuration model selection compares: what it sets in the run's hyperparameters. */
@@ -58,12 +77,17 @@ export interface Candidate {
   readonly name: string;
   readonly noise: number;
   readonly warp: number;
-  readonly mixup: number; // mixup's α, 0: none
-  readonly guidedWarp?: number; // guided warping's share (data/guided-warp.ts); absent: 0
+  /** mixup's α, 0: none */
+  readonly mixup: number;
+  /** guided warping's share (data/guided-warp.ts); absent: 0 */
+  readonly guidedWarp?: number;
   readonly readout: Readout;
-  readonly weightDecay?: number; // absent: the run's own
-  readonly resample?: number; // the resampling length, 0 for none (model/resample.ts); absent: the run's own
-  readonly layers?: 2; // a second recurrent layer; absent: the run's own
+  /** absent: the run's own */
+  readonly weightDecay?: number;
+  /** the resampling length, 0 for none (model/resample.ts); absent: the run's own */
+  readonly resample?: number;
+  /** a second recurrent layer; absent: the run's own */
+  readonly layers?: 2;
 }
 
 /**

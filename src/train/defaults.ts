@@ -13,7 +13,7 @@ import type { OptimizerName } from '../model/optimizer.js';
 import type { DataSet } from '../data/dataset.js';
 import { standardizedShare } from '../data/differences.js';
 import { widelyScaledChannels } from '../data/scale-spread.js';
-import type { KernelName } from '../engine/kernels.js';
+import type { KernelName } from '../engine/kernel-name.js';
 import type { ClassWeights } from './class-weights.js';
 import type { LrSchedule } from './schedule.js';
 
@@ -23,6 +23,7 @@ function frozen<T extends object>(o: T): Readonly<T> {
   return Object.freeze(o);
 }
 
+/** Every default of train and tune, and the constants of their auto rules (frozen). */
 export const TRAIN_DEFAULTS = frozen({
   hidden: 64,
   readout: 'auto' as Readout | 'auto',
@@ -198,35 +199,56 @@ export function autoEpochs(nTrain: number, batchSize: number, minSteps: number):
 
 /** The hyperparameter options train() and fit() take; each left out is the table's (or its auto rule's). */
 export interface HyperparameterOptions {
-  readonly hidden?: number;
-  readonly readout?: Readout | 'auto'; // auto: chosen by train()'s model selection, else by sequence length
-  readonly bptt?: number; // k; 0 = full BPTT
-  readonly stride?: number | 'auto'; // frame stacking s (model/frames.ts)
-  readonly resample?: number | 'auto'; // every sequence resampled to this many samples (model/resample.ts); 0 = off
-  readonly bidirectional?: boolean; // a second recurrence over reversed time
-  readonly cell?: Cell; // the recurrent cell: the tanh RNN or a GRU
-  readonly layers?: 1 | 2; // 2: a second recurrent layer reading the first one's states (full BPTT only)
-  readonly epochs?: number | 'auto';
-  readonly batchSize?: number;
-  readonly optimizer?: OptimizerName;
-  readonly lr?: number; // default: by optimizer
-  readonly clip?: number; // global-norm clipping, 0 = off
-  readonly seed?: number;
-  readonly valSplit?: number | 'auto';
-  readonly patience?: number; // epochs without validation improvement before stopping; 0 = never stop early
-  readonly classWeights?: ClassWeights;
-  readonly schedule?: LrSchedule;
-  readonly warmup?: number; // cosine: warmup steps as a fraction of all steps
-  readonly minSteps?: number; // epochs auto: at least this many optimizer steps
-  readonly weightDecay?: number; // decoupled weight decay λ: θ ← θ (1 − lr λ) every step
-  readonly noise?: number; // σ of Gaussian noise on the training inputs, fresh every epoch (model/noise.ts)
-  readonly warp?: number; // window warping of the training inputs, fresh every epoch (model/noise.ts)
-  readonly mixup?: number; // mixup's α: training sequences blended in pairs, fresh every epoch (model/mixup.ts)
-  readonly guidedWarp?: number; // the share of epochs a training sequence takes a class mate's timing (data/guided-warp.ts)
-  readonly chunkSize?: number; // sequences per gradient chunk (fixed, so results do not depend on threads)
-  readonly select?: 'auto' | 'on' | 'off'; // train(): choose the regularization and readout by cross-validation (on: on any number of sequences)
-  readonly members?: number; // train(): an ensemble of this many fits from different seeds (1 with init)
-  readonly init?: Model; // start from these parameters (shape and readout come from it)
+  readonly hidden?: number | undefined;
+  /** auto: chosen by train()'s model selection, else by sequence length */
+  readonly readout?: Readout | 'auto' | undefined;
+  /** k; 0 = full BPTT */
+  readonly bptt?: number | undefined;
+  /** frame stacking s (model/frames.ts) */
+  readonly stride?: number | 'auto' | undefined;
+  /** every sequence resampled to this many samples (model/resample.ts); 0 = off */
+  readonly resample?: number | 'auto' | undefined;
+  /** a second recurrence over reversed time */
+  readonly bidirectional?: boolean | undefined;
+  /** the recurrent cell: the tanh RNN or a GRU */
+  readonly cell?: Cell | undefined;
+  /** 2: a second recurrent layer reading the first one's states (full BPTT only) */
+  readonly layers?: 1 | 2 | undefined;
+  readonly epochs?: number | 'auto' | undefined;
+  readonly batchSize?: number | undefined;
+  readonly optimizer?: OptimizerName | undefined;
+  /** default: by optimizer */
+  readonly lr?: number | undefined;
+  /** global-norm clipping, 0 = off */
+  readonly clip?: number | undefined;
+  readonly seed?: number | undefined;
+  readonly valSplit?: number | 'auto' | undefined;
+  /** epochs without validation improvement before stopping; 0 = never stop early */
+  readonly patience?: number | undefined;
+  readonly classWeights?: ClassWeights | undefined;
+  readonly schedule?: LrSchedule | undefined;
+  /** cosine: warmup steps as a fraction of all steps */
+  readonly warmup?: number | undefined;
+  /** epochs auto: at least this many optimizer steps */
+  readonly minSteps?: number | undefined;
+  /** decoupled weight decay λ: θ ← θ (1 − lr λ) every step */
+  readonly weightDecay?: number | undefined;
+  /** σ of Gaussian noise on the training inputs, fresh every epoch (model/noise.ts) */
+  readonly noise?: number | undefined;
+  /** window warping of the training inputs, fresh every epoch (model/noise.ts) */
+  readonly warp?: number | undefined;
+  /** mixup's α: training sequences blended in pairs, fresh every epoch (model/mixup.ts) */
+  readonly mixup?: number | undefined;
+  /** the share of epochs a training sequence takes a class mate's timing (data/guided-warp.ts) */
+  readonly guidedWarp?: number | undefined;
+  /** sequences per gradient chunk (fixed, so results do not depend on threads) */
+  readonly chunkSize?: number | undefined;
+  /** train(): choose the regularization and readout by cross-validation (on: on any number of sequences) */
+  readonly select?: 'auto' | 'on' | 'off' | undefined;
+  /** train(): an ensemble of this many fits from different seeds (1 with init) */
+  readonly members?: number | undefined;
+  /** start from these parameters (shape and readout come from it) */
+  readonly init?: Model | undefined;
 }
 
 /** Every key of HyperparameterOptions, checked whole at compile time. */

@@ -25,7 +25,8 @@ import { type GuidedWarps, guidedWarpSteps } from '../data/guided-warp.js';
 import type { EpochRecord, FitState } from '../model/state.js';
 import { DivergedError, InterruptedError, UserError } from '../errors.js';
 import { type Engine, type EngineSizes, checkEngineSizes, createEngine, engineSizesFit } from '../engine/engine.js';
-import { type KernelName, kernelRecord } from '../engine/kernels.js';
+import { kernelRecord } from '../engine/kernels.js';
+import type { KernelName } from '../engine/kernel-name.js';
 import type { StopFlag } from '../engine/pool.js';
 import { scoresOf } from '../eval/score.js';
 import { HYPERPARAMETER_KEYS, type HyperparameterOptions, type Hyperparameters, TRAIN_DEFAULTS, defaultThreads, resolveHyperparameters, trainingCount } from './defaults.js';
@@ -38,26 +39,33 @@ import { checkDataArgument } from '../data/data-argument.js';
 
 export type { EpochRecord };
 
+/** fit()'s options: the hyperparameters, threads and kernel, a resume state, and the callbacks. */
 export interface FitOptions extends Omit<HyperparameterOptions, 'select' | 'members'> {
-  readonly members?: 1; // one fit; an ensemble is train()'s
-  readonly select?: 'off'; // the options as given; model selection is train()'s
-  readonly threads?: number; // default: every core
-  readonly kernel?: KernelName; // 'wasm' (default, fast) or 'ts' (the reference kernel)
-  readonly onEpoch?: (e: EpochRecord) => void;
-  readonly onBatch?: (b: BatchProgress) => void; // after every optimizer step
+  /** one fit; an ensemble is train()'s */
+  readonly members?: 1 | undefined;
+  /** the options as given; model selection is train()'s */
+  readonly select?: 'off' | undefined;
+  /** default: every core */
+  readonly threads?: number | undefined;
+  /** 'wasm' (default, fast) or 'ts' (the reference kernel) */
+  readonly kernel?: KernelName | undefined;
+  readonly onEpoch?: ((e: EpochRecord) => void) | undefined;
+  /** after every optimizer step */
+  readonly onBatch?: ((b: BatchProgress) => void) | undefined;
   /** Continue from this state (as onCheckpoint gave it) instead of a fresh start. */
-  readonly resume?: FitState;
+  readonly resume?: FitState | undefined;
   /**
    * Gets a copy of the whole state at an epoch end once checkpointEvery seconds have passed since its last call
    * (or the fit began), at the last epoch's end (early stopping's too), and after the last step when interrupted.
    */
-  readonly onCheckpoint?: (s: FitState) => void;
+  readonly onCheckpoint?: ((s: FitState) => void) | undefined;
   /** Seconds between onCheckpoint's epoch-end calls (default 0: every epoch end). */
-  readonly checkpointEvery?: number;
+  readonly checkpointEvery?: number | undefined;
   /** Once aborted: the step in progress finishes, onCheckpoint gets the state, fit throws InterruptedError. */
-  readonly signal?: StopFlag; // an AbortSignal, or a task pool's stop flag
+  /** an AbortSignal, or a task pool's stop flag */
+  readonly signal?: StopFlag | undefined;
   /** The module the engine's worker threads run (default: the gradient worker). */
-  readonly worker?: URL;
+  readonly worker?: URL | undefined;
 }
 
 /** Every key of FitOptions (checked whole at compile time): fit() refuses any other. */
@@ -71,15 +79,23 @@ void fitKeysWhole;
 export interface BatchProgress {
   epoch: number;
   epochs: number;
-  batch: number; // steps done in this epoch
-  batches: number; // steps per epoch
-  seen: number; // training sequences done in this epoch
-  loss: number; // running mean training loss over this epoch's steps so far
-  accuracy: number; // running training accuracy over this epoch's sequences so far
-  lr: number; // the rate of the step just taken
-  seconds: number; // since the epoch began
+  /** steps done in this epoch */
+  batch: number;
+  /** steps per epoch */
+  batches: number;
+  /** training sequences done in this epoch */
+  seen: number;
+  /** running mean training loss over this epoch's steps so far */
+  loss: number;
+  /** running training accuracy over this epoch's sequences so far */
+  accuracy: number;
+  /** the rate of the step just taken */
+  lr: number;
+  /** since the epoch began */
+  seconds: number;
 }
 
+/** What fit() gives back: the model (its best weights), the history, and where the time went. */
 export interface FitResult {
   readonly model: Model;
   readonly history: EpochRecord[];
@@ -246,6 +262,10 @@ function checkNormalization(n: Normalization | null, D: number): void {
   if (n !== null && !isNormalizationOf(n, D)) throw new UserError(`fit() normalization must be null or { mean, std } of ${D} finite float32 means and ${D} standard deviations of at least 1.2e-38 (the data's channels), as channelStatistics() gives`);
 }
 
+/**
+ * Trains one model on a data set in memory (normalized already, as channelStatistics() and applyNormalization()
+ * make it): the training loop train() runs for each fit, without files, selection or ensembles.
+ */
 export async function fit(given: DataSet, normalization: Normalization | null, o: FitOptions = {}): Promise<FitResult> {
   checkOptionsObject(o, 'fit()');
   checkOneFit(o);

@@ -24,7 +24,7 @@ import type { Readout } from '../model/rnn.js';
 import type { Candidate, FoldScore } from '../model/state.js';
 import { createRng } from '../model/rng.js';
 import { type StopFlag, type TaskPool, createTaskPool } from '../engine/pool.js';
-import type { KernelName } from '../engine/kernels.js';
+import type { KernelName } from '../engine/kernel-name.js';
 import { scoreByKernel } from '../eval/score.js';
 import { DivergedError } from '../errors.js';
 import { TRAIN_DEFAULTS, type Hyperparameters, stepsPerEpoch, trainingCount } from './defaults.js';
@@ -37,8 +37,10 @@ import { stratifiedFolds, stratifiedSplit } from './split.js';
 /** A candidate's held-out scores: per fold, and their means. */
 export interface CandidateScore extends Candidate {
   readonly accuracy: number;
-  readonly logLoss: number; // Number.MAX_VALUE when a fold diverged
-  readonly diverged: boolean; // on some fold
+  /** Number.MAX_VALUE when a fold diverged */
+  readonly logLoss: number;
+  /** on some fold */
+  readonly diverged: boolean;
   readonly folds: readonly FoldScore[];
 }
 
@@ -59,7 +61,8 @@ export interface SelectionTask {
   readonly hp: Hyperparameters;
   readonly budget: Budget;
   readonly kernel?: KernelName;
-  readonly threads?: number; // the fit's own threads (default 1): more when a stage has fewer tasks than the run has threads
+  /** the fit's own threads (default 1): more when a stage has fewer tasks than the run has threads */
+  readonly threads?: number;
 }
 
 /** How long a candidate trains: the run's fixed epochs, or (epochs auto) about this many optimizer steps. */
@@ -74,7 +77,8 @@ export type SelectionData = Omit<DataSet, 'ids' | 'sources'> & { readonly steps?
 
 /** Training progress of a selection stage: its fits' optimizer steps taken and in all, and its seconds so far. */
 export interface StageProgress {
-  readonly stage: number; // from 1
+  /** from 1 */
+  readonly stage: number;
   readonly done: number;
   readonly total: number;
   readonly seconds: number;
@@ -88,8 +92,10 @@ export interface Varied {
   readonly augmentation: boolean;
   readonly weightDecay: boolean;
   readonly readout: boolean;
-  readonly resample?: boolean; // resample auto on training lengths that differ: resampled (hp.resample) or not
-  readonly layers?: boolean; // --layers left unset (with full BPTT): one layer, or the augmented candidate also with two
+  /** resample auto on training lengths that differ: resampled (hp.resample) or not */
+  readonly resample?: boolean;
+  /** --layers left unset (with full BPTT): one layer, or the augmented candidate also with two */
+  readonly layers?: boolean;
 }
 
 /**
@@ -303,8 +309,10 @@ export interface SelectOptions {
 /** How far selection is after a task: of all the stages' so far, and of its own stage's. */
 export interface TaskCounts {
   readonly finished: number;
-  readonly total: number; // the tasks of the stages so far (a later stage may add more)
-  readonly stage: number; // from 1
+  /** the tasks of the stages so far (a later stage may add more) */
+  readonly total: number;
+  /** from 1 */
+  readonly stage: number;
   readonly stageFinished: number;
   readonly stageTotal: number;
 }

@@ -16,7 +16,8 @@ import { saveModel } from '../io/model-file.js';
 import type { Model } from '../model/model.js';
 import { ensembleShape, memberSeed, mergeMembers } from '../model/ensemble.js';
 import type { EpochRecord, FitState, FoldScore, Member, SelectionState } from '../model/state.js';
-import { type KernelName, kernelRecord } from '../engine/kernels.js';
+import { kernelRecord } from '../engine/kernels.js';
+import type { KernelName } from '../engine/kernel-name.js';
 import { lossWarning } from './warnings.js';
 import { type FileEvaluation, evaluateDataSet, respelledLabels, totalMetrics } from '../eval/evaluate.js';
 import { writeReport } from '../eval/report.js';
@@ -34,34 +35,56 @@ import { defaultBuild, threadsWithinCap } from '../engine/wasm.js';
 import { type OutputPaths, claimCheckpoint, fileSizeProblem, checkOutputs, checkResume, checkResumeSelection, checkSelectionResumed, withUnrecorded } from './preflight.js';
 import { type Selection, type StageProgress, type TaskCounts, budgetOf, plannedTasks, selectModel, taskKey, whySelectionSkips, withCandidate, withVaried, withoutSelection } from './select.js';
 
+/** train()'s options: the flags of `train-signals train` in camelCase, the files, and the callbacks. */
 export interface TrainOptions extends LoadOptions, HyperparameterOptions {
   readonly files: readonly string[];
-  readonly test?: readonly string[];
-  readonly out?: string;
-  readonly threads?: number | 'auto'; // 'auto': measure briefly (as `tune`) and use the recommended count
-  readonly kernel?: KernelName; // 'wasm' (default) or 'ts', the reference kernel
-  readonly report?: string; // write the HTML report here
-  readonly commandLine?: string; // the command that started this run, for the report to show
-  readonly normalize?: 'zscore' | 'none';
-  readonly differences?: boolean | 'auto'; // every sample's first differences as channels too (auto: on raw recordings)
-  readonly sequenceNorm?: boolean | 'auto'; // each sequence on its own scale, its level and scale as channels (auto: where scales lie decades apart)
-  readonly onEpoch?: (e: EpochRecord) => void;
-  readonly onBatch?: (b: BatchProgress) => void;
-  readonly onStart?: (hp: Hyperparameters) => void; // before the first epoch
-  readonly onMember?: (m: number, M: number) => void; // before member m's first epoch (0-based; only when M > 1)
-  readonly checkpoint?: string; // where to write the checkpoint (default: `${out}.ckpt`)
-  readonly checkpointEvery?: number; // seconds between epoch-end checkpoints (0: every epoch end); a member's end and a stop always write one
-  readonly resume?: string; // a checkpoint to continue from
-  readonly signal?: AbortSignal; // when aborted: finish the step, write the checkpoint, throw InterruptedError
-  readonly onTrained?: () => void; // training is over (the model is written); evaluation follows
-  readonly onSelecting?: () => void; // model selection starts (from here on, `signal` stops it with a checkpoint)
-  readonly onSelection?: (p: SelectionProgress) => void; // model selection: after each candidate's fold
-  readonly onSelectionSteps?: (p: StageProgress) => void; // model selection: about once a second while a stage trains, and at its end
-  readonly onSelected?: (s: Selection) => void; // model selection is over: every score, and the choice
-  readonly onSelectionSkipped?: (why: string, hp: Hyperparameters) => void; // selection cannot run or too few sequences for --select auto (select.ts), with what trains instead
-  readonly onTuned?: (t: TuneResult) => void; // `threads: 'auto'` has measured and chosen
-  readonly onLoaded?: (ds: DataSet) => void; // the training data are loaded and every input checked (before normalization)
-  readonly onWarning?: (line: string) => void; // what the data or the options suggest is not what was meant (warnings.ts), a line each
+  readonly test?: readonly string[] | undefined;
+  readonly out?: string | undefined;
+  /** 'auto': measure briefly (as `tune`) and use the recommended count */
+  readonly threads?: number | 'auto' | undefined;
+  /** 'wasm' (default) or 'ts', the reference kernel */
+  readonly kernel?: KernelName | undefined;
+  /** write the HTML report here */
+  readonly report?: string | undefined;
+  /** the command that started this run, for the report to show */
+  readonly commandLine?: string | undefined;
+  readonly normalize?: 'zscore' | 'none' | undefined;
+  /** every sample's first differences as channels too (auto: on raw recordings) */
+  readonly differences?: boolean | 'auto' | undefined;
+  /** each sequence on its own scale, its level and scale as channels (auto: where scales lie decades apart) */
+  readonly sequenceNorm?: boolean | 'auto' | undefined;
+  readonly onEpoch?: ((e: EpochRecord) => void) | undefined;
+  readonly onBatch?: ((b: BatchProgress) => void) | undefined;
+  /** before the first epoch */
+  readonly onStart?: ((hp: Hyperparameters) => void) | undefined;
+  /** before member m's first epoch (0-based; only when M > 1) */
+  readonly onMember?: ((m: number, M: number) => void) | undefined;
+  /** where to write the checkpoint (default: `${out}.ckpt`) */
+  readonly checkpoint?: string | undefined;
+  /** seconds between epoch-end checkpoints (0: every epoch end); a member's end and a stop always write one */
+  readonly checkpointEvery?: number | undefined;
+  /** a checkpoint to continue from */
+  readonly resume?: string | undefined;
+  /** when aborted: finish the step, write the checkpoint, throw InterruptedError */
+  readonly signal?: AbortSignal | undefined;
+  /** training is over (the model is written); evaluation follows */
+  readonly onTrained?: (() => void) | undefined;
+  /** model selection starts (from here on, `signal` stops it with a checkpoint) */
+  readonly onSelecting?: (() => void) | undefined;
+  /** model selection: after each candidate's fold */
+  readonly onSelection?: ((p: SelectionProgress) => void) | undefined;
+  /** model selection: about once a second while a stage trains, and at its end */
+  readonly onSelectionSteps?: ((p: StageProgress) => void) | undefined;
+  /** model selection is over: every score, and the choice */
+  readonly onSelected?: ((s: Selection) => void) | undefined;
+  /** selection cannot run or too few sequences for --select auto (select.ts), with what trains instead */
+  readonly onSelectionSkipped?: ((why: string, hp: Hyperparameters) => void) | undefined;
+  /** `threads: 'auto'` has measured and chosen */
+  readonly onTuned?: ((t: TuneResult) => void) | undefined;
+  /** the training data are loaded and every input checked (before normalization) */
+  readonly onLoaded?: ((ds: DataSet) => void) | undefined;
+  /** what the data or the options suggest is not what was meant (warnings.ts), a line each */
+  readonly onWarning?: ((line: string) => void) | undefined;
 }
 
 export { TRAIN_DEFAULTS };
@@ -78,17 +101,24 @@ void trainKeysWhole;
 
 /** One finished task of model selection. */
 export interface SelectionProgress extends TaskCounts {
-  readonly key: string; // `<candidate>/<fold>`
+  /** `<candidate>/<fold>` */
+  readonly key: string;
   readonly score: FoldScore;
   // finished of total: the tasks of the stages so far (a later stage may add more); stage, from 1 (select.ts),
   // and stageFinished of stageTotal: its own tasks
 }
 
+/** What train() gives back: the model, its first member's history, and the test files' evaluations. */
 export interface TrainResult extends Omit<FitResult, 'computeMs' | 'reduceMs' | 'updateMs'> {
   readonly test: FileEvaluation[];
-  readonly members: number; // the final fits merged into the model (seconds: all of them)
+  /** the final fits merged into the model (seconds: all of them) */
+  readonly members: number;
 }
 
+/**
+ * Trains a model on the training files (with model selection, an ensemble, checkpoints and a resume, as the
+ * options say), writes it to `out` if given, and evaluates the `test` files: what `train-signals train` does.
+ */
 export async function train(o: TrainOptions): Promise<TrainResult> {
   checkOptionsObject(o, 'train()');
   checkKnownOptions(o ?? {}, TRAIN_OPTION_KEYS, 'train()');

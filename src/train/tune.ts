@@ -22,7 +22,7 @@ import { createRng, shuffle } from '../model/rng.js';
 import { inputNoise } from '../model/noise.js';
 import { clipScale } from '../model/optimizer.js';
 import { type Engine, createEngine } from '../engine/engine.js';
-import type { KernelName } from '../engine/kernels.js';
+import type { KernelName } from '../engine/kernel-name.js';
 import { threadsWithinCap } from '../engine/wasm.js';
 import { longestWindow } from '../model/frames.js';
 import { drawInitialWeights, shapeFor } from './fit.js';
@@ -38,15 +38,23 @@ import { InterruptedError } from '../errors.js';
 
 /** The model's options as train() takes them (hidden, readout, stride, …), and how to measure. */
 export interface TuneOptions extends HyperparameterOptions {
-  readonly threads?: readonly number[]; // default 1 .. available cores
-  readonly steps?: number; // timed steps per thread count
-  readonly warmupSteps?: number; // untimed steps first
-  readonly warmupMs?: number; // and untimed for at least this long: a fresh worker's code is still tiering up
-  readonly warmupMaxMs?: number; // and then on while the step rate still rises, up to this long
-  readonly measureMs?: number; // timed for at least this long, whatever `steps` says
-  readonly kernel?: KernelName;
-  readonly signal?: AbortSignal; // once aborted, the measurement stops after the step in progress (InterruptedError)
-  readonly onWarning?: (line: string) => void; // thread counts past the cores here or past a cap on address space, a line each
+  /** default 1 .. available cores */
+  readonly threads?: readonly number[] | undefined;
+  /** timed steps per thread count */
+  readonly steps?: number | undefined;
+  /** untimed steps first */
+  readonly warmupSteps?: number | undefined;
+  /** and untimed for at least this long: a fresh worker's code is still tiering up */
+  readonly warmupMs?: number | undefined;
+  /** and then on while the step rate still rises, up to this long */
+  readonly warmupMaxMs?: number | undefined;
+  /** timed for at least this long, whatever `steps` says */
+  readonly measureMs?: number | undefined;
+  readonly kernel?: KernelName | undefined;
+  /** once aborted, the measurement stops after the step in progress (InterruptedError) */
+  readonly signal?: AbortSignal | undefined;
+  /** thread counts past the cores here or past a cap on address space, a line each */
+  readonly onWarning?: ((line: string) => void) | undefined;
 }
 
 /** Every key of TuneOptions, checked whole at compile time. */
@@ -54,29 +62,45 @@ export const TUNE_KEYS = [...HYPERPARAMETER_KEYS, 'threads', 'steps', 'warmupSte
 const tuneOptionKeysWhole: NamesExactly<keyof TuneOptions, typeof TUNE_KEYS> = true;
 void tuneOptionKeysWhole;
 
+/** One thread count's measurement: its median rate and range, speedup, efficiency, and where a step's time goes. */
 export interface TuneRow {
   readonly threads: number;
-  readonly sequencesPerSecond: number; // median over the blocks
-  readonly low: number; // the slowest and the fastest block's seq/s: the interval
+  /** median over the blocks */
+  readonly sequencesPerSecond: number;
+  /** the slowest and the fastest block's seq/s: the interval */
+  readonly low: number;
   readonly high: number;
-  readonly speedup: number; // against the first row (1 thread when measured)
-  readonly efficiency: number; // speedup / (threads / first row's threads)
-  readonly stepMs: number; // mean wall time per step
-  readonly computeMs: number; // mean per step: the slowest thread's own compute
-  readonly waitingMs: number; // mean per step: parallel phase beyond that
-  readonly reduceUpdateMs: number; // mean per step: reduce + clip + optimizer
+  /** against the first row (1 thread when measured) */
+  readonly speedup: number;
+  /** speedup / (threads / first row's threads) */
+  readonly efficiency: number;
+  /** mean wall time per step */
+  readonly stepMs: number;
+  /** mean per step: the slowest thread's own compute */
+  readonly computeMs: number;
+  /** mean per step: parallel phase beyond that */
+  readonly waitingMs: number;
+  /** mean per step: reduce + clip + optimizer */
+  readonly reduceUpdateMs: number;
 }
 
+/** tune's measurements: a row per thread count, the recommended count, and whether it is sure. */
 export interface TuneResult {
   readonly rows: TuneRow[];
   readonly recommended: number;
-  readonly sure: boolean; // the recommended count's slowest block beat every fewer count's fastest, and no more threads were faster by the median
+  /** the recommended count's slowest block beat every fewer count's fastest, and no more threads were faster by the median */
+  readonly sure: boolean;
   readonly batchSize: number;
-  readonly chunks: number; // chunks per batch: no more threads than this can be busy
-  readonly stride: number; // the frame stacking timed, as train resolves it on these data
-  readonly resample: number; // the length every sequence was resampled to (0: none), likewise
-  readonly differences?: boolean; // whether the data timed had their first differences added (tune on files)
-  readonly sequenceNorm?: boolean; // whether each sequence timed was put on its own scale, likewise
+  /** chunks per batch: no more threads than this can be busy */
+  readonly chunks: number;
+  /** the frame stacking timed, as train resolves it on these data */
+  readonly stride: number;
+  /** the length every sequence was resampled to (0: none), likewise */
+  readonly resample: number;
+  /** whether the data timed had their first differences added (tune on files) */
+  readonly differences?: boolean;
+  /** whether each sequence timed was put on its own scale, likewise */
+  readonly sequenceNorm?: boolean;
 }
 
 /** Rounds of timed blocks per thread count. */
@@ -290,9 +314,9 @@ export function formatTune(t: TuneResult): string {
 
 export interface TuneFilesOptions extends LoadOptions, Omit<TuneOptions, 'signal'> {
   readonly files: readonly string[];
-  readonly normalize?: 'zscore' | 'none';
-  readonly differences?: boolean | 'auto';
-  readonly sequenceNorm?: boolean | 'auto';
+  readonly normalize?: 'zscore' | 'none' | undefined;
+  readonly differences?: boolean | 'auto' | undefined;
+  readonly sequenceNorm?: boolean | 'auto' | undefined;
 }
 
 /** Every key of TuneFilesOptions (checked whole at compile time): tune() refuses any other. */
