@@ -411,3 +411,15 @@ test('modelInputs() refuses data of other channels, and arguments that are no mo
   assert.throws(() => modelInputs(m, null as never), (e: unknown) => e instanceof UserError && /^modelInputs\(\) data: a data set is an object/.test(e.message));
   assert.throws(() => modelInputs({} as never, motion), (e: unknown) => e instanceof UserError && /^model must be a model as loadModel\(\) returns it/.test(e.message));
 });
+
+test('score() takes its indices as an array too; ensembleShape() refuses a count of members that is none', async () => {
+  const { ensembleShape } = await import('../src/model/ensemble.js');
+  const dir = tempDir('ts-score-');
+  const out = join(dir, 'm.json');
+  await train({ files: [join(ROOT, 'datasets/cbf/train.csv')], out, hidden: 4, epochs: 1, select: 'off', members: 1, threads: 1 });
+  const m = loadModel(out);
+  const data = modelInputs(m, await loadDataSet([join(ROOT, 'datasets/cbf/test.csv')]));
+  assert.deepEqual(score(m, data, [0, 2] as never).probabilities, score(m, data, Int32Array.from([0, 2])).probabilities);
+  assert.throws(() => score(m, data, [0, 'x'] as never), (e: unknown) => e instanceof UserError && /^score\(\) indices\[1\] is x/.test(e.message));
+  assert.throws(() => ensembleShape(m.shape, 0), (e: unknown) => e instanceof UserError && /members must be a whole number ≥ 1 \(got 0\)/.test(e.message));
+});

@@ -22,6 +22,8 @@ test('npm pack ships the library, its workers and kernel, the scripts the docs r
     assert.ok(files.includes(need), `ships ${need}`);
   }
   assert.ok(!files.some((f) => /^dist\/(test|bench)\//.test(f)), 'no compiled tests or benchmarks');
+  assert.ok(!files.some((f) => /^datasets\/.*\.ts$/.test(f)), 'no generator sources, whose imports the package does not hold');
+  assert.ok(files.includes('datasets/motion/train.csv'), 'ships datasets/motion');
 
   const app = join(dir, 'app');
   spawnSync('mkdir', ['-p', app]);

@@ -133,9 +133,11 @@ function scoring(model: Model, data: Sequences, indices?: Int32Array, kernel: Ke
   const { C } = model.shape;
   checkDataArgument(data, 'score() data', { dataSet: false, classes: C });
   checkModelReads(model, data);
-  const idx = indices ?? Int32Array.from({ length: data.lengths.length }, (_, i) => i);
-  const bad = Array.prototype.findIndex.call(idx, (n: number) => !(Number.isInteger(n) && n >= 0 && n < data.lengths.length));
-  if (bad >= 0) throw new UserError(`score() indices[${bad}] is ${idx[bad]}, not a sequence of the ${data.lengths.length} in data`);
+  const given: ArrayLike<number> = indices ?? Int32Array.from({ length: data.lengths.length }, (_, i) => i);
+  if (typeof given !== 'object' || given === null || typeof given.length !== 'number') throw new UserError('score() indices must be an Int32Array (or an array) of sequence numbers, or left out');
+  const bad = Array.prototype.findIndex.call(given, (n: number) => !(Number.isInteger(n) && n >= 0 && n < data.lengths.length));
+  if (bad >= 0) throw new UserError(`score() indices[${bad}] is ${given[bad]}, not a sequence of the ${data.lengths.length} in data`);
+  const idx = given instanceof Int32Array ? given : Int32Array.from(given);
   const probabilities = new Float32Array(idx.length * C);
   const logp = new Float64Array(idx.length);
   // The kernel reads a label only to return log p[label]: an unknown one is unlabelled to it.

@@ -25,6 +25,7 @@ export function memberSeed(seed: number, m: number): number {
 
 /** The merged model's shape: M·H hidden units per direction. */
 export function ensembleShape(member: Shape, M: number): Shape {
+  if (!(Number.isInteger(M) && M >= 1)) throw new UserError(`ensembleShape() members must be a whole number ≥ 1 (got ${M})`);
   return { ...member, H: member.H * M };
 }
 

@@ -123,11 +123,12 @@ function checkNoOtherCheckpoint(checkpoint: string, resume: string | undefined):
     if (fileKeys(checkpoint).some((k) => from.has(k))) return;
   }
   if (!looksLikeCheckpoint(checkpoint)) {
-    throw new UserError(`${checkpoint}: a file that is not a checkpoint is there, and training would write its checkpoint over it; give another --checkpoint (or --out), or move the file away`);
+    throw new UserError('a file that is not a checkpoint is there, and training would write its checkpoint over it; give another --checkpoint (or --out), or move the file away', { file: checkpoint });
   }
   throw new UserError(
-    `${checkpoint}: a checkpoint of an earlier run is there (one interrupted, or kept with --checkpoint); continue it with ` +
+    'a checkpoint of an earlier run is there (one interrupted, or kept with --checkpoint); continue it with ' +
       `--resume ${shellQuote(checkpoint)}, or delete it (or give another --checkpoint) to start afresh`,
+    { file: checkpoint },
   );
 }
 
