@@ -190,15 +190,17 @@ test('a tampered checkpoint with a standard deviation ≤ 0 or a mean beyond flo
   const D = ds.channels.length;
   const ones = Array.from({ length: D }, () => 1);
   assert.ok(parseCheckpoint(ck({ mean: ones, std: ones }), 'ok.ckpt').state !== undefined);
-  for (const n of [{ mean: ones, std: ones.map((_, i) => (i === 0 ? 0 : 1)) }, { mean: ones, std: ones.map(() => -1) }, { mean: ones.map(() => 1e39), std: ones }]) {
-    assert.throws(() => parseCheckpoint(ck(n), 't.ckpt'), /^UserError: t\.ckpt: "model\.normalization\.(std" must hold positive numbers of at least 1\.2e-38|mean" holds 1e\+39, beyond float32's range).*; is this a checkpoint written by train-signals train\?/);
-  }
-  // A state edited into one no run reaches: refused, naming what (it resumed into NaN steps or a history past its epochs).
+  // A file edited into what no run writes (serializeCheckpoint refuses to write it: the test below).
   const edited = (edit: (doc: any) => void): string => {
     const doc = JSON.parse(ck({ mean: ones, std: ones }));
     edit(doc);
     return JSON.stringify(doc);
   };
+  for (const n of [{ mean: ones, std: ones.map((_, i) => (i === 0 ? 0 : 1)) }, { mean: ones, std: ones.map(() => -1) }, { mean: ones.map(() => 1e39), std: ones }]) {
+    assert.throws(() => parseCheckpoint(edited((doc) => { doc.model.normalization = n; }), 't.ckpt'), /^UserError: t\.ckpt: "model\.normalization\.(std" must hold positive numbers of at least 1\.2e-38|mean" holds 1e\+39, beyond float32's range).*; is this a checkpoint written by train-signals train\?/);
+    assert.throws(() => ck(n), /^UserError: serializeCheckpoint\(\) checkpoint: "model\.normalization\./);
+  }
+  // A state edited into one no run reaches: refused, naming what (it resumed into NaN steps or a history past its epochs).
   const nanV = Buffer.from(new Float32Array(last!.optimizer.v.length).fill(Number.NaN).buffer).toString('base64');
   for (const [edit, phrase] of [
     [(d: any) => { d.arrays.v = nanV; }, /the optimizer's moments hold NaN, Infinity or \(in "arrays\.v"\) a negative number/],
@@ -297,4 +299,12 @@ test('a training file replaced by a rename while it is read trains on what was r
   writeFileSync(data, text);
   const again = await train({ files: [data], hidden: 4, epochs: 1, select: 'off', members: 1, threads: 1 });
   assert.match(String((again.model.training.fingerprints as Array<{ sha256: string }>)[0].sha256), /^[0-9a-f]{64}$/);
+});
+
+test('serializeCheckpoint() refuses in one line what parseCheckpoint() would refuse (it wrote files no resume could read)', () => {
+  const refused = (re: RegExp) => (e: unknown) => e instanceof UserError && re.test(e.message);
+  assert.throws(() => serializeCheckpoint({} as never), refused(/^serializeCheckpoint\(\) checkpoint: "model" must be an object/));
+  const ds = data();
+  const model = { shape: { D: 5, H: 4, C: ds.classes.length }, readout: 'mean' as const, classes: ds.classes, channels: ds.channels, normalization: null };
+  assert.throws(() => serializeCheckpoint({ model, hyperparameters: {}, data: { sequences: 1, steps: 1, fingerprint: 'x' } }), refused(/"model\.classes" and "model\.channels" must match "model\.shape"/));
 });

@@ -74,6 +74,12 @@ const b64 = (a: Float32Array | Int32Array): string => Buffer.from(a.buffer, a.by
 
 /** A checkpoint as the text of its file: JSON, its arrays in base64, checksummed. */
 export function serializeCheckpoint(c: Checkpoint): string {
+  // What parseCheckpoint would refuse is not written: a program's checkpoint is checked as train's are read.
+  const refuse = (what: string): never => {
+    throw new UserError(`serializeCheckpoint() checkpoint: ${what}; give one as loadCheckpoint() returns it, or train's options and onCheckpoint's state make it`);
+  };
+  if (typeof c !== 'object' || c === null) refuse('not an object');
+  parseModel(refuse, c.model);
   const head = { format: CHECKPOINT_FORMAT, version: CHECKPOINT_VERSION, model: c.model, hyperparameters: c.hyperparameters, data: c.data };
   const selection = c.selection === undefined ? {} : { selection: c.selection };
   const s = c.state;
@@ -150,18 +156,22 @@ function parseDocument(text: string, file: string): any {
   return doc;
 }
 
-/** The "model" part: shape, readout, class and channel names, normalization. */
-function parseModel(file: string, m: any): Checkpoint['model'] {
+/** The "model" part: shape, readout, class and channel names, normalization; `refuse` says what is wrong with it. */
+function parseModel(refuse: Refuse, m: any): Checkpoint['model'] {
+  if (typeof m !== 'object' || m === null) refuse('"model" must be an object');
   const sh = m.shape ?? {};
-  const shape: Shape = { D: int(file, sh.D, 'model.shape.D', 1), H: int(file, sh.H, 'model.shape.H', 1), C: int(file, sh.C, 'model.shape.C', 2) };
+  const whole = (v: unknown, field: string, min: number): number => {
+    if (typeof v !== 'number' || !Number.isInteger(v) || v < min) refuse(`"${field}" must be a whole number ≥ ${min}`);
+    return v as number;
+  };
+  const shape: Shape = { D: whole(sh.D, 'model.shape.D', 1), H: whole(sh.H, 'model.shape.H', 1), C: whole(sh.C, 'model.shape.C', 2) };
   const directions = sh.directions ?? 1;
-  if (directions !== 1 && directions !== 2) fail(file, '"model.shape.directions" must be 1 or 2');
-  const refuse: Refuse = (what) => fail(file, what);
+  if (directions !== 1 && directions !== 2) refuse('"model.shape.directions" must be 1 or 2');
   const { cell, layers } = cellFields(refuse, sh, 'model.shape.');
   const { stride, resample, differences, sequenceNorm, readout } = readingFields(refuse, m, 'model.');
   const { classes, channels } = nameFields(refuse, m, 'model.');
   const width = inputWidth({ channels, sequenceNorm, differences });
-  if (classes.length !== shape.C || width * stride !== shape.D) fail(file, '"model.classes" and "model.channels" must match "model.shape"');
+  if (classes.length !== shape.C || width * stride !== shape.D) refuse('"model.classes" and "model.channels" must match "model.shape"');
   const normalization = normalizationField(refuse, m.normalization, width, 'model.');
   return {
     shape: { ...shape, ...(directions === 2 ? { directions } : {}), ...(cell === 'gru' ? { cell } : {}), ...(layers === 2 ? { layers } : {}) }, readout, ...(stride > 1 ? { stride } : {}), ...(resample > 0 ? { resample } : {}),
@@ -307,7 +317,7 @@ export function parseCheckpoint(text: string, file: string): Checkpoint {
 }
 
 function checkpointOf(doc: any, file: string): Checkpoint {
-  const model = parseModel(file, doc.model ?? {});
+  const model = parseModel((what) => fail(file, what), doc.model ?? {});
   const hp = doc.hyperparameters;
   if (hp === null || typeof hp !== 'object' || Array.isArray(hp)) fail(file, '"hyperparameters" must be an object');
   const data = parseData(file, doc.data ?? {});
