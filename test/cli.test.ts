@@ -745,10 +745,15 @@ test('names Node cannot pass on (bytes not UTF-8) and a working folder past 4096
   assert.equal(inside.status, 2, inside.stderr);
   assert.match(inside.stderr, /^train-signals: --out m\.json: the folder .*d\uFFFD: the path holds bytes that are not UTF-8/);
   assert.equal(run(`ls -A | od -c | grep -c '377'`).stdout.trim(), '2', 'only the two names the test made hold the byte');
-  // A name that holds U+FFFD itself (in UTF-8, EF BF BD) is a name like any other.
-  const replacement = run(`${train} --out $'ok\\xef\\xbf\\xbd.json'`);
-  assert.equal(replacement.status, 0, replacement.stderr);
+  // A name that holds U+FFFD itself (in UTF-8, EF BF BD) is a name like any other, whatever else the line holds.
+  const replacement = run(`${train} --out $'ok\\xef\\xbf\\xbd.json' --label-column $'\\xff'`);
+  assert.match(replacement.stderr, /--label-column/, 'refused for its label column, not its output'); // no such column
+  assert.equal(run(`${train} --out $'ok\\xef\\xbf\\xbd.json'`).status, 0);
   assert.ok(existsSync(join(dir, 'ok\uFFFD.json')));
+  // Under a cap on address space the CLI reruns itself, its words decoded already: the parent's raw line tells.
+  const capped = run(`ulimit -v 8000000; ${train} --out $'capped\\xff.json'`);
+  assert.equal(capped.status, 2, capped.stderr);
+  assert.match(capped.stderr, notUtf8);
   assert.deepEqual(readdirSync(dir).filter((n) => n.endsWith('.json') && !n.startsWith('out')).sort(), ['link.json', 'ok\uFFFD.json']);
   // A working folder past PATH_MAX: Node's own stack trace, exit 1.
   const deep = run(`mkdir deep && cd deep && n=$(printf 'd%.0s' $(seq 250)); for i in $(seq 17); do mkdir $n && cd $n || exit 9; done; ${train} --out m.json`);

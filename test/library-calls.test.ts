@@ -409,7 +409,7 @@ test('modelInputs() refuses data of other channels, and arguments that are no mo
   // It named applyNormalization() and the model's inputs' width (with their differences), not the channels.
   assert.throws(() => modelInputs(m, motion), (e: unknown) => e instanceof UserError && /^modelInputs\(\) data's channels \(ax, ay, az\) are not the model's \(value\)/.test(e.message));
   assert.throws(() => modelInputs(m, null as never), (e: unknown) => e instanceof UserError && /^modelInputs\(\) data: a data set is an object/.test(e.message));
-  assert.throws(() => modelInputs({} as never, motion), (e: unknown) => e instanceof UserError && /^model must be a model as loadModel\(\) returns it/.test(e.message));
+  assert.throws(() => modelInputs({} as never, motion), (e: unknown) => e instanceof UserError && /^modelInputs\(\) model must be a model as loadModel\(\) returns it, or a checkpoint's model/.test(e.message));
 });
 
 test('score() takes its indices as an array too; ensembleShape() refuses a count of members that is none', async () => {
@@ -422,4 +422,12 @@ test('score() takes its indices as an array too; ensembleShape() refuses a count
   assert.deepEqual(score(m, data, [0, 2] as never).probabilities, score(m, data, Int32Array.from([0, 2])).probabilities);
   assert.throws(() => score(m, data, [0, 'x'] as never), (e: unknown) => e instanceof UserError && /^score\(\) indices\[1\] is x/.test(e.message));
   assert.throws(() => ensembleShape(m.shape, 0), (e: unknown) => e instanceof UserError && /members must be a whole number ≥ 1 \(got 0\)/.test(e.message));
+});
+
+test('a file whose name is not UTF-8, named as Node lists it (with U+FFFD), is said to be so through the library too', async () => {
+  const dir = tempDir('ts-lost-');
+  writeFileSync(Buffer.concat([Buffer.from(`${dir}/d`), Buffer.from([0xff]), Buffer.from('.csv')]), 'label,t0\na,1\nb,2\n');
+  const [name] = readdirSync(dir);
+  assert.equal(name, 'd\uFFFD.csv');
+  await assert.rejects(loadDataSet([join(dir, name)]), (e: unknown) => e instanceof UserError && /the path holds bytes that are not UTF-8/.test(e.message));
 });

@@ -45,7 +45,8 @@ export function rerunWithoutTrapHandler(): Promise<number> {
 /** Node's flags as the user gave them: a rerun's child has the one it was rerun with besides. */
 export function usersNodeFlags(): string[] {
   const flags = [...process.execArgv];
-  if (isRerunChild()) flags.splice(flags.lastIndexOf(TRAP_HANDLER_OFF), 1);
+  const added = flags.lastIndexOf(TRAP_HANDLER_OFF);
+  if (isRerunChild() && added >= 0) flags.splice(added, 1);
   return flags;
 }
 

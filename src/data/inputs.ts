@@ -10,7 +10,6 @@ import { withDifferences } from './differences.js';
 import { withSequenceNorm } from './sequence-norm.js';
 import { applyNormalization, channelStatistics } from './normalize.js';
 import { sharedFloat32 } from './shared.js';
-import { checkModelArgument } from './arguments.js';
 import { checkDataArgument } from './data-argument.js';
 import { UNNAMED_CHANNEL, nameList, sameNames } from './names.js';
 
@@ -25,9 +24,12 @@ export function readingOf(model: Pick<Model, 'sequenceNorm' | 'differences'>): R
   return { sequenceNorm: sequenceNormOf(model), differences: differencesOf(model) };
 }
 
-/** ds (as loaded) as the model reads it, a new data set; ds stays as it is. */
-export function modelInputs(model: Model, ds: DataSet): DataSet {
-  checkModelArgument(model, 'model');
+/** ds (as loaded) as the model reads it, a new data set; ds stays as it is. The model may be a checkpoint's (no weights). */
+export function modelInputs(model: Pick<Model, 'channels' | 'sequenceNorm' | 'differences' | 'normalization'>, ds: DataSet): DataSet {
+  const m = model as { channels?: unknown; normalization?: unknown } | null;
+  if (typeof m !== 'object' || m === null || !Array.isArray(m.channels) || m.normalization === undefined) {
+    throw new UserError(`modelInputs() model must be a model as loadModel() returns it, or a checkpoint's model (got ${m === null ? 'null' : typeof m})`);
+  }
   checkDataArgument(ds, 'modelInputs() data', { dataSet: true });
   // The width the normalization checks would name is the model's inputs', not the channels the program knows.
   const oneUnnamed = ds.channels.length === 1 && model.channels.length === 1 && (ds.channels[0] === UNNAMED_CHANNEL || model.channels[0] === UNNAMED_CHANNEL);

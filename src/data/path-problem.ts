@@ -3,7 +3,8 @@
 // a path too long, a name whose bytes are not UTF-8 (which Node cannot name).
 
 import { isUtf8 } from 'node:buffer';
-import { lstatSync, readFileSync, readlinkSync } from 'node:fs';
+import { lstatSync, readFileSync, readdirSync, readlinkSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { visible } from './visible.js';
 
 /** The message for `code` met opening `path` (without the path), or null where the caller's own wording fits. */
@@ -37,24 +38,45 @@ export function pathProblem(code: string | undefined, path: string): string | nu
 export const NOT_UTF8 = '\uFFFD';
 
 /**
- * Whether `path` holds bytes that are not UTF-8 (where Node shows U+FFFD): it came so from the command line (its
- * raw words, /proc/self/cmdline) or lies under a working folder so named; a name that holds U+FFFD itself, as
- * UTF-8, is a name like any other. Where /proc cannot tell, every U+FFFD is taken for such bytes.
+ * Whether `path` holds bytes that are not UTF-8 (where Node shows U+FFFD): a name on its way is so on disk (its
+ * folder's listing, read as bytes), or it came so from the command line (a raw word, /proc's cmdline: a new
+ * file's name is on no disk yet). A name that holds U+FFFD itself, as UTF-8, is a name like any other. Where
+ * /proc cannot tell, every U+FFFD is taken for such bytes.
  */
 export function lostBytes(path: string): boolean {
   if (!path.includes(NOT_UTF8)) return false;
+  if (lostOnDisk(resolve(path))) return true;
   const words = rawWordsNotUtf8();
   if (words === null) return true;
-  return words.some((w) => w.includes(path) || path.includes(w)) || workingFolderNotUtf8();
+  return words.some((w) => w === path || w.endsWith(`=${path}`));
+}
+
+/** Whether a name of the absolute path `p` that holds U+FFFD stands, in its folder, for a name not in UTF-8. */
+function lostOnDisk(p: string): boolean {
+  const parts = p.split('/');
+  for (let i = 1; i < parts.length; i++) {
+    if (!parts[i].includes(NOT_UTF8)) continue;
+    try {
+      const names = readdirSync(parts.slice(0, i).join('/') || '/', { encoding: 'buffer' });
+      if (names.some((n) => !isUtf8(n) && n.toString('utf8') === parts[i])) return true;
+    } catch {
+      return false; // a folder that cannot be listed: the command line tells, if anything does
+    }
+  }
+  return false;
 }
 
 let rawWords: string[] | null | undefined;
 
-/** The command line's words whose bytes are not UTF-8, as Node decodes them; null where /proc cannot tell. */
+/**
+ * The command line's words whose bytes are not UTF-8, as Node decodes them; null where /proc cannot tell. In the
+ * child that cli/rerun.ts starts (its words the parent's, decoded already), the parent's command line.
+ */
 function rawWordsNotUtf8(): string[] | null {
   if (rawWords === undefined) {
     try {
-      const all = readFileSync('/proc/self/cmdline');
+      const parent = Number(process.env.TRAIN_SIGNALS_RERUN_BY);
+      const all = readFileSync(parent > 0 ? `/proc/${parent}/cmdline` : '/proc/self/cmdline');
       const words: Buffer[] = [];
       for (let at = 0; at < all.length;) {
         const end = all.indexOf(0, at);
@@ -69,13 +91,6 @@ function rawWordsNotUtf8(): string[] | null {
   return rawWords;
 }
 
-function workingFolderNotUtf8(): boolean {
-  try {
-    return !isUtf8(readlinkSync('/proc/self/cwd', { encoding: 'buffer' }));
-  } catch {
-    return false;
-  }
-}
 export const NOT_UTF8_PROBLEM = 'the path holds bytes that are not UTF-8 (shown as \uFFFD), which Node cannot name; rename the file or folder in UTF-8';
 
 /**

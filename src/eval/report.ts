@@ -26,18 +26,18 @@ import { checkModelArgument } from '../data/arguments.js';
 
 /** What a report shows; every part but the model is optional. */
 export interface ReportInput {
-  readonly title?: string;
+  readonly title?: string | undefined;
   readonly model: Model;
   /** default: the model file's training.history */
-  readonly history?: readonly ReportEpoch[];
+  readonly history?: readonly ReportEpoch[] | undefined;
   /** the training data (a train report); else examples come from the evaluated files */
-  readonly train?: DataSet;
+  readonly train?: DataSet | undefined;
   readonly evaluations: readonly ReportEvaluation[];
-  readonly total?: Metrics | null;
-  readonly seconds?: number;
-  readonly sequencesPerSecond?: number;
+  readonly total?: Metrics | null | undefined;
+  readonly seconds?: number | undefined;
+  readonly sequencesPerSecond?: number | undefined;
   /** the command that wrote the report, as typed (the CLI quotes it for a shell) */
-  readonly commandLine?: string;
+  readonly commandLine?: string | undefined;
 }
 
 /** One held-out file; a FileEvaluation is one. With data and scores, the report draws its hard cases. */

@@ -92,12 +92,12 @@ export function scoresOf(probabilities: Float32Array, logp: Float64Array, labels
  * Scores sequences `indices` (default all) of `data`, as the model reads them (modelInputs) and with labels
  * that are already the model's class indices.
  */
-export function score(model: Model, data: Sequences, indices?: Int32Array): Scores {
+export function score(model: Model, data: Sequences, indices?: ArrayLike<number>): Scores {
   return scoreByKernel(model, data, 'wasm', indices);
 }
 
 /** score() through the kernel a run trains with: the reference one (`ts`) scores model selection's folds of a run by it. */
-export function scoreByKernel(model: Model, data: Sequences, kernel: KernelName, indices?: Int32Array): Scores {
+export function scoreByKernel(model: Model, data: Sequences, kernel: KernelName, indices?: ArrayLike<number>): Scores {
   const s = scoring(model, data, indices, kernel);
   s.run(0, s.count);
   return s.scores();
@@ -128,7 +128,7 @@ export async function scoreInSlices(model: Model, data: Sequences, signal?: Abor
 const SLICE_MS = 50;
 
 /** score()'s checks, then a run over positions [from, to) of the indices at a time, and the scores of them all. */
-function scoring(model: Model, data: Sequences, indices?: Int32Array, kernel: KernelName = 'wasm') {
+function scoring(model: Model, data: Sequences, indices?: ArrayLike<number>, kernel: KernelName = 'wasm') {
   checkModelArgument(model, 'model');
   const { C } = model.shape;
   checkDataArgument(data, 'score() data', { dataSet: false, classes: C });
