@@ -743,7 +743,7 @@ test('names Node cannot pass on (bytes not UTF-8) and a working folder past 4096
   // A working folder of such a name: its files were "in a folder that does not exist".
   const inside = run(`mkdir $'d\\xff' && cd $'d\\xff' && ${train} --out m.json`);
   assert.equal(inside.status, 2, inside.stderr);
-  assert.match(inside.stderr, /^train-signals: --out m\.json: the folder .*d\uFFFD: the path holds bytes that are not UTF-8/);
+  assert.match(inside.stderr, /^train-signals: --out m\.json: the path of the folder .*d\uFFFD holds bytes that are not UTF-8/);
   assert.equal(run(`ls -A | od -c | grep -c '377'`).stdout.trim(), '2', 'only the two names the test made hold the byte');
   // A name that holds U+FFFD itself (in UTF-8, EF BF BD) is a name like any other, whatever else the line holds.
   const replacement = run(`${train} --out $'ok\\xef\\xbf\\xbd.json' --label-column $'\\xff'`);

@@ -29,6 +29,7 @@ test('trainingRecord keeps the fields of the form train() writes and leaves out 
   assert.equal(r.hyperparameters, undefined);
   // A record of an earlier version without options it did not have: read as that version ran.
   assert.deepEqual(trainingRecord({ hyperparameters: { hidden: 8 } }).hyperparameters?.cell, 'rnn');
+  assert.equal(Object.keys(trainingRecord({ hyperparameters: { hidden: 8, readout: 'mean' } }).hyperparameters!).slice(0, 2).join(), 'hidden,readout', 'in the record\'s order, the rest after');
   assert.deepEqual(r.timing, { seconds: undefined, sequencesPerSecond: undefined, threads: 2, kernel: undefined });
   assert.deepEqual(r.selection, { chosen: 'a', folds: 2, candidates: [{ name: 'a', accuracy: 0.5, logLoss: 1 }] });
   assert.deepEqual(trainingRecord(null), { files: undefined, fingerprints: [], history: [], bestEpoch: undefined, sequences: undefined, hyperparameters: undefined, timing: { seconds: undefined, sequencesPerSecond: undefined, threads: undefined, kernel: undefined }, selection: undefined, members: undefined });

@@ -37,8 +37,8 @@ export function checkSameChannels(channels: readonly string[], file: string, exp
   const what = channels.length !== expected.length
     ? `has ${channels.length} channel(s) ${list(channels)} but ${whose} has ${expected.length} ${list(expected)}`
     : `channels ${list(channels)} differ from ${whose}'s ${list(expected)}${firstDifference(channels, expected, 'it')}`;
-  // --channels picks and orders a long file's columns: of use only where the file has every channel asked for.
-  const pick = expected.every((c) => channels.includes(c)) ? ' (or --channels to pick them)' : '';
+  // --channels picks and orders a long file's columns: no help for a wide file, whose one channel has no name.
+  const pick = channels.length === 1 && channels[0] === UNNAMED_CHANNEL ? '' : ' (or --channels to pick them)';
   throw new UserError(`${what}; give data with the same channels in the same order${pick}`, { file, line: 1 });
 }
 

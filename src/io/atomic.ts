@@ -370,7 +370,7 @@ export function checkFolder(path: string, flag: string): void {
   try {
     st = statSync(dir);
   } catch (e) {
-    const problem = lostBytes(dir) ? `the folder ${dir}: ${NOT_UTF8_PROBLEM}` : folderProblem((e as NodeJS.ErrnoException).code, dir);
+    const problem = lostBytes(dir) ? `the path of the folder ${dir} holds bytes that are not UTF-8 (shown as \uFFFD), which Node cannot name; rename the folder in UTF-8` : folderProblem((e as NodeJS.ErrnoException).code, dir);
     throw new UserError(`${flag} ${path}: ${problem ?? `the folder ${dir} does not exist; create it or choose another path`}`);
   }
   if (!st.isDirectory()) throw new UserError(`${flag} ${path}: ${dir} is not a folder; choose another path`);
