@@ -431,3 +431,11 @@ test('a file whose name is not UTF-8, named as Node lists it (with U+FFFD), is s
   assert.equal(name, 'd\uFFFD.csv');
   await assert.rejects(loadDataSet([join(dir, name)]), (e: unknown) => e instanceof UserError && /the path holds bytes that are not UTF-8/.test(e.message));
 });
+
+test('membersOf(), formatTune() and writeFileAtomic() refuse arguments of another kind in one line (they were TypeErrors)', async () => {
+  const { membersOf, formatTune, writeFileAtomic } = await import('../src/index.js');
+  const refused = (re: RegExp) => (e: unknown) => e instanceof UserError && re.test(e.message);
+  assert.throws(() => membersOf({} as never), refused(/^membersOf\(\) model must be a model/));
+  assert.throws(() => formatTune({} as never), refused(/^formatTune\(\) takes a result as tune\(\) or tuneThreads\(\) gives it/));
+  assert.throws(() => writeFileAtomic(join(tempDir('ts-write-'), 'x'), 3 as never), refused(/^writeFileAtomic\(\) data must be a string or a Uint8Array \(got number\)/));
+});

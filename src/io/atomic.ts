@@ -239,6 +239,8 @@ function hiddenBeside(target: string, suffix: string): string {
 
 /** Writes `data` to `path` whole or not at all: a temp file beside it, synced, renamed over it (a FIFO or device in place). */
 export function writeFileAtomic(path: string, data: string | Uint8Array): void {
+  if (typeof path !== 'string' || path === '') throw new UserError('writeFileAtomic() path must be a file name');
+  if (typeof data !== 'string' && !(data instanceof Uint8Array)) throw new UserError(`writeFileAtomic() data must be a string or a Uint8Array (got ${data === null ? 'null' : typeof data})`);
   stageFile(path, data).commit();
 }
 

@@ -83,7 +83,8 @@ export function mergeMembers(member: Shape, weights: readonly Float32Array[]): F
 
 /** How many members a model's training record says it merges (1 when it says nothing usable). */
 export function membersOf(m: Pick<Model, 'shape' | 'training'>): number {
-  const M = (m.training as { hyperparameters?: { members?: unknown } }).hyperparameters?.members;
+  if (typeof m !== 'object' || m === null || typeof m.shape !== 'object' || m.shape === null) throw new UserError('membersOf() model must be a model as loadModel() returns it');
+  const M = (m.training as { hyperparameters?: { members?: unknown } } | undefined)?.hyperparameters?.members;
   return typeof M === 'number' && Number.isInteger(M) && M >= 1 && m.shape.H % M === 0 ? M : 1;
 }
 

@@ -34,7 +34,7 @@ import { LOAD_OPTION_KEYS, type LoadOptions, readDataSet } from '../data/csv.js'
 import { inputsOf } from '../data/inputs.js';
 import { checkOnce } from '../io/paths.js';
 import { checkDataArgument } from '../data/data-argument.js';
-import { InterruptedError } from '../errors.js';
+import { InterruptedError, UserError } from '../errors.js';
 
 /** The model's options as train() takes them (hidden, readout, stride, …), and how to measure. */
 export interface TuneOptions extends HyperparameterOptions {
@@ -295,6 +295,7 @@ export function recommend(rows: readonly Pick<TuneRow, 'threads' | 'sequencesPer
 
 /** The table `tune` prints. */
 export function formatTune(t: TuneResult): string {
+  if (typeof t !== 'object' || t === null || !Array.isArray(t.rows)) throw new UserError('formatTune() takes a result as tune() or tuneThreads() gives it');
   const head = ['threads', 'seq/s', 'range', 'speedup', 'efficiency', 'step ms', 'compute', 'waiting', 'reduce+update'];
   const lines = t.rows.map((r) => [
     String(r.threads), r.sequencesPerSecond.toFixed(0), `${r.low.toFixed(0)}–${r.high.toFixed(0)}`, r.speedup.toFixed(2), r.efficiency.toFixed(2), r.stepMs.toFixed(3),
