@@ -7,7 +7,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { programWords, readsStdin, resumeCommand, shellCommand, shellQuote } from '../src/cli/command-line.js';
+import { lineReadsStdin, programWords, resumeCommand, shellCommand, shellQuote } from '../src/cli/command-line.js';
 
 test('plain words stay bare; anything a shell would touch is single-quoted', () => {
   assert.equal(shellCommand(['train-signals', 'train', 'data/a.csv', '--test=t.csv', '--lr', '0.001']), 'train-signals train data/a.csv --test=t.csv --lr 0.001');
@@ -63,10 +63,10 @@ test('the resume line: --resume replaces any given and goes before `--` (after i
   const tail = (line: string) => line.slice(line.indexOf(' train ') + 1);
   assert.equal(tail(resumeCommand(['train', 'a.csv', '--resume', 'old.ckpt', '--out', 'm.json'], 'm.json.ckpt')), 'train a.csv --out m.json --resume m.json.ckpt');
   assert.equal(tail(resumeCommand(['train', '--out', 'm.json', '--', '--resume', 'b.csv'], 'm.json.ckpt')), 'train --out m.json --resume m.json.ckpt -- --resume b.csv');
-  assert.equal(readsStdin(['train', '-', '--out', 'm.json']), true);
-  assert.equal(readsStdin(['train', '--init', '/dev/stdin', 'a.csv']), true);
-  assert.equal(readsStdin(['train', '--', '-']), false, 'after --, - is a file of that name');
-  assert.equal(readsStdin(['train', 'a.csv']), false);
+  assert.equal(lineReadsStdin(['train', '-', '--out', 'm.json']), true);
+  assert.equal(lineReadsStdin(['train', '--init', '/dev/stdin', 'a.csv']), true);
+  assert.equal(lineReadsStdin(['train', '--', '-']), false, 'after --, - is a file of that name');
+  assert.equal(lineReadsStdin(['train', 'a.csv']), false);
 });
 
 test('a missing checkpoint is never "meant" as the run\'s own lock or a temp file beside it', async () => {

@@ -6,6 +6,7 @@ import path from 'node:path';
 import { hideBin } from 'yargs/helpers';
 import { shellQuote } from '../data/visible.js';
 import { usersNodeFlags } from './rerun.js';
+import { readsStdin } from '../io/paths.js';
 
 export { shellQuote };
 
@@ -68,8 +69,8 @@ export function resumeCommand(argv: readonly string[], checkpoint: string): stri
   return shellCommand([...programWords(), ...args]);
 }
 
-/** Whether the command line reads standard input (`-` before any `--`, or stdin by a path). */
-export function readsStdin(argv: readonly string[]): boolean {
+/** Whether the command line reads standard input: `-` before any `--` (after it, a file of that name), or stdin by a path. */
+export function lineReadsStdin(argv: readonly string[]): boolean {
   const end = argv.includes('--') ? argv.indexOf('--') : argv.length;
-  return argv.some((a, i) => (a === '-' && i < end) || /^\/(dev\/stdin|dev\/fd\/0|proc\/self\/fd\/0)$/.test(a));
+  return argv.some((a, i) => (a === '-' ? i < end : !a.startsWith('--') && readsStdin(a)));
 }

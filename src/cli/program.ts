@@ -10,7 +10,7 @@ import { packageVersion } from '../io/version.js';
 import { installSignalHandlers } from './interrupt.js';
 import { closest } from '../data/suggest.js';
 import { trainBuilder, trainCommand, trainOptions } from './commands/train.js';
-import { PROGRAM as NAME, readsStdin, resumeCommand } from './command-line.js';
+import { PROGRAM as NAME, lineReadsStdin, resumeCommand } from './command-line.js';
 import { evaluateCommand, evaluateOptions } from './commands/evaluate.js';
 import { tuneCommand, tuneOptions } from './commands/tune.js';
 import { predictCommand, predictOptions } from './commands/predict.js';
@@ -396,7 +396,7 @@ async function run(argv: string[]): Promise<number> {
         process.stderr.write(`${NAME}: ${visible(e.message)}; there was no checkpoint to write yet, and nothing was written\n`);
       } else {
         process.stderr.write(`${NAME}: ${visible(e.message)}; the checkpoint is ${visible(e.checkpoint)}\n`);
-        process.stderr.write(`${NAME}: to resume${readsStdin(argv) ? ' (with the same data on stdin again)' : ''}: ${resumeCommand(argv, e.checkpoint)}\n`);
+        process.stderr.write(`${NAME}: to resume${lineReadsStdin(argv) ? ' (with the same data on stdin again)' : ''}: ${resumeCommand(argv, e.checkpoint)}\n`);
       }
       return 130;
     }

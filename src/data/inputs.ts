@@ -11,7 +11,7 @@ import { withSequenceNorm } from './sequence-norm.js';
 import { applyNormalization, channelStatistics } from './normalize.js';
 import { sharedFloat32 } from './shared.js';
 import { checkDataArgument } from './data-argument.js';
-import { UNNAMED_CHANNEL, nameList, sameNames } from './names.js';
+import { nameList, sameChannels } from './names.js';
 
 /** How the values as read become channels: each sequence on its own scale first, then the first differences. */
 export interface Reading {
@@ -32,8 +32,7 @@ export function modelInputs(model: Pick<Model, 'channels' | 'sequenceNorm' | 'di
   }
   checkDataArgument(ds, 'modelInputs() data', { dataSet: true });
   // The width the normalization checks would name is the model's inputs', not the channels the program knows.
-  const oneUnnamed = ds.channels.length === 1 && model.channels.length === 1 && (ds.channels[0] === UNNAMED_CHANNEL || model.channels[0] === UNNAMED_CHANNEL);
-  if (!sameNames(ds.channels, model.channels) && !oneUnnamed) {
+  if (!sameChannels(ds.channels, model.channels)) {
     throw new UserError(`modelInputs() data's channels (${nameList(ds.channels)}) are not the model's (${nameList(model.channels)}) in its order; give data of the model's channels, as loadDataSet() reads its files`);
   }
   const reading = readingOf(model);

@@ -25,14 +25,21 @@ export function firstDifference(names: readonly string[], expected: readonly str
 export const UNNAMED_CHANNEL = 'value';
 
 /**
+ * Whether data of `channels` is read as `expected` says: the same names in the same order, or one channel where
+ * one of the two has no name of its own (a wide file's: the one channel of a long file, whatever that is called).
+ */
+export function sameChannels(channels: readonly string[], expected: readonly string[]): boolean {
+  if (sameNames(channels, expected)) return true;
+  return channels.length === 1 && expected.length === 1 && (channels[0] === UNNAMED_CHANNEL || expected[0] === UNNAMED_CHANNEL);
+}
+
+/**
  * Refuses data whose channels are not `expected` (count, names, order), naming both lists and the first that
  * differs: the one check of evaluate, predict, --test and --init against what a model or the training data has.
  * One channel unnamed (UNNAMED_CHANNEL) is any one channel.
  */
 export function checkSameChannels(channels: readonly string[], file: string, expected: readonly string[], whose: string): void {
-  if (sameNames(channels, expected)) return;
-  // A wide file's one channel has no name of its own: it is the one channel of a long file, whatever that is called.
-  if (channels.length === 1 && expected.length === 1 && (channels[0] === UNNAMED_CHANNEL || expected[0] === UNNAMED_CHANNEL)) return;
+  if (sameChannels(channels, expected)) return;
   const list = (xs: readonly string[]) => `[${nameList(xs.map(csvName))}]`;
   const what = channels.length !== expected.length
     ? `has ${channels.length} channel(s) ${list(channels)} but ${whose} has ${expected.length} ${list(expected)}`

@@ -13,7 +13,7 @@
 // a block device or a socket. The user's conditions while writing (disk full, quota, read-only file system,
 // permission) are user errors that say what to do; the old file is kept.
 
-import { closeSync, constants, fchmodSync, fsyncSync, lstatSync, openSync, readdirSync, renameSync, rmSync, statSync, writeSync } from 'node:fs';
+import { type Stats, closeSync, constants, fchmodSync, fsyncSync, lstatSync, openSync, readdirSync, renameSync, rmSync, statSync, writeSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { UserError } from '../errors.js';
 import { descriptorOf, descriptorTarget } from './descriptors.js';
@@ -108,22 +108,17 @@ export function writeError(e: unknown, path: string, left: LeftBehind): unknown 
   }
 }
 
-function isFolder(path: string): boolean {
+/** Whether something is at path (links followed) and `kind` says yes of it; false where nothing is. */
+export function pathIs(path: string, kind: (st: Stats) => boolean): boolean {
   try {
-    return statSync(path).isDirectory();
+    return kind(statSync(path));
   } catch {
     return false;
   }
 }
 
-function isDevice(path: string): boolean {
-  try {
-    const st = statSync(path);
-    return st.isCharacterDevice() || st.isBlockDevice();
-  } catch {
-    return false;
-  }
-}
+const isFolder = (path: string) => pathIs(path, (st) => st.isDirectory());
+const isDevice = (path: string) => pathIs(path, (st) => st.isCharacterDevice() || st.isBlockDevice());
 
 /**
  * Writes all of buf at fd, from position `at` (null: the current one, as a device or FIFO has); a FIFO opened
@@ -340,16 +335,6 @@ function removeTemp(tmp: string): void {
   }
 }
 
-/** Whether path is a FIFO or a device (written in place: a compressor may be reading it). */
-function isFifoOrDevice(path: string): boolean {
-  try {
-    const st = statSync(path);
-    return st.isFIFO() || st.isCharacterDevice();
-  } catch {
-    return false;
-  }
-}
-
 /** Makes a rename into path's folder durable. */
 export function syncFolder(path: string): void {
   try {
@@ -366,7 +351,8 @@ export function checkFolder(path: string, flag: string): void {
   if (lostBytes(path)) throw new UserError(`${flag} ${path}: ${NOT_UTF8_PROBLEM}`);
   // A reader would take the name at its word and fail on plain text (gunzip, pandas' read_csv).
   const packed = /\.(gz|bz2|xz|zst|zip)$/i.exec(path);
-  if (packed !== null && !isFifoOrDevice(path)) throw new UserError(`${flag} ${path}: the tool writes it uncompressed, not as the name says; name it without .${packed[1]} (and compress it afterwards)`);
+  // A FIFO or device is written in place: a compressor may be reading it.
+  if (packed !== null && !pathIs(path, (st) => st.isFIFO() || st.isCharacterDevice())) throw new UserError(`${flag} ${path}: the tool writes it uncompressed, not as the name says; name it without .${packed[1]} (and compress it afterwards)`);
   const dir = dirname(physicalPath(path));
   let st;
   try {

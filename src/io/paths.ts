@@ -90,7 +90,7 @@ export function checkStdinOnce(flag: string, file: string | undefined, files: re
 }
 
 /** Whether reading `path` reads this process's standard input: `-`, or a name of what it is (/dev/stdin, /dev/fd/0). */
-function readsStdin(path: string): boolean {
+export function readsStdin(path: string): boolean {
   if (path === '-') return true;
   try {
     const [s, f] = [fstatSync(0), statSync(path)];

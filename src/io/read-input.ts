@@ -7,6 +7,7 @@ import { didYouMeanFile } from '../data/suggest.js';
 import { pathProblem } from '../data/path-problem.js';
 import { untilDone } from './pipe-wait.js';
 import { FIFO_WAIT_MS, isNamedFifo, noWriter } from '../data/fifo.js';
+import { pathIs } from './atomic.js';
 
 export interface InputKind {
   readonly isDirectory: string; // what to say when the path is a folder
@@ -80,15 +81,6 @@ export function readInputFile(path: string, kind: InputKind): Buffer {
   }
 }
 
-/** Whether path is a character device (/dev/null): what it gives is no program's output. */
-function isDevice(path: string): boolean {
-  try {
-    return statSync(path).isCharacterDevice();
-  } catch {
-    return false; // gone meanwhile: the message for a pipe serves
-  }
-}
-
 /** The most bytes `kind` reads of a file that opens with `head` (its first HEAD_BYTES, or fewer if it is shorter). */
 function limitOf(kind: InputKind, head: Uint8Array): number {
   const max = kind.maxBytes ?? MAX_JSON_BYTES;
@@ -154,6 +146,6 @@ function readPipe(path: string, kind: InputKind): Buffer {
   } finally {
     closeSync(fd);
   }
-  if (total === 0) throw new UserError(`${named ? 'a FIFO whose writer wrote nothing' : isDevice(path) ? 'a device that gave no bytes' : 'gave no bytes: the program writing to it wrote nothing'}; is this the right file?`, { file: path });
+  if (total === 0) throw new UserError(`${named ? 'a FIFO whose writer wrote nothing' : pathIs(path, (st) => st.isCharacterDevice()) ? 'a device that gave no bytes' : 'gave no bytes: the program writing to it wrote nothing'}; is this the right file?`, { file: path });
   return Buffer.concat(chunks, total);
 }
