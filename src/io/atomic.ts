@@ -13,12 +13,13 @@
 // a block device or a socket. The user's conditions while writing (disk full, quota, read-only file system,
 // permission) are user errors that say what to do; the old file is kept.
 
-import { type Stats, closeSync, constants, fchmodSync, fsyncSync, lstatSync, openSync, readdirSync, renameSync, rmSync, statSync, writeSync } from 'node:fs';
+import { closeSync, constants, fchmodSync, fsyncSync, lstatSync, openSync, readdirSync, renameSync, rmSync, statSync, writeSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { UserError } from '../errors.js';
 import { descriptorOf, descriptorTarget } from './descriptors.js';
 import { untilDone } from './pipe-wait.js';
 import { MAX_LINKS, linkTarget, physicalPath } from './paths.js';
+import { pathIs } from './path-is.js';
 import { NOT_UTF8_PROBLEM, folderProblem, lostBytes } from '../data/path-problem.js';
 
 /** Where a write to a path lands: `path` after following links, written in place (device, FIFO) or replaced. */
@@ -105,15 +106,6 @@ export function writeError(e: unknown, path: string, left: LeftBehind): unknown 
       return new UserError(`a part of the folder path ${dir} is not a folder; choose another path (${after})`, { file: path, cause: e });
     default:
       return e;
-  }
-}
-
-/** Whether something is at path (links followed) and `kind` says yes of it; false where nothing is. */
-export function pathIs(path: string, kind: (st: Stats) => boolean): boolean {
-  try {
-    return kind(statSync(path));
-  } catch {
-    return false;
   }
 }
 

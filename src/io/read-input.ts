@@ -7,7 +7,7 @@ import { didYouMeanFile } from '../data/suggest.js';
 import { pathProblem } from '../data/path-problem.js';
 import { untilDone } from './pipe-wait.js';
 import { FIFO_WAIT_MS, isNamedFifo, noWriter } from '../data/fifo.js';
-import { pathIs } from './atomic.js';
+import { pathIs } from './path-is.js';
 
 export interface InputKind {
   readonly isDirectory: string; // what to say when the path is a folder
