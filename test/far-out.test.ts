@@ -7,6 +7,7 @@ import { dataWarnings, farOutValues } from '../src/index.js';
 import { channelStatistics } from '../src/data/normalize.js';
 import { timeLikeChannels } from '../src/data/time-like.js';
 import type { DataSet } from '../src/data/dataset.js';
+import { UserError } from '../src/errors.js';
 
 /** A data set of one channel per entry of `channels`, N sequences of T steps, value f(channel, n, t). */
 function dataSet(channels: string[], N: number, T: number, f: (d: number, n: number, t: number) => number): DataSet {
@@ -74,4 +75,20 @@ test('labels name the same number only as exact decimals: 20-digit ids a digit a
   const ds = dataSet(['x'], 4, 5, (_d, n, t) => n + t);
   const lines = dataWarnings({ ...ds, classes: ['1e0', '1E0'], labels: Int32Array.from([0, 1, 0, 1]) } as DataSet);
   assert.deepEqual(lines.filter((l) => l.startsWith('classes')), ['classes "1e0", "1E0" name the same number; they are trained as different classes (write each label one way)']);
+});
+
+test('the warning functions refuse what is not a data set in one line naming themselves (they were TypeErrors)', async () => {
+  const { widelyScaledChannels } = await import('../src/index.js');
+  const ds = dataSet(['x'], 4, 5, (_d, n, t) => n + t);
+  const calls: Array<[string, (x: unknown) => unknown]> = [
+    ['timeLikeChannels', (x) => timeLikeChannels(x as DataSet)], ['farOutValues', (x) => farOutValues(x as DataSet)],
+    ['dataWarnings', (x) => dataWarnings(x as DataSet)], ['widelyScaledChannels', (x) => widelyScaledChannels(x as DataSet)],
+  ];
+  for (const [name, call] of calls) {
+    for (const bad of [null, {}, { ...ds, lengths: Int32Array.from([5, 5, 5, 9]) }]) {
+      assert.throws(() => call(bad), (e: unknown) => e instanceof UserError && e.message.startsWith(`${name}() data: `) && !e.message.includes('\n'), `${name} ${JSON.stringify(bad)}`);
+    }
+    call(ds); // a data set passes
+  }
+  assert.throws(() => dataWarnings(ds, 7 as unknown as string), (e: unknown) => e instanceof UserError && /^dataWarnings\(\) idColumn must be a column's name/.test(e.message));
 });

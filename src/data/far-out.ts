@@ -3,6 +3,7 @@
 // sliver of the range the model reads (a training run then learns nothing, silently). Pure.
 
 import type { DataSet } from './dataset.js';
+import { checkDataArgument } from './data-argument.js';
 
 /** A value far out in its channel: the channel, the value and the id of the sequence that holds it. */
 export interface FarOutValue {
@@ -16,7 +17,13 @@ const SAMPLE = 1_000_000; // values all channels' typical spreads are measured o
 const FAR = 1000; // how many typical spreads out a value must lie to be named
 
 /** The farthest value of each channel that lies more than 1000 times its typical distance from the median. */
-export function farOutValues(ds: Pick<DataSet, 'D' | 'values' | 'offsets' | 'lengths' | 'ids' | 'channels'>): FarOutValue[] {
+export function farOutValues(ds: DataSet): FarOutValue[] {
+  checkDataArgument(ds, 'farOutValues() data', { dataSet: true });
+  return farOut(ds);
+}
+
+/** farOutValues of a data set checked already. */
+export function farOut(ds: Pick<DataSet, 'D' | 'values' | 'offsets' | 'lengths' | 'ids' | 'channels'>): FarOutValue[] {
   const { D, values } = ds;
   const L = values.length / D;
   if (L === 0) return [];

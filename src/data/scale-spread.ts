@@ -7,6 +7,7 @@
 
 import { channelMoments } from '../model/sequence-norm.js';
 import type { DataSet } from './dataset.js';
+import { checkDataArgument } from './data-argument.js';
 
 /** From this many decades between the 10th and 90th percentile of the sequences' deviations on, a channel's scales are wide apart. */
 export const WIDE_SCALES = 2;
@@ -21,6 +22,12 @@ export interface ScaleSpread {
  * span WIDE_SCALES decades or more from the 10th to the 90th percentile, widest first.
  */
 export function widelyScaledChannels(ds: DataSet): ScaleSpread[] {
+  checkDataArgument(ds, 'widelyScaledChannels() data', { dataSet: true });
+  return widelyScaled(ds);
+}
+
+/** widelyScaledChannels of a data set checked already. */
+export function widelyScaled(ds: DataSet): ScaleSpread[] {
   const { D, values, offsets, lengths } = ds;
   const out: ScaleSpread[] = [];
   for (let c = 0; c < D; c++) {

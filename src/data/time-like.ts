@@ -4,6 +4,7 @@
 // than the one the loader was told becomes a channel that way, and the model would learn from the clock.
 
 import type { DataSet } from './dataset.js';
+import { checkDataArgument } from './data-argument.js';
 
 /** Whether a column's name reads as a time's: `time`, `timestamp`, `t_s`, `Time (s)`, `elapsed_ms`, … */
 export function isTimeName(name: string): boolean {
@@ -15,6 +16,12 @@ export function isTimeName(name: string): boolean {
  * named as a time is, rises at every step of every sequence of 2 or more.
  */
 export function timeLikeChannels(ds: DataSet): string[] {
+  checkDataArgument(ds, 'timeLikeChannels() data', { dataSet: true });
+  return timeLike(ds);
+}
+
+/** timeLikeChannels of a data set checked already. */
+export function timeLike(ds: DataSet): string[] {
   const { D, values, offsets, lengths } = ds;
   const out: string[] = [];
   for (let c = 0; c < D; c++) {

@@ -4,16 +4,20 @@
 
 import { type DataSet, classSizes } from './dataset.js';
 import { DEFAULT_LAYOUT } from './csv.js';
-import { farOutValues } from './far-out.js';
+import { farOut } from './far-out.js';
+import { checkDataArgument } from './data-argument.js';
 import { nameList, sameNumber } from './names.js';
-import { timeLikeChannels } from './time-like.js';
+import { timeLike } from './time-like.js';
 import { visible } from './visible.js';
+import { UserError } from '../errors.js';
 
 /**
  * The warnings for a training set, one line each, without a prefix. `idColumn` is the name that made a file the
  * long layout (for the hint when every sequence is a single step).
  */
 export function dataWarnings(ds: DataSet, idColumn = DEFAULT_LAYOUT.idColumn): string[] {
+  checkDataArgument(ds, 'dataWarnings() data', { dataSet: true });
+  if (typeof idColumn !== 'string') throw new UserError(`dataWarnings() idColumn must be a column's name, a string (got ${typeof idColumn})`);
   const out: string[] = [];
   // A wide file (a sequence a row) with a column named id reads as long: one step a sequence, columns as channels.
   if (ds.lengths.length > 1 && ds.channels.length > 1 && ds.lengths.every((L) => L === 1)) {
@@ -30,14 +34,14 @@ export function dataWarnings(ds: DataSet, idColumn = DEFAULT_LAYOUT.idColumn): s
   if (twins.length > 0) out.push(`classes ${nameList(twins)} differ only in letter case; they are trained as different classes`);
   const numbers = twinsBy(ds.classes, sameNumber).map((c) => JSON.stringify(c));
   if (numbers.length > 0) out.push(`classes ${nameList(numbers)} name the same number; they are trained as different classes (write each label one way)`);
-  for (const f of farOutValues(ds)) {
+  for (const f of farOut(ds)) {
     const times = f.ratio < 1e6 ? Math.round(f.ratio) : f.ratio.toExponential(1);
     out.push(`channel ${JSON.stringify(f.channel)} holds ${+f.value.toPrecision(7)} (sequence ${visible(f.id)}), ${times} times its values' typical distance from their median; ` +
       'one such value sets the normalization\'s scale and flattens every other sequence: if it marks a missing reading or an error, remove or fix it');
   }
-  const timeLike = timeLikeChannels(ds).map((c) => JSON.stringify(c));
-  if (timeLike.length === 1) out.push(`channel ${timeLike[0]} runs like a time column in every sequence (it steps evenly, or is named as one and rises); if it is one, name it with --time-column`);
-  if (timeLike.length > 1) out.push(`channels ${nameList(timeLike)} run like a time column in every sequence (they step evenly, or are named as one and rise); if one is, name it with --time-column`);
+  const timeLikes = timeLike(ds).map((c) => JSON.stringify(c));
+  if (timeLikes.length === 1) out.push(`channel ${timeLikes[0]} runs like a time column in every sequence (it steps evenly, or is named as one and rises); if it is one, name it with --time-column`);
+  if (timeLikes.length > 1) out.push(`channels ${nameList(timeLikes)} run like a time column in every sequence (they step evenly, or are named as one and rise); if one is, name it with --time-column`);
   return out;
 }
 

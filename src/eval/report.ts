@@ -11,7 +11,7 @@
 
 import { hiddenText } from '../model/ensemble.js';
 import { writeFileAtomic } from '../io/atomic.js';
-import { type ReportEpoch, type SelectionRecord, trainingRecord } from './training-record.js';
+import { type ReportEpoch, type SelectionRecord, type TrainingRecord, trainingRecord } from './training-record.js';
 import type { DataSet } from '../data/dataset.js';
 import { nameList } from '../data/names.js';
 import { type Model, differencesOf, resampleOf, sequenceNormOf, strideOf } from '../model/model.js';
@@ -406,91 +406,15 @@ export function renderReport(r: ReportInput): string {
   const training = trainingRecord(m.training);
   const title = r.title ?? 'train-signals report';
   const history = r.history ?? training.history;
-  const parts: string[] = [];
-
-  const stride = strideOf(m);
-  const recurrence = `${layersOf(m.shape) === 2 ? 'two-layer ' : ''}${directionsOf(m.shape) === 2 ? 'bidirectional ' : ''}${cellOf(m.shape) === 'gru' ? 'GRU' : 'Elman RNN'}`;
-  parts.push(`<section><h2>Model</h2><p>${recurrence}, ${m.channels.length} channel(s)${sequenceNormOf(m) ? ', each sequence on its own scale' : ''}${differencesOf(m) ? ' and their first differences' : ''}` +
-    `${resampleOf(m) > 0 ? ` resampled to ${resampleOf(m)} samples` : ''}${stride > 1 ? ` stacked ${stride} samples per step` : ''} → ${esc(hiddenText(m))} → ${m.shape.C} classes ` +
-    `(${esc(m.classes.join(', '))}); readout <b>${esc(m.readout)}</b>; ${layoutOf(m.shape).size} parameters; ` +
-    `inputs ${m.normalization ? 'z-scored per channel with the training statistics' : 'not normalized'}.` +
-    `${training.files ? ` Trained on ${esc(training.files.map((f, i) => {
-      const fp = training.fingerprints[i];
-      return fp ? `${f} (${fp.bytes} bytes, SHA-256 ${fp.sha256.slice(0, 16)}…)` : f;
-    }).join(', '))}.` : ''}</p></section>`);
-
-  if (history.length > 0) {
-    const ep = (f: (e: ReportEpoch) => number | null) => history.map((e) => [e.epoch, f(e) ?? NaN] as [number, number]);
-    const hasVal = history.some((e) => e.valLoss !== null);
-    const loss: Series[] = [{ name: 'train loss', color: PALETTE[0], points: ep((e) => e.loss) }];
-    const acc: Series[] = [{ name: 'train accuracy', color: PALETTE[0], points: ep((e) => e.accuracy) }];
-    if (hasVal) {
-      loss.push({ name: 'validation loss', color: PALETTE[1], points: ep((e) => e.valLoss), dashed: true });
-      acc.push({ name: 'validation accuracy', color: PALETTE[1], points: ep((e) => e.valAccuracy), dashed: true });
-    }
-    const best = training.bestEpoch;
-    const members = training.members ?? [];
-    // An ensemble records the first member's curves; each member kept the weights of its own epoch.
-    const whose = members.length > 1 ? `Member 1 of ${members.length}: ` : '';
-    const keptByMember = members.length > 1 && members.some((x) => x.bestEpoch !== undefined)
-      ? ` (the members': ${members.map((x) => x.bestEpoch ?? '?').join(', ')})`
-      : '';
-    parts.push(`<section><h2>Learning curves</h2><p>${whose}${history.length} epochs${best ? `; the kept weights are from epoch ${best}${keptByMember}` : ''}` +
-      `${hasVal ? '' : '; no validation split (the training curves only)'}.</p><div class="row">` +
-      lineChart(loss, { title: 'cross-entropy loss per epoch', xLabel: 'epoch', yLabel: 'loss' }) +
-      lineChart(acc, { title: 'accuracy per epoch', xLabel: 'epoch', yLabel: 'accuracy', yMin: 0, yMax: 1 }) +
-      (history.some((e) => e.lr !== undefined)
-        ? lineChart([{ name: 'learning rate', color: PALETTE[2], points: ep((e) => e.lr ?? NaN) }], { title: 'learning rate (last step of each epoch)', xLabel: 'epoch', yLabel: 'learning rate', yMin: 0 })
-        : '') +
-      '</div></section>');
-  }
-
-  if (r.evaluations.length > 0) {
-    let s = '<section><h2>Held-out evaluation</h2>';
-    if (r.total && r.evaluations.length > 1) s += `<div class="file"><h3>all files together</h3>${metricCards(r.total)}</div>`;
-    for (const e of r.evaluations) {
-      s += `<div class="file"><h3>${esc(e.file)}</h3>${metricCards(e.metrics)}<div class="row">` +
-        heatmap(e.metrics, `confusion matrix: ${e.file} (rows true, columns predicted)`) +
-        `<div>${perClassTable(e.metrics)}</div></div></div>`;
-    }
-    parts.push(s + '</section>');
-  }
-
-  const hard = r.evaluations.map((e) => hardCasesOf(e, m.classes)).filter((s) => s !== '');
-  if (hard.length > 0) {
-    const drawn = r.evaluations.find((e) => e.data && e.scores)!.data!;
-    parts.push(`<section class="hard-cases"><h2>Misclassified and least-confident sequences</h2><p class="note">Held-out sequences` +
-      `${m.normalization ? ' after z-scoring' : ''}; under each: its id and length, its true and predicted class, and the model's ` +
-      `${TOP_CLASSES} highest class probabilities.</p>${channelLegend(drawn)}${hard.join('')}</section>`);
-  }
-
-  const exampleData = r.train ?? r.evaluations.find((e) => e.data)?.data;
-  if (exampleData) {
-    const from = r.train ? 'training data' : `evaluated data (${r.evaluations.find((e) => e.data)!.file})`;
-    const classes = exampleData.classes;
-    const shown = classes.slice(0, EXAMPLE_CLASSES);
-    parts.push(`<section><h2>Example signals</h2><p class="note">The first ${EXAMPLES_PER_CLASS} sequences of each class` +
-      `${shown.length < classes.length ? ` (the first ${shown.length} classes of ${classes.length})` : ''} in the ${esc(from)}` +
-      `${m.normalization ? ', after z-scoring' : ''}.</p>${examples(exampleData, shown)}</section>`);
-    parts.push(`<section><h2>Data</h2>${dataSummary(exampleData, classes, from)}</section>`);
-  }
-
-  const selection = training.selection;
-  if (selection?.candidates || selection?.skipped !== undefined) parts.push(`<section><h2>Model selection</h2>${selectionTable(selection)}</section>`);
-
-  const hp = training.hyperparameters;
-  const timing = training.timing;
-  const seconds = r.seconds ?? timing.seconds;
-  const rate = r.sequencesPerSecond ?? timing.sequencesPerSecond;
-  if (hp || seconds !== undefined || rate !== undefined) {
-    parts.push(`<section><div class="row"><div class="col"><h2>Hyperparameters</h2>${hp ? kv(asFlags(hp)) : '<p>–</p>'}</div><div class="col"><h2>Throughput</h2>${kv({
-      'training time': seconds !== undefined ? `${seconds.toFixed(1)} s` : '–',
-      'sequences per second': rate !== undefined ? Math.round(rate) : '–',
-      'training sequences': training.sequences ?? '–',
-      threads: timing.threads ?? '–',
-      kernel: timing.kernel ?? '–',
-    })}</div></div></section>`);
-  }
+  const parts = [
+    modelSection(m, training),
+    curvesSection(history, training),
+    evaluationSection(r),
+    hardCasesSection(r),
+    ...exampleSections(r),
+    selectionSection(training),
+    settingsSection(r, training),
+  ].filter((s) => s !== '');
 
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
@@ -500,6 +424,109 @@ export function renderReport(r: ReportInput): string {
 ${r.commandLine !== undefined ? `<p class="command">command: <code>${commandHtml(r.commandLine)}</code></p>` : ''}</header>
 <main>${parts.join('\n')}</main></body></html>
 `;
+}
+
+/** What the model is: its recurrence, inputs, shape, readout, normalization and the files it was trained on. */
+function modelSection(m: Model, training: TrainingRecord): string {
+  const stride = strideOf(m);
+  const recurrence = `${layersOf(m.shape) === 2 ? 'two-layer ' : ''}${directionsOf(m.shape) === 2 ? 'bidirectional ' : ''}${cellOf(m.shape) === 'gru' ? 'GRU' : 'Elman RNN'}`;
+  return `<section><h2>Model</h2><p>${recurrence}, ${m.channels.length} channel(s)${sequenceNormOf(m) ? ', each sequence on its own scale' : ''}${differencesOf(m) ? ' and their first differences' : ''}` +
+    `${resampleOf(m) > 0 ? ` resampled to ${resampleOf(m)} samples` : ''}${stride > 1 ? ` stacked ${stride} samples per step` : ''} → ${esc(hiddenText(m))} → ${m.shape.C} classes ` +
+    `(${esc(m.classes.join(', '))}); readout <b>${esc(m.readout)}</b>; ${layoutOf(m.shape).size} parameters; ` +
+    `inputs ${m.normalization ? 'z-scored per channel with the training statistics' : 'not normalized'}.` +
+    `${training.files ? ` Trained on ${esc(training.files.map((f, i) => {
+      const fp = training.fingerprints[i];
+      return fp ? `${f} (${fp.bytes} bytes, SHA-256 ${fp.sha256.slice(0, 16)}…)` : f;
+    }).join(', '))}.` : ''}</p></section>`;
+}
+
+/** The loss, accuracy and learning-rate curves per epoch, and which epoch's weights were kept ('' without epochs). */
+function curvesSection(history: readonly ReportEpoch[], training: TrainingRecord): string {
+  if (history.length === 0) return '';
+  const ep = (f: (e: ReportEpoch) => number | null) => history.map((e) => [e.epoch, f(e) ?? NaN] as [number, number]);
+  const hasVal = history.some((e) => e.valLoss !== null);
+  const loss: Series[] = [{ name: 'train loss', color: PALETTE[0], points: ep((e) => e.loss) }];
+  const acc: Series[] = [{ name: 'train accuracy', color: PALETTE[0], points: ep((e) => e.accuracy) }];
+  if (hasVal) {
+    loss.push({ name: 'validation loss', color: PALETTE[1], points: ep((e) => e.valLoss), dashed: true });
+    acc.push({ name: 'validation accuracy', color: PALETTE[1], points: ep((e) => e.valAccuracy), dashed: true });
+  }
+  const best = training.bestEpoch;
+  const members = training.members ?? [];
+  // An ensemble records the first member's curves; each member kept the weights of its own epoch.
+  const whose = members.length > 1 ? `Member 1 of ${members.length}: ` : '';
+  const keptByMember = members.length > 1 && members.some((x) => x.bestEpoch !== undefined)
+    ? ` (the members': ${members.map((x) => x.bestEpoch ?? '?').join(', ')})`
+    : '';
+  return `<section><h2>Learning curves</h2><p>${whose}${history.length} epochs${best ? `; the kept weights are from epoch ${best}${keptByMember}` : ''}` +
+    `${hasVal ? '' : '; no validation split (the training curves only)'}.</p><div class="row">` +
+    lineChart(loss, { title: 'cross-entropy loss per epoch', xLabel: 'epoch', yLabel: 'loss' }) +
+    lineChart(acc, { title: 'accuracy per epoch', xLabel: 'epoch', yLabel: 'accuracy', yMin: 0, yMax: 1 }) +
+    (history.some((e) => e.lr !== undefined)
+      ? lineChart([{ name: 'learning rate', color: PALETTE[2], points: ep((e) => e.lr ?? NaN) }], { title: 'learning rate (last step of each epoch)', xLabel: 'epoch', yLabel: 'learning rate', yMin: 0 })
+      : '') +
+    '</div></section>';
+}
+
+/** Each held-out file's metrics, confusion matrix and per-class table (and all files together) ('' without any). */
+function evaluationSection(r: ReportInput): string {
+  if (r.evaluations.length === 0) return '';
+  let s = '<section><h2>Held-out evaluation</h2>';
+  if (r.total && r.evaluations.length > 1) s += `<div class="file"><h3>all files together</h3>${metricCards(r.total)}</div>`;
+  for (const e of r.evaluations) {
+    s += `<div class="file"><h3>${esc(e.file)}</h3>${metricCards(e.metrics)}<div class="row">` +
+      heatmap(e.metrics, `confusion matrix: ${e.file} (rows true, columns predicted)`) +
+      `<div>${perClassTable(e.metrics)}</div></div></div>`;
+  }
+  return s + '</section>';
+}
+
+/** The misclassified and least-confident held-out sequences, drawn ('' where no evaluation kept its data and scores). */
+function hardCasesSection(r: ReportInput): string {
+  const m = r.model;
+  const hard = r.evaluations.map((e) => hardCasesOf(e, m.classes)).filter((s) => s !== '');
+  if (hard.length === 0) return '';
+  const drawn = r.evaluations.find((e) => e.data && e.scores)!.data!;
+  return `<section class="hard-cases"><h2>Misclassified and least-confident sequences</h2><p class="note">Held-out sequences` +
+    `${m.normalization ? ' after z-scoring' : ''}; under each: its id and length, its true and predicted class, and the model's ` +
+    `${TOP_CLASSES} highest class probabilities.</p>${channelLegend(drawn)}${hard.join('')}</section>`;
+}
+
+/** Example signals of each class and a summary of the data, from the training data or else the first evaluated file's. */
+function exampleSections(r: ReportInput): string[] {
+  const exampleData = r.train ?? r.evaluations.find((e) => e.data)?.data;
+  if (!exampleData) return [];
+  const from = r.train ? 'training data' : `evaluated data (${r.evaluations.find((e) => e.data)!.file})`;
+  const classes = exampleData.classes;
+  const shown = classes.slice(0, EXAMPLE_CLASSES);
+  return [
+    `<section><h2>Example signals</h2><p class="note">The first ${EXAMPLES_PER_CLASS} sequences of each class` +
+      `${shown.length < classes.length ? ` (the first ${shown.length} classes of ${classes.length})` : ''} in the ${esc(from)}` +
+      `${r.model.normalization ? ', after z-scoring' : ''}.</p>${examples(exampleData, shown)}</section>`,
+    `<section><h2>Data</h2>${dataSummary(exampleData, classes, from)}</section>`,
+  ];
+}
+
+/** Model selection's candidates and scores, or why it was skipped ('' where the record has neither). */
+function selectionSection(training: TrainingRecord): string {
+  const selection = training.selection;
+  return selection?.candidates || selection?.skipped !== undefined ? `<section><h2>Model selection</h2>${selectionTable(selection)}</section>` : '';
+}
+
+/** The hyperparameters as flags, and the training time, rate, threads and kernel ('' where none is known). */
+function settingsSection(r: ReportInput, training: TrainingRecord): string {
+  const hp = training.hyperparameters;
+  const timing = training.timing;
+  const seconds = r.seconds ?? timing.seconds;
+  const rate = r.sequencesPerSecond ?? timing.sequencesPerSecond;
+  if (!(hp || seconds !== undefined || rate !== undefined)) return '';
+  return `<section><div class="row"><div class="col"><h2>Hyperparameters</h2>${hp ? kv(asFlags(hp)) : '<p>–</p>'}</div><div class="col"><h2>Throughput</h2>${kv({
+    'training time': seconds !== undefined ? `${seconds.toFixed(1)} s` : '–',
+    'sequences per second': rate !== undefined ? Math.round(rate) : '–',
+    'training sequences': training.sequences ?? '–',
+    threads: timing.threads ?? '–',
+    kernel: timing.kernel ?? '–',
+  })}</div></div></section>`;
 }
 
 /** Writes renderReport's HTML to `path`, atomically. */

@@ -12,7 +12,7 @@ import type { Readout } from '../model/rnn.js';
 import type { OptimizerName } from '../model/optimizer.js';
 import type { DataSet } from '../data/dataset.js';
 import { standardizedShare } from '../data/differences.js';
-import { widelyScaledChannels } from '../data/scale-spread.js';
+import { widelyScaled } from '../data/scale-spread.js';
 import type { KernelName } from '../engine/kernel-name.js';
 import type { ClassWeights } from './class-weights.js';
 import type { LrSchedule } from './schedule.js';
@@ -169,7 +169,7 @@ export function autoDifferences(ds: DataSet): boolean {
  * (data/scale-spread.ts), which the normalization over the whole training set would leave nearly flat.
  */
 export function sequenceNormFor(setting: boolean | 'auto', ds: DataSet): boolean {
-  return setting === 'auto' ? widelyScaledChannels(ds).length > 0 : setting;
+  return setting === 'auto' ? widelyScaled(ds).length > 0 : setting;
 }
 
 /** Whether a setting reads the differences of these data. */

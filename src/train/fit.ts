@@ -1,7 +1,7 @@
-// The training loop on a loaded, normalized data set: seeded init, a shuffled pass per epoch, one synchronous
-// step per mini-batch (the engine's gradient → clip → optimizer), validation after each epoch, early stopping
-// that keeps the best weights. No file I/O: train.ts loads and saves. Every option left out is the defaults
-// table's (defaults.ts), as for train().
+// One fit on a loaded, normalized data set: the options checked, the seeded initial weights, the validation
+// split and the engine set up, then the epoch loop (fit-loop.ts: a shuffled pass per epoch, one synchronous step
+// per mini-batch, validation after each epoch, early stopping that keeps the best weights). No file I/O:
+// train.ts loads and saves. Every option left out is the defaults table's (defaults.ts), as for train().
 //
 // Stopping safely: at every epoch end, and after the step in progress when `signal` aborts, the whole state
 // goes to onCheckpoint (a FitState, model/state.ts); `resume` continues from one to the same bits as a run that
@@ -17,25 +17,23 @@ import type { Normalization } from '../data/normalize.js';
 import { initSteps } from '../model/init.js';
 import { type Shape, layoutOf } from '../model/layout.js';
 import { type Model, isNormalizationOf } from '../model/model.js';
-import { type Rng, createRng, shuffle } from '../model/rng.js';
+import { type Rng, createRng } from '../model/rng.js';
 import { longestWindow } from '../model/frames.js';
-import { clipScale } from '../model/optimizer.js';
 import { inputNoise } from '../model/noise.js';
 import { type GuidedWarps, guidedWarpSteps } from '../data/guided-warp.js';
 import type { EpochRecord, FitState } from '../model/state.js';
-import { DivergedError, InterruptedError, UserError } from '../errors.js';
-import { type Engine, type EngineSizes, checkEngineSizes, createEngine, engineSizesFit } from '../engine/engine.js';
+import { InterruptedError, UserError } from '../errors.js';
+import { type EngineSizes, checkEngineSizes, createEngine, engineSizesFit } from '../engine/engine.js';
 import { kernelRecord } from '../engine/kernels.js';
 import type { KernelName } from '../engine/kernel-name.js';
 import type { StopFlag } from '../engine/pool.js';
-import { scoresOf } from '../eval/score.js';
 import { HYPERPARAMETER_KEYS, type HyperparameterOptions, type Hyperparameters, TRAIN_DEFAULTS, defaultThreads, resolveHyperparameters, trainingCount } from './defaults.js';
 import { stratifiedSplit } from './split.js';
-import { scheduledLr } from './schedule.js';
 import { classWeightsOf } from './class-weights.js';
 import { asOption, checkOptions } from './option-checks.js';
 import { type NamesExactly, checkCallbacks, checkKnownOptions, checkModelArgument, checkOptionsObject } from '../data/arguments.js';
 import { checkDataArgument } from '../data/data-argument.js';
+import { runLoop } from './fit-loop.js';
 
 export type { EpochRecord };
 
@@ -61,8 +59,10 @@ export interface FitOptions extends Omit<HyperparameterOptions, 'select' | 'memb
   readonly onCheckpoint?: ((s: FitState) => void) | undefined;
   /** Seconds between onCheckpoint's epoch-end calls (default 0: every epoch end). */
   readonly checkpointEvery?: number | undefined;
-  /** Once aborted: the step in progress finishes, onCheckpoint gets the state, fit throws InterruptedError. */
-  /** an AbortSignal, or a task pool's stop flag */
+  /**
+   * An AbortSignal, or a task pool's stop flag. Once aborted: the step in progress finishes, onCheckpoint gets
+   * the state, fit throws InterruptedError.
+   */
   readonly signal?: StopFlag | undefined;
   /** The module the engine's worker threads run (default: the gradient worker). */
   readonly worker?: URL | undefined;
@@ -169,49 +169,6 @@ async function inTurns<R>(steps: Generator<void, R, void>, signal?: StopFlag): P
   }
 }
 
-/** The loop's position and running sums, as a fresh run or the resumed state has them. */
-function loopStart(o: FitOptions, split: FitState['split']) {
-  const rs = o.resume;
-  return {
-    epoch: rs ? rs.epoch : 1,
-    batchStart: rs ? rs.batchStart : 0,
-    lossSum: rs ? rs.lossSum : 0,
-    correct: rs ? rs.correct : 0,
-    batches: rs ? rs.batches : 0,
-    stopped: rs ? rs.stopped : false,
-    order: Int32Array.from(rs ? rs.order : split.train),
-    bestLoss: rs ? rs.bestLoss : Infinity,
-    bestEpoch: rs ? rs.bestEpoch : 0,
-    history: rs ? [...rs.history] : [] as EpochRecord[],
-  };
-}
-
-/** What may bring a diverging run back: a smaller step, clipping, and the weight decay or noise it was given. */
-function remedies(hp: Hyperparameters): string {
-  const all = [
-    `a smaller --lr (now ${hp.lr})`,
-    hp.clip > 0 ? `a smaller --clip (now ${hp.clip})` : 'gradient clipping, e.g. --clip 1 (now off)',
-    ...(hp.weightDecay > 0 ? [`a smaller --weight-decay (now ${hp.weightDecay})`] : []),
-    ...(hp.noise > 1 ? [`less --noise (now ${hp.noise})`] : []),
-  ];
-  return `${all.slice(0, -1).join(', ')} or ${all[all.length - 1]}`;
-}
-
-function divergedError(what: string, epoch: number, step: number, hp: Hyperparameters): DivergedError {
-  return new DivergedError(
-    `training diverged in epoch ${epoch}, step ${step + 1}: ${what}; try ${remedies(hp)}`,
-    epoch, step,
-  );
-}
-
-/** Validation loss and accuracy of the engine's current weights on sequences `val`. */
-function validate(engine: Engine, ds: DataSet, val: Int32Array, C: number): { loss: number; accuracy: number } {
-  const probs = new Float32Array(val.length * C);
-  const logp = new Float64Array(val.length);
-  engine.predict(val, probs, logp);
-  return scoresOf(probs, logp, Int32Array.from(val, (n) => ds.labels[n]), C);
-}
-
 /** Refuses a resume state that is not one onCheckpoint gave (its arrays and counters where fit() reads them). */
 function checkFitState(s: unknown): void {
   const v = s as Partial<FitState> | null;
@@ -267,6 +224,39 @@ function checkNormalization(n: Normalization | null, D: number): void {
  * make it): the training loop train() runs for each fit, without files, selection or ensembles.
  */
 export async function fit(given: DataSet, normalization: Normalization | null, o: FitOptions = {}): Promise<FitResult> {
+  checkFitCall(given, normalization, o);
+  const hp = resolveHyperparameters(given, o);
+  const ds = resampledDataSet(given, hp.resample); // the model resamples what it scores alike (eval/score.ts)
+  const shape = shapeFor(ds, hp, o.init);
+  const rs = o.resume;
+  if (rs) checkResumeFits(rs, layoutOf(shape).size, ds.lengths.length, hp.optimizer);
+  const threads = o.threads ?? defaultThreads();
+  const sizes = engineSizesOf(ds, hp, shape, threads, o.kernel);
+  // A model too large for the kernel's memory is refused before its initialization, which takes minutes at the
+  // largest H.
+  checkEngineSizes(sizes);
+  const rng = createRng(rs ? rs.rng : hp.seed);
+  const initial = await initialWeights(shape, o, rng);
+  const split = rs ? rs.split
+    : hp.valSplit > 0 ? stratifiedSplit(ds.labels, ds.classes.length, hp.valSplit, rng) : { train: Int32Array.from(ds.labels.keys()), val: new Int32Array(0) };
+  // Guided warping's copies, of the training part only: a held-out sequence lends no timing to the fit.
+  const warps = hp.guidedWarp > 0 ? await guidedWarpsOf(ds, split.train, hp, o.signal) : null;
+  const data = warps ? warps.ds : ds;
+  const engine = createEngine({
+    shape, readout: hp.readout, k: hp.bptt, stride: hp.stride, threads, chunkSize: hp.chunkSize, maxBatch: Math.min(hp.batchSize, split.train.length),
+    params: initial, capacity: sizes.capacity, classWeight: classWeightsOf(hp.classWeights, ds.labels, split.train, ds.classes.length),
+    kernel: o.kernel, noise: inputNoise(hp.noise, hp.seed, hp.warp, hp.mixup), worker: o.worker,
+    data: { D: data.D, values: data.values, offsets: data.offsets, lengths: data.lengths, labels: data.labels },
+  });
+  try {
+    return await runLoop({ o, hp, ds, normalization, shape, split, warps, engine, rng, initial });
+  } finally {
+    await engine.close();
+  }
+}
+
+/** Refuses what fit() cannot take: unknown or ill-typed options, a resume state of another kernel, bad data or normalization. */
+function checkFitCall(given: DataSet, normalization: Normalization | null, o: FitOptions): void {
   checkOptionsObject(o, 'fit()');
   checkOneFit(o);
   checkKnownOptions(o, FIT_OPTION_KEYS, 'fit()');
@@ -280,143 +270,4 @@ export async function fit(given: DataSet, normalization: Normalization | null, o
   // among several are left alone: model selection fits folds that may hold out a class's only sequence.)
   if (given.classes.length < 2) throw new UserError(`fit() data: classes must name at least two classes (got ${given.classes.length}); a classifier needs two`);
   checkNormalization(normalization, given.D);
-  const hp = resolveHyperparameters(given, o);
-  const ds = resampledDataSet(given, hp.resample); // the model resamples what it scores alike (eval/score.ts)
-  const C = ds.classes.length;
-  const shape = shapeFor(ds, hp, o.init);
-  const { readout, stride, resample } = hp;
-  const rs = o.resume;
-  if (rs) checkResumeFits(rs, layoutOf(shape).size, ds.lengths.length, hp.optimizer);
-  const threads = o.threads ?? defaultThreads();
-  const sizes = engineSizesOf(ds, hp, shape, threads, o.kernel);
-  const { capacity } = sizes;
-  // A model too large for the kernel's memory is refused before its initialization, which takes minutes at the
-  // largest H.
-  checkEngineSizes(sizes);
-  const rng = createRng(rs ? rs.rng : hp.seed);
-  const initial = await initialWeights(shape, o, rng);
-  const split = rs ? rs.split
-    : hp.valSplit > 0 ? stratifiedSplit(ds.labels, C, hp.valSplit, rng) : { train: Int32Array.from(ds.labels.keys()), val: new Int32Array(0) };
-  const nTrain = split.train.length;
-  // Guided warping's copies, of the training part only: a held-out sequence lends no timing to the fit.
-  const warps = hp.guidedWarp > 0 ? await guidedWarpsOf(ds, split.train, hp, o.signal) : null;
-  const data = warps ? warps.ds : ds;
-  const batchSize = Math.min(hp.batchSize, nTrain);
-  const engine = createEngine({
-    shape, readout, k: hp.bptt, stride, threads, chunkSize: hp.chunkSize, maxBatch: batchSize,
-    params: initial, capacity, classWeight: classWeightsOf(hp.classWeights, ds.labels, split.train, C),
-    kernel: o.kernel, noise: inputNoise(hp.noise, hp.seed, hp.warp, hp.mixup), worker: o.worker,
-    data: { D: data.D, values: data.values, offsets: data.offsets, lengths: data.lengths, labels: data.labels },
-  });
-  const theta = engine.params; // the shared weights the threads read; updated in place between steps
-  const opt = rs ? engine.optimizer(rs.optimizer.name, rs.optimizer) : engine.optimizer(hp.optimizer);
-  const best = new Float32Array(rs ? rs.best : initial);
-  const at = loopStart(o, split);
-  const { order, history } = at;
-  const timing = { computeMs: 0, reduceMs: 0, updateMs: 0 };
-  const t0 = performance.now();
-  const batchesPerEpoch = Math.ceil(nTrain / batchSize);
-  const totalSteps = batchesPerEpoch * hp.epochs;
-  const warmupSteps = Math.round(hp.warmup * totalSteps);
-  const lrAt = (step: number) => scheduledLr(hp.lr, hp.schedule, step, totalSteps, warmupSteps);
-  let step = opt.step; // optimizer steps taken, this run and the runs it resumes
-  let seen = 0; // sequences trained on in this call
-  const stateNow = (): FitState => ({
-    epoch: at.epoch, batchStart: at.batchStart, lossSum: at.lossSum, correct: at.correct, batches: at.batches, stopped: at.stopped,
-    rng: rng.state(), split: { train: Int32Array.from(split.train), val: Int32Array.from(split.val) }, order: Int32Array.from(order),
-    params: Float32Array.from(theta), best: Float32Array.from(best), bestLoss: at.bestLoss, bestEpoch: at.bestEpoch,
-    optimizer: { name: opt.name, step: opt.step, m: Float32Array.from(opt.m), v: Float32Array.from(opt.v) },
-    history: history.map((h) => ({ ...h })),
-    kernel: kernelRecord(o.kernel ?? 'wasm'),
-  });
-  const diverged = (what: string) => divergedError(what, at.epoch, opt.step, hp);
-  // A copy of the whole state is worth making only when it is written: on a small set an epoch is a step or two.
-  let checkpointed = performance.now();
-  const checkpointDue = (): boolean => {
-    const due = at.stopped || at.epoch > hp.epochs || o.signal?.aborted === true || performance.now() - checkpointed >= 1000 * (o.checkpointEvery ?? 0);
-    if (due) checkpointed = performance.now();
-    return due;
-  };
-  const modelOf = (p: Float32Array): Model => ({
-    shape, readout, ...(stride > 1 ? { stride } : {}), ...(resample > 0 ? { resample } : {}), classes: ds.classes, channels: ds.channels, normalization, parameters: p, training: {},
-  });
-
-  /** The steps of the epoch in progress, from at.batchStart; returns the rate of the last step taken. */
-  async function runEpoch(te: number): Promise<number> {
-    // An epoch resumed after its last step takes none: its rate is that of the step before.
-    let lr = step > 0 ? lrAt(step - 1) : hp.lr;
-    while (at.batchStart < nTrain) {
-      const end = Math.min(at.batchStart + batchSize, nTrain);
-      const r = await engine.gradient(at.batchStart, end, at.epoch);
-      const tu = performance.now();
-      if (!Number.isFinite(r.loss)) throw diverged(`the loss is ${r.loss}`);
-      const norm = engine.norm();
-      if (!Number.isFinite(norm)) throw diverged(`the gradient norm is ${norm}`);
-      lr = lrAt(step++);
-      if (!engine.update(clipScale(norm, hp.clip), opt, lr, hp.weightDecay)) throw diverged('a parameter overflowed to a non-finite value');
-      timing.updateMs += performance.now() - tu;
-      timing.computeMs += r.computeMs;
-      timing.reduceMs += r.reduceMs;
-      at.lossSum += r.loss;
-      at.correct += r.correct;
-      at.batches++;
-      o.onBatch?.({
-        epoch: at.epoch, epochs: hp.epochs, batch: at.batches, batches: batchesPerEpoch, seen: end,
-        loss: at.lossSum / at.batches, accuracy: at.correct / end, lr, seconds: (performance.now() - te) / 1000,
-      });
-      seen += end - at.batchStart;
-      at.batchStart = end;
-      if (o.signal?.aborted) {
-        o.onCheckpoint?.(stateNow());
-        throw new InterruptedError(at.epoch, opt.step);
-      }
-    }
-    return lr;
-  }
-
-  /** The epoch's record; keeps the weights with the best validation loss (the last ones without a validation set). */
-  function endEpoch(te: number, lr: number): void {
-    const v = split.val.length > 0 ? validate(engine, ds, split.val, C) : null;
-    const seconds = (performance.now() - te) / 1000;
-    const rec: EpochRecord = {
-      epoch: at.epoch, loss: at.lossSum / at.batches, accuracy: at.correct / nTrain, valLoss: v?.loss ?? null,
-      valAccuracy: v?.accuracy ?? null, lr, seconds, sequencesPerSecond: nTrain / seconds,
-    };
-    history.push(rec);
-    o.onEpoch?.({ ...rec }); // a copy: the history keeps the record, and what the host does to its copy changes nothing
-    const monitored = rec.valLoss ?? -at.epoch;
-    if (monitored < at.bestLoss) {
-      at.bestLoss = monitored;
-      at.bestEpoch = at.epoch;
-      best.set(theta);
-    } else if (hp.patience > 0 && at.epoch - at.bestEpoch >= hp.patience) {
-      at.stopped = true;
-    }
-  }
-
-  try {
-    if (o.signal?.aborted) throw new InterruptedError(0, opt.step); // before the first step: nothing to save
-    while (at.epoch <= hp.epochs && !at.stopped) {
-      const te = performance.now();
-      if (at.batchStart === 0) {
-        shuffle(rng, order);
-        at.lossSum = 0;
-        at.correct = 0;
-        at.batches = 0;
-      }
-      engine.setOrder(warps ? order.map((n) => warps.pick(n, at.epoch)) : order);
-      const lr = await runEpoch(te);
-      at.batchStart = 0;
-      endEpoch(te, lr);
-      at.epoch++; // the next epoch: where the loop goes on, and what a checkpoint names
-      if (checkpointDue()) o.onCheckpoint?.(stateNow());
-      if (o.signal?.aborted) throw new InterruptedError(at.epoch - 1, opt.step); // stopped after the epoch just ended
-    }
-  } finally {
-    await engine.close();
-  }
-  const seconds = (performance.now() - t0) / 1000;
-  return {
-    model: modelOf(new Float32Array(best)), history, bestEpoch: at.bestEpoch, seconds, sequencesPerSecond: seen / seconds, ...timing,
-  };
 }

@@ -6,7 +6,7 @@ import { cutShortWarnings } from '../data/cut-short.js';
 import type { DataSet } from '../data/dataset.js';
 import { classSizes } from '../data/dataset.js';
 import { dataWarnings } from '../data/warnings.js';
-import { scalesApart, widelyScaledChannels } from '../data/scale-spread.js';
+import { scalesApart, widelyScaled } from '../data/scale-spread.js';
 import { sameBytes } from '../io/fingerprint.js';
 import { autoValSplit, defaultThreadCounts, defaultThreads } from './defaults.js';
 import { heldOutCount } from './split.js';
@@ -38,7 +38,7 @@ export function trainingWarnings(ds: DataSet, o: WarnedOptions): string[] {
     );
   }
   if (o.sequenceNorm === false && !o.fromModel) {
-    const wide = widelyScaledChannels(ds);
+    const wide = widelyScaled(ds);
     if (wide.length > 0) out.push(`${scalesApart(wide)}, and --sequence-norm off leaves the small ones nearly flat once normalized`);
   }
   if (typeof o.threads === 'number' && o.threads > defaultThreads()) {

@@ -16,7 +16,7 @@ import { armGraceful, atStop, disarmGraceful, gracefulSignal } from '../interrup
 import { noteWritten } from '../written.js';
 import { checkFolder } from '../../io/atomic.js';
 import { columnList } from '../../data/names.js';
-import { scalesApart, widelyScaledChannels } from '../../data/scale-spread.js';
+import { scalesApart, widelyScaled } from '../../data/scale-spread.js';
 import { type DataArgs, type StepArgs, FILE_KINDS, stepOptions, dataOptionsFor, loadOptionsOf, requireFlag, switchFlag, differencesOption, sequenceNormOption, resampleFlag, strideFlag } from '../options.js';
 import { printEvaluations } from './evaluate.js';
 import { WORKFLOW_EXAMPLES, grouped, withExamples } from '../help.js';
@@ -196,7 +196,7 @@ export const trainCommand = {
       onWarning: a.quiet ? undefined : (w) => process.stderr.write(`train-signals: warning: ${visible(w)}\n`),
       onLoaded: a.quiet ? undefined : (ds) => {
         process.stderr.write(`${ds.lengths.length} sequences, ${ds.classes.length} classes; channels: ${visible(columnList(ds.channels))}\n`);
-        const wide = init === undefined ? widelyScaledChannels(ds) : [];
+        const wide = init === undefined ? widelyScaled(ds) : [];
         if (wide.length > 0 && a.sequenceNorm === 'auto') process.stderr.write(`${visible(scalesApart(wide))}: each sequence is put on its own scale (--sequence-norm auto)\n`);
       },
       onStart: (hp) => {
