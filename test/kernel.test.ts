@@ -184,6 +184,48 @@ describe('fast kernel pieces', () => {
     assert.notDeepEqual(fromB, first);
     assert.deepEqual(run(constant, a), first, 'the constant predictor saw the memory taken and reloaded its weights');
   });
+
+  it('two predictors of one two-layer model\'s weights, interleaved: each call gives its bits alone (the other\'s longer scratch covers the packed copy)', () => {
+    const rng = createRng(5);
+    const shape = { D: 2, H: 10, C: 3, layers: 2 as const, cell: 'gru' as const, directions: 2 as const };
+    const w = new Float32Array(layoutOf(shape).size);
+    initParameters(w, shape, rng);
+    const short = dataOf(rng, 2, 3, [6, 9, 4, 7, 8]);
+    const long = dataOf(rng, 2, 3, [300, 250]);
+    const run = (p: ReturnType<typeof createPredictor>, data: typeof short) => {
+      const probs = new Float32Array(data.lengths.length * 3);
+      p(w, data, Int32Array.from(data.lengths.keys()), probs, new Float64Array(data.lengths.length));
+      return Array.from(probs);
+    };
+    const streaming = createPredictor(shape, 'mean', 1, true);
+    const file = createPredictor(shape, 'mean', 1, true);
+    const alone = run(streaming, short);
+    const longAlone = run(file, long);
+    assert.deepEqual(run(streaming, short), alone, 'after the other predictor scored longer sequences');
+    assert.deepEqual(run(file, long), longAlone);
+    assert.deepEqual(run(streaming, short), alone);
+  });
+
+  it('a call that needed a scoring memory past 64 MiB lets it go; the next call gives the same bits', async () => {
+    const { predictMemoryBytes } = await import('../src/engine/predict.js');
+    const rng = createRng(6);
+    const shape = { D: 1, H: 64, C: 2, layers: 2 as const, cell: 'gru' as const, directions: 2 as const };
+    const w = new Float32Array(layoutOf(shape).size);
+    initParameters(w, shape, rng);
+    const data = dataOf(rng, 1, 2, [12_000, 5]);
+    const p = createPredictor(shape, 'last', 1, true);
+    const score1 = () => {
+      const probs = new Float32Array(4);
+      p(w, data, [0, 1], probs, new Float64Array(2));
+      return Array.from(probs);
+    };
+    const first = score1();
+    assert.equal(predictMemoryBytes(), 0, 'the large scoring memory is let go');
+    assert.deepEqual(score1(), first);
+    const small = createPredictor(shape, 'last', 1, true);
+    small(w, data, [1], new Float32Array(2), new Float64Array(1));
+    assert.ok(predictMemoryBytes() > 0 && predictMemoryBytes() <= 64 * 2 ** 20, 'a small call keeps its memory');
+  });
 });
 
 describe('fast kernel, two layers, against the reference kernel', () => {

@@ -57,13 +57,19 @@ export type Predictor = (
 /**
  * The scoring memory and the kernel instance over it, kept between calls (instantiating and allocating a
  * fresh shared memory per call cost more than the whole computation of a small model); replaced by a larger
- * one when a model needs more. Per thread, like every module-level value; a predictor is synchronous.
+ * one when a model needs more, and let go after a call that needed more than KEPT_BYTES (a two-layer model's
+ * long sequence), so a host does not hold one request's peak for its life. Per thread, like every
+ * module-level value; a predictor is synchronous.
  */
 let predictKernel: { memory: WebAssembly.Memory; ex: KernelExports } | null = null;
+const KEPT_BYTES = 64 * 2 ** 20;
 
-/** The weights last loaded into the scoring memory (null: none since it was made), and their W_hh's block. */
-let loaded: Float32Array | null = null;
-let loadedBlock = 0;
+/**
+ * The weights last packed into the scoring memory (null: none since it was made): which array, by which
+ * predictor's context (where the packed copy lies depends on that predictor's scratch plan, and another
+ * predictor's scratch may cover it), and their W_hh's block.
+ */
+let packed: { params: Float32Array; cx: FastContext; block: number } | null = null;
 
 /**
  * The smallest b, a multiple of 8 dividing H (the kernel's column tile; H itself unpadded), such that every
@@ -90,12 +96,17 @@ export function diagonalBlock(params: Float32Array, shape: Shape): number {
   return 0;
 }
 
+/** The size of the scoring memory this thread keeps (0: none). */
+export function predictMemoryBytes(): number {
+  return predictKernel === null ? 0 : predictKernel.memory.buffer.byteLength;
+}
+
 /** The scoring memory and kernel, of at least `bytes` bytes. */
 function predictMemory(bytes: number): { memory: WebAssembly.Memory; ex: KernelExports } {
   if (predictKernel === null || predictKernel.memory.buffer.byteLength < bytes) {
     const memory = sharedMemory(bytes);
     predictKernel = { memory, ex: instantiate(kernelModule(), memory) };
-    loaded = null;
+    packed = null;
   }
   return predictKernel;
 }
@@ -131,17 +142,13 @@ export function createPredictor(shape: Shape, readout: Readout, stride = 1, cons
       }
     }
     const k = predictMemory(base + sp.size);
-    if (cx === null || cx.f32.buffer !== k.memory.buffer) {
-      cx = contextOver(k.ex, k.memory, base, sp, shape, paramsAt, stride);
-      loaded = null; // the packed weights live in this predictor's scratch, which has moved
-    }
-    if (!constantWeights || loaded !== params) {
+    if (cx === null || cx.f32.buffer !== k.memory.buffer) cx = contextOver(k.ex, k.memory, base, sp, shape, paramsAt, stride);
+    if (!constantWeights || packed === null || packed.params !== params || packed.cx !== cx) {
       cx.f32.set(params, paramsAt >>> 2);
       packWeights(cx);
-      loaded = params;
-      loadedBlock = blocks ? diagonalBlock(params, shape) : -1;
+      packed = { params, cx, block: blocks ? diagonalBlock(params, shape) : -1 };
     }
-    k.ex.setBlock(Math.max(0, loadedBlock));
+    k.ex.setBlock(Math.max(0, packed.block));
     // Sort by length so each chunk's rows are alike (fewer idle rows); results are per sequence anyway.
     const sorted = Int32Array.from({ length: N }, (_, i) => i).sort((a, b) => data.lengths[idx[b]] - data.lengths[idx[a]] || a - b);
     const order = Int32Array.from(sorted, (i) => idx[i]);
@@ -158,6 +165,11 @@ export function createPredictor(shape: Shape, readout: Readout, stride = 1, cons
         for (let c = 0; c < C; c++) probs[i * C + c] = p[c];
         logp[i] = lp;
       }
+    }
+    if (k.memory.buffer.byteLength > KEPT_BYTES) {
+      predictKernel = null;
+      packed = null;
+      cx = null;
     }
   };
 }
