@@ -179,6 +179,21 @@ test('selection in stages: the readout on the augmented rung, the other rungs wi
   assert.deepEqual(kept.map((c) => [c.resample, c.readout]), [[0, 'last'], [0, 'last']]);
 });
 
+test('a progress callback that throws on its timer stops selection with its own error, as thrown (it was an uncaught exception that ended the host)', async () => {
+  const ds = syntheticDataSet(30, 2, 3, 9, 8, 40);
+  const hp = resolveHyperparameters(ds, { hidden: 8, stride: 2, bidirectional: true, batchSize: 8 });
+  const o = { vary: { augmentation: true, weightDecay: true, readout: true }, budget: { epochs: 40 } };
+  for (const threads of [1, 2]) {
+    for (const thrown of [new Error('the display failed'), 'a string', undefined]) {
+      let calls = 0;
+      const t0 = performance.now();
+      await assert.rejects(selectModel(ds, hp, { ...o, threads, progressMs: 1, onProgress: () => { calls++; throw thrown; } }), (e: unknown) => e === thrown);
+      assert.equal(calls, 1, 'called once, then the stage stopped');
+      assert.ok(performance.now() - t0 < 20_000, 'the stage stopped rather than training on');
+    }
+  }
+});
+
 test('a candidate trains with a share of one final fit\'s steps, or with the epochs the run fixes', () => {
   const hp = { epochs: 60, batchSize: 32, valSplit: 0 };
   // 100 sequences in batches of 32: 4 steps an epoch, 240 in a final fit.

@@ -363,6 +363,9 @@ export async function selectModel(ds: DataSet, hp: Hyperparameters, o: SelectOpt
   };
   // One pool for every stage (its threads start once); none on one thread, where the tasks run here.
   let pool: TaskPool<SelectionTask, FoldScore> | undefined;
+  // The progress callback runs on a timer, where what it throws would be no one's: it stops the stage instead.
+  const own = new AbortController();
+  const signal = o.signal === undefined ? own.signal : AbortSignal.any([o.signal, own.signal]);
   try {
     for (;;) {
       const plan = plannedTasks(ds, hp, o, done);
@@ -376,21 +379,23 @@ export async function selectModel(ds: DataSet, hp: Hyperparameters, o: SelectOpt
         done[taskKey(t)] = s;
         o.onTask?.(taskKey(t), s, { finished: ++finished, total: plan.tasks.length, stage: plan.stage + 1, stageFinished: ++stageFinished, stageTotal: plan.stageTasks });
       };
-      const progress = stageProgress(steps, plan.stage + 1, todo, o);
+      const progress = stageProgress(steps, plan.stage + 1, todo, o, () => own.abort());
       try {
         if (o.threads <= 1) {
           for (const t of todo) {
-            if (o.signal?.aborted) throw o.signal.reason;
-            record(t, await runSelectionTask(data, t, o.signal));
+            if (signal.aborted) throw signal.reason;
+            record(t, await runSelectionTask(data, t, signal));
           }
         } else {
           // A stage of fewer tasks than threads (the first stages have four on two folds, the last two) shares the
           // threads out among its fits, whose bits do not depend on how many they get.
           const each = Math.max(1, Math.floor(o.threads / todo.length));
-          pool ??= createTaskPool<SelectionTask, FoldScore>(WORKER, o.threads, data, o.signal);
+          pool ??= createTaskPool<SelectionTask, FoldScore>(WORKER, o.threads, data, signal);
           await pool.run(todo.map((t) => (each > 1 ? { ...t, threads: each } : t)), (i, s) => record(todo[i], s));
         }
         progress.report();
+      } catch (e) {
+        throw progress.failure !== undefined ? progress.failure.thrown : e;
       } finally {
         progress.stop();
       }
@@ -402,14 +407,24 @@ export async function selectModel(ds: DataSet, hp: Hyperparameters, o: SelectOpt
 
 /**
  * Calls o.onProgress every o.progressMs while the stage's `tasks` train (and once more on report()), with the
- * steps counted in `steps` since the stage began, out of what the tasks take.
+ * steps counted in `steps` since the stage began, out of what the tasks take. What the callback throws on the
+ * timer is kept as `failure` (as thrown), and `stopStage` is called to stop the stage's tasks.
  */
-function stageProgress(steps: Int32Array, stage: number, tasks: readonly SelectionTask[], o: Pick<SelectOptions, 'onProgress' | 'progressMs'>) {
+function stageProgress(steps: Int32Array, stage: number, tasks: readonly SelectionTask[], o: Pick<SelectOptions, 'onProgress' | 'progressMs'>, stopStage: () => void) {
   const base = Atomics.load(steps, 0);
   const total = tasks.reduce((n, t) => n + taskSteps(t), 0);
   const t0 = performance.now();
   const report = () => o.onProgress?.({ stage, done: Atomics.load(steps, 0) - base, total, seconds: (performance.now() - t0) / 1000 });
-  const timer = o.onProgress === undefined ? undefined : setInterval(report, o.progressMs ?? 1000);
+  const state: { failure?: { thrown: unknown } } = {};
+  const timer = o.onProgress === undefined ? undefined : setInterval(() => {
+    try {
+      report();
+    } catch (e) {
+      clearInterval(timer);
+      state.failure = { thrown: e };
+      stopStage();
+    }
+  }, o.progressMs ?? 1000);
   timer?.unref();
-  return { report, stop: () => clearInterval(timer) };
+  return { report, stop: () => clearInterval(timer), get failure() { return state.failure; } };
 }
