@@ -92,3 +92,33 @@ test('the warning functions refuse what is not a data set in one line naming the
   }
   assert.throws(() => dataWarnings(ds, 7 as unknown as string), (e: unknown) => e instanceof UserError && /^dataWarnings\(\) idColumn must be a column's name/.test(e.message));
 });
+
+test('a channel that varies little about a large level: loading measures what float32 rounds away, and train warns with what to subtract', async () => {
+  const { loadDataSet } = await import('../src/data/csv.js');
+  const { writeFileSync } = await import('node:fs');
+  const { join } = await import('node:path');
+  const { tempDir } = await import('./helpers/temp.js');
+  const dir = tempDir('precision');
+  const file = (name: string, level: number, scale: number) => {
+    const rows = Array.from({ length: 12 }, (_, n) => `${n % 2 ? 'up' : 'down'},${Array.from({ length: 10 }, (_, t) => level + scale * (n % 2 ? t : -t) + scale * 0.37 * Math.sin(n + t)).join(',')}`);
+    writeFileSync(join(dir, name), `label,${Array.from({ length: 10 }, (_, t) => `t${t}`).join(',')}\n${rows.join('\n')}\n`);
+    return join(dir, name);
+  };
+  const pressure = await loadDataSet([file('pressure.csv', 101325, 0.002)]);
+  const [p] = pressure.precision!;
+  assert.ok(Math.abs(p.level - 101325) < 0.01 && p.spread > 0.005 && p.spread < 0.02, JSON.stringify(p));
+  assert.ok(p.lost > 0.05 * p.spread, 'float32 keeps steps of 1/128 near 101325');
+  const lines = dataWarnings(pressure);
+  assert.equal(lines.length, 1, lines.join('\n'));
+  assert.match(lines[0], /^channel "value" varies by 0\.0\d+ \(a standard deviation\) about 101325, and rounding to float32, which values are stored in, moves them by \d+ % of that: subtract 101325 from the channel in the file/);
+  // Every value rounds to one float32: the file varies, so this is no "no channel varies".
+  const flat = await loadDataSet([file('clock.csv', 3e8, 0.5)]);
+  assert.ok(flat.values.every((x) => x === 3e8));
+  const flatLines = dataWarnings(flat);
+  assert.deepEqual(flatLines.map((l) => l.slice(0, 40)), ['channel "value" varies by 2.67 (a standa']);
+  assert.match(flatLines[0], /subtract 300000000 from the channel/);
+  // The same signal without the level: stored as read, nothing to say.
+  const plain = await loadDataSet([file('plain.csv', 0, 0.002)]);
+  assert.ok(plain.precision![0].lost < 1e-3 * plain.precision![0].spread);
+  assert.deepEqual(dataWarnings(plain), []);
+});

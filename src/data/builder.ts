@@ -15,6 +15,7 @@ import { UserError } from '../errors.js';
 import type { DataSet, SequenceSource } from './dataset.js';
 import { firstDifference, nameList, sameNames } from './names.js';
 import { sharedFloat32, sharedFloat64, sharedInt32 } from './shared.js';
+import { PrecisionWatch } from './precision.js';
 
 const SHIFT = 16;
 const CHUNK = 1 << SHIFT; // items (rows of `width` numbers) per chunk
@@ -288,6 +289,7 @@ export class DataSetBuilder {
   // [L][D] in final order once a file has ended; chunks when streaming (rewound per sequence), else shared
   private stepChunks: Chunks<Float32Array> | null = null;
   private sharedSteps: SharedSteps | null = null;
+  private watch: PrecisionWatch | null = null; // over sharedSteps: what float32 storage loses of each channel
   private readonly lengths: number[] = []; // [N]
   private readonly classIndex: number[] = []; // [N] index into classOrder (first appearance), −1 for none
   private readonly classOrder = new Map<string, number>();
@@ -304,7 +306,10 @@ export class DataSetBuilder {
       this.channelList = [...channels];
       this.channelsFile = file;
       if (this.emit !== undefined) this.stepChunks = float32Chunks(channels.length);
-      else this.sharedSteps = new SharedSteps(channels.length, 2 * this.textBytes);
+      else {
+        this.sharedSteps = new SharedSteps(channels.length, 2 * this.textBytes);
+        this.watch = new PrecisionWatch(this.sharedSteps);
+      }
     } else if (!sameNames(this.channelList, channels)) {
       throw new UserError(
         `channels [${nameList(channels)}] differ from [${nameList(this.channelList)}] of ${this.channelsFile}${firstDifference(channels, this.channelList, 'it')}; ` +
@@ -312,7 +317,7 @@ export class DataSetBuilder {
         { file, line },
       );
     }
-    return (this.stepChunks ?? this.sharedSteps)!;
+    return (this.stepChunks ?? this.watch)!;
   }
 
   /** Steps stored so far (the next sequence starts here). */
@@ -375,6 +380,8 @@ export class DataSetBuilder {
       throw new UserError(`the data set has ${L * D} values, too many to hold in one shared buffer; load fewer files`);
     }
     this.sharedSteps = null;
+    const precision = this.watch!.precision();
+    this.watch = null;
 
     return {
       D,
@@ -386,6 +393,7 @@ export class DataSetBuilder {
       labels,
       ids: this.ids,
       sources: this.sources,
+      precision,
     };
   }
 }

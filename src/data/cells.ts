@@ -29,10 +29,14 @@ export function toNumber(cell: string): number {
   return x - x === 0 ? x : NaN; // finite
 }
 
-/** `cell` as a float32 (Math.fround), NaN when toNumber rejects it or it overflows float32. */
+/**
+ * `cell` as a number (float64; the data set stores it rounded to float32, and precision.ts measures what that
+ * loses), NaN when toNumber rejects it or it overflows float32.
+ */
 export function toValue(cell: string): number {
-  const x = Math.fround(toNumber(cell));
-  return x - x === 0 ? x : NaN;
+  const x = toNumber(cell);
+  const f = Math.fround(x);
+  return f - f === 0 ? x : NaN;
 }
 
 export function isBlank(cell: string): boolean {

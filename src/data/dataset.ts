@@ -3,6 +3,8 @@
 //
 // Legend: N sequences, D channels, L total time steps (Σ lengths).
 
+import type { ChannelPrecision } from './precision.js';
+
 /** Labelled sequences in one flat array (time-major, channels inner), as loadDataSet() reads them. */
 export interface DataSet {
   readonly D: number;
@@ -22,6 +24,8 @@ export interface DataSet {
   readonly ids: readonly string[];
   /** [N] where each sequence came from, for messages */
   readonly sources: readonly SequenceSource[];
+  /** [D] each channel's values as the files held them and what storing them as float32 lost (the loader's; absent in a data set a program builds) */
+  readonly precision?: readonly ChannelPrecision[] | undefined;
 }
 
 export interface SequenceSource {

@@ -2,12 +2,12 @@
 // evaluation and prediction see inputs on the same scale as training.
 
 import type { DataSet } from './dataset.js';
-import type { Normalization } from '../model/model.js';
+import { MIN_STD, type Normalization } from '../model/model.js';
 import { UserError } from '../errors.js';
 
 export type { Normalization };
 
-/** Mean and (population) standard deviation of every channel over all time steps; a constant channel (or one below float32's range) gets std 1. */
+/** Mean and (population) standard deviation of every channel over all time steps; a constant channel (or one whose deviation is below float32's normal range) gets std 1. */
 export function channelStatistics(ds: DataSet): Normalization {
   checkValues(ds, 'channelStatistics()');
   const { D, values } = ds;
@@ -26,8 +26,8 @@ export function channelStatistics(ds: DataSet): Normalization {
   const std = Array.from(m2, (s) => {
     const v = L > 0 ? Math.sqrt(s / L) : 0;
     // Constant only when nothing varies (Welford's deltas are then exactly 0): a signal on the scale of 1e-13
-    // (picoamperes, farads) is a signal, and float32 holds its deviation down to about 1e-38.
-    return v >= 1e-37 && Number.isFinite(v) ? Math.fround(v) : 1;
+    // (picoamperes, farads) is a signal, and float32 holds its deviation down to its smallest normal number.
+    return Number.isFinite(v) && Math.fround(v) >= MIN_STD ? Math.fround(v) : 1;
   });
   return { mean: Array.from(mean, (m) => Math.fround(m)), std };
 }

@@ -142,7 +142,7 @@ export class TsReader {
 export class ArchiveChannels {
   private steps: StepStore | null = null;
   private D = 0;
-  private readonly channel: Float32Array[] = []; // [D][T] the line being read
+  private readonly channel: Float64Array[] = []; // [D][T] the line being read, as parsed (the store rounds to float32)
 
   /** `separator`: how the format separates a line's channels, for the message. */
   constructor(private readonly builder: DataSetBuilder, private readonly file: string, private readonly separator: string) {}
@@ -212,10 +212,10 @@ export class ArchiveChannels {
   }
 
   /** Room for T values of channel d of the line being read (grown on demand: a line allocates nothing). */
-  private buffer(d: number, T: number): Float32Array {
+  private buffer(d: number, T: number): Float64Array {
     const x = this.channel[d];
     if (x !== undefined && x.length >= T) return x;
-    return (this.channel[d] = new Float32Array(Math.max(T, 2 * (x?.length ?? 0))));
+    return (this.channel[d] = new Float64Array(Math.max(T, 2 * (x?.length ?? 0))));
   }
 }
 

@@ -10,6 +10,7 @@ import { nameList, sameNumber } from './names.js';
 import { timeLike } from './time-like.js';
 import { visible } from './visible.js';
 import { UserError } from '../errors.js';
+import { type ChannelPrecision, levelToSubtract, roundedAway } from './precision.js';
 
 /**
  * The warnings for a training set, one line each, without a prefix. `idColumn` is the name that made a file the
@@ -23,7 +24,10 @@ export function dataWarnings(ds: DataSet, idColumn = DEFAULT_LAYOUT.idColumn): s
   if (ds.lengths.length > 1 && ds.channels.length > 1 && ds.lengths.every((L) => L === 1)) {
     out.push(`every sequence has a single time step; if each row is a whole sequence (the wide layout), read the file with --format wide (its column ${JSON.stringify(idColumn)} made it the long layout)`);
   }
-  if (ds.values.every((x, i) => x === ds.values[i % ds.D])) {
+  const rounded = (ds.precision ?? []).flatMap((p, c) => (roundedAway(p) ? [{ p, channel: ds.channels[c] }] : []));
+  for (const { p, channel } of rounded) out.push(roundingWarning(channel, p));
+  // A channel the files have varying and float32 has not is the warning above's, not this one's.
+  if (rounded.length === 0 && ds.values.every((x, i) => x === ds.values[i % ds.D])) {
     out.push('no channel varies: every step of every sequence holds the same values, so no class can be told from another');
   }
   const sizes = classSizes(ds.labels, ds.classes.length);
@@ -43,6 +47,15 @@ export function dataWarnings(ds: DataSet, idColumn = DEFAULT_LAYOUT.idColumn): s
   if (timeLikes.length === 1) out.push(`channel ${timeLikes[0]} runs like a time column in every sequence (it steps evenly, or is named as one and rises); if it is one, name it with --time-column`);
   if (timeLikes.length > 1) out.push(`channels ${nameList(timeLikes)} run like a time column in every sequence (they step evenly, or are named as one and rise); if one is, name it with --time-column`);
   return out;
+}
+
+/** The line for a channel whose variation float32 rounds away: what is lost, and what to change in the file. */
+function roundingWarning(channel: string, p: ChannelPrecision): string {
+  const share = Math.round((100 * p.lost) / p.spread);
+  const what = `channel ${JSON.stringify(channel)} varies by ${+p.spread.toPrecision(3)} (a standard deviation) about ${+p.level.toPrecision(7)}, and rounding to float32, which values are stored in, moves them by ${share} % of that`;
+  return Math.abs(p.level) > 10 * p.spread
+    ? `${what}: subtract ${levelToSubtract(p)} from the channel in the file (or give it in other units), so that what varies is kept`
+    : `${what}: its values are too small for float32; scale the channel up in the file (give it in smaller units)`;
 }
 
 const FROM_ONE = 'little can be learned of a class from one (a header row, or a line of another kind, read as data?)';
