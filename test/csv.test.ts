@@ -58,6 +58,18 @@ test('wide layout with header: values, lengths, offsets, labels, ids, sources, s
   assert.ok(ds.labels.buffer instanceof SharedArrayBuffer);
 });
 
+test('a wide file and a long file of one channel load together (the wide file\'s channel has no name), as evaluate and --init take them; two named channels must agree', async () => {
+  const wide = await fileWith('label,t0,t1\na,1,2\nb,3,4\n', 'wide.csv');
+  const long = await fileWith('id,t,label,signal\nq,0,b,5\nq,1,b,6\n', 'long.csv');
+  for (const files of [[wide, long], [long, wide]]) {
+    const ds = await loadDataSet(files);
+    assert.equal(ds.lengths.length, 3);
+    assert.deepEqual(ds.channels, files[0] === wide ? ['value'] : ['signal'], 'the first file names the channel');
+  }
+  const other = await fileWith('id,t,label,pressure\nr,0,a,1\nr,1,a,2\n', 'other.csv');
+  await assert.rejects(loadDataSet([long, other]), (e: unknown) => e instanceof UserError && /channels \[pressure\] differ from \[signal\]/.test(e.message));
+});
+
 test('wide layout: label column anywhere in the header', async () => {
   const ds = await loadDataSet([await fileWith('a,b,class\n1,2,x\n3,4,y\n')], { labelColumn: 'class' });
   assert.deepEqual(Array.from(ds.values), [1, 2, 3, 4]);
@@ -645,6 +657,14 @@ test('a headerless wide file read for a model: labels first as the model has the
     /the first cell, 512, would be the label .* none of the model's classes \(a, b\)/.test(e.message));
   await assert.rejects(readDataSet([file], { modelClasses: ['a', 'b'] }), (e: unknown) => e instanceof UserError && /the first cell, 1\.5, would be the label/.test(e.message));
   assert.deepEqual((await loadDataSet([file])).classes, ['-1', '1.5', '2'], 'without a model, any first cell is a label');
+  // Classes written as the archive's older files write them, labels as its newer ones (or the other way round):
+  // a label, written otherwise (which the reader then says), not a signal value.
+  await writeFile(join(dir, 'plain.tsv'), '3\t0.1\t0.2\n1\t0.3\t0.4\n');
+  await writeFile(join(dir, 'spelled.txt'), '  3.0000000e+00  1.0000000e-01  2.0000000e-01\n');
+  assert.deepEqual((await readDataSet([join(dir, 'plain.tsv')], { modelClasses: ['1.0000000e+00', '3.0000000e+00'] })).classes, ['1', '3']);
+  assert.deepEqual((await readDataSet([join(dir, 'spelled.txt')], { modelClasses: ['1', '3'] })).classes, ['3.0000000e+00']);
+  await writeFile(join(dir, 'point.csv'), '2.0,0.1,0.2\n');
+  assert.deepEqual((await readDataSet([join(dir, 'point.csv')], { modelClasses: ['1', '3'] })).classes, ['2.0'], 'a whole number in value, a class the model may not have seen');
 });
 
 test('a label written in another Unicode form than a class already seen, or with an invisible character, is refused, naming both by code point', async () => {

@@ -13,7 +13,7 @@
 
 import { UserError } from '../errors.js';
 import type { DataSet, SequenceSource } from './dataset.js';
-import { firstDifference, nameList, sameNames } from './names.js';
+import { firstDifference, nameList, sameChannels } from './names.js';
 import { sharedFloat32, sharedFloat64, sharedInt32 } from './shared.js';
 import { PrecisionWatch } from './precision.js';
 
@@ -299,7 +299,8 @@ export class DataSetBuilder {
 
   /**
    * Called by each file before its first value. The first call fixes the channels (and D); later files must
-   * name the same channels in the same order. Returns the step storage to push values into.
+   * name the same channels in the same order (a wide file's one unnamed channel is any one channel, as evaluate
+   * and --init take it: sameChannels). Returns the step storage to push values into.
    */
   begin(channels: readonly string[], file: string, line: number): StepStore {
     if (this.channelList === null) {
@@ -310,7 +311,7 @@ export class DataSetBuilder {
         this.sharedSteps = new SharedSteps(channels.length, 2 * this.textBytes);
         this.watch = new PrecisionWatch(this.sharedSteps);
       }
-    } else if (!sameNames(this.channelList, channels)) {
+    } else if (!sameChannels(channels, this.channelList)) {
       throw new UserError(
         `channels [${nameList(channels)}] differ from [${nameList(this.channelList)}] of ${this.channelsFile}${firstDifference(channels, this.channelList, 'it')}; ` +
           'files loaded together must have the same channels in the same order',

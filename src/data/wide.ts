@@ -9,8 +9,8 @@
 
 import { UserError } from '../errors.js';
 import type { DataSetBuilder, StepStore } from './builder.js';
-import { columnName, isBlank, isDecimalComma, isNaNCell, isPaddingCell, toName, toValue, valueError } from './cells.js';
-import { UNNAMED_CHANNEL, columnList, nameList, otherCaseFlags } from './names.js';
+import { columnName, isBlank, isDecimalComma, isNaNCell, isPaddingCell, toName, toNumber, toValue, valueError } from './cells.js';
+import { UNNAMED_CHANNEL, columnList, nameList, otherCaseFlags, sameNumber } from './names.js';
 
 export interface WideOptions {
   readonly labelColumn: string;
@@ -63,8 +63,11 @@ function countsColumns(cells: readonly string[]): boolean {
  */
 function checkLabelFirst(cell: string, classes: readonly string[], file: string, line: number): void {
   const label = cell.trim();
-  const whole = (c: string) => /^[+-]?[0-9]+$/.test(c.trim());
+  // Whole in value, however written: the archive's older files write class 3 as 3.0000000e+00.
+  const whole = (c: string) => Number.isInteger(toNumber(c));
+  const n = sameNumber(label);
   if (!Number.isFinite(toValue(label)) || (whole(label) && classes.some(whole)) || classes.includes(label)) return;
+  if (n !== undefined && classes.some((c) => sameNumber(c) === n)) return; // a class written otherwise: the reader says so
   throw new UserError(
     `the first cell, ${label}, would be the label (a file without a header has its label first), but it is a number ` +
       `and none of the model's classes (${nameList(classes)}); put each row's label first, or give the file a header row naming its ` +
