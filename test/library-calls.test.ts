@@ -356,6 +356,27 @@ test('labels that name one number differently are warned of: as training classes
   await assert.rejects(evaluate(model, { files: [pandas] }), refused(/none of its labels \(1\.0, 1e0\) is a class of the model \(.*\) \("1\.0" is "1" written otherwise: labels are compared as written\)/));
 });
 
+test('a file whose every sequence has a single time step is warned of in evaluate and predict, with the --format to try (a long file read as wide, as a --format wide model reads every file, scored 5120 one-sample sequences silently)', async () => {
+  const dir = tempDir('calls-');
+  const wide = join(dir, 'wide.csv');
+  writeFileSync(wide, 'id,label,t0,t1,t2\nr1,a,1,2,3\nr2,b,3,2,1\nr3,a,1,2,4\nr4,b,4,2,1\n');
+  const long = join(dir, 'long.csv');
+  writeFileSync(long, 'id,label,value\n' + ['a', 'b', 'a', 'b'].flatMap((c, n) => [0, 1, 2].map((t) => `s${n},${c},${n + t}`)).join('\n') + '\n');
+  const { model } = await train({ files: [wide], format: 'wide', ...TINY });
+  const lines: string[] = [];
+  await evaluate(model, { files: [long], onWarning: (w) => lines.push(w) });
+  assert.deepEqual(lines, [`${long}: every one of its 12 sequences has a single time step, so each is scored from one sample; if it holds a row per time step (the long layout), give --format long (it was read with --format wide, the layout the model was trained with)`]);
+  const right: string[] = [];
+  const [r] = await evaluate(model, { files: [long], format: 'long', onWarning: (w) => right.push(w) });
+  assert.deepEqual([right, r.sequences], [[], 4], 'read as long: four sequences of three steps');
+  // Predict says it too (the CLI, from the summary's longest sequence).
+  const modelFile = join(dir, 'm.json');
+  saveModel(modelFile, model);
+  const run = spawnSync(process.execPath, [join(ROOT, 'dist/src/cli/main.js'), 'predict', '--model', modelFile, long, '--out', join(dir, 'p.csv')], { encoding: 'utf8' });
+  assert.equal(run.status, 0, run.stderr);
+  assert.match(run.stderr, /^train-signals: warning: .*long\.csv: every one of its 12 sequences has a single time step, so each is scored from one sample; if it holds a row per time step \(the long layout\), give --format long/m);
+});
+
 test('TRAIN_DEFAULTS cannot be changed by a program that imports it (every run in the process would train otherwise)', async () => {
   const { TRAIN_DEFAULTS } = await import('../src/index.js');
   assert.throws(() => { (TRAIN_DEFAULTS as { hidden: number }).hidden = 2; }, TypeError);

@@ -18,9 +18,13 @@ export interface WideOptions {
   readonly timeColumn?: string; // only to name it in a message: a wide file has none
   readonly requireLabels: boolean;
   readonly modelClasses?: readonly string[]; // read for a model with these classes
+  readonly format?: 'auto' | 'wide' | 'long'; // 'wide': forced (given, or a model's), so a long file's header reads as wide
 }
 
 const WHAT = 'every value cell of a wide row must be a number';
+
+/** What to do about a long file read as wide because wide was asked for (by a flag, or by the model's layout). */
+const FORCED_WIDE = 'give --format long (the file is read with --format wide, given or the layout the model was trained with)';
 
 /**
  * Whether the first row of a wide file is a header rather than data: it names the label column, or most of its
@@ -149,7 +153,7 @@ export class WideReader {
     const name = header[before];
     throw new UserError(
       `column ${JSON.stringify(name)} comes before the label column ${JSON.stringify(this.opts.labelColumn)}, with values after it; ` +
-        `if each row is one time step (the long layout), name the id column: --id-column ${name}; if each row is a whole sequence ` +
+        `if each row is one time step (the long layout), ${this.opts.format === 'wide' ? FORCED_WIDE : `name the id column: --id-column ${name}`}; if each row is a whole sequence ` +
         `and the column names it, --format wide --id-column ${name}; else remove the column`,
       { file: this.file, line, column: before + 1 },
     );
@@ -200,6 +204,7 @@ export class WideReader {
         // another name; else a long-layout file's id column under another name. Further down, a typo.
         const hint = header === null || this.dataRows > 0 ? ''
           : this.opts.modelClasses?.includes(cells[i].trim()) ? `; it is a class of the model: name the label column (--label-column ${header[i]})`
+          : this.opts.format === 'wide' ? `; if each row is one time step (the long layout), ${FORCED_WIDE}`
           : `; if each row is one time step (the long layout), name the id column: --id-column ${header[i]}`;
         throw valueError(cells[i], where, columnName(header, i), WHAT, hint);
       }

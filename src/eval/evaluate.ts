@@ -16,6 +16,7 @@ import { cutShortWarnings } from '../data/cut-short.js';
 import { visible } from '../data/visible.js';
 import { spelledOtherwise } from '../data/names.js';
 import { defaultBuild } from '../engine/wasm.js';
+import { longestOf, singleStepsWarning } from './single-steps.js';
 
 /** One file's evaluation: its metrics, scores (probabilities per sequence) and the sequences' ids. */
 export interface FileEvaluation {
@@ -40,9 +41,12 @@ export async function evaluateFile(model: Model, file: string, load: LoadOptions
 }
 
 /** evaluateFile() with its arguments checked, and options that may hold more than ReadOptions (evaluate's). */
-async function evaluateOne(model: Model, file: string, load: ReadOptions, onWarning?: (line: string) => void): Promise<FileEvaluation> {
+async function evaluateOne(model: Model, file: string, load: ReadOptions, o: Pick<EvaluateOptions, 'onWarning' | 'format' | 'idColumn'> = {}): Promise<FileEvaluation> {
   const loaded = await readDataSet([file], { ...load, requireLabels: load.requireLabels ?? true });
-  if (onWarning) for (const w of cutShortWarnings(loaded)) onWarning(w);
+  if (o.onWarning) {
+    const single = singleStepsWarning(fileName(file), loaded.lengths.length, longestOf(loaded.lengths), model, o);
+    for (const w of [...cutShortWarnings(loaded), ...(single === null ? [] : [single])]) o.onWarning(w);
+  }
   return evaluateDataSet(model, fileName(file), loaded, load.signal);
 }
 
@@ -127,7 +131,7 @@ export async function evaluate(model: Model, o: EvaluateOptions): Promise<FileEv
   const out: FileEvaluation[] = [];
   const load = layoutOptions(model, o);
   for (const file of o.files) {
-    const r = await evaluateOne(model, file, load, o.onWarning);
+    const r = await evaluateOne(model, file, load, o);
     if (o.onWarning) for (const w of respelledLabels(r, model.classes)) o.onWarning(w);
     out.push(r);
   }

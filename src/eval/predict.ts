@@ -28,6 +28,7 @@ import { UNLABELLED, scoreInSlices } from './score.js';
 import type { RowOutput } from '../io/stream-out.js';
 import { checkOnce } from '../io/paths.js';
 import { defaultBuild } from '../engine/wasm.js';
+import { longestOf } from './single-steps.js';
 
 export interface PredictOptions extends LoadOptions {
   readonly files: readonly string[];
@@ -36,7 +37,8 @@ const predictKeysWhole: NamesExactly<keyof PredictOptions, typeof FILES_OPTION_K
 void predictKeysWhole;
 
 export interface PredictSummary {
-  readonly files: { readonly file: string; readonly sequences: number; readonly streamed: boolean }[];
+  /** each file's sequences, whether it streamed, and the steps of its longest sequence */
+  readonly files: { readonly file: string; readonly sequences: number; readonly streamed: boolean; readonly longest: number }[];
   readonly sequences: number;
 }
 
@@ -209,6 +211,7 @@ async function scoreFiles(model: Model, o: PredictOptions, sink: PredictionSink)
   for (const path of o.files) {
     const file = fileName(path);
     let n = 0;
+    let longest = 0;
     let checked = false;
     try {
       await streamFile(path, opts, (s: StreamedSequence) => {
@@ -219,13 +222,14 @@ async function scoreFiles(model: Model, o: PredictOptions, sink: PredictionSink)
         const { id, label } = s;
         scorer.add(s, (p) => row(file, id, label, p));
         n++;
+        longest = Math.max(longest, s.length);
       }, {
         // A long file may turn out not to be streamable: its rows stay revocable until it ends.
         opened: (layout) => { if (layout === 'long') sink.mark(); },
         wait: () => sink.pending(),
       });
       scorer.flush();
-      summary.push({ file, sequences: n, streamed: true });
+      summary.push({ file, sequences: n, streamed: true, longest });
     } catch (e) {
       scorer.clear(); // rows not yet written: a file loaded whole instead scores them again
       if (!(e instanceof NotContiguousError)) throw e;
@@ -242,7 +246,7 @@ async function scoreFiles(model: Model, o: PredictOptions, sink: PredictionSink)
       for (let k = 0; k < n; k++) {
         row(file, ds.ids[k], ds.labels[k] < 0 ? null : ds.classes[ds.labels[k]], probs.slice(k * C, (k + 1) * C));
       }
-      summary.push({ file, sequences: n, streamed: false });
+      summary.push({ file, sequences: n, streamed: false, longest: longestOf(ds.lengths) });
     }
     sink.release();
     total += n;

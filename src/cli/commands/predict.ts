@@ -11,6 +11,7 @@ import { atStop } from '../interrupt.js';
 import { type DataArgs, FILE_KINDS, dataOptionsFor, loadOptionsOf } from '../options.js';
 import { WORKFLOW_EXAMPLES, grouped, withExamples } from '../help.js';
 import { loadingLines } from '../progress.js';
+import { singleStepsWarning } from '../../eval/single-steps.js';
 import { visible } from '../../data/visible.js';
 
 type PredictArgs = DataArgs & { model: string; files: string[]; out?: string; quiet: boolean };
@@ -45,6 +46,10 @@ export const predictCommand = {
       const onRead = a.quiet || (a.out === undefined && process.stdout.isTTY) ? undefined : loadingLines(process.stderr);
       const r = await predict(model, { ...loadOptionsOf(a), files: a.files, onRead }, out);
       await out.commit();
+      for (const f of r.files) {
+        const w = singleStepsWarning(f.file, f.sequences, f.longest, model, loadOptionsOf(a));
+        if (w !== null) process.stderr.write(`train-signals: warning: ${w}\n`);
+      }
       if (!a.quiet) {
         for (const f of r.files) {
           process.stderr.write(`${visible(f.file)}: ${f.sequences} sequence(s) predicted${f.streamed ? '' : ' (rows of a sequence not contiguous: loaded whole)'}\n`);
