@@ -377,6 +377,29 @@ test('a file whose every sequence has a single time step is warned of in evaluat
   assert.match(run.stderr, /^train-signals: warning: .*long\.csv: every one of its 12 sequences has a single time step, so each is scored from one sample; if it holds a row per time step \(the long layout\), give --format long/m);
 });
 
+test('a call reads the options it was called with: changing them (or their arrays) once the promise is returned changes nothing (train() wrote its model over the training file)', async () => {
+  const dir = tempDir('calls-');
+  const file = join(dir, 'train.csv');
+  const other = join(dir, 'other.csv');
+  writeFileSync(file, 'label,t0,t1,t2\na,1,2,3\nb,3,2,1\na,1,2,4\nb,4,2,1\n');
+  writeFileSync(other, 'label,t0,t1\nc,1,2\nd,2,1\n');
+  const before = readFileSync(file, 'utf8');
+  const o: { files: string[]; out: string; hidden: number; epochs: number; select: 'off'; members: number; threads: number } = { ...TINY, files: [file], out: join(dir, 'm.json'), hidden: 4 };
+  const running = train(o);
+  o.out = file;
+  o.files.push(other);
+  o.hidden = 9;
+  const r = await running;
+  assert.equal(readFileSync(file, 'utf8'), before, 'the training file is left alone');
+  assert.ok(existsSync(join(dir, 'm.json')));
+  assert.equal(r.model.shape.H, 4);
+  assert.deepEqual(r.model.classes, ['a', 'b']);
+  const files = [file];
+  const evaluating = evaluate(r.model, { files });
+  files.push(join(dir, 'missing.csv'));
+  assert.equal((await evaluating).length, 1);
+});
+
 test('TRAIN_DEFAULTS cannot be changed by a program that imports it (every run in the process would train otherwise)', async () => {
   const { TRAIN_DEFAULTS } = await import('../src/index.js');
   assert.throws(() => { (TRAIN_DEFAULTS as { hidden: number }).hidden = 2; }, TypeError);

@@ -38,6 +38,18 @@ export function checkOptionsObject(o: unknown, what: string): void {
   if (o !== undefined && (o === null || typeof o !== 'object' || Array.isArray(o))) throw new UserError(`${what} options must be an object (got ${shown(o)})`);
 }
 
+/**
+ * A call's own copy of its options, their arrays (files, channels, thread counts) copied too: an async call reads
+ * what it was called with, whatever the caller changes once it has returned its promise. Callbacks, signals and
+ * models stay the caller's. `undefined` stays undefined.
+ */
+export function ownOptions<T extends object | undefined>(o: T): T {
+  if (o === undefined || o === null || typeof o !== 'object' || Array.isArray(o)) return o;
+  const copy: Record<string, unknown> = { ...o };
+  for (const [k, v] of Object.entries(copy)) if (Array.isArray(v)) copy[k] = [...v];
+  return copy as T;
+}
+
 /** `path` is a file to read: a non-empty string (`what` names it: "the model file"). */
 export function checkInputPath(path: unknown, what: string): asserts path is string {
   if (typeof path !== 'string' || path === '') throw new UserError(`${what} must be named by a file path (got ${shown(path)})`);

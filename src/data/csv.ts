@@ -14,7 +14,7 @@ import { PassThrough, type Readable, finished, pipeline } from 'node:stream';
 import { stat } from 'node:fs/promises';
 import { CsvError, parse } from 'csv-parse';
 import { InterruptedError, UserError, isUserError } from '../errors.js';
-import { type NamesExactly, checkCallbacks, checkFileList, checkKnownOptions, checkOptionsObject, checkSignal } from './arguments.js';
+import { type NamesExactly, checkCallbacks, checkFileList, checkKnownOptions, checkOptionsObject, checkSignal, ownOptions } from './arguments.js';
 import { DataSetBuilder, type StreamedSequence } from './builder.js';
 import { ContiguousLongReader } from './long-stream.js';
 import { isBlank } from './cells.js';
@@ -92,7 +92,7 @@ const MAX_RECORD_BYTES = 128 * 1024 * 1024; // one CSV record; a longer one is n
 export async function loadDataSet(files: readonly string[], opts: LoadOptions = {}): Promise<DataSet> {
   checkOptionsObject(opts, 'loadDataSet()');
   checkKnownOptions(opts, LOAD_OPTION_KEYS, 'loadDataSet()');
-  return readDataSet(files, opts);
+  return readDataSet(Array.isArray(files) ? [...files] : files, ownOptions(opts));
 }
 
 /** loadDataSet() for the commands' callers, whose options may hold more than ReadOptions (train's, evaluate's). */

@@ -10,7 +10,7 @@ import type { Model } from '../model/model.js';
 import { type Scores, UNKNOWN_LABEL, labelsForModel, scoreInSlices } from './score.js';
 import { type Metrics, type Tally, addPrediction, createTally, mergeTallies, metricsOf } from './metrics.js';
 import { checkOnce } from '../io/paths.js';
-import { type NamesExactly, checkCallbacks, checkFileList, checkKnownOptions, checkModelArgument } from '../data/arguments.js';
+import { type NamesExactly, checkCallbacks, checkFileList, checkKnownOptions, checkModelArgument, ownOptions } from '../data/arguments.js';
 import { matchesAny, recordedFingerprints } from '../io/fingerprint.js';
 import { cutShortWarnings } from '../data/cut-short.js';
 import { visible } from '../data/visible.js';
@@ -117,7 +117,8 @@ const evaluateKeysWhole: NamesExactly<keyof EvaluateOptions, typeof EVALUATE_OPT
 void evaluateKeysWhole;
 
 /** Scores a model on labelled files (read as the model's layout says): each file's metrics, as `evaluate` prints them. */
-export async function evaluate(model: Model, o: EvaluateOptions): Promise<FileEvaluation[]> {
+export async function evaluate(model: Model, given: EvaluateOptions): Promise<FileEvaluation[]> {
+  const o = ownOptions(given);
   checkModelArgument(model, 'model');
   checkKnownOptions(o ?? {}, EVALUATE_OPTION_KEYS, 'evaluate()');
   checkFileList(o?.files, 'files');

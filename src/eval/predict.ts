@@ -8,7 +8,7 @@
 //
 // Legend: T steps of one sequence, D channels, C classes.
 
-import { type NamesExactly, checkFileList, checkKnownOptions, checkModelArgument } from '../data/arguments.js';
+import { type NamesExactly, checkFileList, checkKnownOptions, checkModelArgument, ownOptions } from '../data/arguments.js';
 import { statSync } from 'node:fs';
 import { type LoadOptions, type ReadOptions, STDIN, fileName, layoutOptions, readDataSet, streamFile } from '../data/csv.js';
 import { UserError } from '../errors.js';
@@ -195,7 +195,8 @@ interface PredictionSink {
 }
 
 /** Scores every sequence of every file into `sink`, streamed (see the header). */
-async function scoreFiles(model: Model, o: PredictOptions, sink: PredictionSink): Promise<PredictSummary> {
+async function scoreFiles(model: Model, given: PredictOptions, sink: PredictionSink): Promise<PredictSummary> {
+  const o = ownOptions(given);
   checkModelArgument(model, 'model');
   checkKnownOptions(o ?? {}, FILES_OPTION_KEYS, 'predict()');
   checkFileList(o?.files, 'files');

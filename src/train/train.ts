@@ -30,7 +30,7 @@ import { loadForTraining } from './load.js';
 import { layoutOf } from '../model/layout.js';
 import { type TuneResult, measureThreads } from './tune.js';
 import { checkOptions } from './option-checks.js';
-import { type NamesExactly, checkCallbacks, checkFileList, checkKnownOptions, checkModelArgument, checkOptionsObject, checkPathOptions, checkSignal } from '../data/arguments.js';
+import { type NamesExactly, checkCallbacks, checkFileList, checkKnownOptions, checkModelArgument, checkOptionsObject, checkPathOptions, checkSignal, ownOptions } from '../data/arguments.js';
 import { defaultBuild, threadsWithinCap } from '../engine/wasm.js';
 import { type OutputPaths, claimCheckpoint, fileSizeProblem, checkOutputs, checkResume, checkResumeSelection, checkSelectionResumed, withUnrecorded } from './preflight.js';
 import { type Selection, type StageProgress, type TaskCounts, budgetOf, plannedTasks, selectModel, taskKey, whySelectionSkips, withCandidate, withVaried, withoutSelection } from './select.js';
@@ -119,8 +119,9 @@ export interface TrainResult extends Omit<FitResult, 'computeMs' | 'reduceMs' | 
  * Trains a model on the training files (with model selection, an ensemble, checkpoints and a resume, as the
  * options say), writes it to `out` if given, and evaluates the `test` files: what `train-signals train` does.
  */
-export async function train(o: TrainOptions): Promise<TrainResult> {
-  checkOptionsObject(o, 'train()');
+export async function train(given: TrainOptions): Promise<TrainResult> {
+  checkOptionsObject(given, 'train()');
+  const o = ownOptions(given);
   checkKnownOptions(o ?? {}, TRAIN_OPTION_KEYS, 'train()');
   checkFileList(o?.files, 'files');
   if (o.test !== undefined) checkFileList(o.test, 'test');

@@ -29,7 +29,7 @@ import { drawInitialWeights, shapeFor } from './fit.js';
 import { asOption, checkOptions } from './option-checks.js';
 import { tuneWarnings } from './warnings.js';
 import { HYPERPARAMETER_KEYS, type HyperparameterOptions, TRAIN_DEFAULTS, defaultThreadCounts, differencesFor, median, resolveHyperparameters, sequenceNormFor } from './defaults.js';
-import { type NamesExactly, checkCallbacks, checkFileList, checkKnownOptions, checkSignal } from '../data/arguments.js';
+import { type NamesExactly, checkCallbacks, checkFileList, checkKnownOptions, checkSignal, ownOptions } from '../data/arguments.js';
 import { LOAD_OPTION_KEYS, type LoadOptions, readDataSet } from '../data/csv.js';
 import { inputsOf } from '../data/inputs.js';
 import { checkOnce } from '../io/paths.js';
@@ -326,8 +326,9 @@ const tuneKeysWhole: NamesExactly<keyof TuneFilesOptions, typeof TUNE_OPTION_KEY
 void tuneKeysWhole;
 
 /** `tune` on files: loads them, adds their differences and normalizes as train() does, then tuneThreads() with the same flags. */
-export async function tune(o: TuneFilesOptions): Promise<TuneResult> {
+export async function tune(given: TuneFilesOptions): Promise<TuneResult> {
   const d = TRAIN_DEFAULTS;
+  const o = ownOptions(given);
   checkKnownOptions(o ?? {}, TUNE_OPTION_KEYS, 'tune()');
   checkFileList(o?.files, 'files');
   checkOnce(o.files, 'the files to measure on');
