@@ -424,7 +424,7 @@ test('bptt with an init model of two layers names the init model as the reason',
   await assert.rejects(train({ files: [file], ...TINY, init: model, bptt: 5 }), refused(/^bptt 5: the init model has two layers, and a model of two layers trains with full backpropagation through time; leave out bptt/));
 });
 
-test('model selection\'s worker threads take the kernel build this thread chose, whatever the environment says since', async () => {
+test('TRAIN_SIGNALS_KERNEL changed after a process chose its kernel build is refused in one line (it was ignored, a bad value too); where it asks for the build chosen, the bits are the same', async () => {
   const dir = tempDir('ts-build-');
   const file = join(dir, 'd.csv');
   writeFileSync(file, readFileSync(join(ROOT, 'datasets/cbf/train.csv'), 'utf8').split('\n').slice(0, 81).join('\n') + '\n');
@@ -435,8 +435,13 @@ test('model selection\'s worker threads take the kernel build this thread chose,
   };
   const before = await run();
   const was = process.env.TRAIN_SIGNALS_KERNEL;
-  process.env.TRAIN_SIGNALS_KERNEL = 'plain'; // a new worker's copy of the environment says plain; this thread chose already
   try {
+    process.env.TRAIN_SIGNALS_KERNEL = 'avx';
+    await assert.rejects(run(), refused(/^TRAIN_SIGNALS_KERNEL is "avx"; it can only be plain/));
+    process.env.TRAIN_SIGNALS_KERNEL = 'plain';
+    if (before.kernel === 'wasm-plain') assert.deepEqual(await run(), before, 'plain asks for the build the CPU chose');
+    else await assert.rejects(run(), refused(/^TRAIN_SIGNALS_KERNEL is plain now and was unset when this process chose its kernel build \(fma\) for its first run; .*run in a new process$/));
+    delete process.env.TRAIN_SIGNALS_KERNEL;
     assert.deepEqual(await run(), before);
   } finally {
     if (was === undefined) delete process.env.TRAIN_SIGNALS_KERNEL;

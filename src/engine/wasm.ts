@@ -128,22 +128,38 @@ export function checkKernelEnvironment(env: Readonly<Record<string, string | und
   }
 }
 
-/** Which build kernelModule() gives by default here, compiled: a Node that cannot compile either is refused. */
+/** Whether TRAIN_SIGNALS_KERNEL=plain chose the build (rather than the CPU); whether a parent thread chose it (adoptBuild). */
+let forcedPlain = false;
+let adopted = false;
+
+/**
+ * Which build kernelModule() gives by default here, compiled: a Node that cannot compile either is refused. The
+ * choice is made once per thread, so every run of a process computes alike; TRAIN_SIGNALS_KERNEL changed since
+ * to ask for another build, or to a value it cannot be, is refused rather than ignored.
+ */
 export function defaultBuild(): KernelBuild {
-  if (chosen === null) {
-    checkKernelEnvironment();
-    checkWebAssembly();
-    let build: KernelBuild = 'plain';
-    if (process.env.TRAIN_SIGNALS_KERNEL !== 'plain') {
-      try {
-        if (fusesMultiplyAdd(kernelModule('fma'))) build = 'fma';
-      } catch (e) {
-        if (!(e instanceof WebAssembly.CompileError)) throw e;
-      }
+  if (adopted) return chosen!;
+  checkKernelEnvironment();
+  const plainNow = process.env.TRAIN_SIGNALS_KERNEL === 'plain';
+  if (chosen !== null) {
+    // Set to plain where the CPU chose plain already changes nothing.
+    if (plainNow !== forcedPlain && !(plainNow && chosen === 'plain')) {
+      throw new UserError(`TRAIN_SIGNALS_KERNEL is ${plainNow ? 'plain' : 'unset'} now and was ${forcedPlain ? 'plain' : 'unset'} when this process chose its kernel build (${chosen}) for its first run; every run of a process computes alike: set it before the first run, or run in a new process`);
     }
-    kernelModule(build);
-    chosen = build;
+    return chosen;
   }
+  checkWebAssembly();
+  let build: KernelBuild = 'plain';
+  if (!plainNow) {
+    try {
+      if (fusesMultiplyAdd(kernelModule('fma'))) build = 'fma';
+    } catch (e) {
+      if (!(e instanceof WebAssembly.CompileError)) throw e;
+    }
+  }
+  kernelModule(build);
+  forcedPlain = plainNow;
+  chosen = build;
   return chosen;
 }
 
@@ -164,6 +180,7 @@ export function fusesMultiplyAdd(module: WebAssembly.Module): boolean {
  */
 export function adoptBuild(build: KernelBuild): void {
   chosen = build;
+  adopted = true;
 }
 
 export function instantiate(module: WebAssembly.Module, memory: WebAssembly.Memory): KernelExports {
