@@ -48,7 +48,31 @@ test('a callback that throws rejects the call with its error (onRead used to thr
   await assert.rejects(train({ files: [file], ...TINY, onRead: () => { throw boom; } }), (e) => e === boom);
   const { model } = await train({ files: [file], ...TINY });
   await assert.rejects(evaluateFile(model, file, { onRead: () => { throw boom; } }), (e) => e === boom);
+  // Whatever is thrown, as thrown: undefined and null too (they read as "Error: undefined").
+  for (const thrown of [undefined, null, 'text']) {
+    await assert.rejects(loadDataSet([file], { onRead: () => { throw thrown; } }), (e) => e === thrown);
+  }
   assert.deepEqual(readdirSync(dir), ['train.csv']);
+});
+
+test('one stop signal shared by a dozen calls at once: no leak warning (each call added a listener of its own), and an abort stops them all', async () => {
+  const dir = tempDir('calls-');
+  const file = smallFile(dir);
+  const warnings: string[] = [];
+  const onWarning = (w: Error) => warnings.push(w.name);
+  process.on('warning', onWarning);
+  try {
+    const stop = new AbortController();
+    await Promise.all(Array.from({ length: 12 }, () => loadDataSet([file], { signal: stop.signal })));
+    await new Promise((r) => setImmediate(r));
+    assert.deepEqual(warnings, []);
+    const big = bigFile(dir, 20000);
+    const runs = Array.from({ length: 12 }, () => loadDataSet([big], { signal: stop.signal }));
+    stop.abort();
+    for (const r of await Promise.allSettled(runs)) assert.ok(r.status === 'rejected' && r.reason instanceof InterruptedError);
+  } finally {
+    process.off('warning', onWarning);
+  }
 });
 
 test('an abort stops loading at once, and tuning the threads too: InterruptedError, nothing written', async () => {

@@ -34,6 +34,7 @@ import { LineLimit, LineTooLong } from './line-limit.js';
 import { TsReader } from './ts-file.js';
 import { ArffReader } from './arff.js';
 import { WideReader } from './wide.js';
+import { onAbort } from './on-abort.js';
 
 /** How files are read: the layout and columns (or the model's), progress, and a signal to stop. */
 export interface LoadOptions {
@@ -253,13 +254,12 @@ async function loadFile(
   // one emitted between two stages' listeners, as a stop from onRead while the head is read, is no crash.
   input.on('error', () => {});
   // The caller's callback failing, or its signal aborting, ends the read with that error, not a file error.
-  let stopped: unknown;
+  let stopped: Stopped | undefined; // a wrapper: what a callback throws may be undefined itself
   const stop = (e: unknown) => {
-    stopped ??= e;
+    stopped ??= { thrown: e };
     input.destroy(e instanceof Error ? e : new Error(String(e)));
   };
-  const onAbort = () => stop(new InterruptedError(0, 0));
-  o.signal?.addEventListener('abort', onAbort, { once: true });
+  const stopWaiting = onAbort(o.signal, () => stop(new InterruptedError(0, 0)));
   if (o.onRead) { // counts what openText reads first too: while it reads, 'readable' rules and read() emits 'data'
     let read = 0;
     input.on('data', (chunk: Buffer | string) => {
@@ -279,7 +279,7 @@ async function loadFile(
     if (isUserError(e)) checkUnchanged(watch, file);
     throw e;
   } finally {
-    o.signal?.removeEventListener('abort', onAbort);
+    stopWaiting();
     watch?.close();
   }
 }
@@ -290,9 +290,19 @@ function checkUnchanged(watch: ReadWatch | null, file: string): void {
   if (why !== null) throw new UserError(`${why}: it changed while it was read; run again once it is complete (or read a copy)`, { file });
 }
 
+/** What the caller's callback threw, or its signal's stop, that ended a read. */
+interface Stopped {
+  readonly thrown: unknown;
+}
+
+/** Throws what stopped the read, if something did: the cause of whatever the read failed with then. */
+function throwStopped(s: Stopped | undefined): void {
+  if (s !== undefined) throw s.thrown;
+}
+
 /** loadFile's reading of the opened `input`; `stopped()` is the caller's error that ended it, if one did. */
 async function readRecords(
-  input: Readable, file: string, o: Resolved, builder: DataSetBuilder, streaming: boolean, hooks: StreamHooks, stopped: () => unknown,
+  input: Readable, file: string, o: Resolved, builder: DataSetBuilder, streaming: boolean, hooks: StreamHooks, stopped: () => Stopped | undefined,
 ): Promise<void> {
   let kind: TextKind;
   let text: Readable;
@@ -303,7 +313,8 @@ async function readRecords(
     if (kind === 'ts' || kind === 'arff') o.onArchive?.(file);
   } catch (e) {
     input.destroy();
-    throw stopped() ?? toUserError(e, file, 0);
+    throwStopped(stopped());
+    throw toUserError(e, file, 0);
   }
   // No `info` and no `skip_empty_lines`: csv-parse's per-record info snapshot costs as much as the parsing.
   // Lines are counted here instead: a record spans one line plus the line breaks inside its quoted fields,
@@ -352,17 +363,19 @@ async function readRecords(
     }
   } catch (e) {
     if (e instanceof LineTooLong) {
-      throw stopped() ?? new UserError(
+      throwStopped(stopped());
+      throw new UserError(
         `a line longer than ${MAX_RECORD_BYTES / 1024 / 1024} MiB; split its sequence or write it in the long layout (a row per time step), or this is no CSV text file`,
         { file, line: (parser as unknown as { info: { lines: number } }).info.lines },
       );
     }
-    throw stopped() ?? withStartProblem(toUserError(e, file, line), head, kind);
+    throwStopped(stopped());
+    throw withStartProblem(toUserError(e, file, line), head, kind);
   } finally {
     input.destroy();
     parser.destroy();
   }
-  if (stopped() !== undefined) throw stopped(); // stopped after the parser had every record
+  throwStopped(stopped()); // stopped after the parser had every record
   if (reader === null) {
     throw new UserError('the file is empty; expected a header or rows of labelled values', { file, line: 1 });
   }

@@ -14,6 +14,7 @@
 import { Piscina, workerData } from 'piscina';
 import { UserError } from '../errors.js';
 import { type KernelBuild, adoptBuild, defaultBuild } from './wasm.js';
+import { onAbort } from '../data/on-abort.js';
 
 export interface TaskPool<T, R> {
   /** Runs every task; onDone(i, result) as each finishes. Rejects with the first failure, once all have ended. */
@@ -50,8 +51,8 @@ export function createTaskPool<T, R>(worker: URL, threads: number, shared: unkno
   const raise = () => Atomics.store(stop, 0, 1);
   return {
     async run(tasks, onDone) {
-      // One listener for the whole run (not one per task, which would pass the EventTarget's warning limit).
-      signal?.addEventListener('abort', raise, { once: true });
+      // One wait for the whole run (not one per task; onAbort shares one listener among the calls).
+      const stopWaiting = onAbort(signal, raise);
       try {
         if (signal?.aborted) throw signal.reason;
         const failures: unknown[] = []; // as they came: the first is the cause, the others were stopped by it
@@ -71,7 +72,7 @@ export function createTaskPool<T, R>(worker: URL, threads: number, shared: unkno
         if (failures.length > 0) throw workerStartError(failures[0], threads);
         return results as R[];
       } finally {
-        signal?.removeEventListener('abort', raise);
+        stopWaiting();
       }
     },
     close: () => pool.destroy(),
