@@ -424,6 +424,25 @@ test('a call reads the options it was called with: changing them (or their array
   assert.equal((await evaluating).length, 1);
 });
 
+test('train() calls running at once in one process may not write each other\'s files: one\'s --report as another\'s --out was the model overwritten by a page', async () => {
+  const dir = tempDir('calls-');
+  const file = smallFile(dir);
+  const o = { files: [file], ...TINY, out: join(dir, 'm.json') };
+  const [first, ...others] = await Promise.allSettled([
+    train(o), train(o), train({ ...o, out: join(dir, 'n.json'), checkpoint: join(dir, 'm.json.ckpt') }), train({ ...o, out: join(dir, 'k.json'), report: join(dir, 'm.json') }),
+  ]);
+  assert.equal(first.status, 'fulfilled');
+  const why = others.map((r) => (r.status === 'rejected' && r.reason instanceof UserError ? r.reason.message : String(r.status)));
+  assert.deepEqual(why.map((m) => m.replace(/ .*json(\.ckpt)?:/, ' PATH:')), [
+    '--out PATH: another call in this very process is writing this file (its --out); give each run outputs of its own',
+    '--checkpoint PATH: another call in this very process is writing this file (its --checkpoint); give each run outputs of its own',
+    '--report PATH: another call in this very process is writing this file (its --out); give each run outputs of its own',
+  ]);
+  assert.deepEqual(readdirSync(dir).sort(), ['m.json', 'train.csv']);
+  assert.ok(parseModel(readFileSync(join(dir, 'm.json'), 'utf8'), 'm.json').classes.length > 0, 'the model is a model');
+  await train({ ...o, out: join(dir, 'k.json') }); // once a run is done, its files are free
+});
+
 test('TRAIN_DEFAULTS cannot be changed by a program that imports it (every run in the process would train otherwise)', async () => {
   const { TRAIN_DEFAULTS } = await import('../src/index.js');
   assert.throws(() => { (TRAIN_DEFAULTS as { hidden: number }).hidden = 2; }, TypeError);

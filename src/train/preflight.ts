@@ -10,7 +10,7 @@ import type { DataSet } from '../data/dataset.js';
 import { UserError } from '../errors.js';
 import { shellQuote } from '../data/visible.js';
 import { checkWritable, outputTarget } from '../io/atomic.js';
-import { checkDistinct, checkOnce, fileKeys } from '../io/paths.js';
+import { checkDistinct, checkOnce, fileKeys, followLinks } from '../io/paths.js';
 import { CHECKPOINT_FORMAT, type Checkpoint } from '../io/checkpoint.js';
 import { MAX_JSON_BYTES } from '../io/read-input.js';
 import { type CheckpointLock, lockCheckpoint } from '../io/lock.js';
@@ -92,6 +92,30 @@ export function fileSizeProblem(P: number, members: number, hidden: number, o: {
  * Claims the run's checkpoint path (io/lock.ts), then refuses a file already there that this run does not
  * resume from. Null: no checkpoints, or a device or FIFO written in place.
  */
+/** The files the train() calls running in this process write (links followed), with the option each is. */
+const written = new Map<string, string>();
+
+/**
+ * Claims this run's output files among the train() calls running in this process, or refuses one that another
+ * writes (one run's --report as another's --out would leave the model an HTML page). Returns the release.
+ */
+export function claimOutputs(outputs: OutputPaths): () => void {
+  const mine = (['out', 'checkpoint', 'report'] as const).flatMap((k) => {
+    const path = outputs[k];
+    return path === undefined || writesInPlace(path) ? [] : [[followLinks(path), k, path] as const];
+  });
+  for (const [key, k, path] of mine) {
+    const theirs = written.get(key);
+    if (theirs !== undefined) {
+      throw new UserError(`--${k} ${path}: another call in this very process is writing this file (its ${theirs}); give each run outputs of its own`);
+    }
+  }
+  for (const [key, k] of mine) written.set(key, `--${k}`);
+  return () => {
+    for (const [key] of mine) written.delete(key);
+  };
+}
+
 export function claimCheckpoint(outputs: OutputPaths, resume: string | undefined): CheckpointLock | null {
   const { checkpoint } = outputs;
   if (checkpoint === undefined || writesInPlace(checkpoint)) return null;

@@ -32,7 +32,8 @@ import { type TuneResult, measureThreads } from './tune.js';
 import { checkOptions } from './option-checks.js';
 import { type NamesExactly, checkCallbacks, checkFileList, checkKnownOptions, checkModelArgument, checkOptionsObject, checkPathOptions, checkSignal, ownOptions } from '../data/arguments.js';
 import { defaultBuild, threadsWithinCap } from '../engine/wasm.js';
-import { type OutputPaths, claimCheckpoint, fileSizeProblem, checkOutputs, checkResume, checkResumeSelection, checkSelectionResumed, withUnrecorded } from './preflight.js';
+import { type OutputPaths, claimCheckpoint, claimOutputs, fileSizeProblem, checkOutputs, checkResume, checkResumeSelection, checkSelectionResumed, withUnrecorded } from './preflight.js';
+import type { CheckpointLock } from '../io/lock.js';
 import { type Selection, type StageProgress, type TaskCounts, budgetOf, plannedTasks, selectModel, taskKey, whySelectionSkips, withCandidate, withVaried, withoutSelection } from './select.js';
 
 /** train()'s options: the flags of `train-signals train` in camelCase, the files, and the callbacks. */
@@ -135,11 +136,19 @@ export async function train(given: TrainOptions): Promise<TrainResult> {
     throw new UserError(`--members ${o.members} cannot be combined with --init: every member would start from the same weights; leave out --members (it is 1 with --init)`);
   }
   const outputs = checkOutputs(o);
-  const lock = claimCheckpoint(outputs, o.resume); // held until the run ends, however it ends
+  const releaseOutputs = claimOutputs(outputs); // among this process's runs
+  let lock: CheckpointLock | null;
+  try {
+    lock = claimCheckpoint(outputs, o.resume); // held until the run ends, however it ends
+  } catch (e) {
+    releaseOutputs();
+    throw e;
+  }
   try {
     return await trainClaimed(o, outputs);
   } finally {
     lock?.release();
+    releaseOutputs();
   }
 }
 
