@@ -356,6 +356,18 @@ test('train() hands a program the warnings the CLI prints, through onWarning, a 
   ]);
 });
 
+test('two training files of the same bytes under two names are warned of: every sequence would train twice', async () => {
+  const dir = tempDir('calls-');
+  const file = join(dir, 'train.csv');
+  const text = 'label,t0,t1,t2\na,1,2,3\nb,3,2,1\na,1,2,4\nb,4,2,1\n';
+  writeFileSync(file, text);
+  writeFileSync(join(dir, 'copy.csv'), text);
+  writeFileSync(join(dir, 'other.csv'), text.replace('4,2,1', '4,2,2')); // the same size, other bytes
+  const lines: string[] = [];
+  await train({ files: [file, join(dir, 'other.csv'), join(dir, 'copy.csv')], ...TINY, onWarning: (w) => lines.push(w) });
+  assert.deepEqual(lines.filter((l) => l.startsWith('training files')), [`training files ${file} and ${join(dir, 'copy.csv')} hold the same bytes: each of their sequences trains twice; give the file once`]);
+});
+
 test('labels that name one number differently are warned of: as training classes, and as test labels the model has spelled otherwise', async () => {
   const dir = tempDir('calls-');
   const file = join(dir, 'train.csv');

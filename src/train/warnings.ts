@@ -7,7 +7,8 @@ import type { DataSet } from '../data/dataset.js';
 import { classSizes } from '../data/dataset.js';
 import { dataWarnings } from '../data/warnings.js';
 import { scalesApart, widelyScaled } from '../data/scale-spread.js';
-import { sameBytes } from '../io/fingerprint.js';
+import { statSync } from 'node:fs';
+import { fileFingerprint, sameBytes } from '../io/fingerprint.js';
 import { autoValSplit, defaultThreadCounts, defaultThreads } from './defaults.js';
 import { heldOutCount } from './split.js';
 import { asFlag } from './option-checks.js';
@@ -53,12 +54,39 @@ export function trainingWarnings(ds: DataSet, o: WarnedOptions): string[] {
   } else if ((o.patience ?? 0) > 0 && heldOut === 0) {
     out.push(`--patience ${o.patience} has no effect without validation data; give --val-split`);
   }
+  // Two training files of the same bytes (a copy under another name; the same file named twice is refused): every
+  // sequence of it trains twice, and counts twice in the validation split.
+  for (const [twin, file] of sameBytesPairs(o.files.filter((f) => f !== '-'))) {
+    out.push(`training files ${twin} and ${file} hold the same bytes: each of their sequences trains twice; give the file once`);
+  }
   for (const t of o.test ?? []) {
     // Stdin redirected from a file is that file (/dev/stdin opens it afresh, from its start).
     const same = o.files.find((f) => sameBytes(t, f === '-' ? '/dev/stdin' : f));
     if (same !== undefined) out.push(`--test ${t} holds the same bytes as the training file ${same === '-' ? 'stdin' : same}; its accuracy is not a held-out figure`);
   }
   return out;
+}
+
+/** Each file of `files` that holds the bytes of one before it, with that one: hashed only where two sizes are equal. */
+function sameBytesPairs(files: readonly string[]): Array<[string, string]> {
+  const bySize = new Map<number, string[]>();
+  for (const f of files) {
+    const st = statSync(f, { throwIfNoEntry: false });
+    if (st?.isFile()) bySize.set(st.size, [...(bySize.get(st.size) ?? []), f]);
+  }
+  const pairs: Array<[string, string]> = [];
+  for (const group of bySize.values()) {
+    if (group.length < 2) continue;
+    const first = new Map<string, string>(); // SHA-256 → the first file of those bytes
+    for (const f of group) {
+      const hash = fileFingerprint(f)?.sha256;
+      if (hash === undefined) continue;
+      const twin = first.get(hash);
+      if (twin === undefined) first.set(hash, f);
+      else pairs.push([twin, f]);
+    }
+  }
+  return pairs;
 }
 
 /**
