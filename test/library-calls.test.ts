@@ -473,6 +473,12 @@ test('select "on" that cannot select says why, through onWarning (it did nothing
   assert.ok(allGiven.includes('--select on has nothing to compare: the augmentation (--noise, --warp, --mixup), --readout and --resample were all given'), allGiven.join('\n'));
 });
 
+test('--init of an ensemble: the hidden it fixes is its members\' together, and the refusal says so', async () => {
+  const file = smallFile(tempDir('calls-'));
+  const { model } = await train({ files: [file], ...TINY, members: 2 });
+  await assert.rejects(train({ files: [file], ...TINY, members: undefined, init: model }), refused(/^--hidden 4, but the --init model has --hidden 8 \(2 members of 4, which train on as one model of 8\); leave out --hidden/));
+});
+
 test('bptt with an init model of two layers names the init model as the reason', async () => {
   const file = smallFile(tempDir('calls-'));
   const { model } = await train({ files: [file], ...TINY, layers: 2 });

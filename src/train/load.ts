@@ -10,6 +10,7 @@ import { InterruptedError, UserError } from '../errors.js';
 import { type Checkpoint, dataFingerprint } from '../io/checkpoint.js';
 import { fileIdentity, fingerprintIfSame } from '../io/fingerprint.js';
 import { type Model, differencesOf, sequenceNormOf } from '../model/model.js';
+import { membersOf } from '../model/ensemble.js';
 import { TRAIN_DEFAULTS, differencesFor, sequenceNormFor } from './defaults.js';
 import { trainingWarnings } from './warnings.js';
 import { checkClassesRecur, checkFollows, checkInit, checkResumeData, checkTestFiles, fixedByModel } from './preflight.js';
@@ -65,7 +66,7 @@ export async function loadForTraining(
   if (resume) {
     const m = resume.model;
     checkFollows(o, { readout: resume.state ? m.readout : undefined, normalize: m.normalization ? 'zscore' : 'none', differences, sequenceNorm }, 'the checkpoint', o.resume);
-  } else if (o.init) checkFollows(o, fixedByModel(o.init), 'the --init model');
+  } else if (o.init) checkFollows(o, fixedByModel(o.init), 'the --init model', undefined, membersOf(o.init));
   const normalize = resume ? resume.model.normalization : o.init ? o.init.normalization : (o.normalize ?? d.normalize) === 'zscore' ? 'zscore' : null;
   const { inputs: ds, normalization } = inputsOf(loaded, reading, normalize);
   for (const t of testSets) checkInputs(t, reading, normalization); // a test value that overflows once normalized

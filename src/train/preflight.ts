@@ -326,7 +326,7 @@ export function fixedByModel(m: Model): FixedOptions {
  * A resumed or --init run follows its checkpoint or model in what that fixes: an option given otherwise is
  * refused rather than ignored ('auto' is no choice).
  */
-export function checkFollows(o: HyperparameterOptions & { normalize?: 'zscore' | 'none'; differences?: boolean | 'auto'; sequenceNorm?: boolean | 'auto' }, fixed: FixedOptions, whose: string, file?: string): void {
+export function checkFollows(o: HyperparameterOptions & { normalize?: 'zscore' | 'none'; differences?: boolean | 'auto'; sequenceNorm?: boolean | 'auto' }, fixed: FixedOptions, whose: string, file?: string, members = 1): void {
   const given: FixedOptions = {
     hidden: o.hidden, cell: o.cell, bidirectional: o.bidirectional, layers: o.layers, normalize: o.normalize,
     readout: o.readout === 'auto' ? undefined : o.readout, stride: o.stride === 'auto' ? undefined : o.stride,
@@ -337,6 +337,8 @@ export function checkFollows(o: HyperparameterOptions & { normalize?: 'zscore' |
     const [now, was] = [given[key], fixed[key]];
     if (now === undefined || was === undefined || now === was) continue;
     const typed = asFlagWithValue(key, now);
-    throw new UserError(`${typed}, but ${whose} has ${asFlagWithValue(key, was)}; leave out ${typed.split(' ')[0]} (it follows ${whose})`, file === undefined ? {} : { file });
+    // An ensemble's members are one model of their hidden units side by side, which trains on as one.
+    const ensemble = key === 'hidden' && members > 1 ? ` (${members} members of ${(was as number) / members}, which train on as one model of ${was as number})` : '';
+    throw new UserError(`${typed}, but ${whose} has ${asFlagWithValue(key, was)}${ensemble}; leave out ${typed.split(' ')[0]} (it follows ${whose})`, file === undefined ? {} : { file });
   }
 }
