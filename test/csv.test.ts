@@ -64,10 +64,12 @@ test('a wide file and a long file of one channel load together (the wide file\'s
   for (const files of [[wide, long], [long, wide]]) {
     const ds = await loadDataSet(files);
     assert.equal(ds.lengths.length, 3);
-    assert.deepEqual(ds.channels, files[0] === wide ? ['value'] : ['signal'], 'the first file names the channel');
+    assert.deepEqual(ds.channels, ['signal'], 'the file that names the channel names it');
   }
   const other = await fileWith('id,t,label,pressure\nr,0,a,1\nr,1,a,2\n', 'other.csv');
-  await assert.rejects(loadDataSet([long, other]), (e: unknown) => e instanceof UserError && /channels \[pressure\] differ from \[signal\]/.test(e.message));
+  for (const files of [[long, other, wide], [wide, long, other], [long, wide, other]]) {
+    await assert.rejects(loadDataSet(files), (e: unknown) => e instanceof UserError && /channels \[pressure\] differ from \[signal\] of .*long\.csv/.test(e.message), files.join(' '));
+  }
 });
 
 test('wide layout: label column anywhere in the header', async () => {
@@ -663,8 +665,10 @@ test('a headerless wide file read for a model: labels first as the model has the
   await writeFile(join(dir, 'spelled.txt'), '  3.0000000e+00  1.0000000e-01  2.0000000e-01\n');
   assert.deepEqual((await readDataSet([join(dir, 'plain.tsv')], { modelClasses: ['1.0000000e+00', '3.0000000e+00'] })).classes, ['1', '3']);
   assert.deepEqual((await readDataSet([join(dir, 'spelled.txt')], { modelClasses: ['1', '3'] })).classes, ['3.0000000e+00']);
-  await writeFile(join(dir, 'point.csv'), '2.0,0.1,0.2\n');
-  assert.deepEqual((await readDataSet([join(dir, 'point.csv')], { modelClasses: ['1', '3'] })).classes, ['2.0'], 'a whole number in value, a class the model may not have seen');
+  // A value written with a fraction that is no class of the model, written so or otherwise: a sample (it was
+  // taken for a label once, and the row's first sample lost).
+  await writeFile(join(dir, 'point.csv'), '0.0000,0.1,0.2\n2.0,0.3,0.4\n');
+  await assert.rejects(readDataSet([join(dir, 'point.csv')], { modelClasses: ['1', '3'] }), (e: unknown) => e instanceof UserError && /the first cell, 0\.0000, would be the label/.test(e.message));
 });
 
 test('a label written in another Unicode form than a class already seen, or with an invisible character, is refused, naming both by code point', async () => {

@@ -110,7 +110,7 @@ test('a channel that varies little about a large level: loading measures what fl
   assert.ok(p.lost > 0.05 * p.spread, 'float32 keeps steps of 1/128 near 101325');
   const lines = dataWarnings(pressure);
   assert.equal(lines.length, 1, lines.join('\n'));
-  assert.match(lines[0], /^channel "value" varies by 0\.0\d+ \(a standard deviation\) about 101325, and rounding to float32, which values are stored in, moves them by \d+ % of that: subtract 101325 from the channel in the file/);
+  assert.match(lines[0], /^channel "value" varies by 0\.0\d+ \(a standard deviation( within a sequence)?\) about 101325, and rounding to float32, which values are stored in, moves its values by \d+ % of that: subtract 101325 from the channel in the file, so that what varies is kept$/);
   // Every value rounds to one float32: the file varies, so this is no "no channel varies".
   const flat = await loadDataSet([file('clock.csv', 3e8, 0.5)]);
   assert.ok(flat.values.every((x) => x === 3e8));
@@ -121,4 +121,25 @@ test('a channel that varies little about a large level: loading measures what fl
   const plain = await loadDataSet([file('plain.csv', 0, 0.002)]);
   assert.ok(plain.precision![0].lost < 1e-3 * plain.precision![0].spread);
   assert.deepEqual(dataWarnings(plain), []);
+  // Each sequence on its own level: the levels' spread hides what rounding takes within a sequence.
+  const levels = join(dir, 'levels.csv');
+  writeFileSync(levels, `label,${Array.from({ length: 10 }, (_, t) => `t${t}`).join(',')}\n` + Array.from({ length: 12 }, (_, n) =>
+    `${n % 2 ? 'up' : 'down'},${Array.from({ length: 10 }, (_, t) => 100000 + 250 * n + 0.004 * (n % 2 ? t : -t)).join(',')}`).join('\n') + '\n');
+  const perSequence = await loadDataSet([levels]);
+  assert.ok(perSequence.precision![0].within < 0.05 * perSequence.precision![0].spread);
+  assert.match(dataWarnings(perSequence).join('\n'), /^channel "value" varies by 0\.0\d+ \(a standard deviation within a sequence\) about 1013\d\d(\.\d+)?, .*: subtract 1013\d\d/);
+  // Below float32's normal numbers: kept exactly, but no normalization scales it.
+  const tiny = await loadDataSet([file('tiny.csv', 0, 1e-40)]);
+  assert.deepEqual(dataWarnings(tiny).map((l) => l.replace(/by as little as [^ ]+ /, 'by as little as X ')), [
+    'channel "value" varies by as little as X (a standard deviation within a sequence), too little for float32, which values are stored in (its normal numbers end at 1.2e-38): multiply the channel by a power of ten in the file (give it in smaller units)',
+  ]);
+  // Many such channels: one line naming them.
+  const wide = join(dir, 'many.csv');
+  writeFileSync(wide, `id,label,${Array.from({ length: 30 }, (_, c) => `c${c}`).join(',')}\n` + Array.from({ length: 40 }, (_, r) =>
+    `s${r >> 2},${(r >> 2) % 2 ? 'up' : 'down'},${Array.from({ length: 30 }, (_, c) => 101325 + 0.001 * ((r * 7 + c * 3) % 11)).join(',')}`).join('\n') + '\n');
+  const many = dataWarnings(await loadDataSet([wide]));
+  assert.equal(many.length, 1, many.join('\n'));
+  assert.match(many[0], /^channels "c0", "c1", .*, … 10 more vary little about large levels \("c0" by .*\), and rounding to float32, which values are stored in, moves their values by up to \d+ % of that: subtract each one's level from it in the file/);
+  // A data set a program built, with something else where the loader puts the precision: no TypeError.
+  assert.deepEqual(dataWarnings({ ...plain, precision: 5 } as unknown as DataSet), []);
 });

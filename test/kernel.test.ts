@@ -206,8 +206,8 @@ describe('fast kernel pieces', () => {
     assert.deepEqual(run(streaming, short), alone);
   });
 
-  it('a call that needed a scoring memory past 64 MiB lets it go; the next call gives the same bits', async () => {
-    const { predictMemoryBytes } = await import('../src/engine/predict.js');
+  it('a run that needed a scoring memory past 64 MiB keeps it from call to call and lets it go as it ends; a model whose weights need it keeps it', async () => {
+    const { predictMemoryBytes, releaseScoringMemory } = await import('../src/engine/predict.js');
     const rng = createRng(6);
     const shape = { D: 1, H: 64, C: 2, layers: 2 as const, cell: 'gru' as const, directions: 2 as const };
     const w = new Float32Array(layoutOf(shape).size);
@@ -220,11 +220,24 @@ describe('fast kernel pieces', () => {
       return Array.from(probs);
     };
     const first = score1();
-    assert.equal(predictMemoryBytes(), 0, 'the large scoring memory is let go');
+    const held = predictMemoryBytes();
+    assert.ok(held > 64 * 2 ** 20);
     assert.deepEqual(score1(), first);
-    const small = createPredictor(shape, 'last', 1, true);
-    small(w, data, [1], new Float32Array(2), new Float64Array(1));
-    assert.ok(predictMemoryBytes() > 0 && predictMemoryBytes() <= 64 * 2 ** 20, 'a small call keeps its memory');
+    assert.equal(predictMemoryBytes(), held, 'kept between the calls of a run (each one anew piled up until a full collection)');
+    releaseScoringMemory();
+    assert.equal(predictMemoryBytes(), 0, 'let go as the run ends');
+    assert.deepEqual(score1(), first, 'the same bits in a memory made anew');
+    releaseScoringMemory();
+    // A one-layer model whose weights alone pass 64 MiB: its memory is let go too, and made again by the next run.
+    const wide = { D: 1, H: 2100, C: 2 };
+    const big = new Float32Array(layoutOf(wide).size).map(() => 0.01 * normal(rng));
+    const q = createPredictor(wide, 'last', 1, true);
+    const probs = new Float32Array(2);
+    q(big, data, [1], probs, new Float64Array(1));
+    releaseScoringMemory();
+    const again = new Float32Array(2);
+    q(big, data, [1], again, new Float64Array(1));
+    assert.deepEqual(Array.from(again), Array.from(probs));
   });
 });
 

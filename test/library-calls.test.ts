@@ -401,16 +401,30 @@ test('a file whose every sequence has a single time step is warned of in evaluat
   const { model } = await train({ files: [wide], format: 'wide', ...TINY });
   const lines: string[] = [];
   await evaluate(model, { files: [long], onWarning: (w) => lines.push(w) });
-  assert.deepEqual(lines, [`${long}: every one of its 12 sequences has a single time step, so each is scored from one sample; if it holds a row per time step (the long layout), give --format long (it was read with --format wide, the layout the model was trained with)`]);
+  assert.deepEqual(lines, [`${long}: every one of its 12 sequences has a single time step, so each is scored from one sample; if it holds a row per time step (the long layout, an id column naming each row's sequence), give --format long (it was read with --format wide, the layout the model was trained with)`]);
   const right: string[] = [];
   const [r] = await evaluate(model, { files: [long], format: 'long', onWarning: (w) => right.push(w) });
   assert.deepEqual([right, r.sequences], [[], 4], 'read as long: four sequences of three steps');
+  // Read as the file says (no --format): a wide file of one value column, a long file of one row per id.
+  const { model: auto } = await train({ files: [long], ...TINY });
+  const column = join(dir, 'column.csv');
+  writeFileSync(column, 'label,t0\na,1\nb,2\n');
+  const perId = join(dir, 'per-id.csv');
+  writeFileSync(perId, 'id,label,value\nx,a,1\ny,b,2\n');
+  const told: string[] = [];
+  await evaluate(auto, { files: [column, perId], onWarning: (w) => told.push(w) });
+  assert.deepEqual(told.map((w) => w.replace(/^.*sample; /, '')), [
+    'each row holds one value (if a row is a time step, the long layout, give the file an id column naming its sequence)',
+    'if each row is a whole sequence (the wide layout), give --format wide (its column "id" made it the long layout)',
+  ]);
   // Predict says it too (the CLI, from the summary's longest sequence).
   const modelFile = join(dir, 'm.json');
   saveModel(modelFile, model);
   const run = spawnSync(process.execPath, [join(ROOT, 'dist/src/cli/main.js'), 'predict', '--model', modelFile, long, '--out', join(dir, 'p.csv')], { encoding: 'utf8' });
   assert.equal(run.status, 0, run.stderr);
-  assert.match(run.stderr, /^train-signals: warning: .*long\.csv: every one of its 12 sequences has a single time step, so each is scored from one sample; if it holds a row per time step \(the long layout\), give --format long/m);
+  assert.match(run.stderr, /^train-signals: warning: .*long\.csv: every one of its 12 sequences has a single time step, so each is scored from one sample; if it holds a row per time step \(the long layout, an id column naming each row's sequence\), give --format long/m);
+  const quiet = spawnSync(process.execPath, [join(ROOT, 'dist/src/cli/main.js'), 'predict', '--model', modelFile, long, '--out', join(dir, 'q.csv'), '--quiet'], { encoding: 'utf8' });
+  assert.deepEqual([quiet.status, quiet.stderr], [0, ''], '--quiet prints only results');
 });
 
 test('a call reads the options it was called with: changing them (or their arrays) once the promise is returned changes nothing (train() wrote its model over the training file)', async () => {
@@ -434,6 +448,12 @@ test('a call reads the options it was called with: changing them (or their array
   const evaluating = evaluate(r.model, { files });
   files.push(join(dir, 'missing.csv'));
   assert.equal((await evaluating).length, 1);
+  // Options an object inherits, or its class's getters, are its options as before the copy.
+  const inherited = Object.create({ ...TINY, files: [file], hidden: 3 }) as Parameters<typeof train>[0];
+  assert.equal((await train(inherited)).model.shape.H, 3);
+  class Files { get files() { return [file]; } }
+  assert.equal((await evaluate(r.model, new Files() as unknown as Parameters<typeof evaluate>[1]))[0].sequences, 4);
+  assert.equal((await loadDataSet([file], Object.create({ format: 'long', idColumn: 't0' }))).lengths.length, 3, 'long, by the ids of t0');
 });
 
 test('train() calls running at once in one process may not write each other\'s files: one\'s --report as another\'s --out was the model overwritten by a page', async () => {

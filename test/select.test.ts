@@ -5,6 +5,7 @@
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { defaultBuild } from '../src/engine/wasm.js';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { stratifiedFolds } from '../src/train/split.js';
@@ -191,6 +192,23 @@ test('a progress callback that throws on its timer stops selection with its own 
       assert.equal(calls, 1, 'called once, then the stage stopped');
       assert.ok(performance.now() - t0 < 20_000, 'the stage stopped rather than training on');
     }
+  }
+});
+
+test('selection\'s worker threads take this thread\'s kernel build, whatever their copy of the environment says', async () => {
+  const ds = syntheticDataSet(30, 2, 3, 9, 8, 40);
+  const hp = resolveHyperparameters(ds, { hidden: 8, stride: 2, bidirectional: true, batchSize: 8 });
+  const o = { vary: { augmentation: true, weightDecay: true, readout: true }, budget: { epochs: 2 }, threads: 2 };
+  const before = await selectModel(ds, hp, o);
+  const was = process.env.TRAIN_SIGNALS_KERNEL;
+  // A worker started now copies this environment; this thread chose its build already (a run start would refuse
+  // the change: buildForRun, tested in library-calls.test).
+  process.env.TRAIN_SIGNALS_KERNEL = defaultBuild() === 'fma' ? 'plain' : '';
+  try {
+    assert.deepEqual(await selectModel(ds, hp, o), before);
+  } finally {
+    if (was === undefined) delete process.env.TRAIN_SIGNALS_KERNEL;
+    else process.env.TRAIN_SIGNALS_KERNEL = was;
   }
 });
 

@@ -40,12 +40,19 @@ export function checkOptionsObject(o: unknown, what: string): void {
 
 /**
  * A call's own copy of its options, their arrays (files, channels, thread counts) copied too: an async call reads
- * what it was called with, whatever the caller changes once it has returned its promise. Callbacks, signals and
- * models stay the caller's. `undefined` stays undefined.
+ * what it was called with, whatever the caller changes once it has returned its promise. Its own keys are
+ * copied (an unknown one too, for checkKnownOptions to name), and each of `keys` the object has otherwise (one
+ * it inherits, a getter of its class), as reading it found it before. Callbacks, signals and models stay the
+ * caller's. What is not an object is given back for the checks to refuse.
  */
-export function ownOptions<T extends object | undefined>(o: T): T {
+export function ownOptions<T extends object | undefined>(o: T, keys: readonly string[]): T {
   if (o === undefined || o === null || typeof o !== 'object' || Array.isArray(o)) return o;
   const copy: Record<string, unknown> = { ...o };
+  for (const k of keys) {
+    if (Object.hasOwn(copy, k)) continue;
+    const v = (o as Record<string, unknown>)[k];
+    if (v !== undefined) copy[k] = v;
+  }
   for (const [k, v] of Object.entries(copy)) if (Array.isArray(v)) copy[k] = [...v];
   return copy as T;
 }

@@ -13,9 +13,9 @@
 
 import { UserError } from '../errors.js';
 import type { DataSet, SequenceSource } from './dataset.js';
-import { firstDifference, nameList, sameChannels } from './names.js';
+import { UNNAMED_CHANNEL, firstDifference, nameList, sameChannels } from './names.js';
 import { sharedFloat32, sharedFloat64, sharedInt32 } from './shared.js';
-import { PrecisionWatch } from './precision.js';
+import { PrecisionWatch, withinSpreads } from './precision.js';
 
 const SHIFT = 16;
 const CHUNK = 1 << SHIFT; // items (rows of `width` numbers) per chunk
@@ -317,6 +317,10 @@ export class DataSetBuilder {
           'files loaded together must have the same channels in the same order',
         { file, line },
       );
+    } else if (this.channelList[0] === UNNAMED_CHANNEL && channels[0] !== UNNAMED_CHANNEL) {
+      // The first file that names the one channel names it for all: a later other name is refused, in any order.
+      this.channelList = [...channels];
+      this.channelsFile = file;
     }
     return (this.stepChunks ?? this.watch)!;
   }
@@ -381,7 +385,7 @@ export class DataSetBuilder {
       throw new UserError(`the data set has ${L * D} values, too many to hold in one shared buffer; load fewer files`);
     }
     this.sharedSteps = null;
-    const precision = this.watch!.precision();
+    const precision = this.watch!.precision(withinSpreads(values, offsets, lengths, D));
     this.watch = null;
 
     return {

@@ -67,9 +67,11 @@ export interface ReadOptions extends LoadOptions {
   modelClasses?: readonly string[];
   /** a file in the archive's .ts or ARFF format, which the column options do not read */
   onArchive?: (file: string) => void;
+  /** the layout each file is read in, as its reading starts */
+  onLayout?: (file: string, layout: 'wide' | 'long') => void;
 }
 
-type Resolved = Required<Omit<ReadOptions, 'channels' | 'onRead' | 'modelClasses' | 'signal' | 'onArchive'>> & {
+type Resolved = Required<Omit<ReadOptions, 'channels' | 'onRead' | 'modelClasses' | 'signal' | 'onArchive' | 'onLayout'>> & {
   onArchive?: ReadOptions['onArchive'];
   channels?: readonly string[];
   modelClasses?: readonly string[];
@@ -93,7 +95,7 @@ const MAX_RECORD_BYTES = 128 * 1024 * 1024; // one CSV record; a longer one is n
 export async function loadDataSet(files: readonly string[], opts: LoadOptions = {}): Promise<DataSet> {
   checkOptionsObject(opts, 'loadDataSet()');
   checkKnownOptions(opts, LOAD_OPTION_KEYS, 'loadDataSet()');
-  return readDataSet(Array.isArray(files) ? [...files] : files, ownOptions(opts));
+  return readDataSet(Array.isArray(files) ? [...files] : files, ownOptions(opts, LOAD_OPTION_KEYS));
 }
 
 /** loadDataSet() for the commands' callers, whose options may hold more than ReadOptions (train's, evaluate's). */
@@ -106,7 +108,7 @@ export async function readDataSet(files: readonly string[], opts: ReadOptions = 
   let textBytes = 0;
   for (const file of files) if (file !== STDIN) textBytes += await stat(file).then((s) => (s.isFile() ? s.size : 0), () => 0);
   const builder = new DataSetBuilder(undefined, textBytes, o.modelClasses);
-  for (const file of files) await loadFile(file, o, builder);
+  for (const file of files) await loadFile(file, o, builder, false, { opened: (layout) => opts.onLayout?.(file, layout) });
   if (o.signal?.aborted) throw new InterruptedError(0, 0); // an abort while the last file's end was read
   return builder.finish();
 }

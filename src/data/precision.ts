@@ -12,6 +12,8 @@ export interface ChannelPrecision {
   readonly level: number;
   /** their standard deviation */
   readonly spread: number;
+  /** their standard deviation within a sequence (the root-mean-square over the sequences of 2 steps or more, of the values as stored; NaN without such a sequence) */
+  readonly within: number;
   /** the root-mean-square of (value − its float32 rounding) */
   readonly lost: number;
 }
@@ -63,26 +65,73 @@ export class PrecisionWatch implements StepStore {
     this.inner.scatterIn(...a);
   }
 
-  /** Each channel's precision over the values pushed so far. */
-  precision(): ChannelPrecision[] {
+  /** Each channel's precision over the values pushed so far, with the spread within the sequences of the values stored. */
+  precision(within: Float64Array): ChannelPrecision[] {
     return Array.from({ length: this.width }, (_, c) => {
       const n = Math.max(1, this.count[c]);
       const mean = this.sum[c] / n;
-      return { level: this.first[c] + mean, spread: Math.sqrt(Math.max(0, this.sumSq[c] / n - mean * mean)), lost: Math.sqrt(this.errSq[c] / n) };
+      return { level: this.first[c] + mean, spread: Math.sqrt(Math.max(0, this.sumSq[c] / n - mean * mean)), within: within[c], lost: Math.sqrt(this.errSq[c] / n) };
     });
   }
+}
+
+/**
+ * Each channel's standard deviation within a sequence: the root-mean-square over the sequences of 2 steps or more
+ * of their own deviation (values [L][D], sequence n at steps offsets[n] .. + lengths[n]); NaN without such a sequence.
+ */
+export function withinSpreads(values: Float32Array, offsets: Float64Array, lengths: Int32Array, D: number): Float64Array {
+  const sumVar = new Float64Array(D);
+  let counted = 0;
+  const mean = new Float64Array(D);
+  for (let n = 0; n < lengths.length; n++) {
+    const T = lengths[n];
+    if (T < 2) continue;
+    counted++;
+    const at = offsets[n] * D;
+    mean.fill(0);
+    for (let t = 0; t < T; t++) for (let d = 0; d < D; d++) mean[d] += values[at + t * D + d];
+    for (let d = 0; d < D; d++) mean[d] /= T;
+    for (let t = 0; t < T; t++) {
+      for (let d = 0; d < D; d++) {
+        const e = values[at + t * D + d] - mean[d];
+        sumVar[d] += (e * e) / T;
+      }
+    }
+  }
+  return sumVar.map((v) => (counted > 0 ? Math.sqrt(v / counted) : NaN));
 }
 
 /** The share of a channel's spread that float32 rounding moves its values by, past which training is warned. */
 export const LOST_SHARE = 0.05;
 
-/** Whether rounding to float32 moved a channel's values by LOST_SHARE of their spread or more. */
-export function roundedAway(p: ChannelPrecision): boolean {
-  return p.spread > 0 && p.lost >= LOST_SHARE * p.spread;
+/** The smallest normal float32: a spread below it cannot be scaled by the normalization (model.ts MIN_STD). */
+const MIN_NORMAL = 2 ** -126;
+
+/** The spread a channel's detail lives in: within its sequences, where they vary there (each on its own level, say). */
+export function detailSpread(p: ChannelPrecision): number {
+  return p.within > 0 ? Math.min(p.spread, p.within) : p.spread;
 }
 
-/** The channel's level to as many digits as its spread needs: what to subtract from it. */
+/**
+ * What float32 does to a channel: `level`, its variation rounded away about a large level (LOST_SHARE of its
+ * detail's spread or more); `small`, a spread below float32's normal numbers, which the normalization cannot
+ * scale; null, nothing worth a word.
+ */
+export function roundingTrouble(p: ChannelPrecision): 'level' | 'small' | null {
+  if (!(p.spread > 0)) return null;
+  if (p.spread < MIN_NORMAL) return 'small';
+  if (p.lost < LOST_SHARE * detailSpread(p)) return null;
+  return Math.abs(p.level) > 10 * detailSpread(p) ? 'level' : 'small';
+}
+
+/** The channel's level to as many digits as its detail needs: what to subtract from it. */
 export function levelToSubtract(p: ChannelPrecision): number {
-  const digits = Math.min(15, Math.max(1, Math.ceil(Math.log10(Math.abs(p.level) / p.spread))));
+  const digits = Math.min(15, Math.max(1, Math.ceil(Math.log10(Math.abs(p.level) / detailSpread(p)))));
   return Number(p.level.toPrecision(digits));
+}
+
+/** Whether `p` is a channel's precision as the loader gives it (a program's data set may hold anything there). */
+export function isChannelPrecision(p: unknown): p is ChannelPrecision {
+  const q = p as Partial<ChannelPrecision> | null;
+  return typeof q === 'object' && q !== null && [q.level, q.spread, q.within, q.lost].every((x) => typeof x === 'number');
 }

@@ -10,7 +10,7 @@ import { nameList, sameNumber } from './names.js';
 import { timeLike } from './time-like.js';
 import { visible } from './visible.js';
 import { UserError } from '../errors.js';
-import { type ChannelPrecision, levelToSubtract, roundedAway } from './precision.js';
+import { type ChannelPrecision, detailSpread, isChannelPrecision, levelToSubtract, roundingTrouble } from './precision.js';
 
 /**
  * The warnings for a training set, one line each, without a prefix. `idColumn` is the name that made a file the
@@ -24,8 +24,12 @@ export function dataWarnings(ds: DataSet, idColumn = DEFAULT_LAYOUT.idColumn): s
   if (ds.lengths.length > 1 && ds.channels.length > 1 && ds.lengths.every((L) => L === 1)) {
     out.push(`every sequence has a single time step; if each row is a whole sequence (the wide layout), read the file with --format wide (its column ${JSON.stringify(idColumn)} made it the long layout)`);
   }
-  const rounded = (ds.precision ?? []).flatMap((p, c) => (roundedAway(p) ? [{ p, channel: ds.channels[c] }] : []));
-  for (const { p, channel } of rounded) out.push(roundingWarning(channel, p));
+  const precision = Array.isArray(ds.precision) && ds.precision.length === ds.D && ds.precision.every(isChannelPrecision) ? ds.precision : [];
+  const rounded = precision.flatMap((p, c) => {
+    const trouble = roundingTrouble(p);
+    return trouble === null ? [] : [{ p, channel: ds.channels[c], trouble }];
+  });
+  out.push(...roundingWarnings(rounded));
   // A channel the files have varying and float32 has not is the warning above's, not this one's.
   if (rounded.length === 0 && ds.values.every((x, i) => x === ds.values[i % ds.D])) {
     out.push('no channel varies: every step of every sequence holds the same values, so no class can be told from another');
@@ -49,13 +53,26 @@ export function dataWarnings(ds: DataSet, idColumn = DEFAULT_LAYOUT.idColumn): s
   return out;
 }
 
-/** The line for a channel whose variation float32 rounds away: what is lost, and what to change in the file. */
-function roundingWarning(channel: string, p: ChannelPrecision): string {
-  const share = Math.round((100 * p.lost) / p.spread);
-  const what = `channel ${JSON.stringify(channel)} varies by ${+p.spread.toPrecision(3)} (a standard deviation) about ${+p.level.toPrecision(7)}, and rounding to float32, which values are stored in, moves them by ${share} % of that`;
-  return Math.abs(p.level) > 10 * p.spread
-    ? `${what}: subtract ${levelToSubtract(p)} from the channel in the file (or give it in other units), so that what varies is kept`
-    : `${what}: its values are too small for float32; scale the channel up in the file (give it in smaller units)`;
+/** The lines for the channels whose variation float32 rounds away (or cannot scale): one for each kind of trouble. */
+function roundingWarnings(rounded: ReadonlyArray<{ p: ChannelPrecision; channel: string; trouble: 'level' | 'small' }>): string[] {
+  const out: string[] = [];
+  const detail = (p: ChannelPrecision) => `${+detailSpread(p).toPrecision(3)} (a standard deviation${detailSpread(p) < p.spread ? ' within a sequence' : ''})`;
+  const onLevel = rounded.filter((r) => r.trouble === 'level');
+  if (onLevel.length > 0) {
+    const [{ p, channel }] = onLevel;
+    const share = (r: { p: ChannelPrecision }) => Math.round((100 * r.p.lost) / detailSpread(r.p));
+    const what = onLevel.length === 1
+      ? `channel ${JSON.stringify(channel)} varies by ${detail(p)} about ${levelToSubtract(p)}, and rounding to float32, which values are stored in, moves its values by ${share(onLevel[0])} % of that`
+      : `channels ${nameList(onLevel.map((r) => JSON.stringify(r.channel)))} vary little about large levels (${JSON.stringify(channel)} by ${detail(p)} about ${levelToSubtract(p)}), and rounding to float32, which values are stored in, moves their values by up to ${Math.max(...onLevel.map(share))} % of that`;
+    out.push(`${what}: subtract ${onLevel.length === 1 ? levelToSubtract(p) : 'each one\'s level'} from ${onLevel.length === 1 ? 'the channel' : 'it'} in the file, so that what varies is kept`);
+  }
+  const small = rounded.filter((r) => r.trouble === 'small');
+  if (small.length > 0) {
+    const [{ p, channel }] = small;
+    const names = small.length === 1 ? `channel ${JSON.stringify(channel)} varies` : `channels ${nameList(small.map((r) => JSON.stringify(r.channel)))} vary`;
+    out.push(`${names} by as little as ${detail(p)}, too little for float32, which values are stored in (its normal numbers end at 1.2e-38): multiply ${small.length === 1 ? 'the channel' : 'each'} by a power of ten in the file (give it in smaller units)`);
+  }
+  return out;
 }
 
 const FROM_ONE = 'little can be learned of a class from one (a header row, or a line of another kind, read as data?)';

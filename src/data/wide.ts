@@ -9,7 +9,7 @@
 
 import { UserError } from '../errors.js';
 import type { DataSetBuilder, StepStore } from './builder.js';
-import { columnName, isBlank, isDecimalComma, isNaNCell, isPaddingCell, toName, toNumber, toValue, valueError } from './cells.js';
+import { columnName, isBlank, isDecimalComma, isNaNCell, isPaddingCell, toName, toValue, valueError } from './cells.js';
 import { UNNAMED_CHANNEL, columnList, nameList, otherCaseFlags, sameNumber } from './names.js';
 
 export interface WideOptions {
@@ -67,8 +67,7 @@ function countsColumns(cells: readonly string[]): boolean {
  */
 function checkLabelFirst(cell: string, classes: readonly string[], file: string, line: number): void {
   const label = cell.trim();
-  // Whole in value, however written: the archive's older files write class 3 as 3.0000000e+00.
-  const whole = (c: string) => Number.isInteger(toNumber(c));
+  const whole = (c: string) => /^[+-]?[0-9]+$/.test(c.trim());
   const n = sameNumber(label);
   if (!Number.isFinite(toValue(label)) || (whole(label) && classes.some(whole)) || classes.includes(label)) return;
   if (n !== undefined && classes.some((c) => sameNumber(c) === n)) return; // a class written otherwise: the reader says so

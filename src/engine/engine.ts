@@ -23,7 +23,7 @@ import { sharedFloat64, sharedInt32 } from '../data/shared.js';
 import { DOORBELL_SIZE, awaitDone, ring, spinUntil, stop } from './doorbell.js';
 import { type KernelName, type KernelSizes, allocateKernel, checkKernelSizes, kernelSizesFit, stepKernel } from './kernels.js';
 import { type SharedState, STATS_WIDTH, addChunkStats, runChunks } from './task.js';
-import { createPredictor, referencePredictor } from './predict.js';
+import { createPredictor, referencePredictor, releaseScoringMemory } from './predict.js';
 import { workerStartError } from './pool.js';
 
 /**
@@ -242,6 +242,7 @@ export function createEngine(spec: EngineSpec): Engine {
   async function close(): Promise<void> {
     if (closed) return;
     closed = true;
+    releaseScoringMemory(); // validation's
     await pool?.close();
   }
 

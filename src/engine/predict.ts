@@ -57,12 +57,24 @@ export type Predictor = (
 /**
  * The scoring memory and the kernel instance over it, kept between calls (instantiating and allocating a
  * fresh shared memory per call cost more than the whole computation of a small model); replaced by a larger
- * one when a model needs more, and let go after a call that needed more than KEPT_BYTES (a two-layer model's
- * long sequence), so a host does not hold one request's peak for its life. Per thread, like every
- * module-level value; a predictor is synchronous.
+ * one when a model needs more. Per thread, like every module-level value; a predictor is synchronous.
  */
 let predictKernel: { memory: WebAssembly.Memory; ex: KernelExports } | null = null;
+
+/** The scoring memory a thread keeps after a run (evaluate, predict, score, a fit's validation) ends. */
 const KEPT_BYTES = 64 * 2 ** 20;
+
+/**
+ * Lets go of the scoring memory if it is larger than KEPT_BYTES (a two-layer model's long sequences grow it):
+ * called as a run that scored ends, so a host does not hold one run's peak for its life, while the run itself
+ * kept it from one batch to the next (a memory let go per call piles up until a full garbage collection).
+ */
+export function releaseScoringMemory(): void {
+  if (predictKernel !== null && predictKernel.memory.buffer.byteLength > KEPT_BYTES) {
+    predictKernel = null;
+    packed = null;
+  }
+}
 
 /**
  * The weights last packed into the scoring memory (null: none since it was made): which array, by which
@@ -165,11 +177,6 @@ export function createPredictor(shape: Shape, readout: Readout, stride = 1, cons
         for (let c = 0; c < C; c++) probs[i * C + c] = p[c];
         logp[i] = lp;
       }
-    }
-    if (k.memory.buffer.byteLength > KEPT_BYTES) {
-      predictKernel = null;
-      packed = null;
-      cx = null;
     }
   };
 }

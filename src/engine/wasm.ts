@@ -128,38 +128,48 @@ export function checkKernelEnvironment(env: Readonly<Record<string, string | und
   }
 }
 
-/** Whether TRAIN_SIGNALS_KERNEL=plain chose the build (rather than the CPU); whether a parent thread chose it (adoptBuild). */
+/** Whether TRAIN_SIGNALS_KERNEL=plain chose the build (rather than the CPU). */
 let forcedPlain = false;
-let adopted = false;
 
 /**
  * Which build kernelModule() gives by default here, compiled: a Node that cannot compile either is refused. The
- * choice is made once per thread, so every run of a process computes alike; TRAIN_SIGNALS_KERNEL changed since
- * to ask for another build, or to a value it cannot be, is refused rather than ignored.
+ * choice is made once per thread, so that every run of a process computes alike (a run checks the environment
+ * against it as it starts: buildForRun).
  */
 export function defaultBuild(): KernelBuild {
-  if (adopted) return chosen!;
+  if (chosen !== null) return chosen;
+  checkKernelEnvironment();
+  checkWebAssembly();
+  forcedPlain = process.env.TRAIN_SIGNALS_KERNEL === 'plain';
+  const build = forcedPlain ? 'plain' : cpuBuild();
+  kernelModule(build);
+  chosen = build;
+  return chosen;
+}
+
+/** The build this CPU runs when nothing forces one: the fused one where its multiply-add fuses. */
+function cpuBuild(): KernelBuild {
+  try {
+    return fusesMultiplyAdd(kernelModule('fma')) ? 'fma' : 'plain';
+  } catch (e) {
+    if (!(e instanceof WebAssembly.CompileError)) throw e;
+    return 'plain';
+  }
+}
+
+/**
+ * defaultBuild() as a run starts (train, evaluate, predict, tune): TRAIN_SIGNALS_KERNEL changed since the
+ * process chose its build, to ask for the other build or to a value it cannot be, is refused rather than
+ * ignored. Not mid-run: a run goes on with the build it started with.
+ */
+export function buildForRun(): KernelBuild {
+  if (chosen === null || adopted) return defaultBuild();
   checkKernelEnvironment();
   const plainNow = process.env.TRAIN_SIGNALS_KERNEL === 'plain';
-  if (chosen !== null) {
-    // Set to plain where the CPU chose plain already changes nothing.
-    if (plainNow !== forcedPlain && !(plainNow && chosen === 'plain')) {
-      throw new UserError(`TRAIN_SIGNALS_KERNEL is ${plainNow ? 'plain' : 'unset'} now and was ${forcedPlain ? 'plain' : 'unset'} when this process chose its kernel build (${chosen}) for its first run; every run of a process computes alike: set it before the first run, or run in a new process`);
-    }
-    return chosen;
+  const asked = plainNow ? 'plain' : forcedPlain ? cpuBuild() : chosen;
+  if (asked !== chosen) {
+    throw new UserError(`TRAIN_SIGNALS_KERNEL is ${plainNow ? 'plain' : 'unset'} now and was ${forcedPlain ? 'plain' : 'unset'} when this process chose its kernel build (${chosen}) for its first run; every run of a process computes alike: set it before the first run, or run in a new process`);
   }
-  checkWebAssembly();
-  let build: KernelBuild = 'plain';
-  if (!plainNow) {
-    try {
-      if (fusesMultiplyAdd(kernelModule('fma'))) build = 'fma';
-    } catch (e) {
-      if (!(e instanceof WebAssembly.CompileError)) throw e;
-    }
-  }
-  kernelModule(build);
-  forcedPlain = plainNow;
-  chosen = build;
   return chosen;
 }
 
@@ -182,6 +192,9 @@ export function adoptBuild(build: KernelBuild): void {
   chosen = build;
   adopted = true;
 }
+
+/** Whether this thread took its build from its parent (adoptBuild): its own environment then says nothing. */
+let adopted = false;
 
 export function instantiate(module: WebAssembly.Module, memory: WebAssembly.Memory): KernelExports {
   return new WebAssembly.Instance(module, { env: { memory } }).exports as unknown as KernelExports;

@@ -15,7 +15,7 @@ import { matchesAny, recordedFingerprints } from '../io/fingerprint.js';
 import { cutShortWarnings } from '../data/cut-short.js';
 import { visible } from '../data/visible.js';
 import { spelledOtherwise } from '../data/names.js';
-import { defaultBuild } from '../engine/wasm.js';
+import { buildForRun } from '../engine/wasm.js';
 import { longestOf, singleStepsWarning } from './single-steps.js';
 
 /** One file's evaluation: its metrics, scores (probabilities per sequence) and the sequences' ids. */
@@ -33,18 +33,21 @@ export interface FileEvaluation {
 }
 
 /** Loads `file`, puts it on the model's scale, and scores it. */
-export async function evaluateFile(model: Model, file: string, load: LoadOptions = {}): Promise<FileEvaluation> {
+export async function evaluateFile(model: Model, file: string, options: LoadOptions = {}): Promise<FileEvaluation> {
+  const load = ownOptions(options, LOAD_OPTION_KEYS);
   checkModelArgument(model, 'model');
   checkKnownOptions(load ?? {}, LOAD_OPTION_KEYS, 'evaluateFile()');
   checkFileList([file], 'file');
+  buildForRun();
   return evaluateOne(model, file, load);
 }
 
 /** evaluateFile() with its arguments checked, and options that may hold more than ReadOptions (evaluate's). */
 async function evaluateOne(model: Model, file: string, load: ReadOptions, o: Pick<EvaluateOptions, 'onWarning' | 'format' | 'idColumn'> = {}): Promise<FileEvaluation> {
-  const loaded = await readDataSet([file], { ...load, requireLabels: load.requireLabels ?? true });
+  let layout: 'wide' | 'long' = 'wide';
+  const loaded = await readDataSet([file], { ...load, requireLabels: load.requireLabels ?? true, onLayout: (_f, l) => { layout = l; } });
   if (o.onWarning) {
-    const single = singleStepsWarning(fileName(file), loaded.lengths.length, longestOf(loaded.lengths), model, o);
+    const single = singleStepsWarning(fileName(file), loaded.lengths.length, longestOf(loaded.lengths), layout, model, o);
     for (const w of [...cutShortWarnings(loaded), ...(single === null ? [] : [single])]) o.onWarning(w);
   }
   return evaluateDataSet(model, fileName(file), loaded, load.signal);
@@ -118,13 +121,13 @@ void evaluateKeysWhole;
 
 /** Scores a model on labelled files (read as the model's layout says): each file's metrics, as `evaluate` prints them. */
 export async function evaluate(model: Model, given: EvaluateOptions): Promise<FileEvaluation[]> {
-  const o = ownOptions(given);
+  const o = ownOptions(given, EVALUATE_OPTION_KEYS);
   checkModelArgument(model, 'model');
   checkKnownOptions(o ?? {}, EVALUATE_OPTION_KEYS, 'evaluate()');
   checkFileList(o?.files, 'files');
   checkCallbacks(o, ['onWarning']);
   checkOnce(o.files, 'the files to evaluate'); // a file twice would count its sequences twice in the total
-  defaultBuild(); // a Node that cannot run the kernel is refused before any line is said
+  buildForRun(); // a Node that cannot run the kernel is refused before any line is said
   if (o.onWarning) {
     const recorded = recordedFingerprints(model.training);
     for (const f of o.files) if (matchesAny(f, recorded)) o.onWarning(`${visible(f)} holds the same bytes as a file the model was trained on; its accuracy is not a held-out figure`);

@@ -21,13 +21,13 @@ import { appendDifferences, differenceChannels } from '../model/differences.js';
 import { appendSequenceNorm, sequenceNormChannels } from '../model/sequence-norm.js';
 import { resampleSequence } from '../model/resample.js';
 import { argmax } from '../model/rnn.js';
-import { createPredictor } from '../engine/predict.js';
+import { createPredictor, releaseScoringMemory } from '../engine/predict.js';
 import { FILES_OPTION_KEYS } from './evaluate.js';
 import { checkSameChannels } from '../data/names.js';
 import { UNLABELLED, scoreInSlices } from './score.js';
 import type { RowOutput } from '../io/stream-out.js';
 import { checkOnce } from '../io/paths.js';
-import { defaultBuild } from '../engine/wasm.js';
+import { buildForRun } from '../engine/wasm.js';
 import { longestOf } from './single-steps.js';
 
 export interface PredictOptions extends LoadOptions {
@@ -37,8 +37,8 @@ const predictKeysWhole: NamesExactly<keyof PredictOptions, typeof FILES_OPTION_K
 void predictKeysWhole;
 
 export interface PredictSummary {
-  /** each file's sequences, whether it streamed, and the steps of its longest sequence */
-  readonly files: { readonly file: string; readonly sequences: number; readonly streamed: boolean; readonly longest: number }[];
+  /** each file's sequences, whether it streamed, the steps of its longest sequence, and the layout it was read in */
+  readonly files: { readonly file: string; readonly sequences: number; readonly streamed: boolean; readonly longest: number; readonly layout: 'wide' | 'long' }[];
   readonly sequences: number;
 }
 
@@ -196,12 +196,12 @@ interface PredictionSink {
 
 /** Scores every sequence of every file into `sink`, streamed (see the header). */
 async function scoreFiles(model: Model, given: PredictOptions, sink: PredictionSink): Promise<PredictSummary> {
-  const o = ownOptions(given);
+  const o = ownOptions(given, FILES_OPTION_KEYS);
   checkModelArgument(model, 'model');
   checkKnownOptions(o ?? {}, FILES_OPTION_KEYS, 'predict()');
   checkFileList(o?.files, 'files');
   checkOnce(o.files, 'the files to predict');
-  defaultBuild(); // a Node that cannot run the kernel is refused before any row is written
+  buildForRun(); // a Node that cannot run the kernel is refused before any row is written
   const scorer = createBatchScorer(model);
   const opts: ReadOptions = { ...layoutOptions(model, o), requireLabels: false };
   const summary: PredictSummary['files'] = [];
@@ -209,48 +209,56 @@ async function scoreFiles(model: Model, given: PredictOptions, sink: PredictionS
   const row = (file: string, id: string, label: string | null, p: Float32Array) => {
     sink.row({ file, id, label, predicted: model.classes[argmax(p)], probabilities: p });
   };
-  for (const path of o.files) {
-    const file = fileName(path);
-    let n = 0;
-    let longest = 0;
-    let checked = false;
-    try {
-      await streamFile(path, opts, (s: StreamedSequence) => {
-        if (!checked) {
-          checkSameChannels(s.channels, file, model.channels, 'the model');
-          checked = true;
+  try {
+    for (const path of o.files) {
+      const file = fileName(path);
+      let n = 0;
+      let longest = 0;
+      let layout: 'wide' | 'long' = 'wide';
+      let checked = false;
+      try {
+        await streamFile(path, opts, (s: StreamedSequence) => {
+          if (!checked) {
+            checkSameChannels(s.channels, file, model.channels, 'the model');
+            checked = true;
+          }
+          const { id, label } = s;
+          scorer.add(s, (p) => row(file, id, label, p));
+          n++;
+          longest = Math.max(longest, s.length);
+        }, {
+          // A long file may turn out not to be streamable: its rows stay revocable until it ends.
+          opened: (l) => {
+            layout = l;
+            if (l === 'long') sink.mark();
+          },
+          wait: () => sink.pending(),
+        });
+        scorer.flush();
+        summary.push({ file, sequences: n, streamed: true, longest, layout });
+      } catch (e) {
+        scorer.clear(); // rows not yet written: a file loaded whole instead scores them again
+        if (!(e instanceof NotContiguousError)) throw e;
+        if (!readableTwice(path)) {
+          const what = path === STDIN ? 'stdin' : 'this file (a pipe or device)';
+          throw new UserError(`sequence ${JSON.stringify(e.id)} continues after another began, and ${what} cannot be read twice; sort the rows by id, or give a regular file`, { file, line: e.line });
         }
-        const { id, label } = s;
-        scorer.add(s, (p) => row(file, id, label, p));
-        n++;
-        longest = Math.max(longest, s.length);
-      }, {
-        // A long file may turn out not to be streamable: its rows stay revocable until it ends.
-        opened: (layout) => { if (layout === 'long') sink.mark(); },
-        wait: () => sink.pending(),
-      });
-      scorer.flush();
-      summary.push({ file, sequences: n, streamed: true, longest });
-    } catch (e) {
-      scorer.clear(); // rows not yet written: a file loaded whole instead scores them again
-      if (!(e instanceof NotContiguousError)) throw e;
-      if (!readableTwice(path)) {
-        const what = path === STDIN ? 'stdin' : 'this file (a pipe or device)';
-        throw new UserError(`sequence ${JSON.stringify(e.id)} continues after another began, and ${what} cannot be read twice; sort the rows by id, or give a regular file`, { file, line: e.line });
+        sink.rewind();
+        const ds = await readDataSet([path], opts);
+        checkSameChannels(ds.channels, file, model.channels, 'the model');
+        n = ds.lengths.length;
+        const probs = await scoreDataSet(model, ds, opts.signal);
+        const C = model.shape.C;
+        for (let k = 0; k < n; k++) {
+          row(file, ds.ids[k], ds.labels[k] < 0 ? null : ds.classes[ds.labels[k]], probs.slice(k * C, (k + 1) * C));
+        }
+        summary.push({ file, sequences: n, streamed: false, longest: longestOf(ds.lengths), layout: 'long' });
       }
-      sink.rewind();
-      const ds = await readDataSet([path], opts);
-      checkSameChannels(ds.channels, file, model.channels, 'the model');
-      n = ds.lengths.length;
-      const probs = await scoreDataSet(model, ds, opts.signal);
-      const C = model.shape.C;
-      for (let k = 0; k < n; k++) {
-        row(file, ds.ids[k], ds.labels[k] < 0 ? null : ds.classes[ds.labels[k]], probs.slice(k * C, (k + 1) * C));
-      }
-      summary.push({ file, sequences: n, streamed: false, longest: longestOf(ds.lengths) });
+      sink.release();
+      total += n;
     }
-    sink.release();
-    total += n;
+  } finally {
+    releaseScoringMemory(); // the run's peak is not the host's to keep
   }
   return { files: summary, sequences: total };
 }

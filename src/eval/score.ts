@@ -12,7 +12,7 @@ import { argmax } from '../model/rnn.js';
 import { type Model, differencesOf, inputWidth, resampleOf, sequenceNormOf, strideOf } from '../model/model.js';
 import { nameList, sameNames } from '../data/names.js';
 import { resampledSequences } from '../data/resample.js';
-import { createPredictor, referencePredictor } from '../engine/predict.js';
+import { createPredictor, referencePredictor, releaseScoringMemory } from '../engine/predict.js';
 import type { KernelName } from '../engine/kernel-name.js';
 
 export const UNLABELLED = -1;
@@ -111,16 +111,20 @@ export function scoreByKernel(model: Model, data: Sequences, kernel: KernelName,
 export async function scoreInSlices(model: Model, data: Sequences, signal?: AbortSignal): Promise<Scores> {
   const s = scoring(model, data);
   let size = 16;
-  for (let from = 0; from < s.count;) {
-    const to = Math.min(s.count, from + size);
-    const t0 = performance.now();
-    s.run(from, to);
-    if (performance.now() - t0 < SLICE_MS / 2) size *= 2;
-    from = to;
-    if (from < s.count) {
-      await new Promise((resolve) => setImmediate(resolve));
-      if (signal?.aborted) throw new InterruptedError(0, 0);
+  try {
+    for (let from = 0; from < s.count;) {
+      const to = Math.min(s.count, from + size);
+      const t0 = performance.now();
+      s.run(from, to);
+      if (performance.now() - t0 < SLICE_MS / 2) size *= 2;
+      from = to;
+      if (from < s.count) {
+        await new Promise((resolve) => setImmediate(resolve));
+        if (signal?.aborted) throw new InterruptedError(0, 0);
+      }
     }
+  } finally {
+    releaseScoringMemory();
   }
   return s.scores();
 }

@@ -31,7 +31,7 @@ import { HYPERPARAMETER_KEYS, type HyperparameterOptions, type Hyperparameters, 
 import { stratifiedSplit } from './split.js';
 import { classWeightsOf } from './class-weights.js';
 import { asOption, checkOptions } from './option-checks.js';
-import { type NamesExactly, checkCallbacks, checkKnownOptions, checkModelArgument, checkOptionsObject } from '../data/arguments.js';
+import { type NamesExactly, checkCallbacks, checkKnownOptions, checkModelArgument, checkOptionsObject, ownOptions } from '../data/arguments.js';
 import { checkDataArgument } from '../data/data-argument.js';
 import { runLoop } from './fit-loop.js';
 
@@ -223,7 +223,9 @@ function checkNormalization(n: Normalization | null, D: number): void {
  * Trains one model on a data set in memory (normalized already, as channelStatistics() and applyNormalization()
  * make it): the training loop train() runs for each fit, without files, selection or ensembles.
  */
-export async function fit(given: DataSet, normalization: Normalization | null, o: FitOptions = {}): Promise<FitResult> {
+export async function fit(given: DataSet, normalization: Normalization | null, options: FitOptions = {}): Promise<FitResult> {
+  checkOptionsObject(options, 'fit()');
+  const o = ownOptions(options, FIT_OPTION_KEYS);
   checkFitCall(given, normalization, o);
   const hp = resolveHyperparameters(given, o);
   const ds = resampledDataSet(given, hp.resample); // the model resamples what it scores alike (eval/score.ts)

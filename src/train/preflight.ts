@@ -88,10 +88,6 @@ export function fileSizeProblem(P: number, members: number, hidden: number, o: {
   return `${given} makes a model of ${members * P} weights, whose ${over[0]} would be about ${mib(over[1])}, more than the ${mib(MAX_JSON_BYTES)} a ${over[0]} can be; lower --hidden${members > 1 ? ' or --members' : ''}${inputs}`;
 }
 
-/**
- * Claims the run's checkpoint path (io/lock.ts), then refuses a file already there that this run does not
- * resume from. Null: no checkpoints, or a device or FIFO written in place.
- */
 /** The files the train() calls running in this process write (links followed), with the option each is. */
 const written = new Map<string, string>();
 
@@ -116,6 +112,10 @@ export function claimOutputs(outputs: OutputPaths): () => void {
   };
 }
 
+/**
+ * Claims the run's checkpoint path (io/lock.ts), then refuses a file already there that this run does not
+ * resume from. Null: no checkpoints, or a device or FIFO written in place.
+ */
 export function claimCheckpoint(outputs: OutputPaths, resume: string | undefined): CheckpointLock | null {
   const { checkpoint } = outputs;
   if (checkpoint === undefined || writesInPlace(checkpoint)) return null;

@@ -24,6 +24,7 @@ import type { Readout } from '../model/rnn.js';
 import type { Candidate, FoldScore } from '../model/state.js';
 import { createRng } from '../model/rng.js';
 import { type StopFlag, type TaskPool, createTaskPool } from '../engine/pool.js';
+import { onAbort } from '../data/on-abort.js';
 import type { KernelName } from '../engine/kernel-name.js';
 import { scoreByKernel } from '../eval/score.js';
 import { DivergedError } from '../errors.js';
@@ -363,9 +364,12 @@ export async function selectModel(ds: DataSet, hp: Hyperparameters, o: SelectOpt
   };
   // One pool for every stage (its threads start once); none on one thread, where the tasks run here.
   let pool: TaskPool<SelectionTask, FoldScore> | undefined;
-  // The progress callback runs on a timer, where what it throws would be no one's: it stops the stage instead.
+  // The progress callback runs on a timer, where what it throws would be no one's: it stops the stage instead,
+  // through a signal of selection's own that the caller's (an AbortSignal, or any object that acts as one) aborts too.
   const own = new AbortController();
-  const signal = o.signal === undefined ? own.signal : AbortSignal.any([o.signal, own.signal]);
+  const signal = own.signal;
+  const stopForwarding = onAbort(o.signal, () => own.abort(o.signal!.reason));
+  if (o.signal?.aborted) own.abort(o.signal.reason);
   try {
     for (;;) {
       const plan = plannedTasks(ds, hp, o, done);
@@ -393,6 +397,7 @@ export async function selectModel(ds: DataSet, hp: Hyperparameters, o: SelectOpt
           pool ??= createTaskPool<SelectionTask, FoldScore>(WORKER, o.threads, data, signal);
           await pool.run(todo.map((t) => (each > 1 ? { ...t, threads: each } : t)), (i, s) => record(todo[i], s));
         }
+        if (progress.failure !== undefined) throw progress.failure.thrown; // thrown after the stage's last task
         progress.report();
       } catch (e) {
         throw progress.failure !== undefined ? progress.failure.thrown : e;
@@ -401,6 +406,7 @@ export async function selectModel(ds: DataSet, hp: Hyperparameters, o: SelectOpt
       }
     }
   } finally {
+    stopForwarding();
     await pool?.close();
   }
 }

@@ -31,7 +31,7 @@ import { layoutOf } from '../model/layout.js';
 import { type TuneResult, measureThreads } from './tune.js';
 import { checkOptions } from './option-checks.js';
 import { type NamesExactly, checkCallbacks, checkFileList, checkKnownOptions, checkModelArgument, checkOptionsObject, checkPathOptions, checkSignal, ownOptions } from '../data/arguments.js';
-import { defaultBuild, threadsWithinCap } from '../engine/wasm.js';
+import { buildForRun, threadsWithinCap } from '../engine/wasm.js';
 import { type OutputPaths, claimCheckpoint, claimOutputs, fileSizeProblem, checkOutputs, checkResume, checkResumeSelection, checkSelectionResumed, withUnrecorded } from './preflight.js';
 import type { CheckpointLock } from '../io/lock.js';
 import { type Selection, type StageProgress, type TaskCounts, budgetOf, plannedTasks, selectModel, taskKey, whySelectionSkips, withCandidate, withVaried, withoutSelection } from './select.js';
@@ -122,7 +122,7 @@ export interface TrainResult extends Omit<FitResult, 'computeMs' | 'reduceMs' | 
  */
 export async function train(given: TrainOptions): Promise<TrainResult> {
   checkOptionsObject(given, 'train()');
-  const o = ownOptions(given);
+  const o = ownOptions(given, TRAIN_OPTION_KEYS);
   checkKnownOptions(o ?? {}, TRAIN_OPTION_KEYS, 'train()');
   checkFileList(o?.files, 'files');
   if (o.test !== undefined) checkFileList(o.test, 'test');
@@ -131,7 +131,7 @@ export async function train(given: TrainOptions): Promise<TrainResult> {
   checkSignal(o.signal);
   if (o.init !== undefined) checkModelArgument(o.init, 'init');
   checkOptions(o);
-  defaultBuild(); // TRAIN_SIGNALS_KERNEL and WebAssembly SIMD checked before any work (inference needs the kernel with --kernel ts too)
+  buildForRun(); // TRAIN_SIGNALS_KERNEL and WebAssembly SIMD checked before any work (inference needs the kernel with --kernel ts too)
   if (o.init && (o.members ?? 1) > 1) {
     throw new UserError(`--members ${o.members} cannot be combined with --init: every member would start from the same weights; leave out --members (it is 1 with --init)`);
   }

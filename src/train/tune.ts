@@ -23,7 +23,7 @@ import { inputNoise } from '../model/noise.js';
 import { clipScale } from '../model/optimizer.js';
 import { type Engine, createEngine } from '../engine/engine.js';
 import type { KernelName } from '../engine/kernel-name.js';
-import { threadsWithinCap } from '../engine/wasm.js';
+import { buildForRun, threadsWithinCap } from '../engine/wasm.js';
 import { longestWindow } from '../model/frames.js';
 import { drawInitialWeights, shapeFor } from './fit.js';
 import { asOption, checkOptions } from './option-checks.js';
@@ -228,8 +228,10 @@ async function block(ds: DataSet, s: Settings, t: Timed, steps: number, ms: numb
 }
 
 /** Times training steps at each thread count on `ds` (already normalized), and recommends one. */
-export async function tuneThreads(given: DataSet, o: TuneOptions = {}): Promise<TuneResult> {
+export async function tuneThreads(given: DataSet, options: TuneOptions = {}): Promise<TuneResult> {
+  const o = ownOptions(options, TUNE_KEYS);
   checkKnownOptions(o ?? {}, TUNE_KEYS, 'tuneThreads()');
+  buildForRun();
   return measureThreads(given, o);
 }
 
@@ -328,8 +330,9 @@ void tuneKeysWhole;
 /** `tune` on files: loads them, adds their differences and normalizes as train() does, then tuneThreads() with the same flags. */
 export async function tune(given: TuneFilesOptions): Promise<TuneResult> {
   const d = TRAIN_DEFAULTS;
-  const o = ownOptions(given);
+  const o = ownOptions(given, TUNE_OPTION_KEYS);
   checkKnownOptions(o ?? {}, TUNE_OPTION_KEYS, 'tune()');
+  buildForRun();
   checkFileList(o?.files, 'files');
   checkOnce(o.files, 'the files to measure on');
   checkOptions(o, asOption, 'tune');

@@ -7,14 +7,15 @@ import type { DataSet } from '../data/dataset.js';
 import { classSizes } from '../data/dataset.js';
 import { dataWarnings } from '../data/warnings.js';
 import { scalesApart, widelyScaled } from '../data/scale-spread.js';
-import { statSync } from 'node:fs';
-import { fileFingerprint, sameBytes } from '../io/fingerprint.js';
+import { type FileFingerprint, sameBytes } from '../io/fingerprint.js';
 import { autoValSplit, defaultThreadCounts, defaultThreads } from './defaults.js';
 import { heldOutCount } from './split.js';
 import { asFlag } from './option-checks.js';
 
 export interface WarnedOptions {
   readonly files: readonly string[];
+  /** each training file's, as it was read (null: stdin or a pipe, or changed since) */
+  readonly fingerprints?: readonly (FileFingerprint | null)[];
   readonly test?: readonly string[];
   readonly idColumn?: string;
   readonly threads?: number | 'auto';
@@ -56,7 +57,7 @@ export function trainingWarnings(ds: DataSet, o: WarnedOptions): string[] {
   }
   // Two training files of the same bytes (a copy under another name; the same file named twice is refused): every
   // sequence of it trains twice, and counts twice in the validation split.
-  for (const [twin, file] of sameBytesPairs(o.files.filter((f) => f !== '-'))) {
+  for (const [twin, file] of sameBytesPairs(o.files, o.fingerprints ?? [])) {
     out.push(`training files ${twin} and ${file} hold the same bytes: each of their sequences trains twice; give the file once`);
   }
   for (const t of o.test ?? []) {
@@ -67,25 +68,18 @@ export function trainingWarnings(ds: DataSet, o: WarnedOptions): string[] {
   return out;
 }
 
-/** Each file of `files` that holds the bytes of one before it, with that one: hashed only where two sizes are equal. */
-function sameBytesPairs(files: readonly string[]): Array<[string, string]> {
-  const bySize = new Map<number, string[]>();
-  for (const f of files) {
-    const st = statSync(f, { throwIfNoEntry: false });
-    if (st?.isFile()) bySize.set(st.size, [...(bySize.get(st.size) ?? []), f]);
-  }
+/** Each file that holds the bytes of one before it, with that one, by the fingerprints taken as they were read (null: none). */
+function sameBytesPairs(files: readonly string[], fingerprints: readonly (FileFingerprint | null)[]): Array<[string, string]> {
+  const first = new Map<string, string>(); // size and SHA-256 → the first file of those bytes
   const pairs: Array<[string, string]> = [];
-  for (const group of bySize.values()) {
-    if (group.length < 2) continue;
-    const first = new Map<string, string>(); // SHA-256 → the first file of those bytes
-    for (const f of group) {
-      const hash = fileFingerprint(f)?.sha256;
-      if (hash === undefined) continue;
-      const twin = first.get(hash);
-      if (twin === undefined) first.set(hash, f);
-      else pairs.push([twin, f]);
-    }
-  }
+  files.forEach((f, i) => {
+    const fp = fingerprints[i];
+    if (fp === null || fp === undefined) return;
+    const key = `${fp.bytes}:${fp.sha256}`;
+    const twin = first.get(key);
+    if (twin === undefined) first.set(key, f);
+    else pairs.push([twin, f]);
+  });
   return pairs;
 }
 

@@ -46,11 +46,11 @@ export const predictCommand = {
       const onRead = a.quiet || (a.out === undefined && process.stdout.isTTY) ? undefined : loadingLines(process.stderr);
       const r = await predict(model, { ...loadOptionsOf(a), files: a.files, onRead }, out);
       await out.commit();
-      for (const f of r.files) {
-        const w = singleStepsWarning(f.file, f.sequences, f.longest, model, loadOptionsOf(a));
-        if (w !== null) process.stderr.write(`train-signals: warning: ${w}\n`);
-      }
       if (!a.quiet) {
+        for (const f of r.files) {
+          const w = singleStepsWarning(f.file, f.sequences, f.longest, f.layout, model, loadOptionsOf(a));
+          if (w !== null) process.stderr.write(`train-signals: warning: ${w}\n`);
+        }
         for (const f of r.files) {
           process.stderr.write(`${visible(f.file)}: ${f.sequences} sequence(s) predicted${f.streamed ? '' : ' (rows of a sequence not contiguous: loaded whole)'}\n`);
         }
