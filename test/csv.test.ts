@@ -67,6 +67,9 @@ test('a wide file and a long file of one channel load together (the wide file\'s
     assert.deepEqual(ds.channels, ['signal'], 'the file that names the channel names it');
   }
   const other = await fileWith('id,t,label,pressure\nr,0,a,1\nr,1,a,2\n', 'other.csv');
+  // A long file's channel that happens to be called "value" is named: another name is another channel.
+  const value = await fileWith('id,t,label,value\nv,0,a,1\nv,1,a,2\n', 'value.csv');
+  await assert.rejects(loadDataSet([value, other]), (e: unknown) => e instanceof UserError && /channels \[pressure\] differ from \[value\]/.test(e.message));
   for (const files of [[long, other, wide], [wide, long, other], [long, wide, other]]) {
     await assert.rejects(loadDataSet(files), (e: unknown) => e instanceof UserError && /channels \[pressure\] differ from \[signal\] of .*long\.csv/.test(e.message), files.join(' '));
   }
@@ -667,6 +670,8 @@ test('a headerless wide file read for a model: labels first as the model has the
   assert.deepEqual((await readDataSet([join(dir, 'spelled.txt')], { modelClasses: ['1', '3'] })).classes, ['3.0000000e+00']);
   // A value written with a fraction that is no class of the model, written so or otherwise: a sample (it was
   // taken for a label once, and the row's first sample lost).
+  await writeFile(join(dir, 'unseen.txt'), '  4.0000000e+00  1.0000000e-01  2.0000000e-01\n');
+  assert.deepEqual((await readDataSet([join(dir, 'unseen.txt')], { modelClasses: ['1.0000000e+00', '3.0000000e+00'] })).classes, ['4.0000000e+00'], 'a whole number in e-notation: a class the model may not have seen');
   await writeFile(join(dir, 'point.csv'), '0.0000,0.1,0.2\n2.0,0.3,0.4\n');
   await assert.rejects(readDataSet([join(dir, 'point.csv')], { modelClasses: ['1', '3'] }), (e: unknown) => e instanceof UserError && /the first cell, 0\.0000, would be the label/.test(e.message));
 });

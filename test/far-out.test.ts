@@ -115,7 +115,7 @@ test('a channel that varies little about a large level: loading measures what fl
   const flat = await loadDataSet([file('clock.csv', 3e8, 0.5)]);
   assert.ok(flat.values.every((x) => x === 3e8));
   const flatLines = dataWarnings(flat);
-  assert.deepEqual(flatLines.map((l) => l.slice(0, 40)), ['channel "value" varies by 2.67 (a standa']);
+  assert.deepEqual(flatLines.map((l) => l.slice(0, 40)), ['channel "value" varies by 0.365 (a stand']);
   assert.match(flatLines[0], /subtract 300000000 from the channel/);
   // The same signal without the level: stored as read, nothing to say.
   const plain = await loadDataSet([file('plain.csv', 0, 0.002)]);
@@ -127,11 +127,23 @@ test('a channel that varies little about a large level: loading measures what fl
     `${n % 2 ? 'up' : 'down'},${Array.from({ length: 10 }, (_, t) => 100000 + 250 * n + 0.004 * (n % 2 ? t : -t)).join(',')}`).join('\n') + '\n');
   const perSequence = await loadDataSet([levels]);
   assert.ok(perSequence.precision![0].within < 0.05 * perSequence.precision![0].spread);
-  assert.match(dataWarnings(perSequence).join('\n'), /^channel "value" varies by 0\.0\d+ \(a standard deviation within a sequence\) about 1013\d\d(\.\d+)?, .*: subtract 1013\d\d/);
+  assert.match(dataWarnings(perSequence).join('\n'), /^channel "value" varies by 0\.0\d+ \(a standard deviation within a sequence\) about 1013\d\d(\.\d+)?, and rounding to float32, which values are stored in, moves its values by \d+ % of that: subtract 1013\d\d/);
+  // Levels 1e6 apart: one level subtracted would leave them rounded as much; each sequence's own is the advice.
+  const apart = join(dir, 'apart.csv');
+  writeFileSync(apart, `label,${Array.from({ length: 10 }, (_, t) => `t${t}`).join(',')}\n` + Array.from({ length: 12 }, (_, n) =>
+    `${n % 2 ? 'up' : 'down'},${Array.from({ length: 10 }, (_, t) => (1e6 * (n + 1) + 0.01 * (n % 2 ? t : -t)).toFixed(4)).join(',')}`).join('\n') + '\n');
+  assert.match(dataWarnings(await loadDataSet([apart])).join('\n'), /^channel "value" varies by 0\.0\d+ \(a standard deviation within a sequence\) about a level of each sequence's own, and rounding to float32, which values are stored in, moves its values by \d+ % of that: subtract each sequence's own level \(its first value, say\) in the file/);
+  // Each sequence flattened to one float32 value: nothing varies within a sequence as stored, but it did as read.
+  const flattened = join(dir, 'flattened.csv');
+  writeFileSync(flattened, `label,${Array.from({ length: 10 }, (_, t) => `t${t}`).join(',')}\n` + Array.from({ length: 12 }, (_, n) =>
+    `${n % 2 ? 'up' : 'down'},${Array.from({ length: 10 }, (_, t) => (1e6 + 1000 * n + 0.001 * (n % 2 ? t : -t)).toFixed(6)).join(',')}`).join('\n') + '\n');
+  const flatWithin = await loadDataSet([flattened]);
+  assert.equal(flatWithin.precision![0].within, 0);
+  assert.match(dataWarnings(flatWithin).join('\n'), /^channel "value" varies by 0\.000\d+ \(a standard deviation within a sequence\) about a level of each sequence's own, .*subtract each sequence's own level/);
   // Below float32's normal numbers: kept exactly, but no normalization scales it.
   const tiny = await loadDataSet([file('tiny.csv', 0, 1e-40)]);
   assert.deepEqual(dataWarnings(tiny).map((l) => l.replace(/by as little as [^ ]+ /, 'by as little as X ')), [
-    'channel "value" varies by as little as X (a standard deviation within a sequence), too little for float32, which values are stored in (its normal numbers end at 1.2e-38): multiply the channel by a power of ten in the file (give it in smaller units)',
+    'channel "value" varies by as little as X (a standard deviation), too little for float32, which values are stored in (its normal numbers end at 1.2e-38): multiply the channel by a power of ten in the file (give it in smaller units)',
   ]);
   // Many such channels: one line naming them.
   const wide = join(dir, 'many.csv');

@@ -75,6 +75,20 @@ test('one stop signal shared by a dozen calls at once: no leak warning (each cal
   }
 });
 
+test('model selection stops for a stop object that is no AbortSignal but acts as one: by its event, or by its flag alone', async () => {
+  const dir = tempDir('calls-');
+  const file = join(dir, 'd.csv');
+  writeFileSync(file, readFileSync(join(ROOT, 'datasets/cbf/train.csv'), 'utf8').split('\n').slice(0, 81).join('\n') + '\n');
+  for (const event of [true, false]) {
+    const signal = Object.assign(new EventTarget(), { aborted: false });
+    let stoppedAt = 0;
+    const run = train({ files: [file], hidden: 8, members: 1, epochs: 40, threads: 2, select: 'on', signal: signal as unknown as AbortSignal,
+      onSelecting: () => { setTimeout(() => { signal.aborted = true; stoppedAt = performance.now(); if (event) signal.dispatchEvent(new Event('abort')); }, 100); } });
+    await assert.rejects(run, (e) => e instanceof InterruptedError);
+    assert.ok(performance.now() - stoppedAt < 2000, `stopped ${performance.now() - stoppedAt} ms after (${event ? 'event' : 'flag'})`);
+  }
+});
+
 test('an abort stops loading at once, and tuning the threads too: InterruptedError, nothing written', async () => {
   const dir = tempDir('calls-');
   const file = bigFile(dir, 20000);
@@ -368,6 +382,18 @@ test('two training files of the same bytes under two names are warned of: every 
   assert.deepEqual(lines.filter((l) => l.startsWith('training files')), [`training files ${file} and ${join(dir, 'copy.csv')} hold the same bytes: each of their sequences trains twice; give the file once`]);
 });
 
+test('classes ten times apart in size are warned of, with --class-weights balanced offered; not once it is given', async () => {
+  const dir = tempDir('calls-');
+  const file = join(dir, 'train.csv');
+  writeFileSync(file, 'label,t0,t1,t2\n' + Array.from({ length: 22 }, (_, n) => (n < 2 ? `rare,${n},1,${n}` : `common,1,${n % 5},2`)).join('\n') + '\n');
+  const lines: string[] = [];
+  await train({ files: [file], ...TINY, onWarning: (w) => lines.push(w) });
+  assert.deepEqual(lines.filter((l) => l.startsWith('the classes differ')), ['the classes differ much in size ("common": 20 sequences, "rare": 2); a model may learn to answer the large ones: --class-weights balanced weighs every class alike in the loss (compare the balanced accuracy of both)']);
+  const weighted: string[] = [];
+  await train({ files: [file], ...TINY, classWeights: 'balanced', onWarning: (w) => weighted.push(w) });
+  assert.deepEqual(weighted.filter((l) => l.startsWith('the classes differ')), []);
+});
+
 test('labels that name one number differently are warned of: as training classes, and as test labels the model has spelled otherwise', async () => {
   const dir = tempDir('calls-');
   const file = join(dir, 'train.csv');
@@ -454,6 +480,17 @@ test('a call reads the options it was called with: changing them (or their array
   class Files { get files() { return [file]; } }
   assert.equal((await evaluate(r.model, new Files() as unknown as Parameters<typeof evaluate>[1]))[0].sequences, 4);
   assert.equal((await loadDataSet([file], Object.create({ format: 'long', idColumn: 't0' }))).lengths.length, 3, 'long, by the ids of t0');
+  // A class's method as a callback is called on its object (it uses a private field).
+  class Run {
+    files = [file];
+    epochs = 2; select = 'off' as const; members = 1; hidden = 4; threads = 1;
+    #epochs = 0;
+    onEpoch() { this.#epochs++; }
+    get seen() { return this.#epochs; }
+  }
+  const run = new Run();
+  await train(run);
+  assert.equal(run.seen, 2);
 });
 
 test('train() calls running at once in one process may not write each other\'s files: one\'s --report as another\'s --out was the model overwritten by a page', async () => {
@@ -521,9 +558,12 @@ test('TRAIN_SIGNALS_KERNEL changed after a process chose its kernel build is ref
     await assert.rejects(run(), refused(/^TRAIN_SIGNALS_KERNEL is "avx"; it can only be plain/));
     process.env.TRAIN_SIGNALS_KERNEL = 'plain';
     if (before.kernel === 'wasm-plain') assert.deepEqual(await run(), before, 'plain asks for the build the CPU chose');
-    else await assert.rejects(run(), refused(/^TRAIN_SIGNALS_KERNEL is plain now and was unset when this process chose its kernel build \(fma\) for its first run; .*run in a new process$/));
+    else await assert.rejects(run(), refused(/^TRAIN_SIGNALS_KERNEL is plain now and was unset \(or empty\) when this process chose its kernel build \(fma\) for its first run; .*run in a new process$/));
     delete process.env.TRAIN_SIGNALS_KERNEL;
     assert.deepEqual(await run(), before);
+    // Changed while a run trains: the run goes on with the build it started with (it is checked as a run starts).
+    const midRun = await train({ files: [file], hidden: 8, members: 1, epochs: 3, threads: 2, select: 'off', onEpoch: (e) => { if (e.epoch === 1) process.env.TRAIN_SIGNALS_KERNEL = 'avx'; } });
+    assert.equal(midRun.history.length, 3);
   } finally {
     if (was === undefined) delete process.env.TRAIN_SIGNALS_KERNEL;
     else process.env.TRAIN_SIGNALS_KERNEL = was;

@@ -42,8 +42,8 @@ export function checkOptionsObject(o: unknown, what: string): void {
  * A call's own copy of its options, their arrays (files, channels, thread counts) copied too: an async call reads
  * what it was called with, whatever the caller changes once it has returned its promise. Its own keys are
  * copied (an unknown one too, for checkKnownOptions to name), and each of `keys` the object has otherwise (one
- * it inherits, a getter of its class), as reading it found it before. Callbacks, signals and models stay the
- * caller's. What is not an object is given back for the checks to refuse.
+ * it inherits, a getter of its class), as reading it found it before. Callbacks are called on the caller's
+ * object (a class's methods use it); signals and models stay the caller's. What is not an object is given back for the checks to refuse.
  */
 export function ownOptions<T extends object | undefined>(o: T, keys: readonly string[]): T {
   if (o === undefined || o === null || typeof o !== 'object' || Array.isArray(o)) return o;
@@ -53,7 +53,10 @@ export function ownOptions<T extends object | undefined>(o: T, keys: readonly st
     const v = (o as Record<string, unknown>)[k];
     if (v !== undefined) copy[k] = v;
   }
-  for (const [k, v] of Object.entries(copy)) if (Array.isArray(v)) copy[k] = [...v];
+  for (const [k, v] of Object.entries(copy)) {
+    if (Array.isArray(v)) copy[k] = [...v];
+    else if (typeof v === 'function') copy[k] = v.bind(o); // a method of the caller's object, called on it as before
+  }
   return copy as T;
 }
 

@@ -13,7 +13,7 @@
 
 import { UserError } from '../errors.js';
 import type { DataSet, SequenceSource } from './dataset.js';
-import { UNNAMED_CHANNEL, firstDifference, nameList, sameChannels } from './names.js';
+import { firstDifference, nameList, sameNames } from './names.js';
 import { sharedFloat32, sharedFloat64, sharedInt32 } from './shared.js';
 import { PrecisionWatch, withinSpreads } from './precision.js';
 
@@ -30,6 +30,8 @@ export interface StepStore {
   /** Rows pushed so far (complete or not). */
   readonly rows: number;
   push(x: number): void;
+  /** The rows pushed next start a sequence (or a run of one's rows): what a watch of the values needs (precision.ts). */
+  startSequence?(): void;
   /** Copies rows [from, from + n) into dst at dstRow (rows of the same width). */
   copyOut(dst: Typed, dstRow: number, from: number, n: number): void;
   /** Overwrites rows [at, at + perm.length): row at + k becomes row perm[k] of src (rows of the same width). */
@@ -285,6 +287,7 @@ export class DataSetBuilder {
   private readonly textBytes: number;
 
   private channelList: readonly string[] | null = null;
+  private unnamed = false; // the one channel is a wide file's (or a one-dimensional .ts file's), named by no file
   private channelsFile = '';
   // [L][D] in final order once a file has ended; chunks when streaming (rewound per sequence), else shared
   private stepChunks: Chunks<Float32Array> | null = null;
@@ -299,28 +302,31 @@ export class DataSetBuilder {
 
   /**
    * Called by each file before its first value. The first call fixes the channels (and D); later files must
-   * name the same channels in the same order (a wide file's one unnamed channel is any one channel, as evaluate
-   * and --init take it: sameChannels). Returns the step storage to push values into.
+   * name the same channels in the same order (a wide file's one channel, `unnamed`, is any one channel, as
+   * evaluate and --init take it). Returns the step storage to push values into.
    */
-  begin(channels: readonly string[], file: string, line: number): StepStore {
+  begin(channels: readonly string[], file: string, line: number, unnamed = false): StepStore {
+    const one = (list: readonly string[], isUnnamed: boolean) => isUnnamed && list.length === 1;
     if (this.channelList === null) {
       this.channelList = [...channels];
       this.channelsFile = file;
+      this.unnamed = one(channels, unnamed);
       if (this.emit !== undefined) this.stepChunks = float32Chunks(channels.length);
       else {
         this.sharedSteps = new SharedSteps(channels.length, 2 * this.textBytes);
         this.watch = new PrecisionWatch(this.sharedSteps);
       }
-    } else if (!sameChannels(channels, this.channelList)) {
+    } else if (!sameNames(channels, this.channelList) && !(channels.length === 1 && this.channelList.length === 1 && (this.unnamed || unnamed))) {
       throw new UserError(
         `channels [${nameList(channels)}] differ from [${nameList(this.channelList)}] of ${this.channelsFile}${firstDifference(channels, this.channelList, 'it')}; ` +
           'files loaded together must have the same channels in the same order',
         { file, line },
       );
-    } else if (this.channelList[0] === UNNAMED_CHANNEL && channels[0] !== UNNAMED_CHANNEL) {
+    } else if (this.unnamed && !unnamed) {
       // The first file that names the one channel names it for all: a later other name is refused, in any order.
       this.channelList = [...channels];
       this.channelsFile = file;
+      this.unnamed = false;
     }
     return (this.stepChunks ?? this.watch)!;
   }

@@ -200,6 +200,7 @@ export class LongReader {
     const label = this.readLabel(cells, line);
     const s = this.sequenceOf(id, label, line);
     this.readTime(cells, s, line);
+    if (this.rows === 0 || s !== this.runSeqNow) this.steps.startSequence?.();
     this.readValues(cells, line);
     this.noteRow(s, line);
   }

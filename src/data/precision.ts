@@ -14,6 +14,8 @@ export interface ChannelPrecision {
   readonly spread: number;
   /** their standard deviation within a sequence (the root-mean-square over the sequences of 2 steps or more, of the values as stored; NaN without such a sequence) */
   readonly within: number;
+  /** the root-mean-square difference of successive values of a sequence as read, over √2: a spread within sequences that float32 cannot have flattened (0 without two) */
+  readonly stepSpread: number;
   /** the root-mean-square of (value − its float32 rounding) */
   readonly lost: number;
 }
@@ -31,6 +33,10 @@ export class PrecisionWatch implements StepStore {
   private readonly sum: Float64Array;
   private readonly sumSq: Float64Array;
   private readonly errSq: Float64Array;
+  private readonly prev: Float64Array;
+  private readonly stepSq: Float64Array;
+  private readonly steps: Float64Array; // successive values within a sequence seen
+  private readonly fresh: Uint8Array; // 1: the channel's next value starts a sequence
 
   constructor(private readonly inner: StepStore) {
     const D = (this.width = inner.width);
@@ -39,6 +45,14 @@ export class PrecisionWatch implements StepStore {
     this.sum = new Float64Array(D);
     this.sumSq = new Float64Array(D);
     this.errSq = new Float64Array(D);
+    this.prev = new Float64Array(D);
+    this.stepSq = new Float64Array(D);
+    this.steps = new Float64Array(D);
+    this.fresh = new Uint8Array(D).fill(1);
+  }
+
+  startSequence(): void {
+    this.fresh.fill(1);
   }
 
   get rows(): number {
@@ -49,6 +63,13 @@ export class PrecisionWatch implements StepStore {
     const c = this.col;
     this.col = c + 1 === this.width ? 0 : c + 1;
     if (this.count[c]++ === 0) this.first[c] = x;
+    if (this.fresh[c] === 1) this.fresh[c] = 0;
+    else {
+      const step = x - this.prev[c];
+      this.stepSq[c] += step * step;
+      this.steps[c]++;
+    }
+    this.prev[c] = x;
     const d = x - this.first[c];
     this.sum[c] += d;
     this.sumSq[c] += d * d;
@@ -70,7 +91,8 @@ export class PrecisionWatch implements StepStore {
     return Array.from({ length: this.width }, (_, c) => {
       const n = Math.max(1, this.count[c]);
       const mean = this.sum[c] / n;
-      return { level: this.first[c] + mean, spread: Math.sqrt(Math.max(0, this.sumSq[c] / n - mean * mean)), within: within[c], lost: Math.sqrt(this.errSq[c] / n) };
+      const stepSpread = this.steps[c] > 0 ? Math.sqrt(this.stepSq[c] / (2 * this.steps[c])) : 0;
+      return { level: this.first[c] + mean, spread: Math.sqrt(Math.max(0, this.sumSq[c] / n - mean * mean)), within: within[c], stepSpread, lost: Math.sqrt(this.errSq[c] / n) };
     });
   }
 }
@@ -107,22 +129,34 @@ export const LOST_SHARE = 0.05;
 /** The smallest normal float32: a spread below it cannot be scaled by the normalization (model.ts MIN_STD). */
 const MIN_NORMAL = 2 ** -126;
 
-/** The spread a channel's detail lives in: within its sequences, where they vary there (each on its own level, say). */
+/**
+ * The spread a channel's detail lives in: within its sequences, where they vary less there than across (each on
+ * its own level, say); where float32 flattened them (no variation left as stored), as their successive values vary as read.
+ */
 export function detailSpread(p: ChannelPrecision): number {
-  return p.within > 0 ? Math.min(p.spread, p.within) : p.spread;
+  const within = p.within > 0 ? p.within : p.within === 0 && p.stepSpread > 0 ? p.stepSpread : Infinity;
+  return Math.min(p.spread, within);
 }
 
 /**
  * What float32 does to a channel: `level`, its variation rounded away about a large level (LOST_SHARE of its
- * detail's spread or more); `small`, a spread below float32's normal numbers, which the normalization cannot
+ * detail's spread or more); `levels`, the same where the sequences' own levels lie so far apart that one level
+ * subtracted would not mend it; `small`, a spread below float32's normal numbers, which the normalization cannot
  * scale; null, nothing worth a word.
  */
-export function roundingTrouble(p: ChannelPrecision): 'level' | 'small' | null {
+export function roundingTrouble(p: ChannelPrecision): 'level' | 'levels' | 'small' | null {
   if (!(p.spread > 0)) return null;
   if (p.spread < MIN_NORMAL) return 'small';
-  if (p.lost < LOST_SHARE * detailSpread(p)) return null;
-  return Math.abs(p.level) > 10 * detailSpread(p) ? 'level' : 'small';
+  const detail = detailSpread(p);
+  if (p.lost < LOST_SHARE * detail) return null;
+  return p.spread > ONE_LEVEL_MENDS * detail ? 'levels' : 'level';
 }
+
+/**
+ * How many times its detail a channel's spread may be for one level subtracted to mend it: the values then lie
+ * within about three spreads of 0, where float32 rounds them by at most 2⁻²⁴ of that, under LOST_SHARE of the detail.
+ */
+const ONE_LEVEL_MENDS = LOST_SHARE / (3 * 2 ** -24);
 
 /** The channel's level to as many digits as its detail needs: what to subtract from it. */
 export function levelToSubtract(p: ChannelPrecision): number {
@@ -133,5 +167,5 @@ export function levelToSubtract(p: ChannelPrecision): number {
 /** Whether `p` is a channel's precision as the loader gives it (a program's data set may hold anything there). */
 export function isChannelPrecision(p: unknown): p is ChannelPrecision {
   const q = p as Partial<ChannelPrecision> | null;
-  return typeof q === 'object' && q !== null && [q.level, q.spread, q.within, q.lost].every((x) => typeof x === 'number');
+  return typeof q === 'object' && q !== null && [q.level, q.spread, q.within, q.stepSpread, q.lost].every((x) => typeof x === 'number');
 }

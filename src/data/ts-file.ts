@@ -165,6 +165,7 @@ export class ArchiveChannels {
       }
       T = n;
     }
+    steps.startSequence?.();
     for (let t = 0; t < T; t++) for (let d = 0; d < D; d++) steps.push(this.channel[d][t]);
     return T;
   }
@@ -174,7 +175,7 @@ export class ArchiveChannels {
     if (this.steps === null) {
       this.D = D;
       const channels = D === 1 ? [UNNAMED_CHANNEL] : Array.from({ length: D }, (_, d) => `dim_${d}`);
-      this.steps = this.builder.begin(channels, this.file, line);
+      this.steps = this.builder.begin(channels, this.file, line, D === 1);
     } else if (D !== this.D) {
       throw new UserError(
         `line has ${D} channel(s) but the first sequence has ${this.D}; every line needs the same channels, separated by ${this.separator}`,

@@ -54,23 +54,30 @@ export function dataWarnings(ds: DataSet, idColumn = DEFAULT_LAYOUT.idColumn): s
 }
 
 /** The lines for the channels whose variation float32 rounds away (or cannot scale): one for each kind of trouble. */
-function roundingWarnings(rounded: ReadonlyArray<{ p: ChannelPrecision; channel: string; trouble: 'level' | 'small' }>): string[] {
+function roundingWarnings(rounded: ReadonlyArray<{ p: ChannelPrecision; channel: string; trouble: 'level' | 'levels' | 'small' }>): string[] {
   const out: string[] = [];
   const detail = (p: ChannelPrecision) => `${+detailSpread(p).toPrecision(3)} (a standard deviation${detailSpread(p) < p.spread ? ' within a sequence' : ''})`;
+  const share = (r: { p: ChannelPrecision }) => Math.round((100 * r.p.lost) / detailSpread(r.p));
+  const channels = (rs: typeof rounded, one: string, more: string) => (rs.length === 1 ? `channel ${JSON.stringify(rs[0].channel)} ${one}` : `channels ${nameList(rs.map((r) => JSON.stringify(r.channel)))} ${more}`);
+  const moved = (rs: typeof rounded) => `rounding to float32, which values are stored in, moves ${rs.length === 1 ? `its values by ${share(rs[0])} %` : `their values by up to ${Math.max(...rs.map(share))} %`} of that`;
   const onLevel = rounded.filter((r) => r.trouble === 'level');
   if (onLevel.length > 0) {
-    const [{ p, channel }] = onLevel;
-    const share = (r: { p: ChannelPrecision }) => Math.round((100 * r.p.lost) / detailSpread(r.p));
-    const what = onLevel.length === 1
-      ? `channel ${JSON.stringify(channel)} varies by ${detail(p)} about ${levelToSubtract(p)}, and rounding to float32, which values are stored in, moves its values by ${share(onLevel[0])} % of that`
-      : `channels ${nameList(onLevel.map((r) => JSON.stringify(r.channel)))} vary little about large levels (${JSON.stringify(channel)} by ${detail(p)} about ${levelToSubtract(p)}), and rounding to float32, which values are stored in, moves their values by up to ${Math.max(...onLevel.map(share))} % of that`;
-    out.push(`${what}: subtract ${onLevel.length === 1 ? levelToSubtract(p) : 'each one\'s level'} from ${onLevel.length === 1 ? 'the channel' : 'it'} in the file, so that what varies is kept`);
+    const { p, channel } = onLevel[0];
+    const about = onLevel.length === 1 ? ` about ${levelToSubtract(p)}` : ` about large levels (${JSON.stringify(channel)} by ${detail(p)} about ${levelToSubtract(p)})`;
+    out.push(`${channels(onLevel, `varies by ${detail(p)}`, 'vary little')}${about}, and ${moved(onLevel)}: ` +
+      `subtract ${onLevel.length === 1 ? `${levelToSubtract(p)} from the channel` : 'each one\'s level from it'} in the file, so that what varies is kept`);
+  }
+  const onLevels = rounded.filter((r) => r.trouble === 'levels');
+  if (onLevels.length > 0) {
+    const { p } = onLevels[0];
+    out.push(`${channels(onLevels, `varies by ${detail(p)}`, `vary little within a sequence (by ${detail(p)} for ${JSON.stringify(onLevels[0].channel)})`)} about a level of each sequence's own, ` +
+      `and ${moved(onLevels)}: subtract each sequence's own level (its first value, say) in the file, so that what varies is kept, and give the levels a channel of their own if they tell the classes apart`);
   }
   const small = rounded.filter((r) => r.trouble === 'small');
   if (small.length > 0) {
-    const [{ p, channel }] = small;
-    const names = small.length === 1 ? `channel ${JSON.stringify(channel)} varies` : `channels ${nameList(small.map((r) => JSON.stringify(r.channel)))} vary`;
-    out.push(`${names} by as little as ${detail(p)}, too little for float32, which values are stored in (its normal numbers end at 1.2e-38): multiply ${small.length === 1 ? 'the channel' : 'each'} by a power of ten in the file (give it in smaller units)`);
+    const least = small.reduce((a, b) => (b.p.spread < a.p.spread ? b : a));
+    out.push(`${channels(small, 'varies', 'vary')} by as little as ${+least.p.spread.toPrecision(3)} (a standard deviation${small.length > 1 ? `, ${JSON.stringify(least.channel)}` : ''}), too little for float32, which values are stored in ` +
+      `(its normal numbers end at 1.2e-38): multiply ${small.length === 1 ? 'the channel' : 'each'} by a power of ten in the file (give it in smaller units)`);
   }
   return out;
 }

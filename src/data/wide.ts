@@ -67,7 +67,9 @@ function countsColumns(cells: readonly string[]): boolean {
  */
 function checkLabelFirst(cell: string, classes: readonly string[], file: string, line: number): void {
   const label = cell.trim();
-  const whole = (c: string) => /^[+-]?[0-9]+$/.test(c.trim());
+  // A whole number as labels are written: digits, or in e-notation (the archive's older files write class 3 as
+  // 3.0000000e+00); not a fixed-point 0.0000 or 2.0, which is how signal values are written.
+  const whole = (c: string) => /^[+-]?[0-9]+$/.test(c.trim()) || (/^[+-]?[0-9.]+[eE][+-]?[0-9]+$/.test(c.trim()) && Number.isInteger(Number(c)));
   const n = sameNumber(label);
   if (!Number.isFinite(toValue(label)) || (whole(label) && classes.some(whole)) || classes.includes(label)) return;
   if (n !== undefined && classes.some((c) => sameNumber(c) === n)) return; // a class written otherwise: the reader says so
@@ -104,7 +106,7 @@ export class WideReader {
     this.file = file;
     this.opts = opts;
     this.builder = builder;
-    this.steps = builder.begin([UNNAMED_CHANNEL], file, line);
+    this.steps = builder.begin([UNNAMED_CHANNEL], file, line, true);
     if (isWideHeader(first, opts.labelColumn)) {
       const header = first.map((c, i) => toName(c, { file, line, column: i + 1 }));
       while (header.length > 0 && header[header.length - 1] === '') header.pop(); // trailing commas
@@ -187,6 +189,7 @@ export class WideReader {
     }
 
     let count = 0;
+    this.steps.startSequence?.();
     for (let i = 0; i < end; i++) {
       if (i === labelAt || i === idAt) continue;
       const x = toValue(cells[i]);

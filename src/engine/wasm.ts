@@ -147,15 +147,20 @@ export function defaultBuild(): KernelBuild {
   return chosen;
 }
 
-/** The build this CPU runs when nothing forces one: the fused one where its multiply-add fuses. */
+/** The build this CPU runs when nothing forces one: the fused one where its multiply-add fuses (asked once). */
 function cpuBuild(): KernelBuild {
-  try {
-    return fusesMultiplyAdd(kernelModule('fma')) ? 'fma' : 'plain';
-  } catch (e) {
-    if (!(e instanceof WebAssembly.CompileError)) throw e;
-    return 'plain';
+  if (cpuChoice === null) {
+    try {
+      cpuChoice = fusesMultiplyAdd(kernelModule('fma')) ? 'fma' : 'plain';
+    } catch (e) {
+      if (!(e instanceof WebAssembly.CompileError)) throw e;
+      cpuChoice = 'plain';
+    }
   }
+  return cpuChoice;
 }
+
+let cpuChoice: KernelBuild | null = null;
 
 /**
  * defaultBuild() as a run starts (train, evaluate, predict, tune): TRAIN_SIGNALS_KERNEL changed since the
@@ -168,7 +173,7 @@ export function buildForRun(): KernelBuild {
   const plainNow = process.env.TRAIN_SIGNALS_KERNEL === 'plain';
   const asked = plainNow ? 'plain' : forcedPlain ? cpuBuild() : chosen;
   if (asked !== chosen) {
-    throw new UserError(`TRAIN_SIGNALS_KERNEL is ${plainNow ? 'plain' : 'unset'} now and was ${forcedPlain ? 'plain' : 'unset'} when this process chose its kernel build (${chosen}) for its first run; every run of a process computes alike: set it before the first run, or run in a new process`);
+    throw new UserError(`TRAIN_SIGNALS_KERNEL is ${plainNow ? 'plain' : 'unset (or empty)'} now and was ${forcedPlain ? 'plain' : 'unset (or empty)'} when this process chose its kernel build (${chosen}) for its first run; every run of a process computes alike: set it before the first run, or run in a new process`);
   }
   return chosen;
 }

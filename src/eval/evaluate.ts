@@ -10,7 +10,7 @@ import type { Model } from '../model/model.js';
 import { type Scores, UNKNOWN_LABEL, labelsForModel, scoreInSlices } from './score.js';
 import { type Metrics, type Tally, addPrediction, createTally, mergeTallies, metricsOf } from './metrics.js';
 import { checkOnce } from '../io/paths.js';
-import { type NamesExactly, checkCallbacks, checkFileList, checkKnownOptions, checkModelArgument, ownOptions } from '../data/arguments.js';
+import { type NamesExactly, checkCallbacks, checkFileList, checkKnownOptions, checkModelArgument, checkOptionsObject, ownOptions } from '../data/arguments.js';
 import { matchesAny, recordedFingerprints } from '../io/fingerprint.js';
 import { cutShortWarnings } from '../data/cut-short.js';
 import { visible } from '../data/visible.js';
@@ -34,6 +34,7 @@ export interface FileEvaluation {
 
 /** Loads `file`, puts it on the model's scale, and scores it. */
 export async function evaluateFile(model: Model, file: string, options: LoadOptions = {}): Promise<FileEvaluation> {
+  checkOptionsObject(options, 'evaluateFile()');
   const load = ownOptions(options, LOAD_OPTION_KEYS);
   checkModelArgument(model, 'model');
   checkKnownOptions(load ?? {}, LOAD_OPTION_KEYS, 'evaluateFile()');
@@ -44,7 +45,7 @@ export async function evaluateFile(model: Model, file: string, options: LoadOpti
 
 /** evaluateFile() with its arguments checked, and options that may hold more than ReadOptions (evaluate's). */
 async function evaluateOne(model: Model, file: string, load: ReadOptions, o: Pick<EvaluateOptions, 'onWarning' | 'format' | 'idColumn'> = {}): Promise<FileEvaluation> {
-  let layout: 'wide' | 'long' = 'wide';
+  let layout: 'wide' | 'long' | undefined; // none for the archive's .ts or ARFF
   const loaded = await readDataSet([file], { ...load, requireLabels: load.requireLabels ?? true, onLayout: (_f, l) => { layout = l; } });
   if (o.onWarning) {
     const single = singleStepsWarning(fileName(file), loaded.lengths.length, longestOf(loaded.lengths), layout, model, o);

@@ -38,7 +38,7 @@ void predictKeysWhole;
 
 export interface PredictSummary {
   /** each file's sequences, whether it streamed, the steps of its longest sequence, and the layout it was read in */
-  readonly files: { readonly file: string; readonly sequences: number; readonly streamed: boolean; readonly longest: number; readonly layout: 'wide' | 'long' }[];
+  readonly files: { readonly file: string; readonly sequences: number; readonly streamed: boolean; readonly longest: number; readonly layout: 'wide' | 'long' | undefined }[];
   readonly sequences: number;
 }
 
@@ -214,7 +214,7 @@ async function scoreFiles(model: Model, given: PredictOptions, sink: PredictionS
       const file = fileName(path);
       let n = 0;
       let longest = 0;
-      let layout: 'wide' | 'long' = 'wide';
+      let layout: 'wide' | 'long' | undefined; // none for the archive's .ts or ARFF
       let checked = false;
       try {
         await streamFile(path, opts, (s: StreamedSequence) => {

@@ -13,6 +13,7 @@ import { type Model, differencesOf, inputWidth, resampleOf, sequenceNormOf, stri
 import { nameList, sameNames } from '../data/names.js';
 import { resampledSequences } from '../data/resample.js';
 import { createPredictor, referencePredictor, releaseScoringMemory } from '../engine/predict.js';
+import { buildForRun } from '../engine/wasm.js';
 import type { KernelName } from '../engine/kernel-name.js';
 
 export const UNLABELLED = -1;
@@ -93,7 +94,12 @@ export function scoresOf(probabilities: Float32Array, logp: Float64Array, labels
  * that are already the model's class indices.
  */
 export function score(model: Model, data: Sequences, indices?: ArrayLike<number>): Scores {
-  return scoreByKernel(model, data, 'wasm', indices);
+  buildForRun();
+  try {
+    return scoreByKernel(model, data, 'wasm', indices);
+  } finally {
+    releaseScoringMemory(); // a call is a run: its peak is not the host's to keep
+  }
 }
 
 /** score() through the kernel a run trains with: the reference one (`ts`) scores model selection's folds of a run by it. */

@@ -25,6 +25,7 @@ import type { EpochRecord, FitState } from '../model/state.js';
 import { InterruptedError, UserError } from '../errors.js';
 import { type EngineSizes, checkEngineSizes, createEngine, engineSizesFit } from '../engine/engine.js';
 import { kernelRecord } from '../engine/kernels.js';
+import { buildForRun } from '../engine/wasm.js';
 import type { KernelName } from '../engine/kernel-name.js';
 import type { StopFlag } from '../engine/pool.js';
 import { HYPERPARAMETER_KEYS, type HyperparameterOptions, type Hyperparameters, TRAIN_DEFAULTS, defaultThreads, resolveHyperparameters, trainingCount } from './defaults.js';
@@ -224,6 +225,12 @@ function checkNormalization(n: Normalization | null, D: number): void {
  * make it): the training loop train() runs for each fit, without files, selection or ensembles.
  */
 export async function fit(given: DataSet, normalization: Normalization | null, options: FitOptions = {}): Promise<FitResult> {
+  buildForRun(); // TRAIN_SIGNALS_KERNEL as the fit starts (train() checks it once for all its fits)
+  return fitOnce(given, normalization, options);
+}
+
+/** fit() as train() and model selection run it, within a run whose kernel build is checked already. */
+export async function fitOnce(given: DataSet, normalization: Normalization | null, options: FitOptions = {}): Promise<FitResult> {
   checkOptionsObject(options, 'fit()');
   const o = ownOptions(options, FIT_OPTION_KEYS);
   checkFitCall(given, normalization, o);

@@ -29,7 +29,7 @@ import type { KernelName } from '../engine/kernel-name.js';
 import { scoreByKernel } from '../eval/score.js';
 import { DivergedError } from '../errors.js';
 import { TRAIN_DEFAULTS, type Hyperparameters, stepsPerEpoch, trainingCount } from './defaults.js';
-import { fit, fitsKernelMemory, oneFit, shapeFor } from './fit.js';
+import { fitOnce, fitsKernelMemory, oneFit, shapeFor } from './fit.js';
 import { fileSizeProblem } from './preflight.js';
 import { layoutOf } from '../model/layout.js';
 import { stratifiedFolds, stratifiedSplit } from './split.js';
@@ -264,7 +264,7 @@ export async function runSelectionTask(data: SelectionData, t: SelectionTask, st
   const { steps, ...rest } = data;
   const ds: DataSet = { ...rest, ids: [], sources: [] };
   try {
-    const r = await fit(subsetOf(ds, t.train), null, {
+    const r = await fitOnce(subsetOf(ds, t.train), null, {
       ...oneFit(withCandidate(t.hp, t.candidate)), valSplit: 0, patience: 0, epochs: taskEpochs(t), threads: t.threads ?? 1, kernel: t.kernel, signal: stop,
       onBatch: steps && (() => void Atomics.add(steps, 0, 1)),
     });
@@ -370,6 +370,10 @@ export async function selectModel(ds: DataSet, hp: Hyperparameters, o: SelectOpt
   const signal = own.signal;
   const stopForwarding = onAbort(o.signal, () => own.abort(o.signal!.reason));
   if (o.signal?.aborted) own.abort(o.signal.reason);
+  // An object that acts as a signal may only turn `aborted` (fit() reads it at every step): looked at every 50 ms.
+  const watch = o.signal !== undefined && !(o.signal instanceof AbortSignal)
+    ? setInterval(() => { if (o.signal!.aborted && !own.signal.aborted) own.abort(o.signal!.reason); }, 50) : undefined;
+  watch?.unref();
   try {
     for (;;) {
       const plan = plannedTasks(ds, hp, o, done);
@@ -407,6 +411,7 @@ export async function selectModel(ds: DataSet, hp: Hyperparameters, o: SelectOpt
     }
   } finally {
     stopForwarding();
+    clearInterval(watch);
     await pool?.close();
   }
 }

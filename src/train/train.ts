@@ -25,7 +25,7 @@ import {
   HYPERPARAMETER_KEYS, type HyperparameterOptions, type Hyperparameters, TRAIN_DEFAULTS, defaultThreadCounts, defaultThreads,
   resolveHyperparameters,
 } from './defaults.js';
-import { type BatchProgress, type FitResult, fit, oneFit, shapeFor } from './fit.js';
+import { type BatchProgress, type FitResult, fitOnce, oneFit, shapeFor } from './fit.js';
 import { loadForTraining } from './load.js';
 import { layoutOf } from '../model/layout.js';
 import { type TuneResult, measureThreads } from './tune.js';
@@ -420,7 +420,7 @@ async function fitMembers(ds: DataSet, normalization: Normalization | null, hp: 
     const done = members.slice();
     let r: FitResult;
     try {
-      r = await fit(ds, normalization, {
+      r = await fitOnce(ds, normalization, {
         ...oneFit(hp), seed: memberSeed(hp.seed, m), threads: o.threads, init: o.init, onEpoch: o.onEpoch, onBatch: o.onBatch, kernel: o.kernel,
         resume: m === o.finished.length ? o.state : undefined, onCheckpoint: o.onCheckpoint && ((state) => o.onCheckpoint!(state, done)),
         checkpointEvery: o.checkpointEvery, signal: o.signal,

@@ -29,7 +29,7 @@ import { drawInitialWeights, shapeFor } from './fit.js';
 import { asOption, checkOptions } from './option-checks.js';
 import { tuneWarnings } from './warnings.js';
 import { HYPERPARAMETER_KEYS, type HyperparameterOptions, TRAIN_DEFAULTS, defaultThreadCounts, differencesFor, median, resolveHyperparameters, sequenceNormFor } from './defaults.js';
-import { type NamesExactly, checkCallbacks, checkFileList, checkKnownOptions, checkSignal, ownOptions } from '../data/arguments.js';
+import { type NamesExactly, checkCallbacks, checkFileList, checkKnownOptions, checkOptionsObject, checkSignal, ownOptions } from '../data/arguments.js';
 import { LOAD_OPTION_KEYS, type LoadOptions, readDataSet } from '../data/csv.js';
 import { inputsOf } from '../data/inputs.js';
 import { checkOnce } from '../io/paths.js';
@@ -229,6 +229,7 @@ async function block(ds: DataSet, s: Settings, t: Timed, steps: number, ms: numb
 
 /** Times training steps at each thread count on `ds` (already normalized), and recommends one. */
 export async function tuneThreads(given: DataSet, options: TuneOptions = {}): Promise<TuneResult> {
+  checkOptionsObject(options, 'tuneThreads()');
   const o = ownOptions(options, TUNE_KEYS);
   checkKnownOptions(o ?? {}, TUNE_KEYS, 'tuneThreads()');
   buildForRun();

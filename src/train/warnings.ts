@@ -25,9 +25,13 @@ export interface WarnedOptions {
   readonly format?: string;
   readonly labelColumn?: string;
   readonly timeColumn?: string;
+  readonly classWeights?: 'none' | 'balanced' | undefined;
   readonly fromModel: boolean; // --init: the model fixes how the data are read
   readonly archivesOnly?: boolean; // every training file in the archive's .ts or ARFF format
 }
+
+/** How many times the smallest class's sequences the largest's may be before training warns of it. */
+const UNEVEN = 10;
 
 /** The warnings for training on `ds` (as loaded) with these options. */
 export function trainingWarnings(ds: DataSet, o: WarnedOptions): string[] {
@@ -54,6 +58,16 @@ export function trainingWarnings(ds: DataSet, o: WarnedOptions): string[] {
     out.push(`--val-split ${o.valSplit} holds out no sequence of these classes (the smallest has ${smallest}); training keeps its last weights${(o.patience ?? 0) > 0 ? ' and --patience has no effect' : ''}`);
   } else if ((o.patience ?? 0) > 0 && heldOut === 0) {
     out.push(`--patience ${o.patience} has no effect without validation data; give --val-split`);
+  }
+  // Classes of very different sizes, trained unweighted: the loss is mostly the largest's, and a model that answers
+  // it alone can score its share (a reviewer's 11:394 set trained a constant classifier, with no word).
+  if ((o.classWeights ?? 'none') === 'none') {
+    const sizes = classSizes(ds.labels, ds.classes.length);
+    const [most, least] = [sizes.indexOf(Math.max(...sizes)), sizes.indexOf(Math.min(...sizes))];
+    if (sizes[most] >= UNEVEN * sizes[least]) {
+      out.push(`the classes differ much in size (${JSON.stringify(ds.classes[most])}: ${sizes[most]} sequences, ${JSON.stringify(ds.classes[least])}: ${sizes[least]}); ` +
+        'a model may learn to answer the large ones: --class-weights balanced weighs every class alike in the loss (compare the balanced accuracy of both)');
+    }
   }
   // Two training files of the same bytes (a copy under another name; the same file named twice is refused): every
   // sequence of it trains twice, and counts twice in the validation split.
