@@ -185,7 +185,7 @@ export function buildForRun(): KernelBuild {
  */
 export function fusesMultiplyAdd(module: WebAssembly.Module): boolean {
   const a = 1 + 2 ** -12;
-  const ex = instantiate(module, new WebAssembly.Memory({ initial: 1, maximum: 1, shared: true }));
+  const ex = instantiate(module, sharedMemory(PAGE)); // refused in one line where the address space is capped, as every kernel memory
   return ex.maddLane(-1, a, a) === 2 ** -11 + 2 ** -24;
 }
 
