@@ -672,6 +672,9 @@ test('a headerless wide file read for a model: labels first as the model has the
   // taken for a label once, and the row's first sample lost).
   await writeFile(join(dir, 'unseen.txt'), '  4.0000000e+00  1.0000000e-01  2.0000000e-01\n');
   assert.deepEqual((await readDataSet([join(dir, 'unseen.txt')], { modelClasses: ['1.0000000e+00', '3.0000000e+00'] })).classes, ['4.0000000e+00'], 'a whole number in e-notation: a class the model may not have seen');
+  // An integral value in e-notation, for a model whose classes are written otherwise: a value of an unlabelled file.
+  await writeFile(join(dir, 'values.txt'), '  0.0000000e+00  1.0000000e-01  2.0000000e-01\n');
+  await assert.rejects(readDataSet([join(dir, 'values.txt')], { modelClasses: ['1', '3'] }), (e: unknown) => e instanceof UserError && /the first cell, 0\.0000000e\+00, would be the label/.test(e.message));
   await writeFile(join(dir, 'point.csv'), '0.0000,0.1,0.2\n2.0,0.3,0.4\n');
   await assert.rejects(readDataSet([join(dir, 'point.csv')], { modelClasses: ['1', '3'] }), (e: unknown) => e instanceof UserError && /the first cell, 0\.0000, would be the label/.test(e.message));
 });

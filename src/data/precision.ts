@@ -14,8 +14,8 @@ export interface ChannelPrecision {
   readonly spread: number;
   /** their standard deviation within a sequence (the root-mean-square over the sequences of 2 steps or more, of the values as stored; NaN without such a sequence) */
   readonly within: number;
-  /** the root-mean-square difference of successive values of a sequence as read, over √2: a spread within sequences that float32 cannot have flattened (0 without two) */
-  readonly stepSpread: number;
+  /** their standard deviation within a run of one sequence's successive rows (a whole sequence but in a long file whose sequences' rows are interleaved) as read, pooled over the runs: what float32 cannot have flattened (NaN without a run of two values) */
+  readonly withinRead: number;
   /** the root-mean-square of (value − its float32 rounding) */
   readonly lost: number;
 }
@@ -33,10 +33,12 @@ export class PrecisionWatch implements StepStore {
   private readonly sum: Float64Array;
   private readonly sumSq: Float64Array;
   private readonly errSq: Float64Array;
-  private readonly prev: Float64Array;
-  private readonly stepSq: Float64Array;
-  private readonly steps: Float64Array; // successive values within a sequence seen
-  private readonly fresh: Uint8Array; // 1: the channel's next value starts a sequence
+  // The run in progress (Welford's mean and sum of squared deviations), and the runs' pooled sums before it.
+  private readonly runN: Float64Array;
+  private readonly runMean: Float64Array;
+  private readonly runM2: Float64Array;
+  private readonly pooledM2: Float64Array;
+  private readonly pooledN: Float64Array;
 
   constructor(private readonly inner: StepStore) {
     const D = (this.width = inner.width);
@@ -45,14 +47,23 @@ export class PrecisionWatch implements StepStore {
     this.sum = new Float64Array(D);
     this.sumSq = new Float64Array(D);
     this.errSq = new Float64Array(D);
-    this.prev = new Float64Array(D);
-    this.stepSq = new Float64Array(D);
-    this.steps = new Float64Array(D);
-    this.fresh = new Uint8Array(D).fill(1);
+    this.runN = new Float64Array(D);
+    this.runMean = new Float64Array(D);
+    this.runM2 = new Float64Array(D);
+    this.pooledM2 = new Float64Array(D);
+    this.pooledN = new Float64Array(D);
   }
 
   startSequence(): void {
-    this.fresh.fill(1);
+    for (let c = 0; c < this.width; c++) {
+      if (this.runN[c] >= 2) {
+        this.pooledM2[c] += this.runM2[c];
+        this.pooledN[c] += this.runN[c];
+      }
+      this.runN[c] = 0;
+      this.runMean[c] = 0;
+      this.runM2[c] = 0;
+    }
   }
 
   get rows(): number {
@@ -63,14 +74,12 @@ export class PrecisionWatch implements StepStore {
     const c = this.col;
     this.col = c + 1 === this.width ? 0 : c + 1;
     if (this.count[c]++ === 0) this.first[c] = x;
-    if (this.fresh[c] === 1) this.fresh[c] = 0;
-    else {
-      const step = x - this.prev[c];
-      this.stepSq[c] += step * step;
-      this.steps[c]++;
-    }
-    this.prev[c] = x;
-    const d = x - this.first[c];
+    const d = x - this.first[c]; // a large level cancels out of the sums
+    // Welford's update of the run's mean and squared deviations.
+    const n = ++this.runN[c];
+    const delta = d - this.runMean[c];
+    this.runMean[c] += delta / n;
+    this.runM2[c] += delta * (d - this.runMean[c]);
     this.sum[c] += d;
     this.sumSq[c] += d * d;
     const r = x - Math.fround(x);
@@ -88,11 +97,12 @@ export class PrecisionWatch implements StepStore {
 
   /** Each channel's precision over the values pushed so far, with the spread within the sequences of the values stored. */
   precision(within: Float64Array): ChannelPrecision[] {
+    this.startSequence(); // the last run's sums into the pooled ones
     return Array.from({ length: this.width }, (_, c) => {
       const n = Math.max(1, this.count[c]);
       const mean = this.sum[c] / n;
-      const stepSpread = this.steps[c] > 0 ? Math.sqrt(this.stepSq[c] / (2 * this.steps[c])) : 0;
-      return { level: this.first[c] + mean, spread: Math.sqrt(Math.max(0, this.sumSq[c] / n - mean * mean)), within: within[c], stepSpread, lost: Math.sqrt(this.errSq[c] / n) };
+      const withinRead = this.pooledN[c] > 0 ? Math.sqrt(this.pooledM2[c] / this.pooledN[c]) : NaN;
+      return { level: this.first[c] + mean, spread: Math.sqrt(Math.max(0, this.sumSq[c] / n - mean * mean)), within: within[c], withinRead, lost: Math.sqrt(this.errSq[c] / n) };
     });
   }
 }
@@ -131,10 +141,10 @@ const MIN_NORMAL = 2 ** -126;
 
 /**
  * The spread a channel's detail lives in: within its sequences, where they vary less there than across (each on
- * its own level, say); where float32 flattened them (no variation left as stored), as their successive values vary as read.
+ * its own level, say): as read where the readers' runs tell the sequences apart, else as stored.
  */
 export function detailSpread(p: ChannelPrecision): number {
-  const within = p.within > 0 ? p.within : p.within === 0 && p.stepSpread > 0 ? p.stepSpread : Infinity;
+  const within = p.withinRead > 0 ? p.withinRead : p.within > 0 ? p.within : Infinity;
   return Math.min(p.spread, within);
 }
 
@@ -167,5 +177,5 @@ export function levelToSubtract(p: ChannelPrecision): number {
 /** Whether `p` is a channel's precision as the loader gives it (a program's data set may hold anything there). */
 export function isChannelPrecision(p: unknown): p is ChannelPrecision {
   const q = p as Partial<ChannelPrecision> | null;
-  return typeof q === 'object' && q !== null && [q.level, q.spread, q.within, q.stepSpread, q.lost].every((x) => typeof x === 'number');
+  return typeof q === 'object' && q !== null && [q.level, q.spread, q.within, q.withinRead, q.lost].every((x) => typeof x === 'number');
 }

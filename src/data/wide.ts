@@ -67,11 +67,13 @@ function countsColumns(cells: readonly string[]): boolean {
  */
 function checkLabelFirst(cell: string, classes: readonly string[], file: string, line: number): void {
   const label = cell.trim();
-  // A whole number as labels are written: digits, or in e-notation (the archive's older files write class 3 as
-  // 3.0000000e+00); not a fixed-point 0.0000 or 2.0, which is how signal values are written.
-  const whole = (c: string) => /^[+-]?[0-9]+$/.test(c.trim()) || (/^[+-]?[0-9.]+[eE][+-]?[0-9]+$/.test(c.trim()) && Number.isInteger(Number(c)));
+  // A whole number as labels are written: digits; or in e-notation where the model's classes are written so (the
+  // archive's older files write class 3 as 3.0000000e+00, and every value too, so elsewhere it is a value).
+  const digits = (c: string) => /^[+-]?[0-9]+$/.test(c.trim());
+  const eWhole = (c: string) => /^[+-]?[0-9.]+[eE][+-]?[0-9]+$/.test(c.trim()) && Number.isInteger(Number(c));
   const n = sameNumber(label);
-  if (!Number.isFinite(toValue(label)) || (whole(label) && classes.some(whole)) || classes.includes(label)) return;
+  if (!Number.isFinite(toValue(label)) || classes.includes(label)) return;
+  if ((digits(label) && classes.some(digits)) || (eWhole(label) && classes.some(eWhole))) return;
   if (n !== undefined && classes.some((c) => sameNumber(c) === n)) return; // a class written otherwise: the reader says so
   throw new UserError(
     `the first cell, ${label}, would be the label (a file without a header has its label first), but it is a number ` +
