@@ -306,11 +306,10 @@ export class DataSetBuilder {
    * evaluate and --init take it). Returns the step storage to push values into.
    */
   begin(channels: readonly string[], file: string, line: number, unnamed = false): StepStore {
-    const one = (list: readonly string[], isUnnamed: boolean) => isUnnamed && list.length === 1;
     if (this.channelList === null) {
       this.channelList = [...channels];
       this.channelsFile = file;
-      this.unnamed = one(channels, unnamed);
+      this.unnamed = unnamed && channels.length === 1;
       if (this.emit !== undefined) this.stepChunks = float32Chunks(channels.length);
       else {
         this.sharedSteps = new SharedSteps(channels.length, 2 * this.textBytes);

@@ -19,6 +19,11 @@ import { type ChannelPrecision, detailSpread, isChannelPrecision, levelToSubtrac
 export function dataWarnings(ds: DataSet, idColumn = DEFAULT_LAYOUT.idColumn): string[] {
   checkDataArgument(ds, 'dataWarnings() data', { dataSet: true });
   if (typeof idColumn !== 'string') throw new UserError(`dataWarnings() idColumn must be a column's name, a string (got ${typeof idColumn})`);
+  return warningLines(ds, idColumn);
+}
+
+/** dataWarnings of a data set the loader built (checked already). */
+export function warningLines(ds: DataSet, idColumn: string): string[] {
   const out: string[] = [];
   // A wide file (a sequence a row) with a column named id reads as long: one step a sequence, columns as channels.
   if (ds.lengths.length > 1 && ds.channels.length > 1 && ds.lengths.every((L) => L === 1)) {

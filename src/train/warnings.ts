@@ -5,7 +5,8 @@
 import { cutShortWarnings } from '../data/cut-short.js';
 import type { DataSet } from '../data/dataset.js';
 import { classSizes } from '../data/dataset.js';
-import { dataWarnings } from '../data/warnings.js';
+import { warningLines } from '../data/warnings.js';
+import { DEFAULT_LAYOUT } from '../data/csv.js';
 import { scalesApart, widelyScaled } from '../data/scale-spread.js';
 import { type FileFingerprint, sameBytes } from '../io/fingerprint.js';
 import { autoValSplit, defaultThreadCounts, defaultThreads } from './defaults.js';
@@ -35,7 +36,7 @@ const UNEVEN = 10;
 
 /** The warnings for training on `ds` (as loaded) with these options. */
 export function trainingWarnings(ds: DataSet, o: WarnedOptions): string[] {
-  const out = [...dataWarnings(ds, o.idColumn), ...cutShortWarnings(ds)];
+  const out = [...warningLines(ds, o.idColumn ?? DEFAULT_LAYOUT.idColumn), ...cutShortWarnings(ds)];
   const columnFlags = (['format', 'labelColumn', 'idColumn', 'timeColumn'] as const).filter((k) => o[k] !== undefined).map(asFlag);
   if (o.archivesOnly && columnFlags.length > 0) {
     out.push(
