@@ -71,3 +71,10 @@ export class DivergedError extends UserError {
     this.step = step;
   }
 }
+
+/** What a file that could not be opened because too many are open says (EMFILE, ENFILE); null for other codes. */
+export function tooManyOpenFiles(code: string | undefined): string | null {
+  if (code === 'EMFILE') return 'this process has as many files open as its limit allows (EMFILE); raise the limit (ulimit -n) or open fewer files at once';
+  if (code === 'ENFILE') return "the system has as many files open as it allows (ENFILE); close programs that hold many, or raise the system's limit (fs.file-max)";
+  return null;
+}

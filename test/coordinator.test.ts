@@ -96,3 +96,12 @@ test('in lockstep with one thread for 600 steps, with input noise, mixed lengths
     await three.close();
   }
 });
+
+test('workers that fail as they start, before any task: the step rejects and close() returns (an error event on the pool ended the process; a task left queued with no worker hung close)', async () => {
+  const UNLOADABLE = new URL(import.meta.resolve('./helpers/unloadable-worker.js'));
+  for (const threads of [2, 3, 5]) {
+    const e = engineFor(threads, 16, UNLOADABLE);
+    await assert.rejects(e.gradient(0, 16), /a gradient worker failed: this worker could not load/);
+    await e.close();
+  }
+});

@@ -609,3 +609,49 @@ test('membersOf(), formatTune() and writeFileAtomic() refuse arguments of anothe
   assert.throws(() => formatTune({} as never), refused(/^formatTune\(\) takes a result as tune\(\) or tuneThreads\(\) gives it/));
   assert.throws(() => writeFileAtomic(join(tempDir('ts-write-'), 'x'), 3 as never), refused(/^writeFileAtomic\(\) data must be a string or a Uint8Array \(got number\)/));
 });
+
+test('a host near its limit on open files: every call resolves, or rejects with one line naming the limit, nothing written (a worker thread that could not start ended the process; a kernel file said to be missing)', { skip: process.platform !== 'linux' }, () => {
+  const dir = tempDir('calls-');
+  // The host holds every descriptor its limit allows but `free`, for free = 0, 1, 2, …, until a training with
+  // four threads and its outputs has room: on the way each part runs short in turn (the kernel's file, the data
+  // file, a worker thread's module or its event loop, the outputs).
+  const host = `
+    import { closeSync, openSync, readdirSync } from 'node:fs';
+    const t = await import(${JSON.stringify(join(ROOT, 'dist/src/index.js'))});
+    const outcomes = [];
+    for (let free = 0; free <= 64; free++) {
+      const held = [];
+      try { for (;;) held.push(openSync('/dev/null', 'r')); } catch (e) { if (e.code !== 'EMFILE') throw e; }
+      for (let i = 0; i < free; i++) closeSync(held.pop());
+      const out = ${JSON.stringify(join(dir, 'm.json'))};
+      let outcome = 'ok';
+      try {
+        await t.train({ files: ['datasets/cbf/train.csv'], epochs: 1, select: 'off', members: 1, hidden: 4, threads: 4, out, checkpoint: out + '.ckpt' });
+      } catch (e) {
+        outcome = e.name + ': ' + e.message;
+      }
+      for (const fd of held) closeSync(fd);
+      if (outcome !== 'ok' && readdirSync(${JSON.stringify(dir)}).length > 0) outcome += ' (and wrote something)';
+      outcomes.push(outcome);
+      if (outcome === 'ok') break;
+    }
+    // With no descriptor left: reading, writing and scoring a model.
+    const model = t.loadModel(${JSON.stringify(join(dir, 'm.json'))});
+    const held = [];
+    try { for (;;) held.push(openSync('/dev/null', 'r')); } catch (e) { if (e.code !== 'EMFILE') throw e; }
+    for (const call of [() => t.loadModel(${JSON.stringify(join(dir, 'm.json'))}), () => t.saveModel(${JSON.stringify(join(dir, "again.json"))}, model), () => t.evaluateFile(model, 'datasets/cbf/test.csv')]) {
+      try { await call(); outcomes.push('ok'); } catch (e) { outcomes.push(e.name + ': ' + e.message); }
+    }
+    for (const fd of held) closeSync(fd);
+    console.log(JSON.stringify(outcomes));`;
+  const r = spawnSync('bash', ['-c', `ulimit -n 256 && exec "${process.execPath}" --input-type=module -e '${host.replace(/'/g, "'\\''")}'`], { cwd: ROOT, encoding: 'utf8', timeout: 120_000 });
+  assert.equal(r.status, 0, r.stderr);
+  const outcomes = JSON.parse(r.stdout) as string[];
+  const crowded = outcomes.splice(-3);
+  assert.equal(outcomes.at(-1), 'ok', r.stdout);
+  for (const o of [...outcomes.slice(0, -1), ...crowded]) {
+    assert.match(o, /^UserError: .*(as many files open as its limit allows \(EMFILE\); raise the limit \(ulimit -n\)|could not start 4 computing thread\(s\) \(EMFILE: this process has as many files open as its limit allows, ulimit -n\))/, o);
+  }
+  assert.ok(outcomes.some((o) => o.includes('could not start 4 computing thread(s)')), r.stdout);
+  assert.deepEqual(readdirSync(dir).sort(), ['m.json', 'm.json.ckpt'], 'the run that had room wrote its model and kept its named checkpoint; no lock or temp file left, no second model');
+});

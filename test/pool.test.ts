@@ -49,6 +49,31 @@ test('a failing task stops the others, and the run rejects with its error rather
   }
 });
 
+test('workers that fail as they start: the run rejects with the failure, for any thread count (an error event on the pool ended the process; tasks queued with no worker left waited forever)', { timeout: 30_000 }, async () => {
+  const UNLOADABLE = new URL(import.meta.resolve('./helpers/unloadable-worker.js'));
+  for (const threads of [1, 2, 3, 4]) {
+    const pool = createTaskPool<EchoTask, number>(UNLOADABLE, threads, null);
+    try {
+      await assert.rejects(pool.run(tasks(6)), /this worker could not load/);
+    } finally {
+      await pool.close();
+    }
+  }
+});
+
+test('a worker that could not start for want of file descriptors (EMFILE) is the user\'s condition, named', () => {
+  const inWorker = Object.assign(new Error("EMFILE: too many open files, open '/x/node_modules/piscina/dist/worker.js'"), { code: 'EMFILE' });
+  const atInit = Object.assign(new Error('Worker initialization failure: EMFILE'), { code: 'ERR_WORKER_INIT_FAILED' });
+  const node24 = new Error('Cannot read package config /x/node_modules/piscina/package.json: too many open files.');
+  for (const e of [inWorker, atInit, node24]) {
+    const r = workerStartError(e, 8) as Error;
+    assert.ok(r instanceof UserError);
+    assert.equal(r.message, 'could not start 8 computing thread(s) (EMFILE: this process has as many files open as its limit allows, ulimit -n); run with fewer (--threads 1) or raise the limit');
+  }
+  const system = workerStartError(Object.assign(new Error('ENFILE: file table overflow'), { code: 'ENFILE' }), 2) as Error;
+  assert.match(system.message, /\(ENFILE: the system has as many files open as it allows\)/);
+});
+
 test('a task\'s UserError reaches the run as a UserError, file and line kept (thrown across the thread it would read as a bug)', async () => {
   const pool = createTaskPool<EchoTask, number>(ECHO, 2, null);
   try {

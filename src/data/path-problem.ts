@@ -6,6 +6,7 @@ import { isUtf8 } from 'node:buffer';
 import { lstatSync, readFileSync, readdirSync, readlinkSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { visible } from './visible.js';
+import { tooManyOpenFiles } from '../errors.js';
 
 /** The message for `code` met opening `path` (without the path), or null where the caller's own wording fits. */
 export function pathProblem(code: string | undefined, path: string): string | null {
@@ -27,7 +28,7 @@ export function pathProblem(code: string | undefined, path: string): string | nu
     case 'EPERM':
       return `permission denied (${code}); make the file readable, and the folders on its path searchable`;
     default:
-      return null;
+      return tooManyOpenFiles(code);
   }
 }
 

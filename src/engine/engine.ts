@@ -141,15 +141,24 @@ function startWorkers(st: SharedState, workers: number, worker: URL) {
     throw workerStartError(e, workers + 1);
   }
   let failure: Error | null = null;
-  const serving = Array.from({ length: workers }, (_, i) =>
-    pool.run({ w: i + 1, workers }).catch((e: Error) => {
-      failure ??= e;
-    }));
+  // A worker that fails as it starts (EMFILE where the process is near its limit on open files) before it has
+  // a task is an 'error' event on the pool, which unheard would end the process: kept for the step waiting.
+  // Once no worker is left after a failure, a task still queued will never run, so close() waits for no more.
+  let noWorkerLeft!: () => void;
+  const noWorkers = new Promise<void>((resolve) => {
+    noWorkerLeft = resolve;
+  });
+  const failed = (e: Error) => {
+    failure ??= e;
+    if (pool.threads.length === 0) noWorkerLeft();
+  };
+  pool.on('error', failed);
+  const serving = Array.from({ length: workers }, (_, i) => pool.run({ w: i + 1, workers }).catch(failed));
   return {
     failed: () => failure,
     async close() {
       stop(st.bell);
-      await Promise.allSettled(serving);
+      await Promise.race([Promise.allSettled(serving), noWorkers]);
       await pool.destroy();
     },
   };

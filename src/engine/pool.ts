@@ -49,6 +49,21 @@ export function createTaskPool<T, R>(worker: URL, threads: number, shared: unkno
     throw workerStartError(e, threads);
   }
   const raise = () => Atomics.store(stop, 0, 1);
+  // A worker that fails as it starts (EMFILE where the process is near its limit on open files) without a task
+  // is an 'error' event on the pool, which unheard would end the process: it stops the run and is its failure.
+  // Tasks not begun wait for a worker; once none is left after a failure (piscina starts no more once one
+  // failed as it started, and replaces one lost later before the failure reaches us), none will come.
+  let startFailure: unknown = null;
+  let noWorkerLeft!: (e: unknown) => void;
+  const noWorkers = new Promise<never>((_, reject) => {
+    noWorkerLeft = reject;
+  });
+  noWorkers.catch(() => {});
+  pool.on('error', (e: unknown) => {
+    startFailure ??= e;
+    raise();
+    if (pool.threads.length === 0) noWorkerLeft(e);
+  });
   return {
     async run(tasks, onDone) {
       // One wait for the whole run (not one per task; onAbort shares one listener among the calls).
@@ -58,18 +73,19 @@ export function createTaskPool<T, R>(worker: URL, threads: number, shared: unkno
         const failures: unknown[] = []; // as they came: the first is the cause, the others were stopped by it
         const results = await Promise.all(tasks.map(async (t, i) => {
           try {
-            const r = (await pool.run(t)) as R | ReturnedUserError;
+            const r = (await Promise.race([pool.run(t), noWorkers])) as R | ReturnedUserError;
             if (isReturnedUserError(r)) throw new UserError(r.userError.detail, r.userError);
             onDone?.(i, r);
             return r;
           } catch (e) {
             failures.push(e);
             raise();
+            if (pool.threads.length === 0) noWorkerLeft(e);
             return null;
           }
         }));
         if (signal?.aborted) throw signal.reason;
-        if (failures.length > 0) throw workerStartError(failures[0], threads);
+        if (startFailure !== null || failures.length > 0) throw workerStartError(startFailure ?? failures[0], threads);
         return results as R[];
       } finally {
         stopWaiting();
@@ -80,12 +96,21 @@ export function createTaskPool<T, R>(worker: URL, threads: number, shared: unkno
 }
 
 /**
- * A worker thread that could not be started (Node's ERR_WORKER_INIT_FAILED: EAGAIN where the limit on processes
- * and threads, ulimit -u, is reached) as the user's condition; any other error as it is.
+ * A worker thread that could not be started as the user's condition: Node's ERR_WORKER_INIT_FAILED (EAGAIN where
+ * the limit on processes and threads, ulimit -u, is reached; EMFILE where the one on open files is), or a worker
+ * that could not open its module's files (EMFILE, ENFILE). Any other error as it is.
  */
 export function workerStartError(e: unknown, threads: number): unknown {
-  if ((e as NodeJS.ErrnoException | null)?.code !== 'ERR_WORKER_INIT_FAILED') return e;
-  const why = (e as Error).message === 'EAGAIN' ? 'EAGAIN: the limit on processes and threads, ulimit -u, is reached' : (e as Error).message;
+  const code = (e as NodeJS.ErrnoException | null)?.code;
+  const message = String((e as Error | null)?.message);
+  // A worker's own error may arrive without its code (its message crosses the thread): Node 24 reads its
+  // imports' package.json natively and says "too many open files" (EMFILE) or "file table overflow" (ENFILE).
+  const files = code === 'EMFILE' || code === 'ENFILE' || /\bE[MN]FILE\b|too many open files|file table overflow/.test(message);
+  if (code !== 'ERR_WORKER_INIT_FAILED' && !files) return e;
+  const why = message === 'EAGAIN' ? 'EAGAIN: the limit on processes and threads, ulimit -u, is reached'
+    : code === 'ENFILE' || /\bENFILE\b|file table overflow/.test(message) ? 'ENFILE: the system has as many files open as it allows'
+    : files ? 'EMFILE: this process has as many files open as its limit allows, ulimit -n'
+    : message;
   return new UserError(`could not start ${threads} computing thread(s) (${why}); run with fewer (--threads 1) or raise the limit`, { cause: e });
 }
 

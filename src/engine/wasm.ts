@@ -23,7 +23,7 @@
 import { readFileSync } from 'node:fs';
 import { setFlagsFromString } from 'node:v8';
 import { type Shape, directionsOf, gatesOf, layerInputs, layersOf } from '../model/layout.js';
-import { UserError } from '../errors.js';
+import { UserError, tooManyOpenFiles } from '../errors.js';
 
 export interface KernelExports {
   readonly maddLane: (acc: number, a: number, b: number) => number;
@@ -80,24 +80,32 @@ export type KernelBuild = 'fma' | 'plain';
 const cached = new Map<KernelBuild, WebAssembly.Module>();
 
 function compile(build: KernelBuild): WebAssembly.Module {
-  const url = new URL(build === 'fma' ? 'rnn-fma.wasm' : 'rnn.wasm', WASM_DIR);
-  let bytes: Buffer;
-  try {
-    bytes = readFileSync(url);
-  } catch (e) {
-    throw new Error(`the WebAssembly kernel ${url.pathname} is missing: reinstall train-signals (in a clone of its repository: \`npm run build\`)`, { cause: e });
-  }
-  const code = new Uint8Array(bytes);
+  const code = kernelBytes(build);
   // Node 20's V8 has relaxed SIMD behind this flag; Node 22's has it on and no longer knows the flag (setting
-  // it there prints an error line), so it is set only where the module does not validate without it. Flags are
-  // per process, so workers, which instantiate the module posted to them, see it too.
-  if (build === 'fma' && !WebAssembly.validate(code)) setFlagsFromString('--experimental-wasm-relaxed-simd');
+  // it there prints an error line, also where no SIMD validates at all), so it is set only where the plain build
+  // validates and the fused one does not. Flags are per process, so workers, which instantiate the module
+  // posted to them, see it too.
+  if (build === 'fma' && !WebAssembly.validate(code) && WebAssembly.validate(kernelBytes('plain'))) {
+    setFlagsFromString('--experimental-wasm-relaxed-simd');
+  }
   try {
     return new WebAssembly.Module(code);
   } catch (e) {
     // The fused build's failure is the loader's cue to take the plain one; the plain one's is the end.
     if (build === 'fma' || !(e instanceof WebAssembly.CompileError)) throw e;
     throw new UserError(`this Node cannot compile WebAssembly SIMD, which the kernel needs (${e.message.replace(/^WebAssembly\.Module\(\): /, '')}); on x86-64, V8 needs a CPU with SSE4.1 (a virtual machine's CPU model may hide it: give the machine the host's), and no V8 flag turning it off (--no-enable-sse4-1 or an older SSE in NODE_OPTIONS)`, { cause: e });
+  }
+}
+
+/** The bytes of a build's module, as installed. */
+function kernelBytes(build: KernelBuild): Uint8Array<ArrayBuffer> {
+  const url = new URL(build === 'fma' ? 'rnn-fma.wasm' : 'rnn.wasm', WASM_DIR);
+  try {
+    return new Uint8Array(readFileSync(url));
+  } catch (e) {
+    const crowded = tooManyOpenFiles((e as NodeJS.ErrnoException).code);
+    if (crowded !== null) throw new UserError(crowded, { file: url.pathname, cause: e });
+    throw new Error(`the WebAssembly kernel ${url.pathname} is missing: reinstall train-signals (in a clone of its repository: \`npm run build\`)`, { cause: e });
   }
 }
 

@@ -15,7 +15,7 @@
 
 import { closeSync, constants, fchmodSync, fsyncSync, lstatSync, openSync, readdirSync, renameSync, rmSync, statSync, writeSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
-import { UserError } from '../errors.js';
+import { UserError, tooManyOpenFiles } from '../errors.js';
 import { descriptorOf, descriptorTarget } from './descriptors.js';
 import { untilDone } from './pipe-wait.js';
 import { MAX_LINKS, linkTarget, physicalPath } from './paths.js';
@@ -104,6 +104,9 @@ export function writeError(e: unknown, path: string, left: LeftBehind): unknown 
       return new UserError(`a folder has taken the file's place; move it away or choose another path (${after})`, { file: path, cause: e });
     case 'ENOTDIR':
       return new UserError(`a part of the folder path ${dir} is not a folder; choose another path (${after})`, { file: path, cause: e });
+    case 'EMFILE':
+    case 'ENFILE':
+      return new UserError(`${tooManyOpenFiles(code)} (${after})`, { file: path, cause: e });
     default:
       return e;
   }
@@ -382,6 +385,7 @@ export function checkWritable(path: string, flag: string): void {
     if (code === 'ENAMETOOLONG') throw say('the name is longer than this file system allows (ENAMETOOLONG); choose a shorter one');
     if (code === 'EACCES' || code === 'EPERM') throw say(`no permission to create files in ${into} (${code}); choose a folder of your own, or make this one writable to you`);
     if (code === 'ENOSPC' || code === 'EDQUOT') throw say(`no room for a file in ${into} (${code}: the disk or your quota is full); free space or choose another path`);
+    if (code === 'EMFILE' || code === 'ENFILE') throw say(tooManyOpenFiles(code) ?? code);
     throw say(`cannot create files in ${into} (${code}); check its permissions and free space, or choose another path`);
   }
   rmSync(probe, { force: true });

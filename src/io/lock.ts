@@ -56,13 +56,18 @@ export function lockCheckpoint(checkpoint: string): CheckpointLock {
     rmSync(path, { force: true }); // stale: its process is gone
   }
   let held = true;
+  const made = lstatSync(path, { throwIfNoEntry: false });
   const release = (): void => {
     if (!held) return;
     held = false;
     heldLocks.delete(release);
     if (heldLocks.size === 0) process.removeListener('exit', releaseAll);
-    const holder = lockHolder(path);
-    if (holder !== null && holder.pid === process.pid && holder.host === hostname()) rmSync(path, { force: true });
+    // The file this run made, known by its identity, which needs no file descriptor (where the process has used
+    // up its limit on open files, the stamp cannot be read, and the lock stayed to refuse every later run).
+    const now = lstatSync(path, { throwIfNoEntry: false });
+    const same = made !== undefined && now !== undefined && now.dev === made.dev && now.ino === made.ino;
+    const holder = same ? null : lockHolder(path);
+    if (same || (holder !== null && holder.pid === process.pid && holder.host === hostname())) rmSync(path, { force: true });
   };
   // A command stopped at once (a signal while loading) exits past any finally: one listener for every lock held,
   // however many runs a program has going at once.
@@ -169,7 +174,9 @@ function lockError(e: unknown, path: string): unknown {
       : code === 'ENAMETOOLONG' ? 'its name is longer than this file system allows: choose a shorter one'
         : code === 'EFBIG' ? 'this process may write no file that large (ulimit -f): raise the limit'
           : code === 'EACCES' || code === 'EPERM' ? "check the folder's permissions"
-            : 'check the folder and its disk';
+            : code === 'EMFILE' ? 'this process has as many files open as its limit allows: raise the limit (ulimit -n)'
+              : code === 'ENFILE' ? 'the system has as many files open as it allows: close programs that hold many'
+                : 'check the folder and its disk';
   if (code === undefined || code === 'EIO') return e;
   return new UserError(`${path}: cannot create the checkpoint's lock file (${code}); ${remedy}, or give another --out or --checkpoint`, { cause: e });
 }
