@@ -205,6 +205,10 @@ test('--help lists the commands in workflow order, groups the flags, and shows e
   const groups = [...top.stdout.matchAll(/^(\w+):$/gm)].map((m) => m[1]);
   assert.deepEqual(groups, ['Commands', 'Positionals', 'Data', 'Model', 'Training', 'Output', 'Running', 'Examples']);
   const examples = top.stdout.slice(top.stdout.indexOf('Examples:'));
+  // Each example whole on a line of its own below its comment, as a shell reads them (a command broken over
+  // lines beside its description ran its first line alone when pasted).
+  const lines = examples.split('\n\n')[0].split('\n').slice(1);
+  assert.ok(lines.length >= 10 && lines.every((l, i) => (i % 2 === 0 ? /^  # \S/ : /^  train-signals \w+ .*\S$/).test(l)), examples);
   const order = ['train-signals train', 'train-signals evaluate', 'train-signals predict', 'train-signals tune', 'train-signals export'].map((c) => examples.indexOf(c));
   assert.ok(order.every((at, i) => at >= 0 && (i === 0 || at > order[i - 1])), examples);
   const inGroup = (help: string, group: string, flag: string) => new RegExp(`^${group}:\n(?:.+\n)*?\\s+--${flag}\\b`, 'm').test(help);
@@ -213,7 +217,7 @@ test('--help lists the commands in workflow order, groups the flags, and shows e
   for (const command of ['train', 'evaluate', 'predict', 'tune', 'export']) {
     const h = cli([command, '--help']);
     assert.equal(h.code, 0, h.stderr);
-    assert.match(h.stdout, new RegExp(`Examples:\n  train-signals ${command} `), command);
+    assert.match(h.stdout, new RegExp(`Examples:\n  # .+\n  train-signals ${command} `), command);
     assert.match(h.stdout, /^Running:$/m, command);
   }
 });

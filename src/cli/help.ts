@@ -33,8 +33,12 @@ export const WORKFLOW_EXAMPLES: readonly (readonly [string, string])[] = [
   ['$0 info model.json', 'what a model file holds: classes, channels, network, training'],
 ];
 
-/** Adds examples to a command's help. */
+/**
+ * Adds examples to a command's help, each command on a line of its own below what it does as a shell comment:
+ * yargs puts a description beside its command in a column half the width, which broke a longer command over
+ * lines (pasted, its first line ran alone).
+ */
 export function withExamples(y: Argv, examples: readonly (readonly [string, string])[]): Argv {
-  for (const [command, what] of examples) y = y.example(command, what);
+  for (const [command, what] of examples) y = y.example(`# ${what}`, '').example(command, '');
   return y;
 }
