@@ -9,9 +9,27 @@ if (major < 20 || (major === 20 && minor < 19)) {
   process.exit(2);
 }
 // Loading the program opens some hundred files at once: under a low limit (ulimit -n 64) that fails inside
-// Node's module loader, with its stack trace, before any of the program's own messages could run.
-await import('./main.js').catch((e: { code?: string }) => {
-  if (e?.code !== 'EMFILE' && e?.code !== 'ENFILE') throw e;
-  process.stderr.write(`train-signals: too few files may be open at once to load the program (${e.code}); raise the limit (ulimit -n 1024) and run again\n`);
+// Node's module loader, with its stack trace, before any of the program's own messages could run. Node 20's
+// resolver can also take a package.json it could not open for a missing one (ERR_MODULE_NOT_FOUND): under a
+// limit that low, that is the same cause.
+await import('./main.js').catch(async (e: { code?: string }) => {
+  const code = e?.code === 'EMFILE' || e?.code === 'ENFILE' ? e.code
+    : e?.code === 'ERR_MODULE_NOT_FOUND' && (await openFilesLimit()) < LOW_LIMIT ? 'EMFILE' : null;
+  if (code === null) throw e;
+  process.stderr.write(`train-signals: too few files may be open at once to load the program (${code}); raise the limit (ulimit -n 1024) and run again\n`);
   process.exit(2);
 });
+
+/** Below this soft limit on open files a module the loader could not find is taken for one it could not open. */
+const LOW_LIMIT = 256;
+
+/** This process's soft limit on open files (/proc/self/limits), Infinity where unknown or unlimited. */
+async function openFilesLimit(): Promise<number> {
+  try {
+    const { readFileSync } = await import('node:fs');
+    const m = /^Max open files\s+(\d+)/m.exec(readFileSync('/proc/self/limits', 'utf8'));
+    return m === null ? Infinity : Number(m[1]);
+  } catch {
+    return Infinity;
+  }
+}
