@@ -6,7 +6,8 @@
 
 import { spawn } from 'node:child_process';
 import { constants } from 'node:os';
-import { addressSpaceCap, trapHandlerOn } from '../engine/wasm.js';
+import { trapHandlerOn } from '../engine/wasm.js';
+import { addressSpaceCap } from '../engine/address-space.js';
 
 /**
  * Whether this process runs capped with the trap handler on, and the command (its words `argv`) runs the

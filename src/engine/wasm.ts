@@ -24,6 +24,7 @@ import { readFileSync } from 'node:fs';
 import { setFlagsFromString } from 'node:v8';
 import { type Shape, directionsOf, gatesOf, layerInputs, layersOf } from '../model/layout.js';
 import { UserError, tooManyOpenFiles } from '../errors.js';
+import { addressSpaceCap, capTooLow } from './address-space.js';
 
 export interface KernelExports {
   readonly maddLane: (acc: number, a: number, b: number) => number;
@@ -176,6 +177,7 @@ let cpuChoice: KernelBuild | null = null;
  * ignored. Not mid-run: a run goes on with the build it started with.
  */
 export function buildForRun(): KernelBuild {
+  checkCapFloor();
   if (chosen === null || adopted) return defaultBuild();
   checkKernelEnvironment();
   const plainNow = process.env.TRAIN_SIGNALS_KERNEL === 'plain';
@@ -259,33 +261,18 @@ function memoryRefused(bytes: number): string {
 const NO_TRAP_HANDLER = '--disable-wasm-trap-handler';
 
 /**
- * The most threads this process's cap on address space leaves room for (none: any number). Each worker thread's
- * V8 reserves its own code space, about half a GiB, and one that cannot ends the whole process in V8 (exit 133,
- * no message), so the threads must fit the cap with that room each (docs/errors.md).
+ * Refuses a cap on address space below what this Node needs to run the kernel on one thread: under it, V8
+ * ends the process itself (std::bad_alloc, exit 134) where it cannot reserve what it needs.
  */
-export function threadsWithinCap(): number {
-  const cap = addressSpaceCap();
-  if (cap === null) return Infinity;
-  return Math.max(1, Math.floor((cap - CAP_BASE) / CAP_PER_THREAD));
+export function checkCapFloor(): void {
+  const refusal = capTooLow('the kernel');
+  if (refusal !== null) throw new UserError(refusal);
 }
-
-const CAP_BASE = 1.5 * 2 ** 30; // the main thread's reservations, with room to spare
-const CAP_PER_THREAD = 0.6 * 2 ** 30;
 
 /** Whether this Node runs WebAssembly with its trap handler (the default): not where started with NO_TRAP_HANDLER. */
 export function trapHandlerOn(env: Readonly<Record<string, string | undefined>> = process.env): boolean {
   const flags = [...process.execArgv, ...(env.NODE_OPTIONS ?? '').split(/\s+/)].map((f) => f.replace(/^["']|["']$/g, '').replace(/_/g, '-'));
   return !flags.includes(NO_TRAP_HANDLER);
-}
-
-/** This process's limit on address space in bytes (Linux's /proc/self/limits), or null: none, or not known. */
-export function addressSpaceCap(): number | null {
-  try {
-    const m = /^Max address space\s+(\d+)/m.exec(readFileSync('/proc/self/limits', 'utf8'));
-    return m === null ? null : Number(m[1]);
-  } catch {
-    return null; // not Linux: the limit is not known, and the message says what it can
-  }
 }
 
 const align = (n: number, a: number) => Math.ceil(n / a) * a;

@@ -31,7 +31,8 @@ import { layoutOf } from '../model/layout.js';
 import { type TuneResult, measureThreads } from './tune.js';
 import { checkOptions } from './option-checks.js';
 import { type NamesExactly, checkCallbacks, checkFileList, checkKnownOptions, checkModelArgument, checkOptionsObject, checkPathOptions, checkSignal, ownOptions } from '../data/arguments.js';
-import { buildForRun, threadsWithinCap } from '../engine/wasm.js';
+import { buildForRun } from '../engine/wasm.js';
+import { perThreadGiB, selectionThreadsWithinCap, threadsWithinCap } from '../engine/address-space.js';
 import { type OutputPaths, claimCheckpoint, claimOutputs, fileSizeProblem, checkOutputs, checkResume, checkResumeSelection, checkSelectionResumed, withUnrecorded } from './preflight.js';
 import type { CheckpointLock } from '../io/lock.js';
 import { type Selection, type StageProgress, type TaskCounts, budgetOf, plannedTasks, selectModel, taskKey, whySelectionSkips, withCandidate, withVaried, withoutSelection } from './select.js';
@@ -291,7 +292,7 @@ async function threadsFor(o: TrainOptions, ds: DataSet, hp: Hyperparameters): Pr
   // Under a cap on address space more threads would end the process in V8; fewer give the same bits.
   const room = threadsWithinCap();
   if (threads > room) {
-    o.onWarning?.(`${threads} threads do not fit this process's cap on address space (ulimit -v; each thread reserves about 0.6 GiB): training on ${room} (the same results, more slowly)`);
+    o.onWarning?.(`${threads} threads do not fit this process's cap on address space (ulimit -v; each thread reserves about ${perThreadGiB()} GiB): training on ${room} (the same results, more slowly)`);
     threads = room;
   }
   let tuned: TuneResult | undefined;
@@ -367,9 +368,12 @@ async function selectForRun(hp: Hyperparameters, c: SelectionContext): Promise<S
     const done: Record<string, FoldScore> = { ...resume?.selection?.scores };
     const onSelection = host.marked(o.onSelection); // once: a task's failure in it is the program's own error
     o.onSelecting?.();
+    // Its fits may start threads of their own beside the pool's: fewer at once within a cap (the same scores).
+    const room = selectionThreadsWithinCap();
+    if (threads > room) o.onWarning?.(`model selection runs on ${room} of the ${threads} threads within this process's cap on address space (ulimit -v; a fit may start threads of its own beside them): the same results, more slowly`);
     try {
       scores = await selectModel(ds, hp, {
-        vary, budget, threads, kernel: o.kernel, signal: o.signal, done, onProgress: host.marked(o.onSelectionSteps),
+        vary, budget, threads: Math.min(threads, room), kernel: o.kernel, signal: o.signal, done, onProgress: host.marked(o.onSelectionSteps),
         onTask: (key, s, counts) => {
           done[key] = s;
           // A checkpoint past selection holds every task (checkResumeSelection above), so none trains and

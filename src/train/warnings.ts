@@ -12,6 +12,7 @@ import { type FileFingerprint, sameBytes } from '../io/fingerprint.js';
 import { autoValSplit, defaultThreadCounts, defaultThreads } from './defaults.js';
 import { heldOutCount } from './split.js';
 import { asFlag } from './option-checks.js';
+import { perThreadGiB } from '../engine/address-space.js';
 
 export interface WarnedOptions {
   readonly files: readonly string[];
@@ -110,7 +111,7 @@ export function tuneWarnings(asked: readonly number[] | undefined, room: number)
   }
   const over = (asked ?? defaultThreadCounts()).filter((n) => n > room);
   if (over.length > 0) {
-    out.push(`${over.join(',')} thread(s) do not fit this process's cap on address space (ulimit -v; each thread reserves about 0.6 GiB); measuring up to ${room}`);
+    out.push(`${over.join(',')} thread(s) do not fit this process's cap on address space (ulimit -v; each thread reserves about ${perThreadGiB()} GiB); measuring up to ${room}`);
   }
   return out;
 }
