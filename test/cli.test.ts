@@ -210,6 +210,12 @@ test('--help lists the commands in workflow order, groups the flags, and shows e
   // lines beside its description ran its first line alone when pasted).
   const lines = examples.split('\n\n')[0].split('\n').slice(1);
   assert.ok(lines.length >= 10 && lines.every((l, i) => (i % 2 === 0 ? /^  # \S/ : /^  train-signals \w+ .*\S$/).test(l)), examples);
+  for (const command of ['train', 'evaluate', 'predict', 'tune', 'export', 'info']) { // none broken in an 80-column terminal
+    const h = cli([command, '--help']).stdout;
+    const own = h.slice(h.indexOf('Examples:')).split('\n\n')[0].split('\n').slice(1);
+    assert.ok(own.length >= 2 && own.every((l) => l.length <= 78), own.join("\n")); // cliui keeps two columns free on the right
+  }
+  assert.ok(lines.every((l) => l.length <= 78), examples);
   const order = ['train-signals train', 'train-signals evaluate', 'train-signals predict', 'train-signals tune', 'train-signals export'].map((c) => examples.indexOf(c));
   assert.ok(order.every((at, i) => at >= 0 && (i === 0 || at > order[i - 1])), examples);
   const inGroup = (help: string, group: string, flag: string) => new RegExp(`^${group}:\n(?:.+\n)*?\\s+--${flag}\\b`, 'm').test(help);
@@ -934,7 +940,7 @@ test('under a cap on address space (ulimit -v) every command runs, with the same
   assert.match(lib.stderr, /^could not reserve [\d.]+ MiB of kernel memory: this process may use 7\.6 GiB of address space \(ulimit -v\), and WebAssembly reserves about 10 GiB for each kernel memory; raise the limit \(ulimit -v unlimited\), or run with NODE_OPTIONS=--disable-wasm-trap-handler \(the same results\)\n$/);
 });
 
-test('under a cap on address space model selection runs fewer fits at once, the same bits (a fit given several threads starts its own beside the pool\'s: V8 ended the process, exit 133); below what Node needs at all, one line (V8 ended it, exit 134)', { skip: process.platform !== 'linux' }, () => {
+test('under a cap on address space model selection runs fewer fits at once, the same bits (a fit given several threads starts its own beside the pool\'s: V8 ended the process, exit 133); below what Node 24 needs, one line (V8 ended it, exit 134)', { skip: process.platform !== 'linux' }, () => {
   const dir = tempDir('cli-');
   const small = join(dir, 'small.csv');
   writeFileSync(small, readFileSync(join(ROOT, 'datasets/cbf/train.csv'), 'utf8').split('\n').slice(0, 31).join('\n') + '\n');
@@ -949,13 +955,11 @@ test('under a cap on address space model selection runs fewer fits at once, the 
   assert.equal(capped.status, 0, capped.stderr);
   assert.match(capped.stderr, /warning: model selection runs on 2 of the 4 threads within this process's cap on address space \(ulimit -v; a fit may start threads of its own beside them\): the same results, more slowly/);
   assert.deepEqual(parameters(join(dir, 'capped.json')), parameters(join(dir, 'free.json')));
-  const line = (what: string) => new RegExp(`^train-signals: this process may use [\\d.]+ GiB of address space \\(ulimit -v\\), and Node [\\d.]+ needs about [\\d.]+ GiB to run ${what}; raise the limit \\(ulimit -v unlimited\\)\n$`);
-  const kernel = capTo((floor - 0.1 * 2 ** 30) / 1024, CLI, [...args, '--out', join(dir, 'low.json')]);
-  assert.equal(kernel.status, 2, kernel.stderr);
-  assert.match(kernel.stderr, line('the kernel'));
-  const installed = capTo((floor - 0.3 * 2 ** 30) / 1024, join(ROOT, 'dist/src/cli/bin.js'), ['info', join(dir, 'free.json')]);
-  assert.equal(installed.status, 2, installed.stderr);
-  assert.match(installed.stderr, line('train-signals'));
+  if (floor > 0) { // Node 24 and later: V8 ended every kernel command under 1.5 GiB (std::bad_alloc, exit 134)
+    const kernel = capTo((floor - 0.1 * 2 ** 30) / 1024, CLI, [...args, '--out', join(dir, 'low.json')]);
+    assert.equal(kernel.status, 2, kernel.stderr);
+    assert.match(kernel.stderr, /^train-signals: this process may use 1\.[34]\d GiB of address space \(ulimit -v\), and Node [\d.]+ needs 1\.5 GiB or more to run the kernel; raise the limit \(ulimit -v unlimited\)\n$/);
+  }
   assert.deepEqual(readdirSync(dir).sort(), ['capped.json', 'free.json', 'small.csv']);
 });
 

@@ -8,13 +8,6 @@ if (major < 20 || (major === 20 && minor < 19)) {
   process.stderr.write(`train-signals: needs Node.js 20.19 or newer, and this is ${process.versions.node}; install a newer Node\n`);
   process.exit(2);
 }
-// Under a cap on address space below what Node needs (ulimit -v), V8 ends the process while it loads the
-// program or soon after (out of memory, exit 134): one line instead, before loading anything more.
-const tooLow = await import('../engine/address-space.js').then((m) => m.capTooLow('train-signals'), () => null);
-if (tooLow !== null) {
-  process.stderr.write(`train-signals: ${tooLow}\n`);
-  process.exit(2);
-}
 // Loading the program opens some hundred files at once: under a low limit (ulimit -n 64) that fails inside
 // Node's module loader, with its stack trace, before any of the program's own messages could run. Node 20's
 // resolver can also take a package.json it could not open for a missing one (ERR_MODULE_NOT_FOUND): under a

@@ -25,18 +25,18 @@ export function grouped(y: Argv, flags: readonly string[]): Argv {
 /** Examples, train → evaluate → predict → tune → export → info, as the top-level help shows them. */
 export const WORKFLOW_EXAMPLES: readonly (readonly [string, string])[] = [
   ['$0 train train.csv --test test.csv', 'train, then report accuracy on held-out data (writes model.json)'],
-  ['$0 train log.csv --id-column device --time-column ms --label-column activity', 'a long-layout file with its own column names'],
+  ['$0 train log.csv --id-column device --label-column activity', 'a long-layout file with its own column names (--time-column too)'],
   ['$0 evaluate --model model.json test.csv --report report.html', 'accuracy and an HTML report (the model remembers the columns)'],
   ['$0 predict --model model.json new.csv --out predictions.csv', 'the class and probabilities of every sequence'],
   ['$0 tune train.csv', 'how many threads train fastest here'],
-  ['$0 export --model model.json --onnx model.onnx --safetensors model.safetensors', 'for onnxruntime and PyTorch'],
+  ['$0 export --model model.json --onnx model.onnx', 'for onnxruntime (--safetensors model.safetensors: for PyTorch)'],
   ['$0 info model.json', 'what a model file holds: classes, channels, network, training'],
 ];
 
 /**
  * Adds examples to a command's help, each command on a line of its own below what it does as a shell comment:
  * yargs puts a description beside its command in a column half the width, which broke a longer command over
- * lines (pasted, its first line ran alone).
+ * lines (pasted, its first line ran alone). Each line fits 80 columns, where yargs would break it again.
  */
 export function withExamples(y: Argv, examples: readonly (readonly [string, string])[]): Argv {
   for (const [command, what] of examples) y = y.example(`# ${what}`, '').example(command, '');

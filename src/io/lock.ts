@@ -62,11 +62,12 @@ export function lockCheckpoint(checkpoint: string): CheckpointLock {
     held = false;
     heldLocks.delete(release);
     if (heldLocks.size === 0) process.removeListener('exit', releaseAll);
-    // The file this run made, known by its identity, which needs no file descriptor (where the process has used
-    // up its limit on open files, the stamp cannot be read, and the lock stayed to refuse every later run).
-    const now = lstatSync(path, { throwIfNoEntry: false });
+    // This run's by its stamp; where the stamp cannot be read (the process has used up its limit on open
+    // files, and the lock stayed to refuse every later run), by the identity of the file it made, which needs no
+    // file descriptor.
+    const holder = lockHolder(path);
+    const now = holder === null ? lstatSync(path, { throwIfNoEntry: false }) : undefined;
     const same = made !== undefined && now !== undefined && now.dev === made.dev && now.ino === made.ino;
-    const holder = same ? null : lockHolder(path);
     if (same || (holder !== null && holder.pid === process.pid && holder.host === hostname())) rmSync(path, { force: true });
   };
   // A command stopped at once (a signal while loading) exits past any finally: one listener for every lock held,

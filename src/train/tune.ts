@@ -247,7 +247,7 @@ export async function measureThreads(given: DataSet, o: TuneOptions = {}): Promi
   const ds = resampledDataSet(given, s.resample); // as fit() trains
   // An engine runs no more threads than a batch has chunks, so larger counts would time the same engine again.
   const chunks = Math.ceil(s.batchSize / s.chunkSize);
-  // Under a cap on address space, more threads than fit would end the process in V8 (wasm.ts threadsWithinCap).
+  // Under a cap on address space, more threads than fit would end the process in V8 (address-space.ts threadsWithinCap).
   const room = threadsWithinCap();
   if (o.onWarning) for (const w of tuneWarnings(o.threads, room)) o.onWarning(w);
   const counts = [...new Set((o.threads ?? defaultThreadCounts()).map((t) => Math.min(t, chunks, room)))].sort((a, b) => a - b);
