@@ -12,6 +12,8 @@ if (major < 20 || (major === 20 && minor < 19)) {
 // Node's module loader, with its stack trace, before any of the program's own messages could run. Node 20's
 // resolver can also take a package.json it could not open for a missing one (ERR_MODULE_NOT_FOUND): under a
 // limit that low, that is the same cause.
+/** Below this soft limit on open files a module the loader could not find is taken for one it could not open. */
+const LOW_LIMIT = 256;
 await import('./main.js').catch(async (e: { code?: string }) => {
   const code = e?.code === 'EMFILE' || e?.code === 'ENFILE' ? e.code
     : e?.code === 'ERR_MODULE_NOT_FOUND' && (await openFilesLimit()) < LOW_LIMIT ? 'EMFILE' : null;
@@ -19,9 +21,6 @@ await import('./main.js').catch(async (e: { code?: string }) => {
   process.stderr.write(`train-signals: too few files may be open at once to load the program (${code}); raise the limit (ulimit -n 1024) and run again\n`);
   process.exit(2);
 });
-
-/** Below this soft limit on open files a module the loader could not find is taken for one it could not open. */
-const LOW_LIMIT = 256;
 
 /** This process's soft limit on open files (/proc/self/limits), Infinity where unknown or unlimited. */
 async function openFilesLimit(): Promise<number> {

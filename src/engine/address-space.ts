@@ -9,9 +9,9 @@ import { readFileSync } from 'node:fs';
 
 const GiB = 2 ** 30;
 
-/** What this Node reserves, in bytes (`major` for tests); floor 0 where no cap that lets Node start is too low. */
+/** What this Node reserves, in bytes (`major` for tests). */
 export function capNeeds(major = Number(process.versions.node.split('.')[0])): { floor: number; base: number; perThread: number } {
-  return { floor: (major >= 24 ? 1.5 : 0) * GiB, base: (major >= 24 ? 1.9 : 1.5) * GiB, perThread: (major >= 26 ? 0.9 : 0.6) * GiB };
+  return { floor: (major >= 24 ? 1.5 : 1) * GiB, base: (major >= 24 ? 1.9 : 1.5) * GiB, perThread: (major >= 26 ? 0.9 : 0.6) * GiB };
 }
 
 /** This process's limit on address space in bytes (Linux's /proc/self/limits), or null: none, or not known. */

@@ -252,7 +252,7 @@ function memoryRefused(bytes: number): string {
   const size = `${(bytes / 2 ** 20).toFixed(1)} MiB of kernel memory`;
   const cap = addressSpaceCap();
   if (cap === null) return `could not allocate ${size}; free memory, or lower --hidden, --threads or --batch-size`;
-  const limit = `this process may use ${(cap / 2 ** 30).toFixed(1)} GiB of address space (ulimit -v)`;
+  const limit = `this process may use ${(Math.floor((cap / 2 ** 30) * 100) / 100).toFixed(2)} GiB of address space (ulimit -v)`;
   if (!trapHandlerOn()) return `could not reserve ${size}: ${limit}; raise the limit (ulimit -v unlimited)`;
   return `could not reserve ${size}: ${limit}, and WebAssembly reserves about 10 GiB for each kernel memory; ` +
     `raise the limit (ulimit -v unlimited), or run with NODE_OPTIONS=${NO_TRAP_HANDLER} (the same results)`;
