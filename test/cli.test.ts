@@ -916,7 +916,12 @@ test('under a cap on address space (ulimit -v) every command runs, with the same
   const few = join(dir, 'few.json');
   const lowered = capTo(4_000_000, [...args.filter((w) => w !== '--quiet').map((w) => (w === '2' ? '6' : w)), '--out', few]);
   assert.equal(lowered.status, 0, lowered.stderr);
-  assert.match(lowered.stderr, /warning: 6 threads do not fit this process's cap on address space \(ulimit -v; each thread reserves about [\d.]+ GiB\): training on \d \(the same results, more slowly\)/);
+  assert.match(lowered.stderr, /warning: 6 threads do not fit this process's cap on address space \(ulimit -v; each thread reserves about [\d.]+ GiB\): training on \d \(the same results(, more slowly)?\)/);
+  // Room for one thread: no word of the cores that threads which do not run would have shared.
+  const one = capTo(2_000_000, [...args.filter((w) => w !== '--quiet').map((w) => (w === '2' ? '16' : w)), '--out', join(dir, 'one.json')]);
+  assert.equal(one.status, 0, one.stderr);
+  assert.doesNotMatch(one.stderr, /more than the \d core/);
+  assert.match(one.stderr, /16 threads do not fit .*: training on 1 \(the same results, more slowly\)\n/); // fewer than the cores
   assert.deepEqual(JSON.parse(readFileSync(few, 'utf8')).parameters, JSON.parse(readFileSync(model, 'utf8')).parameters);
   const tuned = capTo(4_000_000, ['tune', 'datasets/cbf/train.csv', '--threads', '1,8', '--steps', '2', '--json']);
   assert.equal(tuned.status, 0, tuned.stderr);

@@ -292,7 +292,7 @@ async function threadsFor(o: TrainOptions, ds: DataSet, hp: Hyperparameters): Pr
   // Under a cap on address space more threads would end the process in V8; fewer give the same bits.
   const room = threadsWithinCap();
   if (threads > room) {
-    o.onWarning?.(`${threads} threads do not fit this process's cap on address space (ulimit -v; each thread reserves about ${perThreadGiB()} GiB): training on ${room} (the same results, more slowly)`);
+    o.onWarning?.(`${threads} threads do not fit this process's cap on address space (ulimit -v; each thread reserves about ${perThreadGiB()} GiB): training on ${room} (the same results${room < defaultThreads() ? ', more slowly' : ''})`);
     threads = room;
   }
   let tuned: TuneResult | undefined;

@@ -12,7 +12,7 @@ import { type FileFingerprint, sameBytes } from '../io/fingerprint.js';
 import { autoValSplit, defaultThreadCounts, defaultThreads } from './defaults.js';
 import { heldOutCount } from './split.js';
 import { asFlag } from './option-checks.js';
-import { perThreadGiB } from '../engine/address-space.js';
+import { perThreadGiB, threadsWithinCap } from '../engine/address-space.js';
 
 export interface WarnedOptions {
   readonly files: readonly string[];
@@ -49,7 +49,8 @@ export function trainingWarnings(ds: DataSet, o: WarnedOptions): string[] {
     const wide = widelyScaled(ds);
     if (wide.length > 0) out.push(`${scalesApart(wide)}, and --sequence-norm off leaves the small ones nearly flat once normalized`);
   }
-  if (typeof o.threads === 'number' && o.threads > defaultThreads()) {
+  // Only where the threads that run are more (a cap on address space may leave fewer, said on its own).
+  if (typeof o.threads === 'number' && Math.min(o.threads, threadsWithinCap()) > defaultThreads()) {
     out.push(`--threads ${o.threads} is more than the ${defaultThreads()} core(s) this process may use here; the extra threads share cores and slow each step (the result is the same)`);
   }
   // A validation split asked for that holds out nothing (classes too small), or patience with nothing to watch.
@@ -105,7 +106,7 @@ function sameBytesPairs(files: readonly string[], fingerprints: readonly (FileFi
  */
 export function tuneWarnings(asked: readonly number[] | undefined, room: number): string[] {
   const out: string[] = [];
-  const past = (asked ?? []).filter((n) => n > defaultThreads());
+  const past = (asked ?? []).filter((n) => n > defaultThreads() && n <= room);
   if (past.length > 0) {
     out.push(`--threads ${past.join(',')} ${past.length === 1 ? 'is' : 'are'} more than the ${defaultThreads()} core(s) here; the extra threads share cores, so those rows measure the sharing`);
   }
