@@ -1,8 +1,12 @@
 // The engine's step doorbell: a worker that throws or exits mid-training ends the step with a clear error (no
-// hang, no orphan threads), and idle extra workers (more threads than chunks) are harmless.
+// hang, no orphan threads), a stray wake-up is not a step, and idle extra workers (more threads than chunks) are
+// harmless.
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { Worker } from 'node:worker_threads';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { GEN } from '../src/engine/doorbell.js';
 import { createEngine } from '../src/engine/engine.js';
 import { initParameters } from '../src/model/init.js';
 import { layoutOf } from '../src/model/layout.js';
@@ -34,6 +38,45 @@ for (const kind of ['throw', 'exit'] as const) {
     await ok.close();
   });
 }
+
+test('a notify that arrives after its ring woke the worker is not a ring: the worker sleeps on until the generation moves (it served the step again and reported twice)', async () => {
+  // The late notify of the ring of generation 1, sent while the worker, done with that step, waits on it.
+  const bell = new Int32Array(new SharedArrayBuffer(4 * 8));
+  Atomics.store(bell, GEN, 1);
+  const worker = new Worker(
+    `const { workerData, parentPort } = require('node:worker_threads');
+     import(workerData.doorbell).then(({ awaitRing }) => parentPort.postMessage(awaitRing(workerData.bell, 1, 0)));`,
+    { eval: true, workerData: { bell, doorbell: new URL('../src/engine/doorbell.js', import.meta.url).href } },
+  );
+  const returned = new Promise<number>((resolve, reject) => {
+    worker.once('message', resolve);
+    worker.once('error', reject);
+  });
+  try {
+    while (Atomics.notify(bell, GEN) === 0) await sleep(2); // until one woke the worker from Atomics.wait
+    const early = await Promise.race([returned, sleep(200).then(() => null)]);
+    assert.equal(early, null, 'awaitRing returned on a notify with the generation unchanged');
+    Atomics.add(bell, GEN, 1);
+    Atomics.notify(bell, GEN);
+    assert.equal(await returned, 2);
+  } finally {
+    await worker.terminate();
+  }
+});
+
+test('a worker that reports a step twice fails the step as a bug, rather than the coordinator summing chunks not yet finished', async () => {
+  process.env.TRAIN_SIGNALS_TEST_FAIL = 'twice@1';
+  const e = engineFor(2, 16, FAILING_WORKER);
+  try {
+    await e.gradient(0, 16);
+    await assert.rejects(async () => {
+      for (let s = 0; s < 3; s++) await e.gradient(0, 16); // a second report that came after the check shows in the next step
+    }, /bug: 2 reports from 1 gradient worker/);
+  } finally {
+    delete process.env.TRAIN_SIGNALS_TEST_FAIL;
+    await e.close();
+  }
+});
 
 test('more threads than chunks: the idle workers report and the gradient equals one thread\'s', async () => {
   const a = engineFor(1, 16);

@@ -69,10 +69,17 @@ export function stop(bell: Int32Array): void {
  * A worker sleeps until the generation moves past `gen`, after spinning `spinMs` (the next step usually rings
  * within the coordinator's serial part, a fraction of a millisecond, and waking from Atomics.wait costs tens of
  * microseconds). Returns the new generation, or −1 once STOP is set.
+ *
+ * A wake-up is not a ring: ring() bumps GEN before it notifies, so a worker can see the bump, compute, report
+ * and sleep on the same generation before that notify arrives (a coordinator descheduled between the two, as
+ * with more threads than cores), and the notify then wakes it with GEN unchanged. Taken as a ring, the worker
+ * would serve the step again and report twice, and the coordinator sum a chunk another thread has not finished.
  */
 export function awaitRing(bell: Int32Array, gen: number, spinMs: number): number {
-  spinUntil(() => Atomics.load(bell, GEN) !== gen, spinMs);
-  Atomics.wait(bell, GEN, gen);
+  const rung = () => Atomics.load(bell, GEN) !== gen;
+  if (!spinUntil(rung, spinMs)) {
+    while (!rung()) Atomics.wait(bell, GEN, gen);
+  }
   return Atomics.load(bell, STOP) !== 0 ? -1 : Atomics.load(bell, GEN);
 }
 

@@ -20,7 +20,7 @@ import type { Sequences } from '../model/batch.js';
 import type { InputNoise } from '../model/noise.js';
 import { type OptimizerName, type OptimizerState, createOptimizerState } from '../model/optimizer.js';
 import { sharedFloat64, sharedInt32 } from '../data/shared.js';
-import { DOORBELL_SIZE, awaitDone, ring, spinUntil, stop } from './doorbell.js';
+import { DONE, DOORBELL_SIZE, awaitDone, ring, spinUntil, stop } from './doorbell.js';
 import { type KernelName, type KernelSizes, allocateKernel, checkKernelSizes, kernelSizesFit, stepKernel } from './kernels.js';
 import { type SharedState, STATS_WIDTH, addChunkStats, runChunks } from './task.js';
 import { createPredictor, referencePredictor, releaseScoringMemory } from './predict.js';
@@ -210,6 +210,13 @@ export function createEngine(spec: EngineSpec): Engine {
       const refused = workerStartError(e, workers + 1);
       if (refused !== e) throw refused;
       throw new Error(`a gradient worker failed: ${(e as Error).message}`, { cause: e });
+    }
+    // Every worker reported once, so every chunk is finished: anything else would sum a slot still being written.
+    const reports = Atomics.load(st.bell, DONE);
+    let unfinished = summed;
+    while (unfinished < K && Atomics.load(st.chunkGen, unfinished) === gen) unfinished++;
+    if (reports !== workers || unfinished < K) {
+      throw new Error(`bug: ${reports} reports from ${workers} gradient worker(s)${unfinished < K ? `, chunk ${unfinished} of ${K} not finished` : ''}`);
     }
     for (let i = 0; i < workers; i++) slowestMs = Math.max(slowestMs, st.workerMs[i]);
     return { summed, slowestMs };
