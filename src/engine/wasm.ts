@@ -25,6 +25,7 @@ import { setFlagsFromString } from 'node:v8';
 import { type Shape, directionsOf, gatesOf, layerInputs, layersOf } from '../model/layout.js';
 import { UserError, tooManyOpenFiles } from '../errors.js';
 import { addressSpaceCap, capTooLow } from './address-space.js';
+import { memoryTooLow } from './memory-limit.js';
 
 export interface KernelExports {
   readonly maddLane: (acc: number, a: number, b: number) => number;
@@ -215,9 +216,15 @@ export function instantiate(module: WebAssembly.Module, memory: WebAssembly.Memo
   return new WebAssembly.Instance(module, { env: { memory } }).exports as unknown as KernelExports;
 }
 
-/** Refuses a kernel memory of `bytes` bytes past what WebAssembly can address (4 GiB). */
+/**
+ * Refuses a kernel memory of `bytes` bytes past what WebAssembly can address (4 GiB), or past what this
+ * process's memory limit leaves room for (memory-limit.ts). What a run can choose among (isAddressable) does not
+ * depend on the limit, so that a run gives the same bits wherever it is not refused.
+ */
 export function checkAddressable(bytes: number, remedy = 'lower --hidden, --threads or --batch-size, or truncate BPTT (--bptt)'): void {
   if (!isAddressable(bytes)) throw new UserError(`this model and data need ${(bytes / 2 ** 30).toFixed(1)} GiB of kernel memory, more than the 4 GiB WebAssembly can address; ${remedy}`);
+  const low = memoryTooLow(bytes, remedy);
+  if (low !== null) throw new UserError(low);
 }
 
 /** Whether WebAssembly can address a memory of `bytes` bytes. */
