@@ -78,6 +78,19 @@ test('a worker that reports a step twice fails the step as a bug, rather than th
   }
 });
 
+test('a worker that fails between two steps: the next step rejects with its cause (it said the engine was closed, as a bug)', async () => {
+  process.env.TRAIN_SIGNALS_TEST_FAIL = 'leave@0';
+  const e = engineFor(2, 16, FAILING_WORKER);
+  try {
+    await e.gradient(0, 16);
+    await sleep(300); // the worker's exit is heard before the next step
+    await assert.rejects(e.gradient(0, 16), /a gradient worker failed: .*exited/);
+  } finally {
+    delete process.env.TRAIN_SIGNALS_TEST_FAIL;
+    await e.close();
+  }
+});
+
 test('more threads than chunks: the idle workers report and the gradient equals one thread\'s', async () => {
   const a = engineFor(1, 16);
   const b = engineFor(4, 16); // up to 4 chunks a step, 3 workers; these steps have 2

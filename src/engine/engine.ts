@@ -169,8 +169,9 @@ export function createEngine(spec: EngineSpec): Engine {
   const workers = threads - 1;
   const st = sharedStateOf(spec);
   const kernel = stepKernel(st);
-  const pool = workers > 0 ? startWorkers(st, workers, spec.worker ?? GRADIENT_WORKER) : null;
   const predictor = spec.kernel === 'ts' ? referencePredictor(spec.shape, spec.readout, spec.stride ?? 1) : createPredictor(spec.shape, spec.readout, spec.stride ?? 1);
+  // Last: nothing after it may throw, or its workers would be left serving an engine no one can close.
+  const pool = workers > 0 ? startWorkers(st, workers, spec.worker ?? GRADIENT_WORKER) : null;
   let closed = false;
   // A step's work is synchronous (and a step awaited on a resolved promise only lets microtasks run): without
   // turns of the event loop, a signal handler (Ctrl-C) would wait for the whole run.
@@ -183,7 +184,9 @@ export function createEngine(spec: EngineSpec): Engine {
    * Returns the chunks summed and the slowest thread's compute time.
    */
   async function parallelPhase(batchStart: number, batchEnd: number, K: number, epoch: number, add: (c: number) => void) {
-    if (pool === null || closed || pool.failed() !== null) throw new Error('bug: gradient() on a closed engine');
+    if (pool === null || closed) throw new Error('bug: gradient() on a closed engine');
+    const before = pool.failed(); // a worker that failed between steps
+    if (before !== null) throw await workerFailed(before);
     const gen = ring(st.bell, { batchStart, batchEnd, chunks: K, epoch });
     let summed = 0;
     let summingMs = 0;
@@ -206,10 +209,7 @@ export function createEngine(spec: EngineSpec): Engine {
     try {
       await awaitDone(st.bell, workers, SPIN_MS, pool.failed);
     } catch (e) {
-      await close();
-      const refused = workerStartError(e, workers + 1);
-      if (refused !== e) throw refused;
-      throw new Error(`a gradient worker failed: ${(e as Error).message}`, { cause: e });
+      throw await workerFailed(e);
     }
     // Every worker reported once, so every chunk is finished: anything else would sum a slot still being written.
     const reports = Atomics.load(st.bell, DONE);
@@ -220,6 +220,13 @@ export function createEngine(spec: EngineSpec): Engine {
     }
     for (let i = 0; i < workers; i++) slowestMs = Math.max(slowestMs, st.workerMs[i]);
     return { summed, slowestMs };
+  }
+
+  /** Closes the engine after a worker's failure; returns what to throw (a UserError where the host refused a thread). */
+  async function workerFailed(e: unknown): Promise<unknown> {
+    await close();
+    const refused = workerStartError(e, workers + 1);
+    return refused !== e ? refused : new Error(`a gradient worker failed: ${(e as Error).message}`, { cause: e });
   }
 
   async function gradient(batchStart: number, batchEnd: number, epoch = 0): Promise<BatchResult> {

@@ -265,7 +265,9 @@ export async function measureThreads(given: DataSet, o: TuneOptions = {}): Promi
       for (const t of r % 2 === 0 ? all : [...all].reverse()) await block(ds, s, t, steps, ms);
     }
   } finally {
-    for (const t of all) await t.engine.close();
+    // Every engine closes, even where another's close fails: its workers would keep the process alive.
+    const failed = (await Promise.allSettled(all.map((t) => t.engine.close()))).find((c) => c.status === 'rejected');
+    if (failed !== undefined) throw failed.reason;
   }
   const rows = all.map((t) => ({
     threads: t.threads,
