@@ -64,32 +64,30 @@ test('a notify that arrives after its ring woke the worker is not a ring: the wo
   }
 });
 
-test('a worker that reports a step twice fails the step as a bug, rather than the coordinator summing chunks not yet finished', async () => {
-  process.env.TRAIN_SIGNALS_TEST_FAIL = 'twice@1';
+/** body() on an engine of two threads whose worker is the failing fixture in `mode`; the engine closed after. */
+async function withFixtureWorker(mode: string, body: (e: ReturnType<typeof engineFor>) => Promise<void>): Promise<void> {
+  process.env.TRAIN_SIGNALS_TEST_FAIL = mode; // read by the fixture worker as it starts
   const e = engineFor(2, 16, FAILING_WORKER);
   try {
-    await e.gradient(0, 16);
-    await assert.rejects(async () => {
-      for (let s = 0; s < 3; s++) await e.gradient(0, 16); // a second report that came after the check shows in the next step
-    }, /bug: 2 reports from 1 gradient worker/);
+    await body(e);
   } finally {
     delete process.env.TRAIN_SIGNALS_TEST_FAIL;
     await e.close();
   }
-});
+}
 
-test('a worker that fails between two steps: the next step rejects with its cause (it said the engine was closed, as a bug)', async () => {
-  process.env.TRAIN_SIGNALS_TEST_FAIL = 'leave@0';
-  const e = engineFor(2, 16, FAILING_WORKER);
-  try {
-    await e.gradient(0, 16);
-    await sleep(300); // the worker's exit is heard before the next step
-    await assert.rejects(e.gradient(0, 16), /a gradient worker failed: .*exited/);
-  } finally {
-    delete process.env.TRAIN_SIGNALS_TEST_FAIL;
-    await e.close();
-  }
-});
+test('a worker that reports a step twice fails the step as a bug, rather than the coordinator summing chunks not yet finished', () => withFixtureWorker('twice@1', async (e) => {
+  await e.gradient(0, 16);
+  await assert.rejects(async () => {
+    for (let s = 0; s < 3; s++) await e.gradient(0, 16); // a second report that came after the check shows in the next step
+  }, /bug: 2 reports from 1 gradient worker/);
+}));
+
+test('a worker that fails between two steps: the next step rejects with its cause (it said the engine was closed, as a bug)', () => withFixtureWorker('leave@0', async (e) => {
+  await e.gradient(0, 16);
+  await sleep(300); // the worker's exit is heard before the next step
+  await assert.rejects(e.gradient(0, 16), /a gradient worker failed: .*exited/);
+}));
 
 test('more threads than chunks: the idle workers report and the gradient equals one thread\'s', async () => {
   const a = engineFor(1, 16);
