@@ -24,19 +24,28 @@ function engineFor(threads: number, batch: number, worker?: URL) {
   return e;
 }
 
+/** body() on an engine of two threads whose worker is the failing fixture in `mode`; the engine closed after. */
+async function withFixtureWorker(mode: string, body: (e: ReturnType<typeof engineFor>) => Promise<void>): Promise<void> {
+  process.env.TRAIN_SIGNALS_TEST_FAIL = mode; // read by the fixture worker as it starts
+  const e = engineFor(2, 16, FAILING_WORKER);
+  try {
+    await body(e);
+  } finally {
+    delete process.env.TRAIN_SIGNALS_TEST_FAIL;
+    await e.close();
+  }
+}
+
 for (const kind of ['throw', 'exit'] as const) {
-  test(`a worker that ${kind === 'throw' ? 'throws' : 'exits'} fails the step with a clear message`, async () => {
-    process.env.TRAIN_SIGNALS_TEST_FAIL = `${kind}@1`; // read by the fixture worker as it starts
-    const e = engineFor(2, 16, FAILING_WORKER);
+  test(`a worker that ${kind === 'throw' ? 'throws' : 'exits'} fails the step with a clear message`, () => withFixtureWorker(`${kind}@1`, async (e) => {
     const ok = engineFor(1, 16);
     await e.gradient(0, 16);
     await ok.gradient(0, 16);
     assert.deepEqual(e.grad, ok.grad, 'a step the fixture serves is right (the coordinator computed every chunk)');
     await assert.rejects(e.gradient(0, 16), kind === 'throw' ? /a gradient worker failed: injected fault/ : /a gradient worker failed: .*exited/);
     await assert.rejects(e.gradient(0, 16), /closed engine/, 'the failed engine is closed');
-    await e.close();
     await ok.close();
-  });
+  }));
 }
 
 test('a notify that arrives after its ring woke the worker is not a ring: the worker sleeps on until the generation moves (it served the step again and reported twice)', async () => {
@@ -63,18 +72,6 @@ test('a notify that arrives after its ring woke the worker is not a ring: the wo
     await worker.terminate();
   }
 });
-
-/** body() on an engine of two threads whose worker is the failing fixture in `mode`; the engine closed after. */
-async function withFixtureWorker(mode: string, body: (e: ReturnType<typeof engineFor>) => Promise<void>): Promise<void> {
-  process.env.TRAIN_SIGNALS_TEST_FAIL = mode; // read by the fixture worker as it starts
-  const e = engineFor(2, 16, FAILING_WORKER);
-  try {
-    await body(e);
-  } finally {
-    delete process.env.TRAIN_SIGNALS_TEST_FAIL;
-    await e.close();
-  }
-}
 
 test('a worker that reports a step twice fails the step as a bug, rather than the coordinator summing chunks not yet finished', () => withFixtureWorker('twice@1', async (e) => {
   await e.gradient(0, 16);
