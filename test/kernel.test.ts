@@ -212,7 +212,7 @@ describe('fast kernel pieces', () => {
     const shape = { D: 1, H: 64, C: 2, layers: 2 as const, cell: 'gru' as const, directions: 2 as const };
     const w = new Float32Array(layoutOf(shape).size);
     initParameters(w, shape, rng);
-    const data = dataOf(rng, 1, 2, [12_000, 5]);
+    const data = dataOf(rng, 1, 2, [1_500, 5]);
     const p = createPredictor(shape, 'last', 1, true);
     const score1 = () => {
       const probs = new Float32Array(4);
