@@ -61,12 +61,14 @@ test('a CSV file alone means train; --quiet prints no progress', () => {
   assert.ok(existsSync(out));
 });
 
-test('the same seed gives the same model file with 1 and 3 threads, apart from timing', () => {
+test('the same seed gives the same model file with 1 and 3 threads, apart from timing; the model line says how many ran', () => {
   const dir = tmp();
   const files = [1, 3].map((t) => {
     const out = join(dir, `m${t}.json`);
-    const r = cli(['train', 'datasets/motion/train.csv', '--out', out, '--epochs', '2', '--hidden', '6', '--threads', String(t), '--quiet']);
+    // Batches of 8 are two chunks of 4: of 3 threads, 2 run.
+    const r = cli(['train', 'datasets/motion/train.csv', '--out', out, '--epochs', '2', '--hidden', '6', '--batch-size', '8', '--threads', String(t), '--quiet']);
     assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stdout, t === 1 ? / on 1 thread\(s\)[),]/ : / on 2 of the 3 thread\(s\) asked \(a step has 2 chunk\(s\) of sequences to share\)/);
     const doc = JSON.parse(readFileSync(out, 'utf8'));
     delete doc.training.timing;
     delete doc.checksum; // of the text, timing included

@@ -40,6 +40,12 @@ for (const variant of [
   });
 }
 
+test('fit() runs at most one thread a chunk of its batch, and says how many ran', async () => {
+  const ds = syntheticDataSet(40, 1, 2);
+  const o = { ...base, valSplit: 0, epochs: 1, batchSize: 8, chunkSize: 4 };
+  assert.deepEqual(await Promise.all([1, 2, 3].map(async (threads) => (await fit(ds, null, { ...o, threads })).threads)), [1, 2, 2]);
+});
+
 test('training lowers the loss on a learnable task', async () => {
   const r = await fit(syntheticDataSet(60, 1, 2), null, { ...base, epochs: 15, valSplit: 0 });
   assert.ok(r.history.at(-1)!.loss < r.history[0].loss * 0.8, `loss ${r.history[0].loss} → ${r.history.at(-1)!.loss}`);

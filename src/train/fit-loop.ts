@@ -140,7 +140,7 @@ class FitLoop {
     const seconds = (performance.now() - t0) / 1000;
     return {
       model: this.modelOf(new Float32Array(this.best)), history: at.history, bestEpoch: at.bestEpoch, seconds,
-      sequencesPerSecond: this.seen / seconds, ...this.timing,
+      sequencesPerSecond: this.seen / seconds, threads: engine.threads, ...this.timing,
     };
   }
 

@@ -103,6 +103,8 @@ export interface FitResult {
   readonly bestEpoch: number;
   readonly seconds: number;
   readonly sequencesPerSecond: number;
+  /** the computing threads the engine ran: those asked for, at most one per chunk of the largest batch */
+  readonly threads: number;
   readonly computeMs: number;
   readonly reduceMs: number;
   readonly updateMs: number;

@@ -210,7 +210,7 @@ async function trainClaimed(given: TrainOptions, outputs: OutputPaths): Promise<
   // Before the final fit's first checkpoint, the last good one is selection's scores (this run's, or resumed from).
   const selected = selectionCheckpoint ?? (resume && !state0 ? o.resume : undefined);
   o.onStart?.({ ...hp }); // callbacks get copies: what a host changes in them changes nothing of the run
-  const { members, seconds, seen } = await fitMembers(ds, normalization, hp, {
+  const { members, seconds, seen, ran } = await fitMembers(ds, normalization, hp, {
     threads, init: o.init, kernel: o.kernel, ...host.callbacks, signal: o.signal,
     finished: resume?.members ?? [], state: state0, onCheckpoint, checkpointEvery: o.checkpointEvery ?? d.checkpointEvery,
     failed: (e) => {
@@ -282,7 +282,7 @@ async function trainClaimed(given: TrainOptions, outputs: OutputPaths): Promise<
       throw new UserError(`${e.detail}; the model itself was written to ${o.out}`, { file: e.file, line: e.line, column: e.column, cause: e });
     }
   }
-  return { model, history, bestEpoch: first.bestEpoch, seconds, sequencesPerSecond, test, members: members.length };
+  return { model, history, bestEpoch: first.bestEpoch, seconds, sequencesPerSecond, threads: ran > 0 ? ran : threads, test, members: members.length };
 }
 
 /** The threads train runs on: as given, within a cap on address space, or (auto) measured as tune does. */
@@ -419,6 +419,7 @@ async function fitMembers(ds: DataSet, normalization: Normalization | null, hp: 
   const members = [...o.finished];
   let seconds = 0;
   let seen = 0;
+  let ran = 0; // the computing threads a fit's engine ran (0: none ran, every member was resumed finished)
   for (let m = members.length; m < hp.members; m++) {
     if (hp.members > 1) o.onMember?.(m, hp.members);
     const done = members.slice();
@@ -435,8 +436,9 @@ async function fitMembers(ds: DataSet, normalization: Normalization | null, hp: 
     members.push({ weights: r.model.parameters, bestEpoch: r.bestEpoch, history: r.history });
     seconds += r.seconds;
     seen += r.sequencesPerSecond * r.seconds;
+    ran = Math.max(ran, r.threads);
   }
-  return { members, seconds, seen };
+  return { members, seconds, seen, ran };
 }
 
 /** A member's last epoch: its training (and validation) loss and accuracy. */

@@ -237,9 +237,12 @@ export const trainCommand = {
     const fits = (m.training as { members?: Array<{ bestEpoch: number; epochs: number }> }).members ?? [{ bestEpoch: r.bestEpoch, epochs: r.history.length }];
     const best = fits.length === 1 ? `best epoch ${fits[0].bestEpoch} of ${fits[0].epochs}` : `best epochs ${fits.map((f) => `${f.bestEpoch} of ${f.epochs}`).join(', ')}`;
     const inAll = (performance.now() - started) / 1000; // loading, thread tuning and model selection too
+    const asked = (m.training as { timing: { threads: number } }).timing.threads;
+    // An engine runs at most one thread a chunk of its largest batch: say so where that is fewer than asked.
+    const threads = r.threads < asked ? `${r.threads} of the ${asked} thread(s) asked (a step has ${r.threads} chunk(s) of sequences to share)` : `${r.threads} thread(s)`;
     process.stdout.write(
       `model: ${visible(a.out)} (${m.classes.length} classes, ${m.channels.length} channel(s)${m.sequenceNorm ? ', each sequence on its own scale' : ''}${m.differences ? `${m.sequenceNorm ? ',' : ''} and their differences` : ''}${m.resample ? `, resampled to ${m.resample} samples` : ''}, ${hiddenText(m, '=')}, readout ${m.readout}; ` +
-        `${best}; ${r.seconds.toFixed(1)} s of training at ${Math.round(r.sequencesPerSecond)} seq/s on ${(m.training as { timing: { threads: number } }).timing.threads} thread(s)` +
+        `${best}; ${r.seconds.toFixed(1)} s of training at ${Math.round(r.sequencesPerSecond)} seq/s on ${threads}` +
         `${inAll > r.seconds + 1 ? `, ${inAll.toFixed(1)} s in all` : ''})\n`,
     );
     const planned = (m.training as { hyperparameters: { epochs: number; patience: number; lr: number; clip: number } }).hyperparameters;
