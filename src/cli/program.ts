@@ -1,11 +1,13 @@
 // The command-line program: yargs commands over the library, and the one place that decides exit codes.
 // User errors: one line, exit 2. Bugs: a short message, exit 1 (the stack with --debug). Interrupted: exit 130,
-// with the command that resumes from the checkpoint. main.ts runs it as the process.
+// with the command that resumes from the checkpoint. main.ts runs it as the process. Each command's handler
+// imports the library it calls as it runs, so that --help, --version and a usage error load the command line
+// alone and answer sooner.
 
 import { existsSync } from 'node:fs';
 import yargs from 'yargs';
 import { UserError, isInterrupted, isUserError } from '../errors.js';
-import { STDIN } from '../data/csv.js';
+import { STDIN } from '../data/stdin.js';
 import { packageVersion } from '../io/version.js';
 import { installSignalHandlers } from './interrupt.js';
 import { closest } from '../data/suggest.js';

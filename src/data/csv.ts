@@ -35,6 +35,7 @@ import { TsReader } from './ts-file.js';
 import { ArffReader } from './arff.js';
 import { WideReader } from './wide.js';
 import { onAbort } from './on-abort.js';
+import { STDIN } from './stdin.js';
 
 /** How files are read: the layout and columns (or the model's), progress, and a signal to stop. */
 export interface LoadOptions {
@@ -203,8 +204,7 @@ function resolveOptions(opts: ReadOptions): Resolved {
   return o;
 }
 
-/** The file name that reads standard input, as Unix tools take it (a file called `-` is `./-`); errors and results name it `stdin`. */
-export const STDIN = '-';
+export { STDIN };
 
 let stdinTaken = false;
 

@@ -2,14 +2,9 @@
 
 import { signalsHandled } from '../interrupt.js';
 import type { Argv, ArgumentsCamelCase } from 'yargs';
-import { loadInitModel } from '../../io/safetensors.js';
-import { type FileEvaluation, evaluate, totalMetrics } from '../../eval/evaluate.js';
-import type { Metrics } from '../../eval/metrics.js';
-import { renderReport, writeReport } from '../../eval/report.js';
 import { noteWritten } from '../written.js';
 import { checkDistinct, checkStdinOnce } from '../../io/paths.js';
 import { checkWritable } from '../../io/atomic.js';
-import { detailTables, summaryTable } from '../format.js';
 import { loadingLines } from '../progress.js';
 import { invokedCommand } from '../command-line.js';
 import { type DataArgs, FILE_KINDS, dataOptionsFor, loadOptionsOf } from '../options.js';
@@ -17,52 +12,6 @@ import { WORKFLOW_EXAMPLES, grouped, withExamples } from '../help.js';
 import { visible } from '../../data/visible.js';
 
 type EvaluateArgs = DataArgs & { model: string; files: string[]; json: boolean; report?: string };
-
-function metricsJson(m: Metrics) {
-  return {
-    balancedAccuracy: m.balancedAccuracy, macroF1: m.macroF1, logLoss: m.logLoss, classes: m.classes,
-    confusion: m.confusion, ...(m.confusionCells ? { confusionCells: m.confusionCells } : {}), perClass: m.perClass, unknownLabels: m.unknownLabels,
-  };
-}
-
-export function evaluationJson(results: readonly FileEvaluation[]) {
-  const total = totalMetrics(results);
-  return {
-    files: results.map((r) => ({
-      file: r.file, sequences: r.sequences, accuracy: r.accuracy, loss: r.loss, ...metricsJson(r.metrics),
-    })),
-    total: total === null ? null : {
-      files: results.length, sequences: total.sequences, accuracy: total.accuracy,
-      loss: weightedLoss(results), ...metricsJson(total),
-    },
-  };
-}
-
-/** The mean cross-entropy over all files' sequences with known labels. */
-function weightedLoss(results: readonly FileEvaluation[]): number {
-  let sum = 0;
-  let n = 0;
-  for (const r of results) {
-    const k = r.metrics.labelled - r.metrics.unknownLabels.count;
-    if (k > 0) {
-      sum += r.loss * k;
-      n += k;
-    }
-  }
-  return n > 0 ? sum / n : NaN;
-}
-
-export function printEvaluations(results: readonly FileEvaluation[], json: boolean, out: NodeJS.WritableStream = process.stdout): void {
-  if (json) {
-    out.write(JSON.stringify(evaluationJson(results)) + '\n');
-    return;
-  }
-  const rows = results.map((r) => ({ name: r.file, metrics: r.metrics }));
-  const total = totalMetrics(results);
-  if (total !== null && results.length > 1) rows.push({ name: 'total', metrics: total });
-  out.write(summaryTable(rows));
-  for (const r of rows) out.write(`\n${visible(r.name)}\n` + detailTables(r.metrics));
-}
 
 export const evaluateOptions = {
   ...dataOptionsFor('model'),
@@ -79,6 +28,9 @@ export const evaluateCommand = {
     .options(evaluateOptions), Object.keys(evaluateOptions)), [WORKFLOW_EXAMPLES[2], ['$0 evaluate --model model.json test.csv --json', 'the figures as JSON']]),
   handler: async (argv: ArgumentsCamelCase<EvaluateArgs>) => {
     const a = argv as unknown as EvaluateArgs;
+    const [{ loadInitModel }, { evaluate, totalMetrics }, { renderReport, writeReport }, { printEvaluations }] = await Promise.all([
+      import('../../io/safetensors.js'), import('../../eval/evaluate.js'), import('../../eval/report.js'), import('../evaluations.js'),
+    ]);
     checkStdinOnce('--model', a.model, a.files);
     const model = loadInitModel(a.model);
     const toStdout = a.report === '-';

@@ -2,8 +2,6 @@
 // A .safetensors file (say, one PyTorch went on training) exports to ONNX too.
 
 import type { Argv, ArgumentsCamelCase } from 'yargs';
-import { exportOnnx } from '../../io/onnx.js';
-import { exportSafetensors, loadInitModel } from '../../io/safetensors.js';
 import { checkDistinct } from '../../io/paths.js';
 import { checkWritable, writeFilesAtomic } from '../../io/atomic.js';
 import { requireFlag } from '../options.js';
@@ -29,6 +27,7 @@ export const exportCommand = {
   builder: (y: Argv) => withExamples(grouped(y.options(exportOptions), Object.keys(exportOptions)), [WORKFLOW_EXAMPLES[5]]),
   handler: async (argv: ArgumentsCamelCase<ExportArgs>) => {
     const a = argv as unknown as ExportArgs;
+    const [{ exportOnnx }, { exportSafetensors, loadInitModel }] = await Promise.all([import('../../io/onnx.js'), import('../../io/safetensors.js')]);
     requireFlag(a.onnx !== undefined || a.safetensors !== undefined, 'give --onnx <file>, --safetensors <file>, or both');
     checkDistinct([['the --model file', a.model]], [['--onnx', a.onnx], ['--safetensors', a.safetensors]]);
     if (a.onnx !== undefined) checkWritable(a.onnx, '--onnx');

@@ -2,8 +2,6 @@
 // without its parameters.
 
 import type { Argv, ArgumentsCamelCase } from 'yargs';
-import { loadInitModel } from '../../io/safetensors.js';
-import { modelJson, modelSummary } from '../../eval/model-summary.js';
 import { visibleLines } from '../../data/visible.js';
 import { UserError } from '../../errors.js';
 import { WORKFLOW_EXAMPLES, grouped, withExamples } from '../help.js';
@@ -25,8 +23,9 @@ export const infoCommand = {
   builder: (y: Argv) => withExamples(grouped(y
     .positional('file', { type: 'string', describe: 'the model file (or use --model)' })
     .options(infoOptions), Object.keys(infoOptions)), [WORKFLOW_EXAMPLES[6], ['$0 info model.json --json', 'the model file without its parameters, as JSON']]),
-  handler: (argv: ArgumentsCamelCase<InfoArgs>) => {
+  handler: async (argv: ArgumentsCamelCase<InfoArgs>) => {
     const a = argv as unknown as InfoArgs;
+    const [{ loadInitModel }, { modelJson, modelSummary }] = await Promise.all([import('../../io/safetensors.js'), import('../../eval/model-summary.js')]);
     if (a.file !== undefined && a.model !== undefined) throw new UserError('give the model file once: as the argument or with --model');
     const path = a.model ?? a.file;
     if (path === undefined) throw new UserError('info needs a model file: train-signals info model.json');

@@ -2,16 +2,13 @@
 // class and every class probability, to --out (written atomically) or stdout. Streams; see eval/predict.ts.
 
 import type { Argv, ArgumentsCamelCase } from 'yargs';
-import { loadInitModel } from '../../io/safetensors.js';
 import { checkDistinct, checkStdinOnce } from '../../io/paths.js';
-import { predict } from '../../eval/predict.js';
-import { type RowOutput, fileOutput, streamOutput } from '../../io/stream-out.js';
+import type { RowOutput } from '../../io/stream-out.js';
 import { checkFolder, checkWritable } from '../../io/atomic.js';
 import { atStop } from '../interrupt.js';
 import { type DataArgs, FILE_KINDS, dataOptionsFor, loadOptionsOf } from '../options.js';
 import { WORKFLOW_EXAMPLES, grouped, withExamples } from '../help.js';
 import { loadingLines } from '../progress.js';
-import { singleStepsWarning } from '../../eval/single-steps.js';
 import { visible } from '../../data/visible.js';
 
 type PredictArgs = DataArgs & { model: string; files: string[]; out?: string; quiet: boolean };
@@ -31,6 +28,9 @@ export const predictCommand = {
     .options(predictOptions), Object.keys(predictOptions)), [WORKFLOW_EXAMPLES[3], ['$0 predict --model model.json - < new.csv | head', "from stdin to stdout (a long-layout file's rows grouped by id)"]]),
   handler: async (argv: ArgumentsCamelCase<PredictArgs>) => {
     const a = argv as unknown as PredictArgs;
+    const [{ loadInitModel }, { predict }, { fileOutput, streamOutput }, { singleStepsWarning }] = await Promise.all([
+      import('../../io/safetensors.js'), import('../../eval/predict.js'), import('../../io/stream-out.js'), import('../../eval/single-steps.js'),
+    ]);
     checkStdinOnce('--model', a.model, a.files);
     const model = loadInitModel(a.model);
     if (a.out === '-') a.out = undefined;

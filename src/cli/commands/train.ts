@@ -3,12 +3,9 @@
 import { statSync } from 'node:fs';
 import type { Argv, ArgumentsCamelCase } from 'yargs';
 import { READOUTS, type Readout } from '../../model/rnn.js';
-import { loadInitModel } from '../../io/safetensors.js';
 import { checkDistinct, checkStdinOnce } from '../../io/paths.js';
-import { train } from '../../train/train.js';
 import { hiddenText } from '../../model/ensemble.js';
 import { MAX_EPOCHS, MAX_THREADS, TRAIN_DEFAULTS, defaultThreads } from '../../train/defaults.js';
-import { asFlag, checkOptions } from '../../train/option-checks.js';
 import { CLASS_WEIGHTS, type ClassWeights } from '../../train/class-weights.js';
 import { LR_SCHEDULES, type LrSchedule } from '../../train/schedule.js';
 import { createProgress, loadingLines, selectionLines } from '../progress.js';
@@ -16,9 +13,7 @@ import { armGraceful, atStop, disarmGraceful, gracefulSignal } from '../interrup
 import { noteWritten } from '../written.js';
 import { checkFolder } from '../../io/atomic.js';
 import { columnList } from '../../data/names.js';
-import { scalesApart, widelyScaled } from '../../data/scale-spread.js';
 import { type DataArgs, type StepArgs, FILE_KINDS, stepOptions, dataOptionsFor, loadOptionsOf, requireFlag, switchFlag, differencesOption, sequenceNormOption, resampleFlag, strideFlag } from '../options.js';
-import { printEvaluations } from './evaluate.js';
 import { WORKFLOW_EXAMPLES, grouped, withExamples } from '../help.js';
 import { invokedCommand } from '../command-line.js';
 import { visible } from '../../data/visible.js';
@@ -175,6 +170,9 @@ export const trainCommand = {
   handler: async (argv: ArgumentsCamelCase<TrainArgs>) => {
     const started = performance.now();
     const a = argv as unknown as TrainArgs;
+    const [{ train }, { loadInitModel }, { asFlag, checkOptions }, { scalesApart, widelyScaled }, { printEvaluations }] = await Promise.all([
+      import('../../train/train.js'), import('../../io/safetensors.js'), import('../../train/option-checks.js'), import('../../data/scale-spread.js'), import('../evaluations.js'),
+    ]);
     checkFlags(a);
     const options = trainOptionsOf(a);
     checkOptions(options, asFlag);

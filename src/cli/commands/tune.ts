@@ -2,9 +2,7 @@
 
 import type { Argv, ArgumentsCamelCase } from 'yargs';
 import { READOUTS, type Readout } from '../../model/rnn.js';
-import { formatTune, tune } from '../../train/tune.js';
 import { MAX_THREADS, TRAIN_DEFAULTS } from '../../train/defaults.js';
-import { asFlag, checkOptions } from '../../train/option-checks.js';
 import { type DataArgs, type StepArgs, FILE_KINDS, stepOptions, dataOptionsFor, isInt, loadOptionsOf, requireFlag, switchFlag, differencesOption, sequenceNormOption, resampleFlag, strideFlag } from '../options.js';
 import { WORKFLOW_EXAMPLES, grouped, withExamples } from '../help.js';
 
@@ -72,6 +70,7 @@ export const tuneCommand = {
     .options(tuneOptions), Object.keys(tuneOptions)), [WORKFLOW_EXAMPLES[4], ['$0 tune train.csv --threads 1,2,4 --json', 'measure these thread counts only, as JSON']]),
   handler: async (argv: ArgumentsCamelCase<TuneArgs>) => {
     const a = argv as unknown as TuneArgs;
+    const [{ formatTune, tune }, { asFlag, checkOptions }] = await Promise.all([import('../../train/tune.js'), import('../../train/option-checks.js')]);
     const options = {
       ...loadOptionsOf(a), files: a.files, threads: threadList(a.threads), steps: a.steps, hidden: a.hidden, readout: a.readout === 'auto' ? undefined : a.readout, bptt: a.bptt,
       stride: strideFlag(a.stride), resample: resampleFlag(a.resample), differences: switchFlag(a.differences), sequenceNorm: switchFlag(a.sequenceNorm), bidirectional: a.bidirectional, cell: a.cell, layers: a.layers,

@@ -1,0 +1,28 @@
+// What a command loads before it runs: --help, --version and a usage error load the command line alone, and
+// each command the library it runs only once it runs, so that they answer in a fraction of the time.
+
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { cli } from './helpers/cli.js';
+
+const HOOK = new URL('./fixtures/loaded-modules-hook.js', import.meta.url).href;
+
+/** The modules of dist/src that `train-signals <args>` loads, relative to dist/src. */
+function loaded(args: string[]): string[] {
+  const r = cli(args, { env: { NODE_OPTIONS: `--import ${HOOK}` } });
+  const urls = [...r.stderr.matchAll(/^loaded .*\/dist\/src\/(.+)$/gm)].map((m) => m[1]!);
+  assert.ok(urls.includes('cli/main.js'), r.stderr);
+  return urls;
+}
+
+const LIBRARY = ['train/train.js', 'train/tune.js', 'eval/evaluate.js', 'eval/predict.js', 'eval/report.js', 'engine/engine.js', 'io/onnx.js', 'io/safetensors.js', 'data/csv.js'];
+
+test('--help, --version and usage errors load none of the library the commands run; a command loads what it runs', () => {
+  for (const args of [['--help'], ['--version'], ['train', '--help'], ['train', 'datasets/cbf/train.csv', '--hiden', '3'], ['evalute', 'x.csv']]) {
+    const modules = loaded(args);
+    assert.deepEqual(LIBRARY.filter((m) => modules.includes(m)), [], args.join(' '));
+  }
+  // The hook sees what a command loads once it runs.
+  const info = loaded(['info', 'no-such-model.json']);
+  assert.ok(info.includes('io/safetensors.js') && !info.includes('train/train.js'), info.join(' '));
+});
