@@ -13,7 +13,7 @@ function metricsJson(m: Metrics) {
   };
 }
 
-export function evaluationJson(results: readonly FileEvaluation[]) {
+function evaluationJson(results: readonly FileEvaluation[]) {
   const total = totalMetrics(results);
   return {
     files: results.map((r) => ({
