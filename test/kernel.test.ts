@@ -14,7 +14,7 @@ import { initParameters } from '../src/model/init.js';
 import { layoutOf } from '../src/model/layout.js';
 import { createRng, normal } from '../src/model/rng.js';
 import { defaultBuild, fusesMultiplyAdd, kernelModule, instantiate, sharedMemory } from '../src/engine/wasm.js';
-import { createPredictor } from '../src/engine/predict.js';
+import { createPredictor, rowsFor, storedPlan } from '../src/engine/predict.js';
 import { checkBatchedInference, dataOf, runCase } from './helpers/kernel-case.js';
 import { randomModel, referenceProbabilities } from './helpers/models.js';
 import { score } from '../src/eval/score.js';
@@ -212,7 +212,7 @@ describe('fast kernel pieces', () => {
     const shape = { D: 1, H: 64, C: 2, layers: 2 as const, cell: 'gru' as const, directions: 2 as const };
     const w = new Float32Array(layoutOf(shape).size);
     initParameters(w, shape, rng);
-    const data = dataOf(rng, 1, 2, [1_500, 5]);
+    const data = dataOf(rng, 1, 2, [6_000, 5]); // two sequences: a chunk of 4 rows
     const p = createPredictor(shape, 'last', 1, true);
     const score1 = () => {
       const probs = new Float32Array(4);
@@ -281,12 +281,49 @@ describe('scoring a model of two layers', () => {
     }
   });
 
-  // Every state is kept, so the scratch passes 2 GiB: its offsets must be read unsigned (>>> 2), and a chunk
-  // falls back to 4 rows where 16 would not fit.
+  it('a chunk of 16 rows, one of 8 for the 5 left, and each sequence alone (4 rows): the same bits', () => {
+    const rng = createRng(8);
+    const m = randomModel(rng, 2, 5, 3, 'max', false, 1, true, 'gru', false, false, 2);
+    const lengths = Int32Array.from({ length: 21 }, (_, i) => 1 + ((i * 7) % 23));
+    const offsets = Float64Array.from(lengths, (_, i) => lengths.slice(0, i).reduce((a, b) => a + b, 0));
+    const total = lengths.reduce((a, b) => a + b, 0);
+    const data = { D: 2, values: Float32Array.from({ length: total * 2 }, () => normal(rng)), offsets, lengths, labels: new Int32Array(21).fill(-1) };
+    const all = score(m, data).probabilities;
+    assertClose(all, referenceProbabilities(m, data), Int32Array.from({ length: 21 }, (_, i) => i), 3, 1e-6);
+    for (let n = 0; n < 21; n++) assert.deepEqual(score(m, data, Int32Array.of(n)).probabilities, all.subarray(n * 3, (n + 1) * 3), `sequence ${n} alone`);
+  });
+
+  it('rows by the sequences a chunk holds; 16 rows that do not fit fall back to the tile of 4, and less is refused', () => {
+    assert.deepEqual([1, 4, 5, 8, 13, 16, 17, 1000].map(rowsFor), [4, 4, 8, 8, 16, 16, 16, 16]);
+    const shape = { D: 1, H: 8, C: 3, cell: 'gru' as const, directions: 2 as const, layers: 2 as const };
+    assert.equal(storedPlan(shape, 16, 1000, 0).Mc, 16);
+    assert.equal(storedPlan(shape, 8, 1000, 0).Mc, 8);
+    assert.equal(storedPlan(shape, 16, 300_000, 0).Mc, 4, 'sixteen rows of 300,000 steps pass 4 GiB');
+    assert.throws(() => storedPlan(shape, 16, 2_000_000, 0), /a model of two layers keeps every state of a sequence it scores, and one has 2000000 steps/);
+  });
+
+  it('a predictor that refused a sequence too long still grows its scratch for a longer one that fits', () => {
+    const rng = createRng(9);
+    const m = randomModel(rng, 1, 8, 3, 'last', false, 1, true, 'gru', false, false, 2);
+    const predict = createPredictor(m.shape, 'last');
+    const run = (T: number) => {
+      const data = { D: 1, values: Float32Array.from({ length: T }, () => normal(rng)), offsets: Float64Array.of(0), lengths: Int32Array.of(T), labels: Int32Array.of(-1) };
+      const probs = new Float32Array(3);
+      predict(m.parameters, data, [0], probs, new Float64Array(1));
+      return { probs, data };
+    };
+    run(100);
+    assert.throws(() => run(2_000_000), /one has 2000000 steps/);
+    const { probs, data } = run(3_000);
+    assertClose(probs, referenceProbabilities(m, data), [0], 3, 1e-5);
+  });
+
+  // Every state is kept, so the scratch passes 2 GiB: its offsets must be read unsigned (>>> 2).
   it('a long sequence, past 2 GiB of scratch: the reference\'s probabilities', () => {
     const rng = createRng(6);
     const m = randomModel(rng, 1, 8, 3, 'mean', false, 1, true, 'gru', false, false, 2);
-    const T = 260_000;
+    const T = 600_000;
+    assert.ok(storedPlan(m.shape, rowsFor(1), T, 0).size > 2 ** 31, 'the scratch of one sequence passes 2 GiB');
     const data = { D: 1, values: Float32Array.from({ length: T }, () => normal(rng)), offsets: Float64Array.of(0), lengths: Int32Array.of(T), labels: Int32Array.of(-1) };
     assertClose(score(m, data).probabilities, referenceProbabilities(m, data), [0], 3, 1e-5);
   });

@@ -16,7 +16,7 @@ import { frameCount, framedChunk } from '../model/frames.js';
 import { chunkScratch } from '../model/noise.js';
 import { createWorkspace } from '../model/rnn.js';
 import { type FastContext, arrange, contextOver, forwardChunk, head, packWeights } from './fast.js';
-import { type KernelExports, RESERVED, checkAddressable, instantiate, isAddressable, kernelModule, scratchPlan, sharedMemory } from './wasm.js';
+import { type KernelExports, RESERVED, type ScratchPlan, checkAddressable, instantiate, isAddressable, kernelModule, scratchPlan, sharedMemory } from './wasm.js';
 
 /** The steps predictSequence's workspace must hold: 1 (only the last state), or the longest sequence with two layers (the second reads all the first's). */
 export function predictionCapacity(shape: Shape, lengths: ArrayLike<number>): number {
@@ -48,6 +48,24 @@ export function referencePredictor(shape: Shape, readout: Readout, stride = 1): 
 
 /** Rows per inference chunk: more rows reuse each weight load more; the tile is 4 rows. */
 const PREDICT_ROWS = 16;
+const TILE_ROWS = 4;
+
+/** The rows a chunk of n sequences computes: n rounded up to the tile, at most PREDICT_ROWS (the kernel computes every row it is given, used or not). */
+export function rowsFor(n: number): number {
+  return Math.min(PREDICT_ROWS, Math.max(TILE_ROWS, Math.ceil(n / TILE_ROWS) * TILE_ROWS));
+}
+
+/**
+ * The scratch plan for scoring with a model of two layers, which stores `window` steps of every row: `rows`
+ * rows, or the tile alone where those would not fit the 4 GiB WebAssembly addresses (a row's bits do not
+ * depend on the others); refused where even that does not fit.
+ */
+export function storedPlan(shape: Shape, rows: number, window: number, base: number): ScratchPlan {
+  let sp = scratchPlan(shape, rows, window);
+  if (rows > TILE_ROWS && !isAddressable(base + sp.size)) sp = scratchPlan(shape, TILE_ROWS, window);
+  checkAddressable(base + sp.size, `a model of two layers keeps every state of a sequence it scores, and one has ${window} steps: split the longest sequences, or score with a model of one layer`);
+  return sp;
+}
 
 /** Scores sequences idx[i] of data with weights params [P]: probabilities into probs [N][C], log p[label] into logp [N]. */
 export type Predictor = (
@@ -140,21 +158,26 @@ export function createPredictor(shape: Shape, readout: Readout, stride = 1, cons
   const paramsAt = RESERVED;
   const base = paramsAt + Math.ceil((P * 4) / 64) * 64;
   let cx: FastContext | null = null; // this predictor's view of the scoring memory, made again when it is replaced
+  let narrow = new Map<number, FastContext>(); // views of cx's memory as chunks of fewer rows, by rows
+  let asked = { rows: 0, window: 1 }; // what the stored plan was made for: it grows, never shrinks
   return (params, data, idx, probs, logp) => {
     const N = idx.length;
     if (stored) {
       let longest = 1;
       for (let i = 0; i < N; i++) longest = Math.max(longest, frameCount(data.lengths[idx[i]], stride));
-      if (longest > sp.Wc) {
-        // Fewer rows a chunk where a full one would not fit (a row's bits do not depend on the others).
-        sp = scratchPlan(shape, PREDICT_ROWS, longest);
-        if (!isAddressable(base + sp.size)) sp = scratchPlan(shape, 4, longest);
-        checkAddressable(base + sp.size, `a model of two layers keeps every state of a sequence it scores, and one has ${longest} steps: split the longest sequences, or score with a model of one layer`);
+      // A plan of as many rows as N needs: a few long sequences do not pay for (or fail to fit) 16 rows.
+      if (longest > asked.window || rowsFor(N) > asked.rows) {
+        const grown = { rows: Math.max(asked.rows, rowsFor(N)), window: Math.max(asked.window, longest) };
+        sp = storedPlan(shape, grown.rows, grown.window, base); // may refuse: then the plan and what it was made for stay
+        asked = grown;
         cx = null;
       }
     }
     const k = predictMemory(base + sp.size);
-    if (cx === null || cx.f32.buffer !== k.memory.buffer) cx = contextOver(k.ex, k.memory, base, sp, shape, paramsAt, stride);
+    if (cx === null || cx.f32.buffer !== k.memory.buffer) {
+      cx = contextOver(k.ex, k.memory, base, sp, shape, paramsAt, stride);
+      narrow = new Map();
+    }
     if (!constantWeights || packed === null || packed.params !== params || packed.cx !== cx) {
       cx.f32.set(params, paramsAt >>> 2);
       packWeights(cx);
@@ -164,17 +187,23 @@ export function createPredictor(shape: Shape, readout: Readout, stride = 1, cons
     // Sort by length so each chunk's rows are alike (fewer idle rows); results are per sequence anyway.
     const sorted = Int32Array.from({ length: N }, (_, i) => i).sort((a, b) => data.lengths[idx[b]] - data.lengths[idx[a]] || a - b);
     const order = Int32Array.from(sorted, (i) => idx[i]);
-    const { p } = cx;
     for (let from = 0; from < N; from += sp.Mc) {
       const to = Math.min(N, from + sp.Mc);
-      const { n, Tmax } = arrange(cx, data, order, from, to);
-      forwardChunk(cx, data, readout, n, Tmax, stored ? Tmax : 1, stored);
+      // A chunk of fewer sequences computes fewer rows, over the same memory (its regions are sized for sp.Mc).
+      const rows = rowsFor(to - from);
+      let c = cx;
+      if (rows < sp.Mc) {
+        c = narrow.get(rows) ?? contextOver(k.ex, k.memory, base, { ...sp, Mc: rows }, shape, paramsAt, stride);
+        narrow.set(rows, c);
+      }
+      const { n, Tmax } = arrange(c, data, order, from, to);
+      forwardChunk(c, data, readout, n, Tmax, stored ? Tmax : 1, stored);
       // order is already sorted, and arrange() sorts stably, so row r is order[from + r].
       for (let r = 0; r < n; r++) {
-        const seq = cx.rows[r];
+        const seq = c.rows[r];
         const i = sorted[from + r];
-        const lp = head(cx, readout, r, cx.frames[r], stored ? Tmax : 0, data.labels[seq]);
-        for (let c = 0; c < C; c++) probs[i * C + c] = p[c];
+        const lp = head(c, readout, r, c.frames[r], stored ? Tmax : 0, data.labels[seq]);
+        for (let j = 0; j < C; j++) probs[i * C + j] = c.p[j];
         logp[i] = lp;
       }
     }
