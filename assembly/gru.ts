@@ -140,6 +140,7 @@ function gruStep(
  * Runs GRU steps tau0 .. tau0+nsteps−1 with inputs xs [nsteps][Mc][D], as forward() in assembly/rnn.ts:
  * store = 1: slab j + 1 of hs gets the state after step tau0 + j (slab 0 is the input) and gates + j·[Mc][4Hp]
  *   that step's gates;
+ * store = 2: the states as with 1, the gates as with 0 (scoring a model of two layers: no backward reads them);
  * store = 0: the state ping-pongs between slabs 0 and 1 of hs and ends in slab 0; the gates go to gates' first
  *   [Mc][4Hp].
  * hsum and amax as for forward() (the mean or max readout's running statistic). ap [Mc·Hp] is scratch.
@@ -155,7 +156,7 @@ export function gruForward(
     const x = xs + <usize>j * xstep;
     const prev = store ? hs + <usize>j * slab : j & 1 ? hs + slab : hs;
     const next = store ? prev + slab : j & 1 ? hs : hs + slab;
-    gruStep(Mc, D, Hp, fwd, wxt, bias, x, prev, next, store ? gates + <usize>j * gslab : gates, tau0 + j, starts, ap);
+    gruStep(Mc, D, Hp, fwd, wxt, bias, x, prev, next, store == 1 ? gates + <usize>j * gslab : gates, tau0 + j, starts, ap);
     readoutRows(Mc, Hp, hsum, amax, next, tau0 + j, starts);
   }
   if (!store && nsteps & 1) memory.copy(hs, hs + slab, slab);

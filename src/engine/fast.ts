@@ -227,7 +227,8 @@ function readoutStatistics(cx: FastContext, dp: DirectionPlan, readout: Readout)
 function layerSteps(cx: FastContext, dp: DirectionPlan, D: number, tau: number, nb: number, keep: number, hsum: number, amax: number): void {
   const { ex, sp } = cx;
   const b = cx.base;
-  if (cellOf(cx.shape) === 'gru') ex.gruForward(sp.Mc, D, sp.Hp, b + dp.fwd, b + dp.wxt, b + dp.bias, b + dp.xs, tau, nb, b + sp.starts, b + dp.hs, b + dp.gates, keep, hsum, amax, b + sp.ap);
+  // Without a backward pass, the GRU keeps the states of a stored window but not its gates (store = 2).
+  if (cellOf(cx.shape) === 'gru') ex.gruForward(sp.Mc, D, sp.Hp, b + dp.fwd, b + dp.wxt, b + dp.bias, b + dp.xs, tau, nb, b + sp.starts, b + dp.hs, b + dp.gates, keep && !sp.backward ? 2 : keep, hsum, amax, b + sp.ap);
   else ex.forward(sp.Mc, D, sp.Hp, b + dp.fwd, b + dp.wxt, b + dp.bias, b + dp.xs, tau, nb, b + sp.starts, b + dp.hs, keep, hsum, amax, b + sp.ap);
 }
 
@@ -336,6 +337,7 @@ export function fastChunkGradient(
     return fastChunkGradient(cx, slot, readout, k, c.data, c.order, 0, to - from, classWeight);
   }
   const { sp } = cx;
+  if (!sp.backward) throw new Error('bug: a gradient over a scratch planned for scoring alone');
   const { n, Tmax } = arrange(cx, data, order, from, to);
   const W = windowLength(Tmax, k);
   if (W > sp.Wc) throw new Error(`bug: scratch holds ${sp.Wc} steps, window needs ${W}`);

@@ -61,8 +61,8 @@ export function rowsFor(n: number): number {
  * depend on the others); refused where even that does not fit.
  */
 export function storedPlan(shape: Shape, rows: number, window: number, base: number): ScratchPlan {
-  let sp = scratchPlan(shape, rows, window);
-  if (rows > TILE_ROWS && !isAddressable(base + sp.size)) sp = scratchPlan(shape, TILE_ROWS, window);
+  let sp = scratchPlan(shape, rows, window, false);
+  if (rows > TILE_ROWS && !isAddressable(base + sp.size)) sp = scratchPlan(shape, TILE_ROWS, window, false);
   checkAddressable(base + sp.size, `a model of two layers keeps every state of a sequence it scores, and one has ${window} steps: split the longest sequences, or score with a model of one layer`);
   return sp;
 }
@@ -153,7 +153,7 @@ function predictMemory(bytes: number): { memory: WebAssembly.Memory; ex: KernelE
 export function createPredictor(shape: Shape, readout: Readout, stride = 1, constantWeights = false, blocks = true): Predictor {
   const { C } = shape;
   const stored = layersOf(shape) === 2; // every step of a chunk kept (two layers), else streamed
-  let sp = scratchPlan(shape, PREDICT_ROWS, 1);
+  let sp = scratchPlan(shape, PREDICT_ROWS, 1, false);
   const P = layoutOf(shape).size;
   const paramsAt = RESERVED;
   const base = paramsAt + Math.ceil((P * 4) / 64) * 64;

@@ -291,7 +291,7 @@ export interface DirectionPlan {
   readonly wxt: number; // W_xh^T [D][Hp] (GRU: [D][3Hp] then [D][Hp])
   readonly bias: number; // b_h [Hp] (GRU: [3Hp] then [Hp])
   readonly hs: number; // [Wc + 1] state slabs
-  readonly gates: number; // GRU: [Wc][Mc][4Hp] each stored step's gates (empty for the tanh cell)
+  readonly gates: number; // GRU: [Wc][Mc][4Hp] each stored step's gates (one step's without a backward pass; empty for the tanh cell)
   readonly xs: number; // [XS][Mc][D] the inputs of the streamed block or the stored window
   readonly hsum: number; // running sum (mean readout) or maximum (max readout) of the states
   readonly amax: number; // i32: the step each maximum came from (max readout)
@@ -307,6 +307,7 @@ export interface ScratchPlan {
   readonly Hp: number;
   readonly E: number; // columns per unit of a step's gate buffers: 1 tanh, 4 GRU
   readonly Wc: number; // slabs 0..Wc of hs
+  readonly backward: boolean; // whether a backward pass runs over it: each stored step's gates, the gradients between layers
   readonly XS: number; // steps xs holds
   readonly dirs: readonly DirectionPlan[]; // [directions] the top layer's (the only one's, or the second of two)
   readonly dirs0: readonly DirectionPlan[]; // [directions] the first of two layers' (else none)
@@ -324,9 +325,10 @@ export interface ScratchPlan {
 /**
  * One thread's workspace for chunks of `rows` sequences and stored windows of `window` steps. Two layers store
  * the whole sequence (full BPTT): the first layer's directions, then the top layer's, which reads the first
- * one's states as inputs (D = directions·H).
+ * one's states as inputs (D = directions·H). Without `backward` (scoring), a stored window keeps the states
+ * alone: no step's gates, no gradients between the layers.
  */
-export function scratchPlan(shape: Shape, rows: number, window: number): ScratchPlan {
+export function scratchPlan(shape: Shape, rows: number, window: number, backward = true): ScratchPlan {
   const { H } = shape;
   const two = layersOf(shape) === 2;
   const D = Math.max(layerInputs(shape, 0), layerInputs(shape, layersOf(shape) - 1)); // the widest layer input
@@ -352,20 +354,20 @@ export function scratchPlan(shape: Shape, rows: number, window: number): Scratch
       wxt: take(Dl * E * Hp * 4),
       bias: take(E * Hp * 4),
       hs: take((Wc + 1) * slab),
-      gates: take(G === 3 ? Wc * E * slab : 0),
+      gates: take(G === 3 ? (backward ? Wc : 1) * E * slab : 0),
       xs: take(XS * Mc * Dl * 4),
       hsum: take(top ? slab : 0),
       amax: take(top ? slab : 0),
       dh: take(slab),
       dzT: take(top ? slab : 0),
-      du: take(two && top ? Wc * Mc * Dl * 4 : 0),
-      inj: take(two && !top ? Wc * slab : 0),
+      du: take(backward && two && top ? Wc * Mc * Dl * 4 : 0),
+      inj: take(backward && two && !top ? Wc * slab : 0),
     };
   };
   const dirs0 = two ? Array.from({ length: directionsOf(shape) }, () => direction(0)) : [];
   const dirs = Array.from({ length: directionsOf(shape) }, () => direction(layersOf(shape) - 1));
   const plan = {
-    Mc, Hp, E, Wc, XS, dirs, dirs0,
+    Mc, Hp, E, Wc, backward, XS, dirs, dirs0,
     ap: take(slab),
     da: take(NB * E * slab),
     pa: take(NB * G * slab),
