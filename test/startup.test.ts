@@ -17,8 +17,8 @@ function loaded(args: string[]): string[] {
 
 const LIBRARY = ['train/train.js', 'train/tune.js', 'eval/evaluate.js', 'eval/predict.js', 'eval/report.js', 'engine/engine.js', 'io/onnx.js', 'io/safetensors.js', 'data/csv.js'];
 
-test('--help, --version and usage errors load none of the library the commands run; a command loads what it runs', () => {
-  for (const args of [['--help'], ['--version'], ['train', '--help'], ['train', 'datasets/cbf/train.csv', '--hiden', '3'], ['evalute', 'x.csv']]) {
+test('--help, --version, usage errors and flags out of range load none of the library the commands run; a command loads what it runs', () => {
+  for (const args of [['--help'], ['--version'], ['train', '--help'], ['train', 'datasets/cbf/train.csv', '--hiden', '3'], ['train', 'datasets/cbf/train.csv', '--hidden', '0'], ['tune', 'datasets/cbf/train.csv', '--lr', '-1'], ['evalute', 'x.csv']]) {
     const modules = loaded(args);
     assert.deepEqual(LIBRARY.filter((m) => modules.includes(m)), [], args.join(' '));
   }

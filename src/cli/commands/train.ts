@@ -170,12 +170,13 @@ export const trainCommand = {
   handler: async (argv: ArgumentsCamelCase<TrainArgs>) => {
     const started = performance.now();
     const a = argv as unknown as TrainArgs;
-    const [{ train }, { loadInitModel }, { asFlag, checkOptions }, { scalesApart, widelyScaled }, { printEvaluations }] = await Promise.all([
-      import('../../train/train.js'), import('../../io/safetensors.js'), import('../../train/option-checks.js'), import('../../data/scale-spread.js'), import('../evaluations.js'),
-    ]);
     checkFlags(a);
     const options = trainOptionsOf(a);
+    const { asFlag, checkOptions } = await import('../../train/option-checks.js'); // a flag out of range is said before the rest loads
     checkOptions(options, asFlag);
+    const [{ train }, { loadInitModel }, { scalesApart, widelyScaled }, { printEvaluations }] = await Promise.all([
+      import('../../train/train.js'), import('../../io/safetensors.js'), import('../../data/scale-spread.js'), import('../evaluations.js'),
+    ]);
     // train() checks its outputs against the data files; the --init file only the command line knows.
     checkDistinct([['the --init model', a.init]], [['--out', a.out], ['--report', a.report], a.checkpoint === undefined ? ['--checkpoint (default: --out + .ckpt)', `${a.out}.ckpt`] : ['--checkpoint', a.checkpoint]]);
     for (const [flag, file] of [['--init', a.init], ['--resume', a.resume]] as const) checkStdinOnce(flag, file, [...a.files, ...(a.test ?? [])]);

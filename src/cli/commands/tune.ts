@@ -70,7 +70,7 @@ export const tuneCommand = {
     .options(tuneOptions), Object.keys(tuneOptions)), [WORKFLOW_EXAMPLES[4], ['$0 tune train.csv --threads 1,2,4 --json', 'measure these thread counts only, as JSON']]),
   handler: async (argv: ArgumentsCamelCase<TuneArgs>) => {
     const a = argv as unknown as TuneArgs;
-    const [{ formatTune, tune }, { asFlag, checkOptions }] = await Promise.all([import('../../train/tune.js'), import('../../train/option-checks.js')]);
+    const { asFlag, checkOptions } = await import('../../train/option-checks.js'); // a flag out of range is said before the rest loads
     const options = {
       ...loadOptionsOf(a), files: a.files, threads: threadList(a.threads), steps: a.steps, hidden: a.hidden, readout: a.readout === 'auto' ? undefined : a.readout, bptt: a.bptt,
       stride: strideFlag(a.stride), resample: resampleFlag(a.resample), differences: switchFlag(a.differences), sequenceNorm: switchFlag(a.sequenceNorm), bidirectional: a.bidirectional, cell: a.cell, layers: a.layers,
@@ -78,6 +78,7 @@ export const tuneCommand = {
       kernel: a.kernel,
     };
     checkOptions(options, asFlag, 'tune');
+    const { formatTune, tune } = await import('../../train/tune.js');
     const onWarning = (w: string) => process.stderr.write(`train-signals: warning: ${w}\n`);
     const r = await tune({ ...options, onWarning });
     process.stdout.write(a.json ? JSON.stringify(r) + '\n' : formatTune(r));
