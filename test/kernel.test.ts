@@ -303,6 +303,26 @@ describe('scoring a model of two layers', () => {
     assert.throws(() => storedPlan(shape, 16, 5_000_000, 0), /a model of two layers keeps every state of a sequence it scores, and one has 5000000 steps/);
   });
 
+  it('a predictor plans each call for its own rows and longest sequence: many short ones after a long one take no more memory', async () => {
+    const { predictMemoryBytes, releaseScoringMemory } = await import('../src/engine/predict.js');
+    const rng = createRng(10);
+    const m = randomModel(rng, 1, 8, 3, 'mean', false, 1, true, 'rnn', false, false, 2);
+    const predict = createPredictor(m.shape, 'mean');
+    const run = (lengths: number[]) => {
+      const data = dataOf(rng, 1, 3, lengths);
+      const probs = new Float32Array(3 * lengths.length);
+      predict(m.parameters, data, Int32Array.from(lengths.keys()), probs, new Float64Array(lengths.length));
+      assertClose(probs, referenceProbabilities(m, data), Int32Array.from(lengths.keys()), 3, 1e-5);
+    };
+    releaseScoringMemory();
+    run([60_000]);
+    const held = predictMemoryBytes();
+    run(Array(16).fill(50));
+    run(Array(40).fill(90));
+    assert.equal(predictMemoryBytes(), held, 'sixteen rows of the long sequence were not planned');
+    releaseScoringMemory();
+  });
+
   it('a predictor that refused a sequence too long still grows its scratch for a longer one that fits', () => {
     const rng = createRng(9);
     const m = randomModel(rng, 1, 8, 3, 'last', false, 1, true, 'gru', false, false, 2);

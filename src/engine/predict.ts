@@ -17,6 +17,7 @@ import { chunkScratch } from '../model/noise.js';
 import { createWorkspace } from '../model/rnn.js';
 import { type FastContext, arrange, contextOver, forwardChunk, head, packWeights } from './fast.js';
 import { type KernelExports, RESERVED, type ScratchPlan, checkAddressable, instantiate, isAddressable, kernelModule, scratchPlan, sharedMemory } from './wasm.js';
+import { memoryTooLow } from './memory-limit.js';
 
 /** The steps predictSequence's workspace must hold: 1 (only the last state), or the longest sequence with two layers (the second reads all the first's). */
 export function predictionCapacity(shape: Shape, lengths: ArrayLike<number>): number {
@@ -57,12 +58,13 @@ export function rowsFor(n: number): number {
 
 /**
  * The scratch plan for scoring with a model of two layers, which stores `window` steps of every row: `rows`
- * rows, or the tile alone where those would not fit the 4 GiB WebAssembly addresses (a row's bits do not
- * depend on the others); refused where even that does not fit.
+ * rows, or the tile alone where those would not fit the 4 GiB WebAssembly addresses or a memory limit (a row's
+ * bits do not depend on the others); refused where even that does not fit.
  */
 export function storedPlan(shape: Shape, rows: number, window: number, base: number): ScratchPlan {
   let sp = scratchPlan(shape, rows, window, false);
-  if (rows > TILE_ROWS && !isAddressable(base + sp.size)) sp = scratchPlan(shape, TILE_ROWS, window, false);
+  const fits = (bytes: number) => isAddressable(bytes) && memoryTooLow(bytes, '') === null;
+  if (rows > TILE_ROWS && !fits(base + sp.size)) sp = scratchPlan(shape, TILE_ROWS, window, false);
   checkAddressable(base + sp.size, `a model of two layers keeps every state of a sequence it scores, and one has ${window} steps: split the longest sequences, or score with a model of one layer`);
   return sp;
 }
@@ -159,21 +161,25 @@ export function createPredictor(shape: Shape, readout: Readout, stride = 1, cons
   const base = paramsAt + Math.ceil((P * 4) / 64) * 64;
   let cx: FastContext | null = null; // this predictor's view of the scoring memory, made again when it is replaced
   let narrow = new Map<number, FastContext>(); // views of cx's memory as chunks of fewer rows, by rows
-  let asked = { rows: 0, window: 1 }; // what the stored plan was made for: it grows, never shrinks
+  let made = { rows: 0, window: 0 }; // what the stored plan sp was made for
   return (params, data, idx, probs, logp) => {
     const N = idx.length;
+    // A model of two layers: a plan for this call's rows and longest sequence, whatever earlier calls needed
+    // (a long sequence alone, then many short ones, need neither 16 rows of the long one nor its memory).
+    let plan = sp;
+    let need = made;
     if (stored) {
       let longest = 1;
       for (let i = 0; i < N; i++) longest = Math.max(longest, frameCount(data.lengths[idx[i]], stride));
-      // A plan of as many rows as N needs: a few long sequences do not pay for (or fail to fit) 16 rows.
-      if (longest > asked.window || rowsFor(N) > asked.rows) {
-        const grown = { rows: Math.max(asked.rows, rowsFor(N)), window: Math.max(asked.window, longest) };
-        sp = storedPlan(shape, grown.rows, grown.window, base); // may refuse: then the plan and what it was made for stay
-        asked = grown;
-        cx = null;
-      }
+      need = { rows: rowsFor(N), window: longest };
+      if (need.rows !== made.rows || need.window !== made.window) plan = storedPlan(shape, need.rows, need.window, base);
     }
-    const k = predictMemory(base + sp.size);
+    const k = predictMemory(base + plan.size); // may refuse: then this predictor is as it was
+    if (plan !== sp) {
+      sp = plan;
+      made = need;
+      cx = null;
+    }
     if (cx === null || cx.f32.buffer !== k.memory.buffer) {
       cx = contextOver(k.ex, k.memory, base, sp, shape, paramsAt, stride);
       narrow = new Map();
