@@ -69,7 +69,9 @@ test('the same seed gives the same model file with 1 and 3 threads, apart from t
     const r = cli(['train', 'datasets/motion/train.csv', '--out', out, '--epochs', '2', '--hidden', '6', '--batch-size', '8', '--threads', String(t), '--quiet']);
     assert.equal(r.code, 0, r.stderr);
     assert.match(r.stdout, t === 1 ? / on 1 thread\(s\)[),]/ : / on 2 of the 3 thread\(s\) asked \(a step has 2 chunk\(s\) of sequences to share\)/);
+    assert.match(cli(['info', out]).stdout, t === 1 ? /^ {2}trained in [\d.]+ s on 1 thread\(s\)$/m : /^ {2}trained in [\d.]+ s on 2 of the 3 thread\(s\) asked$/m);
     const doc = JSON.parse(readFileSync(out, 'utf8'));
+    assert.equal(doc.training.timing.threadsRan, t === 1 ? undefined : 2);
     delete doc.training.timing;
     delete doc.checksum; // of the text, timing included
     return doc;

@@ -7,7 +7,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { cli } from './helpers/cli.js';
 import { tempDir } from './helpers/temp.js';
-import { trainingRecord } from '../src/eval/training-record.js';
+import { threadsText, trainingRecord } from '../src/eval/training-record.js';
 
 test('trainingRecord keeps the fields of the form train() writes and leaves out the rest', () => {
   const sha = 'ab'.repeat(32);
@@ -31,6 +31,12 @@ test('trainingRecord keeps the fields of the form train() writes and leaves out 
   assert.deepEqual(trainingRecord({ hyperparameters: { hidden: 8 } }).hyperparameters?.cell, 'rnn');
   assert.equal(Object.keys(trainingRecord({ hyperparameters: { hidden: 8, readout: 'mean' } }).hyperparameters!).slice(0, 2).join(), 'hidden,readout', 'in the record\'s order, the rest after');
   assert.deepEqual(r.timing, { seconds: undefined, sequencesPerSecond: undefined, threads: 2, kernel: undefined });
+  // The threads that computed, where fewer than asked; a count that is not a number is left out.
+  assert.equal(trainingRecord({ timing: { threads: 16, threadsRan: 8 } }).timing.threadsRan, 8);
+  assert.equal('threadsRan' in trainingRecord({ timing: { threads: 16, threadsRan: 'x' } }).timing, false);
+  assert.equal(threadsText(trainingRecord({ timing: { threads: 16, threadsRan: 8 } }).timing), '8 of the 16 thread(s) asked');
+  assert.equal(threadsText(trainingRecord({ timing: { threads: 2 } }).timing), '2 thread(s)');
+  assert.equal(threadsText(trainingRecord({ timing: { threads: 2, threadsRan: 5 } }).timing), '2 thread(s)', 'a hand-edited count above the asked is not said');
   assert.deepEqual(r.selection, { chosen: 'a', folds: 2, candidates: [{ name: 'a', accuracy: 0.5, logLoss: 1 }] });
   assert.deepEqual(trainingRecord(null), { files: undefined, fingerprints: [], history: [], bestEpoch: undefined, sequences: undefined, hyperparameters: undefined, timing: { seconds: undefined, sequencesPerSecond: undefined, threads: undefined, kernel: undefined }, selection: undefined, members: undefined });
 });

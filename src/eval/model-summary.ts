@@ -8,7 +8,7 @@ import { cellOf, directionsOf, layersOf, layoutOf } from '../model/layout.js';
 import { hiddenText, membersOf } from '../model/ensemble.js';
 import { visible } from '../data/visible.js';
 import { csvName, nameList } from '../data/names.js';
-import { trainingRecord } from './training-record.js';
+import { threadsText, trainingRecord } from './training-record.js';
 import { checkModelArgument } from '../data/arguments.js';
 import { UserError } from '../errors.js';
 
@@ -82,7 +82,7 @@ export function modelSummary(m: Model, path?: string): string {
     if (last) lines.push(`  last epoch: ${epochText(last)}${bestText(t.bestEpoch, t.history.length)}`);
   }
   const timing = t.timing;
-  if (timing.seconds !== undefined) lines.push(`  trained in ${timing.seconds.toFixed(1)} s on ${num(timing.threads)} thread(s)${timing.resumed === true ? ' after it was resumed (what ran before is not counted)' : ''}`);
+  if (timing.seconds !== undefined) lines.push(`  trained in ${timing.seconds.toFixed(1)} s on ${threadsText(timing)}${timing.resumed === true ? ' after it was resumed (what ran before is not counted)' : ''}`);
   return lines.join('\n') + '\n';
 }
 

@@ -11,7 +11,7 @@
 
 import { hiddenText } from '../model/ensemble.js';
 import { writeFileAtomic } from '../io/atomic.js';
-import { type ReportEpoch, type SelectionRecord, type TrainingRecord, trainingRecord } from './training-record.js';
+import { type ReportEpoch, type SelectionRecord, type TrainingRecord, threadsText, trainingRecord } from './training-record.js';
 import type { DataSet } from '../data/dataset.js';
 import { nameList } from '../data/names.js';
 import { type Model, differencesOf, resampleOf, sequenceNormOf, strideOf } from '../model/model.js';
@@ -524,7 +524,7 @@ function settingsSection(r: ReportInput, training: TrainingRecord): string {
     'training time': seconds !== undefined ? `${seconds.toFixed(1)} s` : '–',
     'sequences per second': rate !== undefined ? Math.round(rate) : '–',
     'training sequences': training.sequences ?? '–',
-    threads: timing.threads ?? '–',
+    threads: timing.threads === undefined ? '–' : threadsText(timing),
     kernel: timing.kernel ?? '–',
   })}</div></div></section>`;
 }

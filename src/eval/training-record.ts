@@ -32,7 +32,8 @@ export interface TrainingRecord {
   readonly bestEpoch?: number;
   readonly sequences?: number;
   readonly hyperparameters?: Readonly<Record<string, unknown>>;
-  readonly timing: { readonly seconds?: number; readonly sequencesPerSecond?: number; readonly threads?: number; readonly kernel?: string; readonly resumed?: true };
+  /** threads: the count asked for; threadsRan: the count that computed, where fewer */
+  readonly timing: { readonly seconds?: number; readonly sequencesPerSecond?: number; readonly threads?: number; readonly threadsRan?: number; readonly kernel?: string; readonly resumed?: true };
   readonly selection?: SelectionRecord;
   // An ensemble's, in order (`history` is the first's), each with its last epoch's figures.
   readonly members?: readonly {
@@ -65,6 +66,13 @@ const str = (v: unknown): string | undefined => (typeof v === 'string' ? v : und
 const numOrNull = (v: unknown): number | null | undefined => (v === null ? null : num(v));
 
 /** The fields of `training` that have the form train() writes. */
+/** The threads a run computed on, as train's model line, info and the report say it: "8 of the 16 thread(s) asked" where fewer ran. */
+export function threadsText(timing: TrainingRecord['timing']): string {
+  const asked = timing.threads === undefined ? '-' : String(timing.threads);
+  return timing.threadsRan !== undefined && timing.threads !== undefined && timing.threadsRan < timing.threads
+    ? `${timing.threadsRan} of the ${asked} thread(s) asked` : `${asked} thread(s)`;
+}
+
 export function trainingRecord(training: unknown): TrainingRecord {
   const t: Json = isObject(training) ? training : {};
   const timing: Json = isObject(t.timing) ? t.timing : {};
@@ -76,7 +84,10 @@ export function trainingRecord(training: unknown): TrainingRecord {
     sequences: num(t.sequences),
     // A model of an earlier version records none of the options it did not have (it ran without them).
     hyperparameters: isObject(t.hyperparameters) && Object.keys(t.hyperparameters).length > 0 ? withOptionsBefore(t.hyperparameters) : undefined,
-    timing: { seconds: num(timing.seconds), sequencesPerSecond: num(timing.sequencesPerSecond), threads: num(timing.threads), kernel: str(timing.kernel), ...(timing.resumed === true ? { resumed: true as const } : {}) },
+    timing: {
+      seconds: num(timing.seconds), sequencesPerSecond: num(timing.sequencesPerSecond), threads: num(timing.threads),
+      ...(num(timing.threadsRan) !== undefined ? { threadsRan: num(timing.threadsRan) } : {}), kernel: str(timing.kernel), ...(timing.resumed === true ? { resumed: true as const } : {}),
+    },
     selection: selectionOf(t.selection),
     members: Array.isArray(t.members) ? t.members.map((x) => {
       const m: Json = isObject(x) ? x : {};

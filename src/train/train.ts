@@ -247,7 +247,7 @@ async function trainClaimed(given: TrainOptions, outputs: OutputPaths): Promise<
       bestEpoch: first.bestEpoch,
       history: history.map(({ seconds: _s, sequencesPerSecond: _q, ...rest }) => rest),
       ...(hp.members > 1 ? { members: members.map((x, m) => ({ seed: memberSeed(hp.seed, m), bestEpoch: x.bestEpoch, epochs: x.history.length, ...finalRecord(x.history) })) } : {}),
-      timing: { threads, seconds, sequencesPerSecond, kernel, ...(tuned ? { tuned: true } : {}), ...(resume ? { resumed: true } : {}) },
+      timing: { threads, ...(ran > 0 && ran < threads ? { threadsRan: ran } : {}), seconds, sequencesPerSecond, kernel, ...(tuned ? { tuned: true } : {}), ...(resume ? { resumed: true } : {}) },
     },
   };
   if (o.out) {

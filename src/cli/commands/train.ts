@@ -17,6 +17,7 @@ import { type DataArgs, type StepArgs, FILE_KINDS, stepOptions, dataOptionsFor, 
 import { WORKFLOW_EXAMPLES, grouped, withExamples } from '../help.js';
 import { invokedCommand } from '../command-line.js';
 import { visible } from '../../data/visible.js';
+import { threadsText, trainingRecord } from '../../eval/training-record.js';
 
 const d = TRAIN_DEFAULTS;
 
@@ -236,9 +237,9 @@ export const trainCommand = {
     const fits = (m.training as { members?: Array<{ bestEpoch: number; epochs: number }> }).members ?? [{ bestEpoch: r.bestEpoch, epochs: r.history.length }];
     const best = fits.length === 1 ? `best epoch ${fits[0].bestEpoch} of ${fits[0].epochs}` : `best epochs ${fits.map((f) => `${f.bestEpoch} of ${f.epochs}`).join(', ')}`;
     const inAll = (performance.now() - started) / 1000; // loading, thread tuning and model selection too
-    const asked = (m.training as { timing: { threads: number } }).timing.threads;
     // An engine runs at most one thread a chunk of its largest batch: say so where that is fewer than asked.
-    const threads = r.threads < asked ? `${r.threads} of the ${asked} thread(s) asked (a step has ${r.threads} chunk(s) of sequences to share)` : `${r.threads} thread(s)`;
+    const timing = trainingRecord(m.training).timing;
+    const threads = `${threadsText(timing)}${timing.threadsRan !== undefined ? ` (a step has ${timing.threadsRan} chunk(s) of sequences to share)` : ''}`;
     process.stdout.write(
       `model: ${visible(a.out)} (${m.classes.length} classes, ${m.channels.length} channel(s)${m.sequenceNorm ? ', each sequence on its own scale' : ''}${m.differences ? `${m.sequenceNorm ? ',' : ''} and their differences` : ''}${m.resample ? `, resampled to ${m.resample} samples` : ''}, ${hiddenText(m, '=')}, readout ${m.readout}; ` +
         `${best}; ${r.seconds.toFixed(1)} s of training at ${Math.round(r.sequencesPerSecond)} seq/s on ${threads}` +
