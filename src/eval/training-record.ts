@@ -65,7 +65,6 @@ const num = (v: unknown): number | undefined => (typeof v === 'number' && Number
 const str = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined);
 const numOrNull = (v: unknown): number | null | undefined => (v === null ? null : num(v));
 
-/** The fields of `training` that have the form train() writes. */
 /** The threads a run computed on, as train's model line, info and the report say it: "8 of the 16 thread(s) asked" where fewer ran. */
 export function threadsText(timing: TrainingRecord['timing']): string {
   const asked = timing.threads === undefined ? '-' : String(timing.threads);
@@ -73,6 +72,7 @@ export function threadsText(timing: TrainingRecord['timing']): string {
     ? `${timing.threadsRan} of the ${asked} thread(s) asked` : `${asked} thread(s)`;
 }
 
+/** The fields of `training` that have the form train() writes. */
 export function trainingRecord(training: unknown): TrainingRecord {
   const t: Json = isObject(training) ? training : {};
   const timing: Json = isObject(t.timing) ? t.timing : {};

@@ -1,6 +1,6 @@
 // Runs a few small trainings that together touch every arithmetic path a default run takes (model selection,
 // an ensemble, frame stacking, both directions, both cells, two layers, the augmentations, the schedule, the
-// readouts, scoring) and prints a SHA-256 of each one's bits, with the kernel build that computed them, as one
+// readouts, scoring) and prints the first 16 hex digits of a SHA-256 of each one's bits, with the kernel build that computed them, as one
 // line of JSON. pinned-bits.test.ts runs it under each build and compares with the fingerprints it pins, so a
 // machine whose arithmetic rounds otherwise (another CPU, another Node) fails there rather than in a user's resume.
 
