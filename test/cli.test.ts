@@ -6,11 +6,28 @@ import { chmodSync, closeSync, copyFileSync, cpSync, openSync, existsSync, rmSyn
 import { join } from 'node:path';
 import { spawn, spawnSync } from 'node:child_process';
 import { CLI, ROOT, cli } from './helpers/cli.js';
+import { cliLines } from './helpers/spawn.js';
 import { TRAIN_DEFAULTS } from '../src/train/defaults.js';
 import { tempDir } from './helpers/temp.js';
 import { capNeeds } from '../src/engine/address-space.js';
 
 const tmp = () => tempDir('ts-cli-');
+
+/**
+ * A small model for the tests that need one, whatever it learned: CBF, one epoch, H 4, no selection, three
+ * members (or one), trained once for this file and copied to `path`.
+ */
+const smallModels = new Map<number, string>();
+function smallModel(path: string, members: 1 | 3 = 3): void {
+  let source = smallModels.get(members);
+  if (source === undefined) {
+    source = join(tmp(), 'small.json');
+    const r = cli(['train', 'datasets/cbf/train.csv', '--out', source, '--epochs', '1', '--hidden', '4', '--select', 'off', '--members', String(members), '--quiet']);
+    assert.equal(r.code, 0, r.stderr);
+    smallModels.set(members, source);
+  }
+  copyFileSync(source, path);
+}
 
 test('train on the long-format multichannel set, then evaluate --json with the documented schema', () => {
   const dir = tmp();
@@ -79,7 +96,7 @@ test('the same seed gives the same model file with 1 and 3 threads, apart from t
   assert.deepEqual(files[0], files[1]);
 });
 
-test('flags out of range and missing files: one line on stderr, exit 2, nothing written', () => {
+test('flags out of range and missing files: one line on stderr, exit 2, nothing written', async () => {
   const dir = tmp();
   const out = join(dir, 'never.json');
   const cases: Array<[string[], RegExp]> = [
@@ -93,21 +110,24 @@ test('flags out of range and missing files: one line on stderr, exit 2, nothing 
     [['--noise', '-1'], /--noise must be/],
     [['--guided-warp', '1'], /--guided-warp must be a number in \[0, 1\) \(got 1\)/],
   ];
-  for (const [flags, re] of cases) {
-    const r = cli(['train', 'datasets/cbf/train.csv', '--out', out, ...flags]);
+  const [missing, noDir, unknown, ...results] = await cliLines([
+    ['train', join(dir, 'nope.csv'), '--out', out],
+    ['train', 'datasets/cbf/train.csv', '--out', join(dir, 'no', 'such', 'm.json')],
+    ['train', 'datasets/cbf/train.csv', '--no-such-flag'],
+    ...cases.map(([flags]) => ['train', 'datasets/cbf/train.csv', '--out', out, ...flags]),
+  ]);
+  cases.forEach(([flags, re], i) => {
+    const r = results[i];
     assert.equal(r.code, 2, flags.join(' '));
     assert.match(r.stderr, re);
     assert.equal(r.stderr.trim().split('\n').length, 1, r.stderr);
-    assert.ok(!existsSync(out));
-  }
-  const missing = cli(['train', join(dir, 'nope.csv'), '--out', out]);
+  });
+  assert.ok(!existsSync(out));
   assert.equal(missing.code, 2);
   assert.match(missing.stderr, /nope\.csv/);
   assert.equal(missing.stderr.trim().split('\n').length, 1);
-  const noDir = cli(['train', 'datasets/cbf/train.csv', '--out', join(dir, 'no', 'such', 'm.json')]);
   assert.equal(noDir.code, 2);
   assert.match(noDir.stderr, /--out/);
-  const unknown = cli(['train', 'datasets/cbf/train.csv', '--no-such-flag']);
   assert.equal(unknown.code, 2);
 });
 
@@ -136,7 +156,7 @@ const withoutProgress = (stderr: string) => stderr.replace(/^loading .*: \d+ % \
 test('a reader that closes the pipe early (evaluate | head) ends the command quietly, exit 0', async () => {
   const dir = tmp();
   const model = join(dir, 'm.json');
-  assert.equal(cli(['train', 'datasets/cbf/train.csv', '--out', model, '--epochs', '1', '--hidden', '4', '--select', 'off', '--quiet']).code, 0);
+  smallModel(model);
   const again = join(dir, 'again.csv'); // a second file, so that there is more to write than one pipe buffer
   copyFileSync(join(ROOT, 'datasets/cbf/test.csv'), again);
   const child = spawn(process.execPath, [CLI, 'evaluate', '--model', model, 'datasets/cbf/test.csv', again], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
@@ -151,7 +171,7 @@ test('a reader that closes the pipe early (evaluate | head) ends the command qui
 test('stdout on a full disk (/dev/full): one line says so, exit 2, for every command that prints', { skip: !existsSync('/dev/full') }, () => {
   const dir = tmp();
   const model = join(dir, 'm.json');
-  assert.equal(cli(['train', 'datasets/cbf/train.csv', '--out', model, '--epochs', '1', '--hidden', '4', '--select', 'off', '--quiet']).code, 0);
+  smallModel(model);
   for (const args of [['evaluate', '--model', model, 'datasets/cbf/test.csv'], ['predict', '--model', model, 'datasets/cbf/test.csv'], ['info', model]]) {
     const full = openSync('/dev/full', 'w');
     const r = spawnSync(process.execPath, [CLI, ...args], { cwd: ROOT, stdio: ['ignore', full, 'pipe'], encoding: 'utf8' });
@@ -174,7 +194,7 @@ test('stdout on a full disk (/dev/full): one line says so, exit 2, for every com
 test('an output that is an input by a hard or symbolic link is refused, and the input is left as it was', () => {
   const dir = tmp();
   const model = join(dir, 'm.json');
-  assert.equal(cli(['train', 'datasets/cbf/train.csv', '--out', model, '--epochs', '1', '--hidden', '4', '--select', 'off', '--quiet']).code, 0);
+  smallModel(model);
   const before = readFileSync(model);
   linkSync(model, join(dir, 'hard.json'));
   symlinkSync(model, join(dir, 'soft.json'));
@@ -204,6 +224,7 @@ test('--version is this package’s own, also run from another package’s folde
 
 test('--help lists the commands in workflow order, groups the flags, and shows examples for every command', () => {
   const top = cli(['--help']);
+  const helpOf = new Map(['train', 'evaluate', 'predict', 'tune', 'export', 'info'].map((c) => [c, cli([c, '--help'])]));
   assert.equal(top.code, 0, top.stderr);
   const commands = [...top.stdout.matchAll(/^  train-signals (\w+)/gm)].map((m) => m[1]);
   assert.deepEqual(commands.slice(0, 5), ['train', 'evaluate', 'predict', 'tune', 'export']);
@@ -214,8 +235,8 @@ test('--help lists the commands in workflow order, groups the flags, and shows e
   // lines beside its description ran its first line alone when pasted).
   const lines = examples.split('\n\n')[0].split('\n').slice(1);
   assert.ok(lines.length >= 10 && lines.every((l, i) => (i % 2 === 0 ? /^  # \S/ : /^  train-signals \w+ .*\S$/).test(l)), examples);
-  for (const command of ['train', 'evaluate', 'predict', 'tune', 'export', 'info']) { // none broken in an 80-column terminal
-    const h = cli([command, '--help']).stdout;
+  for (const command of helpOf.keys()) { // none broken in an 80-column terminal
+    const h = helpOf.get(command)!.stdout;
     const own = h.slice(h.indexOf('Examples:')).split('\n\n')[0].split('\n').slice(1);
     assert.ok(own.length >= 2 && own.every((l) => l.length <= 78), own.join("\n")); // cliui keeps two columns free on the right
   }
@@ -226,7 +247,7 @@ test('--help lists the commands in workflow order, groups the flags, and shows e
   assert.ok(inGroup(top.stdout, 'Model', 'stride') && inGroup(top.stdout, 'Training', 'lr') && inGroup(top.stdout, 'Output', 'out'), top.stdout);
   assert.ok(!inGroup(top.stdout, 'Model', 'lr'));
   for (const command of ['train', 'evaluate', 'predict', 'tune', 'export']) {
-    const h = cli([command, '--help']);
+    const h = helpOf.get(command)!;
     assert.equal(h.code, 0, h.stderr);
     assert.match(h.stdout, new RegExp(`Examples:\n  # .+\n  train-signals ${command} `), command);
     assert.match(h.stdout, /^Running:$/m, command);
@@ -256,7 +277,7 @@ test('a label with a newline or a right-to-left override neither breaks evaluate
 test('special outputs: /dev/null discards, /dev/full is a disk-full user error, a link is written through, a read-only file is refused', () => {
   const dir = tmp();
   const model = join(dir, 'm.json');
-  assert.equal(cli(['train', 'datasets/cbf/train.csv', '--out', model, '--epochs', '1', '--hidden', '4', '--select', 'off', '--quiet']).code, 0);
+  smallModel(model);
   const before = readFileSync(model);
   const ok = cli(['predict', '--model', model, 'datasets/cbf/test.csv', '--out', '/dev/null', '--quiet']);
   assert.equal(ok.code, 0, ok.stderr);
@@ -320,7 +341,7 @@ test('stdin redirected from a training file counts as that file: named twice, or
 test('stdout redirected to a file that reaches a size limit (ulimit -f) or a full disk: one line, exit 2, never a cut file and exit 0', { skip: process.platform !== 'linux' }, () => {
   const dir = tmp();
   const model = join(dir, 'm.json');
-  assert.equal(cli(['train', 'datasets/cbf/train.csv', '--out', model, '--epochs', '1', '--hidden', '4', '--select', 'off', '--members', '1', '--quiet']).code, 0);
+  smallModel(model, 1);
   // Node wrote a file stdout with one write(2) a chunk and dropped the rest of a short one: 8 KiB of rows, exit 0.
   const out = join(dir, 'p.csv');
   const r = spawnSync('bash', ['-c', `ulimit -f 8; exec "${process.execPath}" "${CLI}" predict --model "${model}" datasets/cbf/test.csv > "${out}"`], { cwd: ROOT, encoding: 'utf8' });
@@ -335,10 +356,10 @@ test('stdout redirected to a file that reaches a size limit (ulimit -f) or a ful
   assert.match(lock.stderr, /cannot create the checkpoint's lock file \(EFBIG\); this process may write no file that large \(ulimit -f\): raise the limit/); // not 'check the folder's permissions'
 });
 
-test('paths that lead nowhere say why, exit 2: a link to nothing, a loop of links, a file name followed by / (evaluate\'s held-out check made them internal errors)', { skip: process.platform === 'win32' }, () => {
+test('paths that lead nowhere say why, exit 2: a link to nothing, a loop of links, a file name followed by / (evaluate\'s held-out check made them internal errors)', { skip: process.platform === 'win32' }, async () => {
   const dir = tmp();
   const model = join(dir, 'm.json');
-  assert.equal(cli(['train', 'datasets/cbf/train.csv', '--out', model, '--epochs', '1', '--hidden', '4', '--select', 'off', '--members', '1', '--quiet']).code, 0);
+  smallModel(model, 1);
   symlinkSync('nothere.csv', join(dir, 'dangling.csv'));
   symlinkSync('loop2', join(dir, 'loop1'));
   symlinkSync('loop1', join(dir, 'loop2'));
@@ -350,19 +371,20 @@ test('paths that lead nowhere say why, exit 2: a link to nothing, a loop of link
     [['predict', '--model', 'loop1', test], /^train-signals: loop1: is a loop of symbolic links/],
     [['train', 'dangling.csv', '--out', 'x.json'], /^train-signals: dangling\.csv: is a symbolic link to nothere\.csv/],
   ];
-  for (const [args, message] of cases) {
-    const r = cli(args, { cwd: dir });
+  const results = await cliLines(cases.map(([args]) => args), dir);
+  cases.forEach(([args, message], i) => {
+    const r = results[i];
     assert.equal(r.code, 2, `${args.join(' ')}: ${r.stderr}`);
     assert.match(r.stderr.trim(), message);
     assert.equal(r.stderr.trim().split('\n').length, 1, r.stderr);
-  }
+  });
 });
 
 test('standard input named twice: a model through /dev/stdin beside - is refused (the model took all of it: "the file is empty"); --test of the file stdin comes from warns as of the file itself', { skip: process.platform !== 'linux' }, () => {
   const dir = tmp();
   const model = join(dir, 'm.json');
   const data = join(ROOT, 'datasets/cbf/test.csv');
-  assert.equal(cli(['train', 'datasets/cbf/train.csv', '--out', model, '--epochs', '1', '--hidden', '4', '--select', 'off', '--members', '1', '--quiet']).code, 0);
+  smallModel(model, 1);
   for (const command of ['evaluate', 'predict']) {
     const r = cli([command, '--model', '/dev/stdin', '-'], { input: readFileSync(model) });
     assert.equal(r.code, 2, r.stderr);
@@ -380,7 +402,7 @@ test('standard input named twice: a model through /dev/stdin beside - is refused
 test('evaluate whose report cannot be written leaves stdout empty: no figures of a failed run for a program to read', () => {
   const dir = tmp();
   const model = join(dir, 'm.json');
-  assert.equal(cli(['train', 'datasets/cbf/train.csv', '--out', model, '--epochs', '1', '--hidden', '4', '--select', 'off', '--members', '1', '--quiet']).code, 0);
+  smallModel(model, 1);
   // A device that is full at the write (as a disk that fills while the files are scored).
   const r = cli(['evaluate', '--model', model, 'datasets/cbf/test.csv', '--json', '--report', '/dev/full']);
   assert.equal(r.code, 2, r.stderr);
@@ -450,7 +472,7 @@ test('the archive’s own files: trained on a .ts file, a space-separated .txt a
   }
 });
 
-test('did you mean: a mistyped command or flag is named with the nearest one, missing files with a usage line; exit 2, one line', () => {
+test('did you mean: a mistyped command or flag is named with the nearest one, missing files with a usage line; exit 2, one line', async () => {
   const cases: Array<[string[], RegExp]> = [
     [['trian', 'datasets/cbf/train.csv'], /^train-signals: trian is neither a command nor a file; did you mean train-signals train\?/],
     [['train', 'datasets/cbf/train.csv', '--epoch', '3'], /^train-signals: unknown flag --epoch; did you mean --epochs\?/],
@@ -468,12 +490,13 @@ test('did you mean: a mistyped command or flag is named with the nearest one, mi
     [['train', 'datasets/cbf/train.csv', '--cell', 'lstm'], /^train-signals: --cell must be rnn or gru \(got lstm\) \(see train-signals train --help\)\n$/],
     [[], /^train-signals: give a command and its files: .*the commands are train, evaluate, predict, tune, export, info/],
   ];
-  for (const [args, re] of cases) {
-    const r = cli(args);
+  const results = await cliLines(cases.map(([args]) => args));
+  cases.forEach(([args, re], i) => {
+    const r = results[i];
     assert.equal(r.code, 2, `${args.join(' ')}: ${r.stderr}`);
     assert.match(r.stderr, re);
     assert.equal(r.stderr.trim().split('\n').length, 1, r.stderr);
-  }
+  });
 });
 
 test('help and help <command> show the help, as --help does', () => {
@@ -491,7 +514,7 @@ test('help and help <command> show the help, as --help does', () => {
 test('evaluating a file the model was trained on (the same bytes, by any name) warns; a held-out file does not', () => {
   const dir = tmp();
   const model = join(dir, 'm.json');
-  assert.equal(cli(['train', 'datasets/cbf/train.csv', '--out', model, '--epochs', '1', '--hidden', '4', '--select', 'off', '--quiet']).code, 0);
+  smallModel(model);
   const copy = join(dir, 'copy.csv');
   writeFileSync(copy, readFileSync(join(ROOT, 'datasets/cbf/train.csv')));
   const r = cli(['evaluate', '--model', model, copy, 'datasets/cbf/test.csv']);
@@ -855,7 +878,7 @@ test('a validation split too small to hold out a sequence, and --patience with n
   assert.doesNotMatch(fine.stderr, /warning/);
 });
 
-test('what yargs would take otherwise than meant is refused, exit 2, nothing written: words after --, -hidden, camelCase, yes/no values, padded paths, files twice, files after --test', () => {
+test('what yargs would take otherwise than meant is refused, exit 2, nothing written: words after --, -hidden, camelCase, yes/no values, padded paths, files twice, files after --test', async () => {
   const dir = tmp();
   const out = join(dir, 'm.json');
   const train = ['train', 'datasets/cbf/train.csv', '--epochs', '1', '--select', 'off', '--members', '1', '--hidden', '4', '--out', out];
@@ -874,12 +897,13 @@ test('what yargs would take otherwise than meant is refused, exit 2, nothing wri
     [['train', '--test', 'datasets/cbf/test.csv', 'datasets/cbf/train.csv'], /every word after --test is a test file: give the training files before --test/],
     [['tune', 'datasets/cbf/train.csv', 'datasets/cbf/train.csv'], /is named more than once among the files to measure on/],
   ];
-  for (const [args, message] of cases) {
-    const r = cli(args);
+  const results = await cliLines(cases.map(([args]) => args));
+  cases.forEach(([args, message], i) => {
+    const r = results[i];
     assert.equal(r.code, 2, `${args.join(' ')}: ${r.stderr}`);
     assert.match(r.stderr, message, args.join(' '));
     assert.equal(r.stderr.trim().split('\n').length, 1, r.stderr);
-  }
+  });
   assert.deepEqual(readdirSync(dir), [], 'nothing written');
   const ok = cli([...train, '--bidirectional=false', '--quiet']);
   assert.equal(ok.code, 0, ok.stderr);
@@ -985,13 +1009,15 @@ test('a Node without WebAssembly is one line, exit 2, for every command that sco
   }
 });
 
-test('a flag with a dotted suffix is an unknown flag, exit 2 (yargs read --out.x as an object: an internal error, or a boolean flag taken)', () => {
-  for (const [args, flag, near] of [
+test('a flag with a dotted suffix is an unknown flag, exit 2 (yargs read --out.x as an object: an internal error, or a boolean flag taken)', async () => {
+  const cases = [
     [['predict', '--model', 'm.json', 'datasets/cbf/test.csv', '--out.x', 'p.csv'], '--out.x', '--out'],
     [['train', 'datasets/cbf/train.csv', '--test.x', 'datasets/cbf/test.csv'], '--test.x', '--test'],
     [['info', 'm.json', '--json.foo=1'], '--json.foo', undefined],
-  ] as const) {
-    const r = cli([...args]);
+  ] as const;
+  const results = await cliLines(cases.map(([args]) => [...args]));
+  for (const [i, [args, flag, near]] of cases.entries()) {
+    const r = results[i];
     assert.equal(r.code, 2, r.stderr);
     assert.equal(r.stdout, '');
     assert.match(r.stderr, new RegExp(`^train-signals: unknown flag ${flag.replace('.', '\\.')}${near ? `; did you mean ${near}\\?` : ''} \\(see train-signals ${args[0]} --help\\)\\n$`));

@@ -1,6 +1,7 @@
 // Runs the built CLI asynchronously: several at once, one that a test signals while it runs (interrupts), or
 // many command lines in a few processes (the bad-input table). Complements cli.ts, which runs one synchronously.
 
+import assert from 'node:assert/strict';
 import { type ChildProcess, spawn } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -87,4 +88,16 @@ export async function runInFewProcesses(jobs: Array<{ args: string[]; cwd: strin
     group.forEach((i, k) => (out[i] = results[k]));
   }));
   return out;
+}
+
+/**
+ * Command lines that stop at their arguments or inputs (usage errors, refused files) through the CLI's program in
+ * one process, the first of them also as a process of its own, whose exit code, stdout and stderr must be the
+ * same: a process per line spent nearly all its time starting. Not --help, after which yargs ends the process.
+ */
+export async function cliLines(lines: string[][], cwd = ROOT): Promise<Run[]> {
+  const results = await runInFewProcesses(lines.map((args) => ({ args, cwd })), 1);
+  const { code, stdout, stderr } = await start(lines[0], { cwd }).done;
+  assert.deepEqual({ code, stdout, stderr }, results[0], `${lines[0].join(' ')}: as a process of its own, and in a batch`);
+  return results;
 }
