@@ -184,7 +184,7 @@ export class LongReader {
    */
   restart(): void {
     // Emptied by pop and delete, which keep the arrays' and the map's storage: `length = 0` and clear() drop it,
-    // and a million one-row sequences then allocated it anew a million times (a quarter of the file's reading).
+    // and a million one-row sequences then allocated it anew a million times.
     while (this.ids.length > 0) {
       this.seqOf.delete(this.ids.pop()!);
       this.labels.pop();

@@ -1,5 +1,6 @@
 // Runs the built CLI asynchronously: several at once, one that a test signals while it runs (interrupts), or
-// many command lines in a few processes (the bad-input table). Complements cli.ts, which runs one synchronously.
+// many command lines in a few processes (the bad-input table, cli.test's usage errors). Complements cli.ts, which
+// runs one synchronously.
 
 import assert from 'node:assert/strict';
 import { type ChildProcess, spawn } from 'node:child_process';
