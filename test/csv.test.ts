@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { constants, gzipSync } from 'node:zlib';
 import { test } from 'node:test';
 import { DataSetBuilder } from '../src/data/builder.js';
+import { createRng, randInt, shuffle } from '../src/model/rng.js';
 import { type LoadOptions, loadDataSet, readDataSet, streamFile } from '../src/data/csv.js';
 import type { DataSet } from '../src/data/dataset.js';
 import { LongReader } from '../src/data/long.js';
@@ -335,6 +336,27 @@ test('a streamed long file reads each sequence as the whole file is read: times 
   // A duplicate time is found in a sequence streamed after others, on its own lines.
   const dup = await fileWith('id,t,label,x\na,0.5,p,1\nb,1,q,1\nb,0,q,2\nb,1,q,3\n');
   await assert.rejects(streamFile(dup, { requireLabels: false }, () => {}), /data\.csv:5:2: duplicate time 1 for id "b" \(also on line 3\)/);
+});
+
+test('a streamed long file of many short sequences, each restarting the reader, reads as the whole file does', async () => {
+  // 3,000 sequences of 1–4 rows in a shuffled time order, some times fractional, some labels repeated: the reader is
+  // emptied and refilled for each, so whatever one sequence leaves behind shows up in the next.
+  const rng = createRng(11);
+  const rows = ['id,t,label,x'];
+  for (let n = 0; n < 3000; n++) {
+    const times = shuffle(rng, Array.from({ length: 1 + randInt(rng, 4) }, (_, k) => (n % 7 === 0 ? k / 2 : k)));
+    for (const t of times) rows.push(`s${n},${t},${['p', 'q', 'r'][n % 3]},${(n + t * 0.25).toFixed(2)}`);
+  }
+  const file = await fileWith(rows.join('\n') + '\n');
+  const whole = await loadDataSet([file]);
+  const streamed: Array<{ id: string; label: string | null; values: number[]; line: number }> = [];
+  await streamFile(file, {}, (x) => streamed.push({ id: x.id, label: x.label, values: Array.from(x.values), line: x.line }));
+  assert.equal(streamed.length, 3000);
+  assert.deepEqual(streamed.map((x) => x.id), whole.ids);
+  assert.deepEqual(streamed.map((x) => x.line), whole.sources.map((x) => x.line));
+  assert.deepEqual(streamed.map((x) => x.label), Array.from(whole.labels, (c) => whole.classes[c]));
+  assert.deepEqual(streamed.map((x) => x.values.length / whole.D), Array.from(whole.lengths));
+  assert.deepEqual(streamed.flatMap((x) => x.values), Array.from(whole.values));
 });
 
 test('line ends mixed in one file (CRLF, LF, CR) read as lines; a first row of values padded with NaN is data, not a header', async () => {
