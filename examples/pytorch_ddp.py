@@ -22,7 +22,9 @@ state after its first), "mean" (each direction's mean over the sequence's own F 
 maximum over them). Sequences of
 different lengths share a batch through pack_padded_sequence, so padding never reaches the recurrence.
 
-Training: cross-entropy, Adam, gradients clipped to global norm 1.0 (as train-signals does), DistributedSampler
+Training: cross-entropy, Adam, gradients clipped to global norm 1.0 (as train-signals does; the rows of
+rnn.bias_hh that PyTorch adds to rnn.bias_ih, which train-signals holds as one bias, get no gradient, so that
+sum moves as train-signals moves its bias rather than twice as far), DistributedSampler
 (each process takes 1/N of every epoch; --batch-size is per process, so a step sees N * batch-size sequences).
 Backend gloo on CPU, nccl when CUDA is available (one GPU per process, by LOCAL_RANK).
 
@@ -216,6 +218,9 @@ class SignalClassifier(nn.Module):
         layers = 2 if "rnn.weight_ih_l1" in names else 1
         rnn_class = nn.GRU if cell == "gru" else nn.RNN
         self.rnn = rnn_class(D, H, batch_first=True, bidirectional=bidirectional, num_layers=layers)  # nn.RNN: tanh, h_0 = 0
+        # The rows of bias_hh that PyTorch adds to bias_ih (all of them for the tanh RNN; r and z for the GRU, whose
+        # n row the reset gate multiplies): train-signals holds one bias there, so they take no step of their own.
+        self.tied_rows = 2 * H if cell == "gru" else H
         self.fc = nn.Linear((2 if bidirectional else 1) * H, len(self.classes))
         try:
             self.load_state_dict(dict(tensors))  # strict: every name and shape, nothing missing or extra
@@ -226,6 +231,13 @@ class SignalClassifier(nn.Module):
         else:
             self.mean = torch.tensor(norm["mean"], dtype=torch.float32)
             self.std = torch.tensor(norm["std"], dtype=torch.float32)
+
+    def zero_tied_bias_gradients(self):
+        """Zeroes the gradient of bias_hh's rows that only repeat bias_ih's (tied_rows): both would take the
+        same step, moving their sum twice as far as train-signals moves its one bias, and count twice in clipping."""
+        for name, p in self.rnn.named_parameters():
+            if name.startswith("bias_hh") and p.grad is not None:
+                p.grad[: self.tied_rows] = 0
 
     def frames(self, x):
         """A raw sequence [T][channels] as the model's input [F][stride * width] (differences, normalized, framed)."""
@@ -486,7 +498,8 @@ def main():
             x, y = x.to(device), y.to(device)
             opt.zero_grad()
             loss = nn.functional.cross_entropy(ddp(x, lengths), y)
-            loss.backward()
+            loss.backward()  # DDP has averaged the gradients across the processes when this returns
+            model.zero_tied_bias_gradients()
             nn.utils.clip_grad_norm_(ddp.parameters(), 1.0)
             opt.step()
             total += torch.stack([loss.detach() * len(y), torch.tensor(float(len(y)), device=device)])

@@ -2,9 +2,10 @@
 // under torchrun with two CPU processes (gloo) on datasets/cbf/train.csv, and what it writes has the input's
 // tensor names, shapes and __metadata__, new parameters, and a held-out accuracy (train-signals evaluate on
 // datasets/cbf/test.csv) no worse than the initial model's less 2 points; `export --onnx` takes it. A tanh RNN
-// (readout mean) and a GRU (readout last), both bidirectional with frame stacking (stride auto: 4). A third test
-// holds the example's batched forward pass (padded, packed) to tools/torch_predict.py's, one sequence at a
-// time, on sequences of different lengths in the long layout. No PyTorch is a failure, not a skip: .ci/run
+// (readout mean) and a GRU (readout last), both bidirectional with frame stacking (stride auto: 4). One step of
+// the example is held to one step of train-signals from the same file, for both cells. Another test holds the
+// example's batched forward pass (padded, packed) to tools/torch_predict.py's, one sequence at a time, on
+// sequences of different lengths in the long layout. No PyTorch is a failure, not a skip: .ci/run
 // installs it.
 
 import { test } from 'node:test';
@@ -98,6 +99,62 @@ for (const [cell, readout] of [['rnn', 'mean'], ['gru', 'last']] as const) {
 
     const onnx = cli(['export', '--model', out, '--onnx', join(dir, 'continued.onnx')]);
     assert.equal(onnx.code, 0, onnx.stderr);
+  });
+}
+
+/** A safetensors file's F32 tensors by name (flat). */
+function tensors(file: string): Map<string, Float32Array> {
+  const bytes = readFileSync(file);
+  const n = Number(bytes.readBigUInt64LE(0));
+  const h = JSON.parse(bytes.subarray(8, 8 + n).toString('utf8'));
+  const out = new Map<string, Float32Array>();
+  for (const [name, t] of Object.entries<any>(h)) {
+    if (name === '__metadata__') continue;
+    const [from, to] = t.data_offsets as [number, number];
+    out.set(name, new Float32Array(bytes.buffer.slice(bytes.byteOffset + 8 + n + from, bytes.byteOffset + 8 + n + to)));
+  }
+  return out;
+}
+
+// One optimizer step of the example (one process, the whole file as one batch) against one step of train-signals
+// from the same file with the same recipe (Adam, constant rate, clipping at 1, no augmentation): every parameter
+// lands where ours does. nn.RNN and nn.GRU keep two biases where train-signals keeps one (bias_hh's rows that are
+// added to bias_ih's): trained as two, their sum would take twice our step.
+for (const cell of ['rnn', 'gru'] as const) {
+  test(`examples/pytorch_ddp.py: one step from an exported ${cell.toUpperCase()} model moves every parameter as train-signals' step does, the biases PyTorch holds twice as one`, (t) => {
+    requireTorch();
+    const dir = tmp();
+    const [json, init, ours, stepped, theirs] = ['m.json', 'm.safetensors', 'ours.json', 'ours.safetensors', 'theirs.safetensors'].map((f) => join(dir, f));
+    const lr = '0.01';
+    const trained = cli(['train', 'datasets/cbf/train.csv', '--out', json, '--hidden', '8', '--select', 'off', '--members', '1', '--epochs', '2',
+      '--cell', cell, '--readout', 'mean', '--threads', '1', '--quiet']);
+    assert.equal(trained.code, 0, trained.stderr);
+    assert.equal(cli(['export', '--model', json, '--safetensors', init]).code, 0);
+    const step = cli(['train', 'datasets/cbf/train.csv', '--init', init, '--out', ours, '--epochs', '1', '--batch-size', '300', '--lr', lr,
+      '--schedule', 'constant', '--clip', '1', '--noise', '0', '--warp', '0', '--mixup', '0', '--select', 'off', '--members', '1', '--threads', '1', '--quiet']);
+    assert.equal(step.code, 0, step.stderr);
+    assert.equal(cli(['export', '--model', ours, '--safetensors', stepped]).code, 0);
+    const r = spawnSync(PYTHON, [EXAMPLE, '--init', init, '--data', 'datasets/cbf/train.csv', '--epochs', '1', '--batch-size', '300', '--lr', lr, '--out', theirs],
+      { cwd: ROOT, encoding: 'utf8', timeout: 120_000 });
+    assert.equal(r.status, 0, r.stderr);
+
+    const [a, b, c] = [tensors(init), tensors(stepped), tensors(theirs)];
+    assert.deepEqual([...c.keys()], [...b.keys()]);
+    let moved = 0;
+    let largest = 0;
+    for (const [name, mine] of b) {
+      const other = c.get(name)!;
+      for (let i = 0; i < mine.length; i++) {
+        // Adam's first step moves a parameter by lr against its gradient's sign, by nothing where that is 0.
+        if (mine[i] !== a.get(name)![i]) moved++;
+        largest = Math.max(largest, Math.abs(other[i] - mine[i]));
+        assert.ok(Math.abs(other[i] - mine[i]) <= 1e-3 * Number(lr), `${name}[${i}]: ours ${mine[i]}, the example's ${other[i]} (from ${a.get(name)![i]})`);
+      }
+    }
+    t.diagnostic(`largest difference: ${largest.toExponential(2)} (the step: ${lr})`);
+    const all = [...b.values()].reduce((n, x) => n + x.length, 0);
+    const tied = [...b].filter(([name]) => name.startsWith('rnn.bias_hh')).reduce((n, [, x]) => n + (cell === 'gru' ? (x.length * 2) / 3 : x.length), 0);
+    assert.equal(moved, all - tied, 'every parameter but the biases held twice moved');
   });
 }
 
