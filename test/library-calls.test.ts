@@ -405,13 +405,14 @@ test('labels that name one number differently are warned of: as training classes
   assert.ok(lines.includes('classes "02", "2", "2.0" name the same number; they are trained as different classes (write each label one way)'), lines.join('\n'));
   const respelled = lines.filter((w) => w.startsWith(`${heldOut}: label`));
   assert.deepEqual(respelled, [
-    `${heldOut}: label "01e0" is not a class of the model, which has "1"; its sequences count as errors (write the labels as the training files did)`,
     `${heldOut}: label "1.0" is not a class of the model, which has "1"; its sequences count as errors (write the labels as the training files did)`,
+    `${heldOut}: label "01e0" is not a class of the model, which has "1"; its sequences count as errors (write the labels as the training files did)`,
   ]);
   const again: string[] = [];
   const [r] = await evaluate(model, { files: [heldOut], onWarning: (w) => again.push(w) });
   assert.deepEqual(again, respelled, 'evaluate() warns as train --test does');
-  assert.deepEqual(r.unknownLabels, { count: 3, labels: ['01e0', '1.0', 'b'] }, 'the labels are not changed: they count as errors, as before');
+  assert.deepEqual(r.unknownLabels, { count: 3, labels: ['1.0', '01e0', 'b'] }, 'the labels are not changed: they count as errors, as before');
+  assert.deepEqual(r.unknownLabels, r.metrics.unknownLabels, 'in the order first met, as the tables and --json list them');
   // Every label written otherwise (pandas' 1.0 for 1): refused, as before, with what happened.
   const pandas = join(dir, 'pandas.csv');
   writeFileSync(pandas, 'label,t0,t1,t2\n1.0,1,2,3\n1e0,3,2,1\n');

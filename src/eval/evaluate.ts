@@ -24,7 +24,7 @@ export interface FileEvaluation {
   readonly sequences: number;
   readonly accuracy: number;
   readonly loss: number;
-  readonly unknownLabels: { readonly count: number; readonly labels: readonly string[] };
+  readonly unknownLabels: { readonly count: number; readonly labels: readonly string[] }; // labels in the order first met
   readonly scores: Scores;
   readonly data: DataSet;
   /** the confusion counts and log-loss sum, for totals over files */
@@ -82,7 +82,7 @@ export async function evaluateDataSet(model: Model, file: string, loaded: DataSe
   }
   return {
     file, sequences: scores.count, accuracy: scores.accuracy, loss: scores.loss,
-    unknownLabels: { count, labels: [...unknown].sort() }, scores, data: ds, tally, metrics: metricsOf(tally),
+    unknownLabels: { count, labels: [...unknown] }, scores, data: ds, tally, metrics: metricsOf(tally),
   };
 }
 
