@@ -14,11 +14,17 @@ if (major < 20 || (major === 20 && minor < 19)) {
 // limit that low, that is the same cause.
 /** Below this soft limit on open files a module the loader could not find is taken for one it could not open. */
 const LOW_LIMIT = 256;
-await import('./main.js').catch(async (e: { code?: string }) => {
+await import('./main.js').catch(async (e: { code?: string; message?: string }) => {
   const code = e?.code === 'EMFILE' || e?.code === 'ENFILE' ? e.code
     : e?.code === 'ERR_MODULE_NOT_FOUND' && (await openFilesLimit()) < LOW_LIMIT ? 'EMFILE' : null;
-  if (code === null) throw e;
-  process.stderr.write(`train-signals: too few files may be open at once to load the program (${code}); raise the limit (ulimit -n 1024) and run again\n`);
+  if (code !== null) {
+    process.stderr.write(`train-signals: too few files may be open at once to load the program (${code}); raise the limit (ulimit -n 1024) and run again\n`);
+    process.exit(2);
+  }
+  // Otherwise a module of the program or of its dependencies is not there: a damaged installation (as
+  // program.ts says of the modules a command loads later).
+  if (e?.code !== 'ERR_MODULE_NOT_FOUND') throw e;
+  process.stderr.write(`train-signals: the installation is incomplete (${JSON.stringify(e.message ?? '').slice(1, -1)}); reinstall train-signals (in a clone: npm ci && npm run build)\n`);
   process.exit(2);
 });
 

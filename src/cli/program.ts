@@ -406,6 +406,11 @@ async function run(argv: string[]): Promise<number> {
       process.stderr.write(`${NAME}: ${visible(e.message)}\n`); // one line, whatever a file name or label holds
       return 2;
     }
+    // A command loads its modules as it starts: one missing is a damaged installation, not a bug in it.
+    if ((e as { code?: string })?.code === 'ERR_MODULE_NOT_FOUND') {
+      process.stderr.write(`${NAME}: the installation is incomplete (${visible((e as Error).message)}); reinstall train-signals (in a clone: npm ci && npm run build)\n`);
+      return 2;
+    }
     process.stderr.write(`${NAME}: internal error: ${visible((e as Error)?.message ?? String(e))}\n`);
     if (debug) process.stderr.write(`${(e as Error)?.stack ?? ''}\n`);
     else process.stderr.write(`${NAME}: this is a bug; rerun with --debug for the stack trace and report it\n`);
