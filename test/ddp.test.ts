@@ -3,7 +3,7 @@
 // tensor names, shapes and __metadata__, new parameters, and a held-out accuracy (train-signals evaluate on
 // datasets/cbf/test.csv) no worse than the initial model's less 2 points; `export --onnx` takes it. A tanh RNN
 // (readout mean) and a GRU (readout last), both bidirectional with frame stacking (stride auto: 4). One step of
-// the example is held to one step of train-signals from the same file, for both cells. Another test holds the
+// the example is held to one step of train-signals from the same file (a tanh RNN, a GRU of two layers). Another test holds the
 // example's batched forward pass (padded, packed) to tools/torch_predict.py's, one sequence at a time, on
 // sequences of different lengths in the long layout. No PyTorch is a failure, not a skip: .ci/run
 // installs it.
@@ -120,14 +120,14 @@ function tensors(file: string): Map<string, Float32Array> {
 // from the same file with the same recipe (Adam, constant rate, clipping at 1, no augmentation): every parameter
 // lands where ours does. nn.RNN and nn.GRU keep two biases where train-signals keeps one (bias_hh's rows that are
 // added to bias_ih's): trained as two, their sum would take twice our step.
-for (const cell of ['rnn', 'gru'] as const) {
-  test(`examples/pytorch_ddp.py: one step from an exported ${cell.toUpperCase()} model moves every parameter as train-signals' step does, the biases PyTorch holds twice as one`, (t) => {
+for (const [cell, layers] of [['rnn', '1'], ['gru', '2']] as const) {
+  test(`examples/pytorch_ddp.py: one step from an exported ${cell.toUpperCase()} model of ${layers} layer(s) moves every parameter as train-signals' step does, the biases PyTorch holds twice as one`, (t) => {
     requireTorch();
     const dir = tmp();
     const [json, init, ours, stepped, theirs] = ['m.json', 'm.safetensors', 'ours.json', 'ours.safetensors', 'theirs.safetensors'].map((f) => join(dir, f));
     const lr = '0.01';
     const trained = cli(['train', 'datasets/cbf/train.csv', '--out', json, '--hidden', '8', '--select', 'off', '--members', '1', '--epochs', '2',
-      '--cell', cell, '--readout', 'mean', '--threads', '1', '--quiet']);
+      '--cell', cell, '--layers', layers, '--readout', 'mean', '--threads', '1', '--quiet']);
     assert.equal(trained.code, 0, trained.stderr);
     assert.equal(cli(['export', '--model', json, '--safetensors', init]).code, 0);
     const step = cli(['train', 'datasets/cbf/train.csv', '--init', init, '--out', ours, '--epochs', '1', '--batch-size', '300', '--lr', lr,
@@ -140,19 +140,26 @@ for (const cell of ['rnn', 'gru'] as const) {
 
     const [a, b, c] = [tensors(init), tensors(stepped), tensors(theirs)];
     assert.deepEqual([...c.keys()], [...b.keys()]);
+    // Adam's first step moves a parameter by lr·g/(|g| + 1e-8): lr against the gradient's sign, nothing where it is
+    // 0. Where |g| is within a few decades of 1e-8 the step follows g's float32 rounding, which differs between
+    // the two (sums in another order): there a step may differ by a little; a gradient of the other sign, or a
+    // bias moved twice, differs by lr or more.
     let moved = 0;
+    let close = 0;
     let largest = 0;
     for (const [name, mine] of b) {
       const other = c.get(name)!;
       for (let i = 0; i < mine.length; i++) {
-        // Adam's first step moves a parameter by lr against its gradient's sign, by nothing where that is 0.
+        const d = Math.abs(other[i] - mine[i]);
         if (mine[i] !== a.get(name)![i]) moved++;
-        largest = Math.max(largest, Math.abs(other[i] - mine[i]));
-        assert.ok(Math.abs(other[i] - mine[i]) <= 1e-3 * Number(lr), `${name}[${i}]: ours ${mine[i]}, the example's ${other[i]} (from ${a.get(name)![i]})`);
+        if (d <= 1e-4 * Number(lr)) close++;
+        largest = Math.max(largest, d);
+        assert.ok(d <= 0.05 * Number(lr), `${name}[${i}]: ours ${mine[i]}, the example's ${other[i]} (from ${a.get(name)![i]})`);
       }
     }
-    t.diagnostic(`largest difference: ${largest.toExponential(2)} (the step: ${lr})`);
     const all = [...b.values()].reduce((n, x) => n + x.length, 0);
+    t.diagnostic(`largest difference ${largest.toExponential(2)} (lr ${lr}); ${close} of ${all} parameters within 1e-4 lr`);
+    assert.ok(close >= 0.99 * all, `${close} of ${all} parameters within 1e-4 lr of ours`);
     const tied = [...b].filter(([name]) => name.startsWith('rnn.bias_hh')).reduce((n, [, x]) => n + (cell === 'gru' ? (x.length * 2) / 3 : x.length), 0);
     assert.equal(moved, all - tied, 'every parameter but the biases held twice moved');
   });
