@@ -64,7 +64,7 @@ test('a multivariate ARFF file (relational) reads as its long CSV twin, channels
 
 test('ARFF: quoted names and labels with escapes, unequal lengths, and unlabelled lines streamed for prediction', async () => {
   const file = write('odd.arff', [
-    "@relation 'odd one'", "@attribute 'step one' real", '@attribute "step two" integer', '@attribute t2 NUMERIC',
+    "@relation 'odd one'", "@attribute 'step \\'one\\'' real", '@attribute "step \\"two\\"" integer', '@attribute t2 NUMERIC',
     "@attribute class {'slow walk',\"it\\'s\", fast}", '@data',
     "1,2,3,'slow walk'", "4,5,?,'it\\'s'", '6,?,?, fast', '7,8,9,?', '',
   ].join('\n'));

@@ -321,6 +321,26 @@ test('the archive’s .ts files load as their CSV twins: comments, any header ca
   assert.deepEqual(Array.from(p.values), [1, 3, 2, 4]);
 });
 
+test('the archive’s writers: an unlabelled .ts file closes its last channel with ":" (sktime, aeon); .ts and ARFF files open with comments past the first 64 KiB', async () => {
+  // sktime's and aeon's writers, without labels: every channel ends with ':', the last one too.
+  const closed = await fileWith('@problemName P\n@univariate false\n@dimensions 2\n@classLabel false\n@data\n1,2,3:4,5,6:\n7,8:9,10:\n', 'closed.ts');
+  const p = await readDataSet([closed], { requireLabels: false });
+  assert.deepEqual(p.channels, ['dim_0', 'dim_1']);
+  assert.deepEqual(Array.from(p.values), [1, 4, 2, 5, 3, 6, 7, 9, 8, 10]);
+  const one = await readDataSet([await fileWith('@classLabel false\n@data\n1,2,3:\n4:\n', 'closed1.ts')], { requireLabels: false });
+  assert.deepEqual([one.channels, Array.from(one.lengths)], [['value'], [3, 1]]);
+  // A label under @classLabel false is no channel: where the header declares the channels, that is said.
+  await assert.rejects(readDataSet([await fileWith('@univariate true\n@classLabel false\n@data\n1,2:a\n', 'label.ts')], { requireLabels: false }),
+    /label\.ts:4: line has 2 channel\(s\) but the header says @univariate true; correct the header or the line \(if "a" after the last ":" is a class label, the header needs @classLabel true and the classes\)$/);
+
+  // 700 comment lines of 100 characters: the line that tells the format comes after 70 KB.
+  const comments = (c: string) => Array.from({ length: 700 }, (_, i) => `${c} ${String(i).padEnd(97, 'x')}`).join('\n');
+  const ts = await loadDataSet([await fileWith(`${comments('#')}\n@problemName P\n@classLabel true a b\n@data\n1,2:a\n3,4:b\n`, 'commented.ts')]);
+  assert.deepEqual([ts.channels, Array.from(ts.values), ts.classes], [['value'], [1, 2, 3, 4], ['a', 'b']]);
+  const arff = await loadDataSet([await fileWith(`${comments('%')}\n@relation R\n@attribute t0 numeric\n@attribute t1 numeric\n@attribute class {a,b}\n@data\n1,2,a\n3,4,b\n`, 'commented.arff')]);
+  assert.deepEqual([arff.channels, Array.from(arff.values), arff.classes], [['value'], [1, 2, 3, 4], ['a', 'b']]);
+});
+
 test('a streamed long file reads each sequence as the whole file is read: times out of order, fractional in one sequence and whole in the next, one row or many', async () => {
   const rows = ['id,t,label,x,y', 'a,2,p,1,2', 'a,0.5,p,3,4', 'a,1,p,5,6', 'b,1,q,7,8', 'b,0,q,9,10', 'c,0,p,11,12', 'd,3e9,q,13,14', 'd,-1,q,15,16', 'e,0,p,17,18'];
   const file = await fileWith(rows.join('\n') + '\n');
@@ -610,7 +630,9 @@ const BAD: Bad[] = [
   { name: 'ARFF: a nominal attribute before the class', content: '@relation R\n@attribute c0 {x,y}\n@attribute t0 numeric\n@attribute class {a,b}\n@data\n', line: 5, phrase: 'nominal attribute "c0" before the last' },
   { name: 'ARFF: a data line before @data', content: '@relation R\n@attribute t0 numeric\n1,2\n', line: 3, phrase: 'a line before @data that is neither a header line' },
   { name: 'ARFF: relational without @end', content: '@relation R\n@attribute dims relational\n@attribute t0 numeric\n@data\n', line: 4, phrase: '@data inside relational attribute "dims"; close it with @end' },
-  { name: 'ARFF: channels of different lengths', content: "@relation R\n@attribute dims relational\n@attribute t0 numeric\n@attribute t1 numeric\n@end dims\n@attribute class {a,b}\n@data\n'1,2\\n3',a\n", line: 8, phrase: 'channel 2 has 1 values but channel 1 has 2' },
+  { name: 'ARFF: channels of different lengths', content: "@relation R\n@attribute dims relational\n@attribute t0 numeric\n@attribute t1 numeric\n@end dims\n@attribute class {a,b}\n@data\n'1,2\\n3',a\n", line: 8, phrase: 'channel 2 has 1 value(s) but the relational attribute "dims" declares 2; give one per attribute inside it (pad a shorter channel with ?)' },
+  { name: 'ARFF: channels padded to different lengths', content: "@relation R\n@attribute dims relational\n@attribute t0 numeric\n@attribute t1 numeric\n@end dims\n@attribute class {a,b}\n@data\n'1,2\\n3,?',a\n", line: 8, phrase: 'channel 2 has 1 values but channel 1 has 2' },
+  { name: 'ARFF: channels longer than the relational attribute declares', content: "@relation R\n@attribute dims relational\n@attribute t0 numeric\n@attribute t1 numeric\n@end dims\n@attribute class {a,b}\n@data\n'1,2\\n3,4',a\n'1,2,3\\n4,5,6',b\n", line: 9, phrase: 'channel 1 has 3 value(s) but the relational attribute "dims" declares 2' },
   { name: 'ARFF: a line with other channels', content: "@relation R\n@attribute dims relational\n@attribute t0 numeric\n@attribute t1 numeric\n@end dims\n@attribute class {a,b}\n@data\n'1,2\\n3,4',a\n'1,2',b\n", line: 9, phrase: 'line has 1 channel(s) but the first sequence has 2' },
   { name: 'ARFF: unterminated quote', content: "@relation R\n@attribute dims relational\n@attribute t0 numeric\n@attribute t1 numeric\n@end dims\n@attribute class {a,b}\n@data\n'1,2\\n3,4,a\n", line: 8, phrase: 'unterminated quote' },
   { name: 'ARFF: a bare @', content: '@relation R\n@ attribute t0 numeric\n', line: 2, phrase: 'unknown header line "@"; an ARFF header has @relation, @attribute and @data lines' },
@@ -621,6 +643,9 @@ const BAD: Bad[] = [
   { name: '.ts: non-numeric value', content: '@classLabel true a b\n@data\n1,2:4,x:b\n', line: 3, phrase: 'non-numeric value "x" in channel 2, value 2' },
   { name: '.ts: empty value', content: '@classLabel true a b\n@data\n1,,3:a\n', line: 3, phrase: 'empty cell in channel 1, value 2' },
   { name: '.ts: channels of different lengths', content: '@classLabel true a b\n@data\n1,2:3:a\n', line: 3, phrase: 'channel 2 has 1 values but channel 1 has 2' },
+  { name: '.ts: more channels than @univariate true', content: '@univariate true\n@classLabel true a b\n@data\n1,2:3,4:a\n', line: 4, phrase: 'line has 2 channel(s) but the header says @univariate true; correct the header or the line' },
+  { name: '.ts: other channels than @dimensions', content: '@dimensions 3\n@classLabel true a b\n@data\n1,2:3,4:a\n', line: 4, phrase: 'line has 2 channel(s) but the header says @dimensions 3' },
+  { name: '.ts: other lengths than @seriesLength', content: '@equalLength true\n@seriesLength 3\n@classLabel true a b\n@data\n1,2,3:a\n1,2,3,4,5:b\n', line: 6, phrase: 'channel 1 has 5 value(s) but the header says @equalLength true and @seriesLength 3 (a missing value is written ?)' },
   { name: '.ts: a line with other channels', content: '@classLabel true a b\n@data\n1,2:3,4:a\n\n5:b\n', line: 5, phrase: 'line has 1 channel(s) but the first sequence has 2' },
   { name: '.ts: label not listed', content: '@classLabel true a b\n@data\n1,2:c\n', line: 3, phrase: 'label "c" is not one of the classes the @classLabel line lists (a b)' },
   { name: '.ts: no label', content: '@classLabel true a b\n@data\n1,2: \n', line: 3, phrase: 'missing label after the last ":"' },

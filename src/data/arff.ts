@@ -26,7 +26,7 @@ export interface ArffOptions {
 
 const NUMERIC = /^(numeric|real|integer)$/i;
 
-type Attribute = { name: string; kind: 'numeric' | 'nominal' | 'relational'; values?: Set<string> };
+type Attribute = { name: string; kind: 'numeric' | 'nominal' | 'relational'; values?: Set<string>; inner?: number };
 
 export class ArffReader {
   private readonly file: string;
@@ -78,6 +78,7 @@ export class ArffReader {
     const [name, type] = splitName(rest, file, line);
     if (this.inRelational !== null) {
       if (!NUMERIC.test(type)) throw new UserError(`attribute ${show(name)} inside a relational attribute is ${show(type)}; its values must be numeric`, { file, line });
+      this.inRelational.inner = (this.inRelational.inner ?? 0) + 1;
       return;
     }
     if (NUMERIC.test(type)) this.attributes.push({ name, kind: 'numeric' });
@@ -117,9 +118,24 @@ export class ArffReader {
     }
     const label = this.labelOf(cells[want - 1], line);
     const inputs = this.labels === null ? cells : cells.slice(0, -1);
-    const T = this.channels.store(this.relational ? inputs[0].split('\n') : [inputs.join(',')], line);
+    const channels = this.relational ? inputs[0].split('\n') : [inputs.join(',')];
+    if (this.relational) this.checkInner(channels, line);
+    const T = this.channels.store(channels, line);
     this.dataRows++;
     this.builder.addSequence(String(this.dataRows), label, T, file, line);
+  }
+
+  /** Throws unless every channel has one value (or ? padding) per attribute of the relational attribute, as Weka reads it. */
+  private checkInner(channels: readonly string[], line: number): void {
+    const inner = this.attributes[0].inner ?? 0;
+    const d = channels.findIndex((c) => c.split(',').length !== inner);
+    if (d >= 0) {
+      throw new UserError(
+        `channel ${d + 1} has ${channels[d].split(',').length} value(s) but the relational attribute ${show(this.attributes[0].name)} declares ${inner}; ` +
+          'give one per attribute inside it (pad a shorter channel with ?)',
+        { file: this.file, line },
+      );
+    }
   }
 
   /** The line's label (its last cell) when the file has a class attribute; null when none is required. */
@@ -154,9 +170,11 @@ function splitName(rest: string, file: string, line: number): [string, string] {
   let name: string;
   let after: string;
   if (q === "'" || q === '"') {
-    const end = rest.indexOf(q, 1);
-    if (end < 0) throw new UserError('unterminated quote in an @attribute name; close the quote', { file, line });
-    [name, after] = [rest.slice(1, end), rest.slice(end + 1)];
+    let end = 1;
+    name = '';
+    for (; end < rest.length && rest[end] !== q; end++) name += rest[end] === '\\' && end + 1 < rest.length ? unescape(rest[++end]) : rest[end];
+    if (end >= rest.length) throw new UserError('unterminated quote in an @attribute name; close the quote', { file, line });
+    after = rest.slice(end + 1);
   } else {
     const m = /^(\S+)(.*)$/.exec(rest);
     [name, after] = m === null ? ['', ''] : [m[1], m[2]];
@@ -201,10 +219,8 @@ function splitCells(text: string, file: string, line: number): string[] {
   for (let i = 0; i < text.length; i++) {
     const c = text[i];
     if (quote !== '') {
-      if (c === '\\' && i + 1 < text.length) {
-        const e = text[++i];
-        cell += e === 'n' ? '\n' : e === 't' ? '\t' : e;
-      } else if (c === quote) quote = '';
+      if (c === '\\' && i + 1 < text.length) cell += unescape(text[++i]);
+      else if (c === quote) quote = '';
       else cell += c;
     } else if (c === ',') {
       cells.push(cell);
@@ -217,4 +233,9 @@ function splitCells(text: string, file: string, line: number): string[] {
   if (quote !== '') throw new UserError('unterminated quote: a quoted value on this line is never closed; close the quote', { file, line });
   cells.push(cell);
   return cells;
+}
+
+/** The character a backslash escape inside quotes stands for: \n and \t, else the character itself (\', \", \\, \%). */
+function unescape(e: string): string {
+  return e === 'n' ? '\n' : e === 't' ? '\t' : e;
 }

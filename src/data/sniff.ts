@@ -79,6 +79,14 @@ export function sniffable(head: Uint8Array): boolean {
   return head.indexOf(LF, at) >= 0;
 }
 
+/**
+ * Where the first line of `head` starts that is neither blank nor a # or % comment (head.length: none yet): a .ts
+ * or ARFF file's opening comments, however long, come before the line that tells its kind.
+ */
+export function afterComments(head: Uint8Array): number {
+  return nextLine(head, '#%');
+}
+
 /** Where the first line starts that is neither blank nor one starting with a `comments` character. */
 function nextLine(head: Uint8Array, comments: string): number {
   let i = 0;

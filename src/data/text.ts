@@ -7,7 +7,7 @@
 import { PassThrough, type Readable, pipeline } from 'node:stream';
 import { createGunzip } from 'node:zlib';
 import { UserError } from '../errors.js';
-import { type TextKind, sniffFormat, sniffable } from './sniff.js';
+import { type TextKind, afterComments, sniffFormat, sniffable } from './sniff.js';
 import { BlanksToCommas } from './spaces.js';
 import { Utf16leToUtf8, utf16Mark, utf16leAsUtf8 } from './utf16.js';
 
@@ -17,7 +17,8 @@ export interface Text {
   readonly head: string; // its first bytes as UTF-8 text, for messages: what one read gave (64 KiB of a file; from a pipe, maybe only the first line), or more until a whole first line
 }
 
-const HEAD_BYTES = 64 * 1024; // the most read to tell a file's kind
+const HEAD_BYTES = 64 * 1024; // the most read to tell a file's kind, past its opening comment lines
+const COMMENT_BYTES = 4 * 1024 * 1024; // the most opening comment lines read to find the line after them
 
 /** Archive and compression formats by their magic numbers: what a user may give for a CSV file. */
 const MAGIC: ReadonlyArray<readonly [string, readonly number[]]> = [
@@ -106,7 +107,8 @@ function join(from: Readable, to: NodeJS.ReadWriteStream & Readable): Readable {
 
 /**
  * The first bytes of `input`, read until sniffFormat can tell the file's kind from them (sniffable), up to
- * HEAD_BYTES, or to its end: a pipe may bring the first line in pieces. `after` gives them back.
+ * HEAD_BYTES past its opening comment lines (themselves read up to COMMENT_BYTES), or to its end: a pipe may
+ * bring the first line in pieces. `after` gives them back.
  */
 function readHead(input: Readable): Promise<Buffer> {
   return new Promise((resolve, reject) => {
@@ -122,7 +124,8 @@ function readHead(input: Readable): Promise<Buffer> {
         parts.push(chunk);
         bytes += chunk.length;
       }
-      if (bytes >= HEAD_BYTES || sniffable(asUtf8(Buffer.concat(parts)))) settle();
+      const head = asUtf8(Buffer.concat(parts));
+      if (sniffable(head) || bytes - Math.min(afterComments(head), COMMENT_BYTES) >= HEAD_BYTES) settle();
     };
     const onEnd = () => settle();
     const onError = (e: Error) => settle(e);
