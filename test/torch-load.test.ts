@@ -207,7 +207,7 @@ test('PyTorch (num_layers=2 from the safetensors file) gives our probabilities: 
   }));
 });
 
-test('a GRU file as PyTorch writes it, non-zero bias_hh in every gate: nn.GRU on the file and we on it agree', (t) => {
+test('a GRU file as PyTorch writes it, non-zero bias_hh in every gate, its __metadata__ with plain-text values too (save_pretrained\'s "format": "pt", a bare readout): nn.GRU on the file and we on it agree', (t) => {
   requireTorch();
   const rng = createRng(52);
   const checks: Check[] = [];
@@ -222,8 +222,14 @@ test('a GRU file as PyTorch writes it, non-zero bias_hh in every gate: nn.GRU on
       const [begin, end] = header[name].data_offsets as [number, number];
       for (let o = begin; o < end; o += 4) dv.setFloat32(8 + n + o, 0.4 * normal(rng) + 0.05, true);
     }
+    // Metadata values need not be JSON (a "free form text-to-text map"): Hugging Face adds "format": "pt".
+    header.__metadata__ = { ...header.__metadata__, format: 'pt', readout, cell: 'gru' };
+    let text = JSON.stringify(header);
+    text += ' '.repeat((8 - (text.length % 8)) % 8);
     const file = join(tempDir('ts-torch-'), 'torch.safetensors');
-    writeFileSync(file, bytes);
+    const length = Buffer.alloc(8);
+    length.writeBigUInt64LE(BigInt(text.length));
+    writeFileSync(file, Buffer.concat([length, Buffer.from(text), bytes.subarray(8 + n)]));
     const back = loadSafetensors(file);
     assert.ok(viewsOf(back.parameters, back.shape).b_hn.every((b) => b !== 0));
     const lengths = Int32Array.from([1, 8, 13, 2, 20]);

@@ -59,8 +59,16 @@ def read_safetensors(path):
         begin, end = t["data_offsets"]
         values = struct.unpack(f"<{(end - begin) // 4}f", data[base + begin : base + end])
         tensors[name] = torch.tensor(values, dtype=torch.float32).reshape(t["shape"])
-    meta = {k: json.loads(v) for k, v in header.get("__metadata__", {}).items()}
+    meta = {k: json_or_text(v) for k, v in header.get("__metadata__", {}).items()}
     return tensors, meta
+
+
+def json_or_text(value):
+    """A __metadata__ value: train-signals writes JSON text; other writers add plain text ("format": "pt")."""
+    try:
+        return json.loads(value)
+    except json.JSONDecodeError:
+        return value
 
 
 def build(tensors, meta):
