@@ -625,6 +625,7 @@ const BAD: Bad[] = [
   { name: 'ARFF: label not listed', content: '@relation R\n@attribute t0 numeric\n@attribute t1 numeric\n@attribute class {a,b}\n@data\n1,2,c\n', line: 6, phrase: 'label "c" is not one of the classes the class attribute lists (a, b)' },
   { name: 'ARFF: unlabelled, for training', content: '@relation R\n@attribute t0 numeric\n@attribute t1 numeric\n@attribute class {a,b}\n@data\n1,2,?\n', line: 6, phrase: 'missing label "?"' },
   { name: 'ARFF: no class attribute', content: '@relation R\n@attribute t0 numeric\n@data\n1\n', line: 4, phrase: 'the file has no class attribute' },
+  { name: 'ARFF: an instance weight', content: '@relation R\n@attribute t0 numeric\n@attribute t1 numeric\n@attribute class {a,b}\n@data\n1,2,a,{2}\n', line: 6, phrase: 'an instance weight "{2}" after the last value; train-signals weighs every sequence alike: remove the weights' },
   { name: 'ARFF: sparse line', content: '@relation R\n@attribute t0 numeric\n@attribute t1 numeric\n@attribute class {a,b}\n@data\n{0 1, 2 a}\n', line: 6, phrase: 'a sparse data line' },
   { name: 'ARFF: a string attribute', content: '@relation R\n@attribute who string\n@attribute t0 numeric\n', line: 2, phrase: 'attribute "who" is "string"; only numeric values' },
   { name: 'ARFF: a nominal attribute before the class', content: '@relation R\n@attribute c0 {x,y}\n@attribute t0 numeric\n@attribute class {a,b}\n@data\n', line: 5, phrase: 'nominal attribute "c0" before the last' },

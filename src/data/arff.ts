@@ -113,6 +113,9 @@ export class ArffReader {
     if (text.startsWith('{')) throw new UserError('a sparse data line ({index value, …}); give every value, in order', { file, line });
     const cells = splitCells(text, file, line);
     const want = this.attributes.length;
+    if (cells.length === want + 1 && /^\s*\{.*\}\s*$/.test(cells[want])) {
+      throw new UserError(`an instance weight ${show(cells[want].trim())} after the last value; train-signals weighs every sequence alike: remove the weights`, { file, line });
+    }
     if (cells.length !== want) {
       throw new UserError(`line has ${cells.length} value(s) but the header declares ${want} attribute(s); give one per attribute, the class last`, { file, line });
     }
