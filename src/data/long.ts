@@ -14,7 +14,7 @@
 import { UserError } from '../errors.js';
 import { type Chunks, type DataSetBuilder, type StepStore, float64Chunks, int32Chunks } from './builder.js';
 import { isBlank, show, toName, toNumber, toValue, valueError } from './cells.js';
-import { columnList, otherCaseFlags } from './names.js';
+import { columnList, isUnnamedColumn, otherCaseFlags } from './names.js';
 import { parseTimestamp, showTimestamp } from './timestamps.js';
 
 export interface LongOptions {
@@ -156,11 +156,13 @@ export class LongReader {
       });
     } else {
       this.channelAt = header.slice(0, unnamedFrom).map((_, i) => i).filter((i) => !reserved.has(i));
-      const unnamed = this.channelAt.find((i) => header[i] === '');
+      // pandas writes its row index as an unnamed first column (to_csv without index=False), `Unnamed: 0` once read back.
+      const unnamed = this.channelAt.find((i) => isUnnamedColumn(header[i]));
       if (unnamed !== undefined) {
+        const what = header[unnamed] === '' ? 'has no name' : `is ${show(header[unnamed])}, a row index pandas wrote (to_csv without index=False) and read back`;
         throw new UserError(
-          `column ${unnamed + 1} of the header has no name, and every column but id, time and label is a channel; name it, ` +
-            'remove it, or pick the channels with --channels',
+          `column ${unnamed + 1} of the header ${what}, and every column but id, time and label is a channel; name it, ` +
+            'remove it (pandas: to_csv(index=False)), or pick the channels with --channels',
           { ...where, column: unnamed + 1 },
         );
       }

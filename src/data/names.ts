@@ -4,6 +4,11 @@
 
 import { UserError } from '../errors.js';
 
+/** Whether a header cell names no column: empty (R's row names, pandas' index), or pandas' `Unnamed: 0` for one read back. */
+export function isUnnamedColumn(name: string): boolean {
+  return name === '' || /^Unnamed: [0-9]+$/.test(name);
+}
+
 /** Names (channels, classes) for a message: `ax, ay, az` (the first 20, then how many more). */
 export function nameList(names: readonly string[], most = 20): string {
   const shown = names.slice(0, most).join(', ');

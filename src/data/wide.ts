@@ -10,7 +10,7 @@
 import { UserError } from '../errors.js';
 import type { DataSetBuilder, StepStore } from './builder.js';
 import { columnName, isBlank, isDecimalComma, isNaNCell, isPaddingCell, toName, toValue, valueError } from './cells.js';
-import { UNNAMED_CHANNEL, columnList, nameList, otherCaseFlags, sameNumber } from './names.js';
+import { UNNAMED_CHANNEL, columnList, isUnnamedColumn, nameList, otherCaseFlags, sameNumber } from './names.js';
 
 export interface WideOptions {
   readonly labelColumn: string;
@@ -83,10 +83,6 @@ function checkLabelFirst(cell: string, classes: readonly string[], file: string,
   );
 }
 
-/** Whether a header cell names no column: empty (R's row names, pandas' index), or pandas' `Unnamed: 0` for one read back. */
-function isUnnamedColumn(name: string): boolean {
-  return name === '' || /^Unnamed: [0-9]+$/.test(name);
-}
 
 export class WideReader {
   private readonly file: string;
