@@ -125,7 +125,8 @@ export class WideReader {
           `the first row looks like a header (${why}) ` +
             `but no column named ${JSON.stringify(opts.labelColumn)} (${columnList(header)}); name the label column ` +
             `${JSON.stringify(opts.labelColumn)}, pass the label column's name (--label-column${numbered && header[0] !== '' ? ` ${header[0]}` : ''}), or remove the header` +
-            otherCaseFlags(header, [['--id-column', opts.idColumn], ['--time-column', opts.timeColumn ?? 't'], ['--label-column', opts.labelColumn]]),
+            otherCaseFlags(header, [['--id-column', opts.idColumn], ['--time-column', opts.timeColumn ?? 't'], ['--label-column', opts.labelColumn]]) +
+            otherSeparator(first),
           { file, line },
         );
       }
@@ -243,3 +244,11 @@ export class WideReader {
   }
 }
 
+/**
+ * For a first row read as comma-separated whose cells hold tabs or semicolons (a tab-separated file whose first
+ * label has as many commas as the line has tabs): how to say which separator the file has.
+ */
+function otherSeparator(first: readonly string[]): string {
+  const sep = first.some((c) => c.includes('\t')) ? ['tabs', 'sep= and a tab'] : first.some((c) => c.includes(';')) ? ['semicolons', 'sep=;'] : null;
+  return sep === null ? '' : `; it was read as comma-separated, its first line holding no fewer commas than ${sep[0]}: if ${sep[0]} separate its cells, make its first line ${sep[1]}`;
+}
