@@ -1063,7 +1063,7 @@ test('the installed command under a low limit on open files says so in one line,
 
 test('a module the loader cannot find: under a low limit on open files it is taken for the limit (Node 20 reads a package.json it could not open as a missing package), one line; otherwise a damaged installation, one line, as for a module a command loads later (that was an internal error, "this is a bug")', { skip: process.platform !== 'linux' }, () => {
   const dir = tempDir('cli-');
-  cpSync(join(ROOT, 'dist/src'), join(dir, 'dist/src'), { recursive: true });
+  for (const part of ['src', 'workers', 'kernel']) cpSync(join(ROOT, 'dist', part), join(dir, 'dist', part), { recursive: true });
   copyFileSync(join(ROOT, 'package.json'), join(dir, 'package.json'));
   symlinkSync(join(ROOT, 'node_modules'), join(dir, 'node_modules'));
   rmSync(join(dir, 'dist/src/cli/program.js'));
@@ -1081,6 +1081,15 @@ test('a module the loader cannot find: under a low limit on open files it is tak
   const later = spawnSync(process.execPath, ['dist/src/cli/bin.js', 'train', join(ROOT, 'datasets/cbf/train.csv'), '--out', 'm.json'], { cwd: dir, encoding: 'utf8' });
   assert.equal(later.status, 2, later.stderr);
   assert.match(later.stderr, /^train-signals: the installation is incomplete \(Cannot find module '[^']*\/dist\/src\/train\/train\.js' imported from [^)]*\); reinstall train-signals \(in a clone: npm ci && npm run build\)\n$/);
+  assert.ok(!existsSync(join(dir, 'm.json')));
+
+  // The gradient workers' module, which a worker thread loads (it was "internal error: a gradient worker failed").
+  copyFileSync(join(ROOT, 'dist/src/train/train.js'), join(dir, 'dist/src/train/train.js'));
+  rmSync(join(dir, 'dist/workers/grad-worker.js'));
+  const worker = spawnSync(process.execPath, ['dist/src/cli/bin.js', 'train', join(ROOT, 'datasets/cbf/train.csv'), '--out', 'm.json', '--epochs', '1', '--hidden', '4',
+    '--select', 'off', '--members', '1', '--threads', '2', '--quiet'], { cwd: dir, encoding: 'utf8' });
+  assert.equal(worker.status, 2, worker.stderr);
+  assert.match(worker.stderr, /^train-signals: the installation is incomplete \(Cannot find module '[^']*\/dist\/workers\/grad-worker\.js' imported from [^)]*\); reinstall train-signals/m);
   assert.ok(!existsSync(join(dir, 'm.json')));
 });
 

@@ -11,12 +11,14 @@ if (major < 20 || (major === 20 && minor < 19)) {
 // Loading the program opens some hundred files at once: under a low limit (ulimit -n 64) that fails inside
 // Node's module loader, with its stack trace, before any of the program's own messages could run. Node 20's
 // resolver can also take a package.json it could not open for a missing one (ERR_MODULE_NOT_FOUND): under a
-// limit that low, that is the same cause.
-/** Below this soft limit on open files a module the loader could not find is taken for one it could not open. */
-const LOW_LIMIT = 256;
+// limit that low (src/io/open-files.ts), that is the same cause.
 await import('./main.js').catch(async (e: { code?: string; message?: string }) => {
+  const low = async () => {
+    const files = await import('../io/open-files.js').catch(() => null); // not opened: too few files, or not there
+    return files === null || files.openFilesLimit() < files.LOW_OPEN_FILES;
+  };
   const code = e?.code === 'EMFILE' || e?.code === 'ENFILE' ? e.code
-    : e?.code === 'ERR_MODULE_NOT_FOUND' && (await openFilesLimit()) < LOW_LIMIT ? 'EMFILE' : null;
+    : e?.code === 'ERR_MODULE_NOT_FOUND' && (await low()) ? 'EMFILE' : null;
   if (code !== null) {
     process.stderr.write(`train-signals: too few files may be open at once to load the program (${code}); raise the limit (ulimit -n 1024) and run again\n`);
     process.exit(2);
@@ -27,14 +29,3 @@ await import('./main.js').catch(async (e: { code?: string; message?: string }) =
   process.stderr.write(`train-signals: the installation is incomplete (${JSON.stringify(e.message ?? '').slice(1, -1)}); reinstall train-signals (in a clone: npm ci && npm run build)\n`);
   process.exit(2);
 });
-
-/** This process's soft limit on open files (/proc/self/limits), Infinity where unknown or unlimited. */
-async function openFilesLimit(): Promise<number> {
-  try {
-    const { readFileSync } = await import('node:fs');
-    const m = /^Max open files\s+(\d+)/m.exec(readFileSync('/proc/self/limits', 'utf8'));
-    return m === null ? Infinity : Number(m[1]);
-  } catch {
-    return Infinity;
-  }
-}

@@ -6,7 +6,8 @@
 
 import { existsSync } from 'node:fs';
 import yargs from 'yargs';
-import { UserError, isInterrupted, isUserError } from '../errors.js';
+import { UserError, isInterrupted, isUserError, tooManyOpenFiles } from '../errors.js';
+import { LOW_OPEN_FILES, openFilesLimit } from '../io/open-files.js';
 import { STDIN } from '../data/stdin.js';
 import { packageVersion } from '../io/version.js';
 import { installSignalHandlers } from './interrupt.js';
@@ -406,8 +407,15 @@ async function run(argv: string[]): Promise<number> {
       process.stderr.write(`${NAME}: ${visible(e.message)}\n`); // one line, whatever a file name or label holds
       return 2;
     }
-    // A command loads its modules as it starts: one missing is a damaged installation, not a bug in it.
-    if ((e as { code?: string })?.code === 'ERR_MODULE_NOT_FOUND') {
+    // A command loads its modules as it starts: one that cannot be opened for want of descriptors (Node 20 may
+    // call that a module not found, src/io/open-files.ts), or one missing, a damaged installation, is no bug.
+    const code = (e as { code?: string })?.code;
+    const files = tooManyOpenFiles(code === 'ERR_MODULE_NOT_FOUND' && openFilesLimit() < LOW_OPEN_FILES ? 'EMFILE' : code);
+    if (files !== null) {
+      process.stderr.write(`${NAME}: could not load the program: ${files}\n`);
+      return 2;
+    }
+    if (code === 'ERR_MODULE_NOT_FOUND') {
       process.stderr.write(`${NAME}: the installation is incomplete (${visible((e as Error).message)}); reinstall train-signals (in a clone: npm ci && npm run build)\n`);
       return 2;
     }

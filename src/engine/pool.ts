@@ -98,7 +98,7 @@ export function createTaskPool<T, R>(worker: URL, threads: number, shared: unkno
 /**
  * A worker thread that could not be started as the user's condition: Node's ERR_WORKER_INIT_FAILED (EAGAIN where
  * the limit on processes and threads, ulimit -u, is reached; EMFILE where the one on open files is), or a worker
- * that could not open its module's files (EMFILE, ENFILE). Any other error as it is.
+ * that could not open its module's files (EMFILE, ENFILE), or whose module is not there. Any other error as it is.
  */
 export function workerStartError(e: unknown, threads: number): unknown {
   const code = (e as NodeJS.ErrnoException | null)?.code;
@@ -106,6 +106,10 @@ export function workerStartError(e: unknown, threads: number): unknown {
   // A worker's own error may arrive without its code (its message crosses the thread): Node 24 reads its
   // imports' package.json natively and says "too many open files" (EMFILE) or "file table overflow" (ENFILE).
   const files = code === 'EMFILE' || code === 'ENFILE' || /\bE[MN]FILE\b|too many open files|file table overflow/.test(message);
+  // Its module, or one it imports, not there (a damaged installation): the program's own modules say so alike.
+  if (code === 'ERR_MODULE_NOT_FOUND' || /^Cannot find (module|package) /.test(message)) {
+    return new UserError(`the installation is incomplete (${message}); reinstall train-signals (in a clone: npm ci && npm run build)`, { cause: e });
+  }
   if (code !== 'ERR_WORKER_INIT_FAILED' && !files) return e;
   const why = message === 'EAGAIN' ? 'EAGAIN: the limit on processes and threads, ulimit -u, is reached'
     : code === 'ENFILE' || /\bENFILE\b|file table overflow/.test(message) ? 'ENFILE: the system has as many files open as it allows'
