@@ -331,7 +331,7 @@ test('the archive’s writers: an unlabelled .ts file closes its last channel wi
   assert.deepEqual([one.channels, Array.from(one.lengths)], [['value'], [3, 1]]);
   // A label under @classLabel false is no channel: where the header declares the channels, that is said.
   await assert.rejects(readDataSet([await fileWith('@univariate true\n@classLabel false\n@data\n1,2:a\n', 'label.ts')], { requireLabels: false }),
-    /label\.ts:4: line has 2 channel\(s\) but the header says @univariate true; correct the header or the line \(if "a" after the last ":" is a class label, the header needs @classLabel true and the classes\)$/);
+    /label\.ts:4: line has 2 channels but the header says @univariate true; correct the header or the line \(if "a" after the last ":" is a class label, the header needs @classLabel true and the classes\)$/);
 
   // 700 comment lines of 100 characters: the line that tells the format comes after 70 KB.
   const comments = (c: string) => Array.from({ length: 700 }, (_, i) => `${c} ${String(i).padEnd(97, 'x')}`).join('\n');
@@ -339,6 +339,17 @@ test('the archive’s writers: an unlabelled .ts file closes its last channel wi
   assert.deepEqual([ts.channels, Array.from(ts.values), ts.classes], [['value'], [1, 2, 3, 4], ['a', 'b']]);
   const arff = await loadDataSet([await fileWith(`${comments('%')}\n@relation R\n@attribute t0 numeric\n@attribute t1 numeric\n@attribute class {a,b}\n@data\n1,2,a\n3,4,b\n`, 'commented.arff')]);
   assert.deepEqual([arff.channels, Array.from(arff.values), arff.classes], [['value'], [1, 2, 3, 4], ['a', 'b']]);
+});
+
+test("pandas' Unnamed columns in the long layout: refused as channels for training, a trailing one holds no channel, and a model trained on one before reads it", async () => {
+  const mid = await fileWith('id,t,label,Unnamed: 3,x\ns,0,a,1,2\n');
+  await assert.rejects(loadDataSet([mid]), /:1:4: column 4 of the header is "Unnamed: 3", pandas' name for a column that had none, and every column but id, time and label is a channel/);
+  const trailing = await loadDataSet([await fileWith('id,t,label,x,Unnamed: 4\ns,0,a,1,\ns,1,a,2,\nr,0,b,3,\n')]);
+  assert.deepEqual([trailing.channels, Array.from(trailing.values)], [['x'], [1, 2, 3]]);
+  const index = await fileWith('Unnamed: 0,id,t,label,x\n0,s,0,a,1\n1,s,1,a,2\n2,r,0,b,3\n');
+  await assert.rejects(loadDataSet([index]), /column 1 of the header is "Unnamed: 0", a row index pandas wrote/);
+  const forModel = await readDataSet([index], { modelClasses: ['a', 'b'], requireLabels: false });
+  assert.deepEqual(forModel.channels, ['Unnamed: 0', 'x']);
 });
 
 test('a streamed long file reads each sequence as the whole file is read: times out of order, fractional in one sequence and whole in the next, one row or many', async () => {
@@ -644,9 +655,7 @@ const BAD: Bad[] = [
   { name: '.ts: non-numeric value', content: '@classLabel true a b\n@data\n1,2:4,x:b\n', line: 3, phrase: 'non-numeric value "x" in channel 2, value 2' },
   { name: '.ts: empty value', content: '@classLabel true a b\n@data\n1,,3:a\n', line: 3, phrase: 'empty cell in channel 1, value 2' },
   { name: '.ts: channels of different lengths', content: '@classLabel true a b\n@data\n1,2:3:a\n', line: 3, phrase: 'channel 2 has 1 values but channel 1 has 2' },
-  { name: '.ts: more channels than @univariate true', content: '@univariate true\n@classLabel true a b\n@data\n1,2:3,4:a\n', line: 4, phrase: 'line has 2 channel(s) but the header says @univariate true; correct the header or the line' },
-  { name: '.ts: other channels than @dimensions', content: '@dimensions 3\n@classLabel true a b\n@data\n1,2:3,4:a\n', line: 4, phrase: 'line has 2 channel(s) but the header says @dimensions 3' },
-  { name: '.ts: other lengths than @seriesLength', content: '@equalLength true\n@seriesLength 3\n@classLabel true a b\n@data\n1,2,3:a\n1,2,3,4,5:b\n', line: 6, phrase: 'channel 1 has 5 value(s) but the header says @equalLength true and @seriesLength 3 (a missing value is written ?)' },
+  { name: '.ts: more channels than @univariate true', content: '@univariate true\n@classLabel true a b\n@data\n1,2:3,4:a\n', line: 4, phrase: 'line has 2 channels but the header says @univariate true; correct the header or the line' },
   { name: '.ts: a line with other channels', content: '@classLabel true a b\n@data\n1,2:3,4:a\n\n5:b\n', line: 5, phrase: 'line has 1 channel(s) but the first sequence has 2' },
   { name: '.ts: label not listed', content: '@classLabel true a b\n@data\n1,2:c\n', line: 3, phrase: 'label "c" is not one of the classes the @classLabel line lists (a b)' },
   { name: '.ts: no label', content: '@classLabel true a b\n@data\n1,2: \n', line: 3, phrase: 'missing label after the last ":"' },
@@ -665,6 +674,7 @@ const BAD: Bad[] = [
   { name: 'the label column named as the default id column', content: 'id,t,label,x\ns,0,a,1\n', opts: { labelColumn: 'id' }, phrase: '--label-column and --id-column (by default) both name column "id"', option: true },
   { name: 'long: a channel column without a name', content: 'id,t,label,,x\ns,0,a,1,2\n', line: 1, phrase: 'column 4 of the header has no name, and every column but id, time and label is a channel; name it, remove it (pandas: to_csv(index=False)), or pick the channels with --channels' },
   { name: 'tab-separated, read as commas: its first label has as many commas as the line has tabs', content: 'walk, slow, uphill\t1\t2\nrun\t4\t5\n', line: 1, phrase: 'it was read as comma-separated, its first line holding no fewer commas than tabs: if tabs separate its cells, make its first line sep= and a tab' },
+  { name: 'tab-separated with semicolons in its header: no word of another separator', content: 'time\tacc;x\tacc;y\n1\t2\t3\n', line: 1, phrase: /or remove the header$/ },
   { name: "long: pandas' index read back and written again", content: 'Unnamed: 0,id,t,label,x\n0,s,0,a,1\n1,s,1,a,2\n', line: 1, phrase: 'column 1 of the header is "Unnamed: 0", a row index pandas wrote (to_csv without index=False) and read back, and every column but id, time and label is a channel' },
   { name: 'long: a value under a trailing unnamed column', content: 'id,t,label,x,\ns,0,a,1,\ns,1,a,2,7\n', line: 3, phrase: 'value "7" in column 5, which has no name in the header; name the column, or remove the value' },
   { name: 'a channel named twice', content: 'id,label,ax,ay\na,x,1,2\n', opts: { channels: ['ax', 'ax'] }, phrase: 'channel "ax" is named twice among the channels (--channels); name each once', option: true },

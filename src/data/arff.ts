@@ -131,7 +131,7 @@ export class ArffReader {
   /** Throws unless every channel has one value (or ? padding) per attribute of the relational attribute, as Weka reads it. */
   private checkInner(channels: readonly string[], line: number): void {
     const inner = this.attributes[0].inner ?? 0;
-    const d = channels.findIndex((c) => c.split(',').length !== inner);
+    const d = channels.findIndex((c) => c.trim() !== '' && c.split(',').length !== inner); // an empty one: store() says so
     if (d >= 0) {
       throw new UserError(
         `channel ${d + 1} has ${channels[d].split(',').length} value(s) but the relational attribute ${show(this.attributes[0].name)} declares ${inner}; ` +

@@ -474,7 +474,7 @@ function openReader(file: string, header: string[], line: number, o: Resolved, b
       { file, line },
     );
   }
-  return new WideReader(file, first, line, o, builder);
+  return new WideReader(file, first, line, { ...o, separator: kind }, builder);
 }
 
 /**

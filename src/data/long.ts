@@ -24,6 +24,7 @@ export interface LongOptions {
   readonly timeColumnGiven?: boolean; // named by the caller: its absence is an error (else the time column is optional)
   readonly channels?: readonly string[];
   readonly requireLabels: boolean;
+  readonly modelClasses?: readonly string[]; // read for a model: its channels, not this header, say which columns it reads
 }
 
 const WHAT = 'every channel cell must be a number';
@@ -133,11 +134,14 @@ export class LongReader {
       );
     }
 
-    // A trailing separator on every line (a spreadsheet's export) names no column: its cells must be empty,
-    // unless --channels picks the columns (then any column it leaves out is not read).
+    // A trailing separator on every line (a spreadsheet's export) names no column, nor does pandas' `Unnamed: 4`
+    // for one read back: its cells must be empty, unless --channels picks the columns (then any column it leaves
+    // out is not read). Elsewhere, for training, pandas' name for a column that had none is no name either; a
+    // model trained on such a channel before reads it.
     const picked = opts.channels !== undefined && opts.channels.length > 0;
+    const unnamedHere = (name: string) => (opts.modelClasses === undefined ? isUnnamedColumn(name) : name === '');
     let unnamedFrom = header.length;
-    while (!picked && unnamedFrom > 0 && header[unnamedFrom - 1] === '') unnamedFrom--;
+    while (!picked && unnamedFrom > 0 && isUnnamedColumn(header[unnamedFrom - 1])) unnamedFrom--;
     this.unnamedFrom = unnamedFrom;
     const reserved = new Set([this.idAt, this.timeAt, this.labelAt]);
     if (opts.channels !== undefined && opts.channels.length > 0) {
@@ -157,9 +161,11 @@ export class LongReader {
     } else {
       this.channelAt = header.slice(0, unnamedFrom).map((_, i) => i).filter((i) => !reserved.has(i));
       // pandas writes its row index as an unnamed first column (to_csv without index=False), `Unnamed: 0` once read back.
-      const unnamed = this.channelAt.find((i) => isUnnamedColumn(header[i]));
+      const unnamed = this.channelAt.find((i) => unnamedHere(header[i]));
       if (unnamed !== undefined) {
-        const what = header[unnamed] === '' ? 'has no name' : `is ${show(header[unnamed])}, a row index pandas wrote (to_csv without index=False) and read back`;
+        const what = header[unnamed] === '' ? 'has no name'
+          : unnamed === 0 ? `is ${show(header[unnamed])}, a row index pandas wrote (to_csv without index=False) and read back`
+            : `is ${show(header[unnamed])}, pandas' name for a column that had none`;
         throw new UserError(
           `column ${unnamed + 1} of the header ${what}, and every column but id, time and label is a channel; name it, ` +
             'remove it (pandas: to_csv(index=False)), or pick the channels with --channels',

@@ -14,7 +14,7 @@ import { Utf16leToUtf8, utf16Mark, utf16leAsUtf8 } from './utf16.js';
 export interface Text {
   readonly kind: TextKind; // told from the text as decompressed and decoded
   readonly text: Readable; // that text, from its first byte
-  readonly head: string; // its first bytes as UTF-8 text, for messages: what one read gave (64 KiB of a file; from a pipe, maybe only the first line), or more until a whole first line
+  readonly head: string; // its first bytes as UTF-8 text, for messages: what one read gave (64 KiB of a file, more past opening comment lines; from a pipe, maybe only the first line), or more until a whole first line
 }
 
 const HEAD_BYTES = 64 * 1024; // the most read to tell a file's kind, past its opening comment lines
@@ -124,8 +124,8 @@ function readHead(input: Readable): Promise<Buffer> {
         parts.push(chunk);
         bytes += chunk.length;
       }
-      const head = asUtf8(Buffer.concat(parts));
-      if (sniffable(head) || bytes - Math.min(afterComments(head), COMMENT_BYTES) >= HEAD_BYTES) settle();
+      const head = asUtf8(Buffer.concat(parts)); // (UTF-16 made UTF-8: its offsets are those afterComments gives)
+      if (sniffable(head) || head.length - Math.min(afterComments(head), COMMENT_BYTES) >= HEAD_BYTES) settle();
     };
     const onEnd = () => settle();
     const onError = (e: Error) => settle(e);

@@ -8,9 +8,9 @@
 // A one-channel file's channel is named `value`, as a wide CSV file's, so that a model trained on one reads
 // the other; several are `dim_0`, `dim_1`, … (sktime's names). A sequence's id is its 1-based data line number.
 // A missing value (`?`) before a channel's last value is refused like NaN; so are files of (time, value) pairs
-// (`@timeStamps true`), regression files (`@targetLabel true`), and lines whose channels contradict the header
-// (@univariate true, @dimensions, @equalLength true with @seriesLength). Without labels, a line's closing ':'
-// (sktime and aeon write one after every channel) is not a channel.
+// (`@timeStamps true`), regression files (`@targetLabel true`), and lines of several channels under
+// `@univariate true`. Without labels, a line's closing ':' (sktime and aeon write one after every channel) is not
+// a channel.
 //
 // Owns the rules of this format; cell parsing is cells.ts', storage is builder.ts'.
 
@@ -32,9 +32,7 @@ export class TsReader {
   private inData = false;
   private labelled: boolean | null = null; // @classLabel
   private classes: Set<string> | null = null; // the labels @classLabel lists, when it lists any
-  private dimensions: { D: number; key: string } | null = null; // what @univariate true or @dimensions says
-  private equalLength = false; // @equalLength true
-  private seriesLength: number | null = null; // @seriesLength L
+  private univariate = false; // @univariate true
   private readonly channels: ArchiveChannels;
   private dataRows = 0;
 
@@ -94,43 +92,18 @@ export class TsReader {
         }
         return;
       case 'univariate':
-        if (on) this.dimensions = { D: 1, key: '@univariate true' };
+        this.univariate = on;
         return;
-      case 'dimensions':
-      case 'dimension': {
-        const D = Number(words[0]);
-        if (Number.isInteger(D) && D > 0) this.dimensions = { D, key: `@dimensions ${D}` };
-        return;
-      }
-      case 'equallength':
-        this.equalLength = on;
-        return;
-      case 'serieslength': {
-        const L = Number(words[0]);
-        if (Number.isInteger(L) && L > 0) this.seriesLength = L;
-        return;
-      }
-      default: // @problemName, @missing: the lines show it
+      default: // @problemName, @dimensions, @equalLength, @seriesLength, @missing: the lines show it (as sktime and aeon read them)
     }
   }
 
-  /** Throws where a line's channels contradict what the header declares of them (aeon refuses such files too). */
-  private checkDeclared(channels: readonly string[], line: number): void {
-    const { file, dimensions } = this;
-    if (dimensions !== null && channels.length !== dimensions.D) {
-      const label = this.labelled !== true && channels.length === dimensions.D + 1 && isNaN(toValue(channels[channels.length - 1]))
-        ? ` (if ${show(channels[channels.length - 1].trim())} after the last ":" is a class label, the header needs @classLabel true and the classes)` : '';
-      throw new UserError(`line has ${channels.length} channel(s) but the header says ${dimensions.key}; correct the header or the line${label}`, { file, line });
-    }
-    if (!this.equalLength || this.seriesLength === null) return;
-    const d = channels.findIndex((c) => c.split(',').length !== this.seriesLength);
-    if (d >= 0) {
-      throw new UserError(
-        `channel ${d + 1} has ${channels[d].split(',').length} value(s) but the header says @equalLength true and @seriesLength ${this.seriesLength} ` +
-          '(a missing value is written ?); correct the header or the line',
-        { file, line },
-      );
-    }
+  /** Throws for a line of several channels under @univariate true (aeon refuses it too). */
+  private checkUnivariate(channels: readonly string[], line: number): void {
+    if (!this.univariate || channels.length === 1) return;
+    const label = this.labelled !== true && channels.length === 2 && isNaN(toValue(channels[1]))
+      ? ` (if ${show(channels[1].trim())} after the last ":" is a class label, the header needs @classLabel true and the classes)` : '';
+    throw new UserError(`line has ${channels.length} channels but the header says @univariate true; correct the header or the line${label}`, { file: this.file, line });
   }
 
   private sequence(cells: readonly string[], line: number): void {
@@ -141,7 +114,7 @@ export class TsReader {
     if (D < 1 || (D === 1 && isBlank(cells[0]))) {
       throw new UserError('line has no values; a sequence needs at least one time step', { file: this.file, line });
     }
-    this.checkDeclared(cells.slice(0, D), line);
+    this.checkUnivariate(cells.slice(0, D), line);
     const T = this.channels.store(cells.slice(0, D), line);
     this.dataRows++;
     this.builder.addSequence(String(this.dataRows), label, T, this.file, line);

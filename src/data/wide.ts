@@ -19,6 +19,7 @@ export interface WideOptions {
   readonly requireLabels: boolean;
   readonly modelClasses?: readonly string[]; // read for a model with these classes
   readonly format?: 'auto' | 'wide' | 'long'; // 'wide': forced (given, or a model's), so a long file's header reads as wide
+  readonly separator?: string; // what the file's cells were split at (sniff.ts), for a message
 }
 
 const WHAT = 'every value cell of a wide row must be a number';
@@ -126,7 +127,7 @@ export class WideReader {
             `but no column named ${JSON.stringify(opts.labelColumn)} (${columnList(header)}); name the label column ` +
             `${JSON.stringify(opts.labelColumn)}, pass the label column's name (--label-column${numbered && header[0] !== '' ? ` ${header[0]}` : ''}), or remove the header` +
             otherCaseFlags(header, [['--id-column', opts.idColumn], ['--time-column', opts.timeColumn ?? 't'], ['--label-column', opts.labelColumn]]) +
-            otherSeparator(first),
+            (opts.separator === ',' ? otherSeparator(first) : ''),
           { file, line },
         );
       }
@@ -245,8 +246,8 @@ export class WideReader {
 }
 
 /**
- * For a first row read as comma-separated whose cells hold tabs or semicolons (a tab-separated file whose first
- * label has as many commas as the line has tabs): how to say which separator the file has.
+ * For a first row split at commas whose cells hold tabs or semicolons (a tab-separated file whose first label has
+ * as many commas as the line has tabs): how to say which separator the file has.
  */
 function otherSeparator(first: readonly string[]): string {
   const sep = first.some((c) => c.includes('\t')) ? ['tabs', 'sep= and a tab'] : first.some((c) => c.includes(';')) ? ['semicolons', 'sep=;'] : null;
