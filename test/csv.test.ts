@@ -335,8 +335,12 @@ test('the archive’s writers: an unlabelled .ts file closes its last channel wi
 
   // 700 comment lines of 100 characters: the line that tells the format comes after 70 KB.
   const comments = (c: string) => Array.from({ length: 700 }, (_, i) => `${c} ${String(i).padEnd(97, 'x')}`).join('\n');
-  const ts = await loadDataSet([await fileWith(`${comments('#')}\n@problemName P\n@classLabel true a b\n@data\n1,2:a\n3,4:b\n`, 'commented.ts')]);
+  const tsText = `${comments('#')}\n@problemName P\n@classLabel true a b\n@data\n1,2:a\n3,4:b\n`;
+  const ts = await loadDataSet([await fileWith(tsText, 'commented.ts')]);
   assert.deepEqual([ts.channels, Array.from(ts.values), ts.classes], [['value'], [1, 2, 3, 4], ['a', 'b']]);
+  // The same in UTF-16 with its mark, whose bytes are twice the characters the comments take.
+  const utf16 = await loadDataSet([await fileWith(Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(tsText, 'utf16le')]), 'commented16.ts')]);
+  assert.deepEqual(Array.from(utf16.values), [1, 2, 3, 4]);
   const arff = await loadDataSet([await fileWith(`${comments('%')}\n@relation R\n@attribute t0 numeric\n@attribute t1 numeric\n@attribute class {a,b}\n@data\n1,2,a\n3,4,b\n`, 'commented.arff')]);
   assert.deepEqual([arff.channels, Array.from(arff.values), arff.classes], [['value'], [1, 2, 3, 4], ['a', 'b']]);
 });
