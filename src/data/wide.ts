@@ -84,7 +84,6 @@ function checkLabelFirst(cell: string, classes: readonly string[], file: string,
   );
 }
 
-
 export class WideReader {
   private readonly file: string;
   private readonly opts: WideOptions;

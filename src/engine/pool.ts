@@ -15,6 +15,7 @@ import { Piscina, workerData } from 'piscina';
 import { UserError } from '../errors.js';
 import { type KernelBuild, adoptBuild, defaultBuild } from './wasm.js';
 import { onAbort } from '../data/on-abort.js';
+import { LOW_OPEN_FILES, openFilesLimit } from '../io/open-files.js';
 
 export interface TaskPool<T, R> {
   /** Runs every task; onDone(i, result) as each finishes. Rejects with the first failure, once all have ended. */
@@ -105,9 +106,12 @@ export function workerStartError(e: unknown, threads: number): unknown {
   const message = String((e as Error | null)?.message);
   // A worker's own error may arrive without its code (its message crosses the thread): Node 24 reads its
   // imports' package.json natively and says "too many open files" (EMFILE) or "file table overflow" (ENFILE).
-  const files = code === 'EMFILE' || code === 'ENFILE' || /\bE[MN]FILE\b|too many open files|file table overflow/.test(message);
-  // Its module, or one it imports, not there (a damaged installation): the program's own modules say so alike.
-  if (code === 'ERR_MODULE_NOT_FOUND' || /^Cannot find (module|package) /.test(message)) {
+  const notFound = code === 'ERR_MODULE_NOT_FOUND' || /^Cannot find (module|package) /.test(message);
+  // Node 20 may call a package.json it could not open for want of descriptors a module not found (open-files.ts).
+  const files = code === 'EMFILE' || code === 'ENFILE' || /\bE[MN]FILE\b|too many open files|file table overflow/.test(message) ||
+    (notFound && openFilesLimit() < LOW_OPEN_FILES);
+  // Otherwise its module, or one it imports, is not there (a damaged installation): the program's own say so alike.
+  if (notFound && !files) {
     return new UserError(`the installation is incomplete (${message}); reinstall train-signals (in a clone: npm ci && npm run build)`, { cause: e });
   }
   if (code !== 'ERR_WORKER_INIT_FAILED' && !files) return e;
