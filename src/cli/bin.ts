@@ -14,8 +14,12 @@ if (major < 20 || (major === 20 && minor < 19)) {
 // limit that low (src/io/open-files.ts), that is the same cause.
 await import('./main.js').catch(async (e: { code?: string; message?: string }) => {
   const low = async () => {
-    const files = await import('../io/open-files.js').catch(() => null); // not opened: too few files, or not there
-    return files === null || files.openFilesLimit() < files.LOW_OPEN_FILES;
+    try {
+      const files = await import('../io/open-files.js');
+      return files.openFilesLimit() < files.LOW_OPEN_FILES;
+    } catch (again) {
+      return (again as { code?: string })?.code !== 'ERR_MODULE_NOT_FOUND'; // not opened for want of descriptors, rather than not there
+    }
   };
   const code = e?.code === 'EMFILE' || e?.code === 'ENFILE' ? e.code
     : e?.code === 'ERR_MODULE_NOT_FOUND' && (await low()) ? 'EMFILE' : null;
