@@ -72,6 +72,11 @@ export class DivergedError extends UserError {
   }
 }
 
+/** What a module of the program or of its dependencies not found says: the installation is damaged (src/cli/bin.ts writes it too, importing nothing). */
+export function incompleteInstallation(loaderMessage: string): string {
+  return `the installation is incomplete (${loaderMessage}); reinstall train-signals (in a clone: npm ci && npm run build)`;
+}
+
 /** What a file that could not be opened because too many are open says (EMFILE, ENFILE); null for other codes. */
 export function tooManyOpenFiles(code: string | undefined): string | null {
   if (code === 'EMFILE') return 'this process has as many files open as its limit allows (EMFILE); raise the limit (ulimit -n) or open fewer files at once';

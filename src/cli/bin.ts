@@ -27,8 +27,8 @@ await import('./main.js').catch(async (e: { code?: string; message?: string }) =
     process.stderr.write(`train-signals: too few files may be open at once to load the program (${code}); raise the limit (ulimit -n 1024) and run again\n`);
     process.exit(2);
   }
-  // Otherwise a module of the program or of its dependencies is not there: a damaged installation (as
-  // program.ts says of the modules a command loads later).
+  // Otherwise a module of the program or of its dependencies is not there: a damaged installation, said as
+  // errors.ts's incompleteInstallation says it (not imported: the module that holds it may be the one missing).
   if (e?.code !== 'ERR_MODULE_NOT_FOUND') throw e;
   process.stderr.write(`train-signals: the installation is incomplete (${JSON.stringify(e.message ?? '').slice(1, -1)}); reinstall train-signals (in a clone: npm ci && npm run build)\n`);
   process.exit(2);

@@ -6,7 +6,7 @@
 
 import { existsSync } from 'node:fs';
 import yargs from 'yargs';
-import { UserError, isInterrupted, isUserError, tooManyOpenFiles } from '../errors.js';
+import { UserError, incompleteInstallation, isInterrupted, isUserError, tooManyOpenFiles } from '../errors.js';
 import { LOW_OPEN_FILES, openFilesLimit } from '../io/open-files.js';
 import { STDIN } from '../data/stdin.js';
 import { packageVersion } from '../io/version.js';
@@ -416,7 +416,7 @@ async function run(argv: string[]): Promise<number> {
       return 2;
     }
     if (code === 'ERR_MODULE_NOT_FOUND') {
-      process.stderr.write(`${NAME}: the installation is incomplete (${visible((e as Error).message)}); reinstall train-signals (in a clone: npm ci && npm run build)\n`);
+      process.stderr.write(`${NAME}: ${visible(incompleteInstallation((e as Error).message))}\n`);
       return 2;
     }
     process.stderr.write(`${NAME}: internal error: ${visible((e as Error)?.message ?? String(e))}\n`);

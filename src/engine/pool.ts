@@ -12,7 +12,7 @@
 // loading its module.
 
 import { Piscina, workerData } from 'piscina';
-import { UserError } from '../errors.js';
+import { UserError, incompleteInstallation } from '../errors.js';
 import { type KernelBuild, adoptBuild, defaultBuild } from './wasm.js';
 import { onAbort } from '../data/on-abort.js';
 import { LOW_OPEN_FILES, openFilesLimit } from '../io/open-files.js';
@@ -112,7 +112,7 @@ export function workerStartError(e: unknown, threads: number): unknown {
     (notFound && openFilesLimit() < LOW_OPEN_FILES);
   // Otherwise its module, or one it imports, is not there (a damaged installation): the program's own say so alike.
   if (notFound && !files) {
-    return new UserError(`the installation is incomplete (${message}); reinstall train-signals (in a clone: npm ci && npm run build)`, { cause: e });
+    return new UserError(incompleteInstallation(message), { cause: e });
   }
   if (code !== 'ERR_WORKER_INIT_FAILED' && !files) return e;
   const why = message === 'EAGAIN' ? 'EAGAIN: the limit on processes and threads, ulimit -u, is reached'
