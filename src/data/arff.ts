@@ -18,7 +18,7 @@
 import { UserError } from '../errors.js';
 import type { DataSetBuilder } from './builder.js';
 import { show, toName } from './cells.js';
-import { ArchiveChannels } from './ts-file.js';
+import { ArchiveChannels, type Declared } from './ts-file.js';
 
 export interface ArffOptions {
   readonly requireLabels: boolean;
@@ -37,6 +37,7 @@ export class ArffReader {
   private inData = false;
   private labels: Set<string> | null = null; // the class attribute's values; null: no class attribute
   private relational = false; // the multivariate shape
+  private declared: Declared | undefined; // with it, how many values a channel holds
   private readonly channels: ArchiveChannels;
   private dataRows = 0;
 
@@ -105,6 +106,14 @@ export class ArffReader {
     if (nominal !== undefined) throw new UserError(`nominal attribute ${show(nominal.name)} before the last; ${shape} (the last attribute)`, { file, line });
     this.relational = inputs.some((a) => a.kind === 'relational');
     if (this.relational && inputs.length > 1) throw new UserError(`a relational attribute beside other value attributes; ${shape}`, { file, line });
+    if (this.relational) {
+      // Weka reads one value (or ?) per attribute inside the relational one, in every channel.
+      const { name, inner = 0 } = inputs[0];
+      this.declared = {
+        count: inner,
+        refusal: (d, n) => `channel ${d + 1} has ${n} value(s) but the relational attribute ${show(name)} declares ${inner}; give one per attribute inside it (pad a shorter channel with ?)`,
+      };
+    }
     this.inData = true;
   }
 
@@ -121,24 +130,9 @@ export class ArffReader {
     }
     const label = this.labelOf(cells[want - 1], line);
     const inputs = this.labels === null ? cells : cells.slice(0, -1);
-    const channels = this.relational ? inputs[0].split('\n') : [inputs.join(',')];
-    if (this.relational) this.checkInner(channels, line);
-    const T = this.channels.store(channels, line);
+    const T = this.relational ? this.channels.store(inputs[0].split('\n'), line, this.declared) : this.channels.store([inputs.join(',')], line);
     this.dataRows++;
     this.builder.addSequence(String(this.dataRows), label, T, file, line);
-  }
-
-  /** Throws unless every channel has one value (or ? padding) per attribute of the relational attribute, as Weka reads it. */
-  private checkInner(channels: readonly string[], line: number): void {
-    const inner = this.attributes[0].inner ?? 0;
-    const d = channels.findIndex((c) => c.trim() !== '' && c.split(',').length !== inner); // an empty one: store() says so
-    if (d >= 0) {
-      throw new UserError(
-        `channel ${d + 1} has ${channels[d].split(',').length} value(s) but the relational attribute ${show(this.attributes[0].name)} declares ${inner}; ` +
-          'give one per attribute inside it (pad a shorter channel with ?)',
-        { file: this.file, line },
-      );
-    }
   }
 
   /** The line's label (its last cell) when the file has a class attribute; null when none is required. */

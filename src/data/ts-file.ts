@@ -151,6 +151,12 @@ export class TsReader {
   }
 }
 
+/** How many values (padding included) a format declares each channel of a line holds, and its refusal of channel d's n. */
+export interface Declared {
+  readonly count: number;
+  refusal(d: number, n: number): string;
+}
+
 /**
  * The channels of a file in the archive's formats (.ts, ARFF), fixed by its first sequence: one is named `value`,
  * as a wide CSV file's, several dim_0, dim_1, … (sktime's names); a later line must have as many. Parses and
@@ -168,12 +174,12 @@ export class ArchiveChannels {
    * Stores a line's channels (each one's values separated by commas, its trailing padding left out) as one
    * sequence's steps; returns its length T. The channels must be as many as the first line's, and equally long.
    */
-  store(texts: readonly string[], line: number): number {
+  store(texts: readonly string[], line: number, declared?: Declared): number {
     const D = texts.length;
     const steps = this.storeFor(D, line);
     let T = -1;
     for (let d = 0; d < D; d++) {
-      const n = this.readChannel(d, texts[d], line);
+      const n = this.readChannel(d, texts[d], line, declared);
       if (T >= 0 && n !== T) {
         throw new UserError(
           `channel ${d + 1} has ${n} values but channel 1 has ${T}; the channels of a sequence must be equally long`,
@@ -203,9 +209,11 @@ export class ArchiveChannels {
   }
 
   /** Parses channel d's values (`text`, its padding left out) into this.channel[d]; returns how many. */
-  private readChannel(d: number, text: string, line: number): number {
+  private readChannel(d: number, text: string, line: number, declared?: Declared): number {
     const { file } = this;
     const values = text.split(',');
+    // (An empty channel is said below, as such.)
+    if (declared !== undefined && values.length !== declared.count && text.trim() !== '') throw new UserError(declared.refusal(d, values.length), { file, line });
     let T = values.length;
     while (T > 0 && isPadding(values[T - 1])) T--;
     if (T === 0) {
