@@ -17,6 +17,7 @@ import { visible } from '../data/visible.js';
 import { spelledOtherwise } from '../data/names.js';
 import { buildForRun } from '../engine/wasm.js';
 import { longestOf, singleStepsWarning } from './single-steps.js';
+import { tallyLengths, trainedLengths, unseenLengthsWarning } from './lengths.js';
 
 /** One file's evaluation: its metrics, scores (probabilities per sequence) and the sequences' ids. */
 export interface FileEvaluation {
@@ -49,7 +50,10 @@ async function evaluateOne(model: Model, file: string, load: ReadOptions, o: Pic
   const loaded = await readDataSet([file], { ...load, requireLabels: load.requireLabels ?? true, onLayout: (_f, l) => { layout = l; } });
   if (o.onWarning) {
     const single = singleStepsWarning(fileName(file), loaded.lengths.length, longestOf(loaded.lengths), layout, model, o);
-    for (const w of [...cutShortWarnings(loaded), ...(single === null ? [] : [single])]) o.onWarning(w);
+    // Single steps are the more telling warning of the two, and the more specific advice.
+    const trained = trainedLengths(model);
+    const unseen = single === null ? unseenLengthsWarning(fileName(file), tallyLengths(loaded.lengths, trained), trained) : null;
+    for (const w of [...cutShortWarnings(loaded), ...[single, unseen].filter((x) => x !== null)]) o.onWarning(w);
   }
   return evaluateDataSet(model, fileName(file), loaded, load.signal);
 }

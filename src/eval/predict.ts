@@ -29,6 +29,7 @@ import type { RowOutput } from '../io/stream-out.js';
 import { checkOnce } from '../io/paths.js';
 import { buildForRun } from '../engine/wasm.js';
 import { longestOf } from './single-steps.js';
+import { type LengthTally, countLength, lengthTally, tallyLengths, trainedLengths } from './lengths.js';
 
 export interface PredictOptions extends LoadOptions {
   readonly files: readonly string[];
@@ -37,8 +38,14 @@ const predictKeysWhole: NamesExactly<keyof PredictOptions, typeof FILES_OPTION_K
 void predictKeysWhole;
 
 export interface PredictSummary {
-  /** each file's sequences, whether it streamed, the steps of its longest sequence, and the layout it was read in */
-  readonly files: { readonly file: string; readonly sequences: number; readonly streamed: boolean; readonly longest: number; readonly layout: 'wide' | 'long' | undefined }[];
+  /**
+   * each file's sequences, whether it streamed, the steps of its longest sequence, the layout it was read in, and
+   * its lengths against the model's training lengths (lengths.ts; for unseenLengthsWarning)
+   */
+  readonly files: {
+    readonly file: string; readonly sequences: number; readonly streamed: boolean; readonly longest: number; readonly layout: 'wide' | 'long' | undefined;
+    readonly lengths: LengthTally;
+  }[];
   readonly sequences: number;
 }
 
@@ -205,6 +212,7 @@ async function scoreFiles(model: Model, given: PredictOptions, sink: PredictionS
   const scorer = createBatchScorer(model);
   const opts: ReadOptions = { ...layoutOptions(model, o), requireLabels: false };
   const summary: PredictSummary['files'] = [];
+  const trained = trainedLengths(model);
   let total = 0;
   const row = (file: string, id: string, label: string | null, p: Float32Array) => {
     sink.row({ file, id, label, predicted: model.classes[argmax(p)], probabilities: p });
@@ -214,6 +222,7 @@ async function scoreFiles(model: Model, given: PredictOptions, sink: PredictionS
       const file = fileName(path);
       let n = 0;
       let longest = 0;
+      const lengths = lengthTally();
       let layout: 'wide' | 'long' | undefined; // none for the archive's .ts or ARFF
       let checked = false;
       try {
@@ -226,6 +235,7 @@ async function scoreFiles(model: Model, given: PredictOptions, sink: PredictionS
           scorer.add(s, (p) => row(file, id, label, p));
           n++;
           longest = Math.max(longest, s.length);
+          countLength(lengths, s.length, trained);
         }, {
           // A long file may turn out not to be streamable: its rows stay revocable until it ends.
           opened: (l) => {
@@ -235,7 +245,7 @@ async function scoreFiles(model: Model, given: PredictOptions, sink: PredictionS
           wait: () => sink.pending(),
         });
         scorer.flush();
-        summary.push({ file, sequences: n, streamed: true, longest, layout });
+        summary.push({ file, sequences: n, streamed: true, longest, layout, lengths });
       } catch (e) {
         scorer.clear(); // rows not yet written: a file loaded whole instead scores them again
         if (!(e instanceof NotContiguousError)) throw e;
@@ -252,7 +262,7 @@ async function scoreFiles(model: Model, given: PredictOptions, sink: PredictionS
         for (let k = 0; k < n; k++) {
           row(file, ds.ids[k], ds.labels[k] < 0 ? null : ds.classes[ds.labels[k]], probs.slice(k * C, (k + 1) * C));
         }
-        summary.push({ file, sequences: n, streamed: false, longest: longestOf(ds.lengths), layout: 'long' });
+        summary.push({ file, sequences: n, streamed: false, longest: longestOf(ds.lengths), layout: 'long', lengths: tallyLengths(ds.lengths, trained) });
       }
       sink.release();
       total += n;

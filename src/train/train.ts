@@ -21,6 +21,7 @@ import type { KernelName } from '../engine/kernel-name.js';
 import { lossWarning } from './warnings.js';
 import { type FileEvaluation, evaluateDataSet, respelledLabels, totalMetrics } from '../eval/evaluate.js';
 import { writeReport } from '../eval/report.js';
+import { lengthsRecord } from '../eval/lengths.js';
 import {
   HYPERPARAMETER_KEYS, type HyperparameterOptions, type Hyperparameters, TRAIN_DEFAULTS, defaultThreadCounts, defaultThreads,
   resolveHyperparameters,
@@ -242,6 +243,7 @@ async function trainClaimed(given: TrainOptions, outputs: OutputPaths): Promise<
       files: o.files.map(fileName), // stdin as such
       fingerprints: fileFingerprints, // evaluate warns on these files (null: stdin, a pipe)
       sequences: ds.lengths.length,
+      lengths: lengthsRecord(loaded.lengths), // evaluate and predict warn of files of lengths not among these
       hyperparameters: recorded,
       ...(scores ? { selection: selectionRecord(scores) } : skipped ? { selection: { skipped } } : {}),
       bestEpoch: first.bestEpoch,
