@@ -7,14 +7,16 @@ import assert from 'node:assert/strict';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { train } from '../src/train/train.js';
-import { evaluate, predict, trainedLengths, unseenLengthsWarning } from '../src/index.js';
-import { lengthBand, lengthsRecord, tallyLengths } from '../src/eval/lengths.js';
+import { evaluate, lengthsWarning, predict, trainedLengths } from '../src/index.js';
+import { lengthBand, lengthsRecord, tallyLengths, unseenLengthsWarning } from '../src/eval/lengths.js';
 import { saveModel } from '../src/io/model-file.js';
 import { cli } from './helpers/cli.js';
 import { tempDir } from './helpers/temp.js';
 
 const TINY = { hidden: 4, epochs: 1, select: 'off', members: 1, threads: 1 } as const;
 const ADVICE = 'check that it holds the same kind of recording as the training files (the same columns, sampling rate and span), since a model learns the lengths it is trained on';
+const side = (count: number, shortest: number, longest: number) => ({ count, shortest, longest });
+const NONE = side(0, 0, 0);
 
 test('the band of lengths read without a warning: the one training length, or half the shortest to twice the longest', () => {
   assert.deepEqual(lengthsRecord([128, 128, 128]), { shortest: 128, longest: 128 });
@@ -22,32 +24,38 @@ test('the band of lengths read without a warning: the one training length, or ha
   assert.deepEqual(lengthBand({ shortest: 128, longest: 128 }), { low: 128, high: 128 });
   assert.deepEqual(lengthBand({ shortest: 29, longest: 361 }), { low: 14.5, high: 722 });
   const equal = { shortest: 128, longest: 128 };
-  assert.deepEqual(tallyLengths([128, 127, 128, 129, 64], equal), { sequences: 5, unseen: 3, unseenShortest: 64, unseenLongest: 129 });
+  assert.deepEqual(tallyLengths([128, 127, 128, 129, 64], equal), { sequences: 5, below: side(2, 64, 127), above: side(1, 129, 129) });
   const ragged = { shortest: 40, longest: 80 };
-  assert.deepEqual(tallyLengths([20, 160, 30, 19, 161, 100], ragged), { sequences: 6, unseen: 2, unseenShortest: 19, unseenLongest: 161 }, 'the band\'s ends are inside it');
-  assert.deepEqual(tallyLengths([5, 500], null), { sequences: 2, unseen: 0, unseenShortest: 0, unseenLongest: 0 }, 'no record: nothing unseen');
+  assert.deepEqual(tallyLengths([20, 160, 30, 19, 161, 100], ragged), { sequences: 6, below: side(1, 19, 19), above: side(1, 161, 161) }, 'the band\'s ends are inside it');
+  assert.deepEqual(tallyLengths([5, 500], null), { sequences: 2, below: NONE, above: NONE }, 'no record: nothing unseen');
 });
 
 test('the warning says how many sequences, their lengths and the training lengths; none where all are within them or the model records none', () => {
   const equal = { shortest: 128, longest: 128 };
-  assert.equal(unseenLengthsWarning('t.csv', tallyLengths([63, 63], equal), equal), `t.csv: its 2 sequences have 63 samples, where every training sequence has 128: ${ADVICE}`);
-  assert.equal(unseenLengthsWarning('t.csv', tallyLengths([129], equal), equal), `t.csv: its sequence has 129 samples, where every training sequence has 128: ${ADVICE}`);
-  assert.equal(unseenLengthsWarning('t.csv', tallyLengths([128, 100, 140], equal), equal), `t.csv: 2 of its 3 sequences have 100–140 samples, where every training sequence has 128: ${ADVICE}`);
+  const warn = (lengths: number[], t: { shortest: number; longest: number } | null, resample = 0) => unseenLengthsWarning('t.csv', tallyLengths(lengths, t), t, resample);
+  assert.equal(warn([63, 63], equal), `t.csv: all 2 of its sequences differ in length from the training sequences, which all have 128 samples: 2 shorter (63 samples); ${ADVICE}`);
+  assert.equal(warn([129], equal), `t.csv: its sequence differs in length from the training sequences, which all have 128 samples: 1 longer (129 samples); ${ADVICE}`);
+  assert.equal(warn([128, 100, 140, 128], equal), `t.csv: 2 of its 4 sequences differ in length from the training sequences, which all have 128 samples: 1 shorter (100 samples), 1 longer (140 samples); ${ADVICE}`);
+  assert.equal(warn([150, 1], { shortest: 150, longest: 150 }), `t.csv: 1 of its 2 sequences differs in length from the training sequences, which all have 150 samples: 1 shorter (1 sample); ${ADVICE}`);
+  assert.equal(warn([2, 2], { shortest: 1, longest: 1 }), `t.csv: all 2 of its sequences differ in length from the training sequences, which all have 1 sample: 2 longer (2 samples); ${ADVICE}`);
   const ragged = { shortest: 29, longest: 361 };
-  assert.equal(unseenLengthsWarning('t.csv', tallyLengths([30, 800, 900], ragged), ragged),
-    `t.csv: 2 of its 3 sequences have 800–900 samples, under half the shortest or over twice the longest training sequence (29–361 samples): ${ADVICE}`);
-  assert.equal(unseenLengthsWarning('t.csv', tallyLengths([15, 722, 361], ragged), ragged), null);
-  assert.equal(unseenLengthsWarning('t.csv', tallyLengths([128, 128], equal), equal), null);
-  assert.equal(unseenLengthsWarning('t.csv', tallyLengths([5], null), null), null);
+  assert.equal(warn([30, 800, 900, 3], ragged),
+    `t.csv: 3 of its 4 sequences lie far outside the training lengths (29–361 samples): 1 under half the shortest (3 samples), 2 over twice the longest (800–900 samples); ${ADVICE}`);
+  assert.equal(warn([800], ragged), `t.csv: its sequence lies far outside the training lengths (29–361 samples): 1 over twice the longest (800 samples); ${ADVICE}`);
+  assert.equal(warn([64], equal, 128), 't.csv: its sequence differs in length from the training sequences, which all have 128 samples: 1 shorter (64 samples); check that it holds the same kind of recording ' +
+    'as the training files (the same columns, sampling rate and span), since every sequence is resampled to 128 samples, so a recording of another span reaches the model at another speed than the training data did');
+  assert.equal(warn([15, 722, 361], ragged), null);
+  assert.equal(warn([128, 128], equal), null);
+  assert.equal(warn([5], null), null);
   assert.equal(unseenLengthsWarning('a\u001b[2Jb.csv', tallyLengths([5], equal), equal)?.startsWith('a\\u{1b}[2Jb.csv: '), true, 'a file name cannot act on the terminal');
   // A record of another form than train() writes (a file edited by hand, a model of an earlier version) is no record.
-  for (const lengths of [undefined, null, 128, { shortest: 128 }, { shortest: 0, longest: 4 }, { shortest: 5, longest: 4 }, { shortest: 1.5, longest: 4 }, { shortest: '1', longest: 4 }]) {
+  for (const lengths of [undefined, null, 128, [1, 2], { shortest: 128 }, { shortest: 0, longest: 4 }, { shortest: 5, longest: 4 }, { shortest: 1.5, longest: 4 }, { shortest: '1', longest: 4 }, { shortest: 1, longest: 1e21 }]) {
     assert.equal(trainedLengths({ training: { lengths } }), null, JSON.stringify(lengths));
   }
   assert.deepEqual(trainedLengths({ training: { lengths: { shortest: 3, longest: 7 } } }), { shortest: 3, longest: 7 });
 });
 
-test('a file of other lengths than the training data is warned of by train (--test), evaluate and predict, and info shows the lengths (a file cut to half its samples, or with one column too many, scored with no word)', async () => {
+test('a file of other lengths than the training data is warned of by train (--test), evaluate and predict, and info shows the lengths (a file cut to half its samples, or with one column too many, was scored without a word)', async () => {
   const dir = tempDir('lengths-');
   const rows = (T: number, n: number) => Array.from({ length: n }, (_, k) => [k % 2 ? 'a' : 'b', ...Array.from({ length: T }, (_, t) => Math.sin(t * (1 + (k % 2)) + k))].join(','));
   const header = (T: number) => ['label', ...Array.from({ length: T }, (_, t) => `t${t}`)].join(',');
@@ -57,29 +65,46 @@ test('a file of other lengths than the training data is warned of by train (--te
     return path;
   };
   const [trainFile, same, half, extra] = [file('train.csv', 12, 8), file('same.csv', 12, 4), file('half.csv', 6, 4), file('extra.csv', 13, 4)];
+  const differ = (f: string, n: number, side: string) => `${f}: all ${n} of its sequences differ in length from the training sequences, which all have 12 samples: ${side}; ${ADVICE}`;
   const trainWarnings: string[] = [];
   const { model } = await train({ files: [trainFile], test: [same, half], ...TINY, onWarning: (w) => trainWarnings.push(w) });
   assert.deepEqual(model.training['lengths'], { shortest: 12, longest: 12 });
-  assert.deepEqual(trainWarnings, [`--test ${half}: its 4 sequences have 6 samples, where every training sequence has 12: ${ADVICE}`]);
+  assert.deepEqual(trainWarnings, [differ(`--test ${half}`, 4, '4 shorter (6 samples)')]);
   const lines: string[] = [];
   await evaluate(model, { files: [same, half, extra], onWarning: (w) => lines.push(w) });
-  assert.deepEqual(lines, [
-    `${half}: its 4 sequences have 6 samples, where every training sequence has 12: ${ADVICE}`,
-    `${extra}: its 4 sequences have 13 samples, where every training sequence has 12: ${ADVICE}`,
-  ]);
-  // The library's predict gives each file's tally; the line is unseenLengthsWarning's.
-  const it = predict(model, { files: [same, extra] });
-  let next = await it.next();
-  while (!next.done) next = await it.next();
-  const summary = next.value;
-  assert.deepEqual(summary.files.map((f) => unseenLengthsWarning(f.file, f.lengths, trainedLengths(model))), [null, `${extra}: its 4 sequences have 13 samples, where every training sequence has 12: ${ADVICE}`]);
-  // The CLI: predict warns, --quiet does not; info says the lengths; a model without the record warns of nothing.
+  assert.deepEqual(lines, [differ(half, 4, '4 shorter (6 samples)'), differ(extra, 4, '4 longer (13 samples)')]);
+  // A sequence cut short (its file's last line, without a line end) has its own warning, not this one too.
+  const cut = join(dir, 'cut.csv');
+  writeFileSync(cut, readFileSync(same, 'utf8').replace(/(,[^,\n]*){3}\n$/, ''));
+  const cutLines: string[] = [];
+  await evaluate(model, { files: [cut], onWarning: (w) => cutLines.push(w) });
+  assert.deepEqual(cutLines.map((w) => w.replace(/:.*/, '')), [cut], 'one warning');
+  assert.match(cutLines[0], /its last line \(5\) has no line end/);
+  // The library's predict gives each file's tally, streamed or (a long file whose sequences interleave) read whole;
+  // the line is lengthsWarning's.
+  const interleaved = join(dir, 'interleaved.csv');
+  writeFileSync(interleaved, 'id,label,value\n' + [...[0, 1, 2].map((t) => `s0,a,${t}`), ...[0, 1].map((t) => `s1,b,${t}`), 's0,a,3'].join('\n') + '\n');
+  const { model: longModel } = await train({ files: [interleaved], ...TINY, epochs: 1 });
+  assert.deepEqual(trainedLengths(longModel), { shortest: 2, longest: 4 });
+  const summaryOf = async (m: typeof model, files: string[]) => {
+    const it = predict(m, { files });
+    let next = await it.next();
+    while (!next.done) next = await it.next();
+    return next.value;
+  };
+  const summary = await summaryOf(model, [same, extra]);
+  assert.deepEqual(summary.files.map((f) => lengthsWarning(f.file, f.lengths, model)), [null, differ(extra, 4, '4 longer (13 samples)')]);
+  const whole = await summaryOf({ ...longModel, training: { lengths: { shortest: 1, longest: 1 } } }, [interleaved]);
+  assert.deepEqual([whole.files[0].streamed, whole.files[0].lengths], [false, { sequences: 2, below: NONE, above: side(2, 2, 4) }]);
+  // The CLI: predict warns (to a file or to stdout), --quiet does not; info says the lengths; a model without the
+  // record warns of nothing.
   const modelFile = join(dir, 'm.json');
   saveModel(modelFile, model);
   const run = cli(['predict', '--model', modelFile, same, half, '--out', join(dir, 'p.csv')]);
   assert.equal(run.code, 0, run.stderr);
-  assert.match(run.stderr, new RegExp(`^train-signals: warning: .*half\\.csv: its 4 sequences have 6 samples, where every training sequence has 12: `, 'm'));
-  assert.doesNotMatch(run.stderr, /same\.csv: its/);
+  assert.equal(run.stderr.split('\n').filter((l) => l.startsWith('train-signals: warning: ')).join('\n'), `train-signals: warning: ${differ(half, 4, '4 shorter (6 samples)')}`);
+  const toStdout = cli(['predict', '--model', modelFile, extra]);
+  assert.match(toStdout.stderr, /^train-signals: warning: .*extra\.csv: all 4 of its sequences differ in length/m);
   assert.deepEqual(cli(['predict', '--model', modelFile, half, '--out', join(dir, 'q.csv'), '--quiet']).stderr, '');
   assert.match(cli(['info', modelFile]).stdout, /trained on: .*train\.csv \(8 sequences of 12 samples\)/);
   const old = JSON.parse(readFileSync(modelFile, 'utf8'));
@@ -87,13 +112,12 @@ test('a file of other lengths than the training data is warned of by train (--te
   delete old.checksum;
   const oldFile = join(dir, 'old.json');
   writeFileSync(oldFile, JSON.stringify(old));
-  const quiet: string[] = [];
-  await evaluate({ ...model, training: old.training }, { files: [half], onWarning: (w) => quiet.push(w) });
-  assert.deepEqual(quiet, [], 'an older model records no lengths');
+  const quiet = cli(['evaluate', '--model', oldFile, half]);
+  assert.deepEqual([quiet.code, quiet.stderr], [0, ''], 'an older model records no lengths');
   assert.match(cli(['info', oldFile]).stdout, /trained on: .*train\.csv \(8 sequences\)\n/);
 });
 
-test('ragged training data: lengths a little past their range are no warning, half the shortest or twice the longest are', async () => {
+test('ragged training data: lengths a little past their range are no warning, under half the shortest or over twice the longest are', async () => {
   const dir = tempDir('lengths-');
   const write = (name: string, lengths: number[]) => {
     const path = join(dir, name);
@@ -105,5 +129,8 @@ test('ragged training data: lengths a little past their range are no warning, ha
   assert.deepEqual(trainedLengths(model), { shortest: 10, longest: 20 });
   const lines: string[] = [];
   await evaluate(model, { files: [write('near.csv', [5, 9, 25, 40]), write('far.csv', [4, 12, 41])], onWarning: (w) => lines.push(w) });
-  assert.deepEqual(lines, [`${join(dir, 'far.csv')}: 2 of its 3 sequences have 4–41 samples, under half the shortest or over twice the longest training sequence (10–20 samples): ${ADVICE}`]);
+  assert.deepEqual(lines, [`${join(dir, 'far.csv')}: 2 of its 3 sequences lie far outside the training lengths (10–20 samples): 1 under half the shortest (4 samples), 1 over twice the longest (41 samples); ` +
+    // Ragged lengths and no selection: --resample auto resamples to their median.
+    'check that it holds the same kind of recording as the training files (the same columns, sampling rate and span), since every sequence is resampled to 13 samples, ' +
+    'so a recording of another span reaches the model at another speed than the training data did']);
 });

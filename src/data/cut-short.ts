@@ -8,6 +8,13 @@ import { visible } from './visible.js';
 
 /** A warning line for each file of ds that looks cut short in its last row (files that are no regular files: none). */
 export function cutShortWarnings(ds: DataSet): string[] {
+  return cutShortSequences(ds).map(({ n, others }) =>
+    `${visible(ds.sources[n].file)}: its last line (${ds.sources[n].line}) has no line end, and its sequence is shorter than every other in the file ` +
+      `(${ds.lengths[n]} steps, the others ${others} or more): is the file cut short? Complete it, or end the line if it is whole`);
+}
+
+/** The sequences of ds (by index) that look cut short, each with the shortest length of the others of its file. */
+export function cutShortSequences(ds: DataSet): { n: number; others: number }[] {
   const last = new Map<string, number>(); // file → its sequence on the latest line
   ds.sources.forEach((s, n) => {
     const m = last.get(s.file);
@@ -19,12 +26,11 @@ export function cutShortWarnings(ds: DataSet): string[] {
     const o = others.get(s.file) ?? { shortest: Infinity, count: 0 };
     others.set(s.file, { shortest: Math.min(o.shortest, ds.lengths[n]), count: o.count + 1 });
   });
-  const out: string[] = [];
+  const out: { n: number; others: number }[] = [];
   for (const [file, n] of last) {
     const o = others.get(file);
     if (o === undefined || o.count < 2 || ds.lengths[n] >= o.shortest || endsWithLineBreak(file)) continue;
-    out.push(`${visible(file)}: its last line (${ds.sources[n].line}) has no line end, and its sequence is shorter than every other in the file ` +
-      `(${ds.lengths[n]} steps, the others ${o.shortest} or more): is the file cut short? Complete it, or end the line if it is whole`);
+    out.push({ n, others: o.shortest });
   }
   return out;
 }

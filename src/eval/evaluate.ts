@@ -12,12 +12,12 @@ import { type Metrics, type Tally, addPrediction, createTally, mergeTallies, met
 import { checkOnce } from '../io/paths.js';
 import { type NamesExactly, checkCallbacks, checkFileList, checkKnownOptions, checkModelArgument, checkOptionsObject, ownOptions } from '../data/arguments.js';
 import { matchesAny, recordedFingerprints } from '../io/fingerprint.js';
-import { cutShortWarnings } from '../data/cut-short.js';
+import { cutShortSequences, cutShortWarnings } from '../data/cut-short.js';
 import { visible } from '../data/visible.js';
 import { spelledOtherwise } from '../data/names.js';
 import { buildForRun } from '../engine/wasm.js';
 import { longestOf, singleStepsWarning } from './single-steps.js';
-import { tallyLengths, trainedLengths, unseenLengthsWarning } from './lengths.js';
+import { lengthsWarning, tallyLengths, trainedLengths } from './lengths.js';
 
 /** One file's evaluation: its metrics, scores (probabilities per sequence) and the sequences' ids. */
 export interface FileEvaluation {
@@ -51,8 +51,11 @@ async function evaluateOne(model: Model, file: string, load: ReadOptions, o: Pic
   if (o.onWarning) {
     const single = singleStepsWarning(fileName(file), loaded.lengths.length, longestOf(loaded.lengths), layout, model, o);
     // Single steps are the more telling warning of the two, and the more specific advice.
+    // A sequence cut short has its own warning: the lengths' leaves it out.
+    const cut = new Set(cutShortSequences(loaded).map((c) => c.n));
     const trained = trainedLengths(model);
-    const unseen = single === null ? unseenLengthsWarning(fileName(file), tallyLengths(loaded.lengths, trained), trained) : null;
+    const lengths = tallyLengths(loaded.lengths.filter((_, n) => !cut.has(n)), trained);
+    const unseen = single === null ? lengthsWarning(fileName(file), lengths, model) : null;
     for (const w of [...cutShortWarnings(loaded), ...[single, unseen].filter((x) => x !== null)]) o.onWarning(w);
   }
   return evaluateDataSet(model, fileName(file), loaded, load.signal);

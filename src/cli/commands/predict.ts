@@ -28,7 +28,7 @@ export const predictCommand = {
     .options(predictOptions), Object.keys(predictOptions)), [WORKFLOW_EXAMPLES[3], ['$0 predict --model model.json - < new.csv | head', "from stdin to stdout (a long-layout file's rows grouped by id)"]]),
   handler: async (argv: ArgumentsCamelCase<PredictArgs>) => {
     const a = argv as unknown as PredictArgs;
-    const [{ loadInitModel }, { predict }, { fileOutput, streamOutput }, { singleStepsWarning }, { trainedLengths, unseenLengthsWarning }] = await Promise.all([
+    const [{ loadInitModel }, { predict }, { fileOutput, streamOutput }, { singleStepsWarning }, { lengthsWarning }] = await Promise.all([
       import('../../io/safetensors.js'), import('../../eval/predict.js'), import('../../io/stream-out.js'), import('../../eval/single-steps.js'),
       import('../../eval/lengths.js'),
     ]);
@@ -50,7 +50,7 @@ export const predictCommand = {
       if (!a.quiet) {
         for (const f of r.files) {
           const w = singleStepsWarning(f.file, f.sequences, f.longest, f.layout, model, loadOptionsOf(a))
-            ?? unseenLengthsWarning(f.file, f.lengths, trainedLengths(model)); // single steps: the more telling of the two
+            ?? lengthsWarning(f.file, f.lengths, model); // single steps: the more telling of the two
           if (w !== null) process.stderr.write(`train-signals: warning: ${w}\n`);
         }
         for (const f of r.files) {
