@@ -63,10 +63,10 @@ export function inputsOf(ds: DataSet, reading: Reading, normalization: Normaliza
 
 /**
  * Throws what inputsOf would for ds read this way and normalized so, leaving ds as it is (a copy is
- * normalized): held-out files checked before training, rather than after the model is written.
+ * normalized, and returned): held-out files checked before training, rather than after the model is written.
  */
-export function checkInputs(ds: DataSet, reading: Reading, normalization: Normalization | null): void {
-  inputsOf({ ...ds, values: Float32Array.from(ds.values) }, reading, normalization);
+export function checkInputs(ds: DataSet, reading: Reading, normalization: Normalization | null): DataSet {
+  return inputsOf({ ...ds, values: Float32Array.from(ds.values) }, reading, normalization).inputs;
 }
 
 /** Refuses the first sequence with a value that is not finite, naming its file, line and channel. */

@@ -18,6 +18,7 @@ import { spelledOtherwise } from '../data/names.js';
 import { buildForRun } from '../engine/wasm.js';
 import { longestOf, singleStepsWarning } from './single-steps.js';
 import { lengthsWarning, tallyLengths, trainedLengths } from './lengths.js';
+import { countValues, scaleTally, scaleWarning } from './input-scale.js';
 
 /** One file's evaluation: its metrics, scores (probabilities per sequence) and the sequences' ids. */
 export interface FileEvaluation {
@@ -58,7 +59,14 @@ async function evaluateOne(model: Model, file: string, load: ReadOptions, o: Pic
     const unseen = single === null ? lengthsWarning(fileName(file), lengths, model) : null;
     for (const w of [...cutShortWarnings(loaded), ...[single, unseen].filter((x) => x !== null)]) o.onWarning(w);
   }
-  return evaluateDataSet(model, fileName(file), loaded, load.signal);
+  const r = await evaluateDataSet(model, fileName(file), loaded, load.signal);
+  if (o.onWarning) {
+    const scale = scaleTally(r.data.D);
+    countValues(scale, r.data.values, 0, r.data.values.length / r.data.D);
+    const far = scaleWarning(fileName(file), scale, model);
+    if (far !== null) o.onWarning(far);
+  }
+  return r;
 }
 
 /**

@@ -30,6 +30,7 @@ import { checkOnce } from '../io/paths.js';
 import { buildForRun } from '../engine/wasm.js';
 import { longestOf } from './single-steps.js';
 import { type LengthTally, countLength, lengthTally, tallyLengths, trainedLengths } from './lengths.js';
+import { type ScaleTally, countValues, scaleTally } from './input-scale.js';
 
 export interface PredictOptions extends LoadOptions {
   readonly files: readonly string[];
@@ -45,6 +46,8 @@ export interface PredictSummary {
   readonly files: {
     readonly file: string; readonly sequences: number; readonly streamed: boolean; readonly longest: number; readonly layout: 'wide' | 'long' | undefined;
     readonly lengths: LengthTally;
+    /** its values as the model reads them, against the training data's (input-scale.ts; for scaleWarning) */
+    readonly scale: ScaleTally;
   }[];
   readonly sequences: number;
 }
@@ -77,8 +80,11 @@ const BATCH_VALUES = 1 << 22;
 
 /** Streamed sequences queued and scored together; each one's probabilities do not depend on its batch. */
 export interface BatchScorer {
-  /** Queues s (its values are normalized in place, then copied); `done` gets its probabilities [C] once scored. */
-  add(s: Streamed, done: (probabilities: Float32Array) => void): void;
+  /**
+   * Queues s (its values are normalized in place, then copied); `done` gets its probabilities [C] once scored.
+   * `scale`, if given, counts its normalized values.
+   */
+  add(s: Streamed, done: (probabilities: Float32Array) => void, scale?: ScaleTally): void;
   /** Scores what is queued, calling each `done` in the order the sequences were added. */
   flush(): void;
   /** Drops what is queued, unscored. */
@@ -129,7 +135,7 @@ export function createBatchScorer(model: Model): BatchScorer {
     waiting.forEach((done, i) => done(probs.slice(i * C, (i + 1) * C)));
   };
   return {
-    add(s, done) {
+    add(s, done, scale) {
       const T = s.length;
       let values = s.values;
       if (sequenceNormOf(model)) {
@@ -145,6 +151,7 @@ export function createBatchScorer(model: Model): BatchScorer {
       if (norm) for (let i = 0; i < T * D; i++) values[i] = (values[i] - norm.mean[i % D]) / norm.std[i % D];
       const bad = firstNonFinite(values, 0, T * D);
       if (bad >= 0) throw new UserError(overflowMessage(s.id, inputNames[bad % D]), { file: s.file, line: s.line });
+      if (scale) countValues(scale, values, 0, T);
       const steps = L > 0 ? L : T;
       room(steps * D);
       if (L > 0) resampleSequence(queued, used, values, 0, T, D, L);
@@ -171,11 +178,16 @@ export function createSequenceScorer(model: Model): (s: Streamed) => Float32Arra
   };
 }
 
-/** Probabilities [N][C] of every sequence of `loaded` (not yet normalized: this normalizes it, data/inputs.ts). */
-async function scoreDataSet(model: Model, loaded: DataSet, signal?: AbortSignal): Promise<Float32Array> {
+/**
+ * Probabilities [N][C] of every sequence of `loaded` (not yet normalized: this normalizes it, data/inputs.ts), and
+ * its normalized values counted.
+ */
+async function scoreDataSet(model: Model, loaded: DataSet, signal?: AbortSignal): Promise<{ probabilities: Float32Array; scale: ScaleTally }> {
   const ds = inputsInPlace(model, loaded);
+  const scale = scaleTally(ds.D);
+  countValues(scale, ds.values, 0, ds.values.length / ds.D);
   const labels = new Int32Array(ds.lengths.length).fill(UNLABELLED); // only the probabilities are wanted
-  return (await scoreInSlices(model, { D: ds.D, values: ds.values, offsets: ds.offsets, lengths: ds.lengths, labels }, signal)).probabilities;
+  return { probabilities: (await scoreInSlices(model, { D: ds.D, values: ds.values, offsets: ds.offsets, lengths: ds.lengths, labels }, signal)).probabilities, scale };
 }
 
 /** One scored sequence: probabilities in the model's class order (model.classes). */
@@ -223,6 +235,7 @@ async function scoreFiles(model: Model, given: PredictOptions, sink: PredictionS
       let n = 0;
       let longest = 0;
       const lengths = lengthTally();
+      const scale = scaleTally(inputWidth(model));
       let layout: 'wide' | 'long' | undefined; // none for the archive's .ts or ARFF
       let checked = false;
       try {
@@ -232,7 +245,7 @@ async function scoreFiles(model: Model, given: PredictOptions, sink: PredictionS
             checked = true;
           }
           const { id, label } = s;
-          scorer.add(s, (p) => row(file, id, label, p));
+          scorer.add(s, (p) => row(file, id, label, p), scale);
           n++;
           longest = Math.max(longest, s.length);
           countLength(lengths, s.length, trained);
@@ -245,7 +258,7 @@ async function scoreFiles(model: Model, given: PredictOptions, sink: PredictionS
           wait: () => sink.pending(),
         });
         scorer.flush();
-        summary.push({ file, sequences: n, streamed: true, longest, layout, lengths });
+        summary.push({ file, sequences: n, streamed: true, longest, layout, lengths, scale });
       } catch (e) {
         scorer.clear(); // rows not yet written: a file loaded whole instead scores them again
         if (!(e instanceof NotContiguousError)) throw e;
@@ -257,12 +270,12 @@ async function scoreFiles(model: Model, given: PredictOptions, sink: PredictionS
         const ds = await readDataSet([path], opts);
         checkSameChannels(ds.channels, file, model.channels, 'the model');
         n = ds.lengths.length;
-        const probs = await scoreDataSet(model, ds, opts.signal);
+        const { probabilities: probs, scale: wholeScale } = await scoreDataSet(model, ds, opts.signal);
         const C = model.shape.C;
         for (let k = 0; k < n; k++) {
           row(file, ds.ids[k], ds.labels[k] < 0 ? null : ds.classes[ds.labels[k]], probs.slice(k * C, (k + 1) * C));
         }
-        summary.push({ file, sequences: n, streamed: false, longest: longestOf(ds.lengths), layout: 'long', lengths: tallyLengths(ds.lengths, trained) });
+        summary.push({ file, sequences: n, streamed: false, longest: longestOf(ds.lengths), layout: 'long', lengths: tallyLengths(ds.lengths, trained), scale: wholeScale });
       }
       sink.release();
       total += n;

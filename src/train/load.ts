@@ -13,6 +13,7 @@ import { type Model, differencesOf, sequenceNormOf } from '../model/model.js';
 import { membersOf } from '../model/ensemble.js';
 import { TRAIN_DEFAULTS, differencesFor, sequenceNormFor } from './defaults.js';
 import { trainingWarnings } from './warnings.js';
+import { countValues, scaleTally, scaleWarning } from '../eval/input-scale.js';
 import { checkClassesRecur, checkFollows, checkInit, checkResumeData, checkTestFiles, fixedByModel } from './preflight.js';
 import type { TrainOptions } from './train.js';
 
@@ -69,6 +70,15 @@ export async function loadForTraining(
   } else if (o.init) checkFollows(o, fixedByModel(o.init), 'the --init model', undefined, membersOf(o.init));
   const normalize = resume ? resume.model.normalization : o.init ? o.init.normalization : (o.normalize ?? d.normalize) === 'zscore' ? 'zscore' : null;
   const { inputs: ds, normalization } = inputsOf(loaded, reading, normalize);
-  for (const t of testSets) checkInputs(t, reading, normalization); // a test value that overflows once normalized
+  testSets.forEach((t, i) => {
+    const inputs = checkInputs(t, reading, normalization); // a test value that overflows once normalized is refused
+    if (!o.onWarning || normalization === null) return;
+    const scale = scaleTally(inputs.D);
+    countValues(scale, inputs.values, 0, inputs.values.length / inputs.D);
+    const far = scaleWarning(`--test ${o.test![i]}`, scale, {
+      channels: loaded.channels, normalization, ...(sequenceNorm ? { sequenceNorm: true as const } : {}), ...(differences ? { differences: true as const } : {}),
+    });
+    if (far !== null) o.onWarning(far);
+  });
   return { loaded, ds, normalization, differences, sequenceNorm, testSets, csvRead, fileFingerprints, fingerprint };
 }
