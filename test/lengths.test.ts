@@ -80,6 +80,18 @@ test('a file of other lengths than the training data is warned of by train (--te
   await evaluate(model, { files: [cut], onWarning: (w) => cutLines.push(w) });
   assert.deepEqual(cutLines.map((w) => w.replace(/:.*/, '')), [cut], 'one warning');
   assert.match(cutLines[0], /its last line \(5\) has no line end/);
+  // Cut short and of other lengths: the cut sequence counts among the file's, not among those of other lengths.
+  const halfCut = join(dir, 'half-cut.csv');
+  writeFileSync(halfCut, readFileSync(half, 'utf8').replace(/(,[^,\n]*){3}\n$/, ''));
+  const both: string[] = [];
+  await evaluate(model, { files: [halfCut], onWarning: (w) => both.push(w) });
+  assert.deepEqual(both.map((w) => /its last line \(5\) has no line end|3 of its 4 sequences differ in length .*: 3 shorter \(6 samples\)/.exec(w)?.[0] ?? w), [
+    'its last line (5) has no line end', '3 of its 4 sequences differ in length from the training sequences, which all have 12 samples: 3 shorter (6 samples)',
+  ]);
+  // train's --test with --resample given says why as evaluate does.
+  const resampled: string[] = [];
+  await train({ files: [trainFile], test: [half], ...TINY, resample: 24, onWarning: (w) => resampled.push(w) });
+  assert.deepEqual(resampled.map((w) => w.replace(/^.*, since /, '')), ['every sequence is resampled to 24 samples, so a recording of another span reaches the model at another speed than the training data did']);
   // The library's predict gives each file's tally, streamed or (a long file whose sequences interleave) read whole;
   // the line is lengthsWarning's.
   const interleaved = join(dir, 'interleaved.csv');

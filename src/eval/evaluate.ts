@@ -55,7 +55,7 @@ async function evaluateOne(model: Model, file: string, load: ReadOptions, o: Pic
     // A sequence cut short has its own warning: the lengths' leaves it out.
     const cut = new Set(cutShortSequences(loaded).map((c) => c.n));
     const trained = trainedLengths(model);
-    const lengths = tallyLengths(loaded.lengths.filter((_, n) => !cut.has(n)), trained);
+    const lengths = { ...tallyLengths(loaded.lengths.filter((_, n) => !cut.has(n)), trained), sequences: loaded.lengths.length };
     const unseen = single === null ? lengthsWarning(fileName(file), lengths, model) : null;
     for (const w of [...cutShortWarnings(loaded), ...[single, unseen].filter((x) => x !== null)]) o.onWarning(w);
   }

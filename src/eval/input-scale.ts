@@ -1,8 +1,9 @@
 // A file whose values, normalized with the training statistics, lie far from the training data's: another unit
 // (mV for V), raw values given to a model trained on values normalized one sequence at a time (or the reverse),
 // another sensor. On the training data every normalized channel has a root mean square of 1, and on real held-out
-// recordings a single sequence's stays within a few; at 30 or more over a whole file the model is reading values
-// it never saw, and answers with whatever its saturated units say. A warning, never a refusal. Pure.
+// recordings a single sequence's stays under about 8; at 30 or more over a whole file the model is reading values
+// it never saw, and answers with whatever its saturated units say. A channel constant in training has a standard
+// deviation of 1 taken for it, so there the figure is in the channel's units. A warning, never a refusal. Pure.
 
 import type { Model } from '../model/model.js';
 import { sequenceNormOf } from '../model/model.js';
@@ -57,9 +58,9 @@ export function scaleWarning(file: string, tally: ScaleTally, model: Pick<Model,
     .sort((a, b) => b.rms - a.rms || a.i - b.i);
   if (far.length === 0) return null;
   const named = far.slice(0, 3).map((c) => `${fmt(c.rms)} for ${inputName(model, c.i)}`);
-  if (far.length > 3) named.push(`${FAR_RMS} or more for ${far.length - 3} more`);
+  if (far.length > 3) named.push(`${far.length - 3} more at ${FAR_RMS} or more`);
   const list = named.length === 1 ? named[0] : `${named.slice(0, -1).join(', ')} and ${named.at(-1)}`;
-  return visible(`${file}: its values lie far from the training data's: normalized with the training statistics, their root mean square is ${list}, ` +
-    'where the training data\'s is 1; check that the file is in the training files\' units and prepared as they were ' +
-    '(raw values given to a model trained on values normalized one sequence at a time, or the reverse, read so)');
+  return visible(`${file}: its values lie far from the training data's: normalized with the training statistics (which put the training data's at 1, ` +
+    `a channel constant in training excepted), their root mean square is ${list}; check that the file is in the training files' units and prepared as ` +
+    'they were (such as raw values given to a model trained on values normalized one sequence at a time, or the reverse)');
 }

@@ -41,7 +41,7 @@ void predictKeysWhole;
 export interface PredictSummary {
   /**
    * each file's sequences, whether it streamed, the steps of its longest sequence, the layout it was read in, and
-   * its lengths against the model's training lengths (lengths.ts; for unseenLengthsWarning)
+   * its lengths against the model's training lengths (lengths.ts; for lengthsWarning)
    */
   readonly files: {
     readonly file: string; readonly sequences: number; readonly streamed: boolean; readonly longest: number; readonly layout: 'wide' | 'long' | undefined;

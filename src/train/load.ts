@@ -14,6 +14,7 @@ import { membersOf } from '../model/ensemble.js';
 import { TRAIN_DEFAULTS, differencesFor, sequenceNormFor } from './defaults.js';
 import { trainingWarnings } from './warnings.js';
 import { countValues, scaleTally, scaleWarning } from '../eval/input-scale.js';
+import { lengthsRecord, tallyLengths, unseenLengthsWarning } from '../eval/lengths.js';
 import { checkClassesRecur, checkFollows, checkInit, checkResumeData, checkTestFiles, fixedByModel } from './preflight.js';
 import type { TrainOptions } from './train.js';
 
@@ -59,7 +60,7 @@ export async function loadForTraining(
   const testSets = await checkTestFiles(o.test, load, loaded);
   if (o.signal?.aborted) throw new InterruptedError(0, 0, o.resume);
   o.onLoaded?.(loaded); // every input checked
-  if (o.onWarning) for (const w of trainingWarnings(loaded, { ...o, fingerprints: fileFingerprints, testLengths: testSets.map((t) => t.lengths), fromModel: o.init !== undefined, archivesOnly: !csvRead })) o.onWarning(w);
+  if (o.onWarning) for (const w of trainingWarnings(loaded, { ...o, fingerprints: fileFingerprints, fromModel: o.init !== undefined, archivesOnly: !csvRead })) o.onWarning(w);
   // A checkpoint of an earlier version, which read no differences: resuming it keeps to that.
   const differences = resume ? differencesOf(resume.model) : o.init ? differencesOf(o.init) : differencesFor(o.differences ?? d.differences, loaded);
   const sequenceNorm = resume ? sequenceNormOf(resume.model) : o.init ? sequenceNormOf(o.init) : sequenceNormFor(o.sequenceNorm ?? d.sequenceNorm, loaded);
@@ -70,15 +71,18 @@ export async function loadForTraining(
   } else if (o.init) checkFollows(o, fixedByModel(o.init), 'the --init model', undefined, membersOf(o.init));
   const normalize = resume ? resume.model.normalization : o.init ? o.init.normalization : (o.normalize ?? d.normalize) === 'zscore' ? 'zscore' : null;
   const { inputs: ds, normalization } = inputsOf(loaded, reading, normalize);
+  const trained = lengthsRecord(loaded.lengths);
+  // Resampling is known here only where it was given; --resample auto is settled by selection later.
+  const resample = typeof o.resample === 'number' ? o.resample : 0;
+  const asRead = { channels: loaded.channels, normalization, ...(sequenceNorm ? { sequenceNorm: true as const } : {}), ...(differences ? { differences: true as const } : {}) };
   testSets.forEach((t, i) => {
     const inputs = checkInputs(t, reading, normalization); // a test value that overflows once normalized is refused
-    if (!o.onWarning || normalization === null) return;
+    if (!o.onWarning) return;
     const scale = scaleTally(inputs.D);
     countValues(scale, inputs.values, 0, inputs.values.length / inputs.D);
-    const far = scaleWarning(`--test ${o.test![i]}`, scale, {
-      channels: loaded.channels, normalization, ...(sequenceNorm ? { sequenceNorm: true as const } : {}), ...(differences ? { differences: true as const } : {}),
-    });
-    if (far !== null) o.onWarning(far);
+    const file = `--test ${o.test![i]}`;
+    const warnings = [unseenLengthsWarning(file, tallyLengths(t.lengths, trained), trained, resample), scaleWarning(file, scale, asRead)];
+    for (const w of warnings) if (w !== null) o.onWarning(w);
   });
   return { loaded, ds, normalization, differences, sequenceNorm, testSets, csvRead, fileFingerprints, fingerprint };
 }

@@ -12,7 +12,6 @@ import { type FileFingerprint, sameBytes } from '../io/fingerprint.js';
 import { autoValSplit, defaultThreadCounts, defaultThreads } from './defaults.js';
 import { heldOutCount } from './split.js';
 import { asFlag } from './option-checks.js';
-import { lengthsRecord, tallyLengths, unseenLengthsWarning } from '../eval/lengths.js';
 import { perThreadGiB, threadsWithinCap } from '../engine/address-space.js';
 
 export interface WarnedOptions {
@@ -20,8 +19,6 @@ export interface WarnedOptions {
   /** each training file's, as it was read (null: stdin or a pipe, or changed since) */
   readonly fingerprints?: readonly (FileFingerprint | null)[];
   readonly test?: readonly string[];
-  /** each --test file's sequence lengths, in order (as read, for the warning of lengths the training data lack) */
-  readonly testLengths?: readonly ArrayLike<number>[];
   readonly idColumn?: string;
   readonly threads?: number | 'auto';
   readonly valSplit?: number | 'auto';
@@ -85,11 +82,6 @@ export function trainingWarnings(ds: DataSet, o: WarnedOptions): string[] {
     const same = o.files.find((f) => sameBytes(t, f === '-' ? '/dev/stdin' : f));
     if (same !== undefined) out.push(`--test ${t} holds the same bytes as the training file ${same === '-' ? 'stdin' : same}; its accuracy is not a held-out figure`);
   }
-  const trained = lengthsRecord(ds.lengths);
-  (o.testLengths ?? []).forEach((lengths, i) => {
-    const w = unseenLengthsWarning(`--test ${o.test?.[i] ?? ''}`, tallyLengths(lengths, trained), trained);
-    if (w !== null) out.push(w);
-  });
   return out;
 }
 
