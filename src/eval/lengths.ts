@@ -73,7 +73,8 @@ export function tallyLengths(lengths: ArrayLike<number>, t: TrainedLengths | nul
   return tally;
 }
 
-const samples = (a: number, b = a) => (a === b ? `${a} sample${a === 1 ? '' : 's'}` : `${a}–${b} samples`);
+/** "1 sample", "12 samples", "29–361 samples". */
+export const samples = (a: number, b = a) => (a === b ? `${a} sample${a === 1 ? '' : 's'}` : `${a}–${b} samples`);
 
 /**
  * The warning for `file`, whose lengths `tally` counted against the training lengths t (of a model that resamples

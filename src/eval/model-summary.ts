@@ -9,7 +9,7 @@ import { hiddenText, membersOf } from '../model/ensemble.js';
 import { visible } from '../data/visible.js';
 import { csvName, nameList } from '../data/names.js';
 import { threadsText, trainingRecord } from './training-record.js';
-import { trainedLengths } from './lengths.js';
+import { samples, trainedLengths } from './lengths.js';
 import { checkModelArgument } from '../data/arguments.js';
 import { UserError } from '../errors.js';
 
@@ -57,8 +57,8 @@ export function modelSummary(m: Model, path?: string): string {
     lines.push(`  columns: label ${JSON.stringify(layout.labelColumn)}, id ${JSON.stringify(layout.idColumn)}, time ${JSON.stringify(layout.timeColumn)}${layout.channels ? `, channels ${layout.channels.map((c) => JSON.stringify(c)).join(',')}` : ''} (format ${layout.format}); evaluate and predict use these unless told otherwise`);
   }
   const lengths = trainedLengths(m);
-  const samples = lengths === null ? '' : ` of ${lengths.shortest}${lengths.longest > lengths.shortest ? `–${lengths.longest}` : ''} samples`;
-  if (t.files !== undefined) lines.push(`  trained on: ${list(t.files)} (${num(t.sequences, 12)} sequences${samples})`);
+  const of = lengths === null ? '' : ` of ${samples(lengths.shortest, lengths.longest)}`;
+  if (t.files !== undefined) lines.push(`  trained on: ${list(t.files)} (${num(t.sequences, 12)} sequences${of})`);
   if (Object.keys(hp).length > 0) {
     const regularization = [`noise ${num(hp.noise)}`, ...(Number(hp.warp) > 0 ? [`warp ${num(hp.warp)}`] : []), ...(Number(hp.mixup) > 0 ? [`mixup ${num(hp.mixup)}`] : []), ...(Number(hp.guidedWarp) > 0 ? [`guided warp ${num(hp.guidedWarp)}`] : []), ...(Number(hp.weightDecay) > 0 ? [`weight decay ${num(hp.weightDecay)}`] : [])];
     const schedule = hp.schedule === 'cosine' && Number(hp.warmup) > 0 ? `cosine, warmup ${num(hp.warmup)}` : String(hp.schedule);
