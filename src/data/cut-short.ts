@@ -6,9 +6,12 @@ import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
 import type { DataSet } from './dataset.js';
 import { visible } from './visible.js';
 
-/** A warning line for each file of ds that looks cut short in its last row (files that are no regular files: none). */
-export function cutShortWarnings(ds: DataSet): string[] {
-  return cutShortSequences(ds).map(({ n, others }) =>
+/**
+ * A warning line for each file of ds that looks cut short in its last row (files that are no regular files: none);
+ * `cut`: cutShortSequences(ds), where the caller has it already.
+ */
+export function cutShortWarnings(ds: DataSet, cut = cutShortSequences(ds)): string[] {
+  return cut.map(({ n, others }) =>
     `${visible(ds.sources[n].file)}: its last line (${ds.sources[n].line}) has no line end, and its sequence is shorter than every other in the file ` +
       `(${ds.lengths[n]} steps, the others ${others} or more): is the file cut short? Complete it, or end the line if it is whole`);
 }

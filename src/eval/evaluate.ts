@@ -18,7 +18,7 @@ import { spelledOtherwise } from '../data/names.js';
 import { buildForRun } from '../engine/wasm.js';
 import { longestOf, singleStepsWarning } from './single-steps.js';
 import { lengthsWarning, tallyLengths, trainedLengths } from './lengths.js';
-import { countValues, scaleTally, scaleWarning } from './input-scale.js';
+import { scaleWarning, tallyValues } from './input-scale.js';
 
 /** One file's evaluation: its metrics, scores (probabilities per sequence) and the sequences' ids. */
 export interface FileEvaluation {
@@ -51,19 +51,17 @@ async function evaluateOne(model: Model, file: string, load: ReadOptions, o: Pic
   const loaded = await readDataSet([file], { ...load, requireLabels: load.requireLabels ?? true, onLayout: (_f, l) => { layout = l; } });
   if (o.onWarning) {
     const single = singleStepsWarning(fileName(file), loaded.lengths.length, longestOf(loaded.lengths), layout, model, o);
+    // A sequence cut short has its own warning: the lengths' leaves it out (but counts it among the file's).
+    const cut = cutShortSequences(loaded);
+    const isCut = new Set(cut.map((c) => c.n));
+    const lengths = { ...tallyLengths(loaded.lengths.filter((_, n) => !isCut.has(n)), trainedLengths(model)), sequences: loaded.lengths.length };
     // Single steps are the more telling warning of the two, and the more specific advice.
-    // A sequence cut short has its own warning: the lengths' leaves it out.
-    const cut = new Set(cutShortSequences(loaded).map((c) => c.n));
-    const trained = trainedLengths(model);
-    const lengths = { ...tallyLengths(loaded.lengths.filter((_, n) => !cut.has(n)), trained), sequences: loaded.lengths.length };
     const unseen = single === null ? lengthsWarning(fileName(file), lengths, model) : null;
-    for (const w of [...cutShortWarnings(loaded), ...[single, unseen].filter((x) => x !== null)]) o.onWarning(w);
+    for (const w of [...cutShortWarnings(loaded, cut), ...[single, unseen].filter((x) => x !== null)]) o.onWarning(w);
   }
   const r = await evaluateDataSet(model, fileName(file), loaded, load.signal);
   if (o.onWarning) {
-    const scale = scaleTally(r.data.D);
-    countValues(scale, r.data.values, 0, r.data.values.length / r.data.D);
-    const far = scaleWarning(fileName(file), scale, model);
+    const far = scaleWarning(fileName(file), tallyValues(r.data.values, r.data.D), model);
     if (far !== null) o.onWarning(far);
   }
   return r;

@@ -34,6 +34,13 @@ export function countValues(tally: ScaleTally, values: ArrayLike<number>, at: nu
   tally.steps += steps;
 }
 
+/** The tally of normalized values [steps][D] (every step of a data set's values). */
+export function tallyValues(values: ArrayLike<number>, D: number): ScaleTally {
+  const tally = scaleTally(D);
+  countValues(tally, values, 0, values.length / D);
+  return tally;
+}
+
 /** How a message names input channel i of the model: a channel, its level or log scale, or their first differences. */
 function inputName(model: Pick<Model, 'channels' | 'sequenceNorm' | 'differences'>, i: number): string {
   const D0 = model.channels.length;

@@ -30,7 +30,7 @@ import { checkOnce } from '../io/paths.js';
 import { buildForRun } from '../engine/wasm.js';
 import { longestOf } from './single-steps.js';
 import { type LengthTally, countLength, lengthTally, tallyLengths, trainedLengths } from './lengths.js';
-import { type ScaleTally, countValues, scaleTally } from './input-scale.js';
+import { type ScaleTally, countValues, scaleTally, tallyValues } from './input-scale.js';
 
 export interface PredictOptions extends LoadOptions {
   readonly files: readonly string[];
@@ -184,8 +184,7 @@ export function createSequenceScorer(model: Model): (s: Streamed) => Float32Arra
  */
 async function scoreDataSet(model: Model, loaded: DataSet, signal?: AbortSignal): Promise<{ probabilities: Float32Array; scale: ScaleTally }> {
   const ds = inputsInPlace(model, loaded);
-  const scale = scaleTally(ds.D);
-  countValues(scale, ds.values, 0, ds.values.length / ds.D);
+  const scale = tallyValues(ds.values, ds.D);
   const labels = new Int32Array(ds.lengths.length).fill(UNLABELLED); // only the probabilities are wanted
   return { probabilities: (await scoreInSlices(model, { D: ds.D, values: ds.values, offsets: ds.offsets, lengths: ds.lengths, labels }, signal)).probabilities, scale };
 }

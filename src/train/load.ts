@@ -13,7 +13,7 @@ import { type Model, differencesOf, sequenceNormOf } from '../model/model.js';
 import { membersOf } from '../model/ensemble.js';
 import { TRAIN_DEFAULTS, differencesFor, sequenceNormFor } from './defaults.js';
 import { trainingWarnings } from './warnings.js';
-import { countValues, scaleTally, scaleWarning } from '../eval/input-scale.js';
+import { scaleWarning, tallyValues } from '../eval/input-scale.js';
 import { lengthsRecord, tallyLengths, unseenLengthsWarning } from '../eval/lengths.js';
 import { checkClassesRecur, checkFollows, checkInit, checkResumeData, checkTestFiles, fixedByModel } from './preflight.js';
 import type { TrainOptions } from './train.js';
@@ -78,10 +78,8 @@ export async function loadForTraining(
   testSets.forEach((t, i) => {
     const inputs = checkInputs(t, reading, normalization); // a test value that overflows once normalized is refused
     if (!o.onWarning) return;
-    const scale = scaleTally(inputs.D);
-    countValues(scale, inputs.values, 0, inputs.values.length / inputs.D);
     const file = `--test ${o.test![i]}`;
-    const warnings = [unseenLengthsWarning(file, tallyLengths(t.lengths, trained), trained, resample), scaleWarning(file, scale, asRead)];
+    const warnings = [unseenLengthsWarning(file, tallyLengths(t.lengths, trained), trained, resample), scaleWarning(file, tallyValues(inputs.values, inputs.D), asRead)];
     for (const w of warnings) if (w !== null) o.onWarning(w);
   });
   return { loaded, ds, normalization, differences, sequenceNorm, testSets, csvRead, fileFingerprints, fingerprint };
