@@ -10,7 +10,7 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { stratifiedFolds } from '../src/train/split.js';
 import {
-  type CandidateScore, NOTHING_HELD_OUT, type StageProgress, type Varied, budgetOf, canSelect, candidatesFor, heldOutParts, runSelectionTask, selectModel, selectionStage, tooFewToSelect,
+  type CandidateScore, NOTHING_HELD_OUT, type StageProgress, type Varied, budgetOf, canSelect, candidatesFor, heldOutParts, plannedTasks, runSelectionTask, selectModel, selectionStage, tooFewToSelect,
   whySelectionSkips, withCandidate, withVaried,
 } from '../src/train/select.js';
 import { TRAIN_DEFAULTS, resolveHyperparameters } from '../src/train/defaults.js';
@@ -246,10 +246,50 @@ test('selection gives the same scores and choice on 1 and 2 threads, and chooses
   const top = Math.max(...one.scores.map((s) => s.accuracy));
   const chosen = one.scores.find((s) => s.name === one.chosen.name)!;
   assert.equal(chosen.accuracy, top);
-  for (const s of one.scores) assert.equal(s.accuracy, (s.folds[0].accuracy + s.folds[1].accuracy) / 2);
+  const sizes = heldOutParts(ds.labels, 3, hp.seed).map((f) => f.val.length);
+  for (const s of one.scores) {
+    const right = s.folds.map((f, i) => f.accuracy * sizes[i]);
+    assert.ok(right.every((r) => Math.abs(r - Math.round(r)) < 1e-9), 'each fold scores a count of sequences');
+    assert.ok(Math.abs(s.accuracy - (right[0] + right[1]) / (sizes[0] + sizes[1])) < 1e-12, 'the share right over both folds');
+  }
   // One readout: stages of two tasks, so on four threads each fit gets two of them (its own engine's workers).
   const fixed = { ...o, vary: { augmentation: true, weightDecay: true, readout: false } };
   assert.deepEqual(await selectModel(ds, hp, { ...fixed, threads: 4 }), await selectModel(ds, hp, { ...fixed, threads: 1 }));
+});
+
+test('held-out accuracy is the share right over all the folds: the same count split otherwise between folds of other sizes ties, and the log-loss decides', () => {
+  const ds = syntheticDataSet(31, 1, 2, 9, 8, 20);
+  const hp = resolveHyperparameters(ds, { hidden: 8 });
+  const o = { vary: { augmentation: true, weightDecay: true, readout: true }, budget: { epochs: 1 } };
+  const [n0, n1] = heldOutParts(ds.labels, 2, hp.seed).map((f) => f.val.length);
+  assert.notEqual(n0, n1, 'folds of two sizes');
+  const [big, small] = n0 > n1 ? [0, 1] : [1, 0];
+  const aug = 'noise 0.1, warp 0.1, mixup 0.2';
+  // Stage 0 scored: each readout's two folds, as counts right out of each fold's held-out sequences.
+  const done = (last: number[], mean: number[], lossLast: number, lossMean: number) => {
+    const sizes = [n0, n1];
+    const d: Record<string, { accuracy: number; logLoss: number }> = {};
+    for (const fold of [0, 1]) {
+      d[`${aug}, readout last/${fold}`] = { accuracy: last[fold] / sizes[fold], logLoss: lossLast };
+      d[`${aug}, readout mean/${fold}`] = { accuracy: mean[fold] / sizes[fold], logLoss: lossMean };
+    }
+    return d;
+  };
+  const nextReadout = (d: ReturnType<typeof done>) => {
+    const plan = plannedTasks(ds, hp, o, d);
+    assert.equal(plan.stage, 1);
+    return [...new Set(plan.tasks.slice(4).map((t) => t.candidate.readout))];
+  };
+  // 10 right either way; the mean readout's extra one is in the smaller fold, which a mean of the folds'
+  // accuracies would have counted for more.
+  const at = (bigRight: number, smallRight: number) => (big === 0 ? [bigRight, smallRight] : [smallRight, bigRight]);
+  assert.deepEqual(nextReadout(done(at(6, 4), at(5, 5), 0.4, 0.5)), ['last'], 'a tie in sequences right: the lower log-loss');
+  assert.deepEqual(nextReadout(done(at(6, 4), at(5, 5), 0.6, 0.5)), ['mean']);
+  assert.deepEqual(nextReadout(done(at(6, 4), at(6, 5), 0.4, 0.9)), ['mean'], 'one more right wins whatever the log-loss');
+  const plan = plannedTasks(ds, hp, o, done(at(6, 4), at(5, 5), 0.4, 0.5));
+  const last = plan.scores.find((s) => s.name === `${aug}, readout last`)!;
+  assert.equal(last.accuracy, 10 / (n0 + n1));
+  assert.equal(last.logLoss, 0.4);
 });
 
 const CBF = join(ROOT, 'datasets/cbf/train.csv');

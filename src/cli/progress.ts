@@ -138,9 +138,9 @@ export function withinColumns(line: string, columns = 0): string {
 const SELECTION_QUIET_MS = 30_000;
 
 /**
- * Model selection's lines: one per finished (candidate, fold), then every candidate's mean and the choice. While
- * a stage trains, how far it is: on a terminal a live line, elsewhere a line once SELECTION_QUIET_MS have passed
- * without one (a large set's first fits take minutes).
+ * Model selection's lines: one per finished (candidate, fold), then every candidate's score over the folds and
+ * the choice. While a stage trains, how far it is: on a terminal a live line, elsewhere a line once
+ * SELECTION_QUIET_MS have passed without one (a large set's first fits take minutes).
  */
 export function selectionLines(stream: ProgressStream, now: () => number = () => performance.now(), env: NodeJS.ProcessEnv = process.env) {
   const tty = stream.isTTY === true && env.TERM !== 'dumb'; // as createProgress

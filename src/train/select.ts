@@ -1,8 +1,9 @@
 // Model selection (`--select auto`, the default): which of a few configurations generalizes best on this data,
 // judged on sequences held out from the training set, never on the test files. Stratified K-fold
 // cross-validation: every candidate trains on each fold's training part with a shortened step budget and is
-// scored on the fold's held-out part; the candidate with the best mean held-out accuracy (then the lower mean
-// log-loss, then the earlier in the list) is the configuration the final run trains with on all the data.
+// scored on the fold's held-out part; the candidate with the most held-out sequences right over all the folds
+// (then the lower log-loss over them, then the earlier in the list) is the configuration the final run trains
+// with on all the data.
 // It runs in stages, each training only the candidates the stages before leave open (selectionStage): the
 // readout on the augmented rung of the regularization ladder, then the other rungs with that readout, then,
 // where it can pay for itself, the augmented candidate with a second layer. The readout that does best on the
@@ -287,9 +288,14 @@ export function budgetOf(setting: number | 'auto', hp: Pick<Hyperparameters, 'ep
   return { steps: Math.max(1, Math.round(finalSteps * TRAIN_DEFAULTS.selectStepFraction)) };
 }
 
-/** The best candidate by mean held-out accuracy, then lower log-loss, then list order. */
+/**
+ * The best candidate by held-out accuracy, then lower log-loss, then list order. Accuracies within 1e-9 are
+ * equal: one sequence more or less moves them by 1/N, while the same count split otherwise between the folds
+ * differs only in rounding.
+ */
 function best(scores: readonly CandidateScore[]): CandidateScore {
-  return scores.reduce((a, b) => (b.accuracy > a.accuracy || (b.accuracy === a.accuracy && b.logLoss < a.logLoss) ? b : a));
+  const tied = (a: number, b: number) => Math.abs(a - b) <= 1e-9;
+  return scores.reduce((a, b) => (tied(b.accuracy, a.accuracy) ? b.logLoss < a.logLoss : b.accuracy > a.accuracy) ? b : a);
 }
 
 export interface SelectOptions {
@@ -340,18 +346,24 @@ export function plannedTasks(ds: DataSet, hp: Hyperparameters, o: Pick<SelectOpt
     const stageTasks = candidates.flatMap((candidate) => folds.map((f, fold): SelectionTask => ({ candidate, fold, train: f.train, val: f.val, hp, budget: o.budget, kernel: o.kernel })));
     tasks.push(...stageTasks);
     if (stageTasks.some((t) => done[taskKey(t)] === undefined)) return { folds, tasks, stageTasks: stageTasks.length, scores, stage, complete: false };
-    scores.push(...candidates.map((c) => scoreOf(c, folds.length, done)));
+    scores.push(...candidates.map((c) => scoreOf(c, folds.map((f) => f.val.length), done)));
     scores.sort((a, b) => order.indexOf(a.name) - order.indexOf(b.name));
   }
   return { folds, tasks, stageTasks: 0, scores, stage: SELECTION_STAGES, complete: true };
 }
 
-/** Candidate c's mean held-out scores over its K folds' scores in done. */
-function scoreOf(c: Candidate, K: number, done: Readonly<Record<string, FoldScore>>): CandidateScore {
-  const per = Array.from({ length: K }, (_, fold) => done[taskKey({ candidate: c, fold })]);
-  const mean = (f: (s: FoldScore) => number) => per.reduce((a, s) => a + f(s), 0) / per.length;
+/**
+ * Candidate c's held-out scores over all the folds in done, each fold weighed by its held-out sequences (`sizes`):
+ * the share of those sequences it got right and their mean log-loss. A mean of the folds' own accuracies would
+ * rank two candidates with as many right by how the folds' sizes split them (54 of 91 and 53 of 90 against
+ * 53 of 91 and 54 of 90), where the log-loss should decide.
+ */
+function scoreOf(c: Candidate, sizes: readonly number[], done: Readonly<Record<string, FoldScore>>): CandidateScore {
+  const per = sizes.map((_, fold) => done[taskKey({ candidate: c, fold })]);
+  const held = sizes.reduce((a, n) => a + n, 0);
+  const pooled = (f: (s: FoldScore) => number) => per.reduce((a, s, i) => a + f(s) * sizes[i], 0) / held;
   const diverged = per.some((s) => s.diverged === true);
-  return { ...c, accuracy: mean((s) => s.accuracy), logLoss: diverged ? Number.MAX_VALUE : mean((s) => s.logLoss), diverged, folds: per };
+  return { ...c, accuracy: pooled((s) => s.accuracy), logLoss: diverged ? Number.MAX_VALUE : pooled((s) => s.logLoss), diverged, folds: per };
 }
 
 /** Cross-validates the candidates of selection's stages on ds (normalized) and returns their scores and the chosen one. */
