@@ -361,7 +361,9 @@ export function plannedTasks(ds: DataSet, hp: Hyperparameters, o: Pick<SelectOpt
 function scoreOf(c: Candidate, sizes: readonly number[], done: Readonly<Record<string, FoldScore>>): CandidateScore {
   const per = sizes.map((_, fold) => done[taskKey({ candidate: c, fold })]);
   const held = sizes.reduce((a, n) => a + n, 0);
-  const pooled = (f: (s: FoldScore) => number) => per.reduce((a, s, i) => a + f(s) * sizes[i], 0) / held;
+  // Each fold's share of the held-out sequences as its weight: folds of one size weigh 1/K each, exactly, so that
+  // their scores are their plain mean to the bit.
+  const pooled = (f: (s: FoldScore) => number) => per.reduce((a, s, i) => a + (sizes[i] / held) * f(s), 0);
   const diverged = per.some((s) => s.diverged === true);
   return { ...c, accuracy: pooled((s) => s.accuracy), logLoss: diverged ? Number.MAX_VALUE : pooled((s) => s.logLoss), diverged, folds: per };
 }
