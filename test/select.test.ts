@@ -264,7 +264,7 @@ test('held-out accuracy is the share right over all the folds: the same count sp
   const o = { vary: { augmentation: true, weightDecay: true, readout: true }, budget: { epochs: 1 } };
   const [n0, n1] = heldOutParts(ds.labels, 2, hp.seed).map((f) => f.val.length);
   assert.notEqual(n0, n1, 'folds of two sizes');
-  const [big, small] = n0 > n1 ? [0, 1] : [1, 0];
+  const big = n0 > n1 ? 0 : 1;
   const aug = 'noise 0.1, warp 0.1, mixup 0.2';
   // Stage 0 scored: each readout's two folds, as counts right out of each fold's held-out sequences.
   const done = (last: number[], mean: number[], lossLast: number, lossMean: number) => {

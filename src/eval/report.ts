@@ -353,7 +353,7 @@ function commandHtml(line: string): string {
 
 
 
-/** Every candidate's held-out accuracy and cross-entropy over all the folds (or that it diverged), the chosen one marked. */
+/** Every candidate's held-out accuracy and cross-entropy over all the folds (or that it diverged), the chosen marked. */
 function selectionTable(s: SelectionRecord): string {
   if (s.skipped !== undefined) return `<p>Skipped: ${esc(s.skipped)}; trained with the hyperparameters the run records.</p>`;
   const how = s.folds === 1 ? 'on one stratified held-out split' : `by stratified ${s.folds}-fold cross-validation`;
