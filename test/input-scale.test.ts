@@ -30,18 +30,15 @@ test('the root mean square of each normalized input channel over a file; 30 or m
   assert.equal(scaleWarning('f.csv', scaleTally(2), model(['a', 'b'])), null, 'no values');
   // Each sequence on its own scale (value, level, log scale), then the first differences of all three: 12 inputs of 2 channels.
   const wide = scaleTally(12);
-  wide.steps = 1;
-  wide.squares.set([0, 0, 1e6, 0, 0, 3e4, 0, 0, 900, 950, 0, 0]);
+  countValues(wide, [0, 0, 1000, 0, 0, Math.sqrt(3e4), 0, 0, 30, Math.sqrt(950), 0, 0], 0, 1);
   assert.equal(scaleWarning('f.csv', wide, model(['a', 'b'], { sequenceNorm: true, differences: true })),
-    `f.csv: ${FAR} 1000 for "a"'s level, 173 for "b"'s log scale, 31 for "b"'s level (its first differences) and 1 more at 30 or more${ADVICE}`);
+    `f.csv: ${FAR} 1000 for "a"'s level, 173 for "b"'s log scale, 31 for "b"'s level (its first differences) and 1 more far out${ADVICE}`);
   // Differences without the sequence's own scale: the second half of the inputs.
   const differenced = scaleTally(2);
-  differenced.steps = 1;
-  differenced.squares.set([0, 1e4]);
+  countValues(differenced, [0, 100], 0, 1);
   assert.equal(scaleWarning('f.csv', differenced, model(['a'], { differences: true })), `f.csv: ${FAR} 100 for "a" (its first differences)${ADVICE}`);
   const tied = scaleTally(3);
-  tied.steps = 1;
-  tied.squares.set([900, 0, 900]);
+  countValues(tied, [30, 0, -30], 0, 1);
   assert.equal(scaleWarning('f.csv', tied, model(['a', 'b', 'c'])), `f.csv: ${FAR} 30 for "a" and 30 for "c"${ADVICE}`, 'equal figures in channel order');
   const escaped = scaleTally(1);
   countValues(escaped, [100], 0, 1);
@@ -60,14 +57,14 @@ test('a file in another unit, or shifted far from the training data, is warned o
   const short = write('short.csv', (x) => 1000 * x, 5);
   const trainWarnings: string[] = [];
   const { model: m } = await train({ files: [trainFile], test: [same, short, milli], ...TINY, differences: true, onWarning: (w) => trainWarnings.push(w) });
-  // Each --test file's warnings together, lengths first, as evaluate gives them.
-  assert.deepEqual(trainWarnings.map((w) => w.replace(/: .*/, '')), [`--test ${short}`, `--test ${short}`, `--test ${milli}`]);
+  // Each --test file's warnings together, lengths first, as evaluate gives them, once the model is trained.
+  assert.deepEqual(trainWarnings.map((w) => w.replace(/: .*/, '')), [short, short, milli]);
   assert.match(trainWarnings[0], /differ in length/);
-  assert.match(trainWarnings[2], new RegExp(`^--test .*milli\\.csv: ${esc(FAR)} \\d+ for "value" and \\d+ for "value" \\(its first differences\\)${esc(ADVICE)}$`));
+  assert.match(trainWarnings[2], new RegExp(`^.*milli\\.csv: ${esc(FAR)} \\d+ for "value" and \\d+ for "value" \\(its first differences\\)${esc(ADVICE)}$`));
   const lines: string[] = [];
   await evaluate(m, { files: [same, milli, shifted], onWarning: (w) => lines.push(w) });
   assert.deepEqual(lines.map((w) => w.replace(/: .*/, '')), [milli, shifted]);
-  assert.equal(lines[0], trainWarnings[2].replace(`--test ${milli}`, milli), 'train and evaluate say the same of the same file');
+  assert.equal(lines[0], trainWarnings[2], 'train and evaluate say the same of the same file');
   assert.match(lines[1], new RegExp(`: ${esc(FAR)} \\d+ for "value"${esc(ADVICE)}$`), 'a shift leaves the differences as they were');
   // The library's predict tallies each file, streamed or (a long file whose sequences interleave) read whole; the
   // line is scaleWarning's. The CLI prints it, --quiet does not; one legitimate sequence alone is no warning.
@@ -78,6 +75,18 @@ test('a file in another unit, or shifted far from the training data, is warned o
     return next.value;
   };
   assert.deepEqual((await summaryOf(m, [same, milli])).files.map((f) => scaleWarning(f.file, f.scale, m)), [null, lines[0]]);
+  // One value far out names its sequence (its row, its line), read whole or streamed; a file in a thousandth of the unit is flat.
+  const marker = join(dir, 'marker.csv');
+  const rows = readFileSync(same, 'utf8').split('\n');
+  rows[2] = rows[2].replace(/,[^,]*/, ',9999'); // the second sequence's first value
+  writeFileSync(marker, rows.join('\n'));
+  const thousandth = write('thousandth.csv', (x) => 0.001 * x);
+  const later: string[] = [];
+  await evaluate(m, { files: [marker, thousandth], onWarning: (w) => later.push(w) });
+  assert.equal(later.length, 2, later.join('\n'));
+  assert.match(later[0], /marker\.csv: 1 of its 8 sequences holds values far from the training data's: .*, the root mean square of it, "2" \(line 3\), is \d+ for "value"( \(its first differences\))?; check it for values that are no readings/);
+  assert.match(later[1], /thousandth\.csv: its values hardly vary: .*their standard deviation over the file is at most 0\.00\d+ on every channel; /);
+  assert.deepEqual((await summaryOf(m, [marker, thousandth])).files.map((f) => scaleWarning(f.file, f.scale, m)), later, 'predict says the same');
   const longTrain = join(dir, 'long.csv');
   const interleaved = join(dir, 'interleaved.csv');
   const longRows = (scale: number, order: number[]) => 'id,label,value\n' + order.map((k, r) => `s${k},${k % 2 ? 'a' : 'b'},${scale * Math.sin(r + k)}`).join('\n') + '\n';
@@ -101,6 +110,37 @@ test('a file in another unit, or shifted far from the training data, is warned o
   const single: string[] = [];
   await evaluate(m, { files: [one], onWarning: (w) => single.push(w) });
   assert.deepEqual(single, [], 'one sequence of the same kind');
+});
+
+test('one sequence far out is named as such, not taken for the file\'s unit, however large the file; a file that hardly varies is warned of too', () => {
+  const m = model(['a', 'b']);
+  const tally = scaleTally(2);
+  for (let n = 0; n < 999; n++) countValues(tally, [1, -1, -1, 1], 0, 2, { id: String(n + 1), line: n + 2 });
+  countValues(tally, [9999, 0, 0, 0], 0, 2, { id: 'r7', line: 1002 });
+  countValues(tally, [1, 0, 0, 900], 0, 2, { id: 'r8', line: 1003 });
+  assert.equal(scaleWarning('f.csv', tally, m),
+    'f.csv: 2 of its 1001 sequences hold values far from the training data\'s: normalized with the training statistics (which put the training data\'s at 1, a channel constant in training excepted), ' +
+    'the root mean square of the first, "r7" (line 1002), is 7070 for "a"; check them for values that are no readings (a marker such as 9999 or -999) or in another unit, since the model\'s answers there mean little');
+  const once = scaleTally(2);
+  countValues(once, [1, -1, 3e30, 1], 0, 2, { id: 'x', line: 0 });
+  countValues(once, [1, -1, -1, 1], 0, 2);
+  countValues(once, [1, -1, -1, 1], 0, 2);
+  assert.match(scaleWarning('f.csv', once, m) ?? '', /^f\.csv: 1 of its 3 sequences holds values .*, the root mean square of it, "x", is 2\.1e\+30 for "a"; check it for .* since the model's answer there means little$/);
+  // Half the sequences far out on a channel: the file is.
+  const half = scaleTally(2);
+  countValues(half, [1, 50, -1, 50], 0, 2);
+  countValues(half, [1, 1, -1, -1], 0, 2);
+  assert.match(scaleWarning('f.csv', half, m) ?? '', new RegExp(`^f\\.csv: ${esc(FAR)} 35 for "b"${esc(ADVICE)}$`));
+  // Every channel within a hundredth of the training spread: flat, whatever its offset.
+  const flat = scaleTally(2);
+  for (let n = 0; n < 5; n++) countValues(flat, [0.003, 2, -0.003, 2.01], 0, 2);
+  assert.equal(scaleWarning('f.csv', flat, m), 'f.csv: its values hardly vary: normalized with the training statistics (which put the training data\'s at 1, a channel constant in training excepted), ' +
+    'their standard deviation over the file is at most 0.005 on every channel; check that the file is in the training files\' units (such as V given to a model trained on mV), unless it is a recording in which nothing moved');
+  countValues(flat, [0.003, 2, -0.003, 2.3], 0, 2);
+  assert.equal(scaleWarning('f.csv', flat, m), null, 'one channel that varies');
+  const step = scaleTally(2);
+  countValues(step, [0, 0], 0, 1);
+  assert.equal(scaleWarning('f.csv', step, m), null, 'a single step has no spread to speak of');
 });
 
 test('a model that puts each sequence on its own scale: a large change of unit shows in its level', async () => {

@@ -69,7 +69,7 @@ test('a file of other lengths than the training data is warned of by train (--te
   const trainWarnings: string[] = [];
   const { model } = await train({ files: [trainFile], test: [same, half], ...TINY, onWarning: (w) => trainWarnings.push(w) });
   assert.deepEqual(model.training['lengths'], { shortest: 12, longest: 12 });
-  assert.deepEqual(trainWarnings, [differ(`--test ${half}`, 4, '4 shorter (6 samples)')]);
+  assert.deepEqual(trainWarnings, [differ(half, 4, '4 shorter (6 samples)')]);
   const lines: string[] = [];
   await evaluate(model, { files: [same, half, extra], onWarning: (w) => lines.push(w) });
   assert.deepEqual(lines, [differ(half, 4, '4 shorter (6 samples)'), differ(extra, 4, '4 longer (13 samples)')]);
@@ -88,10 +88,24 @@ test('a file of other lengths than the training data is warned of by train (--te
   assert.deepEqual(both.map((w) => /its last line \(5\) has no line end|3 of its 4 sequences differ in length .*: 3 shorter \(6 samples\)/.exec(w)?.[0] ?? w), [
     'its last line (5) has no line end', '3 of its 4 sequences differ in length from the training sequences, which all have 12 samples: 3 shorter (6 samples)',
   ]);
-  // train's --test with --resample given says why as evaluate does.
+  // train's --test says of a file what evaluate says, once the model is trained: a sequence cut short as such.
+  const testCut: string[] = [];
+  await train({ files: [trainFile], test: [halfCut], ...TINY, onWarning: (w) => testCut.push(w) });
+  assert.deepEqual(testCut, both);
+  // With --resample given, or chosen by auto on training lengths that differ, it says why as evaluate does.
   const resampled: string[] = [];
   await train({ files: [trainFile], test: [half], ...TINY, resample: 24, onWarning: (w) => resampled.push(w) });
   assert.deepEqual(resampled.map((w) => w.replace(/^.*, since /, '')), ['every sequence is resampled to 24 samples, so a recording of another span reaches the model at another speed than the training data did']);
+  const long = file('long.csv', 30, 4);
+  const auto: string[] = [];
+  const { model: autoModel } = await train({ files: [trainFile, half], test: [long], ...TINY, onWarning: (w) => auto.push(w) });
+  assert.equal(autoModel.resample, 12);
+  assert.deepEqual(auto.map((w) => w.replace(/^.*, since /, '')), ['every sequence is resampled to 12 samples, so a recording of another span reaches the model at another speed than the training data did']);
+  // A training file cut short: its cut sequence is not among the lengths the model records.
+  const trainCut = join(dir, 'train-cut.csv');
+  writeFileSync(trainCut, readFileSync(trainFile, 'utf8').replace(/(,[^,\n]*){3}\n$/, ''));
+  const { model: cutModel } = await train({ files: [trainCut], ...TINY, resample: 0 });
+  assert.deepEqual(cutModel.training['lengths'], { shortest: 12, longest: 12 });
   // The library's predict gives each file's tally, streamed or (a long file whose sequences interleave) read whole;
   // the line is lengthsWarning's.
   const interleaved = join(dir, 'interleaved.csv');

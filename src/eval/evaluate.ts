@@ -49,22 +49,32 @@ export async function evaluateFile(model: Model, file: string, options: LoadOpti
 async function evaluateOne(model: Model, file: string, load: ReadOptions, o: Pick<EvaluateOptions, 'onWarning' | 'format' | 'idColumn'> = {}): Promise<FileEvaluation> {
   let layout: 'wide' | 'long' | undefined; // none for the archive's .ts or ARFF
   const loaded = await readDataSet([file], { ...load, requireLabels: load.requireLabels ?? true, onLayout: (_f, l) => { layout = l; } });
-  if (o.onWarning) {
-    const single = singleStepsWarning(fileName(file), loaded.lengths.length, longestOf(loaded.lengths), layout, model, o);
-    // A sequence cut short has its own warning: the lengths' leaves it out (but counts it among the file's).
-    const cut = cutShortSequences(loaded);
-    const isCut = new Set(cut.map((c) => c.n));
-    const lengths = { ...tallyLengths(loaded.lengths.filter((_, n) => !isCut.has(n)), trainedLengths(model)), sequences: loaded.lengths.length };
-    // Single steps are the more telling warning of the two, and the more specific advice.
-    const unseen = single === null ? lengthsWarning(fileName(file), lengths, model) : null;
-    for (const w of [...cutShortWarnings(loaded, cut), ...[single, unseen].filter((x) => x !== null)]) o.onWarning(w);
-  }
+  if (o.onWarning) for (const w of readingWarnings(model, fileName(file), loaded, layout, o)) o.onWarning(w);
   const r = await evaluateDataSet(model, fileName(file), loaded, load.signal);
-  if (o.onWarning) {
-    const far = scaleWarning(fileName(file), tallyValues(r.data.values, r.data.D), model);
-    if (far !== null) o.onWarning(far);
-  }
+  if (o.onWarning) for (const w of valuesWarnings(model, r)) o.onWarning(w);
   return r;
+}
+
+/**
+ * What a file `loaded` (as read, not yet on the model's inputs) says before `model` scores it: a last line cut
+ * short, sequences of a single step, lengths the model did not train on. `layout`: the rows' layout it was read
+ * in (none for the archive's .ts or ARFF); `o`: the layout flags given.
+ */
+export function readingWarnings(model: Model, file: string, loaded: DataSet, layout: 'wide' | 'long' | undefined, o: Pick<LoadOptions, 'format' | 'idColumn'>): string[] {
+  const single = singleStepsWarning(file, loaded.lengths.length, longestOf(loaded.lengths), layout, model, o);
+  // A sequence cut short has its own warning: the lengths' leaves it out (but counts it among the file's).
+  const cut = cutShortSequences(loaded);
+  const isCut = new Set(cut.map((c) => c.n));
+  const lengths = { ...tallyLengths(loaded.lengths.filter((_, n) => !isCut.has(n)), trainedLengths(model)), sequences: loaded.lengths.length };
+  // Single steps are the more telling warning of the two, and the more specific advice.
+  const unseen = single === null ? lengthsWarning(file, lengths, model) : null;
+  return [...cutShortWarnings(loaded, cut), ...[single, unseen].filter((x) => x !== null)];
+}
+
+/** What a scored file's values say against the model's training data (input-scale.ts). */
+export function valuesWarnings(model: Model, r: FileEvaluation): string[] {
+  const far = scaleWarning(r.file, tallyValues(r.data), model);
+  return far === null ? [] : [far];
 }
 
 /**

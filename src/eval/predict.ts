@@ -151,7 +151,7 @@ export function createBatchScorer(model: Model): BatchScorer {
       if (norm) for (let i = 0; i < T * D; i++) values[i] = (values[i] - norm.mean[i % D]) / norm.std[i % D];
       const bad = firstNonFinite(values, 0, T * D);
       if (bad >= 0) throw new UserError(overflowMessage(s.id, inputNames[bad % D]), { file: s.file, line: s.line });
-      if (scale) countValues(scale, values, 0, T);
+      if (scale) countValues(scale, values, 0, T, s);
       const steps = L > 0 ? L : T;
       room(steps * D);
       if (L > 0) resampleSequence(queued, used, values, 0, T, D, L);
@@ -184,7 +184,7 @@ export function createSequenceScorer(model: Model): (s: Streamed) => Float32Arra
  */
 async function scoreDataSet(model: Model, loaded: DataSet, signal?: AbortSignal): Promise<{ probabilities: Float32Array; scale: ScaleTally }> {
   const ds = inputsInPlace(model, loaded);
-  const scale = tallyValues(ds.values, ds.D);
+  const scale = tallyValues(ds);
   const labels = new Int32Array(ds.lengths.length).fill(UNLABELLED); // only the probabilities are wanted
   return { probabilities: (await scoreInSlices(model, { D: ds.D, values: ds.values, offsets: ds.offsets, lengths: ds.lengths, labels }, signal)).probabilities, scale };
 }

@@ -13,9 +13,7 @@ import { type Model, differencesOf, sequenceNormOf } from '../model/model.js';
 import { membersOf } from '../model/ensemble.js';
 import { TRAIN_DEFAULTS, differencesFor, sequenceNormFor } from './defaults.js';
 import { trainingWarnings } from './warnings.js';
-import { scaleWarning, tallyValues } from '../eval/input-scale.js';
-import { lengthsRecord, tallyLengths, unseenLengthsWarning } from '../eval/lengths.js';
-import { checkClassesRecur, checkFollows, checkInit, checkResumeData, checkTestFiles, fixedByModel } from './preflight.js';
+import { type TestSet, checkClassesRecur, checkFollows, checkInit, checkResumeData, checkTestFiles, fixedByModel } from './preflight.js';
 import type { TrainOptions } from './train.js';
 
 /** What train() trains on, and what it records of it. */
@@ -25,7 +23,7 @@ export interface TrainingInputs {
   readonly normalization: Normalization | null;
   readonly differences: boolean;
   readonly sequenceNorm: boolean;
-  readonly testSets: DataSet[]; // as read, checked against the training data
+  readonly testSets: TestSet[]; // as read, checked against the training data
   readonly csvRead: boolean; // some training file was a CSV file (the layout the model records is how it was read)
   readonly fileFingerprints: ReturnType<typeof fingerprintIfSame>[]; // of each training file, where it is still the one read
   readonly fingerprint: string; // of the data as read, where a checkpoint records or checks it ('' otherwise)
@@ -71,16 +69,6 @@ export async function loadForTraining(
   } else if (o.init) checkFollows(o, fixedByModel(o.init), 'the --init model', undefined, membersOf(o.init));
   const normalize = resume ? resume.model.normalization : o.init ? o.init.normalization : (o.normalize ?? d.normalize) === 'zscore' ? 'zscore' : null;
   const { inputs: ds, normalization } = inputsOf(loaded, reading, normalize);
-  const trained = lengthsRecord(loaded.lengths);
-  // Resampling is known here only where it was given; --resample auto is settled by selection later.
-  const resample = typeof o.resample === 'number' ? o.resample : 0;
-  const asRead = { channels: loaded.channels, normalization, ...(sequenceNorm ? { sequenceNorm: true as const } : {}), ...(differences ? { differences: true as const } : {}) };
-  testSets.forEach((t, i) => {
-    const inputs = checkInputs(t, reading, normalization); // a test value that overflows once normalized is refused
-    if (!o.onWarning) return;
-    const file = `--test ${o.test![i]}`;
-    const warnings = [unseenLengthsWarning(file, tallyLengths(t.lengths, trained), trained, resample), scaleWarning(file, tallyValues(inputs.values, inputs.D), asRead)];
-    for (const w of warnings) if (w !== null) o.onWarning(w);
-  });
+  for (const t of testSets) checkInputs(t.data, reading, normalization); // a test value that overflows once normalized is refused
   return { loaded, ds, normalization, differences, sequenceNorm, testSets, csvRead, fileFingerprints, fingerprint };
 }

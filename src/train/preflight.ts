@@ -191,18 +191,25 @@ export function checkInit(init: Model, ds: DataSet, file: string): void {
   }
 }
 
+/** A --test file read, and the layout of its rows (for the warnings evaluate gives of it). */
+export interface TestSet {
+  readonly data: DataSet; // as read
+  readonly layout: 'wide' | 'long' | undefined; // none for the archive's .ts or ARFF
+}
+
 /**
  * Parses every --test file now (each on its own) and checks its channels against the training data, so that a
  * bad test file fails before training rather than after it. Returns the data sets, which evaluation then
  * scores without parsing the files again.
  */
-export async function checkTestFiles(files: readonly string[] | undefined, load: LoadOptions, train: DataSet): Promise<DataSet[]> {
-  const sets: DataSet[] = [];
+export async function checkTestFiles(files: readonly string[] | undefined, load: LoadOptions, train: DataSet): Promise<TestSet[]> {
+  const sets: TestSet[] = [];
   for (const file of files ?? []) {
-    const ds = await readDataSet([file], { ...load, requireLabels: true, modelClasses: train.classes });
-    checkSameChannels(ds.channels, file, train.channels, 'the training data');
-    checkSomeLabelKnown(ds.classes, file, train.classes, 'the training data');
-    sets.push(ds);
+    let layout: TestSet['layout'];
+    const data = await readDataSet([file], { ...load, requireLabels: true, modelClasses: train.classes, onLayout: (_f, l) => { layout = l; } });
+    checkSameChannels(data.channels, file, train.channels, 'the training data');
+    checkSomeLabelKnown(data.classes, file, train.classes, 'the training data');
+    sets.push({ data, layout });
   }
   return sets;
 }

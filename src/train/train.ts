@@ -19,9 +19,10 @@ import type { EpochRecord, FitState, FoldScore, Member, SelectionState } from '.
 import { kernelRecord } from '../engine/kernels.js';
 import type { KernelName } from '../engine/kernel-name.js';
 import { lossWarning } from './warnings.js';
-import { type FileEvaluation, evaluateDataSet, respelledLabels, totalMetrics } from '../eval/evaluate.js';
+import { type FileEvaluation, evaluateDataSet, readingWarnings, respelledLabels, totalMetrics, valuesWarnings } from '../eval/evaluate.js';
 import { writeReport } from '../eval/report.js';
 import { lengthsRecord } from '../eval/lengths.js';
+import { cutShortSequences } from '../data/cut-short.js';
 import {
   HYPERPARAMETER_KEYS, type HyperparameterOptions, type Hyperparameters, TRAIN_DEFAULTS, defaultThreadCounts, defaultThreads,
   resolveHyperparameters,
@@ -243,7 +244,7 @@ async function trainClaimed(given: TrainOptions, outputs: OutputPaths): Promise<
       files: o.files.map(fileName), // stdin as such
       fingerprints: fileFingerprints, // evaluate warns on these files (null: stdin, a pipe)
       sequences: ds.lengths.length,
-      lengths: lengthsRecord(loaded.lengths), // evaluate and predict warn of files of lengths not among these
+      lengths: lengthsRecord(wholeLengths(loaded)), // evaluate and predict warn of files of lengths not among these
       hyperparameters: recorded,
       ...(scores ? { selection: selectionRecord(scores) } : skipped ? { selection: { skipped } } : {}),
       bestEpoch: first.bestEpoch,
@@ -268,8 +269,11 @@ async function trainClaimed(given: TrainOptions, outputs: OutputPaths): Promise<
   const test: FileEvaluation[] = [];
   // Not stopped by the signal: the model is written by now, and the result is the program's to have.
   for (const [i, t] of testSets.entries()) {
-    const r = await evaluateDataSet(model, fileName(o.test![i]), t);
-    if (o.onWarning) for (const w of respelledLabels(r, model.classes)) o.onWarning(w);
+    const file = fileName(o.test![i]);
+    // What evaluate says of the file, now that the model (its lengths, its resampling) is known.
+    if (o.onWarning) for (const w of readingWarnings(model, file, t.data, t.layout, o)) o.onWarning(w);
+    const r = await evaluateDataSet(model, file, t.data);
+    if (o.onWarning) for (const w of [...valuesWarnings(model, r), ...respelledLabels(r, model.classes)]) o.onWarning(w);
     test.push(r);
   }
   // A signal that came while the test files were scored is handled before the report is written (the CLI
@@ -520,4 +524,10 @@ function withCheckpoint(e: unknown, last: LastCheckpoint | undefined, checkpoint
   if (!(e instanceof Error)) return e;
   const how = last === undefined ? '' : ` (continue from it with --resume ${shellQuote(last.path)})`;
   return new Error(`${e.message}; training stopped; ${where}${how}`, { cause: e });
+}
+
+/** The lengths of the training sequences, but for one that looks cut short (warned of: data/cut-short.ts). */
+function wholeLengths(loaded: DataSet): Int32Array {
+  const cut = new Set(cutShortSequences(loaded).map((c) => c.n));
+  return loaded.lengths.filter((_, n) => !cut.has(n));
 }
