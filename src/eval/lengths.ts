@@ -2,7 +2,8 @@
 // sampling rate or span, a column too many or too few read as a time step), since a recurrence reads a length it
 // has not seen as a signal it has not seen. Where every training sequence had one length, any other is unseen;
 // where the lengths differed, one under half the shortest or over twice the longest (a little past the range is
-// what ragged data do). A warning, never a refusal: the lengths may be what was meant. Pure.
+// what ragged data do), or half a file's sequences or more past the range (a file recorded at another rate: a
+// held-out file of the same kind has few there). A warning, never a refusal: the lengths may be what was meant. Pure.
 
 import { type Model, resampleOf } from '../model/model.js';
 import { visible } from '../data/visible.js';
@@ -20,11 +21,16 @@ export interface LengthSide {
   longest: number;
 }
 
-/** What a file's lengths were, against a model's training lengths: the sequences below and above lengthBand. */
+/**
+ * What a file's lengths were, against a model's training lengths: the sequences below and above lengthBand, and
+ * (training lengths that differed) those shorter than the shortest or longer than the longest.
+ */
 export interface LengthTally {
   sequences: number;
   below: LengthSide;
   above: LengthSide;
+  shorter: LengthSide;
+  longer: LengthSide;
 }
 
 /** The record train() writes for training sequences of these lengths. */
@@ -50,8 +56,16 @@ export function lengthBand(t: TrainedLengths): { readonly low: number; readonly 
   return t.shortest === t.longest ? { low: t.shortest, high: t.longest } : { low: t.shortest / 2, high: 2 * t.longest };
 }
 
+const noSide = (): LengthSide => ({ count: 0, shortest: 0, longest: 0 });
+
 export function lengthTally(): LengthTally {
-  return { sequences: 0, below: { count: 0, shortest: 0, longest: 0 }, above: { count: 0, shortest: 0, longest: 0 } };
+  return { sequences: 0, below: noSide(), above: noSide(), shorter: noSide(), longer: noSide() };
+}
+
+function addTo(side: LengthSide, length: number): void {
+  side.shortest = side.count === 0 ? length : Math.min(side.shortest, length);
+  side.longest = Math.max(side.longest, length);
+  side.count++;
 }
 
 /** Counts one sequence of `length` samples into `tally` (against t; none: nothing is unseen). */
@@ -59,11 +73,11 @@ export function countLength(tally: LengthTally, length: number, t: TrainedLength
   tally.sequences++;
   if (t === null) return;
   const { low, high } = lengthBand(t);
-  const side = length < low ? tally.below : length > high ? tally.above : null;
-  if (side === null) return;
-  side.shortest = side.count === 0 ? length : Math.min(side.shortest, length);
-  side.longest = Math.max(side.longest, length);
-  side.count++;
+  if (length < low) addTo(tally.below, length);
+  else if (length > high) addTo(tally.above, length);
+  if (t.shortest === t.longest) return;
+  if (length < t.shortest) addTo(tally.shorter, length);
+  else if (length > t.longest) addTo(tally.longer, length);
 }
 
 /** The tally of every length of `lengths`. */
@@ -81,19 +95,25 @@ export const samples = (a: number, b = a) => (a === b ? `${a} sample${a === 1 ? 
  * every sequence to `resample` samples, 0 for none); null where none is unseen.
  */
 export function unseenLengthsWarning(file: string, tally: LengthTally, t: TrainedLengths | null, resample = 0): string | null {
-  const { below, above } = tally;
-  const k = below.count + above.count;
-  if (t === null || k === 0) return null;
+  if (t === null) return null;
   const n = tally.sequences;
+  const equal = t.shortest === t.longest;
+  const far = tally.below.count + tally.above.count;
+  const past = tally.shorter.count + tally.longer.count;
+  // Beyond the band, or most of a file of several past the range.
+  const band = far > 0;
+  if (!band && !(!equal && n >= 2 && 2 * past >= n)) return null;
+  const [below, above] = band ? [tally.below, tally.above] : [tally.shorter, tally.longer];
+  const k = below.count + above.count;
   const one = k === 1;
   const who = k === n ? (n === 1 ? 'its sequence' : `all ${n} of its sequences`) : `${k} of its ${n} sequences`;
-  const equal = t.shortest === t.longest;
   const what = equal
     ? `${one ? 'differs' : 'differ'} in length from the training sequences, which all have ${samples(t.shortest)}`
-    : `${one ? 'lies' : 'lie'} far outside the training lengths (${samples(t.shortest, t.longest)})`;
+    : `${one ? 'lies' : 'lie'} ${band ? 'far ' : ''}outside the training lengths (${samples(t.shortest, t.longest)})`;
+  const [under, over] = equal ? ['shorter', 'longer'] : band ? ['under half the shortest', 'over twice the longest'] : ['shorter than the shortest', 'longer than the longest'];
   const sides = [
-    ...(below.count > 0 ? [`${below.count} ${equal ? 'shorter' : 'under half the shortest'} (${samples(below.shortest, below.longest)})`] : []),
-    ...(above.count > 0 ? [`${above.count} ${equal ? 'longer' : 'over twice the longest'} (${samples(above.shortest, above.longest)})`] : []),
+    ...(below.count > 0 ? [`${below.count} ${under} (${samples(below.shortest, below.longest)})`] : []),
+    ...(above.count > 0 ? [`${above.count} ${over} (${samples(above.shortest, above.longest)})`] : []),
   ];
   const why = resample > 0
     ? `every sequence is resampled to ${samples(resample)}, so a recording of another span reaches the model at another speed than the training data did`
