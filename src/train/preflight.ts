@@ -48,16 +48,18 @@ export function checkOutputs(o: { files: readonly string[]; test?: readonly stri
 }
 
 /**
- * Refuses training data in which every sequence has a class of its own (from four on): nothing can be learned of
- * a class from one sequence, and it is what reading a signal value as the label gives (a file whose label column
- * is last, or a header read as data).
+ * Refuses training data in which every sequence, or nine in ten, has a class of its own (from four sequences on):
+ * nothing can be learned of a class from one sequence, and it is what reading a signal value as the label gives
+ * (a file whose label column is last, or a header read as data), where a value that recurs leaves a few alike.
  */
 export function checkClassesRecur(ds: Pick<DataSet, 'classes' | 'lengths'>, files: readonly string[]): void {
   const N = ds.lengths.length;
-  if (N < 4 || ds.classes.length < N) return;
+  const C = ds.classes.length;
+  if (N < 4 || C < 0.9 * N) return;
   const numbers = ds.classes.every((c) => Number.isFinite(Number(c)) && !/^[+-]?[0-9]+$/.test(c.trim()));
+  const own = C === N ? `each of the ${N} sequences has a label of its own` : `the ${N} sequences have ${C} labels, nearly one each`;
   throw new UserError(
-    `each of the ${N} sequences has a label of its own (${nameList(ds.classes, 4)})${numbers ? ', all of them fractional numbers like signal values' : ''}; ` +
+    `${own} (${nameList(ds.classes, 4)})${numbers ? ', all of them fractional numbers like signal values' : ''}; ` +
       'a classifier learns a class from several sequences of it: is the label in another column? (--label-column names it; a file without a header has its label first)',
     { file: files.join(', ') },
   );
