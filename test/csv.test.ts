@@ -345,6 +345,16 @@ test('the archive’s writers: an unlabelled .ts file closes its last channel wi
   assert.deepEqual([arff.channels, Array.from(arff.values), arff.classes], [['value'], [1, 2, 3, 4], ['a', 'b']]);
 });
 
+test("pandas' header of a frame without names (0, 1, 2, …) and no label column: read as the header, for predict; train asks for the label column", async () => {
+  const text = '0,1,2,3,4\n' + '0.5,1.5,2.5,3.5,4.5\n-1,-2,-3,-4,-5\n';
+  const ds = await readDataSet([await fileWith(text, 'frame.csv')], { requireLabels: false, modelClasses: ['1', '2', '3'] });
+  assert.deepEqual([Array.from(ds.lengths), Array.from(ds.values)], [[5, 5], [0.5, 1.5, 2.5, 3.5, 4.5, -1, -2, -3, -4, -5]]);
+  await assert.rejects(loadDataSet([await fileWith(text, 'frame2.csv')]),
+    /:1: the first row looks like a header \(its cells number the columns, 0, 1, 2, …\) but no column named "label" \(0, 1, 2, 3, 4\); name the label column "label", pass the label column's name \(--label-column\), or remove the header/);
+  // A row of four such numbers stays data (label 0, values 1, 2, 3).
+  assert.deepEqual(Array.from((await loadDataSet([await fileWith('0,1,2,3\n1,3,2,1\n', 'toy.csv')])).lengths), [3, 3]);
+});
+
 test("pandas' Unnamed columns in the long layout: refused as channels for training, a trailing one holds no channel, and a model trained on one before reads it", async () => {
   const mid = await fileWith('id,t,label,Unnamed: 3,x\ns,0,a,1,2\n');
   await assert.rejects(loadDataSet([mid]), /:1:4: column 4 of the header is "Unnamed: 3", pandas' name for a column that had none, and every column but id, time and label is a channel/);

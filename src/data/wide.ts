@@ -49,14 +49,17 @@ export function isWideHeader(cells: readonly string[], labelColumn: string): boo
 }
 
 /**
- * Whether a first cell that is no number is followed by column numbers 0, 1, 2, 3, … (at least four): pandas'
- * names for the columns of a frame written without names. (A toy row `a,1,2,3` stays data.)
+ * Whether the cells are column numbers 0, 1, 2, 3, … (at least five), after a first cell that is no number or from
+ * the first: pandas' names for the columns of a frame written without names, with its index or a label column
+ * first, or alone (`to_csv(index=False)`). A toy row `a,1,2,3` stays data, and so does a row of a sequence whose
+ * label is 0 and whose values are 1, 2, 3, … exactly, which no recording is.
  */
 function countsColumns(cells: readonly string[]): boolean {
   let end = cells.length;
   while (end > 0 && isBlank(cells[end - 1])) end--;
-  if (end < 5 || Number.isFinite(toValue(cells[0]))) return false;
-  for (let i = 1; i < end; i++) if (cells[i].trim() !== String(i - 1)) return false;
+  const from = Number.isFinite(toValue(cells[0])) ? 0 : 1;
+  if (end - from < 5) return false;
+  for (let i = from; i < end; i++) if (cells[i].trim() !== String(i - from)) return false;
   return true;
 }
 
@@ -120,11 +123,12 @@ export class WideReader {
       if (this.labelAt < 0 && opts.requireLabels) {
         const example = header.find((c, i) => i > 0 && Number.isNaN(toValue(c))) ?? header[0];
         const numbered = countsColumns(first);
-        const why = numbered ? `its cells after ${JSON.stringify(header[0])} number the columns` : `it has non-numeric cells such as ${JSON.stringify(example)}`;
+        const named = numbered && Number.isNaN(toValue(header[0])) ? header[0] : ''; // a first cell before the numbers
+        const why = !numbered ? `it has non-numeric cells such as ${JSON.stringify(example)}` : named !== '' || header[0] === '' ? `its cells after ${JSON.stringify(header[0])} number the columns` : 'its cells number the columns, 0, 1, 2, …';
         throw new UserError(
           `the first row looks like a header (${why}) ` +
             `but no column named ${JSON.stringify(opts.labelColumn)} (${columnList(header)}); name the label column ` +
-            `${JSON.stringify(opts.labelColumn)}, pass the label column's name (--label-column${numbered && header[0] !== '' ? ` ${header[0]}` : ''}), or remove the header` +
+            `${JSON.stringify(opts.labelColumn)}, pass the label column's name (--label-column${named !== '' ? ` ${named}` : ''}), or remove the header` +
             otherCaseFlags(header, [['--id-column', opts.idColumn], ['--time-column', opts.timeColumn ?? 't'], ['--label-column', opts.labelColumn]]) +
             (opts.separator === ',' ? otherSeparator(first) : ''),
           { file, line },
