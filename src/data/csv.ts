@@ -474,7 +474,19 @@ function openReader(file: string, header: string[], line: number, o: Resolved, b
       { file, line },
     );
   }
-  return new WideReader(file, first, line, { ...o, separator: kind }, builder);
+  const reader = new WideReader(file, first, line, { ...o, separator: kind }, builder); // its own checks of the header first: they name more
+  // A time column is what a row per time step has: without the id column, such a file would read as one short
+  // sequence per row (its id, time and channels as samples) and train on nothing, without a word.
+  const time = o.format === 'auto' && reader.headed ? first.find((c) => c.trim() === o.timeColumn || ['time', 'timestamp', 'ms'].includes(c.trim().toLowerCase())) : undefined;
+  if (time !== undefined) {
+    throw new UserError(
+      `the first row names a time column, ${JSON.stringify(time.trim())}, but no id column named ${JSON.stringify(o.idColumn)} (${columnList(first)}): ` +
+        `a file of one row per time step (the long layout) needs a column naming each row's sequence; name yours (--id-column)${o.timeColumn === time.trim() ? '' : ` and the time column (--time-column ${time.trim()})`}, ` +
+        'or, if each row is a whole sequence, give --format wide',
+      { file, line },
+    );
+  }
+  return reader;
 }
 
 /**
