@@ -35,7 +35,7 @@ const FORCED_WIDE = 'give --format long (the file is read with --format wide, gi
  * silently drop it; NaN, which pads a shorter row (the archive's .tsv files), counts as a number.
  */
 export function isWideHeader(cells: readonly string[], labelColumn: string): boolean {
-  if (cells.some((c) => c.trim() === labelColumn) || countsColumns(cells)) return true;
+  if (cells.some((c) => c.trim() === labelColumn) || numberedColumns(cells) !== null) return true;
   let names = 0;
   let numbers = 0;
   for (let i = 0; i < cells.length; i++) {
@@ -49,18 +49,22 @@ export function isWideHeader(cells: readonly string[], labelColumn: string): boo
 }
 
 /**
- * Whether the cells are column numbers 0, 1, 2, 3, … (at least five), after a first cell that is no number or from
- * the first: pandas' names for the columns of a frame written without names, with its index or a label column
- * first, or alone (`to_csv(index=False)`). A toy row `a,1,2,3` stays data, and so does a row of a sequence whose
- * label is 0 and whose values are 1, 2, 3, … exactly, which no recording is.
+ * The named cells around column numbers 0, 1, 2, 3, … (at least five), or null where the cells are no such row:
+ * pandas' names for the columns of a frame written without names, with its index or a label column before them
+ * (one name first), a label or id column appended after them (up to two names last), or alone
+ * (`to_csv(index=False)`). A toy row `a,1,2,3` stays data, and so does a row of a sequence whose label is 0 and
+ * whose values are 1, 2, 3, … exactly, which no recording is.
  */
-function countsColumns(cells: readonly string[]): boolean {
+function numberedColumns(cells: readonly string[]): string[] | null {
   let end = cells.length;
   while (end > 0 && isBlank(cells[end - 1])) end--;
   const from = Number.isFinite(toValue(cells[0])) ? 0 : 1;
-  if (end - from < 5) return false;
-  for (let i = from; i < end; i++) if (cells[i].trim() !== String(i - from)) return false;
-  return true;
+  let k = from;
+  while (k < end && cells[k].trim() === String(k - from)) k++;
+  if (k - from < 5 || end - k > 2) return null;
+  const after = cells.slice(k, end).map((c) => c.trim());
+  if (after.some((c) => c === '' || Number.isFinite(toValue(c)))) return null;
+  return [...cells.slice(0, from).map((c) => c.trim()), ...after];
 }
 
 /**
@@ -122,9 +126,9 @@ export class WideReader {
       }
       if (this.labelAt < 0 && opts.requireLabels) {
         const example = header.find((c, i) => i > 0 && Number.isNaN(toValue(c))) ?? header[0];
-        const numbered = countsColumns(first);
-        const named = numbered && Number.isNaN(toValue(header[0])) ? header[0] : ''; // a first cell before the numbers
-        const why = !numbered ? `it has non-numeric cells such as ${JSON.stringify(example)}` : named !== '' || header[0] === '' ? `its cells after ${JSON.stringify(header[0])} number the columns` : 'its cells number the columns, 0, 1, 2, …';
+        const names = numberedColumns(first)?.filter((c) => c !== '') ?? null; // pandas' index has no name
+        const named = names?.length === 1 ? names[0] : ''; // the one column around the numbers: the label, most likely
+        const why = names === null ? `it has non-numeric cells such as ${JSON.stringify(example)}` : `its cells number the columns, 0, 1, 2, …${names.length > 0 ? `, beside ${names.map((c) => JSON.stringify(c)).join(' and ')}` : ''}`;
         throw new UserError(
           `the first row looks like a header (${why}) ` +
             `but no column named ${JSON.stringify(opts.labelColumn)} (${columnList(header)}); name the label column ` +
@@ -207,7 +211,8 @@ export class WideReader {
         }
         // Text in a named column of the first row: a class of the model, most likely the label column under
         // another name; else a long-layout file's id column under another name. Further down, a typo.
-        const hint = header === null || this.dataRows > 0 ? ''
+        const hint = this.dataRows > 0 ? ''
+          : header === null ? `; a file without a header has its label first and numbers after it: put the label first, or add a header row naming the label column ${JSON.stringify(this.opts.labelColumn)} (a file of one row per time step, the long layout, names its ${JSON.stringify(this.opts.idColumn)} column there too)`
           : this.opts.modelClasses?.includes(cells[i].trim()) ? `; it is a class of the model: name the label column (--label-column ${header[i]})`
           : this.opts.format === 'wide' ? `; if each row is one time step (the long layout), ${FORCED_WIDE}`
           : `; if each row is one time step (the long layout), name the id column: --id-column ${header[i]}`;
