@@ -11,7 +11,7 @@ import { constants, gzipSync } from 'node:zlib';
 import { test } from 'node:test';
 import { DataSetBuilder } from '../src/data/builder.js';
 import { createRng, randInt, shuffle } from '../src/model/rng.js';
-import { type LoadOptions, loadDataSet, readDataSet, streamFile } from '../src/data/csv.js';
+import { type LoadOptions, layoutOptions, loadDataSet, readDataSet, streamFile } from '../src/data/csv.js';
 import type { DataSet } from '../src/data/dataset.js';
 import { LongReader } from '../src/data/long.js';
 import { parseTimestamp } from '../src/data/timestamps.js';
@@ -343,6 +343,19 @@ test('the archive’s writers: an unlabelled .ts file closes its last channel wi
   assert.deepEqual(Array.from(utf16.values), [1, 2, 3, 4]);
   const arff = await loadDataSet([await fileWith(`${comments('%')}\n@relation R\n@attribute t0 numeric\n@attribute t1 numeric\n@attribute class {a,b}\n@data\n1,2,a\n3,4,b\n`, 'commented.arff')]);
   assert.deepEqual([arff.channels, Array.from(arff.values), arff.classes], [['value'], [1, 2, 3, 4], ['a', 'b']]);
+});
+
+test('a header refused for column names a model\'s layout gave says whose they are; --format wide given drops the model\'s long-layout columns', async () => {
+  const model = { layout: { format: 'auto', labelColumn: 'activity', idColumn: 'device', timeColumn: 'ms' } as const, classes: ['run', 'walk'] };
+  const wide = await fileWith('label,t0,t1,t2,t3\nrun,1,2,3,4\n', 'wide-for-long.csv');
+  const whose = '; the model reads files as its training files were read (--id-column device --time-column ms --label-column activity): is this file of the kind it was trained on? (flags given here take the place of the model\'s)';
+  await assert.rejects(readDataSet([wide], layoutOptions(model, {})), (e: UserError) => e.detail === `no id column named "device" in the first row (label, t0, t1, t2, t3); name an existing column (--id-column)${whose}`);
+  await assert.rejects(readDataSet([wide], layoutOptions(model, { format: 'wide' })), (e: UserError) =>
+    /^the first row looks like a header .* but no column named "activity" .*; the model reads files as its training files were read \(--label-column activity\): is this file/.test(e.detail));
+  const ds = await readDataSet([wide], layoutOptions(model, { format: 'wide', labelColumn: 'label' }));
+  assert.deepEqual(Array.from(ds.lengths), [4], 'every column named: the file as the flags say');
+  // A value error past the header is the file's, not the layout's.
+  await assert.rejects(readDataSet([await fileWith('device,ms,activity,x\na,0,run,1\na,1,run,oops\n', 'bad-value.csv')], layoutOptions(model, {})), (e: UserError) => !e.detail.includes('the model reads files'));
 });
 
 test("pandas' header of a frame without names (0, 1, 2, …) and no label column: read as the header, for predict; train asks for the label column", async () => {

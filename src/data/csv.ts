@@ -18,7 +18,8 @@ import { type NamesExactly, checkCallbacks, checkFileList, checkKnownOptions, ch
 import { DataSetBuilder, type StreamedSequence } from './builder.js';
 import { ContiguousLongReader } from './long-stream.js';
 import { isBlank } from './cells.js';
-import { columnList, sameNames } from './names.js';
+import { columnList, csvName, sameNames } from './names.js';
+import { shellQuote } from './visible.js';
 import type { DataSet } from './dataset.js';
 import type { DataLayout, Model } from '../model/model.js';
 import { LongReader } from './long.js';
@@ -70,9 +71,12 @@ export interface ReadOptions extends LoadOptions {
   onArchive?: (file: string) => void;
   /** the layout each file is read in, as its reading starts */
   onLayout?: (file: string, layout: 'wide' | 'long') => void;
+  /** the flags a model's training layout set here (layoutOptions), which a message about the header names */
+  modelLayout?: string;
 }
 
-type Resolved = Required<Omit<ReadOptions, 'channels' | 'onRead' | 'modelClasses' | 'signal' | 'onArchive' | 'onLayout'>> & {
+type Resolved = Required<Omit<ReadOptions, 'channels' | 'onRead' | 'modelClasses' | 'signal' | 'onArchive' | 'onLayout' | 'modelLayout'>> & {
+  modelLayout?: string;
   onArchive?: ReadOptions['onArchive'];
   channels?: readonly string[];
   modelClasses?: readonly string[];
@@ -148,13 +152,28 @@ export function layoutOptions<O extends LoadOptions>(model: Pick<Model, 'layout'
   if (l === undefined) return withClasses;
   const d = DEFAULT_LAYOUT;
   const unless = <T>(v: T, def: T) => (v === def ? undefined : v);
+  // --format wide given: a row is a sequence, so the model's long-layout columns are not looked for.
+  const wide = o.format === 'wide';
+  const taken = {
+    format: o.format === undefined ? unless(l.format, d.format) : undefined,
+    labelColumn: o.labelColumn === undefined ? unless(l.labelColumn, d.labelColumn) : undefined,
+    idColumn: o.idColumn === undefined && !wide ? unless(l.idColumn, d.idColumn) : undefined,
+    timeColumn: o.timeColumn === undefined && !wide ? unless(l.timeColumn, d.timeColumn) : undefined,
+    channels: o.channels === undefined && !wide ? l.channels : undefined,
+  };
+  const flag = (name: string, v: string | undefined) => (v === undefined ? [] : [`${name} ${shellQuote(v)}`]);
+  const flags = [
+    ...flag('--format', taken.format), ...flag('--id-column', taken.idColumn), ...flag('--time-column', taken.timeColumn),
+    ...flag('--label-column', taken.labelColumn), ...flag('--channels', taken.channels?.map(csvName).join(',')),
+  ];
   return {
     ...withClasses,
-    format: o.format ?? unless(l.format, d.format),
-    labelColumn: o.labelColumn ?? unless(l.labelColumn, d.labelColumn),
-    idColumn: o.idColumn ?? unless(l.idColumn, d.idColumn),
-    timeColumn: o.timeColumn ?? unless(l.timeColumn, d.timeColumn),
-    channels: o.channels ?? l.channels,
+    format: o.format ?? taken.format,
+    labelColumn: o.labelColumn ?? taken.labelColumn,
+    idColumn: o.idColumn ?? taken.idColumn,
+    timeColumn: o.timeColumn ?? taken.timeColumn,
+    channels: o.channels ?? taken.channels,
+    ...(flags.length > 0 ? { modelLayout: flags.join(' ') } : {}),
   };
 }
 
@@ -173,6 +192,7 @@ function resolveOptions(opts: ReadOptions): Resolved {
     signal: opts.signal,
     idColumnGiven: opts.idColumn !== undefined,
     timeColumnGiven: opts.timeColumn !== undefined,
+    ...(opts.modelLayout !== undefined ? { modelLayout: opts.modelLayout } : {}),
   };
   if (!['auto', 'wide', 'long'].includes(o.format)) {
     throw new UserError(`format must be auto, wide or long, not ${JSON.stringify(o.format)}`);
@@ -457,6 +477,17 @@ function withoutCommentMark(first: string[], kind: TextKind, o: Resolved): strin
  * the layout's reader.
  */
 function openReader(file: string, header: string[], line: number, o: Resolved, builder: DataSetBuilder, streaming: boolean, kind: TextKind): RowReader {
+  try {
+    return startReader(file, header, line, o, builder, streaming, kind);
+  } catch (e) {
+    // A header refused for names the model's layout gave: the user named none of them, so say whose they are.
+    if (!isUserError(e) || o.modelLayout === undefined) throw e;
+    throw new UserError(`${e.detail}; the model reads files as its training files were read (${o.modelLayout}): is this file of the kind it was trained on? (flags given here take the place of the model's)`,
+      { file: e.file, line: e.line, column: e.column, cause: e });
+  }
+}
+
+function startReader(file: string, header: string[], line: number, o: Resolved, builder: DataSetBuilder, streaming: boolean, kind: TextKind): RowReader {
   const first = withoutCommentMark(header, kind, o);
   const has = (name: string) => first.some((c) => c.trim() === name);
   const long = o.format === 'long' || (o.format === 'auto' && (has(o.idColumn) || (o.timeColumnGiven && has(o.timeColumn))));
