@@ -18,7 +18,7 @@ import { type NamesExactly, checkCallbacks, checkFileList, checkKnownOptions, ch
 import { DataSetBuilder, type StreamedSequence } from './builder.js';
 import { ContiguousLongReader } from './long-stream.js';
 import { isBlank } from './cells.js';
-import { columnList, csvName, sameNames } from './names.js';
+import { columnList, csvName, otherCaseFlags, sameNames } from './names.js';
 import { shellQuote } from './visible.js';
 import type { DataSet } from './dataset.js';
 import type { DataLayout, Model } from '../model/model.js';
@@ -492,11 +492,11 @@ function startReader(file: string, header: string[], line: number, o: Resolved, 
   const has = (name: string) => first.some((c) => c.trim() === name);
   const long = o.format === 'long' || (o.format === 'auto' && (has(o.idColumn) || (o.timeColumnGiven && has(o.timeColumn))));
   if (!long && o.idColumnGiven && !(o.format === 'wide' && has(o.idColumn))) { // a forced wide file may name its rows
-    throw new UserError(`no id column named ${JSON.stringify(o.idColumn)} in the first row (${columnList(first)}); name an existing column (--id-column)`, { file, line });
+    throw new UserError(`no id column named ${JSON.stringify(o.idColumn)} in the first row (${columnList(first)}); name an existing column (--id-column)${otherCaseFlags(first.map((c) => c.trim()), [['--id-column', o.idColumn]])}`, { file, line });
   }
   if (long) return streaming ? new ContiguousLongReader(file, first, line, o, builder) : new LongReader(file, first, line, o, builder);
   if (o.timeColumnGiven && o.modelClasses === undefined) { // a model's layout may name one for its long files
-    throw new UserError(`no time column named ${JSON.stringify(o.timeColumn)} in the first row (${columnList(first)}); --time-column names the time column of a long-layout file (one row per time step, with an id column)`, { file, line });
+    throw new UserError(`no time column named ${JSON.stringify(o.timeColumn)} in the first row (${columnList(first)}); --time-column names the time column of a long-layout file (one row per time step, with an id column)${otherCaseFlags(first.map((c) => c.trim()), [['--time-column', o.timeColumn]])}`, { file, line });
   }
   if (o.channels !== undefined && o.channels.length > 0) {
     throw new UserError(

@@ -117,13 +117,15 @@ export class LongReader {
     this.idAt = header.indexOf(opts.idColumn);
     if (this.idAt < 0) {
       throw new UserError(
-        `the long layout needs a header with an id column named ${show(opts.idColumn)} (the header: ${columnList(header)}); add it or pass its name (--id-column)`,
+        `the long layout needs a header with an id column named ${show(opts.idColumn)} (the header: ${columnList(header)}); add it or pass its name (--id-column)` +
+          otherCaseFlags(header, [['--id-column', opts.idColumn], ['--time-column', opts.timeColumn], ['--label-column', opts.labelColumn]]),
         where,
       );
     }
     this.timeAt = header.indexOf(opts.timeColumn);
     if (this.timeAt < 0 && opts.timeColumnGiven) {
-      throw new UserError(`no time column named ${show(opts.timeColumn)} in the header (${columnList(header)}); name an existing column (--time-column)`, where);
+      throw new UserError(`no time column named ${show(opts.timeColumn)} in the header (${columnList(header)}); name an existing column (--time-column)` +
+        otherCaseFlags(header, [['--time-column', opts.timeColumn], ['--label-column', opts.labelColumn]]), where);
     }
     this.labelAt = header.indexOf(opts.labelColumn);
     if (this.labelAt < 0 && opts.requireLabels) {
