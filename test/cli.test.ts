@@ -476,6 +476,12 @@ test('did you mean: a mistyped command or flag is named with the nearest one, mi
   const cases: Array<[string[], RegExp]> = [
     [['trian', 'datasets/cbf/train.csv'], /^train-signals: trian is neither a command nor a file; did you mean train-signals train\?/],
     [['train', 'datasets/cbf/train.csv', '--epoch', '3'], /^train-signals: unknown flag --epoch; did you mean --epochs\?/],
+    // Other tools' names for a flag.
+    [['train', 'datasets/cbf/train.csv', '--output', 'm.json'], /^train-signals: unknown flag --output; did you mean --out\?/],
+    [['train', 'datasets/cbf/train.csv', '--test-file', 't.csv'], /^train-signals: unknown flag --test-file; did you mean --test\?/],
+    [['train', 'datasets/cbf/train.csv', '--learning-rate', '0.01'], /^train-signals: unknown flag --learning-rate; did you mean --lr\?/],
+    [['predict', '--model', 'm.json', 'x.csv', '--output', 'p.csv'], /^train-signals: unknown flag --output; did you mean --out\?/],
+    [['evaluate', '--model', 'm.json', 'x.csv', '--learning-rate', '1'], /^train-signals: unknown flag --learning-rate \(see/],
     [['evaluate', '--modle', 'm.json', 'datasets/cbf/test.csv'], /^train-signals: unknown flag --modle; did you mean --model\?/],
     [['train', 'datasets/cbf/train.csv', '--no-bidirectonal'], /^train-signals: unknown flag --bidirectonal; did you mean --bidirectional\?/],
     [['train', 'datasets/cbf/train.csv', '--zzz', '1'], /^train-signals: unknown flag --zzz \(see/],

@@ -195,7 +195,8 @@ function unknownFlags(raw: readonly string[], y: any): string | null {
     const files = filesAsFlag(raw, arg);
     if (files !== null) return files;
     if (m === null || known.includes(m[2]) || known.includes(`${m[1] ?? ''}${m[2]}`)) continue;
-    const near = closest(m[2], known);
+    const other = OTHER_NAMES[m[2].toLowerCase()];
+    const near = closest(m[2], known) ?? (other !== undefined && known.includes(other) ? other : undefined);
     return `unknown flag --${m[2]}${near === undefined ? '' : `; did you mean --${near}?`}`;
   }
   return null;
@@ -209,6 +210,17 @@ function filesAsFlag(raw: readonly string[], arg: string): string | null {
   const example = command === 'info' ? 'info model.json' : command === 'train' || command === 'tune' ? `${command} data.csv` : `${command} --model model.json data.csv`;
   return `--${m[2]} is not a flag: give the file(s) without one, e.g. ${NAME} ${example}`;
 }
+
+/** Flags as other tools name them (PyTorch scripts, scikit-learn, Keras), and this tool's name for each. */
+const OTHER_NAMES: Readonly<Record<string, string>> = {
+  output: 'out', 'output-file': 'out', outfile: 'out', 'model-out': 'out', save: 'out',
+  'test-file': 'test', 'test-files': 'test', testfile: 'test', 'test-data': 'test', eval: 'test',
+  'learning-rate': 'lr', 'hidden-size': 'hidden', 'hidden-units': 'hidden', units: 'hidden', 'num-layers': 'layers',
+  'num-epochs': 'epochs', 'n-epochs': 'epochs', 'max-epochs': 'epochs', 'batch': 'batch-size', 'num-threads': 'threads',
+  workers: 'threads', jobs: 'threads', 'n-jobs': 'threads', 'random-state': 'seed', 'random-seed': 'seed', 'label': 'label-column',
+  'target': 'label-column', 'target-column': 'label-column', 'y-column': 'label-column', 'id': 'id-column', 'time': 'time-column',
+  'max-norm': 'clip', 'clip-norm': 'clip', 'grad-clip': 'clip', 'weight_decay': 'weight-decay', silent: 'quiet',
+};
 
 /** The flags whose value is a file. */
 const FILE_FLAGS = ['out', 'test', 'report', 'checkpoint', 'resume', 'init', 'model', 'onnx', 'safetensors'];
