@@ -29,6 +29,18 @@ function smallModel(path: string, members: 1 | 3 = 3): void {
   copyFileSync(source, path);
 }
 
+/** The same for the long-format motion set (three channels): one epoch, H 4, no selection, one member. */
+let smallMotion: string | undefined;
+function smallMotionModel(path: string): void {
+  if (smallMotion === undefined) {
+    const source = join(tmp(), 'motion.json');
+    const r = cli(['train', 'datasets/motion/train.csv', '--out', source, '--epochs', '1', '--hidden', '4', '--select', 'off', '--members', '1', '--quiet']);
+    assert.equal(r.code, 0, r.stderr);
+    smallMotion = source;
+  }
+  copyFileSync(smallMotion, path);
+}
+
 test('train on the long-format multichannel set, then evaluate --json with the documented schema', () => {
   const dir = tmp();
   const out = join(dir, 'motion.json');
@@ -144,7 +156,7 @@ test('one class only is refused before training', () => {
 test('evaluate refuses a file whose channel count differs from the model', () => {
   const dir = tmp();
   const out = join(dir, 'm.json');
-  assert.equal(cli(['train', 'datasets/motion/train.csv', '--out', out, '--epochs', '1', '--hidden', '4', '--quiet']).code, 0);
+  smallMotionModel(out); // three channels
   const r = cli(['evaluate', '--model', out, 'datasets/cbf/test.csv']);
   assert.equal(r.code, 2);
   assert.match(r.stderr, /channel/);
@@ -543,7 +555,7 @@ test('--init starts from the given weights: with a learning rate too small to mo
   assert.deepEqual(b.parameters, a.parameters);
   assert.deepEqual(b.normalization, a.normalization);
   const fresh = join(dir, 'fresh.json');
-  assert.equal(cli(['train', 'datasets/cbf/train.csv', '--out', fresh, '--epochs', '1', '--hidden', '6', '--lr', '1e-30', '--select', 'off', '--seed', '9', '--quiet']).code, 0);
+  assert.equal(cli(['train', 'datasets/cbf/train.csv', '--out', fresh, '--epochs', '1', '--hidden', '6', '--members', '1', '--lr', '1e-30', '--select', 'off', '--seed', '9', '--quiet']).code, 0);
   assert.notDeepEqual(JSON.parse(readFileSync(fresh, 'utf8')).parameters, a.parameters, 'without --init the weights are drawn afresh');
 });
 
@@ -689,7 +701,7 @@ test('a report that cannot be written after the model was: exit 2, and the messa
 test('predict on a FIFO whose long-layout rows interleave: refused as stdin is (it cannot be read twice), no hang', { skip: process.platform === 'win32' }, () => {
   const dir = tmp();
   const model = join(dir, 'm.json');
-  assert.equal(cli(['train', 'datasets/motion/train.csv', '--out', model, '--epochs', '1', '--hidden', '4', '--select', 'off', '--members', '1', '--quiet']).code, 0);
+  smallMotionModel(model);
   const fifo = join(dir, 'rows.csv');
   assert.equal(spawnSync('mkfifo', [fifo]).status, 0);
   const writer = spawn('sh', ['-c', `cat datasets/motion/test.csv > '${fifo}'`], { cwd: ROOT, stdio: 'ignore' });
@@ -754,7 +766,7 @@ test('a CPU without FMA (V8 told not to use it) runs the plain build and records
 test('a CPU without WebAssembly SIMD (V8 told not to use SSE4.1): train, evaluate and predict refuse in one line, before any work', { skip: process.arch !== 'x64' && 'V8 flag of x86-64' }, () => {
   const dir = tmp();
   const model = join(dir, 'm.json');
-  assert.equal(cli(['train', 'datasets/cbf/train.csv', '--epochs', '1', '--hidden', '4', '--select', 'off', '--members', '1', '--quiet', '--out', model]).code, 0);
+  smallModel(model, 1);
   const noSimd = (args: string[]) => spawnSync(process.execPath, ['--no-enable-sse4-1', CLI, ...args], { cwd: ROOT, encoding: 'utf8' });
   const out = join(dir, 'again.json');
   for (const args of [
@@ -1007,7 +1019,7 @@ test('under a cap on address space model selection runs fewer fits at once, the 
 test('a Node without WebAssembly is one line, exit 2, for every command that scores (evaluate, predict and tune were internal errors)', () => {
   const dir = tempDir('cli-');
   const model = join(dir, 'm.json');
-  assert.equal(cli(['train', 'datasets/cbf/train.csv', '--out', model, '--epochs', '1', '--select', 'off', '--members', '1', '--hidden', '4', '--quiet']).code, 0);
+  smallModel(model, 1);
   for (const args of [['predict', '--model', model, 'datasets/cbf/test.csv'], ['evaluate', '--model', model, 'datasets/cbf/test.csv'], ['tune', 'datasets/cbf/train.csv', '--steps', '1']]) {
     const r = cli(args, { env: { NODE_OPTIONS: '--jitless' } });
     assert.equal(r.code, 2, `${args[0]}: ${r.stderr}`);

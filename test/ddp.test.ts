@@ -25,13 +25,16 @@ const TORCHRUN = '/usr/bin/torchrun';
 const EPOCHS = 5; // the continued run's; the initial model trains for 10 with the CLI
 const tmp = () => tempDir('ts-ddp-');
 
-/** Fails (never skips) with what to install when PYTHON cannot import torch. */
+/** Fails (never skips) with what to install when PYTHON cannot import torch; checked once per file (importing torch takes seconds). */
+let haveTorch = false;
 function requireTorch(): void {
+  if (haveTorch) return;
   const r = spawnSync(PYTHON, ['-c', 'import torch'], { encoding: 'utf8' });
   if (r.status !== 0) {
     assert.fail(`${PYTHON} cannot import torch (${(r.error?.message ?? r.stderr.trim().split('\n').at(-1)) || 'no output'}): ` +
       'install Debian\'s PyTorch with apt-get install -y python3-torch libopenblas0-pthread (as .ci/run does), or set TORCH_PYTHON');
   }
+  haveTorch = true;
 }
 
 /**

@@ -20,7 +20,10 @@ import { tempDir } from './helpers/temp.js';
 const tmp = () => tempDir('ts-int-');
 // Model selection off: these runs are interrupted in training; selection's own interrupt has a test below.
 const trainArgs = (epochs: number) => ['train', 'datasets/cbf/train.csv', '--hidden', '24', '--epochs', String(epochs), '--threads', '2', '--val-split', '0.1', '--select', 'off'];
-const TRAIN = trainArgs(30);
+// Ten epochs: an interrupt after epoch 2 leaves 8 of member 1's and the other two members' 20 to resume (the
+// resumed runs and the uninterrupted one train them all), and the failing workers' step 25 lies in epoch 3.
+const EPOCHS = 10;
+const TRAIN = trainArgs(EPOCHS);
 
 function modelWithoutTiming(path: string): unknown {
   const doc = JSON.parse(readFileSync(path, 'utf8'));
@@ -43,7 +46,7 @@ async function stoppedInTraining(stop: (run: Running) => void) {
   const dir = tmp();
   const out = join(dir, 'm.json');
   const run = start([...TRAIN, '--out', out]);
-  await run.waitFor(/epoch +2\/30/);
+  await run.waitFor(new RegExp(`epoch +2/${EPOCHS}`));
   stop(run);
   return { dir, out, r: await run.done };
 }

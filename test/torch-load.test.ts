@@ -6,9 +6,9 @@
 // GRU models load as nn.GRU the same way and are held to score() too, also from a file whose bias_hh PyTorch
 // filled in every gate. No PyTorch is a failure, not a skip: .ci/run installs it.
 
-import { type TestContext, test } from 'node:test';
+import { type TestContext, after, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -28,44 +28,93 @@ const SCRIPT = fileURLToPath(new URL('../../tools/torch_predict.py', import.meta
 const TOLERANCE = 1e-5;
 let largest = 0; // the largest |PyTorch − ours| over every test in this file, printed at the end
 
-/** Fails (never skips) with what to install when PYTHON cannot import torch; checked once per file. */
-let haveTorch = false;
-function requireTorch(): void {
-  if (haveTorch) return;
-  const r = spawnSync(PYTHON, ['-c', 'import torch'], { encoding: 'utf8' });
-  if (r.status !== 0) {
-    assert.fail(`${PYTHON} cannot import torch (${(r.error?.message ?? r.stderr.trim().split('\n').at(-1)) || 'no output'}): ` +
-      'install Debian\'s PyTorch with apt-get install -y python3-torch libopenblas0-pthread (as .ci/run does), or set TORCH_PYTHON');
-  }
-  haveTorch = true;
+const NO_TORCH = 'install Debian\'s PyTorch with apt-get install -y python3-torch libopenblas0-pthread (as .ci/run does), or set TORCH_PYTHON';
+
+// Runs tools/torch_predict.py as its own command line once per job, all in one Python process for the whole
+// file: importing torch takes longer than the predictions (a process per test imported it seven times). A request
+// is a line of [model, sequences] pairs on stdin; the answer, a line of the script's outputs, or the error it raised.
+const RUN_EACH = `
+import contextlib, io, json, runpy, sys, traceback
+import torch
+script = sys.argv[1]
+print("ready", flush=True)
+for line in sys.stdin:
+    try:
+        outputs = []
+        for model, sequences in json.loads(line):
+            sys.argv = [script, model, sequences]
+            with contextlib.redirect_stdout(io.StringIO()) as out:
+                runpy.run_path(script, run_name="__main__")
+            outputs.append(json.loads(out.getvalue()))
+        answer = {"outputs": outputs}
+    except BaseException:
+        answer = {"error": traceback.format_exc()}
+    sys.stdout.write(json.dumps(answer) + "\\n")
+    sys.stdout.flush()
+`;
+
+type Answer = { outputs?: Array<{ probabilities: number[][] }>; error?: string };
+let torch: Promise<(pairs: string[][]) => Promise<Answer>> | undefined;
+let python: ChildProcess | undefined;
+after(() => { python?.stdin!.end(); }); // its loop ends with its input
+
+/** The file's one Python process (RUN_EACH), started by the first test that needs it and ended after the last. */
+function torchProcess(): Promise<(pairs: string[][]) => Promise<Answer>> {
+  return (torch ??= new Promise((resolve, reject) => {
+    const child = spawn(PYTHON, ['-c', RUN_EACH, SCRIPT], { stdio: ['pipe', 'pipe', 'pipe'] });
+    python = child;
+    let stdout = '';
+    let stderr = '';
+    let ready = false;
+    const waiting: Array<{ resolve: (a: Answer) => void; reject: (e: Error) => void }> = [];
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    child.stdout.on('data', (d: Buffer) => {
+      stdout += d.toString();
+      for (let at = stdout.indexOf('\n'); at >= 0; at = stdout.indexOf('\n')) {
+        const line = stdout.slice(0, at);
+        stdout = stdout.slice(at + 1);
+        if (ready) {
+          waiting.shift()!.resolve(JSON.parse(line) as Answer);
+          continue;
+        }
+        ready = true;
+        resolve((pairs) => new Promise<Answer>((res, rej) => {
+          waiting.push({ resolve: res, reject: rej });
+          child.stdin.write(JSON.stringify(pairs) + '\n');
+        }));
+      }
+    });
+    const ended = (why: string) => {
+      if (!ready) reject(new Error(`${PYTHON} cannot import torch (${stderr.trim().split('\n').at(-1) || why}): ${NO_TORCH}`));
+      for (const w of waiting.splice(0)) w.reject(new Error(`${PYTHON} ended (${why}): ${stderr}`));
+    };
+    child.on('error', (e) => ended(e.message));
+    child.on('close', (code, signal) => ended(signal ?? `exit ${code}`));
+  }));
 }
 
-// Runs tools/torch_predict.py as its own command line once per job, all in one Python process: importing torch
-// takes longer than the predictions.
-const RUN_EACH = `
-import contextlib, io, json, runpy, sys
-script, outputs = sys.argv[1], []
-for model, sequences in json.load(sys.stdin):
-    sys.argv = [script, model, sequences]
-    with contextlib.redirect_stdout(io.StringIO()) as out:
-        runpy.run_path(script, run_name="__main__")
-    outputs.append(json.loads(out.getvalue()))
-json.dump(outputs, sys.stdout)
-`;
+/** Fails (never skips) with what to install when PYTHON cannot import torch. */
+async function requireTorch(): Promise<void> {
+  try {
+    await torchProcess();
+  } catch (e) {
+    assert.fail((e as Error).message);
+  }
+}
 
 interface TorchJob { file: string; C: number; sequences: number[][][] }
 
 /** PyTorch's probabilities [N][C] for each job's raw sequences [N] of [T][channels], from its safetensors file. */
-function torchProbabilitiesOfFiles(jobs: TorchJob[]): Float32Array[] {
+async function torchProbabilitiesOfFiles(jobs: TorchJob[]): Promise<Float32Array[]> {
   const dir = tempDir('ts-torch-');
   const pairs = jobs.map((job, i) => {
     const input = join(dir, `sequences-${i}.json`);
     writeFileSync(input, JSON.stringify({ sequences: job.sequences }));
     return [job.file, input];
   });
-  const r = spawnSync(PYTHON, ['-c', RUN_EACH, SCRIPT], { input: JSON.stringify(pairs), encoding: 'utf8', maxBuffer: 1 << 28 });
-  assert.equal(r.status, 0, `tools/torch_predict.py failed: ${r.error?.message ?? r.stderr}`);
-  const outputs = JSON.parse(r.stdout) as Array<{ probabilities: number[][] }>;
+  const answer = await (await torchProcess())(pairs);
+  assert.equal(answer.error, undefined, `tools/torch_predict.py failed: ${answer.error}`);
+  const outputs = answer.outputs!;
   assert.equal(outputs.length, jobs.length);
   return outputs.map(({ probabilities: rows }, i) => {
     assert.equal(rows.length, jobs[i].sequences.length);
@@ -77,8 +126,8 @@ function torchProbabilitiesOfFiles(jobs: TorchJob[]): Float32Array[] {
 interface Check { what: string; job: TorchJob; ours: ArrayLike<number> }
 
 /** Runs every check's job in PyTorch and holds its largest |PyTorch − ours| to the tolerance. */
-function assertAgree(t: TestContext, checks: Check[]): void {
-  const theirs = torchProbabilitiesOfFiles(checks.map((c) => c.job));
+async function assertAgree(t: TestContext, checks: Check[]): Promise<void> {
+  const theirs = await torchProbabilitiesOfFiles(checks.map((c) => c.job));
   checks.forEach(({ what, ours }, i) => {
     const d = difference(theirs[i], ours);
     t.diagnostic(`${what}: largest |PyTorch − ours| = ${d.toExponential(2)}`);
@@ -110,8 +159,8 @@ function difference(a: ArrayLike<number>, b: ArrayLike<number>): number {
   return d;
 }
 
-test('PyTorch (nn.RNN + nn.Linear from the safetensors file) gives our probabilities: random models', (t) => {
-  requireTorch();
+test('PyTorch (nn.RNN + nn.Linear from the safetensors file) gives our probabilities: random models', async (t) => {
+  await requireTorch();
   const rng = createRng(31);
   const lengths = Int32Array.from([1, 37, 2, 19, 5, 24, 28, 11, 9]); // some shorter than a frame of 3 or 8
   const cases: Array<[number, boolean, Readout, boolean]> = [
@@ -126,7 +175,7 @@ test('PyTorch (nn.RNN + nn.Linear from the safetensors file) gives our probabili
     [3, true, 'max', true], // out.max(0).values, the padding frame included
     [1, false, 'max', false],
   ];
-  assertAgree(t, cases.map(([stride, bidirectional, readout, normalize]) => {
+  await assertAgree(t, cases.map(([stride, bidirectional, readout, normalize]) => {
     const D = 2;
     const m = randomModel(rng, D, 7, 3, readout, normalize, stride, bidirectional);
     const { raw, offsets, ours } = randomBatch(rng, m, lengths);
@@ -135,8 +184,8 @@ test('PyTorch (nn.RNN + nn.Linear from the safetensors file) gives our probabili
   }));
 });
 
-test('PyTorch (the differences, F.interpolate, then the recurrence) gives our probabilities: random models that resample or read first differences; the file keeps both', (t) => {
-  requireTorch();
+test('PyTorch (the differences, F.interpolate, then the recurrence) gives our probabilities: random models that resample or read first differences; the file keeps both', async (t) => {
+  await requireTorch();
   const rng = createRng(71);
   const lengths = Int32Array.from([1, 37, 2, 19, 5, 24, 28, 11, 9]);
   const cases = [
@@ -165,11 +214,11 @@ test('PyTorch (the differences, F.interpolate, then the recurrence) gives our pr
   const long = Int32Array.from([20000, 99991]);
   const { raw, offsets, ours } = randomBatch(rng, m, long);
   checks.push({ what: 'L = 13 on 20,000 and 99,991 samples', job: torchJob(m, rawSequences(raw, offsets, long, 2)), ours });
-  assertAgree(t, checks);
+  await assertAgree(t, checks);
 });
 
-test('PyTorch (nn.GRU + nn.Linear from the safetensors file) gives our probabilities: random GRU models', (t) => {
-  requireTorch();
+test('PyTorch (nn.GRU + nn.Linear from the safetensors file) gives our probabilities: random GRU models', async (t) => {
+  await requireTorch();
   const rng = createRng(51);
   const lengths = Int32Array.from([1, 37, 2, 19, 5, 24, 28, 11, 9]);
   const cases: Array<[number, boolean, Readout, boolean]> = [
@@ -183,7 +232,7 @@ test('PyTorch (nn.GRU + nn.Linear from the safetensors file) gives our probabili
     [8, true, 'max', true],
     [1, false, 'max', false],
   ];
-  assertAgree(t, cases.map(([stride, bidirectional, readout, normalize]) => {
+  await assertAgree(t, cases.map(([stride, bidirectional, readout, normalize]) => {
     const D = 2;
     const m = randomModel(rng, D, 7, 3, readout, normalize, stride, bidirectional, 'gru');
     const { raw, offsets, ours } = randomBatch(rng, m, lengths);
@@ -192,14 +241,14 @@ test('PyTorch (nn.GRU + nn.Linear from the safetensors file) gives our probabili
   }));
 });
 
-test('PyTorch (num_layers=2 from the safetensors file) gives our probabilities: random two-layer models', (t) => {
-  requireTorch();
+test('PyTorch (num_layers=2 from the safetensors file) gives our probabilities: random two-layer models', async (t) => {
+  await requireTorch();
   const rng = createRng(53);
   const lengths = Int32Array.from([1, 37, 2, 19, 5, 24, 28, 11, 9]);
   const cases: Array<[number, boolean, Readout, 'rnn' | 'gru']> = [
     [3, true, 'mean', 'gru'], [1, true, 'last', 'gru'], [4, false, 'max', 'gru'], [2, true, 'last', 'rnn'], [1, false, 'mean', 'rnn'],
   ];
-  assertAgree(t, cases.map(([stride, bidirectional, readout, cell]) => {
+  await assertAgree(t, cases.map(([stride, bidirectional, readout, cell]) => {
     const m = randomModel(rng, 2, 7, 3, readout, true, stride, bidirectional, cell, false, false, 2);
     const { raw, offsets, ours } = randomBatch(rng, m, lengths);
     const what = `two layers, ${cell}, stride ${stride}, ${bidirectional ? 'bidirectional' : 'one-directional'}, readout ${readout}`;
@@ -207,8 +256,8 @@ test('PyTorch (num_layers=2 from the safetensors file) gives our probabilities: 
   }));
 });
 
-test('a GRU file as PyTorch writes it, non-zero bias_hh in every gate, its __metadata__ with plain-text values too (save_pretrained\'s "format": "pt", a bare readout): nn.GRU on the file and we on it agree', (t) => {
-  requireTorch();
+test('a GRU file as PyTorch writes it, non-zero bias_hh in every gate, its __metadata__ with plain-text values too (save_pretrained\'s "format": "pt", a bare readout): nn.GRU on the file and we on it agree', async (t) => {
+  await requireTorch();
   const rng = createRng(52);
   const checks: Check[] = [];
   for (const [bidirectional, readout] of [[true, 'mean'], [false, 'last']] as const) {
@@ -236,19 +285,22 @@ test('a GRU file as PyTorch writes it, non-zero bias_hh in every gate, its __met
     const { raw, offsets, ours } = randomBatch(rng, back, lengths); // ours: from the folded biases
     checks.push({ what: `bidirectional ${bidirectional}, readout ${readout}`, job: { file, C: 3, sequences: rawSequences(raw, offsets, lengths, 2) }, ours });
   }
-  assertAgree(t, checks);
+  await assertAgree(t, checks);
 });
 
 test('PyTorch gives our probabilities: a stacked (stride 4) bidirectional model trained on datasets/cbf, on its test file', async (t) => {
-  requireTorch();
+  await requireTorch();
+  // What model selection chose for it (on the fused build) given as flags, selection off: the final fit without
+  // the candidates' fits.
   const { model } = await train({
     files: ['datasets/cbf/train.csv'], hidden: 12, epochs: 2, readout: 'mean', normalize: 'zscore', stride: 4, bidirectional: true, threads: 2, valSplit: 0,
+    select: 'off', layers: 2, noise: 0.1, warp: 0.1, mixup: 0.2, weightDecay: 0,
   });
   const file = 'datasets/cbf/test.csv';
   const ours = await evaluateFile(model, file);
   const raw = await loadDataSet([file]);
   const sequences = rawSequences(raw.values, raw.offsets, raw.lengths, raw.D);
-  assertAgree(t, [{ what: `${file}: ${raw.lengths.length} sequences`, job: torchJob(model, sequences), ours: ours.scores.probabilities }]);
+  await assertAgree(t, [{ what: `${file}: ${raw.lengths.length} sequences`, job: torchJob(model, sequences), ours: ours.scores.probabilities }]);
 });
 
 test('largest probability difference against PyTorch', (t) => {
