@@ -12,7 +12,7 @@ import { sequenceNormFor } from '../src/train/defaults.js';
 import { createRng, normal } from '../src/model/rng.js';
 import { parseCheckpoint, serializeCheckpoint } from '../src/io/checkpoint.js';
 import {
-  evaluateFile, exportSafetensors, loadDataSet, loadModel, parseModel, parseSafetensors, serializeModel, train,
+  evaluate, evaluateFile, exportSafetensors, loadDataSet, loadModel, parseModel, parseSafetensors, serializeModel, train,
 } from '../src/index.js';
 import { tempDir } from './helpers/temp.js';
 import { dataSetOf } from './helpers/synthetic.js';
@@ -102,4 +102,26 @@ test('a checkpoint keeps the sequence normalization, and a resumed or --init run
   );
   const ds = await loadDataSet([tr]);
   assert.equal(sequenceNormFor('auto', ds), false);
+});
+
+test('data normalized one sequence at a time already: levels and log scales that vary by rounding alone are taken as constant, so a copy rounded otherwise scores alike', async () => {
+  const dir = tempDir('seqnorm-');
+  const rng = createRng(5);
+  const write = (name: string, decimals: number) => {
+    const rows = Array.from({ length: 12 }, (_, k) => {
+      const raw = Array.from({ length: 24 }, (_, t) => Math.sin(t / (2 + (k % 2))) + 0.3 * normal(rng));
+      const mean = raw.reduce((a, b) => a + b) / raw.length;
+      const sd = Math.sqrt(raw.reduce((a, b) => a + (b - mean) ** 2, 0) / raw.length);
+      return [k % 2 ? 'a' : 'b', ...raw.map((v) => ((v - mean) / sd).toFixed(decimals))].join(',');
+    });
+    const path = join(dir, name);
+    writeFileSync(path, ['label,' + Array.from({ length: 24 }, (_, t) => `t${t}`).join(','), ...rows].join('\n') + '\n');
+    return path;
+  };
+  const { model } = await train({ files: [write('train.csv', 7)], hidden: 4, epochs: 2, select: 'off', members: 1, threads: 1, sequenceNorm: true, differences: false });
+  assert.deepEqual(model.normalization!.std.slice(1), [1, 1], 'the level and the log scale: constant');
+  const rounded = write('rounded.csv', 3);
+  const warnings: string[] = [];
+  await evaluate(model, { files: [rounded], onWarning: (w) => warnings.push(w) });
+  assert.deepEqual(warnings, [], 'no values far from the training data\'s');
 });

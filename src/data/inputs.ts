@@ -55,10 +55,31 @@ export function inputsOf(ds: DataSet, reading: Reading, normalization: Normaliza
   const scaled = reading.sequenceNorm ? withSequenceNorm(ds) : ds;
   const inputs = reading.differences ? withDifferences(scaled) : scaled;
   if (inputs !== ds) checkFinite(inputs); // before the statistics, which one ∞ would make NaN for every sequence
-  const norm = normalization === 'zscore' ? channelStatistics(inputs) : normalization;
+  const norm = normalization === 'zscore' ? withoutRoundingSpread(channelStatistics(inputs), reading.sequenceNorm ? ds.D : 0) : normalization;
   if (norm) applyNormalization(inputs, norm);
   checkFinite(inputs);
   return { inputs, normalization: norm };
+}
+
+/** The spread, relative to a sequence's scale, under which a level or log scale varies by float32 rounding alone. */
+export const ROUNDING_SPREAD = 1e-5;
+
+/**
+ * `norm` of inputs whose first 3·D0 are each sequence's values, levels and log scales (D0 > 0), with a level or log
+ * scale that varies over the training sequences by rounding alone taken as constant (standard deviation 1): data
+ * normalized one sequence at a time already have every level 0 and log scale 0 to float32's last bits, and divided
+ * by that spread the rounding of any other copy of such data (a file saved again, other decimals) reads as values
+ * millions of spreads out. A level's spread is measured against the sequences' typical scale (e to the mean log scale).
+ */
+function withoutRoundingSpread(norm: Normalization, D0: number): Normalization {
+  if (D0 === 0) return norm;
+  const std = [...norm.std];
+  for (let d = 0; d < D0; d++) {
+    const scale = Math.exp(norm.mean[2 * D0 + d]);
+    if (std[D0 + d] < ROUNDING_SPREAD * scale) std[D0 + d] = 1;
+    if (std[2 * D0 + d] < ROUNDING_SPREAD) std[2 * D0 + d] = 1;
+  }
+  return { mean: norm.mean, std };
 }
 
 /**
