@@ -14,7 +14,7 @@
 import { UserError } from '../errors.js';
 import { type Chunks, type DataSetBuilder, type StepStore, float64Chunks, int32Chunks } from './builder.js';
 import { isBlank, show, toName, toNumber, toValue, valueError } from './cells.js';
-import { columnList, isUnnamedColumn, otherCaseFlags } from './names.js';
+import { UNLABELLED_HINT, columnList, isUnnamedColumn, otherCaseFlags } from './names.js';
 import { parseTimestamp, showTimestamp } from './timestamps.js';
 
 export interface LongOptions {
@@ -131,7 +131,8 @@ export class LongReader {
     if (this.labelAt < 0 && opts.requireLabels) {
       throw new UserError(
         `no label column named ${show(opts.labelColumn)} in the header (${columnList(header)}); add it or pass the label column's name (--label-column)` +
-          otherCaseFlags(header, [['--time-column', opts.timeColumn], ['--label-column', opts.labelColumn]]),
+          otherCaseFlags(header, [['--time-column', opts.timeColumn], ['--label-column', opts.labelColumn]]) +
+          (opts.modelClasses !== undefined ? UNLABELLED_HINT : ''),
         where,
       );
     }

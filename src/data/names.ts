@@ -67,6 +67,9 @@ export function otherCaseFlags(header: readonly string[], sought: readonly (read
   return flags.length === 0 ? '' : `; the header has ${flags.length === 1 ? 'it in another letter case' : 'them in other letter cases'}: ${flags.join(' ')}`;
 }
 
+/** What a message about a missing label column adds where a model reads the file: unlabelled files are predict's. */
+export const UNLABELLED_HINT = '; a file without labels is for predict (evaluate scores labelled files)';
+
 /** A header's column names for a message: `id, t, label, ax` (the first 20, then how many more). */
 export function columnList(header: readonly string[]): string {
   return nameList(header.map((c) => csvName(c.trim())));

@@ -10,7 +10,7 @@
 import { UserError } from '../errors.js';
 import type { DataSetBuilder, StepStore } from './builder.js';
 import { columnName, isBlank, isDecimalComma, isNaNCell, isPaddingCell, toName, toValue, valueError } from './cells.js';
-import { UNNAMED_CHANNEL, columnList, isUnnamedColumn, nameList, otherCaseFlags, sameNumber } from './names.js';
+import { UNLABELLED_HINT, UNNAMED_CHANNEL, columnList, isUnnamedColumn, nameList, otherCaseFlags, sameNumber } from './names.js';
 
 export interface WideOptions {
   readonly labelColumn: string;
@@ -134,7 +134,8 @@ export class WideReader {
             `but no column named ${JSON.stringify(opts.labelColumn)} (${columnList(header)}); name the label column ` +
             `${JSON.stringify(opts.labelColumn)}, pass the label column's name (--label-column${named !== '' ? ` ${named}` : ''}), or remove the header` +
             otherCaseFlags(header, [['--id-column', opts.idColumn], ['--time-column', opts.timeColumn ?? 't'], ['--label-column', opts.labelColumn]]) +
-            (opts.separator === ',' ? otherSeparator(first) : ''),
+            (opts.separator === ',' ? otherSeparator(first) : '') +
+            (opts.modelClasses !== undefined ? UNLABELLED_HINT : ''),
           { file, line },
         );
       }
