@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { clipGlobalNorm, createOptimizerState, optimizerStep } from '../src/model/optimizer.js';
+import { clipGlobalNorm, clipScale, createOptimizerState, optimizerStep } from '../src/model/optimizer.js';
 
 test('adam: the first step moves each parameter by lr against the sign of its gradient', () => {
   const p = new Float32Array([1, -1, 0.5]);
@@ -52,6 +52,11 @@ test('global-norm clipping scales the whole gradient to the limit and leaves sma
   const k = new Float64Array([30, 40]);
   clipGlobalNorm(k, 0);
   assert.deepEqual(Array.from(k), [30, 40]);
+  // torch: clip_coef = max_norm / (total_norm + 1e-6), clamped to 1: a norm at the limit, or a hair under it, is scaled.
+  assert.equal(clipScale(1, 1), 1 / (1 + 1e-6));
+  assert.equal(clipScale(1 - 5e-7, 1), 1 / (1 - 5e-7 + 1e-6));
+  assert.equal(clipScale(1 - 2e-6, 1), 1);
+  assert.equal(clipScale(5, 1), 1 / (5 + 1e-6));
 });
 
 test('decoupled weight decay: every rule first shrinks θ by (1 − lr·λ), as torch.optim.AdamW', () => {

@@ -30,9 +30,12 @@ export function globalNorm(g: Float64Array): number {
   return Math.sqrt((s[0] + s[1]) + (s[2] + s[3]));
 }
 
-/** The factor that brings a gradient of norm `norm` to ‖g‖ ≤ maxNorm (as torch.nn.utils.clip_grad_norm_); 1 when it is within, or maxNorm is 0 (off). */
+/**
+ * The factor that brings a gradient of norm `norm` to ‖g‖ ≤ maxNorm, as torch.nn.utils.clip_grad_norm_ computes it:
+ * min(1, maxNorm / (norm + 1e-6)), so a norm within 1e-6 under the limit is scaled a hair too; 1 where maxNorm is 0 (off).
+ */
 export function clipScale(norm: number, maxNorm: number): number {
-  return maxNorm > 0 && norm > maxNorm ? maxNorm / (norm + 1e-6) : 1;
+  return maxNorm > 0 ? Math.min(1, maxNorm / (norm + 1e-6)) : 1;
 }
 
 /** Scales g so that ‖g‖ ≤ maxNorm (clipScale); maxNorm 0 = off. Returns the norm before. */
