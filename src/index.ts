@@ -13,7 +13,7 @@ export { modelSummary, modelJson } from './eval/model-summary.js';
 export { score, type Scores } from './eval/score.js';
 export { predictions as predict, type Prediction, type PredictOptions, type PredictSummary } from './eval/predict.js';
 export { lengthsWarning, trainedLengths, type LengthTally, type LengthSide, type TrainedLengths } from './eval/lengths.js';
-export { scaleWarning, FAR_RMS, type ScaleTally } from './eval/input-scale.js';
+export { scaleWarning, FAR_RMS, FLAT_SD, type ScaleTally } from './eval/input-scale.js';
 export { loadModel, saveModel, parseModel, serializeModel } from './io/model-file.js';
 export { exportOnnx, saveOnnx, ONNX_OPSET, ONNX_IR_VERSION } from './io/onnx.js';
 export { exportSafetensors, saveSafetensors, parseSafetensors, loadSafetensors, loadInitModel } from './io/safetensors.js';

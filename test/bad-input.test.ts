@@ -17,6 +17,7 @@ import { layoutOf } from '../src/model/layout.js';
 import type { Model } from '../src/model/model.js';
 import { createRng } from '../src/model/rng.js';
 import { tempDir } from './helpers/temp.js';
+import { checkClassesRecur } from '../src/train/preflight.js';
 
 function modelText(channels: string[], classes: string[], H = 3): string {
   const shape = { D: channels.length, H, C: classes.length };
@@ -119,8 +120,8 @@ const bad: Bad[] = [
   { name: '--id-column in another letter case', files: { 'data.csv': 'device,t,label,ax\ns1,0,p,1\ns1,1,p,2\n' }, args: ['train', 'data.csv', '--id-column', 'Device', '--time-column', 't'], error: /^data\.csv:1: the long layout needs a header with an id column named "Device" .*; the header has it in another letter case: --id-column device$/ },
   { name: '--time-column in another letter case', files: { 'data.csv': 'id,ms,label,ax\ns1,0,p,1\ns1,1,p,2\n' }, args: ['train', 'data.csv', '--time-column', 'MS'], error: /^data\.csv:1: no time column named "MS" in the header .*; the header has it in another letter case: --time-column ms$/ },
   { name: 'a headerless file whose label is last (text)', files: { 'data.csv': '0.5,0.25,bell\n0.75,0.125,cylinder\n' }, args: T(), error: /^data\.csv:1:3: non-numeric value "bell" in column 3; .*; a file without a header has its label first and numbers after it: put the label first, or add a header row naming the label column "label" \(a file of one row per time step, the long layout, names its "id" column there too\)$/ },
-  { name: 'a long file read as wide (its id column has another name, its label last)', files: { 'data.csv': 'subject,t,ax,label\n1,0,1,p\n1,1,2,p\n2,0,3,q\n' }, args: ['train', 'data.csv'], error: /^data\.csv:1: the first row names a time column, "t", but no id column named "id" \(subject, t, ax, label\): a file of one row per time step \(the long layout\) needs a column naming each row's sequence; name yours \(--id-column\), or, if each row is a whole sequence, give --format wide$/ },
-  { name: 'a long file without an id column (one recording, a time column named time)', files: { 'data.csv': 'Time,ax,label\n0,1,p\n1,2,p\n' }, args: ['train', 'data.csv'], error: /^data\.csv:1: the first row names a time column, "Time", but no id column named "id" \(Time, ax, label\): .*name yours \(--id-column\) and the time column \(--time-column Time\), or, if each row is a whole sequence, give --format wide$/ },
+  { name: 'a long file read as wide (its id column has another name, its label last)', files: { 'data.csv': 'subject,t,ax,label\n1,0,1,p\n1,1,2,p\n2,0,3,q\n' }, args: ['train', 'data.csv'], error: /^data\.csv:1: the first row names a time column, "t", but no id column named "id" \(subject, t, ax, label\): a file of one row per time step \(the long layout\) needs a column naming each row's sequence; name yours \(--id-column\), or, if each row is a whole sequence, give --format wide \(with --id-column t if that column names or times the rows rather than holding a sample\)$/ },
+  { name: 'a long file without an id column (one recording, a time column named time)', files: { 'data.csv': 'Time,ax,label\n0,1,p\n1,2,p\n' }, args: ['train', 'data.csv'], error: /^data\.csv:1: the first row names a time column, "Time", but no id column named "id" \(Time, ax, label\): .*name yours \(--id-column\) and the time column \(--time-column Time\), or, if each row is a whole sequence, give --format wide \(with --id-column Time .*\)$/ },
   { name: 'a long file read as wide (its id column has another name)', files: { 'data.csv': 'device,t,label,ax\ns1,0,p,1\ns1,1,p,2\n' }, args: ['train', 'data.csv'], error: /^data\.csv:1:1: column "device" comes before the label column "label", with values after it; if each row is one time step \(the long layout\), name the id column: --id-column device; if each row is a whole sequence and the column names it, --format wide --id-column device; else remove the column$/ },
   { name: 'a wide header naming the label column twice', files: { 'data.csv': 'label,t0,label\na,1,x\nb,2,y\n' }, args: ['train', 'data.csv'], error: /^data\.csv:1: the header names column "label" twice \(columns 1 and 3\); name each column once/ },
   { name: 'info: a missing model file', files: {}, args: ['info', 'gone.json'], error: /^gone\.json: model file not found; check the path given to info/ },
@@ -328,4 +329,12 @@ test('a UTF-8 BOM and CRLF line ends are accepted (both layouts)', async () => {
     assert.deepEqual(model.classes, name === 'wide' ? ['a', 'b'] : ['p', 'q']);
     assert.deepEqual(model.channels, name === 'wide' ? ['value'] : ['ax', 'ay', 'az']);
   }
+});
+
+test('nine in ten sequences a class of their own: refused where the labels are fractional numbers (signal values), trained where they are words (a small set)', () => {
+  const set = (classes: string[], N: number) => ({ classes, lengths: new Int32Array(N) });
+  const words = Array.from({ length: 9 }, (_, i) => `w${String.fromCharCode(97 + i)}`);
+  assert.doesNotThrow(() => checkClassesRecur(set(words, 10), ['a.csv']));
+  assert.throws(() => checkClassesRecur(set(words, 9), ['a.csv']), /each of the 9 sequences has a label of its own/);
+  assert.throws(() => checkClassesRecur(set(words.map((_, i) => `0.${i + 1}5`), 10), ['a.csv']), /the 10 sequences have 9 labels, nearly one each .*, all of them fractional numbers like signal values/);
 });

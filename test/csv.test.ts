@@ -363,7 +363,7 @@ test("pandas' header of a frame without names (0, 1, 2, …) and no label column
   const ds = await readDataSet([await fileWith(text, 'frame.csv')], { requireLabels: false, modelClasses: ['1', '2', '3'] });
   assert.deepEqual([Array.from(ds.lengths), Array.from(ds.values)], [[5, 5], [0.5, 1.5, 2.5, 3.5, 4.5, -1, -2, -3, -4, -5]]);
   await assert.rejects(loadDataSet([await fileWith(text, 'frame2.csv')]),
-    /:1: the first row looks like a header \(its cells number the columns, 0, 1, 2, …\) but no column named "label" \(0, 1, 2, 3, 4\); name the label column "label", pass the label column's name \(--label-column\), or remove the header/);
+    /:1: the first row looks like a header \(its cells number the columns, 0, 1, 2, …\) but no column named "label" \(0, 1, 2, 3, 4\); name the label column "label", pass the label column's name \(--label-column 0, where the first column holds the labels\), or remove the header/);
   // pandas' frame with its label column appended (X.assign(y=…)): the label column's name is the fix.
   await assert.rejects(loadDataSet([await fileWith('0,1,2,3,4,y\n0.5,1.5,2.5,3.5,4.5,a\n-1,-2,-3,-4,-5,b\n', 'frame-y.csv')]),
     /:1: the first row looks like a header \(its cells number the columns, 0, 1, 2, …, beside "y"\) but no column named "label" \(0, 1, 2, 3, 4, y\); .*\(--label-column y\)/);

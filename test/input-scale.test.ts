@@ -138,6 +138,7 @@ test('one sequence far out is named as such, not taken for the file\'s unit, how
     'their standard deviation over the file is at most 0.005 on every channel; check that the file is in the training files\' units (such as V given to a model trained on mV), unless it is a recording in which nothing moved');
   countValues(flat, [0.003, 2, -0.003, 2.3], 0, 2);
   assert.equal(scaleWarning('f.csv', flat, m), null, 'one channel that varies');
+  assert.throws(() => scaleWarning('f.csv', { steps: 1, squares: new Float64Array(1) } as never, m), /scaleWarning\(\) takes a file's tally as predict\(\) returns it/);
   const step = scaleTally(2);
   countValues(step, [0, 0], 0, 1);
   assert.equal(scaleWarning('f.csv', step, m), null, 'a single step has no spread to speak of');

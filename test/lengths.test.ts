@@ -26,7 +26,7 @@ test('the band of lengths read without a warning: the one training length, or ha
   const equal = { shortest: 128, longest: 128 };
   assert.deepEqual(tallyLengths([128, 127, 128, 129, 64], equal), { sequences: 5, below: side(2, 64, 127), above: side(1, 129, 129), shorter: NONE, longer: NONE });
   const ragged = { shortest: 40, longest: 80 };
-  assert.deepEqual(tallyLengths([20, 160, 30, 19, 161, 100], ragged), { sequences: 6, below: side(1, 19, 19), above: side(1, 161, 161), shorter: side(3, 19, 30), longer: side(3, 100, 161) }, 'the band\'s ends are inside it');
+  assert.deepEqual(tallyLengths([20, 160, 30, 19, 161, 100, 33, 101], ragged), { sequences: 8, below: side(1, 19, 19), above: side(1, 161, 161), shorter: side(3, 19, 30), longer: side(3, 101, 161) }, 'the band\'s ends are inside it; a quarter past the range counts, not less');
   assert.deepEqual(tallyLengths([5, 500], null), { sequences: 2, below: NONE, above: NONE, shorter: NONE, longer: NONE }, 'no record: nothing unseen');
 });
 
@@ -45,12 +45,15 @@ test('the warning says how many sequences, their lengths and the training length
   assert.equal(warn([64], equal, 128), 't.csv: its sequence differs in length from the training sequences, which all have 128 samples: 1 shorter (64 samples); check that it holds the same kind of recording ' +
     'as the training files (the same columns, sampling rate and span), since every sequence is resampled to 128 samples, so a recording of another span reaches the model at another speed than the training data did');
   assert.equal(warn([15, 722, 361, 100, 200], ragged), null);
-  // Past the range but within the band: most of a file of several (another sampling rate), not a few, nor one alone.
+  // A quarter past the range but within the band: half or more of a file of three or more (another sampling rate),
+  // not a few, nor one or two alone (a held-out sequence lies past the range of N training sequences with odds 2/(N + 1)).
   const motion = { shortest: 40, longest: 80 };
-  assert.equal(warn([81, 90, 60], motion), `t.csv: 2 of its 3 sequences lie outside the training lengths (40–80 samples): 2 longer than the longest (81–90 samples); ${ADVICE}`);
-  assert.equal(warn([30, 150], motion), `t.csv: all 2 of its sequences lie outside the training lengths (40–80 samples): 1 shorter than the shortest (30 samples), 1 longer than the longest (150 samples); ${ADVICE}`);
-  assert.equal(warn([81, 60, 70], motion), null);
-  assert.equal(warn([150], motion), null);
+  const well = (k: string, n: string) => `t.csv: ${k} of its ${n} sequences lie well outside the training lengths (40–80 samples): `;
+  assert.equal(warn([101, 110, 120, 60], motion), `${well('3', '4')}3 a quarter or more longer than the longest (101–120 samples); ${ADVICE}`);
+  assert.equal(warn([30, 150, 120], motion), `t.csv: all 3 of its sequences lie well outside the training lengths (40–80 samples): 1 a quarter or more shorter than the shortest (30 samples), 2 a quarter or more longer than the longest (120–150 samples); ${ADVICE}`);
+  assert.equal(warn([90, 95, 99, 100], motion), null, 'past the range, not a quarter past it');
+  assert.equal(warn([101, 105], motion), null, 'two alone');
+  assert.equal(warn([101, 105, 110, 60, 60, 60, 60], motion), null, 'fewer than half');
   assert.equal(warn([200, 100, 60, 60], motion), `t.csv: 1 of its 4 sequences lies far outside the training lengths (40–80 samples): 1 over twice the longest (200 samples); ${ADVICE}`, 'beyond the band: those alone');
   assert.equal(warn([128, 128], equal), null);
   assert.equal(warn([5], null), null);
@@ -150,7 +153,7 @@ test('a file of other lengths than the training data is warned of by train (--te
   assert.match(cli(['info', oldFile]).stdout, /trained on: .*train\.csv \(8 sequences\)\n/);
 });
 
-test('ragged training data: lengths a little past their range are no warning, most of a file past it or any under half the shortest or over twice the longest are', async () => {
+test('ragged training data: lengths a little past their range are no warning, most of a file well past it or any under half the shortest or over twice the longest are', async () => {
   const dir = tempDir('lengths-');
   const write = (name: string, lengths: number[]) => {
     const path = join(dir, name);
@@ -161,12 +164,12 @@ test('ragged training data: lengths a little past their range are no warning, mo
   const { model } = await train({ files: [write('train.csv', [10, 14, 20, 12])], ...TINY });
   assert.deepEqual(trainedLengths(model), { shortest: 10, longest: 20 });
   const lines: string[] = [];
-  await evaluate(model, { files: [write('near.csv', [5, 15, 25, 12, 18]), write('far.csv', [4, 12, 41]), write('faster.csv', [22, 25, 30, 15])], onWarning: (w) => lines.push(w) });
+  await evaluate(model, { files: [write('near.csv', [5, 15, 25, 12, 18]), write('far.csv', [4, 12, 41]), write('faster.csv', [26, 30, 35, 15])], onWarning: (w) => lines.push(w) });
   // Ragged lengths and no selection: --resample auto resamples to their median.
   const why = 'check that it holds the same kind of recording as the training files (the same columns, sampling rate and span), since every sequence is resampled to 13 samples, ' +
     'so a recording of another span reaches the model at another speed than the training data did';
   assert.deepEqual(lines, [
     `${join(dir, 'far.csv')}: 2 of its 3 sequences lie far outside the training lengths (10–20 samples): 1 under half the shortest (4 samples), 1 over twice the longest (41 samples); ${why}`,
-    `${join(dir, 'faster.csv')}: 3 of its 4 sequences lie outside the training lengths (10–20 samples): 3 longer than the longest (22–30 samples); ${why}`,
+    `${join(dir, 'faster.csv')}: 3 of its 4 sequences lie well outside the training lengths (10–20 samples): 3 a quarter or more longer than the longest (26–35 samples); ${why}`,
   ]);
 });

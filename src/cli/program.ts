@@ -196,7 +196,7 @@ function unknownFlags(raw: readonly string[], y: any): string | null {
     if (files !== null) return files;
     if (m === null || known.includes(m[2]) || known.includes(`${m[1] ?? ''}${m[2]}`)) continue;
     const other = OTHER_NAMES[m[2].toLowerCase()];
-    const near = closest(m[2], known) ?? (other !== undefined && known.includes(other) ? other : undefined);
+    const near = other !== undefined && known.includes(other) ? other : closest(m[2], known);
     return `unknown flag --${m[2]}${near === undefined ? '' : `; did you mean --${near}?`}`;
   }
   return null;

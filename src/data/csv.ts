@@ -71,12 +71,12 @@ export interface ReadOptions extends LoadOptions {
   onArchive?: (file: string) => void;
   /** the layout each file is read in, as its reading starts */
   onLayout?: (file: string, layout: 'wide' | 'long') => void;
-  /** the flags a model's training layout set here (layoutOptions), which a message about the header names */
-  modelLayout?: string;
+  /** what a model's training layout set here (layoutOptions): its flags, and the names a message about the header names it by */
+  modelLayout?: { readonly flags: string; readonly names: readonly string[] };
 }
 
 type Resolved = Required<Omit<ReadOptions, 'channels' | 'onRead' | 'modelClasses' | 'signal' | 'onArchive' | 'onLayout' | 'modelLayout'>> & {
-  modelLayout?: string;
+  modelLayout?: ReadOptions['modelLayout'];
   onArchive?: ReadOptions['onArchive'];
   channels?: readonly string[];
   modelClasses?: readonly string[];
@@ -173,7 +173,13 @@ export function layoutOptions<O extends LoadOptions>(model: Pick<Model, 'layout'
     idColumn: o.idColumn ?? taken.idColumn,
     timeColumn: o.timeColumn ?? taken.timeColumn,
     channels: o.channels ?? taken.channels,
-    ...(flags.length > 0 ? { modelLayout: flags.join(' ') } : {}),
+    // A format of the model's makes every header message its doing; else only those naming one of its columns.
+    ...(flags.length > 0 ? {
+      modelLayout: {
+        flags: flags.join(' '),
+        names: taken.format !== undefined ? [] : [taken.idColumn, taken.timeColumn, taken.labelColumn, ...(taken.channels ?? [])].filter((n) => n !== undefined),
+      },
+    } : {}),
   };
 }
 
@@ -481,8 +487,9 @@ function openReader(file: string, header: string[], line: number, o: Resolved, b
     return startReader(file, header, line, o, builder, streaming, kind);
   } catch (e) {
     // A header refused for names the model's layout gave: the user named none of them, so say whose they are.
-    if (!isUserError(e) || o.modelLayout === undefined) throw e;
-    throw new UserError(`${e.detail}; the model reads files as its training files were read (${o.modelLayout}): is this file of the kind it was trained on? (flags given here take the place of the model's)`,
+    const l = o.modelLayout;
+    if (!isUserError(e) || l === undefined || !(l.names.length === 0 || l.names.some((n) => e.detail.includes(JSON.stringify(n))))) throw e;
+    throw new UserError(`${e.detail}; the model reads files as its training files were read (${l.flags}): is this file of the kind it was trained on? (flags given here take the place of the model's)`,
       { file: e.file, line: e.line, column: e.column, cause: e });
   }
 }
@@ -513,7 +520,7 @@ function startReader(file: string, header: string[], line: number, o: Resolved, 
     throw new UserError(
       `the first row names a time column, ${JSON.stringify(time.trim())}, but no id column named ${JSON.stringify(o.idColumn)} (${columnList(first)}): ` +
         `a file of one row per time step (the long layout) needs a column naming each row's sequence; name yours (--id-column)${o.timeColumn === time.trim() ? '' : ` and the time column (--time-column ${time.trim()})`}, ` +
-        'or, if each row is a whole sequence, give --format wide',
+        `or, if each row is a whole sequence, give --format wide (with --id-column ${shellQuote(time.trim())} if that column names or times the rows rather than holding a sample)`,
       { file, line },
     );
   }

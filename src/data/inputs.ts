@@ -3,7 +3,7 @@
 // normalization. Resampling and frame stacking come after, in scoring.
 
 import type { Model, Normalization } from '../model/model.js';
-import { differencesOf, sequenceNormOf } from '../model/model.js';
+import { differencesOf, isUsableStd, sequenceNormOf } from '../model/model.js';
 import { UserError } from '../errors.js';
 import type { DataSet } from './dataset.js';
 import { withDifferences } from './differences.js';
@@ -66,17 +66,18 @@ export const ROUNDING_SPREAD = 1e-5;
 
 /**
  * `norm` of inputs whose first 3·D0 are each sequence's values, levels and log scales (D0 > 0), with a level or log
- * scale that varies over the training sequences by rounding alone taken as constant (standard deviation 1): data
- * normalized one sequence at a time already have every level 0 and log scale 0 to float32's last bits, and divided
- * by that spread the rounding of any other copy of such data (a file saved again, other decimals) reads as values
- * millions of spreads out. A level's spread is measured against the sequences' typical scale (e to the mean log scale).
+ * scale that varies over the training sequences by rounding alone taken as flat: data normalized one sequence at a
+ * time already have every level 0 and log scale 0 to float32's last bits, and divided by that spread the rounding
+ * of any other copy of such data (a file saved again, other decimals) reads as values millions of spreads out. A
+ * level is measured against the sequences' typical scale s̄ (e to the mean log scale), and its standard deviation
+ * taken as s̄ (its rounding then reads as the 1e-7 it is, whatever the unit); a log scale's is taken as 1.
  */
 function withoutRoundingSpread(norm: Normalization, D0: number): Normalization {
   if (D0 === 0) return norm;
   const std = [...norm.std];
   for (let d = 0; d < D0; d++) {
-    const scale = Math.exp(norm.mean[2 * D0 + d]);
-    if (std[D0 + d] < ROUNDING_SPREAD * scale) std[D0 + d] = 1;
+    const scale = Math.fround(Math.exp(norm.mean[2 * D0 + d]));
+    if (std[D0 + d] < ROUNDING_SPREAD * scale && isUsableStd(scale)) std[D0 + d] = scale;
     if (std[2 * D0 + d] < ROUNDING_SPREAD) std[2 * D0 + d] = 1;
   }
   return { mean: norm.mean, std };

@@ -132,7 +132,7 @@ export class WideReader {
         throw new UserError(
           `the first row looks like a header (${why}) ` +
             `but no column named ${JSON.stringify(opts.labelColumn)} (${columnList(header)}); name the label column ` +
-            `${JSON.stringify(opts.labelColumn)}, pass the label column's name (--label-column${named !== '' ? ` ${named}` : ''}), or remove the header` +
+            `${JSON.stringify(opts.labelColumn)}, pass the label column's name (--label-column${named !== '' ? ` ${named}` : names?.length === 0 && header[0] === '0' ? ' 0, where the first column holds the labels' : ''}), or remove the header` +
             otherCaseFlags(header, [['--id-column', opts.idColumn], ['--time-column', opts.timeColumn ?? 't'], ['--label-column', opts.labelColumn]]) +
             (opts.separator === ',' ? otherSeparator(first) : '') +
             (opts.modelClasses !== undefined ? UNLABELLED_HINT : ''),

@@ -12,6 +12,7 @@
 import type { Model } from '../model/model.js';
 import { sequenceNormOf } from '../model/model.js';
 import { visible } from '../data/visible.js';
+import { UserError } from '../errors.js';
 
 /** The root mean square of a normalized channel over a sequence from which on the sequence is far out. */
 export const FAR_RMS = 30;
@@ -107,6 +108,10 @@ const SCALE = 'normalized with the training statistics (which put the training d
  * unit, its preparation); fewer: those sequences are (a marker, a recording of another kind among the others).
  */
 export function scaleWarning(file: string, tally: ScaleTally, model: Pick<Model, 'channels' | 'sequenceNorm' | 'differences' | 'normalization'>): string | null {
+  const t = tally as Partial<ScaleTally> | null;
+  if (typeof t !== 'object' || t === null || !(t.squares instanceof Float64Array) || !(t.sums instanceof Float64Array) || !(t.farOn instanceof Int32Array)) {
+    throw new UserError('scaleWarning() takes a file\'s tally as predict() returns it (its summary\'s files[i].scale)');
+  }
   if (model.normalization === null || tally.steps === 0) return null;
   const rms = (d: number) => Math.sqrt(tally.squares[d] / tally.steps);
   const D = tally.squares.length;

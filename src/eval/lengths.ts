@@ -2,8 +2,9 @@
 // sampling rate or span, a column too many or too few read as a time step), since a recurrence reads a length it
 // has not seen as a signal it has not seen. Where every training sequence had one length, any other is unseen;
 // where the lengths differed, one under half the shortest or over twice the longest (a little past the range is
-// what ragged data do), or half a file's sequences or more past the range (a file recorded at another rate: a
-// held-out file of the same kind has few there). A warning, never a refusal: the lengths may be what was meant. Pure.
+// what ragged data do), or, in a file of three sequences or more, half or more a quarter past the range (a file
+// recorded at another rate: a held-out sequence of the same kind lies past the range of N training sequences with
+// odds of about 2/(N + 1), and rarely far past it). A warning, never a refusal: the lengths may be what was meant. Pure.
 
 import { type Model, resampleOf } from '../model/model.js';
 import { visible } from '../data/visible.js';
@@ -23,7 +24,7 @@ export interface LengthSide {
 
 /**
  * What a file's lengths were, against a model's training lengths: the sequences below and above lengthBand, and
- * (training lengths that differed) those shorter than the shortest or longer than the longest.
+ * (training lengths that differed) those a quarter or more shorter than the shortest or longer than the longest.
  */
 export interface LengthTally {
   sequences: number;
@@ -58,6 +59,11 @@ export function lengthBand(t: TrainedLengths): { readonly low: number; readonly 
 
 const noSide = (): LengthSide => ({ count: 0, shortest: 0, longest: 0 });
 
+/** How far past the training range (a factor) a sequence counts towards a file recorded at another rate. */
+const PAST = 1.25;
+/** The fewest such sequences that make a file recorded at another rate (half of its sequences or more). */
+const PAST_FEWEST = 3;
+
 export function lengthTally(): LengthTally {
   return { sequences: 0, below: noSide(), above: noSide(), shorter: noSide(), longer: noSide() };
 }
@@ -76,8 +82,8 @@ export function countLength(tally: LengthTally, length: number, t: TrainedLength
   if (length < low) addTo(tally.below, length);
   else if (length > high) addTo(tally.above, length);
   if (t.shortest === t.longest) return;
-  if (length < t.shortest) addTo(tally.shorter, length);
-  else if (length > t.longest) addTo(tally.longer, length);
+  if (length * PAST < t.shortest) addTo(tally.shorter, length);
+  else if (length > PAST * t.longest) addTo(tally.longer, length);
 }
 
 /** The tally of every length of `lengths`. */
@@ -102,15 +108,15 @@ export function unseenLengthsWarning(file: string, tally: LengthTally, t: Traine
   const past = tally.shorter.count + tally.longer.count;
   // Beyond the band, or most of a file of several past the range.
   const band = far > 0;
-  if (!band && !(!equal && n >= 2 && 2 * past >= n)) return null;
+  if (!band && !(!equal && past >= PAST_FEWEST && 2 * past >= n)) return null;
   const [below, above] = band ? [tally.below, tally.above] : [tally.shorter, tally.longer];
   const k = below.count + above.count;
   const one = k === 1;
   const who = k === n ? (n === 1 ? 'its sequence' : `all ${n} of its sequences`) : `${k} of its ${n} sequences`;
   const what = equal
     ? `${one ? 'differs' : 'differ'} in length from the training sequences, which all have ${samples(t.shortest)}`
-    : `${one ? 'lies' : 'lie'} ${band ? 'far ' : ''}outside the training lengths (${samples(t.shortest, t.longest)})`;
-  const [under, over] = equal ? ['shorter', 'longer'] : band ? ['under half the shortest', 'over twice the longest'] : ['shorter than the shortest', 'longer than the longest'];
+    : `${one ? 'lies' : 'lie'} ${band ? 'far' : 'well'} outside the training lengths (${samples(t.shortest, t.longest)})`;
+  const [under, over] = equal ? ['shorter', 'longer'] : band ? ['under half the shortest', 'over twice the longest'] : ['a quarter or more shorter than the shortest', 'a quarter or more longer than the longest'];
   const sides = [
     ...(below.count > 0 ? [`${below.count} ${under} (${samples(below.shortest, below.longest)})`] : []),
     ...(above.count > 0 ? [`${above.count} ${over} (${samples(above.shortest, above.longest)})`] : []),

@@ -48,15 +48,16 @@ export function checkOutputs(o: { files: readonly string[]; test?: readonly stri
 }
 
 /**
- * Refuses training data in which every sequence, or nine in ten, has a class of its own (from four sequences on):
- * nothing can be learned of a class from one sequence, and it is what reading a signal value as the label gives
- * (a file whose label column is last, or a header read as data), where a value that recurs leaves a few alike.
+ * Refuses training data in which every sequence has a class of its own (from four sequences on), or nine in ten
+ * where every label is a fractional number: nothing can be learned of a class from one sequence, and it is what
+ * reading a signal value as the label gives (a file whose label column is last, or a header read as data), where
+ * a value that recurs leaves a few alike. (Words as labels, one or two sequences of each, are a small set.)
  */
 export function checkClassesRecur(ds: Pick<DataSet, 'classes' | 'lengths'>, files: readonly string[]): void {
   const N = ds.lengths.length;
   const C = ds.classes.length;
-  if (N < 4 || C < 0.9 * N) return;
   const numbers = ds.classes.every((c) => Number.isFinite(Number(c)) && !/^[+-]?[0-9]+$/.test(c.trim()));
+  if (N < 4 || C < (numbers ? 0.9 * N : N)) return;
   const own = C === N ? `each of the ${N} sequences has a label of its own` : `the ${N} sequences have ${C} labels, nearly one each`;
   throw new UserError(
     `${own} (${nameList(ds.classes, 4)})${numbers ? ', all of them fractional numbers like signal values' : ''}; ` +
