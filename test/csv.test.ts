@@ -368,7 +368,8 @@ test("pandas' header of a frame without names (0, 1, 2, …) and no label column
   await assert.rejects(loadDataSet([await fileWith('0,1,2,3,4,y\n0.5,1.5,2.5,3.5,4.5,a\n-1,-2,-3,-4,-5,b\n', 'frame-y.csv')]),
     /:1: the first row looks like a header \(its cells number the columns, 0, 1, 2, …, beside "y"\) but no column named "label" \(0, 1, 2, 3, 4, y\); .*\(--label-column y\)/);
   assert.deepEqual(Array.from((await loadDataSet([await fileWith('0,1,2,3,4,y\n0.5,1.5,2.5,3.5,4.5,a\n-1,-2,-3,-4,-5,b\n', 'frame-y2.csv')], { labelColumn: 'y' })).lengths), [5, 5]);
-  // A row of four such numbers stays data (label 0, values 1, 2, 3).
+  // After pandas' unnamed index, four numbered columns are a header; a row of four such numbers alone stays data (label 0, values 1, 2, 3).
+  assert.deepEqual(Array.from((await readDataSet([await fileWith(',0,1,2,3\n7,0.5,1.5,2.5,3.5\n', 'index4.csv')], { requireLabels: false })).values), [0.5, 1.5, 2.5, 3.5]);
   assert.deepEqual(Array.from((await loadDataSet([await fileWith('0,1,2,3\n1,3,2,1\n', 'toy.csv')])).lengths), [3, 3]);
 });
 

@@ -216,10 +216,10 @@ const OTHER_NAMES: Readonly<Record<string, string>> = {
   output: 'out', 'output-file': 'out', outfile: 'out', 'model-out': 'out', save: 'out',
   'test-file': 'test', 'test-files': 'test', testfile: 'test', 'test-data': 'test', eval: 'test',
   'learning-rate': 'lr', 'hidden-size': 'hidden', 'hidden-units': 'hidden', units: 'hidden', 'num-layers': 'layers',
-  'num-epochs': 'epochs', 'n-epochs': 'epochs', 'max-epochs': 'epochs', 'batch': 'batch-size', 'num-threads': 'threads',
-  workers: 'threads', jobs: 'threads', 'n-jobs': 'threads', 'random-state': 'seed', 'random-seed': 'seed', 'label': 'label-column',
-  'target': 'label-column', 'target-column': 'label-column', 'y-column': 'label-column', 'id': 'id-column', 'time': 'time-column',
-  'max-norm': 'clip', 'clip-norm': 'clip', 'grad-clip': 'clip', 'weight_decay': 'weight-decay', silent: 'quiet',
+  'num-epochs': 'epochs', 'n-epochs': 'epochs', 'max-epochs': 'epochs', batch: 'batch-size', 'num-threads': 'threads',
+  workers: 'threads', jobs: 'threads', 'n-jobs': 'threads', 'random-state': 'seed', 'random-seed': 'seed', label: 'label-column',
+  target: 'label-column', 'target-column': 'label-column', 'y-column': 'label-column', id: 'id-column', time: 'time-column',
+  'max-norm': 'clip', 'clip-norm': 'clip', 'grad-clip': 'clip', decay: 'weight-decay', silent: 'quiet',
 };
 
 /** The flags whose value is a file. */

@@ -16,6 +16,12 @@ export function cutShortWarnings(ds: DataSet, cut = cutShortSequences(ds)): stri
       `(${ds.lengths[n]} steps, the others ${others} or more): is the file cut short? Complete it, or end the line if it is whole`);
 }
 
+/** The lengths of ds's sequences but for those that look cut short (`cut`: cutShortSequences(ds), where the caller has it). */
+export function wholeLengths(ds: DataSet, cut = cutShortSequences(ds)): Int32Array {
+  const isCut = new Set(cut.map((c) => c.n));
+  return ds.lengths.filter((_, n) => !isCut.has(n));
+}
+
 /** The sequences of ds (by index) that look cut short, each with the shortest length of the others of its file. */
 export function cutShortSequences(ds: DataSet): { n: number; others: number }[] {
   const last = new Map<string, number>(); // file → its sequence on the latest line

@@ -49,7 +49,8 @@ export function isWideHeader(cells: readonly string[], labelColumn: string): boo
 }
 
 /**
- * The named cells around column numbers 0, 1, 2, 3, … (at least five), or null where the cells are no such row:
+ * The named cells around column numbers 0, 1, 2, 3, … (at least four after a name, five from the first cell), or
+ * null where the cells are no such row:
  * pandas' names for the columns of a frame written without names, with its index or a label column before them
  * (one name first), a label or id column appended after them (up to two names last), or alone
  * (`to_csv(index=False)`). A toy row `a,1,2,3` stays data, and so does a row of a sequence whose label is 0 and
@@ -61,7 +62,7 @@ function numberedColumns(cells: readonly string[]): string[] | null {
   const from = Number.isFinite(toValue(cells[0])) ? 0 : 1;
   let k = from;
   while (k < end && cells[k].trim() === String(k - from)) k++;
-  if (k - from < 5 || end - k > 2) return null;
+  if (k - from < 5 - from || end - k > 2) return null; // after a name, four numbers are enough
   const after = cells.slice(k, end).map((c) => c.trim());
   if (after.some((c) => c === '' || Number.isFinite(toValue(c)))) return null;
   return [...cells.slice(0, from).map((c) => c.trim()), ...after];

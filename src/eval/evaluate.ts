@@ -12,7 +12,7 @@ import { type Metrics, type Tally, addPrediction, createTally, mergeTallies, met
 import { checkOnce } from '../io/paths.js';
 import { type NamesExactly, checkCallbacks, checkFileList, checkKnownOptions, checkModelArgument, checkOptionsObject, ownOptions } from '../data/arguments.js';
 import { matchesAny, recordedFingerprints } from '../io/fingerprint.js';
-import { cutShortSequences, cutShortWarnings } from '../data/cut-short.js';
+import { cutShortSequences, cutShortWarnings, wholeLengths } from '../data/cut-short.js';
 import { visible } from '../data/visible.js';
 import { spelledOtherwise } from '../data/names.js';
 import { buildForRun } from '../engine/wasm.js';
@@ -64,8 +64,7 @@ export function readingWarnings(model: Model, file: string, loaded: DataSet, lay
   const single = singleStepsWarning(file, loaded.lengths.length, longestOf(loaded.lengths), layout, model, o);
   // A sequence cut short has its own warning: the lengths' leaves it out (but counts it among the file's).
   const cut = cutShortSequences(loaded);
-  const isCut = new Set(cut.map((c) => c.n));
-  const lengths = { ...tallyLengths(loaded.lengths.filter((_, n) => !isCut.has(n)), trainedLengths(model)), sequences: loaded.lengths.length };
+  const lengths = { ...tallyLengths(wholeLengths(loaded, cut), trainedLengths(model)), sequences: loaded.lengths.length };
   // Single steps are the more telling warning of the two, and the more specific advice.
   const unseen = single === null ? lengthsWarning(file, lengths, model) : null;
   return [...cutShortWarnings(loaded, cut), ...[single, unseen].filter((x) => x !== null)];

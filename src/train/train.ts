@@ -22,7 +22,7 @@ import { lossWarning } from './warnings.js';
 import { type FileEvaluation, evaluateDataSet, readingWarnings, respelledLabels, totalMetrics, valuesWarnings } from '../eval/evaluate.js';
 import { writeReport } from '../eval/report.js';
 import { lengthsRecord } from '../eval/lengths.js';
-import { cutShortSequences } from '../data/cut-short.js';
+import { wholeLengths } from '../data/cut-short.js';
 import {
   HYPERPARAMETER_KEYS, type HyperparameterOptions, type Hyperparameters, TRAIN_DEFAULTS, defaultThreadCounts, defaultThreads,
   resolveHyperparameters,
@@ -244,7 +244,7 @@ async function trainClaimed(given: TrainOptions, outputs: OutputPaths): Promise<
       files: o.files.map(fileName), // stdin as such
       fingerprints: fileFingerprints, // evaluate warns on these files (null: stdin, a pipe)
       sequences: ds.lengths.length,
-      lengths: lengthsRecord(wholeLengths(loaded)), // evaluate and predict warn of files of lengths not among these
+      lengths: lengthsRecord(wholeLengths(loaded)), // evaluate and predict warn of files of lengths not among these (a cut training sequence is not)
       hyperparameters: recorded,
       ...(scores ? { selection: selectionRecord(scores) } : skipped ? { selection: { skipped } } : {}),
       bestEpoch: first.bestEpoch,
@@ -524,10 +524,4 @@ function withCheckpoint(e: unknown, last: LastCheckpoint | undefined, checkpoint
   if (!(e instanceof Error)) return e;
   const how = last === undefined ? '' : ` (continue from it with --resume ${shellQuote(last.path)})`;
   return new Error(`${e.message}; training stopped; ${where}${how}`, { cause: e });
-}
-
-/** The lengths of the training sequences, but for one that looks cut short (warned of: data/cut-short.ts). */
-function wholeLengths(loaded: DataSet): Int32Array {
-  const cut = new Set(cutShortSequences(loaded).map((c) => c.n));
-  return loaded.lengths.filter((_, n) => !cut.has(n));
 }
