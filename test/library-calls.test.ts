@@ -656,3 +656,16 @@ test('a host near its limit on open files: every call resolves, or rejects with 
   assert.ok(outcomes.some((o) => o.includes('could not start 4 computing thread(s)')), r.stdout);
   assert.deepEqual(readdirSync(dir).sort(), ['m.json', 'm.json.ckpt'], 'the run that had room wrote its model and kept its named checkpoint; no lock or temp file left, no second model');
 });
+
+test('evaluateFile() reads a file as the model\'s layout says, as evaluate() does: a model of custom column names needs no options (it refused the file for a missing "label")', async () => {
+  const dir = tempDir('lib-');
+  const file = join(dir, 'custom.csv');
+  const rows = [0, 1, 2, 3].flatMap((k) => Array.from({ length: 6 }, (_, t) => `d${k},${t * 20},${k % 2 ? 'walk' : 'run'},${Math.sin(t * (1 + (k % 2)) + k)}`));
+  writeFileSync(file, ['device,ms,activity,ax', ...rows].join('\n') + '\n');
+  const { model } = await train({ files: [file], idColumn: 'device', timeColumn: 'ms', labelColumn: 'activity', hidden: 4, epochs: 1, select: 'off', members: 1, threads: 1 });
+  const one = await evaluateFile(model, file);
+  const [all] = await evaluate(model, { files: [file] });
+  assert.equal(one.sequences, 4);
+  assert.deepEqual(Array.from(one.scores.probabilities), Array.from(all.scores.probabilities));
+  await assert.rejects(evaluateFile(model, file, { labelColumn: 'label' }), /no label column named "label"/, 'an option takes the place of the model\'s');
+});

@@ -34,7 +34,7 @@ export interface FileEvaluation {
   readonly metrics: Metrics;
 }
 
-/** Loads `file`, puts it on the model's scale, and scores it. */
+/** Loads `file` (read as the model's layout says, as evaluate() reads it, where options do not), puts it on the model's scale, and scores it. */
 export async function evaluateFile(model: Model, file: string, options: LoadOptions = {}): Promise<FileEvaluation> {
   checkOptionsObject(options, 'evaluateFile()');
   const load = ownOptions(options, LOAD_OPTION_KEYS);
@@ -42,7 +42,7 @@ export async function evaluateFile(model: Model, file: string, options: LoadOpti
   checkKnownOptions(load ?? {}, LOAD_OPTION_KEYS, 'evaluateFile()');
   checkFileList([file], 'file');
   buildForRun();
-  return evaluateOne(model, file, load);
+  return evaluateOne(model, file, layoutOptions(model, load));
 }
 
 /** evaluateFile() with its arguments checked, and options that may hold more than ReadOptions (evaluate's). */
