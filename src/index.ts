@@ -7,7 +7,7 @@ export type { Selection, StageProgress, TaskCounts } from './train/select.js';
 export type { Metrics, Tally } from './eval/metrics.js';
 export type { KernelName } from './engine/kernel-name.js';
 export { tune, type TuneFilesOptions, tuneThreads, formatTune, type TuneOptions, type TuneResult, type TuneRow } from './train/tune.js';
-export { evaluate, evaluateFile, totalMetrics, type EvaluateOptions, type FileEvaluation } from './eval/evaluate.js';
+export { evaluate, evaluateFile, totalMetrics, type EvaluateOptions, type EvaluateFileOptions, type FileEvaluation } from './eval/evaluate.js';
 export { writeReport, renderReport, type ReportInput, type ReportEvaluation } from './eval/report.js';
 export { modelSummary, modelJson } from './eval/model-summary.js';
 export { score, type Scores } from './eval/score.js';

@@ -668,4 +668,14 @@ test('evaluateFile() reads a file as the model\'s layout says, as evaluate() doe
   assert.equal(one.sequences, 4);
   assert.deepEqual(Array.from(one.scores.probabilities), Array.from(all.scores.probabilities));
   await assert.rejects(evaluateFile(model, file, { labelColumn: 'label' }), /no label column named "label"/, 'an option takes the place of the model\'s');
+  // Its warnings, as evaluate()'s: a file in a thousand times the unit.
+  const milli = join(dir, 'milli.csv');
+  writeFileSync(milli, ['device,ms,activity,ax', ...rows.map((r) => r.replace(/,([^,]*)$/, (_, x) => `,${1000 * Number(x)}`))].join('\n') + '\n');
+  const [warned, warnedAll]: string[][] = [[], []];
+  await evaluateFile(model, milli, { onWarning: (w) => warned.push(w) });
+  await evaluate(model, { files: [milli], onWarning: (w) => warnedAll.push(w) });
+  assert.equal(warned.length, 1);
+  assert.match(warned[0], /milli\.csv: its values lie far from the training data's/);
+  assert.deepEqual(warned, warnedAll);
+  await assert.rejects(evaluateFile(model, file, { onWarning: 'x' as never }), /onWarning/);
 });

@@ -34,15 +34,27 @@ export interface FileEvaluation {
   readonly metrics: Metrics;
 }
 
+/** evaluateFile()'s options: how to read the file, and where its warnings go (evaluate()'s, but for its files). */
+export interface EvaluateFileOptions extends LoadOptions {
+  /** a file cut short, of lengths or values the training data lack (as evaluate()'s) */
+  readonly onWarning?: ((line: string) => void) | undefined;
+}
+
+const EVALUATE_FILE_OPTION_KEYS = [...LOAD_OPTION_KEYS, 'onWarning'] as const;
+const evaluateFileKeysWhole: NamesExactly<keyof EvaluateFileOptions, typeof EVALUATE_FILE_OPTION_KEYS> = true;
+void evaluateFileKeysWhole;
+
 /** Loads `file` (read as the model's layout says, as evaluate() reads it, where options do not), puts it on the model's scale, and scores it. */
-export async function evaluateFile(model: Model, file: string, options: LoadOptions = {}): Promise<FileEvaluation> {
+export async function evaluateFile(model: Model, file: string, options: EvaluateFileOptions = {}): Promise<FileEvaluation> {
   checkOptionsObject(options, 'evaluateFile()');
-  const load = ownOptions(options, LOAD_OPTION_KEYS);
+  const o = ownOptions(options, EVALUATE_FILE_OPTION_KEYS);
   checkModelArgument(model, 'model');
-  checkKnownOptions(load ?? {}, LOAD_OPTION_KEYS, 'evaluateFile()');
+  checkKnownOptions(o ?? {}, EVALUATE_FILE_OPTION_KEYS, 'evaluateFile()');
   checkFileList([file], 'file');
+  checkCallbacks(o, ['onWarning']);
   buildForRun();
-  return evaluateOne(model, file, layoutOptions(model, load));
+  const { onWarning: _w, ...load } = o;
+  return evaluateOne(model, file, layoutOptions(model, load), o);
 }
 
 /** evaluateFile() with its arguments checked, and options that may hold more than ReadOptions (evaluate's). */
