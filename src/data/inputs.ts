@@ -62,7 +62,7 @@ export function inputsOf(ds: DataSet, reading: Reading, normalization: Normaliza
 }
 
 /** The spread, relative to a sequence's scale, under which a level or log scale varies by float32 rounding alone. */
-export const ROUNDING_SPREAD = 1e-5;
+const ROUNDING_SPREAD = 1e-5;
 
 /**
  * `norm` of inputs whose first 3·D0 are each sequence's values, levels and log scales (D0 > 0), with a level or log

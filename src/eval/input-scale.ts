@@ -48,21 +48,19 @@ export function scaleTally(D: number): ScaleTally {
 /** Counts one sequence of `steps` steps of normalized values [steps][D] from `at` into the tally. */
 export function countValues(tally: ScaleTally, values: ArrayLike<number>, at: number, steps: number, where: { readonly id: string; readonly line: number } = { id: '', line: 0 }): void {
   const D = tally.squares.length;
-  const sums = new Float64Array(D);
-  const squares = new Float64Array(D);
-  for (let t = 0; t < steps; t++) {
-    for (let d = 0; d < D; d++) {
-      const z = values[at + t * D + d];
-      sums[d] += z;
-      squares[d] += z * z;
-    }
-  }
   let worst = -1;
   let worstRms = 0;
-  for (let d = 0; d < D; d++) {
-    tally.sums[d] += sums[d];
-    tally.squares[d] += squares[d];
-    const rms = steps > 0 ? Math.sqrt(squares[d] / steps) : 0;
+  for (let d = 0; d < D; d++) { // a channel at a time: the sequence's own sums, with nothing allocated per sequence
+    let sum = 0;
+    let squares = 0;
+    for (let t = 0; t < steps; t++) {
+      const z = values[at + t * D + d];
+      sum += z;
+      squares += z * z;
+    }
+    tally.sums[d] += sum;
+    tally.squares[d] += squares;
+    const rms = steps > 0 ? Math.sqrt(squares / steps) : 0;
     if (rms >= FAR_RMS) {
       tally.farOn[d]++;
       if (rms > worstRms) [worst, worstRms] = [d, rms];

@@ -106,7 +106,7 @@ export function unseenLengthsWarning(file: string, tally: LengthTally, t: Traine
   const equal = t.shortest === t.longest;
   const far = tally.below.count + tally.above.count;
   const past = tally.shorter.count + tally.longer.count;
-  // Beyond the band, or most of a file of several past the range.
+  // Beyond the band; or, training lengths that differed, half a file of PAST_FEWEST or more a quarter past the range.
   const band = far > 0;
   if (!band && !(!equal && past >= PAST_FEWEST && 2 * past >= n)) return null;
   const [below, above] = band ? [tally.below, tally.above] : [tally.shorter, tally.longer];
