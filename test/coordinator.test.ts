@@ -1,12 +1,12 @@
 // The engine's step doorbell: a worker that throws or exits mid-training ends the step with a clear error (no
-// hang, no orphan threads), a stray wake-up is not a step, and idle extra workers (more threads than chunks) are
-// harmless.
+// hang, no orphan threads), a stray wake-up is not a step, a long wait leaves the core to other threads, and idle
+// extra workers (more threads than chunks) are harmless.
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Worker } from 'node:worker_threads';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { GEN } from '../src/engine/doorbell.js';
+import { DONE, GEN, spinUntil } from '../src/engine/doorbell.js';
 import { createEngine } from '../src/engine/engine.js';
 import { initParameters } from '../src/model/init.js';
 import { layoutOf } from '../src/model/layout.js';
@@ -68,6 +68,32 @@ test('a notify that arrives after its ring woke the worker is not a ring: the wo
     Atomics.add(bell, GEN, 1);
     Atomics.notify(bell, GEN);
     assert.equal(await returned, 2);
+  } finally {
+    await worker.terminate();
+  }
+});
+
+test('a spin past its first 0.2 ms sleeps between checks, leaving the core to threads with work, and ends when its cell is notified', async () => {
+  const bell = new Int32Array(new SharedArrayBuffer(4 * 8));
+  const cpu0 = process.cpuUsage();
+  const t0 = performance.now();
+  assert.equal(spinUntil(() => false, 40, { bell, field: DONE }), false);
+  const wallMs = performance.now() - t0;
+  const cpu = process.cpuUsage(cpu0);
+  const cpuMs = (cpu.user + cpu.system) / 1000;
+  assert.ok(wallMs >= 40, `the spin gave up after ${wallMs} ms of its 40`);
+  assert.ok(cpuMs < 0.5 * wallMs, `a 40 ms wait spun ${cpuMs.toFixed(1)} ms of CPU time (it spun throughout)`);
+
+  // Another thread ends the wait: its store and notify wake the nap, long before the spin's window is over.
+  const worker = new Worker(
+    `const { workerData } = require('node:worker_threads');
+     setTimeout(() => { Atomics.store(workerData.bell, ${GEN}, 1); Atomics.notify(workerData.bell, ${GEN}); }, 30);`,
+    { eval: true, workerData: { bell } },
+  );
+  try {
+    const t1 = performance.now();
+    assert.equal(spinUntil(() => Atomics.load(bell, GEN) === 1, 20_000, { bell, field: GEN }), true);
+    assert.ok(performance.now() - t1 < 10_000, 'the spin saw the store');
   } finally {
     await worker.terminate();
   }

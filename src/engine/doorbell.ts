@@ -77,7 +77,7 @@ export function stop(bell: Int32Array): void {
  */
 export function awaitRing(bell: Int32Array, gen: number, spinMs: number): number {
   const rung = () => Atomics.load(bell, GEN) !== gen;
-  if (!spinUntil(rung, spinMs)) {
+  if (!spinUntil(rung, spinMs, { bell, field: GEN })) {
     while (!rung()) Atomics.wait(bell, GEN, gen);
   }
   return Atomics.load(bell, STOP) !== 0 ? -1 : Atomics.load(bell, GEN);
@@ -93,7 +93,7 @@ const waitAsync = (Atomics as unknown as {
  * the event loop; throws what failed() returns once it is not null (checked at least every 50 ms).
  */
 export async function awaitDone(bell: Int32Array, workers: number, spinMs: number, failed: () => Error | null): Promise<void> {
-  spinUntil(() => Atomics.load(bell, DONE) >= workers, spinMs);
+  spinUntil(() => Atomics.load(bell, DONE) >= workers, spinMs, { bell, field: DONE });
   for (;;) {
     const done = Atomics.load(bell, DONE);
     if (done >= workers) return;
@@ -109,15 +109,32 @@ export async function awaitDone(bell: Int32Array, workers: number, spinMs: numbe
   }
 }
 
+/** A cell of the doorbell that whatever ends a wait notifies (GEN for a ring, DONE for the last report). */
+export interface Nap {
+  readonly bell: Int32Array;
+  readonly field: number;
+}
+
+/** How long a spin checks without a pause before it naps between checks (ms): most hand-offs come sooner. */
+const SPIN_OUTRIGHT_MS = 0.2;
+/** How long a spinning thread sleeps between checks after that (ms; Linux sleeps about 0.1 ms for it). */
+const NAP_MS = 0.02;
+
 /**
- * Spins until done() or `ms` have passed, reading the clock once every 256 checks: performance.now() costs
- * about 50 ns and allocates a heap number per call, and that garbage, made while waiting, had both threads
- * stop for young-generation collections every few dozen steps. Returns done().
+ * Spins until done() or `ms` have passed, reading the clock once every 256 checks: performance.now() allocates a
+ * heap number per call, and that garbage, made while waiting, had both threads stop for young-generation
+ * collections every few dozen steps. Past its first 0.2 ms it sleeps briefly on `nap`'s cell after every 256
+ * checks: a thread that only spun kept its core from a thread with work wherever threads outnumber cores (two
+ * runs at once, `--threads` past the cores); the notify that ends the wait ends the nap too. Returns done().
  */
-export function spinUntil(done: () => boolean, ms: number): boolean {
-  const until = performance.now() + ms;
+export function spinUntil(done: () => boolean, ms: number, nap: Nap): boolean {
+  const start = performance.now();
   for (let i = 1; ; i++) {
     if (done()) return true;
-    if ((i & 255) === 0 && performance.now() >= until) return done();
+    if ((i & 255) === 0) {
+      const waited = performance.now() - start;
+      if (waited >= ms) return done();
+      if (waited >= SPIN_OUTRIGHT_MS) Atomics.wait(nap.bell, nap.field, Atomics.load(nap.bell, nap.field), NAP_MS);
+    }
   }
 }

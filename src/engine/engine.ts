@@ -205,7 +205,7 @@ export function createEngine(spec: EngineSpec): Engine {
     spinUntil(() => {
       sumReady();
       return summed >= K;
-    }, SPIN_MS);
+    }, SPIN_MS, { bell: st.bell, field: DONE });
     try {
       await awaitDone(st.bell, workers, SPIN_MS, pool.failed);
     } catch (e) {
