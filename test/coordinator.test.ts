@@ -73,7 +73,7 @@ test('a notify that arrives after its ring woke the worker is not a ring: the wo
   }
 });
 
-test('a spin past its first 0.2 ms sleeps between checks, leaving the core to threads with work, and ends when its cell is notified', async () => {
+test('a spin past its first 0.5 ms sleeps between checks, leaving the core to threads with work, and ends when its cell is notified', async () => {
   const bell = new Int32Array(new SharedArrayBuffer(4 * 8));
   const cpu0 = process.cpuUsage();
   const t0 = performance.now();

@@ -116,14 +116,14 @@ export interface Nap {
 }
 
 /** How long a spin checks without a pause before it naps between checks (ms): most hand-offs come sooner. */
-const SPIN_OUTRIGHT_MS = 0.2;
+const SPIN_OUTRIGHT_MS = 0.5;
 /** How long a spinning thread sleeps between checks after that (ms; Linux sleeps about 0.1 ms for it). */
 const NAP_MS = 0.02;
 
 /**
  * Spins until done() or `ms` have passed, reading the clock once every 256 checks: performance.now() allocates a
  * heap number per call, and that garbage, made while waiting, had both threads stop for young-generation
- * collections every few dozen steps. Past its first 0.2 ms it sleeps briefly on `nap`'s cell after every 256
+ * collections every few dozen steps. Past its first 0.5 ms it sleeps briefly on `nap`'s cell after every 256
  * checks: a thread that only spun kept its core from a thread with work wherever threads outnumber cores (two
  * runs at once, `--threads` past the cores); the notify that ends the wait ends the nap too. Returns done().
  */
