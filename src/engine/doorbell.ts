@@ -66,9 +66,9 @@ export function stop(bell: Int32Array): void {
 }
 
 /**
- * A worker sleeps until the generation moves past `gen`, after spinning `spinMs` (the next step usually rings
- * within the coordinator's serial part, a fraction of a millisecond, and waking from Atomics.wait costs tens of
- * microseconds). Returns the new generation, or −1 once STOP is set.
+ * A worker sleeps until the generation moves past `gen`, after spinning `spinMs` (spinUntil: the next step usually
+ * rings within the coordinator's serial part, a fraction of a millisecond, and waking from Atomics.wait costs tens
+ * of microseconds). Returns the new generation, or −1 once STOP is set.
  *
  * A wake-up is not a ring: ring() bumps GEN before it notifies, so a worker can see the bump, compute, report
  * and sleep on the same generation before that notify arrives (a coordinator descheduled between the two, as
@@ -89,8 +89,8 @@ const waitAsync = (Atomics as unknown as {
 }).waitAsync;
 
 /**
- * The coordinator waits until `workers` have reported, spinning `spinMs` first, then sleeping without blocking
- * the event loop; throws what failed() returns once it is not null (checked at least every 50 ms).
+ * The coordinator waits until `workers` have reported, spinning `spinMs` first (spinUntil), then sleeping without
+ * blocking the event loop; throws what failed() returns once it is not null (checked at least every 50 ms).
  */
 export async function awaitDone(bell: Int32Array, workers: number, spinMs: number, failed: () => Error | null): Promise<void> {
   spinUntil(() => Atomics.load(bell, DONE) >= workers, spinMs, { bell, field: DONE });
@@ -115,17 +115,20 @@ export interface Nap {
   readonly field: number;
 }
 
-/** How long a spin checks without a pause before it naps between checks (ms): most hand-offs come sooner. */
+/** How long a spin checks without a pause before it naps (ms): most hand-offs come sooner. */
 const SPIN_OUTRIGHT_MS = 0.5;
-/** How long a spinning thread sleeps between checks after that (ms; Linux sleeps about 0.1 ms for it). */
+/** How long a nap asks to sleep (ms; Linux sleeps about 0.1 ms for it, with its default timer slack). */
 const NAP_MS = 0.02;
 
 /**
  * Spins until done() or `ms` have passed, reading the clock once every 256 checks: performance.now() allocates a
  * heap number per call, and that garbage, made while waiting, had both threads stop for young-generation
- * collections every few dozen steps. Past its first 0.5 ms it sleeps briefly on `nap`'s cell after every 256
- * checks: a thread that only spun kept its core from a thread with work wherever threads outnumber cores (two
- * runs at once, `--threads` past the cores); the notify that ends the wait ends the nap too. Returns done().
+ * collections every few dozen steps. Past its first 0.5 ms it naps on `nap`'s cell after every 256 checks: a
+ * thread that only spun kept its core from a thread with work wherever threads outnumber cores (two runs at once,
+ * `--threads` past the cores). A notify of the cell ends the nap, so a ring or the last report is seen at once;
+ * anything else the wait is for, such as a chunk finishing, within a nap. The nap is a blocking Atomics.wait of
+ * about 0.1 ms, on the coordinator's thread too (Node allows it there; a browser's main thread would not).
+ * Returns done().
  */
 export function spinUntil(done: () => boolean, ms: number, nap: Nap): boolean {
   const start = performance.now();
@@ -134,7 +137,13 @@ export function spinUntil(done: () => boolean, ms: number, nap: Nap): boolean {
     if ((i & 255) === 0) {
       const waited = performance.now() - start;
       if (waited >= ms) return done();
-      if (waited >= SPIN_OUTRIGHT_MS) Atomics.wait(nap.bell, nap.field, Atomics.load(nap.bell, nap.field), NAP_MS);
+      if (waited >= SPIN_OUTRIGHT_MS) {
+        // The cell read before the last check: a notify between the check and the wait leaves the value changed,
+        // so the wait returns at once rather than sleeping through it.
+        const seen = Atomics.load(nap.bell, nap.field);
+        if (done()) return true;
+        Atomics.wait(nap.bell, nap.field, seen, NAP_MS);
+      }
     }
   }
 }
