@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { spawn, spawnSync } from 'node:child_process';
 import { CLI, ROOT, cli } from './helpers/cli.js';
 import { cliLines } from './helpers/spawn.js';
+import { cliHere } from './helpers/cli-here.js';
 import { TRAIN_DEFAULTS } from '../src/train/defaults.js';
 import { tempDir } from './helpers/temp.js';
 import { capNeeds } from '../src/engine/address-space.js';
@@ -22,7 +23,7 @@ function smallModel(path: string, members: 1 | 3 = 3): void {
   let source = smallModels.get(members);
   if (source === undefined) {
     source = join(tmp(), 'small.json');
-    const r = cli(['train', 'datasets/cbf/train.csv', '--out', source, '--epochs', '1', '--hidden', '4', '--select', 'off', '--members', String(members), '--quiet']);
+    const r = cliHere(['train', 'datasets/cbf/train.csv', '--out', source, '--epochs', '1', '--hidden', '4', '--select', 'off', '--members', String(members), '--quiet']);
     assert.equal(r.code, 0, r.stderr);
     smallModels.set(members, source);
   }
@@ -34,7 +35,7 @@ let smallMotion: string | undefined;
 function smallMotionModel(path: string): void {
   if (smallMotion === undefined) {
     const source = join(tmp(), 'motion.json');
-    const r = cli(['train', 'datasets/motion/train.csv', '--out', source, '--epochs', '1', '--hidden', '4', '--select', 'off', '--members', '1', '--quiet']);
+    const r = cliHere(['train', 'datasets/motion/train.csv', '--out', source, '--epochs', '1', '--hidden', '4', '--select', 'off', '--members', '1', '--quiet']);
     assert.equal(r.code, 0, r.stderr);
     smallMotion = source;
   }
@@ -44,7 +45,7 @@ function smallMotionModel(path: string): void {
 test('train on the long-format multichannel set, then evaluate --json with the documented schema', () => {
   const dir = tmp();
   const out = join(dir, 'motion.json');
-  const r = cli(['train', 'datasets/motion/train.csv', '--test', 'datasets/motion/test.csv', '--out', out, '--epochs', '3', '--hidden', '8', '--threads', '2']);
+  const r = cliHere(['train', 'datasets/motion/train.csv', '--test', 'datasets/motion/test.csv', '--out', out, '--epochs', '3', '--hidden', '8', '--threads', '2']);
   assert.equal(r.code, 0, r.stderr);
   assert.match(r.stderr, /epoch 1\/3/);
   assert.match(r.stdout, /datasets\/motion\/test\.csv/);
@@ -56,7 +57,7 @@ test('train on the long-format multichannel set, then evaluate --json with the d
   assert.equal(model.training.hyperparameters.members, TRAIN_DEFAULTS.members);
   assert.equal(model.hiddenSize, 8 * TRAIN_DEFAULTS.members, 'the members side by side');
   assert.match(r.stderr, new RegExp(`member ${TRAIN_DEFAULTS.members} of ${TRAIN_DEFAULTS.members}`));
-  const e = cli(['evaluate', '--model', out, 'datasets/motion/test.csv', '--json']);
+  const e = cliHere(['evaluate', '--model', out, 'datasets/motion/test.csv', '--json']);
   assert.equal(e.code, 0, e.stderr);
   const j = JSON.parse(e.stdout);
   assert.equal(j.files.length, 1);
@@ -84,7 +85,7 @@ test('train on the long-format multichannel set, then evaluate --json with the d
 test('a CSV file alone means train; --quiet prints no progress', () => {
   const dir = tmp();
   const out = join(dir, 'm.json');
-  const r = cli(['datasets/motion/train.csv', '--out', out, '--epochs', '1', '--hidden', '4', '--quiet']);
+  const r = cliHere(['datasets/motion/train.csv', '--out', out, '--epochs', '1', '--hidden', '4', '--quiet']);
   assert.equal(r.code, 0, r.stderr);
   assert.equal(r.stderr, '');
   assert.ok(existsSync(out));
@@ -95,10 +96,10 @@ test('the same seed gives the same model file with 1 and 3 threads, apart from t
   const files = [1, 3].map((t) => {
     const out = join(dir, `m${t}.json`);
     // Batches of 8 are two chunks of 4: of 3 threads, 2 run.
-    const r = cli(['train', 'datasets/motion/train.csv', '--out', out, '--epochs', '2', '--hidden', '6', '--batch-size', '8', '--threads', String(t), '--quiet']);
+    const r = cliHere(['train', 'datasets/motion/train.csv', '--out', out, '--epochs', '2', '--hidden', '6', '--batch-size', '8', '--threads', String(t), '--quiet']);
     assert.equal(r.code, 0, r.stderr);
     assert.match(r.stdout, t === 1 ? / on 1 thread\(s\)[),]/ : / on 2 of the 3 thread\(s\) asked \(a step has 2 chunk\(s\) of sequences to share\)/);
-    assert.match(cli(['info', out]).stdout, t === 1 ? /^ {2}trained in [\d.]+ s on 1 thread\(s\)$/m : /^ {2}trained in [\d.]+ s on 2 of the 3 thread\(s\) asked$/m);
+    assert.match(cliHere(['info', out]).stdout, t === 1 ? /^ {2}trained in [\d.]+ s on 1 thread\(s\)$/m : /^ {2}trained in [\d.]+ s on 2 of the 3 thread\(s\) asked$/m);
     const doc = JSON.parse(readFileSync(out, 'utf8'));
     assert.equal(doc.training.timing.threadsRan, t === 1 ? undefined : 2);
     delete doc.training.timing;
@@ -147,7 +148,7 @@ test('one class only is refused before training', () => {
   const dir = tmp();
   const f = join(dir, 'one.csv');
   writeFileSync(f, 'label,a,b,c\nx,1,2,3\nx,2,3,4\n');
-  const r = cli(['train', f, '--out', join(dir, 'm.json')]);
+  const r = cliHere(['train', f, '--out', join(dir, 'm.json')]);
   assert.equal(r.code, 2);
   assert.match(r.stderr, /one class/);
   assert.ok(!existsSync(join(dir, 'm.json')));
@@ -157,9 +158,18 @@ test('evaluate refuses a file whose channel count differs from the model', () =>
   const dir = tmp();
   const out = join(dir, 'm.json');
   smallMotionModel(out); // three channels
-  const r = cli(['evaluate', '--model', out, 'datasets/cbf/test.csv']);
+  const r = cliHere(['evaluate', '--model', out, 'datasets/cbf/test.csv']);
   assert.equal(r.code, 2);
   assert.match(r.stderr, /channel/);
+});
+
+test('a command line run through the program in this file\'s server (cli-here.ts) prints and exits as the command does', () => {
+  const dir = tmp();
+  const model = join(dir, 'm.json');
+  smallModel(model);
+  for (const args of [['evaluate', '--model', model, 'datasets/cbf/test.csv'], ['info', model, '--json'], ['predict', '--model', join(dir, 'none.json'), 'datasets/cbf/test.csv'], ['train', 'datasets/cbf/train.csv', '--hidden', '0']]) {
+    assert.deepEqual(cliHere(args), cli(args), args.join(' '));
+  }
 });
 
 /** stderr without the loading lines a slow read prints (after about a second, so only on a busy machine). */
@@ -211,11 +221,11 @@ test('an output that is an input by a hard or symbolic link is refused, and the 
   linkSync(model, join(dir, 'hard.json'));
   symlinkSync(model, join(dir, 'soft.json'));
   for (const alias of ['hard.json', 'soft.json']) {
-    const r = cli(['export', '--model', model, '--onnx', join(dir, alias)]);
+    const r = cliHere(['export', '--model', model, '--onnx', join(dir, alias)]);
     assert.equal(r.code, 2, r.stderr);
     assert.match(r.stderr, /^train-signals: --onnx .*: is the --model file; writing it would destroy it/);
     assert.equal(r.stderr.trim().split('\n').length, 1);
-    const e = cli(['evaluate', '--model', join(dir, alias), 'datasets/cbf/test.csv', '--report', model]);
+    const e = cliHere(['evaluate', '--model', join(dir, alias), 'datasets/cbf/test.csv', '--report', model]);
     assert.equal(e.code, 2, e.stderr);
     assert.deepEqual(readFileSync(model), before);
   }
@@ -273,10 +283,10 @@ test('a label with a newline or a right-to-left override neither breaks evaluate
   const rows = Array.from({ length: 12 }, (_, i) => `${labels[i % 2]},${i % 2},${(i % 3) - 1},1`);
   writeFileSync(data, `label,t0,t1,t2\n${rows.join('\n')}\n`);
   const model = join(dir, 'm.json');
-  const t = cli(['train', data, '--out', model, '--epochs', '1', '--hidden', '4', '--threads', '1', '--select', 'off', '--quiet']);
+  const t = cliHere(['train', data, '--out', model, '--epochs', '1', '--hidden', '4', '--threads', '1', '--select', 'off', '--quiet']);
   assert.equal(t.code, 0, t.stderr);
   const report = join(dir, 'r.html');
-  const e = cli(['evaluate', '--model', model, data, '--report', report]);
+  const e = cliHere(['evaluate', '--model', model, data, '--report', report]);
   assert.equal(e.code, 0, e.stderr);
   assert.ok(!/[\u202E]/.test(e.stdout) && !/[\u202E]/.test(readFileSync(report, 'utf8')), 'no override character is written');
   assert.match(e.stdout, /abc\\u\{202e\}def/);
@@ -291,11 +301,11 @@ test('special outputs: /dev/null discards, /dev/full is a disk-full user error, 
   const model = join(dir, 'm.json');
   smallModel(model);
   const before = readFileSync(model);
-  const ok = cli(['predict', '--model', model, 'datasets/cbf/test.csv', '--out', '/dev/null', '--quiet']);
+  const ok = cliHere(['predict', '--model', model, 'datasets/cbf/test.csv', '--out', '/dev/null', '--quiet']);
   assert.equal(ok.code, 0, ok.stderr);
   assert.ok(statSync('/dev/null').isCharacterDevice());
   for (const args of [['predict', '--model', model, 'datasets/cbf/test.csv', '--out', '/dev/full'], ['export', '--model', model, '--onnx', '/dev/full']]) {
-    const r = cli(args);
+    const r = cliHere(args);
     assert.equal(r.code, 2, r.stderr);
     assert.match(r.stderr, /^train-signals: \/dev\/full: the device takes no more \(ENOSPC\); send the output elsewhere \(nothing was written\)$/m); // not 'free space in \/dev'
     assert.equal(withoutProgress(r.stderr).trim().split('\n').length, 1, r.stderr);
@@ -312,13 +322,13 @@ test('special outputs: /dev/null discards, /dev/full is a disk-full user error, 
   const real = join(dir, 'real.csv');
   writeFileSync(real, 'old');
   symlinkSync(real, join(dir, 'link.csv'));
-  assert.equal(cli(['predict', '--model', model, 'datasets/cbf/test.csv', '--out', join(dir, 'link.csv'), '--quiet']).code, 0);
+  assert.equal(cliHere(['predict', '--model', model, 'datasets/cbf/test.csv', '--out', join(dir, 'link.csv'), '--quiet']).code, 0);
   assert.ok(lstatSync(join(dir, 'link.csv')).isSymbolicLink());
   assert.match(readFileSync(real, 'utf8'), /^file,id,label,predicted/);
   const ro = join(dir, 'ro.csv');
   writeFileSync(ro, 'keep');
   chmodSync(ro, 0o444);
-  const r = cli(['predict', '--model', model, 'datasets/cbf/test.csv', '--out', ro]);
+  const r = cliHere(['predict', '--model', model, 'datasets/cbf/test.csv', '--out', ro]);
   assert.equal(r.code, 2, r.stderr);
   assert.match(r.stderr, /^train-signals: --out .*ro\.csv: is read-only/);
   assert.equal(readFileSync(ro, 'utf8'), 'keep');
@@ -416,7 +426,7 @@ test('evaluate whose report cannot be written leaves stdout empty: no figures of
   const model = join(dir, 'm.json');
   smallModel(model, 1);
   // A device that is full at the write (as a disk that fills while the files are scored).
-  const r = cli(['evaluate', '--model', model, 'datasets/cbf/test.csv', '--json', '--report', '/dev/full']);
+  const r = cliHere(['evaluate', '--model', model, 'datasets/cbf/test.csv', '--json', '--report', '/dev/full']);
   assert.equal(r.code, 2, r.stderr);
   assert.equal(r.stdout, '', 'the JSON is printed only once the report is written');
   assert.match(r.stderr, /\/dev\/full: the device takes no more/);
@@ -466,20 +476,20 @@ test('the archive’s own files: trained on a .ts file, a space-separated .txt a
   const arff = ['@relation CBF', ...attributes, '@attribute class {bell,cylinder,funnel}', '@data', ...testRows.map((r) => `${r.slice(1).join(',')},${r[0]}`)];
   writeFileSync(join(dir, 'test.arff'), arff.join('\n') + '\n');
   const model = join(dir, 'm.json');
-  const t = cli(['train', join(dir, 'train.ts'), '--out', model, '--epochs', '1', '--hidden', '4', '--select', 'off', '--quiet']);
+  const t = cliHere(['train', join(dir, 'train.ts'), '--out', model, '--epochs', '1', '--hidden', '4', '--select', 'off', '--quiet']);
   assert.equal(t.code, 0, t.stderr);
-  const fromTxt = cli(['evaluate', '--model', model, join(dir, 'test.txt')]);
-  const fromCsv = cli(['evaluate', '--model', model, 'datasets/cbf/test.csv']);
+  const fromTxt = cliHere(['evaluate', '--model', model, join(dir, 'test.txt')]);
+  const fromCsv = cliHere(['evaluate', '--model', model, 'datasets/cbf/test.csv']);
   assert.equal(fromTxt.code, 0, fromTxt.stderr);
   const scores = (out: string) => out.split('\n').find((l) => /^\S+\s+300\s/.test(l))!.split(/\s+/).slice(1);
   assert.deepEqual(scores(fromTxt.stdout + fromTxt.stderr), scores(fromCsv.stdout + fromCsv.stderr));
-  const fromArff = cli(['evaluate', '--model', model, join(dir, 'test.arff')]);
+  const fromArff = cliHere(['evaluate', '--model', model, join(dir, 'test.arff')]);
   assert.equal(fromArff.code, 0, fromArff.stderr);
   assert.deepEqual(scores(fromArff.stdout + fromArff.stderr), scores(fromCsv.stdout + fromCsv.stderr));
-  const q = cli(['predict', '--model', model, 'datasets/cbf/test.csv', '--out', '-']);
+  const q = cliHere(['predict', '--model', model, 'datasets/cbf/test.csv', '--out', '-']);
   const body = (out: string) => out.trim().split('\n').map((l) => l.split(',').slice(1).join(','));
   for (const file of ['test.txt', 'test.arff']) {
-    const p = cli(['predict', '--model', model, join(dir, file), '--out', '-']);
+    const p = cliHere(['predict', '--model', model, join(dir, file), '--out', '-']);
     assert.deepEqual(body(p.stdout), body(q.stdout), file); // ids, labels, classes and probabilities; only the file differs
   }
 });
@@ -535,7 +545,7 @@ test('evaluating a file the model was trained on (the same bytes, by any name) w
   smallModel(model);
   const copy = join(dir, 'copy.csv');
   writeFileSync(copy, readFileSync(join(ROOT, 'datasets/cbf/train.csv')));
-  const r = cli(['evaluate', '--model', model, copy, 'datasets/cbf/test.csv']);
+  const r = cliHere(['evaluate', '--model', model, copy, 'datasets/cbf/test.csv']);
   assert.equal(r.code, 0, r.stderr);
   assert.match(r.stderr, /^train-signals: warning: .*copy\.csv holds the same bytes as a file the model was trained on; its accuracy is not a held-out figure$/m);
   assert.doesNotMatch(r.stderr, /test\.csv holds/);
@@ -546,16 +556,16 @@ test('evaluating a file the model was trained on (the same bytes, by any name) w
 test('--init starts from the given weights: with a learning rate too small to move them, they come out unchanged', () => {
   const dir = tmp();
   const first = join(dir, 'first.json');
-  assert.equal(cli(['train', 'datasets/cbf/train.csv', '--out', first, '--epochs', '2', '--hidden', '6', '--select', 'off', '--members', '1', '--quiet']).code, 0);
+  assert.equal(cliHere(['train', 'datasets/cbf/train.csv', '--out', first, '--epochs', '2', '--hidden', '6', '--select', 'off', '--members', '1', '--quiet']).code, 0);
   const again = join(dir, 'again.json');
-  const r = cli(['train', 'datasets/cbf/train.csv', '--init', first, '--out', again, '--epochs', '1', '--lr', '1e-30', '--select', 'off', '--seed', '9', '--quiet']);
+  const r = cliHere(['train', 'datasets/cbf/train.csv', '--init', first, '--out', again, '--epochs', '1', '--lr', '1e-30', '--select', 'off', '--seed', '9', '--quiet']);
   assert.equal(r.code, 0, r.stderr);
   const a = JSON.parse(readFileSync(first, 'utf8'));
   const b = JSON.parse(readFileSync(again, 'utf8'));
   assert.deepEqual(b.parameters, a.parameters);
   assert.deepEqual(b.normalization, a.normalization);
   const fresh = join(dir, 'fresh.json');
-  assert.equal(cli(['train', 'datasets/cbf/train.csv', '--out', fresh, '--epochs', '1', '--hidden', '6', '--members', '1', '--lr', '1e-30', '--select', 'off', '--seed', '9', '--quiet']).code, 0);
+  assert.equal(cliHere(['train', 'datasets/cbf/train.csv', '--out', fresh, '--epochs', '1', '--hidden', '6', '--members', '1', '--lr', '1e-30', '--select', 'off', '--seed', '9', '--quiet']).code, 0);
   assert.notDeepEqual(JSON.parse(readFileSync(fresh, 'utf8')).parameters, a.parameters, 'without --init the weights are drawn afresh');
 });
 
@@ -569,20 +579,20 @@ test('the model remembers its data layout: evaluate, predict and train --init re
   writeFileSync(join(dir, 'train.csv'), rename('datasets/motion/train.csv'));
   writeFileSync(join(dir, 'test.csv'), rename('datasets/motion/test.csv'));
   const model = join(dir, 'm.json');
-  const t = cli(['train', 'train.csv', '--id-column', 'sid', '--time-column', 'step', '--label-column', 'cls', '--out', model, '--epochs', '2', '--hidden', '6', '--select', 'off', '--quiet'], { cwd: dir });
+  const t = cliHere(['train', 'train.csv', '--id-column', 'sid', '--time-column', 'step', '--label-column', 'cls', '--out', model, '--epochs', '2', '--hidden', '6', '--select', 'off', '--quiet'], { cwd: dir });
   assert.equal(t.code, 0, t.stderr);
   assert.deepEqual(JSON.parse(readFileSync(model, 'utf8')).layout, { format: 'auto', labelColumn: 'cls', idColumn: 'sid', timeColumn: 'step' });
-  const e = cli(['evaluate', '--model', model, 'test.csv', '--json'], { cwd: dir });
+  const e = cliHere(['evaluate', '--model', model, 'test.csv', '--json'], { cwd: dir });
   assert.equal(e.code, 0, e.stderr);
   assert.equal(JSON.parse(e.stdout).files[0].sequences, 60);
-  const p = cli(['predict', '--model', model, 'test.csv'], { cwd: dir });
+  const p = cliHere(['predict', '--model', model, 'test.csv'], { cwd: dir });
   assert.equal(p.code, 0, p.stderr);
   assert.equal(p.stdout.trim().split('\n').length, 61);
-  const flags = cli(['evaluate', '--model', model, 'test.csv', '--label-column', 'nope'], { cwd: dir }); // a flag still overrides
+  const flags = cliHere(['evaluate', '--model', model, 'test.csv', '--label-column', 'nope'], { cwd: dir }); // a flag still overrides
   assert.equal(flags.code, 2);
   assert.match(flags.stderr, /no label column named "nope"/);
   const again = join(dir, 'again.json'); // train --init reads them like that too, and keeps the layout
-  const i = cli(['train', 'train.csv', '--test', 'test.csv', '--init', model, '--out', again, '--epochs', '1', '--quiet'], { cwd: dir });
+  const i = cliHere(['train', 'train.csv', '--test', 'test.csv', '--init', model, '--out', again, '--epochs', '1', '--quiet'], { cwd: dir });
   assert.equal(i.code, 0, i.stderr);
   assert.deepEqual(JSON.parse(readFileSync(again, 'utf8')).layout, { format: 'auto', labelColumn: 'cls', idColumn: 'sid', timeColumn: 'step' });
 });
@@ -590,16 +600,16 @@ test('the model remembers its data layout: evaluate, predict and train --init re
 test('a model trained on some of the channels (--channels) reads them by name in evaluate and predict', () => {
   const dir = tmp();
   const model = join(dir, 'm.json');
-  const t = cli(['train', 'datasets/motion/train.csv', '--channels', 'az,ax', '--out', model, '--epochs', '1', '--hidden', '4', '--select', 'off', '--members', '1', '--quiet']);
+  const t = cliHere(['train', 'datasets/motion/train.csv', '--channels', 'az,ax', '--out', model, '--epochs', '1', '--hidden', '4', '--select', 'off', '--members', '1', '--quiet']);
   assert.equal(t.code, 0, t.stderr);
   assert.deepEqual(JSON.parse(readFileSync(model, 'utf8')).layout.channels, ['az', 'ax']);
-  const p = cli(['predict', '--model', model, 'datasets/motion/test.csv']);
+  const p = cliHere(['predict', '--model', model, 'datasets/motion/test.csv']);
   assert.equal(p.code, 0, p.stderr);
   assert.equal(p.stdout.trim().split('\n').length, 61);
-  const e = cli(['evaluate', '--model', model, 'datasets/motion/test.csv', '--channels', 'ax,ay,az']); // a flag still overrides
+  const e = cliHere(['evaluate', '--model', model, 'datasets/motion/test.csv', '--channels', 'ax,ay,az']); // a flag still overrides
   assert.equal(e.code, 2);
   assert.match(e.stderr, /has 3 channel\(s\) \[ax, ay, az\] but the model has 2 \[az, ax\]/);
-  assert.match(cli(['info', model]).stdout, /channels "az","ax"/);
+  assert.match(cliHere(['info', model]).stdout, /channels "az","ax"/);
 });
 
 test('the auto defaults resolve by the documented rules and the model file records what they chose', () => {
@@ -608,7 +618,7 @@ test('the auto defaults resolve by the documented rules and the model file recor
     ...Array.from({ length: n }, (_, s) => `${'ab'[s % 2]},` + Array.from({ length: T }, (_, i) => Math.sin(i * (s % 2 ? 0.3 : 0.5) + s).toFixed(3)).join(','))].join('\n') + '\n';
   const run = (name: string, n: number, T: number) => {
     writeFileSync(join(dir, `${name}.csv`), wide(n, T));
-    const r = cli(['train', `${name}.csv`, '--select', 'off', '--hidden', '3', '--threads', '1', '--quiet', '--out', `${name}.json`], { cwd: dir });
+    const r = cliHere(['train', `${name}.csv`, '--select', 'off', '--hidden', '3', '--threads', '1', '--quiet', '--out', `${name}.json`], { cwd: dir });
     assert.equal(r.code, 0, r.stderr);
     const m = JSON.parse(readFileSync(join(dir, `${name}.json`), 'utf8'));
     return { ...m.training.hyperparameters, ran: m.training.history.length, validated: m.training.history[0].valAccuracy !== null };
@@ -621,7 +631,7 @@ test('the auto defaults resolve by the documented rules and the model file recor
 
 test('--threads auto says what it measured and chose; early stopping says so', () => {
   const dir = tmp();
-  const r = cli(['train', 'datasets/cbf/train.csv', '--threads', 'auto', '--select', 'off', '--epochs', '300', '--val-split', '0.2', '--patience', '3',
+  const r = cliHere(['train', 'datasets/cbf/train.csv', '--threads', 'auto', '--select', 'off', '--epochs', '300', '--val-split', '0.2', '--patience', '3',
     '--hidden', '8', '--lr', '0.01', '--out', join(dir, 'm.json')]);
   assert.equal(r.code, 0, r.stderr);
   assert.match(r.stderr, /^threads auto: 1: \d+ seq\/s(, \d+: \d+ seq\/s)* → \d+ thread\(s\)/m);
@@ -641,15 +651,15 @@ test('--threads auto says what it measured and chose; early stopping says so', (
 test('train warns of a class of one sequence, classes that differ only in letter case, data where nothing varies, and a loss thrown out by too large steps', () => {
   const dir = tmp();
   writeFileSync(join(dir, 'd.csv'), 'label,t0,t1,t2\nWalk,1,2,3\nwalk,3,2,1\nWalk,1,2,2\nwalk,3,3,1\ntime_s,0,0.1,0.2\n');
-  const r = cli(['train', 'd.csv', '--epochs', '1', '--hidden', '4', '--select', 'off', '--members', '1', '--out', 'm.json'], { cwd: dir });
+  const r = cliHere(['train', 'd.csv', '--epochs', '1', '--hidden', '4', '--select', 'off', '--members', '1', '--out', 'm.json'], { cwd: dir });
   assert.equal(r.code, 0, r.stderr);
   assert.match(r.stderr, /^train-signals: warning: class "time_s" has a single training sequence; little can be learned of a class from one \(a header row, or a line of another kind, read as data\?\)$/m);
   assert.match(r.stderr, /^train-signals: warning: classes "Walk", "walk" differ only in letter case; they are trained as different classes$/m);
   assert.doesNotMatch(r.stderr, /no channel varies|training loss ended/);
   writeFileSync(join(dir, 'flat.csv'), 'label,t0,t1,t2\na,2,2,2\nb,2,2,2\na,2,2,2\nb,2,2,2\n');
-  const flat = cli(['train', 'flat.csv', '--epochs', '1', '--hidden', '4', '--select', 'off', '--members', '1', '--out', 'f.json'], { cwd: dir });
+  const flat = cliHere(['train', 'flat.csv', '--epochs', '1', '--hidden', '4', '--select', 'off', '--members', '1', '--out', 'f.json'], { cwd: dir });
   assert.match(flat.stderr, /^train-signals: warning: no channel varies: every step of every sequence holds the same values, so no class can be told from another$/m);
-  const wild = cli(['train', 'datasets/cbf/train.csv', '--epochs', '3', '--hidden', '8', '--select', 'off', '--members', '1', '--lr', '1e6', '--clip', '0', '--out', join(dir, 'w.json')]);
+  const wild = cliHere(['train', 'datasets/cbf/train.csv', '--epochs', '3', '--hidden', '8', '--select', 'off', '--members', '1', '--lr', '1e6', '--clip', '0', '--out', join(dir, 'w.json')]);
   assert.equal(wild.code, 0, wild.stderr);
   assert.match(wild.stderr, /^train-signals: warning: the training loss ended at [0-9.e+]+, ten times or more that of guessing every class alike \(1\.099\): the steps are too large for this model; a smaller --lr \(now 1000000\) or gradient clipping \(--clip 1\) should train it$/m);
 });
@@ -658,15 +668,15 @@ test('before training, stderr names the channels, and warns of one that rises li
   const dir = tmp();
   const [head, ...rest] = readFileSync(join(ROOT, 'datasets/motion/train.csv'), 'utf8').split('\n');
   writeFileSync(join(dir, 'd.csv'), [head.replace(',t,', ',step,'), ...rest].join('\n'));
-  const r = cli(['train', 'd.csv', '--epochs', '1', '--hidden', '4', '--select', 'off', '--out', 'm.json'], { cwd: dir });
+  const r = cliHere(['train', 'd.csv', '--epochs', '1', '--hidden', '4', '--select', 'off', '--out', 'm.json'], { cwd: dir });
   assert.equal(r.code, 0, r.stderr);
   assert.match(r.stderr, /^\d+ sequences, 3 classes; channels: step, ax, ay, az$/m);
   assert.match(r.stderr, /^train-signals: warning: channel "step" runs like a time column in every sequence \(it steps evenly, or is named as one and rises\); if it is one, name it with --time-column$/m);
   // A logger's clock, named as a time is, jitters: it rises at every step, unevenly.
   writeFileSync(join(dir, 'j.csv'), ['id,time,label,ax', ...[0, 1, 2, 3].flatMap((n) => [0.01, 0.0205, 0.0298, 0.0412].map((t, i) => `s${n},${t + n},${n % 2 === 0 ? 'p' : 'q'},${Math.sin(n + i)}`))].join('\n') + '\n');
-  const jitter = cli(['train', 'j.csv', '--format', 'long', '--epochs', '1', '--hidden', '4', '--select', 'off', '--members', '1', '--out', 'j.json'], { cwd: dir });
+  const jitter = cliHere(['train', 'j.csv', '--format', 'long', '--epochs', '1', '--hidden', '4', '--select', 'off', '--members', '1', '--out', 'j.json'], { cwd: dir });
   assert.match(jitter.stderr, /^train-signals: warning: channel "time" runs like a time column in every sequence \(it steps evenly, or is named as one and rises\); if it is one, name it with --time-column$/m);
-  const ok = cli(['train', 'datasets/motion/train.csv', '--epochs', '1', '--hidden', '4', '--select', 'off', '--out', join(dir, 'n.json')]);
+  const ok = cliHere(['train', 'datasets/motion/train.csv', '--epochs', '1', '--hidden', '4', '--select', 'off', '--out', join(dir, 'n.json')]);
   assert.match(ok.stderr, /channels: ax, ay, az$/m);
   assert.doesNotMatch(ok.stderr, /warning: channel/);
   // Many channels: the first 20 and how many more, not a line of hundreds of names; the 30 that step evenly
@@ -674,16 +684,16 @@ test('before training, stderr names the channels, and warns of one that rises li
   const names = Array.from({ length: 300 }, (_, d) => `ch${d}`);
   const rows = ['s1,0,p', 's1,1,p', 's1,2,p', 's2,0,q', 's2,1,q', 's3,0,p', 's4,0,q'].map((r, i) => `${r},${names.map((_, d) => (d < 30 ? d + i : Math.sin(i * d))).join(',')}`);
   writeFileSync(join(dir, 'many.csv'), [`id,t,label,${names.join(',')}`, ...rows].join('\n') + '\n');
-  const many = cli(['train', 'many.csv', '--epochs', '1', '--hidden', '4', '--select', 'off', '--members', '1', '--out', 'k.json'], { cwd: dir });
+  const many = cliHere(['train', 'many.csv', '--epochs', '1', '--hidden', '4', '--select', 'off', '--members', '1', '--out', 'k.json'], { cwd: dir });
   assert.equal(many.code, 0, many.stderr);
   assert.match(many.stderr, /^4 sequences, 2 classes; channels: ch0, ch1, ch2, [^\n]*, ch19, … 280 more$/m);
   assert.equal(many.stderr.match(/^train-signals: warning: channels? /gm)?.length, 1, many.stderr);
   assert.match(many.stderr, /^train-signals: warning: channels "ch0", "ch1", [^\n]*"ch19", … 10 more run like a time column in every sequence \(they step evenly, or are named as one and rise\); if one is, name it with --time-column$/m);
-  const info = cli(['info', 'k.json'], { cwd: dir });
+  const info = cliHere(['info', 'k.json'], { cwd: dir });
   assert.match(info.stdout, /\n {2}channels \(300\): ch0, ch1, [^\n]*, ch19, … 280 more \(--json lists them all\)(, [^\n]*)?\n/);
   // A wide file with a column named id reads as long, a step a sequence: said, with the flag that reads it wide.
   writeFileSync(join(dir, 'wide-id.csv'), 'id,label,t0,t1,t2\n1,a,1,2,3\n2,b,3,2,1\n3,a,1,2,2\n4,b,3,3,1\n');
-  const stepped = cli(['train', 'wide-id.csv', '--epochs', '1', '--hidden', '4', '--select', 'off', '--members', '1', '--out', 'w.json'], { cwd: dir });
+  const stepped = cliHere(['train', 'wide-id.csv', '--epochs', '1', '--hidden', '4', '--select', 'off', '--members', '1', '--out', 'w.json'], { cwd: dir });
   assert.equal(stepped.code, 0, stepped.stderr);
   assert.match(stepped.stderr, /^train-signals: warning: every sequence has a single time step; if each row is a whole sequence \(the wide layout\), read the file with --format wide \(its column "id" made it the long layout\)$/m);
   assert.doesNotMatch(many.stderr + ok.stderr, /single time step/);
@@ -692,7 +702,7 @@ test('before training, stderr names the channels, and warns of one that rises li
 test('a report that cannot be written after the model was: exit 2, and the message says the model was written', { skip: !existsSync('/dev/full') }, () => {
   const dir = tmp();
   const out = join(dir, 'm.json');
-  const r = cli(['train', 'datasets/cbf/train.csv', '--out', out, '--epochs', '1', '--hidden', '4', '--select', 'off', '--members', '1', '--quiet', '--report', '/dev/full']);
+  const r = cliHere(['train', 'datasets/cbf/train.csv', '--out', out, '--epochs', '1', '--hidden', '4', '--select', 'off', '--members', '1', '--quiet', '--report', '/dev/full']);
   assert.equal(r.code, 2, r.stderr);
   assert.match(r.stderr, /^train-signals: \/dev\/full: the device takes no more \(ENOSPC\); .*; the model itself was written to .*m\.json\n$/);
   assert.ok(existsSync(out));
@@ -712,7 +722,7 @@ test('predict on a FIFO whose long-layout rows interleave: refused as stdin is (
 });
 
 test('train --test on a training file warns that its accuracy is not held out', () => {
-  const r = cli(['train', 'datasets/cbf/train.csv', '--test', 'datasets/cbf/train.csv', '--out', join(tmp(), 'm.json'), '--epochs', '1', '--hidden', '4', '--select', 'off', '--members', '1']);
+  const r = cliHere(['train', 'datasets/cbf/train.csv', '--test', 'datasets/cbf/train.csv', '--out', join(tmp(), 'm.json'), '--epochs', '1', '--hidden', '4', '--select', 'off', '--members', '1']);
   assert.equal(r.code, 0, r.stderr);
   assert.match(r.stderr, /^train-signals: warning: --test datasets\/cbf\/train\.csv holds the same bytes as the training file datasets\/cbf\/train\.csv; its accuracy is not a held-out figure$/m);
 });
@@ -720,25 +730,25 @@ test('train --test on a training file warns that its accuracy is not held out', 
 test('info shows what a model file holds; --json is the file without its parameters; without a file, one line saying what it needs', () => {
   const dir = tmp();
   const model = join(dir, 'm.json');
-  assert.equal(cli(['train', 'datasets/motion/train.csv', '--out', model, '--epochs', '1', '--hidden', '4', '--select', 'off', '--members', '2', '--quiet']).code, 0);
-  const r = cli(['info', model]);
+  assert.equal(cliHere(['train', 'datasets/motion/train.csv', '--out', model, '--epochs', '1', '--hidden', '4', '--select', 'off', '--members', '2', '--quiet']).code, 0);
+  const r = cliHere(['info', model]);
   assert.equal(r.code, 0, r.stderr);
   assert.match(r.stdout, /m\.json: a bidirectional GRU classifier, H = 8 \(2 members of 4\), readout mean; [\d,]+ parameters \([\d,]+ of them the members' own; the rest, zeros between their blocks\)\n/);
   // An ensemble's members each with their own last epoch (the history is the first member's).
   assert.match(r.stdout, /\n {2}member 1, last epoch: loss [\d.]+, training accuracy [\d.]+\n {2}member 2, last epoch: loss [\d.]+, training accuracy [\d.]+\n/);
   assert.match(r.stdout, /\n {2}classes \(3\): jump, run, walk\n {2}channels \(3\): ax, ay, az, and their first differences\n/);
   assert.match(r.stdout, /\n {2}training: 2 member\(s\) × 1 epochs, batch 32, adam lr 0\.006 \(cosine, warmup 0\.05\), noise 0\.1, clip 1, seed 1\n/);
-  assert.equal(cli(['info', '--model', model]).stdout, r.stdout);
+  assert.equal(cliHere(['info', '--model', model]).stdout, r.stdout);
   // What else changes the result is shown where it is not the default (truncated BPTT, class weights, a validation split).
   const other = join(dir, 'o.json');
-  assert.equal(cli(['train', 'datasets/motion/train.csv', '--out', other, '--epochs', '1', '--hidden', '4', '--select', 'off', '--members', '1', '--bptt', '5', '--class-weights', 'balanced', '--val-split', '0.2', '--patience', '2', '--schedule', 'constant', '--quiet']).code, 0);
-  assert.match(cli(['info', other]).stdout, /\n {2}training: 1 member\(s\) × 1 epochs, batch 32, adam lr 0\.006 \(constant\), noise 0\.1, BPTT truncated at 5 steps, class weights balanced, validation split 0\.2, patience 2, clip 1, seed 1\n/);
-  const j = cli(['info', model, '--json']);
+  assert.equal(cliHere(['train', 'datasets/motion/train.csv', '--out', other, '--epochs', '1', '--hidden', '4', '--select', 'off', '--members', '1', '--bptt', '5', '--class-weights', 'balanced', '--val-split', '0.2', '--patience', '2', '--schedule', 'constant', '--quiet']).code, 0);
+  assert.match(cliHere(['info', other]).stdout, /\n {2}training: 1 member\(s\) × 1 epochs, batch 32, adam lr 0\.006 \(constant\), noise 0\.1, BPTT truncated at 5 steps, class weights balanced, validation split 0\.2, patience 2, clip 1, seed 1\n/);
+  const j = cliHere(['info', model, '--json']);
   const doc = JSON.parse(j.stdout);
   const file = JSON.parse(readFileSync(model, 'utf8'));
   assert.equal(doc.parameters, Number(/; ([\d,]+) parameters/.exec(r.stdout)![1].replace(/,/g, '')));
   assert.deepEqual({ ...doc, parameters: undefined }, { ...file, parameters: undefined });
-  const none = cli(['info']);
+  const none = cliHere(['info']);
   assert.equal(none.code, 2);
   assert.match(none.stderr, /^train-signals: info needs a model file: train-signals info model\.json\n$/);
 });
@@ -822,11 +832,11 @@ test('a divergence whose last checkpoint was far out already says to start afres
   const dir = tmp();
   writeFileSync(join(dir, 'd.csv'), readFileSync(join(ROOT, 'datasets/cbf/train.csv'), 'utf8').split('\n').slice(0, 31).join('\n') + '\n');
   const args = ['train', 'd.csv', '--epochs', '200', '--select', 'off', '--members', '1', '--hidden', '8', '--threads', '1', '--checkpoint-every', '0', '--quiet', '--out', 'm x.json'];
-  const wild = cli([...args, '--lr', '1e8', '--clip', '0', '--optimizer', 'sgd'], { cwd: dir });
+  const wild = cliHere([...args, '--lr', '1e8', '--clip', '0', '--optimizer', 'sgd'], { cwd: dir });
   assert.equal(wild.code, 2, wild.stderr);
   // Resuming it with any --lr diverged again (its weights near 1e27), and a fresh run was refused beside it.
   assert.match(wild.stderr, /the last checkpoint \(after epoch \d+\) is m x\.json\.ckpt, but its weights were far out already \(a training loss ten times chance's\); delete it and train afresh with a smaller --lr\n$/);
-  const beside = cli(args, { cwd: dir });
+  const beside = cliHere(args, { cwd: dir });
   assert.equal(beside.code, 2);
   assert.match(beside.stderr, /a checkpoint of an earlier run is there .*; continue it with --resume 'm x\.json\.ckpt', or delete it/);
 });
@@ -835,7 +845,7 @@ test('--kernel ts owes nothing to the WebAssembly build here: validation and mod
   const dir = tmp();
   writeFileSync(join(dir, 'd.csv'), readFileSync(join(ROOT, 'datasets/cbf/train.csv'), 'utf8').split('\n').slice(0, 81).join('\n') + '\n');
   const args = ['train', 'd.csv', '--kernel', 'ts', '--select', 'on', '--members', '1', '--hidden', '8', '--epochs', '6', '--val-split', '0.3', '--quiet', '--out'];
-  const fused = cli([...args, 'a.json'], { cwd: dir });
+  const fused = cliHere([...args, 'a.json'], { cwd: dir });
   const plain = cli([...args, 'b.json'], { cwd: dir, env: { TRAIN_SIGNALS_KERNEL: 'plain' } });
   assert.equal(fused.code, 0, fused.stderr);
   assert.equal(plain.code, 0, plain.stderr);
@@ -849,9 +859,9 @@ test('--kernel ts owes nothing to the WebAssembly build here: validation and mod
 test('a negative number in e-notation given as its own word is that number (yargs read -2e0 as flags -2 and -e)', () => {
   const dir = tmp();
   const args = ['train', join(ROOT, 'datasets/cbf/train.csv'), '--epochs', '1', '--hidden', '4', '--select', 'off', '--members', '1', '--quiet', '--out'];
-  const spaced = cli([...args, 'a.json', '--seed', '-2e0'], { cwd: dir });
+  const spaced = cliHere([...args, 'a.json', '--seed', '-2e0'], { cwd: dir });
   assert.equal(spaced.code, 0, spaced.stderr);
-  assert.equal(cli([...args, 'b.json', '--seed=-2'], { cwd: dir }).code, 0);
+  assert.equal(cliHere([...args, 'b.json', '--seed=-2'], { cwd: dir }).code, 0);
   const [a, b] = ['a.json', 'b.json'].map((f) => JSON.parse(readFileSync(join(dir, f), 'utf8')));
   assert.deepEqual(a.parameters, b.parameters);
 });
@@ -859,10 +869,10 @@ test('a negative number in e-notation given as its own word is that number (yarg
 test('the model that cannot be written at the end (a full disk) says the training is kept in its checkpoint, and --resume writes it without training again', () => {
   const dir = tmp();
   const args = ['train', join(ROOT, 'datasets/cbf/train.csv'), '--epochs', '3', '--hidden', '4', '--select', 'off', '--members', '1', '--quiet', '--checkpoint', 'c.ckpt'];
-  const full = cli([...args, '--out', '/dev/full'], { cwd: dir });
+  const full = cliHere([...args, '--out', '/dev/full'], { cwd: dir });
   assert.equal(full.code, 2, full.stderr);
   assert.match(full.stderr, /^train-signals: \/dev\/full: the device takes no more \(ENOSPC\); send the output elsewhere; the model was not written, but the training is kept in c\.ckpt: once the model can be written, train … --resume c\.ckpt writes it without training again\n$/);
-  const resumed = cli([...args, '--out', 'm.json', '--resume', 'c.ckpt'], { cwd: dir });
+  const resumed = cliHere([...args, '--out', 'm.json', '--resume', 'c.ckpt'], { cwd: dir });
   assert.equal(resumed.code, 0, resumed.stderr);
   assert.equal(JSON.parse(readFileSync(join(dir, 'm.json'), 'utf8')).training.history.length, 3);
 });
@@ -872,13 +882,13 @@ test('many classes: the confusion matrix is left out of the tables and the repor
   const C = 80;
   const rows = Array.from({ length: 2 * C }, (_, i) => `c${String(i % C).padStart(3, '0')},${[1, 2, 3, 4].map((t) => Math.sin(i + t).toFixed(3)).join(',')}`);
   writeFileSync(join(dir, 'many.csv'), `label,t0,t1,t2,t3\n${rows.join('\n')}\n`);
-  const t = cli(['train', 'many.csv', '--test', 'many.csv', '--out', 'm.json', '--report', 'r.html', '--epochs', '1', '--hidden', '4', '--select', 'off', '--members', '1'], { cwd: dir });
+  const t = cliHere(['train', 'many.csv', '--test', 'many.csv', '--out', 'm.json', '--report', 'r.html', '--epochs', '1', '--hidden', '4', '--select', 'off', '--members', '1'], { cwd: dir });
   assert.equal(t.code, 0, t.stderr);
   assert.match(t.stdout, /confusion matrix: 80 classes, too many to print; --json holds it/);
   const html = readFileSync(join(dir, 'r.html'), 'utf8');
   assert.match(html, /The confusion matrix of 80 classes is too large to draw/);
   assert.match(html, /the first 30 classes of 80/);
-  const j = cli(['evaluate', '--model', 'm.json', 'many.csv', '--json'], { cwd: dir });
+  const j = cliHere(['evaluate', '--model', 'm.json', 'many.csv', '--json'], { cwd: dir });
   assert.equal(JSON.parse(j.stdout).files[0].confusion.length, C);
 });
 
@@ -887,12 +897,12 @@ test('a validation split too small to hold out a sequence, and --patience with n
   const rows = Array.from({ length: 20 }, (_, i) => `${'ab'[i % 2]},${[1, 2, 3].map((t) => Math.sin(i * t).toFixed(3)).join(',')}`);
   writeFileSync(join(dir, 'small.csv'), `label,t0,t1,t2\n${rows.join('\n')}\n`);
   const base = ['train', 'small.csv', '--out', 'm.json', '--epochs', '2', '--hidden', '4', '--select', 'off', '--members', '1'];
-  const tiny = cli([...base, '--val-split', '0.04', '--patience', '1'], { cwd: dir });
+  const tiny = cliHere([...base, '--val-split', '0.04', '--patience', '1'], { cwd: dir });
   assert.equal(tiny.code, 0, tiny.stderr);
   assert.match(tiny.stderr, /warning: --val-split 0\.04 holds out no sequence of these classes \(the smallest has 10\); training keeps its last weights and --patience has no effect/);
-  const none = cli([...base, '--patience', '1'], { cwd: dir });
+  const none = cliHere([...base, '--patience', '1'], { cwd: dir });
   assert.match(none.stderr, /warning: --patience 1 has no effect without validation data; give --val-split/);
-  const fine = cli([...base, '--val-split', '0.2', '--patience', '1'], { cwd: dir });
+  const fine = cliHere([...base, '--val-split', '0.2', '--patience', '1'], { cwd: dir });
   assert.doesNotMatch(fine.stderr, /warning/);
 });
 
@@ -923,7 +933,7 @@ test('what yargs would take otherwise than meant is refused, exit 2, nothing wri
     assert.equal(r.stderr.trim().split('\n').length, 1, r.stderr);
   });
   assert.deepEqual(readdirSync(dir), [], 'nothing written');
-  const ok = cli([...train, '--bidirectional=false', '--quiet']);
+  const ok = cliHere([...train, '--bidirectional=false', '--quiet']);
   assert.equal(ok.code, 0, ok.stderr);
 });
 
@@ -953,7 +963,7 @@ test('under a cap on address space (ulimit -v) every command runs, with the same
   const model = join(dir, 'm.json');
   const capped = join(dir, 'capped.json');
   const args = ['train', 'datasets/cbf/train.csv', '--epochs', '1', '--select', 'off', '--members', '1', '--hidden', '4', '--threads', '2', '--quiet'];
-  assert.equal(cli([...args, '--out', model]).code, 0);
+  assert.equal(cliHere([...args, '--out', model]).code, 0);
   const capTo = (kib: number, words: string[]) => spawnSync('bash', ['-c', `ulimit -v ${kib} && exec "${process.execPath}" "${CLI}" ${words.map((w) => `'${w}'`).join(' ')}`], { cwd: ROOT, encoding: 'utf8' });
   const trained = capTo(12_000_000, [...args, '--out', capped]);
   assert.equal(trained.status, 0, trained.stderr);
@@ -975,7 +985,7 @@ test('under a cap on address space (ulimit -v) every command runs, with the same
   assert.ok((JSON.parse(tuned.stdout) as { rows: { threads: number }[] }).rows.every((row) => row.threads <= 3));
   const predicted = capTo(8_000_000, ['predict', '--model', model, 'datasets/cbf/test.csv']);
   assert.equal(predicted.status, 0, predicted.stderr);
-  assert.equal(predicted.stdout, cli(['predict', '--model', model, 'datasets/cbf/test.csv']).stdout);
+  assert.equal(predicted.stdout, cliHere(['predict', '--model', model, 'datasets/cbf/test.csv']).stdout);
   // By import the process is the host's, started as it was: where its V8 cannot reserve a kernel memory under
   // the cap (Node 20 and 22; Node 24's takes one without the guard region), the refusal says how to start it.
   const host = `import('${join(ROOT, 'dist/src/index.js')}').then(async (t) => { const m = t.loadModel('${model}'); console.log((await t.evaluateFile(m, 'datasets/cbf/test.csv')).accuracy); }).catch((e) => { console.error(e.message); process.exit(e.name === 'UserError' ? 2 : 1); })`;
@@ -998,7 +1008,7 @@ test('under a cap on address space model selection runs fewer fits at once, the 
   const args = ['train', small, '--epochs', '1', '--select', 'on', '--members', '1', '--hidden', '8', '--threads', '4'];
   const capTo = (kib: number, script: string, words: string[]) => spawnSync('bash', ['-c', `ulimit -v ${Math.floor(kib)} && exec "${process.execPath}" "${script}" ${words.map((w) => `'${w}'`).join(' ')}`], { cwd: ROOT, encoding: 'utf8' });
   const parameters = (file: string) => JSON.parse(readFileSync(file, 'utf8')).parameters;
-  const free = cli([...args, '--quiet', '--out', join(dir, 'free.json')]);
+  const free = cliHere([...args, '--quiet', '--out', join(dir, 'free.json')]);
   assert.equal(free.code, 0, free.stderr);
   const { floor, base, perThread } = capNeeds();
   // Room for four training threads, not for selection's up to seven at once.
@@ -1050,11 +1060,11 @@ test('names from file names, headers and model files reach the terminal escaped:
   const train = join(dir, 'e\u001b]0;PWNED\u0007\u001b[2J.csv');
   writeFileSync(train, [header.join(','), ...rows.slice(1)].join('\n'));
   const model = join(dir, 'm.json');
-  const r = cli(['train', train, '--test', train, '--out', model, '--epochs', '1', '--select', 'off', '--members', '1', '--hidden', '4']);
+  const r = cliHere(['train', train, '--test', train, '--out', model, '--epochs', '1', '--select', 'off', '--members', '1', '--hidden', '4']);
   assert.equal(r.code, 0, r.stderr);
   assert.doesNotMatch(r.stderr, /[\u001b\u0007\u009b\u202e]/);
   assert.match(r.stderr, /warning: --test \S*e\\u\{1b\}\]0;PWNED\\u\{7\}\\u\{1b\}\[2J\.csv holds the same bytes as the training file/);
-  const info = cli(['info', model]);
+  const info = cliHere(['info', model]);
   assert.equal(info.code, 0, info.stderr);
   assert.doesNotMatch(info.stdout, /[\u001b\u0007\u009b\u202e]/);
 });
@@ -1118,13 +1128,13 @@ test('--channels takes a name with a comma in it in double quotes, as the header
   for (let n = 0; n < 8; n++) for (let t = 0; t < 6; t++) rows.push(`s${n},${t},${n % 2 ? 'up' : 'down'},${(n % 2 ? t : -t) / 3},${(n * t) % 3}`);
   writeFileSync(file, rows.join('\n') + '\n');
   const args = ['train', file, '--epochs', '1', '--select', 'off', '--members', '1', '--hidden', '4', '--out', join(dir, 'm.json')];
-  const r = cli([...args, '--channels', '"x,y",noise']);
+  const r = cliHere([...args, '--channels', '"x,y",noise']);
   assert.equal(r.code, 0, r.stderr);
   assert.match(r.stderr, /channels: "x,y", noise/);
-  assert.match(cli(['info', join(dir, 'm.json')]).stdout, /\n {2}channels \(2\): "x,y", noise, and their first differences\n/);
-  const bare = cli([...args, '--channels', 'x,y,noise']);
+  assert.match(cliHere(['info', join(dir, 'm.json')]).stdout, /\n {2}channels \(2\): "x,y", noise, and their first differences\n/);
+  const bare = cliHere([...args, '--channels', 'x,y,noise']);
   assert.equal(bare.code, 2);
   assert.match(bare.stderr, /channel "x" is not a column of the header \(id, t, label, "x,y", noise\)/);
-  const open = cli([...args, '--channels', '"x,y']);
+  const open = cliHere([...args, '--channels', '"x,y']);
   assert.match(open.stderr, /^train-signals: --channels "x,y: not a list of names; write a name with a comma in it in double quotes, followed by a comma or the end \("x,y",z\), the rest bare/);
 });

@@ -14,7 +14,8 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { ROOT, cli } from './helpers/cli.js';
+import { ROOT } from './helpers/cli.js';
+import { cliHere } from './helpers/cli-here.js';
 import { runInFewProcesses } from './helpers/spawn.js';
 import { loadSafetensors } from '../src/io/safetensors.js';
 import { loadDataSet } from '../src/data/csv.js';
@@ -50,7 +51,7 @@ function launcher(logDir: string): string[] {
 
 /** Held-out accuracy of a model file on datasets/cbf/test.csv, by `train-signals evaluate --json`. */
 function accuracy(model: string): number {
-  const r = cli(['evaluate', '--model', model, 'datasets/cbf/test.csv', '--json']);
+  const r = cliHere(['evaluate', '--model', model, 'datasets/cbf/test.csv', '--json']);
   assert.equal(r.code, 0, r.stderr);
   return JSON.parse(r.stdout).files[0].accuracy;
 }
@@ -71,10 +72,10 @@ for (const [cell, readout] of [['rnn', 'mean'], ['gru', 'last']] as const) {
     const json = join(dir, 'm.json');
     const init = join(dir, 'm.safetensors');
     const out = join(dir, 'continued.safetensors');
-    const tr = cli(['train', 'datasets/cbf/train.csv', '--out', json, '--hidden', '16', '--select', 'off', '--members', '1', '--epochs', '10',
+    const tr = cliHere(['train', 'datasets/cbf/train.csv', '--out', json, '--hidden', '16', '--select', 'off', '--members', '1', '--epochs', '10',
       '--cell', cell, '--readout', readout, '--seed', '1', '--threads', '2', '--quiet']);
     assert.equal(tr.code, 0, tr.stderr);
-    const ex = cli(['export', '--model', json, '--safetensors', init]);
+    const ex = cliHere(['export', '--model', json, '--safetensors', init]);
     assert.equal(ex.code, 0, ex.stderr);
 
     const [command, ...args] = launcher(join(dir, 'logs'));
@@ -100,7 +101,7 @@ for (const [cell, readout] of [['rnn', 'mean'], ['gru', 'last']] as const) {
     t.diagnostic(`held-out accuracy on datasets/cbf/test.csv: initial ${a0.toFixed(4)}, continued ${a1.toFixed(4)}`);
     assert.ok(a1 >= a0 - 0.02, `continued accuracy ${a1} fell more than 2 points below the initial ${a0}`);
 
-    const onnx = cli(['export', '--model', out, '--onnx', join(dir, 'continued.onnx')]);
+    const onnx = cliHere(['export', '--model', out, '--onnx', join(dir, 'continued.onnx')]);
     assert.equal(onnx.code, 0, onnx.stderr);
   });
 }
@@ -129,14 +130,14 @@ for (const [cell, layers] of [['rnn', '1'], ['gru', '2']] as const) {
     const dir = tmp();
     const [json, init, ours, stepped, theirs] = ['m.json', 'm.safetensors', 'ours.json', 'ours.safetensors', 'theirs.safetensors'].map((f) => join(dir, f));
     const lr = '0.01';
-    const trained = cli(['train', 'datasets/cbf/train.csv', '--out', json, '--hidden', '8', '--select', 'off', '--members', '1', '--epochs', '2',
+    const trained = cliHere(['train', 'datasets/cbf/train.csv', '--out', json, '--hidden', '8', '--select', 'off', '--members', '1', '--epochs', '2',
       '--cell', cell, '--layers', layers, '--readout', 'mean', '--threads', '1', '--quiet']);
     assert.equal(trained.code, 0, trained.stderr);
-    assert.equal(cli(['export', '--model', json, '--safetensors', init]).code, 0);
-    const step = cli(['train', 'datasets/cbf/train.csv', '--init', init, '--out', ours, '--epochs', '1', '--batch-size', '300', '--lr', lr,
+    assert.equal(cliHere(['export', '--model', json, '--safetensors', init]).code, 0);
+    const step = cliHere(['train', 'datasets/cbf/train.csv', '--init', init, '--out', ours, '--epochs', '1', '--batch-size', '300', '--lr', lr,
       '--schedule', 'constant', '--clip', '1', '--noise', '0', '--warp', '0', '--mixup', '0', '--select', 'off', '--members', '1', '--threads', '1', '--quiet']);
     assert.equal(step.code, 0, step.stderr);
-    assert.equal(cli(['export', '--model', ours, '--safetensors', stepped]).code, 0);
+    assert.equal(cliHere(['export', '--model', ours, '--safetensors', stepped]).code, 0);
     const r = spawnSync(PYTHON, [EXAMPLE, '--init', init, '--data', 'datasets/cbf/train.csv', '--epochs', '1', '--batch-size', '300', '--lr', lr, '--out', theirs],
       { cwd: ROOT, encoding: 'utf8', timeout: 120_000 });
     assert.equal(r.status, 0, r.stderr);

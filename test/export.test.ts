@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as ort from 'onnxruntime-node';
-import { cli } from './helpers/cli.js';
+import { cliHere } from './helpers/cli-here.js';
 import { loadModel, saveModel } from '../src/io/model-file.js';
 import { loadSafetensors } from '../src/io/safetensors.js';
 import { loadDataSet } from '../src/data/csv.js';
@@ -19,11 +19,11 @@ const bits = (a: Float32Array) => Array.from(new Uint32Array(Float32Array.from(a
 test('export writes ONNX and safetensors in one call; onnxruntime agrees with predict; --init reads the safetensors file', async (tc) => {
   const dir = tmp();
   const json = join(dir, 'm.json');
-  const r = cli(['train', 'datasets/motion/train.csv', '--out', json, '--epochs', '1', '--hidden', '5', '--threads', '1', '--quiet']);
+  const r = cliHere(['train', 'datasets/motion/train.csv', '--out', json, '--epochs', '1', '--hidden', '5', '--threads', '1', '--quiet']);
   assert.equal(r.code, 0, r.stderr);
   const onnx = join(dir, 'm.onnx');
   const st = join(dir, 'm.safetensors');
-  const e = cli(['export', '--model', json, '--onnx', onnx, '--safetensors', st]);
+  const e = cliHere(['export', '--model', json, '--onnx', onnx, '--safetensors', st]);
   assert.equal(e.code, 0, e.stderr);
   assert.match(e.stdout, /m\.onnx/);
   assert.match(e.stdout, /m\.safetensors/);
@@ -31,7 +31,7 @@ test('export writes ONNX and safetensors in one call; onnxruntime agrees with pr
 
   // The ONNX file on the held-out file, against `train-signals predict` (probabilities to 6 significant digits).
   const file = 'datasets/motion/test.csv';
-  const pr = cli(['predict', '--model', json, file, '--quiet']);
+  const pr = cliHere(['predict', '--model', json, file, '--quiet']);
   assert.equal(pr.code, 0, pr.stderr);
   const [head, ...rows] = pr.stdout.trim().split('\n').map((l) => l.split(','));
   assert.deepEqual(head, ['file', 'id', 'label', 'predicted', ...model.classes.map((c) => `p_${c}`)]);
@@ -58,11 +58,11 @@ test('export writes ONNX and safetensors in one call; onnxruntime agrees with pr
   // safetensors keeps every bit; export takes it back to the same ONNX file; train --init accepts it.
   assert.deepEqual(bits(loadSafetensors(st).parameters), bits(model.parameters));
   const onnx2 = join(dir, 'from-safetensors.onnx');
-  const e2 = cli(['export', '--model', st, '--onnx', onnx2]);
+  const e2 = cliHere(['export', '--model', st, '--onnx', onnx2]);
   assert.equal(e2.code, 0, e2.stderr);
   assert.deepEqual(readFileSync(onnx2), readFileSync(onnx));
   const again = join(dir, 'again.json');
-  const t = cli(['train', 'datasets/motion/train.csv', '--init', st, '--out', again, '--epochs', '1', '--threads', '1', '--quiet']);
+  const t = cliHere(['train', 'datasets/motion/train.csv', '--init', st, '--out', again, '--epochs', '1', '--threads', '1', '--quiet']);
   assert.equal(t.code, 0, t.stderr);
   const m2 = loadModel(again);
   assert.deepEqual(m2.classes, model.classes);
@@ -83,7 +83,7 @@ test('export and --init errors: one line, exit 2, nothing written', () => {
     [['export', '--model', 'nowhere.json', '--onnx', join(dir, 'no', 'x.onnx')], /--onnx .*x\.onnx: the folder .* does not exist; create it/],
   ];
   for (const [args, re] of cases) {
-    const r = cli(args);
+    const r = cliHere(args);
     assert.equal(r.code, 2, `${args.join(' ')}: ${r.stderr}`);
     assert.match(r.stderr, re);
     assert.equal(r.stderr.trim().split('\n').length, 1, r.stderr);
@@ -101,13 +101,13 @@ test('export of a GRU model file: the safetensors file keeps every bit and expor
   saveModel(json, m);
   const onnx = join(dir, 'gru.onnx');
   const st = join(dir, 'gru.safetensors');
-  const e = cli(['export', '--model', json, '--onnx', onnx, '--safetensors', st]);
+  const e = cliHere(['export', '--model', json, '--onnx', onnx, '--safetensors', st]);
   assert.equal(e.code, 0, e.stderr);
   const back = loadSafetensors(st);
   assert.deepEqual(back.shape, m.shape);
   assert.deepEqual(bits(back.parameters), bits(loadModel(json).parameters));
   const onnx2 = join(dir, 'from-safetensors.onnx');
-  const e2 = cli(['export', '--model', st, '--onnx', onnx2]);
+  const e2 = cliHere(['export', '--model', st, '--onnx', onnx2]);
   assert.equal(e2.code, 0, e2.stderr);
   assert.deepEqual(readFileSync(onnx2), readFileSync(onnx));
 
@@ -121,7 +121,7 @@ test('export of a GRU model file: the safetensors file keeps every bit and expor
   length.writeBigUInt64LE(BigInt(text.length));
   const bare = join(dir, 'bare.safetensors');
   writeFileSync(bare, Buffer.concat([length, text, bytes.subarray(8 + n)]));
-  const r = cli(['export', '--model', bare, '--onnx', join(dir, 'never.onnx')]);
+  const r = cliHere(['export', '--model', bare, '--onnx', join(dir, 'never.onnx')]);
   assert.equal(r.code, 2, r.stderr);
   assert.match(r.stderr, /bare\.safetensors: .*an nn\.GRU's \[3H, H\], but __metadata__ has no "cell": "gru"; add it/);
   assert.equal(r.stderr.trim().split('\n').length, 1, r.stderr);

@@ -16,6 +16,7 @@ import { CLI, FAILING_WORKER_HOOK, ROOT } from './helpers/cli.js';
 import { parseCheckpoint } from '../src/io/checkpoint.js';
 import { signalsHandled } from '../src/cli/interrupt.js';
 import { tempDir } from './helpers/temp.js';
+import { cliHere } from './helpers/cli-here.js';
 
 const tmp = () => tempDir('ts-int-');
 // Model selection off: these runs are interrupted in training; selection's own interrupt has a test below.
@@ -36,7 +37,7 @@ function modelWithoutTiming(path: string): unknown {
 let uninterrupted: Promise<unknown> | undefined;
 const reference = () => (uninterrupted ??= (async () => {
   const ref = join(tmp(), 'ref.json');
-  const full = await start([...TRAIN, '--out', ref, '--quiet']).done;
+  const full = cliHere([...TRAIN, '--out', ref, '--quiet']);
   assert.equal(full.code, 0, full.stderr);
   return modelWithoutTiming(ref);
 })());
@@ -63,7 +64,7 @@ test('Ctrl-C: checkpoint, the resume command, exit 130; the resumed run ends bit
   const args = cmd[1].split(' ');
   assert.deepEqual(args.slice(-2), ['--resume', `${out}.ckpt`]);
 
-  const resumed = await start([...args, '--quiet']).done;
+  const resumed = cliHere([...args, '--quiet']);
   assert.equal(resumed.code, 0, resumed.stderr);
   assert.deepEqual(modelWithoutTiming(out), await reference());
   assert.ok(!existsSync(`${out}.ckpt`), 'the default checkpoint is removed once the model is written');
@@ -75,7 +76,7 @@ test('stderr\'s reader going away while training (train … 2>&1 | head) stops i
   assert.equal(r.code, 141);
   assert.ok(!existsSync(out), 'no model from a stopped run');
   assert.ok(existsSync(`${out}.ckpt`), 'the work done is in the checkpoint');
-  const resumed = await start([...TRAIN, '--out', out, '--resume', `${out}.ckpt`, '--quiet']).done;
+  const resumed = cliHere([...TRAIN, '--out', out, '--resume', `${out}.ckpt`, '--quiet']);
   assert.equal(resumed.code, 0, resumed.stderr);
   assert.deepEqual(modelWithoutTiming(out), await reference());
 });
@@ -84,7 +85,7 @@ test('Ctrl-C during model selection: exit 130, a checkpoint of the scores so far
   const dir = tmp();
   const args = ['train', 'datasets/cbf/train.csv', '--hidden', '12', '--epochs', '20', '--threads', '2'];
   const ref = join(dir, 'ref.json');
-  const full = await start([...args, '--out', ref, '--quiet']).done;
+  const full = cliHere([...args, '--out', ref, '--quiet']);
   assert.equal(full.code, 0, full.stderr);
   const out = join(dir, 'm.json');
   const run = start([...args, '--out', out]);
@@ -98,7 +99,7 @@ test('Ctrl-C during model selection: exit 130, a checkpoint of the scores so far
   assert.ok(Object.keys(ck.selection!.scores).length >= 2);
   const cmd = /to resume: node \S+ (.*)\n/.exec(r.stderr);
   assert.ok(cmd !== null, r.stderr);
-  const resumed = await start([...cmd[1].split(' '), '--quiet']).done;
+  const resumed = cliHere([...cmd[1].split(' '), '--quiet']);
   assert.equal(resumed.code, 0, resumed.stderr);
   assert.deepEqual(modelWithoutTiming(out), modelWithoutTiming(ref));
 });
@@ -216,7 +217,7 @@ test('divergence: one line saying what to try, exit 2, the existing model untouc
   const dir = tmp();
   const out = join(dir, 'm.json');
   writeFileSync(out, 'the previous model');
-  const r = await start([...TRAIN, '--out', out, '--optimizer', 'sgd', '--lr', '1e38', '--clip', '0']).done;
+  const r = cliHere([...TRAIN, '--out', out, '--optimizer', 'sgd', '--lr', '1e38', '--clip', '0']);
   assert.equal(r.code, 2, r.stderr);
   const lines = r.stderr.trim().split('\n').filter((l) => l.startsWith('train-signals:'));
   assert.equal(lines.length, 1, r.stderr);
@@ -243,12 +244,12 @@ test('Ctrl-C while a large model\'s weights are drawn (seconds at H 1024): exit 
 test('divergence in every model-selection candidate: one line, exit 2, no model and no checkpoint left to block the rerun', async () => {
   const dir = tmp();
   const out = join(dir, 'm.json');
-  const r = await start(['train', 'datasets/cbf/train.csv', '--hidden', '4', '--epochs', '2', '--threads', '2', '--out', out, '--lr', '1e30', '--clip', '0']).done;
+  const r = cliHere(['train', 'datasets/cbf/train.csv', '--hidden', '4', '--epochs', '2', '--threads', '2', '--out', out, '--lr', '1e30', '--clip', '0']);
   assert.equal(r.code, 2, r.stderr);
   assert.match(r.stderr, /^train-signals: model selection: every candidate diverged on every fold; try a smaller --lr \(now 1e\+30\) or gradient clipping, e\.g\. --clip 1; no model or checkpoint was written$/m);
   assert.deepEqual(readdirSync(dir), []);
   // Weight decay as the cause is named too.
-  const wd = await start([...TRAIN, '--out', out, '--weight-decay', '1e6']).done;
+  const wd = cliHere([...TRAIN, '--out', out, '--weight-decay', '1e6']);
   assert.equal(wd.code, 2, wd.stderr);
   assert.match(wd.stderr, /training diverged in epoch \d+, step \d+: .*try a smaller --lr \(now [^)]*\), a smaller --clip \(now 1\) or a smaller --weight-decay \(now 1000000\); no model was written/);
   assert.deepEqual(readdirSync(dir), []);
@@ -260,11 +261,11 @@ test('--resume refuses other hyperparameters or other data, and may extend --epo
   const ck = join(dir, 'kept.ckpt');
   const args = (epochs: number, ...extra: string[]) =>
     ['train', 'datasets/motion/train.csv', '--hidden', '4', '--epochs', String(epochs), '--threads', '1', '--quiet', '--out', out, '--checkpoint', ck, '--members', '1', ...extra];
-  const first = await start(args(2)).done;
+  const first = cliHere(args(2));
   assert.equal(first.code, 0, first.stderr);
   assert.ok(existsSync(ck), 'a checkpoint named with --checkpoint is kept');
 
-  const hidden = await start([...args(2), '--resume', ck].map((a) => (a === '4' ? '5' : a))).done;
+  const hidden = cliHere([...args(2), '--resume', ck].map((a) => (a === '4' ? '5' : a)));
   assert.equal(hidden.code, 2);
   assert.match(hidden.stderr, /^train-signals: .*kept\.ckpt: this run has --hidden 5 but the checkpoint was trained with --hidden 4; resume with the command that started the run/);
 
@@ -280,22 +281,22 @@ test('--resume refuses other hyperparameters or other data, and may extend --epo
   assert.equal(JSON.parse(readFileSync(out, 'utf8')).training.timing.kernel, was);
 
   const kept = readFileSync(ck);
-  const other = await start([...args(2), '--resume', ck].map((a) => (a === 'datasets/motion/train.csv' ? 'datasets/motion/test.csv' : a))).done;
+  const other = cliHere([...args(2), '--resume', ck].map((a) => (a === 'datasets/motion/train.csv' ? 'datasets/motion/test.csv' : a)));
   assert.equal(other.code, 2);
   assert.match(other.stderr, /the training data differ from the data this checkpoint was trained on/);
   assert.deepEqual(readFileSync(ck), kept, 'refused before anything was written');
   // Other selection candidates (a fixed --resample leaves the lengths out of them): refused, the checkpoint kept.
-  const fixed = await start([...args(2), '--resume', ck, '--resample', '50']).done;
+  const fixed = cliHere([...args(2), '--resume', ck, '--resample', '50']);
   assert.equal(fixed.code, 2, fixed.stderr);
   assert.match(fixed.stderr, /this run has --resample 50 but the checkpoint was trained with --resample (off|\d+)/);
   assert.deepEqual(readFileSync(ck), kept, 'selection did not overwrite the checkpoint of the final fit');
   // Fewer epochs than it has trained: refused (it wrote the last weights with a history past its --epochs).
-  const fewer = await start([...args(1), '--resume', ck]).done;
+  const fewer = cliHere([...args(1), '--resume', ck]);
   assert.equal(fewer.code, 2, fewer.stderr);
   assert.match(fewer.stderr, /kept\.ckpt: --epochs 1 is fewer than the 2 epochs this checkpoint's run has trained; give 2 or more to resume it/);
   assert.deepEqual(readFileSync(ck), kept);
 
-  const more = await start([...args(4), '--resume', ck]).done;
+  const more = cliHere([...args(4), '--resume', ck]);
   assert.equal(more.code, 0, more.stderr);
   const model = JSON.parse(readFileSync(out, 'utf8'));
   assert.equal(model.training.history.length, 4);
@@ -304,22 +305,22 @@ test('--resume refuses other hyperparameters or other data, and may extend --epo
   const ensemble = (epochs: number, ...extra: string[]) => [...args(epochs).slice(0, -2), '--members', '2', ...extra];
   // A fresh run would write over the checkpoint kept: refused, the checkpoint as it was; deleted, it starts.
   const kept4 = readFileSync(ck);
-  const over = await start(ensemble(2)).done;
+  const over = cliHere(ensemble(2));
   assert.equal(over.code, 2);
   assert.match(over.stderr, /kept\.ckpt: a checkpoint of an earlier run is there .*continue it with --resume .*kept\.ckpt, or delete it/);
   assert.deepEqual(readFileSync(ck), kept4);
   // So would one whose --out has an interrupted run's checkpoint beside it (the default --checkpoint).
   const fresh = join(dir, 'fresh.json');
   writeFileSync(`${fresh}.ckpt`, kept4);
-  const beside = await start(['train', 'datasets/motion/train.csv', '--hidden', '4', '--epochs', '1', '--threads', '1', '--quiet', '--out', fresh]).done;
+  const beside = cliHere(['train', 'datasets/motion/train.csv', '--hidden', '4', '--epochs', '1', '--threads', '1', '--quiet', '--out', fresh]);
   assert.equal(beside.code, 2);
   assert.match(beside.stderr, /fresh\.json\.ckpt: a checkpoint of an earlier run is there/);
   assert.deepEqual(readFileSync(`${fresh}.ckpt`), kept4);
   assert.ok(!existsSync(fresh));
   rmSync(ck);
-  const two = await start(ensemble(2)).done;
+  const two = cliHere(ensemble(2));
   assert.equal(two.code, 0, two.stderr);
-  const longer = await start(ensemble(3, '--resume', ck)).done;
+  const longer = cliHere(ensemble(3, '--resume', ck));
   assert.equal(longer.code, 2);
   assert.match(longer.stderr, /this run has --epochs 3 but 1 finished member\(s\) of this ensemble were trained with --epochs 2/);
 });
@@ -332,7 +333,7 @@ test('a second run writing the same checkpoint is refused while the first runs; 
   };
   const first = start([...trainArgs(100000), '--out', out, '--checkpoint-every', '0']);
   await lockedBy(first.child.pid); // the run holds a lock beside its checkpoint
-  const second = await start([...trainArgs(5), '--out', out, '--seed', '2']).done;
+  const second = cliHere([...trainArgs(5), '--out', out, '--seed', '2']);
   assert.equal(second.code, 2, second.stderr);
   assert.match(second.stderr, /m\.json\.ckpt: another run \(process \d+\) is writing this checkpoint; wait for it to finish, or give another --out or --checkpoint/);
   while (!existsSync(`${out}.ckpt`)) await new Promise((resolve) => setTimeout(resolve, 20)); // training
@@ -362,11 +363,11 @@ test('a lock whose process id now belongs to another process (another start time
   const ourStart = stat.slice(stat.lastIndexOf(')') + 2).split(' ')[19];
   const args = ['train', 'datasets/motion/train.csv', '--hidden', '4', '--epochs', '1', '--threads', '1', '--select', 'off', '--quiet', '--out', out];
   writeFileSync(`${out}.ckpt.lock`, `${process.pid}\n${hostname()}\n${ourStart}\n`); // this test's own process: alive
-  const refused = await start(args).done;
+  const refused = cliHere(args);
   assert.equal(refused.code, 2, refused.stderr);
   assert.match(refused.stderr, /another run \(process \d+\) is writing this checkpoint/);
   writeFileSync(`${out}.ckpt.lock`, `${process.pid}\n${hostname()}\n1\n`); // the same id, another (earlier) process
-  const taken = await start(args).done;
+  const taken = cliHere(args);
   assert.equal(taken.code, 0, taken.stderr);
   assert.ok(existsSync(out) && !existsSync(`${out}.ckpt.lock`));
 });
@@ -374,8 +375,7 @@ test('a lock whose process id now belongs to another process (another start time
 test('Ctrl-C while predict writes --out: exit 130, no temp file left, an existing output untouched', async () => {
   const dir = tempDir('ts-int-predict-');
   const model = join(dir, 'm.json');
-  const t = start(['train', 'datasets/cbf/train.csv', '--out', model, '--epochs', '1', '--hidden', '4', '--select', 'off', '--quiet']);
-  assert.equal((await t.done).code, 0);
+  assert.equal(cliHere(['train', 'datasets/cbf/train.csv', '--out', model, '--epochs', '1', '--hidden', '4', '--select', 'off', '--quiet']).code, 0);
   const out = join(dir, 'p.csv');
   writeFileSync(out, 'the old predictions');
   const p = start(['predict', '--model', model, '-', '--out', out], { stdin: true });

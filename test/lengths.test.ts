@@ -10,7 +10,7 @@ import { train } from '../src/train/train.js';
 import { evaluate, lengthsWarning, predict, trainedLengths } from '../src/index.js';
 import { lengthBand, lengthsRecord, tallyLengths, unseenLengthsWarning } from '../src/eval/lengths.js';
 import { saveModel } from '../src/io/model-file.js';
-import { cli } from './helpers/cli.js';
+import { cliHere } from './helpers/cli-here.js';
 import { tempDir } from './helpers/temp.js';
 
 const TINY = { hidden: 4, epochs: 1, select: 'off', members: 1, threads: 1 } as const;
@@ -136,21 +136,21 @@ test('a file of other lengths than the training data is warned of by train (--te
   // record warns of nothing.
   const modelFile = join(dir, 'm.json');
   saveModel(modelFile, model);
-  const run = cli(['predict', '--model', modelFile, same, half, '--out', join(dir, 'p.csv')]);
+  const run = cliHere(['predict', '--model', modelFile, same, half, '--out', join(dir, 'p.csv')]);
   assert.equal(run.code, 0, run.stderr);
   assert.equal(run.stderr.split('\n').filter((l) => l.startsWith('train-signals: warning: ')).join('\n'), `train-signals: warning: ${differ(half, 4, '4 shorter (6 samples)')}`);
-  const toStdout = cli(['predict', '--model', modelFile, extra]);
+  const toStdout = cliHere(['predict', '--model', modelFile, extra]);
   assert.match(toStdout.stderr, /^train-signals: warning: .*extra\.csv: all 4 of its sequences differ in length/m);
-  assert.deepEqual(cli(['predict', '--model', modelFile, half, '--out', join(dir, 'q.csv'), '--quiet']).stderr, '');
-  assert.match(cli(['info', modelFile]).stdout, /trained on: .*train\.csv \(8 sequences of 12 samples\)/);
+  assert.deepEqual(cliHere(['predict', '--model', modelFile, half, '--out', join(dir, 'q.csv'), '--quiet']).stderr, '');
+  assert.match(cliHere(['info', modelFile]).stdout, /trained on: .*train\.csv \(8 sequences of 12 samples\)/);
   const old = JSON.parse(readFileSync(modelFile, 'utf8'));
   delete old.training.lengths;
   delete old.checksum;
   const oldFile = join(dir, 'old.json');
   writeFileSync(oldFile, JSON.stringify(old));
-  const quiet = cli(['evaluate', '--model', oldFile, half]);
+  const quiet = cliHere(['evaluate', '--model', oldFile, half]);
   assert.deepEqual([quiet.code, quiet.stderr], [0, ''], 'an older model records no lengths');
-  assert.match(cli(['info', oldFile]).stdout, /trained on: .*train\.csv \(8 sequences\)\n/);
+  assert.match(cliHere(['info', oldFile]).stdout, /trained on: .*train\.csv \(8 sequences\)\n/);
 });
 
 test('ragged training data: lengths a little past their range are no warning, most of a file well past it or any under half the shortest or over twice the longest are', async () => {

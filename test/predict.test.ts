@@ -7,7 +7,8 @@ import assert from 'node:assert/strict';
 import { spawn, execFileSync } from 'node:child_process';
 import { closeSync, constants, createWriteStream, existsSync, openSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { CLI, ROOT, cli } from './helpers/cli.js';
+import { CLI, ROOT } from './helpers/cli.js';
+import { cliHere } from './helpers/cli-here.js';
 import { loadModel } from '../src/io/model-file.js';
 import { evaluateFile } from '../src/eval/evaluate.js';
 import { createBatchScorer, createSequenceScorer, csvField } from '../src/eval/predict.js';
@@ -24,13 +25,13 @@ function parse(csv: string): string[][] {
 
 test('setup: two small models', () => {
   for (const [data, out] of [['datasets/cbf/train.csv', cbfModel], ['datasets/motion/train.csv', motionModel]]) {
-    const r = cli(['train', data, '--out', out, '--epochs', '3', '--hidden', '8', '--threads', '1', '--quiet']);
+    const r = cliHere(['train', data, '--out', out, '--epochs', '3', '--hidden', '8', '--threads', '1', '--quiet']);
     assert.equal(r.code, 0, r.stderr);
   }
 });
 
 test('wide file: one row per sequence, probabilities summing to 1, the accuracy evaluate reports', () => {
-  const r = cli(['predict', '--model', cbfModel, 'datasets/cbf/test.csv']);
+  const r = cliHere(['predict', '--model', cbfModel, 'datasets/cbf/test.csv']);
   assert.equal(r.code, 0, r.stderr);
   const rows = parse(r.stdout);
   assert.deepEqual(rows[0], ['file', 'id', 'label', 'predicted', 'p_bell', 'p_cylinder', 'p_funnel']);
@@ -44,7 +45,7 @@ test('wide file: one row per sequence, probabilities summing to 1, the accuracy 
     assert.equal(row[3], best);
     if (row[2] === row[3]) correct++;
   }
-  const e = cli(['evaluate', '--model', cbfModel, 'datasets/cbf/test.csv', '--json']);
+  const e = cliHere(['evaluate', '--model', cbfModel, 'datasets/cbf/test.csv', '--json']);
   assert.equal(e.code, 0, e.stderr);
   assert.equal(correct / 300, JSON.parse(e.stdout).files[0].accuracy);
 });
@@ -56,7 +57,7 @@ test('the label column is optional', () => {
   const strip = (l: string) => l.split(',').filter((_, i) => i !== li).join(',');
   const f = join(dir, 'unlabelled.csv');
   writeFileSync(f, lines.slice(0, 6).map(strip).join('\n') + '\n');
-  const r = cli(['predict', '--model', cbfModel, f]);
+  const r = cliHere(['predict', '--model', cbfModel, f]);
   assert.equal(r.code, 0, r.stderr);
   const rows = parse(r.stdout);
   assert.equal(rows.length, 6);
@@ -73,10 +74,10 @@ test('long layout: contiguous ids stream, interleaved ids fall back to loading, 
   writeFileSync(contiguous, [header, ...byId].join('\n') + '\n'); // a stable sort keeps each id's time order
   const interleaved = join(dir, 'interleaved.csv');
   writeFileSync(interleaved, [header, ...body].join('\n') + '\n');
-  const a = cli(['predict', '--model', motionModel, contiguous]);
+  const a = cliHere(['predict', '--model', motionModel, contiguous]);
   assert.equal(a.code, 0, a.stderr);
   assert.doesNotMatch(a.stderr, /loaded whole/);
-  const b = cli(['predict', '--model', motionModel, interleaved]);
+  const b = cliHere(['predict', '--model', motionModel, interleaved]);
   assert.equal(b.code, 0, b.stderr);
   const rowsA = parse(a.stdout).slice(1);
   const rowsB = parse(b.stdout).slice(1);
@@ -96,22 +97,22 @@ test('one channel in the other layout: a wide model predicts and evaluates a lon
   const wide = join(dir, 'one-channel-wide.csv');
   writeFileSync(wide, [readFileSync(join(ROOT, 'datasets/cbf/test.csv'), 'utf8').split('\n')[0], ...rows].join('\n') + '\n');
   const probabilities = (csv: string) => parse(csv).slice(1).map((r) => r.slice(4).join(','));
-  const fromWide = cli(['predict', '--model', cbfModel, wide]);
-  const fromLong = cli(['predict', '--model', cbfModel, long]);
+  const fromWide = cliHere(['predict', '--model', cbfModel, wide]);
+  const fromLong = cliHere(['predict', '--model', cbfModel, long]);
   assert.equal(fromLong.code, 0, fromLong.stderr);
   assert.deepEqual(probabilities(fromLong.stdout), probabilities(fromWide.stdout));
-  assert.equal(cli(['evaluate', '--model', cbfModel, long]).code, 0);
+  assert.equal(cliHere(['evaluate', '--model', cbfModel, long]).code, 0);
   const longModel = join(dir, 'one-channel-long.json');
-  assert.equal(cli(['train', long, '--out', longModel, '--epochs', '1', '--hidden', '4', '--threads', '1', '--select', 'off', '--members', '1', '--quiet']).code, 0);
-  const back = cli(['predict', '--model', longModel, wide]);
+  assert.equal(cliHere(['train', long, '--out', longModel, '--epochs', '1', '--hidden', '4', '--threads', '1', '--select', 'off', '--members', '1', '--quiet']).code, 0);
+  const back = cliHere(['predict', '--model', longModel, wide]);
   assert.equal(back.code, 0, back.stderr);
   writeFileSync(join(dir, 'renamed.csv'), readFileSync(long, 'utf8').replace('c0', 'c1'));
-  assert.match(cli(['predict', '--model', longModel, join(dir, 'renamed.csv')]).stderr, /channels \[c1\] differ from the model's \[c0\]/);
+  assert.match(cliHere(['predict', '--model', longModel, join(dir, 'renamed.csv')]).stderr, /channels \[c1\] differ from the model's \[c0\]/);
 });
 
 test('--out is written atomically: complete on success, absent after an error, no temp file left', () => {
   const out = join(dir, 'preds.csv');
-  const r = cli(['predict', '--model', cbfModel, 'datasets/cbf/test.csv', '--out', out]);
+  const r = cliHere(['predict', '--model', cbfModel, 'datasets/cbf/test.csv', '--out', out]);
   assert.equal(r.code, 0, r.stderr);
   assert.equal(r.stdout, '');
   assert.equal(parse(readFileSync(out, 'utf8')).length, 301);
@@ -119,12 +120,12 @@ test('--out is written atomically: complete on success, absent after an error, n
   const lines = readFileSync(join(ROOT, 'datasets/cbf/test.csv'), 'utf8').trim().split('\n');
   writeFileSync(bad, [...lines.slice(0, 50), lines[50].replace(/,[^,]*$/, ',oops'), ...lines.slice(51)].join('\n'));
   const out2 = join(dir, 'never.csv');
-  const e = cli(['predict', '--model', cbfModel, bad, '--out', out2]);
+  const e = cliHere(['predict', '--model', cbfModel, bad, '--out', out2]);
   assert.equal(e.code, 2);
   assert.match(e.stderr, /bad\.csv.*51/);
   assert.ok(!existsSync(out2));
   assert.deepEqual(readdirSync(dir).filter((f) => f.endsWith('.tmp')), []);
-  const ch = cli(['predict', '--model', motionModel, 'datasets/cbf/test.csv', '--out', out2]);
+  const ch = cliHere(['predict', '--model', motionModel, 'datasets/cbf/test.csv', '--out', out2]);
   assert.equal(ch.code, 2);
   assert.match(ch.stderr, /channel/);
 });
@@ -193,7 +194,7 @@ test('predict (streamed, one sequence at a time or in batches) and evaluate (the
     batch.flush();
     assert.deepEqual(Float32Array.from(batched.flatMap((p) => [...p])), evaluated, data);
     // The CLI's streamed rows, the same probabilities as evaluate's to its 6 digits.
-    const r = cli(['predict', '--model', modelFile, data]);
+    const r = cliHere(['predict', '--model', modelFile, data]);
     assert.equal(r.code, 0, r.stderr);
     const C = model.classes.length;
     const rows = r.stdout.trim().split('\n').slice(1).map((l) => l.split(',').slice(-C).map(Number));
@@ -207,9 +208,9 @@ test('labels and ids a spreadsheet would run as formulas are written with a lead
   const data = join(dir, 'formula.csv');
   writeFileSync(data, `id,label,t0,t1,t2\n${rows.join('\n')}\n`);
   const model = join(dir, 'formula.json');
-  const t = cli(['train', data, '--out', model, '--epochs', '1', '--hidden', '4', '--threads', '1', '--select', 'off', '--stride', '1', '--quiet']);
+  const t = cliHere(['train', data, '--out', model, '--epochs', '1', '--hidden', '4', '--threads', '1', '--select', 'off', '--stride', '1', '--quiet']);
   assert.equal(t.code, 0, t.stderr);
-  const r = cli(['predict', '--model', model, data]);
+  const r = cliHere(['predict', '--model', model, data]);
   assert.equal(r.code, 0, r.stderr);
   const lines = r.stdout.trim().split('\n');
   assert.equal(lines[0], 'file,id,label,predicted,p_+cmd,p_-1,p_=1+1,p_@SUM(A1)'); // p_ first: nothing to neutralize

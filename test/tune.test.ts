@@ -65,44 +65,44 @@ test('the recommendation takes more threads only when every block says they are 
 });
 
 test('the tune command runs with the default flags and prints the table, or JSON', async () => {
-  const { cli } = await import('./helpers/cli.js');
-  const r = cli(['tune', 'datasets/motion/train.csv', '--steps', '2', '--threads', '1,2', '--hidden', '8']);
+  const { cliHere } = await import('./helpers/cli-here.js');
+  const r = cliHere(['tune', 'datasets/motion/train.csv', '--steps', '2', '--threads', '1,2', '--hidden', '8']);
   assert.equal(r.code, 0, r.stderr);
   assert.match(r.stdout, /recommended: --threads [12]/);
-  const j = cli(['tune', 'datasets/motion/train.csv', '--steps', '2', '--threads', '1', '--hidden', '8', '--json']);
+  const j = cliHere(['tune', 'datasets/motion/train.csv', '--steps', '2', '--threads', '1', '--hidden', '8', '--json']);
   assert.equal(j.code, 0, j.stderr);
   assert.equal(JSON.parse(j.stdout).rows[0].threads, 1);
 });
 
 test('tune takes --noise like train (the steps draw it), and refuses a negative one', async () => {
-  const { cli } = await import('./helpers/cli.js');
-  const r = cli(['tune', 'datasets/motion/train.csv', '--steps', '2', '--threads', '1', '--hidden', '8', '--noise', '0.3', '--json']);
+  const { cliHere } = await import('./helpers/cli-here.js');
+  const r = cliHere(['tune', 'datasets/motion/train.csv', '--steps', '2', '--threads', '1', '--hidden', '8', '--noise', '0.3', '--json']);
   assert.equal(r.code, 0, r.stderr);
   assert.ok(JSON.parse(r.stdout).rows[0].sequencesPerSecond > 0);
-  const bad = cli(['tune', 'datasets/motion/train.csv', '--noise', '-1']);
+  const bad = cliHere(['tune', 'datasets/motion/train.csv', '--noise', '-1']);
   assert.equal(bad.code, 2);
   assert.match(bad.stderr, /--noise must be a number ≥ 0/);
 });
 
 test('tune takes --resample like train, times what train would, and refuses a length it cannot be', async () => {
-  const { cli } = await import('./helpers/cli.js');
+  const { cliHere } = await import('./helpers/cli-here.js');
   const args = ['tune', 'datasets/motion/train.csv', '--steps', '2', '--threads', '1', '--hidden', '8', '--json'];
-  const auto = cli(args);
+  const auto = cliHere(args);
   assert.equal(auto.code, 0, auto.stderr);
   assert.ok(JSON.parse(auto.stdout).resample > 1, 'the motion set\'s lengths differ: auto resamples to their median');
-  const fixed = cli([...args, '--resample', '40', '--stride', '4']);
+  const fixed = cliHere([...args, '--resample', '40', '--stride', '4']);
   assert.equal(fixed.code, 0, fixed.stderr);
   assert.deepEqual([JSON.parse(fixed.stdout).resample, JSON.parse(fixed.stdout).stride], [40, 4]);
-  const off = cli([...args.slice(0, -1), '--resample', 'off']);
+  const off = cliHere([...args.slice(0, -1), '--resample', 'off']);
   assert.equal(off.code, 0, off.stderr);
   assert.match(off.stdout, /timed with --stride \d+ --resample off --sequence-norm off --differences on/, 'raw accelerometer readings, of similar scales');
-  const none = cli([...args, '--differences', 'off']);
+  const none = cliHere([...args, '--differences', 'off']);
   assert.equal(none.code, 0, none.stderr);
   assert.equal(JSON.parse(none.stdout).differences, false);
-  const own = cli([...args, '--sequence-norm', 'on']);
+  const own = cliHere([...args, '--sequence-norm', 'on']);
   assert.equal(own.code, 0, own.stderr);
   assert.equal(JSON.parse(own.stdout).sequenceNorm, true);
-  const bad = cli(['tune', 'datasets/motion/train.csv', '--resample', '1']);
+  const bad = cliHere(['tune', 'datasets/motion/train.csv', '--resample', '1']);
   assert.equal(bad.code, 2);
   assert.match(bad.stderr, /--resample must be auto, off or a whole number from 2 to 1000000 \(got 1\)/);
 });
