@@ -352,3 +352,18 @@ test('a name past 255 bytes is refused before any work (it was an internal error
   const long = writeError(Object.assign(new Error('x'), { code: 'ENAMETOOLONG' }), join(dir, 'm.json'), 'kept');
   assert.ok(long instanceof UserError && /the name is longer than this file system allows \(ENAMETOOLONG\); choose a shorter one \(the old file is unchanged\)/.test(long.message), String(long));
 });
+
+test('streaming rows to a stream that outlives them (process.stdout in a long-running host) leaves no listener on it', async () => {
+  const { streamOutput } = await import('../src/io/stream-out.js');
+  const { PassThrough } = await import('node:stream');
+  const stream = new PassThrough();
+  stream.resume();
+  for (const end of ['commit', 'abort'] as const) {
+    const out = streamOutput(stream);
+    assert.equal(stream.listenerCount('error'), 1, 'while the rows are written, a failing stream is heard');
+    out.write('header\n');
+    if (end === 'commit') await out.commit();
+    else out.abort();
+    assert.equal(stream.listenerCount('error'), 0, `after ${end}`);
+  }
+});

@@ -181,15 +181,17 @@ function deviceOutput(path: string, t: OutputTarget): RowOutput {
 export interface TextSink {
   write(text: string): boolean;
   on(event: 'error', listener: (e: Error) => void): unknown;
+  off(event: 'error', listener: (e: Error) => void): unknown;
   once(event: 'drain', listener: () => void): unknown;
 }
 
 export function streamOutput(stream: TextSink): RowOutput {
   let wait: Promise<void> | null = null;
   let broken = false;
-  stream.on('error', () => {
+  const failed = () => {
     broken = true; // e.g. EPIPE: the reader went away; nothing more to write
-  });
+  };
+  stream.on('error', failed);
   return forwardOutput({
     write(text) {
       if (broken) return;
@@ -198,7 +200,8 @@ export function streamOutput(stream: TextSink): RowOutput {
     pending: () => wait,
     finish: async () => {
       if (wait) await wait;
+      stream.off('error', failed); // a stream that outlives the output (process.stdout in a long-running host)
     },
-    drop() {},
+    drop: () => void stream.off('error', failed),
   });
 }

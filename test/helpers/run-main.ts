@@ -1,10 +1,12 @@
-// Runs one command line through the CLI's program (program.ts's main) in this process, as a process of the built
-// command would run it: in its working directory, with stdout and stderr captured and main()'s exit code. Shared
-// by cli-batch.ts (many lines, one after another) and cli-server.ts (lines a test sends as it goes).
+// Runs one command line through the CLI's program (program.ts's main) in this process, as the built command
+// would run it after its entry point (main.ts, whose handlers for a failing stdout or stderr are not here): in its
+// working directory, with process.argv as the command's (reports record the command line), stdout and stderr
+// written through process.stdout and process.stderr captured, and main()'s exit code. Shared by cli-batch.ts
+// (many lines, one after another) and cli-server.ts (lines a test sends as it goes).
 
 import { setImmediate as turn } from 'node:timers/promises';
 import { main } from '../../src/cli/program.js';
-import type { Run } from './cli.js';
+import { CLI, type Run } from './cli.js';
 
 type Write = typeof process.stdout.write;
 
@@ -22,6 +24,8 @@ export function capture(stream: NodeJS.WriteStream, sink: { text: string }): Wri
 
 export async function runMain(args: string[], cwd: string): Promise<Run> {
   process.chdir(cwd);
+  const argv = process.argv;
+  process.argv = [process.execPath, CLI, ...args];
   const out = { text: '' };
   const err = { text: '' };
   const [write, writeErr] = [capture(process.stdout, out), capture(process.stderr, err)];
@@ -31,6 +35,7 @@ export async function runMain(args: string[], cwd: string): Promise<Run> {
     await turn(); // what the command left to the event loop prints before the next one starts
   } finally {
     [process.stdout.write, process.stderr.write] = [write, writeErr];
+    process.argv = argv;
   }
   return { code, stdout: out.text, stderr: err.text };
 }
