@@ -367,3 +367,17 @@ test('streaming rows to a stream that outlives them (process.stdout in a long-ru
     assert.equal(stream.listenerCount('error'), 0, `after ${end}`);
   }
 });
+
+test('a stream that fails while its writer waits for it to drain ends the wait (it waited forever)', async () => {
+  const { streamOutput } = await import('../src/io/stream-out.js');
+  const { EventEmitter } = await import('node:events');
+  const stream = Object.assign(new EventEmitter(), { write: () => false }); // full at once, and never drains
+  const out = streamOutput(stream);
+  out.write('row\n'.repeat(20_000)); // past the block a write is held to
+  const wait = out.pending();
+  assert.ok(wait !== null, 'a full stream is waited for');
+  stream.emit('error', new Error('EPIPE'));
+  assert.equal(await Promise.race([wait.then(() => 'ended'), new Promise((r) => setTimeout(() => r('still waiting'), 1000))]), 'ended');
+  await out.commit();
+  assert.deepEqual([stream.listenerCount('error'), stream.listenerCount('drain')], [0, 0]);
+});

@@ -181,21 +181,32 @@ function deviceOutput(path: string, t: OutputTarget): RowOutput {
 export interface TextSink {
   write(text: string): boolean;
   on(event: 'error', listener: (e: Error) => void): unknown;
-  off(event: 'error', listener: (e: Error) => void): unknown;
+  off(event: 'error' | 'drain', listener: (e: Error) => void): unknown;
   once(event: 'drain', listener: () => void): unknown;
 }
 
 export function streamOutput(stream: TextSink): RowOutput {
   let wait: Promise<void> | null = null;
+  let drained = () => {};
   let broken = false;
   const failed = () => {
     broken = true; // e.g. EPIPE: the reader went away; nothing more to write
+    stream.off('drain', drained);
+    drained(); // no drain will come
   };
   stream.on('error', failed);
   return forwardOutput({
     write(text) {
       if (broken) return;
-      if (!stream.write(text) && wait === null) wait = new Promise<void>((res) => stream.once('drain', () => { wait = null; res(); }));
+      if (!stream.write(text) && wait === null) {
+        wait = new Promise<void>((res) => {
+          drained = () => {
+            wait = null;
+            res();
+          };
+          stream.once('drain', drained);
+        });
+      }
     },
     pending: () => wait,
     finish: async () => {

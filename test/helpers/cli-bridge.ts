@@ -46,12 +46,19 @@ server.on('message', (answer: Record<string, unknown>) => {
   if (waiting !== null && answer.id === waiting.id) waiting.answer = answer;
   settle();
 });
-server.on('error', () => {}); // a send to a server that ended: its exit event answers
-server.on('exit', (code, signal) => {
-  ended = `the server process ended (${signal ?? code}): ${streams.stdout}${streams.stderr}`;
+/** From now on every line is answered at once with why the server is gone. */
+function end(why: string): void {
+  ended ??= why;
   if (waiting !== null) post({ id: waiting.id, ended });
   waiting = null;
+}
+
+// A send to a server that ended is an error its exit event answers; a server that never started has no exit event.
+server.on('error', (e) => {
+  if (server.pid === undefined) end(`the server process could not start: ${e.message}`);
 });
+server.on('exit', (code, signal) => end(`the server process ended (${signal ?? code}): ${streams.stdout}${streams.stderr}`));
+process.on('uncaughtException', (e) => end(`the bridge failed: ${e.stack ?? e}`));
 
 port.on('message', (job: Job) => {
   if (ended !== null) return post({ id: job.id, ended });

@@ -1,12 +1,13 @@
 // A process that runs the command lines a test file sends it (over the IPC channel, { id, args, cwd }) through
 // the CLI's program, one at a time in the order sent, and answers each with its id, exit code, stdout and stderr
-// (run-main.ts). Some of what a process of its own would show, it checks after every line: what keeps a process
-// from ending (a handle, a timer, a worker thread) left running once the command returned, listeners it left on
-// the process or its stdio, and text written outside the command (through process.stdout or process.stderr
-// between lines; straight to fd 1 or 2 at any time, which the bridge sees before the marker written after each
-// line: cli-bridge.ts). An answer with any of these says so, and the bridge starts a fresh server after it.
+// (run-main.ts). Some of what a process of its own would show, it checks after every line: what would keep a
+// process from ending (a handle, a timer, a worker thread) left running once the command returned, more
+// listeners on the process, its stdout or its stderr than before the line, and text written outside the command
+// (through process.stdout or process.stderr between lines; straight to fd 1 or 2 at any time, which the bridge
+// sees before the marker written after each line: cli-bridge.ts). An answer with any of these says so, and the
+// bridge starts a fresh server after it. State a module keeps between calls (what a process would start without)
+// is not checked.
 
-import { writeSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Worker } from 'node:worker_threads';
 import { installSignalHandlers } from '../../src/cli/interrupt.js';
@@ -19,8 +20,8 @@ installSignalHandlers(PROGRAM);
 
 /** Writes through process.stdout or process.stderr outside a command line: reported with the next answer. */
 const stray = { text: '' };
-capture(process.stdout, stray);
-capture(process.stderr, stray);
+/** The streams' own writes, for the markers: synchronous on a pipe (Linux), so after every byte written before them. */
+const [toStdout, toStderr] = [capture(process.stdout, stray), capture(process.stderr, stray)];
 
 /** Worker threads still running (Node lists no worker among the active resources). */
 const workers = new Set<Worker>();
@@ -32,7 +33,7 @@ process.on('worker', (w: Worker) => {
 /** The server's own handles (its stdio, the IPC channel), as the first command line found them. */
 let idle: string | undefined;
 
-/** What keeps the event loop alive beyond the server's own handles, once it has had up to 10 s to settle. */
+/** What keeps the event loop alive beyond the server's own handles, after a thousand 10 ms naps to settle at most. */
 async function leftRunning(): Promise<string[]> {
   for (let waited = 0; ; waited += 10) {
     const now = process.getActiveResourcesInfo().sort();
@@ -73,8 +74,8 @@ let queue = Promise.resolve();
 process.on('message', (job: Job) => {
   queue = queue.then(async () => {
     const answer = await serve(job);
-    writeSync(1, marker(job.id));
-    writeSync(2, marker(job.id));
+    toStdout.call(process.stdout, marker(job.id));
+    toStderr.call(process.stderr, marker(job.id));
     process.send!(answer);
   });
 });
