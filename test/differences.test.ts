@@ -14,7 +14,7 @@ import { loadDataSet, loadModel, parseModel, serializeModel, train } from '../sr
 import { assertEvaluatePredictAgree, randomModel } from './helpers/models.js';
 import { tempDir } from './helpers/temp.js';
 import { dataSetOf } from './helpers/synthetic.js';
-import { cli } from './helpers/cli.js';
+import { cliHere } from './helpers/cli-here.js';
 
 test('sample t becomes its values, then x_t − x_{t−1} (0 for the first), in float32', () => {
   const x = Float32Array.from([1, 10, 3, 7, 0.1, 7.25]); // T = 3 samples of 2 channels
@@ -131,10 +131,10 @@ test('a checkpoint keeps the differences, checks the input size against them, an
 
 test('--differences takes auto, on or off, and the model line says so', () => {
   const dir = tempDir('ts-differences-cli-');
-  const bad = cli(['train', 'datasets/cbf/train.csv', '--differences', 'maybe', '--out', join(dir, 'm.json')]);
+  const bad = cliHere(['train', 'datasets/cbf/train.csv', '--differences', 'maybe', '--out', join(dir, 'm.json')]);
   assert.equal(bad.code, 2);
   assert.match(bad.stderr, /^train-signals: --differences must be auto, on or off \(got maybe\) \(see train-signals train --help\)$/m);
-  const on = cli(['train', 'datasets/cbf/train.csv', '--epochs', '1', '--hidden', '4', '--select', 'off', '--members', '1', '--differences', 'on', '--quiet', '--out', join(dir, 'on.json')]);
+  const on = cliHere(['train', 'datasets/cbf/train.csv', '--epochs', '1', '--hidden', '4', '--select', 'off', '--members', '1', '--differences', 'on', '--quiet', '--out', join(dir, 'on.json')]);
   assert.equal(on.code, 0, on.stderr);
   assert.equal(loadModel(join(dir, 'on.json')).differences, true);
   assert.match(on.stdout, /channel\(s\) and their differences/);

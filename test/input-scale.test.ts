@@ -10,7 +10,7 @@ import { train } from '../src/train/train.js';
 import { evaluate, predict, scaleWarning } from '../src/index.js';
 import { countValues, scaleTally } from '../src/eval/input-scale.js';
 import { saveModel } from '../src/io/model-file.js';
-import { cli } from './helpers/cli.js';
+import { cliHere } from './helpers/cli-here.js';
 import { tempDir } from './helpers/temp.js';
 
 const TINY = { hidden: 4, epochs: 1, select: 'off', members: 1, threads: 1 } as const;
@@ -98,12 +98,12 @@ test('a file in another unit, or shifted far from the training data, is warned o
   assert.match(scaleWarning(whole.file, whole.scale, longModel) ?? '', new RegExp(`${esc(FAR)} \\d+ for "value"`));
   const modelFile = join(dir, 'm.json');
   saveModel(modelFile, m);
-  const run = cli(['predict', '--model', modelFile, same, shifted, '--out', join(dir, 'p.csv')]);
+  const run = cliHere(['predict', '--model', modelFile, same, shifted, '--out', join(dir, 'p.csv')]);
   assert.equal(run.code, 0, run.stderr);
   assert.deepEqual(run.stderr.split('\n').filter((l) => l.includes('warning')), [`train-signals: warning: ${lines[1]}`]);
-  const both = cli(['predict', '--model', modelFile, short, '--out', join(dir, 'b.csv')]);
+  const both = cliHere(['predict', '--model', modelFile, short, '--out', join(dir, 'b.csv')]);
   assert.deepEqual(both.stderr.split('\n').filter((l) => l.includes('warning')).map((l) => /differ in length|lie far/.exec(l)?.[0]), ['differ in length', 'lie far'], 'lengths, then values, as evaluate');
-  assert.equal(cli(['predict', '--model', modelFile, shifted, '--out', join(dir, 'q.csv'), '--quiet']).stderr, '');
+  assert.equal(cliHere(['predict', '--model', modelFile, shifted, '--out', join(dir, 'q.csv'), '--quiet']).stderr, '');
   assert.ok(readFileSync(join(dir, 'q.csv'), 'utf8').split('\n').length > 8, 'predicted all the same');
   const one = join(dir, 'one.csv');
   writeFileSync(one, readFileSync(same, 'utf8').split('\n').slice(0, 2).join('\n') + '\n');

@@ -6,14 +6,15 @@ import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { type Prediction, loadModel, predict } from '../src/index.js';
-import { ROOT, cli } from './helpers/cli.js';
+import { ROOT } from './helpers/cli.js';
+import { cliHere } from './helpers/cli-here.js';
 import { tempDir } from './helpers/temp.js';
 
 const dir = tempDir('ts-libpredict-');
 const model = join(dir, 'm.json');
 
 test('setup: a small model on the long-layout motion set', () => {
-  const r = cli(['train', 'datasets/motion/train.csv', '--out', model, '--epochs', '2', '--hidden', '6', '--select', 'off', '--quiet']);
+  const r = cliHere(['train', 'datasets/motion/train.csv', '--out', model, '--epochs', '2', '--hidden', '6', '--select', 'off', '--quiet']);
   assert.equal(r.code, 0, r.stderr);
 });
 
@@ -23,7 +24,7 @@ test('predict yields every sequence in file order with the CLI predict’s proba
   const got: Prediction[] = [];
   const it = predict(m, { files: [file] });
   for await (const p of it) got.push(p);
-  const csv = cli(['predict', '--model', model, file]);
+  const csv = cliHere(['predict', '--model', model, file]);
   assert.equal(csv.code, 0, csv.stderr);
   const rows = csv.stdout.trim().split('\n').slice(1).map((l) => l.split(','));
   assert.equal(got.length, rows.length);

@@ -13,7 +13,7 @@ import { createRng } from '../src/model/rng.js';
 import { type Prediction, evaluateFile, loadModel, parseModel, predict, serializeModel, train } from '../src/index.js';
 import { randomModel } from './helpers/models.js';
 import { tempDir } from './helpers/temp.js';
-import { cli } from './helpers/cli.js';
+import { cliHere } from './helpers/cli-here.js';
 
 test('sample j is the sequence at j·(T − 1)/(L − 1), linearly interpolated per channel', () => {
   const x = [0, 10, 2, 20, 4, 40]; // T = 3 samples of 2 channels
@@ -105,10 +105,10 @@ test('train resamples ragged data to the median length; its test evaluation, eva
 
 test('equal lengths are not resampled; --resample takes auto, off or 2 … 1000000', () => {
   const dir = tempDir('ts-resample-cli-');
-  const bad = cli(['train', 'datasets/cbf/train.csv', '--resample', '1', '--out', join(dir, 'm.json')]);
+  const bad = cliHere(['train', 'datasets/cbf/train.csv', '--resample', '1', '--out', join(dir, 'm.json')]);
   assert.equal(bad.code, 2);
   assert.match(bad.stderr, /--resample must be auto, off or a whole number from 2 to 1000000 \(got 1\)/);
-  const ok = cli(['train', 'datasets/cbf/train.csv', '--epochs', '1', '--hidden', '4', '--select', 'off', '--members', '1', '--quiet', '--out', join(dir, 'm.json')]);
+  const ok = cliHere(['train', 'datasets/cbf/train.csv', '--epochs', '1', '--hidden', '4', '--select', 'off', '--members', '1', '--quiet', '--out', join(dir, 'm.json')]);
   assert.equal(ok.code, 0, ok.stderr);
   assert.equal(loadModel(join(dir, 'm.json')).resample, undefined);
 });

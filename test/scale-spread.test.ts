@@ -9,7 +9,7 @@ import type { DataSet } from '../src/data/dataset.js';
 import { WIDE_SCALES, widelyScaledChannels } from '../src/data/scale-spread.js';
 import { createRng, normal } from '../src/model/rng.js';
 import { tempDir } from './helpers/temp.js';
-import { cli } from './helpers/cli.js';
+import { cliHere } from './helpers/cli-here.js';
 
 /** N sequences of T steps; channel d of sequence n is a standard normal walk times scales[d](n). */
 function scaledDataSet(N: number, T: number, scales: ((n: number) => number)[]): DataSet {
@@ -55,13 +55,13 @@ test('train says when the sequences\' scales lie decades apart (a warning with -
     rows.push(`${n % 2},` + Array.from({ length: 30 }, (_, t) => (scale * (1 + (n % 2 ? t : -t) / 60 + 0.1 * normal(rng))).toFixed(3)).join(','));
   }
   writeFileSync(join(dir, 'counts.csv'), rows.join('\n') + '\n');
-  const r = cli(['train', 'counts.csv', '--epochs', '1', '--hidden', '4', '--select', 'off', '--members', '1', '--out', 'm.json'], { cwd: dir });
+  const r = cliHere(['train', 'counts.csv', '--epochs', '1', '--hidden', '4', '--select', 'off', '--members', '1', '--out', 'm.json'], { cwd: dir });
   assert.equal(r.code, 0, r.stderr);
   assert.match(r.stderr, /^the sequences' scales lie \d\.\d decades apart in channel "value" \(10th to 90th percentile of their standard deviations\): each sequence is put on its own scale \(--sequence-norm auto\)$/m);
-  const off = cli(['train', 'counts.csv', '--epochs', '1', '--hidden', '4', '--select', 'off', '--members', '1', '--sequence-norm', 'off', '--out', 'o.json'], { cwd: dir });
+  const off = cliHere(['train', 'counts.csv', '--epochs', '1', '--hidden', '4', '--select', 'off', '--members', '1', '--sequence-norm', 'off', '--out', 'o.json'], { cwd: dir });
   assert.equal(off.code, 0, off.stderr);
   assert.match(off.stderr, /^train-signals: warning: the sequences' scales lie \d\.\d decades apart in channel "value" .*, and --sequence-norm off leaves the small ones nearly flat once normalized$/m);
-  const flat = cli(['train', 'datasets/cbf/train.csv', '--epochs', '1', '--hidden', '4', '--select', 'off', '--members', '1', '--out', join(dir, 'n.json')]);
+  const flat = cliHere(['train', 'datasets/cbf/train.csv', '--epochs', '1', '--hidden', '4', '--select', 'off', '--members', '1', '--out', join(dir, 'n.json')]);
   assert.equal(flat.code, 0, flat.stderr);
   assert.doesNotMatch(flat.stderr, /scales lie/);
 });

@@ -5,7 +5,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { cli } from './helpers/cli.js';
+import { cliHere } from './helpers/cli-here.js';
 import { tempDir } from './helpers/temp.js';
 import { threadsText, trainingRecord } from '../src/eval/training-record.js';
 
@@ -44,7 +44,7 @@ test('trainingRecord keeps the fields of the form train() writes and leaves out 
 test('evaluate --report and info on a model whose training record was edited by hand: exit 0', () => {
   const dir = tempDir('ts-record-');
   const model = join(dir, 'm.json');
-  assert.equal(cli(['train', 'datasets/cbf/train.csv', '--out', model, '--epochs', '1', '--hidden', '4', '--select', 'off', '--members', '1', '--quiet']).code, 0);
+  assert.equal(cliHere(['train', 'datasets/cbf/train.csv', '--out', model, '--epochs', '1', '--hidden', '4', '--select', 'off', '--members', '1', '--quiet']).code, 0);
   const doc = JSON.parse(readFileSync(model, 'utf8'));
   const edits: Array<(t: Record<string, unknown>) => void> = [
     (t) => (t.fingerprints = [{ bytes: 'x' }, 5, null]),
@@ -58,9 +58,9 @@ test('evaluate --report and info on a model whose training record was edited by 
     edit(training);
     const bad = join(dir, `bad${i}.json`);
     writeFileSync(bad, JSON.stringify({ ...doc, training }));
-    const e = cli(['evaluate', '--model', bad, 'datasets/cbf/test.csv', '--report', join(dir, `r${i}.html`)]);
+    const e = cliHere(['evaluate', '--model', bad, 'datasets/cbf/test.csv', '--report', join(dir, `r${i}.html`)]);
     assert.equal(e.code, 0, `edit ${i}: ${e.stderr}`);
     assert.match(readFileSync(join(dir, `r${i}.html`), 'utf8'), /<\/html>/);
-    assert.equal(cli(['info', bad]).code, 0, `edit ${i}`);
+    assert.equal(cliHere(['info', bad]).code, 0, `edit ${i}`);
   }
 });
