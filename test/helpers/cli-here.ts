@@ -46,8 +46,8 @@ export function cliHere(args: string[], opts: { cwd?: string; timeout?: number }
   const deadline = performance.now() + (opts.timeout ?? 240_000);
   let answer: Answer | undefined;
   while (answer === undefined) {
-    const left = deadline - performance.now();
-    if (left <= 0 || Atomics.wait(flag, 0, 0, left) === 'timed-out') {
+    const remaining = deadline - performance.now();
+    if (remaining <= 0 || Atomics.wait(flag, 0, 0, remaining) === 'timed-out') {
       dropBridge();
       throw new Error(`${line}: no answer in time`);
     }
