@@ -9,7 +9,8 @@ import assert from 'node:assert/strict';
 import { mkdirSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
-import { runAll, runInFewProcesses, start } from './helpers/spawn.js';
+import { runAll, start } from './helpers/spawn.js';
+import { cliHere } from './helpers/cli-here.js';
 import type { Run } from './helpers/cli.js';
 import { serializeModel } from '../src/io/model-file.js';
 import { initParameters } from '../src/model/init.js';
@@ -297,9 +298,9 @@ function problemsOf({ b, dir, before, preexisting }: Prepared, r: Run): string[]
 
 test(`${bad.length} bad inputs: one line naming file and line, exit 2, nothing written or changed`, async () => {
   assert.ok(bad.length >= 30);
-  // Every case through the CLI's program, in two processes (a process per case spent most of its time starting).
+  // Every case through the CLI's program in this file's server (a process per case spent most of its time starting).
   const cases = bad.map(prepare);
-  const results = await runInFewProcesses(cases.map(({ args, dir }) => ({ args, cwd: dir })), 2);
+  const results = cases.map(({ args, dir }) => cliHere(args, { cwd: dir }));
   const failures: string[] = [];
   cases.forEach((c, i) => {
     const problems = problemsOf(c, results[i]);

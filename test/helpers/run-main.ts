@@ -1,8 +1,7 @@
 // Runs one command line through the CLI's program (program.ts's main) in this process, as the built command
 // would run it after its entry point (main.ts, whose handlers for a failing stdout or stderr are not here): in its
 // working directory, with process.argv as the command's (reports record the command line), stdout and stderr
-// written through process.stdout and process.stderr captured, and main()'s exit code. Shared by cli-batch.ts
-// (many lines, one after another) and cli-server.ts (lines a test sends as it goes).
+// written through process.stdout and process.stderr captured, and main()'s exit code (cli-server.ts).
 
 import { setImmediate as turn } from 'node:timers/promises';
 import { main } from '../../src/cli/program.js';

@@ -1,14 +1,11 @@
-// Runs the built CLI asynchronously: several at once, one that a test signals while it runs (interrupts), or
-// many command lines in a few processes (the bad-input table, cli.test's usage errors). Complements cli.ts, which
-// runs one synchronously.
+// Runs the built CLI asynchronously: several at once, or one that a test signals while it runs (interrupts); and
+// cli.test's usage errors through the program, one of them also as a process. Complements cli.ts, which runs one
+// synchronously.
 
 import assert from 'node:assert/strict';
 import { type ChildProcess, spawn } from 'node:child_process';
-import { readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { CLI, ROOT, type Run } from './cli.js';
-import { tempDir } from './temp.js';
+import { cliHere } from './cli-here.js';
 
 export interface Running {
   readonly child: ChildProcess;
@@ -65,40 +62,15 @@ export async function runAll<T>(jobs: Array<() => Promise<T>>, limit: number): P
   return out;
 }
 
-const BATCH = fileURLToPath(new URL('./cli-batch.js', import.meta.url));
-
-/**
- * Runs each command line in its working directory through the CLI's program (cli-batch.ts), the command lines
- * spread over `processes` Node processes that each run theirs one after another; results in job order.
- */
-export async function runInFewProcesses(jobs: Array<{ args: string[]; cwd: string }>, processes: number): Promise<Run[]> {
-  const dir = tempDir('ts-batch-');
-  const groups = Array.from({ length: processes }, (_, p) => jobs.map((_, i) => i).filter((i) => i % processes === p));
-  const out: Run[] = new Array(jobs.length);
-  await Promise.all(groups.map(async (group, p) => {
-    const [jobsFile, resultsFile] = [join(dir, `jobs-${p}.json`), join(dir, `results-${p}.json`)];
-    writeFileSync(jobsFile, JSON.stringify(group.map((i) => jobs[i])));
-    const child = spawn(process.execPath, [BATCH, jobsFile, resultsFile], {
-      cwd: ROOT, env: { ...process.env, NO_COLOR: '1' }, stdio: ['ignore', 'inherit', 'pipe'],
-    });
-    let stderr = '';
-    child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
-    const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
-    if (code !== 0) throw new Error(`cli-batch.js ended with ${code}: ${stderr}`);
-    const results = JSON.parse(readFileSync(resultsFile, 'utf8')) as Run[];
-    group.forEach((i, k) => (out[i] = results[k]));
-  }));
-  return out;
-}
-
 /**
  * Command lines that stop at their arguments or inputs (usage errors, refused files) through the CLI's program in
- * one process, the first of them also as a process of its own, whose exit code, stdout and stderr must be the
- * same: a process per line spent nearly all its time starting. Not --help, after which yargs ends the process.
+ * the test file's server (cli-here.ts), the first of them also as a process of its own, whose exit code, stdout
+ * and stderr must be the same: a process per line spent nearly all its time starting. Not --help, after which
+ * yargs ends the process.
  */
 export async function cliLines(lines: string[][], cwd = ROOT): Promise<Run[]> {
-  const results = await runInFewProcesses(lines.map((args) => ({ args, cwd })), 1);
+  const results = lines.map((args) => cliHere(args, { cwd }));
   const { code, stdout, stderr } = await start(lines[0], { cwd }).done;
-  assert.deepEqual({ code, stdout, stderr }, results[0], `${lines[0].join(' ')}: as a process of its own, and in a batch`);
+  assert.deepEqual({ code, stdout, stderr }, results[0], `${lines[0].join(' ')}: as a process of its own, and through the program`);
   return results;
 }
