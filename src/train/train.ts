@@ -169,7 +169,8 @@ async function trainClaimed(given: TrainOptions, outputs: OutputPaths): Promise<
   };
   const { loaded, ds, normalization, differences, sequenceNorm, testSets, csvRead, fileFingerprints, fingerprint } =
     await loadForTraining(o, load, resume, outputs.checkpoint !== undefined).catch(fromResumed);
-  let hp = resolveHyperparameters(ds, o);
+  const whole = wholeLengths(loaded); // a sequence its file cut short reads as no length of the data's
+  let hp = resolveHyperparameters(ds, o, whole);
   const { threads, tuned } = await threadsFor(o, ds, hp).catch(fromResumed);
   const path = outputs.checkpoint;
   const shape = shapeFor(ds, hp, o.init);
@@ -244,7 +245,7 @@ async function trainClaimed(given: TrainOptions, outputs: OutputPaths): Promise<
       files: o.files.map(fileName), // stdin as such
       fingerprints: fileFingerprints, // evaluate warns on these files (null: stdin, a pipe)
       sequences: ds.lengths.length,
-      lengths: lengthsRecord(wholeLengths(loaded)), // evaluate and predict warn of files of lengths not among these (a cut training sequence is not)
+      lengths: lengthsRecord(whole), // evaluate and predict warn of files of lengths not among these
       hyperparameters: recorded,
       ...(scores ? { selection: selectionRecord(scores) } : skipped ? { selection: { skipped } } : {}),
       bestEpoch: first.bestEpoch,
