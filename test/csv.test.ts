@@ -111,6 +111,8 @@ test('files as R, pandas and numpy write them load as their plain twin: row name
     ['r.csv', '"","label","V1","V2","V3"\n"a1","run",1,2,3\n"a2","walk",4,5,NA\n"a3","run",6,7,8\n', ['a1', 'a2', 'a3']], // R write.csv
     ['pandas.csv', ',label,0,1,2\n0,run,1,2,3\n1,walk,4,5,\n2,run,6,7,8\n', ['0', '1', '2']], // to_csv with its index
     ['again.csv', 'Unnamed: 0,label,0,1,2\n0,run,1,2,3\n1,walk,4,5,#N/A\n2,run,6,7,8\n', ['0', '1', '2']], // read back and written again
+    ['last.csv', ',0,1,2,label\n0,1,2,3,run\n1,4,5,,walk\n2,6,7,8,run\n', ['0', '1', '2']], // the label appended: the padding before it
+    ['last-nan.csv', '0,1,2,label\n1,2,3,run\n4,5,NaN,walk\n6,7,8,run\n', ['1', '2', '3']],
     ['numpy.txt', '# label t0 t1 t2\nrun 1 2 3\nwalk 4 5 nan\nrun 6 7 8\n', ['1', '2', '3']], // savetxt(header=...)
     ['numpy.csv', '# label,t0,t1,t2\nrun,1,2,3\nwalk,4,5\nrun,6,7,8\n', ['1', '2', '3']],
   ];
@@ -125,6 +127,7 @@ test('files as R, pandas and numpy write them load as their plain twin: row name
   const closed = await loadDataSet([await fileWith('id\tt\tlabel\tax\na\t0\trun\t1\t\na\t1\trun\t2\t\nb\t0\twalk\t3\t\n', 'closed.tsv')]);
   assert.deepEqual(Array.from(closed.values), Array.from(long.values));
   await assert.rejects(loadDataSet([await fileWith('label,t0,t1,t2\nrun,1,NA,3\n')]), /:2:3: missing value NA in column "t1" before the last value of the row/);
+  await assert.rejects(loadDataSet([await fileWith('t0,t1,t2,label\n1,,3,run\n')]), /:2:2: empty cell in column "t1" before the last value of the row/);
   // What only looks like those: a label NA (North America) last in its row, a column named `#`, a header `# of events`.
   const na = await loadDataSet([await fileWith('v1,v2,label\n0.1,0.2,NA\n0.3,0.4,K\n', 'na.csv')]);
   assert.deepEqual([...na.classes], ['K', 'NA']);
@@ -371,6 +374,14 @@ test("pandas' header of a frame without names (0, 1, 2, …) and no label column
   // After pandas' unnamed index, four numbered columns are a header; a row of four such numbers alone stays data (label 0, values 1, 2, 3).
   assert.deepEqual(Array.from((await readDataSet([await fileWith(',0,1,2,3\n7,0.5,1.5,2.5,3.5\n', 'index4.csv')], { requireLabels: false })).values), [0.5, 1.5, 2.5, 3.5]);
   assert.deepEqual(Array.from((await loadDataSet([await fileWith('0,1,2,3\n1,3,2,1\n', 'toy.csv')])).lengths), [3, 3]);
+});
+
+test('a long file read for a model: text of its classes in a channel names the label column; a gap is to be filled, the column kept', async () => {
+  const opts = { labelColumn: 'state', requireLabels: false, modelClasses: ['idle', 'run'] };
+  await assert.rejects(readDataSet([await fileWith('id,t,label,x\ns,0,idle,1\n', 'renamed.csv')], opts),
+    /renamed\.csv:2:3: non-numeric value "idle" in column "label"; .*; it is a class of the model: name the label column \(--label-column label\)$/);
+  await assert.rejects(readDataSet([await fileWith('id,t,x,y\ns,0,1,2\ns,1,,2\n', 'gap.csv')], opts),
+    /gap\.csv:3:3: empty cell in column "x"; every channel cell must be a number; a reading is missing: fill the gap \(interpolate it, or repeat the reading before it\) or leave the row out$/);
 });
 
 test("pandas' Unnamed columns in the long layout: refused as channels for training, a trailing one holds no channel, and a model trained on one before reads it", async () => {
@@ -653,6 +664,9 @@ const BAD: Bad[] = [
   { name: 'long: a number among dates', content: 'id,t,label,x\ns,2024-05-01,a,1\ns,5,a,2\n', line: 3, phrase: 'time "5" in column "t" is a number but the times before it are dates; write every time of a file the same way' },
   { name: 'long: a date repeated', content: 'id,t,label,x\ns,2024-05-01T14:00+02:00,a,1\ns,2024-05-01T12:00Z,a,2\n', line: 3, phrase: 'duplicate time 2024-05-01T12:00:00.000Z for id "s" (also on line 2)' },
   { name: 'long: a note among the channels', content: 'id,t,label,ax,ay,comment\ns,0,a,1,2,start\n', line: 2, phrase: 'non-numeric value "start" in column "comment"; every channel cell must be a number (a decimal number such as 1.5 or -2e-3); if the column is no channel (a note, a name), leave it out: --channels ax,ay' },
+  { name: 'long: a gap in a channel', content: 'id,t,label,ax,ay\ns,0,a,1,2\ns,1,a,,2\n', line: 3, phrase: 'empty cell in column "ax"; every channel cell must be a number; if the column is no channel (a note, a name), leave it out: --channels ay; if it is, fill the gap (interpolate it, or repeat the reading before it) or leave the row out' },
+  { name: 'long: NaN in the one channel', content: 'id,t,label,ax\ns,0,a,1\ns,1,a,NaN\n', line: 3, phrase: 'missing value "NaN" in column "ax"; every channel cell must be a number; a reading is missing: fill the gap' },
+  { name: "long by its id column: pandas' wide frame with an id column, a ragged row", content: 'id,label,0,1,2,3,4\na,x,1,2,3,4,5\nb,y,1,2,3,,\n', line: 3, phrase: 'empty cell in column "3"; every channel cell must be a number; if each row is a whole sequence (its columns numbered 0, 1, 2, … as pandas writes a frame), give --format wide; a reading is missing' },
   { name: 'long: an empty note among the channels', content: 'id,t,label,ax,ay,note\ns,0,a,1,2,\n', line: 2, phrase: 'empty cell in column "note"; every channel cell must be a number; if the column is no channel (a note, a name), leave it out: --channels ax,ay' },
   { name: 'long: a note among channels whose names a shell would not take as they are', content: 'id,t,label,temp(C),note\ns,0,a,1,x\n', line: 2, phrase: 'if the column is no channel (a note, a name), leave it out (--channels names the columns to read)' },
   { name: 'long: a date beside the time column', content: 'id,timestamp,date,label,ax\ns,1,2024-05-01,a,2\n', opts: { timeColumn: 'timestamp' }, line: 2, phrase: 'it is a date and time, and the time column is "timestamp": leave it out: --channels ax' },

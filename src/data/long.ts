@@ -13,7 +13,7 @@
 
 import { UserError } from '../errors.js';
 import { type Chunks, type DataSetBuilder, type StepStore, float64Chunks, int32Chunks } from './builder.js';
-import { isBlank, show, toName, toNumber, toValue, valueError } from './cells.js';
+import { isBlank, isPaddingCell, show, toName, toNumber, toValue, valueError } from './cells.js';
 import { UNLABELLED_HINT, columnList, isUnnamedColumn, otherCaseFlags } from './names.js';
 import { parseTimestamp, showTimestamp } from './timestamps.js';
 
@@ -350,12 +350,35 @@ export class LongReader {
     return t;
   }
 
-  /** For a channel cell that is a date and time: name its column as the time column. */
-  /** What to do about text in channel column i: name it as the time column (a date), or leave it out. */
-  private textHint(cell: string, i: number): string {
+  /**
+   * What to do about a gap in channel column i (an empty cell, NaN, NA): read the file as wide where its header
+   * numbers the columns as pandas does a frame of one sequence per row; else leave the column out where it may be
+   * no channel (not when read for a model, which needs each of its channels); and fill the gap.
+   */
+  private gapHint(i: number): string {
+    const names = this.channelAt.map((j) => this.header[j].trim());
+    const from = names[0] === '1' ? 1 : 0;
+    const numbered = names.length >= 5 && names.every((c, k) => c === String(k + from));
+    const wide = numbered ? '; if each row is a whole sequence (its columns numbered 0, 1, 2, … as pandas writes a frame), give --format wide' : '';
+    const leaveOut = this.opts.modelClasses === undefined && !numbered ? this.leaveOut(i) : '';
+    const fill = 'fill the gap (interpolate it, or repeat the reading before it) or leave the row out';
+    return `${wide}; ${leaveOut === '' ? `a reading is missing: ${fill}` : `if the column is no channel (a note, a name), ${leaveOut}; if it is, ${fill}`}`;
+  }
+
+  /** How to leave channel column i out (--channels naming the others), or '' where it is the only channel. */
+  private leaveOut(i: number): string {
     const others = this.channelAt.filter((j) => j !== i).map((j) => this.header[j]);
     const plain = others.length > 0 && others.length <= 8 && others.every((c) => /^[\p{L}\p{N}_.+\-:@%/]+$/u.test(c)); // a flag to copy into a shell as it is
-    const leaveOut = plain ? `leave it out: --channels ${others.join(',')}` : others.length > 0 ? 'leave it out (--channels names the columns to read)' : '';
+    return plain ? `leave it out: --channels ${others.join(',')}` : others.length > 0 ? 'leave it out (--channels names the columns to read)' : '';
+  }
+
+  /**
+   * What to do about text in channel column i: name the label column (a class of the model), name it as the time
+   * column (a date), or leave it out.
+   */
+  private textHint(cell: string, i: number): string {
+    if (this.opts.modelClasses?.includes(cell.trim())) return `; it is a class of the model: name the label column (--label-column ${this.header[i]})`;
+    const leaveOut = this.leaveOut(i);
     if (Number.isFinite(parseTimestamp(cell))) {
       if (this.timeAt < 0) return `; it is a date and time: name its column as the time column (--time-column ${this.header[i]})${leaveOut === '' ? '' : `, or ${leaveOut}`}`;
       return leaveOut === '' ? '' : `; it is a date and time, and the time column is ${show(this.header[this.timeAt])}: ${leaveOut}`;
@@ -368,7 +391,13 @@ export class LongReader {
     const { file, header } = this;
     for (const i of this.channelAt) {
       const x = toValue(cells[i]);
-      if (x !== x) throw valueError(cells[i], { file, line, column: i + 1 }, `column ${show(header[i])}`, WHAT, this.textHint(cells[i], i));
+      if (x !== x) {
+        const where = { file, line, column: i + 1 };
+        if (isBlank(cells[i]) || isPaddingCell(cells[i])) {
+          throw new UserError(`${isBlank(cells[i]) ? 'empty cell' : `missing value ${show(cells[i].trim())}`} in column ${show(header[i])}; ${WHAT}${this.gapHint(i)}`, where);
+        }
+        throw valueError(cells[i], where, `column ${show(header[i])}`, WHAT, this.textHint(cells[i], i));
+      }
       this.steps.push(x);
     }
   }

@@ -1,8 +1,8 @@
 // The wide layout: one sequence per row, D = 1. With a header (a first row with a non-numeric cell after the
 // first, or a cell equal to the label column's name), the label is the column so named and every other cell
 // is a value; without one, the label is the first cell. Rows may be ragged: trailing empty, NaN or NA cells are
-// ignored (NaN: the archive's padding; NA, #N/A: R's and spreadsheets'), an empty or missing cell before the last
-// value is an error. Ids are the 1-based data row numbers (or, when the layout is forced to wide and the header
+// ignored (NaN: the archive's padding; NA, #N/A: R's and spreadsheets'), also before label and id columns that
+// follow every value column; an empty or missing cell before the last value is an error. Ids are the 1-based data row numbers (or, when the layout is forced to wide and the header
 // has an id column, that column; or a first column the header leaves unnamed, as R and pandas write row names).
 //
 // Owns the row rules of this layout; cell parsing is cells.ts', storage is builder.ts'.
@@ -100,6 +100,7 @@ export class WideReader {
   private readonly header: string[] | null;
   private readonly labelAt: number; // cell index of the label, −1 for none
   private readonly idAt: number; // cell index of the id, −1: ids are row numbers
+  private readonly namedTail: number; // where the label and id columns after every value column start (no such: Infinity)
   private dataRows = 0;
 
   /** Whether the file's first row was its header (else its first sequence). */
@@ -141,10 +142,14 @@ export class WideReader {
         );
       }
       this.checkValuesOneSide(line);
+      let tail = header.length;
+      while (tail > 1 && (tail - 1 === this.labelAt || tail - 1 === this.idAt)) tail--;
+      this.namedTail = tail < header.length ? tail : Infinity;
     } else {
       this.header = null;
       this.labelAt = 0;
       this.idAt = -1;
+      this.namedTail = Infinity;
       if (opts.modelClasses) checkLabelFirst(first[0] ?? '', opts.modelClasses, file, line);
       this.row(first, line);
     }
@@ -175,6 +180,10 @@ export class WideReader {
     // Ragged rows: trailing empty, NaN or NA cells; a label or id cell `NA` (North America, sodium) is no padding.
     const named = Math.max(labelAt, idAt);
     while (end > 0 && (isBlank(cells[end - 1]) || (end - 1 > named && isPaddingCell(cells[end - 1])))) end--;
+    // With the label (and id) after the values, as pandas appends a column to a frame, the padding comes before them.
+    const tail = this.namedTail;
+    let padFrom = Math.min(end, tail);
+    if (tail < end) while (padFrom > 0 && (isBlank(cells[padFrom - 1]) || isPaddingCell(cells[padFrom - 1]))) padFrom--;
     if (header !== null && end > header.length) {
       throw new UserError(
         `row has ${end} cells but the header has ${header.length}; add the missing column names to the header ` +
@@ -200,7 +209,7 @@ export class WideReader {
     let count = 0;
     this.steps.startSequence?.();
     for (let i = 0; i < end; i++) {
-      if (i === labelAt || i === idAt) continue;
+      if (i === labelAt || i === idAt || (i >= padFrom && i < tail)) continue;
       const x = toValue(cells[i]);
       if (x !== x) {
         const where = { file, line, column: i + 1 };
