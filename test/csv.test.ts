@@ -792,6 +792,11 @@ test('a label written in another Unicode form than a class already seen, or with
   const hidden = await fileWith('label,t0,t1\nx,1,2\n\u200bx,2,3\n');
   await assert.rejects(loadDataSet([hidden]), (e: unknown) => e instanceof UserError && e.line === 3 &&
     /label "\\u\{200b\}x" is the class "x" written in another Unicode form or with invisible characters .*without invisible characters/.test(e.message));
+  // Code points drawn as nothing though of no format category: a Hangul filler, a variation selector, the combining grapheme joiner.
+  for (const [i, mark] of ['\u3164', '\ufe0f', '\u034f', '\u1160'].entries()) {
+    await assert.rejects(loadDataSet([await fileWith(`label,t0,t1\na,1,2\n${i % 2 ? `a${mark}` : `${mark}a`},2,3\n`)]), (e: unknown) => e instanceof UserError && e.line === 3 &&
+      /is the class "a" written in another Unicode form or with invisible characters/.test(e.message));
+  }
   const alike = await fileWith('label,t0,t1\ncaf\u00e9,1,2\ntea,2,3\ncaf\u00e9,1,2\n');
   assert.deepEqual((await loadDataSet([alike])).classes, ['caf\u00e9', 'tea']);
 });

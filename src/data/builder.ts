@@ -267,8 +267,11 @@ function checkOneForm(forms: Map<string, string>, label: string, file: string, l
   );
 }
 
-/** What a label looks like: its NFC form without invisible format characters (Unicode category Cf). */
-const lookOf = (label: string): string => label.normalize('NFC').replace(/\p{Cf}/gu, '');
+/**
+ * What a label looks like: its NFC form without invisible characters (Unicode's format characters, category Cf,
+ * and the code points it says to draw as nothing: variation selectors, fillers, the combining grapheme joiner).
+ */
+const lookOf = (label: string): string => label.normalize('NFC').replace(/[\p{Cf}\p{Default_Ignorable_Code_Point}]/gu, '');
 
 export class DataSetBuilder {
   private readonly emit: ((s: StreamedSequence) => void) | undefined;
