@@ -374,6 +374,16 @@ test("pandas' header of a frame without names (0, 1, 2, …) and no label column
   // After pandas' unnamed index, four numbered columns are a header; a row of four such numbers alone stays data (label 0, values 1, 2, 3).
   assert.deepEqual(Array.from((await readDataSet([await fileWith(',0,1,2,3\n7,0.5,1.5,2.5,3.5\n', 'index4.csv')], { requireLabels: false })).values), [0.5, 1.5, 2.5, 3.5]);
   assert.deepEqual(Array.from((await loadDataSet([await fileWith('0,1,2,3\n1,3,2,1\n', 'toy.csv')])).lengths), [3, 3]);
+  // Columns named by the samples' times, evenly spaced, after the label column's name or alone: a header.
+  const times = Array.from({ length: 8 }, (_, k) => (k / 100).toFixed(2)).join(',');
+  const values = (label: string) => `${label},${Array.from({ length: 8 }, (_, k) => Math.sin(k + label.length)).join(',')}\n`;
+  await assert.rejects(loadDataSet([await fileWith(`class,${times}\n${values('run')}${values('walk')}`, 'times.csv')]),
+    /times\.csv:1: the first row looks like a header \(its cells name the samples' times or positions, 0\.00, 0\.01, 0\.02, …, evenly spaced, after "class"\) .*\(--label-column class\)/);
+  assert.deepEqual(Array.from((await loadDataSet([await fileWith(`class,${times}\n${values('run')}${values('walk')}`, 'times2.csv')], { labelColumn: 'class' })).lengths), [8, 8]);
+  assert.deepEqual(Array.from((await readDataSet([await fileWith(`${times}\n0.5,1,2,3,4,5,6,7\n`, 'times3.csv')], { requireLabels: false })).values), [0.5, 1, 2, 3, 4, 5, 6, 7]);
+  // Fewer than eight evenly spaced, or spaced unevenly: a row of data.
+  assert.deepEqual(Array.from((await loadDataSet([await fileWith('a,0.1,0.2,0.3,0.4,0.5,0.6,0.7\nb,1,2,3,4,5,6,7\n', 'ramp7.csv')])).lengths), [7, 7]);
+  assert.deepEqual(Array.from((await loadDataSet([await fileWith('a,0.1,0.2,0.3,0.4,0.5,0.6,0.7,0.81\nb,1,2,3,4,5,6,7,8\n', 'uneven.csv')])).lengths), [8, 8]);
 });
 
 test('a long file read for a model: text of its classes in a channel names the label column; a gap is to be filled, the column kept', async () => {

@@ -35,7 +35,7 @@ const FORCED_WIDE = 'give --format long (the file is read with --format wide, gi
  * silently drop it; NaN, which pads a shorter row (the archive's .tsv files), counts as a number.
  */
 export function isWideHeader(cells: readonly string[], labelColumn: string): boolean {
-  if (cells.some((c) => c.trim() === labelColumn) || numberedColumns(cells) !== null) return true;
+  if (cells.some((c) => c.trim() === labelColumn) || numberedColumns(cells) !== null || timeAxis(cells)) return true;
   let names = 0;
   let numbers = 0;
   for (let i = 0; i < cells.length; i++) {
@@ -66,6 +66,25 @@ function numberedColumns(cells: readonly string[]): string[] | null {
   const after = cells.slice(k, end).map((c) => c.trim());
   if (after.some((c) => c === '' || Number.isFinite(toValue(c)))) return null;
   return [...cells.slice(0, from).map((c) => c.trim()), ...after];
+}
+
+/** The fewest cells of a first row that, evenly spaced, make it a time axis rather than a recording's samples. */
+const AXIS_CELLS = 8;
+
+/**
+ * Whether the cells, after a first one that is no number (a label column's name) or from the first, are a time
+ * axis: AXIS_CELLS or more numbers evenly spaced (0.00, 0.01, 0.02, …; 250, 252, 254, …), the step the same to
+ * a millionth of it, as a header names the columns of samples taken at a steady rate, and no recording's samples are.
+ */
+function timeAxis(cells: readonly string[]): boolean {
+  let end = cells.length;
+  while (end > 0 && isBlank(cells[end - 1])) end--;
+  const from = Number.isFinite(toValue(cells[0])) ? 0 : 1;
+  if (end - from < AXIS_CELLS) return false;
+  const x = cells.slice(from, end).map((c) => toValue(c));
+  const step = x[1] - x[0];
+  if (!(step !== 0 && Number.isFinite(step))) return false;
+  return x.every((v, k) => Math.abs(v - x[0] - k * step) <= 1e-6 * Math.abs(step));
 }
 
 /**
@@ -129,8 +148,11 @@ export class WideReader {
       if (this.labelAt < 0 && opts.requireLabels) {
         const example = header.find((c, i) => i > 0 && Number.isNaN(toValue(c))) ?? header[0];
         const names = numberedColumns(first)?.filter((c) => c !== '') ?? null; // pandas' index has no name
-        const named = names?.length === 1 ? names[0] : ''; // the one column around the numbers: the label, most likely
-        const why = names === null ? `it has non-numeric cells such as ${JSON.stringify(example)}` : `its cells number the columns, 0, 1, 2, …${names.length > 0 ? `, beside ${names.map((c) => JSON.stringify(c)).join(' and ')}` : ''}`;
+        const axis = names === null && timeAxis(first) ? first.slice(first.findIndex((c) => Number.isFinite(toValue(c)))).slice(0, 3).map((c) => c.trim()) : null;
+        // The one column around the numbers: the label, most likely.
+        const named = names?.length === 1 ? names[0] : axis !== null && !Number.isFinite(toValue(first[0])) ? header[0] : '';
+        const why = axis !== null ? `its cells name the samples' times or positions, ${axis.join(', ')}, …, evenly spaced${Number.isFinite(toValue(first[0])) ? '' : `, after ${JSON.stringify(header[0])}`}`
+          : names === null ? `it has non-numeric cells such as ${JSON.stringify(example)}` : `its cells number the columns, 0, 1, 2, …${names.length > 0 ? `, beside ${names.map((c) => JSON.stringify(c)).join(' and ')}` : ''}`;
         throw new UserError(
           `the first row looks like a header (${why}) ` +
             `but no column named ${JSON.stringify(opts.labelColumn)} (${columnList(header)}); name the label column ` +
