@@ -386,6 +386,21 @@ test("pandas' header of a frame without names (0, 1, 2, …) and no label column
   assert.deepEqual(Array.from((await loadDataSet([await fileWith('a,0.1,0.2,0.3,0.4,0.5,0.6,0.7,0.81\nb,1,2,3,4,5,6,7,8\n', 'uneven.csv')])).lengths), [8, 8]);
 });
 
+test('a headerless training file of whole numbers whose last cells take a few values, fewer than its first: refused as most likely its label last', async () => {
+  const rng = createRng(5);
+  const rows = Array.from({ length: 40 }, () => [...Array.from({ length: 12 }, () => randInt(rng, 10)), randInt(rng, 2)]);
+  await assert.rejects(loadDataSet([await fileWith(rows.map((r) => r.join(',')).join('\n') + '\n', 'last.csv')]),
+    /last\.csv:1: the last cell of every row is one of 2 whole numbers \(0, 1\), while the other cells take 10 values and the first cells, read as the labels, 10: is each row's label its last cell\?/);
+  // The label moved first, or named by a header: read.
+  const first = await loadDataSet([await fileWith(rows.map((r) => [r.at(-1), ...r.slice(0, -1)].join(',')).join('\n') + '\n', 'first.csv')]);
+  assert.deepEqual([first.classes, first.lengths.length], [['0', '1'], 40]);
+  const header = `${Array.from({ length: 12 }, (_, k) => `t${k}`).join(',')},label\n`;
+  assert.deepEqual((await loadDataSet([await fileWith(header + rows.map((r) => r.join(',')).join('\n') + '\n', 'named.csv')])).classes, ['0', '1']);
+  // Coarse readings (0–3) with five classes first: the last cells take as many values as the others, so no refusal.
+  const coarse = Array.from({ length: 40 }, (_, n) => [1 + (n % 5), ...Array.from({ length: 12 }, () => randInt(rng, 4))]);
+  assert.equal((await loadDataSet([await fileWith(coarse.map((r) => r.join(',')).join('\n') + '\n', 'coarse.csv')])).classes.length, 5);
+});
+
 test('a long file read for a model: text of its classes in a channel names the label column; a gap is to be filled, the column kept', async () => {
   const opts = { labelColumn: 'state', requireLabels: false, modelClasses: ['idle', 'run'] };
   await assert.rejects(readDataSet([await fileWith('id,t,label,x\ns,0,idle,1\n', 'renamed.csv')], opts),

@@ -121,6 +121,8 @@ export class WideReader {
   private readonly idAt: number; // cell index of the id, −1: ids are row numbers
   private readonly namedTail: number; // where the label and id columns after every value column start (no such: Infinity)
   private dataRows = 0;
+  // A training file without a header: what tells a label put last (LabelLast) from one first.
+  private readonly labelLast: LabelLast | null;
 
   /** Whether the file's first row was its header (else its first sequence). */
   get headed(): boolean {
@@ -163,6 +165,7 @@ export class WideReader {
           { file, line },
         );
       }
+      this.labelLast = null;
       this.checkValuesOneSide(line);
       let tail = header.length;
       while (tail > 1 && (tail - 1 === this.labelAt || tail - 1 === this.idAt)) tail--;
@@ -172,6 +175,7 @@ export class WideReader {
       this.labelAt = 0;
       this.idAt = -1;
       this.namedTail = Infinity;
+      this.labelLast = opts.requireLabels && opts.modelClasses === undefined ? new LabelLast() : null;
       if (opts.modelClasses) checkLabelFirst(first[0] ?? '', opts.modelClasses, file, line);
       this.row(first, line);
     }
@@ -230,9 +234,11 @@ export class WideReader {
 
     let count = 0;
     this.steps.startSequence?.();
+    const last = this.labelLast;
     for (let i = 0; i < end; i++) {
       if (i === labelAt || i === idAt || (i >= padFrom && i < tail)) continue;
       const x = toValue(cells[i]);
+      if (last !== null) last.value(x, i === end - 1);
       if (x !== x) {
         const where = { file, line, column: i + 1 };
         if (isBlank(cells[i]) || (isPaddingCell(cells[i]) && !isNaNCell(cells[i]))) {
@@ -261,6 +267,7 @@ export class WideReader {
     }
 
     this.dataRows++;
+    if (label !== null) last?.label(label);
     let id = String(this.dataRows);
     if (idAt >= 0) {
       id = idAt < end ? toName(cells[idAt], { file, line, column: idAt + 1 }) : '';
@@ -283,6 +290,45 @@ export class WideReader {
         line: lastLine,
       });
     }
+    const why = this.dataRows >= LabelLast.ROWS ? this.labelLast?.why() : undefined;
+    if (why !== undefined) {
+      throw new UserError(`${why}: is each row's label its last cell? A file without a header has its label first: put it first, or give the file a header row naming the columns, the label column ${JSON.stringify(this.opts.labelColumn)}`, { file: this.file, line: 1 });
+    }
+  }
+}
+
+/**
+ * What tells a headerless training file whose label is each row's last cell (MATLAB's `writematrix([X y])`) from
+ * one whose label is first, as read, where both are whole numbers: the last cells take a few values (at most
+ * FEW), fewer than the first cells (the labels as read) and under half as many as the other cells, all whole.
+ */
+class LabelLast {
+  static readonly ROWS = 10; // the fewest rows to tell by
+  static readonly FEW = 10;
+  private whole = true;
+  private readonly lasts = new Set<number>();
+  private readonly others = new Set<number>();
+  private readonly labels = new Set<string>();
+
+  value(x: number, last: boolean): void {
+    if (!this.whole) return;
+    if (!Number.isInteger(x)) this.whole = false;
+    else if (last) { if (this.lasts.size <= LabelLast.FEW) this.lasts.add(x); }
+    else if (this.others.size <= 2 * LabelLast.FEW + 1) this.others.add(x);
+  }
+
+  label(label: string): void {
+    if (this.whole && this.labels.size <= LabelLast.FEW + 1) this.labels.add(label);
+  }
+
+  /** What the cells show, for the refusal; undefined where they show no label last. */
+  why(): string | undefined {
+    const k = this.lasts.size;
+    if (!this.whole || k < 2 || k > LabelLast.FEW || this.labels.size <= k || this.others.size <= 2 * k) return undefined;
+    const lasts = [...this.lasts].sort((a, b) => a - b).join(', ');
+    const count = (n: number, most: number) => (n > most ? `more than ${most}` : String(n));
+    return `the last cell of every row is one of ${k} whole numbers (${lasts}), while the other cells take ${count(this.others.size, 2 * LabelLast.FEW)} values ` +
+      `and the first cells, read as the labels, ${count(this.labels.size, LabelLast.FEW)}`;
   }
 }
 
