@@ -401,6 +401,21 @@ test('a headerless training file of whole numbers whose last cells take a few va
   assert.equal((await loadDataSet([await fileWith(coarse.map((r) => r.join(',')).join('\n') + '\n', 'coarse.csv')])).classes.length, 5);
 });
 
+test('a wide header whose value columns are a series but for a column or two at either end (label,age,t0,…): refused, naming them', async () => {
+  const t = (n: number, stem = 't') => Array.from({ length: n }, (_, k) => `${stem}${k}`);
+  const file = async (header: string[], name: string) => fileWith(`${header.join(',')}\n${header.map((_, k) => (header[k] === 'label' ? 'a' : k)).join(',')}\n`, name);
+  await assert.rejects(loadDataSet([await file(['label', 'age', ...t(10)], 'age.csv')]),
+    /age\.csv:1:2: column "age" is named unlike the value columns beside it \(t0, t1, … t9\), yet would be read as a sample of every sequence: if it holds no sample .*remove it; if it does, name it as the others/);
+  await assert.rejects(loadDataSet([await file(['label', 'subject', ...t(10, 'x_'), 'session'], 'two.csv')]), /two\.csv:1:2: columns "subject" and "session" are named unlike the value columns beside them \(x_0, x_1, … x_9\)/);
+  const times = Array.from({ length: 9 }, (_, k) => (k / 4).toFixed(2));
+  await assert.rejects(loadDataSet([await file(['label', ...times, 'speed'], 'times.csv')]), /times\.csv:1:11: column "speed" is named unlike/);
+  // A series throughout, too short a one, or names of no series: read as they are.
+  for (const [header, name] of [[['label', ...t(10)], 'whole.csv'], [['label', 'age', ...t(7)], 'short.csv'], [['label', 'mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun', 'a', 'b', 'c'], 'days.csv'],
+    [['', 'label', ...t(10, 'V')], 'r.csv']] as const) {
+    assert.equal((await loadDataSet([await file([...header], name)])).lengths.length, 1, name);
+  }
+});
+
 test('a long file read for a model: text of its classes in a channel names the label column; a gap is to be filled, the column kept', async () => {
   const opts = { labelColumn: 'state', requireLabels: false, modelClasses: ['idle', 'run'] };
   await assert.rejects(readDataSet([await fileWith('id,t,label,x\ns,0,idle,1\n', 'renamed.csv')], opts),

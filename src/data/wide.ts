@@ -87,6 +87,36 @@ function timeAxis(cells: readonly string[]): boolean {
   return x.every((v, k) => Math.abs(v - x[0] - k * step) <= 1e-6 * Math.abs(step));
 }
 
+/** The fewest value columns of a series (oddEnds) that names other columns at its ends odd. */
+const SERIES_COLUMNS = 8;
+
+/**
+ * The positions of the one or two names at either end of `names` (at most four in all) without which the rest
+ * are a series of SERIES_COLUMNS or more: one stem with whole numbers counting up by one (t0, t1, …; att1,
+ * att2, …) or numbers evenly spaced (timeAxis); none where all are one, or where no such series is left.
+ */
+function oddEnds(names: readonly string[]): number[] {
+  if (names.length < SERIES_COLUMNS + 1 || isSeries(names)) return [];
+  for (let total = 1; total <= 4; total++) {
+    for (let k = Math.max(0, total - 2); k <= Math.min(2, total); k++) {
+      const j = total - k;
+      const core = names.slice(k, names.length - j);
+      if (core.length >= SERIES_COLUMNS && isSeries(core)) return [...Array.from({ length: k }, (_, i) => i), ...Array.from({ length: j }, (_, i) => names.length - j + i)];
+    }
+  }
+  return [];
+}
+
+/** Whether names are one stem with whole numbers counting up by one, or numbers evenly spaced. */
+function isSeries(names: readonly string[]): boolean {
+  if (timeAxis(['', ...names])) return true;
+  const parts = names.map((n) => /^(.*?)(\d+)$/.exec(n));
+  if (parts.some((p) => p === null)) return false;
+  const stem = parts[0]![1];
+  const first = Number(parts[0]![2]);
+  return parts.every((p, k) => p![1] === stem && Number(p![2]) === first + k);
+}
+
 /**
  * Refuses a headerless file read for a model whose first cell, read as the label, is a number that is none of
  * the model's classes, and fractional or of a model without whole-number classes: a signal value, so the file
@@ -167,6 +197,7 @@ export class WideReader {
       }
       this.labelLast = null;
       this.checkValuesOneSide(line);
+      this.checkOddColumns(line);
       let tail = header.length;
       while (tail > 1 && (tail - 1 === this.labelAt || tail - 1 === this.idAt)) tail--;
       this.namedTail = tail < header.length ? tail : Infinity;
@@ -197,6 +228,27 @@ export class WideReader {
         `if each row is one time step (the long layout), ${this.opts.format === 'wide' ? FORCED_WIDE : `name the id column: --id-column ${name}`}; if each row is a whole sequence ` +
         `and the column names it, --format wide --id-column ${name}; else remove the column`,
       { file: this.file, line, column: before + 1 },
+    );
+  }
+
+  /**
+   * Refuses a header whose value columns are a series of names (t0, t1, …, t127; 0.00, 0.01, …) but for one or two
+   * at either end (`label,age,t0,…`): a column of another kind, most likely (a subject's age, a session), which
+   * would be read as a sample of every sequence.
+   */
+  private checkOddColumns(line: number): void {
+    const { header, labelAt, idAt } = this;
+    if (header === null) return;
+    const at = header.map((_, i) => i).filter((i) => i !== labelAt && i !== idAt);
+    const odd = oddEnds(at.map((i) => header[i].trim()));
+    if (odd.length === 0) return;
+    const series = at.filter((_, k) => !odd.includes(k)).map((i) => header[i].trim());
+    const names = odd.map((k) => JSON.stringify(header[at[k]]));
+    throw new UserError(
+      `column${names.length > 1 ? 's' : ''} ${names.join(' and ')} ${names.length > 1 ? 'are' : 'is'} named unlike the value columns beside ${names.length > 1 ? 'them' : 'it'} ` +
+        `(${series[0]}, ${series[1]}, … ${series.at(-1)}), yet would be read as a sample of every sequence: if ${names.length > 1 ? 'they hold' : 'it holds'} no sample ` +
+        `(a subject's age, a session, a note), remove ${names.length > 1 ? 'them' : 'it'}; if ${names.length > 1 ? 'they do' : 'it does'}, name ${names.length > 1 ? 'them' : 'it'} as the others`,
+      { file: this.file, line, column: at[odd[0]] + 1 },
     );
   }
 
