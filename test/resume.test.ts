@@ -308,3 +308,28 @@ test('serializeCheckpoint() refuses in one line what parseCheckpoint() would ref
   const model = { shape: { D: 5, H: 4, C: ds.classes.length }, readout: 'mean' as const, classes: ds.classes, channels: ds.channels, normalization: null };
   assert.throws(() => serializeCheckpoint({ model, hyperparameters: {}, data: { sequences: 1, steps: 1, fingerprint: 'x' } }), refused(/"model\.classes" and "model\.channels" must match "model\.shape"/));
 });
+
+test('a resume that leaves out --epochs, --lr, --clip or --patience goes on with the interrupted run\'s; one that changes them says so', async () => {
+  const dir = tempDir('ts-resume-kept-');
+  const data = join(dir, 'small.csv');
+  writeFileSync(data, readFileSync('datasets/cbf/train.csv', 'utf8').split('\n').slice(0, 31).join('\n') + '\n');
+  const run = { files: [data], hidden: 5, threads: 1, select: 'off', members: 1 } as const;
+  const given = { epochs: 5, lr: 0.004, clip: 0.5, patience: 0 };
+  const ref = await train({ ...run, ...given });
+  const ck = join(dir, 'm.ckpt');
+  const stop = async () => {
+    const ac = new AbortController();
+    rmSync(ck, { force: true });
+    await assert.rejects(train({ ...run, ...given, checkpoint: ck, checkpointEvery: 0, signal: ac.signal, onEpoch: (e) => { if (e.epoch === 2) ac.abort(); } }), InterruptedError);
+  };
+  await stop();
+  const warnings: string[] = [];
+  const resumed = await train({ ...run, checkpoint: ck, resume: ck, onWarning: (w) => warnings.push(w) });
+  assert.deepEqual(resumed.model.parameters, ref.model.parameters, 'the uninterrupted run\'s bits');
+  assert.deepEqual(warnings, []);
+  await stop();
+  const changed: string[] = [];
+  const longer = await train({ ...run, checkpoint: ck, resume: ck, epochs: 6, onWarning: (w) => changed.push(w) });
+  assert.deepEqual(changed, ['resuming with --epochs 6 where the interrupted run had --epochs 5: the model will not be the one that run would have written']);
+  assert.equal(longer.history.length, 6);
+});

@@ -251,6 +251,32 @@ export function withUnrecorded<O extends Partial<Record<keyof typeof BEFORE_THE_
   return out as O;
 }
 
+/** The options a resumed run may change that change what it trains (RESUMABLE_CHANGES but --threads). */
+const KEPT_ON_RESUME = ['epochs', 'lr', 'clip', 'patience'] as const;
+
+/**
+ * The options of KEPT_ON_RESUME that `o` leaves out and the checkpoint's run had otherwise than they resolve to
+ * now (`hp`): that run's, so that a resume continues it (one whose value is what the defaults give stays unset, so
+ * that model selection's budget is the same 'auto').
+ */
+export function keptOnResume(ck: Checkpoint, o: Partial<Record<(typeof KEPT_ON_RESUME)[number], unknown>>, hp: Readonly<Record<string, unknown>>): Record<string, unknown> {
+  const kept: Record<string, unknown> = {};
+  for (const key of KEPT_ON_RESUME) {
+    const was = ck.hyperparameters[key];
+    if (o[key] === undefined && was !== undefined && JSON.stringify(was) !== JSON.stringify(hp[key])) kept[key] = was;
+  }
+  return kept;
+}
+
+/** A line for each option of KEPT_ON_RESUME that this resumed run gives otherwise than the checkpoint's run had it. */
+export function changedOnResume(ck: Checkpoint, o: Partial<Record<(typeof KEPT_ON_RESUME)[number], unknown>>, hp: Readonly<Record<string, unknown>>): string[] {
+  return KEPT_ON_RESUME.flatMap((key) => {
+    const was = ck.hyperparameters[key];
+    if (o[key] === undefined || was === undefined || JSON.stringify(was) === JSON.stringify(hp[key])) return [];
+    return [`resuming with ${asFlagWithValue(key, hp[key])} where the interrupted run had ${asFlagWithValue(key, was)}: the model will not be the one that run would have written`];
+  });
+}
+
 /**
  * A checkpoint written during model selection (scores, no training state) resumes only a run that selects:
  * `why` says why this one does not (undefined: it selects), and none of the scores would then be used.

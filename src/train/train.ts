@@ -35,7 +35,7 @@ import { checkOptions } from './option-checks.js';
 import { type NamesExactly, checkCallbacks, checkFileList, checkKnownOptions, checkModelArgument, checkOptionsObject, checkPathOptions, checkSignal, ownOptions } from '../data/arguments.js';
 import { buildForRun } from '../engine/wasm.js';
 import { perThreadGiB, selectionThreadsWithinCap, threadsWithinCap } from '../engine/address-space.js';
-import { type OutputPaths, claimCheckpoint, claimOutputs, fileSizeProblem, checkOutputs, checkResume, checkResumeSelection, checkSelectionResumed, withUnrecorded } from './preflight.js';
+import { type OutputPaths, changedOnResume, claimCheckpoint, claimOutputs, fileSizeProblem, checkOutputs, checkResume, checkResumeSelection, checkSelectionResumed, keptOnResume, withUnrecorded } from './preflight.js';
 import type { CheckpointLock } from '../io/lock.js';
 import { type Selection, type StageProgress, type TaskCounts, budgetOf, plannedTasks, selectModel, taskKey, whySelectionSkips, withCandidate, withVaried, withoutSelection } from './select.js';
 
@@ -159,7 +159,7 @@ export async function train(given: TrainOptions): Promise<TrainResult> {
 async function trainClaimed(given: TrainOptions, outputs: OutputPaths): Promise<TrainResult> {
   const d = TRAIN_DEFAULTS;
   const resume = given.resume !== undefined ? loadCheckpoint(given.resume) : undefined;
-  const o = resume ? withUnrecorded(resume, given, given.resume!) : given;
+  let o = resume ? withUnrecorded(resume, given, given.resume!) : given;
   // Continuing from a model reads the data the way its training files were read, as evaluate does.
   const load = o.init ? layoutOptions(o.init, o) : o;
   // Stopped before training: the checkpoint to go on from is the one this run resumes, if any.
@@ -171,6 +171,12 @@ async function trainClaimed(given: TrainOptions, outputs: OutputPaths): Promise<
     await loadForTraining(o, load, resume, outputs.checkpoint !== undefined).catch(fromResumed);
   const whole = wholeLengths(loaded); // a sequence its file cut short reads as no length of the data's
   let hp = resolveHyperparameters(ds, o, whole);
+  if (resume) {
+    // What a resumed run leaves out of --epochs, --lr, --clip and --patience is its interrupted run's.
+    const kept = keptOnResume(resume, o, hp);
+    if (Object.keys(kept).length > 0) hp = resolveHyperparameters(ds, o = { ...o, ...kept }, whole);
+    for (const w of changedOnResume(resume, o, hp)) o.onWarning?.(w);
+  }
   const { threads, tuned } = await threadsFor(o, ds, hp).catch(fromResumed);
   const path = outputs.checkpoint;
   const shape = shapeFor(ds, hp, o.init);
