@@ -82,13 +82,22 @@ test('train on the long-format multichannel set, then evaluate --json with the d
   assert.equal(j.total.sequences, f.sequences);
 });
 
-test('a CSV file alone means train; --quiet prints no progress', () => {
+test('a CSV file alone means train; --quiet prints no progress, and every command takes it', () => {
   const dir = tmp();
   const out = join(dir, 'm.json');
   const r = cliHere(['datasets/motion/train.csv', '--out', out, '--epochs', '1', '--hidden', '4', '--quiet']);
   assert.equal(r.code, 0, r.stderr);
   assert.equal(r.stderr, '');
   assert.ok(existsSync(out));
+  // Every command takes --quiet: evaluate's warning (its training file) and loading lines are left out.
+  const loud = cliHere(['evaluate', '--model', out, 'datasets/motion/train.csv']);
+  assert.match(loud.stderr, /holds the same bytes as a file the model was trained on/);
+  for (const args of [['evaluate', '--model', out, 'datasets/motion/train.csv'], ['info', out], ['export', '--model', out, '--onnx', join(dir, 'm.onnx')],
+    ['tune', 'datasets/motion/train.csv', '--threads', '1', '--steps', '1', '--hidden', '4']]) {
+    const q = cliHere([...args, '--quiet']);
+    assert.deepEqual([q.code, q.stderr], [0, ''], args[0]);
+    assert.notEqual(q.stdout, '', args[0]);
+  }
 });
 
 test('the same seed gives the same model file with 1 and 3 threads, apart from timing; the model line says how many ran', () => {

@@ -127,3 +127,6 @@ export function resampleFlag(s: string | undefined): number | 'auto' | undefined
     `--resample must be auto, off or a whole number from 2 to ${MAX_RESAMPLE} (got ${s})`);
   return s === 'auto' ? 'auto' : s === 'off' ? 0 : Number(s);
 }
+
+/** --quiet of the commands whose stderr holds no more than warnings and progress (train's and predict's are their own). */
+export const quietOption = { type: 'boolean', default: false, describe: 'print only results: no warnings or progress on stderr' } as const;

@@ -7,17 +7,18 @@ import { checkDistinct, checkStdinOnce } from '../../io/paths.js';
 import { checkWritable } from '../../io/atomic.js';
 import { loadingLines } from '../progress.js';
 import { invokedCommand } from '../command-line.js';
-import { type DataArgs, FILE_KINDS, dataOptionsFor, loadOptionsOf } from '../options.js';
+import { type DataArgs, FILE_KINDS, dataOptionsFor, loadOptionsOf, quietOption } from '../options.js';
 import { WORKFLOW_EXAMPLES, grouped, withExamples } from '../help.js';
 import { visible } from '../../data/visible.js';
 
-type EvaluateArgs = DataArgs & { model: string; files: string[]; json: boolean; report?: string };
+type EvaluateArgs = DataArgs & { model: string; files: string[]; json: boolean; report?: string; quiet: boolean };
 
 export const evaluateOptions = {
   ...dataOptionsFor('model'),
   model: { type: 'string', demandOption: true, describe: 'model file written by train (or a .safetensors file in the export layout)' },
   json: { type: 'boolean', default: false, describe: 'print JSON instead of a table' },
   report: { type: 'string', describe: 'also write a self-contained HTML report (confusion matrices, examples, the model\'s learning curves) here; - writes it to stdout (the tables then go to stderr)' },
+  quiet: quietOption,
 } as const;
 
 export const evaluateCommand = {
@@ -38,8 +39,8 @@ export const evaluateCommand = {
       checkDistinct([['the --model file', a.model], ...a.files.map((f) => ['one of the input files', f] as const)], [['--report', a.report]]);
       checkWritable(a.report, '--report'); // before the work: its folder exists and takes a file
     }
-    const onWarning = (w: string) => process.stderr.write(`train-signals: warning: ${visible(w)}\n`);
-    const results = await evaluate(model, { ...loadOptionsOf(a), files: a.files, onRead: loadingLines(process.stderr), onWarning });
+    const onWarning = a.quiet ? undefined : (w: string) => process.stderr.write(`train-signals: warning: ${visible(w)}\n`);
+    const results = await evaluate(model, { ...loadOptionsOf(a), files: a.files, onRead: a.quiet ? undefined : loadingLines(process.stderr), onWarning });
     await signalsHandled(); // Ctrl-C while the last file was scored stops here, with no report written
     // The report before the figures: a report that cannot be written (a full disk) ends the command with
     // nothing on stdout, so a program reading the JSON never takes a failed run's for a result.

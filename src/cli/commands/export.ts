@@ -4,7 +4,7 @@
 import type { Argv, ArgumentsCamelCase } from 'yargs';
 import { checkDistinct } from '../../io/paths.js';
 import { checkWritable, writeFilesAtomic } from '../../io/atomic.js';
-import { requireFlag } from '../options.js';
+import { quietOption, requireFlag } from '../options.js';
 import { WORKFLOW_EXAMPLES, grouped, withExamples } from '../help.js';
 import { visible } from '../../data/visible.js';
 
@@ -12,6 +12,7 @@ interface ExportArgs {
   model: string;
   onnx?: string;
   safetensors?: string;
+  quiet: boolean;
 }
 
 
@@ -19,6 +20,7 @@ export const exportOptions = {
   model: { type: 'string', demandOption: true, describe: 'model file written by train (or a .safetensors file in the export layout)' },
   onnx: { type: 'string', describe: 'write an ONNX file here' },
   safetensors: { type: 'string', describe: 'write a safetensors file here (PyTorch names)' },
+  quiet: quietOption,
 } as const;
 
 export const exportCommand = {

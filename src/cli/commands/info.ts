@@ -5,16 +5,19 @@ import type { Argv, ArgumentsCamelCase } from 'yargs';
 import { visibleLines } from '../../data/visible.js';
 import { UserError } from '../../errors.js';
 import { WORKFLOW_EXAMPLES, grouped, withExamples } from '../help.js';
+import { quietOption } from '../options.js';
 
 interface InfoArgs {
   file?: string;
   model?: string;
   json: boolean;
+  quiet: boolean;
 }
 
 export const infoOptions = {
   model: { type: 'string', describe: 'model file written by train (or a .safetensors file in the export layout); or give it as the argument' },
   json: { type: 'boolean', default: false, describe: 'print the model file as JSON on one line, its parameters replaced by their count' },
+  quiet: quietOption,
 } as const;
 
 export const infoCommand = {

@@ -3,8 +3,9 @@
 import type { Argv, ArgumentsCamelCase } from 'yargs';
 import { READOUTS, type Readout } from '../../model/rnn.js';
 import { MAX_THREADS, TRAIN_DEFAULTS } from '../../train/defaults.js';
-import { type DataArgs, type StepArgs, FILE_KINDS, stepOptions, dataOptionsFor, isInt, loadOptionsOf, requireFlag, switchFlag, differencesOption, sequenceNormOption, resampleFlag, strideFlag } from '../options.js';
+import { type DataArgs, type StepArgs, FILE_KINDS, stepOptions, dataOptionsFor, isInt, loadOptionsOf, quietOption, requireFlag, switchFlag, differencesOption, sequenceNormOption, resampleFlag, strideFlag } from '../options.js';
 import { WORKFLOW_EXAMPLES, grouped, withExamples } from '../help.js';
+import { visible } from '../../data/visible.js';
 
 const d = TRAIN_DEFAULTS;
 
@@ -14,6 +15,7 @@ export const tuneOptions = {
   threads: { type: 'string', describe: 'comma-separated thread counts to measure (default: 1 .. cores)' },
   steps: { type: 'number', default: d.tuneSteps, describe: 'timed training steps per thread count' },
   json: { type: 'boolean', default: false, describe: 'print JSON' },
+  quiet: quietOption,
   hidden: { type: 'number', default: d.hidden, describe: 'hidden units H' },
   readout: { choices: ['auto', ...READOUTS], default: d.readout, describe: 'as for train (auto: by the median length)' },
   stride: { type: 'string', default: String(d.stride), describe: 'as for train: samples per step, or auto' },
@@ -33,6 +35,7 @@ export const tuneOptions = {
 
 type TuneArgs = DataArgs & StepArgs & {
   files: string[];
+  quiet: boolean;
   threads?: string;
   steps: number;
   json: boolean;
@@ -79,7 +82,7 @@ export const tuneCommand = {
     };
     checkOptions(options, asFlag, 'tune');
     const { formatTune, tune } = await import('../../train/tune.js');
-    const onWarning = (w: string) => process.stderr.write(`train-signals: warning: ${w}\n`);
+    const onWarning = a.quiet ? undefined : (w: string) => process.stderr.write(`train-signals: warning: ${visible(w)}\n`);
     const r = await tune({ ...options, onWarning });
     process.stdout.write(a.json ? JSON.stringify(r) + '\n' : formatTune(r));
   },
