@@ -11,6 +11,7 @@ import { cliHere } from './helpers/cli-here.js';
 import { TRAIN_DEFAULTS } from '../src/train/defaults.js';
 import { tempDir } from './helpers/temp.js';
 import { capNeeds } from '../src/engine/address-space.js';
+import { unsure } from '../src/cli/commands/train.js';
 
 const tmp = () => tempDir('ts-cli-');
 
@@ -636,6 +637,12 @@ test('the auto defaults resolve by the documented rules and the model file recor
   assert.deepEqual([small.readout, small.stride, small.valSplit, small.epochs, small.ran, small.validated], ['mean', 3, 0, 750, 750, false]);
   const large = run('large', 1000, 20); // 1,000 short ones: 100 can be held out
   assert.deepEqual([large.readout, large.stride, large.valSplit, large.epochs, large.ran, large.validated], ['last', 1, 0.1, 60, 60, true]);
+});
+
+test('--threads auto, not sure of its count: where more threads measured faster on the median, it says why the fewer are kept', () => {
+  const rows = (a: number, b: number) => [{ threads: 1, sequencesPerSecond: a }, { threads: 2, sequencesPerSecond: b }];
+  assert.equal(unsure({ rows: rows(2751, 3573), recommended: 1 }), '2 measured faster, but not in every block: its measurements overlap those of 1, so the fewer threads are kept');
+  assert.equal(unsure({ rows: rows(3000, 2900), recommended: 1 }), 'not sure: the measurements overlap');
 });
 
 test('--threads auto says what it measured and chose; early stopping says so', () => {

@@ -222,7 +222,7 @@ export const trainCommand = {
       onSelected: a.quiet ? undefined : (s) => selecting.onSelected(s),
       onSelectionSkipped: a.quiet ? undefined : (why, hp) => process.stderr.write(`model selection skipped: ${why}; training with noise ${hp.noise}, warp ${hp.warp}, mixup ${hp.mixup}, readout ${hp.readout}\n`),
       onTuned: a.quiet ? undefined : (t) => process.stderr.write(
-        `threads auto: ${t.rows.map((r) => `${r.threads}: ${Math.round(r.sequencesPerSecond)} seq/s`).join(', ')} → ${t.recommended} thread(s)${t.sure ? '' : ' (not sure: the measurements overlap)'}\n`,
+        `threads auto: ${t.rows.map((r) => `${r.threads}: ${Math.round(r.sequencesPerSecond)} seq/s`).join(', ')} → ${t.recommended} thread(s)${t.sure ? '' : ` (${unsure(t)})`}\n`,
       ),
       onBatch: a.quiet ? undefined : (b) => progress?.onBatch(b),
       onEpoch: a.quiet ? undefined : (e) => progress?.onEpoch(e),
@@ -262,4 +262,11 @@ function isFile(path: string): boolean {
   } catch {
     return false;
   }
+}
+
+/** Why threads auto is not sure of its count: a count faster on the median whose blocks overlap the fewer threads'. */
+export function unsure(t: { rows: readonly { threads: number; sequencesPerSecond: number }[]; recommended: number }): string {
+  const fastest = t.rows.reduce((a, b) => (b.sequencesPerSecond > a.sequencesPerSecond ? b : a));
+  return fastest.threads === t.recommended ? 'not sure: the measurements overlap'
+    : `${fastest.threads} measured faster, but not in every block: its measurements overlap those of ${t.recommended}, so the fewer threads are kept`;
 }
