@@ -199,6 +199,8 @@ test('a data set built by hand is refused where its arrays disagree, naming the 
   // fit() refuses a normalization the model could not be used with, and options that are no object.
   await assert.rejects(fit(ds, { mean: [Number.NaN, 0], std: [0, 1] }, TINY), refused(/^fit\(\) normalization must be null or \{ mean, std \} of 2 finite float32 means/));
   await assert.rejects(fit(ds, { mean: [0], std: [1] }, TINY), refused(/^fit\(\) normalization must be null/));
+  // The options second, where the normalization goes: the order is the fix.
+  await assert.rejects(fit(ds, TINY as never), refused(/^fit\(data, normalization, options\) takes the normalization second \(null for none, or the \{ mean, std \} of channelStatistics\(\)\) and the options third; it was given "/));
   await assert.rejects(fit(ds, null, any(null)), refused(/^fit\(\) options must be an object \(got null\)/));
   // train()'s ensemble and selection asked of fit() are refused, not ignored; what fit() does anyway is taken.
   await assert.rejects(fit(ds, null, any({ ...TINY, members: 3 })), refused(/^fit\(\) trains one model: members 3 \(an ensemble\) is train\(\)'s/));

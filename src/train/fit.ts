@@ -219,6 +219,12 @@ function checkOneFit(o: object): void {
 
 /** Refuses a normalization that is not null or D finite means and D usable standard deviations (the model would be unusable). */
 function checkNormalization(n: Normalization | null, D: number): void {
+  // fit(data, { epochs: 5 }): the options where the normalization goes.
+  if (n !== null && typeof n === 'object' && !('mean' in n) && !('std' in n) && Object.keys(n).length > 0) {
+    const keys = Object.keys(n);
+    throw new UserError(`fit(data, normalization, options) takes the normalization second (null for none, or the { mean, std } of channelStatistics()) and the options third; ` +
+      `it was given ${keys.slice(0, 3).map((k) => JSON.stringify(k)).join(', ')}${keys.length > 3 ? ', …' : ''} second`);
+  }
   if (n !== null && !isNormalizationOf(n, D)) throw new UserError(`fit() normalization must be null or { mean, std } of ${D} finite float32 means and ${D} standard deviations of at least 1.2e-38 (the data's channels), as channelStatistics() gives`);
 }
 
