@@ -1075,6 +1075,13 @@ test('names from file names, headers and model files reach the terminal escaped:
   header[1] = 'v\u009b2J\u202e';
   const train = join(dir, 'e\u001b]0;PWNED\u0007\u001b[2J.csv');
   writeFileSync(train, [header.join(','), ...rows.slice(1)].join('\n'));
+  // Named unlike the columns after it (t1, t2, …): refused, the name escaped.
+  const odd = cliHere(['train', train, '--out', join(dir, 'odd.json')]);
+  assert.equal(odd.code, 2, odd.stderr);
+  assert.doesNotMatch(odd.stderr, /[\u001b\u0007\u009b\u202e]/);
+  assert.match(odd.stderr, /column "v\\u\{9b\}2J\\u\{202e\}" is named unlike the value columns/);
+  [header[1], header[64]] = [header[64], header[1]]; // among the others: a value column
+  writeFileSync(train, [header.join(','), ...rows.slice(1)].join('\n'));
   const model = join(dir, 'm.json');
   const r = cliHere(['train', train, '--test', train, '--out', model, '--epochs', '1', '--select', 'off', '--members', '1', '--hidden', '4']);
   assert.equal(r.code, 0, r.stderr);
