@@ -11,10 +11,10 @@ import { train } from '../src/train/train.js';
 import { loadCheckpoint } from '../src/io/checkpoint.js';
 import { InterruptedError, UserError } from '../src/errors.js';
 import { ROOT } from './helpers/cli.js';
-import { ensembleShape, memberSeed, mergeMembers } from '../src/model/ensemble.js';
+import { ensembleShape, memberSeed, mergeMembers, splitMembers } from '../src/model/ensemble.js';
 import { predictSequence } from '../src/model/batch.js';
 import { createPredictor, diagonalBlock } from '../src/engine/predict.js';
-import { type Cell, layoutOf } from '../src/model/layout.js';
+import { type Cell, layoutOf, recurrenceOf, viewsOf } from '../src/model/layout.js';
 import type { Model } from '../src/model/model.js';
 import { type Readout, createWorkspace } from '../src/model/rnn.js';
 import { createRng, normal } from '../src/model/rng.js';
@@ -157,6 +157,48 @@ test('--init trains one member; asking for more with it is a user error', async 
   const again = await train({ ...opts, init: one.model });
   assert.equal(again.model.shape.H, one.model.shape.H);
   await assert.rejects(train({ ...opts, init: one.model, members: 2 }), (e: unknown) => e instanceof UserError && /--members/.test(e.message));
+});
+
+test('splitMembers undoes mergeMembers (b_y: the members\' mean, which the merge keeps); a weight across members makes no split', () => {
+  const rng = createRng(17);
+  for (const cell of ['rnn', 'gru'] as Cell[]) {
+    const members = Array.from({ length: 2 }, () => randomModel(rng, 3, 4, 5, 'mean', false, 1, true, cell, false, false, 2));
+    const shape = members[0].shape;
+    const merged = mergeMembers(shape, members.map((m) => m.parameters));
+    const split = splitMembers(shape, merged, 2)!;
+    const b_y = layoutOf(shape).size - shape.C; // b_y last in the layout
+    for (const [m, w] of split.entries()) {
+      assert.deepEqual(bits(w.subarray(0, b_y)), bits(members[m].parameters.subarray(0, b_y)), `${cell}: member ${m}`);
+      assert.deepEqual(bits(w.subarray(b_y)), bits(merged.subarray(layoutOf(ensembleShape(shape, 2)).size - shape.C)), `${cell}: b_y`);
+    }
+    assert.deepEqual(bits(mergeMembers(shape, split)), bits(merged), `${cell}: merged again, the same bits`);
+    const rec = Float32Array.from(merged);
+    const W_hh = viewsOf(rec, ensembleShape(shape, 2));
+    recurrenceOf(W_hh, 0, 0).W_hh[4] = 0.5; // unit 0 reading unit 4: member 0 reading member 1
+    assert.equal(splitMembers(shape, rec, 2), null);
+    const second = Float32Array.from(merged);
+    recurrenceOf(viewsOf(second, ensembleShape(shape, 2)), 1, 1).W_xh[5] = 0.5; // the reverse second layer's unit 0 reading member 1's forward unit 1
+    assert.equal(splitMembers(shape, second, 2), null);
+  }
+});
+
+test('--init of an ensemble goes on as its members, each from its own weights, merged again; one trained on as one model goes on as one', async () => {
+  const three = await train({ ...opts, epochs: 1, members: 3, seed: 3 });
+  const more = await train({ ...opts, epochs: 1, init: three.model, seed: 3 });
+  assert.equal(more.model.shape.H, three.model.shape.H);
+  const t = more.model.training as { hyperparameters: { members: number }; members: unknown[] };
+  assert.deepEqual([t.hyperparameters.members, t.members.length], [3, 3]);
+  // Each member is the fit of its own weights from its own seed.
+  const member = { ...three.model.shape, H: three.model.shape.H / 3 };
+  const parts = splitMembers(member, three.model.parameters, 3)!;
+  const alone = await Promise.all(parts.map((w, m) => train({ ...opts, epochs: 1, members: 1, seed: memberSeed(3, m), init: { ...three.model, shape: member, parameters: w, training: {} } })));
+  assert.deepEqual(bits(more.model.parameters), bits(mergeMembers(member, alone.map((a) => a.model.parameters))));
+  // Its blocks joined (a weight across members): one model of 18 units.
+  const joined = Float32Array.from(three.model.parameters);
+  recurrenceOf(viewsOf(joined, three.model.shape), 0, 0).W_hh[member.H] = 0.01;
+  const { hidden: _, ...noHidden } = opts;
+  const one = await train({ ...noHidden, epochs: 1, init: { ...three.model, parameters: joined } });
+  assert.equal((one.model.training as { hyperparameters: { members: number } }).hyperparameters.members, 1);
 });
 
 // The scoring path multiplies an ensemble's block-diagonal W_hh by its blocks only (engine/predict.ts): the

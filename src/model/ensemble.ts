@@ -81,6 +81,61 @@ export function mergeMembers(member: Shape, weights: readonly Float32Array[]): F
   return out;
 }
 
+/**
+ * The M members' weights [M][P] of a merged model's [P'] (mergeMembers' inverse), each of shape `member`; null
+ * where the weights are no M members side by side (a weight across two members' units is not 0: a merged model
+ * trained on as one). A member's W_hy is M times its share; its b_y is the mean the merged model keeps, so that
+ * the mean of the members' logits is the merged model's.
+ */
+export function splitMembers(member: Shape, merged: Float32Array, M: number): Float32Array[] | null {
+  const { H, D, C } = member;
+  const G = gatesOf(member);
+  const K = directionsOf(member);
+  const HM = H * M;
+  const Q = viewsOf(merged, ensembleShape(member, M));
+  const out = Array.from({ length: M }, () => new Float32Array(layoutOf(member).size));
+  const own = (a: number, b: number) => Math.floor(a / H) === Math.floor(b / H); // units a and b of one member (of one direction's HM)
+  for (let layer = 0; layer < layersOf(member); layer++) {
+    for (let d = 0; d < K; d++) {
+      const q = recurrenceOf(Q, d, layer);
+      for (let g = 0; g < G; g++) {
+        for (let u = 0; u < HM; u++) {
+          const row = g * HM + u;
+          for (let v = 0; v < HM; v++) if (!own(u, v) && q.W_hh[row * HM + v] !== 0) return null;
+          if (layer > 0) for (let e = 0; e < K; e++) for (let v = 0; v < HM; v++) if (!own(u, v) && q.W_xh[row * K * HM + e * HM + v] !== 0) return null;
+        }
+      }
+    }
+  }
+  out.forEach((w, m) => {
+    const P = viewsOf(w, member);
+    for (let layer = 0; layer < layersOf(member); layer++) {
+      for (let d = 0; d < K; d++) {
+        const src = recurrenceOf(Q, d, layer);
+        const dst = recurrenceOf(P, d, layer);
+        for (let g = 0; g < G; g++) {
+          for (let i = 0; i < H; i++) {
+            const to = g * H + i;
+            const from = g * HM + m * H + i;
+            if (layer === 0) dst.W_xh.set(src.W_xh.subarray(from * D, (from + 1) * D), to * D);
+            else for (let e = 0; e < K; e++) dst.W_xh.set(src.W_xh.subarray(from * K * HM + e * HM + m * H, from * K * HM + e * HM + (m + 1) * H), to * K * H + e * H);
+            dst.W_hh.set(src.W_hh.subarray(from * HM + m * H, from * HM + (m + 1) * H), to * H);
+            dst.b_h[to] = src.b_h[from];
+          }
+        }
+        if (G === 3) dst.b_hn.set(src.b_hn.subarray(m * H, (m + 1) * H));
+      }
+    }
+    for (let c = 0; c < C; c++) {
+      for (let d = 0; d < K; d++) {
+        for (let i = 0; i < H; i++) P.W_hy[c * K * H + d * H + i] = Q.W_hy[c * K * HM + d * HM + m * H + i] * M;
+      }
+      P.b_y[c] = Q.b_y[c];
+    }
+  });
+  return out;
+}
+
 /** How many members a model's training record says it merges (1 when it says nothing usable). */
 export function membersOf(m: Pick<Model, 'shape' | 'training'>): number {
   if (typeof m !== 'object' || m === null || typeof m.shape !== 'object' || m.shape === null) throw new UserError('membersOf() model must be a model as loadModel() returns it');

@@ -245,7 +245,7 @@ export interface HyperparameterOptions {
   readonly chunkSize?: number | undefined;
   /** train(): choose the regularization and readout by cross-validation (on: on any number of sequences) */
   readonly select?: 'auto' | 'on' | 'off' | undefined;
-  /** train(): an ensemble of this many fits from different seeds (1 with init) */
+  /** train(): an ensemble of this many fits from different seeds (with init: the init model's members) */
   readonly members?: number | undefined;
   /** start from these parameters (shape and readout come from it) */
   readonly init?: Model | undefined;
@@ -303,6 +303,6 @@ export function resolveHyperparameters(ds: DataSet, o: HyperparameterOptions, le
     patience: o.patience ?? d.patience,
     classWeights: o.classWeights ?? d.classWeights,
     chunkSize: o.chunkSize ?? d.chunkSize,
-    members: o.init ? 1 : o.members ?? d.members,
+    members: o.init ? o.members ?? 1 : o.members ?? d.members, // with init: an ensemble --init's members (train.ts)
   };
 }

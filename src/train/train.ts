@@ -14,7 +14,7 @@ import { shellQuote } from '../data/visible.js';
 import { type Checkpoint, loadCheckpoint, saveCheckpoint } from '../io/checkpoint.js';
 import { saveModel } from '../io/model-file.js';
 import type { Model } from '../model/model.js';
-import { ensembleShape, memberSeed, mergeMembers } from '../model/ensemble.js';
+import { ensembleShape, memberSeed, membersOf, mergeMembers, splitMembers } from '../model/ensemble.js';
 import type { EpochRecord, FitState, FoldScore, Member, SelectionState } from '../model/state.js';
 import { kernelRecord } from '../engine/kernels.js';
 import type { KernelName } from '../engine/kernel-name.js';
@@ -136,7 +136,7 @@ export async function train(given: TrainOptions): Promise<TrainResult> {
   checkOptions(o);
   buildForRun(); // TRAIN_SIGNALS_KERNEL and WebAssembly SIMD checked before any work (inference needs the kernel with --kernel ts too)
   if (o.init && (o.members ?? 1) > 1) {
-    throw new UserError(`--members ${o.members} cannot be combined with --init: every member would start from the same weights; leave out --members (it is 1 with --init)`);
+    throw new UserError(`--members ${o.members} cannot be combined with --init: the members would start from the same weights; leave out --members (with --init, the members are the model's: an ensemble's go on each from its own)`);
   }
   const outputs = checkOutputs(o);
   const releaseOutputs = claimOutputs(outputs); // among this process's runs
@@ -160,6 +160,9 @@ async function trainClaimed(given: TrainOptions, outputs: OutputPaths): Promise<
   const d = TRAIN_DEFAULTS;
   const resume = given.resume !== undefined ? loadCheckpoint(given.resume) : undefined;
   let o = resume ? withUnrecorded(resume, given, given.resume!) : given;
+  // An ensemble goes on from --init as its members, each from its own weights, merged again at the end.
+  const initMembers = o.init ? initEnsemble(o.init) : undefined;
+  if (initMembers) o = { ...o, init: initMembers.member, members: initMembers.weights.length };
   // Continuing from a model reads the data the way its training files were read, as evaluate does.
   const load = o.init ? layoutOptions(o.init, o) : o;
   // Stopped before training: the checkpoint to go on from is the one this run resumes, if any.
@@ -220,7 +223,7 @@ async function trainClaimed(given: TrainOptions, outputs: OutputPaths): Promise<
   const selected = selectionCheckpoint ?? (resume && !state0 ? o.resume : undefined);
   o.onStart?.({ ...hp }); // callbacks get copies: what a host changes in them changes nothing of the run
   const { members, seconds, seen, ran } = await fitMembers(ds, normalization, hp, {
-    threads, init: o.init, kernel: o.kernel, ...host.callbacks, signal: o.signal,
+    threads, init: o.init, initWeights: initMembers?.weights, kernel: o.kernel, ...host.callbacks, signal: o.signal,
     finished: resume?.members ?? [], state: state0, onCheckpoint, checkpointEvery: o.checkpointEvery ?? d.checkpointEvery,
     failed: (e) => {
       // A callback's own error goes back to the program as it was thrown.
@@ -420,6 +423,7 @@ async function selectForRun(hp: Hyperparameters, c: SelectionContext): Promise<S
 }
 
 interface MembersOptions extends Pick<TrainOptions, 'init' | 'kernel' | 'onEpoch' | 'onBatch' | 'onMember' | 'signal' | 'checkpointEvery'> {
+  readonly initWeights?: readonly Float32Array[] | undefined; // an ensemble --init's: each member's starting weights
   readonly threads: number;
   readonly finished: readonly Member[]; // a resumed run's finished members …
   readonly state?: FitState; // … and the state of the one in progress
@@ -439,7 +443,8 @@ async function fitMembers(ds: DataSet, normalization: Normalization | null, hp: 
     let r: FitResult;
     try {
       r = await fitOnce(ds, normalization, {
-        ...oneFit(hp), seed: memberSeed(hp.seed, m), threads: o.threads, init: o.init, onEpoch: o.onEpoch, onBatch: o.onBatch, kernel: o.kernel,
+        ...oneFit(hp), seed: memberSeed(hp.seed, m), threads: o.threads, onEpoch: o.onEpoch, onBatch: o.onBatch, kernel: o.kernel,
+        init: o.init && o.initWeights ? { ...o.init, parameters: o.initWeights[m] } : o.init,
         resume: m === o.finished.length ? o.state : undefined, onCheckpoint: o.onCheckpoint && ((state) => o.onCheckpoint!(state, done)),
         checkpointEvery: o.checkpointEvery, signal: o.signal,
       });
@@ -531,4 +536,19 @@ function withCheckpoint(e: unknown, last: LastCheckpoint | undefined, checkpoint
   if (!(e instanceof Error)) return e;
   const how = last === undefined ? '' : ` (continue from it with --resume ${shellQuote(last.path)})`;
   return new Error(`${e.message}; training stopped; ${where}${how}`, { cause: e });
+}
+
+/**
+ * An ensemble model given as --init, as its members: the model one member is (its shape, its first weights)
+ * and each member's weights; undefined for a model of one member, or one trained on as one model (its units
+ * no longer apart by member).
+ */
+function initEnsemble(init: Model): { member: Model; weights: Float32Array[] } | undefined {
+  const M = membersOf(init);
+  if (M === 1) return undefined;
+  const shape = { ...init.shape, H: init.shape.H / M };
+  const weights = splitMembers(shape, init.parameters, M);
+  if (weights === null) return undefined;
+  const hyperparameters = { ...(init.training['hyperparameters'] as object | undefined), members: 1 };
+  return { member: { ...init, shape, parameters: weights[0], training: { ...init.training, hyperparameters } }, weights };
 }
