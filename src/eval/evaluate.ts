@@ -19,6 +19,7 @@ import { buildForRun } from '../engine/wasm.js';
 import { longestOf, singleStepsWarning } from './single-steps.js';
 import { lengthsWarning, tallyLengths, trainedLengths } from './lengths.js';
 import { scaleWarning, tallyValues } from './input-scale.js';
+import { countKnown, decodeDigests } from '../data/digests.js';
 
 /** One file's evaluation: its metrics, scores (probabilities per sequence) and the sequences' ids. */
 export interface FileEvaluation {
@@ -58,10 +59,10 @@ export async function evaluateFile(model: Model, file: string, options: Evaluate
 }
 
 /** evaluateFile() with its arguments checked, and options that may hold more than ReadOptions (evaluate's). */
-async function evaluateOne(model: Model, file: string, load: ReadOptions, o: Pick<EvaluateOptions, 'onWarning' | 'format' | 'idColumn'> = {}): Promise<FileEvaluation> {
+async function evaluateOne(model: Model, file: string, load: ReadOptions, o: Pick<EvaluateOptions, 'onWarning' | 'format' | 'idColumn'> & { sameBytes?: boolean } = {}): Promise<FileEvaluation> {
   let layout: 'wide' | 'long' | undefined; // none for the archive's .ts or ARFF
   const loaded = await readDataSet([file], { ...load, requireLabels: load.requireLabels ?? true, onLayout: (_f, l) => { layout = l; } });
-  if (o.onWarning) for (const w of readingWarnings(model, fileName(file), loaded, layout, o)) o.onWarning(w);
+  if (o.onWarning) for (const w of readingWarnings(model, fileName(file), loaded, layout, o, !o.sameBytes)) o.onWarning(w);
   const r = await evaluateDataSet(model, fileName(file), loaded, load.signal);
   if (o.onWarning) for (const w of valuesWarnings(model, r)) o.onWarning(w);
   return r;
@@ -72,14 +73,27 @@ async function evaluateOne(model: Model, file: string, load: ReadOptions, o: Pic
  * short, sequences of a single step, lengths the model did not train on. `layout`: the rows' layout it was read
  * in (none for the archive's .ts or ARFF); `o`: the layout flags given.
  */
-export function readingWarnings(model: Model, file: string, loaded: DataSet, layout: 'wide' | 'long' | undefined, o: Pick<LoadOptions, 'format' | 'idColumn'>): string[] {
+export function readingWarnings(model: Model, file: string, loaded: DataSet, layout: 'wide' | 'long' | undefined, o: Pick<LoadOptions, 'format' | 'idColumn'>, sequences = true): string[] {
   const single = singleStepsWarning(file, loaded.lengths.length, longestOf(loaded.lengths), layout, model, o);
   // A sequence cut short has its own warning: the lengths' leaves it out (but counts it among the file's).
   const cut = cutShortSequences(loaded);
   const lengths = { ...tallyLengths(wholeLengths(loaded, cut), trainedLengths(model)), sequences: loaded.lengths.length };
   // Single steps are the more telling warning of the two, and the more specific advice.
   const unseen = single === null ? lengthsWarning(file, lengths, model) : null;
-  return [...cutShortWarnings(loaded, cut), ...[single, unseen].filter((x) => x !== null)];
+  const trained = sequences ? trainingSequencesWarning(file, loaded, model) : null;
+  return [...cutShortWarnings(loaded, cut), ...[single, unseen, trained].filter((x) => x !== null)];
+}
+
+/** A line where `loaded` holds sequences the model was trained on (its recorded digests): no held-out figure. */
+export function trainingSequencesWarning(file: string, loaded: DataSet, model: Model): string | null {
+  const known = decodeDigests(model.training['sequenceDigests']);
+  if (known === null) return null;
+  const count = countKnown(loaded, known);
+  const N = loaded.lengths.length;
+  if (count === 0) return null;
+  return count === N
+    ? `every one of the ${N} sequences of ${visible(file)} is a training sequence of the model (the same values and label); its accuracy is not a held-out figure`
+    : `${count} of the ${N} sequences of ${visible(file)} are training sequences of the model (the same values and label); its accuracy overstates how the model does on new recordings`;
 }
 
 /** What a scored file's values say against the model's training data (input-scale.ts). */
@@ -167,10 +181,11 @@ export async function evaluate(model: Model, given: EvaluateOptions): Promise<Fi
     const recorded = recordedFingerprints(model.training);
     for (const f of o.files) if (matchesAny(f, recorded)) o.onWarning(`${visible(f)} holds the same bytes as a file the model was trained on; its accuracy is not a held-out figure`);
   }
+  const recordedFiles = o.onWarning ? recordedFingerprints(model.training) : [];
   const out: FileEvaluation[] = [];
   const load = layoutOptions(model, o);
   for (const file of o.files) {
-    const r = await evaluateOne(model, file, load, o);
+    const r = await evaluateOne(model, file, load, { ...o, sameBytes: matchesAny(file, recordedFiles) });
     if (o.onWarning) for (const w of respelledLabels(r, model.classes)) o.onWarning(w);
     out.push(r);
   }

@@ -92,6 +92,9 @@ export function modelSummary(m: Model, path?: string): string {
 /** The model file's document (as saveModel writes it) on one line, its parameters replaced by their count. */
 export function modelJson(m: Model): string {
   const doc = { ...JSON.parse(serializeModel(m)), parameters: layoutOf(m.shape).size };
+  // The digests of the training sequences (base64, up to 0.5 MiB) as their count, as the parameters are.
+  const digests = doc.training?.sequenceDigests;
+  if (typeof digests === 'string') doc.training.sequenceDigests = Buffer.from(digests, 'base64').length / 8;
   // A safetensors file (read with training { source }) has no checksum: one of the document made here matches no file.
   if (Object.keys(m.training).length === 1 && typeof m.training.source === 'string') delete doc.checksum;
   return JSON.stringify(doc);

@@ -23,6 +23,8 @@ import { type FileEvaluation, evaluateDataSet, readingWarnings, respelledLabels,
 import { writeReport } from '../eval/report.js';
 import { lengthsRecord } from '../eval/lengths.js';
 import { wholeLengths } from '../data/cut-short.js';
+import { MAX_DIGESTS, encodeDigests, sequenceDigests } from '../data/digests.js';
+import { sameBytes } from '../io/fingerprint.js';
 import {
   HYPERPARAMETER_KEYS, type HyperparameterOptions, type Hyperparameters, TRAIN_DEFAULTS, defaultThreadCounts, defaultThreads,
   resolveHyperparameters,
@@ -255,6 +257,8 @@ async function trainClaimed(given: TrainOptions, outputs: OutputPaths): Promise<
       fingerprints: fileFingerprints, // evaluate warns on these files (null: stdin, a pipe)
       sequences: ds.lengths.length,
       lengths: lengthsRecord(whole), // evaluate and predict warn of files of lengths not among these
+      // evaluate warns of a file that holds training sequences, whatever its bytes
+      ...(loaded.lengths.length <= MAX_DIGESTS ? { sequenceDigests: encodeDigests(sequenceDigests(loaded)) } : {}),
       hyperparameters: recorded,
       ...(scores ? { selection: selectionRecord(scores) } : skipped ? { selection: { skipped } } : {}),
       bestEpoch: first.bestEpoch,
@@ -277,11 +281,13 @@ async function trainClaimed(given: TrainOptions, outputs: OutputPaths): Promise<
   if (o.out && path !== undefined && outputs.checkpointIsDefault) rmSync(path, { force: true }); // the model is the result now
   o.onTrained?.();
   const test: FileEvaluation[] = [];
+  // A --test file of a training file's bytes is said to be so (train/warnings.ts), not also of its sequences.
+  const testSameBytes = (o.test ?? []).map((t) => o.files.some((f) => sameBytes(t, f === '-' ? '/dev/stdin' : f)));
   // Not stopped by the signal: the model is written by now, and the result is the program's to have.
   for (const [i, t] of testSets.entries()) {
     const file = fileName(o.test![i]);
     // What evaluate says of the file, now that the model (its lengths, its resampling) is known.
-    if (o.onWarning) for (const w of readingWarnings(model, file, t.data, t.layout, o)) o.onWarning(w);
+    if (o.onWarning) for (const w of readingWarnings(model, file, t.data, t.layout, o, !testSameBytes[i])) o.onWarning(w);
     const r = await evaluateDataSet(model, file, t.data);
     if (o.onWarning) for (const w of [...valuesWarnings(model, r), ...respelledLabels(r, model.classes)]) o.onWarning(w);
     test.push(r);
