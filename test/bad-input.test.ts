@@ -225,7 +225,7 @@ const bad: Bad[] = [
   { name: 'tune --steps past its bound', files: { 'data.csv': WIDE }, args: ['tune', 'data.csv', '--steps', '1000000000'], error: /^--steps must be a whole number from 1 to 100000/ },
   { name: '--members 0', files: { 'data.csv': WIDE }, args: T('--members', '0'), error: /^--members must be a whole number ≥ 1 with --members × --hidden at most 4096 \(got 0\)/ },
   { name: '--members × --hidden past the bound', files: { 'data.csv': WIDE }, args: T('--members', '65', '--hidden', '64'), error: /^--members must be a whole number ≥ 1/ },
-  { name: '--members with --init', files: { 'data.csv': WIDE, 'm.json': WIDE_MODEL }, args: T('--init', 'm.json', '--members', '2'), error: /^--members 2 cannot be combined with --init: every member would start from the same weights/ },
+  { name: '--members with --init', files: { 'data.csv': WIDE, 'm.json': WIDE_MODEL }, args: T('--init', 'm.json', '--members', '2'), error: /^--members 2 cannot be combined with --init: the members would start from the same weights; leave out --members \(with --init, the members are the model's/ },
   { name: '--hidden past its bound', files: { 'data.csv': WIDE }, args: T('--hidden', '10000000'), error: /^--hidden must be a whole number from 1 to 4096/ },
   { name: 'an unknown flag', files: { 'data.csv': WIDE }, args: T('--hiden', '8'), error: /^unknown flag --hiden; did you mean --hidden\? \(see train-signals train --help\)/ },
   { name: 'a choice out of range', files: { 'data.csv': WIDE }, args: T('--optimizer', 'lbfgs'), error: /^--optimizer must be adam, sgd or momentum \(got lbfgs\) \(see train-signals train --help\)$/ },

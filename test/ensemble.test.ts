@@ -5,7 +5,7 @@
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { train } from '../src/train/train.js';
 import { loadCheckpoint } from '../src/io/checkpoint.js';
@@ -199,6 +199,21 @@ test('--init of an ensemble goes on as its members, each from its own weights, m
   const { hidden: _, ...noHidden } = opts;
   const one = await train({ ...noHidden, epochs: 1, init: { ...three.model, parameters: joined } });
   assert.equal((one.model.training as { hyperparameters: { members: number } }).hyperparameters.members, 1);
+});
+
+test('--init on data of some of the model\'s classes trains with all of them, in its order, and says which are missing; a class it lacks is refused', async () => {
+  const dir = tempDir('ts-init-classes-');
+  const [head, ...rows] = readFileSync(CBF, 'utf8').trim().split('\n');
+  const some = join(dir, 'some.csv');
+  writeFileSync(some, [head, ...rows.filter((r) => !r.startsWith('funnel,'))].join('\n') + '\n');
+  const whole = await train({ ...opts, epochs: 1, members: 1 });
+  const warnings: string[] = [];
+  const more = await train({ ...opts, files: [some], epochs: 1, init: whole.model, onWarning: (w) => warnings.push(w) });
+  assert.deepEqual(more.model.classes, whole.model.classes);
+  assert.ok(warnings.includes('the training data hold 2 of the --init model\'s 3 classes (none of "funnel"): it goes on learning from those alone, and may come to answer that one less often'), warnings.join('\n'));
+  const other = join(dir, 'other.csv');
+  writeFileSync(other, [head, ...rows.map((r) => r.replace(/^funnel,/, 'spike,'))].join('\n') + '\n');
+  await assert.rejects(train({ ...opts, files: [other], epochs: 1, init: whole.model }), (e: unknown) => e instanceof UserError && /it has no class "spike"; train on data of the model's classes/.test(e.message));
 });
 
 // The scoring path multiplies an ensemble's block-diagonal W_hh by its blocks only (engine/predict.ts): the

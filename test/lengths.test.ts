@@ -67,11 +67,13 @@ test('the warning says how many sequences, their lengths and the training length
 
 test('a file of other lengths than the training data is warned of by train (--test), evaluate and predict, and info shows the lengths (a file cut to half its samples, or with one column too many, was scored without a word)', async () => {
   const dir = tempDir('lengths-');
-  const rows = (T: number, n: number) => Array.from({ length: n }, (_, k) => [k % 2 ? 'a' : 'b', ...Array.from({ length: T }, (_, t) => Math.sin(t * (1 + (k % 2)) + k))].join(','));
+  // Each file its own phase: no file holds a training sequence (evaluate's warning of those is not this test's).
+  const rows = (T: number, n: number, phase: number) => Array.from({ length: n }, (_, k) => [k % 2 ? 'a' : 'b', ...Array.from({ length: T }, (_, t) => Math.sin(t * (1 + (k % 2)) + k + phase))].join(','));
   const header = (T: number) => ['label', ...Array.from({ length: T }, (_, t) => `t${t}`)].join(',');
+  let files = 0;
   const file = (name: string, T: number, n: number) => {
     const path = join(dir, name);
-    writeFileSync(path, [header(T), ...rows(T, n)].join('\n') + '\n');
+    writeFileSync(path, [header(T), ...rows(T, n, files++ / 10)].join('\n') + '\n');
     return path;
   };
   const [trainFile, same, half, extra] = [file('train.csv', 12, 8), file('same.csv', 12, 4), file('half.csv', 6, 4), file('extra.csv', 13, 4)];
@@ -159,7 +161,8 @@ test('ragged training data: lengths a little past their range are no warning, mo
   const dir = tempDir('lengths-');
   const write = (name: string, lengths: number[]) => {
     const path = join(dir, name);
-    const lines = lengths.flatMap((T, k) => Array.from({ length: T }, (_, t) => `s${k},${k % 2 ? 'a' : 'b'},${Math.sin(t / (1 + (k % 2)))}`));
+    const phase = name.length / 10; // no file holds a training sequence
+    const lines = lengths.flatMap((T, k) => Array.from({ length: T }, (_, t) => `s${k},${k % 2 ? 'a' : 'b'},${Math.sin(t / (1 + (k % 2)) + phase)}`));
     writeFileSync(path, ['id,label,value', ...lines].join('\n') + '\n');
     return path;
   };

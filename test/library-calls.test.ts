@@ -18,7 +18,7 @@ import { saveModel } from '../src/io/model-file.js';
 import { exportOnnx, saveOnnx } from '../src/io/onnx.js';
 import { exportSafetensors, saveSafetensors } from '../src/io/safetensors.js';
 import { syntheticDataSet } from './helpers/synthetic.js';
-import { layoutOf } from '../src/model/layout.js';
+import { layoutOf, recurrenceOf, viewsOf } from '../src/model/layout.js';
 import { tempDir } from './helpers/temp.js';
 import { ROOT } from './helpers/cli.js';
 
@@ -401,7 +401,7 @@ test('labels that name one number differently are warned of: as training classes
   const file = join(dir, 'train.csv');
   const heldOut = join(dir, 'test.csv');
   writeFileSync(file, 'label,t0,t1,t2\n1,1,2,3\n2,3,2,1\n1,1,2,4\n2,4,2,1\n2.0,4,2,1\n02,4,2,0\n');
-  writeFileSync(heldOut, 'label,t0,t1,t2\n1.0,1,2,3\n2,3,2,1\n01e0,1,2,4\nb,4,2,1\n');
+  writeFileSync(heldOut, 'label,t0,t1,t2\n1.0,1,2,3\n2,3,2,1.5\n01e0,1,2,4\nb,4,2,1\n'); // no training sequence (of one label, the same values)
   const lines: string[] = [];
   const { model } = await train({ files: [file], test: [heldOut], ...TINY, onWarning: (w) => lines.push(w) });
   assert.ok(lines.includes('classes "02", "2", "2.0" name the same number; they are trained as different classes (write each label one way)'), lines.join('\n'));
@@ -533,10 +533,16 @@ test('select "on" that cannot select says why, through onWarning (it did nothing
   assert.ok(allGiven.includes('--select on has nothing to compare: the augmentation (--noise, --warp, --mixup), --readout and --resample were all given'), allGiven.join('\n'));
 });
 
-test('--init of an ensemble: the hidden it fixes is its members\' together, and the refusal says so', async () => {
+test('--init of an ensemble: the hidden it fixes is its members\' own, which go on each from its own weights; a refusal says so', async () => {
   const file = smallFile(tempDir('calls-'));
   const { model } = await train({ files: [file], ...TINY, members: 2 });
-  await assert.rejects(train({ files: [file], ...TINY, members: undefined, init: model }), refused(/^--hidden 4, but the --init model has --hidden 8 \(2 members of 4, which train on as one model of 8\); leave out --hidden/));
+  const again = await train({ files: [file], ...TINY, members: undefined, init: model });
+  assert.equal(again.model.shape.H, 8);
+  await assert.rejects(train({ files: [file], ...TINY, hidden: 8, members: undefined, init: model }), refused(/^--hidden 8, but the --init model has --hidden 4; leave out --hidden/));
+  // Trained on as one model (a weight across its members' units): its hidden is the whole model's.
+  const joined = Float32Array.from(model.parameters);
+  recurrenceOf(viewsOf(joined, model.shape), 0, 0).W_hh[4] = 0.01; // unit 0 reading unit 4, of the other member
+  await assert.rejects(train({ files: [file], ...TINY, members: undefined, init: { ...model, parameters: joined } }), refused(/^--hidden 4, but the --init model has --hidden 8 \(2 members of 4, which train on as one model of 8\); leave out --hidden/));
 });
 
 test('bptt with an init model of two layers names the init model as the reason', async () => {

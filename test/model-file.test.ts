@@ -78,6 +78,23 @@ test('a saved model loads back with every parameter bit kept', () => {
   assert.equal(doc.parameters.W_hy.length, 3);
 });
 
+test('a model file saved again as UTF-16 (PowerShell\'s >, Notepad\'s "Unicode") loads with every bit after its byte-order mark; without one, or big-endian, it is refused as such', () => {
+  const m = model();
+  const dir = tempDir('ts-model-');
+  const path = join(dir, 'm.json');
+  saveModel(path, m);
+  const text = readFileSync(path, 'utf8');
+  const le = join(dir, 'le.json');
+  writeFileSync(le, Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(text, 'utf16le')]));
+  assert.deepEqual(new Uint32Array(loadModel(le).parameters.buffer), new Uint32Array(m.parameters.buffer));
+  const bare = join(dir, 'bare.json');
+  writeFileSync(bare, Buffer.from(text, 'utf16le'));
+  assert.throws(() => loadModel(bare), (e: unknown) => e instanceof UserError && e.message === `${bare}:1: UTF-16 text without a byte-order mark; save the model file as UTF-8, as train wrote it`);
+  const be = join(dir, 'be.json');
+  writeFileSync(be, Buffer.concat([Buffer.from([0xfe, 0xff]), Buffer.from(text, 'utf16le').swap16()]));
+  assert.throws(() => loadModel(be), (e: unknown) => e instanceof UserError && /:1: UTF-16 text, big-endian; save the model file as UTF-8/.test(e.message));
+});
+
 test('a bidirectional GRU with frame stacking loads back with every bit, its cell and its b_hn', () => {
   const m = randomModel(createRng(3), 2, 4, 3, 'last', true, 3, true, 'gru');
   const text = serializeModel(m);

@@ -1,6 +1,6 @@
 // A data set made of some of another's sequences (a training fold, the held-out part of a split), over the
 // same values: only the per-sequence arrays are new (in shared memory, for the engine's threads), so a subset
-// costs O(its sequences), never a copy of the signals.
+// costs O(its sequences), never a copy of the signals. Also a data set relabelled onto a wider list of classes.
 //
 // Legend: N sequences in the subset.
 
@@ -24,4 +24,12 @@ export function subsetOf(ds: DataSet, indices: ArrayLike<number>): DataSet {
     sources[i] = ds.sources[n];
   }
   return { D: ds.D, channels: ds.channels, classes: ds.classes, values: ds.values, offsets, lengths, labels, ids, sources };
+}
+
+/** ds with `classes` (its own among them, in any order) as its classes: each label the index of its class there. */
+export function withClasses(ds: DataSet, classes: readonly string[]): DataSet {
+  const at = ds.classes.map((c) => classes.indexOf(c));
+  const labels = sharedInt32(ds.labels.length);
+  ds.labels.forEach((c, n) => { labels[n] = c < 0 ? c : at[c]; });
+  return { ...ds, classes: [...classes], labels };
 }

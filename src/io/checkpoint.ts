@@ -30,7 +30,7 @@ import { MAX_RESAMPLE, isResampleLength } from '../model/resample.js';
 import type { OptimizerName } from '../model/optimizer.js';
 import type { EpochRecord, FitState, FoldScore, Member, SelectionState } from '../model/state.js';
 import { writeFileAtomic } from './atomic.js';
-import { type Refuse, binaryKind, cellFields, dataFileLine, jsonErrorWhere, nameFields, normalizationField, readingFields, shownValue } from './model-file.js';
+import { type Refuse, binaryKind, cellFields, dataFileLine, jsonErrorWhere, jsonText, nameFields, normalizationField, readingFields, shownValue } from './model-file.js';
 import { checkChecksum, withChecksum } from './checksum.js';
 
 export const CHECKPOINT_FORMAT = 'train-signals/checkpoint';
@@ -350,5 +350,5 @@ export function loadCheckpoint(path: string): Checkpoint {
     const what = { gzip: 'gzip-compressed; unpack it first (gunzip), a checkpoint is read as it is', onnx: 'an ONNX export, not a checkpoint', safetensors: 'a safetensors export, not a checkpoint (a model to start from goes to --init)' }[kind];
     throw new UserError(`${what}; give --resume the .ckpt file train wrote`, { file: path });
   }
-  return parseCheckpoint(bytes.toString('utf8'), path);
+  return parseCheckpoint(jsonText(bytes, path, 'checkpoint'), path);
 }

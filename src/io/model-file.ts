@@ -24,6 +24,7 @@ import { checkJsonValues, readInputFile, checkJsonDepth } from './read-input.js'
 import { checkChecksum, withChecksum } from './checksum.js';
 import { UserError } from '../errors.js';
 import { shellQuote } from '../data/visible.js';
+import { utf16Mark } from '../data/utf16.js';
 import { type Cell, PARAM_NAMES, type ParamName, type Shape, cellOf, directionsOf, layersOf, layoutOf, viewsOf } from '../model/layout.js';
 import { type DataLayout, type Model, classesProblem, isFiniteFloat32, layoutProblem, namesProblem, isUsableStd, differencesOf, inputWidth, resampleOf, sequenceNormOf, strideOf } from '../model/model.js';
 import { MAX_RESAMPLE, isResampleLength } from '../model/resample.js';
@@ -392,7 +393,21 @@ export function modelFromBytes(bytes: Uint8Array, path: string): Model {
   if (kind === 'gzip') throw new UserError('gzip-compressed; unpack it first (gunzip), a model file is read as it is', { file: path, line: 1 });
   if (kind === 'onnx') throw new UserError('an ONNX export, which this tool writes but does not read; give the model file (.json) train wrote, or its .safetensors export', { file: path });
   if (kind === 'safetensors') throw new UserError('a safetensors file, which loadModel() does not read; read it with loadInitModel() or loadSafetensors()', { file: path });
-  return parseModel(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('utf8'), path);
+  return parseModel(jsonText(bytes, path, 'model file'), path);
+}
+
+/**
+ * A model file's or checkpoint's bytes as text: UTF-8, or UTF-16LE after its byte-order mark (as Windows
+ * PowerShell's `>` and Notepad's "Unicode" save a file); UTF-16 otherwise is refused as such.
+ */
+export function jsonText(bytes: Uint8Array, path: string, what: string): string {
+  const mark = utf16Mark(bytes);
+  if (mark === 'le') return new TextDecoder('utf-16le').decode(bytes.subarray(2));
+  const noMark = bytes.length >= 2 && ((bytes[0] === 0x7b && bytes[1] === 0) || (bytes[0] === 0 && bytes[1] === 0x7b));
+  if (mark === 'be' || noMark) {
+    throw new UserError(`UTF-16 text${mark === 'be' ? ', big-endian' : ' without a byte-order mark'}; save the ${what} as UTF-8, as train wrote it`, { file: path, line: 1 });
+  }
+  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('utf8');
 }
 
 const ONNX_NEXT_TAGS = new Set([0x12, 0x1a, 0x22, 0x28, 0x32, 0x3a, 0x42, 0x72, 0x7a]);

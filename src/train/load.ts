@@ -6,6 +6,7 @@ import { type LoadOptions, readDataSet } from '../data/csv.js';
 import type { DataSet } from '../data/dataset.js';
 import type { Normalization } from '../data/normalize.js';
 import { checkInputs, inputsOf } from '../data/inputs.js';
+import { withClasses } from '../data/subset.js';
 import { InterruptedError, UserError } from '../errors.js';
 import { type Checkpoint, dataFingerprint } from '../io/checkpoint.js';
 import { fileIdentity, fingerprintIfSame } from '../io/fingerprint.js';
@@ -13,7 +14,7 @@ import { type Model, differencesOf, sequenceNormOf } from '../model/model.js';
 import { membersOf } from '../model/ensemble.js';
 import { TRAIN_DEFAULTS, differencesFor, sequenceNormFor } from './defaults.js';
 import { trainingWarnings } from './warnings.js';
-import { type TestSet, checkClassesRecur, checkFollows, checkInit, checkResumeData, checkTestFiles, fixedByModel } from './preflight.js';
+import { type TestSet, checkClassesRecur, checkFollows, checkInit, checkResumeData, checkTestFiles, fixedByModel, initClassesWarning } from './preflight.js';
 import type { TrainOptions } from './train.js';
 
 /** What train() trains on, and what it records of it. */
@@ -55,10 +56,14 @@ export async function loadForTraining(
   }
   checkClassesRecur(loaded, o.files);
   if (o.init) checkInit(o.init, loaded, o.files[0]);
+  // Data of some of an --init model's classes train with all of them, in its order.
+  const initWarning = o.init ? initClassesWarning(o.init, loaded) : null;
+  const data = o.init && initWarning !== null ? withClasses(loaded, o.init.classes) : loaded;
   const testSets = await checkTestFiles(o.test, load, loaded);
   if (o.signal?.aborted) throw new InterruptedError(0, 0, o.resume);
   o.onLoaded?.(loaded); // every input checked
   if (o.onWarning) for (const w of trainingWarnings(loaded, { ...o, fingerprints: fileFingerprints, fromModel: o.init !== undefined, archivesOnly: !csvRead })) o.onWarning(w);
+  if (initWarning !== null) o.onWarning?.(initWarning);
   // A checkpoint of an earlier version, which read no differences: resuming it keeps to that.
   const differences = resume ? differencesOf(resume.model) : o.init ? differencesOf(o.init) : differencesFor(o.differences ?? d.differences, loaded);
   const sequenceNorm = resume ? sequenceNormOf(resume.model) : o.init ? sequenceNormOf(o.init) : sequenceNormFor(o.sequenceNorm ?? d.sequenceNorm, loaded);
@@ -68,7 +73,7 @@ export async function loadForTraining(
     checkFollows(o, { readout: resume.state ? m.readout : undefined, normalize: m.normalization ? 'zscore' : 'none', differences, sequenceNorm }, 'the checkpoint', o.resume);
   } else if (o.init) checkFollows(o, fixedByModel(o.init), 'the --init model', undefined, membersOf(o.init));
   const normalize = resume ? resume.model.normalization : o.init ? o.init.normalization : (o.normalize ?? d.normalize) === 'zscore' ? 'zscore' : null;
-  const { inputs: ds, normalization } = inputsOf(loaded, reading, normalize);
+  const { inputs: ds, normalization } = inputsOf(data, reading, normalize);
   for (const t of testSets) checkInputs(t.data, reading, normalization); // a test value that overflows once normalized is refused
   return { loaded, ds, normalization, differences, sequenceNorm, testSets, csvRead, fileFingerprints, fingerprint };
 }

@@ -185,13 +185,22 @@ function writesInPlace(path: string): boolean {
 /** The --init model against the training data: same channels (count, names, order) and the same classes. */
 export function checkInit(init: Model, ds: DataSet, file: string): void {
   checkSameChannels(ds.channels, file, init.channels, 'the --init model');
-  if (init.classes.length !== ds.classes.length || init.classes.some((c, i) => c !== ds.classes[i])) {
+  const unknown = ds.classes.filter((c) => !init.classes.includes(c));
+  if (unknown.length > 0) {
     throw new UserError(
-      `classes [${nameList(ds.classes)}] differ from the --init model's [${nameList(init.classes)}]; ` +
-        'train on data with the same classes, or start without --init',
+      `classes [${nameList(ds.classes)}] differ from the --init model's [${nameList(init.classes)}]: it has no class ${nameList(unknown.map((c) => JSON.stringify(c)))}; ` +
+        'train on data of the model\'s classes, or start without --init',
       { file },
     );
   }
+}
+
+/** A line where the training data hold only some of the --init model's classes (checkInit: none other). */
+export function initClassesWarning(init: Model, ds: DataSet): string | null {
+  const missing = init.classes.filter((c) => !ds.classes.includes(c)).map((c) => JSON.stringify(c));
+  if (missing.length === 0) return null;
+  return `the training data hold ${ds.classes.length} of the --init model's ${init.classes.length} classes (none of ${nameList(missing)}): ` +
+    `it goes on learning from those alone, and may come to answer ${missing.length === 1 ? 'that one' : 'the others'} less often`;
 }
 
 /** A --test file read, and the layout of its rows (for the warnings evaluate gives of it). */
