@@ -12,6 +12,7 @@ import { type Checkpoint, loadCheckpoint, parseCheckpoint, serializeCheckpoint }
 import { DivergedError, InterruptedError, UserError } from '../src/errors.js';
 import { syntheticDataSet } from './helpers/synthetic.js';
 import { FAILING_WORKER, cli } from './helpers/cli.js';
+import { cliHere } from './helpers/cli-here.js';
 import { tempDir } from './helpers/temp.js';
 import { train } from '../src/train/train.js';
 import { loadModel } from '../src/io/model-file.js';
@@ -332,4 +333,13 @@ test('a resume that leaves out --epochs, --lr, --clip or --patience goes on with
   const longer = await train({ ...run, checkpoint: ck, resume: ck, epochs: 6, onWarning: (w) => changed.push(w) });
   assert.deepEqual(changed, ['resuming with --epochs 6 where the interrupted run had --epochs 5: the model will not be the one that run would have written']);
   assert.equal(longer.history.length, 6);
+  // info on a checkpoint: how far its run got, and the hyperparameters to start it again with.
+  await stop();
+  const info = cliHere(['info', ck]);
+  assert.equal(info.code, 0, info.stderr);
+  assert.match(info.stdout, /^\S+m\.ckpt: a checkpoint of a training run, not a model file: epoch 2 of 5 trained; the command that started the run, with --resume \S+, goes on from it and writes the model\n {2}network: bidirectional GRU, H = 5, readout mean\n {2}classes \(3\): bell, cylinder, funnel\n/);
+  assert.match(info.stdout, /\n {2}hyperparameters \(as the run resolved them\): hidden 5, .*epochs 5, .*lr 0\.004, .*clip 0\.5, .*patience 0, /);
+  const json = cliHere(['info', ck, '--json']);
+  assert.equal(json.code, 2);
+  assert.match(json.stderr, /is a checkpoint, which --json does not print/);
 });

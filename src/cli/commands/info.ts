@@ -2,6 +2,7 @@
 // without its parameters.
 
 import type { Argv, ArgumentsCamelCase } from 'yargs';
+import { closeSync, openSync, readSync } from 'node:fs';
 import { visibleLines } from '../../data/visible.js';
 import { UserError } from '../../errors.js';
 import { WORKFLOW_EXAMPLES, grouped, withExamples } from '../help.js';
@@ -32,7 +33,29 @@ export const infoCommand = {
     if (a.file !== undefined && a.model !== undefined) throw new UserError('give the model file once: as the argument or with --model');
     const path = a.model ?? a.file;
     if (path === undefined) throw new UserError('info needs a model file: train-signals info model.json');
+    if (isCheckpointFile(path)) { // what a run's lost resume line would have started again
+      const [{ loadCheckpoint }, { checkpointSummary }] = await Promise.all([import('../../io/checkpoint.js'), import('../../eval/checkpoint-summary.js')]);
+      if (a.json) throw new UserError(`${path} is a checkpoint, which --json does not print (it holds the run's whole training state); info without --json summarizes it`);
+      process.stdout.write(checkpointSummary(loadCheckpoint(path), path));
+      return;
+    }
     const model = loadInitModel(path, a.model !== undefined ? '--model' : 'info');
     process.stdout.write(a.json ? modelJson(model) + '\n' : visibleLines(modelSummary(model, path)));
   },
 };
+
+/** Whether the file at `path` opens as a checkpoint train wrote (its first bytes name the format); false where it cannot be read. */
+function isCheckpointFile(path: string): boolean {
+  try {
+    const fd = openSync(path, 'r');
+    try {
+      const head = Buffer.alloc(512); // its checksum line, then its format
+      const n = readSync(fd, head, 0, head.length, 0);
+      return /^\s*\{[^]*?"format"\s*:\s*"train-signals\/checkpoint"/.test(head.subarray(0, n).toString('utf8'));
+    } finally {
+      closeSync(fd);
+    }
+  } catch {
+    return false; // the model reader says why
+  }
+}
