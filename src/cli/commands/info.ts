@@ -23,9 +23,9 @@ export const infoOptions = {
 
 export const infoCommand = {
   command: 'info [file]',
-  describe: 'show what a model file holds: classes, channels, network, how it was trained',
+  describe: "show what a model file holds: classes, channels, network, how it was trained (or how far a checkpoint's run got)",
   builder: (y: Argv) => withExamples(grouped(y
-    .positional('file', { type: 'string', describe: 'the model file (or use --model)' })
+    .positional('file', { type: 'string', describe: 'the model file (or use --model), or a checkpoint' })
     .options(infoOptions), Object.keys(infoOptions)), [WORKFLOW_EXAMPLES[6], ['$0 info model.json --json', 'the model file without its parameters, as JSON']]),
   handler: async (argv: ArgumentsCamelCase<InfoArgs>) => {
     const a = argv as unknown as InfoArgs;
