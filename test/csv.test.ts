@@ -396,6 +396,10 @@ test('a headerless training file of whole numbers whose last cells take a few va
   assert.deepEqual([first.classes, first.lengths.length], [['0', '1'], 40]);
   const header = `${Array.from({ length: 12 }, (_, k) => `t${k}`).join(',')},label\n`;
   assert.deepEqual((await loadDataSet([await fileWith(header + rows.map((r) => r.join(',')).join('\n') + '\n', 'named.csv')])).classes, ['0', '1']);
+  // Counts decaying to rest, their labels first: the last cells take a few values too, but lie as close to the cells
+  // before them as the first cells (labels) lie far from theirs.
+  const counts = Array.from({ length: 40 }, (_, n) => [1 + (n % 5), ...Array.from({ length: 60 }, (_, t) => Math.max(0, Math.round(30 * Math.exp(-t / 8) + 3 * (randInt(rng, 3) - 1))))]);
+  assert.equal((await loadDataSet([await fileWith(counts.map((r) => r.join(',')).join('\n') + '\n', 'counts.csv')])).classes.length, 5);
   // Coarse readings (0–3) with five classes first: the last cells take as many values as the others, so no refusal.
   const coarse = Array.from({ length: 40 }, (_, n) => [1 + (n % 5), ...Array.from({ length: 12 }, () => randInt(rng, 4))]);
   assert.equal((await loadDataSet([await fileWith(coarse.map((r) => r.join(',')).join('\n') + '\n', 'coarse.csv')])).classes.length, 5);
@@ -420,6 +424,8 @@ test('a long file read for a model: text of its classes in a channel names the l
   const opts = { labelColumn: 'state', requireLabels: false, modelClasses: ['idle', 'run'] };
   await assert.rejects(readDataSet([await fileWith('id,t,label,x\ns,0,idle,1\n', 'renamed.csv')], opts),
     /renamed\.csv:2:3: non-numeric value "idle" in column "label"; .*; it is a class of the model: name the label column \(--label-column label\)$/);
+  // Beside the label column, a column of class names is no label column to name.
+  await assert.rejects(readDataSet([await fileWith('id,t,state,note\ns,0,idle,idle\n', 'note.csv')], opts), (e: unknown) => e instanceof UserError && /column "note"/.test(e.message) && !/--label-column/.test(e.message));
   await assert.rejects(readDataSet([await fileWith('id,t,x,y\ns,0,1,2\ns,1,,2\n', 'gap.csv')], opts),
     /gap\.csv:3:3: empty cell in column "x"; every channel cell must be a number; a reading is missing: fill the gap \(interpolate it, or repeat the reading before it\) or leave the row out$/);
 });

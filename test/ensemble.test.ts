@@ -199,6 +199,9 @@ test('--init of an ensemble goes on as its members, each from its own weights, m
   const { hidden: _, ...noHidden } = opts;
   const one = await train({ ...noHidden, epochs: 1, init: { ...three.model, parameters: joined } });
   assert.equal((one.model.training as { hyperparameters: { members: number } }).hyperparameters.members, 1);
+  // --members 1 asks for one network of the whole ensemble's units.
+  const asOne = await train({ ...noHidden, epochs: 1, members: 1, init: three.model });
+  assert.deepEqual([asOne.model.shape.H, (asOne.model.training as { hyperparameters: { members: number } }).hyperparameters.members], [18, 1]);
 });
 
 test('--init on data of some of the model\'s classes trains with all of them, in its order, and says which are missing; a class it lacks is refused', async () => {
@@ -211,6 +214,17 @@ test('--init on data of some of the model\'s classes trains with all of them, in
   const more = await train({ ...opts, files: [some], epochs: 1, init: whole.model, onWarning: (w) => warnings.push(w) });
   assert.deepEqual(more.model.classes, whole.model.classes);
   assert.ok(warnings.includes('the training data hold 2 of the --init model\'s 3 classes (none of "funnel"): it goes on learning from those alone, and may come to answer that one less often'), warnings.join('\n'));
+  // A model whose classes are in another order (a PyTorch file's, say): the data train in its order.
+  const perm = [2, 0, 1];
+  const permuted = Float32Array.from(whole.model.parameters);
+  const [P, Q] = [viewsOf(whole.model.parameters, whole.model.shape), viewsOf(permuted, whole.model.shape)];
+  const row = P.W_hy.length / 3;
+  perm.forEach((from, to) => { Q.W_hy.set(P.W_hy.subarray(from * row, (from + 1) * row), to * row); Q.b_y[to] = P.b_y[from]; });
+  const reordered = { ...whole.model, classes: perm.map((c) => whole.model.classes[c]), parameters: permuted };
+  const again = await train({ ...opts, epochs: 1, lr: 1e-9, init: reordered, test: [CBF] });
+  const before = await train({ ...opts, epochs: 1, lr: 1e-9, init: whole.model, test: [CBF] });
+  assert.deepEqual(again.model.classes, reordered.classes);
+  assert.equal(again.test[0].metrics.accuracy, before.test[0].metrics.accuracy);
   const other = join(dir, 'other.csv');
   writeFileSync(other, [head, ...rows.map((r) => r.replace(/^funnel,/, 'spike,'))].join('\n') + '\n');
   await assert.rejects(train({ ...opts, files: [other], epochs: 1, init: whole.model }), (e: unknown) => e instanceof UserError && /it has no class "spike"; train on data of the model's classes/.test(e.message));

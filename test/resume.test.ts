@@ -328,6 +328,13 @@ test('a resume that leaves out --epochs, --lr, --clip or --patience goes on with
   const resumed = await train({ ...run, checkpoint: ck, resume: ck, onWarning: (w) => warnings.push(w) });
   assert.deepEqual(resumed.model.parameters, ref.model.parameters, 'the uninterrupted run\'s bits');
   assert.deepEqual(warnings, []);
+  // The command line alike: train's flags with defaults (--epochs, --clip, --patience) left out are the run's.
+  await stop();
+  const out = join(dir, 'cli.json');
+  const r = cliHere(['train', data, '--hidden', '5', '--threads', '1', '--select', 'off', '--members', '1', '--checkpoint', ck, '--resume', ck, '--out', out]);
+  assert.equal(r.code, 0, r.stderr);
+  assert.doesNotMatch(r.stderr, /resuming with/);
+  assert.deepEqual(loadModel(out).parameters, ref.model.parameters, 'the uninterrupted run\'s bits');
   await stop();
   const changed: string[] = [];
   const longer = await train({ ...run, checkpoint: ck, resume: ck, epochs: 6, onWarning: (w) => changed.push(w) });

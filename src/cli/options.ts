@@ -84,7 +84,7 @@ export const stepOptions = {
     type: 'number',
     describe: `learning rate (default: adam ${TRAIN_DEFAULTS.gruAdamLr} for the GRU, ${TRAIN_DEFAULTS.lr.adam} for the tanh RNN; sgd ${TRAIN_DEFAULTS.lr.sgd}, momentum ${TRAIN_DEFAULTS.lr.momentum})`,
   },
-  clip: { type: 'number', default: TRAIN_DEFAULTS.clip, describe: 'global gradient-norm clipping (0 = off)' },
+  clip: { type: 'number', defaultDescription: String(TRAIN_DEFAULTS.clip), describe: 'global gradient-norm clipping (0 = off)' },
 } as const;
 
 /** What stepOptions give. */
@@ -93,7 +93,7 @@ export interface StepArgs {
   'batch-size': number;
   optimizer: 'adam' | 'sgd' | 'momentum';
   lr?: number;
-  clip: number;
+  clip?: number;
 }
 
 /** The --differences flag, train's and tune's alike. */

@@ -377,7 +377,7 @@ export class LongReader {
    * column (a date), or leave it out.
    */
   private textHint(cell: string, i: number): string {
-    if (this.opts.modelClasses?.includes(cell.trim())) return `; it is a class of the model: name the label column (--label-column ${this.header[i]})`;
+    if (this.labelAt < 0 && this.opts.modelClasses?.includes(cell.trim())) return `; it is a class of the model: name the label column (--label-column ${this.header[i]})`;
     const leaveOut = this.leaveOut(i);
     if (Number.isFinite(parseTimestamp(cell))) {
       if (this.timeAt < 0) return `; it is a date and time: name its column as the time column (--time-column ${this.header[i]})${leaveOut === '' ? '' : `, or ${leaveOut}`}`;

@@ -11,6 +11,7 @@ import { UserError } from '../errors.js';
 import type { DataSetBuilder, StepStore } from './builder.js';
 import { columnName, isBlank, isDecimalComma, isNaNCell, isPaddingCell, toName, toValue, valueError } from './cells.js';
 import { UNLABELLED_HINT, UNNAMED_CHANNEL, columnList, isUnnamedColumn, nameList, otherCaseFlags, sameNumber } from './names.js';
+import { shellQuote } from './visible.js';
 
 export interface WideOptions {
   readonly labelColumn: string;
@@ -247,7 +248,8 @@ export class WideReader {
     throw new UserError(
       `column${names.length > 1 ? 's' : ''} ${names.join(' and ')} ${names.length > 1 ? 'are' : 'is'} named unlike the value columns beside ${names.length > 1 ? 'them' : 'it'} ` +
         `(${series[0]}, ${series[1]}, … ${series.at(-1)}), yet would be read as a sample of every sequence: if ${names.length > 1 ? 'they hold' : 'it holds'} no sample ` +
-        `(a subject's age, a session, a note), remove ${names.length > 1 ? 'them' : 'it'}; if ${names.length > 1 ? 'they do' : 'it does'}, name ${names.length > 1 ? 'them' : 'it'} as the others`,
+        `(a subject's age, a session, a note), remove ${names.length > 1 ? 'them' : 'it'}; if ${names.length > 1 ? 'they do' : 'it does'}, name ${names.length > 1 ? 'them' : 'it'} as the others` +
+        (odd[0] === 0 ? `; if ${JSON.stringify(header[at[0]])} names each row (an index), --format wide --id-column ${shellQuote(header[at[0]])}` : ''),
       { file: this.file, line, column: at[odd[0]] + 1 },
     );
   }
@@ -290,7 +292,7 @@ export class WideReader {
     for (let i = 0; i < end; i++) {
       if (i === labelAt || i === idAt || (i >= padFrom && i < tail)) continue;
       const x = toValue(cells[i]);
-      if (last !== null) last.value(x, i === end - 1);
+      if (last !== null) last.value(x, count === 0, i === end - 1);
       if (x !== x) {
         const where = { file, line, column: i + 1 };
         if (isBlank(cells[i]) || (isPaddingCell(cells[i]) && !isNaNCell(cells[i]))) {
@@ -320,6 +322,7 @@ export class WideReader {
 
     this.dataRows++;
     if (label !== null) last?.label(label);
+    last?.endRow();
     let id = String(this.dataRows);
     if (idAt >= 0) {
       id = idAt < end ? toName(cells[idAt], { file, line, column: idAt + 1 }) : '';
@@ -352,7 +355,9 @@ export class WideReader {
 /**
  * What tells a headerless training file whose label is each row's last cell (MATLAB's `writematrix([X y])`) from
  * one whose label is first, as read, where both are whole numbers: the last cells take a few values (at most
- * FEW), fewer than the first cells (the labels as read) and under half as many as the other cells, all whole.
+ * FEW), fewer than the first cells (the labels as read) and under half as many as the other cells, all whole;
+ * and, as labels and samples do, the last cells lie far apart from the cells before them while the first cells
+ * lie close to the cells after them (Spread.distance), where a label first would make it the other way round.
  */
 class LabelLast {
   static readonly ROWS = 10; // the fewest rows to tell by
@@ -361,26 +366,75 @@ class LabelLast {
   private readonly lasts = new Set<number>();
   private readonly others = new Set<number>();
   private readonly labels = new Set<string>();
+  private readonly first = new Spread(); // the first cells, the labels as read
+  private readonly second = new Spread(); // the cells after them
+  private readonly beforeLast = new Spread();
+  private readonly last = new Spread();
+  private rowFirst = 0; // this row's first value, the one before its last, its last, and how many
+  private rowBefore = 0;
+  private rowLast = 0;
+  private rowCount = 0;
 
-  value(x: number, last: boolean): void {
+  value(x: number, first: boolean, last: boolean): void {
     if (!this.whole) return;
     if (!Number.isInteger(x)) this.whole = false;
     else if (last) { if (this.lasts.size <= LabelLast.FEW) this.lasts.add(x); }
     else if (this.others.size <= 2 * LabelLast.FEW + 1) this.others.add(x);
+    if (first) this.rowFirst = x;
+    if (last) this.rowLast = x;
+    else this.rowBefore = x;
+    this.rowCount++;
   }
 
   label(label: string): void {
-    if (this.whole && this.labels.size <= LabelLast.FEW + 1) this.labels.add(label);
+    if (!this.whole) return;
+    if (this.labels.size <= LabelLast.FEW + 1) this.labels.add(label);
+    this.first.add(Number(label));
+  }
+
+  endRow(): void {
+    if (this.rowCount >= 3) {
+      this.second.add(this.rowFirst);
+      this.beforeLast.add(this.rowBefore);
+      this.last.add(this.rowLast);
+    }
+    this.rowCount = 0;
   }
 
   /** What the cells show, for the refusal; undefined where they show no label last. */
   why(): string | undefined {
     const k = this.lasts.size;
     if (!this.whole || k < 2 || k > LabelLast.FEW || this.labels.size <= k || this.others.size <= 2 * k) return undefined;
+    const apart = this.last.distance(this.beforeLast);
+    if (!(apart >= 1 && apart > 3 * this.first.distance(this.second))) return undefined;
     const lasts = [...this.lasts].sort((a, b) => a - b).join(', ');
     const count = (n: number, most: number) => (n > most ? `more than ${most}` : String(n));
     return `the last cell of every row is one of ${k} whole numbers (${lasts}), while the other cells take ${count(this.others.size, 2 * LabelLast.FEW)} values ` +
       `and the first cells, read as the labels, ${count(this.labels.size, LabelLast.FEW)}`;
+  }
+}
+
+/** A column's mean and spread, summed a cell at a time. */
+class Spread {
+  private n = 0;
+  private sum = 0;
+  private squares = 0;
+
+  add(x: number): void {
+    if (!Number.isFinite(x)) return;
+    this.n++;
+    this.sum += x;
+    this.squares += x * x;
+  }
+
+  private get mean(): number { return this.sum / this.n; }
+  private get sd(): number { return Math.sqrt(Math.max(0, this.squares / this.n - this.mean ** 2)); }
+
+  /** How far apart two columns' values lie: their means' difference over the spread, plus their spreads' log ratio. */
+  distance(o: Spread): number {
+    if (this.n === 0 || o.n === 0) return 0;
+    const eps = 1e-9;
+    return Math.abs(this.mean - o.mean) / Math.sqrt((this.sd ** 2 + o.sd ** 2) / 2 + eps) + Math.abs(Math.log((this.sd + eps) / (o.sd + eps)));
   }
 }
 

@@ -261,11 +261,8 @@ void hyperparameterKeysWhole;
 
 export type Hyperparameters = ReturnType<typeof resolveHyperparameters>;
 
-/**
- * The hyperparameters for `ds`, every one given or from the table, with every 'auto' resolved; `lengths`: the
- * sequence lengths the autos read (train's leave out a sequence its file cut short, data/cut-short.ts).
- */
-export function resolveHyperparameters(ds: DataSet, o: HyperparameterOptions, lengths: Int32Array = ds.lengths) {
+/** The hyperparameters for `ds`, every one given or from the table, with every 'auto' resolved. */
+export function resolveHyperparameters(ds: DataSet, o: HyperparameterOptions) {
   const d = TRAIN_DEFAULTS;
   const optimizer = o.optimizer ?? d.optimizer;
   const N = ds.lengths.length;
@@ -276,13 +273,13 @@ export function resolveHyperparameters(ds: DataSet, o: HyperparameterOptions, le
   const epochs = o.epochs ?? d.epochs;
   const cell = o.init ? cellOf(o.init.shape) : o.cell ?? d.cell;
   const nTrain = trainingCount(N, valSplit);
-  const resample = o.init ? resampleOf(o.init) : resampleFor(o.resample ?? d.resample, lengths);
+  const resample = o.init ? resampleOf(o.init) : resampleFor(o.resample ?? d.resample, ds.lengths);
   return {
     hidden: o.init?.shape.H ?? o.hidden ?? d.hidden,
-    readout: readout === 'auto' ? autoReadout(lengths) : readout,
+    readout: readout === 'auto' ? autoReadout(ds.lengths) : readout,
     bptt: o.bptt ?? d.bptt,
     resample,
-    stride: o.init ? strideOf(o.init) : strideFor(o.stride ?? d.stride, resample > 0 ? Int32Array.of(resample) : lengths),
+    stride: o.init ? strideOf(o.init) : strideFor(o.stride ?? d.stride, resample > 0 ? Int32Array.of(resample) : ds.lengths),
     bidirectional: o.init ? directionsOf(o.init.shape) === 2 : o.bidirectional ?? d.bidirectional,
     cell,
     layers: o.init ? layersOf(o.init.shape) : o.layers ?? d.layers,

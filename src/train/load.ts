@@ -7,6 +7,7 @@ import type { DataSet } from '../data/dataset.js';
 import type { Normalization } from '../data/normalize.js';
 import { checkInputs, inputsOf } from '../data/inputs.js';
 import { withClasses } from '../data/subset.js';
+import { sameNames } from '../data/names.js';
 import { InterruptedError, UserError } from '../errors.js';
 import { type Checkpoint, dataFingerprint } from '../io/checkpoint.js';
 import { fileIdentity, fingerprintIfSame } from '../io/fingerprint.js';
@@ -56,9 +57,9 @@ export async function loadForTraining(
   }
   checkClassesRecur(loaded, o.files);
   if (o.init) checkInit(o.init, loaded, o.files[0]);
-  // Data of some of an --init model's classes train with all of them, in its order.
+  // Data of an --init model's classes (some of them, or in another order) train with all of them, in its order.
   const initWarning = o.init ? initClassesWarning(o.init, loaded) : null;
-  const data = o.init && initWarning !== null ? withClasses(loaded, o.init.classes) : loaded;
+  const data = o.init && !sameNames(loaded.classes, o.init.classes) ? withClasses(loaded, o.init.classes) : loaded;
   const testSets = await checkTestFiles(o.test, load, loaded);
   if (o.signal?.aborted) throw new InterruptedError(0, 0, o.resume);
   o.onLoaded?.(loaded); // every input checked

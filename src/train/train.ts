@@ -162,8 +162,10 @@ async function trainClaimed(given: TrainOptions, outputs: OutputPaths): Promise<
   const d = TRAIN_DEFAULTS;
   const resume = given.resume !== undefined ? loadCheckpoint(given.resume) : undefined;
   let o = resume ? withUnrecorded(resume, given, given.resume!) : given;
-  // An ensemble goes on from --init as its members, each from its own weights, merged again at the end.
-  const initMembers = o.init ? initEnsemble(o.init) : undefined;
+  // An ensemble goes on from --init as its members, each from its own weights, merged again at the end (but
+  // with --members 1, or resuming a run that went on as one network, as an earlier version did).
+  const asOne = o.members === 1 || resume?.hyperparameters['members'] === 1;
+  const initMembers = o.init && !asOne ? initEnsemble(o.init) : undefined;
   if (initMembers) o = { ...o, init: initMembers.member, members: initMembers.weights.length };
   // Continuing from a model reads the data the way its training files were read, as evaluate does.
   const load = o.init ? layoutOptions(o.init, o) : o;
@@ -174,12 +176,11 @@ async function trainClaimed(given: TrainOptions, outputs: OutputPaths): Promise<
   };
   const { loaded, ds, normalization, differences, sequenceNorm, testSets, csvRead, fileFingerprints, fingerprint } =
     await loadForTraining(o, load, resume, outputs.checkpoint !== undefined).catch(fromResumed);
-  const whole = wholeLengths(loaded); // a sequence its file cut short reads as no length of the data's
-  let hp = resolveHyperparameters(ds, o, whole);
+  let hp = resolveHyperparameters(ds, o);
   if (resume) {
     // What a resumed run leaves out of --epochs, --lr, --clip and --patience is its interrupted run's.
     const kept = keptOnResume(resume, o, hp);
-    if (Object.keys(kept).length > 0) hp = resolveHyperparameters(ds, o = { ...o, ...kept }, whole);
+    if (Object.keys(kept).length > 0) hp = resolveHyperparameters(ds, o = { ...o, ...kept });
     for (const w of changedOnResume(resume, o, hp)) o.onWarning?.(w);
   }
   const { threads, tuned } = await threadsFor(o, ds, hp).catch(fromResumed);
@@ -256,7 +257,7 @@ async function trainClaimed(given: TrainOptions, outputs: OutputPaths): Promise<
       files: o.files.map(fileName), // stdin as such
       fingerprints: fileFingerprints, // evaluate warns on these files (null: stdin, a pipe)
       sequences: ds.lengths.length,
-      lengths: lengthsRecord(whole), // evaluate and predict warn of files of lengths not among these
+      lengths: lengthsRecord(wholeLengths(loaded)), // evaluate and predict warn of files of lengths not among these (a cut training sequence is not)
       // evaluate warns of a file that holds training sequences, whatever its bytes
       ...(loaded.lengths.length <= MAX_DIGESTS ? { sequenceDigests: encodeDigests(sequenceDigests(loaded)) } : {}),
       hyperparameters: recorded,

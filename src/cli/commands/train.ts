@@ -37,7 +37,7 @@ export const trainOptions = {
   layers: { choices: [1, 2] as const, defaultDescription: `${d.layers}, or 2 where model selection chooses it`, describe: 'stacked recurrent layers: 2 adds a second layer that reads the first one\'s states (PyTorch\'s num_layers=2; about three times the time a step, full BPTT only)' },
   members: { type: 'number', describe: `an ensemble: train this many times from different seeds and keep the mean of their logits, one model of members × --hidden units (default ${d.members}; with --init, the model's)` },
   select: { choices: ['auto', 'on', 'off'] as const, defaultDescription: String(d.select), describe: `auto: choose the regularization (none, --noise ${d.noise} with --warp ${d.selectWarp} and --mixup ${d.selectMixup}, or that with --weight-decay ${d.selectWeightDecay}) and the readout (and, on training lengths that differ, whether to resample; and, where the augmentation did best below ${d.selectTwoLayersBelow * 100} % held out, whether to add a second layer), whichever you leave unset, by ${d.selectFolds}-fold cross-validation on the training data in stages (below ${d.selectFrom} training sequences: none, the augmented candidate with the readout by length); on: as auto, also below ${d.selectFrom} training sequences; off: readout by length` },
-  epochs: { type: 'string', default: String(d.epochs), describe: `passes over the training data; auto: at least ${d.minEpochs} and at least ${d.minSteps} optimizer steps` },
+  epochs: { type: 'string', defaultDescription: String(d.epochs), describe: `passes over the training data; auto: at least ${d.minEpochs} and at least ${d.minSteps} optimizer steps` },
   threads: { type: 'string', default: String(defaultThreads()), describe: 'computing threads, or auto (measure briefly, as tune does)' },
   kernel: { choices: ['wasm', 'ts'] as const, default: d.kernel, hidden: true, describe: 'gradient kernel: wasm (fast) or ts (reference)' },
   seed: { type: 'number', default: d.seed, describe: 'seed for init, split, shuffling and augmentation (each member of an ensemble derives its own)' },
@@ -51,7 +51,7 @@ export const trainOptions = {
   'weight-decay': { type: 'number', describe: `decoupled weight decay λ (AdamW-style): every step shrinks the weights by lr·λ (default ${d.weightDecay}, or ${d.selectWeightDecay} when --select chooses it)` },
   noise: { type: 'number', describe: `augmentation: Gaussian noise of this standard deviation on the normalized training inputs, fresh every epoch (0 = off; default ${d.noise}, or 0 when --select chooses no augmentation)` },
   report: { type: 'string', describe: 'write a self-contained HTML report (curves, confusion matrices, examples) here' },
-  patience: { type: 'number', default: d.patience, describe: 'stop after this many epochs without validation improvement (0 = never)' },
+  patience: { type: 'number', defaultDescription: String(d.patience), describe: 'stop after this many epochs without validation improvement (0 = never)' },
   normalize: { choices: ['zscore', 'none'] as const, defaultDescription: d.normalize, describe: 'per-channel input scaling' },
   init: { type: 'string', describe: 'start from the parameters of this model file (or .safetensors file in the export layout)' },
   quiet: { type: 'boolean', default: false, describe: 'print only results' },
@@ -75,7 +75,7 @@ type TrainArgs = DataArgs & StepArgs & {
   layers?: 1 | 2;
   select?: 'auto' | 'on' | 'off';
   members?: number;
-  epochs: string;
+  epochs?: string;
   threads: string;
   kernel: 'wasm' | 'ts';
   seed: number;
@@ -89,7 +89,7 @@ type TrainArgs = DataArgs & StepArgs & {
   'guided-warp'?: number;
   noise?: number;
   report?: string;
-  patience: number;
+  patience?: number;
   normalize?: 'zscore' | 'none';
   init?: string;
   quiet: boolean;
@@ -102,7 +102,7 @@ type TrainArgs = DataArgs & StepArgs & {
 function checkFlags(a: TrainArgs): void {
   strideFlag(a.stride);
   resampleFlag(a.resample);
-  requireFlag(a.epochs === 'auto' || (/^[0-9]+$/.test(a.epochs) && +a.epochs >= 1 && +a.epochs <= MAX_EPOCHS), `--epochs must be auto or a whole number from 1 to ${MAX_EPOCHS} (got ${a.epochs})`);
+  requireFlag(a.epochs === undefined || a.epochs === 'auto' || (/^[0-9]+$/.test(a.epochs) && +a.epochs >= 1 && +a.epochs <= MAX_EPOCHS), `--epochs must be auto or a whole number from 1 to ${MAX_EPOCHS} (got ${a.epochs})`);
   requireFlag(a.threads === 'auto' || /^[0-9]+$/.test(String(a.threads)) && +a.threads >= 1 && +a.threads <= MAX_THREADS,
     `--threads must be auto or a whole number from 1 to ${MAX_THREADS} (got ${a.threads})`);
   const vs = Number(a['val-split']);
@@ -130,7 +130,7 @@ function trainOptionsOf(a: TrainArgs) {
     layers: a.layers,
     select: a.select,
     members: a.members,
-    epochs: a.epochs === 'auto' ? 'auto' as const : Number(a.epochs),
+    epochs: a.epochs === undefined ? undefined : a.epochs === 'auto' ? 'auto' as const : Number(a.epochs), // unset: the default, or a resumed run's
     batchSize: a['batch-size'],
     optimizer: a.optimizer,
     lr: a.lr,
