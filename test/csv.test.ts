@@ -349,7 +349,7 @@ test('the archive’s writers: an unlabelled .ts file closes its last channel wi
 });
 
 test('a header refused for column names a model\'s layout gave says whose they are; --format wide given drops the model\'s long-layout columns', async () => {
-  const model = { layout: { format: 'auto', labelColumn: 'activity', idColumn: 'device', timeColumn: 'ms' } as const, classes: ['run', 'walk'] };
+  const model = { layout: { format: 'auto', labelColumn: 'activity', idColumn: 'device', timeColumn: 'ms' } as const, classes: ['run', 'walk'], channels: ['x'] };
   const wide = await fileWith('label,t0,t1,t2,t3\nrun,1,2,3,4\n', 'wide-for-long.csv');
   const whose = '; the model reads files as its training files were read (--id-column device --time-column ms --label-column activity): is this file of the kind it was trained on? (flags given here take the place of the model\'s)';
   await assert.rejects(readDataSet([wide], layoutOptions(model, {})), (e: UserError) => e.detail === `no id column named "device" in the first row (label, t0, t1, t2, t3); name an existing column (--id-column)${whose}`);

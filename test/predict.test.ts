@@ -228,3 +228,18 @@ test('a label that starts with \' gets one more, so the escape can be undone: th
   const undo = (cell: string) => { const text = cell.startsWith('"') ? cell.slice(1, -1).replace(/""/g, '"') : cell; return text.startsWith("'") ? text.slice(1) : text; };
   for (const name of ['=x', "'=x", "'plain", "''", '-1', '+ve', 'a,b', 'say "hi"']) assert.equal(undo(csvField(name)), name, name);
 });
+
+test('a long file with the model\'s channels by name, in another order or beside columns it does not read, is read as the model\'s: the same answers', () => {
+  const model = join(dir, 'motion-by-name.json');
+  assert.equal(cliHere(['train', 'datasets/motion/train.csv', '--out', model, '--epochs', '1', '--hidden', '4', '--threads', '1', '--select', 'off', '--members', '1', '--quiet']).code, 0);
+  const [head, ...rows] = readFileSync('datasets/motion/test.csv', 'utf8').trim().split('\n');
+  assert.equal(head, 'id,t,label,ax,ay,az');
+  const moved = join(dir, 'motion-moved.csv');
+  writeFileSync(moved, ['operator,id,t,az,label,ax,ay', ...rows.map((r) => { const [id, t, label, ax, ay, az] = r.split(','); return ['anna', id, t, az, label, ax, ay].join(','); })].join('\n') + '\n');
+  const want = cliHere(['predict', '--model', model, 'datasets/motion/test.csv']);
+  const got = cliHere(['predict', '--model', model, moved]);
+  assert.equal(got.code, 0, got.stderr);
+  const answers = (out: string) => out.trim().split('\n').slice(1).map((l) => l.split(',').slice(1).join(','));
+  assert.deepEqual(answers(got.stdout), answers(want.stdout));
+  assert.equal(cliHere(['evaluate', '--model', model, moved]).stdout.split('\n')[1].split(/\s+/).slice(1).join(' '), cliHere(['evaluate', '--model', model, 'datasets/motion/test.csv']).stdout.split('\n')[1].split(/\s+/).slice(1).join(' '));
+});

@@ -67,6 +67,8 @@ export interface ReadOptions extends LoadOptions {
   requireLabels?: boolean;
   /** read for a model with these classes (wide.ts: a file that has no label column) */
   modelClasses?: readonly string[];
+  /** read for a model with these channels: a long file whose header has every one of them gives those, in this order */
+  modelChannels?: readonly string[];
   /** a file in the archive's .ts or ARFF format, which the column options do not read */
   onArchive?: (file: string) => void;
   /** the layout each file is read in, as its reading starts */
@@ -75,7 +77,8 @@ export interface ReadOptions extends LoadOptions {
   modelLayout?: { readonly flags: string; readonly names: readonly string[] };
 }
 
-type Resolved = Required<Omit<ReadOptions, 'channels' | 'onRead' | 'modelClasses' | 'signal' | 'onArchive' | 'onLayout' | 'modelLayout'>> & {
+type Resolved = Required<Omit<ReadOptions, 'channels' | 'onRead' | 'modelClasses' | 'modelChannels' | 'signal' | 'onArchive' | 'onLayout' | 'modelLayout'>> & {
+  modelChannels?: readonly string[];
   modelLayout?: ReadOptions['modelLayout'];
   onArchive?: ReadOptions['onArchive'];
   channels?: readonly string[];
@@ -146,9 +149,9 @@ export const DEFAULT_LAYOUT: DataLayout = { format: 'auto', labelColumn: 'label'
  * the default: a name the training files were read with is then expected in these files too. Also the model's
  * classes, by which a wide file with no label column is told (wide.ts).
  */
-export function layoutOptions<O extends LoadOptions>(model: Pick<Model, 'layout' | 'classes'>, o: O): O & ReadOptions {
+export function layoutOptions<O extends LoadOptions>(model: Pick<Model, 'layout' | 'classes' | 'channels'>, o: O): O & ReadOptions {
   const l = model.layout;
-  const withClasses = { ...o, modelClasses: model.classes };
+  const withClasses = { ...o, modelClasses: model.classes, modelChannels: model.channels };
   if (l === undefined) return withClasses;
   const d = DEFAULT_LAYOUT;
   const unless = <T>(v: T, def: T) => (v === def ? undefined : v);
@@ -193,6 +196,7 @@ function resolveOptions(opts: ReadOptions): Resolved {
     channels: opts.channels,
     requireLabels: opts.requireLabels ?? true,
     modelClasses: opts.modelClasses,
+    ...(opts.modelChannels !== undefined ? { modelChannels: opts.modelChannels } : {}),
     onRead: opts.onRead,
     onArchive: opts.onArchive,
     signal: opts.signal,

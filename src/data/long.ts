@@ -25,6 +25,7 @@ export interface LongOptions {
   readonly channels?: readonly string[];
   readonly requireLabels: boolean;
   readonly modelClasses?: readonly string[]; // read for a model: its channels, not this header, say which columns it reads
+  readonly modelChannels?: readonly string[]; // read for a model: where the header has each of them, those are read, in this order
 }
 
 const WHAT = 'every channel cell must be a number';
@@ -161,6 +162,9 @@ export class LongReader {
         }
         return i;
       });
+    } else if (byName(opts.modelChannels, header, reserved)) {
+      // The model's channels by name, as --channels would pick them: in another order, or beside other columns.
+      this.channelAt = opts.modelChannels!.map((name) => header.indexOf(name));
     } else {
       this.channelAt = header.slice(0, unnamedFrom).map((_, i) => i).filter((i) => !reserved.has(i));
       // pandas writes its row index as an unnamed first column (to_csv without index=False), `Unnamed: 0` once read back.
@@ -496,4 +500,9 @@ export class LongReader {
       { file: this.file, line, column: this.timeAt + 1 },
     );
   }
+}
+
+/** Whether the header has each of a model's channels, none of them the id, time or label column. */
+function byName(channels: readonly string[] | undefined, header: readonly string[], reserved: ReadonlySet<number>): boolean {
+  return channels !== undefined && channels.length > 0 && channels.every((name) => name !== '' && header.includes(name) && !reserved.has(header.indexOf(name)));
 }

@@ -218,7 +218,7 @@ export async function checkTestFiles(files: readonly string[] | undefined, load:
   const sets: TestSet[] = [];
   for (const file of files ?? []) {
     let layout: TestSet['layout'];
-    const data = await readDataSet([file], { ...load, requireLabels: true, modelClasses: train.classes, onLayout: (_f, l) => { layout = l; } });
+    const data = await readDataSet([file], { ...load, requireLabels: true, modelClasses: train.classes, modelChannels: train.channels, onLayout: (_f, l) => { layout = l; } });
     checkSameChannels(data.channels, file, train.channels, 'the training data');
     checkSomeLabelKnown(data.classes, file, train.classes, 'the training data');
     sets.push({ data, layout });
