@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { constants, gzipSync } from 'node:zlib';
 import { test } from 'node:test';
 import { DataSetBuilder } from '../src/data/builder.js';
-import { createRng, randInt, shuffle } from '../src/model/rng.js';
+import { createRng, normal, randInt, shuffle } from '../src/model/rng.js';
 import { type LoadOptions, layoutOptions, loadDataSet, readDataSet, streamFile } from '../src/data/csv.js';
 import type { DataSet } from '../src/data/dataset.js';
 import { LongReader } from '../src/data/long.js';
@@ -390,7 +390,7 @@ test('a headerless training file of whole numbers whose last cells take a few va
   const rng = createRng(5);
   const rows = Array.from({ length: 40 }, () => [...Array.from({ length: 12 }, () => randInt(rng, 10)), randInt(rng, 2)]);
   await assert.rejects(loadDataSet([await fileWith(rows.map((r) => r.join(',')).join('\n') + '\n', 'last.csv')]),
-    /last\.csv:1: the last cell of every row is one of 2 whole numbers \(0, 1\), while the other cells take 10 values and the first cells, read as the labels, 10: is each row's label its last cell\?/);
+    /last\.csv:1: the last cell of every row is one of 2 whole numbers \(0, 1\), each as often as classes are, while the other cells take 10 values and the first cells, read as the labels, 10: is each row's label its last cell\?/);
   // The label moved first, or named by a header: read.
   const first = await loadDataSet([await fileWith(rows.map((r) => [r.at(-1), ...r.slice(0, -1)].join(',')).join('\n') + '\n', 'first.csv')]);
   assert.deepEqual([first.classes, first.lengths.length], [['0', '1'], 40]);
@@ -400,6 +400,11 @@ test('a headerless training file of whole numbers whose last cells take a few va
   // before them as the first cells (labels) lie far from theirs.
   const counts = Array.from({ length: 40 }, (_, n) => [1 + (n % 5), ...Array.from({ length: 60 }, (_, t) => Math.max(0, Math.round(30 * Math.exp(-t / 8) + 3 * (randInt(rng, 3) - 1))))]);
   assert.equal((await loadDataSet([await fileWith(counts.map((r) => r.join(',')).join('\n') + '\n', 'counts.csv')])).classes.length, 5);
+  // Counts with gaussian noise, their label last: refused, however large the signal's first steps; label first: read.
+  const noisy = Array.from({ length: 40 }, () => Array.from({ length: 60 }, (_, t) => Math.max(0, Math.round(30 * Math.exp(-t / 8) + 2 * normal(rng)))));
+  const csvOf = (rows: number[][]) => rows.map((r) => r.join(',')).join('\n') + '\n';
+  await assert.rejects(loadDataSet([await fileWith(csvOf(noisy.map((r, n) => [...r, 1 + (n % 3)])), 'counts-last.csv')]), /counts-last\.csv:1: the last cell of every row is one of 3 whole numbers \(1, 2, 3\)/);
+  assert.equal((await loadDataSet([await fileWith(csvOf(noisy.map((r, n) => [1 + (n % 3), ...r])), 'counts-first.csv')])).classes.length, 3);
   // Coarse readings (0–3) with five classes first: the last cells take as many values as the others, so no refusal.
   const coarse = Array.from({ length: 40 }, (_, n) => [1 + (n % 5), ...Array.from({ length: 12 }, () => randInt(rng, 4))]);
   assert.equal((await loadDataSet([await fileWith(coarse.map((r) => r.join(',')).join('\n') + '\n', 'coarse.csv')])).classes.length, 5);
@@ -418,6 +423,17 @@ test('a wide header whose value columns are a series but for a column or two at 
     [['', 'label', ...t(10, 'V')], 'r.csv']] as const) {
     assert.equal((await loadDataSet([await file([...header], name)])).lengths.length, 1, name);
   }
+});
+
+test('a long file read for a model with its channels by name: columns beside them must stay the same through a sequence; a wide model\'s "value" is no such name', async () => {
+  const opts = { requireLabels: false, modelClasses: ['a', 'b'], modelChannels: ['ax', 'ay'] };
+  const ds = await readDataSet([await fileWith('op,id,label,ay,ax\nanna,s,a,2,1\nanna,s,a,4,3\nbob,r,b,6,5\n', 'by-name.csv')], opts);
+  assert.deepEqual([ds.channels, Array.from(ds.values)], [['ax', 'ay'], [1, 2, 3, 4, 5, 6]]);
+  await assert.rejects(readDataSet([await fileWith('id,time,label,ax,ay\ns,2,a,1,2\ns,1,a,3,4\n', 'time.csv')], opts),
+    /time\.csv:3:2: column "time" changes within sequence "s" and is none of the model's channels \(ax, ay\), which are read by name: if it is the time column, name it \(--time-column time\)/);
+  await assert.rejects(readDataSet([await fileWith('id,label,variable,ax,ay\ns,a,acc,1,2\ns,a,gyr,3,4\n', 'melted.csv')], opts), /melted\.csv:3:3: column "variable" changes within sequence "s" .*\(pivot\)/);
+  // pandas' melt of a wide frame: its "value" column is not the wide model's unnamed channel.
+  await assert.rejects(readDataSet([await fileWith('id,label,variable,value\ns,a,acc,1\ns,a,gyr,3\n', 'melt.csv')], { ...opts, modelChannels: ['value'] }), /melt\.csv:2:3: non-numeric value "acc" in column "variable"/);
 });
 
 test('a long file read for a model: text of its classes in a channel names the label column; a gap is to be filled, the column kept', async () => {

@@ -14,7 +14,7 @@
 import { UserError } from '../errors.js';
 import { type Chunks, type DataSetBuilder, type StepStore, float64Chunks, int32Chunks } from './builder.js';
 import { isBlank, isPaddingCell, show, toName, toNumber, toValue, valueError } from './cells.js';
-import { UNLABELLED_HINT, columnList, isUnnamedColumn, otherCaseFlags } from './names.js';
+import { UNLABELLED_HINT, UNNAMED_CHANNEL, columnList, csvName, isUnnamedColumn, nameList, otherCaseFlags } from './names.js';
 import { parseTimestamp, showTimestamp } from './timestamps.js';
 
 export interface LongOptions {
@@ -74,6 +74,8 @@ export class LongReader {
   private readonly labelAt: number; // −1: no label column
   private readonly channelAt: number[]; // [D] cell index of each channel
   private readonly unnamedFrom: number; // the header's trailing unnamed columns start here: their cells must be empty
+  private readonly unread: number[] = []; // columns beside a model's channels read by name: each the same through a sequence
+  private readonly unreadFirst = new Map<number, string[]>(); // sequence → its first row's cells of those columns
   private firstStep: number; // the builder's step count when this file (or this restart) began
 
   // Per sequence of this file, in first-appearance order.
@@ -163,8 +165,10 @@ export class LongReader {
         return i;
       });
     } else if (byName(opts.modelChannels, header, reserved)) {
-      // The model's channels by name, as --channels would pick them: in another order, or beside other columns.
+      // The model's channels by name, as --channels would pick them: in another order, or beside columns of
+      // what stays the same through a sequence (an operator, a session), which are checked to (unread).
       this.channelAt = opts.modelChannels!.map((name) => header.indexOf(name));
+      this.unread = header.slice(0, unnamedFrom).map((_, i) => i).filter((i) => !reserved.has(i) && !this.channelAt.includes(i));
     } else {
       this.channelAt = header.slice(0, unnamedFrom).map((_, i) => i).filter((i) => !reserved.has(i));
       // pandas writes its row index as an unnamed first column (to_csv without index=False), `Unnamed: 0` once read back.
@@ -229,7 +233,31 @@ export class LongReader {
     this.readTime(cells, s, line);
     if (this.rows === 0 || s !== this.runSeqNow) this.steps.startSequence?.();
     this.readValues(cells, line);
+    if (this.unread.length > 0) this.checkUnread(cells, s, line);
     this.noteRow(s, line);
+  }
+
+  /**
+   * Refuses a column beside the model's channels (read by name) whose cell changes within a sequence: a time
+   * column under another name (the rows would be read in file order), what a value is (pandas' melt: `variable`),
+   * or a channel the model does not read, none of which is a sequence's note.
+   */
+  private checkUnread(cells: readonly string[], s: number, line: number): void {
+    const first = this.unreadFirst.get(s);
+    if (first === undefined) {
+      this.unreadFirst.set(s, this.unread.map((i) => cells[i].trim()));
+      return;
+    }
+    const k = this.unread.findIndex((i, j) => cells[i].trim() !== first[j]);
+    if (k < 0) return;
+    const name = this.header[this.unread[k]];
+    const time = ['t', 'time', 'timestamp', 'ms', 'date', 'datetime'].includes(name.trim().toLowerCase());
+    throw new UserError(
+      `column ${show(name)} changes within sequence ${show(this.ids[s])} and is none of the model's channels (${nameList(this.opts.modelChannels!.map((c) => csvName(c)))}), which are read by name: ` +
+        (time ? `if it is the time column, name it (--time-column ${name}); ` : '') +
+        `if it is a channel the model does not read, pick the model's (--channels ${this.opts.modelChannels!.map((c) => csvName(c)).join(',')}); if it says what each row's value is (pandas' melt), make each such its own column (pivot)`,
+      { file: this.file, line, column: this.unread[k] + 1 },
+    );
   }
 
   /** Throws unless the row has one cell per header column, and nothing under the trailing unnamed ones. */
@@ -502,7 +530,11 @@ export class LongReader {
   }
 }
 
-/** Whether the header has each of a model's channels, none of them the id, time or label column. */
+/**
+ * Whether the header has each of a model's channels, none of them the id, time or label column; not the one
+ * channel a wide file names `value` (a long file's column of that name, as pandas' melt writes it, is no such).
+ */
 function byName(channels: readonly string[] | undefined, header: readonly string[], reserved: ReadonlySet<number>): boolean {
-  return channels !== undefined && channels.length > 0 && channels.every((name) => name !== '' && header.includes(name) && !reserved.has(header.indexOf(name)));
+  if (channels === undefined || channels.length === 0 || (channels.length === 1 && channels[0] === UNNAMED_CHANNEL)) return false;
+  return channels.every((name) => name !== '' && header.includes(name) && !reserved.has(header.indexOf(name)));
 }

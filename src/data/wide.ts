@@ -322,7 +322,6 @@ export class WideReader {
 
     this.dataRows++;
     if (label !== null) last?.label(label);
-    last?.endRow();
     let id = String(this.dataRows);
     if (idAt >= 0) {
       id = idAt < end ? toName(cells[idAt], { file, line, column: idAt + 1 }) : '';
@@ -356,60 +355,56 @@ export class WideReader {
  * What tells a headerless training file whose label is each row's last cell (MATLAB's `writematrix([X y])`) from
  * one whose label is first, as read, where both are whole numbers: the last cells take a few values (at most
  * FEW), fewer than the first cells (the labels as read) and under half as many as the other cells, all whole;
- * and, as labels and samples do, the last cells lie far apart from the cells before them while the first cells
- * lie close to the cells after them (Spread.distance), where a label first would make it the other way round.
+ * each of those values ends at least half its share of the rows, as classes do (a signal that ends near rest
+ * ends on its resting value far more often); and the last cells lie apart from the cells before them
+ * (Spread.distance ≥ 1), a step larger, against the step before it, than the first cells' step to the cells
+ * after them, against the step after that: a label first makes the first step the odd one.
  */
 class LabelLast {
   static readonly ROWS = 10; // the fewest rows to tell by
   static readonly FEW = 10;
   private whole = true;
-  private readonly lasts = new Set<number>();
+  private rows = 0;
+  private readonly lasts = new Map<number, number>(); // last cell → rows
   private readonly others = new Set<number>();
   private readonly labels = new Set<string>();
-  private readonly first = new Spread(); // the first cells, the labels as read
-  private readonly second = new Spread(); // the cells after them
-  private readonly beforeLast = new Spread();
-  private readonly last = new Spread();
-  private rowFirst = 0; // this row's first value, the one before its last, its last, and how many
-  private rowBefore = 0;
-  private rowLast = 0;
-  private rowCount = 0;
+  // The columns at either end, over the rows of five values or more: the labels as read, the first two values, the last three.
+  private readonly ends = Array.from({ length: 6 }, () => new Spread());
+  private readonly row = [0, 0, 0, 0, 0, 0]; // this row's label as a number, first two values and last three
+  private count = 0; // this row's values so far
 
   value(x: number, first: boolean, last: boolean): void {
     if (!this.whole) return;
     if (!Number.isInteger(x)) this.whole = false;
-    else if (last) { if (this.lasts.size <= LabelLast.FEW) this.lasts.add(x); }
-    else if (this.others.size <= 2 * LabelLast.FEW + 1) this.others.add(x);
-    if (first) this.rowFirst = x;
-    if (last) this.rowLast = x;
-    else this.rowBefore = x;
-    this.rowCount++;
+    else if (last) {
+      this.rows++;
+      if (this.lasts.size <= LabelLast.FEW) this.lasts.set(x, (this.lasts.get(x) ?? 0) + 1);
+    } else if (this.others.size <= 2 * LabelLast.FEW + 1) this.others.add(x);
+    const r = this.row;
+    if (first) this.count = 0;
+    if (this.count < 2) r[1 + this.count] = x;
+    [r[3], r[4], r[5]] = [r[4], r[5], x];
+    this.count++;
   }
 
   label(label: string): void {
     if (!this.whole) return;
     if (this.labels.size <= LabelLast.FEW + 1) this.labels.add(label);
-    this.first.add(Number(label));
-  }
-
-  endRow(): void {
-    if (this.rowCount >= 3) {
-      this.second.add(this.rowFirst);
-      this.beforeLast.add(this.rowBefore);
-      this.last.add(this.rowLast);
-    }
-    this.rowCount = 0;
+    this.row[0] = Number(label);
+    if (this.count >= 5) this.row.forEach((x, k) => this.ends[k].add(x));
   }
 
   /** What the cells show, for the refusal; undefined where they show no label last. */
   why(): string | undefined {
     const k = this.lasts.size;
     if (!this.whole || k < 2 || k > LabelLast.FEW || this.labels.size <= k || this.others.size <= 2 * k) return undefined;
-    const apart = this.last.distance(this.beforeLast);
-    if (!(apart >= 1 && apart > 3 * this.first.distance(this.second))) return undefined;
-    const lasts = [...this.lasts].sort((a, b) => a - b).join(', ');
+    if (Math.min(...this.lasts.values()) < this.rows / (2 * k)) return undefined;
+    const [label, a, b, y, z, last] = this.ends;
+    const step = (from: Spread, to: Spread, next: Spread, then: Spread) => from.distance(to) / (next.distance(then) + 0.1);
+    if (!(last.distance(z) >= 1 && step(last, z, z, y) > step(label, a, a, b))) return undefined;
+    const lasts = [...this.lasts.keys()].sort((p, q) => p - q).join(', ');
     const count = (n: number, most: number) => (n > most ? `more than ${most}` : String(n));
-    return `the last cell of every row is one of ${k} whole numbers (${lasts}), while the other cells take ${count(this.others.size, 2 * LabelLast.FEW)} values ` +
+    return `the last cell of every row is one of ${k} whole numbers (${lasts}), each as often as classes are, while the other cells take ${count(this.others.size, 2 * LabelLast.FEW)} values ` +
       `and the first cells, read as the labels, ${count(this.labels.size, LabelLast.FEW)}`;
   }
 }
