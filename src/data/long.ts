@@ -16,6 +16,7 @@ import { type Chunks, type DataSetBuilder, type StepStore, float64Chunks, int32C
 import { isBlank, isPaddingCell, show, toName, toNumber, toValue, valueError } from './cells.js';
 import { UNLABELLED_HINT, UNNAMED_CHANNEL, columnList, csvName, isUnnamedColumn, nameList, otherCaseFlags } from './names.js';
 import { parseTimestamp, showTimestamp } from './timestamps.js';
+import { isTimeName } from './time-like.js';
 
 export interface LongOptions {
   readonly labelColumn: string;
@@ -165,8 +166,8 @@ export class LongReader {
         return i;
       });
     } else if (byName(opts.modelChannels, header, reserved)) {
-      // The model's channels by name, as --channels would pick them: in another order, or beside columns of
-      // what stays the same through a sequence (an operator, a session), which are checked to (unread).
+      // The model's channels by name, as --channels would pick them: in another order, or beside columns that
+      // stay the same through each sequence (an operator, a session), checked row by row (checkUnread).
       this.channelAt = opts.modelChannels!.map((name) => header.indexOf(name));
       this.unread = header.slice(0, unnamedFrom).map((_, i) => i).filter((i) => !reserved.has(i) && !this.channelAt.includes(i));
     } else {
@@ -251,7 +252,7 @@ export class LongReader {
     const k = this.unread.findIndex((i, j) => cells[i].trim() !== first[j]);
     if (k < 0) return;
     const name = this.header[this.unread[k]];
-    const time = ['t', 'time', 'timestamp', 'ms', 'date', 'datetime'].includes(name.trim().toLowerCase());
+    const time = isTimeName(name);
     throw new UserError(
       `column ${show(name)} changes within sequence ${show(this.ids[s])} and is none of the model's channels (${nameList(this.opts.modelChannels!.map((c) => csvName(c)))}), which are read by name: ` +
         (time ? `if it is the time column, name it (--time-column ${name}); ` : '') +

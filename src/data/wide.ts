@@ -2,8 +2,9 @@
 // first, or a cell equal to the label column's name), the label is the column so named and every other cell
 // is a value; without one, the label is the first cell. Rows may be ragged: trailing empty, NaN or NA cells are
 // ignored (NaN: the archive's padding; NA, #N/A: R's and spreadsheets'), also before label and id columns that
-// follow every value column; an empty or missing cell before the last value is an error. Ids are the 1-based data row numbers (or, when the layout is forced to wide and the header
-// has an id column, that column; or a first column the header leaves unnamed, as R and pandas write row names).
+// follow every value column; an empty or missing cell before the last value is an error. Ids are the 1-based
+// data row numbers (or, when the layout is forced to wide and the header has an id column, that column; or a
+// first column the header leaves unnamed, as R and pandas write row names).
 //
 // Owns the row rules of this layout; cell parsing is cells.ts', storage is builder.ts'.
 
@@ -383,7 +384,9 @@ class LabelLast {
     const r = this.row;
     if (first) this.count = 0;
     if (this.count < 2) r[1 + this.count] = x;
-    [r[3], r[4], r[5]] = [r[4], r[5], x];
+    r[3] = r[4]; // the last three so far, without an array a value (this runs for every value read)
+    r[4] = r[5];
+    r[5] = x;
     this.count++;
   }
 

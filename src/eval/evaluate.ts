@@ -177,15 +177,20 @@ export async function evaluate(model: Model, given: EvaluateOptions): Promise<Fi
   checkCallbacks(o, ['onWarning']);
   checkOnce(o.files, 'the files to evaluate'); // a file twice would count its sequences twice in the total
   buildForRun(); // a Node that cannot run the kernel is refused before any line is said
+  // A file of a training file's bytes is said to be so here, not also of its sequences (evaluateOne).
+  const sameBytes = new Set<string>();
   if (o.onWarning) {
     const recorded = recordedFingerprints(model.training);
-    for (const f of o.files) if (matchesAny(f, recorded)) o.onWarning(`${visible(f)} holds the same bytes as a file the model was trained on; its accuracy is not a held-out figure`);
+    for (const f of o.files) {
+      if (!matchesAny(f, recorded)) continue;
+      sameBytes.add(f);
+      o.onWarning(`${visible(f)} holds the same bytes as a file the model was trained on; its accuracy is not a held-out figure`);
+    }
   }
-  const recordedFiles = o.onWarning ? recordedFingerprints(model.training) : [];
   const out: FileEvaluation[] = [];
   const load = layoutOptions(model, o);
   for (const file of o.files) {
-    const r = await evaluateOne(model, file, load, { ...o, sameBytes: matchesAny(file, recordedFiles) });
+    const r = await evaluateOne(model, file, load, { ...o, sameBytes: sameBytes.has(file) });
     if (o.onWarning) for (const w of respelledLabels(r, model.classes)) o.onWarning(w);
     out.push(r);
   }

@@ -41,43 +41,8 @@ export function mergeMembers(member: Shape, weights: readonly Float32Array[]): F
     throw new UserError(`mergeMembers(): weights must be one or more members' parameters, each a Float32Array of the ${size} values a model of this shape has (weights[${bad}] is not)`);
   }
   const M = weights.length;
-  const { H, D, C } = member;
-  const G = gatesOf(member);
-  const K = directionsOf(member);
-  const shape = ensembleShape(member, M);
-  const HM = H * M;
-  const out = new Float32Array(new SharedArrayBuffer(layoutOf(shape).size * 4));
-  const Q = viewsOf(out, shape);
-  weights.forEach((w, m) => {
-    const P = viewsOf(w, member);
-    for (let layer = 0; layer < layersOf(member); layer++) {
-      for (let d = 0; d < K; d++) {
-        const src = recurrenceOf(P, d, layer);
-        const dst = recurrenceOf(Q, d, layer);
-        for (let g = 0; g < G; g++) {
-          for (let i = 0; i < H; i++) {
-            const from = g * H + i; // gate g of unit i in the member …
-            const to = g * HM + m * H + i; // … is gate g of unit m·H + i in the ensemble
-            if (layer === 0) {
-              dst.W_xh.set(src.W_xh.subarray(from * D, (from + 1) * D), to * D);
-            } else {
-              // The member's inputs [h_fwd; h_rev] (K·H) are units m·H … of each direction's K·HM.
-              for (let e = 0; e < K; e++) dst.W_xh.set(src.W_xh.subarray(from * K * H + e * H, from * K * H + (e + 1) * H), to * K * HM + e * HM + m * H);
-            }
-            dst.W_hh.set(src.W_hh.subarray(from * H, (from + 1) * H), to * HM + m * H); // the diagonal block
-            dst.b_h[to] = src.b_h[from];
-          }
-        }
-        if (G === 3) dst.b_hn.set(src.b_hn, m * H);
-      }
-    }
-    for (let c = 0; c < C; c++) {
-      for (let d = 0; d < K; d++) {
-        for (let i = 0; i < H; i++) Q.W_hy[c * K * HM + d * HM + m * H + i] = P.W_hy[c * K * H + d * H + i] / M;
-      }
-      Q.b_y[c] += P.b_y[c] / M;
-    }
-  });
+  const out = new Float32Array(new SharedArrayBuffer(layoutOf(ensembleShape(member, M)).size * 4));
+  weights.forEach((w, m) => copyMember(member, M, m, w, out, 'merge'));
   return out;
 }
 
@@ -88,52 +53,75 @@ export function mergeMembers(member: Shape, weights: readonly Float32Array[]): F
  * the mean of the members' logits is the merged model's.
  */
 export function splitMembers(member: Shape, merged: Float32Array, M: number): Float32Array[] | null {
-  const { H, D, C } = member;
+  const { H } = member;
   const G = gatesOf(member);
   const K = directionsOf(member);
   const HM = H * M;
   const Q = viewsOf(merged, ensembleShape(member, M));
-  const out = Array.from({ length: M }, () => new Float32Array(layoutOf(member).size));
   const own = (a: number, b: number) => Math.floor(a / H) === Math.floor(b / H); // units a and b of one member (of one direction's HM)
   for (let layer = 0; layer < layersOf(member); layer++) {
     for (let d = 0; d < K; d++) {
       const q = recurrenceOf(Q, d, layer);
-      for (let g = 0; g < G; g++) {
-        for (let u = 0; u < HM; u++) {
-          const row = g * HM + u;
-          for (let v = 0; v < HM; v++) if (!own(u, v) && q.W_hh[row * HM + v] !== 0) return null;
-          if (layer > 0) for (let e = 0; e < K; e++) for (let v = 0; v < HM; v++) if (!own(u, v) && q.W_xh[row * K * HM + e * HM + v] !== 0) return null;
-        }
+      for (let row = 0; row < G * HM; row++) {
+        const u = row % HM;
+        for (let v = 0; v < HM; v++) if (!own(u, v) && q.W_hh[row * HM + v] !== 0) return null;
+        if (layer > 0) for (let e = 0; e < K; e++) for (let v = 0; v < HM; v++) if (!own(u, v) && q.W_xh[row * K * HM + e * HM + v] !== 0) return null;
       }
     }
   }
-  out.forEach((w, m) => {
-    const P = viewsOf(w, member);
-    for (let layer = 0; layer < layersOf(member); layer++) {
-      for (let d = 0; d < K; d++) {
-        const src = recurrenceOf(Q, d, layer);
-        const dst = recurrenceOf(P, d, layer);
-        for (let g = 0; g < G; g++) {
-          for (let i = 0; i < H; i++) {
-            const to = g * H + i;
-            const from = g * HM + m * H + i;
-            if (layer === 0) dst.W_xh.set(src.W_xh.subarray(from * D, (from + 1) * D), to * D);
-            else for (let e = 0; e < K; e++) dst.W_xh.set(src.W_xh.subarray(from * K * HM + e * HM + m * H, from * K * HM + e * HM + (m + 1) * H), to * K * H + e * H);
-            dst.W_hh.set(src.W_hh.subarray(from * HM + m * H, from * HM + (m + 1) * H), to * H);
-            dst.b_h[to] = src.b_h[from];
-          }
-        }
-        if (G === 3) dst.b_hn.set(src.b_hn.subarray(m * H, (m + 1) * H));
-      }
-    }
-    for (let c = 0; c < C; c++) {
-      for (let d = 0; d < K; d++) {
-        for (let i = 0; i < H; i++) P.W_hy[c * K * H + d * H + i] = Q.W_hy[c * K * HM + d * HM + m * H + i] * M;
-      }
-      P.b_y[c] = Q.b_y[c];
-    }
+  return Array.from({ length: M }, (_, m) => {
+    const w = new Float32Array(layoutOf(member).size);
+    copyMember(member, M, m, w, merged, 'split');
+    return w;
   });
-  return out;
+}
+
+/**
+ * Copies member m's weights between its own layout (`own`, of shape `member`) and the merged model's (`merged`,
+ * of ensembleShape(member, M)): 'merge' into the merged one (its W_hy divided by M, its b_y added as a share of
+ * the mean), 'split' out of it (W_hy times M, b_y the mean). Gate g of unit i of the member is gate g of unit
+ * m·H + i of the merged model; a second layer's inputs [h_fwd; h_rev] (K·H) are units m·H … of each direction's K·HM.
+ */
+function copyMember(member: Shape, M: number, m: number, own: Float32Array, merged: Float32Array, way: 'merge' | 'split'): void {
+  const { H, D, C } = member;
+  const G = gatesOf(member);
+  const K = directionsOf(member);
+  const HM = H * M;
+  const P = viewsOf(own, member);
+  const Q = viewsOf(merged, ensembleShape(member, M));
+  // Length n from the member's a[at] to the merged model's b[to], or back.
+  const copy = (a: Float32Array, at: number, b: Float32Array, to: number, n: number) => {
+    if (way === 'merge') b.set(a.subarray(at, at + n), to);
+    else a.set(b.subarray(to, to + n), at);
+  };
+  for (let layer = 0; layer < layersOf(member); layer++) {
+    for (let d = 0; d < K; d++) {
+      const p = recurrenceOf(P, d, layer);
+      const q = recurrenceOf(Q, d, layer);
+      for (let g = 0; g < G; g++) {
+        for (let i = 0; i < H; i++) {
+          const from = g * H + i;
+          const to = g * HM + m * H + i;
+          if (layer === 0) copy(p.W_xh, from * D, q.W_xh, to * D, D);
+          else for (let e = 0; e < K; e++) copy(p.W_xh, from * K * H + e * H, q.W_xh, to * K * HM + e * HM + m * H, H);
+          copy(p.W_hh, from * H, q.W_hh, to * HM + m * H, H); // the diagonal block
+          copy(p.b_h, from, q.b_h, to, 1);
+        }
+      }
+      if (G === 3) copy(p.b_hn, 0, q.b_hn, m * H, H);
+    }
+  }
+  for (let c = 0; c < C; c++) {
+    for (let d = 0; d < K; d++) {
+      for (let i = 0; i < H; i++) {
+        const [at, to] = [c * K * H + d * H + i, c * K * HM + d * HM + m * H + i];
+        if (way === 'merge') Q.W_hy[to] = P.W_hy[at] / M;
+        else P.W_hy[at] = Q.W_hy[to] * M;
+      }
+    }
+    if (way === 'merge') Q.b_y[c] += P.b_y[c] / M;
+    else P.b_y[c] = Q.b_y[c];
+  }
 }
 
 /** How many members a model's training record says it merges (1 when it says nothing usable). */
