@@ -61,7 +61,8 @@ export function isInterrupted(e: unknown): e is InterruptedError {
  * clipping), so a UserError: one line, exit 2. The weights at the moment of detection are never saved.
  */
 export class DivergedError extends UserError {
-  readonly epoch: number;
+  readonly epoch: number; // the epoch in progress (1-based)
+  /** optimizer steps done before the one that diverged, as InterruptedError counts them (the message names that one: step + 1) */
   readonly step: number;
 
   constructor(detail: string, epoch: number, step: number) {

@@ -11,7 +11,8 @@ export { evaluate, evaluateFile, totalMetrics, type EvaluateOptions, type Evalua
 export { writeReport, renderReport, type ReportInput, type ReportEvaluation } from './eval/report.js';
 export { modelSummary, modelJson } from './eval/model-summary.js';
 export { score, type Scores } from './eval/score.js';
-export { predictions as predict, type Prediction, type PredictOptions, type PredictSummary } from './eval/predict.js';
+export { predictions as predict, predictionHeader, predictionRow, csvField, type Prediction, type PredictOptions, type PredictSummary } from './eval/predict.js';
+export { evaluationJson } from './eval/evaluation-json.js';
 export { lengthsWarning, trainedLengths, type LengthTally, type LengthSide, type TrainedLengths } from './eval/lengths.js';
 export { scaleWarning, FAR_RMS, FLAT_SD, type ScaleTally } from './eval/input-scale.js';
 export { loadModel, saveModel, parseModel, serializeModel } from './io/model-file.js';
@@ -30,6 +31,7 @@ export type { Shape, Cell } from './model/layout.js';
 export type { Readout } from './model/rnn.js';
 export { UserError, InterruptedError, DivergedError, isUserError, isInterrupted } from './errors.js';
 export { loadCheckpoint, saveCheckpoint, parseCheckpoint, serializeCheckpoint, type Checkpoint } from './io/checkpoint.js';
+export { checkpointSummary } from './eval/checkpoint-summary.js';
 export type { FitState, Member, FoldScore } from './model/state.js';
 export type { Sequences } from './model/batch.js';
 export type { StopFlag } from './engine/pool.js';

@@ -213,6 +213,16 @@ test('a data set built by hand is refused where its arrays disagree, naming the 
   assert.notDeepEqual(once.values, before);
   assert.deepEqual(modelInputs(normalizing, ds).values, once.values);
   assert.ok(once.values.buffer instanceof SharedArrayBuffer);
+  // Statistics a program keeps in typed arrays are taken as the plain arrays a model holds (they were refused,
+  // by a message that read as asking for float32).
+  const stats = channelStatistics(ds);
+  const typed = any({ mean: Float32Array.from(stats.mean), std: Float64Array.from(stats.std) });
+  const fromTyped = (await fit(ds, typed, TINY)).model;
+  assert.deepEqual(fromTyped.normalization, stats);
+  assert.deepEqual(fromTyped.parameters, normalizing.parameters);
+  const copy = { ...ds, values: Float32Array.from(ds.values) };
+  applyNormalization(copy, typed);
+  assert.deepEqual(copy.values, once.values);
   await assert.rejects(fit({ ...ds, channels: ds.channels.map(() => 'x') }, null, TINY), refused(/channels must not repeat a name \("x"\)/));
 });
 

@@ -75,3 +75,54 @@ test('scoring a loaded set a slice at a time gives score()\'s bits, lets the eve
     await assert.rejects(scoreInSlices(model, ds, ac.signal), (e: unknown) => e instanceof InterruptedError);
   }
 });
+
+test('an abort stops predict\'s loop at the next prediction, whatever scoring queued (a small file gave every row and ended normally)', async () => {
+  const { InterruptedError } = await import('../src/errors.js');
+  const m = loadModel(model);
+  const file = join(ROOT, 'datasets/motion/test.csv');
+  const ac = new AbortController();
+  let n = 0;
+  await assert.rejects(async () => {
+    for await (const _ of predict(m, { files: [file], signal: ac.signal })) if (++n === 2) ac.abort();
+  }, (e: unknown) => e instanceof InterruptedError);
+  assert.equal(n, 2);
+});
+
+test('predict --out\'s rows by import: predictionHeader and predictionRow write the CLI\'s CSV byte for byte', async () => {
+  const { predictionHeader, predictionRow } = await import('../src/index.js');
+  const m = loadModel(model);
+  const file = join(ROOT, 'datasets/motion/test.csv');
+  let csv = predictionHeader(m);
+  for await (const p of predict(m, { files: [file] })) csv += predictionRow(p);
+  const cli = cliHere(['predict', '--model', model, file]);
+  assert.equal(cli.code, 0, cli.stderr);
+  assert.equal(csv, cli.stdout);
+});
+
+test('data in memory without labels is predicted: modelInputs takes labels of -1, and score() gives predict\'s probabilities', async () => {
+  const { loadDataSet, modelInputs, score } = await import('../src/index.js');
+  const m = loadModel(model);
+  const file = join(ROOT, 'datasets/motion/test.csv');
+  const loaded = await loadDataSet([file], { channels: m.channels });
+  const unlabelled = { ...loaded, classes: m.classes, labels: new Int32Array(loaded.labels.length).fill(-1) };
+  const s = score(m, modelInputs(m, unlabelled));
+  assert.ok(Number.isNaN(s.accuracy));
+  const expected: number[] = [];
+  for await (const p of predict(m, { files: [file] })) expected.push(...p.probabilities);
+  assert.deepEqual([...s.probabilities], expected);
+  await assert.rejects(async () => modelInputs(m, { ...unlabelled, labels: new Int32Array(loaded.labels.length).fill(-2) }),
+    /labels\[0\] is -2: a label is a class \(0 to \d+\), or -1 for a sequence without one/);
+});
+
+test('evaluate, predict and tune given their files where the options go show how they go in; evaluateFile given an array names evaluate', async () => {
+  const { evaluate, evaluateFile, tune, UserError } = await import('../src/index.js');
+  const m = loadModel(model);
+  const refused = (re: RegExp) => (e: unknown) => e instanceof UserError && re.test(e.message);
+  const any = (v: unknown) => v as never;
+  await assert.rejects(evaluate(m, any(['t.csv'])), refused(/^evaluate\(\) takes its files in its options: \{ files: \["t\.csv"\] \}$/));
+  await assert.rejects(evaluate(m, any('t.csv')), refused(/^evaluate\(\) takes its files in its options: \{ files: \["t\.csv"\] \}$/));
+  await assert.rejects(async () => { for await (const _ of predict(m, any(['t.csv']))); }, refused(/^predict\(\) takes its files in its options/));
+  await assert.rejects(tune(any(['t.csv'])), refused(/^tune\(\) takes its files in its options/));
+  await assert.rejects(evaluateFile(m, any(['t.csv'])), refused(/^file is one file path \(got an array\); evaluate\(\) takes several/));
+  await assert.rejects(evaluate(m, any(null)), refused(/options must be an object \(got null\)/));
+});

@@ -39,6 +39,22 @@ export function checkOptionsObject(o: unknown, what: string): void {
 }
 
 /**
+ * `o` is the options object of a call that takes its files in it (evaluate, predict, tune): the files given
+ * where the options belong, as a path or an array of paths, are shown how to go in.
+ */
+export function checkFilesOptions(o: unknown, what: string): void {
+  const files = typeof o === 'string' ? [o] : Array.isArray(o) && o.every((f) => typeof f === 'string') ? o : null;
+  if (files !== null) throw new UserError(`${what} takes its files in its options: { files: ${JSON.stringify(files)} }`);
+  checkOptionsObject(o, what);
+}
+
+/** `file` is one path to read (a call that takes one file; `several` names the call that takes many). */
+export function checkOneFile(file: unknown, option: string, several: string): asserts file is string {
+  if (Array.isArray(file)) throw new UserError(`${option} is one file path (got an array); ${several} takes several: { files: [...] }`);
+  if (typeof file !== 'string' || file === '') throw new UserError(`${option} must be a file path (got ${shown(file)})`);
+}
+
+/**
  * A call's own copy of its options, their arrays (files, channels, thread counts) copied too: an async call reads
  * what it was called with, whatever the caller changes once it has returned its promise. Its own keys are
  * copied (an unknown one too, for checkKnownOptions to name), and each of `keys` the object has otherwise (one

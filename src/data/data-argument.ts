@@ -14,6 +14,7 @@ import { firstNonFinite } from './inputs.js';
 export interface DataChecks {
   readonly dataSet: boolean; // a whole DataSet (fit, tune): its classes and channels named, every label a class ≥ 0;
   readonly classes?: number; // otherwise Sequences (score) whose labels lie below C, a negative one meaning no label
+  readonly unlabelled?: boolean; // a DataSet to be scored (modelInputs): a label may be −1, none, as predict reads them
 }
 
 /** Refuses `ds` (the argument `name`) unless it is a set of whole sequences of finite values (N ≥ 1 for a DataSet), labelled as `o` asks. */
@@ -52,7 +53,9 @@ export function checkDataArgument(ds: unknown, name: string, o: DataChecks): voi
     if (at + T > steps) fail(`sequence ${n} (offset ${at}, length ${T}) lies outside values' ${steps} steps of ${D} channel(s)`);
     const l = labels[n];
     if (C !== undefined && l >= C) fail(`labels[${n}] is ${l}, past the ${C} classes (labels index classes from 0)`);
-    if (o.dataSet && l < 0) fail(`labels[${n}] is ${l}: every training sequence needs a class (0 to ${C! - 1})`);
+    if (o.dataSet && l < 0 && !(o.unlabelled && l === -1)) {
+      fail(o.unlabelled ? `labels[${n}] is ${l}: a label is a class (0 to ${C! - 1}), or -1 for a sequence without one` : `labels[${n}] is ${l}: every training sequence needs a class (0 to ${C! - 1})`);
+    }
     const bad = firstNonFinite(values, at * D, (at + T) * D);
     if (bad >= 0) fail(`sequence ${n} has a value that is not finite (${values[bad]}, at step ${Math.floor(bad / D) - at}, channel ${bad % D})`, 'remove or replace it');
   }

@@ -30,7 +30,7 @@ export function modelInputs(model: Pick<Model, 'channels' | 'sequenceNorm' | 'di
   if (typeof m !== 'object' || m === null || !Array.isArray(m.channels) || m.normalization === undefined) {
     throw new UserError(`modelInputs() model must be a model as loadModel() returns it, or a checkpoint's model (got ${m === null ? 'null' : typeof m})`);
   }
-  checkDataArgument(ds, 'modelInputs() data', { dataSet: true });
+  checkDataArgument(ds, 'modelInputs() data', { dataSet: true, unlabelled: true });
   // The width the normalization checks would name is the model's inputs', not the channels the program knows.
   if (!sameChannels(ds.channels, model.channels)) {
     throw new UserError(`modelInputs() data's channels (${nameList(ds.channels)}) are not the model's (${nameList(model.channels)}) in its order; give data of the model's channels, as loadDataSet() reads its files`);

@@ -32,10 +32,22 @@ export function channelStatistics(ds: DataSet): Normalization {
   return { mean: Array.from(mean, (m) => Math.fround(m)), std };
 }
 
+/**
+ * A normalization whose mean and std came as typed arrays (a Float32Array of statistics a program computed) with
+ * them as plain arrays, as a model keeps them; anything else as it was given, for the checks to judge.
+ */
+export function plainNormalization<T>(norm: T): T {
+  const n = norm as { mean?: unknown; std?: unknown } | null;
+  if (typeof n !== 'object' || n === null || !(ArrayBuffer.isView(n.mean) || ArrayBuffer.isView(n.std))) return norm;
+  const plain = (xs: unknown) => (ArrayBuffer.isView(xs) && !(xs instanceof DataView) ? Array.from(xs as unknown as ArrayLike<number | bigint>) : xs);
+  return { ...n, mean: plain(n.mean), std: plain(n.std) } as T;
+}
+
 /** x ← (x − mean) / std, in place, on the shared values. */
-export function applyNormalization(ds: DataSet, norm: Normalization): void {
+export function applyNormalization(ds: DataSet, given: Normalization): void {
   checkValues(ds, 'applyNormalization()');
   const { D, values } = ds;
+  const norm = plainNormalization(given);
   const n = norm as Partial<Normalization> | null;
   const ok = (xs: unknown, std: boolean) => Array.isArray(xs) && xs.length === D && xs.every((x) => typeof x === 'number' && Number.isFinite(x) && (!std || x > 0));
   if (!(typeof n === 'object' && n !== null && ok(n.mean, false) && ok(n.std, true))) {

@@ -10,7 +10,7 @@ import type { Model } from '../model/model.js';
 import { type Scores, UNKNOWN_LABEL, labelsForModel, scoreInSlices } from './score.js';
 import { type Metrics, type Tally, addPrediction, createTally, mergeTallies, metricsOf } from './metrics.js';
 import { checkOnce } from '../io/paths.js';
-import { type NamesExactly, checkCallbacks, checkFileList, checkKnownOptions, checkModelArgument, checkOptionsObject, ownOptions } from '../data/arguments.js';
+import { type NamesExactly, checkCallbacks, checkFileList, checkFilesOptions, checkKnownOptions, checkModelArgument, checkOneFile, checkOptionsObject, ownOptions } from '../data/arguments.js';
 import { matchesAny, recordedFingerprints } from '../io/fingerprint.js';
 import { cutShortSequences, cutShortWarnings, wholeLengths } from '../data/cut-short.js';
 import { visible } from '../data/visible.js';
@@ -51,7 +51,7 @@ export async function evaluateFile(model: Model, file: string, options: Evaluate
   const o = ownOptions(options, EVALUATE_FILE_OPTION_KEYS);
   checkModelArgument(model, 'model');
   checkKnownOptions(o ?? {}, EVALUATE_FILE_OPTION_KEYS, 'evaluateFile()');
-  checkFileList([file], 'file');
+  checkOneFile(file, 'file', 'evaluate()');
   checkCallbacks(o, ['onWarning']);
   buildForRun();
   const { onWarning: _w, ...load } = o;
@@ -170,6 +170,7 @@ void evaluateKeysWhole;
 
 /** Scores a model on labelled files (read as the model's layout says): each file's metrics, as `evaluate` prints them. */
 export async function evaluate(model: Model, given: EvaluateOptions): Promise<FileEvaluation[]> {
+  checkFilesOptions(given, 'evaluate()');
   const o = ownOptions(given, EVALUATE_OPTION_KEYS);
   checkModelArgument(model, 'model');
   checkKnownOptions(o ?? {}, EVALUATE_OPTION_KEYS, 'evaluate()');

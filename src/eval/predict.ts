@@ -8,10 +8,10 @@
 //
 // Legend: T steps of one sequence, D channels, C classes.
 
-import { type NamesExactly, checkFileList, checkKnownOptions, checkModelArgument, ownOptions } from '../data/arguments.js';
+import { type NamesExactly, checkFileList, checkFilesOptions, checkKnownOptions, checkModelArgument, ownOptions } from '../data/arguments.js';
 import { statSync } from 'node:fs';
 import { type LoadOptions, type ReadOptions, STDIN, fileName, layoutOptions, readDataSet, streamFile } from '../data/csv.js';
-import { UserError } from '../errors.js';
+import { InterruptedError, UserError } from '../errors.js';
 import type { StreamedSequence } from '../data/builder.js';
 import { NotContiguousError } from '../data/long-stream.js';
 import type { DataSet } from '../data/dataset.js';
@@ -65,8 +65,16 @@ export function csvField(s: string): string {
   return /[",\r\n]/.test(s) || s !== s.trim() ? quoted : s;
 }
 
+/** The header of `predict`'s CSV for `model`: file, id, label, predicted and each class's probability. */
 export function predictionHeader(model: Model): string {
   return ['file', 'id', 'label', 'predicted', ...model.classes.map((c) => `p_${c}`)].map(csvField).join(',') + '\n';
+}
+
+/** A prediction as a row of `predict`'s CSV (under predictionHeader): probabilities to six significant digits. */
+export function predictionRow(p: Prediction): string {
+  const cells = [p.file, p.id, p.label ?? '', p.predicted].map(csvField);
+  for (let c = 0; c < p.probabilities.length; c++) cells.push(String(Number(p.probabilities[c].toPrecision(6))));
+  return cells.join(',') + '\n';
 }
 
 /** A streamed sequence as the scorers take it. */
@@ -214,6 +222,7 @@ interface PredictionSink {
 
 /** Scores every sequence of every file into `sink`, streamed (see the header). */
 async function scoreFiles(model: Model, given: PredictOptions, sink: PredictionSink): Promise<PredictSummary> {
+  checkFilesOptions(given, 'predict()');
   const o = ownOptions(given, FILES_OPTION_KEYS);
   checkModelArgument(model, 'model');
   checkKnownOptions(o ?? {}, FILES_OPTION_KEYS, 'predict()');
@@ -298,11 +307,7 @@ function readableTwice(path: string): boolean {
 export async function predict(model: Model, o: PredictOptions, out: RowOutput): Promise<PredictSummary> {
   out.write(predictionHeader(model));
   return scoreFiles(model, o, {
-    row(p) {
-      const cells = [p.file, p.id, p.label ?? '', p.predicted].map(csvField);
-      for (let c = 0; c < p.probabilities.length; c++) cells.push(String(Number(p.probabilities[c].toPrecision(6))));
-      out.write(cells.join(',') + '\n');
-    },
+    row: (p) => out.write(predictionRow(p)),
     mark: () => out.mark(),
     rewind: () => out.rewind(),
     release: () => out.release(),
@@ -346,8 +351,11 @@ export async function* predictions(model: Model, o: PredictOptions): AsyncGenera
     },
     pending: () => (queue.length - head >= QUEUE_HIGH && !stopped ? new Promise<void>((r) => { waiting.resume = r; }) : null),
   }).then((summary) => { result = { summary }; }, (error) => { result = { error }; }).finally(() => waiting.wake?.());
+  // An abort stops the loop at the next prediction asked for, whatever scoring had queued by then.
+  const signal = typeof o === 'object' && o !== null && o.signal instanceof AbortSignal ? o.signal : undefined;
   try {
     for (;;) {
+      if (signal?.aborted) throw new InterruptedError(0, 0);
       if (head < queue.length) {
         const p = queue[head++];
         if (head === queue.length) {

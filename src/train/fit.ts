@@ -13,7 +13,7 @@
 import { turnsEvery } from '../engine/turns.js';
 import type { DataSet } from '../data/dataset.js';
 import { resampledDataSet } from '../data/resample.js';
-import type { Normalization } from '../data/normalize.js';
+import { type Normalization, plainNormalization } from '../data/normalize.js';
 import { initSteps } from '../model/init.js';
 import { type Shape, layoutOf } from '../model/layout.js';
 import { type Model, isNormalizationOf } from '../model/model.js';
@@ -234,7 +234,7 @@ function checkNormalization(n: Normalization | null, D: number): void {
  */
 export async function fit(given: DataSet, normalization: Normalization | null, options: FitOptions = {}): Promise<FitResult> {
   buildForRun(); // TRAIN_SIGNALS_KERNEL as the fit starts (train() checks it once for all its fits)
-  return fitOnce(given, normalization, options);
+  return fitOnce(given, plainNormalization(normalization), options);
 }
 
 /** fit() as train() and model selection run it, within a run whose kernel build is checked already. */

@@ -30,7 +30,7 @@ import { drawInitialWeights, shapeFor } from './fit.js';
 import { asOption, checkOptions } from './option-checks.js';
 import { tuneWarnings } from './warnings.js';
 import { HYPERPARAMETER_KEYS, type HyperparameterOptions, TRAIN_DEFAULTS, defaultThreadCounts, differencesFor, median, resolveHyperparameters, sequenceNormFor } from './defaults.js';
-import { type NamesExactly, checkCallbacks, checkFileList, checkKnownOptions, checkOptionsObject, checkSignal, ownOptions } from '../data/arguments.js';
+import { type NamesExactly, checkCallbacks, checkFileList, checkFilesOptions, checkKnownOptions, checkOptionsObject, checkSignal, ownOptions } from '../data/arguments.js';
 import { LOAD_OPTION_KEYS, type LoadOptions, readDataSet } from '../data/csv.js';
 import { inputsOf } from '../data/inputs.js';
 import { checkOnce } from '../io/paths.js';
@@ -334,6 +334,7 @@ void tuneKeysWhole;
 /** `tune` on files: loads them, adds their differences and normalizes as train() does, then tuneThreads() with the same flags. */
 export async function tune(given: TuneFilesOptions): Promise<TuneResult> {
   const d = TRAIN_DEFAULTS;
+  checkFilesOptions(given, 'tune()');
   const o = ownOptions(given, TUNE_OPTION_KEYS);
   checkKnownOptions(o ?? {}, TUNE_OPTION_KEYS, 'tune()');
   buildForRun();
