@@ -22,6 +22,7 @@ import { infoCommand, infoOptions } from './commands/info.js';
 import { WORKFLOW_EXAMPLES } from './help.js';
 import { shellQuote, visible } from '../data/visible.js';
 import { outputTarget } from '../io/atomic.js';
+import { StreamOntoInputError, checkStreamsApart } from '../io/paths.js';
 
 /** The help that a usage error points to: the command's own, where the command line names one (set by main). */
 let helpCommand = `${NAME} --help`;
@@ -129,6 +130,16 @@ const DASH = '\u0000-';
 
 /** The flags where `-` means stdout, by command; a positional CSV file or --test given as `-` is stdin. */
 const DASH_OUTPUTS: Readonly<Record<string, readonly string[]>> = { predict: ['out'], evaluate: ['report'] };
+
+/** The files a command line reads: its data files, --test files, model, --init model, checkpoint to resume, or info's file. */
+function inputsNamed(argv: Record<string, unknown>): Array<readonly [string, string | undefined]> {
+  const one = (v: unknown) => (typeof v === 'string' ? v : undefined);
+  const many = (v: unknown) => (Array.isArray(v) ? v.filter((f): f is string => typeof f === 'string') : []);
+  return [
+    ...many(argv.files).map((f) => ['one of the input files', f] as const), ...many(argv.test).map((f) => ['one of the --test files', f] as const),
+    ['the --model file', one(argv.model)], ['the --init model', one(argv.init)], ['the checkpoint to --resume', one(argv.resume)], ['the file to describe', one(argv.file)],
+  ];
+}
 
 /**
  * Gives `-` its Unix meaning: stdin for an input CSV file (one of the command's files, or --test), stdout for
@@ -396,6 +407,7 @@ async function run(argv: string[]): Promise<number> {
       .middleware(((a: any, y: any) => {
         checkArgs(argv, y);
         resolveDashes(a);
+        checkStreamsApart(inputsNamed(a));
       }) as any, true)
       .fail((msg: string, err: Error | undefined) => {
         // Throwing stops yargs here: returning would let it run the command anyway. A mistyped flag is named
@@ -416,7 +428,10 @@ async function run(argv: string[]): Promise<number> {
       return 130;
     }
     if (isUserError(e)) {
-      process.stderr.write(`${NAME}: ${visible(e.message)}\n`); // one line, whatever a file name or label holds
+      // One line, whatever a file name or label holds; on stdout where stderr is an input file, on neither where both are.
+      const streams = e instanceof StreamOntoInputError ? e.streams : [];
+      const to = !streams.includes(2) ? process.stderr : !streams.includes(1) ? process.stdout : null;
+      to?.write(`${NAME}: ${visible(e.message)}\n`);
       return 2;
     }
     // A command loads its modules as it starts: one that cannot be opened for want of descriptors (Node 20 may

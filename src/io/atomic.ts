@@ -9,11 +9,12 @@
 // open files (`/dev/stdout`, `/dev/fd/3`: written in place, stdout and stderr through their descriptors and a
 // file another descriptor holds at its end, so a shell's `>> log` appends and its `> out` receives, where
 // replacing the file would leave the shell writing to an orphaned one and lose what was there). Refused, before any work:
-// a read-only file (no write permission for anyone: the tool will not override that, even as root), a folder,
+// a read-only file (no write permission for anyone: the tool will not override that, even as root), a file
+// this user may not write (another's, in a folder the user may write: `>` would be refused too), a folder,
 // a block device or a socket. The user's conditions while writing (disk full, quota, read-only file system,
 // permission) are user errors that say what to do; the old file is kept.
 
-import { closeSync, constants, fchmodSync, fsyncSync, lstatSync, openSync, readdirSync, renameSync, rmSync, statSync, writeSync } from 'node:fs';
+import { accessSync, closeSync, constants, fchmodSync, fsyncSync, lstatSync, openSync, readdirSync, renameSync, rmSync, statSync, writeSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { UserError, tooManyOpenFiles } from '../errors.js';
 import { descriptorOf, descriptorTarget } from './descriptors.js';
@@ -55,7 +56,20 @@ export function outputTarget(path: string, say: (what: string) => UserError = (w
     if (!st.isFile()) throw say(`is a ${st.isBlockDevice() ? 'block device' : 'socket'}; refusing to write over it; choose a regular file`);
     if ((st.mode & 0o222) === 0) throw say('is read-only; make it writable (chmod u+w) or choose another path');
     if (isOthersInStickyFolder(p, st.uid)) throw say("is another user's file in a folder where only a file's owner may replace it (sticky, as /tmp); choose another path");
+    // Replacing it needs only the folder's permission; the user's own right to write the file is what `>` asks.
+    if (!writableByMe(p)) throw say("is not writable by this user (another's file, or its permissions); choose another path, or have it made writable to you");
     return { path: p, inPlace: false, mode: st.mode & 0o7777, fd: null };
+  }
+}
+
+/** Whether this process may write the file at `path` (access(2), W_OK: its owner, group and mode, as root may). */
+function writableByMe(path: string): boolean {
+  try {
+    accessSync(path, constants.W_OK);
+    return true;
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    return !(code === 'EACCES' || code === 'EPERM'); // a read-only file system and the like are said when written
   }
 }
 

@@ -30,6 +30,8 @@ import { MAX_RESAMPLE, isResampleLength } from '../model/resample.js';
 import type { OptimizerName } from '../model/optimizer.js';
 import type { EpochRecord, FitState, FoldScore, Member, SelectionState } from '../model/state.js';
 import { writeFileAtomic } from './atomic.js';
+import { followLinks } from './paths.js';
+import { rmSync } from 'node:fs';
 import { type Refuse, binaryKind, cellFields, dataFileLine, jsonErrorWhere, jsonText, nameFields, normalizationField, readingFields, shownValue } from './model-file.js';
 import { checkChecksum, withChecksum } from './checksum.js';
 
@@ -111,8 +113,13 @@ export function saveCheckpoint(path: string, c: Checkpoint): void {
   writeFileAtomic(path, serializeCheckpoint(c));
 }
 
+/** Removes a checkpoint once it is done with: the file a write to it lands on, so that a link to another disk stays for the next run. */
+export function removeCheckpoint(path: string): void {
+  rmSync(followLinks(path), { force: true });
+}
+
 function fail(file: string, what: string, line?: number): never {
-  throw new UserError(`${what}; is this a checkpoint written by train-signals train? (start afresh without --resume)`, { file, line });
+  throw new UserError(`${what}; is this a checkpoint written by train-signals train? (if it is one damaged, delete it and start afresh without --resume)`, { file, line });
 }
 
 function int(file: string, v: unknown, field: string, min = 0): number {

@@ -5,7 +5,7 @@
 // while the first is alive. A lock whose process is gone on this host (killed, power lost) is stale and taken
 // over; one from another host (a shared folder) cannot be checked and is respected.
 
-import { chmodSync, closeSync, fchmodSync, linkSync, lstatSync, openSync, readFileSync, rmSync, statSync, writeFileSync, writeSync } from 'node:fs';
+import { chmodSync, closeSync, fchmodSync, linkSync, lstatSync, openSync, readFileSync, rmSync, statSync, unlinkSync, writeFileSync, writeSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { hostname } from 'node:os';
 import { UserError } from '../errors.js';
@@ -24,7 +24,26 @@ export interface CheckpointLock {
  * a write to the checkpoint lands on (links followed), so two spellings of one checkpoint share one lock.
  */
 export function lockCheckpoint(checkpoint: string): CheckpointLock {
-  const path = `${followLinks(checkpoint)}.lock`;
+  return claimLock(`${followLinks(checkpoint)}.lock`, checkpoint, 'this checkpoint');
+}
+
+/**
+ * Claims the model file `out` for this process, or refuses while another live run writes it (each with a
+ * checkpoint of its own, so their checkpoints' locks do not meet). The lock is the one of the model's default
+ * checkpoint beside the file a write lands on (`<out>.ckpt.lock`, links followed): a run of the default
+ * checkpoint takes one lock for both.
+ */
+export function lockOutput(out: string): CheckpointLock {
+  return claimLock(outputLockPath(out), out, 'this model file');
+}
+
+/** The lock file of the model file `out` (lockOutput). */
+export function outputLockPath(out: string): string {
+  return `${followLinks(out)}.ckpt.lock`;
+}
+
+/** The lock file `path` claimed for a run that writes `target` (`writing` says what it is), or refused. */
+function claimLock(path: string, target: string, writing: string): CheckpointLock {
   const stamp = `${process.pid}\n${hostname()}\n${startTime(process.pid)}\n`;
   for (let attempt = 0; ; attempt++) {
     try {
@@ -49,11 +68,11 @@ export function lockCheckpoint(checkpoint: string): CheckpointLock {
         : own ? 'another call in this very process (still running, or in a worker thread ended without finishing it)'
           : `another run (process ${holder.pid}${holder.host !== hostname() ? ` on ${holder.host}` : ''})`;
       throw new UserError(
-        `${checkpoint}: ${who} is writing this checkpoint; wait for it to finish, or give another --out or --checkpoint ` +
+        `${target}: ${who} is writing ${writing}; wait for it to finish, or give another --out or --checkpoint ` +
           `(if no run is going, delete ${path})`,
       );
     }
-    rmSync(path, { force: true }); // stale: its process is gone
+    removeStale(path);
   }
   let held = true;
   const made = lstatSync(path, { throwIfNoEntry: false });
@@ -78,6 +97,23 @@ export function lockCheckpoint(checkpoint: string): CheckpointLock {
 }
 
 const heldLocks = new Set<() => void>();
+
+/** Removes a stale lock (its process is gone); one this user may not delete (another's, in /tmp) is said so. */
+function removeStale(path: string): void {
+  try {
+    unlinkSync(path);
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT') return; // gone meanwhile
+    if (code === 'EPERM' || code === 'EACCES') {
+      throw new UserError(
+        `${path}: the lock of a run that has ended, which this user may not delete (${code}: another user's, or its folder's permissions); ask its owner or root to delete it, or give another --out or --checkpoint`,
+        { cause: e },
+      );
+    }
+    throw lockError(e, path);
+  }
+}
 
 function releaseAll(): void {
   for (const release of [...heldLocks]) release();

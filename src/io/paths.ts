@@ -119,6 +119,41 @@ export function checkDistinct(inputs: ReadonlyArray<readonly [string, string | u
   }
 }
 
+/** Standard output or error redirected onto an input; `streams` are those that are (1, 2): its line goes to neither. */
+export class StreamOntoInputError extends UserError {
+  readonly streams: readonly number[];
+
+  constructor(detail: string, streams: readonly number[]) {
+    super(detail);
+    this.streams = streams;
+  }
+}
+
+/**
+ * Refuses standard output or error that is one of the inputs (`predict … data.csv >> data.csv`): what the command
+ * prints would be added to that file. The shell opened the file for the command; a command that writes nothing
+ * there changes nothing of it.
+ */
+export function checkStreamsApart(inputs: ReadonlyArray<readonly [string, string | undefined]>): void {
+  const inputsByKey = new Map<string, string>();
+  for (const [what, path] of inputs) if (path !== undefined) for (const k of inputKeys(path)) inputsByKey.set(k, `${what}, ${path === '-' ? 'stdin' : visible(path)}`);
+  const onto = ([[1, 'standard output'], [2, 'standard error']] as const).map(([fd, name]) => {
+    try {
+      const s = fstatSync(fd);
+      const what = s.isFile() ? inputsByKey.get(`${s.dev}:${s.ino}`) : undefined;
+      return what === undefined ? null : { fd, name, what };
+    } catch {
+      return null; // closed: nothing is written there
+    }
+  }).filter((o) => o !== null);
+  if (onto.length === 0) return;
+  const [first] = onto;
+  throw new StreamOntoInputError(
+    `${onto.map((o) => o.name).join(' and ')} ${onto.length > 1 ? 'are' : 'is'} ${first.what} (a redirect, > or >>, onto it): what this command prints would be added to it; redirect ${onto.length > 1 ? 'them' : 'it'} to another file`,
+    onto.map((o) => o.fd),
+  );
+}
+
 /**
  * Refuses, as a user error, a file named twice among `paths` (by identity: the same training file given twice
  * would silently weigh its sequences double).

@@ -13,7 +13,7 @@ import { checkWritable, outputTarget } from '../io/atomic.js';
 import { checkDistinct, checkOnce, fileKeys, followLinks } from '../io/paths.js';
 import { CHECKPOINT_FORMAT, type Checkpoint } from '../io/checkpoint.js';
 import { MAX_JSON_BYTES } from '../io/read-input.js';
-import { type CheckpointLock, lockCheckpoint } from '../io/lock.js';
+import { type CheckpointLock, lockCheckpoint, lockOutput, outputLockPath } from '../io/lock.js';
 import { type Model, differencesOf, resampleOf, sequenceNormOf, strideOf } from '../model/model.js';
 import { type Cell, cellOf, directionsOf, layersOf } from '../model/layout.js';
 import type { Readout } from '../model/rnn.js';
@@ -24,7 +24,7 @@ import { checkSameChannels, checkSomeLabelKnown, nameList } from '../data/names.
 
 export interface OutputPaths {
   readonly out?: string;
-  readonly checkpoint?: string; // undefined: no checkpoints
+  readonly checkpoint?: string; // undefined: no checkpoints (none asked for, or a device or FIFO)
   readonly checkpointIsDefault: boolean; // `<out>.ckpt`, removed once the model is written
   readonly report?: string;
 }
@@ -44,7 +44,9 @@ export function checkOutputs(o: { files: readonly string[]; test?: readonly stri
   // The run's own checkpoint may be the one it resumes (it goes on writing there); no other output may.
   checkDistinct([['the --resume checkpoint', o.resume]], outputs.filter(([flag]) => flag !== checkpointFlag));
   for (const [flag, path] of outputs) if (path !== undefined) checkWritable(path, flag);
-  return { out: o.out, checkpoint, checkpointIsDefault: o.checkpoint === undefined, report: o.report };
+  // A device or FIFO (`--checkpoint /dev/null`) keeps nothing to resume from: no checkpoint is written.
+  const kept = checkpoint !== undefined && !writesInPlace(checkpoint) ? checkpoint : undefined;
+  return { out: o.out, checkpoint: kept, checkpointIsDefault: o.checkpoint === undefined, report: o.report };
 }
 
 /**
@@ -116,20 +118,24 @@ export function claimOutputs(outputs: OutputPaths): () => void {
 }
 
 /**
- * Claims the run's checkpoint path (io/lock.ts), then refuses a file already there that this run does not
- * resume from. Null: no checkpoints, or a device or FIFO written in place.
+ * Claims the run's checkpoint path and its model file among processes (io/lock.ts), then refuses a file already
+ * at the checkpoint's path that this run does not resume from. Null: no checkpoints and no model file, or
+ * devices or FIFOs written in place.
  */
 export function claimCheckpoint(outputs: OutputPaths, resume: string | undefined): CheckpointLock | null {
-  const { checkpoint } = outputs;
-  if (checkpoint === undefined || writesInPlace(checkpoint)) return null;
-  const lock = lockCheckpoint(checkpoint);
+  const { checkpoint, out } = outputs;
+  const locks: CheckpointLock[] = [];
+  const release = () => { for (const l of locks.splice(0)) l.release(); };
   try {
-    checkNoOtherCheckpoint(checkpoint, resume);
+    if (checkpoint !== undefined && !writesInPlace(checkpoint)) locks.push(lockCheckpoint(checkpoint));
+    // Runs of one --out, each with a --checkpoint of its own, would each write the model over the other's.
+    if (out !== undefined && !writesInPlace(out) && !locks.some((l) => l.path === outputLockPath(out))) locks.push(lockOutput(out));
+    if (checkpoint !== undefined && !writesInPlace(checkpoint)) checkNoOtherCheckpoint(checkpoint, resume);
   } catch (e) {
-    lock.release();
+    release();
     throw e;
   }
-  return lock;
+  return locks.length === 0 ? null : { path: locks[0].path, release };
 }
 
 /**

@@ -5,13 +5,12 @@
 // interrupt); the default one (`<out>.ckpt`) is removed once the model is written.
 
 import { eventLoopTurn } from '../engine/turns.js';
-import { rmSync } from 'node:fs';
 import { DEFAULT_LAYOUT, LOAD_OPTION_KEYS, fileName, layoutOptions, type LoadOptions } from '../data/csv.js';
 import type { DataSet } from '../data/dataset.js';
 import type { Normalization } from '../data/normalize.js';
 import { DivergedError, InterruptedError, UserError, isInterrupted } from '../errors.js';
 import { shellQuote } from '../data/visible.js';
-import { type Checkpoint, loadCheckpoint, saveCheckpoint } from '../io/checkpoint.js';
+import { type Checkpoint, loadCheckpoint, removeCheckpoint, saveCheckpoint } from '../io/checkpoint.js';
 import { saveModel } from '../io/model-file.js';
 import type { Model } from '../model/model.js';
 import { ensembleShape, memberSeed, membersOf, mergeMembers, splitMembers } from '../model/ensemble.js';
@@ -202,7 +201,7 @@ async function trainClaimed(given: TrainOptions, outputs: OutputPaths): Promise<
   const selectionCheckpoint = chosen.checkpoint;
   hp = chosen.hp;
   const dropSelectionCheckpoint = () => {
-    if (selectionCheckpoint !== undefined) rmSync(selectionCheckpoint, { force: true });
+    if (selectionCheckpoint !== undefined) removeCheckpoint(selectionCheckpoint);
   };
   if (selection?.chosen) hp = withCandidate(hp, selection.chosen);
   if (resume?.state) hp = { ...hp, readout: resume.model.readout };
@@ -279,7 +278,7 @@ async function trainClaimed(given: TrainOptions, outputs: OutputPaths): Promise<
       throw new UserError(`${why}; the model was not written, but the training is kept in ${last.path}: once the model can be written, train … --resume ${shellQuote(last.path)} writes it without training again`, { file: e.file, line: e.line, column: e.column, cause: e });
     }
   }
-  if (o.out && path !== undefined && outputs.checkpointIsDefault) rmSync(path, { force: true }); // the model is the result now
+  if (o.out && path !== undefined && outputs.checkpointIsDefault) removeCheckpoint(path); // the model is the result now
   o.onTrained?.();
   const test: FileEvaluation[] = [];
   // A --test file of a training file's bytes is said to be so (train/warnings.ts), not also of its sequences.
@@ -417,7 +416,7 @@ async function selectForRun(hp: Hyperparameters, c: SelectionContext): Promise<S
     }
     if (scores.scores.every((s) => !(s.logLoss < Number.MAX_VALUE))) {
       // Its scores say nothing: a rerun with a smaller --lr must not be asked to resume it.
-      if (selectionCheckpoint !== undefined) rmSync(selectionCheckpoint, { force: true });
+      if (selectionCheckpoint !== undefined) removeCheckpoint(selectionCheckpoint);
       throw new DivergedError(
         `model selection: every candidate diverged on every fold; try a smaller --lr (now ${hp.lr})` +
           `${hp.clip > 0 ? '' : ' or gradient clipping, e.g. --clip 1'}; no model or checkpoint was written`, 0, 0,
@@ -528,7 +527,7 @@ function withCheckpoint(e: unknown, last: LastCheckpoint | undefined, checkpoint
   }
   const where = last !== undefined ? `the last ${last.farOut ? '' : 'good '}checkpoint (after ${last.after}) is ${last.path}`
     : checkpointing ? 'no checkpoint was written (it stopped before the first)'
-      : 'no checkpoint was written (a run without an output file or a checkpoint path writes none)';
+      : 'no checkpoint was written (a run without an output file or a checkpoint path, or with a --checkpoint such as /dev/null, writes none)';
   if (e instanceof DivergedError) {
     const how = last === undefined ? ''
       : last.farOut ? `, but its weights were far out already (a training loss ten times chance's); delete it and train afresh with a smaller --lr`

@@ -1,0 +1,142 @@
+// What a run may not do to files it was not given to write: add its printed lines to an input that standard
+// output or error was redirected onto, write a model another run is writing, replace a file its user may not
+// write, promise a resume from a checkpoint that keeps nothing, or delete the link a checkpoint was put behind.
+
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { chmodSync, closeSync, existsSync, lstatSync, mkdirSync, openSync, readFileSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import { hostname } from 'node:os';
+import { dirname, join } from 'node:path';
+import { InterruptedError, UserError } from '../src/errors.js';
+import { train } from '../src/train/train.js';
+import { CLI, ROOT } from './helpers/cli.js';
+import { tempDir } from './helpers/temp.js';
+
+const TINY = { hidden: 4, epochs: 2, select: 'off', members: 1, threads: 1 } as const;
+
+function smallFile(dir: string): string {
+  const file = join(dir, 'train.csv');
+  writeFileSync(file, 'label,t0,t1,t2\na,1,2,3\nb,3,2,1\na,1,2,4\nb,4,2,1\n');
+  return file;
+}
+
+/** The CLI with its standard output and error appended to the files given (null: a pipe, as captured). */
+function redirected(args: string[], stdout: string | null, stderr: string | null, stdin?: string): { code: number | null; out: string; err: string } {
+  const fds = [stdout, stderr].map((f) => (f === null ? 'pipe' : openSync(f, 'a')));
+  const input = stdin === undefined ? 'ignore' : openSync(stdin, 'r');
+  try {
+    const r = spawnSync(process.execPath, [CLI, ...args], { cwd: ROOT, stdio: [input, fds[0], fds[1]], encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } });
+    return { code: r.status, out: r.stdout ?? '', err: r.stderr ?? '' };
+  } finally {
+    for (const fd of [...fds, input]) if (typeof fd === 'number') closeSync(fd);
+  }
+}
+
+test('standard output or error redirected onto an input (>> data.csv) is refused, the input unchanged; the line goes where it harms nothing', async () => {
+  const dir = tempDir('ts-streams-');
+  const data = smallFile(dir);
+  const model = join(dir, 'm.json');
+  await train({ files: [data], out: model, ...TINY });
+  const [dataBytes, modelBytes] = [readFileSync(data), readFileSync(model)];
+  const predict = ['predict', '--model', model, data];
+  let r = redirected(predict, data, null);
+  assert.equal(r.code, 2);
+  assert.match(r.err, /^train-signals: standard output is one of the input files, .*train\.csv \(a redirect, > or >>, onto it\): what this command prints would be added to it; redirect it to another file\n$/);
+  r = redirected(['predict', '--model', model, '-'], data, null, data); // read from stdin, and added to it
+  assert.equal(r.code, 2);
+  assert.match(r.err, /standard output is one of the input files, stdin \(a redirect/);
+  r = redirected(['info', model], model, null);
+  assert.equal(r.code, 2);
+  assert.match(r.err, /standard output is the file to describe, .*m\.json/);
+  r = redirected(['train', data, '--out', join(dir, 'n.json'), '--epochs', '1'], data, null);
+  assert.equal(r.code, 2);
+  assert.ok(!existsSync(join(dir, 'n.json')), 'nothing trained');
+  // Standard error onto the input: the one line goes to standard output; onto both, to neither.
+  r = redirected(predict, null, data);
+  assert.equal(r.code, 2);
+  assert.match(r.out, /^train-signals: standard error is one of the input files/);
+  r = redirected(predict, model, data);
+  assert.equal(r.code, 2);
+  assert.deepEqual(readFileSync(data), dataBytes);
+  assert.deepEqual(readFileSync(model), modelBytes);
+  // Output to a file that is no input is written as ever.
+  const rows = join(dir, 'rows.csv');
+  r = redirected(predict, rows, null);
+  assert.equal(r.code, 0, r.err);
+  assert.match(readFileSync(rows, 'utf8'), /^file,id,label,predicted,p_a,p_b\n/);
+});
+
+test('a run of the same --out as a live run is refused even with a --checkpoint of its own (a sweep\'s runs wrote the model over each other)', async () => {
+  const dir = tempDir('ts-outlock-');
+  const data = smallFile(dir);
+  const out = join(dir, 'm.json');
+  writeFileSync(`${out}.ckpt.lock`, `${process.pid}\n${hostname()}\n`); // this live process, as an earlier version stamped it
+  await assert.rejects(train({ files: [data], out, checkpoint: join(dir, 'own.ckpt'), ...TINY }),
+    (e: unknown) => e instanceof UserError && /m\.json: another call in this very process .* is writing this model file; wait for it to finish, or give another --out or --checkpoint/.test(e.message));
+  assert.ok(!existsSync(out) && !existsSync(join(dir, 'own.ckpt.lock')), 'nothing written, its own lock released');
+  writeFileSync(`${out}.ckpt.lock`, '999999999\n' + hostname() + '\n'); // a run that is gone: taken over
+  await train({ files: [data], out, checkpoint: join(dir, 'own.ckpt'), ...TINY });
+  assert.ok(existsSync(out) && !existsSync(`${out}.ckpt.lock`));
+});
+
+test('--checkpoint /dev/null keeps nothing: an interrupted run names no checkpoint to resume from', { skip: !existsSync('/dev/null') }, async () => {
+  const dir = tempDir('ts-devnull-');
+  const data = smallFile(dir);
+  const ac = new AbortController();
+  await assert.rejects(train({ files: [data], out: join(dir, 'm.json'), checkpoint: '/dev/null', ...TINY, epochs: 50, checkpointEvery: 0, signal: ac.signal, onEpoch: () => ac.abort() }),
+    (e: unknown) => e instanceof InterruptedError && e.checkpoint === undefined);
+  assert.ok(!existsSync(join(dir, 'm.json')));
+});
+
+test('a default checkpoint behind a symbolic link (on a bigger disk) is removed there once the model is written; the link stays', async () => {
+  const dir = tempDir('ts-cklink-');
+  const data = smallFile(dir);
+  mkdirSync(join(dir, 'big'));
+  const out = join(dir, 'm.json');
+  symlinkSync(join(dir, 'big', 'm.ckpt'), `${out}.ckpt`);
+  let written = false;
+  await train({ files: [data], out, ...TINY, checkpointEvery: 0, onEpoch: () => { written ||= existsSync(join(dir, 'big', 'm.ckpt')); } });
+  assert.ok(written, 'the checkpoint went through the link');
+  assert.ok(lstatSync(`${out}.ckpt`).isSymbolicLink(), 'the link stays');
+  assert.ok(!existsSync(join(dir, 'big', 'm.ckpt')), 'its target, the checkpoint, is removed');
+});
+
+// Another user's files: as root, through setpriv as nobody, where this system allows it.
+const NOBODY = ['--reuid=65534', '--regid=65534', '--clear-groups'];
+function asNobody(args: string[]): { code: number | null; stderr: string } {
+  const r = spawnSync('setpriv', [...NOBODY, process.execPath, CLI, ...args], { cwd: '/', encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } });
+  return { code: r.status, stderr: r.stderr ?? '' };
+}
+const nobodyRuns = process.getuid?.() === 0 && asNobody(['--version']).code === 0;
+
+/** A folder anyone may write, with the training file in it; `sticky` as /tmp. */
+function openFolder(sticky: boolean): { dir: string; data: string } {
+  const dir = tempDir('ts-others-');
+  for (let d = dir; d !== dirname(d) && statSync(d).uid === 0 && (statSync(d).mode & 0o005) !== 0o005; d = dirname(d)) chmodSync(d, statSync(d).mode | 0o005);
+  chmodSync(dir, sticky ? 0o1777 : 0o777);
+  const data = smallFile(dir);
+  chmodSync(data, 0o644);
+  return { dir, data };
+}
+
+test('a stale lock another user left in /tmp, which this user may not delete, is said so in one line (a crash, exit 1)', { skip: !nobodyRuns && 'needs root and setpriv' }, () => {
+  const { dir, data } = openFolder(true);
+  writeFileSync(join(dir, 'm.json.ckpt.lock'), `999999999\n${hostname()}\n`);
+  const r = asNobody(['train', data, '--out', join(dir, 'm.json'), '--epochs', '1', '--select', 'off', '--members', '1']);
+  assert.equal(r.code, 2, r.stderr);
+  assert.match(r.stderr, /m\.json\.ckpt\.lock: the lock of a run that has ended, which this user may not delete \((EPERM|EACCES)/);
+  assert.match(r.stderr, /ask its owner or root to delete it/);
+});
+
+test('a file this user may not write is not replaced, though its folder lets the user (cp and > refuse it too)', { skip: !nobodyRuns && 'needs root and setpriv' }, () => {
+  const { dir, data } = openFolder(false);
+  const theirs = join(dir, 'theirs.json');
+  writeFileSync(theirs, 'a colleague\'s model');
+  chmodSync(theirs, 0o644);
+  const r = asNobody(['train', data, '--out', theirs, '--epochs', '1', '--select', 'off', '--members', '1']);
+  assert.equal(r.code, 2, r.stderr);
+  assert.match(r.stderr, /theirs\.json: is not writable by this user/);
+  assert.equal(readFileSync(theirs, 'utf8'), 'a colleague\'s model');
+  assert.equal(statSync(theirs).uid, 0);
+});
