@@ -697,3 +697,24 @@ test('evaluateFile() reads a file as the model\'s layout says, as evaluate() doe
   assert.deepEqual(warned, warnedAll);
   await assert.rejects(evaluateFile(model, file, { onWarning: 'x' as never }), /onWarning/);
 });
+
+test('train() on data in memory: the model train() gives of the same data read from its file, bit for bit, the program\'s arrays untouched; files and data together refused', async () => {
+  const dir = tempDir('calls-');
+  const file = join(ROOT, 'datasets/motion/train.csv');
+  const opts = { hidden: 4, epochs: 2, threads: 1, members: 2 } as const; // the defaults' selection, differences, ensemble
+  const fromFile = (await train({ files: [file], ...opts })).model;
+  const data = await loadDataSet([file]);
+  const before = Float32Array.from(data.values);
+  const warnings: string[] = [];
+  const out = join(dir, 'm.json');
+  const fromData = (await train({ data, ...opts, out, labelColumn: 'label', onWarning: (w) => warnings.push(w) })).model;
+  assert.deepEqual(fromData.parameters, fromFile.parameters);
+  assert.deepEqual(fromData.normalization, fromFile.normalization);
+  assert.equal(fromData.differences, fromFile.differences);
+  assert.deepEqual(data.values, before, 'the program\'s data set is as it was');
+  assert.deepEqual(warnings, ['--label-column does nothing for data given in memory; the model records the default columns for the CSV files it will read']);
+  assert.equal(fromData.training['files'], undefined);
+  assert.match(readFileSync(out, 'utf8'), /"sequenceDigests"/);
+  await assert.rejects(train(any({ files: [file], data, ...opts })), refused(/^train\(\) takes its training data as files or as data, not both$/));
+  await assert.rejects(train(any({ data: { ...data, labels: new Int32Array(data.labels.length).fill(-1) }, ...opts })), refused(/^train\(\) data: labels\[0\] is -1: every training sequence needs a class/));
+});

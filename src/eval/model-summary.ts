@@ -59,6 +59,7 @@ export function modelSummary(m: Model, path?: string): string {
   const lengths = trainedLengths(m);
   const of = lengths === null ? '' : ` of ${samples(lengths.shortest, lengths.longest)}`;
   if (t.files !== undefined) lines.push(`  trained on: ${list(t.files)} (${num(t.sequences, 12)} sequences${of})`);
+  else if (t.sequences !== undefined) lines.push(`  trained on: data given in memory (${num(t.sequences, 12)} sequences${of})`);
   if (Object.keys(hp).length > 0) {
     const regularization = [`noise ${num(hp.noise)}`, ...(Number(hp.warp) > 0 ? [`warp ${num(hp.warp)}`] : []), ...(Number(hp.mixup) > 0 ? [`mixup ${num(hp.mixup)}`] : []), ...(Number(hp.guidedWarp) > 0 ? [`guided warp ${num(hp.guidedWarp)}`] : []), ...(Number(hp.weightDecay) > 0 ? [`weight decay ${num(hp.weightDecay)}`] : [])];
     const schedule = hp.schedule === 'cosine' && Number(hp.warmup) > 0 ? `cosine, warmup ${num(hp.warmup)}` : String(hp.schedule);

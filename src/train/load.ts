@@ -4,6 +4,7 @@
 
 import { type LoadOptions, readDataSet } from '../data/csv.js';
 import type { DataSet } from '../data/dataset.js';
+import { sharedFloat32, sharedFloat64, sharedInt32 } from '../data/shared.js';
 import type { Normalization } from '../data/normalize.js';
 import { checkInputs, inputsOf } from '../data/inputs.js';
 import { withClasses } from '../data/subset.js';
@@ -16,7 +17,7 @@ import { membersOf } from '../model/ensemble.js';
 import { TRAIN_DEFAULTS, differencesFor, sequenceNormFor } from './defaults.js';
 import { trainingWarnings } from './warnings.js';
 import { type TestSet, checkClassesRecur, checkFollows, checkInit, checkResumeData, checkTestFiles, fixedByModel, initClassesWarning } from './preflight.js';
-import type { TrainOptions } from './train.js';
+import type { TrainRun } from './train.js';
 
 /** What train() trains on, and what it records of it. */
 export interface TrainingInputs {
@@ -32,18 +33,42 @@ export interface TrainingInputs {
 }
 
 /**
+ * A program's data set as train() trains on it: a copy in shared memory (train normalizes its inputs in place,
+ * and the engine's threads read them), the program's own left as it is; ids the program gave, or its indices.
+ */
+function inMemory(data: DataSet): DataSet {
+  const N = data.lengths.length;
+  const ids = Array.isArray(data.ids) && data.ids.length === N && data.ids.every((id) => typeof id === 'string') ? [...data.ids] : Array.from({ length: N }, (_, n) => String(n));
+  return {
+    D: data.D, channels: [...data.channels], classes: [...data.classes],
+    values: copied(sharedFloat32, data.values), offsets: copied(sharedFloat64, data.offsets),
+    lengths: copied(sharedInt32, data.lengths), labels: copied(sharedInt32, data.labels),
+    ids, sources: [], // no file lines to name
+    ...(data.precision !== undefined ? { precision: data.precision } : {}), // as loadDataSet() read it, for its warnings
+  };
+}
+
+/** A shared array of `make` holding xs. */
+function copied<A extends Float32Array | Float64Array | Int32Array>(make: (n: number) => A, xs: ArrayLike<number>): A {
+  const a = make(xs.length);
+  a.set(xs);
+  return a;
+}
+
+/**
  * Reads and checks the training and test files of `o` (read as `load` says: an --init model's layout), against
  * the checkpoint it resumes, if any; `checkpointing`: whether the run writes checkpoints (which record the data).
  */
 export async function loadForTraining(
-  o: TrainOptions & { init?: Model }, load: LoadOptions, resume: Checkpoint | undefined, checkpointing: boolean,
+  o: TrainRun & { init?: Model }, load: LoadOptions, resume: Checkpoint | undefined, checkpointing: boolean,
 ): Promise<TrainingInputs> {
   const d = TRAIN_DEFAULTS;
   let archives = 0; // training files in the archive's .ts or ARFF format, which no column option reads
   const identities = o.files.map(fileIdentity);
-  const loaded = await readDataSet(o.files, { ...load, requireLabels: true, onArchive: () => archives++ });
-  // The layout a model records is how CSV files were read; from archive files alone, none was: the defaults.
+  const loaded = o.data !== undefined ? inMemory(o.data) : await readDataSet(o.files, { ...load, requireLabels: true, onArchive: () => archives++ });
+  // The layout a model records is how CSV files were read; from archive files alone (or data in memory), none was: the defaults.
   const csvRead = archives < o.files.length;
+  const named = o.data !== undefined ? ['train() data'] : o.files; // what messages about the data name
   // Hashed now, not after training, and only a file that is still the one read (not replaced while it was read):
   // the record is of what was read.
   const fileFingerprints = o.files.map((f, i) => fingerprintIfSame(f, identities[i]));
@@ -52,18 +77,21 @@ export async function loadForTraining(
   if (loaded.classes.length < 2) {
     throw new UserError(
       `only one class (${JSON.stringify(loaded.classes[0])}) in the training data; a classifier needs at least two`,
-      { file: o.files.join(', ') },
+      { file: named.join(', ') },
     );
   }
-  checkClassesRecur(loaded, o.files);
-  if (o.init) checkInit(o.init, loaded, o.files[0]);
+  checkClassesRecur(loaded, named);
+  if (o.init) checkInit(o.init, loaded, named[0]);
   // Data of an --init model's classes (some of them, or in another order) train with all of them, in its order.
   const initWarning = o.init ? initClassesWarning(o.init, loaded) : null;
   const data = o.init && !sameNames(loaded.classes, o.init.classes) ? withClasses(loaded, o.init.classes) : loaded;
   const testSets = await checkTestFiles(o.test, load, loaded);
   if (o.signal?.aborted) throw new InterruptedError(0, 0, o.resume);
   o.onLoaded?.(loaded); // every input checked
-  if (o.onWarning) for (const w of trainingWarnings(loaded, { ...o, fingerprints: fileFingerprints, fromModel: o.init !== undefined, archivesOnly: !csvRead })) o.onWarning(w);
+  if (o.onWarning) {
+    const unread = o.data !== undefined ? 'data' : csvRead ? undefined : 'archives';
+    for (const w of trainingWarnings(loaded, { ...o, fingerprints: fileFingerprints, fromModel: o.init !== undefined, unread })) o.onWarning(w);
+  }
   if (initWarning !== null) o.onWarning?.(initWarning);
   // A checkpoint of an earlier version, which read no differences: resuming it keeps to that.
   const differences = resume ? differencesOf(resume.model) : o.init ? differencesOf(o.init) : differencesFor(o.differences ?? d.differences, loaded);

@@ -33,6 +33,7 @@ import { loadForTraining } from './load.js';
 import { layoutOf } from '../model/layout.js';
 import { type TuneResult, measureThreads } from './tune.js';
 import { checkOptions } from './option-checks.js';
+import { checkDataArgument } from '../data/data-argument.js';
 import { type NamesExactly, checkCallbacks, checkFileList, checkKnownOptions, checkModelArgument, checkOptionsObject, checkPathOptions, checkSignal, ownOptions } from '../data/arguments.js';
 import { buildForRun } from '../engine/wasm.js';
 import { perThreadGiB, selectionThreadsWithinCap, threadsWithinCap } from '../engine/address-space.js';
@@ -42,7 +43,10 @@ import { type Selection, type StageProgress, type TaskCounts, budgetOf, plannedT
 
 /** train()'s options: the flags of `train-signals train` in camelCase, the files, and the callbacks. */
 export interface TrainOptions extends LoadOptions, HyperparameterOptions {
-  readonly files: readonly string[];
+  /** the training files; or, instead of them, `data` */
+  readonly files?: readonly string[] | undefined;
+  /** the training data in memory, as loadDataSet() gives it or a program builds it (a copy is trained on) */
+  readonly data?: DataSet | undefined;
   readonly test?: readonly string[] | undefined;
   readonly out?: string | undefined;
   /** 'auto': measure briefly (as `tune`) and use the recommended count */
@@ -97,7 +101,7 @@ export { TRAIN_DEFAULTS };
 /** Every key of TrainOptions (checked whole at compile time): train() refuses any other. */
 const TRAIN_OPTION_KEYS = [
   ...LOAD_OPTION_KEYS, ...HYPERPARAMETER_KEYS,
-  'files', 'test', 'out', 'threads', 'kernel', 'report', 'commandLine', 'normalize', 'differences', 'sequenceNorm', 'onEpoch', 'onBatch', 'onStart',
+  'files', 'data', 'test', 'out', 'threads', 'kernel', 'report', 'commandLine', 'normalize', 'differences', 'sequenceNorm', 'onEpoch', 'onBatch', 'onStart',
   'onMember', 'checkpoint', 'checkpointEvery', 'resume', 'onTrained', 'onSelecting', 'onSelection', 'onSelectionSteps', 'onSelected',
   'onSelectionSkipped', 'onTuned', 'onLoaded', 'onWarning',
 ] as const;
@@ -112,6 +116,9 @@ export interface SelectionProgress extends TaskCounts {
   // finished of total: the tasks of the stages so far (a later stage may add more); stage, from 1 (select.ts),
   // and stageFinished of stageTotal: its own tasks
 }
+
+/** train()'s options as a run goes on with them: the training files, none where the data came in memory. */
+export type TrainRun = TrainOptions & { readonly files: readonly string[] };
 
 /** What train() gives back: the model, its first member's history, and the test files' evaluations. */
 export interface TrainResult extends Omit<FitResult, 'computeMs' | 'reduceMs' | 'updateMs'> {
@@ -128,7 +135,9 @@ export async function train(given: TrainOptions): Promise<TrainResult> {
   checkOptionsObject(given, 'train()');
   const o = ownOptions(given, TRAIN_OPTION_KEYS);
   checkKnownOptions(o ?? {}, TRAIN_OPTION_KEYS, 'train()');
-  checkFileList(o?.files, 'files');
+  if (o?.data === undefined) checkFileList(o?.files, 'files');
+  else if (o.files !== undefined) throw new UserError('train() takes its training data as files or as data, not both');
+  else checkDataArgument(o.data, 'train() data', { dataSet: true });
   if (o.test !== undefined) checkFileList(o.test, 'test');
   checkPathOptions(o, ['out', 'checkpoint', 'report', 'resume'], ['out', 'checkpoint', 'report']);
   checkCallbacks(o, TRAIN_OPTION_KEYS.filter((k) => /^on[A-Z]/.test(k)));
@@ -139,7 +148,8 @@ export async function train(given: TrainOptions): Promise<TrainResult> {
   if (o.init && (o.members ?? 1) > 1) {
     throw new UserError(`--members ${o.members} cannot be combined with --init: the members would start from the same weights; leave out --members (with --init, the members are the model's: an ensemble's go on each from its own)`);
   }
-  const outputs = checkOutputs(o);
+  const run: TrainRun = { ...o, files: o.files ?? [] };
+  const outputs = checkOutputs(run);
   const releaseOutputs = claimOutputs(outputs); // among this process's runs
   let lock: CheckpointLock | null;
   try {
@@ -149,7 +159,7 @@ export async function train(given: TrainOptions): Promise<TrainResult> {
     throw e;
   }
   try {
-    return await trainClaimed(o, outputs);
+    return await trainClaimed(run, outputs);
   } finally {
     lock?.release();
     releaseOutputs();
@@ -157,7 +167,7 @@ export async function train(given: TrainOptions): Promise<TrainResult> {
 }
 
 /** train() once its outputs are checked and its checkpoint path is its own. */
-async function trainClaimed(given: TrainOptions, outputs: OutputPaths): Promise<TrainResult> {
+async function trainClaimed(given: TrainRun, outputs: OutputPaths): Promise<TrainResult> {
   const d = TRAIN_DEFAULTS;
   const resume = given.resume !== undefined ? loadCheckpoint(given.resume) : undefined;
   let o = resume ? withUnrecorded(resume, given, given.resume!) : given;
@@ -253,8 +263,8 @@ async function trainClaimed(given: TrainOptions, outputs: OutputPaths): Promise<
       ...(load.channels !== undefined ? { channels: [...load.channels] } : {}),
     } : { ...(o.init?.layout ?? DEFAULT_LAYOUT) },
     training: {
-      files: o.files.map(fileName), // stdin as such
-      fingerprints: fileFingerprints, // evaluate warns on these files (null: stdin, a pipe)
+      // the files (stdin as such), and their fingerprints evaluate warns on (null: stdin, a pipe); none for data in memory
+      ...(o.data === undefined ? { files: o.files.map(fileName), fingerprints: fileFingerprints } : {}),
       sequences: ds.lengths.length,
       lengths: lengthsRecord(wholeLengths(loaded)), // evaluate and predict warn of files of lengths not among these (a cut training sequence is not)
       // evaluate warns of a file that holds training sequences, whatever its bytes
