@@ -83,6 +83,38 @@ test('not a terminal: about 20 epoch lines however many epochs, the first and th
   assert.match(s2.out.at(-1)!, /^epoch +47\/150/);
 });
 
+test('not a terminal: a long epoch, or a run of unprinted ones, says how far it is once a minute passes without a line (a large set was silent for minutes under nohup)', () => {
+  const { out, stream } = sink(false);
+  let t = 0;
+  const p = createProgress(stream, 150, {}, () => t);
+  const step = (b: number): BatchProgress => ({ ...batch(b), epoch: 2, epochs: 150, batches: 1000, seconds: b / 10 });
+  p.onEpoch(epoch(1)); // printed: the first
+  for (let b = 1; b < 1000; b++) {
+    t += 100;
+    p.onBatch(step(b));
+  }
+  // 99.9 s of steps after the first epoch's line: one line at a minute.
+  assert.equal(out.length, 2);
+  assert.match(out[1], /^epoch   2\/150: step  600\/1000  loss 0\.5000  acc 0\.750  \d+ seq\/s  ETA 40s \(run .*\)\n$/);
+  // Epochs not due for a line (every 8th of 150 is) print once a minute has passed since the last line.
+  t += 10_000;
+  p.onEpoch(epoch(2));
+  assert.equal(out.length, 2, 'less than a minute since the last');
+  t += 60_000;
+  p.onEpoch(epoch(3));
+  assert.equal(out.length, 3);
+  assert.match(out[2], /^epoch   3\/150  loss/);
+  // On a terminal the bar says it all: no such lines.
+  const tty = sink(true);
+  t = 0;
+  const q = createProgress(tty.stream, 150, {}, () => t);
+  for (let b = 1; b < 1000; b++) {
+    t += 100;
+    q.onBatch(step(b));
+  }
+  assert.ok(tty.out.every((l) => l.startsWith('\r')));
+});
+
 test('loading: silent for the first second, then at most a line a second', async () => {
   const { loadingLines } = await import('../src/cli/progress.js');
   const { out, stream } = sink(false);

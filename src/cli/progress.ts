@@ -1,7 +1,9 @@
 // Training progress on stderr. On a terminal: a live bar for the running epoch (batches done, running loss and
 // accuracy, seq/s, ETA of the epoch and of the run), redrawn at most ten times a second, and one line per
 // finished epoch. Anywhere else (pipes, CI, files): the epoch line alone, for about MAX_LINES epochs evenly
-// spaced (the first, every ⌈epochs / MAX_LINES⌉-th, and the last one run), so that a CI log stays readable.
+// spaced (the first, every ⌈epochs / MAX_LINES⌉-th, and the last one run), so that a CI log stays readable,
+// and a line whenever QUIET_MS pass without one (an epoch's steps so far, or the epoch that ended), so that a
+// run on a large set under nohup or a batch system is never silent for minutes.
 // Colour only on a terminal and only when
 // NO_COLOR is unset or empty (no-color.org). `--quiet` means no progress object at all.
 //
@@ -27,6 +29,7 @@ export interface Progress {
 
 const REDRAW_MS = 100;
 const MAX_LINES = 20; // epoch lines without a terminal, besides the first and the last
+const QUIET_MS = 60_000; // without a terminal, the longest a run goes without a line
 
 export function useColor(stream: ProgressStream, env: NodeJS.ProcessEnv = process.env): boolean {
   return stream.isTTY === true && !(env.NO_COLOR !== undefined && env.NO_COLOR !== '') && env.TERM !== 'dumb';
@@ -51,7 +54,7 @@ export function epochLine(e: EpochRecord, epochs: number): string {
     `${val}  ${Math.round(e.sequencesPerSecond)} seq/s  ${e.seconds.toFixed(1)}s`;
 }
 
-export function createProgress(stream: ProgressStream, epochs: number, env: NodeJS.ProcessEnv = process.env): Progress {
+export function createProgress(stream: ProgressStream, epochs: number, env: NodeJS.ProcessEnv = process.env, now: () => number = () => performance.now()): Progress {
   const tty = stream.isTTY === true && env.TERM !== 'dumb'; // a dumb terminal moves no cursor: lines, as to a file
   const color = useColor(stream, env);
   const paint = (code: string, s: string) => (color && s !== '' ? `\x1b[${code}m${s}\x1b[0m` : s);
@@ -61,8 +64,10 @@ export function createProgress(stream: ProgressStream, epochs: number, env: Node
   let doneEpochs = 0;
   const every = Math.max(1, Math.ceil(epochs / MAX_LINES));
   let held: string | null = null; // the latest epoch line not printed (no terminal), printed at the end
+  let written = now(); // when a line was last written (no terminal)
 
-  function bar(b: BatchProgress): string {
+  /** The running epoch's figures; `graphic`: with the bar drawn (a terminal), else in words. */
+  function bar(b: BatchProgress, graphic = true): string {
     const width = 24;
     const full = Math.round((width * b.batch) / b.batches);
     const rate = b.seconds > 0 ? b.seen / b.seconds : 0;
@@ -71,19 +76,26 @@ export function createProgress(stream: ProgressStream, epochs: number, env: Node
     const avgEpoch = doneEpochs > 0 ? doneSeconds / doneEpochs : perEpoch;
     const runEta = epochEta + avgEpoch * (b.epochs - b.epoch);
     const e = String(b.epochs);
+    const steps = `${String(b.batch).padStart(String(b.batches).length)}/${b.batches}`;
+    const figures = `  loss ${f(b.loss)}  acc ${f(b.accuracy, 3)}  ${Math.round(rate)} seq/s  ETA ${duration(epochEta)} (run ${duration(runEta)})`;
+    if (!graphic) return `epoch ${String(b.epoch).padStart(e.length)}/${e}: step ${steps}${figures}`;
     const line = `epoch ${String(b.epoch).padStart(e.length)}/${e} ` +
-      paint('36', '█'.repeat(full)) + paint('2', '░'.repeat(width - full)) +
-      ` ${String(b.batch).padStart(String(b.batches).length)}/${b.batches}` +
-      `  loss ${f(b.loss)}  acc ${f(b.accuracy, 3)}  ${Math.round(rate)} seq/s  ETA ${duration(epochEta)} (run ${duration(runEta)})`;
+      paint('36', '█'.repeat(full)) + paint('2', '░'.repeat(width - full)) + ` ${steps}${figures}`;
     return withinColumns(line, stream.columns);
   }
 
   return {
     onBatch(b) {
-      if (!tty) return;
-      const now = performance.now();
-      if (b.batch < b.batches && now - last < REDRAW_MS) return;
-      last = now;
+      const t = now();
+      if (!tty) {
+        if (b.batch < b.batches && t - written >= QUIET_MS) {
+          stream.write(bar(b, false) + '\n');
+          written = t;
+        }
+        return;
+      }
+      if (b.batch < b.batches && t - last < REDRAW_MS) return;
+      last = t;
       stream.write(`\r\x1b[2K${bar(b)}`);
       drawn = true;
     },
@@ -94,9 +106,10 @@ export function createProgress(stream: ProgressStream, epochs: number, env: Node
       if (tty) {
         stream.write(`\r\x1b[2K${color ? line.replace(/(val_acc )(\S+)/, (_, a: string, v: string) => a + paint('1', v)) : line}\n`);
         drawn = false;
-      } else if (e.epoch === 1 || e.epoch % every === 0 || e.epoch === epochs) {
+      } else if (e.epoch === 1 || e.epoch % every === 0 || e.epoch === epochs || now() - written >= QUIET_MS) {
         stream.write(line + '\n');
         held = null;
+        written = now();
       } else {
         held = line;
       }
