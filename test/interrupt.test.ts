@@ -335,7 +335,7 @@ test('a second run writing the same checkpoint is refused while the first runs; 
   await lockedBy(first.child.pid); // the run holds a lock beside its checkpoint
   const second = cliHere([...trainArgs(5), '--out', out, '--seed', '2']);
   assert.equal(second.code, 2, second.stderr);
-  assert.match(second.stderr, /m\.json\.ckpt: another run \(process \d+\) is writing this checkpoint; wait for it to finish, or give another --out or --checkpoint/);
+  assert.match(second.stderr, /m\.json\.ckpt: another run \(process \d+\) is writing this checkpoint, or the model file it is beside; wait for it to finish, or give another --out or --checkpoint/);
   while (!existsSync(`${out}.ckpt`)) await new Promise((resolve) => setTimeout(resolve, 20)); // training
   first.child.kill('SIGINT');
   const r = await first.done;

@@ -712,8 +712,18 @@ test('train() on data in memory: the model train() gives of the same data read f
   assert.deepEqual(fromData.normalization, fromFile.normalization);
   assert.equal(fromData.differences, fromFile.differences);
   assert.deepEqual(data.values, before, 'the program\'s data set is as it was');
-  assert.deepEqual(warnings, ['--label-column does nothing for data given in memory; the model records the default columns for the CSV files it will read']);
+  assert.deepEqual(warnings, []);
+  assert.equal(fromData.layout?.labelColumn, 'label', 'the column options given, which read the files it will score');
   assert.equal(fromData.training['files'], undefined);
+  // Columns of other names: the model records them, and reads its kind of file (it recorded the defaults).
+  const renamed = join(dir, 'renamed.csv');
+  writeFileSync(renamed, readFileSync(file, 'utf8').replace(/^id,t,label,/, 'id,t,activity,'));
+  const named = (await train({ data: await loadDataSet([renamed], { labelColumn: 'activity' }), ...opts, members: 1, labelColumn: 'activity', test: [renamed] })).model;
+  assert.equal(named.layout?.labelColumn, 'activity');
+  assert.equal((await evaluateFile(named, renamed)).sequences, data.lengths.length);
+  // Classes named that no label is: one class with sequences is no classifier's data.
+  const oneClass = { ...data, labels: new Int32Array(data.labels.length) };
+  await assert.rejects(train({ data: oneClass, ...opts }), refused(/^train\(\) data: only one class \(".*"\) in the training data \(of the \d+ it names\); a classifier needs at least two$/));
   assert.match(readFileSync(out, 'utf8'), /"sequenceDigests"/);
   await assert.rejects(train(any({ files: [file], data, ...opts })), refused(/^train\(\) takes its training data as files or as data, not both$/));
   await assert.rejects(train(any({ data: { ...data, labels: new Int32Array(data.labels.length).fill(-1) }, ...opts })), refused(/^train\(\) data: labels\[0\] is -1: every training sequence needs a class/));

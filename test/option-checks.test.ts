@@ -122,7 +122,8 @@ test('the library refuses arguments of another kind in one UserError naming the 
   const refused = (phrase: RegExp) => (e: unknown) => e instanceof UserError && phrase.test(e.message);
   const any = (o: unknown) => o as never;
   await assert.rejects(train(any({ files: file })), refused(/^files must be a non-empty array of file paths \(got ".*train\.csv"\); give an array: \[".*train\.csv"\]$/));
-  await assert.rejects(train(any({ files: undefined })), refused(/^files must be a non-empty array of file paths \(got undefined\)$/));
+  await assert.rejects(train(any({ files: undefined })), refused(/^train\(\) needs its training data: files \(an array of file paths\) or data \(a data set in memory, as loadDataSet\(\) gives it\)$/));
+  await assert.rejects(train(any({ data: [file] })), refused(/^train\(\) data is a data set in memory, as loadDataSet\(\) gives it; file paths go in files: \[\.\.\.\]$/));
   await assert.rejects(train(any({ files: [42] })), refused(/^files must be a non-empty array of file paths \(got \[number\]\)$/));
   await assert.rejects(train(any({ files: [file], test: file })), refused(/^test must be a non-empty array/));
   await assert.rejects(train(any({ files: [file], out: 5 })), refused(/^out must be a file path \(got number\)$/));

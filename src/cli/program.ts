@@ -420,7 +420,7 @@ async function run(argv: string[]): Promise<number> {
   } catch (e) {
     if (isInterrupted(e)) {
       if (e.checkpoint === undefined) {
-        process.stderr.write(`${NAME}: ${visible(e.message)}; there was no checkpoint to write yet, and nothing was written\n`);
+        process.stderr.write(`${NAME}: ${visible(e.message)}; there is no checkpoint to resume from (none written yet, or none asked for), and nothing was written\n`);
       } else {
         process.stderr.write(`${NAME}: ${visible(e.message)}; the checkpoint is ${visible(e.checkpoint)}\n`);
         process.stderr.write(`${NAME}: to resume${lineReadsStdin(argv) ? ' (with the same data on stdin again)' : ''}: ${resumeCommand(argv, e.checkpoint)}\n`);

@@ -43,7 +43,7 @@ export function checkOptionsObject(o: unknown, what: string): void {
  * where the options belong, as a path or an array of paths, are shown how to go in.
  */
 export function checkFilesOptions(o: unknown, what: string): void {
-  const files = typeof o === 'string' ? [o] : Array.isArray(o) && o.every((f) => typeof f === 'string') ? o : null;
+  const files = typeof o === 'string' ? [o] : Array.isArray(o) && o.length > 0 && o.every((f) => typeof f === 'string') ? o : null;
   if (files !== null) throw new UserError(`${what} takes its files in its options: { files: ${JSON.stringify(files)} }`);
   checkOptionsObject(o, what);
 }

@@ -57,7 +57,7 @@ export function outputTarget(path: string, say: (what: string) => UserError = (w
     if ((st.mode & 0o222) === 0) throw say('is read-only; make it writable (chmod u+w) or choose another path');
     if (isOthersInStickyFolder(p, st.uid)) throw say("is another user's file in a folder where only a file's owner may replace it (sticky, as /tmp); choose another path");
     // Replacing it needs only the folder's permission; the user's own right to write the file is what `>` asks.
-    if (!writableByMe(p)) throw say("is not writable by this user (another's file, or its permissions); choose another path, or have it made writable to you");
+    if (!writableByMe(p)) throw say("is not writable by this user (another's file, or its permissions); move it away or delete it if it may go (its folder lets you), or choose another path");
     return { path: p, inPlace: false, mode: st.mode & 0o7777, fd: null };
   }
 }

@@ -24,8 +24,18 @@ export interface CheckpointLock {
  * a write to the checkpoint lands on (links followed), so two spellings of one checkpoint share one lock.
  */
 export function lockCheckpoint(checkpoint: string): CheckpointLock {
-  return claimLock(`${followLinks(checkpoint)}.lock`, checkpoint, 'this checkpoint');
+  return claimLock(`${followLinks(checkpoint)}.lock`, checkpoint, CHECKPOINT)!;
 }
+
+/** What a lock is of, for its messages: what its run writes, what else a run may give, and the lock file's name. */
+interface Role {
+  readonly writing: string;
+  readonly other: string;
+  readonly lock: string;
+}
+// A checkpoint's lock may be another run's model lock (`<out>.ckpt.lock`, lockOutput): its message says both.
+const CHECKPOINT: Role = { writing: 'this checkpoint, or the model file it is beside', other: 'give another --out or --checkpoint', lock: "the checkpoint's lock file" };
+const MODEL: Role = { writing: 'this model file', other: 'give another --out', lock: "the model file's lock file" };
 
 /**
  * Claims the model file `out` for this process, or refuses while another live run writes it (each with a
@@ -33,8 +43,10 @@ export function lockCheckpoint(checkpoint: string): CheckpointLock {
  * checkpoint beside the file a write lands on (`<out>.ckpt.lock`, links followed): a run of the default
  * checkpoint takes one lock for both.
  */
-export function lockOutput(out: string): CheckpointLock {
-  return claimLock(outputLockPath(out), out, 'this model file');
+export function lockOutput(out: string): CheckpointLock | null {
+  // Null where the lock's name is too long for the file system (a model's name of 246–255 bytes, with a
+  // --checkpoint of its own, was written before this lock existed, and is still).
+  return claimLock(outputLockPath(out), out, MODEL, true);
 }
 
 /** The lock file of the model file `out` (lockOutput). */
@@ -42,15 +54,20 @@ export function outputLockPath(out: string): string {
   return `${followLinks(out)}.ckpt.lock`;
 }
 
-/** The lock file `path` claimed for a run that writes `target` (`writing` says what it is), or refused. */
-function claimLock(path: string, target: string, writing: string): CheckpointLock {
+/**
+ * The lock file `path` claimed for a run that writes `target` (`role` says what it is), or refused; null
+ * (`optional`) where the file system takes no name that long.
+ */
+function claimLock(path: string, target: string, role: Role, optional = false): CheckpointLock | null {
   const stamp = `${process.pid}\n${hostname()}\n${startTime(process.pid)}\n`;
   for (let attempt = 0; ; attempt++) {
     try {
       writeLock(path, stamp);
       break;
     } catch (e) {
-      if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw lockError(e, path);
+      const code = (e as NodeJS.ErrnoException).code;
+      if (optional && code === 'ENAMETOOLONG') return null;
+      if (code !== 'EEXIST') throw lockError(e, path, role);
     }
     const st = lstatSync(path, { throwIfNoEntry: false });
     if (st === undefined) continue; // gone meanwhile: try again
@@ -58,7 +75,7 @@ function claimLock(path: string, target: string, writing: string): CheckpointLoc
     const holder = text === null ? null : stampOf(text);
     // Only a lock this tool wrote is ever taken over: a file of the user's that happens to have this name stays.
     if (text === null || (holder === null && !isTorn(text))) {
-      throw new UserError(`${path}: is in the way of the checkpoint's lock file and is not one; move it away, or give another --out or --checkpoint`);
+      throw new UserError(`${path}: is in the way of ${role.lock} and is not one; move it away, or ${role.other}`);
     }
     // An empty or torn lock is a run between creating it and writing its name (or one that died there, long ago).
     const starting = holder === null && Date.now() - st.mtimeMs < EMPTY_LOCK_MS;
@@ -68,11 +85,11 @@ function claimLock(path: string, target: string, writing: string): CheckpointLoc
         : own ? 'another call in this very process (still running, or in a worker thread ended without finishing it)'
           : `another run (process ${holder.pid}${holder.host !== hostname() ? ` on ${holder.host}` : ''})`;
       throw new UserError(
-        `${target}: ${who} is writing ${writing}; wait for it to finish, or give another --out or --checkpoint ` +
+        `${target}: ${who} is writing ${role.writing}; wait for it to finish, or ${role.other} ` +
           `(if no run is going, delete ${path})`,
       );
     }
-    removeStale(path);
+    removeStale(path, role);
   }
   let held = true;
   const made = lstatSync(path, { throwIfNoEntry: false });
@@ -99,7 +116,7 @@ function claimLock(path: string, target: string, writing: string): CheckpointLoc
 const heldLocks = new Set<() => void>();
 
 /** Removes a stale lock (its process is gone); one this user may not delete (another's, in /tmp) is said so. */
-function removeStale(path: string): void {
+function removeStale(path: string, role: Role): void {
   try {
     unlinkSync(path);
   } catch (e) {
@@ -107,11 +124,11 @@ function removeStale(path: string): void {
     if (code === 'ENOENT') return; // gone meanwhile
     if (code === 'EPERM' || code === 'EACCES') {
       throw new UserError(
-        `${path}: the lock of a run that has ended, which this user may not delete (${code}: another user's, or its folder's permissions); ask its owner or root to delete it, or give another --out or --checkpoint`,
+        `${path}: the lock of a run that has ended, which this user may not delete (${code}: another user's, or its folder's permissions); ask its owner or root to delete it, or ${role.other}`,
         { cause: e },
       );
     }
-    throw lockError(e, path);
+    throw lockError(e, path, role);
   }
 }
 
@@ -204,7 +221,7 @@ function linkCount(path: string): number {
 const NO_LINKS = new Set(['EPERM', 'ENOTSUP', 'EOPNOTSUPP', 'ENOSYS', 'EXDEV']);
 
 /** A failure to create the lock file as what the user can do about it. */
-function lockError(e: unknown, path: string): unknown {
+function lockError(e: unknown, path: string, role: Role): unknown {
   const code = (e as NodeJS.ErrnoException).code;
   const remedy = code === 'ENOSPC' || code === 'EDQUOT' ? `free space in ${dirname(path)}`
     : code === 'EROFS' ? 'choose a folder on a writable file system'
@@ -215,7 +232,7 @@ function lockError(e: unknown, path: string): unknown {
               : code === 'ENFILE' ? 'the system has as many files open as it allows: close programs that hold many'
                 : 'check the folder and its disk';
   if (code === undefined || code === 'EIO') return e;
-  return new UserError(`${path}: cannot create the checkpoint's lock file (${code}); ${remedy}, or give another --out or --checkpoint`, { cause: e });
+  return new UserError(`${path}: cannot create ${role.lock} (${code}); ${remedy}, or ${role.other}`, { cause: e });
 }
 
 /**

@@ -3,7 +3,7 @@
 // sequence on its own scale, normalized). Everything here happens before anything is trained or written.
 
 import { type LoadOptions, readDataSet } from '../data/csv.js';
-import type { DataSet } from '../data/dataset.js';
+import { type DataSet, classSizes } from '../data/dataset.js';
 import { sharedFloat32, sharedFloat64, sharedInt32 } from '../data/shared.js';
 import type { Normalization } from '../data/normalize.js';
 import { checkInputs, inputsOf } from '../data/inputs.js';
@@ -66,21 +66,25 @@ export async function loadForTraining(
   let archives = 0; // training files in the archive's .ts or ARFF format, which no column option reads
   const identities = o.files.map(fileIdentity);
   const loaded = o.data !== undefined ? inMemory(o.data) : await readDataSet(o.files, { ...load, requireLabels: true, onArchive: () => archives++ });
-  // The layout a model records is how CSV files were read; from archive files alone (or data in memory), none was: the defaults.
-  const csvRead = archives < o.files.length;
+  // The layout a model records is how CSV files were read (for data in memory, the column options given, which
+  // read its --test files and will read the files it scores); from archive files alone, none was: the defaults.
+  const csvRead = o.data !== undefined || archives < o.files.length;
   const named = o.data !== undefined ? ['train() data'] : o.files; // what messages about the data name
   // Hashed now, not after training, and only a file that is still the one read (not replaced while it was read):
   // the record is of what was read.
   const fileFingerprints = o.files.map((f, i) => fingerprintIfSame(f, identities[i]));
   const fingerprint = resume !== undefined || checkpointing ? dataFingerprint(loaded) : '';
   if (resume) checkResumeData(resume, o.resume!, loaded, fingerprint); // before selection could write a checkpoint
-  if (loaded.classes.length < 2) {
+  // Classes with sequences: a data set built by hand may name classes none of its labels is.
+  const sizes = classSizes(loaded.labels, loaded.classes.length);
+  const present = loaded.classes.filter((_, c) => sizes[c] > 0);
+  if (present.length < 2) {
     throw new UserError(
-      `only one class (${JSON.stringify(loaded.classes[0])}) in the training data; a classifier needs at least two`,
+      `only one class (${JSON.stringify(present[0])}) in the training data${present.length < loaded.classes.length ? ` (of the ${loaded.classes.length} it names)` : ''}; a classifier needs at least two`,
       { file: named.join(', ') },
     );
   }
-  checkClassesRecur(loaded, named);
+  checkClassesRecur(loaded, named, o.data !== undefined);
   if (o.init) checkInit(o.init, loaded, named[0]);
   // Data of an --init model's classes (some of them, or in another order) train with all of them, in its order.
   const initWarning = o.init ? initClassesWarning(o.init, loaded) : null;
@@ -88,10 +92,9 @@ export async function loadForTraining(
   const testSets = await checkTestFiles(o.test, load, loaded);
   if (o.signal?.aborted) throw new InterruptedError(0, 0, o.resume);
   o.onLoaded?.(loaded); // every input checked
-  if (o.onWarning) {
-    const unread = o.data !== undefined ? 'data' : csvRead ? undefined : 'archives';
-    for (const w of trainingWarnings(loaded, { ...o, fingerprints: fileFingerprints, fromModel: o.init !== undefined, unread })) o.onWarning(w);
-  }
+  // Column options read no training file of the archive's formats, nor --test files when there are none.
+  const unread = !csvRead && (o.test ?? []).length === 0;
+  if (o.onWarning) for (const w of trainingWarnings(loaded, { ...o, fingerprints: fileFingerprints, fromModel: o.init !== undefined, archivesOnly: unread })) o.onWarning(w);
   if (initWarning !== null) o.onWarning?.(initWarning);
   // A checkpoint of an earlier version, which read no differences: resuming it keeps to that.
   const differences = resume ? differencesOf(resume.model) : o.init ? differencesOf(o.init) : differencesFor(o.differences ?? d.differences, loaded);

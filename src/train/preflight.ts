@@ -55,7 +55,7 @@ export function checkOutputs(o: { files: readonly string[]; test?: readonly stri
  * reading a signal value as the label gives (a file whose label column is last, or a header read as data), where
  * a value that recurs leaves a few alike. (Words as labels, one or two sequences of each, are a small set.)
  */
-export function checkClassesRecur(ds: Pick<DataSet, 'classes' | 'lengths'>, files: readonly string[]): void {
+export function checkClassesRecur(ds: Pick<DataSet, 'classes' | 'lengths'>, files: readonly string[], inMemory = false): void {
   const N = ds.lengths.length;
   const C = ds.classes.length;
   const numbers = ds.classes.every((c) => Number.isFinite(Number(c)) && !/^[+-]?[0-9]+$/.test(c.trim()));
@@ -63,7 +63,7 @@ export function checkClassesRecur(ds: Pick<DataSet, 'classes' | 'lengths'>, file
   const own = C === N ? `each of the ${N} sequences has a label of its own` : `the ${N} sequences have ${C} labels, nearly one each`;
   throw new UserError(
     `${own} (${nameList(ds.classes, 4)})${numbers ? ', all of them fractional numbers like signal values' : ''}; ` +
-      'a classifier learns a class from several sequences of it: is the label in another column? (--label-column names it; a file without a header has its label first)',
+      `a classifier learns a class from several sequences of it: ${inMemory ? 'are these the labels, and classes the names they index?' : 'is the label in another column? (--label-column names it; a file without a header has its label first)'}`,
     { file: files.join(', ') },
   );
 }
@@ -129,7 +129,10 @@ export function claimCheckpoint(outputs: OutputPaths, resume: string | undefined
   try {
     if (checkpoint !== undefined && !writesInPlace(checkpoint)) locks.push(lockCheckpoint(checkpoint));
     // Runs of one --out, each with a --checkpoint of its own, would each write the model over the other's.
-    if (out !== undefined && !writesInPlace(out) && !locks.some((l) => l.path === outputLockPath(out))) locks.push(lockOutput(out));
+    if (out !== undefined && !writesInPlace(out) && !locks.some((l) => l.path === outputLockPath(out))) {
+      const lock = lockOutput(out);
+      if (lock !== null) locks.push(lock);
+    }
     if (checkpoint !== undefined && !writesInPlace(checkpoint)) checkNoOtherCheckpoint(checkpoint, resume);
   } catch (e) {
     release();

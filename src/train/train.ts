@@ -135,9 +135,14 @@ export async function train(given: TrainOptions): Promise<TrainResult> {
   checkOptionsObject(given, 'train()');
   const o = ownOptions(given, TRAIN_OPTION_KEYS);
   checkKnownOptions(o ?? {}, TRAIN_OPTION_KEYS, 'train()');
-  if (o?.data === undefined) checkFileList(o?.files, 'files');
-  else if (o.files !== undefined) throw new UserError('train() takes its training data as files or as data, not both');
-  else checkDataArgument(o.data, 'train() data', { dataSet: true });
+  if (o?.data === undefined) {
+    if (o?.files === undefined) throw new UserError('train() needs its training data: files (an array of file paths) or data (a data set in memory, as loadDataSet() gives it)');
+    checkFileList(o.files, 'files');
+  } else if (o.files !== undefined) {
+    throw new UserError('train() takes its training data as files or as data, not both');
+  } else if (Array.isArray(o.data) || typeof o.data === 'string') {
+    throw new UserError('train() data is a data set in memory, as loadDataSet() gives it; file paths go in files: [...]');
+  } else checkDataArgument(o.data, 'train() data', { dataSet: true });
   if (o.test !== undefined) checkFileList(o.test, 'test');
   checkPathOptions(o, ['out', 'checkpoint', 'report', 'resume'], ['out', 'checkpoint', 'report']);
   checkCallbacks(o, TRAIN_OPTION_KEYS.filter((k) => /^on[A-Z]/.test(k)));

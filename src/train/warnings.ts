@@ -29,7 +29,7 @@ export interface WarnedOptions {
   readonly timeColumn?: string;
   readonly classWeights?: 'none' | 'balanced' | undefined;
   readonly fromModel: boolean; // --init: the model fixes how the data are read
-  readonly unread?: 'archives' | 'data' | undefined; // no CSV file read: every training file in the archive's .ts or ARFF format, or data in memory
+  readonly archivesOnly?: boolean; // every training file in the archive's .ts or ARFF format, and no --test file
 }
 
 /** How many times the smallest class's sequences the largest's may be before training warns of it. */
@@ -39,9 +39,9 @@ const UNEVEN = 10;
 export function trainingWarnings(ds: DataSet, o: WarnedOptions): string[] {
   const out = [...warningLines(ds, o.idColumn ?? DEFAULT_LAYOUT.idColumn), ...cutShortWarnings(ds)];
   const columnFlags = (['format', 'labelColumn', 'idColumn', 'timeColumn'] as const).filter((k) => o[k] !== undefined).map(asFlag);
-  if (o.unread !== undefined && columnFlags.length > 0) {
+  if (o.archivesOnly && columnFlags.length > 0) {
     out.push(
-      `${columnFlags.join(', ')} ${columnFlags.length > 1 ? 'do' : 'does'} nothing for ${o.unread === 'data' ? 'data given in memory' : "files in the archive's .ts or ARFF format"}; ` +
+      `${columnFlags.join(', ')} ${columnFlags.length > 1 ? 'do' : 'does'} nothing for files in the archive's .ts or ARFF format; ` +
         `the model records ${o.fromModel ? 'its --init model\'s' : 'the default'} columns for the CSV files it will read`,
     );
   }
