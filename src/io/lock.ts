@@ -2,8 +2,10 @@
 // (and, on Linux, the process's start time, so that a later process given the same id is not taken for it).
 // Two runs writing the same checkpoint (the same --out started twice) would overwrite each other's progress,
 // and the one that finishes first would delete the other's interrupted checkpoint; so the second is refused
-// while the first is alive. A lock whose process is gone on this host (killed, power lost) is stale and taken
-// over; one from another host (a shared folder) cannot be checked and is respected.
+// while the first is alive. Its model file is claimed the same way, by `<out>.ckpt.lock` (the lock of its default
+// checkpoint, one lock for both where that is the checkpoint): runs of one --out, each with a --checkpoint of its
+// own, would each write the model over the other's. A lock whose process is gone on this host (killed, power
+// lost) is stale and taken over; one from another host (a shared folder) cannot be checked and is respected.
 
 import { chmodSync, closeSync, fchmodSync, linkSync, lstatSync, openSync, readFileSync, rmSync, statSync, unlinkSync, writeFileSync, writeSync } from 'node:fs';
 import { dirname } from 'node:path';
