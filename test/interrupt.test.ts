@@ -148,6 +148,19 @@ test('SIGTERM is handled like Ctrl-C', async () => {
   parseCheckpoint(readFileSync(`${out}.ckpt`, 'utf8'), 'm.json.ckpt');
 });
 
+test('SIGUSR1 (a batch system\'s warning before its time limit) is handled like SIGTERM; Node\'s debugger does not open to it', { skip: process.platform === 'win32' }, async () => {
+  const dir = tmp();
+  const out = join(dir, 'm.json');
+  const run = start([...trainArgs(3000), '--out', out]);
+  await run.waitFor(/epoch +1\/3000/);
+  run.child.kill('SIGUSR1');
+  const r = await run.done;
+  assert.equal(r.code, 130, r.stderr);
+  assert.match(r.stderr, /SIGUSR1 received; finishing the current step/);
+  assert.doesNotMatch(r.stderr, /Debugger listening/);
+  parseCheckpoint(readFileSync(`${out}.ckpt`, 'utf8'), 'm.json.ckpt');
+});
+
 // A closed terminal: training stops as for SIGTERM, and the process then ends by the hangup itself (Node's own
 // exit would abort restoring a terminal that is gone).
 test('SIGHUP stops training gracefully: checkpoint, resume line, no lock left; the process ends by SIGHUP', async () => {

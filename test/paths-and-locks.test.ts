@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { existsSync, mkdirSync, readFileSync, readdirSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { UserError } from '../src/errors.js';
 import { tempPathFor, writeFileAtomic } from '../src/io/atomic.js';
 import { lockCheckpoint } from '../src/io/lock.js';
@@ -135,4 +135,22 @@ test('the lock is readable whatever the umask (under umask 777 it was mode 000: 
   assert.equal(r.status, 0, r.stderr);
   assert.equal(r.stdout, '644');
   assert.ok(!existsSync(`${ck}.lock`), 'released');
+});
+
+test('a lock of a process that was killed and not yet reaped (a zombie: for good under a container\'s first process) is taken over', { skip: !existsSync('/proc/self/stat') }, async () => {
+  // `true` exits at once; its parent, exec'd into sleep, never reaps it: a zombie while sleep runs.
+  const parent = spawn('sh', ['-c', 'true & echo $!; exec sleep 30'], { stdio: ['ignore', 'pipe', 'ignore'] });
+  try {
+    const pid = Number(await new Promise<string>((resolve) => parent.stdout!.once('data', (b: Buffer) => resolve(b.toString()))));
+    const state = () => readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+    for (let i = 0; i < 100 && state()[0] !== 'Z'; i++) await new Promise((r) => setTimeout(r, 20));
+    assert.equal(state()[0], 'Z');
+    const ck = join(tempDir('ts-lock-'), 'm.ckpt');
+    writeFileSync(`${ck}.lock`, `${pid}\n${hostname()}\n${state()[19]}\n`);
+    const lock = lockCheckpoint(ck);
+    assert.match(readFileSync(`${ck}.lock`, 'utf8'), new RegExp(`^${process.pid}\\n`));
+    lock.release();
+  } finally {
+    parent.kill();
+  }
 });

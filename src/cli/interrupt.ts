@@ -1,4 +1,5 @@
-// SIGINT, SIGTERM, SIGHUP (a closed terminal) and SIGXCPU (a limit on CPU time) for the command line. While training runs (between armGraceful() and disarmGraceful()),
+// SIGINT, SIGTERM, SIGHUP (a closed terminal), SIGXCPU (a limit on CPU time) and SIGUSR1 (a batch system's time
+// limit near) for the command line. While training runs (between armGraceful() and disarmGraceful()),
 // the first Ctrl-C aborts the command's graceful signal: training finishes the step in progress (model
 // selection abandons the candidate fits in progress), writes its checkpoint and stops, and the entry point exits 130 with the command that resumes. A second signal, or a
 // signal at any other time (loading data, evaluating), stops at once (exit 130): there is nothing to save.
@@ -17,7 +18,11 @@ import { isRerunChild } from './rerun.js';
 const STOP_CODE = 130;
 // SIGXCPU: a soft limit on CPU time (ulimit -t, a batch system's) reached; the kernel sends it again every second
 // of CPU until the hard limit kills the process, so the repeats are no second Ctrl-C (they are ignored).
-const SIGNALS: readonly NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP', ...(constants.signals.SIGXCPU === undefined ? [] : ['SIGXCPU' as const])];
+// SIGUSR1: a batch system's warning before its time limit (Slurm's --signal=B:USR1@120); Node would otherwise
+// open its debugger on a local port to it, for any user of the machine to connect to.
+// Their repeats are no second Ctrl-C: the kernel's, or a scheduler's warning sent again, are ignored.
+const REPEATED: readonly NodeJS.Signals[] = ['SIGXCPU', 'SIGUSR1'];
+const SIGNALS: readonly NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP', ...(['SIGXCPU', 'SIGUSR1'] as const).filter((s) => constants.signals[s] !== undefined)];
 
 let graceful: AbortController | null = null;
 let hungUp = false; // a SIGHUP came: the terminal is gone
@@ -48,16 +53,16 @@ export function installSignalHandlers(name: string): void {
       // A rerun's child (rerun.ts) gets a signal sent to the process group twice, from the sender and passed
       // on by its parent: a second one within a second is that copy, not a second Ctrl-C.
       const restore = () => {
-        for (const s of SIGNALS) if (s !== 'SIGXCPU') process.removeListener(s, ignore);
+        for (const s of SIGNALS) if (!REPEATED.includes(s)) process.removeListener(s, ignore);
       };
       for (const s of SIGNALS) process.removeListener(s, onSignal);
-      if (SIGNALS.includes('SIGXCPU')) process.on('SIGXCPU', ignore);
+      for (const s of SIGNALS) if (REPEATED.includes(s)) process.on(s, ignore);
       if (isRerunChild()) {
-        for (const s of SIGNALS) if (s !== 'SIGXCPU') process.on(s, ignore);
+        for (const s of SIGNALS) if (!REPEATED.includes(s)) process.on(s, ignore);
         setTimeout(restore, REPEAT_MS).unref();
       }
       process.stderr.write(
-        `${name}: ${sig} received; finishing the current step and writing the checkpoint ` +
+        `${name}: ${sig} received; finishing the current step and writing the checkpoint, where there is one to write ` +
           '(press Ctrl-C again to stop at once)\n',
       );
       return;

@@ -28,15 +28,15 @@ const ROOMY_CAP = 128 * 2 ** 30;
 
 /**
  * Runs this command again in a child Node without the trap handler, its standard streams this process's, and
- * resolves to its exit code (128 + the signal's number where a signal ended it). Every SIGINT, SIGTERM and
- * SIGHUP is passed on: one sent to the whole process group (Ctrl-C at a terminal, timeout, a job scheduler)
+ * resolves to its exit code (128 + the signal's number where a signal ended it). Every SIGINT, SIGTERM, SIGHUP
+ * and SIGUSR1 is passed on: one sent to the whole process group (Ctrl-C at a terminal, timeout, a job scheduler)
  * reaches the child twice, and the child takes a second within a second for that copy (interrupt.ts).
  */
 export function rerunWithoutTrapHandler(): Promise<number> {
   const child = spawn(process.execPath, [...process.execArgv, TRAP_HANDLER_OFF, ...process.argv.slice(1)], {
     stdio: 'inherit', env: { ...process.env, [PARENT]: String(process.pid) },
   });
-  for (const signal of ['SIGINT', 'SIGHUP', 'SIGTERM'] as const) process.on(signal, () => child.kill(signal));
+  for (const signal of ['SIGINT', 'SIGHUP', 'SIGTERM', 'SIGUSR1'] as const) process.on(signal, () => child.kill(signal));
   return new Promise((resolve, reject) => {
     child.on('error', reject);
     child.on('exit', (code, signal) => resolve(code ?? 128 + (signal === null ? 0 : (constants.signals[signal] ?? 0))));

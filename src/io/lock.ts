@@ -248,18 +248,25 @@ function isAlive(holder: Holder): boolean {
   } catch (e) {
     if ((e as NodeJS.ErrnoException).code !== 'EPERM') return false;
   }
-  const now = startTime(holder.pid);
+  // A zombie (killed, not yet reaped: for good under a container's first process that reaps none) has ended.
+  const fields = statFields(holder.pid);
+  if (fields?.[0] === 'Z' || fields?.[0] === 'X') return false;
+  const now = fields?.[19] ?? '';
   return holder.start === '' || now === '' || now === holder.start;
 }
 
 /** A process's start time in clock ticks since boot (/proc/<pid>/stat, field 22), or '' where there is none. */
 function startTime(pid: number): string {
+  return statFields(pid)?.[19] ?? '';
+}
+
+/** The fields of /proc/<pid>/stat from the third (its state) on, or null where there is none (not Linux, gone). */
+function statFields(pid: number): string[] | null {
   try {
     const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
     // The command name (field 2) is in parentheses and may hold spaces: count the fields after its last ')'.
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    return fields[19] ?? '';
+    return stat.slice(stat.lastIndexOf(')') + 2).split(' ');
   } catch {
-    return '';
+    return null;
   }
 }
