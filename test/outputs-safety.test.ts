@@ -67,7 +67,7 @@ test('standard output or error redirected onto an input (>> data.csv) is refused
   assert.match(readFileSync(rows, 'utf8'), /^file,id,label,predicted,p_a,p_b\n/);
 });
 
-test('a run of the same --out as a live run is refused even with a --checkpoint of its own (a sweep\'s runs wrote the model over each other)', async () => {
+test('a run of the same --out as a live run is refused even with a --checkpoint of its own (a sweep\'s runs wrote the model over each other), and so is one of the same --report', async () => {
   const dir = tempDir('ts-outlock-');
   const data = smallFile(dir);
   const out = join(dir, 'm.json');
@@ -78,6 +78,12 @@ test('a run of the same --out as a live run is refused even with a --checkpoint 
   writeFileSync(`${out}.ckpt.lock`, '999999999\n' + hostname() + '\n'); // a run that is gone: taken over
   await train({ files: [data], out, checkpoint: join(dir, 'own.ckpt'), ...TINY });
   assert.ok(existsSync(out) && !existsSync(`${out}.ckpt.lock`));
+  // Runs of one --report: a sweep's would leave one run's page under every run's name.
+  const report = join(dir, 'r.html');
+  writeFileSync(`${report}.lock`, `${process.pid}\n${hostname()}\n`);
+  await assert.rejects(train({ files: [data], out: join(dir, 'n.json'), report, ...TINY }),
+    (e: unknown) => e instanceof UserError && /r\.html: another call in this very process .* is writing this report; wait for it to finish, or give another --report/.test(e.message));
+  assert.ok(!existsSync(join(dir, 'n.json')) && !existsSync(join(dir, 'n.json.ckpt.lock')));
   // A model's name too long for its lock's (246–255 bytes), with a checkpoint of its own, is written as before.
   const long = join(dir, `${'x'.repeat(250)}.json`);
   await train({ files: [data], out: long, checkpoint: join(dir, 'c.ckpt'), ...TINY });

@@ -4,7 +4,7 @@
 // and the one that finishes first would delete the other's interrupted checkpoint; so the second is refused
 // while the first is alive. Its model file is claimed the same way, by `<out>.ckpt.lock` (the lock of its default
 // checkpoint, one lock for both where that is the checkpoint): runs of one --out, each with a --checkpoint of its
-// own, would each write the model over the other's. A lock whose process is gone on this host (killed, power
+// own, would each write the model over the other's; and its report by `<report>.lock`. A lock whose process is gone on this host (killed, power
 // lost) is stale and taken over; one from another host (a shared folder) cannot be checked and is respected.
 
 import { chmodSync, closeSync, fchmodSync, linkSync, lstatSync, openSync, readFileSync, rmSync, statSync, unlinkSync, writeFileSync, writeSync } from 'node:fs';
@@ -38,6 +38,7 @@ interface Role {
 // A checkpoint's lock may be another run's model lock (`<out>.ckpt.lock`, lockOutput): its message says both.
 const CHECKPOINT: Role = { writing: 'this checkpoint, or the model file it is beside', other: 'give another --out or --checkpoint', lock: "the checkpoint's lock file" };
 const MODEL: Role = { writing: 'this model file', other: 'give another --out', lock: "the model file's lock file" };
+const REPORT: Role = { writing: 'this report', other: 'give another --report', lock: "the report's lock file" };
 
 /**
  * Claims the model file `out` for this process, or refuses while another live run writes it (each with a
@@ -49,6 +50,11 @@ export function lockOutput(out: string): CheckpointLock | null {
   // Null where the lock's name is too long for the file system (a model's name of 246–255 bytes, with a
   // --checkpoint of its own, was written before this lock existed, and is still).
   return claimLock(outputLockPath(out), out, MODEL, true);
+}
+
+/** Claims the report `report` as lockOutput claims a model file, by `<report>.lock` (null: a name too long for it). */
+export function lockReport(report: string): CheckpointLock | null {
+  return claimLock(`${followLinks(report)}.lock`, report, REPORT, true);
 }
 
 /** The lock file of the model file `out` (lockOutput). */

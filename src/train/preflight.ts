@@ -13,7 +13,7 @@ import { checkWritable, outputTarget } from '../io/atomic.js';
 import { checkDistinct, checkOnce, fileKeys, followLinks } from '../io/paths.js';
 import { CHECKPOINT_FORMAT, type Checkpoint } from '../io/checkpoint.js';
 import { MAX_JSON_BYTES } from '../io/read-input.js';
-import { type CheckpointLock, lockCheckpoint, lockOutput, outputLockPath } from '../io/lock.js';
+import { type CheckpointLock, lockCheckpoint, lockOutput, lockReport, outputLockPath } from '../io/lock.js';
 import { type Model, differencesOf, resampleOf, sequenceNormOf, strideOf } from '../model/model.js';
 import { type Cell, cellOf, directionsOf, layersOf } from '../model/layout.js';
 import type { Readout } from '../model/rnn.js';
@@ -118,12 +118,12 @@ export function claimOutputs(outputs: OutputPaths): () => void {
 }
 
 /**
- * Claims the run's checkpoint path and its model file among processes (io/lock.ts), then refuses a file already
+ * Claims the run's checkpoint path, its model file and its report among processes (io/lock.ts), then refuses a file already
  * at the checkpoint's path that this run does not resume from. Null: no checkpoints and no model file, or
  * devices or FIFOs written in place.
  */
 export function claimCheckpoint(outputs: OutputPaths, resume: string | undefined): CheckpointLock | null {
-  const { checkpoint, out } = outputs;
+  const { checkpoint, out, report } = outputs;
   const locks: CheckpointLock[] = [];
   const release = () => { for (const l of locks.splice(0)) l.release(); };
   try {
@@ -131,6 +131,11 @@ export function claimCheckpoint(outputs: OutputPaths, resume: string | undefined
     // Runs of one --out, each with a --checkpoint of its own, would each write the model over the other's.
     if (out !== undefined && !writesInPlace(out) && !locks.some((l) => l.path === outputLockPath(out))) {
       const lock = lockOutput(out);
+      if (lock !== null) locks.push(lock);
+    }
+    // A sweep's runs of one --report would leave one run's page under every run's name.
+    if (report !== undefined && !writesInPlace(report)) {
+      const lock = lockReport(report);
       if (lock !== null) locks.push(lock);
     }
     if (checkpoint !== undefined && !writesInPlace(checkpoint)) checkNoOtherCheckpoint(checkpoint, resume);
