@@ -81,6 +81,17 @@ test('train on the long-format multichannel set, then evaluate --json with the d
   assert.deepEqual(Object.keys(j.total).sort(), ['files', ...fields.filter((k) => k !== 'file')].sort());
   assert.equal(j.total.files, 1);
   assert.equal(j.total.sequences, f.sequences);
+  // train --json: its result for a script on stdout's one line, the --test figures as evaluate --json's.
+  const again = join(dir, 'again.json');
+  const t = cliHere(['train', 'datasets/motion/train.csv', '--test', 'datasets/motion/test.csv', '--out', again, '--epochs', '3', '--hidden', '8', '--threads', '2', '--json']);
+  assert.equal(t.code, 0, t.stderr);
+  assert.equal(t.stdout.split('\n').length, 2, 'one line');
+  const tj = JSON.parse(t.stdout);
+  assert.deepEqual(Object.keys(tj), ['model', 'fits', 'seconds', 'secondsInAll', 'sequencesPerSecond', 'selection', 'test']);
+  assert.equal(tj.model, again);
+  assert.equal(tj.fits.length, TRAIN_DEFAULTS.members);
+  assert.deepEqual(tj.test.files.map(({ file, accuracy, confusion }: { file: string; accuracy: number; confusion: number[][] }) => ({ file, accuracy, confusion })), [{ file: f.file, accuracy: f.accuracy, confusion: f.confusion }]);
+  assert.match(t.stderr, /^model: .*again\.json \(/m, 'the model line on stderr');
 });
 
 test('a CSV file alone means train; --quiet prints no progress, and every command takes it', () => {

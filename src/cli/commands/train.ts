@@ -55,6 +55,7 @@ export const trainOptions = {
   normalize: { choices: ['zscore', 'none'] as const, defaultDescription: d.normalize, describe: 'per-channel input scaling' },
   init: { type: 'string', describe: 'start from the parameters of this model file (or .safetensors file in the export layout)' },
   quiet: { type: 'boolean', default: false, describe: 'print only results' },
+  json: { type: 'boolean', default: false, describe: 'print the result on stdout as JSON on one line (the model file, each fit, model selection, the --test files as evaluate --json gives them) instead of the model line and tables' },
   checkpoint: { type: 'string', describe: 'write the training state here (default: --out + .ckpt, removed once the model is written)' },
   'checkpoint-every': { type: 'number', default: d.checkpointEvery, describe: 'seconds between checkpoints: written at the first epoch end this long after the last (0: every epoch end), and always at the end of each member and when stopped' },
   resume: { type: 'string', describe: 'continue the run that wrote this checkpoint (give the same flags as that run)' },
@@ -93,6 +94,7 @@ type TrainArgs = DataArgs & StepArgs & {
   normalize?: 'zscore' | 'none';
   init?: string;
   quiet: boolean;
+  json: boolean;
   checkpoint?: string;
   'checkpoint-every': number;
   resume?: string;
@@ -175,8 +177,8 @@ export const trainCommand = {
     const options = trainOptionsOf(a);
     const { asFlag, checkOptions } = await import('../../train/option-checks.js'); // a flag out of range is said before the rest loads
     checkOptions(options, asFlag);
-    const [{ train }, { loadInitModel }, { scalesApart, widelyScaled }, { printEvaluations }] = await Promise.all([
-      import('../../train/train.js'), import('../../io/safetensors.js'), import('../../data/scale-spread.js'), import('../evaluations.js'),
+    const [{ train }, { loadInitModel }, { scalesApart, widelyScaled }, { printEvaluations }, { evaluationJson }] = await Promise.all([
+      import('../../train/train.js'), import('../../io/safetensors.js'), import('../../data/scale-spread.js'), import('../evaluations.js'), import('../../eval/evaluation-json.js'),
     ]);
     // train() checks its outputs against the data files; the --init file only the command line knows.
     checkDistinct([['the --init model', a.init]], [['--out', a.out], ['--report', a.report], a.checkpoint === undefined ? ['--checkpoint (default: --out + .ckpt)', `${a.out}.ckpt`] : ['--checkpoint', a.checkpoint]]);
@@ -240,7 +242,15 @@ export const trainCommand = {
     // An engine runs at most one thread a chunk of its largest batch: say so where that is fewer than asked.
     const timing = trainingRecord(m.training).timing;
     const threads = `${threadsText(timing)}${timing.threadsRan !== undefined ? ` (a step has ${timing.threadsRan} chunk(s) of sequences to share)` : ''}`;
-    process.stdout.write(
+    // With --json the model line is progress, on stderr (not with --quiet), and the result is stdout's one line.
+    const modelLine = a.json ? (a.quiet ? null : process.stderr) : process.stdout;
+    if (a.json) {
+      process.stdout.write(JSON.stringify({
+        model: a.out, fits, seconds: r.seconds, secondsInAll: inAll, sequencesPerSecond: r.sequencesPerSecond,
+        selection: trainingRecord(m.training).selection ?? null, test: r.test.length > 0 ? evaluationJson(r.test) : null,
+      }) + '\n');
+    }
+    modelLine?.write(
       `model: ${visible(a.out)} (${m.classes.length} classes, ${m.channels.length} channel(s)${m.sequenceNorm ? ', each sequence on its own scale' : ''}${m.differences ? `${m.sequenceNorm ? ',' : ''} and their differences` : ''}${m.resample ? `, resampled to ${m.resample} samples` : ''}, ${hiddenText(m, '=')}, readout ${m.readout}; ` +
         `${best}; ${r.seconds.toFixed(1)} s of training at ${Math.round(r.sequencesPerSecond)} seq/s on ${threads}` +
         `${inAll > r.seconds + 1 ? `, ${inAll.toFixed(1)} s in all` : ''})\n`,
@@ -251,7 +261,7 @@ export const trainCommand = {
       const who = fits.length > 1 ? ` (member ${i + 1} of ${fits.length})` : '';
       process.stderr.write(`early stopping${who}: no validation improvement for ${planned.patience} epoch(s) after epoch ${f.bestEpoch}; stopped at ${f.epochs} of ${planned.epochs}, kept epoch ${f.bestEpoch}'s weights\n`);
     });
-    if (r.test.length > 0) printEvaluations(r.test, false);
+    if (r.test.length > 0 && !a.json) printEvaluations(r.test, false);
   },
 };
 
