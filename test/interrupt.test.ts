@@ -71,6 +71,26 @@ test('Ctrl-C: checkpoint, the resume command, exit 130; the resumed run ends bit
   assert.ok(!readdirSync(dir).some((n) => n.endsWith('.tmp')));
 });
 
+test('--resume auto: a requeued job\'s same command line goes on from the run\'s checkpoint, bit-identical; with none there, a fresh run', async () => {
+  const dir = tmp();
+  const out = join(dir, 'm.json');
+  const line = [...TRAIN, '--out', out, '--resume', 'auto'];
+  const run = start(line);
+  await run.waitFor(new RegExp(`epoch +2/${EPOCHS}`));
+  run.child.kill('SIGTERM');
+  const r = await run.done;
+  assert.equal(r.code, 130, r.stderr);
+  assert.ok(existsSync(`${out}.ckpt`) && !existsSync(out));
+  const again = cliHere([...line, '--quiet']);
+  assert.equal(again.code, 0, again.stderr);
+  assert.deepEqual(modelWithoutTiming(out), await reference());
+  assert.ok(!existsSync(`${out}.ckpt`));
+  const fresh = join(dir, 'fresh.json');
+  const first = cliHere(['train', 'datasets/motion/train.csv', '--hidden', '4', '--epochs', '1', '--select', 'off', '--quiet', '--out', fresh, '--resume', 'auto']);
+  assert.equal(first.code, 0, first.stderr);
+  assert.ok(existsSync(fresh));
+});
+
 test('stderr\'s reader going away while training (train … 2>&1 | head) stops it as Ctrl-C does: the checkpoint, exit 141 as SIGPIPE; --resume ends bit-identical', async () => {
   const { out, r } = await stoppedInTraining((run) => run.child.stderr!.destroy()); // the next progress line meets a closed pipe (EPIPE)
   assert.equal(r.code, 141);

@@ -50,6 +50,21 @@ export function checkOutputs(o: { files: readonly string[]; test?: readonly stri
 }
 
 /**
+ * The checkpoint a run resumes from: `resume` as given, or for 'auto' the run's own checkpoint (`checkpoint`, or
+ * `<out>.ckpt`) where a file is there, else none (a fresh run): a requeued job's same command line goes on from
+ * where it was stopped. A file named auto is `./auto`.
+ */
+export function resumeOf(o: { resume?: string | undefined; checkpoint?: string | undefined; out?: string | undefined }): string | undefined {
+  if (o.resume !== 'auto') return o.resume;
+  const path = o.checkpoint ?? (o.out !== undefined ? `${o.out}.ckpt` : undefined);
+  try {
+    return path !== undefined && statSync(path).isFile() ? path : undefined;
+  } catch {
+    return undefined; // none there
+  }
+}
+
+/**
  * Refuses training data in which every sequence has a class of its own (from four sequences on), or nine in ten
  * where every label is a fractional number: nothing can be learned of a class from one sequence, and it is what
  * reading a signal value as the label gives (a file whose label column is last, or a header read as data), where

@@ -37,7 +37,7 @@ import { checkDataArgument } from '../data/data-argument.js';
 import { type NamesExactly, checkCallbacks, checkFileList, checkKnownOptions, checkModelArgument, checkOptionsObject, checkPathOptions, checkSignal, ownOptions } from '../data/arguments.js';
 import { buildForRun } from '../engine/wasm.js';
 import { perThreadGiB, selectionThreadsWithinCap, threadsWithinCap } from '../engine/address-space.js';
-import { type OutputPaths, changedOnResume, claimCheckpoint, claimOutputs, fileSizeProblem, checkOutputs, checkResume, checkResumeSelection, checkSelectionResumed, keptOnResume, withUnrecorded } from './preflight.js';
+import { type OutputPaths, resumeOf, changedOnResume, claimCheckpoint, claimOutputs, fileSizeProblem, checkOutputs, checkResume, checkResumeSelection, checkSelectionResumed, keptOnResume, withUnrecorded } from './preflight.js';
 import type { CheckpointLock } from '../io/lock.js';
 import { type Selection, type StageProgress, type TaskCounts, budgetOf, plannedTasks, selectModel, taskKey, whySelectionSkips, withCandidate, withVaried, withoutSelection } from './select.js';
 
@@ -72,7 +72,7 @@ export interface TrainOptions extends LoadOptions, HyperparameterOptions {
   readonly checkpoint?: string | undefined;
   /** seconds between epoch-end checkpoints (0: every epoch end); a member's end and a stop always write one */
   readonly checkpointEvery?: number | undefined;
-  /** a checkpoint to continue from */
+  /** a checkpoint to continue from; 'auto': the run's own checkpoint where there is one, else a fresh run */
   readonly resume?: string | undefined;
   /** when aborted: finish the step, write the checkpoint, throw InterruptedError */
   readonly signal?: AbortSignal | undefined;
@@ -153,12 +153,12 @@ export async function train(given: TrainOptions): Promise<TrainResult> {
   if (o.init && (o.members ?? 1) > 1) {
     throw new UserError(`--members ${o.members} cannot be combined with --init: the members would start from the same weights; leave out --members (with --init, the members are the model's: an ensemble's go on each from its own)`);
   }
-  const run: TrainRun = { ...o, files: o.files ?? [] };
+  const run: TrainRun = { ...o, files: o.files ?? [], resume: resumeOf(o) };
   const outputs = checkOutputs(run);
   const releaseOutputs = claimOutputs(outputs); // among this process's runs
   let lock: CheckpointLock | null;
   try {
-    lock = claimCheckpoint(outputs, o.resume); // held until the run ends, however it ends
+    lock = claimCheckpoint(outputs, run.resume); // held until the run ends, however it ends
   } catch (e) {
     releaseOutputs();
     throw e;

@@ -58,7 +58,7 @@ export const trainOptions = {
   json: { type: 'boolean', default: false, describe: 'print the result on stdout as JSON on one line (the model file, each fit, model selection, the --test files as evaluate --json gives them) instead of the model line and tables' },
   checkpoint: { type: 'string', describe: 'write the training state here (default: --out + .ckpt, removed once the model is written)' },
   'checkpoint-every': { type: 'number', default: d.checkpointEvery, describe: 'seconds between checkpoints: written at the first epoch end this long after the last (0: every epoch end), and always at the end of each member and when stopped' },
-  resume: { type: 'string', describe: 'continue the run that wrote this checkpoint (give the same flags as that run)' },
+  resume: { type: 'string', describe: 'continue the run that wrote this checkpoint (give the same flags as that run); auto: the run\'s own checkpoint (--checkpoint, or --out + .ckpt) where there is one, else start afresh, so that a requeued job\'s same command line goes on' },
 } as const;
 
 type TrainArgs = DataArgs & StepArgs & {
