@@ -327,6 +327,7 @@ test('--resume refuses other hyperparameters or other data, and may extend --epo
   const fewer = cliHere([...args(1), '--resume', ck]);
   assert.equal(fewer.code, 2, fewer.stderr);
   assert.match(fewer.stderr, /kept\.ckpt: --epochs 1 is fewer than the 2 epochs this checkpoint's run has trained; give 2 or more to resume it/);
+  assert.doesNotMatch(fewer.stderr, /warning: resuming with --epochs 1/, 'no warning of a run the refusal does not start');
   assert.deepEqual(readFileSync(ck), kept);
 
   const more = cliHere([...args(4), '--resume', ck]);

@@ -40,6 +40,14 @@ test('tuneThreads() tells onWarning of thread counts past the cores here, as the
     optimizer: 'adam', lr: 1e-3, clip: 1, onWarning: (w) => warnings.push(w),
   });
   assert.deepEqual(warnings, [`--threads ${past} is more than the ${defaultThreads()} core(s) here; the extra threads share cores, so those rows measure the sharing`]);
+  // More than a step's chunks: timed as that many, said so (it was dropped silently; the cores' warning spoke of a row not there).
+  warnings.length = 0;
+  const r = await tuneThreads(syntheticDataSet(40, 2, 3), {
+    threads: [1, 8], steps: 2, warmupSteps: 1, warmupMs: 0, warmupMaxMs: 0, measureMs: 0, hidden: 8, readout: 'mean', bptt: 0, batchSize: 8, chunkSize: 4,
+    optimizer: 'adam', lr: 1e-3, clip: 1, onWarning: (w) => warnings.push(w),
+  });
+  assert.deepEqual(r.rows.map((x) => x.threads), [1, 2]);
+  assert.deepEqual(warnings, ['--threads 8 is more than the 2 chunk(s) of sequences a step of --batch-size 8 has, and a step runs no more threads than chunks: timed as 2']);
   await assert.rejects(tuneThreads(syntheticDataSet(8, 2, 2), { threads: [1], onWarning: 'print' as never }), /onWarning must be a function/);
 });
 

@@ -222,6 +222,7 @@ export class LongReader {
     this.runSeqNow = -1;
     this.lastRunLen = 0;
     this.lines.clear();
+    this.unreadFirst.clear(); // sequence numbers start again at 0
     this.firstStep = this.builder.steps;
   }
 

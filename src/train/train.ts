@@ -195,8 +195,13 @@ async function trainClaimed(given: TrainRun, outputs: OutputPaths): Promise<Trai
     // What a resumed run leaves out of --epochs, --lr, --clip and --patience is its interrupted run's.
     const kept = keptOnResume(resume, o, hp);
     if (Object.keys(kept).length > 0) hp = resolveHyperparameters(ds, o = { ...o, ...kept });
-    for (const w of changedOnResume(resume, o, hp)) o.onWarning?.(w);
   }
+  // Said once the checkpoint is known to resume with them (a refusal after a warning would say two things).
+  let changed = resume ? changedOnResume(resume, o, hp) : [];
+  const resumeChecked = () => {
+    for (const w of changed) o.onWarning?.(w);
+    changed = [];
+  };
   const { threads, tuned } = await threadsFor(o, ds, hp).catch(fromResumed);
   const path = outputs.checkpoint;
   const shape = shapeFor(ds, hp, o.init);
@@ -211,7 +216,7 @@ async function trainClaimed(given: TrainRun, outputs: OutputPaths): Promise<Trai
     ...(sequenceNorm ? { sequenceNorm } : {}), ...(differences ? { differences } : {}), classes: ds.classes, channels: loaded.channels, normalization,
   });
   const host = hostCallbacks(o);
-  const chosen = await selectForRun(hp, { o, ds, resume, path, threads, host, data, recordOf, modelRecordOf });
+  const chosen = await selectForRun(hp, { o, ds, resume, path, threads, host, data, recordOf, modelRecordOf, resumeChecked });
   const { scores, skipped, selection } = chosen;
   const selectionCheckpoint = chosen.checkpoint;
   hp = chosen.hp;
@@ -222,6 +227,7 @@ async function trainClaimed(given: TrainRun, outputs: OutputPaths): Promise<Trai
   if (resume?.state) hp = { ...hp, readout: resume.model.readout };
   const recorded = recordOf(hp);
   if (resume?.state) checkResume(resume, o.resume!, recorded);
+  resumeChecked();
   if (o.signal?.aborted) throw new InterruptedError(0, 0, selectionCheckpoint ?? o.resume); // selection's scores stay to resume from
   const ckModel = modelRecordOf(hp);
   const state0 = resume?.state;
@@ -354,6 +360,7 @@ interface SelectionContext {
   readonly data: Checkpoint['data'];
   readonly recordOf: (h: Hyperparameters) => Record<string, unknown>;
   readonly modelRecordOf: (h: Hyperparameters) => Checkpoint['model'];
+  readonly resumeChecked: () => void; // says what the resumed run changes, once its checkpoint is checked
 }
 
 /** The outcome of model selection in a run: hp with the chosen candidate's options, and what the run records of it. */
@@ -370,7 +377,7 @@ interface SelectionOutcome {
  * scores so far, a resumed run's scores taken up, and the refusals a resume meets before any candidate trains.
  */
 async function selectForRun(hp: Hyperparameters, c: SelectionContext): Promise<SelectionOutcome> {
-  const { o, ds, resume, path, threads, host, data, recordOf, modelRecordOf } = c;
+  const { o, ds, resume, path, threads, host, data, recordOf, modelRecordOf, resumeChecked } = c;
   const d = TRAIN_DEFAULTS;
   const vary = {
     augmentation: o.noise === undefined && o.warp === undefined && o.mixup === undefined, weightDecay: o.weightDecay === undefined, readout: (o.readout ?? d.readout) === 'auto',
@@ -395,7 +402,10 @@ async function selectForRun(hp: Hyperparameters, c: SelectionContext): Promise<S
     o.onSelectionSkipped?.(skipped, { ...hp });
   } else if (selecting) {
     const budget = budgetOf(o.epochs ?? d.epochs, hp, ds.lengths.length);
-    if (resume && resume.state === undefined) checkResume(resume, o.resume!, recordOf(hp));
+    if (resume && resume.state === undefined) {
+      checkResume(resume, o.resume!, recordOf(hp));
+      resumeChecked();
+    }
     if (resume?.state) {
       const chosen = resume.selection?.chosen;
       const planned = plannedTasks(ds, hp, { vary, budget, kernel: o.kernel }, resume.selection?.scores ?? {});

@@ -249,7 +249,7 @@ export async function measureThreads(given: DataSet, o: TuneOptions = {}): Promi
   const chunks = Math.ceil(s.batchSize / s.chunkSize);
   // Under a cap on address space, more threads than fit would end the process in V8 (address-space.ts threadsWithinCap).
   const room = threadsWithinCap();
-  if (o.onWarning) for (const w of tuneWarnings(o.threads, room)) o.onWarning(w);
+  if (o.onWarning) for (const w of tuneWarnings(o.threads, room, { chunks, batchSize: s.batchSize })) o.onWarning(w);
   const counts = [...new Set((o.threads ?? defaultThreadCounts()).map((t) => Math.min(t, chunks, room)))].sort((a, b) => a - b);
   const all: Timed[] = [];
   try {

@@ -104,9 +104,14 @@ function sameBytesPairs(files: readonly string[], fingerprints: readonly (FileFi
  * The warnings for measuring thread counts `asked` (tune's --threads; none: 1 .. the cores) where `room` threads
  * fit this process's cap on address space.
  */
-export function tuneWarnings(asked: readonly number[] | undefined, room: number): string[] {
+export function tuneWarnings(asked: readonly number[] | undefined, room: number, step: { chunks: number; batchSize: number }): string[] {
   const out: string[] = [];
-  const past = (asked ?? []).filter((n) => n > defaultThreads() && n <= room);
+  // An engine runs no more threads than a step has chunks: a larger count is timed as that many.
+  const more = (asked ?? []).filter((n) => n > step.chunks && n <= room);
+  if (more.length > 0) {
+    out.push(`--threads ${more.join(',')} ${more.length === 1 ? 'is' : 'are'} more than the ${step.chunks} chunk(s) of sequences a step of --batch-size ${step.batchSize} has, and a step runs no more threads than chunks: timed as ${step.chunks}`);
+  }
+  const past = (asked ?? []).filter((n) => n > defaultThreads() && n <= room && n <= step.chunks);
   if (past.length > 0) {
     out.push(`--threads ${past.join(',')} ${past.length === 1 ? 'is' : 'are'} more than the ${defaultThreads()} core(s) here; the extra threads share cores, so those rows measure the sharing`);
   }
