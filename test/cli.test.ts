@@ -92,6 +92,9 @@ test('train on the long-format multichannel set, then evaluate --json with the d
   assert.equal(tj.fits.length, TRAIN_DEFAULTS.members);
   assert.deepEqual(tj.test.files.map(({ file, accuracy, confusion }: { file: string; accuracy: number; confusion: number[][] }) => ({ file, accuracy, confusion })), [{ file: f.file, accuracy: f.accuracy, confusion: f.confusion }]);
   assert.match(t.stderr, /^model: .*again\.json \(/m, 'the model line on stderr');
+  const mixed = cliHere(['train', 'datasets/motion/train.csv', '--out', join(dir, 'x.json'), '--report', '/dev/stdout', '--json']);
+  assert.deepEqual([mixed.code, mixed.stdout], [2, '']);
+  assert.match(mixed.stderr, /--json prints the result on stdout, where --report \/dev\/stdout writes too; give --report a file, or leave out --json/);
 });
 
 test('a CSV file alone means train; --quiet prints no progress, and every command takes it', () => {

@@ -89,6 +89,11 @@ test('--resume auto: a requeued job\'s same command line goes on from the run\'s
   const first = cliHere(['train', 'datasets/motion/train.csv', '--hidden', '4', '--epochs', '1', '--select', 'off', '--quiet', '--out', fresh, '--resume', 'auto']);
   assert.equal(first.code, 0, first.stderr);
   assert.ok(existsSync(fresh));
+  // A file named auto is not what --resume auto reads: said so.
+  writeFileSync(join(dir, 'auto'), 'x');
+  const beside = cliHere(['train', join(ROOT, 'datasets/motion/train.csv'), '--hidden', '4', '--epochs', '1', '--select', 'off', '--out', 'b.json', '--resume', 'auto'], { cwd: dir });
+  assert.equal(beside.code, 0, beside.stderr);
+  assert.match(beside.stderr, /warning: --resume auto resumes the run's own checkpoint \(--checkpoint, or --out \+ \.ckpt\); the file \.\/auto here is not read/);
 });
 
 test('stderr\'s reader going away while training (train … 2>&1 | head) stops it as Ctrl-C does: the checkpoint, exit 141 as SIGPIPE; --resume ends bit-identical', async () => {

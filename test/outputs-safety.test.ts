@@ -84,6 +84,10 @@ test('a run of the same --out as a live run is refused even with a --checkpoint 
   await assert.rejects(train({ files: [data], out: join(dir, 'n.json'), report, ...TINY }),
     (e: unknown) => e instanceof UserError && /r\.html: another call in this very process .* is writing this report; wait for it to finish, or give another --report/.test(e.message));
   assert.ok(!existsSync(join(dir, 'n.json')) && !existsSync(join(dir, 'n.json.ckpt.lock')));
+  // A report whose lock is the run's own model lock (--report m.json.ckpt beside --checkpoint own.ckpt) is this run's.
+  const mine = join(dir, 'mine.json');
+  await train({ files: [data], out: mine, checkpoint: join(dir, 'mine.ckpt'), report: `${mine}.ckpt`, ...TINY });
+  assert.ok(existsSync(mine) && existsSync(`${mine}.ckpt`));
   // A model's name too long for its lock's (246–255 bytes), with a checkpoint of its own, is written as before.
   const long = join(dir, `${'x'.repeat(250)}.json`);
   await train({ files: [data], out: long, checkpoint: join(dir, 'c.ckpt'), ...TINY });

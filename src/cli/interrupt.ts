@@ -18,7 +18,7 @@ import { isRerunChild } from './rerun.js';
 const STOP_CODE = 130;
 // SIGXCPU: a soft limit on CPU time (ulimit -t, a batch system's) reached; the kernel sends it again every second
 // of CPU until the hard limit kills the process, so the repeats are no second Ctrl-C (they are ignored).
-// SIGUSR1: a batch system's warning before its time limit (Slurm's --signal=B:USR1@120); Node would otherwise
+// SIGUSR1: a batch system's warning before its time limit (Slurm's --signal=USR1@120); Node would otherwise
 // open its debugger on a local port to it, for any user of the machine to connect to.
 // Their repeats are no second Ctrl-C: the kernel's, or a scheduler's warning sent again, are ignored.
 const REPEATED: readonly NodeJS.Signals[] = ['SIGXCPU', 'SIGUSR1'];

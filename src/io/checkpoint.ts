@@ -151,7 +151,7 @@ function parseDocument(text: string, file: string): any {
     const data = dataFileLine(text);
     if (data !== null) throw new UserError(`this looks like a data file, not a checkpoint (its first line: ${JSON.stringify(data)}); give --resume the .ckpt file train wrote`, { file, line: 1 });
     const w = jsonErrorWhere(text, e as Error);
-    throw new UserError(`not valid JSON: ${w.what}; the checkpoint is damaged, perhaps truncated; start afresh without --resume`, { file, line: w.line, column: w.column });
+    throw new UserError(`not valid JSON: ${w.what}; the checkpoint is damaged, perhaps truncated; delete it and start afresh without --resume`, { file, line: w.line, column: w.column });
   }
   if (doc === null || typeof doc !== 'object' || Array.isArray(doc)) fail(file, `not a JSON object (${Array.isArray(doc) ? 'a list' : shownValue(doc)})`);
   checkJsonDepth(doc, file, 'any checkpoint');

@@ -54,7 +54,12 @@ export function lockOutput(out: string): CheckpointLock | null {
 
 /** Claims the report `report` as lockOutput claims a model file, by `<report>.lock` (null: a name too long for it). */
 export function lockReport(report: string): CheckpointLock | null {
-  return claimLock(`${followLinks(report)}.lock`, report, REPORT, true);
+  return claimLock(reportLockPath(report), report, REPORT, true);
+}
+
+/** The lock file of the report `report` (lockReport). */
+export function reportLockPath(report: string): string {
+  return `${followLinks(report)}.lock`;
 }
 
 /** The lock file of the model file `out` (lockOutput). */

@@ -13,7 +13,7 @@ import { checkWritable, outputTarget } from '../io/atomic.js';
 import { checkDistinct, checkOnce, fileKeys, followLinks } from '../io/paths.js';
 import { CHECKPOINT_FORMAT, type Checkpoint } from '../io/checkpoint.js';
 import { MAX_JSON_BYTES } from '../io/read-input.js';
-import { type CheckpointLock, lockCheckpoint, lockOutput, lockReport, outputLockPath } from '../io/lock.js';
+import { type CheckpointLock, lockCheckpoint, lockOutput, lockReport, outputLockPath, reportLockPath } from '../io/lock.js';
 import { type Model, differencesOf, resampleOf, sequenceNormOf, strideOf } from '../model/model.js';
 import { type Cell, cellOf, directionsOf, layersOf } from '../model/layout.js';
 import type { Readout } from '../model/rnn.js';
@@ -61,6 +61,16 @@ export function resumeOf(o: { resume?: string | undefined; checkpoint?: string |
     return path !== undefined && statSync(path).isFile() ? path : undefined;
   } catch {
     return undefined; // none there
+  }
+}
+
+/** A file named auto beside a run of `resume: 'auto'` that does not resume from it: said, since it is not read. */
+export function autoResumeWarning(o: { resume?: string | undefined }, resolved: string | undefined): string | null {
+  if (o.resume !== 'auto' || resolved === 'auto') return null;
+  try {
+    return statSync('auto').isFile() ? "--resume auto resumes the run's own checkpoint (--checkpoint, or --out + .ckpt); the file ./auto here is not read (--resume ./auto resumes from it)" : null;
+  } catch {
+    return null;
   }
 }
 
@@ -149,7 +159,7 @@ export function claimCheckpoint(outputs: OutputPaths, resume: string | undefined
       if (lock !== null) locks.push(lock);
     }
     // A sweep's runs of one --report would leave one run's page under every run's name.
-    if (report !== undefined && !writesInPlace(report)) {
+    if (report !== undefined && !writesInPlace(report) && !locks.some((l) => l.path === reportLockPath(report))) {
       const lock = lockReport(report);
       if (lock !== null) locks.push(lock);
     }

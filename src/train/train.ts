@@ -37,7 +37,7 @@ import { checkDataArgument } from '../data/data-argument.js';
 import { type NamesExactly, checkCallbacks, checkFileList, checkKnownOptions, checkModelArgument, checkOptionsObject, checkPathOptions, checkSignal, ownOptions } from '../data/arguments.js';
 import { buildForRun } from '../engine/wasm.js';
 import { perThreadGiB, selectionThreadsWithinCap, threadsWithinCap } from '../engine/address-space.js';
-import { type OutputPaths, resumeOf, changedOnResume, claimCheckpoint, claimOutputs, fileSizeProblem, checkOutputs, checkResume, checkResumeSelection, checkSelectionResumed, keptOnResume, withUnrecorded } from './preflight.js';
+import { type OutputPaths, autoResumeWarning, resumeOf, changedOnResume, claimCheckpoint, claimOutputs, fileSizeProblem, checkOutputs, checkResume, checkResumeSelection, checkSelectionResumed, keptOnResume, withUnrecorded } from './preflight.js';
 import type { CheckpointLock } from '../io/lock.js';
 import { type Selection, type StageProgress, type TaskCounts, budgetOf, plannedTasks, selectModel, taskKey, whySelectionSkips, withCandidate, withVaried, withoutSelection } from './select.js';
 
@@ -154,6 +154,8 @@ export async function train(given: TrainOptions): Promise<TrainResult> {
     throw new UserError(`--members ${o.members} cannot be combined with --init: the members would start from the same weights; leave out --members (with --init, the members are the model's: an ensemble's go on each from its own)`);
   }
   const run: TrainRun = { ...o, files: o.files ?? [], resume: resumeOf(o) };
+  const autoFile = autoResumeWarning(o, run.resume);
+  if (autoFile !== null) o.onWarning?.(autoFile);
   const outputs = checkOutputs(run);
   const releaseOutputs = claimOutputs(outputs); // among this process's runs
   let lock: CheckpointLock | null;

@@ -111,7 +111,7 @@ export function tuneWarnings(asked: readonly number[] | undefined, room: number,
   if (more.length > 0) {
     out.push(`--threads ${more.join(',')} ${more.length === 1 ? 'is' : 'are'} more than the ${step.chunks} chunk(s) of sequences a step of --batch-size ${step.batchSize} has, and a step runs no more threads than chunks: timed as ${step.chunks}`);
   }
-  const past = (asked ?? []).filter((n) => n > defaultThreads() && n <= room && n <= step.chunks);
+  const past = (asked ?? []).filter((n) => Math.min(n, step.chunks) > defaultThreads() && n <= room); // the count timed shares cores
   if (past.length > 0) {
     out.push(`--threads ${past.join(',')} ${past.length === 1 ? 'is' : 'are'} more than the ${defaultThreads()} core(s) here; the extra threads share cores, so those rows measure the sharing`);
   }

@@ -11,7 +11,7 @@ import { LR_SCHEDULES, type LrSchedule } from '../../train/schedule.js';
 import { createProgress, loadingLines, selectionLines } from '../progress.js';
 import { armGraceful, atStop, disarmGraceful, gracefulSignal } from '../interrupt.js';
 import { noteWritten } from '../written.js';
-import { checkFolder } from '../../io/atomic.js';
+import { checkFolder, outputTarget } from '../../io/atomic.js';
 import { columnList } from '../../data/names.js';
 import { type DataArgs, type StepArgs, FILE_KINDS, stepOptions, dataOptionsFor, loadOptionsOf, requireFlag, switchFlag, differencesOption, sequenceNormOption, resampleFlag, strideFlag } from '../options.js';
 import { WORKFLOW_EXAMPLES, grouped, withExamples } from '../help.js';
@@ -111,6 +111,19 @@ function checkFlags(a: TrainArgs): void {
   requireFlag(a['val-split'] === 'auto' || (a['val-split'].trim() !== '' && Number.isFinite(vs) && vs >= 0 && vs < 1), `--val-split must be auto or a number in [0, 1) (got ${a['val-split']})`);
   checkFolder(a.out, '--out');
   if (a.report !== undefined) checkFolder(a.report, '--report');
+  // --json's line is stdout's; an output written there by its path would mix with it (and move it to stderr).
+  for (const [flag, path] of [['--out', a.out], ['--report', a.report]] as const) {
+    requireFlag(!(a.json && path !== undefined && writesStdout(path)), `--json prints the result on stdout, where ${flag} ${path} writes too; give ${flag} a file, or leave out --json`);
+  }
+}
+
+/** Whether writing `path` writes this process's stdout (/dev/stdout, /dev/fd/1). */
+function writesStdout(path: string): boolean {
+  try {
+    return outputTarget(path).fd === 1;
+  } catch {
+    return false; // refused where the output is checked, with its message
+  }
 }
 
 /** The TrainOptions the flags give (all but the --init model and the callbacks). */
