@@ -138,12 +138,12 @@ test('the lock is readable whatever the umask (under umask 777 it was mode 000: 
 });
 
 test('a lock of a process that was killed and not yet reaped (a zombie: for good under a container\'s first process) is taken over', { skip: !existsSync('/proc/self/stat') }, async () => {
-  // `true` exits at once; its parent, exec'd into sleep, never reaps it: a zombie while sleep runs.
-  const parent = spawn('sh', ['-c', 'true & echo $!; exec sleep 30'], { stdio: ['ignore', 'pipe', 'ignore'] });
+  // The child exits once its parent has exec'd into sleep, which never reaps it: a zombie while sleep runs.
+  const parent = spawn('sh', ['-c', 'sleep 1 & echo $!; exec sleep 30'], { stdio: ['ignore', 'pipe', 'ignore'] });
   try {
     const pid = Number(await new Promise<string>((resolve) => parent.stdout!.once('data', (b: Buffer) => resolve(b.toString()))));
     const state = () => readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
-    for (let i = 0; i < 100 && state()[0] !== 'Z'; i++) await new Promise((r) => setTimeout(r, 20));
+    for (let i = 0; i < 250 && state()[0] !== 'Z'; i++) await new Promise((r) => setTimeout(r, 20));
     assert.equal(state()[0], 'Z');
     const ck = join(tempDir('ts-lock-'), 'm.ckpt');
     writeFileSync(`${ck}.lock`, `${pid}\n${hostname()}\n${state()[19]}\n`);
