@@ -161,25 +161,25 @@ test('on a terminal, Ctrl-C’s message starts on its own line, not after the pr
   assert.equal(code, 130, screen.slice(-400));
 });
 
-test('SIGTERM is handled like Ctrl-C', async () => {
+/** A long run sent `signal` once its first epoch line is shown (epoch 1 is always shown; then about every 150th). */
+async function signalledInTraining(signal: NodeJS.Signals) {
   const dir = tmp();
   const out = join(dir, 'm.json');
   const run = start([...trainArgs(3000), '--out', out]);
-  await run.waitFor(/epoch +1\/3000/); // epoch 1 is always shown; then about every 150th
-  run.child.kill('SIGTERM');
-  const r = await run.done;
+  await run.waitFor(/epoch +1\/3000/);
+  run.child.kill(signal);
+  return { dir, out, r: await run.done };
+}
+
+test('SIGTERM is handled like Ctrl-C', async () => {
+  const { out, r } = await signalledInTraining('SIGTERM');
   assert.equal(r.code, 130, r.stderr);
   assert.match(r.stderr, /SIGTERM received/);
   parseCheckpoint(readFileSync(`${out}.ckpt`, 'utf8'), 'm.json.ckpt');
 });
 
 test('SIGUSR1 (a batch system\'s warning before its time limit) is handled like SIGTERM; Node\'s debugger does not open to it', { skip: process.platform === 'win32' }, async () => {
-  const dir = tmp();
-  const out = join(dir, 'm.json');
-  const run = start([...trainArgs(3000), '--out', out]);
-  await run.waitFor(/epoch +1\/3000/);
-  run.child.kill('SIGUSR1');
-  const r = await run.done;
+  const { out, r } = await signalledInTraining('SIGUSR1');
   assert.equal(r.code, 130, r.stderr);
   assert.match(r.stderr, /SIGUSR1 received; finishing the current step/);
   assert.doesNotMatch(r.stderr, /Debugger listening/);
@@ -189,12 +189,7 @@ test('SIGUSR1 (a batch system\'s warning before its time limit) is handled like 
 // A closed terminal: training stops as for SIGTERM, and the process then ends by the hangup itself (Node's own
 // exit would abort restoring a terminal that is gone).
 test('SIGHUP stops training gracefully: checkpoint, resume line, no lock left; the process ends by SIGHUP', async () => {
-  const dir = tmp();
-  const out = join(dir, 'm.json');
-  const run = start([...trainArgs(3000), '--out', out]);
-  await run.waitFor(/epoch +1\/3000/);
-  run.child.kill('SIGHUP');
-  const r = await run.done;
+  const { dir, out, r } = await signalledInTraining('SIGHUP');
   assert.equal(r.signal, 'SIGHUP', `exit ${r.code}: ${r.stderr}`);
   assert.match(r.stderr, /SIGHUP received; finishing the current step/);
   assert.match(r.stderr, /to resume: .*--resume /);
