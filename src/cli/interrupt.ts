@@ -17,12 +17,11 @@ import { isRerunChild } from './rerun.js';
 
 const STOP_CODE = 130;
 // SIGXCPU: a soft limit on CPU time (ulimit -t, a batch system's) reached; the kernel sends it again every second
-// of CPU until the hard limit kills the process, so the repeats are no second Ctrl-C (they are ignored).
-// SIGUSR1: a batch system's warning before its time limit (Slurm's --signal=USR1@120); Node would otherwise
-// open its debugger on a local port to it, for any user of the machine to connect to.
-// Their repeats are no second Ctrl-C: the kernel's, or a scheduler's warning sent again, are ignored.
+// of CPU until the hard limit kills the process. SIGUSR1: a batch system's warning before its time limit (Slurm's
+// --signal=USR1@120); Node would otherwise open its debugger on a local port to it, for any user of the machine
+// to connect to. The repeats of these two are no second Ctrl-C: they are ignored.
 const REPEATED: readonly NodeJS.Signals[] = ['SIGXCPU', 'SIGUSR1'];
-const SIGNALS: readonly NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP', ...(['SIGXCPU', 'SIGUSR1'] as const).filter((s) => constants.signals[s] !== undefined)];
+const SIGNALS: readonly NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP', ...REPEATED.filter((s) => (constants.signals as Record<string, number | undefined>)[s] !== undefined)];
 
 let graceful: AbortController | null = null;
 let hungUp = false; // a SIGHUP came: the terminal is gone

@@ -21,7 +21,7 @@ import { exportCommand, exportOptions } from './commands/export.js';
 import { infoCommand, infoOptions } from './commands/info.js';
 import { WORKFLOW_EXAMPLES } from './help.js';
 import { shellQuote, visible } from '../data/visible.js';
-import { outputTarget } from '../io/atomic.js';
+import { writesStdout } from '../io/atomic.js';
 import { StreamOntoInputError, checkStreamsApart } from '../io/paths.js';
 
 /** The help that a usage error points to: the command's own, where the command line names one (set by main). */
@@ -313,12 +313,7 @@ function writesStdoutByPath(argv: readonly string[]): boolean {
     const m = /^--([a-z-]+)(?:=(.*))?$/.exec(argv[i]);
     if (m === null || !OUTPUT_FLAGS.includes(m[1])) continue;
     const path = m[2] ?? argv[i + 1];
-    if (path === undefined || path === '-' || path.startsWith('--')) continue;
-    try {
-      if (outputTarget(path).fd === 1) return true;
-    } catch {
-      // refused where the command checks it, with its message
-    }
+    if (path !== undefined && path !== '-' && !path.startsWith('--') && writesStdout(path)) return true;
   }
   return false;
 }

@@ -352,10 +352,10 @@ export async function* predictions(model: Model, o: PredictOptions): AsyncGenera
     pending: () => (queue.length - head >= QUEUE_HIGH && !stopped ? new Promise<void>((r) => { waiting.resume = r; }) : null),
   }).then((summary) => { result = { summary }; }, (error) => { result = { error }; }).finally(() => waiting.wake?.());
   // An abort stops the loop at the next prediction asked for, whatever scoring had queued by then.
-  const signal = typeof o === 'object' && o !== null && o.signal instanceof AbortSignal ? o.signal : undefined;
+  const signal = typeof o === 'object' && o !== null ? (o.signal as { aborted?: unknown } | undefined) : undefined; // checked as scoring starts
   try {
     for (;;) {
-      if (signal?.aborted) throw new InterruptedError(0, 0);
+      if (signal?.aborted === true) throw new InterruptedError(0, 0);
       if (head < queue.length) {
         const p = queue[head++];
         if (head === queue.length) {

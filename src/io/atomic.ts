@@ -62,6 +62,15 @@ export function outputTarget(path: string, say: (what: string) => UserError = (w
   }
 }
 
+/** Whether writing `path` writes this process's stdout (/dev/stdout, /dev/fd/1); false for a path refused, whose check says why. */
+export function writesStdout(path: string): boolean {
+  try {
+    return outputTarget(path).fd === 1;
+  } catch {
+    return false;
+  }
+}
+
 /** Whether this process may write the file at `path` (access(2), W_OK: its owner, group and mode, as root may). */
 function writableByMe(path: string): boolean {
   try {

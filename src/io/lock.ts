@@ -2,10 +2,9 @@
 // (and, on Linux, the process's start time, so that a later process given the same id is not taken for it).
 // Two runs writing the same checkpoint (the same --out started twice) would overwrite each other's progress,
 // and the one that finishes first would delete the other's interrupted checkpoint; so the second is refused
-// while the first is alive. Its model file is claimed the same way, by `<out>.ckpt.lock` (the lock of its default
-// checkpoint, one lock for both where that is the checkpoint): runs of one --out, each with a --checkpoint of its
-// own, would each write the model over the other's; and its report by `<report>.lock`. A lock whose process is gone on this host (killed, power
-// lost) is stale and taken over; one from another host (a shared folder) cannot be checked and is respected.
+// while the first is alive. Its model file and report are claimed the same way (lockRun). A lock whose process
+// is gone on this host (killed, power lost, a zombie) is stale and taken over; one from another host (a shared
+// folder) cannot be checked and is respected.
 
 import { chmodSync, closeSync, fchmodSync, linkSync, lstatSync, openSync, readFileSync, rmSync, statSync, unlinkSync, writeFileSync, writeSync } from 'node:fs';
 import { dirname } from 'node:path';
@@ -35,36 +34,38 @@ interface Role {
   readonly other: string;
   readonly lock: string;
 }
-// A checkpoint's lock may be another run's model lock (`<out>.ckpt.lock`, lockOutput): its message says both.
+// A checkpoint's lock may be another run's model lock (`<out>.ckpt.lock`, lockRun): its message says both.
 const CHECKPOINT: Role = { writing: 'this checkpoint, or the model file it is beside', other: 'give another --out or --checkpoint', lock: "the checkpoint's lock file" };
 const MODEL: Role = { writing: 'this model file', other: 'give another --out', lock: "the model file's lock file" };
 const REPORT: Role = { writing: 'this report', other: 'give another --report', lock: "the report's lock file" };
 
 /**
- * Claims the model file `out` for this process, or refuses while another live run writes it (each with a
- * checkpoint of its own, so their checkpoints' locks do not meet). The lock is the one of the model's default
- * checkpoint beside the file a write lands on (`<out>.ckpt.lock`, links followed): a run of the default
- * checkpoint takes one lock for both.
+ * Claims a run's outputs for this process, each by a lock beside the file a write to it lands on (links
+ * followed), or refuses while another live run holds one: its checkpoint (`<checkpoint>.lock`), its model file
+ * (`<out>.ckpt.lock`, the lock of its default checkpoint: runs of one --out, each with a --checkpoint of its own,
+ * would each write the model over the other's) and its report (`<report>.lock`). A lock two of them share is
+ * taken once; the model's and the report's are skipped where their names are too long for the file system (a
+ * model's name of 246–255 bytes with a --checkpoint of its own was written before they existed, and still is).
+ * All or none: a refusal releases those taken. Null: nothing to claim.
  */
-export function lockOutput(out: string): CheckpointLock | null {
-  // Null where the lock's name is too long for the file system (a model's name of 246–255 bytes, with a
-  // --checkpoint of its own, was written before this lock existed, and is still).
-  return claimLock(outputLockPath(out), out, MODEL, true);
-}
-
-/** Claims the report `report` as lockOutput claims a model file, by `<report>.lock` (null: a name too long for it). */
-export function lockReport(report: string): CheckpointLock | null {
-  return claimLock(reportLockPath(report), report, REPORT, true);
-}
-
-/** The lock file of the report `report` (lockReport). */
-export function reportLockPath(report: string): string {
-  return `${followLinks(report)}.lock`;
-}
-
-/** The lock file of the model file `out` (lockOutput). */
-export function outputLockPath(out: string): string {
-  return `${followLinks(out)}.ckpt.lock`;
+export function lockRun(o: { readonly checkpoint?: string; readonly out?: string; readonly report?: string }): CheckpointLock | null {
+  const claims: Array<readonly [lock: string, target: string, role: Role, optional: boolean]> = [];
+  if (o.checkpoint !== undefined) claims.push([`${followLinks(o.checkpoint)}.lock`, o.checkpoint, CHECKPOINT, false]);
+  if (o.out !== undefined) claims.push([`${followLinks(o.out)}.ckpt.lock`, o.out, MODEL, true]);
+  if (o.report !== undefined) claims.push([`${followLinks(o.report)}.lock`, o.report, REPORT, true]);
+  const locks: CheckpointLock[] = [];
+  const release = () => { for (const l of locks.splice(0)) l.release(); };
+  try {
+    for (const [path, target, role, optional] of claims) {
+      if (locks.some((l) => l.path === path)) continue;
+      const lock = claimLock(path, target, role, optional);
+      if (lock !== null) locks.push(lock);
+    }
+  } catch (e) {
+    release();
+    throw e;
+  }
+  return locks.length === 0 ? null : { path: locks[0].path, release };
 }
 
 /**

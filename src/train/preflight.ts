@@ -13,7 +13,7 @@ import { checkWritable, outputTarget } from '../io/atomic.js';
 import { checkDistinct, checkOnce, fileKeys, followLinks } from '../io/paths.js';
 import { CHECKPOINT_FORMAT, type Checkpoint } from '../io/checkpoint.js';
 import { MAX_JSON_BYTES } from '../io/read-input.js';
-import { type CheckpointLock, lockCheckpoint, lockOutput, lockReport, outputLockPath, reportLockPath } from '../io/lock.js';
+import { type CheckpointLock, lockRun } from '../io/lock.js';
 import { type Model, differencesOf, resampleOf, sequenceNormOf, strideOf } from '../model/model.js';
 import { type Cell, cellOf, directionsOf, layersOf } from '../model/layout.js';
 import type { Readout } from '../model/rnn.js';
@@ -143,32 +143,20 @@ export function claimOutputs(outputs: OutputPaths): () => void {
 }
 
 /**
- * Claims the run's checkpoint path, its model file and its report among processes (io/lock.ts), then refuses a file already
- * at the checkpoint's path that this run does not resume from. Null: no checkpoints and no model file, or
- * devices or FIFOs written in place.
+ * Claims the run's checkpoint, model file and report among processes (io/lock.ts lockRun), then refuses a file
+ * already at the checkpoint's path that this run does not resume from. Null: nothing to claim (none of them,
+ * or devices and FIFOs written in place).
  */
 export function claimCheckpoint(outputs: OutputPaths, resume: string | undefined): CheckpointLock | null {
-  const { checkpoint, out, report } = outputs;
-  const locks: CheckpointLock[] = [];
-  const release = () => { for (const l of locks.splice(0)) l.release(); };
+  const { checkpoint, out, report } = outputs; // a checkpoint written in place is none already (checkOutputs)
+  const lock = lockRun({ checkpoint, out: out !== undefined && !writesInPlace(out) ? out : undefined, report: report !== undefined && !writesInPlace(report) ? report : undefined });
   try {
-    if (checkpoint !== undefined && !writesInPlace(checkpoint)) locks.push(lockCheckpoint(checkpoint));
-    // Runs of one --out, each with a --checkpoint of its own, would each write the model over the other's.
-    if (out !== undefined && !writesInPlace(out) && !locks.some((l) => l.path === outputLockPath(out))) {
-      const lock = lockOutput(out);
-      if (lock !== null) locks.push(lock);
-    }
-    // A sweep's runs of one --report would leave one run's page under every run's name.
-    if (report !== undefined && !writesInPlace(report) && !locks.some((l) => l.path === reportLockPath(report))) {
-      const lock = lockReport(report);
-      if (lock !== null) locks.push(lock);
-    }
-    if (checkpoint !== undefined && !writesInPlace(checkpoint)) checkNoOtherCheckpoint(checkpoint, resume);
+    if (checkpoint !== undefined) checkNoOtherCheckpoint(checkpoint, resume);
   } catch (e) {
-    release();
+    lock?.release();
     throw e;
   }
-  return locks.length === 0 ? null : { path: locks[0].path, release };
+  return lock;
 }
 
 /**

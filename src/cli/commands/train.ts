@@ -11,7 +11,7 @@ import { LR_SCHEDULES, type LrSchedule } from '../../train/schedule.js';
 import { createProgress, loadingLines, selectionLines } from '../progress.js';
 import { armGraceful, atStop, disarmGraceful, gracefulSignal } from '../interrupt.js';
 import { noteWritten } from '../written.js';
-import { checkFolder, outputTarget } from '../../io/atomic.js';
+import { checkFolder, writesStdout } from '../../io/atomic.js';
 import { columnList } from '../../data/names.js';
 import { type DataArgs, type StepArgs, FILE_KINDS, stepOptions, dataOptionsFor, loadOptionsOf, requireFlag, switchFlag, differencesOption, sequenceNormOption, resampleFlag, strideFlag } from '../options.js';
 import { WORKFLOW_EXAMPLES, grouped, withExamples } from '../help.js';
@@ -117,14 +117,6 @@ function checkFlags(a: TrainArgs): void {
   }
 }
 
-/** Whether writing `path` writes this process's stdout (/dev/stdout, /dev/fd/1). */
-function writesStdout(path: string): boolean {
-  try {
-    return outputTarget(path).fd === 1;
-  } catch {
-    return false; // refused where the output is checked, with its message
-  }
-}
 
 /** The TrainOptions the flags give (all but the --init model and the callbacks). */
 function trainOptionsOf(a: TrainArgs) {
