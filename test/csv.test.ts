@@ -318,6 +318,12 @@ test('the archive’s .ts files load as their CSV twins: comments, any header ca
   const crlf = await loadDataSet([await fileWith('\ufeff#c\r\n@classLabel true a b\r\n@data\r\n1,2,3:a\r\n4,5:b\r\n', 'crlf.ts')]);
   assert.deepEqual(Array.from(crlf.values), [1, 2, 3, 4, 5]);
   assert.deepEqual(crlf.sources.map((x) => x.line), [4, 5]);
+  // Lines ended by CR alone, after a comment: the comment ends at its CR, not at the file's end.
+  const cr = await loadDataSet([await fileWith('#c\r@classLabel true a b\r@data\r1,2,3:a\r4,5:b\r', 'cr.ts')]);
+  assert.deepEqual(Array.from(cr.values), [1, 2, 3, 4, 5]);
+  assert.deepEqual(cr.sources.map((x) => x.line), [4, 5]);
+  const arff = await loadDataSet([await fileWith('% c\r@relation r\r@attribute t0 numeric\r@attribute t1 numeric\r@attribute class {a,b}\r@data\r1,2,a\r3,4,b\r', 'cr.arff')]);
+  assert.deepEqual(Array.from(arff.values), [1, 2, 3, 4]);
   const unlabelled = await fileWith('@classLabel false\n@data\n1,2:3,4\n', 'nolabels.ts');
   const p = await readDataSet([unlabelled], { requireLabels: false });
   assert.deepEqual(Array.from(p.labels), [-1]);
@@ -714,6 +720,9 @@ const BAD: Bad[] = [
   { name: 'a bad value in a first row of numbers', content: 'x,1,1e,3\ny,4,5,6\n', line: 1, phrase: 'value "1e"' },
   { name: 'gzip file cut short', content: gzipSync('label,t0\nx,1\ny,2\n').subarray(0, 12), line: 1, phrase: 'not a whole gzip file (Z_BUF_ERROR' },
   { name: 'gzip file cut short after line 3', content: CUT_GZIP, line: 3, phrase: 'not a whole gzip file (Z_BUF_ERROR' },
+  // Refused on the first line, the rest unread: the gzip's end, cut short, must not surface later in no one's hands.
+  { name: 'binary data in a gzip file cut short', content: gzipSync(Buffer.from('x\0\n')).subarray(0, -8), line: 1, phrase: 'binary data (NUL bytes) on the first line' },
+  { name: 'UTF-16 big-endian in a gzip file cut short', content: gzipSync(Buffer.from('\ufefflabel,t0\nx,1\n', 'utf16le').swap16()).subarray(0, -8), line: 1, phrase: 'UTF-16 big-endian text' },
   { name: 'damaged gzip file', content: Buffer.from([0x1f, 0x8b, 0x08, 0, 0, 0, 0, 0, 0, 3, 0x2c, 0xcb, 0x0a, 0x41]), line: 1, phrase: 'not a whole gzip file (Z_' },
   { name: 'decimal comma in a comma-separated file', content: 'label,t0,t1\nx,1,"-0,5"\n', line: 2, phrase: 'value "-0,5" in column "t1" has a decimal comma; write decimal numbers with a point ("-0.5")' },
   { name: 'a decimal point after decimal commas', content: 'label;t0;t1\nx;0,5;1\ny;1.234;2\n', line: 3, phrase: 'value "1.234" has a decimal point, but this file writes decimal commas (line 2: "0,5"); write every number with the same decimal mark and no thousands separator' },

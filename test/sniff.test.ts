@@ -37,6 +37,10 @@ test('spaces between cells and nothing else: told apart, to refuse with a messag
   assert.equal(sniff('  1.0000000e+00  -6.4e-01   2.5e-01\n'), 'spaces');
   assert.equal(sniff('1 2\n'), 'spaces');
   assert.equal(sniff('label, t0, t1\n'), ','); // spaces after commas are CSV
+  assert.equal(sniff('  1.0e+00  -6.4e-01  2,5e-01\n'), 'spaces'); // a decimal comma among blanks: refused as such
+  assert.equal(sniff('a 1,5 2\r\n'), 'spaces');
+  assert.equal(sniff('first name,last name\n'), ','); // a comma that is no decimal comma: CSV
+  assert.equal(sniff('1,5 2,x\n'), ',');
   assert.equal(sniff('   x   \n'), ','); // one cell: the layout's own message says what is wrong
 });
 
@@ -66,4 +70,16 @@ test('sniffable: a whole line that is neither blank nor a comment has arrived', 
   assert.equal(ok('\n \r\n# comment\n% comment\n'), false);
   assert.equal(ok('# comment\n@problemName x'), false);
   assert.equal(ok('# comment\n@problemName x\r\n'), true);
+});
+
+test('lines ended by a carriage return alone (old Mac programs): comments, blank lines and the first line end there too', () => {
+  assert.equal(sniff('# c\r@problemName x\r@classLabel true 1 2\r@data\r1,2,3:1\r'), 'ts');
+  assert.equal(sniff('# c\r@dims 2\r@data\r1,2:1\r'), 'ts'); // a key not among the known ones, an @data line after it
+  assert.equal(sniff('% c\r@relation r\r@attribute t0 numeric\r'), 'arff');
+  assert.equal(sniff('\r\rlabel;t0\rx;1,5\r'), ';');
+  assert.equal(sniff('a\tb\r1,2,3,4,5\r'), '\t'); // only the first line counts
+  assert.equal(sniff('"sep=;"\ra;1,5\r'), ';');
+  assert.ok(sniffable(Buffer.from('# c\rlabel,t0\rx,1\r')));
+  assert.ok(!sniffable(Buffer.from('# c\rlabel,t0'))); // the first line not ended yet
+  assert.ok(!sniffable(Buffer.from('label,t0\r'))); // a CR last may be the first of a CR LF
 });

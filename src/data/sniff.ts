@@ -17,7 +17,7 @@ export type TextKind = Separator | 'ts' | 'arff' | 'spaces' | 'json';
 // The keys of a .ts file's header lines: a CSV header may start with @ too (`@timestamp,…`).
 const TS_HEADER = /^@(problemName|timeStamps|missing|univariate|dimensions?|equalLength|seriesLength|classLabel|targetLabel|data)(\s|$)/i;
 // A .ts file's line before its rows: with a first line of a key not above (an unknown one), still a .ts file.
-const TS_DATA = /(^|\n)@data[ \t]*\r?(\n|$)/i;
+const TS_DATA = /(^|[\r\n])@data[ \t]*(\r?\n|\r|$)/i;
 
 /**
  * The kind of the file whose first bytes (its byte-order mark dropped) are `head`, blank lines skipped: 'ts'
@@ -34,7 +34,7 @@ export function sniffFormat(head: Uint8Array): TextKind {
   if (TS_HEADER.test(firstLine(head, '#')) || (/^@\w+(\s|$)/.test(firstLine(head, '#')) && TS_DATA.test(Buffer.from(head).toString('latin1')))) return 'ts';
   if (firstLine(head, '').startsWith('{')) return 'json'; // a model file or checkpoint given as data: refused
   // A spreadsheet's separator line, quoted too (`"sep=;"`, whose `;` the scan below would not count).
-  const declared = /^"sep=([,;\t])"\s*(\n|$)/i.exec(firstLine(head, ''));
+  const declared = /^"sep=([,;\t])"[ \t]*(\r?\n|\r|$)/i.exec(firstLine(head, ''));
   if (declared !== null) return declared[1] as Separator;
   const start = nextLine(head, '');
   let i = start;
@@ -44,7 +44,7 @@ export function sniffFormat(head: Uint8Array): TextKind {
     const b = head[i];
     if (b === QUOTE) quoted = !quoted;
     if (quoted) { seenText = true; continue; }
-    if (b === LF) break;
+    if (endsLine(head, i)) break;
     if (b === COMMA) commas++;
     else if (b === TAB) tabs++;
     else if (b === SEMICOLON) semicolons++;
@@ -55,7 +55,12 @@ export function sniffFormat(head: Uint8Array): TextKind {
     }
     pendingSpace = false;
   }
-  if (tabs === 0 && semicolons === 0) return commas === 0 && spacesBetween > 0 ? 'spaces' : ',';
+  if (tabs === 0 && semicolons === 0) {
+    if (spacesBetween === 0) return ',';
+    // Blanks between cells whose every comma is a decimal comma (1,5e-01  2,5e-01): blanks, which refuse the commas.
+    if (commas === 0 || decimalCommaCells(Buffer.from(head.subarray(start, i)).toString('latin1').trim(), / +/)) return 'spaces';
+    return ',';
+  }
   // As many semicolons as commas: a spreadsheet's row whose every value has a decimal comma (a;1,5;2,5).
   if (semicolons === commas && semicolons > tabs) return ';';
   // Every comma inside a number with a decimal comma, its label's too (2,0;0,25;0,5): more commas than semicolons.
@@ -66,7 +71,7 @@ export function sniffFormat(head: Uint8Array): TextKind {
 }
 
 /** Whether every cell of `line` split at `sep` that holds a comma is a number with a decimal comma. */
-function decimalCommaCells(line: string, sep: Separator): boolean {
+function decimalCommaCells(line: string, sep: Separator | RegExp): boolean {
   return line.split(sep).every((cell) => !cell.includes(',') || isDecimalComma(cell));
 }
 
@@ -75,8 +80,8 @@ function decimalCommaCells(line: string, sep: Separator): boolean {
  * nor a # or % comment, and so every line sniffFormat reads; what follows cannot change its answer.
  */
 export function sniffable(head: Uint8Array): boolean {
-  const at = nextLine(head, '#%');
-  return head.indexOf(LF, at) >= 0;
+  for (let i = nextLine(head, '#%'); i < head.length - 1; i++) if (endsLine(head, i)) return true;
+  return head.at(-1) === LF && nextLine(head, '#%') < head.length;
 }
 
 /**
@@ -92,12 +97,20 @@ function nextLine(head: Uint8Array, comments: string): number {
   let i = 0;
   while (i < head.length) {
     let j = i;
-    while (j < head.length && (head[j] === SPACE || head[j] === TAB || head[j] === CR)) j++;
-    if (j < head.length && head[j] !== LF && !comments.includes(String.fromCharCode(head[j]))) return i;
-    while (j < head.length && head[j] !== LF) j++;
+    while (j < head.length && (head[j] === SPACE || head[j] === TAB || (head[j] === CR && head[j + 1] === LF))) j++;
+    if (j < head.length && !endsLine(head, j) && !comments.includes(String.fromCharCode(head[j]))) return i;
+    while (j < head.length && !endsLine(head, j)) j++;
     i = j + 1;
   }
   return head.length;
+}
+
+/**
+ * Whether head[i] ends a line: a line feed, or a carriage return with none after it (files of old Mac programs
+ * end lines so, read as lines too); one at the end of the head may be the first of a CR LF, and is counted so.
+ */
+function endsLine(head: Uint8Array, i: number): boolean {
+  return head[i] === LF || (head[i] === CR && i + 1 < head.length && head[i + 1] !== LF);
 }
 
 /** That line's start (up to 64 characters, leading blanks trimmed), as text. */

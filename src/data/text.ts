@@ -44,17 +44,13 @@ export async function openText(input: Readable, file: string): Promise<Text> {
     text = join(after(head, text), createGunzip());
     head = await readHead(text);
   }
-  const packed = archiveKind(head);
-  if (packed !== null) throw new UserError(`compressed or archived (${packed}), not CSV text; unpack it first (one layer of gzip is read as it is)`, { file, line: 1 });
-  const utf16 = utf16Mark(head);
-  if (utf16 === 'be') throw new UserError('UTF-16 big-endian text (byte-order mark FE FF); save the file as UTF-8', { file, line: 1 });
-  const unmarked = utf16 === null ? unmarkedUtf16(head) : null;
-  if (unmarked !== null) {
-    throw new UserError(`UTF-16 ${unmarked} text without a byte-order mark (every other byte is 0); save the file as UTF-8, or as UTF-16 with its mark`, { file, line: 1 });
+  const refused = refusal(head);
+  if (refused !== null) {
+    // Nothing reads the rest: a gzip cut short would report it to no one, an 'error' event that ends the process.
+    text.on('error', () => {}).destroy();
+    throw new UserError(refused, { file, line: 1 });
   }
-  // A NUL on the first line: binary from the start (a NUL further on is refused in its cell, with its column).
-  const nul = head.indexOf(0);
-  if (utf16 === null && nul >= 0 && !head.subarray(0, nul).includes(0x0a)) throw new UserError(binaryWhat(head), { file, line: 1 });
+  const utf16 = utf16Mark(head);
   const headText = asUtf8(head);
   const kind = sniffFormat(headText);
   // A byte-order mark is no text: dropped here, once, so that nothing after this meets one.
@@ -63,6 +59,20 @@ export async function openText(input: Readable, file: string): Promise<Text> {
   if (utf16 === 'le') text = join(text, new Utf16leToUtf8(file));
   if (kind === 'spaces') text = join(text, new BlanksToCommas(file));
   return { kind, text, head: headText.toString('utf8') };
+}
+
+/** Why a file whose first bytes are `head` is no text to read (its first line named), or null: it may be. */
+function refusal(head: Buffer): string | null {
+  const packed = archiveKind(head);
+  if (packed !== null) return `compressed or archived (${packed}), not CSV text; unpack it first (one layer of gzip is read as it is)`;
+  const utf16 = utf16Mark(head);
+  if (utf16 === 'be') return 'UTF-16 big-endian text (byte-order mark FE FF); save the file as UTF-8';
+  const unmarked = utf16 === null ? unmarkedUtf16(head) : null;
+  if (unmarked !== null) return `UTF-16 ${unmarked} text without a byte-order mark (every other byte is 0); save the file as UTF-8, or as UTF-16 with its mark`;
+  // A NUL on the first line: binary from the start (a NUL further on is refused in its cell, with its column).
+  const nul = head.indexOf(0);
+  if (utf16 === null && nul >= 0 && !head.subarray(0, nul).includes(0x0a)) return binaryWhat(head);
+  return null;
 }
 
 /** What to say of a file whose first bytes hold a NUL (no text has one): a safetensors model named as such. */
