@@ -75,3 +75,40 @@ test('src/ imports point down the layers, with no cycle between folders', () => 
   }
   assert.deepEqual(bad, []);
 });
+
+test('no two files of src/ load each other, however far round (a cycle of files is one module split in two)', () => {
+  const next = new Map<string, string[]>();
+  for (const file of sources(SRC)) {
+    // A type-only import loads nothing: a module's types may name its caller's.
+    const loaded = readFileSync(file, 'utf8').replace(/(?:^|\n)\s*import type\s[^;]*;/g, '\n');
+    const local = specifiers(loaded).filter((s) => s.startsWith('.'));
+    next.set(file, local.map((s) => resolve(dirname(file), s.replace(/\.js$/, '.ts'))));
+  }
+  const cycles: string[] = [];
+  const state = new Map<string, 'open' | 'done'>();
+  const path: string[] = [];
+  const visit = (file: string) => {
+    state.set(file, 'open');
+    path.push(file);
+    for (const to of next.get(file) ?? []) {
+      if (state.get(to) === 'open') cycles.push([...path.slice(path.indexOf(to)), to].map((f) => relative(SRC, f)).join(' → '));
+      else if (state.get(to) === undefined) visit(to);
+    }
+    path.pop();
+    state.set(file, 'done');
+  };
+  for (const file of next.keys()) if (state.get(file) === undefined) visit(file);
+  assert.deepEqual(cycles, []);
+});
+
+test('workers/ import only the engine and what a selection task runs (train/select), never the command line', () => {
+  const bad: string[] = [];
+  for (const file of sources(join(ROOT, 'workers'))) {
+    for (const spec of specifiers(readFileSync(file, 'utf8')).filter((s) => s.startsWith('.'))) {
+      const target = resolve(dirname(file), spec.replace(/\.js$/, '.ts'));
+      const unit = target.startsWith(SRC) ? unitOf(target) : 'outside src/';
+      if (!(unit in RANK) || RANK[unit] > RANK.train || unit === 'eval') bad.push(`${relative(ROOT, file)} imports ${spec}`);
+    }
+  }
+  assert.deepEqual(bad, []);
+});

@@ -540,7 +540,12 @@ test('select "on" that cannot select says why, through onWarning (it did nothing
   assert.ok(withInit.includes('--select on does nothing with --init: the model fixes its shape, and training goes on with the options given (or the defaults)'), withInit.join('\n'));
   const allGiven: string[] = [];
   await train({ files: [file], ...TINY, select: 'on', noise: 0, warp: 0, mixup: 0, readout: 'last', resample: 0, onWarning: (w) => allGiven.push(w) });
-  assert.ok(allGiven.includes('--select on has nothing to compare: the augmentation (--noise, --warp, --mixup), --readout and --resample were all given'), allGiven.join('\n'));
+  const why = '; selection compares the regularization where none of --noise, --warp and --mixup is given, and the readout with --readout auto';
+  assert.ok(allGiven.includes(`--select on has nothing to compare: --noise 0, --warp 0 and --mixup 0 fix the augmentation, --readout last the readout, and --resample off the resampling${why}`), allGiven.join('\n'));
+  // What was given, and only that: --warp alone fixes the augmentation; sequences of one length leave nothing to resample.
+  const some: string[] = [];
+  await train({ files: [file], ...TINY, select: 'on', warp: 0.1, readout: 'mean', onWarning: (w) => some.push(w) });
+  assert.ok(some.includes(`--select on has nothing to compare: --warp 0.1 fixes the augmentation and --readout mean the readout, and the training sequences are all of one length (nothing to resample)${why}`), some.join('\n'));
 });
 
 test('--init of an ensemble: the hidden it fixes is its members\' own, which go on each from its own weights; a refusal says so', async () => {

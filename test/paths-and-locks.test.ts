@@ -9,13 +9,16 @@ import { join } from 'node:path';
 import { spawn, spawnSync } from 'node:child_process';
 import { UserError } from '../src/errors.js';
 import { tempPathFor, writeFileAtomic } from '../src/io/atomic.js';
-import { lockCheckpoint } from '../src/io/lock.js';
+import { lockRun } from '../src/io/lock.js';
 import { checkDistinct, followLinks, physicalPath } from '../src/io/paths.js';
 import { MAX_JSON_BYTES } from '../src/io/read-input.js';
 import { fileOutput } from '../src/io/stream-out.js';
 import { fileSizeProblem } from '../src/train/preflight.js';
 import { tempDir } from './helpers/temp.js';
 
+
+/** A run's claim on its checkpoint alone. */
+const lockCheckpoint = (checkpoint: string) => lockRun({ checkpoint })!;
 test('`link/..` is the folder above the link\'s target, as the kernel has it, for reading and writing alike', () => {
   const dir = tempDir('ts-paths-');
   mkdirSync(join(dir, 'sub', 'z'), { recursive: true });
@@ -126,9 +129,9 @@ test('the lock is readable whatever the umask (under umask 777 it was mode 000: 
   const dir = tempDir('lock-umask-');
   const ck = join(dir, 'm.ckpt');
   const script = `import { statSync } from 'node:fs';
-    import { lockCheckpoint } from ${JSON.stringify(new URL('../src/io/lock.js', import.meta.url).href)};
+    import { lockRun } from ${JSON.stringify(new URL('../src/io/lock.js', import.meta.url).href)};
     process.umask(0o777);
-    const lock = lockCheckpoint(${JSON.stringify(ck)});
+    const lock = lockRun({ checkpoint: ${JSON.stringify(ck)} });
     process.stdout.write((statSync(lock.path).mode & 0o777).toString(8));
     lock.release();`;
   const r = spawnSync(process.execPath, ['--input-type=module', '-e', script], { encoding: 'utf8' });

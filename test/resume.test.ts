@@ -350,3 +350,23 @@ test('a resume that leaves out --epochs, --lr, --clip or --patience goes on with
   assert.equal(json.code, 2);
   assert.match(json.stderr, /is a checkpoint, which --json does not print/);
 });
+
+test('a checkpoint whose recorded hyperparameters were edited out of bounds is refused, naming the field, before anything is written', async () => {
+  const dir = tempDir('ts-resume-edited-');
+  const data = join(dir, 'small.csv');
+  writeFileSync(data, readFileSync('datasets/cbf/train.csv', 'utf8').split('\n').slice(0, 21).join('\n') + '\n');
+  const run = { files: [data], hidden: 3, threads: 1, select: 'off', members: 1, epochs: 3 } as const;
+  const ck = join(dir, 'm.ckpt');
+  const ac = new AbortController();
+  await assert.rejects(train({ ...run, checkpoint: ck, checkpointEvery: 0, signal: ac.signal, onEpoch: () => ac.abort() }), InterruptedError);
+  // As the checksum's message says to edit a checkpoint: its "checksum" line deleted.
+  const doc = JSON.parse(readFileSync(ck, 'utf8'));
+  delete doc.checksum;
+  for (const [key, value, what] of [['lr', 'x', 'a number > 0 (got "x")'], ['epochs', -1, 'auto or a whole number'], ['bptt', [1, 2], 'a whole number ≥ 0 (got [1, 2])'], ['members', 0, 'a whole number ≥ 1 (got 0)']] as const) {
+    writeFileSync(ck, JSON.stringify({ ...doc, hyperparameters: { ...doc.hyperparameters, [key]: value } }));
+    const out = join(dir, 'm.json');
+    await assert.rejects(train({ ...run, checkpoint: ck, resume: ck, out }), (e: unknown) =>
+      e instanceof UserError && e.message.startsWith(`${ck}: its "hyperparameters.${key}" must be ${what}`) && /the checkpoint was edited or is damaged; mend the value, or train afresh without --resume$/.test(e.message), key);
+    assert.ok(!existsSync(out));
+  }
+});

@@ -1,6 +1,7 @@
 #!/usr/bin/env node
-// The command-line entry point: runs the program (program.ts) as this process, ending it with the program's exit
-// code, and decides what a failing stdout or stderr means for the process.
+// The command line's process, which bin.ts (the installed command) imports once Node's version is checked: runs
+// the program (program.ts) as this process, ending it with the program's exit code, and decides what a failing
+// stdout or stderr means for the process.
 
 import { fstatSync } from 'node:fs';
 import { hideBin } from 'yargs/helpers';

@@ -1,4 +1,5 @@
-// The command-line program: yargs commands over the library, and the one place that decides exit codes.
+// The command-line program: yargs commands over the library, and the exit code of a command's outcome (main.ts
+// decides what a failing stdout or stderr means, bin.ts refuses a Node too old).
 // User errors: one line, exit 2. Bugs: a short message, exit 1 (the stack with --debug). Interrupted: exit 130,
 // with the command that resumes from the checkpoint. main.ts runs it as the process. Each command's handler
 // imports the library it calls as it runs, so that --help, --version and a usage error load the command line

@@ -9,7 +9,7 @@ import { UserError } from '../errors.js';
 import type { Sequences } from '../model/batch.js';
 import { namesProblem } from '../model/model.js';
 import type { DataSet } from './dataset.js';
-import { firstNonFinite } from './inputs.js';
+import { firstNonFinite } from './finite.js';
 
 export interface DataChecks {
   readonly dataSet: boolean; // a whole DataSet (fit, tune): its classes and channels named, every label a class ≥ 0;

@@ -11,6 +11,7 @@ import { withSequenceNorm } from './sequence-norm.js';
 import { applyNormalization, channelStatistics } from './normalize.js';
 import { sharedFloat32 } from './shared.js';
 import { checkDataArgument } from './data-argument.js';
+import { firstNonFinite } from './finite.js';
 import { nameList, sameChannels } from './names.js';
 
 /** How the values as read become channels: each sequence on its own scale first, then the first differences. */
@@ -98,12 +99,6 @@ function checkFinite(ds: DataSet): void {
     const i = firstNonFinite(ds.values, at, at + ds.lengths[n] * ds.D);
     if (i >= 0) throw new UserError(overflowMessage(ds.ids[n], ds.channels[(i - at) % ds.D]), ds.sources[n]);
   }
-}
-
-/** The index of the first value of values[from, to) that is ±∞ or NaN; −1 when every one is finite. */
-export function firstNonFinite(values: ArrayLike<number>, from: number, to: number): number {
-  for (let i = from; i < to; i++) if (!Number.isFinite(values[i])) return i;
-  return -1;
 }
 
 /**

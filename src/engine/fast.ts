@@ -21,7 +21,7 @@
 // window, Dc channels, s stride, D = Dc·s inputs per step, H hidden, Hp padded H, C classes, k BPTT horizon
 // (0 = full).
 
-import { type Layout, type Params, type Shape, cellOf, directionsOf, gatesOf, layerInputs, layersOf, layoutOf, viewsOf } from '../model/layout.js';
+import { type Layout, type Params, type Shape, RECURRENCE_NAMES, cellOf, directionsOf, gatesOf, layerInputs, layersOf, layoutOf, viewsOf } from '../model/layout.js';
 import type { DirectionPlan } from './wasm.js';
 import { type Readout, argmax, dlogit, readoutSoftmax, secondLoss, windowLength } from '../model/rnn.js';
 import { type ChunkStats, type Sequences, lossWeights } from '../model/batch.js';
@@ -79,11 +79,6 @@ export function contextOver(
   };
 }
 
-/** Direction d's recurrence parameters of layer `layer`, by name. */
-const RECURRENCE = [
-  [['W_xh', 'W_hh', 'b_h', 'b_hn'], ['W_xh_r', 'W_hh_r', 'b_h_r', 'b_hn_r']],
-  [['W_xh_l1', 'W_hh_l1', 'b_h_l1', 'b_hn_l1'], ['W_xh_l1_r', 'W_hh_l1_r', 'b_h_l1_r', 'b_hn_l1_r']],
-] as const;
 
 /** The top layer's index: 0, or 1 for two layers. */
 const topOf = (cx: FastContext) => layersOf(cx.shape) - 1;
@@ -98,7 +93,7 @@ export function packWeights(cx: FastContext): void {
     const plans = layer === topOf(cx) ? sp.dirs : sp.dirs0;
     for (let d = 0; d < plans.length; d++) {
       const dp = plans[d];
-      const [wxh, whh, bh, bhn] = RECURRENCE[layer][d].map((name) => w + 4 * l.offset[name]);
+      const [wxh, whh, bh, bhn] = RECURRENCE_NAMES[layer][d].map((name) => w + 4 * l.offset[name]);
       if (gru) cx.ex.gruPack(H, D, sp.Hp, wxh, whh, bh, bhn, b + dp.fwd, b + dp.bwd, b + dp.wxt, b + dp.bias);
       else cx.ex.pack(H, D, sp.Hp, wxh, whh, bh, b + dp.fwd, b + dp.bwd, b + dp.wxt, b + dp.bias);
     }
@@ -451,7 +446,7 @@ function directionBackward(
   ex.zero(b + sp.ghh, 4 * G * Hp * Hp);
   ex.zero(b + sp.gxt, 4 * D * G * Hp);
   ex.zero(b + sp.gb, 4 * sp.E * Hp);
-  const [wxh, whh, bh, bhn] = RECURRENCE[layer][d].map((name) => slot + 4 * l.offset[name]);
+  const [wxh, whh, bh, bhn] = RECURRENCE_NAMES[layer][d].map((name) => slot + 4 * l.offset[name]);
   if (cellOf(shape) === 'gru') {
     ex.gruBackward(sp.Mc, D, Hp, b + dp.bwd, b + dp.xs, Tmax - W, W, b + sp.starts, b + dp.hs, b + dp.gates,
       b + dp.dh, dzT, amax, b + sp.da, NB, b + sp.pa, b + sp.pb, b + sp.ghh, b + sp.gxt, b + sp.gb, inj, b + dp.wxt, dx);

@@ -93,45 +93,67 @@ function isOthersInStickyFolder(path: string, uid: number): boolean {
   return folder !== undefined && (folder.mode & 0o1000) !== 0 && folder.uid !== me;
 }
 
-/**
- * A failure while writing `path` as what the user can do about it, or the error itself when it is not the
- * user's condition (EIO and the like stay loud).
- */
 /** What a failed write leaves at its path: the old file, nothing new, or a part of the output (written in place). */
 export type LeftBehind = 'kept' | 'none' | 'part';
 
+const AFTER: Record<LeftBehind, string> = { kept: 'the old file is unchanged', none: 'nothing was written', part: 'what reached it is incomplete' };
+
+/**
+ * A failure while writing `path` as what the user can do about it, then "run again" where the write would
+ * succeed once that is done, and what it left behind; or the error itself when it is not the user's condition
+ * (EIO and the like stay loud).
+ */
 export function writeError(e: unknown, path: string, left: LeftBehind): unknown {
+  const p = writeProblem(e, path);
+  if (p === null) return e;
+  const again = p.again ? (p.fix === '' ? 'run again' : ' and run again') : '';
+  return new UserError(`${p.what}; ${p.fix}${again} (${AFTER[left]})`, { file: path, cause: e });
+}
+
+/**
+ * The failure to write `path` and what mends it, without "run again" or what it left behind, for a caller that
+ * says what comes next itself (a trained model not written: its checkpoint is resumed); null as for writeError.
+ */
+export function writeFailure(e: unknown, path: string): string | null {
+  const p = writeProblem(e, path);
+  return p === null ? null : p.fix === '' ? p.what : `${p.what}; ${p.fix}`;
+}
+
+/** The parts of writeError's message: what happened, what to do (may be empty), whether to run again after it. */
+function writeProblem(e: unknown, path: string): { what: string; fix: string; again: boolean } | null {
   const code = (e as NodeJS.ErrnoException | null)?.code;
-  const after = left === 'kept' ? 'the old file is unchanged' : left === 'none' ? 'nothing was written' : 'what reached it is incomplete';
   const dir = dirname(physicalPath(path));
+  const said = (what: string, fix: string, again = false) => ({ what, fix, again });
   switch (code) {
     case 'ENOSPC':
     case 'EDQUOT':
-      if (isDevice(path)) return new UserError(`the device takes no more (${code}); send the output elsewhere (${after})`, { file: path, cause: e });
-      return new UserError(`the disk is full (${code}) while writing it; free space in ${dir} and run again (${after})`, { file: path, cause: e });
+      if (isDevice(path)) return said(`the device takes no more (${code})`, 'send the output elsewhere');
+      return said(`the disk is full (${code}) while writing it`, `free space in ${dir}`, true);
     case 'EFBIG':
-      return new UserError(`the file grew past the size this process or file system allows (EFBIG); raise the limit (ulimit -f) or choose another file system (${after})`, { file: path, cause: e });
+      return said('the file grew past the size this process or file system allows (EFBIG)', 'raise the limit (ulimit -f) or choose another file system');
     case 'EROFS':
-      return new UserError(`the file system is read-only (EROFS); choose another path (${after})`, { file: path, cause: e });
+      return said('the file system is read-only (EROFS)', 'choose another path');
     case 'EACCES':
     case 'EPERM':
-      return new UserError(`permission denied (${code}); check the permissions of ${dir} or choose another path (${after})`, { file: path, cause: e });
+      return said(`permission denied (${code})`, `check the permissions of ${dir} or choose another path`);
     case 'ENOENT':
-      if (isFolder(dir)) return new UserError(`its temp file in ${dir} was removed while it was being written (by another program?); run again (${after})`, { file: path, cause: e });
-      return new UserError(`the folder ${dir} does not exist; create it or choose another path (${after})`, { file: path, cause: e });
+      if (isFolder(dir)) return said(`its temp file in ${dir} was removed while it was being written (by another program?)`, '', true);
+      return said(`the folder ${dir} does not exist`, 'create it or choose another path');
     case 'ENAMETOOLONG':
-      return new UserError(`the name is longer than this file system allows (ENAMETOOLONG); choose a shorter one (${after})`, { file: path, cause: e });
+      return said('the name is longer than this file system allows (ENAMETOOLONG)', 'choose a shorter one');
     case 'EPIPE':
-      return new UserError(`the program reading the pipe closed it (EPIPE) before the whole file was written; let it read to the end (${after})`, { file: path, cause: e });
+      return said('the program reading the pipe closed it (EPIPE) before the whole file was written', 'let it read to the end');
     case 'EISDIR':
-      return new UserError(`a folder has taken the file's place; move it away or choose another path (${after})`, { file: path, cause: e });
+      return said("a folder has taken the file's place", 'move it away or choose another path');
     case 'ENOTDIR':
-      return new UserError(`a part of the folder path ${dir} is not a folder; choose another path (${after})`, { file: path, cause: e });
+      return said(`a part of the folder path ${dir} is not a folder`, 'choose another path');
     case 'EMFILE':
-    case 'ENFILE':
-      return new UserError(`${tooManyOpenFiles(code)} (${after})`, { file: path, cause: e });
+    case 'ENFILE': {
+      const [what, ...fix] = tooManyOpenFiles(code)!.split('; ');
+      return said(what, fix.join('; '));
+    }
     default:
-      return e;
+      return null;
   }
 }
 

@@ -1,4 +1,4 @@
-// A run's claim on its checkpoint: `<checkpoint>.lock`, created exclusively, holding the process id and host
+// A run's claim on its outputs, first its checkpoint: `<checkpoint>.lock`, created exclusively, holding the process id and host
 // (and, on Linux, the process's start time, so that a later process given the same id is not taken for it).
 // Two runs writing the same checkpoint (the same --out started twice) would overwrite each other's progress,
 // and the one that finishes first would delete the other's interrupted checkpoint; so the second is refused
@@ -14,18 +14,10 @@ import { followLinks } from './paths.js';
 import { tempPathFor } from './atomic.js';
 import { readTextOrNull } from './read-input.js';
 
-export interface CheckpointLock {
+export interface RunLock {
   readonly path: string;
   /** Removes the lock file if it is still this run's. Idempotent. */
   release(): void;
-}
-
-/**
- * Claims `checkpoint` for this process, or refuses while another live run holds it. The lock is beside the file
- * a write to the checkpoint lands on (links followed), so two spellings of one checkpoint share one lock.
- */
-export function lockCheckpoint(checkpoint: string): CheckpointLock {
-  return claimLock(`${followLinks(checkpoint)}.lock`, checkpoint, CHECKPOINT)!;
 }
 
 /** What a lock is of, for its messages: what its run writes, what else a run may give, and the lock file's name. */
@@ -48,12 +40,12 @@ const REPORT: Role = { writing: 'this report', other: 'give another --report', l
  * model's name of 246–255 bytes with a --checkpoint of its own was written before they existed, and still is).
  * All or none: a refusal releases those taken. Null: nothing to claim.
  */
-export function lockRun(o: { readonly checkpoint?: string; readonly out?: string; readonly report?: string }): CheckpointLock | null {
+export function lockRun(o: { readonly checkpoint?: string; readonly out?: string; readonly report?: string }): RunLock | null {
   const claims: Array<readonly [lock: string, target: string, role: Role, optional: boolean]> = [];
   if (o.checkpoint !== undefined) claims.push([`${followLinks(o.checkpoint)}.lock`, o.checkpoint, CHECKPOINT, false]);
   if (o.out !== undefined) claims.push([`${followLinks(o.out)}.ckpt.lock`, o.out, MODEL, true]);
   if (o.report !== undefined) claims.push([`${followLinks(o.report)}.lock`, o.report, REPORT, true]);
-  const locks: CheckpointLock[] = [];
+  const locks: RunLock[] = [];
   const release = () => { for (const l of locks.splice(0)) l.release(); };
   try {
     for (const [path, target, role, optional] of claims) {
@@ -72,7 +64,7 @@ export function lockRun(o: { readonly checkpoint?: string; readonly out?: string
  * The lock file `path` claimed for a run that writes `target` (`role` says what it is), or refused; null
  * (`optional`) where the file system takes no name that long.
  */
-function claimLock(path: string, target: string, role: Role, optional = false): CheckpointLock | null {
+function claimLock(path: string, target: string, role: Role, optional = false): RunLock | null {
   const stamp = `${process.pid}\n${hostname()}\n${startTime(process.pid)}\n`;
   for (let attempt = 0; ; attempt++) {
     try {

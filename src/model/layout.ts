@@ -128,12 +128,17 @@ export interface Recurrence<A extends FloatArray> {
   readonly b_hn: A; // [H] (GRU)
 }
 
+/** The names of the recurrence parameters of layer `layer` (0 the first), direction d (0 forward in time, 1 reverse). */
+export const RECURRENCE_NAMES = [
+  [['W_xh', 'W_hh', 'b_h', 'b_hn'], ['W_xh_r', 'W_hh_r', 'b_h_r', 'b_hn_r']],
+  [['W_xh_l1', 'W_hh_l1', 'b_h_l1', 'b_hn_l1'], ['W_xh_l1_r', 'W_hh_l1_r', 'b_h_l1_r', 'b_hn_l1_r']],
+] as const;
+
 /** Direction d's recurrence (0 forward in time, 1 reverse) of layer `layer` (0 the first). */
 export function recurrenceOf<A extends FloatArray>(P: Params<A>, d: number, layer = 0): Recurrence<A> {
-  if (layer === 0) return d === 0 ? P : { W_xh: P.W_xh_r, W_hh: P.W_hh_r, b_h: P.b_h_r, b_hn: P.b_hn_r };
-  return d === 0
-    ? { W_xh: P.W_xh_l1, W_hh: P.W_hh_l1, b_h: P.b_h_l1, b_hn: P.b_hn_l1 }
-    : { W_xh: P.W_xh_l1_r, W_hh: P.W_hh_l1_r, b_h: P.b_h_l1_r, b_hn: P.b_hn_l1_r };
+  if (layer === 0 && d === 0) return P;
+  const [W_xh, W_hh, b_h, b_hn] = RECURRENCE_NAMES[layer][d];
+  return { W_xh: P[W_xh], W_hh: P[W_hh], b_h: P[b_h], b_hn: P[b_hn] };
 }
 
 /** Named views into a flat buffer that holds one parameter set (or one gradient) in the layout. */

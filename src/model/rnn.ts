@@ -43,7 +43,7 @@ export const READOUT_NAMES = READOUTS.map((r) => `"${r}"`).join(', ').replace(/,
 
 export interface Workspace<A extends FloatArray> {
   readonly capacity: number; // the most time steps hs can hold (window length)
-  readonly hs: A; // [(capacity+1)][H] post-tanh states h_{s}, h_{s+1}, ..., h_T of the kept window
+  readonly hs: A; // [(capacity+1)][H] states h_{s}, h_{s+1}, ..., h_T of the kept window
   readonly hs_r: A; // [(capacity+1)][H] the same for the reverse direction (empty when one-directional)
   readonly hs0: A; // [(capacity+1)][H] two layers: the first layer's states, forward direction (else empty)
   readonly hs0_r: A; // [(capacity+1)][H] … and reverse direction, in its own time
@@ -143,14 +143,17 @@ function tanhStep<A extends FloatArray>(
   }
 }
 
-/** Log-sum-exp softmax of logits = W_hy z + b_y into p; returns log p[label] (or 0 when label < 0). */
-export function readoutSoftmax<A extends FloatArray>(p: FloatArray, P: Params<A>, H: number, C: number, z: FloatArray, label: number): number {
+/**
+ * Log-sum-exp softmax of logits = W_hy z + b_y into p, z of Z values (H, or 2H for two directions); returns
+ * log p[label] (or 0 when label < 0).
+ */
+export function readoutSoftmax<A extends FloatArray>(p: FloatArray, P: Params<A>, Z: number, C: number, z: FloatArray, label: number): number {
   const { W_hy, b_y } = P;
   let max = -Infinity;
   for (let c = 0; c < C; c++) {
     let a = b_y[c];
-    const r = c * H;
-    for (let j = 0; j < H; j++) a += W_hy[r + j] * z[j];
+    const r = c * Z;
+    for (let j = 0; j < Z; j++) a += W_hy[r + j] * z[j];
     p[c] = a;
     if (a > max) max = a;
   }

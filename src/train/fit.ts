@@ -1,10 +1,11 @@
 // One fit on a loaded, normalized data set: the options checked, the seeded initial weights, the validation
 // split and the engine set up, then the epoch loop (fit-loop.ts: a shuffled pass per epoch, one synchronous step
 // per mini-batch, validation after each epoch, early stopping that keeps the best weights). No file I/O:
-// train.ts loads and saves. Every option left out is the defaults table's (defaults.ts), as for train().
+// train.ts loads and saves. Every option left out is the defaults table's (defaults.ts), as for train(), but
+// checkpointEvery: 0, every epoch end (a program that asks for the state wants each).
 //
-// Stopping safely: at every epoch end, and after the step in progress when `signal` aborts, the whole state
-// goes to onCheckpoint (a FitState, model/state.ts); `resume` continues from one to the same bits as a run that
+// Stopping safely: at epoch ends (checkpointEvery apart), and after the step in progress when `signal` aborts,
+// the whole state goes to onCheckpoint (a FitState, model/state.ts); `resume` continues from one to the same bits as a run that
 // never stopped. A non-finite loss, gradient norm or parameter throws a DivergedError at once, so those
 // weights reach neither a checkpoint nor a model.
 //

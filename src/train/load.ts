@@ -7,11 +7,12 @@ import { type DataSet, classSizes } from '../data/dataset.js';
 import { sharedFloat32, sharedFloat64, sharedInt32 } from '../data/shared.js';
 import type { Normalization } from '../data/normalize.js';
 import { checkInputs, inputsOf } from '../data/inputs.js';
+import { STDIN } from '../data/stdin.js';
 import { withClasses } from '../data/subset.js';
 import { sameNames } from '../data/names.js';
 import { InterruptedError, UserError } from '../errors.js';
 import { type Checkpoint, dataFingerprint } from '../io/checkpoint.js';
-import { fileIdentity, fingerprintIfSame } from '../io/fingerprint.js';
+import { fileIdentity, fingerprintIfSame, sameBytes } from '../io/fingerprint.js';
 import { type Model, differencesOf, sequenceNormOf } from '../model/model.js';
 import { membersOf } from '../model/ensemble.js';
 import { TRAIN_DEFAULTS, differencesFor, sequenceNormFor } from './defaults.js';
@@ -29,6 +30,8 @@ export interface TrainingInputs {
   readonly testSets: TestSet[]; // as read, checked against the training data
   readonly csvRead: boolean; // some training file was a CSV file (the layout the model records is how it was read)
   readonly fileFingerprints: ReturnType<typeof fingerprintIfSame>[]; // of each training file, where it is still the one read
+  /** for each --test file, the training file whose bytes it holds, if any: said once, and then not also of its sequences */
+  readonly testTwins: (string | undefined)[];
   readonly fingerprint: string; // of the data as read, where a checkpoint records or checks it ('' otherwise)
 }
 
@@ -94,7 +97,8 @@ export async function loadForTraining(
   o.onLoaded?.(loaded); // every input checked
   // Column options read no training file of the archive's formats, nor --test files when there are none.
   const unread = !csvRead && (o.test ?? []).length === 0;
-  if (o.onWarning) for (const w of trainingWarnings(loaded, { ...o, fingerprints: fileFingerprints, fromModel: o.init !== undefined, archivesOnly: unread })) o.onWarning(w);
+  const testTwins = (o.test ?? []).map((t) => testTwinOf(t, o.files));
+  if (o.onWarning) for (const w of trainingWarnings(loaded, { ...o, fingerprints: fileFingerprints, testTwins, fromModel: o.init !== undefined, archivesOnly: unread })) o.onWarning(w);
   if (initWarning !== null) o.onWarning?.(initWarning);
   // A checkpoint of an earlier version, which read no differences: resuming it keeps to that.
   const differences = resume ? differencesOf(resume.model) : o.init ? differencesOf(o.init) : differencesFor(o.differences ?? d.differences, loaded);
@@ -107,5 +111,10 @@ export async function loadForTraining(
   const normalize = resume ? resume.model.normalization : o.init ? o.init.normalization : (o.normalize ?? d.normalize) === 'zscore' ? 'zscore' : null;
   const { inputs: ds, normalization } = inputsOf(data, reading, normalize);
   for (const t of testSets) checkInputs(t.data, reading, normalization); // a test value that overflows once normalized is refused
-  return { loaded, ds, normalization, differences, sequenceNorm, testSets, csvRead, fileFingerprints, fingerprint };
+  return { loaded, ds, normalization, differences, sequenceNorm, testSets, csvRead, fileFingerprints, testTwins, fingerprint };
+}
+
+/** The training file whose bytes the file `test` holds, if any (stdin redirected from a file is that file: /dev/stdin opens it afresh, from its start). */
+function testTwinOf(test: string, files: readonly string[]): string | undefined {
+  return files.find((f) => sameBytes(test, f === STDIN ? '/dev/stdin' : f));
 }

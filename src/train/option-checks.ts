@@ -90,6 +90,21 @@ const RULES: readonly Rule[] = [
 
 const shown = (v: unknown) => (typeof v === 'string' ? JSON.stringify(v) : Array.isArray(v) ? `[${v.join(', ')}]` : String(v));
 
+/**
+ * The first hyperparameter a checkpoint or model records out of its option's bounds, as a message naming it; null
+ * where every one is within them (the kernel is recorded as the build that ran, not as the option). What train
+ * writes is within them: one that is not was edited or damaged, and a run resumed from it would fail later,
+ * naming an option the user never gave.
+ */
+export function recordedProblem(hp: Readonly<Record<string, unknown>>): string | null {
+  for (const [option, ok, what] of RULES) {
+    if (option === 'kernel' || !Object.hasOwn(hp, option) || ok(hp[option])) continue;
+    return `its "hyperparameters.${option}" must be ${what} (got ${shown(hp[option])})`;
+  }
+  if (Object.hasOwn(hp, 'members') && !isWhole(hp.members, 1, MAX_HIDDEN)) return `its "hyperparameters.members" must be a whole number ≥ 1 (got ${shown(hp.members)})`;
+  return null;
+}
+
 /** The thread counts a run takes: train auto or a count, fit a count, tune a list of counts. */
 const THREADS = {
   train: [(v: unknown) => v === 'auto' || isWhole(v, 1, MAX_THREADS), `auto or a whole number from 1 to ${MAX_THREADS}`],

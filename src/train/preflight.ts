@@ -13,7 +13,7 @@ import { checkWritable, outputTarget } from '../io/atomic.js';
 import { checkDistinct, checkOnce, fileKeys, followLinks } from '../io/paths.js';
 import { CHECKPOINT_FORMAT, type Checkpoint } from '../io/checkpoint.js';
 import { MAX_JSON_BYTES } from '../io/read-input.js';
-import { type CheckpointLock, lockRun } from '../io/lock.js';
+import { lockRun } from '../io/lock.js';
 import { type Model, differencesOf, resampleOf, sequenceNormOf, strideOf } from '../model/model.js';
 import { type Cell, cellOf, directionsOf, layersOf } from '../model/layout.js';
 import type { Readout } from '../model/rnn.js';
@@ -118,14 +118,39 @@ export function fileSizeProblem(P: number, members: number, hidden: number, o: {
   return `${given} makes a model of ${members * P} weights, whose ${over[0]} would be about ${mib(over[1])}, more than the ${mib(MAX_JSON_BYTES)} a ${over[0]} can be; lower --hidden${members > 1 ? ' or --members' : ''}${inputs}`;
 }
 
+/**
+ * Claims the run's outputs for it, or refuses: among the train() calls running in this process (one run's
+ * --report as another's --out would leave the model an HTML page), then among processes, its checkpoint, model
+ * file and report (io/lock.ts lockRun); then refuses a file already at the checkpoint's path that this run does
+ * not resume from. Returns the release of them all.
+ */
+export function claimRun(outputs: OutputPaths, resume: string | undefined): () => void {
+  const releaseHere = claimInProcess(outputs);
+  try {
+    const { checkpoint, out, report } = outputs; // a checkpoint written in place is none already (checkOutputs)
+    const inFile = (p: string | undefined) => (p !== undefined && !writesInPlace(p) ? p : undefined);
+    const lock = lockRun({ checkpoint, out: inFile(out), report: inFile(report) });
+    try {
+      if (checkpoint !== undefined) checkNoOtherCheckpoint(checkpoint, resume);
+    } catch (e) {
+      lock?.release();
+      throw e;
+    }
+    return () => {
+      lock?.release();
+      releaseHere();
+    };
+  } catch (e) {
+    releaseHere();
+    throw e;
+  }
+}
+
 /** The files the train() calls running in this process write (links followed), with the option each is. */
 const written = new Map<string, string>();
 
-/**
- * Claims this run's output files among the train() calls running in this process, or refuses one that another
- * writes (one run's --report as another's --out would leave the model an HTML page). Returns the release.
- */
-export function claimOutputs(outputs: OutputPaths): () => void {
+/** Claims this run's output files among the train() calls running in this process, or refuses one another writes. */
+function claimInProcess(outputs: OutputPaths): () => void {
   const mine = (['out', 'checkpoint', 'report'] as const).flatMap((k) => {
     const path = outputs[k];
     return path === undefined || writesInPlace(path) ? [] : [[followLinks(path), k, path] as const];
@@ -140,23 +165,6 @@ export function claimOutputs(outputs: OutputPaths): () => void {
   return () => {
     for (const [key] of mine) written.delete(key);
   };
-}
-
-/**
- * Claims the run's checkpoint, model file and report among processes (io/lock.ts lockRun), then refuses a file
- * already at the checkpoint's path that this run does not resume from. Null: nothing to claim (none of them,
- * or devices and FIFOs written in place).
- */
-export function claimCheckpoint(outputs: OutputPaths, resume: string | undefined): CheckpointLock | null {
-  const { checkpoint, out, report } = outputs; // a checkpoint written in place is none already (checkOutputs)
-  const lock = lockRun({ checkpoint, out: out !== undefined && !writesInPlace(out) ? out : undefined, report: report !== undefined && !writesInPlace(report) ? report : undefined });
-  try {
-    if (checkpoint !== undefined) checkNoOtherCheckpoint(checkpoint, resume);
-  } catch (e) {
-    lock?.release();
-    throw e;
-  }
-  return lock;
 }
 
 /**

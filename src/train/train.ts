@@ -1,8 +1,9 @@
 // train(): the library entry point the CLI's `train` command is a shell over. Loads the training files,
 // checks them, normalizes, fits, writes the model file atomically and evaluates the held-out files.
 // Everything that can be checked is checked before the first step (preflight.ts): outputs writable, test
-// files parsed, --init and --resume compatible. A checkpoint is written at every epoch end (and on
-// interrupt); the default one (`<out>.ckpt`) is removed once the model is written.
+// files parsed, --init and --resume compatible. A checkpoint is written at the first epoch end checkpointEvery
+// seconds after the last, at each member's end and on interrupt; the default one (`<out>.ckpt`) is removed once
+// the model is written.
 
 import { eventLoopTurn } from '../engine/turns.js';
 import { DEFAULT_LAYOUT, LOAD_OPTION_KEYS, fileName, layoutOptions, type LoadOptions } from '../data/csv.js';
@@ -12,6 +13,7 @@ import { DivergedError, InterruptedError, UserError, isInterrupted } from '../er
 import { shellQuote } from '../data/visible.js';
 import { type Checkpoint, loadCheckpoint, removeCheckpoint, saveCheckpoint } from '../io/checkpoint.js';
 import { saveModel } from '../io/model-file.js';
+import { writeFailure } from '../io/atomic.js';
 import type { Model } from '../model/model.js';
 import { ensembleShape, memberSeed, membersOf, mergeMembers, splitMembers } from '../model/ensemble.js';
 import type { EpochRecord, FitState, FoldScore, Member, SelectionState } from '../model/state.js';
@@ -23,7 +25,6 @@ import { writeReport } from '../eval/report.js';
 import { lengthsRecord } from '../eval/lengths.js';
 import { wholeLengths } from '../data/cut-short.js';
 import { MAX_DIGESTS, encodeDigests, sequenceDigests } from '../data/digests.js';
-import { sameBytes } from '../io/fingerprint.js';
 import {
   HYPERPARAMETER_KEYS, type HyperparameterOptions, type Hyperparameters, TRAIN_DEFAULTS, defaultThreadCounts, defaultThreads,
   resolveHyperparameters,
@@ -32,13 +33,12 @@ import { type BatchProgress, type FitResult, fitOnce, oneFit, shapeFor } from '.
 import { loadForTraining } from './load.js';
 import { layoutOf } from '../model/layout.js';
 import { type TuneResult, measureThreads } from './tune.js';
-import { checkOptions } from './option-checks.js';
+import { checkOptions, recordedProblem } from './option-checks.js';
 import { checkDataArgument } from '../data/data-argument.js';
 import { type NamesExactly, checkCallbacks, checkFileList, checkKnownOptions, checkModelArgument, checkOptionsObject, checkPathOptions, checkSignal, ownOptions } from '../data/arguments.js';
 import { buildForRun } from '../engine/wasm.js';
 import { perThreadGiB, selectionThreadsWithinCap, threadsWithinCap } from '../engine/address-space.js';
-import { type OutputPaths, autoResumeWarning, resumeOf, changedOnResume, claimCheckpoint, claimOutputs, fileSizeProblem, checkOutputs, checkResume, checkResumeSelection, checkSelectionResumed, keptOnResume, withUnrecorded } from './preflight.js';
-import type { CheckpointLock } from '../io/lock.js';
+import { type OutputPaths, type TestSet, autoResumeWarning, resumeOf, changedOnResume, claimRun, fileSizeProblem, checkOutputs, checkResume, checkResumeSelection, checkSelectionResumed, keptOnResume, withUnrecorded } from './preflight.js';
 import { type Selection, type StageProgress, type TaskCounts, budgetOf, plannedTasks, selectModel, taskKey, whySelectionSkips, withCandidate, withVaried, withoutSelection } from './select.js';
 
 /** train()'s options: the flags of `train-signals train` in camelCase, the files, and the callbacks. */
@@ -157,26 +157,18 @@ export async function train(given: TrainOptions): Promise<TrainResult> {
   const autoFile = autoResumeWarning(o, run.resume);
   if (autoFile !== null) o.onWarning?.(autoFile);
   const outputs = checkOutputs(run);
-  const releaseOutputs = claimOutputs(outputs); // among this process's runs
-  let lock: CheckpointLock | null;
-  try {
-    lock = claimCheckpoint(outputs, run.resume); // held until the run ends, however it ends
-  } catch (e) {
-    releaseOutputs();
-    throw e;
-  }
+  const release = claimRun(outputs, run.resume); // held until the run ends, however it ends
   try {
     return await trainClaimed(run, outputs);
   } finally {
-    lock?.release();
-    releaseOutputs();
+    release();
   }
 }
 
 /** train() once its outputs are checked and its checkpoint path is its own. */
 async function trainClaimed(given: TrainRun, outputs: OutputPaths): Promise<TrainResult> {
   const d = TRAIN_DEFAULTS;
-  const resume = given.resume !== undefined ? loadCheckpoint(given.resume) : undefined;
+  const resume = given.resume !== undefined ? loadRecordedCheckpoint(given.resume) : undefined;
   let o = resume ? withUnrecorded(resume, given, given.resume!) : given;
   // An ensemble goes on from --init as its members, each from its own weights, merged again at the end (but
   // with --members 1, or resuming a run that went on as one network, as an earlier version did).
@@ -190,7 +182,7 @@ async function trainClaimed(given: TrainRun, outputs: OutputPaths): Promise<Trai
     if (isInterrupted(e)) e.checkpoint ??= o.resume;
     throw e;
   };
-  const { loaded, ds, normalization, differences, sequenceNorm, testSets, csvRead, fileFingerprints, fingerprint } =
+  const { loaded, ds, normalization, differences, sequenceNorm, testSets, csvRead, fileFingerprints, testTwins, fingerprint } =
     await loadForTraining(o, load, resume, outputs.checkpoint !== undefined).catch(fromResumed);
   let hp = resolveHyperparameters(ds, o);
   if (resume) {
@@ -270,11 +262,7 @@ async function trainClaimed(given: TrainRun, outputs: OutputPaths): Promise<Trai
     ...ckModel,
     shape: ensembleShape(ckModel.shape, hp.members),
     parameters: hp.members === 1 ? first.weights : mergeMembers(ckModel.shape, members.map((x) => x.weights)),
-    layout: csvRead ? {
-      format: load.format ?? DEFAULT_LAYOUT.format, labelColumn: load.labelColumn ?? DEFAULT_LAYOUT.labelColumn,
-      idColumn: load.idColumn ?? DEFAULT_LAYOUT.idColumn, timeColumn: load.timeColumn ?? DEFAULT_LAYOUT.timeColumn,
-      ...(load.channels !== undefined ? { channels: [...load.channels] } : {}),
-    } : { ...(o.init?.layout ?? DEFAULT_LAYOUT) },
+    layout: layoutRecord(load, csvRead, o.init),
     training: {
       // the files (stdin as such), and their fingerprints evaluate warns on (null: stdin, a pipe); none for data in memory
       ...(o.data === undefined ? { files: o.files.map(fileName), fingerprints: fileFingerprints } : {}),
@@ -290,44 +278,88 @@ async function trainClaimed(given: TrainRun, outputs: OutputPaths): Promise<Trai
       timing: { threads, ...(ran > 0 && ran < threads ? { threadsRan: ran } : {}), seconds, sequencesPerSecond, kernel, ...(tuned ? { tuned: true } : {}), ...(resume ? { resumed: true } : {}) },
     },
   };
-  if (o.out) {
-    try {
-      saveModel(o.out, model);
-    } catch (e) {
-      // The training is in the last checkpoint (written at the end of the last member): no need to train again.
-      if (!(e instanceof UserError) || last === undefined) throw e;
-      // Not "run again": a run beside the checkpoint is refused, and the training need not be done again.
-      const why = e.detail.replace(/ and run again(?= \()/, '').replace(/ \((the old file is unchanged|nothing was written|what reached it is incomplete)\)$/, '');
-      throw new UserError(`${why}; the model was not written, but the training is kept in ${last.path}: once the model can be written, train … --resume ${shellQuote(last.path)} writes it without training again`, { file: e.file, line: e.line, column: e.column, cause: e });
-    }
-  }
+  if (o.out) saveTrained(o.out, model, last);
   if (o.out && path !== undefined && outputs.checkpointIsDefault) removeCheckpoint(path); // the model is the result now
   o.onTrained?.();
-  const test: FileEvaluation[] = [];
-  // A --test file of a training file's bytes is said to be so (train/warnings.ts), not also of its sequences.
-  const testSameBytes = (o.test ?? []).map((t) => o.files.some((f) => sameBytes(t, f === '-' ? '/dev/stdin' : f)));
   // Not stopped by the signal: the model is written by now, and the result is the program's to have.
-  for (const [i, t] of testSets.entries()) {
-    const file = fileName(o.test![i]);
-    // What evaluate says of the file, now that the model (its lengths, its resampling) is known.
-    if (o.onWarning) for (const w of readingWarnings(model, file, t.data, t.layout, o, !testSameBytes[i])) o.onWarning(w);
-    const r = await evaluateDataSet(model, file, t.data);
-    if (o.onWarning) for (const w of [...valuesWarnings(model, r), ...respelledLabels(r, model.classes)]) o.onWarning(w);
-    test.push(r);
-  }
+  const test = await evaluateTests(model, testSets, testTwins, o);
   // A signal that came while the test files were scored is handled before the report is written (the CLI
   // stops there), not after.
   await eventLoopTurn();
   if (o.report) {
-    try {
-      writeReport(o.report, { model, history, train: ds, evaluations: test, total: totalMetrics(test), seconds, sequencesPerSecond, commandLine: o.commandLine });
-    } catch (e) {
-      // The model is the run's result and stays: the message must not let "nothing was written" stand for it.
-      if (!(e instanceof UserError) || !o.out) throw e;
-      throw new UserError(`${e.detail}; the model itself was written to ${o.out}`, { file: e.file, line: e.line, column: e.column, cause: e });
-    }
+    writeRunReport(o.report, o.out, { model, history, train: ds, evaluations: test, total: totalMetrics(test), seconds, sequencesPerSecond, commandLine: o.commandLine });
   }
   return { model, history, bestEpoch: first.bestEpoch, seconds, sequencesPerSecond, threads: ran > 0 ? ran : threads, test, members: members.length };
+}
+
+/**
+ * How the model reads the CSV files it will score: as the training files were read (`csvRead`: some were CSV, or
+ * data in memory with the column options given), else as its --init model does, or by default.
+ */
+function layoutRecord(load: LoadOptions, csvRead: boolean, init: Model | undefined): Model['layout'] {
+  if (!csvRead) return { ...(init?.layout ?? DEFAULT_LAYOUT) };
+  return {
+    format: load.format ?? DEFAULT_LAYOUT.format, labelColumn: load.labelColumn ?? DEFAULT_LAYOUT.labelColumn,
+    idColumn: load.idColumn ?? DEFAULT_LAYOUT.idColumn, timeColumn: load.timeColumn ?? DEFAULT_LAYOUT.timeColumn,
+    ...(load.channels !== undefined ? { channels: [...load.channels] } : {}),
+  };
+}
+
+/** The checkpoint at `path`, refused where a hyperparameter it records is out of bounds (edited by hand, or damaged). */
+function loadRecordedCheckpoint(path: string): Checkpoint {
+  const c = loadCheckpoint(path);
+  const problem = recordedProblem(c.hyperparameters);
+  if (problem !== null) throw new UserError(`${problem}: the checkpoint was edited or is damaged; mend the value, or train afresh without --resume`, { file: path });
+  return c;
+}
+
+/** What fixes each choice selection makes, where none is left to it: the options given, or data of one length. */
+function fixedForSelection(o: TrainOptions, hp: Hyperparameters): string {
+  const given = (['noise', 'warp', 'mixup'] as const).filter((k) => o[k] !== undefined).map((k) => `--${k} ${o[k]}`);
+  const augmentation = `${given.length > 1 ? `${given.slice(0, -1).join(', ')} and ${given.at(-1)} fix` : `${given[0]} fixes`} the augmentation`;
+  const readout = `--readout ${o.readout ?? TRAIN_DEFAULTS.readout} the readout`;
+  if (o.resample !== undefined && o.resample !== 'auto') return `${augmentation}, ${readout}, and --resample ${o.resample === 0 ? 'off' : o.resample} the resampling`;
+  return `${augmentation} and ${readout}${hp.resample === 0 ? ', and the training sequences are all of one length (nothing to resample)' : ''}`;
+}
+
+/** Writes the trained model to `out`; a failure says the training is kept in its last checkpoint, if any. */
+function saveTrained(out: string, model: Model, last: LastCheckpoint | undefined): void {
+  try {
+    saveModel(out, model);
+  } catch (e) {
+    // The training is in the last checkpoint (written at the end of the last member): no need to train again.
+    if (!(e instanceof UserError) || last === undefined) throw e;
+    // Not "run again": a run beside the checkpoint is refused, and the training need not be done again.
+    const why = writeFailure(e.cause, e.file ?? out) ?? e.detail;
+    throw new UserError(`${why}; the model was not written, but the training is kept in ${last.path}: once the model can be written, train … --resume ${shellQuote(last.path)} writes it without training again`, { file: e.file, line: e.line, column: e.column, cause: e });
+  }
+}
+
+/**
+ * The trained model's evaluation on each --test file, with evaluate's warnings, now that the model (its lengths,
+ * its resampling) is known; a file of a training file's bytes (`twins`) was said to be so, not also of its sequences.
+ */
+async function evaluateTests(model: Model, testSets: readonly TestSet[], twins: readonly (string | undefined)[], o: TrainRun): Promise<FileEvaluation[]> {
+  const test: FileEvaluation[] = [];
+  for (const [i, t] of testSets.entries()) {
+    const file = fileName(o.test![i]);
+    if (o.onWarning) for (const w of readingWarnings(model, file, t.data, t.layout, o, twins[i] === undefined)) o.onWarning(w);
+    const r = await evaluateDataSet(model, file, t.data);
+    if (o.onWarning) for (const w of [...valuesWarnings(model, r), ...respelledLabels(r, model.classes)]) o.onWarning(w);
+    test.push(r);
+  }
+  return test;
+}
+
+/** Writes the run's report; a failure says the model itself (`out`) was written. */
+function writeRunReport(report: string, out: string | undefined, contents: Parameters<typeof writeReport>[1]): void {
+  try {
+    writeReport(report, contents);
+  } catch (e) {
+    // The model is the run's result and stays: the message must not let "nothing was written" stand for it.
+    if (!(e instanceof UserError) || !out) throw e;
+    throw new UserError(`${e.detail}; the model itself was written to ${out}`, { file: e.file, line: e.line, column: e.column, cause: e });
+  }
 }
 
 /** The threads train runs on: as given, within a cap on address space, or (auto) measured as tune does. */
@@ -395,7 +427,7 @@ async function selectForRun(hp: Hyperparameters, c: SelectionContext): Promise<S
   if (select === 'on' && !selecting) {
     o.onWarning?.(o.init
       ? '--select on does nothing with --init: the model fixes its shape, and training goes on with the options given (or the defaults)'
-      : '--select on has nothing to compare: the augmentation (--noise, --warp, --mixup), --readout and --resample were all given');
+      : `--select on has nothing to compare: ${fixedForSelection(o, hp)}; selection compares the regularization where none of --noise, --warp and --mixup is given, and the readout with --readout auto`);
   }
   const skipped = selecting ? whySelectionSkips(ds.labels, ds.classes.length, hp.seed, select === 'on') : undefined;
   if (resume) checkSelectionResumed(resume, o.resume!, selecting ? skipped : select === 'off' ? '--select off' : o.init ? 'it starts from --init' : 'there is nothing to compare');

@@ -6,9 +6,9 @@ import { cutShortWarnings } from '../data/cut-short.js';
 import type { DataSet } from '../data/dataset.js';
 import { classSizes } from '../data/dataset.js';
 import { warningLines } from '../data/warnings.js';
-import { DEFAULT_LAYOUT } from '../data/csv.js';
+import { DEFAULT_LAYOUT, fileName } from '../data/csv.js';
 import { scalesApart, widelyScaled } from '../data/scale-spread.js';
-import { type FileFingerprint, sameBytes } from '../io/fingerprint.js';
+import type { FileFingerprint } from '../io/fingerprint.js';
 import { autoValSplit, defaultThreadCounts, defaultThreads } from './defaults.js';
 import { heldOutCount } from './split.js';
 import { asFlag } from './option-checks.js';
@@ -19,6 +19,8 @@ export interface WarnedOptions {
   /** each training file's, as it was read (null: stdin or a pipe, or changed since) */
   readonly fingerprints?: readonly (FileFingerprint | null)[];
   readonly test?: readonly string[];
+  /** for each --test file, the training file whose bytes it holds, if any (load.ts testTwinsOf) */
+  readonly testTwins?: readonly (string | undefined)[];
   readonly idColumn?: string;
   readonly threads?: number | 'auto';
   readonly valSplit?: number | 'auto';
@@ -63,7 +65,7 @@ export function trainingWarnings(ds: DataSet, o: WarnedOptions): string[] {
     out.push(`--patience ${o.patience} has no effect without validation data; give --val-split`);
   }
   // Classes of very different sizes, trained unweighted: the loss is mostly the largest's, and a model that answers
-  // it alone can score its share (a reviewer's 11:394 set trained a constant classifier, with no word).
+  // it alone can score its share, and training ends there without a word.
   if ((o.classWeights ?? 'none') === 'none') {
     const sizes = classSizes(ds.labels, ds.classes.length);
     const [most, least] = [sizes.indexOf(Math.max(...sizes)), sizes.indexOf(Math.min(...sizes))];
@@ -77,11 +79,10 @@ export function trainingWarnings(ds: DataSet, o: WarnedOptions): string[] {
   for (const [twin, file] of sameBytesPairs(o.files, o.fingerprints ?? [])) {
     out.push(`training files ${twin} and ${file} hold the same bytes: each of their sequences trains twice; give the file once`);
   }
-  for (const t of o.test ?? []) {
-    // Stdin redirected from a file is that file (/dev/stdin opens it afresh, from its start).
-    const same = o.files.find((f) => sameBytes(t, f === '-' ? '/dev/stdin' : f));
-    if (same !== undefined) out.push(`--test ${t} holds the same bytes as the training file ${same === '-' ? 'stdin' : same}; its accuracy is not a held-out figure`);
-  }
+  (o.test ?? []).forEach((t, i) => {
+    const same = o.testTwins?.[i];
+    if (same !== undefined) out.push(`--test ${t} holds the same bytes as the training file ${fileName(same)}; its accuracy is not a held-out figure`);
+  });
   return out;
 }
 
