@@ -344,6 +344,7 @@ test('a resume that leaves out --epochs, --lr, --clip or --patience goes on with
   await stop();
   const info = cliHere(['info', ck]);
   assert.equal(info.code, 0, info.stderr);
+  assert.equal(info.stderr, '');
   assert.match(info.stdout, /^\S+m\.ckpt: a checkpoint of a training run, not a model file: epoch 2 of 5 trained; the command that started the run, with --resume \S+, goes on from it and writes the model\n {2}network: bidirectional GRU, H = 5, readout mean\n {2}classes \(3\): bell, cylinder, funnel\n/);
   assert.match(info.stdout, /\n {2}hyperparameters \(as the run resolved them\): hidden 5, .*epochs 5, .*lr 0\.004, .*clip 0\.5, .*patience 0, /);
   const json = cliHere(['info', ck, '--json']);
@@ -368,5 +369,10 @@ test('a checkpoint whose recorded hyperparameters were edited out of bounds is r
     await assert.rejects(train({ ...run, checkpoint: ck, resume: ck, out }), (e: unknown) =>
       e instanceof UserError && e.message.startsWith(`${ck}: its "hyperparameters.${key}" must be ${what}`) && /the checkpoint was edited or is damaged; mend the value, or train afresh without --resume$/.test(e.message), key);
     assert.ok(!existsSync(out));
+    // info shows the values, and says the resume its summary offers would be refused.
+    const info = cliHere(['info', ck]);
+    assert.equal(info.code, 0, info.stderr);
+    assert.ok(info.stderr.startsWith(`train-signals: warning: ${ck}: its "hyperparameters.${key}" must be ${what}`), info.stderr);
+    assert.ok(info.stderr.endsWith(': the checkpoint was edited or is damaged, and a resume from it is refused\n'), info.stderr);
   }
 });

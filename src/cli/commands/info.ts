@@ -3,7 +3,7 @@
 
 import type { Argv, ArgumentsCamelCase } from 'yargs';
 import { closeSync, openSync, readSync } from 'node:fs';
-import { visibleLines } from '../../data/visible.js';
+import { visible, visibleLines } from '../../data/visible.js';
 import { UserError } from '../../errors.js';
 import { WORKFLOW_EXAMPLES, grouped, withExamples } from '../help.js';
 import { quietOption } from '../options.js';
@@ -34,9 +34,15 @@ export const infoCommand = {
     const path = a.model ?? a.file;
     if (path === undefined) throw new UserError('info needs a model file: train-signals info model.json');
     if (isCheckpointFile(path)) { // what a run's lost resume line would have started again
-      const [{ loadCheckpoint }, { checkpointSummary }] = await Promise.all([import('../../io/checkpoint.js'), import('../../eval/checkpoint-summary.js')]);
+      const [{ loadCheckpoint }, { checkpointSummary }, { recordedProblem }] = await Promise.all([
+        import('../../io/checkpoint.js'), import('../../eval/checkpoint-summary.js'), import('../../train/option-checks.js'),
+      ]);
       if (a.json) throw new UserError(`${path} is a checkpoint, which --json does not print (it holds the run's whole training state); info without --json summarizes it`);
-      process.stdout.write(checkpointSummary(loadCheckpoint(path), path));
+      const checkpoint = loadCheckpoint(path);
+      process.stdout.write(checkpointSummary(checkpoint, path));
+      // Its resume line would be refused: said here, where the summary shows the values.
+      const problem = recordedProblem(checkpoint.hyperparameters);
+      if (problem !== null) process.stderr.write(`train-signals: warning: ${visible(path)}: ${problem}: the checkpoint was edited or is damaged, and a resume from it is refused\n`);
       return;
     }
     const model = loadInitModel(path, a.model !== undefined ? '--model' : 'info');
