@@ -575,6 +575,10 @@ test('evaluating a file the model was trained on (the same bytes, by any name) w
   assert.doesNotMatch(r.stderr, /test\.csv holds/);
   const doc = JSON.parse(readFileSync(model, 'utf8'));
   assert.match(doc.training.fingerprints[0].sha256, /^[0-9a-f]{64}$/);
+  // A file that cannot be read is refused before that warning: one line, not a warning and then the refusal.
+  const gone = cliHere(['evaluate', '--model', model, copy, join(dir, 'gone.csv')]);
+  assert.equal(gone.code, 2);
+  assert.match(gone.stderr, /^train-signals: \S*gone\.csv: no such file; check the path\n$/);
 });
 
 test('--init starts from the given weights: with a learning rate too small to move them, they come out unchanged', () => {
@@ -894,6 +898,10 @@ test('a negative number in e-notation given as its own word is that number (yarg
   const spaced = cliHere([...args, 'a.json', '--seed', '-2e0'], { cwd: dir });
   assert.equal(spaced.code, 0, spaced.stderr);
   assert.equal(cliHere([...args, 'b.json', '--seed=-2'], { cwd: dir }).code, 0);
+  // Ending in its decimal point, as yargs reads flags too (it said "Unknown arguments: 5, .").
+  const point = cliHere([...args, 'c.json', '--seed', '-2.'], { cwd: dir });
+  assert.equal(point.code, 0, point.stderr);
+  assert.equal(JSON.parse(readFileSync(join(dir, 'c.json'), 'utf8')).training.hyperparameters.seed, -2);
   const [a, b] = ['a.json', 'b.json'].map((f) => JSON.parse(readFileSync(join(dir, f), 'utf8')));
   assert.deepEqual(a.parameters, b.parameters);
 });
@@ -904,6 +912,11 @@ test('the model that cannot be written at the end (a full disk) says the trainin
   const full = cliHere([...args, '--out', '/dev/full'], { cwd: dir });
   assert.equal(full.code, 2, full.stderr);
   assert.match(full.stderr, /^train-signals: \/dev\/full: the device takes no more \(ENOSPC\); send the output elsewhere; the model was not written, but the training is kept in c\.ckpt: once the model can be written, train … --resume c\.ckpt writes it without training again\n$/);
+  // A FIFO none reads: said once, not also "nothing was written" before "the model was not written".
+  assert.equal(spawnSync('mkfifo', [join(dir, 'fifo')]).status, 0);
+  const fifo = cliHere([...args, '--out', 'fifo', '--resume', 'c.ckpt'], { cwd: dir });
+  assert.equal(fifo.code, 2, fifo.stderr);
+  assert.match(fifo.stderr, /^train-signals: fifo: is a FIFO that no process reads; start its reader first; the model was not written, but the training is kept in c\.ckpt: once/);
   const resumed = cliHere([...args, '--out', 'm.json', '--resume', 'c.ckpt'], { cwd: dir });
   assert.equal(resumed.code, 0, resumed.stderr);
   assert.equal(JSON.parse(readFileSync(join(dir, 'm.json'), 'utf8')).training.history.length, 3);

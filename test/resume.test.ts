@@ -363,16 +363,24 @@ test('a checkpoint whose recorded hyperparameters were edited out of bounds is r
   // As the checksum's message says to edit a checkpoint: its "checksum" line deleted.
   const doc = JSON.parse(readFileSync(ck, 'utf8'));
   delete doc.checksum;
-  for (const [key, value, what] of [['lr', 'x', 'a number > 0 (got "x")'], ['epochs', -1, 'auto or a whole number'], ['bptt', [1, 2], 'a whole number ≥ 0 (got [1, 2])'], ['members', 0, 'a whole number ≥ 1 (got 0)']] as const) {
+  const cases = [
+    ['lr', 'x', 'its "hyperparameters.lr" must be a number > 0 (got "x")'],
+    ['epochs', -1, 'its "hyperparameters.epochs" must be auto or a whole number from 1 to 1000000 (got -1)'],
+    ['bptt', [1, 2], 'its "hyperparameters.bptt" must be a whole number ≥ 0 (got [1, 2])'],
+    ['members', 0, 'its "hyperparameters.members" must be a whole number from 1 to 4096 (got 0)'],
+    ['members', 2000, 'its "hyperparameters.members" × "hyperparameters.hidden" must be at most 4096 (got 2000 × 3)'],
+    ['seed', 3e9, 'its "hyperparameters.seed" must be a whole number from -2147483648 to 2147483647 (got 3000000000)'], // an earlier version took it
+  ] as const;
+  for (const [key, value, problem] of cases) {
     writeFileSync(ck, JSON.stringify({ ...doc, hyperparameters: { ...doc.hyperparameters, [key]: value } }));
     const out = join(dir, 'm.json');
     await assert.rejects(train({ ...run, checkpoint: ck, resume: ck, out }), (e: unknown) =>
-      e instanceof UserError && e.message.startsWith(`${ck}: its "hyperparameters.${key}" must be ${what}`) && /the checkpoint was edited or is damaged; mend the value, or train afresh without --resume$/.test(e.message), key);
+      e instanceof UserError && e.message.startsWith(`${ck}: ${problem}`) && /, which this version cannot resume \(the checkpoint was edited or is damaged, or an earlier version took the value\); train afresh without --resume$/.test(e.message), key);
     assert.ok(!existsSync(out));
     // info shows the values, and says the resume its summary offers would be refused.
     const info = cliHere(['info', ck]);
     assert.equal(info.code, 0, info.stderr);
-    assert.ok(info.stderr.startsWith(`train-signals: warning: ${ck}: its "hyperparameters.${key}" must be ${what}`), info.stderr);
-    assert.ok(info.stderr.endsWith(': the checkpoint was edited or is damaged, and a resume from it is refused\n'), info.stderr);
+    assert.ok(info.stderr.startsWith(`train-signals: warning: ${ck}: ${problem}`), info.stderr);
+    assert.ok(info.stderr.endsWith(', which this version cannot resume (the checkpoint was edited or is damaged, or an earlier version took the value)\n'), info.stderr);
   }
 });

@@ -106,7 +106,25 @@ function checkWords(argv: readonly string[]): void {
   if (end >= 0 && end < argv.length - 1) {
     throw usageError(`${argv.slice(end + 1).join(' ')}: words after -- are not read; give them before it (a file whose name starts with a dash as ${shellQuote(`./${argv[end + 1]}`)})`);
   }
-  for (const word of end < 0 ? argv : argv.slice(0, end)) {
+  const words = end < 0 ? argv : argv.slice(0, end);
+  for (const [i, word] of words.entries()) {
+    // --test takes every word after it; with "=", one (the shell's reading of a flag's value): a word after it was
+    // a training file to one user and a test file to another, and neither gets a word.
+    const next = words[i + 1];
+    if (/^--test=./.test(word) && next !== undefined && !next.startsWith('-')) {
+      const file = word.slice('--test='.length);
+      throw usageError(`${word} is followed by ${next}: give the test files after --test without "=" (--test ${shellQuote(file)} ${shellQuote(next)}), and the training files before --test`);
+    }
+    const dashed = /^[\u2010-\u2015\u2212\uFE58\uFE63\uFF0D]{1,2}-?([a-z][a-z-]*)(=.*)?$/.exec(word);
+    if (dashed !== null && !existsSync(word)) {
+      const near = ALL_FLAGS.includes(dashed[1]) ? dashed[1] : closest(dashed[1], ALL_FLAGS);
+      throw usageError(`${word} starts with a typographic dash (pasted from a document?), not two hyphens${near === undefined ? '' : `: type --${near}`}`);
+    }
+    // A yes/no flag before the command word takes the word as its value (and the command as a file to train on).
+    const yesNo = /^--(?:no-)?([a-z][a-z-]*)$/.exec(word);
+    if (yesNo !== null && BOOLEAN_FLAGS.has(yesNo[1]) && next !== undefined && COMMANDS.includes(next) && !existsSync(next)) {
+      throw usageError(`${word} before the command ${next}: give the command first and its flags after it (${NAME} ${next} … ${word})`);
+    }
     // The other one-dash words reach unknownFlags, which knows the command's flags.
     if (/^-[A-Za-z]*h[A-Za-z]*(=|$)/.test(word) && word !== '-h') {
       if (existsSync(word)) throw usageError(`unknown flag ${word}: for the file of that name, write ${shellQuote(`./${word}`)}`);
@@ -128,6 +146,12 @@ function checkWords(argv: readonly string[]): void {
 // yargs drops a bare `-`, so it is kept as this token (no argument can hold a NUL) until resolveDashes gives it
 // its meaning.
 const DASH = '\u0000-';
+
+/** The words with each `-` as DASH, a flag's too (`--onnx=-` as `--onnx -`), up to a `--`. */
+function withDashes(argv: readonly string[]): string[] {
+  const end = argv.indexOf('--');
+  return argv.map((a, i) => (end >= 0 && i > end ? a : a === '-' ? DASH : /^--[^=]+=-$/.test(a) ? `${a.slice(0, -1)}${DASH}` : a));
+}
 
 /** The flags where `-` means stdout, by command; a positional CSV file or --test given as `-` is stdin. */
 const DASH_OUTPUTS: Readonly<Record<string, readonly string[]>> = { predict: ['out'], evaluate: ['report'] };
@@ -237,11 +261,14 @@ const OTHER_NAMES: Readonly<Record<string, string>> = {
 /** The flags whose value is a file. */
 const FILE_FLAGS = ['out', 'test', 'report', 'checkpoint', 'resume', 'init', 'model', 'onnx', 'safetensors'];
 
-/** A negative number in e-notation, which yargs reads as a cluster of one-letter flags (`-1e3`: `-1`, `-e`). */
-const NEGATIVE_E = /^-(\d+\.?\d*|\.\d+)[eE][-+]?\d+$/;
+/**
+ * A negative number yargs reads as a cluster of one-letter flags: in e-notation (`-1e3`: `-1`, `-e`), or ending
+ * in its decimal point (`-5.`: `-5`, `-.`).
+ */
+const NEGATIVE_E = /^-((\d+\.?\d*|\.\d+)[eE][-+]?\d+|\d+\.)$/;
 
 /**
- * `--flag -1e3` as `--flag=-1e3`, for a flag that takes a value (`-1.5` is a number to yargs, `-1e3` is not). Any
+ * `--flag -1e3` as `--flag=-1e3`, for a flag that takes a value (`-1.5` is a number to yargs, `-1e3` and `-5.` are not). Any
  * other such word before `--` is refused: after a yes/no flag, or alone, it would be dropped with its flag.
  */
 function joinNegativeNumbers(argv: readonly string[]): string[] {
@@ -256,7 +283,7 @@ function joinNegativeNumbers(argv: readonly string[]): string[] {
       continue;
     }
     if (i < end && NEGATIVE_E.test(argv[i])) {
-      throw usageError(`${argv[i]} is read as flags (a negative number in e-notation): give a number right after the flag it is for, and a file of that name as ${shellQuote(`./${argv[i]}`)}`);
+      throw usageError(`${argv[i]} is read as flags (a negative number in e-notation or ending in its point): give a number right after the flag it is for, and a file of that name as ${shellQuote(`./${argv[i]}`)}`);
     }
     out.push(argv[i]);
   }
@@ -373,7 +400,7 @@ async function run(argv: string[]): Promise<number> {
     if (argv.filter((a) => a !== '--debug').length === 0) throw usageError(`give a command and its files: ${NAME} <command> ...; the commands are ${COMMANDS.join(', ')} (train may be left out: ${NAME} ${USAGE.train})`);
     checkCommand(argv);
     checkWords(argv);
-    const cli: any = yargs(joinNegativeNumbers(argv).map((a, i, words) => (a === '-' && !words.slice(0, i).includes('--') ? DASH : a)));
+    const cli: any = yargs(withDashes(joinNegativeNumbers(argv)));
     // yargs lays out a command's whole help text as the command starts, kept for a failure it would report
     // itself; .fail below reports every failure instead, so the text is never shown, and laying it out costs a
     // command that stops at its input much of its time. --help lays its text out when asked.

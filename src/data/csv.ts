@@ -9,7 +9,7 @@
 // UserErrors that name file and line. Does not own row rules (wide.ts, long.ts), number parsing (cells.ts) or
 // storage (builder.ts). Checks about what training needs (e.g. at least two classes) belong to the trainer.
 
-import { createReadStream, fstatSync } from 'node:fs';
+import { accessSync, constants as fsConstants, createReadStream, fstatSync, statSync } from 'node:fs';
 import { PassThrough, type Readable, finished, pipeline } from 'node:stream';
 import { stat } from 'node:fs/promises';
 import { CsvError, parse } from 'csv-parse';
@@ -529,6 +529,23 @@ function startReader(file: string, header: string[], line: number, o: Resolved, 
     );
   }
   return reader;
+}
+
+/**
+ * Refuses, as reading it would, an input file that cannot be opened (missing, a folder, not readable), before
+ * a word is said of any: a warning about the first file, or its rows, said before a later file is refused
+ * would be two things at once. Stdin and anything that exists to be read (a FIFO) pass: opened, a FIFO waits.
+ */
+export function checkReadable(files: readonly string[]): void {
+  for (const file of files) {
+    if (file === STDIN) continue;
+    try {
+      if (statSync(file).isDirectory()) throw Object.assign(new Error('a directory'), { code: 'EISDIR' });
+      accessSync(file, fsConstants.R_OK);
+    } catch (e) {
+      throw toUserError(e, file, 0);
+    }
+  }
 }
 
 /**

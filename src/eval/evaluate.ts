@@ -1,7 +1,7 @@
 // Evaluation of a model on held-out files: each file is loaded on its own, checked against the model's
 // channels, put on the model's inputs (its differences, its normalization: data/inputs.ts), and scored.
 
-import { LOAD_OPTION_KEYS, fileName, layoutOptions, readDataSet, type LoadOptions, type ReadOptions } from '../data/csv.js';
+import { LOAD_OPTION_KEYS, checkReadable, fileName, layoutOptions, readDataSet, type LoadOptions, type ReadOptions } from '../data/csv.js';
 import type { DataSet } from '../data/dataset.js';
 import { inputsInPlace } from '../data/inputs.js';
 import { checkSameChannels, checkSomeLabelKnown } from '../data/names.js';
@@ -178,6 +178,7 @@ export async function evaluate(model: Model, given: EvaluateOptions): Promise<Fi
   checkCallbacks(o, ['onWarning']);
   checkOnce(o.files, 'the files to evaluate'); // a file twice would count its sequences twice in the total
   buildForRun(); // a Node that cannot run the kernel is refused before any line is said
+  checkReadable(o.files);
   // A file of a training file's bytes is said to be so here, not also of its sequences (evaluateOne).
   const sameBytes = new Set<string>();
   if (o.onWarning) {

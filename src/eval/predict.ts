@@ -10,7 +10,7 @@
 
 import { type NamesExactly, checkFileList, checkFilesOptions, checkKnownOptions, checkModelArgument, ownOptions } from '../data/arguments.js';
 import { statSync } from 'node:fs';
-import { type LoadOptions, type ReadOptions, STDIN, fileName, layoutOptions, readDataSet, streamFile } from '../data/csv.js';
+import { type LoadOptions, type ReadOptions, STDIN, checkReadable, fileName, layoutOptions, readDataSet, streamFile } from '../data/csv.js';
 import { InterruptedError, UserError } from '../errors.js';
 import type { StreamedSequence } from '../data/builder.js';
 import { NotContiguousError } from '../data/long-stream.js';
@@ -230,6 +230,7 @@ async function scoreFiles(model: Model, given: PredictOptions, sink: PredictionS
   checkFileList(o?.files, 'files');
   checkOnce(o.files, 'the files to predict');
   buildForRun(); // a Node that cannot run the kernel is refused before any row is written
+  checkReadable(o.files);
   const scorer = createBatchScorer(model);
   const opts: ReadOptions = { ...layoutOptions(model, o), requireLabels: false };
   const summary: PredictSummary['files'] = [];

@@ -139,6 +139,8 @@ function writeProblem(e: unknown, path: string): { what: string; fix: string; ag
     case 'ENOENT':
       if (isFolder(dir)) return said(`its temp file in ${dir} was removed while it was being written (by another program?)`, '', true);
       return said(`the folder ${dir} does not exist`, 'create it or choose another path');
+    case 'ENXIO': // opening a FIFO to write without blocking, where none reads it
+      return isFifo(path) ? said('is a FIFO that no process reads', 'start its reader first') : null;
     case 'ENAMETOOLONG':
       return said('the name is longer than this file system allows (ENAMETOOLONG)', 'choose a shorter one');
     case 'EPIPE':
@@ -158,6 +160,7 @@ function writeProblem(e: unknown, path: string): { what: string; fix: string; ag
 }
 
 const isFolder = (path: string) => pathIs(path, (st) => st.isDirectory());
+const isFifo = (path: string) => pathIs(path, (st) => st.isFIFO());
 const isDevice = (path: string) => pathIs(path, (st) => st.isCharacterDevice() || st.isBlockDevice());
 
 /**
@@ -193,8 +196,7 @@ export function openInPlace(t: OutputTarget, path: string): number {
   try {
     return openSync(target, constants.O_WRONLY | constants.O_NONBLOCK);
   } catch (e) {
-    if ((e as NodeJS.ErrnoException).code !== 'ENXIO') throw e;
-    throw new UserError('is a FIFO that no process reads; start its reader first (nothing was written)', { file: path, cause: e });
+    throw (e as NodeJS.ErrnoException).code === 'ENXIO' ? writeError(e, path, 'none') : e;
   }
 }
 

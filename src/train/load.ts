@@ -2,7 +2,7 @@
 // the test files read and checked against them, and the data as the network reads them (differences, each
 // sequence on its own scale, normalized). Everything here happens before anything is trained or written.
 
-import { type LoadOptions, readDataSet } from '../data/csv.js';
+import { type LoadOptions, checkReadable, readDataSet } from '../data/csv.js';
 import { type DataSet, classSizes } from '../data/dataset.js';
 import { sharedFloat32, sharedFloat64, sharedInt32 } from '../data/shared.js';
 import type { Normalization } from '../data/normalize.js';
@@ -67,6 +67,7 @@ export async function loadForTraining(
 ): Promise<TrainingInputs> {
   const d = TRAIN_DEFAULTS;
   let archives = 0; // training files in the archive's .ts or ARFF format, which no column option reads
+  checkReadable([...o.files, ...(o.test ?? [])]); // before a line is said of the first
   const identities = o.files.map(fileIdentity);
   const loaded = o.data !== undefined ? inMemory(o.data) : await readDataSet(o.files, { ...load, requireLabels: true, onArchive: () => archives++ });
   // The layout a model records is how CSV files were read (for data in memory, the column options given, which

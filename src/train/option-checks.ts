@@ -93,15 +93,18 @@ const shown = (v: unknown) => (typeof v === 'string' ? JSON.stringify(v) : Array
 /**
  * The first hyperparameter a checkpoint or model records out of its option's bounds, as a message naming it; null
  * where every one is within them (the kernel is recorded as the build that ran, not as the option). What train
- * writes is within them: one that is not was edited or damaged, and a run resumed from it would fail later,
- * naming an option the user never gave.
+ * writes is within them: one that is not was edited or damaged, or written by an earlier version that took it
+ * (a seed beyond 32 bits); a run resumed from it would fail later, naming an option the user never gave.
  */
 export function recordedProblem(hp: Readonly<Record<string, unknown>>): string | null {
   for (const [option, ok, what] of RULES) {
     if (option === 'kernel' || !Object.hasOwn(hp, option) || ok(hp[option])) continue;
     return `its "hyperparameters.${option}" must be ${what} (got ${shown(hp[option])})`;
   }
-  if (Object.hasOwn(hp, 'members') && !isWhole(hp.members, 1, MAX_HIDDEN)) return `its "hyperparameters.members" must be a whole number ≥ 1 (got ${shown(hp.members)})`;
+  if (!Object.hasOwn(hp, 'members')) return null;
+  if (!isWhole(hp.members, 1, MAX_HIDDEN)) return `its "hyperparameters.members" must be a whole number from 1 to ${MAX_HIDDEN} (got ${shown(hp.members)})`;
+  const units = (hp.members as number) * ((hp.hidden as number | undefined) ?? 1);
+  if (units > MAX_HIDDEN) return `its "hyperparameters.members" × "hyperparameters.hidden" must be at most ${MAX_HIDDEN} (got ${shown(hp.members)} × ${shown(hp.hidden)})`;
   return null;
 }
 

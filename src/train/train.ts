@@ -309,7 +309,7 @@ function layoutRecord(load: LoadOptions, csvRead: boolean, init: Model | undefin
 function loadRecordedCheckpoint(path: string): Checkpoint {
   const c = loadCheckpoint(path);
   const problem = recordedProblem(c.hyperparameters);
-  if (problem !== null) throw new UserError(`${problem}: the checkpoint was edited or is damaged; mend the value, or train afresh without --resume`, { file: path });
+  if (problem !== null) throw new UserError(`${problem}, which this version cannot resume (the checkpoint was edited or is damaged, or an earlier version took the value); train afresh without --resume`, { file: path });
   return c;
 }
 

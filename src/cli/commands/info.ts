@@ -42,7 +42,7 @@ export const infoCommand = {
       process.stdout.write(checkpointSummary(checkpoint, path));
       // Its resume line would be refused: said here, where the summary shows the values.
       const problem = recordedProblem(checkpoint.hyperparameters);
-      if (problem !== null) process.stderr.write(`train-signals: warning: ${visible(path)}: ${problem}: the checkpoint was edited or is damaged, and a resume from it is refused\n`);
+      if (problem !== null) process.stderr.write(`train-signals: warning: ${visible(path)}: ${problem}, which this version cannot resume (the checkpoint was edited or is damaged, or an earlier version took the value)\n`);
       return;
     }
     const model = loadInitModel(path, a.model !== undefined ? '--model' : 'info');
