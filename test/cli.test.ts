@@ -901,6 +901,8 @@ test('a negative number in e-notation given as its own word is that number (yarg
   // Ending in its decimal point, as yargs reads flags too (it said "Unknown arguments: 5, .").
   const point = cliHere([...args, 'c.json', '--seed', '-2.'], { cwd: dir });
   assert.equal(point.code, 0, point.stderr);
+  // Flags before the command word that take no word from it: a value's, and a yes/no flag said no.
+  assert.equal(cliHere(['--seed', '-2', '--no-bidirectional', ...args, 'd.json'], { cwd: dir }).code, 0);
   assert.equal(JSON.parse(readFileSync(join(dir, 'c.json'), 'utf8')).training.hyperparameters.seed, -2);
   const [a, b] = ['a.json', 'b.json'].map((f) => JSON.parse(readFileSync(join(dir, f), 'utf8')));
   assert.deepEqual(a.parameters, b.parameters);

@@ -121,7 +121,7 @@ function checkWords(argv: readonly string[]): void {
       throw usageError(`${word} starts with a typographic dash (pasted from a document?), not two hyphens${near === undefined ? '' : `: type --${near}`}`);
     }
     // A yes/no flag before the command word takes the word as its value (and the command as a file to train on).
-    const yesNo = /^--(?:no-)?([a-z][a-z-]*)$/.exec(word);
+    const yesNo = /^--([a-z][a-z-]*)$/.exec(word); // (--no-quiet takes no value)
     if (yesNo !== null && BOOLEAN_FLAGS.has(yesNo[1]) && next !== undefined && COMMANDS.includes(next) && !existsSync(next)) {
       throw usageError(`${word} before the command ${next}: give the command first and its flags after it (${NAME} ${next} … ${word})`);
     }

@@ -3,8 +3,9 @@
 // comments); otherwise CSV, and which character separates its cells, from its first line: commas, or tabs
 // (the archive's .tsv files) or semicolons (spreadsheets set to a decimal comma) when the first line has more
 // of those than commas or its every comma is a decimal comma, or runs of blanks (the archive's older .txt
-// files) when it has none of those three but spaces between its cells. A file that is comma-separated by this
-// rule is read as it always was. Pure.
+// files) when it has no tabs or semicolons but spaces between its cells, and no comma but in a number with a
+// decimal comma (refused then by the reader of blanks). Lines end at LF, CR LF or a CR alone. A file that is
+// comma-separated by this rule is read as it always was. Pure.
 
 import { COMMA, CR, LF, QUOTE, SEMICOLON, SPACE, TAB } from './bytes.js';
 import { isDecimalComma } from './cells.js';
@@ -27,7 +28,8 @@ const TS_DATA = /(^|[\r\n])@data[ \t]*(\r?\n|\r|$)/i;
  * inside double quotes not counted): ',' unless it has more tabs or semicolons than commas, then the more
  * frequent of those two (tabs on a tie), or as many semicolons as commas (and fewer tabs): ';', or where every
  * comma is inside a number with a decimal comma: the semicolons (the tabs where there are as many); 'spaces'
- * when it has none of the three but spaces between non-blank text.
+ * when it has no tabs or semicolons but spaces between non-blank text, and no comma but in a number with a
+ * decimal comma.
  */
 export function sniffFormat(head: Uint8Array): TextKind {
   if (/^@relation\b/i.test(firstLine(head, '%'))) return 'arff';
