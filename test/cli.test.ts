@@ -903,9 +903,22 @@ test('a negative number in e-notation given as its own word is that number (yarg
   assert.equal(point.code, 0, point.stderr);
   // Flags before the command word that take no word from it: a value's, and a yes/no flag said no.
   assert.equal(cliHere(['--seed', '-2', '--no-bidirectional', ...args, 'd.json'], { cwd: dir }).code, 0);
+  // A column named -, given with "=": a column, not stdin (only the file flags read --flag=- as --flag -).
+  writeFileSync(join(dir, 'dash.csv'), readFileSync(join(ROOT, 'datasets/cbf/train.csv'), 'utf8').replace(/^label/, '-'));
+  const column = cliHere(['train', 'dash.csv', '--label-column=-', ...args.slice(2), 'e.json'], { cwd: dir });
+  assert.equal(column.code, 0, column.stderr);
   assert.equal(JSON.parse(readFileSync(join(dir, 'c.json'), 'utf8')).training.hyperparameters.seed, -2);
   const [a, b] = ['a.json', 'b.json'].map((f) => JSON.parse(readFileSync(join(dir, f), 'utf8')));
   assert.deepEqual(a.parameters, b.parameters);
+});
+
+test('--out /dev/tty in a process without a terminal (cron, CI, setsid) is one line, exit 2, not an internal error', { skip: spawnSync('setsid', ['true']).status !== 0 }, () => {
+  const dir = tmp();
+  const model = join(dir, 'm.json');
+  smallModel(model);
+  const r = spawnSync('setsid', [process.execPath, CLI, 'predict', '--model', model, join(ROOT, 'datasets/cbf/test.csv'), '--out', '/dev/tty'], { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'], encoding: 'utf8' });
+  assert.equal(r.status, 2, r.stderr);
+  assert.equal(r.stderr, 'train-signals: /dev/tty: no device answers at it (ENXIO: /dev/tty in a process without a terminal, a device unplugged); send the output to a file (nothing was written)\n');
 });
 
 test('the model that cannot be written at the end (a full disk) says the training is kept in its checkpoint, and --resume writes it without training again', () => {

@@ -6,6 +6,7 @@
 // alone and answer sooner.
 
 import { existsSync } from 'node:fs';
+import { pathIs } from '../io/path-is.js';
 import yargs from 'yargs';
 import { UserError, incompleteInstallation, isInterrupted, isUserError, tooManyOpenFiles } from '../errors.js';
 import { LOW_OPEN_FILES, openFilesLimit } from '../io/open-files.js';
@@ -111,7 +112,7 @@ function checkWords(argv: readonly string[]): void {
     // --test takes every word after it; with "=", one (the shell's reading of a flag's value): a word after it was
     // a training file to one user and a test file to another, and neither gets a word.
     const next = words[i + 1];
-    if (/^--test=./.test(word) && next !== undefined && !next.startsWith('-')) {
+    if (/^--test=./.test(word) && next !== undefined && (!next.startsWith('-') || next === '-')) {
       const file = word.slice('--test='.length);
       throw usageError(`${word} is followed by ${next}: give the test files after --test without "=" (--test ${shellQuote(file)} ${shellQuote(next)}), and the training files before --test`);
     }
@@ -122,7 +123,7 @@ function checkWords(argv: readonly string[]): void {
     }
     // A yes/no flag before the command word takes the word as its value (and the command as a file to train on).
     const yesNo = /^--([a-z][a-z-]*)$/.exec(word); // (--no-quiet takes no value)
-    if (yesNo !== null && BOOLEAN_FLAGS.has(yesNo[1]) && next !== undefined && COMMANDS.includes(next) && !existsSync(next)) {
+    if (yesNo !== null && BOOLEAN_FLAGS.has(yesNo[1]) && next !== undefined && COMMANDS.includes(next) && !pathIs(next, (st) => st.isFile())) {
       throw usageError(`${word} before the command ${next}: give the command first and its flags after it (${NAME} ${next} … ${word})`);
     }
     // The other one-dash words reach unknownFlags, which knows the command's flags.
@@ -147,10 +148,11 @@ function checkWords(argv: readonly string[]): void {
 // its meaning.
 const DASH = '\u0000-';
 
-/** The words with each `-` as DASH, a flag's too (`--onnx=-` as `--onnx -`), up to a `--`. */
+/** The words with each `-` as DASH, a file flag's too (`--onnx=-` as `--onnx -`; a column may be named -), up to a `--`. */
 function withDashes(argv: readonly string[]): string[] {
   const end = argv.indexOf('--');
-  return argv.map((a, i) => (end >= 0 && i > end ? a : a === '-' ? DASH : /^--[^=]+=-$/.test(a) ? `${a.slice(0, -1)}${DASH}` : a));
+  const fileFlagDash = (a: string) => /^--[^=]+=-$/.test(a) && FILE_FLAGS.includes(a.slice(2, -2));
+  return argv.map((a, i) => (end >= 0 && i > end ? a : a === '-' ? DASH : fileFlagDash(a) ? `${a.slice(0, -1)}${DASH}` : a));
 }
 
 /** The flags where `-` means stdout, by command; a positional CSV file or --test given as `-` is stdin. */

@@ -139,8 +139,9 @@ function writeProblem(e: unknown, path: string): { what: string; fix: string; ag
     case 'ENOENT':
       if (isFolder(dir)) return said(`its temp file in ${dir} was removed while it was being written (by another program?)`, '', true);
       return said(`the folder ${dir} does not exist`, 'create it or choose another path');
-    case 'ENXIO': // opening a FIFO to write without blocking, where none reads it
-      return isFifo(path) ? said('is a FIFO that no process reads', 'start its reader first') : null;
+    case 'ENXIO': // opening a FIFO to write without blocking, where none reads it; a device with nothing behind it
+      if (isFifo(path)) return said('is a FIFO that no process reads', 'start its reader first');
+      return isDevice(path) ? said('no device answers at it (ENXIO: /dev/tty in a process without a terminal, a device unplugged)', 'send the output to a file') : null;
     case 'ENAMETOOLONG':
       return said('the name is longer than this file system allows (ENAMETOOLONG)', 'choose a shorter one');
     case 'EPIPE':
@@ -192,7 +193,13 @@ export function openInPlace(t: OutputTarget, path: string): number {
   const target = t.path;
   const st = statSync(target);
   if (st.isFile()) return openSync(target, constants.O_WRONLY | constants.O_APPEND); // only through a descriptor
-  if (!st.isFIFO()) return openSync(target, 'w');
+  if (!st.isFIFO()) {
+    try {
+      return openSync(target, 'w');
+    } catch (e) {
+      throw writeError(e, path, 'none');
+    }
+  }
   try {
     return openSync(target, constants.O_WRONLY | constants.O_NONBLOCK);
   } catch (e) {

@@ -1,6 +1,6 @@
 // `train-signals train`: flags → TrainOptions → train() → a summary on stdout. Progress goes to stderr.
 
-import { statSync } from 'node:fs';
+import { pathIs } from '../../io/path-is.js';
 import type { Argv, ArgumentsCamelCase } from 'yargs';
 import { READOUTS, type Readout } from '../../model/rnn.js';
 import { checkDistinct, checkStdinOnce } from '../../io/paths.js';
@@ -271,13 +271,7 @@ export const trainCommand = {
 };
 
 /** Whether path is a regular file (not a device or FIFO written in place, not stdout's `-`). */
-function isFile(path: string): boolean {
-  try {
-    return statSync(path).isFile();
-  } catch {
-    return false;
-  }
-}
+const isFile = (path: string) => pathIs(path, (st) => st.isFile());
 
 /** Why threads auto is not sure of its count: a count faster on the median whose blocks overlap the fewer threads'. */
 export function unsure(t: { rows: readonly { threads: number; sequencesPerSecond: number }[]; recommended: number }): string {
