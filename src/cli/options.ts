@@ -4,6 +4,7 @@
 import { UserError } from '../errors.js';
 import { MAX_RESAMPLE, MAX_STRIDE, TRAIN_DEFAULTS } from '../train/defaults.js';
 import { isResampleLength } from '../model/resample.js';
+import { OPTIMIZERS } from '../model/optimizer.js';
 
 /** What an input file may be, for the files' help (src/data/text.ts, docs/data.md). */
 export const FILE_KINDS = "CSV (cells separated by commas, tabs, semicolons or spaces; gzip or UTF-16 too) or the UCR/UEA archive's .ts or ARFF";
@@ -79,7 +80,7 @@ export function isInt(x: unknown): x is number {
 export const stepOptions = {
   bptt: { type: 'number', default: TRAIN_DEFAULTS.bptt, describe: 'truncated-BPTT horizon k in steps (0 = full BPTT)' },
   'batch-size': { type: 'number', default: TRAIN_DEFAULTS.batchSize, describe: 'sequences per optimizer step' },
-  optimizer: { choices: ['adam', 'sgd', 'momentum'] as const, default: TRAIN_DEFAULTS.optimizer },
+  optimizer: { choices: OPTIMIZERS, default: TRAIN_DEFAULTS.optimizer },
   lr: {
     type: 'number',
     describe: `learning rate (default: adam ${TRAIN_DEFAULTS.gruAdamLr} for the GRU, ${TRAIN_DEFAULTS.lr.adam} for the tanh RNN; sgd ${TRAIN_DEFAULTS.lr.sgd}, momentum ${TRAIN_DEFAULTS.lr.momentum})`,

@@ -27,7 +27,7 @@ import { type Model, inputWidth } from '../model/model.js';
 import { type Shape, layoutOf } from '../model/layout.js';
 import { isReadout } from '../model/rnn.js';
 import { MAX_RESAMPLE, isResampleLength } from '../model/resample.js';
-import type { OptimizerName } from '../model/optimizer.js';
+import { OPTIMIZERS, type OptimizerName } from '../model/optimizer.js';
 import type { EpochRecord, FitState, FoldScore, Member, SelectionState } from '../model/state.js';
 import { writeFileAtomic } from './atomic.js';
 import { followLinks } from './paths.js';
@@ -261,7 +261,7 @@ function parseMoments(file: string, a: any, name: OptimizerName, P: number): { m
 function parseState(file: string, s: any, a: any, shape: Shape, data: Checkpoint['data']): FitState {
   const P = layoutOf(shape).size;
   const opt = s.optimizer ?? {};
-  if (!['adam', 'sgd', 'momentum'].includes(opt.name)) fail(file, '"state.optimizer.name" must be adam, sgd or momentum');
+  if (!(OPTIMIZERS as readonly unknown[]).includes(opt.name)) fail(file, '"state.optimizer.name" must be adam, sgd or momentum');
   const name = opt.name as OptimizerName;
   const split = parseSplit(file, a, data.sequences);
   const order = parseOrder(file, a, split.train);

@@ -13,8 +13,9 @@
 // first layer's states at t, [h_fwd; h_rev] (directions·H inputs, PyTorch's num_layers=2); the classifier reads
 // the second layer's readouts. A one-layer model's _l1 parameters are empty, so its layout is unchanged.
 
-/** The recurrent cell: the Elman tanh RNN of the seed notes, or PyTorch's nn.GRU. */
-export type Cell = 'rnn' | 'gru';
+/** The recurrent cell: the Elman tanh RNN, or PyTorch's nn.GRU. */
+export const CELLS = ['rnn', 'gru'] as const;
+export type Cell = (typeof CELLS)[number];
 
 export interface Shape {
   readonly D: number;

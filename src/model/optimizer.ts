@@ -2,7 +2,8 @@
 // (moments, step count) is a plain object the caller owns, so a checkpoint can save and restore it. The
 // reference: the engine's fast path (src/engine/update.ts) is tested bit for bit against these.
 
-export type OptimizerName = 'adam' | 'sgd' | 'momentum';
+export const OPTIMIZERS = ['adam', 'sgd', 'momentum'] as const;
+export type OptimizerName = (typeof OPTIMIZERS)[number];
 
 export interface OptimizerState {
   readonly name: OptimizerName;

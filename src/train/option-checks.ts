@@ -7,7 +7,8 @@
 import { UserError } from '../errors.js';
 import { isResampleLength, MAX_RESAMPLE } from '../model/resample.js';
 import { READOUTS } from '../model/rnn.js';
-import { layersOf } from '../model/layout.js';
+import { CELLS, layersOf } from '../model/layout.js';
+import { OPTIMIZERS } from '../model/optimizer.js';
 import { CLASS_WEIGHTS } from './class-weights.js';
 import { LR_SCHEDULES } from './schedule.js';
 import {
@@ -75,9 +76,9 @@ const RULES: readonly Rule[] = [
   ['checkpointEvery', (v) => isAtLeast(v, 0), 'a number of seconds ≥ 0'],
   ['steps', (v) => isWhole(v, 1, MAX_TUNE_STEPS), `a whole number from 1 to ${MAX_TUNE_STEPS}`],
   ['readout', oneOf(['auto', ...READOUTS]), `one of ${list(['auto', ...READOUTS])}`],
-  ['cell', oneOf(['rnn', 'gru']), 'one of rnn, gru'],
+  ['cell', oneOf(CELLS), `one of ${list(CELLS)}`],
   ['layers', oneOf([1, 2]), '1 or 2'],
-  ['optimizer', oneOf(['adam', 'sgd', 'momentum']), 'one of adam, sgd, momentum'],
+  ['optimizer', oneOf(OPTIMIZERS), `one of ${list(OPTIMIZERS)}`],
   ['schedule', oneOf(LR_SCHEDULES), `one of ${list(LR_SCHEDULES)}`],
   ['classWeights', oneOf(CLASS_WEIGHTS), `one of ${list(CLASS_WEIGHTS)}`],
   ['select', oneOf(['auto', 'on', 'off']), 'one of auto, on, off'],

@@ -2,6 +2,7 @@
 
 import type { Argv, ArgumentsCamelCase } from 'yargs';
 import { READOUTS, type Readout } from '../../model/rnn.js';
+import { CELLS } from '../../model/layout.js';
 import { MAX_THREADS, TRAIN_DEFAULTS } from '../../train/defaults.js';
 import { type DataArgs, type StepArgs, FILE_KINDS, stepOptions, dataOptionsFor, isInt, loadOptionsOf, quietOption, requireFlag, switchFlag, differencesOption, sequenceNormOption, resampleFlag, strideFlag } from '../options.js';
 import { WORKFLOW_EXAMPLES, grouped, withExamples } from '../help.js';
@@ -23,7 +24,7 @@ export const tuneOptions = {
   'sequence-norm': { ...sequenceNormOption, describe: 'as for train: each sequence on its own scale (auto: where scales lie decades apart)' },
   differences: { ...differencesOption, describe: 'as for train: first differences as channels too (auto: unless the sequences are z-normalized one by one)' },
   bidirectional: { type: 'boolean', default: d.bidirectional, describe: 'as for train: a second recurrence over reversed time' },
-  cell: { choices: ['rnn', 'gru'] as const, default: d.cell, describe: 'as for train: the recurrent cell' },
+  cell: { choices: CELLS, default: d.cell, describe: 'as for train: the recurrent cell' },
   layers: { choices: [1, 2] as const, default: d.layers, describe: 'as for train: stacked recurrent layers' },
   seed: { type: 'number', default: d.seed },
   noise: { type: 'number', default: d.noise, describe: 'as for train: the input noise the steps draw (0 = off)' },
