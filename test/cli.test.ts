@@ -5,6 +5,7 @@ import assert from 'node:assert/strict';
 import { chmodSync, closeSync, copyFileSync, cpSync, openSync, existsSync, rmSync, linkSync, lstatSync, readdirSync, readFileSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { spawn, spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { CLI, ROOT, cli } from './helpers/cli.js';
 import { cliLines } from './helpers/spawn.js';
 import { cliHere } from './helpers/cli-here.js';
@@ -574,7 +575,9 @@ test('evaluating a file the model was trained on (the same bytes, by any name) w
   assert.match(r.stderr, /^train-signals: warning: .*copy\.csv holds the same bytes as a file the model was trained on; its accuracy is not a held-out figure$/m);
   assert.doesNotMatch(r.stderr, /test\.csv holds/);
   const doc = JSON.parse(readFileSync(model, 'utf8'));
-  assert.match(doc.training.fingerprints[0].sha256, /^[0-9a-f]{64}$/);
+  // The training file's bytes, hashed as they were read.
+  const bytes = readFileSync(join(ROOT, 'datasets/cbf/train.csv'));
+  assert.deepEqual(doc.training.fingerprints[0], { bytes: bytes.length, sha256: createHash('sha256').update(bytes).digest('hex') });
   // A file that cannot be read is refused before that warning: one line, not a warning and then the refusal.
   const gone = cliHere(['evaluate', '--model', model, copy, join(dir, 'gone.csv')]);
   assert.equal(gone.code, 2);

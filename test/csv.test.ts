@@ -9,6 +9,7 @@ import { appendFileSync, closeSync, openSync, renameSync, truncateSync, utimesSy
 import { join } from 'node:path';
 import { constants, gzipSync } from 'node:zlib';
 import { test } from 'node:test';
+import { createHash } from 'node:crypto';
 import { DataSetBuilder } from '../src/data/builder.js';
 import { createRng, normal, randInt, shuffle } from '../src/model/rng.js';
 import { type LoadOptions, layoutOptions, loadDataSet, readDataSet, streamFile } from '../src/data/csv.js';
@@ -978,8 +979,12 @@ test('a file that changes while it is read (cut short, appended to, rewritten in
       if (!done) change(path);
       done = true;
     };
-    if (message === null) assert.equal((await loadDataSet([path], { onRead })).lengths.length, 3000, name);
-    else await assert.rejects(loadDataSet([path], { onRead }), (e: unknown) => e instanceof UserError && message.test(e.message), name);
+    const digests: Array<{ bytes: number; sha256: string }> = [];
+    const onDigest = (_: string, d: { bytes: number; sha256: string }) => void digests.push(d);
+    if (message === null) assert.equal((await readDataSet([path], { onRead, onDigest })).lengths.length, 3000, name);
+    else await assert.rejects(readDataSet([path], { onRead, onDigest }), (e: unknown) => e instanceof UserError && message.test(e.message), name);
+    // The digest is of the bytes read, and only of a file read whole, as it was: none of one that changed.
+    assert.deepEqual(digests, message === null ? [{ bytes: Buffer.byteLength(text), sha256: createHash('sha256').update(text).digest('hex') }] : [], name);
   }
 });
 

@@ -73,11 +73,14 @@ export interface ReadOptions extends LoadOptions {
   onArchive?: (file: string) => void;
   /** the layout each file is read in, as its reading starts */
   onLayout?: (file: string, layout: 'wide' | 'long') => void;
+  /** a regular file's size and SHA-256, of its bytes as read, once read whole without a change (not stdin, a pipe) */
+  onDigest?: (file: string, digest: { readonly bytes: number; readonly sha256: string }) => void;
   /** what a model's training layout set here (layoutOptions): its flags, and the names a message about the header names it by */
   modelLayout?: { readonly flags: string; readonly names: readonly string[] };
 }
 
-type Resolved = Required<Omit<ReadOptions, 'channels' | 'onRead' | 'modelClasses' | 'modelChannels' | 'signal' | 'onArchive' | 'onLayout' | 'modelLayout'>> & {
+type Resolved = Required<Omit<ReadOptions, 'channels' | 'onRead' | 'modelClasses' | 'modelChannels' | 'signal' | 'onArchive' | 'onLayout' | 'onDigest' | 'modelLayout'>> & {
+  onDigest?: ReadOptions['onDigest'];
   modelChannels?: readonly string[];
   modelLayout?: ReadOptions['modelLayout'];
   onArchive?: ReadOptions['onArchive'];
@@ -199,6 +202,7 @@ function resolveOptions(opts: ReadOptions): Resolved {
     ...(opts.modelChannels !== undefined ? { modelChannels: opts.modelChannels } : {}),
     onRead: opts.onRead,
     onArchive: opts.onArchive,
+    onDigest: opts.onDigest,
     signal: opts.signal,
     idColumnGiven: opts.idColumn !== undefined,
     timeColumnGiven: opts.timeColumn !== undefined,
@@ -306,6 +310,8 @@ async function loadFile(
   try {
     await readRecords(input, file, o, builder, streaming, hooks, () => stopped);
     checkUnchanged(watch, file);
+    const digest = watch?.digest();
+    if (digest) o.onDigest?.(path, digest);
   } catch (e) {
     // A file cut short while read fails where the cut falls (a row of no values, a number cut): that is the cause.
     if (isUserError(e)) checkUnchanged(watch, file);

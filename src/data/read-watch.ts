@@ -11,6 +11,8 @@ export interface ReadWatch {
   see(chunk: Buffer | string): void;
   /** How the file changed while read (for a message), or null: it did not. */
   changed(): string | null;
+  /** The size and SHA-256 of the file's bytes, where every one was seen and the file did not change while read; else null. */
+  digest(): { readonly bytes: number; readonly sha256: string } | null;
   close(): void;
 }
 
@@ -29,7 +31,9 @@ export function watchRead(path: string): ReadWatch | null {
   }
   const hash = createHash('sha256');
   let seen = 0;
-  let verdict: { why: string | null } | undefined; // asked once: the hash is spent then
+  let verdict: { why: string | null } | undefined; // asked once
+  let sum: string | undefined;
+  const sha256 = () => (sum ??= hash.digest('hex')); // a hash digests once
   const bytes = (n: number) => n.toLocaleString('en-US');
   return {
     see(chunk) {
@@ -41,6 +45,9 @@ export function watchRead(path: string): ReadWatch | null {
       verdict ??= { why: compare() };
       return verdict.why;
     },
+    digest() {
+      return seen === before.size && this.changed() === null ? { bytes: seen, sha256: sha256() } : null;
+    },
     close: () => closeSync(fd),
   };
 
@@ -49,7 +56,7 @@ export function watchRead(path: string): ReadWatch | null {
     if (after.size !== before.size) return `held ${bytes(before.size)} bytes when it was opened and ${bytes(after.size)} when it had been read`;
     if (after.mtimeMs === before.mtimeMs) return null;
     // Written to at the same size, or only touched: the bytes read against those there now.
-    return headHashesTo(fd, seen, hash.digest('hex')) ? null : 'was written to in place, its size kept';
+    return headHashesTo(fd, seen, sha256()) ? null : 'was written to in place, its size kept';
   }
 }
 

@@ -49,16 +49,6 @@ export function fileIdentity(path: string): string | null {
 }
 
 /**
- * The fingerprint of the file at `path` if it is still the file whose identity was `before` (fileIdentity, taken
- * before it was read): a file replaced or written to meanwhile is not the one read, and gets none.
- */
-export function fingerprintIfSame(path: string, before: string | null): FileFingerprint | null {
-  if (before === null || fileIdentity(path) !== before) return null;
-  const f = fileFingerprint(path);
-  return fileIdentity(path) === before ? f : null;
-}
-
-/**
  * The fingerprints a model's training record holds, one per training file in order (null for one that was not a
  * regular file, or an entry not of that form: the record is informational and may have been edited by hand).
  */

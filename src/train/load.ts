@@ -12,7 +12,7 @@ import { withClasses } from '../data/subset.js';
 import { sameNames } from '../data/names.js';
 import { InterruptedError, UserError } from '../errors.js';
 import { type Checkpoint, dataFingerprint } from '../io/checkpoint.js';
-import { fileIdentity, fingerprintIfSame, sameBytes } from '../io/fingerprint.js';
+import { type FileFingerprint, fileIdentity, sameBytes } from '../io/fingerprint.js';
 import { type Model, differencesOf, sequenceNormOf } from '../model/model.js';
 import { membersOf } from '../model/ensemble.js';
 import { TRAIN_DEFAULTS, differencesFor, sequenceNormFor } from './defaults.js';
@@ -29,7 +29,7 @@ export interface TrainingInputs {
   readonly sequenceNorm: boolean;
   readonly testSets: TestSet[]; // as read, checked against the training data
   readonly csvRead: boolean; // some training file was a CSV file (the layout the model records is how it was read)
-  readonly fileFingerprints: ReturnType<typeof fingerprintIfSame>[]; // of each training file, where it is still the one read
+  readonly fileFingerprints: (FileFingerprint | null)[]; // of each training file, where it is still the one read
   /** for each --test file, the training file whose bytes it holds, if any: said once, and then not also of its sequences */
   readonly testTwins: (string | undefined)[];
   readonly fingerprint: string; // of the data as read, where a checkpoint records or checks it ('' otherwise)
@@ -69,14 +69,16 @@ export async function loadForTraining(
   let archives = 0; // training files in the archive's .ts or ARFF format, which no column option reads
   checkReadable([...o.files, ...(o.test ?? [])]); // before a line is said of the first
   const identities = o.files.map(fileIdentity);
-  const loaded = o.data !== undefined ? inMemory(o.data) : await readDataSet(o.files, { ...load, requireLabels: true, onArchive: () => archives++ });
+  const digests = new Map<string, FileFingerprint>(); // of each training file's bytes as read
+  const onDigest = (f: string, d: FileFingerprint) => void digests.set(f, d);
+  const loaded = o.data !== undefined ? inMemory(o.data) : await readDataSet(o.files, { ...load, requireLabels: true, onArchive: () => archives++, onDigest });
   // The layout a model records is how CSV files were read (for data in memory, the column options given, which
   // read its --test files and will read the files it scores); from archive files alone, none was: the defaults.
   const csvRead = o.data !== undefined || archives < o.files.length;
   const named = o.data !== undefined ? ['train() data'] : o.files; // what messages about the data name
-  // Hashed now, not after training, and only a file that is still the one read (not replaced while it was read):
-  // the record is of what was read.
-  const fileFingerprints = o.files.map((f, i) => fingerprintIfSame(f, identities[i]));
+  // Of the bytes read (hashed as they were), and only for a file that is still the one read (not replaced while
+  // it was read): the record is of what was read, and of the file at that path.
+  const fileFingerprints = o.files.map((f, i) => (identities[i] !== null && fileIdentity(f) === identities[i] ? digests.get(f) ?? null : null));
   const fingerprint = resume !== undefined || checkpointing ? dataFingerprint(loaded) : '';
   if (resume) checkResumeData(resume, o.resume!, loaded, fingerprint); // before selection could write a checkpoint
   // Classes with sequences: a data set built by hand may name classes none of its labels is.
