@@ -733,3 +733,22 @@ test('train() on data in memory: the model train() gives of the same data read f
   await assert.rejects(train(any({ files: [file], data, ...opts })), refused(/^train\(\) takes its training data as files or as data, not both$/));
   await assert.rejects(train(any({ data: { ...data, labels: new Int32Array(data.labels.length).fill(-1) }, ...opts })), refused(/^train\(\) data: labels\[0\] is -1: every training sequence needs a class/));
 });
+
+test('a library fuzzer\'s finds: fit()\'s signal and init checked (a controller was ignored, a path a TypeError), values without text named by their kind, a model without a training record saved readable', async () => {
+  const ds = syntheticDataSet(12, 2, 2, 6, 3, 8);
+  const small = { epochs: 1, hidden: 3, threads: 1 } as const;
+  const refused = async (o: object, phrase: RegExp) => assert.rejects(fit(ds, null, { ...small, ...o } as never), (e: unknown) => e instanceof UserError && phrase.test(e.message));
+  await refused({ signal: new AbortController() }, /^fit\(\) signal must be an AbortSignal, or an object whose aborted turns true: give the controller's \.signal \(got an AbortController\)$/);
+  await refused({ signal: 'x' }, /^fit\(\) signal must be an AbortSignal.*\(got string\)$/);
+  await refused({ init: 'm.json' }, /^init must be a model as loadModel\(\) returns it \(got "m\.json"\); read it first/);
+  await refused({ epochs: Object.create(null) }, /^epochs must be .* \(got a value of type object that has no text\)$/);
+  // A stop flag as model selection's workers give one (an object whose aborted turns true) is a signal still.
+  await fit(ds, null, { ...small, signal: { aborted: false } as never });
+  const file = smallFile(tempDir('calls-'));
+  await assert.rejects(loadDataSet([file], { labelColumn: 1n as never }), (e: unknown) => e instanceof UserError && /labelColumn must be a non-empty column name, not a bigint$/.test(e.message));
+  const { model } = await train({ files: [file], ...TINY });
+  const { training: _t, ...slim } = model;
+  const path = join(tempDir('calls-'), 'slim.json');
+  saveModel(path, slim as never);
+  assert.deepEqual(loadModel(path).training, {});
+});

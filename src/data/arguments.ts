@@ -11,6 +11,15 @@ const shown = (v: unknown): string =>
   typeof v === 'string' ? JSON.stringify(v) : Array.isArray(v) ? 'an array' : v === null ? 'null'
     : v instanceof URL ? `the URL ${JSON.stringify(v.href)}: give its path, fileURLToPath(url) from node:url` : typeof v;
 
+/** An option's value for a message: as JSON, or its kind where it has none (a BigInt, an object without a prototype). */
+export function shownOption(v: unknown): string {
+  try {
+    return JSON.stringify(v) ?? typeof v;
+  } catch {
+    return `a ${typeof v}`;
+  }
+}
+
 /** `files` is a non-empty array of paths (strings). */
 export function checkFileList(v: unknown, option: string): asserts v is readonly string[] {
   if (!Array.isArray(v) || v.length === 0 || !v.every((f) => typeof f === 'string' && f !== '')) {

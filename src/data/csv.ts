@@ -14,7 +14,7 @@ import { PassThrough, type Readable, finished, pipeline } from 'node:stream';
 import { stat } from 'node:fs/promises';
 import { CsvError, parse } from 'csv-parse';
 import { InterruptedError, UserError, isUserError } from '../errors.js';
-import { type NamesExactly, checkCallbacks, checkFileList, checkKnownOptions, checkOptionsObject, checkSignal, ownOptions } from './arguments.js';
+import { type NamesExactly, checkCallbacks, checkFileList, checkKnownOptions, checkOptionsObject, checkSignal, ownOptions, shownOption } from './arguments.js';
 import { DataSetBuilder, type StreamedSequence } from './builder.js';
 import { ContiguousLongReader } from './long-stream.js';
 import { isBlank } from './cells.js';
@@ -209,11 +209,11 @@ function resolveOptions(opts: ReadOptions): Resolved {
     ...(opts.modelLayout !== undefined ? { modelLayout: opts.modelLayout } : {}),
   };
   if (!['auto', 'wide', 'long'].includes(o.format)) {
-    throw new UserError(`format must be auto, wide or long, not ${JSON.stringify(o.format)}`);
+    throw new UserError(`format must be auto, wide or long, not ${shownOption(o.format)}`);
   }
   for (const key of ['labelColumn', 'idColumn', 'timeColumn'] as const) {
     if (typeof o[key] !== 'string' || o[key].trim() === '') {
-      throw new UserError(`${key} must be a non-empty column name, not ${JSON.stringify(o[key])}`);
+      throw new UserError(`${key} must be a non-empty column name, not ${shownOption(o[key])}`);
     }
   }
   const roles = [
@@ -231,7 +231,7 @@ function resolveOptions(opts: ReadOptions): Resolved {
   checkCallbacks(o, ['onRead']);
   checkSignal(o.signal);
   if (o.channels !== undefined && !(Array.isArray(o.channels) && o.channels.every((c) => typeof c === 'string' && c.trim() !== ''))) {
-    throw new UserError(`channels must be an array of column names, such as ["ax", "ay"], not ${JSON.stringify(o.channels)} (--channels a,b: no empty name)`);
+    throw new UserError(`channels must be an array of column names, such as ["ax", "ay"], not ${shownOption(o.channels)} (--channels a,b: no empty name)`);
   }
   const twice = o.channels?.find((c, i) => o.channels!.indexOf(c) !== i);
   if (twice !== undefined) throw new UserError(`channel ${JSON.stringify(twice)} is named twice among the channels (--channels); name each once`);

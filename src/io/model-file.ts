@@ -103,7 +103,8 @@ export function serializeModel(m: Model): string {
     ...(m.layout ? { layout: m.layout } : {}),
   };
   const headText = Object.entries(head).map(([k, v]) => `${JSON.stringify(k)}: ${JSON.stringify(v)}`).join(',\n');
-  return withChecksum(`{\n${headText},\n"parameters": {\n${params}\n},\n"training": ${JSON.stringify(m.training)}\n}\n`);
+  // A model built or slimmed in a program may hold no training record: an empty one reads back (undefined is no JSON).
+  return withChecksum(`{\n${headText},\n"parameters": {\n${params}\n},\n"training": ${JSON.stringify(m.training ?? {})}\n}\n`);
 }
 
 /** Writes a model file atomically (a whole new file or the old one, never a part), checksummed. */

@@ -274,15 +274,26 @@ export async function fitOnce(given: DataSet, normalization: Normalization | nul
 }
 
 /** Refuses what fit() cannot take: unknown or ill-typed options, a resume state of another kernel, bad data or normalization. */
+/**
+ * fit()'s signal: an AbortSignal, or an object whose `aborted` turns true (a task pool's stop flag); anything else
+ * would be read as never aborting (an AbortController given for its signal: Ctrl-C stopped nothing).
+ */
+function checkStopFlag(signal: unknown): void {
+  if (signal === undefined || (typeof signal === 'object' && signal !== null && typeof (signal as { aborted?: unknown }).aborted === 'boolean')) return;
+  const hint = signal instanceof AbortController ? ': give the controller\'s .signal' : ', such as new AbortController().signal';
+  throw new UserError(`fit() signal must be an AbortSignal, or an object whose aborted turns true${hint} (got ${signal instanceof AbortController ? 'an AbortController' : typeof signal})`);
+}
+
 function checkFitCall(given: DataSet, normalization: Normalization | null, o: FitOptions): void {
   checkOptionsObject(o, 'fit()');
   checkOneFit(o);
   checkKnownOptions(o, FIT_OPTION_KEYS, 'fit()');
   if (o.resume !== undefined) checkFitState(o.resume);
+  if (o.init !== undefined) checkModelArgument(o.init, 'init'); // before the checks that read its shape
+  checkStopFlag(o.signal);
   checkOptions(o, asOption, 'fit');
   if (o.resume !== undefined) checkResumeKernel(o.resume, o.kernel ?? 'wasm');
   checkCallbacks(o, ['onEpoch', 'onBatch', 'onCheckpoint']);
-  if (o.init !== undefined) checkModelArgument(o.init, 'init');
   checkDataArgument(given, 'fit() data', { dataSet: true });
   // A model of one class is no classifier, and every function that reads models refuses it. (Labels of one class
   // among several are left alone: model selection fits folds that may hold out a class's only sequence.)

@@ -89,7 +89,13 @@ const RULES: readonly Rule[] = [
   ['kernel', oneOf(['wasm', 'ts']), 'one of wasm, ts'],
 ];
 
-const shown = (v: unknown) => (typeof v === 'string' ? JSON.stringify(v) : Array.isArray(v) ? `[${v.join(', ')}]` : String(v));
+const shown = (v: unknown): string => {
+  try {
+    return typeof v === 'string' ? JSON.stringify(v) : Array.isArray(v) ? `[${v.join(', ')}]` : String(v);
+  } catch {
+    return `a value of type ${typeof v} that has no text`; // an object without a prototype, and what holds one
+  }
+};
 
 /**
  * The first hyperparameter a checkpoint or model records out of its option's bounds, as a message naming it; null

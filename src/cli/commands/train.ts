@@ -25,7 +25,7 @@ const d = TRAIN_DEFAULTS;
 export const trainOptions = {
   ...dataOptionsFor('training'),
   ...stepOptions,
-  test: { type: 'string', array: true, describe: `held-out file(s) to evaluate after training: ${FILE_KINDS}` },
+  test: { type: 'string', array: true, describe: `held-out file(s) to evaluate after training, every word after --test up to the next flag: ${FILE_KINDS}` },
   out: { type: 'string', default: 'model.json', describe: 'where to write the model file' },
   hidden: { type: 'number', defaultDescription: String(d.hidden), describe: 'hidden units H (with --init: the model\'s)' },
   readout: { choices: ['auto', ...READOUTS], default: d.readout, describe: 'z = h_T (last), the mean of h_t over time, or each unit\'s maximum over time (max); auto: chosen by --select (with --select off: last when the median length, in samples before --resample and --stride, is ≤ 30, else mean)' },
