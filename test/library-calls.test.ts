@@ -229,6 +229,9 @@ test('a data set built by hand is refused where its arrays disagree, naming the 
 test('the lower-level exports refuse what is not their argument with a UserError, not a TypeError or NaN values', async () => {
   const ds = syntheticDataSet(6, 2, 2);
   assert.throws(() => channelStatistics(any({})), refused(/^channelStatistics\(\): the data set must have D ≥ 1 channels/));
+  const holed = { ...ds, values: Float32Array.from(ds.values) };
+  holed.values[3] = Number.NaN;
+  assert.throws(() => channelStatistics(holed), refused(/^channelStatistics\(\): values\[3\] \(step 1, channel 1\) is NaN; statistics need finite values/));
   const before = Float32Array.from(ds.values);
   assert.throws(() => applyNormalization(ds, { mean: [0], std: [1] }), refused(/^applyNormalization\(\): the normalization must have a finite mean and a std > 0 for each of the data's 2 channel\(s\)/));
   assert.throws(() => applyNormalization(ds, { mean: [0, 0], std: [1, 0] }), refused(/^applyNormalization\(\)/));

@@ -18,6 +18,8 @@ export function channelStatistics(ds: DataSet): Normalization {
   for (let t = 0; t < L; t++) {
     for (let d = 0; d < D; d++) {
       const x = values[t * D + d];
+      // A statistic of NaN would normalize every value of its channel to NaN, without a word.
+      if (!Number.isFinite(x)) throw new UserError(`channelStatistics(): values[${t * D + d}] (step ${t}, channel ${d}) is ${x}; statistics need finite values: fill or drop it first`);
       const delta = x - mean[d];
       mean[d] += delta / (t + 1);
       m2[d] += delta * (x - mean[d]);
