@@ -754,4 +754,14 @@ test('a library fuzzer\'s finds: fit()\'s signal and init checked (a controller 
   const path = join(tempDir('calls-'), 'slim.json');
   saveModel(path, slim as never);
   assert.deepEqual(loadModel(path).training, {});
+  // predict's CSV and info's summary for a program: arguments of another kind are UserErrors, not TypeErrors.
+  const { csvField, predictionHeader, predictionRow, checkpointSummary } = await import('../src/index.js');
+  const no = (f: () => unknown, phrase: RegExp) => assert.throws(f, (e: unknown) => e instanceof UserError && phrase.test(e.message));
+  no(() => csvField(0 as never), /^csvField\(\) takes text \(got a number\)/);
+  no(() => predictionHeader('m.json' as never), /^predictionHeader\(\) model must be a model as loadModel\(\) returns it/);
+  const row = { file: 'f.csv', id: '1', label: null, predicted: model.classes[0], probabilities: new Float32Array(model.classes.length) };
+  assert.match(predictionRow(row), /^f\.csv,1,,/);
+  no(() => predictionRow({ ...row, probabilities: null } as never), /^predictionRow\(\) takes a prediction as predict\(\) gives it/);
+  no(() => predictionRow({ ...row, probabilities: ['x'] } as never), /^predictionRow\(\)/);
+  no(() => checkpointSummary(null as never, 'c.ckpt'), /^checkpointSummary\(\) takes a checkpoint as loadCheckpoint\(\) returns it/);
 });

@@ -3,12 +3,17 @@
 // started again with its flags. Pure.
 
 import type { Checkpoint } from '../io/checkpoint.js';
+import { UserError } from '../errors.js';
 import { cellOf, directionsOf, layersOf } from '../model/layout.js';
 import { visible, shellQuote } from '../data/visible.js';
 import { csvName, nameList } from '../data/names.js';
 
 /** The lines `info` prints for the checkpoint `ck` read from `path`. */
 export function checkpointSummary(ck: Checkpoint, path: string): string {
+  const c = ck as Partial<Checkpoint> | null;
+  if (!(typeof c === 'object' && c !== null && typeof c.model === 'object' && c.model !== null && typeof c.hyperparameters === 'object' && c.hyperparameters !== null && typeof path === 'string')) {
+    throw new UserError('checkpointSummary() takes a checkpoint as loadCheckpoint() returns it, and its path');
+  }
   const hp = ck.hyperparameters;
   const M = typeof hp['members'] === 'number' ? hp['members'] : 1;
   const done = ck.members?.length ?? 0;

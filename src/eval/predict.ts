@@ -61,6 +61,7 @@ export interface PredictSummary {
  * added (the classes =x and 'x would both be 'x otherwise).
  */
 export function csvField(s: string): string {
+  if (typeof s !== 'string') throw new UserError(`csvField() takes text (got a ${typeof s}): String(value) it first`);
   const quoted = `"${s.replace(/"/g, '""')}"`;
   if ((/^[=+\-@\t\r]/.test(s) && !/^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/.test(s)) || s.startsWith("'")) return `"'${quoted.slice(1)}`;
   return /[",\r\n]/.test(s) || s !== s.trim() ? quoted : s;
@@ -68,11 +69,19 @@ export function csvField(s: string): string {
 
 /** The header of `predict`'s CSV for `model`: file, id, label, predicted and each class's probability. */
 export function predictionHeader(model: Model): string {
+  checkModelArgument(model, 'predictionHeader() model');
   return ['file', 'id', 'label', 'predicted', ...model.classes.map((c) => `p_${c}`)].map(csvField).join(',') + '\n';
 }
 
 /** A prediction as a row of `predict`'s CSV (under predictionHeader): probabilities to six significant digits. */
 export function predictionRow(p: Prediction): string {
+  const q = p as Partial<Prediction> | null;
+  const text = (v: unknown) => typeof v === 'string';
+  const probabilities = q?.probabilities as ArrayLike<unknown> | undefined;
+  if (!(typeof q === 'object' && q !== null && text(q.file) && text(q.id) && (q.label == null || text(q.label)) && text(q.predicted) &&
+    (probabilities instanceof Float32Array || probabilities instanceof Float64Array || (Array.isArray(probabilities) && probabilities.every((x) => typeof x === 'number'))))) {
+    throw new UserError('predictionRow() takes a prediction as predict() gives it: { file, id, label (or null), predicted: text; probabilities: numbers }');
+  }
   const cells = [p.file, p.id, p.label ?? '', p.predicted].map(csvField);
   for (let c = 0; c < p.probabilities.length; c++) cells.push(String(Number(p.probabilities[c].toPrecision(6))));
   return cells.join(',') + '\n';
