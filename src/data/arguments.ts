@@ -111,6 +111,17 @@ export function checkSignal(signal: unknown): void {
   throw new UserError(`signal must be an AbortSignal, such as new AbortController().signal (got ${shown(signal)})`);
 }
 
+/**
+ * `signal` of `call` (fit()) is left out, an AbortSignal, or an object whose `aborted` turns true (a task pool's
+ * stop flag), as checkSignal's callers need not take; anything else would be read as never aborting (an
+ * AbortController given for its signal: Ctrl-C stopped nothing).
+ */
+export function checkStopFlag(signal: unknown, call: string): void {
+  if (signal === undefined || (typeof signal === 'object' && signal !== null && typeof (signal as { aborted?: unknown }).aborted === 'boolean')) return;
+  const hint = signal instanceof AbortController ? ': give the controller\'s .signal' : ', such as new AbortController().signal';
+  throw new UserError(`${call} signal must be an AbortSignal, or an object whose aborted turns true${hint} (got ${signal instanceof AbortController ? 'an AbortController' : typeof signal})`);
+}
+
 /** `v` is a model as loadModel() returns it, not its path or something else. */
 export function checkModelArgument(v: unknown, option: string): asserts v is Model {
   const m = v as { shape?: unknown; parameters?: unknown; classes?: unknown } | null;

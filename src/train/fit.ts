@@ -5,8 +5,8 @@
 // checkpointEvery: 0, every epoch end (a program that asks for the state wants each).
 //
 // Stopping safely: at epoch ends (checkpointEvery apart), and after the step in progress when `signal` aborts,
-// the whole state goes to onCheckpoint (a FitState, model/state.ts); `resume` continues from one to the same bits as a run that
-// never stopped. A non-finite loss, gradient norm or parameter throws a DivergedError at once, so those
+// the whole state goes to onCheckpoint (a FitState, model/state.ts); `resume` continues from one to the same
+// bits as a run that never stopped. A non-finite loss, gradient norm or parameter throws a DivergedError at once, so those
 // weights reach neither a checkpoint nor a model.
 //
 // Legend: N sequences, B batch size, P parameters, H hidden units, k BPTT horizon.
@@ -33,7 +33,7 @@ import { HYPERPARAMETER_KEYS, type HyperparameterOptions, type Hyperparameters, 
 import { stratifiedSplit } from './split.js';
 import { classWeightsOf } from './class-weights.js';
 import { asOption, checkOptions } from './option-checks.js';
-import { type NamesExactly, checkCallbacks, checkKnownOptions, checkModelArgument, checkOptionsObject, ownOptions } from '../data/arguments.js';
+import { type NamesExactly, checkCallbacks, checkKnownOptions, checkModelArgument, checkOptionsObject, checkStopFlag, ownOptions } from '../data/arguments.js';
 import { checkDataArgument } from '../data/data-argument.js';
 import { runLoop } from './fit-loop.js';
 
@@ -274,23 +274,13 @@ export async function fitOnce(given: DataSet, normalization: Normalization | nul
 }
 
 /** Refuses what fit() cannot take: unknown or ill-typed options, a resume state of another kernel, bad data or normalization. */
-/**
- * fit()'s signal: an AbortSignal, or an object whose `aborted` turns true (a task pool's stop flag); anything else
- * would be read as never aborting (an AbortController given for its signal: Ctrl-C stopped nothing).
- */
-function checkStopFlag(signal: unknown): void {
-  if (signal === undefined || (typeof signal === 'object' && signal !== null && typeof (signal as { aborted?: unknown }).aborted === 'boolean')) return;
-  const hint = signal instanceof AbortController ? ': give the controller\'s .signal' : ', such as new AbortController().signal';
-  throw new UserError(`fit() signal must be an AbortSignal, or an object whose aborted turns true${hint} (got ${signal instanceof AbortController ? 'an AbortController' : typeof signal})`);
-}
-
 function checkFitCall(given: DataSet, normalization: Normalization | null, o: FitOptions): void {
   checkOptionsObject(o, 'fit()');
   checkOneFit(o);
   checkKnownOptions(o, FIT_OPTION_KEYS, 'fit()');
   if (o.resume !== undefined) checkFitState(o.resume);
   if (o.init !== undefined) checkModelArgument(o.init, 'init'); // before the checks that read its shape
-  checkStopFlag(o.signal);
+  checkStopFlag(o.signal, 'fit()');
   checkOptions(o, asOption, 'fit');
   if (o.resume !== undefined) checkResumeKernel(o.resume, o.kernel ?? 'wasm');
   checkCallbacks(o, ['onEpoch', 'onBatch', 'onCheckpoint']);
