@@ -48,7 +48,8 @@ if (args.includes('--help') || args.includes('-h')) {
   console.log(USAGE);
   process.exit(0);
 }
-for (let i = 0; i < args.length; i++) {
+// The memory figures' children (`--child long|load …`, spawned by child() below) take arguments of their own.
+for (let i = args[0] === '--child' ? args.length : 0; i < args.length; i++) {
   if (VALUED.includes(args[i]) && i + 1 < args.length) i++;
   else if (!BARE.includes(args[i])) {
     console.error(`bench: ${VALUED.includes(args[i]) ? `${args[i]} needs a value` : `unknown argument ${JSON.stringify(args[i])}`}\n${USAGE}`);

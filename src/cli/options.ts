@@ -5,6 +5,8 @@ import { UserError } from '../errors.js';
 import { MAX_RESAMPLE, MAX_STRIDE, TRAIN_DEFAULTS } from '../train/defaults.js';
 import { isResampleLength } from '../model/resample.js';
 import { OPTIMIZERS } from '../model/optimizer.js';
+import { READOUTS } from '../model/rnn.js';
+import { CELLS } from '../model/layout.js';
 
 /** What an input file may be, for the files' help (src/data/text.ts, docs/data.md). */
 export const FILE_KINDS = "CSV (cells separated by commas, tabs, semicolons or spaces; gzip or UTF-16 too) or the UCR/UEA archive's .ts or ARFF";
@@ -108,6 +110,36 @@ export const sequenceNormOption = {
   choices: ['auto', 'on', 'off'] as const, default: 'auto',
   describe: "each sequence's channels z-normalized by the sequence's own mean and standard deviation, that mean and log deviation as channels too (before the differences), in training, evaluate and predict alike; auto: on where some channel's sequences' scales lie two decades apart or more",
 } as const;
+
+/**
+ * The model's flags, train's and tune's alike, with the defaults each command gives: train leaves a flag unset
+ * where model selection or an --init model decides it (its help names the default), tune measures one fit with
+ * the values a fit takes when none is given.
+ */
+export function modelOptionsFor(command: 'train' | 'tune') {
+  const train = command === 'train';
+  const d = TRAIN_DEFAULTS;
+  const fallback = <T>(value: T, said = String(value)) => (train ? { defaultDescription: said } : { default: value });
+  const byLength = `last when the median length, in samples before --resample and --stride, is ≤ ${d.shortSequence}, else mean`;
+  const augmentation = (value: number, selected: number) => (train ? `; default ${value}, or ${selected} when --select chooses it` : '');
+  return {
+    hidden: { type: 'number', ...fallback(d.hidden), describe: `hidden units H${train ? " (with --init: the model's)" : ''}` },
+    readout: { choices: ['auto', ...READOUTS], default: d.readout, describe: `z = h_T (last), the mean of h_t over time, or each unit's maximum over time (max); auto: ${train ? `chosen by --select (with --select off: ${byLength})` : byLength}` },
+    stride: { type: 'string', ...fallback(String(d.stride)), describe: `frame stacking: each step reads this many consecutive samples of every channel; auto: about ${d.autoStrideSteps} steps for the median sequence (at most ${d.maxAutoStride} samples a step)` },
+    resample: { type: 'string', ...fallback(String(d.resample)), describe: `resample every sequence to this many samples (linear interpolation) in training, evaluate and predict alike; auto: when the training lengths differ, ${train ? '--select compares resampling to their median length with none (with --select off: resampled)' : 'to their median length'}, else none; off: never` },
+    differences: differencesOption,
+    'sequence-norm': sequenceNormOption,
+    bidirectional: { type: 'boolean', ...fallback(d.bidirectional), describe: 'a second recurrence over reversed time; the classifier reads both (--no-bidirectional: one)' },
+    cell: { choices: CELLS, ...fallback(d.cell), describe: "the recurrent cell: rnn, the tanh (Elman) RNN, or gru, PyTorch's gated recurrent unit" },
+    layers: { choices: [1, 2] as const, ...fallback(d.layers, `${d.layers}, or 2 where model selection chooses it`), describe: "stacked recurrent layers: 2 adds a second layer that reads the first one's states (PyTorch's num_layers=2; about three times the time a step, full BPTT only)" },
+    seed: { type: 'number', default: d.seed, describe: `seed for init, split, shuffling and augmentation${train ? ' (each member of an ensemble derives its own)' : ''}` },
+    noise: { type: 'number', ...(train ? {} : { default: d.noise }), describe: `augmentation: Gaussian noise of this standard deviation on the normalized training inputs, fresh every epoch (0 = off${train ? `; default ${d.noise}, or 0 when --select chooses no augmentation` : ''})` },
+    warp: { type: 'number', ...(train ? {} : { default: d.warp }), describe: `augmentation: each epoch, a window of this fraction of every training sequence plays at half or double speed (0 = off${augmentation(d.warp, d.selectWarp)})` },
+    mixup: { type: 'number', ...(train ? {} : { default: d.mixup }), describe: `augmentation: each epoch, every training sequence is blended with another, λ of its own and 1 − λ of the other (λ from Beta(α, α), its own the larger), and so are their labels in the loss; this is α (0 = off${augmentation(d.mixup, d.selectMixup)})` },
+    normalize: { choices: ['zscore', 'none'] as const, ...fallback(d.normalize), describe: 'per-channel input scaling' },
+    kernel: { choices: ['wasm', 'ts'] as const, default: d.kernel, hidden: true, describe: 'gradient kernel: wasm (fast) or ts (reference)' },
+  } as const;
+}
 
 /** --differences or --sequence-norm as train() takes it. */
 export function switchFlag(s: 'auto' | 'on' | 'off'): boolean | 'auto' {

@@ -2,8 +2,7 @@
 
 import { pathIs } from '../../io/path-is.js';
 import type { Argv, ArgumentsCamelCase } from 'yargs';
-import { READOUTS, type Readout } from '../../model/rnn.js';
-import { CELLS } from '../../model/layout.js';
+import type { Readout } from '../../model/rnn.js';
 import { checkDistinct, checkStdinOnce } from '../../io/paths.js';
 import { hiddenText } from '../../model/ensemble.js';
 import { MAX_EPOCHS, MAX_THREADS, TRAIN_DEFAULTS, defaultThreads } from '../../train/defaults.js';
@@ -14,7 +13,7 @@ import { armGraceful, atStop, disarmGraceful, gracefulSignal } from '../interrup
 import { noteWritten } from '../written.js';
 import { checkFolder, writesStdout } from '../../io/atomic.js';
 import { columnList } from '../../data/names.js';
-import { type DataArgs, type StepArgs, FILE_KINDS, stepOptions, dataOptionsFor, loadOptionsOf, requireFlag, switchFlag, differencesOption, sequenceNormOption, resampleFlag, strideFlag } from '../options.js';
+import { type DataArgs, type StepArgs, FILE_KINDS, stepOptions, dataOptionsFor, loadOptionsOf, modelOptionsFor, requireFlag, switchFlag, resampleFlag, strideFlag } from '../options.js';
 import { WORKFLOW_EXAMPLES, grouped, withExamples } from '../help.js';
 import { invokedCommand } from '../command-line.js';
 import { visible } from '../../data/visible.js';
@@ -27,33 +26,19 @@ export const trainOptions = {
   ...stepOptions,
   test: { type: 'string', array: true, describe: `held-out file(s) to evaluate after training, every word after --test up to the next flag: ${FILE_KINDS}` },
   out: { type: 'string', default: 'model.json', describe: 'where to write the model file' },
-  hidden: { type: 'number', defaultDescription: String(d.hidden), describe: 'hidden units H (with --init: the model\'s)' },
-  readout: { choices: ['auto', ...READOUTS], default: d.readout, describe: 'z = h_T (last), the mean of h_t over time, or each unit\'s maximum over time (max); auto: chosen by --select (with --select off: last when the median length, in samples before --resample and --stride, is ≤ 30, else mean)' },
-  stride: { type: 'string', defaultDescription: String(d.stride), describe: `frame stacking: each step reads this many consecutive samples of every channel; auto: about ${d.autoStrideSteps} steps for the median sequence (at most ${d.maxAutoStride} samples a step)` },
-  resample: { type: 'string', defaultDescription: String(d.resample), describe: 'resample every sequence to this many samples (linear interpolation) in training, evaluate and predict alike; auto: when the training lengths differ, --select compares resampling to their median length with none (with --select off: resampled), else none; off: never' },
-  differences: differencesOption,
-  'sequence-norm': sequenceNormOption,
-  bidirectional: { type: 'boolean', defaultDescription: String(d.bidirectional), describe: 'a second recurrence over reversed time; the classifier reads both (--no-bidirectional: one)' },
-  cell: { choices: CELLS, defaultDescription: d.cell, describe: 'the recurrent cell: rnn, the tanh (Elman) RNN, or gru, PyTorch\'s gated recurrent unit' },
-  layers: { choices: [1, 2] as const, defaultDescription: `${d.layers}, or 2 where model selection chooses it`, describe: 'stacked recurrent layers: 2 adds a second layer that reads the first one\'s states (PyTorch\'s num_layers=2; about three times the time a step, full BPTT only)' },
+  ...modelOptionsFor('train'),
   members: { type: 'number', describe: `an ensemble: train this many times from different seeds and keep the mean of their logits, one model of members × --hidden units (default ${d.members}; with --init, the model's)` },
   select: { choices: ['auto', 'on', 'off'] as const, defaultDescription: String(d.select), describe: `auto: choose the regularization (none, --noise ${d.noise} with --warp ${d.selectWarp} and --mixup ${d.selectMixup}, or that with --weight-decay ${d.selectWeightDecay}) and the readout (and, on training lengths that differ, whether to resample; and, where the augmentation did best below ${d.selectTwoLayersBelow * 100} % held out, whether to add a second layer), whichever you leave unset, by ${d.selectFolds}-fold cross-validation on the training data in stages (below ${d.selectFrom} training sequences: none, the augmented candidate with the readout by length); on: as auto, also below ${d.selectFrom} training sequences; off: readout by length` },
   epochs: { type: 'string', defaultDescription: String(d.epochs), describe: `passes over the training data; auto: at least ${d.minEpochs} and at least ${d.minSteps} optimizer steps` },
   threads: { type: 'string', default: String(defaultThreads()), describe: 'computing threads, or auto (measure briefly, as tune does)' },
-  kernel: { choices: ['wasm', 'ts'] as const, default: d.kernel, hidden: true, describe: 'gradient kernel: wasm (fast) or ts (reference)' },
-  seed: { type: 'number', default: d.seed, describe: 'seed for init, split, shuffling and augmentation (each member of an ensemble derives its own)' },
   'val-split': { type: 'string', default: String(d.valSplit), describe: `fraction of each class held out for validation; auto: 0.1 when that is ≥ ${d.minValidation} sequences, else 0` },
   'class-weights': { choices: CLASS_WEIGHTS, defaultDescription: String(d.classWeights), describe: 'balanced: weight class c by n / (C · n_c) in the loss' },
   schedule: { choices: LR_SCHEDULES, defaultDescription: String(d.schedule), describe: 'learning-rate schedule: cosine (with warmup) or constant' },
   warmup: { type: 'number', defaultDescription: String(d.warmup), describe: 'cosine schedule: linear warmup over this fraction of the steps' },
-  warp: { type: 'number', describe: `augmentation: each epoch, a window of this fraction of every training sequence plays at half or double speed (0 = off; default ${d.warp}, or ${d.selectWarp} when --select chooses it)` },
-  mixup: { type: 'number', describe: `augmentation: each epoch, every training sequence is blended with another, λ of its own and 1 − λ of the other (λ from Beta(α, α), its own the larger), and so are their labels in the loss; this is α (0 = off; default ${d.mixup}, or ${d.selectMixup} when --select chooses it)` },
   'guided-warp': { type: 'number', describe: `augmentation: each epoch, every training sequence is read, with this probability, with the timing of another of its class (aligned by dynamic time warping before each fit; 0 = off, the default; with --select, in its augmented candidates)` },
   'weight-decay': { type: 'number', describe: `decoupled weight decay λ (AdamW-style): every step shrinks the weights by lr·λ (default ${d.weightDecay}, or ${d.selectWeightDecay} when --select chooses it)` },
-  noise: { type: 'number', describe: `augmentation: Gaussian noise of this standard deviation on the normalized training inputs, fresh every epoch (0 = off; default ${d.noise}, or 0 when --select chooses no augmentation)` },
   report: { type: 'string', describe: 'write a self-contained HTML report (curves, confusion matrices, examples) here' },
   patience: { type: 'number', defaultDescription: String(d.patience), describe: 'stop after this many epochs without validation improvement (0 = never)' },
-  normalize: { choices: ['zscore', 'none'] as const, defaultDescription: d.normalize, describe: 'per-channel input scaling' },
   init: { type: 'string', describe: 'start from the parameters of this model file (or .safetensors file in the export layout)' },
   quiet: { type: 'boolean', default: false, describe: 'print only results' },
   json: { type: 'boolean', default: false, describe: 'print the result on stdout as JSON on one line (the model file, each fit, model selection, the --test files as evaluate --json gives them) instead of the model line and tables' },

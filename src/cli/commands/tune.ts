@@ -1,10 +1,9 @@
 // `train-signals tune`: flags → tune() → the thread-count table (or --json) on stdout.
 
 import type { Argv, ArgumentsCamelCase } from 'yargs';
-import { READOUTS, type Readout } from '../../model/rnn.js';
-import { CELLS } from '../../model/layout.js';
+import type { Readout } from '../../model/rnn.js';
 import { MAX_THREADS, TRAIN_DEFAULTS } from '../../train/defaults.js';
-import { type DataArgs, type StepArgs, FILE_KINDS, stepOptions, dataOptionsFor, isInt, loadOptionsOf, quietOption, requireFlag, switchFlag, differencesOption, sequenceNormOption, resampleFlag, strideFlag } from '../options.js';
+import { type DataArgs, type StepArgs, FILE_KINDS, stepOptions, dataOptionsFor, isInt, loadOptionsOf, modelOptionsFor, quietOption, requireFlag, switchFlag, resampleFlag, strideFlag } from '../options.js';
 import { WORKFLOW_EXAMPLES, grouped, withExamples } from '../help.js';
 import { visible } from '../../data/visible.js';
 
@@ -17,21 +16,7 @@ export const tuneOptions = {
   steps: { type: 'number', default: d.tuneSteps, describe: 'timed training steps per thread count' },
   json: { type: 'boolean', default: false, describe: 'print JSON' },
   quiet: quietOption,
-  hidden: { type: 'number', default: d.hidden, describe: 'hidden units H' },
-  readout: { choices: ['auto', ...READOUTS], default: d.readout, describe: 'as for train (auto: by the median length)' },
-  stride: { type: 'string', default: String(d.stride), describe: 'as for train: samples per step, or auto' },
-  resample: { type: 'string', default: String(d.resample), describe: 'as for train: samples every sequence is resampled to, auto (the median training length when the lengths differ) or off' },
-  'sequence-norm': { ...sequenceNormOption, describe: 'as for train: each sequence on its own scale (auto: where scales lie decades apart)' },
-  differences: { ...differencesOption, describe: 'as for train: first differences as channels too (auto: unless the sequences are z-normalized one by one)' },
-  bidirectional: { type: 'boolean', default: d.bidirectional, describe: 'as for train: a second recurrence over reversed time' },
-  cell: { choices: CELLS, default: d.cell, describe: 'as for train: the recurrent cell' },
-  layers: { choices: [1, 2] as const, default: d.layers, describe: 'as for train: stacked recurrent layers' },
-  seed: { type: 'number', default: d.seed },
-  noise: { type: 'number', default: d.noise, describe: 'as for train: the input noise the steps draw (0 = off)' },
-  warp: { type: 'number', default: d.warp, describe: 'as for train: the window warping the steps draw (0 = off)' },
-  mixup: { type: 'number', default: d.mixup, describe: 'as for train: the mixup the steps draw (0 = off)' },
-  normalize: { choices: ['zscore', 'none'] as const, default: d.normalize },
-  kernel: { choices: ['wasm', 'ts'] as const, default: d.kernel, hidden: true },
+  ...modelOptionsFor('tune'),
 } as const;
 
 type TuneArgs = DataArgs & StepArgs & {
