@@ -228,11 +228,14 @@ test('a data set built by hand is refused where its arrays disagree, naming the 
 
 test('the lower-level exports refuse what is not their argument with a UserError, not a TypeError or NaN values', async () => {
   const ds = syntheticDataSet(6, 2, 2);
-  assert.throws(() => channelStatistics(any({})), refused(/^channelStatistics\(\): the data set must have D ≥ 1 channels/));
+  assert.throws(() => channelStatistics(any({})), refused(/^channelStatistics\(\) data: D must be a whole number ≥ 1 \(got undefined\)/));
   const holed = { ...ds, values: Float32Array.from(ds.values) };
   holed.values[3] = Number.NaN;
-  assert.throws(() => channelStatistics(holed), refused(/^channelStatistics\(\): values\[3\] \(step 1, channel 1\) is NaN; statistics need finite values/));
+  assert.throws(() => channelStatistics(holed), refused(/^channelStatistics\(\) data: sequence 0 has a value that is not finite \(NaN, at step 1, channel 1\)/));
+  // A D that disagrees with the channels read the values in other steps: every channel got another's statistics.
+  assert.throws(() => channelStatistics({ ...ds, D: 1 }), refused(/^channelStatistics\(\) data: channels must be an array of the 1 channel names/));
   const before = Float32Array.from(ds.values);
+  assert.throws(() => applyNormalization({ ...ds, D: 1 }, { mean: [0], std: [1] }), refused(/^applyNormalization\(\) data: channels must be an array of the 1 channel names/));
   assert.throws(() => applyNormalization(ds, { mean: [0], std: [1] }), refused(/^applyNormalization\(\): the normalization must have a finite mean and a std > 0 for each of the data's 2 channel\(s\)/));
   assert.throws(() => applyNormalization(ds, { mean: [0, 0], std: [1, 0] }), refused(/^applyNormalization\(\)/));
   assert.deepEqual(ds.values, before, 'the values are left as they were');

@@ -4,6 +4,7 @@
 import type { DataSet } from './dataset.js';
 import { MIN_STD, type Normalization } from '../model/model.js';
 import { UserError } from '../errors.js';
+import { checkDataArgument } from './data-argument.js';
 
 export type { Normalization };
 
@@ -61,8 +62,12 @@ export function applyNormalization(ds: DataSet, given: Normalization): void {
   }
 }
 
-/** The values a data set's channels share: D whole, a Float32Array of whole steps. */
+/**
+ * A data set as the statistics read it: its fields agree (D with the channels, the sequences within the values;
+ * a wrong D would give every channel another's statistics without a word), and the values are whole steps.
+ */
 function checkValues(ds: DataSet, name: string): void {
+  checkDataArgument(ds, `${name} data`, { dataSet: true, unlabelled: true });
   const s = ds as Partial<DataSet> | null;
   if (!(typeof s === 'object' && s !== null && Number.isInteger(s.D) && s.D! >= 1 && s.values instanceof Float32Array && s.values.length % s.D! === 0)) {
     throw new UserError(`${name}: the data set must have D ≥ 1 channels and values a Float32Array of whole steps of D values; build data sets with loadDataSet()`);
