@@ -120,6 +120,7 @@ export function modelOptionsFor(command: 'train' | 'tune') {
   const train = command === 'train';
   const d = TRAIN_DEFAULTS;
   const fallback = <T>(value: T, said = String(value)) => (train ? { defaultDescription: said } : { default: value });
+  const tuneDefault = <T>(value: T) => (train ? {} : { default: value }); // train's help says its default in words
   const byLength = `last when the median length, in samples before --resample and --stride, is ≤ ${d.shortSequence}, else mean`;
   const augmentation = (value: number, selected: number) => (train ? `; default ${value}, or ${selected} when --select chooses it` : '');
   return {
@@ -133,9 +134,9 @@ export function modelOptionsFor(command: 'train' | 'tune') {
     cell: { choices: CELLS, ...fallback(d.cell), describe: "the recurrent cell: rnn, the tanh (Elman) RNN, or gru, PyTorch's gated recurrent unit" },
     layers: { choices: [1, 2] as const, ...fallback(d.layers, `${d.layers}, or 2 where model selection chooses it`), describe: "stacked recurrent layers: 2 adds a second layer that reads the first one's states (PyTorch's num_layers=2; about three times the time a step, full BPTT only)" },
     seed: { type: 'number', default: d.seed, describe: `seed for init, split, shuffling and augmentation${train ? ' (each member of an ensemble derives its own)' : ''}` },
-    noise: { type: 'number', ...(train ? {} : { default: d.noise }), describe: `augmentation: Gaussian noise of this standard deviation on the normalized training inputs, fresh every epoch (0 = off${train ? `; default ${d.noise}, or 0 when --select chooses no augmentation` : ''})` },
-    warp: { type: 'number', ...(train ? {} : { default: d.warp }), describe: `augmentation: each epoch, a window of this fraction of every training sequence plays at half or double speed (0 = off${augmentation(d.warp, d.selectWarp)})` },
-    mixup: { type: 'number', ...(train ? {} : { default: d.mixup }), describe: `augmentation: each epoch, every training sequence is blended with another, λ of its own and 1 − λ of the other (λ from Beta(α, α), its own the larger), and so are their labels in the loss; this is α (0 = off${augmentation(d.mixup, d.selectMixup)})` },
+    noise: { type: 'number', ...tuneDefault(d.noise), describe: `augmentation: Gaussian noise of this standard deviation on the normalized training inputs, fresh every epoch (0 = off${train ? `; default ${d.noise}, or 0 when --select chooses no augmentation` : ''})` },
+    warp: { type: 'number', ...tuneDefault(d.warp), describe: `augmentation: each epoch, a window of this fraction of every training sequence plays at half or double speed (0 = off${augmentation(d.warp, d.selectWarp)})` },
+    mixup: { type: 'number', ...tuneDefault(d.mixup), describe: `augmentation: each epoch, every training sequence is blended with another, λ of its own and 1 − λ of the other (λ from Beta(α, α), its own the larger), and so are their labels in the loss; this is α (0 = off${augmentation(d.mixup, d.selectMixup)})` },
     normalize: { choices: ['zscore', 'none'] as const, ...fallback(d.normalize), describe: 'per-channel input scaling' },
     kernel: { choices: ['wasm', 'ts'] as const, default: d.kernel, hidden: true, describe: 'gradient kernel: wasm (fast) or ts (reference)' },
   } as const;
