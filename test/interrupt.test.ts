@@ -12,7 +12,7 @@ import { hostname } from 'node:os';
 import { type Running, start } from './helpers/spawn.js';
 import { defaultBuild } from '../src/engine/wasm.js';
 import { spawn, spawnSync } from 'node:child_process';
-import { CLI, FAILING_WORKER_HOOK, ROOT } from './helpers/cli.js';
+import { BIN, CLI, FAILING_WORKER_HOOK, ROOT } from './helpers/cli.js';
 import { parseCheckpoint } from '../src/io/checkpoint.js';
 import { signalsHandled } from '../src/cli/interrupt.js';
 import { tempDir } from './helpers/temp.js';
@@ -184,6 +184,19 @@ test('SIGUSR1 (a batch system\'s warning before its time limit) is handled like 
   assert.match(r.stderr, /SIGUSR1 received; finishing the current step/);
   assert.doesNotMatch(r.stderr, /Debugger listening/);
   parseCheckpoint(readFileSync(`${out}.ckpt`, 'utf8'), 'm.json.ckpt');
+});
+
+test('SIGUSR1 while the program loads stops the command at once; Node\'s debugger does not open to it', { skip: process.platform === 'win32' }, async () => {
+  const dir = tmp();
+  const out = join(dir, 'm.json');
+  const run = start([...trainArgs(3), '--out', out], { entry: BIN, node: ['--import', new URL('./fixtures/slow-start-hook.js', import.meta.url).href] });
+  await run.waitFor(/slow-start: holding the program/);
+  run.child.kill('SIGUSR1');
+  const r = await run.done;
+  assert.equal(r.code, 130, r.stderr);
+  assert.match(r.stderr, /^train-signals: stopped at once \(SIGUSR1\); files already written are intact$/m);
+  assert.doesNotMatch(r.stderr, /Debugger listening/);
+  assert.deepEqual(readdirSync(dir), [], 'nothing written');
 });
 
 // A closed terminal: training stops as for SIGTERM, and the process then ends by the hangup itself (Node's own

@@ -8,6 +8,13 @@ if (major < 20 || (major === 20 && minor < 19)) {
   process.stderr.write(`train-signals: needs Node.js 20.19 or newer, and this is ${process.versions.node}; install a newer Node\n`);
   process.exit(2);
 }
+// Node opens its debugger on a local port to SIGUSR1 (a batch system's warning before its time limit) unless the
+// process listens for it. Until the program's own handlers are installed (interrupt.ts, which removes this one by
+// its name), the signal stops the command at once, as theirs would before training: nothing is written yet.
+process.on('SIGUSR1', function stopWhileLoading() {
+  process.stderr.write('train-signals: stopped at once (SIGUSR1); files already written are intact\n');
+  process.exit(130);
+});
 // Loading the program opens some hundred files at once: under a low limit (ulimit -n 64) that fails inside
 // Node's module loader, with its stack trace, before any of the program's own messages could run. Node 20's
 // resolver can also take a package.json it could not open for a missing one (ERR_MODULE_NOT_FOUND): under a

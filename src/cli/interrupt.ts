@@ -14,6 +14,7 @@
 import { constants } from 'node:os';
 import { eventLoopTurn } from '../engine/turns.js';
 import { isRerunChild } from './rerun.js';
+import { dropLoadingListener } from './loading-listener.js';
 
 const STOP_CODE = 130;
 // SIGXCPU: a soft limit on CPU time (ulimit -t, a batch system's) reached; the kernel sends it again every second
@@ -41,6 +42,7 @@ export function atStop(cleanup: () => void): () => void {
 export function installSignalHandlers(name: string): void {
   if (installed) return;
   installed = true;
+  dropLoadingListener();
   const onSignal = (sig: NodeJS.Signals): void => {
     if (sig === 'SIGHUP') hungUp = true;
     // On a terminal the cursor may sit after a progress bar and the echoed ^C: start the message on a new line.

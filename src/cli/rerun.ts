@@ -8,6 +8,7 @@ import { spawn } from 'node:child_process';
 import { constants } from 'node:os';
 import { trapHandlerOn } from '../engine/wasm.js';
 import { addressSpaceCap } from '../engine/address-space.js';
+import { dropLoadingListener } from './loading-listener.js';
 
 /**
  * Whether this process runs capped with the trap handler on, and the command (its words `argv`) runs the
@@ -37,6 +38,7 @@ export function rerunWithoutTrapHandler(): Promise<number> {
     stdio: 'inherit', env: { ...process.env, [PARENT]: String(process.pid) },
   });
   for (const signal of ['SIGINT', 'SIGHUP', 'SIGTERM', 'SIGUSR1'] as const) process.on(signal, () => child.kill(signal));
+  dropLoadingListener();
   return new Promise((resolve, reject) => {
     child.on('error', reject);
     child.on('exit', (code, signal) => resolve(code ?? 128 + (signal === null ? 0 : (constants.signals[signal] ?? 0))));

@@ -5,6 +5,8 @@ import { fileURLToPath } from 'node:url';
 
 export const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 export const CLI = fileURLToPath(new URL('../../src/cli/main.js', import.meta.url));
+/** The installed command (package.json's bin), which loads the program (CLI) once Node's version is checked. */
+export const BIN = fileURLToPath(new URL('../../src/cli/bin.js', import.meta.url));
 /** For `node --import`: every engine's gradient worker becomes the failing fixture (fixtures/failing-worker.ts). */
 export const FAILING_WORKER_HOOK = new URL('../fixtures/failing-worker-hook.js', import.meta.url).href;
 /** The failing fixture itself, for an engine or fit() in the test's own process. */

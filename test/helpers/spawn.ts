@@ -17,9 +17,10 @@ export interface Running {
 
 /** `node` flags go before the CLI (opts.node), e.g. `--import` of a test fixture. */
 /** `stdin: true` gives the child a pipe to write to (child.stdin). */
-export function start(args: string[], opts: { cwd?: string; env?: Record<string, string>; node?: string[]; stdin?: boolean } = {}): Running {
+/** `entry`: the script run (default the program, main.js; BIN is the installed command's). */
+export function start(args: string[], opts: { cwd?: string; env?: Record<string, string>; node?: string[]; stdin?: boolean; entry?: string } = {}): Running {
   const t0 = performance.now();
-  const child = spawn(process.execPath, [...(opts.node ?? []), CLI, ...args], {
+  const child = spawn(process.execPath, [...(opts.node ?? []), opts.entry ?? CLI, ...args], {
     cwd: opts.cwd ?? ROOT,
     env: { ...process.env, NO_COLOR: '1', ...opts.env },
     stdio: [opts.stdin ? 'pipe' : 'ignore', 'pipe', 'pipe'],
