@@ -38,6 +38,8 @@ export function isUserError(e: unknown): e is UserError {
 export class InterruptedError extends Error {
   /** The checkpoint written on the way out; undefined when interrupted before the first step. */
   checkpoint?: string;
+  /** Said in place of a checkpoint where the stop came once training had ended: what was written, and what was not. */
+  written?: string;
   readonly epoch: number; // the epoch in progress (1-based); 0 before training started
   readonly step: number; // optimizer steps done so far
 

@@ -89,6 +89,26 @@ test('model selection stops for a stop object that is no AbortSignal but acts as
   }
 });
 
+// An interruption fuzzer's find: a signal that came as the last fit ended, after its last check, was said to be
+// finishing the step and writing the checkpoint, and the run went on to score the test files and write the report.
+test('an abort as training ends: the model is the result (written, the same bits), and the test files and the report are left', async () => {
+  const dir = tempDir('calls-');
+  const small = smallFile(dir);
+  const base = { files: [small], test: [small], ...TINY, epochs: 3 };
+  const whole = await train({ ...base, out: join(dir, 'whole.json') });
+  assert.equal(whole.stopped, undefined);
+  assert.equal(whole.test.length, 1);
+  const ac = new AbortController();
+  const out = join(dir, 'm.json');
+  const report = join(dir, 'r.html');
+  const r = await train({ ...base, out, report, signal: ac.signal, onTrained: () => ac.abort('SIGINT') });
+  assert.equal(r.stopped, true);
+  assert.deepEqual(r.test, []);
+  assert.deepEqual(r.model.parameters, whole.model.parameters);
+  assert.deepEqual(loadModel(out).parameters, whole.model.parameters);
+  assert.ok(!existsSync(report) && !existsSync(`${out}.ckpt`), 'no report, and the checkpoint removed as the model was written');
+});
+
 test('an abort stops loading at once, and tuning the threads too: InterruptedError, nothing written', async () => {
   const dir = tempDir('calls-');
   const file = bigFile(dir, 20000);

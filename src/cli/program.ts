@@ -145,7 +145,9 @@ async function run(argv: string[]): Promise<number> {
  */
 function failureExit(e: unknown, argv: readonly string[], debug: boolean): number {
   if (isInterrupted(e)) {
-    if (e.checkpoint === undefined) {
+    if (e.written !== undefined) {
+      process.stderr.write(`${NAME}: ${visible(e.message)}; ${visible(e.written)}\n`);
+    } else if (e.checkpoint === undefined) {
       process.stderr.write(`${NAME}: ${visible(e.message)}; there is no checkpoint to resume from (none written yet, or none asked for), and nothing was written\n`);
     } else {
       process.stderr.write(`${NAME}: ${visible(e.message)}; the checkpoint is ${visible(e.checkpoint)}\n`);

@@ -74,7 +74,7 @@ export interface TrainOptions extends LoadOptions, HyperparameterOptions {
   readonly checkpointEvery?: number | undefined;
   /** a checkpoint to continue from; 'auto': the run's own checkpoint where there is one, else a fresh run */
   readonly resume?: string | undefined;
-  /** when aborted: finish the step, write the checkpoint, throw InterruptedError */
+  /** when aborted: finish the step, write the checkpoint, throw InterruptedError (aborted as training ends: the result, `stopped`, without the test files' scores or the report) */
   readonly signal?: AbortSignal | undefined;
   /** training is over (the model is written); evaluation follows */
   readonly onTrained?: (() => void) | undefined;
@@ -125,6 +125,8 @@ export interface TrainResult extends Omit<FitResult, 'computeMs' | 'reduceMs' | 
   readonly test: FileEvaluation[];
   /** the final fits merged into the model (seconds: all of them) */
   readonly members: number;
+  /** `signal` aborted as training ended, after its last check: the model is whole (and written), the test files were not scored and no report was written */
+  readonly stopped?: true;
 }
 
 /**
@@ -281,6 +283,10 @@ async function trainClaimed(given: TrainRun, outputs: OutputPaths): Promise<Trai
   if (o.out) saveTrained(o.out, model, last);
   if (o.out && path !== undefined && outputs.checkpointIsDefault) removeCheckpoint(path); // the model is the result now
   o.onTrained?.();
+  const result = { model, history, bestEpoch: first.bestEpoch, seconds, sequencesPerSecond, threads: ran > 0 ? ran : threads, members: members.length };
+  // A stop that came as the last fit ended, after its last check: the training is over and the model whole, so it
+  // is the result, and the stop leaves the test files and the report, as a stop while they are made does.
+  if (o.signal?.aborted) return { ...result, test: [], stopped: true };
   // Not stopped by the signal: the model is written by now, and the result is the program's to have.
   const test = await evaluateTests(model, testSets, testTwins, o);
   // A signal that came while the test files were scored is handled before the report is written (the CLI
@@ -289,7 +295,7 @@ async function trainClaimed(given: TrainRun, outputs: OutputPaths): Promise<Trai
   if (o.report) {
     writeRunReport(o.report, o.out, { model, history, train: ds, evaluations: test, total: totalMetrics(test), seconds, sequencesPerSecond, commandLine: o.commandLine });
   }
-  return { model, history, bestEpoch: first.bestEpoch, seconds, sequencesPerSecond, threads: ran > 0 ? ran : threads, test, members: members.length };
+  return { ...result, test };
 }
 
 /**

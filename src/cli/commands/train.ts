@@ -1,6 +1,7 @@
 // `train-signals train`: flags → TrainOptions → train() → a summary on stdout. Progress goes to stderr.
 
 import { pathIs } from '../../io/path-is.js';
+import { InterruptedError } from '../../errors.js';
 import type { Argv, ArgumentsCamelCase } from 'yargs';
 import type { Readout } from '../../model/rnn.js';
 import { checkDistinct, checkStdinOnce } from '../../io/paths.js';
@@ -180,11 +181,12 @@ export const trainCommand = {
     let forgetNote: () => void = () => {};
     let epochs = 0; // per member
     const selecting = selectionLines(process.stderr);
+    const signal = gracefulSignal();
     const r = await train({
       ...options,
       init,
       commandLine: invokedCommand(),
-      signal: gracefulSignal(),
+      signal,
       onRead: a.quiet ? undefined : loadingLines(process.stderr),
       onWarning: a.quiet ? undefined : (w) => process.stderr.write(`train-signals: warning: ${visible(w)}\n`),
       onLoaded: a.quiet ? undefined : (ds) => {
@@ -253,6 +255,13 @@ export const trainCommand = {
       process.stderr.write(`early stopping${who}: no validation improvement for ${planned.patience} epoch(s) after epoch ${f.bestEpoch}; stopped at ${f.epochs} of ${planned.epochs}, kept epoch ${f.bestEpoch}'s weights\n`);
     });
     if (r.test.length > 0 && !a.json) printEvaluations(r.test, false);
+    if (r.stopped) {
+      const left = [...(a.test ? ['the test files were not scored'] : []), ...(a.report ? ['the report was not written'] : [])];
+      throw Object.assign(new InterruptedError(0, 0), {
+        message: `${String(signal.reason)} received as training ended`,
+        written: `the model was written to ${a.out}${left.length > 0 ? `; ${left.join(', ')}` : ''}`,
+      });
+    }
   },
 };
 
