@@ -208,7 +208,7 @@ export const trainCommand = {
         disarmGraceful();
         if (a.out && isFile(a.out)) noteWritten(`the model ${visible(a.out)}`);
         // A signal while the test files are scored stops at once: say what is already there and what is not.
-        const missing = [...(a.test ? ['the test files were not scored'] : []), ...(a.report ? ['the report was not written'] : [])];
+        const missing = leftUndone(a);
         if (a.out && missing.length > 0) forgetNote = atStop(() => process.stderr.write(`train-signals: the model was written to ${visible(a.out)}; ${missing.join(', ')}\n`));
       },
       onSelecting: armGraceful, // Ctrl-C from here on: stop with a checkpoint of the scores so far
@@ -256,7 +256,7 @@ export const trainCommand = {
     });
     if (r.test.length > 0 && !a.json) printEvaluations(r.test, false);
     if (r.stopped) {
-      const left = [...(a.test ? ['the test files were not scored'] : []), ...(a.report ? ['the report was not written'] : [])];
+      const left = leftUndone(a);
       throw Object.assign(new InterruptedError(0, 0), {
         message: `${String(signal.reason)} received as training ended`,
         written: `the model was written to ${a.out}${left.length > 0 ? `; ${left.join(', ')}` : ''}`,
@@ -264,6 +264,11 @@ export const trainCommand = {
     }
   },
 };
+
+/** What a stop once training is over leaves undone of what the flags ask (the model is written by then). */
+function leftUndone(a: Pick<TrainArgs, 'test' | 'report'>): string[] {
+  return [...(a.test ? ['the test files were not scored'] : []), ...(a.report ? ['the report was not written'] : [])];
+}
 
 /** Whether path is a regular file (not a device or FIFO written in place, not stdout's `-`). */
 const isFile = (path: string) => pathIs(path, (st) => st.isFile());
