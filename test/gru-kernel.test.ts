@@ -40,6 +40,11 @@ describe('fast GRU kernel against the reference GRU', () => {
       for (const k of [0, 5]) runCase({ shape: gru(2, 40, 3), readout: 'last', k, lengths: [20, 3, 20, 19, 8, 1], chunk: 8, build });
     }
   });
+  it('inputs that saturate the gates (values × 10⁶, no normalization): their gradient is the reference\'s, both builds', () => {
+    for (const build of ['fma', 'plain'] as const) {
+      for (const k of [0, 3]) runCase({ shape: gru(3, 13, 4), readout: 'mean', k, lengths: mixed, chunk: 4, build, scale: 1000000 });
+    }
+  });
   it('k = 1 and H = 64, D = 1, equal lengths', () => {
     runCase({ shape: gru(3, 13, 4), readout: 'mean', k: 1, lengths: mixed, chunk: 4 });
     runCase({ shape: gru(1, 64, 3), readout: 'last', k: 16, lengths: Array(8).fill(40), chunk: 8 });

@@ -73,6 +73,11 @@ describe('fast kernel against the reference kernel', () => {
       });
     }
   }
+  it('inputs that saturate the units (values × 10⁶, no normalization): the gradient through a saturated unit is 0, as the reference\'s, both builds', () => {
+    for (const build of ['fma', 'plain'] as const) {
+      for (const k of [0, 3]) runCase({ shape: { D: 3, H: 13, C: 4 }, readout: 'mean', k, lengths: mixed, chunk: 4, build, scale: 1000000 });
+    }
+  });
   it('bidirectional, frame stacking by 4, long sequences streamed in blocks both ways (k = 8)', () => {
     runCase({ shape: { D: 8, H: 8, C: 2, directions: 2 }, readout: 'mean', k: 8, lengths: [5200, 2800, 9, 4400], chunk: 4, stride: 4 });
     runCase({ shape: { D: 8, H: 8, C: 2, directions: 2 }, readout: 'last', k: 8, lengths: [5200, 2800, 9, 4400], chunk: 4, stride: 4 });
@@ -98,6 +103,12 @@ describe('fast kernel pieces', () => {
         }
       }
       assert.ok(worst <= 2, `worst error ${worst.toFixed(2)} ulp`);
+      // Where float32's tanh is ±1 (|x| past 9.01), so is this one: 1 − h², the gradient through the unit, is 0
+      // there, as in the reference and PyTorch (at 0.99999994 it was 1.2e-7, times inputs of any size).
+      const far = [9.02, 9.5, 10, 17, 88, 1e4, 3e38, Infinity];
+      f.set([...far, ...far.map((x) => -x)]);
+      ex.tanhInPlace(65536, 2 * far.length);
+      assert.deepEqual([...f.subarray(0, 2 * far.length)], [...far.map(() => 1), ...far.map(() => -1)]);
     });
   }
 

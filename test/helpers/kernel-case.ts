@@ -45,6 +45,7 @@ export interface Case {
   build?: KernelBuild;
   stride?: number; // shape.D = channels · stride
   mixed?: boolean; // mixup's targets on every other sequence (model/mixup.ts)
+  scale?: number; // the inputs' values multiplied by it (1: standard normal)
 }
 
 export function runCase(c: Case): void {
@@ -56,6 +57,7 @@ export function runCase(c: Case): void {
   for (let i = 0; i < P; i++) params[i] += 0.05 * normal(rng); // non-zero biases
   const s = c.stride ?? 1;
   const raw = dataOf(rng, shape.D / s, shape.C, c.lengths);
+  if (c.scale !== undefined) for (let i = 0; i < raw.values.length; i++) raw.values[i] *= c.scale;
   const N = c.lengths.length;
   const mixed = { labels: Int32Array.from(raw.labels, (l) => (l + 1) % shape.C), shares: Float64Array.from(raw.labels, (_, n) => (n % 2 ? 1 : 0.5 + 0.4 * rng.next())) };
   const data = c.mixed ? { ...raw, mixed } : raw;
