@@ -11,7 +11,8 @@ import { train } from '../src/train/train.js';
 import { loadCheckpoint } from '../src/io/checkpoint.js';
 import { InterruptedError, UserError } from '../src/errors.js';
 import { ROOT } from './helpers/cli.js';
-import { ensembleShape, memberSeed, mergeMembers, splitMembers } from '../src/model/ensemble.js';
+import { ensembleShape, memberSeed, membersOf, mergeMembers, splitMembers } from '../src/model/ensemble.js';
+import { exportSafetensors, parseSafetensors } from '../src/io/safetensors.js';
 import { predictSequence } from '../src/model/batch.js';
 import { createPredictor, diagonalBlock } from '../src/engine/predict.js';
 import { type Cell, layoutOf, recurrenceOf, viewsOf } from '../src/model/layout.js';
@@ -202,6 +203,27 @@ test('--init of an ensemble goes on as its members, each from its own weights, m
   // --members 1 asks for one network of the whole ensemble's units.
   const asOne = await train({ ...noHidden, epochs: 1, members: 1, init: three.model });
   assert.deepEqual([asOne.model.shape.H, (asOne.model.training as { hyperparameters: { members: number } }).hyperparameters.members], [18, 1]);
+});
+
+test('an ensemble exported to safetensors says its members in __metadata__, and --init from the file goes on as --init from the model does', async () => {
+  const three = await train({ ...opts, epochs: 1, members: 3, seed: 3 });
+  const file = exportSafetensors(three.model);
+  const metadata = (f: Uint8Array) => JSON.parse(Buffer.from(f.subarray(8, 8 + Number(Buffer.from(f).readBigUInt64LE(0)))).toString()).__metadata__;
+  assert.equal(metadata(file).members, '3');
+  const back = parseSafetensors(file, 'e.safetensors');
+  assert.equal(membersOf(back), 3);
+  const fromFile = await train({ ...opts, epochs: 1, init: back, seed: 3 });
+  const fromModel = await train({ ...opts, epochs: 1, init: three.model, seed: 3 });
+  assert.deepEqual(bits(fromFile.model.parameters), bits(fromModel.model.parameters));
+  assert.equal((fromFile.model.training as { hyperparameters: { members: number } }).hyperparameters.members, 3);
+  // Its blocks joined (by training elsewhere, as one network): one model.
+  const joined = Float32Array.from(three.model.parameters);
+  recurrenceOf(viewsOf(joined, three.model.shape), 0, 0).W_hh[three.model.shape.H / 3] = 0.01; // row 0, the second member's first unit
+  assert.equal(membersOf(parseSafetensors(exportSafetensors({ ...three.model, parameters: joined }), 'j.safetensors')), 1);
+  // A model of one member names none; a count that does not divide the hidden units is refused.
+  assert.equal(metadata(exportSafetensors({ ...three.model, training: {} })).members, undefined);
+  const header = (m: string) => Buffer.from(file).toString('latin1').replace('"members":"3"', `"members":"${m}"`);
+  assert.throws(() => parseSafetensors(Buffer.from(header('5'), 'latin1'), 'e.safetensors'), (e: unknown) => e instanceof UserError && /__metadata__ "members" must be a whole number that divides the 18 hidden units/.test(e.message));
 });
 
 test('--init on data of some of the model\'s classes trains with all of them, in its order, and says which are missing; a class it lacks is refused', async () => {

@@ -96,7 +96,8 @@ export function modelJson(m: Model): string {
   // The digests of the training sequences (base64, up to 0.5 MiB) as their count, as the parameters are.
   const digests = doc.training?.sequenceDigests;
   if (typeof digests === 'string') doc.training.sequenceDigests = Buffer.from(digests, 'base64').length / 8;
-  // A safetensors file (read with training { source }) has no checksum: one of the document made here matches no file.
-  if (Object.keys(m.training).length === 1 && typeof m.training.source === 'string') delete doc.checksum;
+  // A safetensors file (read with training { source, ensembleMembers? }) has no checksum: one of the document made
+  // here matches no file.
+  if (typeof m.training.source === 'string' && Object.keys(m.training).every((k) => k === 'source' || k === 'ensembleMembers')) delete doc.checksum;
   return JSON.stringify(doc);
 }

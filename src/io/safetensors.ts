@@ -26,8 +26,10 @@
 // normalization, which then has 2 × channels entries; model/differences.ts), and for a model that normalizes each
 // sequence only sequenceNorm (true: every channel on its sequence's own scale, then each sequence's level and log
 // scale as channels, before the differences: 3 × channels entries; model/sequence-norm.ts), and for a model
-// that records how its training files were read only layout (as the model file's "layout"), each a JSON string.
-// So a one-directional stride-1 tanh model that does neither has none of the six.
+// that records how its training files were read only layout (as the model file's "layout"), and for an ensemble
+// only members (M > 1: the hidden units are M members' blocks of H/M, model/ensemble.ts, so that --init goes on
+// with them as members), each a JSON string. So a one-directional stride-1 tanh model of one member that does
+// neither has none of the seven.
 //
 // GRU (nn.GRU's state_dict; gate blocks r, z, n in both our layout and PyTorch's):
 //   rnn.weight_ih_l0 [3H][D] = W_xh    rnn.weight_hh_l0 [3H][H] = W_hh
@@ -47,6 +49,7 @@ import { type Cell, type Shape, cellOf, directionsOf, gatesOf, layerInputs, laye
 import { type Model, type Normalization, classesProblem, isNormalizationOf, namesProblem, differencesOf, inputWidth, resampleOf, sequenceNormOf, strideOf } from '../model/model.js';
 import { MAX_RESAMPLE, isResampleLength } from '../model/resample.js';
 import { READOUT_NAMES, isReadout } from '../model/rnn.js';
+import { membersOf, splitMembers } from '../model/ensemble.js';
 import { writeFileAtomic } from './atomic.js';
 import { binaryKind, modelFromBytes, parseLayout, readModelBytes, shownValue } from './model-file.js';
 import { checkInputPath, checkModelArgument, checkOutputPath } from '../data/arguments.js';
@@ -109,6 +112,7 @@ function metadataOf(m: Model): Record<string, string> {
     ...(sequenceNormOf(m) ? { sequenceNorm: JSON.stringify(true) } : {}),
     ...(differencesOf(m) ? { differences: JSON.stringify(true) } : {}),
     ...(m.layout ? { layout: JSON.stringify(m.layout) } : {}),
+    ...(membersOf(m) > 1 ? { members: JSON.stringify(membersOf(m)) } : {}),
   };
 }
 
@@ -258,6 +262,16 @@ function readCell(file: string, meta: Record<string, unknown>): Cell {
   const cell = meta.cell === 'rnn' || meta.cell === 'gru' ? meta.cell : metaJson(file, meta, 'cell');
   if (cell !== 'rnn' && cell !== 'gru') fail(file, '__metadata__ "cell" must be "rnn" (nn.RNN) or "gru" (nn.GRU)');
   return cell;
+}
+
+/** __metadata__ "members": absent (1), or a whole number that divides the hidden units H, as a JSON string. */
+function readMembers(file: string, meta: Record<string, unknown>, H: number): number {
+  if (meta.members === undefined) return 1;
+  const M = metaJson(file, meta, 'members');
+  if (!Number.isInteger(M) || (M as number) < 1 || H % (M as number) !== 0) {
+    fail(file, `__metadata__ "members" must be a whole number that divides the ${H} hidden units (a JSON string such as "3")`);
+  }
+  return M as number;
 }
 
 /** __metadata__ "stride": absent (1), or a positive integer as a JSON string. */
@@ -424,10 +438,13 @@ export function parseSafetensors(bytes: Uint8Array, file: string): Model {
   const normalization = readNormalization(file, meta, width);
   const layout = meta.layout === undefined ? undefined : parseLayout(file, metaJson(file, meta, 'layout'), '__metadata__ "layout"');
   const parameters = parametersOf(tensors, shape);
+  // Members whose blocks training elsewhere joined (a weight across two of them) are one network now.
+  const M = readMembers(file, meta, shape.H);
+  const members = M > 1 && splitMembers({ ...shape, H: shape.H / M }, parameters, M) !== null ? M : 1;
   return {
     shape, readout, ...(stride > 1 ? { stride } : {}), ...(resample > 0 ? { resample } : {}), ...(sequenceNorm ? { sequenceNorm: true as const } : {}),
     ...(differences ? { differences: true as const } : {}), classes, channels, normalization, ...(layout ? { layout } : {}), parameters,
-    training: { source: file },
+    training: { source: file, ...(members > 1 ? { ensembleMembers: members } : {}) },
   };
 }
 

@@ -124,10 +124,14 @@ function copyMember(member: Shape, M: number, m: number, own: Float32Array, merg
   }
 }
 
-/** How many members a model's training record says it merges (1 when it says nothing usable). */
+/**
+ * How many members a model's training record says it merges (1 when it says nothing usable): its
+ * hyperparameters', or for a model read from a safetensors file, its metadata's (`ensembleMembers`).
+ */
 export function membersOf(m: Pick<Model, 'shape' | 'training'>): number {
   if (typeof m !== 'object' || m === null || typeof m.shape !== 'object' || m.shape === null) throw new UserError('membersOf() model must be a model as loadModel() returns it');
-  const M = (m.training as { hyperparameters?: { members?: unknown } } | undefined)?.hyperparameters?.members;
+  const t = m.training as { hyperparameters?: { members?: unknown }; ensembleMembers?: unknown } | undefined;
+  const M = t?.hyperparameters !== undefined ? t.hyperparameters.members : t?.ensembleMembers;
   return typeof M === 'number' && Number.isInteger(M) && M >= 1 && m.shape.H % M === 0 ? M : 1;
 }
 
