@@ -871,9 +871,9 @@ test('a divergence whose last checkpoint was far out already says to start afres
   const dir = tmp();
   writeFileSync(join(dir, 'd.csv'), readFileSync(join(ROOT, 'datasets/cbf/train.csv'), 'utf8').split('\n').slice(0, 31).join('\n') + '\n');
   const args = ['train', 'd.csv', '--epochs', '200', '--select', 'off', '--members', '1', '--hidden', '8', '--threads', '1', '--checkpoint-every', '0', '--quiet', '--out', 'm x.json'];
-  const wild = cliHere([...args, '--lr', '1e8', '--clip', '0', '--optimizer', 'sgd'], { cwd: dir });
+  const wild = cliHere([...args, '--lr', '1e38', '--clip', '0', '--optimizer', 'sgd'], { cwd: dir });
   assert.equal(wild.code, 2, wild.stderr);
-  // Resuming it with any --lr diverged again (its weights near 1e27), and a fresh run was refused beside it.
+  // Resuming it with any --lr diverged again (its weights far out), and a fresh run was refused beside it.
   assert.match(wild.stderr, /the last checkpoint \(after epoch \d+\) is m x\.json\.ckpt, but its weights were far out already \(a training loss ten times chance's\); delete it and train afresh with a smaller --lr\n$/);
   const beside = cliHere(args, { cwd: dir });
   assert.equal(beside.code, 2);
