@@ -12,6 +12,12 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { cli } from './helpers/cli.js';
 import { tempDir } from './helpers/temp.js';
+import { syntheticDataSet } from './helpers/synthetic.js';
+import { trainingWarnings } from '../src/train/warnings.js';
+import { table } from '../src/cli/format.js';
+import { renderReport } from '../src/index.js';
+import { randomModel } from './helpers/models.js';
+import { createRng } from '../src/model/rng.js';
 
 const dir = tempDir('ts-scale-');
 const FAST = ['--epochs', '1', '--select', 'off', '--members', '1', '--hidden', '8', '--stride', '1', '--batch-size', '4096', '--quiet'];
@@ -45,4 +51,19 @@ test('300,000 one-step sequences in the long layout train, and predict streams t
   let lines = 0;
   for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) lines++;
   assert.equal(lines, N + 1);
+});
+
+// Past a call's argument room on the main thread: a value per class, row or epoch given to Math.max as arguments
+// ended the process (exit 1, a stack overflow) in the training warnings, the text tables and the report's charts.
+const MANY = 150_000;
+
+test('150,000 classes, table rows and epochs: the warnings, the tables and the report\'s charts take them', () => {
+  const ds = syntheticDataSet(2 * MANY, 1, MANY, 7, 2, 2);
+  assert.ok(Array.isArray(trainingWarnings(ds, { files: ['d.csv'], valSplit: 0.01, fromModel: false })));
+  const rows = Array.from({ length: MANY }, (_, i) => [`class ${i}`, String(i)]);
+  assert.equal(table(['class', 'n'], rows).split('\n').length, MANY + 2);
+  const model = randomModel(createRng(3), 2, 4, 2, 'mean', true);
+  const history = Array.from({ length: MANY }, (_, i) => ({ epoch: i + 1, loss: 1 / (i + 1), accuracy: 0.5, valLoss: null, valAccuracy: null }));
+  const html = renderReport({ model: { ...model, training: { history, bestEpoch: MANY } }, evaluations: [], total: null });
+  assert.match(html, /<\/html>\s*$/);
 });

@@ -3,11 +3,12 @@
 
 import { MAX_MATRIX_CLASSES, type Metrics } from '../eval/metrics.js';
 import { visible } from '../data/visible.js';
+import { maxOf } from '../data/extent.js';
 
 /** Rows of cells as aligned columns: the first column left-aligned, the others right-aligned. */
 export function table(header: readonly string[], rows: readonly (readonly string[])[], indent = ''): string {
   const all = [header, ...rows].map((r) => r.map(visible));
-  const width = header.map((_, c) => Math.max(...all.map((r) => columns(r[c] ?? ''))));
+  const width = header.map((_, c) => maxOf(all.map((r) => columns(r[c] ?? ''))));
   const pad = (cell: string, c: number) => ' '.repeat(width[c] - columns(cell));
   return all
     .map((r) => indent + r.map((cell, c) => (c === 0 ? cell + pad(cell, c) : pad(cell, c) + cell)).join('  ').trimEnd())

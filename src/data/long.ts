@@ -109,8 +109,10 @@ export class LongReader {
     const header = first.map((c, i) => toName(c, { file, line, column: i + 1 }));
     this.header = header;
     const where = { file, line };
+    const at = firstColumns(header); // looked up by name: a search of the header per column is quadratic in its columns
+    const indexOf = (name: string) => at.get(name) ?? -1;
     header.forEach((name, i) => {
-      if (name !== '' && header.indexOf(name) !== i) { // unnamed columns: see the channels below
+      if (name !== '' && indexOf(name) !== i) { // unnamed columns: see the channels below
         throw new UserError(`duplicate column name ${show(name)} in the header; give every column its own name`, {
           ...where,
           column: i + 1,
@@ -118,7 +120,7 @@ export class LongReader {
       }
     });
 
-    this.idAt = header.indexOf(opts.idColumn);
+    this.idAt = indexOf(opts.idColumn);
     if (this.idAt < 0) {
       throw new UserError(
         `the long layout needs a header with an id column named ${show(opts.idColumn)} (the header: ${columnList(header)}); add it or pass its name (--id-column)` +
@@ -126,12 +128,12 @@ export class LongReader {
         where,
       );
     }
-    this.timeAt = header.indexOf(opts.timeColumn);
+    this.timeAt = indexOf(opts.timeColumn);
     if (this.timeAt < 0 && opts.timeColumnGiven) {
       throw new UserError(`no time column named ${show(opts.timeColumn)} in the header (${columnList(header)}); name an existing column (--time-column)` +
         otherCaseFlags(header, [['--time-column', opts.timeColumn], ['--label-column', opts.labelColumn]]), where);
     }
-    this.labelAt = header.indexOf(opts.labelColumn);
+    this.labelAt = indexOf(opts.labelColumn);
     if (this.labelAt < 0 && opts.requireLabels) {
       throw new UserError(
         `no label column named ${show(opts.labelColumn)} in the header (${columnList(header)}); add it or pass the label column's name (--label-column)` +
@@ -153,7 +155,7 @@ export class LongReader {
     const reserved = new Set([this.idAt, this.timeAt, this.labelAt]);
     if (opts.channels !== undefined && opts.channels.length > 0) {
       this.channelAt = opts.channels.map((name) => {
-        const i = header.indexOf(name);
+        const i = indexOf(name);
         if (i < 0) {
           throw new UserError(
             `channel ${show(name)} is not a column of the header (${columnList(header)}); name existing columns`,
@@ -165,11 +167,12 @@ export class LongReader {
         }
         return i;
       });
-    } else if (byName(opts.modelChannels, header, reserved)) {
+    } else if (byName(opts.modelChannels, at, reserved)) {
       // The model's channels by name, as --channels would pick them: in another order, or beside columns that
       // stay the same through each sequence (an operator, a session), checked row by row (checkUnread).
-      this.channelAt = opts.modelChannels!.map((name) => header.indexOf(name));
-      this.unread = header.slice(0, unnamedFrom).map((_, i) => i).filter((i) => !reserved.has(i) && !this.channelAt.includes(i));
+      this.channelAt = opts.modelChannels!.map(indexOf);
+      const read = new Set(this.channelAt);
+      this.unread = header.slice(0, unnamedFrom).map((_, i) => i).filter((i) => !reserved.has(i) && !read.has(i));
     } else {
       this.channelAt = header.slice(0, unnamedFrom).map((_, i) => i).filter((i) => !reserved.has(i));
       // pandas writes its row index as an unnamed first column (to_csv without index=False), `Unnamed: 0` once read back.
@@ -536,7 +539,16 @@ export class LongReader {
  * Whether the header has each of a model's channels, none of them the id, time or label column; not the one
  * channel a wide file names `value` (a long file's column of that name, as pandas' melt writes it, is no such).
  */
-function byName(channels: readonly string[] | undefined, header: readonly string[], reserved: ReadonlySet<number>): boolean {
+function byName(channels: readonly string[] | undefined, at: ReadonlyMap<string, number>, reserved: ReadonlySet<number>): boolean {
   if (channels === undefined || channels.length === 0 || (channels.length === 1 && channels[0] === UNNAMED_CHANNEL)) return false;
-  return channels.every((name) => name !== '' && header.includes(name) && !reserved.has(header.indexOf(name)));
+  return channels.every((name) => name !== '' && at.has(name) && !reserved.has(at.get(name)!));
+}
+
+/** Each name of the header with the first column that has it. */
+function firstColumns(header: readonly string[]): Map<string, number> {
+  const at = new Map<string, number>();
+  header.forEach((name, i) => {
+    if (!at.has(name)) at.set(name, i);
+  });
+  return at;
 }

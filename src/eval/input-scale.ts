@@ -13,6 +13,7 @@ import type { Model } from '../model/model.js';
 import { sequenceNormOf } from '../model/model.js';
 import { visible } from '../data/visible.js';
 import { UserError } from '../errors.js';
+import { maxOf } from '../data/extent.js';
 
 /** The root mean square of a normalized channel over a sequence from which on the sequence is far out. */
 export const FAR_RMS = 30;
@@ -129,7 +130,7 @@ export function scaleWarning(file: string, tally: ScaleTally, model: Pick<Model,
       `since the model's answer${tally.far === 1 ? '' : 's'} there mean${tally.far === 1 ? 's' : ''} little`);
   }
   const sd = (d: number) => Math.sqrt(Math.max(0, tally.squares[d] / tally.steps - (tally.sums[d] / tally.steps) ** 2));
-  const widest = Math.max(...Array.from({ length: D }, (_, d) => sd(d)));
+  const widest = maxOf(Array.from({ length: D }, (_, d) => sd(d)));
   if (tally.steps < 2 || widest >= FLAT_SD) return null;
   return visible(`${file}: its values hardly vary: ${SCALE}, their standard deviation over the file is at most ${fmt(widest)} on every channel; ` +
     'check that the file is in the training files\' units (such as V given to a model trained on mV), unless it is a recording in which nothing moved');

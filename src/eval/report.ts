@@ -23,6 +23,7 @@ import { type Scores, UNKNOWN_LABEL } from './score.js';
 import { type HardCase, hardCases, topClasses } from './hard-cases.js';
 import { UserError } from '../errors.js';
 import { checkModelArgument } from '../data/arguments.js';
+import { maxOf, minOf } from '../data/extent.js';
 
 /** What a report shows; every part but the model is optional. */
 export interface ReportInput {
@@ -95,11 +96,11 @@ function lineChart(series: readonly Series[], o: { title: string; xLabel: string
   const pts = series.flatMap((s) => s.points).filter(([, y]) => Number.isFinite(y));
   const xs = pts.map(([x]) => x);
   const ys = pts.map(([, y]) => y);
-  let x0 = Math.min(...xs, 1);
-  let x1 = Math.max(...xs, 1);
+  let x0 = minOf(xs, 1);
+  let x1 = maxOf(xs, 1);
   if (x1 === x0) x1 = x0 + 1;
-  let y0 = o.yMin ?? Math.min(...ys, 0);
-  let y1 = o.yMax ?? Math.max(...ys, 1e-9);
+  let y0 = o.yMin ?? minOf(ys, 0);
+  let y1 = o.yMax ?? maxOf(ys, 1e-9);
   if (y1 === y0) y1 = y0 + 1;
   const pad = (y1 - y0) * 0.04;
   if (o.yMin === undefined) y0 -= pad;
@@ -136,7 +137,7 @@ function lineChart(series: readonly Series[], o: { title: string; xLabel: string
 function heatmap(m: Metrics, title: string): string {
   const C = m.classes.length;
   if (C > MAX_MATRIX_CLASSES || m.confusion === null) return `<p class="note">The confusion matrix of ${C} classes is too large to draw; <code>evaluate --json</code> holds it.</p>`;
-  const label = Math.min(160, 34 + 7 * Math.max(...m.classes.map((c) => Math.min(c.length, 18))));
+  const label = Math.min(160, 34 + 7 * maxOf(m.classes.map((c) => Math.min(c.length, 18))));
   const cell = Math.max(28, Math.min(64, Math.floor(360 / C)));
   const W = label + C * cell + 20;
   const H = 34 + label + C * cell + 10;
@@ -218,7 +219,7 @@ function barChart(labels: readonly string[], values: readonly number[], o: { tit
   const W = Math.max(260, Math.min(560, 60 + labels.length * 40));
   const H = 220;
   const m = { l: 48, r: 10, t: 16, b: 56 };
-  const max = Math.max(1, ...values);
+  const max = maxOf(values, 1);
   const bw = (W - m.l - m.r) / Math.max(1, labels.length);
   const sy = (v: number) => H - m.b - (v / max) * (H - m.t - m.b);
   let g = '';

@@ -13,6 +13,7 @@ import { autoValSplit, defaultThreadCounts, defaultThreads } from './defaults.js
 import { heldOutCount } from './split.js';
 import { asFlag } from './option-checks.js';
 import { perThreadGiB, threadsWithinCap } from '../engine/address-space.js';
+import { maxOf, minOf } from '../data/extent.js';
 
 export interface WarnedOptions {
   readonly files: readonly string[];
@@ -59,7 +60,7 @@ export function trainingWarnings(ds: DataSet, o: WarnedOptions): string[] {
   const valSplit = o.valSplit === undefined || o.valSplit === 'auto' ? autoValSplit(ds.lengths.length) : o.valSplit;
   const heldOut = valSplit > 0 ? heldOutCount(ds.labels, ds.classes.length, valSplit) : 0;
   if (typeof o.valSplit === 'number' && o.valSplit > 0 && heldOut === 0) {
-    const smallest = Math.min(...classSizes(ds.labels, ds.classes.length));
+    const smallest = minOf(classSizes(ds.labels, ds.classes.length));
     out.push(`--val-split ${o.valSplit} holds out no sequence of these classes (the smallest has ${smallest}); training keeps its last weights${(o.patience ?? 0) > 0 ? ' and --patience has no effect' : ''}`);
   } else if ((o.patience ?? 0) > 0 && heldOut === 0) {
     out.push(`--patience ${o.patience} has no effect without validation data; give --val-split`);
@@ -68,7 +69,7 @@ export function trainingWarnings(ds: DataSet, o: WarnedOptions): string[] {
   // it alone can score its share, and training ends there without a word.
   if ((o.classWeights ?? 'none') === 'none') {
     const sizes = classSizes(ds.labels, ds.classes.length);
-    const [most, least] = [sizes.indexOf(Math.max(...sizes)), sizes.indexOf(Math.min(...sizes))];
+    const [most, least] = [sizes.indexOf(maxOf(sizes)), sizes.indexOf(minOf(sizes))];
     if (sizes[most] >= UNEVEN * sizes[least]) {
       out.push(`the classes differ much in size (${JSON.stringify(ds.classes[most])}: ${sizes[most]} sequences, ${JSON.stringify(ds.classes[least])}: ${sizes[least]}); ` +
         'a model may learn to answer the large ones: --class-weights balanced weighs every class alike in the loss (compare the balanced accuracy of both)');
