@@ -12,6 +12,7 @@ import { threadsText, trainingRecord } from './training-record.js';
 import { samples, trainedLengths } from './lengths.js';
 import { checkModelArgument } from '../data/arguments.js';
 import { UserError } from '../errors.js';
+import { isFromSafetensors } from '../io/safetensors.js';
 
 const list = (xs: readonly string[]) => nameList(xs.map(visible)) + (xs.length > 20 ? ' (--json lists them all)' : '');
 const num = (x: unknown, digits = 4) => (typeof x === 'number' && Number.isFinite(x) ? String(Number(x.toPrecision(digits))) : '-');
@@ -96,8 +97,7 @@ export function modelJson(m: Model): string {
   // The digests of the training sequences (base64, up to 0.5 MiB) as their count, as the parameters are.
   const digests = doc.training?.sequenceDigests;
   if (typeof digests === 'string') doc.training.sequenceDigests = Buffer.from(digests, 'base64').length / 8;
-  // A safetensors file (read with training { source, ensembleMembers? }) has no checksum: one of the document made
-  // here matches no file.
-  if (typeof m.training.source === 'string' && Object.keys(m.training).every((k) => k === 'source' || k === 'ensembleMembers')) delete doc.checksum;
+  // A safetensors file has no checksum: one of the document made here matches no file.
+  if (isFromSafetensors(m)) delete doc.checksum;
   return JSON.stringify(doc);
 }

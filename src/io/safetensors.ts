@@ -448,6 +448,11 @@ export function parseSafetensors(bytes: Uint8Array, file: string): Model {
   };
 }
 
+/** Whether a model was read from a safetensors file: its training record is the one parseSafetensors makes. */
+export function isFromSafetensors(m: Pick<Model, 'training'>): boolean {
+  return typeof m.training.source === 'string' && Object.keys(m.training).every((k) => k === 'source' || k === 'ensembleMembers');
+}
+
 const MAX_SAFETENSORS_BYTES = 2 ** 31 - 1; // a Buffer's and a Float32Array's reach on every platform Node runs on
 
 /** Reads a safetensors file of the export layout back as a model (its training record names the source). */
