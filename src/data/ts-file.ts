@@ -227,8 +227,8 @@ export class ArchiveChannels {
       const v = toValue(values[t]);
       if (v !== v) {
         const where = `channel ${d + 1}, value ${t + 1}`;
-        if (values[t].trim() === '?') {
-          throw new UserError(`missing value "?" (${where}); fill it in or leave the sequence out`, { file, line });
+        if (values[t].trim() === '?' || isNaNCell(values[t])) { // trailing ones pad the channel, and are not read
+          throw new UserError(`missing value "${values[t].trim()}" (${where}); fill it in (interpolate it, or repeat the value before it) or leave the sequence out`, { file, line });
         }
         throw valueError(values[t], { file, line }, where, WHAT);
       }
