@@ -450,7 +450,7 @@ test('a long file read for a model: text of its classes in a channel names the l
   // Beside the label column, a column of class names is no label column to name.
   await assert.rejects(readDataSet([await fileWith('id,t,state,note\ns,0,idle,idle\n', 'note.csv')], opts), (e: unknown) => e instanceof UserError && /column "note"/.test(e.message) && !/--label-column/.test(e.message));
   await assert.rejects(readDataSet([await fileWith('id,t,x,y\ns,0,1,2\ns,1,,2\n', 'gap.csv')], opts),
-    /gap\.csv:3:3: empty cell in column "x"; every channel cell must be a number; a reading is missing: fill the gap \(interpolate it, or repeat the reading before it\) or leave the row out$/);
+    /gap\.csv:3:3: empty cell in column "x"; every channel cell must be a number; a reading is missing: fill the gap \(interpolate it, or repeat the value before it\) or leave the row out$/);
 });
 
 test("pandas' Unnamed columns in the long layout: refused as channels for training, a trailing one holds no channel, and a model trained on one before reads it", async () => {
@@ -736,7 +736,7 @@ const BAD: Bad[] = [
   { name: 'long: a number among dates', content: 'id,t,label,x\ns,2024-05-01,a,1\ns,5,a,2\n', line: 3, phrase: 'time "5" in column "t" is a number but the times before it are dates; write every time of a file the same way' },
   { name: 'long: a date repeated', content: 'id,t,label,x\ns,2024-05-01T14:00+02:00,a,1\ns,2024-05-01T12:00Z,a,2\n', line: 3, phrase: 'duplicate time 2024-05-01T12:00:00.000Z for id "s" (also on line 2)' },
   { name: 'long: a note among the channels', content: 'id,t,label,ax,ay,comment\ns,0,a,1,2,start\n', line: 2, phrase: 'non-numeric value "start" in column "comment"; every channel cell must be a number (a decimal number such as 1.5 or -2e-3); if the column is no channel (a note, a name), leave it out: --channels ax,ay' },
-  { name: 'long: a gap in a channel', content: 'id,t,label,ax,ay\ns,0,a,1,2\ns,1,a,,2\n', line: 3, phrase: 'empty cell in column "ax"; every channel cell must be a number; if the column is no channel (a note, a name), leave it out: --channels ay; if it is, fill the gap (interpolate it, or repeat the reading before it) or leave the row out' },
+  { name: 'long: a gap in a channel', content: 'id,t,label,ax,ay\ns,0,a,1,2\ns,1,a,,2\n', line: 3, phrase: 'empty cell in column "ax"; every channel cell must be a number; if the column is no channel (a note, a name), leave it out: --channels ay; if it is, fill the gap (interpolate it, or repeat the value before it) or leave the row out' },
   { name: 'long: NaN in the one channel', content: 'id,t,label,ax\ns,0,a,1\ns,1,a,NaN\n', line: 3, phrase: 'missing value "NaN" in column "ax"; every channel cell must be a number; a reading is missing: fill the gap' },
   { name: "long by its id column: pandas' wide frame with an id column, a ragged row", content: 'id,label,0,1,2,3,4\na,x,1,2,3,4,5\nb,y,1,2,3,,\n', line: 3, phrase: 'empty cell in column "3"; every channel cell must be a number; if each row is a whole sequence (its columns numbered 0, 1, 2, … as pandas writes a frame), give --format wide; a reading is missing' },
   { name: 'long: an empty note among the channels', content: 'id,t,label,ax,ay,note\ns,0,a,1,2,\n', line: 2, phrase: 'empty cell in column "note"; every channel cell must be a number; if the column is no channel (a note, a name), leave it out: --channels ax,ay' },
@@ -748,7 +748,7 @@ const BAD: Bad[] = [
   { name: 'a thousands separator, the other way', content: 'label,t0,t1\nx,"-1,234,567.25",1\n', line: 2, phrase: 'value "-1,234,567.25" in column "t0" has a thousands separator; write numbers without one ("-1234567.25")' },
   { name: 'ARFF: no @data', content: '% GunPoint\n@relation GunPoint\n@attribute t0 numeric\n', line: 3, phrase: 'no @data line: an ARFF file lists its sequences after one' },
   { name: 'ARFF: nothing after @data', content: '@relation R\n@attribute t0 numeric\n@attribute t1 numeric\n@attribute class {a,b}\n@data\n%\n', line: 6, phrase: 'no sequences after @data' },
-  { name: 'ARFF: missing value', content: '@relation R\n@attribute t0 numeric\n@attribute t1 numeric\n@attribute class {a,b}\n@data\n1,2,a\n?,2,b\n', line: 7, phrase: 'missing value "?" (channel 1, value 1); fill it in (interpolate it, or repeat the value before it) or leave the sequence out' },
+  { name: 'ARFF: missing value', content: '@relation R\n@attribute t0 numeric\n@attribute t1 numeric\n@attribute class {a,b}\n@data\n1,2,a\n?,2,b\n', line: 7, phrase: 'missing value "?" (channel 1, value 1); fill the gap (interpolate it, or repeat the value before it) or leave the sequence out' },
   { name: 'ARFF: non-numeric value', content: '@relation R\n@attribute t0 numeric\n@attribute t1 numeric\n@attribute class {a,b}\n@data\n1,x,a\n', line: 6, phrase: 'non-numeric value "x" in channel 1, value 2' },
   { name: 'ARFF: too few values', content: '@relation R\n@attribute t0 numeric\n@attribute t1 numeric\n@attribute class {a,b}\n@data\n1,a\n', line: 6, phrase: 'line has 2 value(s) but the header declares 3 attribute(s)' },
   { name: 'ARFF: label not listed', content: '@relation R\n@attribute t0 numeric\n@attribute t1 numeric\n@attribute class {a,b}\n@data\n1,2,c\n', line: 6, phrase: 'label "c" is not one of the classes the class attribute lists (a, b)' },
@@ -768,7 +768,7 @@ const BAD: Bad[] = [
   { name: 'ARFF: a bare @', content: '@relation R\n@ attribute t0 numeric\n', line: 2, phrase: 'unknown header line "@"; an ARFF header has @relation, @attribute and @data lines' },
   { name: 'ARFF: --channels', content: '@relation R\n@attribute t0 numeric\n@attribute t1 numeric\n@attribute class {a,b}\n@data\n1,2,a\n', opts: { channels: ['x'] }, line: 1, phrase: "the archive's ARFF format, whose channels have no names" },
   { name: '.ts: missing value', content: '@classLabel true a b\n@data\n1,?,3:a\n', line: 3, phrase: 'missing value "?" (channel 1, value 2)' },
-  { name: '.ts: NaN before the last value', content: '@classLabel true a b\n@data\n1,NaN,3:a\n', line: 3, phrase: 'missing value "NaN" (channel 1, value 2); fill it in' },
+  { name: '.ts: NaN before the last value', content: '@classLabel true a b\n@data\n1,NaN,3:a\n', line: 3, phrase: 'missing value "NaN" (channel 1, value 2); fill the gap' },
   { name: '.ts: a channel of padding only', content: '@classLabel true a b\n@data\n1,2:NaN,NaN:a\n', line: 3, phrase: 'channel 2 holds no values, only NaN or ? padding' },
   { name: '.ts: channels padded to different lengths', content: '@classLabel true a b\n@data\n1,2,NaN:3,4,5:a\n', line: 3, phrase: 'channel 2 has 3 values but channel 1 has 2' },
   { name: '.ts: non-numeric value', content: '@classLabel true a b\n@data\n1,2:4,x:b\n', line: 3, phrase: 'non-numeric value "x" in channel 2, value 2' },

@@ -13,7 +13,7 @@
 
 import { UserError } from '../errors.js';
 import { type Chunks, type DataSetBuilder, type StepStore, float64Chunks, int32Chunks } from './builder.js';
-import { isBlank, isPaddingCell, show, toName, toNumber, toValue, valueError } from './cells.js';
+import { FILL_GAP, isBlank, isPaddingCell, show, toName, toNumber, toValue, valueError } from './cells.js';
 import { UNLABELLED_HINT, UNNAMED_CHANNEL, columnList, csvName, isUnnamedColumn, nameList, otherCaseFlags } from './names.js';
 import { parseTimestamp, showTimestamp } from './timestamps.js';
 import { isTimeName } from './time-like.js';
@@ -398,7 +398,7 @@ export class LongReader {
     const numbered = names.length >= 5 && names.every((c, k) => c === String(k + from));
     const wide = numbered ? '; if each row is a whole sequence (its columns numbered 0, 1, 2, … as pandas writes a frame), give --format wide' : '';
     const leaveOut = this.opts.modelClasses === undefined && !numbered ? this.leaveOut(i) : '';
-    const fill = 'fill the gap (interpolate it, or repeat the reading before it) or leave the row out';
+    const fill = `${FILL_GAP} or leave the row out`;
     return `${wide}; ${leaveOut === '' ? `a reading is missing: ${fill}` : `if the column is no channel (a note, a name), ${leaveOut}; if it is, ${fill}`}`;
   }
 

@@ -16,7 +16,7 @@
 
 import { UserError } from '../errors.js';
 import type { DataSetBuilder, StepStore } from './builder.js';
-import { isBlank, isNaNCell, show, toName, toValue, valueError } from './cells.js';
+import { FILL_GAP, isBlank, isNaNCell, show, toName, toValue, valueError } from './cells.js';
 import { UNNAMED_CHANNEL } from './names.js';
 
 export interface TsOptions {
@@ -228,7 +228,7 @@ export class ArchiveChannels {
       if (v !== v) {
         const where = `channel ${d + 1}, value ${t + 1}`;
         if (values[t].trim() === '?' || isNaNCell(values[t])) { // trailing ones pad the channel, and are not read
-          throw new UserError(`missing value "${values[t].trim()}" (${where}); fill it in (interpolate it, or repeat the value before it) or leave the sequence out`, { file, line });
+          throw new UserError(`missing value "${values[t].trim()}" (${where}); ${FILL_GAP} or leave the sequence out`, { file, line });
         }
         throw valueError(values[t], { file, line }, where, WHAT);
       }

@@ -10,7 +10,7 @@
 
 import { UserError } from '../errors.js';
 import type { DataSetBuilder, StepStore } from './builder.js';
-import { columnName, isBlank, isDecimalComma, isPaddingCell, toName, toValue, valueError } from './cells.js';
+import { FILL_GAP, columnName, isBlank, isDecimalComma, isPaddingCell, toName, toValue, valueError } from './cells.js';
 import { UNLABELLED_HINT, UNNAMED_CHANNEL, columnList, isUnnamedColumn, nameList, otherCaseFlags, sameNumber } from './names.js';
 import { shellQuote } from './visible.js';
 
@@ -299,7 +299,7 @@ export class WideReader {
         if (isBlank(cells[i]) || isPaddingCell(cells[i])) { // a gap: NaN pads a row's end only
           throw new UserError(
             `${isBlank(cells[i]) ? 'empty cell' : `missing value ${cells[i].trim()}`} in ${columnName(header, i)} before the last value of the row; only trailing cells ` +
-              'may be empty or missing (ragged rows): fill the gap (interpolate it, or repeat the value before it) or leave the row out',
+              `may be empty or missing (ragged rows): ${FILL_GAP} or leave the row out`,
             where,
           );
         }
