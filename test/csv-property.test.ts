@@ -241,7 +241,7 @@ test('one random corruption: a UserError naming the corrupted line, never anythi
         const f = write(text);
         let err: unknown = null;
         try {
-          await loadDataSet([f]);
+          await loadDataSet([f], { gaps: 'refuse' }); // a cell left empty or NaN is a gap: filled by default (gaps.test.ts)
         } catch (e) {
           err = e;
         }

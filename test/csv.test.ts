@@ -127,8 +127,11 @@ test('files as R, pandas and numpy write them load as their plain twin: row name
   const long = await loadDataSet([await fileWith('id,t,label,ax\na,0,run,1\na,1,run,2\nb,0,walk,3\n')]);
   const closed = await loadDataSet([await fileWith('id\tt\tlabel\tax\na\t0\trun\t1\t\na\t1\trun\t2\t\nb\t0\twalk\t3\t\n', 'closed.tsv')]);
   assert.deepEqual(Array.from(closed.values), Array.from(long.values));
-  await assert.rejects(loadDataSet([await fileWith('label,t0,t1,t2\nrun,1,NA,3\n')]), /:2:3: missing value NA in column "t1" before the last value of the row/);
-  await assert.rejects(loadDataSet([await fileWith('t0,t1,t2,label\n1,,3,run\n')]), /:2:2: empty cell in column "t1" before the last value of the row/);
+  // NA or an empty cell before a row's last value is a gap: filled, or with --gaps refuse refused (gaps.test.ts).
+  const gap = await loadDataSet([await fileWith('label,t0,t1,t2\nrun,1,NA,3\n')]);
+  assert.deepEqual([Array.from(gap.values), gap.gaps?.values], [[1, 2, 3], 1]);
+  await assert.rejects(loadDataSet([await fileWith('label,t0,t1,t2\nrun,1,NA,3\n')], { gaps: 'refuse' }), /:2:3: missing value NA in column "t1" before the last value of the row/);
+  await assert.rejects(loadDataSet([await fileWith('t0,t1,t2,label\n1,,3,run\n')], { gaps: 'refuse' }), /:2:2: empty cell in column "t1" before the last value of the row/);
   // What only looks like those: a label NA (North America) last in its row, a column named `#`, a header `# of events`.
   const na = await loadDataSet([await fileWith('v1,v2,label\n0.1,0.2,NA\n0.3,0.4,K\n', 'na.csv')]);
   assert.deepEqual([...na.classes], ['K', 'NA']);
@@ -449,7 +452,7 @@ test('a long file read for a model: text of its classes in a channel names the l
     /renamed\.csv:2:3: non-numeric value "idle" in column "label"; .*; it is a class of the model: name the label column \(--label-column label\)$/);
   // Beside the label column, a column of class names is no label column to name.
   await assert.rejects(readDataSet([await fileWith('id,t,state,note\ns,0,idle,idle\n', 'note.csv')], opts), (e: unknown) => e instanceof UserError && /column "note"/.test(e.message) && !/--label-column/.test(e.message));
-  await assert.rejects(readDataSet([await fileWith('id,t,x,y\ns,0,1,2\ns,1,,2\n', 'gap.csv')], opts),
+  await assert.rejects(readDataSet([await fileWith('id,t,x,y\ns,0,1,2\ns,1,,2\n', 'gap.csv')], { ...opts, gaps: 'refuse' }),
     /gap\.csv:3:3: empty cell in column "x"; every channel cell must be a number; a reading is missing: fill the gap \(interpolate it, or repeat the value before it\) or leave the row out$/);
 });
 
@@ -668,8 +671,8 @@ const BAD: Bad[] = [
   { name: 'long header only', content: 'id,t,label,x\n', line: 1, phrase: 'no sequences' },
   { name: 'non-numeric wide cell', content: 'label,t0,t1\nx,1,abc\n', line: 2, phrase: 'non-numeric value "abc" in column "t1"' },
   { name: 'hex number', content: 'label,t0\nx,0x10\n', line: 2, phrase: 'non-numeric value "0x10"' },
-  { name: 'NaN', content: 'label,t0,t1\nx,1,2\ny,NaN,1\n', line: 3, phrase: 'missing value NaN in column "t0" before the last value of the row' },
-  { name: 'NaN before the last value of a wide row', content: 'label,t0,t1,t2\nx,1,2,3\ny,1,NaN,2,NaN\n', line: 3, phrase: 'missing value NaN in column "t1" before the last value of the row; only trailing cells may be empty or missing (ragged rows): fill the gap' },
+  { name: 'NaN', content: 'label,t0,t1\nx,1,2\ny,NaN,1\n', opts: { gaps: 'refuse' }, line: 3, phrase: 'missing value NaN in column "t0" before the last value of the row' },
+  { name: 'NaN before the last value of a wide row', content: 'label,t0,t1,t2\nx,1,2,3\ny,1,NaN,2,NaN\n', opts: { gaps: 'refuse' }, line: 3, phrase: 'missing value NaN in column "t1" before the last value of the row; only trailing cells may be empty or missing (ragged rows): fill the gap' },
   { name: 'a wide row of NaN padding only', content: 'x,1,2\ny,NaN,nan\n', line: 2, phrase: 'row has no values' },
   { name: 'Infinity', content: 'label,t0\nx,-Infinity\n', line: 2, phrase: 'non-finite value "-Infinity"' },
   { name: 'overflows float64', content: 'label,t0\nx,1e400\n', line: 2, phrase: 'out of float32 range' },
@@ -678,8 +681,8 @@ const BAD: Bad[] = [
   { name: 'no label column', content: 'a,b\n1,2\n', line: 1, phrase: 'no column named "label"' },
   { name: 'wide row with no values', content: 'label,t0\nx,1\ny,,\n', line: 3, phrase: 'row has no values' },
   { name: 'wide row, label only', content: 'x\n', line: 1, phrase: 'row has no values' },
-  { name: 'empty cell mid-row', content: 'label,t0,t1,t2\nx,1,,3\n', line: 2, phrase: 'empty cell in column "t1" before the last value' },
-  { name: 'whitespace cell mid-row', content: 'x,1,  ,3\n', line: 1, phrase: 'empty cell in column 3' },
+  { name: 'empty cell mid-row', content: 'label,t0,t1,t2\nx,1,,3\n', opts: { gaps: 'refuse' }, line: 2, phrase: 'empty cell in column "t1" before the last value' },
+  { name: 'whitespace cell mid-row', content: 'x,1,  ,3\n', opts: { gaps: 'refuse' }, line: 1, phrase: 'empty cell in column 3' },
   { name: 'wide row longer than header', content: 'label,t0\nx,1,2\n', line: 2, phrase: 'row has 3 cells but the header has 2' },
   { name: 'ragged long row', content: 'id,t,label,x\na,0,p,1\na,1,p\n', line: 3, phrase: 'ragged long-format row' },
   { name: 'long row too long', content: 'id,t,label,x\na,0,p,1,5\n', line: 2, phrase: 'ragged long-format row' },
@@ -736,10 +739,12 @@ const BAD: Bad[] = [
   { name: 'long: a number among dates', content: 'id,t,label,x\ns,2024-05-01,a,1\ns,5,a,2\n', line: 3, phrase: 'time "5" in column "t" is a number but the times before it are dates; write every time of a file the same way' },
   { name: 'long: a date repeated', content: 'id,t,label,x\ns,2024-05-01T14:00+02:00,a,1\ns,2024-05-01T12:00Z,a,2\n', line: 3, phrase: 'duplicate time 2024-05-01T12:00:00.000Z for id "s" (also on line 2)' },
   { name: 'long: a note among the channels', content: 'id,t,label,ax,ay,comment\ns,0,a,1,2,start\n', line: 2, phrase: 'non-numeric value "start" in column "comment"; every channel cell must be a number (a decimal number such as 1.5 or -2e-3); if the column is no channel (a note, a name), leave it out: --channels ax,ay' },
-  { name: 'long: a gap in a channel', content: 'id,t,label,ax,ay\ns,0,a,1,2\ns,1,a,,2\n', line: 3, phrase: 'empty cell in column "ax"; every channel cell must be a number; if the column is no channel (a note, a name), leave it out: --channels ay; if it is, fill the gap (interpolate it, or repeat the value before it) or leave the row out' },
-  { name: 'long: NaN in the one channel', content: 'id,t,label,ax\ns,0,a,1\ns,1,a,NaN\n', line: 3, phrase: 'missing value "NaN" in column "ax"; every channel cell must be a number; a reading is missing: fill the gap' },
-  { name: "long by its id column: pandas' wide frame with an id column, a ragged row", content: 'id,label,0,1,2,3,4\na,x,1,2,3,4,5\nb,y,1,2,3,,\n', line: 3, phrase: 'empty cell in column "3"; every channel cell must be a number; if each row is a whole sequence (its columns numbered 0, 1, 2, … as pandas writes a frame), give --format wide; a reading is missing' },
-  { name: 'long: an empty note among the channels', content: 'id,t,label,ax,ay,note\ns,0,a,1,2,\n', line: 2, phrase: 'empty cell in column "note"; every channel cell must be a number; if the column is no channel (a note, a name), leave it out: --channels ax,ay' },
+  { name: 'long: a gap in a channel', content: 'id,t,label,ax,ay\ns,0,a,1,2\ns,1,a,,2\n', opts: { gaps: 'refuse' }, line: 3, phrase: 'empty cell in column "ax"; every channel cell must be a number; if the column is no channel (a note, a name), leave it out: --channels ay; if it is, fill the gap (interpolate it, or repeat the value before it) or leave the row out' },
+  { name: 'long: NaN in the one channel', content: 'id,t,label,ax\ns,0,a,1\ns,1,a,NaN\n', opts: { gaps: 'refuse' }, line: 3, phrase: 'missing value "NaN" in column "ax"; every channel cell must be a number; a reading is missing: fill the gap' },
+  { name: "long by its id column: pandas' wide frame with an id column, a ragged row", content: 'id,label,0,1,2,3,4\na,x,1,2,3,4,5\nb,y,1,2,3,,\n', line: 3, phrase: 'sequence "b" has no value in channel "3", every one missing, so its gaps cannot be filled; if each row is a whole sequence (its columns numbered 0, 1, 2, … as pandas writes a frame), give --format wide; if not, leave the sequence out' },
+  { name: "long by its id column: pandas' wide frame with an id column, a ragged row, gaps refused", content: 'id,label,0,1,2,3,4\na,x,1,2,3,4,5\nb,y,1,2,3,,\n', opts: { gaps: 'refuse' }, line: 3, phrase: 'empty cell in column "3"; every channel cell must be a number; if each row is a whole sequence (its columns numbered 0, 1, 2, … as pandas writes a frame), give --format wide; a reading is missing' },
+  { name: 'long: an empty note among the channels, gaps filled', content: 'id,t,label,ax,ay,note\ns,0,a,1,2,\ns,1,a,1,2,\n', line: 2, phrase: 'sequence "s" has no value in channel "note", every one missing, so its gaps cannot be filled; if the column is no channel (a note, a name), leave it out: --channels ax,ay; if it is, leave the sequence out' },
+  { name: 'long: an empty note among the channels', content: 'id,t,label,ax,ay,note\ns,0,a,1,2,\n', opts: { gaps: 'refuse' }, line: 2, phrase: 'empty cell in column "note"; every channel cell must be a number; if the column is no channel (a note, a name), leave it out: --channels ax,ay' },
   { name: 'long: a note among channels whose names a shell would not take as they are', content: 'id,t,label,temp(C),note\ns,0,a,1,x\n', line: 2, phrase: 'if the column is no channel (a note, a name), leave it out (--channels names the columns to read)' },
   { name: 'long: a date beside the time column', content: 'id,timestamp,date,label,ax\ns,1,2024-05-01,a,2\n', opts: { timeColumn: 'timestamp' }, line: 2, phrase: 'it is a date and time, and the time column is "timestamp": leave it out: --channels ax' },
   { name: 'long: a date in a channel', content: 'id,stamp,label,x\ns,2024-05-01T12:00:01Z,a,2\n', line: 2, phrase: 'it is a date and time: name its column as the time column (--time-column stamp)' },
@@ -748,7 +753,7 @@ const BAD: Bad[] = [
   { name: 'a thousands separator, the other way', content: 'label,t0,t1\nx,"-1,234,567.25",1\n', line: 2, phrase: 'value "-1,234,567.25" in column "t0" has a thousands separator; write numbers without one ("-1234567.25")' },
   { name: 'ARFF: no @data', content: '% GunPoint\n@relation GunPoint\n@attribute t0 numeric\n', line: 3, phrase: 'no @data line: an ARFF file lists its sequences after one' },
   { name: 'ARFF: nothing after @data', content: '@relation R\n@attribute t0 numeric\n@attribute t1 numeric\n@attribute class {a,b}\n@data\n%\n', line: 6, phrase: 'no sequences after @data' },
-  { name: 'ARFF: missing value', content: '@relation R\n@attribute t0 numeric\n@attribute t1 numeric\n@attribute class {a,b}\n@data\n1,2,a\n?,2,b\n', line: 7, phrase: 'missing value "?" (channel 1, value 1); fill the gap (interpolate it, or repeat the value before it) or leave the sequence out' },
+  { name: 'ARFF: missing value', content: '@relation R\n@attribute t0 numeric\n@attribute t1 numeric\n@attribute class {a,b}\n@data\n1,2,a\n?,2,b\n', opts: { gaps: 'refuse' }, line: 7, phrase: 'missing value "?" (channel 1, value 1); fill the gap (interpolate it, or repeat the value before it) or leave the sequence out' },
   { name: 'ARFF: non-numeric value', content: '@relation R\n@attribute t0 numeric\n@attribute t1 numeric\n@attribute class {a,b}\n@data\n1,x,a\n', line: 6, phrase: 'non-numeric value "x" in channel 1, value 2' },
   { name: 'ARFF: too few values', content: '@relation R\n@attribute t0 numeric\n@attribute t1 numeric\n@attribute class {a,b}\n@data\n1,a\n', line: 6, phrase: 'line has 2 value(s) but the header declares 3 attribute(s)' },
   { name: 'ARFF: label not listed', content: '@relation R\n@attribute t0 numeric\n@attribute t1 numeric\n@attribute class {a,b}\n@data\n1,2,c\n', line: 6, phrase: 'label "c" is not one of the classes the class attribute lists (a, b)' },
@@ -767,8 +772,8 @@ const BAD: Bad[] = [
   { name: 'ARFF: unterminated quote', content: "@relation R\n@attribute dims relational\n@attribute t0 numeric\n@attribute t1 numeric\n@end dims\n@attribute class {a,b}\n@data\n'1,2\\n3,4,a\n", line: 8, phrase: 'unterminated quote' },
   { name: 'ARFF: a bare @', content: '@relation R\n@ attribute t0 numeric\n', line: 2, phrase: 'unknown header line "@"; an ARFF header has @relation, @attribute and @data lines' },
   { name: 'ARFF: --channels', content: '@relation R\n@attribute t0 numeric\n@attribute t1 numeric\n@attribute class {a,b}\n@data\n1,2,a\n', opts: { channels: ['x'] }, line: 1, phrase: "the archive's ARFF format, whose channels have no names" },
-  { name: '.ts: missing value', content: '@classLabel true a b\n@data\n1,?,3:a\n', line: 3, phrase: 'missing value "?" (channel 1, value 2)' },
-  { name: '.ts: NaN before the last value', content: '@classLabel true a b\n@data\n1,NaN,3:a\n', line: 3, phrase: 'missing value "NaN" (channel 1, value 2); fill the gap' },
+  { name: '.ts: missing value', content: '@classLabel true a b\n@data\n1,?,3:a\n', opts: { gaps: 'refuse' }, line: 3, phrase: 'missing value "?" (channel 1, value 2)' },
+  { name: '.ts: NaN before the last value', content: '@classLabel true a b\n@data\n1,NaN,3:a\n', opts: { gaps: 'refuse' }, line: 3, phrase: 'missing value "NaN" (channel 1, value 2); fill the gap' },
   { name: '.ts: a channel of padding only', content: '@classLabel true a b\n@data\n1,2:NaN,NaN:a\n', line: 3, phrase: 'channel 2 holds no values, only NaN or ? padding' },
   { name: '.ts: channels padded to different lengths', content: '@classLabel true a b\n@data\n1,2,NaN:3,4,5:a\n', line: 3, phrase: 'channel 2 has 3 values but channel 1 has 2' },
   { name: '.ts: non-numeric value', content: '@classLabel true a b\n@data\n1,2:4,x:b\n', line: 3, phrase: 'non-numeric value "x" in channel 2, value 2' },

@@ -151,5 +151,6 @@ test('the library refuses arguments of another kind in one UserError naming the 
 test('the column flags are trimmed as the header\'s names are: --label-column " label " names the column label', async () => {
   const { loadOptionsOf } = await import('../src/cli/options.js');
   assert.deepEqual(loadOptionsOf({ 'label-column': ' label ', 'id-column': 'id\t', 'time-column': ' t', channels: ' ax, ay ' }),
-    { format: undefined, labelColumn: 'label', idColumn: 'id', timeColumn: 't', channels: ['ax', 'ay'] });
+    { format: undefined, labelColumn: 'label', idColumn: 'id', timeColumn: 't', channels: ['ax', 'ay'], gaps: undefined });
+  assert.equal(loadOptionsOf({ gaps: 'refuse' }).gaps, 'refuse');
 });

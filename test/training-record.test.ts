@@ -38,7 +38,9 @@ test('trainingRecord keeps the fields of the form train() writes and leaves out 
   assert.equal(threadsText(trainingRecord({ timing: { threads: 2 } }).timing), '2 thread(s)');
   assert.equal(threadsText(trainingRecord({ timing: { threads: 2, threadsRan: 5 } }).timing), '2 thread(s)', 'a hand-edited count above the asked is not said');
   assert.deepEqual(r.selection, { chosen: 'a', folds: 2, candidates: [{ name: 'a', accuracy: 0.5, logLoss: 1 }] });
-  assert.deepEqual(trainingRecord(null), { files: undefined, fingerprints: [], history: [], bestEpoch: undefined, sequences: undefined, hyperparameters: undefined, timing: { seconds: undefined, sequencesPerSecond: undefined, threads: undefined, kernel: undefined }, selection: undefined, members: undefined });
+  assert.deepEqual(trainingRecord({ filledGaps: { values: 3, sequences: 2 } }).filledGaps, { values: 3, sequences: 2 });
+  assert.equal(trainingRecord({ filledGaps: { values: 'x', sequences: 2 } }).filledGaps, undefined);
+  assert.deepEqual(trainingRecord(null), { files: undefined, fingerprints: [], history: [], bestEpoch: undefined, sequences: undefined, filledGaps: undefined, hyperparameters: undefined, timing: { seconds: undefined, sequencesPerSecond: undefined, threads: undefined, kernel: undefined }, selection: undefined, members: undefined });
 });
 
 test('evaluate --report and info on a model whose training record was edited by hand: exit 0', () => {
@@ -52,6 +54,7 @@ test('evaluate --report and info on a model whose training record was edited by 
     (t) => (t.selection = { chosen: 5, candidates: 'x', scores: null }),
     (t) => (t.timing = { seconds: 'x', sequencesPerSecond: {} }),
     (t) => (t.files = 'train.csv'),
+    (t) => (t.filledGaps = { values: 'x' }),
   ];
   for (const [i, edit] of edits.entries()) {
     const training = structuredClone(doc.training);

@@ -4,7 +4,7 @@
 import type { Argv } from 'yargs';
 
 const GROUPS: readonly (readonly [string, readonly string[]])[] = [
-  ['Data:', ['model', 'format', 'label-column', 'id-column', 'time-column', 'channels', 'test']],
+  ['Data:', ['model', 'format', 'label-column', 'id-column', 'time-column', 'channels', 'gaps', 'test']],
   ['Model:', ['cell', 'layers', 'hidden', 'resample', 'sequence-norm', 'differences', 'stride', 'bidirectional', 'readout', 'bptt', 'members', 'normalize', 'init']],
   ['Training:', ['select', 'epochs', 'batch-size', 'optimizer', 'lr', 'schedule', 'warmup', 'clip', 'weight-decay',
     'noise', 'warp', 'mixup', 'guided-warp', 'val-split', 'patience', 'class-weights', 'seed']],

@@ -7,6 +7,7 @@ import { isResampleLength } from '../model/resample.js';
 import { OPTIMIZERS } from '../model/optimizer.js';
 import { READOUTS } from '../model/rnn.js';
 import { CELLS } from '../model/layout.js';
+import { GAP_POLICIES, type GapPolicy } from '../data/gaps.js';
 
 /** What an input file may be, for the files' help (src/data/text.ts, docs/data.md). */
 export const FILE_KINDS = "CSV (cells separated by commas, tabs, semicolons or spaces; gzip or UTF-16 too) or the UCR/UEA archive's .ts or ARFF";
@@ -23,6 +24,7 @@ export function dataOptionsFor(defaults: 'training' | 'model') {
     'id-column': { type: 'string', describe: `long layout: column holding the sequence id [default: ${or('id')}; one given must be in the header]` },
     'time-column': { type: 'string', describe: `long layout: column ordering the steps, numbers or ISO 8601 dates and times [default: ${or('t')}, optional in the file; one given must be in the header]` },
     channels: { type: 'string', describe: `long layout: comma-separated channel columns, one with a comma in its name in double quotes (default: ${defaults === 'model' ? "the model's, if it was trained with --channels, else " : ''}all others)` },
+    gaps: { choices: GAP_POLICIES, default: 'interpolate' as GapPolicy, describe: "a value missing inside a sequence (an empty cell, NaN, NA, ?): filled linearly between the values beside it (the nearest value at a sequence's start or end), with a warning, or refused" },
   } as const;
 }
 
@@ -32,6 +34,7 @@ export interface DataArgs {
   'id-column'?: string;
   'time-column'?: string;
   channels?: string;
+  gaps?: GapPolicy;
 }
 
 /**
@@ -66,6 +69,7 @@ export function loadOptionsOf(a: DataArgs) {
     idColumn: a['id-column']?.trim(),
     timeColumn: a['time-column']?.trim(),
     channels,
+    gaps: a.gaps,
   };
 }
 

@@ -6,8 +6,8 @@
 // - multivariate: one relational attribute (numeric attributes inside it, up to `@end`), then the class; a line
 //   holds the quoted channels, separated by \n, each channel's values by commas, then the label.
 // The class is the last attribute and nominal ({a,b,…}); without one, the file has no labels. Trailing ? (or NaN) values
-// pad a channel to the longest (as in the archive's unequal-length sets); a ? before a value is refused, as are
-// sparse lines ({…}), string and date attributes, and anything but these two shapes.
+// pad a channel to the longest (as in the archive's unequal-length sets); a ? before a value is a gap, as in the
+// .ts format; refused are sparse lines ({…}), string and date attributes, and anything but these two shapes.
 //
 // Channels are named as the .ts reader names them (`value`, or dim_0, dim_1, …), so a model trained on one of a
 // set's files reads the others; a sequence's id is its 1-based data line number. The loader hands over each

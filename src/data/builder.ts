@@ -16,6 +16,7 @@ import type { DataSet, SequenceSource } from './dataset.js';
 import { firstDifference, nameList, sameNames } from './names.js';
 import { sharedFloat32, sharedFloat64, sharedInt32 } from './shared.js';
 import { PrecisionWatch, withinSpreads } from './precision.js';
+import { type GapTally, fillGaps } from './gaps.js';
 
 const SHIFT = 16;
 const CHUNK = 1 << SHIFT; // items (rows of `width` numbers) per chunk
@@ -238,6 +239,8 @@ export interface StreamedSequence {
   readonly channels: readonly string[];
   readonly file: string;
   readonly line: number;
+  /** values missing inside it that were filled (gaps.ts) */
+  readonly filled: number;
 }
 
 /**
@@ -280,12 +283,17 @@ export class DataSetBuilder {
    * `textBytes`: the size of the files to come (0 when unknown), an upper bound on the float32 bytes of their
    * values (every value takes at least 2 bytes of text: a digit and a separator), used to reserve the buffer.
    * `knownClasses`: a model's (or the training data's) classes, which a label may not write in another Unicode form.
+   * `fillsGaps`: whether the readers push a gap as NaN (noteGap), for addSequence to fill, or refuse it.
    */
-  constructor(emit?: (s: StreamedSequence) => void, textBytes = 0, knownClasses: readonly string[] = []) {
+  constructor(emit?: (s: StreamedSequence) => void, textBytes = 0, knownClasses: readonly string[] = [], readonly fillsGaps = true) {
     this.emit = emit;
     this.textBytes = textBytes;
     for (const c of knownClasses) this.classForms.set(lookOf(c), c);
   }
+
+  private gapsPending = 0; // NaN pushed for gaps and not yet filled
+  private stepsAdded = 0; // steps of the sequences added so far (not streaming): where the next one's start
+  private gaps: { values: number; sequences: number; file: string; line: number } | null = null;
 
   private readonly textBytes: number;
 
@@ -338,17 +346,30 @@ export class DataSetBuilder {
     return (this.stepChunks ?? this.sharedSteps)?.rows ?? 0;
   }
 
-  /** Appends a sequence whose `length` steps are the last ones pushed (in order). */
-  addSequence(id: string, label: string | null, length: number, file: string, line: number): void {
+  /** A reader pushed a gap (NaN) for the sequence it is reading, to be filled as the sequence is added. */
+  noteGap(): void {
+    this.gapsPending++;
+  }
+
+  /** Appends a sequence whose `length` steps are the next ones pushed (in order) after the sequences added before. */
+  addSequence(id: string, label: string | null, length: number, file: string, line: number, emptyHint?: (d: number) => string): void {
     if (this.emit !== undefined) {
       const steps = this.stepChunks!;
       const D = steps.width;
       const values = new Float32Array(length * D);
       steps.copyOut(values, 0, steps.rows - length, length);
       steps.rewind();
-      this.emit({ id, label, values, length, D, channels: this.channelList!, file, line });
+      const filled = this.gapsPending > 0 ? this.fill(values, id, length, file, line, emptyHint) : 0;
+      this.emit({ id, label, values, length, D, channels: this.channelList!, file, line, filled });
       return;
     }
+    if (this.gapsPending > 0) {
+      const steps = this.sharedSteps!;
+      const values = new Float32Array(length * steps.width);
+      steps.copyOut(values, 0, this.stepsAdded, length);
+      if (this.fill(values, id, length, file, line, emptyHint) > 0) steps.scatterIn(this.stepsAdded, values, Int32Array.from({ length }, (_, t) => t));
+    }
+    this.stepsAdded += length;
     let c = -1;
     if (label !== null) {
       c = this.classOrder.get(label) ?? -1;
@@ -362,6 +383,28 @@ export class DataSetBuilder {
     this.classIndex.push(c);
     this.ids.push(id);
     this.sources.push({ file, line });
+  }
+
+  /**
+   * Fills the gaps of one sequence's values [length][D] (gaps.ts) and counts them; returns how many it filled.
+   * `emptyHint`: what to do about a channel with no value in the sequence (the reader knows its columns), after "; ".
+   */
+  private fill(values: Float32Array, id: string, length: number, file: string, line: number, emptyHint?: (d: number) => string): number {
+    const { filled, empty } = fillGaps(values, length, this.channelList!.length);
+    if (empty >= 0) {
+      const channel = this.channelList!.length > 1 ? `channel ${JSON.stringify(this.channelList![empty])}` : 'its channel';
+      throw new UserError(
+        `sequence ${JSON.stringify(id)} has no value in ${channel}, every one missing, so its gaps cannot be filled; ${emptyHint?.(empty) ?? 'leave the sequence out'}`,
+        { file, line },
+      );
+    }
+    this.gapsPending = Math.max(0, this.gapsPending - filled);
+    if (filled > 0) {
+      this.gaps ??= { values: 0, sequences: 0, file, line };
+      this.gaps.values += filled;
+      this.gaps.sequences++;
+    }
+    return filled;
   }
 
   finish(): DataSet {
@@ -407,6 +450,7 @@ export class DataSetBuilder {
       ids: this.ids,
       sources: this.sources,
       precision,
+      ...(this.gaps !== null ? { gaps: { ...this.gaps } as GapTally } : {}),
     };
   }
 }

@@ -7,7 +7,7 @@
 
 import { UserError } from '../errors.js';
 
-/** What to do about a value missing inside a sequence: the tool fills no gap (every reader's message ends so). */
+/** What to do about a value missing inside a sequence, read with --gaps refuse (every reader's refusal ends so). */
 export const FILL_GAP = 'fill the gap (interpolate it, or repeat the value before it)';
 
 /** Where a cell is: file, 1-based line (header counted), 1-based field number. */

@@ -37,6 +37,7 @@ import { ArffReader } from './arff.js';
 import { WideReader } from './wide.js';
 import { onAbort } from './on-abort.js';
 import { STDIN } from './stdin.js';
+import { GAP_POLICIES, type GapPolicy } from './gaps.js';
 
 /** How files are read: the layout and columns (or the model's), progress, and a signal to stop. */
 export interface LoadOptions {
@@ -50,6 +51,8 @@ export interface LoadOptions {
   timeColumn?: string | undefined;
   /** long layout: which columns are channels (default: all but id/time/label) */
   channels?: readonly string[] | undefined;
+  /** a value missing inside a sequence (an empty cell, NaN, NA, ?): filled (gaps.ts) or refused; default 'interpolate' */
+  gaps?: GapPolicy | undefined;
   /** bytes of the file read so far, of its size (0: unknown) */
   onRead?: ((file: string, bytes: number, of: number) => void) | undefined;
   /** once aborted, reading stops at once and the load rejects with InterruptedError */
@@ -57,7 +60,7 @@ export interface LoadOptions {
 }
 
 /** Every key of LoadOptions, checked whole at compile time. */
-export const LOAD_OPTION_KEYS = ['format', 'labelColumn', 'idColumn', 'timeColumn', 'channels', 'onRead', 'signal'] as const;
+export const LOAD_OPTION_KEYS = ['format', 'labelColumn', 'idColumn', 'timeColumn', 'channels', 'gaps', 'onRead', 'signal'] as const;
 const loadKeysWhole: NamesExactly<keyof LoadOptions, typeof LOAD_OPTION_KEYS> = true;
 void loadKeysWhole;
 
@@ -118,7 +121,7 @@ export async function readDataSet(files: readonly string[], opts: ReadOptions = 
   // stat'ed counts 0 here; loadFile reports it in turn).
   let textBytes = 0;
   for (const file of files) if (file !== STDIN) textBytes += await stat(file).then((s) => (s.isFile() ? s.size : 0), () => 0);
-  const builder = new DataSetBuilder(undefined, textBytes, o.modelClasses);
+  const builder = new DataSetBuilder(undefined, textBytes, o.modelClasses, o.gaps === 'interpolate');
   for (const file of files) await loadFile(file, o, builder, false, { opened: (layout) => opts.onLayout?.(file, layout) });
   if (o.signal?.aborted) throw new InterruptedError(0, 0); // an abort while the last file's end was read
   return builder.finish();
@@ -135,7 +138,7 @@ export async function streamFile(
   file: string, opts: ReadOptions, emit: (s: StreamedSequence) => void, hooks: StreamHooks = {},
 ): Promise<void> {
   const o = resolveOptions(opts);
-  const builder = new DataSetBuilder(emit);
+  const builder = new DataSetBuilder(emit, 0, [], o.gaps === 'interpolate');
   await loadFile(file, o, builder, true, hooks);
 }
 
@@ -197,6 +200,7 @@ function resolveOptions(opts: ReadOptions): Resolved {
     idColumn: opts.idColumn ?? d.idColumn,
     timeColumn: opts.timeColumn ?? d.timeColumn,
     channels: opts.channels,
+    gaps: opts.gaps ?? 'interpolate',
     requireLabels: opts.requireLabels ?? true,
     modelClasses: opts.modelClasses,
     ...(opts.modelChannels !== undefined ? { modelChannels: opts.modelChannels } : {}),
@@ -211,6 +215,7 @@ function resolveOptions(opts: ReadOptions): Resolved {
   if (!['auto', 'wide', 'long'].includes(o.format)) {
     throw new UserError(`format must be auto, wide or long, not ${shownOption(o.format)}`);
   }
+  if (!GAP_POLICIES.includes(o.gaps)) throw new UserError(`gaps must be interpolate or refuse, not ${shownOption(o.gaps)}`);
   for (const key of ['labelColumn', 'idColumn', 'timeColumn'] as const) {
     if (typeof o[key] !== 'string' || o[key].trim() === '') {
       throw new UserError(`${key} must be a non-empty column name, not ${shownOption(o[key])}`);

@@ -4,6 +4,7 @@
 // Legend: N sequences, D channels, L total time steps (Σ lengths).
 
 import type { ChannelPrecision } from './precision.js';
+import type { GapTally } from './gaps.js';
 
 /** Labelled sequences in one flat array (time-major, channels inner), as loadDataSet() reads them. */
 export interface DataSet {
@@ -26,6 +27,8 @@ export interface DataSet {
   readonly sources: readonly SequenceSource[];
   /** [D] each channel's values as the files held them and what storing them as float32 lost (the loader's; absent in a data set a program builds) */
   readonly precision?: readonly ChannelPrecision[] | undefined;
+  /** the values missing inside sequences that the loader filled (gaps.ts; absent where none was) */
+  readonly gaps?: GapTally | undefined;
 }
 
 export interface SequenceSource {

@@ -1,7 +1,9 @@
 // The long layout: one time step per row, under a required header with an id column, an optional time column,
 // a label column (optional only when labels are not required) and channel columns. A sequence's rows need not
 // be contiguous nor in time order: rows are grouped by id (ids keep their first-appearance order) and, when
-// there is a time column, sorted by time, which must then be strictly increasing.
+// there is a time column, sorted by time, which must then be strictly increasing. An empty or missing channel
+// cell is a gap, pushed as NaN for the builder to fill once the sequence is in time order (gaps.ts), or refused
+// under --gaps refuse.
 //
 // Values are pushed straight into the builder's step chunks in arrival order; no per-row JS object is made.
 // Per row we keep only what the regrouping needs: the time (when there is a time column) and, as runs,
@@ -393,13 +395,26 @@ export class LongReader {
    * no channel (not when read for a model, which needs each of its channels); and fill the gap.
    */
   private gapHint(i: number): string {
+    const wide = this.numberedHint();
+    const leaveOut = this.opts.modelClasses === undefined && wide === '' ? this.leaveOut(i) : '';
+    const fill = `${FILL_GAP} or leave the row out`;
+    return `${wide}; ${leaveOut === '' ? `a reading is missing: ${fill}` : `if the column is no channel (a note, a name), ${leaveOut}; if it is, ${fill}`}`;
+  }
+
+  /** What to do about channel d holding no value in a whole sequence, whose gaps cannot then be filled: as gapHint. */
+  private emptyHint(d: number): string {
+    const wide = this.numberedHint();
+    const leaveOut = this.opts.modelClasses === undefined && wide === '' ? this.leaveOut(this.channelAt[d]) : '';
+    if (wide !== '') return `${wide.slice(2)}; if not, leave the sequence out`;
+    return leaveOut === '' ? 'leave the sequence out' : `if the column is no channel (a note, a name), ${leaveOut}; if it is, leave the sequence out`;
+  }
+
+  /** Where the channel columns are numbered as pandas numbers a frame's: how to read each row as a sequence ('; …'), else ''. */
+  private numberedHint(): string {
     const names = this.channelAt.map((j) => this.header[j].trim());
     const from = names[0] === '1' ? 1 : 0;
     const numbered = names.length >= 5 && names.every((c, k) => c === String(k + from));
-    const wide = numbered ? '; if each row is a whole sequence (its columns numbered 0, 1, 2, … as pandas writes a frame), give --format wide' : '';
-    const leaveOut = this.opts.modelClasses === undefined && !numbered ? this.leaveOut(i) : '';
-    const fill = `${FILL_GAP} or leave the row out`;
-    return `${wide}; ${leaveOut === '' ? `a reading is missing: ${fill}` : `if the column is no channel (a note, a name), ${leaveOut}; if it is, ${fill}`}`;
+    return numbered ? '; if each row is a whole sequence (its columns numbered 0, 1, 2, … as pandas writes a frame), give --format wide' : '';
   }
 
   /** How to leave channel column i out (--channels naming the others), or '' where it is the only channel. */
@@ -431,6 +446,11 @@ export class LongReader {
       if (x !== x) {
         const where = { file, line, column: i + 1 };
         if (isBlank(cells[i]) || isPaddingCell(cells[i])) {
+          if (this.builder.fillsGaps) {
+            this.builder.noteGap();
+            this.steps.push(x);
+            continue;
+          }
           throw new UserError(`${isBlank(cells[i]) ? 'empty cell' : `missing value ${show(cells[i].trim())}`} in column ${show(header[i])}; ${WHAT}${this.gapHint(i)}`, where);
         }
         throw valueError(cells[i], where, `column ${show(header[i])}`, WHAT, this.textHint(cells[i], i));
@@ -470,9 +490,8 @@ export class LongReader {
     if (!inOrder) this.reorder();
     this.times.rewind();
 
-    for (let s = 0; s < S; s++) {
-      this.builder.addSequence(this.ids[s], this.labels[s], this.count[s], file, this.firstLine[s]);
-    }
+    const emptyHint = (d: number) => this.emptyHint(d);
+    for (let s = 0; s < S; s++) this.builder.addSequence(this.ids[s], this.labels[s], this.count[s], file, this.firstLine[s], emptyHint);
   }
 
   /**

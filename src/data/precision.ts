@@ -73,6 +73,10 @@ export class PrecisionWatch implements StepStore {
   push(x: number): void {
     const c = this.col;
     this.col = c + 1 === this.width ? 0 : c + 1;
+    if (x !== x) { // a gap, filled later (gaps.ts): no value read
+      this.inner.push(x);
+      return;
+    }
     if (this.count[c]++ === 0) this.first[c] = x;
     const d = x - this.first[c]; // a large level cancels out of the sums
     // Welford's update of the run's mean and squared deviations.

@@ -7,7 +7,8 @@
 //
 // A one-channel file's channel is named `value`, as a wide CSV file's, so that a model trained on one reads
 // the other; several are `dim_0`, `dim_1`, … (sktime's names). A sequence's id is its 1-based data line number.
-// A missing value (`?`) before a channel's last value is refused like NaN; so are files of (time, value) pairs
+// A missing value (`?`, NaN) before a channel's last value is a gap (filled by the builder, gaps.ts, or refused
+// under --gaps refuse); refused are files of (time, value) pairs
 // (`@timeStamps true`), regression files (`@targetLabel true`), and lines of several channels under
 // `@univariate true`. Without labels, a line's closing ':' (sktime and aeon write one after every channel) is not
 // a channel.
@@ -228,6 +229,11 @@ export class ArchiveChannels {
       if (v !== v) {
         const where = `channel ${d + 1}, value ${t + 1}`;
         if (values[t].trim() === '?' || isNaNCell(values[t])) { // trailing ones pad the channel, and are not read
+          if (this.builder.fillsGaps) {
+            this.builder.noteGap();
+            x[t] = NaN;
+            continue;
+          }
           throw new UserError(`missing value "${values[t].trim()}" (${where}); ${FILL_GAP} or leave the sequence out`, { file, line });
         }
         throw valueError(values[t], { file, line }, where, WHAT);

@@ -8,6 +8,7 @@ import { farOut } from './far-out.js';
 import { checkDataArgument } from './data-argument.js';
 import { nameList, sameNumber } from './names.js';
 import { timeLike } from './time-like.js';
+import { gapsWarning, isGapTally } from './gaps.js';
 import { visible } from './visible.js';
 import { UserError } from '../errors.js';
 import { type ChannelPrecision, detailSpread, isChannelPrecision, levelToSubtract, roundingTrouble } from './precision.js';
@@ -25,6 +26,7 @@ export function dataWarnings(ds: DataSet, idColumn = DEFAULT_LAYOUT.idColumn): s
 /** dataWarnings of a data set the loader built (checked already). */
 export function warningLines(ds: DataSet, idColumn: string): string[] {
   const out: string[] = [];
+  if (isGapTally(ds.gaps)) out.push(gapsWarning(ds.gaps));
   // A wide file (a sequence a row) with a column named id reads as long: one step a sequence, columns as channels.
   if (ds.lengths.length > 1 && ds.channels.length > 1 && ds.lengths.every((L) => L === 1)) {
     out.push(`every sequence has a single time step; if each row is a whole sequence (the wide layout), read the file with --format wide (its column ${JSON.stringify(idColumn)} made it the long layout)`);

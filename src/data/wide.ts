@@ -2,7 +2,8 @@
 // first, or a cell equal to the label column's name), the label is the column so named and every other cell
 // is a value; without one, the label is the first cell. Rows may be ragged: trailing empty, NaN or NA cells are
 // ignored (NaN: the archive's padding; NA, #N/A: R's and spreadsheets'), also before label and id columns that
-// follow every value column; an empty or missing cell before the last value is an error. Ids are the 1-based
+// follow every value column; an empty or missing cell before the last value is a gap (pushed as NaN for the
+// builder to fill, gaps.ts; refused under --gaps refuse). Ids are the 1-based
 // data row numbers (or, when the layout is forced to wide and the header has an id column, that column; or a
 // first column the header leaves unnamed, as R and pandas write row names).
 //
@@ -288,15 +289,22 @@ export class WideReader {
     }
 
     let count = 0;
+    let gaps = 0;
     this.steps.startSequence?.();
     const last = this.labelLast;
     for (let i = 0; i < end; i++) {
       if (i === labelAt || i === idAt || (i >= padFrom && i < tail)) continue;
       const x = toValue(cells[i]);
-      if (last !== null) last.value(x, count === 0, i === end - 1);
       if (x !== x) {
         const where = { file, line, column: i + 1 };
         if (isBlank(cells[i]) || isPaddingCell(cells[i])) { // a gap: NaN pads a row's end only
+          if (this.builder.fillsGaps) {
+            this.builder.noteGap();
+            this.steps.push(x);
+            count++;
+            gaps++;
+            continue;
+          }
           throw new UserError(
             `${isBlank(cells[i]) ? 'empty cell' : `missing value ${cells[i].trim()}`} in ${columnName(header, i)} before the last value of the row; only trailing cells ` +
               `may be empty or missing (ragged rows): ${FILL_GAP} or leave the row out`,
@@ -312,6 +320,7 @@ export class WideReader {
           : `; if each row is one time step (the long layout), name the id column: --id-column ${header[i]}`;
         throw valueError(cells[i], where, columnName(header, i), WHAT, hint);
       }
+      if (last !== null) last.value(x, count === gaps, i === end - 1);
       this.steps.push(x);
       count++;
     }

@@ -20,6 +20,7 @@ import { longestOf, singleStepsWarning } from './single-steps.js';
 import { lengthsWarning, tallyLengths, trainedLengths } from './lengths.js';
 import { scaleWarning, tallyValues } from './input-scale.js';
 import { countKnown, decodeDigests } from '../data/digests.js';
+import { gapsWarning } from '../data/gaps.js';
 
 /** One file's evaluation: its metrics, scores (probabilities per sequence) and the sequences' ids. */
 export interface FileEvaluation {
@@ -81,7 +82,8 @@ export function readingWarnings(model: Model, file: string, loaded: DataSet, lay
   // Single steps are the more telling warning of the two, and the more specific advice.
   const unseen = single === null ? lengthsWarning(file, lengths, model) : null;
   const trained = sequences ? trainingSequencesWarning(file, loaded, model) : null;
-  return [...cutShortWarnings(loaded, cut), ...[single, unseen, trained].filter((x) => x !== null)];
+  const gaps = loaded.gaps === undefined ? [] : [gapsWarning(loaded.gaps)];
+  return [...gaps, ...cutShortWarnings(loaded, cut), ...[single, unseen, trained].filter((x) => x !== null)];
 }
 
 /** A line where `loaded` holds sequences the model was trained on (its recorded digests): no held-out figure. */

@@ -58,7 +58,9 @@ export function modelSummary(m: Model, path?: string): string {
     lines.push(`  columns: label ${JSON.stringify(layout.labelColumn)}, id ${JSON.stringify(layout.idColumn)}, time ${JSON.stringify(layout.timeColumn)}${layout.channels ? `, channels ${layout.channels.map((c) => JSON.stringify(c)).join(',')}` : ''} (format ${layout.format}); evaluate and predict use these unless told otherwise`);
   }
   const lengths = trainedLengths(m);
-  const of = lengths === null ? '' : ` of ${samples(lengths.shortest, lengths.longest)}`;
+  const filled = t.filledGaps;
+  const gaps = filled === undefined ? '' : `; ${num(filled.values, 12)} value(s) missing inside ${num(filled.sequences, 12)} of them filled`;
+  const of = (lengths === null ? '' : ` of ${samples(lengths.shortest, lengths.longest)}`) + gaps;
   if (t.files !== undefined) lines.push(`  trained on: ${list(t.files)} (${num(t.sequences, 12)} sequences${of})`);
   else if (t.sequences !== undefined) lines.push(`  trained on: data given in memory (${num(t.sequences, 12)} sequences${of})`);
   if (Object.keys(hp).length > 0) {

@@ -13,6 +13,7 @@ import { statSync } from 'node:fs';
 import { type LoadOptions, type ReadOptions, STDIN, checkReadable, fileName, layoutOptions, readDataSet, streamFile } from '../data/csv.js';
 import { InterruptedError, UserError } from '../errors.js';
 import type { StreamedSequence } from '../data/builder.js';
+import type { GapTally } from '../data/gaps.js';
 import { NotContiguousError } from '../data/long-stream.js';
 import type { DataSet } from '../data/dataset.js';
 import { firstNonFinite } from '../data/finite.js';
@@ -49,6 +50,8 @@ export interface PredictSummary {
     readonly lengths: LengthTally;
     /** its values as the model reads them, against the training data's (input-scale.ts; for scaleWarning) */
     readonly scale: ScaleTally;
+    /** the values missing inside its sequences that were filled (gaps.ts; for gapsWarning), absent where none was */
+    readonly gaps?: GapTally;
   }[];
   readonly sequences: number;
 }
@@ -257,6 +260,7 @@ async function scoreFiles(model: Model, given: PredictOptions, sink: PredictionS
       const scale = scaleTally(inputWidth(model));
       let layout: 'wide' | 'long' | undefined; // none for the archive's .ts or ARFF
       let checked = false;
+      let gaps: GapTally | undefined;
       try {
         await streamFile(path, opts, (s: StreamedSequence) => {
           if (!checked) {
@@ -264,6 +268,7 @@ async function scoreFiles(model: Model, given: PredictOptions, sink: PredictionS
             checked = true;
           }
           const { id, label } = s;
+          if (s.filled > 0) gaps = { values: (gaps?.values ?? 0) + s.filled, sequences: (gaps?.sequences ?? 0) + 1, file, line: gaps?.line ?? s.line };
           scorer.add(s, (p) => row(file, id, label, p), scale);
           n++;
           longest = Math.max(longest, s.length);
@@ -277,7 +282,7 @@ async function scoreFiles(model: Model, given: PredictOptions, sink: PredictionS
           wait: () => sink.pending(),
         });
         scorer.flush();
-        summary.push({ file, sequences: n, streamed: true, longest, layout, lengths, scale });
+        summary.push({ file, sequences: n, streamed: true, longest, layout, lengths, scale, ...(gaps !== undefined ? { gaps } : {}) });
       } catch (e) {
         scorer.clear(); // rows not yet written: a file loaded whole instead scores them again
         if (!(e instanceof NotContiguousError)) throw e;
@@ -294,7 +299,7 @@ async function scoreFiles(model: Model, given: PredictOptions, sink: PredictionS
         for (let k = 0; k < n; k++) {
           row(file, ds.ids[k], ds.labels[k] < 0 ? null : ds.classes[ds.labels[k]], probs.slice(k * C, (k + 1) * C));
         }
-        summary.push({ file, sequences: n, streamed: false, longest: longestOf(ds.lengths), layout: 'long', lengths: tallyLengths(ds.lengths, trained), scale: wholeScale });
+        summary.push({ file, sequences: n, streamed: false, longest: longestOf(ds.lengths), layout: 'long', lengths: tallyLengths(ds.lengths, trained), scale: wholeScale, ...(ds.gaps !== undefined ? { gaps: ds.gaps } : {}) });
       }
       sink.release();
       total += n;

@@ -31,6 +31,8 @@ export interface TrainingRecord {
   readonly history: readonly ReportEpoch[];
   readonly bestEpoch?: number;
   readonly sequences?: number;
+  /** the values missing inside the training sequences that were filled, and the sequences they were in */
+  readonly filledGaps?: { readonly values: number; readonly sequences: number };
   readonly hyperparameters?: Readonly<Record<string, unknown>>;
   /** threads: the count asked for; threadsRan: the count that computed, where fewer */
   readonly timing: { readonly seconds?: number; readonly sequencesPerSecond?: number; readonly threads?: number; readonly threadsRan?: number; readonly kernel?: string; readonly resumed?: true };
@@ -82,6 +84,7 @@ export function trainingRecord(training: unknown): TrainingRecord {
     history: Array.isArray(t.history) ? t.history.map(epochOf).filter((e) => e !== null) : [],
     bestEpoch: num(t.bestEpoch),
     sequences: num(t.sequences),
+    filledGaps: filledGapsOf(t.filledGaps),
     // A model of an earlier version records none of the options it did not have (it ran without them).
     hyperparameters: isObject(t.hyperparameters) && Object.keys(t.hyperparameters).length > 0 ? withOptionsBefore(t.hyperparameters) : undefined,
     timing: {
@@ -94,6 +97,12 @@ export function trainingRecord(training: unknown): TrainingRecord {
       return { bestEpoch: num(m.bestEpoch), epochs: num(m.epochs), loss: num(m.loss), accuracy: num(m.accuracy), valLoss: numOrNull(m.valLoss) ?? null, valAccuracy: numOrNull(m.valAccuracy) ?? null };
     }) : undefined,
   };
+}
+
+function filledGapsOf(g: unknown): TrainingRecord['filledGaps'] {
+  if (!isObject(g)) return undefined;
+  const [values, sequences] = [num(g.values), num(g.sequences)];
+  return values !== undefined && sequences !== undefined ? { values, sequences } : undefined;
 }
 
 function epochOf(e: unknown): ReportEpoch | null {

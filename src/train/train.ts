@@ -269,6 +269,8 @@ async function trainClaimed(given: TrainRun, outputs: OutputPaths): Promise<Trai
       // the files (stdin as such), and their fingerprints evaluate warns on (null: stdin, a pipe); none for data in memory
       ...(o.data === undefined ? { files: o.files.map(fileName), fingerprints: fileFingerprints } : {}),
       sequences: ds.lengths.length,
+      // the values missing inside its sequences that the loader filled (data/gaps.ts): info says so
+      ...(loaded.gaps !== undefined ? { filledGaps: { values: loaded.gaps.values, sequences: loaded.gaps.sequences } } : {}),
       lengths: lengthsRecord(wholeLengths(loaded)), // evaluate and predict warn of files of lengths not among these (a cut training sequence is not)
       // evaluate warns of a file that holds training sequences, whatever its bytes
       ...(loaded.lengths.length <= MAX_DIGESTS ? { sequenceDigests: encodeDigests(sequenceDigests(loaded)) } : {}),

@@ -28,9 +28,9 @@ export const predictCommand = {
     .options(predictOptions), Object.keys(predictOptions)), [WORKFLOW_EXAMPLES[3], ['$0 predict --model model.json - < new.csv | head', "from stdin to stdout (a long-layout file's rows grouped by id)"]]),
   handler: async (argv: ArgumentsCamelCase<PredictArgs>) => {
     const a = argv as unknown as PredictArgs;
-    const [{ loadInitModel }, { predict }, { fileOutput, streamOutput }, { singleStepsWarning }, { lengthsWarning }, { scaleWarning }] = await Promise.all([
+    const [{ loadInitModel }, { predict }, { fileOutput, streamOutput }, { singleStepsWarning }, { lengthsWarning }, { scaleWarning }, { gapsWarning }] = await Promise.all([
       import('../../io/safetensors.js'), import('../../eval/predict.js'), import('../../io/stream-out.js'), import('../../eval/single-steps.js'),
-      import('../../eval/lengths.js'), import('../../eval/input-scale.js'),
+      import('../../eval/lengths.js'), import('../../eval/input-scale.js'), import('../../data/gaps.js'),
     ]);
     checkStdinOnce('--model', a.model, a.files);
     const model = loadInitModel(a.model);
@@ -51,7 +51,8 @@ export const predictCommand = {
         for (const f of r.files) {
           const w = singleStepsWarning(f.file, f.sequences, f.longest, f.layout, model, loadOptionsOf(a))
             ?? lengthsWarning(f.file, f.lengths, model); // single steps: the more telling of the two
-          for (const line of [w, scaleWarning(f.file, f.scale, model)]) if (line !== null) process.stderr.write(`train-signals: warning: ${line}\n`);
+          const filled = f.gaps === undefined ? null : gapsWarning(f.gaps);
+          for (const line of [filled, w, scaleWarning(f.file, f.scale, model)]) if (line !== null) process.stderr.write(`train-signals: warning: ${line}\n`);
         }
         for (const f of r.files) {
           process.stderr.write(`${visible(f.file)}: ${f.sequences} sequence(s) predicted${f.streamed ? '' : ' (rows of a sequence not contiguous: loaded whole)'}\n`);
