@@ -145,9 +145,11 @@ test('the CLI: train, evaluate and predict fill and warn, info says so, --gaps r
   assert.match(train.stderr, warning);
   assert.deepEqual(JSON.parse(readFileSync(model, 'utf8')).training.filledGaps, { values: 4, sequences: 4 });
   assert.match(cliHere(['info', model]).stdout, /trained on: .* \(16 sequences of 12 samples; 4 value\(s\) missing inside 4 of them filled\)/);
-  const evaluate = cliHere(['evaluate', '--model', model, data]);
+  const report = join(dir, 'gaps-report.html');
+  const evaluate = cliHere(['evaluate', '--model', model, data, '--report', report]);
   assert.equal(evaluate.code, 0, evaluate.stderr);
   assert.match(evaluate.stderr, warning);
+  assert.match(readFileSync(report, 'utf8'), /\(192 steps in all\); 4 value\(s\) missing inside 4 sequence\(s\) filled by linear interpolation\./);
   const predict = cliHere(['predict', '--model', model, data]);
   assert.equal(predict.code, 0, predict.stderr);
   assert.match(predict.stderr, warning);

@@ -24,6 +24,7 @@ import { type HardCase, hardCases, topClasses } from './hard-cases.js';
 import { UserError } from '../errors.js';
 import { checkModelArgument } from '../data/arguments.js';
 import { maxOf, minOf } from '../data/extent.js';
+import { isGapTally } from '../data/gaps.js';
 
 /** What a report shows; every part but the model is optional. */
 export interface ReportInput {
@@ -287,7 +288,8 @@ function dataSummary(ds: DataSet, classes: readonly string[], what: string): str
     hist = `<p>Every sequence has ${lo} steps.</p>`;
   }
   return `<p>${esc(what)}: ${N} sequences, ${ds.D} channel(s) (${esc(nameList(ds.channels))}), ${classes.length} classes` +
-    `${unlabelled ? `, ${unlabelled} unlabelled` : ''}; lengths min ${lo}, median ${q(0.5)}, max ${hi} (${sorted.reduce((a, b) => a + b, 0)} steps in all).</p>` +
+    `${unlabelled ? `, ${unlabelled} unlabelled` : ''}; lengths min ${lo}, median ${q(0.5)}, max ${hi} (${sorted.reduce((a, b) => a + b, 0)} steps in all)` +
+    `${isGapTally(ds.gaps) ? `; ${ds.gaps.values} value(s) missing inside ${ds.gaps.sequences} sequence(s) filled by linear interpolation` : ''}.</p>` +
     `<div class="row">${barChart([...classes], counts, { title: 'sequences per class', xLabel: 'class', yLabel: 'sequences' })}${hist}</div>` +
     table(['class', 'sequences', 'share'], classes.map((c, i) => [c, String(counts[i]), `${((100 * counts[i]) / Math.max(1, N - unlabelled)).toFixed(1)} %`]));
 }
