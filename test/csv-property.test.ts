@@ -8,7 +8,11 @@ import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import fc from 'fast-check';
-import { loadDataSet } from '../src/data/csv.js';
+import { loadDataSet, streamFile } from '../src/data/csv.js';
+import type { StreamedSequence } from '../src/data/builder.js';
+import { NotContiguousError } from '../src/data/long-stream.js';
+import { createRng, randInt } from '../src/model/rng.js';
+import { fillReference } from './helpers/fill-reference.js';
 import { UserError } from '../src/errors.js';
 import { tempDir } from './helpers/temp.js';
 
@@ -155,6 +159,55 @@ test('random valid data sets, both layouts, load back exactly', async () => {
         const bits = (xs: number[]) => xs.map((x) => (Object.is(x, -0) ? '-0' : String(x)));
         assert.deepEqual(bits(got), bits(s.steps.flat()));
       });
+    }),
+    { numRuns: 200 },
+  );
+});
+
+test('random gaps in both layouts are filled as the formula says, loaded whole and streamed alike', async () => {
+  await fc.assert(
+    fc.asyncProperty(specArb, fc.integer(), async (sp, seed) => {
+      const rng = createRng(seed);
+      const want = expected(sp);
+      // Which cells are gaps: any value of a sequence but a wide row's last (that one ends the row) and one read
+      // value left in every channel of a sequence (a channel with none is refused, gaps.test.ts).
+      const gapped = new Map<Seq, boolean[][]>();
+      for (const s of sp.seqs) {
+        const T = s.steps.length;
+        const D = sp.channels.length;
+        const mask = s.steps.map((_, t) => Array.from({ length: D }, () => rng.next() < 0.3 && !(sp.layout === 'wide' && t === T - 1)));
+        for (let d = 0; d < D; d++) if (mask.every((m) => m[d])) mask[randInt(rng, T)][d] = false;
+        gapped.set(s, mask);
+      }
+      const tokens = ['', 'NaN', 'NA', ' ', '#N/A'];
+      const rows = dataRows(sp);
+      if (sp.layout === 'wide') {
+        sp.seqs.forEach((s, n) => gapped.get(s)!.forEach((m, t) => { if (m[0]) rows[n][1 + t] = tokens[randInt(rng, tokens.length)]; }));
+      } else {
+        for (const row of rows) {
+          const s = sp.seqs.find((q) => cell(q.id) === row[0])!;
+          gapped.get(s)![Number(row[1])].forEach((m, d) => { if (m) row[3 + d] = tokens[randInt(rng, tokens.length)]; });
+        }
+      }
+      const f = write(render(sp, rows).text);
+      const ds = await loadDataSet([f]);
+      const streamed: StreamedSequence[] = [];
+      // A long file whose sequences' rows are not contiguous does not stream (predict then loads it whole).
+      await streamFile(f, {}, (q) => streamed.push(q)).catch((e: unknown) => {
+        if (!(e instanceof NotContiguousError)) throw e;
+        streamed.length = 0;
+      });
+      let missing = 0;
+      want.forEach((s, n) => {
+        const D = sp.channels.length;
+        const x = Float32Array.from(s.steps.flat());
+        gapped.get(s)!.forEach((m, t) => m.forEach((g, d) => { if (g) x[t * D + d] = NaN; }));
+        missing += fillReference(x, s.steps.length, D);
+        const bits = (xs: ArrayLike<number>) => Array.from(xs, (v) => (Object.is(v, -0) ? '-0' : String(v)));
+        assert.deepEqual(bits(ds.values.subarray(ds.offsets[n] * D, (ds.offsets[n] + ds.lengths[n]) * D)), bits(x));
+        if (streamed.length > 0) assert.deepEqual(bits(streamed[n].values), bits(x));
+      });
+      assert.equal(ds.gaps?.values ?? 0, missing);
     }),
     { numRuns: 200 },
   );

@@ -9,11 +9,13 @@ import { join } from 'node:path';
 import { fillGaps, gapsWarning } from '../src/data/gaps.js';
 import { loadDataSet, streamFile } from '../src/data/csv.js';
 import type { StreamedSequence } from '../src/data/builder.js';
+import { NotContiguousError } from '../src/data/long-stream.js';
 import { dataWarnings } from '../src/data/warnings.js';
 import { UserError } from '../src/errors.js';
 import { createRng, randInt } from '../src/model/rng.js';
 import { tempDir } from './helpers/temp.js';
 import { cliHere } from './helpers/cli-here.js';
+import { fillReference } from './helpers/fill-reference.js';
 
 const dir = tempDir('gaps-');
 let fileNo = 0;
@@ -21,29 +23,6 @@ function fileWith(text: string, ext = 'csv'): string {
   const path = join(dir, `f${fileNo++}.${ext}`);
   writeFileSync(path, text);
   return path;
-}
-
-/** fillGaps as its comment states it, missing value by missing value: the nearest read steps on either side. */
-function fillReference(x: Float32Array, T: number, D: number): number {
-  let filled = 0;
-  const read = (t: number, d: number) => !Number.isNaN(x[t * D + d]);
-  const out = Float32Array.from(x);
-  for (let d = 0; d < D; d++) {
-    for (let t = 0; t < T; t++) {
-      if (read(t, d)) continue;
-      let a = t - 1;
-      while (a >= 0 && !read(a, d)) a--;
-      let b = t + 1;
-      while (b < T && !read(b, d)) b++;
-      if (a < 0 && b >= T) continue; // no read value at all
-      filled++;
-      const xa = x[a * D + d];
-      const xb = x[b * D + d];
-      out[t * D + d] = a < 0 ? xb : b >= T ? xa : xa + ((xb - xa) * (t - a)) / (b - a);
-    }
-  }
-  x.set(out);
-  return filled;
 }
 
 test('fillGaps equals its formula value by value, bit for bit, over random gaps in 1–3 channels', () => {
@@ -128,6 +107,17 @@ test('a channel with no value in a whole sequence cannot be filled: refused nami
     return true;
   });
   await assert.rejects(loadDataSet([file], { gaps: 'nope' as 'refuse' }), /^UserError: gaps must be interpolate or refuse, not "nope"/);
+});
+
+test('streamed, a run of rows with a channel empty is refused only once the file ends without its id back: else the file is read whole', async () => {
+  // s's first run has no y; its second does: not contiguous, so predict reads the file whole, which fills it.
+  const apart = fileWith('id,t,label,x,y\ns,0,a,1,\nr,0,b,1,2\ns,1,a,2,3\n');
+  await assert.rejects(streamFile(apart, {}, () => {}), NotContiguousError);
+  assert.deepEqual(Array.from((await loadDataSet([apart])).values), [1, 3, 2, 3, 1, 2]);
+  const empty = fileWith('id,t,label,x,y\ns,0,a,1,\ns,1,a,2,\nr,0,b,1,2\n');
+  const seen: string[] = [];
+  await assert.rejects(streamFile(empty, {}, (q) => seen.push(q.id)), /:2: sequence "s" has no value in channel "y"/);
+  assert.deepEqual(seen, ['r'], 'read to the end first');
 });
 
 test('the CLI: train, evaluate and predict fill and warn, info says so, --gaps refuse exits 2 writing nothing', () => {

@@ -229,6 +229,9 @@ export class SharedSteps implements StepStore {
   }
 }
 
+/** A channel with no value in a whole sequence: its gaps cannot be filled (a UserError, told apart for long-stream.ts). */
+export class EmptyChannelError extends UserError {}
+
 /** One sequence as it leaves a streaming builder: its values are a fresh copy, [length][D]. */
 export interface StreamedSequence {
   readonly id: string;
@@ -393,7 +396,7 @@ export class DataSetBuilder {
     const { filled, empty } = fillGaps(values, length, this.channelList!.length);
     if (empty >= 0) {
       const channel = this.channelList!.length > 1 ? `channel ${JSON.stringify(this.channelList![empty])}` : 'its channel';
-      throw new UserError(
+      throw new EmptyChannelError(
         `sequence ${JSON.stringify(id)} has no value in ${channel}, every one missing, so its gaps cannot be filled; ${emptyHint?.(empty) ?? 'leave the sequence out'}`,
         { file, line },
       );

@@ -6,7 +6,7 @@
 // Memory: the rows of one sequence plus the set of ids already seen.
 
 import { UserError } from '../errors.js';
-import type { DataSetBuilder } from './builder.js';
+import { type DataSetBuilder, EmptyChannelError } from './builder.js';
 import { toName } from './cells.js';
 import { LongReader, type LongOptions } from './long.js';
 
@@ -23,6 +23,10 @@ export class ContiguousLongReader {
   private currentId = '';
   private lastLine = 0;
   private readonly done = new Set<string>();
+  // A run whose channel had no value (EmptyChannelError): the refusal, if the sequence's rows turn out to be all
+  // there were (the file ends with its id not back). An id that comes back makes the file not streamable, and the
+  // whole file's reading then decides.
+  private emptyChannel: UserError | null = null;
 
   constructor(
     private readonly file: string, first: readonly string[], line: number, opts: LongOptions, builder: DataSetBuilder,
@@ -52,11 +56,17 @@ export class ContiguousLongReader {
       });
     }
     this.finishRun();
+    if (this.emptyChannel !== null) throw this.emptyChannel;
   }
 
   private finishRun(): void {
     if (this.current === null) return;
-    this.current.end(this.lastLine);
+    try {
+      this.current.end(this.lastLine);
+    } catch (e) {
+      if (!(e instanceof EmptyChannelError)) throw e;
+      this.emptyChannel ??= e;
+    }
     this.done.add(this.currentId);
     this.current = null;
   }
