@@ -25,6 +25,7 @@ export { modelInputs } from './data/inputs.js';
 export { timeLikeChannels } from './data/time-like.js';
 export { farOutValues, type FarOutValue } from './data/far-out.js';
 export { dataWarnings } from './data/warnings.js';
+export { fillGaps, gapsWarning, type GapTally, type GapPolicy } from './data/gaps.js';
 export { widelyScaledChannels, WIDE_SCALES, type ScaleSpread } from './data/scale-spread.js';
 export type { Model, DataLayout } from './model/model.js';
 export type { Shape, Cell } from './model/layout.js';

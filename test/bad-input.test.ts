@@ -59,7 +59,7 @@ const bad: Bad[] = [
   { name: 'header only (wide)', files: { 'data.csv': 'label,t0,t1\n' }, args: T(), error: /^data\.csv:1: no sequences: the file has a header but no data rows/ },
   { name: 'header only (long)', files: { 'data.csv': 'id,t,label,x\n' }, args: T(), error: /^data\.csv:1: no sequences/ },
   { name: 'non-numeric cell', files: { 'data.csv': 'label,t0,t1\na,1,2\nb,1,abc\n' }, args: T(), error: /^data\.csv:3:3: non-numeric value "abc" in column "t1"/ },
-  { name: 'NaN, gaps refused', files: { 'data.csv': 'label,t0,t1\na,1,2\nb,NaN,1\n' }, args: T('--gaps', 'refuse'), error: /^data\.csv:3:2: missing value NaN in column "t0" before the last value of the row; .*: fill the gap \(interpolate it, or repeat the value before it\) or leave the row out$/ },
+  { name: 'NaN, gaps refused', files: { 'data.csv': 'label,t0,t1\na,1,2\nb,NaN,1\n' }, args: T('--gaps', 'refuse'), error: /^data\.csv:3:2: missing value NaN in column "t0" before the last value of the row; .*: fill the gap \(interpolate it, or repeat the value before it; without --gaps refuse the tool interpolates it\) or leave the row out$/ },
   { name: 'Infinity', files: { 'data.csv': 'label,t0\na,1\nb,-Infinity\n' }, args: T(), error: /^data\.csv:3:2: non-finite value "-Infinity"/ },
   { name: '1e400', files: { 'data.csv': 'label,t0\na,1\nb,1e400\n' }, args: T(), error: /^data\.csv:3:2: value "1e400" in column "t0" is out of float32 range/ },
   { name: 'missing label (wide)', files: { 'data.csv': 'label,t0\na,1\n,2\n' }, args: T(), error: /^data\.csv:3:1: missing label in column "label"/ },

@@ -67,6 +67,8 @@ test('every reader fills a gap as a file with the filled values written in reads
     ['long: rows out of time order, a gap at a sequence end', 'id,t,label,x,y\ns,2,a,3,\ns,0,a,1,10\ns,1,a,,20\nr,0,b,5,NA\nr,1,b,6,7\n', 'id,t,label,x,y\ns,0,a,1,10\ns,1,a,2,20\ns,2,a,3,20\nr,0,b,5,7\nr,1,b,6,7\n', 'csv', 3],
     ['.ts', '@problemName p\n@classLabel true a b\n@data\n1,?,3:a\nNaN,2,3,4:b\n', '@problemName p\n@classLabel true a b\n@data\n1,2,3:a\n2,2,3,4:b\n', 'ts', 2],
     ['.ts, two channels', '@classLabel true a b\n@data\n1,?,5:10,?,30:a\n', '@classLabel true a b\n@data\n1,3,5:10,20,30:a\n', 'ts', 2],
+    ['.ts, a channel\'s tail missing', '@classLabel true a b\n@data\n1,2,3:4,?,?:a\n', '@classLabel true a b\n@data\n1,2,3:4,4,4:a\n', 'ts', 2],
+    ['ARFF, multivariate, a channel\'s tail missing', "@relation R\n@attribute dims relational\n@attribute t0 numeric\n@attribute t1 numeric\n@end dims\n@attribute class {a,b}\n@data\n'1,2\\n3,?',a\n", "@relation R\n@attribute dims relational\n@attribute t0 numeric\n@attribute t1 numeric\n@end dims\n@attribute class {a,b}\n@data\n'1,2\\n3,3',a\n", 'arff', 1],
     ['ARFF', '@relation R\n@attribute t0 numeric\n@attribute t1 numeric\n@attribute t2 numeric\n@attribute class {a,b}\n@data\n?,2,3,a\n1,?,2,b\n', '@relation R\n@attribute t0 numeric\n@attribute t1 numeric\n@attribute t2 numeric\n@attribute class {a,b}\n@data\n2,2,3,a\n1,1.5,2,b\n', 'arff', 2],
   ];
   for (const [what, gappy, filled, ext, missing] of cases) {
@@ -84,7 +86,7 @@ test('every reader fills a gap as a file with the filled values written in reads
     await streamFile(file, {}, (s) => streamed.push(s));
     assert.deepEqual(streamed.flatMap((s) => Array.from(s.values)), Array.from(ds.values), what);
     assert.equal(streamed.reduce((n, s) => n + s.filled, 0), missing, what);
-    await assert.rejects(loadDataSet([file], { gaps: 'refuse' }), (e: unknown) => e instanceof UserError && /missing value|empty cell/.test(e.message), what);
+    await assert.rejects(loadDataSet([file], { gaps: 'refuse' }), (e: unknown) => e instanceof UserError && /missing|empty cell/.test(e.message), what);
   }
 });
 
@@ -95,8 +97,19 @@ test('the tally: values and sequences filled, and the first sequence with a gap 
   assert.deepEqual(ds.gaps, { values: 3, sequences: 2, file: gappy, line: 3 });
   assert.equal(dataWarnings(ds)[0], gapsWarning(ds.gaps!));
   assert.match(gapsWarning(ds.gaps!), /^3 values missing inside 2 sequences were filled \(the first in .*f\d+\.csv, the sequence from line 3\): linearly between the values beside each gap, with the nearest value at a sequence's start or end; --gaps refuse refuses such files instead$/);
-  assert.match(gapsWarning({ values: 1, sequences: 1, file: 'x.csv', line: 2 }), /^a value missing inside a sequence was filled/);
+  assert.match(gapsWarning({ values: 1, sequences: 1, file: 'x.csv', line: 2 }), /^a value missing inside a sequence was filled \(in x\.csv, the sequence from line 2\)/);
   assert.equal((await loadDataSet([clean])).gaps, undefined);
+});
+
+test('train({ data }) of a loaded data set warns of its gaps and records them; the library exports the fill and the line', async () => {
+  const lib = await import('../src/index.js');
+  assert.equal(lib.fillGaps, fillGaps);
+  assert.equal(lib.gapsWarning, gapsWarning);
+  const data = await loadDataSet([fileWith('label,t0,t1,t2\na,1,,3\nb,3,2,1\na,1,2,3\nb,,2,1\n')]);
+  const warnings: string[] = [];
+  const { model } = await lib.train({ data, epochs: 1, hidden: 2, select: 'off', members: 1, threads: 1, onWarning: (w) => warnings.push(w) });
+  assert.ok(warnings.includes(gapsWarning(data.gaps!)), warnings.join('\n'));
+  assert.deepEqual(model.training['filledGaps'], { values: 2, sequences: 2 });
 });
 
 test('a channel with no value in a whole sequence cannot be filled: refused naming the sequence, the channel and what to do', async () => {
@@ -139,7 +152,7 @@ test('the CLI: train, evaluate and predict fill and warn, info says so, --gaps r
   const evaluate = cliHere(['evaluate', '--model', model, data, '--report', report]);
   assert.equal(evaluate.code, 0, evaluate.stderr);
   assert.match(evaluate.stderr, warning);
-  assert.match(readFileSync(report, 'utf8'), /\(192 steps in all\); 4 value\(s\) missing inside 4 sequence\(s\) filled by linear interpolation\./);
+  assert.match(readFileSync(report, 'utf8'), /\(192 steps in all\); 4 value\(s\) missing inside 4 sequence\(s\) filled \(linearly between the values beside them; the nearest value at a sequence's start or end\)\./);
   const predict = cliHere(['predict', '--model', model, data]);
   assert.equal(predict.code, 0, predict.stderr);
   assert.match(predict.stderr, warning);

@@ -395,6 +395,9 @@ export class DataSetBuilder {
   private fill(values: Float32Array, id: string, length: number, file: string, line: number, emptyHint?: (d: number) => string): number {
     const { filled, empty } = fillGaps(values, length, this.channelList!.length);
     if (empty >= 0) {
+      let missing = 0; // what this sequence owed the count, that a streamed long file's reader may go on past (long-stream.ts)
+      for (const x of values) if (x !== x) missing++;
+      this.gapsPending = Math.max(0, this.gapsPending - missing);
       const channel = this.channelList!.length > 1 ? `channel ${JSON.stringify(this.channelList![empty])}` : 'its channel';
       throw new EmptyChannelError(
         `sequence ${JSON.stringify(id)} has no value in ${channel}, every one missing, so its gaps cannot be filled; ${emptyHint?.(empty) ?? 'leave the sequence out'}`,

@@ -8,7 +8,7 @@
 import { UserError } from '../errors.js';
 
 /** What to do about a value missing inside a sequence, read with --gaps refuse (every reader's refusal ends so). */
-export const FILL_GAP = 'fill the gap (interpolate it, or repeat the value before it)';
+export const FILL_GAP = 'fill the gap (interpolate it, or repeat the value before it; without --gaps refuse the tool interpolates it)';
 
 /** Where a cell is: file, 1-based line (header counted), 1-based field number. */
 export interface CellWhere {

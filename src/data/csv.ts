@@ -51,7 +51,7 @@ export interface LoadOptions {
   timeColumn?: string | undefined;
   /** long layout: which columns are channels (default: all but id/time/label) */
   channels?: readonly string[] | undefined;
-  /** a value missing inside a sequence (an empty cell, NaN, NA, ?): filled (gaps.ts) or refused; default 'interpolate' */
+  /** a value missing inside a sequence (an empty cell, NaN or NA; ? in .ts and ARFF): filled (gaps.ts) or refused; default 'interpolate' */
   gaps?: GapPolicy | undefined;
   /** bytes of the file read so far, of its size (0: unknown) */
   onRead?: ((file: string, bytes: number, of: number) => void) | undefined;

@@ -65,6 +65,6 @@ export function isGapTally(g: unknown): g is GapTally {
 /** The line that tells a user how many values were filled, and how to refuse such files instead. */
 export function gapsWarning(g: GapTally): string {
   const values = g.values === 1 ? 'a value missing inside a sequence was' : `${g.values} values missing inside ${g.sequences === 1 ? 'a sequence' : `${g.sequences} sequences`} were`;
-  return `${values} filled (the first in ${visible(g.file)}, the sequence from line ${g.line}): linearly between the values beside each gap, ` +
+  return `${values} filled (${g.values === 1 ? 'in' : 'the first in'} ${visible(g.file)}, the sequence from line ${g.line}): linearly between the values beside each gap, ` +
     "with the nearest value at a sequence's start or end; --gaps refuse refuses such files instead";
 }

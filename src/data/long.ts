@@ -430,7 +430,7 @@ export class LongReader {
    */
   private textHint(cell: string, i: number): string {
     if (this.labelAt < 0 && this.opts.modelClasses?.includes(cell.trim())) return `; it is a class of the model: name the label column (--label-column ${this.header[i]})`;
-    const leaveOut = this.leaveOut(i);
+    const leaveOut = this.opts.modelClasses === undefined ? this.leaveOut(i) : ''; // a model needs each of its channels
     if (Number.isFinite(parseTimestamp(cell))) {
       if (this.timeAt < 0) return `; it is a date and time: name its column as the time column (--time-column ${this.header[i]})${leaveOut === '' ? '' : `, or ${leaveOut}`}`;
       return leaveOut === '' ? '' : `; it is a date and time, and the time column is ${show(this.header[this.timeAt])}: ${leaveOut}`;

@@ -178,16 +178,33 @@ export class ArchiveChannels {
   store(texts: readonly string[], line: number, declared?: Declared): number {
     const D = texts.length;
     const steps = this.storeFor(D, line);
-    let T = -1;
+    const lengths = texts.map((text, d) => this.readChannel(d, text, line, declared));
+    const T = Math.max(...lengths);
+    if (T === 0) {
+      throw new UserError(
+        `${D === 1 ? 'the channel holds' : 'every channel holds'} no values, only NaN or ? padding; a sequence needs at least one time step`,
+        { file: this.file, line },
+      );
+    }
+    // A channel whose values end before the others' but whose padding (? or NaN) reaches as far has its tail
+    // missing: a gap, filled as any other. One that is shorter, padding and all, is no such channel.
     for (let d = 0; d < D; d++) {
-      const n = this.readChannel(d, texts[d], line, declared);
-      if (T >= 0 && n !== T) {
+      const n = lengths[d];
+      if (n === T) continue;
+      const padded = texts[d].split(',').length >= T;
+      if (!padded || !this.builder.fillsGaps) {
+        const missing = padded ? ` (its last ${T - n} missing: ? or NaN)` : '';
         throw new UserError(
-          `channel ${d + 1} has ${n} values but channel 1 has ${T}; the channels of a sequence must be equally long`,
+          `channel ${d + 1} has ${n} values but channel ${lengths.indexOf(T) + 1} has ${T}${missing}; the channels of a sequence must be equally long` +
+            (padded ? `: ${FILL_GAP} or leave the sequence out` : ''),
           { file: this.file, line },
         );
       }
-      T = n;
+      const x = this.buffer(d, T);
+      for (let t = n; t < T; t++) {
+        x[t] = NaN;
+        this.builder.noteGap();
+      }
     }
     steps.startSequence?.();
     for (let t = 0; t < T; t++) for (let d = 0; d < D; d++) steps.push(this.channel[d][t]);
@@ -217,12 +234,6 @@ export class ArchiveChannels {
     if (declared !== undefined && values.length !== declared.count && text.trim() !== '') throw new UserError(declared.refusal(d, values.length), { file, line });
     let T = values.length;
     while (T > 0 && isPadding(values[T - 1])) T--;
-    if (T === 0) {
-      throw new UserError(
-        `channel ${d + 1} holds no values, only NaN or ? padding; a sequence needs at least one time step`,
-        { file, line },
-      );
-    }
     const x = this.buffer(d, T);
     for (let t = 0; t < T; t++) {
       const v = toValue(values[t]);
@@ -247,7 +258,9 @@ export class ArchiveChannels {
   private buffer(d: number, T: number): Float64Array {
     const x = this.channel[d];
     if (x !== undefined && x.length >= T) return x;
-    return (this.channel[d] = new Float64Array(Math.max(T, 2 * (x?.length ?? 0))));
+    const grown = new Float64Array(Math.max(T, 2 * (x?.length ?? 0)));
+    if (x !== undefined) grown.set(x); // a channel padded to the others' length keeps the values read
+    return (this.channel[d] = grown);
   }
 }
 

@@ -289,7 +289,7 @@ function dataSummary(ds: DataSet, classes: readonly string[], what: string): str
   }
   return `<p>${esc(what)}: ${N} sequences, ${ds.D} channel(s) (${esc(nameList(ds.channels))}), ${classes.length} classes` +
     `${unlabelled ? `, ${unlabelled} unlabelled` : ''}; lengths min ${lo}, median ${q(0.5)}, max ${hi} (${sorted.reduce((a, b) => a + b, 0)} steps in all)` +
-    `${isGapTally(ds.gaps) ? `; ${ds.gaps.values} value(s) missing inside ${ds.gaps.sequences} sequence(s) filled by linear interpolation` : ''}.</p>` +
+    `${isGapTally(ds.gaps) ? `; ${ds.gaps.values} value(s) missing inside ${ds.gaps.sequences} sequence(s) filled (linearly between the values beside them; the nearest value at a sequence's start or end)` : ''}.</p>` +
     `<div class="row">${barChart([...classes], counts, { title: 'sequences per class', xLabel: 'class', yLabel: 'sequences' })}${hist}</div>` +
     table(['class', 'sequences', 'share'], classes.map((c, i) => [c, String(counts[i]), `${((100 * counts[i]) / Math.max(1, N - unlabelled)).toFixed(1)} %`]));
 }

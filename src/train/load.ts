@@ -3,6 +3,7 @@
 // sequence on its own scale, normalized). Everything here happens before anything is trained or written.
 
 import { type LoadOptions, checkReadable, readDataSet } from '../data/csv.js';
+import { isGapTally } from '../data/gaps.js';
 import { type DataSet, classSizes } from '../data/dataset.js';
 import { sharedFloat32, sharedFloat64, sharedInt32 } from '../data/shared.js';
 import type { Normalization } from '../data/normalize.js';
@@ -48,6 +49,7 @@ function inMemory(data: DataSet): DataSet {
     lengths: copied(sharedInt32, data.lengths), labels: copied(sharedInt32, data.labels),
     ids, sources: [], // no file lines to name
     ...(data.precision !== undefined ? { precision: data.precision } : {}), // as loadDataSet() read it, for its warnings
+    ...(isGapTally(data.gaps) ? { gaps: data.gaps } : {}), // the gaps it filled, for the warning and the model's record
   };
 }
 
