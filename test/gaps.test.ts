@@ -16,6 +16,8 @@ import { createRng, randInt } from '../src/model/rng.js';
 import { tempDir } from './helpers/temp.js';
 import { cliHere } from './helpers/cli-here.js';
 import { fillReference } from './helpers/fill-reference.js';
+import { shortEndsWarning } from '../src/data/short-ends.js';
+import { train } from '../src/train/train.js';
 
 const dir = tempDir('gaps-');
 let fileNo = 0;
@@ -131,6 +133,21 @@ test('streamed, a run of rows with a channel empty is refused only once the file
   const seen: string[] = [];
   await assert.rejects(streamFile(empty, {}, (q) => seen.push(q.id)), /:2: sequence "s" has no value in channel "y"/);
   assert.deepEqual(seen, ['r'], 'read to the end first');
+});
+
+test('training sequences a step or two shorter than nearly all others (a wide row\'s missing last cells end it) are said to be so', async () => {
+  const L = (full: number, short: number[]) => Int32Array.from([...Array<number>(full).fill(30), ...short]);
+  assert.match(shortEndsWarning(L(18, [29, 29]))!, /^2 of the 20 training sequences end a step before the others' 30: if their last readings are missing rather than the recordings shorter/);
+  assert.match(shortEndsWarning(L(95, [29, 28, 28]))!, /^3 of the 98 training sequences end 1 to 2 steps before/);
+  assert.equal(shortEndsWarning(L(20, [])), null, 'all alike');
+  assert.equal(shortEndsWarning(L(8, [29])), null, 'too few to tell');
+  assert.equal(shortEndsWarning(L(18, [29, 20])), null, 'one much shorter: recordings of other lengths');
+  assert.equal(shortEndsWarning(L(10, [29, 29, 28, 27, 29])), null, 'not nearly all at the longest');
+  const rows = Array.from({ length: 12 }, (_, n) => `${'ab'[n % 2]},${[1, 2, 3, 4, 5].map((v) => v * (n % 2 ? -1 : 1)).join(',')}`);
+  rows[3] = rows[3].replace(/,[^,]*$/, ',');
+  const warnings: string[] = [];
+  await train({ files: [fileWith(`label,t0,t1,t2,t3,t4\n${rows.join('\n')}\n`)], epochs: 1, hidden: 2, select: 'off', members: 1, threads: 1, onWarning: (w) => warnings.push(w) });
+  assert.ok(warnings.some((w) => w.startsWith('1 of the 12 training sequences end a step before the others\' 5')), warnings.join('\n'));
 });
 
 test('the CLI: train, evaluate and predict fill and warn, info says so, --gaps refuse exits 2 writing nothing', () => {

@@ -2,7 +2,8 @@
 // options that will not do what they seem to with these data or this machine. None is a refusal; each goes to the
 // program's onWarning (the CLI prints them to stderr). Pure but for reading the test files' bytes.
 
-import { cutShortWarnings } from '../data/cut-short.js';
+import { cutShortSequences, cutShortWarnings, wholeLengths } from '../data/cut-short.js';
+import { shortEndsWarning } from '../data/short-ends.js';
 import type { DataSet } from '../data/dataset.js';
 import { classSizes } from '../data/dataset.js';
 import { warningLines } from '../data/warnings.js';
@@ -40,7 +41,9 @@ const UNEVEN = 10;
 
 /** The warnings for training on `ds` (as loaded) with these options. */
 export function trainingWarnings(ds: DataSet, o: WarnedOptions): string[] {
-  const out = [...warningLines(ds, o.idColumn ?? DEFAULT_LAYOUT.idColumn), ...cutShortWarnings(ds)];
+  const cut = cutShortSequences(ds);
+  const shortEnds = shortEndsWarning(wholeLengths(ds, cut));
+  const out = [...warningLines(ds, o.idColumn ?? DEFAULT_LAYOUT.idColumn), ...cutShortWarnings(ds, cut), ...(shortEnds === null ? [] : [shortEnds])];
   const columnFlags = (['format', 'labelColumn', 'idColumn', 'timeColumn'] as const).filter((k) => o[k] !== undefined).map(asFlag);
   if (o.archivesOnly && columnFlags.length > 0) {
     out.push(
