@@ -295,7 +295,7 @@ export class DataSetBuilder {
   }
 
   private gapsPending = 0; // NaN pushed for gaps and not yet filled
-  private stepsAdded = 0; // steps of the sequences added so far (not streaming): where the next one's start
+  private stepsAdded = 0; // steps of the sequences added so far (not streaming): where the next one starts
   private gaps: { values: number; sequences: number; file: string; line: number } | null = null;
 
   private readonly textBytes: number;

@@ -17,6 +17,7 @@
 
 import { UserError } from '../errors.js';
 import type { DataSetBuilder, StepStore } from './builder.js';
+import { maxOf } from './extent.js';
 import { FILL_GAP, isBlank, isNaNCell, show, toName, toValue, valueError } from './cells.js';
 import { UNNAMED_CHANNEL } from './names.js';
 
@@ -179,7 +180,7 @@ export class ArchiveChannels {
     const D = texts.length;
     const steps = this.storeFor(D, line);
     const lengths = texts.map((text, d) => this.readChannel(d, text, line, declared));
-    const T = Math.max(...lengths);
+    const T = maxOf(lengths);
     if (T === 0) {
       throw new UserError(
         `${D === 1 ? 'the channel holds' : 'every channel holds'} no values, only NaN or ? padding; a sequence needs at least one time step`,
