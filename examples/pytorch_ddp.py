@@ -36,9 +36,11 @@ shapes, order and __metadata__ unchanged, written by rank 0 only, atomically (a 
 Data: the two CSV layouts of train-signals (docs/data.md):
   wide  one sequence per row, one channel ("value"). A first row with a cell equal to --label-column, or with a
         non-numeric cell after the first, is a header, and the label is the column so named; without a header
-        the label is the first cell. Trailing empty cells are ignored (rows may differ in length).
+        the label is the first cell. Trailing empty (or NaN, NA) cells are ignored (rows may differ in length).
   long  a header with --id-column, an optional --time-column and --label-column; every other column is a
         channel. A sequence's rows may come in any order and are sorted by time.
+A value missing inside a sequence (an empty cell, NaN, NA, #N/A) is filled as train-signals fills it: linearly
+between the values beside it, the nearest value at a sequence's start or end.
 auto picks long when the first row has a cell equal to --id-column. Labels must be classes of the model.
 
 Needs Python 3 and PyTorch only. It uses the `safetensors` package when it is installed and otherwise reads and
@@ -292,6 +294,38 @@ def number(cell):
     return x if math.isfinite(x) else None
 
 
+MISSING = re.compile(r"[+-]?nan|na|#n/a", re.IGNORECASE)
+
+
+def missing(cell):
+    """Whether a cell marks a value missing: empty, NaN, R's NA or a spreadsheet's #N/A (as train-signals reads them)."""
+    s = cell.strip()
+    return s == "" or MISSING.fullmatch(s) is not None
+
+
+def f32(x):
+    return struct.unpack("<f", struct.pack("<f", x))[0]
+
+
+def fill_gaps(values, path, line):
+    """Fills the None values of values [T][D] in place as train-signals does (src/data/gaps.ts): linearly between
+    the read values beside a gap, in float32 as train-signals stores them, and with the nearest read value at a
+    sequence's start or end."""
+    for d in range(len(values[0])):
+        a = -1  # the last read step so far
+        for t in range(len(values)):
+            v = values[t][d]
+            if v is None:
+                continue
+            for s in range(a + 1, t):
+                values[s][d] = f32(v) if a < 0 else f32(f32(values[a][d]) + ((f32(v) - f32(values[a][d])) * (s - a)) / (t - a))
+            a = t
+        if a < 0:
+            raise UserError(f"{path}:{line}: channel {d + 1} has no value in this sequence, so its gaps cannot be filled; leave the sequence out")
+        for s in range(a + 1, len(values)):
+            values[s][d] = f32(values[a][d])
+
+
 def rows_of(path):
     """(line, cells) for every non-blank record; line is the record's first line (header counted)."""
     try:
@@ -330,7 +364,7 @@ def read_wide(path, records, label_column, id_column):
     sequences = []
     for line, cells in records:
         end = len(cells)
-        while end > 0 and (cells[end - 1].strip() == "" or cells[end - 1].strip().lower().lstrip("+-") == "nan"):
+        while end > 0 and missing(cells[end - 1]):
             end -= 1  # trailing empty or NaN cells pad a shorter row, as the UCR archive writes them
         if header is not None and end > len(header):
             raise UserError(f"{path}:{line}: {end} cells but the header has {len(header)}")
@@ -342,12 +376,12 @@ def read_wide(path, records, label_column, id_column):
             if i in (label_at, id_at):
                 continue
             x = number(cells[i])
-            if x is None:
-                raise UserError(f"{path}:{line}: column {i + 1}: {cells[i].strip()!r} is not a finite decimal number"
-                                + (" (only trailing cells may be empty)" if cells[i].strip() == "" else ""))
+            if x is None and not missing(cells[i]):  # a missing one before the row's end is a gap, filled below
+                raise UserError(f"{path}:{line}: column {i + 1}: {cells[i].strip()!r} is not a finite decimal number")
             values.append([x])
         if not values:
             raise UserError(f"{path}:{line}: the row has no values; a sequence needs at least one time step")
+        fill_gaps(values, path, line)
         sequences.append((values, label, line))
     return ["value"], sequences
 
@@ -383,7 +417,7 @@ def read_long(path, records, label_column, id_column, time_column):
         values = []
         for i in channel_at:
             x = number(cells[i])
-            if x is None:
+            if x is None and not missing(cells[i]):  # a missing reading is a gap, filled once the rows are in time order
                 raise UserError(f"{path}:{line}: column {header[i]!r}: {cells[i].strip()!r} is not a finite decimal number")
             values.append(x)
         entry = steps.setdefault(sid, [label, line, []])
@@ -398,7 +432,9 @@ def read_long(path, records, label_column, id_column, time_column):
         for a, b in zip(rows, rows[1:]):
             if time_at >= 0 and a[0] == b[0]:
                 raise UserError(f"{path}:{b[1]}: duplicate time {b[0]} for id {sid!r} (also on line {a[1]})")
-        sequences.append(([r[2] for r in rows], label, first_line))
+        values = [r[2] for r in rows]
+        fill_gaps(values, path, first_line)
+        sequences.append((values, label, first_line))
     return [header[i] for i in channel_at], sequences
 
 

@@ -226,8 +226,9 @@ test('examples/pytorch_ddp.py: its batched, packed forward pass gives tools/torc
   });
 });
 
-// The example reads a wide file as train-signals does: trailing NaN pads a shorter row, a first row of numbers so padded too.
-test('examples/pytorch_ddp.py reads NaN-padded wide rows as train-signals does, with a header or without', async () => {
+// The example reads a file as train-signals does: trailing NaN pads a shorter row, a first row of numbers so padded
+// too, and a value missing inside a sequence is filled (src/data/gaps.ts), in the long layout once the rows are in time order.
+test('examples/pytorch_ddp.py reads NaN-padded wide rows as train-signals does, with a header or without, and fills gaps as it does', async () => {
   requireTorch();
   const dir = tmp();
   const READ = `
@@ -237,9 +238,12 @@ ddp = importlib.util.module_from_spec(spec)
 spec.loader.exec_module(ddp)
 for path in sys.argv[2:]:
     channels, sequences = ddp.read_data(path, 'auto', 'label', 'id', 't')
-    print(json.dumps([[label, [v[0] for v in values]] for values, label, _ in sequences]))
+    print(json.dumps([[label, [x for v in values for x in v]] for values, label, _ in sequences]))
 `;
-  const files = [['header.csv', 'label,t0,t1,t2\na,1,2,NaN\nb,3,4,5\n'], ['none.csv', '1,0.5,0.25,NaN,nan\n2,1,2,3,4\n']] as const;
+  const files = [
+    ['header.csv', 'label,t0,t1,t2\na,1,2,NaN\nb,3,4,5\n'], ['none.csv', '1,0.5,0.25,NaN,nan\n2,1,2,3,4\n'],
+    ['gaps.csv', 'label,t0,t1,t2,t3,t4\na,1,,NA,4,#N/A\nb,NaN,0.5,1,0.1,\n'], ['gaps-long.csv', 'id,t,label,x,y\ns,1,a,,2\ns,0,a,1,#N/A\ns,3,a,0.3,4\nr,0,b,1,0.7\n'],
+  ] as const;
   const paths = files.map(([name, text]) => {
     writeFileSync(join(dir, name), text);
     return join(dir, name);
@@ -248,8 +252,12 @@ for path in sys.argv[2:]:
   assert.equal(r.status, 0, r.stderr);
   const ours = await Promise.all(paths.map(async (p) => {
     const ds = await loadDataSet([p]);
-    return Array.from(ds.lengths, (L, n) => [ds.classes[ds.labels[n]], Array.from(ds.values.subarray(ds.offsets[n], ds.offsets[n] + L))]);
+    return Array.from(ds.lengths, (L, n) => [ds.classes[ds.labels[n]], Array.from(ds.values.subarray(ds.offsets[n] * ds.D, (ds.offsets[n] + L) * ds.D))]);
   }));
-  assert.deepEqual(r.stdout.trim().split('\n').map((l) => JSON.parse(l)), ours);
-  assert.deepEqual(ours.map((f) => f.map(([, v]) => (v as number[]).length)), [[2, 3], [2, 4]]);
+  // As float32, which the example's tensors hold (it keeps the values read as float64 until then; the filled ones it
+  // rounds as train-signals does, so 0.3's neighbours fill alike).
+  const theirs = r.stdout.trim().split('\n').map((l) => (JSON.parse(l) as [string, number[]][]).map(([label, v]) => [label, v.map(Math.fround)]));
+  assert.deepEqual(theirs, ours);
+  assert.deepEqual(ours.map((f) => f.map(([, v]) => (v as number[]).length)), [[2, 3], [2, 4], [4, 4], [6, 2]]);
+  assert.deepEqual(ours[2][0][1], [1, 2, 3, 4]);
 });
