@@ -16,7 +16,7 @@ import type { DataSet, SequenceSource } from './dataset.js';
 import { firstDifference, nameList, sameNames } from './names.js';
 import { sharedFloat32, sharedFloat64, sharedInt32 } from './shared.js';
 import { PrecisionWatch, withinSpreads } from './precision.js';
-import { type GapTally, fillGaps } from './gaps.js';
+import { fillGaps } from './gaps.js';
 
 const SHIFT = 16;
 const CHUNK = 1 << SHIFT; // items (rows of `width` numbers) per chunk
@@ -456,7 +456,7 @@ export class DataSetBuilder {
       ids: this.ids,
       sources: this.sources,
       precision,
-      ...(this.gaps !== null ? { gaps: { ...this.gaps } as GapTally } : {}),
+      ...(this.gaps !== null ? { gaps: { ...this.gaps } } : {}),
     };
   }
 }
