@@ -150,7 +150,7 @@ test('training sequences a step or two shorter than nearly all others (a wide ro
   assert.ok(warnings.some((w) => w.startsWith('1 of the 12 training sequences end a step before the others\' 5')), warnings.join('\n'));
 });
 
-test('the CLI: train, evaluate and predict fill and warn, info says so, --gaps refuse exits 2 writing nothing', () => {
+test('the CLI: train, evaluate, predict and tune fill and warn, info says so, --gaps refuse exits 2 writing nothing', () => {
   const rng = createRng(3);
   const rows = Array.from({ length: 16 }, (_, n) => {
     const cells = Array.from({ length: 12 }, (_, t) => (Math.sin(t * (1 + (n % 2))) + rng.next() * 0.1).toFixed(3));
@@ -160,9 +160,10 @@ test('the CLI: train, evaluate and predict fill and warn, info says so, --gaps r
   const data = fileWith(`label,${Array.from({ length: 12 }, (_, t) => `t${t}`).join(',')}\n${rows.join('\n')}\n`);
   const model = join(dir, 'gaps-model.json');
   const warning = /train-signals: warning: 4 values missing inside 4 sequences were filled \(the first in .*, the sequence from line 3\)/;
-  const train = cliHere(['train', data, '--out', model, '--epochs', '1', '--hidden', '4', '--select', 'off', '--members', '1']);
+  // The training file as its --test file too: its gaps were said as it trained, so once.
+  const train = cliHere(['train', data, '--test', data, '--out', model, '--epochs', '1', '--hidden', '4', '--select', 'off', '--members', '1']);
   assert.equal(train.code, 0, train.stderr);
-  assert.match(train.stderr, warning);
+  assert.equal(train.stderr.split('\n').filter((l) => warning.test(l)).length, 1, train.stderr);
   assert.deepEqual(JSON.parse(readFileSync(model, 'utf8')).training.filledGaps, { values: 4, sequences: 4 });
   assert.match(cliHere(['info', model]).stdout, /trained on: .* \(16 sequences of 12 samples; 4 value\(s\) missing inside 4 of them filled\)/);
   const report = join(dir, 'gaps-report.html');
@@ -180,4 +181,8 @@ test('the CLI: train, evaluate and predict fill and warn, info says so, --gaps r
   assert.match(refused.stderr, /:3:\d+: empty cell in column "t\d+" before the last value of the row; .*fill the gap/);
   assert.throws(() => readFileSync(out));
   assert.equal(cliHere(['predict', '--model', model, data, '--gaps', 'refuse']).code, 2);
+  const tune = cliHere(['tune', data, '--threads', '1', '--steps', '1', '--hidden', '4']);
+  assert.equal(tune.code, 0, tune.stderr);
+  assert.match(tune.stderr, warning);
+  assert.equal(cliHere(['tune', data, '--threads', '1', '--steps', '1', '--hidden', '4', '--gaps', 'refuse']).code, 2);
 });

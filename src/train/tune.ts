@@ -33,6 +33,7 @@ import { HYPERPARAMETER_KEYS, type HyperparameterOptions, TRAIN_DEFAULTS, defaul
 import { type NamesExactly, checkCallbacks, checkFileList, checkFilesOptions, checkKnownOptions, checkOptionsObject, checkSignal, ownOptions } from '../data/arguments.js';
 import { LOAD_OPTION_KEYS, type LoadOptions, readDataSet } from '../data/csv.js';
 import { inputsOf } from '../data/inputs.js';
+import { gapsWarning } from '../data/gaps.js';
 import { checkOnce } from '../io/paths.js';
 import { checkDataArgument } from '../data/data-argument.js';
 import { InterruptedError, UserError } from '../errors.js';
@@ -54,7 +55,7 @@ export interface TuneOptions extends HyperparameterOptions {
   readonly kernel?: KernelName | undefined;
   /** once aborted, the measurement stops after the step in progress (InterruptedError) */
   readonly signal?: AbortSignal | undefined;
-  /** thread counts past the cores here or past a cap on address space, a line each */
+  /** thread counts past the cores here or past a cap on address space, and (tune()) the files' filled gaps: a line each */
   readonly onWarning?: ((line: string) => void) | undefined;
 }
 
@@ -342,6 +343,8 @@ export async function tune(given: TuneFilesOptions): Promise<TuneResult> {
   checkOnce(o.files, 'the files to measure on');
   checkOptions(o, asOption, 'tune');
   const loaded = await readDataSet(o.files, { ...o, requireLabels: true });
+  // Timing does not depend on them, but the data measured on are not the files as written.
+  if (o.onWarning && loaded.gaps !== undefined) o.onWarning(gapsWarning(loaded.gaps));
   const differences = differencesFor(o.differences ?? d.differences, loaded);
   const sequenceNorm = sequenceNormFor(o.sequenceNorm ?? d.sequenceNorm, loaded);
   const { inputs } = inputsOf(loaded, { sequenceNorm, differences }, (o.normalize ?? d.normalize) === 'zscore' ? 'zscore' : null);
