@@ -51,6 +51,18 @@ test('training lowers the loss on a learnable task', async () => {
   assert.ok(r.history.at(-1)!.loss < r.history[0].loss * 0.8, `loss ${r.history[0].loss} → ${r.history.at(-1)!.loss}`);
 });
 
+test('an epoch\'s training loss is the mean over its sequences, a short last batch counting as its sequences do', async () => {
+  // Three sequences, each 40 times under its class, and a step too small to move float32 weights: every
+  // sequence's loss is the same in training and in validation, so their means must be too.
+  const ds = syntheticDataSet(120, 1, 3, 7, 8, 8);
+  for (let n = 3; n < 120; n++) ds.values.copyWithin(n * 8, (n % 3) * 8, (n % 3) * 8 + 8);
+  for (const batchSize of [64, 32, 45]) { // 90 training sequences: 64 + 26, 32 + 32 + 26, 45 + 45
+    const r = await fit(ds, null, { ...base, epochs: 1, batchSize, valSplit: 0.25, lr: 1e-12 });
+    const [h] = r.history;
+    assert.ok(Math.abs(h.loss - h.valLoss!) < 1e-6 * h.valLoss!, `batch ${batchSize}: training loss ${h.loss}, validation ${h.valLoss}`);
+  }
+});
+
 test('the same seed gives the same model; another seed does not', async () => {
   const a = await fit(syntheticDataSet(30, 1, 2), null, base);
   const b = await fit(syntheticDataSet(30, 1, 2), null, base);

@@ -95,6 +95,29 @@ for (const variant of [
   });
 }
 
+test('a checkpoint of an earlier version, which summed the batches\' mean losses, resumes to the epoch loss of the run that never stopped', async () => {
+  const ref = await fit(data(), null, base);
+  const ac = new AbortController();
+  let last: FitState | undefined;
+  await assert.rejects(fit(data(), null, {
+    ...base, signal: ac.signal, onBatch: (p) => { if (p.epoch === 3 && p.batch === 2) ac.abort(); }, onCheckpoint: (st) => { last = st; },
+  }), InterruptedError);
+  const ds = data();
+  const hp = resolveHyperparameters(ds, base);
+  const ck: Checkpoint = {
+    model: { shape: shapeFor(ds, hp), readout: hp.readout, classes: ds.classes, channels: ds.channels, normalization: null },
+    hyperparameters: {}, data: { sequences: ds.lengths.length, steps: 0, fingerprint: 'x' }, state: last!,
+  };
+  const doc = JSON.parse(serializeCheckpoint(ck));
+  assert.equal(doc.state.batchStart, 2 * base.batchSize!); // two full batches of the epoch
+  doc.state.lossSum = (doc.state.lossSum / doc.state.weightSum) * doc.state.batches; // as that version summed them
+  delete doc.state.weightSum;
+  const r = await fit(data(), null, { ...base, resume: parseCheckpoint(JSON.stringify(doc), 'old.ckpt').state! });
+  assert.deepEqual(bits(r.model.parameters), bits(ref.model.parameters));
+  const [was, is] = [ref.history[2].loss, r.history[2].loss];
+  assert.ok(Math.abs(is - was) < 1e-12 * was, `epoch 3's loss ${is}, uninterrupted ${was}`);
+});
+
 test('early stopping survives a resume: the stopped run resumes to its end at once', async () => {
   const o = { epochs: 30, patience: 2, lr: 0.2 };
   const ref = await fit(data(), null, { ...base, ...o });

@@ -55,6 +55,7 @@ export interface EngineSpec {
 
 export interface BatchResult {
   loss: number; // weighted mean cross-entropy of the batch
+  weight: number; // the sum of the batch's weights that mean divides by (its sequence count without class weights)
   correct: number;
   count: number;
   computeMs: number; // the parallel phase: wall time from ringing the doorbell until the last chunk finished
@@ -259,7 +260,7 @@ export function createEngine(spec: EngineSpec): Engine {
     const t2 = performance.now();
     const computeMs = t1 - t0;
     slowestMs = Math.min(slowestMs, computeMs);
-    return { loss: total.loss * inv, correct: total.correct, count: B, computeMs, slowestMs, waitMs: computeMs - slowestMs, reduceMs: t2 - t1 };
+    return { loss: total.loss * inv, weight: total.weight, correct: total.correct, count: B, computeMs, slowestMs, waitMs: computeMs - slowestMs, reduceMs: t2 - t1 };
   }
 
   async function close(): Promise<void> {

@@ -11,7 +11,7 @@
 //    "hyperparameters":{...},"data":{"sequences","steps","fingerprint"},
 //    "selection":{"scores":{"<candidate>/<fold>":{"accuracy","logLoss"[,"diverged":true]}},
 //                 "chosen":null or {"name","noise","warp","mixup"?,"guidedWarp"?,"weightDecay"?,"resample"?,"layers"?,"readout"}} (when the run selects),
-//    "state":{"epoch","batchStart","lossSum","correct","batches","stopped","rng","bestLoss","bestEpoch",
+//    "state":{"epoch","batchStart","lossSum","weightSum","correct","batches","stopped","rng","bestLoss","bestEpoch",
 //             "optimizer":{"name","step"},"history"},
 //    "members":[{"bestEpoch","history"}] (an ensemble's finished members; absent when none),
 //    "arrays":{"params","best","m","v","order","train","val","members":[...]}}
@@ -95,7 +95,7 @@ export function serializeCheckpoint(c: Checkpoint): string {
     ...selection,
     ...(members.length > 0 ? { members: members.map((m) => ({ bestEpoch: m.bestEpoch, history: m.history })) } : {}),
     state: {
-      epoch: s.epoch, batchStart: s.batchStart, lossSum: s.lossSum, correct: s.correct, batches: s.batches,
+      epoch: s.epoch, batchStart: s.batchStart, lossSum: s.lossSum, weightSum: s.weightSum, correct: s.correct, batches: s.batches,
       stopped: s.stopped, rng: s.rng, bestLoss: Number.isFinite(s.bestLoss) ? s.bestLoss : null, bestEpoch: s.bestEpoch,
       optimizer: { name: s.optimizer.name, step: s.optimizer.step }, history: s.history,
     },
@@ -257,6 +257,18 @@ function parseMoments(file: string, a: any, name: OptimizerName, P: number): { m
   return { m, v };
 }
 
+/**
+ * The epoch's loss so far: a sum weighted by the batches' weights and those weights' sum. An earlier version's
+ * checkpoint summed the batches' means, of full batches only mid-epoch (the last is the one short), so that sum
+ * times their size is the weighted sum, exact without class weights.
+ */
+function epochLoss(file: string, s: any, batchStart: number): { lossSum: number; weightSum: number } {
+  const lossSum = finite(file, s.lossSum, 'state.lossSum');
+  if (s.weightSum !== undefined) return { lossSum, weightSum: finite(file, s.weightSum, 'state.weightSum') };
+  const batches = int(file, s.batches, 'state.batches');
+  return batches === 0 ? { lossSum: 0, weightSum: 0 } : { lossSum: (lossSum * batchStart) / batches, weightSum: batchStart };
+}
+
 /** The "state" part with its "arrays": the training loop's whole state, for a model of this shape and data. */
 function parseState(file: string, s: any, a: any, shape: Shape, data: Checkpoint['data']): FitState {
   const P = layoutOf(shape).size;
@@ -282,7 +294,7 @@ function parseState(file: string, s: any, a: any, shape: Shape, data: Checkpoint
   return {
     epoch,
     batchStart,
-    lossSum: finite(file, s.lossSum, 'state.lossSum'),
+    ...epochLoss(file, s, batchStart),
     correct: int(file, s.correct, 'state.correct'),
     batches: int(file, s.batches, 'state.batches'),
     stopped: s.stopped,

@@ -11,7 +11,7 @@ import type { Readout } from './rnn.js';
 /** One epoch of a run's history. */
 export interface EpochRecord {
   epoch: number;
-  /** mean training loss over the epoch's batches */
+  /** mean training loss over the epoch's sequences (weighted as the loss is with class weights) */
   loss: number;
   accuracy: number;
   valLoss: number | null;
@@ -29,6 +29,8 @@ export interface FitState {
   readonly batchStart: number;
   /** partial sums of the epoch in progress (0 when batchStart is 0) */
   readonly lossSum: number;
+  /** the weights lossSum sums over: a loss-weighted sum divided by it is the epoch's mean loss so far */
+  readonly weightSum: number;
   readonly correct: number;
   readonly batches: number;
   /** early stopping ended the run: resuming returns at once */

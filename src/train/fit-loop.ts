@@ -46,6 +46,7 @@ function loopStart(o: FitOptions, split: FitState['split']) {
     epoch: rs ? rs.epoch : 1,
     batchStart: rs ? rs.batchStart : 0,
     lossSum: rs ? rs.lossSum : 0,
+    weightSum: rs ? rs.weightSum : 0,
     correct: rs ? rs.correct : 0,
     batches: rs ? rs.batches : 0,
     stopped: rs ? rs.stopped : false,
@@ -126,6 +127,7 @@ class FitLoop {
       if (at.batchStart === 0) {
         shuffle(rng, at.order);
         at.lossSum = 0;
+        at.weightSum = 0;
         at.correct = 0;
         at.batches = 0;
       }
@@ -160,7 +162,7 @@ class FitLoop {
       lr = await this.takeStep(end);
       o.onBatch?.({
         epoch: at.epoch, epochs: this.s.hp.epochs, batch: at.batches, batches: this.batchesPerEpoch, seen: end,
-        loss: at.lossSum / at.batches, accuracy: at.correct / end, lr, seconds: (performance.now() - te) / 1000,
+        loss: at.lossSum / at.weightSum, accuracy: at.correct / end, lr, seconds: (performance.now() - te) / 1000,
       } satisfies BatchProgress);
       this.seen += end - at.batchStart;
       at.batchStart = end;
@@ -186,7 +188,9 @@ class FitLoop {
     this.timing.updateMs += performance.now() - tu;
     this.timing.computeMs += r.computeMs;
     this.timing.reduceMs += r.reduceMs;
-    at.lossSum += r.loss;
+    // Each batch's mean weighted by its weights, so that a short last batch counts as its sequences do.
+    at.lossSum += r.loss * r.weight;
+    at.weightSum += r.weight;
     at.correct += r.correct;
     at.batches++;
     return lr;
@@ -199,7 +203,7 @@ class FitLoop {
     const v = split.val.length > 0 ? validate(engine, ds, split.val, ds.classes.length) : null;
     const seconds = (performance.now() - te) / 1000;
     const rec: EpochRecord = {
-      epoch: at.epoch, loss: at.lossSum / at.batches, accuracy: at.correct / this.nTrain, valLoss: v?.loss ?? null,
+      epoch: at.epoch, loss: at.lossSum / at.weightSum, accuracy: at.correct / this.nTrain, valLoss: v?.loss ?? null,
       valAccuracy: v?.accuracy ?? null, lr, seconds, sequencesPerSecond: this.nTrain / seconds,
     };
     at.history.push(rec);
@@ -229,7 +233,7 @@ class FitLoop {
     const at = this.at;
     const opt = this.opt;
     return {
-      epoch: at.epoch, batchStart: at.batchStart, lossSum: at.lossSum, correct: at.correct, batches: at.batches, stopped: at.stopped,
+      epoch: at.epoch, batchStart: at.batchStart, lossSum: at.lossSum, weightSum: at.weightSum, correct: at.correct, batches: at.batches, stopped: at.stopped,
       rng: rng.state(), split: { train: Int32Array.from(split.train), val: Int32Array.from(split.val) }, order: Int32Array.from(at.order),
       params: Float32Array.from(engine.params), best: Float32Array.from(this.best), bestLoss: at.bestLoss, bestEpoch: at.bestEpoch,
       optimizer: { name: opt.name, step: opt.step, m: Float32Array.from(opt.m), v: Float32Array.from(opt.v) },

@@ -87,7 +87,7 @@ export interface BatchProgress {
   batches: number;
   /** training sequences done in this epoch */
   seen: number;
-  /** running mean training loss over this epoch's steps so far */
+  /** running mean training loss over this epoch's sequences so far */
   loss: number;
   /** running training accuracy over this epoch's sequences so far */
   accuracy: number;
