@@ -683,6 +683,9 @@ test('--threads auto says what it measured and chose; early stopping says so', (
     else assert.doesNotMatch(r.stderr, line);
   });
   assert.match(r.stdout, new RegExp(`best epochs ${members.map((x) => `${x.bestEpoch} of ${x.epochs}`).join(', ')};`));
+  // info names each member's last epoch, and the epochs planned where it stopped before them.
+  const info = cliHere(['info', join(dir, 'm.json')]).stdout;
+  members.forEach((x, i) => assert.match(info, new RegExp(`\n {2}member ${i + 1}, last epoch \\(${x.epochs}${x.epochs < 300 ? ' of 300 planned' : ''}\\): loss \\d\\.\\d{3}`)));
 });
 
 test('train warns of a class of one sequence, classes that differ only in letter case, data where nothing varies, and a loss thrown out by too large steps', () => {
@@ -772,7 +775,7 @@ test('info shows what a model file holds; --json is the file without its paramet
   assert.equal(r.code, 0, r.stderr);
   assert.match(r.stdout, /m\.json: a bidirectional GRU classifier, H = 8 \(2 members of 4\), readout mean; [\d,]+ parameters \([\d,]+ of them the members' own; the rest, zeros between their blocks\)\n/);
   // An ensemble's members each with their own last epoch (the history is the first member's).
-  assert.match(r.stdout, /\n {2}member 1, last epoch: loss [\d.]+, training accuracy [\d.]+\n {2}member 2, last epoch: loss [\d.]+, training accuracy [\d.]+\n/);
+  assert.match(r.stdout, /\n {2}member 1, last epoch \(1\): loss [\d.]+, training accuracy \d\.\d{3}\n {2}member 2, last epoch \(1\): loss [\d.]+, training accuracy \d\.\d{3}\n/);
   assert.match(r.stdout, /\n {2}classes \(3\): jump, run, walk\n {2}channels \(3\): ax, ay, az, and their first differences\n/);
   assert.match(r.stdout, /\n {2}training: 2 member\(s\) × 1 epochs, batch 32, adam lr 0\.006 \(cosine, warmup 0\.05\), noise 0\.1, clip 1, seed 1\n/);
   assert.equal(cliHere(['info', '--model', model]).stdout, r.stdout);

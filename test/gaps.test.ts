@@ -170,7 +170,7 @@ test('the CLI: train, evaluate, predict and tune fill and warn, info says so, --
   const evaluate = cliHere(['evaluate', '--model', model, data, '--report', report]);
   assert.equal(evaluate.code, 0, evaluate.stderr);
   assert.match(evaluate.stderr, warning);
-  assert.match(readFileSync(report, 'utf8'), /\(192 steps in all\); 4 value\(s\) missing inside 4 sequence\(s\) filled \(linearly between the values beside them; the nearest value at a sequence's start or end\)\./);
+  assert.match(readFileSync(report, 'utf8'), /: 16 sequences, 1 channel\(s\) \(value\) and their first differences, 2 classes; .*\(192 steps in all\); 4 value\(s\) missing inside 4 sequence\(s\) filled \(linearly between the values beside them; the nearest value at a sequence's start or end\)\./);
   const predict = cliHere(['predict', '--model', model, data]);
   assert.equal(predict.code, 0, predict.stderr);
   assert.match(predict.stderr, warning);

@@ -27,6 +27,7 @@ test('a report of 30 channels draws the first 12 in the small charts and says so
   for (const c of charts) assert.equal(c.match(/<path /g)?.length, 12);
   assert.match(many, /Channels: (<span style="color:#[0-9a-f]{6}">■<\/span> c\d+ ){11}<span style="color:#[0-9a-f]{6}">■<\/span> c11 \(the first 12 of 30 are drawn\)<\/p>/);
   assert.match(many, /2 sequences, 30 channel\(s\) \(c0, c1, [^)]*, c19, … 10 more\)/);
+  assert.match(many, /lengths min 2, median 2\.5, max 3 \(5 steps in all\)/); // the median of an even count: the middle two's mean
   const few = await reportFor(3);
   for (const [, c] of few.matchAll(/<figure class="spark">(.*?)<\/figure>/g)) assert.equal(c.match(/<path /g)?.length, 3);
   assert.match(few, /Channels: [^<]*(<span[^>]*>■<\/span> c\d ?){3}<\/p>/);

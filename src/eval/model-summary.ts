@@ -17,9 +17,14 @@ import { isFromSafetensors } from '../io/safetensors.js';
 const list = (xs: readonly string[]) => nameList(xs.map(visible)) + (xs.length > 20 ? ' (--json lists them all)' : '');
 const num = (x: unknown, digits = 4) => (typeof x === 'number' && Number.isFinite(x) ? String(Number(x.toPrecision(digits))) : '-');
 
-/** An epoch record's loss and accuracies. */
+/** An epoch record's loss and accuracies, at fixed digits so that lines compare. */
 const epochText = (e: { loss?: number; accuracy?: number; valLoss: number | null; valAccuracy: number | null }) =>
-  `loss ${num(e.loss)}, training accuracy ${num(e.accuracy, 3)}${e.valLoss != null ? `, validation accuracy ${num(e.valAccuracy, 3)}` : ''}`;
+  `loss ${fixed(e.loss, (x) => x.toPrecision(4))}, training accuracy ${fixed(e.accuracy, (x) => x.toFixed(3))}${e.valLoss != null ? `, validation accuracy ${fixed(e.valAccuracy, (x) => x.toFixed(3))}` : ''}`;
+const fixed = (x: unknown, shown: (x: number) => string) => (typeof x === 'number' && Number.isFinite(x) ? shown(x) : '-');
+
+/** "last epoch (4 of 5 planned)" where the run ended before its epochs (early stopping, or stopped and not resumed). */
+const lastEpochText = (ran: unknown, planned: unknown) =>
+  typeof ran !== 'number' ? 'last epoch' : `last epoch (${ran}${typeof planned === 'number' && ran < planned ? ` of ${planned} planned` : ''})`;
 
 /** "; the weights are epoch 5's (the best validation loss)" where the kept weights are not the last epoch's. */
 const bestText = (best: unknown, epochs: unknown) =>
@@ -83,10 +88,10 @@ export function modelSummary(m: Model, path?: string): string {
   const members = t.members ?? [];
   if (members.length > 1) {
     // An ensemble's history is its first member's; each member's last epoch is in its own record.
-    members.forEach((mb, i) => lines.push(`  member ${i + 1}, last epoch: ${epochText(mb)}${bestText(mb.bestEpoch, mb.epochs)}`));
+    members.forEach((mb, i) => lines.push(`  member ${i + 1}, ${lastEpochText(mb.epochs, hp.epochs)}: ${epochText(mb)}${bestText(mb.bestEpoch, mb.epochs)}`));
   } else {
     const last = t.history.at(-1);
-    if (last) lines.push(`  last epoch: ${epochText(last)}${bestText(t.bestEpoch, t.history.length)}`);
+    if (last) lines.push(`  ${lastEpochText(t.history.length, hp.epochs)}: ${epochText(last)}${bestText(t.bestEpoch, t.history.length)}`);
   }
   const timing = t.timing;
   if (timing.seconds !== undefined) lines.push(`  trained in ${timing.seconds.toFixed(1)} s on ${threadsText(timing)}${timing.resumed === true ? ' after it was resumed (what ran before is not counted)' : ''}`);

@@ -263,7 +263,9 @@ function metricCards(m: Metrics): string {
       : '');
 }
 
-function dataSummary(ds: DataSet, classes: readonly string[], what: string): string {
+/** The data's sequences, the channels the files hold (the model reads their differences too, where it does), classes and lengths. */
+function dataSummary(ds: DataSet, m: Model, what: string): string {
+  const classes = ds.classes;
   const N = ds.lengths.length;
   const counts = classes.map(() => 0);
   let unlabelled = 0;
@@ -273,7 +275,7 @@ function dataSummary(ds: DataSet, classes: readonly string[], what: string): str
     else counts[l]++;
   }
   const sorted = Int32Array.from(ds.lengths).sort();
-  const q = (p: number) => sorted[Math.min(N - 1, Math.floor(p * (N - 1)))];
+  const median = (sorted[(N - 1) >> 1] + sorted[N >> 1]) / 2; // of the two middle lengths where N is even
   const lo = sorted[0];
   const hi = sorted[N - 1];
   let hist = '';
@@ -287,8 +289,9 @@ function dataSummary(ds: DataSet, classes: readonly string[], what: string): str
   } else {
     hist = `<p>Every sequence has ${lo} steps.</p>`;
   }
-  return `<p>${esc(what)}: ${N} sequences, ${ds.D} channel(s) (${esc(nameList(ds.channels))}), ${classes.length} classes` +
-    `${unlabelled ? `, ${unlabelled} unlabelled` : ''}; lengths min ${lo}, median ${q(0.5)}, max ${hi} (${sorted.reduce((a, b) => a + b, 0)} steps in all)` +
+  const channels = `${m.channels.length} channel(s) (${esc(nameList(m.channels))})${differencesOf(m) ? ' and their first differences' : ''}`;
+  return `<p>${esc(what)}: ${N} sequences, ${channels}, ${classes.length} classes` +
+    `${unlabelled ? `, ${unlabelled} unlabelled` : ''}; lengths min ${lo}, median ${median}, max ${hi} (${sorted.reduce((a, b) => a + b, 0)} steps in all)` +
     `${isGapTally(ds.gaps) ? `; ${ds.gaps.values} value(s) missing inside ${ds.gaps.sequences} sequence(s) filled (linearly between the values beside them; the nearest value at a sequence's start or end)` : ''}.</p>` +
     `<div class="row">${barChart([...classes], counts, { title: 'sequences per class', xLabel: 'class', yLabel: 'sequences' })}${hist}</div>` +
     table(['class', 'sequences', 'share'], classes.map((c, i) => [c, String(counts[i]), `${((100 * counts[i]) / Math.max(1, N - unlabelled)).toFixed(1)} %`]));
@@ -506,7 +509,7 @@ function exampleSections(r: ReportInput): string[] {
     `<section><h2>Example signals</h2><p class="note">The first ${EXAMPLES_PER_CLASS} sequences of each class` +
       `${shown.length < classes.length ? ` (the first ${shown.length} classes of ${classes.length})` : ''} in the ${esc(from)}` +
       `${r.model.normalization ? ', after z-scoring' : ''}.</p>${examples(exampleData, shown)}</section>`,
-    `<section><h2>Data</h2>${dataSummary(exampleData, classes, from)}</section>`,
+    `<section><h2>Data</h2>${dataSummary(exampleData, r.model, from)}</section>`,
   ];
 }
 
