@@ -77,6 +77,7 @@ const bad: Bad[] = [
   { name: 'long: duplicate (id, t)', files: { 'data.csv': 'id,t,label,x\ns,0,a,1\nr,0,b,1\ns,0,a,2\n' }, args: T(), error: /^data\.csv:4:2: duplicate time 0 for id "s" \(also on line 2\)/ },
   { name: 'long: times past 2^53 that read as one', files: { 'data.csv': 'id,t,label,x\ns,9007199254740992,a,1\ns,9007199254740993,a,2\nr,0,b,1\n' }, args: T(), error: /^data\.csv:3:2: duplicate time 9007199254740992 for id "s" \(also on line 2\) \(numbers past 2\^53 lose their last digits: give the times in coarser units/ },
   { name: 'long: duplicate (id, t) after reordering', files: { 'data.csv': 'id,t,label,x\ns,2,a,1\ns,1,a,1\ns,2,a,3\nr,0,b,1\n' }, args: T(), error: /^data\.csv:4:2: duplicate time 2 for id "s" \(also on line 2\)/ },
+  { name: 'long: empty time', files: { 'data.csv': 'id,t,label,x\ns,0,a,1\ns,,a,2\n' }, args: T(), error: /^data\.csv:3:2: empty time in column "t"; every row needs its time, which orders its sequence's steps: write it in, or leave the row out$/ },
   { name: 'long: non-numeric time', files: { 'data.csv': 'id,t,label,x\ns,0,a,1\ns,later,a,2\n' }, args: T(), error: /^data\.csv:3:2: time "later" in column "t" is neither a number nor an ISO 8601 date and time; the time column must hold finite numbers, or dates and times such as/ },
   { name: 'long: label changes within a sequence', files: { 'data.csv': 'id,t,label,x\ns,0,a,1\nr,0,b,1\ns,1,b,2\n' }, args: T(), error: /^data\.csv:4:3: label changes from "a" to "b" within sequence "s" \(first row on line 2\)/ },
   { name: 'long: too few cells', files: { 'data.csv': 'id,t,label,x\ns,0,a,1\ns,1,a\n' }, args: T(), error: /^data\.csv:3: ragged long-format row: 3 cells but the header has 4/ },
@@ -284,7 +285,9 @@ interface Prepared { b: Bad; args: string[]; dir: string; before: string; preexi
 
 /** A fresh folder for case i: odd cases start with a model file in place (it must stay as it was), even ones without (none may appear). */
 function prepare(b: Bad, i: number): Prepared {
-  const preexisting = i % 2 === 1 && !('model.json' in b.files);
+  // Every other case finds a model of before at model.json, which it must leave as it was (but a case that
+  // reads its model from there, or makes its own).
+  const preexisting = i % 2 === 1 && !('model.json' in b.files) && b.args[b.args.indexOf('--model') + 1] !== 'model.json';
   const dir = setUp(b.files, preexisting);
   return { b, args: commandLine(b), dir, before: snapshot(dir), preexisting };
 }

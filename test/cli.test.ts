@@ -286,6 +286,7 @@ test('--help lists the commands in workflow order, groups the flags, and shows e
     const h = helpOf.get(command)!.stdout;
     const own = h.slice(h.indexOf('Examples:')).split('\n\n')[0].split('\n').slice(1);
     assert.ok(own.length >= 2 && own.every((l) => l.length <= 78), own.join("\n")); // cliui keeps two columns free on the right
+    assert.doesNotMatch(h.replace(/\s+/g, ' '), /default: "/, `${command}: defaults in words, as the rest (yargs quoted some)`);
   }
   assert.ok(lines.every((l) => l.length <= 78), examples);
   const order = ['train-signals train', 'train-signals evaluate', 'train-signals predict', 'train-signals tune', 'train-signals export'].map((c) => examples.indexOf(c));

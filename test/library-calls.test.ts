@@ -273,6 +273,8 @@ test('the lower-level exports refuse what is not their argument with a UserError
   assert.throws(() => parseSafetensors(any('abc'), 'x'), refused(/^parseSafetensors\(\) bytes must be a file's contents/));
   assert.throws(() => parseCheckpoint(any({}), 'x'), refused(/^parseCheckpoint\(\) text must be a checkpoint file's contents/));
   assert.throws(() => loadModel(any(undefined)), refused(/^the model file must be named by a file path \(got undefined\)$/));
+  // A program gave the path, not a flag (it named --model).
+  assert.throws(() => loadModel(join(tempDir('ts-lib-'), 'missing.json')), (e: Error) => e instanceof UserError && /model file not found; check the path$/.test(e.message));
   await assert.rejects(fit(ds, null, { ...TINY, resume: any({}) }), refused(/^fit\(\) resume must be a state as onCheckpoint gives it/));
 });
 

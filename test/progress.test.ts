@@ -38,6 +38,14 @@ test('with a validation split the epoch line shows its loss and accuracy', () =>
   assert.match(out.join(''), /^epoch 1\/2 {2}loss 0\.4000 {2}acc 0\.800 {2}val_loss 0\.6100 {2}val_acc 0\.700 {2}80 seq\/s/);
 });
 
+test('a loss thrown out to 1e28 is written with an exponent and the same digits, not all of its own', () => {
+  const { out, stream } = sink(false);
+  const p = createProgress(stream, 2, {});
+  p.onEpoch({ ...epoch(1), loss: 4.82400394901434e28, valLoss: 1234567.8, valAccuracy: 0.3 });
+  p.end();
+  assert.match(out.join(''), /^epoch 1\/2 {2}loss 4\.8240e\+28 {2}acc 0\.800 {2}val_loss 1\.2346e\+6 {2}val_acc 0\.300 /);
+});
+
 test('NO_COLOR: the bar stays, the colour goes', () => {
   const { out, stream } = sink(true);
   const p = createProgress(stream, 2, { NO_COLOR: '1' });

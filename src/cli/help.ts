@@ -22,6 +22,14 @@ export function grouped(y: Argv, flags: readonly string[]): Argv {
   return y;
 }
 
+/** A command's flags with every string default said as words: yargs quotes a default ("auto") but not words (auto), and both showed. */
+export function plainDefaults<T extends Record<string, object>>(options: T): T {
+  return Object.fromEntries(Object.entries(options).map(([k, o]) => {
+    const d = (o as { default?: unknown }).default;
+    return [k, typeof d === 'string' && !('defaultDescription' in o) ? { ...o, defaultDescription: d } : o];
+  })) as T;
+}
+
 /** Examples, train → evaluate → predict → tune → export → info, as the top-level help shows them. */
 export const WORKFLOW_EXAMPLES: readonly (readonly [string, string])[] = [
   ['$0 train train.csv --test test.csv', 'train, then report accuracy on held-out data (writes model.json)'],

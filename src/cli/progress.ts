@@ -45,7 +45,8 @@ export function duration(s: number): string {
   return `${Math.floor(m / 60)}h${String(m % 60).padStart(2, '0')}m`;
 }
 
-const f = (x: number | null, p = 4) => (x === null || !Number.isFinite(x) ? '-' : x.toFixed(p));
+// A loss thrown out by too large steps runs to 1e28 and more, which toFixed would write with all its digits.
+const f = (x: number | null, p = 4) => (x === null || !Number.isFinite(x) ? '-' : Math.abs(x) >= 1e6 ? x.toExponential(p) : x.toFixed(p));
 
 /** An epoch's line; the validation columns only when there is a validation split. */
 export function epochLine(e: EpochRecord, epochs: number): string {

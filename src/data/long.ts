@@ -371,6 +371,9 @@ export class LongReader {
     if (date) t = parseTimestamp(cell);
     const { file, header } = this;
     const where = { file, line, column: this.timeAt + 1 };
+    if (t !== t && cell.trim() === '') {
+      throw new UserError(`empty time in column ${show(header[this.timeAt])}; every row needs its time, which orders its sequence's steps: write it in, or leave the row out`, where);
+    }
     if (t !== t) {
       throw new UserError(
         `time ${show(cell)} in column ${show(header[this.timeAt])} is neither a number nor an ISO 8601 date and time; ` +

@@ -372,17 +372,17 @@ export function shownValue(v: unknown): string {
   return Array.isArray(v) ? 'an array' : typeof v === 'object' ? 'an object' : typeof v;
 }
 
-/** The model file at `path`; `flag` is what errors say gave the path (a program's loadModel: --model). */
-export function loadModel(path: string, flag = '--model'): Model {
+/** The model file at `path`; `flag` is what errors say gave the path (none for a program's loadModel). */
+export function loadModel(path: string, flag?: string): Model {
   return modelFromBytes(readModelBytes(path, flag), path);
 }
 
 /** The bytes of the model file at `path`, up to `maxBytes` (a model file's JSON by default; see InputKind). */
-export function readModelBytes(path: string, flag: string, maxBytes?: number | ((head: Uint8Array) => number)): Uint8Array {
+export function readModelBytes(path: string, flag: string | undefined, maxBytes?: number | ((head: Uint8Array) => number)): Uint8Array {
   checkInputPath(path, 'the model file');
   return readInputFile(path, {
     isDirectory: 'is a directory; give the model file (.json) written by train',
-    notFound: `model file not found; check the path given to ${flag}`,
+    notFound: `model file not found; check the path${flag === undefined ? '' : ` given to ${flag}`}`,
     cannotRead: 'the model file',
     maxBytes,
   });
