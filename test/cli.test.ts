@@ -90,6 +90,7 @@ test('train on the long-format multichannel set, then evaluate --json with the d
   const tj = JSON.parse(t.stdout);
   assert.deepEqual(Object.keys(tj), ['model', 'fits', 'seconds', 'secondsInAll', 'sequencesPerSecond', 'selection', 'test']);
   assert.equal(tj.model, again);
+  assert.deepEqual(tj.selection, JSON.parse(readFileSync(again, 'utf8')).training.selection, 'as the model file records it');
   assert.equal(tj.fits.length, TRAIN_DEFAULTS.members);
   assert.deepEqual(tj.test.files.map(({ file, accuracy, confusion }: { file: string; accuracy: number; confusion: number[][] }) => ({ file, accuracy, confusion })), [{ file: f.file, accuracy: f.accuracy, confusion: f.confusion }]);
   assert.match(t.stderr, /^model: .*again\.json \(/m, 'the model line on stderr');

@@ -287,6 +287,10 @@ test('held-out accuracy is the share right over all the folds: the same count sp
   assert.deepEqual(nextReadout(done(at(6, 4), at(5, 5), 0.4, 0.5)), ['last'], 'a tie in sequences right: the lower log-loss');
   assert.deepEqual(nextReadout(done(at(6, 4), at(5, 5), 0.6, 0.5)), ['mean']);
   assert.deepEqual(nextReadout(done(at(6, 4), at(6, 5), 0.4, 0.9)), ['mean'], 'one more right wins whatever the log-loss');
+  // A readout whose fit diverged on one fold loses, however many its other fold got right (it was taken on them).
+  const diverged = done(at(6, 4), at(1, 1), 0.4, 0.9);
+  diverged[`${aug}, readout last/1`] = { accuracy: 0, logLoss: Number.MAX_VALUE, diverged: true } as { accuracy: number; logLoss: number };
+  assert.deepEqual(nextReadout(diverged), ['mean'], 'a fold diverged: below every candidate that did not');
   const plan = plannedTasks(ds, hp, o, done(at(6, 4), at(5, 5), 0.4, 0.5));
   const last = plan.scores.find((s) => s.name === `${aug}, readout last`)!;
   assert.ok(Math.abs(last.accuracy - 10 / (n0 + n1)) < 1e-12 && Math.abs(last.logLoss - 0.4) < 1e-12, JSON.stringify(last));

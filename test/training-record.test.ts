@@ -8,6 +8,9 @@ import { join } from 'node:path';
 import { cliHere } from './helpers/cli-here.js';
 import { tempDir } from './helpers/temp.js';
 import { threadsText, trainingRecord } from '../src/eval/training-record.js';
+import { modelSummary } from '../src/eval/model-summary.js';
+import { randomModel } from './helpers/models.js';
+import { createRng } from '../src/model/rng.js';
 
 test('trainingRecord keeps the fields of the form train() writes and leaves out the rest', () => {
   const sha = 'ab'.repeat(32);
@@ -40,6 +43,9 @@ test('trainingRecord keeps the fields of the form train() writes and leaves out 
   assert.deepEqual(r.selection, { chosen: 'a', folds: 2, candidates: [{ name: 'a', accuracy: 0.5, logLoss: 1 }] });
   assert.deepEqual(trainingRecord({ filledGaps: { values: 3, sequences: 2 } }).filledGaps, { values: 3, sequences: 2 });
   assert.equal(trainingRecord({ filledGaps: { values: 'x', sequences: 2 } }).filledGaps, undefined);
+  // info on a selection of one held-out split (1000 training sequences or more) says so, not "over 1 folds".
+  const model = { ...randomModel(createRng(1), 2, 4, 2, 'mean', true), training: { selection: { chosen: 'a', folds: 1, candidates: [{ name: 'a', accuracy: 0.5, logLoss: 1 }] }, history: [] } };
+  assert.match(modelSummary(model), /selection: a \(held-out accuracy 0\.5, the best of 1 candidates on one held-out split\)/);
   assert.deepEqual(trainingRecord(null), { files: undefined, fingerprints: [], history: [], bestEpoch: undefined, sequences: undefined, filledGaps: undefined, hyperparameters: undefined, timing: { seconds: undefined, sequencesPerSecond: undefined, threads: undefined, kernel: undefined }, selection: undefined, members: undefined });
 });
 

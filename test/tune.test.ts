@@ -63,6 +63,8 @@ test('the recommendation takes more threads only when every block says they are 
   assert.deepEqual(recommend([row(1, 9, 10, 11), row(2, 18, 19, 20), row(4, 30, 35, 36)]), { recommended: 4, sure: true });
   // 4 overlap with 2 but are faster by the median: 2, not sure.
   assert.deepEqual(recommend([row(1, 9, 10, 11), row(2, 18, 19, 25), row(4, 24, 30, 36)]), { recommended: 2, sure: false });
+  // 3 beat 1 clearly but not 2, which did not beat 1: 1 (3 jumped over 2 by way of 1), not sure.
+  assert.deepEqual(recommend([row(1, 100, 105, 110), row(2, 105, 112, 120), row(3, 115, 120, 125)]), { recommended: 1, sure: false });
   // The line that says why: a count beat fewer ones, or (the fewest timed) none beat it.
   const table = (rows: ReturnType<typeof row>[]) => formatTune({
     rows: rows.map((r) => ({ ...r, speedup: 1, efficiency: 1, stepMs: 1, computeMs: 1, waitingMs: 0, reduceUpdateMs: 0 })),

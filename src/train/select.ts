@@ -289,13 +289,16 @@ export function budgetOf(setting: number | 'auto', hp: Pick<Hyperparameters, 'ep
 }
 
 /**
- * The best candidate by held-out accuracy, then lower log-loss, then list order. Accuracies within 1e-9 are
- * equal: one sequence more or less moves them by 1/N, while the same count split otherwise between the folds
- * differs only in rounding.
+ * The best candidate by held-out accuracy, then lower log-loss, then list order; one that diverged on a fold
+ * below every one that did not, whatever its other folds scored (the final fit would train what diverged).
+ * Accuracies within 1e-9 are equal: one sequence more or less moves them by 1/N, while the same count split
+ * otherwise between the folds differs only in rounding.
  */
 function best(scores: readonly CandidateScore[]): CandidateScore {
   const tied = (a: number, b: number) => Math.abs(a - b) <= 1e-9;
-  return scores.reduce((a, b) => (tied(b.accuracy, a.accuracy) ? b.logLoss < a.logLoss : b.accuracy > a.accuracy) ? b : a);
+  const better = (b: CandidateScore, a: CandidateScore) =>
+    a.diverged !== b.diverged ? a.diverged : tied(b.accuracy, a.accuracy) ? b.logLoss < a.logLoss : b.accuracy > a.accuracy;
+  return scores.reduce((a, b) => (better(b, a) ? b : a));
 }
 
 export interface SelectOptions {

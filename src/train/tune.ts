@@ -290,12 +290,16 @@ export async function measureThreads(given: DataSet, o: TuneOptions = {}): Promi
 
 /**
  * The thread count to use, from rows in increasing thread count: more threads only where their slowest block
- * beats the fastest of the count recommended so far (extra threads that buy nothing certain only take cores
- * away). Sure: clearly faster than every fewer count, and no more threads faster by their median.
+ * beats the fastest block of every fewer count (extra threads that buy nothing certain only take cores away).
+ * Sure: no more threads faster by their median.
  */
 export function recommend(rows: readonly Pick<TuneRow, 'threads' | 'sequencesPerSecond' | 'low' | 'high'>[]): { recommended: number; sure: boolean } {
   let rec = rows[0];
-  for (const r of rows.slice(1)) if (r.low > rec.high) rec = r;
+  let fastest = rows[0].high; // the fastest block of every count below r
+  for (const r of rows.slice(1)) {
+    if (r.low > fastest) rec = r;
+    fastest = Math.max(fastest, r.high);
+  }
   const sure = rows.every((r) => r === rec || (r.threads < rec.threads ? rec.low > r.high : r.sequencesPerSecond <= rec.sequencesPerSecond));
   return { recommended: rec.threads, sure };
 }

@@ -240,7 +240,7 @@ export const trainCommand = {
     if (a.json) {
       process.stdout.write(JSON.stringify({
         model: a.out, fits, seconds: r.seconds, secondsInAll: inAll, sequencesPerSecond: r.sequencesPerSecond,
-        selection: trainingRecord(m.training).selection ?? null, test: r.test.length > 0 ? evaluationJson(r.test) : null,
+        selection: m.training['selection'] ?? null, test: r.test.length > 0 ? evaluationJson(r.test) : null,
       }) + '\n');
     }
     modelLine?.write(

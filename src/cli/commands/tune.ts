@@ -13,7 +13,7 @@ export const tuneOptions = {
   ...dataOptionsFor('training'),
   ...stepOptions,
   threads: { type: 'string', describe: 'comma-separated thread counts to measure (default: 1 .. cores)' },
-  steps: { type: 'number', default: d.tuneSteps, describe: 'timed training steps per thread count' },
+  steps: { type: 'number', default: d.tuneSteps, describe: `timed training steps per thread count, at least (and at least ${d.tuneMeasureMs / 1000} s of them)` },
   json: { type: 'boolean', default: false, describe: 'print JSON' },
   quiet: quietOption,
   ...modelOptionsFor('tune'),
