@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { stratifiedFolds } from '../src/train/split.js';
 import {
   type CandidateScore, NOTHING_HELD_OUT, type StageProgress, type Varied, budgetOf, canSelect, candidatesFor, heldOutParts, plannedTasks, runSelectionTask, selectModel, selectionStage, tooFewToSelect,
-  whySelectionSkips, withCandidate, withVaried,
+  weightedScore, whySelectionSkips, withCandidate, withVaried,
 } from '../src/train/select.js';
 import { TRAIN_DEFAULTS, resolveHyperparameters } from '../src/train/defaults.js';
 import { train } from '../src/train/train.js';
@@ -294,6 +294,25 @@ test('held-out accuracy is the share right over all the folds: the same count sp
   const plan = plannedTasks(ds, hp, o, done(at(6, 4), at(5, 5), 0.4, 0.5));
   const last = plan.scores.find((s) => s.name === `${aug}, readout last`)!;
   assert.ok(Math.abs(last.accuracy - 10 / (n0 + n1)) < 1e-12 && Math.abs(last.logLoss - 0.4) < 1e-12, JSON.stringify(last));
+});
+
+test('with --class-weights balanced the held-out scores weigh each sequence as its class is in the loss, and the record says so', async () => {
+  // Three sequences of a class weighing 2 and one of a class weighing 6 (sizes 1:3 over the training data).
+  const w = Float64Array.of(2, 6);
+  const scores = { count: 4, labels: Int32Array.of(0, 0, 0, 1), predicted: Int32Array.of(0, 0, 0, 0), probabilities: Float32Array.of(0.9, 0.1, 0.8, 0.2, 0.6, 0.4, 0.75, 0.25) };
+  const { accuracy, logLoss } = weightedScore(scores, w, 2);
+  assert.ok(Math.abs(accuracy - 6 / 12) < 1e-12, `${accuracy}: the three right weigh as much as the one wrong (unweighted 0.75)`);
+  const expected = -(2 * (Math.log(Math.fround(0.9)) + Math.log(Math.fround(0.8)) + Math.log(Math.fround(0.6))) + 6 * Math.log(Math.fround(0.25))) / 12;
+  assert.ok(Math.abs(logLoss - expected) < 1e-12, `${logLoss} against ${expected}`);
+  // Through train(): the record and the choice's scores say the weighting; without class weights, no mark.
+  const ds = syntheticDataSet(64, 1, 4, 5, 8, 16);
+  const file = join(tempDir('ts-select-'), 'lopsided.csv');
+  const rows = Array.from(ds.lengths, (T, n) => `${ds.labels[n] === 0 ? 'rare' : 'common'},${Array.from(ds.values.subarray(ds.offsets[n], ds.offsets[n] + T), (x) => x.toFixed(3)).join(',')}`);
+  writeFileSync(file, rows.join('\n') + '\n');
+  const run = (classWeights: 'balanced' | 'none') => train({ files: [file], hidden: 4, members: 1, epochs: 1, threads: 1, select: 'on', classWeights });
+  const [weighted, plain] = [await run('balanced'), await run('none')];
+  assert.equal((weighted.model.training['selection'] as { classWeighted?: boolean }).classWeighted, true);
+  assert.equal('classWeighted' in (plain.model.training['selection'] as object), false);
 });
 
 const CBF = join(ROOT, 'datasets/cbf/train.csv');

@@ -188,6 +188,7 @@ export function selectionLines(stream: ProgressStream, now: () => number = () =>
     end: clear,
     onSelected(s: Selection): void {
       clear();
+      if (s.classWeighted) stream.write('  (held-out scores with each sequence weighed as its class is in the loss: --class-weights balanced)\n');
       for (const c of s.scores) {
         const how = c.diverged ? `diverged on ${c.folds.filter((x) => x.diverged).length} of ${c.folds.length}` : `accuracy ${f(c.accuracy)}, cross-entropy ${f(c.logLoss)}`;
         stream.write(`  ${c.name === s.chosen.name ? '*' : ' '} ${c.name}: ${how} (${s.folds === 1 ? 'held-out split' : `${s.folds}-fold`})\n`);

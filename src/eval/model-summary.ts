@@ -83,7 +83,7 @@ export function modelSummary(m: Model, path?: string): string {
   const sel = t.selection ?? {};
   if (sel.chosen !== undefined && sel.candidates !== undefined) {
     const best = sel.candidates.find((c) => c.name === sel.chosen);
-    lines.push(`  selection: ${visible(sel.chosen)} (held-out accuracy ${num(best?.accuracy, 3)}, the best of ${sel.candidates.length} candidates ${sel.folds === 1 ? 'on one held-out split' : `over ${num(sel.folds)} folds`})`);
+    lines.push(`  selection: ${visible(sel.chosen)} (${sel.classWeighted ? 'class-weighted ' : ''}held-out accuracy ${num(best?.accuracy, 3)}, the best of ${sel.candidates.length} candidates ${sel.folds === 1 ? 'on one held-out split' : `over ${num(sel.folds)} folds`})`);
   } else if (sel.skipped !== undefined) lines.push(`  selection: skipped (${sel.skipped})`);
   const members = t.members ?? [];
   if (members.length > 1) {

@@ -364,7 +364,7 @@ function selectionTable(s: SelectionRecord): string {
   if (s.skipped !== undefined) return `<p>Skipped: ${esc(s.skipped)}; trained with the hyperparameters the run records.</p>`;
   const how = s.folds === 1 ? 'on one stratified held-out split' : `by stratified ${s.folds}-fold cross-validation`;
   return `<p>Chosen ${how} on the training data: <b>${esc(s.chosen)}</b>.</p>` + table(
-    ['candidate', 'held-out accuracy', 'held-out cross-entropy'],
+    ['candidate', `held-out accuracy${s.classWeighted ? ' (classes weighted)' : ''}`, `held-out cross-entropy${s.classWeighted ? ' (classes weighted)' : ''}`],
     (s.candidates ?? []).map((c) => [`${c.name === s.chosen ? '★ ' : ''}${c.name}`, c.logLoss === null ? 'diverged' : c.accuracy.toFixed(4), c.logLoss === null ? '–' : c.logLoss.toFixed(4)]),
   );
 }

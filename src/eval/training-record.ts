@@ -20,6 +20,8 @@ export interface SelectionRecord {
   readonly folds?: number;
   /** why selection did not run (train.ts) */
   readonly skipped?: string;
+  /** the held-out scores weigh each sequence by its class's weight in the loss (--class-weights balanced) */
+  readonly classWeighted?: boolean;
   /** logLoss null: diverged */
   readonly candidates?: readonly { readonly name: string; readonly accuracy: number; readonly logLoss: number | null }[];
 }
@@ -124,5 +126,5 @@ function selectionOf(s: unknown): SelectionRecord | undefined {
     if (name !== undefined && c.diverged === true) return [{ name, accuracy: 0, logLoss: null }];
     return name !== undefined && accuracy !== undefined && logLoss !== undefined ? [{ name, accuracy, logLoss }] : [];
   });
-  return { chosen: str(s.chosen), folds: num(s.folds), candidates };
+  return { chosen: str(s.chosen), folds: num(s.folds), ...(s.classWeighted === true ? { classWeighted: true } : {}), candidates };
 }

@@ -27,7 +27,8 @@ import { createRng } from '../model/rng.js';
 import { type StopFlag, type TaskPool, createTaskPool } from '../engine/pool.js';
 import { onAbort } from '../data/on-abort.js';
 import type { KernelName } from '../engine/kernel-name.js';
-import { scoreByKernel } from '../eval/score.js';
+import { type Scores, scoreByKernel } from '../eval/score.js';
+import { classWeightsOf } from './class-weights.js';
 import { DivergedError } from '../errors.js';
 import { TRAIN_DEFAULTS, type Hyperparameters, stepsPerEpoch, trainingCount } from './defaults.js';
 import { fitOnce, fitsKernelMemory, oneFit, shapeFor } from './fit.js';
@@ -52,6 +53,8 @@ export interface Selection {
   readonly chosen: Candidate;
   readonly folds: number;
   readonly scores: readonly CandidateScore[];
+  /** the held-out scores weigh each sequence as its class is weighted in the loss (--class-weights balanced) */
+  readonly classWeighted: boolean;
 }
 
 /** One candidate on one fold: what a selection worker runs. */
@@ -270,11 +273,30 @@ export async function runSelectionTask(data: SelectionData, t: SelectionTask, st
       onBatch: steps && (() => void Atomics.add(steps, 0, 1)),
     });
     const s = scoreByKernel(r.model, subsetOf(ds, t.val), t.kernel ?? 'wasm');
-    return { accuracy: s.accuracy, logLoss: s.loss };
+    const w = classWeightsOf(t.hp.classWeights, ds.labels, Int32Array.from(ds.labels.keys()), ds.classes.length);
+    return w === null ? { accuracy: s.accuracy, logLoss: s.loss } : weightedScore(s, w, ds.classes.length);
   } catch (e) {
     if (e instanceof DivergedError) return DIVERGED; // a diverging candidate loses
     throw e;
   }
+}
+
+/**
+ * Held-out scores with each sequence weighed as its class is in the loss (`w`, over all the training data):
+ * under --class-weights balanced every class counts alike, as in training, so a candidate is not ranked first
+ * for answering the large class. The log-loss from the probabilities, −log max(p[label], 1e-15), as evaluate's.
+ */
+export function weightedScore(s: Pick<Scores, 'count' | 'labels' | 'predicted' | 'probabilities'>, w: Float64Array, C: number): FoldScore {
+  let right = 0;
+  let loss = 0;
+  let total = 0;
+  for (let i = 0; i < s.count; i++) {
+    const y = s.labels[i];
+    total += w[y];
+    if (s.predicted[i] === y) right += w[y];
+    loss -= w[y] * Math.log(Math.max(s.probabilities[i * C + y], 1e-15));
+  }
+  return { accuracy: right / total, logLoss: loss / total };
 }
 
 /**
@@ -396,7 +418,7 @@ export async function selectModel(ds: DataSet, hp: Hyperparameters, o: SelectOpt
       const plan = plannedTasks(ds, hp, o, done);
       if (plan.complete) {
         const { accuracy: _a, logLoss: _l, diverged: _d, folds: _f, ...chosen } = best(plan.scores);
-        return { chosen, folds: plan.folds.length, scores: plan.scores };
+        return { chosen, folds: plan.folds.length, scores: plan.scores, classWeighted: hp.classWeights === 'balanced' };
       }
       const todo = plan.tasks.filter((t) => done[taskKey(t)] === undefined);
       let stageFinished = plan.stageTasks - todo.length; // the stage's tasks a resumed run had done

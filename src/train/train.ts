@@ -549,6 +549,7 @@ function selectionRecord(s: Selection) {
   return {
     chosen: s.chosen.name,
     folds: s.folds,
+    ...(s.classWeighted ? { classWeighted: true } : {}),
     candidates: s.scores.map((c) => (c.diverged
       ? { name: c.name, accuracy: c.accuracy, logLoss: null, diverged: true, folds: c.folds.map(fold) }
       : { name: c.name, accuracy: c.accuracy, logLoss: c.logLoss, folds: c.folds.map(fold) })),
