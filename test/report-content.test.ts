@@ -43,3 +43,27 @@ test('an ensemble\'s report says its curves are the first member\'s and gives ea
   const single = renderReport({ model: { ...model, training: { history: training.history, bestEpoch: 3 } }, evaluations: [], total: null });
   assert.match(single, /<h2>Learning curves<\/h2><p>4 epochs; the kept weights are from epoch 3\./);
 });
+
+test('one point is drawn as a dot (one epoch, a sequence of one step), names are cut by code points, and an empty matrix cell is its shade alone', async () => {
+  const base = randomModel(createRng(3), 2, 4, 3, 'mean', true);
+  const classes = ['abcdefghijkl😀xyz', 'walking_downstairs_slowly', 'b'];
+  const model = { ...base, classes, training: { history: [{ epoch: 1, loss: 0.9, accuracy: 0.5, valLoss: 0.8, valAccuracy: 0.5, lr: 1e-3 }], bestEpoch: 1 } };
+  // Sequences of one step each, in the long layout: one row an id.
+  const rows = classes.flatMap((c, k) => [0, 1].map((i) => `s${k}${i},0,"${c}",${(k + i / 2).toFixed(2)},${(1 - k).toFixed(2)}`));
+  const file = join(tempDir('ts-report-'), 'one-step.csv');
+  writeFileSync(file, ['id,t,label,c0,c1', ...rows].join('\n') + '\n');
+  const evaluations = await evaluate(model, { files: [file] });
+  const html = renderReport({ model, evaluations, total: totalMetrics(evaluations) });
+  const curves = html.slice(html.indexOf('<h2>Learning curves'), html.indexOf('</section>', html.indexOf('<h2>Learning curves')));
+  assert.ok((curves.match(/<circle /g) ?? []).length >= 3, 'each one-epoch series a dot');
+  assert.doesNotMatch(curves, /<path d="M[\d.]+ [\d.]+"/, 'no path of one point (it draws nothing)');
+  for (const [, svg] of html.matchAll(/<figure class="spark">(.*?)<\/figure>/g)) assert.match(svg, /<circle /, 'a one-step sequence: a dot');
+  assert.doesNotMatch(html, /\ud83d(?!\ude00)/, 'no emoji cut in half');
+  assert.match(html, />abcdefghijkl😀…</, 'the bar chart\'s label cut by code points');
+  // The confusion matrix leaves room right of its last column for that column's leaning label.
+  const [, width, lastX] = /<figcaption>[^<]*confusion[^<]*<\/figcaption><svg class="chart"[^>]* width="(\d+)"[\s\S]*?translate\(([\d.]+) [\d.]+\) rotate\(-50\)">b</.exec(html) ?? [];
+  assert.ok(Number(width) - Number(lastX) >= 0.64 * 7 * 17, `width ${width}, last label at ${lastX}`);
+  // Every cell with a count has its title; the empty ones none.
+  const cells = [...html.matchAll(/<rect [^>]*rx="3"[^>]*>(<title>[^<]*<\/title>)?<\/rect>/g)];
+  assert.ok(cells.length >= 9 && cells.some((c) => c[1] === undefined) && cells.some((c) => c[1] !== undefined));
+});

@@ -120,8 +120,10 @@ function lineChart(series: readonly Series[], o: { title: string; xLabel: string
   g += `<line class="axis" x1="${m.l}" x2="${W - m.r}" y1="${H - m.b}" y2="${H - m.b}"/>`;
   g += `<line class="axis" x1="${m.l}" x2="${m.l}" y1="${m.t}" y2="${H - m.b}"/>`;
   for (const s of series) {
-    const d = s.points.filter(([, y]) => Number.isFinite(y)).map(([x, y], i) => `${i ? 'L' : 'M'}${r1(sx(x))} ${r1(sy(y))}`).join('');
-    if (d) g += `<path d="${d}" fill="none" stroke="${s.color}" stroke-width="2"${s.dashed ? ' stroke-dasharray="5 3"' : ''}/>`;
+    const shown = s.points.filter(([, y]) => Number.isFinite(y));
+    const d = shown.map(([x, y], i) => `${i ? 'L' : 'M'}${r1(sx(x))} ${r1(sy(y))}`).join('');
+    if (shown.length === 1) g += `<circle cx="${r1(sx(shown[0][0]))}" cy="${r1(sy(shown[0][1]))}" r="3" fill="${s.color}"/>`; // a path of one point draws nothing
+    else if (d) g += `<path d="${d}" fill="none" stroke="${s.color}" stroke-width="2"${s.dashed ? ' stroke-dasharray="5 3"' : ''}/>`;
   }
   let lx = m.l + 8;
   for (const s of series) {
@@ -138,14 +140,15 @@ function lineChart(series: readonly Series[], o: { title: string; xLabel: string
 function heatmap(m: Metrics, title: string): string {
   const C = m.classes.length;
   if (C > MAX_MATRIX_CLASSES || m.confusion === null) return `<p class="note">The confusion matrix of ${C} classes is too large to draw; <code>evaluate --json</code> holds it.</p>`;
-  const label = Math.min(160, 34 + 7 * maxOf(m.classes.map((c) => Math.min(c.length, 18))));
+  const label = Math.min(160, 34 + 7 * maxOf(m.classes.map((c) => [...shortName(c, 18)].length)));
   const cell = Math.max(28, Math.min(64, Math.floor(360 / C)));
-  const W = label + C * cell + 20;
+  // The column labels lean right at 50°: the last one reaches about 0.64 of its text's width past its column.
+  const W = label + C * cell + 20 + Math.round(0.64 * (label - 34));
   const H = 34 + label + C * cell + 10;
   const top = 34 + label;
   let g = `<text class="label" x="${label + (C * cell) / 2}" y="14" text-anchor="middle">predicted class</text>`;
   g += `<text class="label" transform="translate(12 ${top + (C * cell) / 2}) rotate(-90)" text-anchor="middle">true class</text>`;
-  const short = (s: string) => ([...s].length > 18 ? [...s].slice(0, 17).join('') + '…' : s); // by code points: an emoji is not cut in half
+  const short = (s: string) => shortName(s, 18);
   m.classes.forEach((c, j) => {
     g += `<text class="tick" transform="translate(${label + j * cell + cell / 2 + 4} ${top - 6}) rotate(-50)">${esc(short(c))}</text>`;
   });
@@ -157,7 +160,10 @@ function heatmap(m: Metrics, title: string): string {
       const hue = i === j ? '37,99,235' : '220,38,38';
       const fill = n === 0 ? '#f8fafc' : `rgba(${hue},${(0.12 + 0.88 * share).toFixed(3)})`;
       const dark = share > 0.55;
-      g += `<rect x="${label + j * cell}" y="${top + i * cell}" width="${cell - 2}" height="${cell - 2}" rx="3" fill="${fill}"><title>true ${esc(m.classes[i])}, predicted ${esc(m.classes[j])}: ${n} (${(100 * share).toFixed(1)} % of the row)</title></rect>`;
+      // An empty cell is its shade alone: with many classes and files, the text of every zero made the report megabytes.
+      const title = n === 0 ? '' : `<title>true ${esc(m.classes[i])}, predicted ${esc(m.classes[j])}: ${n} (${(100 * share).toFixed(1)} % of the row)</title>`;
+      g += `<rect x="${label + j * cell}" y="${top + i * cell}" width="${cell - 2}" height="${cell - 2}" rx="3" fill="${fill}">${title}</rect>`;
+      if (n === 0) return;
       const x = label + j * cell + (cell - 2) / 2;
       g += `<text class="cell${dark ? ' on-dark' : ''}" x="${x}" y="${top + i * cell + cell / 2 - 1}" text-anchor="middle">${n}</text>`;
       g += `<text class="pct${dark ? ' on-dark' : ''}" x="${x}" y="${top + i * cell + cell / 2 + 10}" text-anchor="middle">${Math.round(100 * share)}%</text>`;
@@ -209,10 +215,20 @@ function sparkline(ds: DataSet, n: number, caption: string | readonly string[]):
   lines.forEach((l, d) => {
     const sx = (i: number) => 4 + (i / Math.max(1, l.length - 1)) * (W - 8);
     const sy = (v: number) => H - 4 - ((v - lo) / (hi - lo)) * (H - 8);
-    g += `<path d="${l.map((v, i) => `${i ? 'L' : 'M'}${r1(sx(i))} ${r1(sy(v))}`).join('')}" fill="none" stroke="${PALETTE[d % PALETTE.length]}" stroke-width="1.3"/>`;
+    g += l.length === 1 // a sequence of one step: a dot, as a path of one point draws nothing
+      ? `<circle cx="${W / 2}" cy="${r1(sy(l[0]))}" r="2.5" fill="${PALETTE[d % PALETTE.length]}"/>`
+      : `<path d="${l.map((v, i) => `${i ? 'L' : 'M'}${r1(sx(i))} ${r1(sy(v))}`).join('')}" fill="none" stroke="${PALETTE[d % PALETTE.length]}" stroke-width="1.3"/>`;
   });
   return `<figure class="spark"><svg class="chart" role="img" aria-label="${esc(captionLines.join(' · '))}" width="${W}" height="${H}" viewBox="0 0 ${W} ${H}">${g}</svg>` +
     `<figcaption>${captionLines.map(esc).join('<br>')}</figcaption></figure>`;
+}
+
+const steps = (T: number) => `${T} step${T === 1 ? '' : 's'}`;
+
+/** A name cut to `max` characters with an ellipsis, by code points (an emoji is not cut in half) and as shown (visible()'s escapes counted). */
+function shortName(name: string, max: number): string {
+  const shown = [...visible(name)];
+  return shown.length > max ? shown.slice(0, max - 1).join('') + '…' : shown.join('');
 }
 
 /** Vertical bars with labels under them. */
@@ -232,7 +248,7 @@ function barChart(labels: readonly string[], values: readonly number[], o: { tit
     const x = m.l + i * bw + bw * 0.12;
     g += `<rect x="${r1(x)}" y="${r1(sy(values[i]))}" width="${r1(bw * 0.76)}" height="${r1(H - m.b - sy(values[i]))}" fill="${o.color ?? PALETTE[i % PALETTE.length]}"><title>${esc(l)}: ${values[i]}</title></rect>`;
     if (i % every === 0) {
-      const s = l.length > 14 ? l.slice(0, 13) + '…' : l;
+      const s = shortName(l, 14);
       g += `<text class="tick" transform="translate(${r1(x + bw * 0.38 + 3)} ${H - m.b + 10}) rotate(-35)" text-anchor="end">${esc(s)}</text>`;
     }
   });
@@ -287,7 +303,7 @@ function dataSummary(ds: DataSet, m: Model, what: string): string {
     const labels = bins.map((_, b) => `${Math.ceil(lo + b * width)}–${Math.ceil(lo + (b + 1) * width) - 1}`);
     hist = barChart(labels, bins, { title: 'sequence lengths', xLabel: 'steps', yLabel: 'sequences', color: '#64748b' });
   } else {
-    hist = `<p>Every sequence has ${lo} steps.</p>`;
+    hist = `<p>Every sequence has ${steps(lo)}.</p>`;
   }
   const channels = `${m.channels.length} channel(s) (${esc(nameList(m.channels))})${differencesOf(m) ? ' and their first differences' : ''}`;
   return `<p>${esc(what)}: ${N} sequences, ${channels}, ${classes.length} classes` +
@@ -303,7 +319,7 @@ function examples(ds: DataSet, classes: readonly string[]): string {
     const picks: number[] = [];
     for (let n = 0; n < ds.lengths.length && picks.length < EXAMPLES_PER_CLASS; n++) if (ds.labels[n] === k) picks.push(n);
     if (picks.length === 0) return;
-    out += `<div class="examples"><h3>${esc(c)}</h3><div class="row">${picks.map((n) => sparkline(ds, n, `${ds.ids[n]} · ${ds.lengths[n]} steps`)).join('')}</div></div>`;
+    out += `<div class="examples"><h3>${esc(c)}</h3><div class="row">${picks.map((n) => sparkline(ds, n, `${ds.ids[n]} · ${steps(ds.lengths[n])}`)).join('')}</div></div>`;
   });
   return channelLegend(ds) + out;
 }
@@ -320,7 +336,7 @@ function hardCaseCaption(ds: DataSet, classes: readonly string[], row: Float32Ar
   const n = c.index;
   const truth = ds.labels[n] < 0 ? '(unlabelled)' : ds.classes[ds.labels[n]] + (c.label === UNKNOWN_LABEL ? ' (unknown to the model)' : '');
   return [
-    `${ds.ids[n]} · ${ds.lengths[n]} steps`,
+    `${ds.ids[n]} · ${steps(ds.lengths[n])}`,
     `true ${truth} → predicted ${classes[c.predicted]}`,
     // No-break spaces: a line may wrap between classes, not inside one's "name 12.3 %".
     topClasses(row, TOP_CLASSES).map((k) => `${classes[k]}\u00a0${(100 * row[k]).toFixed(1)}\u00a0%`).join(', '),
@@ -342,7 +358,7 @@ function hardCasesOf(e: ReportEvaluation, classes: readonly string[]): string {
     sparkline(ds, c.index, hardCaseCaption(ds, classes, sc.probabilities.subarray(c.index * C, (c.index + 1) * C), c))).join('')}</div>`;
   const errors = e.metrics.labelled - e.metrics.correct;
   const shown = picked.misclassified.length;
-  const wrong = shown === 0 ? 'none' : errors <= shown ? `all ${errors}, most confident first` : `${errors}; the ${shown} the model was surest of`;
+  const wrong = shown === 0 ? 'none' : errors <= shown ? (errors === 1 ? '1' : `all ${errors}, most confident first`) : `${errors}; the ${shown} the model was surest of`;
   return `<div class="file hard"><h3>${esc(e.file)}</h3>` +
     `<h4 class="misclassified">misclassified: ${wrong}</h4>${shown > 0 ? draw(picked.misclassified) : ''}` +
     `<h4 class="least-confident">least confident: the ${picked.leastConfident.length} of ${N} with the lowest top probability, right or wrong</h4>` +
@@ -389,7 +405,7 @@ const CSS = `
 *{box-sizing:border-box}body{font:14px/1.45 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;color:#0f172a;background:#f1f5f9;margin:0}
 header{background:#0f172a;color:#f8fafc;padding:18px 28px}header h1{margin:0;font-size:20px}header p{margin:4px 0 0;color:#cbd5e1}header code{color:#e2e8f0;font-size:12px;white-space:pre-wrap}header code span{white-space:nowrap}
 main{max-width:1180px;margin:0 auto;padding:8px 20px 40px}section{background:#fff;border-radius:10px;box-shadow:0 1px 3px rgba(15,23,42,.08);padding:14px 20px;margin:16px 0}
-h2{font-size:17px;margin:2px 0 10px}h3{font-size:14px;margin:10px 0 4px;color:#334155}
+h2{font-size:17px;margin:2px 0 10px}h3{font-size:14px;margin:10px 0 4px;color:#334155}p,h3,td,th{overflow-wrap:anywhere}
 figure{margin:6px 12px 6px 0;display:inline-block;vertical-align:top}figcaption{font-size:12px;color:#475569;margin:0 0 2px}
 .spark figcaption{margin:2px 0 0;max-width:200px;overflow-wrap:anywhere}h4{font-size:13px;margin:8px 0 2px;color:#475569;font-weight:600}.row{display:flex;flex-wrap:wrap;align-items:flex-start}
 svg.chart{display:block;background:#fff}.grid{stroke:#e2e8f0}.axis{stroke:#94a3b8}.tick{font-size:11px;fill:#475569}.label{font-size:12px;fill:#334155}
@@ -464,7 +480,7 @@ function curvesSection(history: readonly ReportEpoch[], training: TrainingRecord
   const keptByMember = members.length > 1 && members.some((x) => x.bestEpoch !== undefined)
     ? ` (the members': ${members.map((x) => x.bestEpoch ?? '?').join(', ')})`
     : '';
-  return `<section><h2>Learning curves</h2><p>${whose}${history.length} epochs${best ? `; the kept weights are from epoch ${best}${keptByMember}` : ''}` +
+  return `<section><h2>Learning curves</h2><p>${whose}${history.length} epoch${history.length === 1 ? '' : 's'}${best ? `; the kept weights are from epoch ${best}${keptByMember}` : ''}` +
     `${hasVal ? '' : '; no validation split (the training curves only)'}.</p><div class="row">` +
     lineChart(loss, { title: 'cross-entropy loss per epoch', xLabel: 'epoch', yLabel: 'loss' }) +
     lineChart(acc, { title: 'accuracy per epoch', xLabel: 'epoch', yLabel: 'accuracy', yMin: 0, yMax: 1 }) +
