@@ -42,6 +42,9 @@ test('an ensemble\'s report says its curves are the first member\'s and gives ea
   assert.match(html, /<h2>Learning curves<\/h2><p>Member 1 of 2: 4 epochs; the kept weights are from epoch 3 \(the members': 3, 2\)\./);
   const single = renderReport({ model: { ...model, training: { history: training.history, bestEpoch: 3 } }, evaluations: [], total: null });
   assert.match(single, /<h2>Learning curves<\/h2><p>4 epochs; the kept weights are from epoch 3\./);
+  // A run that stopped before its epochs (early stopping) says so.
+  const early = renderReport({ model: { ...model, training: { history: training.history, bestEpoch: 3, hyperparameters: { epochs: 10 } } }, evaluations: [], total: null });
+  assert.match(early, /<h2>Learning curves<\/h2><p>4 epochs of 10 planned \(stopped early\); the kept weights are from epoch 3\./);
 });
 
 test('one point is drawn as a dot (one epoch, a sequence of one step), names are cut by code points, and an empty matrix cell is its shade alone', async () => {

@@ -480,7 +480,9 @@ function curvesSection(history: readonly ReportEpoch[], training: TrainingRecord
   const keptByMember = members.length > 1 && members.some((x) => x.bestEpoch !== undefined)
     ? ` (the members': ${members.map((x) => x.bestEpoch ?? '?').join(', ')})`
     : '';
-  return `<section><h2>Learning curves</h2><p>${whose}${history.length} epoch${history.length === 1 ? '' : 's'}${best ? `; the kept weights are from epoch ${best}${keptByMember}` : ''}` +
+  const planned = training.hyperparameters?.epochs;
+  const of = typeof planned === 'number' && history.length < planned ? ` of ${planned} planned (stopped early)` : '';
+  return `<section><h2>Learning curves</h2><p>${whose}${history.length} epoch${history.length === 1 ? '' : 's'}${of}${best ? `; the kept weights are from epoch ${best}${keptByMember}` : ''}` +
     `${hasVal ? '' : '; no validation split (the training curves only)'}.</p><div class="row">` +
     lineChart(loss, { title: 'cross-entropy loss per epoch', xLabel: 'epoch', yLabel: 'loss' }) +
     lineChart(acc, { title: 'accuracy per epoch', xLabel: 'epoch', yLabel: 'accuracy', yMin: 0, yMax: 1 }) +
