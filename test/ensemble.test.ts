@@ -153,6 +153,22 @@ for (const [where, stopAt] of [['in the middle of the second member', [1, 2, 1]]
   });
 }
 
+test('a resume from --init checks the model is the one the run started from: an ensemble would mix two models\' members', async () => {
+  const dir = tempDir('ts-init-resume-');
+  const [a, b] = [await train({ ...opts, epochs: 1, members: 3, seed: 3 }), await train({ ...opts, epochs: 1, members: 3, seed: 4 })];
+  const { hidden: _, ...noHidden } = opts;
+  const o = { ...noHidden, epochs: 2, init: a.model, checkpoint: join(dir, 'run.ckpt') };
+  const ac = new AbortController();
+  let member = 0;
+  await assert.rejects(train({ ...o, signal: ac.signal, onMember: (i) => { member = i; }, onBatch: (p) => { if (member === 1 && p.batch === 1) ac.abort(); } }), InterruptedError);
+  assert.match(loadCheckpoint(o.checkpoint).data.init ?? '', /^[0-9a-f]{16}$/);
+  await assert.rejects(train({ ...o, init: b.model, resume: o.checkpoint }),
+    (e: unknown) => e instanceof UserError && /the --init model's weights differ from those the checkpoint's run started from \(fingerprint [0-9a-f]{16}, then [0-9a-f]{16}\); give the model it started from/.test(e.message));
+  const whole = await train({ ...noHidden, epochs: 2, init: a.model });
+  const resumed = await train({ ...o, resume: o.checkpoint });
+  assert.deepEqual(bits(resumed.model.parameters), bits(whole.model.parameters), 'the same model: resumed to the bits of a run that never stopped');
+});
+
 test('--init trains one member; asking for more with it is a user error', async () => {
   const one = await train({ ...opts, members: 1 });
   const again = await train({ ...opts, init: one.model });

@@ -14,6 +14,8 @@ import { checkDistinct, followLinks, physicalPath } from '../src/io/paths.js';
 import { MAX_JSON_BYTES } from '../src/io/read-input.js';
 import { fileOutput } from '../src/io/stream-out.js';
 import { fileSizeProblem } from '../src/train/preflight.js';
+import { layoutOf } from '../src/model/layout.js';
+import { ensembleShape } from '../src/model/ensemble.js';
 import { tempDir } from './helpers/temp.js';
 
 
@@ -110,6 +112,12 @@ test('a model whose checkpoint or model file would pass what a JSON text can hol
   assert.match(fileSizeProblem(P, 2, 2048, { saving: true, checkpointing: false }) ?? '', /with --members 2 .* model file would be about \d+ MiB.*lower --hidden or --members$/);
   assert.equal(fileSizeProblem(P, 2, 2048, { saving: false, checkpointing: false }), null, 'a model kept in memory only');
   assert.equal(fileSizeProblem(200_000, 3, 64, { saving: true, checkpointing: true }), null);
+  // An ensemble is saved as one model whose recurrent weights are block-diagonal: the zeros between the members'
+  // blocks are written too (three bidirectional GRUs of 1365 units: refused; it failed as it saved, trained).
+  const member = { D: 2, H: 1365, C: 2, directions: 2 as const, cell: 'gru' as const };
+  const [one, merged] = [layoutOf(member).size, layoutOf(ensembleShape(member, 3)).size];
+  assert.match(fileSizeProblem(one, 3, 1365, { saving: true, checkpointing: false, merged }) ?? '', /with --members 3 .* model file would be about \d+ MiB, more than the 500 MiB/);
+  assert.equal(fileSizeProblem(one, 3, 1365, { saving: true, checkpointing: false }), null, 'counted as the members alone, it passed');
   // 10,000 channels and their differences: most weights read the inputs, so the message names that knob too.
   assert.match(fileSizeProblem(P, 1, 256, { saving: true, checkpointing: true, inputWeights: 0.9 * P }) ?? '', /lower --hidden, or read fewer values a step \(most weights read the inputs\): fewer channels \(--channels picks them from a long file\), --differences off or a smaller --stride$/);
   assert.ok((4 * P * 4 * 4) / 3 > MAX_JSON_BYTES, 'the checkpoint holds four base64 arrays of P float32');

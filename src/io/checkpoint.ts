@@ -8,7 +8,7 @@
 //   {"format":"train-signals/checkpoint","version":1,
 //    "model":{"shape":{D,H,C,directions?,cell?,layers?},"readout","stride"?,"resample"?,"sequenceNorm"?,"differences"?,"classes","channels",
 //             "normalization"},
-//    "hyperparameters":{...},"data":{"sequences","steps","fingerprint"},
+//    "hyperparameters":{...},"data":{"sequences","steps","fingerprint","init"?},
 //    "selection":{"scores":{"<candidate>/<fold>":{"accuracy","logLoss"[,"diverged":true]}},
 //                 "chosen":null or {"name","noise","warp","mixup"?,"guidedWarp"?,"weightDecay"?,"resample"?,"layers"?,"readout"}} (when the run selects),
 //    "state":{"epoch","batchStart","lossSum","weightSum","correct","batches","stopped","rng","bestLoss","bestEpoch",
@@ -32,6 +32,7 @@ import type { EpochRecord, FitState, FoldScore, Member, SelectionState } from '.
 import { writeFileAtomic } from './atomic.js';
 import { followLinks } from './paths.js';
 import { rmSync } from 'node:fs';
+import { createHash } from 'node:crypto';
 import { type Refuse, binaryKind, cellFields, dataFileLine, jsonErrorWhere, jsonText, nameFields, normalizationField, readingFields, shownValue } from './model-file.js';
 import { checkChecksum, withChecksum } from './checksum.js';
 
@@ -44,7 +45,8 @@ export interface Checkpoint {
   readonly model: Pick<Model, 'shape' | 'readout' | 'stride' | 'resample' | 'sequenceNorm' | 'differences' | 'classes' | 'channels' | 'normalization'>;
   /** as train() resolved them */
   readonly hyperparameters: Readonly<Record<string, unknown>>;
-  readonly data: { readonly sequences: number; readonly steps: number; readonly fingerprint: string };
+  /** `init`: the --init model's weights' fingerprint, where the run started from one (absent in earlier versions') */
+  readonly data: { readonly sequences: number; readonly steps: number; readonly fingerprint: string; readonly init?: string };
   /** model selection's progress, when the run selects */
   readonly selection?: SelectionState;
   /** absent while model selection is still running */
@@ -70,6 +72,13 @@ export function dataFingerprint(ds: DataSet): string {
   for (const s of [...ds.classes, '\u0000', ...ds.channels]) for (let i = 0; i < s.length; i++) mix(s.charCodeAt(i));
   const hex = (x: number) => (x >>> 0).toString(16).padStart(8, '0');
   return hex(a) + hex(b);
+}
+
+/** A fingerprint of an --init model's weights (each member's, in order): the first 16 hex digits of their SHA-256. */
+export function weightsFingerprint(weights: readonly Float32Array[]): string {
+  const h = createHash('sha256');
+  for (const w of weights) h.update(new Uint8Array(w.buffer, w.byteOffset, w.byteLength));
+  return h.digest('hex').slice(0, 16);
 }
 
 const b64 = (a: Float32Array | Int32Array): string => Buffer.from(a.buffer, a.byteOffset, a.byteLength).toString('base64');
@@ -213,7 +222,10 @@ function parseSelection(file: string, v: any): SelectionState {
 
 /** The "data" part: how much training data the run saw, and its fingerprint. */
 function parseData(file: string, d: any): Checkpoint['data'] {
-  return { sequences: int(file, d.sequences, 'data.sequences', 1), steps: int(file, d.steps, 'data.steps'), fingerprint: String(d.fingerprint) };
+  return {
+    sequences: int(file, d.sequences, 'data.sequences', 1), steps: int(file, d.steps, 'data.steps'), fingerprint: String(d.fingerprint),
+    ...(typeof d.init === 'string' ? { init: d.init } : {}),
+  };
 }
 
 /** "arrays.train" and "arrays.val": at least one training sequence, and between them every sequence once. */

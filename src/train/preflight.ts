@@ -95,18 +95,22 @@ export function checkClassesRecur(ds: Pick<DataSet, 'classes' | 'lengths'>, file
 
 /** Characters a trained weight takes in the model file, with its comma: typically 12–13 (`-0.012345678,`). */
 const MODEL_FILE_BYTES_PER_WEIGHT = 13;
+/** And a zero between an ensemble's blocks (`0,`). */
+const MODEL_FILE_BYTES_PER_ZERO = 2;
 
 /**
  * What keeps a model of `P` weights a member (`members` members) from being saved (`saving`) or checkpointed
  * and read back, or null:
- * the model file (every weight as decimal text) and the checkpoint (the member in training's weights, best
- * weights and two optimizer moments, and the finished members' weights, in base64) are JSON texts, which a
- * reader cannot hold past MAX_JSON_BYTES (and a writer not past V8's longest string).
+ * the model file (every weight as decimal text; an ensemble's as one model of `merged` weights, the zeros
+ * between its members' blocks among them) and the checkpoint (the member in training's weights, best weights
+ * and two optimizer moments, and the finished members' weights, in base64) are JSON texts, which a reader
+ * cannot hold past MAX_JSON_BYTES (and a writer not past V8's longest string).
  */
-export function fileSizeProblem(P: number, members: number, hidden: number, o: { saving: boolean; checkpointing: boolean; inputWeights?: number }): string | null {
+export function fileSizeProblem(P: number, members: number, hidden: number, o: { saving: boolean; checkpointing: boolean; inputWeights?: number; merged?: number }): string | null {
   const mib = (n: number) => `${Math.ceil(n / 2 ** 20)} MiB`;
   const sizes: Array<[string, number]> = [];
-  if (o.saving) sizes.push(['model file', members * P * MODEL_FILE_BYTES_PER_WEIGHT]);
+  const zeros = Math.max(0, (o.merged ?? members * P) - members * P);
+  if (o.saving) sizes.push(['model file', members * P * MODEL_FILE_BYTES_PER_WEIGHT + zeros * MODEL_FILE_BYTES_PER_ZERO]);
   if (o.checkpointing) sizes.push(['checkpoint', ((4 + members - 1) * P * 4 * 4) / 3]);
   const over = sizes.find(([, bytes]) => bytes > MAX_JSON_BYTES);
   if (over === undefined) return null;
@@ -336,6 +340,12 @@ export function checkResumeData(ck: Checkpoint, file: string, ds: DataSet, finge
     const counts = ck.data.sequences === ds.lengths.length ? `the same ${ds.lengths.length} sequences in number, other values or labels` : `${ck.data.sequences} sequences then, ${ds.lengths.length} now`;
     throw resumeError(file, `the training data differ from the data this checkpoint was trained on (${counts})`);
   }
+}
+
+/** Refuses to resume `ck` from another --init model than its run started from (`init`: this run's weights' fingerprint). */
+export function checkResumeInit(ck: Checkpoint, file: string, init: string | undefined): void {
+  if (ck.data.init === undefined || init === undefined || ck.data.init === init) return; // an earlier version's records none
+  throw resumeError(file, `the --init model's weights differ from those the checkpoint's run started from (fingerprint ${init}, then ${ck.data.init}); give the model it started from`);
 }
 
 /**

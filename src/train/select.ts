@@ -34,6 +34,7 @@ import { TRAIN_DEFAULTS, type Hyperparameters, stepsPerEpoch, trainingCount } fr
 import { fitOnce, fitsKernelMemory, oneFit, shapeFor } from './fit.js';
 import { fileSizeProblem } from './preflight.js';
 import { layoutOf } from '../model/layout.js';
+import { ensembleShape } from '../model/ensemble.js';
 import { stratifiedFolds, stratifiedSplit } from './split.js';
 
 
@@ -363,7 +364,7 @@ export function plannedTasks(ds: DataSet, hp: Hyperparameters, o: Pick<SelectOpt
   const folds = heldOutParts(ds.labels, ds.classes.length, hp.seed);
   const order = candidatesFor(hp, o.vary).map((c) => c.name);
   const fits = (h: Hyperparameters) => fitsKernelMemory(ds, h, TRAIN_DEFAULTS.selectTwoLayersThreads, o.kernel) &&
-    fileSizeProblem(layoutOf(shapeFor(ds, h)).size, h.members, h.hidden, { saving: true, checkpointing: true }) === null;
+    fileSizeProblem(layoutOf(shapeFor(ds, h)).size, h.members, h.hidden, { saving: true, checkpointing: true, merged: layoutOf(ensembleShape(shapeFor(ds, h), h.members)).size }) === null;
   const tasks: SelectionTask[] = [];
   const scores: CandidateScore[] = [];
   for (let stage = 0; stage < SELECTION_STAGES; stage++) {

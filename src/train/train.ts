@@ -11,7 +11,7 @@ import type { DataSet } from '../data/dataset.js';
 import type { Normalization } from '../data/normalize.js';
 import { DivergedError, InterruptedError, UserError, isInterrupted } from '../errors.js';
 import { shellQuote } from '../data/visible.js';
-import { type Checkpoint, loadCheckpoint, removeCheckpoint, saveCheckpoint } from '../io/checkpoint.js';
+import { type Checkpoint, loadCheckpoint, removeCheckpoint, saveCheckpoint, weightsFingerprint } from '../io/checkpoint.js';
 import { saveModel } from '../io/model-file.js';
 import { writeFailure } from '../io/atomic.js';
 import type { Model } from '../model/model.js';
@@ -38,7 +38,7 @@ import { checkDataArgument } from '../data/data-argument.js';
 import { type NamesExactly, checkCallbacks, checkFileList, checkKnownOptions, checkModelArgument, checkOptionsObject, checkPathOptions, checkSignal, ownOptions } from '../data/arguments.js';
 import { buildForRun } from '../engine/wasm.js';
 import { perThreadGiB, selectionThreadsWithinCap, threadsWithinCap } from '../engine/address-space.js';
-import { type OutputPaths, type TestSet, autoResumeWarning, resumeOf, changedOnResume, claimRun, fileSizeProblem, checkOutputs, checkResume, checkResumeSelection, checkSelectionResumed, keptOnResume, withUnrecorded } from './preflight.js';
+import { type OutputPaths, type TestSet, autoResumeWarning, resumeOf, changedOnResume, claimRun, fileSizeProblem, checkOutputs, checkResume, checkResumeInit, checkResumeSelection, checkSelectionResumed, keptOnResume, withUnrecorded } from './preflight.js';
 import { type Selection, type StageProgress, type TaskCounts, budgetOf, plannedTasks, selectModel, taskKey, whySelectionSkips, withCandidate, withVaried, withoutSelection } from './select.js';
 
 /** train()'s options: the flags of `train-signals train` in camelCase, the files, and the callbacks. */
@@ -202,9 +202,14 @@ async function trainClaimed(given: TrainRun, outputs: OutputPaths): Promise<Trai
   const path = outputs.checkpoint;
   const shape = shapeFor(ds, hp, o.init);
   const P = layoutOf(shape).size;
-  const tooLarge = fileSizeProblem(P, hp.members, hp.hidden, { saving: outputs.out !== undefined, checkpointing: path !== undefined, inputWeights: P - layoutOf({ ...shape, D: 1 }).size });
+  const tooLarge = fileSizeProblem(P, hp.members, hp.hidden, {
+    saving: outputs.out !== undefined, checkpointing: path !== undefined, inputWeights: P - layoutOf({ ...shape, D: 1 }).size, merged: layoutOf(ensembleShape(shape, hp.members)).size,
+  });
   if (tooLarge !== null) throw new UserError(tooLarge);
-  const data = { sequences: ds.lengths.length, steps: ds.values.length / ds.D, fingerprint };
+  // An --init model is where the run starts, as its data are what it trains on: a resume checks both.
+  const initFingerprint = o.init ? weightsFingerprint(initMembers?.weights ?? [o.init.parameters]) : undefined;
+  if (resume) checkResumeInit(resume, o.resume!, initFingerprint);
+  const data = { sequences: ds.lengths.length, steps: ds.values.length / ds.D, fingerprint, ...(initFingerprint ? { init: initFingerprint } : {}) };
   const kernel = kernelRecord(o.kernel ?? d.kernel);
   const recordOf = (h: Hyperparameters) => ({ ...h, normalize: normalization ? 'zscore' : 'none', differences, sequenceNorm, init: o.init ? true : false, kernel });
   const modelRecordOf = (h: Hyperparameters): Checkpoint['model'] => ({
