@@ -56,7 +56,7 @@ test('Ctrl-C: checkpoint, the resume command, exit 130; the resumed run ends bit
   const { dir, out, r } = await stoppedInTraining((run) => run.child.kill('SIGINT'));
   assert.equal(r.code, 130, r.stderr);
   assert.match(r.stderr, /SIGINT received; finishing the current step and writing the checkpoint/);
-  assert.match(r.stderr, new RegExp(`interrupted in epoch \\d+ after step \\d+; the checkpoint is ${out}\\.ckpt`));
+  assert.match(r.stderr, new RegExp(`interrupted in epoch \\d+ of member 1 of 3 after step \\d+; the checkpoint is ${out}\\.ckpt`));
   assert.ok(!existsSync(out), 'no model from an interrupted run');
   assert.ok(existsSync(`${out}.ckpt`));
   const cmd = /to resume: node \S+ (.*)\n/.exec(r.stderr);

@@ -529,6 +529,8 @@ async function fitMembers(ds: DataSet, normalization: Normalization | null, hp: 
         checkpointEvery: o.checkpointEvery, signal: o.signal,
       });
     } catch (e) {
+      // Which member the stop came in: the epoch and step alone are the member's own.
+      if (isInterrupted(e) && e.epoch > 0 && hp.members > 1) e.message = `interrupted in epoch ${e.epoch} of member ${m + 1} of ${hp.members} after step ${e.step}`;
       throw o.failed(e);
     }
     members.push({ weights: r.model.parameters, bestEpoch: r.bestEpoch, history: r.history });
