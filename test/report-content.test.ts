@@ -43,7 +43,8 @@ test('an ensemble\'s report says its curves are the first member\'s and gives ea
   const single = renderReport({ model: { ...model, training: { history: training.history, bestEpoch: 3 } }, evaluations: [], total: null });
   assert.match(single, /<h2>Learning curves<\/h2><p>4 epochs; the kept weights are from epoch 3\./);
   // A run that stopped before its epochs (early stopping) says so.
-  const early = renderReport({ model: { ...model, training: { history: training.history, bestEpoch: 3, hyperparameters: { epochs: 10 } } }, evaluations: [], total: null });
+  const early = renderReport({ model: { ...model, training: { history: training.history, bestEpoch: 3, hyperparameters: { epochs: 10, kernel: 'wasm-fma' } } }, evaluations: [], total: null });
+  assert.match(early, /--kernel<\/t[dh]><td[^>]*>wasm \(its fma build\)</, 'the flag\'s value, with the build the record names');
   assert.match(early, /<h2>Learning curves<\/h2><p>4 epochs of 10 planned \(stopped early\); the kept weights are from epoch 3\./);
 });
 

@@ -395,6 +395,8 @@ function asFlags(hp: Readonly<Record<string, unknown>>): Record<string, unknown>
     if (k === 'chunkSize') return [['chunk size (library option chunkSize)', v]]; // no flag sets it
     if (k === 'init') return v === true ? [['--init', 'a model']] : [];
     if (k === 'resample' && v === 0) return [['--resample', 'off']];
+    // The record names the build that computed (wasm-fma, wasm-plain); the flag takes wasm or ts.
+    if (k === 'kernel' && typeof v === 'string' && v.startsWith('wasm-')) return [['--kernel', `wasm (its ${v.slice(5)} build)`]];
     if ((k === 'differences' || k === 'sequenceNorm') && typeof v === 'boolean') return [[k === 'differences' ? '--differences' : '--sequence-norm', v ? 'on' : 'off']];
     return [[`--${k.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`, v]];
   });
