@@ -12,9 +12,10 @@ const GROUPS: readonly (readonly [string, readonly string[]])[] = [
   ['Running:', ['threads', 'steps', 'quiet', 'debug', 'help', 'version']],
 ];
 
-/** Puts the flags a command has into the groups above; a flag it lacks is skipped. */
-export function grouped(y: Argv, flags: readonly string[]): Argv {
-  const has = new Set([...flags, 'debug', 'help', 'version']);
+/** Adds a command's flags, their defaults said as words (plainDefaults), in the groups above; a flag it lacks is skipped. */
+export function grouped(y: Argv, options: Record<string, object>): Argv {
+  y = y.options(plainDefaults(options));
+  const has = new Set([...Object.keys(options), 'debug', 'help', 'version']);
   for (const [title, keys] of GROUPS) {
     const present = keys.filter((k) => has.has(k));
     if (present.length > 0) y = y.group(present, title);
@@ -23,7 +24,7 @@ export function grouped(y: Argv, flags: readonly string[]): Argv {
 }
 
 /** A command's flags with every string default said as words: yargs quotes a default ("auto") but not words (auto), and both showed. */
-export function plainDefaults<T extends Record<string, object>>(options: T): T {
+function plainDefaults<T extends Record<string, object>>(options: T): T {
   return Object.fromEntries(Object.entries(options).map(([k, o]) => {
     const d = (o as { default?: unknown }).default;
     return [k, typeof d === 'string' && !('defaultDescription' in o) ? { ...o, defaultDescription: d } : o];

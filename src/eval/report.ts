@@ -148,13 +148,12 @@ function heatmap(m: Metrics, title: string): string {
   const top = 34 + label;
   let g = `<text class="label" x="${label + (C * cell) / 2}" y="14" text-anchor="middle">predicted class</text>`;
   g += `<text class="label" transform="translate(12 ${top + (C * cell) / 2}) rotate(-90)" text-anchor="middle">true class</text>`;
-  const short = (s: string) => shortName(s, 18);
   m.classes.forEach((c, j) => {
-    g += `<text class="tick" transform="translate(${label + j * cell + cell / 2 + 4} ${top - 6}) rotate(-50)">${esc(short(c))}</text>`;
+    g += `<text class="tick" transform="translate(${label + j * cell + cell / 2 + 4} ${top - 6}) rotate(-50)">${esc(shortName(c, 18))}</text>`;
   });
   m.confusion.forEach((row, i) => {
     const total = row.reduce((a, b) => a + b, 0);
-    g += `<text class="tick" x="${label - 6}" y="${top + i * cell + cell / 2 + 4}" text-anchor="end">${esc(short(m.classes[i]))}</text>`;
+    g += `<text class="tick" x="${label - 6}" y="${top + i * cell + cell / 2 + 4}" text-anchor="end">${esc(shortName(m.classes[i], 18))}</text>`;
     row.forEach((n, j) => {
       const share = total > 0 ? n / total : 0;
       const hue = i === j ? '37,99,235' : '220,38,38';

@@ -8,7 +8,7 @@ import { checkWritable } from '../../io/atomic.js';
 import { loadingLines } from '../progress.js';
 import { invokedCommand } from '../command-line.js';
 import { type DataArgs, FILE_KINDS, dataOptionsFor, loadOptionsOf, quietOption } from '../options.js';
-import { WORKFLOW_EXAMPLES, grouped, withExamples, plainDefaults } from '../help.js';
+import { WORKFLOW_EXAMPLES, grouped, withExamples } from '../help.js';
 import { visible } from '../../data/visible.js';
 
 type EvaluateArgs = DataArgs & { model: string; files: string[]; json: boolean; report?: string; quiet: boolean };
@@ -25,8 +25,7 @@ export const evaluateCommand = {
   command: 'evaluate <files..>',
   describe: 'evaluate a trained model on labelled CSV files',
   builder: (y: Argv) => withExamples(grouped(y
-    .positional('files', { type: 'string', array: true, default: undefined, describe: `held-out file(s): ${FILE_KINDS}; - reads one from stdin` })
-    .options(plainDefaults(evaluateOptions)), Object.keys(evaluateOptions)), [WORKFLOW_EXAMPLES[2], ['$0 evaluate --model model.json test.csv --json', 'the figures as JSON']]),
+    .positional('files', { type: 'string', array: true, default: undefined, describe: `held-out file(s): ${FILE_KINDS}; - reads one from stdin` }), evaluateOptions), [WORKFLOW_EXAMPLES[2], ['$0 evaluate --model model.json test.csv --json', 'the figures as JSON']]),
   handler: async (argv: ArgumentsCamelCase<EvaluateArgs>) => {
     const a = argv as unknown as EvaluateArgs;
     const [{ loadInitModel }, { evaluate, totalMetrics }, { renderReport, writeReport }, { printEvaluations }] = await Promise.all([

@@ -5,7 +5,7 @@ import type { Argv, ArgumentsCamelCase } from 'yargs';
 import { checkDistinct } from '../../io/paths.js';
 import { checkWritable, writeFilesAtomic } from '../../io/atomic.js';
 import { quietOption, requireFlag } from '../options.js';
-import { WORKFLOW_EXAMPLES, grouped, withExamples, plainDefaults } from '../help.js';
+import { WORKFLOW_EXAMPLES, grouped, withExamples } from '../help.js';
 import { visible } from '../../data/visible.js';
 
 interface ExportArgs {
@@ -26,7 +26,7 @@ export const exportOptions = {
 export const exportCommand = {
   command: 'export',
   describe: 'write a trained model as ONNX (onnxruntime) and/or safetensors (PyTorch)',
-  builder: (y: Argv) => withExamples(grouped(y.options(plainDefaults(exportOptions)), Object.keys(exportOptions)), [WORKFLOW_EXAMPLES[5]]),
+  builder: (y: Argv) => withExamples(grouped(y, exportOptions), [WORKFLOW_EXAMPLES[5]]),
   handler: async (argv: ArgumentsCamelCase<ExportArgs>) => {
     const a = argv as unknown as ExportArgs;
     const [{ exportOnnx }, { exportSafetensors, loadInitModel }] = await Promise.all([import('../../io/onnx.js'), import('../../io/safetensors.js')]);

@@ -5,7 +5,7 @@ import type { Argv, ArgumentsCamelCase } from 'yargs';
 import { closeSync, openSync, readSync } from 'node:fs';
 import { visible, visibleLines } from '../../data/visible.js';
 import { UserError } from '../../errors.js';
-import { WORKFLOW_EXAMPLES, grouped, withExamples, plainDefaults } from '../help.js';
+import { WORKFLOW_EXAMPLES, grouped, withExamples } from '../help.js';
 import { quietOption } from '../options.js';
 
 interface InfoArgs {
@@ -25,8 +25,7 @@ export const infoCommand = {
   command: 'info [file]',
   describe: "show what a model file holds: classes, channels, network, how it was trained (or how far a checkpoint's run got)",
   builder: (y: Argv) => withExamples(grouped(y
-    .positional('file', { type: 'string', describe: 'the model file (or use --model), or a checkpoint' })
-    .options(plainDefaults(infoOptions)), Object.keys(infoOptions)), [WORKFLOW_EXAMPLES[6], ['$0 info model.json --json', 'the model file without its parameters, as JSON']]),
+    .positional('file', { type: 'string', describe: 'the model file (or use --model), or a checkpoint' }), infoOptions), [WORKFLOW_EXAMPLES[6], ['$0 info model.json --json', 'the model file without its parameters, as JSON']]),
   handler: async (argv: ArgumentsCamelCase<InfoArgs>) => {
     const a = argv as unknown as InfoArgs;
     const [{ loadInitModel }, { modelJson, modelSummary }] = await Promise.all([import('../../io/safetensors.js'), import('../../eval/model-summary.js')]);

@@ -7,7 +7,7 @@ import type { RowOutput } from '../../io/stream-out.js';
 import { checkFolder, checkWritable } from '../../io/atomic.js';
 import { atStop } from '../interrupt.js';
 import { type DataArgs, FILE_KINDS, dataOptionsFor, loadOptionsOf } from '../options.js';
-import { WORKFLOW_EXAMPLES, grouped, withExamples, plainDefaults } from '../help.js';
+import { WORKFLOW_EXAMPLES, grouped, withExamples } from '../help.js';
 import { loadingLines } from '../progress.js';
 import { visible } from '../../data/visible.js';
 
@@ -24,8 +24,7 @@ export const predictCommand = {
   command: 'predict <files..>',
   describe: 'predict the class of every sequence in CSV files (labels optional)',
   builder: (y: Argv) => withExamples(grouped(y
-    .positional('files', { type: 'string', array: true, default: undefined, describe: `file(s) to predict: ${FILE_KINDS}; - reads one from stdin` })
-    .options(plainDefaults(predictOptions)), Object.keys(predictOptions)), [WORKFLOW_EXAMPLES[3], ['$0 predict --model model.json - < new.csv | head', "from stdin to stdout (a long-layout file's rows grouped by id)"]]),
+    .positional('files', { type: 'string', array: true, default: undefined, describe: `file(s) to predict: ${FILE_KINDS}; - reads one from stdin` }), predictOptions), [WORKFLOW_EXAMPLES[3], ['$0 predict --model model.json - < new.csv | head', "from stdin to stdout (a long-layout file's rows grouped by id)"]]),
   handler: async (argv: ArgumentsCamelCase<PredictArgs>) => {
     const a = argv as unknown as PredictArgs;
     const [{ loadInitModel }, { predict }, { fileOutput, streamOutput }, { singleStepsWarning }, { lengthsWarning }, { scaleWarning }, { gapsWarning }] = await Promise.all([

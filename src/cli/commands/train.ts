@@ -15,7 +15,7 @@ import { noteWritten } from '../written.js';
 import { checkFolder, writesStdout } from '../../io/atomic.js';
 import { columnList } from '../../data/names.js';
 import { type DataArgs, type StepArgs, FILE_KINDS, stepOptions, dataOptionsFor, loadOptionsOf, modelOptionsFor, requireFlag, switchFlag, resampleFlag, strideFlag } from '../options.js';
-import { WORKFLOW_EXAMPLES, grouped, withExamples, plainDefaults } from '../help.js';
+import { WORKFLOW_EXAMPLES, grouped, withExamples } from '../help.js';
 import { invokedCommand } from '../command-line.js';
 import { visible } from '../../data/visible.js';
 import { threadsText, trainingRecord } from '../../eval/training-record.js';
@@ -153,8 +153,7 @@ function trainOptionsOf(a: TrainArgs) {
 /** train's flags; `examples` differ when train runs as the default command (the top-level help shows them all). */
 export function trainBuilder(y: Argv, examples: readonly (readonly [string, string])[]): Argv {
   return withExamples(grouped(y
-    .positional('files', { type: 'string', array: true, default: undefined, describe: `training file(s): ${FILE_KINDS}; - reads one from stdin` })
-    .options(plainDefaults(trainOptions)), Object.keys(trainOptions)), examples);
+    .positional('files', { type: 'string', array: true, default: undefined, describe: `training file(s): ${FILE_KINDS}; - reads one from stdin` }), trainOptions), examples);
 }
 
 export const trainCommand = {

@@ -4,7 +4,7 @@ import type { Argv, ArgumentsCamelCase } from 'yargs';
 import type { Readout } from '../../model/rnn.js';
 import { MAX_THREADS, TRAIN_DEFAULTS } from '../../train/defaults.js';
 import { type DataArgs, type StepArgs, FILE_KINDS, stepOptions, dataOptionsFor, isInt, loadOptionsOf, modelOptionsFor, quietOption, requireFlag, switchFlag, resampleFlag, strideFlag } from '../options.js';
-import { WORKFLOW_EXAMPLES, grouped, withExamples, plainDefaults } from '../help.js';
+import { WORKFLOW_EXAMPLES, grouped, withExamples } from '../help.js';
 import { visible } from '../../data/visible.js';
 
 const d = TRAIN_DEFAULTS;
@@ -55,8 +55,7 @@ export const tuneCommand = {
   command: 'tune <files..>',
   describe: 'measure training speed at each thread count and recommend one',
   builder: (y: Argv) => withExamples(grouped(y
-    .positional('files', { type: 'string', array: true, default: undefined, describe: `training file(s): ${FILE_KINDS}; - reads one from stdin` })
-    .options(plainDefaults(tuneOptions)), Object.keys(tuneOptions)), [WORKFLOW_EXAMPLES[4], ['$0 tune train.csv --threads 1,2,4 --json', 'measure these thread counts only, as JSON']]),
+    .positional('files', { type: 'string', array: true, default: undefined, describe: `training file(s): ${FILE_KINDS}; - reads one from stdin` }), tuneOptions), [WORKFLOW_EXAMPLES[4], ['$0 tune train.csv --threads 1,2,4 --json', 'measure these thread counts only, as JSON']]),
   handler: async (argv: ArgumentsCamelCase<TuneArgs>) => {
     const a = argv as unknown as TuneArgs;
     const { asFlag, checkOptions } = await import('../../train/option-checks.js'); // a flag out of range is said before the rest loads
