@@ -807,6 +807,7 @@ const BAD: Bad[] = [
   { name: 'long: a value under a trailing unnamed column', content: 'id,t,label,x,\ns,0,a,1,\ns,1,a,2,7\n', line: 3, phrase: 'value "7" in column 5, which has no name in the header; name the column, or remove the value' },
   { name: 'a channel named twice', content: 'id,label,ax,ay\na,x,1,2\n', opts: { channels: ['ax', 'ax'] }, phrase: 'channel "ax" is named twice among the channels (--channels); name each once', option: true },
   { name: 'an empty channel name', content: 'id,label,ax,ay\na,x,1,2\n', opts: { channels: ['ax', ''] }, phrase: 'channels must be an array of column names', option: true },
+  { name: 'an empty list of channels', content: 'id,label,ax,ay\na,x,1,2\n', opts: { channels: [] }, phrase: 'channels must be an array of column names', option: true },
   { name: 'channels as one string', content: 'id,label,ax,ay\na,x,1,2\n', opts: { channels: 'ax,ay' as unknown as string[] }, phrase: 'channels must be an array of column names', option: true },
 ];
 

@@ -91,7 +91,7 @@ test('model selection stops for a stop object that is no AbortSignal but acts as
 
 // An interruption fuzzer's find: a signal that came as the last fit ended, after its last check, was said to be
 // finishing the step and writing the checkpoint, and the run went on to score the test files and write the report.
-test('an abort as training ends: the model is the result (written, the same bits), and the test files and the report are left', async () => {
+test('an abort as training ends, or while the test files are scored: the model is the result (written, the same bits), and the test files and the report are left', async () => {
   const dir = tempDir('calls-');
   const small = smallFile(dir);
   const base = { files: [small], test: [small], ...TINY, epochs: 3 };
@@ -107,6 +107,19 @@ test('an abort as training ends: the model is the result (written, the same bits
   assert.deepEqual(r.model.parameters, whole.model.parameters);
   assert.deepEqual(loadModel(out).parameters, whole.model.parameters);
   assert.ok(!existsSync(report) && !existsSync(`${out}.ckpt`), 'no report, and the checkpoint removed as the model was written');
+  // An abort while the test files are scored (here as their first warning is given, before the first slice) stops
+  // the scoring: the same result, not the whole test set scored and the report written after all.
+  const ac2 = new AbortController();
+  let trained = false;
+  const out2 = join(dir, 'm2.json');
+  const longer = join(dir, 'longer.csv'); // of a length the training data lack: a warning before it is scored
+  writeFileSync(longer, 'label,t0,t1,t2,t3\na,1,2,3,4\nb,4,3,2,1\n');
+  const r2 = await train({ ...base, test: [longer], out: out2, report, signal: ac2.signal, onTrained: () => { trained = true; }, onWarning: () => { if (trained) ac2.abort('SIGINT'); } });
+  assert.ok(ac2.signal.aborted, 'a warning came as the test file was read for the model');
+  assert.equal(r2.stopped, true);
+  assert.deepEqual(r2.test, []);
+  assert.deepEqual(loadModel(out2).parameters, whole.model.parameters);
+  assert.ok(!existsSync(report), 'no report');
 });
 
 test('an abort stops loading at once, and tuning the threads too: InterruptedError, nothing written', async () => {
@@ -269,6 +282,7 @@ test('the lower-level exports refuse what is not their argument with a UserError
   // Options that are no object, contents that are no file's, paths that are none.
   await assert.rejects(loadDataSet(['x.csv'], any(null)), refused(/^loadDataSet\(\) options must be an object \(got null\)$/));
   await assert.rejects(train(any('x')), refused(/^train\(\) options must be an object \(got "x"\)$/));
+  await assert.rejects(train({ files: ['x.csv'], report: 'r.html', commandLine: any(5) }), refused(/^commandLine must be a string, the command the report names \(got 5\)$/));
   assert.throws(() => parseModel(any(null), 'x'), refused(/^parseModel\(\) text must be a model file's contents, a string \(got null\)$/));
   assert.throws(() => parseSafetensors(any('abc'), 'x'), refused(/^parseSafetensors\(\) bytes must be a file's contents/));
   assert.throws(() => parseCheckpoint(any({}), 'x'), refused(/^parseCheckpoint\(\) text must be a checkpoint file's contents/));

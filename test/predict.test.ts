@@ -86,6 +86,21 @@ test('long layout: contiguous ids stream, interleaved ids fall back to loading, 
   const key = (r: string[]) => r.slice(1).join(',');
   assert.deepEqual(rowsA.map(key).sort(), rowsB.map(key).sort());
   assert.match(b.stderr, /loaded whole/); // the bundled file interleaves its sequences
+  // without labels (no label column, or every label cell empty), read whole all the same: no class is named
+  const labelAt = header.split(',').indexOf('label');
+  const drop = (l: string) => l.split(',').filter((_, i) => i !== labelAt).join(',');
+  const blank = (l: string) => l.split(',').map((c, i) => (i === labelAt ? '' : c)).join(',');
+  for (const [name, edit, head] of [['unlabelled.csv', drop, drop(header)], ['blank-labels.csv', blank, header]] as const) {
+    const f = join(dir, name);
+    writeFileSync(f, [head, ...body.map(edit)].join('\n') + '\n');
+    const c = cliHere(['predict', '--model', motionModel, f]);
+    assert.equal(c.code, 0, `${name}: ${c.stderr}`);
+    assert.match(c.stderr, /loaded whole/);
+    const rowsC = parse(c.stdout).slice(1);
+    assert.ok(rowsC.every((r) => r[2] === ''), name);
+    const unlabelled = (r: string[]) => [r[1], ...r.slice(3)].join(',');
+    assert.deepEqual(rowsC.map(unlabelled).sort(), rowsB.map(unlabelled).sort(), name);
+  }
 });
 
 // A wide file names no channel (its one is `value`): a long file of one channel, whatever its column is called,

@@ -235,7 +235,8 @@ function resolveOptions(opts: ReadOptions): Resolved {
   }
   checkCallbacks(o, ['onRead']);
   checkSignal(o.signal);
-  if (o.channels !== undefined && !(Array.isArray(o.channels) && o.channels.every((c) => typeof c === 'string' && c.trim() !== ''))) {
+  // an empty list names no channel: refused rather than read as every channel, which leaving it out means
+  if (o.channels !== undefined && !(Array.isArray(o.channels) && o.channels.length > 0 && o.channels.every((c) => typeof c === 'string' && c.trim() !== ''))) {
     throw new UserError(`channels must be an array of column names, such as ["ax", "ay"], not ${shownOption(o.channels)} (--channels a,b: no empty name)`);
   }
   const twice = o.channels?.find((c, i) => o.channels!.indexOf(c) !== i);

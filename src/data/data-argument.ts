@@ -29,7 +29,9 @@ export function checkDataArgument(ds: unknown, name: string, o: DataChecks): voi
   let C = o.classes;
   if (o.dataSet) {
     const { classes, channels } = s as Partial<DataSet>;
-    if (!(Array.isArray(classes) && classes.length >= 1 && classes.every((c) => typeof c === 'string'))) fail('classes must be an array of the class names');
+    // a file read for prediction may name no class at all: every label is then −1, as the loop below requires
+    const fewest = o.unlabelled ? 0 : 1;
+    if (!(Array.isArray(classes) && classes.length >= fewest && classes.every((c) => typeof c === 'string'))) fail('classes must be an array of the class names');
     const classProblem = namesProblem(classes, true);
     if (classProblem !== undefined) fail(`classes ${classProblem}`);
     if (!(Array.isArray(channels) && channels.length === D && channels.every((c) => typeof c === 'string'))) fail(`channels must be an array of the ${D} channel names`);

@@ -35,7 +35,7 @@ import { layoutOf } from '../model/layout.js';
 import { type TuneResult, measureThreads } from './tune.js';
 import { checkOptions, recordedProblem } from './option-checks.js';
 import { checkDataArgument } from '../data/data-argument.js';
-import { type NamesExactly, checkCallbacks, checkFileList, checkKnownOptions, checkModelArgument, checkOptionsObject, checkPathOptions, checkSignal, ownOptions } from '../data/arguments.js';
+import { type NamesExactly, checkCallbacks, checkFileList, checkKnownOptions, checkModelArgument, checkOptionsObject, checkPathOptions, checkSignal, ownOptions, shownOption } from '../data/arguments.js';
 import { buildForRun } from '../engine/wasm.js';
 import { perThreadGiB, selectionThreadsWithinCap, threadsWithinCap } from '../engine/address-space.js';
 import { type OutputPaths, type TestSet, autoResumeWarning, resumeOf, changedOnResume, claimRun, fileSizeProblem, checkOutputs, checkResume, checkResumeInit, checkResumeSelection, checkSelectionResumed, keptOnResume, withUnrecorded } from './preflight.js';
@@ -74,7 +74,7 @@ export interface TrainOptions extends LoadOptions, HyperparameterOptions {
   readonly checkpointEvery?: number | undefined;
   /** a checkpoint to continue from; 'auto': the run's own checkpoint where there is one, else a fresh run */
   readonly resume?: string | undefined;
-  /** when aborted: finish the step, write the checkpoint, throw InterruptedError (aborted as training ends: the result, `stopped`, without the test files' scores or the report) */
+  /** when aborted: finish the step, write the checkpoint, throw InterruptedError (aborted as training ends or while the test files are scored: the result, `stopped`, without the test files' scores or the report) */
   readonly signal?: AbortSignal | undefined;
   /** training is over (the model is written); evaluation follows */
   readonly onTrained?: (() => void) | undefined;
@@ -125,7 +125,7 @@ export interface TrainResult extends Omit<FitResult, 'computeMs' | 'reduceMs' | 
   readonly test: FileEvaluation[];
   /** the final fits merged into the model (seconds: all of them) */
   readonly members: number;
-  /** `signal` aborted as training ended, after its last check: the model is whole (and written), the test files were not scored and no report was written */
+  /** `signal` aborted as training ended, after its last check, or while the test files were scored: the model is whole (and written), no test file's scores are given and no report was written */
   readonly stopped?: true;
 }
 
@@ -148,6 +148,7 @@ export async function train(given: TrainOptions): Promise<TrainResult> {
   if (o.test !== undefined) checkFileList(o.test, 'test');
   checkPathOptions(o, ['out', 'checkpoint', 'report', 'resume'], ['out', 'checkpoint', 'report']);
   checkCallbacks(o, TRAIN_OPTION_KEYS.filter((k) => /^on[A-Z]/.test(k)));
+  if (o.commandLine !== undefined && typeof o.commandLine !== 'string') throw new UserError(`commandLine must be a string, the command the report names (got ${shownOption(o.commandLine)})`);
   checkSignal(o.signal);
   if (o.init !== undefined) checkModelArgument(o.init, 'init');
   checkOptions(o);
@@ -297,8 +298,9 @@ async function trainClaimed(given: TrainRun, outputs: OutputPaths): Promise<Trai
   // Not stopped by the signal: the model is written by now, and the result is the program's to have.
   const test = await evaluateTests(model, testSets, testTwins, o);
   // A signal that came while the test files were scored is handled before the report is written (the CLI
-  // stops there), not after.
+  // stops there), not after; the scoring itself stops at its next slice.
   await eventLoopTurn();
+  if (test === undefined || o.signal?.aborted) return { ...result, test: [], stopped: true };
   if (o.report) {
     writeRunReport(o.report, o.out, { model, history, train: ds, evaluations: test, total: totalMetrics(test), seconds, sequencesPerSecond, commandLine: o.commandLine });
   }
@@ -351,15 +353,22 @@ function saveTrained(out: string, model: Model, last: LastCheckpoint | undefined
 /**
  * The trained model's evaluation on each --test file, with evaluate's warnings, now that the model (its lengths,
  * its resampling) is known; a file of a training file's bytes (`twins`) was said to be so, not also of its sequences.
+ * Undefined where `signal` stopped the scoring.
  */
-async function evaluateTests(model: Model, testSets: readonly TestSet[], twins: readonly (string | undefined)[], o: TrainRun): Promise<FileEvaluation[]> {
+async function evaluateTests(model: Model, testSets: readonly TestSet[], twins: readonly (string | undefined)[], o: TrainRun): Promise<FileEvaluation[] | undefined> {
   const test: FileEvaluation[] = [];
   for (const [i, t] of testSets.entries()) {
     const file = fileName(o.test![i]);
     // A file of a training file's bytes had its gaps said with the training data's, and is said to be that file.
     const said = twins[i] === undefined ? t.data : { ...t.data, gaps: undefined };
     if (o.onWarning) for (const w of readingWarnings(model, file, said, t.layout, o, twins[i] === undefined)) o.onWarning(w);
-    const r = await evaluateDataSet(model, file, t.data);
+    let r: FileEvaluation;
+    try {
+      r = await evaluateDataSet(model, file, t.data, o.signal);
+    } catch (e) {
+      if (e instanceof InterruptedError) return undefined; // stopped while scoring: the model stays the result
+      throw e;
+    }
     if (o.onWarning) for (const w of [...valuesWarnings(model, r), ...respelledLabels(r, model.classes)]) o.onWarning(w);
     test.push(r);
   }

@@ -257,7 +257,7 @@ export const trainCommand = {
     if (r.stopped) {
       const left = leftUndone(a);
       throw Object.assign(new InterruptedError(0, 0), {
-        message: `${String(signal.reason)} received as training ended`,
+        message: `${String(signal.reason)} received once training had ended`,
         written: `the model was written to ${a.out}${left.length > 0 ? `; ${left.join(', ')}` : ''}`,
       });
     }
