@@ -435,6 +435,18 @@ test('a wide header whose value columns are a series but for a column or two at 
   }
 });
 
+test('a wide header of several series side by side (ax_0 … ax_4, ay_0 … ay_4): channels, refused, naming them and the long layout', async () => {
+  const t = (n: number, stem: string, from = 0) => Array.from({ length: n }, (_, k) => `${stem}${k + from}`);
+  const file = async (header: string[], name: string) => fileWith(`${header.join(',')}\n${header.map((_, k) => (header[k] === 'label' ? 'a' : k)).join(',')}\n`, name);
+  await assert.rejects(loadDataSet([await file(['label', ...t(5, 'ax_'), ...t(5, 'ay_'), ...t(5, 'az_')], 'xyz.csv')]),
+    /xyz\.csv:1:2: the value columns are 3 series of 5 side by side \(ax_0 … ax_4, ay_0 … ay_4 and az_0 … az_4\): 3 channels, most likely, .*the long layout, .*\(id, t, ax, ay, az, label/);
+  await assert.rejects(loadDataSet([await file(['id', ...t(4, 'x', 1), ...t(4, 'y', 1), 'label'], 'xy.csv')], { format: 'wide' }), /xy\.csv:1:2: the value columns are 2 series of 4 side by side \(x1 … x4 and y1 … y4\)/);
+  // One series, series of other lengths, or too short ones: read as they are.
+  for (const [header, name] of [[['label', ...t(10, 'v')], 'one.csv'], [['label', ...t(5, 'a'), ...t(6, 'b')], 'unequal.csv'], [['label', ...t(3, 'a'), ...t(3, 'b')], 'short.csv']] as const) {
+    assert.equal((await loadDataSet([await file([...header], name)])).lengths.length, 1, name);
+  }
+});
+
 test('a long file read for a model with its channels by name: columns beside them must stay the same through a sequence; a wide model\'s "value" is no such name', async () => {
   const opts = { requireLabels: false, modelClasses: ['a', 'b'], modelChannels: ['ax', 'ay'] };
   const ds = await readDataSet([await fileWith('op,id,label,ay,ax\nanna,s,a,2,1\nanna,s,a,4,3\nbob,r,b,6,5\n', 'by-name.csv')], opts);

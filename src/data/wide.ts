@@ -120,6 +120,30 @@ function isSeries(names: readonly string[]): boolean {
   return parts.every((p, k) => p![1] === stem && Number(p![2]) === first + k);
 }
 
+/** The fewest columns in each of the series side by side that channelBlocks takes for channels. */
+const BLOCK_COLUMNS = 4;
+
+/**
+ * The series that `names` are, where they are two or more of one length, each of its own stem with whole numbers
+ * counting up by one (ax_0 … ax_99, ay_0 … ay_99), BLOCK_COLUMNS or more each; else null.
+ */
+function channelBlocks(names: readonly string[]): { stem: string; first: string; last: string; length: number }[] | null {
+  const blocks: { stem: string; first: string; last: string; length: number; next: number }[] = [];
+  for (const name of names) {
+    const m = /^(.*?)(\d+)$/.exec(name);
+    if (m === null) return null;
+    const [, stem, digits] = m;
+    const b = blocks.at(-1);
+    if (b !== undefined && b.stem === stem && Number(digits) === b.next) {
+      b.last = name;
+      b.length++;
+      b.next++;
+    } else blocks.push({ stem, first: name, last: name, length: 1, next: Number(digits) + 1 });
+  }
+  if (blocks.length < 2 || new Set(blocks.map((b) => b.stem)).size !== blocks.length) return null;
+  return blocks.every((b) => b.length === blocks[0].length && b.length >= BLOCK_COLUMNS) ? blocks : null;
+}
+
 /**
  * Refuses a headerless file read for a model whose first cell, read as the label, is a number that is none of
  * the model's classes, and fractional or of a model without whole-number classes: a signal value, so the file
@@ -201,6 +225,7 @@ export class WideReader {
       this.labelLast = null;
       this.checkValuesOneSide(line);
       this.checkOddColumns(line);
+      this.checkChannelBlocks(line);
       let tail = header.length;
       while (tail > 1 && (tail - 1 === this.labelAt || tail - 1 === this.idAt)) tail--;
       this.namedTail = tail < header.length ? tail : Infinity;
@@ -253,6 +278,29 @@ export class WideReader {
         `(a subject's age, a session, a note), remove ${names.length > 1 ? 'them' : 'it'}; if ${names.length > 1 ? 'they do' : 'it does'}, name ${names.length > 1 ? 'them' : 'it'} as the others` +
         (odd[0] === 0 ? `; if ${JSON.stringify(header[at[0]])} names each row (an index), --format wide --id-column ${shellQuote(header[at[0]])}` : ''),
       { file: this.file, line, column: at[odd[0]] + 1 },
+    );
+  }
+
+  /**
+   * Refuses a header whose value columns are several series of one length side by side, each its own stem
+   * (`ax_0 … ax_99, ay_0 … ay_99, az_0 … az_99`): channels, which a wide row cannot hold, and which read on would
+   * be joined end to end into one channel three times as long, without a word.
+   */
+  private checkChannelBlocks(line: number): void {
+    const { header, labelAt, idAt } = this;
+    if (header === null) return;
+    const at = header.map((_, i) => i).filter((i) => i !== labelAt && i !== idAt);
+    const blocks = channelBlocks(at.map((i) => header[i].trim()));
+    if (blocks === null) return;
+    const T = blocks[0].length;
+    const stems = blocks.map((b) => b.stem.replace(/[\s_.:-]+$/, '') || b.stem);
+    const shown = blocks.map((b) => `${b.first} … ${b.last}`);
+    throw new UserError(
+      `the value columns are ${blocks.length} series of ${T} side by side (${shown.slice(0, -1).join(', ')} and ${shown.at(-1)}): ` +
+        `${blocks.length} channels, most likely, where a row of the wide layout holds one channel's sequence and would join them end to end; ` +
+        `write the file in the long layout, one row per time step with a column per channel (id, t, ${stems.join(', ')}, label: docs/data.md, "Channels side by side"); ` +
+        `if they are one channel's samples, name the columns as one series (t0, t1, …)`,
+      { file: this.file, line, column: at[0] + 1 },
     );
   }
 
