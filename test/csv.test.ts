@@ -154,6 +154,9 @@ test('what loggers, spreadsheets and cat put around a table is named for what it
     ['title.csv', `Accelerometer export,,,,\nid,t,label,ax,ay\n${rows}`, /title\.csv:1: line 1 comes before the table, whose header looks to be line 2 .*delete it,/],
     ['wide-title.csv', 'Gestures;;;\nlabel;t0;t1;t2\nrun;1,5;2;3\nwalk;4;5;6\n', /wide-title\.csv:1: line 1 comes before the table, whose header looks to be line 2 \("label;t0;t1;t2"\)/],
     ['units.csv', `id,t,label,ax,ay\n,s,,m/s2,m/s2\n${rows}`, /units\.csv:2: this line \(",s,,m\/s2,m\/s2"\) holds no number between the header and rows that do: a row of units\? delete it/],
+    // a logger closing every line with empty columns: its comments and its units row named as well
+    ['closed.csv', `# DL-200\n# started 2024-05-01 09:00\n# 10 Hz\nid,t,label,ax,ay,,\n${rows.replaceAll('\n', ',,\n')}`, /closed\.csv:1: lines 1–3 come before the table, whose header looks to be line 4/],
+    ['closed-units.csv', 'id,t,label,ax,ay,,\nID,s,,m/s2,m/s2,,\n1,0,run,1,2,,\n1,1,run,3,4,,\n2,0,walk,5,6,,\n', /closed-units\.csv:2: this line \("ID,s,,m\/s2,m\/s2…"\) holds no number between the header and rows that do: a row of units\?/],
     ['cat.csv', `id,t,label,ax,ay\n${rows}id,t,label,ax,ay\nc,0,run,1,1\n`, /cat\.csv:6: this line repeats the header of line 1 \(files joined one after another\?\); delete it, or give the files one by one/],
     ['cat-wide.csv', 'label,t0,t1\nrun,1,2\nlabel,t0,t1\nwalk,3,4\n', /cat-wide\.csv:3: this line repeats the header of line 1/],
     ['after-z.csv', `id,t,label,ax,ay\n${rows}\x1a\nc,0,run,1,1\n`, /after-z\.csv:7: a line after the end-of-file mark \(Ctrl-Z\) of line 6/],

@@ -75,7 +75,7 @@ function completeLines(head: string): Line[] | undefined {
 
 /**
  * Which of `lines` starts the table: the first of two or more cells, all but one filled (pandas leaves its
- * index column's name empty), at least two of them names rather than numbers, and as many as the line after
+ * index column's name empty; empty cells at its end not counted), at least two of them names rather than numbers, and as many as the line after
  * it has. Lines before it count only if each fills one cell at most (a preamble's `Key: value`, a title, a
  * comment); otherwise undefined, as when no line is told apart.
  */
@@ -86,12 +86,21 @@ function tableStart(lines: readonly Line[]): number | undefined {
     const [l, next] = [lines[i], lines[i + 1]];
     if (separated && l.sep === 'spaces') continue;
     const filled = (x: Line) => (x.sep === l.sep ? x.cells : splitLike(x, l.sep)).filter((c) => c.trim() !== '').length;
-    if (l.cells.length < 2 || filled(l) < l.cells.length - 1 || next.sep !== l.sep || next.cells.length !== l.cells.length) continue;
+    // a separator closing every line (a spreadsheet's empty columns: `a,b,c,,`) leaves cells that name nothing
+    const named = l.cells.length - trailingEmpty(l.cells);
+    if (named < 2 || filled(l) < named - 1 || next.sep !== l.sep || next.cells.length !== l.cells.length) continue;
     if (i === 0) return 0;
     const names = l.cells.filter((c) => c.trim() !== '' && !numberLike(c)).length;
     return names >= 2 && lines.slice(0, i).every((before) => filled(before) <= 1) ? i : undefined;
   }
   return undefined;
+}
+
+/** How many of `cells` at their end are empty. */
+function trailingEmpty(cells: readonly string[]): number {
+  let k = 0;
+  while (k < cells.length && cells[cells.length - 1 - k].trim() === '') k++;
+  return k;
 }
 
 /** The line's cells as `sep` would split its text. */
