@@ -718,6 +718,10 @@ test('before training, stderr names the channels, and warns of one that rises li
   writeFileSync(join(dir, 'j.csv'), ['id,time,label,ax', ...[0, 1, 2, 3].flatMap((n) => [0.01, 0.0205, 0.0298, 0.0412].map((t, i) => `s${n},${t + n},${n % 2 === 0 ? 'p' : 'q'},${Math.sin(n + i)}`))].join('\n') + '\n');
   const jitter = cliHere(['train', 'j.csv', '--format', 'long', '--epochs', '1', '--hidden', '4', '--select', 'off', '--members', '1', '--out', 'j.json'], { cwd: dir });
   assert.match(jitter.stderr, /^train-signals: warning: channel "time" runs like a time column in every sequence \(it steps evenly, or is named as one and rises\); if it is one, name it with --time-column$/m);
+  // With the time column named, a channel that counts the rows is a second clock: --channels leaves it out.
+  writeFileSync(join(dir, 'n.csv'), ['id,time,label,n,ax', ...[0, 1, 2, 3].flatMap((n) => [0.01, 0.0205, 0.0298, 0.0412].map((t, i) => `s${n},${t + n},${n % 2 === 0 ? 'p' : 'q'},${i},${Math.sin(n + i)}`))].join('\n') + '\n');
+  const counter = cliHere(['train', 'n.csv', '--time-column', 'time', '--epochs', '1', '--hidden', '4', '--select', 'off', '--members', '1', '--out', 'c.json'], { cwd: dir });
+  assert.match(counter.stderr, /^train-signals: warning: channel "n" runs like a time column in every sequence \(it steps evenly, or is named as one and rises\), beside the time column "time": if it holds no sample \(a row counter, a second clock\), leave it out with --channels ax$/m);
   const ok = cliHere(['train', 'datasets/motion/train.csv', '--epochs', '1', '--hidden', '4', '--select', 'off', '--out', join(dir, 'n.json')]);
   assert.match(ok.stderr, /channels: ax, ay, az$/m);
   assert.doesNotMatch(ok.stderr, /warning: channel/);

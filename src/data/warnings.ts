@@ -6,10 +6,10 @@ import { type DataSet, classSizes } from './dataset.js';
 import { DEFAULT_LAYOUT } from './csv.js';
 import { farOut } from './far-out.js';
 import { checkDataArgument } from './data-argument.js';
-import { nameList, sameNumber } from './names.js';
+import { csvName, nameList, sameNumber } from './names.js';
 import { timeLike } from './time-like.js';
 import { gapsWarning, isGapTally } from './gaps.js';
-import { visible } from './visible.js';
+import { shellQuote, visible } from './visible.js';
 import { UserError } from '../errors.js';
 import { type ChannelPrecision, detailSpread, isChannelPrecision, levelToSubtract, roundingTrouble } from './precision.js';
 
@@ -24,7 +24,7 @@ export function dataWarnings(ds: DataSet, idColumn = DEFAULT_LAYOUT.idColumn): s
 }
 
 /** dataWarnings of a data set the loader built (checked already). */
-export function warningLines(ds: DataSet, idColumn: string): string[] {
+export function warningLines(ds: DataSet, idColumn: string, timeColumn?: string): string[] {
   const out: string[] = [];
   if (isGapTally(ds.gaps)) out.push(gapsWarning(ds.gaps));
   // A wide file (a sequence a row) with a column named id reads as long: one step a sequence, columns as channels.
@@ -54,10 +54,24 @@ export function warningLines(ds: DataSet, idColumn: string): string[] {
     out.push(`channel ${JSON.stringify(f.channel)} holds ${+f.value.toPrecision(7)} (sequence ${visible(f.id)}), ${times} times its values' typical distance from their median; ` +
       'one such value sets the normalization\'s scale and flattens every other sequence: if it marks a missing reading or an error, remove or fix it');
   }
-  const timeLikes = timeLike(ds).map((c) => JSON.stringify(c));
-  if (timeLikes.length === 1) out.push(`channel ${timeLikes[0]} runs like a time column in every sequence (it steps evenly, or is named as one and rises); if it is one, name it with --time-column`);
-  if (timeLikes.length > 1) out.push(`channels ${nameList(timeLikes)} run like a time column in every sequence (they step evenly, or are named as one and rise); if one is, name it with --time-column`);
+  const timeLikes = timeLike(ds);
+  if (timeLikes.length > 0) out.push(timeLikeWarning(timeLikes, ds.channels, timeColumn));
   return out;
+}
+
+/**
+ * The line for channels that run like a time column. With one named already (`timeColumn`, which orders the
+ * steps), such a channel is a second clock or a row counter: what leaves it out is --channels, not --time-column.
+ */
+function timeLikeWarning(timeLikes: readonly string[], channels: readonly string[], timeColumn: string | undefined): string {
+  const one = timeLikes.length === 1;
+  const named = one ? `channel ${JSON.stringify(timeLikes[0])} runs` : `channels ${nameList(timeLikes.map((c) => JSON.stringify(c)))} run`;
+  const how = one ? '(it steps evenly, or is named as one and rises)' : '(they step evenly, or are named as one and rise)';
+  const rest = channels.filter((c) => !timeLikes.includes(c));
+  if (timeColumn === undefined || rest.length === 0) return `${named} like a time column in every sequence ${how}; if ${one ? 'it is one' : 'one is'}, name it with --time-column`;
+  const keep = rest.length <= 20 ? ` ${shellQuote(rest.map(csvName).join(','))}` : ' naming the others';
+  return `${named} like a time column in every sequence ${how}, beside the time column ${JSON.stringify(timeColumn)}: if ${one ? 'it holds' : 'they hold'} no sample (a row counter, a second clock), ` +
+    `leave ${one ? 'it' : 'them'} out with --channels${keep}`;
 }
 
 /** The lines for the channels whose variation float32 rounds away (or cannot scale): one for each kind of trouble. */

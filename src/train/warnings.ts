@@ -43,7 +43,7 @@ const UNEVEN = 10;
 export function trainingWarnings(ds: DataSet, o: WarnedOptions): string[] {
   const cut = cutShortSequences(ds);
   const shortEnds = shortEndsWarning(wholeLengths(ds, cut));
-  const out = [...warningLines(ds, o.idColumn ?? DEFAULT_LAYOUT.idColumn), ...cutShortWarnings(ds, cut), ...(shortEnds === null ? [] : [shortEnds])];
+  const out = [...warningLines(ds, o.idColumn ?? DEFAULT_LAYOUT.idColumn, o.timeColumn), ...cutShortWarnings(ds, cut), ...(shortEnds === null ? [] : [shortEnds])];
   const columnFlags = (['format', 'labelColumn', 'idColumn', 'timeColumn'] as const).filter((k) => o[k] !== undefined).map(asFlag);
   if (o.archivesOnly && columnFlags.length > 0) {
     out.push(
