@@ -251,13 +251,16 @@ const bad: Bad[] = [
   { name: 'tune: --lr 0', files: { 'data.csv': WIDE }, args: ['tune', 'data.csv', '--lr', '0'], error: /^--lr must be a number > 0 \(got 0\)/ },
 ];
 
+/** A model file of before, as its first bytes tell one (an output replaces only a file of its kind). */
+const PREVIOUS_MODEL = '{\n"format": "train-signals/rnn",\n"note": "the previous model"\n}\n';
+
 function setUp(files: Record<string, Content>, preexisting: boolean): string {
   const dir = tempDir('ts-bad-');
   for (const [name, content] of Object.entries(files)) {
     if (typeof content === 'object' && 'dir' in content) mkdirSync(join(dir, name));
     else writeFileSync(join(dir, name), content);
   }
-  if (preexisting) writeFileSync(join(dir, 'model.json'), 'the previous model\n');
+  if (preexisting) writeFileSync(join(dir, 'model.json'), PREVIOUS_MODEL);
   return dir;
 }
 
@@ -302,7 +305,7 @@ function problemsOf({ b, dir, before, preexisting }: Prepared, r: Run): string[]
   if (m === null || !b.error.test(m[1])) problems.push(`message does not match ${b.error}`);
   const after = snapshot(dir);
   if (after !== before) problems.push(`the folder changed:\n${before}\n→\n${after}`);
-  if (preexisting && readFileSync(join(dir, 'model.json'), 'utf8') !== 'the previous model\n') problems.push('model.json changed');
+  if (preexisting && readFileSync(join(dir, 'model.json'), 'utf8') !== PREVIOUS_MODEL) problems.push('model.json changed');
   if (r.stdout !== '') problems.push(`stdout: ${r.stdout}`);
   return problems;
 }

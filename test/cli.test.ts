@@ -347,7 +347,7 @@ test('special outputs: /dev/null discards, /dev/full is a disk-full user error, 
   assert.match(report.stdout, /^<!doctype html>/i);
   assert.match(report.stderr, /confusion matrix/);
   const real = join(dir, 'real.csv');
-  writeFileSync(real, 'old');
+  writeFileSync(real, 'file,id,label,predicted\n'); // predictions of before, replaced through the link
   symlinkSync(real, join(dir, 'link.csv'));
   assert.equal(cliHere(['predict', '--model', model, 'datasets/cbf/test.csv', '--out', join(dir, 'link.csv'), '--quiet']).code, 0);
   assert.ok(lstatSync(join(dir, 'link.csv')).isSymbolicLink());
@@ -745,12 +745,13 @@ test('before training, stderr names the channels, and warns of one that rises li
   assert.doesNotMatch(many.stderr + ok.stderr, /single time step/);
 });
 
-test('a report that cannot be written after the model was: exit 2, and the message says the model was written', { skip: !existsSync('/dev/full') }, () => {
+test('a report that cannot be written after the model was: exit 2, and the message says the model was written and how to write its report without training again', { skip: !existsSync('/dev/full') }, () => {
   const dir = tmp();
   const out = join(dir, 'm.json');
   const r = cliHere(['train', 'datasets/cbf/train.csv', '--out', out, '--epochs', '1', '--hidden', '4', '--select', 'off', '--members', '1', '--quiet', '--report', '/dev/full']);
   assert.equal(r.code, 2, r.stderr);
-  assert.match(r.stderr, /^train-signals: \/dev\/full: the device takes no more \(ENOSPC\); .*; the model itself was written to .*m\.json\n$/);
+  assert.match(r.stderr, /^train-signals: \/dev\/full: the device takes no more \(ENOSPC\); .*; the report was not written, but the model was, to .*m\.json: once that is mended, train-signals evaluate --model .*m\.json <files> --report \/dev\/full writes a report of it \(its learning curves too\), without training again\n$/);
+  assert.doesNotMatch(r.stderr, /nothing was written|run again/); // the model was written, and need not be trained again
   assert.ok(existsSync(out));
 });
 

@@ -18,6 +18,10 @@ import { signalsHandled } from '../src/cli/interrupt.js';
 import { tempDir } from './helpers/temp.js';
 import { cliHere } from './helpers/cli-here.js';
 
+/** Outputs of before, as their first bytes tell them (an output replaces only a file of its kind). */
+const PREVIOUS_MODEL = '{\n"format": "train-signals/rnn",\n"note": "the previous model"\n}\n';
+const OLD_PREDICTIONS = 'file,id,label,predicted,p_a\nold.csv,1,a,a,1\n';
+
 const tmp = () => tempDir('ts-int-');
 // Model selection off: these runs are interrupted in training; selection's own interrupt has a test below.
 const trainArgs = (epochs: number) => ['train', 'datasets/cbf/train.csv', '--hidden', '24', '--epochs', String(epochs), '--threads', '2', '--val-split', '0.1', '--select', 'off'];
@@ -213,7 +217,7 @@ test('SIGHUP stops training gracefully: checkpoint, resume line, no lock left; t
 test('a second Ctrl-C stops at once, even inside a long step; whatever is on disk is whole', async () => {
   const dir = tmp();
   const out = join(dir, 'm.json');
-  writeFileSync(out, 'the previous model');
+  writeFileSync(out, PREVIOUS_MODEL);
   // Eight sequences of 100,000 steps, one batch, two chunks of four: each thread, the main one too, computes for
   // seconds at a time (H 160), where no JavaScript signal handler can run. Truncated BPTT keeps a thread's memory
   // small: full BPTT would store a gigabyte of states per thread, and touching it first doubled the first step.
@@ -232,7 +236,7 @@ test('a second Ctrl-C stops at once, even inside a long step; whatever is on dis
   const seconds = (performance.now() - t0) / 1000;
   assert.ok(r.code === 130 || r.signal === 'SIGINT', `code ${r.code}, signal ${r.signal}: ${r.stderr}`); // a shell sees 130 either way
   assert.ok(seconds < 1, `the second Ctrl-C took ${seconds.toFixed(2)} s to end the process`);
-  assert.equal(readFileSync(out, 'utf8'), 'the previous model');
+  assert.equal(readFileSync(out, 'utf8'), PREVIOUS_MODEL);
   const ck = join(dir, 'c.ckpt');
   if (existsSync(ck)) parseCheckpoint(readFileSync(ck, 'utf8'), ck); // an epoch-end checkpoint, whole
 });
@@ -262,13 +266,13 @@ for (const [kind, at] of [['throw', 2], ['exit', 2], ['throw', 25]] as const) {
 test('divergence: one line saying what to try, exit 2, the existing model untouched', async () => {
   const dir = tmp();
   const out = join(dir, 'm.json');
-  writeFileSync(out, 'the previous model');
+  writeFileSync(out, PREVIOUS_MODEL);
   const r = cliHere([...TRAIN, '--out', out, '--optimizer', 'sgd', '--lr', '1e38', '--clip', '0']);
   assert.equal(r.code, 2, r.stderr);
   const lines = r.stderr.trim().split('\n').filter((l) => l.startsWith('train-signals:'));
   assert.equal(lines.length, 1, r.stderr);
   assert.match(lines[0], /training diverged in epoch \d+, step \d+: .*try a smaller --lr \(now 1e\+38\) or gradient clipping.*no model was written/);
-  assert.equal(readFileSync(out, 'utf8'), 'the previous model');
+  assert.equal(readFileSync(out, 'utf8'), PREVIOUS_MODEL);
 });
 
 test('Ctrl-C while a large model\'s weights are drawn (seconds at H 1024): exit 130 at once, nothing written', async () => {
@@ -425,7 +429,7 @@ test('Ctrl-C while predict writes --out: exit 130, no temp file left, an existin
   const model = join(dir, 'm.json');
   assert.equal(cliHere(['train', 'datasets/cbf/train.csv', '--out', model, '--epochs', '1', '--hidden', '4', '--select', 'off', '--quiet']).code, 0);
   const out = join(dir, 'p.csv');
-  writeFileSync(out, 'the old predictions');
+  writeFileSync(out, OLD_PREDICTIONS);
   const p = start(['predict', '--model', model, '-', '--out', out], { stdin: true });
   const lines = readFileSync('datasets/cbf/test.csv', 'utf8').split('\n');
   p.child.stdin!.write(lines.slice(0, 50).join('\n') + '\n'); // and keep the pipe open: predict waits for more
@@ -435,7 +439,7 @@ test('Ctrl-C while predict writes --out: exit 130, no temp file left, an existin
   const r = await p.done;
   assert.equal(r.code, 130, r.stderr);
   assert.deepEqual(readdirSync(dir).sort(), ['m.json', 'p.csv']);
-  assert.equal(readFileSync(out, 'utf8'), 'the old predictions');
+  assert.equal(readFileSync(out, 'utf8'), OLD_PREDICTIONS);
 });
 
 // evaluate scores its last file synchronously; a Ctrl-C then waits for the event loop, and must stop the command

@@ -154,3 +154,42 @@ test('a file this user may not write is not replaced, though its folder lets the
   assert.equal(readFileSync(theirs, 'utf8'), 'a colleague\'s model');
   assert.equal(statSync(theirs).uid, 0);
 });
+
+// An output test's find: every output wrote over whatever file was at its path (`--out test.csv` for `--test
+// test.csv`, predictions over a checkpoint), exit 0. A file of the output's own kind is replaced as before.
+test('an output replaces only a file of its own kind (or an empty one): a data file, a checkpoint or another output is refused, unchanged', async () => {
+  const dir = tempDir('ts-replace-');
+  const data = smallFile(dir);
+  const model = join(dir, 'm.json');
+  await train({ files: [data], out: model, ...TINY });
+  const cli = (...args: string[]) => spawnSync(process.execPath, [CLI, ...args], { cwd: dir, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } });
+  const made = (args: string[]) => assert.equal(cli(...args).status, 0, args.join(' '));
+  made(['predict', '--model', 'm.json', 'train.csv', '--out', 'p.csv']);
+  made(['evaluate', '--model', 'm.json', 'train.csv', '--report', 'r.html']);
+  made(['export', '--model', 'm.json', '--onnx', 'm.onnx', '--safetensors', 'm.safetensors']);
+  writeFileSync(join(dir, 'held.csv'), readFileSync(data));
+  writeFileSync(join(dir, 'run.ckpt'), '{\n"format": "train-signals/checkpoint",\n"version": 1}\n');
+  writeFileSync(join(dir, 'other.json'), readFileSync(model)); // not the --model the commands read
+  const kinds: Record<string, string> = { 'other.json': 'model file', 'p.csv': 'predictions file', 'r.html': 'report', 'm.onnx': 'ONNX export', 'm.safetensors': 'safetensors file' };
+  const cases: Array<[string[], string, string, string]> = [
+    [['train', 'train.csv', '--hidden', '4', '--epochs', '1', '--select', 'off', '--members', '1', '--out'], '--out', 'other.json', 'model file'],
+    [['train', 'train.csv', '--hidden', '4', '--epochs', '1', '--select', 'off', '--members', '1', '--out', 'm2.json', '--report'], '--report', 'r.html', 'report'],
+    [['predict', '--model', 'm.json', 'train.csv', '--out'], '--out', 'p.csv', 'predictions file'],
+    [['evaluate', '--model', 'm.json', 'train.csv', '--report'], '--report', 'r.html', 'report'],
+    [['export', '--model', 'm.json', '--onnx'], '--onnx', 'm.onnx', 'ONNX export'],
+    [['export', '--model', 'm.json', '--safetensors'], '--safetensors', 'm.safetensors', 'safetensors file'],
+  ];
+  for (const [args, flag, own, kind] of cases) {
+    for (const other of ['held.csv', 'run.ckpt', ...Object.keys(kinds).filter((f) => f !== own)]) {
+      const before = readFileSync(join(dir, other));
+      const r = cli(...args, other);
+      assert.equal(r.status, 2, `${args.join(' ')} ${other}: ${r.stderr}`);
+      const found = other === 'held.csv' ? '' : ` \\(it is an? ${other === 'run.ckpt' ? 'checkpoint' : kinds[other]}[,)]`;
+      assert.match(r.stderr, new RegExp(`^train-signals: ${flag} ${other.replace('.', '\\.')}: a file that is not an? ${kind} is there${found}.*, and would be replaced; give another ${flag}, or move the file away`), `${args.join(' ')} ${other}`);
+      assert.deepEqual(readFileSync(join(dir, other)), before, other);
+    }
+    // its own kind, or an empty file: written
+    writeFileSync(join(dir, 'empty'), '');
+    for (const path of [own, 'empty']) assert.equal(cli(...args, path).status, 0, `${args.join(' ')} ${path}`);
+  }
+});

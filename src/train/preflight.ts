@@ -9,6 +9,7 @@ import { readDataSet, type LoadOptions } from '../data/csv.js';
 import type { DataSet } from '../data/dataset.js';
 import { UserError } from '../errors.js';
 import { shellQuote } from '../data/visible.js';
+import { checkReplaceable } from '../io/replace.js';
 import { checkWritable, outputTarget } from '../io/atomic.js';
 import { checkDistinct, checkOnce, fileKeys, followLinks } from '../io/paths.js';
 import { CHECKPOINT_FORMAT, type Checkpoint } from '../io/checkpoint.js';
@@ -44,6 +45,8 @@ export function checkOutputs(o: { files: readonly string[]; test?: readonly stri
   // The run's own checkpoint may be the one it resumes (it goes on writing there); no other output may.
   checkDistinct([['the --resume checkpoint', o.resume]], outputs.filter(([flag]) => flag !== checkpointFlag));
   for (const [flag, path] of outputs) if (path !== undefined) checkWritable(path, flag);
+  if (o.out !== undefined) checkReplaceable(o.out, '--out', 'model');
+  if (o.report !== undefined) checkReplaceable(o.report, '--report', 'report');
   // A device or FIFO (`--checkpoint /dev/null`) keeps nothing to resume from: no checkpoint is written.
   const kept = checkpoint !== undefined && !writesInPlace(checkpoint) ? checkpoint : undefined;
   return { out: o.out, checkpoint: kept, checkpointIsDefault: o.checkpoint === undefined, report: o.report };

@@ -382,7 +382,13 @@ function writeRunReport(report: string, out: string | undefined, contents: Param
   } catch (e) {
     // The model is the run's result and stays: the message must not let "nothing was written" stand for it.
     if (!(e instanceof UserError) || !out) throw e;
-    throw new UserError(`${e.detail}; the model itself was written to ${out}`, { file: e.file, line: e.line, column: e.column, cause: e });
+    // Not "run again (nothing was written)": the training need not be done again for its report.
+    const why = writeFailure(e.cause, e.file ?? report) ?? e.detail;
+    throw new UserError(
+      `${why}; the report was not written, but the model was, to ${out}: once that is mended, ` +
+        `train-signals evaluate --model ${shellQuote(out)} <files> --report ${shellQuote(report)} writes a report of it (its learning curves too), without training again`,
+      { file: e.file, line: e.line, column: e.column, cause: e },
+    );
   }
 }
 

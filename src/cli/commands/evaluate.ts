@@ -28,8 +28,8 @@ export const evaluateCommand = {
     .positional('files', { type: 'string', array: true, default: undefined, describe: `held-out file(s): ${FILE_KINDS}; - reads one from stdin` }), evaluateOptions), [WORKFLOW_EXAMPLES[2], ['$0 evaluate --model model.json test.csv --json', 'the figures as JSON']]),
   handler: async (argv: ArgumentsCamelCase<EvaluateArgs>) => {
     const a = argv as unknown as EvaluateArgs;
-    const [{ loadInitModel }, { evaluate, totalMetrics }, { renderReport, writeReport }, { printEvaluations }] = await Promise.all([
-      import('../../io/safetensors.js'), import('../../eval/evaluate.js'), import('../../eval/report.js'), import('../evaluations.js'),
+    const [{ loadInitModel }, { evaluate, totalMetrics }, { renderReport, writeReport }, { printEvaluations }, { checkReplaceable }] = await Promise.all([
+      import('../../io/safetensors.js'), import('../../eval/evaluate.js'), import('../../eval/report.js'), import('../evaluations.js'), import('../../io/replace.js'),
     ]);
     checkStdinOnce('--model', a.model, a.files);
     const model = loadInitModel(a.model);
@@ -37,6 +37,7 @@ export const evaluateCommand = {
     if (a.report !== undefined && !toStdout) {
       checkDistinct([['the --model file', a.model], ...a.files.map((f) => ['one of the input files', f] as const)], [['--report', a.report]]);
       checkWritable(a.report, '--report'); // before the work: its folder exists and takes a file
+      checkReplaceable(a.report, '--report', 'report');
     }
     const onWarning = a.quiet ? undefined : (w: string) => process.stderr.write(`train-signals: warning: ${visible(w)}\n`);
     const results = await evaluate(model, { ...loadOptionsOf(a), files: a.files, onRead: a.quiet ? undefined : loadingLines(process.stderr), onWarning });

@@ -27,9 +27,9 @@ export const predictCommand = {
     .positional('files', { type: 'string', array: true, default: undefined, describe: `file(s) to predict: ${FILE_KINDS}; - reads one from stdin` }), predictOptions), [WORKFLOW_EXAMPLES[3], ['$0 predict --model model.json - < new.csv | head', "from stdin to stdout (a long-layout file's rows grouped by id)"]]),
   handler: async (argv: ArgumentsCamelCase<PredictArgs>) => {
     const a = argv as unknown as PredictArgs;
-    const [{ loadInitModel }, { predict }, { fileOutput, streamOutput }, { singleStepsWarning }, { lengthsWarning }, { scaleWarning }, { gapsWarning }] = await Promise.all([
+    const [{ loadInitModel }, { predict }, { fileOutput, streamOutput }, { singleStepsWarning }, { lengthsWarning }, { scaleWarning }, { gapsWarning }, { checkReplaceable }] = await Promise.all([
       import('../../io/safetensors.js'), import('../../eval/predict.js'), import('../../io/stream-out.js'), import('../../eval/single-steps.js'),
-      import('../../eval/lengths.js'), import('../../eval/input-scale.js'), import('../../data/gaps.js'),
+      import('../../eval/lengths.js'), import('../../eval/input-scale.js'), import('../../data/gaps.js'), import('../../io/replace.js'),
     ]);
     checkStdinOnce('--model', a.model, a.files);
     const model = loadInitModel(a.model);
@@ -38,6 +38,7 @@ export const predictCommand = {
       checkFolder(a.out, '--out');
       checkDistinct([['the --model file', a.model], ...a.files.map((f) => ['one of the input files', f] as const)], [['--out', a.out]]);
       checkWritable(a.out, '--out'); // a file can be created there (permissions, space)
+      checkReplaceable(a.out, '--out', 'predictions');
     }
     const out: RowOutput = a.out !== undefined ? fileOutput(a.out) : streamOutput(process.stdout);
     const forget = atStop(() => out.abort()); // Ctrl-C leaves no temp file

@@ -1,0 +1,69 @@
+// An output path that holds a file already is replaced only where that file is of the kind the output writes
+// (a model by a model, a report by a report): one of another kind (a data file named by a slip, `--out test.csv`
+// for `--test test.csv`; a checkpoint to resume from) would be lost, and nothing could bring it back. Asked before
+// any work, so that a refusal writes nothing. The checkpoint has its own rule (train/preflight.ts).
+
+import { closeSync, openSync, readSync, statSync } from 'node:fs';
+import { UserError } from '../errors.js';
+import { CHECKPOINT_FORMAT } from './checkpoint.js';
+
+/** What an output writes. */
+export type OutputKind = 'model' | 'predictions' | 'report' | 'onnx' | 'safetensors';
+
+/** The bytes read from a file's start to tell its kind: every kind names itself well within them. */
+const HEAD_BYTES = 4096;
+
+const text = (head: Buffer) => head.toString('utf8').replace(/^\uFEFF/, '');
+
+/** Each kind as the program writes it, told by its first bytes. */
+const KINDS: Record<OutputKind, { readonly what: string; readonly is: (head: Buffer) => boolean }> = {
+  model: { what: 'a model file', is: (h) => /^\s*\{[^]*"format"\s*:\s*"train-signals\/rnn"/.test(text(h)) && !text(h).includes(`"${CHECKPOINT_FORMAT}"`) },
+  predictions: { what: 'a predictions file', is: (h) => /^"?file"?,"?id"?,"?label"?,"?predicted"?[,\r\n]/.test(text(h)) },
+  report: { what: 'a report', is: (h) => /^<!doctype html>\s*<html[^>]*><head>[^]*?<title>train-signals /i.test(text(h)) },
+  onnx: { what: 'an ONNX export', is: (h) => h[0] === 0x08 && h.subarray(0, 32).includes('train-signals') },
+  safetensors: { what: 'a safetensors file', is: (h) => h.length > 9 && h[8] === 0x7b && h.readBigUInt64LE(0) < BigInt(Number.MAX_SAFE_INTEGER) },
+};
+
+/** What the file's first bytes say it is, for the message: one of the program's kinds, a checkpoint, or undefined. */
+function kindOf(head: Buffer): string | undefined {
+  if (text(head).includes(`"${CHECKPOINT_FORMAT}"`)) return 'a checkpoint, to resume a training from';
+  for (const k of Object.values(KINDS)) if (k.is(head)) return k.what;
+  return undefined;
+}
+
+/**
+ * Refuses `path` (the option `flag`) where a regular file that is not empty is there and is not `kind`: the
+ * output would replace it. A device, a FIFO, nothing there, or an empty file: written as before.
+ */
+export function checkReplaceable(path: string, flag: string, kind: OutputKind): void {
+  let size: number;
+  try {
+    const st = statSync(path);
+    if (!st.isFile()) return;
+    size = st.size;
+  } catch {
+    return; // nothing there (or no way to it, which checkWritable says)
+  }
+  if (size === 0) return;
+  const head = firstBytes(path);
+  if (head !== undefined && KINDS[kind].is(head)) return;
+  const found = head === undefined ? undefined : kindOf(head);
+  throw new UserError(
+    `${flag} ${path}: a file that is not ${KINDS[kind].what} is there${found !== undefined ? ` (it is ${found})` : ''}, and would be replaced; ` +
+      `give another ${flag}, or move the file away (or delete it) first`,
+  );
+}
+
+/** The first HEAD_BYTES of the file at path; undefined where it cannot be read. */
+function firstBytes(path: string): Buffer | undefined {
+  let fd = -1;
+  try {
+    fd = openSync(path, 'r');
+    const head = Buffer.alloc(HEAD_BYTES);
+    return head.subarray(0, readSync(fd, head, 0, head.length, 0));
+  } catch {
+    return undefined;
+  } finally {
+    if (fd >= 0) closeSync(fd);
+  }
+}
