@@ -214,6 +214,16 @@ test('a reader that closes the pipe early (evaluate | head) ends the command qui
   const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
   assert.equal(code, 0, stderr);
   assert.equal(withoutProgress(stderr), ''); // a loading line comes where reading takes a while (a busy machine)
+  // The same pipe named as a path (--out /dev/stdout, --report /dev/stdout): it ended in "EPIPE … exit 2".
+  for (const args of [['predict', '--model', model, 'datasets/cbf/test.csv', again, '--out', '/dev/stdout'], ['evaluate', '--model', model, 'datasets/cbf/test.csv', again, '--report', '/dev/stdout']]) {
+    const named = spawn(process.execPath, [CLI, ...args], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+    let err = '';
+    named.stderr.on('data', (d: Buffer) => (err += d.toString()));
+    named.stdout.destroy();
+    const status = await new Promise<number | null>((resolve) => named.on('close', resolve));
+    assert.equal(status, 0, `${args.join(' ')}: ${err}`);
+    assert.doesNotMatch(err, /EPIPE/);
+  }
 });
 
 test('stdout on a full disk (/dev/full): one line says so, exit 2, for every command that prints', { skip: !existsSync('/dev/full') }, () => {

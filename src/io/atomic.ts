@@ -111,6 +111,14 @@ export function writeError(e: unknown, path: string, left: LeftBehind): unknown 
 }
 
 /**
+ * Whether `e` is writeError's for a pipe whose reader closed it (`--out /dev/stdout | head`): the output is no
+ * longer wanted, and the command ends quietly, as with stdout (`-`) itself.
+ */
+export function readerClosed(e: unknown): boolean {
+  return e instanceof UserError && (e.cause as NodeJS.ErrnoException | undefined)?.code === 'EPIPE';
+}
+
+/**
  * The failure to write `path` and what mends it, without "run again" or what it left behind, for a caller that
  * says what comes next itself (a trained model not written: its checkpoint is resumed); null as for writeError.
  */

@@ -4,7 +4,7 @@ import { signalsHandled } from '../interrupt.js';
 import type { Argv, ArgumentsCamelCase } from 'yargs';
 import { noteWritten } from '../written.js';
 import { checkDistinct, checkStdinOnce } from '../../io/paths.js';
-import { checkWritable } from '../../io/atomic.js';
+import { checkWritable, readerClosed } from '../../io/atomic.js';
 import { loadingLines } from '../progress.js';
 import { invokedCommand } from '../command-line.js';
 import { type DataArgs, FILE_KINDS, dataOptionsFor, loadOptionsOf, quietOption } from '../options.js';
@@ -48,8 +48,12 @@ export const evaluateCommand = {
       : { title: 'train-signals evaluation', model, evaluations: results, total: totalMetrics(results), commandLine: invokedCommand() };
     const html = report !== null && toStdout ? renderReport(report) : null;
     if (report !== null && !toStdout) {
-      writeReport(a.report!, report);
-      noteWritten(`the report ${visible(a.report!)}`);
+      try {
+        writeReport(a.report!, report);
+        noteWritten(`the report ${visible(a.report!)}`);
+      } catch (e) {
+        if (!readerClosed(e)) throw e; // `--report /dev/stdout | head`: the rest was not wanted
+      }
     }
     printEvaluations(results, a.json, toStdout ? process.stderr : process.stdout);
     if (html !== null) process.stdout.write(html);

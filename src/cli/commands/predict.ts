@@ -4,7 +4,7 @@
 import type { Argv, ArgumentsCamelCase } from 'yargs';
 import { checkDistinct, checkStdinOnce } from '../../io/paths.js';
 import type { RowOutput } from '../../io/stream-out.js';
-import { checkFolder, checkWritable } from '../../io/atomic.js';
+import { checkFolder, checkWritable, readerClosed } from '../../io/atomic.js';
 import { atStop } from '../interrupt.js';
 import { type DataArgs, FILE_KINDS, dataOptionsFor, loadOptionsOf } from '../options.js';
 import { WORKFLOW_EXAMPLES, grouped, withExamples } from '../help.js';
@@ -61,6 +61,7 @@ export const predictCommand = {
       }
     } catch (e) {
       out.abort();
+      if (readerClosed(e)) return; // `--out /dev/stdout | head`: quietly, as stdout's own reader going away
       throw e;
     } finally {
       forget();
