@@ -155,6 +155,7 @@ const bad: Bad[] = [
   { name: 'evaluate --model: a checkpoint', files: { 'data.csv': WIDE, 'c.ckpt': '{"format":"train-signals/checkpoint","version":1}' }, args: ['evaluate', '--model', 'c.ckpt', 'data.csv'], error: /^c\.ckpt: this is a checkpoint, not a model file; continue the run with train … --resume c\.ckpt, which writes the model/ },
   { name: '--resume: a model file', files: { 'data.csv': WIDE, 'm.json': WIDE_MODEL }, args: T('--resume', 'm.json'), error: /^m\.json: this is a model file, not a checkpoint/ },
   { name: '--resume: a data file', files: { 'data.csv': WIDE }, args: T('--resume', 'data.csv'), error: /^data\.csv:1: this looks like a data file, not a checkpoint \(its first line: "label,t0,t1,t2"\); give --resume the \.ckpt file train wrote$/ },
+  { name: '--resume: a file of notes (not a checkpoint: no advice to delete it)', files: { 'data.csv': WIDE, 'notes.txt': 'precious notes\n' }, args: T('--resume', 'notes.txt'), error: /^notes\.txt:1:1: not valid JSON \(unexpected "p"\), so not a checkpoint; give the \.ckpt file train wrote/ },
   { name: '--resume: truncated', files: { 'data.csv': WIDE, 'c.ckpt': '{"format":"train-signals/checkpoint","version":1,"model":{"sha' }, args: T('--resume', 'c.ckpt'), error: /^c\.ckpt:1:\d+: not valid JSON: unterminated string; the checkpoint is damaged, perhaps truncated/ },
   { name: '--resume: missing', files: { 'data.csv': WIDE }, args: T('--resume', 'c.ckpt'), error: /^c\.ckpt: checkpoint not found/ },
   // ── output paths and flags (no file part) ──

@@ -160,6 +160,10 @@ function parseDocument(text: string, file: string): any {
     const data = dataFileLine(text);
     if (data !== null) throw new UserError(`this looks like a data file, not a checkpoint (its first line: ${JSON.stringify(data)}); give --resume the .ckpt file train wrote`, { file, line: 1 });
     const w = jsonErrorWhere(text, e as Error);
+    // Only what began as a checkpoint is one damaged: advice to delete any other file would lose it.
+    if (!text.slice(0, 4096).includes(`"${CHECKPOINT_FORMAT}"`)) {
+      throw new UserError(`not valid JSON (${w.what}), so not a checkpoint; give the .ckpt file train wrote (--resume, or --checkpoint with --resume auto)`, { file, line: w.line, column: w.column });
+    }
     throw new UserError(`not valid JSON: ${w.what}; the checkpoint is damaged, perhaps truncated; delete it and start afresh without --resume`, { file, line: w.line, column: w.column });
   }
   if (doc === null || typeof doc !== 'object' || Array.isArray(doc)) fail(file, `not a JSON object (${Array.isArray(doc) ? 'a list' : shownValue(doc)})`);
