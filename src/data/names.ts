@@ -85,10 +85,10 @@ export function csvName(name: string): string {
  * it is accuracy 0 by construction, another label column or data for another model.
  */
 export function checkSomeLabelKnown(labels: readonly string[], file: string, classes: readonly string[], whose: string): void {
-  if (labels.length === 0 || labels.some((l) => classes.includes(l))) return;
+  if (labels.length === 0 || classesOfLabels(labels, classes).some((c) => c !== undefined)) return;
   // pandas writes 1.0 for 1: say so where that is what happened.
   const respelled = labels.map((l) => [l, spelledOtherwise(l, classes)] as const).find(([, c]) => c !== undefined);
-  const hint = respelled === undefined ? '' : ` (${JSON.stringify(respelled[0])} is ${JSON.stringify(respelled[1])} written otherwise: labels are compared as written)`;
+  const hint = respelled === undefined ? '' : ` (${JSON.stringify(respelled[0])} is ${JSON.stringify(respelled[1])} in other letter case: labels are compared as written, but for numbers)`;
   throw new UserError(
     `none of its labels (${nameList(labels)}) is a class of ${whose} (${nameList(classes)})${hint}; give data of those ` +
       `classes, check that the label column is the one it was trained on (--label-column), or use predict for unlabelled data`,
@@ -111,6 +111,29 @@ export function sameNumber(label: string): string | undefined {
   // The value is 0.<digits> × 10^(whole's length + exponent): written from the first non-zero digit, without trailing zeros.
   const exponent = BigInt(whole.length - lead) + BigInt(m[5] ?? 0);
   return `${m[1] === '-' ? '-' : ''}0.${digits.slice(lead).replace(/0+$/, '')}e${exponent}`;
+}
+
+/**
+ * For each of `labels`, the class of `classes` it is read as: itself where it is one, else the one class that
+ * names the same number (pandas' `1.0` for `1`, numpy's `0.000000000000000000e+00` for `0`) where no other class
+ * does; undefined for none. A word in another letter case is no class: `Walk` and `walk` may be two.
+ */
+export function classesOfLabels(labels: readonly string[], classes: readonly string[]): (string | undefined)[] {
+  const known = new Set(classes);
+  let byNumber: Map<string, string | null> | undefined; // number → its one class (null: named by several)
+  return labels.map((l) => {
+    if (known.has(l)) return l;
+    const n = sameNumber(l);
+    if (n === undefined) return undefined;
+    if (byNumber === undefined) {
+      byNumber = new Map();
+      for (const c of classes) {
+        const k = sameNumber(c);
+        if (k !== undefined) byNumber.set(k, byNumber.has(k) ? null : c);
+      }
+    }
+    return byNumber.get(n) ?? undefined;
+  });
 }
 
 /**

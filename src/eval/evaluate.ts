@@ -14,7 +14,7 @@ import { type NamesExactly, checkCallbacks, checkFileList, checkFilesOptions, ch
 import { matchesAny, recordedFingerprints } from '../io/fingerprint.js';
 import { cutShortSequences, cutShortWarnings, wholeLengths } from '../data/cut-short.js';
 import { visible } from '../data/visible.js';
-import { spelledOtherwise } from '../data/names.js';
+import { classesOfLabels, spelledOtherwise } from '../data/names.js';
 import { buildForRun } from '../engine/wasm.js';
 import { longestOf, singleStepsWarning } from './single-steps.js';
 import { lengthsWarning, tallyLengths, trainedLengths } from './lengths.js';
@@ -128,7 +128,8 @@ export async function evaluateDataSet(model: Model, file: string, loaded: DataSe
   for (let n = 0; n < scores.count; n++) {
     const l = ds.labels[n];
     const m = labels[n];
-    addPrediction(tally, l < 0 ? null : ds.classes[l], scores.predicted[n], m >= 0 ? scores.probabilities[n * C + m] : 0);
+    // a number written otherwise counts as the model's class it names
+    addPrediction(tally, l < 0 ? null : m >= 0 ? model.classes[m] : ds.classes[l], scores.predicted[n], m >= 0 ? scores.probabilities[n * C + m] : 0);
   }
   return {
     file, sequences: scores.count, accuracy: scores.accuracy, loss: scores.loss,
@@ -136,9 +137,18 @@ export async function evaluateDataSet(model: Model, file: string, loaded: DataSe
   };
 }
 
-/** A warning for each label of `r` that the model lacks but has spelled otherwise (`1.0` for `1`, `walk` for `Walk`). */
+/**
+ * The lines for labels of `r` that the model has spelled otherwise: numbers (`1.0` for `1`), read as its classes,
+ * said once; a word in other letter case (`walk` for `Walk`), counted as an error, a line each.
+ */
 export function respelledLabels(r: FileEvaluation, classes: readonly string[]): string[] {
   const out: string[] = [];
+  const fileClasses = r.data.classes;
+  const read = classesOfLabels(fileClasses, classes).flatMap((c, i) => (c !== undefined && c !== fileClasses[i] ? [[fileClasses[i], c] as const] : []));
+  if (read.length > 0) {
+    const shown = read.slice(0, 5).map(([l, c]) => `${JSON.stringify(l)} as ${JSON.stringify(c)}`).join(', ') + (read.length > 5 ? `, … ${read.length - 5} more` : '');
+    out.push(`${visible(r.file)}: labels that are the model's classes written otherwise, the same numbers, are read as them: ${shown}`);
+  }
   for (const label of r.unknownLabels.labels) {
     const c = spelledOtherwise(label, classes);
     if (c !== undefined) {

@@ -10,7 +10,7 @@ import { InterruptedError, UserError } from '../errors.js';
 import type { Sequences } from '../model/batch.js';
 import { argmax } from '../model/rnn.js';
 import { type Model, differencesOf, inputWidth, resampleOf, sequenceNormOf, strideOf } from '../model/model.js';
-import { nameList, sameNames } from '../data/names.js';
+import { classesOfLabels, nameList, sameNames } from '../data/names.js';
 import { resampledSequences } from '../data/resample.js';
 import { createPredictor, referencePredictor, releaseScoringMemory } from '../engine/predict.js';
 import { buildForRun } from '../engine/wasm.js';
@@ -56,10 +56,11 @@ function checkModelReads(model: Model, data: Sequences): void {
   }
 }
 
-/** Maps a data set's class indices (into `classes`) onto the model's classes. */
+/** Maps a data set's class indices (into `classes`) onto the model's classes (a number written otherwise too: classesOfLabels). */
 export function labelsForModel(labels: Int32Array, classes: readonly string[], model: Model): Int32Array {
   const index = new Map(model.classes.map((c, i) => [c, i]));
-  return labels.map((l) => (l < 0 ? UNLABELLED : index.get(classes[l]) ?? UNKNOWN_LABEL));
+  const of = classesOfLabels(classes, model.classes).map((c) => (c === undefined ? UNKNOWN_LABEL : index.get(c)!));
+  return labels.map((l) => (l < 0 ? UNLABELLED : of[l]));
 }
 
 /** The scores of N sequences from their probabilities [N][C], log p[label] [N] and labels [N]. */
