@@ -17,6 +17,7 @@ import type { DataSet } from '../src/data/dataset.js';
 import { LongReader } from '../src/data/long.js';
 import { parseTimestamp } from '../src/data/timestamps.js';
 import { cutShortWarnings } from '../src/data/cut-short.js';
+import { dataWarnings } from '../src/data/warnings.js';
 import { UserError } from '../src/errors.js';
 import { tempDir } from './helpers/temp.js';
 
@@ -578,6 +579,30 @@ test('long layout: many interleaved, shuffled rows across chunk boundaries load 
     const seq = sequence(ds, s);
     const bad = seq.findIndex((v, t) => v[0] !== s + 0.5 || v[1] !== t || v[2] !== -t);
     assert.equal(bad, -1, `sequence q${s} step ${bad}`);
+  }
+});
+
+// A newcomer's find: per-device files that each number their recordings from 1, joined into one, loaded as half
+// as many sequences, each two recordings interleaved by time, without a word.
+test('long layout: an id whose rows come back in a block of times inside its earlier rows\' is two recordings merged, warned of; shuffled, interleaved and reordered rows are not', async () => {
+  const block = (id: string, label: string, times: number[]) => times.map((t) => `${id},${t},${label},${Math.sin(t)}`);
+  const range = (from: number, n: number, step: number) => Array.from({ length: n }, (_, k) => +(from + k * step).toFixed(4));
+  const joined = [...block('w1', 'walk', range(0, 8, 0.02)), ...block('w2', 'walk', range(0, 8, 0.02)), ...block('w1', 'walk', range(0.005, 16, 0.01)), ...block('w2', 'walk', range(0.003, 16, 0.01))];
+  const file = await fileWith('id,t,label,x\n' + joined.join('\n') + '\n', 'joined.csv');
+  const ds = await loadDataSet([file]);
+  assert.deepEqual(Array.from(ds.lengths), [24, 24]);
+  assert.deepEqual(ds.restarts, { sequences: 2, id: 'w1', file, line: 2, again: 18 });
+  assert.ok(dataWarnings(ds).includes(`${file}:18: sequence "w1" (and 1 other sequence) comes back after other sequences' rows with times inside those of its rows before (from line 2): two recordings under one id, merged into one sequence sorted by time? give each recording its own id (an id names a sequence within its file: files joined into one lose that; give them one by one instead)`), dataWarnings(ds).join('\n'));
+  // Rows of two sequences shuffled; interleaved row by row in time order; a sequence's later times first: none.
+  const rng = createRng(3);
+  const rows = [...block('a', 'p', range(0, 40, 1)), ...block('b', 'q', range(0, 40, 1))];
+  shuffle(rng, rows);
+  const interleaved = range(0, 40, 1).flatMap((t) => [...block('a', 'p', [t]), ...block('b', 'q', [t])]);
+  const reordered = [...block('a', 'p', range(20, 20, 1)), ...block('b', 'q', range(0, 40, 1)), ...block('a', 'p', range(0, 20, 1))];
+  for (const [name, body] of [['shuffled', rows], ['interleaved', interleaved], ['reordered', reordered]] as const) {
+    const other = await loadDataSet([await fileWith('id,t,label,x\n' + body.join('\n') + '\n', `${name}.csv`)]);
+    assert.deepEqual(Array.from(other.lengths), [40, 40], name);
+    assert.equal(other.restarts, undefined, name);
   }
 });
 

@@ -297,6 +297,7 @@ export class DataSetBuilder {
   private gapsPending = 0; // NaN pushed for gaps and not yet filled
   private stepsAdded = 0; // steps of the sequences added so far (not streaming): where the next one starts
   private gaps: { values: number; sequences: number; file: string; line: number } | null = null;
+  private restarts: { sequences: number; id: string; file: string; line: number; again: number } | null = null;
 
   private readonly textBytes: number;
 
@@ -355,6 +356,12 @@ export class DataSetBuilder {
   }
 
   /** Appends a sequence whose `length` steps are the next ones pushed (in order) after the sequences added before. */
+  /** Counts a sequence whose rows came in blocks of overlapping times (restarts.ts), keeping the first one's place. */
+  noteRestart(id: string, file: string, line: number, again: number): void {
+    this.restarts ??= { sequences: 0, id, file, line, again };
+    this.restarts.sequences++;
+  }
+
   addSequence(id: string, label: string | null, length: number, file: string, line: number, emptyHint?: (d: number) => string): void {
     if (this.emit !== undefined) {
       const steps = this.stepChunks!;
@@ -457,6 +464,7 @@ export class DataSetBuilder {
       sources: this.sources,
       precision,
       ...(this.gaps !== null ? { gaps: { ...this.gaps } } : {}),
+      ...(this.restarts !== null ? { restarts: { ...this.restarts } } : {}),
     };
   }
 }

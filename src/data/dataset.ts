@@ -5,6 +5,7 @@
 
 import type { ChannelPrecision } from './precision.js';
 import type { GapTally } from './gaps.js';
+import type { RestartTally } from './restarts.js';
 
 /** Labelled sequences in one flat array (time-major, channels inner), as loadDataSet() reads them. */
 export interface DataSet {
@@ -29,6 +30,8 @@ export interface DataSet {
   readonly precision?: readonly ChannelPrecision[] | undefined;
   /** the values missing inside sequences that the loader filled (gaps.ts; absent where none was) */
   readonly gaps?: GapTally | undefined;
+  /** sequences of a long file whose rows came in blocks of overlapping times: two recordings under one id? (restarts.ts; absent where none did) */
+  readonly restarts?: RestartTally | undefined;
 }
 
 export interface SequenceSource {

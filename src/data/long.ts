@@ -19,6 +19,7 @@ import { FILL_GAP, isBlank, isPaddingCell, show, toName, toNumber, toValue, valu
 import { UNLABELLED_HINT, UNNAMED_CHANNEL, columnList, csvName, isUnnamedColumn, nameList, otherCaseFlags } from './names.js';
 import { parseTimestamp, showTimestamp } from './timestamps.js';
 import { isTimeName } from './time-like.js';
+import { RestartWatch } from './restarts.js';
 
 export interface LongOptions {
   readonly labelColumn: string;
@@ -90,6 +91,7 @@ export class LongReader {
   private readonly lastTime: number[] = [];
   private readonly lastLine: number[] = [];
   private readonly unsorted: boolean[] = []; // some row came with a time below its predecessor's
+  private readonly restarts = new RestartWatch(); // blocks of rows whose times overlap (restarts.ts)
 
   // Per row of this file.
   private rows = 0;
@@ -219,6 +221,7 @@ export class LongReader {
       this.lastLine.pop();
       this.unsorted.pop();
     }
+    this.restarts.clear();
     this.rows = 0;
     if (this.timesInt) this.times.rewind();
     else [this.times, this.timesInt] = [int32Chunks(1), true];
@@ -345,6 +348,7 @@ export class LongReader {
     this.lastTime.push(-Infinity);
     this.lastLine.push(line);
     this.unsorted.push(false);
+    this.restarts.add();
     return s;
   }
 
@@ -357,6 +361,7 @@ export class LongReader {
       const t = this.timeOf(cells[this.timeAt], line);
       if (t === this.lastTime[s]) throw this.duplicateTime(s, t, this.lastLine[s], line);
       if (t < this.lastTime[s]) this.unsorted[s] = true;
+      this.restarts.row(s, t, this.lastTime[s], this.rows === 0 || s !== this.runSeqNow, line);
       this.lastTime[s] = t;
       if (this.timesInt && (t | 0) !== t) this.widenTimes();
       this.times.push(t);
@@ -494,7 +499,11 @@ export class LongReader {
     this.times.rewind();
 
     const emptyHint = (d: number) => this.emptyHint(d);
-    for (let s = 0; s < S; s++) this.builder.addSequence(this.ids[s], this.labels[s], this.count[s], file, this.firstLine[s], emptyHint);
+    for (let s = 0; s < S; s++) {
+      const again = this.timeAt >= 0 ? this.restarts.cameBack(s, this.count[s]) : 0;
+      if (again > 0) this.builder.noteRestart(this.ids[s], file, this.firstLine[s], again);
+      this.builder.addSequence(this.ids[s], this.labels[s], this.count[s], file, this.firstLine[s], emptyHint);
+    }
   }
 
   /**

@@ -9,6 +9,7 @@ import { checkDataArgument } from './data-argument.js';
 import { csvName, nameList, sameNumber } from './names.js';
 import { timeLike } from './time-like.js';
 import { gapsWarning, isGapTally } from './gaps.js';
+import { isRestartTally, restartsWarning } from './restarts.js';
 import { shellQuote, visible } from './visible.js';
 import { UserError } from '../errors.js';
 import { type ChannelPrecision, detailSpread, isChannelPrecision, levelToSubtract, roundingTrouble } from './precision.js';
@@ -27,6 +28,7 @@ export function dataWarnings(ds: DataSet, idColumn = DEFAULT_LAYOUT.idColumn): s
 export function warningLines(ds: DataSet, idColumn: string, timeColumn?: string): string[] {
   const out: string[] = [];
   if (isGapTally(ds.gaps)) out.push(gapsWarning(ds.gaps));
+  if (isRestartTally(ds.restarts)) out.push(restartsWarning(ds.restarts));
   // A wide file (a sequence a row) with a column named id reads as long: one step a sequence, columns as channels.
   if (ds.lengths.length > 1 && ds.channels.length > 1 && ds.lengths.every((L) => L === 1)) {
     out.push(`every sequence has a single time step; if each row is a whole sequence (the wide layout), read the file with --format wide (its column ${JSON.stringify(idColumn)} made it the long layout)`);

@@ -21,6 +21,7 @@ import { lengthsWarning, tallyLengths, trainedLengths } from './lengths.js';
 import { scaleWarning, tallyValues } from './input-scale.js';
 import { countKnown, decodeDigests } from '../data/digests.js';
 import { gapsWarning } from '../data/gaps.js';
+import { isRestartTally, restartsWarning } from '../data/restarts.js';
 
 /** One file's evaluation: its metrics, scores (probabilities per sequence) and the sequences' ids. */
 export interface FileEvaluation {
@@ -83,6 +84,7 @@ export function readingWarnings(model: Model, file: string, loaded: DataSet, lay
   const unseen = single === null ? lengthsWarning(file, lengths, model) : null;
   const trained = sequences ? trainingSequencesWarning(file, loaded, model) : null;
   const gaps = loaded.gaps === undefined ? [] : [gapsWarning(loaded.gaps)];
+  if (isRestartTally(loaded.restarts)) gaps.push(restartsWarning(loaded.restarts));
   return [...gaps, ...cutShortWarnings(loaded, cut), ...[single, unseen, trained].filter((x) => x !== null)];
 }
 

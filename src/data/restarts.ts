@@ -1,0 +1,87 @@
+// Two recordings under one id, merged without a word: files that each number their recordings from 1, joined
+// into one (`tail -n +2 b.csv >> a.csv`), give every id two blocks of rows, each in time order, whose times
+// overlap; sorted by time, the long layout reads them as one sequence sampled twice as often, alternating
+// between two signals. A file whose rows are merely shuffled has short blocks out of order, and one whose
+// sequences interleave row by row (a recorder writing each device's rows in turn) has blocks that follow each
+// other in time: neither is told of. Only a warning: a logger that writes one sensor's rows, then another's, each
+// with the other's cells empty, is one recording in two such blocks, and loads as the user meant.
+
+import { visible } from './visible.js';
+
+/** A data set's sequences whose rows came in blocks of overlapping times (the first, and how many). */
+export interface RestartTally {
+  readonly sequences: number;
+  readonly id: string;
+  readonly file: string;
+  readonly line: number; // the first row of the sequence
+  readonly again: number; // the row whose time fell inside the sequence's earlier blocks
+}
+
+/** How many rows a sequence's blocks hold on average, at least, to be blocks rather than shuffled rows. */
+const BLOCK_ROWS = 4;
+
+/** Per sequence of a long file, in first-appearance order: its blocks of consecutive rows and their times. */
+export class RestartWatch {
+  private readonly blocks: number[] = [];
+  private readonly ordered: boolean[] = []; // every block's rows in time order
+  private readonly lo: number[] = []; // the earlier blocks' times span [lo, hi]
+  private readonly hi: number[] = [];
+  private readonly blockLo: number[] = []; // the current block's
+  private readonly blockHi: number[] = [];
+  private readonly overlapAt: number[] = []; // the first row (line) inside the earlier blocks' span; 0: none
+
+  /** A new sequence, numbered next. */
+  add(): void {
+    this.blocks.push(0);
+    this.ordered.push(true);
+    this.lo.push(Infinity);
+    this.hi.push(-Infinity);
+    this.blockLo.push(Infinity);
+    this.blockHi.push(-Infinity);
+    this.overlapAt.push(0);
+  }
+
+  /** Sequence s's row at `line`, of time t after `before` (its previous row's, −∞ for none); `block`: the file's previous row was another sequence's. */
+  row(s: number, t: number, before: number, block: boolean, line: number): void {
+    if (block) {
+      this.lo[s] = Math.min(this.lo[s], this.blockLo[s]);
+      this.hi[s] = Math.max(this.hi[s], this.blockHi[s]);
+      this.blocks[s]++;
+      this.blockLo[s] = t;
+      this.blockHi[s] = t;
+    } else {
+      if (t < before) this.ordered[s] = false;
+      this.blockLo[s] = Math.min(this.blockLo[s], t);
+      this.blockHi[s] = Math.max(this.blockHi[s], t);
+    }
+    if (this.overlapAt[s] === 0 && t > this.lo[s] && t < this.hi[s]) this.overlapAt[s] = line;
+  }
+
+  /** The line where sequence s, of `rows` rows, came back inside its earlier blocks' times, or 0. */
+  cameBack(s: number, rows: number): number {
+    const blocks = this.blocks[s];
+    return blocks >= 2 && this.ordered[s] && rows >= BLOCK_ROWS * blocks ? this.overlapAt[s] : 0;
+  }
+
+  /** Forgets every sequence (LongReader.restart), keeping the arrays' storage. */
+  clear(): void {
+    while (this.blocks.length > 0) {
+      for (const a of [this.blocks, this.ordered, this.lo, this.hi, this.blockLo, this.blockHi, this.overlapAt]) a.pop();
+    }
+  }
+}
+
+/** Whether `v` is a RestartTally (a data set a program built may hold anything there). */
+export function isRestartTally(v: unknown): v is RestartTally {
+  const r = v as Partial<RestartTally> | null;
+  return typeof r === 'object' && r !== null && typeof r.id === 'string' && typeof r.file === 'string' &&
+    [r.sequences, r.line, r.again].every((n) => typeof n === 'number' && Number.isInteger(n) && n >= 1);
+}
+
+/** The warning for sequences whose rows came in blocks of overlapping times. */
+export function restartsWarning(r: RestartTally): string {
+  const more = r.sequences > 1 ? ` (and ${r.sequences - 1} other sequence${r.sequences > 2 ? 's' : ''})` : '';
+  return `${visible(r.file)}:${r.again}: sequence ${JSON.stringify(r.id)}${more} comes back after other sequences' rows with times inside those of its rows before ` +
+    `(from line ${r.line}): two recordings under one id, merged into one sequence sorted by time? give each recording its own id ` +
+    '(an id names a sequence within its file: files joined into one lose that; give them one by one instead)';
+}
