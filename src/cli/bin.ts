@@ -23,7 +23,7 @@ await import('./main.js').catch(async (e: { code?: string; message?: string }) =
   const low = async () => {
     try {
       const files = await import('../io/open-files.js');
-      return files.openFilesLimit() < files.LOW_OPEN_FILES;
+      return files.openFilesLimit() <= files.LOW_OPEN_FILES;
     } catch (again) {
       return (again as { code?: string })?.code !== 'ERR_MODULE_NOT_FOUND'; // not opened for want of descriptors, rather than not there
     }

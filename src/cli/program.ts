@@ -165,7 +165,7 @@ function failureExit(e: unknown, argv: readonly string[], debug: boolean): numbe
   // A command loads its modules as it starts: one that cannot be opened for want of descriptors (Node 20 may
   // call that a module not found, src/io/open-files.ts), or one missing, a damaged installation, is no bug.
   const code = (e as { code?: string })?.code;
-  const files = tooManyOpenFiles(code === 'ERR_MODULE_NOT_FOUND' && openFilesLimit() < LOW_OPEN_FILES ? 'EMFILE' : code);
+  const files = tooManyOpenFiles(code === 'ERR_MODULE_NOT_FOUND' && openFilesLimit() <= LOW_OPEN_FILES ? 'EMFILE' : code);
   if (files !== null) {
     process.stderr.write(`${NAME}: could not load the program: ${files}\n`);
     return 2;

@@ -109,7 +109,7 @@ export function workerStartError(e: unknown, threads: number): unknown {
   const notFound = code === 'ERR_MODULE_NOT_FOUND' || /^Cannot find (module|package) /.test(message);
   // Node 20 may call a package.json it could not open for want of descriptors a module not found (open-files.ts).
   const files = code === 'EMFILE' || code === 'ENFILE' || /\bE[MN]FILE\b|too many open files|file table overflow/.test(message) ||
-    (notFound && openFilesLimit() < LOW_OPEN_FILES);
+    (notFound && openFilesLimit() <= LOW_OPEN_FILES);
   // Otherwise its module, or one it imports, is not there (a damaged installation): the program's own say so alike.
   if (notFound && !files) {
     return new UserError(incompleteInstallation(message), { cause: e });

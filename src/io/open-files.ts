@@ -3,7 +3,7 @@
 
 import { readFileSync } from 'node:fs';
 
-/** Below this soft limit on open files a module the loader could not find is taken for one it could not open. */
+/** At or below this soft limit on open files (256: macOS's default, and the tests') a module the loader could not find is taken for one it could not open. */
 export const LOW_OPEN_FILES = 256;
 
 /** The soft limit on open files: Infinity where unknown or unlimited, 0 where even the limits file cannot be opened for want of descriptors. */
