@@ -262,6 +262,7 @@ test('a data set built by hand is refused where its arrays disagree, naming the 
 test('the lower-level exports refuse what is not their argument with a UserError, not a TypeError or NaN values', async () => {
   const ds = syntheticDataSet(6, 2, 2);
   assert.throws(() => channelStatistics(any({})), refused(/^channelStatistics\(\) data: D must be a whole number ≥ 1 \(got undefined\)/));
+  assert.throws(() => channelStatistics(any({ D: '2' })), refused(/^channelStatistics\(\) data: D must be a whole number ≥ 1 \(got "2"\)/));
   const holed = { ...ds, values: Float32Array.from(ds.values) };
   holed.values[3] = Number.NaN;
   assert.throws(() => channelStatistics(holed), refused(/^channelStatistics\(\) data: sequence 0 has a value that is not finite \(NaN, at step 1, channel 1\)/));

@@ -83,6 +83,8 @@ test('checkOptions takes every default, every auto and the bounds themselves', (
   checkOptions({ threads: [1, 256] }, undefined, 'tune');
   checkOptions({ threads: 1 }, undefined, 'fit');
   assert.throws(() => checkOptions({ threads: 2 }, undefined, 'tune'), /^UserError: threads must be a list of whole numbers from 1 to 256 \(got 2\)$/);
+  // a string in the list is shown as one (it read [2], hiding what was wrong)
+  assert.throws(() => checkOptions({ threads: ['2'] as unknown as number[] }, undefined, 'tune'), /^UserError: threads must be a list of whole numbers from 1 to 256 \(got \["2"\]\)$/);
   assert.throws(() => checkOptions({ threads: 'auto' }, undefined, 'fit'), /^UserError: threads must be a whole number from 1 to 256/);
   checkOptions({ resample: 2, differences: false, bidirectional: false, cell: 'rnn', optimizer: 'momentum', schedule: 'constant', classWeights: 'balanced', select: 'off' });
   checkOptions({ layers: 2, bptt: 0 });

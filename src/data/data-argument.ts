@@ -25,7 +25,7 @@ export function checkDataArgument(ds: unknown, name: string, o: DataChecks): voi
   const s = ds as Partial<Sequences> | null;
   if (typeof s !== 'object' || s === null) fail(`a data set is an object (got ${s === null ? 'null' : typeof s})`);
   const { D, values, offsets, lengths, labels } = s as Sequences;
-  if (!(typeof D === 'number' && Number.isInteger(D) && D >= 1)) fail(`D must be a whole number ≥ 1 (got ${String(D)})`);
+  if (!(typeof D === 'number' && Number.isInteger(D) && D >= 1)) fail(`D must be a whole number ≥ 1 (got ${typeof D === 'string' ? JSON.stringify(D) : String(D)})`);
   let C = o.classes;
   if (o.dataSet) {
     const { classes, channels } = s as Partial<DataSet>;

@@ -91,7 +91,7 @@ const RULES: readonly Rule[] = [
 
 const shown = (v: unknown): string => {
   try {
-    return typeof v === 'string' ? JSON.stringify(v) : Array.isArray(v) ? `[${v.join(', ')}]` : String(v);
+    return typeof v === 'string' ? JSON.stringify(v) : Array.isArray(v) ? `[${v.map(shown).join(', ')}]` : String(v); // ["2"]: a string inside, shown as one
   } catch {
     return `a value of type ${typeof v} that has no text`; // an object without a prototype, and what holds one
   }
