@@ -105,11 +105,23 @@ export function valueError(cell: string, where: CellWhere, column: string, what:
       where,
     );
   }
+  // 1,234: a thousands separator as likely as a decimal comma (an export in US format), which would read it as 1.234
+  if (/^[+-]?[1-9]\d{0,2},\d{3}$/.test(s)) {
+    return new UserError(
+      `value ${show(s)} in ${column} has a comma that is a thousands separator (${show(s.replace(',', ''))}) or a decimal comma (${show(s.replace(',', '.'))}); ` +
+        'write each number with a point for decimals and no separator',
+      where,
+    );
+  }
   if (isDecimalComma(s)) {
     return new UserError(
       `value ${show(s)} in ${column} has a decimal comma; write decimal numbers with a point (${show(s.replace(',', '.'))})`,
       where,
     );
+  }
+  // WISDM's files close every line with a semicolon: the last cell is a number and a ';', not text to leave out
+  if (/;$/.test(s) && Number.isFinite(toValue(s.slice(0, -1)))) {
+    return new UserError(`value ${show(s)} in ${column} ends in a semicolon: does every line of the file end in one? strip them (sed 's/;$//' the file)`, where);
   }
   const grouped = withoutThousands(s);
   if (grouped !== null) {
@@ -135,7 +147,7 @@ const REPLACEMENT = '\uFFFD';
 
 function encodingError(where: CellWhere): UserError {
   return new UserError(
-    'text that is not UTF-8 (bytes of another encoding, such as Latin-1 or Windows-1252); save the file as UTF-8',
+    'text that is not UTF-8 (bytes of another encoding, such as Latin-1 or Windows-1252); save the file as UTF-8 (iconv -f cp1252 -t utf-8)',
     where,
   );
 }

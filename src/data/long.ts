@@ -329,7 +329,7 @@ export class LongReader {
     if (label !== this.labels[s]) {
       throw new UserError(
         `label changes from ${show(this.labels[s] ?? '')} to ${show(label ?? '')} within sequence ${show(id)} ` +
-          `(first row on line ${this.firstLine[s]}); a sequence has one label`,
+          `(first row on line ${this.firstLine[s]}); a sequence has one label: a recording whose class changes is several sequences, so give each stretch of one label (or each window of it) an id of its own`,
         { file: this.file, line, column: this.labelAt + 1 },
       );
     }
@@ -560,7 +560,7 @@ export class LongReader {
       : Math.abs(t) >= 2 ** 53 ? ' (numbers past 2^53 lose their last digits: give the times in coarser units, such as ms rather than ns)' : '';
     return new UserError(
       `duplicate time ${this.timesAreDates === true ? showTimestamp(t) : t} for id ${show(this.ids[s])} (also on line ${earlier})${resolution}; each (id, time) pair must ` +
-        'appear once',
+        'appear once: delete rows that repeat, or give times fine enough to tell the rows apart',
       { file: this.file, line, column: this.timeAt + 1 },
     );
   }

@@ -91,7 +91,7 @@ export function checkClassesRecur(ds: Pick<DataSet, 'classes' | 'lengths'>, file
   const own = C === N ? `each of the ${N} sequences has a label of its own` : `the ${N} sequences have ${C} labels, nearly one each`;
   throw new UserError(
     `${own} (${nameList(ds.classes, 4)})${numbers ? ', all of them fractional numbers like signal values' : ''}; ` +
-      `a classifier learns a class from several sequences of it: ${inMemory ? 'are these the labels, and classes the names they index?' : 'is the label in another column? (--label-column names it; a file without a header has its label first; labels kept in a file of their own, one a line, go in front: paste -d, labels.csv values.csv > train.csv)'}`,
+      `a classifier learns a class from several sequences of it: ${inMemory ? 'are these the labels, and classes the names they index?' : 'is the label in another column? (--label-column names it; a file without a header has its label first; labels kept in a file of their own, one a line, go in front: paste -d, labels.csv values.csv > train.csv, or paste -d\' \' where values are separated by blanks)'}`,
     { file: files.join(', ') },
   );
 }
