@@ -64,6 +64,12 @@ test('dataWarnings gives a program the lines train prints: a far-out value, a ti
   assert.ok(numbered.includes('classes "1.5", "+1.50", "10", "1e1" name the same number; they are trained as different classes (write each label one way)'), numbered.join('\n'));
   const flat = dataSet(['x', 'y'], 4, 5, (d) => d);
   assert.deepEqual(dataWarnings(flat), ['no channel varies: every step of every sequence holds the same values, so no class can be told from another']);
+  // A newcomer's find: WISDM's user column, one value through each recording, trained on as a channel silently.
+  const user = dataSet(['user', 'x'], 12, 20, (d, n, t) => (d === 0 ? n % 3 : Math.sin(t / 3 + n)));
+  assert.deepEqual(dataWarnings(user), ['channel "user" holds one value through each sequence and another in others: a subject, a device or a session, most likely, by which the model would tell the classes apart rather than by the signal; if it is no signal, leave it out with --channels x']);
+  // One channel, or the same value in every sequence (the flat line above), is not such a column.
+  assert.deepEqual(dataWarnings(dataSet(['v'], 12, 20, (_d, n) => n % 3)), []);
+  assert.deepEqual(dataWarnings(dataSet(['bias', 'x'], 12, 20, (d, n, t) => (d === 0 ? 1 : Math.sin(t / 3 + n)))), []);
 });
 
 test('labels name the same number only as exact decimals: 20-digit ids a digit apart are two numbers; 1e0 and 1E0 are warned of once', async () => {

@@ -8,6 +8,7 @@ import { farOut } from './far-out.js';
 import { checkDataArgument } from './data-argument.js';
 import { csvName, nameList, sameNumber } from './names.js';
 import { timeLike } from './time-like.js';
+import { heldChannels } from './held-channels.js';
 import { gapsWarning, isGapTally } from './gaps.js';
 import { isRestartTally, restartsWarning } from './restarts.js';
 import { shellQuote, visible } from './visible.js';
@@ -58,6 +59,8 @@ export function warningLines(ds: DataSet, idColumn: string, timeColumn?: string)
   }
   const timeLikes = timeLike(ds);
   if (timeLikes.length > 0) out.push(timeLikeWarning(timeLikes, ds.channels, timeColumn));
+  const held = heldChannels(ds);
+  if (held.length > 0) out.push(heldWarning(held, ds.channels));
   return out;
 }
 
@@ -74,6 +77,16 @@ function timeLikeWarning(timeLikes: readonly string[], channels: readonly string
   const keep = rest.length <= 20 ? ` ${shellQuote(rest.map(csvName).join(','))}` : ' naming the others';
   return `${named} like a time column in every sequence ${how}, beside the time column ${JSON.stringify(timeColumn)}: if ${one ? 'it holds' : 'they hold'} no sample (a row counter, a second clock), ` +
     `leave ${one ? 'it' : 'them'} out with --channels${keep}`;
+}
+
+/** The line for channels that hold one value through each sequence and differ between them (held-channels.ts). */
+function heldWarning(held: readonly string[], channels: readonly string[]): string {
+  const one = held.length === 1;
+  const rest = channels.filter((c) => !held.includes(c));
+  const keep = rest.length === 0 ? '' : rest.length <= 20 ? ` ${shellQuote(rest.map(csvName).join(','))}` : ' naming the others';
+  return `${one ? `channel ${JSON.stringify(held[0])} holds` : `channels ${nameList(held.map((c) => JSON.stringify(c)))} hold`} one value through each sequence and ` +
+    `another in others: a subject, a device or a session, most likely, by which the model would tell the classes apart rather than by the signal; ` +
+    `if ${one ? 'it is' : 'they are'} no signal, leave ${one ? 'it' : 'them'} out with --channels${keep}`;
 }
 
 /** The lines for the channels whose variation float32 rounds away (or cannot scale): one for each kind of trouble. */
