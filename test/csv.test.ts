@@ -606,6 +606,20 @@ test('long layout: an id whose rows come back in a block of times inside its ear
   }
 });
 
+// A newcomer's find: UCI HAR's channel files, each given its labels, trained as nine one-channel copies of every
+// recording without a word.
+test('wide files whose labels agree row for row (one file per channel) are warned of; files of other recordings are not', async () => {
+  const labels = Array.from({ length: 12 }, (_, n) => 'abc'[(n * 7) % 3]);
+  const channel = async (name: string, order: string[]) => fileWith(order.map((l, n) => `${l} ${Array.from({ length: 6 }, (_, t) => Math.sin(n + t + name.length).toFixed(3)).join(' ')}`).join('\n') + '\n', name);
+  const files = [await channel('acc_x.txt', labels), await channel('acc_y.txt', labels), await channel('acc_zz.txt', labels)];
+  const ds = await loadDataSet(files);
+  assert.ok(dataWarnings(ds).includes(`files ${files.join(', ')} hold the same labels in the same order, sequence by sequence: one channel each of the same recordings (as UCI HAR keeps them)? they train as 3 one-channel copies of every recording; join the channels into the long layout, a column each (docs/data.md, "One file per channel"); if each file holds other recordings, all is well`), dataWarnings(ds).join('\n'));
+  const other = await channel('other.txt', [...labels].reverse());
+  assert.deepEqual(dataWarnings(await loadDataSet([files[0], other])).filter((w) => w.startsWith('files ')), []);
+  const few = [await channel('few1.txt', labels.slice(0, 9)), await channel('few2.txt', labels.slice(0, 9))]; // nine rows: too few to tell
+  assert.deepEqual(dataWarnings(await loadDataSet(few)).filter((w) => w.startsWith('files ')), []);
+});
+
 test('several files are concatenated in order', async () => {
   const dir = csvDir();
   const a = join(dir, 'a.csv');

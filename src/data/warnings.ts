@@ -9,6 +9,7 @@ import { checkDataArgument } from './data-argument.js';
 import { csvName, nameList, sameNumber } from './names.js';
 import { timeLike } from './time-like.js';
 import { heldChannels } from './held-channels.js';
+import { channelFiles } from './channel-files.js';
 import { gapsWarning, isGapTally } from './gaps.js';
 import { isRestartTally, restartsWarning } from './restarts.js';
 import { shellQuote, visible } from './visible.js';
@@ -59,6 +60,12 @@ export function warningLines(ds: DataSet, idColumn: string, timeColumn?: string)
   }
   const timeLikes = timeLike(ds);
   if (timeLikes.length > 0) out.push(timeLikeWarning(timeLikes, ds.channels, timeColumn));
+  const channelTwins = ds.D === 1 ? channelFiles(ds) : [];
+  if (channelTwins.length > 0) {
+    const named = nameList(channelTwins.map(visible), 3);
+    out.push(`files ${named} hold the same labels in the same order, sequence by sequence: one channel each of the same recordings (as UCI HAR keeps them)? ` +
+      `they train as ${channelTwins.length} one-channel copies of every recording; join the channels into the long layout, a column each (docs/data.md, "One file per channel"); if each file holds other recordings, all is well`);
+  }
   const held = heldChannels(ds);
   if (held.length > 0) out.push(heldWarning(held, ds.channels));
   return out;
