@@ -13,8 +13,11 @@ const FEWEST = 10;
  * each): the largest such group, or none.
  */
 export function channelFiles(ds: Pick<DataSet, 'labels' | 'sources'>): string[] {
+  // a data set a program built may name no files
+  if (!Array.isArray(ds.sources) || ds.sources.length !== ds.labels.length) return [];
   const byFile = new Map<string, number[]>();
   ds.sources.forEach((s, n) => {
+    if (typeof s?.file !== 'string') return;
     const list = byFile.get(s.file) ?? [];
     if (list.length === 0) byFile.set(s.file, list);
     list.push(ds.labels[n]);

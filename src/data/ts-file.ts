@@ -80,7 +80,7 @@ export class TsReader {
       case 'timestamps':
         if (on) {
           throw new UserError(
-            'values as (time, value) pairs (@timeStamps true) are not read; give the values alone, one step after another',
+            'values as (time, value) pairs (@timeStamps true) are not read; give the values alone, one step after another, or write the data in the long CSV layout, a row per time step with its time (docs/data.md)',
             { file, line },
           );
         }
