@@ -439,15 +439,25 @@ test('a wide header whose value columns are a series but for a column or two at 
   }
 });
 
-test('a wide header of several series side by side (ax_0 … ax_4, ay_0 … ay_4): channels, refused, naming them and the long layout', async () => {
-  const t = (n: number, stem: string, from = 0) => Array.from({ length: n }, (_, k) => `${stem}${k + from}`);
+test('a wide header of several channels\' series (ax_0 … ax_4, ay_0 … ay_4; interleaved; 0_ax; ax[0]) is warned of, naming them and the long layout; dates and hours, one series, or unequal series are not', async () => {
+  const t = (n: number, name: (k: number) => string, from = 0) => Array.from({ length: n }, (_, k) => name(k + from));
   const file = async (header: string[], name: string) => fileWith(`${header.join(',')}\n${header.map((_, k) => (header[k] === 'label' ? 'a' : k)).join(',')}\n`, name);
-  await assert.rejects(loadDataSet([await file(['label', ...t(5, 'ax_'), ...t(5, 'ay_'), ...t(5, 'az_')], 'xyz.csv')]),
-    /xyz\.csv:1:2: the value columns are 3 series of 5 side by side \(ax_0 … ax_4, ay_0 … ay_4 and az_0 … az_4\): 3 channels, most likely, .*the long layout, .*\(id, t, ax, ay, az, label/);
-  await assert.rejects(loadDataSet([await file(['id', ...t(4, 'x', 1), ...t(4, 'y', 1), 'label'], 'xy.csv')], { format: 'wide' }), /xy\.csv:1:2: the value columns are 2 series of 4 side by side \(x1 … x4 and y1 … y4\)/);
-  // One series, series of other lengths, or too short ones: read as they are.
-  for (const [header, name] of [[['label', ...t(10, 'v')], 'one.csv'], [['label', ...t(5, 'a'), ...t(6, 'b')], 'unequal.csv'], [['label', ...t(3, 'a'), ...t(3, 'b')], 'short.csv']] as const) {
-    assert.equal((await loadDataSet([await file([...header], name)])).lengths.length, 1, name);
+  const warned = async (header: string[], name: string, o: LoadOptions = {}) => {
+    const ds = await loadDataSet([await file(header, name)], o);
+    assert.equal(ds.lengths.length, 1, name); // read as before: one sequence a row
+    return dataWarnings(ds).filter((w) => w.includes('series of'));
+  };
+  const [xyz] = await warned(['label', ...t(5, (k) => `ax_${k}`), ...t(5, (k) => `ay_${k}`), ...t(5, (k) => `az_${k}`)], 'xyz.csv');
+  assert.match(xyz, /xyz\.csv:1: the value columns are 3 series of 5 \(ax_0 … ax_4, ay_0 … ay_4 and az_0 … az_4\): 3 channels, most likely, each row read here as one sequence of 15 values \(a wide row holds one channel's sequence\); if they are channels, write the file in the long layout, a row per time step with a column per channel \(id, t, ax, ay, az, label: docs\/data\.md, "Channels side by side"\)$/);
+  assert.equal((await warned(['id', ...t(4, (k) => `x${k}`, 1), ...t(4, (k) => `y${k}`, 1), 'label'], 'xy.csv', { format: 'wide' })).length, 1);
+  assert.equal((await warned(['label', ...t(4, (k) => `ax_${k}`).flatMap((a, k) => [a, `ay_${k}`])], 'interleaved.csv')).length, 1);
+  assert.match((await warned(['label', ...t(4, (k) => `${k}_acc`), ...t(4, (k) => `${k}_gyro`)], 'suffix.csv'))[0], /\(id, t, acc, gyro, label/);
+  assert.match((await warned(['label', ...t(4, (k) => `ax[${k}]`), ...t(4, (k) => `ay[${k}]`)], 'brackets.csv'))[0], /\(id, t, ax, ay, label/);
+  // One series, series of other lengths, too short ones, dates and hours (two numbers each): no warning.
+  const hours = ['20230701', '20230702'].flatMap((d) => t(24, (h) => `${d}_${String(h).padStart(2, '0')}`));
+  for (const [header, name] of [[['label', ...t(10, (k) => `v${k}`)], 'one.csv'], [['label', ...t(5, (k) => `a${k}`), ...t(6, (k) => `b${k}`)], 'unequal.csv'],
+    [['label', ...t(3, (k) => `a${k}`), ...t(3, (k) => `b${k}`)], 'short.csv'], [['label', ...hours], 'hours.csv']] as const) {
+    assert.deepEqual(await warned([...header], name), [], name);
   }
 });
 

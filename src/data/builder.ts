@@ -11,6 +11,7 @@
 //
 // Legend: N sequences, D channels, L total time steps (Σ lengths).
 
+import type { SeriesNote } from './channel-series.js';
 import { UserError } from '../errors.js';
 import type { DataSet, SequenceSource } from './dataset.js';
 import { firstDifference, nameList, sameNames } from './names.js';
@@ -298,6 +299,7 @@ export class DataSetBuilder {
   private stepsAdded = 0; // steps of the sequences added so far (not streaming): where the next one starts
   private gaps: { values: number; sequences: number; file: string; line: number } | null = null;
   private restarts: { sequences: number; id: string; file: string; line: number; again: number } | null = null;
+  private series: SeriesNote | null = null; // the first wide header of several channels' series
 
   private readonly textBytes: number;
 
@@ -356,6 +358,11 @@ export class DataSetBuilder {
   }
 
   /** Appends a sequence whose `length` steps are the next ones pushed (in order) after the sequences added before. */
+  /** Keeps the first wide header of several channels' series (channel-series.ts), for train's warning. */
+  noteSeries(note: SeriesNote): void {
+    this.series ??= note;
+  }
+
   /** Counts a sequence whose rows came in blocks of overlapping times (restarts.ts), keeping the first one's place. */
   noteRestart(id: string, file: string, line: number, again: number): void {
     this.restarts ??= { sequences: 0, id, file, line, again };
@@ -465,6 +472,7 @@ export class DataSetBuilder {
       precision,
       ...(this.gaps !== null ? { gaps: { ...this.gaps } } : {}),
       ...(this.restarts !== null ? { restarts: { ...this.restarts } } : {}),
+      ...(this.series !== null ? { channelSeries: this.series } : {}),
     };
   }
 }

@@ -6,6 +6,7 @@
 import type { ChannelPrecision } from './precision.js';
 import type { GapTally } from './gaps.js';
 import type { RestartTally } from './restarts.js';
+import type { SeriesNote } from './channel-series.js';
 
 /** Labelled sequences in one flat array (time-major, channels inner), as loadDataSet() reads them. */
 export interface DataSet {
@@ -32,6 +33,8 @@ export interface DataSet {
   readonly gaps?: GapTally | undefined;
   /** sequences of a long file whose rows came in blocks of overlapping times: two recordings under one id? (restarts.ts; absent where none did) */
   readonly restarts?: RestartTally | undefined;
+  /** a wide header whose value columns are several channels' series, each row read as one sequence of them all (channel-series.ts; absent where none was) */
+  readonly channelSeries?: SeriesNote | undefined;
 }
 
 export interface SequenceSource {

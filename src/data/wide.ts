@@ -14,6 +14,7 @@ import type { DataSetBuilder, StepStore } from './builder.js';
 import { FILL_GAP, columnName, isBlank, isDecimalComma, isPaddingCell, toName, toValue, valueError } from './cells.js';
 import { UNLABELLED_HINT, UNNAMED_CHANNEL, columnList, isUnnamedColumn, nameList, otherCaseFlags, sameNumber } from './names.js';
 import { shellQuote } from './visible.js';
+import { channelSeries } from './channel-series.js';
 
 export interface WideOptions {
   readonly labelColumn: string;
@@ -120,30 +121,6 @@ function isSeries(names: readonly string[]): boolean {
   return parts.every((p, k) => p![1] === stem && Number(p![2]) === first + k);
 }
 
-/** The fewest columns in each of the series side by side that channelBlocks takes for channels. */
-const BLOCK_COLUMNS = 4;
-
-/**
- * The series that `names` are, where they are two or more of one length, each of its own stem with whole numbers
- * counting up by one (ax_0 … ax_99, ay_0 … ay_99), BLOCK_COLUMNS or more each; else null.
- */
-function channelBlocks(names: readonly string[]): { stem: string; first: string; last: string; length: number }[] | null {
-  const blocks: { stem: string; first: string; last: string; length: number; next: number }[] = [];
-  for (const name of names) {
-    const m = /^(.*?)(\d+)$/.exec(name);
-    if (m === null) return null;
-    const [, stem, digits] = m;
-    const b = blocks.at(-1);
-    if (b !== undefined && b.stem === stem && Number(digits) === b.next) {
-      b.last = name;
-      b.length++;
-      b.next++;
-    } else blocks.push({ stem, first: name, last: name, length: 1, next: Number(digits) + 1 });
-  }
-  if (blocks.length < 2 || new Set(blocks.map((b) => b.stem)).size !== blocks.length) return null;
-  return blocks.every((b) => b.length === blocks[0].length && b.length >= BLOCK_COLUMNS) ? blocks : null;
-}
-
 /**
  * Refuses a headerless file read for a model whose first cell, read as the label, is a number that is none of
  * the model's classes, and fractional or of a model without whole-number classes: a signal value, so the file
@@ -225,7 +202,7 @@ export class WideReader {
       this.labelLast = null;
       this.checkValuesOneSide(line);
       this.checkOddColumns(line);
-      this.checkChannelBlocks(line);
+      this.noteChannelSeries(line);
       let tail = header.length;
       while (tail > 1 && (tail - 1 === this.labelAt || tail - 1 === this.idAt)) tail--;
       this.namedTail = tail < header.length ? tail : Infinity;
@@ -282,26 +259,14 @@ export class WideReader {
   }
 
   /**
-   * Refuses a header whose value columns are several series of one length side by side, each its own stem
-   * (`ax_0 … ax_99, ay_0 … ay_99, az_0 … az_99`): channels, which a wide row cannot hold, and which read on would
-   * be joined end to end into one channel three times as long, without a word.
+   * Notes a header whose value columns are several channels' series (channel-series.ts) for train's warning;
+   * a model's file is read as the model was trained.
    */
-  private checkChannelBlocks(line: number): void {
+  private noteChannelSeries(line: number): void {
     const { header, labelAt, idAt } = this;
-    if (header === null) return;
-    const at = header.map((_, i) => i).filter((i) => i !== labelAt && i !== idAt);
-    const blocks = channelBlocks(at.map((i) => header[i].trim()));
-    if (blocks === null) return;
-    const T = blocks[0].length;
-    const stems = blocks.map((b) => b.stem.replace(/[\s_.:-]+$/, '') || b.stem);
-    const shown = blocks.map((b) => `${b.first} … ${b.last}`);
-    throw new UserError(
-      `the value columns are ${blocks.length} series of ${T} side by side (${shown.slice(0, -1).join(', ')} and ${shown.at(-1)}): ` +
-        `${blocks.length} channels, most likely, where a row of the wide layout holds one channel's sequence and would join them end to end; ` +
-        `write the file in the long layout, one row per time step with a column per channel (id, t, ${stems.join(', ')}, label: docs/data.md, "Channels side by side"); ` +
-        `if they are one channel's samples, name the columns as one series (t0, t1, …)`,
-      { file: this.file, line, column: at[0] + 1 },
-    );
+    if (header === null || this.opts.modelClasses !== undefined) return;
+    const series = channelSeries(header.filter((_, i) => i !== labelAt && i !== idAt).map((c) => c.trim()));
+    if (series !== null) this.builder.noteSeries({ file: this.file, line, ...series });
   }
 
   row(cells: readonly string[], line: number): void {
