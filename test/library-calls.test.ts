@@ -456,7 +456,7 @@ test('labels that name one number differently: warned of as training classes; as
   const file = join(dir, 'train.csv');
   const heldOut = join(dir, 'test.csv');
   writeFileSync(file, 'label,t0,t1,t2\n1,1,2,3\n2,3,2,1\n1,1,2,4\n2,4,2,1\n2.0,4,2,1\n02,4,2,0\n');
-  writeFileSync(heldOut, 'label,t0,t1,t2\n1.0,1,2,3\n2,3,2,1.5\n01e0,1,2,4\nb,4,2,1\n'); // no training sequence (of one label, the same values)
+  writeFileSync(heldOut, 'label,t0,t1,t2\n1.0,1,2,3.5\n2,3,2,1.5\n01e0,1,2,4.5\nb,4,2,1\n'); // no training sequence (the same values and label, 1.0 read as 1)
   const lines: string[] = [];
   const { model } = await train({ files: [file], test: [heldOut], ...TINY, onWarning: (w) => lines.push(w) });
   assert.ok(lines.includes('classes "02", "2", "2.0" name the same number; they are trained as different classes (write each label one way)'), lines.join('\n'));
@@ -476,6 +476,12 @@ test('labels that name one number differently: warned of as training classes; as
   const [p] = await evaluate(model, { files: [pandas] });
   const [q] = await evaluate(model, { files: [plain] });
   assert.deepEqual([p.accuracy, p.loss, p.metrics.confusion], [q.accuracy, q.loss, q.metrics.confusion]);
+  // The training file with its 1s written 1.0 is training data all the same: said so (it scored as held out).
+  const relabelled = join(dir, 'relabelled.csv');
+  writeFileSync(relabelled, readFileSync(file, 'utf8').replace(/^1,/gm, '1.0,'));
+  const relabelledLines: string[] = [];
+  await evaluate(model, { files: [relabelled], onWarning: (w) => relabelledLines.push(w) });
+  assert.ok(relabelledLines.includes(`every one of the 6 sequences of ${relabelled} is a training sequence of the model (the same values and label); its accuracy is not a held-out figure`), relabelledLines.join('\n'));
   // Where several classes name the number ("2", "2.0", "02"), a label "2e0" that is none of them is no class.
   const twos = join(dir, 'twos.csv');
   writeFileSync(twos, 'label,t0,t1,t2\n2e0,1,2,3\n1,3,2,1\n');

@@ -92,7 +92,9 @@ export function readingWarnings(model: Model, file: string, loaded: DataSet, lay
 export function trainingSequencesWarning(file: string, loaded: DataSet, model: Model): string | null {
   const known = decodeDigests(model.training['sequenceDigests']);
   if (known === null) return null;
-  const count = countKnown(loaded, known);
+  // labels as they are read (a number written otherwise as the model's class): relabelled training data is still training data
+  const read = classesOfLabels(loaded.classes, model.classes).map((c, i) => c ?? loaded.classes[i]);
+  const count = countKnown({ ...loaded, classes: read }, known);
   const N = loaded.lengths.length;
   if (count === 0) return null;
   return count === N
