@@ -602,14 +602,17 @@ test('long layout: an id whose rows come back in a block of times inside its ear
   const ds = await loadDataSet([file]);
   assert.deepEqual(Array.from(ds.lengths), [24, 24]);
   assert.deepEqual(ds.restarts, { sequences: 2, id: 'w1', file, line: 2, again: 18 });
-  assert.ok(dataWarnings(ds).includes(`${file}:18: sequence "w1" (and 1 other sequence) comes back after other sequences' rows with times inside those of its rows before (from line 2): two recordings under one id, merged into one sequence sorted by time? give each recording its own id (an id names a sequence within its file: files joined into one lose that; give them one by one instead)`), dataWarnings(ds).join('\n'));
+  assert.ok(dataWarnings(ds).includes(`${file}:18: sequence "w1" (and 1 other sequence) comes back after other sequences' rows with times that overlap those of its rows before (from line 2): two recordings under one id, merged into one sequence sorted by time? give each recording its own id (an id names a sequence within its file: files joined into one lose that; give them one by one instead)`), dataWarnings(ds).join('\n'));
   // Rows of two sequences shuffled; interleaved row by row in time order; a sequence's later times first: none.
   const rng = createRng(3);
   const rows = [...block('a', 'p', range(0, 40, 1)), ...block('b', 'q', range(0, 40, 1))];
   shuffle(rng, rows);
   const interleaved = range(0, 40, 1).flatMap((t) => [...block('a', 'p', [t]), ...block('b', 'q', [t])]);
   const reordered = [...block('a', 'p', range(20, 20, 1)), ...block('b', 'q', range(0, 40, 1)), ...block('a', 'p', range(0, 20, 1))];
-  for (const [name, body] of [['shuffled', rows], ['interleaved', interleaved], ['reordered', reordered]] as const) {
+  // rows appended late to fill a hole; chunks joined by name (part-1, part-10, part-2, …: times out of order, not overlapping)
+  const backfill = [...block('a', 'p', range(0, 15, 1)), ...block('a', 'p', range(25, 15, 1)), ...block('b', 'q', range(0, 40, 1)), ...block('a', 'p', range(15, 10, 1))];
+  const chunks = [0, 3, 1, 2].flatMap((c) => [...block('a', 'p', range(10 * c, 10, 1)), ...block('b', 'q', range(10 * c, 10, 1))]);
+  for (const [name, body] of [['shuffled', rows], ['interleaved', interleaved], ['reordered', reordered], ['backfill', backfill], ['chunks', chunks]] as const) {
     const other = await loadDataSet([await fileWith('id,t,label,x\n' + body.join('\n') + '\n', `${name}.csv`)]);
     assert.deepEqual(Array.from(other.lengths), [40, 40], name);
     assert.equal(other.restarts, undefined, name);

@@ -92,6 +92,7 @@ export class LongReader {
   private readonly lastLine: number[] = [];
   private readonly unsorted: boolean[] = []; // some row came with a time below its predecessor's
   private readonly restarts = new RestartWatch(); // blocks of rows whose times overlap (restarts.ts)
+  private readonly cameBack = new Map<number, number>(); // sequence → the line its blocks' times interleave from (reorder)
 
   // Per row of this file.
   private rows = 0;
@@ -222,6 +223,7 @@ export class LongReader {
       this.unsorted.pop();
     }
     this.restarts.clear();
+    this.cameBack.clear();
     this.rows = 0;
     if (this.timesInt) this.times.rewind();
     else [this.times, this.timesInt] = [int32Chunks(1), true];
@@ -500,8 +502,8 @@ export class LongReader {
 
     const emptyHint = (d: number) => this.emptyHint(d);
     for (let s = 0; s < S; s++) {
-      const again = this.timeAt >= 0 ? this.restarts.cameBack(s, this.count[s]) : 0;
-      if (again > 0) this.builder.noteRestart(this.ids[s], file, this.firstLine[s], again);
+      const again = this.cameBack.get(s);
+      if (again !== undefined) this.builder.noteRestart(this.ids[s], file, this.firstLine[s], again);
       this.builder.addSequence(this.ids[s], this.labels[s], this.count[s], file, this.firstLine[s], emptyHint);
     }
   }
@@ -528,7 +530,11 @@ export class LongReader {
     for (let s = 0; s < S; s++) {
       if (!this.unsorted[s]) continue;
       const rows = perm.subarray(start[s], start[s + 1]);
+      // Blocks whose times overlap: merged recordings where, sorted, their rows alternate (restarts.ts)
+      const again = this.timeAt >= 0 ? this.restarts.cameBack(s, this.count[s]) : 0;
+      const blockOf = again > 0 ? blocksOf(rows) : null;
       rows.sort((a, b) => this.times.get(a) - this.times.get(b));
+      if (blockOf !== null && alternates(rows, blockOf)) this.cameBack.set(s, again);
       for (let k = 1; k < rows.length; k++) {
         const t = this.times.get(rows[k]);
         if (t === this.times.get(rows[k - 1])) {
@@ -582,4 +588,26 @@ function firstColumns(header: readonly string[]): Map<string, number> {
     if (!at.has(name)) at.set(name, i);
   });
   return at;
+}
+
+/** Each of a sequence's rows (file rows, in arrival order) → its block: a run of consecutive rows of the file. */
+function blocksOf(rows: Int32Array): Map<number, number> {
+  const of = new Map<number, number>();
+  let block = 0;
+  rows.forEach((r, k) => {
+    if (k > 0 && r !== rows[k - 1] + 1) block++;
+    of.set(r, block);
+  });
+  return of;
+}
+
+/**
+ * Whether rows, sorted by time, pass from one block to another at least twice per block: two recordings' rows
+ * alternating. A block that fills a hole, or chunks out of order, pass once or twice in all.
+ */
+function alternates(rows: Int32Array, blockOf: ReadonlyMap<number, number>): boolean {
+  let switches = 0;
+  for (let k = 1; k < rows.length; k++) if (blockOf.get(rows[k]) !== blockOf.get(rows[k - 1])) switches++;
+  const blocks = new Set(blockOf.values()).size;
+  return switches >= 2 * blocks;
 }

@@ -3,7 +3,8 @@
 // overlap; sorted by time, the long layout reads them as one sequence sampled twice as often, alternating
 // between two signals. A file whose rows are merely shuffled has short blocks out of order, and one whose
 // sequences interleave row by row (a recorder writing each device's rows in turn) has blocks that follow each
-// other in time: neither is told of. Only a warning: a logger that writes one sensor's rows, then another's, each
+// other in time: neither is told of, nor are blocks that fill a hole between earlier ones (rows appended late)
+// or follow each other out of order (chunks joined by name: part-1, part-10, part-2). Only a warning: a logger that writes one sensor's rows, then another's, each
 // with the other's cells empty, is one recording in two such blocks, and loads as the user meant.
 
 import { visible } from './visible.js';
@@ -14,59 +15,79 @@ export interface RestartTally {
   readonly id: string;
   readonly file: string;
   readonly line: number; // the first row of the sequence
-  readonly again: number; // the row whose time fell inside the sequence's earlier blocks
+  readonly again: number; // the first row of the block whose times overlapped an earlier block's
 }
 
 /** How many rows a sequence's blocks hold on average, at least, to be blocks rather than shuffled rows. */
 const BLOCK_ROWS = 4;
 
-/** Per sequence of a long file, in first-appearance order: its blocks of consecutive rows and their times. */
+/** The most blocks of a sequence compared: past them, rows interleaved one by one (each a block), not files joined. */
+const MOST_BLOCKS = 64;
+
+/**
+ * Per sequence of a long file, in first-appearance order: its blocks of consecutive rows and their times. A block
+ * whose times overlap those of an earlier block (not merely lie between two: a hole filled later, chunks joined
+ * out of order) is a second recording's.
+ */
 export class RestartWatch {
   private readonly blocks: number[] = [];
   private readonly ordered: boolean[] = []; // every block's rows in time order
-  private readonly lo: number[] = []; // the earlier blocks' times span [lo, hi]
-  private readonly hi: number[] = [];
-  private readonly blockLo: number[] = []; // the current block's
+  private readonly spans: (number[] | null)[] = []; // the earlier blocks' [from, to], flat; null before a second block
+  private readonly blockLo: number[] = []; // the current block's times and first line
   private readonly blockHi: number[] = [];
-  private readonly overlapAt: number[] = []; // the first row (line) inside the earlier blocks' span; 0: none
+  private readonly blockLine: number[] = [];
+  private readonly overlapAt: number[] = []; // the first line of the first block that overlapped an earlier one; 0: none
 
   /** A new sequence, numbered next. */
   add(): void {
     this.blocks.push(0);
     this.ordered.push(true);
-    this.lo.push(Infinity);
-    this.hi.push(-Infinity);
+    this.spans.push(null);
     this.blockLo.push(Infinity);
     this.blockHi.push(-Infinity);
+    this.blockLine.push(0);
     this.overlapAt.push(0);
   }
 
   /** Sequence s's row at `line`, of time t after `before` (its previous row's, −∞ for none); `block`: the file's previous row was another sequence's. */
   row(s: number, t: number, before: number, block: boolean, line: number): void {
-    if (block) {
-      this.lo[s] = Math.min(this.lo[s], this.blockLo[s]);
-      this.hi[s] = Math.max(this.hi[s], this.blockHi[s]);
-      this.blocks[s]++;
-      this.blockLo[s] = t;
-      this.blockHi[s] = t;
-    } else {
+    if (this.blocks[s] > MOST_BLOCKS) return;
+    if (!block) {
       if (t < before) this.ordered[s] = false;
       this.blockLo[s] = Math.min(this.blockLo[s], t);
       this.blockHi[s] = Math.max(this.blockHi[s], t);
+      return;
     }
-    if (this.overlapAt[s] === 0 && t > this.lo[s] && t < this.hi[s]) this.overlapAt[s] = line;
+    if (this.blocks[s] > 0) this.endBlock(s);
+    this.blocks[s]++;
+    this.blockLo[s] = t;
+    this.blockHi[s] = t;
+    this.blockLine[s] = line;
   }
 
-  /** The line where sequence s, of `rows` rows, came back inside its earlier blocks' times, or 0. */
+  /** Compares sequence s's current block with its earlier ones, then files it among them. */
+  private endBlock(s: number): void {
+    const [lo, hi] = [this.blockLo[s], this.blockHi[s]];
+    const spans = this.spans[s] ?? [];
+    for (let i = 0; i < spans.length && this.overlapAt[s] === 0; i += 2) {
+      if (lo < spans[i + 1] && spans[i] < hi) this.overlapAt[s] = this.blockLine[s];
+    }
+    spans.push(lo, hi);
+    this.spans[s] = spans;
+  }
+
+  /** The first line of sequence s's first block that overlapped an earlier one, where s (of `rows` rows) came so; else 0. */
   cameBack(s: number, rows: number): number {
     const blocks = this.blocks[s];
-    return blocks >= 2 && this.ordered[s] && rows >= BLOCK_ROWS * blocks ? this.overlapAt[s] : 0;
+    if (blocks < 2 || blocks > MOST_BLOCKS || !this.ordered[s] || rows < BLOCK_ROWS * blocks) return 0;
+    this.endBlock(s);
+    return this.overlapAt[s];
   }
 
   /** Forgets every sequence (LongReader.restart), keeping the arrays' storage. */
   clear(): void {
     while (this.blocks.length > 0) {
-      for (const a of [this.blocks, this.ordered, this.lo, this.hi, this.blockLo, this.blockHi, this.overlapAt]) a.pop();
+      for (const a of [this.blocks, this.ordered, this.spans, this.blockLo, this.blockHi, this.blockLine, this.overlapAt]) a.pop();
     }
   }
 }
@@ -81,7 +102,7 @@ export function isRestartTally(v: unknown): v is RestartTally {
 /** The warning for sequences whose rows came in blocks of overlapping times. */
 export function restartsWarning(r: RestartTally): string {
   const more = r.sequences > 1 ? ` (and ${r.sequences - 1} other sequence${r.sequences > 2 ? 's' : ''})` : '';
-  return `${visible(r.file)}:${r.again}: sequence ${JSON.stringify(r.id)}${more} comes back after other sequences' rows with times inside those of its rows before ` +
+  return `${visible(r.file)}:${r.again}: sequence ${JSON.stringify(r.id)}${more} comes back after other sequences' rows with times that overlap those of its rows before ` +
     `(from line ${r.line}): two recordings under one id, merged into one sequence sorted by time? give each recording its own id ` +
     '(an id names a sequence within its file: files joined into one lose that; give them one by one instead)';
 }

@@ -359,8 +359,8 @@ async function evaluateTests(model: Model, testSets: readonly TestSet[], twins: 
   const test: FileEvaluation[] = [];
   for (const [i, t] of testSets.entries()) {
     const file = fileName(o.test![i]);
-    // A file of a training file's bytes had its gaps said with the training data's, and is said to be that file.
-    const said = twins[i] === undefined ? t.data : { ...t.data, gaps: undefined };
+    // A file of a training file's bytes had its gaps and merged ids said with the training data's, and is said to be that file.
+    const said = twins[i] === undefined ? t.data : { ...t.data, gaps: undefined, restarts: undefined };
     if (o.onWarning) for (const w of readingWarnings(model, file, said, t.layout, o, twins[i] === undefined)) o.onWarning(w);
     let r: FileEvaluation;
     try {
