@@ -170,13 +170,13 @@ test('an output replaces only a file of its own kind (or an empty one): a data f
   writeFileSync(join(dir, 'held.csv'), readFileSync(data));
   writeFileSync(join(dir, 'run.ckpt'), '{\n"format": "train-signals/checkpoint",\n"version": 1}\n');
   writeFileSync(join(dir, 'other.json'), readFileSync(model)); // not the --model the commands read
-  const kinds: Record<string, string> = { 'other.json': 'model file', 'p.csv': 'predictions file', 'r.html': 'report', 'm.onnx': 'ONNX export', 'm.safetensors': 'safetensors file' };
+  const kinds: Record<string, string> = { 'other.json': 'model file', 'p.csv': 'predictions file', 'r.html': 'report', 'm.onnx': 'ONNX file', 'm.safetensors': 'safetensors file' };
   const cases: Array<[string[], string, string, string]> = [
     [['train', 'train.csv', '--hidden', '4', '--epochs', '1', '--select', 'off', '--members', '1', '--out'], '--out', 'other.json', 'model file'],
     [['train', 'train.csv', '--hidden', '4', '--epochs', '1', '--select', 'off', '--members', '1', '--out', 'm2.json', '--report'], '--report', 'r.html', 'report'],
     [['predict', '--model', 'm.json', 'train.csv', '--out'], '--out', 'p.csv', 'predictions file'],
     [['evaluate', '--model', 'm.json', 'train.csv', '--report'], '--report', 'r.html', 'report'],
-    [['export', '--model', 'm.json', '--onnx'], '--onnx', 'm.onnx', 'ONNX export'],
+    [['export', '--model', 'm.json', '--onnx'], '--onnx', 'm.onnx', 'ONNX file'],
     [['export', '--model', 'm.json', '--safetensors'], '--safetensors', 'm.safetensors', 'safetensors file'],
   ];
   for (const [args, flag, own, kind] of cases) {
@@ -191,5 +191,14 @@ test('an output replaces only a file of its own kind (or an empty one): a data f
     // its own kind, or an empty file: written
     writeFileSync(join(dir, 'empty'), '');
     for (const path of [own, 'empty']) assert.equal(cli(...args, path).status, 0, `${args.join(' ')} ${path}`);
+  }
+  // Of its kind though not as this program writes it: PyTorch's ONNX, a model saved as UTF-16 (which the program
+  // reads), a report of another title (writeReport takes one).
+  writeFileSync(join(dir, 'torch.onnx'), Buffer.concat([Buffer.from([0x08, 0x07, 0x12, 0x07]), Buffer.from('pytorch\x1a\x061.13')]));
+  writeFileSync(join(dir, 'utf16.json'), Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(readFileSync(model, 'utf8'), 'utf16le')]));
+  writeFileSync(join(dir, 'titled.html'), readFileSync(join(dir, 'r.html'), 'utf8').replaceAll('train-signals evaluation', 'Gait study'));
+  for (const args of [['export', '--model', 'm.json', '--onnx', 'torch.onnx'], ['train', 'train.csv', '--hidden', '4', '--epochs', '1', '--select', 'off', '--members', '1', '--out', 'utf16.json'],
+    ['evaluate', '--model', 'm.json', 'train.csv', '--report', 'titled.html']]) {
+    assert.equal(cli(...args).status, 0, args.join(' '));
   }
 });

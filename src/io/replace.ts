@@ -13,14 +13,18 @@ export type OutputKind = 'model' | 'predictions' | 'report' | 'onnx' | 'safetens
 /** The bytes read from a file's start to tell its kind: every kind names itself well within them. */
 const HEAD_BYTES = 4096;
 
-const text = (head: Buffer) => head.toString('utf8').replace(/^\uFEFF/, '');
+/** The head as text: UTF-8, or UTF-16 little-endian after its byte-order mark (a model saved by PowerShell's `>`, which the program reads). */
+const text = (head: Buffer) => (head[0] === 0xff && head[1] === 0xfe ? head.subarray(2).toString('utf16le') : head.toString('utf8')).replace(/^\uFEFF/, '');
 
 /** Each kind as the program writes it, told by its first bytes. */
 const KINDS: Record<OutputKind, { readonly what: string; readonly is: (head: Buffer) => boolean }> = {
   model: { what: 'a model file', is: (h) => /^\s*\{[^]*"format"\s*:\s*"train-signals\/rnn"/.test(text(h)) && !text(h).includes(`"${CHECKPOINT_FORMAT}"`) },
   predictions: { what: 'a predictions file', is: (h) => /^"?file"?,"?id"?,"?label"?,"?predicted"?[,\r\n]/.test(text(h)) },
-  report: { what: 'a report', is: (h) => /^<!doctype html>\s*<html[^>]*><head>[^]*?<title>train-signals /i.test(text(h)) },
-  onnx: { what: 'an ONNX export', is: (h) => h[0] === 0x08 && h.subarray(0, 32).includes('train-signals') },
+  // the head every report has, whatever its title (writeReport takes one)
+  report: { what: 'a report', is: (h) => text(h).startsWith('<!doctype html>\n<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">\n<link rel="icon" href="data:,"><title>') },
+  // any program's ONNX (PyTorch's too): a ModelProto opens with its ir_version (field 1, a small varint), then a
+  // field of bytes (its producer's name, or the graph)
+  onnx: { what: 'an ONNX file', is: (h) => h.length > 3 && h[0] === 0x08 && h[1] > 0 && h[1] < 0x80 && (h[2] & 7) === 2 && h[2] >> 3 >= 2 },
   safetensors: { what: 'a safetensors file', is: (h) => h.length > 9 && h[8] === 0x7b && h.readBigUInt64LE(0) < BigInt(Number.MAX_SAFE_INTEGER) },
 };
 
