@@ -66,7 +66,9 @@ test('dataWarnings gives a program the lines train prints: a far-out value, a ti
   assert.deepEqual(dataWarnings(flat), ['no channel varies: every step of every sequence holds the same values, so no class can be told from another']);
   // A newcomer's find: WISDM's user column, one value through each recording, trained on as a channel silently.
   const user = dataSet(['user', 'x'], 12, 20, (d, n, t) => (d === 0 ? n % 3 : Math.sin(t / 3 + n)));
-  assert.deepEqual(dataWarnings(user), ['channel "user" holds one value through each sequence and another in others: a subject, a device or a session, most likely, by which the model would tell the classes apart rather than by the signal; if it is no signal, leave it out with --channels x']);
+  assert.deepEqual(dataWarnings(user), ['channel "user" holds one value through each sequence and another in others: a column naming who or what was recorded (a subject, a device, a session), or a reading too coarse to change within one? the model may tell the classes apart by it rather than by the signal; if it is no signal, leave it out with --channels x']);
+  // Sequences too short for holding still to tell (a slow reading over a few steps): nothing said.
+  assert.deepEqual(dataWarnings(dataSet(['temp', 'x'], 12, 6, (d, n, t) => (d === 0 ? 20 + (n % 3) / 2 : Math.sin(t / 3 + n)))), []);
   // One channel, or the same value in every sequence (the flat line above), is not such a column.
   assert.deepEqual(dataWarnings(dataSet(['v'], 12, 20, (_d, n) => n % 3)), []);
   assert.deepEqual(dataWarnings(dataSet(['bias', 'x'], 12, 20, (d, n, t) => (d === 0 ? 1 : Math.sin(t / 3 + n)))), []);

@@ -92,10 +92,11 @@ function timeLikeWarning(timeLikes: readonly string[], channels: readonly string
 function heldWarning(held: readonly string[], channels: readonly string[]): string {
   const one = held.length === 1;
   const rest = channels.filter((c) => !held.includes(c));
-  const keep = rest.length === 0 ? '' : rest.length <= 20 ? ` ${shellQuote(rest.map(csvName).join(','))}` : ' naming the others';
-  return `${one ? `channel ${JSON.stringify(held[0])} holds` : `channels ${nameList(held.map((c) => JSON.stringify(c)))} hold`} one value through each sequence and ` +
-    `another in others: a subject, a device or a session, most likely, by which the model would tell the classes apart rather than by the signal; ` +
-    `if ${one ? 'it is' : 'they are'} no signal, leave ${one ? 'it' : 'them'} out with --channels${keep}`;
+  const keep = rest.length <= 20 ? ` ${shellQuote(rest.map(csvName).join(','))}` : ' naming the others';
+  const what = `${one ? `channel ${JSON.stringify(held[0])} holds` : `channels ${nameList(held.map((c) => JSON.stringify(c)))} hold`} one value through each sequence and ` +
+    'another in others: a column naming who or what was recorded (a subject, a device, a session), or a reading too coarse to change within one? ' +
+    'the model may tell the classes apart by it rather than by the signal';
+  return rest.length === 0 ? what : `${what}; if ${one ? 'it is' : 'they are'} no signal, leave ${one ? 'it' : 'them'} out with --channels${keep}`;
 }
 
 /** The lines for the channels whose variation float32 rounds away (or cannot scale): one for each kind of trouble. */
