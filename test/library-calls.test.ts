@@ -487,6 +487,9 @@ test('labels that name one number differently: warned of as training classes; as
   writeFileSync(twos, 'label,t0,t1,t2\n2e0,1,2,3\n1,3,2,1\n');
   const [t] = await evaluate(model, { files: [twos] });
   assert.deepEqual(t.unknownLabels, { count: 1, labels: ['2e0'] });
+  const onlyTwos = join(dir, 'only-twos.csv');
+  writeFileSync(onlyTwos, 'label,t0,t1,t2\n2e0,1,2,3\n');
+  await assert.rejects(evaluate(model, { files: [onlyTwos] }), refused(/none of its labels \(2e0\) is a class of the model \(.*\) \("2e0" names the same number as classes "02", "2", "2\.0", so it is read as none of them\)/));
   // A word in other letter case is no class: counted as an error, said so.
   const cased = join(dir, 'cased.csv');
   const { model: words } = await train({ files: [smallFile(tempDir('calls-'))], ...TINY });

@@ -88,7 +88,10 @@ export function checkSomeLabelKnown(labels: readonly string[], file: string, cla
   if (labels.length === 0 || classesOfLabels(labels, classes).some((c) => c !== undefined)) return;
   // pandas writes 1.0 for 1: say so where that is what happened.
   const respelled = labels.map((l) => [l, spelledOtherwise(l, classes)] as const).find(([, c]) => c !== undefined);
-  const hint = respelled === undefined ? '' : ` (${JSON.stringify(respelled[0])} is ${JSON.stringify(respelled[1])} in other letter case: labels are compared as written, but for numbers)`;
+  const numbered = respelled === undefined ? [] : classes.filter((c) => sameNumber(c) !== undefined && sameNumber(c) === sameNumber(respelled[0]));
+  const hint = respelled === undefined ? ''
+    : numbered.length > 1 ? ` (${JSON.stringify(respelled[0])} names the same number as classes ${nameList(numbered.map((c) => JSON.stringify(c)))}, so it is read as none of them)`
+      : ` (${JSON.stringify(respelled[0])} is ${JSON.stringify(respelled[1])} in other letter case: labels are compared as written, but for numbers)`;
   throw new UserError(
     `none of its labels (${nameList(labels)}) is a class of ${whose} (${nameList(classes)})${hint}; give data of those ` +
       `classes, check that the label column is the one it was trained on (--label-column), or use predict for unlabelled data`,
