@@ -300,6 +300,7 @@ export class DataSetBuilder {
   private gaps: { values: number; sequences: number; file: string; line: number } | null = null;
   private restarts: { sequences: number; id: string; file: string; line: number; again: number } | null = null;
   private series: SeriesNote | null = null; // the first wide header of several channels' series
+  private timeColumn: string | null = null; // the first long file's time column, where it had one
 
   private readonly textBytes: number;
 
@@ -358,6 +359,11 @@ export class DataSetBuilder {
   }
 
   /** Appends a sequence whose `length` steps are the next ones pushed (in order) after the sequences added before. */
+  /** Keeps the first long file's time column (named, or `t` by default), for train's warning of another. */
+  noteTimeColumn(name: string): void {
+    this.timeColumn ??= name;
+  }
+
   /** Keeps the first wide header of several channels' series (channel-series.ts), for train's warning. */
   noteSeries(note: SeriesNote): void {
     this.series ??= note;
@@ -473,6 +479,7 @@ export class DataSetBuilder {
       ...(this.gaps !== null ? { gaps: { ...this.gaps } } : {}),
       ...(this.restarts !== null ? { restarts: { ...this.restarts } } : {}),
       ...(this.series !== null ? { channelSeries: this.series } : {}),
+      ...(this.timeColumn !== null ? { timeColumn: this.timeColumn } : {}),
     };
   }
 }

@@ -35,6 +35,8 @@ export interface DataSet {
   readonly restarts?: RestartTally | undefined;
   /** a wide header whose value columns are several channels' series, each row read as one sequence of them all (channel-series.ts; absent where none was) */
   readonly channelSeries?: SeriesNote | undefined;
+  /** the column that ordered a long file's rows (the first file's), where one did */
+  readonly timeColumn?: string | undefined;
 }
 
 export interface SequenceSource {

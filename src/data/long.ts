@@ -197,6 +197,7 @@ export class LongReader {
       }
     }
 
+    if (this.timeAt >= 0) builder.noteTimeColumn(header[this.timeAt]);
     this.firstStep = builder.steps;
     this.steps = builder.begin(
       this.channelAt.map((i) => header[i]),

@@ -61,7 +61,8 @@ export function warningLines(ds: DataSet, idColumn: string, timeColumn?: string)
       'one such value sets the normalization\'s scale and flattens every other sequence: if it marks a missing reading or an error, remove or fix it');
   }
   const timeLikes = timeLike(ds);
-  if (timeLikes.length > 0) out.push(timeLikeWarning(timeLikes, ds.channels, timeColumn));
+  const inUse = timeColumn ?? (typeof ds.timeColumn === 'string' ? ds.timeColumn : undefined); // named, or the default t found
+  if (timeLikes.length > 0) out.push(timeLikeWarning(timeLikes, ds.channels, inUse));
   const channelTwins = ds.D === 1 ? channelFiles(ds) : [];
   if (channelTwins.length > 0) {
     const named = nameList(channelTwins.map(visible), 3);
