@@ -358,7 +358,6 @@ export class DataSetBuilder {
     this.gapsPending++;
   }
 
-  /** Appends a sequence whose `length` steps are the next ones pushed (in order) after the sequences added before. */
   /** Keeps the first long file's time column (named, or `t` by default), for train's warning of another. */
   noteTimeColumn(name: string): void {
     this.timeColumn ??= name;
@@ -375,6 +374,7 @@ export class DataSetBuilder {
     this.restarts.sequences++;
   }
 
+  /** Appends a sequence whose `length` steps are the next ones pushed (in order) after the sequences added before. */
   addSequence(id: string, label: string | null, length: number, file: string, line: number, emptyHint?: (d: number) => string): void {
     if (this.emit !== undefined) {
       const steps = this.stepChunks!;
