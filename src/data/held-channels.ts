@@ -1,6 +1,7 @@
 // Channels that hold one value through each sequence and another in the next: a column that names or groups the
 // recordings (a subject, a device, a session) and became a channel because every column but id, time and label
-// is one. The model would tell classes apart by who was recorded rather than by the signal. Pure.
+// is one. The model would tell classes apart by who was recorded rather than by the signal. A reading too coarse
+// to change within a short sequence holds still too: hence a warning, and only over sequences of some length. Pure.
 
 import type { DataSet } from './dataset.js';
 

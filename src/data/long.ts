@@ -92,7 +92,7 @@ export class LongReader {
   private readonly lastLine: number[] = [];
   private readonly unsorted: boolean[] = []; // some row came with a time below its predecessor's
   private readonly restarts = new RestartWatch(); // blocks of rows whose times overlap (restarts.ts)
-  private readonly cameBack = new Map<number, number>(); // sequence → the line its blocks' times interleave from (reorder)
+  private readonly mergedAt = new Map<number, number>(); // sequence → the line its blocks' times interleave from (reorder)
 
   // Per row of this file.
   private rows = 0;
@@ -224,7 +224,7 @@ export class LongReader {
       this.unsorted.pop();
     }
     this.restarts.clear();
-    this.cameBack.clear();
+    this.mergedAt.clear();
     this.rows = 0;
     if (this.timesInt) this.times.rewind();
     else [this.times, this.timesInt] = [int32Chunks(1), true];
@@ -503,7 +503,7 @@ export class LongReader {
 
     const emptyHint = (d: number) => this.emptyHint(d);
     for (let s = 0; s < S; s++) {
-      const again = this.cameBack.get(s);
+      const again = this.mergedAt.get(s);
       if (again !== undefined) this.builder.noteRestart(this.ids[s], file, this.firstLine[s], again);
       this.builder.addSequence(this.ids[s], this.labels[s], this.count[s], file, this.firstLine[s], emptyHint);
     }
@@ -535,7 +535,7 @@ export class LongReader {
       const again = this.timeAt >= 0 ? this.restarts.cameBack(s, this.count[s]) : 0;
       const blockOf = again > 0 ? blocksOf(rows) : null;
       rows.sort((a, b) => this.times.get(a) - this.times.get(b));
-      if (blockOf !== null && alternates(rows, blockOf)) this.cameBack.set(s, again);
+      if (blockOf !== null && alternates(rows, blockOf)) this.mergedAt.set(s, again);
       for (let k = 1; k < rows.length; k++) {
         const t = this.times.get(rows[k]);
         if (t === this.times.get(rows[k - 1])) {

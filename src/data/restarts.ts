@@ -4,8 +4,9 @@
 // between two signals. A file whose rows are merely shuffled has short blocks out of order, and one whose
 // sequences interleave row by row (a recorder writing each device's rows in turn) has blocks that follow each
 // other in time: neither is told of, nor are blocks that fill a hole between earlier ones (rows appended late)
-// or follow each other out of order (chunks joined by name: part-1, part-10, part-2). Only a warning: a logger that writes one sensor's rows, then another's, each
-// with the other's cells empty, is one recording in two such blocks, and loads as the user meant.
+// or follow each other out of order (chunks joined by name: part-1, part-10, part-2). Only a warning: a logger
+// that writes one sensor's rows, then another's, each with the other's cells empty, is one recording in two such
+// blocks, and loads as the user meant.
 
 import { visible } from './visible.js';
 

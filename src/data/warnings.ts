@@ -84,20 +84,23 @@ function timeLikeWarning(timeLikes: readonly string[], channels: readonly string
   const how = one ? '(it steps evenly, or is named as one and rises)' : '(they step evenly, or are named as one and rise)';
   const rest = channels.filter((c) => !timeLikes.includes(c));
   if (timeColumn === undefined || rest.length === 0) return `${named} like a time column in every sequence ${how}; if ${one ? 'it is one' : 'one is'}, name it with --time-column`;
-  const keep = rest.length <= 20 ? ` ${shellQuote(rest.map(csvName).join(','))}` : ' naming the others';
   return `${named} like a time column in every sequence ${how}, beside the time column ${JSON.stringify(timeColumn)}: if ${one ? 'it holds' : 'they hold'} no sample (a row counter, a second clock), ` +
-    `leave ${one ? 'it' : 'them'} out with --channels${keep}`;
+    `leave ${one ? 'it' : 'them'} out with --channels${keeping(rest)}`;
+}
+
+/** The --channels value that keeps `rest` (the channels to read), or words for it where they are too many to list. */
+function keeping(rest: readonly string[]): string {
+  return rest.length <= 20 ? ` ${shellQuote(rest.map(csvName).join(','))}` : ' naming the others';
 }
 
 /** The line for channels that hold one value through each sequence and differ between them (held-channels.ts). */
 function heldWarning(held: readonly string[], channels: readonly string[]): string {
   const one = held.length === 1;
   const rest = channels.filter((c) => !held.includes(c));
-  const keep = rest.length <= 20 ? ` ${shellQuote(rest.map(csvName).join(','))}` : ' naming the others';
   const what = `${one ? `channel ${JSON.stringify(held[0])} holds` : `channels ${nameList(held.map((c) => JSON.stringify(c)))} hold`} one value through each sequence and ` +
     'another in others: a column naming who or what was recorded (a subject, a device, a session), or a reading too coarse to change within one? ' +
     'the model may tell the classes apart by it rather than by the signal';
-  return rest.length === 0 ? what : `${what}; if ${one ? 'it is' : 'they are'} no signal, leave ${one ? 'it' : 'them'} out with --channels${keep}`;
+  return rest.length === 0 ? what : `${what}; if ${one ? 'it is' : 'they are'} no signal, leave ${one ? 'it' : 'them'} out with --channels${keeping(rest)}`;
 }
 
 /** The lines for the channels whose variation float32 rounds away (or cannot scale): one for each kind of trouble. */
