@@ -485,8 +485,10 @@ test('labels that name one number differently: warned of as training classes; as
   // Where several classes name the number ("2", "2.0", "02"), a label "2e0" that is none of them is no class.
   const twos = join(dir, 'twos.csv');
   writeFileSync(twos, 'label,t0,t1,t2\n2e0,1,2,3\n1,3,2,1\n');
-  const [t] = await evaluate(model, { files: [twos] });
+  const twoLines: string[] = [];
+  const [t] = await evaluate(model, { files: [twos], onWarning: (w) => twoLines.push(w) });
   assert.deepEqual(t.unknownLabels, { count: 1, labels: ['2e0'] });
+  assert.ok(twoLines.includes(`${twos}: label "2e0" names the same number as the model's classes "02", "2", "2.0", so it is read as none of them; its sequences count as errors`), twoLines.join('\n'));
   const onlyTwos = join(dir, 'only-twos.csv');
   writeFileSync(onlyTwos, 'label,t0,t1,t2\n2e0,1,2,3\n');
   await assert.rejects(evaluate(model, { files: [onlyTwos] }), refused(/none of its labels \(2e0\) is a class of the model \(.*\) \("2e0" names the same number as classes "02", "2", "2\.0", so it is read as none of them\)/));

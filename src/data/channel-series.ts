@@ -41,7 +41,7 @@ export function channelSeries(names: readonly string[]): Pick<SeriesNote, 'serie
   const steps = one.numbers.size;
   const alike = all.every(([, p]) => p.numbers.size === steps && p.lowest === one.lowest && p.highest === one.highest && p.highest - p.lowest + 1 === steps);
   if (!alike || steps < FEWEST_STEPS) return null;
-  const channelName = (pattern: string) => pattern.replace('#', ' ').replace(/[\s_.:\-[\]()]+/g, (m, at: number, s: string) => (at === 0 || at + m.length === s.length ? '' : m)).trim() || pattern;
+  const channelName = (pattern: string) => pattern.replace('#', ' ').replace(/[\s_.:,'"\-[\]()]+/g, (m, at: number, s: string) => (at === 0 || at + m.length === s.length ? '' : m)).trim() || pattern;
   return { series: all.map(([, p]) => `${p.first} … ${p.last}`), channels: all.map(([pattern]) => channelName(pattern)), steps };
 }
 

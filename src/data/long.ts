@@ -603,12 +603,15 @@ function blocksOf(rows: Int32Array): Map<number, number> {
 }
 
 /**
- * Whether rows, sorted by time, pass from one block to another at least twice per block: two recordings' rows
- * alternating. A block that fills a hole, or chunks out of order, pass once or twice in all.
+ * Whether rows, sorted by time, hold rows between two of another block (its neighbours' block on both sides
+ * other than its own), four or more and one a block at least: two recordings' rows alternating. A block that
+ * fills holes of two rows or more, or chunks out of order, hold none (holes of one row each look like a merge).
  */
 function alternates(rows: Int32Array, blockOf: ReadonlyMap<number, number>): boolean {
-  let switches = 0;
-  for (let k = 1; k < rows.length; k++) if (blockOf.get(rows[k]) !== blockOf.get(rows[k - 1])) switches++;
-  const blocks = new Set(blockOf.values()).size;
-  return switches >= 2 * blocks;
+  let between = 0;
+  for (let k = 1; k + 1 < rows.length; k++) {
+    const b = blockOf.get(rows[k]);
+    if (blockOf.get(rows[k - 1]) !== b && blockOf.get(rows[k + 1]) !== b) between++;
+  }
+  return between >= Math.max(4, new Set(blockOf.values()).size);
 }

@@ -10,8 +10,8 @@ import { CHECKPOINT_FORMAT } from './checkpoint.js';
 /** What an output writes. */
 export type OutputKind = 'model' | 'predictions' | 'report' | 'onnx' | 'safetensors';
 
-/** The bytes read from a file's start to tell its kind: every kind names itself well within them. */
-const HEAD_BYTES = 4096;
+/** The bytes read from a file's start to tell its kind: every kind names itself within them (a model saved with its keys sorted, after many classes). */
+const HEAD_BYTES = 65536;
 
 /** The head as text: UTF-8, or UTF-16 little-endian after its byte-order mark (a model saved by PowerShell's `>`, which the program reads). */
 const text = (head: Buffer) => (head[0] === 0xff && head[1] === 0xfe ? head.subarray(2).toString('utf16le') : head.toString('utf8')).replace(/^\uFEFF/, '');
