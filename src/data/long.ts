@@ -19,7 +19,7 @@ import { FILL_GAP, isBlank, isPaddingCell, show, toName, toNumber, toValue, valu
 import { UNLABELLED_HINT, UNNAMED_CHANNEL, columnList, csvName, isUnnamedColumn, nameList, otherCaseFlags } from './names.js';
 import { parseTimestamp, showTimestamp } from './timestamps.js';
 import { isTimeName } from './time-like.js';
-import { RestartWatch } from './restarts.js';
+import { RestartWatch, alternates, blocksOf } from './restarts.js';
 
 export interface LongOptions {
   readonly labelColumn: string;
@@ -589,29 +589,4 @@ function firstColumns(header: readonly string[]): Map<string, number> {
     if (!at.has(name)) at.set(name, i);
   });
   return at;
-}
-
-/** Each of a sequence's rows (file rows, in arrival order) → its block: a run of consecutive rows of the file. */
-function blocksOf(rows: Int32Array): Map<number, number> {
-  const of = new Map<number, number>();
-  let block = 0;
-  rows.forEach((r, k) => {
-    if (k > 0 && r !== rows[k - 1] + 1) block++;
-    of.set(r, block);
-  });
-  return of;
-}
-
-/**
- * Whether rows, sorted by time, hold rows between two of another block (its neighbours' block on both sides
- * other than its own), four or more and one a block at least: two recordings' rows alternating. A block that
- * fills holes of two rows or more, or chunks out of order, hold none (holes of one row each look like a merge).
- */
-function alternates(rows: Int32Array, blockOf: ReadonlyMap<number, number>): boolean {
-  let between = 0;
-  for (let k = 1; k + 1 < rows.length; k++) {
-    const b = blockOf.get(rows[k]);
-    if (blockOf.get(rows[k - 1]) !== b && blockOf.get(rows[k + 1]) !== b) between++;
-  }
-  return between >= Math.max(4, new Set(blockOf.values()).size);
 }

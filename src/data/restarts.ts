@@ -93,6 +93,31 @@ export class RestartWatch {
   }
 }
 
+/** Each of a sequence's rows (file rows, in arrival order) → its block: a run of consecutive rows of the file. */
+export function blocksOf(rows: Int32Array): Map<number, number> {
+  const of = new Map<number, number>();
+  let block = 0;
+  rows.forEach((r, k) => {
+    if (k > 0 && r !== rows[k - 1] + 1) block++;
+    of.set(r, block);
+  });
+  return of;
+}
+
+/**
+ * Whether rows, sorted by time, hold rows between two of another block (its neighbours' block on both sides
+ * other than its own), four or more and one a block at least: two recordings' rows alternating. A block that
+ * fills holes of two rows or more, or chunks out of order, hold none (holes of one row each look like a merge).
+ */
+export function alternates(rows: Int32Array, blockOf: ReadonlyMap<number, number>): boolean {
+  let between = 0;
+  for (let k = 1; k + 1 < rows.length; k++) {
+    const b = blockOf.get(rows[k]);
+    if (blockOf.get(rows[k - 1]) !== b && blockOf.get(rows[k + 1]) !== b) between++;
+  }
+  return between >= Math.max(4, new Set(blockOf.values()).size);
+}
+
 /** Whether `v` is a RestartTally (a data set a program built may hold anything there). */
 export function isRestartTally(v: unknown): v is RestartTally {
   const r = v as Partial<RestartTally> | null;
