@@ -5,7 +5,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { chmodSync, closeSync, existsSync, lstatSync, mkdirSync, openSync, readFileSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import { chmodSync, chownSync, closeSync, existsSync, lstatSync, mkdirSync, openSync, readFileSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { dirname, join } from 'node:path';
 import { InterruptedError, UserError } from '../src/errors.js';
@@ -200,5 +200,27 @@ test('an output replaces only a file of its own kind (or an empty one): a data f
   for (const args of [['export', '--model', 'm.json', '--onnx', 'torch.onnx'], ['train', 'train.csv', '--hidden', '4', '--epochs', '1', '--select', 'off', '--members', '1', '--out', 'utf16.json'],
     ['evaluate', '--model', 'm.json', 'train.csv', '--report', 'titled.html']]) {
     assert.equal(cli(...args).status, 0, args.join(' '));
+  }
+});
+
+// An outputs audit's find: root (a container writing into a user's mounted folder) replacing a user's model left
+// the user a file of root's; cp and > keep the owner.
+test('as root, a replaced model and predictions file keep their owner, as their mode', { skip: process.getuid?.() !== 0 && 'needs root' }, async () => {
+  const dir = tempDir('ts-owner-');
+  const data = smallFile(dir);
+  const model = join(dir, 'm.json');
+  const predictions = join(dir, 'p.csv');
+  await train({ files: [data], out: model, ...TINY });
+  writeFileSync(predictions, 'file,id,label,predicted\n');
+  for (const f of [model, predictions]) {
+    chownSync(f, 65534, 65534);
+    chmodSync(f, 0o640);
+  }
+  await train({ files: [data], out: model, ...TINY, epochs: 1 });
+  const r = spawnSync(process.execPath, [CLI, 'predict', '--model', model, data, '--out', predictions], { cwd: dir, encoding: 'utf8' });
+  assert.equal(r.status, 0, r.stderr);
+  for (const f of [model, predictions]) {
+    const st = statSync(f);
+    assert.deepEqual([st.uid, st.gid, st.mode & 0o777], [65534, 65534, 0o640], f);
   }
 });

@@ -14,7 +14,7 @@
 // a block device or a socket. The user's conditions while writing (disk full, quota, read-only file system,
 // permission) are user errors that say what to do; the old file is kept.
 
-import { accessSync, closeSync, constants, fchmodSync, fsyncSync, lstatSync, openSync, readdirSync, renameSync, rmSync, statSync, writeSync } from 'node:fs';
+import { accessSync, closeSync, constants, fchmodSync, fchownSync, fsyncSync, lstatSync, openSync, readdirSync, renameSync, rmSync, statSync, writeSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { UserError, tooManyOpenFiles } from '../errors.js';
 import { descriptorOf, descriptorTarget } from './descriptors.js';
@@ -28,6 +28,7 @@ export interface OutputTarget {
   readonly path: string;
   readonly inPlace: boolean;
   readonly mode: number | null; // the existing file's permission bits, kept on replacing it; null: a new file
+  readonly owner?: { readonly uid: number; readonly gid: number }; // the existing file's, kept on replacing it where this process may (root)
   readonly fd: number | null; // the standard descriptor the path names (/dev/stdout: 1), written through
 }
 
@@ -58,7 +59,7 @@ export function outputTarget(path: string, say: (what: string) => UserError = (w
     if (isOthersInStickyFolder(p, st.uid)) throw say("is another user's file in a folder where only a file's owner may replace it (sticky, as /tmp); choose another path");
     // Replacing it needs only the folder's permission; the user's own right to write the file is what `>` asks.
     if (!writableByMe(p)) throw say("is not writable by this user (another's file, or its permissions); move it away or delete it if it may go (its folder lets you), or choose another path");
-    return { path: p, inPlace: false, mode: st.mode & 0o7777, fd: null };
+    return { path: p, inPlace: false, mode: st.mode & 0o7777, owner: { uid: st.uid, gid: st.gid }, fd: null };
   }
 }
 
@@ -354,6 +355,7 @@ function stageFile(path: string, data: string | Uint8Array): Staged {
   try {
     fd = openSync(tmp, 'w', 0o666); // a new file's mode is the umask's, as any program's
     if (t.mode !== null) fchmodSync(fd, t.mode);
+    keepOwner(fd, t.owner);
     writeAll(fd, buf, 0);
     fsyncSync(fd);
     closeSync(fd);
@@ -389,6 +391,20 @@ function removeTemp(tmp: string): void {
     rmSync(tmp, { force: true });
   } catch {
     // the write's error follows
+  }
+}
+
+/**
+ * Gives the temp file at `fd` the owner of the file it replaces, as `cp` and `>` keep it: only root may, and a
+ * root in a container writing into a user's mounted folder would otherwise leave the user a file of root's. A
+ * file system that refuses even root (NFS's root squash) keeps the temp file's owner: the write goes on.
+ */
+export function keepOwner(fd: number, owner: OutputTarget['owner']): void {
+  if (owner === undefined || process.getuid?.() !== 0 || (owner.uid === 0 && owner.gid === 0)) return;
+  try {
+    fchownSync(fd, owner.uid, owner.gid);
+  } catch {
+    // the owner is kept where it can be; the file's contents and mode are what the write promises
   }
 }
 

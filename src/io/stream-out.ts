@@ -10,7 +10,7 @@
 // release() rows are held in memory instead, since stdout cannot be taken back.
 
 import { closeSync, fchmodSync, fsyncSync, ftruncateSync, openSync, renameSync, rmSync } from 'node:fs';
-import { type OutputTarget, closeInPlace, openInPlace, outputTarget, syncFolder, tempPathFor, writeAll, writeError } from './atomic.js';
+import { type OutputTarget, closeInPlace, keepOwner, openInPlace, outputTarget, syncFolder, tempPathFor, writeAll, writeError } from './atomic.js';
 
 export interface RowOutput {
   write(s: string): void;
@@ -30,14 +30,16 @@ const FLUSH_BYTES = 64 * 1024;
 
 export function fileOutput(path: string): RowOutput {
   const t = outputTarget(path);
-  return t.inPlace ? deviceOutput(path, t) : replacingOutput(path, t.path, t.mode);
+  return t.inPlace ? deviceOutput(path, t) : replacingOutput(path, t);
 }
 
-/** Into a temp file beside `target`, renamed over it on commit (keeping an existing file's mode). */
-function replacingOutput(path: string, target: string, mode: number | null): RowOutput {
+/** Into a temp file beside the target, renamed over it on commit (keeping an existing file's mode and, as root, owner). */
+function replacingOutput(path: string, t: OutputTarget): RowOutput {
+  const { path: target, mode } = t;
   const tmp = tempPathFor(target);
   let fd: number | null = openSync(tmp, 'w', 0o666); // a new file's mode is the umask's
   if (mode !== null) fchmodSync(fd, mode);
+  keepOwner(fd, t.owner);
   let buf: string[] = [];
   let bufBytes = 0;
   let pos = 0; // bytes in the temp file
