@@ -5,7 +5,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { chmodSync, chownSync, closeSync, existsSync, lstatSync, mkdirSync, openSync, readFileSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import { chmodSync, chownSync, closeSync, existsSync, lstatSync, mkdirSync, openSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { dirname, join } from 'node:path';
 import { InterruptedError, UserError } from '../src/errors.js';
@@ -84,6 +84,14 @@ test('a run of the same --out as a live run is refused even with a --checkpoint 
   await assert.rejects(train({ files: [data], out: join(dir, 'n.json'), report, ...TINY }),
     (e: unknown) => e instanceof UserError && /r\.html: another call in this very process .* is writing this report; wait for it to finish, or give another --report/.test(e.message));
   assert.ok(!existsSync(join(dir, 'n.json')) && !existsSync(join(dir, 'n.json.ckpt.lock')));
+  // evaluate --report claims it too (the last writer won), and releases its claim when done
+  const ev = spawnSync(process.execPath, [CLI, 'evaluate', '--model', out, data, '--report', report], { encoding: 'utf8' });
+  assert.equal(ev.status, 2, ev.stderr);
+  assert.match(ev.stderr, /r\.html: another run \(process \d+\) is writing this report; wait for it to finish, or give another --report/);
+  assert.ok(!existsSync(report));
+  rmSync(`${report}.lock`);
+  assert.equal(spawnSync(process.execPath, [CLI, 'evaluate', '--model', out, data, '--report', report], { encoding: 'utf8' }).status, 0);
+  assert.ok(existsSync(report) && !existsSync(`${report}.lock`));
   // A report whose lock is the run's own model lock (--report m.json.ckpt beside --checkpoint own.ckpt) is this run's.
   const mine = join(dir, 'mine.json');
   await train({ files: [data], out: mine, checkpoint: join(dir, 'mine.ckpt'), report: `${mine}.ckpt`, ...TINY });

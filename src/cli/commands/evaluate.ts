@@ -4,7 +4,7 @@ import { signalsHandled } from '../interrupt.js';
 import type { Argv, ArgumentsCamelCase } from 'yargs';
 import { noteWritten } from '../written.js';
 import { checkDistinct, checkStdinOnce } from '../../io/paths.js';
-import { checkWritable, readerClosed } from '../../io/atomic.js';
+import { checkWritable, outputTarget, readerClosed } from '../../io/atomic.js';
 import { loadingLines } from '../progress.js';
 import { invokedCommand } from '../command-line.js';
 import { type DataArgs, FILE_KINDS, dataOptionsFor, loadOptionsOf, quietOption } from '../options.js';
@@ -28,8 +28,9 @@ export const evaluateCommand = {
     .positional('files', { type: 'string', array: true, default: undefined, describe: `held-out file(s): ${FILE_KINDS}; - reads one from stdin` }), evaluateOptions), [WORKFLOW_EXAMPLES[2], ['$0 evaluate --model model.json test.csv --json', 'the figures as JSON']]),
   handler: async (argv: ArgumentsCamelCase<EvaluateArgs>) => {
     const a = argv as unknown as EvaluateArgs;
-    const [{ loadInitModel }, { evaluate, totalMetrics }, { renderReport, writeReport }, { printEvaluations }, { checkReplaceable }] = await Promise.all([
+    const [{ loadInitModel }, { evaluate, totalMetrics }, { renderReport, writeReport }, { printEvaluations }, { checkReplaceable }, { lockRun }] = await Promise.all([
       import('../../io/safetensors.js'), import('../../eval/evaluate.js'), import('../../eval/report.js'), import('../evaluations.js'), import('../../io/replace.js'),
+      import('../../io/lock.js'),
     ]);
     checkStdinOnce('--model', a.model, a.files);
     const model = loadInitModel(a.model);
@@ -39,9 +40,18 @@ export const evaluateCommand = {
       checkWritable(a.report, '--report'); // before the work: its folder exists and takes a file
       checkReplaceable(a.report, '--report', 'report');
     }
+    // A report a running train writes (its --report) is that run's: claimed as train claims it, or the last writer
+    // wins. A device or FIFO is written in place and claims nothing.
+    const lock = a.report !== undefined && !toStdout && !outputTarget(a.report).inPlace ? lockRun({ report: a.report }) : null;
     const onWarning = a.quiet ? undefined : (w: string) => process.stderr.write(`train-signals: warning: ${visible(w)}\n`);
-    const results = await evaluate(model, { ...loadOptionsOf(a), files: a.files, onRead: a.quiet ? undefined : loadingLines(process.stderr), onWarning });
-    await signalsHandled(); // Ctrl-C while the last file was scored stops here, with no report written
+    let results;
+    try {
+      results = await evaluate(model, { ...loadOptionsOf(a), files: a.files, onRead: a.quiet ? undefined : loadingLines(process.stderr), onWarning });
+      await signalsHandled(); // Ctrl-C while the last file was scored stops here, with no report written
+    } catch (e) {
+      lock?.release();
+      throw e;
+    }
     // The report before the figures: a report that cannot be written (a full disk) ends the command with
     // nothing on stdout, so a program reading the JSON never takes a failed run's for a result.
     const report = a.report === undefined ? null
@@ -53,6 +63,8 @@ export const evaluateCommand = {
         noteWritten(`the report ${visible(a.report!)}`);
       } catch (e) {
         if (!readerClosed(e)) throw e; // `--report /dev/stdout | head`: the rest was not wanted
+      } finally {
+        lock?.release();
       }
     }
     printEvaluations(results, a.json, toStdout ? process.stderr : process.stdout);
