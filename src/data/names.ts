@@ -88,7 +88,7 @@ export function checkSomeLabelKnown(labels: readonly string[], file: string, cla
   if (labels.length === 0 || classesOfLabels(labels, classes).some((c) => c !== undefined)) return;
   // pandas writes 1.0 for 1: say so where that is what happened.
   const respelled = labels.map((l) => [l, spelledOtherwise(l, classes)] as const).find(([, c]) => c !== undefined);
-  const numbered = respelled === undefined ? [] : classes.filter((c) => sameNumber(c) !== undefined && sameNumber(c) === sameNumber(respelled[0]));
+  const numbered = respelled === undefined ? [] : classesNaming(respelled[0], classes);
   const hint = respelled === undefined ? ''
     : numbered.length > 1 ? ` (${JSON.stringify(respelled[0])} names the same number as classes ${nameList(numbered.map((c) => JSON.stringify(c)))}, so it is read as none of them)`
       : ` (${JSON.stringify(respelled[0])} is ${JSON.stringify(respelled[1])} in other letter case: labels are compared as written, but for numbers)`;
@@ -114,6 +114,12 @@ export function sameNumber(label: string): string | undefined {
   // The value is 0.<digits> × 10^(whole's length + exponent): written from the first non-zero digit, without trailing zeros.
   const exponent = BigInt(whole.length - lead) + BigInt(m[5] ?? 0);
   return `${m[1] === '-' ? '-' : ''}0.${digits.slice(lead).replace(/0+$/, '')}e${exponent}`;
+}
+
+/** The classes that name the same number as `label` (none for a label that is no number). */
+export function classesNaming(label: string, classes: readonly string[]): string[] {
+  const n = sameNumber(label);
+  return n === undefined ? [] : classes.filter((c) => sameNumber(c) === n);
 }
 
 /**

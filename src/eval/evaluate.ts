@@ -14,7 +14,7 @@ import { type NamesExactly, checkCallbacks, checkFileList, checkFilesOptions, ch
 import { matchesAny, recordedFingerprints } from '../io/fingerprint.js';
 import { cutShortSequences, cutShortWarnings, wholeLengths } from '../data/cut-short.js';
 import { visible } from '../data/visible.js';
-import { classesOfLabels, nameList, sameNumber, spelledOtherwise } from '../data/names.js';
+import { classesNaming, classesOfLabels, nameList, spelledOtherwise } from '../data/names.js';
 import { buildForRun } from '../engine/wasm.js';
 import { longestOf, singleStepsWarning } from './single-steps.js';
 import { lengthsWarning, tallyLengths, trainedLengths } from './lengths.js';
@@ -154,7 +154,7 @@ export function respelledLabels(r: FileEvaluation, classes: readonly string[]): 
     out.push(`${visible(r.file)}: labels that are the model's classes written otherwise, the same numbers, are read as them: ${shown}`);
   }
   for (const label of r.unknownLabels.labels) {
-    const numbered = sameNumber(label) === undefined ? [] : classes.filter((k) => sameNumber(k) === sameNumber(label));
+    const numbered = classesNaming(label, classes);
     if (numbered.length > 1) {
       out.push(`${visible(r.file)}: label ${JSON.stringify(label)} names the same number as the model's classes ${nameList(numbered.map((k) => JSON.stringify(k)))}, so it is read as none of them; its sequences count as errors`);
       continue;

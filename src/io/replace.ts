@@ -58,12 +58,12 @@ export function checkReplaceable(path: string, flag: string, kind: OutputKind): 
   );
 }
 
-/** The first HEAD_BYTES of the file at path; undefined where it cannot be read. */
-function firstBytes(path: string): Buffer | undefined {
+/** The first `bytes` of the file at path; undefined where it cannot be read. */
+export function firstBytes(path: string, bytes = HEAD_BYTES): Buffer | undefined {
   let fd = -1;
   try {
     fd = openSync(path, 'r');
-    const head = Buffer.alloc(HEAD_BYTES);
+    const head = Buffer.alloc(bytes);
     return head.subarray(0, readSync(fd, head, 0, head.length, 0));
   } catch {
     return undefined;

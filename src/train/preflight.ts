@@ -4,12 +4,12 @@
 //
 // Owns the checks and their messages; does not load the training data (csv.ts) or train (fit.ts).
 
-import { closeSync, openSync, readSync, statSync } from 'node:fs';
+import { statSync } from 'node:fs';
 import { readDataSet, type LoadOptions } from '../data/csv.js';
 import type { DataSet } from '../data/dataset.js';
 import { UserError } from '../errors.js';
 import { shellQuote } from '../data/visible.js';
-import { checkReplaceable } from '../io/replace.js';
+import { checkReplaceable, firstBytes } from '../io/replace.js';
 import { checkWritable, outputTarget } from '../io/atomic.js';
 import { checkDistinct, checkOnce, fileKeys, followLinks } from '../io/paths.js';
 import { CHECKPOINT_FORMAT, type Checkpoint } from '../io/checkpoint.js';
@@ -203,17 +203,8 @@ function checkNoOtherCheckpoint(checkpoint: string, resume: string | undefined):
 
 /** Whether the file at `path` starts as a checkpoint does (its format named in the first bytes). */
 function looksLikeCheckpoint(path: string): boolean {
-  let fd = -1;
-  try {
-    fd = openSync(path, 'r');
-    const head = Buffer.alloc(256);
-    const n = readSync(fd, head, 0, head.length, 0);
-    return head.subarray(0, n).toString('utf8').includes(`"${CHECKPOINT_FORMAT}"`);
-  } catch {
-    return true; // unreadable: the message about an earlier run's checkpoint is the safer one
-  } finally {
-    if (fd >= 0) closeSync(fd);
-  }
+  const head = firstBytes(path, 256);
+  return head === undefined || head.toString('utf8').includes(`"${CHECKPOINT_FORMAT}"`); // unreadable: the message about an earlier run's checkpoint is the safer one
 }
 
 function writesInPlace(path: string): boolean {
