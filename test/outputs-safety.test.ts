@@ -10,8 +10,10 @@ import { hostname } from 'node:os';
 import { dirname, join } from 'node:path';
 import { InterruptedError, UserError } from '../src/errors.js';
 import { train } from '../src/train/train.js';
+import { checkReplaceable, type OutputKind } from '../src/io/replace.js';
 import { CLI, ROOT } from './helpers/cli.js';
 import { tempDir } from './helpers/temp.js';
+import { cliHere } from './helpers/cli-here.js';
 
 const TINY = { hidden: 4, epochs: 2, select: 'off', members: 1, threads: 1 } as const;
 
@@ -170,45 +172,58 @@ test('an output replaces only a file of its own kind (or an empty one): a data f
   const data = smallFile(dir);
   const model = join(dir, 'm.json');
   await train({ files: [data], out: model, ...TINY });
-  const cli = (...args: string[]) => spawnSync(process.execPath, [CLI, ...args], { cwd: dir, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } });
-  const made = (args: string[]) => assert.equal(cli(...args).status, 0, args.join(' '));
+  // through the program in this file's server: no process start per command line
+  const cli = (...args: string[]) => cliHere(args, { cwd: dir });
+  const made = (args: string[]) => assert.equal(cli(...args).code, 0, args.join(' '));
   made(['predict', '--model', 'm.json', 'train.csv', '--out', 'p.csv']);
   made(['evaluate', '--model', 'm.json', 'train.csv', '--report', 'r.html']);
   made(['export', '--model', 'm.json', '--onnx', 'm.onnx', '--safetensors', 'm.safetensors']);
   writeFileSync(join(dir, 'held.csv'), readFileSync(data));
   writeFileSync(join(dir, 'run.ckpt'), '{\n"format": "train-signals/checkpoint",\n"version": 1}\n');
   writeFileSync(join(dir, 'other.json'), readFileSync(model)); // not the --model the commands read
-  const kinds: Record<string, string> = { 'other.json': 'model file', 'p.csv': 'predictions file', 'r.html': 'report', 'm.onnx': 'ONNX file', 'm.safetensors': 'safetensors file' };
-  const cases: Array<[string[], string, string, string]> = [
-    [['train', 'train.csv', '--hidden', '4', '--epochs', '1', '--select', 'off', '--members', '1', '--out'], '--out', 'other.json', 'model file'],
-    [['train', 'train.csv', '--hidden', '4', '--epochs', '1', '--select', 'off', '--members', '1', '--out', 'm2.json', '--report'], '--report', 'r.html', 'report'],
-    [['predict', '--model', 'm.json', 'train.csv', '--out'], '--out', 'p.csv', 'predictions file'],
-    [['evaluate', '--model', 'm.json', 'train.csv', '--report'], '--report', 'r.html', 'report'],
-    [['export', '--model', 'm.json', '--onnx'], '--onnx', 'm.onnx', 'ONNX file'],
-    [['export', '--model', 'm.json', '--safetensors'], '--safetensors', 'm.safetensors', 'safetensors file'],
-  ];
-  for (const [args, flag, own, kind] of cases) {
-    for (const other of ['held.csv', 'run.ckpt', ...Object.keys(kinds).filter((f) => f !== own)]) {
-      const before = readFileSync(join(dir, other));
-      const r = cli(...args, other);
-      assert.equal(r.status, 2, `${args.join(' ')} ${other}: ${r.stderr}`);
-      const found = other === 'held.csv' ? '' : ` \\(it is an? ${other === 'run.ckpt' ? 'checkpoint' : kinds[other]}[,)]`;
-      assert.match(r.stderr, new RegExp(`^train-signals: ${flag} ${other.replace('.', '\\.')}: a file that is not an? ${kind} is there${found}.*, and would be replaced; give another ${flag}, or move the file away`), `${args.join(' ')} ${other}`);
-      assert.deepEqual(readFileSync(join(dir, other)), before, other);
+  writeFileSync(join(dir, 'empty'), '');
+  const files: Record<string, OutputKind | 'data' | 'checkpoint'> = { 'held.csv': 'data', 'run.ckpt': 'checkpoint', 'other.json': 'model', 'p.csv': 'predictions', 'r.html': 'report', 'm.onnx': 'onnx', 'm.safetensors': 'safetensors' };
+  const what: Record<string, string> = { checkpoint: 'checkpoint', model: 'model file', predictions: 'predictions file', report: 'report', onnx: 'ONNX file', safetensors: 'safetensors file' };
+  const escaped = (path: string) => path.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  const refusal = (flag: string, file: string, kind: OutputKind, path = file) => {
+    const found = files[file] === 'data' ? '' : ` \\(it is an? ${what[files[file]!]}[,)]`;
+    return new RegExp(`${flag} ${escaped(path)}: a file that is not an? ${what[kind]} is there${found}.*, and would be replaced; give another ${flag}, or move the file away`);
+  };
+  // Every kind against every file, where the rule is decided: each other file refused, its own kind and an empty file not.
+  const kinds: OutputKind[] = ['model', 'predictions', 'report', 'onnx', 'safetensors'];
+  for (const kind of kinds) {
+    for (const [file, is] of Object.entries(files)) {
+      const check = () => checkReplaceable(join(dir, file), `--${kind}`, kind);
+      if (is === kind) check();
+      else assert.throws(check, (e: unknown) => e instanceof UserError && refusal(`--${kind}`, file, kind, join(dir, file)).test(e.message), `${kind} over ${file}`);
     }
-    // its own kind, or an empty file: written
-    writeFileSync(join(dir, 'empty'), '');
-    for (const path of [own, 'empty']) assert.equal(cli(...args, path).status, 0, `${args.join(' ')} ${path}`);
+    checkReplaceable(join(dir, 'empty'), `--${kind}`, kind);
+  }
+  // Every command's output asks before any work: a file of another kind refused, bytes unchanged, one line; its own kind replaced.
+  const cases: Array<[string[], string, string, OutputKind, string]> = [
+    [['train', 'train.csv', '--hidden', '4', '--epochs', '1', '--select', 'off', '--members', '1', '--out'], '--out', 'other.json', 'model', 'held.csv'],
+    [['train', 'train.csv', '--hidden', '4', '--epochs', '1', '--select', 'off', '--members', '1', '--out', 'm2.json', '--report'], '--report', 'r.html', 'report', 'run.ckpt'],
+    [['predict', '--model', 'm.json', 'train.csv', '--out'], '--out', 'p.csv', 'predictions', 'run.ckpt'],
+    [['evaluate', '--model', 'm.json', 'train.csv', '--report'], '--report', 'r.html', 'report', 'p.csv'],
+    [['export', '--model', 'm.json', '--onnx'], '--onnx', 'm.onnx', 'onnx', 'm.safetensors'],
+    [['export', '--model', 'm.json', '--safetensors'], '--safetensors', 'm.safetensors', 'safetensors', 'other.json'],
+  ];
+  for (const [args, flag, own, kind, other] of cases) {
+    const before = readFileSync(join(dir, other));
+    const r = cli(...args, other);
+    assert.equal(r.code, 2, `${args.join(' ')} ${other}: ${r.stderr}`);
+    assert.match(r.stderr, new RegExp(`^train-signals: ${refusal(flag, other, kind).source}.*\\n$`), `${args.join(' ')} ${other}`);
+    assert.deepEqual(readFileSync(join(dir, other)), before, other);
+    assert.equal(cli(...args, own).code, 0, `${args.join(' ')} ${own}`);
   }
   // Of its kind though not as this program writes it: PyTorch's ONNX, a model saved as UTF-16 (which the program
   // reads), a report of another title (writeReport takes one).
   writeFileSync(join(dir, 'torch.onnx'), Buffer.concat([Buffer.from([0x08, 0x07, 0x12, 0x07]), Buffer.from('pytorch\x1a\x061.13')]));
   writeFileSync(join(dir, 'utf16.json'), Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(readFileSync(model, 'utf8'), 'utf16le')]));
   writeFileSync(join(dir, 'titled.html'), readFileSync(join(dir, 'r.html'), 'utf8').replaceAll('train-signals evaluation', 'Gait study'));
-  for (const args of [['export', '--model', 'm.json', '--onnx', 'torch.onnx'], ['train', 'train.csv', '--hidden', '4', '--epochs', '1', '--select', 'off', '--members', '1', '--out', 'utf16.json'],
-    ['evaluate', '--model', 'm.json', 'train.csv', '--report', 'titled.html']]) {
-    assert.equal(cli(...args).status, 0, args.join(' '));
-  }
+  checkReplaceable(join(dir, 'torch.onnx'), '--onnx', 'onnx');
+  checkReplaceable(join(dir, 'titled.html'), '--report', 'report');
+  made(['train', 'train.csv', '--hidden', '4', '--epochs', '1', '--select', 'off', '--members', '1', '--out', 'utf16.json']);
 });
 
 // An outputs audit's find: root (a container writing into a user's mounted folder) replacing a user's model left
