@@ -491,6 +491,10 @@ test('- is stdin for an input CSV and stdout for predictions and evaluate’s re
   const bad = cli(['evaluate', '--model', model, '-'], { input: 'label,t0\na,1\nb,x\n' });
   assert.equal(bad.code, 2);
   assert.match(bad.stderr, /^train-signals: stdin:3:2: non-numeric value "x"/);
+  // A pipe cut short (curl … | train -) is warned of as a file is: its last line has no line end, its sequence short.
+  const cut = cli(['evaluate', '--model', model, '-'], { input: test.subarray(0, test.indexOf('\n', 100_000) - 200) });
+  assert.equal(cut.code, 0, cut.stderr);
+  assert.match(cut.stderr, /warning: stdin: its last line \(\d+\) has no line end, and its sequence is shorter than every other in the file/);
   for (const args of [['train', 'datasets/cbf/train.csv', '--out', '-'], ['evaluate', '--model', '-', 'datasets/cbf/test.csv'], ['export', '--model', model, '--onnx', '-'], ['train', '-', '-']]) {
     const r = cli(args, { cwd: dir, input: '' });
     assert.equal(r.code, 2, `${args.join(' ')}: ${r.stderr}`);

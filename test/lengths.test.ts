@@ -6,6 +6,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
 import { train } from '../src/train/train.js';
 import { evaluate, lengthsWarning, predict, trainedLengths } from '../src/index.js';
 import { lengthBand, lengthsRecord, tallyLengths, unseenLengthsWarning } from '../src/eval/lengths.js';
@@ -92,6 +93,12 @@ test('a file of other lengths than the training data is warned of by train (--te
   await evaluate(model, { files: [cut], onWarning: (w) => cutLines.push(w) });
   assert.deepEqual(cutLines.map((w) => w.replace(/:.*/, '')), [cut], 'one warning');
   assert.match(cutLines[0], /its last line \(5\) has no line end/);
+  // Told as the file is read, so of a gzip file too (its last byte is none of the text's; so are a pipe's and stdin's).
+  const gz = `${cut}.gz`;
+  writeFileSync(gz, gzipSync(readFileSync(cut)));
+  const gzLines: string[] = [];
+  await evaluate(model, { files: [gz], onWarning: (w) => gzLines.push(w) });
+  assert.deepEqual(gzLines, cutLines.map((w) => w.replace(cut, gz)));
   // Cut short and of other lengths: the cut sequence counts among the file's, not among those of other lengths.
   const halfCut = join(dir, 'half-cut.csv');
   writeFileSync(halfCut, readFileSync(half, 'utf8').replace(/(,[^,\n]*){3}\n$/, ''));

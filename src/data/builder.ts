@@ -301,6 +301,7 @@ export class DataSetBuilder {
   private restarts: { sequences: number; id: string; file: string; line: number; again: number } | null = null;
   private series: SeriesNote | null = null; // the first wide header of several channels' series
   private timeColumn: string | null = null; // the first long file's time column, where it had one
+  private readonly openEnds: string[] = []; // files whose last line has no line end
 
   private readonly textBytes: number;
 
@@ -361,6 +362,11 @@ export class DataSetBuilder {
   /** Keeps the first long file's time column (named, or `t` by default), for train's warning of another. */
   noteTimeColumn(name: string): void {
     this.timeColumn ??= name;
+  }
+
+  /** Notes a file whose last line has no line end (cut-short.ts asks: a file cut short ends so). */
+  noteOpenEnd(file: string): void {
+    this.openEnds.push(file);
   }
 
   /** Keeps the first wide header of several channels' series (channel-series.ts), for train's warning. */
@@ -480,6 +486,7 @@ export class DataSetBuilder {
       ...(this.restarts !== null ? { restarts: { ...this.restarts } } : {}),
       ...(this.series !== null ? { channelSeries: this.series } : {}),
       ...(this.timeColumn !== null ? { timeColumn: this.timeColumn } : {}),
+      openEnds: [...this.openEnds],
     };
   }
 }

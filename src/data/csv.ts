@@ -372,7 +372,8 @@ async function readRecords(
     // Any line ending, mixed too (a file edited on two systems); csv-parse alone keeps to the first it meets.
     record_delimiter: ['\r\n', '\n', '\r'],
   });
-  pipeline(text, new LineLimit(MAX_RECORD_BYTES), parser, () => {}); // a failure before the parser destroys it with that error, for the loop below
+  const limit = new LineLimit(MAX_RECORD_BYTES);
+  pipeline(text, limit, parser, () => {}); // a failure before the parser destroys it with that error, for the loop below
 
   const marks = kind === ';' || kind === '\t' ? new DecimalMarks(file) : null; // decimal commas are read there
   let reader: RowReader | null = null;
@@ -424,6 +425,7 @@ async function readRecords(
     throw new UserError('the file is empty; expected a header or rows of labelled values', { file, line: 1 });
   }
   reader.end(lastLine);
+  if (limit.lastLineOpen) builder.noteOpenEnd(file);
 }
 
 /**

@@ -7,7 +7,7 @@ import type { DataSet } from './dataset.js';
 import { visible } from './visible.js';
 
 /**
- * A warning line for each file of ds that looks cut short in its last row (files that are no regular files: none);
+ * A warning line for each file of ds that looks cut short in its last row;
  * `cut`: cutShortSequences(ds), where the caller has it already.
  */
 export function cutShortWarnings(ds: DataSet, cut = cutShortSequences(ds)): string[] {
@@ -38,10 +38,15 @@ export function cutShortSequences(ds: DataSet): { n: number; others: number }[] 
   const out: { n: number; others: number }[] = [];
   for (const [file, n] of last) {
     const o = others.get(file);
-    if (o === undefined || o.count < 2 || ds.lengths[n] >= o.shortest || endsWithLineBreak(file)) continue;
+    if (o === undefined || o.count < 2 || ds.lengths[n] >= o.shortest || !lastLineOpen(ds, file)) continue;
     out.push({ n, others: o.shortest });
   }
   return out;
+}
+
+/** Whether the file's last line has no line end: as the loader read it, or, in a data set a program built, as the file ends now. */
+function lastLineOpen(ds: DataSet, file: string): boolean {
+  return ds.openEnds !== undefined ? ds.openEnds.includes(file) : !endsWithLineBreak(file);
 }
 
 /** Whether the regular file ends with a line break; true where that cannot be told (stdin, a pipe, gzip, unreadable). */

@@ -11,12 +11,19 @@ export class LineTooLong extends Error {
   }
 }
 
-/** Passes text through unchanged; fails with LineTooLong once a line exceeds `limit`. */
+/**
+ * Passes text through unchanged; fails with LineTooLong once a line exceeds `limit`. Once the text has passed,
+ * `lastLineOpen` says whether its last line has no line end: known so for any source (stdin, a pipe, gzip).
+ */
 export class LineLimit extends Transform {
   private since = 0; // bytes (or characters) since the last line break
 
   constructor(private readonly limit: number) {
     super();
+  }
+
+  get lastLineOpen(): boolean {
+    return this.since > 0;
   }
 
   override _transform(chunk: Buffer | string, _encoding: BufferEncoding, done: TransformCallback): void {
