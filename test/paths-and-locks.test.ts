@@ -3,7 +3,7 @@
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync, readFileSync, readdirSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, readdirSync, statSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { spawn, spawnSync } from 'node:child_process';
@@ -81,6 +81,42 @@ test('the lock: a file of the user\'s at <checkpoint>.lock is refused and kept, 
     utimesSync(`${empty}.lock`, old, old);
     lockCheckpoint(empty).release();
     assert.ok(!existsSync(`${empty}.lock`));
+  }
+});
+
+// An ops audit's find: a lock a run killed on another node left (a shared folder) refused the requeued job's
+// `--resume auto` on this one for good, until someone deleted it.
+test('a lock of another host\'s run holds while that run touches it, and is taken over once five minutes pass untouched; a run touches its own every half minute', (t) => {
+  const dir = tempDir('ts-lock-');
+  const ck = join(dir, 'c.ckpt');
+  writeFileSync(`${ck}.lock`, '4242\nnode-7\n123\n');
+  assert.throws(() => lockCheckpoint(ck), (e: unknown) => e instanceof UserError &&
+    /another run \(process 4242 on node-7\) is writing this checkpoint.*\(if no run is going, delete .*c\.ckpt\.lock; a lock of another host's run is taken over once 5 minutes pass without that run touching it\)$/.test(e.message));
+  const aged = (minutes: number) => {
+    const then = (Date.now() - minutes * 60_000) / 1000;
+    utimesSync(`${ck}.lock`, then, then);
+  };
+  aged(4.5);
+  assert.throws(() => lockCheckpoint(ck), /on node-7/);
+  aged(5.5);
+  t.mock.timers.enable({ apis: ['setInterval'] }); // the lock's timer, run by the test
+  try {
+    const lock = lockCheckpoint(ck);
+    assert.match(readFileSync(`${ck}.lock`, 'utf8'), new RegExp(`^${process.pid}\\n${hostname()}\\n`));
+    // This run's lock, aged as if untouched: its timer touches it every half minute, and no more once released.
+    aged(10);
+    t.mock.timers.tick(29_000);
+    assert.ok(Date.now() - statSync(`${ck}.lock`).mtimeMs > 9 * 60_000, 'not yet');
+    t.mock.timers.tick(1_000);
+    assert.ok(Date.now() - statSync(`${ck}.lock`).mtimeMs < 60_000, 'touched');
+    lock.release();
+    assert.ok(!existsSync(`${ck}.lock`));
+    writeFileSync(`${ck}.lock`, '4242\nnode-7\n123\n');
+    aged(10);
+    t.mock.timers.tick(60_000);
+    assert.ok(Date.now() - statSync(`${ck}.lock`).mtimeMs > 9 * 60_000, 'another run\'s lock at the name is not touched');
+  } finally {
+    t.mock.timers.reset();
   }
 });
 

@@ -3,10 +3,11 @@
 // Two runs writing the same checkpoint (the same --out started twice) would overwrite each other's progress,
 // and the one that finishes first would delete the other's interrupted checkpoint; so the second is refused
 // while the first is alive. Its model file and report are claimed the same way (lockRun). A lock whose process
-// is gone on this host (killed, power lost, a zombie) is stale and taken over; one from another host (a shared
-// folder) cannot be checked and is respected.
+// is gone on this host (killed, power lost, a zombie) is stale and taken over. One from another host (a shared
+// folder) cannot be asked: a live run touches its locks every half minute, and one untouched for five minutes is
+// a run that has ended there (a requeued job on another node goes on from its checkpoint).
 
-import { chmodSync, closeSync, fchmodSync, linkSync, lstatSync, openSync, readFileSync, rmSync, statSync, unlinkSync, writeFileSync, writeSync } from 'node:fs';
+import { chmodSync, closeSync, fchmodSync, linkSync, lstatSync, openSync, readFileSync, rmSync, statSync, unlinkSync, utimesSync, writeFileSync, writeSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { hostname } from 'node:os';
 import { UserError } from '../errors.js';
@@ -85,23 +86,26 @@ function claimLock(path: string, target: string, role: Role, optional = false): 
     }
     // An empty or torn lock is a run between creating it and writing its name (or one that died there, long ago).
     const starting = holder === null && Date.now() - st.mtimeMs < EMPTY_LOCK_MS;
-    if (starting || (holder !== null && (holder.host !== hostname() || isAlive(holder))) || attempt > 0) {
+    const foreign = holder !== null && holder.host !== hostname();
+    if (starting || (holder !== null && (foreign ? Date.now() - st.mtimeMs < FOREIGN_STALE_MS : isAlive(holder))) || attempt > 0) {
       const own = holder !== null && holder.pid === process.pid && holder.host === hostname();
       const who = holder === null ? 'another run'
         : own ? 'another call in this very process (still running, or in a worker thread ended without finishing it)'
           : `another run (process ${holder.pid}${holder.host !== hostname() ? ` on ${holder.host}` : ''})`;
       throw new UserError(
         `${target}: ${who} is writing ${role.writing}; wait for it to finish, or ${role.other} ` +
-          `(if no run is going, delete ${path})`,
+          `(if no run is going, delete ${path}${foreign ? `; a lock of another host's run is taken over once ${FOREIGN_STALE_MS / 60_000} minutes pass without that run touching it` : ''})`,
       );
     }
     removeStale(path, role);
   }
   let held = true;
   const made = lstatSync(path, { throwIfNoEntry: false });
+  const touching = setInterval(() => touch(path, stamp), TOUCH_MS).unref();
   const release = (): void => {
     if (!held) return;
     held = false;
+    clearInterval(touching);
     heldLocks.delete(release);
     if (heldLocks.size === 0) process.removeListener('exit', releaseAll);
     // This run's by its stamp; where the stamp cannot be read (the process has used up its limit on open
@@ -120,6 +124,21 @@ function claimLock(path: string, target: string, role: Role, optional = false): 
 }
 
 const heldLocks = new Set<() => void>();
+
+/** How often a run touches its locks, and how long untouched a lock of another host's run is taken for one that has ended. */
+const TOUCH_MS = 30_000;
+const FOREIGN_STALE_MS = 5 * 60_000;
+
+/** Touches the lock (its modification time, what another host reads) while it is still this run's. */
+function touch(path: string, stamp: string): void {
+  if (readTextOrNull(path) !== stamp) return;
+  try {
+    const now = new Date();
+    utimesSync(path, now, now);
+  } catch {
+    // gone meanwhile: nothing to touch
+  }
+}
 
 /** Removes a stale lock (its process is gone); one this user may not delete (another's, in /tmp) is said so. */
 function removeStale(path: string, role: Role): void {
