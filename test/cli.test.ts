@@ -88,7 +88,7 @@ test('train on the long-format multichannel set, then evaluate --json with the d
   assert.equal(t.code, 0, t.stderr);
   assert.equal(t.stdout.split('\n').length, 2, 'one line');
   const tj = JSON.parse(t.stdout);
-  assert.deepEqual(Object.keys(tj), ['model', 'fits', 'seconds', 'secondsInAll', 'sequencesPerSecond', 'selection', 'test']);
+  assert.deepEqual(Object.keys(tj), ['model', 'resumed', 'fits', 'seconds', 'secondsInAll', 'sequencesPerSecond', 'selection', 'test']);
   assert.equal(tj.model, again);
   assert.deepEqual(tj.selection, JSON.parse(readFileSync(again, 'utf8')).training.selection, 'as the model file records it');
   assert.equal(tj.fits.length, TRAIN_DEFAULTS.members);

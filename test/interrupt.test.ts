@@ -85,14 +85,19 @@ test('--resume auto: a requeued job\'s same command line goes on from the run\'s
   const r = await run.done;
   assert.equal(r.code, 130, r.stderr);
   assert.ok(existsSync(`${out}.ckpt`) && !existsSync(out));
-  const again = cliHere([...line, '--quiet']);
+  assert.match(r.stderr, /no checkpoint at .*m\.json\.ckpt; training afresh\n/);
+  // The log and --json say which it did (a script's log showed only an epoch count that began past 1).
+  const again = cliHere([...line, '--json']);
   assert.equal(again.code, 0, again.stderr);
+  assert.match(again.stderr, new RegExp(`^going on from the checkpoint ${out}\\.ckpt$`, 'm'));
+  assert.equal(JSON.parse(again.stdout).resumed, `${out}.ckpt`);
   assert.deepEqual(modelWithoutTiming(out), await reference());
   assert.ok(!existsSync(`${out}.ckpt`));
   const fresh = join(dir, 'fresh.json');
-  const first = cliHere(['train', 'datasets/motion/train.csv', '--hidden', '4', '--epochs', '1', '--select', 'off', '--quiet', '--out', fresh, '--resume', 'auto']);
+  const first = cliHere(['train', 'datasets/motion/train.csv', '--hidden', '4', '--epochs', '1', '--select', 'off', '--json', '--out', fresh, '--resume', 'auto']);
   assert.equal(first.code, 0, first.stderr);
   assert.ok(existsSync(fresh));
+  assert.equal(JSON.parse(first.stdout).resumed, null);
   // A file named auto is not what --resume auto reads: said so.
   writeFileSync(join(dir, 'auto'), 'x');
   const beside = cliHere(['train', join(ROOT, 'datasets/motion/train.csv'), '--hidden', '4', '--epochs', '1', '--select', 'off', '--out', 'b.json', '--resume', 'auto'], { cwd: dir });

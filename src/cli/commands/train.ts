@@ -168,8 +168,9 @@ export const trainCommand = {
     const options = trainOptionsOf(a);
     const { asFlag, checkOptions } = await import('../../train/option-checks.js'); // a flag out of range is said before the rest loads
     checkOptions(options, asFlag);
-    const [{ train }, { loadInitModel }, { scalesApart, widelyScaled }, { printEvaluations }, { evaluationJson }] = await Promise.all([
+    const [{ train }, { loadInitModel }, { scalesApart, widelyScaled }, { printEvaluations }, { evaluationJson }, { resumeOf }] = await Promise.all([
       import('../../train/train.js'), import('../../io/safetensors.js'), import('../../data/scale-spread.js'), import('../evaluations.js'), import('../../eval/evaluation-json.js'),
+      import('../../train/preflight.js'),
     ]);
     // train() checks its outputs against the data files; the --init file only the command line knows.
     checkDistinct([['the --init model', a.init]], [['--out', a.out], ['--report', a.report], a.checkpoint === undefined ? ['--checkpoint (default: --out + .ckpt)', `${a.out}.ckpt`] : ['--checkpoint', a.checkpoint]]);
@@ -181,6 +182,14 @@ export const trainCommand = {
     let epochs = 0; // per member
     const selecting = selectionLines(process.stderr);
     const signal = gracefulSignal();
+    // Whether the run goes on from a checkpoint, said once it does (with --resume auto, a script's log shows which).
+    const resumed = a.resume === undefined ? undefined : resumeOf({ resume: a.resume, checkpoint: a.checkpoint, out: a.out });
+    let resumeSaid = a.quiet || a.resume === undefined;
+    const sayResumed = () => {
+      if (resumeSaid) return;
+      resumeSaid = true;
+      process.stderr.write(resumed !== undefined ? `going on from the checkpoint ${visible(resumed)}\n` : `--resume auto: no checkpoint at ${visible(a.checkpoint ?? `${a.out}.ckpt`)}; training afresh\n`);
+    };
     const r = await train({
       ...options,
       init,
@@ -194,6 +203,7 @@ export const trainCommand = {
         if (wide.length > 0 && a.sequenceNorm === 'auto') process.stderr.write(`${visible(scalesApart(wide))}: each sequence is put on its own scale (--sequence-norm auto)\n`);
       },
       onStart: (hp) => {
+        sayResumed();
         armGraceful(); // Ctrl-C from here on: finish the step, write the checkpoint
         epochs = hp.epochs;
         if (!a.quiet) progress = createProgress(process.stderr, hp.epochs);
@@ -210,7 +220,10 @@ export const trainCommand = {
         const missing = leftUndone(a);
         if (a.out && missing.length > 0) forgetNote = atStop(() => process.stderr.write(`train-signals: the model was written to ${visible(a.out)}; ${missing.join(', ')}\n`));
       },
-      onSelecting: armGraceful, // Ctrl-C from here on: stop with a checkpoint of the scores so far
+      onSelecting: () => {
+        sayResumed();
+        armGraceful(); // Ctrl-C from here on: stop with a checkpoint of the scores so far
+      },
       onSelection: a.quiet ? undefined : (p) => selecting.onTask(p),
       onSelectionSteps: a.quiet ? undefined : (p) => selecting.onSteps(p),
       onSelected: a.quiet ? undefined : (s) => selecting.onSelected(s),
@@ -238,7 +251,7 @@ export const trainCommand = {
     const modelLine = a.json ? (a.quiet ? null : process.stderr) : process.stdout;
     if (a.json) {
       process.stdout.write(JSON.stringify({
-        model: a.out, fits, seconds: r.seconds, secondsInAll: inAll, sequencesPerSecond: r.sequencesPerSecond,
+        model: a.out, resumed: resumed ?? null, fits, seconds: r.seconds, secondsInAll: inAll, sequencesPerSecond: r.sequencesPerSecond,
         selection: m.training['selection'] ?? null, test: r.test.length > 0 ? evaluationJson(r.test) : null,
       }) + '\n');
     }
