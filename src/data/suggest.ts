@@ -51,8 +51,18 @@ export function nearbyFile(path: string): string | undefined {
   return near === undefined ? undefined : folder === '.' && !path.startsWith('./') ? near : join(folder, near);
 }
 
-/** "; did you mean X?" for a missing file with a near name beside it, else ''. */
+/** A path that starts with ~ as typed: the shell expands it only at a word's start, unquoted (not in --out=~/m.json). */
+const unexpanded = (path: string) => /^~[^/]*(\/|$)/.test(path);
+const TILDE = 'the ~ was not expanded (the shell expands it only at the start of a word, unquoted: --out ~/m.json, not --out=~/m.json): write $HOME/… or the full path';
+
+/** What to do about a path not found (a file, or an output's folder) that starts with an unexpanded ~; undefined for any other. */
+export function tildeFix(path: string): string | undefined {
+  return unexpanded(path) ? TILDE : undefined;
+}
+
+/** "; did you mean X?" for a missing file with a near name beside it (or the ~ note), else ''. */
 export function didYouMeanFile(path: string): string {
+  if (unexpanded(path)) return `; ${TILDE}`;
   const near = nearbyFile(path);
   if (near === undefined) return '';
   // Looks the same, is not: accents composed otherwise (macOS writes names decomposed, NFD; a keyboard, NFC).

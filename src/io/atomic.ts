@@ -22,6 +22,7 @@ import { untilDone } from './pipe-wait.js';
 import { MAX_LINKS, linkTarget, physicalPath } from './paths.js';
 import { pathIs } from './path-is.js';
 import { NOT_UTF8_PROBLEM, folderProblem, lostBytes } from '../data/path-problem.js';
+import { tildeFix } from '../data/suggest.js';
 
 /** Where a write to a path lands: `path` after following links, written in place (device, FIFO) or replaced. */
 export interface OutputTarget {
@@ -147,7 +148,7 @@ function writeProblem(e: unknown, path: string): { what: string; fix: string; ag
       return said(`permission denied (${code})`, `check the permissions of ${dir} or choose another path`);
     case 'ENOENT':
       if (isFolder(dir)) return said(`its temp file in ${dir} was removed while it was being written (by another program?)`, '', true);
-      return said(`the folder ${dir} does not exist`, 'create it or choose another path');
+      return said(`the folder ${dir} does not exist`, tildeFix(path) ?? 'create it or choose another path');
     case 'ENXIO': // opening a FIFO to write without blocking, where none reads it; a device with nothing behind it
       if (isFifo(path)) return said('is a FIFO that no process reads', 'start its reader first');
       return isDevice(path) ? said('no device answers at it (ENXIO: /dev/tty in a process without a terminal, a device unplugged)', 'send the output to a file') : null;
@@ -432,7 +433,7 @@ export function checkFolder(path: string, flag: string): void {
     st = statSync(dir);
   } catch (e) {
     const problem = lostBytes(dir) ? `the path of the folder ${dir} holds bytes that are not UTF-8 (shown as \uFFFD), which Node cannot name; rename the folder in UTF-8` : folderProblem((e as NodeJS.ErrnoException).code, dir);
-    throw new UserError(`${flag} ${path}: ${problem ?? `the folder ${dir} does not exist; create it or choose another path`}`);
+    throw new UserError(`${flag} ${path}: ${problem ?? `the folder ${dir} does not exist; ${tildeFix(path) ?? 'create it or choose another path'}`}`);
   }
   if (!st.isDirectory()) throw new UserError(`${flag} ${path}: ${dir} is not a folder; choose another path`);
 }
@@ -458,7 +459,7 @@ export function checkWritable(path: string, flag: string): void {
     closeSync(openSync(probe, 'wx', 0o600));
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code ?? String(e);
-    if (code === 'ENOENT') throw say(`the folder ${into} does not exist; create it or choose another path`);
+    if (code === 'ENOENT') throw say(`the folder ${into} does not exist; ${tildeFix(t.path) ?? 'create it or choose another path'}`);
     if (code === 'EROFS') throw say(`${into} is on a read-only file system (EROFS); choose another path`);
     if (code === 'ENAMETOOLONG') throw say('the name is longer than this file system allows (ENAMETOOLONG); choose a shorter one');
     if (code === 'EACCES' || code === 'EPERM') throw say(`no permission to create files in ${into} (${code}); choose a folder of your own, or make this one writable to you`);
