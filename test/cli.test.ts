@@ -541,6 +541,7 @@ test('did you mean: a mistyped command or flag is named with the nearest one, mi
     [['train', 'datasets/cbf/train.csv', '--epoch', '3'], /^train-signals: unknown flag --epoch; did you mean --epochs\?/],
     // Other tools' names for a flag.
     [['train', 'datasets/cbf/train.csv', '--output', 'm.json'], /^train-signals: unknown flag --output; did you mean --out\?/],
+    [['train', 'datasets/cbf/train.csv', '--QUIET'], /^train-signals: unknown flag --QUIET; did you mean --quiet\?/], // caps lock (five letters from --quiet)
     [['train', 'datasets/cbf/train.csv', '--test-file', 't.csv'], /^train-signals: unknown flag --test-file; did you mean --test\?/],
     [['train', 'datasets/cbf/train.csv', '--learning-rate', '0.01'], /^train-signals: unknown flag --learning-rate; did you mean --lr\?/],
     [['predict', '--model', 'm.json', 'x.csv', '--output', 'p.csv'], /^train-signals: unknown flag --output; did you mean --out\?/],

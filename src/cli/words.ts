@@ -207,7 +207,8 @@ export function unknownFlags(raw: readonly string[], y: any): string | null {
     const files = filesAsFlag(raw, arg);
     if (files !== null) return files;
     if (m === null || known.includes(m[2]) || known.includes(`${m[1] ?? ''}${m[2]}`)) continue;
-    const other = OTHER_NAMES[m[2].toLowerCase()];
+    const lower = m[2].toLowerCase(); // --QUIET, caps lock on
+    const other = known.includes(lower) ? lower : OTHER_NAMES[lower];
     const near = other !== undefined && known.includes(other) ? other : closest(m[2], known);
     return `unknown flag --${m[2]}${near === undefined ? '' : `; did you mean --${near}?`}`;
   }
