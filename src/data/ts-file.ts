@@ -10,7 +10,8 @@
 // A missing value (`?`, NaN) before a channel's last value is a gap (filled by the builder, gaps.ts, or refused
 // under --gaps refuse); refused are files of (time, value) pairs
 // (`@timeStamps true`), regression files (`@targetLabel true`), and lines of several channels under
-// `@univariate true`. Without labels, a line's closing ':' (sktime and aeon write one after every channel) is not
+// `@univariate true`, and under `@equalLength true` a line whose channels hold another number of values than
+// `@seriesLength` or the first line's. Without labels, a line's closing ':' (sktime and aeon write one after every channel) is not
 // a channel.
 //
 // Owns the rules of this format; cell parsing is cells.ts', storage is builder.ts'.
@@ -35,6 +36,9 @@ export class TsReader {
   private labelled: boolean | null = null; // @classLabel
   private classes: Set<string> | null = null; // the labels @classLabel lists, when it lists any
   private univariate = false; // @univariate true
+  private equalLength = false; // @equalLength true
+  private seriesLength: number | null = null; // @seriesLength, a positive integer
+  private declared: Declared | undefined; // under @equalLength true, the values (padding too) each channel holds
   private readonly channels: ArchiveChannels;
   private dataRows = 0;
 
@@ -96,7 +100,13 @@ export class TsReader {
       case 'univariate':
         this.univariate = on;
         return;
-      default: // @problemName, @dimensions, @equalLength, @seriesLength, @missing: the lines show it (as sktime and aeon read them)
+      case 'equallength':
+        this.equalLength = on;
+        return;
+      case 'serieslength':
+        this.seriesLength = /^[1-9][0-9]*$/.test(words[0] ?? '') ? Number(words[0]) : null;
+        return;
+      default: // @problemName, @dimensions, @missing: the lines show it (as sktime and aeon read them)
     }
   }
 
@@ -117,9 +127,26 @@ export class TsReader {
       throw new UserError('line has no values; a sequence needs at least one time step', { file: this.file, line });
     }
     this.checkUnivariate(cells.slice(0, D), line);
-    const T = this.channels.store(cells.slice(0, D), line);
+    const T = this.channels.store(cells.slice(0, D), line, this.declaredBy(cells[0], line));
     this.dataRows++;
     this.builder.addSequence(String(this.dataRows), label, T, this.file, line);
+  }
+
+  /**
+   * Under @equalLength true, how many values (padding too) every channel holds: @seriesLength, or else the first
+   * sequence's; a line of another count is refused (a value written 1,000 reads as two, and the sequence resampled
+   * to the others' length hid it). undefined for a file of unequal lengths.
+   */
+  private declaredBy(first: string, line: number): Declared | undefined {
+    if (!this.equalLength || this.declared !== undefined) return this.declared;
+    const count = this.seriesLength ?? first.split(',').length;
+    const by = this.seriesLength !== null ? `@seriesLength ${count}` : `the first sequence (line ${line}) has ${count}`;
+    this.declared = {
+      count,
+      refusal: (d, n) => `channel ${d + 1} has ${n} value(s) (padding included) but the header says @equalLength true, and ${by}; ` +
+        'correct the line (a number written with a thousands separator, 1,000, reads as two values), or the header (@equalLength false)',
+    };
+    return this.declared;
   }
 
   /** The line's label (its last cell) when the file has labels; null when it has none and none are required. */
