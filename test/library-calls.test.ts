@@ -425,6 +425,16 @@ test('train() hands a program the warnings the CLI prints, through onWarning, a 
   ]);
 });
 
+// A data fuzz's find: a label of 100 kB came back whole in the warning, a line of 100 kB on stderr.
+test('a class of a long name is named cut to 40 characters in the warnings', async () => {
+  const dir = tempDir('calls-');
+  const file = join(dir, 'train.csv');
+  writeFileSync(file, `label,t0,t1\n${'L'.repeat(100_000)},1,2\na,1,2\na,2,3\nb,3,1\nb,1,1\n`);
+  const lines: string[] = [];
+  await train({ files: [file], ...TINY, onWarning: (w) => lines.push(w) });
+  assert.ok(lines.includes(`class "${'L'.repeat(40)}"… has a single training sequence; little can be learned of a class from one (a header row, or a line of another kind, read as data?)`), lines.join('\n').slice(0, 2000));
+});
+
 test('two training files of the same bytes under two names are warned of: every sequence would train twice', async () => {
   const dir = tempDir('calls-');
   const file = join(dir, 'train.csv');

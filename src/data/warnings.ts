@@ -7,6 +7,7 @@ import { DEFAULT_LAYOUT } from './csv.js';
 import { farOut } from './far-out.js';
 import { checkDataArgument } from './data-argument.js';
 import { csvName, nameList, sameNumber } from './names.js';
+import { show } from './cells.js';
 import { timeLike } from './time-like.js';
 import { heldChannels } from './held-channels.js';
 import { channelFiles } from './channel-files.js';
@@ -48,12 +49,12 @@ export function warningLines(ds: DataSet, idColumn: string, timeColumn?: string)
     out.push('no channel varies: every step of every sequence holds the same values, so no class can be told from another');
   }
   const sizes = classSizes(ds.labels, ds.classes.length);
-  const lone = ds.classes.filter((_, c) => sizes[c] === 1).map((c) => JSON.stringify(c));
+  const lone = ds.classes.filter((_, c) => sizes[c] === 1).map(show); // a name cut at 40 characters: a 1 MB label is no line to print
   if (lone.length === 1) out.push(`class ${lone[0]} has a single training sequence; ${FROM_ONE}`);
   if (lone.length > 1) out.push(`classes ${nameList(lone)} have a single training sequence each; ${FROM_ONE}`);
-  const twins = letterCaseTwins(ds.classes).map((c) => JSON.stringify(c));
+  const twins = letterCaseTwins(ds.classes).map(show);
   if (twins.length > 0) out.push(`classes ${nameList(twins)} differ only in letter case; they are trained as different classes`);
-  const numbers = twinsBy(ds.classes, sameNumber).map((c) => JSON.stringify(c));
+  const numbers = twinsBy(ds.classes, sameNumber).map(show);
   if (numbers.length > 0) out.push(`classes ${nameList(numbers)} name the same number; they are trained as different classes (write each label one way)`);
   for (const f of farOut(ds)) {
     const times = f.ratio < 1e6 ? Math.round(f.ratio) : f.ratio.toExponential(1);
