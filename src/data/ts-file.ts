@@ -10,8 +10,8 @@
 // A missing value (`?`, NaN) before a channel's last value is a gap (filled by the builder, gaps.ts, or refused
 // under --gaps refuse); refused are files of (time, value) pairs
 // (`@timeStamps true`), regression files (`@targetLabel true`), and lines of several channels under
-// `@univariate true`, and under `@equalLength true` a line whose channels hold another number of values than
-// `@seriesLength` or the first line's. Without labels, a line's closing ':' (sktime and aeon write one after every channel) is not
+// `@univariate true`, and under `@equalLength true` a line whose channels hold another number of values than the
+// first line's. Without labels, a line's closing ':' (sktime and aeon write one after every channel) is not
 // a channel.
 //
 // Owns the rules of this format; cell parsing is cells.ts', storage is builder.ts'.
@@ -37,7 +37,6 @@ export class TsReader {
   private classes: Set<string> | null = null; // the labels @classLabel lists, when it lists any
   private univariate = false; // @univariate true
   private equalLength = false; // @equalLength true
-  private seriesLength: number | null = null; // @seriesLength, a positive integer
   private declared: Declared | undefined; // under @equalLength true, the values (padding too) each channel holds
   private readonly channels: ArchiveChannels;
   private dataRows = 0;
@@ -103,10 +102,7 @@ export class TsReader {
       case 'equallength':
         this.equalLength = on;
         return;
-      case 'serieslength':
-        this.seriesLength = /^[1-9][0-9]*$/.test(words[0] ?? '') ? Number(words[0]) : null;
-        return;
-      default: // @problemName, @dimensions, @missing: the lines show it (as sktime and aeon read them)
+      default: // @problemName, @dimensions, @seriesLength (converters write one the lines do not hold), @missing: the lines show it (as sktime and aeon read them)
     }
   }
 
@@ -133,17 +129,16 @@ export class TsReader {
   }
 
   /**
-   * Under @equalLength true, how many values (padding too) every channel holds: @seriesLength, or else the first
-   * sequence's; a line of another count is refused (a value written 1,000 reads as two, and the sequence resampled
-   * to the others' length hid it). undefined for a file of unequal lengths.
+   * Under @equalLength true, how many values (padding too) every channel holds: the first sequence's, as aeon reads
+   * it; a line of another count is refused (a value written 1,000 reads as two, and the sequence resampled to the
+   * others' length hid it). undefined for a file of unequal lengths.
    */
   private declaredBy(first: string, line: number): Declared | undefined {
     if (!this.equalLength || this.declared !== undefined) return this.declared;
-    const count = this.seriesLength ?? first.split(',').length;
-    const by = this.seriesLength !== null ? `@seriesLength ${count}` : `the first sequence (line ${line}) has ${count}`;
+    const count = first.split(',').length;
     this.declared = {
       count,
-      refusal: (d, n) => `channel ${d + 1} has ${n} value(s) (padding included) but the header says @equalLength true, and ${by}; ` +
+      refusal: (d, n) => `channel ${d + 1} has ${n} value(s) (padding included) but the header says @equalLength true, and the first sequence (line ${line}) has ${count}; ` +
         'correct the line (a number written with a thousands separator, 1,000, reads as two values), or the header (@equalLength false)',
     };
     return this.declared;
