@@ -541,7 +541,11 @@ test('did you mean: a mistyped command or flag is named with the nearest one, mi
     [['train', 'datasets/cbf/train.csv', '--epoch', '3'], /^train-signals: unknown flag --epoch; did you mean --epochs\?/],
     // Other tools' names for a flag.
     [['train', 'datasets/cbf/train.csv', '--output', 'm.json'], /^train-signals: unknown flag --output; did you mean --out\?/],
-    [['train', 'datasets/cbf/train.csv', '--QUIET'], /^train-signals: unknown flag --QUIET; did you mean --quiet\?/], // caps lock (five letters from --quiet)
+    // Caps lock: yargs read --LABEL-COLUMN=x as another name and trained with the default column, without a word.
+    [['train', 'datasets/cbf/train.csv', '--QUIET'], /^train-signals: --QUIET is spelled --quiet \(flags are lower case\)/],
+    [['train', 'datasets/cbf/train.csv', '--LABEL-COLUMN=nonexist'], /^train-signals: --LABEL-COLUMN is spelled --label-column \(flags are lower case\)/],
+    [['train', 'datasets/cbf/train.csv', '--no-BIDIRECTIONAL'], /^train-signals: --no-BIDIRECTIONAL is spelled --no-bidirectional \(flags are lower case\)/],
+    [['train', 'datasets/cbf/train.csv', '--QUIETT'], /^train-signals: unknown flag --QUIETT; did you mean --quiet\?/],
     [['train', 'datasets/cbf/train.csv', '--test-file', 't.csv'], /^train-signals: unknown flag --test-file; did you mean --test\?/],
     [['train', 'datasets/cbf/train.csv', '--learning-rate', '0.01'], /^train-signals: unknown flag --learning-rate; did you mean --lr\?/],
     [['predict', '--model', 'm.json', 'x.csv', '--output', 'p.csv'], /^train-signals: unknown flag --output; did you mean --out\?/],

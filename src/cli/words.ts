@@ -107,6 +107,12 @@ export function checkWords(argv: readonly string[]): void {
       const near = closest(flag, ALL_FLAGS);
       throw usageError(`unknown flag -${flag}: flags are spelled with two dashes${near === undefined ? '' : `; did you mean --${near}?`}`);
     }
+    // A flag in capitals (caps lock: --LABEL-COLUMN=x) yargs would read as another name and drop without a word.
+    const capitals = /^--([A-Za-z][A-Za-z0-9-]*)(=|$)/.exec(word);
+    const lower = capitals?.[1].toLowerCase();
+    if (lower !== undefined && lower !== capitals![1] && (ALL_FLAGS.includes(lower) || (lower.startsWith('no-') && BOOLEAN_FLAGS.has(lower.slice(3))))) {
+      throw usageError(`--${capitals![1]} is spelled --${lower} (flags are lower case)`);
+    }
     const camel = /^--(no-)?([a-z][a-z0-9]*[A-Z][A-Za-z0-9]*)(=|$)/.exec(word);
     if (camel !== null) {
       const dashed = camel[2].replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
@@ -207,9 +213,9 @@ export function unknownFlags(raw: readonly string[], y: any): string | null {
     const files = filesAsFlag(raw, arg);
     if (files !== null) return files;
     if (m === null || known.includes(m[2]) || known.includes(`${m[1] ?? ''}${m[2]}`)) continue;
-    const lower = m[2].toLowerCase(); // --QUIET, caps lock on
-    const other = known.includes(lower) ? lower : OTHER_NAMES[lower];
-    const near = other !== undefined && known.includes(other) ? other : closest(m[2], known);
+    const lower = m[2].toLowerCase(); // --QUIETT, caps lock on
+    const other = OTHER_NAMES[lower];
+    const near = other !== undefined && known.includes(other) ? other : closest(lower, known);
     return `unknown flag --${m[2]}${near === undefined ? '' : `; did you mean --${near}?`}`;
   }
   return null;
