@@ -431,8 +431,14 @@ test('a class of a long name is named cut to 40 characters in the warnings', asy
   const file = join(dir, 'train.csv');
   writeFileSync(file, `label,t0,t1\n${'L'.repeat(100_000)},1,2\na,1,2\na,2,3\nb,3,1\nb,1,1\n`);
   const lines: string[] = [];
-  await train({ files: [file], ...TINY, onWarning: (w) => lines.push(w) });
+  const { model } = await train({ files: [file], ...TINY, onWarning: (w) => lines.push(w) });
   assert.ok(lines.includes(`class "${'L'.repeat(40)}"… has a single training sequence; little can be learned of a class from one (a header row, or a line of another kind, read as data?)`), lines.join('\n').slice(0, 2000));
+  const held = join(dir, 'held.csv');
+  writeFileSync(held, `label,t0,t1\n${'l'.repeat(100_000)},1,3\na,1,2\n`);
+  const said: string[] = [];
+  await evaluate(model, { files: [held], onWarning: (w) => said.push(w) });
+  assert.ok(said.includes(`${held}: label "${'l'.repeat(40)}"… is not a class of the model, which has "${'L'.repeat(40)}"…; its sequences count as errors (write the labels as the training files did)`), said.join('\n').slice(0, 2000));
+  assert.ok(said.every((w) => w.length < 1000), 'every line short');
 });
 
 test('two training files of the same bytes under two names are warned of: every sequence would train twice', async () => {

@@ -3,15 +3,19 @@
 // that check's refusal.
 
 import { UserError } from '../errors.js';
+import { show } from './cells.js';
 
 /** Whether a header cell names no column: empty (R's row names, pandas' index), or pandas' `Unnamed: 0` for one read back. */
 export function isUnnamedColumn(name: string): boolean {
   return name === '' || /^Unnamed: [0-9]+$/.test(name);
 }
 
-/** Names (channels, classes) for a message: `ax, ay, az` (the first 20, then how many more). */
+/** A name for a list, cut where it is long (a label of 100 kB is no part of a line to print). */
+const cut = (name: string) => (name.length > 60 ? `${name.slice(0, 40)}…` : name);
+
+/** Names (channels, classes) for a message: `ax, ay, az` (the first 20, then how many more, each cut past 60 characters). */
 export function nameList(names: readonly string[], most = 20): string {
-  const shown = names.slice(0, most).join(', ');
+  const shown = names.slice(0, most).map(cut).join(', ');
   return names.length > most ? `${shown}, … ${names.length - most} more` : shown;
 }
 
@@ -90,8 +94,8 @@ export function checkSomeLabelKnown(labels: readonly string[], file: string, cla
   const respelled = labels.map((l) => [l, spelledOtherwise(l, classes)] as const).find(([, c]) => c !== undefined);
   const numbered = respelled === undefined ? [] : classesNaming(respelled[0], classes);
   const hint = respelled === undefined ? ''
-    : numbered.length > 1 ? ` (${JSON.stringify(respelled[0])} names the same number as classes ${nameList(numbered.map((c) => JSON.stringify(c)))}, so it is read as none of them)`
-      : ` (${JSON.stringify(respelled[0])} is ${JSON.stringify(respelled[1])} in other letter case: labels are compared as written, but for numbers)`;
+    : numbered.length > 1 ? ` (${show(respelled[0])} names the same number as classes ${nameList(numbered.map(show))}, so it is read as none of them)`
+      : ` (${show(respelled[0])} is ${show(respelled[1]!)} in other letter case: labels are compared as written, but for numbers)`;
   throw new UserError(
     `none of its labels (${nameList(labels)}) is a class of ${whose} (${nameList(classes)})${hint}; give data of those ` +
       `classes, check that the label column is the one it was trained on (--label-column), or use predict for unlabelled data`,

@@ -5,6 +5,7 @@ import { LOAD_OPTION_KEYS, checkReadable, fileName, layoutOptions, readDataSet, 
 import type { DataSet } from '../data/dataset.js';
 import { inputsInPlace } from '../data/inputs.js';
 import { checkSameChannels, checkSomeLabelKnown } from '../data/names.js';
+import { show } from '../data/cells.js';
 import { UserError } from '../errors.js';
 import type { Model } from '../model/model.js';
 import { type Scores, UNKNOWN_LABEL, labelsForModel, scoreInSlices } from './score.js';
@@ -150,18 +151,18 @@ export function respelledLabels(r: FileEvaluation, classes: readonly string[]): 
   const fileClasses = r.data.classes;
   const read = classesOfLabels(fileClasses, classes).flatMap((c, i) => (c !== undefined && c !== fileClasses[i] ? [[fileClasses[i], c] as const] : []));
   if (read.length > 0) {
-    const shown = read.slice(0, 5).map(([l, c]) => `${JSON.stringify(l)} as ${JSON.stringify(c)}`).join(', ') + (read.length > 5 ? `, … ${read.length - 5} more` : '');
+    const shown = read.slice(0, 5).map(([l, c]) => `${show(l)} as ${show(c)}`).join(', ') + (read.length > 5 ? `, … ${read.length - 5} more` : '');
     out.push(`${visible(r.file)}: labels that are the model's classes written otherwise, the same numbers, are read as them: ${shown}`);
   }
   for (const label of r.unknownLabels.labels) {
     const numbered = classesNaming(label, classes);
     if (numbered.length > 1) {
-      out.push(`${visible(r.file)}: label ${JSON.stringify(label)} names the same number as the model's classes ${nameList(numbered.map((k) => JSON.stringify(k)))}, so it is read as none of them; its sequences count as errors`);
+      out.push(`${visible(r.file)}: label ${show(label)} names the same number as the model's classes ${nameList(numbered.map(show))}, so it is read as none of them; its sequences count as errors`);
       continue;
     }
     const c = spelledOtherwise(label, classes);
     if (c !== undefined) {
-      out.push(`${visible(r.file)}: label ${JSON.stringify(label)} is not a class of the model, which has ${JSON.stringify(c)}; its sequences count as errors (write the labels as the training files did)`);
+      out.push(`${visible(r.file)}: label ${show(label)} is not a class of the model, which has ${show(c)}; its sequences count as errors (write the labels as the training files did)`);
     }
   }
   return out;

@@ -9,6 +9,7 @@ import { readDataSet, type LoadOptions } from '../data/csv.js';
 import type { DataSet } from '../data/dataset.js';
 import { UserError } from '../errors.js';
 import { shellQuote } from '../data/visible.js';
+import { show } from '../data/cells.js';
 import { checkReplaceable, firstBytes } from '../io/replace.js';
 import { checkWritable, outputTarget } from '../io/atomic.js';
 import { checkDistinct, checkOnce, fileKeys, followLinks } from '../io/paths.js';
@@ -221,7 +222,7 @@ export function checkInit(init: Model, ds: DataSet, file: string): void {
   const unknown = ds.classes.filter((c) => !init.classes.includes(c));
   if (unknown.length > 0) {
     throw new UserError(
-      `classes [${nameList(ds.classes)}] differ from the --init model's [${nameList(init.classes)}]: it has no class ${nameList(unknown.map((c) => JSON.stringify(c)))}; ` +
+      `classes [${nameList(ds.classes)}] differ from the --init model's [${nameList(init.classes)}]: it has no class ${nameList(unknown.map(show))}; ` +
         'train on data of the model\'s classes, or start without --init',
       { file },
     );
@@ -230,7 +231,7 @@ export function checkInit(init: Model, ds: DataSet, file: string): void {
 
 /** A line where the training data hold only some of the --init model's classes (checkInit: none other). */
 export function initClassesWarning(init: Model, ds: DataSet): string | null {
-  const missing = init.classes.filter((c) => !ds.classes.includes(c)).map((c) => JSON.stringify(c));
+  const missing = init.classes.filter((c) => !ds.classes.includes(c)).map(show);
   if (missing.length === 0) return null;
   return `the training data hold ${ds.classes.length} of the --init model's ${init.classes.length} classes (none of ${nameList(missing)}): ` +
     `it goes on learning from those alone, and may come to answer ${missing.length === 1 ? 'that one' : 'the others'} less often`;
