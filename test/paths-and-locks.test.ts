@@ -86,35 +86,45 @@ test('the lock: a file of the user\'s at <checkpoint>.lock is refused and kept, 
 
 // An ops audit's find: a lock a run killed on another node left (a shared folder) refused the requeued job's
 // `--resume auto` on this one for good, until someone deleted it.
-test('a lock of another host\'s run holds while that run touches it, and is taken over once five minutes pass untouched; a run touches its own every half minute', (t) => {
+test('a lock of another host\'s run holds while that run touches it, and is taken over once five minutes pass untouched; a run touches its own every half minute, and one whose lock was taken over writes nothing more', (t) => {
   const dir = tempDir('ts-lock-');
   const ck = join(dir, 'c.ckpt');
-  writeFileSync(`${ck}.lock`, '4242\nnode-7\n123\n');
+  const theirs = '4242\nnode-7\n123\ntouched\n';
+  writeFileSync(`${ck}.lock`, theirs);
   assert.throws(() => lockCheckpoint(ck), (e: unknown) => e instanceof UserError &&
-    /another run \(process 4242 on node-7\) is writing this checkpoint.*\(if no run is going, delete .*c\.ckpt\.lock; a lock of another host's run is taken over once 5 minutes pass without that run touching it\)$/.test(e.message));
+    /another run \(process 4242 on node-7\) is writing this checkpoint.*\(if no run is going, delete .*c\.ckpt\.lock; a lock of another host's run is taken over once 5 minutes pass without that run touching it, 5 minute\(s\) from now\)$/.test(e.message));
   const aged = (minutes: number) => {
     const then = (Date.now() - minutes * 60_000) / 1000;
     utimesSync(`${ck}.lock`, then, then);
   };
   aged(4.5);
+  assert.throws(() => lockCheckpoint(ck), /on node-7.*1 minute\(s\) from now/);
+  // An earlier version's run touched no lock (its stamp says nothing of it): respected however old.
+  writeFileSync(`${ck}.lock`, '4242\nnode-7\n123\n');
+  aged(60);
   assert.throws(() => lockCheckpoint(ck), /on node-7/);
+  writeFileSync(`${ck}.lock`, theirs);
   aged(5.5);
   t.mock.timers.enable({ apis: ['setInterval'] }); // the lock's timer, run by the test
   try {
     const lock = lockCheckpoint(ck);
-    assert.match(readFileSync(`${ck}.lock`, 'utf8'), new RegExp(`^${process.pid}\\n${hostname()}\\n`));
-    // This run's lock, aged as if untouched: its timer touches it every half minute, and no more once released.
+    assert.match(readFileSync(`${ck}.lock`, 'utf8'), new RegExp(`^${process.pid}\\n${hostname()}\\n[0-9]*\\ntouched\\n$`));
+    // This run's lock, aged as if untouched: its timer touches it every half minute.
     aged(10);
     t.mock.timers.tick(29_000);
     assert.ok(Date.now() - statSync(`${ck}.lock`).mtimeMs > 9 * 60_000, 'not yet');
     t.mock.timers.tick(1_000);
     assert.ok(Date.now() - statSync(`${ck}.lock`).mtimeMs < 60_000, 'touched');
-    lock.release();
-    assert.ok(!existsSync(`${ck}.lock`));
-    writeFileSync(`${ck}.lock`, '4242\nnode-7\n123\n');
+    lock.check();
+    // Taken over while this run was stopped: it is told so before it writes, and leaves the other's lock alone.
+    writeFileSync(`${ck}.lock`, theirs);
+    assert.throws(() => lock.check(), (e: unknown) => e instanceof UserError &&
+      /c\.ckpt: another run \(process 4242 on node-7\) took over the checkpoint's lock file while this run was stopped .*; this run writes nothing more/.test(e.message));
     aged(10);
     t.mock.timers.tick(60_000);
-    assert.ok(Date.now() - statSync(`${ck}.lock`).mtimeMs > 9 * 60_000, 'another run\'s lock at the name is not touched');
+    assert.ok(Date.now() - statSync(`${ck}.lock`).mtimeMs > 9 * 60_000, 'another run\'s lock is not touched');
+    lock.release();
+    assert.equal(readFileSync(`${ck}.lock`, 'utf8'), theirs, 'nor removed');
   } finally {
     t.mock.timers.reset();
   }

@@ -4,8 +4,9 @@
 // and the one that finishes first would delete the other's interrupted checkpoint; so the second is refused
 // while the first is alive. Its model file and report are claimed the same way (lockRun). A lock whose process
 // is gone on this host (killed, power lost, a zombie) is stale and taken over. One from another host (a shared
-// folder) cannot be asked: a live run touches its locks every half minute, and one untouched for five minutes is
-// a run that has ended there (a requeued job on another node goes on from its checkpoint).
+// folder) cannot be asked: a live run touches its locks every half minute (its stamp says so), and one untouched
+// for five minutes is a run that has ended there (a requeued job on another node goes on from its checkpoint); a
+// run that finds its lock taken over (it was stopped for longer) writes nothing more.
 
 import { chmodSync, closeSync, fchmodSync, linkSync, lstatSync, openSync, readFileSync, rmSync, statSync, unlinkSync, utimesSync, writeFileSync, writeSync } from 'node:fs';
 import { dirname } from 'node:path';
@@ -19,6 +20,8 @@ export interface RunLock {
   readonly path: string;
   /** Removes the lock file if it is still this run's. Idempotent. */
   release(): void;
+  /** Throws a UserError where another run has taken a lock over (this one was stopped for minutes): it writes now. */
+  check(): void;
 }
 
 /** What a lock is of, for its messages: what its run writes, what else a run may give, and the lock file's name. */
@@ -58,7 +61,7 @@ export function lockRun(o: { readonly checkpoint?: string; readonly out?: string
     release();
     throw e;
   }
-  return locks.length === 0 ? null : { path: locks[0].path, release };
+  return locks.length === 0 ? null : { path: locks[0].path, release, check: () => { for (const l of locks) l.check(); } };
 }
 
 /**
@@ -66,7 +69,7 @@ export function lockRun(o: { readonly checkpoint?: string; readonly out?: string
  * (`optional`) where the file system takes no name that long.
  */
 function claimLock(path: string, target: string, role: Role, optional = false): RunLock | null {
-  const stamp = `${process.pid}\n${hostname()}\n${startTime(process.pid)}\n`;
+  const stamp = `${process.pid}\n${hostname()}\n${startTime(process.pid)}\n${TOUCHED}\n`;
   for (let attempt = 0; ; attempt++) {
     try {
       writeLock(path, stamp);
@@ -87,14 +90,15 @@ function claimLock(path: string, target: string, role: Role, optional = false): 
     // An empty or torn lock is a run between creating it and writing its name (or one that died there, long ago).
     const starting = holder === null && Date.now() - st.mtimeMs < EMPTY_LOCK_MS;
     const foreign = holder !== null && holder.host !== hostname();
-    if (starting || (holder !== null && (foreign ? Date.now() - st.mtimeMs < FOREIGN_STALE_MS : isAlive(holder))) || attempt > 0) {
+    // (An earlier version's run touched no lock: one of another host's is respected as ever.)
+    if (starting || (holder !== null && (foreign ? !holder.touched || Date.now() - st.mtimeMs < FOREIGN_STALE_MS : isAlive(holder))) || attempt > 0) {
       const own = holder !== null && holder.pid === process.pid && holder.host === hostname();
       const who = holder === null ? 'another run'
         : own ? 'another call in this very process (still running, or in a worker thread ended without finishing it)'
           : `another run (process ${holder.pid}${holder.host !== hostname() ? ` on ${holder.host}` : ''})`;
       throw new UserError(
         `${target}: ${who} is writing ${role.writing}; wait for it to finish, or ${role.other} ` +
-          `(if no run is going, delete ${path}${foreign ? `; a lock of another host's run is taken over once ${FOREIGN_STALE_MS / 60_000} minutes pass without that run touching it` : ''})`,
+          `(if no run is going, delete ${path}${foreign && holder.touched ? `; a lock of another host's run is taken over once ${FOREIGN_STALE_MS / 60_000} minutes pass without that run touching it, ${Math.max(0, Math.ceil((FOREIGN_STALE_MS - (Date.now() - st.mtimeMs)) / 60_000))} minute(s) from now` : ''})`,
       );
     }
     removeStale(path, role);
@@ -120,7 +124,15 @@ function claimLock(path: string, target: string, role: Role, optional = false): 
   // however many runs a program has going at once.
   if (heldLocks.size === 0) process.on('exit', releaseAll);
   heldLocks.add(release);
-  return { path, release };
+  const check = (): void => {
+    if (!held || readTextOrNull(path) === stamp) return;
+    const now = lockHolder(path);
+    throw new UserError(
+      `${target}: ${now === null ? 'another run' : `another run (process ${now.pid} on ${now.host})`} took over ${role.lock} while this run was stopped ` +
+        `(for over ${FOREIGN_STALE_MS / 60_000} minutes, or its host's clock is that far behind); this run writes nothing more, and leaves ${role.writing} to it`,
+    );
+  };
+  return { path, release, check };
 }
 
 const heldLocks = new Set<() => void>();
@@ -135,10 +147,24 @@ function touch(path: string, stamp: string): void {
   try {
     const now = new Date();
     utimesSync(path, now, now);
-  } catch {
-    // gone meanwhile: nothing to touch
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return; // gone meanwhile: nothing to touch
+    // A file system that refuses to set times: the same bytes written over themselves move the time.
+    try {
+      const fd = openSync(path, 'r+');
+      try {
+        writeSync(fd, stamp, 0);
+      } finally {
+        closeSync(fd);
+      }
+    } catch {
+      // not even that: another host takes the lock for an ended run's after five minutes, and this run's check() says so
+    }
   }
 }
+
+/** The stamp's last line: its run touches the lock (an earlier version's did not). */
+const TOUCHED = 'touched';
 
 /** Removes a stale lock (its process is gone); one this user may not delete (another's, in /tmp) is said so. */
 function removeStale(path: string, role: Role): void {
@@ -165,6 +191,7 @@ interface Holder {
   readonly pid: number;
   readonly host: string;
   readonly start: string; // '' when unknown (not Linux, or a lock of an earlier version)
+  readonly touched: boolean; // its run touches it (an earlier version's did not)
 }
 
 /** The process id, host and start time a lock file names; null when it cannot be read or is not a lock's stamp. */
@@ -175,8 +202,8 @@ function lockHolder(path: string): Holder | null {
 
 /** The holder a lock's text names, or null when it is no whole stamp. */
 function stampOf(text: string): Holder | null {
-  const stamp = /^([1-9][0-9]*)\n([^\n]+)\n(?:([0-9]*)\n)?$/.exec(text); // no start time: an earlier version's
-  return stamp === null ? null : { pid: Number(stamp[1]), host: stamp[2], start: stamp[3] ?? '' };
+  const stamp = /^([1-9][0-9]*)\n([^\n]+)\n(?:([0-9]*)\n(touched\n)?)?$/.exec(text); // no start time, not touched: an earlier version's
+  return stamp === null ? null : { pid: Number(stamp[1]), host: stamp[2], start: stamp[3] ?? '', touched: stamp[4] !== undefined };
 }
 
 /**
@@ -184,7 +211,7 @@ function stampOf(text: string): Holder | null {
  * line break) or zeros (a power loss after the file's size was written but not its bytes).
  */
 function isTorn(text: string): boolean {
-  return /^\0*$/.test(text) || /^[1-9][0-9]*(\n[^\n]*(\n[0-9]*)?)?$/.test(text);
+  return /^\0*$/.test(text) || /^[1-9][0-9]*(\n[^\n]*(\n[0-9]*(\n[a-z]*)?)?)?$/.test(text);
 }
 
 /** How long an empty or torn lock file may be a run that has just created it. */

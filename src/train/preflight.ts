@@ -132,7 +132,7 @@ export function fileSizeProblem(P: number, members: number, hidden: number, o: {
  * file and report (io/lock.ts lockRun); then refuses a file already at the checkpoint's path that this run does
  * not resume from. Returns the release of them all.
  */
-export function claimRun(outputs: OutputPaths, resume: string | undefined): () => void {
+export function claimRun(outputs: OutputPaths, resume: string | undefined): { release(): void; check(): void } {
   const releaseHere = claimInProcess(outputs);
   try {
     const { checkpoint, out, report } = outputs; // a checkpoint written in place is none already (checkOutputs)
@@ -144,9 +144,12 @@ export function claimRun(outputs: OutputPaths, resume: string | undefined): () =
       lock?.release();
       throw e;
     }
-    return () => {
-      lock?.release();
-      releaseHere();
+    return {
+      release: () => {
+        lock?.release();
+        releaseHere();
+      },
+      check: () => lock?.check(),
     };
   } catch (e) {
     releaseHere();

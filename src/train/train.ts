@@ -160,16 +160,16 @@ export async function train(given: TrainOptions): Promise<TrainResult> {
   const autoFile = autoResumeWarning(o, run.resume);
   if (autoFile !== null) o.onWarning?.(autoFile);
   const outputs = checkOutputs(run);
-  const release = claimRun(outputs, run.resume); // held until the run ends, however it ends
+  const claim = claimRun(outputs, run.resume); // held until the run ends, however it ends
   try {
-    return await trainClaimed(run, outputs);
+    return await trainClaimed(run, outputs, claim.check);
   } finally {
-    release();
+    claim.release();
   }
 }
 
-/** train() once its outputs are checked and its checkpoint path is its own. */
-async function trainClaimed(given: TrainRun, outputs: OutputPaths): Promise<TrainResult> {
+/** train() once its outputs are checked and its checkpoint path is its own; `stillOurs` throws where another run has taken them over since. */
+async function trainClaimed(given: TrainRun, outputs: OutputPaths, stillOurs: () => void): Promise<TrainResult> {
   const d = TRAIN_DEFAULTS;
   const resume = given.resume !== undefined ? loadRecordedCheckpoint(given.resume) : undefined;
   let o = resume ? withUnrecorded(resume, given, given.resume!) : given;
@@ -218,7 +218,7 @@ async function trainClaimed(given: TrainRun, outputs: OutputPaths): Promise<Trai
     ...(sequenceNorm ? { sequenceNorm } : {}), ...(differences ? { differences } : {}), classes: ds.classes, channels: loaded.channels, normalization,
   });
   const host = hostCallbacks(o);
-  const chosen = await selectForRun(hp, { o, ds, resume, path, threads, host, data, recordOf, modelRecordOf, resumeChecked });
+  const chosen = await selectForRun(hp, { o, ds, resume, path, threads, host, data, recordOf, modelRecordOf, resumeChecked, stillOurs });
   const { scores, skipped, selection } = chosen;
   const selectionCheckpoint = chosen.checkpoint;
   hp = chosen.hp;
@@ -241,6 +241,7 @@ async function trainClaimed(given: TrainRun, outputs: OutputPaths): Promise<Trai
   // epoch is a step or two, it would cost more than the steps; so fit() offers one only every checkpointEvery
   // seconds (and at each member's end and a stop).
   const onCheckpoint = path === undefined ? undefined : (state: FitState, members: readonly Member[]) => {
+    stillOurs();
     saveCheckpoint(path, { model: ckModel, hyperparameters: recorded, data, ...(selection ? { selection } : {}), members, state });
     last = { path, after: after(state.history.length, members.length), farOut: farOut(state) };
   };
@@ -288,6 +289,7 @@ async function trainClaimed(given: TrainRun, outputs: OutputPaths): Promise<Trai
       timing: { threads, ...(ran > 0 && ran < threads ? { threadsRan: ran } : {}), seconds, sequencesPerSecond, kernel, ...(tuned ? { tuned: true } : {}), ...(resume ? { resumed: true } : {}) },
     },
   };
+  stillOurs();
   if (o.out) saveTrained(o.out, model, last);
   if (o.out && path !== undefined && outputs.checkpointIsDefault) removeCheckpoint(path); // the model is the result now
   o.onTrained?.();
@@ -302,6 +304,7 @@ async function trainClaimed(given: TrainRun, outputs: OutputPaths): Promise<Trai
   await eventLoopTurn();
   if (test === undefined || o.signal?.aborted) return { ...result, test: [], stopped: true };
   if (o.report) {
+    stillOurs();
     writeRunReport(o.report, o.out, { model, history, train: ds, evaluations: test, total: totalMetrics(test), seconds, sequencesPerSecond, commandLine: o.commandLine });
   }
   return { ...result, test };
@@ -425,6 +428,7 @@ interface SelectionContext {
   readonly recordOf: (h: Hyperparameters) => Record<string, unknown>;
   readonly modelRecordOf: (h: Hyperparameters) => Checkpoint['model'];
   readonly resumeChecked: () => void; // says what the resumed run changes, once its checkpoint is checked
+  readonly stillOurs: () => void; // throws where another run has taken the run's outputs over
 }
 
 /** The outcome of model selection in a run: hp with the chosen candidate's options, and what the run records of it. */
@@ -441,7 +445,7 @@ interface SelectionOutcome {
  * scores so far, a resumed run's scores taken up, and the refusals a resume meets before any candidate trains.
  */
 async function selectForRun(hp: Hyperparameters, c: SelectionContext): Promise<SelectionOutcome> {
-  const { o, ds, resume, path, threads, host, data, recordOf, modelRecordOf, resumeChecked } = c;
+  const { o, ds, resume, path, threads, host, data, recordOf, modelRecordOf, resumeChecked, stillOurs } = c;
   const d = TRAIN_DEFAULTS;
   const vary = {
     augmentation: o.noise === undefined && o.warp === undefined && o.mixup === undefined, weightDecay: o.weightDecay === undefined, readout: (o.readout ?? d.readout) === 'auto',
@@ -490,6 +494,7 @@ async function selectForRun(hp: Hyperparameters, c: SelectionContext): Promise<S
           // A checkpoint past selection holds every task (checkResumeSelection above), so none trains and
           // none of its scores is written here; the guard keeps it that way should that ever change.
           if (path !== undefined && !resume?.state) {
+            stillOurs();
             saveCheckpoint(path, { model: modelRecordOf(before), hyperparameters: recordOf(before), data, selection: { scores: done, chosen: null } });
             if (resume === undefined) selectionCheckpoint = path;
           }
