@@ -8,7 +8,8 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { train } from '../src/train/train.js';
-import { evaluate, lengthsWarning, predict, trainedLengths } from '../src/index.js';
+import { evaluate, lengthsWarning, loadDataSet, predict, trainedLengths } from '../src/index.js';
+import { cutShortWarnings } from '../src/data/cut-short.js';
 import { lengthBand, lengthsRecord, tallyLengths, unseenLengthsWarning } from '../src/eval/lengths.js';
 import { saveModel } from '../src/io/model-file.js';
 import { cliHere } from './helpers/cli-here.js';
@@ -181,5 +182,31 @@ test('ragged training data: lengths a little past their range are no warning, mo
   assert.deepEqual(lines, [
     `${join(dir, 'far.csv')}: 2 of its 3 sequences lie far outside the training lengths (10–20 samples): 1 under half the shortest (4 samples), 1 over twice the longest (41 samples); ${why}`,
     `${join(dir, 'faster.csv')}: 3 of its 4 sequences lie well outside the training lengths (10–20 samples): 3 a quarter or more longer than the longest (26–35 samples); ${why}`,
+  ]);
+});
+
+// A review's finds: a file that ends with a line end and then a Ctrl-Z, blanks, or a comment line without one was
+// said to be cut short; a long file's warning named its last sequence's first line as the file's last.
+test('cut short: only a last line of data without a line end counts, and the warning names that line', async () => {
+  const dir = tempDir('ts-cut-');
+  const rows = Array.from({ length: 6 }, (_, k) => `${'ab'[k % 2]},${Array.from({ length: 10 }, (_, t) => (k % 2 ? 9 - t : t)).join(',')}`);
+  const header = `label,${Array.from({ length: 10 }, (_, t) => `t${t}`).join(',')}`;
+  const warned = async (name: string, text: string) => {
+    const path = join(dir, name);
+    writeFileSync(path, text);
+    return cutShortWarnings(await loadDataSet([path]));
+  };
+  const whole = [...rows, 'a,1,2,3'];
+  assert.deepEqual(await warned('ctrl-z.csv', `${header}\r\n${whole.join('\r\n')}\r\n\x1a`), []);
+  assert.deepEqual(await warned('blanks.csv', `${header}\n${whole.join('\n')}\n   `), []);
+  const series = whole.map((r) => `${r.slice(2)}:${r[0]}`);
+  assert.deepEqual(await warned('comment.ts', `@classLabel true a b\n@data\n${series.join('\n')}\n# a comment`), []);
+  assert.match((await warned('cut.ts', `@classLabel true a b\n@data\n${series.join('\n')}`))[0], /cut\.ts: its last line \(9\) has no line end/);
+  const attributes = Array.from({ length: 10 }, (_, t) => `@attribute t${t} numeric\n`).join('');
+  const arff = whole.map((r) => { const [label, ...v] = r.split(','); return [...v, ...Array(10 - v.length).fill('?'), label].join(','); });
+  assert.deepEqual(await warned('comment.arff', `@relation x\n${attributes}@attribute class {a,b}\n@data\n${arff.join('\n')}\n% a comment`), []);
+  const long = ['id,t,x,label', ...[0, 1, 2, 3].flatMap((k) => [0, 1, 2, 3, 4, 5].map((t) => `s${k},${t},${t * k},${'ab'[k % 2]}`)), 's4,0,1,a', 's4,1,2,a'];
+  assert.deepEqual(await warned('long.csv', long.join('\n')), [
+    `${join(dir, 'long.csv')}: its last line (27) has no line end, and its sequence is shorter than every other in the file (2 steps, the others 6 or more): is the file cut short? Complete it, or end the line if it is whole`,
   ]);
 });

@@ -301,7 +301,7 @@ export class DataSetBuilder {
   private restarts: { sequences: number; id: string; file: string; line: number; again: number } | null = null;
   private series: SeriesNote | null = null; // the first wide header of several channels' series
   private timeColumn: string | null = null; // the first long file's time column, where it had one
-  private readonly openEnds: string[] = []; // files whose last line has no line end
+  private readonly openEnds: Array<{ file: string; line: number }> = []; // files whose last line, of data, has no line end
 
   private readonly textBytes: number;
 
@@ -364,9 +364,9 @@ export class DataSetBuilder {
     this.timeColumn ??= name;
   }
 
-  /** Notes a file whose last line has no line end (cut-short.ts asks: a file cut short ends so). */
-  noteOpenEnd(file: string): void {
-    this.openEnds.push(file);
+  /** Notes a file whose last line, a line of data, has no line end (cut-short.ts asks: a file cut short ends so). */
+  noteOpenEnd(file: string, line: number): void {
+    this.openEnds.push({ file, line });
   }
 
   /** Keeps the first wide header of several channels' series (channel-series.ts), for train's warning. */

@@ -381,10 +381,12 @@ async function readRecords(
   let line = 0; // last line of the last record read
   let lastLine = 0; // line of the last non-blank record
   let endMark = 0; // the line of a DOS end-of-file mark (Ctrl-Z), which ends the text
+  let lastData = true; // whether the last record read held data (not blank, a comment, or the end mark)
   try {
     for await (const record of parser as AsyncIterable<string[]>) {
       const start = line + 1;
       line = start + breaksIn(record);
+      lastData = false;
       if (record.every(isBlank)) continue; // a blank line, or a spreadsheet's row of empty cells (`,,,`)
       if (endMark > 0) throw new UserError(`a line after the end-of-file mark (Ctrl-Z) of line ${endMark}; delete the mark, or what follows it`, { file, line: start });
       if (record.length === 1 && record[0] === '\x1a' && kind !== 'ts' && kind !== 'arff') {
@@ -403,6 +405,7 @@ async function readRecords(
         throw new UserError(`this line repeats the header of line ${header.line} (files joined one after another?); delete it, or give the files one by one (every command takes several)`, { file, line: start });
       } else reader.row(record, start);
       lastLine = start;
+      lastData = !isComment(record, kind);
       const w = hooks.wait?.();
       if (w) await w;
     }
@@ -425,7 +428,13 @@ async function readRecords(
     throw new UserError('the file is empty; expected a header or rows of labelled values', { file, line: 1 });
   }
   reader.end(lastLine);
-  if (limit.lastLineOpen) builder.noteOpenEnd(file);
+  if (limit.lastLineOpen && lastData) builder.noteOpenEnd(file, lastLine);
+}
+
+/** Whether a record is a comment line of its format (.ts: #, ARFF: %). */
+function isComment(record: readonly string[], kind: TextKind): boolean {
+  const first = record[0].trimStart();
+  return (kind === 'ts' && first.startsWith('#')) || (kind === 'arff' && first.startsWith('%'));
 }
 
 /**

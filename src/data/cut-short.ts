@@ -11,8 +11,8 @@ import { visible } from './visible.js';
  * `cut`: cutShortSequences(ds), where the caller has it already.
  */
 export function cutShortWarnings(ds: DataSet, cut = cutShortSequences(ds)): string[] {
-  return cut.map(({ n, others }) =>
-    `${visible(ds.sources[n].file)}: its last line (${ds.sources[n].line}) has no line end, and its sequence is shorter than every other in the file ` +
+  return cut.map(({ n, others, line }) =>
+    `${visible(ds.sources[n].file)}: its last line (${line}) has no line end, and its sequence is shorter than every other in the file ` +
       `(${ds.lengths[n]} steps, the others ${others} or more): is the file cut short? Complete it, or end the line if it is whole`);
 }
 
@@ -22,8 +22,8 @@ export function wholeLengths(ds: DataSet, cut = cutShortSequences(ds)): Int32Arr
   return ds.lengths.filter((_, n) => !isCut.has(n));
 }
 
-/** The sequences of ds (by index) that look cut short, each with the shortest length of the others of its file. */
-export function cutShortSequences(ds: DataSet): { n: number; others: number }[] {
+/** The sequences of ds (by index) that look cut short, each with the shortest length of the others of its file and the file's last line. */
+export function cutShortSequences(ds: DataSet): { n: number; others: number; line: number }[] {
   const last = new Map<string, number>(); // file → its sequence on the latest line
   ds.sources.forEach((s, n) => {
     const m = last.get(s.file);
@@ -35,18 +35,23 @@ export function cutShortSequences(ds: DataSet): { n: number; others: number }[] 
     const o = others.get(s.file) ?? { shortest: Infinity, count: 0 };
     others.set(s.file, { shortest: Math.min(o.shortest, ds.lengths[n]), count: o.count + 1 });
   });
-  const out: { n: number; others: number }[] = [];
+  const out: { n: number; others: number; line: number }[] = [];
   for (const [file, n] of last) {
     const o = others.get(file);
-    if (o === undefined || o.count < 2 || ds.lengths[n] >= o.shortest || !lastLineOpen(ds, file)) continue;
-    out.push({ n, others: o.shortest });
+    const line = o === undefined || o.count < 2 || ds.lengths[n] >= o.shortest ? undefined : openLine(ds, file, ds.sources[n].line);
+    if (line !== undefined) out.push({ n, others: o!.shortest, line });
   }
   return out;
 }
 
-/** Whether the file's last line has no line end: as the loader read it, or, in a data set a program built, as the file ends now. */
-function lastLineOpen(ds: DataSet, file: string): boolean {
-  return ds.openEnds !== undefined ? ds.openEnds.includes(file) : !endsWithLineBreak(file);
+/**
+ * The file's last line where it has no line end and belongs to the sequence that starts on line `from`: as the
+ * loader read it, or, in a data set a program built, as the file ends now (that sequence's line); else undefined.
+ */
+function openLine(ds: DataSet, file: string, from: number): number | undefined {
+  if (ds.openEnds === undefined) return endsWithLineBreak(file) ? undefined : from;
+  const line = ds.openEnds.find((e) => e.file === file)?.line;
+  return line !== undefined && line >= from ? line : undefined;
 }
 
 /** Whether the regular file ends with a line break; true where that cannot be told (stdin, a pipe, gzip, unreadable). */

@@ -37,8 +37,8 @@ export interface DataSet {
   readonly channelSeries?: SeriesNote | undefined;
   /** the column that ordered a long file's rows (the first file's), where one did */
   readonly timeColumn?: string | undefined;
-  /** the files whose last line has no line end, as the loader read them (stdin, pipes and gzip too; absent in a data set a program builds) */
-  readonly openEnds?: readonly string[] | undefined;
+  /** the files whose last line, a line of data, has no line end, with that line, as the loader read them (stdin, pipes and gzip too; absent in a data set a program builds) */
+  readonly openEnds?: ReadonlyArray<{ readonly file: string; readonly line: number }> | undefined;
 }
 
 export interface SequenceSource {
