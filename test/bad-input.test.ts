@@ -163,7 +163,7 @@ const bad: Bad[] = [
   { name: '--report in a missing folder', files: { 'data.csv': WIDE }, args: T('--report', 'gone/r.html'), error: /^--report gone\/r\.html: the folder .*gone does not exist; create it/ },
   { name: '--out in a missing folder', files: { 'data.csv': WIDE }, args: ['train', 'data.csv', '--out', 'no/such/m.json'], error: /^--out no\/such\/m\.json: the folder .*such does not exist; create it/ },
   // An ops audit's find: `--out=~/m.json` (no expansion after =) was told only that the folder ./~ does not exist.
-  { name: '--report=~/r.html, the ~ not expanded', files: { 'data.csv': WIDE }, args: T('--report=~/r.html'), error: /^--report ~\/r\.html: the folder .*\/~ does not exist; the ~ was not expanded \(the shell expands it only at the start of a word, unquoted: --out ~\/m\.json, not --out=~\/m\.json\): write \$HOME\/… or the full path$/ },
+  { name: '--report=~/r.html, the ~ not expanded', files: { 'data.csv': WIDE }, args: T('--report=~/r.html'), error: /^--report ~\/r\.html: the folder .*\/~ does not exist; the ~ was not expanded \(a shell expands it only at the start of a word and unquoted, so not after = nor in quotes\): write the full path$/ },
   { name: 'a data file "~/data.csv", quoted', files: { 'data.csv': WIDE }, args: ['train', '~/data.csv'], error: /^~\/data\.csv: no such file; check the path; the ~ was not expanded/ },
   { name: '--out is a folder', files: { 'data.csv': WIDE, 'models': { dir: true } }, args: ['train', 'data.csv', '--out', 'models'], error: /^--out models: is a folder; give a file name/ },
   { name: '--out is the training file', files: { 'data.csv': WIDE }, args: ['train', 'data.csv', '--out', 'data.csv'], error: /^--out data\.csv: is one of the input files/ },

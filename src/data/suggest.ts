@@ -53,7 +53,7 @@ export function nearbyFile(path: string): string | undefined {
 
 /** A path that starts with ~ as typed: the shell expands it only at a word's start, unquoted (not in --out=~/m.json). */
 const unexpanded = (path: string) => /^~[^/]*(\/|$)/.test(path);
-const TILDE = 'the ~ was not expanded (the shell expands it only at the start of a word, unquoted: --out ~/m.json, not --out=~/m.json): write $HOME/… or the full path';
+const TILDE = 'the ~ was not expanded (a shell expands it only at the start of a word and unquoted, so not after = nor in quotes): write the full path';
 
 /** What to do about a path not found (a file, or an output's folder) that starts with an unexpanded ~; undefined for any other. */
 export function tildeFix(path: string): string | undefined {
