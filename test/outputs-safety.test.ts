@@ -214,15 +214,18 @@ test('an output replaces only a file of its own kind (or an empty one): a data f
     assert.equal(r.code, 2, `${args.join(' ')} ${other}: ${r.stderr}`);
     assert.match(r.stderr, new RegExp(`^train-signals: ${refusal(flag, other, kind).source}.*\\n$`), `${args.join(' ')} ${other}`);
     assert.deepEqual(readFileSync(join(dir, other)), before, other);
-    assert.equal(cli(...args, own).code, 0, `${args.join(' ')} ${own}`);
+    for (const path of [own, 'empty']) {
+      writeFileSync(join(dir, 'empty'), '');
+      assert.equal(cli(...args, path).code, 0, `${args.join(' ')} ${path}`);
+    }
   }
   // Of its kind though not as this program writes it: PyTorch's ONNX, a model saved as UTF-16 (which the program
   // reads), a report of another title (writeReport takes one).
   writeFileSync(join(dir, 'torch.onnx'), Buffer.concat([Buffer.from([0x08, 0x07, 0x12, 0x07]), Buffer.from('pytorch\x1a\x061.13')]));
   writeFileSync(join(dir, 'utf16.json'), Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(readFileSync(model, 'utf8'), 'utf16le')]));
   writeFileSync(join(dir, 'titled.html'), readFileSync(join(dir, 'r.html'), 'utf8').replaceAll('train-signals evaluation', 'Gait study'));
-  checkReplaceable(join(dir, 'torch.onnx'), '--onnx', 'onnx');
-  checkReplaceable(join(dir, 'titled.html'), '--report', 'report');
+  made(['export', '--model', 'm.json', '--onnx', 'torch.onnx']);
+  made(['evaluate', '--model', 'm.json', 'train.csv', '--report', 'titled.html']);
   made(['train', 'train.csv', '--hidden', '4', '--epochs', '1', '--select', 'off', '--members', '1', '--out', 'utf16.json']);
 });
 
