@@ -228,6 +228,9 @@ test('an ensemble exported to safetensors says its members in __metadata__, and 
   assert.equal(metadata(file).members, '3');
   const back = parseSafetensors(file, 'e.safetensors');
   assert.equal(membersOf(back), 3);
+  // A record edited to hold no hyperparameters (null) says nothing of members: one network (it was a TypeError, exit 1,
+  // in info, export, evaluate --report and --init, a model fuzz's find).
+  assert.equal(membersOf({ ...three.model, training: { hyperparameters: null } }), 1);
   const fromFile = await train({ ...opts, epochs: 1, init: back, seed: 3 });
   const fromModel = await train({ ...opts, epochs: 1, init: three.model, seed: 3 });
   assert.deepEqual(bits(fromFile.model.parameters), bits(fromModel.model.parameters));

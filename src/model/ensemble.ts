@@ -130,8 +130,9 @@ function copyMember(member: Shape, M: number, m: number, own: Float32Array, merg
  */
 export function membersOf(m: Pick<Model, 'shape' | 'training'>): number {
   if (typeof m !== 'object' || m === null || typeof m.shape !== 'object' || m.shape === null) throw new UserError('membersOf() model must be a model as loadModel() returns it');
-  const t = m.training as { hyperparameters?: { members?: unknown }; ensembleMembers?: unknown } | undefined;
-  const M = t?.hyperparameters !== undefined ? t.hyperparameters.members : t?.ensembleMembers;
+  const t = m.training as { hyperparameters?: { members?: unknown } | null; ensembleMembers?: unknown } | undefined;
+  const hp = t?.hyperparameters; // a record edited to hold null here is a record of nothing usable
+  const M = typeof hp === 'object' && hp !== null ? hp.members : t?.ensembleMembers;
   return typeof M === 'number' && Number.isInteger(M) && M >= 1 && m.shape.H % M === 0 ? M : 1;
 }
 
