@@ -3,7 +3,7 @@
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { type Prediction, loadModel, predict } from '../src/index.js';
 import { ROOT } from './helpers/cli.js';
@@ -125,4 +125,35 @@ test('evaluate, predict and tune given their files where the options go show how
   await assert.rejects(tune(any(['t.csv'])), refused(/^tune\(\) takes its files in its options/));
   await assert.rejects(evaluateFile(m, any(['t.csv'])), refused(/^file is one file path \(got an array\); evaluate\(\) takes several/));
   await assert.rejects(evaluate(m, any(null)), refused(/options must be an object \(got null\)/));
+});
+
+test('a model whose forward pass overflows float32 (finite weights near 3e38, no training\'s) is refused in one line naming the sequence, by every way of scoring', async () => {
+  const { score } = await import('../src/eval/score.js');
+  const { saveModel, evaluate, modelInputs, loadDataSet, UserError } = await import('../src/index.js');
+  const m = loadModel(model);
+  const huge = { ...m, parameters: new Float32Array(m.parameters.length).fill(3e38) };
+  const file = join(ROOT, 'datasets/motion/test.csv');
+  const data = modelInputs(huge, await loadDataSet([file], { channels: m.channels }));
+  assert.throws(() => score(huge, data), (e: Error) =>
+    e instanceof UserError && /^the model's forward pass overflows float32 on sequence 0 of score\(\)'s data, so it gives no probabilities: its weights reach 3\.0e\+38/.test(e.message));
+  await assert.rejects(evaluate(huge, { files: [file] }), /test\.csv:2: the model's forward pass overflows float32 on sequence "s001"/);
+  const bad = join(dir, 'overflowing.json');
+  saveModel(bad, huge);
+  const interleaved = join(dir, 'interleaved.csv'); // not streamable: predict loads it whole
+  const lines = readFileSync(file, 'utf8').trim().split('\n');
+  const second = lines.findIndex((l, i) => i > 1 && l.split(',')[0] !== lines[1].split(',')[0]);
+  [lines[second - 1], lines[second]] = [lines[second], lines[second - 1]]; // the first sequence's last row after the second's first
+  writeFileSync(interleaved, lines.join('\n') + '\n');
+  for (const [args, where] of [
+    [['predict', '--model', bad, file], 'test.csv:2'],
+    [['predict', '--model', bad, interleaved], 'interleaved.csv:2'],
+    [['evaluate', '--model', bad, file], 'test.csv:2'],
+  ] as const) {
+    const out = join(dir, 'never.csv');
+    const r = cliHere([...args, ...(args[0] === 'predict' ? ['--out', out] : [])]);
+    assert.equal(r.code, 2, r.stderr);
+    assert.match(r.stderr, new RegExp(`^train-signals: [^\\n]*${where.replace('.', '\\.')}: the model's forward pass overflows float32 on sequence "[a-z0-9]+", so it gives no probabilities[^\\n]*restore the model file, or train it again\\n`));
+    assert.equal(r.stderr.trim().split('\n').length <= 2, true, r.stderr); // the line, and at most a hint
+    assert.equal(existsSync(out), false);
+  }
 });

@@ -8,7 +8,7 @@ import { checkSameChannels, checkSomeLabelKnown } from '../data/names.js';
 import { show } from '../data/cells.js';
 import { UserError } from '../errors.js';
 import type { Model } from '../model/model.js';
-import { type Scores, UNKNOWN_LABEL, labelsForModel, scoreInSlices } from './score.js';
+import { type Scores, UNKNOWN_LABEL, firstUnscored, labelsForModel, overflowingModel, scoreInSlices } from './score.js';
 import { type Metrics, type Tally, addPrediction, createTally, mergeTallies, metricsOf } from './metrics.js';
 import { checkOnce } from '../io/paths.js';
 import { type NamesExactly, checkCallbacks, checkFileList, checkFilesOptions, checkKnownOptions, checkModelArgument, checkOneFile, checkOptionsObject, ownOptions } from '../data/arguments.js';
@@ -120,6 +120,8 @@ export async function evaluateDataSet(model: Model, file: string, loaded: DataSe
   const labels = labelsForModel(ds.labels, ds.classes, model);
   checkSomeLabelKnown(ds.classes, file, model.classes, 'the model');
   const scores = await scoreInSlices(model, { D: ds.D, values: ds.values, offsets: ds.offsets, lengths: ds.lengths, labels }, signal);
+  const unscored = firstUnscored(scores.probabilities, model.shape.C);
+  if (unscored >= 0) throw overflowingModel(model, `sequence ${JSON.stringify(ds.ids[unscored])}`, ds.sources[unscored]);
   const unknown = new Set<string>();
   let count = 0;
   labels.forEach((l, n) => {

@@ -26,7 +26,7 @@ import { argmax } from '../model/rnn.js';
 import { createPredictor, releaseScoringMemory } from '../engine/predict.js';
 import { FILES_OPTION_KEYS } from './evaluate.js';
 import { checkSameChannels } from '../data/names.js';
-import { UNLABELLED, scoreInSlices } from './score.js';
+import { UNLABELLED, firstUnscored, overflowingModel, scoreInSlices } from './score.js';
 import type { RowOutput } from '../io/stream-out.js';
 import { checkOnce } from '../io/paths.js';
 import { buildForRun } from '../engine/wasm.js';
@@ -131,6 +131,7 @@ export function createBatchScorer(model: Model): BatchScorer {
   const offsets: number[] = [];
   const lengths: number[] = [];
   const dones: Array<(p: Float32Array) => void> = [];
+  const queuedFrom: Array<{ id: string; file: string; line: number }> = []; // where each queued sequence is, to name one the model cannot score
   let widened = new Float32Array(0);
   let scaled = new Float32Array(0);
   const room = (n: number) => {
@@ -144,6 +145,7 @@ export function createBatchScorer(model: Model): BatchScorer {
     offsets.length = 0;
     lengths.length = 0;
     dones.length = 0;
+    queuedFrom.length = 0;
   };
   const flush = () => {
     const N = dones.length;
@@ -151,6 +153,11 @@ export function createBatchScorer(model: Model): BatchScorer {
     const probs = new Float32Array(N * C);
     const data = { D, values: queued, offsets: Float64Array.from(offsets), lengths: Int32Array.from(lengths), labels: new Int32Array(N).fill(UNLABELLED) };
     predict(model.parameters, data, Int32Array.from({ length: N }, (_, i) => i), probs, new Float64Array(N));
+    const unscored = firstUnscored(probs, C);
+    if (unscored >= 0) {
+      const { id, file, line } = queuedFrom[unscored];
+      throw overflowingModel(model, `sequence ${JSON.stringify(id)}`, { file, line });
+    }
     const waiting = dones.slice();
     clear();
     waiting.forEach((done, i) => done(probs.slice(i * C, (i + 1) * C)));
@@ -181,6 +188,7 @@ export function createBatchScorer(model: Model): BatchScorer {
       lengths.push(steps);
       used += steps * D;
       dones.push(done);
+      queuedFrom.push({ id: s.id, file: s.file, line: s.line });
       if (dones.length >= BATCH_SEQUENCES || used >= BATCH_VALUES) flush();
     },
     flush,
@@ -207,7 +215,10 @@ async function scoreDataSet(model: Model, loaded: DataSet, signal?: AbortSignal)
   const ds = inputsInPlace(model, loaded);
   const scale = tallyValues(ds);
   const labels = new Int32Array(ds.lengths.length).fill(UNLABELLED); // only the probabilities are wanted
-  return { probabilities: (await scoreInSlices(model, { D: ds.D, values: ds.values, offsets: ds.offsets, lengths: ds.lengths, labels }, signal)).probabilities, scale };
+  const { probabilities } = await scoreInSlices(model, { D: ds.D, values: ds.values, offsets: ds.offsets, lengths: ds.lengths, labels }, signal);
+  const n = firstUnscored(probabilities, model.shape.C);
+  if (n >= 0) throw overflowingModel(model, `sequence ${JSON.stringify(ds.ids[n])}`, ds.sources[n]);
+  return { probabilities, scale };
 }
 
 /** One scored sequence: probabilities in the model's class order (model.classes). */

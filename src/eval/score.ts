@@ -12,6 +12,7 @@ import { argmax } from '../model/rnn.js';
 import { type Model, differencesOf, inputWidth, resampleOf, sequenceNormOf, strideOf } from '../model/model.js';
 import { classesOfLabels, nameList, sameNames } from '../data/names.js';
 import { resampledSequences } from '../data/resample.js';
+import { firstNonFinite } from '../data/finite.js';
 import { createPredictor, referencePredictor, releaseScoringMemory } from '../engine/predict.js';
 import { buildForRun } from '../engine/wasm.js';
 import type { KernelName } from '../engine/kernel-name.js';
@@ -90,14 +91,37 @@ export function scoresOf(probabilities: Float32Array, logp: Float64Array, labels
   };
 }
 
+/** The first of the sequences scored into probabilities [N][C] with a probability that is not a number, or −1. */
+export function firstUnscored(probabilities: Float32Array, C: number): number {
+  const i = firstNonFinite(probabilities, 0, probabilities.length);
+  return i < 0 ? -1 : Math.floor(i / C);
+}
+
+/**
+ * The refusal of a model whose forward pass overflows float32 on a sequence (`which`: how to name it; `where`: its
+ * file and line): finite weights far beyond any training's (a hand-edited or damaged file) sum to ±∞ and NaN.
+ */
+export function overflowingModel(model: Model, which: string, where?: { file?: string; line?: number }): UserError {
+  let largest = 0;
+  for (const w of model.parameters) largest = Math.max(largest, Math.abs(w));
+  return new UserError(
+    `the model's forward pass overflows float32 on ${which}, so it gives no probabilities: its weights reach ` +
+      `${largest.toExponential(1)}, far beyond what training writes; restore the model file, or train it again`,
+    where,
+  );
+}
+
 /**
  * Scores sequences `indices` (default all) of `data`, as the model reads them (modelInputs) and with labels
- * that are already the model's class indices.
+ * that are already the model's class indices. Refuses a model whose forward pass overflows (overflowingModel).
  */
 export function score(model: Model, data: Sequences, indices?: ArrayLike<number>): Scores {
   buildForRun();
   try {
-    return scoreByKernel(model, data, 'wasm', indices);
+    const s = scoreByKernel(model, data, 'wasm', indices);
+    const n = firstUnscored(s.probabilities, model.shape.C);
+    if (n >= 0) throw overflowingModel(model, `sequence ${indices === undefined ? n : indices[n]} of score()'s data`);
+    return s;
   } finally {
     releaseScoringMemory(); // a call is a run: its peak is not the host's to keep
   }
