@@ -46,6 +46,10 @@ test('trainingRecord keeps the fields of the form train() writes and leaves out 
   // info on a selection of one held-out split (1000 training sequences or more) says so, not "over 1 folds".
   const model = { ...randomModel(createRng(1), 2, 4, 2, 'mean', true), training: { selection: { chosen: 'a', folds: 1, candidates: [{ name: 'a', accuracy: 0.5, logLoss: 1 }] }, history: [] } };
   assert.match(modelSummary(model), /selection: a \(held-out accuracy 0\.5, the best of 1 candidates on one held-out split\)/);
+  // hyperparameters a hand-edited record lacks are shown as '-', never "undefined"
+  const partial = { ...model, training: { hyperparameters: { members: 1, epochs: 2, lr: 0.01 }, history: [] } };
+  assert.match(modelSummary(partial), /training: 1 member\(s\) × 2 epochs, batch -, - lr 0\.01 \(constant\), noise 0, clip -, seed -/);
+  assert.doesNotMatch(modelSummary(partial), /undefined/);
   assert.deepEqual(trainingRecord(null), { files: undefined, fingerprints: [], history: [], bestEpoch: undefined, sequences: undefined, filledGaps: undefined, hyperparameters: undefined, timing: { seconds: undefined, sequencesPerSecond: undefined, threads: undefined, kernel: undefined }, selection: undefined, members: undefined });
 });
 

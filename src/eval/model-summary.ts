@@ -20,6 +20,8 @@ const num = (x: unknown, digits = 4) => (typeof x === 'number' && Number.isFinit
 /** An epoch record's loss and accuracies, at fixed digits so that lines compare. */
 const epochText = (e: { loss?: number; accuracy?: number; valLoss: number | null; valAccuracy: number | null }) =>
   `loss ${fixed(e.loss, (x) => x.toPrecision(4))}, training accuracy ${fixed(e.accuracy, (x) => x.toFixed(3))}${e.valLoss != null ? `, validation accuracy ${fixed(e.valAccuracy, (x) => x.toFixed(3))}` : ''}`;
+/** A word of the record (an optimizer, a schedule), or '-' where a hand-edited record lacks it. */
+const word = (x: unknown) => (typeof x === 'string' ? visible(x) : '-');
 const fixed = (x: unknown, shown: (x: number) => string) => (typeof x === 'number' && Number.isFinite(x) ? shown(x) : '-');
 
 /** "last epoch (4 of 5 planned)" where the run ended before its epochs (early stopping, or stopped and not resumed). */
@@ -70,14 +72,14 @@ export function modelSummary(m: Model, path?: string): string {
   else if (t.sequences !== undefined) lines.push(`  trained on: data given in memory (${num(t.sequences, 12)} sequences${of})`);
   if (Object.keys(hp).length > 0) {
     const regularization = [`noise ${num(hp.noise)}`, ...(Number(hp.warp) > 0 ? [`warp ${num(hp.warp)}`] : []), ...(Number(hp.mixup) > 0 ? [`mixup ${num(hp.mixup)}`] : []), ...(Number(hp.guidedWarp) > 0 ? [`guided warp ${num(hp.guidedWarp)}`] : []), ...(Number(hp.weightDecay) > 0 ? [`weight decay ${num(hp.weightDecay)}`] : [])];
-    const schedule = hp.schedule === 'cosine' && Number(hp.warmup) > 0 ? `cosine, warmup ${num(hp.warmup)}` : String(hp.schedule);
+    const schedule = hp.schedule === 'cosine' && Number(hp.warmup) > 0 ? `cosine, warmup ${num(hp.warmup)}` : word(hp.schedule);
     // What else changes the result, where it is not the default.
     const others = [
       ...(Number(hp.bptt) > 0 ? [`BPTT truncated at ${num(hp.bptt, 12)} steps`] : []),
       ...(typeof hp.classWeights === 'string' && hp.classWeights !== 'none' ? [`class weights ${visible(hp.classWeights)}`] : []),
       ...(Number(hp.valSplit) > 0 ? [`validation split ${num(hp.valSplit)}${Number(hp.patience) > 0 ? `, patience ${num(hp.patience, 12)}` : ''}`] : []),
     ];
-    lines.push(`  training: ${num(hp.members)} member(s) × ${num(hp.epochs, 12)} epochs, batch ${num(hp.batchSize, 12)}, ${String(hp.optimizer)} lr ${num(hp.lr)} (${schedule}), ` +
+    lines.push(`  training: ${num(hp.members)} member(s) × ${num(hp.epochs, 12)} epochs, batch ${num(hp.batchSize, 12)}, ${word(hp.optimizer)} lr ${num(hp.lr)} (${schedule}), ` +
       `${[...regularization, ...others].join(', ')}, clip ${num(hp.clip)}, seed ${num(hp.seed, 12)}${hp.init === true ? ', from an --init model' : ''}`);
   }
   const sel = t.selection ?? {};
