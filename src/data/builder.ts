@@ -13,6 +13,7 @@
 
 import type { SeriesNote } from './channel-series.js';
 import { UserError } from '../errors.js';
+import { codePoints, lookOf } from '../model/model.js';
 import type { DataSet, SequenceSource } from './dataset.js';
 import { firstDifference, nameList, sameNames } from './names.js';
 import { sharedFloat32, sharedFloat64, sharedInt32 } from './shared.js';
@@ -265,20 +266,14 @@ function checkOneForm(forms: Map<string, string>, label: string, file: string, l
     forms.set(look, label);
     return;
   }
-  const codes = (s: string) => [...s].map((ch) => (ch.charCodeAt(0) < 128 ? ch : `\\u{${ch.codePointAt(0)!.toString(16)}}`)).join('');
   const invisible = label.normalize('NFC') === other.normalize('NFC') ? '' : ' or with invisible characters';
   throw new UserError(
-    `label "${codes(label)}" is the class "${codes(other)}" written in another Unicode form${invisible} (the same letters, other ` +
+    `label "${codePoints(label)}" is the class "${codePoints(other)}" written in another Unicode form${invisible} (the same letters, other ` +
       `code points); write every label alike (in NFC${invisible === '' ? '' : ', without invisible characters'}, as most editors save text)`,
     { file, line },
   );
 }
 
-/**
- * What a label looks like: its NFC form without invisible characters (Unicode's format characters, category Cf,
- * and the code points it says to draw as nothing: variation selectors, fillers, the combining grapheme joiner).
- */
-const lookOf = (label: string): string => label.normalize('NFC').replace(/[\p{Cf}\p{Default_Ignorable_Code_Point}]/gu, '');
 
 export class DataSetBuilder {
   private readonly emit: ((s: StreamedSequence) => void) | undefined;

@@ -122,8 +122,8 @@ export function isNameList(v: unknown): v is string[] {
  * What keeps a list of names (classes, channels) from being names a data file gives, or undefined: a name empty,
  * with a control character other than tab, CR and LF (the readers refuse those as binary data), or with half of
  * a UTF-16 surrogate pair (it prints as U+FFFD, like any other); a class with blanks around it (every reader
- * trims labels, so none could ever match it; an ARFF file's quoted attribute names, channels, keep theirs); or
- * a name repeated.
+ * trims labels, so none could ever match it; an ARFF file's quoted attribute names, channels, keep theirs); a
+ * name repeated; or two classes that look the same (lookOf).
  */
 export function namesProblem(names: readonly string[], labels = false): string | undefined {
   for (const name of names) {
@@ -139,8 +139,26 @@ export function namesProblem(names: readonly string[], labels = false): string |
     if (seen.has(name)) return `must not repeat a name (${JSON.stringify(name)})`;
     seen.add(name);
   }
+  if (labels) {
+    // The data readers refuse a label that looks like a class already seen: no data file could give both.
+    const looks = new Map<string, string>();
+    for (const name of names) {
+      const other = looks.get(lookOf(name));
+      if (other !== undefined) return `must not hold two classes that look the same ("${codePoints(other)}" and "${codePoints(name)}": the same letters in other code points, or with invisible characters)`;
+      looks.set(lookOf(name), name);
+    }
+  }
   return undefined;
 }
+
+/** A name with every character past ASCII as its code point (\u{e9}), so two that look alike show apart. */
+export const codePoints = (s: string): string => [...s].map((ch) => (ch.charCodeAt(0) < 128 ? ch : `\\u{${ch.codePointAt(0)!.toString(16)}}`)).join('');
+
+/**
+ * What a label looks like: its NFC form without invisible characters (Unicode's format characters, category Cf,
+ * and the code points it says to draw as nothing: variation selectors, fillers, the combining grapheme joiner).
+ */
+export const lookOf = (label: string): string => label.normalize('NFC').replace(/[\p{Cf}\p{Default_Ignorable_Code_Point}]/gu, '');
 
 /**
  * What makes `m` not a model its own writer and scorers can use (its parts disagree, or a weight is not a
