@@ -67,6 +67,15 @@ test('standard output or error redirected onto an input (>> data.csv) is refused
   r = redirected(predict, rows, null);
   assert.equal(r.code, 0, r.err);
   assert.match(readFileSync(rows, 'utf8'), /^file,id,label,predicted,p_a,p_b\n/);
+  // An output through /dev/stdout appended to a log of other text (>> log) adds to it: nothing is replaced, so
+  // the rule that an output replaces only its own kind does not apply (it refused, the log's text unchanged).
+  const log = join(dir, 'run.log');
+  for (const args of [['train', data, '--hidden', '4', '--epochs', '1', '--select', 'off', '--members', '1', '--quiet', '--out'], predict.concat('--out'), ['evaluate', '--model', model, data, '--report']]) {
+    writeFileSync(log, 'run 1 started\n');
+    r = redirected([...args, '/dev/stdout'], log, null);
+    assert.equal(r.code, 0, `${args[0]}: ${r.err}`);
+    assert.match(readFileSync(log, 'utf8'), /^run 1 started\n(\{\n"checksum"|file,id,label|<!doctype html>)/, args[0]);
+  }
 });
 
 test('a run of the same --out as a live run is refused even with a --checkpoint of its own (a sweep\'s runs wrote the model over each other), and so is one of the same --report', async () => {

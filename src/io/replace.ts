@@ -6,6 +6,7 @@
 import { closeSync, openSync, readSync, statSync } from 'node:fs';
 import { UserError } from '../errors.js';
 import { CHECKPOINT_FORMAT } from './checkpoint.js';
+import { outputTarget } from './atomic.js';
 
 /** What an output writes. */
 export type OutputKind = 'model' | 'predictions' | 'report' | 'onnx' | 'safetensors';
@@ -37,9 +38,11 @@ function kindOf(head: Buffer): string | undefined {
 
 /**
  * Refuses `path` (the option `flag`) where a regular file that is not empty is there and is not `kind`: the
- * output would replace it. A device, a FIFO, nothing there, or an empty file: written as before.
+ * output would replace it. A device, a FIFO, nothing there, or an empty file: written as before; so is a file
+ * the shell opened for the command (`--out /dev/stdout >> log`), which is written at its end, not replaced.
  */
 export function checkReplaceable(path: string, flag: string, kind: OutputKind): void {
+  if (writtenInPlace(path)) return;
   let size: number;
   try {
     const st = statSync(path);
@@ -56,6 +59,15 @@ export function checkReplaceable(path: string, flag: string, kind: OutputKind): 
     `${flag} ${path}: a file that is not ${KINDS[kind].what} is there${found !== undefined ? ` (it is ${found})` : ''}, and would be replaced; ` +
       `give another ${flag}, or move the file away (or delete it) first`,
   );
+}
+
+/** Whether an output to `path` is written in place (a descriptor, a device, a FIFO); false also where outputTarget refuses it (checkWritable says why). */
+function writtenInPlace(path: string): boolean {
+  try {
+    return outputTarget(path).inPlace;
+  } catch {
+    return false;
+  }
 }
 
 /** The first `bytes` of the file at path; undefined where it cannot be read. */
