@@ -158,6 +158,12 @@ test('what loggers, spreadsheets and cat put around a table is named for what it
     // a logger closing every line with empty columns: its comments and its units row named as well
     ['closed.csv', `# DL-200\n# started 2024-05-01 09:00\n# 10 Hz\nid,t,label,ax,ay,,\n${rows.replaceAll('\n', ',,\n')}`, /closed\.csv:1: lines 1–3 come before the table, whose header looks to be line 4/],
     ['closed-units.csv', 'id,t,label,ax,ay,,\nID,s,,m/s2,m/s2,,\n1,0,run,1,2,,\n1,1,run,3,4,,\n2,0,walk,5,6,,\n', /closed-units\.csv:2: this line \("ID,s,,m\/s2,m\/s2…"\) holds no number between the header and rows that do: a row of units\?/],
+    // a wide file's rows of several lengths, shorter than the header: the same names for the same lines
+    ['ragged-title.csv', 'My title\nlabel,t0,t1,t2,t3\nrun,1,2\nwalk,3,4,5,6\n', /ragged-title\.csv:1: line 1 comes before the table, whose header looks to be line 2/],
+    ['ragged-units.csv', 'label,t0,t1,t2,t3\n,mV,mV,mV,mV\nrun,1,2\nwalk,3,4,5,6\n', /ragged-units\.csv:2: this line \(",mV,mV,mV,mV"\) holds no number .*a row of units\?/],
+    // a word over the label column (`unit`), and a preamble line with a comma in its value, beside a header of five or more
+    ['label-units.csv', 'label,t0,t1,t2,t3\nunit,mV,mV,mV,mV\nrun,1,2,3,4\nwalk,3,4,5,6\n', /label-units\.csv:2: this line \("unit,mV,mV,mV,mV"\) holds no number/],
+    ['comma-preamble.csv', 'Device: DL-200,v1.2\nDate: 2024-05-01\nlabel,t0,t1,t2,t3\nrun,1,2,3,4\nwalk,3,4,5,6\n', /comma-preamble\.csv:1: lines 1–2 come before the table, whose header looks to be line 3/],
     ['cat.csv', `id,t,label,ax,ay\n${rows}id,t,label,ax,ay\nc,0,run,1,1\n`, /cat\.csv:6: this line repeats the header of line 1 \(files joined one after another\?\); delete it, or give the files one by one/],
     ['cat-wide.csv', 'label,t0,t1\nrun,1,2\nlabel,t0,t1\nwalk,3,4\n', /cat-wide\.csv:3: this line repeats the header of line 1/],
     ['after-z.csv', `id,t,label,ax,ay\n${rows}\x1a\nc,0,run,1,1\n`, /after-z\.csv:7: a line after the end-of-file mark \(Ctrl-Z\) of line 6/],

@@ -42,11 +42,10 @@ export function startProblem(head: string, refused: number): StartProblem | unde
     };
   }
   const [units, row] = [lines[start + 1], lines[start + 2]];
-  if (units === undefined || row === undefined || refused !== units.at || row.cells.length !== header.cells.length || units.sep !== header.sep) return undefined;
+  if (units === undefined || row === undefined || refused !== units.at || !fits(row, header) || !fits(units, header) || units.sep !== header.sep) return undefined;
   const text = (c: string | undefined) => c !== undefined && c.trim() !== '' && !numberLike(c) && !isPaddingCell(c);
-  const isUnits = !units.cells.some(numberLike) &&
-    units.cells.some((c, i) => text(c) && numberLike(row.cells[i])) && // a unit over a column of numbers …
-    units.cells.every((c, i) => !text(row.cells[i]) || c.trim() === ''); // … and nothing over a label or an id
+  // No number, and a unit over a column of numbers (over a label or an id, a word such as `unit`, or nothing).
+  const isUnits = !units.cells.some(numberLike) && units.cells.some((c, i) => text(c) && numberLike(row.cells[i]));
   if (!isUnits) return undefined;
   return {
     line: units.at,
@@ -75,9 +74,9 @@ function completeLines(head: string): Line[] | undefined {
 
 /**
  * Which of `lines` starts the table: the first of two or more cells, all but one filled (pandas leaves its
- * index column's name empty; empty cells at its end not counted), at least two of them names rather than numbers, and as many as the line after
- * it has. Lines before it count only if each fills one cell at most (a preamble's `Key: value`, a title, a
- * comment); otherwise undefined, as when no line is told apart.
+ * index column's name empty; empty cells at its end not counted), at least two of them names rather than numbers,
+ * that the line after it fits (fits). Lines before it count only if each fills one cell, or two of a header of
+ * five or more (a preamble's `Key: value`, a title, a comment); otherwise undefined, as when no line is told apart.
  */
 function tableStart(lines: readonly Line[]): number | undefined {
   // A separator that some line uses wins over blanks (a preamble's words are separated by blanks too).
@@ -88,12 +87,22 @@ function tableStart(lines: readonly Line[]): number | undefined {
     const filled = (x: Line) => (x.sep === l.sep ? x.cells : splitLike(x, l.sep)).filter((c) => c.trim() !== '').length;
     // a separator closing every line (a spreadsheet's empty columns: `a,b,c,,`) leaves cells that name nothing
     const named = l.cells.length - trailingEmpty(l.cells);
-    if (named < 2 || filled(l) < named - 1 || next.sep !== l.sep || next.cells.length !== l.cells.length) continue;
+    if (named < 2 || filled(l) < named - 1 || next.sep !== l.sep || !fits(next, l)) continue;
     if (i === 0) return 0;
     const names = l.cells.filter((c) => c.trim() !== '' && !numberLike(c)).length;
-    return names >= 2 && lines.slice(0, i).every((before) => filled(before) <= 1) ? i : undefined;
+    // a preamble's line fills a cell or two (`Device: logger,v1.2`), fewer than half the header's
+    const few = Math.max(1, Math.min(2, Math.ceil(named / 2) - 1));
+    return names >= 2 && lines.slice(0, i).every((before) => filled(before) <= few) ? i : undefined;
   }
   return undefined;
+}
+
+/**
+ * Whether `row` can follow `header` in a table: as many cells, or (rows of a wide file of several lengths) two
+ * or more and no more than the header names.
+ */
+function fits(row: Line, header: Line): boolean {
+  return row.cells.length === header.cells.length || (row.cells.length >= 2 && row.cells.length <= header.cells.length - trailingEmpty(header.cells));
 }
 
 /** How many of `cells` at their end are empty. */
