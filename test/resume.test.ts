@@ -371,6 +371,10 @@ test('a resume that leaves out --epochs, --lr, --clip or --patience goes on with
   assert.equal(info.stderr, '');
   assert.match(info.stdout, /^\S+m\.ckpt: a checkpoint of a training run, not a model file: epoch 2 of 5 trained; the command that started the run, with --resume \S+, goes on from it and writes the model\n {2}network: bidirectional GRU, H = 5, readout mean\n {2}classes \(3\): bell, cylinder, funnel\n/);
   assert.match(info.stdout, /\n {2}hyperparameters \(as the run resolved them\): hidden 5, .*epochs 5, .*lr 0\.004, .*clip 0\.5, .*patience 0, /);
+  // the channels as the network reads them, as info on a model file says: their differences where the run reads them
+  const differences = /, differences (true|false),/.exec(info.stdout)?.[1];
+  assert.ok(differences !== undefined, info.stdout);
+  assert.match(info.stdout, new RegExp(`\n {2}channels \\(1\\): value${differences === 'true' ? ', and their first differences' : ''}\n`));
   const json = cliHere(['info', ck, '--json']);
   assert.equal(json.code, 2);
   assert.match(json.stderr, /is a checkpoint, which --json does not print/);

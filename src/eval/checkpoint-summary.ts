@@ -5,6 +5,7 @@
 import type { Checkpoint } from '../io/checkpoint.js';
 import { UserError } from '../errors.js';
 import { cellOf, directionsOf, layersOf } from '../model/layout.js';
+import { differencesOf, sequenceNormOf } from '../model/model.js';
 import { visible, shellQuote } from '../data/visible.js';
 import { csvName, nameList } from '../data/names.js';
 
@@ -26,7 +27,8 @@ export function checkpointSummary(ck: Checkpoint, path: string): string {
     `${visible(path)}: a checkpoint of a training run, not a model file: ${progress}; the command that started the run, with --resume ${shellQuote(visible(path))}, goes on from it and writes the model`,
     `  network: ${layersOf(shape) === 2 ? 'two-layer ' : ''}${directionsOf(shape) === 2 ? 'bidirectional ' : ''}${cellOf(shape) === 'gru' ? 'GRU' : 'tanh RNN'}, H = ${shape.H}${M > 1 ? ` a member, ${M} members` : ''}, readout ${readout}`,
     `  classes (${ck.model.classes.length}): ${nameList(ck.model.classes.map(visible))}`,
-    `  channels (${ck.model.channels.length}): ${nameList(ck.model.channels.map((c) => visible(csvName(c))))}`,
+    `  channels (${ck.model.channels.length}): ${nameList(ck.model.channels.map((c) => visible(csvName(c))))}` +
+      `${sequenceNormOf(ck.model) ? ', each sequence on its own scale (with its level and log scale)' : ''}${differencesOf(ck.model) ? ', and their first differences' : ''}`,
     `  data: ${ck.data.sequences} sequences, ${ck.data.steps} steps (a resume refuses other data)`,
     `  hyperparameters (as the run resolved them): ${visible(shown.join(', '))}`,
   ].join('\n') + '\n';
