@@ -102,6 +102,16 @@ test('train() on too few sequences skips selection and trains the augmented cand
   const own = await train({ ...o, noise: 0.3 });
   const given = (own.model.training as { hyperparameters: Record<string, unknown> }).hyperparameters;
   assert.deepEqual([given.noise, given.warp, given.mixup], [0.3, 0, 0], 'augmentation the user sets stays as set');
+  // From --init selection does not run (the model fixes the network): said, with what trains, and nothing else changed.
+  why.length = 0;
+  const init = await train({ ...o, init: r.model, onSelectionSkipped: (w, hp) => { why.push(w); used = { ...hp }; }, onSelection: () => assert.fail('no candidate may train') });
+  const record = (init.model.training as { hyperparameters: Record<string, unknown>; selection?: unknown });
+  assert.deepEqual(why, ['it starts from --init, whose model fixes the network']);
+  assert.deepEqual([used.noise, used.warp, used.mixup, used.readout], [record.hyperparameters.noise, record.hyperparameters.warp, record.hyperparameters.mixup, init.model.readout]);
+  assert.equal(record.selection, undefined);
+  why.length = 0;
+  await train({ ...o, init: r.model, select: 'off', onSelectionSkipped: (w) => why.push(w) });
+  assert.deepEqual(why, [], '--select off asked for none: nothing to say');
 });
 
 test('train() with select: on selects on too few sequences for auto', async () => {

@@ -463,6 +463,9 @@ async function selectForRun(hp: Hyperparameters, c: SelectionContext): Promise<S
       ? '--select on does nothing with --init: the model fixes its shape, and training goes on with the options given (or the defaults)'
       : `--select on has nothing to compare: ${fixedForSelection(o, hp)}; selection compares the regularization where none of --noise, --warp and --mixup is given, and the readout with --readout auto`);
   }
+  if (select === 'auto' && o.init && (vary.augmentation || vary.readout || vary.resample)) {
+    o.onSelectionSkipped?.('it starts from --init, whose model fixes the network', { ...hp }); // what trains, said as where selection cannot run
+  }
   const skipped = selecting ? whySelectionSkips(ds.labels, ds.classes.length, hp.seed, select === 'on') : undefined;
   if (resume) checkSelectionResumed(resume, o.resume!, selecting ? skipped : select === 'off' ? '--select off' : o.init ? 'it starts from --init' : 'there is nothing to compare');
   if (skipped) {
