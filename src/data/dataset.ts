@@ -15,7 +15,7 @@ export interface DataSet {
   readonly channels: readonly string[];
   /** sorted class names; labels index into it */
   readonly classes: readonly string[];
-  /** [L][D] over a SharedArrayBuffer; sequence n starts at step offsets[n] */
+  /** [L][D] over a SharedArrayBuffer; sequence n starts at step offsets[n] (a program's set may hold values in no sequence, or sequences that overlap: its data are its sequences, packed.ts) */
   readonly values: Float32Array;
   /** [N] first step of each sequence (steps, not floats); SharedArrayBuffer */
   readonly offsets: Float64Array;

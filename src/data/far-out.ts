@@ -4,6 +4,7 @@
 
 import type { DataSet } from './dataset.js';
 import { checkDataArgument } from './data-argument.js';
+import { packed } from './packed.js';
 
 /** A value far out in its channel: the channel, the value and the id of the sequence that holds it. */
 export interface FarOutValue {
@@ -19,7 +20,7 @@ const FAR = 1000; // how many typical spreads out a value must lie to be named
 /** The farthest value of each channel that lies more than 1000 times its typical distance from the median. */
 export function farOutValues(ds: DataSet): FarOutValue[] {
   checkDataArgument(ds, 'farOutValues() data', { dataSet: true });
-  return farOut(ds);
+  return farOut(packed(ds));
 }
 
 /** farOutValues of a data set checked already. */

@@ -13,6 +13,7 @@ import { sharedFloat32 } from './shared.js';
 import { checkDataArgument } from './data-argument.js';
 import { firstNonFinite } from './finite.js';
 import { nameList, sameChannels } from './names.js';
+import { packed } from './packed.js';
 
 /** How the values as read become channels: each sequence on its own scale first, then the first differences. */
 export interface Reading {
@@ -37,7 +38,8 @@ export function modelInputs(model: Pick<Model, 'channels' | 'sequenceNorm' | 'di
     throw new UserError(`modelInputs() data's channels (${nameList(ds.channels)}) are not the model's (${nameList(model.channels)}) in its order; give data of the model's channels, as loadDataSet() reads its files`);
   }
   const reading = readingOf(model);
-  if (reading.sequenceNorm || reading.differences || model.normalization === null) return inputsInPlace(model, ds); // a new set, or ds untouched
+  const own = packed(ds); // a copy where its sequences lie otherwise than one after another
+  if (reading.sequenceNorm || reading.differences || model.normalization === null || own !== ds) return inputsInPlace(model, own); // a new set, or ds untouched
   const values = sharedFloat32(ds.values.length);
   values.set(ds.values);
   return inputsInPlace(model, { ...ds, values });

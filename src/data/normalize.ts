@@ -5,12 +5,14 @@ import type { DataSet } from './dataset.js';
 import { MIN_STD, type Normalization } from '../model/model.js';
 import { UserError } from '../errors.js';
 import { checkDataArgument } from './data-argument.js';
+import { packed } from './packed.js';
 
 export type { Normalization };
 
-/** Mean and (population) standard deviation of every channel over all time steps; a constant channel (or one whose deviation is below float32's normal range) gets std 1. */
-export function channelStatistics(ds: DataSet): Normalization {
-  checkValues(ds, 'channelStatistics()');
+/** Mean and (population) standard deviation of every channel over all its sequences' time steps; a constant channel (or one whose deviation is below float32's normal range) gets std 1. */
+export function channelStatistics(given: DataSet): Normalization {
+  checkValues(given, 'channelStatistics()');
+  const ds = packed(given); // over its sequences' steps alone, wherever they lie
   const { D, values } = ds;
   const L = values.length / D;
   const mean = new Float64Array(D);

@@ -17,6 +17,7 @@ import { isSeriesNote, seriesWarning } from './channel-series.js';
 import { shellQuote, visible } from './visible.js';
 import { UserError } from '../errors.js';
 import { type ChannelPrecision, detailSpread, isChannelPrecision, levelToSubtract, roundingTrouble } from './precision.js';
+import { packed } from './packed.js';
 
 /**
  * The warnings for a training set, one line each, without a prefix. `idColumn` is the name that made a file the
@@ -25,7 +26,7 @@ import { type ChannelPrecision, detailSpread, isChannelPrecision, levelToSubtrac
 export function dataWarnings(ds: DataSet, idColumn = DEFAULT_LAYOUT.idColumn): string[] {
   checkDataArgument(ds, 'dataWarnings() data', { dataSet: true });
   if (typeof idColumn !== 'string') throw new UserError(`dataWarnings() idColumn must be a column's name, a string (got ${typeof idColumn})`);
-  return warningLines(ds, idColumn);
+  return warningLines(packed(ds), idColumn);
 }
 
 /** dataWarnings of a data set the loader built (checked already). */

@@ -20,6 +20,7 @@ import { TRAIN_DEFAULTS, differencesFor, sequenceNormFor } from './defaults.js';
 import { trainingWarnings } from './warnings.js';
 import { type TestSet, checkClassesRecur, checkFollows, checkInit, checkResumeData, checkTestFiles, fixedByModel, initClassesWarning } from './preflight.js';
 import type { TrainRun } from './train.js';
+import { packed } from '../data/packed.js';
 
 /** What train() trains on, and what it records of it. */
 export interface TrainingInputs {
@@ -40,7 +41,8 @@ export interface TrainingInputs {
  * A program's data set as train() trains on it: a copy in shared memory (train normalizes its inputs in place,
  * and the engine's threads read them), the program's own left as it is; ids the program gave, or its indices.
  */
-function inMemory(data: DataSet): DataSet {
+function inMemory(given: DataSet): DataSet {
+  const data = packed(given); // its sequences alone, one after another (a copy only where they lie otherwise)
   const N = data.lengths.length;
   const ids = Array.isArray(data.ids) && data.ids.length === N && data.ids.every((id) => typeof id === 'string') ? [...data.ids] : Array.from({ length: N }, (_, n) => String(n));
   return {
