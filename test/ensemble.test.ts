@@ -153,6 +153,21 @@ for (const [where, stopAt] of [['in the middle of the second member', [1, 2, 1]]
   });
 }
 
+test('the checkpoint written as a member ends holds it finished: a resume from it changes no --lr or --epochs (one member would train unlike the others), and with the same flags ends as the run that never stopped', async () => {
+  const dir = tempDir('ts-member-end-');
+  const o = { ...opts, members: 2, seed: 5 };
+  const ck = join(dir, 'run.ckpt');
+  const end = join(dir, 'member-1-end.ckpt'); // what a kill as member 2 starts leaves (its first checkpoint 10 s on)
+  const whole = await train({ ...o, checkpoint: ck, onMember: (i) => { if (i === 1) writeFileSync(end, readFileSync(ck)); } });
+  assert.equal(loadCheckpoint(end).members?.length ?? 0, 0, 'member 1 is in the state, at its end');
+  for (const [change, flag] of [[{ lr: 0.003 }, '--lr 0.006'], [{ epochs: 5 }, '--epochs 3'], [{ clip: 0.5 }, '--clip 1']] as const) {
+    await assert.rejects(train({ ...o, ...change, resume: end, checkpoint: join(dir, 'again.ckpt') }),
+      (e: unknown) => e instanceof UserError && new RegExp(`1 finished member\\(s\\) of this ensemble were trained with ${flag}`).test(e.message), JSON.stringify(change));
+  }
+  const resumed = await train({ ...o, resume: end, checkpoint: join(dir, 'again.ckpt') });
+  assert.deepEqual(bits(resumed.model.parameters), bits(whole.model.parameters));
+});
+
 test('a resume from --init checks the model is the one the run started from: an ensemble would mix two models\' members', async () => {
   const dir = tempDir('ts-init-resume-');
   const [a, b] = [await train({ ...opts, epochs: 1, members: 3, seed: 3 }), await train({ ...opts, epochs: 1, members: 3, seed: 4 })];

@@ -347,11 +347,23 @@ export function checkResumeInit(ck: Checkpoint, file: string, init: string | und
 }
 
 /**
+ * The members of an ensemble a checkpoint holds finished: those it lists, and the one its state holds where that
+ * state is a member's end (its last epoch trained, or stopped early), the checkpoint written as a member ends.
+ */
+function finishedMembers(ck: Checkpoint): number {
+  const listed = ck.members?.length ?? 0;
+  const M = ck.hyperparameters['members'];
+  const s = ck.state;
+  const ended = s !== undefined && (s.stopped || s.epoch > Number(ck.hyperparameters['epochs']));
+  return listed + (typeof M === 'number' && M > 1 && ended ? 1 : 0);
+}
+
+/**
  * Refuses to resume `ck` with other hyperparameters than the run that wrote it (apart from RESUMABLE_CHANGES):
  * resuming would then not continue that run. (Its data: checkResumeData, first.)
  */
 export function checkResume(ck: Checkpoint, file: string, hp: Readonly<Record<string, unknown>>): void {
-  const finished = ck.members?.length ?? 0;
+  const finished = finishedMembers(ck);
   // Fewer epochs than trained: the run would end at once with a history longer than its epochs say.
   const trained = ck.state?.history.length ?? 0;
   if (typeof hp.epochs === 'number' && hp.epochs < trained) {
