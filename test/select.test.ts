@@ -485,7 +485,7 @@ test('a checkpoint past selection is refused before selection trains when the ca
   // the message names the first of the chosen regularization's values that the run would now train without.
   await assert.rejects(
     train({ ...opts, noise: 0.2, out: join(dir, 'm.json'), resume: ck, onSelection: (p) => seen.push(p.key) }),
-    /fit\.ckpt: this run has --(noise|warp|weight-decay) [\d.]+ but the checkpoint was trained with --\1 [\d.]+ \(an option model selection sets where it is not given: the run that started it may have had another --select\); resume with the command/,
+    /fit\.ckpt: this run has --(noise|warp|weight-decay) [\d.]+ but the checkpoint was trained with --\1 [\d.]+ \(the checkpoint's run chose it by model selection, which this run leaves out or narrows: --noise 0\.2 given\); resume with the command/,
   );
   assert.equal(seen.length, 0, 'nothing trained');
   const saved = loadCheckpoint(ck);

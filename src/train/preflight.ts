@@ -362,7 +362,7 @@ function finishedMembers(ck: Checkpoint): number {
  * Refuses to resume `ck` with other hyperparameters than the run that wrote it (apart from RESUMABLE_CHANGES):
  * resuming would then not continue that run. (Its data: checkResumeData, first.)
  */
-export function checkResume(ck: Checkpoint, file: string, hp: Readonly<Record<string, unknown>>): void {
+export function checkResume(ck: Checkpoint, file: string, hp: Readonly<Record<string, unknown>>, leftOut?: string): void {
   const finished = finishedMembers(ck);
   // Fewer epochs than trained: the run would end at once with a history longer than its epochs say.
   const trained = ck.state?.history.length ?? 0;
@@ -382,7 +382,10 @@ export function checkResume(ck: Checkpoint, file: string, hp: Readonly<Record<st
       const then = asFlagWithValue(key, was);
       const why = RESUMABLE_CHANGES.has(key) ? `${finished} finished member(s) of this ensemble were trained with ${then}` : `the checkpoint was trained with ${then}`;
       // Options model selection sets where they are not given: the difference may be the --select of the two runs.
-      const selected = SELECTED.has(key) ? ` (an option model selection sets where it is not given: the run that started it may have had another --select)` : '';
+      // Options model selection sets where they are not given: the difference may be that this run selects otherwise.
+      const selected = !SELECTED.has(key) ? ''
+        : ck.selection?.chosen !== undefined && leftOut !== undefined ? ` (the checkpoint's run chose it by model selection, which this run leaves out or narrows: ${leftOut})`
+          : ' (an option model selection sets where it is not given: the run that started it may have had another --select)';
       throw resumeError(file, `this run has ${asFlagWithValue(key, now)} but ${why}${selected}`);
     }
   }
@@ -393,10 +396,10 @@ export function checkResume(ck: Checkpoint, file: string, hp: Readonly<Record<st
  * hold them all): otherwise the options differ, and selection would train before checkResume could tell.
  * `recorded`: the hyperparameters the resumed run would have, for a message naming the option that differs.
  */
-export function checkResumeSelection(ck: Checkpoint, file: string, keys: readonly string[], recorded: Readonly<Record<string, unknown>>): void {
+export function checkResumeSelection(ck: Checkpoint, file: string, keys: readonly string[], recorded: Readonly<Record<string, unknown>>, leftOut?: string): void {
   const missing = keys.find((k) => ck.selection?.scores[k] === undefined);
   if (missing === undefined) return;
-  checkResume(ck, file, recorded);
+  checkResume(ck, file, recorded, leftOut);
   throw resumeError(file, `model selection would now compare candidates this checkpoint's run did not (such as ${JSON.stringify(missing.replace(/\/\d+$/, ''))})`);
 }
 

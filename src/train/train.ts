@@ -33,7 +33,7 @@ import { type BatchProgress, type FitResult, fitOnce, oneFit, shapeFor } from '.
 import { loadForTraining } from './load.js';
 import { layoutOf } from '../model/layout.js';
 import { type TuneResult, measureThreads } from './tune.js';
-import { checkOptions, recordedProblem } from './option-checks.js';
+import { asFlagWithValue, checkOptions, recordedProblem } from './option-checks.js';
 import { checkDataArgument } from '../data/data-argument.js';
 import { type NamesExactly, checkCallbacks, checkFileList, checkKnownOptions, checkModelArgument, checkOptionsObject, checkPathOptions, checkSignal, ownOptions, shownOption } from '../data/arguments.js';
 import { buildForRun } from '../engine/wasm.js';
@@ -228,7 +228,7 @@ async function trainClaimed(given: TrainRun, outputs: OutputPaths, stillOurs: ()
   if (selection?.chosen) hp = withCandidate(hp, selection.chosen);
   if (resume?.state) hp = { ...hp, readout: resume.model.readout };
   const recorded = recordOf(hp);
-  if (resume?.state) checkResume(resume, o.resume!, recorded);
+  if (resume?.state) checkResume(resume, o.resume!, recorded, selectionLeftOut(o));
   resumeChecked();
   if (o.signal?.aborted) throw new InterruptedError(0, 0, selectionCheckpoint ?? o.resume); // selection's scores stay to resume from
   const ckModel = modelRecordOf(hp);
@@ -338,6 +338,18 @@ function fixedForSelection(o: TrainOptions, hp: Hyperparameters): string {
   const readout = `--readout ${o.readout ?? TRAIN_DEFAULTS.readout} the readout`;
   if (o.resample !== undefined && o.resample !== 'auto') return `${augmentation}, ${readout}, and --resample ${o.resample === 0 ? 'off' : o.resample} the resampling`;
   return `${augmentation} and ${readout}${hp.resample === 0 ? ', and the training sequences are all of one length (nothing to resample)' : ''}`;
+}
+
+/**
+ * What keeps this run's model selection from choosing all a default run's does, for a resume's refusal: --init,
+ * --select off, or the options given that it would choose; undefined where there is none.
+ */
+function selectionLeftOut(o: TrainOptions): string | undefined {
+  if (o.init) return 'it starts from --init';
+  if (o.select === 'off') return '--select off';
+  const given = (['noise', 'warp', 'mixup', 'weightDecay', 'layers', 'readout', 'resample'] as const)
+    .filter((k) => o[k] !== undefined && o[k] !== 'auto').map((k) => asFlagWithValue(k, o[k]));
+  return given.length > 0 ? `${given.join(', ')} given` : undefined;
 }
 
 /** Writes the trained model to `out`; a failure says the training is kept in its last checkpoint, if any. */
@@ -480,7 +492,7 @@ async function selectForRun(hp: Hyperparameters, c: SelectionContext): Promise<S
     if (resume?.state) {
       const chosen = resume.selection?.chosen;
       const planned = plannedTasks(ds, hp, { vary, budget, kernel: o.kernel }, resume.selection?.scores ?? {});
-      checkResumeSelection(resume, o.resume!, planned.tasks.map(taskKey), recordOf(chosen ? withVaried(hp, chosen, vary) : hp));
+      checkResumeSelection(resume, o.resume!, planned.tasks.map(taskKey), recordOf(chosen ? withVaried(hp, chosen, vary) : hp), selectionLeftOut(o));
     }
     const before = hp;
     const done: Record<string, FoldScore> = { ...resume?.selection?.scores };
