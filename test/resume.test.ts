@@ -8,7 +8,8 @@ import assert from 'node:assert/strict';
 import { fit, shapeFor, type FitOptions } from '../src/train/fit.js';
 import { resolveHyperparameters } from '../src/train/defaults.js';
 import type { FitState } from '../src/model/state.js';
-import { type Checkpoint, loadCheckpoint, parseCheckpoint, serializeCheckpoint } from '../src/io/checkpoint.js';
+import { type Checkpoint, dataFingerprint, dataFingerprints, loadCheckpoint, parseCheckpoint, serializeCheckpoint } from '../src/io/checkpoint.js';
+import { checkResumeData } from '../src/train/preflight.js';
 import { DivergedError, InterruptedError, UserError } from '../src/errors.js';
 import { syntheticDataSet } from './helpers/synthetic.js';
 import { FAILING_WORKER, cli } from './helpers/cli.js';
@@ -411,4 +412,21 @@ test('a checkpoint whose recorded hyperparameters were edited out of bounds is r
     assert.ok(info.stderr.startsWith(`train-signals: warning: ${ck}: ${problem}`), info.stderr);
     assert.ok(info.stderr.endsWith(', which this version cannot resume (the checkpoint was edited or is damaged, or an earlier version took the value)\n'), info.stderr);
   }
+});
+
+test('the data fingerprint tells names apart that run together (classes bell, cylinder against b, ellcylinder); a resume still takes an earlier version\'s', () => {
+  const ds = syntheticDataSet(6, 2, 2);
+  const named = (classes: string[], channels: string[]) => ({ ...ds, classes, channels });
+  const [now, before] = dataFingerprints(named(['bell', 'cylinder'], ['ax', 'ay']));
+  const renamed = dataFingerprints(named(['b', 'ellcylinder'], ['ax', 'ay']));
+  const channels = dataFingerprints(named(['bell', 'cylinder'], ['a', 'xay']));
+  assert.notEqual(renamed[0], now);
+  assert.notEqual(channels[0], now);
+  assert.equal(renamed[1], before, 'the earlier version\'s ran them together');
+  assert.equal(dataFingerprint(named(['bell', 'cylinder'], ['ax', 'ay'])), now);
+  const ck = (fingerprint: string) => ({ data: { sequences: ds.lengths.length, steps: 0, fingerprint } }) as unknown as Checkpoint;
+  const data = named(['bell', 'cylinder'], ['ax', 'ay']);
+  checkResumeData(ck(now), 'c.ckpt', data, [now, before]);
+  checkResumeData(ck(before), 'c.ckpt', data, [now, before]); // a checkpoint of the version before
+  assert.throws(() => checkResumeData(ck(now), 'c.ckpt', data, renamed), /the training data differ from the data this checkpoint was trained on/);
 });

@@ -57,6 +57,14 @@ export interface Checkpoint {
 
 /** A fingerprint of the training data as loaded (before normalization): values, lengths, labels and names. */
 export function dataFingerprint(ds: DataSet): string {
+  return dataFingerprints(ds)[0];
+}
+
+/**
+ * dataFingerprint, and the one an earlier version wrote, whose names ran together (classes bell and cylinder
+ * were be and llcylinder), which a resume of its checkpoints still takes.
+ */
+export function dataFingerprints(ds: DataSet): [string, string] {
   let a = 0x811c9dc5; // FNV-1a, two lanes with different offsets: 64 bits of fingerprint
   let b = 0x01000193 ^ 0x5bd1e995;
   const mix = (x: number) => {
@@ -69,10 +77,19 @@ export function dataFingerprint(ds: DataSet): string {
     mix(ds.lengths[n]);
     mix(ds.labels[n]);
   }
-  for (const s of [...ds.classes, '\u0000', ...ds.channels]) for (let i = 0; i < s.length; i++) mix(s.charCodeAt(i));
-  const hex = (x: number) => (x >>> 0).toString(16).padStart(8, '0');
-  return hex(a) + hex(b);
+  const [a0, b0] = [a, b];
+  const names = (apart: boolean) => {
+    [a, b] = [a0, b0];
+    for (const s of [...ds.classes, '\u0000', ...ds.channels]) {
+      for (let i = 0; i < s.length; i++) mix(s.charCodeAt(i));
+      if (apart) mix(-1); // no character's code: each name ends where it ends
+    }
+    return hex(a) + hex(b);
+  };
+  return [names(true), names(false)];
 }
+
+const hex = (x: number) => (x >>> 0).toString(16).padStart(8, '0');
 
 /** A fingerprint of an --init model's weights (each member's, in order): the first 16 hex digits of their SHA-256. */
 export function weightsFingerprint(weights: readonly Float32Array[]): string {

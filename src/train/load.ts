@@ -12,7 +12,7 @@ import { STDIN } from '../data/stdin.js';
 import { withClasses } from '../data/subset.js';
 import { sameNames } from '../data/names.js';
 import { InterruptedError, UserError } from '../errors.js';
-import { type Checkpoint, dataFingerprint } from '../io/checkpoint.js';
+import { type Checkpoint, dataFingerprints } from '../io/checkpoint.js';
 import { type FileFingerprint, fileIdentity, sameBytes } from '../io/fingerprint.js';
 import { type Model, differencesOf, sequenceNormOf } from '../model/model.js';
 import { membersOf } from '../model/ensemble.js';
@@ -83,8 +83,9 @@ export async function loadForTraining(
   // Of the bytes read (hashed as they were), and only for a file that is still the one read (not replaced while
   // it was read): the record is of what was read, and of the file at that path.
   const fileFingerprints = o.files.map((f, i) => (identities[i] !== null && fileIdentity(f) === identities[i] ? digests.get(f) ?? null : null));
-  const fingerprint = resume !== undefined || checkpointing ? dataFingerprint(loaded) : '';
-  if (resume) checkResumeData(resume, o.resume!, loaded, fingerprint); // before selection could write a checkpoint
+  const fingerprints = resume !== undefined || checkpointing ? dataFingerprints(loaded) : ['', ''];
+  const fingerprint = fingerprints[0];
+  if (resume) checkResumeData(resume, o.resume!, loaded, fingerprints); // before selection could write a checkpoint
   // Classes with sequences: a data set built by hand may name classes none of its labels is.
   const sizes = classSizes(loaded.labels, loaded.classes.length);
   const present = loaded.classes.filter((_, c) => sizes[c] > 0);

@@ -332,9 +332,12 @@ export function checkSelectionResumed(ck: Checkpoint, file: string, why: string 
   throw resumeError(file, `the checkpoint holds model selection's scores, but this run does not select (${why}), so none of them would be used`);
 }
 
-/** The checkpoint was trained on these data (as loaded): checked before anything is trained or written. */
-export function checkResumeData(ck: Checkpoint, file: string, ds: DataSet, fingerprint: string): void {
-  if (ck.data.sequences !== ds.lengths.length || ck.data.fingerprint !== fingerprint) {
+/**
+ * The checkpoint was trained on these data (as loaded): checked before anything is trained or written.
+ * `fingerprints`: this version's, and an earlier version's (dataFingerprints).
+ */
+export function checkResumeData(ck: Checkpoint, file: string, ds: DataSet, fingerprints: readonly string[]): void {
+  if (ck.data.sequences !== ds.lengths.length || !fingerprints.includes(ck.data.fingerprint)) {
     const counts = ck.data.sequences === ds.lengths.length ? `the same ${ds.lengths.length} sequences in number, other values or labels` : `${ck.data.sequences} sequences then, ${ds.lengths.length} now`;
     throw resumeError(file, `the training data differ from the data this checkpoint was trained on (${counts})`);
   }
