@@ -430,3 +430,24 @@ test('the data fingerprint tells names apart that run together (classes bell, cy
   checkResumeData(ck(before), 'c.ckpt', data, [now, before]); // a checkpoint of the version before
   assert.throws(() => checkResumeData(ck(now), 'c.ckpt', data, renamed), /the training data differ from the data this checkpoint was trained on/);
 });
+
+test('fit() resumes only a whole state: one edited by a program is refused naming the field (a plain Error, a divergence, or silence before)', async () => {
+  let state: FitState | undefined;
+  await fit(data(), null, { ...base, epochs: 2, onCheckpoint: (s) => { state ??= s; } });
+  const s = state!;
+  const cases: Array<[string, FitState, RegExp]> = [
+    ['moments one short', { ...s, optimizer: { ...s.optimizer, m: s.optimizer.m.subarray(1) } }, /optimizer\.m and optimizer\.v must hold adam's finite moments/],
+    ['a NaN moment', { ...s, optimizer: { ...s.optimizer, v: s.optimizer.v.map((x, i) => (i === 0 ? NaN : x)) } }, /optimizer\.m and optimizer\.v/],
+    ['a step of text', { ...s, optimizer: { ...s.optimizer, step: 'x' as unknown as number } }, /optimizer\.step must be a whole number of steps taken \(got x\)/],
+    ['a NaN parameter', { ...s, params: s.params.map((x, i) => (i === 0 ? NaN : x)) }, /params and best must hold \d+ finite numbers each/],
+    ['an order of other sequences', { ...s, order: s.order.map(() => 999) }, /order must be a permutation of split\.train/],
+    ['an epoch past the run', { ...s, epoch: 99 }, /epoch is 99, outside this run's 1 to 3/],
+    ['a batch past the data', { ...s, batchStart: 1e6 }, /batchStart is 1000000, outside the \d+ training sequences/],
+    ['an rng of text', { ...s, rng: ['a', 'b', 'c', 'd'] as unknown as FitState['rng'] }, /rng must hold four 32-bit whole numbers/],
+  ];
+  for (const [name, edited, message] of cases) {
+    await assert.rejects(fit(data(), null, { ...base, epochs: 2, resume: edited }), (e: unknown) => e instanceof UserError && /^fit\(\) resume: /.test(e.message) && message.test(e.message), name);
+  }
+  const whole = await fit(data(), null, { ...base, epochs: 2, resume: s });
+  assert.equal(whole.history.length, 2, 'the state as given resumes');
+});

@@ -187,7 +187,7 @@ function checkFitState(s: unknown): void {
  * cell, direction or depth), other data (its split's sequences), another optimizer. train() checks its
  * checkpoint's options before this; a program's fit() may hand any state.
  */
-function checkResumeFits(s: FitState, P: number, N: number, optimizer: string): void {
+function checkResumeFits(s: FitState, P: number, N: number, optimizer: string, epochs: number): void {
   const refuse = (what: string) => new UserError(`fit() resume: ${what}; resume with the options and the data of the run that made the state`);
   if (s.params.length !== P) throw refuse(`the state holds ${s.params.length} parameters and this run's model has ${P} (another hidden, stride, cell, direction or layers)`);
   const n = s.split.train.length + s.split.val.length;
@@ -195,6 +195,19 @@ function checkResumeFits(s: FitState, P: number, N: number, optimizer: string): 
   for (const part of [s.split.train, s.split.val]) for (let i = 0; i < part.length; i++) if (!(part[i] >= 0 && part[i] < N)) outside = true;
   if (n !== N || outside) throw refuse(`the state's split is of ${n} sequences and the data has ${N}`);
   if (s.optimizer.name !== optimizer) throw refuse(`the state was trained with the optimizer ${s.optimizer.name} and this run's is ${optimizer}`);
+  // What a hand-built or edited state gets wrong, each named (a checkpoint file's reader checks the same).
+  const damaged = (what: string) => new UserError(`fit() resume: ${what}; give a state as onCheckpoint gave it`);
+  const { m, v, step } = s.optimizer;
+  const moments = (x: unknown, keeps: boolean) => x instanceof Float32Array && x.length === (keeps ? P : 0) && x.every(Number.isFinite);
+  if (!moments(m, optimizer !== 'sgd') || !moments(v, optimizer === 'adam')) throw damaged(`optimizer.m and optimizer.v must hold ${optimizer}'s finite moments (${P} numbers where it keeps them, none where it does not)`);
+  if (!(Number.isInteger(step) && step >= 0)) throw damaged(`optimizer.step must be a whole number of steps taken (got ${String(step)})`);
+  if (!s.params.every(Number.isFinite) || s.best.length !== P || !s.best.every(Number.isFinite)) throw damaged(`params and best must hold ${P} finite numbers each`);
+  const sorted = Int32Array.from(s.order).sort();
+  const train = Int32Array.from(s.split.train).sort();
+  if (sorted.length !== train.length || sorted.some((x, i) => x !== train[i])) throw damaged('order must be a permutation of split.train');
+  if (!(s.epoch >= 1 && s.epoch <= epochs + 1)) throw damaged(`epoch is ${s.epoch}, outside this run's 1 to ${epochs + 1}`);
+  if (!(s.batchStart >= 0 && s.batchStart <= s.order.length)) throw damaged(`batchStart is ${s.batchStart}, outside the ${s.order.length} training sequences`);
+  if (!s.rng.every((w) => Number.isInteger(w) && w >= 0 && w <= 0xffffffff)) throw damaged('rng must hold four 32-bit whole numbers, as rng.state() gives them');
 }
 
 /** Refuses a resume state another kernel computed (a state that names none, of an earlier version, resumes under any). */
@@ -247,7 +260,7 @@ export async function fitOnce(given: DataSet, normalization: Normalization | nul
   const ds = resampledDataSet(given, hp.resample); // the model resamples what it scores alike (eval/score.ts)
   const shape = shapeFor(ds, hp, o.init);
   const rs = o.resume;
-  if (rs) checkResumeFits(rs, layoutOf(shape).size, ds.lengths.length, hp.optimizer);
+  if (rs) checkResumeFits(rs, layoutOf(shape).size, ds.lengths.length, hp.optimizer, hp.epochs);
   const threads = o.threads ?? defaultThreads();
   const sizes = engineSizesOf(ds, hp, shape, threads, o.kernel);
   // A model too large for the kernel's memory is refused before its initialization, which takes minutes at the
