@@ -212,6 +212,9 @@ test('a data set built by hand is refused where its arrays disagree, naming the 
     [bad(() => {}, { labels: new Int32Array(7) }), /^fit\(\) data: offsets \(8\), lengths \(8\) and labels \(7\) must have one entry per sequence/],
     [bad(() => {}, { classes: 'abc' }), /^fit\(\) data: classes must be an array of the class names/],
     [bad(() => {}, { values: Array.from(ds.values) }), /^fit\(\) data: values must be a Float32Array;/],
+    // a Proxy passes instanceof, then the typed arrays' methods threw a TypeError on it
+    [bad(() => {}, { values: new Proxy(Float32Array.from(ds.values), {}) }), /^fit\(\) data: values must be a Float32Array;/],
+    [bad(() => {}, { lengths: new Proxy(Int32Array.from(ds.lengths), {}) }), /^fit\(\) data: lengths must be an Int32Array/],
   ];
   for (const [d, phrase] of cases) {
     let epochs = 0;
@@ -223,6 +226,9 @@ test('a data set built by hand is refused where its arrays disagree, naming the 
   const { model } = await fit(ds, null, TINY);
   assert.throws(() => score(model, cases[0][0]), refused(/^score\(\) data: labels\[2\] is 3, past the 3 classes/));
   assert.throws(() => score(model, ds, Int32Array.of(0, 8)), refused(/^score\(\) indices\[1\] is 8, not a sequence of the 8 in data$/));
+  for (const [parameters, got] of [[new Proxy(model.parameters, {}), 'a Proxy of a Float32Array'], [Float64Array.from(model.parameters), 'a Float64Array'], [Array.from(model.parameters), 'an array']] as const) {
+    assert.throws(() => score(any({ ...model, parameters }), ds), refused(new RegExp(`^model\\.parameters must be a Float32Array, as loadModel\\(\\) returns it \\(got ${got}\\); Float32Array\\.from\\(\\) it$`)));
+  }
   const unlabelled = { ...ds, labels: new Int32Array(8).fill(-1) };
   assert.equal(score(model, unlabelled).count, 8, 'score takes sequences without labels');
   // Data the model does not read as it is: another width (it read past the values), or other classes.

@@ -125,9 +125,15 @@ export function checkStopFlag(signal: unknown, call: string): void {
 /** `v` is a model as loadModel() returns it, not its path or something else. */
 export function checkModelArgument(v: unknown, option: string): asserts v is Model {
   const m = v as { shape?: unknown; parameters?: unknown; classes?: unknown } | null;
-  if (!(typeof m === 'object' && m !== null && typeof m.shape === 'object' && m.shape !== null && m.parameters instanceof Float32Array && Array.isArray(m.classes))) {
+  if (!(typeof m === 'object' && m !== null && typeof m.shape === 'object' && m.shape !== null && Array.isArray(m.classes) && 'parameters' in m)) {
     const hint = typeof v === 'string' ? `; read it first: loadModel(${JSON.stringify(v)})` : '';
     throw new UserError(`${option} must be a model as loadModel() returns it (got ${shown(v)})${hint}`);
+  }
+  // a Proxy passes instanceof but not ArrayBuffer.isView, and the kernels read the array itself
+  if (!(m.parameters instanceof Float32Array && ArrayBuffer.isView(m.parameters))) {
+    const p = m.parameters;
+    const got = ArrayBuffer.isView(p) ? `a ${p.constructor.name}` : p instanceof Float32Array ? 'a Proxy of a Float32Array' : shown(p);
+    throw new UserError(`${option}.parameters must be a Float32Array, as loadModel() returns it (got ${got}); Float32Array.from() it`);
   }
   const problem = modelProblem(v as Model);
   if (problem !== undefined) throw new UserError(`${option} is not a whole model: ${problem}; give one as loadModel() or train() returns it`);

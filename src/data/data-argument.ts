@@ -39,10 +39,12 @@ export function checkDataArgument(ds: unknown, name: string, o: DataChecks): voi
     if (channelProblem !== undefined) fail(`channels ${channelProblem}`);
     C = classes.length;
   }
-  if (!(values instanceof Float32Array || (!o.dataSet && values instanceof Float64Array))) fail(`values must be a Float32Array${o.dataSet ? '' : ' or a Float64Array'}`);
-  if (!(offsets instanceof Float64Array)) fail('offsets must be a Float64Array');
-  if (!(lengths instanceof Int32Array)) fail('lengths must be an Int32Array');
-  if (!(labels instanceof Int32Array)) fail('labels must be an Int32Array');
+  // ArrayBuffer.isView: a Proxy of a typed array passes instanceof, but not the typed arrays' own methods
+  const isA = (x: unknown, type: Function) => x instanceof type && ArrayBuffer.isView(x);
+  if (!(isA(values, Float32Array) || (!o.dataSet && isA(values, Float64Array)))) fail(`values must be a Float32Array${o.dataSet ? '' : ' or a Float64Array'}`);
+  if (!isA(offsets, Float64Array)) fail('offsets must be a Float64Array');
+  if (!isA(lengths, Int32Array)) fail('lengths must be an Int32Array');
+  if (!isA(labels, Int32Array)) fail('labels must be an Int32Array');
   const N = lengths.length;
   if (N === 0 && o.dataSet) fail('no sequences (lengths is empty)');
   if (offsets.length !== N || labels.length !== N) fail(`offsets (${offsets.length}), lengths (${N}) and labels (${labels.length}) must have one entry per sequence`);
