@@ -76,6 +76,18 @@ test('standard output or error redirected onto an input (>> data.csv) is refused
     assert.equal(r.code, 0, `${args[0]}: ${r.err}`);
     assert.match(readFileSync(log, 'utf8'), /^run 1 started\n(\{\n"checksum"|file,id,label|<!doctype html>)/, args[0]);
   }
+  // … but one the shell opened at its start (1<> model.json) would be written over: the rule holds, the file unchanged.
+  const victim = join(dir, 'victim.json');
+  writeFileSync(victim, modelBytes);
+  const fd = openSync(victim, 'r+');
+  try {
+    const over = spawnSync(process.execPath, [CLI, ...predict, '--out', '/dev/stdout'], { cwd: ROOT, stdio: ['ignore', fd, 'pipe'], encoding: 'utf8' });
+    assert.equal(over.status, 2, over.stderr);
+    assert.match(over.stderr, /--out \/dev\/stdout: a file that is not a predictions file is there \(it is a model file\)/);
+  } finally {
+    closeSync(fd);
+  }
+  assert.deepEqual(readFileSync(victim), modelBytes);
 });
 
 test('a run of the same --out as a live run is refused even with a --checkpoint of its own (a sweep\'s runs wrote the model over each other), and so is one of the same --report', async () => {

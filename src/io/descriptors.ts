@@ -45,6 +45,22 @@ export function descriptorTarget(p: string, fd: number, say: (what: string) => U
   return null;
 }
 
+/**
+ * Whether this process's descriptor at /proc path `p` writes at the end of what its file holds (`size` bytes):
+ * opened to append (`>>`), or at a position at the file's end; not one at its start (`1<> file`), which would
+ * write over what is there.
+ */
+export function writesAtEnd(p: string, size: number): boolean {
+  try {
+    const info = readFileSync(join(dirname(p), '..', 'fdinfo', basename(p)), 'utf8');
+    const flags = parseInt(/^flags:\s*([0-7]+)/m.exec(info)?.[1] ?? '', 8);
+    const pos = Number(/^pos:\s*(\d+)/m.exec(info)?.[1] ?? NaN);
+    return (flags & 0o2000) !== 0 || pos === size; // O_APPEND
+  } catch {
+    return false;
+  }
+}
+
 /** Flags of descriptor `fd` listed in folder `fds` (/proc/<pid>/fd), as open(2) takes them; null where it is gone. */
 function descriptorFlags(fds: string, fd: string): number | null {
   try {

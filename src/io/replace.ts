@@ -3,10 +3,11 @@
 // for `--test test.csv`; a checkpoint to resume from) would be lost, and nothing could bring it back. Asked before
 // any work, so that a refusal writes nothing. The checkpoint has its own rule (train/preflight.ts).
 
-import { closeSync, openSync, readSync, statSync } from 'node:fs';
+import { closeSync, lstatSync, openSync, readSync, statSync } from 'node:fs';
 import { UserError } from '../errors.js';
 import { CHECKPOINT_FORMAT } from './checkpoint.js';
-import { outputTarget } from './atomic.js';
+import { descriptorOf, writesAtEnd } from './descriptors.js';
+import { MAX_LINKS, linkTarget, physicalPath } from './paths.js';
 
 /** What an output writes. */
 export type OutputKind = 'model' | 'predictions' | 'report' | 'onnx' | 'safetensors';
@@ -39,10 +40,10 @@ function kindOf(head: Buffer): string | undefined {
 /**
  * Refuses `path` (the option `flag`) where a regular file that is not empty is there and is not `kind`: the
  * output would replace it. A device, a FIFO, nothing there, or an empty file: written as before; so is a file
- * the shell opened for the command (`--out /dev/stdout >> log`), which is written at its end, not replaced.
+ * the shell opened for the command to write at its end (`--out /dev/stdout >> log`), which is added to, not
+ * replaced (but not one opened at its start, `1<> file`, which would be written over).
  */
 export function checkReplaceable(path: string, flag: string, kind: OutputKind): void {
-  if (writtenInPlace(path)) return;
   let size: number;
   try {
     const st = statSync(path);
@@ -51,7 +52,7 @@ export function checkReplaceable(path: string, flag: string, kind: OutputKind): 
   } catch {
     return; // nothing there (or no way to it, which checkWritable says)
   }
-  if (size === 0) return;
+  if (size === 0 || addedTo(path, size)) return;
   const head = firstBytes(path);
   if (head !== undefined && KINDS[kind].is(head)) return;
   const found = head === undefined ? undefined : kindOf(head);
@@ -61,13 +62,16 @@ export function checkReplaceable(path: string, flag: string, kind: OutputKind): 
   );
 }
 
-/** Whether an output to `path` is written in place (a descriptor, a device, a FIFO); false also where outputTarget refuses it (checkWritable says why). */
-function writtenInPlace(path: string): boolean {
-  try {
-    return outputTarget(path).inPlace;
-  } catch {
-    return false;
+/** Whether `path` (its links followed: /dev/stdout) names a descriptor of this process on a file of `size` bytes that it writes at the end of. */
+function addedTo(path: string, size: number): boolean {
+  let p = physicalPath(path);
+  for (let links = 0; links <= MAX_LINKS; links++) {
+    const d = descriptorOf(p);
+    if (d !== null) return d.fd >= 0 && writesAtEnd(d.at, size);
+    if (!lstatSync(p, { throwIfNoEntry: false })?.isSymbolicLink()) return false;
+    p = linkTarget(p);
   }
+  return false;
 }
 
 /** The first `bytes` of the file at path; undefined where it cannot be read. */
