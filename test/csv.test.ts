@@ -969,6 +969,14 @@ test('a label written in another Unicode form than a class already seen, or with
   }
   const alike = await fileWith('label,t0,t1\ncaf\u00e9,1,2\ntea,2,3\ncaf\u00e9,1,2\n');
   assert.deepEqual((await loadDataSet([alike])).classes, ['caf\u00e9', 'tea']);
+  // What changes what is drawn is no invisible character: the flags of England and Scotland (tag characters), a
+  // glyph joined by a zero-width joiner and its parts side by side, a conjunct and its half form (ZWNJ).
+  const england = '\u{1f3f4}\u{e0067}\u{e0062}\u{e0065}\u{e006e}\u{e0067}\u{e007f}';
+  const scotland = '\u{1f3f4}\u{e0067}\u{e0062}\u{e0073}\u{e0063}\u{e0074}\u{e007f}';
+  for (const [a, b] of [[england, scotland], ['\u{1f468}\u200d\u{1f4bb}', '\u{1f468}\u{1f4bb}'], ['\u0915\u094d\u0937', '\u0915\u094d\u200c\u0937']]) {
+    const ds = await loadDataSet([await fileWith(`label,t0,t1\n${a},1,2\n${b},2,3\n`)]);
+    assert.equal(ds.classes.length, 2, `${a} and ${b}`);
+  }
 });
 
 test('ISO 8601 dates and times in the time column order the rows as numbers would', async () => {

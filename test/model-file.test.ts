@@ -152,8 +152,7 @@ test('bad model files are refused with a message naming the file', () => {
     ['a class with an escape sequence', JSON.stringify({ ...good, classes: ['\u001b]0;PWNED\u0007run', ...good.classes.slice(1)] }), /"classes" must be names as data files give them: "\\u001b\]0;PWNED\\u0007run" holds a control character/],
     ['a class of half a surrogate pair', JSON.stringify({ ...good, classes: ['\ud800', ...good.classes.slice(1)] }), /"classes" must be names as data files give them: "\\ud800" holds half of a surrogate pair/],
     ['two classes that look the same (é composed and decomposed)', JSON.stringify({ ...good, classes: ['caf\u00e9', 'cafe\u0301', ...good.classes.slice(2)] }),
-      /"classes" must not hold two classes that look the same \("caf\\u\{e9\}" and "cafe\\u\{301\}": the same letters in other code points, or with invisible characters\)/],
-    ['two classes apart by a zero-width space', JSON.stringify({ ...good, classes: ['run', 'run\u200b', ...good.classes.slice(2)] }), /"classes" must not hold two classes that look the same/],
+      /"classes" must not hold two classes that are the same text in other code points \("caf\\u\{e9\}" and "cafe\\u\{301\}"\)/],
     ['a channel with a NUL', JSON.stringify({ ...good, channels: ['a\u0000', ...good.channels.slice(1)] }), /"channels" must be names as data files give them: "a\\u0000" holds a control character/],
     ['a layout column with a control character', JSON.stringify({ ...good, layout: { format: 'auto', labelColumn: 'la\u0008bel', idColumn: 'id', timeColumn: 't' } }), /"layout" must hold "format"/],
   ];

@@ -140,12 +140,13 @@ export function namesProblem(names: readonly string[], labels = false): string |
     seen.add(name);
   }
   if (labels) {
-    // The data readers refuse a label that looks like a class already seen: no data file could give both.
-    const looks = new Map<string, string>();
+    // Two classes that are one text in Unicode's eyes (é composed, and e with a combining accent): no data file
+    // could give both (the readers refuse a label that looks like a class seen, lookOf, which this leaves to them).
+    const forms = new Map<string, string>();
     for (const name of names) {
-      const other = looks.get(lookOf(name));
-      if (other !== undefined) return `must not hold two classes that look the same ("${codePoints(other)}" and "${codePoints(name)}": the same letters in other code points, or with invisible characters)`;
-      looks.set(lookOf(name), name);
+      const other = forms.get(name.normalize('NFC'));
+      if (other !== undefined) return `must not hold two classes that are the same text in other code points ("${codePoints(other)}" and "${codePoints(name)}")`;
+      forms.set(name.normalize('NFC'), name);
     }
   }
   return undefined;
@@ -156,9 +157,12 @@ export const codePoints = (s: string): string => [...s].map((ch) => (ch.charCode
 
 /**
  * What a label looks like: its NFC form without invisible characters (Unicode's format characters, category Cf,
- * and the code points it says to draw as nothing: variation selectors, fillers, the combining grapheme joiner).
+ * and the code points it says to draw as nothing: variation selectors, fillers, the combining grapheme joiner),
+ * but for those that change what is drawn: the zero-width joiner and non-joiner (👨‍💻 is one glyph, 👨💻 two; a
+ * conjunct's half form) and the tag characters (the flags of England and Scotland differ only in them).
  */
-export const lookOf = (label: string): string => label.normalize('NFC').replace(/[\p{Cf}\p{Default_Ignorable_Code_Point}]/gu, '');
+export const lookOf = (label: string): string =>
+  label.normalize('NFC').replace(/(?![\u200c\u200d\u{e0020}-\u{e007f}])[\p{Cf}\p{Default_Ignorable_Code_Point}]/gu, '');
 
 /**
  * What makes `m` not a model its own writer and scorers can use (its parts disagree, or a weight is not a
