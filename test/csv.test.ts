@@ -164,6 +164,9 @@ test('what loggers, spreadsheets and cat put around a table is named for what it
     // a word over the label column (`unit`), and a preamble line with a comma in its value, beside a header of five or more
     ['label-units.csv', 'label,t0,t1,t2,t3\nunit,mV,mV,mV,mV\nrun,1,2,3,4\nwalk,3,4,5,6\n', /label-units\.csv:2: this line \("unit,mV,mV,mV,mV"\) holds no number/],
     ['comma-preamble.csv', 'Device: DL-200,v1.2\nDate: 2024-05-01\nlabel,t0,t1,t2,t3\nrun,1,2,3,4\nwalk,3,4,5,6\n', /comma-preamble\.csv:1: lines 1–2 come before the table, whose header looks to be line 3/],
+    // a preamble of key,value lines, each as wide as the next: the wider header after them is the table's
+    ['key-value.csv', 'Device,DL-200 v1.2\nRate,100 Hz\nlabel,t0,t1,t2,t3\nrun,1,2,3,4\nwalk,3,4\n', /key-value\.csv:1: lines 1–2 come before the table, whose header looks to be line 3/],
+    ['key-number.csv', 'Rate,100\nDevice,DL-200\nlabel,t0,t1,t2,t3\nrun,1,2,3,4\nwalk,3,4,5,6\n', /key-number\.csv:1: lines 1–2 come before the table, whose header looks to be line 3/],
     ['cat.csv', `id,t,label,ax,ay\n${rows}id,t,label,ax,ay\nc,0,run,1,1\n`, /cat\.csv:6: this line repeats the header of line 1 \(files joined one after another\?\); delete it, or give the files one by one/],
     ['cat-wide.csv', 'label,t0,t1\nrun,1,2\nlabel,t0,t1\nwalk,3,4\n', /cat-wide\.csv:3: this line repeats the header of line 1/],
     ['after-z.csv', `id,t,label,ax,ay\n${rows}\x1a\nc,0,run,1,1\n`, /after-z\.csv:7: a line after the end-of-file mark \(Ctrl-Z\) of line 6/],

@@ -81,18 +81,25 @@ function completeLines(head: string): Line[] | undefined {
 function tableStart(lines: readonly Line[]): number | undefined {
   // A separator that some line uses wins over blanks (a preamble's words are separated by blanks too).
   const separated = lines.some((l) => l.sep !== 'spaces');
-  for (let i = 0; i + 1 < lines.length; i++) {
+  const filled = (x: Line, sep: string) => (x.sep === sep ? x.cells : splitLike(x, sep)).filter((c) => c.trim() !== '').length;
+  // a separator closing every line (a spreadsheet's empty columns: `a,b,c,,`) leaves cells that name nothing
+  const named = (l: Line) => l.cells.length - trailingEmpty(l.cells);
+  const heads = (i: number) => {
     const [l, next] = [lines[i], lines[i + 1]];
-    if (separated && l.sep === 'spaces') continue;
-    const filled = (x: Line) => (x.sep === l.sep ? x.cells : splitLike(x, l.sep)).filter((c) => c.trim() !== '').length;
-    // a separator closing every line (a spreadsheet's empty columns: `a,b,c,,`) leaves cells that name nothing
-    const named = l.cells.length - trailingEmpty(l.cells);
-    if (named < 2 || filled(l) < named - 1 || next.sep !== l.sep || !fits(next, l)) continue;
-    if (i === 0) return 0;
-    const names = l.cells.filter((c) => c.trim() !== '' && !numberLike(c)).length;
-    // a preamble's line fills a cell or two (`Device: logger,v1.2`), fewer than half the header's
-    const few = Math.max(1, Math.min(2, Math.ceil(named / 2) - 1));
-    return names >= 2 && lines.slice(0, i).every((before) => filled(before) <= few) ? i : undefined;
+    return !(separated && l.sep === 'spaces') && named(l) >= 2 && filled(l, l.sep) >= named(l) - 1 && next.sep === l.sep && fits(next, l);
+  };
+  // Lines before a header at i: a preamble's each fill a cell or two (`Device: logger,v1.2`), fewer than half the header's.
+  const preamble = (i: number) => {
+    const few = Math.max(1, Math.min(2, Math.ceil(named(lines[i]) / 2) - 1));
+    return lines[i].cells.filter((c) => c.trim() !== '' && !numberLike(c)).length >= 2 && lines.slice(0, i).every((before) => filled(before, lines[i].sep) <= few);
+  };
+  for (let i = 0; i + 1 < lines.length; i++) {
+    if (!heads(i)) continue;
+    if (i > 0) return preamble(i) ? i : undefined;
+    // A first line of two cells followed by another (`Device,logger` then `Rate,100 Hz`) may be a preamble's: a
+    // wider header after it, which its rows fit, is the table's.
+    for (let j = 1; j + 1 < lines.length && named(lines[0]) <= 2; j++) if (named(lines[j]) > 2 && heads(j) && preamble(j)) return j;
+    return 0;
   }
   return undefined;
 }
