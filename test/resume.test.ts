@@ -444,6 +444,9 @@ test('fit() resumes only a whole state: one edited by a program is refused namin
     ['an epoch past the run', { ...s, epoch: 99 }, /epoch is 99, outside this run's 1 to 3/],
     ['a batch past the data', { ...s, batchStart: 1e6 }, /batchStart is 1000000, outside the \d+ training sequences/],
     ['an rng of text', { ...s, rng: ['a', 'b', 'c', 'd'] as unknown as FitState['rng'] }, /rng must hold four 32-bit whole numbers/],
+    ['an rng of zeros', { ...s, rng: [0, 0, 0, 0] }, /rng must hold four 32-bit whole numbers, not all zero/],
+    ['a NaN loss so far', { ...s, lossSum: NaN }, /lossSum, weightSum, correct and batches must be finite numbers/],
+    ['a best epoch to come', { ...s, bestEpoch: 99 }, /bestEpoch is 99, not an epoch before \d+/],
   ];
   for (const [name, edited, message] of cases) {
     await assert.rejects(fit(data(), null, { ...base, epochs: 2, resume: edited }), (e: unknown) => e instanceof UserError && /^fit\(\) resume: /.test(e.message) && message.test(e.message), name);

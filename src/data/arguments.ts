@@ -132,8 +132,10 @@ export function checkModelArgument(v: unknown, option: string): asserts v is Mod
   // a Proxy passes instanceof but not ArrayBuffer.isView, and the kernels read the array itself
   if (!(m.parameters instanceof Float32Array && ArrayBuffer.isView(m.parameters))) {
     const p = m.parameters;
-    const got = ArrayBuffer.isView(p) ? `a ${p.constructor.name}` : p instanceof Float32Array ? 'a Proxy of a Float32Array' : shown(p);
-    throw new UserError(`${option}.parameters must be a Float32Array, as loadModel() returns it (got ${got}); Float32Array.from() it`);
+    const got = p instanceof Float32Array && !ArrayBuffer.isView(p) ? 'a Proxy of a Float32Array'
+      : typeof p === 'object' && p !== null && !Array.isArray(p) ? `a ${(p as object).constructor?.name ?? 'object'}` : shown(p);
+    const fix = p === null || p === undefined ? '' : '; Float32Array.from() it';
+    throw new UserError(`${option}.parameters must be a Float32Array, as loadModel() returns it (got ${got})${fix}`);
   }
   const problem = modelProblem(v as Model);
   if (problem !== undefined) throw new UserError(`${option} is not a whole model: ${problem}; give one as loadModel() or train() returns it`);

@@ -207,7 +207,11 @@ function checkResumeFits(s: FitState, P: number, N: number, optimizer: string, e
   if (sorted.length !== train.length || sorted.some((x, i) => x !== train[i])) throw damaged('order must be a permutation of split.train');
   if (!(s.epoch >= 1 && s.epoch <= epochs + 1)) throw damaged(`epoch is ${s.epoch}, outside this run's 1 to ${epochs + 1}`);
   if (!(s.batchStart >= 0 && s.batchStart <= s.order.length)) throw damaged(`batchStart is ${s.batchStart}, outside the ${s.order.length} training sequences`);
-  if (!s.rng.every((w) => Number.isInteger(w) && w >= 0 && w <= 0xffffffff)) throw damaged('rng must hold four 32-bit whole numbers, as rng.state() gives them');
+  if (!s.rng.every((w) => Number.isInteger(w) && w >= 0 && w <= 0xffffffff) || s.rng.every((w) => w === 0)) {
+    throw damaged('rng must hold four 32-bit whole numbers, not all zero, as rng.state() gives them');
+  }
+  if (![s.lossSum, s.weightSum, s.correct, s.batches].every(Number.isFinite)) throw damaged('lossSum, weightSum, correct and batches must be finite numbers');
+  if (!(Number.isInteger(s.bestEpoch) && s.bestEpoch >= 0 && s.bestEpoch < s.epoch)) throw damaged(`bestEpoch is ${s.bestEpoch}, not an epoch before ${s.epoch}`);
 }
 
 /** Refuses a resume state another kernel computed (a state that names none, of an earlier version, resumes under any). */

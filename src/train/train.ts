@@ -486,7 +486,7 @@ async function selectForRun(hp: Hyperparameters, c: SelectionContext): Promise<S
   } else if (selecting) {
     const budget = budgetOf(o.epochs ?? d.epochs, hp, ds.lengths.length);
     if (resume && resume.state === undefined) {
-      checkResume(resume, o.resume!, recordOf(hp));
+      checkResume(resume, o.resume!, recordOf(hp), selectionLeftOut(o));
       resumeChecked();
     }
     if (resume?.state) {
