@@ -48,7 +48,7 @@ test('trainingRecord keeps the fields of the form train() writes and leaves out 
   assert.match(modelSummary(model), /selection: a \(held-out accuracy 0\.5, the best of 1 candidates on one held-out split\)/);
   // hyperparameters a hand-edited record lacks are shown as '-', never "undefined"
   const partial = { ...model, training: { hyperparameters: { members: 1, epochs: 2, lr: 0.01 }, history: [] } };
-  assert.match(modelSummary(partial), /training: 1 member\(s\) × 2 epochs, batch -, - lr 0\.01 \(constant\), noise 0, clip -, seed -/);
+  assert.match(modelSummary(partial), /training: 1 member\(s\) × 2 epochs, batch -, optimizer -, lr 0\.01 \(constant\), noise 0, clip -, seed -/);
   assert.doesNotMatch(modelSummary(partial), /undefined/);
   assert.deepEqual(trainingRecord(null), { files: undefined, fingerprints: [], history: [], bestEpoch: undefined, sequences: undefined, filledGaps: undefined, hyperparameters: undefined, timing: { seconds: undefined, sequencesPerSecond: undefined, threads: undefined, kernel: undefined }, selection: undefined, members: undefined });
 });

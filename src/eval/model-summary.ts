@@ -79,7 +79,7 @@ export function modelSummary(m: Model, path?: string): string {
       ...(typeof hp.classWeights === 'string' && hp.classWeights !== 'none' ? [`class weights ${visible(hp.classWeights)}`] : []),
       ...(Number(hp.valSplit) > 0 ? [`validation split ${num(hp.valSplit)}${Number(hp.patience) > 0 ? `, patience ${num(hp.patience, 12)}` : ''}`] : []),
     ];
-    lines.push(`  training: ${num(hp.members)} member(s) × ${num(hp.epochs, 12)} epochs, batch ${num(hp.batchSize, 12)}, ${word(hp.optimizer)} lr ${num(hp.lr)} (${schedule}), ` +
+    lines.push(`  training: ${num(hp.members)} member(s) × ${num(hp.epochs, 12)} epochs, batch ${num(hp.batchSize, 12)}, ${typeof hp.optimizer === 'string' ? visible(hp.optimizer) : 'optimizer -,'} lr ${num(hp.lr)} (${schedule}), ` +
       `${[...regularization, ...others].join(', ')}, clip ${num(hp.clip)}, seed ${num(hp.seed, 12)}${hp.init === true ? ', from an --init model' : ''}`);
   }
   const sel = t.selection ?? {};

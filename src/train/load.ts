@@ -43,11 +43,12 @@ export interface TrainingInputs {
  */
 function inMemory(given: DataSet): DataSet {
   const data = packed(given); // its sequences alone, one after another (a copy only where they lie otherwise)
+  const own = data !== given; // that copy is the run's already
   const N = data.lengths.length;
   const ids = Array.isArray(data.ids) && data.ids.length === N && data.ids.every((id) => typeof id === 'string') ? [...data.ids] : Array.from({ length: N }, (_, n) => String(n));
   return {
     D: data.D, channels: [...data.channels], classes: [...data.classes],
-    values: copied(sharedFloat32, data.values), offsets: copied(sharedFloat64, data.offsets),
+    values: own ? data.values : copied(sharedFloat32, data.values), offsets: own ? data.offsets : copied(sharedFloat64, data.offsets),
     lengths: copied(sharedInt32, data.lengths), labels: copied(sharedInt32, data.labels),
     ids, sources: [], // no file lines to name
     ...(data.precision !== undefined ? { precision: data.precision } : {}), // as loadDataSet() read it, for its warnings

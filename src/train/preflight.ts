@@ -384,7 +384,6 @@ export function checkResume(ck: Checkpoint, file: string, hp: Readonly<Record<st
       if (key === 'kernel') throw resumeError(file, `the kernel here is ${JSON.stringify(now)} but the checkpoint was trained with ${JSON.stringify(was)}, which rounds otherwise, so the model would be neither run's (${KERNEL_HINT})`);
       const then = asFlagWithValue(key, was);
       const why = RESUMABLE_CHANGES.has(key) ? `${finished} finished member(s) of this ensemble were trained with ${then}` : `the checkpoint was trained with ${then}`;
-      // Options model selection sets where they are not given: the difference may be the --select of the two runs.
       // Options model selection sets where they are not given: the difference may be that this run selects otherwise.
       const selected = !SELECTED.has(key) ? ''
         : ck.selection?.chosen !== undefined && leftOut !== undefined ? ` (the checkpoint's run chose it by model selection, which this run leaves out or narrows: ${leftOut})`
