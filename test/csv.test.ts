@@ -182,6 +182,7 @@ test('what loggers, spreadsheets and cat put around a table is named for what it
   await assert.rejects(loadDataSet([await fileWith(`id,t,label,ax,ay\n,1,run,1,2\n${rows}`, 'no-id.csv')]), /no-id\.csv:2:1: empty id/);
   const ownWords: Array<[string, RegExp]> = [
     ['label,a,b\nx,1,2,9\ny,3,4,9\n', /:2:4: row has 4 cells but the header has 3/], // a header narrower than its rows is no preamble
+    ['label,x\na,1\nb,2\nc,note: bad,sensor,off,x\nb,3\n', /:4:3: row has 5 cells but the header has 2/], // nor a two-column table's above a wide bad row
     ['sep=;\nlabel;a;b\nx;1,5;zz\ny;3;4\n', /:3:3: non-numeric value "zz" in column "b"/], // a spreadsheet's separator line is none either
     ['label,a,b\nx,NA,NA\ny,3,4\nz,5,6\n', /:2: row has no values/], // a row with its label is no row of units
     ['label,"a\nb",c\nx,1,zz\ny,3,4\n', /:3:3: non-numeric value "zz" in column "c"/], // a quoted line break joins two lines
@@ -980,6 +981,9 @@ test('a label written in another Unicode form than a class already seen, or with
     const ds = await loadDataSet([await fileWith(`label,t0,t1\n${a},1,2\n${b},2,3\n`)]);
     assert.equal(ds.classes.length, 2, `${a} and ${b}`);
   }
+  // A model's classes that look alike (a program trained one on ❤ and ❤️): each label spelt as one of them is that class.
+  const hearts = await readDataSet([await fileWith('label,t0,t1\n\u2764,1,2\n\u2764\ufe0f,2,3\n')], { modelClasses: ['\u2764', '\u2764\ufe0f'] });
+  assert.deepEqual([...hearts.labels].map((l) => hearts.classes[l]), ['\u2764', '\u2764\ufe0f']);
 });
 
 test('ISO 8601 dates and times in the time column order the rows as numbers would', async () => {

@@ -98,7 +98,8 @@ function tableStart(lines: readonly Line[]): number | undefined {
     if (i > 0) return preamble(i) ? i : undefined;
     // A first line of two cells followed by another (`Device,logger` then `Rate,100 Hz`) may be a preamble's: a
     // wider header after it, which its rows fit, is the table's.
-    for (let j = 1; j + 1 < lines.length && named(lines[0]) <= 2; j++) if (named(lines[j]) > 2 && heads(j) && preamble(j)) return j;
+    // (Not a two-column table's header above a bad row: the rows after a table's header are wider than two cells.)
+    for (let j = 1; j + 1 < lines.length && named(lines[0]) <= 2; j++) if (named(lines[j]) > 2 && named(lines[j + 1]) > 2 && heads(j) && preamble(j)) return j;
     return 0;
   }
   return undefined;
