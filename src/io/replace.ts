@@ -41,7 +41,8 @@ function kindOf(head: Buffer): string | undefined {
  * Refuses `path` (the option `flag`) where a regular file that is not empty is there and is not `kind`: the
  * output would replace it. A device, a FIFO, nothing there, or an empty file: written as before; so is a file
  * the shell opened for the command to write at its end (`--out /dev/stdout >> log`), which is added to, not
- * replaced (but not one opened at its start, `1<> file`, which would be written over).
+ * replaced. One open on stdout or stderr before its end (`1<> file`) is refused whatever it holds: the output
+ * would write over part of it.
  */
 export function checkReplaceable(path: string, flag: string, kind: OutputKind): void {
   let size: number;
@@ -52,7 +53,16 @@ export function checkReplaceable(path: string, flag: string, kind: OutputKind): 
   } catch {
     return; // nothing there (or no way to it, which checkWritable says)
   }
-  if (size === 0 || addedTo(path, size)) return;
+  if (size === 0) return;
+  const d = descriptorFor(path);
+  if (d !== null) {
+    // Another descriptor's file is opened again to add to it (atomic.ts); stdout and stderr are written where they stand.
+    if (d.fd >= 3 || writesAtEnd(d.at, size)) return;
+    throw new UserError(
+      `${flag} ${path}: ${d.fd === 1 ? 'standard output' : 'standard error'} is open on a file of ${size} bytes before its end (1<> file?), ` +
+        'so the output would write over part of it and leave the rest; redirect it with >> to add to the file, or with > to replace it',
+    );
+  }
   const head = firstBytes(path);
   if (head !== undefined && KINDS[kind].is(head)) return;
   const found = head === undefined ? undefined : kindOf(head);
@@ -62,16 +72,16 @@ export function checkReplaceable(path: string, flag: string, kind: OutputKind): 
   );
 }
 
-/** Whether `path` (its links followed: /dev/stdout) names a descriptor of this process on a file of `size` bytes that it writes at the end of. */
-function addedTo(path: string, size: number): boolean {
+/** The descriptor of this process that `path` names (its links followed: /dev/stdout), or null. */
+function descriptorFor(path: string): { fd: number; at: string } | null {
   let p = physicalPath(path);
   for (let links = 0; links <= MAX_LINKS; links++) {
     const d = descriptorOf(p);
-    if (d !== null) return d.fd >= 0 && writesAtEnd(d.at, size);
-    if (!lstatSync(p, { throwIfNoEntry: false })?.isSymbolicLink()) return false;
+    if (d !== null) return d.fd >= 0 ? d : null;
+    if (!lstatSync(p, { throwIfNoEntry: false })?.isSymbolicLink()) return null;
     p = linkTarget(p);
   }
-  return false;
+  return null;
 }
 
 /** The first `bytes` of the file at path; undefined where it cannot be read. */
