@@ -981,6 +981,11 @@ test('a label written in another Unicode form than a class already seen, or with
     const ds = await loadDataSet([await fileWith(`label,t0,t1\n${a},1,2\n${b},2,3\n`)]);
     assert.equal(ds.classes.length, 2, `${a} and ${b}`);
   }
+  // A joiner that joins nothing drawn is invisible: after a Latin letter, or last.
+  for (const stray of ['ab\u200d', 'a\u200cb', '\u{1f44b}\u{1f3fd}\u200d']) {
+    const plain = stray.replace(/[\u200c\u200d]/g, '');
+    await assert.rejects(loadDataSet([await fileWith(`label,t0,t1\n${plain},1,2\n${stray},2,3\n`)]), /written in another Unicode form or with invisible characters/, JSON.stringify(stray));
+  }
   // A model's classes that look alike (a program trained one on ❤ and ❤️): each label spelt as one of them is that class.
   const hearts = await readDataSet([await fileWith('label,t0,t1\n\u2764,1,2\n\u2764\ufe0f,2,3\n')], { modelClasses: ['\u2764', '\u2764\ufe0f'] });
   assert.deepEqual([...hearts.labels].map((l) => hearts.classes[l]), ['\u2764', '\u2764\ufe0f']);

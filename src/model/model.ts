@@ -158,11 +158,15 @@ export const codePoints = (s: string): string => [...s].map((ch) => (ch.charCode
 /**
  * What a label looks like: its NFC form without invisible characters (Unicode's format characters, category Cf,
  * and the code points it says to draw as nothing: variation selectors, fillers, the combining grapheme joiner),
- * but for those that change what is drawn: the zero-width joiner and non-joiner (👨‍💻 is one glyph, 👨💻 two; a
- * conjunct's half form) and the tag characters (the flags of England and Scotland differ only in them).
+ * but for those that change what is drawn: the tag characters (the flags of England and Scotland differ only in
+ * them), and the zero-width joiner and non-joiner after an emoji or a letter of a script that joins (👨‍💻 is one
+ * glyph, 👨💻 two; a conjunct's half form; a Persian word's parts), not at the end nor in Latin, Greek or Cyrillic.
  */
 export const lookOf = (label: string): string =>
-  label.normalize('NFC').replace(/(?![\u200c\u200d\u{e0020}-\u{e007f}])[\p{Cf}\p{Default_Ignorable_Code_Point}]/gu, '');
+  label.normalize('NFC').replace(/(?![\u200c\u200d\u{e0020}-\u{e007f}])[\p{Cf}\p{Default_Ignorable_Code_Point}]/gu, '').replace(STRAY_JOINER, '');
+
+/** A zero-width (non-)joiner that changes nothing drawn: after no emoji nor letter of a joining script, or last. */
+const STRAY_JOINER = /(?<![\p{Extended_Pictographic}\p{Emoji_Modifier}])(?<!(?![\p{Script=Latin}\p{Script=Greek}\p{Script=Cyrillic}])[\p{L}\p{M}])[\u200c\u200d]|[\u200c\u200d](?![^])/gu;
 
 /**
  * What makes `m` not a model its own writer and scorers can use (its parts disagree, or a weight is not a
