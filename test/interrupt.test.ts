@@ -89,7 +89,7 @@ test('--resume auto: a requeued job\'s same command line goes on from the run\'s
   // The log and --json say which it did (a script's log showed only an epoch count that began past 1).
   const again = cliHere([...line, '--json']);
   assert.equal(again.code, 0, again.stderr);
-  assert.match(again.stderr, new RegExp(`^going on from the checkpoint ${out}\\.ckpt$`, 'm'));
+  assert.match(again.stderr, new RegExp(`^going on from the checkpoint ${out}\\.ckpt \\(member 1 of 3, epoch \\d+ of ${EPOCHS} trained\\)$`, 'm'));
   assert.equal(JSON.parse(again.stdout).resumed, `${out}.ckpt`);
   assert.deepEqual(modelWithoutTiming(out), await reference());
   assert.ok(!existsSync(`${out}.ckpt`));

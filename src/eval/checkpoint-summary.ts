@@ -17,10 +17,7 @@ export function checkpointSummary(ck: Checkpoint, path: string): string {
   }
   const hp = ck.hyperparameters;
   const M = typeof hp['members'] === 'number' ? hp['members'] : 1;
-  const done = ck.members?.length ?? 0;
-  const progress = ck.state === undefined
-    ? `in model selection, ${Object.keys(ck.selection?.scores ?? {}).length} candidate fit(s) scored`
-    : `${M > 1 ? `member ${done + 1} of ${M}, ` : ''}epoch ${ck.state.history.length} of ${String(hp['epochs'])} trained`;
+  const progress = checkpointProgress(ck);
   const { shape, readout } = ck.model;
   const shown = Object.entries(hp).filter(([, v]) => v !== undefined).map(([k, v]) => `${k} ${typeof v === 'string' ? v : JSON.stringify(v)}`);
   return [
@@ -32,4 +29,12 @@ export function checkpointSummary(ck: Checkpoint, path: string): string {
     `  data: ${ck.data.sequences} sequences, ${ck.data.steps} steps (a resume refuses other data)`,
     `  hyperparameters (as the run resolved them): ${visible(shown.join(', '))}`,
   ].join('\n') + '\n';
+}
+
+/** How far a checkpoint's run got: "member 2 of 3, epoch 4 of 10 trained", or "in model selection, 3 candidate fit(s) scored". */
+export function checkpointProgress(ck: Checkpoint): string {
+  const hp = ck.hyperparameters;
+  const M = typeof hp['members'] === 'number' ? hp['members'] : 1;
+  if (ck.state === undefined) return `in model selection, ${Object.keys(ck.selection?.scores ?? {}).length} candidate fit(s) scored`;
+  return `${M > 1 ? `member ${(ck.members?.length ?? 0) + 1} of ${M}, ` : ''}epoch ${ck.state.history.length} of ${String(hp['epochs'])} trained`;
 }

@@ -20,6 +20,7 @@ import type { EpochRecord, FitState, FoldScore, Member, SelectionState } from '.
 import { kernelRecord } from '../engine/kernels.js';
 import type { KernelName } from '../engine/kernel-name.js';
 import { lossWarning } from './warnings.js';
+import { checkpointProgress } from '../eval/checkpoint-summary.js';
 import { type FileEvaluation, evaluateDataSet, readingWarnings, respelledLabels, totalMetrics, valuesWarnings } from '../eval/evaluate.js';
 import { writeReport } from '../eval/report.js';
 import { lengthsRecord } from '../eval/lengths.js';
@@ -64,6 +65,8 @@ export interface TrainOptions extends LoadOptions, HyperparameterOptions {
   readonly sequenceNorm?: boolean | 'auto' | undefined;
   readonly onEpoch?: ((e: EpochRecord) => void) | undefined;
   readonly onBatch?: ((b: BatchProgress) => void) | undefined;
+  /** a resumed run's checkpoint is checked: how far its run got (checkpointProgress) */
+  readonly onResumed?: ((progress: string) => void) | undefined;
   /** before the first epoch */
   readonly onStart?: ((hp: Hyperparameters) => void) | undefined;
   /** before member m's first epoch (0-based; only when M > 1) */
@@ -102,7 +105,7 @@ export { TRAIN_DEFAULTS };
 const TRAIN_OPTION_KEYS = [
   ...LOAD_OPTION_KEYS, ...HYPERPARAMETER_KEYS,
   'files', 'data', 'test', 'out', 'threads', 'kernel', 'report', 'commandLine', 'normalize', 'differences', 'sequenceNorm', 'onEpoch', 'onBatch', 'onStart',
-  'onMember', 'checkpoint', 'checkpointEvery', 'resume', 'onTrained', 'onSelecting', 'onSelection', 'onSelectionSteps', 'onSelected',
+  'onMember', 'checkpoint', 'checkpointEvery', 'resume', 'onResumed', 'onTrained', 'onSelecting', 'onSelection', 'onSelectionSteps', 'onSelected',
   'onSelectionSkipped', 'onTuned', 'onLoaded', 'onWarning',
 ] as const;
 const trainKeysWhole: NamesExactly<keyof TrainOptions, typeof TRAIN_OPTION_KEYS> = true;
@@ -195,7 +198,13 @@ async function trainClaimed(given: TrainRun, outputs: OutputPaths, stillOurs: ()
   }
   // Said once the checkpoint is known to resume with them (a refusal after a warning would say two things).
   let changed = resume ? changedOnResume(resume, o, hp) : [];
+  let toSay = resume;
+  const sayResumed = () => {
+    if (toSay) o.onResumed?.(checkpointProgress(toSay));
+    toSay = undefined;
+  };
   const resumeChecked = () => {
+    sayResumed();
     for (const w of changed) o.onWarning?.(w);
     changed = [];
   };
@@ -218,7 +227,7 @@ async function trainClaimed(given: TrainRun, outputs: OutputPaths, stillOurs: ()
     ...(sequenceNorm ? { sequenceNorm } : {}), ...(differences ? { differences } : {}), classes: ds.classes, channels: loaded.channels, normalization,
   });
   const host = hostCallbacks(o);
-  const chosen = await selectForRun(hp, { o, ds, resume, path, threads, host, data, recordOf, modelRecordOf, resumeChecked, stillOurs });
+  const chosen = await selectForRun(hp, { o, ds, resume, path, threads, host, data, recordOf, modelRecordOf, resumeChecked, sayResumed, stillOurs });
   const { scores, skipped, selection } = chosen;
   const selectionCheckpoint = chosen.checkpoint;
   hp = chosen.hp;
@@ -440,6 +449,7 @@ interface SelectionContext {
   readonly recordOf: (h: Hyperparameters) => Record<string, unknown>;
   readonly modelRecordOf: (h: Hyperparameters) => Checkpoint['model'];
   readonly resumeChecked: () => void; // says what the resumed run changes, once its checkpoint is checked
+  readonly sayResumed: () => void; // says how far the resumed run got, once (before selection replays its scores)
   readonly stillOurs: () => void; // throws where another run has taken the run's outputs over
 }
 
@@ -457,7 +467,7 @@ interface SelectionOutcome {
  * scores so far, a resumed run's scores taken up, and the refusals a resume meets before any candidate trains.
  */
 async function selectForRun(hp: Hyperparameters, c: SelectionContext): Promise<SelectionOutcome> {
-  const { o, ds, resume, path, threads, host, data, recordOf, modelRecordOf, resumeChecked, stillOurs } = c;
+  const { o, ds, resume, path, threads, host, data, recordOf, modelRecordOf, resumeChecked, sayResumed, stillOurs } = c;
   const d = TRAIN_DEFAULTS;
   const vary = {
     augmentation: o.noise === undefined && o.warp === undefined && o.mixup === undefined, weightDecay: o.weightDecay === undefined, readout: (o.readout ?? d.readout) === 'auto',
@@ -497,6 +507,7 @@ async function selectForRun(hp: Hyperparameters, c: SelectionContext): Promise<S
     const before = hp;
     const done: Record<string, FoldScore> = { ...resume?.selection?.scores };
     const onSelection = host.marked(o.onSelection); // once: a task's failure in it is the program's own error
+    sayResumed();
     o.onSelecting?.();
     // Its fits may start threads of their own beside the pool's: fewer at once within a cap (the same scores).
     const room = selectionThreadsWithinCap();

@@ -190,6 +190,11 @@ export const trainCommand = {
       resumeSaid = true;
       process.stderr.write(resumed !== undefined ? `going on from the checkpoint ${visible(resumed)}\n` : `--resume auto: no checkpoint at ${visible(a.checkpoint ?? `${a.out}.ckpt`)}; training afresh\n`);
     };
+    const sayResumedFrom = (progress: string) => {
+      if (resumeSaid || resumed === undefined) return;
+      resumeSaid = true;
+      process.stderr.write(`going on from the checkpoint ${visible(resumed)} (${progress})\n`);
+    };
     const r = await train({
       ...options,
       init,
@@ -202,6 +207,7 @@ export const trainCommand = {
         const wide = init === undefined ? widelyScaled(ds) : [];
         if (wide.length > 0 && a.sequenceNorm === 'auto') process.stderr.write(`${visible(scalesApart(wide))}: each sequence is put on its own scale (--sequence-norm auto)\n`);
       },
+      onResumed: sayResumedFrom,
       onStart: (hp) => {
         sayResumed();
         armGraceful(); // Ctrl-C from here on: finish the step, write the checkpoint
