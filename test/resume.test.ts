@@ -454,3 +454,20 @@ test('fit() resumes only a whole state: one edited by a program is refused namin
   const whole = await fit(data(), null, { ...base, epochs: 2, resume: s });
   assert.equal(whole.history.length, 2, 'the state as given resumes');
 });
+
+test('a resume refused says one thing: the warnings of its data and options wait until the checkpoint is checked', async () => {
+  const dir = tempDir('ts-resume-quiet-');
+  const data = join(dir, 'small.csv');
+  writeFileSync(data, readFileSync('datasets/cbf/train.csv', 'utf8').split('\n').slice(0, 41).join('\n') + '\n');
+  const run = { files: [data], hidden: 3, threads: 1, select: 'off', members: 1, epochs: 4, valSplit: 0.25, patience: 2 } as const;
+  const ck = join(dir, 'm.ckpt');
+  const ac = new AbortController();
+  await assert.rejects(train({ ...run, checkpoint: ck, signal: ac.signal, onEpoch: () => ac.abort() }), InterruptedError);
+  const warnings: string[] = [];
+  const { valSplit: _v, ...without } = run; // --patience left with nothing to watch: a warning, and a refusal
+  await assert.rejects(train({ ...without, checkpoint: ck, resume: ck, onWarning: (w) => warnings.push(w) }), /this run has --val-split 0 but the checkpoint was trained with --val-split 0\.25/);
+  assert.equal(warnings.length, 0, `no warning before the refusal: ${warnings.join('; ')}`);
+  // Resumed as it started, its warnings are said once the checkpoint is checked (here: none), and it ends.
+  const resumed = await train({ ...run, checkpoint: ck, resume: ck, onWarning: (w) => warnings.push(w) });
+  assert.equal(resumed.history.length, 4);
+});

@@ -176,6 +176,11 @@ async function trainClaimed(given: TrainRun, outputs: OutputPaths, stillOurs: ()
   const d = TRAIN_DEFAULTS;
   const resume = given.resume !== undefined ? loadRecordedCheckpoint(given.resume) : undefined;
   let o = resume ? withUnrecorded(resume, given, given.resume!) : given;
+  // A resumed run's warnings wait until its checkpoint is checked: a refusal after a warning would say two things.
+  const held: string[] = [];
+  let holding = resume !== undefined;
+  const warn = given.onWarning;
+  if (resume && warn) o = { ...o, onWarning: (w) => (holding ? held.push(w) : warn(w)) };
   // An ensemble goes on from --init as its members, each from its own weights, merged again at the end (but
   // with --members 1, or resuming a run that went on as one network, as an earlier version did).
   const asOne = o.members === 1 || resume?.hyperparameters['members'] === 1;
@@ -205,7 +210,8 @@ async function trainClaimed(given: TrainRun, outputs: OutputPaths, stillOurs: ()
   };
   const resumeChecked = () => {
     sayResumed();
-    for (const w of changed) o.onWarning?.(w);
+    holding = false;
+    for (const w of [...held.splice(0), ...changed]) o.onWarning?.(w);
     changed = [];
   };
   const { threads, tuned } = await threadsFor(o, ds, hp).catch(fromResumed);
