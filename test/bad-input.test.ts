@@ -59,6 +59,9 @@ const bad: Bad[] = [
   { name: 'header only (wide)', files: { 'data.csv': 'label,t0,t1\n' }, args: T(), error: /^data\.csv:1: no sequences: the file has a header but no data rows/ },
   { name: 'header only (long)', files: { 'data.csv': 'id,t,label,x\n' }, args: T(), error: /^data\.csv:1: no sequences/ },
   { name: 'non-numeric cell', files: { 'data.csv': 'label,t0,t1\na,1,2\nb,1,abc\n' }, args: T(), error: /^data\.csv:3:3: non-numeric value "abc" in column "t1"/ },
+  // on the first row, in a column no id goes by: a typo, not a long file (--id-column v1 would train on nonsense)
+  { name: 'a typo on the first row', files: { 'data.csv': 'label,v0,v1\na,1,x\nb,2,3\n' }, args: T(), error: /^data\.csv:2:3: non-numeric value "x" in column "v1"; every value cell of a wide row must be a number \(a decimal number such as 1\.5 or -2e-3\)$/ },
+  { name: 'a long file\'s id column under another name, on the first row', files: { 'data.csv': 'label,x,y,subject\na,1,2,s1\na,2,3,s1\n' }, args: T(), error: /^data\.csv:2:4: non-numeric value "s1" in column "subject"; .*; if each row is one time step \(the long layout\), name the id column: --id-column subject$/ },
   { name: 'NaN, gaps refused', files: { 'data.csv': 'label,t0,t1\na,1,2\nb,NaN,1\n' }, args: T('--gaps', 'refuse'), error: /^data\.csv:3:2: missing value NaN in column "t0" before the last value of the row; .*: fill the gap \(interpolate it, or repeat the value before it; without --gaps refuse the tool interpolates it\) or leave the row out$/ },
   { name: 'Infinity', files: { 'data.csv': 'label,t0\na,1\nb,-Infinity\n' }, args: T(), error: /^data\.csv:3:2: non-finite value "-Infinity"/ },
   { name: '1e400', files: { 'data.csv': 'label,t0\na,1\nb,1e400\n' }, args: T(), error: /^data\.csv:3:2: value "1e400" in column "t0" is out of float32 range/ },

@@ -29,6 +29,9 @@ export interface WideOptions {
 const WHAT = 'every value cell of a wide row must be a number';
 
 /** What to do about a long file read as wide because wide was asked for (by a flag, or by the model's layout). */
+/** Column names a long file's id column goes by (subject, session_id, trial, …). */
+const ID_LIKE = /id|subject|series|session|trial|user|participant|patient|record|sample|name|key/i;
+
 const FORCED_WIDE = 'give --format long (the file is read with --format wide, given or the layout the model was trained with)';
 
 /**
@@ -325,10 +328,12 @@ export class WideReader {
           );
         }
         // Text in a named column of the first row: a class of the model, most likely the label column under
-        // another name; else a long-layout file's id column under another name. Further down, a typo.
+        // another name; else, in a first column or one named as ids are, a long-layout file's id column under
+        // another name. Elsewhere, and further down, a typo (an id column offered for it would train on nonsense).
         const hint = this.dataRows > 0 ? ''
           : header === null ? `; a file without a header has its label first and numbers after it: put the label first, or add a header row naming the label column ${JSON.stringify(this.opts.labelColumn)} (a file of one row per time step, the long layout, names its ${JSON.stringify(this.opts.idColumn)} column there too)`
           : this.opts.modelClasses?.includes(cells[i].trim()) ? `; it is a class of the model: name the label column (--label-column ${header[i]})`
+          : !(i <= 1 || ID_LIKE.test(header[i])) ? ''
           : this.opts.format === 'wide' ? `; if each row is one time step (the long layout), ${FORCED_WIDE}`
           : `; if each row is one time step (the long layout), name the id column: --id-column ${header[i]}`;
         throw valueError(cells[i], where, columnName(header, i), WHAT, hint);
