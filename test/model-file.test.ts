@@ -139,7 +139,8 @@ test('bad model files are refused with a message naming the file', () => {
   const cases: Array<[string, string, RegExp]> = [
     ['truncated', serializeModel(model()).slice(0, 200), /not valid JSON/],
     ['other format', JSON.stringify({ ...good, format: 'keras' }), /"format"/],
-    ['other version', JSON.stringify({ ...good, version: 3 }), /"version" is 3, which is not supported/],
+    ['a version of no number', JSON.stringify({ ...good, version: 'x' }), /"version" is "x", which is not supported \(this one reads model files of versions 1 and 2\)/],
+    ['a version no train-signals wrote', JSON.stringify({ ...good, version: 0 }), /"version" is 0, which is not supported/],
     ['version 2 without two layers', JSON.stringify({ ...good, version: 2 }), /"version" 2 does not go with "layers" 1/],
     ['layers 3', JSON.stringify({ ...good, layers: 3 }), /"layers" must be 1 or 2/],
     ['wrong shape', JSON.stringify({ ...good, parameters: { ...good.parameters, W_hh: good.parameters.W_hh.slice(1) } }), /W_hh/],
@@ -156,6 +157,9 @@ test('bad model files are refused with a message naming the file', () => {
     ['a channel with a NUL', JSON.stringify({ ...good, channels: ['a\u0000', ...good.channels.slice(1)] }), /"channels" must be names as data files give them: "a\\u0000" holds a control character/],
     ['a layout column with a control character', JSON.stringify({ ...good, layout: { format: 'auto', labelColumn: 'la\u0008bel', idColumn: 'id', timeColumn: 't' } }), /"layout" must hold "format"/],
   ];
+  // A newer version's file is said to be one, not damaged.
+  assert.throws(() => parseModel(JSON.stringify({ ...good, version: 3 }), 'new.json'), (e: unknown) => e instanceof UserError &&
+    /^new\.json: a model file of version 3, written by a newer train-signals \(this one reads model files of versions 1 and 2\); upgrade train-signals to read it$/.test(e.message));
   for (const [name, text, re] of cases) {
     assert.throws(() => parseModel(text, 'bad.json'), (e: unknown) => {
       assert.ok(e instanceof UserError, name);

@@ -471,3 +471,9 @@ test('a resume refused says one thing: the warnings of its data and options wait
   const resumed = await train({ ...run, checkpoint: ck, resume: ck, onWarning: (w) => warnings.push(w) });
   assert.equal(resumed.history.length, 4);
 });
+
+test('a checkpoint of a newer version is said to be one, not damaged (the advice was to delete it)', () => {
+  assert.throws(() => parseCheckpoint(JSON.stringify({ format: 'train-signals/checkpoint', version: 2 }), 'c.ckpt'), (e: unknown) => e instanceof UserError &&
+    /^c\.ckpt: a checkpoint of version 2, written by a newer train-signals \(this one reads version 1\); resume it with the version that wrote it$/.test(e.message));
+  assert.throws(() => parseCheckpoint(JSON.stringify({ format: 'train-signals/checkpoint', version: 'x' }), 'c.ckpt'), /checkpoint version "x" is not supported/);
+});

@@ -189,6 +189,9 @@ function parseDocument(text: string, file: string): any {
     if (doc.format === 'train-signals/rnn') throw new UserError('this is a model file, not a checkpoint; to start from its weights, pass it to --init instead of --resume', { file });
     fail(file, doc.format === undefined ? `no "format" is named (a checkpoint names "${CHECKPOINT_FORMAT}")` : `"format" is ${shownValue(doc.format)}, expected "${CHECKPOINT_FORMAT}"`);
   }
+  if (Number.isInteger(doc.version) && doc.version > CHECKPOINT_VERSION) {
+    throw new UserError(`a checkpoint of version ${doc.version}, written by a newer train-signals (this one reads version ${CHECKPOINT_VERSION}); resume it with the version that wrote it`, { file });
+  }
   if (doc.version !== CHECKPOINT_VERSION) fail(file, `checkpoint version ${shownValue(doc.version)} is not supported (this tool reads version ${CHECKPOINT_VERSION})`);
   return doc;
 }

@@ -286,7 +286,9 @@ function parseModelDoc(text: string, file: string): Model {
   }
   if (doc.format !== MODEL_FORMAT) fail(file, doc.format === undefined ? `no "format" is named (a model file names "${MODEL_FORMAT}")` : `"format" is ${shownValue(doc.format)}, expected "${MODEL_FORMAT}"`);
   if (doc.version !== MODEL_VERSION && doc.version !== TWO_LAYER_VERSION) {
-    fail(file, `"version" is ${shownValue(doc.version)}, which is not supported (this tool reads model files of versions ${MODEL_VERSION} and ${TWO_LAYER_VERSION})`);
+    const reads = `this one reads model files of versions ${MODEL_VERSION} and ${TWO_LAYER_VERSION}`;
+    if (Number.isInteger(doc.version) && doc.version > TWO_LAYER_VERSION) throw new UserError(`a model file of version ${doc.version}, written by a newer train-signals (${reads}); upgrade train-signals to read it`, { file });
+    fail(file, `"version" is ${shownValue(doc.version)}, which is not supported (${reads})`);
   }
   const refuse: Refuse = (what) => fail(file, what);
   const { classes, channels } = nameFields(refuse, doc);
