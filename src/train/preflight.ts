@@ -269,7 +269,13 @@ export const RESUMABLE_CHANGES = new Set(['epochs', 'lr', 'clip', 'patience', 't
 /** The resumable changes that change what a fit computes: refused once an ensemble has finished members. */
 const TRAINING_CHANGES = new Set(['epochs', 'lr', 'clip', 'patience']);
 
-const KERNEL_HINT = "--kernel ts, or wasm with TRAIN_SIGNALS_KERNEL=plain for wasm-plain, unset for wasm-fma where this Node compiles relaxed SIMD and the CPU has FMA";
+/** How to resume with the kernel a checkpoint recorded (its name as kernelRecord gives it). */
+function kernelFor(was: unknown): string {
+  if (was === 'ts') return 'resume it with --kernel ts';
+  if (was === 'wasm-plain') return 'resume it with TRAIN_SIGNALS_KERNEL=plain';
+  if (was === 'wasm-fma') return 'resume it with TRAIN_SIGNALS_KERNEL unset, on a CPU with FMA (where Node compiles relaxed SIMD)';
+  return 'resume it with the kernel it names';
+}
 
 /** The options model selection chooses where they are not given (select.ts), or the defaults set where it is skipped. */
 const SELECTED = new Set(['noise', 'warp', 'mixup', 'weightDecay', 'readout', 'resample', 'layers']);
@@ -381,7 +387,13 @@ export function checkResume(ck: Checkpoint, file: string, hp: Readonly<Record<st
     const now = hp[key];
     if (JSON.stringify(now) !== JSON.stringify(was)) {
       if (key === 'init') throw resumeError(file, now ? '--init was given but the checkpoint\'s run started without one' : 'the checkpoint\'s run started from an --init model; give the same --init');
-      if (key === 'kernel') throw resumeError(file, `the kernel here is ${JSON.stringify(now)} but the checkpoint was trained with ${JSON.stringify(was)}, which rounds otherwise, so the model would be neither run's (${KERNEL_HINT})`);
+      if (key === 'kernel') {
+        throw new UserError(
+          `the kernel here is ${JSON.stringify(now)} but the checkpoint was trained with ${JSON.stringify(was)}, which rounds otherwise, so the model would be neither run's; ` +
+            `${kernelFor(was)}, or start afresh without --resume (deleting ${file} first where this run writes its checkpoint there)`,
+          { file },
+        );
+      }
       const then = asFlagWithValue(key, was);
       const why = RESUMABLE_CHANGES.has(key) ? `${finished} finished member(s) of this ensemble were trained with ${then}` : `the checkpoint was trained with ${then}`;
       // Options model selection sets where they are not given: the difference may be that this run selects otherwise.
