@@ -798,7 +798,9 @@ const BAD: Bad[] = [
   { name: 'misplaced quote', content: 'label,t0\nx,1\ny,2"3\n', line: 3, phrase: 'misplaced quote' },
   { name: 'NUL bytes in a value', content: Buffer.from('label,t0,t1\nx,1,\0\0\x01\n'), line: 2, phrase: 'binary data' },
   { name: 'NUL bytes in a label', content: Buffer.from('label,t0\nx\0y,1\n'), line: 2, phrase: 'binary data' },
-  { name: 'binary file (a spreadsheet: zip)', content: Buffer.from([0x50, 0x4b, 0x03, 0x04, 0x14, 0, 0x06, 0, 0x08, 0, 0, 0, 0x21, 0]), line: 1, phrase: 'compressed or archived (zip), not CSV text; unpack it first' },
+  { name: 'binary file (a zip archive)', content: Buffer.from([0x50, 0x4b, 0x03, 0x04, 0x14, 0, 0x06, 0, 0x08, 0, 0, 0, 0x21, 0]), line: 1, phrase: 'compressed or archived (zip), not CSV text; unpack it first' },
+  // an Excel workbook: a zip whose first entries are its XML parts (xl/…); unpacking it gives no CSV
+  { name: 'a spreadsheet workbook (.xlsx)', content: Buffer.concat([Buffer.from([0x50, 0x4b, 0x03, 0x04, 0x14, 0, 0x06, 0, 0x08, 0, 0, 0, 0x21, 0]), Buffer.from('[Content_Types].xml\0\0xl/workbook.xml')]), line: 1, phrase: 'a spreadsheet workbook (.xlsx or .ods), not CSV text; save it as CSV from the spreadsheet program' },
   { name: 'xz file', content: Buffer.from([0xfd, 0x37, 0x7a, 0x58, 0x5a, 0x00, 0x00, 0x04, 0xe6, 0xd6]), line: 1, phrase: 'compressed or archived (xz)' },
   { name: 'bzip2 file', content: Buffer.from('BZh91AY&SY\x01\x02', 'latin1'), line: 1, phrase: 'compressed or archived (bzip2)' },
   { name: 'gzip inside gzip', content: gzipSync(gzipSync('label,t0\nx,1\ny,2\n')), line: 1, phrase: 'compressed or archived (gzip (inside gzip))' },

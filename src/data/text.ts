@@ -64,6 +64,10 @@ export async function openText(input: Readable, file: string): Promise<Text> {
 /** Why a file whose first bytes are `head` is no text to read (its first line named), or null: it may be. */
 function refusal(head: Buffer): string | null {
   const packed = archiveKind(head);
+  // An Excel or LibreOffice workbook is a zip of XML whose first entries name it.
+  if (packed === 'zip' && (head.includes('xl/') || head.includes('opendocument.spreadsheet'))) {
+    return 'a spreadsheet workbook (.xlsx or .ods), not CSV text; save it as CSV from the spreadsheet program (Save as, CSV) and give that';
+  }
   if (packed !== null) return `compressed or archived (${packed}), not CSV text; unpack it first (one layer of gzip is read as it is)`;
   const utf16 = utf16Mark(head);
   if (utf16 === 'be') return 'UTF-16 big-endian text (byte-order mark FE FF); save the file as UTF-8';
