@@ -123,7 +123,7 @@ export function isNameList(v: unknown): v is string[] {
  * with a control character other than tab, CR and LF (the readers refuse those as binary data), or with half of
  * a UTF-16 surrogate pair (it prints as U+FFFD, like any other); a class with blanks around it (every reader
  * trims labels, so none could ever match it; an ARFF file's quoted attribute names, channels, keep theirs); a
- * name repeated; or two classes that look the same (lookOf).
+ * name repeated; or two classes that are one text in other code points (NFC-equal).
  */
 export function namesProblem(names: readonly string[], labels = false): string | undefined {
   for (const name of names) {

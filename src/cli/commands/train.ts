@@ -184,17 +184,15 @@ export const trainCommand = {
     const signal = gracefulSignal();
     // Whether the run goes on from a checkpoint, said once it does (with --resume auto, a script's log shows which).
     const resumed = a.resume === undefined ? undefined : resumeOf({ resume: a.resume, checkpoint: a.checkpoint, out: a.out });
-    let resumeSaid = a.quiet || a.resume === undefined;
-    const sayResumed = () => {
-      if (resumeSaid) return;
-      resumeSaid = true;
-      process.stderr.write(resumed !== undefined ? `going on from the checkpoint ${visible(resumed)}\n` : `--resume auto: no checkpoint at ${visible(a.checkpoint ?? `${a.out}.ckpt`)}; training afresh\n`);
+    // A checkpoint gone on from is said by train() once checked (onResumed), before selection or the first epoch;
+    // --resume auto that found none, as either begins.
+    let afreshSaid = a.quiet || a.resume === undefined || resumed !== undefined;
+    const sayAfresh = () => {
+      if (afreshSaid) return;
+      afreshSaid = true;
+      process.stderr.write(`--resume auto: no checkpoint at ${visible(a.checkpoint ?? `${a.out}.ckpt`)}; training afresh\n`);
     };
-    const sayResumedFrom = (progress: string) => {
-      if (resumeSaid || resumed === undefined) return;
-      resumeSaid = true;
-      process.stderr.write(`going on from the checkpoint ${visible(resumed)} (${progress})\n`);
-    };
+    const sayResumedFrom = a.quiet ? undefined : (progress: string) => process.stderr.write(`going on from the checkpoint ${visible(resumed!)} (${progress})\n`);
     const r = await train({
       ...options,
       init,
@@ -209,7 +207,7 @@ export const trainCommand = {
       },
       onResumed: sayResumedFrom,
       onStart: (hp) => {
-        sayResumed();
+        sayAfresh();
         armGraceful(); // Ctrl-C from here on: finish the step, write the checkpoint
         epochs = hp.epochs;
         if (!a.quiet) progress = createProgress(process.stderr, hp.epochs);
@@ -227,7 +225,7 @@ export const trainCommand = {
         if (a.out && missing.length > 0) forgetNote = atStop(() => process.stderr.write(`train-signals: the model was written to ${visible(a.out)}; ${missing.join(', ')}\n`));
       },
       onSelecting: () => {
-        sayResumed();
+        sayAfresh();
         armGraceful(); // Ctrl-C from here on: stop with a checkpoint of the scores so far
       },
       onSelection: a.quiet ? undefined : (p) => selecting.onTask(p),
