@@ -820,7 +820,7 @@ test('train() on data in memory: the model train() gives of the same data read f
   assert.equal((await evaluateFile(named, renamed)).sequences, data.lengths.length);
   // Classes named that no label is: one class with sequences is no classifier's data.
   const oneClass = { ...data, labels: new Int32Array(data.labels.length) };
-  await assert.rejects(train({ data: oneClass, ...opts }), refused(/^train\(\) data: only one class \(".*"\) in the training data \(of the \d+ it names\); a classifier needs at least two$/));
+  await assert.rejects(train({ data: oneClass, ...opts }), refused(/^train\(\) data: only one class \(".*"\) in the training data \(of the \d+ it names\); a classifier needs at least two: give sequences of two classes or more, and check that the label column holds their classes$/));
   assert.match(readFileSync(out, 'utf8'), /"sequenceDigests"/);
   await assert.rejects(train(any({ files: [file], data, ...opts })), refused(/^train\(\) takes its training data as files or as data, not both$/));
   await assert.rejects(train(any({ data: { ...data, labels: new Int32Array(data.labels.length).fill(-1) }, ...opts })), refused(/^train\(\) data: labels\[0\] is -1: every training sequence needs a class/));

@@ -108,12 +108,12 @@ test('a run of the same --out as a live run is refused even with a --checkpoint 
   const report = join(dir, 'r.html');
   writeFileSync(`${report}.lock`, `${process.pid}\n${hostname()}\n`);
   await assert.rejects(train({ files: [data], out: join(dir, 'n.json'), report, ...TINY }),
-    (e: unknown) => e instanceof UserError && /r\.html: another call in this very process .* is writing this report; wait for it to finish, or give another --report/.test(e.message));
+    (e: unknown) => e instanceof UserError && /r\.html: another call in this very process .* is writing this file; wait for it to finish, or give another --report/.test(e.message));
   assert.ok(!existsSync(join(dir, 'n.json')) && !existsSync(join(dir, 'n.json.ckpt.lock')));
   // evaluate --report claims it too (the last writer won), and releases its claim when done
   const ev = spawnSync(process.execPath, [CLI, 'evaluate', '--model', out, data, '--report', report], { encoding: 'utf8' });
   assert.equal(ev.status, 2, ev.stderr);
-  assert.match(ev.stderr, /r\.html: another run \(process \d+\) is writing this report; wait for it to finish, or give another --report/);
+  assert.match(ev.stderr, /r\.html: another run \(process \d+\) is writing this file; wait for it to finish, or give another --report/);
   assert.ok(!existsSync(report));
   rmSync(`${report}.lock`);
   assert.equal(spawnSync(process.execPath, [CLI, 'evaluate', '--model', out, data, '--report', report], { encoding: 'utf8' }).status, 0);

@@ -223,7 +223,7 @@ test('a tampered checkpoint with a standard deviation ≤ 0 or a mean beyond flo
     return JSON.stringify(doc);
   };
   for (const n of [{ mean: ones, std: ones.map((_, i) => (i === 0 ? 0 : 1)) }, { mean: ones, std: ones.map(() => -1) }, { mean: ones.map(() => 1e39), std: ones }]) {
-    assert.throws(() => parseCheckpoint(edited((doc) => { doc.model.normalization = n; }), 't.ckpt'), /^UserError: t\.ckpt: "model\.normalization\.(std" must hold positive numbers of at least 1\.2e-38|mean" holds 1e\+39, beyond float32's range).*; is this a checkpoint written by train-signals train\?/);
+    assert.throws(() => parseCheckpoint(edited((doc) => { doc.model.normalization = n; }), 't.ckpt'), /^UserError: t\.ckpt: "model\.normalization\.(std" must hold positive numbers of at least 1\.2e-38|mean" holds 1e\+39, beyond float32's range).*; give the checkpoint a train-signals train run wrote \(if this is one, damaged, delete it/);
     assert.throws(() => ck(n), /^UserError: serializeCheckpoint\(\) checkpoint: "model\.normalization\./);
   }
   // A state edited into one no run reaches: refused, naming what (it resumed into NaN steps or a history past its epochs).

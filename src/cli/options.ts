@@ -59,7 +59,7 @@ export function loadOptionsOf(a: DataArgs) {
   requireFlag(listed !== null, `--channels ${a.channels}: not a list of names; write a name with a comma in it in double quotes, followed by a comma or the end ("x,y",z), the rest bare`);
   const channels = listed ?? undefined;
   // An empty name is refused, not dropped: `ax,,ay` may have lost a name.
-  requireFlag(channels === undefined || channels.every((c) => c !== ''), `--channels ${a.channels}: an empty name (two commas together, or one at an end); name each channel, comma-separated`);
+  requireFlag(channels === undefined || channels.every((c) => c !== ''), `--channels ${JSON.stringify(a.channels)}: an empty name (only blanks, two commas together, or one at an end); name each channel, comma-separated`);
   for (const flag of ['label-column', 'id-column', 'time-column'] as const) {
     requireFlag(a[flag] === undefined || a[flag]!.trim() !== '', `--${flag} needs a column name (it was given only blanks)`);
   }

@@ -66,7 +66,7 @@ export class ArffReader {
     const rest = text.slice(key.length + 1).trim();
     if (key === 'relation') return;
     if (key === 'end') {
-      if (this.inRelational === null) throw new UserError('@end without a relational attribute before it', { file, line });
+      if (this.inRelational === null) throw new UserError('@end without a relational attribute before it; delete this line, or put the @attribute … relational line it closes before it', { file, line });
       this.inRelational = null;
       return;
     }
@@ -89,7 +89,7 @@ export class ArffReader {
       this.attributes.push(a);
       this.inRelational = a;
     } else {
-      throw new UserError(`attribute ${show(name)} is ${show(type)}; only numeric values, a relational attribute of them and a nominal class are read`, { file, line });
+      throw new UserError(`attribute ${show(name)} is ${show(type)}; only numeric values, a relational attribute of them and a nominal class are read; remove this attribute (its @attribute line and its value in every row), or make it numeric`, { file, line });
     }
   }
 
@@ -149,7 +149,7 @@ export class ArffReader {
     }
     const label = toName(cell, { file, line });
     if (!this.labels.has(label)) {
-      throw new UserError(`label ${show(label)} is not one of the classes the class attribute lists (${[...this.labels].slice(0, 20).join(', ')})`, { file, line });
+      throw new UserError(`label ${show(label)} is not one of the classes the class attribute lists (${[...this.labels].slice(0, 20).join(', ')}); correct the label, or add it to that attribute's {…} list`, { file, line });
     }
     return label;
   }

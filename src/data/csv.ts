@@ -486,7 +486,7 @@ function refuseKind(kind: TextKind, o: Resolved, file: string): void {
   if ((kind === 'ts' || kind === 'arff') && o.channels !== undefined && o.channels.length > 0) {
     throw new UserError(
       `channels were given (--channels, or a model trained with it) but this file is in the archive's ${kind === 'ts' ? '.ts' : 'ARFF'} format, ` +
-        'whose channels have no names; --channels is for long-layout CSV files',
+        'whose channels have no names; --channels is for long-layout CSV files: leave it out, or give the data as a long-layout CSV file with those columns',
       { file, line: 1 },
     );
   }
@@ -535,7 +535,7 @@ function startReader(file: string, header: string[], line: number, o: Resolved, 
   if (o.channels !== undefined && o.channels.length > 0) {
     throw new UserError(
       `channels were given (--channels, or a model trained with it) but this file is in the wide layout (one sequence per row, one channel); ` +
-        `a long-layout file needs a header with an ${JSON.stringify(o.idColumn)} column`,
+        `a long-layout file needs a header with an ${JSON.stringify(o.idColumn)} column: give such a file, or leave --channels out`,
       { file, line },
     );
   }
@@ -603,7 +603,7 @@ function toUserError(e: unknown, file: string, lastLine: number): unknown {
   const code = (e as NodeJS.ErrnoException | null)?.code;
   if (typeof code === 'string' && code.startsWith('Z_')) {
     return new UserError(
-      `not a whole gzip file (${code}: ${(e as Error).message}); it is damaged or cut short`,
+      `not a whole gzip file (${code}: ${(e as Error).message}); it is damaged or cut short; copy it again (gzip -t tells a whole file)`,
       { file, line: lastLine + 1 }, // about where the text it holds breaks off (the parser holds a line back)
     );
   }

@@ -168,7 +168,7 @@ export class LongReader {
           );
         }
         if (reserved.has(i)) {
-          throw new UserError(`column ${show(name)} is the id, time or label column; it cannot be a channel`, where);
+          throw new UserError(`column ${show(name)} is the id, time or label column; it cannot be a channel: leave it out of --channels`, where);
         }
         return i;
       });

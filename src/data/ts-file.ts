@@ -158,7 +158,7 @@ export class TsReader {
     if (label === '') throw new UserError('missing label after the last ":"; every sequence needs a class name', { file, line });
     if (this.classes !== null && !this.classes.has(label)) {
       const listed = [...this.classes].slice(0, 20).join(' ');
-      throw new UserError(`label ${show(label)} is not one of the classes the @classLabel line lists (${listed})`, { file, line });
+      throw new UserError(`label ${show(label)} is not one of the classes the @classLabel line lists (${listed}); correct the label, or add it to that line`, { file, line });
     }
     return label;
   }
@@ -219,7 +219,7 @@ export class ArchiveChannels {
         const missing = padded ? ` (its last ${T - n} missing: ? or NaN)` : '';
         throw new UserError(
           `channel ${d + 1} has ${n} values but channel ${lengths.indexOf(T) + 1} has ${T}${missing}; the channels of a sequence must be equally long` +
-            (padded ? `: ${FILL_GAP} or leave the sequence out` : ''),
+            (padded ? `: ${FILL_GAP} or leave the sequence out` : `: pad channel ${d + 1} with ? to ${T} values (filled as a gap) or leave the sequence out`),
           { file: this.file, line },
         );
       }

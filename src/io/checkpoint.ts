@@ -145,7 +145,7 @@ export function removeCheckpoint(path: string): void {
 }
 
 function fail(file: string, what: string, line?: number): never {
-  throw new UserError(`${what}; is this a checkpoint written by train-signals train? (if it is one damaged, delete it and start afresh without --resume)`, { file, line });
+  throw new UserError(`${what}; give the checkpoint a train-signals train run wrote (if this is one, damaged, delete it and start afresh without --resume)`, { file, line });
 }
 
 function int(file: string, v: unknown, field: string, min = 0): number {

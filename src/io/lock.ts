@@ -33,7 +33,8 @@ interface Role {
 // A checkpoint's lock may be another run's model lock (`<out>.ckpt.lock`, lockRun): its message says both.
 const CHECKPOINT: Role = { writing: 'this checkpoint, or the model file it is beside', other: 'give another --out or --checkpoint', lock: "the checkpoint's lock file" };
 const MODEL: Role = { writing: 'this model file', other: 'give another --out', lock: "the model file's lock file" };
-const REPORT: Role = { writing: 'this report', other: 'give another --report', lock: "the report's lock file" };
+// A report's lock may be another run's checkpoint lock (`--report x.ckpt`): "this file" is true of both.
+const REPORT: Role = { writing: 'this file', other: 'give another --report', lock: "the report's lock file" };
 
 /**
  * Claims a run's outputs for this process, each by a lock beside the file a write to it lands on (links

@@ -115,7 +115,7 @@ export function saveModel(path: string, m: Model): void {
 }
 
 function fail(file: string, what: string): never {
-  throw new UserError(`${what}; is this a model file written by train-signals train?`, { file });
+  throw new UserError(`${what}; give a model file that train-signals train wrote (or its .safetensors export)`, { file });
 }
 
 /** How a reader refuses a field: fail() of its own kind of file (a model file's, a checkpoint's), bound to the file. */

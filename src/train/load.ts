@@ -92,7 +92,7 @@ export async function loadForTraining(
   const present = loaded.classes.filter((_, c) => sizes[c] > 0);
   if (present.length < 2) {
     throw new UserError(
-      `only one class (${JSON.stringify(present[0])}) in the training data${present.length < loaded.classes.length ? ` (of the ${loaded.classes.length} it names)` : ''}; a classifier needs at least two`,
+      `only one class (${JSON.stringify(present[0])}) in the training data${present.length < loaded.classes.length ? ` (of the ${loaded.classes.length} it names)` : ''}; a classifier needs at least two: give sequences of two classes or more, and check that the label column holds their classes`,
       { file: named.join(', ') },
     );
   }
