@@ -209,3 +209,25 @@ test('TERM=dumb: selection writes lines as to a file, no line redrawn (docs/cli.
   selectionLines(dumb, () => 0, { TERM: 'dumb' }).onSteps({ stage: 1, done: 100, total: 400, seconds: 10 });
   assert.deepEqual(out, []);
 });
+
+test('CI set on a terminal: lines as to a file, none redrawn; CI=false or 0 redraws as any terminal (docs/cli.md)', () => {
+  for (const CI of ['true', '1', 'gitlab']) {
+    const { out, stream } = sink(true);
+    const p = createProgress(stream, 2, { CI });
+    for (let b = 1; b <= 4; b++) p.onBatch(batch(b));
+    p.onEpoch(epoch(1));
+    p.end();
+    assert.doesNotMatch(out.join(''), /\r/, CI);
+    assert.match(out.join('').replace(/\x1b\[[0-9;]*m/g, ''), /^epoch 1\/2 {2}loss 0\.4000/, CI);
+    const lines: string[] = [];
+    selectionLines({ isTTY: true, columns: 80, write: (x: string) => lines.push(x) }, () => 0, { CI }).onSteps({ stage: 1, done: 100, total: 400, seconds: 10 });
+    assert.deepEqual(lines, [], CI);
+  }
+  for (const CI of ['false', '0', '']) {
+    const { out, stream } = sink(true);
+    const p = createProgress(stream, 2, { CI });
+    p.onBatch(batch(1));
+    p.end();
+    assert.match(out.join(''), /\r\x1b\[2K/, CI);
+  }
+});

@@ -1,6 +1,6 @@
 // Training progress on stderr. On a terminal: a live bar for the running epoch (batches done, running loss and
 // accuracy, seq/s, ETA of the epoch and of the run), redrawn at most ten times a second, and one line per
-// finished epoch. Anywhere else (pipes, CI, files): the epoch line alone, for about MAX_LINES epochs evenly
+// finished epoch. Anywhere else (pipes, CI, files, TERM=dumb): the epoch line alone, for about MAX_LINES epochs evenly
 // spaced (the first, every ⌈epochs / MAX_LINES⌉-th, and the last one run), so that a CI log stays readable,
 // and a line whenever QUIET_MS pass without one (an epoch's steps so far, or the epoch that ended), so that a
 // run on a large set under nohup or a batch system is never silent for minutes.
@@ -31,6 +31,15 @@ const REDRAW_MS = 100;
 const MAX_LINES = 20; // epoch lines without a terminal, besides the first and the last
 const QUIET_MS = 60_000; // without a terminal, the longest a run goes without a line
 
+/**
+ * Whether progress redraws a line in place: on a terminal that moves its cursor (not TERM=dumb), and not under
+ * CI, whose log keeps every redraw where a job is given a terminal (CI set, as CI services set it, and not "false" or "0").
+ */
+export function redraws(stream: ProgressStream, env: NodeJS.ProcessEnv = process.env): boolean {
+  const ci = env.CI !== undefined && !['', 'false', '0'].includes(env.CI.trim().toLowerCase());
+  return stream.isTTY === true && env.TERM !== 'dumb' && !ci;
+}
+
 export function useColor(stream: ProgressStream, env: NodeJS.ProcessEnv = process.env): boolean {
   return stream.isTTY === true && !(env.NO_COLOR !== undefined && env.NO_COLOR !== '') && env.TERM !== 'dumb';
 }
@@ -56,7 +65,7 @@ export function epochLine(e: EpochRecord, epochs: number): string {
 }
 
 export function createProgress(stream: ProgressStream, epochs: number, env: NodeJS.ProcessEnv = process.env, now: () => number = () => performance.now()): Progress {
-  const tty = stream.isTTY === true && env.TERM !== 'dumb'; // a dumb terminal moves no cursor: lines, as to a file
+  const tty = redraws(stream, env); // else lines, as to a file
   const color = useColor(stream, env);
   const paint = (code: string, s: string) => (color && s !== '' ? `\x1b[${code}m${s}\x1b[0m` : s);
   let drawn = false;
@@ -157,7 +166,7 @@ const SELECTION_QUIET_MS = 30_000;
  * SELECTION_QUIET_MS have passed without one (a large set's first fits take minutes).
  */
 export function selectionLines(stream: ProgressStream, now: () => number = () => performance.now(), env: NodeJS.ProcessEnv = process.env) {
-  const tty = stream.isTTY === true && env.TERM !== 'dumb'; // as createProgress
+  const tty = redraws(stream, env);
   let last = now(); // when a line was last written
   let drawn = false;
   const clear = () => {
