@@ -60,6 +60,10 @@ test('dataWarnings gives a program the lines train prints: a far-out value, a ti
   const lines = dataWarnings(odd);
   assert.ok(lines.includes('class "run" has a single training sequence; little can be learned of a class from one (a header row, or a line of another kind, read as data?)'), lines.join('\n'));
   assert.ok(lines.includes('classes "Walk", "walk" differ only in letter case; they are trained as different classes'), lines.join('\n'));
+  // Names alike for their first 40 characters are shown around where they differ, not cut alike.
+  const long = 'participant_07_session_2_condition_walking_';
+  const apart = dataWarnings({ ...odd, classes: [`${long}Slow_trial`, 'run', `${long}slow_trial`] } as DataSet);
+  assert.ok(apart.includes('classes …"7_session_2_condition_walking_Slow_trial", …"7_session_2_condition_walking_slow_trial" differ only in letter case; they are trained as different classes'), apart.join('\n'));
   const numbered = dataWarnings({ ...odd, classes: ['1', '1.5', '+1.50', '10', 'x1', '1e1'] } as DataSet);
   assert.ok(numbered.includes('classes "1.5", "+1.50", "10", "1e1" name the same number; they are trained as different classes (write each label one way)'), numbered.join('\n'));
   const flat = dataSet(['x', 'y'], 4, 5, (d) => d);

@@ -61,6 +61,13 @@ export function show(cell: string): string {
   return cell.length > 40 ? JSON.stringify(cell.slice(0, 40)) + '…' : JSON.stringify(cell);
 }
 
+/** show(), but where the cell is cut, the 40 characters around `at` (where it differs from a name like it), so the two read apart. */
+export function showAround(cell: string, at: number): string {
+  if (cell.length <= 40 || at < 30) return show(cell);
+  const from = Math.min(at - 20, cell.length - 40);
+  return `…${JSON.stringify(cell.slice(from, from + 40))}${from + 40 < cell.length ? '…' : ''}`;
+}
+
 // Control characters other than tab, CR, LF: a text CSV has none, a binary file has plenty.
 const BINARY = /[\u0000-\u0008\u000b\u000c\u000e-\u001f]/;
 

@@ -7,7 +7,7 @@ import { DEFAULT_LAYOUT } from './csv.js';
 import { farOut } from './far-out.js';
 import { checkDataArgument } from './data-argument.js';
 import { csvName, nameList, sameNumber } from './names.js';
-import { show } from './cells.js';
+import { show, showAround } from './cells.js';
 import { timeLike } from './time-like.js';
 import { heldChannels } from './held-channels.js';
 import { channelFiles } from './channel-files.js';
@@ -53,9 +53,9 @@ export function warningLines(ds: DataSet, idColumn: string, timeColumn?: string)
   const lone = ds.classes.filter((_, c) => sizes[c] === 1).map(show); // a name cut at 40 characters: a 1 MB label is no line to print
   if (lone.length === 1) out.push(`class ${lone[0]} has a single training sequence; ${FROM_ONE}`);
   if (lone.length > 1) out.push(`classes ${nameList(lone)} have a single training sequence each; ${FROM_ONE}`);
-  const twins = letterCaseTwins(ds.classes).map(show);
+  const twins = letterCaseTwins(ds.classes);
   if (twins.length > 0) out.push(`classes ${nameList(twins)} differ only in letter case; they are trained as different classes`);
-  const numbers = twinsBy(ds.classes, sameNumber).map(show);
+  const numbers = twinsBy(ds.classes, sameNumber);
   if (numbers.length > 0) out.push(`classes ${nameList(numbers)} name the same number; they are trained as different classes (write each label one way)`);
   for (const f of farOut(ds)) {
     const times = f.ratio < 1e6 ? Math.round(f.ratio) : f.ratio.toExponential(1);
@@ -142,7 +142,10 @@ function letterCaseTwins(classes: readonly string[]): string[] {
   return twinsBy(classes, (c) => (sameNumber(c) === undefined ? c.toLowerCase() : undefined));
 }
 
-/** The classes that share a key with another class, in the order of `classes`; a class without a key has none. */
+/**
+ * The classes that share a key with another class, shown for a message (each around where its group first
+ * differs), in the order of `classes`; a class without a key has none.
+ */
 function twinsBy(classes: readonly string[], key: (c: string) => string | undefined): string[] {
   const byKey = new Map<string, string[]>();
   for (const c of classes) {
@@ -152,6 +155,16 @@ function twinsBy(classes: readonly string[], key: (c: string) => string | undefi
     if (same === undefined) byKey.set(k, [c]);
     else same.push(c);
   }
-  return [...byKey.values()].filter((cs) => cs.length > 1).flat();
+  return [...byKey.values()].filter((cs) => cs.length > 1).flatMap((cs) => {
+    const at = Math.min(...cs.slice(1).map((c) => firstUnequal(cs[0], c)));
+    return cs.map((c) => showAround(c, at));
+  });
+}
+
+/** The first index where two texts differ (the shorter one's length where one begins the other). */
+function firstUnequal(a: string, b: string): number {
+  let i = 0;
+  while (i < a.length && i < b.length && a[i] === b[i]) i++;
+  return i;
 }
 
