@@ -726,6 +726,21 @@ test('membersOf(), formatTune() and writeFileAtomic() refuse arguments of anothe
   assert.throws(() => writeFileAtomic(join(tempDir('ts-write-'), 'x'), 3 as never), refused(/^writeFileAtomic\(\) data must be a string or a Uint8Array \(got number\)/));
 });
 
+test('lengthsWarning(), gapsWarning() and fillGaps() refuse arguments of another shape in one line (a TypeError, null, or values read past the end)', async () => {
+  const { lengthsWarning, gapsWarning, fillGaps } = await import('../src/index.js');
+  for (const bad of [null, {}, 3, { sequences: 2, below: {}, above: {}, shorter: {}, longer: {} }]) {
+    assert.throws(() => lengthsWarning('f.csv', bad as never, { training: undefined, resample: undefined } as never), refused(/^lengthsWarning\(file, tally, model\) takes a file's tally as predict\(\) returns it/));
+  }
+  for (const bad of [null, {}, { values: 1, sequences: 1, line: 2 }]) assert.throws(() => gapsWarning(bad as never), refused(/^gapsWarning\(\) takes a gap tally as the library gives it/));
+  const x = new Float32Array([1, NaN, 3]);
+  for (const [values, T, D] of [[[1, NaN, 3], 3, 1], [x, 5, 1], [x, 2, 2], [x, -1, 1], [x, '3', 1], [x, 1.5, 2]] as const) {
+    assert.throws(() => fillGaps(values as never, T as never, D as never), refused(/^fillGaps\(values, T, D\) takes a sequence's values as a Float32Array of T steps of D channels/));
+  }
+  assert.ok(Number.isNaN(x[1]), 'nothing filled');
+  assert.deepEqual(fillGaps(x, 3, 1), { filled: 1, empty: -1 });
+  assert.deepEqual([...x], [1, 2, 3]);
+});
+
 test('a host near its limit on open files: every call resolves, or rejects with one line naming the limit, nothing written (a worker thread that could not start ended the process; a kernel file said to be missing)', { skip: process.platform !== 'linux' }, () => {
   const dir = tempDir('calls-');
   // The host holds every descriptor its limit allows but `free`, for free = 0, 1, 2, …, until a training with

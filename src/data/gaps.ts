@@ -6,6 +6,11 @@
 // Legend: T steps, D channels.
 
 import { visible } from './visible.js';
+import { UserError } from '../errors.js';
+
+/** What a value is, for a message: its constructor's name and length, or its type. */
+const shapeOf = (x: unknown) =>
+  ArrayBuffer.isView(x) ? `a ${x.constructor.name} of ${(x as Float32Array).length}` : Array.isArray(x) ? `an array of ${x.length}` : x === null ? 'null' : `a ${typeof x}`;
 
 /** How the readers treat a gap: fill it (the default), or refuse the file naming its line and column. */
 export type GapPolicy = 'interpolate' | 'refuse';
@@ -27,6 +32,10 @@ export interface GapTally {
  *   x_t = x_b before the first read step b;  x_t = x_a after the last read step a
  */
 export function fillGaps(x: Float32Array, T: number, D: number): { filled: number; empty: number } {
+  const whole = (n: unknown) => typeof n === 'number' && Number.isSafeInteger(n) && n >= 0;
+  if (!(x instanceof Float32Array && ArrayBuffer.isView(x)) || !whole(T) || !whole(D) || T * D > x.length) {
+    throw new UserError(`fillGaps(values, T, D) takes a sequence's values as a Float32Array of T steps of D channels (T·D of them) and two whole numbers; it was given ${shapeOf(x)}, ${String(T)}, ${String(D)}`);
+  }
   let filled = 0;
   let empty = -1;
   for (let d = 0; d < D; d++) {
@@ -64,6 +73,7 @@ export function isGapTally(g: unknown): g is GapTally {
 
 /** The line that tells a user how many values were filled, and how to refuse such files instead. */
 export function gapsWarning(g: GapTally): string {
+  if (!isGapTally(g)) throw new UserError("gapsWarning() takes a gap tally as the library gives it (a data set's gaps, or predict()'s summary's files[i].gaps)");
   const values = g.values === 1 ? 'a value missing inside a sequence was' : `${g.values} values missing inside ${g.sequences === 1 ? 'a sequence' : `${g.sequences} sequences`} were`;
   return `${values} filled (${g.values === 1 ? 'in' : 'the first in'} ${visible(g.file)}, the sequence from line ${g.line}): linearly between the values beside each gap, ` +
     "with the nearest value at a sequence's start or end; --gaps refuse refuses such files instead";

@@ -8,6 +8,7 @@
 
 import { type Model, resampleOf } from '../model/model.js';
 import { visible } from '../data/visible.js';
+import { UserError } from '../errors.js';
 
 /** The lengths (samples, as the files hold them) of a model's training sequences, from its training record. */
 export interface TrainedLengths {
@@ -32,6 +33,15 @@ export interface LengthTally {
   above: LengthSide;
   shorter: LengthSide;
   longer: LengthSide;
+}
+
+/** Whether t is a LengthTally (a program may pass what it likes to lengthsWarning). */
+function isLengthTally(t: unknown): t is LengthTally {
+  if (typeof t !== 'object' || t === null) return false;
+  const r = t as Record<string, unknown>;
+  const count = (n: unknown) => typeof n === 'number' && Number.isSafeInteger(n) && n >= 0;
+  const side = (s: unknown) => typeof s === 'object' && s !== null && count((s as LengthSide).count);
+  return count(r['sequences']) && ['below', 'above', 'shorter', 'longer'].every((k) => side(r[k]));
 }
 
 /** The record train() writes for training sequences of these lengths. */
@@ -130,5 +140,8 @@ export function unseenLengthsWarning(file: string, tally: LengthTally, t: Traine
 
 /** unseenLengthsWarning for a file predict() or evaluate tallied against `model` (its summary's `lengths`). */
 export function lengthsWarning(file: string, tally: LengthTally, model: Pick<Model, 'training' | 'resample'>): string | null {
+  if (!isLengthTally(tally) || typeof model !== 'object' || model === null) {
+    throw new UserError("lengthsWarning(file, tally, model) takes a file's tally as predict() returns it (its summary's files[i].lengths) and the model");
+  }
   return unseenLengthsWarning(file, tally, trainedLengths(model), resampleOf(model));
 }
