@@ -60,6 +60,11 @@ test('dataWarnings gives a program the lines train prints: a far-out value, a ti
   const lines = dataWarnings(odd);
   assert.ok(lines.includes('class "run" has a single training sequence; little can be learned of a class from one (a header row, or a line of another kind, read as data?)'), lines.join('\n'));
   assert.ok(lines.includes('classes "Walk", "walk" differ only in letter case; they are trained as different classes'), lines.join('\n'));
+  // R's write.csv writes a missing label NA, which read as a class trained silently (a writers audit's find).
+  const na = dataWarnings({ ...odd, classes: ['Walk', 'NA', 'walk'] } as DataSet);
+  assert.ok(na.includes('class "NA" (one sequence) is how R, pandas (na_rep) and spreadsheets write a missing label; it is trained as a class of its own: if those sequences are unlabelled, leave them out, or give them their class'), na.join('\n'));
+  assert.ok(!na.some((w) => w.startsWith('class "NA" has a single')), 'not also a class of one read from a header row');
+  assert.ok(!dataWarnings({ ...odd, classes: ['Walk', 'Na', 'walk'] } as DataSet).some((w) => w.includes('missing label')), 'sodium is no missing label');
   // Names alike for their first 40 characters are shown around where they differ, not cut alike.
   const long = 'participant_07_session_2_condition_walking_';
   const apart = dataWarnings({ ...odd, classes: [`${long}Slow_trial`, 'run', `${long}slow_trial`] } as DataSet);

@@ -50,9 +50,14 @@ export function warningLines(ds: DataSet, idColumn: string, timeColumn?: string)
     out.push('no channel varies: every step of every sequence holds the same values, so no class can be told from another');
   }
   const sizes = classSizes(ds.labels, ds.classes.length);
-  const lone = ds.classes.filter((_, c) => sizes[c] === 1).map(show); // a name cut at 40 characters: a 1 MB label is no line to print
+  const lone = ds.classes.filter((name, c) => sizes[c] === 1 && !MISSING_LABELS.includes(name)).map(show); // a name cut at 40 characters: a 1 MB label is no line to print
   if (lone.length === 1) out.push(`class ${lone[0]} has a single training sequence; ${FROM_ONE}`);
   if (lone.length > 1) out.push(`classes ${nameList(lone)} have a single training sequence each; ${FROM_ONE}`);
+  for (const c of ds.classes.filter((c) => MISSING_LABELS.includes(c))) {
+    const n = sizes[ds.classes.indexOf(c)];
+    out.push(`class ${show(c)} (${n === 1 ? 'one sequence' : `${n} sequences`}) is how R, pandas (na_rep) and spreadsheets write a missing label; ` +
+      'it is trained as a class of its own: if those sequences are unlabelled, leave them out, or give them their class');
+  }
   const twins = letterCaseTwins(ds.classes);
   if (twins.length > 0) out.push(`classes ${nameList(twins)} differ only in letter case; they are trained as different classes`);
   const numbers = twinsBy(ds.classes, sameNumber);
@@ -133,6 +138,9 @@ function roundingWarnings(rounded: ReadonlyArray<{ p: ChannelPrecision; channel:
   }
   return out;
 }
+
+/** Labels as data tools write a missing one (R's NA, pandas' NaN and <NA>, a spreadsheet's #N/A). */
+const MISSING_LABELS: readonly string[] = ['NA', 'NaN', 'nan', '<NA>', '#N/A', 'N/A'];
 
 const FROM_ONE = 'little can be learned of a class from one (a header row, or a line of another kind, read as data?)';
 
