@@ -438,6 +438,15 @@ test('a headerless training file of whole numbers whose last cells take a few va
   // Coarse readings (0–3) with five classes first: the last cells take as many values as the others, so no refusal.
   const coarse = Array.from({ length: 40 }, (_, n) => [1 + (n % 5), ...Array.from({ length: 12 }, () => randInt(rng, 4))]);
   assert.equal((await loadDataSet([await fileWith(coarse.map((r) => r.join(',')).join('\n') + '\n', 'coarse.csv')])).classes.length, 5);
+  // A binary signal, its classes 1 and 2 last (MATLAB's writematrix([X y])): nothing to count, but 2 is in no
+  // other cell while the first cells (0, 1) are in every row; it trained on the first sample as the label (a writers audit's find).
+  const square = (n: number) => Array.from({ length: 32 }, (_, t) => ((t + n) % (n % 2 === 0 ? 8 : 16) < (n % 2 === 0 ? 4 : 8) ? 1 : 0));
+  await assert.rejects(loadDataSet([await fileWith(csvOf(Array.from({ length: 24 }, (_, n) => [...square(n), 1 + (n % 2)])), 'binary-last.csv')]),
+    /binary-last\.csv:1: the last cell of every row is one of 2 whole numbers \(1, 2\), each as often as classes are, 2 in no other cell, while the first cells, read as the labels, hold values the other cells hold: is each row's label its last cell\?/);
+  for (const classes of [[1, 2], [0, 1]]) {
+    const ds = await loadDataSet([await fileWith(csvOf(Array.from({ length: 24 }, (_, n) => [classes[n % 2], ...square(n)])), 'binary-first.csv')]);
+    assert.deepEqual([ds.classes, ds.lengths[0]], [classes.map(String), 32]);
+  }
 });
 
 test('a wide header whose value columns are a series but for a column or two at either end (label,age,t0,…): refused, naming them', async () => {

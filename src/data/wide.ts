@@ -427,13 +427,24 @@ class LabelLast {
   /** What the cells show, for the refusal; undefined where they show no label last. */
   why(): string | undefined {
     const k = this.lasts.size;
-    if (!this.whole || k < 2 || k > LabelLast.FEW || this.labels.size <= k || this.others.size <= 2 * k) return undefined;
+    if (!this.whole || k < 2 || k > LabelLast.FEW) return undefined;
+    const counted = this.labels.size > k && this.others.size > 2 * k;
+    // A signal of few values (a binary one) leaves nothing to count: then the last cells hold a value no other cell
+    // does, while every first cell's value is one the other cells take, as a sample's is.
+    const complete = this.others.size <= 2 * LabelLast.FEW && this.labels.size <= LabelLast.FEW;
+    const alone = [...this.lasts.keys()].filter((x) => !this.others.has(x));
+    const apart = complete && alone.length > 0 && [...this.labels].every((l) => this.others.has(Number(l)));
+    if (!counted && !apart) return undefined;
     if (Math.min(...this.lasts.values()) < this.rows / (2 * k)) return undefined;
     const [label, a, b, y, z, last] = this.ends;
     const step = (from: Spread, to: Spread, next: Spread, then: Spread) => from.distance(to) / (next.distance(then) + 0.1);
     if (!(last.distance(z) >= 1 && step(last, z, z, y) > step(label, a, a, b))) return undefined;
     const lasts = [...this.lasts.keys()].sort((p, q) => p - q).join(', ');
     const count = (n: number, most: number) => (n > most ? `more than ${most}` : String(n));
+    if (!counted) {
+      return `the last cell of every row is one of ${k} whole numbers (${lasts}), each as often as classes are, ${alone.join(', ')} in no other cell, ` +
+        'while the first cells, read as the labels, hold values the other cells hold';
+    }
     return `the last cell of every row is one of ${k} whole numbers (${lasts}), each as often as classes are, while the other cells take ${count(this.others.size, 2 * LabelLast.FEW)} values ` +
       `and the first cells, read as the labels, ${count(this.labels.size, LabelLast.FEW)}`;
   }
