@@ -19,6 +19,7 @@ import { FILL_GAP, isBlank, isPaddingCell, show, toName, toNumber, toValue, valu
 import { UNLABELLED_HINT, UNNAMED_CHANNEL, columnList, csvName, isUnnamedColumn, nameList, otherCaseFlags } from './names.js';
 import { parseTimestamp, showTimestamp } from './timestamps.js';
 import { isTimeName } from './time-like.js';
+import { shellQuote } from './visible.js';
 import { RestartWatch, alternates, blocksOf } from './restarts.js';
 
 export interface LongOptions {
@@ -428,11 +429,35 @@ export class LongReader {
     return numbered ? '; if each row is a whole sequence (its columns numbered 0, 1, 2, … as pandas writes a frame), give --format wide' : '';
   }
 
-  /** How to leave channel column i out (--channels naming the others), or '' where it is the only channel. */
+  /**
+   * How to leave channel column i out (--channels naming the others), or '' where it is the only channel. A column
+   * named as a time is (`time`, `timestamp`) is named as the time column rather than kept as a channel.
+   */
   private leaveOut(i: number): string {
-    const others = this.channelAt.filter((j) => j !== i).map((j) => this.header[j]);
+    const rest = this.channelAt.filter((j) => j !== i).map((j) => this.header[j]);
+    const time = this.timeAt < 0 ? rest.find((c) => isTimeName(c)) : undefined;
+    const others = rest.filter((c) => c !== time);
     const plain = others.length > 0 && others.length <= 8 && others.every((c) => /^[\p{L}\p{N}_.+\-:@%/]+$/u.test(c)); // a flag to copy into a shell as it is
-    return plain ? `leave it out: --channels ${others.join(',')}` : others.length > 0 ? 'leave it out (--channels names the columns to read)' : '';
+    const timed = time === undefined ? '' : ` --time-column ${shellQuote(time.trim())}`;
+    return plain ? `leave it out: --channels ${others.join(',')}${timed}` : others.length > 0 ? `leave it out (--channels names the columns to read${timed === '' ? '' : `;${timed} the time`})` : '';
+  }
+
+  /**
+   * Where text in channel column i names what the row's `value` column holds (tsfresh's kind, pandas' melt
+   * variable, tidyr's name): one row per channel per step, to be pivoted; '' where the header has no such column.
+   */
+  private stackedHint(i: number): string {
+    const value = this.channelAt.find((j) => j !== i && /^values?$/i.test(this.header[j].trim()));
+    if (value === undefined) return '';
+    const name = (j: number) => this.header[j].trim();
+    const keys = this.header.map((_, j) => j).filter((j) => j !== i && j !== value && !isUnnamedColumn(this.header[j])).map(name);
+    const time = this.timeAt >= 0 ? name(this.timeAt) : keys.find((c) => isTimeName(c));
+    // Without a time column each channel's rows are its steps in file order: numbered, so the pivot keeps them apart.
+    const steps = time === undefined ? `.assign(t=df.groupby(['${name(this.idAt)}', '${name(i)}']).cumcount())` : '';
+    const index = [...keys, ...(time === undefined ? ['t'] : [])].map((c) => `'${c}'`).join(', ');
+    const timed = time !== undefined && this.timeAt < 0 ? `, and name its time column (--time-column ${shellQuote(time)})` : '';
+    return `; each row holds one channel's value, named in column ${show(this.header[i])} (a stacked frame, as tsfresh, pandas' melt or tidyr's pivot_longer write it): ` +
+      `make each channel a column of its own (pandas: df${steps}.pivot_table(index=[${index}], columns='${name(i)}', values='${name(value)}').reset_index())${timed}`;
   }
 
   /**
@@ -441,6 +466,8 @@ export class LongReader {
    */
   private textHint(cell: string, i: number): string {
     if (this.labelAt < 0 && this.opts.modelClasses?.includes(cell.trim())) return `; it is a class of the model: name the label column (--label-column ${this.header[i]})`;
+    const stacked = this.stackedHint(i);
+    if (stacked !== '') return stacked;
     const leaveOut = this.opts.modelClasses === undefined ? this.leaveOut(i) : ''; // a model needs each of its channels
     if (Number.isFinite(parseTimestamp(cell))) {
       if (this.timeAt < 0) return `; it is a date and time: name its column as the time column (--time-column ${this.header[i]})${leaveOut === '' ? '' : `, or ${leaveOut}`}`;
