@@ -140,6 +140,13 @@ test('--out is written atomically: complete on success, absent after an error, n
   assert.match(e.stderr, /bad\.csv.*51/);
   assert.ok(!existsSync(out2));
   assert.deepEqual(readdirSync(dir).filter((f) => f.endsWith('.tmp')), []);
+  // To stdout, the rows made before the bad line are out (errors.md): every row of the file before it, and the
+  // bad wide file's before line 51. They were dropped with the block not yet written (an outputs audit's find).
+  const streamed = cliHere(['predict', '--model', cbfModel, 'datasets/cbf/test.csv', bad]);
+  assert.equal(streamed.code, 2);
+  const rows = parse(streamed.stdout);
+  assert.equal(rows.length, 1 + 300 + 49, streamed.stderr);
+  assert.deepEqual(rows.at(-1)!.slice(0, 2), [bad, '49']);
   const ch = cliHere(['predict', '--model', motionModel, 'datasets/cbf/test.csv', '--out', out2]);
   assert.equal(ch.code, 2);
   assert.match(ch.stderr, /channel/);

@@ -11,7 +11,7 @@
 import { type NamesExactly, checkFileList, checkFilesOptions, checkKnownOptions, checkModelArgument, ownOptions } from '../data/arguments.js';
 import { statSync } from 'node:fs';
 import { type LoadOptions, type ReadOptions, STDIN, checkReadable, fileName, layoutOptions, readDataSet, streamFile } from '../data/csv.js';
-import { InterruptedError, UserError } from '../errors.js';
+import { InterruptedError, UserError, isUserError } from '../errors.js';
 import type { StreamedSequence } from '../data/builder.js';
 import type { GapTally } from '../data/gaps.js';
 import { NotContiguousError } from '../data/long-stream.js';
@@ -295,6 +295,15 @@ async function scoreFiles(model: Model, given: PredictOptions, sink: PredictionS
         scorer.flush();
         summary.push({ file, sequences: n, streamed: true, longest, layout, lengths, scale, ...(gaps !== undefined ? { gaps } : {}) });
       } catch (e) {
+        // A bad line in a file whose rows are not held back: the sequences read before it are scored and their
+        // rows written, as those of earlier batches were (errors.md), before the line is refused.
+        if (isUserError(e) && layout !== 'long') {
+          try {
+            scorer.flush();
+          } catch {
+            // the model failing on them too (an overflow): the bad line is still the error to report
+          }
+        }
         scorer.clear(); // rows not yet written: a file loaded whole instead scores them again
         if (!(e instanceof NotContiguousError)) throw e;
         if (!readableTwice(path)) {

@@ -149,10 +149,19 @@ function forwardOutput(sink: Sink): RowOutput {
       flush();
       await sink.finish();
     },
+    // The rows written before the failure are final (those of earlier files, a wide file's before its bad line):
+    // they go out, as the ones flushed already did; only the held ones are dropped.
     abort() {
-      buf = [];
       held = [];
-      sink.drop();
+      try {
+        flush();
+      } catch {
+        // the sink failing too (a reader gone): the error that stopped the run is the one to report
+      } finally {
+        buf = [];
+        bufBytes = 0;
+        sink.drop();
+      }
     },
   };
 }
