@@ -289,6 +289,12 @@ test('a checkpoint of an earlier version, which had no cell, direction, stride, 
     assert.deepEqual(loadModel(out).parameters, ref.model.parameters, 'the same bits as that version\'s uninterrupted run');
     // Given otherwise than that version ran, an option it did not have is refused, as a recorded one would be.
     await assert.rejects(train({ ...run, resume: ck, noise: 0.1 }), (e: unknown) => e instanceof UserError && /this run has --noise 0\.1 but the checkpoint was written by a version without it, which trained as with --noise 0; resume with the command/.test(e.message));
+    // Interrupted again, its checkpoint written by this version resumes with the same command line (it recorded
+    // the options filled in, and refused the line it printed: an upgrade audit's find).
+    const stop = new AbortController();
+    await assert.rejects(train({ ...run, resume: ck, checkpoint: ck, checkpointEvery: 0, signal: stop.signal, onEpoch: (e) => { if (e.epoch === 4) stop.abort(); } }), InterruptedError);
+    assert.equal(loadCheckpoint(ck).state?.epoch, 5, 'written by the resumed run (next epoch 5; the earlier version\'s: 4)');
+    assert.deepEqual((await train({ ...run, resume: ck })).model.parameters, ref.model.parameters, 'resumed twice: still that version\'s bits');
   }
 });
 

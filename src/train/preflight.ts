@@ -303,6 +303,17 @@ export function withUnrecorded<O extends Partial<Record<keyof typeof BEFORE_THE_
   return out as O;
 }
 
+/**
+ * A record as the checkpoint of a resumed run writes it: without the options ck's version did not have
+ * (withUnrecorded filled them in), so that resuming it again, with the same command line, fills them in again
+ * rather than holding it to values the command line does not give.
+ */
+export function asCheckpointRecorded(ck: Checkpoint | undefined, recorded: Readonly<Record<string, unknown>>): Record<string, unknown> {
+  const out: Record<string, unknown> = { ...recorded };
+  if (ck !== undefined) for (const key of Object.keys(BEFORE_THE_OPTION)) if (ck.hyperparameters[key] === undefined) delete out[key];
+  return out;
+}
+
 /** The options a resumed run may change that change what it trains (RESUMABLE_CHANGES but --threads). */
 const KEPT_ON_RESUME = ['epochs', 'lr', 'clip', 'patience'] as const;
 

@@ -39,7 +39,7 @@ import { checkDataArgument } from '../data/data-argument.js';
 import { type NamesExactly, checkCallbacks, checkFileList, checkKnownOptions, checkModelArgument, checkOptionsObject, checkPathOptions, checkSignal, ownOptions, shownOption } from '../data/arguments.js';
 import { buildForRun } from '../engine/wasm.js';
 import { perThreadGiB, selectionThreadsWithinCap, threadsWithinCap } from '../engine/address-space.js';
-import { type OutputPaths, type TestSet, autoResumeWarning, resumeOf, changedOnResume, claimRun, fileSizeProblem, checkOutputs, checkResume, checkResumeInit, checkResumeSelection, checkSelectionResumed, keptOnResume, withUnrecorded } from './preflight.js';
+import { type OutputPaths, type TestSet, autoResumeWarning, resumeOf, changedOnResume, claimRun, fileSizeProblem, checkOutputs, checkResume, checkResumeInit, checkResumeSelection, checkSelectionResumed, keptOnResume, withUnrecorded, asCheckpointRecorded } from './preflight.js';
 import { type Selection, type StageProgress, type TaskCounts, budgetOf, plannedTasks, selectModel, taskKey, whySelectionSkips, withCandidate, withVaried, withoutSelection } from './select.js';
 
 /** train()'s options: the flags of `train-signals train` in camelCase, the files, and the callbacks. */
@@ -257,7 +257,7 @@ async function trainClaimed(given: TrainRun, outputs: OutputPaths, stillOurs: ()
   // seconds (and at each member's end and a stop).
   const onCheckpoint = path === undefined ? undefined : (state: FitState, members: readonly Member[]) => {
     stillOurs();
-    saveCheckpoint(path, { model: ckModel, hyperparameters: recorded, data, ...(selection ? { selection } : {}), members, state });
+    saveCheckpoint(path, { model: ckModel, hyperparameters: asCheckpointRecorded(resume, recorded), data, ...(selection ? { selection } : {}), members, state });
     last = { path, after: after(state.history.length, members.length), farOut: farOut(state) };
   };
   // Before the final fit's first checkpoint, the last good one is selection's scores (this run's, or resumed from).
@@ -527,7 +527,7 @@ async function selectForRun(hp: Hyperparameters, c: SelectionContext): Promise<S
           // none of its scores is written here; the guard keeps it that way should that ever change.
           if (path !== undefined && !resume?.state) {
             stillOurs();
-            saveCheckpoint(path, { model: modelRecordOf(before), hyperparameters: recordOf(before), data, selection: { scores: done, chosen: null } });
+            saveCheckpoint(path, { model: modelRecordOf(before), hyperparameters: asCheckpointRecorded(resume, recordOf(before)), data, selection: { scores: done, chosen: null } });
             if (resume === undefined) selectionCheckpoint = path;
           }
           onSelection?.({ key, score: { ...s }, ...counts });
