@@ -58,6 +58,13 @@ test('train says when the sequences\' scales lie decades apart (a warning with -
   const r = cliHere(['train', 'counts.csv', '--epochs', '1', '--hidden', '4', '--select', 'off', '--members', '1', '--out', 'm.json'], { cwd: dir });
   assert.equal(r.code, 0, r.stderr);
   assert.match(r.stderr, /^the sequences' scales lie \d\.\d decades apart in channel "value" \(10th to 90th percentile of their standard deviations\): each sequence is put on its own scale \(--sequence-norm auto\)$/m);
+  // A resumed run's checkpoint fixes it (one of a version before --sequence-norm has none): no choice is said.
+  const run = ['train', 'counts.csv', '--epochs', '1', '--hidden', '4', '--select', 'off', '--members', '1', '--out', 'r.json', '--checkpoint', 'r.ckpt'];
+  assert.equal(cliHere(run, { cwd: dir }).code, 0);
+  const resumed = cliHere([...run, '--resume', 'r.ckpt'], { cwd: dir });
+  assert.equal(resumed.code, 0, resumed.stderr);
+  assert.match(resumed.stderr, /going on from the checkpoint r\.ckpt/);
+  assert.doesNotMatch(resumed.stderr, /own scale/);
   const off = cliHere(['train', 'counts.csv', '--epochs', '1', '--hidden', '4', '--select', 'off', '--members', '1', '--sequence-norm', 'off', '--out', 'o.json'], { cwd: dir });
   assert.equal(off.code, 0, off.stderr);
   assert.match(off.stderr, /^train-signals: warning: the sequences' scales lie \d\.\d decades apart in channel "value" .*, and --sequence-norm off leaves the small ones nearly flat once normalized$/m);

@@ -202,7 +202,8 @@ export const trainCommand = {
       onWarning: a.quiet ? undefined : (w) => process.stderr.write(`train-signals: warning: ${visible(w)}\n`),
       onLoaded: a.quiet ? undefined : (ds) => {
         process.stderr.write(`${ds.lengths.length} sequences, ${ds.classes.length} classes; channels: ${visible(columnList(ds.channels))}\n`);
-        const wide = init === undefined ? widelyScaled(ds) : [];
+        // --init's model and a checkpoint fix whether sequences are put on their own scale: no choice is made here.
+        const wide = init === undefined && resumed === undefined ? widelyScaled(ds) : [];
         if (wide.length > 0 && a.sequenceNorm === 'auto') process.stderr.write(`${visible(scalesApart(wide))}: each sequence is put on its own scale (--sequence-norm auto)\n`);
       },
       onResumed: sayResumedFrom,
