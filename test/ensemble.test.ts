@@ -256,6 +256,15 @@ test('an ensemble exported to safetensors says its members in __metadata__, and 
   assert.equal(membersOf(parseSafetensors(exportSafetensors({ ...three.model, parameters: joined }), 'j.safetensors')), 1);
   // A model of one member names none; a count that does not divide the hidden units is refused.
   assert.equal(metadata(exportSafetensors({ ...three.model, training: {} })).members, undefined);
+  // An ensemble exported before "members" was written: as many members as its recurrent weights are exact blocks
+  // (it went on as one network of 18 units: an upgrade audit's find); a file of one network is one.
+  const unnamed = (f: Uint8Array) => Buffer.from(Buffer.from(f).toString('latin1').replace(/"members":"3",|,"members":"3"/, (s) => ' '.repeat(s.length)), 'latin1');
+  const old = unnamed(file);
+  assert.equal(metadata(old).members, undefined);
+  assert.equal(membersOf(parseSafetensors(old, 'old.safetensors')), 3);
+  assert.equal(membersOf(parseSafetensors(unnamed(exportSafetensors({ ...three.model, parameters: joined })), 'j.safetensors')), 1);
+  const one = await train({ ...opts, epochs: 1, members: 1, seed: 3 });
+  assert.equal(membersOf(parseSafetensors(exportSafetensors(one.model), 'one.safetensors')), 1);
   const header = (m: string) => Buffer.from(file).toString('latin1').replace('"members":"3"', `"members":"${m}"`);
   assert.throws(() => parseSafetensors(Buffer.from(header('5'), 'latin1'), 'e.safetensors'), (e: unknown) => e instanceof UserError && /__metadata__ "members" must be a whole number that divides the 18 hidden units/.test(e.message));
 });

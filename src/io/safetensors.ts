@@ -264,14 +264,22 @@ function readCell(file: string, meta: Record<string, unknown>): Cell {
   return cell;
 }
 
-/** __metadata__ "members": absent (1), or a whole number that divides the hidden units H, as a JSON string. */
-function readMembers(file: string, meta: Record<string, unknown>, H: number): number {
-  if (meta.members === undefined) return 1;
+/** __metadata__ "members": absent (undefined), or a whole number that divides the hidden units H, as a JSON string. */
+function readMembers(file: string, meta: Record<string, unknown>, H: number): number | undefined {
+  if (meta.members === undefined) return undefined;
   const M = metaJson(file, meta, 'members');
   if (!Number.isInteger(M) || (M as number) < 1 || H % (M as number) !== 0) {
     fail(file, `__metadata__ "members" must be a whole number that divides the ${H} hidden units (a JSON string such as "3")`);
   }
   return M as number;
+}
+
+/** The most members (blocks of the hidden units, each H/M) the recurrent weights split into exactly; 1 where none. */
+function blocksOf(shape: Shape, parameters: Float32Array): number {
+  for (let M = shape.H; M > 1; M--) {
+    if (shape.H % M === 0 && splitMembers({ ...shape, H: shape.H / M }, parameters, M) !== null) return M;
+  }
+  return 1;
 }
 
 /** __metadata__ "stride": absent (1), or a positive integer as a JSON string. */
@@ -438,9 +446,13 @@ export function parseSafetensors(bytes: Uint8Array, file: string): Model {
   const normalization = readNormalization(file, meta, width);
   const layout = meta.layout === undefined ? undefined : parseLayout(file, metaJson(file, meta, 'layout'), '__metadata__ "layout"');
   const parameters = parametersOf(tensors, shape);
-  // Members whose blocks training elsewhere joined (a weight across two of them) are one network now.
-  const M = readMembers(file, meta, shape.H);
-  const members = M > 1 && splitMembers({ ...shape, H: shape.H / M }, parameters, M) !== null ? M : 1;
+  // Members whose blocks training elsewhere joined (a weight across two of them) are one network now. A file that
+  // names none (an ensemble exported before "members" was written) is as many members as its recurrent weights
+  // are blocks: a zero off every block is kept by no training, so it is the ensemble's own.
+  const named = readMembers(file, meta, shape.H);
+  const members = named !== undefined
+    ? (named > 1 && splitMembers({ ...shape, H: shape.H / named }, parameters, named) !== null ? named : 1)
+    : blocksOf(shape, parameters);
   return {
     shape, readout, ...(stride > 1 ? { stride } : {}), ...(resample > 0 ? { resample } : {}), ...(sequenceNorm ? { sequenceNorm: true as const } : {}),
     ...(differences ? { differences: true as const } : {}), classes, channels, normalization, ...(layout ? { layout } : {}), parameters,
