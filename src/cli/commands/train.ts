@@ -254,7 +254,8 @@ export const trainCommand = {
     const threads = `${threadsText(timing)}${timing.threadsRan !== undefined ? ` (a step has ${timing.threadsRan} chunk(s) of sequences to share)` : ''}`;
     // With --json the model line is progress, on stderr (not with --quiet), and the result is stdout's one line.
     const modelLine = a.json ? (a.quiet ? null : process.stderr) : process.stdout;
-    if (a.json) {
+    // Stopped once training had ended (the test files unscored): no result line, as for any interrupted run.
+    if (a.json && !r.stopped) {
       process.stdout.write(JSON.stringify({
         model: a.out, resumed: resumed ?? null, fits, seconds: r.seconds, secondsInAll: inAll, sequencesPerSecond: r.sequencesPerSecond,
         selection: m.training['selection'] ?? null, test: r.test.length > 0 ? evaluationJson(r.test) : null,
