@@ -341,14 +341,32 @@ function readableTwice(path: string): boolean {
 
 /** Writes the header and one CSV row per sequence of every file to `out` (which the caller commits or aborts). */
 export async function predict(model: Model, o: PredictOptions, out: RowOutput): Promise<PredictSummary> {
-  out.write(predictionHeader(model));
-  return scoreFiles(model, o, {
-    row: (p) => out.write(predictionRow(p)),
-    mark: () => out.mark(),
-    rewind: () => out.rewind(),
+  // The header with the first row, so that a refusal before any row leaves stdout empty (a bad line after some
+  // leaves the rows before it, under their header).
+  let headed = false;
+  let headedAtMark = false; // a header written after mark() is taken back with the rows by rewind()
+  const head = () => {
+    if (!headed) out.write(predictionHeader(model));
+    headed = true;
+  };
+  const summary = await scoreFiles(model, o, {
+    row: (p) => {
+      head();
+      out.write(predictionRow(p));
+    },
+    mark: () => {
+      headedAtMark = headed;
+      out.mark();
+    },
+    rewind: () => {
+      headed = headedAtMark;
+      out.rewind();
+    },
     release: () => out.release(),
     pending: () => out.pending(),
   });
+  head();
+  return summary;
 }
 
 const QUEUE_HIGH = 1024; // predictions made ahead of the consumer before scoring pauses
