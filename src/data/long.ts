@@ -16,7 +16,7 @@
 import { UserError } from '../errors.js';
 import { type Chunks, type DataSetBuilder, type StepStore, float64Chunks, int32Chunks } from './builder.js';
 import { FILL_GAP, isBlank, isPaddingCell, show, toName, toNumber, toValue, valueError } from './cells.js';
-import { UNLABELLED_HINT, UNNAMED_CHANNEL, columnList, csvName, isUnnamedColumn, nameList, otherCaseFlags } from './names.js';
+import { ROW_NAMES_HINT, UNLABELLED_HINT, UNNAMED_CHANNEL, columnList, csvName, isUnnamedColumn, nameList, otherCaseFlags } from './names.js';
 import { parseTimestamp, showTimestamp } from './timestamps.js';
 import { isTimeName } from './time-like.js';
 import { shellQuote } from './visible.js';
@@ -189,7 +189,7 @@ export class LongReader {
             : `is ${show(header[unnamed])}, pandas' name for a column that had none`;
         throw new UserError(
           `column ${unnamed + 1} of the header ${what}, and every column but id, time and label is a channel; name it, ` +
-            'remove it (pandas: to_csv(index=False)), or pick the channels with --channels',
+            'remove it (pandas: to_csv(index=False); R: write.csv(…, row.names = FALSE)), or pick the channels with --channels',
           { ...where, column: unnamed + 1 },
         );
       }
@@ -291,7 +291,7 @@ export class LongReader {
     if (n !== header.length) {
       throw new UserError(
         `ragged long-format row: ${cells.length} cells but the header has ${header.length}; ` +
-          'every row needs one cell per column',
+          `every row needs one cell per column${n === header.length + 1 ? ROW_NAMES_HINT : ''}`,
         { file, line },
       );
     }

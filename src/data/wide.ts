@@ -12,7 +12,7 @@
 import { UserError } from '../errors.js';
 import type { DataSetBuilder, StepStore } from './builder.js';
 import { FILL_GAP, columnName, isBlank, isDecimalComma, isPaddingCell, toName, toValue, valueError } from './cells.js';
-import { UNLABELLED_HINT, UNNAMED_CHANNEL, columnList, isUnnamedColumn, nameList, otherCaseFlags, sameNumber } from './names.js';
+import { ROW_NAMES_HINT, UNLABELLED_HINT, UNNAMED_CHANNEL, columnList, isUnnamedColumn, nameList, otherCaseFlags, sameNumber } from './names.js';
 import { shellQuote } from './visible.js';
 import { channelSeries } from './channel-series.js';
 
@@ -285,7 +285,7 @@ export class WideReader {
     if (header !== null && end > header.length) {
       throw new UserError(
         `row has ${end} cells but the header has ${header.length}; add the missing column names to the header ` +
-          'or remove the extra cells',
+          `or remove the extra cells${end === header.length + 1 ? ROW_NAMES_HINT : ''}`,
         { file, line, column: header.length + 1 },
       );
     }
