@@ -167,6 +167,10 @@ test('what loggers, spreadsheets and cat put around a table is named for what it
     // a preamble of key,value lines, each as wide as the next: the wider header after them is the table's
     ['key-value.csv', 'Device,DL-200 v1.2\nRate,100 Hz\nlabel,t0,t1,t2,t3\nrun,1,2,3,4\nwalk,3,4\n', /key-value\.csv:1: lines 1–2 come before the table, whose header looks to be line 3/],
     ['key-number.csv', 'Rate,100\nDevice,DL-200\nlabel,t0,t1,t2,t3\nrun,1,2,3,4\nwalk,3,4,5,6\n', /key-number\.csv:1: lines 1–2 come before the table, whose header looks to be line 3/],
+    // LabVIEW's measurement file: a title, key,value lines, an end marker, a blank line, then a table of four
+    // columns; its key<tab>value lines head each other, yet precede the table (a writers audit's find: a decimal comma, and a row without values)
+    ['labview.csv', `LabVIEW Measurement\nWriter_Version,2\nSeparator,Comma\nDate,2024/01/01\n***End_of_Header***\n\nid,t,label,ax\n${rows.replace(/,\d+\n/g, '\n')}`, /labview\.csv:1: lines 1–5 come before the table, whose header looks to be line 7 \("id,t,label,ax"\)/],
+    ['labview-tab.csv', `LabVIEW Measurement\t\nWriter_Version\t2\nSeparator\tTab\n***End_of_Header***\t\n\nid,t,label,ax\n${rows.replace(/,\d+\n/g, '\n')}`, /labview-tab\.csv:1: lines 1–4 come before the table, whose header looks to be line 6/],
     ['cat.csv', `id,t,label,ax,ay\n${rows}id,t,label,ax,ay\nc,0,run,1,1\n`, /cat\.csv:6: this line repeats the header of line 1 \(files joined one after another\?\); delete it, or give the files one by one/],
     ['cat-wide.csv', 'label,t0,t1\nrun,1,2\nlabel,t0,t1\nwalk,3,4\n', /cat-wide\.csv:3: this line repeats the header of line 1/],
     ['after-z.csv', `id,t,label,ax,ay\n${rows}\x1a\nc,0,run,1,1\n`, /after-z\.csv:7: a line after the end-of-file mark \(Ctrl-Z\) of line 6/],

@@ -88,14 +88,25 @@ function tableStart(lines: readonly Line[]): number | undefined {
     const [l, next] = [lines[i], lines[i + 1]];
     return !(separated && l.sep === 'spaces') && named(l) >= 2 && filled(l, l.sep) >= named(l) - 1 && next.sep === l.sep && fits(next, l);
   };
-  // Lines before a header at i: a preamble's each fill a cell or two (`Device: logger,v1.2`), fewer than half the header's.
+  // Lines before a header at i: a preamble's each fill a cell or two (`Device: logger,v1.2`), fewer than half the
+  // header's, or a key and its value (`Writer_Version,2`, LabVIEW's) before a header of three or more.
   const preamble = (i: number) => {
+    const sep = lines[i].sep;
     const few = Math.max(1, Math.min(2, Math.ceil(named(lines[i]) / 2) - 1));
-    return lines[i].cells.filter((c) => c.trim() !== '' && !numberLike(c)).length >= 2 && lines.slice(0, i).every((before) => filled(before, lines[i].sep) <= few);
+    const keyValue = (l: Line) => {
+      const cells = (l.sep === sep ? l.cells : splitLike(l, sep)).filter((c) => c.trim() !== '');
+      return named(lines[i]) >= 3 && cells.length === 2 && !numberLike(cells[0]);
+    };
+    return lines[i].cells.filter((c) => c.trim() !== '' && !numberLike(c)).length >= 2 && lines.slice(0, i).every((before) => filled(before, sep) <= few || keyValue(before));
   };
   for (let i = 0; i + 1 < lines.length; i++) {
     if (!heads(i)) continue;
-    if (i > 0) return preamble(i) ? i : undefined;
+    // A line that heads what follows it but not after a preamble (`Writer_Version<tab>2` over `Separator<tab>Tab`):
+    // the table's header may come later.
+    if (i > 0) {
+      if (preamble(i)) return i;
+      continue;
+    }
     // A first line of two cells followed by another (`Device,logger` then `Rate,100 Hz`) may be a preamble's: a
     // wider header after it, which its rows fit, is the table's.
     // (Not a two-column table's header above a bad row: the rows after a table's header are wider than two cells.)
