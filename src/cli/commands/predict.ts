@@ -5,11 +5,24 @@ import type { Argv, ArgumentsCamelCase } from 'yargs';
 import { checkDistinct, checkStdinOnce } from '../../io/paths.js';
 import type { RowOutput } from '../../io/stream-out.js';
 import { checkFolder, checkWritable, readerClosed } from '../../io/atomic.js';
+import { pathIs } from '../../io/path-is.js';
+import { UserError } from '../../errors.js';
 import { atStop } from '../interrupt.js';
 import { type DataArgs, FILE_KINDS, dataOptionsFor, loadOptionsOf } from '../options.js';
 import { WORKFLOW_EXAMPLES, grouped, withExamples } from '../help.js';
 import { loadingLines } from '../progress.js';
 import { visible } from '../../data/visible.js';
+
+/** Names of files of another kind than the comma-separated text predict writes, which a reader would take at their word. */
+const OTHER_KINDS = /\.(tsv|tab|xlsx|xlsm|xls|ods|parquet|feather|arrow|json|jsonl|html?)$/i;
+
+/** Refuses an --out name that says another kind of file than CSV (a FIFO or device is written in place: any name). */
+function checkCsvName(out: string): void {
+  const other = OTHER_KINDS.exec(out);
+  if (other !== null && !pathIs(out, (st) => st.isFIFO() || st.isCharacterDevice())) {
+    throw new UserError(`--out ${out}: predictions are written as CSV (cells separated by commas), not as .${other[1]} says; name it .csv`);
+  }
+}
 
 type PredictArgs = DataArgs & { model: string; files: string[]; out?: string; quiet: boolean };
 
@@ -36,6 +49,7 @@ export const predictCommand = {
     if (a.out === '-') a.out = undefined;
     if (a.out !== undefined) {
       checkFolder(a.out, '--out');
+      checkCsvName(a.out);
       checkDistinct([['the --model file', a.model], ...a.files.map((f) => ['one of the input files', f] as const)], [['--out', a.out]]);
       checkWritable(a.out, '--out'); // a file can be created there (permissions, space)
       checkReplaceable(a.out, '--out', 'predictions');
