@@ -71,10 +71,10 @@ export function otherCaseFlags(header: readonly string[], sought: readonly (read
   return flags.length === 0 ? '' : `; the header has ${flags.length === 1 ? 'it in another letter case' : 'them in other letter cases'}: ${flags.join(' ')}`;
 }
 
-/** What a message about a missing label column adds where a model reads the file: unlabelled files are predict's. */
 /** After a row one cell longer than its header: R's write.table names no row-name column in the header. */
 export const ROW_NAMES_HINT = "; a row one cell longer than the header is how R's write.table writes its row names (the header names no column over them): write it with row.names = FALSE";
 
+/** What a message about a missing label column adds where a model reads the file: unlabelled files are predict's. */
 export const UNLABELLED_HINT = '; a file without labels is for predict (evaluate scores labelled files)';
 
 /** A header's column names for a message: `id, t, label, ax` (the first 20, then how many more). */
