@@ -732,15 +732,15 @@ test('before training, stderr names the channels, and warns of one that rises li
   const r = cliHere(['train', 'd.csv', '--epochs', '1', '--hidden', '4', '--select', 'off', '--out', 'm.json'], { cwd: dir });
   assert.equal(r.code, 0, r.stderr);
   assert.match(r.stderr, /^\d+ sequences, 3 classes; channels: step, ax, ay, az$/m);
-  assert.match(r.stderr, /^train-signals: warning: channel "step" runs like a time column in every sequence \(it steps evenly, or is named as one and rises\); if it is one, name it with --time-column$/m);
+  assert.match(r.stderr, /^train-signals: warning: channel "step" runs like a time column in every sequence \(it steps evenly, or is named as a clock or a counter and counts up\); if it is one, name it with --time-column$/m);
   // A logger's clock, named as a time is, jitters: it rises at every step, unevenly.
   writeFileSync(join(dir, 'j.csv'), ['id,time,label,ax', ...[0, 1, 2, 3].flatMap((n) => [0.01, 0.0205, 0.0298, 0.0412].map((t, i) => `s${n},${t + n},${n % 2 === 0 ? 'p' : 'q'},${Math.sin(n + i)}`))].join('\n') + '\n');
   const jitter = cliHere(['train', 'j.csv', '--format', 'long', '--epochs', '1', '--hidden', '4', '--select', 'off', '--members', '1', '--out', 'j.json'], { cwd: dir });
-  assert.match(jitter.stderr, /^train-signals: warning: channel "time" runs like a time column in every sequence \(it steps evenly, or is named as one and rises\); if it is one, name it with --time-column$/m);
+  assert.match(jitter.stderr, /^train-signals: warning: channel "time" runs like a time column in every sequence \(it steps evenly, or is named as a clock or a counter and counts up\); if it is one, name it with --time-column$/m);
   // With the time column named, a channel that counts the rows is a second clock: --channels leaves it out.
   writeFileSync(join(dir, 'n.csv'), ['id,time,label,n,ax', ...[0, 1, 2, 3].flatMap((n) => [0.01, 0.0205, 0.0298, 0.0412].map((t, i) => `s${n},${t + n},${n % 2 === 0 ? 'p' : 'q'},${i},${Math.sin(n + i)}`))].join('\n') + '\n');
   const counter = cliHere(['train', 'n.csv', '--time-column', 'time', '--epochs', '1', '--hidden', '4', '--select', 'off', '--members', '1', '--out', 'c.json'], { cwd: dir });
-  assert.match(counter.stderr, /^train-signals: warning: channel "n" runs like a time column in every sequence \(it steps evenly, or is named as one and rises\), beside the time column "time": if it holds no sample \(a row counter, a second clock\), leave it out with --channels ax$/m);
+  assert.match(counter.stderr, /^train-signals: warning: channel "n" runs like a time column in every sequence \(it steps evenly, or is named as a clock or a counter and counts up\), beside the time column "time": if it holds no sample \(a row counter, a second clock\), leave it out with --channels ax$/m);
   const ok = cliHere(['train', 'datasets/motion/train.csv', '--epochs', '1', '--hidden', '4', '--select', 'off', '--out', join(dir, 'n.json')]);
   assert.match(ok.stderr, /channels: ax, ay, az$/m);
   assert.doesNotMatch(ok.stderr, /warning: channel/);
@@ -754,7 +754,7 @@ test('before training, stderr names the channels, and warns of one that rises li
   assert.match(many.stderr, /^4 sequences, 2 classes; channels: ch0, ch1, ch2, [^\n]*, ch19, … 280 more$/m);
   assert.equal(many.stderr.match(/^train-signals: warning: channels? /gm)?.length, 1, many.stderr);
   // beside the file's time column t: left out with --channels, too many to list
-  assert.match(many.stderr, /^train-signals: warning: channels "ch0", "ch1", [^\n]*"ch19", … 10 more run like a time column in every sequence \(they step evenly, or are named as one and rise\), beside the time column "t": if they hold no sample \(a row counter, a second clock\), leave them out with --channels naming the others$/m);
+  assert.match(many.stderr, /^train-signals: warning: channels "ch0", "ch1", [^\n]*"ch19", … 10 more run like a time column in every sequence \(they step evenly, or are named as clocks or counters and count up\), beside the time column "t": if they hold no sample \(a row counter, a second clock\), leave them out with --channels naming the others$/m);
   const info = cliHere(['info', 'k.json'], { cwd: dir });
   assert.match(info.stdout, /\n {2}channels \(300\): ch0, ch1, [^\n]*, ch19, … 280 more \(--json lists them all\)(, [^\n]*)?\n/);
   // A wide file with a column named id reads as long, a step a sequence: said, with the flag that reads it wide.

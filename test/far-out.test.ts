@@ -8,6 +8,8 @@ import { channelStatistics } from '../src/data/normalize.js';
 import { timeLikeChannels } from '../src/data/time-like.js';
 import type { DataSet } from '../src/data/dataset.js';
 import { UserError } from '../src/errors.js';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 
 /** A data set of one channel per entry of `channels`, N sequences of T steps, value f(channel, n, t). */
 function dataSet(channels: string[], N: number, T: number, f: (d: number, n: number, t: number) => number): DataSet {
@@ -176,4 +178,24 @@ test('a channel that varies little about a large level: loading measures what fl
   assert.match(many[0], /^channels "c0", "c1", .*, … 10 more vary little about large levels \("c0" by .*\), and rounding to float32, which values are stored in, moves their values by up to \d+ % of that: subtract each one's level from it in the file/);
   // A data set a program built, with something else where the loader puts the precision: no TypeError.
   assert.deepEqual(dataWarnings({ ...plain, precision: 5 } as unknown as DataSet), []);
+});
+
+test('clocks and counters as devices name and write them are time-like: a counter that starts over (OpenBCI), a quoted name (WFDB), a clock named inside a longer name; a sawtooth signal is not', async () => {
+  // A device audit's finds: each trained as a signal without a word.
+  const wrap = dataSet(['Sample Index', 'EXG Channel 0'], 6, 300, (d, n, t) => (d === 0 ? (t + 40 * n) % 256 : Math.sin(t / 5 + n)));
+  assert.deepEqual(timeLikeChannels(wrap), ['Sample Index']);
+  const wfdb = dataSet(["'Elapsed time'", "'MLII'"], 6, 150, (d, n, t) => (d === 0 ? Math.round((t / 360) * 1000) / 1000 : Math.sin(t / 5 + n)));
+  assert.deepEqual(timeLikeChannels(wfdb), ["'Elapsed time'"], 'rounded to three decimals: uneven steps, but it rises');
+  const polar = dataSet(['sensor timestamp [ns]', 'X [mg]'], 6, 120, (d, n, t) => (d === 0 ? 3.6e12 * n + 5e6 * t + (t % 3) * 1e5 : Math.sin(t / 5 + n)));
+  assert.deepEqual(timeLikeChannels(polar), ['sensor timestamp [ns]']);
+  // The same sawtooth named as a signal, and a counter that steps unevenly: no clock.
+  assert.deepEqual(timeLikeChannels(dataSet(['ramp', 'x'], 6, 300, (d, n, t) => (d === 0 ? (t + 40 * n) % 256 : Math.sin(t / 5 + n)))), []);
+  assert.deepEqual(timeLikeChannels(dataSet(['step count', 'x'], 6, 50, (d, n, t) => (d === 0 ? Math.floor(t / 3) : Math.sin(t / 5 + n)))), []);
+  // A clock since 1970 in ns, which float32 rounds flat (Polar's): the rounding warning names it as a clock.
+  const { loadDataSet } = await import('../src/data/csv.js');
+  const { tempDir } = await import('./helpers/temp.js');
+  const file = join(tempDir('clock'), 'polar.csv');
+  const rows = Array.from({ length: 8 * 40 }, (_, k) => `r${Math.floor(k / 40)};${'ab'[Math.floor(k / 40) % 2]};${599694882166000000n + 3600000000000n * BigInt(Math.floor(k / 40)) + 5000000n * BigInt(k % 40)};${Math.round(300 * Math.sin(k / 5))}`);
+  writeFileSync(file, `id;label;sensor timestamp [ns];X [mg]\n${rows.join('\n')}\n`);
+  assert.match(dataWarnings(await loadDataSet([file])).join('\n'), /subtract \d+ from the channel in the file, so that what varies is kept; if "sensor timestamp \[ns\]" is a clock, as its name says, it holds no sample: name the time column with --time-column, and leave the others out with --channels/);
 });

@@ -20,6 +20,7 @@ import { ContiguousLongReader } from './long-stream.js';
 import { isBlank } from './cells.js';
 import { columnList, csvName, otherCaseFlags, sameNames } from './names.js';
 import { shellQuote } from './visible.js';
+import { isTimeName } from './time-like.js';
 import type { DataSet } from './dataset.js';
 import type { DataLayout, Model } from '../model/model.js';
 import { LongReader } from './long.js';
@@ -521,6 +522,11 @@ function openReader(file: string, header: string[], line: number, o: Resolved, b
   }
 }
 
+/** Whether a header cell names a time column (`time`, `Time (s)`, `millis`), not a sample of a series (`t0`, `t_12`). */
+function isTimeColumnName(cell: string): boolean {
+  return isTimeName(cell) && !/^['"]?[\p{L}_]*[_ -]?\d+([._]\d+)?['"]?$/u.test(cell.trim());
+}
+
 function startReader(file: string, header: string[], line: number, o: Resolved, builder: DataSetBuilder, streaming: boolean, kind: TextKind): RowReader {
   const first = withoutCommentMark(header, kind, o);
   const has = (name: string) => first.some((c) => c.trim() === name);
@@ -539,14 +545,29 @@ function startReader(file: string, header: string[], line: number, o: Resolved, 
       { file, line },
     );
   }
-  const reader = new WideReader(file, first, line, { ...o, separator: kind }, builder); // its own checks of the header first: they name more
   // A time column is what a row per time step has: without the id column, such a file would read as one short
   // sequence per row (its id, time and channels as samples) and train on nothing, without a word.
-  const time = o.format === 'auto' && reader.headed ? first.find((c) => c.trim() === o.timeColumn || ['time', 'timestamp', 'ms'].includes(c.trim().toLowerCase())) : undefined;
+  const timeAt = o.format === 'auto' ? first.findIndex((c) => c.trim() === o.timeColumn || isTimeColumnName(c)) : -1;
+  let reader: WideReader;
+  try {
+    reader = new WideReader(file, first, line, { ...o, separator: kind }, builder); // its own checks of the header first: they name more
+  } catch (e) {
+    // Nor a label column: a logger's or an app's recording, one to a file (what the reader would say, remove the
+    // header, would train on its clock as the labels).
+    const inAnyCase = (name: string) => first.some((c) => c.trim().toLowerCase() === name.toLowerCase()); // the reader names the flags then
+    if (timeAt < 0 || !isUserError(e) || inAnyCase(o.labelColumn) || inAnyCase(o.idColumn) || o.modelClasses !== undefined) throw e;
+    throw new UserError(
+      `the first row names a time column, ${JSON.stringify(first[timeAt].trim())}, but neither an id column ${JSON.stringify(o.idColumn)} nor a label column ${JSON.stringify(o.labelColumn)} (${columnList(first)}): ` +
+        'a recording of one row per time step, most likely; to train on recordings kept one to a file, join them into one file with a column naming ' +
+        `each row's recording and one holding its class (docs/data.md, "One file per recording"), or name yours (--id-column, --label-column)`,
+      { file, line, cause: e },
+    );
+  }
+  const time = reader.headed && timeAt >= 0 ? first[timeAt] : undefined;
   if (time !== undefined) {
     throw new UserError(
       `the first row names a time column, ${JSON.stringify(time.trim())}, but no id column named ${JSON.stringify(o.idColumn)} (${columnList(first)}): ` +
-        `a file of one row per time step (the long layout) needs a column naming each row's sequence; name yours (--id-column)${o.timeColumn === time.trim() ? '' : ` and the time column (--time-column ${time.trim()})`}, ` +
+        `a file of one row per time step (the long layout) needs a column naming each row's sequence; name yours (--id-column)${o.timeColumn === time.trim() ? '' : ` and the time column (--time-column ${shellQuote(time.trim())})`}, ` +
         `or, if each row is a whole sequence, give --format wide (with --id-column ${shellQuote(time.trim())} if that column names or times the rows rather than holding a sample)`,
       { file, line },
     );

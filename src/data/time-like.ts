@@ -1,14 +1,30 @@
 // Channels that look like a time column: values that step by the same non-zero amount at every step of every
 // sequence (0, 1, 2, … or 0.00, 0.01, …), or that a time's name (`time`, `timestamp`, `Time (s)`) and rise at
-// every step of every sequence (a logger's clock jitters). In the long layout a time column under another name
-// than the one the loader was told becomes a channel that way, and the model would learn from the clock.
+// every step of every sequence (a logger's clock jitters), or a counter's name (`Sample Index`) and count up by one
+// step, starting over at the bottom as a counter of few bits does (OpenBCI's wraps at 255). In the long layout a time
+// column under another name than the one the loader was told becomes a channel that way, and the model would learn
+// from the clock.
 
 import type { DataSet } from './dataset.js';
 import { checkDataArgument } from './data-argument.js';
 
-/** Whether a column's name reads as a time's: `time`, `timestamp`, `t_s`, `Time (s)`, `elapsed_ms`, … */
+/**
+ * Whether a column's name reads as a time's: `time`, `timestamp`, `t_s`, `Time (s)`, `elapsed_ms`, or one with the
+ * word time or timestamp in it (`sensor timestamp [ns]`), in the quotes a writer may have kept (`'Elapsed time'`).
+ */
 export function isTimeName(name: string): boolean {
-  return /^(t|ts|time|timestamp|datetime|date|seconds?|secs?|ms|millis(econds)?|elapsed)([^a-z]|$)/i.test(name.trim());
+  const n = unquoted(name);
+  return /^(t|ts|time|timestamp|datetime|date|seconds?|secs?|ms|millis(econds)?|elapsed)([^a-z]|$)/i.test(n) || /(^|[^a-z])(time|timestamp)([^a-z]|$)/i.test(n);
+}
+
+/** Whether a column's name reads as a counter's or a clock's: `Sample Index`, `counter`, `tick`, `clock`. */
+function isCounterName(name: string): boolean {
+  return /(^|[^a-z])(index|counter|count|ticks?|samples?|clock|seq)([^a-z]|$)/i.test(unquoted(name));
+}
+
+/** A column's name without the quotes some writers keep around it (WFDB's `'MLII'`). */
+function unquoted(name: string): string {
+  return name.trim().replace(/^(['"])(.*)\1$/, '$2').trim();
 }
 
 /**
@@ -26,7 +42,9 @@ export function timeLike(ds: DataSet): string[] {
   const out: string[] = [];
   for (let c = 0; c < D; c++) {
     const at = (n: number, t: number) => values[(offsets[n] + t) * D + c];
-    if (stepsEvenly(lengths, (n, t) => at(n, t)) || (isTimeName(ds.channels[c]) && rises(lengths, (n, t) => at(n, t)))) out.push(ds.channels[c]);
+    const name = ds.channels[c];
+    const clock = isTimeName(name) || isCounterName(name);
+    if (stepsEvenly(lengths, at) || (clock && rises(lengths, at)) || (isCounterName(name) && countsWithWraps(lengths, at))) out.push(name);
   }
   return out;
 }
@@ -44,6 +62,29 @@ function stepsEvenly(lengths: Int32Array, at: (n: number, t: number) => number):
       // hundredth of the step (nor does one that zigzags on a large offset).
       const tolerance = Math.min(1e-6 * Math.max(Math.abs(at(n, t)), Math.abs(at(n, t - 1))), 0.01 * Math.abs(step));
       if (Math.abs(at(n, t) - at(n, t - 1) - step) > tolerance) return false;
+    }
+    seen = true;
+  }
+  return seen;
+}
+
+/**
+ * Whether every sequence of 3 or more steps counts up by one step (within a hundredth of it) but where it starts
+ * over: a drop to within a step of the sequence's lowest value (and there is such a sequence).
+ */
+function countsWithWraps(lengths: Int32Array, at: (n: number, t: number) => number): boolean {
+  let seen = false;
+  for (let n = 0; n < lengths.length; n++) {
+    const T = lengths[n];
+    if (T < 3) continue;
+    let low = Infinity;
+    for (let t = 0; t < T; t++) low = Math.min(low, at(n, t));
+    let step = NaN;
+    for (let t = 1; t < T; t++) {
+      const d = at(n, t) - at(n, t - 1);
+      if (d < 0 && Number.isFinite(step) && at(n, t) <= low + step) continue; // starting over
+      if (Number.isNaN(step) && d > 0) step = d;
+      else if (!(Math.abs(d - step) <= 0.01 * step)) return false;
     }
     seen = true;
   }

@@ -8,7 +8,7 @@ import { farOut } from './far-out.js';
 import { checkDataArgument } from './data-argument.js';
 import { csvName, nameList, sameNumber } from './names.js';
 import { show, showAround } from './cells.js';
-import { timeLike } from './time-like.js';
+import { isTimeName, timeLike } from './time-like.js';
 import { heldChannels } from './held-channels.js';
 import { channelFiles } from './channel-files.js';
 import { gapsWarning, isGapTally } from './gaps.js';
@@ -88,7 +88,7 @@ export function warningLines(ds: DataSet, idColumn: string, timeColumn?: string)
 function timeLikeWarning(timeLikes: readonly string[], channels: readonly string[], timeColumn: string | undefined): string {
   const one = timeLikes.length === 1;
   const named = one ? `channel ${JSON.stringify(timeLikes[0])} runs` : `channels ${nameList(timeLikes.map((c) => JSON.stringify(c)))} run`;
-  const how = one ? '(it steps evenly, or is named as one and rises)' : '(they step evenly, or are named as one and rise)';
+  const how = one ? '(it steps evenly, or is named as a clock or a counter and counts up)' : '(they step evenly, or are named as clocks or counters and count up)';
   const rest = channels.filter((c) => !timeLikes.includes(c));
   if (timeColumn === undefined || rest.length === 0) return `${named} like a time column in every sequence ${how}; if ${one ? 'it is one' : 'one is'}, name it with --time-column`;
   return `${named} like a time column in every sequence ${how}, beside the time column ${JSON.stringify(timeColumn)}: if ${one ? 'it holds' : 'they hold'} no sample (a row counter, a second clock), ` +
@@ -121,8 +121,11 @@ function roundingWarnings(rounded: ReadonlyArray<{ p: ChannelPrecision; channel:
   if (onLevel.length > 0) {
     const { p, channel } = onLevel[0];
     const about = onLevel.length === 1 ? ` about ${levelToSubtract(p)}` : ` about large levels (${JSON.stringify(channel)} by ${detail(p)} about ${levelToSubtract(p)})`;
+    // A clock since 1970 (a device's timestamp in ns) is such a channel: it holds no sample to keep.
+    const clocks = onLevel.filter((r) => isTimeName(r.channel)).map((r) => JSON.stringify(r.channel));
+    const clock = clocks.length === 0 ? '' : `; ${clocks.length === 1 ? `if ${clocks[0]} is a clock, as its name says, it holds` : `if ${nameList(clocks)} are clocks, as their names say, they hold`} no sample: name the time column with --time-column, and leave the others out with --channels`;
     out.push(`${channels(onLevel, `varies by ${detail(p)}`, 'vary little')}${about}, and ${moved(onLevel)}: ` +
-      `subtract ${onLevel.length === 1 ? `${levelToSubtract(p)} from the channel` : 'each one\'s level from it'} in the file, so that what varies is kept`);
+      `subtract ${onLevel.length === 1 ? `${levelToSubtract(p)} from the channel` : 'each one\'s level from it'} in the file, so that what varies is kept${clock}`);
   }
   const onLevels = rounded.filter((r) => r.trouble === 'levels');
   if (onLevels.length > 0) {
