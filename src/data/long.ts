@@ -196,6 +196,18 @@ export class LongReader {
       if (this.channelAt.length === 0) {
         throw new UserError('the header has no channel columns (only id, time and label); add value columns', where);
       }
+      // Numbers for names, not pandas' 0, 1, 2, …: a headerless file's first row taken for the header, its first
+      // samples the channels' names (a logger's file with an id and a label column put before it).
+      const names = this.channelAt.map((i) => header[i].trim());
+      const numbered = names.every((c, k) => c === String(k) || c === String(k + 1));
+      const sample = names.some((c) => !/^\d+$/.test(c)) || names.length > 1; // one whole number may be a sensor's name
+      if (names.every((c) => Number.isFinite(toValue(c))) && !numbered && sample && opts.modelClasses === undefined) {
+        throw new UserError(
+          `the header's channel columns are named by numbers (${nameList(names, 5)}): the file's first row of data, most likely; ` +
+            'a long-layout file starts with a row naming its columns (id, time, label and each channel): add one',
+          where,
+        );
+      }
     }
 
     if (this.timeAt >= 0) builder.noteTimeColumn(header[this.timeAt]);
