@@ -488,9 +488,26 @@ export class LongReader {
     return leaveOut === '' ? '' : `; if the column is no channel (a note, a name), ${leaveOut}`;
   }
 
+  /**
+   * Refuses a row with no value in any channel read but text in a column not read (a device's event or marker row:
+   * Mind Monitor's `/muse/elements/blink`), which the gaps would fill as a time step that was never sampled.
+   */
+  private checkMarkerRow(cells: readonly string[], line: number): void {
+    const { header } = this;
+    const read = new Set([...this.channelAt, this.idAt, this.timeAt, this.labelAt]);
+    const note = cells.findIndex((c, j) => j < header.length && !read.has(j) && !isBlank(c));
+    if (note < 0) return;
+    throw new UserError(
+      `no value in any channel read, but ${show(cells[note].trim())} in column ${show(header[note])}: an event or marker row, most likely, which is no time step; ` +
+        'leave such rows out of the file (pandas: df.dropna(subset=[…the channels]))',
+      { file: this.file, line, column: note + 1 },
+    );
+  }
+
   /** Pushes the row's channel values, each of which must be a number, as one step. */
   private readValues(cells: readonly string[], line: number): void {
     const { file, header } = this;
+    if (this.channelAt.every((i) => isBlank(cells[i]) || isPaddingCell(cells[i]))) this.checkMarkerRow(cells, line);
     for (const i of this.channelAt) {
       const x = toValue(cells[i]);
       if (x !== x) {
