@@ -15,6 +15,7 @@ import { FILL_GAP, columnName, isBlank, isDecimalComma, isPaddingCell, toName, t
 import { ROW_NAMES_HINT, UNLABELLED_HINT, UNNAMED_CHANNEL, columnList, isUnnamedColumn, nameList, otherCaseFlags, sameNumber } from './names.js';
 import { shellQuote } from './visible.js';
 import { channelSeries } from './channel-series.js';
+import { parseTimestamp } from './timestamps.js';
 
 export interface WideOptions {
   readonly labelColumn: string;
@@ -333,6 +334,8 @@ export class WideReader {
         const hint = this.dataRows > 0 ? ''
           : header === null ? `; a file without a header has its label first and numbers after it: put the label first, or add a header row naming the label column ${JSON.stringify(this.opts.labelColumn)} (a file of one row per time step, the long layout, names its ${JSON.stringify(this.opts.idColumn)} column there too)`
           : this.opts.modelClasses?.includes(cells[i].trim()) ? `; it is a class of the model: name the label column (--label-column ${header[i]})`
+          // A date and time times the rows: an id column offered for it would make each row a sequence of one step.
+          : Number.isFinite(parseTimestamp(cells[i])) ? `; it is a date and time: a file of one row per time step (the long layout) needs a column naming each row's recording (--id-column), and this one as its time column (--time-column ${shellQuote(header[i].trim())})`
           : !(i <= 1 || ID_LIKE.test(header[i])) ? ''
           : this.opts.format === 'wide' ? `; if each row is one time step (the long layout), ${FORCED_WIDE}`
           : `; if each row is one time step (the long layout), name the id column: --id-column ${header[i]}`;
