@@ -52,6 +52,14 @@ test('a signal on the scale of 1e-13 keeps its deviation (it is no constant chan
   assert.deepEqual(channelStatistics(constant).std, [1], 'a channel that never varies is divided by 1');
 });
 
+test('channelStatistics is each channel\'s mean and population standard deviation over every step, in float32 (PyTorch\'s pipelines divide by N too)', () => {
+  // A mutation audit's find: the sample deviation (÷ N − 1) passed every test.
+  const ds = dataSet(['x', 'y'], 2, 2, (d, n, t) => (d === 0 ? 1 + 2 * n + t : 10 * (n + 1)));
+  const { mean, std } = channelStatistics(ds); // x: 1, 2, 3, 4; y: 10, 10, 20, 20
+  assert.deepEqual(mean, [2.5, 15]);
+  assert.deepEqual(std, [Math.fround(Math.sqrt(1.25)), 5]);
+});
+
 test('dataWarnings gives a program the lines train prints: a far-out value, a time column, a class of one, letter-case twins', () => {
   const ds = dataSet(['x', 'time'], 40, 30, (d, n, t) => (d === 1 ? t : n === 7 && t === 12 ? 9999 : Math.sin(t / 3 + n)));
   const [far, time, ...rest] = dataWarnings(ds);

@@ -11,7 +11,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
 
 import { initParameters } from '../src/model/init.js';
-import { layoutOf } from '../src/model/layout.js';
+import { layoutOf, viewsOf } from '../src/model/layout.js';
 import { createRng, normal } from '../src/model/rng.js';
 import { RESERVED, defaultBuild, fusesMultiplyAdd, kernelModule, instantiate, sharedMemory } from '../src/engine/wasm.js';
 import { arrange, contextOver, forwardChunk, head, packWeights } from '../src/engine/fast.js';
@@ -78,6 +78,18 @@ describe('fast kernel against the reference kernel', () => {
       for (const k of [0, 3]) runCase({ shape: { D: 3, H: 13, C: 4 }, readout: 'mean', k, lengths: mixed, chunk: 4, build, scale: 1000000 });
     }
   });
+  it('the max readout on a tie gives the gradient to the earliest step, as the reference and PyTorch\'s max do, both builds', () => {
+    // A mutation audit's find: the later step winning passed every test. Steps 1 and 3 read the same input
+    // (W_hh 0), so their states tie exactly; only the earlier one has h_0 = 0 before it, so dW_hh tells them apart.
+    const shape = { D: 1, H: 1, C: 2 };
+    const params = new Float32Array(layoutOf(shape).size);
+    const P = viewsOf(params, shape);
+    P.W_xh[0] = 1;
+    P.W_hy.set([1, -1]);
+    const data = { D: 1, values: Float32Array.of(2, 0.5, 2), offsets: Float64Array.of(0), lengths: Int32Array.of(3), labels: Int32Array.of(1) };
+    for (const build of ['fma', 'plain'] as const) runCase({ shape, readout: 'max', k: 0, lengths: [3], chunk: 1, build, params, data });
+  });
+
   it('bidirectional, frame stacking by 4, long sequences streamed in blocks both ways (k = 8)', () => {
     runCase({ shape: { D: 8, H: 8, C: 2, directions: 2 }, readout: 'mean', k: 8, lengths: [5200, 2800, 9, 4400], chunk: 4, stride: 4 });
     runCase({ shape: { D: 8, H: 8, C: 2, directions: 2 }, readout: 'last', k: 8, lengths: [5200, 2800, 9, 4400], chunk: 4, stride: 4 });

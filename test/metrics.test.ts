@@ -41,6 +41,14 @@ test('three classes with an imbalanced, never-predicted class', () => {
   assert.equal(m.perClass[2].precision, 0);
 });
 
+test('a class predicted but absent from the truth: left out of balanced accuracy (recall over the classes present), in macro-F1 with F1 0 (scikit-learn\'s)', () => {
+  // A mutation audit's find: either mean over the other set of classes passed every test.
+  const m = metricsOf(tallyOf(['a', 'b', 'c'], [[5, 1, 1], [2, 4, 1], [0, 0, 0]]));
+  close(m.balancedAccuracy, (5 / 7 + 4 / 7) / 2, 'balanced accuracy over a and b');
+  // a: precision 5/7, recall 5/7 → 5/7; b: precision 4/5, recall 4/7 → 2/3; c: precision 0 → 0
+  close(m.macroF1, (5 / 7 + 2 / 3 + 0) / 3, 'macro-F1 over a, b and c');
+});
+
 test('a class absent from truth and predictions is left out of the means', () => {
   const m = metricsOf(tallyOf(['a', 'b', 'c'], [[3, 1, 0], [0, 2, 0], [0, 0, 0]]));
   close(m.balancedAccuracy, (3 / 4 + 1) / 2, 'balanced accuracy over a and b');

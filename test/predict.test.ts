@@ -194,6 +194,18 @@ test('streams: rows come out while the input is still being written', { timeout:
   }
 });
 
+test('evaluate\'s log-loss is the mean of −log max(p[label], 1e-15) over the probabilities it scored, and the loss its scoring computed', async () => {
+  // A mutation audit's find: the log-loss of p[predicted] passed every test.
+  const model = loadModel(cbfModel);
+  const r = await evaluateFile(model, join(ROOT, 'datasets/cbf/test.csv'));
+  const C = model.shape.C;
+  let sum = 0;
+  for (let n = 0; n < r.sequences; n++) sum -= Math.log(Math.max(r.scores.probabilities[n * C + model.classes.indexOf(r.data.classes[r.data.labels[n]])], 1e-15));
+  assert.ok(Math.abs(r.metrics.logLoss - sum / r.sequences) < 1e-12, `${r.metrics.logLoss} against ${sum / r.sequences}`);
+  assert.ok(Math.abs(r.metrics.logLoss - r.loss) < 1e-5, `${r.metrics.logLoss} against the scored loss ${r.loss}`);
+  assert.ok(r.metrics.accuracy < 1, 'some sequences wrong, where p[label] and p[predicted] differ');
+});
+
 test('predict (streamed, one sequence at a time or in batches) and evaluate (the whole file) give bit-identical probabilities', async () => {
   // The bundled motion file interleaves its sequences' rows: sorted by id (stably), it streams.
   const [header, ...rows] = readFileSync(join(ROOT, 'datasets/motion/test.csv'), 'utf8').trim().split('\n');

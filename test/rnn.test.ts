@@ -250,6 +250,19 @@ describe('rnn kernel: closed forms', () => {
     const Gm = viewsOf(mean.grad, shape);
     for (let c = 0; c < shape.C; c++) assert.ok(Math.abs(G.b_y[c] - Gm.b_y[c]) < 1e-15);
   });
+
+  it('max readout, a tie: the gradient goes to the earliest step attaining it (PyTorch\'s max(0) picks the first)', () => {
+    // Steps 1 and 3 read the same input and W_hh is 0: their states tie. Step 1 follows h_0 = 0, so dW_hh is 0
+    // exactly when it wins; where step 3 wins (its input a little larger), dW_hh is not.
+    const one = { D: 1, H: 1, C: 2 };
+    const flat = new Float64Array(layoutOf(one).size);
+    const P = viewsOf(flat, one);
+    P.W_xh[0] = 1;
+    P.W_hy.set([1, -1]);
+    const grad = (x: number[]) => viewsOf(kernelLossAndGrad(flat, Float64Array.from(x), f64, one, 'max', 0, { x: Float64Array.from(x), offsets: [0], lengths: [3], labels: [1] }).grad, one);
+    assert.equal(grad([2, 0.5, 2]).W_hh[0], 0);
+    assert.notEqual(grad([2, 0.5, 2.01]).W_hh[0], 0);
+  });
 });
 
 describe('rnn kernel: one step alone', () => {

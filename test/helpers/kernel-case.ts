@@ -46,6 +46,8 @@ export interface Case {
   stride?: number; // shape.D = channels · stride
   mixed?: boolean; // mixup's targets on every other sequence (model/mixup.ts)
   scale?: number; // the inputs' values multiplied by it (1: standard normal)
+  params?: Float32Array; // these parameters instead of random ones
+  data?: Sequences; // these sequences instead of random ones (shape.D channels)
 }
 
 export function runCase(c: Case): void {
@@ -55,8 +57,9 @@ export function runCase(c: Case): void {
   const params = new Float32Array(P);
   initParameters(params, shape, rng);
   for (let i = 0; i < P; i++) params[i] += 0.05 * normal(rng); // non-zero biases
+  if (c.params !== undefined) params.set(c.params);
   const s = c.stride ?? 1;
-  const raw = dataOf(rng, shape.D / s, shape.C, c.lengths);
+  const raw = c.data ?? dataOf(rng, shape.D / s, shape.C, c.lengths);
   if (c.scale !== undefined) for (let i = 0; i < raw.values.length; i++) raw.values[i] *= c.scale;
   const N = c.lengths.length;
   const mixed = { labels: Int32Array.from(raw.labels, (l) => (l + 1) % shape.C), shares: Float64Array.from(raw.labels, (_, n) => (n % 2 ? 1 : 0.5 + 0.4 * rng.next())) };
