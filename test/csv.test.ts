@@ -190,6 +190,7 @@ test('what loggers, spreadsheets and cat put around a table is named for what it
     ['sep=;\nlabel;a;b\nx;1,5;zz\ny;3;4\n', /:3:3: non-numeric value "zz" in column "b"/], // a spreadsheet's separator line is none either
     ['label,a,b\nx,NA,NA\ny,3,4\nz,5,6\n', /:2: row has no values/], // a row with its label is no row of units
     ['label,"a\nb",c\nx,1,zz\ny,3,4\n', /:3:3: non-numeric value "zz" in column "c"/], // a quoted line break joins two lines
+    ['"id","x"\n"1","s0",0.5\n"2","s0",0.1\n', /:1: no label column named "label"/], // R's quoted row names are numbers, not a header's names
   ];
   for (const [text, message] of ownWords) await assert.rejects(loadDataSet([await fileWith(text, 'own.csv')]), message, text);
 });
@@ -418,6 +419,14 @@ test("pandas' header of a frame without names (0, 1, 2, …) and no label column
   // Fewer than eight evenly spaced, or spaced unevenly: a row of data.
   assert.deepEqual(Array.from((await loadDataSet([await fileWith('a,0.1,0.2,0.3,0.4,0.5,0.6,0.7\nb,1,2,3,4,5,6,7\n', 'ramp7.csv')])).lengths), [7, 7]);
   assert.deepEqual(Array.from((await loadDataSet([await fileWith('a,0.1,0.2,0.3,0.4,0.5,0.6,0.7,0.81\nb,1,2,3,4,5,6,7,8\n', 'uneven.csv')])).lengths), [8, 8]);
+});
+
+test('long channels named by numbers of another form than their values are read: wavelengths, band edges, pandas\' 0, 1, 2', async () => {
+  // The review's finds: the first rule refused these as a row of data taken for the header.
+  for (const [header, row] of [['450,550,650', '0.123,0.456,0.789'], ['8.5,13,30', '0.12,0.5,0.7'], ['0,1,2', '0.1,0.2,0.3'], ['3,7,12', '5,6,7']]) {
+    const ds = await loadDataSet([await fileWith(`id,t,label,${header}\ns,0,a,${row}\ns,1,a,${row}\n`, 'named.csv')]);
+    assert.deepEqual(ds.channels, header.split(','), header);
+  }
 });
 
 test('a headerless training file of whole numbers whose last cells take a few values, fewer than its first: refused as most likely its label last', async () => {
@@ -912,7 +921,7 @@ const BAD: Bad[] = [
   { name: "long: pandas' melt without a time column", content: 'id,label,variable,value\ns,a,ax,1\ns,a,ay,2\n', line: 2, phrase: /pandas: df\.assign\(t=df\.groupby\(\['id', 'variable'\]\)\.cumcount\(\)\)\.pivot_table\(index=\['id', 'label', 't'\], columns='variable', values='value'\)\.reset_index\(\)\)$/ },
   { name: 'long: a note column beside a column named time', content: 'id,time,label,note,ax\ns,0,a,hello,1\n', line: 2, phrase: /if the column is no channel \(a note, a name\), leave it out: --channels ax --time-column time$/ },
   // A device audit's find: the data docs' recipe run on headerless logs took their first samples for the channels' names.
-  { name: 'long: channels named by numbers (a first row of data taken for the header)', content: 'id,label,1524,0.00,1.00\nr1,a,1544,0.1,1.0\n', line: 1, phrase: "the header's channel columns are named by numbers (1524, 0.00, 1.00): the file's first row of data, most likely; a long-layout file starts with a row naming its columns (id, time, label and each channel): add one" },
+  { name: 'long: channels named by numbers (a first row of data taken for the header)', content: 'id,label,1524,0.00,1.00\nr1,a,1544,0.10,1.00\n', line: 1, phrase: "the header's channel columns are named by numbers written as the values under them are (1524, 0.00, 1.00): the file's first row of data, most likely; a long-layout file starts with a row naming its columns (id, time, label and each channel): add one (if these are the channels' names, pick them with --channels)" },
   // A device audit's find: Mind Monitor's marker rows (text in a column not read, no channel value) were filled as gaps, a time step never sampled.
   { name: 'long: an event row among the samples (Mind Monitor)', content: 'id,label,t,a,b,Elements\ns,x,0,1,2,\ns,x,1,,,/muse/elements/blink\ns,x,2,3,4,\n', opts: { channels: ['a', 'b'] }, line: 3, phrase: 'no value in any channel read, but "/muse/elements/blink" in column "Elements": an event or marker row, most likely, which is no time step; leave such rows out of the file (pandas: df.dropna(subset=[…the channels]))' },
   // A device audit's find: a phone app's timestamp under a label column was offered as the id column (each row then a sequence of one step).

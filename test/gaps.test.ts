@@ -92,6 +92,14 @@ test('every reader fills a gap as a file with the filled values written in reads
   }
 });
 
+test('a row with every channel read empty is a gap beside a column that holds a value on every row (a subject); an event row where that column is empty on samples\' rows', async () => {
+  // The review of a device audit's fix: a subject column made a dropped sample an "event row".
+  const subject = await loadDataSet([fileWith('id,t,label,subject,ax,ay\ns,0,a,alice,1,10\ns,1,a,alice,,\ns,2,a,alice,3,30\n')], { channels: ['ax', 'ay'] });
+  assert.deepEqual(Array.from(subject.values), [1, 10, 2, 20, 3, 30]);
+  assert.equal(subject.gaps?.values, 2);
+  await assert.rejects(loadDataSet([fileWith('id,t,label,ax,Elements\ns,0,a,1,\ns,1,a,,/muse/elements/blink\ns,2,a,3,\n')], { channels: ['ax'] }), /:3:5: no value in any channel read, but "\/muse\/elements\/blink" in column "Elements": an event or marker row/);
+});
+
 test('the tally: values and sequences filled, and the first sequence with a gap by file and line, across files', async () => {
   const clean = fileWith('label,t0,t1\na,1,2\n');
   const gappy = fileWith('label,t0,t1,t2\na,1,2,3\nb,1,,3\na,,,1\n');

@@ -522,9 +522,12 @@ function openReader(file: string, header: string[], line: number, o: Resolved, b
   }
 }
 
-/** Whether a header cell names a time column (`time`, `Time (s)`, `millis`), not a sample of a series (`t0`, `t_12`). */
+/**
+ * Whether a header cell names a time column (`time`, `Time (s)`, `millis`): a time's name without a digit, which
+ * a sample of a wide file's series has (`t0`, `t+1`, `time_10ms`, `Time 1s`).
+ */
 function isTimeColumnName(cell: string): boolean {
-  return isTimeName(cell) && !/^['"]?[\p{L}_]*[_ -]?\d+([._]\d+)?['"]?$/u.test(cell.trim());
+  return isTimeName(cell) && !/\d/.test(cell);
 }
 
 function startReader(file: string, header: string[], line: number, o: Resolved, builder: DataSetBuilder, streaming: boolean, kind: TextKind): RowReader {

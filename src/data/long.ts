@@ -81,6 +81,9 @@ export class LongReader {
   private readonly unnamedFrom: number; // the header's trailing unnamed columns start here: their cells must be empty
   private readonly unread: number[] = []; // columns beside a model's channels read by name: each the same through a sequence
   private readonly unreadFirst = new Map<number, string[]>(); // sequence → its first row's cells of those columns
+  private readonly others: number[]; // the columns not read: neither a channel nor the id, time or label column
+  private numberNames: { names: string[]; line: number } | null = null; // channels named by numbers, till the first row
+  private readonly blankSeen = new Set<number>(); // those of them found empty on a sample's row: where an event row's text goes
   private firstStep: number; // the builder's step count when this file (or this restart) began
 
   // Per sequence of this file, in first-appearance order.
@@ -196,20 +199,15 @@ export class LongReader {
       if (this.channelAt.length === 0) {
         throw new UserError('the header has no channel columns (only id, time and label); add value columns', where);
       }
-      // Numbers for names, not pandas' 0, 1, 2, …: a headerless file's first row taken for the header, its first
-      // samples the channels' names (a logger's file with an id and a label column put before it).
+      // Numbers for names, not pandas' 0, 1, 2, …: wavelengths (450, 550), or a headerless file's first row taken
+      // for the header (a logger's file with an id and a label column put before it), told by the first row.
       const names = this.channelAt.map((i) => header[i].trim());
       const numbered = names.every((c, k) => c === String(k) || c === String(k + 1));
-      const sample = names.some((c) => !/^\d+$/.test(c)) || names.length > 1; // one whole number may be a sensor's name
-      if (names.every((c) => Number.isFinite(toValue(c))) && !numbered && sample && opts.modelClasses === undefined) {
-        throw new UserError(
-          `the header's channel columns are named by numbers (${nameList(names, 5)}): the file's first row of data, most likely; ` +
-            'a long-layout file starts with a row naming its columns (id, time, label and each channel): add one',
-          where,
-        );
-      }
+      if (names.every((c) => Number.isFinite(toValue(c))) && !numbered && opts.modelClasses === undefined) this.numberNames = { names, line };
     }
 
+    const taken = new Set([...this.channelAt, this.idAt, this.timeAt, this.labelAt]);
+    this.others = header.map((_, j) => j).filter((j) => !taken.has(j));
     if (this.timeAt >= 0) builder.noteTimeColumn(header[this.timeAt]);
     this.firstStep = builder.steps;
     this.steps = builder.begin(
@@ -489,14 +487,37 @@ export class LongReader {
   }
 
   /**
-   * Refuses a row with no value in any channel read but text in a column not read (a device's event or marker row:
-   * Mind Monitor's `/muse/elements/blink`), which the gaps would fill as a time step that was never sampled.
+   * Refuses channels named by numbers written as the first row's values are, a fraction among them (`1524, 0.00,
+   * 1.00` over `1544, 0.10, 1.00`): a row of data taken for the header. Names of another form (wavelengths 450, 550
+   * over values 0.123) pass.
+   */
+  private checkNumberNames(cells: readonly string[]): void {
+    const { names, line } = this.numberNames!;
+    this.numberNames = null;
+    const form = (s: string) => s.trim().replace(/^[+-]/, '').replace(/\d+/g, '9');
+    // Whole numbers over whole numbers (channels numbered 3, 7, 12 over counts) tell nothing: a fraction must match.
+    if (!names.some((c) => /[.,eE]/.test(c)) || !this.channelAt.every((i, k) => i < cells.length && form(cells[i]) === form(names[k]))) return;
+    throw new UserError(
+      `the header's channel columns are named by numbers written as the values under them are (${nameList(names, 5)}): the file's first row of data, most likely; ` +
+        "a long-layout file starts with a row naming its columns (id, time, label and each channel): add one (if these are the channels' names, pick them with --channels)",
+      { file: this.file, line },
+    );
+  }
+
+  /** Notes the columns not read that are empty on this row (a sample's row), as an event column is. */
+  private noteBlanks(cells: readonly string[]): void {
+    for (const j of this.others) if (j < cells.length && isBlank(cells[j])) this.blankSeen.add(j);
+  }
+
+  /**
+   * Refuses a row with no value in any channel read but text in a column not read that samples' rows leave empty
+   * (a device's event or marker row: Mind Monitor's `/muse/elements/blink`), which the gaps would fill as a time
+   * step never sampled. A column that holds a value on every row (a subject, a session) marks nothing: a gap.
    */
   private checkMarkerRow(cells: readonly string[], line: number): void {
     const { header } = this;
-    const read = new Set([...this.channelAt, this.idAt, this.timeAt, this.labelAt]);
-    const note = cells.findIndex((c, j) => j < header.length && !read.has(j) && !isBlank(c));
-    if (note < 0) return;
+    const note = this.others.find((j) => j < cells.length && !isBlank(cells[j]) && this.blankSeen.has(j));
+    if (note === undefined) return;
     throw new UserError(
       `no value in any channel read, but ${show(cells[note].trim())} in column ${show(header[note])}: an event or marker row, most likely, which is no time step; ` +
         'leave such rows out of the file (pandas: df.dropna(subset=[…the channels]))',
@@ -507,7 +528,9 @@ export class LongReader {
   /** Pushes the row's channel values, each of which must be a number, as one step. */
   private readValues(cells: readonly string[], line: number): void {
     const { file, header } = this;
+    if (this.numberNames !== null) this.checkNumberNames(cells);
     if (this.channelAt.every((i) => isBlank(cells[i]) || isPaddingCell(cells[i]))) this.checkMarkerRow(cells, line);
+    else if (this.others.length > 0) this.noteBlanks(cells);
     for (const i of this.channelAt) {
       const x = toValue(cells[i]);
       if (x !== x) {

@@ -154,9 +154,9 @@ function splitCells(text: string, sep: string): string[] {
   return cells;
 }
 
-/** Whether a cell starts as a number does (`-0.5`, `.5`, `1,5`, `12 kg`): a value, not a name or a unit. */
+/** Whether a cell starts as a number does (`-0.5`, `.5`, `1,5`, `12 kg`, R's quoted `"1"`): a value, not a name or a unit. */
 function numberLike(cell: string): boolean {
-  return /^\s*[+-]?(\d|[.,]\d)/.test(cell);
+  return /^\s*"?[+-]?(\d|[.,]\d)/.test(cell);
 }
 
 /** A line's first cells, for a message. */

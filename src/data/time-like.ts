@@ -9,17 +9,24 @@ import type { DataSet } from './dataset.js';
 import { checkDataArgument } from './data-argument.js';
 
 /**
- * Whether a column's name reads as a time's: `time`, `timestamp`, `t_s`, `Time (s)`, `elapsed_ms`, or one with the
- * word time or timestamp in it (`sensor timestamp [ns]`), in the quotes a writer may have kept (`'Elapsed time'`).
+ * Whether a column's name reads as a time's: `time`, `timestamp`, `t_s`, `Time (s)`, `elapsed_ms`, in the quotes a
+ * writer may have kept (`'Elapsed time'`).
  */
 export function isTimeName(name: string): boolean {
-  const n = unquoted(name);
-  return /^(t|ts|time|timestamp|datetime|date|seconds?|secs?|ms|millis(econds)?|elapsed)([^a-z]|$)/i.test(n) || /(^|[^a-z])(time|timestamp)([^a-z]|$)/i.test(n);
+  return /^(t|ts|time|timestamp|datetime|date|seconds?|secs?|ms|millis(econds)?|elapsed)([^a-z]|$)/i.test(unquoted(name));
 }
 
-/** Whether a column's name reads as a counter's or a clock's: `Sample Index`, `counter`, `tick`, `clock`. */
+/**
+ * Whether a channel's name may be a clock's, for the warning that also asks its values to rise: a time's name, or
+ * one with `timestamp` in it (`sensor timestamp [ns]`, `Phone timestamp`). Not `response time`, a measurement.
+ */
+export function isClockName(name: string): boolean {
+  return isTimeName(name) || /(^|[^a-z])timestamp([^a-z]|$)/i.test(unquoted(name));
+}
+
+/** Whether a channel's name reads as a counter's: `Sample Index`, `counter`, `sample number`. */
 function isCounterName(name: string): boolean {
-  return /(^|[^a-z])(index|counter|count|ticks?|samples?|clock|seq)([^a-z]|$)/i.test(unquoted(name));
+  return /(^|[^a-z])(index|counter|sample (number|no\.?|#))([^a-z]|$)/i.test(unquoted(name));
 }
 
 /** A column's name without the quotes some writers keep around it (WFDB's `'MLII'`). */
@@ -43,7 +50,7 @@ export function timeLike(ds: DataSet): string[] {
   for (let c = 0; c < D; c++) {
     const at = (n: number, t: number) => values[(offsets[n] + t) * D + c];
     const name = ds.channels[c];
-    const clock = isTimeName(name) || isCounterName(name);
+    const clock = isClockName(name) || isCounterName(name);
     if (stepsEvenly(lengths, at) || (clock && rises(lengths, at)) || (isCounterName(name) && countsWithWraps(lengths, at))) out.push(name);
   }
   return out;

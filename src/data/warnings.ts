@@ -8,7 +8,7 @@ import { farOut } from './far-out.js';
 import { checkDataArgument } from './data-argument.js';
 import { csvName, nameList, sameNumber } from './names.js';
 import { show, showAround } from './cells.js';
-import { isTimeName, timeLike } from './time-like.js';
+import { isClockName, timeLike } from './time-like.js';
 import { heldChannels } from './held-channels.js';
 import { channelFiles } from './channel-files.js';
 import { gapsWarning, isGapTally } from './gaps.js';
@@ -122,7 +122,7 @@ function roundingWarnings(rounded: ReadonlyArray<{ p: ChannelPrecision; channel:
     const { p, channel } = onLevel[0];
     const about = onLevel.length === 1 ? ` about ${levelToSubtract(p)}` : ` about large levels (${JSON.stringify(channel)} by ${detail(p)} about ${levelToSubtract(p)})`;
     // A clock since 1970 (a device's timestamp in ns) is such a channel: it holds no sample to keep.
-    const clocks = onLevel.filter((r) => isTimeName(r.channel)).map((r) => JSON.stringify(r.channel));
+    const clocks = onLevel.filter((r) => isClockName(r.channel)).map((r) => JSON.stringify(r.channel));
     const clock = clocks.length === 0 ? '' : `; ${clocks.length === 1 ? `if ${clocks[0]} is a clock, as its name says, it holds` : `if ${nameList(clocks)} are clocks, as their names say, they hold`} no sample: name the time column with --time-column, and leave the others out with --channels`;
     out.push(`${channels(onLevel, `varies by ${detail(p)}`, 'vary little')}${about}, and ${moved(onLevel)}: ` +
       `subtract ${onLevel.length === 1 ? `${levelToSubtract(p)} from the channel` : 'each one\'s level from it'} in the file, so that what varies is kept${clock}`);
