@@ -423,7 +423,7 @@ test("pandas' header of a frame without names (0, 1, 2, …) and no label column
 
 test('long channels named by numbers of another form than their values are read: wavelengths, band edges, pandas\' 0, 1, 2', async () => {
   // The review's finds: the first rule refused these as a row of data taken for the header.
-  for (const [header, row] of [['450,550,650', '0.123,0.456,0.789'], ['8.5,13,30', '0.12,0.5,0.7'], ['0,1,2', '0.1,0.2,0.3'], ['3,7,12', '5,6,7']]) {
+  for (const [header, row] of [['450,550,650', '0.123,0.456,0.789'], ['8.5,13,30', '0.12,0.5,0.7'], ['0,1,2', '0.1,0.2,0.3'], ['3,7,12', '250,260,270']]) {
     const ds = await loadDataSet([await fileWith(`id,t,label,${header}\ns,0,a,${row}\ns,1,a,${row}\n`, 'named.csv')]);
     assert.deepEqual(ds.channels, header.split(','), header);
   }
@@ -921,7 +921,8 @@ const BAD: Bad[] = [
   { name: "long: pandas' melt without a time column", content: 'id,label,variable,value\ns,a,ax,1\ns,a,ay,2\n', line: 2, phrase: /pandas: df\.assign\(t=df\.groupby\(\['id', 'variable'\]\)\.cumcount\(\)\)\.pivot_table\(index=\['id', 'label', 't'\], columns='variable', values='value'\)\.reset_index\(\)\)$/ },
   { name: 'long: a note column beside a column named time', content: 'id,time,label,note,ax\ns,0,a,hello,1\n', line: 2, phrase: /if the column is no channel \(a note, a name\), leave it out: --channels ax --time-column time$/ },
   // A device audit's find: the data docs' recipe run on headerless logs took their first samples for the channels' names.
-  { name: 'long: channels named by numbers (a first row of data taken for the header)', content: 'id,label,1524,0.00,1.00\nr1,a,1544,0.10,1.00\n', line: 1, phrase: "the header's channel columns are named by numbers written as the values under them are (1524, 0.00, 1.00): the file's first row of data, most likely; a long-layout file starts with a row naming its columns (id, time, label and each channel): add one (if these are the channels' names, pick them with --channels)" },
+  { name: 'long: channels named by numbers (a first row of data taken for the header)', content: 'id,label,1524,0.00,1.00\nr1,a,1544,,1e-5\n', line: 1, phrase: "the header's channel columns are named by numbers like the values under them (1524, 0.00, 1.00): the file's first row of data, most likely; a long-layout file starts with a row naming its columns (id, time, label and each channel): add one (if these are the channels' names, pick them with --channels)" },
+  { name: "long: channels named by whole numbers near the values under them (an ADC's log without its header)", content: 'id,label,1524,512,498\nr1,a,1544,505,490\n', line: 1, phrase: /named by numbers like the values under them \(1524, 512, 498\)/ },
   // A device audit's find: Mind Monitor's marker rows (text in a column not read, no channel value) were filled as gaps, a time step never sampled.
   { name: 'long: an event row among the samples (Mind Monitor)', content: 'id,label,t,a,b,Elements\ns,x,0,1,2,\ns,x,1,,,/muse/elements/blink\ns,x,2,3,4,\n', opts: { channels: ['a', 'b'] }, line: 3, phrase: 'no value in any channel read, but "/muse/elements/blink" in column "Elements": an event or marker row, most likely, which is no time step; leave such rows out of the file (pandas: df.dropna(subset=[…the channels]))' },
   // A device audit's find: a phone app's timestamp under a label column was offered as the id column (each row then a sequence of one step).

@@ -192,6 +192,9 @@ test('clocks and counters as devices name and write them are time-like: a counte
   // A device audit's finds: each trained as a signal without a word.
   const wrap = dataSet(['Sample Index', 'EXG Channel 0'], 6, 300, (d, n, t) => (d === 0 ? (t + 40 * n) % 256 : Math.sin(t / 5 + n)));
   assert.deepEqual(timeLikeChannels(wrap), ['Sample Index']);
+  // a packet dropped in every sequence (index 100 skipped): still the counter (the review's find)
+  const dropped = dataSet(['Sample Index', 'EXG Channel 0'], 6, 300, (d, n, t) => (d === 0 ? (t + (t >= 100 ? 1 : 0) + 40 * n) % 256 : Math.sin(t / 5 + n)));
+  assert.deepEqual(timeLikeChannels(dropped), ['Sample Index']);
   const wfdb = dataSet(["'Elapsed time'", "'MLII'"], 6, 150, (d, n, t) => (d === 0 ? Math.round((t / 360) * 1000) / 1000 : Math.sin(t / 5 + n)));
   assert.deepEqual(timeLikeChannels(wfdb), ["'Elapsed time'"], 'rounded to three decimals: uneven steps, but it rises');
   const polar = dataSet(['sensor timestamp [ns]', 'X [mg]'], 6, 120, (d, n, t) => (d === 0 ? 3.6e12 * n + 5e6 * t + (t % 3) * 1e5 : Math.sin(t / 5 + n)));

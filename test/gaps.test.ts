@@ -98,6 +98,9 @@ test('a row with every channel read empty is a gap beside a column that holds a 
   assert.deepEqual(Array.from(subject.values), [1, 10, 2, 20, 3, 30]);
   assert.equal(subject.gaps?.values, 2);
   await assert.rejects(loadDataSet([fileWith('id,t,label,ax,Elements\ns,0,a,1,\ns,1,a,,/muse/elements/blink\ns,2,a,3,\n')], { channels: ['ax'] }), /:3:5: no value in any channel read, but "\/muse\/elements\/blink" in column "Elements": an event or marker row/);
+  // An age empty for some sequences and given for others: a gap in one that gives it (the second review's find).
+  const age = await loadDataSet([fileWith('id,t,label,age,ax\nr,0,a,,1\nr,1,a,,2\ns,0,b,33,1\ns,1,b,33,\ns,2,b,33,3\n')], { channels: ['ax'] });
+  assert.equal(age.gaps?.values, 1);
 });
 
 test('the tally: values and sequences filled, and the first sequence with a gap by file and line, across files', async () => {

@@ -20,7 +20,7 @@ import { ContiguousLongReader } from './long-stream.js';
 import { isBlank } from './cells.js';
 import { columnList, csvName, otherCaseFlags, sameNames } from './names.js';
 import { shellQuote } from './visible.js';
-import { isTimeName } from './time-like.js';
+import { isClockName } from './time-like.js';
 import type { DataSet } from './dataset.js';
 import type { DataLayout, Model } from '../model/model.js';
 import { LongReader } from './long.js';
@@ -523,11 +523,11 @@ function openReader(file: string, header: string[], line: number, o: Resolved, b
 }
 
 /**
- * Whether a header cell names a time column (`time`, `Time (s)`, `millis`): a time's name without a digit, which
- * a sample of a wide file's series has (`t0`, `t+1`, `time_10ms`, `Time 1s`).
+ * Whether a header cell names a time column (`time`, `Time (s)`, `millis`, `sensor timestamp [ns]`): a clock's
+ * name without a digit, which a sample of a wide file's series has (`t0`, `t+1`, `time_10ms`, `Time 1s`).
  */
 function isTimeColumnName(cell: string): boolean {
-  return isTimeName(cell) && !/\d/.test(cell);
+  return isClockName(cell) && !/\d/.test(cell);
 }
 
 function startReader(file: string, header: string[], line: number, o: Resolved, builder: DataSetBuilder, streaming: boolean, kind: TextKind): RowReader {

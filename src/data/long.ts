@@ -83,7 +83,7 @@ export class LongReader {
   private readonly unreadFirst = new Map<number, string[]>(); // sequence → its first row's cells of those columns
   private readonly others: number[]; // the columns not read: neither a channel nor the id, time or label column
   private numberNames: { names: string[]; line: number } | null = null; // channels named by numbers, till the first row
-  private readonly blankSeen = new Set<number>(); // those of them found empty on a sample's row: where an event row's text goes
+  private readonly blankSeen = new Set<number>(); // those of them empty on a sample's row of this sequence: where an event row's text goes
   private firstStep: number; // the builder's step count when this file (or this restart) began
 
   // Per sequence of this file, in first-appearance order.
@@ -255,7 +255,10 @@ export class LongReader {
     const label = this.readLabel(cells, line);
     const s = this.sequenceOf(id, label, line);
     this.readTime(cells, s, line);
-    if (this.rows === 0 || s !== this.runSeqNow) this.steps.startSequence?.();
+    if (this.rows === 0 || s !== this.runSeqNow) {
+      this.steps.startSequence?.();
+      this.blankSeen.clear(); // an event column is empty on its own sequence's samples (a metadata one may be on others')
+    }
     this.readValues(cells, line);
     if (this.unread.length > 0) this.checkUnread(cells, s, line);
     this.noteRow(s, line);
@@ -487,18 +490,22 @@ export class LongReader {
   }
 
   /**
-   * Refuses channels named by numbers written as the first row's values are, a fraction among them (`1524, 0.00,
-   * 1.00` over `1544, 0.10, 1.00`): a row of data taken for the header. Names of another form (wavelengths 450, 550
-   * over values 0.123) pass.
+   * Refuses channels named by numbers like the first row's values under them (`1524, 0.00, 1.00` over `1544, 0.10,
+   * 1.00`; `1524, 512` over `1544, 498`): a row of data taken for the header. Names of another kind (wavelengths
+   * 450, 550 over fractions or over counts of 12) pass.
    */
   private checkNumberNames(cells: readonly string[]): void {
     const { names, line } = this.numberNames!;
     this.numberNames = null;
-    const form = (s: string) => s.trim().replace(/^[+-]/, '').replace(/\d+/g, '9');
-    // Whole numbers over whole numbers (channels numbered 3, 7, 12 over counts) tell nothing: a fraction must match.
-    if (!names.some((c) => /[.,eE]/.test(c)) || !this.channelAt.every((i, k) => i < cells.length && form(cells[i]) === form(names[k]))) return;
+    // A fraction over a fraction (any notation), or a whole number over one near it (within ten times: 1524 over
+    // 1544, 512 over 498; not wavelengths 450 over counts 12); an empty cell tells nothing.
+    const fraction = (s: string) => /[.,eE]/.test(s);
+    const near = (a: number, b: number) => a === b || (Math.sign(a) === Math.sign(b) && Math.abs(a) <= 10 * Math.abs(b) && Math.abs(b) <= 10 * Math.abs(a));
+    const like = (name: string, cell: string) => fraction(name) ? fraction(cell) : !fraction(cell) && near(toValue(name), toValue(cell));
+    const told = this.channelAt.map((i, k) => [names[k], cells[i] ?? ''] as const).filter(([, c]) => !isBlank(c) && Number.isFinite(toValue(c)));
+    if (told.length === 0 || !told.every(([n, c]) => like(n, c))) return;
     throw new UserError(
-      `the header's channel columns are named by numbers written as the values under them are (${nameList(names, 5)}): the file's first row of data, most likely; ` +
+      `the header's channel columns are named by numbers like the values under them (${nameList(names, 5)}): the file's first row of data, most likely; ` +
         "a long-layout file starts with a row naming its columns (id, time, label and each channel): add one (if these are the channels' names, pick them with --channels)",
       { file: this.file, line },
     );
@@ -510,9 +517,10 @@ export class LongReader {
   }
 
   /**
-   * Refuses a row with no value in any channel read but text in a column not read that samples' rows leave empty
-   * (a device's event or marker row: Mind Monitor's `/muse/elements/blink`), which the gaps would fill as a time
-   * step never sampled. A column that holds a value on every row (a subject, a session) marks nothing: a gap.
+   * Refuses a row with no value in any channel read but text in a column not read that the sequence's samples'
+   * rows before it leave empty (a device's event or marker row: Mind Monitor's `/muse/elements/blink`), which the
+   * gaps would fill as a time step never sampled. A column that holds a value on the sequence's rows (a subject, an
+   * age) marks nothing: a gap. (An event row before the sequence's first sample is not told apart.)
    */
   private checkMarkerRow(cells: readonly string[], line: number): void {
     const { header } = this;

@@ -17,16 +17,17 @@ export function isTimeName(name: string): boolean {
 }
 
 /**
- * Whether a channel's name may be a clock's, for the warning that also asks its values to rise: a time's name, or
- * one with `timestamp` in it (`sensor timestamp [ns]`, `Phone timestamp`). Not `response time`, a measurement.
+ * Whether a column's name may be a clock's: a time's name, or one with the word time or timestamp in it
+ * (`sensor timestamp [ns]`, `unix_time`), as the time-like warning asks (with values that rise) and a header
+ * without an id is judged. Not what the advice offers as --time-column: `response time` is a measurement.
  */
 export function isClockName(name: string): boolean {
-  return isTimeName(name) || /(^|[^a-z])timestamp([^a-z]|$)/i.test(unquoted(name));
+  return isTimeName(name) || /(^|[^a-z])(time|timestamp)([^a-z]|$)/i.test(unquoted(name));
 }
 
-/** Whether a channel's name reads as a counter's: `Sample Index`, `counter`, `sample number`. */
+/** Whether a channel's name reads as a counter's: `Sample Index`, `counter`, `sample number`, `ticks`. */
 function isCounterName(name: string): boolean {
-  return /(^|[^a-z])(index|counter|sample (number|no\.?|#))([^a-z]|$)/i.test(unquoted(name));
+  return /(^|[^a-z])(index|counter|ticks?|sample (number|no\.?|#))([^a-z]|$)/i.test(unquoted(name));
 }
 
 /** A column's name without the quotes some writers keep around it (WFDB's `'MLII'`). */
@@ -76,8 +77,9 @@ function stepsEvenly(lengths: Int32Array, at: (n: number, t: number) => number):
 }
 
 /**
- * Whether every sequence of 3 or more steps counts up by one step (within a hundredth of it) but where it starts
- * over: a drop to within a step of the sequence's lowest value (and there is such a sequence).
+ * Whether every sequence of 3 or more steps counts up by one step (within a hundredth of it; two to four where a
+ * device dropped packets) but where it starts over: a drop to within a step of the sequence's lowest value (and
+ * there is such a sequence).
  */
 function countsWithWraps(lengths: Int32Array, at: (n: number, t: number) => number): boolean {
   let seen = false;
@@ -91,7 +93,7 @@ function countsWithWraps(lengths: Int32Array, at: (n: number, t: number) => numb
       const d = at(n, t) - at(n, t - 1);
       if (d < 0 && Number.isFinite(step) && at(n, t) <= low + step) continue; // starting over
       if (Number.isNaN(step) && d > 0) step = d;
-      else if (!(Math.abs(d - step) <= 0.01 * step)) return false;
+      else if (!(d > 0 && d <= 4.01 * step && Math.abs(d / step - Math.round(d / step)) <= 0.01)) return false;
     }
     seen = true;
   }
