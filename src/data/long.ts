@@ -34,6 +34,7 @@ export interface LongOptions {
 }
 
 const WHAT = 'every channel cell must be a number';
+const CUT_SHORT_HINT = ' (a line cut short, as a logger stopped or a byte dropped mid-line leaves it, must be completed or removed)';
 
 /** Row → line, stored only where line − row changes. */
 class LineMap {
@@ -84,6 +85,8 @@ export class LongReader {
   private readonly others: number[]; // the columns not read: neither a channel nor the id, time or label column
   private numberNames: { names: string[]; line: number } | null = null; // channels named by numbers, till the first row
   private readonly blankSeen = new Set<number>(); // those of them empty on a sample's row of this sequence: where an event row's text goes
+  private sampled = false; // whether this sequence's run has had a sample's row (a row with a channel value)
+  private leading: { columns: number[]; line: number; cells: string[] } | null = null; // a row without values before the run's first sample, and its columns with text
   private firstStep: number; // the builder's step count when this file (or this restart) began
 
   // Per sequence of this file, in first-appearance order.
@@ -258,6 +261,8 @@ export class LongReader {
     if (this.rows === 0 || s !== this.runSeqNow) {
       this.steps.startSequence?.();
       this.blankSeen.clear(); // an event column is empty on its own sequence's samples (a metadata one may be on others')
+      this.sampled = false;
+      this.leading = null;
     }
     this.readValues(cells, line);
     if (this.unread.length > 0) this.checkUnread(cells, s, line);
@@ -304,7 +309,7 @@ export class LongReader {
     if (n !== header.length) {
       throw new UserError(
         `ragged long-format row: ${cells.length} cells but the header has ${header.length}; ` +
-          `every row needs one cell per column${n === header.length + 1 ? ROW_NAMES_HINT : ''}`,
+          `every row needs one cell per column${n === header.length + 1 ? ROW_NAMES_HINT : n < header.length ? CUT_SHORT_HINT : ''}`,
         { file, line },
       );
     }
@@ -511,25 +516,38 @@ export class LongReader {
     );
   }
 
-  /** Notes the columns not read that are empty on this row (a sample's row), as an event column is. */
+  /**
+   * Notes the columns not read that are empty on this row (a sample's row), as an event column is, and refuses a
+   * row without values before the sequence's first sample whose text is in a column this row leaves empty.
+   */
   private noteBlanks(cells: readonly string[]): void {
+    this.sampled = true;
     for (const j of this.others) if (j < cells.length && isBlank(cells[j])) this.blankSeen.add(j);
+    const lead = this.leading;
+    const j = lead?.columns.find((c) => this.blankSeen.has(c));
+    if (lead !== null && j !== undefined) throw this.markerRowError(lead.cells[j], j, lead.line);
   }
 
   /**
    * Refuses a row with no value in any channel read but text in a column not read that the sequence's samples'
    * rows before it leave empty (a device's event or marker row: Mind Monitor's `/muse/elements/blink`), which the
    * gaps would fill as a time step never sampled. A column that holds a value on the sequence's rows (a subject, an
-   * age) marks nothing: a gap. (An event row before the sequence's first sample is not told apart.)
+   * age) marks nothing: a gap. Such a row before the sequence's first sample is kept in mind till a sample's row
+   * leaves its text's column empty.
    */
   private checkMarkerRow(cells: readonly string[], line: number): void {
-    const { header } = this;
     const note = this.others.find((j) => j < cells.length && !isBlank(cells[j]) && this.blankSeen.has(j));
-    if (note === undefined) return;
-    throw new UserError(
-      `no value in any channel read, but ${show(cells[note].trim())} in column ${show(header[note])}: an event or marker row, most likely, which is no time step; ` +
+    if (note !== undefined) throw this.markerRowError(cells[note], note, line);
+    if (this.sampled || this.leading !== null) return;
+    const columns = this.others.filter((j) => j < cells.length && !isBlank(cells[j]));
+    if (columns.length > 0) this.leading = { columns, line, cells: [...cells] };
+  }
+
+  private markerRowError(text: string, j: number, line: number): UserError {
+    return new UserError(
+      `no value in any channel read, but ${show(text.trim())} in column ${show(this.header[j])}: an event or marker row, most likely, which is no time step; ` +
         'leave such rows out of the file (pandas: df.dropna(subset=[…the channels]))',
-      { file: this.file, line, column: note + 1 },
+      { file: this.file, line, column: j + 1 },
     );
   }
 
