@@ -15,7 +15,7 @@ import { createRng, normal, randInt, shuffle } from '../src/model/rng.js';
 import { type LoadOptions, layoutOptions, loadDataSet, readDataSet, streamFile } from '../src/data/csv.js';
 import type { DataSet } from '../src/data/dataset.js';
 import { LongReader } from '../src/data/long.js';
-import { parseTimestamp } from '../src/data/timestamps.js';
+import { isOtherDateOrTime, parseTimestamp } from '../src/data/timestamps.js';
 import { cutShortWarnings } from '../src/data/cut-short.js';
 import { dataWarnings } from '../src/data/warnings.js';
 import { UserError } from '../src/errors.js';
@@ -850,6 +850,10 @@ const BAD: Bad[] = [
   { name: 'wide: the columns in other letter cases', content: 'ID,T,Label,x\ns,0,a,1\n', line: 1, phrase: 'or remove the header; the header has them in other letter cases: --id-column ID --time-column T --label-column Label' },
   { name: 'long: the label column in another letter case', content: 'id,t,LABEL,x\ns,0,a,1\n', line: 1, phrase: "(--label-column); the header has it in another letter case: --label-column LABEL" },
   { name: 'long: a time that is no date', content: 'id,t,label,x\ns,2024-02-30,a,1\n', line: 2, phrase: 'time "2024-02-30" in column "t" is neither a number nor an ISO 8601 date and time' },
+  { name: 'long: a time written day first', content: 'id,t,label,x\ns,01.05.2024 12:00:00,a,1\n', line: 2, phrase: 'time "01.05.2024 12:00:00" in column "t" is neither a number nor an ISO 8601 date and time; the time column must hold finite numbers, or dates and times such as 2024-05-01T12:00:00Z (a date written day or month first, or with slashes, and a time of day alone are not read: rewrite them so)' },
+  { name: 'long: a time of day in a column not named as the time column', content: 'id,label,time,x\ns,a,12:00:00.250,1\n', line: 2, phrase: 'non-numeric value "12:00:00.250" in column "time"; every channel cell must be a number (a decimal number such as 1.5 or -2e-3); it is a date or a time of day, written other than as ISO 8601 (2024-05-01 12:00:00.250), the one way a time column reads them: rewrite it so and name its column (--time-column time), or leave it out: --channels x' },
+  { name: 'long: a date month first beside the time column', content: 'id,t,label,date,x\ns,0,a,5/1/2024 12:00 PM,1\n', line: 2, phrase: 'it is a date or a time of day, and the time column is "t": leave it out: --channels x' },
+  { name: 'wide: a date day first in the first row', content: 'label,stamp,x,y\np,01.05.2024 12:00:00,1,2\n', line: 2, phrase: "it is a date or a time of day: a file of one row per time step (the long layout) needs a column naming each row's recording (--id-column), and this one, rewritten as ISO 8601 (2024-05-01 12:00:00.250), as its time column (--time-column stamp)" },
   { name: 'long: a number among dates', content: 'id,t,label,x\ns,2024-05-01,a,1\ns,5,a,2\n', line: 3, phrase: 'time "5" in column "t" is a number but the times before it are dates; write every time of a file the same way' },
   { name: 'long: a date repeated', content: 'id,t,label,x\ns,2024-05-01T14:00+02:00,a,1\ns,2024-05-01T12:00Z,a,2\n', line: 3, phrase: 'duplicate time 2024-05-01T12:00:00.000Z for id "s" (also on line 2)' },
   { name: 'long: a note among the channels', content: 'id,t,label,ax,ay,comment\ns,0,a,1,2,start\n', line: 2, phrase: 'non-numeric value "start" in column "comment"; every channel cell must be a number (a decimal number such as 1.5 or -2e-3); if the column is no channel (a note, a name), leave it out: --channels ax,ay' },
@@ -1043,6 +1047,11 @@ test('ISO 8601 dates and times in the time column order the rows as numbers woul
   assert.equal(parseTimestamp('2024-05-01T12:00-0530'), Date.UTC(2024, 4, 1, 17, 30));
   assert.equal(parseTimestamp('0099-01-01'), -59042995200000); // not 1999
   for (const bad of ['2023-02-29', '2024-13-01', '2024-05-01T24:00', '2024-5-1', '12:00', '2024-05-01T12']) assert.ok(Number.isNaN(parseTimestamp(bad)), bad);
+});
+
+test('dates and times written other than as ISO 8601 are told apart, for a hint, from numbers, version numbers and fractions', () => {
+  for (const c of ['01.05.2024 12:00:00,000', '5/1/2024 12:00:00 PM', '5/1/24', '12:00:00.250', ' 12:00 ', '2024/05/01 12:00:00', '20240501T120000', '1.2.2024']) assert.ok(isOtherDateOrTime(c), c);
+  for (const c of ['2024-05-01', '2024-05-01 12:00:00.250', '1.2.3', '3/4', '1.5', '2024-02-30', '10:5', 'abc', '01.05/2024', '']) assert.ok(!isOtherDateOrTime(c), c);
 });
 
 test('a spreadsheet’s separator line (sep=;, quoted or not), its rows of empty cells and its separators closing every line are read as nothing', async () => {

@@ -17,7 +17,7 @@ import { UserError } from '../errors.js';
 import { type Chunks, type DataSetBuilder, type StepStore, float64Chunks, int32Chunks } from './builder.js';
 import { FILL_GAP, isBlank, isPaddingCell, show, toName, toNumber, toValue, valueError } from './cells.js';
 import { ROW_NAMES_HINT, UNLABELLED_HINT, UNNAMED_CHANNEL, columnList, csvName, isUnnamedColumn, nameList, otherCaseFlags } from './names.js';
-import { parseTimestamp, showTimestamp } from './timestamps.js';
+import { isOtherDateOrTime, parseTimestamp, showTimestamp } from './timestamps.js';
 import { isTimeName } from './time-like.js';
 import { shellQuote } from './visible.js';
 import { RestartWatch, alternates, blocksOf } from './restarts.js';
@@ -34,6 +34,7 @@ export interface LongOptions {
 }
 
 const WHAT = 'every channel cell must be a number';
+const OTHER_DATE_HINT = ' (a date written day or month first, or with slashes, and a time of day alone are not read: rewrite them so)';
 const CUT_SHORT_HINT = ' (a line cut short, as a logger stopped or a byte dropped mid-line leaves it, must be completed or removed)';
 
 /** Row → line, stored only where line − row changes. */
@@ -404,7 +405,7 @@ export class LongReader {
     if (t !== t) {
       throw new UserError(
         `time ${show(cell)} in column ${show(header[this.timeAt])} is neither a number nor an ISO 8601 date and time; ` +
-          'the time column must hold finite numbers, or dates and times such as 2024-05-01T12:00:00Z',
+          'the time column must hold finite numbers, or dates and times such as 2024-05-01T12:00:00Z' + (isOtherDateOrTime(cell) ? OTHER_DATE_HINT : ''),
         where,
       );
     }
@@ -490,6 +491,10 @@ export class LongReader {
     if (Number.isFinite(parseTimestamp(cell))) {
       if (this.timeAt < 0) return `; it is a date and time: name its column as the time column (--time-column ${this.header[i]})${leaveOut === '' ? '' : `, or ${leaveOut}`}`;
       return leaveOut === '' ? '' : `; it is a date and time, and the time column is ${show(this.header[this.timeAt])}: ${leaveOut}`;
+    }
+    if (isOtherDateOrTime(cell)) {
+      if (this.timeAt >= 0) return leaveOut === '' ? '' : `; it is a date or a time of day, and the time column is ${show(this.header[this.timeAt])}: ${leaveOut}`;
+      return `; it is a date or a time of day, written other than as ISO 8601 (2024-05-01 12:00:00.250), the one way a time column reads them: rewrite it so and name its column (--time-column ${this.header[i]})${leaveOut === '' ? '' : `, or ${leaveOut}`}`;
     }
     return leaveOut === '' ? '' : `; if the column is no channel (a note, a name), ${leaveOut}`;
   }

@@ -6,6 +6,17 @@
 
 const ISO = /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:[.,](\d{1,9}))?)?)?\s*(Z|[+-]\d{2}(?::?\d{2})?)?$/i;
 
+// Dates written day or month first, with slashes or dots, or years first with slashes (01.05.2024, 5/1/2024 12:00 PM,
+// 2024/05/01), ISO 8601's compact form (20240501T120000), and a time of day alone (12:00:00.250).
+const OTHER_DATE = /^(\d{1,2}([./])\d{1,2}\2(\d{2}|\d{4})|\d{4}([./])\d{1,2}\4\d{1,2}|\d{1,2}-\d{1,2}-\d{4}|\d{8}T\d{4,6})([T ,;]+\d{1,2}:\d{2}(:\d{2}([.,:]\d+)?)?)?\s*([AP]M)?$/i;
+const TIME_OF_DAY = /^\d{1,2}:\d{2}(:\d{2}([.,:]\d+)?)?\s*([AP]M)?$/i;
+
+/** Whether `cell` is a date or a time of day written other than as ISO 8601 (which parseTimestamp reads). */
+export function isOtherDateOrTime(cell: string): boolean {
+  const c = cell.trim();
+  return !Number.isFinite(parseTimestamp(c)) && (OTHER_DATE.test(c) || TIME_OF_DAY.test(c));
+}
+
 /** `cell` as milliseconds since 1970-01-01T00:00Z when it is an ISO 8601 date or date and time; NaN otherwise. */
 export function parseTimestamp(cell: string): number {
   const m = ISO.exec(cell.trim());
