@@ -154,14 +154,16 @@ test('what loggers, spreadsheets and cat put around a table is named for what it
     ['octave.csv', `# Created by Octave 6.4.0\n# name: X\nid,t,label,ax,ay\n${rows}`, /octave\.csv:1: lines 1–2 come before the table/],
     ['title.csv', `Accelerometer export,,,,\nid,t,label,ax,ay\n${rows}`, /title\.csv:1: line 1 comes before the table, whose header looks to be line 2 .*delete it,/],
     ['wide-title.csv', 'Gestures;;;\nlabel;t0;t1;t2\nrun;1,5;2;3\nwalk;4;5;6\n', /wide-title\.csv:1: line 1 comes before the table, whose header looks to be line 2 \("label;t0;t1;t2"\)/],
-    ['units.csv', `id,t,label,ax,ay\n,s,,m/s2,m/s2\n${rows}`, /units\.csv:2: this line \(",s,,m\/s2,m\/s2"\) holds no number between the header and rows that do: a row of units\? delete it/],
+    ['units.csv', `id,t,label,ax,ay\n,s,,m/s2,m/s2\n${rows}`, /units\.csv:2: this line \(",s,,m\/s2,m\/s2"\) holds no number between the header and rows that do: a row of units, or a second header row\? delete it/],
     // a logger closing every line with empty columns: its comments and its units row named as well
     ['closed.csv', `# DL-200\n# started 2024-05-01 09:00\n# 10 Hz\nid,t,label,ax,ay,,\n${rows.replaceAll('\n', ',,\n')}`, /closed\.csv:1: lines 1–3 come before the table, whose header looks to be line 4/],
-    ['closed-units.csv', 'id,t,label,ax,ay,,\nID,s,,m/s2,m/s2,,\n1,0,run,1,2,,\n1,1,run,3,4,,\n2,0,walk,5,6,,\n', /closed-units\.csv:2: this line \("ID,s,,m\/s2,m\/s2…"\) holds no number between the header and rows that do: a row of units\?/],
+    ['closed-units.csv', 'id,t,label,ax,ay,,\nID,s,,m/s2,m/s2,,\n1,0,run,1,2,,\n1,1,run,3,4,,\n2,0,walk,5,6,,\n', /closed-units\.csv:2: this line \("ID,s,,m\/s2,m\/s2…"\) holds no number between the header and rows that do: a row of units, or a second header row\?/],
     // a wide file's rows of several lengths, shorter than the header: the same names for the same lines
     ['ragged-title.csv', 'My title\nlabel,t0,t1,t2,t3\nrun,1,2\nwalk,3,4,5,6\n', /ragged-title\.csv:1: line 1 comes before the table, whose header looks to be line 2/],
-    ['ragged-units.csv', 'label,t0,t1,t2,t3\n,mV,mV,mV,mV\nrun,1,2\nwalk,3,4,5,6\n', /ragged-units\.csv:2: this line \(",mV,mV,mV,mV"\) holds no number .*a row of units\?/],
+    ['ragged-units.csv', 'label,t0,t1,t2,t3\n,mV,mV,mV,mV\nrun,1,2\nwalk,3,4,5,6\n', /ragged-units\.csv:2: this line \(",mV,mV,mV,mV"\) holds no number .*a row of units, or a second header row\?/],
     // a word over the label column (`unit`), and a preamble line with a comma in its value, beside a header of five or more
+    // Shimmer's export: a CAL row, then units, under the header (a devices audit's find: the CAL row was named a bad time)
+    ['shimmer.csv', `id,t,label,ax,ay\nCAL,CAL,CAL,CAL,CAL\n,ms,,m/s2,m/s2\n${rows}`, /shimmer\.csv:2: lines 2–3 \("CAL,CAL,CAL,CAL,CAL", …\) hold no number between the header and rows that do: rows of units, or a device's notes \(Shimmer's CAL\)\? delete them, so that the header is followed by data/],
     ['label-units.csv', 'label,t0,t1,t2,t3\nunit,mV,mV,mV,mV\nrun,1,2,3,4\nwalk,3,4,5,6\n', /label-units\.csv:2: this line \("unit,mV,mV,mV,mV"\) holds no number/],
     ['comma-preamble.csv', 'Device: DL-200,v1.2\nDate: 2024-05-01\nlabel,t0,t1,t2,t3\nrun,1,2,3,4\nwalk,3,4,5,6\n', /comma-preamble\.csv:1: lines 1–2 come before the table, whose header looks to be line 3/],
     // a preamble of key,value lines, each as wide as the next: the wider header after them is the table's

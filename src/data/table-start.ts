@@ -18,6 +18,7 @@ interface Line {
 }
 
 const LOOKED_AT = 50; // lines of the file's start
+const MAX_UNIT_ROWS = 3; // rows without a number between a header and its data (units, calibration, a second header)
 
 /**
  * What is wrong with the start of a file whose first bytes, as text, are `head`, when a reader refused its line
@@ -41,15 +42,25 @@ export function startProblem(head: string, refused: number): StartProblem | unde
         `delete ${start === 1 ? 'it' : 'them'}, so that the file starts with its header`,
     };
   }
-  const [units, row] = [lines[start + 1], lines[start + 2]];
-  if (units === undefined || row === undefined || refused !== units.at || !fits(row, header) || !fits(units, header) || units.sep !== header.sep) return undefined;
+  // Rows with no number under the header (units; Shimmer's CAL row, then its units), up to the first row of data.
+  const units = lines[start + 1];
+  if (units === undefined || refused !== units.at) return undefined;
+  let end = start + 1;
+  while (end < lines.length && end - start <= MAX_UNIT_ROWS && fits(lines[end], header) && lines[end].sep === header.sep && !lines[end].cells.some(numberLike)) end++;
+  const row = lines[end];
+  if (end === start + 1 || end - start > MAX_UNIT_ROWS || row === undefined || !fits(row, header)) return undefined;
   const text = (c: string | undefined) => c !== undefined && c.trim() !== '' && !numberLike(c) && !isPaddingCell(c);
-  // No number, and a unit over a column of numbers (over a label or an id, a word such as `unit`, or nothing).
-  const isUnits = !units.cells.some(numberLike) && units.cells.some((c, i) => text(c) && numberLike(row.cells[i]));
-  if (!isUnits) return undefined;
+  // A unit over a column of numbers (over a label or an id, a word such as `unit`, or nothing).
+  if (!units.cells.some((c, i) => text(c) && numberLike(row.cells[i]))) return undefined;
+  if (end === start + 2) {
+    return {
+      line: units.at,
+      detail: `this line (${preview(units)}) holds no number between the header and rows that do: a row of units, or a second header row? delete it, so that the header is followed by data`,
+    };
+  }
   return {
     line: units.at,
-    detail: `this line (${preview(units)}) holds no number between the header and rows that do: a row of units? delete it, so that the header is followed by data`,
+    detail: `lines ${units.at}–${lines[end - 1].at} (${preview(units)}, …) hold no number between the header and rows that do: rows of units, or a device's notes (Shimmer's CAL)? delete them, so that the header is followed by data`,
   };
 }
 
