@@ -280,7 +280,7 @@ test('/dev/stdout and /dev/fd/N are written through the open descriptor: a file 
     const both = (f) => fds.filter((g) => link(g) === link(f)).length > 1; // a pipe whose both ends are here
     const own = fds.filter((f) => /^anon_inode/.test(link(f)) || (/^pipe/.test(link(f)) && both(f)));
     for (const p of ['/dev/stdin', '/dev/fd/999', ...own.map((f) => '/dev/fd/' + f)]) {
-      try { checkWritable(p, '--out'); console.error('accepted ' + p); } catch (e) { console.error(e.message); }
+      try { checkWritable(p, '--out'); process.stderr.write('accepted ' + p + '\\n'); } catch (e) { process.stderr.write(e.message + '\\n'); }
     }
   `);
   const log = join(dir, 'log');

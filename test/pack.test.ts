@@ -5,13 +5,27 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { accessSync, constants, existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { dirname, join } from 'node:path';
 import { ROOT } from './helpers/cli.js';
 import { tempDir } from './helpers/temp.js';
 
 const dir = tempDir('ts-pack-');
-const run = (cmd: string, args: string[], cwd: string) => spawnSync(cmd, args, { cwd, encoding: 'utf8', timeout: 180_000, env: { ...process.env, NO_COLOR: '1' } });
+const run = (cmd: string, args: string[], cwd: string) => spawnSync(cmd, args, { cwd, encoding: 'utf8', timeout: 180_000, env: { ...process.env, NO_COLOR: '1', npm_config_cache: npmCache() } });
+
+/** npm's cache, or one in the test's folder where that cannot be written (a CI job's user without a home). */
+function npmCache(): string {
+  const cache = process.env.npm_config_cache ?? join(homedir(), '.npm');
+  let there = cache; // the cache, or the nearest folder above it that exists, in which npm would make it
+  while (!existsSync(there) && dirname(there) !== there) there = dirname(there);
+  try {
+    accessSync(there, constants.W_OK);
+    return cache;
+  } catch {
+    return join(dir, 'npm-cache');
+  }
+}
 
 test('npm pack ships the library, its workers and kernel, the scripts the docs run, and no tests or benchmarks; installed, every documented export works', { timeout: 300_000 }, () => {
   const packed = run('npm', ['pack', '--ignore-scripts', '--json', '--pack-destination', dir], ROOT);
