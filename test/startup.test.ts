@@ -3,7 +3,8 @@
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { cli } from './helpers/cli.js';
+import { spawnSync } from 'node:child_process';
+import { BIN, ROOT, cli } from './helpers/cli.js';
 
 const HOOK = new URL('./fixtures/loaded-modules-hook.js', import.meta.url).href;
 
@@ -25,4 +26,15 @@ test('--help, --version, usage errors and flags out of range load none of the li
   // The hook sees what a command loads once it runs.
   const info = loaded(['info', 'no-such-model.json']);
   assert.ok(info.includes('io/safetensors.js') && !info.includes('train/train.js'), info.join(' '));
+});
+
+test('on a terminal, FORCE_COLOR beside NO_COLOR (or NODE_DISABLE_COLORS) leaves a refusal one line: no warning of Node\'s that it ignores NO_COLOR', { skip: process.platform !== 'linux' }, () => {
+  const { CI: _ci, ...env } = process.env;
+  for (const off of [{ NO_COLOR: '1' }, { NODE_DISABLE_COLORS: '1' }]) {
+    // script(1) gives the command a pseudo-terminal, where the warning came (from a module yargs loads).
+    const command = [process.execPath, BIN, 'info', 'no-such-model.json'].map((a) => `'${a}'`).join(' ');
+    const r = spawnSync('script', ['-qec', command, '/dev/null'], { cwd: ROOT, encoding: 'utf8', env: { ...env, TERM: 'xterm', FORCE_COLOR: '1', ...off } });
+    assert.equal(r.status, 2, r.stdout);
+    assert.deepEqual(r.stdout.split(/\r?\n/).filter((l) => l !== ''), ['train-signals: no-such-model.json: model file not found; check the path given to info'], JSON.stringify(off));
+  }
 });

@@ -15,6 +15,9 @@ process.on('SIGUSR1', function stopWhileLoading() {
   process.stderr.write('train-signals: stopped at once (SIGUSR1); files already written are intact\n');
   process.exit(130);
 });
+// NO_COLOR beside FORCE_COLOR: the program's colours follow NO_COLOR (progress.ts), and Node, which would warn on a
+// terminal that it ignores NO_COLOR when a module it loads asks for colours, is left only NO_COLOR.
+if (process.env.FORCE_COLOR !== undefined && (process.env.NO_COLOR !== undefined || process.env.NODE_DISABLE_COLORS !== undefined)) delete process.env.FORCE_COLOR;
 // Loading the program opens some hundred files at once: under a low limit (ulimit -n 64) that fails inside
 // Node's module loader, with its stack trace, before any of the program's own messages could run. Node 20's
 // resolver can also take a package.json it could not open for a missing one (ERR_MODULE_NOT_FOUND): under a
