@@ -34,8 +34,8 @@ export interface LongOptions {
 }
 
 const WHAT = 'every channel cell must be a number';
-const OTHER_DATE_HINT = ' (a date written day or month first, or with slashes, and a time of day alone are not read: rewrite them so)';
-const CUT_SHORT_HINT = ' (a line cut short, as a logger stopped or a byte dropped mid-line leaves it, must be completed or removed)';
+const OTHER_DATE_HINT = ' (a date written day or month first, or with slashes, is not read: rewrite the dates as ISO 8601; times of day alone, as seconds)';
+const CUT_SHORT_HINT = ' (a line cut short, as a logger stopped mid-line leaves it, must be completed or removed; an empty cell, at a row\'s end too, still needs its separator)';
 
 /** Row → line, stored only where line − row changes. */
 class LineMap {
@@ -81,13 +81,12 @@ export class LongReader {
   private readonly labelAt: number; // −1: no label column
   private readonly channelAt: number[]; // [D] cell index of each channel
   private readonly unnamedFrom: number; // the header's trailing unnamed columns start here: their cells must be empty
+  private readonly namedWidth: number; // the header's columns but the blank names at its end, which a row may leave out
   private readonly unread: number[] = []; // columns beside a model's channels read by name: each the same through a sequence
   private readonly unreadFirst = new Map<number, string[]>(); // sequence → its first row's cells of those columns
   private readonly others: number[]; // the columns not read: neither a channel nor the id, time or label column
   private numberNames: { names: string[]; line: number } | null = null; // channels named by numbers, till the first row
   private readonly blankSeen = new Set<number>(); // those of them empty on a sample's row of this sequence: where an event row's text goes
-  private sampled = false; // whether this sequence's run has had a sample's row (a row with a channel value)
-  private leading: { columns: number[]; line: number; cells: string[] } | null = null; // a row without values before the run's first sample, and its columns with text
   private firstStep: number; // the builder's step count when this file (or this restart) began
 
   // Per sequence of this file, in first-appearance order.
@@ -165,6 +164,9 @@ export class LongReader {
     let unnamedFrom = header.length;
     while (!picked && unnamedFrom > 0 && isUnnamedColumn(header[unnamedFrom - 1])) unnamedFrom--;
     this.unnamedFrom = unnamedFrom;
+    let namedWidth = header.length;
+    while (namedWidth > 0 && header[namedWidth - 1].trim() === '') namedWidth--;
+    this.namedWidth = namedWidth;
     const reserved = new Set([this.idAt, this.timeAt, this.labelAt]);
     if (opts.channels !== undefined && opts.channels.length > 0) {
       this.channelAt = opts.channels.map((name) => {
@@ -262,8 +264,6 @@ export class LongReader {
     if (this.rows === 0 || s !== this.runSeqNow) {
       this.steps.startSequence?.();
       this.blankSeen.clear(); // an event column is empty on its own sequence's samples (a metadata one may be on others')
-      this.sampled = false;
-      this.leading = null;
     }
     this.readValues(cells, line);
     if (this.unread.length > 0) this.checkUnread(cells, s, line);
@@ -278,10 +278,10 @@ export class LongReader {
   private checkUnread(cells: readonly string[], s: number, line: number): void {
     const first = this.unreadFirst.get(s);
     if (first === undefined) {
-      this.unreadFirst.set(s, this.unread.map((i) => cells[i].trim()));
+      this.unreadFirst.set(s, this.unread.map((i) => (cells[i] ?? '').trim()));
       return;
     }
-    const k = this.unread.findIndex((i, j) => cells[i].trim() !== first[j]);
+    const k = this.unread.findIndex((i, j) => (cells[i] ?? '').trim() !== first[j]);
     if (k < 0) return;
     const name = this.header[this.unread[k]];
     const time = isTimeName(name);
@@ -304,10 +304,11 @@ export class LongReader {
         );
       }
     }
-    // A separator closing each data row but not the header (as some loggers write): empty cells past the last column.
+    // A separator closing each data row but not the header (as some loggers write): empty cells past the last column;
+    // and the other way round, a header closed by one (or more) that its rows are not: no cell for the blank names.
     let n = cells.length;
     while (n > header.length && isBlank(cells[n - 1])) n--;
-    if (n !== header.length) {
+    if (n !== header.length && !(n < header.length && n >= this.namedWidth)) {
       throw new UserError(
         `ragged long-format row: ${cells.length} cells but the header has ${header.length}; ` +
           `every row needs one cell per column${n === header.length + 1 ? ROW_NAMES_HINT : n < header.length ? CUT_SHORT_HINT : ''}`,
@@ -494,7 +495,7 @@ export class LongReader {
     }
     if (isOtherDateOrTime(cell)) {
       if (this.timeAt >= 0) return leaveOut === '' ? '' : `; it is a date or a time of day, and the time column is ${show(this.header[this.timeAt])}: ${leaveOut}`;
-      return `; it is a date or a time of day, written other than as ISO 8601 (2024-05-01 12:00:00.250), the one way a time column reads them: rewrite it so and name its column (--time-column ${this.header[i]})${leaveOut === '' ? '' : `, or ${leaveOut}`}`;
+      return `; it is a date or a time of day, written other than as ISO 8601 (2024-05-01 12:00:00.250), the one way a time column reads them: rewrite it so (times of day alone as seconds) and name its column (--time-column ${this.header[i]})${leaveOut === '' ? '' : `, or ${leaveOut}`}`;
     }
     return leaveOut === '' ? '' : `; if the column is no channel (a note, a name), ${leaveOut}`;
   }
@@ -521,38 +522,25 @@ export class LongReader {
     );
   }
 
-  /**
-   * Notes the columns not read that are empty on this row (a sample's row), as an event column is, and refuses a
-   * row without values before the sequence's first sample whose text is in a column this row leaves empty.
-   */
+  /** Notes the columns not read that are empty on this row (a sample's row), as an event column is. */
   private noteBlanks(cells: readonly string[]): void {
-    this.sampled = true;
     for (const j of this.others) if (j < cells.length && isBlank(cells[j])) this.blankSeen.add(j);
-    const lead = this.leading;
-    const j = lead?.columns.find((c) => this.blankSeen.has(c));
-    if (lead !== null && j !== undefined) throw this.markerRowError(lead.cells[j], j, lead.line);
   }
 
   /**
    * Refuses a row with no value in any channel read but text in a column not read that the sequence's samples'
    * rows before it leave empty (a device's event or marker row: Mind Monitor's `/muse/elements/blink`), which the
    * gaps would fill as a time step never sampled. A column that holds a value on the sequence's rows (a subject, an
-   * age) marks nothing: a gap. Such a row before the sequence's first sample is kept in mind till a sample's row
-   * leaves its text's column empty.
+   * age) marks nothing: a gap. Such a row before the sequence's first sample is a gap too: it cannot be told
+   * from a subject written on a sequence's first row only, beside a first sample that was not read.
    */
   private checkMarkerRow(cells: readonly string[], line: number): void {
     const note = this.others.find((j) => j < cells.length && !isBlank(cells[j]) && this.blankSeen.has(j));
-    if (note !== undefined) throw this.markerRowError(cells[note], note, line);
-    if (this.sampled || this.leading !== null) return;
-    const columns = this.others.filter((j) => j < cells.length && !isBlank(cells[j]));
-    if (columns.length > 0) this.leading = { columns, line, cells: [...cells] };
-  }
-
-  private markerRowError(text: string, j: number, line: number): UserError {
-    return new UserError(
-      `no value in any channel read, but ${show(text.trim())} in column ${show(this.header[j])}: an event or marker row, most likely, which is no time step; ` +
+    if (note === undefined) return;
+    throw new UserError(
+      `no value in any channel read, but ${show(cells[note].trim())} in column ${show(this.header[note])}: an event or marker row, most likely, which is no time step; ` +
         'leave such rows out of the file (pandas: df.dropna(subset=[…the channels]))',
-      { file: this.file, line, column: j + 1 },
+      { file: this.file, line, column: note + 1 },
     );
   }
 
