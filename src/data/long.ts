@@ -34,7 +34,7 @@ export interface LongOptions {
 }
 
 const WHAT = 'every channel cell must be a number';
-const OTHER_DATE_HINT = ' (a date written day or month first, or with slashes, is not read: rewrite the dates as ISO 8601; times of day alone, as seconds)';
+const OTHER_DATE_HINT = ' (dates written day or month first, with slashes or in the compact form 20240501T120000 are not read: rewrite them as 2024-05-01 12:00:00; times of day alone, as seconds)';
 const CUT_SHORT_HINT = ' (a line cut short, as a logger stopped mid-line leaves it, must be completed or removed; an empty cell, at a row\'s end too, still needs its separator)';
 
 /** Row → line, stored only where line − row changes. */
@@ -81,7 +81,8 @@ export class LongReader {
   private readonly labelAt: number; // −1: no label column
   private readonly channelAt: number[]; // [D] cell index of each channel
   private readonly unnamedFrom: number; // the header's trailing unnamed columns start here: their cells must be empty
-  private readonly namedWidth: number; // the header's columns but the blank names at its end, which a row may leave out
+  private readonly namedWidth: number; // the header's columns but the blank names at its end, which rows may leave out
+  private rowsLeaveBlanks: boolean | null = null; // whether they do, as the first row does: then every row may, else none
   private readonly unread: number[] = []; // columns beside a model's channels read by name: each the same through a sequence
   private readonly unreadFirst = new Map<number, string[]>(); // sequence → its first row's cells of those columns
   private readonly others: number[]; // the columns not read: neither a channel nor the id, time or label column
@@ -306,9 +307,12 @@ export class LongReader {
     }
     // A separator closing each data row but not the header (as some loggers write): empty cells past the last column;
     // and the other way round, a header closed by one (or more) that its rows are not: no cell for the blank names.
+    // Whether rows leave them out is the first row's to say: a later row without them, where rows have them, was cut.
     let n = cells.length;
     while (n > header.length && isBlank(cells[n - 1])) n--;
-    if (n !== header.length && !(n < header.length && n >= this.namedWidth)) {
+    const leavesBlanks = n < header.length && n >= this.namedWidth;
+    this.rowsLeaveBlanks ??= leavesBlanks;
+    if (n !== header.length && !(leavesBlanks && this.rowsLeaveBlanks)) {
       throw new UserError(
         `ragged long-format row: ${cells.length} cells but the header has ${header.length}; ` +
           `every row needs one cell per column${n === header.length + 1 ? ROW_NAMES_HINT : n < header.length ? CUT_SHORT_HINT : ''}`,

@@ -6,14 +6,15 @@
 
 const ISO = /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:[.,](\d{1,9}))?)?)?\s*(Z|[+-]\d{2}(?::?\d{2})?)?$/i;
 
-// Dates written day or month first, with slashes, dots or dashes, or years first with slashes or dots
-// (01.05.2024, 5/1/2024 12:00 PM, 2024/05/01), ISO 8601's compact form (20240501T120000), and a time of day alone
-// with its seconds (12:00:00.250). Each part within its range, and a two-digit year only before a time of day, so
-// that version numbers (1.10.12), scores and ratios (3:10, 1/2/24) are not taken for dates.
+// Dates written day or month first, with slashes, dots or dashes, or years first with slashes, dots or unpadded
+// (01.05.2024, 5/1/2024 12:00 PM, 2024/05/01, 2024-5-1), ISO 8601's compact form (20240501T120000Z), and a time of
+// day alone with its seconds or AM/PM (12:00:00.250, 1:05 PM). Each part within its range, a year of four digits
+// 1900–2099, and one of two only before a time of day, so that version numbers (1.10.12, 10.3.1234), scores and
+// ratios (3:10, 1/2/24) are not taken for dates.
 const DAY_FIRST = /^(\d{1,2})([./-])(\d{1,2})\2(\d{4}|\d{2})(?:[T ,;]+(.*))?$/;
-const YEAR_FIRST = /^(\d{4})([./])(\d{1,2})\2(\d{1,2})(?:[T ,;]+(.*))?$/;
-const COMPACT = /^\d{4}(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})?$/;
-const CLOCK = /^(\d{1,2}):(\d{2})(?::(\d{2})(?:[.,:]\d+)?)?\s*([AP]M)?$/i;
+const YEAR_FIRST = /^(\d{4})([./-])(\d{1,2})\2(\d{1,2})(?:[T ,;]+(.*))?$/;
+const COMPACT = /^(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})?(?:[.,]\d+)?\s*(?:Z|[+-]\d{2}(?::?\d{2})?)?$/i;
+const CLOCK = /^(\d{1,2}):(\d{2})(?::(\d{2})(?:[.,:]\d+)?)?\s*([AP]M)?\s*(?:Z|[+-]\d{2}(?::?\d{2})?)?$/i;
 
 /** Whether `cell` is a date or a time of day written other than as ISO 8601 (which parseTimestamp reads). */
 export function isOtherDateOrTime(cell: string): boolean {
@@ -21,25 +22,36 @@ export function isOtherDateOrTime(cell: string): boolean {
   if (Number.isFinite(parseTimestamp(c))) return false;
   const day = DAY_FIRST.exec(c);
   if (day !== null) {
-    const [a, b] = [Number(day[1]), Number(day[3])];
-    const dated = a >= 1 && b >= 1 && Math.min(a, b) <= 12 && Math.max(a, b) <= 31;
-    return dated && (day[5] === undefined ? day[4].length === 4 : isClock(day[5], false));
+    const [a, b, y] = [Number(day[1]), Number(day[3]), day[4]];
+    const year = y.length === 4 ? Number(y) : 2000 + Number(y);
+    const dated = (y.length === 2 || isYear(year)) && (isDate(year, b, a) || isDate(year, a, b));
+    return dated && (day[5] === undefined ? y.length === 4 : isClock(day[5], false));
   }
-  const year = YEAR_FIRST.exec(c);
-  if (year !== null) return isDay(Number(year[3]), Number(year[4])) && (year[5] === undefined || isClock(year[5], false));
+  const ymd = YEAR_FIRST.exec(c);
+  if (ymd !== null) return isYear(Number(ymd[1])) && isDate(Number(ymd[1]), Number(ymd[3]), Number(ymd[4])) && (ymd[5] === undefined || isClock(ymd[5], false));
   const compact = COMPACT.exec(c);
-  if (compact !== null) return isDay(Number(compact[1]), Number(compact[2])) && Number(compact[3]) <= 23 && Number(compact[4]) <= 59 && Number(compact[5] ?? 0) <= 59;
+  if (compact !== null) {
+    const [year, month, date, hour, minute, second] = compact.slice(1, 7).map((p) => Number(p ?? 0));
+    return isYear(year) && isDate(year, month, date) && hour <= 23 && minute <= 59 && second <= 60;
+  }
   return isClock(c, true);
 }
 
-function isDay(month: number, day: number): boolean {
-  return month >= 1 && month <= 12 && day >= 1 && day <= 31;
+function isYear(year: number): boolean {
+  return year >= 1900 && year <= 2099;
 }
 
-/** A time of day (12:00, 12:00:00.250, 1:05 PM), with its seconds where `alone` (without a date, 3:10 may be a score). */
+function isDate(year: number, month: number, day: number): boolean {
+  return month >= 1 && month <= 12 && day >= 1 && day <= daysIn(year, month);
+}
+
+/**
+ * A time of day (12:00, 12:00:00.250, 1:05 PM, with an offset), with its seconds or AM/PM where `alone` (without a
+ * date, 3:10 may be a score).
+ */
 function isClock(text: string, alone: boolean): boolean {
   const m = CLOCK.exec(text.trim());
-  if (m === null || (alone && m[3] === undefined)) return false;
+  if (m === null || (alone && m[3] === undefined && m[4] === undefined)) return false;
   const [hour, minute, second] = [Number(m[1]), Number(m[2]), Number(m[3] ?? 0)];
   const hours = m[4] === undefined ? hour <= 23 : hour >= 1 && hour <= 12;
   return hours && minute <= 59 && second <= 60;

@@ -15,7 +15,7 @@ import { FILL_GAP, columnName, isBlank, isDecimalComma, isPaddingCell, toName, t
 import { ROW_NAMES_HINT, UNLABELLED_HINT, UNNAMED_CHANNEL, columnList, isUnnamedColumn, nameList, otherCaseFlags, sameNumber } from './names.js';
 import { shellQuote } from './visible.js';
 import { channelSeries } from './channel-series.js';
-import { isOtherDateOrTime, parseTimestamp } from './timestamps.js';
+import { parseTimestamp } from './timestamps.js';
 
 export interface WideOptions {
   readonly labelColumn: string;
@@ -336,7 +336,6 @@ export class WideReader {
           : this.opts.modelClasses?.includes(cells[i].trim()) ? `; it is a class of the model: name the label column (--label-column ${header[i]})`
           // A date and time times the rows: an id column offered for it would make each row a sequence of one step.
           : Number.isFinite(parseTimestamp(cells[i])) ? `; it is a date and time: a file of one row per time step (the long layout) needs a column naming each row's recording (--id-column), and this one as its time column (--time-column ${shellQuote(header[i].trim())})`
-          : isOtherDateOrTime(cells[i]) ? `; it is a date or a time of day: a file of one row per time step (the long layout) needs a column naming each row's recording (--id-column), and this one, rewritten as ISO 8601 (2024-05-01 12:00:00.250) or as seconds, as its time column (--time-column ${shellQuote(header[i].trim())})`
           : !(i <= 1 || ID_LIKE.test(header[i])) ? ''
           : this.opts.format === 'wide' ? `; if each row is one time step (the long layout), ${FORCED_WIDE}`
           : `; if each row is one time step (the long layout), name the id column: --id-column ${header[i]}`;
