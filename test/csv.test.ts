@@ -435,7 +435,7 @@ test('long channels named by numbers of another form than their values are read:
   }
 });
 
-test('a headerless training file of whole numbers whose last cells take a few values, fewer than its first: refused as most likely its label last', async () => {
+test('a headerless training file of whole numbers whose last cells take a few values, fewer than its first, or of fractions whose last cells take a few whole values: refused as most likely its label last', async () => {
   const rng = createRng(5);
   const rows = Array.from({ length: 40 }, () => [...Array.from({ length: 12 }, () => randInt(rng, 10)), randInt(rng, 2)]);
   await assert.rejects(loadDataSet([await fileWith(rows.map((r) => r.join(',')).join('\n') + '\n', 'last.csv')]),
@@ -466,6 +466,17 @@ test('a headerless training file of whole numbers whose last cells take a few va
     const ds = await loadDataSet([await fileWith(csvOf(Array.from({ length: 24 }, (_, n) => [classes[n % 2], ...square(n)])), 'binary-first.csv')]);
     assert.deepEqual([ds.classes, ds.lengths[0]], [classes.map(String), 32]);
   }
+  // Fractions with whole classes last, as numpy's savetxt writes [X, y] (Kaggle's MIT-BIH beats, zero-padded, the
+  // classes imbalanced): the first cells read as labels are fractions; it was refused as labels of their own, with
+  // the hint that a label goes first. Label first: read. Fractions with a fractional last cell: not told.
+  const e = (x: number) => x.toExponential(18);
+  const beats = Array.from({ length: 40 }, (_, n) => [...Array.from({ length: 16 }, (_, t) => (t < 12 ? rng.next() : 0)), n % 8 === 0 ? 1 + (n % 3) : 0]);
+  await assert.rejects(loadDataSet([await fileWith(beats.map((r) => r.map(e).join(',')).join('\n') + '\n', 'savetxt.csv')]),
+    /savetxt\.csv:1: the last cell of every row is one of 4 whole numbers \(0, 1, 2, 3\), while the first cells, read as the labels, are fractions like values \(40 of 40 rows\): is each row's label its last cell\?/);
+  const firstBeats = await loadDataSet([await fileWith(beats.map((r) => [r.at(-1)!, ...r.slice(0, -1)].map(e).join(',')).join('\n') + '\n', 'savetxt-first.csv')]);
+  assert.equal(firstBeats.classes.length, 4);
+  const zeroPadded = beats.map((r, n) => [n % 2, ...r.slice(0, -1)]); // classes first, the last cells 0: one value, no label
+  assert.equal((await loadDataSet([await fileWith(csvOf(zeroPadded), 'padded.csv')])).classes.length, 2);
 });
 
 test('a wide header whose value columns are a series but for a column or two at either end (label,age,t0,…): refused, naming them', async () => {

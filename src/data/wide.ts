@@ -384,7 +384,9 @@ export class WideReader {
 
 /**
  * What tells a headerless training file whose label is each row's last cell (MATLAB's `writematrix([X y])`) from
- * one whose label is first, as read, where both are whole numbers: the last cells take a few values (at most
+ * one whose label is first, as read. Where the values are fractions (numpy's `savetxt` of `[X, y]`, Kaggle's
+ * MIT-BIH beats): the last cells take a few whole values while the first cells, read as the labels, are fractions
+ * nine times in ten, as no classes are. Where both are whole numbers: the last cells take a few values (at most
  * FEW), fewer than the first cells (the labels as read) and under half as many as the other cells, all whole;
  * each of those values ends at least half its share of the rows, as classes do (a signal that ends near rest
  * ends on its resting value far more often); and the last cells lie apart from the cells before them
@@ -396,6 +398,9 @@ class LabelLast {
   static readonly FEW = 10;
   private whole = true;
   private rows = 0;
+  private lastsWhole = true;
+  private labelRows = 0;
+  private fractionLabels = 0; // labels that read as numbers with a fraction
   private readonly lasts = new Map<number, number>(); // last cell → rows
   private readonly others = new Set<number>();
   private readonly labels = new Set<string>();
@@ -405,12 +410,16 @@ class LabelLast {
   private count = 0; // this row's values so far
 
   value(x: number, first: boolean, last: boolean): void {
+    if (last && this.lastsWhole) {
+      if (!Number.isInteger(x)) this.lastsWhole = false;
+      else {
+        this.rows++;
+        if (this.lasts.size <= LabelLast.FEW) this.lasts.set(x, (this.lasts.get(x) ?? 0) + 1);
+      }
+    }
     if (!this.whole) return;
     if (!Number.isInteger(x)) this.whole = false;
-    else if (last) {
-      this.rows++;
-      if (this.lasts.size <= LabelLast.FEW) this.lasts.set(x, (this.lasts.get(x) ?? 0) + 1);
-    } else if (this.others.size <= 2 * LabelLast.FEW + 1) this.others.add(x);
+    else if (!last && this.others.size <= 2 * LabelLast.FEW + 1) this.others.add(x);
     const r = this.row;
     if (first) this.count = 0;
     if (this.count < 2) r[1 + this.count] = x;
@@ -421,6 +430,9 @@ class LabelLast {
   }
 
   label(label: string): void {
+    this.labelRows++;
+    const y = Number(label);
+    if (Number.isFinite(y) && !Number.isInteger(y)) this.fractionLabels++;
     if (!this.whole) return;
     if (this.labels.size <= LabelLast.FEW + 1) this.labels.add(label);
     this.row[0] = Number(label);
@@ -430,7 +442,12 @@ class LabelLast {
   /** What the cells show, for the refusal; undefined where they show no label last. */
   why(): string | undefined {
     const k = this.lasts.size;
-    if (!this.whole || k < 2 || k > LabelLast.FEW) return undefined;
+    if (!this.lastsWhole || k < 2 || k > LabelLast.FEW) return undefined;
+    const lasts = [...this.lasts.keys()].sort((p, q) => p - q).join(', ');
+    if (!this.whole) {
+      if (this.fractionLabels < 0.9 * this.labelRows) return undefined;
+      return `the last cell of every row is one of ${k} whole numbers (${lasts}), while the first cells, read as the labels, are fractions like values (${this.fractionLabels} of ${this.labelRows} rows)`;
+    }
     const counted = this.labels.size > k && this.others.size > 2 * k;
     // A signal of few values (a binary one) leaves nothing to count: then the last cells hold a value no other cell
     // does, while every first cell's value is one the other cells take, as a sample's is.
@@ -442,7 +459,6 @@ class LabelLast {
     const [label, a, b, y, z, last] = this.ends;
     const step = (from: Spread, to: Spread, next: Spread, then: Spread) => from.distance(to) / (next.distance(then) + 0.1);
     if (!(last.distance(z) >= 1 && step(last, z, z, y) > step(label, a, a, b))) return undefined;
-    const lasts = [...this.lasts.keys()].sort((p, q) => p - q).join(', ');
     const count = (n: number, most: number) => (n > most ? `more than ${most}` : String(n));
     if (!counted) {
       return `the last cell of every row is one of ${k} whole numbers (${lasts}), each as often as classes are, ${alone.join(', ')} in no other cell, ` +
