@@ -48,7 +48,7 @@ export function startProblem(head: string, refused: number): StartProblem | unde
   let end = start + 1; // past the last such row
   while (end < lines.length && end - start <= MAX_UNIT_ROWS && fits(lines[end], header) && lines[end].sep === header.sep && !lines[end].cells.some(numberLike)) end++;
   const row = lines[end];
-  if (end === start + 1 || row === undefined || !fits(row, header) || !row.cells.some(numberLike)) return undefined;
+  if (end === start + 1 || row === undefined || !fits(row, header)) return undefined;
   const text = (c: string | undefined) => c !== undefined && c.trim() !== '' && !numberLike(c) && !isPaddingCell(c);
   // A unit over a column of numbers (over a label or an id, a word such as `unit`, or nothing).
   if (!units.cells.some((c, i) => text(c) && numberLike(row.cells[i]))) return undefined;
