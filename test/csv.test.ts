@@ -477,6 +477,14 @@ test('a headerless training file of whole numbers whose last cells take a few va
   assert.equal(firstBeats.classes.length, 4);
   const zeroPadded = beats.map((r, n) => [n % 2, ...r.slice(0, -1)]); // classes first, the last cells 0: one value, no label
   assert.equal((await loadDataSet([await fileWith(csvOf(zeroPadded), 'padded.csv')])).classes.length, 2);
+  // A file of one class (Kaggle's PTB: ptbdb_normal.csv, ptbdb_abnormal.csv), half its beats starting on 1.0: the
+  // fractions first are half the rows, nearly all apart (an audit's find: it trained on the first sample as the class).
+  const ptb = Array.from({ length: 30 }, (_, n) => [n % 2 === 0 ? 1 : rng.next(), ...Array.from({ length: 15 }, (_, t) => (t < 10 ? rng.next() : 0)), 0]);
+  await assert.rejects(loadDataSet([await fileWith(ptb.map((r) => r.map(e).join(',')).join('\n') + '\n', 'ptbdb_normal.csv')]),
+    /ptbdb_normal\.csv:1: the last cell of every row is 0, while the first cells, read as the labels, are fractions like values \(15 of 30 rows\): is each row's label its last cell\?/);
+  // Fractional classes that recur, first, half the rows (1.5 and 2.5 beside 1 and 2): read.
+  const halves = Array.from({ length: 30 }, (_, n) => [[1, 1.5, 2, 2.5][n % 4], ...Array.from({ length: 15 }, (_, t) => (t < 10 ? rng.next() : 0))]);
+  assert.equal((await loadDataSet([await fileWith(csvOf(halves), 'halves.csv')])).classes.length, 4);
 });
 
 test('a wide header whose value columns are a series but for a column or two at either end (label,age,t0,…): refused, naming them', async () => {
@@ -1003,6 +1011,11 @@ test('a headerless wide file read for a model: labels first as the model has the
     /the first cell, 512, would be the label .* none of the model's classes \(a, b\)/.test(e.message));
   await assert.rejects(readDataSet([file], { modelClasses: ['a', 'b'] }), (e: unknown) => e instanceof UserError && /the first cell, 1\.5, would be the label/.test(e.message));
   assert.deepEqual((await loadDataSet([file])).classes, ['-1', '1.5', '2'], 'without a model, any first cell is a label');
+  // Every row's first cell, not the first row's alone: Kaggle's PTB beats, their class last, the first beat
+  // normalized to start on 1.0, one of the model's classes (an audit's find: scored with exit 0).
+  await writeFile(join(dir, 'ptb.csv'), '1.0,0.9,0.2,0.0,1.0\n0.034,0.8,0.3,0.0,1.0\n');
+  await assert.rejects(readDataSet([join(dir, 'ptb.csv')], { modelClasses: ['0.0', '1.0'] }), (e: unknown) => e instanceof UserError && e.line === 2 &&
+    /the first cell, 0\.034, would be the label .* none of the model's classes \(0\.0, 1\.0\)/.test(e.message));
   // Classes written as the archive's older files write them, labels as its newer ones (or the other way round):
   // a label, written otherwise (which the reader then says), not a signal value.
   await writeFile(join(dir, 'plain.tsv'), '3\t0.1\t0.2\n1\t0.3\t0.4\n');
