@@ -482,9 +482,12 @@ test('a headerless training file of whole numbers whose last cells take a few va
   const ptb = Array.from({ length: 30 }, (_, n) => [n % 2 === 0 ? 1 : rng.next(), ...Array.from({ length: 15 }, (_, t) => (t < 10 ? rng.next() : 0)), 0]);
   await assert.rejects(loadDataSet([await fileWith(ptb.map((r) => r.map(e).join(',')).join('\n') + '\n', 'ptbdb_normal.csv')]),
     /ptbdb_normal\.csv:1: the last cell of every row is 0, while the first cells, read as the labels, are fractions like values \(15 of 30 rows\): is each row's label its last cell\?/);
-  // Fractional classes that recur, first, half the rows (1.5 and 2.5 beside 1 and 2): read.
+  // Fractional classes that recur, first, half the rows (1.5 and 2.5 beside 1 and 2), or every row (0.5, 1.5),
+  // before zero-padded values: read.
   const halves = Array.from({ length: 30 }, (_, n) => [[1, 1.5, 2, 2.5][n % 4], ...Array.from({ length: 15 }, (_, t) => (t < 10 ? rng.next() : 0))]);
   assert.equal((await loadDataSet([await fileWith(csvOf(halves), 'halves.csv')])).classes.length, 4);
+  const fractional = Array.from({ length: 30 }, (_, n) => [[0.5, 1.5][n % 2], ...Array.from({ length: 15 }, (_, t) => (t < 10 ? rng.next() : 0))]);
+  assert.equal((await loadDataSet([await fileWith(csvOf(fractional), 'fractional.csv')])).classes.length, 2);
 });
 
 test('a wide header whose value columns are a series but for a column or two at either end (label,age,t0,…): refused, naming them', async () => {
