@@ -457,7 +457,7 @@ class LabelLast {
       // file of one class, its beats normalized to start on 1.0 half the time: Kaggle's PTB); or, where the last
       // cells take two whole values or more (no zero padding), in nine rows of ten.
       const f = this.fractionLabels;
-      const apart = f >= 0.5 * this.labelRows && Math.min(this.fractions.size, f) >= Math.min(LabelLast.MANY, 0.8 * f);
+      const apart = f >= 0.5 * this.labelRows && this.fractions.size >= Math.min(LabelLast.MANY, 0.8 * f);
       if (!(apart || (k >= 2 && f >= 0.9 * this.labelRows))) return undefined;
       return `the last cell of every row is ${k === 1 ? lasts : `one of ${k} whole numbers (${lasts})`}, while the first cells, read as the labels, are fractions like values (${f} of ${this.labelRows} rows)`;
     }
