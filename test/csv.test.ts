@@ -527,6 +527,44 @@ test('a wide header of several channels\' series (ax_0 … ax_4, ay_0 … ay_4; 
   }
 });
 
+test('a wide header whose value columns are named as quantities (ax, ay, az; HAR\'s features; an EEG montage) is warned of, pointing to the long layout; steps, months, channels\' series and a model\'s file are not', async () => {
+  const warned = async (header: string[], name: string, o: LoadOptions = {}) => {
+    const row = header.map((h, k) => (h === 'label' || h === 'Activity' ? 'a' : k)).join(',');
+    const ds = await loadDataSet([await fileWith(`${header.map((h) => (h.includes(',') ? `"${h}"` : h)).join(',')}\n${row}\n${row}\n`, name)], o);
+    assert.equal(ds.lengths.length, 2, name); // read as before: one sequence a row
+    return dataWarnings(ds).filter((w) => w.includes('named as quantities'));
+  };
+  const [acc] = await warned(['ax', 'ay', 'az', 'gx', 'gy', 'gz', 'label'], 'acc.csv');
+  assert.equal(acc.slice(acc.indexOf('acc.csv:1:')), 'acc.csv:1: the 6 value columns are named as quantities (ax, ay, az, …), not as the time steps of a series, yet each row is read here as one sequence of 6 values, ' +
+    'a column a step (the wide layout); if each row is one moment of a recording, write the recordings in the long layout, an id column naming each and the columns as channels ' +
+    '(docs/data.md, "One recording labelled row by row"); if each row is a table\'s features, a tabular classifier suits it better than a recurrent network');
+  const har = ['tBodyAcc-mean()-X', 'tBodyAcc-mean()-Y', 'tBodyAcc-mean()-Z', 'fBodyAcc-bandsEnergy()-1,8', 'fBodyAcc-bandsEnergy()-9,16', 'angle(X,gravityMean)', 'subject', 'Activity'];
+  assert.match((await warned(har, 'har.csv', { labelColumn: 'Activity' }))[0], /\/har\.csv:1: the 7 value columns are named as quantities \(tBodyAcc-mean\(\)-X, tBodyAcc-mean\(\)-Y, tBodyAcc-mean\(\)-Z, …\)/);
+  const eeg = ['AF3', 'F7', 'F3', 'FC5', 'T7', 'P7', 'O1', 'O2', 'P8', 'T8', 'FC6', 'F4', 'F8', 'AF4', 'label'];
+  assert.equal((await warned(eeg, 'eeg.csv')).length, 1);
+  assert.equal((await warned(['x', 'y', 'z', 'label'], 'xyz.csv')).length, 1);
+  assert.equal((await warned(['id', 'x', 'y', 'z', 'label'], 'forced.csv', { format: 'wide' })).length, 1, 'the id column is no value column');
+  // Steps named as steps, two columns, months and weekdays, a stem most columns share, channels' series (their own warning): no warning.
+  const t = (n: number, name: (k: number) => string) => Array.from({ length: n }, (_, k) => name(k));
+  for (const [header, name] of [
+    [['label', ...t(10, (k) => `t${k}`)], 'steps.csv'], [['label', ...t(10, (k) => (k / 100).toFixed(2))], 'times.csv'], [['label', ...t(5, String)], 'pandas.csv'],
+    [['label', 'pre', 'post'], 'two.csv'], [['label', 'Jan', 'Feb', 'Mar', 'Apr', 'May', 'June', 'Sept.'], 'months.csv'], [['label', 'monday', 'tuesday', 'wednesday'], 'days.csv'],
+    [['label', 'baseline', 'week1', 'week2', 'week3', 'week4'], 'weeks.csv'], [['label', '2024-05-01', '2024-05-02', '2024-05-03'], 'dates.csv'],
+    [['label', ...t(4, (k) => `ax_${k}`), ...t(4, (k) => `ay_${k}`)], 'series.csv'],
+  ] as const) {
+    assert.deepEqual(await warned([...header], name), [], name);
+  }
+  // An ARFF file's numeric attributes, one a time step: named alike, they are warned of alike; Weka's att1, att2, … are not.
+  const arff = (names: string[]) => `@relation r\n${names.map((n) => `@attribute ${n} numeric\n`).join('')}@attribute class {a,b}\n@data\n${names.map(() => 1).join(',')},a\n`;
+  const [eegArff] = dataWarnings(await loadDataSet([await fileWith(arff(eeg.slice(0, -1)), 'eeg.arff')]));
+  assert.match(eegArff, /\/eeg\.arff:2: the 14 numeric attributes are named as quantities \(AF3, F7, F3, …\), not as the time steps of a series, yet each row is read here as one sequence of 14 values, an attribute a step \(ARFF's univariate shape\)/);
+  assert.deepEqual(dataWarnings(await loadDataSet([await fileWith(arff(t(5, (k) => `att${k + 1}`)), 'weka.arff')])).filter((w) => w.includes('quantities')), []);
+  // A model's file is read as the model was trained: its training said so.
+  const model = await fileWith('ax,ay,az,label\n1,2,3,a\n', 'scored.csv');
+  const scored = await readDataSet([model], { modelClasses: ['a'] });
+  assert.equal(scored.quantityColumns, undefined);
+});
+
 test('a long file read for a model with its channels by name: columns beside them must stay the same through a sequence; a wide model\'s "value" is no such name', async () => {
   const opts = { requireLabels: false, modelClasses: ['a', 'b'], modelChannels: ['ax', 'ay'] };
   const ds = await readDataSet([await fileWith('op,id,label,ay,ax\nanna,s,a,2,1\nanna,s,a,4,3\nbob,r,b,6,5\n', 'by-name.csv')], opts);

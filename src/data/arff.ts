@@ -19,9 +19,11 @@ import { UserError } from '../errors.js';
 import type { DataSetBuilder } from './builder.js';
 import { show, toName } from './cells.js';
 import { ArchiveChannels, type Declared } from './ts-file.js';
+import { quantityColumns } from './quantity-columns.js';
 
 export interface ArffOptions {
   readonly requireLabels: boolean;
+  readonly modelClasses?: readonly string[] | undefined; // read for a model: its training said what its names were
 }
 
 const NUMERIC = /^(numeric|real|integer)$/i;
@@ -40,6 +42,7 @@ export class ArffReader {
   private declared: Declared | undefined; // with it, how many values a channel holds
   private readonly channels: ArchiveChannels;
   private dataRows = 0;
+  private attributeLine = 0; // the first @attribute line's, for messages about them all
 
   /** Takes the file's first line that is not blank (the loader told the format from it). */
   constructor(file: string, first: readonly string[], line: number, opts: ArffOptions, builder: DataSetBuilder) {
@@ -77,6 +80,7 @@ export class ArffReader {
     }
     if (key !== 'attribute') throw new UserError(`unknown header line ${show(text.split(/\s/)[0])}; an ARFF header has @relation, @attribute and @data lines`, { file, line });
     const [name, type] = splitName(rest, file, line);
+    if (this.attributeLine === 0) this.attributeLine = line;
     if (this.inRelational !== null) {
       if (!NUMERIC.test(type)) throw new UserError(`attribute ${show(name)} inside a relational attribute is ${show(type)}; its values must be numeric`, { file, line });
       this.inRelational.inner = (this.inRelational.inner ?? 0) + 1;
@@ -106,6 +110,11 @@ export class ArffReader {
     if (nominal !== undefined) throw new UserError(`nominal attribute ${show(nominal.name)} before the last; ${shape} (the last attribute)`, { file, line });
     this.relational = inputs.some((a) => a.kind === 'relational');
     if (this.relational && inputs.length > 1) throw new UserError(`a relational attribute beside other value attributes; ${shape}`, { file, line });
+    if (!this.relational && this.opts.modelClasses === undefined) {
+      // One attribute a time step: named as quantities (an EEG montage, a table's features), a row is no series.
+      const quantities = quantityColumns(inputs.map((a) => a.name.trim()));
+      if (quantities !== null) this.builder.noteQuantities({ file, line: this.attributeLine, format: 'arff', ...quantities });
+    }
     if (this.relational) {
       // Weka reads one value (or ?) per attribute inside the relational one, in every channel.
       const { name, inner = 0 } = inputs[0];

@@ -12,6 +12,7 @@
 // Legend: N sequences, D channels, L total time steps (Σ lengths).
 
 import type { SeriesNote } from './channel-series.js';
+import type { QuantityNote } from './quantity-columns.js';
 import { UserError } from '../errors.js';
 import { codePoints, lookOf } from '../model/model.js';
 import type { DataSet, SequenceSource } from './dataset.js';
@@ -298,6 +299,7 @@ export class DataSetBuilder {
   private gaps: { values: number; sequences: number; file: string; line: number } | null = null;
   private restarts: { sequences: number; id: string; file: string; line: number; again: number } | null = null;
   private series: SeriesNote | null = null; // the first wide header of several channels' series
+  private quantities: QuantityNote | null = null; // the first wide header whose value columns are named as quantities
   private timeColumn: string | null = null; // the first long file's time column, where it had one
   private readonly openEnds: Array<{ file: string; line: number }> = []; // files whose last line, of data, has no line end
 
@@ -370,6 +372,11 @@ export class DataSetBuilder {
   /** Keeps the first wide header of several channels' series (channel-series.ts), for train's warning. */
   noteSeries(note: SeriesNote): void {
     this.series ??= note;
+  }
+
+  /** Keeps the first wide header whose value columns are named as quantities (quantity-columns.ts), for train's warning. */
+  noteQuantities(note: QuantityNote): void {
+    this.quantities ??= note;
   }
 
   /** Counts a sequence whose rows came in blocks of overlapping times (restarts.ts), keeping the first one's place. */
@@ -483,6 +490,7 @@ export class DataSetBuilder {
       ...(this.gaps !== null ? { gaps: { ...this.gaps } } : {}),
       ...(this.restarts !== null ? { restarts: { ...this.restarts } } : {}),
       ...(this.series !== null ? { channelSeries: this.series } : {}),
+      ...(this.quantities !== null ? { quantityColumns: this.quantities } : {}),
       ...(this.timeColumn !== null ? { timeColumn: this.timeColumn } : {}),
       openEnds: [...this.openEnds],
     };

@@ -7,6 +7,7 @@ import type { ChannelPrecision } from './precision.js';
 import type { GapTally } from './gaps.js';
 import type { RestartTally } from './restarts.js';
 import type { SeriesNote } from './channel-series.js';
+import type { QuantityNote } from './quantity-columns.js';
 
 /** Labelled sequences in one flat array (time-major, channels inner), as loadDataSet() reads them. */
 export interface DataSet {
@@ -35,6 +36,8 @@ export interface DataSet {
   readonly restarts?: RestartTally | undefined;
   /** a wide header whose value columns are several channels' series, each row read as one sequence of them all (channel-series.ts; absent where none was) */
   readonly channelSeries?: SeriesNote | undefined;
+  /** a wide header whose value columns are named as quantities (ax, ay, az), each row read as one sequence of them (quantity-columns.ts; absent where none was) */
+  readonly quantityColumns?: QuantityNote | undefined;
   /** the column that ordered a long file's rows (the first file's), where one did */
   readonly timeColumn?: string | undefined;
   /** the files whose last line, a line of data, has no line end, with that line, as the loader read them (stdin, pipes and gzip too; absent in a data set a program builds) */

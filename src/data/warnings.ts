@@ -14,6 +14,7 @@ import { channelFiles } from './channel-files.js';
 import { gapsWarning, isGapTally } from './gaps.js';
 import { isRestartTally, restartsWarning } from './restarts.js';
 import { isSeriesNote, seriesWarning } from './channel-series.js';
+import { isQuantityNote, quantityWarning } from './quantity-columns.js';
 import { shellQuote, visible } from './visible.js';
 import { UserError } from '../errors.js';
 import { type ChannelPrecision, detailSpread, isChannelPrecision, levelToSubtract, roundingTrouble } from './precision.js';
@@ -35,6 +36,7 @@ export function warningLines(ds: DataSet, idColumn: string, timeColumn?: string)
   if (isGapTally(ds.gaps)) out.push(gapsWarning(ds.gaps));
   if (isRestartTally(ds.restarts)) out.push(restartsWarning(ds.restarts));
   if (isSeriesNote(ds.channelSeries)) out.push(seriesWarning(ds.channelSeries));
+  if (isQuantityNote(ds.quantityColumns)) out.push(quantityWarning(ds.quantityColumns));
   // A wide file (a sequence a row) with a column named id reads as long: one step a sequence, columns as channels.
   if (ds.lengths.length > 1 && ds.channels.length > 1 && ds.lengths.every((L) => L === 1)) {
     out.push(`every sequence has a single time step; if each row is a whole sequence (the wide layout), read the file with --format wide (its column ${JSON.stringify(idColumn)} made it the long layout)`);

@@ -15,6 +15,7 @@ import { FILL_GAP, columnName, isBlank, isDecimalComma, isPaddingCell, toName, t
 import { ROW_NAMES_HINT, UNLABELLED_HINT, UNNAMED_CHANNEL, columnList, isUnnamedColumn, nameList, otherCaseFlags, sameNumber } from './names.js';
 import { shellQuote } from './visible.js';
 import { channelSeries } from './channel-series.js';
+import { quantityColumns } from './quantity-columns.js';
 import { parseTimestamp } from './timestamps.js';
 
 export interface WideOptions {
@@ -206,7 +207,7 @@ export class WideReader {
       this.labelLast = null;
       this.checkValuesOneSide(line);
       this.checkOddColumns(line);
-      this.noteChannelSeries(line);
+      this.noteColumnNames(line);
       let tail = header.length;
       while (tail > 1 && (tail - 1 === this.labelAt || tail - 1 === this.idAt)) tail--;
       this.namedTail = tail < header.length ? tail : Infinity;
@@ -263,14 +264,17 @@ export class WideReader {
   }
 
   /**
-   * Notes a header whose value columns are several channels' series (channel-series.ts) for train's warning;
-   * a model's file is read as the model was trained.
+   * Notes a header whose value columns are several channels' series (channel-series.ts), or else named as
+   * quantities (quantity-columns.ts), for train's warning; a model's file is read as the model was trained.
    */
-  private noteChannelSeries(line: number): void {
+  private noteColumnNames(line: number): void {
     const { header, labelAt, idAt } = this;
     if (header === null || this.opts.modelClasses !== undefined) return;
-    const series = channelSeries(header.filter((_, i) => i !== labelAt && i !== idAt).map((c) => c.trim()));
-    if (series !== null) this.builder.noteSeries({ file: this.file, line, ...series });
+    const names = header.filter((_, i) => i !== labelAt && i !== idAt).map((c) => c.trim());
+    const series = channelSeries(names);
+    if (series !== null) return this.builder.noteSeries({ file: this.file, line, ...series });
+    const quantities = quantityColumns(names);
+    if (quantities !== null) this.builder.noteQuantities({ file: this.file, line, format: 'wide', ...quantities });
   }
 
   row(cells: readonly string[], line: number): void {
