@@ -117,6 +117,9 @@ test('files as R, pandas and numpy write them load as their plain twin: row name
     ['last-nan.csv', '0,1,2,label\n1,2,3,run\n4,5,NaN,walk\n6,7,8,run\n', ['1', '2', '3']],
     ['numpy.txt', '# label t0 t1 t2\nrun 1 2 3\nwalk 4 5 nan\nrun 6 7 8\n', ['1', '2', '3']], // savetxt(header=...)
     ['numpy.csv', '# label,t0,t1,t2\nrun,1,2,3\nwalk,4,5\nrun,6,7,8\n', ['1', '2', '3']],
+    // savetxt of [X, y] with its header: the label last (a recipes audit's find: "# t0" was refused as an odd column).
+    ['numpy-last.txt', '# t0 t1 t2 label\n1 2 3 run\n4 5 nan walk\n6 7 8 run\n', ['1', '2', '3']],
+    ['numpy-last.csv', '# t0,t1,t2,label\n1,2,3,run\n4,5,nan,walk\n6,7,8,run\n', ['1', '2', '3']],
   ];
   for (const [name, text, ids] of twins) {
     const ds = await loadDataSet([await fileWith(text, name)]);
@@ -125,6 +128,9 @@ test('files as R, pandas and numpy write them load as their plain twin: row name
     assert.deepEqual(Array.from(ds.labels), Array.from(plain.labels), name);
     assert.deepEqual([...ds.ids], ids, name);
   }
+  // A column named so stays: `#` in a file of commas, `# of events` (a name with a blank).
+  assert.deepEqual((await loadDataSet([await fileWith('id,t,label,#,# of events\na,0,run,1,2\n')])).channels, ['#', '# of events']);
+  assert.deepEqual((await loadDataSet([await fileWith('# of events,id,t,label\n2,a,0,run\n')])).channels, ['# of events']);
   const long = await loadDataSet([await fileWith('id,t,label,ax\na,0,run,1\na,1,run,2\nb,0,walk,3\n')]);
   const closed = await loadDataSet([await fileWith('id\tt\tlabel\tax\na\t0\trun\t1\t\na\t1\trun\t2\t\nb\t0\twalk\t3\t\n', 'closed.tsv')]);
   assert.deepEqual(Array.from(closed.values), Array.from(long.values));

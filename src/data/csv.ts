@@ -494,14 +494,15 @@ function refuseKind(kind: TextKind, o: Resolved, file: string): void {
 }
 
 /**
- * A header as numpy's savetxt writes it, after `# `, without it: where blanks separate the cells, a first cell `#`
- * before the label or id column; elsewhere a first cell `# label` or `# id`. (A column named `#` or `# of events`
- * stays.)
+ * A header as numpy's savetxt writes it, after `# `, without it, where the row names the label or id column (first,
+ * or after the values: `# t0,t1,…,label`): where blanks separate the cells, a first cell `#`; elsewhere a first
+ * cell `# name`, the name without blanks. (A column named `#` in a file of commas, or `# of events`, stays.)
  */
 function withoutCommentMark(first: string[], kind: TextKind, o: Resolved): string[] {
   const named = (c: string | undefined) => c !== undefined && [o.labelColumn, o.idColumn].includes(c.trim());
-  if (kind === 'spaces' && first[0] === '#' && named(first[1])) return first.slice(1);
-  if (first[0]?.startsWith('# ') && named(first[0].slice(2))) return [first[0].slice(2), ...first.slice(1)];
+  if (kind === 'spaces' && first[0] === '#' && first.slice(1).some(named)) return first.slice(1);
+  const rest = first[0]?.startsWith('# ') ? first[0].slice(2) : undefined;
+  if (rest !== undefined && (named(rest) || (!/\s/.test(rest.trim()) && rest.trim() !== '' && first.slice(1).some(named)))) return [rest, ...first.slice(1)];
   return first;
 }
 
