@@ -533,7 +533,7 @@ test('a wide header of several channels\' series (ax_0 … ax_4, ay_0 … ay_4; 
   }
 });
 
-test('a wide header whose value columns are named as quantities (ax, ay, az; HAR\'s features; an EEG montage) is warned of, pointing to the long layout; steps, months, channels\' series and a model\'s file are not', async () => {
+test('a wide header whose value columns are named as quantities (ax, ay, az; HAR\'s features; an EEG montage) is warned of, pointing to windows in the long layout; steps named by numbers, dates, calendar words or ordinals, channels\' series and a model\'s file are not', async () => {
   const warned = async (header: string[], name: string, o: LoadOptions = {}) => {
     const row = header.map((h, k) => (h === 'label' || h === 'Activity' ? 'a' : k)).join(',');
     const ds = await loadDataSet([await fileWith(`${header.map((h) => (h.includes(',') ? `"${h}"` : h)).join(',')}\n${row}\n${row}\n`, name)], o);
@@ -541,14 +541,17 @@ test('a wide header whose value columns are named as quantities (ax, ay, az; HAR
     return dataWarnings(ds).filter((w) => w.includes('named as quantities'));
   };
   const [acc] = await warned(['ax', 'ay', 'az', 'gx', 'gy', 'gz', 'label'], 'acc.csv');
-  assert.equal(acc.slice(acc.indexOf('acc.csv:1:')), 'acc.csv:1: the 6 value columns are named as quantities (ax, ay, az, …), not as the time steps of a series, yet each row is read here as one sequence of 6 values, ' +
-    'a column a step (the wide layout); if each row is one moment of a recording, write the recordings in the long layout, an id column naming each and the columns as channels ' +
-    '(docs/data.md, "One recording labelled row by row"); if each row is a table\'s features, a tabular classifier suits it better than a recurrent network');
+  assert.equal(acc.slice(acc.indexOf('acc.csv:1:')), 'acc.csv:1: the 6 value columns are named as quantities are (ax, ay, az, …) rather than as time steps, and each row is read as one sequence of 6 values, ' +
+    'a column a step (the wide layout): if each row is one moment of a recording, cut the recording into windows, each a sequence with an id of its own, in the long layout ' +
+    '(docs/data.md, "One recording labelled row by row"); if each row is a table\'s features, a tabular classifier suits it better than a recurrent network; if the columns are a series\' steps, all is well');
   const har = ['tBodyAcc-mean()-X', 'tBodyAcc-mean()-Y', 'tBodyAcc-mean()-Z', 'fBodyAcc-bandsEnergy()-1,8', 'fBodyAcc-bandsEnergy()-9,16', 'angle(X,gravityMean)', 'subject', 'Activity'];
-  assert.match((await warned(har, 'har.csv', { labelColumn: 'Activity' }))[0], /\/har\.csv:1: the 7 value columns are named as quantities \(tBodyAcc-mean\(\)-X, tBodyAcc-mean\(\)-Y, tBodyAcc-mean\(\)-Z, …\)/);
+  assert.match((await warned(har, 'har.csv', { labelColumn: 'Activity' }))[0], /\/har\.csv:1: the 7 value columns are named as quantities are \(tBodyAcc-mean\(\)-X, tBodyAcc-mean\(\)-Y, tBodyAcc-mean\(\)-Z, …\)/);
   const eeg = ['AF3', 'F7', 'F3', 'FC5', 'T7', 'P7', 'O1', 'O2', 'P8', 'T8', 'FC6', 'F4', 'F8', 'AF4', 'label'];
   assert.equal((await warned(eeg, 'eeg.csv')).length, 1);
   assert.equal((await warned(['x', 'y', 'z', 'label'], 'xyz.csv')).length, 1);
+  // A montage's few numbered names are no series (Muse's TP9, AF7, AF8, TP10; C3, Cz, C4): an audit's find.
+  assert.equal((await warned(['TP9', 'AF7', 'AF8', 'TP10', 'label'], 'muse.csv')).length, 1);
+  assert.equal((await warned(['C3', 'Cz', 'C4', 'label'], 'c3.csv')).length, 1);
   assert.equal((await warned(['id', 'x', 'y', 'z', 'label'], 'forced.csv', { format: 'wide' })).length, 1, 'the id column is no value column');
   // Steps named as steps, two columns, months and weekdays, a stem most columns share, channels' series (their own warning): no warning.
   const t = (n: number, name: (k: number) => string) => Array.from({ length: n }, (_, k) => name(k));
@@ -557,13 +560,21 @@ test('a wide header whose value columns are named as quantities (ax, ay, az; HAR
     [['label', 'pre', 'post'], 'two.csv'], [['label', 'Jan', 'Feb', 'Mar', 'Apr', 'May', 'June', 'Sept.'], 'months.csv'], [['label', 'monday', 'tuesday', 'wednesday'], 'days.csv'],
     [['label', 'baseline', 'week1', 'week2', 'week3', 'week4'], 'weeks.csv'], [['label', '2024-05-01', '2024-05-02', '2024-05-03'], 'dates.csv'],
     [['label', ...t(4, (k) => `ax_${k}`), ...t(4, (k) => `ay_${k}`)], 'series.csv'],
+    // An audit's false alarms: steps named by Excel, R, calendars (four languages), times of day, ordinals, events;
+    // and channels' series beside a subject (no series warning then: the subject breaks it).
+    [['label', ...['Jan', 'Feb'].flatMap((m) => t(28, (d) => `${d + 1}-${m}`))], 'excel-dates.csv'], [['label', ...t(11, (k) => (k === 5 ? 't0' : `t${k > 5 ? '+' : ''}${k - 5}`))], 'events.csv'],
+    [['label', 'X.1', 'X.0.5', 'X0', 'X0.5', 'X1'], 'r-names.csv'], [['label', ...['Mon', 'Tue', 'Wed'].flatMap((d) => t(24, (h) => `${d} ${String(h).padStart(2, '0')}:00`))], 'weekly.csv'],
+    [['label', '1st visit', '2nd visit', '3rd visit', '4th visit'], 'ordinals.csv'], [['label', 'Jan', 'Feb', 'Mär', 'Apr', 'Mai', 'Jun', 'Jul', 'Aug', 'Sep', 'Okt', 'Nov', 'Dez'], 'german.csv'],
+    [['label', 'Mon', 'Tues', 'Wed', 'Thurs', 'Fri'], 'tues.csv'], [['label', 'midnight', ...t(11, (h) => `${h + 1}am`), 'noon', ...t(11, (h) => `${h + 1}pm`)], 'hours.csv'],
+    [['label', 'Year', 'Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'], 'year.csv'], [['label', 'janv.', 'févr.', 'mars', 'avr.', 'mai'], 'french.csv'],
+    [['label', 'pre', 'during', 'post'], 'visits.csv'], [['label', ...['x', 'y', 'z'].flatMap((a) => t(10, (k) => `acc_${a}_${k}`)), 'subject'], 'series-subject.csv'],
   ] as const) {
     assert.deepEqual(await warned([...header], name), [], name);
   }
   // An ARFF file's numeric attributes, one a time step: named alike, they are warned of alike; Weka's att1, att2, … are not.
   const arff = (names: string[]) => `@relation r\n${names.map((n) => `@attribute ${n} numeric\n`).join('')}@attribute class {a,b}\n@data\n${names.map(() => 1).join(',')},a\n`;
   const [eegArff] = dataWarnings(await loadDataSet([await fileWith(arff(eeg.slice(0, -1)), 'eeg.arff')]));
-  assert.match(eegArff, /\/eeg\.arff:2: the 14 numeric attributes are named as quantities \(AF3, F7, F3, …\), not as the time steps of a series, yet each row is read here as one sequence of 14 values, an attribute a step \(ARFF's univariate shape\)/);
+  assert.match(eegArff, /\/eeg\.arff:2: the 14 numeric attributes are named as quantities are \(AF3, F7, F3, …\) rather than as time steps, and each row is read as one sequence of 14 values, an attribute a step \(ARFF's univariate shape\)/);
   assert.deepEqual(dataWarnings(await loadDataSet([await fileWith(arff(t(5, (k) => `att${k + 1}`)), 'weka.arff')])).filter((w) => w.includes('quantities')), []);
   // A model's file is read as the model was trained: its training said so.
   const model = await fileWith('ax,ay,az,label\n1,2,3,a\n', 'scored.csv');
@@ -1009,7 +1020,7 @@ const BAD: Bad[] = [
   { name: "long: R's write.table, its row names under no header cell", content: '"id" "t" "label" "x"\n"1" "s" 0 "a" 0.5\n', line: 2, phrase: /every row needs one cell per column; a row one cell longer than the header is how R's write\.table writes its row names \(the header names no column over them\): write it with row\.names = FALSE$/ },
   { name: "wide: R's write.table, its row names under no header cell", content: '"label" "t0" "t1"\n"1" "a" 0.5 0.7\n', line: 2, phrase: /or remove the extra cells; a row one cell longer than the header is how R's write\.table writes its row names/ },
   { name: 'tab-separated, read as commas: its first label has as many commas as the line has tabs', content: 'walk, slow, uphill\t1\t2\nrun\t4\t5\n', line: 1, phrase: 'it was read as comma-separated, its first line holding no fewer commas than tabs: if tabs separate its cells, make its first line sep= and a tab' },
-  { name: 'tab-separated with semicolons in its header: no word of another separator', content: 'time\tacc;x\tacc;y\n1\t2\t3\n', line: 1, phrase: /a recording of one row per time step, most likely; .*or name yours \(--id-column, --label-column\)$/ },
+  { name: 'tab-separated with semicolons in its header: no word of another separator', content: 'time\tacc;x\tacc;y\n1\t2\t3\n', line: 1, phrase: /a recording of one row per time step, most likely; .*or name yours \(--id-column, --label-column\); to train on one recording with a class a row, cut it into windows \(docs\/data\.md, "One recording labelled row by row"\)$/ },
   { name: "long: pandas' index read back and written again", content: 'Unnamed: 0,id,t,label,x\n0,s,0,a,1\n1,s,1,a,2\n', line: 1, phrase: 'column 1 of the header is "Unnamed: 0", a row index pandas wrote (to_csv without index=False) and read back, and every column but id, time and label is a channel' },
   { name: 'long: a value under a trailing unnamed column', content: 'id,t,label,x,\ns,0,a,1,\ns,1,a,2,7\n', line: 3, phrase: 'value "7" in column 5, which has no name in the header; name the column, or remove the value' },
   { name: 'a channel named twice', content: 'id,label,ax,ay\na,x,1,2\n', opts: { channels: ['ax', 'ax'] }, phrase: 'channel "ax" is named twice among the channels (--channels); name each once', option: true },

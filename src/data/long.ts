@@ -357,7 +357,7 @@ export class LongReader {
     if (label !== this.labels[s]) {
       throw new UserError(
         `label changes from ${show(this.labels[s] ?? '')} to ${show(label ?? '')} within sequence ${show(id)} ` +
-          `(first row on line ${this.firstLine[s]}); a sequence has one label: a recording whose class changes is several sequences, so give each stretch of one label (or each window of it) an id of its own`,
+          `(first row on line ${this.firstLine[s]}); a sequence has one label: a recording whose class changes is several sequences, so give each stretch of one label (or each window of it) an id of its own (docs/data.md, "One recording labelled row by row")`,
         { file: this.file, line, column: this.labelAt + 1 },
       );
     }

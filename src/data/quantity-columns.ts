@@ -1,11 +1,10 @@
 // A wide header whose value columns are named as quantities (`ax, ay, az, gx`; `tBodyAcc-mean()-X, …`; an EEG
-// montage's `AF3, F7, F3, …`) rather than as the steps of a series (`t0, t1, …`; `0.00, 0.01, …`; dates; pandas'
-// `0, 1, 2, …`): a wide row is one sequence, its columns its time steps, so a file of one moment a row (a
-// recording with a label a row, no id) or of a table's features trains as short sequences of unlike values,
-// without a word. Told by the names alone: three or more, none blank, no pattern (the name with its numbers as
-// `#`) shared by half of them or more, and not month or weekday names. An ARFF file's numeric attributes, one a
-// time step in its univariate shape, are told alike. Only a warning: features ordered on purpose (band powers,
-// delta … gamma) read as they did. Pure.
+// montage's `AF3, F7, F3, …`) rather than as the steps of a series (`t0, t1, …`; `t-5 … t+5`; `0.00, 0.01, …`;
+// dates; `Jan … Dec`; `1st visit`; pandas' `0, 1, 2, …`): a wide row is one sequence, its columns its time steps,
+// so a file of one moment a row (a recording with a label a row, no id) or of a table's features trains as short
+// sequences of unlike values, without a word. Told by the names alone (quantityColumns). An ARFF file's numeric
+// attributes, one a time step in its univariate shape, are told alike. Only a warning, which says that steps
+// named so are fine: visits, seasons or band powers in order read as they did. Pure.
 
 import { visible } from './visible.js';
 
@@ -20,23 +19,54 @@ export interface QuantityNote {
 
 const FEWEST_COLUMNS = 3;
 const SHOWN = 3;
+/** The fewest names of one pattern that count as a series of steps (`TP9, TP10` of a montage do not). */
+const SERIES_NAMES = 3;
 
+// Words that name a time or a visit: months and weekdays in English, German, French and Spanish (whole and cut
+// short), times of day, seasons and a trial's visits. A header of them is a series whose steps have names.
 const CALENDAR = new Set(
-  ['january', 'february', 'march', 'april', 'may', 'june', 'july', 'august', 'september', 'october', 'november', 'december',
-    'monday', 'tuesday', 'wednesday', 'thursday', 'friday', 'saturday', 'sunday']
-    .flatMap((w) => [w, w.slice(0, 3), ...(w === 'september' ? ['sept'] : [])]),
+  ('january february march april may june july august september october november december jan feb mar apr jun jul aug sep sept oct nov dec ' +
+    'januar februar märz mai juni juli oktober dezember mär okt dez janvier février mars avril juin juillet août septembre octobre novembre décembre janv févr avr juil déc ' +
+    'enero febrero marzo abril mayo junio julio agosto septiembre octubre noviembre diciembre ene abr ago dic ' +
+    'monday tuesday wednesday thursday friday saturday sunday mon tue tues wed thu thur thurs fri sat sun mo tu we th fr sa su ' +
+    'montag dienstag mittwoch donnerstag freitag samstag sonntag di mi do so lundi mardi mercredi jeudi vendredi samedi dimanche lun mer jeu ven sam dim ' +
+    'lunes martes miércoles jueves viernes sábado domingo mié jue vie sáb dom ' +
+    'am pm noon midnight morning afternoon evening night dawn dusk spring summer autumn fall winter ' +
+    'pre post before during after baseline screening followup follow visit week month year day hour quarter').split(' '),
 );
 
-/** The note for value columns `names` named as quantities, or null where they are a series' steps or too few. */
+/** A number in a name as a series writes its steps: signed, with a point or colons, or an ordinal (t-5, X0.1, 12:00, 1st). */
+const NUMBER = /[-+.]?\d+(?:[.:]\d+)*(?:st|nd|rd|th)?/giu;
+
+/** Whether `numbers` (three or more) are evenly spaced once sorted: a series' steps, not a montage's F3, F4, F7, F8. */
+function evenlySpaced(numbers: readonly number[]): boolean {
+  const x = [...numbers].sort((a, b) => a - b);
+  const step = x[1] - x[0];
+  return step > 0 && x.every((v, k) => Math.abs(v - x[0] - k * step) <= 1e-9 * Math.abs(step) * x.length);
+}
+
+/**
+ * The note for value columns `names` named as quantities, or null where they are too few or may be a series'
+ * steps: a name without a letter (a number, a date), half of them or more with a word of time (CALENDAR), a
+ * pattern (the name with its numbers as `#`) that SERIES_NAMES names or more share where they are half the names,
+ * or a quarter with numbers evenly spaced (`acc_x_0 … acc_x_49` beside `acc_y_…` and a subject).
+ */
 export function quantityColumns(names: readonly string[]): Pick<QuantityNote, 'columns' | 'names'> | null {
   if (names.length < FEWEST_COLUMNS || names.some((n) => n === '' || !/\p{L}/u.test(n))) return null;
-  if (names.every((n) => CALENDAR.has(n.toLowerCase().replace(/\.$/, '')))) return null;
-  const patterns = new Map<string, number>();
+  const timed = names.filter((n) => n.toLowerCase().split(/[^\p{L}]+/u).some((w) => CALENDAR.has(w)));
+  if (2 * timed.length >= names.length) return null;
+  const patterns = new Map<string, number[]>(); // each pattern's numbers (NaN where a name has none or several)
   for (const n of names) {
-    const p = n.replace(/\d+/g, '#');
-    const k = (patterns.get(p) ?? 0) + 1;
-    if (2 * k >= names.length) return null;
-    patterns.set(p, k);
+    const numbers = n.match(NUMBER) ?? [];
+    const p = n.replace(NUMBER, '#');
+    const list = patterns.get(p) ?? [];
+    list.push(numbers.length === 1 ? Number.parseFloat(numbers[0].replace(/^\./, '-').replace(/:/g, '')) : Number.NaN);
+    patterns.set(p, list);
+  }
+  for (const numbers of patterns.values()) {
+    if (numbers.length < SERIES_NAMES) continue;
+    if (2 * numbers.length >= names.length) return null;
+    if (4 * numbers.length >= names.length && numbers.every(Number.isFinite) && evenlySpaced(numbers)) return null;
   }
   return { columns: names.length, names: names.slice(0, SHOWN) };
 }
@@ -52,8 +82,8 @@ export function isQuantityNote(v: unknown): v is QuantityNote {
 export function quantityWarning(n: QuantityNote): string {
   const shown = `${n.names.map(visible).join(', ')}${n.columns > n.names.length ? ', …' : ''}`;
   const [columns, step, layout] = n.format === 'wide' ? ['value columns', 'a column', 'the wide layout'] : ['numeric attributes', 'an attribute', "ARFF's univariate shape"];
-  return `${visible(n.file)}:${n.line}: the ${n.columns} ${columns} are named as quantities (${shown}), not as the time steps of a series, ` +
-    `yet each row is read here as one sequence of ${n.columns} values, ${step} a step (${layout}); if each row is one moment of a recording, ` +
-    'write the recordings in the long layout, an id column naming each and the columns as channels (docs/data.md, "One recording labelled row by row"); ' +
-    'if each row is a table\'s features, a tabular classifier suits it better than a recurrent network';
+  return `${visible(n.file)}:${n.line}: the ${n.columns} ${columns} are named as quantities are (${shown}) rather than as time steps, ` +
+    `and each row is read as one sequence of ${n.columns} values, ${step} a step (${layout}): if each row is one moment of a recording, ` +
+    'cut the recording into windows, each a sequence with an id of its own, in the long layout (docs/data.md, "One recording labelled row by row"); ' +
+    'if each row is a table\'s features, a tabular classifier suits it better than a recurrent network; if the columns are a series\' steps, all is well';
 }
