@@ -128,8 +128,8 @@ test('files as R, pandas and numpy write them load as their plain twin: row name
     assert.deepEqual(Array.from(ds.labels), Array.from(plain.labels), name);
     assert.deepEqual([...ds.ids], ids, name);
   }
-  // A column named so stays: `#` in a file of commas, `# of events` (a name with a blank).
-  assert.deepEqual((await loadDataSet([await fileWith('id,t,label,#,# of events\na,0,run,1,2\n')])).channels, ['#', '# of events']);
+  // A column named so stays: `#` first in a file of commas, `# of events` (a name with a blank).
+  assert.deepEqual((await loadDataSet([await fileWith('#,id,t,label\n1,a,0,run\n')])).channels, ['#']);
   assert.deepEqual((await loadDataSet([await fileWith('# of events,id,t,label\n2,a,0,run\n')])).channels, ['# of events']);
   const long = await loadDataSet([await fileWith('id,t,label,ax\na,0,run,1\na,1,run,2\nb,0,walk,3\n')]);
   const closed = await loadDataSet([await fileWith('id\tt\tlabel\tax\na\t0\trun\t1\t\na\t1\trun\t2\t\nb\t0\twalk\t3\t\n', 'closed.tsv')]);
@@ -525,6 +525,10 @@ test('a wide header of several channels\' series (ax_0 … ax_4, ay_0 … ay_4; 
   assert.equal((await warned(['label', ...t(4, (k) => `ax_${k}`).flatMap((a, k) => [a, `ay_${k}`])], 'interleaved.csv')).length, 1);
   assert.match((await warned(['label', ...t(4, (k) => `${k}_acc`), ...t(4, (k) => `${k}_gyro`)], 'suffix.csv'))[0], /\(id, t, acc, gyro, label/);
   assert.match((await warned(['label', ...t(4, (k) => `ax[${k}]`), ...t(4, (k) => `ay[${k}]`)], 'brackets.csv'))[0], /\(id, t, ax, ay, label/);
+  // Beside a column or two without a number (a subject, an age: a review's find, silent before), the series are channels still.
+  assert.match((await warned(['label', ...t(5, (k) => `ax_${k}`), ...t(5, (k) => `ay_${k}`), 'subject'], 'subject.csv'))[0], /subject\.csv:1: the value columns are 2 series of 5 \(ax_0 … ax_4 and ay_0 … ay_4\)/);
+  assert.equal((await warned(['age', ...t(4, (k) => `ax_${k}`), ...t(4, (k) => `ay_${k}`), 'sex', 'label'], 'two-others.csv')).length, 1);
+  assert.deepEqual(await warned(['a', 'b', 'c', ...t(4, (k) => `ax_${k}`), ...t(4, (k) => `ay_${k}`), 'label'], 'three-others.csv'), []);
   // One series, series of other lengths, too short ones, dates and hours (two numbers each): no warning.
   const hours = ['20230701', '20230702'].flatMap((d) => t(24, (h) => `${d}_${String(h).padStart(2, '0')}`));
   for (const [header, name] of [[['label', ...t(10, (k) => `v${k}`)], 'one.csv'], [['label', ...t(5, (k) => `a${k}`), ...t(6, (k) => `b${k}`)], 'unequal.csv'],
@@ -543,7 +547,7 @@ test('a wide header whose value columns are named as quantities (ax, ay, az; HAR
   const [acc] = await warned(['ax', 'ay', 'az', 'gx', 'gy', 'gz', 'label'], 'acc.csv');
   assert.equal(acc.slice(acc.indexOf('acc.csv:1:')), 'acc.csv:1: the 6 value columns are named as quantities are (ax, ay, az, …) rather than as time steps, and each row is read as one sequence of 6 values, ' +
     'a column a step (the wide layout): if each row is one moment of a recording, cut the recording into windows, each a sequence with an id of its own, in the long layout ' +
-    '(docs/data.md, "One recording labelled row by row"); if each row is a table\'s features, a tabular classifier suits it better than a recurrent network; if the columns are a series\' steps, all is well');
+    '(docs/data.md, "One recording labelled row by row"); if each row is a table\'s features, a tabular classifier suits it better than a recurrent network; if the value columns are a series\' steps, all is well');
   const har = ['tBodyAcc-mean()-X', 'tBodyAcc-mean()-Y', 'tBodyAcc-mean()-Z', 'fBodyAcc-bandsEnergy()-1,8', 'fBodyAcc-bandsEnergy()-9,16', 'angle(X,gravityMean)', 'subject', 'Activity'];
   assert.match((await warned(har, 'har.csv', { labelColumn: 'Activity' }))[0], /\/har\.csv:1: the 7 value columns are named as quantities are \(tBodyAcc-mean\(\)-X, tBodyAcc-mean\(\)-Y, tBodyAcc-mean\(\)-Z, …\)/);
   const eeg = ['AF3', 'F7', 'F3', 'FC5', 'T7', 'P7', 'O1', 'O2', 'P8', 'T8', 'FC6', 'F4', 'F8', 'AF4', 'label'];
@@ -580,6 +584,7 @@ test('a wide header whose value columns are named as quantities (ax, ay, az; HAR
   const model = await fileWith('ax,ay,az,label\n1,2,3,a\n', 'scored.csv');
   const scored = await readDataSet([model], { modelClasses: ['a'] });
   assert.equal(scored.quantityColumns, undefined);
+  assert.equal((await readDataSet([await fileWith(arff(eeg.slice(0, -1)), 'scored.arff')], { modelClasses: ['a'] })).quantityColumns, undefined);
 });
 
 test('a long file read for a model with its channels by name: columns beside them must stay the same through a sequence; a wide model\'s "value" is no such name', async () => {

@@ -24,7 +24,7 @@ const SERIES_NAMES = 3;
 
 // Words that name a time or a visit: months and weekdays in English, German, French and Spanish (whole and cut
 // short), times of day, seasons and a trial's visits. A header of them is a series whose steps have names.
-const CALENDAR = new Set(
+const TIME_WORDS = new Set(
   ('january february march april may june july august september october november december jan feb mar apr jun jul aug sep sept oct nov dec ' +
     'januar februar märz mai juni juli oktober dezember mär okt dez janvier février mars avril juin juillet août septembre octobre novembre décembre janv févr avr juil déc ' +
     'enero febrero marzo abril mayo junio julio agosto septiembre octubre noviembre diciembre ene abr ago dic ' +
@@ -35,39 +35,25 @@ const CALENDAR = new Set(
     'pre post before during after baseline screening followup follow visit week month year day hour quarter').split(' '),
 );
 
-/** A number in a name as a series writes its steps: signed, with a point or colons, or an ordinal (t-5, X0.1, 12:00, 1st). */
+/** A number in a name as a series writes its steps: signed, with a point or colons, or an ordinal (t-5, X0.1, 12:00, 1st); channel-series.ts takes digits alone, as channels' series are numbered. */
 const NUMBER = /[-+.]?\d+(?:[.:]\d+)*(?:st|nd|rd|th)?/giu;
-
-/** Whether `numbers` (three or more) are evenly spaced once sorted: a series' steps, not a montage's F3, F4, F7, F8. */
-function evenlySpaced(numbers: readonly number[]): boolean {
-  const x = [...numbers].sort((a, b) => a - b);
-  const step = x[1] - x[0];
-  return step > 0 && x.every((v, k) => Math.abs(v - x[0] - k * step) <= 1e-9 * Math.abs(step) * x.length);
-}
 
 /**
  * The note for value columns `names` named as quantities, or null where they are too few or may be a series'
- * steps: a name without a letter (a number, a date), half of them or more with a word of time (CALENDAR), a
- * pattern (the name with its numbers as `#`) that SERIES_NAMES names or more share where they are half the names,
- * or a quarter with numbers evenly spaced (`acc_x_0 … acc_x_49` beside `acc_y_…` and a subject).
+ * steps: a name without a letter (a number, a date), half of them or more with a word of time (TIME_WORDS), or
+ * a pattern (the name with its numbers as `#`) that SERIES_NAMES names or more share, half the names or more.
+ * Several channels' series (`acc_x_0 … acc_z_49`) are channel-series.ts', told before.
  */
 export function quantityColumns(names: readonly string[]): Pick<QuantityNote, 'columns' | 'names'> | null {
   if (names.length < FEWEST_COLUMNS || names.some((n) => n === '' || !/\p{L}/u.test(n))) return null;
-  const timed = names.filter((n) => n.toLowerCase().split(/[^\p{L}]+/u).some((w) => CALENDAR.has(w)));
+  const timed = names.filter((n) => n.toLowerCase().split(/[^\p{L}]+/u).some((w) => TIME_WORDS.has(w)));
   if (2 * timed.length >= names.length) return null;
-  const patterns = new Map<string, number[]>(); // each pattern's numbers (NaN where a name has none or several)
+  const patterns = new Map<string, number>(); // how many names each pattern has
   for (const n of names) {
-    const numbers = n.match(NUMBER) ?? [];
     const p = n.replace(NUMBER, '#');
-    const list = patterns.get(p) ?? [];
-    list.push(numbers.length === 1 ? Number.parseFloat(numbers[0].replace(/^\./, '-').replace(/:/g, '')) : Number.NaN);
-    patterns.set(p, list);
+    patterns.set(p, (patterns.get(p) ?? 0) + 1);
   }
-  for (const numbers of patterns.values()) {
-    if (numbers.length < SERIES_NAMES) continue;
-    if (2 * numbers.length >= names.length) return null;
-    if (4 * numbers.length >= names.length && numbers.every(Number.isFinite) && evenlySpaced(numbers)) return null;
-  }
+  for (const count of patterns.values()) if (count >= SERIES_NAMES && 2 * count >= names.length) return null;
   return { columns: names.length, names: names.slice(0, SHOWN) };
 }
 
@@ -85,5 +71,5 @@ export function quantityWarning(n: QuantityNote): string {
   return `${visible(n.file)}:${n.line}: the ${n.columns} ${columns} are named as quantities are (${shown}) rather than as time steps, ` +
     `and each row is read as one sequence of ${n.columns} values, ${step} a step (${layout}): if each row is one moment of a recording, ` +
     'cut the recording into windows, each a sequence with an id of its own, in the long layout (docs/data.md, "One recording labelled row by row"); ' +
-    'if each row is a table\'s features, a tabular classifier suits it better than a recurrent network; if the columns are a series\' steps, all is well';
+    `if each row is a table's features, a tabular classifier suits it better than a recurrent network; if the ${columns} are a series' steps, all is well`;
 }

@@ -272,8 +272,8 @@ export class WideReader {
     if (header === null || this.opts.modelClasses !== undefined) return;
     const names = header.filter((_, i) => i !== labelAt && i !== idAt).map((c) => c.trim());
     const series = channelSeries(names);
-    if (series !== null) return this.builder.noteSeries({ file: this.file, line, ...series });
-    const quantities = quantityColumns(names);
+    const quantities = series === null ? quantityColumns(names) : null;
+    if (series !== null) this.builder.noteSeries({ file: this.file, line, ...series });
     if (quantities !== null) this.builder.noteQuantities({ file: this.file, line, format: 'wide', ...quantities });
   }
 
