@@ -564,7 +564,7 @@ function startReader(file: string, header: string[], line: number, o: Resolved, 
       `the first row names a time column, ${JSON.stringify(first[timeAt].trim())}, but neither an id column ${JSON.stringify(o.idColumn)} nor a label column ${JSON.stringify(o.labelColumn)} (${columnList(first)}): ` +
         'a recording of one row per time step, most likely; to train on recordings kept one to a file, join them into one file with a column naming ' +
         `each row's recording and one holding its class (docs/data.md, "One file per recording"), or name yours (--id-column, --label-column); ` +
-          'to train on one recording with a class a row, cut it into windows (docs/data.md, "One recording labelled row by row")',
+        'to train on one recording with a class a row, cut it into windows (docs/data.md, "One recording labelled row by row")',
       { file, line, cause: e },
     );
   }
