@@ -1,8 +1,7 @@
 // A wide header whose value columns are several channels' series (`ax_0 … ax_99, ay_0 … ay_99`; `ax_0, ay_0,
 // ax_1, …`; `0_ax`, `ax[0]`): a wide row holds one channel's sequence, so the series would be read as one
 // sequence of them all, joined, without a word. Told by the names alone: two or more patterns with one number
-// in each (the name with its digits taken out), every one numbered alike, four or more consecutive numbers, and
-// up to two names without a number beside them (a subject: read as a sample too, which the recipe leaves out). Names
+// in each (the name with its digits taken out), every one numbered alike, four or more consecutive numbers. Names
 // with two numbers or more (`20230701_00`, `week1_day3`: dates and hours, one channel's samples) are none.
 // Only a warning: columns of one channel named in parts (`mon_0 … mon_23, tue_0 …`) pass as they did. Pure.
 
@@ -20,19 +19,11 @@ export interface SeriesNote {
 /** The fewest numbers each series has for the columns to be taken for channels. */
 const FEWEST_STEPS = 4;
 
-/** The most names without a number beside the series (a subject, an age) that still leave them channels' series. */
-const MOST_OTHERS = 2;
-
-/**
- * The series `names` are (each pattern's first and last name, its channel name), or null where they are none.
- * Up to MOST_OTHERS names without a number are no part of them (`acc_x_0 … acc_z_49, subject`).
- */
+/** The series `names` are (each pattern's first and last name, its channel name), or null where they are none. */
 export function channelSeries(names: readonly string[]): Pick<SeriesNote, 'series' | 'channels' | 'steps'> | null {
   const patterns = new Map<string, { numbers: Set<number>; first: string; last: string; lowest: number; highest: number }>();
-  let others = 0;
   for (const name of names) {
     const digits = name.match(/\d+/g);
-    if (digits === null && ++others <= MOST_OTHERS) continue;
     if (digits === null || digits.length !== 1) return null;
     const pattern = name.replace(/\d+/, '#');
     if (!/\p{L}/u.test(pattern)) return null; // numbers alone: pandas' 0, 1, 2, …

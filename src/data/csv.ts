@@ -573,7 +573,7 @@ function startReader(file: string, header: string[], line: number, o: Resolved, 
     throw new UserError(
       `the first row names a time column, ${JSON.stringify(time.trim())}, but no id column named ${JSON.stringify(o.idColumn)} (${columnList(first)}): ` +
         `a file of one row per time step (the long layout) needs a column naming each row's sequence; name yours (--id-column)${o.timeColumn === time.trim() ? '' : ` and the time column (--time-column ${shellQuote(time.trim())})`}; ` +
-        `if the file is one ${o.requireLabels ? 'recording with a class a row' : 'long recording'}, cut it into windows, each a sequence with an id (docs/data.md, "One recording labelled row by row"); ` +
+        (o.requireLabels ? 'if the file is one recording with a class a row, cut it into windows, each a sequence with an id (docs/data.md, "One recording labelled row by row"); ' : '') +
         `if each row is a whole sequence, give --format wide (with --id-column ${shellQuote(time.trim())} if that column names or times the rows rather than holding a sample)`,
       { file, line },
     );

@@ -1,6 +1,6 @@
 // A wide header whose value columns are named as quantities (`ax, ay, az, gx`; `tBodyAcc-mean()-X, …`; an EEG
 // montage's `AF3, F7, F3, …`) rather than as the steps of a series (`t0, t1, …`; `t-5 … t+5`; `0.00, 0.01, …`;
-// dates; `Jan … Dec`; `1st visit`; pandas' `0, 1, 2, …`): a wide row is one sequence, its columns its time steps,
+// dates; `Jan … Dec`; `1st visit`; `1am`; pandas' `0, 1, 2, …`): a wide row is one sequence, its columns its time steps,
 // so a file of one moment a row (a recording with a label a row, no id) or of a table's features trains as short
 // sequences of unlike values, without a word. Told by the names alone (quantityColumns). An ARFF file's numeric
 // attributes, one a time step in its univariate shape, are told alike. Only a warning, which says that steps
@@ -22,38 +22,54 @@ const SHOWN = 3;
 /** The fewest names of one pattern that count as a series of steps (`TP9, TP10` of a montage do not). */
 const SERIES_NAMES = 3;
 
-// Words that name a time or a visit: months and weekdays in English, German, French and Spanish (whole and cut
-// short), times of day, seasons and a trial's visits. A header of them is a series whose steps have names.
+// Words that name a time or a visit wherever they stand: months and weekdays in English, German, French and
+// Spanish (whole, or cut to three letters or more: `So` and `PM` are also sulphur and particles), times of day,
+// seasons and a trial's phases. A header of them is a series whose steps have names.
 const TIME_WORDS = new Set(
   ('january february march april may june july august september october november december jan feb mar apr jun jul aug sep sept oct nov dec ' +
     'januar februar märz mai juni juli oktober dezember mär okt dez janvier février mars avril juin juillet août septembre octobre novembre décembre janv févr avr juil déc ' +
     'enero febrero marzo abril mayo junio julio agosto septiembre octubre noviembre diciembre ene abr ago dic ' +
-    'monday tuesday wednesday thursday friday saturday sunday mon tue tues wed thu thur thurs fri sat sun mo tu we th fr sa su ' +
-    'montag dienstag mittwoch donnerstag freitag samstag sonntag di mi do so lundi mardi mercredi jeudi vendredi samedi dimanche lun mer jeu ven sam dim ' +
+    'monday tuesday wednesday thursday friday saturday sunday mon tue tues wed thu thur thurs fri sat sun ' +
+    'montag dienstag mittwoch donnerstag freitag samstag sonntag lundi mardi mercredi jeudi vendredi samedi dimanche lun mer jeu ven sam dim ' +
     'lunes martes miércoles jueves viernes sábado domingo mié jue vie sáb dom ' +
-    'am pm noon midnight morning afternoon evening night dawn dusk spring summer autumn fall winter ' +
-    'pre post before during after baseline screening followup follow visit week month year day hour quarter').split(' '),
+    'noon midnight morning afternoon evening night dawn dusk spring summer autumn fall winter ' +
+    'pre post before during after baseline screening followup').split(' '),
 );
 
-/** A number in a name as a series writes its steps: signed, with a point or colons, or an ordinal (t-5, X0.1, 12:00, 1st); channel-series.ts takes digits alone, as channels' series are numbered. */
-const NUMBER = /[-+.]?\d+(?:[.:]\d+)*(?:st|nd|rd|th)?/giu;
+// Words of time that name a step only beside a number (`week 1`, `month 6`): alone (`year, month, day, hour`)
+// they are a clock written in columns, one moment a row.
+const COUNTED_WORDS = new Set(['visit', 'week', 'month', 'year', 'day', 'hour', 'quarter']);
+
+/**
+ * A number in a name as a series writes its steps: signed, with a point or colons, an ordinal or a time of day
+ * (t-5, X0.1, 12:00, 1st, 1am, 12:00 PM); channel-series.ts takes digits alone, as channels' series are numbered.
+ */
+const NUMBER = /[-+.]?\d+(?:[.:]\d+)*(?:st|nd|rd|th|\s?[ap]\.?m\.?)?/giu;
+
+/** Whether name `n` holds a word of time (TIME_WORDS, or COUNTED_WORDS beside a number). */
+function timed(n: string): boolean {
+  const words = n.toLowerCase().split(/[^\p{L}]+/u);
+  return words.some((w) => TIME_WORDS.has(w)) || (/\d/.test(n) && words.some((w) => COUNTED_WORDS.has(w)));
+}
 
 /**
  * The note for value columns `names` named as quantities, or null where they are too few or may be a series'
- * steps: a name without a letter (a number, a date), half of them or more with a word of time (TIME_WORDS), or
- * a pattern (the name with its numbers as `#`) that SERIES_NAMES names or more share, half the names or more.
- * Several channels' series (`acc_x_0 … acc_z_49`) are channel-series.ts', told before.
+ * steps: a name without a letter (a number, a date), half of them or more with a word of time, or half of them
+ * or more in patterns (the name with its numbers as `#`) that SERIES_NAMES names or more share: one series, or
+ * several channels' side by side (`acc_x_0 … acc_z_49`, with a subject), which channel-series.ts may warn of.
  */
 export function quantityColumns(names: readonly string[]): Pick<QuantityNote, 'columns' | 'names'> | null {
   if (names.length < FEWEST_COLUMNS || names.some((n) => n === '' || !/\p{L}/u.test(n))) return null;
-  const timed = names.filter((n) => n.toLowerCase().split(/[^\p{L}]+/u).some((w) => TIME_WORDS.has(w)));
-  if (2 * timed.length >= names.length) return null;
+  if (2 * names.filter(timed).length >= names.length) return null;
   const patterns = new Map<string, number>(); // how many names each pattern has
   for (const n of names) {
     const p = n.replace(NUMBER, '#');
     patterns.set(p, (patterns.get(p) ?? 0) + 1);
   }
-  for (const count of patterns.values()) if (count >= SERIES_NAMES && 2 * count >= names.length) return null;
+  // Numbered series (SERIES_NAMES names or more each: one series, or several channels' side by side) half the names or more.
+  let inSeries = 0;
+  for (const count of patterns.values()) if (count >= SERIES_NAMES) inSeries += count;
+  if (2 * inSeries >= names.length) return null;
   return { columns: names.length, names: names.slice(0, SHOWN) };
 }
 
