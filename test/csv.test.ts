@@ -528,7 +528,8 @@ test('a wide header of several channels\' series (ax_0 … ax_4, ay_0 … ay_4; 
   // One series, series of other lengths, too short ones, dates and hours (two numbers each): no warning.
   const hours = ['20230701', '20230702'].flatMap((d) => t(24, (h) => `${d}_${String(h).padStart(2, '0')}`));
   for (const [header, name] of [[['label', ...t(10, (k) => `v${k}`)], 'one.csv'], [['label', ...t(5, (k) => `a${k}`), ...t(6, (k) => `b${k}`)], 'unequal.csv'],
-    [['label', ...t(3, (k) => `a${k}`), ...t(3, (k) => `b${k}`)], 'short.csv'], [['label', ...hours], 'hours.csv']] as const) {
+    [['label', ...t(3, (k) => `a${k}`), ...t(3, (k) => `b${k}`)], 'short.csv'], [['label', ...hours], 'hours.csv'],
+    [['label', ...t(12, (h) => `${h === 0 ? 12 : h} AM`), ...t(12, (h) => `${h === 0 ? 12 : h} PM`)], 'am-pm.csv'], [['label', ...t(12, (h) => `${h + 1}am`), ...t(12, (h) => `${h + 1}pm`)], 'ampm.csv']] as const) {
     assert.deepEqual(await warned([...header], name), [], name);
   }
 });
@@ -555,6 +556,10 @@ test('a wide header whose value columns are named as quantities (ax, ay, az; HAR
   // Quantities holding letters of a time word (`PM2.5`, `SO2`), and a clock written in columns: a second review's finds.
   assert.equal((await warned(['PM2.5', 'PM10', 'SO2', 'NO2', 'CO', 'O3', 'label'], 'air.csv')).length, 1);
   assert.equal((await warned(['year', 'month', 'day', 'hour', 'minute', 'Temperature', 'Humidity', 'Pressure', 'label'], 'logger.csv')).length, 1);
+  // A word of time among other words (UCI's Facebook metrics, SAT scores), and three IMUs numbered (a third review's finds).
+  assert.equal((await warned(['Page total likes', 'Post Month', 'Post Hour', 'Lifetime Post Total Reach', 'Lifetime Post Consumers', 'Post share', 'comment', 'label'], 'facebook.csv')).length, 1);
+  assert.equal((await warned(['SAT_Math', 'SAT_Reading', 'SAT_Writing', 'GPA', 'label'], 'sat.csv')).length, 1);
+  assert.equal((await warned([1, 2, 3].flatMap((i) => ['acc_x', 'acc_y', 'gyr_x', 'gyr_y'].map((c) => `IMU${i}_${c}`)).concat('label'), 'imu.csv')).length, 1);
   assert.equal((await warned(['id', 'x', 'y', 'z', 'label'], 'forced.csv', { format: 'wide' })).length, 1, 'the id column is no value column');
   // Steps named as steps, two columns, months and weekdays, a stem most columns share, channels' series (their own warning): no warning.
   const t = (n: number, name: (k: number) => string) => Array.from({ length: n }, (_, k) => name(k));
@@ -570,7 +575,8 @@ test('a wide header whose value columns are named as quantities (ax, ay, az; HAR
     [['label', '1st visit', '2nd visit', '3rd visit', '4th visit'], 'ordinals.csv'], [['label', 'Jan', 'Feb', 'Mär', 'Apr', 'Mai', 'Jun', 'Jul', 'Aug', 'Sep', 'Okt', 'Nov', 'Dez'], 'german.csv'],
     [['label', 'Mon', 'Tues', 'Wed', 'Thurs', 'Fri'], 'tues.csv'], [['label', 'midnight', ...t(11, (h) => `${h + 1}am`), 'noon', ...t(11, (h) => `${h + 1}pm`)], 'hours.csv'],
     [['label', 'Year', 'Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'], 'year.csv'], [['label', 'janv.', 'févr.', 'mars', 'avr.', 'mai'], 'french.csv'],
-    [['label', 'pre', 'during', 'post'], 'visits.csv'], [['label', ...['x', 'y', 'z'].flatMap((a) => t(10, (k) => `acc_${a}_${k}`)), 'subject'], 'series-subject.csv'],
+    [['label', 'pre', 'during', 'post'], 'visits.csv'], [['label', '1 month', '3 months', '6 months'], 'plural.csv'], [['label', 'ax', 'ay', ...[1, 2, 3, 4].flatMap((k) => [`ax.${k}`, `ay.${k}`])], 'pandas-pairs.csv'],
+    [['label', ...t(12, (h) => `${h === 0 ? 12 : h} AM`), ...t(12, (h) => `${h === 0 ? 12 : h} PM`)], 'hours-am-pm.csv'], [['label', ...['x', 'y', 'z'].flatMap((a) => t(10, (k) => `acc_${a}_${k}`)), 'subject'], 'series-subject.csv'],
     // Several channels' series however numbered, beside others or unequal (a second review's finds: warned as quantities once).
     [['label', ...['x', 'y', 'z'].flatMap((a) => t(10, (k) => `acc_${a}_${(k * 0.02).toFixed(2)}`))], 'points.csv'], [['label', ...['x', 'y', 'z'].flatMap((a) => t(10, (k) => `acc_${a}_${k - 5}`))], 'signed.csv'],
     [['subject', 'age', 'sex', ...['x', 'y', 'z'].flatMap((a) => t(10, (k) => `acc_${a}_${k}`)), 'label'], 'others.csv'], [['label', ...t(10, (k) => `a_${k}`), ...t(10, (k) => `b_${k}`), ...t(6, (k) => `c_${k}`)], 'unequal.csv'],

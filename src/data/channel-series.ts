@@ -37,6 +37,7 @@ export function channelSeries(names: readonly string[]): Pick<SeriesNote, 'serie
   }
   const all = [...patterns.entries()];
   if (all.length < 2) return null;
+  if (all.every(([pattern]) => /^#\s*[ap]\.?m\.?$/i.test(pattern.trim()))) return null; // 1 AM … 12 PM: hours of one day
   const [, one] = all[0];
   const steps = one.numbers.size;
   const alike = all.every(([, p]) => p.numbers.size === steps && p.lowest === one.lowest && p.highest === one.highest && p.highest - p.lowest + 1 === steps);

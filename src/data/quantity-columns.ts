@@ -21,6 +21,12 @@ const FEWEST_COLUMNS = 3;
 const SHOWN = 3;
 /** The fewest names of one pattern that count as a series of steps (`TP9, TP10` of a montage do not). */
 const SERIES_NAMES = 3;
+/**
+ * The fewest names of a pattern that count as a channel's series: FEW_STEPS where another pattern is numbered
+ * alike (`ax_0 … ax_3, ay_0 … ay_3`), LONG_SERIES alone (`emg_1 … emg_8`); `IMU1_acc_x … IMU3_acc_x` are none.
+ */
+const FEW_STEPS = 4;
+const LONG_SERIES = 8;
 
 // Words that name a time or a visit wherever they stand: months and weekdays in English, German, French and
 // Spanish (whole, or cut to three letters or more: `So` and `PM` are also sulphur and particles), times of day,
@@ -36,9 +42,9 @@ const TIME_WORDS = new Set(
     'pre post before during after baseline screening followup').split(' '),
 );
 
-// Words of time that name a step only beside a number (`week 1`, `month 6`): alone (`year, month, day, hour`)
+// Words of time that name a step only beside a number (`week 1`, `3 months`): alone (`year, month, day, hour`)
 // they are a clock written in columns, one moment a row.
-const COUNTED_WORDS = new Set(['visit', 'week', 'month', 'year', 'day', 'hour', 'quarter']);
+const COUNTED_WORDS = new Set(['visit', 'week', 'month', 'year', 'day', 'hour', 'quarter'].flatMap((w) => [w, `${w}s`]));
 
 /**
  * A number in a name as a series writes its steps: signed, with a point or colons, an ordinal or a time of day
@@ -46,29 +52,45 @@ const COUNTED_WORDS = new Set(['visit', 'week', 'month', 'year', 'day', 'hour', 
  */
 const NUMBER = /[-+.]?\d+(?:[.:]\d+)*(?:st|nd|rd|th|\s?[ap]\.?m\.?)?/giu;
 
-/** Whether name `n` holds a word of time (TIME_WORDS, or COUNTED_WORDS beside a number). */
+/**
+ * Whether name `n` is a time's: every word in it a word of time (`Mon AM`, `1-Jan`, `Post Month`), one of them
+ * TIME_WORDS' or COUNTED_WORDS' beside a number. A quantity with a word of time among others (`Lifetime Post Reach`,
+ * `SAT_Math`, `sun_altitude`) is none.
+ */
 function timed(n: string): boolean {
-  const words = n.toLowerCase().split(/[^\p{L}]+/u);
-  return words.some((w) => TIME_WORDS.has(w)) || (/\d/.test(n) && words.some((w) => COUNTED_WORDS.has(w)));
+  const words = n.toLowerCase().split(/[^\p{L}]+/u).filter((w) => w !== '');
+  const counted = /\d/.test(n);
+  return words.length > 0 && words.every((w) => TIME_WORDS.has(w) || COUNTED_WORDS.has(w) || w === 'am' || w === 'pm') &&
+    words.some((w) => TIME_WORDS.has(w) || (counted && COUNTED_WORDS.has(w)));
 }
 
 /**
  * The note for value columns `names` named as quantities, or null where they are too few or may be a series'
- * steps: a name without a letter (a number, a date), half of them or more with a word of time, or half of them
- * or more in patterns (the name with its numbers as `#`) that SERIES_NAMES names or more share: one series, or
- * several channels' side by side (`acc_x_0 … acc_z_49`, with a subject), which channel-series.ts may warn of.
+ * steps: a name without a letter (a number, a date), half of them or more a time's (timed), half of them or more
+ * in one pattern (the name with its numbers as `#`) of SERIES_NAMES names or more, or in channels' series side by
+ * side (`acc_x_0 … acc_z_49`, with a subject: patterns of LONG_SERIES names, or of FEW_STEPS numbered alike),
+ * which channel-series.ts may warn of.
  */
 export function quantityColumns(names: readonly string[]): Pick<QuantityNote, 'columns' | 'names'> | null {
   if (names.length < FEWEST_COLUMNS || names.some((n) => n === '' || !/\p{L}/u.test(n))) return null;
   if (2 * names.filter(timed).length >= names.length) return null;
-  const patterns = new Map<string, number>(); // how many names each pattern has
+  const patterns = new Map<string, string[]>(); // each pattern's numbers, as written
   for (const n of names) {
     const p = n.replace(NUMBER, '#');
-    patterns.set(p, (patterns.get(p) ?? 0) + 1);
+    const numbers = patterns.get(p) ?? [];
+    numbers.push((n.match(NUMBER) ?? []).join(' '));
+    patterns.set(p, numbers);
   }
-  // Numbered series (SERIES_NAMES names or more each: one series, or several channels' side by side) half the names or more.
+  // One numbered series half the names or more, or channels' series (long ones, or numbered alike) half or more.
+  const numbering = (numbers: readonly string[]) => [...numbers].sort().join('|');
+  const alike = new Map<string, number>(); // how many patterns have each numbering
+  for (const numbers of patterns.values()) alike.set(numbering(numbers), (alike.get(numbering(numbers)) ?? 0) + 1);
   let inSeries = 0;
-  for (const count of patterns.values()) if (count >= SERIES_NAMES) inSeries += count;
+  for (const numbers of patterns.values()) {
+    const count = numbers.length;
+    if (count >= SERIES_NAMES && 2 * count >= names.length) return null;
+    if (count >= LONG_SERIES || (count >= FEW_STEPS && alike.get(numbering(numbers))! > 1)) inSeries += count;
+  }
   if (2 * inSeries >= names.length) return null;
   return { columns: names.length, names: names.slice(0, SHOWN) };
 }
