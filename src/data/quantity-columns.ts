@@ -28,7 +28,7 @@ const SERIES_NAMES = 3;
 const FEW_STEPS = 4;
 const LONG_SERIES = 8;
 
-// Words that name a time or a visit wherever they stand: months and weekdays in English, German, French and
+// Words that name a time or a visit (timed: a name of them alone): months and weekdays in English, German, French and
 // Spanish (whole, or cut to three letters or more: `So` and `PM` are also sulphur and particles), times of day,
 // seasons and a trial's phases. A header of them is a series whose steps have names.
 const TIME_WORDS = new Set(
