@@ -82,14 +82,13 @@ export function quantityColumns(names: readonly string[]): Pick<QuantityNote, 'c
     patterns.set(p, numbers);
   }
   // One numbered series half the names or more, or channels' series (long ones, or numbered alike) half or more.
-  const numbering = (numbers: readonly string[]) => [...numbers].sort().join('|');
+  const numberings = [...patterns.values()].map((numbers) => ({ count: numbers.length, numbering: [...numbers].sort().join('|') }));
   const alike = new Map<string, number>(); // how many patterns have each numbering
-  for (const numbers of patterns.values()) alike.set(numbering(numbers), (alike.get(numbering(numbers)) ?? 0) + 1);
+  for (const { numbering } of numberings) alike.set(numbering, (alike.get(numbering) ?? 0) + 1);
   let inSeries = 0;
-  for (const numbers of patterns.values()) {
-    const count = numbers.length;
+  for (const { count, numbering } of numberings) {
     if (count >= SERIES_NAMES && 2 * count >= names.length) return null;
-    if (count >= LONG_SERIES || (count >= FEW_STEPS && alike.get(numbering(numbers))! > 1)) inSeries += count;
+    if (count >= LONG_SERIES || (count >= FEW_STEPS && alike.get(numbering)! > 1)) inSeries += count;
   }
   if (2 * inSeries >= names.length) return null;
   return { columns: names.length, names: names.slice(0, SHOWN) };
