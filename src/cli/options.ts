@@ -41,7 +41,7 @@ export interface DataArgs {
  * Comma-separated names, each trimmed; a name with a comma in it is written in double quotes, as in a CSV
  * header (`"x,y",noise`; a quote inside one doubled). Null where a quote is not closed.
  */
-export function nameListOf(s: string): string[] | null {
+function nameListOf(s: string): string[] | null {
   const names: string[] = [];
   const field = /\s*(?:"((?:[^"]|"")*)"|([^,"][^,]*|))\s*(,|$)/y; // a quote inside a bare name is the name's
   for (;;) {
@@ -104,13 +104,13 @@ export interface StepArgs {
 }
 
 /** The --differences flag, train's and tune's alike. */
-export const differencesOption = {
+const differencesOption = {
   choices: ['auto', 'on', 'off'] as const, default: 'auto',
   describe: "every sample's first differences (x_t − x_{t−1}) as channels of their own besides the values, in training, evaluate and predict alike; auto: on, unless most training sequences are z-normalized one by one already (as the UCR archive's univariate sets are)",
 } as const;
 
 /** The --sequence-norm flag, train's and tune's alike. */
-export const sequenceNormOption = {
+const sequenceNormOption = {
   choices: ['auto', 'on', 'off'] as const, default: 'auto',
   describe: "each sequence's channels z-normalized by the sequence's own mean and standard deviation, that mean and log deviation as channels too (before the differences), in training, evaluate and predict alike; auto: on where some channel's sequences' scales lie two decades apart or more",
 } as const;

@@ -40,7 +40,7 @@ export function redraws(stream: ProgressStream, env: NodeJS.ProcessEnv = process
   return stream.isTTY === true && env.TERM !== 'dumb' && !ci;
 }
 
-export function useColor(stream: ProgressStream, env: NodeJS.ProcessEnv = process.env): boolean {
+function useColor(stream: ProgressStream, env: NodeJS.ProcessEnv = process.env): boolean {
   return stream.isTTY === true && !(env.NO_COLOR !== undefined && env.NO_COLOR !== '') && env.TERM !== 'dumb';
 }
 
@@ -58,7 +58,7 @@ export function duration(s: number): string {
 const f = (x: number | null, p = 4) => (x === null || !Number.isFinite(x) ? '-' : Math.abs(x) >= 1e6 ? x.toExponential(p) : x.toFixed(p));
 
 /** An epoch's line; the validation columns only when there is a validation split. */
-export function epochLine(e: EpochRecord, epochs: number): string {
+function epochLine(e: EpochRecord, epochs: number): string {
   const val = e.valLoss === null ? '' : `  val_loss ${f(e.valLoss)}  val_acc ${f(e.valAccuracy, 3)}`;
   return `epoch ${String(e.epoch).padStart(String(epochs).length)}/${epochs}  loss ${f(e.loss)}  acc ${f(e.accuracy, 3)}` +
     `${val}  ${Math.round(e.sequencesPerSecond)} seq/s  ${e.seconds.toFixed(1)}s`;

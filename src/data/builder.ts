@@ -132,7 +132,7 @@ export class Chunks<A extends Typed> implements StepStore {
   }
 }
 
-export function float32Chunks(width: number): Chunks<Float32Array> {
+function float32Chunks(width: number): Chunks<Float32Array> {
   return new Chunks(width, (n) => new Float32Array(n));
 }
 export function float64Chunks(width: number): Chunks<Float64Array> {
@@ -155,7 +155,7 @@ const GrowableBuffer = SharedArrayBuffer as unknown as new (byteLength: number, 
  * `view` is a fixed-length view over the buffer's current bytes, recreated after each grow: a length-tracking
  * view would follow the growth by itself but reads much slower.
  */
-export class SharedSteps implements StepStore {
+class SharedSteps implements StepStore {
   readonly width: number;
   private readonly buffer: GrowableBuffer | null; // growable; null when nothing could be reserved
   private readonly capacity: number; // numbers the reservation holds (whole rows)

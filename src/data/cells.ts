@@ -71,7 +71,7 @@ export function showAround(cell: string, at: number): string {
 // Control characters other than tab, CR, LF: a text CSV has none, a binary file has plenty.
 const BINARY = /[\u0000-\u0008\u000b\u000c\u000e-\u001f]/;
 
-export function binaryError(where: CellWhere): UserError {
+function binaryError(where: CellWhere): UserError {
   return new UserError(
     'binary data (NUL or control bytes) in a cell; this does not look like a CSV text file (is it compressed?)',
     where,

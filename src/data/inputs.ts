@@ -22,7 +22,7 @@ export interface Reading {
 }
 
 /** The reading of a model. */
-export function readingOf(model: Pick<Model, 'sequenceNorm' | 'differences'>): Reading {
+function readingOf(model: Pick<Model, 'sequenceNorm' | 'differences'>): Reading {
   return { sequenceNorm: sequenceNormOf(model), differences: differencesOf(model) };
 }
 

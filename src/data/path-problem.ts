@@ -36,7 +36,7 @@ export function pathProblem(code: string | undefined, path: string): string | nu
  * How Node shows bytes of a file name that are not UTF-8 (U+FFFD): it reads them from the command line, a link
  * or the working folder as that character and cannot name the file they name.
  */
-export const NOT_UTF8 = '\uFFFD';
+const NOT_UTF8 = '\uFFFD';
 
 /**
  * Whether `path` holds bytes that are not UTF-8 (where Node shows U+FFFD): a name on its way is so on disk (its

@@ -138,7 +138,7 @@ export function withinSpreads(values: Float32Array, offsets: Float64Array, lengt
 }
 
 /** The share of a channel's spread that float32 rounding moves its values by, past which training is warned. */
-export const LOST_SHARE = 0.05;
+const LOST_SHARE = 0.05;
 
 /** The smallest normal float32: a spread below it cannot be scaled by the normalization (model.ts MIN_STD). */
 const MIN_NORMAL = 2 ** -126;

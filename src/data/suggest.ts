@@ -38,7 +38,7 @@ export function closest(word: string, candidates: readonly string[]): string | u
  * A file beside the missing `path` whose name is a slip away from its name (`trian.csv` for `train.csv`), spelled
  * with the folder as given; undefined when there is none or the folder cannot be listed.
  */
-export function nearbyFile(path: string): string | undefined {
+function nearbyFile(path: string): string | undefined {
   const folder = dirname(path);
   let names: string[];
   try {

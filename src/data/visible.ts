@@ -5,12 +5,12 @@
 // quoted for a shell instead (shellQuote).
 
 /** The characters visible() writes as escapes: controls, bidirectional formatting, and the invisible ones. */
-export const HIDDEN = /[\u0000-\u001f\u007f-\u009f\u00ad\u061c\u200b\u200e\u200f\u2028\u2029\u202a-\u202e\u2060\u2066-\u2069\ufeff]/g;
+const HIDDEN = /[\u0000-\u001f\u007f-\u009f\u00ad\u061c\u200b\u200e\u200f\u2028\u2029\u202a-\u202e\u2060\u2066-\u2069\ufeff]/g;
 
 const ANY_HIDDEN = new RegExp(HIDDEN.source); // without the global flag's state between calls
 
 /** Whether s holds a character visible() escapes. */
-export function hasHidden(s: string): boolean {
+function hasHidden(s: string): boolean {
   return ANY_HIDDEN.test(s);
 }
 

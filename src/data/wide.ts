@@ -43,7 +43,7 @@ const FORCED_WIDE = 'give --format long (the file is read with --format wide, gi
  * typo, `1e`) is data, whose value error then names its line and column, rather than a header that would
  * silently drop it; NaN, which pads a shorter row (the archive's .tsv files), counts as a number.
  */
-export function isWideHeader(cells: readonly string[], labelColumn: string): boolean {
+function isWideHeader(cells: readonly string[], labelColumn: string): boolean {
   if (cells.some((c) => c.trim() === labelColumn) || numberedColumns(cells) !== null || timeAxis(cells)) return true;
   let names = 0;
   let numbers = 0;

@@ -15,11 +15,11 @@
 export const GEN = 0; // generation: bumped once per step, and once more to stop
 export const DONE = 1; // workers finished with the current step
 export const STOP = 2; // 1: the serve loops return
-export const NEXT = 3; // the next chunk of the step to claim
-export const BATCH_START = 4; // the step's task: chunks of order[BATCH_START, BATCH_END) …
-export const BATCH_END = 5;
-export const CHUNKS = 6; // … of which there are CHUNKS
-export const EPOCH = 7; // whose noise the inputs get
+const NEXT = 3; // the next chunk of the step to claim
+const BATCH_START = 4; // the step's task: chunks of order[BATCH_START, BATCH_END) …
+const BATCH_END = 5;
+const CHUNKS = 6; // … of which there are CHUNKS
+const EPOCH = 7; // whose noise the inputs get
 export const DOORBELL_SIZE = 8;
 
 /** One step's work: the batch order[batchStart, batchEnd), its chunk count and its epoch. */

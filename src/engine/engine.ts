@@ -30,7 +30,7 @@ import { workerStartError } from './pool.js';
  * The gradient worker's module: the thin piscina entry that runs task.ts's serve. Found through the module
  * resolver (so a `node --import` resolution hook, as the fault tests use, sees it like any import).
  */
-export const GRADIENT_WORKER = new URL(import.meta.resolve('../../workers/grad-worker.js'));
+const GRADIENT_WORKER = new URL(import.meta.resolve('../../workers/grad-worker.js'));
 
 /** How long the coordinator spins for the workers' last chunks before it sleeps (ms). */
 const SPIN_MS = 2;

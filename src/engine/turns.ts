@@ -4,7 +4,7 @@
 // phase is past.
 
 /** At most this long (ms) between two turns: one every 50 ms costs nothing measurable. */
-export const YIELD_MS = 50;
+const YIELD_MS = 50;
 
 /** Resolves once the event loop has passed a poll phase: a signal that arrived before has been handled. */
 export function eventLoopTurn(): Promise<void> {

@@ -131,7 +131,7 @@ let chosen: KernelBuild | null = null;
  * Refuses a TRAIN_SIGNALS_KERNEL other than `plain` (or empty): checked where a run starts (a worker thread's
  * failure would read as a bug) and again where the build is chosen.
  */
-export function checkKernelEnvironment(env: Readonly<Record<string, string | undefined>> = process.env): void {
+function checkKernelEnvironment(env: Readonly<Record<string, string | undefined>> = process.env): void {
   const forced = env.TRAIN_SIGNALS_KERNEL;
   if (forced !== undefined && forced !== '' && forced !== 'plain') {
     throw new UserError(`TRAIN_SIGNALS_KERNEL is ${JSON.stringify(forced)}; it can only be plain (the plain-SIMD kernel), or unset`);
@@ -233,7 +233,7 @@ export function isAddressable(bytes: number): boolean {
 }
 
 /** Refuses a Node without WebAssembly (--jitless), where the first use of it would be a TypeError. */
-export function checkWebAssembly(): void {
+function checkWebAssembly(): void {
   if (typeof WebAssembly === 'undefined') throw new UserError('this Node runs without WebAssembly (--jitless in NODE_OPTIONS?), which the kernel needs; run it without that');
 }
 
@@ -271,7 +271,7 @@ const NO_TRAP_HANDLER = '--disable-wasm-trap-handler';
  * Refuses a cap on address space below what this Node needs to run the kernel on one thread: under it, V8
  * ends the process itself (std::bad_alloc, exit 134) where it cannot reserve what it needs.
  */
-export function checkCapFloor(): void {
+function checkCapFloor(): void {
   const refusal = capTooLow('the kernel');
   if (refusal !== null) throw new UserError(refusal);
 }

@@ -90,7 +90,7 @@ export function readingWarnings(model: Model, file: string, loaded: DataSet, lay
 }
 
 /** A line where `loaded` holds sequences the model was trained on (its recorded digests): no held-out figure. */
-export function trainingSequencesWarning(file: string, loaded: DataSet, model: Model): string | null {
+function trainingSequencesWarning(file: string, loaded: DataSet, model: Model): string | null {
   const known = decodeDigests(model.training['sequenceDigests']);
   if (known === null) return null;
   // labels as they are read (a number written otherwise as the model's class): relabelled training data is still training data

@@ -14,13 +14,13 @@
 //
 // Legend: C classes (model + unknown), N sequences.
 
-export const LOG_LOSS_EPS = 1e-15;
+const LOG_LOSS_EPS = 1e-15;
 
 /** The most classes whose confusion matrix is shown (a table, a heat map); beyond, it is C² cells no one reads. */
 export const MAX_MATRIX_CLASSES = 60;
 
 /** The most classes whose confusion matrix Metrics holds whole ([C][C]); beyond, only its non-zero cells (C² would not fit in memory). */
-export const MAX_DENSE_CLASSES = 1000;
+const MAX_DENSE_CLASSES = 1000;
 
 const ROW = 2 ** 26; // a cell's key: row · ROW + column (classes past 2^26 are no signal tool's)
 

@@ -56,7 +56,7 @@ export const BEFORE_THE_OPTION = {
 } as const;
 
 /** A recorded set of hyperparameters with those its version did not have as that version ran (BEFORE_THE_OPTION). */
-export function withOptionsBefore(recorded: Readonly<Record<string, unknown>>): Record<string, unknown> {
+function withOptionsBefore(recorded: Readonly<Record<string, unknown>>): Record<string, unknown> {
   const out: Record<string, unknown> = { ...recorded }; // in the record's order, those it lacks after them
   for (const [key, value] of Object.entries(BEFORE_THE_OPTION)) if (!(key in out)) out[key] = value;
   return out;

@@ -37,7 +37,7 @@ import { type Refuse, binaryKind, cellFields, dataFileLine, jsonErrorWhere, json
 import { checkChecksum, withChecksum } from './checksum.js';
 
 export const CHECKPOINT_FORMAT = 'train-signals/checkpoint';
-export const CHECKPOINT_VERSION = 1;
+const CHECKPOINT_VERSION = 1;
 
 /** A checkpoint: the model without its weights, the run's hyperparameters and data, selection's scores, the state. */
 export interface Checkpoint {

@@ -15,7 +15,7 @@ const BLOCK = 1 << 20;
  * The file's size and SHA-256, read in blocks; null when it is not a regular file (stdin, a pipe) or can no
  * longer be read (the fingerprint only informs: it is no reason to fail).
  */
-export function fileFingerprint(path: string): FileFingerprint | null {
+function fileFingerprint(path: string): FileFingerprint | null {
   const st = regularFile(path);
   if (st === undefined) return null;
   const hash = createHash('sha256');

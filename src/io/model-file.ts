@@ -33,10 +33,10 @@ import type { Normalization } from '../data/normalize.js';
 import { writeFileAtomic } from './atomic.js';
 import { checkInputPath, checkModelArgument, checkOutputPath } from '../data/arguments.js';
 
-export const MODEL_FORMAT = 'train-signals/rnn';
-export const MODEL_VERSION = 1;
+const MODEL_FORMAT = 'train-signals/rnn';
+const MODEL_VERSION = 1;
 /** The version of a model file of two layers (every other is MODEL_VERSION). */
-export const TWO_LAYER_VERSION = 2;
+const TWO_LAYER_VERSION = 2;
 
 /** The biases are stored as plain arrays, the matrices as arrays of rows. */
 function isVector(name: ParamName): boolean {

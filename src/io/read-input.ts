@@ -23,7 +23,7 @@ export const MAX_JSON_BYTES = 500 * 2 ** 20;
  * Far more values than MAX_JSON_BYTES of weights can write (≥ 10 bytes each), and below the 2^27 elements past
  * which V8 ends the process when JSON.parse builds one array (a fatal error, not an exception).
  */
-export const MAX_JSON_VALUES = 100_000_000;
+const MAX_JSON_VALUES = 100_000_000;
 
 /** Refuses a JSON text with more than MAX_JSON_VALUES commas (no model or checkpoint has them) before it is parsed. */
 export function checkJsonValues(text: string, file: string, what: string): void {

@@ -61,7 +61,7 @@ const recurrentName = (tensor: 'weight_ih' | 'weight_hh' | 'bias_ih' | 'bias_hh'
 const RECURRENT_TENSORS = ['weight_ih', 'weight_hh', 'bias_ih', 'bias_hh'] as const;
 
 /** Every tensor name this tool reads and writes, in nn.RNN's state_dict order (layer 0, its reverse, layer 1, …). */
-export const TENSOR_NAMES: readonly string[] = [
+const TENSOR_NAMES: readonly string[] = [
   ...[0, 1].flatMap((layer) => [0, 1].flatMap((d) => RECURRENT_TENSORS.map((t) => recurrentName(t, layer, d)))),
   'fc.weight', 'fc.bias',
 ];

@@ -25,7 +25,7 @@ function dot(W: FloatArray, row: number, n: number, v: FloatArray, vo: number): 
  * The gates of one step into gates [4H] = [r; z; n; hn]. x at x[xo..xo+D), h at hp[ho..ho+H) (ignored when
  * `first`: h = 0).
  */
-export function gruGates(
+function gruGates(
   gates: FloatArray, P: Recurrence<FloatArray>, D: number, H: number,
   x: FloatArray, xo: number, hp: FloatArray, ho: number, first: boolean,
 ): void {

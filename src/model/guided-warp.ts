@@ -120,7 +120,7 @@ function pooled(x: ArrayLike<number>, xo: number, T: number, D: number, f: numbe
  * round(φ(j − 1)) up to round(φ(j)) (that one step when both round alike), so that every step of a is aligned
  * and the path is the shape dtwAlignment returns. O(T_a·T_b/f²) time and memory.
  */
-export function coarseAlignment(
+function coarseAlignment(
   a: ArrayLike<number>, ao: number, Ta: number, b: ArrayLike<number>, bo: number, Tb: number, D: number, r: number, f: number,
 ): { first: Int32Array; last: Int32Array } {
   const ta = Math.ceil(Ta / f), tb = Math.ceil(Tb / f);

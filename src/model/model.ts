@@ -114,7 +114,7 @@ export function isNormalizationOf(n: unknown, D: number): n is Normalization {
 }
 
 /** Whether v is a list of names: strings as data files give them (namesProblem), none repeated (a model's classes and channels). */
-export function isNameList(v: unknown): v is string[] {
+function isNameList(v: unknown): v is string[] {
   return Array.isArray(v) && v.every((c) => typeof c === 'string') && namesProblem(v) === undefined;
 }
 

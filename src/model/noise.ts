@@ -73,7 +73,7 @@ export function warpRng(seed: number, epoch: number, n: number): Rng {
 }
 
 /** The generator of sequence n's noise in `epoch` of a run seeded `seed`: draw i goes to the sequence's value i. */
-export function noiseRng(seed: number, epoch: number, n: number): Rng {
+function noiseRng(seed: number, epoch: number, n: number): Rng {
   return createRng(noiseSeed(seed, epoch, n));
 }
 

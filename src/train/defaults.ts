@@ -137,7 +137,7 @@ export function autoStride(lengths: Int32Array): number {
 }
 
 /** The stride a setting gives on sequences of these lengths. */
-export function strideFor(setting: number | 'auto', lengths: Int32Array): number {
+function strideFor(setting: number | 'auto', lengths: Int32Array): number {
   return setting === 'auto' ? autoStride(lengths) : setting;
 }
 
@@ -152,7 +152,7 @@ export function autoResample(lengths: Int32Array): number {
 }
 
 /** The resampling length a setting gives on sequences of these lengths (0: none). */
-export function resampleFor(setting: number | 'auto', lengths: Int32Array): number {
+function resampleFor(setting: number | 'auto', lengths: Int32Array): number {
   return setting === 'auto' ? autoResample(lengths) : setting;
 }
 

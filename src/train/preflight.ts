@@ -264,7 +264,7 @@ export async function checkTestFiles(files: readonly string[] | undefined, load:
 }
 
 /** Hyperparameters that may change on resume; every other one must equal the checkpoint's. */
-export const RESUMABLE_CHANGES = new Set(['epochs', 'lr', 'clip', 'patience', 'threads']);
+const RESUMABLE_CHANGES = new Set(['epochs', 'lr', 'clip', 'patience', 'threads']);
 
 /** The resumable changes that change what a fit computes: refused once an ensemble has finished members. */
 const TRAINING_CHANGES = new Set(['epochs', 'lr', 'clip', 'patience']);

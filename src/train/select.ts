@@ -140,7 +140,7 @@ export function selectionStage(hp: Hyperparameters, vary: Varied, stage: number,
 }
 
 /** Selection's stages: selectionStage(…, s) for s below this. */
-export const SELECTION_STAGES = 3;
+const SELECTION_STAGES = 3;
 
 type Regularization = Pick<Candidate, 'noise' | 'warp' | 'mixup' | 'guidedWarp' | 'weightDecay'>;
 

@@ -60,7 +60,7 @@ export interface TuneOptions extends HyperparameterOptions {
 }
 
 /** Every key of TuneOptions, checked whole at compile time. */
-export const TUNE_KEYS = [...HYPERPARAMETER_KEYS, 'threads', 'steps', 'warmupSteps', 'warmupMs', 'warmupMaxMs', 'measureMs', 'kernel', 'signal', 'onWarning'] as const;
+const TUNE_KEYS = [...HYPERPARAMETER_KEYS, 'threads', 'steps', 'warmupSteps', 'warmupMs', 'warmupMaxMs', 'measureMs', 'kernel', 'signal', 'onWarning'] as const;
 const tuneOptionKeysWhole: NamesExactly<keyof TuneOptions, typeof TUNE_KEYS> = true;
 void tuneOptionKeysWhole;
 
