@@ -36,8 +36,8 @@ import { TANH_K, addRows, gemmAcc, gemmLinear, inputProduct, madd, packRows, rea
 
 // Backward sets to 0 every gradient below TINY = 2^-100 in magnitude (flushTiny). Over a long window dL/dh
 // decays geometrically, and after a few hundred steps reaches float32's subnormal range, where x86 takes a
-// microcode assist of ~100 cycles per operation (WebAssembly has no flush-to-zero mode): that made the backward
-// of a 512-step window (W2, full BPTT) cost about 10× what two 256-step windows cost. 2^-100 is far below float32's resolution of any sum those
+// microcode assist on every operation (WebAssembly has no flush-to-zero mode), so a long window's backward would
+// cost many times what two half windows cost (docs/performance.md). 2^-100 is far below float32's resolution of any sum those
 // values join (the gradients of the later steps of the same row), and a few factors ≥ 2^-24 (the gates' derivatives)
 // keep their products out of the subnormals (≥ 2^-126). NaN and ±∞ are kept.
 const TINY: f32 = 7.888609052210118e-31; // 2^-100

@@ -224,8 +224,8 @@ export function backward(
 }
 
 /**
- * Zeroes `bytes` bytes at p. The host's TypedArray fill on a SharedArrayBuffer stores element by element (about
- * 9× slower than this bulk fill), so every zeroing of the shared memory comes here.
+ * Zeroes `bytes` bytes at p. The host's TypedArray fill on a SharedArrayBuffer stores element by element (many
+ * times slower than this bulk fill), so every zeroing of the shared memory comes here.
  */
 export function zero(p: usize, bytes: usize): void {
   memory.fill(p, 0, bytes);

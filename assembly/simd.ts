@@ -40,7 +40,7 @@ export function setBlock(b: i32): void {
 
 // One function per init mode (and, for the forward step, with tanh applied to the finished tile in registers
 // before it is stored): V8 neither unswitches loops nor keeps the eight accumulators in registers across a
-// runtime choice between three initializations, and spilled them (the projection cost a W2 step 4 µs of 21).
+// runtime choice between three initializations, and spills them.
 // Same arithmetic in the same order as one generic function.
 export function gemmAcc(mt: i32, N: i32, S: i32, A: usize, at: usize, B: usize, bn: usize, C: usize, lc: usize): void {
   gemmT(ACC, false, false, mt, N, S, A, at, B, bn, C, lc, 0, 0, 0, 0);

@@ -22,7 +22,7 @@ export function needsRerun(argv: readonly string[]): boolean {
 
 /**
  * A cap this large leaves room for every reservation a run makes with the trap handler (model selection's
- * engines, about 10 GiB each, measured to need 48 GiB at two threads, and the threads' code): no rerun, whose
+ * engines, about 10 GiB of address space each, and the threads' code): no rerun, whose
  * bounds checks cost speed.
  */
 const ROOMY_CAP = 128 * 2 ** 30;

@@ -74,8 +74,8 @@ export const NB = 16; // steps per weight-gradient block in backward
 export const XB = 512; // steps per streamed input block in the untracked prefix
 
 /**
- * The two builds of assembly/rnn.ts: `fma` fuses each multiply-add of the products (relaxed SIMD, about 1.5×
- * the speed where the CPU has FMA), `plain` is SIMD only, for engines without relaxed SIMD or CPUs without FMA.
+ * The two builds of assembly/rnn.ts: `fma` fuses each multiply-add of the products (relaxed SIMD, faster where
+ * the CPU has FMA: docs/performance.md), `plain` is SIMD only, for engines without relaxed SIMD or CPUs without FMA.
  */
 export type KernelBuild = 'fma' | 'plain';
 
