@@ -213,7 +213,12 @@ test('predict (streamed, one sequence at a time or in batches) and evaluate (the
   const contiguous = join(dir, 'motion-contiguous.csv');
   writeFileSync(contiguous, [header, ...rows.map((r, i) => [r, i] as const)
     .sort((a, b) => a[0].split(',')[idAt].localeCompare(b[0].split(',')[idAt]) || a[1] - b[1]).map((r) => r[0])].join('\n') + '\n');
-  for (const [modelFile, data] of [[cbfModel, join(ROOT, 'datasets/cbf/test.csv')], [motionModel, contiguous]]) {
+  // A model that reads each sequence on its own scale with its differences: the streamed path widens them too.
+  const scaledModel = join(dir, 'cbf-scaled.json');
+  const t = cliHere(['train', 'datasets/cbf/train.csv', '--out', scaledModel, '--epochs', '1', '--hidden', '4', '--threads', '1', '--select', 'off', '--members', '1', '--sequence-norm', 'on', '--differences', 'on', '--quiet']);
+  assert.equal(t.code, 0, t.stderr);
+  assert.deepEqual([loadModel(scaledModel).sequenceNorm, loadModel(scaledModel).differences], [true, true]);
+  for (const [modelFile, data] of [[cbfModel, join(ROOT, 'datasets/cbf/test.csv')], [motionModel, contiguous], [scaledModel, join(ROOT, 'datasets/cbf/test.csv')]]) {
     const model = loadModel(modelFile);
     const evaluated = (await evaluateFile(model, data)).scores.probabilities;
     const score = createSequenceScorer(model);

@@ -8,7 +8,9 @@ import { UserError } from '../errors.js';
 import type { DataSet } from './dataset.js';
 import { withDifferences } from './differences.js';
 import { withSequenceNorm } from './sequence-norm.js';
-import { applyNormalization, channelStatistics } from './normalize.js';
+import { appendDifferences } from '../model/differences.js';
+import { appendSequenceNorm } from '../model/sequence-norm.js';
+import { applyNormalization, channelStatistics, normalizeValues } from './normalize.js';
 import { sharedFloat32 } from './shared.js';
 import { checkDataArgument } from './data-argument.js';
 import { firstNonFinite } from './finite.js';
@@ -62,6 +64,35 @@ export function inputsOf(ds: DataSet, reading: Reading, normalization: Normaliza
   if (norm) applyNormalization(inputs, norm);
   checkFinite(inputs);
   return { inputs, normalization: norm };
+}
+
+/** Room sequenceInputs widens sequences into, kept from one sequence to the next. */
+export interface InputScratch {
+  scaled: Float32Array;
+  widened: Float32Array;
+}
+
+/**
+ * One sequence's values x [T][D0] as the model reads them: inputsOf for a single sequence, to the bit (on its own
+ * scale, with its differences, normalized by the model's statistics). Where nothing widens x, x itself is
+ * normalized in place and returned; else a view of `scratch`, which grows as needed.
+ */
+export function sequenceInputs(model: Pick<Model, 'sequenceNorm' | 'differences' | 'normalization'>, x: Float32Array, T: number, D0: number, scratch: InputScratch): Float32Array {
+  const reading = readingOf(model);
+  let values = x.subarray(0, T * D0);
+  let D = D0;
+  if (reading.sequenceNorm) {
+    if (scratch.scaled.length < T * 3 * D) scratch.scaled = new Float32Array(T * 3 * D);
+    appendSequenceNorm(scratch.scaled, 0, values, 0, T, D);
+    values = scratch.scaled.subarray(0, T * (D *= 3));
+  }
+  if (reading.differences) {
+    if (scratch.widened.length < T * 2 * D) scratch.widened = new Float32Array(T * 2 * D);
+    appendDifferences(scratch.widened, 0, values, 0, T, D);
+    values = scratch.widened.subarray(0, T * (D *= 2));
+  }
+  if (model.normalization) normalizeValues(values, T * D, D, model.normalization);
+  return values;
 }
 
 /** The spread, relative to a sequence's scale, under which a level or log scale varies by float32 rounding alone. */

@@ -58,7 +58,12 @@ export function applyNormalization(ds: DataSet, given: Normalization): void {
   if (!(typeof n === 'object' && n !== null && ok(n.mean, false) && ok(n.std, true))) {
     throw new UserError(`applyNormalization(): the normalization must have a finite mean and a std > 0 for each of the data's ${D} channel(s), as channelStatistics() returns`);
   }
-  for (let i = 0; i < values.length; i++) {
+  normalizeValues(values, values.length, D, norm);
+}
+
+/** x ← (x − mean) / std for the first n values of `values`, whole steps of D channels (n a multiple of D), in place. */
+export function normalizeValues(values: Float32Array, n: number, D: number, norm: Normalization): void {
+  for (let i = 0; i < n; i++) {
     const d = i % D;
     values[i] = (values[i] - norm.mean[d]) / norm.std[d];
   }

@@ -17,10 +17,10 @@ import type { GapTally } from '../data/gaps.js';
 import { NotContiguousError } from '../data/long-stream.js';
 import type { DataSet } from '../data/dataset.js';
 import { firstNonFinite } from '../data/finite.js';
-import { inputsInPlace, overflowMessage } from '../data/inputs.js';
+import { type InputScratch, inputsInPlace, overflowMessage, sequenceInputs } from '../data/inputs.js';
 import { type Model, differencesOf, inputWidth, resampleOf, sequenceNormOf, strideOf } from '../model/model.js';
-import { appendDifferences, differenceChannels } from '../model/differences.js';
-import { appendSequenceNorm, sequenceNormChannels } from '../model/sequence-norm.js';
+import { differenceChannels } from '../model/differences.js';
+import { sequenceNormChannels } from '../model/sequence-norm.js';
 import { resampleSequence } from '../model/resample.js';
 import { argmax } from '../model/rnn.js';
 import { createPredictor, releaseScoringMemory } from '../engine/predict.js';
@@ -114,14 +114,13 @@ export interface BatchScorer {
 
 /**
  * A batch scorer for the model, through the engine's predictor (the same bits as evaluate's whole-file
- * scoring): each sequence's values [T][D] are normalized in place (or a copy on the sequence's scale, with its differences),
- * checked, resampled if the model resamples, and queued.
+ * scoring): each sequence's values [T][D] become the model's inputs (data/inputs.ts: normalized in place, or a copy on its
+ * own scale, with its differences), are checked, resampled if the model resamples, and queued.
  */
 export function createBatchScorer(model: Model): BatchScorer {
   const predict = createPredictor(model.shape, model.readout, strideOf(model), true); // model.parameters never change here
   const { C } = model.shape;
   const D = inputWidth(model);
-  const norm = model.normalization;
   const L = resampleOf(model);
   const D0 = model.channels.length;
   const scaledNames = sequenceNormOf(model) ? sequenceNormChannels(model.channels) : model.channels;
@@ -132,8 +131,7 @@ export function createBatchScorer(model: Model): BatchScorer {
   const lengths: number[] = [];
   const dones: Array<(p: Float32Array) => void> = [];
   const queuedFrom: Array<{ id: string; file: string; line: number }> = []; // where each queued sequence is, to name one the model cannot score
-  let widened = new Float32Array(0);
-  let scaled = new Float32Array(0);
+  const scratch: InputScratch = { scaled: new Float32Array(0), widened: new Float32Array(0) };
   const room = (n: number) => {
     if (queued.length >= used + n) return;
     const grown = new Float32Array(Math.max(2 * queued.length, used + n));
@@ -165,18 +163,7 @@ export function createBatchScorer(model: Model): BatchScorer {
   return {
     add(s, done, scale) {
       const T = s.length;
-      let values = s.values;
-      if (sequenceNormOf(model)) {
-        if (scaled.length < T * 3 * D0) scaled = new Float32Array(T * 3 * D0);
-        appendSequenceNorm(scaled, 0, s.values, 0, T, D0);
-        values = scaled.subarray(0, T * 3 * D0);
-      }
-      if (differencesOf(model)) {
-        if (widened.length < T * D) widened = new Float32Array(T * D);
-        appendDifferences(widened, 0, values, 0, T, D / 2);
-        values = widened.subarray(0, T * D);
-      }
-      if (norm) for (let i = 0; i < T * D; i++) values[i] = (values[i] - norm.mean[i % D]) / norm.std[i % D];
+      const values = sequenceInputs(model, s.values, T, D0, scratch);
       const bad = firstNonFinite(values, 0, T * D);
       if (bad >= 0) throw new UserError(overflowMessage(s.id, inputNames[bad % D]), { file: s.file, line: s.line });
       if (scale) countValues(scale, values, 0, T, s);
