@@ -11,7 +11,7 @@
 
 import type { BatchProgress, EpochRecord } from '../train/fit.js';
 import { visible } from '../data/visible.js';
-import type { SelectionProgress } from '../train/train.js';
+import type { SelectionProgress } from '../train/train-options.js';
 import type { Selection, StageProgress } from '../train/select.js';
 
 export interface ProgressStream {

@@ -19,7 +19,7 @@ import { membersOf } from '../model/ensemble.js';
 import { TRAIN_DEFAULTS, differencesFor, sequenceNormFor } from './defaults.js';
 import { trainingWarnings } from './warnings.js';
 import { type TestSet, checkClassesRecur, checkFollows, checkInit, checkResumeData, checkTestFiles, fixedByModel, initClassesWarning } from './preflight.js';
-import type { TrainRun } from './train.js';
+import type { TrainRun } from './train-options.js';
 import { packed } from '../data/packed.js';
 
 /** What train() trains on, and what it records of it. */

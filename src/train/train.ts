@@ -6,131 +6,42 @@
 // the model is written.
 
 import { eventLoopTurn } from '../engine/turns.js';
-import { DEFAULT_LAYOUT, LOAD_OPTION_KEYS, fileName, layoutOptions, type LoadOptions } from '../data/csv.js';
+import { DEFAULT_LAYOUT, fileName, layoutOptions, type LoadOptions } from '../data/csv.js';
 import type { DataSet } from '../data/dataset.js';
-import type { Normalization } from '../data/normalize.js';
 import { DivergedError, InterruptedError, UserError, isInterrupted } from '../errors.js';
-import { shellQuote } from '../data/visible.js';
 import { type Checkpoint, loadCheckpoint, removeCheckpoint, saveCheckpoint, weightsFingerprint } from '../io/checkpoint.js';
-import { saveModel } from '../io/model-file.js';
-import { writeFailure } from '../io/atomic.js';
 import type { Model } from '../model/model.js';
-import { ensembleShape, memberSeed, membersOf, mergeMembers, splitMembers } from '../model/ensemble.js';
-import type { EpochRecord, FitState, FoldScore, Member, SelectionState } from '../model/state.js';
+import { ensembleShape, memberSeed, mergeMembers } from '../model/ensemble.js';
+import type { FitState, Member } from '../model/state.js';
+import { layoutOf } from '../model/layout.js';
 import { kernelRecord } from '../engine/kernels.js';
-import type { KernelName } from '../engine/kernel-name.js';
-import { lossWarning } from './warnings.js';
+import { buildForRun } from '../engine/wasm.js';
+import { perThreadGiB, threadsWithinCap } from '../engine/address-space.js';
 import { checkpointProgress } from '../eval/checkpoint-summary.js';
 import { type FileEvaluation, evaluateDataSet, readingWarnings, respelledLabels, totalMetrics, valuesWarnings } from '../eval/evaluate.js';
-import { writeReport } from '../eval/report.js';
 import { lengthsRecord } from '../eval/lengths.js';
 import { wholeLengths } from '../data/cut-short.js';
 import { MAX_DIGESTS, encodeDigests, sequenceDigests } from '../data/digests.js';
-import {
-  HYPERPARAMETER_KEYS, type HyperparameterOptions, type Hyperparameters, TRAIN_DEFAULTS, defaultThreadCounts, defaultThreads,
-  resolveHyperparameters,
-} from './defaults.js';
-import { type BatchProgress, type FitResult, fitOnce, oneFit, shapeFor } from './fit.js';
-import { loadForTraining } from './load.js';
-import { layoutOf } from '../model/layout.js';
-import { type TuneResult, measureThreads } from './tune.js';
-import { asFlagWithValue, checkOptions, recordedProblem } from './option-checks.js';
 import { checkDataArgument } from '../data/data-argument.js';
-import { type NamesExactly, checkCallbacks, checkFileList, checkKnownOptions, checkModelArgument, checkOptionsObject, checkPathOptions, checkSignal, ownOptions, shownOption } from '../data/arguments.js';
-import { buildForRun } from '../engine/wasm.js';
-import { perThreadGiB, selectionThreadsWithinCap, threadsWithinCap } from '../engine/address-space.js';
-import { type OutputPaths, type TestSet, autoResumeWarning, resumeOf, changedOnResume, claimRun, fileSizeProblem, checkOutputs, checkResume, checkResumeInit, checkResumeSelection, checkSelectionResumed, keptOnResume, withUnrecorded, asCheckpointRecorded } from './preflight.js';
-import { type Selection, type StageProgress, type TaskCounts, budgetOf, plannedTasks, selectModel, taskKey, whySelectionSkips, withCandidate, withVaried, withoutSelection } from './select.js';
+import { checkCallbacks, checkFileList, checkKnownOptions, checkModelArgument, checkOptionsObject, checkPathOptions, checkSignal, ownOptions, shownOption } from '../data/arguments.js';
+import { type Hyperparameters, TRAIN_DEFAULTS, defaultThreadCounts, defaultThreads, resolveHyperparameters } from './defaults.js';
+import { shapeFor } from './fit.js';
+import { loadForTraining } from './load.js';
+import { lossWarning } from './warnings.js';
+import { type TuneResult, measureThreads } from './tune.js';
+import { checkOptions, recordedProblem } from './option-checks.js';
+import {
+  type OutputPaths, type TestSet, asCheckpointRecorded, autoResumeWarning, changedOnResume, checkOutputs, checkResume, checkResumeInit, claimRun,
+  fileSizeProblem, keptOnResume, resumeOf, withUnrecorded,
+} from './preflight.js';
+import { withCandidate } from './select.js';
+import { TRAIN_OPTION_KEYS, type TrainOptions, type TrainResult, type TrainRun } from './train-options.js';
+import { selectForRun, selectionLeftOut, selectionRecord } from './run-selection.js';
+import { type LastCheckpoint, hostCallbacks, saveTrained, withCheckpoint, writeRunReport } from './run-failures.js';
+import { finalRecord, fitMembers, initEnsemble } from './members.js';
 
-/** train()'s options: the flags of `train-signals train` in camelCase, the files, and the callbacks. */
-export interface TrainOptions extends LoadOptions, HyperparameterOptions {
-  /** the training files; or, instead of them, `data` */
-  readonly files?: readonly string[] | undefined;
-  /** the training data in memory, as loadDataSet() gives it or a program builds it (a copy is trained on) */
-  readonly data?: DataSet | undefined;
-  readonly test?: readonly string[] | undefined;
-  readonly out?: string | undefined;
-  /** 'auto': measure briefly (as `tune`) and use the recommended count */
-  readonly threads?: number | 'auto' | undefined;
-  /** 'wasm' (default) or 'ts', the reference kernel */
-  readonly kernel?: KernelName | undefined;
-  /** write the HTML report here */
-  readonly report?: string | undefined;
-  /** the command that started this run, for the report to show */
-  readonly commandLine?: string | undefined;
-  readonly normalize?: 'zscore' | 'none' | undefined;
-  /** every sample's first differences as channels too (auto: on raw recordings) */
-  readonly differences?: boolean | 'auto' | undefined;
-  /** each sequence on its own scale, its level and scale as channels (auto: where scales lie decades apart) */
-  readonly sequenceNorm?: boolean | 'auto' | undefined;
-  readonly onEpoch?: ((e: EpochRecord) => void) | undefined;
-  readonly onBatch?: ((b: BatchProgress) => void) | undefined;
-  /** a resumed run's checkpoint is checked: how far its run got (checkpointProgress) */
-  readonly onResumed?: ((progress: string) => void) | undefined;
-  /** before the first epoch */
-  readonly onStart?: ((hp: Hyperparameters) => void) | undefined;
-  /** before member m's first epoch (0-based; only when M > 1) */
-  readonly onMember?: ((m: number, M: number) => void) | undefined;
-  /** where to write the checkpoint (default: `${out}.ckpt`) */
-  readonly checkpoint?: string | undefined;
-  /** seconds between epoch-end checkpoints (0: every epoch end); a member's end and a stop always write one */
-  readonly checkpointEvery?: number | undefined;
-  /** a checkpoint to continue from; 'auto': the run's own checkpoint where there is one, else a fresh run */
-  readonly resume?: string | undefined;
-  /** when aborted: finish the step, write the checkpoint, throw InterruptedError (aborted as training ends or while the test files are scored: the result, `stopped`, without the test files' scores or the report) */
-  readonly signal?: AbortSignal | undefined;
-  /** training is over (the model is written); evaluation follows */
-  readonly onTrained?: (() => void) | undefined;
-  /** model selection starts (from here on, `signal` stops it with a checkpoint) */
-  readonly onSelecting?: (() => void) | undefined;
-  /** model selection: after each candidate's fold */
-  readonly onSelection?: ((p: SelectionProgress) => void) | undefined;
-  /** model selection: about once a second while a stage trains, and at its end */
-  readonly onSelectionSteps?: ((p: StageProgress) => void) | undefined;
-  /** model selection is over: every score, and the choice */
-  readonly onSelected?: ((s: Selection) => void) | undefined;
-  /** selection cannot run or too few sequences for --select auto (select.ts), with what trains instead */
-  readonly onSelectionSkipped?: ((why: string, hp: Hyperparameters) => void) | undefined;
-  /** `threads: 'auto'` has measured and chosen */
-  readonly onTuned?: ((t: TuneResult) => void) | undefined;
-  /** the training data are loaded and every input checked (before normalization) */
-  readonly onLoaded?: ((ds: DataSet) => void) | undefined;
-  /** what the data or the options suggest is not what was meant (warnings.ts), a line each */
-  readonly onWarning?: ((line: string) => void) | undefined;
-}
-
+export type { TrainOptions, TrainResult, SelectionProgress, TrainRun } from './train-options.js';
 export { TRAIN_DEFAULTS };
-
-/** Every key of TrainOptions (checked whole at compile time): train() refuses any other. */
-const TRAIN_OPTION_KEYS = [
-  ...LOAD_OPTION_KEYS, ...HYPERPARAMETER_KEYS,
-  'files', 'data', 'test', 'out', 'threads', 'kernel', 'report', 'commandLine', 'normalize', 'differences', 'sequenceNorm', 'onEpoch', 'onBatch', 'onStart',
-  'onMember', 'checkpoint', 'checkpointEvery', 'resume', 'onResumed', 'onTrained', 'onSelecting', 'onSelection', 'onSelectionSteps', 'onSelected',
-  'onSelectionSkipped', 'onTuned', 'onLoaded', 'onWarning',
-] as const;
-const trainKeysWhole: NamesExactly<keyof TrainOptions, typeof TRAIN_OPTION_KEYS> = true;
-void trainKeysWhole;
-
-/** One finished task of model selection. */
-export interface SelectionProgress extends TaskCounts {
-  /** `<candidate>/<fold>` */
-  readonly key: string;
-  readonly score: FoldScore;
-  // finished of total: the tasks of the stages so far (a later stage may add more); stage, from 1 (select.ts),
-  // and stageFinished of stageTotal: its own tasks
-}
-
-/** train()'s options as a run goes on with them: the training files, none where the data came in memory. */
-export type TrainRun = TrainOptions & { readonly files: readonly string[] };
-
-/** What train() gives back: the model, its first member's history, and the test files' evaluations. */
-export interface TrainResult extends Omit<FitResult, 'computeMs' | 'reduceMs' | 'updateMs'> {
-  readonly test: FileEvaluation[];
-  /** the final fits merged into the model (seconds: all of them) */
-  readonly members: number;
-  /** `signal` aborted as training ended, after its last check, or while the test files were scored: the model is whole (and written), no test file's scores are given and no report was written */
-  readonly stopped?: true;
-}
 
 /**
  * Trains a model on the training files (with model selection, an ensemble, checkpoints and a resume, as the
@@ -346,40 +257,6 @@ function loadRecordedCheckpoint(path: string): Checkpoint {
   return c;
 }
 
-/** What fixes each choice selection makes, where none is left to it: the options given, or data of one length. */
-function fixedForSelection(o: TrainOptions, hp: Hyperparameters): string {
-  const given = (['noise', 'warp', 'mixup'] as const).filter((k) => o[k] !== undefined).map((k) => `--${k} ${o[k]}`);
-  const augmentation = `${given.length > 1 ? `${given.slice(0, -1).join(', ')} and ${given.at(-1)} fix` : `${given[0]} fixes`} the augmentation`;
-  const readout = `--readout ${o.readout ?? TRAIN_DEFAULTS.readout} the readout`;
-  if (o.resample !== undefined && o.resample !== 'auto') return `${augmentation}, ${readout}, and --resample ${o.resample === 0 ? 'off' : o.resample} the resampling`;
-  return `${augmentation} and ${readout}${hp.resample === 0 ? ', and the training sequences are all of one length (nothing to resample)' : ''}`;
-}
-
-/**
- * What keeps this run's model selection from choosing all a default run's does, for a resume's refusal: --init,
- * --select off, or the options given that it would choose; undefined where there is none.
- */
-function selectionLeftOut(o: TrainOptions): string | undefined {
-  if (o.init) return 'it starts from --init';
-  if (o.select === 'off') return '--select off';
-  const given = (['noise', 'warp', 'mixup', 'weightDecay', 'layers', 'readout', 'resample'] as const)
-    .filter((k) => o[k] !== undefined && o[k] !== 'auto').map((k) => asFlagWithValue(k, o[k]));
-  return given.length > 0 ? `${given.join(', ')} given` : undefined;
-}
-
-/** Writes the trained model to `out`; a failure says the training is kept in its last checkpoint, if any. */
-function saveTrained(out: string, model: Model, last: LastCheckpoint | undefined): void {
-  try {
-    saveModel(out, model);
-  } catch (e) {
-    // The training is in the last checkpoint (written at the end of the last member): no need to train again.
-    if (!(e instanceof UserError) || last === undefined) throw e;
-    // Not "run again": a run beside the checkpoint is refused, and the training need not be done again.
-    const why = writeFailure(e.cause, e.file ?? out) ?? e.detail;
-    throw new UserError(`${why}; the model was not written, but the training is kept in ${last.path}: once the model can be written, train … --resume ${shellQuote(last.path)} writes it without training again`, { file: e.file, line: e.line, column: e.column, cause: e });
-  }
-}
-
 /**
  * The trained model's evaluation on each --test file, with evaluate's warnings, now that the model (its lengths,
  * its resampling) is known; a file of a training file's bytes (`twins`) was said to be so, not also of its sequences.
@@ -405,23 +282,6 @@ async function evaluateTests(model: Model, testSets: readonly TestSet[], twins: 
   return test;
 }
 
-/** Writes the run's report; a failure says the model itself (`out`) was written. */
-function writeRunReport(report: string, out: string | undefined, contents: Parameters<typeof writeReport>[1]): void {
-  try {
-    writeReport(report, contents);
-  } catch (e) {
-    // The model is the run's result and stays: the message must not let "nothing was written" stand for it.
-    if (!(e instanceof UserError) || !out) throw e;
-    // Not "run again (nothing was written)": the training need not be done again for its report.
-    const why = writeFailure(e.cause, e.file ?? report) ?? e.detail;
-    throw new UserError(
-      `${why}; the report was not written, but the model was, to ${out}: once that is mended, ` +
-        `train-signals evaluate --model ${shellQuote(out)} <files> --report ${shellQuote(report)} writes a report of it (its learning curves too), without training again`,
-      { file: e.file, line: e.line, column: e.column, cause: e },
-    );
-  }
-}
-
 /** The threads train runs on: as given, within a cap on address space, or (auto) measured as tune does. */
 async function threadsFor(o: TrainOptions, ds: DataSet, hp: Hyperparameters): Promise<{ threads: number; tuned?: TuneResult }> {
   const d = TRAIN_DEFAULTS;
@@ -441,249 +301,4 @@ async function threadsFor(o: TrainOptions, ds: DataSet, hp: Hyperparameters): Pr
     o.onTuned?.(structuredClone(tuned));
   }
   return { threads, tuned };
-}
-
-/** What selectForRun needs of the run: its options and data, the checkpoint it resumes and its own, and how it records a candidate. */
-interface SelectionContext {
-  readonly o: TrainOptions;
-  readonly ds: DataSet;
-  readonly resume: Checkpoint | undefined;
-  readonly path: string | undefined; // the run's checkpoint
-  readonly threads: number;
-  readonly host: HostCallbacks;
-  readonly data: Checkpoint['data'];
-  readonly recordOf: (h: Hyperparameters) => Record<string, unknown>;
-  readonly modelRecordOf: (h: Hyperparameters) => Checkpoint['model'];
-  readonly resumeChecked: () => void; // says what the resumed run changes, once its checkpoint is checked
-  readonly sayResumed: () => void; // says how far the resumed run got, once (before selection replays its scores)
-  readonly stillOurs: () => void; // throws where another run has taken the run's outputs over
-}
-
-/** The outcome of model selection in a run: hp with the chosen candidate's options, and what the run records of it. */
-interface SelectionOutcome {
-  readonly hp: Hyperparameters;
-  readonly scores?: Selection; // every candidate's scores, where selection ran
-  readonly skipped?: string; // why it did not, where it was to run
-  readonly selection?: SelectionState; // what the final fit's checkpoints record of it
-  readonly checkpoint?: string; // the checkpoint this run's selection wrote (not one it resumed from)
-}
-
-/**
- * Model selection as a run does it (select.ts compares the candidates): whether it runs, its checkpoint of the
- * scores so far, a resumed run's scores taken up, and the refusals a resume meets before any candidate trains.
- */
-async function selectForRun(hp: Hyperparameters, c: SelectionContext): Promise<SelectionOutcome> {
-  const { o, ds, resume, path, threads, host, data, recordOf, modelRecordOf, resumeChecked, sayResumed, stillOurs } = c;
-  const d = TRAIN_DEFAULTS;
-  const vary = {
-    augmentation: o.noise === undefined && o.warp === undefined && o.mixup === undefined, weightDecay: o.weightDecay === undefined, readout: (o.readout ?? d.readout) === 'auto',
-    resample: (o.resample ?? d.resample) === 'auto' && hp.resample > 0,
-    layers: o.layers === undefined && hp.bptt === 0,
-  };
-  let selection: SelectionState | undefined;
-  let selectionCheckpoint: string | undefined; // written by this run's model selection (not resumed from)
-  let scores: Selection | undefined;
-  // A resumed run selects again from the scores its checkpoint holds: only the missing tasks train.
-  const select = o.select ?? d.select;
-  const selecting = select !== 'off' && !o.init && (vary.augmentation || vary.readout || vary.resample);
-  if (select === 'on' && !selecting) {
-    o.onWarning?.(o.init
-      ? '--select on does nothing with --init: the model fixes its shape, and training goes on with the options given (or the defaults)'
-      : `--select on has nothing to compare: ${fixedForSelection(o, hp)}; selection compares the regularization where none of --noise, --warp and --mixup is given, and the readout with --readout auto`);
-  }
-  if (select === 'auto' && o.init && (vary.augmentation || vary.readout || vary.resample)) {
-    o.onSelectionSkipped?.('it starts from --init, whose model fixes the network', { ...hp }); // what trains, said as where selection cannot run
-  }
-  const skipped = selecting ? whySelectionSkips(ds.labels, ds.classes.length, hp.seed, select === 'on') : undefined;
-  if (resume) checkSelectionResumed(resume, o.resume!, selecting ? skipped : select === 'off' ? '--select off' : o.init ? 'it starts from --init' : 'there is nothing to compare');
-  if (skipped) {
-    hp = withoutSelection(hp, vary);
-    o.onSelectionSkipped?.(skipped, { ...hp });
-  } else if (selecting) {
-    const budget = budgetOf(o.epochs ?? d.epochs, hp, ds.lengths.length);
-    if (resume && resume.state === undefined) {
-      checkResume(resume, o.resume!, recordOf(hp), selectionLeftOut(o));
-      resumeChecked();
-    }
-    if (resume?.state) {
-      const chosen = resume.selection?.chosen;
-      const planned = plannedTasks(ds, hp, { vary, budget, kernel: o.kernel }, resume.selection?.scores ?? {});
-      checkResumeSelection(resume, o.resume!, planned.tasks.map(taskKey), recordOf(chosen ? withVaried(hp, chosen, vary) : hp), selectionLeftOut(o));
-    }
-    const before = hp;
-    const done: Record<string, FoldScore> = { ...resume?.selection?.scores };
-    const onSelection = host.marked(o.onSelection); // once: a task's failure in it is the program's own error
-    sayResumed();
-    o.onSelecting?.();
-    // Its fits may start threads of their own beside the pool's: fewer at once within a cap (the same scores).
-    const room = selectionThreadsWithinCap();
-    if (threads > room) o.onWarning?.(`model selection runs on ${room} of the ${threads} threads within this process's cap on address space (ulimit -v; a fit may start threads of its own beside them): the same results, more slowly`);
-    try {
-      scores = await selectModel(ds, hp, {
-        vary, budget, threads: Math.min(threads, room), kernel: o.kernel, signal: o.signal, done, onProgress: host.marked(o.onSelectionSteps),
-        onTask: (key, s, counts) => {
-          done[key] = s;
-          // A checkpoint past selection holds every task (checkResumeSelection above), so none trains and
-          // none of its scores is written here; the guard keeps it that way should that ever change.
-          if (path !== undefined && !resume?.state) {
-            stillOurs();
-            saveCheckpoint(path, { model: modelRecordOf(before), hyperparameters: asCheckpointRecorded(resume, recordOf(before)), data, selection: { scores: done, chosen: null } });
-            if (resume === undefined) selectionCheckpoint = path;
-          }
-          onSelection?.({ key, score: { ...s }, ...counts });
-        },
-      });
-    } catch (e) {
-      if (o.signal?.aborted) throw new InterruptedError(0, 0, path !== undefined && Object.keys(done).length > 0 ? path : o.resume);
-      // A failure of the machine or its surroundings (memory, disk): the scores so far stay, to resume from.
-      const scored = selectionCheckpoint ?? (resume ? o.resume : undefined);
-      if (host.threw(e) || scored === undefined) throw e;
-      throw withCheckpoint(e, { path: scored, after: `${Object.keys(done).length} of model selection's fits` }, true);
-    }
-    if (scores.scores.every((s) => !(s.logLoss < Number.MAX_VALUE))) {
-      // Its scores say nothing: a rerun with a smaller --lr must not be asked to resume it.
-      if (selectionCheckpoint !== undefined) removeCheckpoint(selectionCheckpoint);
-      throw new DivergedError(
-        `model selection: every candidate diverged on every fold; try a smaller --lr (now ${hp.lr})` +
-          `${hp.clip > 0 ? '' : ' or gradient clipping, e.g. --clip 1'}; no model or checkpoint was written`, 0, 0,
-      );
-    }
-    selection = { scores: done, chosen: scores.chosen };
-    o.onSelected?.(structuredClone(scores));
-  }
-  return { hp, scores, skipped, selection, checkpoint: selectionCheckpoint };
-}
-
-interface MembersOptions extends Pick<TrainOptions, 'init' | 'kernel' | 'onEpoch' | 'onBatch' | 'onMember' | 'signal' | 'checkpointEvery'> {
-  readonly initWeights?: readonly Float32Array[] | undefined; // an ensemble --init's: each member's starting weights
-  readonly threads: number;
-  readonly finished: readonly Member[]; // a resumed run's finished members …
-  readonly state?: FitState; // … and the state of the one in progress
-  readonly onCheckpoint?: (state: FitState, finished: readonly Member[]) => void;
-  readonly failed: (e: unknown) => unknown; // what to throw when a fit fails
-}
-
-/** The hp.members fits from the member seeds, one after the other on all the threads (those finished skipped). */
-async function fitMembers(ds: DataSet, normalization: Normalization | null, hp: Hyperparameters, o: MembersOptions) {
-  const members = [...o.finished];
-  let seconds = 0;
-  let seen = 0;
-  let ran = 0; // the computing threads a fit's engine ran (0: none ran, every member was resumed finished)
-  for (let m = members.length; m < hp.members; m++) {
-    if (hp.members > 1) o.onMember?.(m, hp.members);
-    const done = members.slice();
-    let r: FitResult;
-    try {
-      r = await fitOnce(ds, normalization, {
-        ...oneFit(hp), seed: memberSeed(hp.seed, m), threads: o.threads, onEpoch: o.onEpoch, onBatch: o.onBatch, kernel: o.kernel,
-        init: o.init && o.initWeights ? { ...o.init, parameters: o.initWeights[m] } : o.init,
-        resume: m === o.finished.length ? o.state : undefined, onCheckpoint: o.onCheckpoint && ((state) => o.onCheckpoint!(state, done)),
-        checkpointEvery: o.checkpointEvery, signal: o.signal,
-      });
-    } catch (e) {
-      // Which member the stop came in: the epoch and step alone are the member's own.
-      if (isInterrupted(e) && e.epoch > 0 && hp.members > 1) e.message = `interrupted in epoch ${e.epoch} of member ${m + 1} of ${hp.members} after step ${e.step}`;
-      throw o.failed(e);
-    }
-    members.push({ weights: r.model.parameters, bestEpoch: r.bestEpoch, history: r.history });
-    seconds += r.seconds;
-    seen += r.sequencesPerSecond * r.seconds;
-    ran = Math.max(ran, r.threads);
-  }
-  return { members, seconds, seen, ran };
-}
-
-/** A member's last epoch: its training (and validation) loss and accuracy. */
-function finalRecord(history: readonly EpochRecord[]) {
-  const e = history[history.length - 1];
-  return e === undefined ? {} : { loss: e.loss, accuracy: e.accuracy, valLoss: e.valLoss, valAccuracy: e.valAccuracy };
-}
-
-/**
- * What the model file's training record says of model selection: every candidate's scores, and the choice. A
- * fold whose fit diverged is recorded as such, with no score (the number it was ranked by is a placeholder).
- */
-function selectionRecord(s: Selection) {
-  const fold = (f: FoldScore) => (f.diverged ? { diverged: true } : { accuracy: f.accuracy, logLoss: f.logLoss });
-  return {
-    chosen: s.chosen.name,
-    folds: s.folds,
-    ...(s.classWeighted ? { classWeighted: true } : {}),
-    candidates: s.scores.map((c) => (c.diverged
-      ? { name: c.name, accuracy: c.accuracy, logLoss: null, diverged: true, folds: c.folds.map(fold) }
-      : { name: c.name, accuracy: c.accuracy, logLoss: c.logLoss, folds: c.folds.map(fold) })),
-  };
-}
-
-type HostCallbacks = ReturnType<typeof hostCallbacks>;
-
-/**
- * The program's callbacks that fit() and model selection call, each marking what it throws, so that a failure can be told
- * for the program's own error (given back as it is) rather than the run's.
- */
-function hostCallbacks(o: Pick<TrainOptions, 'onEpoch' | 'onBatch' | 'onMember'>) {
-  const thrown = new WeakSet<object>();
-  const marked = <A extends unknown[]>(f: ((...a: A) => void) | undefined) => f && ((...a: A) => {
-    try {
-      f(...a);
-    } catch (e) {
-      if (typeof e === 'object' && e !== null) thrown.add(e);
-      throw e;
-    }
-  });
-  return {
-    callbacks: { onEpoch: marked(o.onEpoch), onBatch: marked(o.onBatch), onMember: marked(o.onMember) },
-    marked,
-    threw: (e: unknown) => typeof e === 'object' && e !== null && thrown.has(e),
-  };
-}
-
-/** The last checkpoint written: where, after what, and whether its weights were thrown out already (a loss far above chance). */
-interface LastCheckpoint {
-  readonly path: string;
-  readonly after: string;
-  readonly farOut?: boolean;
-}
-
-/**
- * A failure of fit() with where the last good checkpoint is, so that no one loses the epochs behind it.
- * `checkpointing`: whether the run writes checkpoints at all (not without an output file).
- */
-function withCheckpoint(e: unknown, last: LastCheckpoint | undefined, checkpointing: boolean): unknown {
-  if (isInterrupted(e)) {
-    e.checkpoint = last?.path;
-    return e;
-  }
-  const where = last !== undefined ? `the last ${last.farOut ? '' : 'good '}checkpoint (after ${last.after}) is ${last.path}`
-    : checkpointing ? 'no checkpoint was written (it stopped before the first)'
-      : 'no checkpoint was written (a run without an output file or a checkpoint path, or with a --checkpoint such as /dev/null, writes none)';
-  if (e instanceof DivergedError) {
-    const how = last === undefined ? ''
-      : last.farOut ? `, but its weights were far out already (a training loss ten times chance's); delete it and train afresh with a smaller --lr`
-        : `; continue from it with --resume ${shellQuote(last.path)} and a smaller --lr`;
-    return new DivergedError(`${e.detail}; no model was written; ${where}${how}`, e.epoch, e.step);
-  }
-  if (e instanceof UserError) {
-    // Disk full while writing a checkpoint, say: the run is to be resumed, not started again.
-    if (last === undefined) return e;
-    return new UserError(`${e.detail}; ${where} (continue from it with --resume ${shellQuote(last.path)})`, { file: e.file, line: e.line, column: e.column, cause: e });
-  }
-  if (!(e instanceof Error)) return e;
-  const how = last === undefined ? '' : ` (continue from it with --resume ${shellQuote(last.path)})`;
-  return new Error(`${e.message}; training stopped; ${where}${how}`, { cause: e });
-}
-
-/**
- * An ensemble model given as --init, as its members: the model one member is (its shape, its first weights)
- * and each member's weights; undefined for a model of one member, or one trained on as one model (its units
- * no longer apart by member).
- */
-function initEnsemble(init: Model): { member: Model; weights: Float32Array[] } | undefined {
-  const M = membersOf(init);
-  if (M === 1) return undefined;
-  const shape = { ...init.shape, H: init.shape.H / M };
-  const weights = splitMembers(shape, init.parameters, M);
-  if (weights === null) return undefined;
-  const hyperparameters = { ...(init.training['hyperparameters'] as object | undefined), members: 1 };
-  return { member: { ...init, shape, parameters: weights[0], training: { ...init.training, hyperparameters } }, weights };
 }
