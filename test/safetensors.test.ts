@@ -478,7 +478,7 @@ test('--model and --init tell a safetensors file from a model file by their firs
 });
 
 test('a safetensors file whose header length opens with the byte 0x08 is read as one, not taken for ONNX (one export in 32 is)', async () => {
-  const { binaryKind } = await import('../src/io/model-file.js');
+  const { binaryKind } = await import('../src/io/formats.js');
   const { exportOnnx } = await import('../src/io/onnx.js');
   const m = model('mean', true);
   const bytes = exportSafetensors(m);

@@ -33,10 +33,10 @@ import { writeFileAtomic } from './atomic.js';
 import { followLinks } from './paths.js';
 import { rmSync } from 'node:fs';
 import { createHash } from 'node:crypto';
-import { type Refuse, binaryKind, cellFields, dataFileLine, jsonErrorWhere, jsonText, nameFields, normalizationField, readingFields, shownValue } from './model-file.js';
+import { CHECKPOINT_FORMAT, MODEL_FORMAT, binaryKind } from './formats.js';
+import { type Refuse, cellFields, dataFileLine, jsonErrorWhere, jsonText, nameFields, normalizationField, readingFields, shownValue } from './model-file.js';
 import { checkChecksum, withChecksum } from './checksum.js';
 
-export const CHECKPOINT_FORMAT = 'train-signals/checkpoint';
 const CHECKPOINT_VERSION = 1;
 
 /** A checkpoint: the model without its weights, the run's hyperparameters and data, selection's scores, the state. */
@@ -186,7 +186,7 @@ function parseDocument(text: string, file: string): any {
   if (doc === null || typeof doc !== 'object' || Array.isArray(doc)) fail(file, `not a JSON object (${Array.isArray(doc) ? 'a list' : shownValue(doc)})`);
   checkJsonDepth(doc, file, 'any checkpoint');
   if (doc.format !== CHECKPOINT_FORMAT) {
-    if (doc.format === 'train-signals/rnn') throw new UserError('this is a model file, not a checkpoint; to start from its weights, pass it to --init instead of --resume', { file });
+    if (doc.format === MODEL_FORMAT) throw new UserError('this is a model file, not a checkpoint; to start from its weights, pass it to --init instead of --resume', { file });
     fail(file, doc.format === undefined ? `no "format" is named (a checkpoint names "${CHECKPOINT_FORMAT}")` : `"format" is ${shownValue(doc.format)}, expected "${CHECKPOINT_FORMAT}"`);
   }
   if (Number.isInteger(doc.version) && doc.version > CHECKPOINT_VERSION) {

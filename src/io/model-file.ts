@@ -25,6 +25,7 @@ import { checkChecksum, withChecksum } from './checksum.js';
 import { UserError } from '../errors.js';
 import { shellQuote } from '../data/visible.js';
 import { utf16Mark } from '../data/utf16.js';
+import { CHECKPOINT_FORMAT, MODEL_FORMAT, binaryKind } from './formats.js';
 import { type Cell, PARAM_NAMES, type ParamName, type Shape, cellOf, directionsOf, layersOf, layoutOf, viewsOf } from '../model/layout.js';
 import { type DataLayout, type Model, classesProblem, isFiniteFloat32, layoutProblem, namesProblem, isUsableStd, differencesOf, inputWidth, resampleOf, sequenceNormOf, strideOf } from '../model/model.js';
 import { MAX_RESAMPLE, isResampleLength } from '../model/resample.js';
@@ -33,7 +34,6 @@ import type { Normalization } from '../data/normalize.js';
 import { writeFileAtomic } from './atomic.js';
 import { checkInputPath, checkModelArgument, checkOutputPath } from '../data/arguments.js';
 
-const MODEL_FORMAT = 'train-signals/rnn';
 const MODEL_VERSION = 1;
 /** The version of a model file of two layers (every other is MODEL_VERSION). */
 const TWO_LAYER_VERSION = 2;
@@ -281,7 +281,7 @@ function parseModelDoc(text: string, file: string): Model {
   }
   if (doc === null || typeof doc !== 'object' || Array.isArray(doc)) fail(file, `not a JSON object (${Array.isArray(doc) ? 'a list' : shownValue(doc)})`);
   checkJsonDepth(doc, file, 'any model file');
-  if (doc.format === 'train-signals/checkpoint') { // io/checkpoint.ts's CHECKPOINT_FORMAT
+  if (doc.format === CHECKPOINT_FORMAT) {
     throw new UserError(`this is a checkpoint, not a model file; continue the run with train … --resume ${shellQuote(file)}, which writes the model`, { file });
   }
   if (doc.format !== MODEL_FORMAT) fail(file, doc.format === undefined ? `no "format" is named (a model file names "${MODEL_FORMAT}")` : `"format" is ${shownValue(doc.format)}, expected "${MODEL_FORMAT}"`);
@@ -413,18 +413,3 @@ export function jsonText(bytes: Uint8Array, path: string, what: string): string 
   return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('utf8');
 }
 
-const ONNX_NEXT_TAGS = new Set([0x12, 0x1a, 0x22, 0x28, 0x32, 0x3a, 0x42, 0x72, 0x7a]);
-
-/**
- * What a file that is no JSON text opens as: a safetensors file (its JSON header's length in 8 little-endian
- * bytes, under 4 GiB, then `{`), gzip (1f 8b), an ONNX ModelProto; null for anything else.
- */
-export function binaryKind(head: Uint8Array): 'gzip' | 'onnx' | 'safetensors' | null {
-  const le32 = (at: number) => (head[at] | (head[at + 1] << 8) | (head[at + 2] << 16) | (head[at + 3] << 24)) >>> 0;
-  // First: a safetensors header's length may well open with the bytes below (0x08 of a length of 8·k).
-  if (head.length >= 9 && le32(4) === 0 && le32(0) > 0 && head[8] === 0x7b) return 'safetensors';
-  if (head[0] === 0x1f && head[1] === 0x8b) return 'gzip';
-  // ir_version (field 1, a varint under 128), then another of ModelProto's fields (producer_name, graph, …).
-  if (head[0] === 0x08 && head[1] < 0x80 && ONNX_NEXT_TAGS.has(head[2])) return 'onnx';
-  return null;
-}

@@ -49,6 +49,7 @@
 import { type Params, type Recurrence, cellOf, directionsOf, layerInputs, layersOf, layoutOf, recurrenceOf, viewsOf } from '../model/layout.js';
 import { type Model, differencesOf, inputWidth, resampleOf, sequenceNormOf, strideOf } from '../model/model.js';
 import { writeFileAtomic } from './atomic.js';
+import { MODEL_FORMAT } from './formats.js';
 import { bytesField, concat, intField, messageField, repeatedIntField, stringField } from './protobuf.js';
 import { checkModelArgument, checkOutputPath } from '../data/arguments.js';
 
@@ -526,7 +527,7 @@ function graphProto(g: GraphParts, m: Model): Uint8Array {
 function metadataOf(m: Model): Record<string, string> {
   const plain = strideOf(m) === 1 && directionsOf(m.shape) === 1;
   return {
-    format: 'train-signals/rnn',
+    format: MODEL_FORMAT,
     classes: JSON.stringify(m.classes),
     channels: JSON.stringify(m.channels),
     readout: m.readout,

@@ -3,9 +3,9 @@
 // for `--test test.csv`; a checkpoint to resume from) would be lost, and nothing could bring it back. Asked before
 // any work, so that a refusal writes nothing. The checkpoint has its own rule (train/preflight.ts).
 
-import { closeSync, lstatSync, openSync, readSync, statSync } from 'node:fs';
+import { lstatSync, statSync } from 'node:fs';
 import { UserError } from '../errors.js';
-import { CHECKPOINT_FORMAT } from './checkpoint.js';
+import { CHECKPOINT_FORMAT, MODEL_FORMAT, binaryKind, firstBytes, headText, namesFormat } from './formats.js';
 import { descriptorOf, writesAtEnd } from './descriptors.js';
 import { MAX_LINKS, linkTarget, physicalPath } from './paths.js';
 
@@ -15,24 +15,19 @@ export type OutputKind = 'model' | 'predictions' | 'report' | 'onnx' | 'safetens
 /** The bytes read from a file's start to tell its kind: every kind names itself within them (a model saved with its keys sorted, after many classes). */
 const HEAD_BYTES = 65536;
 
-/** The head as text: UTF-8, or UTF-16 little-endian after its byte-order mark (a model saved by PowerShell's `>`, which the program reads). */
-const text = (head: Buffer) => (head[0] === 0xff && head[1] === 0xfe ? head.subarray(2).toString('utf16le') : head.toString('utf8')).replace(/^\uFEFF/, '');
-
 /** Each kind as the program writes it, told by its first bytes. */
 const KINDS: Record<OutputKind, { readonly what: string; readonly is: (head: Buffer) => boolean }> = {
-  model: { what: 'a model file', is: (h) => /^\s*\{[^]*"format"\s*:\s*"train-signals\/rnn"/.test(text(h)) && !text(h).includes(`"${CHECKPOINT_FORMAT}"`) },
-  predictions: { what: 'a predictions file', is: (h) => /^"?file"?,"?id"?,"?label"?,"?predicted"?[,\r\n]/.test(text(h)) },
+  model: { what: 'a model file', is: (h) => namesFormat(h, MODEL_FORMAT) && !namesFormat(h, CHECKPOINT_FORMAT) },
+  predictions: { what: 'a predictions file', is: (h) => /^"?file"?,"?id"?,"?label"?,"?predicted"?[,\r\n]/.test(headText(h)) },
   // the head every report has, whatever its title (writeReport takes one)
-  report: { what: 'a report', is: (h) => text(h).startsWith('<!doctype html>\n<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">\n<link rel="icon" href="data:,"><title>') },
-  // any program's ONNX (PyTorch's too): a ModelProto opens with its ir_version (field 1, a small varint), then a
-  // field of bytes (its producer's name, or the graph)
-  onnx: { what: 'an ONNX file', is: (h) => h.length > 3 && h[0] === 0x08 && h[1] > 0 && h[1] < 0x80 && (h[2] & 7) === 2 && h[2] >> 3 >= 2 },
-  safetensors: { what: 'a safetensors file', is: (h) => h.length > 9 && h[8] === 0x7b && h.readBigUInt64LE(0) < BigInt(Number.MAX_SAFE_INTEGER) },
+  report: { what: 'a report', is: (h) => headText(h).startsWith('<!doctype html>\n<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">\n<link rel="icon" href="data:,"><title>') },
+  onnx: { what: 'an ONNX file', is: (h) => binaryKind(h) === 'onnx' },
+  safetensors: { what: 'a safetensors file', is: (h) => binaryKind(h) === 'safetensors' },
 };
 
 /** What the file's first bytes say it is, for the message: one of the program's kinds, a checkpoint, or undefined. */
 function kindOf(head: Buffer): string | undefined {
-  if (text(head).includes(`"${CHECKPOINT_FORMAT}"`)) return 'a checkpoint, to resume a training from';
+  if (namesFormat(head, CHECKPOINT_FORMAT)) return 'a checkpoint, to resume a training from';
   for (const k of Object.values(KINDS)) if (k.is(head)) return k.what;
   return undefined;
 }
@@ -63,7 +58,7 @@ export function checkReplaceable(path: string, flag: string, kind: OutputKind): 
         'so the output would write over part of it and leave the rest; redirect it with >> to add to the file, or with > to replace it',
     );
   }
-  const head = firstBytes(path);
+  const head = firstBytes(path, HEAD_BYTES);
   if (head !== undefined && KINDS[kind].is(head)) return;
   const found = head === undefined ? undefined : kindOf(head);
   throw new UserError(
@@ -82,18 +77,4 @@ function descriptorFor(path: string): { fd: number; at: string } | null {
     p = linkTarget(p);
   }
   return null;
-}
-
-/** The first `bytes` of the file at path; undefined where it cannot be read. */
-export function firstBytes(path: string, bytes = HEAD_BYTES): Buffer | undefined {
-  let fd = -1;
-  try {
-    fd = openSync(path, 'r');
-    const head = Buffer.alloc(bytes);
-    return head.subarray(0, readSync(fd, head, 0, head.length, 0));
-  } catch {
-    return undefined;
-  } finally {
-    if (fd >= 0) closeSync(fd);
-  }
 }

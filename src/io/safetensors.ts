@@ -51,7 +51,8 @@ import { MAX_RESAMPLE, isResampleLength } from '../model/resample.js';
 import { READOUT_NAMES, isReadout } from '../model/rnn.js';
 import { membersOf, splitMembers } from '../model/ensemble.js';
 import { writeFileAtomic } from './atomic.js';
-import { binaryKind, modelFromBytes, parseLayout, readModelBytes, shownValue } from './model-file.js';
+import { binaryKind } from './formats.js';
+import { modelFromBytes, parseLayout, readModelBytes, shownValue } from './model-file.js';
 import { checkInputPath, checkModelArgument, checkOutputPath } from '../data/arguments.js';
 
 /** PyTorch's name of one recurrent tensor of layer `layer`, direction d (1: reverse). */

@@ -10,10 +10,11 @@ import type { DataSet } from '../data/dataset.js';
 import { UserError } from '../errors.js';
 import { shellQuote } from '../data/visible.js';
 import { show } from '../data/cells.js';
-import { checkReplaceable, firstBytes } from '../io/replace.js';
+import { checkReplaceable } from '../io/replace.js';
 import { checkWritable, outputTarget } from '../io/atomic.js';
 import { checkDistinct, checkOnce, fileKeys, followLinks } from '../io/paths.js';
-import { CHECKPOINT_FORMAT, type Checkpoint } from '../io/checkpoint.js';
+import type { Checkpoint } from '../io/checkpoint.js';
+import { CHECKPOINT_FORMAT, firstBytes, namesFormat } from '../io/formats.js';
 import { MAX_JSON_BYTES } from '../io/read-input.js';
 import { lockRun } from '../io/lock.js';
 import { type Model, differencesOf, resampleOf, sequenceNormOf, strideOf } from '../model/model.js';
@@ -208,7 +209,7 @@ function checkNoOtherCheckpoint(checkpoint: string, resume: string | undefined):
 /** Whether the file at `path` starts as a checkpoint does (its format named in the first bytes). */
 function looksLikeCheckpoint(path: string): boolean {
   const head = firstBytes(path, 256);
-  return head === undefined || head.toString('utf8').includes(`"${CHECKPOINT_FORMAT}"`); // unreadable: the message about an earlier run's checkpoint is the safer one
+  return head === undefined || namesFormat(head, CHECKPOINT_FORMAT); // unreadable: the message about an earlier run's checkpoint is the safer one
 }
 
 function writesInPlace(path: string): boolean {

@@ -2,7 +2,7 @@
 // without its parameters.
 
 import type { Argv, ArgumentsCamelCase } from 'yargs';
-import { closeSync, openSync, readSync } from 'node:fs';
+import { isCheckpointFile } from '../../io/formats.js';
 import { visible, visibleLines } from '../../data/visible.js';
 import { UserError } from '../../errors.js';
 import { WORKFLOW_EXAMPLES, grouped, withExamples } from '../help.js';
@@ -48,19 +48,3 @@ export const infoCommand = {
     process.stdout.write(a.json ? modelJson(model) + '\n' : visibleLines(modelSummary(model, path)));
   },
 };
-
-/** Whether the file at `path` opens as a checkpoint train wrote (its first bytes name the format); false where it cannot be read. */
-function isCheckpointFile(path: string): boolean {
-  try {
-    const fd = openSync(path, 'r');
-    try {
-      const head = Buffer.alloc(512); // its checksum line, then its format
-      const n = readSync(fd, head, 0, head.length, 0);
-      return /^\s*\{[^]*?"format"\s*:\s*"train-signals\/checkpoint"/.test(head.subarray(0, n).toString('utf8'));
-    } finally {
-      closeSync(fd);
-    }
-  } catch {
-    return false; // the model reader says why
-  }
-}
