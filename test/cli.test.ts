@@ -94,6 +94,11 @@ test('train on the long-format multichannel set, then evaluate --json with the d
   assert.equal(tj.fits.length, TRAIN_DEFAULTS.members);
   assert.deepEqual(tj.test.files.map(({ file, accuracy, confusion }: { file: string; accuracy: number; confusion: number[][] }) => ({ file, accuracy, confusion })), [{ file: f.file, accuracy: f.accuracy, confusion: f.confusion }]);
   assert.match(t.stderr, /^model: .*again\.json \(/m, 'the model line on stderr');
+  assert.doesNotMatch(t.stderr, /two layers/);
+  // A second layer costs about three times a step: the model line says it is there, as info and the report do.
+  const deep = cliHere(['train', 'datasets/motion/train.csv', '--out', join(dir, 'deep.json'), '--epochs', '1', '--hidden', '4', '--layers', '2', '--select', 'off', '--members', '1', '--threads', '1']);
+  assert.equal(deep.code, 0, deep.stderr);
+  assert.match(deep.stdout, /^model: .*deep\.json \(.*, H=4, two layers, readout /m);
   const mixed = cliHere(['train', 'datasets/motion/train.csv', '--out', join(dir, 'x.json'), '--report', '/dev/stdout', '--json']);
   assert.deepEqual([mixed.code, mixed.stdout], [2, '']);
   assert.match(mixed.stderr, /--json prints the result on stdout, where --report \/dev\/stdout writes too; give --report a file, or leave out --json/);

@@ -6,6 +6,7 @@ import type { Argv, ArgumentsCamelCase } from 'yargs';
 import type { Readout } from '../../model/rnn.js';
 import { checkDistinct, checkStdinOnce } from '../../io/paths.js';
 import { hiddenText } from '../../model/ensemble.js';
+import { layersOf } from '../../model/layout.js';
 import { MAX_EPOCHS, MAX_THREADS, TRAIN_DEFAULTS, defaultThreads } from '../../train/defaults.js';
 import { CLASS_WEIGHTS, type ClassWeights } from '../../train/class-weights.js';
 import { LR_SCHEDULES, type LrSchedule } from '../../train/schedule.js';
@@ -262,7 +263,7 @@ export const trainCommand = {
       }) + '\n');
     }
     modelLine?.write(
-      `model: ${visible(a.out)} (${m.classes.length} classes, ${m.channels.length} channel(s)${m.sequenceNorm ? ', each sequence on its own scale' : ''}${m.differences ? `${m.sequenceNorm ? ',' : ''} and their differences` : ''}${m.resample ? `, resampled to ${m.resample} samples` : ''}, ${hiddenText(m, '=')}, readout ${m.readout}; ` +
+      `model: ${visible(a.out)} (${m.classes.length} classes, ${m.channels.length} channel(s)${m.sequenceNorm ? ', each sequence on its own scale' : ''}${m.differences ? `${m.sequenceNorm ? ',' : ''} and their differences` : ''}${m.resample ? `, resampled to ${m.resample} samples` : ''}, ${hiddenText(m, '=')}${layersOf(m.shape) === 2 ? ', two layers' : ''}, readout ${m.readout}; ` +
         `${best}; ${r.seconds.toFixed(1)} s of training at ${Math.round(r.sequencesPerSecond)} seq/s on ${threads}` +
         `${inAll > r.seconds + 1 ? `, ${inAll.toFixed(1)} s in all` : ''})\n`,
     );
