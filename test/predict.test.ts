@@ -11,7 +11,8 @@ import { CLI, ROOT } from './helpers/cli.js';
 import { cliHere } from './helpers/cli-here.js';
 import { loadModel } from '../src/io/model-file.js';
 import { evaluateFile } from '../src/eval/evaluate.js';
-import { createBatchScorer, createSequenceScorer, csvField } from '../src/eval/predict.js';
+import { csvField } from '../src/eval/predict.js';
+import { createBatchScorer, createSequenceScorer } from '../src/eval/batch-scorer.js';
 import { streamFile } from '../src/data/csv.js';
 import { tempDir } from './helpers/temp.js';
 

@@ -22,7 +22,7 @@ import { columnList, csvName, otherCaseFlags, sameNames } from './names.js';
 import { shellQuote } from './visible.js';
 import { isClockName } from './time-like.js';
 import type { DataSet } from './dataset.js';
-import type { DataLayout, Model } from '../model/model.js';
+import { DEFAULT_LAYOUT, type Model } from '../model/model.js';
 import { LongReader } from './long.js';
 import type { TextKind } from './sniff.js';
 import { DecimalMarks } from './decimal-marks.js';
@@ -37,7 +37,7 @@ import { TsReader } from './ts-file.js';
 import { ArffReader } from './arff.js';
 import { WideReader } from './wide.js';
 import { onAbort } from './on-abort.js';
-import { STDIN } from './stdin.js';
+import { STDIN, fileName } from './stdin.js';
 import { GAP_POLICIES, type GapPolicy } from './gaps.js';
 
 /** How files are read: the layout and columns (or the model's), progress, and a signal to stop. */
@@ -147,9 +147,6 @@ export interface StreamHooks {
   readonly opened?: (layout: 'wide' | 'long') => void;
   readonly wait?: () => Promise<void> | null;
 }
-
-/** The layout options a caller leaves unset: detect the layout, columns label, id and t. */
-export const DEFAULT_LAYOUT: DataLayout = { format: 'auto', labelColumn: 'label', idColumn: 'id', timeColumn: 't' };
 
 /**
  * The load options with the model's training layout (model.layout) for every one left unset, where it was not
@@ -268,11 +265,6 @@ function stdinText(): Readable {
     process.stdin.pause();
   });
   return out;
-}
-
-/** How messages and results name the file at `path`. */
-export function fileName(path: string): string {
-  return path === STDIN ? 'stdin' : path;
 }
 
 async function loadFile(

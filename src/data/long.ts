@@ -15,11 +15,11 @@
 
 import { UserError } from '../errors.js';
 import { type Chunks, type DataSetBuilder, type StepStore, float64Chunks, int32Chunks } from './builder.js';
-import { FILL_GAP, isBlank, isPaddingCell, show, toName, toNumber, toValue, valueError } from './cells.js';
+import { isBlank, isPaddingCell, show, toName, toNumber, toValue, valueError } from './cells.js';
 import { ROW_NAMES_HINT, UNLABELLED_HINT, UNNAMED_CHANNEL, columnList, csvName, isUnnamedColumn, nameList, otherCaseFlags } from './names.js';
 import { isOtherDateOrTime, parseTimestamp, showTimestamp } from './timestamps.js';
 import { isTimeName } from './time-like.js';
-import { shellQuote } from './visible.js';
+import { type LongColumns, emptyHint, gapHint, textHint } from './long-hints.js';
 import { RestartWatch, alternates, blocksOf } from './restarts.js';
 
 export interface LongOptions {
@@ -425,83 +425,9 @@ export class LongReader {
     return t;
   }
 
-  /**
-   * What to do about a gap in channel column i (an empty cell, NaN, NA): read the file as wide where its header
-   * numbers the columns as pandas does a frame of one sequence per row; else leave the column out where it may be
-   * no channel (not when read for a model, which needs each of its channels); and fill the gap.
-   */
-  private gapHint(i: number): string {
-    const wide = this.numberedHint();
-    const leaveOut = this.opts.modelClasses === undefined && wide === '' ? this.leaveOut(i) : '';
-    const fill = `${FILL_GAP} or leave the row out`;
-    return `${wide}; ${leaveOut === '' ? `a reading is missing: ${fill}` : `if the column is no channel (a note, a name), ${leaveOut}; if it is, ${fill}`}`;
-  }
-
-  /** What to do about channel d holding no value in a whole sequence, whose gaps cannot then be filled: as gapHint. */
-  private emptyHint(d: number): string {
-    const wide = this.numberedHint();
-    const leaveOut = this.opts.modelClasses === undefined && wide === '' ? this.leaveOut(this.channelAt[d]) : '';
-    if (wide !== '') return `${wide.slice(2)}; if not, leave the sequence out`;
-    return leaveOut === '' ? 'leave the sequence out' : `if the column is no channel (a note, a name), ${leaveOut}; if it is, leave the sequence out`;
-  }
-
-  /** Where the channel columns are numbered as pandas numbers a frame's: how to read each row as a sequence ('; …'), else ''. */
-  private numberedHint(): string {
-    const names = this.channelAt.map((j) => this.header[j].trim());
-    const from = names[0] === '1' ? 1 : 0;
-    const numbered = names.length >= 5 && names.every((c, k) => c === String(k + from));
-    return numbered ? '; if each row is a whole sequence (its columns numbered 0, 1, 2, … as pandas writes a frame), give --format wide' : '';
-  }
-
-  /**
-   * How to leave channel column i out (--channels naming the others), or '' where it is the only channel. A column
-   * named as a time is (`time`, `timestamp`) is named as the time column rather than kept as a channel.
-   */
-  private leaveOut(i: number): string {
-    const rest = this.channelAt.filter((j) => j !== i).map((j) => this.header[j]);
-    const time = this.timeAt < 0 ? rest.find((c) => isTimeName(c)) : undefined;
-    const others = rest.filter((c) => c !== time);
-    const plain = others.length > 0 && others.length <= 8 && others.every((c) => /^[\p{L}\p{N}_.+\-:@%/]+$/u.test(c)); // a flag to copy into a shell as it is
-    const timed = time === undefined ? '' : ` --time-column ${shellQuote(time.trim())}`;
-    return plain ? `leave it out: --channels ${others.join(',')}${timed}` : others.length > 0 ? `leave it out (--channels names the columns to read${timed === '' ? '' : `;${timed} the time`})` : '';
-  }
-
-  /**
-   * Where text in channel column i names what the row's `value` column holds (tsfresh's kind, pandas' melt
-   * variable, tidyr's name): one row per channel per step, to be pivoted; '' where the header has no such column.
-   */
-  private stackedHint(i: number): string {
-    const value = this.channelAt.find((j) => j !== i && /^values?$/i.test(this.header[j].trim()));
-    if (value === undefined) return '';
-    const name = (j: number) => this.header[j].trim();
-    const keys = this.header.map((_, j) => j).filter((j) => j !== i && j !== value && !isUnnamedColumn(this.header[j])).map(name);
-    const time = this.timeAt >= 0 ? name(this.timeAt) : keys.find((c) => isTimeName(c));
-    // Without a time column each channel's rows are its steps in file order: numbered, so the pivot keeps them apart.
-    const steps = time === undefined ? `.assign(t=df.groupby(['${name(this.idAt)}', '${name(i)}']).cumcount())` : '';
-    const index = [...keys, ...(time === undefined ? ['t'] : [])].map((c) => `'${c}'`).join(', ');
-    const timed = time !== undefined && this.timeAt < 0 ? `, and name its time column (--time-column ${shellQuote(time)})` : '';
-    return `; each row holds one channel's value, named in column ${show(this.header[i])} (a stacked frame, as tsfresh, pandas' melt or tidyr's pivot_longer write it): ` +
-      `make each channel a column of its own (pandas: df${steps}.pivot_table(index=[${index}], columns='${name(i)}', values='${name(value)}').reset_index())${timed}`;
-  }
-
-  /**
-   * What to do about text in channel column i: name the label column (a class of the model), name it as the time
-   * column (a date), or leave it out.
-   */
-  private textHint(cell: string, i: number): string {
-    if (this.labelAt < 0 && this.opts.modelClasses?.includes(cell.trim())) return `; it is a class of the model: name the label column (--label-column ${this.header[i]})`;
-    const stacked = this.stackedHint(i);
-    if (stacked !== '') return stacked;
-    const leaveOut = this.opts.modelClasses === undefined ? this.leaveOut(i) : ''; // a model needs each of its channels
-    if (Number.isFinite(parseTimestamp(cell))) {
-      if (this.timeAt < 0) return `; it is a date and time: name its column as the time column (--time-column ${this.header[i]})${leaveOut === '' ? '' : `, or ${leaveOut}`}`;
-      return leaveOut === '' ? '' : `; it is a date and time, and the time column is ${show(this.header[this.timeAt])}: ${leaveOut}`;
-    }
-    if (isOtherDateOrTime(cell)) {
-      if (this.timeAt >= 0) return leaveOut === '' ? '' : `; it is a date or a time of day, and the time column is ${show(this.header[this.timeAt])}: ${leaveOut}`;
-      return `; it is a date or a time of day, written other than as ISO 8601 (2024-05-01 12:00:00.250), the one way a time column reads them: rewrite it so (times of day alone as seconds) and name its column (--time-column ${this.header[i]})${leaveOut === '' ? '' : `, or ${leaveOut}`}`;
-    }
-    return leaveOut === '' ? '' : `; if the column is no channel (a note, a name), ${leaveOut}`;
+  /** The columns as the header gave them, for the hints of a refusal. */
+  private get columns(): LongColumns {
+    return { header: this.header, idAt: this.idAt, timeAt: this.timeAt, labelAt: this.labelAt, channelAt: this.channelAt, modelClasses: this.opts.modelClasses };
   }
 
   /**
@@ -564,9 +490,9 @@ export class LongReader {
             this.steps.push(x);
             continue;
           }
-          throw new UserError(`${isBlank(cells[i]) ? 'empty cell' : `missing value ${show(cells[i].trim())}`} in column ${show(header[i])}; ${WHAT}${this.gapHint(i)}`, where);
+          throw new UserError(`${isBlank(cells[i]) ? 'empty cell' : `missing value ${show(cells[i].trim())}`} in column ${show(header[i])}; ${WHAT}${gapHint(this.columns, i)}`, where);
         }
-        throw valueError(cells[i], where, `column ${show(header[i])}`, WHAT, this.textHint(cells[i], i));
+        throw valueError(cells[i], where, `column ${show(header[i])}`, WHAT, textHint(this.columns, cells[i], i));
       }
       this.steps.push(x);
     }
@@ -603,11 +529,11 @@ export class LongReader {
     if (!inOrder) this.reorder();
     this.times.rewind();
 
-    const emptyHint = (d: number) => this.emptyHint(d);
+    const emptyAt = (d: number) => emptyHint(this.columns, d);
     for (let s = 0; s < S; s++) {
       const again = this.mergedAt.get(s);
       if (again !== undefined) this.builder.noteRestart(this.ids[s], file, this.firstLine[s], again);
-      this.builder.addSequence(this.ids[s], this.labels[s], this.count[s], file, this.firstLine[s], emptyHint);
+      this.builder.addSequence(this.ids[s], this.labels[s], this.count[s], file, this.firstLine[s], emptyAt);
     }
   }
 

@@ -3,7 +3,7 @@
 // same lines by calling dataWarnings. Pure.
 
 import { type DataSet, classSizes } from './dataset.js';
-import { DEFAULT_LAYOUT } from './csv.js';
+import { DEFAULT_LAYOUT } from '../model/model.js';
 import { farOut } from './far-out.js';
 import { checkDataArgument } from './data-argument.js';
 import { csvName, nameList, sameNumber } from './names.js';

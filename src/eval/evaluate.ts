@@ -1,7 +1,8 @@
 // Evaluation of a model on held-out files: each file is loaded on its own, checked against the model's
 // channels, put on the model's inputs (its differences, its normalization: data/inputs.ts), and scored.
 
-import { LOAD_OPTION_KEYS, checkReadable, fileName, layoutOptions, readDataSet, type LoadOptions, type ReadOptions } from '../data/csv.js';
+import { LOAD_OPTION_KEYS, checkReadable, layoutOptions, readDataSet, type LoadOptions, type ReadOptions } from '../data/csv.js';
+import { fileName } from '../data/stdin.js';
 import type { DataSet } from '../data/dataset.js';
 import { inputsInPlace } from '../data/inputs.js';
 import { checkSameChannels, checkSomeLabelKnown } from '../data/names.js';

@@ -1,6 +1,6 @@
 // predict(): class probabilities for every sequence of unlabelled (or labelled) files, as CSV rows
 // `file,id,label,predicted,p_<class>...`, streamed: each file is read sequence by sequence (csv.ts streamFile),
-// normalized with the model's statistics and scored in batches of up to 64 (through the engine's predictor, as
+// made the model's inputs and scored in batches of up to 64 (batch-scorer.ts, through the engine's predictor, as
 // evaluate scores; a sequence's probabilities do not depend on its batch), and the rows written as each batch
 // is scored, so memory holds one batch whatever the file's size. Long-layout
 // files stream when each sequence's rows are contiguous; when an id comes back later, that file's rows are
@@ -10,29 +10,30 @@
 
 import { type NamesExactly, checkFileList, checkFilesOptions, checkKnownOptions, checkModelArgument, ownOptions } from '../data/arguments.js';
 import { statSync } from 'node:fs';
-import { type LoadOptions, type ReadOptions, STDIN, checkReadable, fileName, layoutOptions, readDataSet, streamFile } from '../data/csv.js';
+import { type LoadOptions, type ReadOptions, STDIN, checkReadable, layoutOptions, readDataSet, streamFile } from '../data/csv.js';
+import { fileName } from '../data/stdin.js';
 import { InterruptedError, UserError, isUserError } from '../errors.js';
-import type { StreamedSequence } from '../data/builder.js';
 import type { GapTally } from '../data/gaps.js';
+import type { StreamedSequence } from '../data/builder.js';
 import { NotContiguousError } from '../data/long-stream.js';
 import type { DataSet } from '../data/dataset.js';
-import { firstNonFinite } from '../data/finite.js';
-import { type InputScratch, inputsInPlace, overflowMessage, sequenceInputs } from '../data/inputs.js';
-import { type Model, differencesOf, inputWidth, resampleOf, sequenceNormOf, strideOf } from '../model/model.js';
-import { differenceChannels } from '../model/differences.js';
-import { sequenceNormChannels } from '../model/sequence-norm.js';
-import { resampleSequence } from '../model/resample.js';
-import { argmax } from '../model/rnn.js';
-import { createPredictor, releaseScoringMemory } from '../engine/predict.js';
-import { FILES_OPTION_KEYS } from './evaluate.js';
+import { inputsInPlace } from '../data/inputs.js';
 import { checkSameChannels } from '../data/names.js';
-import { UNLABELLED, firstUnscored, overflowingModel, scoreInSlices } from './score.js';
+import { type Model, inputWidth } from '../model/model.js';
+import { argmax } from '../model/rnn.js';
+import { releaseScoringMemory } from '../engine/predict.js';
+import { buildForRun } from '../engine/wasm.js';
 import type { RowOutput } from '../io/stream-out.js';
 import { checkOnce } from '../io/paths.js';
-import { buildForRun } from '../engine/wasm.js';
+import { FILES_OPTION_KEYS } from './evaluate.js';
+import { UNLABELLED, firstUnscored, overflowingModel, scoreInSlices } from './score.js';
 import { longestOf } from './single-steps.js';
 import { type LengthTally, countLength, lengthTally, tallyLengths, trainedLengths } from './lengths.js';
-import { type ScaleTally, countValues, scaleTally, tallyValues } from './input-scale.js';
+import { type ScaleTally, scaleTally, tallyValues } from './input-scale.js';
+import { type Prediction, predictionHeader, predictionRow } from './prediction-csv.js';
+import { createBatchScorer } from './batch-scorer.js';
+
+export { type Prediction, csvField, predictionHeader, predictionRow } from './prediction-csv.js';
 
 export interface PredictOptions extends LoadOptions {
   readonly files: readonly string[];
@@ -56,143 +57,6 @@ export interface PredictSummary {
   readonly sequences: number;
 }
 
-/**
- * A CSV field, quoted when it must be. Text that a spreadsheet would run as a formula (it starts with =, +, -,
- * @, a tab or a carriage return and is not a plain number such as -1) gets a leading ' and quotes, as OWASP
- * recommends against CSV injection; plain numbers stay as they are, so labels like -1 read back unchanged.
- * Text that starts with ' gets one more, so that the escape can be undone: a cell that starts with ' had one
- * added (the classes =x and 'x would both be 'x otherwise).
- */
-export function csvField(s: string): string {
-  if (typeof s !== 'string') throw new UserError(`csvField() takes text (got a ${typeof s}): String(value) it first`);
-  const quoted = `"${s.replace(/"/g, '""')}"`;
-  if ((/^[=+\-@\t\r]/.test(s) && !/^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/.test(s)) || s.startsWith("'")) return `"'${quoted.slice(1)}`;
-  return /[",\r\n]/.test(s) || s !== s.trim() ? quoted : s;
-}
-
-/** The header of `predict`'s CSV for `model`: file, id, label, predicted and each class's probability. */
-export function predictionHeader(model: Model): string {
-  checkModelArgument(model, 'predictionHeader() model');
-  return ['file', 'id', 'label', 'predicted', ...model.classes.map((c) => `p_${c}`)].map(csvField).join(',') + '\n';
-}
-
-/** A prediction as a row of `predict`'s CSV (under predictionHeader): probabilities to six significant digits. */
-export function predictionRow(p: Prediction): string {
-  const q = p as Partial<Prediction> | null;
-  const text = (v: unknown) => typeof v === 'string';
-  const probabilities = q?.probabilities as ArrayLike<unknown> | undefined;
-  if (!(typeof q === 'object' && q !== null && text(q.file) && text(q.id) && (q.label == null || text(q.label)) && text(q.predicted) &&
-    (probabilities instanceof Float32Array || probabilities instanceof Float64Array || (Array.isArray(probabilities) && probabilities.every((x) => typeof x === 'number'))))) {
-    throw new UserError('predictionRow() takes a prediction as predict() gives it: { file, id, label (or null), predicted: text; probabilities: numbers }');
-  }
-  const cells = [p.file, p.id, p.label ?? '', p.predicted].map(csvField);
-  for (let c = 0; c < p.probabilities.length; c++) cells.push(String(Number(p.probabilities[c].toPrecision(6))));
-  return cells.join(',') + '\n';
-}
-
-/** A streamed sequence as the scorers take it. */
-type Streamed = Pick<StreamedSequence, 'values' | 'length' | 'id' | 'file' | 'line'>;
-
-// Streamed sequences are scored a batch at a time: the predictor then reads each weight once for many rows,
-// where one row at a time is a matrix-vector product, many times slower. A batch holds at most BATCH_SEQUENCES
-// sequences or BATCH_VALUES values (16 MiB), so memory stays bounded whatever the file's size.
-const BATCH_SEQUENCES = 64;
-const BATCH_VALUES = 1 << 22;
-
-/** Streamed sequences queued and scored together; each one's probabilities do not depend on its batch. */
-export interface BatchScorer {
-  /**
-   * Queues s (its values are normalized in place, then copied); `done` gets its probabilities [C] once scored.
-   * `scale`, if given, counts its normalized values.
-   */
-  add(s: Streamed, done: (probabilities: Float32Array) => void, scale?: ScaleTally): void;
-  /** Scores what is queued, calling each `done` in the order the sequences were added. */
-  flush(): void;
-  /** Drops what is queued, unscored. */
-  clear(): void;
-}
-
-/**
- * A batch scorer for the model, through the engine's predictor (the same bits as evaluate's whole-file
- * scoring): each sequence's values [T][D] become the model's inputs (data/inputs.ts: normalized in place, or a copy on its
- * own scale, with its differences), are checked, resampled if the model resamples, and queued.
- */
-export function createBatchScorer(model: Model): BatchScorer {
-  const predict = createPredictor(model.shape, model.readout, strideOf(model), true); // model.parameters never change here
-  const { C } = model.shape;
-  const D = inputWidth(model);
-  const L = resampleOf(model);
-  const D0 = model.channels.length;
-  const scaledNames = sequenceNormOf(model) ? sequenceNormChannels(model.channels) : model.channels;
-  const inputNames = differencesOf(model) ? differenceChannels(scaledNames) : scaledNames;
-  let queued = new Float32Array(0); // [steps][D] of the queued sequences, one after the other
-  let used = 0; // values of queued in use
-  const offsets: number[] = [];
-  const lengths: number[] = [];
-  const dones: Array<(p: Float32Array) => void> = [];
-  const queuedFrom: Array<{ id: string; file: string; line: number }> = []; // where each queued sequence is, to name one the model cannot score
-  const scratch: InputScratch = { scaled: new Float32Array(0), widened: new Float32Array(0) };
-  const room = (n: number) => {
-    if (queued.length >= used + n) return;
-    const grown = new Float32Array(Math.max(2 * queued.length, used + n));
-    grown.set(queued.subarray(0, used));
-    queued = grown;
-  };
-  const clear = () => {
-    used = 0;
-    offsets.length = 0;
-    lengths.length = 0;
-    dones.length = 0;
-    queuedFrom.length = 0;
-  };
-  const flush = () => {
-    const N = dones.length;
-    if (N === 0) return;
-    const probs = new Float32Array(N * C);
-    const data = { D, values: queued, offsets: Float64Array.from(offsets), lengths: Int32Array.from(lengths), labels: new Int32Array(N).fill(UNLABELLED) };
-    predict(model.parameters, data, Int32Array.from({ length: N }, (_, i) => i), probs, new Float64Array(N));
-    const unscored = firstUnscored(probs, C);
-    if (unscored >= 0) {
-      const { id, file, line } = queuedFrom[unscored];
-      throw overflowingModel(model, `sequence ${JSON.stringify(id)}`, { file, line });
-    }
-    const waiting = dones.slice();
-    clear();
-    waiting.forEach((done, i) => done(probs.slice(i * C, (i + 1) * C)));
-  };
-  return {
-    add(s, done, scale) {
-      const T = s.length;
-      const values = sequenceInputs(model, s.values, T, D0, scratch);
-      const bad = firstNonFinite(values, 0, T * D);
-      if (bad >= 0) throw new UserError(overflowMessage(s.id, inputNames[bad % D]), { file: s.file, line: s.line });
-      if (scale) countValues(scale, values, 0, T, s);
-      const steps = L > 0 ? L : T;
-      room(steps * D);
-      if (L > 0) resampleSequence(queued, used, values, 0, T, D, L);
-      else queued.set(values.subarray(0, T * D), used);
-      offsets.push(used / D);
-      lengths.push(steps);
-      used += steps * D;
-      dones.push(done);
-      queuedFrom.push({ id: s.id, file: s.file, line: s.line });
-      if (dones.length >= BATCH_SEQUENCES || used >= BATCH_VALUES) flush();
-    },
-    flush,
-    clear,
-  };
-}
-
-/** Scores one sequence on its own (a batch of one): its probabilities [C]. */
-export function createSequenceScorer(model: Model): (s: Streamed) => Float32Array {
-  const batch = createBatchScorer(model);
-  return (s) => {
-    let out: Float32Array | null = null;
-    batch.add(s, (p) => (out = p));
-    batch.flush();
-    return out!;
-  };
-}
 
 /**
  * Probabilities [N][C] of every sequence of `loaded` (not yet normalized: this normalizes it, data/inputs.ts), and
@@ -206,17 +70,6 @@ async function scoreDataSet(model: Model, loaded: DataSet, signal?: AbortSignal)
   const n = firstUnscored(probabilities, model.shape.C);
   if (n >= 0) throw overflowingModel(model, `sequence ${JSON.stringify(ds.ids[n])}`, ds.sources[n]);
   return { probabilities, scale };
-}
-
-/** One scored sequence: probabilities in the model's class order (model.classes). */
-export interface Prediction {
-  readonly file: string;
-  readonly id: string;
-  /** the file's label, when it has one */
-  readonly label: string | null;
-  readonly predicted: string;
-  /** [C] */
-  readonly probabilities: Float32Array;
 }
 
 /**
@@ -327,7 +180,7 @@ function readableTwice(path: string): boolean {
 }
 
 /** Writes the header and one CSV row per sequence of every file to `out` (which the caller commits or aborts). */
-export async function predict(model: Model, o: PredictOptions, out: RowOutput): Promise<PredictSummary> {
+export async function writePredictions(model: Model, o: PredictOptions, out: RowOutput): Promise<PredictSummary> {
   // The header with the first row, so that a refusal before any row leaves stdout empty (a bad line after some
   // leaves the rows before it, under their header).
   let headed = false;

@@ -4,7 +4,7 @@
 
 import type { Model } from '../model/model.js';
 import type { LoadOptions } from '../data/csv.js';
-import { DEFAULT_LAYOUT } from '../data/csv.js';
+import { DEFAULT_LAYOUT } from '../model/model.js';
 import { visible } from '../data/visible.js';
 
 /**

@@ -23,6 +23,9 @@ export interface DataLayout {
   readonly channels?: readonly string[];
 }
 
+/** The layout options a caller leaves unset: detect the layout, columns label, id and t. */
+export const DEFAULT_LAYOUT: DataLayout = { format: 'auto', labelColumn: 'label', idColumn: 'id', timeColumn: 't' };
+
 /** What is wrong with a layout (a model file's "layout", `key` naming it), or undefined when nothing is. */
 export function layoutProblem(v: any, key = '"layout"'): string | undefined {
   const name = (x: unknown) => typeof x === 'string' && namesProblem([x]) === undefined;

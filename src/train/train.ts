@@ -6,11 +6,12 @@
 // the model is written.
 
 import { eventLoopTurn } from '../engine/turns.js';
-import { DEFAULT_LAYOUT, fileName, layoutOptions, type LoadOptions } from '../data/csv.js';
+import { layoutOptions, type LoadOptions } from '../data/csv.js';
+import { fileName } from '../data/stdin.js';
 import type { DataSet } from '../data/dataset.js';
 import { DivergedError, InterruptedError, UserError, isInterrupted } from '../errors.js';
 import { type Checkpoint, loadCheckpoint, removeCheckpoint, saveCheckpoint, weightsFingerprint } from '../io/checkpoint.js';
-import type { Model } from '../model/model.js';
+import { DEFAULT_LAYOUT, type Model } from '../model/model.js';
 import { ensembleShape, memberSeed, mergeMembers } from '../model/ensemble.js';
 import type { FitState, Member } from '../model/state.js';
 import { layoutOf } from '../model/layout.js';

@@ -40,7 +40,7 @@ export const predictCommand = {
     .positional('files', { type: 'string', array: true, default: undefined, describe: `file(s) to predict: ${FILE_KINDS}; - reads one from stdin` }), predictOptions), [WORKFLOW_EXAMPLES[3], ['$0 predict --model model.json - < new.csv | head', "from stdin to stdout (a long-layout file's rows grouped by id)"]]),
   handler: async (argv: ArgumentsCamelCase<PredictArgs>) => {
     const a = argv as unknown as PredictArgs;
-    const [{ loadInitModel }, { predict }, { fileOutput, streamOutput }, { singleStepsWarning }, { lengthsWarning }, { scaleWarning }, { gapsWarning }, { checkReplaceable }] = await Promise.all([
+    const [{ loadInitModel }, { writePredictions }, { fileOutput, streamOutput }, { singleStepsWarning }, { lengthsWarning }, { scaleWarning }, { gapsWarning }, { checkReplaceable }] = await Promise.all([
       import('../../io/safetensors.js'), import('../../eval/predict.js'), import('../../io/stream-out.js'), import('../../eval/single-steps.js'),
       import('../../eval/lengths.js'), import('../../eval/input-scale.js'), import('../../data/gaps.js'), import('../../io/replace.js'),
     ]);
@@ -59,7 +59,7 @@ export const predictCommand = {
     try {
       // Progress once a second on a long read, unless the rows themselves go to the terminal it would break up.
       const onRead = a.quiet || (a.out === undefined && process.stdout.isTTY) ? undefined : loadingLines(process.stderr);
-      const r = await predict(model, { ...loadOptionsOf(a), files: a.files, onRead }, out);
+      const r = await writePredictions(model, { ...loadOptionsOf(a), files: a.files, onRead }, out);
       await out.commit();
       if (!a.quiet) {
         for (const f of r.files) {
