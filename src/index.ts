@@ -17,7 +17,8 @@ export { lengthsWarning, trainedLengths, type LengthTally, type LengthSide, type
 export { scaleWarning, FAR_RMS, FLAT_SD, type ScaleTally } from './eval/input-scale.js';
 export { loadModel, saveModel, parseModel, serializeModel } from './io/model-file.js';
 export { exportOnnx, saveOnnx, ONNX_OPSET, ONNX_IR_VERSION } from './io/onnx.js';
-export { exportSafetensors, saveSafetensors, parseSafetensors, loadSafetensors, loadInitModel } from './io/safetensors.js';
+export { exportSafetensors, saveSafetensors, parseSafetensors, loadSafetensors } from './io/safetensors.js';
+export { loadAnyModel, loadAnyModel as loadInitModel } from './io/load-model.js'; // loadInitModel: its earlier name, kept for the programs that call it (it reads any model, not only --init's)
 export { loadDataSet, type LoadOptions } from './data/csv.js';
 export type { DataSet } from './data/dataset.js';
 export { channelStatistics, applyNormalization, type Normalization } from './data/normalize.js';

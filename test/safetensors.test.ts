@@ -9,7 +9,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { exportSafetensors, loadInitModel, parseSafetensors, saveSafetensors } from '../src/io/safetensors.js';
+import { exportSafetensors, parseSafetensors, saveSafetensors } from '../src/io/safetensors.js';
+import { loadAnyModel } from '../src/io/load-model.js';
 import { saveModel } from '../src/io/model-file.js';
 import { initParameters } from '../src/model/init.js';
 import { type Cell, type Shape, layoutOf, viewsOf } from '../src/model/layout.js';
@@ -161,7 +162,7 @@ test('exported and read back as an --init model, every parameter bit is kept', (
       const m = model(readout, normalized, readout === 'last' ? 8 : 9);
       const path = join(dir, `m-${readout}-${normalized}.safetensors`);
       saveSafetensors(path, m);
-      const back = loadInitModel(path);
+      const back = loadAnyModel(path);
       assert.deepEqual(bits(back.parameters), bits(m.parameters));
       assert.ok(Object.is(viewsOf(back.parameters, back.shape).b_h[1], -0));
       assert.deepEqual(back.shape, m.shape);
@@ -175,7 +176,7 @@ test('exported and read back as an --init model, every parameter bit is kept', (
     const m = model('mean', true, 10 + stride, stride, bidirectional);
     const path = join(dir, `m-${stride}-${bidirectional}.safetensors`);
     saveSafetensors(path, m);
-    const back = loadInitModel(path);
+    const back = loadAnyModel(path);
     assert.deepEqual(bits(back.parameters), bits(m.parameters), `stride ${stride}, bidirectional ${bidirectional}`);
     if (bidirectional) assert.ok(Object.is(viewsOf(back.parameters, back.shape).b_h_r[3], -0));
     assert.deepEqual(back.shape, m.shape);
@@ -185,17 +186,17 @@ test('exported and read back as an --init model, every parameter bit is kept', (
   // The columns the training files were read with travel along, so evaluate and predict need no flags again.
   const layout = { format: 'long' as const, labelColumn: 'activity', idColumn: 'device', timeColumn: 'ms', channels: ['ax', 'ay', 'az'] };
   saveSafetensors(join(dir, 'laid-out.safetensors'), { ...model('mean', true), layout });
-  assert.deepEqual(loadInitModel(join(dir, 'laid-out.safetensors')).layout, layout);
-  assert.equal(loadInitModel(join(dir, 'm-mean-true.safetensors')).layout, undefined, 'none written, none read');
+  assert.deepEqual(loadAnyModel(join(dir, 'laid-out.safetensors')).layout, layout);
+  assert.equal(loadAnyModel(join(dir, 'm-mean-true.safetensors')).layout, undefined, 'none written, none read');
   assert.ok(readdirSync(dir).every((f) => f.endsWith('.safetensors'))); // no temp files left behind
   // A safetensors file under another name is read as what it is, not as a model file's JSON.
   writeFileSync(join(dir, 'renamed.st'), readFileSync(join(dir, 'laid-out.safetensors')));
-  assert.deepEqual(loadInitModel(join(dir, 'renamed.st')).layout, layout);
+  assert.deepEqual(loadAnyModel(join(dir, 'renamed.st')).layout, layout);
   // A model file still loads through the same path (JSON numbers have no −0, so this one holds none).
   const json = model('mean', true);
   viewsOf(json.parameters, json.shape).b_h[1] = 0;
   saveModel(join(dir, 'm.json'), json);
-  assert.deepEqual(bits(loadInitModel(join(dir, 'm.json')).parameters), bits(json.parameters));
+  assert.deepEqual(bits(loadAnyModel(join(dir, 'm.json')).parameters), bits(json.parameters));
 });
 
 test('bias_hh_l0 (and bias_hh_l0_reverse) from PyTorch is added into b_h (and b_h_r)', () => {
@@ -251,7 +252,7 @@ test('a GRU model read back as an --init model keeps every bit (−0 and subnorm
     const m = model(readout, stride > 1, 30 + stride, stride, bidirectional, 'gru');
     const path = join(dir, `gru-${stride}-${bidirectional}.safetensors`);
     saveSafetensors(path, m);
-    const back = loadInitModel(path);
+    const back = loadAnyModel(path);
     assert.deepEqual(back.shape, m.shape);
     assert.deepEqual(bits(back.parameters), bits(m.parameters), `stride ${stride}, bidirectional ${bidirectional}`);
     const B = viewsOf(back.parameters, back.shape);
@@ -451,9 +452,9 @@ test('malformed files are refused with one line naming the file', () => {
     }, name);
   }
   const dir = tempDir('ts-safetensors-');
-  assert.throws(() => loadInitModel(join(dir, 'missing.safetensors')), /not found/);
+  assert.throws(() => loadAnyModel(join(dir, 'missing.safetensors')), /not found/);
   writeFileSync(join(dir, 'text.safetensors'), 'hello, world');
-  assert.throws(() => loadInitModel(join(dir, 'text.safetensors')), UserError);
+  assert.throws(() => loadAnyModel(join(dir, 'text.safetensors')), UserError);
   assert.equal(readFileSync(join(dir, 'text.safetensors'), 'utf8'), 'hello, world');
 });
 
@@ -466,11 +467,11 @@ test('--model and --init tell a safetensors file from a model file by their firs
   saveModel(json, m);
   const asSt = join(dir, 'json-named.safetensors');
   writeFileSync(asSt, readFileSync(json));
-  assert.deepEqual(loadInitModel(asSt).parameters, m.parameters);
+  assert.deepEqual(loadAnyModel(asSt).parameters, m.parameters);
   const { spawnSync } = await import('node:child_process');
   const script = join(dir, 'read.mjs');
-  writeFileSync(script, `import { loadInitModel } from ${JSON.stringify(new URL('../src/io/safetensors.js', import.meta.url).href)};
-    process.stdout.write(String(loadInitModel('/dev/stdin').parameters.length));`);
+  writeFileSync(script, `import { loadAnyModel, loadInitModel } from ${JSON.stringify(new URL('../src/index.js', import.meta.url).href)};
+    process.stdout.write(String(loadAnyModel('/dev/stdin').parameters.length) + (loadInitModel === loadAnyModel ? '' : ' (no alias)'));`);
   const viaPipe = spawnSync('sh', ['-c', `cat '${st}' | '${process.execPath}' '${script}'`], { encoding: 'utf8' }); // a shell's pipe, as a user's
   assert.equal(viaPipe.stdout, String(m.parameters.length), viaPipe.stderr);
   const { loadCheckpoint } = await import('../src/io/checkpoint.js');
@@ -491,7 +492,7 @@ test('a safetensors file whose header length opens with the byte 0x08 is read as
   const renamed = join(tempDir('st-08-'), 'm.st');
   writeFileSync(renamed, Buffer.concat([head, Buffer.from(padded), bytes.subarray(8 + n)]));
   assert.equal(readFileSync(renamed)[0], 0x08);
-  assert.deepEqual(loadInitModel(renamed).parameters, m.parameters);
+  assert.deepEqual(loadAnyModel(renamed).parameters, m.parameters);
   assert.equal(binaryKind(exportOnnx(m)), 'onnx');
   assert.equal(binaryKind(Uint8Array.from([0x08])), null, 'one byte is too little to tell');
 });

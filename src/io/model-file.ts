@@ -395,7 +395,7 @@ export function modelFromBytes(bytes: Uint8Array, path: string): Model {
   const kind = binaryKind(bytes);
   if (kind === 'gzip') throw new UserError('gzip-compressed; unpack it first (gunzip), a model file is read as it is', { file: path, line: 1 });
   if (kind === 'onnx') throw new UserError('an ONNX export, which this tool writes but does not read; give the model file (.json) train wrote, or its .safetensors export', { file: path });
-  if (kind === 'safetensors') throw new UserError('a safetensors file, which loadModel() does not read; read it with loadInitModel() or loadSafetensors()', { file: path });
+  if (kind === 'safetensors') throw new UserError('a safetensors file, which loadModel() does not read; read it with loadAnyModel() or loadSafetensors()', { file: path });
   return parseModel(jsonText(bytes, path, 'model file'), path);
 }
 

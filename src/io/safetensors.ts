@@ -43,7 +43,7 @@
 // = W_hh_l1, rnn.bias_ih_l1 / rnn.bias_hh_l1 as above (and the _l1_reverse ones). A file is of two layers when
 // it holds rnn.weight_ih_l1.
 
-import { MAX_JSON_BYTES, readInputFile, checkJsonDepth } from './read-input.js';
+import { readInputFile, checkJsonDepth } from './read-input.js';
 import { UserError } from '../errors.js';
 import { type Cell, type Shape, cellOf, directionsOf, gatesOf, layerInputs, layersOf, layoutOf, recurrenceOf, viewsOf } from '../model/layout.js';
 import { type Model, type Normalization, classesProblem, isNormalizationOf, namesProblem, differencesOf, inputWidth, resampleOf, sequenceNormOf, strideOf } from '../model/model.js';
@@ -51,8 +51,7 @@ import { MAX_RESAMPLE, isResampleLength } from '../model/resample.js';
 import { READOUT_NAMES, isReadout } from '../model/rnn.js';
 import { membersOf, splitMembers } from '../model/ensemble.js';
 import { writeFileAtomic } from './atomic.js';
-import { binaryKind } from './formats.js';
-import { modelFromBytes, parseLayout, readModelBytes, shownValue } from './model-file.js';
+import { parseLayout, shownValue } from './model-file.js';
 import { checkInputPath, checkModelArgument, checkOutputPath } from '../data/arguments.js';
 
 /** PyTorch's name of one recurrent tensor of layer `layer`, direction d (1: reverse). */
@@ -466,7 +465,7 @@ export function isFromSafetensors(m: Pick<Model, 'training'>): boolean {
   return typeof m.training.source === 'string' && Object.keys(m.training).every((k) => k === 'source' || k === 'ensembleMembers');
 }
 
-const MAX_SAFETENSORS_BYTES = 2 ** 31 - 1; // a Buffer's and a Float32Array's reach on every platform Node runs on
+export const MAX_SAFETENSORS_BYTES = 2 ** 31 - 1; // a Buffer's and a Float32Array's reach on every platform Node runs on
 
 /** Reads a safetensors file of the export layout back as a model (its training record names the source). */
 export function loadSafetensors(path: string, flag?: string): Model {
@@ -476,16 +475,4 @@ export function loadSafetensors(path: string, flag?: string): Model {
     maxBytes: MAX_SAFETENSORS_BYTES,
   });
   return parseSafetensors(bytes, path);
-}
-
-/**
- * A model from a model file (.json) or a safetensors file: what --model and --init accept. Told apart by their
- * first bytes, whatever the name (a renamed `model.st`, a JSON model saved as .safetensors, either through a pipe).
- */
-export function loadInitModel(path: string, flag = '--model'): Model {
-  const bytes = readModelBytes(path, flag, (head) => (binaryKind(head) === 'safetensors' ? MAX_SAFETENSORS_BYTES : MAX_JSON_BYTES));
-  if (binaryKind(bytes) === 'safetensors') return parseSafetensors(bytes, path);
-  // Named so but neither a safetensors file nor JSON: its parser says what is wrong with it as one.
-  const json = new TextDecoder().decode(bytes.subarray(0, 64)).trimStart().startsWith('{'); // (the decoder drops a byte-order mark)
-  return !json && path.toLowerCase().endsWith('.safetensors') ? parseSafetensors(bytes, path) : modelFromBytes(bytes, path);
 }

@@ -28,12 +28,12 @@ export const evaluateCommand = {
     .positional('files', { type: 'string', array: true, default: undefined, describe: `held-out file(s): ${FILE_KINDS}; - reads one from stdin` }), evaluateOptions), [WORKFLOW_EXAMPLES[2], ['$0 evaluate --model model.json test.csv --json', 'the figures as JSON']]),
   handler: async (argv: ArgumentsCamelCase<EvaluateArgs>) => {
     const a = argv as unknown as EvaluateArgs;
-    const [{ loadInitModel }, { evaluate, totalMetrics }, { renderReport, writeReport }, { printEvaluations }, { checkReplaceable }, { lockRun }] = await Promise.all([
-      import('../../io/safetensors.js'), import('../../eval/evaluate.js'), import('../../eval/report.js'), import('../evaluations.js'), import('../../io/replace.js'),
+    const [{ loadAnyModel }, { evaluate, totalMetrics }, { renderReport, writeReport }, { printEvaluations }, { checkReplaceable }, { lockRun }] = await Promise.all([
+      import('../../io/load-model.js'), import('../../eval/evaluate.js'), import('../../eval/report.js'), import('../evaluations.js'), import('../../io/replace.js'),
       import('../../io/lock.js'),
     ]);
     checkStdinOnce('--model', a.model, a.files);
-    const model = loadInitModel(a.model);
+    const model = loadAnyModel(a.model);
     const toStdout = a.report === '-';
     if (a.report !== undefined && !toStdout) {
       checkDistinct([['the --model file', a.model], ...a.files.map((f) => ['one of the input files', f] as const)], [['--report', a.report]]);

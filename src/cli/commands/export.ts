@@ -29,14 +29,16 @@ export const exportCommand = {
   builder: (y: Argv) => withExamples(grouped(y, exportOptions), [WORKFLOW_EXAMPLES[5]]),
   handler: async (argv: ArgumentsCamelCase<ExportArgs>) => {
     const a = argv as unknown as ExportArgs;
-    const [{ exportOnnx }, { exportSafetensors, loadInitModel }, { checkReplaceable }] = await Promise.all([import('../../io/onnx.js'), import('../../io/safetensors.js'), import('../../io/replace.js')]);
+    const [{ exportOnnx }, { exportSafetensors }, { loadAnyModel }, { checkReplaceable }] = await Promise.all([
+      import('../../io/onnx.js'), import('../../io/safetensors.js'), import('../../io/load-model.js'), import('../../io/replace.js'),
+    ]);
     requireFlag(a.onnx !== undefined || a.safetensors !== undefined, 'give --onnx <file>, --safetensors <file>, or both');
     checkDistinct([['the --model file', a.model]], [['--onnx', a.onnx], ['--safetensors', a.safetensors]]);
     if (a.onnx !== undefined) checkWritable(a.onnx, '--onnx');
     if (a.safetensors !== undefined) checkWritable(a.safetensors, '--safetensors');
     if (a.onnx !== undefined) checkReplaceable(a.onnx, '--onnx', 'onnx');
     if (a.safetensors !== undefined) checkReplaceable(a.safetensors, '--safetensors', 'safetensors');
-    const model = loadInitModel(a.model);
+    const model = loadAnyModel(a.model);
     // Both or neither: a full disk while writing the second leaves the first file as it was too.
     const files: Array<[string, Uint8Array]> = [];
     if (a.onnx !== undefined) files.push([a.onnx, exportOnnx(model)]);

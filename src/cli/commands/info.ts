@@ -28,7 +28,7 @@ export const infoCommand = {
     .positional('file', { type: 'string', describe: 'the model file (or use --model), or a checkpoint' }), infoOptions), [WORKFLOW_EXAMPLES[6], ['$0 info model.json --json', 'the model file without its parameters, as JSON']]),
   handler: async (argv: ArgumentsCamelCase<InfoArgs>) => {
     const a = argv as unknown as InfoArgs;
-    const [{ loadInitModel }, { modelJson, modelSummary }] = await Promise.all([import('../../io/safetensors.js'), import('../../eval/model-summary.js')]);
+    const [{ loadAnyModel }, { modelJson, modelSummary }] = await Promise.all([import('../../io/load-model.js'), import('../../eval/model-summary.js')]);
     if (a.file !== undefined && a.model !== undefined) throw new UserError('give the model file once: as the argument or with --model');
     const path = a.model ?? a.file;
     if (path === undefined) throw new UserError('info needs a model file: train-signals info model.json');
@@ -44,7 +44,7 @@ export const infoCommand = {
       if (problem !== null) process.stderr.write(`train-signals: warning: ${visible(path)}: ${problem}, which this version cannot resume (the checkpoint was edited or is damaged, or an earlier version took the value)\n`);
       return;
     }
-    const model = loadInitModel(path, a.model !== undefined ? '--model' : 'info');
+    const model = loadAnyModel(path, a.model !== undefined ? '--model' : 'info');
     process.stdout.write(a.json ? modelJson(model) + '\n' : visibleLines(modelSummary(model, path)));
   },
 };

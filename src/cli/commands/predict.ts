@@ -40,12 +40,12 @@ export const predictCommand = {
     .positional('files', { type: 'string', array: true, default: undefined, describe: `file(s) to predict: ${FILE_KINDS}; - reads one from stdin` }), predictOptions), [WORKFLOW_EXAMPLES[3], ['$0 predict --model model.json - < new.csv | head', "from stdin to stdout (a long-layout file's rows grouped by id)"]]),
   handler: async (argv: ArgumentsCamelCase<PredictArgs>) => {
     const a = argv as unknown as PredictArgs;
-    const [{ loadInitModel }, { writePredictions }, { fileOutput, streamOutput }, { singleStepsWarning }, { lengthsWarning }, { scaleWarning }, { gapsWarning }, { checkReplaceable }] = await Promise.all([
-      import('../../io/safetensors.js'), import('../../eval/predict.js'), import('../../io/stream-out.js'), import('../../eval/single-steps.js'),
+    const [{ loadAnyModel }, { writePredictions }, { fileOutput, streamOutput }, { singleStepsWarning }, { lengthsWarning }, { scaleWarning }, { gapsWarning }, { checkReplaceable }] = await Promise.all([
+      import('../../io/load-model.js'), import('../../eval/predict.js'), import('../../io/stream-out.js'), import('../../eval/single-steps.js'),
       import('../../eval/lengths.js'), import('../../eval/input-scale.js'), import('../../data/gaps.js'), import('../../io/replace.js'),
     ]);
     checkStdinOnce('--model', a.model, a.files);
-    const model = loadInitModel(a.model);
+    const model = loadAnyModel(a.model);
     if (a.out === '-') a.out = undefined;
     if (a.out !== undefined) {
       checkFolder(a.out, '--out');

@@ -169,14 +169,14 @@ export const trainCommand = {
     const options = trainOptionsOf(a);
     const { asFlag, checkOptions } = await import('../../train/option-checks.js'); // a flag out of range is said before the rest loads
     checkOptions(options, asFlag);
-    const [{ train }, { loadInitModel }, { scalesApart, widelyScaled }, { printEvaluations }, { evaluationJson }, { resumeOf }] = await Promise.all([
-      import('../../train/train.js'), import('../../io/safetensors.js'), import('../../data/scale-spread.js'), import('../evaluations.js'), import('../../eval/evaluation-json.js'),
+    const [{ train }, { loadAnyModel }, { scalesApart, widelyScaled }, { printEvaluations }, { evaluationJson }, { resumeOf }] = await Promise.all([
+      import('../../train/train.js'), import('../../io/load-model.js'), import('../../data/scale-spread.js'), import('../evaluations.js'), import('../../eval/evaluation-json.js'),
       import('../../train/preflight.js'),
     ]);
     // train() checks its outputs against the data files; the --init file only the command line knows.
     checkDistinct([['the --init model', a.init]], [['--out', a.out], ['--report', a.report], a.checkpoint === undefined ? ['--checkpoint (default: --out + .ckpt)', `${a.out}.ckpt`] : ['--checkpoint', a.checkpoint]]);
     for (const [flag, file] of [['--init', a.init], ['--resume', a.resume]] as const) checkStdinOnce(flag, file, [...a.files, ...(a.test ?? [])]);
-    const init = a.init ? loadInitModel(a.init, '--init') : undefined;
+    const init = a.init ? loadAnyModel(a.init, '--init') : undefined;
     if (init) checkOptions({ ...options, init }, asFlag); // what the --init model's shape rules out, named as flags
     let progress: ReturnType<typeof createProgress> | undefined;
     let forgetNote: () => void = () => {};
