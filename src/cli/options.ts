@@ -146,6 +146,33 @@ export function modelOptionsFor(command: 'train' | 'tune') {
   } as const;
 }
 
+/** What modelOptionsFor and stepOptions give (train leaves some unset, for selection or an --init model to decide). */
+export interface ModelArgs extends StepArgs {
+  hidden?: number;
+  stride?: string;
+  resample?: string;
+  differences: 'auto' | 'on' | 'off';
+  sequenceNorm: 'auto' | 'on' | 'off';
+  bidirectional?: boolean;
+  cell?: 'rnn' | 'gru';
+  layers?: 1 | 2;
+  seed: number;
+  noise?: number;
+  warp?: number;
+  mixup?: number;
+  normalize?: 'zscore' | 'none';
+  kernel: 'wasm' | 'ts';
+}
+
+/** The model's and a step's flags, train's and tune's alike, as the library's options (each command maps --readout its own way). */
+export function modelArgsOf(a: ModelArgs) {
+  return {
+    hidden: a.hidden, bptt: a.bptt, stride: strideFlag(a.stride), resample: resampleFlag(a.resample), differences: switchFlag(a.differences),
+    sequenceNorm: switchFlag(a.sequenceNorm), bidirectional: a.bidirectional, cell: a.cell, layers: a.layers, batchSize: a['batch-size'],
+    optimizer: a.optimizer, lr: a.lr, clip: a.clip, seed: a.seed, noise: a.noise, warp: a.warp, mixup: a.mixup, normalize: a.normalize, kernel: a.kernel,
+  };
+}
+
 /** --differences or --sequence-norm as train() takes it. */
 export function switchFlag(s: 'auto' | 'on' | 'off'): boolean | 'auto' {
   return s === 'auto' ? 'auto' : s === 'on';

@@ -15,7 +15,7 @@ import { armGraceful, atStop, disarmGraceful, gracefulSignal } from '../interrup
 import { noteWritten } from '../written.js';
 import { checkFolder, writesStdout } from '../../io/atomic.js';
 import { columnList } from '../../data/names.js';
-import { type DataArgs, type StepArgs, FILE_KINDS, stepOptions, dataOptionsFor, loadOptionsOf, modelOptionsFor, requireFlag, switchFlag, resampleFlag, strideFlag } from '../options.js';
+import { type DataArgs, type ModelArgs, FILE_KINDS, stepOptions, dataOptionsFor, loadOptionsOf, modelOptionsFor, modelArgsOf, requireFlag, resampleFlag, strideFlag } from '../options.js';
 import { WORKFLOW_EXAMPLES, grouped, withExamples } from '../help.js';
 import { invokedCommand } from '../command-line.js';
 import { visible } from '../../data/visible.js';
@@ -49,37 +49,23 @@ export const trainOptions = {
   resume: { type: 'string', describe: 'continue the run that wrote this checkpoint (give the same flags as that run); auto: the run\'s own checkpoint (--checkpoint, or --out + .ckpt) where there is one, else start afresh, so that a requeued job\'s same command line goes on' },
 } as const;
 
-type TrainArgs = DataArgs & StepArgs & {
+type TrainArgs = DataArgs & ModelArgs & {
   files: string[];
   test?: string[];
   out: string;
-  hidden?: number;
   readout: 'auto' | Readout;
-  stride?: string;
-  resample?: string;
-  differences: 'auto' | 'on' | 'off';
-  sequenceNorm: 'auto' | 'on' | 'off';
-  bidirectional?: boolean;
-  cell?: 'rnn' | 'gru';
-  layers?: 1 | 2;
   select?: 'auto' | 'on' | 'off';
   members?: number;
   epochs?: string;
   threads: string;
-  kernel: 'wasm' | 'ts';
-  seed: number;
   'val-split': string;
   'class-weights'?: ClassWeights;
   schedule?: LrSchedule;
   warmup?: number;
   'weight-decay'?: number;
-  warp?: number;
-  mixup?: number;
   'guided-warp'?: number;
-  noise?: number;
   report?: string;
   patience?: number;
-  normalize?: 'zscore' | 'none';
   init?: string;
   quiet: boolean;
   json: boolean;
@@ -110,41 +96,23 @@ function checkFlags(a: TrainArgs): void {
 function trainOptionsOf(a: TrainArgs) {
   return {
     ...loadOptionsOf(a),
+    ...modelArgsOf(a),
     files: a.files,
     test: a.test,
     out: a.out,
-    hidden: a.hidden,
     readout: a.readout,
-    bptt: a.bptt,
-    stride: strideFlag(a.stride),
-    resample: resampleFlag(a.resample),
-    differences: switchFlag(a.differences),
-    sequenceNorm: switchFlag(a.sequenceNorm),
-    bidirectional: a.bidirectional,
-    cell: a.cell,
-    layers: a.layers,
     select: a.select,
     members: a.members,
     epochs: a.epochs === undefined ? undefined : a.epochs === 'auto' ? 'auto' as const : Number(a.epochs), // unset: the default, or a resumed run's
-    batchSize: a['batch-size'],
-    optimizer: a.optimizer,
-    lr: a.lr,
-    clip: a.clip,
     threads: a.threads === 'auto' ? 'auto' as const : Number(a.threads),
-    kernel: a.kernel,
-    seed: a.seed,
     valSplit: a['val-split'] === 'auto' ? 'auto' as const : Number(a['val-split']),
     classWeights: a['class-weights'],
     schedule: a.schedule,
     warmup: a.warmup,
     weightDecay: a['weight-decay'],
-    warp: a.warp,
-    mixup: a.mixup,
     guidedWarp: a['guided-warp'],
-    noise: a.noise,
     report: a.report,
     patience: a.patience,
-    normalize: a.normalize,
     checkpoint: a.checkpoint,
     checkpointEvery: a['checkpoint-every'],
     resume: a.resume,

@@ -3,7 +3,7 @@
 import type { Argv, ArgumentsCamelCase } from 'yargs';
 import type { Readout } from '../../model/rnn.js';
 import { MAX_THREADS, TRAIN_DEFAULTS } from '../../train/defaults.js';
-import { type DataArgs, type StepArgs, FILE_KINDS, stepOptions, dataOptionsFor, isInt, loadOptionsOf, modelOptionsFor, quietOption, requireFlag, switchFlag, resampleFlag, strideFlag } from '../options.js';
+import { type DataArgs, type ModelArgs, FILE_KINDS, stepOptions, dataOptionsFor, isInt, loadOptionsOf, modelOptionsFor, quietOption, modelArgsOf, requireFlag } from '../options.js';
 import { WORKFLOW_EXAMPLES, grouped, withExamples } from '../help.js';
 import { visible } from '../../data/visible.js';
 
@@ -19,27 +19,13 @@ export const tuneOptions = {
   ...modelOptionsFor('tune'),
 } as const;
 
-type TuneArgs = DataArgs & StepArgs & {
+type TuneArgs = DataArgs & ModelArgs & {
   files: string[];
   quiet: boolean;
   threads?: string;
   steps: number;
   json: boolean;
-  hidden: number;
   readout: 'auto' | Readout;
-  stride: string;
-  resample: string;
-  differences: 'auto' | 'on' | 'off';
-  sequenceNorm: 'auto' | 'on' | 'off';
-  bidirectional: boolean;
-  cell: 'rnn' | 'gru';
-  layers: 1 | 2;
-  seed: number;
-  noise: number;
-  warp: number;
-  mixup: number;
-  normalize: 'zscore' | 'none';
-  kernel: 'wasm' | 'ts';
 };
 
 function threadList(s: string | undefined): number[] | undefined {
@@ -60,10 +46,7 @@ export const tuneCommand = {
     const a = argv as unknown as TuneArgs;
     const { asFlag, checkOptions } = await import('../../train/option-checks.js'); // a flag out of range is said before the rest loads
     const options = {
-      ...loadOptionsOf(a), files: a.files, threads: threadList(a.threads), steps: a.steps, hidden: a.hidden, readout: a.readout === 'auto' ? undefined : a.readout, bptt: a.bptt,
-      stride: strideFlag(a.stride), resample: resampleFlag(a.resample), differences: switchFlag(a.differences), sequenceNorm: switchFlag(a.sequenceNorm), bidirectional: a.bidirectional, cell: a.cell, layers: a.layers,
-      batchSize: a['batch-size'], optimizer: a.optimizer, lr: a.lr, clip: a.clip, seed: a.seed, noise: a.noise, warp: a.warp, mixup: a.mixup, normalize: a.normalize,
-      kernel: a.kernel,
+      ...loadOptionsOf(a), ...modelArgsOf(a), files: a.files, threads: threadList(a.threads), steps: a.steps, readout: a.readout === 'auto' ? undefined : a.readout,
     };
     checkOptions(options, asFlag, 'tune');
     const { formatTune, tune } = await import('../../train/tune.js');
