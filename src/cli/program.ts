@@ -20,7 +20,7 @@ import { exportCommand } from './commands/export.js';
 import { infoCommand } from './commands/info.js';
 import { WORKFLOW_EXAMPLES } from './help.js';
 import { visible } from '../data/visible.js';
-import { writesStdout } from '../io/atomic.js';
+import { writesStdout } from '../io/output-target.js';
 import { StreamOntoInputError, checkStreamsApart } from '../io/paths.js';
 import { setHelpCommand, usageError } from './usage.js';
 import {

@@ -10,7 +10,8 @@
 // release() rows are held in memory instead, since stdout cannot be taken back.
 
 import { closeSync, fchmodSync, fsyncSync, ftruncateSync, openSync, renameSync, rmSync } from 'node:fs';
-import { type OutputTarget, closeInPlace, keepOwner, openInPlace, outputTarget, syncFolder, tempPathFor, writeAll, writeError } from './atomic.js';
+import { closeInPlace, keepOwner, openInPlace, syncFolder, tempPathFor, writeAll, writeError } from './atomic.js';
+import { type OutputTarget, outputTarget } from './output-target.js';
 
 export interface RowOutput {
   write(s: string): void;

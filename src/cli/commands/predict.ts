@@ -4,7 +4,8 @@
 import type { Argv, ArgumentsCamelCase } from 'yargs';
 import { checkDistinct, checkStdinOnce } from '../../io/paths.js';
 import type { RowOutput } from '../../io/stream-out.js';
-import { checkFolder, checkWritable, readerClosed } from '../../io/atomic.js';
+import { checkWritable, readerClosed } from '../../io/atomic.js';
+import { checkFolder } from '../../io/output-target.js';
 import { pathIs } from '../../io/path-is.js';
 import { UserError } from '../../errors.js';
 import { atStop } from '../interrupt.js';

@@ -13,7 +13,7 @@ import { LR_SCHEDULES, type LrSchedule } from '../../train/schedule.js';
 import { createProgress, loadingLines, selectionLines } from '../progress.js';
 import { armGraceful, atStop, disarmGraceful, gracefulSignal } from '../interrupt.js';
 import { noteWritten } from '../written.js';
-import { checkFolder, writesStdout } from '../../io/atomic.js';
+import { checkFolder, writesStdout } from '../../io/output-target.js';
 import { columnList } from '../../data/names.js';
 import { type DataArgs, type ModelArgs, FILE_KINDS, stepOptions, dataOptionsFor, loadOptionsOf, modelOptionsFor, modelArgsOf, requireFlag, resampleFlag, strideFlag } from '../options.js';
 import { WORKFLOW_EXAMPLES, grouped, withExamples } from '../help.js';
