@@ -9,7 +9,7 @@ import { fit, shapeFor, type FitOptions } from '../src/train/fit.js';
 import { resolveHyperparameters } from '../src/train/defaults.js';
 import type { FitState } from '../src/model/state.js';
 import { type Checkpoint, dataFingerprint, dataFingerprints, loadCheckpoint, parseCheckpoint, serializeCheckpoint } from '../src/io/checkpoint.js';
-import { checkResumeData } from '../src/train/preflight.js';
+import { checkResumeData } from '../src/train/resume-checks.js';
 import { DivergedError, InterruptedError, UserError } from '../src/errors.js';
 import { syntheticDataSet } from './helpers/synthetic.js';
 import { FAILING_WORKER, cli } from './helpers/cli.js';

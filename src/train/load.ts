@@ -18,7 +18,8 @@ import { type Model, differencesOf, sequenceNormOf } from '../model/model.js';
 import { membersOf } from '../model/ensemble.js';
 import { TRAIN_DEFAULTS, differencesFor, sequenceNormFor } from './defaults.js';
 import { trainingWarnings } from './warnings.js';
-import { type TestSet, checkClassesRecur, checkFollows, checkInit, checkResumeData, checkTestFiles, fixedByModel, initClassesWarning } from './preflight.js';
+import { type TestSet, checkClassesRecur, checkFollows, checkInit, checkTestFiles, fixedByModel, initClassesWarning } from './preflight.js';
+import { checkResumeData } from './resume-checks.js';
 import type { TrainRun } from './train-options.js';
 import { packed } from '../data/packed.js';
 

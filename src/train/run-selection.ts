@@ -9,7 +9,7 @@ import type { FoldScore, SelectionState } from '../model/state.js';
 import { selectionThreadsWithinCap } from '../engine/address-space.js';
 import { type Hyperparameters, TRAIN_DEFAULTS } from './defaults.js';
 import { asFlagWithValue } from './option-checks.js';
-import { asCheckpointRecorded, checkResume, checkResumeSelection, checkSelectionResumed } from './preflight.js';
+import { asCheckpointRecorded, checkResume, checkResumeSelection, checkSelectionResumed } from './resume-checks.js';
 import { type Selection, budgetOf, plannedTasks, selectModel, taskKey, whySelectionSkips, withVaried, withoutSelection } from './select.js';
 import { type HostCallbacks, withCheckpoint } from './run-failures.js';
 import type { TrainOptions } from './train-options.js';

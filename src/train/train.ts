@@ -31,10 +31,8 @@ import { loadForTraining } from './load.js';
 import { lossWarning } from './warnings.js';
 import { type TuneResult, measureThreads } from './tune.js';
 import { checkOptions, recordedProblem } from './option-checks.js';
-import {
-  type OutputPaths, type TestSet, asCheckpointRecorded, autoResumeWarning, changedOnResume, checkOutputs, checkResume, checkResumeInit, claimRun,
-  fileSizeProblem, keptOnResume, resumeOf, withUnrecorded,
-} from './preflight.js';
+import { type OutputPaths, type TestSet, autoResumeWarning, checkOutputs, claimRun, fileSizeProblem, resumeOf } from './preflight.js';
+import { asCheckpointRecorded, changedOnResume, checkResume, checkResumeInit, keptOnResume, withUnrecorded } from './resume-checks.js';
 import { withCandidate } from './select.js';
 import { TRAIN_OPTION_KEYS, type TrainOptions, type TrainResult, type TrainRun } from './train-options.js';
 import { selectForRun, selectionLeftOut, selectionRecord } from './run-selection.js';
