@@ -5,8 +5,6 @@ import { InterruptedError } from '../../errors.js';
 import type { Argv, ArgumentsCamelCase } from 'yargs';
 import type { Readout } from '../../model/rnn.js';
 import { checkDistinct, checkStdinOnce } from '../../io/paths.js';
-import { hiddenText } from '../../model/ensemble.js';
-import { layersOf } from '../../model/layout.js';
 import { MAX_EPOCHS, MAX_THREADS, TRAIN_DEFAULTS, defaultThreads } from '../../train/defaults.js';
 import { CLASS_WEIGHTS, type ClassWeights } from '../../train/class-weights.js';
 import { LR_SCHEDULES, type LrSchedule } from '../../train/schedule.js';
@@ -19,7 +17,6 @@ import { type DataArgs, type ModelArgs, FILE_KINDS, stepOptions, dataOptionsFor,
 import { WORKFLOW_EXAMPLES, grouped, withExamples } from '../help.js';
 import { invokedCommand } from '../command-line.js';
 import { visible } from '../../data/visible.js';
-import { threadsText, trainingRecord } from '../../eval/training-record.js';
 
 const d = TRAIN_DEFAULTS;
 
@@ -137,9 +134,8 @@ export const trainCommand = {
     const options = trainOptionsOf(a);
     const { asFlag, checkOptions } = await import('../../train/option-checks.js'); // a flag out of range is said before the rest loads
     checkOptions(options, asFlag);
-    const [{ train }, { loadAnyModel }, { scalesApart, widelyScaled }, { printEvaluations }, { evaluationJson }, { resumeOf }] = await Promise.all([
-      import('../../train/train.js'), import('../../io/load-model.js'), import('../../data/scale-spread.js'), import('../evaluations.js'), import('../../eval/evaluation-json.js'),
-      import('../../train/preflight.js'),
+    const [{ train }, { loadAnyModel }, { scalesApart, widelyScaled }, { printTrainResult }, { resumeOf }] = await Promise.all([
+      import('../../train/train.js'), import('../../io/load-model.js'), import('../../data/scale-spread.js'), import('../train-result.js'), import('../../train/preflight.js'),
     ]);
     // train() checks its outputs against the data files; the --init file only the command line knows.
     checkDistinct([['the --init model', a.init]], [['--out', a.out], ['--report', a.report], a.checkpoint === undefined ? ['--checkpoint (default: --out + .ckpt)', `${a.out}.ckpt`] : ['--checkpoint', a.checkpoint]]);
@@ -213,35 +209,7 @@ export const trainCommand = {
       progress?.end();
     });
     if (a.report && isFile(a.report)) noteWritten(`the report ${visible(a.report)}`);
-    const m = r.model;
-    // Each member's fit: an ensemble's members stop early, or not, each on its own.
-    const fits = (m.training as { members?: Array<{ bestEpoch: number; epochs: number }> }).members ?? [{ bestEpoch: r.bestEpoch, epochs: r.history.length }];
-    const best = fits.length === 1 ? `best epoch ${fits[0].bestEpoch} of ${fits[0].epochs}` : `best epochs ${fits.map((f) => `${f.bestEpoch} of ${f.epochs}`).join(', ')}`;
-    const inAll = (performance.now() - started) / 1000; // loading, thread tuning and model selection too
-    // An engine runs at most one thread a chunk of its largest batch: say so where that is fewer than asked.
-    const timing = trainingRecord(m.training).timing;
-    const threads = `${threadsText(timing)}${timing.threadsRan !== undefined ? ` (a step has ${timing.threadsRan} chunk(s) of sequences to share)` : ''}`;
-    // With --json the model line is progress, on stderr (not with --quiet), and the result is stdout's one line.
-    const modelLine = a.json ? (a.quiet ? null : process.stderr) : process.stdout;
-    // Stopped once training had ended (the test files unscored): no result line, as for any interrupted run.
-    if (a.json && !r.stopped) {
-      process.stdout.write(JSON.stringify({
-        model: a.out, resumed: resumed ?? null, fits, seconds: r.seconds, secondsInAll: inAll, sequencesPerSecond: r.sequencesPerSecond,
-        selection: m.training['selection'] ?? null, test: r.test.length > 0 ? evaluationJson(r.test) : null,
-      }) + '\n');
-    }
-    modelLine?.write(
-      `model: ${visible(a.out)} (${m.classes.length} classes, ${m.channels.length} channel(s)${m.sequenceNorm ? ', each sequence on its own scale' : ''}${m.differences ? `${m.sequenceNorm ? ',' : ''} and their differences` : ''}${m.resample ? `, resampled to ${m.resample} samples` : ''}, ${hiddenText(m, '=')}${layersOf(m.shape) === 2 ? ', two layers' : ''}, readout ${m.readout}; ` +
-        `${best}; ${r.seconds.toFixed(1)} s of training at ${Math.round(r.sequencesPerSecond)} seq/s on ${threads}` +
-        `${inAll > r.seconds + 1 ? `, ${inAll.toFixed(1)} s in all` : ''})\n`,
-    );
-    const planned = (m.training as { hyperparameters: { epochs: number; patience: number; lr: number; clip: number } }).hyperparameters;
-    fits.forEach((f, i) => {
-      if (a.quiet || f.epochs >= planned.epochs || planned.patience <= 0) return;
-      const who = fits.length > 1 ? ` (member ${i + 1} of ${fits.length})` : '';
-      process.stderr.write(`early stopping${who}: no validation improvement for ${planned.patience} epoch(s) after epoch ${f.bestEpoch}; stopped at ${f.epochs} of ${planned.epochs}, kept epoch ${f.bestEpoch}'s weights\n`);
-    });
-    if (r.test.length > 0 && !a.json) printEvaluations(r.test, false);
+    printTrainResult(r, { out: a.out, json: a.json, quiet: a.quiet, resumed, secondsInAll: (performance.now() - started) / 1000 });
     if (r.stopped) {
       const left = leftUndone(a);
       throw Object.assign(new InterruptedError(0, 0), {
