@@ -915,6 +915,27 @@ test('a divergence whose last checkpoint was far out already says to start afres
   assert.match(beside.stderr, /a checkpoint of an earlier run is there .*; continue it with --resume 'm x\.json\.ckpt', or delete it/);
 });
 
+test('a checkpoint saved again with its keys sorted (its format kilobytes in) is still one: info sums it up, train will not start afresh over it, --out will not replace it', () => {
+  const dir = tmp();
+  writeFileSync(join(dir, 'd.csv'), readFileSync(join(ROOT, 'datasets/cbf/train.csv'), 'utf8').split('\n').slice(0, 31).join('\n') + '\n');
+  const t = cliHere(['train', 'd.csv', '--epochs', '2', '--select', 'off', '--members', '1', '--hidden', '2', '--threads', '1', '--quiet', '--out', 'm.json', '--checkpoint', 'c.ckpt'], { cwd: dir });
+  assert.equal(t.code, 0, t.stderr);
+  const sorted = (v: unknown): unknown => (Array.isArray(v) ? v.map(sorted) : v !== null && typeof v === 'object'
+    ? Object.fromEntries(Object.keys(v).sort().map((k) => [k, sorted((v as Record<string, unknown>)[k])])) : v);
+  const text = JSON.stringify(sorted(JSON.parse(readFileSync(join(dir, 'c.ckpt'), 'utf8'))), null, 1); // as Python's json.dumps(sort_keys=True, indent=1)
+  assert.ok(text.indexOf('"format"') > 2048, 'the format past the first kilobytes');
+  writeFileSync(join(dir, 'sorted.ckpt'), text);
+  const info = cliHere(['info', 'sorted.ckpt'], { cwd: dir });
+  assert.equal(info.code, 0, info.stderr);
+  assert.match(info.stdout, /^sorted\.ckpt: a checkpoint of a training run, not a model file: epoch 2 of 2 trained/);
+  const afresh = cliHere(['train', 'd.csv', '--epochs', '1', '--checkpoint', 'sorted.ckpt', '--out', 'n.json'], { cwd: dir });
+  assert.equal(afresh.code, 2);
+  assert.match(afresh.stderr, /sorted\.ckpt: a checkpoint of an earlier run is there/);
+  const over = cliHere(['train', 'd.csv', '--epochs', '1', '--out', 'sorted.ckpt'], { cwd: dir });
+  assert.equal(over.code, 2);
+  assert.match(over.stderr, /--out sorted\.ckpt: a file that is not a model file is there \(it is a checkpoint, to resume a training from\)/);
+});
+
 test('--kernel ts owes nothing to the WebAssembly build here: validation and model selection score by the reference too, so either build gives its bits', () => {
   const dir = tmp();
   writeFileSync(join(dir, 'd.csv'), readFileSync(join(ROOT, 'datasets/cbf/train.csv'), 'utf8').split('\n').slice(0, 81).join('\n') + '\n');

@@ -210,16 +210,3 @@ test('clocks and counters as devices name and write them are time-like: a counte
   writeFileSync(file, `id;label;sensor timestamp [ns];X [mg]\n${rows.join('\n')}\n`);
   assert.match(dataWarnings(await loadDataSet([file])).join('\n'), /subtract \d+ from the channel in the file, so that what varies is kept; if "sensor timestamp \[ns\]" is a clock, as its name says, it holds no sample: name the time column with --time-column, and leave the others out with --channels/);
 });
-
-test('read each on its own scale (--sequence-norm, or auto where scales lie decades apart), a far value is warned of by no other sequence\'s scale', async () => {
-  const { trainingWarnings } = await import('../src/train/warnings.js');
-  const { sequenceNormFor } = await import('../src/train/defaults.js');
-  // Six of forty sequences a thousand times the others' scale (counts from places of every size), one with a peak of 1e7.
-  const wave = (n: number, t: number) => Math.sin(t / 2 + n) + 0.3 * Math.cos(t * n);
-  const apart = dataSet(['cases'], 40, 30, (_, n, t) => (n === 3 && t === 20 ? 1e7 : n % 7 === 3 ? 1000 * wave(n, t) : wave(n, t)));
-  assert.equal(sequenceNormFor('auto', apart), true);
-  const loaded = { ...apart, sources: apart.ids.map((_, n) => ({ file: 'x.csv', line: n + 2 })) };
-  const far = (ownScales: boolean) => trainingWarnings(loaded, { files: ['x.csv'], fromModel: false, ownScales }).filter((w) => /typical distance from their median/.test(w));
-  assert.equal(far(false).length, 1, 'one scale for all: the peak sets it');
-  assert.deepEqual(far(true), []);
-});

@@ -480,6 +480,8 @@ test('--model and --init tell a safetensors file from a model file by their firs
 
 test('a safetensors file whose header length opens with the byte 0x08 is read as one, not taken for ONNX (one export in 32 is)', async () => {
   const { binaryKind } = await import('../src/io/formats.js');
+  // Three bytes are no ONNX file, though they open as one would (an output of another kind is then not replaced by --onnx).
+  assert.deepEqual([binaryKind(Uint8Array.of(8, 7, 0x12)), binaryKind(Uint8Array.of(8, 7, 0x12, 0))], [null, 'onnx']);
   const { exportOnnx } = await import('../src/io/onnx.js');
   const m = model('mean', true);
   const bytes = exportSafetensors(m);

@@ -16,7 +16,7 @@ function loaded(args: string[]): string[] {
   return urls;
 }
 
-const LIBRARY = ['train/train.js', 'train/tune.js', 'eval/evaluate.js', 'eval/predict.js', 'eval/report.js', 'engine/engine.js', 'io/onnx.js', 'io/safetensors.js', 'data/csv.js'];
+const LIBRARY = ['train/train.js', 'train/tune.js', 'eval/evaluate.js', 'eval/predict.js', 'eval/report.js', 'engine/engine.js', 'io/onnx.js', 'io/safetensors.js', 'io/load-model.js', 'io/formats.js', 'data/csv.js'];
 
 test('--help, --version, usage errors and flags out of range load none of the library the commands run; a command loads what it runs', () => {
   for (const args of [['--help'], ['--version'], ['train', '--help'], ['train', 'datasets/cbf/train.csv', '--hiden', '3'], ['train', 'datasets/cbf/train.csv', '--hidden', '0'], ['tune', 'datasets/cbf/train.csv', '--lr', '-1'], ['evalute', 'x.csv']]) {
@@ -25,7 +25,7 @@ test('--help, --version, usage errors and flags out of range load none of the li
   }
   // The hook sees what a command loads once it runs.
   const info = loaded(['info', 'no-such-model.json']);
-  assert.ok(info.includes('io/safetensors.js') && !info.includes('train/train.js'), info.join(' '));
+  assert.ok(info.includes('io/load-model.js') && info.includes('io/formats.js') && !info.includes('train/train.js'), info.join(' '));
 });
 
 test('on a terminal, FORCE_COLOR beside NO_COLOR (or NODE_DISABLE_COLORS) leaves a refusal one line: no warning of Node\'s that it ignores NO_COLOR', { skip: process.platform !== 'linux' }, () => {

@@ -53,14 +53,19 @@ export function decodeDigests(text: unknown): Set<string> | null {
 }
 
 /**
- * How many of ds's sequences have a digest among `known`, flat ones left out: a sequence whose every step is its
- * first (no cases, a sensor at rest) turns up in training and test files alike without being a recording leaked.
+ * How many of ds's sequences have a digest among `known`. Flat ones (every step its first: a day of no cases, a
+ * sensor at rest) turn up in training and test files alike without a recording leaked, so they count only beside
+ * others that are known, or where every sequence of ds is: flat sequences alone make no file training data.
  */
 export function countKnown(ds: DataSet, known: ReadonlySet<string>): number {
   const d = sequenceDigests(ds);
-  let count = 0;
-  for (let n = 0; n < d.length / 2; n++) if (known.has(`${d[2 * n]}:${d[2 * n + 1]}`) && !isFlat(ds, n)) count++;
-  return count;
+  let [flat, other] = [0, 0];
+  for (let n = 0; n < d.length / 2; n++) {
+    if (!known.has(`${d[2 * n]}:${d[2 * n + 1]}`)) continue;
+    if (isFlat(ds, n)) flat++;
+    else other++;
+  }
+  return other > 0 || flat === d.length / 2 ? flat + other : 0;
 }
 
 /** Whether every step of sequence n holds the values of its first. */

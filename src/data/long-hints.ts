@@ -1,4 +1,4 @@
-// What the long reader's refusals add about a cell it cannot read, from the header alone: read the file as wide
+// What the long reader's refusals add about a cell it cannot read, from the header and the cell: read the file as wide
 // where pandas numbered its columns, leave out a column that is no channel (--channels), name a time or label
 // column, or pivot a stacked frame. Only messages; the row rules are long.ts'.
 

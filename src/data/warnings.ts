@@ -30,8 +30,8 @@ export function dataWarnings(ds: DataSet, idColumn = DEFAULT_LAYOUT.idColumn): s
   return warningLines(packed(ds), idColumn);
 }
 
-/** dataWarnings of a data set the loader built (checked already); `ownScales`: the run reads each sequence on its own scale. */
-export function warningLines(ds: DataSet, idColumn: string, timeColumn?: string, ownScales = false): string[] {
+/** dataWarnings of a data set the loader built (checked already). */
+export function warningLines(ds: DataSet, idColumn: string, timeColumn?: string): string[] {
   const out: string[] = [];
   if (isGapTally(ds.gaps)) out.push(gapsWarning(ds.gaps));
   if (isRestartTally(ds.restarts)) out.push(restartsWarning(ds.restarts));
@@ -64,9 +64,7 @@ export function warningLines(ds: DataSet, idColumn: string, timeColumn?: string,
   if (twins.length > 0) out.push(`classes ${nameList(twins)} differ only in letter case; they are trained as different classes`);
   const numbers = twinsBy(ds.classes, sameNumber);
   if (numbers.length > 0) out.push(`classes ${nameList(numbers)} name the same number; they are trained as different classes (write each label one way)`);
-  // Read each on its own scale, one sequence's far value sets no other's scale (and data whose scales lie decades
-  // apart, counts from places of every size, have peaks thousands of times the typical value as a matter of course).
-  for (const f of ownScales ? [] : farOut(ds)) {
+  for (const f of farOut(ds)) {
     const times = f.ratio < 1e6 ? Math.round(f.ratio) : f.ratio.toExponential(1);
     out.push(`channel ${JSON.stringify(f.channel)} holds ${+f.value.toPrecision(7)} (sequence ${visible(f.id)}), ${times} times its values' typical distance from their median; ` +
       'one such value sets the normalization\'s scale and flattens every other sequence: if it marks a missing reading or an error, remove or fix it');

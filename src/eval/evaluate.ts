@@ -100,7 +100,7 @@ function trainingSequencesWarning(file: string, loaded: DataSet, model: Model): 
   const N = loaded.lengths.length;
   if (count === 0) return null;
   return count === N
-    ? `every one of the ${N} sequences of ${visible(file)} is a training sequence of the model (the same values and label); its accuracy is not a held-out figure`
+    ? `${N === 1 ? 'the one sequence' : `every one of the ${N} sequences`} of ${visible(file)} is a training sequence of the model (the same values and label); its accuracy is not a held-out figure`
     : `${count} of the ${N} sequences of ${visible(file)} ${count === 1 ? 'is a training sequence' : 'are training sequences'} of the model (the same values and label); its accuracy overstates how the model does on new recordings`;
 }
 

@@ -1,10 +1,11 @@
-// predict(): class probabilities for every sequence of unlabelled (or labelled) files, as CSV rows
-// `file,id,label,predicted,p_<class>...`, streamed: each file is read sequence by sequence (csv.ts streamFile),
-// made the model's inputs and scored in batches of up to 64 (batch-scorer.ts, through the engine's predictor, as
-// evaluate scores; a sequence's probabilities do not depend on its batch), and the rows written as each batch
-// is scored, so memory holds one batch whatever the file's size. Long-layout
-// files stream when each sequence's rows are contiguous; when an id comes back later, that file's rows are
-// taken back and the file is loaded whole instead (loadDataSet).
+// Class probabilities for every sequence of unlabelled (or labelled) files, streamed: the library's predict
+// (predictions, a generator of them) and the command's CSV rows `file,id,label,predicted,p_<class>...`
+// (writePredictions). Each file is read sequence by sequence (csv.ts streamFile), made the model's inputs and
+// scored in batches of up to 64 (batch-scorer.ts, through the engine's predictor, as evaluate scores; a
+// sequence's probabilities do not depend on its batch), and each batch's predictions given as it is scored, so
+// memory holds one batch whatever the file's size. Long-layout files stream when each sequence's rows are
+// contiguous; when an id comes back later, that file's rows are taken back and the file is loaded whole
+// instead (loadDataSet).
 //
 // Legend: T steps of one sequence, D channels, C classes.
 

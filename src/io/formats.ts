@@ -1,12 +1,15 @@
-// The program's files told apart by their first bytes: the "format" a model file and a checkpoint name, a head
-// as text in either encoding the readers take, and the binary kinds a model path may hold (safetensors, ONNX,
-// gzip). One place, so that the readers, the outputs' replace rule, train's checkpoint check and `info` agree on
-// what a file is.
+// The program's files told apart by their first HEAD_BYTES: the "format" a model file and a checkpoint name, a
+// head as text in either encoding the readers take, and the binary kinds a model path may hold (safetensors,
+// ONNX, gzip). One place, so that the outputs' replace rule, train's check of a checkpoint path and `info` read
+// the same head by the same rules, as the readers tell a binary file's kind.
 
 import { closeSync, openSync, readSync } from 'node:fs';
 
 export const MODEL_FORMAT = 'train-signals/rnn';
 export const CHECKPOINT_FORMAT = 'train-signals/checkpoint';
+
+/** The bytes read from a file's start to tell its kind: every kind names itself within them (a checkpoint or model saved with its keys sorted, after many classes). */
+export const HEAD_BYTES = 65536;
 
 /** The first `bytes` of the file at path; undefined where it cannot be read. */
 export function firstBytes(path: string, bytes: number): Buffer | undefined {
@@ -37,7 +40,7 @@ export function namesFormat(head: Uint8Array, format: typeof MODEL_FORMAT | type
 
 /** Whether the file at `path` opens as a checkpoint train wrote; false where it cannot be read (its reader says why). */
 export function isCheckpointFile(path: string): boolean {
-  const head = firstBytes(path, 512); // its checksum, then its format
+  const head = firstBytes(path, HEAD_BYTES);
   return head !== undefined && namesFormat(head, CHECKPOINT_FORMAT);
 }
 
@@ -53,6 +56,6 @@ export function binaryKind(head: Uint8Array): 'gzip' | 'onnx' | 'safetensors' | 
   if (head.length >= 9 && le32(4) === 0 && le32(0) > 0 && head[8] === 0x7b) return 'safetensors';
   if (head[0] === 0x1f && head[1] === 0x8b) return 'gzip';
   // ir_version (field 1, a varint under 128), then another of ModelProto's fields (producer_name, graph, …).
-  if (head[0] === 0x08 && head[1] < 0x80 && ONNX_NEXT_TAGS.has(head[2])) return 'onnx';
+  if (head.length > 3 && head[0] === 0x08 && head[1] < 0x80 && ONNX_NEXT_TAGS.has(head[2])) return 'onnx';
   return null;
 }

@@ -5,15 +5,12 @@
 
 import { lstatSync, statSync } from 'node:fs';
 import { UserError } from '../errors.js';
-import { CHECKPOINT_FORMAT, MODEL_FORMAT, binaryKind, firstBytes, headText, namesFormat } from './formats.js';
+import { CHECKPOINT_FORMAT, HEAD_BYTES, MODEL_FORMAT, binaryKind, firstBytes, headText, namesFormat } from './formats.js';
 import { descriptorOf, writesAtEnd } from './descriptors.js';
 import { MAX_LINKS, linkTarget, physicalPath } from './paths.js';
 
 /** What an output writes. */
 export type OutputKind = 'model' | 'predictions' | 'report' | 'onnx' | 'safetensors';
-
-/** The bytes read from a file's start to tell its kind: every kind names itself within them (a model saved with its keys sorted, after many classes). */
-const HEAD_BYTES = 65536;
 
 /** Each kind as the program writes it, told by its first bytes. */
 const KINDS: Record<OutputKind, { readonly what: string; readonly is: (head: Buffer) => boolean }> = {

@@ -108,12 +108,11 @@ export async function loadForTraining(
   // Column options read no training file of the archive's formats, nor --test files when there are none.
   const unread = !csvRead && (o.test ?? []).length === 0;
   const testTwins = (o.test ?? []).map((t) => testTwinOf(t, o.files));
+  if (o.onWarning) for (const w of trainingWarnings(loaded, { ...o, fingerprints: fileFingerprints, testTwins, fromModel: o.init !== undefined, archivesOnly: unread })) o.onWarning(w);
+  if (initWarning !== null) o.onWarning?.(initWarning);
   // A checkpoint of an earlier version, which read no differences: resuming it keeps to that.
   const differences = resume ? differencesOf(resume.model) : o.init ? differencesOf(o.init) : differencesFor(o.differences ?? d.differences, loaded);
   const sequenceNorm = resume ? sequenceNormOf(resume.model) : o.init ? sequenceNormOf(o.init) : sequenceNormFor(o.sequenceNorm ?? d.sequenceNorm, loaded);
-  const warned = { ...o, fingerprints: fileFingerprints, testTwins, fromModel: o.init !== undefined, archivesOnly: unread, ownScales: sequenceNorm };
-  if (o.onWarning) for (const w of trainingWarnings(loaded, warned)) o.onWarning(w);
-  if (initWarning !== null) o.onWarning?.(initWarning);
   const reading = { sequenceNorm, differences };
   if (resume) {
     const m = resume.model;

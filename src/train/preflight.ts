@@ -14,7 +14,7 @@ import { checkReplaceable } from '../io/replace.js';
 import { checkWritable } from '../io/atomic.js';
 import { outputTarget } from '../io/output-target.js';
 import { checkDistinct, checkOnce, fileKeys, followLinks } from '../io/paths.js';
-import { CHECKPOINT_FORMAT, firstBytes, namesFormat } from '../io/formats.js';
+import { CHECKPOINT_FORMAT, HEAD_BYTES, firstBytes, namesFormat } from '../io/formats.js';
 import { MAX_JSON_BYTES } from '../io/read-input.js';
 import { lockRun } from '../io/lock.js';
 import { type Model, differencesOf, resampleOf, sequenceNormOf, strideOf } from '../model/model.js';
@@ -207,7 +207,7 @@ function checkNoOtherCheckpoint(checkpoint: string, resume: string | undefined):
 
 /** Whether the file at `path` starts as a checkpoint does (its format named in the first bytes). */
 function looksLikeCheckpoint(path: string): boolean {
-  const head = firstBytes(path, 256);
+  const head = firstBytes(path, HEAD_BYTES);
   return head === undefined || namesFormat(head, CHECKPOINT_FORMAT); // unreadable: the message about an earlier run's checkpoint is the safer one
 }
 

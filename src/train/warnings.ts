@@ -29,8 +29,6 @@ export interface WarnedOptions {
   readonly valSplit?: number | 'auto';
   readonly patience?: number;
   readonly sequenceNorm?: boolean | 'auto';
-  /** whether the run reads each sequence on its own scale (the setting resolved) */
-  readonly ownScales?: boolean;
   readonly format?: string;
   readonly labelColumn?: string;
   readonly timeColumn?: string;
@@ -46,7 +44,7 @@ const UNEVEN = 10;
 export function trainingWarnings(ds: DataSet, o: WarnedOptions): string[] {
   const cut = cutShortSequences(ds);
   const shortEnds = shortEndsWarning(wholeLengths(ds, cut));
-  const out = [...warningLines(ds, o.idColumn ?? DEFAULT_LAYOUT.idColumn, o.timeColumn, o.ownScales), ...cutShortWarnings(ds, cut), ...(shortEnds === null ? [] : [shortEnds])];
+  const out = [...warningLines(ds, o.idColumn ?? DEFAULT_LAYOUT.idColumn, o.timeColumn), ...cutShortWarnings(ds, cut), ...(shortEnds === null ? [] : [shortEnds])];
   const columnFlags = (['format', 'labelColumn', 'idColumn', 'timeColumn'] as const).filter((k) => o[k] !== undefined).map(asFlag);
   if (o.archivesOnly && columnFlags.length > 0) {
     out.push(

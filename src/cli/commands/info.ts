@@ -2,7 +2,6 @@
 // without its parameters.
 
 import type { Argv, ArgumentsCamelCase } from 'yargs';
-import { isCheckpointFile } from '../../io/formats.js';
 import { visible, visibleLines } from '../../data/visible.js';
 import { UserError } from '../../errors.js';
 import { WORKFLOW_EXAMPLES, grouped, withExamples } from '../help.js';
@@ -28,7 +27,9 @@ export const infoCommand = {
     .positional('file', { type: 'string', describe: 'the model file (or use --model), or a checkpoint' }), infoOptions), [WORKFLOW_EXAMPLES[6], ['$0 info model.json --json', 'the model file without its parameters, as JSON']]),
   handler: async (argv: ArgumentsCamelCase<InfoArgs>) => {
     const a = argv as unknown as InfoArgs;
-    const [{ loadAnyModel }, { modelJson, modelSummary }] = await Promise.all([import('../../io/load-model.js'), import('../../eval/model-summary.js')]);
+    const [{ loadAnyModel }, { modelJson, modelSummary }, { isCheckpointFile }] = await Promise.all([
+      import('../../io/load-model.js'), import('../../eval/model-summary.js'), import('../../io/formats.js'),
+    ]);
     if (a.file !== undefined && a.model !== undefined) throw new UserError('give the model file once: as the argument or with --model');
     const path = a.model ?? a.file;
     if (path === undefined) throw new UserError('info needs a model file: train-signals info model.json');
