@@ -915,7 +915,7 @@ test('a divergence whose last checkpoint was far out already says to start afres
   assert.match(beside.stderr, /a checkpoint of an earlier run is there .*; continue it with --resume 'm x\.json\.ckpt', or delete it/);
 });
 
-test('a checkpoint saved again with its keys sorted (its format kilobytes in) is still one: info sums it up, train will not start afresh over it, --out will not replace it', () => {
+test('a small checkpoint saved again with its keys sorted (its format kilobytes in, within the head read) is still one: info sums it up, train will not start afresh over it, --out will not replace it', () => {
   const dir = tmp();
   writeFileSync(join(dir, 'd.csv'), readFileSync(join(ROOT, 'datasets/cbf/train.csv'), 'utf8').split('\n').slice(0, 31).join('\n') + '\n');
   const t = cliHere(['train', 'd.csv', '--epochs', '2', '--select', 'off', '--members', '1', '--hidden', '2', '--threads', '1', '--quiet', '--out', 'm.json', '--checkpoint', 'c.ckpt'], { cwd: dir });

@@ -66,27 +66,34 @@ test('a sequence\'s digest is of its label, length and values as read: the same 
   assert.equal(decodeDigests(undefined), null);
 });
 
-test('flat sequences (every step the first) alone make no file training data; beside other training sequences, or as the whole file, they count', async () => {
+test('flat sequences (two steps or more, every one the first) alone make no file training data; beside other training sequences, or as a whole file of more than one kind, they count; one step is a recording', async () => {
   const dir = tempDir('ts-flat-');
   const row = (label: string, values: number[]) => [label, ...values].join(',');
   const head = `label,${Array.from({ length: 8 }, (_, t) => `t${t}`).join(',')}`;
   const wave = (k: number) => Array.from({ length: 8 }, (_, t) => Math.round(100 * Math.sin(t + k)) / 100);
   const rows = Array.from({ length: 20 }, (_, k) => row(k % 2 ? 'up' : 'flat', k % 2 ? wave(k) : wave(k).map((v) => -v)));
+  const [zero, five] = [row('flat', Array(8).fill(0)), row('up', Array(8).fill(5))];
   const trainFile = join(dir, 'train.csv');
-  writeFileSync(trainFile, [head, ...rows, row('flat', Array(8).fill(0))].join('\n') + '\n');
+  writeFileSync(trainFile, [head, ...rows, zero, five].join('\n') + '\n');
   const { model } = await train({ files: [trainFile], ...TINY });
   const testFile = join(dir, 'test.csv');
-  const said = async (lines: string[]) => {
-    writeFileSync(testFile, [head, ...lines].join('\n') + '\n');
+  const said = async (lines: string[], m = model, header = head) => {
+    writeFileSync(testFile, [header, ...lines].join('\n') + '\n');
     const warnings: string[] = [];
-    await evaluate(model, { files: [testFile], onWarning: (w) => warnings.push(w) });
+    await evaluate(m, { files: [testFile], onWarning: (w) => warnings.push(w) });
     return warnings.filter((w) => /training sequence/.test(w));
   };
-  assert.deepEqual(await said([row('flat', Array(8).fill(0)), row('up', wave(50)), row('flat', wave(51))]), [], 'a flat training sequence alone');
+  assert.deepEqual(await said([zero, row('up', wave(50)), row('flat', wave(51))]), [], 'a flat training sequence beside new ones');
+  assert.deepEqual(await said([zero, zero, zero]), [], 'days of no cases alone');
   const one = await said([row('up', wave(50)), rows[3], row('flat', wave(51))]);
   assert.equal(one.length, 1);
   assert.match(one[0], /1 of the 3 sequences of .* is a training sequence of the model/);
-  // Beside another training sequence, or as the whole file, a flat one counts.
-  assert.match((await said([row('flat', Array(8).fill(0)), rows[3], row('flat', wave(51))]))[0], /2 of the 3 sequences of .* are training sequences/);
-  assert.match((await said([row('flat', Array(8).fill(0))]))[0], /the one sequence of .* is a training sequence of the model/);
+  assert.match((await said([zero, rows[3], row('flat', wave(51))]))[0], /2 of the 3 sequences of .* are training sequences/);
+  assert.match((await said([zero, five]))[0], /every one of the 2 sequences of .* is a training sequence/);
+  assert.match((await said([rows[3]]))[0], /the one sequence of .* is a training sequence of the model/);
+  // Sequences of one step are whole recordings: one of them known is a leak.
+  const steps = join(dir, 'steps.csv');
+  writeFileSync(steps, ['label,x', ...Array.from({ length: 20 }, (_, k) => `${k % 2 ? 'up' : 'flat'},${(k * 0.37).toFixed(2)}`)].join('\n') + '\n');
+  const single = (await train({ files: [steps], ...TINY })).model;
+  assert.match((await said(['flat,0.00', 'up,9.91', 'flat,9.92'], single, 'label,x'))[0], /1 of the 3 sequences of .* is a training sequence/);
 });

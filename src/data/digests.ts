@@ -53,23 +53,28 @@ export function decodeDigests(text: unknown): Set<string> | null {
 }
 
 /**
- * How many of ds's sequences have a digest among `known`. Flat ones (every step its first: a day of no cases, a
- * sensor at rest) turn up in training and test files alike without a recording leaked, so they count only beside
- * others that are known, or where every sequence of ds is: flat sequences alone make no file training data.
+ * How many of ds's sequences have a digest among `known`. Flat ones (two steps or more, every one its first: a day
+ * of no cases, a sensor at rest) turn up in training and test files alike without a recording leaked, so they count
+ * only beside others that are known, or where the whole file is flat training sequences of more than one kind:
+ * days of no cases alone make no file training data.
  */
 export function countKnown(ds: DataSet, known: ReadonlySet<string>): number {
   const d = sequenceDigests(ds);
-  let [flat, other] = [0, 0];
+  let other = 0;
+  const flat: string[] = [];
   for (let n = 0; n < d.length / 2; n++) {
-    if (!known.has(`${d[2 * n]}:${d[2 * n + 1]}`)) continue;
-    if (isFlat(ds, n)) flat++;
+    const key = `${d[2 * n]}:${d[2 * n + 1]}`;
+    if (!known.has(key)) continue;
+    if (isFlat(ds, n)) flat.push(key);
     else other++;
   }
-  return other > 0 || flat === d.length / 2 ? flat + other : 0;
+  const whole = flat.length === d.length / 2 && new Set(flat).size > 1;
+  return other > 0 || whole ? other + flat.length : 0;
 }
 
-/** Whether every step of sequence n holds the values of its first. */
+/** Whether sequence n has two steps or more, every one holding the values of its first. */
 function isFlat(ds: Pick<DataSet, 'D' | 'values' | 'offsets' | 'lengths'>, n: number): boolean {
+  if (ds.lengths[n] < 2) return false; // a one-step sequence is a whole recording
   const from = ds.offsets[n] * ds.D;
   const to = from + ds.lengths[n] * ds.D;
   for (let i = from + ds.D; i < to; i++) if (ds.values[i] !== ds.values[from + ((i - from) % ds.D)]) return false;

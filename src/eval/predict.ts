@@ -5,7 +5,7 @@
 // sequence's probabilities do not depend on its batch), and each batch's predictions given as it is scored, so
 // memory holds one batch whatever the file's size. Long-layout files stream when each sequence's rows are
 // contiguous; when an id comes back later, that file's rows are taken back and the file is loaded whole
-// instead (loadDataSet).
+// instead (readDataSet).
 //
 // Legend: T steps of one sequence, D channels, C classes.
 

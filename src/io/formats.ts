@@ -8,7 +8,11 @@ import { closeSync, openSync, readSync } from 'node:fs';
 export const MODEL_FORMAT = 'train-signals/rnn';
 export const CHECKPOINT_FORMAT = 'train-signals/checkpoint';
 
-/** The bytes read from a file's start to tell its kind: every kind names itself within them (a checkpoint or model saved with its keys sorted, after many classes). */
+/**
+ * The bytes read from a file's start to tell its kind: every kind as the program writes it names itself within them,
+ * and so does a model saved again with its keys sorted (many classes before its format). A checkpoint so saved has
+ * its arrays first, past any head: --resume reads it, the checks by kind do not know it.
+ */
 export const HEAD_BYTES = 65536;
 
 /** The first `bytes` of the file at path; undefined where it cannot be read. */
