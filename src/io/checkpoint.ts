@@ -17,7 +17,7 @@
 //    "arrays":{"params","best","m","v","order","train","val","members":[...]}}
 // The state is that of the member in progress, the one after those finished.
 //
-// Does not decide what must match on resume (train/preflight.ts does); does not know the loop (train/fit.ts).
+// Does not decide what must match on resume (train/resume-checks.ts does); does not know the loop (train/fit.ts).
 
 import { checkJsonValues, readInputFile, checkJsonDepth } from './read-input.js';
 import { UserError } from '../errors.js';

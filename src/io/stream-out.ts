@@ -3,7 +3,7 @@
 // To a file: into a temp file in the same folder, in 64 KiB writes; commit() fsyncs it and renames it over the
 // destination (and fsyncs the folder), so a reader sees the old file or the whole new one; abort() removes it.
 // A character device or FIFO (`--out /dev/null`) is written in place; a symbolic link's target is written
-// (io/atomic.ts's outputTarget).
+// (io/output-target.ts's outputTarget).
 // A file's rows can be taken back (mark() / rewind(): the temp file is truncated to the mark), which predict
 // uses when a long-layout file turns out not to be streamable and is read again whole.
 // To stdout: written as they come, with backpressure (pending() is the promise to await). Between mark() and

@@ -1,9 +1,9 @@
 // train(): the library entry point the CLI's `train` command is a shell over. Loads the training files,
 // checks them, normalizes, fits, writes the model file atomically and evaluates the held-out files.
 // Everything that can be checked is checked before the first step: outputs writable, test files parsed, --init
-// compatible (preflight.ts), a --resume's checkpoint agreeing with the run (resume-checks.ts). A checkpoint is written at the first epoch end checkpointEvery
-// seconds after the last, at each member's end and on interrupt; the default one (`<out>.ckpt`) is removed once
-// the model is written.
+// compatible (preflight.ts), a --resume's checkpoint agreeing with the run (resume-checks.ts). A checkpoint is
+// written at the first epoch end checkpointEvery seconds after the last, at each member's end and on interrupt;
+// the default one (`<out>.ckpt`) is removed once the model is written.
 
 import { eventLoopTurn } from '../engine/turns.js';
 import { layoutOptions, type LoadOptions } from '../data/csv.js';
