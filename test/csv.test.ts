@@ -504,9 +504,21 @@ test('a wide header whose value columns are a series but for a column or two at 
   await assert.rejects(loadDataSet([await file(['label', 'subject', ...t(10, 'x_'), 'session'], 'two.csv')]), /two\.csv:1:2: columns "subject" and "session" are named unlike the value columns beside them \(x_0, x_1, … x_9\)/);
   const times = Array.from({ length: 9 }, (_, k) => (k / 4).toFixed(2));
   await assert.rejects(loadDataSet([await file(['label', ...times, 'speed'], 'times.csv')]), /times\.csv:1:11: column "speed" is named unlike/);
-  // A series throughout, too short a one, or names of no series: read as they are.
+  // Months in order are a series too (a climate table's Year, Jan … Dec, Annual; a water year Oct … Sep), in any of
+  // the four languages, cut or whole; named as the rows' id, the year is read as one.
+  const months = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
+  const year = await file(['Year', ...months, 'label'], 'year.csv');
+  await assert.rejects(loadDataSet([year]), /year\.csv:1:1: column "Year" is named unlike the value columns beside it \(Jan, Feb, … Dec\), yet would be read as a sample of every sequence: .*; if "Year" names each row \(an index\), --format wide --id-column Year$/);
+  await assert.rejects(loadDataSet([await file(['label', 'Year', ...months, 'Annual'], 'annual.csv')]), /annual\.csv:1:2: columns "Year" and "Annual" are named unlike the value columns beside them \(Jan, Feb, … Dec\)/);
+  await assert.rejects(loadDataSet([await file(['label', 'station', ...months.slice(9), ...months.slice(0, 9)], 'water.csv')]), /water\.csv:1:2: column "station" is named unlike the value columns beside it \(Oct, Nov, … Sep\)/);
+  await assert.rejects(loadDataSet([await file(['label', 'Jahr', 'Januar', 'Februar', 'März', 'April', 'Mai', 'Juni', 'Juli', 'August', 'Sept.'], 'german.csv')]), /german\.csv:1:2: column "Jahr" is named/);
+  const byYear = await loadDataSet([year], { format: 'wide', idColumn: 'Year' });
+  assert.deepEqual([byYear.lengths[0], byYear.ids[0]], [12, '0']);
+  assert.deepEqual(dataWarnings(byYear).filter((w) => w.includes('quantities')), []);
+  // A series throughout, too short a one, months out of order, or names of no series: read as they are.
   for (const [header, name] of [[['label', ...t(10)], 'whole.csv'], [['label', 'age', ...t(7)], 'short.csv'], [['label', 'mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun', 'a', 'b', 'c'], 'days.csv'],
-    [['', 'label', ...t(10, 'V')], 'r.csv']] as const) {
+    [['', 'label', ...t(10, 'V')], 'r.csv'], [['label', ...months.slice(9), ...months.slice(0, 9)], 'water-year.csv'], [['label', 'Year', ...months.slice(0, 7)], 'seven.csv'],
+    [['label', 'Year', 'Jan', 'Mar', 'Feb', ...months.slice(3)], 'unordered.csv']] as const) {
     assert.equal((await loadDataSet([await file([...header], name)])).lengths.length, 1, name);
   }
 });
@@ -574,7 +586,7 @@ test('a wide header whose value columns are named as quantities (ax, ay, az; HAR
     [['label', 'X.1', 'X.0.5', 'X0', 'X0.5', 'X1'], 'r-names.csv'], [['label', ...['Mon', 'Tue', 'Wed'].flatMap((d) => t(24, (h) => `${d} ${String(h).padStart(2, '0')}:00`))], 'weekly.csv'],
     [['label', '1st visit', '2nd visit', '3rd visit', '4th visit'], 'ordinals.csv'], [['label', 'Jan', 'Feb', 'Mär', 'Apr', 'Mai', 'Jun', 'Jul', 'Aug', 'Sep', 'Okt', 'Nov', 'Dez'], 'german.csv'],
     [['label', 'Mon', 'Tues', 'Wed', 'Thurs', 'Fri'], 'tues.csv'], [['label', 'midnight', ...t(11, (h) => `${h + 1}am`), 'noon', ...t(11, (h) => `${h + 1}pm`)], 'hours.csv'],
-    [['label', 'Year', 'Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'], 'year.csv'], [['label', 'janv.', 'févr.', 'mars', 'avr.', 'mai'], 'french.csv'],
+    [['label', 'janv.', 'févr.', 'mars', 'avr.', 'mai'], 'french.csv'],
     [['label', 'pre', 'during', 'post'], 'visits.csv'], [['label', '1 month', '3 months', '6 months'], 'plural.csv'], [['label', 'ax', 'ay', ...[1, 2, 3, 4].flatMap((k) => [`ax.${k}`, `ay.${k}`])], 'pandas-pairs.csv'],
     [['label', ...t(12, (h) => `${h === 0 ? 12 : h} AM`), ...t(12, (h) => `${h === 0 ? 12 : h} PM`)], 'hours-am-pm.csv'], [['label', ...['x', 'y', 'z'].flatMap((a) => t(10, (k) => `acc_${a}_${k}`)), 'subject'], 'series-subject.csv'],
     // Several channels' series however numbered, beside others or unequal (a second review's finds: warned as quantities once).

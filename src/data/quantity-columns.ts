@@ -6,6 +6,7 @@
 // attributes, one a time step in its univariate shape, are told alike. Only a warning, which says that steps
 // named so are fine: visits, seasons or band powers in order read as they did. Pure.
 
+import { MONTH_NAMES } from './month-names.js';
 import { visible } from './visible.js';
 
 /** What a header's value columns say, for the warning: how many, and the first few names. */
@@ -31,16 +32,14 @@ const LONG_SERIES = 8;
 // Words that name a time or a visit (timed: a name of them alone): months and weekdays in English, German, French and
 // Spanish (whole, or cut to three letters or more: `So` and `PM` are also sulphur and particles), times of day,
 // seasons and a trial's phases. A header of them is a series whose steps have names.
-const TIME_WORDS = new Set(
-  ('january february march april may june july august september october november december jan feb mar apr jun jul aug sep sept oct nov dec ' +
-    'januar februar märz mai juni juli oktober dezember mär okt dez janvier février mars avril juin juillet août septembre octobre novembre décembre janv févr avr juil déc ' +
-    'enero febrero marzo abril mayo junio julio agosto septiembre octubre noviembre diciembre ene abr ago dic ' +
-    'monday tuesday wednesday thursday friday saturday sunday mon tue tues wed thu thur thurs fri sat sun ' +
+const TIME_WORDS = new Set([
+  ...MONTH_NAMES.flat(),
+  ...('monday tuesday wednesday thursday friday saturday sunday mon tue tues wed thu thur thurs fri sat sun ' +
     'montag dienstag mittwoch donnerstag freitag samstag sonntag lundi mardi mercredi jeudi vendredi samedi dimanche lun mer jeu ven sam dim ' +
     'lunes martes miércoles jueves viernes sábado domingo mié jue vie sáb dom ' +
     'noon midnight morning afternoon evening night dawn dusk spring summer autumn fall winter ' +
     'pre post before during after baseline screening followup').split(' '),
-);
+]);
 
 // Words of time that name a step only beside a number (`week 1`, `3 months`): alone (`year, month, day, hour`)
 // they are a clock written in columns, one moment a row.

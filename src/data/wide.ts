@@ -15,6 +15,7 @@ import { FILL_GAP, columnName, isBlank, isDecimalComma, isPaddingCell, toName, t
 import { ROW_NAMES_HINT, UNLABELLED_HINT, UNNAMED_CHANNEL, columnList, isUnnamedColumn, nameList, otherCaseFlags, sameNumber } from './names.js';
 import { shellQuote } from './visible.js';
 import { channelSeries } from './channel-series.js';
+import { isMonthSeries } from './month-names.js';
 import { quantityColumns } from './quantity-columns.js';
 import { parseTimestamp } from './timestamps.js';
 import { LabelLast } from './label-last.js';
@@ -103,7 +104,8 @@ const SERIES_COLUMNS = 8;
 /**
  * The positions of the one or two names at either end of `names` (at most four in all) without which the rest
  * are a series of SERIES_COLUMNS or more: one stem with whole numbers counting up by one (t0, t1, …; att1,
- * att2, …) or numbers evenly spaced (timeAxis); none where all are one, or where no such series is left.
+ * att2, …), numbers evenly spaced (timeAxis) or months in order (Jan … Dec); none where all are one, or where no
+ * such series is left.
  */
 function oddEnds(names: readonly string[]): number[] {
   if (names.length < SERIES_COLUMNS + 1 || isSeries(names)) return [];
@@ -117,9 +119,9 @@ function oddEnds(names: readonly string[]): number[] {
   return [];
 }
 
-/** Whether names are one stem with whole numbers counting up by one, or numbers evenly spaced. */
+/** Whether names are one stem with whole numbers counting up by one, numbers evenly spaced, or months in order. */
 function isSeries(names: readonly string[]): boolean {
-  if (timeAxis(['', ...names])) return true;
+  if (timeAxis(['', ...names]) || isMonthSeries(names)) return true;
   const parts = names.map((n) => /^(.*?)(\d+)$/.exec(n));
   if (parts.some((p) => p === null)) return false;
   const stem = parts[0]![1];
@@ -243,9 +245,9 @@ export class WideReader {
   }
 
   /**
-   * Refuses a header whose value columns are a series of names (t0, t1, …, t127; 0.00, 0.01, …) but for one or two
-   * at either end (`label,age,t0,…`): a column of another kind, most likely (a subject's age, a session), which
-   * would be read as a sample of every sequence.
+   * Refuses a header whose value columns are a series of names (t0, t1, …, t127; 0.00, 0.01, …; Jan … Dec) but for
+   * one or two at either end (`label,age,t0,…`; `Year,Jan,…,Dec,Annual`): a column of another kind, most likely (a
+   * subject's age, a session, a row's year), which would be read as a sample of every sequence.
    */
   private checkOddColumns(line: number): void {
     const { header, labelAt, idAt } = this;
