@@ -512,6 +512,13 @@ test('a wide header whose value columns are a series but for a column or two at 
   await assert.rejects(loadDataSet([await file(['label', 'Year', ...months, 'Annual'], 'annual.csv')]), /annual\.csv:1:2: columns "Year" and "Annual" are named unlike the value columns beside them \(Jan, Feb, … Dec\)/);
   await assert.rejects(loadDataSet([await file(['label', 'station', ...months.slice(9), ...months.slice(0, 9)], 'water.csv')]), /water\.csv:1:2: column "station" is named unlike the value columns beside it \(Oct, Nov, … Sep\)/);
   await assert.rejects(loadDataSet([await file(['label', 'Jahr', 'Januar', 'Februar', 'März', 'April', 'Mai', 'Juni', 'Juli', 'August', 'Sept.'], 'german.csv')]), /german\.csv:1:2: column "Jahr" is named/);
+  // Channels' series side by side are a series too: a subject beside them is refused (it was read as a sample, and
+  // broke the series' own warning); without it, or named as the rows' id, the series are warned of.
+  const series = ['x', 'y', 'z'].flatMap((a) => t(10, `acc_${a}_`));
+  const subject = await file(['label', ...series, 'subject'], 'subject.csv');
+  await assert.rejects(loadDataSet([subject]), /subject\.csv:1:32: column "subject" is named unlike the value columns beside it \(acc_x_0, acc_x_1, … acc_z_9\), yet would be read as a sample/);
+  const bySubject = await loadDataSet([subject], { format: 'wide', idColumn: 'subject' });
+  assert.equal(dataWarnings(bySubject).filter((w) => w.includes('the value columns are 3 series of 10')).length, 1);
   const byYear = await loadDataSet([year], { format: 'wide', idColumn: 'Year' });
   assert.deepEqual([byYear.lengths[0], byYear.ids[0]], [12, '0']);
   assert.deepEqual(dataWarnings(byYear).filter((w) => w.includes('quantities')), []);
@@ -580,15 +587,14 @@ test('a wide header whose value columns are named as quantities (ax, ay, az; HAR
     [['label', 'pre', 'post'], 'two.csv'], [['label', 'Jan', 'Feb', 'Mar', 'Apr', 'May', 'June', 'Sept.'], 'months.csv'], [['label', 'monday', 'tuesday', 'wednesday'], 'days.csv'],
     [['label', 'baseline', 'week1', 'week2', 'week3', 'week4'], 'weeks.csv'], [['label', '2024-05-01', '2024-05-02', '2024-05-03'], 'dates.csv'],
     [['label', ...t(4, (k) => `ax_${k}`), ...t(4, (k) => `ay_${k}`)], 'series.csv'],
-    // An audit's false alarms: steps named by Excel, R, calendars (four languages), times of day, ordinals, events;
-    // and channels' series beside a subject (no series warning then: the subject breaks it).
+    // An audit's false alarms: steps named by Excel, R, calendars (four languages), times of day, ordinals, events.
     [['label', ...['Jan', 'Feb'].flatMap((m) => t(28, (d) => `${d + 1}-${m}`))], 'excel-dates.csv'], [['label', ...t(11, (k) => (k === 5 ? 't0' : `t${k > 5 ? '+' : ''}${k - 5}`))], 'events.csv'],
     [['label', 'X.1', 'X.0.5', 'X0', 'X0.5', 'X1'], 'r-names.csv'], [['label', ...['Mon', 'Tue', 'Wed'].flatMap((d) => t(24, (h) => `${d} ${String(h).padStart(2, '0')}:00`))], 'weekly.csv'],
     [['label', '1st visit', '2nd visit', '3rd visit', '4th visit'], 'ordinals.csv'], [['label', 'Jan', 'Feb', 'Mär', 'Apr', 'Mai', 'Jun', 'Jul', 'Aug', 'Sep', 'Okt', 'Nov', 'Dez'], 'german.csv'],
     [['label', 'Mon', 'Tues', 'Wed', 'Thurs', 'Fri'], 'tues.csv'], [['label', 'midnight', ...t(11, (h) => `${h + 1}am`), 'noon', ...t(11, (h) => `${h + 1}pm`)], 'hours.csv'],
     [['label', 'janv.', 'févr.', 'mars', 'avr.', 'mai'], 'french.csv'],
     [['label', 'pre', 'during', 'post'], 'visits.csv'], [['label', '1 month', '3 months', '6 months'], 'plural.csv'], [['label', 'ax', 'ay', ...[1, 2, 3, 4].flatMap((k) => [`ax.${k}`, `ay.${k}`])], 'pandas-pairs.csv'],
-    [['label', ...t(12, (h) => `${h === 0 ? 12 : h} AM`), ...t(12, (h) => `${h === 0 ? 12 : h} PM`)], 'hours-am-pm.csv'], [['label', ...['x', 'y', 'z'].flatMap((a) => t(10, (k) => `acc_${a}_${k}`)), 'subject'], 'series-subject.csv'],
+    [['label', ...t(12, (h) => `${h === 0 ? 12 : h} AM`), ...t(12, (h) => `${h === 0 ? 12 : h} PM`)], 'hours-am-pm.csv'],
     // Several channels' series however numbered, beside others or unequal (a second review's finds: warned as quantities once).
     [['label', ...['x', 'y', 'z'].flatMap((a) => t(10, (k) => `acc_${a}_${(k * 0.02).toFixed(2)}`))], 'points.csv'], [['label', ...['x', 'y', 'z'].flatMap((a) => t(10, (k) => `acc_${a}_${k - 5}`))], 'signed.csv'],
     [['subject', 'age', 'sex', ...['x', 'y', 'z'].flatMap((a) => t(10, (k) => `acc_${a}_${k}`)), 'label'], 'others.csv'], [['label', ...t(10, (k) => `a_${k}`), ...t(10, (k) => `b_${k}`), ...t(6, (k) => `c_${k}`)], 'unequal.csv'],

@@ -104,8 +104,8 @@ const SERIES_COLUMNS = 8;
 /**
  * The positions of the one or two names at either end of `names` (at most four in all) without which the rest
  * are a series of SERIES_COLUMNS or more: one stem with whole numbers counting up by one (t0, t1, …; att1,
- * att2, …), numbers evenly spaced (timeAxis) or months in order (Jan … Dec); none where all are one, or where no
- * such series is left.
+ * att2, …), numbers evenly spaced (timeAxis), months in order (Jan … Dec), or several channels' series side by
+ * side (channel-series.ts); none where all are one, or where no such series is left.
  */
 function oddEnds(names: readonly string[]): number[] {
   if (names.length < SERIES_COLUMNS + 1 || isSeries(names)) return [];
@@ -113,15 +113,25 @@ function oddEnds(names: readonly string[]): number[] {
     for (let k = Math.max(0, total - 2); k <= Math.min(2, total); k++) {
       const j = total - k;
       const core = names.slice(k, names.length - j);
-      if (core.length >= SERIES_COLUMNS && isSeries(core)) return [...Array.from({ length: k }, (_, i) => i), ...Array.from({ length: j }, (_, i) => names.length - j + i)];
+      if (core.length < SERIES_COLUMNS || !isSeries(core)) continue;
+      const odd = [...Array.from({ length: k }, (_, i) => i), ...Array.from({ length: j }, (_, i) => names.length - j + i)];
+      // A name of the series' own letters is one of its steps named otherwise (pandas' ax beside ax.1, ax.2, …; b5
+      // of a series one step longer than a0 … a4): no odd column.
+      const stems = new Set(core.map(letters));
+      if (!odd.some((i) => stems.has(letters(names[i])))) return odd;
     }
   }
   return [];
 }
 
-/** Whether names are one stem with whole numbers counting up by one, numbers evenly spaced, or months in order. */
+/** A name's letters alone, in lower case: `acc_x_3` → `accx`. */
+function letters(name: string): string {
+  return name.toLowerCase().replace(/[^\p{L}]+/gu, '');
+}
+
+/** Whether names are one stem with whole numbers counting up by one, numbers evenly spaced, months in order, or channels' series. */
 function isSeries(names: readonly string[]): boolean {
-  if (timeAxis(['', ...names]) || isMonthSeries(names)) return true;
+  if (timeAxis(['', ...names]) || isMonthSeries(names) || channelSeries(names) !== null) return true;
   const parts = names.map((n) => /^(.*?)(\d+)$/.exec(n));
   if (parts.some((p) => p === null)) return false;
   const stem = parts[0]![1];
