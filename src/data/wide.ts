@@ -108,17 +108,18 @@ const SERIES_COLUMNS = 8;
  * side (channel-series.ts); none where all are one, or where no such series is left.
  */
 function oddEnds(names: readonly string[]): number[] {
-  if (names.length < SERIES_COLUMNS + 1 || isSeries(names)) return [];
+  if (names.length < SERIES_COLUMNS + 1 || isOneSeries(names) || channelSeries(names) !== null) return [];
   for (let total = 1; total <= 4; total++) {
     for (let k = Math.max(0, total - 2); k <= Math.min(2, total); k++) {
       const j = total - k;
       const core = names.slice(k, names.length - j);
-      if (core.length < SERIES_COLUMNS || !isSeries(core)) continue;
+      if (core.length < SERIES_COLUMNS) continue;
       const odd = [...Array.from({ length: k }, (_, i) => i), ...Array.from({ length: j }, (_, i) => names.length - j + i)];
-      // A name of the series' own letters is one of its steps named otherwise (pandas' ax beside ax.1, ax.2, …; b5
-      // of a series one step longer than a0 … a4): no odd column.
+      if (isOneSeries(core)) return odd;
+      // Beside channels' series, a name of their own letters is one of their steps named otherwise (pandas' ax
+      // before ax.1, ax.2, …; b5 of a series one step longer than a0 … a4): no odd column.
       const stems = new Set(core.map(letters));
-      if (!odd.some((i) => stems.has(letters(names[i])))) return odd;
+      if (channelSeries(core) !== null && !odd.some((i) => stems.has(letters(names[i])))) return odd;
     }
   }
   return [];
@@ -129,9 +130,9 @@ function letters(name: string): string {
   return name.toLowerCase().replace(/[^\p{L}]+/gu, '');
 }
 
-/** Whether names are one stem with whole numbers counting up by one, numbers evenly spaced, months in order, or channels' series. */
-function isSeries(names: readonly string[]): boolean {
-  if (timeAxis(['', ...names]) || isMonthSeries(names) || channelSeries(names) !== null) return true;
+/** Whether names are one stem with whole numbers counting up by one, numbers evenly spaced, or months in order. */
+function isOneSeries(names: readonly string[]): boolean {
+  if (timeAxis(['', ...names]) || isMonthSeries(names)) return true;
   const parts = names.map((n) => /^(.*?)(\d+)$/.exec(n));
   if (parts.some((p) => p === null)) return false;
   const stem = parts[0]![1];
