@@ -13,6 +13,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { loadDataSet } from '../src/data/csv.js';
+import { fillGaps } from '../src/data/gaps.js';
 import { evaluateFile } from '../src/eval/evaluate.js';
 import { exportSafetensors, loadSafetensors, parseSafetensors, saveSafetensors } from '../src/io/safetensors.js';
 import { viewsOf } from '../src/model/layout.js';
@@ -20,7 +21,7 @@ import type { Model } from '../src/model/model.js';
 import type { Readout } from '../src/model/rnn.js';
 import { createRng, normal } from '../src/model/rng.js';
 import { train } from '../src/train/train.js';
-import { maxDifference, randomBatch, randomModel } from './helpers/models.js';
+import { batchOf, maxDifference, randomBatch, randomModel } from './helpers/models.js';
 import { tempDir } from './helpers/temp.js';
 
 const PYTHON = process.env.TORCH_PYTHON ?? '/usr/bin/python3';
@@ -109,7 +110,8 @@ async function torchProbabilitiesOfFiles(jobs: TorchJob[]): Promise<Float32Array
   const dir = tempDir('ts-torch-');
   const pairs = jobs.map((job, i) => {
     const input = join(dir, `sequences-${i}.json`);
-    writeFileSync(input, JSON.stringify({ sequences: job.sequences }));
+    // NaN, a gap, as Python's json reads it (JSON itself has no NaN: JSON.stringify writes null).
+    writeFileSync(input, JSON.stringify({ sequences: job.sequences }, (_, v) => (Number.isNaN(v) ? 'NaN!' : v)).replaceAll('"NaN!"', 'NaN'));
     return [job.file, input];
   });
   const answer = await (await torchProcess())(pairs);
@@ -301,6 +303,32 @@ test('PyTorch gives our probabilities: a stacked (stride 4) bidirectional model 
   const raw = await loadDataSet([file]);
   const sequences = rawSequences(raw.values, raw.offsets, raw.lengths, raw.D);
   await assertAgree(t, [{ what: `${file}: ${raw.lengths.length} sequences`, job: torchJob(model, sequences), ours: ours.scores.probabilities }]);
+});
+
+test('PyTorch (tools/torch_predict.py) fills gaps as the readers fill them: NaN at a start, inside and at an end, scattered; both cells, with differences and sequence norm', async (t) => {
+  await requireTorch();
+  const rng = createRng(97);
+  const lengths = Int32Array.from([1, 37, 2, 19, 5, 24, 28, 11, 9]);
+  const checks: Check[] = [];
+  for (const [cell, stride, readout, differences, sequenceNorm] of [['rnn', 1, 'last', false, false], ['gru', 3, 'mean', true, false], ['gru', 1, 'max', false, true]] as const) {
+    const m = randomModel(rng, 2, 7, 3, readout, true, stride, false, cell, differences, sequenceNorm);
+    const { raw, offsets } = randomBatch(rng, m, lengths);
+    const gapped = raw.slice();
+    lengths.forEach((T, n) => {
+      if (T < 2) return; // a channel with no value is refused by the readers
+      const at = (s: number, d: number) => (offsets[n] + s) * 2 + d;
+      for (let s = 0; s < T; s++) {
+        if (s < T / 4) gapped[at(s, n % 2)] = NaN; // the start of one channel
+        if (s > 0 && s < T - 1 && (n + s) % 3 === 0) gapped[at(s, (n + 1) % 2)] = NaN; // scattered in the other
+        if (n % 3 === 0 && s === T - 1) gapped[at(s, (n + 1) % 2)] = NaN; // an end
+      }
+    });
+    const filled = gapped.slice();
+    lengths.forEach((T, n) => fillGaps(filled.subarray(offsets[n] * 2, (offsets[n] + T) * 2), T, 2));
+    const { ours } = batchOf(m, filled, lengths);
+    checks.push({ what: `${cell}, stride ${stride}, readout ${readout}, differences ${differences}, sequence norm ${sequenceNorm}`, job: torchJob(m, rawSequences(gapped, offsets, lengths, 2)), ours });
+  }
+  await assertAgree(t, checks);
 });
 
 test('largest probability difference against PyTorch', (t) => {

@@ -6,7 +6,7 @@ score() (src/eval/score.ts) within 1e-5.
     /usr/bin/python3 tools/torch_predict.py model.safetensors sequences.json
 
 sequences.json: {"sequences": [[[x_0 per channel], [x_1 ...], ...], ...]}, raw samples [T][channels] each, of
-any lengths. Prints {"probabilities": [[p per class], ...]} (JSON, one row per sequence, in the classes' order
+any lengths, NaN where a value is missing (filled first, as train-signals fills a gap: fill_gaps). Prints {"probabilities": [[p per class], ...]} (JSON, one row per sequence, in the classes' order
 of __metadata__ "classes").
 
 Needs only PyTorch and the standard library (Debian: apt-get install -y python3-torch libopenblas0-pthread): it
@@ -18,6 +18,7 @@ The model, from the file alone (src/io/safetensors.ts has the names):
                  num_layers=<2 when rnn.weight_ih_l1 is there, else 1>), fc = nn.Linear(K * H, C)
           or nn.GRU(...) with the same arguments when __metadata__ "cell" is "gru" (rnn.weight_ih_l0 is [3H, D]);
           W = channels, times 3 when "sequenceNorm" is true, times 2 when "differences" is true
+    raw = fill_gaps(raw)                                       each NaN filled as train-signals fills a gap
     x   = torch.cat([(raw - mu) / s, mu.expand_as(raw), s.log().expand_as(raw)], 1)   when "sequenceNorm" is true:
           mu and sigma the sequence's own mean and (population) standard deviation per channel, in float64,
           s = sigma, or 1 where sigma is 0
@@ -100,9 +101,29 @@ def frames(x, s):
     return nn.functional.pad(x, (0, 0, F * s - T, 0)).reshape(F, s * x.shape[1])
 
 
+def fill_gaps(x):
+    """x [T][channels] with each NaN filled as train-signals fills a gap: linearly between the read samples beside
+    it (in float64, then rounded to float32), with the nearest read sample before the first or after the last."""
+    r = x.double()
+    for d in range(r.shape[1]):
+        read = torch.nonzero(~torch.isnan(r[:, d])).flatten()
+        if len(read) == 0 or len(read) == r.shape[0]:
+            continue  # a channel with no value stays NaN (train-signals refuses it); one without gaps as it is
+        for t in torch.nonzero(torch.isnan(r[:, d])).flatten().tolist():
+            k = int(torch.searchsorted(read, t))
+            if k == 0:
+                r[t, d] = r[read[0], d]
+            elif k == len(read):
+                r[t, d] = r[read[-1], d]
+            else:
+                a, b = int(read[k - 1]), int(read[k])
+                r[t, d] = r[a, d] + ((r[b, d] - r[a, d]) * (t - a)) / (b - a)
+    return r.float()
+
+
 def probabilities(rnn, fc, meta, stride, raw):
     """p [C] of one raw sequence [T][channels]."""
-    x = torch.tensor(raw, dtype=torch.float32)
+    x = fill_gaps(torch.tensor(raw, dtype=torch.float32))
     if meta.get("sequenceNorm") is True:
         r = x.double()
         mu = r.mean(0, keepdim=True)

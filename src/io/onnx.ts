@@ -7,6 +7,9 @@
 // inputs per step, K directions (1, or 2 when bidirectional), H hidden units per direction, C classes.
 //
 //   signals [N][T][D] float32, lengths [N] int32 (each in 1..T; samples past a sequence's length are ignored)
+//   x        = signals with each gap filled           (data/gaps.ts: a NaN within the length, linearly between the
+//              read samples beside it in float64, the nearest one at either end): IsNaN, TopK over keys t or
+//              T + t for the read samples' positions in order, CumSum of the read ones, GatherElements, Where
 //   x        = [(signals − μ) / s, μ, log s]           (only if the model normalizes each sequence; model/sequence-norm.ts)
 //              [N][T][3D], μ and σ over each sequence's own samples, s = σ or 1 where σ = 0: Where, ReduceSum,
 //              Sqrt, Log, Expand, Concat; D below is then 3D
@@ -43,8 +46,7 @@
 // stacked or bidirectional model stride (s) and bidirectional (true/false), for a GRU cell ("gru"), for a model
 // that resamples resample (L), for one that reads first differences differences ("true"), for one that
 // normalizes each sequence sequenceNorm ("true"), and for one of two layers layers ("2"). A one-directional
-// stride-1 tanh model that does neither has no framing, K = 1, no direction attribute and none of these entries:
-// its file is byte for byte what it was before stride, bidirectional and the GRU existed.
+// stride-1 tanh model that does neither has no framing, K = 1, no direction attribute and none of these entries.
 
 import { type Params, type Recurrence, cellOf, directionsOf, layerInputs, layersOf, layoutOf, recurrenceOf, viewsOf } from '../model/layout.js';
 import { type Model, differencesOf, inputWidth, resampleOf, sequenceNormOf, strideOf } from '../model/model.js';
@@ -154,6 +156,63 @@ function int64Constant(g: GraphParts, name: string, dims: number[], values: numb
 /** The float scalar 0, zero_f (see constant). */
 function floatZero(g: GraphParts): string {
   return constant(g, 'zero_f', (name) => floatTensor(name, [], [0]));
+}
+
+/**
+ * Adds the filling of gaps, as the readers fill them (data/gaps.ts): a NaN inside a sequence's length becomes
+ * x_a + (x_b − x_a)(t − a)/(b − a) between the nearest read samples a < t < b of its channel (in float64, then
+ * rounded to float32), x_b before the first read sample and x_a after the last; every other value, and all past
+ * the length, as given. The read samples' positions in order come from TopK over keys t (read) or T + t (not), the
+ * count of read samples up to t (CumSum) picks a and b among them (GatherElements). Returns the name of the result.
+ */
+function addGapFilling(g: GraphParts, x: string): string {
+  const { nodes } = g;
+  const zero = int64Constant(g, 'zero', [], [0]);
+  const one = int64Constant(g, 'one', [], [1]);
+  const axis1 = int64Constant(g, 'axis_1', [1], [1]);
+  nodes.push(node('Shape', [x], ['gap_x_shape']));
+  nodes.push(node('Gather', ['gap_x_shape', one], ['gap_time_count'], [attrInt('axis', 0)]));
+  nodes.push(node('Range', [zero, 'gap_time_count', one], ['gap_t'])); // [T]
+  nodes.push(node('Cast', ['lengths'], ['gap_lengths'], [attrInt('to', INT64)]));
+  nodes.push(node('Unsqueeze', ['gap_lengths', axis1], ['gap_lengths_col'])); // [N][1]
+  nodes.push(node('Less', ['gap_t', 'gap_lengths_col'], ['gap_in'])); // [N][T]
+  nodes.push(node('Unsqueeze', ['gap_in', int64Constant(g, 'axis_2', [1], [2])], ['gap_in3'])); // [N][T][1]
+  nodes.push(node('IsNaN', [x], ['gap_nan']));
+  nodes.push(node('Not', ['gap_nan'], ['gap_not_nan']));
+  nodes.push(node('And', ['gap_not_nan', 'gap_in3'], ['gap_read'])); // [N][T][D]
+  nodes.push(node('Unsqueeze', ['gap_t', int64Constant(g, 'axes_0_2', [2], [0, 2])], ['gap_t3'])); // [1][T][1]
+  nodes.push(node('Add', ['gap_t3', 'gap_time_count'], ['gap_t3_after']));
+  nodes.push(node('Where', ['gap_read', 'gap_t3', 'gap_t3_after'], ['gap_key']));
+  nodes.push(node('Unsqueeze', ['gap_time_count', int64Constant(g, 'axes_0', [1], [0])], ['gap_k'])); // [1]
+  nodes.push(node('TopK', ['gap_key', 'gap_k'], ['gap_sorted', 'gap_position'], [attrInt('axis', 1), attrInt('largest', 0), attrInt('sorted', 1)]));
+  nodes.push(node('Cast', ['gap_read'], ['gap_read_1'], [attrInt('to', INT64)]));
+  nodes.push(node('CumSum', ['gap_read_1', one], ['gap_count'])); // read samples at or before t
+  nodes.push(node('ReduceSum', ['gap_read_1', axis1], ['gap_total'], [attrInt('keepdims', 1)])); // [N][1][D]
+  nodes.push(node('Sub', ['gap_count', one], ['gap_count_before']));
+  nodes.push(node('Max', ['gap_count_before', zero], ['gap_a_slot']));
+  nodes.push(node('Sub', ['gap_total', one], ['gap_total_before']));
+  nodes.push(node('Max', ['gap_total_before', zero], ['gap_last_slot']));
+  nodes.push(node('Min', ['gap_count', 'gap_last_slot'], ['gap_b_slot']));
+  nodes.push(node('GatherElements', ['gap_position', 'gap_a_slot'], ['gap_a'], [attrInt('axis', 1)]));
+  nodes.push(node('GatherElements', ['gap_position', 'gap_b_slot'], ['gap_b'], [attrInt('axis', 1)]));
+  nodes.push(node('GatherElements', [x, 'gap_a'], ['gap_xa'], [attrInt('axis', 1)]));
+  nodes.push(node('GatherElements', [x, 'gap_b'], ['gap_xb'], [attrInt('axis', 1)]));
+  for (const v of ['gap_xa', 'gap_xb', 'gap_a', 'gap_b', 'gap_t3']) nodes.push(node('Cast', [v], [`${v}_64`], [attrInt('to', DOUBLE)]));
+  nodes.push(node('Sub', ['gap_xb_64', 'gap_xa_64'], ['gap_rise']));
+  nodes.push(node('Sub', ['gap_t3_64', 'gap_a_64'], ['gap_run']));
+  nodes.push(node('Mul', ['gap_rise', 'gap_run'], ['gap_rise_run']));
+  nodes.push(node('Sub', ['gap_b_64', 'gap_a_64'], ['gap_span']));
+  nodes.push(node('Div', ['gap_rise_run', 'gap_span'], ['gap_step']));
+  nodes.push(node('Add', ['gap_xa_64', 'gap_step'], ['gap_line_64']));
+  nodes.push(node('Cast', ['gap_line_64'], ['gap_line'], [attrInt('to', FLOAT)]));
+  nodes.push(node('Equal', ['gap_count', 'gap_total'], ['gap_after_last']));
+  nodes.push(node('Where', ['gap_after_last', 'gap_xa', 'gap_line'], ['gap_line_or_last']));
+  nodes.push(node('Equal', ['gap_count', zero], ['gap_before_first']));
+  nodes.push(node('Where', ['gap_before_first', 'gap_xb', 'gap_line_or_last'], ['gap_fill']));
+  nodes.push(node('Not', ['gap_in3'], ['gap_past']));
+  nodes.push(node('Or', ['gap_read', 'gap_past'], ['gap_as_given']));
+  nodes.push(node('Where', ['gap_as_given', x, 'gap_fill'], ['gaps_filled']));
+  return 'gaps_filled';
 }
 
 /**
@@ -439,7 +498,7 @@ function addRecurrenceWeights(g: GraphParts, m: Model, P: Params<Float32Array>, 
     g.inits.push(floatTensor(`B${suffix}`, [K, 2 * H], biases(m, fwd, rev)));
     attrs = [attrInt('hidden_size', H), attrStrings('activations', Array(K).fill('Tanh'))];
   }
-  // "forward" is the attribute's default: written only when bidirectional, so other graphs keep their bytes.
+  // "forward" is the attribute's default: written only when bidirectional.
   return K === 2 ? [...attrs, attrString('direction', 'bidirectional')] : attrs;
 }
 
@@ -521,8 +580,8 @@ function graphProto(g: GraphParts, m: Model): Uint8Array {
 
 /**
  * The metadata_props: what a server needs besides the graph to read its output; stride and bidirectional only
- * for a model that has either (absent: 1 and false), cell only for a GRU (absent: the tanh RNN), so other files
- * keep their bytes.
+ * for a model that has either (absent: 1 and false), cell only for a GRU (absent: the tanh RNN), so other files'
+ * metadata stay as they were.
  */
 function metadataOf(m: Model): Record<string, string> {
   const plain = strideOf(m) === 1 && directionsOf(m.shape) === 1;
@@ -562,7 +621,8 @@ export function exportOnnx(m: Model): Uint8Array {
   if (m.parameters.length !== layoutOf(m.shape).size) throw new Error('bug: parameter buffer does not match the shape');
   if (m.shape.D !== inputWidth(m) * strideOf(m)) throw new Error('bug: input size is not the input width × stride');
   const g: GraphParts = { nodes: [], inits: [], constants: new Set() };
-  const scaled = sequenceNormOf(m) ? addSequenceNorm(g, 'signals') : 'signals';
+  const filled = addGapFilling(g, 'signals');
+  const scaled = sequenceNormOf(m) ? addSequenceNorm(g, filled) : filled;
   const normalized = addNormalization(g, differencesOf(m) ? addDifferences(g, scaled) : scaled, m);
   const input = resampleOf(m) > 0 ? addResample(g, normalized, m) : { x: normalized, lengths: 'lengths' };
   const { x, steps } = strideOf(m) > 1 ? addFrames(g, input.x, input.lengths, m) : { x: input.x, steps: input.lengths };

@@ -18,7 +18,7 @@
 //   rnn.bias_ih_l0_reverse   [H]    = b_h_r     rnn.bias_hh_l0_reverse   [H]    = 0 (→ b_h_r) } models only
 //   fc.weight                [C][Z] = W_hy      fc.bias                  [C]    = b_y
 // A file is bidirectional when it holds the _reverse tensors. __metadata__: classes, channels (JSON arrays),
-// normalization ({"mean":[...],"std":[...]} per channel, or null), readout ("last" or "mean"), for a
+// normalization ({"mean":[...],"std":[...]} per channel, or null), readout ("last", "mean" or "max"), for a
 // stacked model only stride (s > 1: each step reads s samples of every channel, model/frames.ts; absent: 1),
 // for a GRU only cell ("gru"; absent: "rnn"), and for a model that resamples only resample (L: every sequence
 // resampled to L samples first, model/resample.ts; absent: none), and for a model that reads first differences
