@@ -519,13 +519,21 @@ test('a wide header whose value columns are a series but for a column or two at 
   await assert.rejects(loadDataSet([subject]), /subject\.csv:1:32: column "subject" is named unlike the value columns beside it \(acc_x_0, acc_x_1, … acc_z_9\), yet would be read as a sample/);
   const bySubject = await loadDataSet([subject], { format: 'wide', idColumn: 'subject' });
   assert.equal(dataWarnings(bySubject).filter((w) => w.includes('the value columns are 3 series of 10')).length, 1);
+  // A model's label column under another name beside months or channels' series: the class hint, as before them.
+  for (const names of [months, series]) {
+    const other = await fileWith(`activity,${names.join(',')}\na,${names.map((_, k) => k).join(',')}\n`, 'other.csv');
+    await assert.rejects(readDataSet([other], { modelClasses: ['a', 'b'], requireLabels: false }), /other\.csv:2:1: .*it is a class of the model: name the label column \(--label-column activity\)/);
+  }
   const byYear = await loadDataSet([year], { format: 'wide', idColumn: 'Year' });
   assert.deepEqual([byYear.lengths[0], byYear.ids[0]], [12, '0']);
   assert.deepEqual(dataWarnings(byYear).filter((w) => w.includes('quantities')), []);
   // A series throughout, too short a one, months out of order, or names of no series: read as they are.
   for (const [header, name] of [[['label', ...t(10)], 'whole.csv'], [['label', 'age', ...t(7)], 'short.csv'], [['label', 'mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun', 'a', 'b', 'c'], 'days.csv'],
     [['', 'label', ...t(10, 'V')], 'r.csv'], [['label', ...months.slice(9), ...months.slice(0, 9)], 'water-year.csv'], [['label', 'Year', ...months.slice(0, 7)], 'seven.csv'],
-    [['label', 'Year', 'Jan', 'Mar', 'Feb', ...months.slice(3)], 'unordered.csv']] as const) {
+    [['label', 'Year', 'Jan', 'Mar', 'Feb', ...months.slice(3)], 'unordered.csv'],
+    // pandas' names for repeated columns are the series' own (ten columns named ax; a thirteenth month, Jan again).
+    [['label', 'ax', ...t(9, 'ax.').slice(1), 'ax.9'], 'pandas-repeats.csv'], [['label', ...months, 'Jan.1'], 'thirteen.csv'],
+    [['label', 'Dec', ...months.slice(0, 11), 'Dec.1'], 'dec-dec.csv'], [['label', ...months, 'Jan.1', 'Feb.1'], 'fourteen.csv']] as const) {
     assert.equal((await loadDataSet([await file([...header], name)])).lengths.length, 1, name);
   }
 });

@@ -115,14 +115,24 @@ function oddEnds(names: readonly string[]): number[] {
       const core = names.slice(k, names.length - j);
       if (core.length < SERIES_COLUMNS) continue;
       const odd = [...Array.from({ length: k }, (_, i) => i), ...Array.from({ length: j }, (_, i) => names.length - j + i)];
+      if (odd.some((i) => repeats(names[i], names.filter((_, k) => k !== i)))) continue;
       if (isOneSeries(core)) return odd;
-      // Beside channels' series, a name of their own letters is one of their steps named otherwise (pandas' ax
-      // before ax.1, ax.2, …; b5 of a series one step longer than a0 … a4): no odd column.
+      // Beside channels' series, a name of their own letters is one of their steps named otherwise (b5 of a series
+      // one step longer than a0 … a4): no odd column.
       const stems = new Set(core.map(letters));
       if (channelSeries(core) !== null && !odd.some((i) => stems.has(letters(names[i])))) return odd;
     }
   }
   return [];
+}
+
+/**
+ * Whether `name` is one of the other `names` again, as pandas names a repeated column: the same, with `.1`, `.2`,
+ * … after a name among them (Jan.1 after Dec), or without it before them (ax before ax.1, ax.2, …).
+ */
+function repeats(name: string, names: readonly string[]): boolean {
+  const base = (n: string) => n.replace(/\.\d+$/, '');
+  return names.some((n) => n === name || base(n) === name || base(name) === n);
 }
 
 /** A name's letters alone, in lower case: `acc_x_3` → `accx`. */
@@ -174,6 +184,8 @@ export class WideReader {
   private readonly idAt: number; // cell index of the id, −1: ids are row numbers
   private readonly namedTail: number; // where the label and id columns after every value column start (no such: Infinity)
   private dataRows = 0;
+  // The header's line until the first row has been read against it (checkOddColumns); −1 after.
+  private oddColumnsLine = -1;
   // A training file without a header: what tells a label put last (LabelLast) from one first.
   private readonly labelLast: LabelLast | null;
 
@@ -220,7 +232,7 @@ export class WideReader {
       }
       this.labelLast = null;
       this.checkValuesOneSide(line);
-      this.checkOddColumns(line);
+      this.oddColumnsLine = line;
       this.noteColumnNames(line);
       let tail = header.length;
       while (tail > 1 && (tail - 1 === this.labelAt || tail - 1 === this.idAt)) tail--;
@@ -260,12 +272,14 @@ export class WideReader {
    * one or two at either end (`label,age,t0,…`; `Year,Jan,…,Dec,Annual`): a column of another kind, most likely (a
    * subject's age, a session, a row's year), which would be read as a sample of every sequence.
    */
-  private checkOddColumns(line: number): void {
+  private checkOddColumns(line: number, first: readonly string[]): void {
     const { header, labelAt, idAt } = this;
     if (header === null) return;
     const at = header.map((_, i) => i).filter((i) => i !== labelAt && i !== idAt);
     const odd = oddEnds(at.map((i) => header[i].trim()));
     if (odd.length === 0) return;
+    // A model's label column under another name (activity, beside Jan … Dec): the row's values say so, naming it.
+    if (odd.some((k) => this.opts.modelClasses?.includes((first[at[k]] ?? '').trim()))) return;
     const series = at.filter((_, k) => !odd.includes(k)).map((i) => header[i].trim());
     const names = odd.map((k) => JSON.stringify(header[at[k]]));
     throw new UserError(
@@ -293,6 +307,11 @@ export class WideReader {
 
   row(cells: readonly string[], line: number): void {
     const { file, header, labelAt, idAt } = this;
+    if (this.oddColumnsLine >= 0) {
+      const at = this.oddColumnsLine;
+      this.oddColumnsLine = -1;
+      this.checkOddColumns(at, cells);
+    }
     let end = cells.length;
     // Ragged rows: trailing empty, NaN or NA cells; a label or id cell `NA` (North America, sodium) is no padding.
     const named = Math.max(labelAt, idAt);
