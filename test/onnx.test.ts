@@ -465,7 +465,7 @@ for (const [trainFile, testFile, differences] of [['datasets/motion/train.csv', 
 // A value missing inside a sequence (NaN within its length) is filled in the graph as the readers fill it for
 // evaluate and predict (data/gaps.ts): linearly between the read samples beside it, the nearest at either end. An
 // unfilled NaN gave NaN probabilities through the tanh RNN, and finite wrong ones through onnxruntime's GRU.
-test('gaps inside sequences (NaN within the length) are filled as the readers fill them: at the start, inside, at the end, scattered; every cell, with framing, differences and sequence norm', async (t) => {
+test('gaps inside sequences (NaN within the length) are filled as the readers fill them: at the start, inside, at the end, scattered; every cell, with framing, differences and sequence norm; a channel of no value is NaN', async (t) => {
   const rng = createRng(95);
   const lengths = Int32Array.from(STACKED_LENGTHS);
   let worst = 0;
@@ -498,6 +498,14 @@ test('gaps inside sequences (NaN within the length) are filled as the readers fi
       assert.ok(d <= TOLERANCE, `${cell}, s = ${stride}, readout ${readout}, differences ${differences}, sequence norm ${sequenceNorm}, ${extra} past the longest: largest difference ${d}`);
       worst = Math.max(worst, d);
     }
+    // A channel with no value at all in a sequence, which the readers refuse: NaN for it, whatever the cell makes
+    // of NaN (onnxruntime's GRU makes finite numbers), and the other sequences as before.
+    const empty = gapped.slice();
+    for (let s = 0; s < lengths[1]; s++) empty[(offsets[1] + s) * D + 1] = NaN;
+    const theirs = await onnxProbabilities(m, padded(empty, offsets, lengths, D));
+    const C = m.shape.C;
+    assert.ok(theirs.subarray(C, 2 * C).every(Number.isNaN), `${cell}: ${theirs.subarray(C, 2 * C)}`);
+    assert.ok(difference(Float32Array.from(theirs).fill(0, C, 2 * C), Float32Array.from(ours).fill(0, C, 2 * C)) <= TOLERANCE, cell);
   }
   t.diagnostic(`largest |onnxruntime − score| = ${worst.toExponential(2)}`);
 });

@@ -8,7 +8,7 @@
 
 import { type TestContext, after, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { type ChildProcess, spawn } from 'node:child_process';
+import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -305,7 +305,7 @@ test('PyTorch gives our probabilities: a stacked (stride 4) bidirectional model 
   await assertAgree(t, [{ what: `${file}: ${raw.lengths.length} sequences`, job: torchJob(model, sequences), ours: ours.scores.probabilities }]);
 });
 
-test('PyTorch (tools/torch_predict.py) fills gaps as the readers fill them: NaN at a start, inside and at an end, scattered; both cells, with differences and sequence norm', async (t) => {
+test('PyTorch (tools/torch_predict.py) fills gaps as the readers fill them: NaN or null at a start, inside and at an end, scattered; both cells, with differences and sequence norm; a channel of no value refused', async (t) => {
   await requireTorch();
   const rng = createRng(97);
   const lengths = Int32Array.from([1, 37, 2, 19, 5, 24, 28, 11, 9]);
@@ -329,6 +329,18 @@ test('PyTorch (tools/torch_predict.py) fills gaps as the readers fill them: NaN 
     checks.push({ what: `${cell}, stride ${stride}, readout ${readout}, differences ${differences}, sequence norm ${sequenceNorm}`, job: torchJob(m, rawSequences(gapped, offsets, lengths, 2)), ours });
   }
   await assertAgree(t, checks);
+  // null, as JSON.stringify writes NaN, is a gap too; a channel of no value is refused, naming the sequence.
+  const { file } = checks[0].job;
+  const input = join(tempDir('ts-torch-'), 'null.json');
+  const run = (sequences: unknown) => {
+    writeFileSync(input, JSON.stringify({ sequences }));
+    return spawnSync(PYTHON, [SCRIPT, file, input], { encoding: 'utf8' });
+  };
+  const withNull = run([[[0.5, null], [null, 0.25], [1.5, 2]]]);
+  assert.equal(withNull.status, 0, withNull.stderr);
+  assert.deepEqual(JSON.parse(withNull.stdout), JSON.parse(run([[[0.5, 0.25], [1, 0.25], [1.5, 2]]]).stdout));
+  const empty = run([[[0.5, 1], [1, 2]], [[0.5, null], [1, null]]]);
+  assert.deepEqual([empty.status, empty.stdout, empty.stderr.trim()], [1, '', 'torch_predict.py: sequence 1: channel 1 has no value (train-signals refuses such a sequence)']);
 });
 
 test('largest probability difference against PyTorch', (t) => {

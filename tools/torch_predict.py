@@ -6,7 +6,9 @@ score() (src/eval/score.ts) within 1e-5.
     /usr/bin/python3 tools/torch_predict.py model.safetensors sequences.json
 
 sequences.json: {"sequences": [[[x_0 per channel], [x_1 ...], ...], ...]}, raw samples [T][channels] each, of
-any lengths, NaN where a value is missing (filled first, as train-signals fills a gap: fill_gaps). Prints {"probabilities": [[p per class], ...]} (JSON, one row per sequence, in the classes' order
+any lengths, null (as JavaScript's JSON.stringify writes NaN) or NaN where a value is missing: filled first, as
+train-signals fills a gap (fill_gaps); a sequence with a channel of no value at all is refused, as train-signals
+refuses it. Prints {"probabilities": [[p per class], ...]} (JSON, one row per sequence, in the classes' order
 of __metadata__ "classes").
 
 Needs only PyTorch and the standard library (Debian: apt-get install -y python3-torch libopenblas0-pthread): it
@@ -107,8 +109,10 @@ def fill_gaps(x):
     r = x.double()
     for d in range(r.shape[1]):
         read = torch.nonzero(~torch.isnan(r[:, d])).flatten()
-        if len(read) == 0 or len(read) == r.shape[0]:
-            continue  # a channel with no value stays NaN (train-signals refuses it); one without gaps as it is
+        if len(read) == 0:
+            raise ValueError(f"channel {d} has no value (train-signals refuses such a sequence)")
+        if len(read) == r.shape[0]:
+            continue
         for t in torch.nonzero(torch.isnan(r[:, d])).flatten().tolist():
             k = int(torch.searchsorted(read, t))
             if k == 0:
@@ -122,8 +126,8 @@ def fill_gaps(x):
 
 
 def probabilities(rnn, fc, meta, stride, raw):
-    """p [C] of one raw sequence [T][channels]."""
-    x = fill_gaps(torch.tensor(raw, dtype=torch.float32))
+    """p [C] of one raw sequence [T][channels] (null or NaN where a value is missing)."""
+    x = fill_gaps(torch.tensor([[math.nan if v is None else v for v in step] for step in raw], dtype=torch.float32))
     if meta.get("sequenceNorm") is True:
         r = x.double()
         mu = r.mean(0, keepdim=True)
@@ -153,8 +157,13 @@ def main():
     rnn, fc, stride = build(tensors, meta)
     with open(sys.argv[2]) as f:
         sequences = json.load(f)["sequences"]
+    rows = []
     with torch.no_grad():
-        rows = [probabilities(rnn, fc, meta, stride, raw).tolist() for raw in sequences]
+        for n, raw in enumerate(sequences):
+            try:
+                rows.append(probabilities(rnn, fc, meta, stride, raw).tolist())
+            except ValueError as e:
+                sys.exit(f"torch_predict.py: sequence {n}: {e}")
     json.dump({"probabilities": rows}, sys.stdout)
     print()
 

@@ -9,7 +9,8 @@
 //   signals [N][T][D] float32, lengths [N] int32 (each in 1..T; samples past a sequence's length are ignored)
 //   x        = signals with each gap filled           (data/gaps.ts: a NaN within the length, linearly between the
 //              read samples beside it in float64, the nearest one at either end): IsNaN, TopK over keys t or
-//              T + t for the read samples' positions in order, CumSum of the read ones, GatherElements, Where
+//              T + t for the read samples' positions in order, CumSum of the read ones, GatherElements, Where;
+//              a sequence with a channel of no value (the readers refuse it) gets NaN probabilities
 //   x        = [(signals − μ) / s, μ, log s]           (only if the model normalizes each sequence; model/sequence-norm.ts)
 //              [N][T][3D], μ and σ over each sequence's own samples, s = σ or 1 where σ = 0: Where, ReduceSum,
 //              Sqrt, Log, Expand, Concat; D below is then 3D
@@ -163,7 +164,8 @@ function floatZero(g: GraphParts): string {
  * x_a + (x_b − x_a)(t − a)/(b − a) between the nearest read samples a < t < b of its channel (in float64, then
  * rounded to float32), x_b before the first read sample and x_a after the last; every other value, and all past
  * the length, as given. The read samples' positions in order come from TopK over keys t (read) or T + t (not), the
- * count of read samples up to t (CumSum) picks a and b among them (GatherElements). Returns the name of the result.
+ * count of read samples up to t (CumSum) picks a and b among them (GatherElements). Returns the name of the result;
+ * `gap_empty` [N][1] marks the sequences with a channel of no value at all, for addClassifier.
  */
 function addGapFilling(g: GraphParts, x: string): string {
   const { nodes } = g;
@@ -212,6 +214,9 @@ function addGapFilling(g: GraphParts, x: string): string {
   nodes.push(node('Not', ['gap_in3'], ['gap_past']));
   nodes.push(node('Or', ['gap_read', 'gap_past'], ['gap_as_given']));
   nodes.push(node('Where', ['gap_as_given', x, 'gap_fill'], ['gaps_filled']));
+  nodes.push(node('ReduceMin', ['gap_total'], ['gap_fewest'], [attrInts('axes', [1, 2]), attrInt('keepdims', 0)])); // opset 17: axes an attribute
+  nodes.push(node('Equal', ['gap_fewest', zero], ['gap_none'])); // [N]
+  nodes.push(node('Unsqueeze', ['gap_none', axis1], ['gap_empty'])); // [N][1], for the probabilities
   return 'gaps_filled';
 }
 
@@ -557,7 +562,9 @@ function addClassifier(g: GraphParts, m: Model, P: Params<Float32Array>): void {
   g.inits.push(floatTensor('W_hy', [C, directionsOf(m.shape) * H], P.W_hy));
   g.inits.push(floatTensor('b_y', [C], P.b_y));
   g.nodes.push(node('Gemm', ['z', 'W_hy', 'b_y'], ['logits'], [attrInt('transB', 1)]));
-  g.nodes.push(node('Softmax', ['logits'], ['probabilities'], [attrInt('axis', -1)]));
+  g.nodes.push(node('Softmax', ['logits'], ['softmax'], [attrInt('axis', -1)]));
+  // A sequence with a channel of no value at all (refused by the readers) is NaN, whatever the cell makes of it.
+  g.nodes.push(node('Where', ['gap_empty', constant(g, 'nan_f', (name) => floatTensor(name, [], [NaN])), 'softmax'], ['probabilities']));
 }
 
 /** GraphProto: node 1, name 2, initializer 5, doc_string 10, input 11, output 12. */
