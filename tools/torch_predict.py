@@ -108,20 +108,19 @@ def fill_gaps(x):
     it (in float64, then rounded to float32), with the nearest read sample before the first or after the last."""
     r = x.double()
     for d in range(r.shape[1]):
-        read = torch.nonzero(~torch.isnan(r[:, d])).flatten()
+        column = r[:, d]
+        missing = torch.isnan(column)
+        if not missing.any():
+            continue
+        read = torch.nonzero(~missing).flatten()
         if len(read) == 0:
             raise ValueError(f"channel {d} has no value (train-signals refuses such a sequence)")
-        if len(read) == r.shape[0]:
-            continue
-        for t in torch.nonzero(torch.isnan(r[:, d])).flatten().tolist():
-            k = int(torch.searchsorted(read, t))
-            if k == 0:
-                r[t, d] = r[read[0], d]
-            elif k == len(read):
-                r[t, d] = r[read[-1], d]
-            else:
-                a, b = int(read[k - 1]), int(read[k])
-                r[t, d] = r[a, d] + ((r[b, d] - r[a, d]) * (t - a)) / (b - a)
+        t = torch.nonzero(missing).flatten()
+        k = torch.searchsorted(read, t)  # the read samples before t
+        a, b = read[(k - 1).clamp(min=0)], read[k.clamp(max=len(read) - 1)]
+        xa, xb = column[a], column[b]
+        line = xa + ((xb - xa) * (t - a).double()) / (b - a).double()
+        column[t] = torch.where(k == 0, xb, torch.where(k == len(read), xa, line))
     return r.float()
 
 
