@@ -78,3 +78,15 @@ test('ARFF: quoted names and labels with escapes, unequal lengths, and unlabelle
   assert.deepEqual(streamed.map((s) => s.values.length), [3, 2, 1, 3]);
   assert.deepEqual(streamed.map((s) => s.label), ['slow walk', "it's", 'fast', null]);
 });
+
+test('ARFF: numeric attributes that are a series but for one or two at an end (Year before Jan … Dec; t0 … t9 and a session) are refused as the wide reader refuses such columns; a series throughout is read', async () => {
+  const months = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
+  const arff = (names: string[]) => ['@relation r', '% the attributes', ...names.map((n) => `@attribute ${n} numeric`), '@attribute class {a,b}', '@data',
+    `${names.map((_, k) => k).join(',')},a`, `${names.map((_, k) => k + 1).join(',')},b`].join('\n') + '\n';
+  await assert.rejects(loadDataSet([write('year.arff', arff(['Year', ...months]))]),
+    /year\.arff:3: attribute "Year" is named unlike the attributes beside it \(Jan, Feb, … Dec\), yet would be read as a sample of every sequence: .*remove it \(its @attribute line and its value in every row\); if it does, name it as the others$/);
+  const t = Array.from({ length: 10 }, (_, k) => `t${k}`);
+  await assert.rejects(loadDataSet([write('session.arff', arff(['subject', ...t, 'session']))]), /session\.arff:3: attributes "subject" and "session" are named unlike the attributes beside them \(t0, t1, … t9\)/);
+  assert.deepEqual(Array.from((await loadDataSet([write('months.arff', arff(months))])).lengths), [12, 12]);
+  assert.deepEqual(Array.from((await loadDataSet([write('att.arff', arff(t.map((_, k) => `att${k + 1}`)))])).lengths), [10, 10]);
+});

@@ -519,7 +519,19 @@ test('a wide header whose value columns are a series but for a column or two at 
   await assert.rejects(loadDataSet([subject]), /subject\.csv:1:32: column "subject" is named unlike the value columns beside it \(acc_x_0, acc_x_1, … acc_z_9\), yet would be read as a sample/);
   const bySubject = await loadDataSet([subject], { format: 'wide', idColumn: 'subject' });
   assert.equal(dataWarnings(bySubject).filter((w) => w.includes('the value columns are 3 series of 10')).length, 1);
-  // A model's label column under another name beside months or channels' series: the class hint, as before them.
+  // pandas' repeated names are steps, and leave what else is at the ends odd; a number, or a name again, is no repeat.
+  for (const [header, name, odd] of [[['label', 'age', 'ax', ...t(9, 'ax.').slice(1), 'ax.9'], 'age-ax.csv', '"age"'], [['label', 'ax', ...t(9, 'ax.').slice(1), 'ax.9', 'subject'], 'ax-subject.csv', '"subject"'],
+    [['label', 'Year', ...months, 'Jan.1'], 'year-13.csv', '"Year"'], [['label', ...months, 'Jan.1', 'Annual'], 'annual-13.csv', '"Annual"'], [['label', 'Year', ...months, 'Year.1'], 'year-twice.csv', '"Year" and "Year.1"'],
+    [['label', ...t(10), 't5'], 't5-again.csv', '"t5"'], [['label', ...Array.from({ length: 9 }, (_, k) => String(k / 2)), '1.25'], 'axis.csv', '"1.25"'],
+    [['label', 'subject', ...t(5, 'a'), ...t(6, 'b')], 'unequal-subject.csv', '"subject"']] as const) {
+    await assert.rejects(loadDataSet([await file([...header], name)]), new RegExp(`${name.replace('.', '\\.')}:1:\\d+: columns? ${odd} (is|are) named unlike`), name);
+  }
+  // A model's label column under another name beside months or channels' series: the class hint, as before them;
+  // a column of numbers that are its classes, or a label column there already, leave the odd column refused.
+  const numeric = await fileWith(`class,${t(10).join(',')}\n1,${t(10).map((_, k) => k).join(',')}\n`, 'numeric.csv');
+  await assert.rejects(readDataSet([numeric], { modelClasses: ['0', '1'], requireLabels: false }), /numeric\.csv:1:1: column "class" is named unlike/);
+  const labelled = await fileWith(`label,note,${months.join(',')}\nrun,walk,${months.map((_, k) => k).join(',')}\n`, 'labelled.csv');
+  await assert.rejects(readDataSet([labelled], { modelClasses: ['run', 'walk'] }), /labelled\.csv:1:2: column "note" is named unlike/);
   for (const names of [months, series]) {
     const other = await fileWith(`activity,${names.join(',')}\na,${names.map((_, k) => k).join(',')}\n`, 'other.csv');
     await assert.rejects(readDataSet([other], { modelClasses: ['a', 'b'], requireLabels: false }), /other\.csv:2:1: .*it is a class of the model: name the label column \(--label-column activity\)/);

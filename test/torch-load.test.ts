@@ -340,7 +340,7 @@ test('PyTorch (tools/torch_predict.py) fills gaps as the readers fill them: NaN 
   assert.equal(withNull.status, 0, withNull.stderr);
   assert.deepEqual(JSON.parse(withNull.stdout), JSON.parse(run([[[0.5, 0.25], [1, 0.25], [1.5, 2]]]).stdout));
   const empty = run([[[0.5, 1], [1, 2]], [[0.5, null], [1, null]]]);
-  assert.deepEqual([empty.status, empty.stdout, empty.stderr.trim()], [1, '', 'torch_predict.py: sequence 1: channel 1 has no value (train-signals refuses such a sequence)']);
+  assert.deepEqual([empty.status, empty.stdout, empty.stderr.trim()], [1, '', 'torch_predict.py: sequence 2 has no value in channel "c1" (train-signals refuses such a sequence)']);
 });
 
 test('largest probability difference against PyTorch', (t) => {

@@ -6,9 +6,9 @@ score() (src/eval/score.ts) within 1e-5.
     /usr/bin/python3 tools/torch_predict.py model.safetensors sequences.json
 
 sequences.json: {"sequences": [[[x_0 per channel], [x_1 ...], ...], ...]}, raw samples [T][channels] each, of
-any lengths, null (as JavaScript's JSON.stringify writes NaN) or NaN where a value is missing: filled first, as
-train-signals fills a gap (fill_gaps); a sequence with a channel of no value at all is refused, as train-signals
-refuses it. Prints {"probabilities": [[p per class], ...]} (JSON, one row per sequence, in the classes' order
+any lengths, null or NaN where a value is missing (JavaScript's JSON.stringify writes NaN as null, and ±Infinity
+too): filled first, as train-signals fills a gap (fill_gaps); a sequence with a channel of no value at all is
+refused, as train-signals refuses it. Prints {"probabilities": [[p per class], ...]} (JSON, one row per sequence, in the classes' order
 of __metadata__ "classes").
 
 Needs only PyTorch and the standard library (Debian: apt-get install -y python3-torch libopenblas0-pthread): it
@@ -103,6 +103,10 @@ def frames(x, s):
     return nn.functional.pad(x, (0, 0, F * s - T, 0)).reshape(F, s * x.shape[1])
 
 
+class NoValue(Exception):
+    """A channel with no value at all in a sequence: nothing to fill its gaps from."""
+
+
 def fill_gaps(x):
     """x [T][channels] with each NaN filled as train-signals fills a gap: linearly between the read samples beside
     it (in float64, then rounded to float32), with the nearest read sample before the first or after the last."""
@@ -114,7 +118,7 @@ def fill_gaps(x):
             continue
         read = torch.nonzero(~missing).flatten()
         if len(read) == 0:
-            raise ValueError(f"channel {d} has no value (train-signals refuses such a sequence)")
+            raise NoValue(d)
         t = torch.nonzero(missing).flatten()
         k = torch.searchsorted(read, t)  # the read samples before t
         a, b = read[(k - 1).clamp(min=0)], read[k.clamp(max=len(read) - 1)]
@@ -161,8 +165,9 @@ def main():
         for n, raw in enumerate(sequences):
             try:
                 rows.append(probabilities(rnn, fc, meta, stride, raw).tolist())
-            except ValueError as e:
-                sys.exit(f"torch_predict.py: sequence {n}: {e}")
+            except NoValue as e:
+                channel = json.dumps(meta["channels"][e.args[0]])
+                sys.exit(f"torch_predict.py: sequence {n + 1} has no value in channel {channel} (train-signals refuses such a sequence)")
     json.dump({"probabilities": rows}, sys.stdout)
     print()
 

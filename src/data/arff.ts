@@ -20,6 +20,7 @@ import type { DataSetBuilder } from './builder.js';
 import { show, toName } from './cells.js';
 import { ArchiveChannels, type Declared } from './ts-file.js';
 import { quantityColumns } from './quantity-columns.js';
+import { oddEnds } from './series-names.js';
 
 export interface ArffOptions {
   readonly requireLabels: boolean;
@@ -28,7 +29,7 @@ export interface ArffOptions {
 
 const NUMERIC = /^(numeric|real|integer)$/i;
 
-type Attribute = { name: string; kind: 'numeric' | 'nominal' | 'relational'; values?: Set<string>; inner?: number };
+type Attribute = { name: string; kind: 'numeric' | 'nominal' | 'relational'; line: number; values?: Set<string>; inner?: number };
 
 export class ArffReader {
   private readonly file: string;
@@ -86,10 +87,10 @@ export class ArffReader {
       this.inRelational.inner = (this.inRelational.inner ?? 0) + 1;
       return;
     }
-    if (NUMERIC.test(type)) this.attributes.push({ name, kind: 'numeric' });
-    else if (type.startsWith('{')) this.attributes.push({ name, kind: 'nominal', values: new Set(nominalValues(type, file, line)) });
+    if (NUMERIC.test(type)) this.attributes.push({ name, kind: 'numeric', line });
+    else if (type.startsWith('{')) this.attributes.push({ name, kind: 'nominal', line, values: new Set(nominalValues(type, file, line)) });
     else if (/^relational$/i.test(type)) {
-      const a: Attribute = { name, kind: 'relational' };
+      const a: Attribute = { name, kind: 'relational', line };
       this.attributes.push(a);
       this.inRelational = a;
     } else {
@@ -110,6 +111,7 @@ export class ArffReader {
     if (nominal !== undefined) throw new UserError(`nominal attribute ${show(nominal.name)} before the last; ${shape} (the last attribute)`, { file, line });
     this.relational = inputs.some((a) => a.kind === 'relational');
     if (this.relational && inputs.length > 1) throw new UserError(`a relational attribute beside other value attributes; ${shape}`, { file, line });
+    if (!this.relational) checkOddAttributes(inputs, file);
     if (!this.relational && this.opts.modelClasses === undefined) {
       // One attribute a time step: named as quantities (an EEG montage, a table's features), a row is no series.
       const quantities = quantityColumns(inputs.map((a) => a.name.trim()));
@@ -244,4 +246,23 @@ function splitCells(text: string, file: string, line: number): string[] {
 /** The character a backslash escape inside quotes stands for: \n and \t, else the character itself (\', \", \\, \%). */
 function unescape(e: string): string {
   return e === 'n' ? '\n' : e === 't' ? '\t' : e;
+}
+
+/**
+ * Refuses numeric attributes, one a time step, that are a series (t0, t1, …; Jan … Dec) but for one or two at
+ * either end (Year before Jan … Dec): an attribute of another kind, which would be read as a sample of every
+ * sequence, as the wide reader refuses such a column.
+ */
+function checkOddAttributes(inputs: readonly Attribute[], file: string): void {
+  const odd = oddEnds(inputs.map((a) => a.name.trim()));
+  if (odd.length === 0) return;
+  const series = inputs.filter((_, k) => !odd.includes(k)).map((a) => a.name.trim());
+  const names = odd.map((k) => show(inputs[k].name));
+  const [they, them] = names.length > 1 ? ['they hold', 'them'] : ['it holds', 'it'];
+  throw new UserError(
+    `attribute${names.length > 1 ? 's' : ''} ${names.join(' and ')} ${names.length > 1 ? 'are' : 'is'} named unlike the attributes beside ${them} ` +
+      `(${series[0]}, ${series[1]}, … ${series.at(-1)}), yet would be read as a sample of every sequence: if ${they} no sample (a year, a subject's age, a session), ` +
+      `remove ${them} (${names.length > 1 ? 'their' : 'its'} @attribute line and ${names.length > 1 ? 'their values' : 'its value'} in every row); if ${they === 'it holds' ? 'it does' : 'they do'}, name ${them} as the others`,
+    { file, line: inputs[odd[0]].line },
+  );
 }

@@ -15,7 +15,7 @@ import { FILL_GAP, columnName, isBlank, isDecimalComma, isPaddingCell, toName, t
 import { ROW_NAMES_HINT, UNLABELLED_HINT, UNNAMED_CHANNEL, columnList, isUnnamedColumn, nameList, otherCaseFlags, sameNumber } from './names.js';
 import { shellQuote } from './visible.js';
 import { channelSeries } from './channel-series.js';
-import { isMonthSeries } from './month-names.js';
+import { oddEnds, timeAxis } from './series-names.js';
 import { quantityColumns } from './quantity-columns.js';
 import { parseTimestamp } from './timestamps.js';
 import { LabelLast } from './label-last.js';
@@ -79,77 +79,6 @@ function numberedColumns(cells: readonly string[]): string[] | null {
   return [...cells.slice(0, from).map((c) => c.trim()), ...after];
 }
 
-/** The fewest cells of a first row that, evenly spaced, make it a time axis rather than a recording's samples. */
-const AXIS_CELLS = 8;
-
-/**
- * Whether the cells, after a first one that is no number (a label column's name) or from the first, are a time
- * axis: AXIS_CELLS or more numbers evenly spaced (0.00, 0.01, 0.02, …; 250, 252, 254, …), the step the same to
- * a millionth of it, as a header names the columns of samples taken at a steady rate, and no recording's samples are.
- */
-function timeAxis(cells: readonly string[]): boolean {
-  let end = cells.length;
-  while (end > 0 && isBlank(cells[end - 1])) end--;
-  const from = Number.isFinite(toValue(cells[0])) ? 0 : 1;
-  if (end - from < AXIS_CELLS) return false;
-  const x = cells.slice(from, end).map((c) => toValue(c));
-  const step = x[1] - x[0];
-  if (!(step !== 0 && Number.isFinite(step))) return false;
-  return x.every((v, k) => Math.abs(v - x[0] - k * step) <= 1e-6 * Math.abs(step));
-}
-
-/** The fewest value columns of a series (oddEnds) that names other columns at its ends odd. */
-const SERIES_COLUMNS = 8;
-
-/**
- * The positions of the one or two names at either end of `names` (at most four in all) without which the rest
- * are a series of SERIES_COLUMNS or more: one stem with whole numbers counting up by one (t0, t1, …; att1,
- * att2, …), numbers evenly spaced (timeAxis), months in order (Jan … Dec), or several channels' series side by
- * side (channel-series.ts); none where all are one, or where no such series is left.
- */
-function oddEnds(names: readonly string[]): number[] {
-  if (names.length < SERIES_COLUMNS + 1 || isOneSeries(names) || channelSeries(names) !== null) return [];
-  for (let total = 1; total <= 4; total++) {
-    for (let k = Math.max(0, total - 2); k <= Math.min(2, total); k++) {
-      const j = total - k;
-      const core = names.slice(k, names.length - j);
-      if (core.length < SERIES_COLUMNS) continue;
-      const odd = [...Array.from({ length: k }, (_, i) => i), ...Array.from({ length: j }, (_, i) => names.length - j + i)];
-      if (odd.some((i) => repeats(names[i], names.filter((_, k) => k !== i)))) continue;
-      if (isOneSeries(core)) return odd;
-      // Beside channels' series, a name of their own letters is one of their steps named otherwise (b5 of a series
-      // one step longer than a0 … a4): no odd column.
-      const stems = new Set(core.map(letters));
-      if (channelSeries(core) !== null && !odd.some((i) => stems.has(letters(names[i])))) return odd;
-    }
-  }
-  return [];
-}
-
-/**
- * Whether `name` is one of the other `names` again, as pandas names a repeated column: the same, with `.1`, `.2`,
- * … after a name among them (Jan.1 after Dec), or without it before them (ax before ax.1, ax.2, …).
- */
-function repeats(name: string, names: readonly string[]): boolean {
-  const base = (n: string) => n.replace(/\.\d+$/, '');
-  return names.some((n) => n === name || base(n) === name || base(name) === n);
-}
-
-/** A name's letters alone, in lower case: `acc_x_3` → `accx`. */
-function letters(name: string): string {
-  return name.toLowerCase().replace(/[^\p{L}]+/gu, '');
-}
-
-/** Whether names are one stem with whole numbers counting up by one, numbers evenly spaced, or months in order. */
-function isOneSeries(names: readonly string[]): boolean {
-  if (timeAxis(['', ...names]) || isMonthSeries(names)) return true;
-  const parts = names.map((n) => /^(.*?)(\d+)$/.exec(n));
-  if (parts.some((p) => p === null)) return false;
-  const stem = parts[0]![1];
-  const first = Number(parts[0]![2]);
-  return parts.every((p, k) => p![1] === stem && Number(p![2]) === first + k);
-}
-
 /**
  * Refuses a headerless file read for a model whose first cell, read as the label, is a number that is none of
  * the model's classes, and fractional or of a model without whole-number classes: a signal value, so the file
@@ -184,7 +113,8 @@ export class WideReader {
   private readonly idAt: number; // cell index of the id, −1: ids are row numbers
   private readonly namedTail: number; // where the label and id columns after every value column start (no such: Infinity)
   private dataRows = 0;
-  // The header's line until the first row has been read against it (checkOddColumns); −1 after.
+  // The header's line until the first row has been read against it (checkOddColumns), for a model's file without
+  // a label column; −1 otherwise.
   private oddColumnsLine = -1;
   // A training file without a header: what tells a label put last (LabelLast) from one first.
   private readonly labelLast: LabelLast | null;
@@ -232,7 +162,9 @@ export class WideReader {
       }
       this.labelLast = null;
       this.checkValuesOneSide(line);
-      this.oddColumnsLine = line;
+      // Read for a model without a label column, the first row tells a label column named otherwise (row()).
+      if (opts.modelClasses !== undefined && this.labelAt < 0) this.oddColumnsLine = line;
+      else this.checkOddColumns(line, []);
       this.noteColumnNames(line);
       let tail = header.length;
       while (tail > 1 && (tail - 1 === this.labelAt || tail - 1 === this.idAt)) tail--;
@@ -278,8 +210,10 @@ export class WideReader {
     const at = header.map((_, i) => i).filter((i) => i !== labelAt && i !== idAt);
     const odd = oddEnds(at.map((i) => header[i].trim()));
     if (odd.length === 0) return;
-    // A model's label column under another name (activity, beside Jan … Dec): the row's values say so, naming it.
-    if (odd.some((k) => this.opts.modelClasses?.includes((first[at[k]] ?? '').trim()))) return;
+    // A model's label column under another name (activity, beside Jan … Dec): the row's value check names it, as
+    // it does a word that is one of the model's classes (a number is read as a sample, so it is refused here).
+    const label = (cell = '') => this.opts.modelClasses?.includes(cell.trim()) && Number.isNaN(toValue(cell));
+    if (labelAt < 0 && odd.some((k) => label(first[at[k]]))) return;
     const series = at.filter((_, k) => !odd.includes(k)).map((i) => header[i].trim());
     const names = odd.map((k) => JSON.stringify(header[at[k]]));
     throw new UserError(
