@@ -159,6 +159,24 @@ function floatZero(g: GraphParts): string {
   return constant(g, 'zero_f', (name) => floatTensor(name, [], [0]));
 }
 
+/** The names of the signals' shape, T, the steps 0 … T − 1 and the mask t < length (addLengthMask). */
+interface LengthMask { readonly shape: string; readonly timeCount: string; readonly t: string; readonly inside: string }
+
+/** Adds the raw signals' shape, their T, t = 0 … T − 1 and the mask t < length [N][T][1] the gaps and the sequence norm read. */
+function addLengthMask(g: GraphParts, x: string): LengthMask {
+  const { nodes } = g;
+  const zero = int64Constant(g, 'zero', [], [0]);
+  const one = int64Constant(g, 'one', [], [1]);
+  nodes.push(node('Shape', [x], ['raw_shape']));
+  nodes.push(node('Gather', ['raw_shape', one], ['raw_time_count'], [attrInt('axis', 0)]));
+  nodes.push(node('Range', [zero, 'raw_time_count', one], ['raw_t'])); // [T]
+  nodes.push(node('Cast', ['lengths'], ['raw_lengths'], [attrInt('to', INT64)]));
+  nodes.push(node('Unsqueeze', ['raw_lengths', int64Constant(g, 'axis_1', [1], [1])], ['raw_lengths_col'])); // [N][1]
+  nodes.push(node('Less', ['raw_t', 'raw_lengths_col'], ['raw_in'])); // [N][T]
+  nodes.push(node('Unsqueeze', ['raw_in', int64Constant(g, 'axis_2', [1], [2])], ['raw_inside'])); // [N][T][1]
+  return { shape: 'raw_shape', timeCount: 'raw_time_count', t: 'raw_t', inside: 'raw_inside' };
+}
+
 /**
  * Adds the filling of gaps, as the readers fill them (data/gaps.ts): a NaN inside a sequence's length becomes
  * x_a + (x_b − x_a)(t − a)/(b − a) between the nearest read samples a < t < b of its channel (in float64, then
@@ -167,25 +185,18 @@ function floatZero(g: GraphParts): string {
  * count of read samples up to t (CumSum) picks a and b among them (GatherElements). Returns the name of the result;
  * `gap_empty` [N][1] marks the sequences with a channel of no value at all, for addClassifier.
  */
-function addGapFilling(g: GraphParts, x: string): string {
+function addGapFilling(g: GraphParts, x: string, mask: LengthMask): string {
   const { nodes } = g;
   const zero = int64Constant(g, 'zero', [], [0]);
   const one = int64Constant(g, 'one', [], [1]);
   const axis1 = int64Constant(g, 'axis_1', [1], [1]);
-  nodes.push(node('Shape', [x], ['gap_x_shape']));
-  nodes.push(node('Gather', ['gap_x_shape', one], ['gap_time_count'], [attrInt('axis', 0)]));
-  nodes.push(node('Range', [zero, 'gap_time_count', one], ['gap_t'])); // [T]
-  nodes.push(node('Cast', ['lengths'], ['gap_lengths'], [attrInt('to', INT64)]));
-  nodes.push(node('Unsqueeze', ['gap_lengths', axis1], ['gap_lengths_col'])); // [N][1]
-  nodes.push(node('Less', ['gap_t', 'gap_lengths_col'], ['gap_in'])); // [N][T]
-  nodes.push(node('Unsqueeze', ['gap_in', int64Constant(g, 'axis_2', [1], [2])], ['gap_in3'])); // [N][T][1]
   nodes.push(node('IsNaN', [x], ['gap_nan']));
   nodes.push(node('Not', ['gap_nan'], ['gap_not_nan']));
-  nodes.push(node('And', ['gap_not_nan', 'gap_in3'], ['gap_read'])); // [N][T][D]
-  nodes.push(node('Unsqueeze', ['gap_t', int64Constant(g, 'axes_0_2', [2], [0, 2])], ['gap_t3'])); // [1][T][1]
-  nodes.push(node('Add', ['gap_t3', 'gap_time_count'], ['gap_t3_after']));
+  nodes.push(node('And', ['gap_not_nan', mask.inside], ['gap_read'])); // [N][T][D]
+  nodes.push(node('Unsqueeze', [mask.t, int64Constant(g, 'axes_0_2', [2], [0, 2])], ['gap_t3'])); // [1][T][1]
+  nodes.push(node('Add', ['gap_t3', mask.timeCount], ['gap_t3_after']));
   nodes.push(node('Where', ['gap_read', 'gap_t3', 'gap_t3_after'], ['gap_key']));
-  nodes.push(node('Unsqueeze', ['gap_time_count', int64Constant(g, 'axes_0', [1], [0])], ['gap_k'])); // [1]
+  nodes.push(node('Unsqueeze', [mask.timeCount, int64Constant(g, 'axes_0', [1], [0])], ['gap_k'])); // [1]
   nodes.push(node('TopK', ['gap_key', 'gap_k'], ['gap_sorted', 'gap_position'], [attrInt('axis', 1), attrInt('largest', 0), attrInt('sorted', 1)]));
   nodes.push(node('Cast', ['gap_read'], ['gap_read_1'], [attrInt('to', INT64)]));
   nodes.push(node('CumSum', ['gap_read_1', one], ['gap_count'])); // read samples at or before t
@@ -211,7 +222,7 @@ function addGapFilling(g: GraphParts, x: string): string {
   nodes.push(node('Where', ['gap_after_last', 'gap_xa', 'gap_line'], ['gap_line_or_last']));
   nodes.push(node('Equal', ['gap_count', zero], ['gap_before_first']));
   nodes.push(node('Where', ['gap_before_first', 'gap_xb', 'gap_line_or_last'], ['gap_fill']));
-  nodes.push(node('Not', ['gap_in3'], ['gap_past']));
+  nodes.push(node('Not', [mask.inside], ['gap_past']));
   nodes.push(node('Or', ['gap_read', 'gap_past'], ['gap_as_given']));
   nodes.push(node('Where', ['gap_as_given', x, 'gap_fill'], ['gaps_filled']));
   nodes.push(node('ReduceMin', ['gap_total'], ['gap_fewest'], [attrInts('axes', [1, 2]), attrInt('keepdims', 0)])); // opset 17: axes an attribute
@@ -241,31 +252,22 @@ function addDifferences(g: GraphParts, x: string): string {
  * sample's (x − μ) / s, then μ and log s, with μ and σ each sequence's mean and deviation over its own samples
  * (a mask t < length: Where, so a NaN past the length stays out of them) and s = σ, or 1 where σ is 0.
  */
-function addSequenceNorm(g: GraphParts, x: string): string {
+function addSequenceNorm(g: GraphParts, x: string, mask: LengthMask): string {
   const { nodes } = g;
-  const zero = int64Constant(g, 'zero', [], [0]);
-  const one = int64Constant(g, 'one', [], [1]);
   const axis1 = int64Constant(g, 'axis_1', [1], [1]);
   const axes12 = int64Constant(g, 'axes_1_2', [2], [1, 2]);
   const zeroD = constant(g, 'zero_d', (name) => doubleTensor(name, [], [0]));
   const oneD = constant(g, 'one_d', (name) => doubleTensor(name, [], [1]));
-  nodes.push(node('Shape', [x], ['sn_x_shape']));
-  nodes.push(node('Gather', ['sn_x_shape', one], ['sn_time_count'], [attrInt('axis', 0)]));
-  nodes.push(node('Range', [zero, 'sn_time_count', one], ['sn_t'])); // [T]
-  nodes.push(node('Cast', ['lengths'], ['sn_lengths'], [attrInt('to', INT64)]));
-  nodes.push(node('Unsqueeze', ['sn_lengths', axis1], ['sn_lengths_col'])); // [N][1]
-  nodes.push(node('Less', ['sn_t', 'sn_lengths_col'], ['sn_in'])); // [N][T]
-  nodes.push(node('Unsqueeze', ['sn_in', int64Constant(g, 'axis_2', [1], [2])], ['sn_mask'])); // [N][T][1]
   nodes.push(node('Cast', ['lengths'], ['sn_count'], [attrInt('to', DOUBLE)]));
   nodes.push(node('Unsqueeze', ['sn_count', axes12], ['sn_count3'])); // [N][1][1]
   // The moments in float64, as the tool computes them: in float32 a constant channel at 0.1 gets σ ≈ 7e-9
   // rather than 0, a large offset loses the spread, and squares past 1.8e19 overflow.
   nodes.push(node('Cast', [x], ['sn_x64'], [attrInt('to', DOUBLE)]));
-  nodes.push(node('Where', ['sn_mask', 'sn_x64', zeroD], ['sn_x_in']));
+  nodes.push(node('Where', [mask.inside, 'sn_x64', zeroD], ['sn_x_in']));
   nodes.push(node('ReduceSum', ['sn_x_in', axis1], ['sn_sum'], [attrInt('keepdims', 1)])); // [N][1][D]
   nodes.push(node('Div', ['sn_sum', 'sn_count3'], ['sn_mean']));
   nodes.push(node('Sub', ['sn_x64', 'sn_mean'], ['sn_centered']));
-  nodes.push(node('Where', ['sn_mask', 'sn_centered', zeroD], ['sn_centered_in']));
+  nodes.push(node('Where', [mask.inside, 'sn_centered', zeroD], ['sn_centered_in']));
   nodes.push(node('Mul', ['sn_centered_in', 'sn_centered_in'], ['sn_square']));
   nodes.push(node('ReduceSum', ['sn_square', axis1], ['sn_ss'], [attrInt('keepdims', 1)]));
   nodes.push(node('Div', ['sn_ss', 'sn_count3'], ['sn_variance']));
@@ -277,8 +279,8 @@ function addSequenceNorm(g: GraphParts, x: string): string {
   nodes.push(node('Cast', ['sn_z64'], ['sn_z'], [attrInt('to', FLOAT)]));
   nodes.push(node('Cast', ['sn_mean'], ['sn_level'], [attrInt('to', FLOAT)]));
   nodes.push(node('Cast', ['sn_log_scale64'], ['sn_log_scale'], [attrInt('to', FLOAT)]));
-  nodes.push(node('Expand', ['sn_level', 'sn_x_shape'], ['sn_level_t']));
-  nodes.push(node('Expand', ['sn_log_scale', 'sn_x_shape'], ['sn_log_scale_t']));
+  nodes.push(node('Expand', ['sn_level', mask.shape], ['sn_level_t']));
+  nodes.push(node('Expand', ['sn_log_scale', mask.shape], ['sn_log_scale_t']));
   nodes.push(node('Concat', ['sn_z', 'sn_level_t', 'sn_log_scale_t'], ['sequence_normed'], [attrInt('axis', 2)]));
   return 'sequence_normed';
 }
@@ -628,8 +630,9 @@ export function exportOnnx(m: Model): Uint8Array {
   if (m.parameters.length !== layoutOf(m.shape).size) throw new Error('bug: parameter buffer does not match the shape');
   if (m.shape.D !== inputWidth(m) * strideOf(m)) throw new Error('bug: input size is not the input width × stride');
   const g: GraphParts = { nodes: [], inits: [], constants: new Set() };
-  const filled = addGapFilling(g, 'signals');
-  const scaled = sequenceNormOf(m) ? addSequenceNorm(g, filled) : filled;
+  const mask = addLengthMask(g, 'signals');
+  const filled = addGapFilling(g, 'signals', mask);
+  const scaled = sequenceNormOf(m) ? addSequenceNorm(g, filled, mask) : filled;
   const normalized = addNormalization(g, differencesOf(m) ? addDifferences(g, scaled) : scaled, m);
   const input = resampleOf(m) > 0 ? addResample(g, normalized, m) : { x: normalized, lengths: 'lengths' };
   const { x, steps } = strideOf(m) > 1 ? addFrames(g, input.x, input.lengths, m) : { x: input.x, steps: input.lengths };
