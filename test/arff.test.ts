@@ -88,5 +88,8 @@ test('ARFF: numeric attributes that are a series but for one or two at an end (Y
   const t = Array.from({ length: 10 }, (_, k) => `t${k}`);
   await assert.rejects(loadDataSet([write('session.arff', arff(['subject', ...t, 'session']))]), /session\.arff:3: attributes "subject" and "session" are named unlike the attributes beside them \(t0, t1, … t9\)/);
   assert.deepEqual(Array.from((await loadDataSet([write('months.arff', arff(months))])).lengths), [12, 12]);
+  // A numeric class attribute last (Weka's CSVLoader writes labels 1, 2 so): the missing class is what is said.
+  const numericClass = ['@relation r', ...t.map((n) => `@attribute ${n} numeric`), '@attribute target numeric', '@data', `${t.map((_, k) => k).join(',')},1`].join('\n') + '\n';
+  await assert.rejects(loadDataSet([write('numeric-class.arff', numericClass)]), /numeric-class\.arff:\d+: the file has no class attribute/);
   assert.deepEqual(Array.from((await loadDataSet([write('att.arff', arff(t.map((_, k) => `att${k + 1}`)))])).lengths), [10, 10]);
 });

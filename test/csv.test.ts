@@ -523,19 +523,25 @@ test('a wide header whose value columns are a series but for a column or two at 
   for (const [header, name, odd] of [[['label', 'age', 'ax', ...t(9, 'ax.').slice(1), 'ax.9'], 'age-ax.csv', '"age"'], [['label', 'ax', ...t(9, 'ax.').slice(1), 'ax.9', 'subject'], 'ax-subject.csv', '"subject"'],
     [['label', 'Year', ...months, 'Jan.1'], 'year-13.csv', '"Year"'], [['label', ...months, 'Jan.1', 'Annual'], 'annual-13.csv', '"Annual"'], [['label', 'Year', ...months, 'Year.1'], 'year-twice.csv', '"Year" and "Year.1"'],
     [['label', ...t(10), 't5'], 't5-again.csv', '"t5"'], [['label', ...Array.from({ length: 9 }, (_, k) => String(k / 2)), '1.25'], 'axis.csv', '"1.25"'],
-    [['label', 'subject', ...t(5, 'a'), ...t(6, 'b')], 'unequal-subject.csv', '"subject"']] as const) {
+    [['label', 'subject', ...t(5, 'a'), ...t(6, 'b')], 'unequal-subject.csv', '"subject"'],
+    // a third review's: a name again that is no next step (t9.1 after t9), and a channel's name beside its series
+    [['label', ...t(10), 't9.1'], 't9-again.csv', '"t9.1"'], [['label', ...t(10), 't5.1'], 't5-pandas.csv', '"t5.1"'], [['label', ...months, 'Jan.1', 'Mar.1'], 'mar.csv', '"Mar.1"'],
+    [['label', ...series, 'acc_x'], 'acc-x.csv', '"acc_x"']] as const) {
     await assert.rejects(loadDataSet([await file([...header], name)]), new RegExp(`${name.replace('.', '\\.')}:1:\\d+: columns? ${odd} (is|are) named unlike`), name);
   }
   // A model's label column under another name beside months or channels' series: the class hint, as before them;
   // a column of numbers that are its classes, or a label column there already, leave the odd column refused.
   const numeric = await fileWith(`class,${t(10).join(',')}\n1,${t(10).map((_, k) => k).join(',')}\n`, 'numeric.csv');
-  await assert.rejects(readDataSet([numeric], { modelClasses: ['0', '1'], requireLabels: false }), /numeric\.csv:1:1: column "class" is named unlike/);
+  await assert.rejects(readDataSet([numeric], { modelClasses: ['0', '1'], requireLabels: false }), /numeric\.csv:1:1: column "class" is named unlike .*; if "class" holds the labels \(its first cell is one of the model's classes\), --label-column class$/);
   const labelled = await fileWith(`label,note,${months.join(',')}\nrun,walk,${months.map((_, k) => k).join(',')}\n`, 'labelled.csv');
   await assert.rejects(readDataSet([labelled], { modelClasses: ['run', 'walk'] }), /labelled\.csv:1:2: column "note" is named unlike/);
   for (const names of [months, series]) {
     const other = await fileWith(`activity,${names.join(',')}\na,${names.map((_, k) => k).join(',')}\n`, 'other.csv');
     await assert.rejects(readDataSet([other], { modelClasses: ['a', 'b'], requireLabels: false }), /other\.csv:2:1: .*it is a class of the model: name the label column \(--label-column activity\)/);
   }
+  // R's row names before Year, with Year as the id: the way out is to write the file without them.
+  await assert.rejects(loadDataSet([await file(['', 'Year', ...months, 'label'], 'r-names.csv')], { format: 'wide', idColumn: 'Year' }),
+    /r-names\.csv:1:1: column "" is named unlike .*; a first column without a name holds row names, as R's write\.csv and pandas' to_csv write them: write the file without them \(row\.names = FALSE, index=False\)$/);
   const byYear = await loadDataSet([year], { format: 'wide', idColumn: 'Year' });
   assert.deepEqual([byYear.lengths[0], byYear.ids[0]], [12, '0']);
   assert.deepEqual(dataWarnings(byYear).filter((w) => w.includes('quantities')), []);

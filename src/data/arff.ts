@@ -111,7 +111,9 @@ export class ArffReader {
     if (nominal !== undefined) throw new UserError(`nominal attribute ${show(nominal.name)} before the last; ${shape} (the last attribute)`, { file, line });
     this.relational = inputs.some((a) => a.kind === 'relational');
     if (this.relational && inputs.length > 1) throw new UserError(`a relational attribute beside other value attributes; ${shape}`, { file, line });
-    if (!this.relational) checkOddAttributes(inputs, file);
+    // Without a class attribute where labels are needed, the rows are refused for that (a numeric class, Weka's
+    // CSVLoader's, would be named an odd attribute here).
+    if (!this.relational && (this.labels !== null || !this.opts.requireLabels)) checkOddAttributes(inputs, file);
     if (!this.relational && this.opts.modelClasses === undefined) {
       // One attribute a time step: named as quantities (an EEG montage, a table's features), a row is no series.
       const quantities = quantityColumns(inputs.map((a) => a.name.trim()));

@@ -35,34 +35,47 @@ const SERIES_COLUMNS = 8;
  * side (channel-series.ts); none where all are one, or where no such series is left.
  */
 export function oddEnds(names: readonly string[]): number[] {
-  if (names.length < SERIES_COLUMNS + 1 || isOneSeries(names) || channelSeries(names) !== null) return [];
+  if (names.length < SERIES_COLUMNS + 1 || isSeries(names)) return [];
   for (let total = 1; total <= 4; total++) {
     for (let k = Math.max(0, total - 2); k <= Math.min(2, total); k++) {
       const j = total - k;
       const core = names.slice(k, names.length - j);
-      if (core.length < SERIES_COLUMNS) continue;
-      // pandas' name for a repeated step is one of the steps (ax before ax.1, ax.2, …; Jan.1 after Dec): a series
-      // with only such names beside it has no odd column.
-      const odd = [...Array.from({ length: k }, (_, i) => i), ...Array.from({ length: j }, (_, i) => names.length - j + i)]
-        .filter((i) => !repeats(names[i], core));
-      if (isOneSeries(core)) return odd;
-      // Beside channels' series, a name of their own letters is one of their steps named otherwise (b5 of a series
-      // one step longer than a0 … a4), no odd column.
+      if (core.length < SERIES_COLUMNS || !isSeries(core)) continue;
+      const before = Array.from({ length: k }, (_, i) => i).filter((i) => !core.includes(`${names[i]}.1`));
+      const after = Array.from({ length: j }, (_, i) => names.length - j + i).filter(continuesNot(names, core));
+      // Beside channels' series, a numbered name of their own letters is one of their steps numbered otherwise (b5
+      // of a series one step longer than a0 … a4), no odd column.
       const stems = new Set(core.map(letters));
-      if (channelSeries(core) !== null) return odd.filter((i) => !stems.has(letters(names[i])));
+      const own = (i: number) => channelSeries(core) !== null && /\d/.test(names[i]) && stems.has(letters(names[i]));
+      return [...before, ...after].filter((i) => !own(i));
     }
   }
   return [];
 }
 
 /**
- * Whether `name` is one of `names` again, as pandas names a repeated column: with `.1`, `.2`, … after a name
- * among them (Jan.1 after Dec), or without it before them (ax before ax.1, ax.2, …). A number is none (1.25
- * beside 1 on a time axis).
+ * Whether names are a series of steps: one stem with whole numbers counting up by one, numbers evenly spaced,
+ * months in order, or several channels' series side by side.
  */
-function repeats(name: string, names: readonly string[]): boolean {
-  const repeated = (n: string) => /^(.*\p{L}.*)\.\d+$/u.exec(n)?.[1];
-  return names.some((n) => repeated(n) === name || repeated(name) === n);
+function isSeries(names: readonly string[]): boolean {
+  return isOneSeries(names) || channelSeries(names) !== null;
+}
+
+/**
+ * Which of the names after `core` do not go on with it (a test for filter) as pandas names a repeated column:
+ * `Jan.1` after `Dec` is January again, the series' next step, and so is `Dec.1` after `Dec, Jan, …, Nov`; `t9.1`
+ * after `t0 … t9` is t9 again, no step of it. Before a series, pandas' first name of columns named alike (`ax` before
+ * `ax.1, ax.2, …`) is one of its steps (the caller's test).
+ */
+function continuesNot(names: readonly string[], core: readonly string[]): (i: number) => boolean {
+  const series = [...core];
+  let going = true;
+  return (i) => {
+    const repeated = /^(.*\p{L}.*)\.\d+$/u.exec(names[i])?.[1];
+    going = going && repeated !== undefined && isSeries([...series, repeated]);
+    if (going) series.push(repeated!);
+    return !going;
+  };
 }
 
 /** A name's letters alone, in lower case: `acc_x_3` → `accx`. */

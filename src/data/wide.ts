@@ -216,11 +216,16 @@ export class WideReader {
     if (labelAt < 0 && odd.some((k) => label(first[at[k]]))) return;
     const series = at.filter((_, k) => !odd.includes(k)).map((i) => header[i].trim());
     const names = odd.map((k) => JSON.stringify(header[at[k]]));
+    const firstOdd = header[at[odd[0]]];
+    const labels = labelAt < 0 ? odd.find((k) => this.opts.modelClasses?.includes((first[at[k]] ?? '').trim())) : undefined;
+    const way = labels !== undefined ? `; if ${JSON.stringify(header[at[labels]])} holds the labels (its first cell is one of the model's classes), --label-column ${shellQuote(header[at[labels]])}`
+      : odd[0] !== 0 ? ''
+      : isUnnamedColumn(firstOdd) ? "; a first column without a name holds row names, as R's write.csv and pandas' to_csv write them: write the file without them (row.names = FALSE, index=False)"
+      : `; if ${JSON.stringify(firstOdd)} names each row (an index), --format wide --id-column ${shellQuote(firstOdd)}`;
     throw new UserError(
       `column${names.length > 1 ? 's' : ''} ${names.join(' and ')} ${names.length > 1 ? 'are' : 'is'} named unlike the value columns beside ${names.length > 1 ? 'them' : 'it'} ` +
         `(${series[0]}, ${series[1]}, … ${series.at(-1)}), yet would be read as a sample of every sequence: if ${names.length > 1 ? 'they hold' : 'it holds'} no sample ` +
-        `(a subject's age, a session, a note), remove ${names.length > 1 ? 'them' : 'it'}; if ${names.length > 1 ? 'they do' : 'it does'}, name ${names.length > 1 ? 'them' : 'it'} as the others` +
-        (odd[0] === 0 ? `; if ${JSON.stringify(header[at[0]])} names each row (an index), --format wide --id-column ${shellQuote(header[at[0]])}` : ''),
+        `(a subject's age, a session, a note), remove ${names.length > 1 ? 'them' : 'it'}; if ${names.length > 1 ? 'they do' : 'it does'}, name ${names.length > 1 ? 'them' : 'it'} as the others` + way,
       { file: this.file, line, column: at[odd[0]] + 1 },
     );
   }
