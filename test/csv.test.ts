@@ -532,7 +532,7 @@ test('a wide header whose value columns are a series but for a column or two at 
   // A model's label column under another name beside months or channels' series: the class hint, as before them;
   // a column of numbers that are its classes, or a label column there already, leave the odd column refused.
   const numeric = await fileWith(`class,${t(10).join(',')}\n1,${t(10).map((_, k) => k).join(',')}\n`, 'numeric.csv');
-  await assert.rejects(readDataSet([numeric], { modelClasses: ['0', '1'], requireLabels: false }), /numeric\.csv:1:1: column "class" is named unlike .*; if "class" holds the labels \(its first cell is one of the model's classes\), --label-column class$/);
+  await assert.rejects(readDataSet([numeric], { modelClasses: ['0', '1'], requireLabels: false }), /numeric\.csv:1:1: column "class" is named unlike .*; if "class" names each row \(an index\), --format wide --id-column class; if "class" holds the labels \(its first cell is one of the model's classes\), --label-column class$/);
   const labelled = await fileWith(`label,note,${months.join(',')}\nrun,walk,${months.map((_, k) => k).join(',')}\n`, 'labelled.csv');
   await assert.rejects(readDataSet([labelled], { modelClasses: ['run', 'walk'] }), /labelled\.csv:1:2: column "note" is named unlike/);
   for (const names of [months, series]) {
@@ -541,7 +541,7 @@ test('a wide header whose value columns are a series but for a column or two at 
   }
   // R's row names before Year, with Year as the id: the way out is to write the file without them.
   await assert.rejects(loadDataSet([await file(['', 'Year', ...months, 'label'], 'r-names.csv')], { format: 'wide', idColumn: 'Year' }),
-    /r-names\.csv:1:1: column "" is named unlike .*; a first column without a name holds row names, as R's write\.csv and pandas' to_csv write them: write the file without them \(row\.names = FALSE, index=False\)$/);
+    /r-names\.csv:1:1: column "" is named unlike .*; a first column unnamed \(pandas' Unnamed: 0\) holds row names, as R's write\.csv and pandas' to_csv write them: write the file without them \(row\.names = FALSE, index=False\)$/);
   const byYear = await loadDataSet([year], { format: 'wide', idColumn: 'Year' });
   assert.deepEqual([byYear.lengths[0], byYear.ids[0]], [12, '0']);
   assert.deepEqual(dataWarnings(byYear).filter((w) => w.includes('quantities')), []);

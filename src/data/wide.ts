@@ -217,11 +217,12 @@ export class WideReader {
     const series = at.filter((_, k) => !odd.includes(k)).map((i) => header[i].trim());
     const names = odd.map((k) => JSON.stringify(header[at[k]]));
     const firstOdd = header[at[odd[0]]];
-    const labels = labelAt < 0 ? odd.find((k) => this.opts.modelClasses?.includes((first[at[k]] ?? '').trim())) : undefined;
-    const way = labels !== undefined ? `; if ${JSON.stringify(header[at[labels]])} holds the labels (its first cell is one of the model's classes), --label-column ${shellQuote(header[at[labels]])}`
-      : odd[0] !== 0 ? ''
-      : isUnnamedColumn(firstOdd) ? "; a first column without a name holds row names, as R's write.csv and pandas' to_csv write them: write the file without them (row.names = FALSE, index=False)"
+    // One cell that is a class is weak evidence: the label's way beside the id's, the last such column (labels come last).
+    const labels = labelAt < 0 ? [...odd].reverse().find((k) => this.opts.modelClasses?.includes((first[at[k]] ?? '').trim())) : undefined;
+    const rows = odd[0] !== 0 ? ''
+      : isUnnamedColumn(firstOdd) ? "; a first column unnamed (pandas' Unnamed: 0) holds row names, as R's write.csv and pandas' to_csv write them: write the file without them (row.names = FALSE, index=False)"
       : `; if ${JSON.stringify(firstOdd)} names each row (an index), --format wide --id-column ${shellQuote(firstOdd)}`;
+    const way = rows + (labels === undefined ? '' : `; if ${JSON.stringify(header[at[labels]])} holds the labels (its first cell is one of the model's classes), --label-column ${shellQuote(header[at[labels]])}`);
     throw new UserError(
       `column${names.length > 1 ? 's' : ''} ${names.join(' and ')} ${names.length > 1 ? 'are' : 'is'} named unlike the value columns beside ${names.length > 1 ? 'them' : 'it'} ` +
         `(${series[0]}, ${series[1]}, … ${series.at(-1)}), yet would be read as a sample of every sequence: if ${names.length > 1 ? 'they hold' : 'it holds'} no sample ` +
