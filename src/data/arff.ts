@@ -20,7 +20,7 @@ import type { DataSetBuilder } from './builder.js';
 import { show, toName } from './cells.js';
 import { ArchiveChannels, type Declared } from './ts-file.js';
 import { quantityColumns } from './quantity-columns.js';
-import { oddEnds } from './series-names.js';
+import { oddEnds, oddEndsText } from './series-names.js';
 
 export interface ArffOptions {
   readonly requireLabels: boolean;
@@ -259,12 +259,7 @@ function checkOddAttributes(inputs: readonly Attribute[], file: string): void {
   const odd = oddEnds(inputs.map((a) => a.name.trim()));
   if (odd.length === 0) return;
   const series = inputs.filter((_, k) => !odd.includes(k)).map((a) => a.name.trim());
-  const names = odd.map((k) => show(inputs[k].name));
-  const [they, them] = names.length > 1 ? ['they hold', 'them'] : ['it holds', 'it'];
-  throw new UserError(
-    `attribute${names.length > 1 ? 's' : ''} ${names.join(' and ')} ${names.length > 1 ? 'are' : 'is'} named unlike the attributes beside ${them} ` +
-      `(${series[0]}, ${series[1]}, … ${series.at(-1)}), yet would be read as a sample of every sequence: if ${they} no sample (a year, a subject's age, a session), ` +
-      `remove ${them} (${names.length > 1 ? 'their' : 'its'} @attribute line and ${names.length > 1 ? 'their values' : 'its value'} in every row); if ${they === 'it holds' ? 'it does' : 'they do'}, name ${them} as the others`,
-    { file, line: inputs[odd[0]].line },
-  );
+  const names = odd.map((k) => inputs[k].name);
+  const removal = names.length > 1 ? ' (their @attribute lines and their values in every row)' : ' (its @attribute line and its value in every row)';
+  throw new UserError(oddEndsText('attribute', names, series, 'attributes', "a year, a subject's age, a session", removal), { file, line: inputs[odd[0]].line });
 }

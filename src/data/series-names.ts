@@ -92,3 +92,15 @@ function isOneSeries(names: readonly string[]): boolean {
   const first = Number(parts[0]![2]);
   return parts.every((p, k) => p![1] === stem && Number(p![2]) === first + k);
 }
+
+/**
+ * The refusal's text for odd names at a series' ends: `what` names one of them (column, attribute), `others` the
+ * series' (value columns, attributes), `examples` what such a name holds, `removal` how it is removed.
+ */
+export function oddEndsText(what: string, names: readonly string[], series: readonly string[], others: string, examples: string, removal = ''): string {
+  const many = names.length > 1;
+  const [them, they] = many ? ['them', 'they'] : ['it', 'it'];
+  return `${what}${many ? 's' : ''} ${names.map((n) => JSON.stringify(n)).join(' and ')} ${many ? 'are' : 'is'} named unlike the ${others} beside ${them} ` +
+    `(${series[0]}, ${series[1]}, … ${series.at(-1)}), yet would be read as a sample of every sequence: if ${they} ${many ? 'hold' : 'holds'} no sample ` +
+    `(${examples}), remove ${them}${removal}; if ${they} ${many ? 'do' : 'does'}, name ${them} as the others`;
+}

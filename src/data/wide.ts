@@ -15,7 +15,7 @@ import { FILL_GAP, columnName, isBlank, isDecimalComma, isPaddingCell, toName, t
 import { ROW_NAMES_HINT, UNLABELLED_HINT, UNNAMED_CHANNEL, columnList, isUnnamedColumn, nameList, otherCaseFlags, sameNumber } from './names.js';
 import { shellQuote } from './visible.js';
 import { channelSeries } from './channel-series.js';
-import { oddEnds, timeAxis } from './series-names.js';
+import { oddEnds, oddEndsText, timeAxis } from './series-names.js';
 import { quantityColumns } from './quantity-columns.js';
 import { parseTimestamp } from './timestamps.js';
 import { LabelLast } from './label-last.js';
@@ -215,7 +215,6 @@ export class WideReader {
     const label = (cell = '') => this.opts.modelClasses?.includes(cell.trim()) && Number.isNaN(toValue(cell));
     if (labelAt < 0 && odd.some((k) => label(first[at[k]]))) return;
     const series = at.filter((_, k) => !odd.includes(k)).map((i) => header[i].trim());
-    const names = odd.map((k) => JSON.stringify(header[at[k]]));
     const firstOdd = header[at[odd[0]]];
     // One cell that is a class is weak evidence: the label's way beside the id's, the last such column (labels come last).
     const labels = labelAt < 0 ? [...odd].reverse().find((k) => this.opts.modelClasses?.includes((first[at[k]] ?? '').trim())) : undefined;
@@ -223,12 +222,7 @@ export class WideReader {
       : isUnnamedColumn(firstOdd) ? "; a first column unnamed (pandas' Unnamed: 0) holds row names, as R's write.csv and pandas' to_csv write them: write the file without them (row.names = FALSE, index=False)"
       : `; if ${JSON.stringify(firstOdd)} names each row (an index), --format wide --id-column ${shellQuote(firstOdd)}`;
     const way = rows + (labels === undefined ? '' : `; if ${JSON.stringify(header[at[labels]])} holds the labels (its first cell is one of the model's classes), --label-column ${shellQuote(header[at[labels]])}`);
-    throw new UserError(
-      `column${names.length > 1 ? 's' : ''} ${names.join(' and ')} ${names.length > 1 ? 'are' : 'is'} named unlike the value columns beside ${names.length > 1 ? 'them' : 'it'} ` +
-        `(${series[0]}, ${series[1]}, … ${series.at(-1)}), yet would be read as a sample of every sequence: if ${names.length > 1 ? 'they hold' : 'it holds'} no sample ` +
-        `(a subject's age, a session, a note), remove ${names.length > 1 ? 'them' : 'it'}; if ${names.length > 1 ? 'they do' : 'it does'}, name ${names.length > 1 ? 'them' : 'it'} as the others` + way,
-      { file: this.file, line, column: at[odd[0]] + 1 },
-    );
+    throw new UserError(oddEndsText('column', odd.map((k) => header[at[k]]), series, 'value columns', "a subject's age, a session, a note") + way, { file: this.file, line, column: at[odd[0]] + 1 });
   }
 
   /**
