@@ -34,6 +34,8 @@ const NO_TORCH = 'install Debian\'s PyTorch with apt-get install -y python3-torc
 // Runs tools/torch_predict.py as its own command line once per job, all in one Python process for the whole
 // file: importing torch takes longer than the predictions (a process per test imported it seven times). A request
 // is a line of [model, sequences] pairs on stdin; the answer, a line of the script's outputs, or the error it raised.
+// A request {"argv": [...]} is one command line as a user runs it: its exit status, stdout and stderr, a
+// sys.exit(message) printed and exit 1 as Python's own exit does it.
 const RUN_EACH = `
 import contextlib, io, json, runpy, sys, traceback
 import torch
@@ -41,26 +43,40 @@ script = sys.argv[1]
 print("ready", flush=True)
 for line in sys.stdin:
     try:
-        outputs = []
-        for model, sequences in json.loads(line):
-            sys.argv = [script, model, sequences]
-            with contextlib.redirect_stdout(io.StringIO()) as out:
-                runpy.run_path(script, run_name="__main__")
-            outputs.append(json.loads(out.getvalue()))
-        answer = {"outputs": outputs}
+        request = json.loads(line)
+        if isinstance(request, dict):
+            sys.argv = [script] + request["argv"]
+            status = 0
+            with contextlib.redirect_stdout(io.StringIO()) as out, contextlib.redirect_stderr(io.StringIO()) as err:
+                try:
+                    runpy.run_path(script, run_name="__main__")
+                except SystemExit as e:
+                    status = e.code if isinstance(e.code, int) else 0 if e.code is None else 1
+                    if status == 1 and not isinstance(e.code, int):
+                        print(e.code, file=sys.stderr)
+            answer = {"status": status, "stdout": out.getvalue(), "stderr": err.getvalue()}
+        else:
+            outputs = []
+            for model, sequences in request:
+                sys.argv = [script, model, sequences]
+                with contextlib.redirect_stdout(io.StringIO()) as out:
+                    runpy.run_path(script, run_name="__main__")
+                outputs.append(json.loads(out.getvalue()))
+            answer = {"outputs": outputs}
     except BaseException:
         answer = {"error": traceback.format_exc()}
     sys.stdout.write(json.dumps(answer) + "\\n")
     sys.stdout.flush()
 `;
 
-type Answer = { outputs?: Array<{ probabilities: number[][] }>; error?: string };
-let torch: Promise<(pairs: string[][]) => Promise<Answer>> | undefined;
+type Answer = { outputs?: Array<{ probabilities: number[][] }>; status?: number; stdout?: string; stderr?: string; error?: string };
+type Request = string[][] | { argv: string[] };
+let torch: Promise<(request: Request) => Promise<Answer>> | undefined;
 let python: ChildProcess | undefined;
 after(() => { python?.stdin!.end(); }); // its loop ends with its input
 
 /** The file's one Python process (RUN_EACH), started by the first test that needs it and ended after the last. */
-function torchProcess(): Promise<(pairs: string[][]) => Promise<Answer>> {
+function torchProcess(): Promise<(request: Request) => Promise<Answer>> {
   return (torch ??= new Promise((resolve, reject) => {
     const child = spawn(PYTHON, ['-c', RUN_EACH, SCRIPT], { stdio: ['pipe', 'pipe', 'pipe'] });
     python = child;
@@ -79,9 +95,9 @@ function torchProcess(): Promise<(pairs: string[][]) => Promise<Answer>> {
           continue;
         }
         ready = true;
-        resolve((pairs) => new Promise<Answer>((res, rej) => {
+        resolve((request) => new Promise<Answer>((res, rej) => {
           waiting.push({ resolve: res, reject: rej });
-          child.stdin.write(JSON.stringify(pairs) + '\n');
+          child.stdin.write(JSON.stringify(request) + '\n');
         }));
       }
     });
@@ -332,15 +348,50 @@ test('PyTorch (tools/torch_predict.py) fills gaps as the readers fill them: NaN 
   // null, as JSON.stringify writes NaN, is a gap too; a channel of no value is refused, naming the sequence.
   const { file } = checks[0].job;
   const input = join(tempDir('ts-torch-'), 'null.json');
-  const run = (sequences: unknown) => {
+  const script = await torchProcess();
+  const run = async (sequences: unknown) => {
     writeFileSync(input, JSON.stringify({ sequences }));
-    return spawnSync(PYTHON, [SCRIPT, file, input], { encoding: 'utf8' });
+    const r = await script({ argv: [file, input] });
+    assert.equal(r.error, undefined, `a traceback: ${r.error}`);
+    return r;
   };
-  const withNull = run([[[0.5, null], [null, 0.25], [1.5, 2]]]);
+  const withNull = await run([[[0.5, null], [null, 0.25], [1.5, 2]]]);
   assert.equal(withNull.status, 0, withNull.stderr);
-  assert.deepEqual(JSON.parse(withNull.stdout), JSON.parse(run([[[0.5, 0.25], [1, 0.25], [1.5, 2]]]).stdout));
-  const empty = run([[[0.5, 1], [1, 2]], [[0.5, null], [1, null]]]);
-  assert.deepEqual([empty.status, empty.stdout, empty.stderr.trim()], [1, '', 'torch_predict.py: sequence 2 has no value in channel "c1" (train-signals refuses such a sequence)']);
+  assert.deepEqual(JSON.parse(withNull.stdout!), JSON.parse((await run([[[0.5, 0.25], [1, 0.25], [1.5, 2]]])).stdout!));
+  // A process of its own, once: the exit status and streams as a shell sees them.
+  writeFileSync(input, JSON.stringify({ sequences: [[[0.5, 1], [1, 2]], [[0.5, null], [1, null]]] }));
+  const empty = spawnSync(PYTHON, [SCRIPT, file, input], { encoding: 'utf8' });
+  assert.deepEqual([empty.status, empty.stdout, empty.stderr.trim()], [1, '', `torch_predict.py: ${input}: sequence 2 has no value in channel "c1" (train-signals refuses such a sequence)`]);
+});
+
+test('tools/torch_predict.py refuses input it cannot read in one line, exit 1, nothing on stdout (it ended in a traceback)', async () => {
+  await requireTorch();
+  const m = randomModel(createRng(5), 2, 3, 2, 'last', true, 1, false, 'rnn', false, false);
+  const dir = tempDir('ts-torch-');
+  const model = join(dir, 'm.safetensors');
+  saveSafetensors(model, m);
+  const input = join(dir, 'in.json');
+  const script = await torchProcess();
+  const run = async (text: string, file = model) => {
+    writeFileSync(input, text);
+    const r = await script({ argv: [file, input] });
+    assert.equal(r.error, undefined, `a traceback: ${r.error}`);
+    return [r.status, r.stdout, r.stderr!.trim()];
+  };
+  const refused = (line: string) => [1, '', `torch_predict.py: ${line}`];
+  const channels = '("c0", "c1")';
+  assert.deepEqual(await run('{"sequences": [[[1, 2]], []]}'), refused(`${input}: sequence 2 has no samples`));
+  assert.deepEqual(await run('{"sequences": [[[1, 2], [3]]]}'), refused(`${input}: sequence 1, sample 2 has 1 value(s), where the model reads 2 channel(s) ${channels}`));
+  assert.deepEqual(await run('{"sequences": [[1, 2]]}'), refused(`${input}: sequence 1, sample 1 is 1, not a list of one value per channel ${channels}`));
+  assert.deepEqual(await run('{"sequences": [[[1, "2"]]]}'), refused(`${input}: sequence 1, sample 1, channel "c1": "2" is not a finite number (null or NaN is a gap)`));
+  assert.deepEqual(await run('{"sequences": [[[Infinity, 2]]]}'), refused(`${input}: sequence 1, sample 1, channel "c0": Infinity is not a finite number (null or NaN is a gap)`));
+  assert.deepEqual(await run('[[[1, 2]]]'), refused(`${input}: the input is not {"sequences": [...]} (a list of sequences, each a list of samples)`));
+  assert.deepEqual(await run('{"sequences": [[[1, 2]'), refused(`${input}: not JSON (Expecting ',' delimiter: line 1 column 23 (char 22))`));
+  assert.deepEqual(await run('{}', join(dir, 'none.safetensors')), refused(`${join(dir, 'none.safetensors')}: No such file or directory`));
+  const [status, stdout, stderr] = await run('{"sequences": []}', input);
+  assert.deepEqual([status, stdout], [1, '']);
+  assert.match(stderr as string, new RegExp(`^torch_predict.py: ${input}: not a model train-signals exported to safetensors \\(\\w+: .*\\)$`));
+  assert.deepEqual((await run('{"sequences": [[[1, null], [NaN, 2]]]}')).slice(0, 2), [0, (await run('{"sequences": [[[1, 2], [1, 2]]]}'))[1]]);
 });
 
 test('largest probability difference against PyTorch', (t) => {

@@ -9,7 +9,8 @@ sequences.json: {"sequences": [[[x_0 per channel], [x_1 ...], ...], ...]}, raw s
 any lengths, null or NaN where a value is missing (JavaScript's JSON.stringify writes NaN as null, and ±Infinity
 too): filled first, as train-signals fills a gap (fill_gaps); a sequence with a channel of no value at all is
 refused, as train-signals refuses it. Prints {"probabilities": [[p per class], ...]} (JSON, one row per sequence, in the classes' order
-of __metadata__ "classes").
+of __metadata__ "classes"). Input it cannot read (a file missing, not JSON, a sequence without samples, a sample
+without one value per channel, a value that is not a finite number) is refused in one line on stderr, exit 1.
 
 Needs only PyTorch and the standard library (Debian: apt-get install -y python3-torch libopenblas0-pthread): it
 reads the safetensors format itself (8-byte little-endian header length, JSON header, F32 little-endian data),
@@ -152,14 +153,51 @@ def probabilities(rnn, fc, meta, stride, raw):
     return torch.softmax(fc(z), dim=0)
 
 
+class Refused(Exception):
+    """Input the script cannot read as the model's sequences: one line, exit 1, nothing printed on stdout."""
+
+
+def checked_sequences(doc, channels):
+    """doc["sequences"], each a non-empty list of samples of len(channels) numbers (None where a value is missing)."""
+    sequences = doc.get("sequences") if isinstance(doc, dict) else None
+    if not isinstance(sequences, list):
+        raise Refused('the input is not {"sequences": [...]} (a list of sequences, each a list of samples)')
+    names = ", ".join([json.dumps(c) for c in channels[:5]] + (["..."] if len(channels) > 5 else []))
+    for n, raw in enumerate(sequences, 1):
+        if not isinstance(raw, list) or len(raw) == 0:
+            raise Refused(f"sequence {n} has no samples" if raw == [] else f"sequence {n} is not a list of samples")
+        for t, step in enumerate(raw, 1):
+            if not isinstance(step, list):
+                raise Refused(f"sequence {n}, sample {t} is {json.dumps(step)[:40]}, not a list of one value per channel ({names})")
+            if len(step) != len(channels):
+                raise Refused(f"sequence {n}, sample {t} has {len(step)} value(s), where the model reads {len(channels)} channel(s) ({names})")
+            for d, v in enumerate(step):
+                if v is None or (isinstance(v, (int, float)) and not isinstance(v, bool) and not math.isinf(v)):
+                    continue
+                raise Refused(f"sequence {n}, sample {t}, channel {json.dumps(channels[d])}: {json.dumps(v)} is not a finite number (null or NaN is a gap)")
+    return sequences
+
+
 def main():
     if len(sys.argv) != 3:
         sys.exit("usage: torch_predict.py model.safetensors sequences.json")
     torch.set_num_threads(1)
-    tensors, meta = read_safetensors(sys.argv[1])
-    rnn, fc, stride = build(tensors, meta)
-    with open(sys.argv[2]) as f:
-        sequences = json.load(f)["sequences"]
+    try:
+        tensors, meta = read_safetensors(sys.argv[1])
+        rnn, fc, stride = build(tensors, meta)
+    except OSError as e:
+        sys.exit(f"torch_predict.py: {sys.argv[1]}: {e.strerror}")
+    except (ValueError, KeyError, TypeError, AssertionError, RuntimeError, struct.error) as e:
+        sys.exit(f"torch_predict.py: {sys.argv[1]}: not a model train-signals exported to safetensors ({type(e).__name__}: {e})".splitlines()[0])
+    try:
+        with open(sys.argv[2]) as f:
+            sequences = checked_sequences(json.load(f), meta["channels"])
+    except OSError as e:
+        sys.exit(f"torch_predict.py: {sys.argv[2]}: {e.strerror}")
+    except ValueError as e:
+        sys.exit(f"torch_predict.py: {sys.argv[2]}: not JSON ({e})".splitlines()[0])
+    except Refused as e:
+        sys.exit(f"torch_predict.py: {sys.argv[2]}: {e}")
     rows = []
     with torch.no_grad():
         for n, raw in enumerate(sequences):
@@ -167,7 +205,7 @@ def main():
                 rows.append(probabilities(rnn, fc, meta, stride, raw).tolist())
             except NoValue as e:
                 channel = json.dumps(meta["channels"][e.args[0]])
-                sys.exit(f"torch_predict.py: sequence {n + 1} has no value in channel {channel} (train-signals refuses such a sequence)")
+                sys.exit(f"torch_predict.py: {sys.argv[2]}: sequence {n + 1} has no value in channel {channel} (train-signals refuses such a sequence)")
     json.dump({"probabilities": rows}, sys.stdout)
     print()
 
