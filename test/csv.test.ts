@@ -496,6 +496,18 @@ test('a headerless training file of whole numbers whose last cells take a few va
   assert.equal((await loadDataSet([await fileWith(csvOf(fractional), 'fractional.csv')])).classes.length, 2);
 });
 
+test('a wide header of values, the label, then a subject (pandas: df["label"] = y; df["subject"] = s): the subject named, and read as the id with --id-column', async () => {
+  const header = [...Array.from({ length: 6 }, (_, k) => String(k)), 'label', 'subject'];
+  const file = await fileWith(`${header.join(',')}\n0,1,2,3,4,5,a,s1\n5,4,3,2,1,0,b,s2\n`, 'values-label-subject.csv');
+  // It named column "0" before the label, and --id-column 0 then named "1" (an audit's find).
+  await assert.rejects(loadDataSet([file]), /values-label-subject\.csv:1:8: column "subject" comes after the label column "label", with values before it; .*--format wide --id-column subject; else remove the column$/);
+  const bySubject = await loadDataSet([file], { format: 'wide', idColumn: 'subject' });
+  assert.deepEqual([bySubject.ids, bySubject.D, Array.from(bySubject.lengths)], [['s1', 's2'], 1, [6, 6]]);
+  assert.deepEqual(Array.from(bySubject.values.subarray(0, 6)), [0, 1, 2, 3, 4, 5]);
+  // The side with fewer columns is named: a column before the label beside many after it, as before.
+  await assert.rejects(loadDataSet([await fileWith('idx,label,0,1,2\n0,a,1,2,3\n', 'idx.csv')]), /idx\.csv:1:1: column "idx" comes before the label column "label", with values after it/);
+});
+
 test('a wide header whose value columns are a series but for a column or two at either end (label,age,t0,…): refused, naming them', async () => {
   const t = (n: number, stem = 't') => Array.from({ length: n }, (_, k) => `${stem}${k}`);
   const file = async (header: string[], name: string) => fileWith(`${header.join(',')}\n${header.map((_, k) => (header[k] === 'label' ? 'a' : k)).join(',')}\n`, name);

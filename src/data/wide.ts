@@ -181,21 +181,26 @@ export class WideReader {
   }
 
   /**
-   * Refuses a header with value columns on both sides of the label (`sample,label,0,1,…`): a row's values come
-   * after its label or before it, so a column before it is most likely the rows' names, which would be read as
-   * every sequence's first sample.
+   * Refuses a header with value columns on both sides of the label (`sample,label,0,1,…`; `0,1,…,label,subject`): a
+   * row's values come after its label or before it, so a column on the side with fewer is most likely the rows'
+   * names (a subject, an index), which would be read as a sample of every sequence. The id column counts on neither.
    */
   private checkValuesOneSide(line: number): void {
     const { header, labelAt, idAt } = this;
-    if (header === null || labelAt <= 0 || labelAt === header.length - 1) return;
-    const before = header.findIndex((_, i) => i < labelAt && i !== idAt);
-    if (before < 0) return;
-    const name = header[before];
+    if (header === null || labelAt < 0) return;
+    const others = header.map((_, i) => i).filter((i) => i !== idAt && i !== labelAt);
+    const before = others.filter((i) => i < labelAt);
+    const after = others.filter((i) => i > labelAt);
+    if (before.length === 0 || after.length === 0) return;
+    const odd = before.length <= after.length ? before[0] : after[0];
+    const name = header[odd];
+    const where = odd < labelAt ? 'before the label column' : 'after the label column';
+    const values = odd < labelAt ? 'with values after it' : 'with values before it';
     throw new UserError(
-      `column ${JSON.stringify(name)} comes before the label column ${JSON.stringify(this.opts.labelColumn)}, with values after it; ` +
-        `if each row is one time step (the long layout), ${this.opts.format === 'wide' ? FORCED_WIDE : `name the id column: --id-column ${name}`}; if each row is a whole sequence ` +
-        `and the column names it, --format wide --id-column ${name}; else remove the column`,
-      { file: this.file, line, column: before + 1 },
+      `column ${JSON.stringify(name)} comes ${where} ${JSON.stringify(this.opts.labelColumn)}, ${values}; ` +
+        `if each row is one time step (the long layout), ${this.opts.format === 'wide' ? FORCED_WIDE : `name the id column: --id-column ${shellQuote(name)}`}; if each row is a whole sequence ` +
+        `and the column names it, --format wide --id-column ${shellQuote(name)}; else remove the column`,
+      { file: this.file, line, column: odd + 1 },
     );
   }
 
