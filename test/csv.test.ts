@@ -524,6 +524,13 @@ test('a wide header whose value columns are a series but for a column or two at 
   await assert.rejects(loadDataSet([await file(['label', 'Year', ...months, 'Annual'], 'annual.csv')]), /annual\.csv:1:2: columns "Year" and "Annual" are named unlike the value columns beside them \(Jan, Feb, … Dec\)/);
   await assert.rejects(loadDataSet([await file(['label', 'station', ...months.slice(9), ...months.slice(0, 9)], 'water.csv')]), /water\.csv:1:2: column "station" is named unlike the value columns beside it \(Oct, Nov, … Sep\)/);
   await assert.rejects(loadDataSet([await file(['label', 'Jahr', 'Januar', 'Februar', 'März', 'April', 'Mai', 'Juni', 'Juli', 'August', 'Sept.'], 'german.csv')]), /german\.csv:1:2: column "Jahr" is named/);
+  // A phase of a trial or study beside numbered steps is one of them (an audit's find: baseline was refused, and
+  // the advice, --id-column baseline, dropped the measurement); a subject's age beside them is not.
+  for (const header of [['label', 'baseline', ...t(12, 'week').slice(1), 'week12'], ['label', 'pre', ...t(10), 'post'], ['Screening', ...t(9, 'Visit '), 'Follow-up', 'label']]) {
+    const read = await loadDataSet([await file(header, 'phases.csv')]);
+    assert.deepEqual(Array.from(read.lengths), [header.length - 1], header.join(','));
+  }
+  await assert.rejects(loadDataSet([await file(['label', 'age', ...t(12, 'week')], 'age-weeks.csv')]), /age-weeks\.csv:1:2: column "age" is named unlike/);
   // Channels' series side by side are a series too: a subject beside them is refused (it was read as a sample, and
   // broke the series' own warning); without it, or named as the rows' id, the series are warned of.
   const series = ['x', 'y', 'z'].flatMap((a) => t(10, `acc_${a}_`));

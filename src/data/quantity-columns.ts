@@ -7,6 +7,7 @@
 // named so are fine: visits, seasons or band powers in order read as they did. Pure.
 
 import { MONTH_NAMES } from './month-names.js';
+import { PHASE_WORDS } from './phase-words.js';
 import { visible } from './visible.js';
 
 /** What a header's value columns say, for the warning: how many, and the first few names. */
@@ -37,8 +38,8 @@ const TIME_WORDS = new Set([
   ...('monday tuesday wednesday thursday friday saturday sunday mon tue tues wed thu thur thurs fri sat sun ' +
     'montag dienstag mittwoch donnerstag freitag samstag sonntag lundi mardi mercredi jeudi vendredi samedi dimanche lun mer jeu ven sam dim ' +
     'lunes martes miércoles jueves viernes sábado domingo mié jue vie sáb dom ' +
-    'noon midnight morning afternoon evening night dawn dusk spring summer autumn fall winter ' +
-    'pre post before during after baseline screening followup').split(' '),
+    'noon midnight morning afternoon evening night dawn dusk spring summer autumn fall winter').split(' '),
+  ...PHASE_WORDS,
 ]);
 
 // Words of time that name a step only beside a number (`week 1`, `3 months`): alone (`year, month, day, hour`)
