@@ -428,9 +428,17 @@ test("pandas' header of a frame without names (0, 1, 2, …) and no label column
     /times\.csv:1: the first row looks like a header \(its cells name the samples' times or positions, 0\.00, 0\.01, 0\.02, …, evenly spaced, after "class"\) .*\(--label-column class\)/);
   assert.deepEqual(Array.from((await loadDataSet([await fileWith(`class,${times}\n${values('run')}${values('walk')}`, 'times2.csv')], { labelColumn: 'class' })).lengths), [8, 8]);
   assert.deepEqual(Array.from((await readDataSet([await fileWith(`${times}\n0.5,1,2,3,4,5,6,7\n`, 'times3.csv')], { requireLabels: false })).values), [0.5, 1, 2, 3, 4, 5, 6, 7]);
+  // Times rounded to the decimals written, all alike (360 Hz to four: 0.0000, 0.0028, 0.0056, 0.0083, …): a header
+  // too (an audit's find: it was read as a row of data, and refused or trained on as a sequence of class "class").
+  const rounded = Array.from({ length: 32 }, (_, k) => (k / 360).toFixed(4)).join(',');
+  const hz360 = await fileWith(`class,${rounded}\n${values('run').replace(/\n$/, ',0'.repeat(24))}\n`, 'hz360.csv');
+  await assert.rejects(loadDataSet([hz360]), /hz360\.csv:1: the first row looks like a header \(its cells name the samples' times or positions, 0\.0000, 0\.0028, 0\.0056, …, evenly spaced, after "class"\)/);
+  const row = Array.from({ length: 32 }, (_, k) => Math.sin(k).toFixed(3)).join(',');
+  assert.deepEqual(Array.from((await readDataSet([await fileWith(`${rounded}\n${row}\n`, 'hz360-alone.csv')], { requireLabels: false })).lengths), [32]);
   // Fewer than eight evenly spaced, or spaced unevenly: a row of data.
   assert.deepEqual(Array.from((await loadDataSet([await fileWith('a,0.1,0.2,0.3,0.4,0.5,0.6,0.7\nb,1,2,3,4,5,6,7\n', 'ramp7.csv')])).lengths), [7, 7]);
   assert.deepEqual(Array.from((await loadDataSet([await fileWith('a,0.1,0.2,0.3,0.4,0.5,0.6,0.7,0.81\nb,1,2,3,4,5,6,7,8\n', 'uneven.csv')])).lengths), [8, 8]);
+  assert.deepEqual(Array.from((await loadDataSet([await fileWith('a,0.10,0.20,0.30,0.40,0.50,0.60,0.70,0.83\nb,1,2,3,4,5,6,7,8\n', 'uneven2.csv')])).lengths), [8, 8]);
 });
 
 test('long channels named by numbers of another form than their values are read: wavelengths, band edges, pandas\' 0, 1, 2', async () => {

@@ -12,8 +12,10 @@ const AXIS_CELLS = 8;
 
 /**
  * Whether the cells, after a first one that is no number (a label column's name) or from the first, are a time
- * axis: AXIS_CELLS or more numbers evenly spaced (0.00, 0.01, 0.02, …; 250, 252, 254, …), the step the same to
- * a millionth of it, as a header names the columns of samples taken at a steady rate, and no recording's samples are.
+ * axis: AXIS_CELLS or more numbers rising or falling evenly (0.00, 0.01, 0.02, …; 250, 252, 254, …), as a header
+ * names the columns of samples taken at a steady rate, and no recording's samples are. Evenly: each within a
+ * millionth of the step of the line through the first and the last, or, where every cell is written with a
+ * point and as many decimals, within one unit of the last digit (360 Hz to four decimals: 0.0000, 0.0028, 0.0056, 0.0083, …).
  */
 export function timeAxis(cells: readonly string[]): boolean {
   let end = cells.length;
@@ -21,9 +23,22 @@ export function timeAxis(cells: readonly string[]): boolean {
   const from = Number.isFinite(toValue(cells[0])) ? 0 : 1;
   if (end - from < AXIS_CELLS) return false;
   const x = cells.slice(from, end).map((c) => toValue(c));
-  const step = x[1] - x[0];
+  const step = (x[x.length - 1] - x[0]) / (x.length - 1);
   if (!(step !== 0 && Number.isFinite(step))) return false;
-  return x.every((v, k) => Math.abs(v - x[0] - k * step) <= 1e-6 * Math.abs(step));
+  if (!x.every((v, k) => k === 0 || (v - x[k - 1]) * step > 0)) return false;
+  const unit = writtenUnit(cells.slice(from, end));
+  // Rounding moves a cell by half a unit at most, and the line through the first and the last by as much.
+  const tolerance = Math.max(1e-6 * Math.abs(step), unit !== null && Math.abs(step) >= 2 * unit ? unit * (1 + 1e-9) : 0);
+  return x.every((v, k) => Math.abs(v - x[0] - k * step) <= tolerance);
+}
+
+/**
+ * One unit of the last decimal the cells are written to, where each is a plain number with as many decimals as
+ * the others (a fixed format, as `%.4f` writes times); else null.
+ */
+function writtenUnit(cells: readonly string[]): number | null {
+  const decimals = cells.map((c) => /^[+-]?\d*\.(\d+)$/.exec(c.trim())?.[1].length ?? -1);
+  return decimals[0] > 0 && decimals.every((d) => d === decimals[0]) ? 10 ** -decimals[0] : null;
 }
 
 /** The fewest value columns of a series (oddEnds) that names other columns at its ends odd. */
