@@ -413,7 +413,7 @@ test("pandas' header of a frame without names (0, 1, 2, …) and no label column
   const ds = await readDataSet([await fileWith(text, 'frame.csv')], { requireLabels: false, modelClasses: ['1', '2', '3'] });
   assert.deepEqual([Array.from(ds.lengths), Array.from(ds.values)], [[5, 5], [0.5, 1.5, 2.5, 3.5, 4.5, -1, -2, -3, -4, -5]]);
   await assert.rejects(loadDataSet([await fileWith(text, 'frame2.csv')]),
-    /:1: the first row looks like a header \(its cells number the columns, 0, 1, 2, …\) but no column named "label" \(0, 1, 2, 3, 4\); name the label column "label", pass the label column's name \(--label-column 0, where the first column holds the labels\), or remove the header/);
+    /:1: the first row looks like a header \(its cells number the columns, 0, 1, 2, …\) but no column named "label" \(0, 1, 2, 3, 4\); name the label column "label", pass the label column's name \(--label-column 0, where the first column holds the labels; --label-column 4, where the last does\), or remove the header/);
   // pandas' frame with its label column appended (X.assign(y=…)): the label column's name is the fix.
   await assert.rejects(loadDataSet([await fileWith('0,1,2,3,4,y\n0.5,1.5,2.5,3.5,4.5,a\n-1,-2,-3,-4,-5,b\n', 'frame-y.csv')]),
     /:1: the first row looks like a header \(its cells number the columns, 0, 1, 2, …, beside "y"\) but no column named "label" \(0, 1, 2, 3, 4, y\); .*\(--label-column y\)/);
@@ -539,6 +539,9 @@ test('a wide header whose value columns are a series but for a column or two at 
     assert.deepEqual(Array.from(read.lengths), [header.length - 1], header.join(','));
   }
   await assert.rejects(loadDataSet([await file(['label', 'age', ...t(12, 'week')], 'age-weeks.csv')]), /age-weeks\.csv:1:2: column "age" is named unlike/);
+  // Two odd columns before the series, the first one the rows' id: the advice removes the other (an audit's find: it
+  // named --id-column LCLid alone, and the next refusal --id-column day, which cannot go beside it).
+  await assert.rejects(loadDataSet([await file(['LCLid', 'day', ...t(12, 'hh_'), 'label'], 'meter.csv')]), /meter\.csv:1:1: columns "LCLid" and "day" are named unlike .*; if "LCLid" names each row \(an index\), --format wide --id-column LCLid and remove "day"$/);
   // Channels' series side by side are a series too: a subject beside them is refused (it was read as a sample, and
   // broke the series' own warning); without it, or named as the rows' id, the series are warned of.
   const series = ['x', 'y', 'z'].flatMap((a) => t(10, `acc_${a}_`));

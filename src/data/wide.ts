@@ -153,7 +153,7 @@ export class WideReader {
         throw new UserError(
           `the first row looks like a header (${why}) ` +
             `but no column named ${JSON.stringify(opts.labelColumn)} (${columnList(header)}); name the label column ` +
-            `${JSON.stringify(opts.labelColumn)}, pass the label column's name (--label-column${named !== '' ? ` ${named}` : names?.length === 0 && header[0] === '0' ? ' 0, where the first column holds the labels' : ''}), or remove the header` +
+            `${JSON.stringify(opts.labelColumn)}, pass the label column's name (--label-column${named !== '' ? ` ${named}` : names?.length === 0 && header[0] === '0' ? ` 0, where the first column holds the labels; --label-column ${header.at(-1)}, where the last does` : ''}), or remove the header` +
             otherCaseFlags(header, [['--id-column', opts.idColumn], ['--time-column', opts.timeColumn ?? 't'], ['--label-column', opts.labelColumn]]) +
             (opts.separator === ',' ? otherSeparator(first) : '') +
             (opts.modelClasses !== undefined ? UNLABELLED_HINT : ''),
@@ -182,8 +182,8 @@ export class WideReader {
 
   /**
    * Refuses a header with value columns on both sides of the label (`sample,label,0,1,…`; `0,1,…,label,subject`): a
-   * row's values come after its label or before it, so a column on the side with fewer is most likely the rows'
-   * names (a subject, an index), which would be read as a sample of every sequence. The id column counts on neither.
+   * row's values come after its label or before it, so a column on the other side is most likely the rows' names
+   * (a subject, an index), which would be read as a sample of every sequence. The id column counts on neither.
    */
   private checkValuesOneSide(line: number): void {
     const { header, labelAt, idAt } = this;
@@ -192,7 +192,8 @@ export class WideReader {
     const before = others.filter((i) => i < labelAt);
     const after = others.filter((i) => i > labelAt);
     if (before.length === 0 || after.length === 0) return;
-    const odd = before.length <= after.length ? before[0] : after[0];
+    // Two columns or fewer before the label are the rows' names (device, t, label, ax: a long file), more are values.
+    const odd = before.length > 2 && after.length < before.length ? after[0] : before[0];
     const name = header[odd];
     const where = odd < labelAt ? 'before the label column' : 'after the label column';
     const values = odd < labelAt ? 'with values after it' : 'with values before it';
@@ -223,9 +224,11 @@ export class WideReader {
     const firstOdd = header[at[odd[0]]];
     // One cell that is a class is weak evidence: the label's way beside the id's, the last such column (labels come last).
     const labels = labelAt < 0 ? [...odd].reverse().find((k) => this.opts.modelClasses?.includes((first[at[k]] ?? '').trim())) : undefined;
+    // The id column is one column: another odd one beside it (LCLid, day, hh_0 …) is still to be removed.
+    const besides = odd.slice(1).filter((k) => k !== labels).map((k) => JSON.stringify(header[at[k]]));
     const rows = odd[0] !== 0 ? ''
       : isUnnamedColumn(firstOdd) ? "; a first column unnamed (pandas' Unnamed: 0) holds row names, as R's write.csv and pandas' to_csv write them: write the file without them (row.names = FALSE, index=False)"
-      : `; if ${JSON.stringify(firstOdd)} names each row (an index), --format wide --id-column ${shellQuote(firstOdd)}`;
+      : `; if ${JSON.stringify(firstOdd)} names each row (an index), --format wide --id-column ${shellQuote(firstOdd)}${besides.length > 0 ? ` and remove ${besides.join(' and ')}` : ''}`;
     const way = rows + (labels === undefined ? '' : `; if ${JSON.stringify(header[at[labels]])} holds the labels (its first cell is one of the model's classes), --label-column ${shellQuote(header[at[labels]])}`);
     throw new UserError(oddEndsText('column', odd.map((k) => header[at[k]]), series, 'value columns', "a subject's age, a session, a note") + way, { file: this.file, line, column: at[odd[0]] + 1 });
   }
