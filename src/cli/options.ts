@@ -23,7 +23,7 @@ export function dataOptionsFor(defaults: 'training' | 'model') {
     'label-column': { type: 'string', describe: `column holding the class label [default: ${or('label')}]` },
     'id-column': { type: 'string', describe: `long layout: column holding the sequence id [default: ${or('id')}; one given must be in the header]` },
     'time-column': { type: 'string', describe: `long layout: column ordering the steps, numbers or ISO 8601 dates and times [default: ${or('t')}, optional in the file; one given must be in the header]` },
-    channels: { type: 'string', describe: `long layout: comma-separated channel columns, one with a comma in its name in double quotes (default: ${defaults === 'model' ? "the model's, if it was trained with --channels, else " : ''}all others)` },
+    channels: { type: 'string', describe: `long layout: comma-separated channel columns, one with a comma in its name in double quotes (default: ${defaults === 'model' ? "the model's channels, by name" : 'all others'})` },
     gaps: { choices: GAP_POLICIES, default: 'interpolate' as GapPolicy, describe: "a value missing inside a sequence (an empty cell, NaN or NA; ? in .ts and ARFF): filled linearly between the values beside it (the nearest value at a sequence's start or end), with a warning, or refused" },
   } as const;
 }
