@@ -34,6 +34,19 @@ test('a value thousands of typical spreads out is named with its sequence; spike
   assert.ok(far[0].ratio > 1000);
 });
 
+test('far values of many kinds in many sequences are the signal (an appliance\'s bursts of power); one value in many, or spikes in few, are named', () => {
+  // Every sequence standby at about 2 W with a burst of 1200–2000 W (an audit's find: the warning said the burst
+  // flattened every other sequence, and to remove it).
+  const burst = (n: number, t: number) => (t >= 20 + (n % 7) && t < 24 + (n % 5) ? 1200 + 17 * n + 31 * t : 2 + 0.3 * Math.sin(t + n));
+  assert.deepEqual(farOutValues(dataSet(['power'], 40, 60, (_, n, t) => burst(n, t))), []);
+  // A "no reading" marker in half the sequences is one value, however often: named.
+  const marker = farOutValues(dataSet(['x'], 40, 60, (_, n, t) => (n % 2 === 0 && t === 30 ? -999 : Math.sin(t / 3 + n))));
+  assert.deepEqual(marker.map((f) => [f.channel, f.value]), [['x', -999]]);
+  // Glitches of different values in two sequences of forty: named.
+  const glitch = farOutValues(dataSet(['x'], 40, 60, (_, n, t) => (n % 20 === 3 && t === 9 ? 5000 + n : Math.sin(t / 3 + n))));
+  assert.deepEqual(glitch.map((f) => [f.channel, f.value, f.id]), [['x', 5023, 's23']]);
+});
+
 test('equal lengths do not fool the sample: a first step unlike the others is not taken for the channel (1000 channels, 2000 sequences of 10)', () => {
   const firsts = dataSet(Array.from({ length: 1000 }, (_, d) => `c${d}`), 2000, 10, (d, n, t) => (t === 0 ? 1e-3 : 1 + ((d + n + t) % 7) / 7));
   assert.deepEqual(farOutValues(firsts), []);

@@ -39,26 +39,53 @@ export function farOut(ds: Pick<DataSet, 'D' | 'values' | 'offsets' | 'lengths' 
     median[d] = sample[sample.length >> 1];
     spread[d] = sample.map((x) => Math.abs(x - median[d])).sort()[Math.floor(0.9 * (sample.length - 1))];
   }
-  // One pass in memory order: each channel's farthest value.
+  // One pass in memory order: each channel's farthest value, and how many sequences hold a far value, and which.
   const far = new Float64Array(D);
   const farAt = new Int32Array(D);
-  for (let t = 0; t < L; t++) {
-    for (let d = 0; d < D; d++) {
-      const away = Math.abs(values[t * D + d] - median[d]);
-      if (away > far[d]) {
-        far[d] = away;
-        farAt[d] = t;
+  const holding = new Int32Array(D); // sequences with a far value
+  const lastHolding = new Int32Array(D).fill(-1);
+  const farCount = new Float64Array(D);
+  const farValues = Array.from({ length: D }, () => new Map<number, number>()); // each far value's count
+  for (let n = 0; n < ds.lengths.length; n++) {
+    for (let t = ds.offsets[n]; t < ds.offsets[n] + ds.lengths[n]; t++) {
+      for (let d = 0; d < D; d++) {
+        const away = Math.abs(values[t * D + d] - median[d]);
+        if (away > far[d]) {
+          far[d] = away;
+          farAt[d] = t;
+        }
+        if (spread[d] > 0 && away > FAR * spread[d]) {
+          if (lastHolding[d] !== n) holding[d]++;
+          lastHolding[d] = n;
+          farCount[d]++;
+          const counts = farValues[d];
+          if (counts.size < MARKER_KINDS || counts.has(values[t * D + d])) counts.set(values[t * D + d], (counts.get(values[t * D + d]) ?? 0) + 1);
+        }
       }
     }
   }
   const out: FarOutValue[] = [];
   for (let d = 0; d < D; d++) {
-    // A channel mostly at one value (spread 0): its rare events are its signal.
-    if (spread[d] > 0 && far[d] / spread[d] > FAR) {
+    // A channel mostly at one value (spread 0): its rare events are its signal. So are far values of many kinds in
+    // many sequences (an appliance's bursts of power beside its standby): a marker is one value, a glitch rare.
+    if (spread[d] > 0 && far[d] / spread[d] > FAR && !isSignal(holding[d], farCount[d], farValues[d], ds.lengths.length)) {
       out.push({ channel: ds.channels[d], value: values[farAt[d] * D + d], id: ds.ids[sequenceAt(ds, farAt[d])], ratio: far[d] / spread[d] });
     }
   }
   return out;
+}
+
+/** Distinct far values counted per channel before only those already seen are (a marker is one of them). */
+const MARKER_KINDS = 1024;
+
+/**
+ * Whether a channel's far values are its signal: held by a quarter of the N sequences or more (three at least),
+ * no one value among them half of them or more (a "no reading" marker, 9999 or -999, is one value however often).
+ */
+function isSignal(holding: number, all: number, counts: ReadonlyMap<number, number>, N: number): boolean {
+  let most = 0;
+  for (const c of counts.values()) most = Math.max(most, c);
+  return holding >= Math.max(3, N / 4) && most < all / 2;
 }
 
 /** The sequence that holds time step t of the data set (offsets are increasing). */
