@@ -169,6 +169,9 @@ export class LongReader {
     while (namedWidth > 0 && header[namedWidth - 1].trim() === '') namedWidth--;
     this.namedWidth = namedWidth;
     const reserved = new Set([this.idAt, this.timeAt, this.labelAt]);
+    // An unnamed first column is the rows' names (pandas' index, to_csv without index=False; R's row names): no
+    // channel, and not read.
+    const rowNames = isUnnamedColumn(header[0]) && !reserved.has(0) ? 0 : -1;
     if (opts.channels !== undefined && opts.channels.length > 0) {
       this.channelAt = opts.channels.map((name) => {
         const i = indexOf(name);
@@ -188,15 +191,12 @@ export class LongReader {
       // stay the same through each sequence (an operator, a session), checked row by row (checkUnread).
       this.channelAt = opts.modelChannels!.map(indexOf);
       const read = new Set(this.channelAt);
-      this.unread = header.slice(0, unnamedFrom).map((_, i) => i).filter((i) => !reserved.has(i) && !read.has(i));
+      this.unread = header.slice(0, unnamedFrom).map((_, i) => i).filter((i) => !reserved.has(i) && !read.has(i) && i !== rowNames);
     } else {
-      this.channelAt = header.slice(0, unnamedFrom).map((_, i) => i).filter((i) => !reserved.has(i));
-      // pandas writes its row index as an unnamed first column (to_csv without index=False), `Unnamed: 0` once read back.
+      this.channelAt = header.slice(0, unnamedFrom).map((_, i) => i).filter((i) => !reserved.has(i) && i !== rowNames);
       const unnamed = this.channelAt.find((i) => unnamedHere(header[i]));
       if (unnamed !== undefined) {
-        const what = header[unnamed] === '' ? 'has no name'
-          : unnamed === 0 ? `is ${show(header[unnamed])}, a row index pandas wrote (to_csv without index=False) and read back`
-            : `is ${show(header[unnamed])}, pandas' name for a column that had none`;
+        const what = header[unnamed] === '' ? 'has no name' : `is ${show(header[unnamed])}, pandas' name for a column that had none`;
         throw new UserError(
           `column ${unnamed + 1} of the header ${what}, and every column but id, time and label is a channel; name it, ` +
             'remove it (pandas: to_csv(index=False); R: write.csv(…, row.names = FALSE)), or pick the channels with --channels',
