@@ -496,6 +496,10 @@ test('a headerless training file of whole numbers whose last cells take a few va
   const ptb = Array.from({ length: 30 }, (_, n) => [n % 2 === 0 ? 1 : rng.next(), ...Array.from({ length: 15 }, (_, t) => (t < 10 ? rng.next() : 0)), 0]);
   await assert.rejects(loadDataSet([await fileWith(ptb.map((r) => r.map(e).join(',')).join('\n') + '\n', 'ptbdb_normal.csv')]),
     /ptbdb_normal\.csv:1: the last cell of every row is 0, while the first cells, read as the labels, are fractions like values \(15 of 30 rows\): is each row's label its last cell\?/);
+  // Two beats in three starting on 1.0, five classes last (an audit's find: it trained on 1.0 as a class).
+  const mitbih = Array.from({ length: 30 }, (_, n) => [n % 3 === 0 ? rng.next() : 1, ...Array.from({ length: 15 }, (_, t) => (t < 10 ? rng.next() : 0)), n % 5]);
+  await assert.rejects(loadDataSet([await fileWith(mitbih.map((r) => r.map(e).join(',')).join('\n') + '\n', 'mitbih_train.csv')]),
+    /mitbih_train\.csv:1: the last cell of every row is one of 5 whole numbers \(0, 1, 2, 3, 4\), while the first cells, read as the labels, are fractions like values \(10 of 30 rows\)/);
   // Fractional classes that recur, first, half the rows (1.5 and 2.5 beside 1 and 2), or every row (0.5, 1.5),
   // before zero-padded values: read.
   const halves = Array.from({ length: 30 }, (_, n) => [[1, 1.5, 2, 2.5][n % 4], ...Array.from({ length: 15 }, (_, t) => (t < 10 ? rng.next() : 0))]);

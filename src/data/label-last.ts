@@ -70,11 +70,11 @@ export class LabelLast {
     if (!this.lastsWhole || k < 1 || k > LabelLast.FEW) return undefined;
     const lasts = [...this.lasts.keys()].sort((p, q) => p - q).join(', ');
     if (!this.whole) {
-      // Fractions as the labels in half the rows or more, nearly all apart, as values are and classes are not (a
-      // file of one class, its beats normalized to start on 1.0 half the time: Kaggle's PTB); or, where the last
+      // Fractions as the labels in a quarter of the rows or more, nearly all apart, as values are and classes are
+      // not (beats normalized to start on 1.0 most of the time: Kaggle's PTB and MIT-BIH); or, where the last
       // cells take two whole values or more (no zero padding), in nine rows of ten.
       const f = this.fractionLabels;
-      const apart = f >= 0.5 * this.labelRows && this.fractions.size >= Math.min(LabelLast.MANY, 0.8 * f);
+      const apart = f >= 0.25 * this.labelRows && this.fractions.size >= Math.min(LabelLast.MANY, 0.8 * f);
       if (!(apart || (k >= 2 && f >= 0.9 * this.labelRows))) return undefined;
       return `the last cell of every row is ${k === 1 ? lasts : `one of ${k} whole numbers (${lasts})`}, while the first cells, read as the labels, are fractions like values (${f} of ${this.labelRows} rows)`;
     }
