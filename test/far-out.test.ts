@@ -42,6 +42,14 @@ test('far values of many kinds in many sequences are the signal (an appliance\'s
   // A "no reading" marker in half the sequences is one value, however often: named.
   const marker = farOutValues(dataSet(['x'], 40, 60, (_, n, t) => (n % 2 === 0 && t === 30 ? -999 : Math.sin(t / 3 + n))));
   assert.deepEqual(marker.map((f) => [f.channel, f.value]), [['x', -999]]);
+  // A marker beside the bursts, in two sequences or in ten, is named: it lies far beyond them (a review's find: the
+  // bursts silenced it); so are three markers in a third of the sequences, too few kinds for a signal.
+  for (const every of [20, 4]) {
+    const beside = farOutValues(dataSet(['power'], 40, 60, (_, n, t) => (n % every === 1 && t === 50 ? 65535 : burst(n, t))));
+    assert.deepEqual(beside.map((f) => [f.channel, f.value]), [['power', 65535]], `every ${every}`);
+  }
+  const markers = farOutValues(dataSet(['x'], 40, 60, (_, n, t) => (n % 3 === 0 && t === 30 ? [9999, -9999, 99999][n % 9 / 3] : Math.sin(t / 3 + n))));
+  assert.deepEqual(markers.map((f) => f.value), [99999]);
   // Glitches of different values in two sequences of forty: named.
   const glitch = farOutValues(dataSet(['x'], 40, 60, (_, n, t) => (n % 20 === 3 && t === 9 ? 5000 + n : Math.sin(t / 3 + n))));
   assert.deepEqual(glitch.map((f) => [f.channel, f.value, f.id]), [['x', 5023, 's23']]);

@@ -39,13 +39,10 @@ export function farOut(ds: Pick<DataSet, 'D' | 'values' | 'offsets' | 'lengths' 
     median[d] = sample[sample.length >> 1];
     spread[d] = sample.map((x) => Math.abs(x - median[d])).sort()[Math.floor(0.9 * (sample.length - 1))];
   }
-  // One pass in memory order: each channel's farthest value, and how many sequences hold a far value, and which.
+  // One pass: each channel's farthest value, and a tally of its far values.
   const far = new Float64Array(D);
   const farAt = new Int32Array(D);
-  const holding = new Int32Array(D); // sequences with a far value
-  const lastHolding = new Int32Array(D).fill(-1);
-  const farCount = new Float64Array(D);
-  const farValues = Array.from({ length: D }, () => new Map<number, number>()); // each far value's count
+  const tallies = Array.from({ length: D }, () => new FarTally());
   for (let n = 0; n < ds.lengths.length; n++) {
     for (let t = ds.offsets[n]; t < ds.offsets[n] + ds.lengths[n]; t++) {
       for (let d = 0; d < D; d++) {
@@ -54,38 +51,55 @@ export function farOut(ds: Pick<DataSet, 'D' | 'values' | 'offsets' | 'lengths' 
           far[d] = away;
           farAt[d] = t;
         }
-        if (spread[d] > 0 && away > FAR * spread[d]) {
-          if (lastHolding[d] !== n) holding[d]++;
-          lastHolding[d] = n;
-          farCount[d]++;
-          const counts = farValues[d];
-          if (counts.size < MARKER_KINDS || counts.has(values[t * D + d])) counts.set(values[t * D + d], (counts.get(values[t * D + d]) ?? 0) + 1);
-        }
+        if (spread[d] > 0 && away > FAR * spread[d]) tallies[d].add(values[t * D + d], away, n);
       }
     }
   }
   const out: FarOutValue[] = [];
   for (let d = 0; d < D; d++) {
-    // A channel mostly at one value (spread 0): its rare events are its signal. So are far values of many kinds in
-    // many sequences (an appliance's bursts of power beside its standby): a marker is one value, a glitch rare.
-    if (spread[d] > 0 && far[d] / spread[d] > FAR && !isSignal(holding[d], farCount[d], farValues[d], ds.lengths.length)) {
+    // A channel mostly at one value (spread 0): its rare events are its signal.
+    if (spread[d] > 0 && far[d] / spread[d] > FAR && !tallies[d].isSignal(ds.lengths.length, far[d])) {
       out.push({ channel: ds.channels[d], value: values[farAt[d] * D + d], id: ds.ids[sequenceAt(ds, farAt[d])], ratio: far[d] / spread[d] });
     }
   }
   return out;
 }
 
-/** Distinct far values counted per channel before only those already seen are (a marker is one of them). */
-const MARKER_KINDS = 1024;
+/** How many far values of a channel a tally keeps (their kinds and distances), and past that only counts. */
+const TALLY = 4096;
 
 /**
- * Whether a channel's far values are its signal: held by a quarter of the N sequences or more (three at least),
- * no one value among them half of them or more (a "no reading" marker, 9999 or -999, is one value however often).
+ * A channel's far values, told apart as its signal (an appliance's bursts of power beside its standby: values of
+ * many kinds in many sequences) from a marker (9999 for "no reading": one value, however often) or a glitch (in
+ * a few sequences), the farthest of which sets the normalization's scale.
  */
-function isSignal(holding: number, all: number, counts: ReadonlyMap<number, number>, N: number): boolean {
-  let most = 0;
-  for (const c of counts.values()) most = Math.max(most, c);
-  return holding >= Math.max(3, N / 4) && most < all / 2;
+class FarTally {
+  private holding = 0; // sequences with a far value
+  private last = -1; // the latest of them
+  private count = 0;
+  private readonly kinds = new Map<number, number>(); // each far value's count, of the first TALLY kinds
+  private readonly distances: number[] = []; // the first TALLY far values' distances from the median
+
+  add(value: number, away: number, n: number): void {
+    if (this.last !== n) this.holding++;
+    this.last = n;
+    this.count++;
+    if (this.kinds.size < TALLY || this.kinds.has(value)) this.kinds.set(value, (this.kinds.get(value) ?? 0) + 1);
+    if (this.distances.length < TALLY) this.distances.push(away);
+  }
+
+  /**
+   * Whether the far values are the signal, the farthest (`farthest` from the median) among them: held by a quarter
+   * of the N sequences or more (three at least), of about as many kinds as sequences or more, none of them half of
+   * all, and the farthest within four times their median distance (a marker far beyond bursts is no burst).
+   */
+  isSignal(N: number, farthest: number): boolean {
+    if (this.holding < Math.max(3, N / 4) || this.kinds.size < Math.min(this.holding, TALLY)) return false;
+    let most = 0;
+    for (const c of this.kinds.values()) most = Math.max(most, c);
+    const sorted = Float64Array.from(this.distances).sort();
+    return most < this.count / 2 && farthest <= 4 * sorted[sorted.length >> 1];
+  }
 }
 
 /** The sequence that holds time step t of the data set (offsets are increasing). */
