@@ -439,6 +439,11 @@ test("pandas' header of a frame without names (0, 1, 2, …) and no label column
   assert.deepEqual(Array.from((await loadDataSet([await fileWith('a,0.1,0.2,0.3,0.4,0.5,0.6,0.7\nb,1,2,3,4,5,6,7\n', 'ramp7.csv')])).lengths), [7, 7]);
   assert.deepEqual(Array.from((await loadDataSet([await fileWith('a,0.1,0.2,0.3,0.4,0.5,0.6,0.7,0.81\nb,1,2,3,4,5,6,7,8\n', 'uneven.csv')])).lengths), [8, 8]);
   assert.deepEqual(Array.from((await loadDataSet([await fileWith('a,0.10,0.20,0.30,0.40,0.50,0.60,0.70,0.83\nb,1,2,3,4,5,6,7,8\n', 'uneven2.csv')])).lengths), [8, 8]);
+  // A recording's steady rise, rounded, is no axis (a review's find: 20.0, 20.3, 20.5, … was read as a header).
+  const rise = (from: number, step: number, digits: number) => Array.from({ length: 16 }, (_, k) => (from + step * k).toFixed(digits)).join(',');
+  for (const [row, name] of [[rise(20, 0.27, 1), 'rise.csv'], [rise(0, 0.27, 1), 'rise0.csv'], [rise(20, 0.00271, 4), 'rise4.csv']] as const) {
+    assert.deepEqual(Array.from((await loadDataSet([await fileWith(`charge,${row}\nidle,${rise(25, 0, 1)}\n`, name)])).lengths), [16, 16], name);
+  }
 });
 
 test('long channels named by numbers of another form than their values are read: wavelengths, band edges, pandas\' 0, 1, 2', async () => {
