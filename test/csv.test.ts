@@ -550,7 +550,10 @@ test('a wide header whose value columns are a series but for a column or two at 
   await assert.rejects(loadDataSet([await file(['label', 'age', ...t(12, 'week')], 'age-weeks.csv')]), /age-weeks\.csv:1:2: column "age" is named unlike/);
   // Two odd columns before the series, the first one the rows' id: the advice removes the other (an audit's find: it
   // named --id-column LCLid alone, and the next refusal --id-column day, which cannot go beside it).
-  await assert.rejects(loadDataSet([await file(['LCLid', 'day', ...t(12, 'hh_'), 'label'], 'meter.csv')]), /meter\.csv:1:1: columns "LCLid" and "day" are named unlike .*; if "LCLid" names each row \(an index\), --format wide --id-column LCLid and remove "day"$/);
+  const meter = await file(['LCLid', 'day', ...t(12, 'hh_'), 'label'], 'meter.csv');
+  await assert.rejects(loadDataSet([meter]), /meter\.csv:1:1: columns "LCLid" and "day" are named unlike .*; if "LCLid" names each row \(an index\), --format wide --id-column LCLid and remove "day"$/);
+  // With the id column given, the other is to be removed, not made the id (a review's find).
+  await assert.rejects(loadDataSet([meter], { format: 'wide', idColumn: 'LCLid' }), (e: unknown) => /column "day" is named unlike .*name it as the others$/.test((e as Error).message));
   // Channels' series side by side are a series too: a subject beside them is refused (it was read as a sample, and
   // broke the series' own warning); without it, or named as the rows' id, the series are warned of.
   const series = ['x', 'y', 'z'].flatMap((a) => t(10, `acc_${a}_`));

@@ -75,7 +75,7 @@ export function oddEnds(names: readonly string[]): number[] {
  * Whether names are a series of steps: one stem with whole numbers counting up by one, numbers evenly spaced,
  * months in order, or several channels' series side by side.
  */
-function isSeries(names: readonly string[]): boolean {
+export function isSeries(names: readonly string[]): boolean {
   return isOneSeries(names) || channelSeries(names) !== null;
 }
 

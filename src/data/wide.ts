@@ -15,7 +15,7 @@ import { FILL_GAP, columnName, isBlank, isDecimalComma, isPaddingCell, toName, t
 import { ROW_NAMES_HINT, UNLABELLED_HINT, UNNAMED_CHANNEL, columnList, isUnnamedColumn, nameList, otherCaseFlags, sameNumber } from './names.js';
 import { shellQuote } from './visible.js';
 import { channelSeries } from './channel-series.js';
-import { oddEnds, oddEndsText, timeAxis } from './series-names.js';
+import { isSeries, oddEnds, oddEndsText, timeAxis } from './series-names.js';
 import { quantityColumns } from './quantity-columns.js';
 import { parseTimestamp } from './timestamps.js';
 import { LabelLast } from './label-last.js';
@@ -182,25 +182,28 @@ export class WideReader {
 
   /**
    * Refuses a header with value columns on both sides of the label (`sample,label,0,1,…`; `0,1,…,label,subject`): a
-   * row's values come after its label or before it, so a column on the other side is most likely the rows' names
-   * (a subject, an index), which would be read as a sample of every sequence. The id column counts on neither.
+   * row's values come after its label or before it, so the columns on the other side are most likely the rows'
+   * names (a subject, an index), which would be read as samples of every sequence. The id column counts on neither.
    */
   private checkValuesOneSide(line: number): void {
     const { header, labelAt, idAt } = this;
     if (header === null || labelAt < 0) return;
-    const others = header.map((_, i) => i).filter((i) => i !== idAt && i !== labelAt);
-    const before = others.filter((i) => i < labelAt);
-    const after = others.filter((i) => i > labelAt);
+    const columns = header.map((_, i) => i).filter((i) => i !== idAt && i !== labelAt);
+    const before = columns.filter((i) => i < labelAt);
+    const after = columns.filter((i) => i > labelAt);
     if (before.length === 0 || after.length === 0) return;
-    // Two columns or fewer before the label are the rows' names (device, t, label, ax: a long file), more are values.
-    const odd = before.length > 2 && after.length < before.length ? after[0] : before[0];
+    // The columns before the label are the rows' names (device, t, label, ax: a long file; LCLid, day, label, hh_0,
+    // …) unless they are a series of value columns (0, 1, …, label, subject).
+    const valuesBefore = before.length > after.length && isSeries(before.map((i) => header[i].trim()));
+    const [odd, ...others] = valuesBefore ? after : before;
     const name = header[odd];
-    const where = odd < labelAt ? 'before the label column' : 'after the label column';
-    const values = odd < labelAt ? 'with values after it' : 'with values before it';
+    const side = valuesBefore ? 'after the label column' : 'before the label column';
+    const values = valuesBefore ? 'with values before it' : 'with values after it';
+    const removed = others.length > 0 ? ` and remove ${others.map((i) => JSON.stringify(header[i])).join(' and ')}` : '';
     throw new UserError(
-      `column ${JSON.stringify(name)} comes ${where} ${JSON.stringify(this.opts.labelColumn)}, ${values}; ` +
+      `column ${JSON.stringify(name)} comes ${side} ${JSON.stringify(this.opts.labelColumn)}, ${values}; ` +
         `if each row is one time step (the long layout), ${this.opts.format === 'wide' ? FORCED_WIDE : `name the id column: --id-column ${shellQuote(name)}`}; if each row is a whole sequence ` +
-        `and the column names it, --format wide --id-column ${shellQuote(name)}; else remove the column`,
+        `and the column names it, --format wide --id-column ${shellQuote(name)}${removed}; else remove the column${others.length > 0 ? 's' : ''}`,
       { file: this.file, line, column: odd + 1 },
     );
   }
@@ -226,7 +229,7 @@ export class WideReader {
     const labels = labelAt < 0 ? [...odd].reverse().find((k) => this.opts.modelClasses?.includes((first[at[k]] ?? '').trim())) : undefined;
     // The id column is one column: another odd one beside it (LCLid, day, hh_0 …) is still to be removed.
     const besides = odd.slice(1).filter((k) => k !== labels).map((k) => JSON.stringify(header[at[k]]));
-    const rows = odd[0] !== 0 ? ''
+    const rows = odd[0] !== 0 || idAt >= 0 ? '' // the rows have their id column already
       : isUnnamedColumn(firstOdd) ? "; a first column unnamed (pandas' Unnamed: 0) holds row names, as R's write.csv and pandas' to_csv write them: write the file without them (row.names = FALSE, index=False)"
       : `; if ${JSON.stringify(firstOdd)} names each row (an index), --format wide --id-column ${shellQuote(firstOdd)}${besides.length > 0 ? ` and remove ${besides.join(' and ')}` : ''}`;
     const way = rows + (labels === undefined ? '' : `; if ${JSON.stringify(header[at[labels]])} holds the labels (its first cell is one of the model's classes), --label-column ${shellQuote(header[at[labels]])}`);
