@@ -229,8 +229,9 @@ export class WideReader {
     const labels = labelAt < 0 ? [...odd].reverse().find((k) => this.opts.modelClasses?.includes((first[at[k]] ?? '').trim())) : undefined;
     // The id column is one column: another odd one beside it (LCLid, day, hh_0 …) is still to be removed.
     const besides = odd.slice(1).filter((k) => k !== labels).map((k) => JSON.stringify(header[at[k]]));
-    const rows = odd[0] !== 0 || idAt >= 0 ? '' // the rows have their id column already
+    const rows = odd[0] !== 0 ? ''
       : isUnnamedColumn(firstOdd) ? "; a first column unnamed (pandas' Unnamed: 0) holds row names, as R's write.csv and pandas' to_csv write them: write the file without them (row.names = FALSE, index=False)"
+      : idAt >= 0 ? '' // the rows have their id column already
       : `; if ${JSON.stringify(firstOdd)} names each row (an index), --format wide --id-column ${shellQuote(firstOdd)}${besides.length > 0 ? ` and remove ${besides.join(' and ')}` : ''}`;
     const way = rows + (labels === undefined ? '' : `; if ${JSON.stringify(header[at[labels]])} holds the labels (its first cell is one of the model's classes), --label-column ${shellQuote(header[at[labels]])}`);
     throw new UserError(oddEndsText('column', odd.map((k) => header[at[k]]), series, 'value columns', "a subject's age, a session, a note") + way, { file: this.file, line, column: at[odd[0]] + 1 });
