@@ -7,7 +7,7 @@
 // named so are fine: visits, seasons or band powers in order read as they did. Pure.
 
 import { MONTH_NAMES } from './month-names.js';
-import { PHASE_WORDS } from './phase-words.js';
+import { COUNTED_WORDS, PHASE_WORDS } from './step-words.js';
 import { visible } from './visible.js';
 
 /** What a header's value columns say, for the warning: how many, and the first few names. */
@@ -42,9 +42,6 @@ const TIME_WORDS = new Set([
   ...PHASE_WORDS,
 ]);
 
-// Words of time that name a step only beside a number (`week 1`, `3 months`): alone (`year, month, day, hour`)
-// they are a clock written in columns, one moment a row.
-const COUNTED_WORDS = new Set(['visit', 'week', 'month', 'year', 'day', 'hour', 'quarter'].flatMap((w) => [w, `${w}s`]));
 
 /**
  * A number in a name as a series writes its steps: signed, with a point or colons, an ordinal or a time of day

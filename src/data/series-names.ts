@@ -5,7 +5,7 @@
 import { isBlank, toValue } from './cells.js';
 import { channelSeries } from './channel-series.js';
 import { isMonthSeries } from './month-names.js';
-import { isPhaseName } from './phase-words.js';
+import { isPhaseBeside, letters } from './step-words.js';
 
 /** The fewest cells of a first row that, evenly spaced, make it a time axis rather than a recording's samples. */
 const AXIS_CELLS = 8;
@@ -62,10 +62,11 @@ export function oddEnds(names: readonly string[]): number[] {
       const before = Array.from({ length: k }, (_, i) => i).filter((i) => !core.includes(`${names[i]}.1`));
       const after = Array.from({ length: j }, (_, i) => names.length - j + i).filter(continuesNot(names, core));
       // Beside channels' series, a numbered name of their own letters is one of their steps numbered otherwise (b5
-      // of a series one step longer than a0 … a4), no odd column; nor is a phase's name (baseline, week1 … week12).
+      // of a series one step longer than a0 … a4), no odd column; nor is a study's phase beside its counted steps
+      // (baseline, week1 … week12, follow-up).
       const stems = new Set(core.map(letters));
       const own = (i: number) => channelSeries(core) !== null && /\d/.test(names[i]) && stems.has(letters(names[i]));
-      return [...before, ...after].filter((i) => !own(i) && !isPhaseName(names[i]));
+      return [...before, ...after].filter((i) => !own(i) && !isPhaseBeside(names[i], core, i < k));
     }
   }
   return [];
@@ -96,10 +97,6 @@ function continuesNot(names: readonly string[], core: readonly string[]): (i: nu
   };
 }
 
-/** A name's letters alone, in lower case: `acc_x_3` → `accx`. */
-function letters(name: string): string {
-  return name.toLowerCase().replace(/[^\p{L}]+/gu, '');
-}
 
 /** Whether names are one stem with whole numbers counting up by one, numbers evenly spaced, or months in order. */
 function isOneSeries(names: readonly string[]): boolean {
