@@ -361,10 +361,10 @@ test('PyTorch (tools/torch_predict.py) fills gaps as the readers fill them: NaN 
   // A process of its own, once: the exit status and streams as a shell sees them.
   writeFileSync(input, JSON.stringify({ sequences: [[[0.5, 1], [1, 2]], [[0.5, null], [1, null]]] }));
   const empty = spawnSync(PYTHON, [SCRIPT, file, input], { encoding: 'utf8' });
-  assert.deepEqual([empty.status, empty.stdout, empty.stderr.trim()], [1, '', `torch_predict.py: ${input}: sequence 2 has no value in channel "c1" (train-signals refuses such a sequence)`]);
+  assert.deepEqual([empty.status, empty.stdout, empty.stderr.trim()], [2, '', `torch_predict.py: ${input}: sequence 2 has no value in channel "c1" (train-signals refuses such a sequence)`]);
 });
 
-test('tools/torch_predict.py refuses input it cannot read in one line, exit 1, nothing on stdout (it ended in a traceback)', async () => {
+test('tools/torch_predict.py refuses input it cannot read in one line, exit 2, nothing on stdout (it ended in a traceback)', async () => {
   await requireTorch();
   const m = randomModel(createRng(5), 2, 3, 2, 'last', true, 1, false, 'rnn', false, false);
   const dir = tempDir('ts-torch-');
@@ -378,18 +378,25 @@ test('tools/torch_predict.py refuses input it cannot read in one line, exit 1, n
     assert.equal(r.error, undefined, `a traceback: ${r.error}`);
     return [r.status, r.stdout, r.stderr!.trim()];
   };
-  const refused = (line: string) => [1, '', `torch_predict.py: ${line}`];
+  const refused = (line: string) => [2, '', `torch_predict.py: ${line}`];
   const channels = '("c0", "c1")';
   assert.deepEqual(await run('{"sequences": [[[1, 2]], []]}'), refused(`${input}: sequence 2 has no samples`));
   assert.deepEqual(await run('{"sequences": [[[1, 2], [3]]]}'), refused(`${input}: sequence 1, sample 2 has 1 value(s), where the model reads 2 channel(s) ${channels}`));
   assert.deepEqual(await run('{"sequences": [[1, 2]]}'), refused(`${input}: sequence 1, sample 1 is 1, not a list of one value per channel ${channels}`));
-  assert.deepEqual(await run('{"sequences": [[[1, "2"]]]}'), refused(`${input}: sequence 1, sample 1, channel "c1": "2" is not a finite number (null or NaN is a gap)`));
-  assert.deepEqual(await run('{"sequences": [[[Infinity, 2]]]}'), refused(`${input}: sequence 1, sample 1, channel "c0": Infinity is not a finite number (null or NaN is a gap)`));
+  assert.deepEqual(await run('{"sequences": [[[1, "2"]]]}'), refused(`${input}: sequence 1, sample 1, channel "c1": "2" is not a finite number within float32's range (null or NaN is a gap)`));
+  assert.deepEqual(await run('{"sequences": [[[Infinity, 2]]]}'), refused(`${input}: sequence 1, sample 1, channel "c0": Infinity is not a finite number within float32's range (null or NaN is a gap)`));
+  // a review's finds: past float32 (predict refuses it; PyTorch printed NaN), past float64 as an integer, nested deep
+  assert.deepEqual(await run('{"sequences": [[[1, 1e39]]]}'), refused(`${input}: sequence 1, sample 1, channel "c1": 1e+39 is not a finite number within float32's range (null or NaN is a gap)`));
+  assert.deepEqual(await run(`{"sequences": [[[${'9'.repeat(400)}, 1]]]}`), refused(`${input}: sequence 1, sample 1, channel "c0": 99999999999999999999... is not a finite number within float32's range (null or NaN is a gap)`));
+  assert.deepEqual(await run(`{"sequences": ${'['.repeat(5000)}${']'.repeat(5000)}}`), refused(`${input}: not JSON this script reads (nested too deeply)`));
   assert.deepEqual(await run('[[[1, 2]]]'), refused(`${input}: the input is not {"sequences": [...]} (a list of sequences, each a list of samples)`));
   assert.deepEqual(await run('{"sequences": [[[1, 2]'), refused(`${input}: not JSON (Expecting ',' delimiter: line 1 column 23 (char 22))`));
   assert.deepEqual(await run('{}', join(dir, 'none.safetensors')), refused(`${join(dir, 'none.safetensors')}: No such file or directory`));
+  const listHeader = join(dir, 'list.safetensors');
+  writeFileSync(listHeader, Buffer.concat([Buffer.from([2, 0, 0, 0, 0, 0, 0, 0]), Buffer.from('[]')]));
+  assert.deepEqual(await run('{}', listHeader), refused(`${listHeader}: not a model train-signals exported to safetensors (AttributeError: 'list' object has no attribute 'items')`));
   const [status, stdout, stderr] = await run('{"sequences": []}', input);
-  assert.deepEqual([status, stdout], [1, '']);
+  assert.deepEqual([status, stdout], [2, '']);
   assert.match(stderr as string, new RegExp(`^torch_predict.py: ${input}: not a model train-signals exported to safetensors \\(\\w+: .*\\)$`));
   assert.deepEqual((await run('{"sequences": [[[1, null], [NaN, 2]]]}')).slice(0, 2), [0, (await run('{"sequences": [[[1, 2], [1, 2]]]}'))[1]]);
 });

@@ -10,7 +10,8 @@ any lengths, null or NaN where a value is missing (JavaScript's JSON.stringify w
 too): filled first, as train-signals fills a gap (fill_gaps); a sequence with a channel of no value at all is
 refused, as train-signals refuses it. Prints {"probabilities": [[p per class], ...]} (JSON, one row per sequence, in the classes' order
 of __metadata__ "classes"). Input it cannot read (a file missing, not JSON, a sequence without samples, a sample
-without one value per channel, a value that is not a finite number) is refused in one line on stderr, exit 1.
+without one value per channel, a value that is not a finite number within float32's range) is refused in one
+line on stderr, exit 2.
 
 Needs only PyTorch and the standard library (Debian: apt-get install -y python3-torch libopenblas0-pthread): it
 reads the safetensors format itself (8-byte little-endian header length, JSON header, F32 little-endian data),
@@ -153,8 +154,11 @@ def probabilities(rnn, fc, meta, stride, raw):
     return torch.softmax(fc(z), dim=0)
 
 
+FLOAT32_MAX = 3.4028234663852886e38
+
+
 class Refused(Exception):
-    """Input the script cannot read as the model's sequences: one line, exit 1, nothing printed on stdout."""
+    """Input the script cannot read as the model's sequences (refuse() says so)."""
 
 
 def checked_sequences(doc, channels):
@@ -172,32 +176,50 @@ def checked_sequences(doc, channels):
             if len(step) != len(channels):
                 raise Refused(f"sequence {n}, sample {t} has {len(step)} value(s), where the model reads {len(channels)} channel(s) ({names})")
             for d, v in enumerate(step):
-                if v is None or (isinstance(v, (int, float)) and not isinstance(v, bool) and not math.isinf(v)):
+                if v is None or (isinstance(v, (int, float)) and not isinstance(v, bool) and float32_or_nan(v)):
                     continue
-                raise Refused(f"sequence {n}, sample {t}, channel {json.dumps(channels[d])}: {json.dumps(v)} is not a finite number (null or NaN is a gap)")
+                shown = json.dumps(v) if not isinstance(v, int) else str(v)[:20] + ("..." if len(str(v)) > 20 else "")
+                raise Refused(f"sequence {n}, sample {t}, channel {json.dumps(channels[d])}: {shown[:40]} is not a finite number within float32's range (null or NaN is a gap)")
     return sequences
+
+
+def float32_or_nan(v):
+    """Whether a number from JSON is NaN (a gap) or finite within float32's range, as the model reads it."""
+    try:
+        return not abs(float(v)) > FLOAT32_MAX
+    except OverflowError:  # an integer past float64's range
+        return False
+
+
+def refuse(message):
+    """Input the script cannot read: one line on stderr, exit 2 (as train-signals refuses input), nothing on stdout."""
+    print(f"torch_predict.py: {message}", file=sys.stderr)
+    sys.exit(2)
 
 
 def main():
     if len(sys.argv) != 3:
-        sys.exit("usage: torch_predict.py model.safetensors sequences.json")
+        refuse("usage: torch_predict.py model.safetensors sequences.json")
     torch.set_num_threads(1)
+    model, inputs = sys.argv[1], sys.argv[2]
     try:
-        tensors, meta = read_safetensors(sys.argv[1])
+        tensors, meta = read_safetensors(model)
         rnn, fc, stride = build(tensors, meta)
     except OSError as e:
-        sys.exit(f"torch_predict.py: {sys.argv[1]}: {e.strerror}")
-    except (ValueError, KeyError, TypeError, AssertionError, RuntimeError, struct.error) as e:
-        sys.exit(f"torch_predict.py: {sys.argv[1]}: not a model train-signals exported to safetensors ({type(e).__name__}: {e})".splitlines()[0])
+        refuse(f"{model}: {e.strerror}")
+    except (ValueError, KeyError, TypeError, AttributeError, IndexError, AssertionError, RuntimeError, OverflowError, struct.error) as e:
+        refuse(f"{model}: not a model train-signals exported to safetensors ({type(e).__name__}: {e})".splitlines()[0])
     try:
-        with open(sys.argv[2]) as f:
+        with open(inputs) as f:
             sequences = checked_sequences(json.load(f), meta["channels"])
     except OSError as e:
-        sys.exit(f"torch_predict.py: {sys.argv[2]}: {e.strerror}")
+        refuse(f"{inputs}: {e.strerror}")
+    except RecursionError:
+        refuse(f"{inputs}: not JSON this script reads (nested too deeply)")
     except ValueError as e:
-        sys.exit(f"torch_predict.py: {sys.argv[2]}: not JSON ({e})".splitlines()[0])
+        refuse(f"{inputs}: not JSON ({e})".splitlines()[0])
     except Refused as e:
-        sys.exit(f"torch_predict.py: {sys.argv[2]}: {e}")
+        refuse(f"{inputs}: {e}")
     rows = []
     with torch.no_grad():
         for n, raw in enumerate(sequences):
@@ -205,7 +227,7 @@ def main():
                 rows.append(probabilities(rnn, fc, meta, stride, raw).tolist())
             except NoValue as e:
                 channel = json.dumps(meta["channels"][e.args[0]])
-                sys.exit(f"torch_predict.py: {sys.argv[2]}: sequence {n + 1} has no value in channel {channel} (train-signals refuses such a sequence)")
+                refuse(f"{inputs}: sequence {n + 1} has no value in channel {channel} (train-signals refuses such a sequence)")
     json.dump({"probabilities": rows}, sys.stdout)
     print()
 
