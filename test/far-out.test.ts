@@ -220,6 +220,12 @@ test('clocks and counters as devices name and write them are time-like: a counte
   assert.deepEqual(timeLikeChannels(wfdb), ["'Elapsed time'"], 'rounded to three decimals: uneven steps, but it rises');
   const polar = dataSet(['sensor timestamp [ns]', 'X [mg]'], 6, 120, (d, n, t) => (d === 0 ? 3.6e12 * n + 5e6 * t + (t % 3) * 1e5 : Math.sin(t / 5 + n)));
   assert.deepEqual(timeLikeChannels(polar), ['sensor timestamp [ns]']);
+  // A temperature named T with its unit, rising unevenly at every step (a heating run; Jena's `T (degC)`): no clock
+  // (an audit's find: it was told to be left out); a clock named with a time's unit still is.
+  const heating = (name: string) => dataSet([name, 'p'], 6, 40, (d, n, t) => (d === 0 ? 20 + 0.5 * t + 0.1 * Math.sin(t * n) : Math.sin(t / 5 + n)));
+  assert.deepEqual(timeLikeChannels(heating('T (degC)')), []);
+  assert.deepEqual(timeLikeChannels(heating('t [K]')), []);
+  assert.deepEqual(timeLikeChannels(heating('t [s]')), ['t [s]']);
   // The same sawtooth named as a signal, and a counter that steps unevenly: no clock.
   assert.deepEqual(timeLikeChannels(dataSet(['ramp', 'x'], 6, 300, (d, n, t) => (d === 0 ? (t + 40 * n) % 256 : Math.sin(t / 5 + n)))), []);
   assert.deepEqual(timeLikeChannels(dataSet(['step count', 'x'], 6, 50, (d, n, t) => (d === 0 ? Math.floor(t / 3) : Math.sin(t / 5 + n)))), []);

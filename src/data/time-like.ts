@@ -13,7 +13,16 @@ import { checkDataArgument } from './data-argument.js';
  * writer may have kept (`'Elapsed time'`).
  */
 export function isTimeName(name: string): boolean {
-  return /^(t|ts|time|timestamp|datetime|date|seconds?|secs?|ms|millis(econds)?|elapsed)([^a-z]|$)/i.test(unquoted(name));
+  return /^(t|ts|time|timestamp|datetime|date|seconds?|secs?|ms|millis(econds)?|elapsed)([^a-z]|$)/i.test(unquoted(name)) && !otherUnit(name);
+}
+
+/**
+ * Whether a name ends in a unit that is no time's: `T (degC)`, `t [K]` (Jena's temperatures), where `Time (s)` and
+ * `t [ms]` are clocks.
+ */
+function otherUnit(name: string): boolean {
+  const unit = /[([]\s*([^)\]]*?)\s*[)\]]$/.exec(unquoted(name))?.[1];
+  return unit !== undefined && !/^(s|secs?|seconds?|ms|us|µs|ns|min|mins|minutes?|h|hrs?|hours?|days?|utc|unix|epoch|iso ?8601)$/i.test(unit);
 }
 
 /**
