@@ -730,10 +730,15 @@ test("pandas' Unnamed columns in the long layout: refused as channels for traini
     const forModel = await readDataSet([index], { modelClasses: ['a', 'b'], requireLabels: false, modelChannels: ['x'] });
     assert.deepEqual([forModel.channels, Array.from(forModel.values)], [['x'], [1, 2, 3]], first);
   }
-  // Only where its cells are row numbers counting up: values under a lost name are refused, naming the row, and so
-  // is the unnamed column alone beside id, time and label (a review's finds: both were dropped unread).
-  await assert.rejects(loadDataSet([await fileWith(',id,t,label,x\n0,s,0,a,1\n-2.5,s,1,a,2\n')]), /:3:1: column 1 of the header has no name, and "-2\.5" here is no row number counting up, as pandas' index and R's row names are: name the column if it is a channel, remove it/);
-  await assert.rejects(loadDataSet([await fileWith('Unnamed: 0,id,t,label,x\n4,s,0,a,1\n2,s,1,a,2\n')]), /:3:1: column 1 of the header is "Unnamed: 0", and "2" here is no row number counting up/);
+  // Row numbers in any order (after a sort or a concat: a second review's find), and left unread under --channels;
+  // values under a lost name, or an unnamed time, are refused, naming the row, and so is the unnamed column alone
+  // beside id, time and label (a review's finds: both were dropped unread).
+  const sorted = await loadDataSet([await fileWith('Unnamed: 0,id,t,label,x\n4,s,0,a,1\n2,s,1,a,2\n4,r,0,b,3\n')]);
+  assert.deepEqual([sorted.channels, Array.from(sorted.values)], [['x'], [1, 2, 3]]);
+  const lost = ',id,t,label,x\n0,s,0,a,1\n-2.5,s,1,a,2\n';
+  await assert.rejects(loadDataSet([await fileWith(lost)]), /:3:1: column 1 of the header has no name, and "-2\.5" here is no row number, as pandas' index and R's row names are: name the column if it is a channel \(or the time column\), remove it/);
+  await assert.rejects(loadDataSet([await fileWith(',id,t,label,x\n2024-01-01 00:00:00,s,0,a,1\n')]), /:2:1: column 1 of the header has no name, and "2024-01-01 00:00:00" here is no row number/);
+  assert.deepEqual(Array.from((await loadDataSet([await fileWith(lost)], { channels: ['x'] })).values), [1, 2]);
   await assert.rejects(loadDataSet([await fileWith(',id,t,label\n0,s,0,a\n')]), /:1:1: column 1 of the header has no name, and every column but id, time and label is a channel/);
   // A model trained on the index as a channel, before it was refused, reads it still.
   const index = await fileWith('Unnamed: 0,id,t,label,x\n0,s,0,a,1\n1,s,1,a,2\n2,r,0,b,3\n');

@@ -85,7 +85,6 @@ export class LongReader {
   private rowsLeaveBlanks: boolean | null = null; // whether they do, as the first row does: then every row may, else none
   private readonly unread: number[] = []; // columns beside a model's channels read by name: each the same through a sequence
   private readonly rowNamesAt: number; // an unnamed first column of row numbers (pandas' index, R's row names), or −1
-  private lastRowName = -Infinity;
   private readonly unreadFirst = new Map<number, string[]>(); // sequence → its first row's cells of those columns
   private readonly others: number[]; // the columns not read: neither a channel nor the id, time or label column
   private numberNames: { names: string[]; line: number } | null = null; // channels named by numbers, till the first row
@@ -172,9 +171,9 @@ export class LongReader {
     this.namedWidth = namedWidth;
     const reserved = new Set([this.idAt, this.timeAt, this.labelAt]);
     // An unnamed first column beside channels is the rows' names (pandas' index, to_csv without index=False; R's row
-    // names): no channel, its cells only checked to be row numbers (checkRowName).
+    // names): no channel, its cells only checked to be row numbers (checkRowName). --channels leaves it unread.
     const beside = header.slice(1, unnamedFrom).some((_, i) => !reserved.has(i + 1));
-    const rowNames = isUnnamedColumn(header[0]) && !reserved.has(0) && beside ? 0 : -1;
+    const rowNames = isUnnamedColumn(header[0]) && !reserved.has(0) && beside && !picked ? 0 : -1;
     this.rowNamesAt = rowNames;
     if (opts.channels !== undefined && opts.channels.length > 0) {
       this.channelAt = opts.channels.map((name) => {
@@ -256,7 +255,6 @@ export class LongReader {
     this.lastRunLen = 0;
     this.lines.clear();
     this.unreadFirst.clear(); // sequence numbers start again at 0
-    this.lastRowName = -Infinity;
     this.firstStep = this.builder.steps;
   }
 
@@ -301,18 +299,15 @@ export class LongReader {
   }
 
   /**
-   * Refuses an unnamed first column, read as the rows' names, whose cell is no row number counting up (pandas'
-   * index, R's row names, in file order): a column of values, whose name was lost, would be left unread.
+   * Refuses an unnamed first column, read as the rows' names, whose cell is no row number (pandas' index and R's
+   * row names are whole numbers, in any order after a sort or a concat): values whose name was lost, or an unnamed
+   * time column, would be left unread.
    */
   private checkRowName(cell: string, line: number): void {
-    const n = Number(cell.trim());
-    if (Number.isInteger(n) && n > this.lastRowName) {
-      this.lastRowName = n;
-      return;
-    }
+    if (/^\s*"?\d+"?\s*$/.test(cell)) return;
     throw new UserError(
-      `column 1 of the header ${this.header[0].trim() === '' ? 'has no name' : `is ${show(this.header[0])}`}, and ${show(cell.trim())} here is no row number counting up, ` +
-        "as pandas' index and R's row names are: name the column if it is a channel, remove it (pandas: to_csv(index=False); R: write.csv(…, row.names = FALSE)), or pick the channels with --channels",
+      `column 1 of the header ${this.header[0].trim() === '' ? 'has no name' : `is ${show(this.header[0])}`}, and ${show(cell.trim())} here is no row number, ` +
+        "as pandas' index and R's row names are: name the column if it is a channel (or the time column), remove it (pandas: to_csv(index=False); R: write.csv(…, row.names = FALSE)), or pick the channels with --channels",
       { file: this.file, line, column: 1 },
     );
   }
