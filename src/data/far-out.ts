@@ -39,67 +39,58 @@ export function farOut(ds: Pick<DataSet, 'D' | 'values' | 'offsets' | 'lengths' 
     median[d] = sample[sample.length >> 1];
     spread[d] = sample.map((x) => Math.abs(x - median[d])).sort()[Math.floor(0.9 * (sample.length - 1))];
   }
-  // One pass: each channel's farthest value, and a tally of its far values.
+  // One pass: each channel's farthest value, how often it occurs, and how many values and sequences lie far out.
   const far = new Float64Array(D);
   const farAt = new Int32Array(D);
-  const tallies = Array.from({ length: D }, () => new FarTally());
+  const farthestCount = new Float64Array(D);
+  const farCount = new Float64Array(D);
+  const holding = new Int32Array(D); // sequences with a far value
+  const lastHolding = new Int32Array(D).fill(-1);
   for (let n = 0; n < ds.lengths.length; n++) {
     for (let t = ds.offsets[n]; t < ds.offsets[n] + ds.lengths[n]; t++) {
       for (let d = 0; d < D; d++) {
-        const away = Math.abs(values[t * D + d] - median[d]);
+        const x = values[t * D + d];
+        const away = Math.abs(x - median[d]);
         if (away > far[d]) {
           far[d] = away;
           farAt[d] = t;
+          farthestCount[d] = 0;
         }
-        if (spread[d] > 0 && away > FAR * spread[d]) tallies[d].add(values[t * D + d], away, n);
+        if (x === values[farAt[d] * D + d]) farthestCount[d]++;
+        if (spread[d] > 0 && away > FAR * spread[d]) {
+          farCount[d]++;
+          if (lastHolding[d] !== n) holding[d]++;
+          lastHolding[d] = n;
+        }
       }
     }
   }
   const out: FarOutValue[] = [];
   for (let d = 0; d < D; d++) {
-    // A channel mostly at one value (spread 0): its rare events are its signal.
-    if (spread[d] > 0 && far[d] / spread[d] > FAR && !tallies[d].isSignal(ds.lengths.length, far[d])) {
-      out.push({ channel: ds.channels[d], value: values[farAt[d] * D + d], id: ds.ids[sequenceAt(ds, farAt[d])], ratio: far[d] / spread[d] });
+    const value = values[farAt[d] * D + d];
+    // A channel mostly at one value (spread 0): its rare events are its signal. So are far values in many sequences
+    // (an appliance's bursts of power beside its standby), unless the farthest is a marker's or most of them.
+    const signal = holding[d] >= Math.max(3, ds.lengths.length / 10) && !isMarkerLike(value) && farthestCount[d] < farCount[d] / 2;
+    if (spread[d] > 0 && far[d] / spread[d] > FAR && !signal) {
+      out.push({ channel: ds.channels[d], value, id: ds.ids[sequenceAt(ds, farAt[d])], ratio: far[d] / spread[d] });
     }
   }
   return out;
 }
 
-/** How many far values of a channel a tally keeps (their kinds and distances), and past that only counts. */
-const TALLY = 4096;
-
 /**
- * A channel's far values, told apart as its signal (an appliance's bursts of power beside its standby: values of
- * many kinds in many sequences) from a marker (9999 for "no reading": one value, however often) or a glitch (in
- * a few sequences), the farthest of which sets the normalization's scale.
+ * Whether a value is written as loggers and formats mark "no reading": nines (9999, -999.9), a full unsigned or
+ * signed integer of 8 bits or more (255, 4095, 65535, 32767, -32768, 6553.5 scaled), a power of ten of a million
+ * or more (1e9, -1e30), or float32's largest.
  */
-class FarTally {
-  private holding = 0; // sequences with a far value
-  private last = -1; // the latest of them
-  private count = 0;
-  private readonly kinds = new Map<number, number>(); // each far value's count, of the first TALLY kinds
-  private readonly distances: number[] = []; // the first TALLY far values' distances from the median
-
-  add(value: number, away: number, n: number): void {
-    if (this.last !== n) this.holding++;
-    this.last = n;
-    this.count++;
-    if (this.kinds.size < TALLY || this.kinds.has(value)) this.kinds.set(value, (this.kinds.get(value) ?? 0) + 1);
-    if (this.distances.length < TALLY) this.distances.push(away);
-  }
-
-  /**
-   * Whether the far values are the signal, the farthest (`farthest` from the median) among them: held by a quarter
-   * of the N sequences or more (three at least), of about as many kinds as sequences or more, none of them half of
-   * all, and the farthest within four times their median distance (a marker far beyond bursts is no burst).
-   */
-  isSignal(N: number, farthest: number): boolean {
-    if (this.holding < Math.max(3, N / 4) || this.kinds.size < Math.min(this.holding, TALLY)) return false;
-    let most = 0;
-    for (const c of this.kinds.values()) most = Math.max(most, c);
-    const sorted = Float64Array.from(this.distances).sort();
-    return most < this.count / 2 && farthest <= 4 * sorted[sorted.length >> 1];
-  }
+export function isMarkerLike(value: number): boolean {
+  const a = Math.abs(value);
+  if (a >= 3.4e38 || (a >= 1e6 && Number.isInteger(Math.log10(a)))) return true;
+  const digits = String(a).replace('.', '').replace(/^0+/, '');
+  if (!/^\d+$/.test(digits)) return false; // e-notation
+  const n = Number(digits);
+  const powerOfTwo = (k: number) => k > 0 && (k & (k - 1)) === 0;
+  return (/^9{3,}$/.test(digits) && a >= 99) || (n >= 255 && n < 2 ** 31 && (powerOfTwo(n + 1) || (n >= 32768 && powerOfTwo(n))));
 }
 
 /** The sequence that holds time step t of the data set (offsets are increasing). */
