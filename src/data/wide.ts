@@ -16,6 +16,7 @@ import { ROW_NAMES_HINT, UNLABELLED_HINT, UNNAMED_CHANNEL, columnList, isUnnamed
 import { shellQuote } from './visible.js';
 import { channelSeries } from './channel-series.js';
 import { isSeries, oddEnds, oddEndsText, timeAxis } from './series-names.js';
+import { isTimeName } from './time-like.js';
 import { quantityColumns } from './quantity-columns.js';
 import { parseTimestamp } from './timestamps.js';
 import { LabelLast } from './label-last.js';
@@ -193,12 +194,21 @@ export class WideReader {
     const after = columns.filter((i) => i > labelAt);
     if (before.length === 0 || after.length === 0) return;
     // The columns before the label are the rows' names (device, t, label, ax: a long file; LCLid, day, label, hh_0,
-    // …) unless they are a series of value columns (0, 1, …, label, subject).
-    const valuesBefore = before.length > after.length && isSeries(before.map((i) => header[i].trim()));
+    // …) unless they are a series of value columns (0, 1, …, label, subject) or twice as many as those after it
+    // (acc_x, acc_y, acc_z, label, subject), and none is a time's (subject, trial, t, label, x, y).
+    const names = before.map((i) => header[i].trim());
+    const valuesBefore = before.length > after.length && !names.some(isTimeName) && (isSeries(names) || before.length >= 2 * after.length);
     const [odd, ...others] = valuesBefore ? after : before;
     const name = header[odd];
     const side = valuesBefore ? 'after the label column' : 'before the label column';
     const values = valuesBefore ? 'with values before it' : 'with values after it';
+    if (idAt >= 0) {
+      throw new UserError(
+        `column ${JSON.stringify(name)} comes ${side} ${JSON.stringify(this.opts.labelColumn)}, ${values}, beside the id column ${JSON.stringify(header[idAt])}: ` +
+          `if each row is one time step (the long layout), ${FORCED_WIDE}; else remove it`,
+        { file: this.file, line, column: odd + 1 },
+      );
+    }
     const removed = others.length > 0 ? ` and remove ${others.map((i) => JSON.stringify(header[i])).join(' and ')}` : '';
     throw new UserError(
       `column ${JSON.stringify(name)} comes ${side} ${JSON.stringify(this.opts.labelColumn)}, ${values}; ` +
