@@ -550,7 +550,8 @@ test('a wide header whose value columns are a series but for a column or two at 
   await assert.rejects(loadDataSet([await file(['label', 'Jahr', 'Januar', 'Februar', 'März', 'April', 'Mai', 'Juni', 'Juli', 'August', 'Sept.'], 'german.csv')]), /german\.csv:1:2: column "Jahr" is named/);
   // A phase of a trial or study beside numbered steps is one of them (an audit's find: baseline was refused, and
   // the advice, --id-column baseline, dropped the measurement); a subject's age beside them is not.
-  for (const header of [['label', 'baseline', ...t(12, 'week').slice(1), 'week12'], ['label', 'Pre', ...t(6, 'Month '), 'post'], ['Screening', ...t(9, 'Visit '), 'Follow-up', 'label']]) {
+  for (const header of [['label', 'baseline', ...t(12, 'week').slice(1), 'week12'], ['label', 'Pre', ...t(6, 'Month '), 'post'], ['Screening', ...t(9, 'Visit '), 'Follow-up', 'label'],
+    ['label', 'baseline', ...t(12, 'V')], ['label', 'baseline', ...t(8, 'wk')], ['label', 'Pre', ...t(9, 'session'), 'Post']]) {
     const read = await loadDataSet([await file(header, 'phases.csv')]);
     assert.deepEqual(Array.from(read.lengths), [header.length - 1], header.join(','));
   }
