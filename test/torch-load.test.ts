@@ -392,6 +392,27 @@ test('tools/torch_predict.py refuses input it cannot read in one line, exit 2, n
   assert.deepEqual(await run('[[[1, 2]]]'), refused(`${input}: the input is not {"sequences": [...]} (a list of sequences, each a list of samples)`));
   assert.deepEqual(await run('{"sequences": [[[1, 2]'), refused(`${input}: not JSON (Expecting ',' delimiter: line 1 column 23 (char 22))`));
   assert.deepEqual(await run('{}', join(dir, 'none.safetensors')), refused(`${join(dir, 'none.safetensors')}: No such file or directory`));
+  // A second review's finds: a value overflowing once differenced (predict refuses it; PyTorch printed NaN), float32's
+  // largest as predict rounds it, and __metadata__ without what the model needs, each a traceback or a wrong answer.
+  const differenced = join(dir, 'differences.safetensors');
+  saveSafetensors(differenced, randomModel(createRng(6), 2, 3, 2, 'mean', false, 1, false, 'gru', true, false));
+  assert.deepEqual(await run('{"sequences": [[[1, 2]], [[3e38, 1], [-3e38, 1]]]}', differenced), refused(`${input}: sequence 2 has a value that overflows float32 once normalized or differenced (train-signals refuses such a sequence)`));
+  assert.deepEqual((await run('{"sequences": [[[3.4028235e38, 1]]]}', differenced)).slice(0, 1), [0]);
+  const bytes = Buffer.from(exportSafetensors(m));
+  const n = Number(bytes.readBigUInt64LE(0));
+  for (const [key, value] of [['readout', undefined], ['normalization', '5'], ['resample', '"abc"']] as const) {
+    const header = JSON.parse(bytes.subarray(8, 8 + n).toString());
+    if (value === undefined) delete header.__metadata__[key];
+    else header.__metadata__[key] = value;
+    const text = Buffer.from(JSON.stringify(header));
+    const edited = join(dir, `edited-${key}.safetensors`);
+    const length = Buffer.alloc(8);
+    length.writeBigUInt64LE(BigInt(text.length));
+    writeFileSync(edited, Buffer.concat([length, text, bytes.subarray(8 + n)]));
+    const [code, out, line] = await run('{"sequences": [[[1, 2]]]}', edited);
+    assert.deepEqual([code, out], [2, ''], key);
+    assert.match(line as string, new RegExp(`^torch_predict\\.py: ${edited}: not a model train-signals exported to safetensors \\(ValueError: "${key}" is `), key);
+  }
   const listHeader = join(dir, 'list.safetensors');
   writeFileSync(listHeader, Buffer.concat([Buffer.from([2, 0, 0, 0, 0, 0, 0, 0]), Buffer.from('[]')]));
   assert.deepEqual(await run('{}', listHeader), refused(`${listHeader}: not a model train-signals exported to safetensors (AttributeError: 'list' object has no attribute 'items')`));

@@ -85,6 +85,7 @@ def build(tensors, meta):
     rows, D = tensors["rnn.weight_ih_l0"].shape
     width = len(meta["channels"]) * (3 if meta.get("sequenceNorm") is True else 1) * (2 if meta.get("differences") is True else 1)
     assert D == width * stride, "rnn.weight_ih_l0 is not [G * H, W * stride] (W: channels, 3x with sequenceNorm, 2x with differences)"
+    check_metadata(meta, width)
     # nn.GRU stacks its three gate blocks (r, z, n) in the rows: [3H, D].
     assert not gru or rows % 3 == 0, "rnn.weight_ih_l0 of a GRU is not [3H, D]"
     H = rows // 3 if gru else rows
@@ -96,6 +97,23 @@ def build(tensors, meta):
     # Strict: every name and shape of the file must be the modules' own, and nothing may be missing.
     nn.ModuleDict({"rnn": rnn, "fc": fc}).load_state_dict(tensors)
     return rnn, fc, stride
+
+
+def check_metadata(meta, width):
+    """Raises ValueError unless __metadata__ holds what probabilities() reads, of the shapes it reads."""
+    if meta.get("readout") not in ("last", "mean", "max"):
+        raise ValueError(f'"readout" is {json.dumps(meta.get("readout"))}, not "last", "mean" or "max"')
+    norm = meta.get("normalization", "missing")
+    numbers = lambda v: isinstance(v, list) and len(v) == width and all(isinstance(u, (int, float)) and not isinstance(u, bool) for u in v)
+    if norm is not None and not (isinstance(norm, dict) and numbers(norm.get("mean")) and numbers(norm.get("std"))):
+        raise ValueError(f'"normalization" is neither null nor {{"mean": [...], "std": [...]}} of {width} numbers each')
+    L = meta.get("resample", 2)
+    if not (isinstance(L, int) and not isinstance(L, bool) and L >= 1):
+        raise ValueError(f'"resample" is {json.dumps(L)}, not a whole number of samples')
+
+
+class Overflow(Exception):
+    """A sequence whose values overflow float32 once normalized or differenced, as train-signals refuses it."""
 
 
 def frames(x, s):
@@ -144,6 +162,8 @@ def probabilities(rnn, fc, meta, stride, raw):
     norm = meta["normalization"]
     if norm is not None:
         x = (x - torch.tensor(norm["mean"], dtype=torch.float32)) / torch.tensor(norm["std"], dtype=torch.float32)
+    if not torch.isfinite(x).all():
+        raise Overflow()
     if "resample" in meta:
         x = nn.functional.interpolate(x.T[None].double(), meta["resample"], mode="linear", align_corners=True)[0].T.float()
     # Batch of one: out [F][1][K*H] (the last layer's), h_n [layers*K][1][H] (nn.RNN and nn.GRU alike).
@@ -154,7 +174,7 @@ def probabilities(rnn, fc, meta, stride, raw):
     return torch.softmax(fc(z), dim=0)
 
 
-FLOAT32_MAX = 3.4028234663852886e38
+FLOAT32_LIMIT = 3.4028235677973366e38  # the least magnitude float32 rounds to infinity
 
 
 class Refused(Exception):
@@ -186,7 +206,7 @@ def checked_sequences(doc, channels):
 def float32_or_nan(v):
     """Whether a number from JSON is NaN (a gap) or finite within float32's range, as the model reads it."""
     try:
-        return not abs(float(v)) > FLOAT32_MAX
+        return not abs(float(v)) >= FLOAT32_LIMIT
     except OverflowError:  # an integer past float64's range
         return False
 
@@ -228,6 +248,8 @@ def main():
             except NoValue as e:
                 channel = json.dumps(meta["channels"][e.args[0]])
                 refuse(f"{inputs}: sequence {n + 1} has no value in channel {channel} (train-signals refuses such a sequence)")
+            except Overflow:
+                refuse(f"{inputs}: sequence {n + 1} has a value that overflows float32 once normalized or differenced (train-signals refuses such a sequence)")
     json.dump({"probabilities": rows}, sys.stdout)
     print()
 
