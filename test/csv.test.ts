@@ -717,34 +717,15 @@ test('a long file read for a model: text of its classes in a channel names the l
     /gap\.csv:3:3: empty cell in column "x"; every channel cell must be a number; a reading is missing: fill the gap \(interpolate it, or repeat the value before it; without --gaps refuse the tool interpolates it\) or leave the row out$/);
 });
 
-test("pandas' Unnamed columns in the long layout: refused as channels for training, a trailing one holds no channel, a first one is the rows' names, and a model trained on one before reads it", async () => {
+test("pandas' Unnamed columns in the long layout: refused as channels for training, a trailing one holds no channel, and a model trained on one before reads it", async () => {
   const mid = await fileWith('id,t,label,Unnamed: 3,x\ns,0,a,1,2\n');
   await assert.rejects(loadDataSet([mid]), /:1:4: column 4 of the header is "Unnamed: 3", pandas' name for a column that had none, and every column but id, time and label is a channel/);
   const trailing = await loadDataSet([await fileWith('id,t,label,x,Unnamed: 4\ns,0,a,1,\ns,1,a,2,\nr,0,b,3,\n')]);
   assert.deepEqual([trailing.channels, Array.from(trailing.values)], [['x'], [1, 2, 3]]);
-  // pandas' index (to_csv without index=False), unnamed or read back as Unnamed: 0, and R's row names: no channel
-  // (an audit's find: the most common pandas output was refused), for training and for a model.
-  for (const first of ['Unnamed: 0', '', '""']) {
-    const index = await fileWith(`${first},id,t,label,x\n0,s,0,a,1\n1,s,1,a,2\n2,r,0,b,3\n`);
-    const read = await loadDataSet([index]);
-    assert.deepEqual([read.channels, Array.from(read.values), read.ids], [['x'], [1, 2, 3], ['s', 'r']], first);
-    const forModel = await readDataSet([index], { modelClasses: ['a', 'b'], requireLabels: false, modelChannels: ['x'] });
-    assert.deepEqual([forModel.channels, Array.from(forModel.values)], [['x'], [1, 2, 3]], first);
-  }
-  // Row numbers in any order (after a sort or a concat: a second review's find), and left unread under --channels;
-  // values under a lost name, or an unnamed time, are refused, naming the row, and so is the unnamed column alone
-  // beside id, time and label (a review's finds: both were dropped unread).
-  const sorted = await loadDataSet([await fileWith('Unnamed: 0,id,t,label,x\n4,s,0,a,1\n2,s,1,a,2\n4,r,0,b,3\n')]);
-  assert.deepEqual([sorted.channels, Array.from(sorted.values)], [['x'], [1, 2, 3]]);
-  const lost = ',id,t,label,x\n0,s,0,a,1\n-2.5,s,1,a,2\n';
-  await assert.rejects(loadDataSet([await fileWith(lost)]), /:3:1: column 1 of the header has no name, and "-2\.5" here is no row number, as pandas' index and R's row names are: name the column if it is a channel \(or the time column\), remove it/);
-  await assert.rejects(loadDataSet([await fileWith(',id,t,label,x\n2024-01-01 00:00:00,s,0,a,1\n')]), /:2:1: column 1 of the header has no name, and "2024-01-01 00:00:00" here is no row number/);
-  assert.deepEqual(Array.from((await loadDataSet([await fileWith(lost)], { channels: ['x'] })).values), [1, 2]);
-  await assert.rejects(loadDataSet([await fileWith(',id,t,label\n0,s,0,a\n')]), /:1:1: column 1 of the header has no name, and every column but id, time and label is a channel/);
-  // A model trained on the index as a channel, before it was refused, reads it still.
   const index = await fileWith('Unnamed: 0,id,t,label,x\n0,s,0,a,1\n1,s,1,a,2\n2,r,0,b,3\n');
-  const old = await readDataSet([index], { modelClasses: ['a', 'b'], requireLabels: false, modelChannels: ['Unnamed: 0', 'x'] });
-  assert.deepEqual([old.channels, Array.from(old.values)], [['Unnamed: 0', 'x'], [0, 1, 1, 2, 2, 3]]);
+  await assert.rejects(loadDataSet([index]), /column 1 of the header is "Unnamed: 0", a row index pandas wrote/);
+  const forModel = await readDataSet([index], { modelClasses: ['a', 'b'], requireLabels: false });
+  assert.deepEqual(forModel.channels, ['Unnamed: 0', 'x']);
 });
 
 test('a streamed long file reads each sequence as the whole file is read: times out of order, fractional in one sequence and whole in the next, one row or many', async () => {
@@ -1152,6 +1133,7 @@ const BAD: Bad[] = [
   { name: "wide: R's write.table, its row names under no header cell", content: '"label" "t0" "t1"\n"1" "a" 0.5 0.7\n', line: 2, phrase: /or remove the extra cells; a row one cell longer than the header is how R's write\.table writes its row names/ },
   { name: 'tab-separated, read as commas: its first label has as many commas as the line has tabs', content: 'walk, slow, uphill\t1\t2\nrun\t4\t5\n', line: 1, phrase: 'it was read as comma-separated, its first line holding no fewer commas than tabs: if tabs separate its cells, make its first line sep= and a tab' },
   { name: 'tab-separated with semicolons in its header: no word of another separator', content: 'time\tacc;x\tacc;y\n1\t2\t3\n', line: 1, phrase: /a recording of one row per time step, most likely; .*or name yours \(--id-column, --label-column\); to train on one recording with a class a row, cut it into windows \(docs\/data\.md, "One recording labelled row by row"\)$/ },
+  { name: "long: pandas' index read back and written again", content: 'Unnamed: 0,id,t,label,x\n0,s,0,a,1\n1,s,1,a,2\n', line: 1, phrase: 'column 1 of the header is "Unnamed: 0", a row index pandas wrote (to_csv without index=False) and read back, and every column but id, time and label is a channel' },
   { name: 'long: a value under a trailing unnamed column', content: 'id,t,label,x,\ns,0,a,1,\ns,1,a,2,7\n', line: 3, phrase: 'value "7" in column 5, which has no name in the header; name the column, or remove the value' },
   { name: 'a channel named twice', content: 'id,label,ax,ay\na,x,1,2\n', opts: { channels: ['ax', 'ax'] }, phrase: 'channel "ax" is named twice among the channels (--channels); name each once', option: true },
   { name: 'an empty channel name', content: 'id,label,ax,ay\na,x,1,2\n', opts: { channels: ['ax', ''] }, phrase: 'channels must be an array of column names', option: true },

@@ -84,7 +84,6 @@ export class LongReader {
   private readonly namedWidth: number; // the header's columns but the blank names at its end, which rows may leave out
   private rowsLeaveBlanks: boolean | null = null; // whether they do, as the first row does: then every row may, else none
   private readonly unread: number[] = []; // columns beside a model's channels read by name: each the same through a sequence
-  private readonly rowNamesAt: number; // an unnamed first column of row numbers (pandas' index, R's row names), or −1
   private readonly unreadFirst = new Map<number, string[]>(); // sequence → its first row's cells of those columns
   private readonly others: number[]; // the columns not read: neither a channel nor the id, time or label column
   private numberNames: { names: string[]; line: number } | null = null; // channels named by numbers, till the first row
@@ -170,11 +169,6 @@ export class LongReader {
     while (namedWidth > 0 && header[namedWidth - 1].trim() === '') namedWidth--;
     this.namedWidth = namedWidth;
     const reserved = new Set([this.idAt, this.timeAt, this.labelAt]);
-    // An unnamed first column beside channels is the rows' names (pandas' index, to_csv without index=False; R's row
-    // names): no channel, its cells only checked to be row numbers (checkRowName). --channels leaves it unread.
-    const beside = header.slice(1, unnamedFrom).some((_, i) => !reserved.has(i + 1));
-    const rowNames = isUnnamedColumn(header[0]) && !reserved.has(0) && beside && !picked ? 0 : -1;
-    this.rowNamesAt = rowNames;
     if (opts.channels !== undefined && opts.channels.length > 0) {
       this.channelAt = opts.channels.map((name) => {
         const i = indexOf(name);
@@ -194,12 +188,15 @@ export class LongReader {
       // stay the same through each sequence (an operator, a session), checked row by row (checkUnread).
       this.channelAt = opts.modelChannels!.map(indexOf);
       const read = new Set(this.channelAt);
-      this.unread = header.slice(0, unnamedFrom).map((_, i) => i).filter((i) => !reserved.has(i) && !read.has(i) && i !== rowNames);
+      this.unread = header.slice(0, unnamedFrom).map((_, i) => i).filter((i) => !reserved.has(i) && !read.has(i));
     } else {
-      this.channelAt = header.slice(0, unnamedFrom).map((_, i) => i).filter((i) => !reserved.has(i) && i !== rowNames);
+      this.channelAt = header.slice(0, unnamedFrom).map((_, i) => i).filter((i) => !reserved.has(i));
+      // pandas writes its row index as an unnamed first column (to_csv without index=False), `Unnamed: 0` once read back.
       const unnamed = this.channelAt.find((i) => unnamedHere(header[i]));
       if (unnamed !== undefined) {
-        const what = header[unnamed] === '' ? 'has no name' : `is ${show(header[unnamed])}, pandas' name for a column that had none`;
+        const what = header[unnamed] === '' ? 'has no name'
+          : unnamed === 0 ? `is ${show(header[unnamed])}, a row index pandas wrote (to_csv without index=False) and read back`
+            : `is ${show(header[unnamed])}, pandas' name for a column that had none`;
         throw new UserError(
           `column ${unnamed + 1} of the header ${what}, and every column but id, time and label is a channel; name it, ` +
             'remove it (pandas: to_csv(index=False); R: write.csv(…, row.names = FALSE)), or pick the channels with --channels',
@@ -261,7 +258,6 @@ export class LongReader {
   /** Takes one data row: checks it, files it under its sequence and stores its time and channel values. */
   row(cells: readonly string[], line: number): void {
     this.checkWidth(cells, line);
-    if (this.rowNamesAt >= 0) this.checkRowName(cells[this.rowNamesAt] ?? '', line);
     const id = this.readId(cells, line);
     const label = this.readLabel(cells, line);
     const s = this.sequenceOf(id, label, line);
@@ -295,20 +291,6 @@ export class LongReader {
         (time ? `if it is the time column, name it (--time-column ${name}); ` : '') +
         `if it is a channel the model does not read, pick the model's (--channels ${this.opts.modelChannels!.map((c) => csvName(c)).join(',')}); if it says what each row's value is (pandas' melt), make each such its own column (pivot)`,
       { file: this.file, line, column: this.unread[k] + 1 },
-    );
-  }
-
-  /**
-   * Refuses an unnamed first column, read as the rows' names, whose cell is no row number (pandas' index and R's
-   * row names are whole numbers, in any order after a sort or a concat): values whose name was lost, or an unnamed
-   * time column, would be left unread.
-   */
-  private checkRowName(cell: string, line: number): void {
-    if (/^\s*"?\d+"?\s*$/.test(cell)) return;
-    throw new UserError(
-      `column 1 of the header ${this.header[0].trim() === '' ? 'has no name' : `is ${show(this.header[0])}`}, and ${show(cell.trim())} here is no row number, ` +
-        "as pandas' index and R's row names are: name the column if it is a channel (or the time column), remove it (pandas: to_csv(index=False); R: write.csv(…, row.names = FALSE)), or pick the channels with --channels",
-      { file: this.file, line, column: 1 },
     );
   }
 
