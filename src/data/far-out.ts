@@ -85,12 +85,22 @@ export function farOut(ds: Pick<DataSet, 'D' | 'values' | 'offsets' | 'lengths' 
  */
 export function isMarkerLike(value: number): boolean {
   const a = Math.abs(value);
-  if (a >= 3.4e38 || (a >= 1e6 && Number.isInteger(Math.log10(a)))) return true;
-  const digits = String(a).replace('.', '').replace(/^0+/, '');
+  const text = float32Text(a);
+  if (a >= 3.4e38 || (a >= 1e6 && /^1e\+\d+$/.test(Number(text).toExponential()))) return true;
+  const digits = text.replace('.', '').replace(/^0+/, '');
   if (!/^\d+$/.test(digits)) return false; // e-notation
   const n = Number(digits);
   const powerOfTwo = (k: number) => k > 0 && (k & (k - 1)) === 0;
   return (/^9{3,}$/.test(digits) && a >= 99) || (n >= 255 && n < 2 ** 31 && (powerOfTwo(n + 1) || (n >= 32768 && powerOfTwo(n))));
+}
+
+/** The shortest decimal that float32 reads as `a` (-999.9 is stored as 999.9000244…): the number as written. */
+function float32Text(a: number): string {
+  for (let digits = 1; digits < 9; digits++) {
+    const text = String(Number(a.toPrecision(digits)));
+    if (Math.fround(Number(text)) === a) return text;
+  }
+  return String(a);
 }
 
 /** The sequence that holds time step t of the data set (offsets are increasing). */

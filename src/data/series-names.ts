@@ -14,8 +14,8 @@ const AXIS_CELLS = 8;
  * Whether the cells, after a first one that is no number (a label column's name) or from the first, are a time
  * axis: AXIS_CELLS or more numbers rising or falling evenly (0.00, 0.01, 0.02, …; 250, 252, 254, …), as a header
  * names the columns of samples taken at a steady rate, and no recording's samples are. Evenly: each within a
- * millionth of the step of the line through the first and the last, or, for times from 0 or written to three
- * decimals or more, within one unit of the last digit (360 Hz to four: 0.0000, 0.0028, 0.0056, 0.0083, …).
+ * millionth of the step of the line through the first and the last, or, for times from 0 or rising from before it
+ * to three decimals or more, within one unit of the last digit (360 Hz to four: 0.0000, 0.0028, 0.0056, 0.0083, …).
  */
 export function timeAxis(cells: readonly string[]): boolean {
   let end = cells.length;
@@ -27,10 +27,10 @@ export function timeAxis(cells: readonly string[]): boolean {
   if (!(step !== 0 && Number.isFinite(step))) return false;
   if (!x.every((v, k) => k === 0 || (v - x[k - 1]) * step > 0)) return false;
   // Rounding moves a cell by half a unit at most, and the line through the first and the last by as much. Only
-  // times from 0, or to three decimals or more (a pre-trigger's -0.2000, -0.1961, …): a recording's rise to one
-  // or two (20.0, 20.3, 20.5, …) is no axis.
+  // times from 0, or from before it to three decimals or more (a pre-trigger's -0.2000, -0.1961, …): a
+  // recording's rise (20.0, 20.3, 20.5, …; 0.3238, 0.3484, …) is no axis.
   const unit = writtenUnit(cells.slice(from, end));
-  const rounded = unit !== null && (x[0] === 0 || unit <= 1e-3) && Math.abs(step) >= 2 * unit;
+  const rounded = unit !== null && (x[0] === 0 || (x[0] < 0 && step > 0 && unit <= 1e-3)) && Math.abs(step) >= 2 * unit;
   const tolerance = Math.max(1e-6 * Math.abs(step), rounded ? unit * (1 + 1e-9) : 0);
   return x.every((v, k) => Math.abs(v - x[0] - k * step) <= tolerance);
 }

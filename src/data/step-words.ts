@@ -14,11 +14,14 @@ export function letters(name: string): string {
   return name.toLowerCase().replace(/[^\p{L}]+/gu, '');
 }
 
-/** Visits, weeks and sessions as study tables abbreviate them (`V1`, `W1`, `wk1`, `Q1`, `session1`, `TP1`). */
-const ABBREVIATED = new Set(['v', 'w', 'wk', 'wks', 'mo', 'yr', 'hr', 'q', 'session', 'sessions', 'sess', 'tp', 'timepoint']);
+/**
+ * Weeks, months and sessions as study tables abbreviate them (`wk1`, `session1`, `TP1`); not a letter alone (`v1 …`
+ * and `w1 …` are as often a signal's samples: a voltage, a weight).
+ */
+const ABBREVIATED = new Set(['wk', 'wks', 'mo', 'yr', 'hr', 'session', 'sessions', 'sess', 'tp', 'timepoint']);
 
 /**
- * Whether `name`, before (or after) a series of counted steps (`week1 … week12`, `Visit 1 … Visit 9`, `V1 …`), is a
+ * Whether `name`, before (or after) a series of counted steps (`week1 … week12`, `Visit 1 … Visit 9`, `wk1 …`), is a
  * phase of the study they count: `baseline` or `Screening` before them, `post` or `Follow-up` after, alone or numbered.
  */
 export function isPhaseBeside(name: string, series: readonly string[], before: boolean): boolean {

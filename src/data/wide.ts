@@ -203,9 +203,10 @@ export class WideReader {
     const side = valuesBefore ? 'after the label column' : 'before the label column';
     const values = valuesBefore ? 'with values before it' : 'with values after it';
     if (idAt >= 0) {
+      const all = [odd, ...others].map((i) => JSON.stringify(header[i]));
       throw new UserError(
-        `column ${JSON.stringify(name)} comes ${side} ${JSON.stringify(this.opts.labelColumn)}, ${values}, beside the id column ${JSON.stringify(header[idAt])}: ` +
-          `if each row is one time step (the long layout), ${FORCED_WIDE}; else remove it`,
+        `column${all.length > 1 ? 's' : ''} ${all.join(' and ')} come${all.length > 1 ? '' : 's'} ${side} ${JSON.stringify(this.opts.labelColumn)}, ${all.length > 1 ? values.replace(/it$/, 'them') : values}, beside the id column ${JSON.stringify(header[idAt])}: ` +
+          `if each row is one time step (the long layout), ${FORCED_WIDE}; else remove ${all.length > 1 ? 'them' : 'it'}`,
         { file: this.file, line, column: odd + 1 },
       );
     }
