@@ -83,7 +83,7 @@ export function farOut(ds: Pick<DataSet, 'D' | 'values' | 'offsets' | 'lengths' 
  * signed integer of 8 bits or more (255, 4095, 65535, 32767, -32768, 6553.5 scaled), a power of ten of a million
  * or more (1e9, -1e30), or float32's largest.
  */
-export function isMarkerLike(value: number): boolean {
+function isMarkerLike(value: number): boolean {
   const a = Math.abs(value);
   const text = float32Text(a);
   if (a >= 3.4e38 || (a >= 1e6 && /^1e\+\d+$/.test(Number(text).toExponential()))) return true;
