@@ -198,8 +198,9 @@ def checked_sequences(doc, channels):
             for d, v in enumerate(step):
                 if v is None or (isinstance(v, (int, float)) and not isinstance(v, bool) and float32_or_nan(v)):
                     continue
-                shown = json.dumps(v) if not isinstance(v, int) else str(v)[:20] + ("..." if len(str(v)) > 20 else "")
-                raise Refused(f"sequence {n}, sample {t}, channel {json.dumps(channels[d])}: {shown[:40]} is not a finite number within float32's range (null or NaN is a gap)")
+                shown = json.dumps(v)
+                shown = shown if len(shown) <= 20 else shown[:20] + "..."
+                raise Refused(f"sequence {n}, sample {t}, channel {json.dumps(channels[d])}: {shown} is not a finite number within float32's range (null or NaN is a gap)")
     return sequences
 
 

@@ -42,6 +42,7 @@ export function farOut(ds: Pick<DataSet, 'D' | 'values' | 'offsets' | 'lengths' 
   // One pass: each channel's farthest value, how often it occurs, and how many values and sequences lie far out.
   const far = new Float64Array(D);
   const farAt = new Int32Array(D);
+  const farthest = new Float64Array(D); // the farthest value itself
   const farthestCount = new Float64Array(D);
   const farCount = new Float64Array(D);
   const holding = new Int32Array(D); // sequences with a far value
@@ -54,9 +55,10 @@ export function farOut(ds: Pick<DataSet, 'D' | 'values' | 'offsets' | 'lengths' 
         if (away > far[d]) {
           far[d] = away;
           farAt[d] = t;
+          farthest[d] = x;
           farthestCount[d] = 0;
         }
-        if (x === values[farAt[d] * D + d]) farthestCount[d]++;
+        if (x === farthest[d]) farthestCount[d]++;
         if (spread[d] > 0 && away > FAR * spread[d]) {
           farCount[d]++;
           if (lastHolding[d] !== n) holding[d]++;
@@ -67,7 +69,7 @@ export function farOut(ds: Pick<DataSet, 'D' | 'values' | 'offsets' | 'lengths' 
   }
   const out: FarOutValue[] = [];
   for (let d = 0; d < D; d++) {
-    const value = values[farAt[d] * D + d];
+    const value = farthest[d];
     // A channel mostly at one value (spread 0): its rare events are its signal. So are far values in many sequences
     // (an appliance's bursts of power beside its standby), unless the farthest is a marker's or most of them.
     const signal = holding[d] >= Math.max(3, ds.lengths.length / 10) && !isMarkerLike(value) && farthestCount[d] < farCount[d] / 2;

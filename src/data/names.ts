@@ -19,6 +19,11 @@ export function nameList(names: readonly string[], most = 20): string {
   return names.length > most ? `${shown}, … ${names.length - most} more` : shown;
 }
 
+/** A few names (a header's columns) quoted and joined for a message: `"subject" and "session"`. */
+export function quotedNames(names: readonly string[]): string {
+  return names.map((n) => JSON.stringify(n)).join(' and ');
+}
+
 /** Whether two lists hold the same names in the same order. */
 export function sameNames(a: readonly string[], b: readonly string[]): boolean {
   return a.length === b.length && a.every((x, i) => x === b[i]);

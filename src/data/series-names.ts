@@ -3,6 +3,7 @@
 // for a sample of every sequence. The wide reader's header and the ARFF reader's attributes are told by them. Pure.
 
 import { isBlank, toValue } from './cells.js';
+import { quotedNames } from './names.js';
 import { channelSeries } from './channel-series.js';
 import { isMonthSeries } from './month-names.js';
 import { isPhaseBeside, letters } from './step-words.js';
@@ -121,7 +122,7 @@ function isOneSeries(names: readonly string[]): boolean {
 export function oddEndsText(what: string, names: readonly string[], series: readonly string[], others: string, examples: string, removal = ''): string {
   const many = names.length > 1;
   const [them, they] = many ? ['them', 'they'] : ['it', 'it'];
-  return `${what}${many ? 's' : ''} ${names.map((n) => JSON.stringify(n)).join(' and ')} ${many ? 'are' : 'is'} named unlike the ${others} beside ${them} ` +
+  return `${what}${many ? 's' : ''} ${quotedNames(names)} ${many ? 'are' : 'is'} named unlike the ${others} beside ${them} ` +
     `(${series[0]}, ${series[1]}, … ${series.at(-1)}), yet would be read as a sample of every sequence: if ${they} ${many ? 'hold' : 'holds'} no sample ` +
     `(${examples}), remove ${them}${removal}; if ${they} ${many ? 'do' : 'does'}, name ${them} as the others`;
 }

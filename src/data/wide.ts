@@ -12,7 +12,7 @@
 import { UserError } from '../errors.js';
 import type { DataSetBuilder, StepStore } from './builder.js';
 import { FILL_GAP, columnName, isBlank, isDecimalComma, isPaddingCell, toName, toValue, valueError } from './cells.js';
-import { ROW_NAMES_HINT, UNLABELLED_HINT, UNNAMED_CHANNEL, columnList, isUnnamedColumn, nameList, otherCaseFlags, sameNumber } from './names.js';
+import { ROW_NAMES_HINT, UNLABELLED_HINT, UNNAMED_CHANNEL, columnList, isUnnamedColumn, nameList, otherCaseFlags, quotedNames, sameNumber } from './names.js';
 import { shellQuote } from './visible.js';
 import { channelSeries } from './channel-series.js';
 import { isSeries, oddEnds, oddEndsText, timeAxis } from './series-names.js';
@@ -198,24 +198,28 @@ export class WideReader {
     // (acc_x, acc_y, acc_z, label, subject), and none is a time's (subject, trial, t, label, x, y).
     const names = before.map((i) => header[i].trim());
     const valuesBefore = before.length > after.length && !names.some(isTimeName) && (isSeries(names) || before.length >= 2 * after.length);
-    const [odd, ...others] = valuesBefore ? after : before;
-    const name = header[odd];
-    const side = valuesBefore ? 'after the label column' : 'before the label column';
-    const values = valuesBefore ? 'with values before it' : 'with values after it';
+    const odd = valuesBefore ? after : before;
+    /** Where `list`, the first of those columns or all of them, stands in the header. */
+    const where = (list: readonly number[]) => {
+      const many = list.length > 1;
+      return `column${many ? 's' : ''} ${quotedNames(list.map((i) => header[i]))} come${many ? '' : 's'} ${valuesBefore ? 'after' : 'before'} ` +
+        `the label column ${JSON.stringify(this.opts.labelColumn)}, with values ${valuesBefore ? 'before' : 'after'} ${many ? 'them' : 'it'}`;
+    };
     if (idAt >= 0) {
-      const all = [odd, ...others].map((i) => JSON.stringify(header[i]));
       throw new UserError(
-        `column${all.length > 1 ? 's' : ''} ${all.join(' and ')} come${all.length > 1 ? '' : 's'} ${side} ${JSON.stringify(this.opts.labelColumn)}, ${all.length > 1 ? values.replace(/it$/, 'them') : values}, beside the id column ${JSON.stringify(header[idAt])}: ` +
-          `if each row is one time step (the long layout), ${FORCED_WIDE}; else remove ${all.length > 1 ? 'them' : 'it'}`,
-        { file: this.file, line, column: odd + 1 },
+        `${where(odd)}, beside the id column ${JSON.stringify(header[idAt])}: if each row is one time step (the long layout), ${FORCED_WIDE}; ` +
+          `else remove ${odd.length > 1 ? 'them' : 'it'}`,
+        { file: this.file, line, column: odd[0] + 1 },
       );
     }
-    const removed = others.length > 0 ? ` and remove ${others.map((i) => JSON.stringify(header[i])).join(' and ')}` : '';
+    const [first, ...others] = odd;
+    const name = shellQuote(header[first]);
+    const removed = others.length > 0 ? ` and remove ${quotedNames(others.map((i) => header[i]))}` : '';
     throw new UserError(
-      `column ${JSON.stringify(name)} comes ${side} ${JSON.stringify(this.opts.labelColumn)}, ${values}; ` +
-        `if each row is one time step (the long layout), ${this.opts.format === 'wide' ? FORCED_WIDE : `name the id column: --id-column ${shellQuote(name)}`}; if each row is a whole sequence ` +
-        `and the column names it, --format wide --id-column ${shellQuote(name)}${removed}; else remove the column${others.length > 0 ? 's' : ''}`,
-      { file: this.file, line, column: odd + 1 },
+      `${where([first])}; ` +
+        `if each row is one time step (the long layout), ${this.opts.format === 'wide' ? FORCED_WIDE : `name the id column: --id-column ${name}`}; if each row is a whole sequence ` +
+        `and the column names it, --format wide --id-column ${name}${removed}; else remove the column${others.length > 0 ? 's' : ''}`,
+      { file: this.file, line, column: first + 1 },
     );
   }
 
@@ -239,11 +243,11 @@ export class WideReader {
     // One cell that is a class is weak evidence: the label's way beside the id's, the last such column (labels come last).
     const labels = labelAt < 0 ? [...odd].reverse().find((k) => this.opts.modelClasses?.includes((first[at[k]] ?? '').trim())) : undefined;
     // The id column is one column: another odd one beside it (LCLid, day, hh_0 …) is still to be removed.
-    const besides = odd.slice(1).filter((k) => k !== labels).map((k) => JSON.stringify(header[at[k]]));
+    const besides = odd.slice(1).filter((k) => k !== labels).map((k) => header[at[k]]);
     const rows = odd[0] !== 0 ? ''
       : isUnnamedColumn(firstOdd) ? "; a first column unnamed (pandas' Unnamed: 0) holds row names, as R's write.csv and pandas' to_csv write them: write the file without them (row.names = FALSE, index=False)"
       : idAt >= 0 ? '' // the rows have their id column already
-      : `; if ${JSON.stringify(firstOdd)} names each row (an index), --format wide --id-column ${shellQuote(firstOdd)}${besides.length > 0 ? ` and remove ${besides.join(' and ')}` : ''}`;
+      : `; if ${JSON.stringify(firstOdd)} names each row (an index), --format wide --id-column ${shellQuote(firstOdd)}${besides.length > 0 ? ` and remove ${quotedNames(besides)}` : ''}`;
     const way = rows + (labels === undefined ? '' : `; if ${JSON.stringify(header[at[labels]])} holds the labels (its first cell is one of the model's classes), --label-column ${shellQuote(header[at[labels]])}`);
     throw new UserError(oddEndsText('column', odd.map((k) => header[at[k]]), series, 'value columns', "a subject's age, a session, a note") + way, { file: this.file, line, column: at[odd[0]] + 1 });
   }
